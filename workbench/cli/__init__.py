@@ -1,0 +1,1 @@
+"""The ``kws`` command line: one module per command group, dispatched by :mod:`workbench.cli.main`."""

@@ -1,0 +1,71 @@
+"""Entry point of ``kws``.
+
+Each command module exposes ``register(subparsers)``, which adds its sub-command and sets
+``func=run`` where ``run(args) -> int`` returns the exit code. Expected failures are raised as
+:class:`~workbench.core.errors.WorkbenchError` and become one line on stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from workbench import __version__
+from workbench.core.errors import WorkbenchError
+
+EXIT_USAGE = 2
+
+# command modules, in the order their commands appear in --help
+_COMMAND_MODULES = (
+    "workbench.cli.detect_command",
+    "workbench.cli.features_command",
+    "workbench.cli.model_commands",
+    "workbench.cli.devices_command",
+    "workbench.cli.profile_commands",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage first)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kws", description="KWS Workbench command line: detect keywords, "
+                     "inspect and tune models, compute features, profile for the board.")
+    parser.add_argument("--version", action="version", version=f"kws {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # command not built yet
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(func(args) or 0)
+    except WorkbenchError as exc:
+        print(f"kws: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("kws: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
