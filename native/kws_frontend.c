@@ -51,8 +51,7 @@ static int setup_window(kws_frontend *fe)
     const int n = fe->win_size;
     fe->win_coef = malloc((size_t)n * sizeof(int16_t));
     fe->win_input = calloc((size_t)n, sizeof(int16_t));
-    fe->win_output = calloc((size_t)n, sizeof(int16_t));
-    if (!fe->win_coef || !fe->win_input || !fe->win_output) {
+    if (!fe->win_coef || !fe->win_input) {
         return -1;
     }
     /* Periodic Hann evaluated at sample centres, single-precision angle as in the reference. */
@@ -345,7 +344,6 @@ void kws_frontend_free(kws_frontend *fe)
 {
     free(fe->win_coef);
     free(fe->win_input);
-    free(fe->win_output);
     free(fe->fft_input);
     free(fe->fft_output);
     kws_rfft_free(&fe->fft);
@@ -391,39 +389,39 @@ static void dc_notch(kws_frontend *fe, const int16_t *in, int16_t *out, size_t n
     fe->dc_prev_out = prev_out;
 }
 
-/* Floor square root with round-to-nearest, digit by digit (exact for any 64-bit input). */
-static uint64_t isqrt_rounded(uint64_t num, int bits)
+/*
+ * Square root rounded to nearest, as the device's digit-by-digit routine computes it: the floor
+ * root r, plus one when the remainder exceeds r (unless r is already at the cap). The floor root
+ * comes from the FPU and is corrected to be exact for every 64-bit input.
+ */
+static uint64_t isqrt_rounded(uint64_t num, uint64_t cap)
 {
     if (num == 0) {
         return 0;
     }
-    uint64_t res = 0;
-    int top = msb64(num) - 1;
-    top &= ~1;                      /* start at an even bit position */
-    uint64_t bit = (uint64_t)1 << top;
-    while (bit) {
-        if (num >= res + bit) {
-            num -= res + bit;
-            res = (res >> 1) + bit;
-        } else {
-            res >>= 1;
-        }
-        bit >>= 2;
+    uint64_t r = (uint64_t)sqrt((double)num);
+    if (r > 0xFFFFFFFFu) {
+        r = 0xFFFFFFFFu;
     }
-    const uint64_t cap = (bits == 32) ? 0xFFFFu : 0xFFFFFFFFu;
-    if (num > res && res != cap) {
-        ++res;
+    while (r * r > num) {
+        --r;
     }
-    return res;
+    while (r < 0xFFFFFFFFu && (r + 1) * (r + 1) <= num) {
+        ++r;
+    }
+    if (num - r * r > r && r != cap) {
+        ++r;
+    }
+    return r;
 }
 
 /* sqrt of the filterbank energy; values below 2^32 use the 16-bit-result path as on the device. */
 static uint32_t filterbank_sqrt(uint64_t v)
 {
     if ((v >> 32) == 0) {
-        return (uint32_t)(uint16_t)isqrt_rounded(v, 32);
+        return (uint32_t)(uint16_t)isqrt_rounded(v, 0xFFFFu);
     }
-    return (uint32_t)isqrt_rounded(v, 64);
+    return (uint32_t)isqrt_rounded(v, 0xFFFFFFFFu);
 }
 
 static void filterbank(kws_frontend *fe, int scale_shift)
@@ -569,21 +567,21 @@ static void log_scale(kws_frontend *fe, uint16_t *out)
 static void compute_frame(kws_frontend *fe, uint16_t *out)
 {
     const int n = fe->win_size;
-    int16_t max_abs = 0;
+    const int16_t *restrict in = fe->win_input;
+    const int16_t *restrict coef = fe->win_coef;
+    int16_t *restrict windowed = fe->fft_input;
+    int max_abs = 0;
     for (int i = 0; i < n; ++i) {
-        int16_t v = (int16_t)(((int32_t)fe->win_input[i] * fe->win_coef[i]) >> WINDOW_BITS);
-        fe->win_output[i] = v;
-        if (v < 0) {
-            v = (int16_t)-v;
-        }
-        if (v > max_abs) {
-            max_abs = v;
-        }
+        const int16_t v = (int16_t)(((int32_t)in[i] * coef[i]) >> WINDOW_BITS);
+        windowed[i] = v;
+        /* |v| as the device takes it in int16 (|-32768| stays negative and never wins) */
+        const int a = (int16_t)(v < 0 ? -v : v);
+        max_abs = a > max_abs ? a : max_abs;
     }
     /* Normalise the window to use the FFT's full 16-bit range; undone after the square root. */
     const int shift = 15 - msb32((uint32_t)max_abs);
     for (int i = 0; i < n; ++i) {
-        fe->fft_input[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)fe->win_output[i] << shift);
+        windowed[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)windowed[i] << shift);
     }
     /* (the tail of fft_input stays zero: it is never written) */
     kws_rfft_forward(&fe->fft, fe->fft_input, fe->fft_output);

@@ -55,7 +55,6 @@ typedef struct {
     int16_t *win_coef;
     int16_t *win_input;
     int win_used;
-    int16_t *win_output;
 
     /* DC notch (first-order high-pass applied to samples as they enter the window) */
     int16_t dc_coef;

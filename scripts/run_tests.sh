@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the whole test suite the way CI does: headless Qt, a private X server for the tests that
+# need a real one (screenshots), and nothing left running afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+export LANG="${LANG:-C.UTF-8}"
+export PYTHONDONTWRITEBYTECODE=1
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,151 @@
+"""Bad arguments to the frontend raise clear Python exceptions, never crash the interpreter."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench import _frontend
+from workbench.core.frontend import MicroFrontend, quantize
+from workbench.core.frontend_settings import FrontendSettings
+
+SECOND = np.zeros(16000, dtype=np.int16)
+
+
+@pytest.fixture(scope="module")
+def fe() -> MicroFrontend:
+    return MicroFrontend()
+
+
+def test_float_audio_is_rejected_with_a_hint(fe: MicroFrontend) -> None:
+    with pytest.raises(TypeError, match="int16.*float32.*32767"):
+        fe.process_clip(SECOND.astype(np.float32))
+    with pytest.raises(TypeError, match="int16"):
+        fe.feed(np.zeros(320, dtype=np.float64))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.uint16, np.int8, np.uint8])
+def test_other_integer_dtypes_are_rejected(fe: MicroFrontend, dtype: type) -> None:
+    with pytest.raises(TypeError, match="int16"):
+        fe.process_clip(SECOND.astype(dtype))
+
+
+@pytest.mark.parametrize("n", [0, 1, 15999, 16001, 32000])
+def test_wrong_clip_length(fe: MicroFrontend, n: int) -> None:
+    with pytest.raises(ValueError, match="exactly 16000 samples"):
+        fe.process_clip(np.zeros(n, dtype=np.int16))
+
+
+def test_two_dimensional_audio(fe: MicroFrontend) -> None:
+    with pytest.raises(ValueError, match="one-dimensional"):
+        fe.process_clip(np.zeros((16000, 2), dtype=np.int16))
+    with pytest.raises(ValueError, match="one-dimensional"):
+        fe.feed(np.zeros((2, 160), dtype=np.int16))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int16, "complex64", "nonsense"])
+def test_bad_output_dtype(fe: MicroFrontend, dtype: object) -> None:
+    with pytest.raises(ValueError, match="uint16 or numpy.int8"):
+        fe.process_clip(SECOND, dtype=dtype)
+
+
+def test_empty_chunk_streams_nothing(fe: MicroFrontend) -> None:
+    out = fe.feed(np.zeros(0, dtype=np.int16))
+    assert out.shape == (0, 40)
+
+
+def test_non_contiguous_chunk_is_accepted() -> None:
+    audio = (np.arange(32000) % 200 - 100).astype(np.int16)
+    a, b = MicroFrontend(), MicroFrontend()
+    assert np.array_equal(a.feed(audio[::2]), b.feed(audio[::2].copy()))
+
+
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"filterbank_n_channels": 0}, "filterbank_n_channels must be 1..256"),
+        ({"filterbank_n_channels": -3}, "filterbank_n_channels"),
+        ({"fft_length": 256}, "longer than fft_length"),
+        ({"fft_length": 1024}, "smallest power of two"),
+        ({"window_step_ms": 0}, "at least 1"),
+        ({"window_step_ms": 40}, "must not exceed window_size_ms"),
+        ({"sample_rate_hz": 0}, "sample_rate_hz"),
+        ({"filterbank_upper_band_limit": 9000.0}, "below half the sample rate"),
+        ({"filterbank_lower_band_limit": 8000.0, "filterbank_upper_band_limit": 7000.0}, "band limits"),
+        ({"noise_reduction_enable": False}, "pcan_enable needs noise_reduction_enable"),
+        ({"noise_reduction_even_smoothing": 1.5}, "0..1"),
+        ({"log_scale_shift": 40}, "log_scale_shift"),
+        ({"pcan_gain_bits": 0}, "pcan_gain_bits"),
+        ({"dc_notch_filter_coefficient": 1.0}, "dc_notch_filter_coefficient"),
+    ],
+)
+def test_absurd_settings_raise_value_error(changes: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        MicroFrontend(FrontendSettings().replace(**changes))
+
+
+def test_window_longer_than_sample_is_rejected() -> None:
+    with pytest.raises(ValueError, match="longer than the sample"):
+        FrontendSettings(sample_length_ms=20)
+
+
+@pytest.mark.parametrize(
+    "field,value,error",
+    [
+        ("filterbank_n_channels", 40.5, TypeError),
+        ("filterbank_n_channels", "40", TypeError),
+        ("pcan_enable", 0.5, TypeError),
+        ("pcan_strength", "strong", TypeError),
+        ("pcan_offset", float("nan"), ValueError),
+    ],
+)
+def test_wrongly_typed_settings(field: str, value: object, error: type) -> None:
+    with pytest.raises(error, match=field):
+        FrontendSettings(**{field: value})
+
+
+def test_unknown_fe_key_is_rejected_other_keys_ignored() -> None:
+    with pytest.raises(ValueError, match="fe.windw_size_ms"):
+        FrontendSettings.from_params({"fe.windw_size_ms": 30})
+    assert FrontendSettings.from_params({"classes": ["yes"], "fe.window_step_ms": 10}).window_step_ms == 10
+
+
+def test_settings_round_trip_through_params() -> None:
+    s = FrontendSettings(filterbank_n_channels=32, dc_notch_filter_enable=True, pcan_offset=40.0)
+    params = s.to_params()
+    assert all(k.startswith("fe.") for k in params) and len(params) == 28
+    assert FrontendSettings.from_params(params) == s
+
+
+def test_dynamic_int8_needs_a_whole_window() -> None:
+    fe = MicroFrontend(FrontendSettings(quantize_dynamic_scale_enable=True))
+    with pytest.raises(ValueError, match="dynamic int8"):
+        fe.feed(np.zeros(640, dtype=np.int16), dtype=np.int8)
+    rows = fe.feed(np.zeros(16000, dtype=np.int16))
+    assert quantize(rows, fe.settings).dtype == np.int8
+
+
+def test_native_rejects_wrong_buffers_directly() -> None:
+    native = MicroFrontend()._stream
+    out = np.empty((4, 40), dtype=np.uint16)
+    with pytest.raises(TypeError, match="int16"):
+        native.feed(np.zeros(10, dtype=np.float32), out)
+    with pytest.raises(TypeError, match="uint16"):
+        native.feed(np.zeros(10, dtype=np.int16), np.empty((4, 40), dtype=np.int16))
+    with pytest.raises(ValueError, match="whole number of frames"):
+        native.feed(np.zeros(10, dtype=np.int16), np.empty(41, dtype=np.uint16))
+    with pytest.raises(TypeError):
+        native.feed(b"\x00\x01", out)  # bytes have format 'B'
+    with pytest.raises(TypeError):
+        _frontend.Frontend(sample_rate_hz=16000)  # missing settings
+
+
+def test_output_buffer_too_small_stops_before_the_frame() -> None:
+    audio = (np.arange(1000) * 37 % 2000 - 1000).astype(np.int16)
+    native = MicroFrontend()._stream
+    frames, consumed = native.feed(audio, np.empty((0, 40), dtype=np.uint16))
+    assert frames == 0 and consumed < 480
+    room = np.empty((3, 40), dtype=np.uint16)
+    more, rest = native.feed(audio[consumed:], room)
+    assert consumed + rest == audio.size
+    assert np.array_equal(room[:more], MicroFrontend().feed(audio))
