@@ -26,11 +26,6 @@ static int msb32(uint32_t n)
     return n == 0 ? 0 : 32 - __builtin_clz(n);
 }
 
-static int msb64(uint64_t n)
-{
-    return n == 0 ? 0 : 64 - __builtin_clzll(n);
-}
-
 static float hz_to_mel(float hz)
 {
     return (float)(1127.0 * log1p(hz / 700.0));
@@ -106,13 +101,19 @@ static int setup_filterbank(kws_frontend *fe, char *err, size_t err_len)
     }
 
     const int n_bins = fe->fb_end - fe->fb_start;
-    fe->fb_band = malloc((size_t)(n_bins > 0 ? n_bins : 1) * sizeof(int16_t));
+    fe->fb_band_first = malloc((size_t)(n_bands + 1) * sizeof(int));
     fe->fb_weight = malloc((size_t)(n_bins > 0 ? n_bins : 1) * sizeof(int16_t));
     fe->fb_unweight = malloc((size_t)(n_bins > 0 ? n_bins : 1) * sizeof(int16_t));
-    fe->fb_acc_weight = calloc((size_t)n_bands, sizeof(uint64_t));
-    fe->fb_acc_unweight = calloc((size_t)n_bands, sizeof(uint64_t));
-    if (!fe->fb_band || !fe->fb_weight || !fe->fb_unweight || !fe->fb_acc_weight ||
-        !fe->fb_acc_unweight) {
+    const size_t n_alloc = (size_t)(n_bins > 0 ? n_bins : 1);
+    fe->fb_weight32 = malloc(n_alloc * sizeof(uint32_t));
+    fe->fb_unweight32 = malloc(n_alloc * sizeof(uint32_t));
+    fe->fb_energy = malloc(n_alloc * sizeof(uint32_t));
+    fe->fb_prod_w = malloc(n_alloc * sizeof(uint64_t));
+    fe->fb_prod_u = malloc(n_alloc * sizeof(uint64_t));
+    fe->fb_channel_sum = malloc((size_t)n_bands * sizeof(uint64_t));
+    if (!fe->fb_band_first || !fe->fb_weight || !fe->fb_unweight || !fe->fb_weight32 ||
+        !fe->fb_unweight32 || !fe->fb_energy || !fe->fb_prod_w || !fe->fb_prod_u ||
+        !fe->fb_channel_sum) {
         free(centre);
         free(band_end);
         return fail(err, err_len, "out of memory");
@@ -121,16 +122,22 @@ static int setup_filterbank(kws_frontend *fe, char *err, size_t err_len)
     /* Second pass: triangular weights, rising towards each band's centre, in Q12. */
     int first = fe->fb_start;
     for (int b = 0; b < n_bands; ++b) {
+        fe->fb_band_first[b] = first;
         const float below = (b == 0) ? mel_low : centre[b - 1];
         for (int k = first; k < band_end[b]; ++k) {
             const float w = (centre[b] - hz_to_mel((float)k * hz_per_bin)) / (centre[b] - below);
             const int idx = k - fe->fb_start;
-            fe->fb_band[idx] = (int16_t)b;
             fe->fb_weight[idx] = (int16_t)floor(w * (1 << FILTERBANK_BITS) + 0.5);
             fe->fb_unweight[idx] = (int16_t)floor((1.0 - w) * (1 << FILTERBANK_BITS) + 0.5);
+            fe->fb_weight32[idx] = (uint32_t)(uint16_t)fe->fb_weight[idx];
+            fe->fb_unweight32[idx] = (uint32_t)(uint16_t)fe->fb_unweight[idx];
+            if (fe->fb_weight[idx] < 0 || fe->fb_unweight[idx] < 0) {
+                fe->fb_weights_negative = 1;
+            }
         }
         first = band_end[b];
     }
+    fe->fb_band_first[n_bands] = fe->fb_end;
     free(centre);
     free(band_end);
     return 0;
@@ -287,9 +294,13 @@ int kws_frontend_init(kws_frontend *fe, const kws_frontend_config *cfg, char *er
     if (n_fft < 4) {
         n_fft = 4;
     }
-    fe->fft_input = calloc(n_fft, sizeof(int16_t));
-    fe->fft_output = calloc(n_fft / 2 + 1, sizeof(kws_cpx16));
-    if (!fe->fft_input || !fe->fft_output || kws_rfft_init(&fe->fft, n_fft) != 0) {
+    fe->windowed = calloc((size_t)fe->win_size, sizeof(int16_t));
+    fe->fft_in_re = calloc(n_fft / 2, sizeof(int16_t));
+    fe->fft_in_im = calloc(n_fft / 2, sizeof(int16_t));
+    fe->spec_re = calloc(n_fft / 2 + 1, sizeof(int16_t));
+    fe->spec_im = calloc(n_fft / 2 + 1, sizeof(int16_t));
+    if (!fe->windowed || !fe->fft_in_re || !fe->fft_in_im || !fe->spec_re || !fe->spec_im ||
+        kws_rfft_init(&fe->fft, n_fft) != 0) {
         kws_frontend_free(fe);
         return fail(err, err_len, "out of memory");
     }
@@ -344,14 +355,21 @@ void kws_frontend_free(kws_frontend *fe)
 {
     free(fe->win_coef);
     free(fe->win_input);
-    free(fe->fft_input);
-    free(fe->fft_output);
+    free(fe->windowed);
+    free(fe->fft_in_re);
+    free(fe->fft_in_im);
+    free(fe->spec_re);
+    free(fe->spec_im);
     kws_rfft_free(&fe->fft);
-    free(fe->fb_band);
+    free(fe->fb_band_first);
     free(fe->fb_weight);
     free(fe->fb_unweight);
-    free(fe->fb_acc_weight);
-    free(fe->fb_acc_unweight);
+    free(fe->fb_weight32);
+    free(fe->fb_unweight32);
+    free(fe->fb_energy);
+    free(fe->fb_prod_w);
+    free(fe->fb_prod_u);
+    free(fe->fb_channel_sum);
     free(fe->signal);
     free(fe->nr_estimate);
     memset(fe, 0, sizeof(*fe));
@@ -391,23 +409,26 @@ static void dc_notch(kws_frontend *fe, const int16_t *in, int16_t *out, size_t n
 
 /*
  * Square root rounded to nearest, as the device's digit-by-digit routine computes it: the floor
- * root r, plus one when the remainder exceeds r (unless r is already at the cap). The floor root
- * comes from the FPU and is corrected to be exact for every 64-bit input.
+ * root r, plus one when the remainder exceeds r (unless r is already at the cap). Below 2^52 the
+ * double-precision root truncates to the exact floor root (the distance from sqrt(v) to the next
+ * integer is then larger than half an ulp); above, it is corrected to be exact.
  */
-static uint64_t isqrt_rounded(uint64_t num, uint64_t cap)
+static inline uint64_t isqrt_rounded(uint64_t num, uint64_t cap)
 {
-    if (num == 0) {
-        return 0;
-    }
-    uint64_t r = (uint64_t)sqrt((double)num);
-    if (r > 0xFFFFFFFFu) {
-        r = 0xFFFFFFFFu;
-    }
-    while (r * r > num) {
-        --r;
-    }
-    while (r < 0xFFFFFFFFu && (r + 1) * (r + 1) <= num) {
-        ++r;
+    uint64_t r;
+    if (num < ((uint64_t)1 << 52)) {
+        r = (uint64_t)sqrt((double)(int64_t)num);
+    } else {
+        r = (uint64_t)sqrt((double)num);
+        if (r > 0xFFFFFFFFu) {
+            r = 0xFFFFFFFFu;
+        }
+        while (r * r > num) {
+            --r;
+        }
+        while (r < 0xFFFFFFFFu && (r + 1) * (r + 1) <= num) {
+            ++r;
+        }
     }
     if (num - r * r > r && r != cap) {
         ++r;
@@ -416,7 +437,7 @@ static uint64_t isqrt_rounded(uint64_t num, uint64_t cap)
 }
 
 /* sqrt of the filterbank energy; values below 2^32 use the 16-bit-result path as on the device. */
-static uint32_t filterbank_sqrt(uint64_t v)
+static inline uint32_t filterbank_sqrt(uint64_t v)
 {
     if ((v >> 32) == 0) {
         return (uint32_t)(uint16_t)isqrt_rounded(v, 0xFFFFu);
@@ -424,28 +445,87 @@ static uint32_t filterbank_sqrt(uint64_t v)
     return (uint32_t)isqrt_rounded(v, 0xFFFFFFFFu);
 }
 
+/* Per bin |X|^2 as the int32 the device keeps it in (wrapping at 2^31); returns 1 if any wrapped. */
+KWS_HOT_LOOP
+static int bin_energies(size_t n, const int16_t *restrict re, const int16_t *restrict im,
+                        uint32_t *restrict energy)
+{
+    uint32_t any_negative = 0;
+    for (size_t k = 0; k < n; ++k) {
+        const uint32_t e = (uint32_t)((int32_t)re[k] * re[k]) + (uint32_t)((int32_t)im[k] * im[k]);
+        energy[k] = e;
+        any_negative |= e;
+    }
+    return (int)(any_negative >> 31);
+}
+
+/* Weighted energies of non-negative int32 energies and weights: exact 32 x 32 -> 64 products. */
+KWS_HOT_LOOP
+static void bin_products(size_t n, const uint32_t *restrict energy, const uint32_t *restrict w,
+                         const uint32_t *restrict u, uint64_t *restrict pw, uint64_t *restrict pu)
+{
+    for (size_t k = 0; k < n; ++k) {
+        pw[k] = (uint64_t)energy[k] * w[k];
+        pu[k] = (uint64_t)energy[k] * u[k];
+    }
+}
+
+/*
+ * Triangular mel filterbank over |X|^2. Each band's bins are contiguous: a bin adds its weighted
+ * energy to its band's rising-slope sum and its unweighted energy to the falling-slope sum;
+ * channel c collects the rising slope of band c+1 and the falling slope of band c.
+ */
 static void filterbank(kws_frontend *fe, int scale_shift)
 {
     const int n_bands = fe->cfg.n_channels + 1;
-    uint64_t *acc_w = fe->fb_acc_weight;
-    uint64_t *acc_u = fe->fb_acc_unweight;
-    memset(acc_w, 0, (size_t)n_bands * sizeof(uint64_t));
-    memset(acc_u, 0, (size_t)n_bands * sizeof(uint64_t));
-    const kws_cpx16 *spec = fe->fft_output;
-    for (int k = fe->fb_start; k < fe->fb_end; ++k) {
-        const int32_t re = spec[k].re;
-        const int32_t im = spec[k].im;
-        /* |X|^2 is kept in a signed 32-bit slot on the device: reproduce its wrap at 2^31. */
-        const uint32_t mag = (uint32_t)(re * re) + (uint32_t)(im * im);
-        const uint64_t energy = (uint64_t)(int64_t)(int32_t)mag;
-        const int idx = k - fe->fb_start;
-        const int b = fe->fb_band[idx];
-        acc_w[b] += (uint64_t)fe->fb_weight[idx] * energy;
-        acc_u[b] += (uint64_t)fe->fb_unweight[idx] * energy;
+    const int start = fe->fb_start;
+    const size_t n_bins = (size_t)(fe->fb_end - start);
+    const int *restrict first = fe->fb_band_first;
+    uint64_t *restrict pw = fe->fb_prod_w;
+    uint64_t *restrict pu = fe->fb_prod_u;
+    uint32_t *restrict signal = fe->signal;
+    const int wrapped = bin_energies(n_bins, fe->spec_re + start, fe->spec_im + start, fe->fb_energy);
+    if (!wrapped && !fe->fb_weights_negative) {
+        bin_products(n_bins, fe->fb_energy, fe->fb_weight32, fe->fb_unweight32, pw, pu);
+    } else {
+        /* rare: an energy wrapped negative; the device sign-extends it to 64 bits */
+        for (size_t k = 0; k < n_bins; ++k) {
+            const uint64_t energy = (uint64_t)(int64_t)(int32_t)fe->fb_energy[k];
+            pw[k] = (uint64_t)(int64_t)fe->fb_weight[k] * energy;
+            pu[k] = (uint64_t)(int64_t)fe->fb_unweight[k] * energy;
+        }
     }
-    /* channel c collects the rising slope of band c+1 and the falling slope of band c */
-    for (int c = 0; c < fe->cfg.n_channels; ++c) {
-        fe->signal[c] = filterbank_sqrt(acc_w[c + 1] + acc_u[c]) >> scale_shift;
+    /* falling slope of band 0 first, then per band: rising slope closes channel b - 1 */
+    uint64_t *restrict sums = fe->fb_channel_sum;
+    uint64_t falling = 0;
+    for (int k = first[0]; k < first[1]; ++k) {
+        falling += pu[k - start];
+    }
+    uint64_t largest = 0;
+    for (int b = 1; b < n_bands; ++b) {
+        uint64_t rising = 0, next_falling = 0;
+        for (int k = first[b]; k < first[b + 1]; ++k) {
+            rising += pw[k - start];
+            next_falling += pu[k - start];
+        }
+        sums[b - 1] = rising + falling;
+        largest |= rising + falling;
+        falling = next_falling;
+    }
+    /* the roots are independent: a separate pass lets them overlap in the pipeline */
+    const int n_ch = n_bands - 1;
+    if (largest < ((uint64_t)1 << 52)) {
+        for (int c = 0; c < n_ch; ++c) {
+            const uint64_t v = sums[c];
+            uint64_t r = (uint64_t)(int64_t)sqrt((double)(int64_t)v);
+            /* round to nearest; the 16-bit path (v < 2^32) cannot round past 0xFFFF */
+            r += (v - r * r > r) & !((v >> 32) == 0 && r == 0xFFFFu);
+            signal[c] = (uint32_t)r >> scale_shift;
+        }
+    } else {
+        for (int c = 0; c < n_ch; ++c) {
+            signal[c] = filterbank_sqrt(sums[c]) >> scale_shift;
+        }
     }
 }
 
@@ -479,27 +559,28 @@ static void activity_detect(kws_frontend *fe)
     }
 }
 
-static void noise_reduction(kws_frontend *fe)
+/*
+ * Noise reduction (per-channel noise estimate, subtracted with a floor), PCAN gain control (the
+ * noise estimate sets each channel's gain) and log scale, fused into one pass over the channels
+ * with every setting held in a local so nothing is re-read from the state between channels.
+ */
+static inline uint32_t noise_reduce(uint32_t signal, uint32_t *restrict estimate_slot,
+                                    uint32_t smoothing, uint32_t min_remaining, int bits)
 {
-    const int bits = fe->cfg.smoothing_bits;
-    for (int c = 0; c < fe->cfg.n_channels; ++c) {
-        const uint32_t smoothing = (c & 1) ? fe->nr_odd : fe->nr_even;
-        const uint32_t keep = (1u << NR_BITS) - smoothing;
-        const uint32_t scaled = fe->signal[c] << bits;
-        uint32_t estimate = (uint32_t)(((uint64_t)scaled * smoothing +
-                                        (uint64_t)fe->nr_estimate[c] * keep) >> NR_BITS);
-        fe->nr_estimate[c] = estimate;
-        if (estimate > scaled) {
-            estimate = scaled;
-        }
-        const uint32_t floor_value =
-            (uint32_t)(((uint64_t)fe->signal[c] * fe->nr_min_remaining) >> NR_BITS);
-        const uint32_t cleaned = (scaled - estimate) >> bits;
-        fe->signal[c] = cleaned > floor_value ? cleaned : floor_value;
+    const uint32_t keep = (1u << NR_BITS) - smoothing;
+    const uint32_t scaled = signal << bits;
+    uint32_t estimate =
+        (uint32_t)(((uint64_t)scaled * smoothing + (uint64_t)*estimate_slot * keep) >> NR_BITS);
+    *estimate_slot = estimate;
+    if (estimate > scaled) {
+        estimate = scaled;
     }
+    const uint32_t floor_value = (uint32_t)(((uint64_t)signal * min_remaining) >> NR_BITS);
+    const uint32_t cleaned = (scaled - estimate) >> bits;
+    return cleaned > floor_value ? cleaned : floor_value;
 }
 
-static int16_t pcan_gain(const int16_t *lut, uint32_t noise)
+static inline int16_t pcan_gain(const int16_t *restrict lut, uint32_t noise)
 {
     if (noise <= 2) {
         return lut[noise];
@@ -516,22 +597,19 @@ static int16_t pcan_gain(const int16_t *lut, uint32_t noise)
     return (int16_t)r;
 }
 
-static void pcan(kws_frontend *fe)
+static inline uint32_t pcan_apply(uint32_t signal, uint32_t noise, const int16_t *restrict lut,
+                                  int snr_shift)
 {
-    for (int c = 0; c < fe->cfg.n_channels; ++c) {
-        const uint32_t gain = (uint32_t)(int32_t)pcan_gain(fe->pcan_lut, fe->nr_estimate[c]);
-        const uint32_t snr = (uint32_t)(((uint64_t)fe->signal[c] * gain) >> fe->pcan_snr_shift);
-        uint32_t out;
-        if (snr < (2u << PCAN_SNR_BITS)) {
-            out = (snr * snr) >> (2 + 2 * PCAN_SNR_BITS - PCAN_OUTPUT_BITS);
-        } else {
-            out = (snr >> (PCAN_SNR_BITS - PCAN_OUTPUT_BITS)) - (1u << PCAN_OUTPUT_BITS);
-        }
-        fe->signal[c] = out;
+    const uint32_t gain = (uint32_t)(int32_t)pcan_gain(lut, noise);
+    const uint32_t snr = (uint32_t)(((uint64_t)signal * gain) >> snr_shift);
+    if (snr < (2u << PCAN_SNR_BITS)) {
+        return (snr * snr) >> (2 + 2 * PCAN_SNR_BITS - PCAN_OUTPUT_BITS);
     }
+    return (snr >> (PCAN_SNR_BITS - PCAN_OUTPUT_BITS)) - (1u << PCAN_OUTPUT_BITS);
 }
 
-static uint32_t log_q(const kws_frontend *fe, uint32_t x)
+/* natural log in Q16 via log2 with a corrected linear interpolation, then scaled by 2^shift */
+static inline uint32_t log_q(const uint16_t *restrict lut, int scale_shift, uint32_t x)
 {
     const uint32_t int_part = (uint32_t)msb32(x) - 1;
     int32_t frac = (int32_t)(x - (uint32_t)(1ull << int_part));
@@ -542,60 +620,95 @@ static uint32_t log_q(const kws_frontend *fe, uint32_t x)
     }
     const uint32_t seg = (uint32_t)frac >> (LOG_SCALE_BITS - LOG_SEGMENT_BITS);
     const uint32_t seg_width = (1u << LOG_SCALE_BITS) >> LOG_SEGMENT_BITS;
-    const int32_t c0 = fe->log_lut[seg];
-    const int32_t c1 = fe->log_lut[seg + 1];
+    const int32_t c0 = lut[seg];
+    const int32_t c1 = lut[seg + 1];
     const int32_t rel = ((c1 - c0) * (frac - (int32_t)(seg_width * seg))) >> LOG_SCALE_BITS;
     const uint32_t log2_q16 = (int_part << LOG_SCALE_BITS) + (uint32_t)(frac + c0 + rel);
     const uint32_t half = 1u << (LOG_SCALE_BITS - 1);
     const uint32_t ln_q16 = (uint32_t)(((uint64_t)LOG_LN2_Q16 * log2_q16 + half) >> LOG_SCALE_BITS);
-    return ((ln_q16 << fe->cfg.log_scale_shift) + half) >> LOG_SCALE_BITS;
+    return ((ln_q16 << scale_shift) + half) >> LOG_SCALE_BITS;
 }
 
-static void log_scale(kws_frontend *fe, uint16_t *out)
+static void channel_stages(kws_frontend *fe, uint16_t *restrict out)
 {
+    const int n_ch = fe->cfg.n_channels;
+    const uint32_t *restrict signal = fe->signal;
+    uint32_t *restrict estimate = fe->nr_estimate;
+    const int nr_on = fe->cfg.noise_reduction_enable;
+    const int pcan_on = fe->cfg.pcan_enable;
+    const int log_on = fe->cfg.log_scale_enable;
+    const uint32_t even = fe->nr_even, odd = fe->nr_odd, min_remaining = fe->nr_min_remaining;
+    const int bits = fe->cfg.smoothing_bits;
+    const int16_t *restrict pcan_lut = fe->pcan_lut;
+    const int snr_shift = fe->pcan_snr_shift;
+    const uint16_t *restrict log_lut = fe->log_lut;
+    const int log_shift = fe->cfg.log_scale_shift;
     const int corr = fe->correction_bits;
-    for (int c = 0; c < fe->cfg.n_channels; ++c) {
-        uint32_t v = fe->signal[c];
-        if (fe->cfg.log_scale_enable) {
+    for (int c = 0; c < n_ch; ++c) {
+        uint32_t v = signal[c];
+        if (nr_on) {
+            v = noise_reduce(v, &estimate[c], (c & 1) ? odd : even, min_remaining, bits);
+        }
+        if (pcan_on) {
+            v = pcan_apply(v, estimate[c], pcan_lut, snr_shift);
+        }
+        if (log_on) {
             v = (corr < 0) ? (v >> -corr) : (v << corr);
-            v = (v > 1) ? log_q(fe, v) : 0;
+            v = (v > 1) ? log_q(log_lut, log_shift, v) : 0;
         }
         out[c] = (uint16_t)(v < 0xFFFF ? v : 0xFFFF);
+    }
+}
+
+/* Hann window in Q12; returns the largest |sample| as the device takes it in int16. */
+KWS_HOT_LOOP
+static int apply_window(size_t n, const int16_t *restrict in, const int16_t *restrict coef,
+                        int16_t *restrict windowed)
+{
+    int16_t max_abs = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const int16_t v = (int16_t)(((int32_t)in[i] * coef[i]) >> WINDOW_BITS);
+        windowed[i] = v;
+        /* |-32768| stays negative in int16 and never wins */
+        const int16_t a = (int16_t)(v < 0 ? -v : v);
+        max_abs = a > max_abs ? a : max_abs;
+    }
+    return max_abs;
+}
+
+/* Shift left by `shift` (in 16 bits) and split into even (real) and odd (imaginary) samples. */
+KWS_HOT_LOOP
+static void normalise_split(size_t pairs, const int16_t *restrict windowed, int shift,
+                            int16_t *restrict zr, int16_t *restrict zi)
+{
+    for (size_t j = 0; j < pairs; ++j) {
+        zr[j] = (int16_t)(uint16_t)((uint32_t)(uint16_t)windowed[2 * j] << shift);
+        zi[j] = (int16_t)(uint16_t)((uint32_t)(uint16_t)windowed[2 * j + 1] << shift);
     }
 }
 
 static void compute_frame(kws_frontend *fe, uint16_t *out)
 {
     const int n = fe->win_size;
-    const int16_t *restrict in = fe->win_input;
-    const int16_t *restrict coef = fe->win_coef;
-    int16_t *restrict windowed = fe->fft_input;
-    int max_abs = 0;
-    for (int i = 0; i < n; ++i) {
-        const int16_t v = (int16_t)(((int32_t)in[i] * coef[i]) >> WINDOW_BITS);
-        windowed[i] = v;
-        /* |v| as the device takes it in int16 (|-32768| stays negative and never wins) */
-        const int a = (int16_t)(v < 0 ? -v : v);
-        max_abs = a > max_abs ? a : max_abs;
-    }
-    /* Normalise the window to use the FFT's full 16-bit range; undone after the square root. */
+    int16_t *windowed = fe->windowed;
+    const int max_abs = apply_window((size_t)n, fe->win_input, fe->win_coef, windowed);
+    /* Normalise the window to use the FFT's full 16-bit range; undone after the square root.
+       The FFT reads the real signal as complex values: even samples real, odd imaginary. */
     const int shift = 15 - msb32((uint32_t)max_abs);
-    for (int i = 0; i < n; ++i) {
-        windowed[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)windowed[i] << shift);
+    int16_t *zr = fe->fft_in_re;
+    int16_t *zi = fe->fft_in_im;
+    const int pairs = n / 2;
+    normalise_split((size_t)pairs, windowed, shift, zr, zi);
+    if (n & 1) {
+        zr[pairs] = (int16_t)(uint16_t)((uint32_t)(uint16_t)windowed[n - 1] << shift);
     }
-    /* (the tail of fft_input stays zero: it is never written) */
-    kws_rfft_forward(&fe->fft, fe->fft_input, fe->fft_output);
+    /* (the tail of the FFT input stays zero: it is never written) */
+    kws_rfft_forward_split(&fe->fft, zr, zi, fe->spec_re, fe->spec_im);
     filterbank(fe, shift);
     if (fe->cfg.activity_enable) {
         activity_detect(fe);
     }
-    if (fe->cfg.noise_reduction_enable) {
-        noise_reduction(fe);
-    }
-    if (fe->cfg.pcan_enable) {
-        pcan(fe);
-    }
-    log_scale(fe, out);
+    channel_stages(fe, out);
 }
 
 size_t kws_frontend_feed(kws_frontend *fe, const int16_t *samples, size_t n_samples,

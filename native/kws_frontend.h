@@ -63,17 +63,25 @@ typedef struct {
 
     /* FFT */
     kws_rfft fft;
-    int16_t *fft_input;
-    kws_cpx16 *fft_output;
+    int16_t *windowed;      /* win_size windowed samples */
+    int16_t *fft_in_re;     /* n_cpx: even samples (normalised), zero tail */
+    int16_t *fft_in_im;     /* n_cpx: odd samples */
+    int16_t *spec_re;       /* n_cpx + 1 bins */
+    int16_t *spec_im;
 
     /* filterbank: bins [fb_start, fb_end) each belong to one of n_channels + 1 bands */
     int fb_start;
     int fb_end;
-    int16_t *fb_band;       /* band of each bin, indexed from fb_start */
+    int *fb_band_first;     /* per band: first bin (absolute), n_bands + 1 entries */
     int16_t *fb_weight;
     int16_t *fb_unweight;
-    uint64_t *fb_acc_weight;
-    uint64_t *fb_acc_unweight;
+    uint32_t *fb_weight32;  /* the same weights widened, for the vectorised products */
+    uint32_t *fb_unweight32;
+    int fb_weights_negative; /* 1: some weight < 0, take the exact generic path */
+    uint32_t *fb_energy;    /* per bin |X|^2 (int32 bit pattern) */
+    uint64_t *fb_prod_w;    /* per bin weight * energy */
+    uint64_t *fb_prod_u;
+    uint64_t *fb_channel_sum; /* per channel energy before the square root */
     uint32_t *signal;       /* per-channel values flowing through the later stages */
 
     /* noise reduction */

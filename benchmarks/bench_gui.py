@@ -1,0 +1,150 @@
+"""GUI cost: cold start to a visible window, and process CPU while streaming at 50 fps.
+
+Figures printed:
+* cold start: wall time from launching a fresh Python process to the main window being shown and
+  painted (median of a few runs), and to the bundled model loaded and streaming; goal <= 1.5 s.
+* streaming: the bundled sample looped in real time through a FileSource for ``--seconds`` (default
+  60) with every live view updating; CPU of the whole process (GUI thread + engine thread + audio
+  pacing) as a share of one core, the GUI thread alone, frames per second actually drawn, and audio
+  overflows; goal <= 15 % of one core and zero overflows.
+
+Runs on the offscreen Qt platform unless a display is available (DISPLAY set), where the cost
+includes the X server round trips.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+STARTUP_RUNS = 3
+CPU_GOAL = 0.15
+START_GOAL_S = 1.5
+READY_TIMEOUT_S = 30.0
+
+
+def _platform_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return env
+
+
+def _isolated_settings(tmp: str) -> None:
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
+
+
+def child_startup(t0: float) -> int:
+    """Runs in the child: show the window, report when painted and when streaming, then quit."""
+    tmp = tempfile.mkdtemp(prefix="kws-bench-")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    _isolated_settings(tmp)
+    from workbench.assets import sample_audio_path
+    from workbench.gui.main_window import MainWindow, wait_for
+
+    window = MainWindow()
+    window.show()
+
+    def shown() -> None:
+        print(f"visible {time.time() - t0:.4f}", flush=True)
+        window.start_up(audio=sample_audio_path())
+        wait_for(lambda: window.controller.running, READY_TIMEOUT_S)
+        print(f"streaming {time.time() - t0:.4f}", flush=True)
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(0, shown)
+    app.exec()
+    return 0
+
+
+def measure_startup() -> tuple[list[float], list[float]]:
+    visible, streaming = [], []
+    for _ in range(STARTUP_RUNS):
+        t0 = time.time()
+        out = subprocess.run([sys.executable, __file__, "--child-startup", f"{t0:.6f}"], env=_platform_env(),
+                             capture_output=True, text=True, timeout=120)
+        times = dict(line.split() for line in out.stdout.splitlines() if line.split()[:1] in (["visible"], ["streaming"]))
+        if "visible" not in times:
+            raise SystemExit(f"start-up child failed:\n{out.stderr[-2000:]}")
+        visible.append(float(times["visible"]))
+        streaming.append(float(times.get("streaming", "nan")))
+    return visible, streaming
+
+
+def measure_streaming(seconds: float) -> None:
+    os.environ.update(_platform_env())
+    tmp = tempfile.mkdtemp(prefix="kws-bench-")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    _isolated_settings(tmp)
+    from workbench.assets import default_model_path, sample_audio_path
+    from workbench.gui.main_window import MainWindow, wait_for
+    from workbench.gui.session_controller import FILE, SourceChoice
+
+    window = MainWindow()
+    window.show()
+    window.open_model(default_model_path())
+    window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True))
+    if not wait_for(lambda: window.controller.running, READY_TIMEOUT_S):
+        raise SystemExit("the stream did not start")
+    frames0 = window._frames
+    wall0, cpu0, gui0 = time.monotonic(), time.process_time(), time.thread_time()
+    result: dict = {}
+
+    def finish() -> None:  # read everything before quitting: Qt 6 closes the windows on quit
+        result.update(wall=time.monotonic() - wall0, cpu=time.process_time() - cpu0,
+                      gui=time.thread_time() - gui0, stats=window.controller.session.stats(),
+                      detections=len(window.log.entries), frames=window._frames - frames0)
+        app.quit()
+
+    QTimer.singleShot(int(seconds * 1000), finish)
+    app.exec()
+    wall, cpu, gui, stats = result["wall"], result["cpu"], result["gui"], result["stats"]
+    detections, frames = result["detections"], result["frames"]
+    window.close()
+    share = cpu / wall
+    print(f"streaming {wall:.0f} s (looped sample, real time, platform {app.platformName()}):")
+    print(f"  process CPU   : {share * 100:6.1f} % of one core   goal <= {CPU_GOAL * 100:.0f} %: "
+          f"{'met' if share <= CPU_GOAL else 'NOT met'}")
+    print(f"  GUI thread    : {gui / wall * 100:6.1f} % of one core")
+    print(f"  engine thread : {stats.cpu_load * 100:6.1f} % of one core (last second)")
+    print(f"  frames drawn  : {frames / wall:6.1f} per second")
+    print(f"  overflows     : {stats.overflows}   stream time {stats.stream_time_s:.1f} s, "
+          f"{detections} detections")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long to stream (default 60)")
+    parser.add_argument("--skip-startup", action="store_true", help="only measure streaming CPU")
+    parser.add_argument("--child-startup", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_startup is not None:
+        return child_startup(args.child_startup)
+    if not args.skip_startup:
+        visible, streaming = measure_startup()
+        v = statistics.median(visible)
+        print(f"cold start to visible window : {v:.2f} s median of {len(visible)} "
+              f"(runs {', '.join(f'{x:.2f}' for x in visible)})   goal <= {START_GOAL_S} s: "
+              f"{'met' if v <= START_GOAL_S else 'NOT met'}")
+        print(f"cold start to streaming      : {statistics.median(streaming):.2f} s median")
+    measure_streaming(args.seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

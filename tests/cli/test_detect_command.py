@@ -1,0 +1,107 @@
+"""`kws detect` and `kws features` end to end: real files, real model, real frontend."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from workbench.assets import sample_audio_path
+from workbench.cli.main import main
+
+KWS = Path(sys.executable).with_name("kws")
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_detects_yes_then_no_as_jsonl(capsys) -> None:
+    code, out, _ = run_cli(capsys, "detect", str(sample_audio_path()), "--format", "jsonl")
+    assert code == 0
+    events = jsonl(out)
+    assert [e["label"] for e in events] == ["yes", "no"]
+    assert all(e["type"] == "detection" and 185 < e["score"] <= 255 for e in events)
+    assert 0.5 < events[0]["time_s"] < events[1]["time_s"] < 4.5
+
+
+def test_scores_option_prints_every_inference(capsys) -> None:
+    code, out, _ = run_cli(capsys, "detect", str(sample_audio_path()), "--format", "jsonl",
+                           "--scores", "--latency-ms", "50")
+    assert code == 0
+    scores = [e for e in jsonl(out) if e["type"] == "scores"]
+    assert len(scores) == int(4.5 * 1000 / 50)
+    assert set(scores[0]["scores"]) == {"yes", "no", "_unknown_", "_silence_"}
+
+
+def test_overrides_change_the_decision(capsys) -> None:
+    code, out, err = run_cli(capsys, "detect", str(sample_audio_path()), "--threshold", "255")
+    assert code == 0 and "detected" not in out and "0 detection(s)" in err
+
+
+def test_text_output_and_odd_wav_formats(capsys, tmp_path) -> None:
+    samples = sf.read(str(sample_audio_path()), dtype="int16")[0]
+    import soxr
+
+    wide = soxr.resample(samples.astype(np.float32) / 32768, 16000, 44100)
+    stereo = np.stack([wide, wide], axis=1)
+    path = tmp_path / "stereo44k.wav"
+    sf.write(str(path), stereo, 44100, subtype="PCM_24")
+    code, out, _ = run_cli(capsys, "detect", str(path))
+    assert code == 0
+    assert [line.split()[2] for line in out.splitlines()] == ["yes", "no"]
+
+
+def test_not_audio_is_one_clear_line(capsys, tmp_path) -> None:
+    bad = tmp_path / "notes.wav"
+    bad.write_text("this is not audio\n")
+    code, out, err = run_cli(capsys, "detect", str(bad))
+    assert code == 2 and out == ""
+    assert err.startswith("kws: error: ") and err.count("\n") == 1 and "notes.wav" in err
+
+
+def test_missing_device_is_a_clear_error(capsys) -> None:
+    code, _, err = run_cli(capsys, "detect", "--mic", "--device", "no-such-microphone-xyz", "--seconds", "1")
+    assert code == 2 and err.startswith("kws: error: ") and err.count("\n") == 1
+
+
+def test_features_clip_equals_the_golden_spectrogram(capsys, tmp_path, golden_dir) -> None:
+    golden = np.load(golden_dir / "tts_yes.npz")
+    wav = tmp_path / "tts_yes.wav"
+    sf.write(str(wav), golden["audio"].astype(np.int16), 16000, subtype="PCM_16")
+    out = tmp_path / "f.npy"
+    code, _, _ = run_cli(capsys, "features", str(wav), "-o", str(out), "--clip")
+    assert code == 0
+    np.testing.assert_array_equal(np.load(out), golden["features_int8"])
+    code, _, _ = run_cli(capsys, "features", str(wav), "-o", str(out), "--dtype", "uint16", "--clip")
+    np.testing.assert_array_equal(np.load(out), golden["features_uint16"])
+
+
+def test_features_of_a_whole_file_stream(capsys, tmp_path) -> None:
+    out = tmp_path / "all.npy"
+    code, _, _ = run_cli(capsys, "features", str(sample_audio_path()), "-o", str(out))
+    assert code == 0
+    feats = np.load(out)
+    assert feats.shape == ((72000 - 480) // 320 + 1, 40) and feats.dtype == np.int8
+
+
+def test_installed_entry_point_runs() -> None:
+    if not KWS.exists():
+        pytest.skip(f"{KWS} not installed")
+    proc = subprocess.run([str(KWS), "detect", str(sample_audio_path()), "--format", "jsonl"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert [e["label"] for e in jsonl(proc.stdout)] == ["yes", "no"]
+    proc = subprocess.run([str(KWS), "detect", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "--threshold" in proc.stdout

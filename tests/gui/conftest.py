@@ -1,0 +1,54 @@
+"""GUI test fixtures: a main window whose QSettings live in a temporary directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+
+@pytest.fixture
+def settings_dir(tmp_path: Path) -> Path:
+    """Point every QSettings (and QStandardPaths) of the test at a fresh temporary directory."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture
+def window(qtbot, settings_dir: Path):
+    """The main window with the bundled model loaded and no stream running yet."""
+    from workbench.assets import default_model_path
+    from workbench.gui.main_window import MainWindow
+
+    win = MainWindow(dark=True)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_model(default_model_path()), win.last_error
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def play_file(qtbot):
+    """``play_file(window, path)``: play as fast as possible through the controller, wait for the end."""
+    return lambda win, path: _play_file(qtbot, win, path)
+
+
+def _play_file(qtbot, win, path: Path, timeout_ms: int = 30_000) -> None:
+    from workbench.gui.session_controller import FILE, SourceChoice
+
+    assert win.controller.set_source(SourceChoice(FILE, path=path, realtime=False, loop=False)), win.last_error
+    session = win.controller.session
+    qtbot.waitUntil(lambda: session.wait(0) and not win.controller.running, timeout=timeout_ms)
+    # let the frame timer pull the last rows
+    done = session.inferences.total
+    qtbot.waitUntil(lambda: win.live.scores._cursor == done, timeout=2000)
+    qtbot.wait(50)

@@ -1,0 +1,151 @@
+"""The live window end to end offscreen: real model, real engine thread, real file source, real widgets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from workbench.assets import default_model_path, sample_audio_path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_window_opens_with_the_bundled_model(window) -> None:
+    model = window.controller.model
+    assert model is not None and "yes" in model.classes
+    assert model.name in window.status_labels["model"].text()
+    for title in ("Detections", "Tuning", "Source", "Model", "Profile", "Training", "Board", "Calibration"):
+        assert title in window.docks
+    for title in ("Training", "Board", "Calibration"):
+        assert getattr(window.panels, title.lower()).text(), f"{title} placeholder has no explanation"
+    if window.panels.model_info_view is not None:
+        assert "yes" in window.panels.model_info_view.field_text("classes")
+
+
+def test_sample_gives_yes_and_no_in_the_log_and_scores_in_the_plot(play_file, window) -> None:
+    play_file(window, sample_audio_path())
+    labels = window.log.labels()
+    assert "yes" in labels and "no" in labels, labels
+    assert labels.index("yes") < labels.index("no")
+    assert window.log.table.rowCount() == len(labels)
+
+    times, raw, averaged = window.live.scores.plotted_scores()
+    classes = window.controller.model.classes
+    assert times.size == window.controller.session.inferences.total > 0
+    assert np.all(np.diff(times) > 0)
+    for word in ("yes", "no"):
+        k = classes.index(word)
+        assert raw[:, k].max() > window.controller.settings.detection_threshold
+        assert averaged[:, k].max() > 0
+    curve = window.live.scores.averaged_curves[classes.index("yes")]
+    assert curve.yData is not None and curve.yData.max() > 0  # what pyqtgraph draws
+
+    image = window.live.spectrogram.visible_image()
+    assert image.max() > -128 and image.dtype == np.int8
+    assert window.live.waveform.meter.level_db > -60
+
+
+def test_threshold_255_detects_nothing_on_the_same_audio(play_file, window) -> None:
+    panel = window.panels.tuning_panel
+    if panel is not None:
+        panel.rows["detection_threshold"].spin.setValue(255)
+    else:
+        window.controller.set_detection_settings(window.controller.settings.replace(detection_threshold=255))
+    assert window.controller.settings.detection_threshold == 255
+    assert window.live.scores.threshold_lines[0].value() == 255
+    play_file(window, sample_audio_path())
+    assert window.log.labels() == []
+    _, raw, _ = window.live.scores.plotted_scores()
+    assert raw.max() > 0  # the model still ran; only the detector stayed silent
+
+
+def test_saving_parameters_writes_a_model_whose_metadata_reads_back(window, tmp_path: Path) -> None:
+    from workbench.core.model_params import read_params
+
+    window.controller.set_detection_settings(
+        window.controller.settings.replace(detection_threshold=201, suppression_ms=900))
+    target = tmp_path / "tuned.tflite"
+    assert window.save_parameters(target), window.last_error
+    params = read_params(target.read_bytes())
+    assert params["detection_threshold"] == 201
+    assert params["suppression_ms"] == 900
+    assert window.open_model(target)
+    assert window.controller.settings.detection_threshold == 201
+
+
+def _drop(window, path: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+
+
+def test_a_corrupt_model_dropped_on_the_window_gives_a_message(window, tmp_path: Path) -> None:
+    before = window.controller.model
+    bad = tmp_path / "broken.tflite"
+    bad.write_bytes(b"this is not a flatbuffer" * 10)
+    _drop(window, bad)
+    assert window.last_error, "no message for a corrupt model"
+    assert window.controller.model is before  # still running the old model
+    assert window.error_box.isVisible()
+    window.error_box.close()
+    assert not window.open_path(tmp_path / "notes.txt")
+
+
+def test_dropping_audio_plays_it(qtbot, window) -> None:
+    _drop(window, sample_audio_path())
+    assert window.controller.source_choice.path == sample_audio_path()
+    qtbot.waitUntil(lambda: window.controller.session.stats().stream_time_s > 0.2, timeout=10_000)
+    window.controller.stop()
+
+
+def test_export_log_to_csv(play_file, window, tmp_path: Path) -> None:
+    play_file(window, sample_audio_path())
+    out = window.log.export_csv(tmp_path / "log.csv")
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("wall_time,stream_time_s,label")
+    assert [line.split(",")[2] for line in lines[1:]] == window.log.labels()
+
+
+def test_layout_model_and_parameters_persist(qtbot, settings_dir, tmp_path: Path) -> None:
+    from workbench.gui.main_window import MainWindow
+
+    first = MainWindow(dark=False)
+    qtbot.addWidget(first)
+    first.show()
+    assert first.open_model(default_model_path())
+    first.controller.set_detection_settings(first.controller.settings.replace(detection_threshold=222))
+    first.resize(1111, 777)
+    first.close()
+
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert not second.dark
+    assert second.settings.last_model() == default_model_path()
+    second.start_up(audio=sample_audio_path())
+    assert second.controller.settings.detection_threshold == 222
+    assert second.size().width() == 1111
+    second.close()
+
+
+def test_self_test_exits_zero_without_qt() -> None:
+    code = ("import sys; from workbench.gui.app import main; rc = main(['--self-test']); "
+            "assert 'PySide6' not in sys.modules, 'self-test imported Qt'; sys.exit(rc)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "detected  yes" in out.stdout and "detected  no" in out.stdout
+
+
+def test_kws_workbench_entry_point_self_test() -> None:
+    exe = Path(sys.executable).with_name("kws-workbench")
+    if not exe.exists():
+        pytest.skip(f"entry point not installed at {exe} (pip install -e .)")
+    out = subprocess.run([str(exe), "--self-test"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr

@@ -1,0 +1,65 @@
+"""Small int8 models built with TensorFlow for the profiler tests (TensorFlow is allowed in tests only)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow", reason="tensorflow builds the test models")
+
+REPRESENTATIVE_SAMPLES = 8
+
+
+def convert_int8(model: "tf.keras.Model") -> bytes:
+    """Full-integer TFLite conversion (int8 input/output), the way MLTK quantises models."""
+    shape = [1, *model.input_shape[1:]]
+    rng = np.random.default_rng(0)
+
+    def representative():
+        for _ in range(REPRESENTATIVE_SAMPLES):
+            yield [rng.uniform(-1, 1, size=shape).astype(np.float32)]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    return converter.convert()
+
+
+@pytest.fixture(scope="session")
+def build_int8() -> Callable[["tf.keras.Model"], bytes]:
+    return convert_int8
+
+
+@pytest.fixture(scope="session")
+def tiny_all_ops_model() -> bytes:
+    """8x8x2 input -> conv(3x3, 4, relu) + depthwise(3x3 same) -> add -> maxpool 2 -> avgpool 3 ->
+    flatten -> dense(3) -> softmax."""
+    layers = tf.keras.layers
+    tf.keras.utils.set_random_seed(1)
+    inp = layers.Input(shape=(8, 8, 2), batch_size=1)
+    conv = layers.Conv2D(4, (3, 3), padding="valid", activation="relu")(inp)
+    dw = layers.DepthwiseConv2D((3, 3), padding="same")(conv)
+    added = layers.Add()([conv, dw])
+    pooled = layers.MaxPooling2D(pool_size=2)(added)
+    avg = layers.AveragePooling2D(pool_size=3, strides=1, padding="valid")(pooled)
+    flat = layers.Flatten()(avg)
+    dense = layers.Dense(3)(flat)
+    out = layers.Softmax()(dense)
+    return convert_int8(tf.keras.Model(inp, out))
+
+
+@pytest.fixture(scope="session")
+def tanh_model() -> bytes:
+    """dense(16->8) -> TANH (an op MLTK has no cost formula for) -> reshape to 4x2."""
+    layers = tf.keras.layers
+    tf.keras.utils.set_random_seed(2)
+    inp = layers.Input(shape=(16,), batch_size=1)
+    x = layers.Dense(8)(inp)
+    x = layers.Activation("tanh")(x)
+    out = layers.Reshape((4, 2))(x)
+    return convert_int8(tf.keras.Model(inp, out))

@@ -1,0 +1,149 @@
+"""``kws detect``: keyword detection on a WAV/FLAC file or the microphone, as the board would decide.
+
+Both inputs run through the same :class:`~workbench.core.live_session.LiveSession` (a file source as
+fast as possible, or in real time with ``--realtime``), so what the command prints is what the GUI
+shows and what the EFR32 firmware would print for the same samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import queue
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from workbench.core.detection_settings import DetectionSettings
+from workbench.core.engine import Engine, EngineOptions, InferenceResult
+from workbench.core.errors import WorkbenchError
+from workbench.core.live_session import LiveSession
+
+POLL_S = 0.1
+
+# CLI option → DetectionSettings field
+_OVERRIDES = {
+    "threshold": "detection_threshold",
+    "window_ms": "average_window_duration_ms",
+    "suppression_ms": "suppression_ms",
+    "count": "minimum_count",
+    "latency_ms": "latency_ms",
+}
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "detect",
+        help="detect keywords in an audio file or from the microphone",
+        description="Stream audio through the frontend, the model and the firmware's detection logic. "
+        "Parameters default to the values stored in the model.",
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("file", nargs="?", type=Path, help="WAV/FLAC/OGG file (any rate, channels, depth)")
+    src.add_argument("--mic", action="store_true", help="listen to the microphone (Ctrl+C to stop)")
+    p.add_argument("--device", help="input device index or name (see `kws devices`)")
+    p.add_argument("--seconds", type=float, help="with --mic: stop after this many seconds")
+    p.add_argument("--model", type=Path, help="model .tflite or .mltk.zip (default: the bundled model)")
+    p.add_argument("--threshold", type=int, help="detection_threshold, 0-255")
+    p.add_argument("--window-ms", type=int, help="average_window_duration_ms")
+    p.add_argument("--suppression-ms", type=int, help="suppression_ms")
+    p.add_argument("--count", type=int, help="minimum_count")
+    p.add_argument("--latency-ms", type=int, help="latency_ms: time between inferences")
+    p.add_argument("--gain", type=float, help="volume gain (default: the model's volume_gain for the "
+                   "microphone; files play at their recorded level)")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format")
+    p.add_argument("--scores", action="store_true", help="also print every inference's scores")
+    p.add_argument("--realtime", action="store_true", help="play a file in real time instead of as fast as possible")
+    p.add_argument("--semantics", choices=("mltk", "tflm"), default="mltk",
+                   help="detection rules: MLTK audio_classifier firmware (default) or TFLM micro_speech")
+    p.add_argument("--fresh-state", action="store_true",
+                   help="recompute each window from fresh frontend state (as in training)")
+    p.set_defaults(func=run)
+
+
+def build_engine(args: argparse.Namespace) -> Engine:
+    """The model and detection parameters the options ask for."""
+    from workbench.assets import default_model_path
+    from workbench.core.model_file import load_model
+
+    model = load_model(args.model or default_model_path())
+    settings = DetectionSettings.from_params(model.params)
+    changes = {field: getattr(args, opt) for opt, field in _OVERRIDES.items() if getattr(args, opt, None) is not None}
+    if changes:
+        settings = settings.replace(**changes)
+    return Engine(model, settings, EngineOptions(semantics=args.semantics, fresh_state=args.fresh_state))
+
+
+def _open_source(args: argparse.Namespace, engine: Engine) -> Any:
+    from workbench.core import audio_sources
+
+    if args.mic:
+        device: int | str | None = args.device
+        if isinstance(device, str) and device.isdigit():
+            device = int(device)
+        source = audio_sources.MicrophoneSource(device=device)
+        source.gain = args.gain if args.gain is not None else engine.detection_settings.volume_gain
+        return source
+    source = audio_sources.FileSource(args.file, realtime=args.realtime)
+    if args.gain is not None:
+        source.gain = args.gain
+    return source
+
+
+def _print_result(result: InferenceResult, classes: tuple[str, ...], args: argparse.Namespace, out: TextIO) -> None:
+    if args.scores:
+        if args.format == "jsonl":
+            out.write(json.dumps({"type": "scores", "time_s": round(result.time_s, 4),
+                                  "scores": dict(zip(classes, map(int, result.scores))),
+                                  "averages": dict(zip(classes, map(int, result.averages)))}) + "\n")
+        else:
+            cells = "  ".join(f"{c}={int(s):3d}" for c, s in zip(classes, result.scores))
+            out.write(f"{result.time_s:8.3f}s  scores  {cells}\n")
+    d = result.detection
+    if d is not None:
+        if args.format == "jsonl":
+            out.write(json.dumps({"type": "detection", "time_s": round(d.time_s, 4), "label": d.label,
+                                  "class_index": d.class_index, "score": int(d.score)}) + "\n")
+        else:
+            out.write(f"{d.time_s:8.3f}s  detected  {d.label:<12} score={d.score}\n")
+    out.flush()
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    if args.mic and args.file is not None:
+        raise WorkbenchError("give either an audio file or --mic, not both")
+    engine = build_engine(args)
+    source = _open_source(args, engine)
+    results: queue.Queue[InferenceResult] = queue.Queue()
+    session = LiveSession(engine, source)
+    session.result_listeners.append(results.put)
+    if args.mic and args.format == "text":
+        print(f"listening on {getattr(source, 'name', 'the microphone')} with {engine.model.name} "
+              f"(Ctrl+C to stop)", file=sys.stderr)
+    found = 0
+    session.start()
+    try:
+        while True:
+            done = session.wait(POLL_S)
+            if args.seconds is not None and engine.stream_time_s >= args.seconds:
+                done = True
+            while not results.empty():
+                result = results.get()
+                found += result.detection is not None
+                _print_result(result, engine.classes, args, out)
+            if done or session.error:
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        session.close()
+    while not results.empty():
+        result = results.get()
+        found += result.detection is not None
+        _print_result(result, engine.classes, args, out)
+    if session.error:
+        raise WorkbenchError(session.error)
+    if args.format == "text" and not args.scores:
+        print(f"{found} detection(s) in {engine.stream_time_s:.2f} s of audio", file=sys.stderr)
+    return 0

@@ -1,0 +1,69 @@
+"""``kws features``: the spectrogram the model sees, as a NumPy file (for notebooks and training checks).
+
+The frontend settings come from the model's embedded ``fe.*`` parameters, so the features match what the
+model was trained on and what the board computes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workbench.core.errors import WorkbenchError
+from workbench.core.frontend import MicroFrontend, quantize
+from workbench.core.frontend_settings import FrontendSettings
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "features",
+        help="compute the frontend spectrogram of an audio file",
+        description="Run an audio file through the native frontend (from fresh state, as one stream) "
+        "and save the spectrogram (frames x channels) as .npy.",
+    )
+    p.add_argument("file", type=Path, help="WAV/FLAC/OGG file (any rate, channels, depth)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output .npy file")
+    p.add_argument("--dtype", choices=("int8", "uint16"), default="int8",
+                   help="int8 = the model input (MLTK quantisation), uint16 = raw frontend output")
+    p.add_argument("--model", type=Path, help="take the frontend settings from this model (default: bundled)")
+    p.add_argument("--clip", action="store_true",
+                   help="one model input: the first sample_length_ms of audio (zero-padded), as MLTK trains")
+    p.set_defaults(func=run)
+
+
+def compute_features(samples: np.ndarray, settings: FrontendSettings, dtype: str, clip: bool) -> np.ndarray:
+    """Spectrogram of ``samples`` with ``settings``; ``clip`` = one training-style model input."""
+    frontend = MicroFrontend(settings)
+    if clip:
+        audio = np.zeros(settings.sample_length, np.int16)
+        n = min(samples.size, audio.size)
+        audio[:n] = samples[:n]
+        rows = frontend.process_clip(audio, np.uint16)
+    else:
+        rows = frontend.feed(samples, np.uint16)
+    return quantize(rows, settings) if dtype == "int8" else rows
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.assets import default_model_path
+    from workbench.core.atomic_write import atomic_write_bytes
+    from workbench.core.audio_file import load_audio
+    from workbench.core.model_file import load_model
+
+    model = load_model(args.model or default_model_path())
+    settings = FrontendSettings.from_params(model.params)
+    clip = load_audio(args.file, sample_rate=int(settings.sample_rate_hz))
+    features = compute_features(clip.samples, settings, args.dtype, args.clip)
+    if features.shape[0] == 0:
+        raise WorkbenchError(f"{args.file} is shorter than one frontend window ({settings.window_size_ms} ms)")
+    buffer = io.BytesIO()
+    np.save(buffer, features)
+    atomic_write_bytes(args.output, buffer.getvalue())
+    print(f"wrote {args.output}: {features.shape[0]}x{features.shape[1]} {features.dtype} "
+          f"({clip.duration_s:.2f} s of audio)", file=sys.stderr)
+    return 0

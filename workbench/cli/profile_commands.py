@@ -1,0 +1,155 @@
+"""``kws profile`` and ``kws export-c``: will the model fit and run on an EFR32xG24, and hand it to firmware.
+
+``profile`` prints MLTK's per-layer view (ops, MACs, estimated CPU/MVP cycles and time, MVP support)
+plus flash/RAM estimates, as a table, JSON, CSV or Markdown; optionally the measured LiteRT time on
+this machine. ``export-c`` writes the model as a 16-byte aligned C array with its length and the
+model's parameters as comments, which is how TFLite Micro firmware embeds a model in flash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import ModelError, SettingsError
+
+FORMATS = ("table", "json", "csv", "markdown")
+HZ_PER_MHZ = 1_000_000
+DEFAULT_CLOCK_MHZ = 78.0
+BYTES_PER_LINE = 12
+C_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]")
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "profile", help="estimate ops, MACs, memory and EFR32xG24 CPU/MVP time per layer",
+        description="Profile a .tflite model for the EFR32xG24: per-layer ops and MACs (counted as MLTK "
+        "counts them), estimated CPU and MVP accelerator cycles and time, MVP support with the reason, "
+        "flash and RAM (tensor arena) estimates. Cycle and RAM figures are estimates, not board "
+        "measurements (see docs/profiler.md).")
+    p.add_argument("model", type=Path, help=".tflite model file")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--accelerator", choices=("none", "mvp"), default="mvp",
+                   help="run supported layers on the MVP accelerator (default) or on the CPU only")
+    p.add_argument("--clock-mhz", type=float, default=DEFAULT_CLOCK_MHZ,
+                   help=f"core clock for the time estimates (default: {DEFAULT_CLOCK_MHZ:g} MHz)")
+    p.add_argument("--host-latency", action=argparse.BooleanOptionalAction, default=False,
+                   help="also measure the LiteRT invoke time (and one pipeline hop) on this computer")
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    p.set_defaults(func=run)
+
+    e = subparsers.add_parser(
+        "export-c", help="write the model as an aligned C array for firmware",
+        description="Write the .tflite model as a 16-byte aligned 'const unsigned char' array with its "
+        "length, and the model's parameters (SL_PARAMSv1 metadata) as comments.")
+    e.add_argument("model", type=Path, help=".tflite model file")
+    e.add_argument("-o", "--output", type=Path, required=True, help="header file to write, e.g. model.h")
+    e.add_argument("--name", help="C variable name (default: from the model file name)")
+    e.set_defaults(func=run_export_c)
+
+
+def _load(path: Path) -> tuple[bytes, str, dict[str, Any]]:
+    """Model bytes, name and parameters (through the project's loader when available)."""
+    try:
+        from workbench.core.model_file import load_model
+    except ImportError:
+        load_model = None
+    if load_model is not None:
+        model = load_model(path)
+        return bytes(model.tflite), str(getattr(model, "name", "") or path.stem), dict(model.params or {})
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"Model file not found: {path}") from None
+    except OSError as exc:
+        raise ModelError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    return data, path.stem, _read_params(data)
+
+
+def _read_params(data: bytes) -> dict[str, Any]:
+    try:
+        from workbench.core.model_params import read_params
+    except ImportError:
+        return {}
+    return dict(read_params(data) or {})
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+        return
+    from workbench.core.atomic_write import atomic_write_bytes
+    atomic_write_bytes(output, text.encode("utf-8"))
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.profiler.export import render
+    from workbench.profiler.report import build_report
+    from workbench.core.tflite_graph import parse_model
+
+    if not args.clock_mhz > 0:
+        raise SettingsError(f"--clock-mhz must be positive, not {args.clock_mhz:g}.")
+    data, name, params = _load(args.model)
+    report = build_report(parse_model(data), name=name, accelerator=args.accelerator,
+                          clock_hz=round(args.clock_mhz * HZ_PER_MHZ))
+    if args.host_latency and report.summary is not None:
+        from workbench.profiler.host_latency import measure_host_latency
+        fe = {k: v for k, v in params.items() if str(k).startswith("fe.")}
+        report.summary.host_latency = measure_host_latency(data, frontend_params=fe or None)
+    _write(render(report, args.format), args.output)
+    return 0
+
+
+def c_identifier(text: str) -> str:
+    """A valid C identifier from a file name or user text."""
+    ident = C_IDENTIFIER.sub("_", text.strip()) or "model"
+    return f"model_{ident}" if ident[0].isdigit() else ident
+
+
+def _comment_safe(text: str) -> str:
+    return str(text).replace("*/", "* /").replace("\n", " ")
+
+
+def c_header(data: bytes, name: str, params: dict[str, Any], source: str) -> str:
+    """Header text: include guard, alignment macro, parameters as comments, array and length."""
+    guard = f"{name.upper()}_H_"
+    lines = [f"/* {_comment_safe(source)}: TensorFlow Lite model as a C array ({len(data)} bytes).",
+             " * Generated by `kws export-c`; do not edit. The array must stay 16-byte aligned for",
+             " * TensorFlow Lite Micro."]
+    if params:
+        lines.append(" *")
+        lines.append(" * Model parameters (SL_PARAMSv1 metadata):")
+        lines += [f" *   {_comment_safe(k)}: {_comment_safe(v)}" for k, v in params.items()]
+    else:
+        lines.append(" * Model parameters: none found (no SL_PARAMSv1 metadata read).")
+    lines += [" */", f"#ifndef {guard}", f"#define {guard}", "",
+              "#if defined(__cplusplus) && __cplusplus >= 201103L",
+              "#define KWS_MODEL_ALIGN alignas(16)",
+              "#elif defined(__GNUC__) || defined(__clang__)",
+              "#define KWS_MODEL_ALIGN __attribute__((aligned(16)))",
+              "#elif defined(_MSC_VER)",
+              "#define KWS_MODEL_ALIGN __declspec(align(16))",
+              "#else",
+              "#define KWS_MODEL_ALIGN",
+              "#endif", "",
+              f"KWS_MODEL_ALIGN const unsigned char {name}[] = {{"]
+    for start in range(0, len(data), BYTES_PER_LINE):
+        chunk = data[start:start + BYTES_PER_LINE]
+        lines.append("  " + ", ".join(f"0x{b:02x}" for b in chunk) + ",")
+    lines += ["};", f"const unsigned int {name}_len = {len(data)}u;", "", f"#endif  /* {guard} */", ""]
+    return "\n".join(lines)
+
+
+def run_export_c(args: argparse.Namespace) -> int:
+    from workbench.core.atomic_write import atomic_write_bytes
+    from workbench.core.tflite_graph import parse_model
+
+    data, _name, params = _load(args.model)
+    parse_model(data)  # refuse to export something that is not a model
+    name = c_identifier(args.name) if args.name else c_identifier(args.model.stem)
+    if args.name and name != args.name:
+        raise SettingsError(f"--name {args.name!r} is not a valid C identifier (try {name!r}).")
+    atomic_write_bytes(args.output, c_header(data, name, params, args.model.name).encode("utf-8"))
+    return 0

@@ -1,0 +1,157 @@
+"""Audio input devices as PortAudio (through ``sounddevice``) sees them.
+
+Why a module of its own: the device list is needed without opening a stream (``kws devices``, the
+GUI's device picker), and every failure mode here is an environment problem the user can fix, so it
+must be one clear sentence: no PortAudio library, no input device, an unknown device name.
+
+Hot-plug: PortAudio enumerates devices once, when it is initialised (sounddevice does that on import),
+and never again, so a microphone plugged in later stays invisible. :func:`refresh_devices` terminates
+and re-initialises PortAudio to enumerate again. Terminating PortAudio invalidates every open stream,
+so it only does so when none of our streams is open (:class:`OpenStreamCount`, which
+``MicrophoneSource`` maintains); otherwise it returns False and the old list stays.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from workbench.core.errors import DeviceError
+
+PORTAUDIO_HINT = "install it with `apt-get install libportaudio2` (Linux) or reinstall the sounddevice package"
+NO_INPUT_MESSAGE = "no audio input device found; pass a WAV file or plug in a microphone"
+
+
+def sounddevice_module() -> ModuleType:
+    """Import ``sounddevice``; a missing PortAudio library becomes a DeviceError with the fix."""
+    try:
+        import sounddevice
+    except OSError as exc:  # sounddevice raises OSError("PortAudio library not found")
+        raise DeviceError(f"the PortAudio audio library is not available ({exc}); {PORTAUDIO_HINT}") from exc
+    except ImportError as exc:
+        raise DeviceError(f"the sounddevice package is not installed ({exc})") from exc
+    return sounddevice
+
+
+class OpenStreamCount:
+    """How many PortAudio streams this process has open (PortAudio itself is process-global)."""
+
+    _lock = threading.Lock()
+    _count = 0
+
+    @classmethod
+    def opened(cls) -> None:
+        with cls._lock:
+            cls._count += 1
+
+    @classmethod
+    def closed(cls) -> None:
+        with cls._lock:
+            cls._count = max(0, cls._count - 1)
+
+    @classmethod
+    def value(cls) -> int:
+        return cls._count
+
+
+@dataclass(frozen=True)
+class InputDevice:
+    index: int
+    name: str
+    host_api: str
+    max_input_channels: int
+    default_samplerate: float
+    is_default: bool
+
+    def label(self) -> str:
+        """One line for pickers and the status bar."""
+        return f"{self.name} ({self.host_api})"
+
+
+def _portaudio_error(sd: ModuleType) -> type[BaseException]:
+    return getattr(sd, "PortAudioError", RuntimeError)
+
+
+def _default_input_index(sd: ModuleType) -> int | None:
+    try:
+        info: Any = sd.query_devices(kind="input")
+    except (_portaudio_error(sd), ValueError):
+        return None
+    index = info.get("index") if isinstance(info, dict) else None
+    return int(index) if index is not None and index >= 0 else None
+
+
+def list_input_devices() -> list[InputDevice]:
+    """Every device with at least one input channel, in PortAudio's order (may be empty)."""
+    sd = sounddevice_module()
+    try:
+        devices = sd.query_devices()
+        host_apis = [str(api["name"]) for api in sd.query_hostapis()]
+    except _portaudio_error(sd) as exc:
+        raise DeviceError(f"cannot list audio devices: {exc}") from exc
+    default = _default_input_index(sd)
+    result = []
+    for index, dev in enumerate(devices):
+        if int(dev["max_input_channels"]) <= 0:
+            continue
+        api = int(dev["hostapi"])
+        result.append(InputDevice(
+            index=index,
+            name=str(dev["name"]),
+            host_api=host_apis[api] if 0 <= api < len(host_apis) else "?",
+            max_input_channels=int(dev["max_input_channels"]),
+            default_samplerate=float(dev["default_samplerate"]),
+            is_default=index == default,
+        ))
+    return result
+
+
+def default_input_device() -> InputDevice | None:
+    """The device PortAudio opens when none is chosen, or None when there is no input at all."""
+    devices = list_input_devices()
+    for dev in devices:
+        if dev.is_default:
+            return dev
+    return devices[0] if devices else None
+
+
+def refresh_devices() -> bool:
+    """Re-enumerate devices (hot-plug). Returns False, changing nothing, while a stream is open."""
+    sd = sounddevice_module()
+    if OpenStreamCount.value() > 0:
+        return False
+    try:
+        sd._terminate()  # sounddevice has no public re-scan; these pair with the import-time init
+        sd._initialize()
+    except _portaudio_error(sd) as exc:
+        raise DeviceError(f"cannot re-initialise the audio system: {exc}") from exc
+    return True
+
+
+def resolve_input_device(device: int | str | None) -> InputDevice:
+    """The input device meant by an index, an exact or unique partial name, or None (the default)."""
+    devices = list_input_devices()
+    if device is None:
+        found = default_input_device() if devices else None
+        if found is None:
+            raise DeviceError(NO_INPUT_MESSAGE)
+        return found
+    if isinstance(device, int) or (isinstance(device, str) and device.strip().isdigit()):
+        index = int(device)
+        for dev in devices:
+            if dev.index == index:
+                return dev
+        raise DeviceError(f"there is no audio input device number {index}; `kws devices` lists them")
+    wanted = device.strip().casefold()
+    exact = [dev for dev in devices if dev.name.casefold() == wanted]
+    if exact:
+        return exact[0]
+    partial = [dev for dev in devices if wanted in dev.name.casefold()]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = ", ".join(f"{d.index}: {d.name}" for d in partial)
+        raise DeviceError(f"the device name {device!r} matches several inputs ({names}); pass its number")
+    raise DeviceError(f"no audio input device named {device!r}; `kws devices` lists them")

@@ -1,0 +1,144 @@
+"""Read any WAV/FLAC/OGG file as the 16 kHz mono int16 stream the frontend expects, and save clips.
+
+Why one loader: the board hears 16 kHz mono int16, so every file the workbench replays (datasets,
+recordings, a user's phone clip at 44.1 kHz stereo float) must be brought to exactly that, the same
+way every time, or a replay would not decide what the device decides. The conversion is:
+
+1. decode with libsndfile (``soundfile``) to float64 in [-1, 1) — this normalises every bit depth,
+   including unsigned 8-bit (``(u - 128) / 128``) and 24-bit, without us knowing the encoding;
+2. mono = mean of the channels (a stereo microphone pair summed, not a channel picked);
+3. resample with soxr's high-quality filter (only when the rate differs: 16 kHz int16 files pass
+   through bit-exact);
+4. ``round(x * 32768)`` clipped to int16 (float files may exceed full scale).
+
+Every failure (missing, not audio, empty, truncated) is an :class:`AudioError` naming the file.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+from workbench.core.atomic_write import atomic_write_bytes
+from workbench.core.errors import AudioError
+
+DEFAULT_SAMPLE_RATE = 16000
+RESAMPLE_QUALITY = "HQ"  # soxr high quality: passband flat to ~0.91 fs/2, >120 dB rejection
+INT16_SCALE = 32768.0  # libsndfile maps int16 v to v / 32768: the exact inverse keeps 16-bit files bit-exact
+INT16_MIN = -32768
+INT16_MAX = 32767
+_RIFF_HEADER = struct.Struct("<4sI4s")  # "RIFF", size, "WAVE"
+_CHUNK_HEADER = struct.Struct("<4sI")
+_UNKNOWN_DATA_SIZES = (0, 0xFFFFFFFF)  # written by streaming recorders that never patch the header
+WAV_HEAD_BYTES = 1 << 16  # enough for any realistic chunk table before "data"
+
+
+@dataclass(frozen=True, eq=False)
+class AudioClip:
+    """Decoded audio ready for the frontend, plus what the file originally was (for the UI)."""
+
+    samples: np.ndarray  # int16, mono, read-only
+    sample_rate: int
+    source_rate: int
+    source_channels: int
+    source_subtype: str  # libsndfile subtype, e.g. "PCM_16", "PCM_U8", "FLOAT", "VORBIS"
+
+    @property
+    def duration_s(self) -> float:
+        return self.samples.shape[0] / self.sample_rate if self.sample_rate else 0.0
+
+    @classmethod
+    def from_samples(cls, samples: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE) -> AudioClip:
+        """Wrap int16 samples already at ``sample_rate`` (synthetic audio, recordings)."""
+        data = np.array(samples, dtype=np.int16, copy=True).reshape(-1)
+        data.setflags(write=False)
+        return cls(data, int(sample_rate), int(sample_rate), 1, "PCM_16")
+
+
+def to_int16(x: np.ndarray) -> np.ndarray:
+    """Float samples in [-1, 1) → int16 with rounding to nearest and clipping at full scale."""
+    return np.clip(np.rint(np.asarray(x, dtype=np.float64) * INT16_SCALE), INT16_MIN, INT16_MAX).astype(np.int16)
+
+
+def _check_wav_not_truncated(path: Path, head: bytes, file_size: int) -> None:
+    """A WAV whose data chunk promises more bytes than the file has was cut short (copy/download).
+
+    libsndfile silently reads what is there, so check the RIFF chunk table ourselves.
+    """
+    if len(head) < _RIFF_HEADER.size:
+        return  # libsndfile reports the malformed header
+    riff, _, wave = _RIFF_HEADER.unpack_from(head)
+    if riff != b"RIFF" or wave != b"WAVE":
+        return
+    offset = _RIFF_HEADER.size
+    while offset + _CHUNK_HEADER.size <= len(head):
+        chunk_id, size = _CHUNK_HEADER.unpack_from(head, offset)
+        body = offset + _CHUNK_HEADER.size
+        if chunk_id == b"data":
+            if size not in _UNKNOWN_DATA_SIZES and body + size > file_size:
+                raise AudioError(
+                    f"{path} is truncated: its WAV header announces {size} bytes of audio but only "
+                    f"{max(0, file_size - body)} are present")
+            return
+        offset = body + size + (size & 1)  # chunks are word aligned
+    if offset + _CHUNK_HEADER.size > file_size:
+        raise AudioError(f"{path} is truncated: the WAV file ends before its audio data starts")
+
+
+def _read_head(path: Path, n: int) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(n)
+
+
+def load_audio(path: str | Path, sample_rate: int = DEFAULT_SAMPLE_RATE) -> AudioClip:
+    """Decode ``path`` to mono int16 at ``sample_rate`` (see the module docstring for the steps)."""
+    path = Path(path)
+    if int(sample_rate) <= 0:
+        raise AudioError(f"sample rate must be positive, got {sample_rate}")
+    if not path.exists():
+        raise AudioError(f"audio file not found: {path}")
+    if not path.is_file():
+        raise AudioError(f"{path} is not a file")
+    try:
+        file_size = path.stat().st_size
+        if file_size == 0:
+            raise AudioError(f"{path} is empty (0 bytes), not an audio file")
+        _check_wav_not_truncated(path, _read_head(path, WAV_HEAD_BYTES), file_size)
+        with sf.SoundFile(str(path)) as f:
+            source_rate, channels, subtype = int(f.samplerate), int(f.channels), str(f.subtype)
+            data = f.read(dtype="float64", always_2d=True)
+    except AudioError:
+        raise
+    except sf.LibsndfileError as exc:
+        raise AudioError(f"{path} is not a readable WAV/FLAC/OGG audio file ({exc.error_string})") from exc
+    except (OSError, RuntimeError) as exc:
+        raise AudioError(f"cannot read audio file {path}: {exc}") from exc
+    if data.shape[0] == 0:
+        raise AudioError(f"{path} contains no audio samples")
+    mono = data.mean(axis=1) if channels > 1 else data[:, 0]
+    if source_rate != int(sample_rate):
+        mono = soxr.resample(mono, source_rate, int(sample_rate), quality=RESAMPLE_QUALITY)
+    samples = to_int16(mono)
+    samples.setflags(write=False)
+    return AudioClip(samples, int(sample_rate), source_rate, channels, subtype)
+
+
+def wav_bytes(samples_int16: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE) -> bytes:
+    """A complete 16-bit PCM mono WAV file in memory."""
+    data = np.asarray(samples_int16)
+    if data.dtype != np.int16:
+        raise AudioError(f"WAV clips are saved from int16 samples, got {data.dtype}")
+    buf = io.BytesIO()
+    sf.write(buf, data.reshape(-1), int(sample_rate), subtype="PCM_16", format="WAV")
+    return buf.getvalue()
+
+
+def save_wav(path: str | Path, samples_int16: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE) -> Path:
+    """Write a 16-bit mono WAV atomically: a crash never leaves a half-written clip in a dataset."""
+    return atomic_write_bytes(Path(path), wav_bytes(samples_int16, sample_rate))

@@ -1,0 +1,225 @@
+"""A running stream: one audio source feeding one engine on one worker thread.
+
+The friture pattern: the audio callback (inside the source) only copies into a ring; this session's
+single worker pulls whatever has arrived, runs the engine, and appends what the views need to
+fixed-size histories (spectrogram rows, score vectors, waveform envelope, detections). A GUI timer
+then reads only the rows that are new since its last frame; nothing here knows about Qt. The CLI uses
+the same class for ``kws detect --mic``, so live and offline share one code path.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Protocol
+
+import numpy as np
+
+from workbench.core.detector import Detection
+from workbench.core.engine import Engine, InferenceResult
+from workbench.core.errors import WorkbenchError
+from workbench.core.history import EventLog, RowHistory
+
+HISTORY_SECONDS = 60.0
+ENVELOPE_BLOCK_MS = 10  # one waveform min/max pair per 10 ms of audio
+WAIT_TIMEOUT_S = 0.05
+STATS_WINDOW_S = 1.0
+MAX_RECORDING_S = 600.0
+INT16_FULL_SCALE = 32767
+
+
+class AudioSourceLike(Protocol):
+    sample_rate: int
+    finished: bool
+    overflows: int
+    gain: float
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def read(self, max_samples: int | None = None) -> np.ndarray: ...
+    def wait(self, timeout_s: float) -> bool: ...
+
+
+@dataclass(frozen=True)
+class DetectionEvent:
+    """A detection with the wall-clock time it was seen (the log shows both clocks)."""
+
+    detection: Detection
+    wall_time: float  # time.time() when the worker produced it
+
+
+@dataclass(frozen=True)
+class SessionStats:
+    stream_time_s: float
+    inferences: int
+    overflows: int
+    lag_s: float  # audio waiting to be processed
+    cpu_load: float  # worker CPU seconds per wall second over the last second (1.0 = one core)
+    clipped_blocks: int
+
+
+class LiveSession:
+    """Owns the worker thread; views read the histories, never the engine."""
+
+    def __init__(self, engine: Engine, source: AudioSourceLike, history_seconds: float = HISTORY_SECONDS) -> None:
+        if source.sample_rate != engine.sample_rate:
+            raise WorkbenchError(
+                f"audio source delivers {source.sample_rate} Hz but the model needs {engine.sample_rate} Hz"
+            )
+        self.engine = engine
+        self.source = source
+        n_classes = len(engine.classes)
+        step_ms = float(engine.frontend_settings.window_step_ms)
+        channels = engine.frontend_settings.filterbank_n_channels
+        self.spectrogram = RowHistory(int(history_seconds * 1000 / step_ms), channels, np.int8, fill=-128)
+        # each inference row: [time_s, raw scores..., averaged scores...]
+        self.inferences = RowHistory(int(history_seconds * 1000 / 10), 1 + 2 * n_classes, np.float64)
+        # waveform envelope: [min, max] per ENVELOPE_BLOCK_MS
+        self.envelope = RowHistory(int(history_seconds * 1000 / ENVELOPE_BLOCK_MS), 2, np.int16)
+        self.detections: EventLog[DetectionEvent] = EventLog()
+        self.result_listeners: list[Callable[[InferenceResult], None]] = []
+        self.error: str | None = None
+        self._block = engine.sample_rate * ENVELOPE_BLOCK_MS // 1000
+        self._carry = np.empty(0, np.int16)
+        self._clipped = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._cpu_load = 0.0
+        self._recording: list[np.ndarray] | None = None
+        self._recorded = 0
+        self._record_lock = threading.Lock()
+        engine.row_listeners.append(self.spectrogram.append)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.error = None
+        self._stop.clear()
+        self.source.start()
+        self._thread = threading.Thread(target=self._run, name="kws-engine", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 2.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+        self.source.stop()
+
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Block until the worker ends (a file source finished); True if it has."""
+        if self._thread is None:
+            return True
+        self._thread.join(timeout_s)
+        return not self._thread.is_alive()
+
+    def close(self) -> None:
+        self.stop()
+        if self.spectrogram.append in self.engine.row_listeners:
+            self.engine.row_listeners.remove(self.spectrogram.append)
+
+    def __enter__(self) -> "LiveSession":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- statistics ----------------------------------------------------------------------------
+    def stats(self) -> SessionStats:
+        pending = int(getattr(self.source, "pending_samples", 0) or 0)
+        return SessionStats(
+            stream_time_s=self.engine.stream_time_s,
+            inferences=self.inferences.total,
+            overflows=int(getattr(self.source, "overflows", 0)),
+            lag_s=pending / self.engine.sample_rate,
+            cpu_load=self._cpu_load,
+            clipped_blocks=self._clipped,
+        )
+
+    # -- recording ------------------------------------------------------------------------------
+    @property
+    def recording(self) -> bool:
+        return self._recording is not None
+
+    @property
+    def recorded_seconds(self) -> float:
+        return self._recorded / self.engine.sample_rate
+
+    def start_recording(self) -> None:
+        with self._record_lock:
+            self._recording = []
+            self._recorded = 0
+
+    def stop_recording(self) -> np.ndarray:
+        """End the recording and return its samples (the caller saves them, atomically)."""
+        with self._record_lock:
+            chunks, self._recording = self._recording or [], None
+        return np.concatenate(chunks) if chunks else np.empty(0, np.int16)
+
+    # -- worker -------------------------------------------------------------------------------
+    def _run(self) -> None:
+        window_start_wall = time.monotonic()
+        window_start_cpu = time.thread_time()
+        try:
+            while not self._stop.is_set():
+                if not self.source.wait(WAIT_TIMEOUT_S):
+                    if self.source.finished:
+                        break
+                    continue
+                chunk = self.source.read()
+                if chunk.size == 0:
+                    if self.source.finished:
+                        break
+                    continue
+                self._handle(chunk)
+                now = time.monotonic()
+                if now - window_start_wall >= STATS_WINDOW_S:
+                    cpu = time.thread_time()
+                    self._cpu_load = (cpu - window_start_cpu) / (now - window_start_wall)
+                    window_start_wall, window_start_cpu = now, cpu
+                source_error = getattr(self.source, "error", None)
+                if source_error:
+                    raise WorkbenchError(str(source_error))
+        except WorkbenchError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # a bug: keep the message, never kill the GUI
+            self.error = f"internal error in the engine: {type(exc).__name__}: {exc}"
+
+    def _handle(self, chunk: np.ndarray) -> None:
+        with self._record_lock:
+            if self._recording is not None and self._recorded < MAX_RECORDING_S * self.engine.sample_rate:
+                self._recording.append(chunk.copy())
+                self._recorded += chunk.size
+        self._append_envelope(chunk)
+        for result in self.engine.process(chunk):
+            row = np.concatenate(([result.time_s], result.scores, result.averages))
+            self.inferences.append(row)
+            if result.detection is not None:
+                self.detections.append(DetectionEvent(result.detection, time.time()))
+            for listener in self.result_listeners:
+                listener(result)
+
+    def _append_envelope(self, chunk: np.ndarray) -> None:
+        data = np.concatenate((self._carry, chunk)) if self._carry.size else chunk
+        whole = data.size // self._block * self._block
+        if whole:
+            blocks = data[:whole].reshape(-1, self._block)
+            lo, hi = blocks.min(axis=1), blocks.max(axis=1)
+            self._clipped += int(np.count_nonzero((hi >= INT16_FULL_SCALE) | (lo <= -INT16_FULL_SCALE)))
+            self.envelope.append(np.stack((lo, hi), axis=1))
+        self._carry = data[whole:].copy()
+
+
+def save_recording(samples: np.ndarray, path: Path, sample_rate: int) -> None:
+    """Write a recorded clip as 16-bit WAV, atomically."""
+    from workbench.core.audio_file import save_wav
+
+    save_wav(path, samples, sample_rate)

@@ -1,0 +1,191 @@
+"""The detection log: every keyword the detector fired on, with both clocks, and a flash of the label.
+
+A view over ``LiveSession.detections`` (``DetectionEvent``: the detection with its stream time, plus
+the wall-clock time it was seen). Stream time says where in the audio it happened (reproducible from
+a file); wall time says when, which is what matters while speaking at the microphone. The newest
+label is shown large in its class colour for :data:`FLASH_MS` so one can watch the screen from a
+distance; an optional beep does the same for the ear. The log exports to CSV atomically.
+
+The log keeps its own list of entries (not the table's text) so an export is exact and survives a
+session restart; the table shows the newest :data:`MAX_TABLE_ROWS`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.atomic_write import atomic_write_text
+from workbench.gui import theme
+
+FLASH_MS = 1000
+FLASH_FONT_PT = 26
+MAX_TABLE_ROWS = 500
+WALL_TIME_FORMAT = "%H:%M:%S"
+MS_PER_S = 1000
+CSV_HEADER = ("wall_time", "stream_time_s", "label", "class_index", "score")
+IDLE_TEXT = "listening…"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    wall_time: float
+    stream_time_s: float
+    label: str
+    class_index: int
+    score: int
+
+    def wall_text(self) -> str:
+        millis = int((self.wall_time % 1) * MS_PER_S)
+        return f"{time.strftime(WALL_TIME_FORMAT, time.localtime(self.wall_time))}.{millis:03d}"
+
+
+class DetectionLogView(QWidget):
+    """Table of detections + flashing label + beep toggle + CSV export."""
+
+    detected = Signal(str)  # the label, once per detection (for notifications)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list[LogEntry] = []
+        self._session: object | None = None
+        self._cursor = 0
+        self.flash_label = QLabel(IDLE_TEXT)
+        self.flash_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = QFont(self.font())
+        font.setPointSize(FLASH_FONT_PT)
+        font.setBold(True)
+        self.flash_label.setFont(font)
+        self.flash_label.setAutoFillBackground(True)
+        self.flash_label.setMinimumHeight(int(FLASH_FONT_PT * 2.2))
+        self._unflash = QTimer(self, singleShot=True, interval=FLASH_MS)
+        self._unflash.timeout.connect(self._end_flash)
+        self.beep_box = QCheckBox("Beep")
+        self.beep_box.setToolTip("Play the system beep on every detection")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.clicked.connect(self.clear)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Save the whole log as CSV (wall time, stream time, label, score)")
+        self.count_label = QLabel("0 detections")
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["wall time", "stream s", "label", "score"])
+        self.table.horizontalHeaderItem(1).setToolTip("Stream time: seconds of audio since the stream started")
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count_label, 1)
+        buttons.addWidget(self.beep_box)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.flash_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self._end_flash()
+
+    # -- binding ------------------------------------------------------------------------------
+    def bind(self, session: object | None) -> None:
+        """Log ``session``'s detections from its start; earlier entries stay in the log."""
+        self._session = session
+        self._cursor = 0
+
+    def refresh(self) -> int:
+        if self._session is None:
+            return 0
+        events, self._cursor = self._session.detections.since(self._cursor)  # type: ignore[attr-defined]
+        for event in events:
+            d = event.detection
+            self.add_entry(LogEntry(event.wall_time, float(d.time_s), str(d.label), int(d.class_index),
+                                    int(d.score)))
+        return len(events)
+
+    # -- log ------------------------------------------------------------------------------------
+    def add_entry(self, entry: LogEntry) -> None:
+        self.entries.append(entry)
+        if self.table.rowCount() >= MAX_TABLE_ROWS:
+            self.table.removeRow(0)
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        color = theme.class_color(entry.class_index)
+        for col, text in enumerate((entry.wall_text(), f"{entry.stream_time_s:.3f}", entry.label,
+                                    str(entry.score))):
+            item = QTableWidgetItem(text)
+            if col == 2:
+                item.setForeground(color)
+                bold = item.font()
+                bold.setBold(True)
+                item.setFont(bold)
+            if col in (1, 3):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, col, item)
+        self.table.scrollToBottom()
+        self.count_label.setText(f"{len(self.entries)} detection{'s' if len(self.entries) != 1 else ''}")
+        self._flash(entry)
+        if self.beep_box.isChecked():
+            QApplication.beep()
+        self.detected.emit(entry.label)
+
+    def labels(self) -> list[str]:
+        return [e.label for e in self.entries]
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.table.setRowCount(0)
+        self.count_label.setText("0 detections")
+        self._end_flash()
+
+    def _flash(self, entry: LogEntry) -> None:
+        color = theme.class_color(entry.class_index)
+        text_color = "#000000" if color.lightness() > 140 else "#ffffff"
+        self.flash_label.setText(entry.label)
+        self.flash_label.setStyleSheet(f"background-color: {color.name()}; color: {text_color};"
+                                       "border-radius: 6px;")
+        self._unflash.start()
+
+    def _end_flash(self) -> None:
+        last = self.entries[-1].label if self.entries else IDLE_TEXT
+        self.flash_label.setText(last)
+        self.flash_label.setStyleSheet("border-radius: 6px; color: palette(mid);")
+
+    @property
+    def flashing(self) -> bool:
+        return self._unflash.isActive()
+
+    # -- export -------------------------------------------------------------------------------
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_HEADER)
+        for e in self.entries:
+            iso = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(e.wall_time))
+            writer.writerow((f"{iso}.{int((e.wall_time % 1) * MS_PER_S):03d}", f"{e.stream_time_s:.3f}",
+                             e.label, e.class_index, e.score))
+        return out.getvalue()
+
+    def export_csv(self, path: str | Path) -> Path:
+        """Write the log as CSV, atomically (raises WorkbenchError when the folder is not writable)."""
+        return atomic_write_text(path, self.to_csv())

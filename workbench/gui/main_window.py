@@ -1,0 +1,376 @@
+"""The workbench window: live views in the middle, panels in docks, one frame timer.
+
+Why it is thin: the stream's life cycle lives in :class:`SessionController`, drawing lives in the
+views, and this class only wires them together — menus and shortcuts, docks, drag and drop, the
+status bar, persistence — and runs the single ~50 fps timer that asks each view to pull what is new.
+No audio or model work ever happens on this (the GUI) thread.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox,
+                               QScrollArea, QTabBar, QWidget)
+
+from workbench.core.errors import WorkbenchError
+from workbench.gui import app_settings, dock_panels, theme
+from workbench.gui.detection_log_view import DetectionLogView
+from workbench.gui.live_views import LiveViews
+from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
+
+FRAME_MS = 20  # 50 frames per second
+STATUS_EVERY_FRAMES = 10  # status bar figures 5 times a second are plenty
+MESSAGE_MS = 8000
+DEFAULT_SIZE = (1400, 900)
+DOCK_WIDTHS = (300, 380)  # left (source/model/…) and right (detections, tuning) dock columns
+RIGHT_DOCK_HEIGHTS = (300, 500)  # detections above tuning
+MODEL_SUFFIXES = (".tflite", ".zip")
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
+MODEL_FILTER = "Models (*.tflite *.mltk.zip *.zip);;All files (*)"
+AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg);;All files (*)"
+CSV_FILTER = "CSV (*.csv)"
+
+
+class MainWindow(QMainWindow):
+    """Main window; ``controller`` owns the stream, ``live`` and ``log`` show it."""
+
+    def __init__(self, settings: QSettings | None = None, dark: bool | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("KWS Workbench")
+        self.resize(*DEFAULT_SIZE)
+        self.setAcceptDrops(True)
+        self.settings = app_settings.AppSettings(settings)
+        self.dark = self.settings.dark() if dark is None else dark
+        self.controller = SessionController(self)
+        self.live = LiveViews(dark=self.dark)
+        self.setCentralWidget(self.live)
+        self.log = DetectionLogView()
+        self.last_error: str | None = None
+        self.model_path: Path | None = None
+        self._frames = 0
+        self._build_docks()
+        self._build_actions()
+        self._build_status_bar()
+        self._connect()
+        self.set_dark(self.dark)
+        geometry, state = self.settings.geometry(), self.settings.state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        else:
+            QTimer.singleShot(0, self._default_dock_sizes)  # docks have sizes only once shown
+        QTimer.singleShot(0, self._unelide_dock_tabs)
+        self.timer = QTimer(self, interval=FRAME_MS)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._on_frame)
+        self.timer.start()
+
+    # -- construction -----------------------------------------------------------------------------
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, scroll: bool = False) -> QDockWidget:
+        """A dock for ``widget``; ``scroll`` lets a panel with a wide minimum size share a narrow column."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
+        if scroll:
+            area_widget = QScrollArea()
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QFrame.Shape.NoFrame)
+            area_widget.setWidget(widget)
+            widget = area_widget
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        right, left = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea
+        self.panels = dock_panels.make_panels(self.controller)
+        self.docks: dict[str, QDockWidget] = {"Detections": self._dock("Detections", self.log, right)}
+        self.docks["Tuning"] = self._dock("Tuning", self.panels.tuning, right)
+        for title, widget in (("Source", self.panels.source), ("Model", self.panels.model_info),
+                              ("Profile", self.panels.profile), ("Training", self.panels.training),
+                              ("Board", self.panels.board), ("Calibration", self.panels.calibration)):
+            self.docks[title] = self._dock(title, widget, left, scroll=True)
+        for title in ("Model", "Profile", "Training", "Board", "Calibration"):
+            self.tabifyDockWidget(self.docks["Source"], self.docks[title])
+        self.docks["Source"].raise_()
+
+    def _unelide_dock_tabs(self) -> None:
+        """Dock tab bars exist only after layout; full names with scroll arrows beat "So…", "M…"."""
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is self:
+                bar.setElideMode(Qt.TextElideMode.ElideNone)
+                bar.setUsesScrollButtons(True)
+
+    def _default_dock_sizes(self) -> None:
+        """First run (no saved layout): give the live views most of the width."""
+        self.resizeDocks([self.docks["Source"], self.docks["Detections"]], list(DOCK_WIDTHS),
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Detections"], self.docks["Tuning"]], list(RIGHT_DOCK_HEIGHTS),
+                         Qt.Orientation.Vertical)
+
+    def _action(self, text: str, slot: object, shortcut: str | QKeySequence | None = None,
+                checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self._action("Open &model…", self.choose_model, QKeySequence.StandardKey.Open))
+        file_menu.addAction(self._action("Open &audio…", self.choose_audio, "Ctrl+Shift+O"))
+        self.recent_menu = file_menu.addMenu("&Recent files")
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Save parameters into model…", self.choose_save_parameters,
+                                         QKeySequence.StandardKey.Save))
+        file_menu.addAction(self._action("&Export detection log…", self.choose_export_log, "Ctrl+E"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+        view_menu = menu.addMenu("&View")
+        self.dark_action = self._action("&Dark palette", self.set_dark, checkable=True)
+        view_menu.addAction(self.dark_action)
+        self.freeze_action = self._action("&Freeze live views", self.live.set_frozen, "F", checkable=True)
+        self.freeze_action.setToolTip("Freeze the plots; drag or zoom the time axis to look back over the last minute")
+        view_menu.addAction(self.freeze_action)
+        view_menu.addSeparator()
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        stream_menu = menu.addMenu("&Stream")
+        self.start_action = self._action("&Start", self.controller.toggle, "Space")
+        stream_menu.addAction(self.start_action)
+        self.record_action = self._action("&Record", self.toggle_recording, "Ctrl+R")
+        stream_menu.addAction(self.record_action)
+        stream_menu.addSeparator()
+        stream_menu.addAction(self._action("Use &microphone", lambda: self.controller.set_source(
+            SourceChoice(MICROPHONE, device=self.settings.device()))))
+        stream_menu.addAction(self._action("Play the bundled &sample", self.play_sample))
+        toolbar = self.addToolBar("Stream")
+        toolbar.setObjectName("toolbar_stream")
+        for action in (self.start_action, self.record_action, self.freeze_action):
+            toolbar.addAction(action)
+        self._update_recent_menu(self.settings.recent_files())
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_labels = {key: QLabel() for key in ("model", "source", "overflows", "lag", "cpu", "time")}
+        tips = {"model": "Loaded model", "source": "Audio source",
+                "overflows": "Audio blocks lost because the engine fell behind (should stay 0)",
+                "lag": "Audio waiting for the engine", "cpu": "Engine thread CPU load (one core = 100 %)",
+                "time": "Stream time: seconds of audio processed"}
+        for key, label in self.status_labels.items():
+            label.setToolTip(tips[key])
+            bar.addPermanentWidget(label)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.session_changed.connect(self._on_session_changed)
+        c.model_changed.connect(self._on_model_changed)
+        c.running_changed.connect(self._on_running_changed)
+        c.detection_settings_changed.connect(self.live.set_detection_settings)
+        c.source_changed.connect(lambda choice: self.status_labels["source"].setText(choice.describe()))
+        c.status.connect(lambda text: self.statusBar().showMessage(text, MESSAGE_MS))
+        c.error.connect(self.show_error)
+        self.log.export_button.clicked.connect(self.choose_export_log)
+        dock_panels.connect_panels(self.panels, self.controller, self)
+
+    # -- start-up -------------------------------------------------------------------------------
+    def start_up(self, model: Path | None = None, audio: Path | None = None,
+                 device: int | str | None = None) -> None:
+        """Load the model (argument, last used, or bundled) and start listening (file, device, or default)."""
+        from workbench.assets import default_model_path
+
+        candidates = [p for p in (model, self.settings.last_model()) if p is not None]
+        for path in candidates:
+            if self.open_model(path):
+                break
+        else:
+            if not candidates or self.controller.model is None:
+                self.open_model(default_model_path())
+        if self.controller.model is None:
+            return
+        if audio is not None:
+            self.open_audio(audio)
+        else:
+            self.controller.use_microphone_or_sample(device if device is not None else self.settings.device())
+
+    # -- files ----------------------------------------------------------------------------------
+    def open_model(self, path: str | Path) -> bool:
+        path = Path(path)
+        if not self.controller.load_model(path, self.settings.detection_params(path)):
+            return False
+        self.model_path = path
+        self.settings.set_last_model(path)
+        self._update_recent_menu(self.settings.add_recent(path))
+        return True
+
+    def open_audio(self, path: str | Path, realtime: bool = True, loop: bool = False) -> bool:
+        path = Path(path)
+        source = self.panels.source_panel
+        if source is not None:
+            source.request_file(path)  # keeps the panel's transport in step; it asks the controller
+            ok = self.controller.source_choice.path == path and self.controller.session is not None
+        else:
+            ok = self.controller.set_source(SourceChoice(FILE, path=path, realtime=realtime, loop=loop))
+        if ok:
+            self._update_recent_menu(self.settings.add_recent(path))
+        return ok
+
+    def play_sample(self) -> None:
+        from workbench.assets import sample_audio_path
+
+        self.open_audio(sample_audio_path(), loop=True)
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a dropped or recent file by its kind (model or audio)."""
+        path = Path(path)
+        if path.suffix.lower() in MODEL_SUFFIXES:
+            return self.open_model(path)
+        if path.suffix.lower() in AUDIO_SUFFIXES:
+            return self.open_audio(path)
+        self.show_error(f"{path.name} is neither a model (.tflite, .mltk.zip) nor audio (.wav, .flac, .ogg)")
+        return False
+
+    def choose_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", "", MODEL_FILTER)
+        if path:
+            self.open_model(path)
+
+    def choose_audio(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open audio", "", AUDIO_FILTER)
+        if path:
+            self.open_audio(path)
+
+    def choose_save_parameters(self) -> None:
+        if self.model_path is None:
+            return
+        suggestion = self.model_path.with_name(self.model_path.stem.replace(".mltk", "") + "-tuned.tflite")
+        path, _ = QFileDialog.getSaveFileName(self, "Save parameters into a model copy", str(suggestion),
+                                              "TFLite model (*.tflite)")
+        if path:
+            self.save_parameters(path)
+
+    def save_parameters(self, path: str | Path) -> bool:
+        try:
+            target = self.controller.save_parameters_into_model(path)
+        except WorkbenchError as exc:
+            self.show_error(str(exc))
+            return False
+        self.statusBar().showMessage(f"saved the detection parameters into {target}", MESSAGE_MS)
+        return True
+
+    def choose_export_log(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export detection log", "detections.csv", CSV_FILTER)
+        if path:
+            try:
+                self.log.export_csv(path)
+            except WorkbenchError as exc:
+                self.show_error(str(exc))
+            else:
+                self.statusBar().showMessage(f"exported {len(self.log.entries)} detections to {path}", MESSAGE_MS)
+
+    def _update_recent_menu(self, recent: list[Path]) -> None:
+        self.recent_menu.clear()
+        for path in recent:
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def toggle_recording(self) -> None:
+        if self.panels.source_panel is not None:
+            self.panels.source_panel.toggle_recording()
+        else:
+            dock_panels.record(self.controller, self, not (self.controller.session and self.controller.session.recording))
+
+    # -- reactions --------------------------------------------------------------------------------
+    def show_error(self, message: str) -> None:
+        """An expected failure: status bar + a non-blocking message box, never a traceback."""
+        self.last_error = message
+        self.statusBar().showMessage(message, MESSAGE_MS)
+        box = QMessageBox(QMessageBox.Icon.Warning, "KWS Workbench", message, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.error_box = box
+
+    def _on_session_changed(self, session: object | None) -> None:
+        self.live.bind(session)
+        self.log.bind(session)
+
+    def _on_model_changed(self, model: object) -> None:
+        self.status_labels["model"].setText(f"model: {model.name}")  # type: ignore[attr-defined]
+        self.setWindowTitle(f"KWS Workbench — {model.name}")  # type: ignore[attr-defined]
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.start_action.setText("&Stop" if running else "&Start")
+
+    def _on_frame(self) -> None:
+        self.controller.poll()
+        self.live.refresh()
+        self.log.refresh()
+        self._frames += 1
+        if self._frames % STATUS_EVERY_FRAMES == 0:
+            self._update_status()
+
+    def _update_status(self) -> None:
+        session = self.controller.session
+        if session is None:
+            return
+        s = session.stats()
+        labels = self.status_labels
+        labels["overflows"].setText(f"overflows: {s.overflows}")
+        labels["lag"].setText(f"lag: {s.lag_s * 1000:.0f} ms")
+        labels["cpu"].setText(f"engine CPU: {s.cpu_load * 100:.0f} %")
+        labels["time"].setText(f"{s.stream_time_s:7.1f} s")
+
+    def set_dark(self, dark: bool) -> None:
+        self.dark = bool(dark)
+        app = QApplication.instance()
+        if app is not None:
+            theme.apply_palette(app, self.dark)
+        self.live.set_dark(self.dark)
+        self.dark_action.setChecked(self.dark)
+        self.settings.set_dark(self.dark)
+
+    # -- drag and drop ------------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.open_path(url.toLocalFile())
+        event.acceptProposedAction()
+
+    # -- shutdown ---------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.timer.stop()
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        if self.model_path is not None and self.controller.settings is not None:
+            self.settings.set_detection_params(self.model_path, self.controller.settings.to_params())
+        choice = self.controller.source_choice
+        if choice.kind == MICROPHONE:
+            self.settings.set_device(choice.device)
+        self.settings.sync()
+        self.controller.close()
+        super().closeEvent(event)
+
+
+def wait_for(condition: object, timeout_s: float) -> bool:
+    """Process events until ``condition()`` is true (scripts and benchmarks; tests use qtbot)."""
+    deadline = time.monotonic() + timeout_s
+    app = QApplication.instance()
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        app.processEvents()  # type: ignore[union-attr]
+        time.sleep(0.005)
+    return bool(condition())  # type: ignore[operator]

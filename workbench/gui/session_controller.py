@@ -1,0 +1,309 @@
+"""The one object that owns what is playing: model, engine, audio source and the running LiveSession.
+
+Why a controller: the main window, the tuning panel and the source panel all change the stream (a new
+model, another device, a file, new detection parameters) and all need to hear about it. Keeping the
+life cycle here (close the old session, build the new one, tell the views to re-bind) keeps the
+widgets free of engine code and keeps every expected failure a one-sentence message (``error``)
+instead of a traceback. Nothing here processes audio: the engine runs in LiveSession's worker thread;
+:meth:`poll` (called by the window's frame timer) only looks at flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from workbench.core.errors import WorkbenchError
+
+MICROPHONE = "microphone"
+FILE = "file"
+DEVICE_RETRY_MS = 2000  # after a microphone vanished, try to reopen it this often
+
+
+@dataclass(frozen=True)
+class SourceChoice:
+    """What to listen to: a microphone (``device``: index, name or None = default) or a file."""
+
+    kind: str = MICROPHONE
+    device: int | str | None = None
+    path: Path | None = None
+    realtime: bool = True
+    loop: bool = False
+
+    def describe(self) -> str:
+        if self.kind == FILE and self.path is not None:
+            return f"file {self.path.name}" + (" (loop)" if self.loop else "")
+        return "microphone" + (f" {self.device}" if self.device is not None else " (default)")
+
+
+class SessionController(QObject):
+    """Builds and restarts the LiveSession; the single place that reports stream errors."""
+
+    model_changed = Signal(object)  # LoadedModel (``tuning`` is already the new model's)
+    session_changed = Signal(object)  # LiveSession | None: views re-bind to it
+    running_changed = Signal(bool)
+    detection_settings_changed = Signal(object)  # DetectionSettings
+    source_changed = Signal(object)  # SourceChoice
+    status = Signal(str)  # informational, for the status bar
+    error = Signal(str)  # an expected failure, one sentence, for a message box
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model: Any = None  # LoadedModel
+        self.engine: Any = None
+        self.session: Any = None  # LiveSession
+        self.source_choice = SourceChoice()
+        self.settings: Any = None  # DetectionSettings in force
+        self.tuning: Any = None  # DetectionTuning of the loaded model (what the tuning panel edits)
+        self._was_running = False
+        self._reported_error: str | None = None
+        self._retry = QTimer(self, interval=DEVICE_RETRY_MS)
+        self._retry.timeout.connect(self._retry_device)
+
+    # -- model ----------------------------------------------------------------------------------
+    def load_model(self, path: str | Path, saved_params: dict[str, Any] | None = None) -> bool:
+        """Load a .tflite/.mltk.zip and restart the stream with it; False (and ``error``) if it fails.
+
+        ``saved_params`` are detection parameters remembered for this model (QSettings); if they no
+        longer fit the model they are dropped and the model's own values are used.
+        """
+        from workbench.core.detection_settings import DetectionSettings
+        from workbench.core.engine import Engine
+        from workbench.core.model_file import load_model
+
+        try:
+            model = load_model(Path(path))
+            defaults = DetectionSettings.from_params(model.params)
+            tuning = None
+            if saved_params:
+                try:
+                    tuning = self._make_tuning(model, DetectionSettings.from_params({**model.params,
+                                                                                     **saved_params}))
+                except (WorkbenchError, ValueError, TypeError):
+                    tuning = None
+            tuning = tuning or self._make_tuning(model, defaults)
+            settings = tuning.settings
+            engine = Engine(model, settings)
+        except WorkbenchError as exc:
+            self.error.emit(str(exc))
+            return False
+        had_session, running = self.session is not None, self.running
+        self._close_session()
+        if self.tuning is not None:
+            self.tuning.changed.disconnect(self._on_tuning_changed)
+        self.model, self.engine, self.settings, self.tuning = model, engine, settings, tuning
+        self.model_changed.emit(model)
+        self.detection_settings_changed.emit(settings)
+        self.status.emit(f"model {model.name}: classes {', '.join(model.classes)}")
+        if had_session:  # keep listening to the same source with the new model
+            self._open_session(start=running)
+        return True
+
+    # -- source ---------------------------------------------------------------------------------
+    def set_source(self, choice: SourceChoice, start: bool = True) -> bool:
+        """Listen to ``choice`` from now on (restarts the stream). False (and ``error``) if it fails."""
+        self._retry.stop()
+        self.source_choice = choice
+        self.source_changed.emit(choice)
+        if self.engine is None:
+            return True
+        return self._open_session(start=start)
+
+    def use_microphone_or_sample(self, device: int | str | None = None) -> bool:
+        """Start on ``device`` (else the default input); without any, loop the bundled sample (start-up path)."""
+        from workbench.assets import sample_audio_path
+
+        reason = ""
+        for candidate in dict.fromkeys((device, None)):  # the remembered device first, then the default
+            self.source_choice = SourceChoice(MICROPHONE, device=candidate)
+            try:
+                self._open_session(start=True, report=False)
+            except WorkbenchError as exc:
+                reason = reason or str(exc)
+                continue
+            self.source_changed.emit(self.source_choice)
+            return True
+        sample = sample_audio_path()
+        self.set_source(SourceChoice(FILE, path=sample, realtime=True, loop=True))
+        self.status.emit(f"No microphone ({reason}); playing the bundled sample {sample.name} instead.")
+        return False
+
+    def _make_source(self) -> Any:
+        from workbench.core import audio_sources
+
+        choice = self.source_choice
+        if choice.kind == FILE:
+            if choice.path is None:
+                raise WorkbenchError("no audio file chosen")
+            return audio_sources.FileSource(choice.path, realtime=choice.realtime, loop=choice.loop)
+        source = audio_sources.MicrophoneSource(device=choice.device)
+        source.gain = self.settings.volume_gain  # the board applies volume_gain to its microphone
+        return source
+
+    # -- session life cycle ------------------------------------------------------------------------
+    def _open_session(self, start: bool, report: bool = True) -> bool:
+        """Replace the session with a fresh one on the current engine and source."""
+        from workbench.core.live_session import LiveSession
+
+        self._close_session()
+        try:
+            source = self._make_source()
+            self.engine.reset()
+            self.session = LiveSession(self.engine, source)
+            self._reported_error = None
+            self.session_changed.emit(self.session)
+            if start:
+                self.session.start()
+        except WorkbenchError as exc:
+            if not report:
+                self._close_session()
+                raise
+            self.error.emit(str(exc))
+            self._set_running(False)
+            return False
+        self._set_running(self.session.running)
+        if start:
+            self.status.emit(f"listening to {getattr(source, 'name', self.source_choice.describe())}")
+        return True
+
+    def _close_session(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+            self.session_changed.emit(None)
+        self._set_running(False)
+
+    @property
+    def running(self) -> bool:
+        return self.session is not None and self.session.running
+
+    def start(self) -> bool:
+        """Start (or restart after a file ended / an error) the stream."""
+        if self.engine is None:
+            return False
+        if self.running:
+            return True
+        if self.session is None or self.session.error or getattr(self.session.source, "finished", False):
+            return self._open_session(start=True)
+        try:
+            self.session.start()
+        except WorkbenchError as exc:
+            self.error.emit(str(exc))
+            return False
+        self._set_running(True)
+        return True
+
+    def stop(self) -> None:
+        self._retry.stop()
+        if self.session is not None:
+            self.session.stop()
+        self._set_running(False)
+
+    def toggle(self) -> None:
+        if self.running:
+            self.stop()
+        else:
+            self.start()
+
+    def _set_running(self, running: bool) -> None:
+        if running != self._was_running:
+            self._was_running = running
+            self.running_changed.emit(running)
+
+    def poll(self) -> None:
+        """Called every frame: notice a finished file or a failed stream (never blocks)."""
+        session = self.session
+        if session is None:
+            return
+        if session.error and session.error != self._reported_error:
+            self._reported_error = session.error
+            session.stop()
+            self._set_running(False)
+            self.error.emit(session.error)
+            if self.source_choice.kind == MICROPHONE:
+                self.status.emit("The microphone stopped; trying to reopen it…")
+                self._retry.start()
+            return
+        if self._was_running and not session.running:
+            self._set_running(False)
+            self.status.emit(f"finished playing {self.source_choice.describe()}")
+
+    def _retry_device(self) -> None:
+        try:
+            self._open_session(start=True, report=False)
+        except WorkbenchError as exc:
+            self.status.emit(f"The microphone is still unavailable ({exc}); retrying…")
+            return
+        self._retry.stop()
+        self.status.emit("The microphone is back.")
+
+    # -- detection parameters ------------------------------------------------------------------
+    def _make_tuning(self, model: Any, settings: Any) -> Any:
+        """The model object the tuning panel edits; its changes reach the engine at the next inference."""
+        from workbench.core.detection_settings import DetectionSettings
+        from workbench.core.detection_tuning import DetectionTuning
+
+        tuning = DetectionTuning(DetectionSettings.from_params(model.params), current=settings,
+                                 classes=model.classes)
+        tuning.changed.connect(self._on_tuning_changed)
+        return tuning
+
+    def _on_tuning_changed(self, settings: Any) -> None:
+        self.settings = settings
+        if self.engine is not None:
+            self.engine.set_detection_settings(settings)
+        if self.session is not None and self.source_choice.kind == MICROPHONE:
+            self.session.source.gain = settings.volume_gain  # the board scales its microphone by it
+        self.detection_settings_changed.emit(settings)
+
+    def set_detection_settings(self, settings: Any) -> None:
+        """Apply new detection parameters (validated by the tuning model) without restarting the stream."""
+        from dataclasses import fields
+
+        if self.tuning is None:
+            return
+        try:
+            self.tuning.set(**{f.name: getattr(settings, f.name) for f in fields(settings)})
+        except WorkbenchError as exc:
+            self.error.emit(str(exc))
+
+    def reset_detection_settings(self) -> None:
+        if self.tuning is not None:
+            self.tuning.reset_to_model()
+
+    def save_parameters_into_model(self, path: str | Path) -> Path:
+        """Write a copy of the model with the current detection parameters (SL_PARAMSv1); raises WorkbenchError."""
+        from workbench.core.detection_tuning import save_settings_into_model
+
+        if self.model is None:
+            raise WorkbenchError("no model is loaded")
+        return Path(save_settings_into_model(self.model, self.settings, Path(path)))
+
+    # -- recording ------------------------------------------------------------------------------
+    def start_recording(self) -> bool:
+        if not self.running:
+            self.error.emit("start the stream before recording")
+            return False
+        self.session.start_recording()
+        self.status.emit("recording…")
+        return True
+
+    def stop_recording(self, path: str | Path | None) -> Path | None:
+        """End the recording; save it as a 16 kHz WAV when ``path`` is given (atomically)."""
+        from workbench.core.live_session import save_recording
+
+        if self.session is None or not self.session.recording:
+            return None
+        samples = self.session.stop_recording()
+        if path is None or samples.size == 0:
+            return None
+        save_recording(samples, Path(path), self.engine.sample_rate)
+        self.status.emit(f"saved {samples.size / self.engine.sample_rate:.1f} s to {Path(path).name}")
+        return Path(path)
+
+    def close(self) -> None:
+        self._retry.stop()
+        self._close_session()

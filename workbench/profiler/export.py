@@ -1,0 +1,152 @@
+"""Text renderings of a :class:`~workbench.profiler.report.ProfileReport`: MLTK-like table, CSV, Markdown.
+
+Why: people paste profiles into issues, spreadsheets and firmware notes. The text table mirrors the
+layout of MLTK's ``profile`` output so numbers can be compared side by side; CSV is one row per layer
+with raw integers (no unit suffixes) for spreadsheets; Markdown is for docs and reviews. Every
+rendering labels the figures as estimates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Sequence
+
+from workbench.profiler.report import LayerReport, ProfileReport, ProfileSummary
+
+UNKNOWN = "unknown"
+_UNIT_STEPS = ((1e9, "G"), (1e6, "M"), (1e3, "k"))
+_SMALL_STEPS = ((1.0, ""), (1e-3, "m"), (1e-6, "u"))
+CSV_COLUMNS = ("index", "op", "ops", "macs", "accelerator_cycles", "cpu_cycles", "time_ms",
+               "input_shapes", "input_types", "output_shapes", "output_types", "options",
+               "params", "param_bytes", "supported", "reason", "runs_on_accelerator", "estimated")
+TABLE_HEADERS = ("Index", "OpCode", "# Ops", "# MACs", "Acc Cycles", "CPU Cycles", "Time (s)",
+                 "Input Shape", "Output Shape", "Options", "Supported?", "Error Msg")
+
+
+def format_units(value: float | int | None, precision: int = 1) -> str:
+    """MLTK-style engineering notation: 652000 -> '652.0k', 0.0054 -> '5.4m', None -> 'unknown'."""
+    if value is None:
+        return UNKNOWN
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    if magnitude >= 1e3:
+        for step, suffix in _UNIT_STEPS:
+            if magnitude >= step:
+                return f"{value / step:.{precision}f}{suffix}"
+    if isinstance(value, int) or magnitude >= 1.0:
+        return f"{value:.{precision}f}"
+    for step, suffix in _SMALL_STEPS:
+        if magnitude >= step:
+            return f"{value / step:.{precision}f}{suffix}"
+    return f"{value / 1e-9:.{precision}f}n"
+
+
+def _seconds(ms: float | None) -> float | None:
+    return None if ms is None else ms / 1e3
+
+
+def _layer_row(layer: LayerReport) -> list[str]:
+    return [str(layer.index), layer.op.lower(), format_units(layer.ops), format_units(layer.macs),
+            format_units(layer.accelerator_cycles), format_units(layer.cpu_cycles),
+            format_units(_seconds(layer.time_ms)), layer.input_shape_text, layer.output_shape_text,
+            layer.options_text, str(layer.supported), layer.reason]
+
+
+def _grid(headers: Sequence[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    def line(cells: Sequence[str]) -> str:
+        return "|" + "|".join(f" {c:<{w}} " for c, w in zip(cells, widths)) + "|"
+    return "\n".join([rule, line(headers), rule, *(line(r) for r in rows), rule])
+
+
+def summary_lines(s: ProfileSummary) -> list[tuple[str, str]]:
+    """(label, value) pairs of the summary, labelled as estimates where they are."""
+    lines = [
+        ("Name", s.name or "-"), ("Accelerator", s.accelerator.upper() if s.accelerator != "none" else "None"),
+        ("Input Shape", "x".join(map(str, s.input_shape))), ("Input Data Type", s.input_type),
+        ("Output Shape", "x".join(map(str, s.output_shape))), ("Output Data Type", s.output_type),
+        ("Flash, Model File Size (bytes)", format_units(s.flash_bytes)),
+        ("RAM, Runtime Memory Size (bytes), estimated", format_units(s.arena_bytes)),
+        ("RAM with MVP (bytes), estimated", format_units(s.arena_bytes_mvp)),
+        ("Operation Count", format_units(s.total_ops)),
+        ("Multiply-Accumulate Count", format_units(s.total_macs)),
+        ("Layer Count", str(s.layer_count)),
+        ("Unsupported Layer Count", str(s.unsupported_layer_count)),
+        ("Unknown Layer Count", str(s.unknown_layer_count)),
+        ("Accelerator Cycle Count, estimated", format_units(s.total_accelerator_cycles)),
+        ("CPU Cycle Count, estimated", format_units(s.total_cpu_cycles)),
+        ("Clock Rate (hz)", format_units(s.clock_hz)),
+        ("Time (s), estimated", format_units(s.total_time_ms / 1e3)),
+        ("Inference/s, estimated", f"{s.inferences_per_s:.1f}"),
+    ]
+    if s.host_latency is not None:
+        h = s.host_latency
+        lines.append(("Host invoke time (ms), measured on this PC", f"median {h.median_ms:.3f}, p90 {h.p90_ms:.3f}"))
+        if h.pipeline_hop_median_ms is not None:
+            lines.append(("Host pipeline per hop (ms), measured on this PC",
+                          f"median {h.pipeline_hop_median_ms:.3f}, p90 {h.pipeline_hop_p90_ms:.3f}"))
+    if s.measured is not None:
+        lines.append(("Measured on board", s.measured.source))
+    return lines
+
+
+def to_text_table(report: ProfileReport) -> str:
+    """The MLTK-like report: a summary block and the layer table."""
+    out = ["Profiling Summary (estimated for EFR32xG24; not measured on a board)"]
+    if report.summary is not None:
+        out += [f"{label}: {value}" for label, value in summary_lines(report.summary)]
+    out += ["", "Model Layers", _grid(TABLE_HEADERS, [_layer_row(layer) for layer in report.layers])]
+    return "\n".join(out) + "\n"
+
+
+def _shape_list(shapes: list[list[int]]) -> str:
+    return ",".join("x".join(map(str, s)) for s in shapes)
+
+
+def _csv_value(value: Any) -> Any:
+    return UNKNOWN if value is None else value
+
+
+def to_csv(report: ProfileReport) -> str:
+    """One row per layer, raw numbers; unknown costs are the word 'unknown'."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for layer in report.layers:
+        writer.writerow([layer.index, layer.op, _csv_value(layer.ops), _csv_value(layer.macs),
+                         _csv_value(layer.accelerator_cycles), _csv_value(layer.cpu_cycles),
+                         _csv_value(layer.time_ms), _shape_list(layer.input_shapes),
+                         ",".join(layer.input_types), _shape_list(layer.output_shapes),
+                         ",".join(layer.output_types), layer.options_text, layer.params,
+                         layer.param_bytes, layer.supported, layer.reason,
+                         layer.runs_on_accelerator, layer.estimated])
+    return buf.getvalue()
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|") or " "
+
+
+def to_markdown(report: ProfileReport) -> str:
+    """A Markdown summary list and layer table."""
+    out = ["# Model profile (estimated)", ""]
+    if report.summary is not None:
+        out += [f"- **{label}**: {value}" for label, value in summary_lines(report.summary)]
+        out.append("")
+    out.append("| " + " | ".join(TABLE_HEADERS) + " |")
+    out.append("|" + "|".join("---" for _ in TABLE_HEADERS) + "|")
+    for layer in report.layers:
+        out.append("| " + " | ".join(_md_cell(c) for c in _layer_row(layer)) + " |")
+    return "\n".join(out) + "\n"
+
+
+FORMATS = {"table": to_text_table, "csv": to_csv, "markdown": to_markdown,
+           "json": lambda report: report.to_json() + "\n"}
+
+
+def render(report: ProfileReport, fmt: str) -> str:
+    """Render ``report`` in one of :data:`FORMATS`."""
+    return FORMATS[fmt](report)

@@ -1,0 +1,156 @@
+"""Flash and RAM a model needs under TensorFlow Lite Micro on an EFR32xG24.
+
+Why: "does it fit?" is answered before anyone flashes a board. Flash is the .tflite file itself (it is
+linked into flash as a const array). RAM is the TFLM tensor arena, estimated the way TFLM fills it:
+
+1. Non-persistent part: every non-constant tensor gets a buffer (16-byte aligned) alive from the
+   layer that first touches it to the last; per-layer scratch buffers live for one layer. Buffers are
+   placed by a greedy first-fit planner modelled on TFLM's ``GreedyMemoryPlanner``: largest first,
+   each at the lowest offset that does not collide with a buffer alive at the same time.
+2. Persistent part: TFLM's per-tensor and per-layer bookkeeping structures (32-bit sizes) and the
+   kernels' per-channel quantisation data, plus a fixed interpreter part.
+3. With the MVP: the kernels' float16 bias/scaler buffers, plus a fixed MVP runtime part.
+
+The fixed parts are calibrated on the seed model against MLTK's profiled figures (9.2k without and
+11.4k with MVP; the model's metadata records 9,032 bytes); see docs/profiler.md. Everything else follows from the model's tensors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.core.tflite_graph import ModelGraph, OperatorInfo
+
+ARENA_ALIGNMENT = 16  # TFLM MicroArenaBufferAlignment()
+# persistent bookkeeping, 32-bit TFLM
+EVAL_TENSOR_BYTES = 12  # TfLiteEvalTensor: data*, dims*, type
+NODE_AND_REGISTRATION_BYTES = 40  # TfLiteNode + registration pointer
+BUILTIN_DATA_BYTES = 32  # parsed builtin options, per layer that has options
+IO_TENSOR_BYTES = 80  # TfLiteTensor + quantisation kept for each graph input/output
+PER_CHANNEL_QUANT_BYTES = 8  # int32 multiplier + int32 shift per output channel
+OP_DATA_BYTES = {"CONV_2D": 48, "DEPTHWISE_CONV_2D": 48, "FULLY_CONNECTED": 48, "SOFTMAX": 64,
+                 "AVERAGE_POOL_2D": 32, "MAX_POOL_2D": 32, "ADD": 64, "MUL": 48}
+DEFAULT_OP_DATA_BYTES = 16
+PER_CHANNEL_OPS = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D", "TRANSPOSE_CONV"})
+# calibrated so the seed lands on MLTK's profiled 9.2k (docs/profiler.md): MicroAllocator,
+# memory planner object, subgraph allocations
+INTERPRETER_FIXED_BYTES = 416
+# MVP: float16 bias + float16 scaler per channel (conv kernels), float16 bias per FC output
+MVP_FP16_BYTES = 2
+# calibrated on the seed: MLTK's with-MVP arena minus its without-MVP arena minus the kernel buffers
+MVP_RUNTIME_FIXED_BYTES = 2_192
+# CMSIS-NN int8 conv im2col scratch: 2 * in_ch * filter_w * filter_h int16 values (CPU kernels only)
+CMSIS_CONV_SCRATCH_INT16_PER_TAP = 2
+INT16_BYTES = 2
+ALIASING_OPS: frozenset[str] = frozenset()  # TFLM copies RESHAPE output; nothing shares a buffer
+
+
+def align(value: int, alignment: int = ARENA_ALIGNMENT) -> int:
+    return (value + alignment - 1) // alignment * alignment
+
+
+@dataclass(frozen=True)
+class PlannedBuffer:
+    """One arena buffer: a tensor (``tensor`` >= 0) or a layer's scratch (``tensor`` == -1)."""
+
+    size: int
+    first: int
+    last: int
+    tensor: int = -1
+    offset: int = -1
+
+    def overlaps_in_time(self, other: "PlannedBuffer") -> bool:
+        return self.first <= other.last and other.first <= self.last
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    flash_bytes: int
+    planned_bytes: int
+    persistent_bytes: int
+    arena_bytes: int
+    buffers: tuple[PlannedBuffer, ...]
+
+
+def greedy_plan(buffers: list[PlannedBuffer]) -> tuple[list[PlannedBuffer], int]:
+    """Place buffers largest-first at the lowest non-colliding offset; returns (placed, peak bytes)."""
+    order = sorted(buffers, key=lambda b: (-b.size, b.first, b.tensor))
+    placed: list[PlannedBuffer] = []
+    for buf in order:
+        live = sorted((p for p in placed if p.overlaps_in_time(buf)), key=lambda p: p.offset)
+        offset = 0
+        for other in live:
+            if offset + buf.size <= other.offset:
+                break
+            offset = max(offset, other.offset + other.size)
+        placed.append(PlannedBuffer(buf.size, buf.first, buf.last, buf.tensor, offset))
+    peak = max((p.offset + p.size for p in placed), default=0)
+    return placed, peak
+
+
+def tensor_lifetimes(graph: ModelGraph) -> dict[int, tuple[int, int]]:
+    """First and last layer index touching each non-constant tensor (graph inputs from 0, outputs to end)."""
+    last_op = max(len(graph.operators) - 1, 0)
+    life: dict[int, tuple[int, int]] = {i: (0, 0) for i in graph.inputs}
+    for op in graph.operators:
+        for idx in (*op.inputs, *op.outputs):
+            t = graph.tensor(idx)
+            if t is None or t.is_constant or t.is_variable:
+                continue
+            first, last = life.get(idx, (op.index, op.index))
+            life[idx] = (min(first, op.index), max(last, op.index))
+    for idx in graph.outputs:
+        if idx in life:
+            life[idx] = (life[idx][0], last_op)
+    return life
+
+
+def _scratch_bytes(graph: ModelGraph, op: OperatorInfo, on_mvp: bool) -> int:
+    if on_mvp or op.op != "CONV_2D" or len(op.inputs) < 2:
+        return 0
+    inp, filt = graph.tensor(op.inputs[0]), graph.tensor(op.inputs[1])
+    if inp is None or filt is None or len(inp.shape) < 4 or len(filt.shape) < 4:
+        return 0
+    taps = inp.shape[3] * filt.shape[1] * filt.shape[2]
+    return CMSIS_CONV_SCRATCH_INT16_PER_TAP * taps * INT16_BYTES
+
+
+def _channels(graph: ModelGraph, op: OperatorInfo) -> int:
+    out = graph.tensor(op.outputs[0]) if op.outputs else None
+    return out.shape[-1] if out is not None and out.shape else 1
+
+
+def persistent_bytes(graph: ModelGraph, mvp_ops: frozenset[int] = frozenset()) -> int:
+    """TFLM bookkeeping for this graph; ``mvp_ops`` are the layer indices the MVP runs."""
+    total = INTERPRETER_FIXED_BYTES + EVAL_TENSOR_BYTES * len(graph.tensors)
+    total += IO_TENSOR_BYTES * (len(graph.inputs) + len(graph.outputs))
+    for op in graph.operators:
+        total += NODE_AND_REGISTRATION_BYTES + (BUILTIN_DATA_BYTES if op.options else 0)
+        if op.op != "RESHAPE":
+            total += OP_DATA_BYTES.get(op.op, DEFAULT_OP_DATA_BYTES)
+        if op.op in PER_CHANNEL_OPS:
+            total += PER_CHANNEL_QUANT_BYTES * _channels(graph, op)
+        if op.index in mvp_ops:
+            per_channel = 2 if op.op in PER_CHANNEL_OPS else 1  # bias (+ scaler) in float16
+            total += per_channel * MVP_FP16_BYTES * _channels(graph, op)
+    if mvp_ops:
+        total += MVP_RUNTIME_FIXED_BYTES
+    return align(total)
+
+
+def estimate_memory(graph: ModelGraph, mvp_ops: frozenset[int] | None = None) -> MemoryEstimate:
+    """Arena estimate without accelerator (``mvp_ops`` None) or with the MVP running ``mvp_ops``."""
+    on_mvp = mvp_ops if mvp_ops is not None else frozenset()
+    buffers = [PlannedBuffer(align(graph.tensors[i].size_bytes), first, last, i)
+               for i, (first, last) in tensor_lifetimes(graph).items()]
+    for op in graph.operators:
+        scratch = _scratch_bytes(graph, op, op.index in on_mvp)
+        if scratch:
+            buffers.append(PlannedBuffer(align(scratch), op.index, op.index))
+    placed, peak = greedy_plan(buffers)
+    persistent = persistent_bytes(graph, on_mvp if mvp_ops is not None else frozenset())
+    if mvp_ops is not None and not on_mvp:
+        persistent += MVP_RUNTIME_FIXED_BYTES  # the MVP runtime is linked in even if no layer uses it
+    return MemoryEstimate(flash_bytes=graph.size_bytes, planned_bytes=peak,
+                          persistent_bytes=persistent, arena_bytes=peak + persistent,
+                          buffers=tuple(sorted(placed, key=lambda b: (b.first, b.offset))))

@@ -1,0 +1,220 @@
+"""The profile of a model: per-layer rows and a summary, as plain dataclasses.
+
+Why: the CLI, the GUI panel and the exports all show the same numbers, so they are computed once
+here (:func:`profile_model`) and carried in objects that serialise to JSON without loss. Estimates
+and measurements are kept apart on purpose: every computed figure sits under ``estimated=True``
+fields, host timings are ``HostLatency`` (measured on this machine), and board measurements go into
+``measured`` (``BoardMeasurement``), which stays ``None`` until a board run fills it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from workbench.core.errors import SettingsError
+from workbench.core.tflite_graph import ModelGraph, OperatorInfo, TensorInfo, parse_model
+from workbench.profiler.cycles import DEFAULT_CLOCK_HZ, estimate_cycles
+from workbench.profiler.graph_costs import op_cost
+from workbench.profiler.memory import estimate_memory
+from workbench.profiler.mvp_rules import mvp_verdict
+
+ACCELERATORS = ("none", "mvp")
+MS_PER_S = 1000.0
+ESTIMATE_BASIS = ("ops/MACs: MLTK's counting rules; cycles/time: linear model fitted to the seed "
+                  "model's EFR32xG24 board figures; RAM: greedy arena plan + TFLM bookkeeping")
+
+
+@dataclass
+class BoardMeasurement:
+    """Figures measured on a real board (filled by the board tooling, never by the estimator)."""
+
+    source: str
+    cpu_cycles: int | None = None
+    accelerator_cycles: int | None = None
+    time_ms: float | None = None
+    arena_bytes: int | None = None
+
+
+@dataclass
+class HostLatency:
+    """LiteRT invoke time measured on this computer (not the board)."""
+
+    median_ms: float
+    p90_ms: float
+    runs: int
+    pipeline_hop_median_ms: float | None = None
+    pipeline_hop_p90_ms: float | None = None
+    runtime: str = "ai-edge-litert"
+    measured: bool = True
+
+
+@dataclass
+class LayerReport:
+    index: int
+    op: str
+    ops: int | None
+    macs: int | None
+    input_shapes: list[list[int]]
+    input_types: list[str]
+    output_shapes: list[list[int]]
+    output_types: list[str]
+    options: dict[str, Any]
+    options_text: str
+    params: int
+    param_bytes: int
+    cpu_cycles: int | None
+    accelerator_cycles: int | None
+    time_ms: float | None
+    supported: bool
+    reason: str
+    runs_on_accelerator: bool
+    known: bool = True
+    estimated: bool = True
+    measured: BoardMeasurement | None = None
+
+    @property
+    def input_shape_text(self) -> str:
+        return ",".join("x".join(map(str, s)) for s in self.input_shapes)
+
+    @property
+    def output_shape_text(self) -> str:
+        return ",".join("x".join(map(str, s)) for s in self.output_shapes)
+
+
+@dataclass
+class ProfileSummary:
+    name: str
+    accelerator: str
+    clock_hz: int
+    flash_bytes: int
+    arena_bytes: int
+    arena_bytes_mvp: int
+    total_ops: int
+    total_macs: int
+    total_cpu_cycles: int
+    total_accelerator_cycles: int
+    total_time_ms: float
+    inferences_per_s: float
+    layer_count: int
+    unsupported_layer_count: int
+    unknown_layer_count: int
+    input_shape: list[int]
+    input_type: str
+    output_shape: list[int]
+    output_type: str
+    estimated: bool = True
+    estimate_basis: str = ESTIMATE_BASIS
+    host_latency: HostLatency | None = None
+    measured: BoardMeasurement | None = None
+
+
+@dataclass
+class ProfileReport:
+    layers: list[LayerReport] = field(default_factory=list)
+    summary: ProfileSummary | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"layers": [asdict(layer) for layer in self.layers],
+                "summary": asdict(self.summary) if self.summary is not None else None}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+
+def _fmt_option(key: str, value: Any) -> str:
+    return f"{key}:{str(value).lower()}"
+
+
+def options_text(op: OperatorInfo) -> str:
+    """MLTK-style one-line options, e.g. ``Padding:same stride:2x2 activation:relu``."""
+    o = op.options
+    parts: list[str] = []
+    if "padding" in o:
+        parts.append(_fmt_option("Padding", o["padding"]))
+    if "stride_width" in o:
+        parts.append(f"stride:{o['stride_width']}x{o.get('stride_height', o['stride_width'])}")
+    if "filter_width" in o:
+        parts.append(f"filter:{o['filter_width']}x{o.get('filter_height', o['filter_width'])}")
+    if o.get("dilation_width", 1) != 1 or o.get("dilation_height", 1) != 1:
+        parts.append(f"dilation:{o.get('dilation_width', 1)}x{o.get('dilation_height', 1)}")
+    if "depth_multiplier" in o:
+        parts.append(f"depth_multiplier:{o['depth_multiplier']}")
+    if "activation" in o:
+        parts.append(_fmt_option("activation" if parts else "Activation", o["activation"]))
+    if o.get("keep_num_dims"):
+        parts.append("keep_num_dims:true")
+    if not parts:
+        parts = [f"{k}:{v}" for k, v in o.items() if isinstance(v, (int, float, str, bool))]
+    return " ".join(parts) if parts else "none"
+
+
+def _shapes(tensors: list[TensorInfo | None]) -> tuple[list[list[int]], list[str]]:
+    present = [t for t in tensors if t is not None]
+    return [list(t.shape) for t in present], [t.dtype for t in present]
+
+
+def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int) -> LayerReport:
+    cost = op_cost(graph, op)
+    verdict = mvp_verdict(graph, op)
+    on_mvp = accelerator == "mvp" and verdict.runs_on_accelerator
+    cycles = estimate_cycles(graph, op, cost, on_mvp)
+    inputs, outputs = graph.op_inputs(op), graph.op_outputs(op)
+    in_shapes, in_types = _shapes(inputs)
+    out_shapes, out_types = _shapes(outputs)
+    constants = [t for t in inputs if t is not None and t.is_constant]
+    time_ms = cycles.time_ms(clock_hz)
+    return LayerReport(
+        index=op.index, op=op.op, ops=cost.ops, macs=cost.macs,
+        input_shapes=in_shapes, input_types=in_types, output_shapes=out_shapes, output_types=out_types,
+        options=dict(op.options), options_text=options_text(op),
+        params=sum(t.elements for t in constants), param_bytes=sum(t.size_bytes for t in constants),
+        cpu_cycles=cycles.cpu_cycles, accelerator_cycles=cycles.accelerator_cycles,
+        time_ms=None if time_ms is None else round(time_ms, 6),
+        supported=verdict.supported, reason=verdict.reason, runs_on_accelerator=on_mvp,
+        known=cost.known)
+
+
+def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
+                 clock_hz: int = DEFAULT_CLOCK_HZ) -> ProfileReport:
+    """Profile a parsed graph (see :func:`profile_model`)."""
+    if accelerator not in ACCELERATORS:
+        raise SettingsError(f"Unknown accelerator {accelerator!r}; choose one of {', '.join(ACCELERATORS)}.")
+    if clock_hz <= 0:
+        raise SettingsError(f"The clock must be positive, not {clock_hz} Hz.")
+    layers = [_layer(graph, op, accelerator, clock_hz) for op in graph.operators]
+    mvp_layers = frozenset(op.index for op in graph.operators if mvp_verdict(graph, op).runs_on_accelerator)
+    plain, with_mvp = estimate_memory(graph), estimate_memory(graph, mvp_layers)
+    time_ms = sum(layer.time_ms or 0.0 for layer in layers)
+    first_in = graph.tensor(graph.inputs[0]) if graph.inputs else None
+    first_out = graph.tensor(graph.outputs[0]) if graph.outputs else None
+    summary = ProfileSummary(
+        name=name, accelerator=accelerator, clock_hz=int(clock_hz),
+        flash_bytes=graph.size_bytes, arena_bytes=plain.arena_bytes,
+        arena_bytes_mvp=with_mvp.arena_bytes,
+        total_ops=sum(layer.ops or 0 for layer in layers),
+        total_macs=sum(layer.macs or 0 for layer in layers),
+        total_cpu_cycles=sum(layer.cpu_cycles or 0 for layer in layers),
+        total_accelerator_cycles=sum(layer.accelerator_cycles or 0 for layer in layers),
+        total_time_ms=round(time_ms, 6),
+        inferences_per_s=round(MS_PER_S / time_ms, 3) if time_ms > 0 else 0.0,
+        layer_count=len(layers),
+        unsupported_layer_count=sum(not layer.supported for layer in layers),
+        unknown_layer_count=sum(not layer.known for layer in layers),
+        input_shape=list(first_in.shape) if first_in else [],
+        input_type=first_in.dtype if first_in else "",
+        output_shape=list(first_out.shape) if first_out else [],
+        output_type=first_out.dtype if first_out else "")
+    return ProfileReport(layers=layers, summary=summary)
+
+
+def profile_model(tflite: bytes, *, name: str = "", accelerator: str = "mvp",
+                  clock_hz: int = DEFAULT_CLOCK_HZ) -> ProfileReport:
+    """Estimate ops, MACs, memory, cycles and MVP support of a .tflite model.
+
+    ``accelerator`` is ``"mvp"`` (layers the MVP takes run there) or ``"none"`` (CPU only);
+    ``arena_bytes`` and ``arena_bytes_mvp`` are both always reported. Raises ``ModelError`` for bytes
+    that are not a model and ``SettingsError`` for a bad accelerator or clock.
+    """
+    return build_report(parse_model(tflite), name=name, accelerator=accelerator, clock_hz=clock_hz)
