@@ -323,3 +323,30 @@ def test_vanished_device_raises_on_read() -> None:
             source.stop()
         mic.stop()
         refresh_devices()
+
+
+def test_engine_detects_the_words_spoken_into_the_virtual_microphone(virtmic: VirtualMic, clip: AudioClip,
+                                                                     tmp_path: Path) -> None:
+    """The whole live path: PulseAudio → PortAudio → ring → LiveSession worker → engine → detections.
+    The sample is played at half level because the model's volume_gain (2) is applied to the
+    microphone exactly as the board applies it (integer multiply)."""
+    from workbench.assets import default_model_path
+    from workbench.core.audio_file import save_wav
+    from workbench.core.engine import Engine
+    from workbench.core.live_session import LiveSession
+    from workbench.core.model_file import load_model
+
+    quiet = tmp_path / "half_level.wav"
+    save_wav(quiet, (clip.samples // 2).astype(np.int16), RATE)
+    engine = Engine(load_model(default_model_path()))
+    source = MicrophoneSource()
+    source.gain = engine.detection_settings.volume_gain
+    session = LiveSession(engine, source)
+    session.start()
+    try:
+        virtmic.play(quiet, wait=True)
+        time.sleep(1.0)
+    finally:
+        session.close()
+    assert session.error is None
+    assert [e.detection.label for e in session.detections.all()] == ["yes", "no"]

@@ -82,7 +82,11 @@ def _open_source(args: argparse.Namespace, engine: Engine) -> Any:
         if isinstance(device, str) and device.isdigit():
             device = int(device)
         source = audio_sources.MicrophoneSource(device=device)
-        source.gain = args.gain if args.gain is not None else engine.detection_settings.volume_gain
+        if args.gain is not None:  # an explicit gain is a plain linear gain, rounded and clipped
+            source.gain_mode = "linear"
+            source.gain = args.gain
+        else:  # the model's volume_gain, applied exactly as the firmware applies it to its microphone
+            source.gain = engine.detection_settings.volume_gain
         return source
     source = audio_sources.FileSource(args.file, realtime=args.realtime)
     if args.gain is not None:
