@@ -40,6 +40,19 @@ def main() -> int:
         return run(mic, args.out, args.wav)
 
 
+def half_level_sample() -> Path:
+    """The bundled sample at half level: the model's volume_gain (2) is applied to the microphone as the
+    board applies it (an integer multiply that wraps), so full-level audio would come out distorted."""
+    import numpy as np
+
+    from workbench.assets import sample_audio_path
+    from workbench.core.audio_file import load_audio, save_wav
+
+    path = Path(tempfile.mkdtemp(prefix="kws-shot-audio-")) / "half_level.wav"
+    save_wav(path, (load_audio(sample_audio_path()).samples // 2).astype(np.int16), 16000)
+    return path
+
+
 def run(mic: object, out: Path, wav: Path | None) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -61,7 +74,7 @@ def run(mic: object, out: Path, wav: Path | None) -> int:
         print(f"the microphone did not start: {window.last_error}", file=sys.stderr)
         return 1
     wait_for(lambda: window.controller.session.stats().stream_time_s > 0.5, START_TIMEOUT_S)
-    player = mic.play(wav or sample_audio_path(), wait=False)  # type: ignore[attr-defined]
+    player = mic.play(wav or half_level_sample(), wait=False)  # type: ignore[attr-defined]
     found = wait_for(lambda: all(w in window.log.labels() for w in EXPECTED), DETECT_TIMEOUT_S)
     player.wait(timeout=DETECT_TIMEOUT_S)
     settle_until = time.monotonic() + SETTLE_S

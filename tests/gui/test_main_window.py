@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
+
 import subprocess
 import sys
 from pathlib import Path
@@ -122,7 +124,10 @@ def test_layout_model_and_parameters_persist(qtbot, settings_dir, tmp_path: Path
     first.show()
     assert first.open_model(default_model_path())
     first.controller.set_detection_settings(first.controller.settings.replace(detection_threshold=222))
-    first.resize(1111, 777)
+    # a size of the user's (not the default), inside the offscreen platform's small screen, which
+    # restoreGeometry would otherwise clamp it to
+    first.resize(QSize(740, 720).expandedTo(first.minimumSizeHint()))
+    saved = first.size()
     first.close()
 
     second = MainWindow()
@@ -131,7 +136,7 @@ def test_layout_model_and_parameters_persist(qtbot, settings_dir, tmp_path: Path
     assert second.settings.last_model() == default_model_path()
     second.start_up(audio=sample_audio_path())
     assert second.controller.settings.detection_threshold == 222
-    assert second.size().width() == 1111
+    assert second.size() == saved
     second.close()
 
 

@@ -71,7 +71,7 @@ def test_virtual_microphone_is_listed_and_its_loss_falls_back_to_default(panel, 
     except VirtualMicUnavailable as exc:
         pytest.skip(str(exc))
     try:
-        assert panel.refresh_device_list(rescan=True)
+        panel.refresh_device_list(rescan=True)  # "changed" depends on what an earlier test left enumerated
         names = [d.name for d in panel.devices]
         assert "pulse" in names, names
         pulse = next(d for d in panel.devices if d.name == "pulse")
