@@ -52,6 +52,9 @@ def netron_available() -> bool:
     return importlib.util.find_spec("netron") is not None or shutil.which("netron") is not None
 
 
+EVEN_SPLIT = 1000  # equal splitter weights (Qt scales them to the space there is)
+
+
 class LayerTableModel(QAbstractTableModel):
     """Layers as rows; ``SORT_ROLE`` gives raw numbers so sorting is numeric, unknown sorts first."""
 
@@ -130,7 +133,7 @@ class ProfileView(QWidget):
         self.chart = pg.PlotWidget(self)
         self.chart.setLabel("left", "cycles (estimated)")
         self.chart.setLabel("bottom", "layer")
-        self.chart.addLegend()
+        self.chart.addLegend(offset=(-10, 10))  # top right, clear of the first (largest) bar
         self.flash_bar, self.ram_bar, self.ram_mvp_bar = QProgressBar(self), QProgressBar(self), QProgressBar(self)
         self.diagram = QWidget(self)
         self.diagram_layout = QVBoxLayout(self.diagram)
@@ -168,6 +171,7 @@ class ProfileView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(tabs)
+        splitter.setSizes([EVEN_SPLIT, EVEN_SPLIT])  # table and chart share the height evenly
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addWidget(memory)
