@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from workbench.gui import theme
+from workbench.gui.plot_style import fixed_plot
 from workbench.gui.spectrogram_view import VISIBLE_SECONDS
 
 FULL_SCALE = 32768.0
@@ -121,10 +122,7 @@ class WaveformView(QWidget):
 
     def __init__(self, parent: QWidget | None = None, dark: bool = True) -> None:
         super().__init__(parent)
-        self.plot_widget = pg.PlotWidget()
-        self.plot = self.plot_widget.getPlotItem()
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
+        self.plot_widget, self.plot = fixed_plot()
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setLabel("left", "waveform")
         self.plot.hideAxis("bottom")  # shares the time axis of the spectrogram below it

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.gui import theme
+from workbench.gui.plot_style import fixed_plot
 from workbench.gui.spectrogram_view import VISIBLE_SECONDS
 
 SCORE_MAX = 255
@@ -55,10 +56,7 @@ class ScoresView(QWidget):
             line.setZValue(-10)
             self.plot.addItem(line)
             self.level_lines.append(line)
-        self.bars_widget = pg.PlotWidget()
-        self.bars_plot = self.bars_widget.getPlotItem()
-        self.bars_plot.setMenuEnabled(False)
-        self.bars_plot.hideButtons()
+        self.bars_widget, self.bars_plot = fixed_plot()
         self.bars_plot.setMouseEnabled(x=False, y=False)
         self.bars_plot.setXRange(0, SCORE_MAX, padding=0.02)
         self.bars_plot.invertY(True)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.gui import theme
+from workbench.gui.plot_style import fixed_plot
 
 INT8_OFFSET = 128  # int8 → uint8 display value
 DISPLAY_LEVELS = (0, 255)  # the int8 range -128..127 after the offset
@@ -92,10 +93,7 @@ class SpectrogramView(QWidget):
 
     def __init__(self, parent: QWidget | None = None, dark: bool = True) -> None:
         super().__init__(parent)
-        self.plot_widget = pg.PlotWidget()
-        self.plot = self.plot_widget.getPlotItem()
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
+        self.plot_widget, self.plot = fixed_plot()
         self.plot.setLabel("bottom", "stream time (s)")
         self.plot.setLabel("left", "mel band")
         self.plot.setMouseEnabled(x=False, y=False)
