@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from workbench.cli.main import main
 from workbench.core.inference import ModelRunner
 from workbench.core.model_file import load_model
+from workbench.core.model_params import write_params
 
 
 def test_info_json_lists_layers_classes_and_all_parameters(capsys, reference_model_path) -> None:
@@ -36,8 +43,55 @@ def test_params_errors_are_one_line(capsys, reference_model_path, tmp_path) -> N
     for argv in (["params", str(reference_model_path), "detection_threshold=200"],
                  ["params", str(reference_model_path), "detection_threshold=abc", "-o", str(tmp_path / "x")],
                  ["params", str(reference_model_path), "detection_threshold=999", "-o", str(tmp_path / "x")],
-                 ["info", str(tmp_path / "missing.tflite")]):
+                 ["info", str(tmp_path / "missing.tflite")],
+                 ["params", str(reference_model_path), "-o", str(tmp_path / "x"), "--in-place", "minimum_count=2"]):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.startswith("kws: error: ") and err.count("\n") == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_info_text_via_the_installed_entry_point(reference_model_path) -> None:
+    kws = Path(sys.executable).with_name("kws")
+    if not kws.exists():
+        pytest.skip(f"entry point not installed: {kws}")
+    proc = subprocess.run([str(kws), "info", str(reference_model_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "classes: yes, no, _unknown_, _silence_" in out and "CONV_2D" in out and "frontend (fe.*):" in out
+    assert out.index("detection_threshold") < out.index("frontend (fe.*):") < out.index("fe.pcan_strength")
+    assert "0.95\n" in out  # f32 values at f32 precision
+    bad = subprocess.run([str(kws), "info", "/dev/null"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("kws: error: ") and bad.stderr.count("\n") == 1
+
+
+def test_in_place_rewrite_and_typed_values(capsys, reference_model_path, tmp_path) -> None:
+    model = tmp_path / "m.tflite"
+    shutil.copy(reference_model_path, model)
+    assert main(["params", str(model), "--in-place", "classes=1,2,3,4", "minimum_count=0", "gain_list=1,2",
+                 "fe.pcan_strength=0.9"]) == 0
+    params = load_model(model).params
+    assert params["classes"] == ["1", "2", "3", "4"]  # an existing string list stays a string list
+    assert params["minimum_count"] == 0 and params["gain_list"] == "1,2"
+    assert abs(params["fe.pcan_strength"] - 0.9) < 1e-6
+    assert [p.name for p in tmp_path.iterdir()] == ["m.tflite"]  # no temp file left
+
+
+def test_info_on_a_model_without_parameters(capsys, reference_model_path, tmp_path) -> None:
+    bare = tmp_path / "bare.tflite"
+    bare.write_bytes(write_params(reference_model_path.read_bytes(), {}))
+    assert main(["info", str(bare)]) == 0
+    out = capsys.readouterr().out
+    assert "classes: class_0, class_1, class_2, class_3" in out and "parameters: none" in out
+
+
+def test_corrupt_model_is_one_line_error(capsys, reference_model_path, tmp_path) -> None:
+    broken = tmp_path / "broken.tflite"
+    broken.write_bytes(reference_model_path.read_bytes()[:4000])
+    for argv in (["info", str(broken)], ["params", str(broken)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"kws: error: {broken}") and err.count("\n") == 1
+    with pytest.raises(SystemExit) as exited:  # argparse's own usage errors exit directly
+        main(["info", str(reference_model_path), "--bogus"])
+    assert exited.value.code == 2 and capsys.readouterr().err.startswith("kws: error: ")

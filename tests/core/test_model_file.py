@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from workbench.core.errors import ModelError
-from workbench.core.inference import ModelRunner
-from workbench.core.model_file import MAX_MODEL_BYTES, load_model, model_with_params, save_model
+from workbench.core.model_file import (MAX_ARCHIVE_BYTES, MAX_MODEL_BYTES, load_model, model_from_bytes,
+                                       model_with_params, save_model)
+from workbench.core.model_params import write_params
 
 
 def test_reference_model_and_archive_load(reference_model_path) -> None:
@@ -44,11 +45,18 @@ def zip_with(tmp_path, members: dict[str, bytes], name: str = "m.mltk.zip"):
     (lambda p, ref: zip_with(p, {"/abs/evil.tflite": ref}), "unsafe path"),
     (lambda p, ref: zip_with(p, {"readme.txt": b"hi"}), "no .tflite"),
     (lambda p, ref: p / "missing.tflite", "not found"),
+    (lambda p, ref: p, "not a model file"),
+    (lambda p, ref: zip_with(p, {"m.tflite": ref[:3000]}), "corrupt|truncated"),
+    (lambda p, ref: zip_with(p, {"m.tflite": b""}), "empty"),
+    (lambda p, ref: p.joinpath("z.mltk.zip").write_bytes(b"PK\x03\x04 broken") and p / "z.mltk.zip",
+     "not a valid zip|not a TensorFlow Lite"),
 ])
 def test_bad_models_give_clear_errors(tmp_path, reference_model_path, make, match) -> None:
     path = make(tmp_path, reference_model_path.read_bytes())
-    with pytest.raises(ModelError, match=match):
+    with pytest.raises(ModelError, match=match) as err:
         load_model(path)
+    message = str(err.value)
+    assert str(path) in message and "\n" not in message  # one sentence naming the file
 
 
 def test_oversize_archive_member_is_refused(tmp_path) -> None:
@@ -59,15 +67,29 @@ def test_oversize_archive_member_is_refused(tmp_path) -> None:
         load_model(path)
 
 
-@pytest.mark.parametrize("clip,label", [("mltk_yes", "yes"), ("tts_yes", "yes"), ("mltk_no", "no"),
-                                        ("tts_no", "no"), ("synth_silence", "_silence_")])
-def test_reference_model_classifies_golden_clips(reference_model_path, golden_dir, clip, label) -> None:
-    model = load_model(reference_model_path)
-    runner = ModelRunner(model.tflite)
-    features = np.load(golden_dir / f"{clip}.npz")["features_int8"]
-    scores = runner.scores_u8(features)
-    assert model.classes[int(np.argmax(scores))] == label
-    probs = runner.probabilities(features)
-    assert abs(probs.sum() - 1) < 0.05 and np.argmax(probs) == np.argmax(scores)
-    with pytest.raises(ModelError, match="spectrogram"):
-        runner.run(features[:10])
+def test_oversize_archive_total_is_refused(tmp_path, reference_model_path) -> None:
+    path = tmp_path / "bomb.mltk.zip"
+    chunk = b"\0" * (MAX_MODEL_BYTES // 2)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("m.tflite", reference_model_path.read_bytes())
+        for i in range(MAX_ARCHIVE_BYTES // len(chunk) + 1):
+            z.writestr(f"pad{i}.bin", chunk)
+    with pytest.raises(ModelError, match="unpacks to more than"):
+        load_model(path)
+
+
+def test_archive_prefers_the_plain_tflite_and_is_never_extracted(tmp_path, reference_model_path) -> None:
+    ref = reference_model_path.read_bytes()
+    other = write_params(ref, {"name": "float_variant"})
+    path = zip_with(tmp_path, {"model/m.float32.tflite": other, "model/m.tflite": ref, "model/m.h5": b"x"})
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    model = load_model(path)
+    assert model.tflite == ref and model.path == path and model.name == "tflite_micro_speech"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_classes_fall_back_to_the_output_size(reference_model_path) -> None:
+    bare = write_params(reference_model_path.read_bytes(), {})
+    model = model_from_bytes(bare, "bare")
+    assert model.params == {} and model.name == "bare"
+    assert model.classes == ("class_0", "class_1", "class_2", "class_3")

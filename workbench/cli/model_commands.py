@@ -1,7 +1,9 @@
 """``kws info`` (what a model is and every parameter it carries) and ``kws params`` (change them).
 
 ``kws params`` writes MLTK's ``SL_PARAMSv1`` metadata, so the tuned values travel with the model to the
-board. It never overwrites the input unless asked (``--in-place``), and writes atomically.
+board. It never overwrites the input unless asked (``--in-place``), and writes atomically. Values typed
+on the command line take the type of the value they replace, because the firmware reads list
+parameters only with their exact stored type (a class list must stay a string list).
 """
 
 from __future__ import annotations
@@ -11,12 +13,42 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from workbench.core.errors import WorkbenchError
 from workbench.core.model_file import LoadedModel, load_model, model_with_params, save_model
 from workbench.core.tflite_graph import parse_model
 
 FRONTEND_PREFIX = "fe."
+LIST_SEPARATOR = ","
 _TRUE, _FALSE = ("true", "yes", "on"), ("false", "no", "off")
+_KEY_WIDTH = 42
+_OP_WIDTH = 20
+
+
+def _intermixed(parser: argparse.ArgumentParser) -> None:
+    """Let options sit between positionals (``kws params M --in-place k=v``).
+
+    Why: plain argparse stops collecting ``KEY=VALUE`` pairs at the first option, then calls the rest
+    unrecognized. The top-level parser has sub-commands, so intermixed parsing can only be switched on
+    for this one sub-parser: its class is swapped for a subclass whose ``parse_known_args`` (what the
+    sub-command action calls) parses intermixed.
+    """
+    base = type(parser)
+
+    class IntermixedParser(base):  # type: ignore[misc, valid-type]
+        _inside = False
+
+        def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+            if self._inside:  # parse_known_intermixed_args calls back into parse_known_args
+                return super().parse_known_args(args, namespace)
+            self._inside = True
+            try:
+                return self.parse_known_intermixed_args(args, namespace)
+            finally:
+                self._inside = False
+
+    parser.__class__ = IntermixedParser
 
 
 def register(subparsers: Any) -> None:
@@ -28,16 +60,35 @@ def register(subparsers: Any) -> None:
     info.set_defaults(func=run_info)
     params = subparsers.add_parser("params", help="print or change a model's embedded parameters",
                                    description="Without KEY=VALUE: print the parameters. With them: write a "
-                                   "copy of the model whose SL_PARAMSv1 metadata holds the new values.")
+                                   "copy of the model whose SL_PARAMSv1 metadata holds the new values. "
+                                   "Values take the type of the value they replace; list values are "
+                                   "comma-separated.")
     params.add_argument("model", type=Path, help=".tflite or .mltk.zip")
     params.add_argument("changes", nargs="*", metavar="KEY=VALUE",
                         help="e.g. detection_threshold=200 classes=yes,no,_unknown_,_silence_")
     params.add_argument("-o", "--output", type=Path, help="where to write the changed model")
     params.add_argument("--in-place", action="store_true", help="overwrite the input model (atomically)")
     params.set_defaults(func=run_params)
+    _intermixed(params)
+
+
+# -- kws info ----------------------------------------------------------------------------------
+def format_value(value: Any) -> str:
+    """A parameter as a person reads it: f32 values at f32 precision (0.95, not 0.949999988)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        single = np.float32(value)
+        return repr(float(str(single))) if float(single) == value else repr(value)
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(format_value(v) for v in value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes> {value[:16].hex()}{'...' if len(value) > 16 else ''}"
+    return str(value)
 
 
 def describe(model: LoadedModel) -> dict[str, Any]:
+    """Everything ``kws info`` shows, as JSON-ready data."""
     graph = parse_model(model.tflite)
 
     def tensor(i: int) -> dict[str, Any]:
@@ -54,54 +105,94 @@ def describe(model: LoadedModel) -> dict[str, Any]:
             "parameters": {k: (v.hex() if isinstance(v, bytes) else v) for k, v in model.params.items()}}
 
 
-def _print_info(info: dict[str, Any]) -> None:
+def _print_info(info: dict[str, Any], params: dict[str, Any]) -> None:
     print(f"{info['name']}  ({info['file_size']:,} bytes{', ' + info['path'] if info['path'] else ''})")
     print(f"classes: {', '.join(info['classes'])}")
     for kind in ("inputs", "outputs"):
         for t in info[kind]:
-            print(f"{kind[:-1]:>6}: {t['name']} {t['shape']} {t['dtype']} scale={t['scale']} zero_point={t['zero_point']}")
-    print("layers:")
+            print(f"{kind[:-1]:>6}: {t['name']} {t['shape']} {t['dtype']} "
+                  f"scale={t['scale']} zero_point={t['zero_point']}")
+    print(f"layers ({len(info['layers'])}):")
     for layer in info["layers"]:
-        print(f"  {layer['index']:3d} {layer['op']:<20} {' + '.join(layer['inputs'])} -> {' + '.join(layer['outputs'])}")
-    params = info["parameters"]
+        print(f"  {layer['index']:3d} {layer['op']:<{_OP_WIDTH}} "
+              f"{' + '.join(layer['inputs'])} -> {' + '.join(layer['outputs'])}")
     groups = (("parameters", [k for k in params if not k.startswith(FRONTEND_PREFIX)]),
               ("frontend (fe.*)", [k for k in params if k.startswith(FRONTEND_PREFIX)]))
+    if not params:
+        print("parameters: none (the model carries no SL_PARAMSv1 metadata)")
     for title, keys in groups:
-        print(f"{title}:")
-        for key in keys:
-            print(f"  {key:<42} {params[key]}")
+        if keys:
+            print(f"{title}:")
+            for key in keys:
+                print(f"  {key:<{_KEY_WIDTH}} {format_value(params[key])}")
 
 
 def run_info(args: argparse.Namespace) -> int:
-    info = describe(load_model(args.model))
+    model = load_model(args.model)
+    info = describe(model)
     if args.json:
         print(json.dumps(info, indent=2))
     else:
-        _print_info(info)
+        _print_info(info, model.params)
     return 0
+
+
+# -- kws params --------------------------------------------------------------------------------
+def _parse_bool(text: str) -> bool:
+    low = text.strip().lower()
+    if low not in _TRUE + _FALSE:
+        raise WorkbenchError(f"expected true or false, got {text!r}")
+    return low in _TRUE
+
+
+def _parse_number(text: str, want_float: bool) -> int | float:
+    try:
+        return float(text) if want_float else int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise WorkbenchError(f"expected a number, got {text!r}") from None
+
+
+def _guess(text: str) -> Any:
+    """A value for a key the model does not have yet: bool word, int, float, else string."""
+    if text.strip().lower() in _TRUE + _FALSE:
+        return _parse_bool(text)
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            continue
+    return text
 
 
 def parse_value(text: str, current: Any) -> Any:
     """A command-line value typed like the existing one (or guessed for a new key)."""
-    low = text.strip().lower()
-    if isinstance(current, bool) or (current is None and low in _TRUE + _FALSE):
-        if low not in _TRUE + _FALSE:
-            raise WorkbenchError(f"expected true or false, got {text!r}")
-        return low in _TRUE
+    if current is None:
+        return _guess(text)
+    if isinstance(current, bool):
+        return _parse_bool(text)
+    if isinstance(current, (int, float)):
+        return _parse_number(text.strip(), isinstance(current, float))
     if isinstance(current, list):
-        items = [s.strip() for s in text.split(",") if s.strip()]
-        kinds = {type(v) for v in current}
-        return [parse_value(s, current[0] if current and kinds <= {int, float} else "") for s in items]
-    for cast in (int, float):
-        if isinstance(current, str) and current != "" and not isinstance(current, (int, float)):
-            break
+        items = [s.strip() for s in text.split(LIST_SEPARATOR) if s.strip()]
+        if current and all(isinstance(v, str) for v in current):
+            return items
+        if current and all(isinstance(v, int) for v in current):
+            numbers = [_parse_number(s, False) for s in items]
+            if any(isinstance(n, float) for n in numbers):
+                raise WorkbenchError(f"expected a comma-separated list of integers, got {text!r}")
+            return numbers
+        if current:
+            return [float(_parse_number(s, True)) for s in items]
+        return [_guess(s) for s in items]
+    if isinstance(current, bytes):
         try:
-            value = cast(text)
+            return bytes.fromhex(text)
         except ValueError:
-            continue
-        return float(value) if isinstance(current, float) else value
-    if isinstance(current, (int, float)) and not isinstance(current, bool):
-        raise WorkbenchError(f"expected a number, got {text!r}")
+            raise WorkbenchError(f"expected hexadecimal bytes, got {text!r}") from None
     return text
 
 
@@ -109,18 +200,20 @@ def run_params(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     if not args.changes:
         for key, value in model.params.items():
-            print(f"{key}={','.join(map(str, value)) if isinstance(value, list) else value}")
+            print(f"{key}={format_value(value)}")
         return 0
+    if args.output is not None and args.in_place:
+        raise WorkbenchError("pass either -o OUT or --in-place, not both")
     if args.output is None and not args.in_place:
         raise WorkbenchError("pass -o OUT to write a changed copy, or --in-place to overwrite the model")
-    if args.model.name.endswith(".zip") and args.in_place:
+    if args.in_place and args.model.name.endswith(".zip"):
         raise WorkbenchError("cannot rewrite an .mltk.zip archive in place; pass -o OUT.tflite")
     changes: dict[str, Any] = {}
     for item in args.changes:
         key, sep, text = item.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise WorkbenchError(f"expected KEY=VALUE, got {item!r}")
-        changes[key] = parse_value(text, model.params.get(key))
+        changes[key.strip()] = parse_value(text, model.params.get(key.strip()))
     updated = model_with_params(model, changes)
     from workbench.core.detection_settings import DetectionSettings
     from workbench.core.frontend_settings import FrontendSettings
@@ -128,5 +221,5 @@ def run_params(args: argparse.Namespace) -> int:
     DetectionSettings.from_params(updated.params)  # refuse values the firmware would reject
     FrontendSettings.from_params(updated.params)
     out = save_model(updated, args.model if args.in_place else args.output)
-    print(f"wrote {out}: " + ", ".join(f"{k}={updated.params.get(k)}" for k in changes))
+    print(f"wrote {out}: " + ", ".join(f"{k}={format_value(updated.params.get(k))}" for k in changes))
     return 0

@@ -3,6 +3,7 @@
 Why: exported models, reports and settings are things people keep; a truncated file that still
 looks valid is worse than no file. Data goes to a temporary file in the same directory (same file
 system, so the final rename is atomic), is flushed to disk, then replaces the target in one step.
+On any failure the temporary file is removed and the target is left exactly as it was.
 """
 
 from __future__ import annotations
@@ -13,42 +14,70 @@ from pathlib import Path
 
 from workbench.core.errors import WorkbenchError
 
+_TEMP_SUFFIX = ".tmp"
+_DEFAULT_MODE = 0o666  # new files get this minus the umask, like open(..., "w") would give them
+_PERMISSION_BITS = 0o777
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return _DEFAULT_MODE & ~umask
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable; best effort (not every platform can open a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Replace ``path`` with ``data`` atomically; returns the resolved path.
+    """Replace ``path`` with ``data`` atomically; returns the path written.
 
-    Raises :class:`WorkbenchError` when the directory is missing or not writable.
+    Raises :class:`WorkbenchError` (one sentence naming the file) when the folder is missing or not
+    writable, the disk is full, or the target cannot be replaced.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise WorkbenchError(f"Cannot write {target}: the folder {directory} does not exist.")
+    if target.is_dir():
+        raise WorkbenchError(f"Cannot write {target}: it is a folder.")
     tmp_name = ""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=directory)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
-            os.chmod(tmp_name, target.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp_name, 0o666 & ~umask)
+        mode = target.stat().st_mode & _PERMISSION_BITS if target.exists() else _new_file_mode()
+        os.chmod(tmp_name, mode)
         os.replace(tmp_name, target)
         tmp_name = ""
     except OSError as exc:
-        raise WorkbenchError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+        raise WorkbenchError(f"Cannot write {target}: {exc.strerror or exc}.") from None
     finally:
         if tmp_name:
             try:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+    _sync_directory(directory)
     return target
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
     """Text variant of :func:`atomic_write_bytes`."""
-    return atomic_write_bytes(path, text.encode(encoding))
+    try:
+        data = text.encode(encoding)
+    except (LookupError, UnicodeEncodeError) as exc:
+        raise WorkbenchError(f"Cannot write {path}: the text cannot be encoded as {encoding} ({exc}).") from None
+    return atomic_write_bytes(path, data)

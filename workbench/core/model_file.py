@@ -18,8 +18,10 @@ from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import ModelError
 from workbench.core.model_params import TFLITE_IDENTIFIER, read_params, write_params
 
-MAX_MODEL_BYTES = 64 * 1024 * 1024
+MAX_MODEL_BYTES = 64 * 1024 * 1024  # far above any microcontroller model; refuses accidents and bombs
+MAX_ARCHIVE_BYTES = 4 * MAX_MODEL_BYTES  # declared uncompressed total of an archive
 MAX_ARCHIVE_MEMBERS = 10_000
+_MB = 1024 * 1024
 TFLITE_SUFFIX = ".tflite"
 ARCHIVE_SUFFIX = ".mltk.zip"
 
@@ -35,7 +37,9 @@ class LoadedModel:
     def classes(self) -> tuple[str, ...]:
         """Class labels from the parameters, else ``class_0..`` from the output size."""
         classes = self.params.get("classes")
-        if classes:
+        if isinstance(classes, str) and classes:
+            return tuple(c.strip() for c in classes.split(","))
+        if isinstance(classes, (list, tuple)) and classes:
             return tuple(str(c) for c in classes)
         from workbench.core.tflite_graph import parse_model
 
@@ -49,19 +53,20 @@ class LoadedModel:
 
 
 def model_from_bytes(data: bytes, name: str, path: Path | None = None) -> LoadedModel:
-    """Validate TFLite bytes and read their parameters."""
-    if len(data) < 8 or data[4:8] != TFLITE_IDENTIFIER:
-        raise ModelError(f"{name} is not a TensorFlow Lite model (no 'TFL3' identifier)")
-    try:
-        params = read_params(data)
-    except ModelError as exc:
-        raise ModelError(f"{name}: {exc}") from None
+    """Validate TFLite bytes (identifier, parseable graph, parameters) and wrap them.
+
+    ``name`` is used when the parameters carry none; errors name ``path`` (or ``name``).
+    """
+    where = str(path) if path is not None else name
+    if len(data) < len(TFLITE_IDENTIFIER) * 2 or data[4:8] != TFLITE_IDENTIFIER:
+        raise ModelError(f"{where} is not a TensorFlow Lite model (no 'TFL3' identifier)")
     from workbench.core.tflite_graph import parse_model
 
     try:
+        params = read_params(data)
         parse_model(data)
     except ModelError as exc:
-        raise ModelError(f"{name}: {exc}") from None
+        raise ModelError(f"{where}: {exc}") from None
     return LoadedModel(str(params.get("name") or name), data, dict(params), path)
 
 
@@ -71,6 +76,9 @@ def _read_archive(path: Path) -> bytes:
             members = archive.infolist()
             if len(members) > MAX_ARCHIVE_MEMBERS:
                 raise ModelError(f"{path} has too many members ({len(members)}) to be an MLTK model archive")
+            if sum(m.file_size for m in members) > MAX_ARCHIVE_BYTES:
+                raise ModelError(f"{path} unpacks to more than {MAX_ARCHIVE_BYTES // _MB} MB; "
+                                 "refusing to read it as a model archive")
             for info in members:
                 pure = PurePosixPath(info.filename.replace("\\", "/"))
                 if pure.is_absolute() or ".." in pure.parts or info.filename.startswith("/"):
@@ -82,11 +90,11 @@ def _read_archive(path: Path) -> bytes:
             models.sort(key=lambda m: (m.filename.count("."), len(m.filename)))
             member = models[0]
             if member.file_size > MAX_MODEL_BYTES:
-                raise ModelError(f"{path}: {member.filename} is larger than {MAX_MODEL_BYTES >> 20} MB")
+                raise ModelError(f"{path}: {member.filename} is larger than {MAX_MODEL_BYTES // _MB} MB")
             with archive.open(member) as fh:
                 data = fh.read(MAX_MODEL_BYTES + 1)
             if len(data) > MAX_MODEL_BYTES:
-                raise ModelError(f"{path}: {member.filename} is larger than {MAX_MODEL_BYTES >> 20} MB")
+                raise ModelError(f"{path}: {member.filename} is larger than {MAX_MODEL_BYTES // _MB} MB")
             return data
     except zipfile.BadZipFile:
         raise ModelError(f"{path} is not a valid zip archive") from None
@@ -110,7 +118,7 @@ def load_model(path: str | Path) -> LoadedModel:
         data = _read_archive(path)
     else:
         if path.stat().st_size > MAX_MODEL_BYTES:
-            raise ModelError(f"{path} is larger than {MAX_MODEL_BYTES >> 20} MB; not a microcontroller model")
+            raise ModelError(f"{path} is larger than {MAX_MODEL_BYTES // _MB} MB; not a microcontroller model")
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -1,0 +1,83 @@
+"""atomic_write on a real file system: success, and failures that leave the target untouched."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
+from workbench.core.errors import WorkbenchError
+
+ORIGINAL = b"original contents\n"
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_writes_and_replaces(tmp_path) -> None:
+    target = tmp_path / "out.bin"
+    assert atomic_write_bytes(target, b"one") == target and target.read_bytes() == b"one"
+    target.chmod(0o640)
+    atomic_write_text(target, "twö")
+    assert target.read_text("utf-8") == "twö" and (target.stat().st_mode & 0o777) == 0o640
+    assert leftovers(tmp_path) == []
+
+
+def test_missing_folder_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(WorkbenchError, match="does not exist"):
+        atomic_write_bytes(tmp_path / "nope" / "out.bin", b"x")
+
+
+def test_target_that_is_a_folder_is_refused(tmp_path) -> None:
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(WorkbenchError, match="is a folder"):
+        atomic_write_bytes(tmp_path / "dir", b"x")
+    assert leftovers(tmp_path) == []
+
+
+def test_unencodable_text_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(WorkbenchError, match="ascii"):
+        atomic_write_text(tmp_path / "t.txt", "ö", encoding="ascii")
+    assert not (tmp_path / "t.txt").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can write read-only folders")
+def test_read_only_folder_leaves_original(tmp_path) -> None:
+    target = tmp_path / "keep.bin"
+    target.write_bytes(ORIGINAL)
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(WorkbenchError, match="Cannot write .*keep.bin"):
+            atomic_write_bytes(target, b"new")
+    finally:
+        tmp_path.chmod(0o700)
+    assert target.read_bytes() == ORIGINAL and leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses RLIMIT_FSIZE")
+def test_write_failing_midway_leaves_original_and_no_temp_file(tmp_path) -> None:
+    """A file-size limit makes the write fail part way, as a full disk would (in a child process)."""
+    target = tmp_path / "keep.bin"
+    target.write_bytes(ORIGINAL)
+    script = textwrap.dedent(f"""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        from workbench.core.atomic_write import atomic_write_bytes
+        from workbench.core.errors import WorkbenchError
+        try:
+            atomic_write_bytes({str(target)!r}, b"x" * 100_000)
+        except WorkbenchError as exc:
+            print(exc)
+            sys.exit(3)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stdout.startswith(f"Cannot write {target}: ") and proc.stdout.count("\n") == 1
+    assert target.read_bytes() == ORIGINAL and leftovers(tmp_path) == []
