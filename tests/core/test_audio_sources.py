@@ -22,11 +22,12 @@ from workbench.core.audio_sources import (
     refresh_devices,
 )
 from workbench.core.errors import DeviceError, SettingsError
+from workbench.core.paced_source import DEFAULT_CHUNK_MS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_WAV = REPO_ROOT / "resources" / "audio" / "yes_no.wav"
 RATE = 16000
-CHUNK = 160  # 10 ms
+CHUNK = DEFAULT_CHUNK_MS * RATE // 1000  # one delivery block
 MIN_CORRELATION = 0.9
 
 sys.path.insert(0, str(REPO_ROOT / "tests"))

@@ -30,7 +30,7 @@ from workbench.core.audio_source_base import DELIVERY_RATE, AudioSource, GainMod
 from workbench.core.errors import DeviceError, SettingsError
 from workbench.core.ring_buffer import RingBuffer
 
-DEFAULT_BLOCK_MS = 10
+DEFAULT_BLOCK_MS = 20  # one spectrogram hop: half the wake-ups of 10 ms
 DEFAULT_RING_SECONDS = 10.0
 MS_PER_S = 1000
 STALL_TIMEOUT_S = 2.0  # no callback for this long while running = the device is gone

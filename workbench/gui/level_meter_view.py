@@ -1,8 +1,8 @@
 """The raw waveform envelope and a level meter with clipping indication.
 
 A view over ``LiveSession.envelope`` (one [min, max] int16 pair per 10 ms block). The waveform is drawn
-as one vertical segment per block (``connect="pairs"``) from preallocated arrays, so a frame is a
-shift and one ``setData``. The meter shows the peak of the newest audio in dBFS with a slowly falling
+as one vertical segment per block by an :class:`~workbench.gui.scrolling_items.EnvelopeLines` holding
+the visible ten seconds; a frame shifts in the new blocks (a minute is kept for scrolling back). The meter shows the peak of the newest audio in dBFS with a slowly falling
 peak hold, and a CLIP lamp that stays lit for a moment after any block touched full scale — the
 clue that ``volume_gain`` is too high or the microphone is too close.
 """
@@ -14,12 +14,13 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from workbench.gui import theme
 from workbench.gui.plot_style import fixed_plot
+from workbench.gui.scrolling_items import EnvelopeLines, place
 from workbench.gui.spectrogram_view import VISIBLE_SECONDS
 
 FULL_SCALE = 32768.0
@@ -45,7 +46,11 @@ def to_dbfs(peak: float) -> float:
 
 
 class LevelMeter(QWidget):
-    """A vertical peak meter (dBFS) with peak hold and a clip lamp."""
+    """A vertical peak meter (dBFS) with peak hold and a clip lamp.
+
+    The scale, labels and empty bar are painted once into a pixmap (again on resize or palette
+    change); a frame only repaints when the bar, the hold line or the lamp moved by a pixel.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +59,8 @@ class LevelMeter(QWidget):
         self.clip_until = 0.0
         self.clip_count = 0
         self._last = time.monotonic()
+        self._shown: tuple[int, int, bool] | None = None  # (level y, hold y, lamp) last painted
+        self._background: QPixmap | None = None
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.setFixedWidth(theme.SIDE_PANEL_PX)
         self.setToolTip("Input peak level in dBFS. CLIP lights when a sample reached full scale: "
@@ -75,45 +82,79 @@ class LevelMeter(QWidget):
         if clipped:
             self.clip_until = now + CLIP_HOLD_S
             self.clip_count += 1
-        self.update()
+        if self._state() != self._shown:
+            self.update()
 
-    def _y(self, db: float, top: float, height: float) -> float:
-        return top + height * (db / METER_FLOOR_DB)
+    # -- geometry -------------------------------------------------------------------------------
+    def _lamp(self) -> QRectF:
+        return QRectF(2, 2, self.width() - 4, CLIP_LAMP_PX)
+
+    def _bar(self) -> QRectF:
+        top = self._lamp().bottom() + 4
+        return QRectF(4, top, self.width() * METER_BAR_FRACTION, self.height() - top - METER_BOTTOM_PX)
+
+    def _y(self, db: float) -> float:
+        bar = self._bar()
+        return bar.top() + bar.height() * (db / METER_FLOOR_DB)
+
+    def _state(self) -> tuple[int, int, bool]:
+        return (int(self._y(self.level_db)), int(self._y(self.hold_db)), self.clipping)
+
+    # -- painting -------------------------------------------------------------------------------
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        self._background = None
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self._background = None
+        super().changeEvent(event)
+
+    def _paint_background(self) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(self.size() * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pal = self.palette()
+        pixmap.fill(pal.window().color())
+        p = QPainter(pixmap)
+        p.fillRect(self._bar(), pal.base())
+        small = QFont(self.font())
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
+        p.setFont(small)
+        p.setPen(pal.windowText().color())
+        bar = self._bar()
+        for db in (0, -12, -24, -36, -48, -60):
+            y = self._y(db)
+            p.drawText(QRectF(bar.right() + 2, y - 7, self.width() - bar.right() - 2, 14),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(db))
+        p.end()
+        return pixmap
 
     def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        if self._background is None or self._background.size() != self.size():
+            self._background = self._paint_background()
+        self._shown = self._state()
         p = QPainter(self)
+        p.drawPixmap(0, 0, self._background)
         pal = self.palette()
-        p.fillRect(self.rect(), pal.window())
-        lamp = QRectF(2, 2, self.width() - 4, CLIP_LAMP_PX)
+        lamp = self._lamp()
         p.fillRect(lamp, QColor("#e53935") if self.clipping else pal.base().color())
         p.setPen(pal.windowText().color() if not self.clipping else QColor("white"))
         font = QFont(self.font())
         font.setBold(True)
         p.setFont(font)
         p.drawText(lamp, Qt.AlignmentFlag.AlignCenter, "CLIP")
-        top = lamp.bottom() + 4
-        height = self.height() - top - METER_BOTTOM_PX
-        bar = QRectF(4, top, self.width() * METER_BAR_FRACTION, height)
-        p.fillRect(bar, pal.base())
-        level_y = self._y(self.level_db, top, height)
+        bar = self._bar()
+        level_y = self._y(self.level_db)
         for lo, hi, color in ((METER_FLOOR_DB, METER_YELLOW_DB, "#43a047"),
                               (METER_YELLOW_DB, METER_RED_DB, "#fdd835"),
                               (METER_RED_DB, 0.0, "#e53935")):
             if self.level_db > lo:
-                seg_top = max(self._y(hi, top, height), level_y)
-                p.fillRect(QRectF(bar.left(), seg_top, bar.width(), self._y(lo, top, height) - seg_top),
-                           QColor(color))
+                seg_top = max(self._y(hi), level_y)
+                p.fillRect(QRectF(bar.left(), seg_top, bar.width(), self._y(lo) - seg_top), QColor(color))
         p.setPen(QColor("#ffffff") if pal.window().color().lightness() < 128 else QColor("#000000"))
-        hold_y = self._y(self.hold_db, top, height)
+        hold_y = self._y(self.hold_db)
         p.drawLine(int(bar.left()), int(hold_y), int(bar.right()), int(hold_y))
-        small = QFont(self.font())
-        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
-        p.setFont(small)
-        p.setPen(pal.windowText().color())
-        for db in (0, -12, -24, -36, -48, -60):
-            y = self._y(db, top, height)
-            p.drawText(QRectF(bar.right() + 2, y - 7, self.width() - bar.right() - 2, 14),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(db))
         p.end()
 
 
@@ -128,8 +169,8 @@ class WaveformView(QWidget):
         self.plot.hideAxis("bottom")  # shares the time axis of the spectrogram below it
         self.plot.setYRange(-1.0, 1.0, padding=0.02)
         self.plot.getAxis("left").setTicks([[(-1.0, "-1"), (0.0, "0"), (1.0, "1")], []])
-        self.curve = self.plot.plot(pen=pg.mkPen(WAVE_COLOR, width=1))
-        self.curve.setClipToView(True)
+        self.curve = EnvelopeLines(pg.mkPen(WAVE_COLOR, width=1))
+        self.plot.addItem(self.curve)
         self.meter = LevelMeter()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -140,55 +181,67 @@ class WaveformView(QWidget):
         self.follow = True  # keep the newest VISIBLE_SECONDS in view
         self._session: object | None = None
         self._cursor = 0
-        self._y = np.zeros(2, np.float32)
-        self._x = np.zeros(2, np.float64)
-        self._offsets = np.zeros(1, np.float64)
-        self._count = 0
+        self._total = 0
+        self._blocks = np.zeros((1, 2), np.float32)  # the last minute of (min, max), full scale = 1
         self.set_dark(dark)
 
     def bind(self, session: object | None) -> None:
         self._session = session
         self._cursor = 0
-        self._count = 0
+        self._total = 0
         if session is None:
             return
-        capacity = session.envelope.capacity  # type: ignore[attr-defined]
-        self._y = np.zeros(2 * capacity, np.float32)
-        self._x = np.zeros(2 * capacity, np.float64)
-        # each block is drawn at its end time; two points (min, max) per block
-        self._offsets = np.repeat(np.arange(1, capacity + 1, dtype=np.float64), 2) * (BLOCK_MS / MS_PER_S)
-        self.curve.setData([], [])
+        self._blocks = np.zeros((session.envelope.capacity, 2), np.float32)  # type: ignore[attr-defined]
+        self._redraw()
 
     def refresh(self) -> int:
         if self._session is None or self.frozen:
             return 0
         rows, total = self._session.envelope.since(self._cursor)  # type: ignore[attr-defined]
         self._cursor = total
-        n = min(rows.shape[0], self._y.size // 2)
+        n = min(rows.shape[0], self._blocks.shape[0])
         if n == 0:
             return 0
         rows = rows[-n:]
-        y = self._y
-        y[: -2 * n] = y[2 * n :]
-        y[-2 * n :] = rows.reshape(-1) / FULL_SCALE
-        capacity = y.size // 2
-        self._count = min(self._count + n, capacity)
-        first_block = total - capacity
-        np.add(self._offsets, first_block * (BLOCK_MS / MS_PER_S), out=self._x)
-        shown = 2 * self._count
-        self.curve.setData(self._x[-shown:], y[-shown:], connect="pairs", skipFiniteCheck=True)
-        if self.follow:
-            end = total * BLOCK_MS / MS_PER_S
-            start = max(end - VISIBLE_SECONDS, 0.0)
-            self.plot.setXRange(start, start + VISIBLE_SECONDS, padding=0)
-        peak = float(np.abs(rows.astype(np.int32)).max())
-        clipped = bool((rows >= CLIP_LEVEL).any() or (rows <= -CLIP_LEVEL).any())
+        blocks = self._blocks
+        blocks[:-n] = blocks[n:]
+        np.multiply(rows, 1.0 / FULL_SCALE, out=blocks[-n:], casting="unsafe")
+        self._total = total
+        self.curve.push(blocks[-n:])
+        self._place()
+        peak = float(max(-int(rows.min()), int(rows.max())))
+        clipped = bool(rows.max() >= CLIP_LEVEL or rows.min() <= -CLIP_LEVEL)
         self.meter.show_peak(peak, clipped)
         return n
+
+    def envelope(self) -> np.ndarray:
+        """The (min, max) pairs of the last minute, full scale = 1, oldest first."""
+        return self._blocks.copy()
+
+    def _visible_blocks(self) -> int:
+        return min(self._blocks.shape[0], int(round(VISIBLE_SECONDS * MS_PER_S / BLOCK_MS)))
+
+    def _redraw(self) -> None:
+        following = self.follow and not self.frozen
+        columns = self._visible_blocks() if following else self._blocks.shape[0]
+        if self.curve.columns != columns:
+            self.curve.resize(columns)
+        self.curve.set_columns(self._blocks)
+        self._place()
+
+    def _place(self) -> None:
+        """Each block is drawn at its end time; follow the newest with the time axis."""
+        block_s = BLOCK_MS / MS_PER_S
+        end = self._total * block_s
+        place(self.curve, end - self.curve.columns * block_s, block_s)
+        if self.follow and not self.frozen:
+            start = max(end - VISIBLE_SECONDS, 0.0)
+            self.plot.setXRange(start, start + VISIBLE_SECONDS, padding=0)
 
     def set_frozen(self, frozen: bool) -> None:
         self.frozen = frozen
         self.plot.setMouseEnabled(x=frozen, y=False)
+        self._redraw()
 
     def set_dark(self, dark: bool) -> None:
         self.plot_widget.setBackground(theme.plot_colors(dark).background)

@@ -8,7 +8,8 @@ thresholds when the model sets ``detection_threshold_list``) is a dashed line. T
 newest averaged score per class as bars.
 
 pyqtgraph practice: the curves, lines and bars are created once per session and fed with ``setData`` /
-``setOpts`` on slices of one preallocated array, once per frame, clipped to the visible range.
+``setOpts`` on slices of one preallocated array, once per inference, sliced to the visible range
+(no per-frame clipping or downsampling: ten seconds are ~100 points per trace).
 """
 
 from __future__ import annotations
@@ -118,9 +119,6 @@ class ScoresView(QWidget):
             raw_color.setAlpha(RAW_ALPHA)
             raw = self.plot.plot(pen=pg.mkPen(raw_color, width=RAW_WIDTH))
             averaged = self.plot.plot(pen=pg.mkPen(color, width=AVERAGED_WIDTH), name=name)
-            for curve in (raw, averaged):
-                curve.setClipToView(True)
-                curve.setDownsampling(auto=True, method="peak")
             self.raw_curves.append(raw)
             self.averaged_curves.append(averaged)
             self.legend.addItem(averaged, name)
@@ -180,17 +178,30 @@ class ScoresView(QWidget):
         buf[:-n] = buf[n:]
         buf[-n:] = rows[-n:]
         self._count = min(self._count + n, buf.shape[0])
-        shown = buf[-self._count :]
+        k = len(self.classes)
+        self.bars.setOpts(width=buf[-1, 1 + k :])  # type: ignore[union-attr]
+        self._draw_traces()
+        return n
+
+    def _draw_traces(self) -> None:
+        """Hand the curves what can be seen: the last VISIBLE_SECONDS while following (plus the point
+        just before, so the line enters from the left edge), the whole minute when frozen."""
+        shown = self._rows[len(self._rows) - self._count :]
+        if self._count == 0:
+            return
         times = shown[:, 0]
+        following = self.follow and not self.frozen
+        end = float(times[-1])
+        if following:
+            first = max(int(np.searchsorted(times, end - VISIBLE_SECONDS)) - 1, 0)
+            shown, times = shown[first:], times[first:]
         k = len(self.classes)
         for i in range(k):
             self.raw_curves[i].setData(times, shown[:, 1 + i], skipFiniteCheck=True)
             self.averaged_curves[i].setData(times, shown[:, 1 + k + i], skipFiniteCheck=True)
-        self.bars.setOpts(width=buf[-1, 1 + k :])  # type: ignore[union-attr]
-        if self.follow:
-            start = max(float(times[-1]) - VISIBLE_SECONDS, 0.0)
+        if following:
+            start = max(end - VISIBLE_SECONDS, 0.0)
             self.plot.setXRange(start, start + VISIBLE_SECONDS, padding=0)
-        return n
 
     def plotted_scores(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(times, raw, averaged) currently held for the plot, oldest first; raw/averaged are (n, classes)."""
@@ -201,6 +212,7 @@ class ScoresView(QWidget):
     def set_frozen(self, frozen: bool) -> None:
         self.frozen = frozen
         self.plot.setMouseEnabled(x=frozen, y=False)
+        self._draw_traces()  # the whole minute while frozen
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark

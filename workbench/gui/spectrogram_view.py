@@ -1,13 +1,13 @@
 """The live int8 spectrogram: what the model sees, scrolling in stream time.
 
 A view over ``LiveSession.spectrogram`` (the frontend's int8 rows, one per ``window_step_ms``). It keeps
-one preallocated minute of rows and hands pyqtgraph the same array every frame with fixed levels and a
-lookup table, so a frame costs one small copy and one LUT pass, never an autoscale. The rows are stored
-shifted to uint8 (int8 + 128): pyqtgraph's fastest path maps uint8 through a 256-entry LUT directly,
-and the fixed level range -128..127 of the model input becomes 0..255.
+one preallocated minute of rows (int8 + 128, so 0..255 index the colour map) for scrolling back, and a
+:class:`~workbench.gui.scrolling_items.ScrollingImage` holding the visible ten seconds as 32-bit
+pixels: a frame colour-maps only the rows that are new and shifts the rest, so drawing costs one
+unscaled-format blit, never an autoscale or a per-frame colour conversion of the whole picture.
 
-While *frozen* the view stops pulling rows and the time axis can be dragged and zoomed over the last
-minute; un-freezing catches up from the session's history.
+While *frozen* the view stops pulling rows, the image shows the whole minute and the time axis can be
+dragged and zoomed over it; un-freezing catches up from the session's history.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.gui import theme
 from workbench.gui.plot_style import fixed_plot
+from workbench.gui.scrolling_items import ScrollingImage, place
 
 INT8_OFFSET = 128  # int8 → uint8 display value
-DISPLAY_LEVELS = (0, 255)  # the int8 range -128..127 after the offset
+SIGN_BIT = 0x80  # flipping it on the int8 bit pattern adds INT8_OFFSET
 VISIBLE_SECONDS = 10.0  # time span shown while following the stream
 MEL_BREAK_HZ = 700.0  # mel scale as the TFLM filterbank uses it: 1127 ln(1 + f / 700)
 MEL_FACTOR = 1127.0
@@ -97,10 +98,8 @@ class SpectrogramView(QWidget):
         self.plot.setLabel("bottom", "stream time (s)")
         self.plot.setLabel("left", "mel band")
         self.plot.setMouseEnabled(x=False, y=False)
-        self.image = pg.ImageItem()
         lut = pg.colormap.get(theme.SPECTROGRAM_COLORMAP).getLookupTable(nPts=256, alpha=False)
-        self.image.setLookupTable(lut)
-        self.image.setLevels(DISPLAY_LEVELS)
+        self.image = ScrollingImage(lut)
         self.plot.addItem(self.image)
         self.color_scale = ColorScale(lut)
         layout = QHBoxLayout(self)
@@ -132,6 +131,7 @@ class SpectrogramView(QWidget):
         self._window_s = fe.window_size_ms / MS_PER_S
         self._channels = fe.filterbank_n_channels
         self._rows = np.zeros((history.capacity, self._channels), np.uint8)
+        self.image.resize(self._visible_columns(), self._channels)
         self._set_frequency_ticks(fe.filterbank_lower_band_limit, fe.filterbank_upper_band_limit)
         self.plot.setYRange(0, self._channels, padding=0)
         self._total = 0
@@ -156,9 +156,10 @@ class SpectrogramView(QWidget):
         buf = self._rows
         n = min(n, buf.shape[0])
         buf[:-n] = buf[n:]
-        buf[-n:] = rows[-n:].astype(np.int16) + INT8_OFFSET
+        buf[-n:] = rows[-n:].view(np.uint8) ^ SIGN_BIT  # int8 + 128 without a wider copy
         self._total = total
-        self._redraw()
+        self.image.push(buf[-n:])
+        self._place()
         return n
 
     @property
@@ -168,19 +169,22 @@ class SpectrogramView(QWidget):
             return 0.0
         return (self._total - 1) * self._step_s + self._window_s
 
-    def _redraw(self) -> None:
-        """Hand pyqtgraph the rows to show: the visible window while following, the minute when frozen.
+    def _visible_columns(self) -> int:
+        return min(self._rows.shape[0], int(round(VISIBLE_SECONDS / self._step_s)))
 
-        Following, only the last VISIBLE_SECONDS of rows are converted and drawn (a sixth of the
-        minute), which is most of this view's cost per frame.
-        """
-        buf = self._rows
-        if self.follow and not self.frozen:
-            buf = buf[-min(buf.shape[0], int(round(VISIBLE_SECONDS / self._step_s))):]
-        self.image.setImage(buf, autoLevels=False, levels=DISPLAY_LEVELS)
+    def _redraw(self) -> None:
+        """Rebuild the picture: the visible window while following, the whole minute when frozen."""
+        following = self.follow and not self.frozen
+        columns = self._visible_columns() if following else self._rows.shape[0]
+        if self.image.columns != columns:
+            self.image.resize(columns, self._channels)
+        self.image.set_columns(self._rows)
+        self._place()
+
+    def _place(self) -> None:
+        """Right-align the image with the newest row; follow it with the time axis."""
         end = self.end_time_s
-        width = buf.shape[0] * self._step_s
-        self.image.setRect(QRectF(end - width, 0.0, width, float(self._channels)))
+        place(self.image, end - self.image.columns * self._step_s, self._step_s)
         if self.follow and not self.frozen:
             start = max(end - VISIBLE_SECONDS, 0.0)
             self.plot.setXRange(start, start + VISIBLE_SECONDS, padding=0)
