@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 STARTUP_RUNS = 3
 CPU_GOAL = 0.15

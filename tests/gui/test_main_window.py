@@ -45,8 +45,10 @@ def test_sample_gives_yes_and_no_in_the_log_and_scores_in_the_plot(play_file, wi
         k = classes.index(word)
         assert raw[:, k].max() > window.controller.settings.detection_threshold
         assert averaged[:, k].max() > 0
-    curve = window.live.scores.averaged_curves[classes.index("yes")]
-    assert curve.yData is not None and curve.yData.max() > 0  # what pyqtgraph draws
+    drawn = window.live.scores.traces.drawn(len(classes) + classes.index("yes"))  # averaged after raw
+    assert drawn.shape[0] > 1 and drawn[:, 1].max() > 0  # what is painted
+    assert np.array_equal(drawn[:, 0], times[-drawn.shape[0]:])
+    assert np.array_equal(window.live.scores.bars.scores(), averaged[-1])  # bars show the newest averaged
 
     image = window.live.spectrogram.visible_image()
     assert image.max() > -128 and image.dtype == np.int8

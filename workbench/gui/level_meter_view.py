@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from workbench.gui import theme
 from workbench.gui.plot_style import fixed_plot
-from workbench.gui.scrolling_items import EnvelopeLines, place
+from workbench.gui.scrolling_items import EnvelopeLines, TimePlacement
 from workbench.gui.spectrogram_view import VISIBLE_SECONDS
 
 FULL_SCALE = 32768.0
@@ -48,8 +48,9 @@ def to_dbfs(peak: float) -> float:
 class LevelMeter(QWidget):
     """A vertical peak meter (dBFS) with peak hold and a clip lamp.
 
-    The scale, labels and empty bar are painted once into a pixmap (again on resize or palette
-    change); a frame only repaints when the bar, the hold line or the lamp moved by a pixel.
+    The meter is pre-rendered twice (again on resize or palette change): unlit (scale, labels, empty
+    bar, dark lamp) and fully lit; a frame copies the unlit one and the lit part of the bar over it,
+    and only repaints when the bar, the hold line or the lamp moved by a pixel.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -60,9 +61,14 @@ class LevelMeter(QWidget):
         self.clip_count = 0
         self._last = time.monotonic()
         self._shown: tuple[int, int, bool] | None = None  # (level y, hold y, lamp) last painted
-        self._background: QPixmap | None = None
+        self._background: QPixmap | None = None  # unlit meter (scale, empty bar, dark lamp)
+        self._lit = QPixmap()  # the same, fully lit
+        self._hold_color = QColor()
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.setFixedWidth(theme.SIDE_PANEL_PX)
+        # every pixel is painted (the cached background first): Qt need not repaint the parents
+        # beneath the meter, which would otherwise redraw the whole window ~50 times a second
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setToolTip("Input peak level in dBFS. CLIP lights when a sample reached full scale: "
                         "lower volume_gain or move away from the microphone.")
 
@@ -110,52 +116,68 @@ class LevelMeter(QWidget):
             self._background = None
         super().changeEvent(event)
 
-    def _paint_background(self) -> QPixmap:
+    def _pixmap(self) -> tuple[QPixmap, QPainter]:
         ratio = self.devicePixelRatioF()
         pixmap = QPixmap(self.size() * ratio)
         pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(self.palette().window().color())
+        return pixmap, QPainter(pixmap)
+
+    def _paint_layers(self) -> None:
+        """Pre-render the two states of the meter: everything off (scale, empty bar, dark lamp) and
+        everything lit (full coloured bar, red lamp); a frame copies the lit parts over the unlit."""
         pal = self.palette()
-        pixmap.fill(pal.window().color())
-        p = QPainter(pixmap)
-        p.fillRect(self._bar(), pal.base())
+        bar, lamp = self._bar(), self._lamp()
+        self._background, p = self._pixmap()
+        p.fillRect(bar, pal.base())
         small = QFont(self.font())
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
         p.setFont(small)
         p.setPen(pal.windowText().color())
-        bar = self._bar()
         for db in (0, -12, -24, -36, -48, -60):
             y = self._y(db)
             p.drawText(QRectF(bar.right() + 2, y - 7, self.width() - bar.right() - 2, 14),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(db))
+        self._paint_lamp(p, lamp, pal.base().color(), pal.windowText().color())
         p.end()
-        return pixmap
+        self._lit, p = self._pixmap()
+        for lo, hi, color in ((METER_FLOOR_DB, METER_YELLOW_DB, "#43a047"),
+                              (METER_YELLOW_DB, METER_RED_DB, "#fdd835"),
+                              (METER_RED_DB, 0.0, "#e53935")):
+            p.fillRect(QRectF(bar.left(), self._y(hi), bar.width(), self._y(lo) - self._y(hi)), QColor(color))
+        self._paint_lamp(p, lamp, QColor("#e53935"), QColor("white"))
+        p.end()
+        self._hold_color = QColor("#ffffff") if pal.window().color().lightness() < 128 else QColor("#000000")
 
-    def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
-        if self._background is None or self._background.size() != self.size():
-            self._background = self._paint_background()
-        self._shown = self._state()
-        p = QPainter(self)
-        p.drawPixmap(0, 0, self._background)
-        pal = self.palette()
-        lamp = self._lamp()
-        p.fillRect(lamp, QColor("#e53935") if self.clipping else pal.base().color())
-        p.setPen(pal.windowText().color() if not self.clipping else QColor("white"))
+    def _paint_lamp(self, p: QPainter, lamp: QRectF, fill: QColor, text: QColor) -> None:
+        p.fillRect(lamp, fill)
+        p.setPen(text)
         font = QFont(self.font())
         font.setBold(True)
         p.setFont(font)
         p.drawText(lamp, Qt.AlignmentFlag.AlignCenter, "CLIP")
-        bar = self._bar()
-        level_y = self._y(self.level_db)
-        for lo, hi, color in ((METER_FLOOR_DB, METER_YELLOW_DB, "#43a047"),
-                              (METER_YELLOW_DB, METER_RED_DB, "#fdd835"),
-                              (METER_RED_DB, 0.0, "#e53935")):
-            if self.level_db > lo:
-                seg_top = max(self._y(hi), level_y)
-                p.fillRect(QRectF(bar.left(), seg_top, bar.width(), self._y(lo) - seg_top), QColor(color))
-        p.setPen(QColor("#ffffff") if pal.window().color().lightness() < 128 else QColor("#000000"))
-        hold_y = self._y(self.hold_db)
-        p.drawLine(int(bar.left()), int(hold_y), int(bar.right()), int(hold_y))
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        if self._background is None or self._background.deviceIndependentSize().toSize() != self.size():
+            self._paint_layers()
+        self._shown = self._state()
+        p = QPainter(self)
+        p.drawPixmap(0, 0, self._background)
+        if self.clipping:
+            p.drawPixmap(self._lamp(), self._lit, self._device_rect(self._lamp()))
+        if self.level_db > METER_FLOOR_DB:
+            bar = self._bar()
+            lit = QRectF(bar.left(), self._y(self.level_db), bar.width(), bar.bottom() - self._y(self.level_db))
+            p.drawPixmap(lit, self._lit, self._device_rect(lit))
+        p.setPen(self._hold_color)
+        hold_y = int(self._y(self.hold_db))
+        p.drawLine(int(self._bar().left()), hold_y, int(self._bar().right()), hold_y)
         p.end()
+
+    def _device_rect(self, rect: QRectF) -> QRectF:
+        """``rect`` in the pixels of the cached pixmaps (they are devicePixelRatio times larger)."""
+        ratio = self._lit.devicePixelRatio()
+        return QRectF(rect.x() * ratio, rect.y() * ratio, rect.width() * ratio, rect.height() * ratio)
 
 
 class WaveformView(QWidget):
@@ -171,6 +193,7 @@ class WaveformView(QWidget):
         self.plot.getAxis("left").setTicks([[(-1.0, "-1"), (0.0, "0"), (1.0, "1")], []])
         self.curve = EnvelopeLines(pg.mkPen(WAVE_COLOR, width=1))
         self.plot.addItem(self.curve)
+        self._placement = TimePlacement(self.plot, VISIBLE_SECONDS)
         self.meter = LevelMeter()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -230,13 +253,9 @@ class WaveformView(QWidget):
         self._place()
 
     def _place(self) -> None:
-        """Each block is drawn at its end time; follow the newest with the time axis."""
+        """Each block is drawn at its end time."""
         block_s = BLOCK_MS / MS_PER_S
-        end = self._total * block_s
-        place(self.curve, end - self.curve.columns * block_s, block_s)
-        if self.follow and not self.frozen:
-            start = max(end - VISIBLE_SECONDS, 0.0)
-            self.plot.setXRange(start, start + VISIBLE_SECONDS, padding=0)
+        self._placement.place(self.curve, self._total * block_s, block_s, self.follow and not self.frozen)
 
     def set_frozen(self, frozen: bool) -> None:
         self.frozen = frozen

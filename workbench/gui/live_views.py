@@ -56,10 +56,14 @@ class LiveViews(QWidget):
     def set_frozen(self, frozen: bool) -> None:
         """Freeze all three; while frozen, drag or zoom the time axis to look back over the last minute."""
         self.frozen = frozen
+        if not frozen:  # unlink first: each view then returns to its own following range
+            for view in (self.waveform, self.scores):
+                view.plot.setXLink(None)
         for view in self.views:
             view.set_frozen(frozen)
-        for view in (self.waveform, self.scores):
-            view.plot.setXLink(self.spectrogram.plot if frozen else None)
+        if frozen:  # every view now shows the same stream-time range; link them for scrolling back
+            for view in (self.waveform, self.scores):
+                view.plot.setXLink(self.spectrogram.plot)
 
     def set_detection_settings(self, settings: object) -> None:
         self.scores.set_detection_settings(settings)

@@ -23,7 +23,7 @@ from workbench.gui.live_views import LiveViews
 from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
 
 FRAME_MS = 20  # 50 frames per second
-STATUS_EVERY_FRAMES = 10  # status bar figures 5 times a second are plenty
+STATUS_EVERY_FRAMES = 25  # status bar figures twice a second: readable, and each change repaints the bar
 MESSAGE_MS = 8000
 DEFAULT_SIZE = (1400, 900)
 DOCK_WIDTHS = (350, 380)  # left (source/model/…) and right (detections, tuning) dock columns
@@ -324,11 +324,11 @@ class MainWindow(QMainWindow):
         if session is None:
             return
         s = session.stats()
-        labels = self.status_labels
-        labels["overflows"].setText(f"overflows: {s.overflows}")
-        labels["lag"].setText(f"lag: {s.lag_s * 1000:.0f} ms")
-        labels["cpu"].setText(f"engine CPU: {s.cpu_load * 100:.0f} %")
-        labels["time"].setText(f"{s.stream_time_s:7.1f} s")
+        texts = {"overflows": f"overflows: {s.overflows}", "lag": f"lag: {s.lag_s * 1000:.0f} ms",
+                 "cpu": f"engine CPU: {s.cpu_load * 100:.0f} %", "time": f"{s.stream_time_s:7.1f} s"}
+        for key, text in texts.items():
+            if self.status_labels[key].text() != text:  # an unchanged label is not repainted
+                self.status_labels[key].setText(text)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = bool(dark)

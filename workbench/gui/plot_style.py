@@ -4,12 +4,40 @@ buttons), so the 50 fps timer owns the ranges and the user cannot leave a view i
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
+
+AXES = ("left", "bottom", "right", "top")
 
 
 def fixed_plot() -> tuple[pg.PlotWidget, pg.PlotItem]:
     """A plot widget and its item without menu and buttons."""
     widget = pg.PlotWidget()
     plot = widget.getPlotItem()
+    fix_plot(plot)
+    return widget, plot
+
+
+def fix_plot(plot: pg.PlotItem) -> None:
+    """No menu, no auto-range button, no SI-prefix relabelling.
+
+    pyqtgraph re-renders an axis label (HTML) on every range change to choose an SI prefix, even for
+    hidden axes; the live views move their time axis every frame and label their units themselves.
+    """
     plot.setMenuEnabled(False)
     plot.hideButtons()
-    return widget, plot
+    for name in AXES:
+        plot.getAxis(name).enableAutoSIPrefix(False)
+    # the value axis never moves, but its ticks reach into the data area, so every frame's repaint
+    # of the data redraws it: keep it as a cached pixmap rather than replaying its drawing
+    plot.getAxis("left").setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def follow_newest(plot: pg.PlotItem, end_s: float, width_s: float) -> None:
+    """Show the ``width_s`` seconds up to ``end_s`` (from 0 until that much has streamed).
+
+    The new view transform is applied at once: pyqtgraph would otherwise apply it while painting,
+    which moves every item mid-paint and makes the scene paint the whole plot a second time.
+    """
+    start = max(end_s - width_s, 0.0)
+    plot.setXRange(start, start + width_s, padding=0)
+    plot.getViewBox().prepareForPaint()

@@ -7,9 +7,9 @@ so one sees both how noisy the model is and what smoothing does. The threshold (
 thresholds when the model sets ``detection_threshold_list``) is a dashed line. The side plot shows the
 newest averaged score per class as bars.
 
-pyqtgraph practice: the curves, lines and bars are created once per session and fed with ``setData`` /
-``setOpts`` on slices of one preallocated array, once per inference, sliced to the visible range
-(no per-frame clipping or downsampling: ten seconds are ~100 points per trace).
+Drawing: one :class:`~workbench.gui.score_items.ScoreTraces` item holds every trace in a preallocated
+array and a :class:`~workbench.gui.score_items.ScoreBars` widget paints the bars; both are fed once per
+inference with only what can be seen (ten seconds are ~100 points per trace; the minute when frozen).
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.gui import theme
-from workbench.gui.plot_style import fixed_plot
+from workbench.gui.plot_style import fix_plot, follow_newest
+from workbench.gui.score_items import ScoreBars, ScoreTraces
 from workbench.gui.spectrogram_view import VISIBLE_SECONDS
 
 SCORE_MAX = 255
@@ -28,7 +30,6 @@ SCORE_MARGIN = 8  # headroom so a 255 score is not drawn on the frame
 AVERAGED_WIDTH = 2.5
 RAW_WIDTH = 1.0
 RAW_ALPHA = 110  # of 255: raw scores stay visible behind the averaged ones
-BAR_HEIGHT = 0.7
 SCORE_TICKS = (0, 64, 128, 192, 255)  # fixed ticks and faint level lines (quarters of the range)
 
 
@@ -44,8 +45,7 @@ class ScoresView(QWidget):
         self.plot = self.plot_widget.addPlot(row=1, col=0)
         self.plot_widget.ci.setContentsMargins(0, 0, 0, 0)
         self.plot_widget.ci.setSpacing(0)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
+        fix_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setLabel("left", "score")
         self.plot.hideAxis("bottom")  # shares the spectrogram's time axis
@@ -57,26 +57,19 @@ class ScoresView(QWidget):
             line.setZValue(-10)
             self.plot.addItem(line)
             self.level_lines.append(line)
-        self.bars_widget, self.bars_plot = fixed_plot()
-        self.bars_plot.setMouseEnabled(x=False, y=False)
-        self.bars_plot.setXRange(0, SCORE_MAX, padding=0.02)
-        self.bars_plot.invertY(True)
-        self.bars_plot.hideAxis("left")  # class names are drawn inside the bar area instead
-        self.bars_widget.setFixedWidth(theme.SIDE_PANEL_PX)
+        self.traces = ScoreTraces()
+        self.plot.addItem(self.traces)
+        self.bars = ScoreBars()
+        self.bars.setFixedWidth(theme.SIDE_PANEL_PX)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.plot_widget, 1)
-        layout.addWidget(self.bars_widget)
+        layout.addWidget(self.bars)
         self.frozen = False
         self.follow = True  # keep the newest VISIBLE_SECONDS in view (moves once per inference)
         self.classes: tuple[str, ...] = ()
-        self.averaged_curves: list[pg.PlotDataItem] = []
-        self.raw_curves: list[pg.PlotDataItem] = []
         self.threshold_lines: list[pg.InfiniteLine] = []
-        self.bar_threshold_lines: list[pg.InfiniteLine] = []
-        self.bars: pg.BarGraphItem | None = None
-        self.bar_labels: list[pg.TextItem] = []
         self._session: object | None = None
         self._cursor = 0
         self._rows = np.zeros((0, 1))
@@ -98,53 +91,51 @@ class ScoresView(QWidget):
         self._rows = np.zeros((history.capacity, history.width), np.float64)
         if classes != self.classes:
             self._build_items(classes)
-        for curve in (*self.averaged_curves, *self.raw_curves):
-            curve.setData([], [])
-        self.bars.setOpts(width=np.zeros(len(classes)))  # type: ignore[union-attr]
+        self.traces.configure(self._pens(), history.capacity)
+        self.bars.set_scores(np.zeros(len(classes)))
         self.set_detection_settings(session.engine.detection_settings)  # type: ignore[attr-defined]
 
     def _build_items(self, classes: tuple[str, ...]) -> None:
-        for item in (*self.averaged_curves, *self.raw_curves):
-            self.plot.removeItem(item)
         self.legend.clear()
-        if self.bars is not None:
-            self.bars_plot.removeItem(self.bars)
-        for label in self.bar_labels:
-            self.bars_plot.removeItem(label)
         self.classes = classes
-        self.averaged_curves, self.raw_curves = [], []
-        for i, name in enumerate(classes):
-            color = theme.class_color(i)
-            raw_color = theme.class_color(i)
-            raw_color.setAlpha(RAW_ALPHA)
-            raw = self.plot.plot(pen=pg.mkPen(raw_color, width=RAW_WIDTH))
-            averaged = self.plot.plot(pen=pg.mkPen(color, width=AVERAGED_WIDTH), name=name)
-            self.raw_curves.append(raw)
-            self.averaged_curves.append(averaged)
-            self.legend.addItem(averaged, name)
+        for i, name in enumerate(classes):  # legend samples only: the traces item draws the data
+            self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(theme.class_color(i), width=AVERAGED_WIDTH)), name)
         self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen("#888888", width=RAW_WIDTH)), "raw")
         self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen("#888888", width=AVERAGED_WIDTH)), "averaged")
-        n = len(classes)
-        self.bars = pg.BarGraphItem(x0=np.zeros(n), y=np.arange(n), height=BAR_HEIGHT, width=np.zeros(n),
-                                    brushes=[theme.class_color(i) for i in range(n)], pen=None)
-        self.bars_plot.addItem(self.bars)
-        self.bar_labels = []
-        for i, name in enumerate(classes):
-            label = pg.TextItem(name, anchor=(0, 0.5), color=theme.plot_colors(self._dark).foreground)
-            label.setPos(0, i)
-            label.setZValue(1)
-            self.bars_plot.addItem(label)
-            self.bar_labels.append(label)
-        self.bars_plot.setYRange(-0.5, n - 0.5, padding=0.05)
+        self.bars.set_classes(classes, [theme.class_color(i) for i in range(len(classes))])
+        self._fit_legend()
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """As many legend columns as fit the plot's width. A legend wider than the widget would widen
+        the plot's layout past the widget's edge: the right of the plot cut off, and its time axis no
+        longer lined up with the views above (linked axes align by screen position)."""
+        available = self.plot_widget.width()
+        for columns in range(max(len(self.legend.items), 1), 0, -1):
+            self.legend.setColumnCount(columns)
+            if self.legend.minimumWidth() <= available:
+                break
+
+    def _pens(self) -> list[QPen]:
+        """Raw traces first (thin, translucent), then the averaged ones on top (thick)."""
+        raw, averaged = [], []
+        for i in range(len(self.classes)):
+            color = theme.class_color(i)
+            averaged.append(pg.mkPen(color, width=AVERAGED_WIDTH))
+            color = theme.class_color(i)
+            color.setAlpha(RAW_ALPHA)
+            raw.append(pg.mkPen(color, width=RAW_WIDTH))
+        return raw + averaged
 
     def set_detection_settings(self, settings: object) -> None:
         """Draw the global threshold, or one line per class when per-class thresholds are set."""
         self._settings = settings
         for line in self.threshold_lines:
             self.plot.removeItem(line)
-        for line in self.bar_threshold_lines:
-            self.bars_plot.removeItem(line)
-        self.threshold_lines, self.bar_threshold_lines = [], []
+        self.threshold_lines = []
         per_class = list(getattr(settings, "detection_threshold_list", None) or [])
         threshold = int(getattr(settings, "detection_threshold", SCORE_MAX))
         color = theme.plot_colors(self._dark).threshold
@@ -157,9 +148,7 @@ class ScoresView(QWidget):
             line = pg.InfiniteLine(pos=value, angle=0, pen=pen, movable=False)
             self.plot.addItem(line)
             self.threshold_lines.append(line)
-            bar_line = pg.InfiniteLine(pos=value, angle=90, pen=pen, movable=False)
-            self.bars_plot.addItem(bar_line)
-            self.bar_threshold_lines.append(bar_line)
+        self.bars.set_thresholds(lines)
         self.plot.setToolTip(
             "Scores 0-255 as the firmware prints them. Thick: averaged over average_window_duration_ms "
             "(compared with the threshold); thin: raw model output. Dashed: detection threshold.")
@@ -178,8 +167,7 @@ class ScoresView(QWidget):
         buf[:-n] = buf[n:]
         buf[-n:] = rows[-n:]
         self._count = min(self._count + n, buf.shape[0])
-        k = len(self.classes)
-        self.bars.setOpts(width=buf[-1, 1 + k :])  # type: ignore[union-attr]
+        self.bars.set_scores(buf[-1, 1 + len(self.classes) :])
         self._draw_traces()
         return n
 
@@ -195,13 +183,9 @@ class ScoresView(QWidget):
         if following:
             first = max(int(np.searchsorted(times, end - VISIBLE_SECONDS)) - 1, 0)
             shown, times = shown[first:], times[first:]
-        k = len(self.classes)
-        for i in range(k):
-            self.raw_curves[i].setData(times, shown[:, 1 + i], skipFiniteCheck=True)
-            self.averaged_curves[i].setData(times, shown[:, 1 + k + i], skipFiniteCheck=True)
+        self.traces.set_data(times, shown[:, 1:])  # raw then averaged, as the pens are ordered
         if following:
-            start = max(end - VISIBLE_SECONDS, 0.0)
-            self.plot.setXRange(start, start + VISIBLE_SECONDS, padding=0)
+            follow_newest(self.plot, end, VISIBLE_SECONDS)
 
     def plotted_scores(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(times, raw, averaged) currently held for the plot, oldest first; raw/averaged are (n, classes)."""
@@ -216,12 +200,10 @@ class ScoresView(QWidget):
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
-        background = theme.plot_colors(dark).background
-        for widget, plot in ((self.plot_widget, self.plot), (self.bars_widget, self.bars_plot)):
-            widget.setBackground(background)
-            theme.style_plot(plot, dark)
-        for label in self.bar_labels:
-            label.setColor(theme.plot_colors(dark).foreground)
+        colors = theme.plot_colors(dark)
+        self.plot_widget.setBackground(colors.background)
+        theme.style_plot(self.plot, dark)
+        self.bars.set_colors(colors.background, colors.foreground)
         self.legend.setLabelTextColor(theme.plot_colors(dark).foreground)
         for line in self.level_lines:
             line.setPen(pg.mkPen(theme.plot_colors(dark).grid, width=1))

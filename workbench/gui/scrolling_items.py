@@ -15,12 +15,15 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+import shiboken6
+from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
 
 OPAQUE = 0xFF000000
 RED_SHIFT, GREEN_SHIFT = 16, 8
 PAIR = 2  # a segment has two points (min and max of a block)
+LINE_FIELDS = 4  # QLineF: x1, y1, x2, y2 as doubles
+X1, Y1, X2 = 0, 1, 2
 
 
 def rgb32_table(lut: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint32]:
@@ -32,6 +35,33 @@ def rgb32_table(lut: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint32]:
 def place(item: pg.GraphicsObject, x0: float, column_width: float, y0: float = 0.0, row_height: float = 1.0) -> None:
     """Put column 0 of ``item`` at ``x0`` (plot units) with columns ``column_width`` wide."""
     item.setTransform(QTransform(column_width, 0.0, 0.0, row_height, x0, y0))
+
+
+class TimePlacement:
+    """Where a scrolling item sits in its plot, and the plot's time range, frame after frame.
+
+    While following, the plot keeps one fixed x range, ``[0, width]``, and the item is drawn at stream
+    time minus ``max(end - width, 0)``: the same picture as a moving stream-time range, but a frame only
+    moves the item, never the view (a view range change is most of pyqtgraph's per-frame work). For
+    the first ``width`` seconds the two coordinates coincide. When not following (frozen, scrolling
+    back) the item is placed in stream time and the range is set once, so plots can be linked.
+    """
+
+    def __init__(self, plot: pg.PlotItem, width_s: float) -> None:
+        self.plot = plot
+        self.width_s = width_s
+        self._window_range = False  # the plot shows [0, width] in following coordinates
+
+    def place(self, item: pg.GraphicsObject, end_s: float, column_s: float, following: bool) -> None:
+        """Right-align ``item``'s columns (``column_s`` wide) with stream time ``end_s``."""
+        offset = max(end_s - self.width_s, 0.0) if following else 0.0
+        place(item, end_s - offset - item.columns * column_s, column_s)  # type: ignore[attr-defined]
+        if following == self._window_range:
+            return
+        start = 0.0 if following else max(end_s - self.width_s, 0.0)
+        self.plot.setXRange(start, start + self.width_s, padding=0)
+        self.plot.getViewBox().prepareForPaint()  # apply now, not mid-paint (see follow_newest)
+        self._window_range = following
 
 
 class ScrollingImage(pg.GraphicsObject):
@@ -101,30 +131,31 @@ class ScrollingImage(pg.GraphicsObject):
 class EnvelopeLines(pg.GraphicsObject):
     """One vertical segment per column from its minimum to its maximum (a waveform envelope).
 
-    The points live in a preallocated array at fixed x (the column centres); a frame shifts the y
-    values and rebuilds one QPainterPath from it with pyqtgraph's ``arrayToQPath``.
+    The segments live in one preallocated (columns, 4) float64 array laid out exactly as Qt's QLineF
+    (x1, y1, x2, y2) at fixed x (the column centres); a frame shifts the y values in place and paint
+    hands the whole array to ``QPainter.drawLines`` by pointer: no path is built, nothing is copied.
     """
 
     def __init__(self, pen: object, y_range: tuple[float, float] = (-1.0, 1.0)) -> None:
         super().__init__()
         self._pen = pg.mkPen(pen)
         self._y_range = y_range
-        self._x = np.zeros(PAIR, np.float64)
-        self._y = np.zeros(PAIR, np.float64)
-        self._path = pg.arrayToQPath(self._x, self._y, connect="pairs")
         self.resize(1)
 
     @property
     def columns(self) -> int:
-        return self._x.size // PAIR
+        return self._lines.shape[0]
 
     def resize(self, columns: int) -> None:
         """Room for ``columns`` segments, all flat at zero."""
         self.prepareGeometryChange()
         columns = max(1, columns)
-        self._x = np.repeat(np.arange(columns, dtype=np.float64) + 0.5, PAIR)
-        self._y = np.zeros(PAIR * columns, np.float64)
-        self._rebuild()
+        self._lines = np.zeros((columns, LINE_FIELDS), np.float64)
+        self._lines[:, X1] = self._lines[:, X2] = np.arange(columns, dtype=np.float64) + 0.5
+        self._y = self._lines[:, Y1::PAIR]  # (columns, 2) view: the min and max of each column
+        # a QLineF view of the first row; drawLines(first, n) reads the n rows that follow it
+        self._first = shiboken6.wrapInstance(self._lines.ctypes.data, QLineF)
+        self.update()
 
     def set_pen(self, pen: object) -> None:
         self._pen = pg.mkPen(pen)
@@ -135,8 +166,8 @@ class EnvelopeLines(pg.GraphicsObject):
         values = np.asarray(lo_hi, np.float64)[-self.columns :]
         self._y[:] = 0.0
         if values.shape[0]:
-            self._y[-values.size :] = values.reshape(-1)
-        self._rebuild()
+            self._y[-values.shape[0] :] = values
+        self.update()
 
     def push(self, lo_hi: npt.NDArray[np.floating]) -> None:
         """Scroll left by ``len(lo_hi)`` columns and draw the new (min, max) pairs at the right."""
@@ -145,17 +176,13 @@ class EnvelopeLines(pg.GraphicsObject):
         if n == 0:
             return
         y = self._y
-        y[: -PAIR * n] = y[PAIR * n :]
-        y[-PAIR * n :] = values[-n:].reshape(-1)
-        self._rebuild()
+        y[:-n] = y[n:]
+        y[-n:] = values[-n:]
+        self.update()
 
     def values(self) -> npt.NDArray[np.float64]:
         """The (columns, 2) min/max pairs as drawn, oldest first."""
-        return self._y.reshape(-1, PAIR).copy()
-
-    def _rebuild(self) -> None:
-        self._path = pg.arrayToQPath(self._x, self._y, connect="pairs")
-        self.update()
+        return self._y.copy()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
         lo, hi = self._y_range
@@ -163,4 +190,4 @@ class EnvelopeLines(pg.GraphicsObject):
 
     def paint(self, painter: QPainter, *args: object) -> None:
         painter.setPen(self._pen)
-        painter.drawPath(self._path)
+        painter.drawLines(self._first, self.columns)

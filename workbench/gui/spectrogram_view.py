@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.gui import theme
 from workbench.gui.plot_style import fixed_plot
-from workbench.gui.scrolling_items import ScrollingImage, place
+from workbench.gui.scrolling_items import ScrollingImage, TimePlacement
 
 INT8_OFFSET = 128  # int8 → uint8 display value
 SIGN_BIT = 0x80  # flipping it on the int8 bit pattern adds INT8_OFFSET
@@ -101,6 +101,7 @@ class SpectrogramView(QWidget):
         lut = pg.colormap.get(theme.SPECTROGRAM_COLORMAP).getLookupTable(nPts=256, alpha=False)
         self.image = ScrollingImage(lut)
         self.plot.addItem(self.image)
+        self._placement = TimePlacement(self.plot, VISIBLE_SECONDS)
         self.color_scale = ColorScale(lut)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -182,12 +183,8 @@ class SpectrogramView(QWidget):
         self._place()
 
     def _place(self) -> None:
-        """Right-align the image with the newest row; follow it with the time axis."""
-        end = self.end_time_s
-        place(self.image, end - self.image.columns * self._step_s, self._step_s)
-        if self.follow and not self.frozen:
-            start = max(end - VISIBLE_SECONDS, 0.0)
-            self.plot.setXRange(start, start + VISIBLE_SECONDS, padding=0)
+        """Right-align the image with the newest row."""
+        self._placement.place(self.image, self.end_time_s, self._step_s, self.follow and not self.frozen)
 
     def visible_image(self) -> np.ndarray:
         """The int8 rows currently held (oldest first), as the model saw them."""
