@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from workbench.core.audio_sources import FileSource, list_input_devices
-from workbench.gui.source_panel import SEEK_STEPS_PER_S, SourcePanel, format_time
+from workbench.gui.file_transport_view import SEEK_STEPS_PER_S, format_time
+from workbench.gui.source_panel import SourcePanel
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = REPO_ROOT / "resources" / "audio" / "yes_no.wav"
@@ -94,51 +95,51 @@ def test_virtual_microphone_is_listed_and_its_loss_falls_back_to_default(panel, 
 
 
 def test_open_file_emits_request_with_transport_choices(panel, qtbot):
-    panel.loop_check.setChecked(True)
-    panel.realtime_check.setChecked(False)
+    panel.transport.loop_check.setChecked(True)
+    panel.transport.realtime_check.setChecked(False)
     with qtbot.waitSignal(panel.file_requested) as blocker:
         panel.request_file(SAMPLE)
     assert blocker.args == [str(SAMPLE), False, True]
-    assert panel.file_label.text() == SAMPLE.name
+    assert panel.transport.file_label.text() == SAMPLE.name
 
 
 def test_transport_pauses_seeks_and_loops_a_real_file_source(panel, qtbot):
     source = play_file(panel, str(SAMPLE), realtime=False, loop=False)
-    assert panel.seek_slider.maximum() == round(source.duration_s * SEEK_STEPS_PER_S)
-    assert panel.play_button.text() == "Pause"
+    assert panel.transport.seek_slider.maximum() == round(source.duration_s * SEEK_STEPS_PER_S)
+    assert panel.transport.play_button.text() == "Pause"
 
     first = source.read(SAMPLE_RATE)  # the engine consumed one second
     assert first.size == SAMPLE_RATE
-    qtbot.waitUntil(lambda: panel.seek_slider.value() == SEEK_STEPS_PER_S, timeout=2000)
-    assert panel.time_label.text().startswith(format_time(1.0))
+    qtbot.waitUntil(lambda: panel.transport.seek_slider.value() == SEEK_STEPS_PER_S, timeout=2000)
+    assert panel.transport.time_label.text().startswith(format_time(1.0))
 
-    panel.play_button.click()  # pause: nothing more is delivered
+    panel.transport.play_button.click()  # pause: nothing more is delivered
     assert source.paused
     assert source.read(SAMPLE_RATE).size == 0
-    assert panel.play_button.text() == "Play"
-    panel.play_button.click()
+    assert panel.transport.play_button.text() == "Play"
+    panel.transport.play_button.click()
     assert not source.paused
 
     target_s = 2.5
-    panel.seek_slider.setValue(round(target_s * SEEK_STEPS_PER_S))  # a click on the bar seeks
+    panel.transport.seek_slider.setValue(round(target_s * SEEK_STEPS_PER_S))  # a click on the bar seeks
     assert source.position_s == pytest.approx(target_s)
     after_seek = source.read(SAMPLE_RATE // 10)
     start = round(target_s * SAMPLE_RATE)
     assert (after_seek == source.clip.samples[start:start + after_seek.size]).all()
 
-    panel.loop_check.setChecked(True)
+    panel.transport.loop_check.setChecked(True)
     assert source.loop
     panel.set_file_source(None)
-    assert not panel.seek_slider.isEnabled()
+    assert not panel.transport.seek_slider.isEnabled()
 
 
 def test_drag_shows_target_and_seeks_on_release(panel, qtbot):
     source = play_file(panel, str(SAMPLE), realtime=True, loop=False)
-    panel._on_seek_pressed()  # what QSlider.sliderPressed does at the start of a drag
-    panel.seek_slider.setValue(3 * SEEK_STEPS_PER_S)
+    panel.transport._on_seek_pressed()  # what QSlider.sliderPressed does at the start of a drag
+    panel.transport.seek_slider.setValue(3 * SEEK_STEPS_PER_S)
     assert source.position_s == 0.0  # not yet: dragging only previews
-    assert panel.time_label.text().startswith(format_time(3.0))
-    panel._on_seek_released()
+    assert panel.transport.time_label.text().startswith(format_time(3.0))
+    panel.transport._on_seek_released()
     assert source.position_s == pytest.approx(3.0)
     source.stop()
 
@@ -150,5 +151,5 @@ def test_play_without_a_running_source_requests_the_file_again(panel, qtbot):
     panel.set_streaming(False)
     panel.set_file_source(None)
     with qtbot.waitSignal(panel.file_requested) as blocker:
-        panel.play_button.click()
+        panel.transport.play_button.click()
     assert blocker.args[0] == str(SAMPLE)

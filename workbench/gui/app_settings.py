@@ -23,6 +23,8 @@ DARK = "view/dark"
 MODEL = "model/last"
 DEVICE = "source/device"
 RECENT = "files/recent"
+CLIPS_FOLDER = "recording/folder"
+CLIP_LABEL = "recording/label"
 DETECTION_MODEL = "detection/model"
 DETECTION_PARAMS = "detection/params"
 
@@ -88,6 +90,30 @@ class AppSettings:
         items = items[:MAX_RECENT]
         self.qsettings.setValue(RECENT, json.dumps([str(p) for p in items]))
         return items
+
+    def remove_recent(self, path: Path) -> list[Path]:
+        """Forget ``path`` (e.g. it was deleted); returns the remaining list."""
+        try:
+            items = json.loads(self._str(RECENT) or "[]")
+        except json.JSONDecodeError:
+            items = []
+        kept = [p for p in items if isinstance(p, str) and Path(p) != path and Path(p) != path.resolve()]
+        self.qsettings.setValue(RECENT, json.dumps(kept))
+        return self.recent_files()
+
+    # -- recording -----------------------------------------------------------------------------
+    def clips_folder(self) -> Path | None:
+        text = self._str(CLIPS_FOLDER)
+        return Path(text) if text else None
+
+    def set_clips_folder(self, folder: Path) -> None:
+        self.qsettings.setValue(CLIPS_FOLDER, str(folder))
+
+    def clip_label(self) -> str:
+        return self._str(CLIP_LABEL)
+
+    def set_clip_label(self, label: str) -> None:
+        self.qsettings.setValue(CLIP_LABEL, label)
 
     # -- detection parameters ------------------------------------------------------------------
     def detection_params(self, model_path: Path) -> dict[str, Any] | None:

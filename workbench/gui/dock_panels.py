@@ -9,7 +9,6 @@ placeholder instead of breaking the window.
 from __future__ import annotations
 
 import importlib
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,6 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from workbench.core.errors import WorkbenchError
 from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
-
-RECORDINGS_DIR = "recordings"
-RECORDING_NAME = "recording-%Y%m%d-%H%M%S.wav"
 
 PLACEHOLDERS = {
     "training": "Training: fine-tune the model on your own recordings (coming with the training issue).",
@@ -105,6 +101,7 @@ def connect_panels(panels: Panels, controller: SessionController, window: Any) -
         controller.session_changed.connect(lambda session: source.set_file_source(_file_source_of(session)))
         controller.error.connect(lambda text: source.show_message(text)
                                  if controller.source_choice.kind == MICROPHONE else None)
+        _connect_recording(source.recording, controller, window)
 
 
     tuning = panels.tuning_panel
@@ -115,6 +112,18 @@ def connect_panels(panels: Panels, controller: SessionController, window: Any) -
         controller.model_changed.connect(panels.model_info_view.set_model)
     if panels.profile_view is not None:
         controller.model_changed.connect(lambda model: _show_profile(panels.profile_view, model, window))
+
+
+def _connect_recording(view: Any, controller: SessionController, window: Any) -> None:
+    """The clips folder and label persist; the label list follows the model's classes."""
+    settings = window.settings
+    if settings.clips_folder() is not None:
+        view.set_folder(settings.clips_folder())
+    if settings.clip_label():
+        view.set_label(settings.clip_label())
+    view.folder_changed.connect(lambda folder: settings.set_clips_folder(Path(folder)))
+    view.label_changed.connect(settings.set_clip_label)
+    controller.model_changed.connect(lambda model: view.set_classes(model.classes))
 
 
 def _show_profile(view: Any, model: Any, window: Any) -> None:
@@ -134,27 +143,28 @@ def _file_source_of(session: Any) -> Any:
     return src if isinstance(src, FileSource) else None
 
 
-def recordings_dir() -> Path:
-    import platformdirs
-
-    return platformdirs.user_data_path("kws-workbench", appauthor=False) / RECORDINGS_DIR
-
-
 def record(controller: SessionController, window: Any, on: bool) -> None:
-    """Start recording, or stop and save the clip under the user's data folder (never lost)."""
+    """Start recording, or stop and save the take into the dataset folder under its label.
+
+    A take that cannot be saved is kept by the window's :class:`TakeKeeper` (never lost)."""
+    from workbench.gui.recording_view import default_recordings_folder, unique_clip_path
+    from workbench.gui.take_keeper import Take
+
     if on:
         if not controller.start_recording() and source_is(window):
             window.panels.source_panel.set_recording(False)
         return
-    folder = recordings_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = controller.stop_recording(folder / time.strftime(RECORDING_NAME))
-    except (OSError, WorkbenchError) as exc:
-        window.show_error(f"could not save the recording: {exc}")
+    samples = controller.take_recording()
+    if samples is None or samples.size == 0:
         return
-    if path is not None:
-        window.statusBar().showMessage(f"recording saved to {path}", 8000)
+    take = Take(samples, controller.engine.sample_rate)
+    if source_is(window):
+        view = window.panels.source_panel.recording
+        path = view.clip_path()
+        window.settings.set_clip_label(view.label())  # the next session starts with the same word
+    else:
+        path = unique_clip_path(default_recordings_folder(), "clip")
+    window.takes.save(take, path)
 
 
 def source_is(window: Any) -> bool:

@@ -21,6 +21,7 @@ from workbench.gui import app_settings, dock_panels, theme
 from workbench.gui.detection_log_view import DetectionLogView
 from workbench.gui.live_views import LiveViews
 from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
+from workbench.gui.take_keeper import TakeKeeper
 
 FRAME_MS = 20  # 50 frames per second
 STATUS_EVERY_FRAMES = 25  # status bar figures twice a second: readable, and each change repaints the bar
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.last_error: str | None = None
         self.model_path: Path | None = None
         self._frames = 0
+        self.takes = TakeKeeper(self)  # a recording that could not be saved waits here
         self._build_docks()
         self._build_actions()
         self._build_status_bar()
@@ -179,6 +181,8 @@ class MainWindow(QMainWindow):
         c.status.connect(lambda text: self.statusBar().showMessage(text, MESSAGE_MS))
         c.error.connect(self.show_error)
         self.log.export_button.clicked.connect(self.choose_export_log)
+        self.takes.saved.connect(lambda text: self.statusBar().showMessage(text, MESSAGE_MS))
+        self.takes.failed.connect(self._on_take_failed)
         dock_panels.connect_panels(self.panels, self.controller, self)
 
     # -- start-up -------------------------------------------------------------------------------
@@ -281,8 +285,16 @@ class MainWindow(QMainWindow):
         for path in recent:
             action = self.recent_menu.addAction(path.name)
             action.setToolTip(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+            action.triggered.connect(lambda _=False, p=path: self.open_recent(p))
         self.recent_menu.setEnabled(bool(recent))
+
+    def open_recent(self, path: Path) -> bool:
+        """Open a recent file; one that is gone is said so and leaves the menu."""
+        if not path.exists():
+            self._update_recent_menu(self.settings.remove_recent(path))
+            self.show_error(f"{path} no longer exists; removed it from the recent files")
+            return False
+        return self.open_path(path)
 
     def toggle_recording(self) -> None:
         if self.panels.source_panel is not None:
@@ -299,6 +311,11 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.error_box = box
+
+    def _on_take_failed(self, message: str) -> None:
+        """The take keeper shows its own Save as…/Discard box; the status bar says it too."""
+        self.last_error = message
+        self.statusBar().showMessage(message, MESSAGE_MS)
 
     def _on_session_changed(self, session: object | None) -> None:
         self.live.bind(session)
@@ -329,6 +346,8 @@ class MainWindow(QMainWindow):
         for key, text in texts.items():
             if self.status_labels[key].text() != text:  # an unchanged label is not repainted
                 self.status_labels[key].setText(text)
+        if session.recording:
+            self.statusBar().showMessage(f"recording… {session.recorded_seconds:.1f} s", MESSAGE_MS)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = bool(dark)
@@ -361,6 +380,10 @@ class MainWindow(QMainWindow):
             self.settings.set_device(choice.device)
         self.settings.sync()
         self.controller.close()
+        if self.takes.unsaved is not None:  # last chance for a take that could not be saved
+            from workbench.gui.recording_view import default_recordings_folder
+
+            self.takes.rescue(default_recordings_folder(), time.strftime("unsaved-take-%Y%m%d-%H%M%S.wav"))
         super().closeEvent(event)
 
 

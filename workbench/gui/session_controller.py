@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.core.errors import WorkbenchError
@@ -231,6 +232,10 @@ class SessionController(QObject):
             self._set_running(False)
             self.status.emit(f"finished playing {self.source_choice.describe()}")
 
+    def set_retry_interval(self, ms: int) -> None:
+        """How often a vanished microphone is tried again (tests use a short interval)."""
+        self._retry.setInterval(int(ms))
+
     def _retry_device(self) -> None:
         try:
             self._open_session(start=True, report=False)
@@ -291,18 +296,11 @@ class SessionController(QObject):
         self.status.emit("recording…")
         return True
 
-    def stop_recording(self, path: str | Path | None) -> Path | None:
-        """End the recording; save it as a 16 kHz WAV when ``path`` is given (atomically)."""
-        from workbench.core.live_session import save_recording
-
+    def take_recording(self) -> np.ndarray | None:
+        """End the recording and hand over its samples (int16 at ``engine.sample_rate``), or None."""
         if self.session is None or not self.session.recording:
             return None
-        samples = self.session.stop_recording()
-        if path is None or samples.size == 0:
-            return None
-        save_recording(samples, Path(path), self.engine.sample_rate)
-        self.status.emit(f"saved {samples.size / self.engine.sample_rate:.1f} s to {Path(path).name}")
-        return Path(path)
+        return self.session.stop_recording()
 
     def close(self) -> None:
         self._retry.stop()

@@ -1,0 +1,119 @@
+"""Where recorded clips go: a dataset folder and a label, laid out as keyword-spotting datasets are.
+
+Speech Commands, MLTK and Edge Impulse all read a dataset as ``<folder>/<label>/<clip>.wav``, so a
+take recorded here lands straight in a training set: ``<folder>/<label>/<label>_<YYYYmmdd-HHMMSS>.wav``
+(a suffix keeps two takes in the same second apart; nothing is ever overwritten). The label list
+offers the model's classes and accepts any new word.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
+
+CLIP_TIME_FORMAT = "%Y%m%d-%H%M%S"
+RECORDINGS_DIR = "recordings"
+DEFAULT_LABEL = "clip"
+UNSAFE_CHARACTERS = re.compile(r"[^\w.-]+")  # a label becomes a folder and a file name
+
+
+def default_recordings_folder() -> Path:
+    """The per-user data folder's ``recordings`` (until the user picks a dataset folder)."""
+    import platformdirs
+
+    return platformdirs.user_data_path("kws-workbench", appauthor=False) / RECORDINGS_DIR
+
+
+def safe_label(text: str) -> str:
+    """``text`` as a folder/file name: spaces and separators become ``_``; empty → ``clip``."""
+    cleaned = UNSAFE_CHARACTERS.sub("_", text.strip()).strip("._")
+    return cleaned or DEFAULT_LABEL
+
+
+def unique_clip_path(folder: Path, label: str, when: float | None = None) -> Path:
+    """``folder/label/label_<time>.wav``, with ``-2``, ``-3``… if that name is taken."""
+    label = safe_label(label)
+    stem = f"{label}_{time.strftime(CLIP_TIME_FORMAT, time.localtime(when))}"
+    path = folder / label / f"{stem}.wav"
+    n = 2
+    while path.exists():
+        path = folder / label / f"{stem}-{n}.wav"
+        n += 1
+    return path
+
+
+class RecordingView(QGroupBox):
+    """The label to record and the dataset folder (``label_changed`` / ``folder_changed`` on edits)."""
+
+    label_changed = Signal(str)
+    folder_changed = Signal(str)
+
+    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__("Recording clips", parent)
+        self._folder = Path(folder)
+        self.label_combo = QComboBox()
+        self.label_combo.setEditable(True)
+        self.label_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.label_combo.setToolTip("The word you are about to say: the clip goes into a folder of "
+                                    "that name. Pick a class of the model or type a new one.")
+        self.label_combo.currentTextChanged.connect(lambda text: self.label_changed.emit(text))
+        self.folder_label = QLabel()
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_button = QPushButton("Folder…")
+        self.folder_button.setToolTip("The dataset folder the clips are saved in, one sub-folder per label.")
+        self.folder_button.clicked.connect(self.choose_folder)
+        grid = QGridLayout(self)
+        grid.addWidget(QLabel("Label"), 0, 0)
+        grid.addWidget(self.label_combo, 0, 1, 1, 2)
+        grid.addWidget(QLabel("Folder"), 1, 0)
+        grid.addWidget(self.folder_label, 1, 1)
+        grid.addWidget(self.folder_button, 1, 2)
+        grid.setColumnStretch(1, 1)
+        self._show_folder()
+
+    # -- label ---------------------------------------------------------------------------------
+    def set_classes(self, classes: Sequence[str]) -> None:
+        """Offer the model's classes; a label already typed is kept."""
+        current = self.label_combo.currentText()
+        self.label_combo.blockSignals(True)
+        self.label_combo.clear()
+        self.label_combo.addItems(list(classes))
+        self.label_combo.setCurrentText(current or (classes[0] if classes else DEFAULT_LABEL))
+        self.label_combo.blockSignals(False)
+
+    def set_label(self, label: str) -> None:
+        self.label_combo.setCurrentText(label)
+
+    def label(self) -> str:
+        return safe_label(self.label_combo.currentText())
+
+    # -- folder --------------------------------------------------------------------------------
+    def folder(self) -> Path:
+        return self._folder
+
+    def set_folder(self, folder: Path | str) -> None:
+        self._folder = Path(folder)
+        self._show_folder()
+
+    def choose_folder(self) -> None:
+        chosen = self._ask_folder()
+        if chosen:
+            self.set_folder(chosen)
+            self.folder_changed.emit(str(self._folder))
+
+    def _ask_folder(self) -> str:
+        """The folder dialog (a method so tests can answer it)."""
+        return QFileDialog.getExistingDirectory(self, "Folder for recorded clips", str(self._folder))
+
+    def _show_folder(self) -> None:
+        self.folder_label.setText(self._folder.name or str(self._folder))
+        self.folder_label.setToolTip(str(self._folder))
+
+    def clip_path(self, when: float | None = None) -> Path:
+        """Where the next take goes."""
+        return unique_clip_path(self._folder, self.label(), when)
