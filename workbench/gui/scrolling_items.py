@@ -51,11 +51,15 @@ class TimePlacement:
         self.plot = plot
         self.width_s = width_s
         self._window_range = False  # the plot shows [0, width] in following coordinates
+        self._placed: dict[int, tuple[float, float]] = {}  # item id → (x0, column width) last set
 
     def place(self, item: pg.GraphicsObject, end_s: float, column_s: float, following: bool) -> None:
         """Right-align ``item``'s columns (``column_s`` wide) with stream time ``end_s``."""
-        offset = max(end_s - self.width_s, 0.0) if following else 0.0
-        place(item, end_s - offset - item.columns * column_s, column_s)  # type: ignore[attr-defined]
+        right = min(end_s, self.width_s) if following else end_s  # where the newest column ends
+        x0 = right - item.columns * column_s  # type: ignore[attr-defined]
+        if self._placed.get(id(item)) != (x0, column_s):  # once following is steady, x0 stays put
+            place(item, x0, column_s)
+            self._placed[id(item)] = (x0, column_s)
         if following == self._window_range:
             return
         start = 0.0 if following else max(end_s - self.width_s, 0.0)
