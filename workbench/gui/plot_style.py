@@ -33,11 +33,15 @@ def fix_plot(plot: pg.PlotItem) -> None:
 
 
 def follow_newest(plot: pg.PlotItem, end_s: float, width_s: float) -> None:
-    """Show the ``width_s`` seconds up to ``end_s`` (from 0 until that much has streamed).
+    """Show the ``width_s`` seconds up to ``end_s`` (from 0 until that much has streamed)."""
+    show_x_range(plot, max(end_s - width_s, 0.0), width_s)
 
-    The new view transform is applied at once: pyqtgraph would otherwise apply it while painting,
-    which moves every item mid-paint and makes the scene paint the whole plot a second time.
+
+def show_x_range(plot: pg.PlotItem, start: float, width: float) -> None:
+    """Show ``[start, start + width]`` and apply the new view transform at once.
+
+    pyqtgraph would otherwise apply it while painting, which moves every item mid-paint and makes
+    the scene paint the whole plot a second time.
     """
-    start = max(end_s - width_s, 0.0)
-    plot.setXRange(start, start + width_s, padding=0)
+    plot.setXRange(start, start + width, padding=0)
     plot.getViewBox().prepareForPaint()

@@ -63,10 +63,6 @@ class ScoreTraces(pg.GraphicsObject):
         self._count = 0
         self.update()
 
-    def set_pen(self, trace: int, pen: object) -> None:
-        self._pens[trace] = pg.mkPen(pen)
-        self.update()
-
     def set_data(self, times: npt.NDArray[np.floating], values: npt.NDArray[np.floating]) -> None:
         """Draw ``values`` (points, traces) at ``times`` (points,); only the newest ``capacity`` fit."""
         n = min(len(times), self._points.shape[1])

@@ -19,6 +19,8 @@ import shiboken6
 from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
 
+from workbench.gui.plot_style import show_x_range
+
 OPAQUE = 0xFF000000
 RED_SHIFT, GREEN_SHIFT = 16, 8
 PAIR = 2  # a segment has two points (min and max of a block)
@@ -62,9 +64,7 @@ class TimePlacement:
             self._placed[id(item)] = (x0, column_s)
         if following == self._window_range:
             return
-        start = 0.0 if following else max(end_s - self.width_s, 0.0)
-        self.plot.setXRange(start, start + self.width_s, padding=0)
-        self.plot.getViewBox().prepareForPaint()  # apply now, not mid-paint (see follow_newest)
+        show_x_range(self.plot, 0.0 if following else max(end_s - self.width_s, 0.0), self.width_s)
         self._window_range = following
 
 
@@ -159,10 +159,6 @@ class EnvelopeLines(pg.GraphicsObject):
         self._y = self._lines[:, Y1::PAIR]  # (columns, 2) view: the min and max of each column
         # a QLineF view of the first row; drawLines(first, n) reads the n rows that follow it
         self._first = shiboken6.wrapInstance(self._lines.ctypes.data, QLineF)
-        self.update()
-
-    def set_pen(self, pen: object) -> None:
-        self._pen = pg.mkPen(pen)
         self.update()
 
     def set_columns(self, lo_hi: npt.NDArray[np.floating]) -> None:
