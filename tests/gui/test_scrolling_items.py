@@ -122,15 +122,15 @@ def test_time_placement_follows_in_window_coordinates_and_freezes_in_stream_time
     image = ScrollingImage(grey_lut())
     image.resize(100, 1)  # 100 columns of 0.1 s: ten seconds
     plot.addItem(image)
-    placement = TimePlacement(plot, width_s=10.0)
+    placement = TimePlacement(plot, image, width_s=10.0)
 
-    placement.place(image, end_s, 0.1, following=True)
+    placement.place(end_s, 0.1, following=True)
     start, stop = plot.viewRange()[0]
     assert (start, stop) == pytest.approx((0.0, 10.0))
     right = image.mapToView(image.boundingRect().topRight()).x()
     assert right == pytest.approx(min(end_s, 10.0))  # the newest column ends at the right edge after 10 s
 
-    placement.place(image, end_s, 0.1, following=False)
+    placement.place(end_s, 0.1, following=False)
     start, stop = plot.viewRange()[0]
     assert stop == pytest.approx(max(end_s, 10.0)) and stop - start == pytest.approx(10.0)
     assert image.mapToView(image.boundingRect().topRight()).x() == pytest.approx(end_s)  # stream time

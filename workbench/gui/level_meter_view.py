@@ -2,9 +2,10 @@
 
 A view over ``LiveSession.envelope`` (one [min, max] int16 pair per 10 ms block). The waveform is drawn
 as one vertical segment per block by an :class:`~workbench.gui.scrolling_items.EnvelopeLines` holding
-the visible ten seconds; a frame shifts in the new blocks (a minute is kept for scrolling back). The meter shows the peak of the newest audio in dBFS with a slowly falling
-peak hold, and a CLIP lamp that stays lit for a moment after any block touched full scale — the
-clue that ``volume_gain`` is too high or the microphone is too close.
+the visible ten seconds; a frame shifts in the new blocks (a minute is kept for scrolling back). The
+meter shows the peak of the newest audio in dBFS with a slowly falling peak hold, and a CLIP lamp that
+stays lit for a moment after any block touched full scale — the clue that ``volume_gain`` is too high
+or the microphone is too close.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from workbench.gui import theme
 from workbench.gui.plot_style import fixed_plot
-from workbench.gui.scrolling_items import EnvelopeLines, TimePlacement
+from workbench.gui.scrolling_items import EnvelopeLines, TimePlacement, make_room
 from workbench.gui.spectrogram_view import VISIBLE_SECONDS
 
 FULL_SCALE = 32768.0
@@ -193,7 +194,7 @@ class WaveformView(QWidget):
         self.plot.getAxis("left").setTicks([[(-1.0, "-1"), (0.0, "0"), (1.0, "1")], []])
         self.curve = EnvelopeLines(pg.mkPen(WAVE_COLOR, width=1))
         self.plot.addItem(self.curve)
-        self._placement = TimePlacement(self.plot, VISIBLE_SECONDS)
+        self._placement = TimePlacement(self.plot, self.curve, VISIBLE_SECONDS)
         self.meter = LevelMeter()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -226,11 +227,10 @@ class WaveformView(QWidget):
         if n == 0:
             return 0
         rows = rows[-n:]
-        blocks = self._blocks
-        blocks[:-n] = blocks[n:]
-        np.multiply(rows, 1.0 / FULL_SCALE, out=blocks[-n:], casting="unsafe")
+        newest = make_room(self._blocks, n)
+        np.multiply(rows, 1.0 / FULL_SCALE, out=newest, casting="unsafe")
         self._total = total
-        self.curve.push(blocks[-n:])
+        self.curve.push(newest)
         self._place()
         peak = float(max(-int(rows.min()), int(rows.max())))
         clipped = bool(rows.max() >= CLIP_LEVEL or rows.min() <= -CLIP_LEVEL)
@@ -255,7 +255,7 @@ class WaveformView(QWidget):
     def _place(self) -> None:
         """Each block is drawn at its end time."""
         block_s = BLOCK_MS / MS_PER_S
-        self._placement.place(self.curve, self._total * block_s, block_s, self.follow and not self.frozen)
+        self._placement.place(self._total * block_s, block_s, self.follow and not self.frozen)
 
     def set_frozen(self, frozen: bool) -> None:
         self.frozen = frozen

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from workbench.gui import theme
 from workbench.gui.plot_style import fix_plot, follow_newest
 from workbench.gui.score_items import ScoreBars, ScoreTraces
+from workbench.gui.scrolling_items import make_room
 from workbench.gui.spectrogram_view import VISIBLE_SECONDS
 
 SCORE_MAX = 255
@@ -164,8 +165,7 @@ class ScoresView(QWidget):
         n = min(rows.shape[0], buf.shape[0])
         if n == 0:
             return 0
-        buf[:-n] = buf[n:]
-        buf[-n:] = rows[-n:]
+        make_room(buf, n)[:] = rows[-n:]
         self._count = min(self._count + n, buf.shape[0])
         self.bars.set_scores(buf[-1, 1 + len(self.classes) :])
         self._draw_traces()

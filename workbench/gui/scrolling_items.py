@@ -34,6 +34,13 @@ def rgb32_table(lut: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint32]:
     return (OPAQUE | (rgb[:, 0] << RED_SHIFT) | (rgb[:, 1] << GREEN_SHIFT) | rgb[:, 2]).astype(np.uint32)
 
 
+def make_room(buffer: np.ndarray, n: int) -> np.ndarray:
+    """Scroll ``buffer`` back by ``n`` rows (axis 0, oldest dropped) and return the last ``n`` rows,
+    where the caller writes the newest. ``0 < n <= len(buffer)``."""
+    buffer[:-n] = buffer[n:]
+    return buffer[-n:]
+
+
 def place(item: pg.GraphicsObject, x0: float, column_width: float, y0: float = 0.0, row_height: float = 1.0) -> None:
     """Put column 0 of ``item`` at ``x0`` (plot units) with columns ``column_width`` wide."""
     item.setTransform(QTransform(column_width, 0.0, 0.0, row_height, x0, y0))
@@ -49,19 +56,20 @@ class TimePlacement:
     back) the item is placed in stream time and the range is set once, so plots can be linked.
     """
 
-    def __init__(self, plot: pg.PlotItem, width_s: float) -> None:
+    def __init__(self, plot: pg.PlotItem, item: pg.GraphicsObject, width_s: float) -> None:
         self.plot = plot
+        self.item = item
         self.width_s = width_s
         self._window_range = False  # the plot shows [0, width] in following coordinates
-        self._placed: dict[int, tuple[float, float]] = {}  # item id → (x0, column width) last set
+        self._placed: tuple[float, float] | None = None  # (x0, column width) last set
 
-    def place(self, item: pg.GraphicsObject, end_s: float, column_s: float, following: bool) -> None:
-        """Right-align ``item``'s columns (``column_s`` wide) with stream time ``end_s``."""
+    def place(self, end_s: float, column_s: float, following: bool) -> None:
+        """Right-align the item's columns (``column_s`` wide) with stream time ``end_s``."""
         right = min(end_s, self.width_s) if following else end_s  # where the newest column ends
-        x0 = right - item.columns * column_s  # type: ignore[attr-defined]
-        if self._placed.get(id(item)) != (x0, column_s):  # once following is steady, x0 stays put
-            place(item, x0, column_s)
-            self._placed[id(item)] = (x0, column_s)
+        x0 = right - self.item.columns * column_s  # type: ignore[attr-defined]
+        if self._placed != (x0, column_s):  # once following is steady, x0 stays put
+            place(self.item, x0, column_s)
+            self._placed = (x0, column_s)
         if following == self._window_range:
             return
         show_x_range(self.plot, 0.0 if following else max(end_s - self.width_s, 0.0), self.width_s)
@@ -116,9 +124,7 @@ class ScrollingImage(pg.GraphicsObject):
         n = min(values.shape[0], self.columns)
         if n == 0:
             return
-        pixels = self._pixels
-        pixels[:, :-n] = pixels[:, n:]
-        pixels[:, -n:] = self._table[values[-n:, : self.rows].T]
+        make_room(self._pixels.T, n)[:] = self._table[values[-n:, : self.rows]]  # columns are axis 1
         self.update()
 
     def pixels(self) -> npt.NDArray[np.uint32]:
@@ -175,9 +181,7 @@ class EnvelopeLines(pg.GraphicsObject):
         n = min(values.shape[0], self.columns)
         if n == 0:
             return
-        y = self._y
-        y[:-n] = y[n:]
-        y[-n:] = values[-n:]
+        make_room(self._y, n)[:] = values[-n:]
         self.update()
 
     def values(self) -> npt.NDArray[np.float64]:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.gui import theme
 from workbench.gui.plot_style import fixed_plot
-from workbench.gui.scrolling_items import ScrollingImage, TimePlacement
+from workbench.gui.scrolling_items import ScrollingImage, TimePlacement, make_room
 
 INT8_OFFSET = 128  # int8 → uint8 display value
 SIGN_BIT = 0x80  # flipping it on the int8 bit pattern adds INT8_OFFSET
@@ -101,7 +101,7 @@ class SpectrogramView(QWidget):
         lut = pg.colormap.get(theme.SPECTROGRAM_COLORMAP).getLookupTable(nPts=256, alpha=False)
         self.image = ScrollingImage(lut)
         self.plot.addItem(self.image)
-        self._placement = TimePlacement(self.plot, VISIBLE_SECONDS)
+        self._placement = TimePlacement(self.plot, self.image, VISIBLE_SECONDS)
         self.color_scale = ColorScale(lut)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -156,8 +156,7 @@ class SpectrogramView(QWidget):
             return 0
         buf = self._rows
         n = min(n, buf.shape[0])
-        buf[:-n] = buf[n:]
-        buf[-n:] = rows[-n:].view(np.uint8) ^ SIGN_BIT  # int8 + 128 without a wider copy
+        make_room(buf, n)[:] = rows[-n:].view(np.uint8) ^ SIGN_BIT  # int8 + 128 without a wider copy
         self._total = total
         self.image.push(buf[-n:])
         self._place()
@@ -184,7 +183,7 @@ class SpectrogramView(QWidget):
 
     def _place(self) -> None:
         """Right-align the image with the newest row."""
-        self._placement.place(self.image, self.end_time_s, self._step_s, self.follow and not self.frozen)
+        self._placement.place(self.end_time_s, self._step_s, self.follow and not self.frozen)
 
     def visible_image(self) -> np.ndarray:
         """The int8 rows currently held (oldest first), as the model saw them."""
