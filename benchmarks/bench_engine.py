@@ -14,12 +14,12 @@ import time
 import numpy as np
 
 from workbench.assets import default_model_path, sample_audio_path
-from workbench.core.audio_file import load_audio
-from workbench.core.detection_settings import DetectionSettings
+from workbench.core.audio.audio_file import load_audio
+from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine, detections_of
 from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
-from workbench.core.model_file import load_model
+from workbench.core.model.model_file import load_model
 
 INVOKES = 500
 CHUNK_MS = 10

@@ -135,9 +135,9 @@ def measure_core(seconds: float) -> float:
     What the GUI adds is the streaming figure minus this one (the engine's own cost is in both)."""
     from workbench.assets import default_model_path, sample_audio_path
     from workbench.core.engine import Engine
-    from workbench.core.file_source import FileSource
+    from workbench.core.audio.file_source import FileSource
     from workbench.core.live_session import LiveSession
-    from workbench.core.model_file import load_model
+    from workbench.core.model.model_file import load_model
 
     session = LiveSession(Engine(load_model(default_model_path())),
                           FileSource(sample_audio_path(), realtime=True, loop=True))

@@ -46,7 +46,7 @@ def half_level_sample() -> Path:
     import numpy as np
 
     from workbench.assets import sample_audio_path
-    from workbench.core.audio_file import load_audio, save_wav
+    from workbench.core.audio.audio_file import load_audio, save_wav
 
     path = Path(tempfile.mkdtemp(prefix="kws-shot-audio-")) / "half_level.wav"
     save_wav(path, (load_audio(sample_audio_path()).samples // 2).astype(np.int16), 16000)

@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 
 from workbench.cli import devices_command
-from workbench.core.audio_devices import refresh_devices
+from workbench.core.audio.devices import refresh_devices
 from workbench.core.errors import DeviceError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +67,7 @@ def test_no_devices_is_a_message_and_exit_0() -> None:
     """Without a sound server (this machine has no sound card) PortAudio sees no input at all."""
     try:
         refresh_devices()
-        from workbench.core.audio_devices import list_input_devices
+        from workbench.core.audio.devices import list_input_devices
 
         if list_input_devices():
             pytest.skip("this machine has real audio inputs")

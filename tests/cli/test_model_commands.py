@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from workbench.cli.main import main
-from workbench.core.inference import ModelRunner
-from workbench.core.model_file import load_model
-from workbench.core.model_params import write_params
+from workbench.core.model.inference import ModelRunner
+from workbench.core.model.model_file import load_model
+from workbench.core.model.model_params import write_params
 
 
 def test_info_json_lists_layers_classes_and_all_parameters(capsys, reference_model_path) -> None:

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from workbench.assets import default_model_path, sample_audio_path
-from workbench.core.audio_file import load_audio
-from workbench.core.detection_settings import DetectionSettings
+from workbench.core.audio.audio_file import load_audio
+from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine, EngineOptions, InferenceResult, detections_of
 from workbench.core.errors import ModelError
-from workbench.core.model_file import load_model, model_with_params
+from workbench.core.model.model_file import load_model, model_with_params
 
 RATE = 16000
 

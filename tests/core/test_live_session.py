@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from workbench.assets import default_model_path, sample_audio_path
-from workbench.core.audio_file import load_audio
-from workbench.core.audio_sources import FileSource
+from workbench.core.audio.audio_file import load_audio
+from workbench.core.audio.sources import FileSource
 from workbench.core.engine import Engine, detections_of
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import LiveSession
-from workbench.core.model_file import load_model
+from workbench.core.model.model_file import load_model
 
 
 @pytest.fixture(scope="module")

@@ -70,7 +70,7 @@ def test_threshold_255_detects_nothing_on_the_same_audio(play_file, window) -> N
 
 
 def test_saving_parameters_writes_a_model_whose_metadata_reads_back(window, tmp_path: Path) -> None:
-    from workbench.core.model_params import read_params
+    from workbench.core.model.model_params import read_params
 
     window.controller.set_detection_settings(
         window.controller.settings.replace(detection_threshold=201, suppression_ms=900))

@@ -78,7 +78,7 @@ def test_light_palette_changes_the_window_and_the_plots_and_persists(qtbot, wind
 
 
 def test_a_vanished_microphone_is_reported_and_reopened_when_it_returns(qtbot, window) -> None:
-    from workbench.core.audio_sources import refresh_devices
+    from workbench.core.audio.sources import refresh_devices
 
     try:
         mic = VirtualMic().start()

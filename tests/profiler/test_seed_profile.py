@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.core.errors import ModelError, SettingsError
-from workbench.core.tflite_graph import parse_model
+from workbench.core.model.tflite_graph import parse_model
 from workbench.profiler.export import format_units, to_text_table
 from workbench.profiler.report import profile_model
 

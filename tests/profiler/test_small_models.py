@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.tflite_graph import parse_model
+from workbench.core.model.tflite_graph import parse_model
 from workbench.profiler.export import to_csv, to_markdown, to_text_table
 from workbench.profiler.report import profile_model
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from workbench.core.detection_settings import DetectionSettings
+from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine, EngineOptions, InferenceResult
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import LiveSession
@@ -64,7 +64,7 @@ def register(subparsers: Any) -> None:
 def build_engine(args: argparse.Namespace) -> Engine:
     """The model and detection parameters the options ask for."""
     from workbench.assets import default_model_path
-    from workbench.core.model_file import load_model
+    from workbench.core.model.model_file import load_model
 
     model = load_model(args.model or default_model_path())
     settings = DetectionSettings.from_params(model.params)
@@ -75,7 +75,7 @@ def build_engine(args: argparse.Namespace) -> Engine:
 
 
 def _open_source(args: argparse.Namespace, engine: Engine) -> Any:
-    from workbench.core import audio_sources
+    from workbench.core.audio import sources as audio_sources
 
     if args.mic:
         device: int | str | None = args.device

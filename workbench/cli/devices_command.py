@@ -13,7 +13,7 @@ import sys
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from workbench.core.audio_devices import list_input_devices, refresh_devices
+from workbench.core.audio.devices import list_input_devices, refresh_devices
 
 NO_DEVICES_MESSAGE = "no audio input devices"
 DEFAULT_MARK = "*"

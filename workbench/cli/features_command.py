@@ -52,8 +52,8 @@ def compute_features(samples: np.ndarray, settings: FrontendSettings, dtype: str
 def run(args: argparse.Namespace) -> int:
     from workbench.assets import default_model_path
     from workbench.core.atomic_write import atomic_write_bytes
-    from workbench.core.audio_file import load_audio
-    from workbench.core.model_file import load_model
+    from workbench.core.audio.audio_file import load_audio
+    from workbench.core.model.model_file import load_model
 
     model = load_model(args.model or default_model_path())
     settings = FrontendSettings.from_params(model.params)

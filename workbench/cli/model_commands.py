@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.model_file import LoadedModel, load_model, model_with_params, save_model
-from workbench.core.tflite_graph import parse_model
+from workbench.core.model.model_file import LoadedModel, load_model, model_with_params, save_model
+from workbench.core.model.tflite_graph import parse_model
 
 FRONTEND_PREFIX = "fe."
 LIST_SEPARATOR = ","
@@ -215,7 +215,7 @@ def run_params(args: argparse.Namespace) -> int:
             raise WorkbenchError(f"expected KEY=VALUE, got {item!r}")
         changes[key.strip()] = parse_value(text, model.params.get(key.strip()))
     updated = model_with_params(model, changes)
-    from workbench.core.detection_settings import DetectionSettings
+    from workbench.core.detection.settings import DetectionSettings
     from workbench.core.frontend_settings import FrontendSettings
 
     DetectionSettings.from_params(updated.params)  # refuse values the firmware would reject

@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
 def _load(path: Path) -> tuple[bytes, str, dict[str, Any]]:
     """Model bytes, name and parameters (through the project's loader when available)."""
     try:
-        from workbench.core.model_file import load_model
+        from workbench.core.model.model_file import load_model
     except ImportError:
         load_model = None
     if load_model is not None:
@@ -70,7 +70,7 @@ def _load(path: Path) -> tuple[bytes, str, dict[str, Any]]:
 
 def _read_params(data: bytes) -> dict[str, Any]:
     try:
-        from workbench.core.model_params import read_params
+        from workbench.core.model.model_params import read_params
     except ImportError:
         return {}
     return dict(read_params(data) or {})
@@ -87,7 +87,7 @@ def _write(text: str, output: Path | None) -> None:
 def run(args: argparse.Namespace) -> int:
     from workbench.profiler.export import render
     from workbench.profiler.report import build_report
-    from workbench.core.tflite_graph import parse_model
+    from workbench.core.model.tflite_graph import parse_model
 
     if not args.clock_mhz > 0:
         raise SettingsError(f"--clock-mhz must be positive, not {args.clock_mhz:g}.")
@@ -144,7 +144,7 @@ def c_header(data: bytes, name: str, params: dict[str, Any], source: str) -> str
 
 def run_export_c(args: argparse.Namespace) -> int:
     from workbench.core.atomic_write import atomic_write_bytes
-    from workbench.core.tflite_graph import parse_model
+    from workbench.core.model.tflite_graph import parse_model
 
     data, _name, params = _load(args.model)
     parse_model(data)  # refuse to export something that is not a model

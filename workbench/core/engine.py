@@ -21,13 +21,13 @@ from typing import Callable
 import numpy as np
 import numpy.typing as npt
 
-from workbench.core.detection_settings import DetectionSettings
-from workbench.core.detector import Detection, make_detector
+from workbench.core.detection.settings import DetectionSettings
+from workbench.core.detection.detector import Detection, make_detector
 from workbench.core.errors import ModelError
 from workbench.core.frontend import MicroFrontend, quantize
 from workbench.core.frontend_settings import FrontendSettings
-from workbench.core.inference import ModelRunner
-from workbench.core.model_file import LoadedModel
+from workbench.core.model.inference import ModelRunner
+from workbench.core.model.model_file import LoadedModel
 
 MS_PER_SECOND = 1000
 SEMANTICS = ("mltk", "tflm")

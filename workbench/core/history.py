@@ -1,6 +1,6 @@
 """Fixed-size histories the engine worker writes and the GUI timer reads.
 
-Why not the audio :class:`~workbench.core.ring_buffer.RingBuffer`: that ring is consumed (each sample read
+Why not the audio :class:`~workbench.core.audio.ring_buffer.RingBuffer`: that ring is consumed (each sample read
 once) and drops the newest on overflow, which is right for audio. A view instead wants the *last minute*
 (scroll back, redraw after a resize) and everything new since its previous frame; old rows fall off. Rows
 are numbered from 0 for the whole session, so a reader keeps a cursor and asks for what came after it.

@@ -17,7 +17,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from workbench.core.detector import Detection
+from workbench.core.detection.detector import Detection
 from workbench.core.engine import Engine, InferenceResult
 from workbench.core.errors import WorkbenchError
 from workbench.core.history import EventLog, RowHistory
@@ -220,6 +220,6 @@ class LiveSession:
 
 def save_recording(samples: np.ndarray, path: Path, sample_rate: int) -> None:
     """Write a recorded clip as 16-bit WAV, atomically."""
-    from workbench.core.audio_file import save_wav
+    from workbench.core.audio.audio_file import save_wav
 
     save_wav(path, samples, sample_rate)

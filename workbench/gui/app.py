@@ -38,11 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
 def self_test(out: object = None) -> int:
     """Play the bundled sample through Engine + LiveSession (fast file source); 0 if yes and no are found."""
     from workbench.assets import default_model_path, sample_audio_path
-    from workbench.core.audio_sources import FileSource
+    from workbench.core.audio.sources import FileSource
     from workbench.core.engine import Engine
     from workbench.core.errors import WorkbenchError
     from workbench.core.live_session import LiveSession
-    from workbench.core.model_file import load_model
+    from workbench.core.model.model_file import load_model
 
     stream = out or sys.stdout
     try:

@@ -65,10 +65,10 @@ class Panels:
 
 
 def make_panels(controller: SessionController) -> Panels:
-    source_cls = _optional("source_panel", "SourcePanel")
-    tuning_cls = _optional("tuning_panel", "TuningPanel")
-    model_cls = _optional("model_info_view", "ModelInfoView")
-    profile_cls = _optional("profile_view", "ProfileView")
+    source_cls = _optional("stream.source_panel", "SourcePanel")
+    tuning_cls = _optional("stream.tuning_panel", "TuningPanel")
+    model_cls = _optional("model.model_info_view", "ModelInfoView")
+    profile_cls = _optional("model.profile_view", "ProfileView")
     source = source_cls() if source_cls else None
     tuning = tuning_cls() if tuning_cls else None
     model_info = model_cls() if model_cls else None
@@ -137,7 +137,7 @@ def _show_profile(view: Any, model: Any, window: Any) -> None:
 
 
 def _file_source_of(session: Any) -> Any:
-    from workbench.core.file_source import FileSource
+    from workbench.core.audio.file_source import FileSource
 
     src = getattr(session, "source", None)
     return src if isinstance(src, FileSource) else None
@@ -147,8 +147,8 @@ def record(controller: SessionController, window: Any, on: bool) -> None:
     """Start recording, or stop and save the take into the dataset folder under its label.
 
     A take that cannot be saved is kept by the window's :class:`TakeKeeper` (never lost)."""
-    from workbench.gui.recording_view import default_recordings_folder, unique_clip_path
-    from workbench.gui.take_keeper import Take
+    from workbench.gui.stream.recording_view import default_recordings_folder, unique_clip_path
+    from workbench.gui.stream.take_keeper import Take
 
     if on:
         if not controller.start_recording() and source_is(window):

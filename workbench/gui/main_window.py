@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QFrame, Q
 
 from workbench.core.errors import WorkbenchError
 from workbench.gui import app_settings, dock_panels, theme
-from workbench.gui.detection_log_view import DetectionLogView
-from workbench.gui.live_views import LiveViews
+from workbench.gui.live.detection_log_view import DetectionLogView
+from workbench.gui.live.live_views import LiveViews
 from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
-from workbench.gui.take_keeper import TakeKeeper
+from workbench.gui.stream.take_keeper import TakeKeeper
 
 FRAME_MS = 20  # 50 frames per second
 STATUS_EVERY_FRAMES = 25  # status bar figures twice a second: readable, and each change repaints the bar
@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.controller.close()
         if self.takes.unsaved is not None:  # last chance for a take that could not be saved
-            from workbench.gui.recording_view import default_recordings_folder
+            from workbench.gui.stream.recording_view import default_recordings_folder
 
             self.takes.rescue(default_recordings_folder(), time.strftime("unsaved-take-%Y%m%d-%H%M%S.wav"))
         super().closeEvent(event)

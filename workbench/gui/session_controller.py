@@ -71,9 +71,9 @@ class SessionController(QObject):
         ``saved_params`` are detection parameters remembered for this model (QSettings); if they no
         longer fit the model they are dropped and the model's own values are used.
         """
-        from workbench.core.detection_settings import DetectionSettings
+        from workbench.core.detection.settings import DetectionSettings
         from workbench.core.engine import Engine
-        from workbench.core.model_file import load_model
+        from workbench.core.model.model_file import load_model
 
         try:
             model = load_model(Path(path))
@@ -133,7 +133,7 @@ class SessionController(QObject):
         return False
 
     def _make_source(self) -> Any:
-        from workbench.core import audio_sources
+        from workbench.core.audio import sources as audio_sources
 
         choice = self.source_choice
         if choice.kind == FILE:
@@ -248,8 +248,8 @@ class SessionController(QObject):
     # -- detection parameters ------------------------------------------------------------------
     def _make_tuning(self, model: Any, settings: Any) -> Any:
         """The model object the tuning panel edits; its changes reach the engine at the next inference."""
-        from workbench.core.detection_settings import DetectionSettings
-        from workbench.core.detection_tuning import DetectionTuning
+        from workbench.core.detection.settings import DetectionSettings
+        from workbench.core.detection.tuning import DetectionTuning
 
         tuning = DetectionTuning(DetectionSettings.from_params(model.params), current=settings,
                                  classes=model.classes)
@@ -281,7 +281,7 @@ class SessionController(QObject):
 
     def save_parameters_into_model(self, path: str | Path) -> Path:
         """Write a copy of the model with the current detection parameters (SL_PARAMSv1); raises WorkbenchError."""
-        from workbench.core.detection_tuning import save_settings_into_model
+        from workbench.core.detection.tuning import save_settings_into_model
 
         if self.model is None:
             raise WorkbenchError("no model is loaded")

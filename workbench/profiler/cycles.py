@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.core.tflite_graph import ModelGraph, OperatorInfo
+from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo
 from workbench.profiler.graph_costs import SOFTMAX_OPS_PER_ELEMENT, OpCost
 
 DEFAULT_CLOCK_HZ = 78_000_000  # EFR32xG24 HFXO-derived core clock used by MLTK's board profile

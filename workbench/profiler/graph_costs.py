@@ -15,7 +15,7 @@ import struct
 from dataclasses import dataclass
 from typing import Callable
 
-from workbench.core.tflite_graph import ModelGraph, OperatorInfo, TensorInfo
+from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo
 
 OPS_PER_MAC = 2  # one multiply + one add
 FUSED_RELU_OPS_PER_OUTPUT = 2  # min(max(lower, x), upper)

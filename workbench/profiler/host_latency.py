@@ -5,7 +5,7 @@ something we can *measure* right now -- useful for the live view's budget (one h
 and to spot a model that is pathologically slow. The figures are labelled "measured on this PC" and
 never mixed into the board estimates.
 
-Uses ``workbench.core.inference.ModelRunner`` when it exists (the project's runner), else the LiteRT
+Uses ``workbench.core.model.inference.ModelRunner`` when it exists (the project's runner), else the LiteRT
 interpreter directly.
 """
 
@@ -41,7 +41,7 @@ class _Invoker:
         self.runtime = "ai-edge-litert"
         self._call: Callable[[np.ndarray], Any]
         try:
-            from workbench.core.inference import ModelRunner  # written by another part of the project
+            from workbench.core.model.inference import ModelRunner  # written by another part of the project
         except ImportError:
             ModelRunner = None
         runner = None

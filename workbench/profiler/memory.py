@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.core.tflite_graph import ModelGraph, OperatorInfo
+from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo
 
 ARENA_ALIGNMENT = 16  # TFLM MicroArenaBufferAlignment()
 # persistent bookkeeping, 32-bit TFLM

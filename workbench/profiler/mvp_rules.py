@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from workbench.core.tflite_graph import ModelGraph, OperatorInfo, TensorInfo
+from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo
 
 SRC_DOCS = ("Silicon Labs, 'MVP Accelerator' (docs.silabs.com/machine-learning/latest/"
             "aiml-fundamentals/mvp-accelerator)")

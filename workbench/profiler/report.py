@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from workbench.core.errors import SettingsError
-from workbench.core.tflite_graph import ModelGraph, OperatorInfo, TensorInfo, parse_model
+from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo, parse_model
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ, estimate_cycles
 from workbench.profiler.graph_costs import op_cost
 from workbench.profiler.memory import estimate_memory

@@ -1,0 +1,167 @@
+"""load_audio / save_wav with real files in every format a user may hand us, and broken files."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from workbench.core.audio.audio_file import AudioClip, load_audio, save_wav
+from workbench.core.errors import AudioError
+
+RATE = 16000
+TONE_HZ = 440.0
+TONE_PEAK = 0.5  # of full scale
+TONE_SECONDS = 1.0
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SAMPLE_WAV = REPO_ROOT / "resources" / "audio" / "yes_no.wav"
+
+
+def tone(rate: int, seconds: float = TONE_SECONDS, freq: float = TONE_HZ, peak: float = TONE_PEAK) -> np.ndarray:
+    t = np.arange(round(rate * seconds)) / rate
+    return peak * np.sin(2 * np.pi * freq * t)
+
+
+def fit_sine(x: np.ndarray, rate: int, freq: float) -> tuple[float, float]:
+    """Least-squares amplitude of a sine at ``freq`` and the RMS of what is left (interior only)."""
+    edge = rate // 20  # ignore resampler edge transients
+    y = x[edge:-edge].astype(np.float64)
+    t = np.arange(edge, edge + y.size) / rate
+    basis = np.stack([np.sin(2 * np.pi * freq * t), np.cos(2 * np.pi * freq * t)], axis=1)
+    coef, *_ = np.linalg.lstsq(basis, y, rcond=None)
+    residual = y - basis @ coef
+    return float(math.hypot(*coef)), float(np.sqrt(np.mean(residual ** 2)))
+
+
+def dominant_frequency(x: np.ndarray, rate: int) -> float:
+    spectrum = np.abs(np.fft.rfft(x.astype(np.float64) * np.hanning(x.size)))
+    return float(np.argmax(spectrum) * rate / x.size)
+
+
+def assert_is_the_tone(clip: AudioClip, peak: float = TONE_PEAK, amp_tol: float = 0.01) -> None:
+    assert clip.samples.dtype == np.int16 and clip.samples.ndim == 1
+    assert clip.sample_rate == RATE
+    assert clip.samples.size == pytest.approx(RATE * TONE_SECONDS, abs=2)
+    assert dominant_frequency(clip.samples, RATE) == pytest.approx(TONE_HZ, abs=2.0)
+    amplitude, residual = fit_sine(clip.samples, RATE, TONE_HZ)
+    assert amplitude == pytest.approx(peak * 32768, rel=amp_tol)
+    assert residual < 0.01 * peak * 32768  # nothing but the tone survived the conversion
+
+
+@pytest.mark.parametrize(("subtype", "amp_tol"), [("PCM_U8", 0.02), ("PCM_16", 0.001), ("PCM_24", 0.001),
+                                                  ("PCM_32", 0.001), ("FLOAT", 0.001), ("DOUBLE", 0.001)])
+def test_bit_depths_at_16k(tmp_path: Path, subtype: str, amp_tol: float) -> None:
+    path = tmp_path / f"tone_{subtype}.wav"
+    sf.write(path, tone(RATE), RATE, subtype=subtype)
+    clip = load_audio(path)
+    assert clip.source_subtype == subtype and clip.source_rate == RATE and clip.source_channels == 1
+    assert_is_the_tone(clip, amp_tol=amp_tol)
+
+
+def test_16bit_16k_is_bit_exact(tmp_path: Path) -> None:
+    original = np.random.default_rng(0).integers(-32768, 32767, size=5000, dtype=np.int16)
+    path = tmp_path / "exact.wav"
+    sf.write(path, original, RATE, subtype="PCM_16")
+    assert np.array_equal(load_audio(path).samples, original)
+
+
+@pytest.mark.parametrize("rate", [8000, 22050, 44100, 48000])
+def test_other_rates_are_resampled(tmp_path: Path, rate: int) -> None:
+    path = tmp_path / f"tone_{rate}.wav"
+    sf.write(path, tone(rate), rate, subtype="PCM_16")
+    clip = load_audio(path)
+    assert clip.source_rate == rate
+    assert clip.duration_s == pytest.approx(TONE_SECONDS, abs=1e-3)
+    assert_is_the_tone(clip)
+
+
+def test_stereo_is_the_mean_of_the_channels(tmp_path: Path) -> None:
+    left = tone(44100)
+    right = np.zeros_like(left)  # mean of (tone, silence) = half the tone
+    path = tmp_path / "stereo.wav"
+    sf.write(path, np.stack([left, right], axis=1), 44100, subtype="PCM_16")
+    clip = load_audio(path)
+    assert clip.source_channels == 2
+    assert_is_the_tone(clip, peak=TONE_PEAK / 2)
+
+
+def test_flac_and_ogg(tmp_path: Path) -> None:
+    flac = tmp_path / "tone.flac"
+    sf.write(flac, np.stack([tone(48000)] * 2, axis=1), 48000, subtype="PCM_24", format="FLAC")
+    clip = load_audio(flac)
+    assert (clip.source_rate, clip.source_channels, clip.source_subtype) == (48000, 2, "PCM_24")
+    assert_is_the_tone(clip)
+    ogg = tmp_path / "tone.ogg"
+    sf.write(ogg, tone(RATE), RATE, format="OGG", subtype="VORBIS")
+    clip = load_audio(ogg)
+    assert clip.source_subtype == "VORBIS"
+    assert dominant_frequency(clip.samples, RATE) == pytest.approx(TONE_HZ, abs=2.0)
+    assert fit_sine(clip.samples, RATE, TONE_HZ)[0] == pytest.approx(TONE_PEAK * 32768, rel=0.05)  # lossy
+
+
+def test_float_beyond_full_scale_is_clipped(tmp_path: Path) -> None:
+    path = tmp_path / "hot.wav"
+    sf.write(path, np.array([2.0, -2.0, 0.5, -1.0], dtype=np.float32), RATE, subtype="FLOAT")
+    assert load_audio(path).samples.tolist() == [32767, -32768, 16384, -32768]
+
+
+def test_bundled_sample(tmp_path: Path) -> None:
+    clip = load_audio(SAMPLE_WAV)
+    assert clip.duration_s == pytest.approx(4.5)
+    assert not clip.samples.flags.writeable  # shared by sources: nobody may modify it in place
+
+
+def test_save_wav_round_trip(tmp_path: Path) -> None:
+    samples = np.random.default_rng(4).integers(-32768, 32767, size=3210, dtype=np.int16)
+    out = save_wav(tmp_path / "rec.wav", samples)
+    info = sf.info(out)
+    assert (info.samplerate, info.channels, info.subtype) == (RATE, 1, "PCM_16")
+    assert np.array_equal(load_audio(out).samples, samples)
+    assert [p.name for p in tmp_path.iterdir()] == ["rec.wav"]  # no temporary file left behind
+    with pytest.raises(AudioError):
+        save_wav(tmp_path / "f.wav", samples.astype(np.float32))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(AudioError, match="not found"):
+        load_audio(tmp_path / "nope.wav")
+    with pytest.raises(AudioError, match="not a file"):
+        load_audio(tmp_path)
+
+
+def test_text_file_named_wav(tmp_path: Path) -> None:
+    path = tmp_path / "notes.wav"
+    path.write_text("these are not the samples you are looking for\n" * 20)
+    with pytest.raises(AudioError, match="notes.wav is not a readable"):
+        load_audio(path)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.wav"
+    path.write_bytes(b"")
+    with pytest.raises(AudioError, match="empty"):
+        load_audio(path)
+
+
+def test_wav_without_samples(tmp_path: Path) -> None:
+    path = tmp_path / "zero.wav"
+    sf.write(path, np.zeros(0, np.int16), RATE, subtype="PCM_16")
+    with pytest.raises(AudioError, match="no audio samples"):
+        load_audio(path)
+
+
+def test_truncated_wav(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.wav"
+    sf.write(whole, tone(RATE), RATE, subtype="PCM_16")
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(AudioError, match="cut.wav is truncated"):
+        load_audio(cut)
+    header_only = tmp_path / "header.wav"
+    header_only.write_bytes(data[:30])
+    with pytest.raises(AudioError, match="header.wav"):
+        load_audio(header_only)

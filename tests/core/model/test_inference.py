@@ -1,0 +1,110 @@
+"""ModelRunner on the real reference model and on float models built here with TensorFlow."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ai_edge_litert.interpreter import Interpreter
+
+from workbench.core.errors import ModelError
+from workbench.core.model.inference import ModelRunner
+from workbench.core.model.model_params import read_params, write_params
+
+FRAMES, CHANNELS = 49, 40
+
+
+@pytest.fixture(scope="module")
+def reference(reference_model_path) -> bytes:
+    return reference_model_path.read_bytes()
+
+
+@pytest.mark.parametrize("clip,label", [("mltk_yes", "yes"), ("tts_yes", "yes"), ("mltk_no", "no"),
+                                        ("tts_no", "no"), ("synth_silence", "_silence_")])
+def test_reference_model_classifies_golden_clips(reference, golden_dir, clip, label) -> None:
+    classes = read_params(reference)["classes"]
+    runner = ModelRunner(reference)
+    features = np.load(golden_dir / f"{clip}.npz")["features_int8"]
+    scores = runner.scores_u8(features)
+    assert scores.dtype == np.uint8 and scores.shape == (len(classes),)
+    assert classes[int(np.argmax(scores))] == label
+    raw = runner.run(features)
+    assert raw.dtype == np.int8
+    np.testing.assert_array_equal(scores.astype(int), raw.astype(int) + 128)
+    probs = runner.probabilities(features)
+    assert abs(probs.sum() - 1) < 0.05 and np.argmax(probs) == np.argmax(scores)
+
+
+def test_reference_model_shape_and_dtypes(reference) -> None:
+    runner = ModelRunner(reference)
+    assert runner.input_shape == (1, FRAMES, CHANNELS, 1) and runner.feature_shape == (FRAMES, CHANNELS)
+    assert runner.input_dtype == np.int8 and runner.features_dtype == np.int8 and runner.num_classes == 4
+    scale, zero = runner.output_quantization
+    assert 0 < scale < 1 and -128 <= zero <= 127
+
+
+def test_bad_spectrograms_are_refused(reference, golden_dir) -> None:
+    runner = ModelRunner(reference)
+    features = np.load(golden_dir / "mltk_yes.npz")["features_int8"]
+    for bad, match in ((features[:10], "49x40"), (features.T.copy(), "49x40"),
+                       (features.astype(np.uint16), "int8"), (features.astype(str), "numeric|49x40")):
+        with pytest.raises(ModelError, match=match):
+            runner.run(bad)
+    # the full input shape is accepted too and gives the same answer
+    np.testing.assert_array_equal(runner.run(features.reshape(1, FRAMES, CHANNELS, 1)), runner.run(features))
+
+
+def test_not_a_model_is_a_model_error() -> None:
+    with pytest.raises(ModelError):
+        ModelRunner(b"\0" * 64)
+
+
+@pytest.fixture(scope="module")
+def float_model() -> bytes:
+    """A small float32 model (spectrogram in, softmax over 4 classes out), converted by TensorFlow."""
+    tf = pytest.importorskip("tensorflow")
+    tf.keras.utils.set_random_seed(7)
+    model = tf.keras.Sequential([
+        tf.keras.Input((FRAMES, CHANNELS, 1)),
+        tf.keras.layers.Conv2D(4, (5, 5), strides=(3, 3), activation="relu"),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(4, activation="softmax"),
+    ])
+    return tf.lite.TFLiteConverter.from_keras_model(model).convert()
+
+
+def _litert(tflite: bytes, x: np.ndarray) -> np.ndarray:
+    interp = Interpreter(model_content=tflite)
+    interp.allocate_tensors()
+    interp.set_tensor(interp.get_input_details()[0]["index"], x.reshape(1, FRAMES, CHANNELS, 1))
+    interp.invoke()
+    return interp.get_tensor(interp.get_output_details()[0]["index"]).reshape(-1)
+
+
+def _raw_spectrogram(seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 700, (FRAMES, CHANNELS)).astype(np.uint16)
+
+
+def test_float_model_runs_on_raw_features(float_model) -> None:
+    runner = ModelRunner(float_model)
+    assert runner.input_dtype == np.float32 and runner.features_dtype == np.uint16
+    features = _raw_spectrogram(1)
+    probs = runner.run(features)
+    assert probs.dtype == np.float32 and abs(float(probs.sum()) - 1) < 1e-4
+    np.testing.assert_allclose(probs, _litert(float_model, features.astype(np.float32)), rtol=1e-6)
+    # the firmware's conversion: (uint8_t)(p * 255), truncating
+    expected = np.floor(probs.astype(np.float32) * np.float32(255)).astype(np.uint8)
+    np.testing.assert_array_equal(runner.scores_u8(features), expected)
+
+
+def test_float_model_applies_samplewise_norm(float_model) -> None:
+    features = _raw_spectrogram(2)
+    rescaled = write_params(float_model, {"samplewise_norm.rescale": 1 / 512, "samplewise_norm.mean_and_std": False})
+    expected = _litert(float_model, features.astype(np.float32) * np.float32(1 / 512))
+    np.testing.assert_allclose(ModelRunner(rescaled).run(features), expected, rtol=1e-5)
+
+    standardised = write_params(float_model, {"samplewise_norm.rescale": 0.0, "samplewise_norm.mean_and_std": True})
+    x = features.astype(np.float64)
+    expected = _litert(float_model, ((x - x.mean()) / x.std()).astype(np.float32))
+    got = ModelRunner(standardised).run(features)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-6)
+    assert not np.allclose(got, ModelRunner(float_model).run(features), atol=1e-4)

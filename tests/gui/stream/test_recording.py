@@ -1,0 +1,101 @@
+"""Recording dataset clips from a real (PulseAudio virtual) microphone, and never losing a take."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from workbench.assets import sample_audio_path
+from workbench.gui.stream.recording_view import safe_label, unique_clip_path
+from workbench.gui.session_controller import MICROPHONE, SourceChoice
+from workbench.gui.stream.take_keeper import Take
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from virtmic import VirtualMic, VirtualMicUnavailable  # noqa: E402
+
+RATE = 16000
+
+
+@pytest.fixture
+def mic():
+    from workbench.core.audio.sources import refresh_devices
+
+    try:
+        virtual = VirtualMic().start()
+    except VirtualMicUnavailable as exc:
+        pytest.skip(str(exc))
+    refresh_devices()
+    yield virtual
+    virtual.stop()
+    refresh_devices()
+
+
+def stream_from_pulse(qtbot, window) -> None:
+    assert window.controller.set_source(SourceChoice(MICROPHONE, device="pulse")), window.last_error
+    session = window.controller.session
+    qtbot.waitUntil(lambda: session.spectrogram.total > 10, timeout=10_000)
+
+
+def test_label_names_and_unique_paths(tmp_path: Path) -> None:
+    assert safe_label(" no / yes ") == "no_yes" and safe_label("") == "clip" and safe_label("_silence_") == "silence"
+    first = unique_clip_path(tmp_path, "yes", when=0.0)
+    first.parent.mkdir(parents=True)
+    first.write_bytes(b"taken")
+    second = unique_clip_path(tmp_path, "yes", when=0.0)
+    assert first.parent == second.parent == tmp_path / "yes" and second != first and second.stem.endswith("-2")
+
+
+def test_a_take_goes_into_the_dataset_folder_under_its_label(qtbot, window, mic, tmp_path: Path) -> None:
+    panel = window.panels.source_panel
+    view = panel.recording
+    assert [view.label_combo.itemText(i) for i in range(view.label_combo.count())] == \
+        list(window.controller.model.classes)  # the label list follows the model
+    view._ask_folder = lambda: str(tmp_path / "dataset")
+    view.choose_folder()
+    view.set_label("yes")
+    stream_from_pulse(qtbot, window)
+    panel.record_button.click()
+    assert window.controller.session.recording
+    mic.play(sample_audio_path())  # 4.5 s, blocks while it plays
+    panel.record_button.click()
+    clips = list((tmp_path / "dataset" / "yes").glob("yes_*.wav"))
+    assert len(clips) == 1, clips
+    samples, rate = sf.read(clips[0], dtype="int16")
+    assert rate == RATE and samples.ndim == 1
+    assert 4.0 < samples.size / RATE < 8.0
+    assert np.abs(samples).max() > 1000  # the words are in it, not silence
+    assert "saved" in window.statusBar().currentMessage()
+    # remembered for the next run
+    assert window.settings.clips_folder() == tmp_path / "dataset" and window.settings.clip_label() == "yes"
+
+
+def test_a_take_that_cannot_be_saved_is_kept_until_saved_elsewhere(qtbot, window, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    take = Take(np.arange(RATE, dtype=np.int16), RATE)
+    assert not window.takes.save(take, blocker / "yes" / "yes_1.wav")
+    assert window.takes.unsaved is take
+    assert "Could not save the 1.0 s recording" in window.last_error and "kept" in window.last_error
+    box = window.takes.message_box
+    assert box is not None and box.isVisible()
+    assert [b.text() for b in box.buttons()] == ["Save as…", "Discard"]
+    target = tmp_path / "elsewhere.wav"
+    window.takes._ask_path = lambda: str(target)
+    box.buttons()[0].click()  # "Save as…"
+    assert window.takes.unsaved is None
+    samples, rate = sf.read(target, dtype="int16")
+    assert rate == RATE and np.array_equal(samples, take.samples)
+
+
+def test_an_unsaved_take_is_rescued_when_the_window_closes(qtbot, window, tmp_path: Path) -> None:
+    take = Take(np.full(800, 7, np.int16), RATE)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    window.takes.save(take, blocker / "clip.wav")
+    rescued = window.takes.rescue(tmp_path / "rescue", "unsaved.wav")
+    assert rescued == tmp_path / "rescue" / "unsaved.wav" and window.takes.unsaved is None
+    assert np.array_equal(sf.read(rescued, dtype="int16")[0], take.samples)

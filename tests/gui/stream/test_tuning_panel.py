@@ -1,0 +1,160 @@
+"""TuningPanel bound to a DetectionTuning of the real reference model."""
+
+from __future__ import annotations
+
+import pytest
+import shiboken6
+from PySide6.QtCore import Qt
+
+from workbench.core.detection.settings import DetectionSettings
+from workbench.core.detection.tuning import PARAMETER_SPECS, DetectionTuning, save_settings_into_model
+from workbench.core.model.model_file import load_model
+from workbench.core.model.model_params import read_params
+from workbench.gui.stream.tuning_panel import TuningPanel
+
+
+@pytest.fixture(scope="module")
+def model(reference_model_path):
+    return load_model(reference_model_path)
+
+
+@pytest.fixture
+def tuning(model):
+    return DetectionTuning(DetectionSettings.from_params(model.params), classes=model.classes)
+
+
+@pytest.fixture
+def panel(qtbot, tuning):
+    widget = TuningPanel(tuning)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def record(tuning: DetectionTuning) -> list[DetectionSettings]:
+    seen: list[DetectionSettings] = []
+    tuning.changed.connect(seen.append)
+    return seen
+
+
+def test_widgets_show_the_model_values_with_tooltips(panel, tuning):
+    for spec in PARAMETER_SPECS:
+        row = panel.rows[spec.name]
+        assert row.value == pytest.approx(getattr(tuning.settings, spec.name))
+        assert row.slider.toolTip() == spec.help and row.spin.toolTip() == spec.help
+    assert len(panel.class_rows) == len(tuning.classes)
+    assert all(check.isChecked() for check, _ in panel.class_rows)
+    assert not panel.reset_button.isEnabled()
+
+
+def test_moving_the_threshold_slider_changes_settings_and_the_spin_box(panel, tuning):
+    seen = record(tuning)
+    row = panel.rows["detection_threshold"]
+    start = tuning.settings.detection_threshold
+    row.slider.setValue(start - 40)
+    assert tuning.settings.detection_threshold == start - 40
+    assert row.spin.value() == start - 40
+    assert seen == [tuning.settings]
+    row.slider.setValue(start - 40)  # no-op: nothing emitted
+    assert len(seen) == 1
+    assert panel.reset_button.isEnabled()
+
+
+def test_keyboard_on_the_slider_steps_the_value(panel, tuning, qtbot):
+    row = panel.rows["detection_threshold"]
+    start = tuning.settings.detection_threshold
+    row.slider.setFocus()
+    qtbot.keyClick(row.slider, Qt.Key.Key_Right)
+    assert tuning.settings.detection_threshold == start + 1
+    assert row.spin.value() == start + 1
+
+
+def test_spin_box_moves_the_slider_and_float_rows_map_steps(panel, tuning):
+    window = panel.rows["average_window_duration_ms"]
+    window.spin.setValue(1500)
+    assert tuning.settings.average_window_duration_ms == 1500
+    assert window.slider.value() == round(1500 / window.spec.step)
+    gain = panel.rows["volume_gain"]
+    gain.slider.setValue(35)  # slider units of 0.1
+    assert tuning.settings.volume_gain == pytest.approx(3.5)
+    assert gain.spin.value() == pytest.approx(3.5)
+
+
+def test_value_beyond_the_slider_range_is_kept_exactly(panel, tuning):
+    row = panel.rows["suppression_ms"]
+    big = int(row.spec.slider_maximum + 2000)
+    row.spin.setValue(big)
+    assert tuning.settings.suppression_ms == big
+    assert row.slider.value() == row.slider.maximum()
+
+
+def test_reset_restores_model_values(panel, tuning):
+    defaults = tuning.model_defaults
+    panel.rows["minimum_count"].spin.setValue(defaults.minimum_count + 4)
+    panel.rows["latency_ms"].slider.setValue(50)
+    panel.class_rows[0][0].setChecked(False)
+    assert tuning.is_modified
+    panel.reset_button.click()
+    assert tuning.settings == defaults
+    assert panel.rows["minimum_count"].value == defaults.minimum_count
+    assert panel.class_rows[0][0].isChecked()
+    assert not panel.reset_button.isEnabled()
+
+
+def test_per_class_threshold_writes_the_threshold_list(panel, tuning):
+    glob = tuning.settings.detection_threshold
+    check, row = panel.class_rows[1]
+    assert not row.slider.isEnabled()
+    check.setChecked(False)  # own threshold, starting at the global value
+    assert row.slider.isEnabled()
+    row.slider.setValue(222)
+    expected = [glob] * len(tuning.classes)
+    expected[1] = 222
+    assert tuning.settings.detection_threshold_list == tuple(expected)
+    panel.rows["detection_threshold"].spin.setValue(glob - 5)  # others follow the global
+    assert tuning.settings.detection_threshold_list[0] == glob - 5
+    assert tuning.settings.detection_threshold_list[1] == 222
+    assert panel.class_rows[0][1].value == glob - 5
+    check.setChecked(True)
+    assert tuning.settings.detection_threshold_list is None
+
+
+def test_external_changes_update_the_widgets(panel, tuning):
+    tuning.set(detection_threshold=17)
+    assert panel.rows["detection_threshold"].slider.value() == 17
+    tuning.set_class_threshold(2, 77)
+    assert not panel.class_rows[2][0].isChecked()
+    assert panel.class_rows[2][1].value == 77
+
+
+def test_save_button_emits_and_saved_model_reads_back(panel, tuning, model, qtbot, tmp_path):
+    panel.rows["detection_threshold"].slider.setValue(150)
+    panel.class_rows[0][0].setChecked(False)
+    with qtbot.waitSignal(panel.save_requested):
+        panel.save_button.click()
+    target = save_settings_into_model(model, tuning.settings, tmp_path / "tuned.tflite")
+    params = read_params(target.read_bytes())
+    assert params["detection_threshold"] == 150
+    assert list(params["detection_threshold_list"]) == [150] * len(model.classes)
+    assert DetectionSettings.from_params(load_model(target).params) == tuning.settings
+
+
+def test_rebinding_releases_the_old_tuning(panel, tuning, model, qtbot):
+    other = DetectionTuning(tuning.model_defaults, classes=model.classes[:2])
+    panel.set_tuning(other)
+    assert len(tuning.changed) == 0
+    assert len(panel.class_rows) == 2
+    panel.rows["detection_threshold"].slider.setValue(99)
+    assert other.settings.detection_threshold == 99
+    assert tuning.settings.detection_threshold != 99
+    panel.set_tuning(None)
+    assert not panel.isEnabled()
+    assert len(other.changed) == 0
+
+
+def test_destroying_the_panel_disconnects_it(qtbot, tuning):
+    widget = TuningPanel(tuning)
+    assert len(tuning.changed) == 1
+    shiboken6.delete(widget)  # destroy the C++ widget now, as closing a dock does
+    assert len(tuning.changed) == 0
+    tuning.set(detection_threshold=12)  # must not touch the deleted widget

@@ -1,0 +1,1 @@
+"""Detection: the firmware's smoothing rules (:mod:`.detector`), their settings and the live tuning model."""

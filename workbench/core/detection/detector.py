@@ -1,0 +1,172 @@
+"""Keyword decisions exactly as the EFR32 ``audio_classifier`` firmware makes them.
+
+Rules (MLTK ``cpp/shared/apps/audio_classifier/recognize_commands.cc``, ``audio_classifier.cc``):
+
+* scores are uint8: int8 output + 128 (float outputs: ``(uint8)(p * 255)``), given by the caller;
+* with ``minimum_count > 0`` each result is queued with its time; results older than
+  ``now - average_window_duration_ms`` (strictly) are dropped; fewer than ``minimum_count`` queued → no
+  decision; the average is the integer mean per class; with ``minimum_count == 0`` the latest scores are
+  used as they are;
+* the top class is the first index with the largest score, and only a score > 0 can be top (index 0 with
+  score 0 otherwise);
+* a detection needs top score strictly greater than the threshold (``detection_threshold_list[top]`` when
+  the list is set), a label not starting with ``_``, and a top class different from the previous
+  detection or more than ``suppression_ms`` after it; only detections update "previous" (initially class 0
+  at time 0);
+* after a detection the firmware resets the frontend and its spectrogram only when ``suppression_ms <= 1``
+  (``audio_classifier.cc`` ``handle_results``): :attr:`Detector.resets_frontend_after_detection`.
+
+:class:`TflmDetector` offers TensorFlow Lite Micro's ``micro_speech`` ``RecognizeCommands`` instead: the
+same averaging, but "silence" may be reported and a repeated label always waits ``suppression_ms``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.core.detection.settings import DetectionSettings
+from workbench.core.errors import SettingsError
+
+MAX_RESULTS = 50  # MAX_RESULT_COUNT of the firmware's results queue
+IGNORED_PREFIX = "_"
+MS_PER_SECOND = 1000
+
+
+@dataclass(frozen=True)
+class Detection:
+    time_s: float
+    label: str
+    class_index: int
+    score: int  # 0-255, as the firmware prints it
+
+
+class Detector:
+    """MLTK ``audio_classifier`` semantics; feed one score vector per inference."""
+
+    def __init__(self, classes: Sequence[str], settings: DetectionSettings) -> None:
+        self.classes = tuple(classes)
+        self._results: deque[tuple[int, np.ndarray]] = deque()
+        self._averages = np.zeros(len(self.classes), np.uint8)
+        self.update_settings(settings)
+        self.reset()
+
+    @property
+    def settings(self) -> DetectionSettings:
+        return self._settings
+
+    @property
+    def averages(self) -> npt.NDArray[np.uint8]:
+        """The smoothed scores the last decision used (what the GUI draws beside the raw ones)."""
+        return self._averages
+
+    @property
+    def result_count(self) -> int:
+        return len(self._results)
+
+    @property
+    def resets_frontend_after_detection(self) -> bool:
+        return self._settings.suppression_ms <= 1
+
+    def update_settings(self, settings: DetectionSettings) -> None:
+        """New parameters from the next result on; the queued results are kept."""
+        lst = settings.detection_threshold_list
+        if lst is not None and len(lst) != len(self.classes):
+            raise SettingsError(
+                f"detection_threshold_list has {len(lst)} entries but the model has {len(self.classes)} classes"
+            )
+        self._settings = settings
+
+    def reset(self) -> None:
+        self._results.clear()
+        self._averages = np.zeros(len(self.classes), np.uint8)
+        self._previous_index = 0
+        self._previous_time_ms = 0
+
+    def _checked_scores(self, scores_u8: npt.ArrayLike) -> np.ndarray:
+        scores = np.asarray(scores_u8, dtype=np.uint8).reshape(-1).copy()
+        if scores.size != len(self.classes):
+            raise ValueError(f"expected {len(self.classes)} scores, got {scores.size}")
+        return scores
+
+    def _smoothed(self, scores: np.ndarray, time_ms: int) -> np.ndarray | None:
+        s = self._settings
+        if s.minimum_count == 0:
+            return scores.astype(np.int64)
+        if len(self._results) < MAX_RESULTS:
+            self._results.append((time_ms, scores))
+        limit = time_ms - s.average_window_duration_ms
+        while self._results and self._results[0][0] < limit:
+            self._results.popleft()
+        if len(self._results) < s.minimum_count:
+            return None
+        total = np.sum([r for _, r in self._results], axis=0, dtype=np.int64)
+        return total // len(self._results)
+
+    def process(self, scores_u8: npt.ArrayLike, time_ms: int) -> Detection | None:
+        scores = self._checked_scores(scores_u8)
+        averaged = self._smoothed(scores, int(time_ms))
+        if averaged is None:
+            self._averages = np.zeros(len(self.classes), np.uint8)
+            return None
+        self._averages = averaged.astype(np.uint8)
+        top = int(np.argmax(averaged)) if averaged.max() > 0 else 0
+        score = int(averaged[top])
+        label = self.classes[top]
+        since_last = int(time_ms) - self._previous_time_ms
+        if (score > self._settings.threshold_for(top) and not label.startswith(IGNORED_PREFIX)
+                and (top != self._previous_index or since_last > self._settings.suppression_ms)):
+            self._previous_index, self._previous_time_ms = top, int(time_ms)
+            return Detection(int(time_ms) / MS_PER_SECOND, label, top, score)
+        return None
+
+
+class TflmDetector(Detector):
+    """TFLM ``micro_speech`` ``RecognizeCommands`` (``recognize_commands.cc`` of TFLM's example).
+
+    Differences from the firmware: every label, ``_silence_``/``_unknown_`` included, can be a new
+    command (the example's responder decides what to show); after "silence" the suppression time does not
+    apply; the frontend is never reset.
+    """
+
+    SILENCE_PREFIX = "_silence"
+
+    @property
+    def resets_frontend_after_detection(self) -> bool:
+        return False
+
+    def reset(self) -> None:
+        super().reset()
+        self._previous_label = "_silence_"
+        self._previous_time_ms: int | None = None
+
+    def process(self, scores_u8: npt.ArrayLike, time_ms: int) -> Detection | None:
+        scores = self._checked_scores(scores_u8)
+        averaged = self._smoothed(scores, int(time_ms))
+        if averaged is None:
+            return None
+        self._averages = averaged.astype(np.uint8)
+        top = int(np.argmax(averaged))
+        label, score = self.classes[top], int(averaged[top])
+        if self._previous_time_ms is None or self._previous_label.startswith(self.SILENCE_PREFIX):
+            since_last = None  # "forever": suppression does not apply
+        else:
+            since_last = int(time_ms) - self._previous_time_ms
+        if score > self._settings.threshold_for(top) and (
+                label != self._previous_label or since_last is None or since_last > self._settings.suppression_ms):
+            self._previous_label, self._previous_time_ms = label, int(time_ms)
+            return Detection(int(time_ms) / MS_PER_SECOND, label, top, score)
+        return None
+
+
+def make_detector(semantics: str, classes: Sequence[str], settings: DetectionSettings) -> Detector:
+    """``"mltk"`` (the EFR32 firmware, default) or ``"tflm"`` (TFLM micro_speech)."""
+    if semantics == "mltk":
+        return Detector(classes, settings)
+    if semantics == "tflm":
+        return TflmDetector(classes, settings)
+    raise SettingsError(f"unknown detection semantics {semantics!r}; use 'mltk' or 'tflm'")

@@ -1,0 +1,184 @@
+"""Running a model on spectrograms with LiteRT (``ai-edge-litert``), the maintained TFLite runtime.
+
+Why a wrapper: the engine, the profiler and the CLI all need the same three things -- feed a spectrogram
+the way the EFR32 firmware fills the input tensor, read the output the way the firmware converts it to
+uint8 scores, and fail with one clear sentence on a bad model or a bad spectrogram.
+
+Input, as ``sl_ml_audio_feature_generation_fill_tensor`` does it on the device:
+
+* int8 input: the frontend's int8 spectrogram as is (MLTK quantises in the frontend, not with the
+  tensor's scale); uint16 input: the raw frontend output;
+* float32 input: the raw uint16 frontend output as float, times ``samplewise_norm.rescale`` when that
+  parameter is non-zero, else standardised per sample when ``samplewise_norm.mean_and_std`` is true;
+* uint8 input (the firmware has no path for it): the raw output quantised with the tensor's own scale
+  and zero point.
+
+Scores: int8 output + 128 and float ``(uint8_t)(p * 255)``, as ``recognize_commands.cc`` converts them;
+uint8 output as is. The runtime falls back to ``tflite_runtime`` when LiteRT is absent. TensorFlow is never
+imported here: ``workbench.core`` must stay free of it (an import-linter contract enforces that).
+"""
+
+from __future__ import annotations
+
+import importlib
+from math import prod
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.core.errors import ModelError
+from workbench.core.model.model_params import read_params
+
+SCORE_OFFSET_INT8 = 128
+SCORE_SCALE_FLOAT = 255
+RESCALE_KEY = "samplewise_norm.rescale"
+MEAN_AND_STD_KEY = "samplewise_norm.mean_and_std"
+_UINT8_MAX = 255
+_INTERPRETER_MODULES = ("ai_edge_litert.interpreter", "tflite_runtime.interpreter")
+_SUPPORTED_INPUTS = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
+
+
+def _interpreter_class() -> Any:
+    for name in _INTERPRETER_MODULES:
+        try:
+            return importlib.import_module(name).Interpreter
+        except ImportError:
+            continue
+    raise ModelError("no TensorFlow Lite runtime found: install it with 'pip install ai-edge-litert'")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class ModelRunner:
+    """One interpreter for one model; ``run`` takes one (frames, channels) spectrogram."""
+
+    def __init__(self, tflite: bytes, num_threads: int = 1) -> None:
+        params = read_params(bytes(tflite))  # also rejects bytes that are not a TFLite model
+        self._rescale = float(params.get(RESCALE_KEY) or 0.0)
+        self._mean_and_std = bool(params.get(MEAN_AND_STD_KEY, False))
+        try:
+            self._interp = _interpreter_class()(model_content=bytes(tflite), num_threads=num_threads)
+            self._interp.allocate_tensors()
+        except ModelError:
+            raise
+        except Exception as exc:  # LiteRT raises ValueError/RuntimeError with its own text
+            raise ModelError(f"LiteRT cannot load the model: {_first_line(exc)}") from None
+        inputs, outputs = self._interp.get_input_details(), self._interp.get_output_details()
+        if len(inputs) != 1 or len(outputs) != 1:
+            raise ModelError(f"expected a model with one input and one output, got {len(inputs)} and {len(outputs)}")
+        self._in, self._out = inputs[0], outputs[0]
+        if self.input_dtype not in _SUPPORTED_INPUTS:
+            raise ModelError(f"the model's input type {self.input_dtype} is not supported "
+                             "(int8, uint8, uint16 or float32 spectrograms)")
+        shape = self.input_shape
+        spatial = [d for d in shape[1:] if d != 1] if len(shape) > 2 else list(shape[1:])
+        if len(spatial) != 2:
+            raise ModelError(f"the model input {list(shape)} is not a spectrogram (frames x channels)")
+        self._feature_shape = (spatial[0], spatial[1])
+
+    # -- what the model expects --------------------------------------------------------------------
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return tuple(int(d) for d in self._in["shape"])
+
+    @property
+    def input_dtype(self) -> np.dtype:
+        return np.dtype(self._in["dtype"])
+
+    @property
+    def output_dtype(self) -> np.dtype:
+        return np.dtype(self._out["dtype"])
+
+    @property
+    def feature_shape(self) -> tuple[int, int]:
+        """(frames, channels) of one spectrogram."""
+        return self._feature_shape
+
+    @property
+    def features_dtype(self) -> np.dtype:
+        """What to ask the frontend for: int8 for int8 models, the raw uint16 otherwise."""
+        return np.dtype(np.int8) if self.input_dtype == np.int8 else np.dtype(np.uint16)
+
+    @property
+    def num_classes(self) -> int:
+        return int(prod(int(d) for d in self._out["shape"]))
+
+    @property
+    def input_quantization(self) -> tuple[float, int]:
+        scale, zero = self._in.get("quantization", (0.0, 0))
+        return float(scale), int(zero)
+
+    @property
+    def output_quantization(self) -> tuple[float, int]:
+        scale, zero = self._out.get("quantization", (0.0, 0))
+        return float(scale), int(zero)
+
+    # -- running ---------------------------------------------------------------------------------
+    def _check_shape(self, x: np.ndarray) -> None:
+        accepted = {self._feature_shape, self.input_shape, self.input_shape[1:]}
+        if x.shape not in accepted:
+            frames, channels = self._feature_shape
+            raise ModelError(f"the model expects a {frames}x{channels} spectrogram (frames x channels), "
+                             f"got an array of shape {x.shape}")
+
+    def _float_input(self, x: np.ndarray) -> np.ndarray:
+        values = x.astype(np.float32)
+        if self._rescale:
+            return values * np.float32(self._rescale)
+        if self._mean_and_std:
+            std = values.std(dtype=np.float32)
+            if std == 0:  # a constant spectrogram; the device would divide by zero
+                return np.zeros_like(values)
+            return (values - values.mean(dtype=np.float32)) / std
+        return values
+
+    def _model_input(self, features: npt.ArrayLike) -> np.ndarray:
+        x = np.asarray(features)
+        self._check_shape(x)
+        if x.dtype.kind not in "iuf":
+            raise ModelError(f"a spectrogram must be numeric, got {x.dtype}")
+        dtype = self.input_dtype
+        if dtype == np.int8 and x.dtype != np.int8:
+            raise ModelError(f"this int8 model needs the frontend's int8 spectrogram, got {x.dtype} "
+                             "(compute features with dtype=np.int8)")
+        if dtype == np.float32:
+            x = self._float_input(x)
+        elif dtype == np.uint8 and x.dtype != np.uint8:
+            scale, zero = self.input_quantization
+            q = np.rint(x.astype(np.float64) / (scale or 1.0)) + zero
+            x = np.clip(q, 0, _UINT8_MAX)
+        elif dtype == np.uint16 and (x.dtype.kind == "f" or x.min(initial=0) < 0):
+            raise ModelError(f"this model needs the frontend's raw uint16 spectrogram, got {x.dtype}")
+        return x.reshape(self.input_shape).astype(dtype, copy=False)
+
+    def run(self, features: npt.ArrayLike) -> np.ndarray:
+        """The raw output row for one spectrogram."""
+        self._interp.set_tensor(self._in["index"], self._model_input(features))
+        try:
+            self._interp.invoke()
+        except Exception as exc:  # a kernel error inside LiteRT
+            raise ModelError(f"LiteRT failed to run the model: {_first_line(exc)}") from None
+        return self._interp.get_tensor(self._out["index"]).reshape(-1).copy()
+
+    def scores_u8(self, features: npt.ArrayLike) -> npt.NDArray[np.uint8]:
+        """Scores 0-255 exactly as the firmware converts the output tensor."""
+        raw = self.run(features)
+        if raw.dtype == np.int8:
+            return (raw.astype(np.int16) + SCORE_OFFSET_INT8).astype(np.uint8)
+        if raw.dtype == np.uint8:
+            return raw
+        # (uint8_t)(p * 255) in float32: truncation, clipped where C would be undefined
+        scaled = raw.astype(np.float32) * np.float32(SCORE_SCALE_FLOAT)
+        return np.clip(np.nan_to_num(scaled), 0, SCORE_SCALE_FLOAT).astype(np.uint8)
+
+    def probabilities(self, features: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """The output dequantised with the tensor's own scale and zero point."""
+        raw = self.run(features)
+        scale, zero = self.output_quantization
+        if raw.dtype.kind in "iu" and scale:
+            return (raw.astype(np.float64) - zero) * scale
+        return raw.astype(np.float64)

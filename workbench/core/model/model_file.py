@@ -1,0 +1,142 @@
+"""Loading models from ``.tflite`` files and MLTK ``.mltk.zip`` archives, safely, and saving copies.
+
+A model is held as bytes plus its parsed parameters (:class:`LoadedModel`), so changing parameters or
+saving never touches the user's original file. Archives are read in memory, never extracted: members
+with absolute or ``..`` paths are refused and sizes are capped, so a hostile archive cannot write files
+or exhaust memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping
+
+from workbench.core.atomic_write import atomic_write_bytes
+from workbench.core.errors import ModelError
+from workbench.core.model.model_params import TFLITE_IDENTIFIER, read_params, write_params
+
+MAX_MODEL_BYTES = 64 * 1024 * 1024  # far above any microcontroller model; refuses accidents and bombs
+MAX_ARCHIVE_BYTES = 4 * MAX_MODEL_BYTES  # declared uncompressed total of an archive
+MAX_ARCHIVE_MEMBERS = 10_000
+_MB = 1024 * 1024
+TFLITE_SUFFIX = ".tflite"
+ARCHIVE_SUFFIX = ".mltk.zip"
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    name: str
+    tflite: bytes = field(repr=False)
+    params: dict[str, Any]
+    path: Path | None = None
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Class labels from the parameters, else ``class_0..`` from the output size."""
+        classes = self.params.get("classes")
+        if isinstance(classes, str) and classes:
+            return tuple(c.strip() for c in classes.split(","))
+        if isinstance(classes, (list, tuple)) and classes:
+            return tuple(str(c) for c in classes)
+        from workbench.core.model.tflite_graph import parse_model
+
+        graph = parse_model(self.tflite)
+        out = graph.tensors[graph.outputs[0]].shape
+        return tuple(f"class_{i}" for i in range(int(out[-1]) if out else 1))
+
+    @property
+    def file_size(self) -> int:
+        return len(self.tflite)
+
+
+def model_from_bytes(data: bytes, name: str, path: Path | None = None) -> LoadedModel:
+    """Validate TFLite bytes (identifier, parseable graph, parameters) and wrap them.
+
+    ``name`` is used when the parameters carry none; errors name ``path`` (or ``name``).
+    """
+    where = str(path) if path is not None else name
+    if len(data) < len(TFLITE_IDENTIFIER) * 2 or data[4:8] != TFLITE_IDENTIFIER:
+        raise ModelError(f"{where} is not a TensorFlow Lite model (no 'TFL3' identifier)")
+    from workbench.core.model.tflite_graph import parse_model
+
+    try:
+        params = read_params(data)
+        parse_model(data)
+    except ModelError as exc:
+        raise ModelError(f"{where}: {exc}") from None
+    return LoadedModel(str(params.get("name") or name), data, dict(params), path)
+
+
+def _read_archive(path: Path) -> bytes:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ARCHIVE_MEMBERS:
+                raise ModelError(f"{path} has too many members ({len(members)}) to be an MLTK model archive")
+            if sum(m.file_size for m in members) > MAX_ARCHIVE_BYTES:
+                raise ModelError(f"{path} unpacks to more than {MAX_ARCHIVE_BYTES // _MB} MB; "
+                                 "refusing to read it as a model archive")
+            for info in members:
+                pure = PurePosixPath(info.filename.replace("\\", "/"))
+                if pure.is_absolute() or ".." in pure.parts or info.filename.startswith("/"):
+                    raise ModelError(f"{path} contains an unsafe path ({info.filename!r}); refusing to read it")
+            models = [m for m in members if m.filename.endswith(TFLITE_SUFFIX) and not m.is_dir()]
+            if not models:
+                raise ModelError(f"{path} contains no .tflite model")
+            # MLTK archives hold <name>.tflite (float models may add <name>.float32.tflite); prefer the plain one
+            models.sort(key=lambda m: (m.filename.count("."), len(m.filename)))
+            member = models[0]
+            if member.file_size > MAX_MODEL_BYTES:
+                raise ModelError(f"{path}: {member.filename} is larger than {MAX_MODEL_BYTES // _MB} MB")
+            with archive.open(member) as fh:
+                data = fh.read(MAX_MODEL_BYTES + 1)
+            if len(data) > MAX_MODEL_BYTES:
+                raise ModelError(f"{path}: {member.filename} is larger than {MAX_MODEL_BYTES // _MB} MB")
+            return data
+    except zipfile.BadZipFile:
+        raise ModelError(f"{path} is not a valid zip archive") from None
+    except (OSError, RuntimeError, NotImplementedError) as exc:
+        raise ModelError(f"cannot read {path}: {exc}") from None
+
+
+def load_model(path: str | Path) -> LoadedModel:
+    """A model from a ``.tflite`` or ``.mltk.zip`` file; every failure is a clear ModelError."""
+    path = Path(path)
+    if not path.exists():
+        raise ModelError(f"model file not found: {path}")
+    if not path.is_file():
+        raise ModelError(f"not a model file: {path}")
+    name = path.name
+    for suffix in (ARCHIVE_SUFFIX, TFLITE_SUFFIX, ".zip"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    if zipfile.is_zipfile(path):
+        data = _read_archive(path)
+    else:
+        if path.stat().st_size > MAX_MODEL_BYTES:
+            raise ModelError(f"{path} is larger than {MAX_MODEL_BYTES // _MB} MB; not a microcontroller model")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ModelError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not data:
+        raise ModelError(f"{path} is empty")
+    return model_from_bytes(data, name, path)
+
+
+def model_with_params(model: LoadedModel, params: Mapping[str, Any]) -> LoadedModel:
+    """A copy of ``model`` whose parameters are updated with ``params`` (keys mapped to None are removed)."""
+    merged = {k: v for k, v in {**model.params, **params}.items() if v is not None}
+    data = write_params(model.tflite, merged)
+    return dataclasses.replace(model, tflite=data, params=read_params(data))
+
+
+def save_model(model: LoadedModel, path: str | Path) -> Path:
+    """Write the model's bytes atomically."""
+    path = Path(path)
+    atomic_write_bytes(path, model.tflite)
+    return path

@@ -1,0 +1,267 @@
+"""The raw waveform envelope and a level meter with clipping indication.
+
+A view over ``LiveSession.envelope`` (one [min, max] int16 pair per 10 ms block). The waveform is drawn
+as one vertical segment per block by an :class:`~workbench.gui.live.scrolling_items.EnvelopeLines` holding
+the visible ten seconds; a frame shifts in the new blocks (a minute is kept for scrolling back). The
+meter shows the peak of the newest audio in dBFS with a slowly falling peak hold, and a CLIP lamp that
+stays lit for a moment after any block touched full scale — the clue that ``volume_gain`` is too high
+or the microphone is too close.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
+
+from workbench.gui import theme
+from workbench.gui.live.plot_style import fixed_plot
+from workbench.gui.live.scrolling_items import EnvelopeLines, TimePlacement, make_room
+from workbench.gui.live.spectrogram_view import VISIBLE_SECONDS
+
+FULL_SCALE = 32768.0
+CLIP_LEVEL = 32767  # a block whose min or max reaches int16 full scale counts as clipped
+BLOCK_MS = 10.0  # LiveSession's envelope block
+MS_PER_S = 1000.0
+METER_FLOOR_DB = -60.0
+METER_YELLOW_DB = -12.0
+METER_RED_DB = -3.0
+PEAK_FALL_DB_PER_S = 20.0
+CLIP_HOLD_S = 1.5
+CLIP_LAMP_PX = 18
+METER_BOTTOM_PX = 8  # room for the "-60" label
+METER_BAR_FRACTION = 0.55  # bar width; the dB scale is drawn to its right
+WAVE_COLOR = "#7fb8e6"
+
+
+def to_dbfs(peak: float) -> float:
+    """Peak sample magnitude → dBFS, floored at the meter's bottom."""
+    if peak <= 0:
+        return METER_FLOOR_DB
+    return max(METER_FLOOR_DB, 20.0 * math.log10(peak / FULL_SCALE))
+
+
+class LevelMeter(QWidget):
+    """A vertical peak meter (dBFS) with peak hold and a clip lamp.
+
+    The meter is pre-rendered twice (again on resize or palette change): unlit (scale, labels, empty
+    bar, dark lamp) and fully lit; a frame copies the unlit one and the lit part of the bar over it,
+    and only repaints when the bar, the hold line or the lamp moved by a pixel.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.level_db = METER_FLOOR_DB
+        self.hold_db = METER_FLOOR_DB
+        self.clip_until = 0.0
+        self.clip_count = 0
+        self._last = time.monotonic()
+        self._shown: tuple[int, int, bool] | None = None  # (level y, hold y, lamp) last painted
+        self._background: QPixmap | None = None  # unlit meter (scale, empty bar, dark lamp)
+        self._lit = QPixmap()  # the same, fully lit
+        self._hold_color = QColor()
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.setFixedWidth(theme.SIDE_PANEL_PX)
+        # every pixel is painted (the cached background first): Qt need not repaint the parents
+        # beneath the meter, which would otherwise redraw the whole window ~50 times a second
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setToolTip("Input peak level in dBFS. CLIP lights when a sample reached full scale: "
+                        "lower volume_gain or move away from the microphone.")
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(theme.SIDE_PANEL_PX, 120)
+
+    @property
+    def clipping(self) -> bool:
+        return time.monotonic() < self.clip_until
+
+    def show_peak(self, peak: float, clipped: bool) -> None:
+        now = time.monotonic()
+        self.level_db = to_dbfs(peak)
+        fallen = self.hold_db - PEAK_FALL_DB_PER_S * (now - self._last)
+        self.hold_db = max(self.level_db, fallen, METER_FLOOR_DB)
+        self._last = now
+        if clipped:
+            self.clip_until = now + CLIP_HOLD_S
+            self.clip_count += 1
+        if self._state() != self._shown:
+            self.update()
+
+    # -- geometry -------------------------------------------------------------------------------
+    def _lamp(self) -> QRectF:
+        return QRectF(2, 2, self.width() - 4, CLIP_LAMP_PX)
+
+    def _bar(self) -> QRectF:
+        top = self._lamp().bottom() + 4
+        return QRectF(4, top, self.width() * METER_BAR_FRACTION, self.height() - top - METER_BOTTOM_PX)
+
+    def _y(self, db: float) -> float:
+        bar = self._bar()
+        return bar.top() + bar.height() * (db / METER_FLOOR_DB)
+
+    def _state(self) -> tuple[int, int, bool]:
+        return (int(self._y(self.level_db)), int(self._y(self.hold_db)), self.clipping)
+
+    # -- painting -------------------------------------------------------------------------------
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        self._background = None
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self._background = None
+        super().changeEvent(event)
+
+    def _pixmap(self) -> tuple[QPixmap, QPainter]:
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(self.size() * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(self.palette().window().color())
+        return pixmap, QPainter(pixmap)
+
+    def _paint_layers(self) -> None:
+        """Pre-render the two states of the meter: everything off (scale, empty bar, dark lamp) and
+        everything lit (full coloured bar, red lamp); a frame copies the lit parts over the unlit."""
+        pal = self.palette()
+        bar, lamp = self._bar(), self._lamp()
+        self._background, p = self._pixmap()
+        p.fillRect(bar, pal.base())
+        small = QFont(self.font())
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
+        p.setFont(small)
+        p.setPen(pal.windowText().color())
+        for db in (0, -12, -24, -36, -48, -60):
+            y = self._y(db)
+            p.drawText(QRectF(bar.right() + 2, y - 7, self.width() - bar.right() - 2, 14),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(db))
+        self._paint_lamp(p, lamp, pal.base().color(), pal.windowText().color())
+        p.end()
+        self._lit, p = self._pixmap()
+        for lo, hi, color in ((METER_FLOOR_DB, METER_YELLOW_DB, "#43a047"),
+                              (METER_YELLOW_DB, METER_RED_DB, "#fdd835"),
+                              (METER_RED_DB, 0.0, "#e53935")):
+            p.fillRect(QRectF(bar.left(), self._y(hi), bar.width(), self._y(lo) - self._y(hi)), QColor(color))
+        self._paint_lamp(p, lamp, QColor("#e53935"), QColor("white"))
+        p.end()
+        self._hold_color = QColor("#ffffff") if pal.window().color().lightness() < 128 else QColor("#000000")
+
+    def _paint_lamp(self, p: QPainter, lamp: QRectF, fill: QColor, text: QColor) -> None:
+        p.fillRect(lamp, fill)
+        p.setPen(text)
+        font = QFont(self.font())
+        font.setBold(True)
+        p.setFont(font)
+        p.drawText(lamp, Qt.AlignmentFlag.AlignCenter, "CLIP")
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        if self._background is None or self._background.deviceIndependentSize().toSize() != self.size():
+            self._paint_layers()
+        self._shown = self._state()
+        p = QPainter(self)
+        p.drawPixmap(0, 0, self._background)
+        if self.clipping:
+            p.drawPixmap(self._lamp(), self._lit, self._device_rect(self._lamp()))
+        if self.level_db > METER_FLOOR_DB:
+            bar = self._bar()
+            lit = QRectF(bar.left(), self._y(self.level_db), bar.width(), bar.bottom() - self._y(self.level_db))
+            p.drawPixmap(lit, self._lit, self._device_rect(lit))
+        p.setPen(self._hold_color)
+        hold_y = int(self._y(self.hold_db))
+        p.drawLine(int(self._bar().left()), hold_y, int(self._bar().right()), hold_y)
+        p.end()
+
+    def _device_rect(self, rect: QRectF) -> QRectF:
+        """``rect`` in the pixels of the cached pixmaps (they are devicePixelRatio times larger)."""
+        ratio = self._lit.devicePixelRatio()
+        return QRectF(rect.x() * ratio, rect.y() * ratio, rect.width() * ratio, rect.height() * ratio)
+
+
+class WaveformView(QWidget):
+    """Min/max envelope of the input over stream time, beside a :class:`LevelMeter`."""
+
+    def __init__(self, parent: QWidget | None = None, dark: bool = True) -> None:
+        super().__init__(parent)
+        self.plot_widget, self.plot = fixed_plot()
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setLabel("left", "waveform")
+        self.plot.hideAxis("bottom")  # shares the time axis of the spectrogram below it
+        self.plot.setYRange(-1.0, 1.0, padding=0.02)
+        self.plot.getAxis("left").setTicks([[(-1.0, "-1"), (0.0, "0"), (1.0, "1")], []])
+        self.curve = EnvelopeLines(pg.mkPen(WAVE_COLOR, width=1))
+        self.plot.addItem(self.curve)
+        self._placement = TimePlacement(self.plot, self.curve, VISIBLE_SECONDS)
+        self.meter = LevelMeter()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.meter)
+        self.frozen = False
+        self.follow = True  # keep the newest VISIBLE_SECONDS in view
+        self._session: object | None = None
+        self._cursor = 0
+        self._total = 0
+        self._blocks = np.zeros((1, 2), np.float32)  # the last minute of (min, max), full scale = 1
+        self.set_dark(dark)
+
+    def bind(self, session: object | None) -> None:
+        self._session = session
+        self._cursor = 0
+        self._total = 0
+        if session is None:
+            return
+        self._blocks = np.zeros((session.envelope.capacity, 2), np.float32)  # type: ignore[attr-defined]
+        self._redraw()
+
+    def refresh(self) -> int:
+        if self._session is None or self.frozen:
+            return 0
+        rows, total = self._session.envelope.since(self._cursor)  # type: ignore[attr-defined]
+        self._cursor = total
+        n = min(rows.shape[0], self._blocks.shape[0])
+        if n == 0:
+            return 0
+        rows = rows[-n:]
+        newest = make_room(self._blocks, n)
+        np.multiply(rows, 1.0 / FULL_SCALE, out=newest, casting="unsafe")
+        self._total = total
+        self.curve.push(newest)
+        self._place()
+        peak = float(max(-int(rows.min()), int(rows.max())))
+        clipped = bool(rows.max() >= CLIP_LEVEL or rows.min() <= -CLIP_LEVEL)
+        self.meter.show_peak(peak, clipped)
+        return n
+
+    def envelope(self) -> np.ndarray:
+        """The (min, max) pairs of the last minute, full scale = 1, oldest first."""
+        return self._blocks.copy()
+
+    def _visible_blocks(self) -> int:
+        return min(self._blocks.shape[0], int(round(VISIBLE_SECONDS * MS_PER_S / BLOCK_MS)))
+
+    def _redraw(self) -> None:
+        following = self.follow and not self.frozen
+        columns = self._visible_blocks() if following else self._blocks.shape[0]
+        if self.curve.columns != columns:
+            self.curve.resize(columns)
+        self.curve.set_columns(self._blocks)
+        self._place()
+
+    def _place(self) -> None:
+        """Each block is drawn at its end time."""
+        block_s = BLOCK_MS / MS_PER_S
+        self._placement.place(self._total * block_s, block_s, self.follow and not self.frozen)
+
+    def set_frozen(self, frozen: bool) -> None:
+        self.frozen = frozen
+        self.plot.setMouseEnabled(x=frozen, y=False)
+        self._redraw()
+
+    def set_dark(self, dark: bool) -> None:
+        self.plot_widget.setBackground(theme.plot_colors(dark).background)
+        theme.style_plot(self.plot, dark)

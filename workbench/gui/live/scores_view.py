@@ -1,0 +1,211 @@
+"""Class scores over stream time, the detection threshold, and the current score of every class.
+
+A view over ``LiveSession.inferences`` (rows ``[time_s, raw scores..., averaged scores...]``, scores
+0–255 as the firmware prints them). Each class has one colour, a thick trace for the averaged score
+(what the detector compares with the threshold) and a thin translucent trace for the raw model output,
+so one sees both how noisy the model is and what smoothing does. The threshold (and per-class
+thresholds when the model sets ``detection_threshold_list``) is a dashed line. The side plot shows the
+newest averaged score per class as bars.
+
+Drawing: one :class:`~workbench.gui.live.score_items.ScoreTraces` item holds every trace in a preallocated
+array and a :class:`~workbench.gui.live.score_items.ScoreBars` widget paints the bars; both are fed once per
+inference with only what can be seen (ten seconds are ~100 points per trace; the minute when frozen).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from workbench.gui import theme
+from workbench.gui.live.plot_style import fix_plot, follow_newest
+from workbench.gui.live.score_items import ScoreBars, ScoreTraces
+from workbench.gui.live.scrolling_items import make_room
+from workbench.gui.live.spectrogram_view import VISIBLE_SECONDS
+
+SCORE_MAX = 255
+SCORE_MARGIN = 8  # headroom so a 255 score is not drawn on the frame
+AVERAGED_WIDTH = 2.5
+RAW_WIDTH = 1.0
+RAW_ALPHA = 110  # of 255: raw scores stay visible behind the averaged ones
+SCORE_TICKS = (0, 64, 128, 192, 255)  # fixed ticks and faint level lines (quarters of the range)
+
+
+class ScoresView(QWidget):
+    """Score traces (left, time-linked with the spectrogram) and current-score bars (right)."""
+
+    def __init__(self, parent: QWidget | None = None, dark: bool = True) -> None:
+        super().__init__(parent)
+        # legend in its own row above the plot, so it never hides a score near 255
+        self.plot_widget = pg.GraphicsLayoutWidget()
+        self.legend = pg.LegendItem(colCount=len(theme.CLASS_COLORS), horSpacing=16)
+        self.plot_widget.addItem(self.legend, row=0, col=0)
+        self.plot = self.plot_widget.addPlot(row=1, col=0)
+        self.plot_widget.ci.setContentsMargins(0, 0, 0, 0)
+        self.plot_widget.ci.setSpacing(0)
+        fix_plot(self.plot)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setLabel("left", "score")
+        self.plot.hideAxis("bottom")  # shares the spectrogram's time axis
+        self.plot.setYRange(0, SCORE_MAX + SCORE_MARGIN, padding=0)
+        self.plot.getAxis("left").setTicks([[(v, str(v)) for v in SCORE_TICKS], []])
+        self.level_lines = []
+        for value in SCORE_TICKS[1:]:
+            line = pg.InfiniteLine(pos=value, angle=0, movable=False)
+            line.setZValue(-10)
+            self.plot.addItem(line)
+            self.level_lines.append(line)
+        self.traces = ScoreTraces()
+        self.plot.addItem(self.traces)
+        self.bars = ScoreBars()
+        self.bars.setFixedWidth(theme.SIDE_PANEL_PX)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.bars)
+        self.frozen = False
+        self.follow = True  # keep the newest VISIBLE_SECONDS in view (moves once per inference)
+        self.classes: tuple[str, ...] = ()
+        self.threshold_lines: list[pg.InfiniteLine] = []
+        self._session: object | None = None
+        self._cursor = 0
+        self._rows = np.zeros((0, 1))
+        self._count = 0
+        self._dark = dark
+        self._settings: object | None = None
+        self.set_dark(dark)
+
+    # -- binding ------------------------------------------------------------------------------
+    def bind(self, session: object | None) -> None:
+        """Show ``session``'s scores from its start; rebuilds the items when the classes change."""
+        self._session = session
+        self._cursor = 0
+        self._count = 0
+        if session is None:
+            return
+        history = session.inferences  # type: ignore[attr-defined]
+        classes = tuple(session.engine.classes)  # type: ignore[attr-defined]
+        self._rows = np.zeros((history.capacity, history.width), np.float64)
+        if classes != self.classes:
+            self._build_items(classes)
+        self.traces.configure(self._pens(), history.capacity)
+        self.bars.set_scores(np.zeros(len(classes)))
+        self.set_detection_settings(session.engine.detection_settings)  # type: ignore[attr-defined]
+
+    def _build_items(self, classes: tuple[str, ...]) -> None:
+        self.legend.clear()
+        self.classes = classes
+        for i, name in enumerate(classes):  # legend samples only: the traces item draws the data
+            self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(theme.class_color(i), width=AVERAGED_WIDTH)), name)
+        self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen("#888888", width=RAW_WIDTH)), "raw")
+        self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen("#888888", width=AVERAGED_WIDTH)), "averaged")
+        self.bars.set_classes(classes, [theme.class_color(i) for i in range(len(classes))])
+        self._fit_legend()
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """As many legend columns as fit the plot's width. A legend wider than the widget would widen
+        the plot's layout past the widget's edge: the right of the plot cut off, and its time axis no
+        longer lined up with the views above (linked axes align by screen position)."""
+        available = self.plot_widget.width()
+        for columns in range(max(len(self.legend.items), 1), 0, -1):
+            self.legend.setColumnCount(columns)
+            if self.legend.minimumWidth() <= available:
+                break
+
+    def _pens(self) -> list[QPen]:
+        """Raw traces first (thin, translucent), then the averaged ones on top (thick)."""
+        raw, averaged = [], []
+        for i in range(len(self.classes)):
+            color = theme.class_color(i)
+            averaged.append(pg.mkPen(color, width=AVERAGED_WIDTH))
+            color = theme.class_color(i)
+            color.setAlpha(RAW_ALPHA)
+            raw.append(pg.mkPen(color, width=RAW_WIDTH))
+        return raw + averaged
+
+    def set_detection_settings(self, settings: object) -> None:
+        """Draw the global threshold, or one line per class when per-class thresholds are set."""
+        self._settings = settings
+        for line in self.threshold_lines:
+            self.plot.removeItem(line)
+        self.threshold_lines = []
+        per_class = list(getattr(settings, "detection_threshold_list", None) or [])
+        threshold = int(getattr(settings, "detection_threshold", SCORE_MAX))
+        color = theme.plot_colors(self._dark).threshold
+        if per_class and len(per_class) == len(self.classes):
+            lines = [(int(t), theme.class_color(i)) for i, t in enumerate(per_class)]
+        else:
+            lines = [(threshold, color)]
+        for value, pen_color in lines:
+            pen = pg.mkPen(pen_color, width=1.5, style=Qt.PenStyle.DashLine)
+            line = pg.InfiniteLine(pos=value, angle=0, pen=pen, movable=False)
+            self.plot.addItem(line)
+            self.threshold_lines.append(line)
+        self.bars.set_thresholds(lines)
+        self.plot.setToolTip(
+            "Scores 0-255 as the firmware prints them. Thick: averaged over average_window_duration_ms "
+            "(compared with the threshold); thin: raw model output. Dashed: detection threshold.")
+
+    # -- frames -------------------------------------------------------------------------------
+    def refresh(self) -> int:
+        """Pull the inferences that are new since the last frame; returns how many arrived."""
+        if self._session is None or self.frozen:
+            return 0
+        rows, total = self._session.inferences.since(self._cursor)  # type: ignore[attr-defined]
+        self._cursor = total
+        buf = self._rows
+        n = min(rows.shape[0], buf.shape[0])
+        if n == 0:
+            return 0
+        make_room(buf, n)[:] = rows[-n:]
+        self._count = min(self._count + n, buf.shape[0])
+        self.bars.set_scores(buf[-1, 1 + len(self.classes) :])
+        self._draw_traces()
+        return n
+
+    def _draw_traces(self) -> None:
+        """Hand the curves what can be seen: the last VISIBLE_SECONDS while following (plus the point
+        just before, so the line enters from the left edge), the whole minute when frozen."""
+        shown = self._rows[len(self._rows) - self._count :]
+        if self._count == 0:
+            return
+        times = shown[:, 0]
+        following = self.follow and not self.frozen
+        end = float(times[-1])
+        if following:
+            first = max(int(np.searchsorted(times, end - VISIBLE_SECONDS)) - 1, 0)
+            shown, times = shown[first:], times[first:]
+        self.traces.set_data(times, shown[:, 1:])  # raw then averaged, as the pens are ordered
+        if following:
+            follow_newest(self.plot, end, VISIBLE_SECONDS)
+
+    def plotted_scores(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(times, raw, averaged) currently held for the plot, oldest first; raw/averaged are (n, classes)."""
+        shown = self._rows[len(self._rows) - self._count :]
+        k = len(self.classes)
+        return shown[:, 0].copy(), shown[:, 1 : 1 + k].copy(), shown[:, 1 + k :].copy()
+
+    def set_frozen(self, frozen: bool) -> None:
+        self.frozen = frozen
+        self.plot.setMouseEnabled(x=frozen, y=False)
+        self._draw_traces()  # the whole minute while frozen
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = dark
+        colors = theme.plot_colors(dark)
+        self.plot_widget.setBackground(colors.background)
+        theme.style_plot(self.plot, dark)
+        self.bars.set_colors(colors.background, colors.foreground)
+        self.legend.setLabelTextColor(theme.plot_colors(dark).foreground)
+        for line in self.level_lines:
+            line.setPen(pg.mkPen(theme.plot_colors(dark).grid, width=1))
+        if self._settings is not None:
+            self.set_detection_settings(self._settings)

@@ -1,0 +1,1 @@
+"""Controls of the stream: source picker and file transport, recording clips, detection tuning."""

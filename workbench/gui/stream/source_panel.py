@@ -1,0 +1,258 @@
+"""Where the audio comes from: the input-device picker, file playback transport and the record button.
+
+A view that *asks* for streams and never opens one: the main window owns the ``LiveSession`` and
+answers the request signals, then reports back with :meth:`SourcePanel.set_streaming` and
+:meth:`SourcePanel.set_file_source`. That keeps one owner of the audio lifetime, so the panel cannot
+leak a stream, and the same requests can come from keyboard shortcuts or drag and drop
+(:meth:`SourcePanel.request_file`, :meth:`SourcePanel.toggle_streaming`,
+:meth:`SourcePanel.toggle_recording`).
+
+Hot-plug: PortAudio enumerates devices only when initialised, so a slow timer re-initialises it
+(``refresh_devices``) and compares the list, but only while nothing streams (re-initialising would
+kill an open stream). A device that vanished is reported in the panel (and by ``status_message``) and
+the picker falls back to the system default, so the next Start works.
+
+The file player is a :class:`~workbench.gui.stream.file_transport_view.FileTransportView` below the
+microphone controls (``transport``); its request is forwarded as the panel's ``file_requested``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from workbench.core.audio.sources import FileSource, InputDevice, list_input_devices, refresh_devices
+from workbench.core.errors import DeviceError
+from workbench.gui.stream.file_transport_view import FileTransportView
+from workbench.gui.stream.recording_view import RecordingView, default_recordings_folder
+
+DEVICE_POLL_MS = 3000  # hot-plug check; re-enumerating costs ~30 ms, so not more often
+DEFAULT_DEVICE_LABEL = "System default input"
+NO_DEVICE_LABEL = "No audio input found"
+
+
+def _device_key(device: InputDevice) -> tuple[str, str]:
+    """Identity of a device across re-enumerations (PortAudio indices change when devices come and go)."""
+    return (device.name, device.host_api)
+
+
+class SourcePanel(QWidget):
+    """Microphone picker + Start/Stop + Record, and a file player with transport.
+
+    Signals (the main window connects them to its session handling):
+
+    * ``microphone_requested(object)`` -- start streaming from this PortAudio device index, or
+      ``None`` for the system default.
+    * ``file_requested(str, bool, bool)`` -- play this file: ``(path, realtime, loop)``.
+    * ``stop_requested()`` -- stop whatever streams.
+    * ``record_toggled(bool)`` -- start (True) / stop (False) recording the stream; on False the main
+      window takes the samples and saves the clip. Also emitted (False) when the stream stops while
+      recording, so an interrupted recording is never silently lost.
+    * ``status_message(str)`` -- a one-line notice for the status bar (device vanished, etc.).
+
+    The main window reports the state back with :meth:`set_streaming` and :meth:`set_file_source`.
+    """
+
+    microphone_requested = Signal(object)
+    file_requested = Signal(str, bool, bool)
+    stop_requested = Signal()
+    record_toggled = Signal(bool)
+    status_message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, device_poll_ms: int = DEVICE_POLL_MS) -> None:
+        super().__init__(parent)
+        self._devices: list[InputDevice] = []
+        self._streaming = False
+        self._build()
+        self._device_timer = QTimer(self)
+        self._device_timer.setInterval(device_poll_ms)
+        self._device_timer.timeout.connect(self.poll_devices)
+        self.refresh_device_list(rescan=False)
+        self._device_timer.start()
+        self._update_controls()
+
+    # -- construction -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        mic_box = QGroupBox("Microphone")
+        self.device_combo = QComboBox()
+        self.device_combo.setToolTip("The audio input to stream from. The list follows devices being "
+                                     "plugged in or removed while nothing is streaming.")
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Scan for audio inputs again (only while nothing streams).")
+        self.refresh_button.clicked.connect(lambda: self.refresh_device_list(rescan=True))
+        self.start_button = QPushButton("Start")
+        self.start_button.setToolTip("Start streaming the selected input through the model / stop "
+                                     "the running stream.")
+        self.start_button.clicked.connect(self.toggle_streaming)
+        self.record_button = QPushButton("Record")
+        self.record_button.setCheckable(True)
+        self.record_button.setToolTip("Record the microphone to a 16 kHz WAV clip (for a dataset); "
+                                      "press again to stop and save it.")
+        self.record_button.toggled.connect(self._on_record_toggled)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setVisible(False)
+        mic = QGridLayout(mic_box)
+        mic.addWidget(self.device_combo, 0, 0, 1, 2)
+        mic.addWidget(self.refresh_button, 0, 2)
+        mic.addWidget(self.start_button, 1, 0)
+        mic.addWidget(self.record_button, 1, 1)
+        mic.addWidget(self.message_label, 2, 0, 1, 3)
+
+        self.recording = RecordingView(default_recordings_folder())
+        self.transport = FileTransportView()
+        self.transport.file_requested.connect(self.file_requested)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(mic_box)
+        layout.addWidget(self.recording)
+        layout.addWidget(self.transport)
+        layout.addStretch(1)
+
+    # -- devices ------------------------------------------------------------------------------------
+    @property
+    def devices(self) -> list[InputDevice]:
+        """The input devices currently listed (may be empty)."""
+        return list(self._devices)
+
+    def selected_device(self) -> int | None:
+        """The PortAudio index of the chosen input, or None for the system default."""
+        data = self.device_combo.currentData()
+        return int(data) if data is not None else None
+
+    def select_device(self, index: int | None) -> bool:
+        """Choose the input with this PortAudio index (None: the default); False if it is not listed."""
+        for row in range(self.device_combo.count()):
+            if self.device_combo.itemData(row) == index:
+                self.device_combo.setCurrentIndex(row)
+                return True
+        return False
+
+    def poll_devices(self) -> None:
+        """The hot-plug timer's work: re-scan only when nothing streams (a re-scan kills streams)."""
+        if not self._streaming:
+            self.refresh_device_list(rescan=True)
+
+    def refresh_device_list(self, rescan: bool = True) -> bool:
+        """Re-read the inputs (``rescan``: re-enumerate PortAudio first); True when the list changed.
+
+        A selected device that is gone is reported and the picker falls back to the default input.
+        """
+        error = ""
+        try:
+            if rescan and not self._streaming:
+                refresh_devices()
+            devices = list_input_devices()
+        except DeviceError as exc:
+            devices, error = [], str(exc)
+        if error and error != self.message:
+            self._show_message(error)  # once, not on every poll
+        if devices == self._devices and self.device_combo.count() > 0:
+            return False  # leave the combo alone (an open popup must not flicker every poll)
+        previous = self._selected_key()
+        self._devices = devices
+        self._fill_combo(previous)
+        if previous is not None and self._selected_key() != previous:
+            self._show_message(f"The input “{previous[0]}” disappeared; using the system default input.")
+        return True
+
+    def _selected_key(self) -> tuple[str, str] | None:
+        index = self.device_combo.currentData()
+        for device in self._devices:
+            if device.index == index:
+                return _device_key(device)
+        return None
+
+    def _fill_combo(self, keep: tuple[str, str] | None) -> None:
+        combo = self.device_combo
+        combo.blockSignals(True)
+        combo.clear()
+        default = next((d for d in self._devices if d.is_default), None)
+        if self._devices:
+            suffix = f" ({default.name})" if default is not None else ""
+            combo.addItem(DEFAULT_DEVICE_LABEL + suffix, None)
+        else:
+            combo.addItem(NO_DEVICE_LABEL, None)
+        selected = 0
+        for device in self._devices:
+            combo.addItem(device.label(), device.index)
+            if keep is not None and _device_key(device) == keep:
+                selected = combo.count() - 1
+        combo.setCurrentIndex(selected)
+        combo.blockSignals(False)
+
+    def _show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+        if text:
+            self.status_message.emit(text)
+
+    def show_message(self, text: str) -> None:
+        """Show a notice under the microphone controls (e.g. the stream failed); "" hides it."""
+        self._show_message(text)
+
+    @property
+    def message(self) -> str:
+        """The notice shown under the microphone controls ("" when none)."""
+        return self.message_label.text() if self.message_label.isVisible() else ""
+
+    # -- streaming state ----------------------------------------------------------------------------
+    @property
+    def streaming(self) -> bool:
+        return self._streaming
+
+    def set_streaming(self, streaming: bool) -> None:
+        """The main window reports whether a stream runs (after a request, an error or the end)."""
+        self._streaming = bool(streaming)
+        if not self._streaming and self.record_button.isChecked():
+            self.record_button.setChecked(False)  # emits record_toggled(False): save what we have
+        self._update_controls()
+
+    def toggle_streaming(self) -> None:
+        """Start the selected microphone, or stop the running stream (the Start/Stop button)."""
+        if self._streaming:
+            self.stop_requested.emit()
+        else:
+            self._show_message("")
+            self.microphone_requested.emit(self.selected_device())
+
+    def toggle_recording(self) -> None:
+        """Start/stop recording (the Record button; a no-op unless a microphone streams)."""
+        if self.record_button.isEnabled():
+            self.record_button.toggle()
+
+    def set_recording(self, recording: bool) -> None:
+        """Show the recording state without emitting (e.g. the main window refused to record)."""
+        self.record_button.blockSignals(True)
+        self.record_button.setChecked(recording)
+        self.record_button.blockSignals(False)
+        self._update_controls()
+
+    def _on_record_toggled(self, checked: bool) -> None:
+        self._update_controls()
+        self.record_toggled.emit(checked)
+
+    def _update_controls(self) -> None:
+        microphone_streaming = self._streaming and self.transport.file_source is None
+        self.start_button.setText("Stop" if self._streaming else "Start")
+        self.record_button.setEnabled(microphone_streaming or self.record_button.isChecked())
+        self.record_button.setText("Stop recording" if self.record_button.isChecked() else "Record")
+        self.device_combo.setEnabled(not self._streaming)
+        self.refresh_button.setEnabled(not self._streaming)
+        self.transport.set_streaming(self._streaming)
+
+    # -- file transport (delegated) ------------------------------------------------------------------
+    @property
+    def file_source(self) -> FileSource | None:
+        return self.transport.file_source
+
+    def request_file(self, path: str | Path) -> None:
+        """Ask to play ``path`` with the transport's real-time/loop choices (Open…, drag and drop)."""
+        self.transport.request_file(path)
+
+    def set_file_source(self, source: FileSource | None) -> None:
+        """Bind the transport to the running file source (None: unbind, e.g. the stream stopped)."""
+        self.transport.set_file_source(source)
+        self._update_controls()

@@ -1,0 +1,267 @@
+"""Sliders and spin boxes for the detection parameters, bound to a :class:`DetectionTuning`.
+
+A napari-style view: the panel owns no values. Every widget edit goes to
+``DetectionTuning.set`` / ``set_class_threshold`` (which validates and ignores no-op changes, so a
+slider drag that repeats a value costs nothing), and the panel redraws itself only from the model's
+``changed`` event. So a reset, a loaded session or a script changing the tuning shows up here the
+same way, and the slider and spin box of a row can never disagree. The main window forwards the same
+event to the engine, which applies it on the next inference without restarting the stream.
+
+The panel never writes files: "Save into model…" emits :attr:`TuningPanel.save_requested`; the main
+window asks for a path and calls :func:`workbench.core.detection.tuning.save_settings_into_model`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox, QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+    QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from workbench.core.detection.settings import DetectionSettings
+from workbench.core.detection.tuning import (
+    CLASS_THRESHOLD_HELP, PARAMETER_SPECS, THRESHOLD_MAX, THRESHOLD_MIN, DetectionTuning, ParameterSpec,
+)
+from workbench.core.errors import SettingsError
+
+USE_GLOBAL_TEXT = "use global"
+ERROR_STYLE = "color: #d04040;"
+
+
+class ParameterRow:
+    """One parameter: a slider (its useful range) and a spin box (its full range) showing one value.
+
+    ``on_edit(value)`` is called when the user moves either; :meth:`show` displays a value without
+    calling it. Floats are mapped onto the integer slider in units of ``spec.step``.
+    """
+
+    def __init__(self, spec: ParameterSpec, on_edit: Callable[[float], None]) -> None:
+        self.spec = spec
+        self._on_edit = on_edit
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(self._to_slider(spec.minimum), self._to_slider(spec.slider_maximum))
+        self.slider.setSingleStep(1)
+        self.spin: QSpinBox | QDoubleSpinBox
+        if spec.decimals > 0:
+            self.spin = QDoubleSpinBox()
+            self.spin.setDecimals(spec.decimals)
+            self.spin.setRange(spec.minimum, spec.maximum)
+        else:
+            self.spin = QSpinBox()
+            self.spin.setRange(int(spec.minimum), int(spec.maximum))
+        self.spin.setSingleStep(spec.step)
+        self.spin.setKeyboardTracking(False)  # typing "185" applies 185, not 1 and 18 first
+        self.spin.setStepType(QAbstractSpinBox.StepType.DefaultStepType)
+        if spec.unit:
+            self.spin.setSuffix(f" {spec.unit}")
+        for widget in (self.slider, self.spin):
+            widget.setToolTip(spec.help)
+        self.slider.valueChanged.connect(lambda v: self._on_edit(self._from_slider(v)))
+        self.spin.valueChanged.connect(lambda v: self._on_edit(self._typed(v)))
+
+    def _to_slider(self, value: float) -> int:
+        return round(value / self.spec.step)
+
+    def _from_slider(self, position: int) -> float:
+        return self._typed(round(position * self.spec.step, self.spec.decimals))
+
+    def _typed(self, value: float) -> float:
+        return float(value) if self.spec.decimals > 0 else int(round(value))
+
+    @property
+    def value(self) -> float:
+        return self._typed(self.spin.value())
+
+    def show(self, value: float) -> None:
+        """Display ``value`` in both widgets without reporting an edit."""
+        for widget in (self.slider, self.spin):
+            widget.blockSignals(True)
+        self.spin.setValue(value)
+        self.slider.setValue(self._to_slider(value))  # clamps to the slider's range
+        for widget in (self.slider, self.spin):
+            widget.blockSignals(False)
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.slider.setEnabled(enabled)
+        self.spin.setEnabled(enabled)
+
+
+CLASS_THRESHOLD_SPEC = ParameterSpec("class_threshold", "Class threshold", "", THRESHOLD_MIN, THRESHOLD_MAX,
+                                     THRESHOLD_MAX, 1, 0, CLASS_THRESHOLD_HELP)
+
+
+class TuningPanel(QWidget):
+    """Detection parameter controls for one :class:`DetectionTuning` (None: disabled, empty).
+
+    Signals:
+
+    * ``save_requested()`` -- the user pressed "Save into model…"; the main window shows a file dialog
+      and writes ``save_settings_into_model(model, panel.tuning.settings, path)``.
+
+    Attributes for tests and shortcuts: ``rows`` (parameter name → :class:`ParameterRow`),
+    ``class_rows`` (one ``(checkbox, ParameterRow)`` per class), ``reset_button``, ``save_button``.
+    """
+
+    save_requested = Signal()
+
+    def __init__(self, tuning: DetectionTuning | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tuning: DetectionTuning | None = None
+        self._binding: list = []  # [tuning, listener] while bound; shared with the destroyed-handler
+        self.rows: dict[str, ParameterRow] = {}
+        self.class_rows: list[tuple[QCheckBox, ParameterRow]] = []
+
+        params_box = QGroupBox("Detection")
+        grid = QGridLayout(params_box)
+        for line, spec in enumerate(PARAMETER_SPECS):
+            row = ParameterRow(spec, lambda value, name=spec.name: self._edit(name, value))
+            label = QLabel(spec.label)
+            label.setToolTip(spec.help)
+            grid.addWidget(label, line, 0)
+            grid.addWidget(row.slider, line, 1)
+            grid.addWidget(row.spin, line, 2)
+            self.rows[spec.name] = row
+        grid.setColumnStretch(1, 1)
+
+        self.class_box = QGroupBox("Per-class thresholds")
+        self.class_box.setToolTip(CLASS_THRESHOLD_HELP)
+        self._class_grid = QGridLayout(self.class_box)
+        self._class_grid.setColumnStretch(2, 1)
+
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
+        self.reset_button = QPushButton("Reset to model values")
+        self.reset_button.setToolTip("Return every parameter to the values stored in the model file.")
+        self.reset_button.clicked.connect(self._reset)
+        self.save_button = QPushButton("Save into model…")
+        self.save_button.setToolTip("Write a copy of the .tflite with these parameters in its "
+                                    "SL_PARAMSv1 metadata, so the board firmware uses them.")
+        self.save_button.clicked.connect(self.save_requested.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reset_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(params_box)
+        layout.addWidget(self.class_box)
+        layout.addWidget(self.error_label)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.destroyed.connect(self._make_unbinder())
+        self.set_tuning(tuning)
+
+    # -- binding ----------------------------------------------------------------------------------
+    @property
+    def tuning(self) -> DetectionTuning | None:
+        return self._tuning
+
+    def set_tuning(self, tuning: DetectionTuning | None) -> None:
+        """Show and edit ``tuning`` (e.g. a newly loaded model's); the old one is released."""
+        if self._tuning is not None:
+            self._tuning.changed.disconnect(self._on_changed)
+        self._binding.clear()
+        self._tuning = tuning
+        self._build_class_rows(tuning.classes if tuning is not None else (), tuning)
+        if tuning is not None:
+            tuning.changed.connect(self._on_changed)
+            self._binding.extend((tuning, self._on_changed))
+        self.setEnabled(tuning is not None)
+        self._show_error("")
+        self.refresh()
+
+    def _make_unbinder(self) -> Callable[[], None]:
+        """A destroyed-handler that drops our listener; it holds the binding, not the (dying) widget."""
+        binding = self._binding
+
+        def unbind() -> None:
+            if binding:
+                tuning, listener = binding
+                tuning.changed.disconnect(listener)
+                binding.clear()
+
+        return unbind
+
+    def refresh(self) -> None:
+        """Redraw every control from the tuning's current settings."""
+        if self._tuning is not None:
+            self._on_changed(self._tuning.settings)
+        else:
+            self.reset_button.setEnabled(False)
+
+    # -- model → widgets --------------------------------------------------------------------------
+    def _on_changed(self, settings: DetectionSettings) -> None:
+        tuning = self._tuning
+        if tuning is None:
+            return
+        for name, row in self.rows.items():
+            row.show(getattr(settings, name))
+        for index, (check, row) in enumerate(self.class_rows):
+            own = tuning.class_threshold(index)
+            check.blockSignals(True)
+            check.setChecked(own is None)
+            check.blockSignals(False)
+            row.show(tuning.effective_class_threshold(index))
+            row.set_enabled(own is not None)
+        self.reset_button.setEnabled(tuning.is_modified)
+
+    # -- widgets → model --------------------------------------------------------------------------
+    def _edit(self, name: str, value: float) -> None:
+        if self._tuning is None:
+            return
+        self._apply(lambda: self._tuning.set(**{name: value}))
+
+    def _edit_class(self, index: int, value: float | None) -> None:
+        if self._tuning is None:
+            return
+        self._apply(lambda: self._tuning.set_class_threshold(index, None if value is None else int(value)))
+
+    def _apply(self, change: Callable[[], bool]) -> None:
+        try:
+            change()
+        except SettingsError as exc:
+            self._show_error(str(exc))
+            self.refresh()  # put the widgets back on the values in force
+        else:
+            self._show_error("")
+
+    def _reset(self) -> None:
+        if self._tuning is not None:
+            self._tuning.reset_to_model()
+            self._show_error("")
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    # -- per-class rows ---------------------------------------------------------------------------
+    def _build_class_rows(self, classes: tuple[str, ...], tuning: DetectionTuning | None) -> None:
+        for check, row in self.class_rows:
+            for widget in (check, row.slider, row.spin):
+                widget.deleteLater()
+        while self._class_grid.count():
+            item = self._class_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.class_rows = []
+        count = tuning.class_count if tuning is not None else 0
+        names = list(classes) + [f"class {i}" for i in range(len(classes), count)]
+        for index, name in enumerate(names):
+            row = ParameterRow(CLASS_THRESHOLD_SPEC, lambda value, i=index: self._edit_class(i, value))
+            check = QCheckBox(USE_GLOBAL_TEXT)
+            check.setToolTip(f"Checked: “{name}” uses the global detection threshold. Unchecked: it has "
+                             "its own threshold (written as detection_threshold_list).")
+            check.toggled.connect(lambda use_global, i=index, r=row: self._edit_class(
+                i, None if use_global else r.value))
+            label = QLabel(name)
+            label.setToolTip(CLASS_THRESHOLD_HELP)
+            self._class_grid.addWidget(label, index, 0)
+            self._class_grid.addWidget(check, index, 1)
+            self._class_grid.addWidget(row.slider, index, 2)
+            self._class_grid.addWidget(row.spin, index, 3)
+            self.class_rows.append((check, row))
+        self.class_box.setVisible(bool(names))
