@@ -4,7 +4,8 @@ Figures printed:
 * cold start: wall time from launching a fresh Python process to the main window being shown and
   painted (median of a few runs), and to the bundled model loaded and streaming; goal <= 1.5 s.
 * streaming: the bundled sample looped in real time through a FileSource for ``--seconds`` (default
-  60) with every live view updating; CPU of the whole process (GUI thread + engine thread + audio
+  60) per workspace, first with the Live workspace in front (every live view updating), then with
+  another one (``--workspaces``; the stream runs on behind it); CPU of the whole process (GUI thread + engine thread + audio
   pacing) as a share of one core, the GUI thread alone, frames per second actually drawn, and audio
   overflows; goal <= 15 % of one core and zero overflows. Baseline in the same run: the same stream
   through the same LiveSession without any window, so "window adds" is the GUI's own cost.
@@ -28,6 +29,7 @@ CPU_GOAL = 0.15
 START_GOAL_S = 1.5
 READY_TIMEOUT_S = 30.0
 BASELINE_MAX_S = 20.0
+SETTLE_S = 1.0
 
 
 def _platform_env() -> dict[str, str]:
@@ -84,7 +86,9 @@ def measure_startup() -> tuple[list[float], list[float]]:
     return visible, streaming
 
 
-def measure_streaming(seconds: float, baseline: float) -> None:
+def measure_streaming(seconds: float, baseline: float, workspaces: list[str],
+                      size: tuple[int, int] | None = None) -> None:
+    """Stream through the window with each workspace in front in turn, ``seconds`` each, one app."""
     os.environ.update(_platform_env())
     tmp = tempfile.mkdtemp(prefix="kws-bench-")
     from PySide6.QtCore import QTimer
@@ -97,36 +101,52 @@ def measure_streaming(seconds: float, baseline: float) -> None:
     from workbench.gui.session_controller import FILE, SourceChoice
 
     window = MainWindow()
+    if size is not None:
+        window.resize(*size)
     window.show()
     window.open_model(default_model_path())
     window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True))
     if not wait_for(lambda: window.controller.running, READY_TIMEOUT_S):
         raise SystemExit("the stream did not start")
-    frames0 = window._frames
-    wall0, cpu0, gui0 = time.monotonic(), time.process_time(), time.thread_time()
-    result: dict = {}
+    results: list[dict] = []
+    pending = list(workspaces)
+    start: dict = {}
+
+    def begin() -> None:
+        window.show_workspace(pending[0])
+        QTimer.singleShot(int(SETTLE_S * 1000), mark)  # past the switch's one-off redraws
+
+    def mark() -> None:
+        start.update(frames=window._frames, wall=time.monotonic(), cpu=time.process_time(),
+                     gui=time.thread_time())
+        QTimer.singleShot(int(seconds * 1000), finish)
 
     def finish() -> None:  # read everything before quitting: Qt 6 closes the windows on quit
-        result.update(wall=time.monotonic() - wall0, cpu=time.process_time() - cpu0,
-                      gui=time.thread_time() - gui0, stats=window.controller.session.stats(),
-                      detections=len(window.log.entries), frames=window._frames - frames0)
-        app.quit()
+        results.append(dict(workspace=pending.pop(0), wall=time.monotonic() - start["wall"],
+                            cpu=time.process_time() - start["cpu"], gui=time.thread_time() - start["gui"],
+                            stats=window.controller.session.stats(), detections=len(window.log.entries),
+                            frames=window._frames - start["frames"]))
+        if pending:
+            begin()
+        else:
+            app.quit()
 
-    QTimer.singleShot(int(seconds * 1000), finish)
+    QTimer.singleShot(0, begin)
     app.exec()
-    wall, cpu, gui, stats = result["wall"], result["cpu"], result["gui"], result["stats"]
-    detections, frames = result["detections"], result["frames"]
     window.close()
-    share = cpu / wall
-    print(f"streaming {wall:.0f} s (looped sample, real time, platform {app.platformName()}):")
-    print(f"  process CPU   : {share * 100:6.1f} % of one core   goal <= {CPU_GOAL * 100:.0f} %: "
-          f"{'met' if share <= CPU_GOAL else 'NOT met'}")
-    print(f"  GUI thread    : {gui / wall * 100:6.1f} % of one core")
-    print(f"  window adds   : {(share - baseline) * 100:6.1f} % of one core over the baseline")
-    print(f"  engine thread : {stats.cpu_load * 100:6.1f} % of one core (last second)")
-    print(f"  frames drawn  : {frames / wall:6.1f} per second")
-    print(f"  overflows     : {stats.overflows}   stream time {stats.stream_time_s:.1f} s, "
-          f"{detections} detections")
+    for r in results:
+        wall, stats = r["wall"], r["stats"]
+        share = r["cpu"] / wall
+        print(f"streaming {wall:.0f} s with the {r['workspace']} workspace in front (looped sample, real time, "
+              f"platform {app.platformName()}):")
+        print(f"  process CPU   : {share * 100:6.1f} % of one core   goal <= {CPU_GOAL * 100:.0f} %: "
+              f"{'met' if share <= CPU_GOAL else 'NOT met'}")
+        print(f"  GUI thread    : {r['gui'] / wall * 100:6.1f} % of one core")
+        print(f"  window adds   : {(share - baseline) * 100:6.1f} % of one core over the baseline")
+        print(f"  engine thread : {stats.cpu_load * 100:6.1f} % of one core (last second)")
+        print(f"  frames        : {r['frames'] / wall:6.1f} per second")
+        print(f"  overflows     : {stats.overflows}   stream time {stats.stream_time_s:.1f} s, "
+              f"{r['detections']} detections so far")
 
 
 def measure_core(seconds: float) -> float:
@@ -154,6 +174,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to stream (default 60)")
     parser.add_argument("--skip-startup", action="store_true", help="only measure streaming CPU")
+    parser.add_argument("--workspaces", default="live,profile",
+                        help="workspaces to put in front in turn while streaming (default live,profile)")
+    parser.add_argument("--size", help="window size WxH (default: the window's own default)")
     parser.add_argument("--child-startup", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_startup is not None:
@@ -167,7 +190,8 @@ def main() -> int:
         print(f"cold start to streaming      : {statistics.median(streaming):.2f} s median")
     core = measure_core(min(args.seconds, BASELINE_MAX_S))
     print(f"baseline: the same stream without a window (LiveSession only): {core * 100:.1f} % of one core")
-    measure_streaming(args.seconds, core)
+    size = tuple(int(v) for v in args.size.split("x")) if args.size else None
+    measure_streaming(args.seconds, core, args.workspaces.split(","), size)  # type: ignore[arg-type]
     return 0
 
 

@@ -6,7 +6,11 @@ real microphone), injects the bundled "yes … no" sample into the virtual sourc
 words are in the detection log, and saves ``window.grab()`` as a PNG. Exit code 0 only when both
 words were detected from the microphone. Run it under a real X server for a faithful picture::
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb .venv/bin/python scripts/screenshot.py --out docs/screenshot.png
+    xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb .venv/bin/python scripts/screenshot.py \
+        --out docs/screenshot.png --shot profile=docs/profile.png
+
+``--shot WORKSPACE=PNG`` (repeatable) also saves another workspace, taken while the stream still runs;
+``--size WxH`` sets the window size (default 1600x960).
 """
 
 from __future__ import annotations
@@ -32,12 +36,19 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True, help="PNG file to write")
     parser.add_argument("--wav", type=Path, help="audio to speak into the virtual microphone "
                         "(default: the bundled yes/no sample)")
+    parser.add_argument("--shot", action="append", default=[], metavar="WORKSPACE=PNG",
+                        help="also save this workspace (e.g. profile=docs/profile.png)")
+    parser.add_argument("--size", default="x".join(map(str, WINDOW_SIZE)), help="window size WxH")
     args = parser.parse_args()
+    shots = [tuple(item.split("=", 1)) for item in args.shot]
+    if any(len(shot) != 2 for shot in shots):
+        parser.error("--shot takes WORKSPACE=PNG")
+    width, _, height = args.size.partition("x")
 
     from virtmic import VirtualMic  # noqa: E402 (tests/ on sys.path)
 
     with VirtualMic() as mic:  # before PortAudio is initialised, so it sees the pulse server
-        return run(mic, args.out, args.wav)
+        return run(mic, args.out, args.wav, [(key, Path(png)) for key, png in shots], (int(width), int(height)))
 
 
 def half_level_sample() -> Path:
@@ -53,7 +64,8 @@ def half_level_sample() -> Path:
     return path
 
 
-def run(mic: object, out: Path, wav: Path | None) -> int:
+def run(mic: object, out: Path, wav: Path | None, shots: list[tuple[str, Path]],
+        size: tuple[int, int] = WINDOW_SIZE) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -63,7 +75,7 @@ def run(mic: object, out: Path, wav: Path | None) -> int:
     from workbench.gui.main_window import MainWindow, wait_for
 
     window = MainWindow(dark=True)
-    window.resize(*WINDOW_SIZE)
+    window.resize(*size)
     window.show()
     window.start_up()  # bundled model, default microphone
     source = getattr(window.controller.session, "source", None)
@@ -88,6 +100,15 @@ def run(mic: object, out: Path, wav: Path | None) -> int:
         print(f"could not write {out}", file=sys.stderr)
         return 1
     print(f"screenshot: {out}")
+    for key, png in shots:
+        window.show_workspace(key)
+        shown_until = time.monotonic() + SETTLE_S
+        wait_for(lambda: time.monotonic() > shown_until, SETTLE_S * 2)
+        png.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(png)):
+            print(f"could not write {png}", file=sys.stderr)
+            return 1
+        print(f"screenshot of {key}: {png}")
     window.close()
     return 0 if found else 1
 

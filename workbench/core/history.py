@@ -107,6 +107,11 @@ class EventLog(Generic[T]):
         with self._lock:
             return list(self._items)
 
+    def last(self) -> T | None:
+        """The newest event, or None (cheap: for indicators polled while streaming)."""
+        with self._lock:
+            return self._items[-1] if self._items else None
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

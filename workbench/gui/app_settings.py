@@ -1,4 +1,4 @@
-"""What the workbench remembers between runs (QSettings): layout, model, device, parameters, recent files.
+"""What the workbench remembers between runs (QSettings): window, model, device, parameters, recent files.
 
 Why a module: the keys and their types are in one place, and everything read back is checked, so
 a hand-edited or stale settings file can never stop the window from opening (a bad value is ignored).
@@ -18,7 +18,7 @@ APPLICATION = "KWS Workbench"
 MAX_RECENT = 8
 
 GEOMETRY = "window/geometry"
-STATE = "window/state"
+WORKSPACE = "window/workspace"
 DARK = "view/dark"
 MODEL = "model/last"
 DEVICE = "source/device"
@@ -45,13 +45,15 @@ class AppSettings:
         value = self.qsettings.value(GEOMETRY)
         return value if isinstance(value, QByteArray) else None
 
-    def state(self) -> QByteArray | None:
-        value = self.qsettings.value(STATE)
-        return value if isinstance(value, QByteArray) else None
-
-    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+    def save_geometry(self, geometry: QByteArray) -> None:
         self.qsettings.setValue(GEOMETRY, geometry)
-        self.qsettings.setValue(STATE, state)
+
+    def workspace(self) -> str:
+        """The workspace that was in front when the window closed (dock layouts: WorkspaceLayouts)."""
+        return self._str(WORKSPACE)
+
+    def set_workspace(self, key: str) -> None:
+        self.qsettings.setValue(WORKSPACE, key)
 
     def dark(self) -> bool:
         return self._str(DARK) != "false"

@@ -1,9 +1,11 @@
-"""The workbench window: live views in the middle, panels in docks, one frame timer.
+"""The workbench window: a mode bar of workspaces, dockable stream panels, one frame timer.
 
 Why it is thin: the stream's life cycle lives in :class:`SessionController`, drawing lives in the
-views, and this class only wires them together — menus and shortcuts, docks, drag and drop, the
-status bar, persistence — and runs the single ~50 fps timer that asks each view to pull what is new.
-No audio or model work ever happens on this (the GUI) thread.
+views, each workspace is its own widget, and this class only wires them together — workspaces and
+their remembered dock layouts, menus and shortcuts, drag and drop, the status bar, persistence — and
+runs the single ~50 fps timer that asks the visible views to pull what is new. No audio or model work
+ever happens on this (the GUI) thread. The stream keeps running whatever workspace is in front; the
+live views skip their frames while hidden and catch up from the session's history when shown again.
 """
 
 from __future__ import annotations
@@ -13,22 +15,35 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox,
-                               QScrollArea, QTabBar, QWidget)
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QFrame, QMainWindow, QMessageBox,
+                               QScrollArea, QSizePolicy, QStackedWidget, QWidget)
 
 from workbench.core.errors import WorkbenchError
-from workbench.gui import app_settings, dock_panels, theme
+from workbench.gui import app_settings, panel_wiring, theme
 from workbench.gui.live.detection_log_view import DetectionLogView
 from workbench.gui.live.live_views import LiveViews
-from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
+from workbench.gui.model.model_info_view import ModelInfoView
+from workbench.gui.model.profile_view import ProfileView
+from workbench.gui.session_controller import MICROPHONE, SessionController, SourceChoice
+from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.take_keeper import TakeKeeper
+from workbench.gui.stream.tuning_panel import TuningPanel
+from workbench.gui.stream_indicator_view import StreamIndicatorView
+from workbench.gui.workspace_bar import WorkspaceBar, WorkspaceEntry
+from workbench.gui.workspace_layouts import WorkspaceLayouts
 
 FRAME_MS = 20  # 50 frames per second
 STATUS_EVERY_FRAMES = 25  # status bar figures twice a second: readable, and each change repaints the bar
 MESSAGE_MS = 8000
-DEFAULT_SIZE = (1400, 900)
-DOCK_WIDTHS = (350, 380)  # left (source/model/…) and right (detections, tuning) dock columns
+DEFAULT_SIZE = (1600, 960)
+LIVE_DOCK_WIDTHS = (350, 380)  # Live workspace: source column on the left, detections and tuning on the right
 RIGHT_DOCK_HEIGHTS = (300, 500)  # detections above tuning
+LIVE = "live"
+WORKSPACES = (
+    WorkspaceEntry(LIVE, "Live", "Listen: waveform, spectrogram, scores, detections; tune while you speak"),
+    WorkspaceEntry("model", "Model", "What the model is, and every parameter it carries"),
+    WorkspaceEntry("profile", "Profile", "Per-layer cost of the model on the EFR32xG24"),
+)
 MODEL_SUFFIXES = (".tflite", ".zip")
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 MODEL_FILTER = "Models (*.tflite *.mltk.zip *.zip);;All files (*)"
@@ -37,7 +52,7 @@ CSV_FILTER = "CSV (*.csv)"
 
 
 class MainWindow(QMainWindow):
-    """Main window; ``controller`` owns the stream, ``live`` and ``log`` show it."""
+    """Main window; ``controller`` owns the stream, the workspaces show it and the tools around it."""
 
     def __init__(self, settings: QSettings | None = None, dark: bool | None = None) -> None:
         super().__init__()
@@ -47,26 +62,38 @@ class MainWindow(QMainWindow):
         self.settings = app_settings.AppSettings(settings)
         self.dark = self.settings.dark() if dark is None else dark
         self.controller = SessionController(self)
-        self.live = LiveViews(dark=self.dark)
-        self.setCentralWidget(self.live)
-        self.log = DetectionLogView()
         self.last_error: str | None = None
         self.model_path: Path | None = None
         self._frames = 0
         self.takes = TakeKeeper(self)  # a recording that could not be saved waits here
+        self.live = LiveViews(dark=self.dark)
+        self.model_view = ModelInfoView()
+        self.profile_view = ProfileView()
+        self.workspaces: dict[str, QWidget] = {LIVE: self.live, "model": self.model_view,
+                                               "profile": self.profile_view}
+        self.stack = QStackedWidget()
+        for widget in self.workspaces.values():
+            self.stack.addWidget(widget)
+        self.setCentralWidget(self.stack)
+        self.workspace_bar = WorkspaceBar([e for e in WORKSPACES if e.key in self.workspaces], self)
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.workspace_bar)
+        self.log = DetectionLogView()
+        self.source_panel = SourcePanel()
+        self.tuning_panel = TuningPanel()
         self._build_docks()
         self._build_actions()
-        self._build_status_bar()
+        self.indicator = StreamIndicatorView(self.statusBar())
+        self.status_labels = self.indicator.labels
         self._connect()
         self.set_dark(self.dark)
-        geometry, state = self.settings.geometry(), self.settings.state()
+        self.layouts = WorkspaceLayouts(self, self.settings.qsettings,
+                                        {key: (lambda k=key: self._default_layout(k)) for key in self.workspaces})
+        geometry = self.settings.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
-        else:
-            QTimer.singleShot(0, self._default_dock_sizes)  # docks have sizes only once shown
-        QTimer.singleShot(0, self._unelide_dock_tabs)
+        self.current_workspace = ""
+        first = self.settings.workspace()
+        self.show_workspace(first if first in self.workspaces else LIVE)
         self.timer = QTimer(self, interval=FRAME_MS)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self._on_frame)
@@ -74,7 +101,7 @@ class MainWindow(QMainWindow):
 
     # -- construction -----------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, scroll: bool = False) -> QDockWidget:
-        """A dock for ``widget``; ``scroll`` lets a panel with a wide minimum size share a narrow column."""
+        """A dock for ``widget``; ``scroll`` lets a panel with a tall minimum size share a short column."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
         if scroll:
@@ -89,27 +116,30 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         right, left = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea
-        self.panels = dock_panels.make_panels(self.controller)
-        self.docks: dict[str, QDockWidget] = {"Detections": self._dock("Detections", self.log, right)}
-        self.docks["Tuning"] = self._dock("Tuning", self.panels.tuning, right)
-        for title, widget in (("Source", self.panels.source), ("Model", self.panels.model_info),
-                              ("Profile", self.panels.profile), ("Training", self.panels.training),
-                              ("Board", self.panels.board), ("Calibration", self.panels.calibration)):
-            self.docks[title] = self._dock(title, widget, left, scroll=True)
-        for title in ("Model", "Profile", "Training", "Board", "Calibration"):
-            self.tabifyDockWidget(self.docks["Source"], self.docks[title])
-        self.docks["Source"].raise_()
+        self.docks: dict[str, QDockWidget] = {
+            "Source": self._dock("Source", self.source_panel, left, scroll=True),
+            "Detections": self._dock("Detections", self.log, right),
+            "Tuning": self._dock("Tuning", self.tuning_panel, right, scroll=True),
+        }
 
-    def _unelide_dock_tabs(self) -> None:
-        """Dock tab bars exist only after layout; full names with scroll arrows beat "So…", "M…"."""
-        for bar in self.findChildren(QTabBar):
-            if bar.parent() is self:
-                bar.setElideMode(Qt.TextElideMode.ElideNone)
-                bar.setUsesScrollButtons(True)
+    def _default_layout(self, key: str) -> None:
+        """Live: source on the left, detections over tuning on the right. Elsewhere: the whole area."""
+        live = key == LIVE
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            dock.setVisible(live)
+        if not live:
+            return
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.addDockWidget(left, self.docks["Source"])
+        self.addDockWidget(right, self.docks["Detections"])
+        self.splitDockWidget(self.docks["Detections"], self.docks["Tuning"], Qt.Orientation.Vertical)
+        self._size_live_docks()
+        if not self.isVisible():  # docks have sizes only once shown
+            QTimer.singleShot(0, self._size_live_docks)
 
-    def _default_dock_sizes(self) -> None:
-        """First run (no saved layout): give the live views most of the width."""
-        self.resizeDocks([self.docks["Source"], self.docks["Detections"]], list(DOCK_WIDTHS),
+    def _size_live_docks(self) -> None:
+        self.resizeDocks([self.docks["Source"], self.docks["Detections"]], list(LIVE_DOCK_WIDTHS),
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Detections"], self.docks["Tuning"]], list(RIGHT_DOCK_HEIGHTS),
                          Qt.Orientation.Vertical)
@@ -137,14 +167,18 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
         view_menu = menu.addMenu("&View")
+        for action in self.workspace_bar.actions_by_key.values():
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self._action("Reset &layout", self.reset_layout))
+        view_menu.addSeparator()
         self.dark_action = self._action("&Dark palette", self.set_dark, checkable=True)
         view_menu.addAction(self.dark_action)
         self.freeze_action = self._action("&Freeze live views", self.live.set_frozen, "F", checkable=True)
         self.freeze_action.setToolTip("Freeze the plots; drag or zoom the time axis to look back over the last minute")
         view_menu.addAction(self.freeze_action)
-        view_menu.addSeparator()
-        for dock in self.docks.values():
-            view_menu.addAction(dock.toggleViewAction())
         stream_menu = menu.addMenu("&Stream")
         self.start_action = self._action("&Start", self.controller.toggle, "Space")
         stream_menu.addAction(self.start_action)
@@ -160,30 +194,47 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         self._update_recent_menu(self.settings.recent_files())
 
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.status_labels = {key: QLabel() for key in ("model", "source", "overflows", "lag", "cpu", "time")}
-        tips = {"model": "Loaded model", "source": "Audio source",
-                "overflows": "Audio blocks lost because the engine fell behind (should stay 0)",
-                "lag": "Audio waiting for the engine", "cpu": "Engine thread CPU load (one core = 100 %)",
-                "time": "Stream time: seconds of audio processed"}
-        for key, label in self.status_labels.items():
-            label.setToolTip(tips[key])
-            bar.addPermanentWidget(label)
-
     def _connect(self) -> None:
         c = self.controller
         c.session_changed.connect(self._on_session_changed)
         c.model_changed.connect(self._on_model_changed)
         c.running_changed.connect(self._on_running_changed)
         c.detection_settings_changed.connect(self.live.set_detection_settings)
-        c.source_changed.connect(lambda choice: self.status_labels["source"].setText(choice.describe()))
-        c.status.connect(lambda text: self.statusBar().showMessage(text, MESSAGE_MS))
+        c.source_changed.connect(lambda choice: self.indicator.set_source(choice.describe()))
+        c.status.connect(self.show_status)
         c.error.connect(self.show_error)
+        self.workspace_bar.workspace_requested.connect(self.show_workspace)
         self.log.export_button.clicked.connect(self.choose_export_log)
-        self.takes.saved.connect(lambda text: self.statusBar().showMessage(text, MESSAGE_MS))
+        self.takes.saved.connect(self.show_status)
         self.takes.failed.connect(self._on_take_failed)
-        dock_panels.connect_panels(self.panels, self.controller, self)
+        self.model_view.save_requested.connect(self.choose_save_parameters)
+        self.model_view.error.connect(self.show_error)
+        panel_wiring.connect_source_panel(self.source_panel, c, self)
+        panel_wiring.connect_tuning_panel(self.tuning_panel, c, self)
+
+    # -- workspaces ---------------------------------------------------------------------------------
+    def show_workspace(self, key: str) -> None:
+        """Bring workspace ``key`` to the front with its own dock layout."""
+        if key not in self.workspaces:
+            raise KeyError(f"no workspace {key!r}; there are {', '.join(self.workspaces)}")
+        if key == self.current_workspace:
+            return
+        if self.current_workspace:
+            self.layouts.save(self.current_workspace)
+        self.current_workspace = key
+        for name, widget in self.workspaces.items():  # only the page in front sets the window's minimum size
+            policy = QSizePolicy.Policy.Preferred if name == key else QSizePolicy.Policy.Ignored
+            widget.setSizePolicy(policy, policy)
+        self.stack.setCurrentWidget(self.workspaces[key])
+        self.layouts.restore(key)
+        self.workspace_bar.set_current(key)
+        self.settings.set_workspace(key)
+        if key == LIVE:
+            self.live.refresh()  # catch up at once with what streamed while another workspace was shown
+
+    def reset_layout(self) -> None:
+        """Forget every workspace's arrangement; the current one gets its default now."""
+        self.layouts.reset(self.current_workspace or LIVE)
 
     # -- start-up -------------------------------------------------------------------------------
     def start_up(self, model: Path | None = None, audio: Path | None = None,
@@ -215,14 +266,10 @@ class MainWindow(QMainWindow):
         self._update_recent_menu(self.settings.add_recent(path))
         return True
 
-    def open_audio(self, path: str | Path, realtime: bool = True, loop: bool = False) -> bool:
+    def open_audio(self, path: str | Path) -> bool:
         path = Path(path)
-        source = self.panels.source_panel
-        if source is not None:
-            source.request_file(path)  # keeps the panel's transport in step; it asks the controller
-            ok = self.controller.source_choice.path == path and self.controller.session is not None
-        else:
-            ok = self.controller.set_source(SourceChoice(FILE, path=path, realtime=realtime, loop=loop))
+        self.source_panel.request_file(path)  # keeps the panel's transport in step; it asks the controller
+        ok = self.controller.source_choice.path == path and self.controller.session is not None
         if ok:
             self._update_recent_menu(self.settings.add_recent(path))
         return ok
@@ -230,7 +277,7 @@ class MainWindow(QMainWindow):
     def play_sample(self) -> None:
         from workbench.assets import sample_audio_path
 
-        self.open_audio(sample_audio_path(), loop=True)
+        self.open_audio(sample_audio_path())
 
     def open_path(self, path: str | Path) -> bool:
         """Open a dropped or recent file by its kind (model or audio)."""
@@ -267,7 +314,7 @@ class MainWindow(QMainWindow):
         except WorkbenchError as exc:
             self.show_error(str(exc))
             return False
-        self.statusBar().showMessage(f"saved the detection parameters into {target}", MESSAGE_MS)
+        self.show_status(f"saved the detection parameters into {target}")
         return True
 
     def choose_export_log(self) -> None:
@@ -278,7 +325,7 @@ class MainWindow(QMainWindow):
             except WorkbenchError as exc:
                 self.show_error(str(exc))
             else:
-                self.statusBar().showMessage(f"exported {len(self.log.entries)} detections to {path}", MESSAGE_MS)
+                self.show_status(f"exported {len(self.log.entries)} detections to {path}")
 
     def _update_recent_menu(self, recent: list[Path]) -> None:
         self.recent_menu.clear()
@@ -297,10 +344,7 @@ class MainWindow(QMainWindow):
         return self.open_path(path)
 
     def toggle_recording(self) -> None:
-        if self.panels.source_panel is not None:
-            self.panels.source_panel.toggle_recording()
-        else:
-            dock_panels.record(self.controller, self, not (self.controller.session and self.controller.session.recording))
+        self.source_panel.toggle_recording()
 
     # -- reactions --------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
@@ -312,25 +356,38 @@ class MainWindow(QMainWindow):
         box.open()
         self.error_box = box
 
+    def show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, MESSAGE_MS)
+
     def _on_take_failed(self, message: str) -> None:
         """The take keeper shows its own Save as…/Discard box; the status bar says it too."""
         self.last_error = message
-        self.statusBar().showMessage(message, MESSAGE_MS)
+        self.show_status(message)
 
     def _on_session_changed(self, session: object | None) -> None:
         self.live.bind(session)
         self.log.bind(session)
 
     def _on_model_changed(self, model: object) -> None:
-        self.status_labels["model"].setText(f"model: {model.name}")  # type: ignore[attr-defined]
-        self.setWindowTitle(f"KWS Workbench — {model.name}")  # type: ignore[attr-defined]
+        from workbench.profiler import profile_model
+
+        name = model.name  # type: ignore[attr-defined]
+        self.indicator.set_model(name)
+        self.setWindowTitle(f"KWS Workbench — {name}")
+        self.model_view.set_model(model, self.controller.tuning)  # type: ignore[arg-type]
+        try:  # a static graph walk: milliseconds
+            self.profile_view.set_report(profile_model(model.tflite, name=name), model.path)  # type: ignore[attr-defined]
+        except WorkbenchError as exc:
+            self.show_status(f"cannot profile {name}: {exc}")
 
     def _on_running_changed(self, running: bool) -> None:
         self.start_action.setText("&Stop" if running else "&Start")
+        self.indicator.set_running(running)
 
     def _on_frame(self) -> None:
         self.controller.poll()
-        self.live.refresh()
+        if self.current_workspace == LIVE:
+            self.live.refresh()
         self.log.refresh()
         self._frames += 1
         if self._frames % STATUS_EVERY_FRAMES == 0:
@@ -338,16 +395,9 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         session = self.controller.session
-        if session is None:
-            return
-        s = session.stats()
-        texts = {"overflows": f"overflows: {s.overflows}", "lag": f"lag: {s.lag_s * 1000:.0f} ms",
-                 "cpu": f"engine CPU: {s.cpu_load * 100:.0f} %", "time": f"{s.stream_time_s:7.1f} s"}
-        for key, text in texts.items():
-            if self.status_labels[key].text() != text:  # an unchanged label is not repainted
-                self.status_labels[key].setText(text)
-        if session.recording:
-            self.statusBar().showMessage(f"recording… {session.recorded_seconds:.1f} s", MESSAGE_MS)
+        self.indicator.update(session)
+        if session is not None and session.recording:
+            self.show_status(f"recording… {session.recorded_seconds:.1f} s")
 
     def set_dark(self, dark: bool) -> None:
         self.dark = bool(dark)
@@ -372,7 +422,9 @@ class MainWindow(QMainWindow):
     # -- shutdown ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.timer.stop()
-        self.settings.save_window(self.saveGeometry(), self.saveState())
+        if self.current_workspace:
+            self.layouts.save(self.current_workspace)
+        self.settings.save_geometry(self.saveGeometry())
         if self.model_path is not None and self.controller.settings is not None:
             self.settings.set_detection_params(self.model_path, self.controller.settings.to_params())
         choice = self.controller.source_choice

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.model_file import load_model
@@ -41,7 +42,7 @@ def test_shows_classes_tensors_and_file(view, model):
     assert "zero point" in view.field_text("output")
     assert view.field_text("path") == str(model.path)
     assert f"{len(model.tflite):,} bytes" in view.field_text("size")
-    assert view.field_text("layers") == str(len(graph.operators))
+    assert view.field_text("layers").startswith(f"{len(graph.operators)}: CONV_2D")
     frames, channels = FrontendSettings.from_params(model.params).spectrogram_shape
     assert f"{frames} frames × {channels} channels" in view.field_text("frontend")
 
@@ -77,3 +78,53 @@ def test_archive_model_shows_its_size_too(qtbot, shared_dir):
     qtbot.addWidget(view)
     assert "archive" in view.field_text("size")
     assert len(view.parameters_shown()[GROUP_FRONTEND]) > 0
+
+
+@pytest.fixture
+def tuned_view(view, model):
+    from workbench.core.detection.settings import DetectionSettings
+    from workbench.core.detection.tuning import DetectionTuning
+
+    tuning = DetectionTuning(DetectionSettings.from_params(model.params), classes=model.classes)
+    view.set_model(model, tuning)
+    return view, tuning
+
+
+def _edit(view, key: str, text: str) -> None:
+    from workbench.gui.model.parameter_table_view import COLUMN_NOW
+
+    view.parameter_table.item(key).setText(COLUMN_NOW, text)  # what the cell editor commits
+
+
+def test_detection_values_in_use_are_editable_and_reach_the_tuning(tuned_view, qtbot):
+    from workbench.gui.model.parameter_table_view import COLUMN_NOW
+
+    view, tuning = tuned_view
+    assert view.parameters_in_use()[GROUP_DETECTION]["detection_threshold"] == "185"
+    assert GROUP_FRONTEND not in view.parameters_in_use()  # read-only groups show no second value
+    item = view.parameter_table.item("detection_threshold")
+    assert item.flags() & Qt.ItemFlag.ItemIsEditable
+    assert not view.parameter_table.item("fe.window_step_ms").flags() & Qt.ItemFlag.ItemIsEditable
+    _edit(view, "detection_threshold", "200")
+    assert tuning.settings.detection_threshold == 200
+    assert item.font(COLUMN_NOW).bold() and not view.parameter_table.item("suppression_ms").font(COLUMN_NOW).bold()
+    assert view.parameters_shown()[GROUP_DETECTION]["detection_threshold"] == "185"  # the file is unchanged
+    with qtbot.waitSignal(view.error) as blocker:
+        _edit(view, "detection_threshold", "999")
+    assert "detection_threshold" in blocker.args[0]
+    assert tuning.settings.detection_threshold == 200 and item.text(COLUMN_NOW) == "200"
+    with qtbot.waitSignal(view.error):
+        _edit(view, "minimum_count", "three")
+    _edit(view, "detection_threshold_list", "190, 191, 192, 193")
+    assert tuning.settings.detection_threshold_list == (190, 191, 192, 193)
+    _edit(view, "verbose_model_output_logs", "true")
+    assert tuning.settings.verbose_model_output_logs is True
+
+
+def test_tuning_changes_elsewhere_show_and_reset_returns_to_the_file(tuned_view):
+    view, tuning = tuned_view
+    tuning.set(suppression_ms=1200)  # e.g. the Tuning panel's slider
+    assert view.parameters_in_use()[GROUP_DETECTION]["suppression_ms"] == "1200"
+    view.reset_button.click()
+    assert tuning.settings.suppression_ms == 750
+    assert view.parameters_in_use()[GROUP_DETECTION]["suppression_ms"] == "750"

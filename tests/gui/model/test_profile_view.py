@@ -9,6 +9,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
+from workbench.gui.model.layer_table_model import column_index
 from workbench.gui.model.profile_view import SORT_ROLE, ProfileView, netron_available
 from workbench.profiler.report import profile_model
 
@@ -26,7 +27,32 @@ def test_rows_are_layers(view):
     assert view.proxy.rowCount() == 4
     ops = [view.proxy.index(r, 1).data() for r in range(4)]
     assert ops == ["CONV_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX"]
-    assert view.proxy.index(2, 14).data() == "weights_shape[1] (4000) > 2048"
+    on_mvp = column_index("MVP")
+    assert [view.proxy.index(r, on_mvp).data() for r in range(4)][0::2] == ["yes", "no"]
+    assert "weights_shape[1] (4000) > 2048" in view.proxy.index(2, on_mvp).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_selecting_a_layer_shows_its_details(view):
+    assert "Select a layer" in view.details_label.text()
+    view.table.selectRow(2)
+    details = view.details_label.text()
+    assert "FULLY_CONNECTED" in details and "1x4000" in details
+    assert "not supported on the MVP: weights_shape[1] (4000) &gt; 2048" in details
+
+
+def test_measured_columns_appear_only_with_board_figures(view):
+    from workbench.profiler.report import BoardMeasurement
+
+    board_ms, error = column_index("Board ms"), column_index("Error")
+    assert view.table.isColumnHidden(board_ms) and view.table.isColumnHidden(error)
+    report = view.report
+    for layer in report.layers:
+        layer.measured = BoardMeasurement(source="test board", time_ms=(layer.time_ms or 0) * 2 or None)
+    view.set_report(report)
+    assert not view.table.isColumnHidden(board_ms)
+    conv_estimate = report.layers[0].time_ms
+    assert view.proxy.index(0, board_ms).data() == f"{conv_estimate * 2:.3f}"
+    assert view.proxy.index(0, error).data() == "-50.0 %"  # the estimate is half the measurement
 
 
 def test_sorting_by_macs_is_numeric(view):
@@ -43,7 +69,7 @@ def test_copy_gives_tab_separated_rows(view, qtbot):
     from PySide6.QtWidgets import QApplication
     text = QApplication.clipboard().text()
     lines = text.strip().split("\n")
-    assert lines[0].startswith("Index\tOp") and lines[1].startswith("0\tCONV_2D\t652.0k")
+    assert lines[0].startswith("#\tOp") and lines[1].startswith("0\tCONV_2D\t652.0k")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])

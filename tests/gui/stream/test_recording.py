@@ -50,7 +50,7 @@ def test_label_names_and_unique_paths(tmp_path: Path) -> None:
 
 
 def test_a_take_goes_into_the_dataset_folder_under_its_label(qtbot, window, mic, tmp_path: Path) -> None:
-    panel = window.panels.source_panel
+    panel = window.source_panel
     view = panel.recording
     assert [view.label_combo.itemText(i) for i in range(view.label_combo.count())] == \
         list(window.controller.model.classes)  # the label list follows the model

@@ -1,12 +1,12 @@
-"""What a loaded model is: its file, classes, input/output tensors and every embedded parameter.
+"""The Model workspace: what a loaded model is, and every parameter it carries with the value in use.
 
 Why: a model's behaviour on the board is decided by things that are invisible in the file name --
 the class order, the int8 input quantisation, the frontend settings the spectrogram must be made
 with, and the detection parameters the firmware reads from the SL_PARAMSv1 metadata. This view shows
 all of them for the model the workbench runs, so "why does the board behave differently" starts
 from facts. It reads the structure with :func:`workbench.core.model.tflite_graph.parse_model` (no
-interpreter, no TensorFlow); parameters are grouped as the firmware uses them: ``fe.*`` settings
-under "Frontend", the recognizer's settings under "Detection", the rest under "Other".
+interpreter, no TensorFlow). The parameter table (:class:`ParameterTableView`) puts the file's value
+beside the value in use and lets the user edit the detection parameters there.
 """
 
 from __future__ import annotations
@@ -15,27 +15,26 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout, QGroupBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
+from workbench.core.detection.tuning import DetectionTuning
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend_settings import PARAM_PREFIX, FrontendSettings
 from workbench.core.model.tflite_graph import ModelGraph, TensorInfo, parse_model
+from workbench.gui.model.parameter_table_view import (
+    COLUMN_FILE, COLUMN_NOW, GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER, ParameterTableView, format_value,
+    parameter_group,
+)
 
-# the recognizer's model parameters (MLTK audio_classifier; see workbench.core.detection.settings)
-DETECTION_PARAM_KEYS = frozenset({
-    "average_window_duration_ms", "detection_threshold", "detection_threshold_list", "suppression_ms",
-    "minimum_count", "volume_gain", "latency_ms", "sensitivity", "verbose_model_output_logs",
-})
-GROUP_FRONTEND = "Frontend"
-GROUP_DETECTION = "Detection"
-GROUP_OTHER = "Other"
-GROUP_ORDER = (GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER)
+__all__ = ["GROUP_DETECTION", "GROUP_FRONTEND", "GROUP_OTHER", "ModelInfoView", "describe_tensor",
+           "format_value", "parameter_group"]
+
 BYTES_PER_KIB = 1024
 NO_MODEL_TEXT = "—"
-MAX_LIST_ITEMS_SHOWN = 16  # longer lists are elided in the value column (tooltip shows all)
+SUMMARY_SHARE, PARAMETERS_SHARE = 2, 3  # splitter stretch: the parameter table gets the larger part
 
 
 class ModelLike(Protocol):
@@ -46,28 +45,6 @@ class ModelLike(Protocol):
     params: Mapping[str, Any]
     path: Path | None
     classes: Sequence[str]
-
-
-def parameter_group(key: str) -> str:
-    """The group a model parameter is listed under."""
-    if key.startswith(PARAM_PREFIX):
-        return GROUP_FRONTEND
-    if key in DETECTION_PARAM_KEYS:
-        return GROUP_DETECTION
-    return GROUP_OTHER
-
-
-def format_value(value: Any, limit: int = MAX_LIST_ITEMS_SHOWN) -> str:
-    """A parameter value as one readable line (lists joined, bytes summarised)."""
-    if isinstance(value, (bytes, bytearray)):
-        return f"<{len(value)} bytes>"
-    if isinstance(value, (list, tuple)):
-        items = [format_value(v) for v in value]
-        shown = items[:limit] + (["…"] if len(items) > limit else [])
-        return "[" + ", ".join(shown) + "]"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def format_size(n_bytes: int) -> str:
@@ -97,21 +74,25 @@ def describe_frontend(params: Mapping[str, Any]) -> str:
 
 
 class ModelInfoView(QWidget):
-    """Read-only facts about one model; :meth:`set_model` shows another (None clears).
+    """Facts about one model beside its parameter table; :meth:`set_model` shows another (None clears).
 
-    Layout: a summary form (name, file, size, classes, input, output, layers, spectrogram) above a
-    two-column parameter tree grouped Detection / Frontend / Other. No signals: it only shows.
+    ``save_requested`` asks the window for "Save into model…"; ``error(message)`` reports a refused edit.
     """
+
+    save_requested = Signal()
+    error = Signal(str)
 
     def __init__(self, model: ModelLike | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model: ModelLike | None = None
         self._graph: ModelGraph | None = None
+        self._tuning: DetectionTuning | None = None
         summary_box = QGroupBox("Model")
         form = QFormLayout(summary_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._fields: dict[str, QLabel] = {}
         for key, label, tip in (
-            ("name", "Name", "The model's name (from its file name)."),
+            ("name", "Name", "The model's name (from its parameters or file name)."),
             ("path", "File", "Where the model was loaded from."),
             ("size", "Size", "Size of the .tflite FlatBuffer, which is what the board stores in flash."),
             ("classes", "Classes", "Output classes in model order; labels starting with '_' never "
@@ -119,7 +100,7 @@ class ModelInfoView(QWidget):
             ("input", "Input", "Model input tensor: shape, type and quantisation (int8 models take the "
                                "quantised spectrogram)."),
             ("output", "Output", "Model output tensor; the firmware maps int8 scores to 0–255 by adding 128."),
-            ("layers", "Layers", "Number of operators in the main subgraph."),
+            ("layers", "Layers", "Operators in the main subgraph (the Profile workspace shows each)."),
             ("frontend", "Spectrogram", "What the audio frontend must produce for this model, from "
                                         "its fe.* parameters."),
         ):
@@ -129,16 +110,40 @@ class ModelInfoView(QWidget):
             value.setToolTip(tip)
             form.addRow(label + ":", value)
             self._fields[key] = value
+        summary_scroll = QScrollArea()
+        summary_scroll.setWidgetResizable(True)
+        summary_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        summary_scroll.setWidget(summary_box)
         params_box = QGroupBox("Parameters (SL_PARAMSv1 metadata)")
-        self.parameter_tree = QTreeWidget()
-        self.parameter_tree.setHeaderLabels(["Parameter", "Value"])
-        self.parameter_tree.setRootIsDecorated(True)
-        self.parameter_tree.setToolTip("Every parameter embedded in the model; the board firmware "
-                                       "reads these at start-up.")
-        QVBoxLayout(params_box).addWidget(self.parameter_tree)
+        self.parameter_table = ParameterTableView()
+        self.parameter_table.error.connect(self.error)
+        self.reset_button = QPushButton("Reset to the model's values")
+        self.reset_button.setToolTip("Use the detection parameters stored in the model file again.")
+        self.reset_button.clicked.connect(self._reset)
+        self.save_button = QPushButton("Save into model…")
+        self.save_button.setToolTip("Write a copy of the model whose metadata holds the parameters in use, "
+                                    "so the board firmware uses exactly these.")
+        self.save_button.clicked.connect(self.save_requested)
+        hint = QLabel("Double-click a detection value in use to change it; it applies at the next "
+                      "inference, like the Tuning sliders.")
+        hint.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.reset_button)
+        buttons.addWidget(self.save_button)
+        params_layout = QVBoxLayout(params_box)
+        params_layout.addWidget(self.parameter_table, 1)
+        params_layout.addWidget(hint)
+        params_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(summary_scroll)
+        splitter.addWidget(params_box)
+        splitter.setStretchFactor(0, SUMMARY_SHARE)
+        splitter.setStretchFactor(1, PARAMETERS_SHARE)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
-        layout.addWidget(summary_box)
-        layout.addWidget(params_box, 1)
+        layout.addWidget(splitter)
         self.set_model(model)
 
     # -- public ---------------------------------------------------------------------------------
@@ -146,30 +151,40 @@ class ModelInfoView(QWidget):
     def model(self) -> ModelLike | None:
         return self._model
 
+    @property
+    def summary_labels(self) -> dict[str, QLabel]:
+        return dict(self._fields)
+
     def field_text(self, key: str) -> str:
         """The text of a summary row: name, path, size, classes, input, output, layers, frontend."""
         return self._fields[key].text()
 
     def parameters_shown(self) -> dict[str, dict[str, str]]:
-        """The parameter tree as ``{group: {key: value text}}`` (what the user reads)."""
-        shown: dict[str, dict[str, str]] = {}
-        for i in range(self.parameter_tree.topLevelItemCount()):
-            group = self.parameter_tree.topLevelItem(i)
-            shown[group.text(0)] = {group.child(j).text(0): group.child(j).text(1)
-                                    for j in range(group.childCount())}
-        return shown
+        """The parameters the file holds as ``{group: {key: value text}}`` (what the user reads)."""
+        return self.parameter_table.shown(COLUMN_FILE)
 
-    def set_model(self, model: ModelLike | None) -> None:
-        """Show ``model`` (a LoadedModel); None shows an empty view."""
+    def parameters_in_use(self) -> dict[str, dict[str, str]]:
+        """The "in use now" column as ``{group: {key: value text}}``."""
+        return self.parameter_table.shown(COLUMN_NOW)
+
+    def set_model(self, model: ModelLike | None, tuning: DetectionTuning | None = None) -> None:
+        """Show ``model`` (a LoadedModel) and, with ``tuning``, its detection values in use; None clears."""
         self._model = model
         self._graph = None
-        self.parameter_tree.clear()
+        self._tuning = tuning
+        self.reset_button.setEnabled(tuning is not None)
+        self.save_button.setEnabled(tuning is not None)
         if model is None:
             for label in self._fields.values():
                 label.setText(NO_MODEL_TEXT)
+            self.parameter_table.set_params(None)
             return
         self._fill_summary(model)
-        self._fill_parameters(model.params)
+        self.parameter_table.set_params(model.params, tuning)
+
+    def _reset(self) -> None:
+        if self._tuning is not None:
+            self._tuning.reset_to_model()
 
     # -- filling --------------------------------------------------------------------------------
     def _fill_summary(self, model: ModelLike) -> None:
@@ -193,27 +208,11 @@ class ModelInfoView(QWidget):
             graph = self._graph
             fields["input"].setText(self._tensors_text(graph, graph.inputs))
             fields["output"].setText(self._tensors_text(graph, graph.outputs))
-            fields["layers"].setText(str(len(graph.operators)))
+            ops = ", ".join(op.op for op in graph.operators)
+            fields["layers"].setText(f"{len(graph.operators)}: {ops}" if ops else "0")
         fields["frontend"].setText(describe_frontend(model.params))
 
     @staticmethod
     def _tensors_text(graph: ModelGraph, indices: Sequence[int]) -> str:
         tensors = [graph.tensor(i) for i in indices]
         return "\n".join(describe_tensor(t) for t in tensors if t is not None) or "(none)"
-
-    def _fill_parameters(self, params: Mapping[str, Any]) -> None:
-        groups: dict[str, list[tuple[str, Any]]] = {name: [] for name in GROUP_ORDER}
-        for key, value in params.items():
-            groups[parameter_group(key)].append((key, value))
-        for name in GROUP_ORDER:
-            entries = groups[name]
-            if not entries:
-                continue
-            group = QTreeWidgetItem(self.parameter_tree, [name, f"{len(entries)} parameters"])
-            group.setFirstColumnSpanned(False)
-            for key, value in sorted(entries):
-                item = QTreeWidgetItem(group, [key, format_value(value)])
-                item.setToolTip(1, format_value(value, limit=len(value)) if isinstance(value, (list, tuple))
-                                else format_value(value))
-            group.setExpanded(True)
-        self.parameter_tree.resizeColumnToContents(0)

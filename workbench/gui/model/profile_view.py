@@ -1,9 +1,10 @@
-"""The Profile panel: a model's per-layer table, cycle chart, memory bars and layer diagram.
+"""The Profile workspace: a model's per-layer table, layer details, memory bars, cycle chart, diagram.
 
 Why: the same numbers as ``kws profile``, but explorable -- sort by cycles to find the expensive layer,
-see at a glance whether flash/RAM fit the EFR32MG24, and export for a review. The widget only shows a
-:class:`~workbench.profiler.report.ProfileReport`; computing one is the profiler's job, so the main
-window can embed this panel as a tab or dock and call :meth:`ProfileView.set_report`.
+select it to read its shapes, options and why the MVP cannot take it, see at a glance whether flash
+and RAM fit the EFR32MG24, and export for a review. The widget only shows a
+:class:`~workbench.profiler.report.ProfileReport`; computing one is the profiler's job, so the window
+calls :meth:`ProfileView.set_report`.
 """
 
 from __future__ import annotations
@@ -13,93 +14,34 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFileDialog, QFrame, QGroupBox,
-                               QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton,
-                               QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFileDialog, QFrame, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QMenu, QMessageBox, QProgressBar, QPushButton, QScrollArea,
+                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.core.errors import WorkbenchError
+from workbench.gui.model.layer_table_model import COLUMNS, SORT_ROLE, LayerTableModel, layer_details_html
 from workbench.profiler.export import format_units, render
-from workbench.profiler.report import LayerReport, ProfileReport
+from workbench.profiler.report import ProfileReport
+
+__all__ = ["SORT_ROLE", "ProfileView", "netron_available"]
 
 EFR32MG24_FLASH_BYTES = 1536 * 1024
 EFR32MG24_RAM_BYTES = 256 * 1024
-SORT_ROLE = Qt.ItemDataRole.UserRole
 CPU_COLOR, ACC_COLOR = "#4e79a7", "#f28e2b"
 BAR_WIDTH = 0.6
 EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "markdown": "Markdown (*.md)"}
 EXPORT_SUFFIX = {"csv": ".csv", "json": ".json", "markdown": ".md"}
-
-_COLUMNS: tuple[tuple[str, Any], ...] = (
-    ("Index", lambda l: l.index), ("Op", lambda l: l.op), ("Ops", lambda l: l.ops),
-    ("MACs", lambda l: l.macs), ("Acc cycles (est.)", lambda l: l.accelerator_cycles),
-    ("CPU cycles (est.)", lambda l: l.cpu_cycles), ("Time ms (est.)", lambda l: l.time_ms),
-    ("Input", lambda l: l.input_shape_text), ("Output", lambda l: l.output_shape_text),
-    ("Types", lambda l: ",".join(l.input_types) + " -> " + ",".join(l.output_types)),
-    ("Options", lambda l: l.options_text), ("Params", lambda l: l.params),
-    ("Param bytes", lambda l: l.param_bytes), ("MVP", lambda l: "yes" if l.supported else "no"),
-    ("Reason", lambda l: l.reason),
-)
-_NUMERIC_COLUMNS = frozenset({0, 2, 3, 4, 5, 6, 11, 12})
+TABLE_SHARE, DETAILS_SHARE = 1, 1  # vertical splitter: the table above, details/memory/chart below
+DETAILS_PLACEHOLDER = "Select a layer to see its shapes, options and where it runs."
 
 
 def netron_available() -> bool:
     """True when the ``netron`` package or command is installed."""
     return importlib.util.find_spec("netron") is not None or shutil.which("netron") is not None
-
-
-EVEN_SPLIT = 1000  # equal splitter weights (Qt scales them to the space there is)
-
-
-class LayerTableModel(QAbstractTableModel):
-    """Layers as rows; ``SORT_ROLE`` gives raw numbers so sorting is numeric, unknown sorts first."""
-
-    def __init__(self, layers: list[LayerReport] | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._layers = list(layers or [])
-
-    def set_layers(self, layers: list[LayerReport]) -> None:
-        self.beginResetModel()
-        self._layers = list(layers)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._layers)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _COLUMNS[section][0]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        layer = self._layers[index.row()]
-        value = _COLUMNS[index.column()][1](layer)
-        if role == SORT_ROLE:
-            if index.column() in _NUMERIC_COLUMNS:
-                return float("-inf") if value is None else float(value)
-            return str(value)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if value is None:
-                return "unknown"
-            if index.column() in (2, 3, 4, 5):
-                return format_units(value)
-            if index.column() == 6:
-                return f"{value:.3f}"
-            return str(value)
-        if role == Qt.ItemDataRole.ToolTipRole and not layer.supported:
-            return f"Not supported on the MVP: {layer.reason}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in _NUMERIC_COLUMNS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
 
 class ProfileView(QWidget):
@@ -119,7 +61,10 @@ class ProfileView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # execution order until the user sorts
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
         copy = QAction("Copy", self.table)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -130,6 +75,10 @@ class ProfileView(QWidget):
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_label = QLabel(DETAILS_PLACEHOLDER, self)
+        self.details_label.setWordWrap(True)
+        self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.chart = pg.PlotWidget(self)
         self.chart.setLabel("left", "cycles (estimated)")
         self.chart.setLabel("bottom", "layer")
@@ -137,7 +86,9 @@ class ProfileView(QWidget):
         self.flash_bar, self.ram_bar, self.ram_mvp_bar = QProgressBar(self), QProgressBar(self), QProgressBar(self)
         self.diagram = QWidget(self)
         self.diagram_layout = QVBoxLayout(self.diagram)
-        self.export_buttons: dict[str, QPushButton] = {}
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setToolTip("Write the profile as CSV, JSON or Markdown (the same as `kws profile --format`)")
+        self.export_actions: dict[str, QAction] = {}
         self.netron_button = QPushButton("Open in Netron", self)
         self.netron_button.clicked.connect(self.open_in_netron)
         self._build_layout()
@@ -147,11 +98,13 @@ class ProfileView(QWidget):
     # ---- layout -------------------------------------------------------------------------------
     def _build_layout(self) -> None:
         buttons = QHBoxLayout()
+        export_menu = QMenu(self.export_button)
         for fmt in EXPORT_FILTERS:
-            button = QPushButton(f"Export {fmt.upper() if fmt != 'markdown' else 'Markdown'}…", self)
-            button.clicked.connect(lambda _=False, f=fmt: self._export_dialog(f))
-            self.export_buttons[fmt] = button
-            buttons.addWidget(button)
+            action = export_menu.addAction(f"{fmt.upper() if fmt != 'markdown' else 'Markdown'}…")
+            action.triggered.connect(lambda _=False, f=fmt: self._export_dialog(f))
+            self.export_actions[fmt] = action
+        self.export_button.setMenu(export_menu)
+        buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         buttons.addWidget(self.netron_button)
         memory = QGroupBox("Memory vs EFR32MG24 (1536 kB flash, 256 kB RAM)", self)
@@ -162,19 +115,33 @@ class ProfileView(QWidget):
             row.addWidget(QLabel(label, memory))
             row.addWidget(bar, 1)
             mem_layout.addLayout(row)
+        details = QGroupBox("Layer", self)
+        QVBoxLayout(details).addWidget(self.details_label, 1)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(details, 1)
+        left_layout.addWidget(memory)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.diagram)
         tabs = QTabWidget(self)
         tabs.addTab(self.chart, "Cycles per layer")
         tabs.addTab(scroll, "Layer diagram")
+        bottom = QSplitter(Qt.Orientation.Horizontal, self)
+        bottom.setChildrenCollapsible(False)
+        bottom.addWidget(left)
+        bottom.addWidget(tabs)
+        bottom.setStretchFactor(0, 1)
+        bottom.setStretchFactor(1, 1)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
-        splitter.addWidget(tabs)
-        splitter.setSizes([EVEN_SPLIT, EVEN_SPLIT])  # table and chart share the height evenly
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, TABLE_SHARE)
+        splitter.setStretchFactor(1, DETAILS_SHARE)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
-        layout.addWidget(memory)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
 
@@ -183,12 +150,19 @@ class ProfileView(QWidget):
     def report(self) -> ProfileReport:
         return self._report
 
+    @property
+    def model_path(self) -> Path | None:
+        return self._model_path
+
     def set_report(self, report: ProfileReport, model_path: str | Path | None = None) -> None:
         self._report = report
         if model_path is not None:
             self._model_path = Path(model_path)
         self.table_model.set_layers(report.layers)
-        self.table.resizeColumnsToContents()
+        measured = self.table_model.has_measurements()
+        for i, column in enumerate(COLUMNS):
+            self.table.setColumnHidden(i, column.measured and not measured)
+        self.details_label.setText(DETAILS_PLACEHOLDER)
         self._update_summary()
         self._update_chart()
         self._update_memory()
@@ -211,6 +185,14 @@ class ProfileView(QWidget):
             text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
                      f"p90 {s.host_latency.p90_ms:.3f} ms per invoke.")
         self.summary_label.setText(text)
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.details_label.setText(DETAILS_PLACEHOLDER)
+            return
+        layer = self.table_model.layer(self.proxy.mapToSource(rows[0]).row())
+        self.details_label.setText(layer_details_html(layer))
 
     def _update_chart(self) -> None:
         self.chart.clear()
@@ -256,7 +238,7 @@ class ProfileView(QWidget):
         indexes = self.table.selectionModel().selectedIndexes() if self.table.selectionModel() else []
         if not indexes:
             rows = range(self.proxy.rowCount())
-            cols = range(self.proxy.columnCount())
+            cols = [c for c in range(self.proxy.columnCount()) if not self.table.isColumnHidden(c)]
             cells = {(r, c): self.proxy.index(r, c) for r in rows for c in cols}
         else:
             cells = {(i.row(), i.column()): i for i in indexes}

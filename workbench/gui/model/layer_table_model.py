@@ -1,0 +1,152 @@
+"""The Profile workspace's layer table: one row per layer, the figures a reviewer sorts by.
+
+Why these columns: cost (ops, MACs, cycles, time) and where a layer runs are what a user compares
+across layers, so each gets a column that fits; shapes, types, options and the MVP's reason are
+read one layer at a time and live in the details pane (and in tooltips, and in every export). When a
+board measurement is present, the measured time and the estimate's error appear beside the estimate.
+"""
+
+from __future__ import annotations
+
+import html
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QWidget
+
+from workbench.profiler.export import format_units
+from workbench.profiler.report import LayerReport
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+PERCENT = 100.0
+
+
+def measured_ms(layer: LayerReport) -> float | None:
+    return None if layer.measured is None else layer.measured.time_ms
+
+
+def error_percent(layer: LayerReport) -> float | None:
+    """(estimate - measured) / measured in %, when both exist."""
+    measured = measured_ms(layer)
+    if measured is None or not measured or layer.time_ms is None:
+        return None
+    return (layer.time_ms - measured) / measured * PERCENT
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[LayerReport], Any]
+    kind: str = "text"  # text | units (k/M) | count | ms | percent
+    tip: str = ""
+    measured: bool = False  # shown only when the report carries board measurements
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("#", lambda l: l.index, "count", "Execution order"),
+    Column("Op", lambda l: l.op),
+    Column("Ops", lambda l: l.ops, "units", "Arithmetic operations, counted as MLTK does"),
+    Column("MACs", lambda l: l.macs, "units", "Multiply-accumulates"),
+    Column("CPU cycles", lambda l: l.cpu_cycles, "units", "Estimated CPU cycles on the EFR32xG24"),
+    Column("MVP cycles", lambda l: l.accelerator_cycles, "units", "Estimated MVP accelerator cycles"),
+    Column("Time ms", lambda l: l.time_ms, "ms", "Estimated time per inference at the board's clock"),
+    Column("Board ms", measured_ms, "ms", "Measured on the board", measured=True),
+    Column("Error", error_percent, "percent", "Estimate vs board measurement", measured=True),
+    Column("Output", lambda l: l.output_shape_text, "text", "Output tensor shape"),
+    Column("Params", lambda l: l.params, "count", "Constant elements (weights, biases)"),
+    Column("MVP", lambda l: "yes" if l.supported else "no", "text",
+           "Whether the MVP accelerator supports the layer; the tooltip of a 'no' says why"),
+)
+NUMERIC_KINDS = frozenset({"units", "count", "ms", "percent"})
+
+
+def column_index(title: str) -> int:
+    for i, column in enumerate(COLUMNS):
+        if column.title == title:
+            return i
+    raise KeyError(title)
+
+
+def cell_text(column: Column, value: Any) -> str:
+    if value is None:
+        return "—" if column.measured else "unknown"
+    if column.kind == "units":
+        return format_units(value)
+    if column.kind == "ms":
+        return f"{value:.3f}"
+    if column.kind == "percent":
+        return f"{value:+.1f} %"
+    if column.kind == "count":
+        return f"{value:,}"
+    return str(value)
+
+
+class LayerTableModel(QAbstractTableModel):
+    """Layers as rows; ``SORT_ROLE`` gives raw numbers so sorting is numeric, unknown sorts first."""
+
+    def __init__(self, layers: list[LayerReport] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layers = list(layers or [])
+
+    def set_layers(self, layers: list[LayerReport]) -> None:
+        self.beginResetModel()
+        self._layers = list(layers)
+        self.endResetModel()
+
+    def layer(self, row: int) -> LayerReport:
+        return self._layers[row]
+
+    def has_measurements(self) -> bool:
+        return any(layer.measured is not None for layer in self._layers)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._layers)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMNS[section].tip or None
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        layer = self._layers[index.row()]
+        column = COLUMNS[index.column()]
+        value = column.value(layer)
+        if role == SORT_ROLE:
+            if column.kind in NUMERIC_KINDS:
+                return float("-inf") if value is None else float(value)
+            return str(value)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell_text(column, value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if not layer.supported:
+                return f"Not supported on the MVP: {layer.reason}"
+            return f"{layer.op}: {layer.input_shape_text} → {layer.output_shape_text}; {layer.options_text}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in NUMERIC_KINDS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def layer_details_html(layer: LayerReport) -> str:
+    """Everything about one layer, for the details pane."""
+    types = ", ".join(layer.input_types) + " → " + ", ".join(layer.output_types)
+    where = (f"not supported on the MVP: {layer.reason}" if not layer.supported else
+             "runs on the MVP" if layer.runs_on_accelerator else "supported by the MVP; runs on the CPU")
+    rows = [("Input", layer.input_shape_text), ("Output", layer.output_shape_text), ("Types", types),
+            ("Options", layer.options_text), ("Parameters", f"{layer.params:,} ({layer.param_bytes:,} bytes)"),
+            ("Accelerator", where)]
+    if layer.measured is not None and layer.measured.time_ms is not None:
+        rows.append(("Board", f"{layer.measured.time_ms:.3f} ms measured ({layer.measured.source})"))
+    body = "".join(f"<tr><td><b>{name}</b>&nbsp;</td><td>{html.escape(value)}</td></tr>" for name, value in rows)
+    return f"<b>{layer.index}: {html.escape(layer.op)}</b><table>{body}</table>"

@@ -1,0 +1,205 @@
+"""Every SL_PARAMSv1 parameter of a model: the value in the file beside the value in use now.
+
+Why two value columns: what the board will do is decided by the file, what the workbench does now by
+the tuning; seeing both side by side answers "did I save what I tuned?". The detection parameters —
+the ones MLTK's audio classifier lets a user change without retraining (its ``classify_audio``
+options, ``update_params``) — are edited right in the "in use now" column and take effect at the next
+inference, exactly like the tuning sliders, through the same :class:`DetectionTuning`. Frontend
+settings, classes and the build's own records are read-only here and the tooltip says why: a model
+fed spectrograms made with other settings, or classes in another order, is silently wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from workbench.core.detection.settings import DetectionSettings
+from workbench.core.detection.tuning import PARAMETER_SPECS, DetectionTuning
+from workbench.core.errors import SettingsError
+from workbench.core.frontend_settings import PARAM_PREFIX
+
+GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER = "Detection", "Frontend", "Other"
+GROUP_ORDER = (GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER)
+DETECTION_PARAM_KEYS = frozenset(f.name for f in DetectionSettings.__dataclass_fields__.values()) | {"sensitivity"}
+COLUMN_NAME, COLUMN_FILE, COLUMN_NOW = 0, 1, 2
+HEADERS = ("Parameter", "In the model file", "In use now")
+MAX_LIST_ITEMS_SHOWN = 16  # longer lists are elided in the value columns (the tooltip shows all)
+NOT_SET = "(not set)"
+READ_ONLY_WHY = {
+    GROUP_FRONTEND: "Fixed by training: the model only understands spectrograms made with these settings.",
+    GROUP_OTHER: "Recorded when the model was built; change it by training or with `kws params`.",
+}
+HELP = {spec.name: spec.help for spec in PARAMETER_SPECS} | {
+    "detection_threshold_list": "Per-class thresholds, comma-separated, one per class (empty: use the "
+                                "global threshold for every class).",
+    "verbose_model_output_logs": "true: the board firmware prints every inference's scores over serial.",
+}
+
+
+def parameter_group(key: str) -> str:
+    """The group a model parameter is listed under."""
+    if key.startswith(PARAM_PREFIX):
+        return GROUP_FRONTEND
+    if key in DETECTION_PARAM_KEYS:
+        return GROUP_DETECTION
+    return GROUP_OTHER
+
+
+def format_value(value: Any, limit: int = MAX_LIST_ITEMS_SHOWN) -> str:
+    """A parameter value as one readable line (lists joined, bytes summarised)."""
+    if value is None:
+        return NOT_SET
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, (list, tuple)):
+        items = [format_value(v) for v in value]
+        shown = items[:limit] + (["…"] if len(items) > limit else [])
+        return "[" + ", ".join(shown) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def parse_value(key: str, text: str, current: Any) -> Any:
+    """The typed value a user typed for detection parameter ``key`` (raises SettingsError)."""
+    text = text.strip().strip("[]").strip()
+    try:
+        if key == "detection_threshold_list":
+            return tuple(int(part) for part in text.replace(";", ",").split(",") if part.strip()) or None
+        if isinstance(current, bool):
+            if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(text)
+            return text.lower() in ("true", "1", "yes")
+        if isinstance(current, float):
+            return float(text)
+        return int(text)
+    except ValueError:
+        kind = "a list of whole numbers" if key == "detection_threshold_list" else (
+            "true or false" if isinstance(current, bool) else "a number")
+        raise SettingsError(f"{key} must be {kind}, got {text!r}") from None
+
+
+class ParameterTableView(QTreeWidget):
+    """Parameters grouped Detection / Frontend / Other; detection values in use are editable.
+
+    ``error(message)`` reports an edit the tuning refused (the cell then shows the value in use).
+    """
+
+    error = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderLabels(list(HEADERS))
+        self.setRootIsDecorated(True)
+        self.setAlternatingRowColors(True)
+        self.setUniformRowHeights(True)
+        self.setEditTriggers(QTreeWidget.EditTrigger.DoubleClicked | QTreeWidget.EditTrigger.EditKeyPressed
+                             | QTreeWidget.EditTrigger.SelectedClicked)
+        header = self.header()
+        header.setStretchLastSection(False)
+        for column in (COLUMN_NAME, COLUMN_FILE, COLUMN_NOW):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self._params: Mapping[str, Any] = {}
+        self._tuning: DetectionTuning | None = None
+        self._filling = False
+        self.itemChanged.connect(self._on_item_changed)
+
+    # -- binding --------------------------------------------------------------------------------
+    def set_params(self, params: Mapping[str, Any] | None, tuning: DetectionTuning | None = None) -> None:
+        """Show a model's parameters; with ``tuning``, its detection values in use are shown and editable."""
+        if self._tuning is not None:
+            self._tuning.changed.disconnect(self._show_in_use)
+        self._params = dict(params or {})
+        self._tuning = tuning
+        self._fill()
+        if tuning is not None:
+            tuning.changed.connect(self._show_in_use)
+            self._show_in_use(tuning.settings)
+
+    def _fill(self) -> None:
+        self._filling = True
+        self.clear()
+        self._items.clear()
+        groups: dict[str, list[str]] = {name: [] for name in GROUP_ORDER}
+        keys = set(self._params)
+        if self._tuning is not None:  # parameters the file lacks still act, with their defaults
+            keys |= set(self._tuning.settings.to_params()) | {"detection_threshold_list"}
+        for key in keys:
+            groups[parameter_group(key)].append(key)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for name in GROUP_ORDER:
+            if not groups[name]:
+                continue
+            in_file = sum(1 for key in groups[name] if key in self._params)
+            group = QTreeWidgetItem(self, [name, f"{in_file} parameters", ""])
+            group.setFont(COLUMN_NAME, bold)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for key in sorted(groups[name]):
+                value = self._params.get(key)
+                item = QTreeWidgetItem(group, [key, format_value(value), ""])
+                item.setToolTip(COLUMN_FILE, format_value(value, limit=len(value))
+                                if isinstance(value, (list, tuple)) else format_value(value))
+                item.setToolTip(COLUMN_NAME, HELP.get(key, READ_ONLY_WHY.get(name, "")))
+                item.setToolTip(COLUMN_NOW, READ_ONLY_WHY.get(name, "") if name != GROUP_DETECTION else
+                                "Double-click to change; applies at the next inference (Save into model… "
+                                "writes it into a copy of the model).")
+                self._items[key] = item
+            group.setExpanded(True)
+        self._filling = False
+
+    # -- the values in use -----------------------------------------------------------------------------
+    def _show_in_use(self, settings: DetectionSettings) -> None:
+        self._filling = True
+        now = settings.to_params()
+        now.setdefault("detection_threshold_list", None)
+        for key, item in self._items.items():
+            if parameter_group(key) != GROUP_DETECTION:
+                continue  # read-only: in use exactly as in the file (the tooltip says why)
+            if key not in now:
+                continue
+            text = format_value(now[key])
+            item.setText(COLUMN_NOW, text)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            font = QFont(item.font(COLUMN_NOW))
+            font.setBold(text != item.text(COLUMN_FILE))  # tuned away from the file's value
+            item.setFont(COLUMN_NOW, font)
+        self._filling = False
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._filling or column != COLUMN_NOW or self._tuning is None:
+            return
+        key = item.text(COLUMN_NAME)
+        current = self._tuning.settings.to_params().get(key)
+        try:
+            self._tuning.set(**{key: parse_value(key, item.text(COLUMN_NOW), current)})
+        except SettingsError as exc:
+            self.error.emit(str(exc))
+        self._show_in_use(self._tuning.settings)  # the cell shows what is really in use
+
+    # -- reading (tests, copy) -----------------------------------------------------------------------
+    def shown(self, column: int = COLUMN_FILE) -> dict[str, dict[str, str]]:
+        """``{group: {key: text}}`` of one column: the file's parameters, or the values shown in use."""
+        result: dict[str, dict[str, str]] = {}
+        for i in range(self.topLevelItemCount()):
+            group = self.topLevelItem(i)
+            children = [group.child(j) for j in range(group.childCount())]
+            if column == COLUMN_FILE:
+                children = [c for c in children if c.text(COLUMN_NAME) in self._params]
+            else:
+                children = [c for c in children if c.text(column)]
+            rows = {child.text(COLUMN_NAME): child.text(column) for child in children}
+            if rows:
+                result[group.text(COLUMN_NAME)] = rows
+        return result
+
+    def item(self, key: str) -> QTreeWidgetItem:
+        return self._items[key]

@@ -1,0 +1,77 @@
+"""How the stream's panels are wired to the session controller and the window.
+
+Why a module: the source panel, the tuning panel and the recording controls each speak in signals;
+this is the one place that turns them into controller calls (and the controller's news back into
+the panels), so the main window stays a frame and each panel stays testable on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
+from workbench.gui.stream.source_panel import SourcePanel
+from workbench.gui.stream.tuning_panel import TuningPanel
+
+
+
+def connect_source_panel(source: SourcePanel, controller: SessionController, window: Any) -> None:
+    """The source panel's requests become controller calls; it follows the stream's state."""
+    source.microphone_requested.connect(
+        lambda device: controller.set_source(SourceChoice(MICROPHONE, device=device)))
+    source.file_requested.connect(
+        lambda path, realtime, loop: controller.set_source(
+            SourceChoice(FILE, path=Path(path), realtime=realtime, loop=loop)))
+    source.stop_requested.connect(controller.stop)
+    source.record_toggled.connect(lambda on: record(controller, window, on))
+    source.status_message.connect(window.show_status)
+    controller.running_changed.connect(source.set_streaming)
+    controller.session_changed.connect(lambda session: source.set_file_source(_file_source_of(session)))
+    controller.error.connect(lambda text: source.show_message(text)
+                             if controller.source_choice.kind == MICROPHONE else None)
+    _connect_recording(source.recording, controller, window)
+
+
+def connect_tuning_panel(tuning: TuningPanel, controller: SessionController, window: Any) -> None:
+    controller.model_changed.connect(lambda _model: tuning.set_tuning(controller.tuning))
+    tuning.save_requested.connect(window.choose_save_parameters)
+
+
+def _connect_recording(view: Any, controller: SessionController, window: Any) -> None:
+    """The clips folder and label persist; the label list follows the model's classes."""
+    settings = window.settings
+    if settings.clips_folder() is not None:
+        view.set_folder(settings.clips_folder())
+    if settings.clip_label():
+        view.set_label(settings.clip_label())
+    view.folder_changed.connect(lambda folder: settings.set_clips_folder(Path(folder)))
+    view.label_changed.connect(settings.set_clip_label)
+    controller.model_changed.connect(lambda model: view.set_classes(model.classes))
+
+
+def _file_source_of(session: Any) -> Any:
+    from workbench.core.audio.file_source import FileSource
+
+    src = getattr(session, "source", None)
+    return src if isinstance(src, FileSource) else None
+
+
+def record(controller: SessionController, window: Any, on: bool) -> None:
+    """Start recording, or stop and save the take into the dataset folder under its label.
+
+    A take that cannot be saved is kept by the window's :class:`TakeKeeper` (never lost)."""
+    from workbench.gui.stream.take_keeper import Take
+
+    if on:
+        if not controller.start_recording():
+            window.source_panel.set_recording(False)
+        return
+    samples = controller.take_recording()
+    if samples is None or samples.size == 0:
+        return
+    take = Take(samples, controller.engine.sample_rate)
+    view = window.source_panel.recording
+    path = view.clip_path()
+    window.settings.set_clip_label(view.label())  # the next session starts with the same word
+    window.takes.save(take, path)

@@ -1,0 +1,74 @@
+"""The mode bar down the window's left edge: one button per workspace, Ctrl+1…6 to switch.
+
+Why a bar of modes (as Qt Creator has) instead of tabs in a dock: each kind of work — listening and
+tuning, reading the model, profiling, training, calibrating, talking to a board — gets the whole
+central area, and the user always sees which one is in front and how to reach the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QSizePolicy, QToolBar, QToolButton, QWidget
+
+BUTTON_HEIGHT_PX = 44  # a comfortable target for the mouse, and room for the checked marker
+STYLE = """
+QToolButton { padding: 4px 10px; border: none; border-left: 3px solid transparent; }
+QToolButton:hover { background: palette(midlight); }
+QToolButton:checked { background: palette(base); border-left: 3px solid palette(highlight); font-weight: bold; }
+"""
+
+
+@dataclass(frozen=True)
+class WorkspaceEntry:
+    """One workspace as the bar and the View menu show it."""
+
+    key: str  # "live", "model", …: the name settings and code use
+    title: str  # what the button says
+    tip: str  # what the workspace is for
+
+
+class WorkspaceBar(QToolBar):
+    """Exclusive, checkable workspace buttons; ``workspace_requested(key)`` when the user picks one."""
+
+    workspace_requested = Signal(str)
+
+    def __init__(self, entries: list[WorkspaceEntry], parent: QWidget | None = None) -> None:
+        super().__init__("Workspaces", parent)
+        self.setObjectName("toolbar_workspaces")
+        self.setOrientation(Qt.Orientation.Vertical)
+        self.setMovable(False)
+        self.setFloatable(False)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toggleViewAction().setEnabled(False)  # the only way between workspaces: never hidden
+        self.setStyleSheet(STYLE)
+        self._group = QActionGroup(self)
+        self._group.setExclusive(True)
+        self.actions_by_key: dict[str, QAction] = {}
+        for number, entry in enumerate(entries, start=1):
+            action = QAction(entry.title, self)
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(f"{entry.tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+            action.setData(entry.key)
+            action.triggered.connect(lambda _=False, key=entry.key: self.workspace_requested.emit(key))
+            self._group.addAction(action)
+            self.addAction(action)
+            self.actions_by_key[entry.key] = action
+            button = self.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                button.setMinimumHeight(BUTTON_HEIGHT_PX)
+
+    def set_current(self, key: str) -> None:
+        """Check ``key``'s button (without emitting ``workspace_requested``)."""
+        action = self.actions_by_key.get(key)
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
+
+    def current(self) -> str | None:
+        action = self._group.checkedAction()
+        return None if action is None else str(action.data())

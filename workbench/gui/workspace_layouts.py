@@ -1,0 +1,57 @@
+"""Each workspace remembers its own arrangement of the dockable panels.
+
+Why: the detection log and the tuning sliders belong beside the live views, but a user may also want
+the log beside a board run or the sliders beside a calibration; what they arrange in one workspace
+must not rearrange another. A QMainWindow has one dock layout, so on every switch the layout of the
+workspace being left is saved (``QMainWindow.saveState``) and the next one's is restored — or, the
+first time, its default is applied. Layouts persist in QSettings; "Reset layout" forgets them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow
+
+LAYOUT_KEY = "layout/{key}"
+LAYOUT_VERSION = 2  # bump when the set of docks changes: older layouts are then ignored
+
+DefaultLayout = Callable[[], None]
+
+
+class WorkspaceLayouts:
+    """Saves and restores ``window``'s dock layout per workspace key."""
+
+    def __init__(self, window: QMainWindow, qsettings: QSettings, defaults: dict[str, DefaultLayout]) -> None:
+        self._window = window
+        self._qsettings = qsettings
+        self._defaults = defaults
+        self._states: dict[str, QByteArray] = {}
+        for key in defaults:
+            value = qsettings.value(LAYOUT_KEY.format(key=key))
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                self._states[key] = value
+
+    def has_saved(self, key: str) -> bool:
+        return key in self._states
+
+    def save(self, key: str) -> None:
+        """Remember the current arrangement as ``key``'s (in memory and in QSettings)."""
+        state = self._window.saveState(LAYOUT_VERSION)
+        self._states[key] = state
+        self._qsettings.setValue(LAYOUT_KEY.format(key=key), state)
+
+    def restore(self, key: str) -> None:
+        """Arrange the docks as ``key`` had them, else as its default."""
+        state = self._states.get(key)
+        if state is None or not self._window.restoreState(state, LAYOUT_VERSION):
+            self._states.pop(key, None)
+            self._defaults[key]()
+
+    def reset(self, key: str) -> None:
+        """Forget every saved arrangement and apply ``key``'s default."""
+        for name in self._defaults:
+            self._qsettings.remove(LAYOUT_KEY.format(key=name))
+        self._states.clear()
+        self._defaults[key]()
