@@ -25,6 +25,7 @@ DEVICE = "source/device"
 RECENT = "files/recent"
 CLIPS_FOLDER = "recording/folder"
 CLIP_LABEL = "recording/label"
+CLIP_SPEAKER = "recording/speaker"
 DETECTION_MODEL = "detection/model"
 DETECTION_PARAMS = "detection/params"
 
@@ -116,6 +117,12 @@ class AppSettings:
 
     def set_clip_label(self, label: str) -> None:
         self.qsettings.setValue(CLIP_LABEL, label)
+
+    def clip_speaker(self) -> str:
+        return self._str(CLIP_SPEAKER)
+
+    def set_clip_speaker(self, speaker: str) -> None:
+        self.qsettings.setValue(CLIP_SPEAKER, speaker)
 
     # -- detection parameters ------------------------------------------------------------------
     def detection_params(self, model_path: Path) -> dict[str, Any] | None:

@@ -45,6 +45,8 @@ def _connect_recording(view: Any, controller: SessionController, window: Any) ->
         view.set_folder(settings.clips_folder())
     if settings.clip_label():
         view.set_label(settings.clip_label())
+    view.set_speaker(settings.clip_speaker())
+    view.speaker_changed.connect(settings.set_clip_speaker)
     view.folder_changed.connect(lambda folder: settings.set_clips_folder(Path(folder)))
     view.label_changed.connect(settings.set_clip_label)
     controller.model_changed.connect(lambda model: view.set_classes(model.classes))

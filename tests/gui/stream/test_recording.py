@@ -10,6 +10,7 @@ import pytest
 import soundfile as sf
 
 from workbench.assets import sample_audio_path
+from workbench.core.audio.audio_file import save_wav
 from workbench.gui.stream.recording_view import safe_label, unique_clip_path
 from workbench.gui.session_controller import MICROPHONE, SourceChoice
 from workbench.gui.stream.take_keeper import Take
@@ -41,12 +42,27 @@ def stream_from_pulse(qtbot, window) -> None:
 
 
 def test_label_names_and_unique_paths(tmp_path: Path) -> None:
-    assert safe_label(" no / yes ") == "no_yes" and safe_label("") == "clip" and safe_label("_silence_") == "silence"
+    assert safe_label(" no / yes ") == "no_yes" and safe_label("") == "clip" and safe_label("__") == "clip"
+    assert safe_label("_silence_") == "_silence_"  # the dataset layout's own name for the class
     first = unique_clip_path(tmp_path, "yes", when=0.0)
     first.parent.mkdir(parents=True)
     first.write_bytes(b"taken")
     second = unique_clip_path(tmp_path, "yes", when=0.0)
     assert first.parent == second.parent == tmp_path / "yes" and second != first and second.stem.endswith("-2")
+
+
+def test_a_speaker_name_keeps_the_takes_in_one_split(tmp_path: Path) -> None:
+    from workbench.datasets.layout import scan_dataset
+
+    for n, label in enumerate(("yes", "no", "yes", "_silence_")):
+        path = unique_clip_path(tmp_path, label, when=float(n), speaker="Ada Lovelace")
+        assert path.name.startswith("Ada_Lovelace_nohash_")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_wav(path, np.zeros(16000, np.int16), 16000)
+    index = scan_dataset(tmp_path)
+    assert {clip.speaker for clip in index.clips} == {"Ada_Lovelace"}
+    assert len({clip.split for clip in index.clips}) == 1
+    assert sorted(index.words()) == ["_silence_", "no", "yes"]
 
 
 def test_a_take_goes_into_the_dataset_folder_under_its_label(qtbot, window, mic, tmp_path: Path) -> None:

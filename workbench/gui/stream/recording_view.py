@@ -4,6 +4,10 @@ Speech Commands, MLTK and Edge Impulse all read a dataset as ``<folder>/<label>/
 take recorded here lands straight in a training set: ``<folder>/<label>/<label>_<YYYYmmdd-HHMMSS>.wav``
 (a suffix keeps two takes in the same second apart; nothing is ever overwritten). The label list
 offers the model's classes and accepts any new word.
+
+With a speaker name the take is ``<speaker>_nohash_<label>_<time>.wav``: Speech Commands' naming, so
+the dataset splits (:mod:`workbench.datasets.splits`) keep all of one person's takes on one side and
+a model is never validated on the voice it was trained on.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton,
+                               QWidget)
 
 CLIP_TIME_FORMAT = "%Y%m%d-%H%M%S"
 RECORDINGS_DIR = "recordings"
 DEFAULT_LABEL = "clip"
 UNSAFE_CHARACTERS = re.compile(r"[^\w.-]+")  # a label becomes a folder and a file name
+SPEAKER_SEPARATOR = "_nohash_"  # Speech Commands: the part before it names the speaker
 
 
 def default_recordings_folder() -> Path:
@@ -30,15 +36,19 @@ def default_recordings_folder() -> Path:
 
 
 def safe_label(text: str) -> str:
-    """``text`` as a folder/file name: spaces and separators become ``_``; empty → ``clip``."""
-    cleaned = UNSAFE_CHARACTERS.sub("_", text.strip()).strip("._")
-    return cleaned or DEFAULT_LABEL
+    """``text`` as a folder/file name: spaces and separators become ``_``; empty → ``clip``.
+
+    Underscores are kept at the ends: ``_silence_`` and ``_unknown_`` are what datasets call those classes."""
+    cleaned = UNSAFE_CHARACTERS.sub("_", text.strip()).strip(".")  # "_silence_" stays the dataset's folder
+    return cleaned if cleaned.strip("_") else DEFAULT_LABEL
 
 
-def unique_clip_path(folder: Path, label: str, when: float | None = None) -> Path:
-    """``folder/label/label_<time>.wav``, with ``-2``, ``-3``… if that name is taken."""
+def unique_clip_path(folder: Path, label: str, when: float | None = None, speaker: str = "") -> Path:
+    """``folder/label/[speaker_nohash_]label_<time>.wav``, with ``-2``, ``-3``… if that name is taken."""
     label = safe_label(label)
     stem = f"{label}_{time.strftime(CLIP_TIME_FORMAT, time.localtime(when))}"
+    if speaker.strip():
+        stem = f"{safe_label(speaker).replace(SPEAKER_SEPARATOR, '_')}{SPEAKER_SEPARATOR}{stem}"
     path = folder / label / f"{stem}.wav"
     n = 2
     while path.exists():
@@ -52,6 +62,7 @@ class RecordingView(QGroupBox):
 
     label_changed = Signal(str)
     folder_changed = Signal(str)
+    speaker_changed = Signal(str)
 
     def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__("Recording clips", parent)
@@ -62,6 +73,12 @@ class RecordingView(QGroupBox):
         self.label_combo.setToolTip("The word you are about to say: the clip goes into a folder of "
                                     "that name. Pick a class of the model or type a new one.")
         self.label_combo.currentTextChanged.connect(lambda text: self.label_changed.emit(text))
+        self.speaker_edit = QLineEdit()
+        self.speaker_edit.setPlaceholderText("optional: who is speaking")
+        self.speaker_edit.setToolTip("Your name or an id: the takes are named <speaker>_nohash_…, so training "
+                                     "keeps each speaker's takes in one split (never trained and validated "
+                                     "on the same voice).")
+        self.speaker_edit.textChanged.connect(lambda text: self.speaker_changed.emit(text))
         self.folder_label = QLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder_button = QPushButton("Folder…")
@@ -70,9 +87,11 @@ class RecordingView(QGroupBox):
         grid = QGridLayout(self)
         grid.addWidget(QLabel("Label"), 0, 0)
         grid.addWidget(self.label_combo, 0, 1, 1, 2)
-        grid.addWidget(QLabel("Folder"), 1, 0)
-        grid.addWidget(self.folder_label, 1, 1)
-        grid.addWidget(self.folder_button, 1, 2)
+        grid.addWidget(QLabel("Speaker"), 1, 0)
+        grid.addWidget(self.speaker_edit, 1, 1, 1, 2)
+        grid.addWidget(QLabel("Folder"), 2, 0)
+        grid.addWidget(self.folder_label, 2, 1)
+        grid.addWidget(self.folder_button, 2, 2)
         grid.setColumnStretch(1, 1)
         self._show_folder()
 
@@ -91,6 +110,12 @@ class RecordingView(QGroupBox):
 
     def label(self) -> str:
         return safe_label(self.label_combo.currentText())
+
+    def speaker(self) -> str:
+        return self.speaker_edit.text().strip()
+
+    def set_speaker(self, speaker: str) -> None:
+        self.speaker_edit.setText(speaker)
 
     # -- folder --------------------------------------------------------------------------------
     def folder(self) -> Path:
@@ -116,4 +141,4 @@ class RecordingView(QGroupBox):
 
     def clip_path(self, when: float | None = None) -> Path:
         """Where the next take goes."""
-        return unique_clip_path(self._folder, self.label(), when)
+        return unique_clip_path(self._folder, self.label(), when, self.speaker())
