@@ -39,4 +39,4 @@ def test_import_linter_contract_holds() -> None:
         pytest.skip("import-linter is not installed (pip install import-linter)")
     result = subprocess.run([lint], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 1 kept, 0 broken" in result.stdout
+    assert " kept, 0 broken" in result.stdout

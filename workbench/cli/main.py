@@ -24,6 +24,13 @@ _COMMAND_MODULES = (
     "workbench.cli.model_commands",
     "workbench.cli.devices_command",
     "workbench.cli.profile_commands",
+    "workbench.cli.board_commands",
+    "workbench.cli.stream_command",
+    "workbench.cli.calibrate_command",
+    "workbench.cli.dataset_commands",
+    "workbench.cli.evaluate_command",
+    "workbench.cli.models_command",
+    "workbench.cli.train_command",
 )
 
 

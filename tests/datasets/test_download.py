@@ -1,0 +1,145 @@
+"""download(): real HTTP against a local server -- resume, dropped connections, checksums, cancel."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from file_server import FileServer
+from workbench.core.errors import SettingsError
+from workbench.datasets.download import (
+    DownloadCancelled,
+    DownloadError,
+    DownloadProgress,
+    download,
+    part_path,
+    sha256_of,
+)
+
+PAYLOAD = os.urandom(300_000) + bytes(range(256)) * 400  # > several chunks
+DIGEST = hashlib.sha256(PAYLOAD).hexdigest()
+FAST = {"retry_delay_s": 0.01, "timeout_s": 10.0}
+
+
+@pytest.fixture()
+def server():
+    with FileServer() as srv:
+        srv.state.files["/data.bin"] = PAYLOAD
+        yield srv
+
+
+def test_downloads_verifies_and_reports_progress(server: FileServer, tmp_path: Path) -> None:
+    reports: list[DownloadProgress] = []
+    dest = download(server.url("/data.bin"), tmp_path / "sub" / "data.bin", DIGEST.upper(),
+                    progress=reports.append, **FAST)
+    assert dest.read_bytes() == PAYLOAD and not part_path(dest).exists()
+    phases = [r.phase for r in reports]
+    assert "download" in phases and phases[-1] == "verify"
+    last_download = [r for r in reports if r.phase == "download"][-1]
+    assert last_download.done_bytes == last_download.total_bytes == len(PAYLOAD)
+    assert server.state.requests == [("/data.bin", None)]
+
+
+def test_a_dropped_connection_is_resumed_with_a_range_request(server: FileServer, tmp_path: Path) -> None:
+    server.state.drops = [100_000, 100_000]
+    dest = download(server.url("/data.bin"), tmp_path / "data.bin", DIGEST, **FAST)
+    assert dest.read_bytes() == PAYLOAD
+    assert server.state.requests == [("/data.bin", None), ("/data.bin", "bytes=100000-"),
+                                     ("/data.bin", "bytes=200000-")]
+
+
+def test_an_interrupted_download_resumes_in_a_later_call(server: FileServer, tmp_path: Path) -> None:
+    server.state.drops = [123_456, 0]  # a drop, then a connection that delivers nothing
+    dest = tmp_path / "data.bin"
+    with pytest.raises(DownloadError, match="run it again to resume"):
+        download(server.url("/data.bin"), dest, DIGEST, retries=0, **FAST)
+    assert part_path(dest).stat().st_size == 123_456 and not dest.exists()
+    assert server.state.requests == [("/data.bin", None), ("/data.bin", "bytes=123456-")]
+    reports: list[DownloadProgress] = []
+    download(server.url("/data.bin"), dest, DIGEST, progress=reports.append, **FAST)
+    assert dest.read_bytes() == PAYLOAD
+    assert server.state.requests[-1] == ("/data.bin", "bytes=123456-")
+    assert reports[0].resumed_from == 123_456
+
+
+def test_repeated_drops_without_progress_give_up_and_keep_the_part(server: FileServer, tmp_path: Path) -> None:
+    server.state.drops = [0] * 100
+    with pytest.raises(DownloadError, match="failed 3 times in a row"):
+        download(server.url("/data.bin"), tmp_path / "data.bin", DIGEST, retries=2, **FAST)
+    assert len(server.state.requests) == 3
+
+
+def test_a_bad_checksum_deletes_the_download(server: FileServer, tmp_path: Path) -> None:
+    dest = tmp_path / "data.bin"
+    with pytest.raises(DownloadError, match="not the expected one"):
+        download(server.url("/data.bin"), dest, "0" * 64, **FAST)
+    assert not dest.exists() and not part_path(dest).exists()
+
+
+def test_a_server_that_ignores_ranges_restarts_the_file(server: FileServer, tmp_path: Path) -> None:
+    dest = tmp_path / "data.bin"
+    part_path(dest).write_bytes(b"stale bytes from somewhere else")
+    server.state.ignore_range = True
+    download(server.url("/data.bin"), dest, DIGEST, **FAST)
+    assert dest.read_bytes() == PAYLOAD
+    assert server.state.requests[0][1] == f"bytes={len(b'stale bytes from somewhere else')}-"
+
+
+def test_a_complete_part_is_finished_without_downloading_again(server: FileServer, tmp_path: Path) -> None:
+    dest = tmp_path / "data.bin"
+    part_path(dest).write_bytes(PAYLOAD)
+    download(server.url("/data.bin"), dest, DIGEST, **FAST)
+    assert dest.read_bytes() == PAYLOAD and server.state.requests == [("/data.bin", f"bytes={len(PAYLOAD)}-")]
+
+
+def test_an_existing_verified_file_is_kept(server: FileServer, tmp_path: Path) -> None:
+    dest = tmp_path / "data.bin"
+    dest.write_bytes(PAYLOAD)
+    download(server.url("/data.bin"), dest, DIGEST, **FAST)
+    assert server.state.requests == []
+    dest.write_bytes(b"corrupt")
+    download(server.url("/data.bin"), dest, DIGEST, **FAST)
+    assert dest.read_bytes() == PAYLOAD and len(server.state.requests) == 1
+
+
+def test_cancel_stops_and_keeps_the_part(server: FileServer, tmp_path: Path) -> None:
+    cancel = threading.Event()
+
+    def progress(report: DownloadProgress) -> None:
+        if report.done_bytes > 0:
+            cancel.set()
+
+    dest = tmp_path / "data.bin"
+    with pytest.raises(DownloadCancelled):
+        download(server.url("/data.bin"), dest, DIGEST, progress=progress, cancel=cancel, **FAST)
+    assert 0 < part_path(dest).stat().st_size < len(PAYLOAD) and not dest.exists()
+
+
+def test_http_errors_and_bad_arguments_are_one_sentence(server: FileServer, tmp_path: Path) -> None:
+    with pytest.raises(DownloadError, match="HTTP 404"):
+        download(server.url("/missing.bin"), tmp_path / "x", **FAST)
+    server.state.fail_status = 503
+    with pytest.raises(DownloadError, match="HTTP 503"):
+        download(server.url("/data.bin"), tmp_path / "x", retries=1, **FAST)
+    assert len(server.state.requests) == 3  # 404 once; 503 retried once
+    with pytest.raises(SettingsError, match="SHA-256"):
+        download(server.url("/data.bin"), tmp_path / "x", "abc")
+    with pytest.raises(SettingsError, match="only http"):
+        download("ftp://example.com/x", tmp_path / "x")
+    with pytest.raises(DownloadError, match="failed"):
+        download("http://127.0.0.1:9/nothing", tmp_path / "x", retries=0, **FAST)  # connection refused
+    assert not (tmp_path / "x").exists()
+
+
+def test_file_urls_work_for_local_mirrors(tmp_path: Path) -> None:
+    source = tmp_path / "mirror" / "data.bin"
+    source.parent.mkdir()
+    source.write_bytes(PAYLOAD)
+    dest = download(source.as_uri(), tmp_path / "data.bin", DIGEST)
+    assert sha256_of(dest) == DIGEST
+    with pytest.raises(DownloadError, match="does not exist"):
+        download((tmp_path / "nope.bin").as_uri(), tmp_path / "y", retries=0, **FAST)

@@ -1,0 +1,105 @@
+"""evaluate_model on real clips with the real reference model, frontend and LiteRT."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.core.audio.audio_file import load_audio
+from workbench.core.engine import Engine, EngineOptions
+from workbench.core.errors import ModelError, WorkbenchError
+from workbench.core.model.model_file import load_model
+from workbench.datasets.layout import scan_dataset
+from workbench.evaluation.clip_scores import MIN_CLIPS_FOR_WORKERS, EvaluationCancelled
+from workbench.evaluation.evaluate import class_of, clips_for_split, evaluate_model
+
+SCORE_STEPS = 256  # the reference model's int8 output: scale 1/256, zero point -128
+
+
+def test_the_reference_model_on_real_clips(small_speech_dataset: Path, reference_model_path: Path) -> None:
+    index = scan_dataset(small_speech_dataset)
+    clips = clips_for_split(index, "test")
+    assert len(clips) == 28
+    reports: list[tuple[int, int]] = []
+    result = evaluate_model(reference_model_path, clips, progress=lambda d, t: reports.append((d, t)), workers=1)
+    assert result.classes == ["yes", "no", "_unknown_", "_silence_"]
+    assert reports[-1] == (28, 28) and result.skipped == []
+    expected = {"yes": 0, "no": 1, "go": 2, "left": 2, "house": 2, "_silence_": 3}
+    assert [int(i) for i in result.labels] == [expected[w] for w in result.words]
+    assert result.metrics.class_counts == [8, 8, 8, 4]
+    assert result.scores.shape == (28, 4)
+    assert np.allclose(result.scores.sum(axis=1), 1.0, atol=0.03)  # a softmax, quantised
+    assert np.allclose(result.scores * SCORE_STEPS, np.rint(result.scores * SCORE_STEPS))
+    # the reference model knows its keywords: most yes/no clips are right
+    assert result.accuracy_of("yes") >= 0.75 and result.accuracy_of("no") >= 0.75
+    assert 0.0 <= result.metrics.balanced_accuracy <= 1.0 and result.clips_per_s > 0
+
+
+def test_scores_are_the_live_engines_for_a_one_second_clip(small_speech_dataset: Path,
+                                                           reference_model_path: Path) -> None:
+    # Without trimming, a full 1 s clip reaches the model exactly as the live engine (fresh frontend state,
+    # as in training) sees it when the clip has just fully played: the 10th inference at 100 ms latency.
+    clip_path = next(p for p in sorted((small_speech_dataset / "yes").glob("*.wav"))
+                     if load_audio(p).samples.size == 16000)
+    clips = [c for c in scan_dataset(small_speech_dataset).clips if c.path == clip_path]
+    result = evaluate_model(reference_model_path, clips, trim_db=0, workers=1)
+    model = load_model(reference_model_path)
+    engine = Engine(model, options=EngineOptions(fresh_state=True))
+    results = engine.run_clip(load_audio(clip_path).samples)
+    at_one_second = next(r for r in results if abs(r.time_s - 1.0) < 1e-9)
+    assert np.array_equal(np.rint(result.scores[0] * SCORE_STEPS).astype(int), at_one_second.scores.astype(int))
+
+
+def test_worker_processes_give_the_same_scores(shared_speech: Path, reference_model_path: Path) -> None:
+    clips = scan_dataset(shared_speech, check_audio=False).clips[:MIN_CLIPS_FOR_WORKERS + 50]
+    alone = evaluate_model(reference_model_path, clips, workers=1)
+    pooled = evaluate_model(reference_model_path, clips, workers=2)
+    assert np.array_equal(alone.scores, pooled.scores) and alone.paths == pooled.paths
+
+
+def test_unreadable_clips_are_skipped_and_reported(small_speech_dataset: Path, reference_model_path: Path,
+                                                   tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(small_speech_dataset, root)
+    broken = root / "yes" / "zzzzzzzz_nohash_0.wav"
+    broken.write_bytes(b"RIFF\x10\x00\x00\x00WAVEfmt ")
+    clips = scan_dataset(root, check_audio=False).clips
+    result = evaluate_model(reference_model_path, clips, workers=1)
+    assert [p for p, _ in result.skipped] == [broken] and len(result.paths) == len(clips) - 1
+    with pytest.raises(WorkbenchError, match="None of the 1 clips"):
+        evaluate_model(reference_model_path, [c for c in clips if c.path == broken], workers=1)
+
+
+def test_class_mapping_for_models_without_silence(small_speech_dataset: Path, reference_model_path: Path) -> None:
+    assert class_of("_silence_", ["yes", "no", "_unknown_"]) == "_unknown_"
+    assert class_of("_silence_", ["yes", "no"]) is None and class_of("go", ["yes", "no"]) is None
+    assert class_of("go", ["go", "_unknown_"]) == "go"
+    clips = scan_dataset(small_speech_dataset).clips
+    renamed = evaluate_model(reference_model_path, clips, ["yes", "no", "_unknown_", "other"], workers=1)
+    assert renamed.metrics.class_counts == [8, 8, 12, 0]  # silence counted as _unknown_
+    keywords_only = evaluate_model(reference_model_path, clips, ["yes", "no", "maybe", "other"], workers=1)
+    assert len(keywords_only.paths) == 16 and len(keywords_only.skipped) == 12
+    with pytest.raises(ModelError, match="3 class names"):
+        evaluate_model(reference_model_path, clips, ["yes", "no", "_unknown_"], workers=1)
+
+
+def test_cancel_stops_the_evaluation(shared_speech: Path, reference_model_path: Path) -> None:
+    clips = scan_dataset(shared_speech, check_audio=False).clips[:MIN_CLIPS_FOR_WORKERS + 50]
+    for workers in (1, 2):
+        cancel = threading.Event()
+        with pytest.raises(EvaluationCancelled, match="cancelled after"):
+            evaluate_model(reference_model_path, clips, workers=workers, cancel=cancel,
+                           progress=lambda done, total: cancel.set())
+
+
+def test_nothing_to_evaluate(small_speech_dataset: Path, reference_model_path: Path) -> None:
+    index = scan_dataset(small_speech_dataset)
+    assert clips_for_split(index, "validation") == []
+    with pytest.raises(WorkbenchError, match="No clips to evaluate"):
+        evaluate_model(reference_model_path, [], workers=1)
+    with pytest.raises(WorkbenchError):
+        clips_for_split(index, "train")

@@ -1,0 +1,83 @@
+"""The classifier figures against small cases worked out by hand (see each test's comment)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.evaluation.metrics import classifier_metrics, precision_recall_curve, roc_curves
+
+
+def test_accuracies_precision_and_confusion_by_hand() -> None:
+    # true 0,0,1,1,2 ; predicted 0,1,1,1,0
+    scores = [[0.7, 0.2, 0.1], [0.3, 0.6, 0.1], [0.1, 0.8, 0.1], [0.2, 0.5, 0.3], [0.5, 0.1, 0.4]]
+    m = classifier_metrics(scores, [0, 0, 1, 1, 2])
+    assert m.confusion_matrix == [[1, 1, 0], [0, 2, 0], [1, 0, 0]]
+    assert m.overall_accuracy == pytest.approx(3 / 5)
+    assert m.class_accuracies == pytest.approx([1 / 2, 1.0, 0.0])
+    assert m.class_recalls == m.class_accuracies
+    assert m.balanced_accuracy == pytest.approx((0.5 + 1.0 + 0.0) / 3)
+    assert m.class_precisions == pytest.approx([1 / 2, 2 / 3, 0.0])  # class 2 never predicted: 0
+    assert m.class_counts == [2, 2, 1]
+
+
+def test_a_class_without_samples_is_left_out_of_balanced_accuracy() -> None:
+    m = classifier_metrics([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1]], [0, 1, 1])
+    assert m.class_counts == [1, 2, 0] and m.class_accuracies[2] == 0.0
+    assert m.balanced_accuracy == pytest.approx((1.0 + 0.5) / 2)
+    assert np.array(m.confusion_matrix).shape == (3, 3)
+
+
+def test_ties_go_to_the_first_class_as_argmax() -> None:
+    m = classifier_metrics([[0.5, 0.5], [0.5, 0.5]], [0, 1])
+    assert m.confusion_matrix == [[1, 0], [1, 0]]
+
+
+def test_roc_by_hand() -> None:
+    # class 0: positives score 0.905 and 0.405, negatives 0.605 and 0.105 (off the 0.01 grid).
+    # Thresholds t: below 0.105 -> (fpr 1, tpr 1); up to 0.405 -> (0.5, 1); up to 0.605 -> (0.5, 0.5);
+    # up to 0.905 -> (0, 0.5); above -> (0, 0). Trapezoids: 0.5*(1+1)*0.5 + 0.5*(0.5+0.5)*0.5 = 0.75,
+    # the share of (positive, negative) pairs ranked right (3 of 4).
+    scores = np.array([[0.905, 0.095], [0.405, 0.595], [0.605, 0.395], [0.105, 0.895]])
+    labels = np.array([0, 0, 1, 1])
+    fpr, tpr, thresholds, auc = roc_curves(scores, labels)
+    assert fpr.shape == tpr.shape == (2, 101) and thresholds[0] == 0.0 and thresholds[-1] == pytest.approx(1.0)
+    assert fpr[0, 0] == tpr[0, 0] == 1.0
+    t = {round(x, 2): i for i, x in enumerate(thresholds)}
+    assert (fpr[0, t[0.1]], tpr[0, t[0.1]]) == (1.0, 1.0)
+    assert (fpr[0, t[0.2]], tpr[0, t[0.2]]) == (0.5, 1.0)
+    assert (fpr[0, t[0.5]], tpr[0, t[0.5]]) == (0.5, 0.5)
+    assert (fpr[0, t[0.7]], tpr[0, t[0.7]]) == (0.0, 0.5)
+    assert (fpr[0, t[0.95]], tpr[0, t[0.95]]) == (0.0, 0.0)
+    assert auc[0] == pytest.approx(0.75)
+    m = classifier_metrics(scores, labels)
+    assert m.roc_auc == pytest.approx(list(auc)) and m.roc_auc_avg == pytest.approx(auc.mean())
+
+
+def test_a_perfect_and_a_useless_class() -> None:
+    scores = np.array([[0.9, 0.1], [0.8, 0.2], [0.2, 0.8], [0.3, 0.7]])
+    m = classifier_metrics(scores, [0, 0, 1, 1])
+    assert m.roc_auc == pytest.approx([1.0, 1.0]) and m.balanced_accuracy == 1.0
+    flat = classifier_metrics(np.full((4, 2), 0.5), [0, 0, 1, 1])
+    assert flat.roc_auc == pytest.approx([0.5, 0.5])
+
+
+def test_precision_recall_curve_by_hand() -> None:
+    # scores 0.9 (pos), 0.8 (neg), 0.7 (pos), 0.1 (neg); thresholds from the top:
+    # 0.9 -> P 1, R .5; 0.8 -> P .5, R .5; 0.7 -> P 2/3, R 1 (full recall first reached); 0.1 -> dropped.
+    # Returned from full recall upwards, then the end point (P 1, R 0).
+    precision, recall = precision_recall_curve(np.array([True, False, True, False]),
+                                               np.array([0.9, 0.8, 0.7, 0.1]))
+    assert precision == pytest.approx([2 / 3, 0.5, 1.0, 1.0])
+    assert recall == pytest.approx([1.0, 0.5, 0.5, 0.0])
+    precision, recall = precision_recall_curve(np.array([True, False]), np.array([0.5, 0.5]))  # one tie
+    assert precision == pytest.approx([0.5, 1.0]) and recall == pytest.approx([1.0, 0.0])
+
+
+def test_bad_shapes_are_refused() -> None:
+    with pytest.raises(ValueError):
+        classifier_metrics(np.zeros((3, 2)), [0, 1])
+    with pytest.raises(ValueError):
+        classifier_metrics(np.zeros((0, 2)), [])
+    with pytest.raises(ValueError):
+        classifier_metrics(np.zeros((2, 2)), [0, 2])

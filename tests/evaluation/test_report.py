@@ -1,0 +1,77 @@
+"""The written report: MLTK's eval-results.json keys and shapes, the summary, the CSV and real PNGs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.datasets.layout import scan_dataset
+from workbench.evaluation.evaluate import evaluate_model
+from workbench.evaluation.report import summary_text, write_report
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def result(small_speech_dataset: Path, reference_model_path: Path):
+    return evaluate_model(reference_model_path, scan_dataset(small_speech_dataset).clips, workers=1,
+                          description="a handful of shared clips")
+
+
+def _shape(value):
+    """Nesting depth and outer length of a JSON value (inner curve lengths vary with the data)."""
+    if isinstance(value, list):
+        return ("list", len(value), _shape(value[0]) if value else None)
+    return type(value).__name__
+
+
+def test_eval_results_json_has_mltks_keys_and_shapes(result, tmp_path: Path, shared_dir: Path) -> None:
+    written = write_report(result, tmp_path / "eval", plots=False)
+    assert sorted(p.name for p in written) == ["eval-results.json", "predictions.csv", "summary.txt"]
+    ours = json.loads((tmp_path / "eval" / "eval-results.json").read_text())
+    archive = shared_dir / "reference-models" / "tflite_micro_speech.mltk.zip"
+    with zipfile.ZipFile(archive) as zf:
+        mltk = json.loads(zf.read("eval/tflite/eval-results.json"))
+    assert set(mltk) <= set(ours)
+    for key in mltk:
+        if key in ("precision", "recall"):  # one curve per class, lengths depend on the scores
+            assert len(ours[key]) == len(mltk[key]) and all(isinstance(c, list) for c in ours[key])
+        elif key not in ("name",):
+            assert _shape(ours[key]) == _shape(mltk[key]), key
+    assert ours["classes"] == mltk["classes"] and ours["model_type"] == "classification"
+    assert ours["balanced_accuracy"] == pytest.approx(result.metrics.balanced_accuracy)
+    assert ours["workbench"]["clips"] == 28 and ours["workbench"]["evaluated"] == "a handful of shared clips"
+
+
+def test_summary_and_predictions(result, tmp_path: Path) -> None:
+    text = summary_text(result)
+    assert "Balanced accuracy:" in text and "Confusion matrix" in text and "_silence_" in text
+    write_report(result, tmp_path, plots=False)
+    assert (tmp_path / "summary.txt").read_text() == text
+    rows = list(csv.DictReader((tmp_path / "predictions.csv").open()))
+    assert len(rows) == 28
+    predicted = [result.classes[int(i)] for i in result.predicted]
+    assert [r["predicted"] for r in rows] == predicted
+    assert sum(int(r["correct"]) for r in rows) == round(result.metrics.overall_accuracy * 28)
+    assert np.allclose([float(r["score_yes"]) for r in rows], result.scores[:, 0], atol=1e-6)
+
+
+def test_plots_are_real_pngs(result, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="plots need matplotlib")
+    written = write_report(result, tmp_path)
+    pngs = sorted(p.name for p in written if p.suffix == ".png")
+    assert pngs == ["tflite_micro_speech-confusion_matrix.png", "tflite_micro_speech-precision_vs_recall.png",
+                    "tflite_micro_speech-roc.png"]
+    from matplotlib.image import imread
+
+    for name in pngs:
+        path = tmp_path / name
+        assert path.read_bytes()[:8] == PNG_SIGNATURE
+        image = imread(path)
+        assert image.shape[0] >= 400 and image.shape[1] >= 400
+        assert image[..., :3].std() > 0.05  # something is drawn, not a blank canvas

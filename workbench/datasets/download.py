@@ -1,0 +1,273 @@
+"""Download one large file resumably, check it, and only then put it in place (any URL, any file).
+
+Why not ``urllib.request.urlretrieve``: a 2.3 GB dataset (or a firmware image) over a flaky link must
+survive a dropped connection, a cancel and a restart of the program without starting over, and must
+never leave a truncated file where a complete one is expected. So:
+
+* bytes go to ``DEST.part``; a later call (or a retry after a dropped connection) asks the server for
+  the rest with an HTTP ``Range`` request and appends; a server that ignores ranges (200) restarts it;
+* a response that ends before its announced length is a dropped connection (``http.client`` does not
+  raise for that): the attempt is retried, up to ``retries`` times in a row without progress;
+* with ``sha256`` the finished ``.part`` is hashed; a mismatch deletes it (resuming a corrupt file can
+  never fix it) and fails; only a verified (or unverified, when no checksum is given) file is renamed
+  to ``DEST`` in one atomic step;
+* ``cancel`` (a :class:`threading.Event`) stops between chunks and keeps the ``.part`` for resuming.
+
+Nothing here knows about datasets: the board firmware cache can use :func:`download` as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from workbench import __version__
+from workbench.core.errors import SettingsError, WorkbenchError
+
+PART_SUFFIX = ".part"
+CHUNK_BYTES = 1 << 16
+HASH_CHUNK_BYTES = 1 << 20
+DEFAULT_RETRIES = 5
+DEFAULT_TIMEOUT_S = 30.0
+RETRY_DELAY_S = 1.0  # times the attempt number: 1 s, 2 s, 3 s ...
+PROGRESS_INTERVAL_S = 0.1
+SCHEMES = ("http", "https", "file")
+HTTP_PARTIAL = 206
+HTTP_RANGE_NOT_SATISFIABLE = 416
+RETRYABLE_HTTP = frozenset({408, 425, 429, 500, 502, 503, 504})
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
+_UNSATISFIED_RANGE = re.compile(r"bytes\s+\*/(\d+)")
+
+DOWNLOAD_PHASE = "download"
+VERIFY_PHASE = "verify"
+
+
+class DownloadError(WorkbenchError):
+    """The file could not be fetched, written or verified."""
+
+
+class DownloadCancelled(DownloadError):
+    """``cancel`` was set; the partial file is kept for resuming."""
+
+
+@dataclass(frozen=True)
+class DownloadProgress:
+    phase: str  # "download" or "verify" (other users may add their own, e.g. "extract")
+    done_bytes: int
+    total_bytes: Optional[int]  # None while the server has not said
+    resumed_from: int = 0  # bytes that were already there when this call started
+    attempt: int = 1
+
+
+ProgressCallback = Callable[[DownloadProgress], None]
+
+
+class _Retry(Exception):
+    """One attempt failed in a way a new attempt (with a Range request) can fix."""
+
+
+def normalise_sha256(value: str | None) -> str | None:
+    """Lower-case hex digest, or None; raises :class:`SettingsError` for anything else."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if not _SHA256_HEX.match(text):
+        raise SettingsError(f"{value!r} is not a SHA-256 checksum (64 hexadecimal digits).")
+    return text
+
+
+def part_path(dest: str | Path) -> Path:
+    """Where the partial download of ``dest`` is kept."""
+    dest = Path(dest)
+    return dest.with_name(dest.name + PART_SUFFIX)
+
+
+def _cancelled(cancel: threading.Event | None) -> bool:
+    return cancel is not None and cancel.is_set()
+
+
+def sha256_of(path: str | Path, progress: ProgressCallback | None = None,
+              cancel: threading.Event | None = None) -> str:
+    """Hex SHA-256 of a file (``verify`` progress; cancellable)."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    total = path.stat().st_size
+    done = 0
+    last = 0.0
+    with path.open("rb") as fh:
+        while chunk := fh.read(HASH_CHUNK_BYTES):
+            if _cancelled(cancel):
+                raise DownloadCancelled(f"Checking {path.name} was cancelled.")
+            digest.update(chunk)
+            done += len(chunk)
+            now = time.monotonic()
+            if progress is not None and (now - last >= PROGRESS_INTERVAL_S or done == total):
+                last = now
+                progress(DownloadProgress(VERIFY_PHASE, done, total))
+    return digest.hexdigest()
+
+
+def _check_url(url: str) -> None:
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    if scheme not in SCHEMES:
+        raise SettingsError(f"Cannot download {url!r}: only {', '.join(SCHEMES)} URLs are supported.")
+
+
+def _open(url: str, offset: int, timeout_s: float) -> http.client.HTTPResponse:
+    headers = {"User-Agent": f"kws-workbench/{__version__}", "Accept-Encoding": "identity"}
+    if offset:
+        headers["Range"] = f"bytes={offset}-"
+    return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout_s)
+
+
+def _length(value: str | None) -> int | None:
+    return int(value) if value is not None and value.strip().isdigit() else None
+
+
+def _plan(response: http.client.HTTPResponse, offset: int) -> tuple[int, int | None] | None:
+    """(where the body starts in the file, total file size or None), or None for a range not asked for."""
+    status = getattr(response, "status", None) or 200
+    if offset and status == HTTP_PARTIAL:
+        match = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
+        if match and int(match.group(1)) == offset:
+            total = match.group(3)
+            return offset, (int(total) if total != "*" else None)
+        return None
+    length = _length(response.headers.get("Content-Length"))
+    return 0, length
+
+
+def _failure_text(exc: BaseException) -> str:
+    if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
+        exc = exc.reason if isinstance(exc.reason, BaseException) else exc
+    return (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).strip()
+
+
+def download(url: str, dest: str | Path, sha256: str | None = None, *,
+             progress: ProgressCallback | None = None, cancel: threading.Event | None = None,
+             retries: int = DEFAULT_RETRIES, timeout_s: float = DEFAULT_TIMEOUT_S,
+             retry_delay_s: float = RETRY_DELAY_S) -> Path:
+    """Fetch ``url`` into ``dest`` (resumable, verified, atomic; see the module docstring).
+
+    An existing ``dest`` whose checksum matches (or any existing ``dest`` when no checksum is given)
+    is kept as it is. Raises :class:`DownloadError` (one sentence), :class:`DownloadCancelled`, or
+    :class:`SettingsError` for a bad URL or checksum.
+    """
+    _check_url(url)
+    expected = normalise_sha256(sha256)
+    dest = Path(dest)
+    part = part_path(dest)
+    if dest.is_file() and (expected is None or sha256_of(dest, progress, cancel) == expected):
+        return dest
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"Cannot create the folder {dest.parent}: {exc.strerror or exc}.") from None
+    resumed_from = part.stat().st_size if part.is_file() else 0
+    failures = 0
+    attempt = 0
+    while True:
+        attempt += 1
+        if _cancelled(cancel):
+            raise DownloadCancelled(f"The download of {dest.name} was cancelled; run it again to resume.")
+        before = part.stat().st_size if part.is_file() else 0
+        try:
+            _attempt(url, part, timeout_s, progress, cancel, resumed_from, attempt)
+            break
+        except _Retry as exc:
+            progressed = (part.stat().st_size if part.is_file() else 0) > before
+            failures = 0 if progressed else failures + 1
+            if failures > retries:
+                have = part.stat().st_size if part.is_file() else 0
+                raise DownloadError(f"The download of {url} failed {failures} times in a row ({exc}); "
+                                    f"{have} bytes are kept in {part}: run it again to resume.") from None
+            delay = retry_delay_s * max(1, failures)
+            if cancel is not None:
+                cancel.wait(delay)
+            else:
+                time.sleep(delay)
+    if expected is not None:
+        actual = sha256_of(part, progress, cancel)
+        if actual != expected:
+            part.unlink(missing_ok=True)
+            raise DownloadError(f"The file downloaded from {url} is not the expected one (SHA-256 {actual}, "
+                                f"expected {expected}); the corrupt copy was deleted.")
+    try:
+        os.replace(part, dest)
+    except OSError as exc:
+        raise DownloadError(f"Cannot move the download into place as {dest}: {exc.strerror or exc}.") from None
+    return dest
+
+
+def _attempt(url: str, part: Path, timeout_s: float, progress: ProgressCallback | None,
+             cancel: threading.Event | None, resumed_from: int, attempt: int) -> None:
+    """One request: append the rest of the file to ``part``; raises _Retry for transient failures."""
+    offset = part.stat().st_size if part.is_file() else 0
+    try:
+        response = _open(url, offset, timeout_s)
+    except urllib.error.HTTPError as exc:
+        if exc.code == HTTP_RANGE_NOT_SATISFIABLE and offset:
+            match = _UNSATISFIED_RANGE.match(exc.headers.get("Content-Range", "") if exc.headers else "")
+            if match and int(match.group(1)) == offset:
+                return  # the part is already complete
+            part.unlink(missing_ok=True)  # longer than the file: start over
+            raise _Retry("the partial file did not match the server's file") from None
+        if exc.code in RETRYABLE_HTTP:
+            raise _Retry(f"HTTP {exc.code} {exc.reason}") from None
+        raise DownloadError(f"The server refused {url}: HTTP {exc.code} {exc.reason}.") from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, FileNotFoundError):
+            raise DownloadError(f"Cannot download {url}: the file does not exist.") from None
+        raise _Retry(_failure_text(exc)) from None
+    with response:
+        plan = _plan(response, offset)
+        if plan is None:
+            part.unlink(missing_ok=True)
+            raise _Retry("the server answered with a range that was not asked for")
+        start, total = plan
+        done = start
+        last = 0.0
+        try:
+            fh = part.open("ab" if start else "wb")
+        except OSError as exc:
+            raise DownloadError(f"Cannot write {part}: {exc.strerror or exc}.") from None
+        with fh:
+            while True:
+                if _cancelled(cancel):
+                    raise DownloadCancelled(f"The download of {part.name[:-len(PART_SUFFIX)]} was cancelled; "
+                                            "run it again to resume.")
+                try:
+                    chunk = response.read(CHUNK_BYTES)
+                except (http.client.HTTPException, OSError) as exc:
+                    fh.flush()
+                    raise _Retry(_failure_text(exc)) from None
+                if not chunk:
+                    break
+                try:
+                    fh.write(chunk)
+                except OSError as exc:
+                    raise DownloadError(f"Cannot write {part}: {exc.strerror or exc}.") from None
+                done += len(chunk)
+                now = time.monotonic()
+                if progress is not None and (now - last >= PROGRESS_INTERVAL_S or done == total):
+                    last = now
+                    progress(DownloadProgress(DOWNLOAD_PHASE, done, total, resumed_from, attempt))
+        if total is not None and done < total:
+            raise _Retry(f"the connection closed after {done} of {total} bytes")
+        if total is not None and done > total:
+            part.unlink(missing_ok=True)
+            raise _Retry(f"the server sent {done} bytes for a {total}-byte file")
+        if progress is not None:
+            progress(DownloadProgress(DOWNLOAD_PHASE, done, total if total is not None else done,
+                                      resumed_from, attempt))

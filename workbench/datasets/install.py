@@ -1,0 +1,109 @@
+"""Fetch a known dataset archive and unpack it into a dataset folder: ``kws dataset download``.
+
+Why a catalog: users should type ``speech_commands_v2``, not a URL, and get the archive checked against
+its published checksum. The Speech Commands v0.02 archive's SHA-256 and size are those published by
+TensorFlow Datasets (``speech_commands/checksums.tsv``) and torchaudio (``_CHECKSUMS`` in
+``torchaudio/datasets/speechcommands.py``); older torchaudio releases checked the MD5
+``6b74f3901214cb2c2934e98196829835``, which is also the file's ETag on the download server.
+
+Flow: the archive is downloaded beside DEST (resumable ``.part``, see :mod:`.download`), verified,
+extracted all-or-nothing into DEST (see :mod:`.archive`) with a marker file written last, and deleted
+unless kept. A DEST holding the marker of the same archive is "already installed" and left alone.
+A ``--url`` mirror must serve the identical archive (the official checksum still applies) unless a
+``--sha256`` of its own is given.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Optional
+
+from workbench.core.errors import SettingsError
+from workbench.datasets.archive import extract_tar
+from workbench.datasets.download import DownloadError, ProgressCallback, download, normalise_sha256, part_path
+
+MARKER_FILE = ".kws-dataset.json"
+
+
+@dataclass(frozen=True)
+class DatasetSource:
+    name: str
+    url: str
+    sha256: str
+    size_bytes: int
+    description: str
+    credit: str
+
+
+SPEECH_COMMANDS_V2 = DatasetSource(
+    name="speech_commands_v2",
+    url="http://download.tensorflow.org/data/speech_commands_v0.02.tar.gz",
+    sha256="af14739ee7dc311471de98f5f9d2c9191b18aedfe957f4a6ff791c709868ff58",
+    size_bytes=2_428_923_189,
+    description="Google Speech Commands v0.02: 105,829 one-second clips of 35 words by 2,618 speakers, "
+                "with background noise and the official validation/testing lists",
+    credit="Speech Commands dataset, Pete Warden / Google, CC-BY-4.0",
+)
+
+CATALOG: dict[str, DatasetSource] = {SPEECH_COMMANDS_V2.name: SPEECH_COMMANDS_V2}
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    dest: Path
+    already_installed: bool
+    archive: Optional[Path]  # kept archive, or None when deleted
+
+
+def source_named(name: str) -> DatasetSource:
+    try:
+        return CATALOG[name]
+    except KeyError:
+        raise SettingsError(f"Unknown dataset {name!r}: known datasets are {', '.join(sorted(CATALOG))}.") from None
+
+
+def archive_name(url: str) -> str:
+    """The archive's file name from its URL (``speech_commands_v0.02.tar.gz``)."""
+    name = PurePosixPath(urllib.parse.urlsplit(url).path).name
+    if not name:
+        raise SettingsError(f"The URL {url!r} does not name a file.")
+    return name
+
+
+def read_marker(dest: Path) -> dict[str, object] | None:
+    try:
+        data = json.loads((dest / MARKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def install_dataset(name: str, dest: str | Path, *, url: str | None = None, sha256: str | None = None,
+                    keep_archive: bool = False, progress: ProgressCallback | None = None,
+                    cancel: threading.Event | None = None) -> InstallResult:
+    """Download, verify and extract the catalog dataset ``name`` into the new folder ``dest``."""
+    source = source_named(name)
+    dest = Path(dest).expanduser()
+    url = url or source.url
+    checksum = normalise_sha256(sha256) or source.sha256
+    marker = read_marker(dest) if dest.is_dir() else None
+    if marker is not None and marker.get("sha256") == checksum:
+        return InstallResult(dest, True, None)
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise DownloadError(f"{dest} already exists and is not an empty folder: choose a new --dest folder "
+                            "(the dataset is unpacked into it).")
+    archive = dest.parent / archive_name(url)
+    if archive.resolve() == dest.resolve() or part_path(archive).resolve() == dest.resolve():
+        raise SettingsError(f"The dataset folder {dest} cannot have the archive's name.")
+    download(url, archive, checksum, progress=progress, cancel=cancel)
+    extract_tar(archive, dest, progress=progress, cancel=cancel,
+                marker=(MARKER_FILE, {"name": source.name, "url": url, "sha256": checksum,
+                                      "credit": source.credit}))
+    if keep_archive:
+        return InstallResult(dest, False, archive)
+    archive.unlink(missing_ok=True)
+    return InstallResult(dest, False, None)

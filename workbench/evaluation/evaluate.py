@@ -1,0 +1,120 @@
+"""Evaluate a model on dataset clips: the Python API behind ``kws evaluate``, training and the GUI.
+
+Why here and not in the CLI: the training child evaluates the model it just made, the GUI shows the same
+report, and the CLI prints it; all three call :func:`evaluate_model` with clips from a
+:class:`~workbench.datasets.layout.DatasetIndex` and get one :class:`EvaluationResult`.
+
+Labels: a clip's class is :func:`~workbench.datasets.layout.label_of` its word folder against the model's
+keywords (its classes other than ``_unknown_`` and ``_silence_``): a keyword, ``_silence_`` for the
+``_silence_`` folder, ``_unknown_`` for every other word. A model without a ``_silence_`` class scores
+silence clips as ``_unknown_``; a clip whose class the model lacks altogether is skipped and reported.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.core.errors import ModelError, SettingsError, WorkbenchError
+from workbench.core.model.inference import ModelRunner
+from workbench.core.model.model_file import LoadedModel, load_model
+from workbench.datasets.clip_length import MLTK_TRIM_DB
+from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, label_of
+from workbench.datasets.splits import TESTING, VALIDATION
+from workbench.evaluation.clip_scores import ProgressCallback, score_clips
+from workbench.evaluation.metrics import ClassifierMetrics, classifier_metrics
+
+EVALUATION_SPLITS = {"test": TESTING, "validation": VALIDATION, "all": None}
+
+
+@dataclass
+class EvaluationResult:
+    name: str
+    classes: list[str]
+    paths: list[Path]  # the scored clips, in order
+    words: list[str]  # their word folders
+    labels: npt.NDArray[np.int64]  # their true class index
+    scores: npt.NDArray[np.float64]  # clips x classes, dequantised model output
+    metrics: ClassifierMetrics
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    trim_db: float = MLTK_TRIM_DB
+    description: str = ""  # what was evaluated, e.g. "testing split of speech_commands"
+
+    @property
+    def predicted(self) -> npt.NDArray[np.int64]:
+        return np.argmax(self.scores, axis=1)
+
+    @property
+    def clips_per_s(self) -> float:
+        return len(self.paths) / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def accuracy_of(self, label: str) -> float:
+        return self.metrics.class_accuracies[self.classes.index(label)]
+
+
+def clips_for_split(index: DatasetIndex, split: str) -> list[ClipEntry]:
+    """The clips ``kws evaluate --split`` means: ``test``, ``validation`` or ``all`` (every clip once)."""
+    if split not in EVALUATION_SPLITS:
+        raise SettingsError(f"Unknown split {split!r}: use test, validation or all.")
+    wanted = EVALUATION_SPLITS[split]
+    return list(index.clips) if wanted is None else index.select(wanted)
+
+
+def class_of(word: str, classes: Sequence[str]) -> Optional[str]:
+    """The model class a clip of ``word`` counts as (module docstring), or None when it has none."""
+    keywords = [c for c in classes if c not in (UNKNOWN, SILENCE)]
+    label = label_of(word, keywords)
+    if label in classes:
+        return label
+    if label == SILENCE and UNKNOWN in classes:
+        return UNKNOWN
+    return None
+
+
+def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
+                   classes: Optional[Sequence[str]] = None, *, progress: Optional[ProgressCallback] = None,
+                   cancel: Optional[threading.Event] = None, workers: Optional[int] = None,
+                   trim_db: float = MLTK_TRIM_DB, description: str = "") -> EvaluationResult:
+    """Score ``clips`` with ``model`` and compute every figure (see :mod:`workbench.evaluation.metrics`).
+
+    ``classes`` defaults to the model's. Unreadable clips and clips of a class the model lacks are
+    skipped and listed in ``skipped``. Raises :class:`WorkbenchError` when nothing is left to evaluate,
+    :class:`~workbench.evaluation.clip_scores.EvaluationCancelled` when cancelled.
+    """
+    loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    names = list(classes) if classes is not None else list(loaded.classes)
+    n_outputs = ModelRunner(loaded.tflite).num_classes
+    if len(names) != n_outputs:
+        raise ModelError(f"{len(names)} class names were given but the model has {n_outputs} outputs.")
+    skipped: list[tuple[Path, str]] = []
+    usable: list[tuple[ClipEntry, int]] = []
+    for clip in clips:
+        label = class_of(clip.word, names)
+        if label is None:
+            skipped.append((clip.path, f"the model has no class for the word {clip.word!r}"))
+        else:
+            usable.append((clip, names.index(label)))
+    if not usable:
+        raise WorkbenchError("No clips to evaluate: the selection is empty (check the dataset folders and --split).")
+    start = time.monotonic()
+    scored = score_clips(loaded.tflite, loaded.params, [c.path for c, _ in usable], n_outputs, trim_db=trim_db,
+                         workers=workers, progress=progress, cancel=cancel)
+    elapsed = time.monotonic() - start
+    kept = [i for i in range(len(usable)) if i not in scored.errors]
+    skipped += [(usable[i][0].path, reason) for i, reason in sorted(scored.errors.items())]
+    if not kept:
+        raise WorkbenchError(f"None of the {len(usable)} clips could be read: {skipped[0][1]}")
+    labels = np.array([usable[i][1] for i in kept], dtype=np.int64)
+    scores = scored.scores[kept]
+    return EvaluationResult(
+        name=loaded.name, classes=names, paths=[usable[i][0].path for i in kept],
+        words=[usable[i][0].word for i in kept], labels=labels, scores=scores,
+        metrics=classifier_metrics(scores, labels), skipped=skipped, elapsed_s=elapsed, trim_db=trim_db,
+        description=description)

@@ -1,0 +1,132 @@
+"""Classifier figures from true labels and per-class scores, in numpy, with MLTK's definitions.
+
+Why our own (and not scikit-learn): the installed app must stay small, and the figures must mean what
+MLTK's ``eval-results.json`` means so a workbench report can be compared with an MLTK archive (such as
+the reference model's). Definitions (``scores``: n_samples x n_classes, the model's dequantised output;
+``labels``: the true class index of each sample; prediction = the first highest score):
+
+* ``overall_accuracy``: correct / samples.
+* ``class_accuracies``: per class, correct / samples of that class (the class's recall; 0 when the class
+  has no samples, as MLTK). ``balanced_accuracy``: their mean over the classes that have samples.
+* ``fpr``/``tpr``/``roc_thresholds``/``roc_auc`` (MLTK's ``calculate_auc``): one-vs-rest, thresholds
+  0, 0.01, ..., 1.0; at each threshold t > 0 a sample counts as positive when its score is strictly
+  above t; the first point is forced to (1, 1); the area is the trapezoid sum over these 101 points.
+  ``roc_auc_avg`` is the plain mean over classes.
+* ``precision``/``recall`` curves (scikit-learn's ``precision_recall_curve`` as MLTK called it, in the
+  version that made the reference archive): one point per distinct score, from the lowest threshold
+  that reaches full recall up to the highest score, then the end point (precision 1, recall 0).
+* ``confusion_matrix``: rows are the true class, columns the predicted class, always n x n.
+* ``class_precisions``/``class_recalls``: per class at the argmax decision (0 when undefined).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+ROC_STEP = 0.01
+ROC_POINTS = 101  # thresholds 0.00 .. 1.00
+
+
+@dataclass(frozen=True)
+class ClassifierMetrics:
+    overall_accuracy: float
+    class_accuracies: list[float]
+    balanced_accuracy: float
+    class_counts: list[int]
+    class_precisions: list[float]
+    class_recalls: list[float]
+    fpr: list[list[float]]
+    tpr: list[list[float]]
+    roc_thresholds: list[float]
+    roc_auc: list[float]
+    roc_auc_avg: float
+    precision: list[list[float]]
+    recall: list[list[float]]
+    confusion_matrix: list[list[int]]
+
+
+def _safe_ratio(num: npt.NDArray[np.float64], den: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    out = np.zeros_like(num, dtype=np.float64)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+def confusion_matrix(labels: npt.ArrayLike, predicted: npt.ArrayLike, n_classes: int) -> npt.NDArray[np.int64]:
+    """n x n counts: ``[true][predicted]``."""
+    cm = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(cm, (np.asarray(labels, dtype=np.int64), np.asarray(predicted, dtype=np.int64)), 1)
+    return cm
+
+
+def roc_curves(scores: npt.NDArray[np.float64], labels: npt.NDArray[np.int64]
+               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64],
+                          npt.NDArray[np.float64]]:
+    """(fpr, tpr, thresholds, auc) with MLTK's 101-threshold one-vs-rest rule (module docstring)."""
+    n_classes = scores.shape[1]
+    thresholds = np.arange(0.0, 1.0 + ROC_STEP, ROC_STEP)[:ROC_POINTS]
+    fpr = np.ones((n_classes, thresholds.size))
+    tpr = np.ones((n_classes, thresholds.size))
+    for c in range(n_classes):
+        positive = labels == c
+        above = scores[:, c][None, :] > thresholds[1:, None]  # (thresholds-1, samples)
+        tp = (above & positive[None, :]).sum(axis=1).astype(np.float64)
+        fp = (above & ~positive[None, :]).sum(axis=1).astype(np.float64)
+        n_pos, n_neg = float(positive.sum()), float((~positive).sum())
+        tpr[c, 1:] = tp / n_pos if n_pos else 0.0
+        fpr[c, 1:] = fp / n_neg if n_neg else 0.0
+    auc = 0.5 * ((tpr[:, :-1] + tpr[:, 1:]) * (fpr[:, :-1] - fpr[:, 1:])).sum(axis=1)
+    return fpr, tpr, thresholds, auc
+
+
+def precision_recall_curve(is_positive: npt.NDArray[np.bool_], score: npt.NDArray[np.float64]
+                           ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Precision and recall for one class (module docstring); recall decreasing, ending at (1, 0)."""
+    order = np.argsort(-score, kind="mergesort")
+    ranked, hits = score[order], is_positive[order].astype(np.float64)
+    last_of_value = np.r_[np.flatnonzero(np.diff(ranked)), ranked.size - 1]
+    tps = np.cumsum(hits)[last_of_value]
+    fps = (last_of_value + 1) - tps
+    precision = _safe_ratio(tps, tps + fps)
+    recall = tps / tps[-1] if tps[-1] > 0 else np.ones_like(tps)
+    full = int(np.searchsorted(tps, tps[-1]))  # first threshold reaching full recall
+    keep = slice(full, None, -1)
+    return np.r_[precision[keep], 1.0], np.r_[recall[keep], 0.0]
+
+
+def classifier_metrics(scores: npt.ArrayLike, labels: npt.ArrayLike) -> ClassifierMetrics:
+    """All figures for ``scores`` (n x classes) against ``labels`` (n class indices); n must be > 0."""
+    s = np.asarray(scores, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.int64).reshape(-1)
+    if s.ndim != 2 or s.shape[0] != y.size or y.size == 0:
+        raise ValueError(f"need n x classes scores for n > 0 labels, got {s.shape} scores and {y.size} labels")
+    n_classes = s.shape[1]
+    if y.min() < 0 or y.max() >= n_classes:
+        raise ValueError(f"labels must be class indices below {n_classes}")
+    predicted = np.argmax(s, axis=1)
+    cm = confusion_matrix(y, predicted, n_classes)
+    counts = cm.sum(axis=1)
+    correct = np.diag(cm).astype(np.float64)
+    recalls = _safe_ratio(correct, counts.astype(np.float64))
+    precisions = _safe_ratio(correct, cm.sum(axis=0).astype(np.float64))
+    fpr, tpr, thresholds, auc = roc_curves(s, y)
+    curves = [precision_recall_curve(y == c, s[:, c]) for c in range(n_classes)]
+    present = counts > 0
+    return ClassifierMetrics(
+        overall_accuracy=float(correct.sum() / y.size),
+        class_accuracies=recalls.tolist(),
+        balanced_accuracy=float(recalls[present].mean()),
+        class_counts=counts.tolist(),
+        class_precisions=precisions.tolist(),
+        class_recalls=recalls.tolist(),
+        fpr=fpr.tolist(),
+        tpr=tpr.tolist(),
+        roc_thresholds=thresholds.tolist(),
+        roc_auc=auc.tolist(),
+        roc_auc_avg=float(auc.sum() / n_classes),
+        precision=[p.tolist() for p, _ in curves],
+        recall=[r.tolist() for _, r in curves],
+        confusion_matrix=cm.tolist(),
+    )

@@ -1,0 +1,125 @@
+"""Turn an :class:`EvaluationResult` into what people read and keep: text, JSON, CSV and plots.
+
+Why MLTK's layout: ``eval-results.json`` carries MLTK's keys with MLTK's shapes (``name``,
+``model_type``, ``classes``, ``overall_accuracy``, ``class_accuracies``, ``fpr``, ``tpr``,
+``roc_thresholds``, ``roc_auc``, ``roc_auc_avg``, ``precision``, ``recall``, ``confusion_matrix``) so
+tools that read an MLTK archive read ours; the workbench adds ``balanced_accuracy``, ``class_counts``,
+``class_precisions``, ``class_recalls`` and a ``workbench`` block (what was evaluated, skipped clips,
+speed). ``predictions.csv`` lists every clip with its scores, so the mistakes can be listened to;
+``summary.txt`` is the text ``kws evaluate`` prints, including which *words* the model confuses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from workbench.core.atomic_write import atomic_write_text
+from workbench.core.errors import WorkbenchError
+from workbench.evaluation.evaluate import EvaluationResult
+
+RESULTS_FILE = "eval-results.json"
+SUMMARY_FILE = "summary.txt"
+PREDICTIONS_FILE = "predictions.csv"
+TOP_CONFUSIONS = 10
+PERCENT = 100.0
+
+
+def results_document(result: EvaluationResult) -> dict[str, Any]:
+    """The ``eval-results.json`` content (module docstring)."""
+    metrics = asdict(result.metrics)
+    doc: dict[str, Any] = {"name": result.name, "model_type": "classification", "classes": list(result.classes)}
+    for key in ("overall_accuracy", "class_accuracies", "fpr", "tpr", "roc_auc", "roc_thresholds", "roc_auc_avg",
+                "precision", "recall", "confusion_matrix", "balanced_accuracy", "class_counts",
+                "class_precisions", "class_recalls"):
+        doc[key] = metrics[key]
+    doc["workbench"] = {
+        "evaluated": result.description,
+        "clips": len(result.paths),
+        "skipped": [{"path": str(p), "reason": r} for p, r in result.skipped],
+        "trim_db": result.trim_db,
+        "elapsed_s": round(result.elapsed_s, 3),
+        "clips_per_s": round(result.clips_per_s, 1),
+    }
+    return doc
+
+
+def word_confusions(result: EvaluationResult) -> list[tuple[str, str, int, int]]:
+    """(word, predicted class, wrong clips, clips of that word), most frequent mistakes first."""
+    predicted = result.predicted
+    totals = Counter(result.words)
+    wrong: Counter[tuple[str, str]] = Counter()
+    for word, label, guess in zip(result.words, result.labels, predicted):
+        if guess != label:
+            wrong[(word, result.classes[int(guess)])] += 1
+    return [(w, c, n, totals[w]) for (w, c), n in wrong.most_common(TOP_CONFUSIONS)]
+
+
+def summary_text(result: EvaluationResult) -> str:
+    """The report ``kws evaluate`` prints and ``summary.txt`` holds."""
+    m = result.metrics
+    width = max(12, *(len(c) + 2 for c in result.classes))
+    lines = [f"Model: {result.name}"]
+    if result.description:
+        lines.append(f"Evaluated: {result.description}")
+    lines.append(f"Clips: {len(result.paths)} scored, {len(result.skipped)} skipped "
+                 f"({result.clips_per_s:.0f} clips/s)")
+    lines.append(f"Overall accuracy: {m.overall_accuracy * PERCENT:.2f}%")
+    lines.append(f"Balanced accuracy: {m.balanced_accuracy * PERCENT:.2f}%")
+    lines.append(f"Average ROC AUC: {m.roc_auc_avg * PERCENT:.2f}%")
+    lines.append("")
+    lines.append(f"{'class':<{width}}{'clips':>7}{'accuracy':>10}{'precision':>11}{'recall':>9}{'ROC AUC':>9}")
+    for i, name in enumerate(result.classes):
+        lines.append(f"{name:<{width}}{m.class_counts[i]:>7}{m.class_accuracies[i] * PERCENT:>9.2f}%"
+                     f"{m.class_precisions[i] * PERCENT:>10.2f}%{m.class_recalls[i] * PERCENT:>8.2f}%"
+                     f"{m.roc_auc[i] * PERCENT:>8.2f}%")
+    lines.append("")
+    lines.append("Confusion matrix (rows: true class, columns: predicted):")
+    lines.append(" " * width + "".join(f"{c:>{width}}" for c in result.classes))
+    for name, row in zip(result.classes, m.confusion_matrix):
+        lines.append(f"{name:<{width}}" + "".join(f"{v:>{width}}" for v in row))
+    confusions = word_confusions(result)
+    if confusions:
+        lines.append("")
+        lines.append("Most frequent mistakes (word heard as class):")
+        lines += [f"  {word:<12} -> {guess:<12} {n:>5} of {total}" for word, guess, n, total in confusions]
+    if result.skipped:
+        lines.append("")
+        lines.append(f"Skipped clips ({len(result.skipped)}):")
+        lines += [f"  {path}: {reason}" for path, reason in result.skipped]
+    return "\n".join(lines) + "\n"
+
+
+def predictions_csv(result: EvaluationResult) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["path", "word", "label", "predicted", "correct", *[f"score_{c}" for c in result.classes]])
+    for path, word, label, guess, row in zip(result.paths, result.words, result.labels, result.predicted,
+                                             result.scores):
+        writer.writerow([str(path), word, result.classes[int(label)], result.classes[int(guess)],
+                         int(label == guess), *[f"{v:.6f}" for v in row]])
+    return buf.getvalue()
+
+
+def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool = True) -> list[Path]:
+    """Write ``eval-results.json``, ``summary.txt``, ``predictions.csv`` and (``plots``) the PNGs."""
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot create the report folder {folder}: {exc.strerror or exc}.") from None
+    written = [
+        atomic_write_text(folder / RESULTS_FILE, json.dumps(results_document(result)) + "\n"),
+        atomic_write_text(folder / SUMMARY_FILE, summary_text(result)),
+        atomic_write_text(folder / PREDICTIONS_FILE, predictions_csv(result)),
+    ]
+    if plots:
+        from workbench.evaluation.plots import write_plots
+
+        written += write_plots(result, folder)
+    return written
