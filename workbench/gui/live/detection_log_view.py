@@ -42,7 +42,8 @@ FLASH_FONT_PT = 26
 MAX_TABLE_ROWS = 500
 WALL_TIME_FORMAT = "%H:%M:%S"
 MS_PER_S = 1000
-CSV_HEADER = ("wall_time", "stream_time_s", "label", "class_index", "score")
+CSV_HEADER = ("wall_time", "stream_time_s", "label", "class_index", "score", "source")
+SOURCE_PC, SOURCE_BOARD = "PC", "board"  # who detected it: this workbench, or a board over serial
 IDLE_TEXT = "listening…"
 
 
@@ -53,6 +54,7 @@ class LogEntry:
     label: str
     class_index: int
     score: int
+    source: str = SOURCE_PC  # the board's detections come from its serial log, with its own clock
 
     def wall_text(self) -> str:
         millis = int((self.wall_time % 1) * MS_PER_S)
@@ -86,9 +88,11 @@ class DetectionLogView(QWidget):
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Save the whole log as CSV (wall time, stream time, label, score)")
         self.count_label = QLabel("0 detections")
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["wall time", "stream s", "label", "score"])
-        self.table.horizontalHeaderItem(1).setToolTip("Stream time: seconds of audio since the stream started")
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["wall time", "stream s", "label", "score", "from"])
+        self.table.horizontalHeaderItem(1).setToolTip("Stream time: seconds of audio since the stream started "
+                                                      "(a board's detections: its own time since reset)")
+        self.table.horizontalHeaderItem(4).setToolTip("Who detected it: this PC's engine, or a board over serial")
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -132,7 +136,7 @@ class DetectionLogView(QWidget):
         self.table.insertRow(row)
         color = theme.class_color(entry.class_index)
         for col, text in enumerate((entry.wall_text(), f"{entry.stream_time_s:.3f}", entry.label,
-                                    str(entry.score))):
+                                    str(entry.score), entry.source)):
             item = QTableWidgetItem(text)
             if col == 2:
                 item.setForeground(color)
@@ -161,7 +165,7 @@ class DetectionLogView(QWidget):
     def _flash(self, entry: LogEntry) -> None:
         color = theme.class_color(entry.class_index)
         text_color = "#000000" if color.lightness() > 140 else "#ffffff"
-        self.flash_label.setText(entry.label)
+        self.flash_label.setText(entry.label if entry.source == SOURCE_PC else f"{entry.label} ({entry.source})")
         self.flash_label.setStyleSheet(f"background-color: {color.name()}; color: {text_color};"
                                        "border-radius: 6px;")
         self._unflash.start()
@@ -183,7 +187,7 @@ class DetectionLogView(QWidget):
         for e in self.entries:
             iso = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(e.wall_time))
             writer.writerow((f"{iso}.{int((e.wall_time % 1) * MS_PER_S):03d}", f"{e.stream_time_s:.3f}",
-                             e.label, e.class_index, e.score))
+                             e.label, e.class_index, e.score, e.source))
         return out.getvalue()
 
     def export_csv(self, path: str | Path) -> Path:
