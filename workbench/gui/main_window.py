@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QFrame, Q
 
 from workbench.core.errors import WorkbenchError
 from workbench.gui import app_settings, panel_wiring, theme
+from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.live.detection_log_view import DetectionLogView
 from workbench.gui.live.live_views import LiveViews
 from workbench.gui.model.model_info_view import ModelInfoView
@@ -43,6 +44,10 @@ WORKSPACES = (
     WorkspaceEntry(LIVE, "Live", "Listen: waveform, spectrogram, scores, detections; tune while you speak"),
     WorkspaceEntry("model", "Model", "What the model is, and every parameter it carries"),
     WorkspaceEntry("profile", "Profile", "Per-layer cost of the model on the EFR32xG24"),
+    WorkspaceEntry("training", "Training", "Train a model on your data and see how good it is"),
+    WorkspaceEntry("calibration", "Calibration", "False accepts per hour vs misses on a long stream; "
+                                                 "the detection parameters to ship"),
+    WorkspaceEntry("board", "Board", "Flash, profile and run the model on an EFR32 board"),
 )
 MODEL_SUFFIXES = (".tflite", ".zip")
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
@@ -69,8 +74,9 @@ class MainWindow(QMainWindow):
         self.live = LiveViews(dark=self.dark)
         self.model_view = ModelInfoView()
         self.profile_view = ProfileView()
+        self.calibration = CalibrationWorkspace(self)
         self.workspaces: dict[str, QWidget] = {LIVE: self.live, "model": self.model_view,
-                                               "profile": self.profile_view}
+                                               "profile": self.profile_view, "calibration": self.calibration}
         self.stack = QStackedWidget()
         for widget in self.workspaces.values():
             self.stack.addWidget(widget)
@@ -421,6 +427,13 @@ class MainWindow(QMainWindow):
 
     # -- shutdown ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        busy = [w for w in self.workspaces.values() if hasattr(w, "confirm_close")]
+        if not all(w.confirm_close() for w in busy):  # e.g. "a training run is in progress: stop it?"
+            event.ignore()
+            return
+        for workspace in busy:
+            if hasattr(workspace, "shutdown"):
+                workspace.shutdown()
         self.timer.stop()
         if self.current_workspace:
             self.layouts.save(self.current_workspace)

@@ -1,0 +1,108 @@
+"""Calibration speed: replay of a long stream against real time, and sweep parameter sets per second.
+
+Builds a labelled stream (default 60 min, issue 16's mix, from the shared Speech Commands testing split;
+or ``--stream S.wav`` with its labels), replays it once through the live engine and sweeps the default grid
+on the stored scores. Baseline in the same run: the naive sweep -- the live ``Detector`` fed every stored
+score one inference at a time, then the same matching -- on a few sets, per set. Goals (issue 16): a 1-hour
+stream replays in under a minute, a sweep of >= 1,000 sets takes seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from workbench.assets import default_model_path
+from workbench.calibration.fast_detector import DetectionArrays
+from workbench.calibration.labels import load_labels
+from workbench.calibration.matching import evaluate_detections
+from workbench.calibration.replay import replay_samples
+from workbench.calibration.stream_builder import StreamRecipe
+from workbench.calibration.stream_files import make_dataset_stream, write_stream
+from workbench.calibration.sweep import CalibrationAudio, run_sweep
+from workbench.calibration.sweep_grid import SweepRanges, parameter_grid
+from workbench.core.audio.audio_file import load_audio
+from workbench.core.detection.detector import Detector
+from workbench.core.detection.settings import DetectionSettings
+from workbench.core.model.model_file import load_model
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATASET = REPO.parent / "shared" / "datasets" / "speech_commands"
+NAIVE_SETS = 5
+REPLAY_GOAL_S_PER_HOUR = 60.0
+SWEEP_GOAL_SETS = 1000
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal figures, where a missing latency (nan, no hits) equals a missing latency."""
+    return all(x == y or (x != x and y != y) for x, y in zip(dataclasses.astuple(a), dataclasses.astuple(b)))
+
+
+def naive_set(audio: CalibrationAudio, pset, base: DetectionSettings, tolerance_s: float):  # type: ignore[no-untyped-def]
+    """One set the straightforward way: the live detector over every stored score."""
+    detector = Detector(audio.classes, pset.settings(base))
+    found = [(t, d.class_index, d.score) for t, row in zip(audio.stream.time_ms.tolist(), audio.stream.scores)
+             if (d := detector.process(row, t)) is not None]
+    arrays = DetectionArrays(*(np.array(c, np.int64) for c in zip(*found))) if found else \
+        DetectionArrays(*(np.zeros(0, np.int64),) * 3)
+    return evaluate_detections(arrays, audio.events, tolerance_s, audio.stream_hours)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--minutes", type=float, default=60.0, help="length of the built stream")
+    parser.add_argument("--stream", type=Path, help="use this labelled stream instead of building one")
+    parser.add_argument("--model", type=Path, help="model (default: the bundled model)")
+    args = parser.parse_args()
+    model = load_model(args.model or default_model_path())
+
+    with tempfile.TemporaryDirectory() as scratch:
+        stream = args.stream
+        if stream is None:
+            if not SHARED_DATASET.is_dir():
+                print(f"no stream given and no shared dataset at {SHARED_DATASET}; pass --stream")
+                return 1
+            stream = Path(scratch) / "stream.wav"
+            start = time.perf_counter()
+            write_stream(make_dataset_stream([SHARED_DATASET], StreamRecipe(minutes=args.minutes, seed=16)), stream)
+            print(f"built a {args.minutes:g} min stream in {time.perf_counter() - start:.1f} s")
+        samples = load_audio(stream).samples
+        labels = load_labels(stream.with_suffix(".json"))
+
+    seconds = samples.size / 16000
+    start = time.perf_counter()
+    replay = replay_samples(model, samples, stream.name)
+    replay_s = time.perf_counter() - start
+    per_hour = replay_s * 3600 / seconds
+    print(f"replay (live engine) : {seconds / 60:.1f} min of audio, {replay.inferences:,} inferences in "
+          f"{replay_s:.1f} s = {seconds / replay_s:.0f}x real time, {per_hour:.1f} s per hour "
+          f"(goal < {REPLAY_GOAL_S_PER_HOUR:.0f} s: {'met' if per_hour < REPLAY_GOAL_S_PER_HOUR else 'NOT met'})")
+
+    audio = CalibrationAudio.from_replays(replay, labels)
+    sets = parameter_grid(SweepRanges(), model.classes, replay.latency_ms)
+    start = time.perf_counter()
+    table = run_sweep(audio, sets, 1.5)
+    sweep_s = time.perf_counter() - start
+    rate = len(sets) / sweep_s
+    print(f"vectorised sweep     : {len(sets):,} sets in {sweep_s:.2f} s = {rate:,.0f} sets/s; "
+          f"{SWEEP_GOAL_SETS:,} sets take {SWEEP_GOAL_SETS / rate:.2f} s")
+
+    base = DetectionSettings.from_params(model.params)
+    picks = np.linspace(0, len(sets) - 1, NAIVE_SETS).astype(int).tolist()
+    start = time.perf_counter()
+    naive = [naive_set(audio, sets[i], base, 1.5) for i in picks]
+    naive_s = (time.perf_counter() - start) / NAIVE_SETS
+    same = all(_same(m, table.metrics(i)) for m, i in zip(naive, picks))
+    print(f"baseline (naive loop): {naive_s:.2f} s per set = {1 / naive_s:.1f} sets/s; "
+          f"{SWEEP_GOAL_SETS:,} sets would take {SWEEP_GOAL_SETS * naive_s:.0f} s "
+          f"(vectorised is {naive_s * rate:.0f}x faster; same figures: {same})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

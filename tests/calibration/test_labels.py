@@ -1,0 +1,107 @@
+"""Labels files: JSON and CSV are read alike, and every unusable file is one clear sentence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.calibration.labels import LabelEvent, LabelsError, StreamLabels, load_labels, save_labels
+
+CLASSES = ("yes", "no", "_unknown_", "_silence_")
+
+
+def write_json(tmp_path: Path, events: list, name: str = "labels.json", **extra: object) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps({"events": events, **extra}))
+    return path
+
+
+def test_json_with_extra_keys_is_read_sorted(tmp_path: Path) -> None:
+    path = write_json(tmp_path, [
+        {"label": "no", "start_s": 3.0, "end_s": 3.5, "speaker": "ignored"},
+        {"label": "yes", "start_s": 1.23, "end_s": 1.71},
+        {"label": "_unknown_", "start_s": 2.0, "end_s": 2.4, "word": "cat"},
+    ], stream={"seed": 1})
+    labels = load_labels(path).validated(CLASSES, 10.0)
+    assert [e.label for e in labels.events] == ["yes", "_unknown_", "no"]
+    assert labels.events[0] == LabelEvent("yes", 1.23, 1.71)
+    assert labels.keyword_counts() == {"yes": 1, "no": 1}
+    assert labels.events[1].word == "cat" and not labels.events[1].is_keyword
+
+
+def test_csv_and_json_round_trip(tmp_path: Path) -> None:
+    labels = StreamLabels((LabelEvent("yes", 0.5, 0.9, "yes", "yes/a.wav"),
+                           LabelEvent("_unknown_", 1.25, 1.75, "go", "go/b.wav")))
+    save_labels(labels, tmp_path / "s.json", tmp_path / "s.csv")
+    assert load_labels(tmp_path / "s.json").events == labels.events
+    assert load_labels(tmp_path / "s.csv").events == labels.events
+    assert (tmp_path / "s.csv").read_text().splitlines()[0] == "label,start_s,end_s,word,clip"
+
+
+def test_a_spreadsheet_csv_without_optional_columns(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text("\ufefflabel, start_s, end_s\r\nyes,1.0,1.5\r\nno, 2.0 , 2.6\r\n")
+    assert [(e.label, e.start_s, e.end_s) for e in load_labels(path).events] == [("yes", 1.0, 1.5), ("no", 2.0, 2.6)]
+
+
+@pytest.mark.parametrize(("events", "expected"), [
+    ([{"label": "yes", "start_s": 1.0, "end_s": 2.0}, {"label": "no", "start_s": 1.5, "end_s": 2.5}],
+     "event 2 ('no' 1.50–2.50 s) overlaps event 1 ('yes' 1.00–2.00 s)"),
+    ([{"label": "yes", "start_s": 2.0, "end_s": 1.0}], "event 1 ends at 1.0 s, not after its start at 2.0 s"),
+    ([{"label": "yes", "start_s": -0.5, "end_s": 1.0}], "event 1 starts before the audio does"),
+    ([{"label": "yes", "start_s": "soon", "end_s": 1.0}], "event 1: start_s must be a number of seconds"),
+    ([{"label": "yes", "start_s": 1.0}], "event 1 has no end_s"),
+    ([{"label": "", "start_s": 1.0, "end_s": 2.0}], "event 1 has no label"),
+    (["yes 1.0 2.0"], "event 1 must be an object with label, start_s and end_s"),
+    ([{"label": "yes", "start_s": 1.0, "end_s": float("inf")}], "end_s must be a finite number"),
+])
+def test_bad_events_name_the_file_and_event(tmp_path: Path, events: list, expected: str) -> None:
+    path = write_json(tmp_path, events)
+    with pytest.raises(LabelsError) as info:
+        load_labels(path)
+    message = str(info.value)
+    assert message.startswith("labels.json: ") and expected in message and "\n" not in message
+
+
+def test_unknown_class_and_time_past_the_end(tmp_path: Path) -> None:
+    labels = load_labels(write_json(tmp_path, [{"label": "cat", "start_s": 1.0, "end_s": 1.5}]))
+    with pytest.raises(LabelsError, match=r"event 1 has the label 'cat', which is not a keyword of model m "
+                                          r"\(its keywords: yes, no\); label other speech '_unknown_'"):
+        labels.validated(CLASSES, 10.0, "model m")
+    labels = load_labels(write_json(tmp_path, [{"label": "yes", "start_s": 9.5, "end_s": 10.2}]))
+    with pytest.raises(LabelsError, match=r"event 1 \('yes' 9.50–10.20 s\) ends after the end of s.wav, "
+                                          r"which is 10.00 s long"):
+        labels.validated(CLASSES, 10.0, audio_name="s.wav")
+    labels.validated(CLASSES, 10.1995)  # within a millisecond of the end: rounding, not an error
+
+
+def test_any_underscore_label_marks_non_keyword_audio(tmp_path: Path) -> None:
+    labels = load_labels(write_json(tmp_path, [{"label": "_noise_", "start_s": 1.0, "end_s": 1.5}]))
+    assert labels.validated(CLASSES, 10.0).keyword_events == ()
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("{not json", "labels.json is not valid JSON"),
+    ('{"labels": []}', 'labels.json has no "events" list'),
+    ("[1, 2]", 'labels.json has no "events" list'),
+])
+def test_not_a_labels_document(tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "labels.json"
+    path.write_text(content)
+    with pytest.raises(LabelsError, match=expected):
+        load_labels(path)
+
+
+def test_missing_binary_and_headerless_files(tmp_path: Path) -> None:
+    with pytest.raises(LabelsError, match="labels file not found"):
+        load_labels(tmp_path / "none.json")
+    binary = tmp_path / "x.json"
+    binary.write_bytes(b"\xff\xfe\x00\x81RIFF")
+    with pytest.raises(LabelsError, match="not a text labels file"):
+        load_labels(binary)
+    headerless = tmp_path / "x.csv"
+    headerless.write_text("yes,1.0,1.5\n")
+    with pytest.raises(LabelsError, match="needs a header row with label,start_s,end_s"):
+        load_labels(headerless)

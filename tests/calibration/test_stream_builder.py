@@ -1,0 +1,109 @@
+"""Streams built from real clips: deterministic, labelled where the words are, gaps and noise as asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from workbench.calibration.labels import load_labels
+from workbench.calibration.stream_builder import StreamRecipe
+from workbench.calibration.stream_files import make_background_stream, make_dataset_stream, write_stream
+from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.datasets.layout import scan_dataset
+
+COUNTS = {"keyword_count": 8, "unknown_count": 10, "silence_count": 2}
+
+
+def build(dataset: Path, **changes: object):  # type: ignore[no-untyped-def]
+    recipe = StreamRecipe(**{"split": "all", **COUNTS, **changes})  # type: ignore[arg-type]
+    return make_dataset_stream([dataset], recipe)
+
+
+def rms_db(x: np.ndarray) -> float:
+    return 10 * np.log10(np.mean((x.astype(np.float64) / 32768) ** 2) + 1e-12)
+
+
+def test_same_seed_same_stream_other_seed_other_stream(small_dataset: Path, tmp_path: Path) -> None:
+    a, b, c = build(small_dataset, seed=1), build(small_dataset, seed=1), build(small_dataset, seed=2)
+    assert np.array_equal(a.samples, b.samples) and a.labels == b.labels
+    assert not np.array_equal(a.samples[:c.samples.size], c.samples[:a.samples.size])
+    wav, json_path, csv_path = write_stream(a, tmp_path / "s.wav")
+    write_stream(b, tmp_path / "t.wav")
+    assert wav.read_bytes() == (tmp_path / "t.wav").read_bytes()
+    assert load_labels(json_path).events == load_labels(csv_path).events == a.labels.events
+
+
+@pytest.mark.parametrize("whole_clips", [True, False])
+def test_counts_labels_and_gaps(small_dataset: Path, whole_clips: bool) -> None:
+    built = build(small_dataset, seed=4, gap_s=(0.3, 1.2), whole_clips=whole_clips)
+    counts = built.labels.label_counts()
+    assert counts == {"yes": 4, "no": 4, "_unknown_": 10, "_silence_": 2}
+    events = built.labels.events
+    gaps = [b.start_s - a.end_s for a, b in zip(events, events[1:])]
+    if whole_clips:  # one-second clips 0.3–1.2 s apart: the words are further apart, by the clips' quiet parts
+        assert min(gaps) >= 0.3 - 1e-4 and max(gaps) <= 1.2 + 2.0 and np.mean(gaps) > 1.0
+    else:
+        assert min(gaps) >= 0.3 - 1e-4 and max(gaps) <= 1.2 + 1e-4
+    assert events[-1].end_s < built.duration_s
+    assert {e.word for e in events if e.label == "_unknown_"} <= {"up", "go", "left", "cat"}
+    assert all(e.clip.startswith(f"{e.word}/") for e in events)
+
+
+def test_labels_mark_the_spoken_words(small_dataset: Path) -> None:
+    """Without noise, the labelled words hold the speech energy and the gaps are near silence."""
+    built = build(small_dataset, seed=5, snr_db=None, gain_db=(0.0, 0.0))
+    samples, rate = built.samples, built.sample_rate
+    words = [e for e in built.labels.events if e.label != "_silence_"]
+    inside = np.concatenate([samples[int(e.start_s * rate):int(e.end_s * rate)] for e in words])
+    gaps = [samples[int(a.end_s * rate) + 1600:int(b.start_s * rate) - 1600]
+            for a, b in zip(built.labels.events, built.labels.events[1:])
+            if a.label != "_silence_" and b.label != "_silence_"]
+    between = np.concatenate([g for g in gaps if g.size])
+    assert rms_db(inside) - rms_db(between) > 25
+
+
+def test_noise_follows_the_snr(small_dataset: Path) -> None:
+    loud = build(small_dataset, seed=6, snr_db=(10.0, 10.0), gain_db=(0.0, 0.0))
+    quiet = build(small_dataset, seed=6, snr_db=(40.0, 40.0), gain_db=(0.0, 0.0))
+    lead = int(0.9 * loud.sample_rate)  # the lead-in is noise alone
+    assert 25 < rms_db(loud.samples[:lead]) - rms_db(quiet.samples[:lead]) < 35
+    assert loud.labels == quiet.labels
+
+
+def test_minutes_fill_the_duration(small_dataset: Path) -> None:
+    built = make_dataset_stream([small_dataset], StreamRecipe(minutes=0.5, split="all", seed=1))
+    assert built.duration_s == 30.0
+    counts = built.labels.label_counts()
+    assert counts["_unknown_"] > counts.get("yes", 0) + counts.get("no", 0) > 0
+
+
+def test_testing_split_uses_only_testing_speakers(speech_commands: Path) -> None:
+    built = make_dataset_stream([speech_commands], StreamRecipe(minutes=1.0, seed=2))
+    testing = {f"{c.word}/{c.path.name}" for c in scan_dataset(speech_commands).select("testing")}
+    used = {e.clip for e in built.labels.events}
+    assert used and used <= testing
+    assert built.info["split"] == "testing" and built.info["split_method"] == "hash"
+
+
+def test_background_only_stream(small_dataset: Path) -> None:
+    built = make_background_stream([small_dataset / "_background_noise_" / "tap.wav"], 0.25, -30.0, seed=1)
+    assert built.labels.events == () and built.duration_s == 15.0
+    assert rms_db(built.samples) == pytest.approx(-30.0, abs=1.0)
+
+
+def test_clear_errors(small_dataset: Path, tmp_path: Path) -> None:
+    with pytest.raises(WorkbenchError, match="the dataset has no 'stop' clips in its all split"):
+        build(small_dataset, keywords=("yes", "stop"))
+    with pytest.raises(SettingsError, match="gap_s must be LOW:HIGH with LOW <= HIGH"):
+        StreamRecipe(gap_s=(1.0, 0.5))
+    empty = tmp_path / "empty_noise"
+    (empty / "yes").mkdir(parents=True)
+    sf.write(str(empty / "yes" / "a_nohash_0.wav"), np.zeros(16000, np.int16), 16000)
+    with pytest.raises(WorkbenchError, match="no background noise files"):
+        make_dataset_stream([empty], StreamRecipe(keywords=("yes",), keyword_count=1, unknown_count=0,
+                                                  silence_count=0, split="all"))
+    with pytest.raises(SettingsError, match=r"written as a \.wav file"):
+        write_stream(build(small_dataset), tmp_path / "s.flac")

@@ -1,0 +1,190 @@
+"""`kws calibrate` end to end: real stream, real model, real files; figures reproduced by `kws detect`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.calibration.conftest import noise_recording, speech_commands  # noqa: F401  (fixtures)
+from workbench.calibration.fast_detector import DetectionArrays
+from workbench.calibration.labels import load_labels
+from workbench.calibration.matching import KeywordEvents, evaluate_detections
+from workbench.calibration.stream_builder import StreamRecipe
+from workbench.calibration.stream_files import make_dataset_stream, write_stream
+from workbench.child_command import kws_command
+from workbench.cli.main import main
+from workbench.core.audio.audio_file import load_audio, save_wav
+from workbench.core.model.model_file import load_model
+
+RANGES = ("--thresholds", "150:250:10", "--windows-ms", "300,750,1000", "--suppressions-ms", "500,1500",
+          "--counts", "1,3")
+
+
+@pytest.fixture(scope="module")
+def stream(tmp_path_factory: pytest.TempPathFactory, speech_commands: Path) -> Path:  # noqa: F811
+    wav = tmp_path_factory.mktemp("calibrate") / "stream.wav"
+    write_stream(make_dataset_stream([speech_commands], StreamRecipe(minutes=2.0, seed=11)), wav)
+    return wav
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def detect(wav: Path, *options: str) -> DetectionArrays:
+    """`kws detect` in a real child process, as a user would run it."""
+    done = subprocess.run(kws_command("detect", str(wav), "--format", "jsonl", *options),
+                          capture_output=True, text=True, check=True)
+    found = [json.loads(line) for line in done.stdout.splitlines()]
+    return DetectionArrays(np.array([round(d["time_s"] * 1000) for d in found], np.int64),
+                           np.array([d["class_index"] for d in found], np.int64),
+                           np.array([d["score"] for d in found], np.int64))
+
+
+def reproduce(stream_wav: Path, backgrounds: list[Path], classes: tuple[str, ...], *options: str):  # type: ignore[no-untyped-def]
+    events = KeywordEvents.from_labels(load_labels(stream_wav.with_suffix(".json")), classes)
+    hours = load_audio(stream_wav).duration_s / 3600
+    background_hours = sum(load_audio(p).duration_s for p in backgrounds) / 3600
+    return evaluate_detections(detect(stream_wav, *options), events, 1.5, hours,
+                               [detect(p, *options) for p in backgrounds], background_hours)
+
+
+def test_json_files_and_kws_detect_reproduces_the_recommendation(
+        capsys, stream, noise_recording, reference_model_path, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    out_dir, applied = tmp_path / "out", tmp_path / "tuned.tflite"
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                             "--background", str(noise_recording), "--target-fa-per-hour", "200", *RANGES,
+                             "--format", "json", "--out", str(out_dir), "--apply-to", str(applied),
+                             "--progress", "none")
+    assert code == 0 and err == ""
+    document = json.loads(out)
+    assert document == json.loads((out_dir / "calibration.json").read_text())
+    assert document["sets_tried"] == 11 * 3 * 2 * 2
+    rec = document["recommended"]
+    assert set(rec) >= {"detection_threshold", "average_window_duration_ms", "suppression_ms", "minimum_count",
+                        "frr", "fa_per_hour", "fa_per_hour_speech", "fa_per_hour_background", "per_keyword"}
+    assert 0 <= rec["frr"] <= 1 and rec["fa_per_hour"] <= 200
+    assert document["stream"]["keywords"].keys() == {"yes", "no"}
+    assert (out_dir / "det.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len((out_dir / "sweep.csv").read_text().splitlines()) == document["sets_tried"] + 1
+    assert len(document["pareto"]) >= 2
+    params = load_model(applied).params
+    for key in ("detection_threshold", "average_window_duration_ms", "suppression_ms", "minimum_count"):
+        assert params[key] == rec[key]
+
+    classes = tuple(document["model"]["classes"])
+    got = reproduce(stream, [noise_recording], classes, "--model", str(reference_model_path),
+                    *rec["kws_detect_options"])
+    assert (got.frr, got.fa_per_hour) == (rec["frr"], rec["fa_per_hour"])
+    assert (got.fa_per_hour_speech, got.fa_per_hour_background) == (rec["fa_per_hour_speech"],
+                                                                     rec["fa_per_hour_background"])
+    assert got.latency_mean_s == pytest.approx(rec["latency_mean_s"], abs=1e-12)
+    again = reproduce(stream, [noise_recording], classes, "--model", str(applied))
+    assert (again.frr, again.fa_per_hour) == (rec["frr"], rec["fa_per_hour"])
+
+
+def test_per_class_thresholds_are_written_into_the_model(capsys, stream, reference_model_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    applied = tmp_path / "per_class.tflite"
+    code, out, _ = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                           "--labels", str(stream.with_suffix(".csv")), "--per-class-thresholds", "--thresholds", "160,200,240", "--windows-ms", "750",
+                           "--suppressions-ms", "1000", "--counts", "1", "--target-fa-per-hour", "500",
+                           "--format", "json", "--apply-to", str(applied), "--progress", "none")
+    assert code == 0
+    document = json.loads(out)
+    rec = document["recommended"]
+    assert document["sets_tried"] == 9 and len(rec["detection_threshold_list"]) == 4
+    assert load_model(applied).params["detection_threshold_list"] == rec["detection_threshold_list"]
+    got = reproduce(stream, [], tuple(document["model"]["classes"]), "--model", str(applied))
+    assert (got.frr, got.fa_per_hour) == (rec["frr"], rec["fa_per_hour"])
+
+
+def test_another_latency_is_replayed_and_reproduced(capsys, stream, reference_model_path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                           "--latency-ms", "50", "--thresholds", "200,230", "--windows-ms", "500",
+                           "--suppressions-ms", "1000", "--counts", "2", "--target-fa-per-hour", "1000",
+                           "--format", "json", "--progress", "none")
+    assert code == 0
+    document = json.loads(out)
+    rec = document["recommended"]
+    assert document["model"]["latency_ms"] == rec["latency_ms"] == 50
+    assert document["stream"]["inferences"] == int(document["stream"]["duration_s"] * 1000 / 50)
+    assert rec["kws_detect_options"][-2:] == ["--latency-ms", "50"]
+    got = reproduce(stream, [], tuple(document["model"]["classes"]), "--model", str(reference_model_path),
+                    *rec["kws_detect_options"])
+    assert (got.frr, got.fa_per_hour) == (rec["frr"], rec["fa_per_hour"])
+
+
+def test_text_report(capsys, stream, reference_model_path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                             *RANGES, "--progress", "text")
+    assert code == 0
+    assert "model's own parameters: threshold 185, window 1000 ms, suppression 750 ms, count 3" in out
+    assert "recommended for <= 100 FA/h: threshold " in out and "reproduce: kws detect STREAM.wav" in out
+    assert "Pareto front (FA/h -> FRR):" in out
+    assert "100.0 %  sweep 132 sets" in err  # progress for a person (not a terminal: a line per 10 %)
+
+
+def test_unreachable_target(capsys, stream, reference_model_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                           "--thresholds", "100", "--windows-ms", "300", "--counts", "1",
+                           "--target-fa-per-hour", "0", "--format", "json", "--progress", "none")
+    assert code == 0 and json.loads(out)["recommended"] is None
+    code, _, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                           "--thresholds", "100", "--windows-ms", "300", "--counts", "1",
+                           "--target-fa-per-hour", "0", "--apply-to", str(tmp_path / "m.tflite"), "--progress", "none")
+    assert code == 2 and "no parameter set reaches 0 false accepts per hour" in err
+    assert not (tmp_path / "m.tflite").exists()
+
+
+@pytest.mark.parametrize(("extra", "labels", "message"), [
+    (("--suppressions-ms", "0:1000:500"), None, "a suppression of 0 ms cannot be swept"),
+    (("--thresholds", "200:100"), None, "--thresholds range '200:100' must have START <= STOP"),
+    (("--counts", "9", "--windows-ms", "300"), None, "no minimum count in [9] fits any averaging window"),
+    (("--target-fa-per-hour", "inf"), None, "the target must be a number of false accepts per hour >= 0"),
+    ((), '{"events": [{"label": "up", "start_s": 1, "end_s": 2}]}', "labels.json: event 1 has the label 'up'"),
+    ((), '{"events": []}', "labels.json marks no keyword of model tflite_micro_speech"),
+])
+def test_bad_input_is_one_line(capsys, stream, reference_model_path, tmp_path, extra, labels, message) -> None:  # type: ignore[no-untyped-def]
+    options = []
+    if labels is not None:
+        (tmp_path / "labels.json").write_text(labels)
+        options = ["--labels", str(tmp_path / "labels.json")]
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                             *options, *extra, "--progress", "none", "--out", str(tmp_path / "out"))
+    assert code == 2 and out == "" and err.startswith("kws: error: ") and err.count("\n") == 1
+    assert message in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_labels(capsys, tmp_path, reference_model_path) -> None:  # type: ignore[no-untyped-def]
+    wav = tmp_path / "mine.wav"
+    save_wav(wav, np.zeros(16000, np.int16))
+    code, _, err = run_cli(capsys, "calibrate", "--stream", str(wav), "--progress", "none")
+    assert code == 2 and err == "kws: error: no labels for mine.wav: give --labels (JSON or CSV)\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX here")
+def test_ctrl_c_stops_cleanly_and_writes_nothing(stream, reference_model_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    long_stream = tmp_path / "long.wav"
+    save_wav(long_stream, np.tile(load_audio(stream).samples, 10))  # 20 min: seconds of replay to interrupt
+    (tmp_path / "long.json").write_text(stream.with_suffix(".json").read_text())
+    child = subprocess.Popen(kws_command("calibrate", "--model", str(reference_model_path), "--stream",
+                                         str(long_stream), "--out", str(tmp_path / "out"), "--progress", "jsonl"),
+                             stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ})
+    assert child.stderr is not None
+    for line in child.stderr:
+        if line.startswith("{") and "replay" in json.loads(line).get("phase", ""):
+            break
+    child.send_signal(signal.SIGINT)
+    _, rest = child.communicate(timeout=60)
+    assert child.returncode == 130 and "kws: interrupted" in rest
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,69 @@
+"""`kws stream make` / `kws stream check` end to end on real clips and files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
+from workbench.cli.main import main
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def make(capsys, dataset: Path, out: Path, *extra: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    return run_cli(capsys, "stream", "make", "--dataset", str(dataset), "--out", str(out), "--split", "all",
+                   "--keyword-count", "6", "--unknown-count", "8", "--silence-count", "2", "--progress", "none",
+                   *extra)
+
+
+def test_make_writes_wav_json_csv_and_says_what_it_holds(capsys, small_dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = make(capsys, small_dataset, tmp_path / "s.wav", "--seed", "3")
+    assert code == 0 and err == ""
+    assert out.startswith(f"wrote {tmp_path / 's.wav'} (") and "6 keywords (no 3, yes 3), 8 other words, " \
+        "2 silences) with labels s.json and s.csv" in out
+    document = json.loads((tmp_path / "s.json").read_text())
+    assert len(document["events"]) == 16 and document["stream"]["audio"] == "s.wav"
+    assert document["stream"]["recipe"]["seed"] == 3
+    assert (tmp_path / "s.csv").read_text().count("\n") == 17
+    code, again, _ = make(capsys, small_dataset, tmp_path / "t.wav", "--seed", "3")
+    assert code == 0 and (tmp_path / "s.wav").read_bytes() == (tmp_path / "t.wav").read_bytes()
+
+
+def test_background_only_and_check(capsys, small_dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli(capsys, "stream", "make", "--background-only", "--dataset", str(small_dataset),
+                           "--minutes", "0.25", "--out", str(tmp_path / "bg.wav"))
+    assert code == 0 and "(15.0 s: 0 keywords, 0 other words, 0 silences)" in out
+    code, out, _ = run_cli(capsys, "stream", "check", str(tmp_path / "bg.wav"))
+    assert code == 0 and out.startswith("bg.wav: 15.0 s, 0 events")
+    assert "note: no events for the keyword(s) yes, no" in out
+    make(capsys, small_dataset, tmp_path / "s.wav")
+    code, out, _ = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"), "--labels", str(tmp_path / "s.csv"))
+    assert code == 0 and "16 events (_silence_ 2, _unknown_ 8, no 3, yes 3)" in out
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (("--gap-s", "1:0.2"), "gap_s must be LOW:HIGH with LOW <= HIGH, got 1:0.2"),
+    (("--gain-db", "loud"), "--gain-db must be LOW:HIGH or one number, got 'loud'"),
+    (("--keywords", "yes,stop"), "the dataset has no 'stop' clips in its all split"),
+])
+def test_bad_options_are_one_line(capsys, small_dataset, tmp_path, extra, message) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = make(capsys, small_dataset, tmp_path / "s.wav", *extra)
+    assert code == 2 and out == "" and err == f"kws: error: {message}\n"
+    assert not (tmp_path / "s.wav").exists()
+
+
+def test_no_dataset_and_bad_labels(capsys, small_dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run_cli(capsys, "stream", "make", "--out", str(tmp_path / "s.wav"))
+    assert code == 2 and err == "kws: error: give a dataset folder with --dataset\n"
+    make(capsys, small_dataset, tmp_path / "s.wav")
+    (tmp_path / "s.json").write_text('{"events": [{"label": "yes", "start_s": 1, "end_s": 9999}]}')
+    code, _, err = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"))
+    assert code == 2 and err.startswith("kws: error: s.json: event 1 ('yes' 1.00–9999.00 s) ends after the end")
+    assert err.count("\n") == 1

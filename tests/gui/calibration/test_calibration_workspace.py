@@ -1,0 +1,232 @@
+"""The Calibration workspace end to end under pytest-qt: a real `kws calibrate` child on a real stream."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, QSettings, Qt
+
+from tests.calibration.conftest import noise_recording, small_dataset, speech_commands  # noqa: F401  (fixtures)
+from workbench.calibration.det_plot import PERCENT
+from workbench.calibration.stream_builder import StreamRecipe
+from workbench.calibration.stream_files import make_dataset_stream, write_stream
+from workbench.core.audio.audio_file import load_audio, save_wav
+from workbench.core.model.model_file import load_model
+from workbench.gui.app_settings import AppSettings
+from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
+from workbench.gui.calibration.det_curve_view import FRONT_POINT_PX, fa_axis
+from workbench.gui.calibration.stream_dialog import StreamDialog
+from workbench.gui.session_controller import SessionController
+
+RUN_TIMEOUT_MS = 120_000
+
+
+class Host:
+    """What the main window offers a workspace (``WorkspaceHost``), with a real controller."""
+
+    def __init__(self, folder: Path) -> None:
+        self.controller = SessionController()
+        self.settings = AppSettings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+        self.errors: list[str] = []
+        self.statuses: list[str] = []
+        self.shown: list[str] = []
+
+    def open_model(self, path: str | Path) -> bool:
+        return self.controller.load_model(path)
+
+    def show_error(self, message: str) -> None:
+        self.errors.append(message)
+
+    def show_status(self, message: str) -> None:
+        self.statuses.append(message)
+
+    def show_workspace(self, key: str) -> None:
+        self.shown.append(key)
+
+
+@pytest.fixture(scope="module")
+def stream(tmp_path_factory: pytest.TempPathFactory, speech_commands: Path) -> Path:  # noqa: F811
+    wav = tmp_path_factory.mktemp("gui-stream") / "stream.wav"
+    write_stream(make_dataset_stream([speech_commands], StreamRecipe(minutes=1.5, seed=21)), wav)
+    return wav
+
+
+@pytest.fixture
+def workspace(qtbot, tmp_path: Path, reference_model_path: Path):  # type: ignore[no-untyped-def]
+    host = Host(tmp_path)
+    assert host.controller.load_model(reference_model_path)
+    view = CalibrationWorkspace(host)
+    qtbot.addWidget(view)
+    view.resize(1300, 800)
+    view.show()
+    yield view
+    view.shutdown()
+    host.controller.close()
+
+
+def run_to_end(qtbot, view: CalibrationWorkspace) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(view.run_button, Qt.MouseButton.LeftButton)
+    assert view.running
+    qtbot.waitUntil(lambda: not view.running, timeout=RUN_TIMEOUT_MS)
+
+
+def test_small_calibration_end_to_end(qtbot, workspace, stream, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    view, host = workspace, workspace.host
+    view.inputs.set_stream(stream)
+    assert view.inputs.labels_edit.text() == str(stream.with_suffix(".json"))
+    run_to_end(qtbot, view)
+    assert host.errors == []
+    output = view.output
+    assert output is not None and view.progress.value() == view.progress.maximum()
+    document = output.document
+    assert len(view.curve.all_sets.data) == document["sets_tried"] == output.fa_per_hour.size
+    model = view.table.table_model
+    assert model.rowCount() == len(document["pareto"]) >= 2
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[:4] == ["FA/h", "FRR %", "FRR yes %", "FRR no %"]
+    first = document["pareto"][0]
+    assert model.data(model.index(0, 2)) == f"{first['per_keyword']['yes']['frr'] * 100:.1f}"
+    recommended = document["recommended"]
+    assert recommended is not None and "Recommended for ≤ 100 FA/h" in view.status.text()
+    assert view.table.table_model.rows[view.table.selected_row()]["frr"] == recommended["frr"]
+    star_x, star_y = view.curve.recommended.getData()
+    assert (star_x[0], star_y[0]) == (pytest.approx(fa_axis(recommended["fa_per_hour"])),
+                                      pytest.approx(recommended["frr"] * PERCENT))
+    # the ring: the model's own parameters (what the tuning holds), scored in the GUI on the stored scores
+    own = document["model_parameters"]
+    ring_x, ring_y = view.curve.current.getData()
+    assert (ring_x[0], ring_y[0]) == (pytest.approx(fa_axis(own["fa_per_hour"])), pytest.approx(own["frr"] * PERCENT))
+
+    # double-click another Pareto row: the tuning sliders get it, the ring moves onto that set's figures
+    row = 0 if view.table.selected_row() != 0 else 1
+    rect = view.table.visualRect(view.table.table_model.index(row, 0))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # as a hand does:
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, then double
+    item = document["pareto"][row]
+    settings = host.controller.tuning.settings
+    assert (settings.detection_threshold, settings.average_window_duration_ms, settings.suppression_ms,
+            settings.minimum_count) == (item["detection_threshold"], item["average_window_duration_ms"],
+                                        item["suppression_ms"], item["minimum_count"])
+    ring_x, ring_y = view.curve.current.getData()
+    assert (ring_x[0], ring_y[0]) == (pytest.approx(fa_axis(item["fa_per_hour"])), pytest.approx(item["frr"] * PERCENT))
+    assert f"{item['frr'] * 100:.1f} %" in view.summary.text()
+
+    saved = view.save_into_model(tmp_path / "calibrated.tflite")
+    params = load_model(saved).params
+    assert params["detection_threshold"] == item["detection_threshold"]
+    assert params["suppression_ms"] == item["suppression_ms"]
+    report = tmp_path / "report"
+    report.mkdir()
+    names = sorted(p.name for p in view.save_report(report))
+    assert names == ["calibration.json", "det.png", "scores.npz", "sweep.csv"]
+    assert json.loads((report / "calibration.json").read_text()) == document
+    view.grab().save(str(tmp_path / "calibration_workspace.png"))
+
+
+def test_clicking_a_front_point_on_the_curve_uses_that_set(qtbot, workspace, stream) -> None:  # type: ignore[no-untyped-def]
+    view = workspace
+    view.inputs.set_stream(stream)
+    run_to_end(qtbot, view)
+    front = view.output.pareto
+    index = len(front) // 2
+    x, y = fa_axis(front[index]["fa_per_hour"]), front[index]["frr"] * PERCENT
+    qtbot.waitUntil(lambda: view.curve.plot_widget.isVisible())
+    scene = view.curve.plot.getViewBox().mapViewToScene(QPointF(float(x), float(y)))
+    point = view.curve.plot_widget.mapFromScene(scene)
+    qtbot.mouseClick(view.curve.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    settings = view.host.controller.tuning.settings
+    chosen = [p for p in front if (p["detection_threshold"], p["average_window_duration_ms"], p["suppression_ms"],
+                                   p["minimum_count"]) == (settings.detection_threshold,
+                                                           settings.average_window_duration_ms,
+                                                           settings.suppression_ms, settings.minimum_count)]
+    assert chosen, "the click chose no front set"
+    hit = view.curve.plot.getViewBox().mapViewToScene(
+        QPointF(float(fa_axis(chosen[0]["fa_per_hour"])), chosen[0]["frr"] * PERCENT))
+    assert (hit - scene).manhattanLength() <= FRONT_POINT_PX  # the set under the pointer (or one drawn on it)
+
+
+def test_another_loaded_model_is_replaced_by_the_calibrated_one_on_use(qtbot, workspace, stream) -> None:  # type: ignore[no-untyped-def]
+    from workbench.assets import default_model_path
+
+    view, host = workspace, workspace.host
+    view.inputs.set_stream(stream)
+    run_to_end(qtbot, view)
+    calibrated = Path(view.output.model_file)
+    assert host.controller.load_model(default_model_path())
+    if default_model_path().resolve() != calibrated.resolve():
+        assert "not the calibrated one" in view.summary.text()
+        assert not view.curve.current.getData()[0].size
+    assert view._use_row(0)
+    assert Path(host.controller.model.path).resolve() == calibrated.resolve()
+    assert host.controller.tuning.settings.detection_threshold == view.output.pareto[0]["detection_threshold"]
+
+
+def test_cancel_stops_the_child_and_keeps_nothing(qtbot, workspace, stream, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    view = workspace
+    long_stream = tmp_path / "long.wav"
+    save_wav(long_stream, np.tile(load_audio(stream).samples, 8))  # 12 min: seconds of replay to cancel
+    (tmp_path / "long.json").write_text(stream.with_suffix(".json").read_text())
+    view.inputs.set_stream(long_stream)
+    with qtbot.waitSignal(view.child.progress, timeout=RUN_TIMEOUT_MS):
+        qtbot.mouseClick(view.run_button, Qt.MouseButton.LeftButton)
+    assert view.cancel_button.isEnabled() and not view.run_button.isEnabled()
+    pending = view._pending[0]
+    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.running, timeout=RUN_TIMEOUT_MS)
+    assert view.status.text() == "cancelled" and view.output is None and view.host.errors == []
+    assert view.run_button.isEnabled() and not pending.exists()
+
+
+def test_bad_labels_and_missing_stream_are_messages(qtbot, workspace, stream, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    view, host = workspace, workspace.host
+    assert not view.run() and host.errors == ["choose a labelled stream, or build one"]
+    labels = tmp_path / "bad.json"
+    labels.write_text('{"events": [{"label": "up", "start_s": 1.0, "end_s": 1.5}]}')
+    view.inputs.set_stream(stream)
+    view.inputs.labels_edit.setText(str(labels))
+    run_to_end(qtbot, view)
+    assert len(host.errors) == 2 and host.errors[1].startswith("bad.json: event 1 has the label 'up'")
+    assert "\n" not in host.errors[1] and view.output is None and view.run_button.isEnabled()
+
+
+def test_stream_dialog_builds_a_stream(qtbot, small_dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dialog = StreamDialog(("yes", "no"), dataset=small_dataset)
+    qtbot.addWidget(dialog)
+    dialog.minutes_spin.setValue(0.5)
+    dialog.split_combo.setCurrentText("all")
+    dialog.out_edit.setText(str(tmp_path / "built"))
+    with qtbot.waitSignal(dialog.accepted, timeout=RUN_TIMEOUT_MS):
+        qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    assert dialog.built_path == tmp_path / "built.wav"
+    assert load_audio(dialog.built_path).duration_s == 30.0
+    assert json.loads((tmp_path / "built.json").read_text())["events"]
+
+
+def test_stream_dialog_reports_a_bad_dataset_in_place(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dialog = StreamDialog(("yes", "no"), dataset=tmp_path / "nowhere")
+    qtbot.addWidget(dialog)
+    dialog.out_edit.setText(str(tmp_path / "s.wav"))
+    qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.child.running and dialog.build_button.isEnabled(), timeout=RUN_TIMEOUT_MS)
+    assert "does not exist" in dialog.status.text() and dialog.result() == 0
+
+
+def test_inputs_are_remembered(qtbot, tmp_path, stream, noise_recording) -> None:  # type: ignore[no-untyped-def]
+    from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
+
+    qsettings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first = CalibrationInputsView(qsettings)
+    qtbot.addWidget(first)
+    first.set_loaded_model(Path("model.tflite"))
+    first.set_stream(stream)
+    first.set_backgrounds([noise_recording])
+    first.target_spin.setValue(12.5)
+    args = first.calibrate_arguments()
+    assert args[:2] == ["--model", "model.tflite"] and ["--background", str(noise_recording)] == args[-2:]
+    second = CalibrationInputsView(qsettings)
+    qtbot.addWidget(second)
+    assert second.stream_edit.text() == str(stream) and second.labels_edit.text() == str(stream.with_suffix(".json"))
+    assert second.backgrounds() == [noise_recording] and second.target_spin.value() == 12.5

@@ -1,0 +1,146 @@
+"""A whole calibration: replay the stream and background audio once, sweep, find the front, recommend.
+
+Why one function for the CLI and the GUI: both must report the same figures for the same inputs, and
+both need progress and cancel. :func:`run_calibration` reports progress as ``(phase, fraction)`` with the
+fraction of the whole job (the replays take most of it, weighted by audio length), checks ``cancel``
+between blocks, and raises :class:`CalibrationCancelled` when asked to stop; nothing is written here
+(see :mod:`report` for the output files).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.calibration.false_accept_words import false_accept_words, top_false_accept_words
+from workbench.calibration.labels import StreamLabels, load_labels
+from workbench.calibration.matching import DEFAULT_TOLERANCE_S, SetMetrics
+from workbench.calibration.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
+from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS, ReplayScores, replay_samples
+from workbench.calibration.sweep import CalibrationAudio, SweepTable, evaluate_set, run_sweep
+from workbench.calibration.sweep_grid import ParameterSet, SweepRanges, parameter_grid
+from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
+from workbench.core.detection.settings import DetectionSettings
+from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.core.model.model_file import LoadedModel
+
+SWEEP_SHARE = 0.15  # of the progress bar; the replays get the rest
+PHASE_REPLAY = "replay"
+PHASE_SWEEP = "sweep"
+
+PhaseProgress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class CalibrationRequest:
+    """What to calibrate, on what, and for which target."""
+
+    stream_path: Path
+    labels_path: Path
+    background_paths: tuple[Path, ...] = ()
+    target_fa_per_hour: float = DEFAULT_TARGET_FA_PER_HOUR
+    tolerance_s: float = DEFAULT_TOLERANCE_S
+    ranges: SweepRanges = field(default_factory=SweepRanges)
+    latency_ms: int | None = None  # None: the model's
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.target_fa_per_hour < math.inf:
+            raise SettingsError(f"the target must be a number of false accepts per hour >= 0, "
+                                f"got {self.target_fa_per_hour}")
+        if not 0 <= self.tolerance_s < math.inf:
+            raise SettingsError(f"the tolerance must be a number of seconds >= 0, got {self.tolerance_s}")
+
+
+@dataclass(frozen=True, eq=False)
+class CalibrationResult:
+    request: CalibrationRequest
+    model: LoadedModel
+    labels: StreamLabels
+    stream: ReplayScores
+    backgrounds: tuple[ReplayScores, ...]
+    audio: CalibrationAudio
+    table: SweepTable
+    front: tuple[int, ...]
+    recommended: int | None
+    model_settings: DetectionSettings
+    model_metrics: SetMetrics | None  # None when the model's own suppression resets the frontend
+
+    def false_accept_words(self, pset: ParameterSet) -> list[dict[str, object]]:
+        """The words the stream's false accepts of ``pset`` fall on, most frequent first."""
+        detections = self.audio.stream.detect(pset.average_window_duration_ms, pset.minimum_count, pset.threshold,
+                                              pset.suppression_ms)
+        counts = false_accept_words(detections, self.labels, self.audio.events, self.request.tolerance_s,
+                                    self.table.classes)
+        return top_false_accept_words(counts, self.audio.stream_hours)
+
+    @property
+    def recommended_set(self) -> ParameterSet | None:
+        return None if self.recommended is None else self.table.sets[self.recommended]
+
+    def recommended_settings(self) -> DetectionSettings | None:
+        """The model's settings with the recommended detection parameters (latency as calibrated)."""
+        pset = self.recommended_set
+        if pset is None:
+            return None
+        return pset.settings(self.model_settings.replace(latency_ms=self.stream.latency_ms))
+
+
+def _load_samples(path: Path, what: str) -> npt.NDArray[np.int16]:
+    clip = load_audio(path)
+    if clip.samples.size == 0:
+        raise WorkbenchError(f"the {what} {path.name} holds no audio")
+    return clip.samples
+
+
+def run_calibration(model: LoadedModel, request: CalibrationRequest, progress: PhaseProgress | None = None,
+                    cancel: threading.Event | None = None) -> CalibrationResult:
+    """Replay, sweep and recommend (see the module docstring)."""
+    stream_samples = _load_samples(request.stream_path, "stream")
+    labels = load_labels(request.labels_path).validated(
+        model.classes, stream_samples.size / DEFAULT_SAMPLE_RATE, model_name=f"model {model.name}",
+        audio_name=request.stream_path.name)
+    if not labels.keyword_events:
+        raise WorkbenchError(f"{labels.source} marks no keyword of model {model.name}: false rejects cannot be "
+                             "measured without keywords (give background-only audio with --background)")
+    backgrounds = [(p, _load_samples(p, "background recording")) for p in request.background_paths]
+    total = stream_samples.size + sum(s.size for _, s in backgrounds)
+    done = 0
+
+    def replay(samples: npt.NDArray[np.int16], name: str) -> ReplayScores:
+        nonlocal done
+        start = done
+
+        def report(fraction: float) -> None:
+            if progress is not None:
+                progress(f"{PHASE_REPLAY} {name}", (1 - SWEEP_SHARE) * (start + fraction * samples.size) / total)
+
+        result = replay_samples(model, samples, name, latency_ms=request.latency_ms, progress=report,
+                                cancel=cancel)
+        done += samples.size
+        return result
+
+    stream = replay(stream_samples, request.stream_path.name)
+    background_replays = tuple(replay(s, p.name) for p, s in backgrounds)
+    audio = CalibrationAudio.from_replays(stream, labels, background_replays)
+    sets = parameter_grid(request.ranges, model.classes, stream.latency_ms)
+
+    def sweep_progress(fraction: float) -> None:
+        if progress is not None:
+            progress(f"{PHASE_SWEEP} {len(sets):,} sets", 1 - SWEEP_SHARE + SWEEP_SHARE * fraction)
+
+    table = run_sweep(audio, sets, request.tolerance_s, sweep_progress, cancel)
+    model_settings = DetectionSettings.from_params(model.params)
+    model_metrics = None
+    if model_settings.suppression_ms > FRONTEND_RESET_SUPPRESSION_MS:
+        model_metrics = evaluate_set(audio, ParameterSet.from_settings(model_settings), request.tolerance_s)
+    return CalibrationResult(
+        request=request, model=model, labels=labels, stream=stream, backgrounds=background_replays, audio=audio,
+        table=table, front=tuple(pareto_front(table).tolist()),
+        recommended=recommend(table, request.target_fa_per_hour), model_settings=model_settings,
+        model_metrics=model_metrics)

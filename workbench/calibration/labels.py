@@ -1,0 +1,212 @@
+"""Where the words are in a long recording: the labels file of a calibration stream.
+
+Why a module of its own: ``kws stream make`` writes labels, a user may bring a recording labelled by
+hand (JSON or CSV), and ``kws calibrate`` must refuse a labels file that would silently give wrong
+figures. A label that is not a class of the model, two events that overlap, or an event past the end
+of the audio would each shift hit and false-accept counts without any visible sign, so each is one
+clear :class:`LabelsError` naming the file and the event.
+
+Format (other keys are ignored, so a tool may add its own)::
+
+    {"events": [{"label": "yes", "start_s": 1.23, "end_s": 1.71, "word": "yes"}, ...]}
+
+or CSV with a header row ``label,start_s,end_s[,word,clip]``. A label is a keyword class of the model, or
+starts with ``_`` (``_unknown_`` for other speech, ``_silence_``, ``_noise_`` ...): those mark
+non-keyword audio, are never matched, and only help to explain false accepts. ``word`` is the word
+actually spoken (``"cat"`` for an ``_unknown_`` event), ``clip`` the file it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from workbench.core.atomic_write import atomic_write_bytes
+from workbench.core.errors import WorkbenchError
+
+NON_KEYWORD_PREFIX = "_"
+UNKNOWN_LABEL = "_unknown_"
+SILENCE_LABEL = "_silence_"
+TIME_EPSILON_S = 0.001  # times are written with finite precision: an end 1 ms past the audio is still inside
+CSV_FIELDS = ("label", "start_s", "end_s", "word", "clip")
+TIME_DECIMALS = 7  # k / 16000 s has at most 7 decimals: sample positions round-trip exactly
+
+
+class LabelsError(WorkbenchError):
+    """A labels file that cannot be used as it is (one sentence naming the file and the event)."""
+
+
+@dataclass(frozen=True)
+class LabelEvent:
+    """One labelled stretch of audio."""
+
+    label: str
+    start_s: float
+    end_s: float
+    word: str = ""  # the word spoken, when the label does not say it (e.g. "cat" for _unknown_)
+    clip: str = ""  # where the audio came from (``word/file.wav`` for a built stream)
+
+    @property
+    def is_keyword(self) -> bool:
+        return not self.label.startswith(NON_KEYWORD_PREFIX)
+
+    def describe(self) -> str:
+        return f"'{self.label}' {self.start_s:.2f}–{self.end_s:.2f} s"
+
+    def to_json(self) -> dict[str, Any]:
+        item: dict[str, Any] = {"label": self.label, "start_s": round(self.start_s, TIME_DECIMALS),
+                                "end_s": round(self.end_s, TIME_DECIMALS)}
+        if self.word:
+            item["word"] = self.word
+        if self.clip:
+            item["clip"] = self.clip
+        return item
+
+
+@dataclass(frozen=True)
+class StreamLabels:
+    """The events of one recording, sorted by start time."""
+
+    events: tuple[LabelEvent, ...]
+    source: str = "labels"  # file name used in error messages
+
+    @property
+    def keyword_events(self) -> tuple[LabelEvent, ...]:
+        return tuple(e for e in self.events if e.is_keyword)
+
+    def keyword_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for event in self.keyword_events:
+            counts[event.label] = counts.get(event.label, 0) + 1
+        return counts
+
+    def label_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for event in self.events:
+            counts[event.label] = counts.get(event.label, 0) + 1
+        return counts
+
+    def validated(self, classes: Sequence[str], duration_s: float, model_name: str = "the model",
+                  audio_name: str = "the audio") -> "StreamLabels":
+        """These labels if they fit the model's classes and the audio's length; else :class:`LabelsError`."""
+        known = set(classes)
+        for number, event in enumerate(self.events, start=1):
+            if event.is_keyword and event.label not in known:
+                keywords = ", ".join(c for c in classes if not c.startswith(NON_KEYWORD_PREFIX)) or "none"
+                raise LabelsError(
+                    f"{self.source}: event {number} has the label '{event.label}', which is not a keyword "
+                    f"of {model_name} (its keywords: {keywords}); label other speech '{UNKNOWN_LABEL}'")
+            if event.end_s > duration_s + TIME_EPSILON_S:
+                raise LabelsError(
+                    f"{self.source}: event {number} ({event.describe()}) ends after the end of "
+                    f"{audio_name}, which is {duration_s:.2f} s long")
+        return self
+
+
+def _number(value: Any, what: str, where: str) -> float:
+    if isinstance(value, bool):
+        raise LabelsError(f"{where}: {what} must be a number of seconds, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise LabelsError(f"{where}: {what} must be a number of seconds, got {value!r}") from None
+    if not math.isfinite(number):
+        raise LabelsError(f"{where}: {what} must be a finite number of seconds, got {value!r}")
+    return number
+
+
+def _event(item: Any, number: int, source: str) -> LabelEvent:
+    where = f"{source}: event {number}"
+    if not isinstance(item, dict):
+        raise LabelsError(f"{where} must be an object with label, start_s and end_s, got {item!r}")
+    missing = [key for key in ("label", "start_s", "end_s") if key not in item or item[key] in (None, "")]
+    if missing:
+        raise LabelsError(f"{where} has no {missing[0]}")
+    label = str(item["label"]).strip()
+    if not label:
+        raise LabelsError(f"{where} has an empty label")
+    start = _number(item["start_s"], "start_s", where)
+    end = _number(item["end_s"], "end_s", where)
+    if start < 0:
+        raise LabelsError(f"{where} starts before the audio does (start_s {start})")
+    if end <= start:
+        raise LabelsError(f"{where} ends at {end} s, not after its start at {start} s")
+    return LabelEvent(label, start, end, str(item.get("word") or ""), str(item.get("clip") or ""))
+
+
+def labels_from_items(items: Iterable[Any], source: str = "labels") -> StreamLabels:
+    """Events from parsed JSON/CSV items, checked one by one and for overlaps."""
+    events = [_event(item, number, source) for number, item in enumerate(items, start=1)]
+    order = sorted(range(len(events)), key=lambda i: (events[i].start_s, events[i].end_s))
+    for before, after in zip(order, order[1:]):
+        if events[after].start_s < events[before].end_s:
+            raise LabelsError(
+                f"{source}: event {after + 1} ({events[after].describe()}) overlaps event {before + 1} "
+                f"({events[before].describe()}); events must not overlap")
+    return StreamLabels(tuple(events[i] for i in order), source)
+
+
+def parse_labels_json(text: str, source: str = "labels") -> StreamLabels:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LabelsError(f"{source} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("events"), list):
+        raise LabelsError(f'{source} has no "events" list (expected {{"events": [{{"label", "start_s", '
+                          f'"end_s"}}, …]}})')
+    return labels_from_items(document["events"], source)
+
+
+def parse_labels_csv(text: str, source: str = "labels") -> StreamLabels:
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip() for f in (reader.fieldnames or [])]
+    missing = [f for f in ("label", "start_s", "end_s") if f not in fields]
+    if missing:
+        raise LabelsError(f"{source} needs a header row with label,start_s,end_s (missing {missing[0]})")
+    rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+    return labels_from_items(rows, source)
+
+
+def load_labels(path: str | Path) -> StreamLabels:
+    """Read a JSON (``{"events": […]}``) or CSV labels file; :class:`LabelsError` when unusable."""
+    path = Path(path)
+    if not path.is_file():
+        raise LabelsError(f"labels file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise LabelsError(f"{path.name} is not a text labels file (JSON or CSV)") from None
+    except OSError as exc:
+        raise LabelsError(f"cannot read labels file {path}: {exc.strerror or exc}") from None
+    if path.suffix.lower() == ".csv":
+        return parse_labels_csv(text, path.name)
+    return parse_labels_json(text, path.name)
+
+
+def labels_json(labels: StreamLabels, extra: dict[str, Any] | None = None) -> str:
+    document: dict[str, Any] = {"events": [e.to_json() for e in labels.events]}
+    if extra:
+        document.update(extra)
+    return json.dumps(document, indent=1) + "\n"
+
+
+def labels_csv(labels: StreamLabels) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for e in labels.events:
+        writer.writerow([e.label, f"{e.start_s:.{TIME_DECIMALS}f}", f"{e.end_s:.{TIME_DECIMALS}f}", e.word, e.clip])
+    return buffer.getvalue()
+
+
+def save_labels(labels: StreamLabels, json_path: Path, csv_path: Path | None = None,
+                extra: dict[str, Any] | None = None) -> None:
+    """Write the JSON (with ``extra`` top-level keys) and optionally the CSV, each atomically."""
+    atomic_write_bytes(json_path, labels_json(labels, extra).encode("utf-8"))
+    if csv_path is not None:
+        atomic_write_bytes(csv_path, labels_csv(labels).encode("utf-8"))

@@ -1,0 +1,62 @@
+"""Writing a calibration's files: ``calibration.json``, ``det.png``, ``sweep.csv``, ``scores.npz``, a model.
+
+Why a module: the CLI (``--out``, ``--apply-to``) and the GUI ("Save into model…") write the same
+files the same way -- each atomically, so an interrupted run never leaves a half-written report or
+model, and a folder that cannot be written is one clear sentence.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from workbench.calibration.calibration_run import CalibrationResult
+from workbench.calibration.det_plot import PlotUnavailable, det_plot_png
+from workbench.calibration.report import calibration_document, sweep_csv
+from workbench.calibration.scores_file import save_scores
+from workbench.core.atomic_write import atomic_write_bytes
+from workbench.core.errors import WorkbenchError
+
+DOCUMENT_NAME = "calibration.json"
+PLOT_NAME = "det.png"
+SWEEP_NAME = "sweep.csv"
+SCORES_NAME = "scores.npz"
+
+
+def document_json(result: CalibrationResult, scores_file: str | None = None) -> str:
+    return json.dumps(calibration_document(result, scores_file), indent=1, allow_nan=False) + "\n"
+
+
+def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = True,
+                  notes: list[str] | None = None) -> list[Path]:
+    """Write every output file into ``out_dir`` (created if missing); returns the paths written.
+
+    Without matplotlib the DET plot is skipped and the reason appended to ``notes``: the figures of a
+    long replay are never lost for want of a picture.
+    """
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkbenchError(f"cannot create the output folder {folder}: {exc.strerror or exc}") from None
+    written = [save_scores(folder / SCORES_NAME, result.stream, result.backgrounds),
+               atomic_write_bytes(folder / SWEEP_NAME, sweep_csv(result).encode("utf-8"))]
+    if plot:
+        try:
+            written.append(atomic_write_bytes(folder / PLOT_NAME, det_plot_png(result)))
+        except PlotUnavailable as exc:
+            if notes is not None:
+                notes.append(f"{PLOT_NAME} not written: {exc}")
+    written.append(atomic_write_bytes(folder / DOCUMENT_NAME, document_json(result, SCORES_NAME).encode("utf-8")))
+    return written
+
+
+def apply_recommendation(result: CalibrationResult, out_model: str | Path) -> Path:
+    """Write a copy of the calibrated model whose parameters are the recommended set."""
+    from workbench.core.detection.tuning import save_settings_into_model
+
+    settings = result.recommended_settings()
+    if settings is None:
+        raise WorkbenchError(f"no parameter set reaches {result.request.target_fa_per_hour:g} false accepts per "
+                             "hour, so there is nothing to write into the model; raise the target")
+    return save_settings_into_model(result.model, settings, Path(out_model))

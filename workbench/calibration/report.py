@@ -1,0 +1,198 @@
+"""What a calibration says: ``calibration.json``, the text a person reads, and the sweep as CSV.
+
+Why the document is the interface: ``kws calibrate --format json`` prints it, ``--out`` writes it, and
+the GUI reads it from the child process's output folder. Figures are full-precision floats (JSON
+round-trips them exactly), so the ``recommended`` FRR and FA/h can be compared exactly with what
+``kws detect`` gives with the same options. FRR is a fraction (0.15 = 15 %).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any
+
+import numpy as np
+
+from workbench.calibration.calibration_run import CalibrationResult
+from workbench.calibration.matching import SetMetrics
+from workbench.calibration.sweep_grid import ParameterSet
+
+DOCUMENT_VERSION = 1
+TEXT_FRONT_ROWS = 12  # rows of the Pareto front the text report shows
+TEXT_WORDS = 5  # (detected class, word) pairs of the false accepts the text report names
+PERCENT = 100.0
+
+
+def _number(value: float) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def parameters_json(pset: ParameterSet) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "detection_threshold": pset.detection_threshold,
+        "average_window_duration_ms": pset.average_window_duration_ms,
+        "suppression_ms": pset.suppression_ms,
+        "minimum_count": pset.minimum_count,
+    }
+    if pset.detection_threshold_list:
+        item["detection_threshold_list"] = list(pset.detection_threshold_list)
+    return item
+
+
+def metrics_json(m: SetMetrics, classes: tuple[str, ...]) -> dict[str, Any]:
+    per_keyword = {}
+    for i, name in enumerate(classes):
+        if name.startswith("_"):
+            continue
+        keywords, hits = m.keywords_per_class[i], m.hits_per_class[i]
+        per_keyword[name] = {"keywords": keywords, "hits": hits,
+                             "frr": (keywords - hits) / keywords if keywords else None,
+                             "false_accepts": m.false_accepts_per_class[i]}
+    return {
+        "frr": _number(m.frr), "fa_per_hour": _number(m.fa_per_hour),
+        "fa_per_hour_speech": _number(m.fa_per_hour_speech),
+        "fa_per_hour_background": _number(m.fa_per_hour_background),
+        "keywords": m.keywords, "hits": m.hits, "misses": m.keywords - m.hits,
+        "false_accepts_speech": m.false_accepts_speech, "false_accepts_background": m.false_accepts_background,
+        "latency_mean_s": _number(m.latency_mean_s), "latency_p95_s": _number(m.latency_p95_s),
+        "per_keyword": per_keyword,
+    }
+
+
+def set_json(result: CalibrationResult, index: int) -> dict[str, Any]:
+    table = result.table
+    return {**parameters_json(table.sets[index]), **metrics_json(table.metrics(index), table.classes)}
+
+
+def detect_options(pset: ParameterSet, latency_ms: int, model_latency_ms: int) -> list[str]:
+    """The ``kws detect`` options that reproduce a set (a threshold list needs the model written with it)."""
+    options = ["--threshold", str(pset.detection_threshold), "--window-ms", str(pset.average_window_duration_ms),
+               "--suppression-ms", str(pset.suppression_ms), "--count", str(pset.minimum_count)]
+    if latency_ms != model_latency_ms:
+        options += ["--latency-ms", str(latency_ms)]
+    return options
+
+
+def calibration_document(result: CalibrationResult, scores_file: str | None = None) -> dict[str, Any]:
+    req, table = result.request, result.table
+    recommended = None
+    if result.recommended is not None:
+        pset = table.sets[result.recommended]
+        recommended = {**set_json(result, result.recommended), "latency_ms": result.stream.latency_ms,
+                       "false_accept_words": result.false_accept_words(pset)}
+        if not pset.detection_threshold_list:
+            recommended["kws_detect_options"] = detect_options(pset, result.stream.latency_ms,
+                                                               result.model_settings.latency_ms)
+    model_params = None
+    if result.model_metrics is not None:
+        own = ParameterSet.from_settings(result.model_settings)
+        model_params = {**parameters_json(own), **metrics_json(result.model_metrics, table.classes),
+                        "false_accept_words": result.false_accept_words(own)}
+    return {
+        "version": DOCUMENT_VERSION,
+        "model": {"name": result.model.name, "file": str(result.model.path or ""),
+                  "classes": list(table.classes), "latency_ms": result.stream.latency_ms},
+        "stream": {"audio": str(req.stream_path), "labels": str(req.labels_path),
+                   "duration_s": result.stream.duration_s, "inferences": result.stream.inferences,
+                   "keywords": {c: n for c, n in zip(table.classes, table.keywords_per_class) if n},
+                   "events": result.labels.label_counts()},
+        "background": [{"audio": str(p), "duration_s": r.duration_s}
+                       for p, r in zip(req.background_paths, result.backgrounds)],
+        "tolerance_s": req.tolerance_s,
+        "target_fa_per_hour": req.target_fa_per_hour,
+        "ranges": {"thresholds": list(req.ranges.thresholds), "windows_ms": list(req.ranges.windows_ms),
+                   "suppressions_ms": list(req.ranges.suppressions_ms), "counts": list(req.ranges.counts),
+                   "per_class_thresholds": req.ranges.per_class_thresholds},
+        "sets_tried": len(table),
+        "recommended": recommended,
+        "model_parameters": model_params,
+        "pareto": [set_json(result, i) for i in result.front],
+        "scores_file": scores_file,
+    }
+
+
+def sweep_csv(result: CalibrationResult) -> str:
+    """Every set tried, one row each (for a spreadsheet)."""
+    table = result.table
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    keywords = [i for i, c in enumerate(table.classes) if not c.startswith("_")]
+    writer.writerow(["detection_threshold", "detection_threshold_list", "average_window_duration_ms",
+                     "suppression_ms", "minimum_count", "frr", "fa_per_hour", "fa_per_hour_speech",
+                     "fa_per_hour_background", "latency_mean_s", "latency_p95_s",
+                     *[f"frr_{table.classes[i]}" for i in keywords], "pareto"])
+    front = set(result.front)
+    frr, fa = table.frr, table.fa_per_hour
+    speech, background = table.fa_per_hour_speech, table.fa_per_hour_background
+    for i, pset in enumerate(table.sets):
+        per_class = [(table.keywords_per_class[k] - table.hits_per_class[i, k]) / table.keywords_per_class[k]
+                     if table.keywords_per_class[k] else "" for k in keywords]
+        writer.writerow([pset.detection_threshold,
+                         " ".join(map(str, pset.detection_threshold_list or ())),
+                         pset.average_window_duration_ms, pset.suppression_ms, pset.minimum_count,
+                         f"{frr[i]:.6f}", f"{fa[i]:.4f}", f"{speech[i]:.4f}",
+                         "" if np.isnan(background[i]) else f"{background[i]:.4f}",
+                         "" if np.isnan(table.latency_mean_s[i]) else f"{table.latency_mean_s[i]:.4f}",
+                         "" if np.isnan(table.latency_p95_s[i]) else f"{table.latency_p95_s[i]:.4f}",
+                         *[v if v == "" else f"{v:.6f}" for v in per_class], int(i in front)])
+    return buffer.getvalue()
+
+
+def _describe_set(pset: ParameterSet, classes: tuple[str, ...]) -> str:
+    if pset.detection_threshold_list:
+        thresholds = ", ".join(f"{c}>{t}" for c, t in zip(classes, pset.detection_threshold_list)
+                               if not c.startswith("_"))
+    else:
+        thresholds = f"threshold {pset.detection_threshold}"
+    return (f"{thresholds}, window {pset.average_window_duration_ms} ms, suppression {pset.suppression_ms} ms, "
+            f"count {pset.minimum_count}")
+
+
+def _describe_figures(m: SetMetrics) -> str:
+    text = f"FRR {m.frr * PERCENT:.1f} % ({m.keywords - m.hits}/{m.keywords} missed), {m.fa_per_hour:.1f} FA/h"
+    parts = [f"speech {m.fa_per_hour_speech:.1f}"]
+    if m.background_hours:
+        parts.append(f"background {m.fa_per_hour_background:.1f}")
+    text += f" ({', '.join(parts)})"
+    if math.isfinite(m.latency_mean_s):
+        text += f", latency {m.latency_mean_s * 1000:.0f} ms mean / {m.latency_p95_s * 1000:.0f} ms p95"
+    return text
+
+
+def render_text(result: CalibrationResult) -> str:
+    table, req = result.table, result.request
+    lines = [f"model {result.model.name}: {result.stream.inferences:,} inferences every "
+             f"{result.stream.latency_ms} ms over {result.stream.duration_s / 60:.1f} min of stream "
+             f"({table.keywords} keywords)"
+             + (f" and {sum(r.duration_s for r in result.backgrounds) / 60:.1f} min of background audio"
+                if result.backgrounds else ""),
+             f"{len(table):,} parameter sets tried, tolerance {req.tolerance_s:g} s", ""]
+    if result.model_metrics is not None:
+        lines += ["model's own parameters: " + _describe_set(ParameterSet.from_settings(result.model_settings),
+                                                              table.classes),
+                  "  " + _describe_figures(result.model_metrics)]
+    if result.recommended is None:
+        best = int(np.argmin(table.fa_per_hour))
+        lines += [f"no set reaches {req.target_fa_per_hour:g} FA/h; the fewest is {table.fa_per_hour[best]:.1f} FA/h "
+                  f"({_describe_set(table.sets[best], table.classes)})"]
+    else:
+        pset = table.sets[result.recommended]
+        lines += [f"recommended for <= {req.target_fa_per_hour:g} FA/h: {_describe_set(pset, table.classes)}",
+                  "  " + _describe_figures(table.metrics(result.recommended))]
+        if not pset.detection_threshold_list:
+            options = detect_options(pset, result.stream.latency_ms, result.model_settings.latency_ms)
+            lines.append("  reproduce: kws detect STREAM.wav --model MODEL " + " ".join(options))
+        words = result.false_accept_words(pset)[:TEXT_WORDS]
+        if words:
+            lines.append("  most false accepts: " + ", ".join(
+                f"{w['detected']} on '{w['word']}' {w['false_accepts']}" for w in words))
+    lines += ["", "Pareto front (FA/h -> FRR):"]
+    front = list(result.front)
+    step = max(1, math.ceil(len(front) / TEXT_FRONT_ROWS))
+    shown = front[::step] + ([front[-1]] if front and (len(front) - 1) % step else [])
+    for i in shown:
+        lines.append(f"  {table.fa_per_hour[i]:8.1f} FA/h  FRR {table.frr[i] * PERCENT:5.1f} %  "
+                     f"{_describe_set(table.sets[i], table.classes)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,114 @@
+"""Reading a calibration back from its output folder, and scoring any other parameter set on it.
+
+Why: the GUI runs ``kws calibrate`` as a child process (a crash or a cancel never takes the window with
+it) and then needs the figures the child wrote -- the document, every set's FRR and FA/h for the DET
+plot -- and the stored scores, so that when the user moves the tuning sliders the "current parameters"
+mark moves too: one set scored on the stored scores takes milliseconds, no replay.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.calibration.labels import load_labels
+from workbench.calibration.matching import SetMetrics
+from workbench.calibration.output_files import DOCUMENT_NAME, SCORES_NAME, SWEEP_NAME
+from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
+from workbench.calibration.scores_file import load_scores
+from workbench.calibration.sweep import CalibrationAudio, evaluate_set
+from workbench.calibration.sweep_grid import ParameterSet
+from workbench.core.detection.settings import DetectionSettings
+from workbench.core.errors import WorkbenchError
+
+
+@dataclass(frozen=True, eq=False)
+class CalibrationOutput:
+    """What a calibration wrote, loaded: the document, all sets' figures and the stored scores."""
+
+    folder: Path
+    document: dict[str, Any]
+    fa_per_hour: npt.NDArray[np.float64]  # every set tried (sweep.csv)
+    frr: npt.NDArray[np.float64]
+    audio: CalibrationAudio
+
+    @property
+    def pareto(self) -> list[dict[str, Any]]:
+        return list(self.document.get("pareto") or [])
+
+    @property
+    def recommended(self) -> dict[str, Any] | None:
+        return self.document.get("recommended")
+
+    @property
+    def latency_ms(self) -> int:
+        return int(self.document["model"]["latency_ms"])
+
+    @property
+    def model_file(self) -> str:
+        return str(self.document["model"].get("file") or "")
+
+    def can_score(self, settings: DetectionSettings) -> str | None:
+        """None if the stored scores apply to ``settings``, else why not (one sentence)."""
+        if settings.latency_ms != self.latency_ms:
+            return (f"the calibration ran the model every {self.latency_ms} ms; these settings run it every "
+                    f"{settings.latency_ms} ms")
+        if settings.suppression_ms <= FRONTEND_RESET_SUPPRESSION_MS:
+            return (f"with a suppression of {settings.suppression_ms} ms the firmware resets its frontend after "
+                    "each detection, so the stored scores do not apply")
+        lst = settings.detection_threshold_list
+        if lst is not None and len(lst) != len(self.audio.classes):
+            return "the per-class thresholds do not match the calibrated model's classes"
+        return None
+
+    def score(self, settings: DetectionSettings) -> SetMetrics | None:
+        """The figures of ``settings`` on the calibration audio (None when :meth:`can_score` says no)."""
+        if self.can_score(settings) is not None:
+            return None
+        tolerance = float(self.document["tolerance_s"])
+        return evaluate_set(self.audio, ParameterSet.from_settings(settings), tolerance)
+
+
+def parameter_set_of(item: dict[str, Any]) -> ParameterSet:
+    """The parameters of a ``pareto``/``recommended`` entry of the document."""
+    lst = item.get("detection_threshold_list")
+    return ParameterSet(int(item["detection_threshold"]), int(item["average_window_duration_ms"]),
+                        int(item["suppression_ms"]), int(item["minimum_count"]),
+                        tuple(int(v) for v in lst) if lst else None)
+
+
+def _sweep_columns(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    fa, frr = [], []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            fa.append(float(row["fa_per_hour"]))
+            frr.append(float(row["frr"]))
+    return np.asarray(fa, np.float64), np.asarray(frr, np.float64)
+
+
+def load_calibration_output(folder: str | Path, labels_path: str | Path | None = None) -> CalibrationOutput:
+    """Load ``calibration.json``, ``sweep.csv`` and ``scores.npz`` from ``folder``.
+
+    ``labels_path`` defaults to the labels file the document names. Raises :class:`WorkbenchError`.
+    """
+    folder = Path(folder)
+    try:
+        document = json.loads((folder / DOCUMENT_NAME).read_text(encoding="utf-8"))
+        fa, frr = _sweep_columns(folder / SWEEP_NAME)
+    except FileNotFoundError as exc:
+        raise WorkbenchError(f"the calibration folder {folder} lacks {Path(exc.filename).name}") from None
+    except (OSError, ValueError, KeyError) as exc:
+        raise WorkbenchError(f"cannot read the calibration in {folder}: {exc}") from None
+    stream, backgrounds = load_scores(folder / (document.get("scores_file") or SCORES_NAME))
+    labels = load_labels(labels_path or document["stream"]["labels"])
+    audio = CalibrationAudio.from_replays(stream, labels, backgrounds)
+    if not math.isclose(stream.duration_s, float(document["stream"]["duration_s"])):
+        raise WorkbenchError(f"the scores in {folder} do not belong to its calibration.json")
+    return CalibrationOutput(folder, document, fa, frr, audio)

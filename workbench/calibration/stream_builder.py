@@ -1,0 +1,294 @@
+"""Labelled test streams from a dataset folder: keywords among other words and silence, over noise.
+
+Why build streams: clip accuracy says nothing about how often a board wakes by mistake. A stream that
+sounds like use -- words a fraction of a second apart, most of them not keywords, over low noise --
+replayed through the live engine does (issue 16). The recipe is deterministic for a seed: the same
+dataset and recipe always give the same WAV and labels.
+
+How a stream is laid out: a short lead-in of noise, then the items in a seeded random order, each
+``gap_s`` (uniform) after the end of the previous clip, then a tail long enough for a late detection.
+Clips are placed whole by default, as issue 16's stream was (its 2,179 items an hour fit one-second
+clips 0.3–1.2 s apart); with ``whole_clips=False`` each word clip is cut to its spoken part plus
+``CONTEXT_S`` on each side and the gaps separate the spoken words -- a denser, harder stream.
+The items are ``keyword_count`` keywords (shared equally among the keywords), ``unknown_count`` other
+words and ``silence_count`` ``_silence_`` clips; without counts, items in issue 16's proportions
+(332 : 1,678 : 169) until the stream is ``minutes`` long. Labels always mark the spoken part (see
+:mod:`stream_audio`). Each clip gets a gain from ``gain_db`` (never clipping) and lies over a continuous
+noise bed whose level under each word gives an SNR from ``snr_db``. Clips come from one
+split of the dataset (``testing`` by default: speakers the training never used, with the split rule of
+:mod:`workbench.datasets`); a pool smaller than the count is cycled, each round in a new random order.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.calibration.labels import SILENCE_LABEL, UNKNOWN_LABEL, LabelEvent, StreamLabels
+from workbench.calibration.replay import CalibrationCancelled
+from workbench.calibration.stream_audio import (
+    SpokenPart,
+    faded,
+    level_envelope,
+    noise_bed,
+    spoken_part,
+    to_float,
+)
+from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio, to_int16
+from workbench.core.errors import SettingsError, WorkbenchError
+
+KEYWORDS_PER_HOUR = 332  # issue 16's stream: 332 keywords : 1,678 other words : 169 silences an hour
+UNKNOWN_PER_HOUR = 1678
+SILENCE_PER_HOUR = 169
+LEAD_IN_S = 1.0
+TAIL_S = 2.0
+CONTEXT_S = 0.1  # audio kept before and after the spoken part of a clip
+PEAK_LIMIT = 0.9  # a clip's gain never takes its peak above this (full scale = 1)
+LEVEL_RAMP_S = 0.05
+MIX_BLOCK_S = 60.0
+FILL_MARGIN = 3.0  # items drawn when filling a duration, relative to issue 16's hourly rates
+DB_PER_AMPLITUDE_DECADE = 20.0
+
+ProgressCallback = Callable[[float], None]
+
+
+def _db(value: float) -> float:
+    return 10.0 ** (value / DB_PER_AMPLITUDE_DECADE)
+
+
+def _check_range(values: Sequence[float], what: str, minimum: float | None = None) -> tuple[float, float]:
+    low, high = (float(values[0]), float(values[-1]))
+    if not (math.isfinite(low) and math.isfinite(high)) or high < low:
+        raise SettingsError(f"{what} must be LOW:HIGH with LOW <= HIGH, got {low:g}:{high:g}")
+    if minimum is not None and low < minimum:
+        raise SettingsError(f"{what} must not be below {minimum:g}, got {low:g}")
+    return low, high
+
+
+@dataclass(frozen=True)
+class StreamRecipe:
+    """How to build a stream: exact counts, or (no count given) issue 16's mix filling ``minutes``."""
+
+    keywords: tuple[str, ...] = ("yes", "no")
+    minutes: float = 10.0
+    keyword_count: int | None = None
+    unknown_count: int | None = None
+    silence_count: int | None = None
+    gap_s: tuple[float, float] = (0.3, 1.2)
+    gain_db: tuple[float, float] = (-3.0, 3.0)
+    snr_db: tuple[float, float] | None = (20.0, 40.0)  # None: no noise bed
+    split: str = "testing"
+    seed: int = 0
+    whole_clips: bool = True  # gaps between whole clips (issue 16's density); False: between spoken words
+
+    def __post_init__(self) -> None:
+        if not self.keywords:
+            raise SettingsError("a stream needs at least one keyword")
+        if not self.minutes > 0:
+            raise SettingsError(f"minutes must be positive, got {self.minutes}")
+        for name in ("keyword_count", "unknown_count", "silence_count"):
+            value = getattr(self, name)
+            if value is not None and int(value) < 0:
+                raise SettingsError(f"{name} must not be negative, got {value}")
+        object.__setattr__(self, "gap_s", _check_range(self.gap_s, "gap_s", 0.0))
+        object.__setattr__(self, "gain_db", _check_range(self.gain_db, "gain_db"))
+        if self.snr_db is not None:
+            object.__setattr__(self, "snr_db", _check_range(self.snr_db, "snr_db"))
+
+    @property
+    def fills_duration(self) -> bool:
+        """True when no count is given: items in issue 16's proportions until ``minutes`` are filled."""
+        return self.keyword_count is None and self.unknown_count is None and self.silence_count is None
+
+    def counts(self) -> tuple[int, int, int]:
+        """(keywords, other words, silences) to draw; when filling a duration, more than will fit."""
+        hours = self.minutes / 60.0 * (FILL_MARGIN if self.fills_duration else 1.0)
+
+        def pick(given: int | None, per_hour: int) -> int:
+            return int(given) if given is not None else int(math.ceil(per_hour * hours))
+
+        return (pick(self.keyword_count, KEYWORDS_PER_HOUR), pick(self.unknown_count, UNKNOWN_PER_HOUR),
+                pick(self.silence_count, SILENCE_PER_HOUR))
+
+
+@dataclass(frozen=True)
+class StreamItem:
+    """One thing to say: a clip file and the label it gets."""
+
+    path: Path | None  # None: a silence made of the noise bed alone
+    label: str  # a keyword, UNKNOWN_LABEL or SILENCE_LABEL
+    word: str
+
+
+@dataclass
+class ClipPools:
+    """The clips a stream draws from, by role."""
+
+    keywords: dict[str, list[Path]]
+    unknown: list[tuple[Path, str]]
+    silence: list[Path]
+    noise: list[Path]
+    description: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class BuiltStream:
+    samples: npt.NDArray[np.int16]
+    labels: StreamLabels
+    sample_rate: int
+    clipped_samples: int
+    info: dict[str, Any]
+
+    @property
+    def duration_s(self) -> float:
+        return self.samples.size / self.sample_rate
+
+
+def _cycled(pool: Sequence[Any], count: int, rng: np.random.Generator) -> list[Any]:
+    """``count`` picks from ``pool``: every element once per round, each round in a new random order."""
+    picks: list[Any] = []
+    while len(picks) < count:
+        picks.extend(pool[i] for i in rng.permutation(len(pool)))
+    return picks[:count]
+
+
+def plan_items(recipe: StreamRecipe, pools: ClipPools, rng: np.random.Generator) -> list[StreamItem]:
+    """The items of the stream in their (seeded, random) order."""
+    n_keywords, n_unknown, n_silence = recipe.counts()
+    items: list[StreamItem] = []
+    share, extra = divmod(n_keywords, len(recipe.keywords))
+    for i, keyword in enumerate(recipe.keywords):
+        wanted = share + (1 if i < extra else 0)
+        pool = pools.keywords.get(keyword, [])
+        if wanted and not pool:
+            raise WorkbenchError(f"the dataset has no '{keyword}' clips in its {recipe.split} split")
+        items += [StreamItem(p, keyword, keyword) for p in _cycled(pool, wanted, rng)]
+    if n_unknown and not pools.unknown:
+        raise WorkbenchError(f"the dataset has no other-word clips in its {recipe.split} split")
+    items += [StreamItem(p, UNKNOWN_LABEL, w) for p, w in _cycled(pools.unknown, n_unknown, rng)]
+    if n_silence and not pools.silence and not pools.noise:
+        raise WorkbenchError("the dataset has neither _silence_ clips nor background noise for silence items")
+    silence = _cycled(pools.silence, n_silence, rng) if pools.silence else [None] * n_silence
+    items += [StreamItem(p, SILENCE_LABEL, SILENCE_LABEL) for p in silence]
+    if not items:
+        raise SettingsError("the recipe asks for no keywords, other words or silences")
+    return [items[i] for i in rng.permutation(len(items))]
+
+
+@dataclass
+class _Placed:
+    audio: npt.NDArray[np.float32]
+    at: int  # first sample of ``audio`` in the stream
+    event: LabelEvent
+    speech_rms: float  # after gain; 0 for silence items
+
+
+class _ClipCache:
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self._clips: dict[Path, tuple[npt.NDArray[np.float32], SpokenPart]] = {}
+
+    def get(self, path: Path) -> tuple[npt.NDArray[np.float32], SpokenPart]:
+        if path not in self._clips:
+            audio = to_float(load_audio(path, self.sample_rate).samples)
+            self._clips[path] = (audio, spoken_part(audio, self.sample_rate))
+        return self._clips[path]
+
+
+def _place_items(items: list[StreamItem], recipe: StreamRecipe, rng: np.random.Generator, sample_rate: int,
+                 cancel: threading.Event | None, progress: ProgressCallback | None) -> tuple[list[_Placed], int]:
+    cache = _ClipCache(sample_rate)
+    tail = int(TAIL_S * sample_rate)
+    end_limit = int(recipe.minutes * 60 * sample_rate) if recipe.fills_duration else None
+    context = int(CONTEXT_S * sample_rate)
+    cursor = int(LEAD_IN_S * sample_rate)  # end of the previous clip (or word, when trimming)
+    placed: list[_Placed] = []
+    for number, item in enumerate(items):
+        if cancel is not None and cancel.is_set():
+            raise CalibrationCancelled("stream building cancelled")
+        gap = int(rng.uniform(*recipe.gap_s) * sample_rate)
+        gain = _db(rng.uniform(*recipe.gain_db))
+        if item.path is None:  # silence without clips: one second of the noise bed alone
+            audio, word, rms = np.zeros(sample_rate, np.float32), (0, sample_rate), 0.0
+        else:
+            clip, part = cache.get(item.path)
+            if part.peak > 0:
+                gain = min(gain, PEAK_LIMIT / part.peak)
+            if item.label == SILENCE_LABEL:  # a silence clip is used whole and has no speech level
+                audio, word, rms = faded(clip * np.float32(gain), sample_rate), (0, clip.size), 0.0
+            elif recipe.whole_clips:
+                audio, word, rms = faded(clip * np.float32(gain), sample_rate), (part.start, part.end), part.rms * gain
+            else:
+                first, last = max(0, part.start - context), min(clip.size, part.end + context)
+                audio = faded(clip[first:last] * np.float32(gain), sample_rate)
+                word, rms = (part.start - first, part.end - first), part.rms * gain
+        spaced = (0, audio.size) if recipe.whole_clips else word  # what the gaps separate
+        at = cursor + gap - spaced[0]
+        if end_limit is not None and at + spaced[1] + tail > end_limit:
+            break
+        clip_name = f"{item.path.parent.name}/{item.path.name}" if item.path is not None else ""
+        event = LabelEvent(item.label, (at + word[0]) / sample_rate, (at + word[1]) / sample_rate, item.word,
+                           clip_name)
+        placed.append(_Placed(audio, at, event, rms))
+        cursor = at + spaced[1]
+        if progress is not None and number % 100 == 0:
+            progress(0.5 * (cursor / end_limit if end_limit else number / len(items)))
+    if end_limit is not None:
+        return placed, max(end_limit, cursor + tail)
+    return placed, cursor + tail
+
+
+def _noise_levels(placed: list[_Placed], recipe: StreamRecipe, rng: np.random.Generator) -> npt.NDArray[np.float64]:
+    """The noise bed's RMS under each item: the item's speech level minus a random SNR."""
+    speech = [p.speech_rms for p in placed if p.speech_rms > 0]
+    fallback = float(np.median(speech)) if speech else 0.05
+    levels, previous = [], fallback
+    for p in placed:
+        level = p.speech_rms if p.speech_rms > 0 else previous
+        previous = level
+        snr = rng.uniform(*recipe.snr_db) if recipe.snr_db is not None else math.inf
+        levels.append(level / _db(snr) if math.isfinite(snr) else 0.0)
+    return np.asarray(levels, np.float64)
+
+
+def build_stream(recipe: StreamRecipe, pools: ClipPools, *, sample_rate: int = DEFAULT_SAMPLE_RATE,
+                 progress: ProgressCallback | None = None, cancel: threading.Event | None = None) -> BuiltStream:
+    """Lay out, mix and label a stream (see the module docstring)."""
+    rng = np.random.default_rng(recipe.seed)
+    items = plan_items(recipe, pools, rng)
+    placed, total = _place_items(items, recipe, rng, sample_rate, cancel, progress)
+    levels = _noise_levels(placed, recipe, rng)
+    mix = np.zeros(total, np.float32)
+    if recipe.snr_db is not None:
+        sources = [to_float(load_audio(p, sample_rate).samples) for p in pools.noise]
+        if not sources:
+            raise WorkbenchError("no background noise files: the dataset has no _background_noise_ folder; "
+                                 "give noise files or build without noise")
+        bed = noise_bed(sources, total, sample_rate, rng)
+        boundaries = np.asarray([(a.at + b.at + b.audio.size) // 2 for a, b in zip(placed, placed[1:])], np.int64)
+        block = int(MIX_BLOCK_S * sample_rate)
+        for start in range(0, total, block):
+            stop = min(total, start + block)
+            mix[start:stop] = bed[start:stop] * level_envelope(boundaries, levels, start, stop,
+                                                               int(LEVEL_RAMP_S * sample_rate))
+        del bed
+    for p in placed:
+        mix[p.at:p.at + p.audio.size] += p.audio
+    if progress is not None:
+        progress(1.0)
+    clipped = int(np.count_nonzero(np.abs(mix) >= 1.0))
+    samples = to_int16(mix)
+    labels = StreamLabels(tuple(p.event for p in placed), "stream")
+    info = {"recipe": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(recipe).items()},
+            "counts": {"keywords": len(labels.keyword_events),
+                       "unknown": sum(e.label == UNKNOWN_LABEL for e in labels.events),
+                       "silence": sum(e.label == SILENCE_LABEL for e in labels.events)},
+            "sample_rate": sample_rate, "duration_s": round(samples.size / sample_rate, 3),
+            "clipped_samples": clipped, **pools.description}
+    return BuiltStream(samples, labels, sample_rate, clipped, info)

@@ -1,0 +1,103 @@
+"""Where a stream's material comes from (dataset folders) and where it goes (WAV + labels JSON + CSV).
+
+Why through :mod:`workbench.datasets`: the stream must be made of speakers the model never trained on,
+and "never trained on" is only true if the stream uses the very split rule the training used. So the
+clips, their split and the background noise come from ``scan_dataset`` (with the same split method and
+percentages as the training), never from a second rule of our own.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from workbench.calibration.labels import SILENCE_LABEL, StreamLabels, save_labels
+from workbench.calibration.stream_audio import noise_bed, to_float
+from workbench.calibration.stream_builder import BuiltStream, ClipPools, ProgressCallback, StreamRecipe, build_stream
+from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio, save_wav, to_int16
+from workbench.core.errors import SettingsError, WorkbenchError
+
+ALL_SPLITS = "all"
+DB_PER_AMPLITUDE_DECADE = 20.0
+
+
+def pools_from_datasets(roots: Sequence[str | Path], keywords: Sequence[str], split: str,
+                        split_method: str = "hash", noise_files: Sequence[str | Path] = ()) -> ClipPools:
+    """Keyword, other-word and silence clips of ``split`` (or every clip for ``"all"``), and noise files.
+
+    ``noise_files`` replace the datasets' ``_background_noise_`` recordings when given.
+    """
+    from workbench.datasets.layout import SILENCE, merge_datasets, scan_dataset
+
+    if not roots:
+        raise SettingsError("give at least one dataset folder")
+    index = merge_datasets([scan_dataset(root, split_method=split_method) for root in roots])
+    clips = index.clips if split == ALL_SPLITS else index.select(split)
+    pools = ClipPools(keywords={k: [] for k in keywords}, unknown=[], silence=[],
+                      noise=[Path(p) for p in noise_files] or list(index.background))
+    for clip in clips:
+        if clip.word in pools.keywords:
+            pools.keywords[clip.word].append(clip.path)
+        elif clip.word == SILENCE:
+            pools.silence.append(clip.path)
+        else:
+            pools.unknown.append((clip.path, clip.word))
+    speakers = {clip.speaker for clip in clips}
+    pools.description = {
+        "datasets": [str(r) for r in index.roots], "split": split, "split_method": split_method,
+        "split_rules": [index.split_rules[r] for r in index.roots if r in index.split_rules],
+        "pool": {"keywords": {k: len(v) for k, v in pools.keywords.items()}, "unknown": len(pools.unknown),
+                 "silence": len(pools.silence), "speakers": len(speakers)},
+        "noise_files": [p.name for p in pools.noise],
+    }
+    return pools
+
+
+def make_dataset_stream(roots: Sequence[str | Path], recipe: StreamRecipe, split_method: str = "hash",
+                        noise_files: Sequence[str | Path] = (), progress: ProgressCallback | None = None,
+                        cancel: threading.Event | None = None) -> BuiltStream:
+    pools = pools_from_datasets(roots, recipe.keywords, recipe.split, split_method, noise_files)
+    return build_stream(recipe, pools, progress=progress, cancel=cancel)
+
+
+def make_background_stream(noise_files: Sequence[str | Path], minutes: float, level_dbfs: float,
+                           seed: int = 0, sample_rate: int = DEFAULT_SAMPLE_RATE) -> BuiltStream:
+    """Noise only (no events): stretches of ``noise_files`` at ``level_dbfs`` RMS, for background FA/h."""
+    if not noise_files:
+        raise SettingsError("a background-only stream needs noise files (or a dataset with _background_noise_)")
+    if not minutes > 0:
+        raise SettingsError(f"minutes must be positive, got {minutes}")
+    sources = [to_float(load_audio(p, sample_rate).samples) for p in noise_files]
+    bed = noise_bed(sources, int(minutes * 60 * sample_rate), sample_rate, np.random.default_rng(seed))
+    mix = bed * np.float32(10.0 ** (level_dbfs / DB_PER_AMPLITUDE_DECADE))
+    clipped = int(np.count_nonzero(np.abs(mix) >= 1.0))
+    samples = to_int16(mix)
+    info = {"background_only": True, "noise_files": [Path(p).name for p in noise_files], "seed": seed,
+            "level_dbfs": level_dbfs, "sample_rate": sample_rate,
+            "duration_s": round(samples.size / sample_rate, 3), "clipped_samples": clipped}
+    return BuiltStream(samples, StreamLabels((), "stream"), sample_rate, clipped, info)
+
+
+def labels_paths(wav_path: str | Path) -> tuple[Path, Path]:
+    """The JSON and CSV labels that go with a stream WAV (same name, other suffix)."""
+    wav = Path(wav_path)
+    return wav.with_suffix(".json"), wav.with_suffix(".csv")
+
+
+def write_stream(built: BuiltStream, wav_path: str | Path) -> tuple[Path, Path, Path]:
+    """Write the WAV, its labels JSON (with the recipe under ``"stream"``) and CSV, each atomically."""
+    wav = Path(wav_path)
+    if wav.suffix.lower() != ".wav":
+        raise SettingsError(f"the stream is written as a .wav file, got {wav.name}")
+    json_path, csv_path = labels_paths(wav)
+    if not wav.parent.is_dir():
+        raise WorkbenchError(f"cannot write {wav}: the folder {wav.parent} does not exist")
+    save_wav(wav, built.samples, built.sample_rate)
+    counts = built.labels.label_counts()
+    extra = {"stream": {"audio": wav.name, **built.info,
+                        "events_per_label": {k: counts[k] for k in sorted(counts, key=lambda k: (k == SILENCE_LABEL, k))}}}
+    save_labels(built.labels, json_path, csv_path, extra)
+    return wav, json_path, csv_path

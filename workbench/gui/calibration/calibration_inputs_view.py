@@ -1,0 +1,225 @@
+"""What to calibrate: the model, the labelled stream, background-only recordings and the target.
+
+Why a view of its own: the workspace only needs ``calibrate_arguments()`` -- the ``kws calibrate``
+options for what the user chose -- and a clear sentence when something is missing. The choices are
+remembered between runs (QSettings keys under ``calibration/``) so a user re-running a calibration
+after training a new model only presses Run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QPushButton,
+    QVBoxLayout, QWidget,
+)
+
+from workbench.calibration.matching import DEFAULT_TOLERANCE_S
+from workbench.calibration.pareto import DEFAULT_TARGET_FA_PER_HOUR
+from workbench.core.errors import WorkbenchError
+
+AUDIO_FILTER = "Audio (*.wav *.flac *.ogg);;All files (*)"
+LABELS_FILTER = "Labels (*.json *.csv);;All files (*)"
+MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
+MAX_TARGET = 100_000.0
+MAX_TOLERANCE_S = 10.0
+KEY_STREAM = "calibration/stream"
+KEY_LABELS = "calibration/labels"
+KEY_BACKGROUND = "calibration/background"
+KEY_TARGET = "calibration/target"
+KEY_TOLERANCE = "calibration/tolerance"
+
+
+def labels_beside(stream: Path) -> Path | None:
+    """The labels file ``kws stream make`` writes beside a stream (JSON first, then CSV)."""
+    for suffix in (".json", ".csv"):
+        candidate = stream.with_suffix(suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(edit, 1)
+    for button in buttons:
+        layout.addWidget(button)
+    return row
+
+
+class CalibrationInputsView(QWidget):
+    """The inputs form; ``build_stream_requested`` when the user asks for a new stream."""
+
+    build_stream_requested = Signal()
+
+    def __init__(self, qsettings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._qsettings = qsettings
+        self._loaded_model: Path | None = None
+        self.use_loaded = QCheckBox("the loaded model")
+        self.use_loaded.setChecked(True)
+        self.model_edit = QLineEdit()
+        self.model_button = QPushButton("Browse…")
+        self.stream_edit = QLineEdit()
+        self.stream_edit.setPlaceholderText("a labelled stream: WAV with labels beside it")
+        self.stream_button = QPushButton("Browse…")
+        self.build_button = QPushButton("Build…")
+        self.build_button.setToolTip("Build a labelled stream from a dataset folder (kws stream make)")
+        self.labels_edit = QLineEdit()
+        self.labels_edit.setPlaceholderText("JSON or CSV labels (found beside the stream)")
+        self.labels_button = QPushButton("Browse…")
+        self.background_list = QListWidget()
+        self.background_list.setToolTip("Background-only recordings (TV, music, office): every detection in "
+                                        "them is a false accept")
+        self.background_list.setMaximumHeight(80)
+        self.add_background_button = QPushButton("Add…")
+        self.remove_background_button = QPushButton("Remove")
+        self.target_spin = QDoubleSpinBox(decimals=1, minimum=0.0, maximum=MAX_TARGET, singleStep=10.0,
+                                          suffix=" FA/h", value=DEFAULT_TARGET_FA_PER_HOUR)
+        self.target_spin.setToolTip("The recommendation is the set with the fewest misses at or under this many "
+                                    "false accepts per hour")
+        self.tolerance_spin = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=MAX_TOLERANCE_S, singleStep=0.1,
+                                             suffix=" s", value=DEFAULT_TOLERANCE_S)
+        self.tolerance_spin.setToolTip("A detection up to this long after a keyword's end still counts as a hit")
+        self.per_class = QCheckBox("per-class thresholds")
+        self.per_class.setToolTip("Give every keyword its own threshold (a larger grid)")
+
+        form = QFormLayout()
+        form.addRow("Model", _path_row(self.model_edit, self.model_button))
+        form.addRow("", self.use_loaded)
+        form.addRow("Stream", _path_row(self.stream_edit, self.stream_button, self.build_button))
+        form.addRow("Labels", _path_row(self.labels_edit, self.labels_button))
+        background = QWidget()
+        column = QVBoxLayout(background)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.background_list)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_background_button)
+        buttons.addWidget(self.remove_background_button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        form.addRow("Background", background)
+        form.addRow("Target", self.target_spin)
+        form.addRow("Tolerance", self.tolerance_spin)
+        form.addRow("", self.per_class)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+
+        self.use_loaded.toggled.connect(self._sync_model)
+        self.model_button.clicked.connect(self._choose_model)
+        self.stream_button.clicked.connect(self._choose_stream)
+        self.build_button.clicked.connect(self.build_stream_requested)
+        self.labels_button.clicked.connect(self._choose_labels)
+        self.add_background_button.clicked.connect(self._add_background)
+        self.remove_background_button.clicked.connect(self._remove_background)
+        self._restore()
+        self._sync_model()
+
+    # -- state -----------------------------------------------------------------------------------
+    def set_loaded_model(self, path: Path | None) -> None:
+        self._loaded_model = Path(path) if path else None
+        self._sync_model()
+
+    def model_path(self) -> Path | None:
+        if self.use_loaded.isChecked():
+            return self._loaded_model
+        text = self.model_edit.text().strip()
+        return Path(text) if text else None
+
+    def set_stream(self, path: str | Path) -> None:
+        """Use ``path`` as the stream, with the labels found beside it."""
+        self.stream_edit.setText(str(path))
+        labels = labels_beside(Path(path))
+        self.labels_edit.setText(str(labels) if labels else "")
+
+    def set_backgrounds(self, paths: list[Path]) -> None:
+        self.background_list.clear()
+        self.background_list.addItems([str(p) for p in paths])
+
+    def backgrounds(self) -> list[Path]:
+        return [Path(self.background_list.item(i).text()) for i in range(self.background_list.count())]
+
+    def calibrate_arguments(self) -> list[str]:
+        """``kws calibrate`` options for the choices; :class:`WorkbenchError` when one is missing."""
+        model = self.model_path()
+        if model is None:
+            raise WorkbenchError("choose a model to calibrate (none is loaded)")
+        stream = self.stream_edit.text().strip()
+        if not stream:
+            raise WorkbenchError("choose a labelled stream, or build one")
+        labels = self.labels_edit.text().strip()
+        if not labels:
+            raise WorkbenchError(f"no labels for {Path(stream).name}: choose its labels file")
+        args = ["--model", str(model), "--stream", stream, "--labels", labels,
+                "--target-fa-per-hour", f"{self.target_spin.value():g}",
+                "--tolerance-s", f"{self.tolerance_spin.value():g}"]
+        for path in self.backgrounds():
+            args += ["--background", str(path)]
+        if self.per_class.isChecked():
+            args.append("--per-class-thresholds")
+        self._remember()
+        return args
+
+    # -- dialogs ---------------------------------------------------------------------------------
+    def _sync_model(self) -> None:
+        loaded = self.use_loaded.isChecked()
+        self.model_edit.setReadOnly(loaded)
+        self.model_button.setEnabled(not loaded)
+        if loaded:
+            self.model_edit.setText(str(self._loaded_model or ""))
+
+    def _choose_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Model to calibrate", self.model_edit.text(), MODEL_FILTER)
+        if path:
+            self.model_edit.setText(path)
+
+    def _choose_stream(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Labelled stream", self.stream_edit.text(), AUDIO_FILTER)
+        if path:
+            self.set_stream(path)
+
+    def _choose_labels(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Labels of the stream", self.labels_edit.text(), LABELS_FILTER)
+        if path:
+            self.labels_edit.setText(path)
+
+    def _add_background(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Background-only recordings", "", AUDIO_FILTER)
+        self.set_backgrounds(self.backgrounds() + [Path(p) for p in paths if Path(p) not in self.backgrounds()])
+
+    def _remove_background(self) -> None:
+        for item in self.background_list.selectedItems():
+            self.background_list.takeItem(self.background_list.row(item))
+
+    # -- memory ----------------------------------------------------------------------------------
+    def _remember(self) -> None:
+        s = self._qsettings
+        if s is None:
+            return
+        s.setValue(KEY_STREAM, self.stream_edit.text())
+        s.setValue(KEY_LABELS, self.labels_edit.text())
+        s.setValue(KEY_BACKGROUND, json.dumps([str(p) for p in self.backgrounds()]))
+        s.setValue(KEY_TARGET, str(self.target_spin.value()))
+        s.setValue(KEY_TOLERANCE, str(self.tolerance_spin.value()))
+
+    def _restore(self) -> None:
+        s = self._qsettings
+        if s is None:
+            return
+        stream, labels = str(s.value(KEY_STREAM, "") or ""), str(s.value(KEY_LABELS, "") or "")
+        if stream and Path(stream).is_file():
+            self.stream_edit.setText(stream)
+            self.labels_edit.setText(labels if labels and Path(labels).is_file() else "")
+        try:
+            backgrounds = json.loads(str(s.value(KEY_BACKGROUND, "[]") or "[]"))
+            self.set_backgrounds([Path(p) for p in backgrounds if isinstance(p, str) and Path(p).is_file()])
+            self.target_spin.setValue(float(s.value(KEY_TARGET, DEFAULT_TARGET_FA_PER_HOUR)))
+            self.tolerance_spin.setValue(float(s.value(KEY_TOLERANCE, DEFAULT_TOLERANCE_S)))
+        except (ValueError, TypeError):  # a hand-edited settings file never stops the workspace
+            pass

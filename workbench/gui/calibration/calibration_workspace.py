@@ -1,0 +1,390 @@
+"""The Calibration workspace: run a calibration, see the FA/h–FRR trade-off, pick and ship a set.
+
+Why it is built this way: the calibration itself is ``kws calibrate`` in a child process
+(:class:`KwsChild`: progress, Cancel, no frozen window), writing into a private temporary folder; the
+workspace then loads what the child wrote (:mod:`workbench.calibration.result_files`) and shows it.
+Picking a set (a click on the curve's front, or a row of the table) puts it into the tuning sliders
+through ``host.controller.tuning`` -- the same object the Tuning panel edits -- so the live view, the
+sliders and the curve's "current parameters" ring all follow one source of truth; the ring is
+re-scored on the stored scores (milliseconds) whenever the tuning changes. "Save into model…" writes
+the chosen set into a copy of the calibrated model.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QSplitter,
+    QVBoxLayout, QWidget,
+)
+from PySide6.QtCore import Qt
+
+from workbench.calibration.output_files import DOCUMENT_NAME, PLOT_NAME, SCORES_NAME, SWEEP_NAME
+from workbench.calibration.result_files import CalibrationOutput, load_calibration_output, parameter_set_of
+from workbench.core.atomic_write import atomic_write_bytes
+from workbench.core.errors import WorkbenchError
+from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
+from workbench.gui.calibration.det_curve_view import DetCurveView
+from workbench.gui.calibration.kws_child import KwsChild
+from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
+from workbench.gui.calibration.stream_dialog import StreamDialog
+
+if TYPE_CHECKING:
+    from workbench.gui.workspace_host import WorkspaceHost
+
+PROGRESS_STEPS = 1000
+PERCENT = 100.0
+REPORT_FILES = (DOCUMENT_NAME, PLOT_NAME, SWEEP_NAME, SCORES_NAME)
+MODEL_FILTER = "TFLite model (*.tflite)"
+CURVE_SHARE, TABLE_SHARE = 5, 4  # of the results column's height
+SPLIT_UNIT_PX = 100
+INPUTS_MAX_WIDTH_PX = 440
+
+
+def _figures(frr: float, fa_per_hour: float) -> str:
+    return f"FRR {frr * PERCENT:.1f} % at {fa_per_hour:.1f} FA/h"
+
+
+class CalibrationWorkspace(QWidget):
+    """Calibration for the window that hosts it (see :class:`WorkspaceHost`)."""
+
+    def __init__(self, host: "WorkspaceHost", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.output: CalibrationOutput | None = None
+        self._run_folder: Path | None = None  # the shown calibration's files
+        self._model_of_run: Path | None = None  # the shown calibration's model
+        self._pending: tuple[Path, str, Path] | None = None  # (folder, labels, model) of the running one
+
+        self.inputs = CalibrationInputsView(getattr(host.settings, "qsettings", None))
+        self.run_button = QPushButton("Run calibration")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar(maximum=PROGRESS_STEPS)
+        self.progress.setFormat("%p %")
+        self.status = QLabel("Choose a labelled stream and press Run.")
+        self.status.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        dark = bool(getattr(host.settings, "dark", lambda: True)())
+        self.curve = DetCurveView(dark)
+        self.table = ParetoTableView()
+        self.use_button = QPushButton("Use selected set")
+        self.use_button.setToolTip("Load the selected parameters into the tuning sliders (double-click a row "
+                                   "or click a point of the curve's front does the same)")
+        self.save_model_button = QPushButton("Save into model…")
+        self.save_model_button.setToolTip("Write the selected set (or the recommendation) into a copy of the "
+                                          "calibrated model")
+        self.save_report_button = QPushButton("Save report…")
+        self.save_report_button.setToolTip("Copy calibration.json, the DET plot, the sweep CSV and the scores "
+                                           "into a folder")
+        for button in (self.use_button, self.save_model_button, self.save_report_button):
+            button.setEnabled(False)
+        self._layout()
+
+        self.child = KwsChild("the calibration", self)
+        self.child.progress.connect(self._on_progress)
+        self.child.succeeded.connect(self._on_succeeded)
+        self.child.failed.connect(self._on_failed)
+        self.child.cancelled.connect(self._on_cancelled)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.inputs.build_stream_requested.connect(self.build_stream)
+        self.curve.front_point_clicked.connect(self._use_row)
+        self.table.set_activated.connect(self._use_row)
+        self.use_button.clicked.connect(self.use_selected)
+        self.save_model_button.clicked.connect(self.choose_save_into_model)
+        self.save_report_button.clicked.connect(self.choose_save_report)
+        controller = host.controller
+        controller.model_changed.connect(self._on_model_changed)
+        controller.detection_settings_changed.connect(self._on_settings_changed)
+        self.inputs.set_loaded_model(self._loaded_model_path())
+
+    def _layout(self) -> None:
+        inputs_box = QGroupBox("Calibrate")
+        column = QVBoxLayout(inputs_box)
+        column.addWidget(self.inputs)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        column.addLayout(buttons)
+        column.addWidget(self.progress)
+        column.addWidget(self.status)
+        column.addWidget(self.summary)
+        column.addStretch(1)
+        results = QWidget()
+        right = QVBoxLayout(results)
+        right.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.curve)
+        table_box = QWidget()
+        table_column = QVBoxLayout(table_box)
+        table_column.setContentsMargins(0, 0, 0, 0)
+        table_column.addWidget(QLabel("Pareto-best parameter sets (fewest misses for their false accepts)"))
+        table_column.addWidget(self.table)
+        row = QHBoxLayout()
+        for button in (self.use_button, self.save_model_button, self.save_report_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        table_column.addLayout(row)
+        splitter.addWidget(table_box)
+        splitter.setStretchFactor(0, CURVE_SHARE)
+        splitter.setStretchFactor(1, TABLE_SHARE)
+        splitter.setSizes([CURVE_SHARE * SPLIT_UNIT_PX, TABLE_SHARE * SPLIT_UNIT_PX])  # scaled to the space
+        right.addWidget(splitter)
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(inputs_box)
+        main.addWidget(results)
+        main.setStretchFactor(0, 0)
+        main.setStretchFactor(1, 1)
+        inputs_box.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
+        layout = QHBoxLayout(self)
+        layout.addWidget(main)
+
+    # -- running -----------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.child.running
+
+    def run(self) -> bool:
+        """Start a calibration of the chosen inputs; False (and a message) if something is missing."""
+        if self.running:
+            return False
+        try:
+            args = self.inputs.calibrate_arguments()
+        except WorkbenchError as exc:
+            self.host.show_error(str(exc))
+            return False
+        folder = Path(tempfile.mkdtemp(prefix="kws-calibration-"))
+        self._pending = (folder, args[args.index("--labels") + 1], Path(args[args.index("--model") + 1]))
+        self.child.start("calibrate", *args, "--format", "json", "--progress", "jsonl",
+                         "--out", str(folder / "run"))
+        self._set_running(True)
+        self.status.setText("starting…")
+        return True
+
+    def cancel(self) -> None:
+        self.child.cancel()
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.inputs.setEnabled(not running)
+        if running:
+            self.progress.setValue(0)
+
+    def _on_progress(self, phase: str, fraction: float) -> None:
+        self.progress.setValue(int(fraction * PROGRESS_STEPS))
+        self.status.setText(f"{phase}…")
+
+    def _on_succeeded(self) -> None:
+        self._set_running(False)
+        self.progress.setValue(PROGRESS_STEPS)
+        assert self._pending is not None
+        folder, labels, model = self._pending
+        try:
+            output = load_calibration_output(folder / "run", labels)
+        except WorkbenchError as exc:
+            self._drop_pending()
+            self.host.show_error(str(exc))
+            return
+        self._pending = None
+        self._drop_run_folder()
+        self._run_folder, self._model_of_run = folder, model
+        self.show_output(output)
+        self.host.show_status(f"calibration done: {len(output.pareto)} Pareto-best sets of "
+                              f"{output.document['sets_tried']:,}")
+
+    def _on_failed(self, message: str) -> None:
+        self._set_running(False)
+        self._drop_pending()
+        self.status.setText("the calibration failed")
+        self.host.show_error(message)
+
+    def _on_cancelled(self) -> None:
+        self._set_running(False)
+        self._drop_pending()
+        self.progress.setValue(0)
+        self.status.setText("cancelled")
+
+    # -- results -----------------------------------------------------------------------------------
+    def show_output(self, output: CalibrationOutput) -> None:
+        """Show a loaded calibration (the curve, the table, the recommendation and the current set)."""
+        self.output = output
+        document = output.document
+        classes = tuple(document["model"]["classes"])
+        self.curve.show_calibration(output.fa_per_hour, output.frr, output.pareto, output.recommended,
+                                    float(document["target_fa_per_hour"]))
+        self.table.table_model.set_rows(output.pareto, classes, output.recommended)
+        recommended = output.recommended
+        if recommended is not None:
+            row = next((i for i, p in enumerate(output.pareto) if same_parameters(p, recommended)), None)
+            if row is not None:
+                self.table.select_row(row)
+            text = (f"Recommended for ≤ {document['target_fa_per_hour']:g} FA/h: "
+                    f"{_figures(recommended['frr'], recommended['fa_per_hour'])}")
+        else:
+            text = f"No set reaches {document['target_fa_per_hour']:g} FA/h; raise the target or improve the model."
+        self.status.setText(text)
+        for button in (self.use_button, self.save_model_button, self.save_report_button):
+            button.setEnabled(True)
+        self._update_current()
+
+    def _calibrated_model_is_loaded(self) -> bool:
+        loaded = self._loaded_model_path()
+        model = self._model_of_run
+        return loaded is not None and model is not None and loaded.resolve() == model.resolve()
+
+    def _update_current(self) -> None:
+        output, tuning = self.output, getattr(self.host.controller, "tuning", None)
+        if output is None:
+            return
+        if tuning is None or not self._calibrated_model_is_loaded():
+            self.curve.show_current(None, None)
+            self.summary.setText("Current parameters: the loaded model is not the calibrated one.")
+            return
+        reason = output.can_score(tuning.settings)
+        metrics = output.score(tuning.settings)
+        if metrics is None:
+            self.curve.show_current(None, None)
+            self.summary.setText(f"Current parameters cannot be scored: {reason}.")
+            return
+        self.curve.show_current(metrics.fa_per_hour, metrics.frr)
+        self.summary.setText(f"Current parameters: {_figures(metrics.frr, metrics.fa_per_hour)}")
+
+    def _on_settings_changed(self, _settings: object) -> None:
+        self._update_current()
+
+    def _on_model_changed(self, _model: object) -> None:
+        self.inputs.set_loaded_model(self._loaded_model_path())
+        self._update_current()
+
+    def _loaded_model_path(self) -> Path | None:
+        model = getattr(self.host.controller, "model", None)
+        path = getattr(model, "path", None)
+        return Path(path) if path else None
+
+    # -- using a set -------------------------------------------------------------------------------
+    def selected_set(self) -> dict[str, Any] | None:
+        """The table's selected set, else the recommendation."""
+        if self.output is None:
+            return None
+        row = self.table.selected_row()
+        return self.output.pareto[row] if row is not None else self.output.recommended
+
+    def use_selected(self) -> None:
+        row = self.table.selected_row()
+        if row is not None:
+            self._use_row(row)
+
+    def _use_row(self, row: int) -> bool:
+        """Put Pareto set ``row`` into the tuning sliders (opening the calibrated model first if needed)."""
+        if self.output is None or not 0 <= row < len(self.output.pareto):
+            return False
+        self.table.select_row(row)
+        item = self.output.pareto[row]
+        if not self._calibrated_model_is_loaded():
+            if self._model_of_run is None or not self.host.open_model(self._model_of_run):
+                return False
+            self.host.show_status(f"opened {self._model_of_run.name} to tune it")
+        tuning = self.host.controller.tuning
+        pset = parameter_set_of(item)
+        try:
+            tuning.set(detection_threshold=pset.detection_threshold,
+                       average_window_duration_ms=pset.average_window_duration_ms,
+                       suppression_ms=pset.suppression_ms, minimum_count=pset.minimum_count,
+                       detection_threshold_list=pset.detection_threshold_list,
+                       latency_ms=self.output.latency_ms)
+        except WorkbenchError as exc:
+            self.host.show_error(str(exc))
+            return False
+        self.host.show_status(f"tuning set to {_figures(item['frr'], item['fa_per_hour'])}")
+        return True
+
+    def save_into_model(self, path: str | Path) -> Path | None:
+        """Write the selected set (or the recommendation) into a copy of the calibrated model."""
+        from workbench.core.detection.settings import DetectionSettings
+        from workbench.core.detection.tuning import save_settings_into_model
+        from workbench.core.model.model_file import load_model
+
+        item = self.selected_set()
+        if item is None or self._model_of_run is None or self.output is None:
+            self.host.show_error("run a calibration first")
+            return None
+        try:
+            model = load_model(self._model_of_run)
+            base = DetectionSettings.from_params(model.params).replace(latency_ms=self.output.latency_ms)
+            target = save_settings_into_model(model, parameter_set_of(item).settings(base), Path(path))
+        except WorkbenchError as exc:
+            self.host.show_error(str(exc))
+            return None
+        self.host.show_status(f"saved {_figures(item['frr'], item['fa_per_hour'])} into {target}")
+        return target
+
+    def choose_save_into_model(self) -> None:
+        if self._model_of_run is None:
+            return
+        stem = self._model_of_run.name.replace(".mltk.zip", "").replace(".tflite", "")
+        suggestion = self._model_of_run.with_name(f"{stem}-calibrated.tflite")
+        path, _ = QFileDialog.getSaveFileName(self, "Save the parameters into a model copy", str(suggestion),
+                                              MODEL_FILTER)
+        if path:
+            self.save_into_model(path)
+
+    def save_report(self, folder: str | Path) -> list[Path]:
+        """Copy the run's report files into ``folder`` (each written atomically)."""
+        if self.output is None:
+            return []
+        written = []
+        try:
+            for name in REPORT_FILES:
+                source = self.output.folder / name
+                if source.is_file():
+                    written.append(atomic_write_bytes(Path(folder) / name, source.read_bytes()))
+        except (OSError, WorkbenchError) as exc:
+            self.host.show_error(str(exc))
+        else:
+            self.host.show_status(f"saved the calibration report into {folder}")
+        return written
+
+    def choose_save_report(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save the calibration report into")
+        if folder:
+            self.save_report(folder)
+
+    # -- stream building ---------------------------------------------------------------------------
+    def build_stream(self) -> None:
+        model = getattr(self.host.controller, "model", None)
+        keywords = [c for c in getattr(model, "classes", ("yes", "no")) if not c.startswith("_")]
+        dialog = StreamDialog(keywords, parent=self)
+        if dialog.exec() and dialog.built_path is not None:
+            self.inputs.set_stream(dialog.built_path)
+
+    # -- closing -----------------------------------------------------------------------------------
+    def confirm_close(self) -> bool:
+        if not self.running:
+            return True
+        answer = QMessageBox.question(self, "KWS Workbench", "A calibration is running. Stop it and close?")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def shutdown(self) -> None:
+        if self.running:
+            self.child.cancel()
+            self.child.wait_stopped()
+        self._drop_pending()
+        self._drop_run_folder()
+
+    def _drop_pending(self) -> None:
+        if self._pending is not None:
+            shutil.rmtree(self._pending[0], ignore_errors=True)
+            self._pending = None
+
+    def _drop_run_folder(self) -> None:
+        if self._run_folder is not None:
+            shutil.rmtree(self._run_folder, ignore_errors=True)
+            self._run_folder = None

@@ -1,0 +1,139 @@
+"""The DET curve: false reject rate against false accepts per hour, with the sets a user can pick.
+
+Why this x axis: FA/h spans 0 (the figure that matters most) to thousands, so a linear axis hides the
+useful end and a log axis cannot show 0. The plot uses ``log10(1 + FA/h)`` and labels the ticks in FA/h
+(0, 1, 3, 10, 30, …), like a symmetric-log axis. Grey dots are every set tried, the line is the Pareto
+front (click a point on it to pick that set), the star is the recommendation, the ring the current
+tuning parameters and the dashed line the target.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from workbench.gui.live.plot_style import fix_plot
+from workbench.gui.theme import plot_colors, style_plot
+
+PERCENT = 100.0
+TICK_VALUES = (0, 1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000)
+ALL_SETS_COLOR = "#8c8f94"
+FRONT_COLOR = "#56B4E9"
+RECOMMENDED_COLOR = "#D55E00"
+CURRENT_COLOR = "#CC79A7"  # visible on the dark and the light background
+MARKER_PX = 16
+STAR_PX = 22
+FRONT_POINT_PX = 7
+
+
+def fa_axis(fa_per_hour: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Plot coordinate of FA/h values."""
+    return np.log10(1.0 + np.asarray(fa_per_hour, dtype=np.float64))
+
+
+class FaPerHourAxis(pg.AxisItem):
+    """Bottom axis whose ticks are FA/h values at ``log10(1 + FA/h)``."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802,N803
+        major = [float(fa_axis(v)) for v in TICK_VALUES if minVal <= fa_axis(v) <= maxVal]
+        return [(1.0, major)]
+
+    def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        return [f"{10 ** v - 1:.0f}" for v in values]
+
+
+class MarkItem(pg.ScatterPlotItem):
+    """Points drawn for information only: clicks pass through to the front points underneath.
+
+    (pyqtgraph offers a click to every item near it, top first, whatever its accepted mouse buttons.)
+    """
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 (pyqtgraph API)
+        ev.ignore()
+
+
+class DetCurveView(QWidget):
+    """Shows one calibration's sets; ``front_point_clicked(index)`` names a Pareto-front entry."""
+
+    front_point_clicked = Signal(int)
+
+    def __init__(self, dark: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot_widget = pg.PlotWidget(axisItems={"bottom": FaPerHourAxis(orientation="bottom")})
+        self.plot = self.plot_widget.getPlotItem()
+        fix_plot(self.plot)
+        self.plot.setLabel("bottom", "false accepts per hour")
+        self.plot.setLabel("left", "false reject rate (%)")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.all_sets = MarkItem(size=3, pen=None, brush=pg.mkBrush(ALL_SETS_COLOR), name="all sets")
+        self.front_line = pg.PlotDataItem(pen=pg.mkPen(FRONT_COLOR, width=2), stepMode=None, name="Pareto front")
+        self.front_points = pg.ScatterPlotItem(size=FRONT_POINT_PX, pen=None, brush=pg.mkBrush(FRONT_COLOR),
+                                               hoverable=True, hoverSize=FRONT_POINT_PX + 4)
+        self.recommended = MarkItem(size=STAR_PX, symbol="star", pen=pg.mkPen("k"),
+                                              brush=pg.mkBrush(RECOMMENDED_COLOR), name="recommended")
+        self.current = MarkItem(size=MARKER_PX, symbol="o", pen=pg.mkPen(CURRENT_COLOR, width=3),
+                                          brush=None, name="current parameters")
+        self.target = pg.InfiniteLine(angle=90, pen=pg.mkPen("#a0a0a0", style=Qt.PenStyle.DashLine))
+        for item in (self.all_sets, self.front_line, self.front_points, self.recommended, self.current, self.target):
+            self.plot.addItem(item)
+            if item is not self.front_points:  # marks drawn over front points must not swallow their clicks
+                item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                item.setAcceptHoverEvents(False)
+        self.front_points.sigClicked.connect(self._clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+        self.set_dark(dark)
+        self.clear()
+
+    def set_dark(self, dark: bool) -> None:
+        self.plot_widget.setBackground(plot_colors(dark).background)
+        style_plot(self.plot, dark)
+
+    def clear(self) -> None:
+        for item in (self.all_sets, self.front_points, self.recommended, self.current):
+            item.setData([], [])
+        self.front_line.setData([], [])
+        self.target.setVisible(False)
+        self.plot.setXRange(0, float(fa_axis(1000)), padding=0.02)
+        self.plot.setYRange(0, PERCENT, padding=0.02)
+
+    def show_calibration(self, fa: npt.ArrayLike, frr: npt.ArrayLike, front: Sequence[dict[str, Any]],
+                         recommended: dict[str, Any] | None, target_fa_per_hour: float) -> None:
+        """All sets (``fa``, ``frr`` as fractions), the front entries, the recommendation and the target."""
+        x, y = fa_axis(fa), np.asarray(frr, dtype=np.float64) * PERCENT
+        self.all_sets.setData(x, y)
+        fx = fa_axis([p["fa_per_hour"] for p in front])
+        fy = np.array([p["frr"] for p in front], np.float64) * PERCENT
+        step_x = np.repeat(fx, 2)[1:]  # a staircase: FRR holds until the next front point's FA/h
+        step_y = np.repeat(fy, 2)[:-1]
+        self.front_line.setData(step_x, step_y)
+        self.front_points.setData(fx, fy, data=list(range(len(front))))
+        if recommended is not None:
+            self.recommended.setData([float(fa_axis(recommended["fa_per_hour"]))], [recommended["frr"] * PERCENT])
+        else:
+            self.recommended.setData([], [])
+        self.target.setValue(float(fa_axis(target_fa_per_hour)))
+        self.target.setVisible(True)
+        right = max(float(np.max(x)) if x.size else 0.0, float(fa_axis(target_fa_per_hour)), float(fa_axis(10)))
+        self.plot.setXRange(0, math.ceil(right * 10) / 10, padding=0.02)
+        self.plot.setYRange(0, PERCENT, padding=0.02)
+
+    def show_current(self, fa_per_hour: float | None, frr: float | None) -> None:
+        """The current tuning parameters' figures (None hides the mark)."""
+        if fa_per_hour is None or frr is None or not math.isfinite(frr):
+            self.current.setData([], [])
+        else:
+            self.current.setData([float(fa_axis(fa_per_hour))], [frr * PERCENT])
+
+    def _clicked(self, _item: object, points: Sequence[Any], *_: object) -> None:
+        if len(points):
+            self.front_point_clicked.emit(int(points[0].data()))

@@ -1,0 +1,130 @@
+"""The Pareto-best parameter sets as a table; activating a row asks for that set to be used.
+
+Why a table beside the curve: the curve shows the trade-off, the table shows the exact parameters and
+figures (FA/h, FRR overall and per keyword, speech and background FA/h, latency) to compare a few
+candidates; the recommended row is bold. A row is "activated" by a double-click, Enter, or the workspace's "Use selected set".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+PERCENT = 100.0
+MS_PER_S = 1000.0
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _threshold(item: dict[str, Any], classes: tuple[str, ...]) -> str:
+    lst = item.get("detection_threshold_list")
+    if not lst:
+        return str(item["detection_threshold"])
+    return " ".join(f"{c}>{t}" for c, t in zip(classes, lst) if not c.startswith("_"))
+
+
+def _number(value: Any, scale: float = 1.0, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return f"{value * scale:.{digits}f}"
+
+
+COLUMNS: tuple[tuple[str, Callable[[dict[str, Any], tuple[str, ...]], str]], ...] = (
+    ("FA/h", lambda i, c: _number(i["fa_per_hour"])),
+    ("FRR %", lambda i, c: _number(i["frr"], PERCENT)),
+    ("Threshold", _threshold),
+    ("Window ms", lambda i, c: str(i["average_window_duration_ms"])),
+    ("Suppression ms", lambda i, c: str(i["suppression_ms"])),
+    ("Count", lambda i, c: str(i["minimum_count"])),
+    ("Speech FA/h", lambda i, c: _number(i.get("fa_per_hour_speech"))),
+    ("Background FA/h", lambda i, c: _number(i.get("fa_per_hour_background"))),
+    ("Latency ms", lambda i, c: _number(i.get("latency_mean_s"), MS_PER_S, 0)),
+    ("p95 ms", lambda i, c: _number(i.get("latency_p95_s"), MS_PER_S, 0)),
+)
+
+
+def keyword_columns(classes: tuple[str, ...]) -> list[tuple[str, Callable[[dict[str, Any], tuple[str, ...]], str]]]:
+    """One "FRR <keyword> %" column per keyword (from the entries' ``per_keyword`` figures)."""
+    def frr_of(keyword: str) -> Callable[[dict[str, Any], tuple[str, ...]], str]:
+        return lambda i, c: _number((i.get("per_keyword") or {}).get(keyword, {}).get("frr"), PERCENT)
+
+    return [(f"FRR {k} %", frr_of(k)) for k in classes if not k.startswith("_")]
+
+
+def same_parameters(a: dict[str, Any], b: dict[str, Any] | None) -> bool:
+    keys = ("detection_threshold", "average_window_duration_ms", "suppression_ms", "minimum_count",
+            "detection_threshold_list")
+    return b is not None and all(a.get(k) == b.get(k) for k in keys)
+
+
+class ParetoTableModel(QAbstractTableModel):
+    """Rows: the document's ``pareto`` entries (by increasing FA/h)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+        self.classes: tuple[str, ...] = ()
+        self.recommended: dict[str, Any] | None = None
+        self.columns = list(COLUMNS)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_rows(self, rows: list[dict[str, Any]], classes: tuple[str, ...], recommended: dict[str, Any] | None) -> None:
+        self.beginResetModel()
+        self.rows, self.classes, self.recommended = list(rows), tuple(classes), recommended
+        self.columns = [*COLUMNS[:2], *keyword_columns(self.classes), *COLUMNS[2:]]
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section][0]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[index.column()][1](item, self.classes)
+        if role == Qt.ItemDataRole.FontRole and same_parameters(item, self.recommended):
+            return self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and same_parameters(item, self.recommended):
+            return "the recommended set: the fewest misses at or under the target FA/h"
+        return None
+
+
+class ParetoTableView(QTableView):
+    """The table; ``set_activated(row)`` when a row is double-clicked or Enter is pressed."""
+
+    set_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table_model = ParetoTableModel(self)
+        self.setModel(self.table_model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.activated.connect(lambda index: self.set_activated.emit(index.row()))
+
+    def selected_row(self) -> int | None:
+        rows = self.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def select_row(self, row: int) -> None:
+        self.selectRow(row)
+        self.scrollTo(self.table_model.index(row, 0))

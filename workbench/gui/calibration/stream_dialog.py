@@ -1,0 +1,162 @@
+"""Build a labelled test stream from a dataset folder, in a dialog (``kws stream make`` in a child).
+
+Why a dialog: a user who has no stream yet needs one before a calibration means anything; the dialog
+asks for the few choices that matter (dataset folder, keywords, length, which speakers, seed, where
+to write) and runs the same command-line tool as a child process, with progress and Cancel. On success
+:attr:`StreamDialog.built_path` is the WAV written (its labels JSON and CSV lie beside it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from workbench.gui.calibration.kws_child import KwsChild
+
+SPLITS = ("testing", "validation", "training", "all")
+SPLIT_METHODS = ("hash", "stratified")
+DEFAULT_MINUTES = 10.0
+MAX_MINUTES = 600.0
+MAX_SEED = 2**31 - 1
+PROGRESS_STEPS = 1000
+ERROR_STYLE = "color: #d04040;"
+
+
+class StreamDialog(QDialog):
+    """Choices for ``kws stream make`` and a Build button; accepted once the stream is written."""
+
+    def __init__(self, keywords: Sequence[str] = ("yes", "no"), dataset: Path | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Build a labelled stream")
+        self.built_path: Path | None = None
+        self.dataset_edit = QLineEdit(str(dataset or ""))
+        self.dataset_edit.setPlaceholderText("a folder with one folder per word (Speech Commands layout)")
+        dataset_button = QPushButton("Browse…")
+        dataset_button.clicked.connect(self._choose_dataset)
+        self.keywords_edit = QLineEdit(",".join(keywords))
+        self.minutes_spin = QDoubleSpinBox(decimals=1, minimum=0.5, maximum=MAX_MINUTES, value=DEFAULT_MINUTES,
+                                           suffix=" min")
+        self.split_combo = QComboBox()
+        self.split_combo.addItems(SPLITS)
+        self.split_combo.setToolTip("testing: speakers the training never used (with the same split rule)")
+        self.method_combo = QComboBox()
+        self.method_combo.addItems(SPLIT_METHODS)
+        self.method_combo.setToolTip("the split rule the model's training used")
+        self.seed_spin = QSpinBox(minimum=0, maximum=MAX_SEED)
+        self.out_edit = QLineEdit()
+        self.out_edit.setPlaceholderText("stream.wav (labels are written beside it)")
+        out_button = QPushButton("Browse…")
+        out_button.clicked.connect(self._choose_out)
+        self.progress = QProgressBar(maximum=PROGRESS_STEPS, textVisible=False, visible=False)
+        self.status = QLabel(wordWrap=True)
+        self.buttons = QDialogButtonBox()
+        self.build_button = self.buttons.addButton("Build", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.build_button.clicked.disconnect()
+        self.build_button.clicked.connect(self.build)
+        self.cancel_button.clicked.disconnect()
+        self.cancel_button.clicked.connect(self._cancel)
+
+        form = QFormLayout()
+        form.addRow("Dataset", self._row(self.dataset_edit, dataset_button))
+        form.addRow("Keywords", self.keywords_edit)
+        form.addRow("Length", self.minutes_spin)
+        form.addRow("Speakers", self.split_combo)
+        form.addRow("Split rule", self.method_combo)
+        form.addRow("Seed", self.seed_spin)
+        form.addRow("Write to", self._row(self.out_edit, out_button))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+        self.child = KwsChild("building the stream", self)
+        self.child.progress.connect(lambda _phase, f: self.progress.setValue(int(f * PROGRESS_STEPS)))
+        self.child.succeeded.connect(self._succeeded)
+        self.child.failed.connect(self._failed)
+        self.child.cancelled.connect(self._cancelled)
+
+    @staticmethod
+    def _row(edit: QLineEdit, button: QPushButton) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit, 1)
+        layout.addWidget(button)
+        return row
+
+    def arguments(self) -> list[str] | None:
+        """The ``kws stream make`` arguments, or None (and a message) when a choice is missing."""
+        dataset, out = self.dataset_edit.text().strip(), self.out_edit.text().strip()
+        if not dataset:
+            self._show_error("choose the dataset folder")
+            return None
+        if not out:
+            self._show_error("choose where to write the stream (.wav)")
+            return None
+        if not out.lower().endswith(".wav"):
+            out += ".wav"
+            self.out_edit.setText(out)
+        return ["stream", "make", "--dataset", dataset, "--out", out, "--keywords", self.keywords_edit.text().strip(),
+                "--minutes", f"{self.minutes_spin.value():g}", "--split", self.split_combo.currentText(),
+                "--split-method", self.method_combo.currentText(), "--seed", str(self.seed_spin.value()),
+                "--progress", "jsonl"]
+
+    def build(self) -> None:
+        args = self.arguments()
+        if args is None or self.child.running:
+            return
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.status.setStyleSheet("")
+        self.status.setText("building…")
+        self.build_button.setEnabled(False)
+        self.child.start(*args)
+
+    def _cancel(self) -> None:
+        if self.child.running:
+            self.child.cancel()
+        else:
+            self.reject()
+
+    def _succeeded(self) -> None:
+        self.built_path = Path(self.out_edit.text().strip())
+        self.accept()
+
+    def _failed(self, message: str) -> None:
+        self._show_error(message)
+
+    def _cancelled(self) -> None:
+        self.progress.setVisible(False)
+        self.build_button.setEnabled(True)
+        self.status.setText("cancelled")
+
+    def _show_error(self, message: str) -> None:
+        self.progress.setVisible(False)
+        self.build_button.setEnabled(True)
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(message)
+
+    def reject(self) -> None:
+        if self.child.running:
+            self.child.cancel()
+            self.child.wait_stopped()
+        super().reject()
+
+    def _choose_dataset(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Dataset folder", self.dataset_edit.text())
+        if path:
+            self.dataset_edit.setText(path)
+
+    def _choose_out(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Write the stream to", self.out_edit.text() or "stream.wav",
+                                              "WAV (*.wav)")
+        if path:
+            self.out_edit.setText(path)
