@@ -18,14 +18,14 @@ from pathlib import Path
 import numpy as np
 
 from workbench.assets import default_model_path
-from workbench.calibration.fast_detector import DetectionArrays
-from workbench.calibration.labels import load_labels
-from workbench.calibration.matching import evaluate_detections
+from workbench.calibration.sweep.fast_detector import DetectionArrays
+from workbench.calibration.streams.labels import load_labels
+from workbench.calibration.sweep.matching import evaluate_detections
 from workbench.calibration.replay import replay_samples
-from workbench.calibration.stream_builder import StreamRecipe
-from workbench.calibration.stream_files import make_dataset_stream, write_stream
-from workbench.calibration.sweep import CalibrationAudio, run_sweep
-from workbench.calibration.sweep_grid import SweepRanges, parameter_grid
+from workbench.calibration.streams.stream_builder import StreamRecipe
+from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
+from workbench.calibration.sweep.scoring import CalibrationAudio, run_sweep
+from workbench.calibration.sweep.grid import SweepRanges, parameter_grid
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.detection.detector import Detector
 from workbench.core.detection.settings import DetectionSettings

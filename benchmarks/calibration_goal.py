@@ -19,9 +19,9 @@ from pathlib import Path
 from workbench.assets import default_model_path
 from workbench.calibration.calibration_run import CalibrationRequest, run_calibration
 from workbench.calibration.progress_output import ProgressOutput
-from workbench.calibration.report import render_text
-from workbench.calibration.stream_builder import StreamRecipe
-from workbench.calibration.stream_files import make_dataset_stream, write_stream
+from workbench.calibration.results.report import render_text
+from workbench.calibration.streams.stream_builder import StreamRecipe
+from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
 from workbench.core.model.model_file import load_model
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,8 +10,8 @@ import pytest
 import soundfile as sf
 
 from tests.conftest import shared_path
-from workbench.calibration.stream_builder import StreamRecipe
-from workbench.calibration.stream_files import make_dataset_stream, write_stream
+from workbench.calibration.streams.stream_builder import StreamRecipe
+from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
 from workbench.core.model.model_file import LoadedModel, load_model
 
 WORDS = {"yes": 6, "no": 6, "up": 3, "go": 3, "left": 3, "cat": 2, "_silence_": 3}

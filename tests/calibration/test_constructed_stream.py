@@ -21,9 +21,9 @@ import pytest
 
 from workbench.assets import sample_audio_path
 from workbench.calibration.calibration_run import CalibrationRequest, run_calibration
-from workbench.calibration.false_accept_words import BETWEEN_WORDS
-from workbench.calibration.labels import LabelEvent, StreamLabels, save_labels
-from workbench.calibration.sweep_grid import ParameterSet, SweepRanges
+from workbench.calibration.results.false_accept_words import BETWEEN_WORDS
+from workbench.calibration.streams.labels import LabelEvent, StreamLabels, save_labels
+from workbench.calibration.sweep.grid import ParameterSet, SweepRanges
 from workbench.core.audio.audio_file import load_audio, save_wav
 from workbench.core.detection.settings import DetectionSettings
 

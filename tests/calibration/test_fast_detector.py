@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.calibration.fast_detector import ScoreTrack
+from workbench.calibration.sweep.fast_detector import ScoreTrack
 from workbench.core.detection.detector import MAX_RESULTS, Detector
 from workbench.core.detection.settings import DetectionSettings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.calibration.labels import LabelEvent, LabelsError, StreamLabels, load_labels, save_labels
+from workbench.calibration.streams.labels import LabelEvent, LabelsError, StreamLabels, load_labels, save_labels
 
 CLASSES = ("yes", "no", "_unknown_", "_silence_")
 

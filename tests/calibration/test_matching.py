@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.calibration.fast_detector import DetectionArrays
-from workbench.calibration.labels import LabelEvent, StreamLabels
-from workbench.calibration.matching import KeywordEvents, evaluate_detections, latency_summary, match_detections
+from workbench.calibration.sweep.fast_detector import DetectionArrays
+from workbench.calibration.streams.labels import LabelEvent, StreamLabels
+from workbench.calibration.sweep.matching import KeywordEvents, evaluate_detections, latency_summary, match_detections
 
 CLASSES = ("yes", "no", "_unknown_", "_silence_")
 YES, NO = 0, 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.calibration.pareto import pareto_front, recommend
-from workbench.calibration.sweep import SweepTable
-from workbench.calibration.sweep_grid import ParameterSet
+from workbench.calibration.sweep.pareto import pareto_front, recommend
+from workbench.calibration.sweep.scoring import SweepTable
+from workbench.calibration.sweep.grid import ParameterSet
 
 CLASSES = ("yes", "_unknown_")
 KEYWORDS = 10

@@ -9,8 +9,8 @@ import pytest
 
 from workbench.assets import sample_audio_path
 from workbench.calibration.replay import CalibrationCancelled, replay_file, replay_samples
-from workbench.calibration.scores_file import load_scores, save_scores
-from workbench.calibration.sweep_grid import SweepRanges
+from workbench.calibration.results.scores_file import load_scores, save_scores
+from workbench.calibration.sweep.grid import SweepRanges
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine

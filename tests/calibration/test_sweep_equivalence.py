@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from workbench.calibration.calibration_run import CalibrationRequest, run_calibration
-from workbench.calibration.fast_detector import DetectionArrays
-from workbench.calibration.labels import load_labels
-from workbench.calibration.matching import KeywordEvents, evaluate_detections
-from workbench.calibration.sweep_grid import SweepRanges
+from workbench.calibration.sweep.fast_detector import DetectionArrays
+from workbench.calibration.streams.labels import load_labels
+from workbench.calibration.sweep.matching import KeywordEvents, evaluate_detections
+from workbench.calibration.sweep.grid import SweepRanges
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine, detections_of

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 from tests.calibration.conftest import noise_recording, speech_commands  # noqa: F401  (fixtures)
-from workbench.calibration.fast_detector import DetectionArrays
-from workbench.calibration.labels import load_labels
-from workbench.calibration.matching import KeywordEvents, evaluate_detections
-from workbench.calibration.stream_builder import StreamRecipe
-from workbench.calibration.stream_files import make_dataset_stream, write_stream
+from workbench.calibration.sweep.fast_detector import DetectionArrays
+from workbench.calibration.streams.labels import load_labels
+from workbench.calibration.sweep.matching import KeywordEvents, evaluate_detections
+from workbench.calibration.streams.stream_builder import StreamRecipe
+from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
 from workbench.child_command import kws_command
 from workbench.cli.main import main
 from workbench.core.audio.audio_file import load_audio, save_wav

@@ -18,13 +18,13 @@ from typing import Callable
 import numpy as np
 import numpy.typing as npt
 
-from workbench.calibration.false_accept_words import false_accept_words, top_false_accept_words
-from workbench.calibration.labels import StreamLabels, load_labels
-from workbench.calibration.matching import DEFAULT_TOLERANCE_S, SetMetrics
-from workbench.calibration.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
+from workbench.calibration.results.false_accept_words import false_accept_words, top_false_accept_words
+from workbench.calibration.streams.labels import StreamLabels, load_labels
+from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S, SetMetrics
+from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS, ReplayScores, replay_samples
-from workbench.calibration.sweep import CalibrationAudio, SweepTable, evaluate_set, run_sweep
-from workbench.calibration.sweep_grid import ParameterSet, SweepRanges, parameter_grid
+from workbench.calibration.sweep.scoring import CalibrationAudio, SweepTable, evaluate_set, run_sweep
+from workbench.calibration.sweep.grid import ParameterSet, SweepRanges, parameter_grid
 from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import SettingsError, WorkbenchError

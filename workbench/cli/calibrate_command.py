@@ -73,7 +73,7 @@ def _labels_path(args: argparse.Namespace) -> Path:
 
 def build_request(args: argparse.Namespace) -> Any:
     from workbench.calibration.calibration_run import CalibrationRequest
-    from workbench.calibration.sweep_grid import SweepRanges, parse_int_range
+    from workbench.calibration.sweep.grid import SweepRanges, parse_int_range
 
     ranges: dict[str, Any] = {"per_class_thresholds": bool(args.per_class_thresholds)}
     for option, field, _ in _RANGE_OPTIONS:
@@ -97,8 +97,8 @@ def build_request(args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.assets import default_model_path
     from workbench.calibration.calibration_run import run_calibration
-    from workbench.calibration.output_files import apply_recommendation, document_json, write_outputs
-    from workbench.calibration.report import render_text
+    from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
+    from workbench.calibration.results.report import render_text
     from workbench.core.model.model_file import load_model
 
     out = out or sys.stdout

@@ -87,8 +87,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from workbench.calibration.stream_builder import StreamRecipe
-    from workbench.calibration.stream_files import make_background_stream, make_dataset_stream, pools_from_datasets, write_stream
+    from workbench.calibration.streams.stream_builder import StreamRecipe
+    from workbench.calibration.streams.stream_files import make_background_stream, make_dataset_stream, pools_from_datasets, write_stream
 
     out = out or sys.stdout
     progress = ProgressOutput(args.progress)
@@ -124,7 +124,7 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.assets import default_model_path
-    from workbench.calibration.labels import load_labels
+    from workbench.calibration.streams.labels import load_labels
     from workbench.core.audio.audio_file import load_audio
     from workbench.core.model.model_file import load_model
 

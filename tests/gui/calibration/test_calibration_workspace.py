@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 
 from tests.calibration.conftest import noise_recording, small_dataset, speech_commands  # noqa: F401  (fixtures)
-from workbench.calibration.det_plot import PERCENT
-from workbench.calibration.stream_builder import StreamRecipe
-from workbench.calibration.stream_files import make_dataset_stream, write_stream
+from workbench.calibration.results.det_plot import PERCENT
+from workbench.calibration.streams.stream_builder import StreamRecipe
+from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
 from workbench.core.audio.audio_file import load_audio, save_wav
 from workbench.core.model.model_file import load_model
 from workbench.gui.app_settings import AppSettings

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from workbench.calibration.matching import DEFAULT_TOLERANCE_S
-from workbench.calibration.pareto import DEFAULT_TARGET_FA_PER_HOUR
+from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
+from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
 from workbench.core.errors import WorkbenchError
 
 AUDIO_FILTER = "Audio (*.wav *.flac *.ogg);;All files (*)"

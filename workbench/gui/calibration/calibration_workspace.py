@@ -2,7 +2,7 @@
 
 Why it is built this way: the calibration itself is ``kws calibrate`` in a child process
 (:class:`KwsChild`: progress, Cancel, no frozen window), writing into a private temporary folder; the
-workspace then loads what the child wrote (:mod:`workbench.calibration.result_files`) and shows it.
+workspace then loads what the child wrote (:mod:`workbench.calibration.results.result_files`) and shows it.
 Picking a set (a click on the curve's front, or a row of the table) puts it into the tuning sliders
 through ``host.controller.tuning`` -- the same object the Tuning panel edits -- so the live view, the
 sliders and the curve's "current parameters" ring all follow one source of truth; the ring is
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtCore import Qt
 
-from workbench.calibration.output_files import DOCUMENT_NAME, PLOT_NAME, SCORES_NAME, SWEEP_NAME
-from workbench.calibration.result_files import CalibrationOutput, load_calibration_output, parameter_set_of
+from workbench.calibration.results.output_files import DOCUMENT_NAME, PLOT_NAME, SCORES_NAME, SWEEP_NAME
+from workbench.calibration.results.result_files import CalibrationOutput, load_calibration_output, parameter_set_of
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import WorkbenchError
 from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView

@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from workbench.calibration.labels import load_labels
-from workbench.calibration.matching import SetMetrics
-from workbench.calibration.output_files import DOCUMENT_NAME, SCORES_NAME, SWEEP_NAME
+from workbench.calibration.streams.labels import load_labels
+from workbench.calibration.sweep.matching import SetMetrics
+from workbench.calibration.results.output_files import DOCUMENT_NAME, SCORES_NAME, SWEEP_NAME
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
-from workbench.calibration.scores_file import load_scores
-from workbench.calibration.sweep import CalibrationAudio, evaluate_set
-from workbench.calibration.sweep_grid import ParameterSet
+from workbench.calibration.results.scores_file import load_scores
+from workbench.calibration.sweep.scoring import CalibrationAudio, evaluate_set
+from workbench.calibration.sweep.grid import ParameterSet
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
 

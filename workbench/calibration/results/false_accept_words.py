@@ -13,9 +13,9 @@ from typing import Sequence
 
 import numpy as np
 
-from workbench.calibration.fast_detector import DetectionArrays
-from workbench.calibration.labels import StreamLabels
-from workbench.calibration.matching import KeywordEvents, match_detections
+from workbench.calibration.sweep.fast_detector import DetectionArrays
+from workbench.calibration.streams.labels import StreamLabels
+from workbench.calibration.sweep.matching import KeywordEvents, match_detections
 
 BETWEEN_WORDS = "(between words)"
 TOP_WORDS = 10

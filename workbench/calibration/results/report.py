@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from workbench.calibration.calibration_run import CalibrationResult
-from workbench.calibration.matching import SetMetrics
-from workbench.calibration.sweep_grid import ParameterSet
+from workbench.calibration.sweep.matching import SetMetrics
+from workbench.calibration.sweep.grid import ParameterSet
 
 DOCUMENT_VERSION = 1
 TEXT_FRONT_ROWS = 12  # rows of the Pareto front the text report shows

@@ -14,9 +14,9 @@ from typing import Sequence
 
 import numpy as np
 
-from workbench.calibration.labels import SILENCE_LABEL, StreamLabels, save_labels
-from workbench.calibration.stream_audio import noise_bed, to_float
-from workbench.calibration.stream_builder import BuiltStream, ClipPools, ProgressCallback, StreamRecipe, build_stream
+from workbench.calibration.streams.labels import SILENCE_LABEL, StreamLabels, save_labels
+from workbench.calibration.streams.stream_audio import noise_bed, to_float
+from workbench.calibration.streams.stream_builder import BuiltStream, ClipPools, ProgressCallback, StreamRecipe, build_stream
 from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio, save_wav, to_int16
 from workbench.core.errors import SettingsError, WorkbenchError
 

@@ -30,9 +30,9 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from workbench.calibration.labels import SILENCE_LABEL, UNKNOWN_LABEL, LabelEvent, StreamLabels
+from workbench.calibration.streams.labels import SILENCE_LABEL, UNKNOWN_LABEL, LabelEvent, StreamLabels
 from workbench.calibration.replay import CalibrationCancelled
-from workbench.calibration.stream_audio import (
+from workbench.calibration.streams.stream_audio import (
     SpokenPart,
     faded,
     level_envelope,

@@ -23,8 +23,8 @@ from typing import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from workbench.calibration.fast_detector import DetectionArrays
-from workbench.calibration.labels import StreamLabels
+from workbench.calibration.sweep.fast_detector import DetectionArrays
+from workbench.calibration.streams.labels import StreamLabels
 
 DEFAULT_TOLERANCE_S = 1.5
 LATENCY_PERCENTILE = 95

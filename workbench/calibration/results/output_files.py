@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 from workbench.calibration.calibration_run import CalibrationResult
-from workbench.calibration.det_plot import PlotUnavailable, det_plot_png
-from workbench.calibration.report import calibration_document, sweep_csv
-from workbench.calibration.scores_file import save_scores
+from workbench.calibration.results.det_plot import PlotUnavailable, det_plot_png
+from workbench.calibration.results.report import calibration_document, sweep_csv
+from workbench.calibration.results.scores_file import save_scores
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import WorkbenchError
 

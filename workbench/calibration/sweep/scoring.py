@@ -16,11 +16,11 @@ from typing import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from workbench.calibration.fast_detector import ScoreTrack
-from workbench.calibration.labels import StreamLabels
-from workbench.calibration.matching import KeywordEvents, SetMetrics, evaluate_detections
+from workbench.calibration.sweep.fast_detector import ScoreTrack
+from workbench.calibration.streams.labels import StreamLabels
+from workbench.calibration.sweep.matching import KeywordEvents, SetMetrics, evaluate_detections
 from workbench.calibration.replay import CalibrationCancelled, ReplayScores
-from workbench.calibration.sweep_grid import ParameterSet
+from workbench.calibration.sweep.grid import ParameterSet
 
 PROGRESS_EVERY_SETS = 50
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from workbench.calibration.sweep import SweepTable
+from workbench.calibration.sweep.scoring import SweepTable
 
 DEFAULT_TARGET_FA_PER_HOUR = 100.0  # issue 16's goal on its dense-speech stream (~1,600 other words an hour)
 

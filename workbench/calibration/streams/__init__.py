@@ -1,0 +1,1 @@
+"""Test streams: building labelled streams from dataset folders, and reading labels files."""
