@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.core.errors import ModelError, SettingsError
+from workbench.core.errors import ModelError, SettingsError, WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.profiler.report import ProfileReport
 
 FORMATS = ("table", "json", "csv", "markdown")
 HZ_PER_MHZ = 1_000_000
@@ -37,6 +41,9 @@ def register(subparsers: Any) -> None:
                    help=f"core clock for the time estimates (default: {DEFAULT_CLOCK_MHZ:g} MHz)")
     p.add_argument("--host-latency", action=argparse.BooleanOptionalAction, default=False,
                    help="also measure the LiteRT invoke time (and one pipeline hop) on this computer")
+    p.add_argument("--calibrated", action="store_true",
+                   help="scale the cycle and time estimates by the saved board measurements "
+                        "(kws board profile --save; see docs/board.md)")
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     p.set_defaults(func=run)
 
@@ -94,12 +101,30 @@ def run(args: argparse.Namespace) -> int:
     data, name, params = _load(args.model)
     report = build_report(parse_model(data), name=name, accelerator=args.accelerator,
                           clock_hz=round(args.clock_mhz * HZ_PER_MHZ))
+    if args.calibrated:
+        report = _calibrated(report)
     if args.host_latency and report.summary is not None:
         from workbench.profiler.host_latency import measure_host_latency
         fe = {k: v for k, v in params.items() if str(k).startswith("fe.")}
         report.summary.host_latency = measure_host_latency(data, frontend_params=fe or None)
     _write(render(report, args.format), args.output)
     return 0
+
+
+def _calibrated(report: "ProfileReport") -> "ProfileReport":
+    """The report refit to the saved board measurements (a documented scaling, never applied silently)."""
+    from workbench.board.measurements import MeasurementStore
+    from workbench.profiler.refit import apply_refit, fit_refit
+
+    store = MeasurementStore()
+    saved, problems = store.load()
+    for problem in problems:
+        print(f"kws: warning: skipped a saved measurement: {problem}", file=sys.stderr)
+    refit = fit_refit(m.report for m in saved)
+    if refit.measurements == 0:
+        raise WorkbenchError(f"--calibrated needs saved board measurements and {store.root} has none; "
+                             "measure one with `kws board profile MODEL --save`")
+    return apply_refit(report, refit)
 
 
 def c_identifier(text: str) -> str:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QFrame, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFrame, QMainWindow, QMessageBox,
                                QScrollArea, QSizePolicy, QStackedWidget, QWidget)
 
 from workbench.core.errors import WorkbenchError
-from workbench.gui import app_settings, panel_wiring, theme
+from workbench.gui import app_settings, board_link, file_dialogs, panel_wiring, theme, window_menus
+from workbench.gui.board.board_workspace import BoardWorkspace
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.live.detection_log_view import DetectionLogView
 from workbench.gui.live.live_views import LiveViews
@@ -51,9 +52,6 @@ WORKSPACES = (
 )
 MODEL_SUFFIXES = (".tflite", ".zip")
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
-MODEL_FILTER = "Models (*.tflite *.mltk.zip *.zip);;All files (*)"
-AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg);;All files (*)"
-CSV_FILTER = "CSV (*.csv)"
 
 
 class MainWindow(QMainWindow):
@@ -75,8 +73,10 @@ class MainWindow(QMainWindow):
         self.model_view = ModelInfoView()
         self.profile_view = ProfileView()
         self.calibration = CalibrationWorkspace(self)
+        self.board = BoardWorkspace(self)
         self.workspaces: dict[str, QWidget] = {LIVE: self.live, "model": self.model_view,
-                                               "profile": self.profile_view, "calibration": self.calibration}
+                                               "profile": self.profile_view, "calibration": self.calibration,
+                                               "board": self.board}
         self.stack = QStackedWidget()
         for widget in self.workspaces.values():
             self.stack.addWidget(widget)
@@ -87,7 +87,8 @@ class MainWindow(QMainWindow):
         self.source_panel = SourcePanel()
         self.tuning_panel = TuningPanel()
         self._build_docks()
-        self._build_actions()
+        window_menus.build_menus(self)
+        file_dialogs.update_recent_menu(self, self.settings.recent_files())
         self.indicator = StreamIndicatorView(self.statusBar())
         self.status_labels = self.indicator.labels
         self._connect()
@@ -160,46 +161,6 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
-    def _build_actions(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self._action("Open &model…", self.choose_model, QKeySequence.StandardKey.Open))
-        file_menu.addAction(self._action("Open &audio…", self.choose_audio, "Ctrl+Shift+O"))
-        self.recent_menu = file_menu.addMenu("&Recent files")
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Save parameters into model…", self.choose_save_parameters,
-                                         QKeySequence.StandardKey.Save))
-        file_menu.addAction(self._action("&Export detection log…", self.choose_export_log, "Ctrl+E"))
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
-        view_menu = menu.addMenu("&View")
-        for action in self.workspace_bar.actions_by_key.values():
-            view_menu.addAction(action)
-        view_menu.addSeparator()
-        for dock in self.docks.values():
-            view_menu.addAction(dock.toggleViewAction())
-        view_menu.addAction(self._action("Reset &layout", self.reset_layout))
-        view_menu.addSeparator()
-        self.dark_action = self._action("&Dark palette", self.set_dark, checkable=True)
-        view_menu.addAction(self.dark_action)
-        self.freeze_action = self._action("&Freeze live views", self.live.set_frozen, "F", checkable=True)
-        self.freeze_action.setToolTip("Freeze the plots; drag or zoom the time axis to look back over the last minute")
-        view_menu.addAction(self.freeze_action)
-        stream_menu = menu.addMenu("&Stream")
-        self.start_action = self._action("&Start", self.controller.toggle, "Space")
-        stream_menu.addAction(self.start_action)
-        self.record_action = self._action("&Record", self.toggle_recording, "Ctrl+R")
-        stream_menu.addAction(self.record_action)
-        stream_menu.addSeparator()
-        stream_menu.addAction(self._action("Use &microphone", lambda: self.controller.set_source(
-            SourceChoice(MICROPHONE, device=self.settings.device()))))
-        stream_menu.addAction(self._action("Play the bundled &sample", self.play_sample))
-        toolbar = self.addToolBar("Stream")
-        toolbar.setObjectName("toolbar_stream")
-        for action in (self.start_action, self.record_action, self.freeze_action):
-            toolbar.addAction(action)
-        self._update_recent_menu(self.settings.recent_files())
-
     def _connect(self) -> None:
         c = self.controller
         c.session_changed.connect(self._on_session_changed)
@@ -210,11 +171,12 @@ class MainWindow(QMainWindow):
         c.status.connect(self.show_status)
         c.error.connect(self.show_error)
         self.workspace_bar.workspace_requested.connect(self.show_workspace)
-        self.log.export_button.clicked.connect(self.choose_export_log)
+        self.log.export_button.clicked.connect(lambda: file_dialogs.choose_export_log(self))
         self.takes.saved.connect(self.show_status)
         self.takes.failed.connect(self._on_take_failed)
-        self.model_view.save_requested.connect(self.choose_save_parameters)
+        self.model_view.save_requested.connect(lambda: file_dialogs.choose_save_parameters(self))
         self.model_view.error.connect(self.show_error)
+        board_link.connect_board(self.board, self)
         panel_wiring.connect_source_panel(self.source_panel, c, self)
         panel_wiring.connect_tuning_panel(self.tuning_panel, c, self)
 
@@ -269,7 +231,7 @@ class MainWindow(QMainWindow):
             return False
         self.model_path = path
         self.settings.set_last_model(path)
-        self._update_recent_menu(self.settings.add_recent(path))
+        file_dialogs.update_recent_menu(self, self.settings.add_recent(path))
         return True
 
     def open_audio(self, path: str | Path) -> bool:
@@ -277,7 +239,7 @@ class MainWindow(QMainWindow):
         self.source_panel.request_file(path)  # keeps the panel's transport in step; it asks the controller
         ok = self.controller.source_choice.path == path and self.controller.session is not None
         if ok:
-            self._update_recent_menu(self.settings.add_recent(path))
+            file_dialogs.update_recent_menu(self, self.settings.add_recent(path))
         return ok
 
     def play_sample(self) -> None:
@@ -295,25 +257,6 @@ class MainWindow(QMainWindow):
         self.show_error(f"{path.name} is neither a model (.tflite, .mltk.zip) nor audio (.wav, .flac, .ogg)")
         return False
 
-    def choose_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open model", "", MODEL_FILTER)
-        if path:
-            self.open_model(path)
-
-    def choose_audio(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open audio", "", AUDIO_FILTER)
-        if path:
-            self.open_audio(path)
-
-    def choose_save_parameters(self) -> None:
-        if self.model_path is None:
-            return
-        suggestion = self.model_path.with_name(self.model_path.stem.replace(".mltk", "") + "-tuned.tflite")
-        path, _ = QFileDialog.getSaveFileName(self, "Save parameters into a model copy", str(suggestion),
-                                              "TFLite model (*.tflite)")
-        if path:
-            self.save_parameters(path)
-
     def save_parameters(self, path: str | Path) -> bool:
         try:
             target = self.controller.save_parameters_into_model(path)
@@ -322,32 +265,6 @@ class MainWindow(QMainWindow):
             return False
         self.show_status(f"saved the detection parameters into {target}")
         return True
-
-    def choose_export_log(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export detection log", "detections.csv", CSV_FILTER)
-        if path:
-            try:
-                self.log.export_csv(path)
-            except WorkbenchError as exc:
-                self.show_error(str(exc))
-            else:
-                self.show_status(f"exported {len(self.log.entries)} detections to {path}")
-
-    def _update_recent_menu(self, recent: list[Path]) -> None:
-        self.recent_menu.clear()
-        for path in recent:
-            action = self.recent_menu.addAction(path.name)
-            action.setToolTip(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_recent(p))
-        self.recent_menu.setEnabled(bool(recent))
-
-    def open_recent(self, path: Path) -> bool:
-        """Open a recent file; one that is gone is said so and leaves the menu."""
-        if not path.exists():
-            self._update_recent_menu(self.settings.remove_recent(path))
-            self.show_error(f"{path} no longer exists; removed it from the recent files")
-            return False
-        return self.open_path(path)
 
     def toggle_recording(self) -> None:
         self.source_panel.toggle_recording()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from workbench.gui import file_dialogs
 from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
 from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.tuning_panel import TuningPanel
@@ -35,7 +36,7 @@ def connect_source_panel(source: SourcePanel, controller: SessionController, win
 
 def connect_tuning_panel(tuning: TuningPanel, controller: SessionController, window: Any) -> None:
     controller.model_changed.connect(lambda _model: tuning.set_tuning(controller.tuning))
-    tuning.save_requested.connect(window.choose_save_parameters)
+    tuning.save_requested.connect(lambda: file_dialogs.choose_save_parameters(window))
 
 
 def _connect_recording(view: Any, controller: SessionController, window: Any) -> None:

@@ -5,8 +5,8 @@ Qt-free and TensorFlow-free so the CLI, the GUI and tests share it. Entry point:
 :mod:`.host_latency`. Everything computed is an estimate; see docs/profiler.md for the derivation.
 """
 
-from workbench.profiler.report import (BoardMeasurement, HostLatency, LayerReport, ProfileReport,
-                                       ProfileSummary, build_report, profile_model)
+from workbench.profiler.report import (BoardMeasurement, BoardSummaryMeasurement, HostLatency, LayerReport,
+                                       ProfileReport, ProfileSummary, build_report, profile_model)
 
-__all__ = ["BoardMeasurement", "HostLatency", "LayerReport", "ProfileReport", "ProfileSummary",
-           "build_report", "profile_model"]
+__all__ = ["BoardMeasurement", "BoardSummaryMeasurement", "HostLatency", "LayerReport", "ProfileReport",
+           "ProfileSummary", "build_report", "profile_model"]

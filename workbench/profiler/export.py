@@ -22,6 +22,12 @@ CSV_COLUMNS = ("index", "op", "ops", "macs", "accelerator_cycles", "cpu_cycles",
                "params", "param_bytes", "supported", "reason", "runs_on_accelerator", "estimated")
 TABLE_HEADERS = ("Index", "OpCode", "# Ops", "# MACs", "Acc Cycles", "CPU Cycles", "Time (s)",
                  "Input Shape", "Output Shape", "Options", "Supported?", "Error Msg")
+# board measurements: estimate and measurement side by side, error = (estimate - measured) / measured
+MEASURED_CSV_COLUMNS = ("measured_ops", "measured_macs", "measured_accelerator_cycles", "measured_cpu_cycles",
+                        "measured_time_ms", "measured_unsupported")
+COMPARISON_HEADERS = ("Index", "OpCode", "Acc Cycles est.", "Acc Cycles board", "Acc err %", "CPU Cycles est.",
+                      "CPU Cycles board", "CPU err %", "Time est. (ms)", "Time board (ms)", "Time err %")
+PERCENT = 100.0
 
 
 def format_units(value: float | int | None, precision: int = 1) -> str:
@@ -89,16 +95,59 @@ def summary_lines(s: ProfileSummary) -> list[tuple[str, str]]:
             lines.append(("Host pipeline per hop (ms), measured on this PC",
                           f"median {h.pipeline_hop_median_ms:.3f}, p90 {h.pipeline_hop_p90_ms:.3f}"))
     if s.measured is not None:
-        lines.append(("Measured on board", s.measured.source))
+        m = s.measured
+        lines += [("Measured on board", m.source), ("Board platform", m.platform or "-"),
+                  ("Board part number", m.part_number or "-"),
+                  ("Board clock rate (hz)", format_units(m.clock_hz)),
+                  ("RAM, Runtime Memory Size (bytes), measured", format_units(m.runtime_memory_bytes)),
+                  ("Accelerator Cycle Count, measured", format_units(m.total_accelerator_cycles)),
+                  ("CPU Cycle Count, measured", format_units(m.total_cpu_cycles)),
+                  ("Time (s), measured", format_units(_seconds(m.total_time_ms)))]
     return lines
+
+
+def has_measurements(report: ProfileReport) -> bool:
+    return any(layer.measured is not None for layer in report.layers)
+
+
+def error_percent(estimate: float | int | None, measured: float | int | None) -> float | None:
+    """(estimate - measured) / measured in %, None when either is missing or the measurement is 0."""
+    if estimate is None or measured is None or not measured:
+        return None
+    return (estimate - measured) / measured * PERCENT
+
+
+def _percent_text(value: float | None) -> str:
+    return "-" if value is None else f"{round(value, 1) + 0.0:+.1f}"
+
+
+def _comparison_row(layer: LayerReport) -> list[str]:
+    m = layer.measured
+    row = [str(layer.index), layer.op.lower()]
+    for est, board in ((layer.accelerator_cycles, m.accelerator_cycles if m else None),
+                       (layer.cpu_cycles, m.cpu_cycles if m else None)):
+        row += [format_units(est), format_units(board) if m else "-", _percent_text(error_percent(est, board))]
+    board_ms = m.time_ms if m else None
+    row += ["unknown" if layer.time_ms is None else f"{layer.time_ms:.3f}",
+            "-" if board_ms is None else f"{board_ms:.3f}", _percent_text(error_percent(layer.time_ms, board_ms))]
+    return row
+
+
+def _comparison_rows(report: ProfileReport) -> list[list[str]]:
+    return [_comparison_row(layer) for layer in report.layers]
 
 
 def to_text_table(report: ProfileReport) -> str:
     """The MLTK-like report: a summary block and the layer table."""
-    out = ["Profiling Summary (estimated for EFR32xG24; not measured on a board)"]
+    measured = has_measurements(report)
+    out = ["Profiling Summary (estimated for EFR32xG24; "
+           + ("with measurements from a board)" if measured else "not measured on a board)")]
     if report.summary is not None:
         out += [f"{label}: {value}" for label, value in summary_lines(report.summary)]
     out += ["", "Model Layers", _grid(TABLE_HEADERS, [_layer_row(layer) for layer in report.layers])]
+    if measured:
+        out += ["", "Estimate vs board (error = (estimate - board) / board)",
+                _grid(COMPARISON_HEADERS, _comparison_rows(report))]
     return "\n".join(out) + "\n"
 
 
@@ -114,15 +163,20 @@ def to_csv(report: ProfileReport) -> str:
     """One row per layer, raw numbers; unknown costs are the word 'unknown'."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    measured = has_measurements(report)
+    writer.writerow(CSV_COLUMNS + (MEASURED_CSV_COLUMNS if measured else ()))
     for layer in report.layers:
+        m = layer.measured
+        board = ([] if not measured else [""] * len(MEASURED_CSV_COLUMNS) if m is None else
+                 [_csv_value(m.ops), _csv_value(m.macs), _csv_value(m.accelerator_cycles),
+                  _csv_value(m.cpu_cycles), _csv_value(m.time_ms), m.unsupported or ""])
         writer.writerow([layer.index, layer.op, _csv_value(layer.ops), _csv_value(layer.macs),
                          _csv_value(layer.accelerator_cycles), _csv_value(layer.cpu_cycles),
                          _csv_value(layer.time_ms), _shape_list(layer.input_shapes),
                          ",".join(layer.input_types), _shape_list(layer.output_shapes),
                          ",".join(layer.output_types), layer.options_text, layer.params,
                          layer.param_bytes, layer.supported, layer.reason,
-                         layer.runs_on_accelerator, layer.estimated])
+                         layer.runs_on_accelerator, layer.estimated, *board])
     return buf.getvalue()
 
 
@@ -140,6 +194,10 @@ def to_markdown(report: ProfileReport) -> str:
     out.append("|" + "|".join("---" for _ in TABLE_HEADERS) + "|")
     for layer in report.layers:
         out.append("| " + " | ".join(_md_cell(c) for c in _layer_row(layer)) + " |")
+    if has_measurements(report):
+        out += ["", "## Estimate vs board", "", "| " + " | ".join(COMPARISON_HEADERS) + " |",
+                "|" + "|".join("---" for _ in COMPARISON_HEADERS) + "|"]
+        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in _comparison_rows(report)]
     return "\n".join(out) + "\n"
 
 

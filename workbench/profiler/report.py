@@ -28,13 +28,34 @@ ESTIMATE_BASIS = ("ops/MACs: MLTK's counting rules; cycles/time: linear model fi
 
 @dataclass
 class BoardMeasurement:
-    """Figures measured on a real board (filled by the board tooling, never by the estimator)."""
+    """Figures of one layer measured on a real board (filled by the board tooling, never by the estimator).
+
+    ``unsupported`` is the firmware's kernel message for the layer (e.g. ``weights_shape[1] (4000) > 2048``).
+    """
 
     source: str
     cpu_cycles: int | None = None
     accelerator_cycles: int | None = None
     time_ms: float | None = None
     arena_bytes: int | None = None
+    ops: int | None = None
+    macs: int | None = None
+    unsupported: str | None = None
+
+
+@dataclass
+class BoardSummaryMeasurement:
+    """A board run's summary: the chip, its clock, the arena the firmware settled on, layer totals, the log."""
+
+    source: str
+    platform: str | None = None
+    part_number: str | None = None
+    clock_hz: int | None = None
+    runtime_memory_bytes: int | None = None
+    total_cpu_cycles: int | None = None
+    total_accelerator_cycles: int | None = None
+    total_time_ms: float | None = None
+    log: str = ""
 
 
 @dataclass
@@ -107,7 +128,7 @@ class ProfileSummary:
     estimated: bool = True
     estimate_basis: str = ESTIMATE_BASIS
     host_latency: HostLatency | None = None
-    measured: BoardMeasurement | None = None
+    measured: BoardSummaryMeasurement | None = None
 
 
 @dataclass

@@ -7,6 +7,10 @@ so one sees both how noisy the model is and what smoothing does. The threshold (
 thresholds when the model sets ``detection_threshold_list``) is a dashed line. The side plot shows the
 newest averaged score per class as bars.
 
+A board running the same model in verbose mode reports its own scores over serial; they are drawn as
+dashed traces in the class colours at the PC's stream time of their arrival (:meth:`add_board_scores`),
+so a user sees at a glance whether the board hears what the PC hears.
+
 Drawing: one :class:`~workbench.gui.live.score_items.ScoreTraces` item holds every trace in a preallocated
 array and a :class:`~workbench.gui.live.score_items.ScoreBars` widget paints the bars; both are fed once per
 inference with only what can be seen (ten seconds are ~100 points per trace; the minute when frozen).
@@ -32,6 +36,8 @@ AVERAGED_WIDTH = 2.5
 RAW_WIDTH = 1.0
 RAW_ALPHA = 110  # of 255: raw scores stay visible behind the averaged ones
 SCORE_TICKS = (0, 64, 128, 192, 255)  # fixed ticks and faint level lines (quarters of the range)
+BOARD_WIDTH = 1.5
+BOARD_CAPACITY = 6000  # a minute of board results at the firmware's fastest loop (10 ms)
 
 
 class ScoresView(QWidget):
@@ -60,6 +66,10 @@ class ScoresView(QWidget):
             self.level_lines.append(line)
         self.traces = ScoreTraces()
         self.plot.addItem(self.traces)
+        self.board_traces = ScoreTraces()  # dashed: the board's own scores, when it reports them
+        self.plot.addItem(self.board_traces)
+        self._board_rows = np.zeros((BOARD_CAPACITY, 1))
+        self._board_count = 0
         self.bars = ScoreBars()
         self.bars.setFixedWidth(theme.SIDE_PANEL_PX)
         layout = QHBoxLayout(self)
@@ -93,6 +103,7 @@ class ScoresView(QWidget):
         if classes != self.classes:
             self._build_items(classes)
         self.traces.configure(self._pens(), history.capacity)
+        self.clear_board_scores()
         self.bars.set_scores(np.zeros(len(classes)))
         self.set_detection_settings(session.engine.detection_settings)  # type: ignore[attr-defined]
 
@@ -130,6 +141,50 @@ class ScoresView(QWidget):
             color.setAlpha(RAW_ALPHA)
             raw.append(pg.mkPen(color, width=RAW_WIDTH))
         return raw + averaged
+
+    # -- the board's scores ----------------------------------------------------------------------
+    def add_board_scores(self, time_s: float, scores: object, classes: tuple[str, ...] = ()) -> None:
+        """One board inference (0–255 scores in class order) at stream time ``time_s``.
+
+        ``classes`` are the model's (the plot may not have them yet when the PC is not streaming)."""
+        if classes and tuple(classes) != self.classes:
+            self._build_items(tuple(classes))
+        values = np.asarray(scores, np.float64).ravel()
+        if not self.classes or values.size != len(self.classes):
+            return  # another model on the board: its scores cannot be compared class by class
+        if self._board_count == 0:
+            self._board_rows = np.zeros((BOARD_CAPACITY, 1 + values.size), np.float64)
+            pens = [pg.mkPen(theme.class_color(i), width=BOARD_WIDTH, style=Qt.PenStyle.DashLine)
+                    for i in range(values.size)]
+            self.board_traces.configure(pens, BOARD_CAPACITY)
+            self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen("#888888", width=BOARD_WIDTH,
+                                                             style=Qt.PenStyle.DashLine)), "board")
+            self._fit_legend()
+        row = make_room(self._board_rows, 1)
+        row[0, 0], row[0, 1:] = time_s, values
+        self._board_count = min(self._board_count + 1, BOARD_CAPACITY)
+        if not self.frozen:
+            self._draw_board()
+
+    def clear_board_scores(self) -> None:
+        if self._board_count:
+            self.legend.removeItem("board")
+            self._fit_legend()
+        self._board_count = 0
+        self.board_traces.configure([], 1)
+
+    def board_scores(self) -> np.ndarray:
+        """(n, 1 + classes) rows of [time_s, scores…] received from the board, oldest first."""
+        return self._board_rows[len(self._board_rows) - self._board_count :].copy()
+
+    def _draw_board(self) -> None:
+        if self._board_count == 0:
+            return
+        shown = self._board_rows[len(self._board_rows) - self._board_count :]
+        if self.follow and not self.frozen:
+            first = max(int(np.searchsorted(shown[:, 0], shown[-1, 0] - VISIBLE_SECONDS)) - 1, 0)
+            shown = shown[first:]
+        self.board_traces.set_data(shown[:, 0], shown[:, 1:])
 
     def set_detection_settings(self, settings: object) -> None:
         """Draw the global threshold, or one line per class when per-class thresholds are set."""
@@ -197,6 +252,7 @@ class ScoresView(QWidget):
         self.frozen = frozen
         self.plot.setMouseEnabled(x=frozen, y=False)
         self._draw_traces()  # the whole minute while frozen
+        self._draw_board()
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark

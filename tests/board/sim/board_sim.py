@@ -1,0 +1,301 @@
+"""Simulated EFR32 board on one end of a pty pair, for tests on a machine with no board.
+
+The "chip" runs whatever the stand-in ``commander`` (commander_sim.py) flashed: it reads the flash file
+of its debugger from the Commander state folder, picks the app from the image's ``MLTKAPP=`` tag
+(``model_profiler`` or ``audio_classifier``), finds the model at the end of flash exactly as MLTK's firmware
+does (length word at FLASH_END-4, flatbuffer before it) and, each time Commander (or a test pressing the
+reset button) bumps ``resets-<serialno>``, prints what that firmware prints (FORMATS.md sections 2-3):
+
+- model profiler: the documented seed-model log (``profiler_mvp.log`` / ``profiler_none.log``) with the
+  real model address, then ``done``;
+- audio classifier: banner, model summary, front-end and application settings read from the flashed
+  model's parameters, then one inference per ``latency_ms`` over a scripted session (silence, "yes",
+  silence, "no", other speech, a mumbled "yes", "no … no") with detections decided by MLTK's
+  ``recognize_commands`` rule using the flashed model's detection parameters.
+
+Faults on request (``--fault``): ``hardfault``, ``alloc`` (arena allocation failure), ``error`` (error
+line), ``classifier-error`` (fatal start-up error), ``garbage`` (noise bytes, stray ``\\r``, lines split
+across writes), ``vanish`` (the port disappears mid-run), ``silent`` (stops talking after loading).
+
+Usage: ``board_sim.py --state DIR --link PATH [--serialno N] [--fault F] [--time-scale X]``; the pty's
+device name is linked at PATH once the board is ready. Bytes written while no host holds the port are
+lost, as on a UART. The model parameters are read with the workbench's SL_PARAMSv1 reader (the format
+is tested against MLTK elsewhere).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import struct
+import sys
+import time
+import tty
+from pathlib import Path
+
+SIM_DIR = Path(__file__).resolve().parent
+FLASH_BASE = 0x08000000
+POLL_S = 0.02
+PROFILER_LINE_S = 0.002
+LOADING_S = 0.15
+CLASSES = ("yes", "no", "_unknown_", "_silence_")
+INFERENCE_MS = 8
+VANISH_DELAY_S = 0.3
+
+
+class Board:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.state = Path(args.state)
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.master)
+        tty.setraw(self.slave)
+        os.set_blocking(self.master, False)
+        self.rng = random.Random(1234)
+        self.lines_written = 0
+        link = Path(args.link)
+        tmp = link.with_name(link.name + ".tmp")
+        if tmp.exists() or tmp.is_symlink():
+            tmp.unlink()
+        tmp.symlink_to(os.ttyname(self.slave))
+        os.replace(tmp, link)
+
+    # -- output ----------------------------------------------------------------------------------
+    def raw(self, data: bytes) -> None:
+        try:
+            os.write(self.master, data)
+        except BlockingIOError:
+            pass  # nobody reads: the UART's bytes are lost
+
+    def line(self, text: str, pause: float = 0.0) -> None:
+        data = text.encode("ascii") + b"\n"
+        if self.args.fault == "garbage":
+            if self.lines_written % 5 == 0:
+                self.raw(bytes([0xFF, 0xFE, 0x80, 0x0D]))  # noise the host must drop
+            if self.lines_written % 11 == 3:
+                self.raw(b"\xfb\xfa\x8f\r\n")  # a line of nothing but noise
+            cut = len(data) // 2
+            self.raw(data[:cut])
+            time.sleep(0.003)  # the line arrives in two pieces
+            self.raw(data[cut:])
+        else:
+            self.raw(data)
+        self.lines_written += 1
+        if self.args.fault == "vanish" and self.lines_written >= self.args.vanish_after:
+            self.vanish()
+        time.sleep(pause * self.args.time_scale if pause else 0)
+
+    def vanish(self) -> None:
+        time.sleep(VANISH_DELAY_S)  # the cable is pulled a moment after the last line, not in the middle of it
+        os.close(self.master)
+        os.close(self.slave)
+        Path(self.args.link).unlink(missing_ok=True)
+        sys.exit(0)
+
+    # -- the flashed chip --------------------------------------------------------------------------
+    def flash(self) -> bytes:
+        path = self.state / f"flash-{self.args.serialno}.bin"
+        return path.read_bytes() if path.exists() else b""
+
+    def app(self, flash: bytes) -> tuple[str, str]:
+        head = flash[:64].split(b";")
+        if not head or not head[0].startswith(b"MLTKAPP="):
+            return "", ""
+        accelerator = head[1].decode().partition("=")[2] if len(head) > 1 else "none"
+        return head[0].decode().partition("=")[2], accelerator
+
+    def model(self, flash: bytes) -> tuple[int | None, bytes | None]:
+        """MLTK's get_tflite_flatbuffer_from_end_of_flash: (address, flatbuffer) or (None, None)."""
+        if len(flash) < 8:
+            return None, None
+        (length,) = struct.unpack("<L", flash[-4:])
+        if length == 0 or length >= len(flash) - 4:
+            return None, None
+        start = len(flash) - 4 - length
+        flatbuffer = flash[start:start + length]
+        if flatbuffer[4:8] != b"TFL3":
+            return None, None
+        return FLASH_BASE + start, flatbuffer
+
+    def model_line(self, address: int | None) -> str:
+        if address is None:
+            return "Using default model built into application"
+        return f"Using .tflite in flash at 0x{address:08X}"
+
+    # -- apps --------------------------------------------------------------------------------------
+    def run_profiler(self, accelerator: str, address: int | None) -> None:
+        log = (SIM_DIR / f"profiler_{'mvp' if accelerator == 'mvp' else 'none'}.log").read_text().splitlines()
+        for text in log:
+            if text.startswith("Using .tflite in flash"):
+                text = self.model_line(address)
+            if text == "Loading model":
+                self.line(text, LOADING_S)
+                if self.fault_after_loading():
+                    return
+                continue
+            if text == "done" and self.args.fault == "error":
+                self.line("Error while running inference")
+                return
+            self.line(text, PROFILER_LINE_S)
+
+    def fault_after_loading(self) -> bool:
+        fault = self.args.fault
+        if fault == "hardfault":
+            self.raw(b"\n\nCortex IRQ HardFault triggered!\n\n")
+            self.line("Registers dump:")
+            for name in ("PC", "LR", "CTRL", "IPSR", "APSR", "xPSR", "PRIMASK", "BASEPRI", "FAULTMSK", "MSP",
+                         "PSP", "SCB->MMFAR", "SCB->BFAR", "SCB->HFSR", "SCB->CFSR", "SCB->ICSR", "SCB->AFSR"):
+                self.line(f"{name:<10} = 0x{self.rng.getrandbits(32):08X}")
+            self.raw(b"\n\n")
+            self.line("Details: Forced hard fault (escalated from a configurable fault)")
+            self.line("Hint: The fault was escalated because its handler is disabled or it happened")
+            self.line("      inside another fault handler; check the CFSR bits above and the stack")
+            self.line("      pointed to by MSP/PSP for the faulting instruction.")
+            self.raw(b"\n*** Fault triggered\n\n")
+            return True
+        if fault == "alloc":
+            self.line("Failed to allocate buffer for model (due to heap memory overflow or the model is not "
+                      "fully supported)")
+            self.line("Failed to load model")
+            self.line("Error while loading model")
+            return True
+        if fault == "silent":
+            return True
+        return False
+
+    def run_classifier(self, accelerator: str, address: int | None, flatbuffer: bytes | None) -> None:
+        sys.path.insert(0, str(SIM_DIR.parents[2]))
+        from workbench.core.model.model_params import read_params
+
+        params = read_params(flatbuffer) if flatbuffer is not None else {}
+        self.line("Audio Classifier")
+        self.line(self.model_line(address))
+        if self.args.fault == "classifier-error":
+            self.line("ERROR: Failed to load .tflite model")
+            return
+        if "runtime_memory_size" in params:
+            self.line(f"Runtime memory size from .tflite model: {params['runtime_memory_size']}")
+        else:
+            self.line("Determined optimal runtime memory size to be 11344")
+        if accelerator == "mvp":
+            self.line("Op2-FULLY_CONNECTED not supported: weights_shape[1] (4000) > 2048")
+        classes = params.get("classes") or list(CLASSES)
+        for text in ("Model details:", f"Name: {params.get('name', 'default')}", f"Version: {params.get('version', 1)}",
+                     f"Date: {params.get('date', '')}", f"Hash: {params.get('hash', '')}",
+                     f"Accelerator: {accelerator}", "Tensor runtime memory: 9.032k", "Input: 1x49x40x1 (int8)",
+                     f"Output: 1x{len(classes)} (int8)", f"Classes: {', '.join(classes)}", ""):
+            self.line(text)
+        self.line("AudioFeatureGenerator settings:")
+        for key, value in params.items():
+            if str(key).startswith("fe."):
+                self.line(f"{key}={value:5.3f}" if isinstance(value, float) else f"{key}={int(value)}")
+        self.line("fe.audio_buffer_size = 16384")
+        self.line(f"samplewise_norm.rescale={float(params.get('samplewise_norm.rescale', 0.0)):5.3f}")
+        self.line(f"samplewise_norm.mean_and_std={int(params.get('samplewise_norm.mean_and_std', 0))}")
+        self.line("")
+        settings = {"average_window_duration_ms": int(params.get("average_window_duration_ms", 1000)),
+                    "detection_threshold": int(params.get("detection_threshold", 185)),
+                    "suppression_ms": int(params.get("suppression_ms", 1500)),
+                    "minimum_count": int(params.get("minimum_count", 3)),
+                    "latency_ms": int(params.get("latency_ms", 100)),
+                    "verbose": int(bool(params.get("verbose_model_output_logs", False)))}
+        self.line("Application settings:")
+        for text in (f"average_window_duration_ms={settings['average_window_duration_ms']}",
+                     f"detection_threshold={settings['detection_threshold']}",
+                     f"suppression_ms={settings['suppression_ms']}", f"minimum_count={settings['minimum_count']}",
+                     "sensitivity=0.50", f"verbose_model_output_logs={settings['verbose']}",
+                     f"latency_ms={settings['latency_ms']}", f"volume_gain={int(params.get('volume_gain', 1))}",
+                     "dump_audio=0", "dump_raw_spectrograms=0", "dump_spectrograms=0", ""):
+            self.line(text)
+        self.classify_loop(settings, len(classes))
+
+    def classify_loop(self, s: dict, n_classes: int) -> None:
+        history: list[tuple[int, list[int]]] = []
+        previous = (0, 0)  # class, time of the last detection (firmware starts with class 0 at 0)
+        step = max(1, s["latency_ms"])
+        now = 100
+        passes = 0
+        while passes < self.args.passes:
+            for scores in session_scores(n_classes):
+                if self.reset_seen():
+                    return
+                now += step
+                history.append((now, scores))
+                history = [(t, v) for t, v in history if t >= now - s["average_window_duration_ms"]]
+                if s["verbose"]:
+                    self.line(f"[{now:6d}] ({INFERENCE_MS:3d}) " + "".join(f"{v:3d} " for v in scores))
+                if len(history) >= s["minimum_count"]:
+                    averages = [sum(v[c] for _, v in history) // len(history) for c in range(n_classes)]
+                    top = 0
+                    for c in range(n_classes):
+                        if averages[c] > averages[top]:
+                            top = c
+                    label = CLASSES[top] if top < len(CLASSES) else f"class{top}"
+                    if (averages[top] > s["detection_threshold"] and not label.startswith("_")
+                            and (top != previous[0] or now - previous[1] > s["suppression_ms"])):
+                        self.line(f"Detected class={top} label={label} score={averages[top]} @{now}ms")
+                        previous = (top, now)
+                time.sleep(step / 1000 * self.args.time_scale)
+            passes += 1
+
+    # -- reset button ------------------------------------------------------------------------------
+    def resets(self) -> int:
+        path = self.state / f"resets-{self.args.serialno}"
+        try:
+            return int(path.read_text())
+        except (OSError, ValueError):
+            return 0
+
+    def reset_seen(self) -> bool:
+        count = self.resets()
+        if count != self.seen_resets:
+            self.seen_resets = count
+            self.pending_reset = True
+            return True
+        return False
+
+    def serve(self) -> None:
+        self.seen_resets = self.resets()
+        self.pending_reset = False
+        ready = Path(self.args.link + ".ready")
+        ready.write_text("ready")
+        while True:
+            if not self.pending_reset and not self.reset_seen():
+                time.sleep(POLL_S)
+                continue
+            self.pending_reset = False
+            flash = self.flash()
+            app, accelerator = self.app(flash)
+            address, flatbuffer = self.model(flash)
+            if app == "model_profiler":
+                self.run_profiler(accelerator, address)
+            elif app == "audio_classifier":
+                self.run_classifier(accelerator, address, flatbuffer)
+
+
+def session_scores(n_classes: int) -> list[list[int]]:
+    """One pass (150 inferences of 100 ms): the scripted speech as uint8 scores in class order."""
+    silence, yes, no = [2, 2, 4, 248], [244, 6, 2, 4], [3, 245, 4, 4]
+    unknown, mumbled = [10, 8, 230, 8], [200, 20, 30, 6]
+    script = ([silence] * 25 + [yes] * 10 + [silence] * 15 + [no] * 10 + [silence] * 15 + [unknown] * 10
+              + [silence] * 15 + [mumbled] * 9 + [silence] * 10 + [no] * 10 + [silence] * 3 + [no] * 10
+              + [silence] * 8)
+    return [row[:n_classes] + [0] * (n_classes - len(row)) for row in script]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--state", required=True, help="the stand-in Commander's state folder")
+    parser.add_argument("--link", required=True, help="symlink to create to the board's pty")
+    parser.add_argument("--serialno", default="440139581")
+    parser.add_argument("--fault", default="", choices=("", "hardfault", "alloc", "error", "classifier-error",
+                                                         "garbage", "vanish", "silent"))
+    parser.add_argument("--vanish-after", type=int, default=20, help="lines written before the port vanishes")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="wall seconds per simulated second")
+    parser.add_argument("--passes", type=int, default=1000, help="classifier session passes before going quiet")
+    Board(parser.parse_args()).serve()
+
+
+if __name__ == "__main__":
+    main()

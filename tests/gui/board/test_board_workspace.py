@@ -1,0 +1,230 @@
+"""The Board workspace on a real main window (its host) against the simulated board and Commander."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
+
+from board_fixtures import (board, board_factory, classifier_image, commander, profiler_image,  # noqa: E402,F401
+                            start_board)
+
+from workbench.gui.board import BoardWorkspace  # noqa: E402
+
+RUN_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def workspace(window, qtbot, commander):
+    ws = BoardWorkspace(window)
+    qtbot.addWidget(ws)
+    ws.resize(1200, 800)
+    ws.show()
+    yield ws
+    ws.shutdown()
+
+
+def _use(ws: BoardWorkspace, sim, image: Path) -> None:
+    ws.connection.port.setEditText(str(sim.port))
+    ws.firmware.setText(str(image))
+
+
+def _wait_idle(qtbot, ws: BoardWorkspace) -> None:
+    qtbot.waitUntil(lambda: not ws.busy, timeout=RUN_TIMEOUT_MS)
+
+
+def test_profile_fills_the_measured_table_and_reports_the_profile(workspace, window, qtbot, board,
+                                                                  profiler_image) -> None:
+    ws = workspace
+    _use(ws, board, profiler_image)
+    with qtbot.waitSignal(ws.board_profile, timeout=RUN_TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(ws.profile_button, Qt.MouseButton.LeftButton)
+        assert ws.busy and not ws.profile_button.isEnabled() and ws.cancel_button.isEnabled()
+    _wait_idle(qtbot, ws)
+    report = blocker.args[0]
+    assert [layer.measured.time_ms for layer in report.layers] == [5.4, 0.27, 0.36, 0.06]
+    assert ws.measured.table.rowCount() == 4
+    assert [ws.measured.cell(row, 9) for row in range(4)] == ["5.400", "0.270", "0.360", "0.060"]
+    assert ws.measured.cell(3, 10) == "-6.0" and ws.measured.cell(2, 11).startswith("weights_shape")
+    assert "brd2601" in ws.measured.summary_text() and "EFR32MG24B310F1536IM48" in ws.connection.info.text()
+    assert ws.progress.value() == 100 and window.last_error is None
+    assert ws.console.lines()[0] == "Starting Model Profiler" and ws.console.lines()[-1] == "done"
+    assert ws.profile_button.isEnabled() and not ws.cancel_button.isEnabled()
+
+
+def test_classify_streams_detections_and_scores_until_cancel(window, qtbot, commander, tmp_path,
+                                                             classifier_image) -> None:
+    sim = start_board(commander, tmp_path, time_scale=0.05)
+    ws = BoardWorkspace(window)
+    qtbot.addWidget(ws)
+    try:
+        _use(ws, sim, classifier_image)
+        ws.verbose.setChecked(True)
+        detections, scores = [], []
+        ws.board_detection.connect(detections.append)
+        ws.board_scores.connect(lambda t, s: scores.append((t, s)))
+        qtbot.mouseClick(ws.classify_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(detections) >= 2, timeout=RUN_TIMEOUT_MS)
+        qtbot.mouseClick(ws.cancel_button, Qt.MouseButton.LeftButton)
+        _wait_idle(qtbot, ws)
+        assert detections[:2] == [{"source": "board", "time_ms": 3500, "class": 0, "label": "yes", "score": 200},
+                                  {"source": "board", "time_ms": 6000, "class": 1, "label": "no", "score": 200}]
+        assert ws.detections.labels()[:2] == ["yes", "no"] and ws.tabs.currentIndex() == 1
+        assert len(scores) >= 55 and scores[0] == (200, [2, 2, 4, 248])
+        assert "cancelled" in ws.status.text() and window.last_error is None
+        assert any(line == "verbose_model_output_logs=1" for line in ws.console.lines())
+    finally:
+        ws.shutdown()
+        sim.stop()
+
+
+@pytest.mark.parametrize(("fault", "action", "words"), [
+    ("hardfault", "profile", "HardFault"),
+    ("alloc", "profile", "Failed to allocate buffer"),
+    ("vanish", "classify", "vanished"),
+    ("classifier-error", "classify", "Failed to load .tflite model")])
+def test_board_faults_give_one_sentence_and_a_usable_window(window, qtbot, commander, tmp_path, fault, action,
+                                                            words, profiler_image, classifier_image) -> None:
+    sim = start_board(commander, tmp_path, fault=fault, vanish_after=40)
+    ws = BoardWorkspace(window, watch_ports=False)
+    qtbot.addWidget(ws)
+    try:
+        _use(ws, sim, profiler_image if action == "profile" else classifier_image)
+        getattr(ws, action)()
+        _wait_idle(qtbot, ws)
+        assert window.last_error is not None and words in window.last_error
+        assert "\n" not in window.last_error and "Traceback" not in window.last_error
+        assert ws.profile_button.isEnabled() and ws.classify_button.isEnabled()
+    finally:
+        ws.shutdown()
+        sim.stop()
+
+
+def test_console_shows_the_raw_log_and_saves_it(workspace, window, qtbot, board, commander, profiler_image,
+                                                tmp_path: Path, reference_model_path: Path) -> None:
+    from workbench.board.commander import Commander
+    from workbench.board.flashing.programming import program_board
+
+    program_board(Commander.find(), image=profiler_image, tflite=reference_model_path.read_bytes())
+    ws = workspace
+    ws.connection.port.setEditText(str(board.port))
+    assert ws.open_console()
+    qtbot.waitUntil(lambda: "Listening on" in ws.status.text(), timeout=RUN_TIMEOUT_MS)
+    board.press_reset()
+    qtbot.waitUntil(lambda: ws.console.lines()[-1:] == ["done"], timeout=RUN_TIMEOUT_MS)
+    ws.cancel()
+    _wait_idle(qtbot, ws)
+    saved = ws.console.save_to(tmp_path / "board.log")
+    text = saved.read_text()
+    assert text.startswith("Starting Model Profiler\n") and text.endswith("done\n")
+    assert window.last_error is None
+
+
+def test_missing_or_busy_port_and_no_model(window, qtbot, commander, tmp_path: Path) -> None:
+    ws = BoardWorkspace(window, watch_ports=False)
+    qtbot.addWidget(ws)
+    try:
+        ws.connection.port.setEditText(str(tmp_path / "ttyGONE"))
+        ws.open_console()
+        _wait_idle(qtbot, ws)
+        assert "does not exist" in window.last_error
+        from workbench.board.uart.line_reader import SerialLineReader
+
+        sim = start_board(commander, tmp_path)
+        with SerialLineReader(str(sim.port)):  # another program holds the board's port
+            ws.connection.port.setEditText(str(sim.port))
+            ws.open_console()
+            _wait_idle(qtbot, ws)
+        sim.stop()
+        assert "is busy" in window.last_error
+        window.controller.model = None
+        window.last_error = None
+        assert not ws.profile() and "Load a model first" in window.last_error
+    finally:
+        ws.shutdown()
+
+
+def test_board_info_several_debuggers_and_remembered_choice(window, qtbot, commander) -> None:
+    commander.configure(debuggers=[{"serialno": "440000001"},
+                                   {"serialno": "440000002", "part_number": "EFR32MG24B210F1536IM48"}])
+    ws = BoardWorkspace(window, watch_ports=False)
+    qtbot.addWidget(ws)
+    try:
+        ws.connection.debugger.setEditText("")
+        qtbot.mouseClick(ws.connection.info_button, Qt.MouseButton.LeftButton)
+        _wait_idle(qtbot, ws)
+        assert window.last_error.startswith("Several debuggers are connected")
+        ws.connection.debugger.setEditText("440000002")
+        ws.read_info()
+        _wait_idle(qtbot, ws)
+        assert "EFR32MG24B210F1536IM48 — brd4186" in ws.connection.info.text()
+    finally:
+        ws.shutdown()
+    again = BoardWorkspace(window, watch_ports=False)
+    qtbot.addWidget(again)
+    assert again.connection.serialno() == "440000002"
+    assert window.settings.qsettings.value("board/serialno") == "440000002"
+    again.shutdown()
+
+
+def test_cancel_during_a_slow_flash(window, qtbot, commander, tmp_path: Path, profiler_image) -> None:
+    commander.configure(line_delay_s=0.5)
+    ws = BoardWorkspace(window, watch_ports=False)
+    qtbot.addWidget(ws)
+    try:
+        ws.firmware.setText(str(profiler_image))
+        ws.flash()
+        qtbot.waitUntil(lambda: "Flashing" in ws.status.text() or "flashing" in ws.progress.format(),
+                        timeout=RUN_TIMEOUT_MS)
+        ws.cancel()
+        _wait_idle(qtbot, ws)
+        assert "cancelled" in ws.status.text() and window.last_error is None
+    finally:
+        ws.shutdown()
+
+
+@pytest.mark.skipif(not os.access("/dev", os.W_OK), reason="needs a writable /dev to plug in a port")
+def test_hot_plug_refreshes_the_port_picker(window, qtbot, commander, tmp_path: Path) -> None:
+    sim = start_board(commander, tmp_path)
+    link = Path(f"/dev/ttyUSB_kwstest{os.getpid()}")
+    ws = BoardWorkspace(window)
+    qtbot.addWidget(ws)
+    try:
+        qtbot.waitUntil(lambda: ws.watcher.last is not None, timeout=5000)
+        assert str(link) not in ws.connection.known_ports()
+        link.symlink_to(os.path.realpath(sim.port))
+        qtbot.waitUntil(lambda: str(link) in ws.connection.known_ports(), timeout=10_000)
+        link.unlink()
+        qtbot.waitUntil(lambda: str(link) not in ws.connection.known_ports(), timeout=10_000)
+    finally:
+        link.unlink(missing_ok=True)
+        ws.shutdown()
+        sim.stop()
+
+
+@pytest.mark.parametrize("size", [(1200, 720), (1520, 880)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_text_is_cut_off(window, qtbot, commander, board, profiler_image, size) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from text_fit import cut_off_texts
+
+    ws = BoardWorkspace(window, watch_ports=False)
+    qtbot.addWidget(ws)
+    try:
+        ws.resize(*size)
+        ws.show()
+        _use(ws, board, profiler_image)
+        ws.profile()
+        _wait_idle(qtbot, ws)
+        qtbot.wait(50)
+        problems = cut_off_texts(ws)
+        ws.tabs.setCurrentIndex(1)
+        qtbot.wait(20)
+        problems += cut_off_texts(ws)
+        assert problems == []
+    finally:
+        ws.shutdown()

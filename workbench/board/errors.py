@@ -1,0 +1,41 @@
+"""The board tooling's expected failures, each a :class:`DeviceError` with one clear sentence.
+
+Why subclasses: the CLI only prints the sentence, but the GUI reacts to some of them (several
+debuggers → show the debugger picker; cancelled → no error box), without matching on message text.
+"""
+
+from __future__ import annotations
+
+from workbench.core.errors import DeviceError, WorkbenchError
+
+
+class CommanderError(DeviceError):
+    """Simplicity Commander failed; the message says why and what to do."""
+
+
+class CommanderNotFound(CommanderError):
+    """No Commander executable on PATH or at the configured path."""
+
+
+class NoDebugger(CommanderError):
+    """No J-Link debugger answered (board unplugged, drivers missing, wrong serial number)."""
+
+
+class SeveralDebuggers(CommanderError):
+    """More than one debugger is connected and none was chosen."""
+
+    def __init__(self, message: str, serial_numbers: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.serial_numbers = serial_numbers
+
+
+class FirmwareFailure(DeviceError):
+    """The firmware on the board reported a failure (fault, assert, error line); the message quotes it."""
+
+
+class BoardTimeout(DeviceError):
+    """The board went silent for longer than the allowed time."""
+
+
+class Cancelled(WorkbenchError):
+    """The user cancelled; not an error to show."""

@@ -1,0 +1,116 @@
+"""Classify on the board: flash MLTK's audio-classifier firmware + the model (with the detection
+parameters written into it), reset, and turn what the chip prints into events as they arrive.
+
+Why the parameters go into the model: the firmware reads its detection settings (threshold, window,
+suppression, count, latency, volume gain, verbose) from the model's ``SL_PARAMSv1`` metadata, as
+``mltk classify_audio --device`` writes them; so what the user tunes is what the chip uses, and the
+chip's ``Application settings:`` block confirms it. Unlike the profiler the classifier never finishes:
+the run ends on ``duration_s``, on cancel, on a fatal firmware message (quoted), or when the port
+vanishes. Silence is normal after start-up (no detections, verbose off), so only the wait for the
+banner has a timeout.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from workbench.board.errors import BoardTimeout, FirmwareFailure
+from workbench.board.firmware.catalog import CLASSIFIER_APP
+from workbench.board.runs.job import BoardCallbacks, BoardJob, BoardOptions
+from workbench.board.logs.classifier_log import (START_MARKER, BoardDetection, BoardNotice, BoardScores,
+                                                 ClassifierEvent, ClassifierLogParser, ClassifierStartup)
+from workbench.board.uart.line_reader import SerialLineReader
+from workbench.core.detection.settings import DetectionSettings
+
+POLL_S = 0.1
+FAILURE_GRACE_S = 0.5
+VERBOSE_PARAM = "verbose_model_output_logs"
+
+
+@dataclass
+class ClassifyResult:
+    startup: ClassifierStartup
+    detections: list[BoardDetection] = field(default_factory=list)
+    inferences: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClassifyHandlers:
+    """What the caller sees: the start-up facts once complete, then every event."""
+
+    startup: Callable[[ClassifierStartup], None] = lambda startup: None
+    event: Callable[[ClassifierEvent], None] = lambda event: None
+
+
+def model_for_classifier(tflite: bytes, settings: DetectionSettings, *, verbose: bool) -> bytes:
+    """The model with ``settings`` (and ``verbose_model_output_logs``) written into its parameters."""
+    from workbench.core.model.model_file import model_from_bytes, model_with_params
+
+    model = model_from_bytes(tflite, "model")
+    params = {**settings.to_params(), VERBOSE_PARAM: bool(verbose)}
+    return model_with_params(model, params).tflite
+
+
+def classify_on_board(tflite: bytes, options: BoardOptions, callbacks: BoardCallbacks | None = None,
+                      handlers: ClassifyHandlers | None = None, *, duration_s: float | None = None) -> ClassifyResult:
+    """Run the classifier until ``duration_s`` (after its banner), cancel, or a failure."""
+    handlers = handlers or ClassifyHandlers()
+    job = BoardJob(options, callbacks)
+    if options.flash:
+        job.program(CLASSIFIER_APP, tflite)
+    with job.open_reader() as reader:
+        if options.flash:
+            job.reset()
+        else:
+            job.callbacks.status("waiting for the classifier: press the board's reset button")
+        return _read(reader, job, handlers, duration_s)
+
+
+def _read(reader: SerialLineReader, job: BoardJob, handlers: ClassifyHandlers,
+          duration_s: float | None) -> ClassifyResult:
+    parser = ClassifierLogParser()
+    result = ClassifyResult(parser.startup)
+    started_at: float | None = None
+    announced = False
+    failures: list[str] = []
+    failure_deadline: float | None = None
+    while True:
+        job.check_cancel("classifying on the board")
+        now = time.monotonic()
+        if failure_deadline is not None and now >= failure_deadline:
+            raise FirmwareFailure(f"The board's audio classifier failed: {'; '.join(dict.fromkeys(failures))}")
+        if started_at is not None and duration_s is not None and now - started_at >= duration_s:
+            return result
+        line = reader.read_line(POLL_S)
+        if line is None:
+            if started_at is None and reader.seconds_since_activity() > job.options.timeout_s:
+                hint = ("press the board's reset button, or flash the classifier (drop --no-flash)"
+                        if not job.options.flash else "is this the board's serial port?")
+                raise BoardTimeout(f"Timed out: no audio classifier banner from the board within "
+                                   f"{job.options.timeout_s:g} s ({hint}).")
+            continue
+        job.callbacks.line(line)
+        if started_at is None and START_MARKER in line:
+            started_at = time.monotonic()
+        event = parser.feed(line)
+        if parser.startup.complete and not announced:
+            announced = True
+            handlers.startup(parser.startup)
+        if event is None:
+            continue
+        if isinstance(event, BoardNotice):
+            if event.fatal:
+                failures.append(event.text)
+                failure_deadline = failure_deadline or time.monotonic() + FAILURE_GRACE_S
+                continue
+            result.warnings.append(event.text)
+        elif isinstance(event, BoardDetection):
+            result.detections.append(event)
+        elif isinstance(event, BoardScores):
+            result.inferences += 1
+        if failures:
+            continue
+        handlers.event(event)

@@ -1,0 +1,120 @@
+"""What every board run shares: options, the callbacks a caller watches, and the steps before reading.
+
+Why one object: ``profile`` and ``classify`` (CLI and GUI alike) both find Commander, ask the chip what it
+is, fetch the right published firmware (or take the user's), flash image + model, open the serial port
+(flushed) and only then reset the chip, so its first line is not lost. A :class:`BoardJob` does these
+steps with the caller's callbacks (status text, flash/download progress, raw lines) and its cancel
+event, so the GUI can show progress and stop any step.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from workbench.board.commander import Commander
+from workbench.board.commander.output import FlashProgress
+from workbench.board.errors import Cancelled
+from workbench.board.firmware.cache import FirmwareCache
+from workbench.board.firmware.catalog import find_entry
+from workbench.board.platforms import DeviceInfo
+from workbench.board.ports import choose_port, list_serial_ports
+from workbench.board.flashing.programming import ProgramResult, program_board
+from workbench.board.uart.line_reader import BAUDRATE, SerialLineReader
+
+DEFAULT_ACTIVITY_TIMEOUT_S = 90.0  # MLTK's read(activity_timeout=90)
+ACCELERATORS = ("mvp", "none")
+
+
+def _ignore(*_args: object) -> None:
+    return None
+
+
+@dataclass
+class BoardOptions:
+    """How to reach the board and what to put on it (the CLI options of ``profile``/``classify``)."""
+
+    port: str | None = None
+    firmware: Path | None = None  # None: the published image for the board, downloaded once
+    flash: bool = True  # False: attach to a board already running the app (--no-flash)
+    accelerator: str = "mvp"
+    serialno: str | None = None
+    commander: Path | None = None  # None: $KWS_COMMANDER, PATH, Simplicity Studio
+    baudrate: int = BAUDRATE
+    timeout_s: float = DEFAULT_ACTIVITY_TIMEOUT_S
+    firmware_cache: Path | None = None  # None: the user cache folder
+
+
+@dataclass
+class BoardCallbacks:
+    status: Callable[[str], None] = _ignore
+    flash_progress: Callable[[str, FlashProgress], None] = _ignore
+    download_progress: Callable[[int, int | None], None] = _ignore
+    line: Callable[[str], None] = _ignore  # every serial line, as received
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+class BoardJob:
+    """The steps before reading: Commander, device, firmware, flashing, the port, the reset."""
+
+    def __init__(self, options: BoardOptions, callbacks: BoardCallbacks | None = None) -> None:
+        self.options = options
+        self.callbacks = callbacks or BoardCallbacks()
+        self._commander: Commander | None = None
+        self.device: DeviceInfo | None = None
+        self.image: Path | None = None
+
+    @property
+    def cancel(self) -> threading.Event:
+        return self.callbacks.cancel
+
+    def check_cancel(self, what: str) -> None:
+        if self.cancel.is_set():
+            raise Cancelled(f"Cancelled: {what} was stopped.")
+
+    def commander(self) -> Commander:
+        if self._commander is None:
+            self._commander = Commander.find(self.options.commander, serialno=self.options.serialno)
+        return self._commander
+
+    def query_device(self) -> DeviceInfo:
+        if self.device is None:
+            self.callbacks.status("asking the board what it is (commander device info)")
+            self.device = self.commander().device_info(cancel=self.cancel)
+        return self.device
+
+    def firmware_for(self, app: str) -> Path:
+        """The image to flash: the user's, or the published one for this board (cached)."""
+        if self.options.firmware is not None:
+            return self.options.firmware
+        device = self.query_device()
+        entry = find_entry(app, device.require_platform(), self.options.accelerator)
+        cache = FirmwareCache(self.options.firmware_cache)
+        if cache.cached(entry) is None:
+            self.callbacks.status(f"downloading {entry.name} (once; then cached in {cache.root})")
+        return cache.get(entry, on_progress=self.callbacks.download_progress, cancel=self.cancel)
+
+    def program(self, app: str, tflite: bytes) -> ProgramResult:
+        """Flash the app's image and the model; the CPU stays halted until :meth:`reset`."""
+        self.image = self.firmware_for(app)
+        self.callbacks.status(f"flashing {self.image.name} and the model")
+        return program_board(self.commander(), image=self.image, tflite=tflite, device=self.query_device(),
+                             halt=True, on_progress=self.callbacks.flash_progress, cancel=self.cancel)
+
+    def port(self) -> str:
+        if self.options.port:
+            return self.options.port
+        serialno = self.options.serialno or (self._commander.serialno if self._commander else None)
+        return choose_port(list_serial_ports(), serialno)
+
+    def open_reader(self) -> SerialLineReader:
+        port = self.port()
+        self.callbacks.status(f"listening on {port} at {self.options.baudrate} baud")
+        return SerialLineReader(port, baudrate=self.options.baudrate).open()
+
+    def reset(self) -> None:
+        device = self.query_device()
+        self.callbacks.status("resetting the board (commander device reset)")
+        self.commander().reset(device=device.commander_device, cancel=self.cancel)

@@ -1,0 +1,137 @@
+"""Profile a model on the board: flash MLTK's model-profiler firmware + the model, reset, read, parse.
+
+Why this sequence (``mltk/core/profile_model.py``): the firmware only reports per-layer cycles and times
+once, right after a reset, so the serial port is opened (and flushed) before the reset; the model goes
+without its ``runtime_memory_size`` parameter so the firmware searches for the smallest arena and
+reports it. The run fails fast, in the firmware's own words, on a fault dump, an assert, an allocation
+failure or an error line -- even before the start marker -- and times out after ``timeout_s`` of silence
+(90 s, as MLTK). With ``flash=False`` nothing is flashed: the board must already run the profiler and
+the user presses its reset button. The result is the workbench's usual :class:`ProfileReport` with the
+``measured`` fields filled (:mod:`.measured_report`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from workbench.board.errors import BoardTimeout, Cancelled, FirmwareFailure
+from workbench.board.firmware.catalog import PROFILER_APP
+from workbench.board.runs.job import BoardCallbacks, BoardJob, BoardOptions
+from workbench.board.logs.profiler_log import (LOADING_MARKER, START_MARKER, ProfilerLog, ProfilerLogParser,
+                                               is_failure_line)
+from workbench.board.runs.measured_report import attach_measurements
+from workbench.board.platforms import DeviceInfo
+from workbench.board.uart.line_reader import SerialLineReader
+from workbench.profiler.report import ProfileReport
+
+POLL_S = 0.1
+FAILURE_GRACE_S = 0.5  # lines that follow a failure line and still belong to its report
+FAULT_END = "*** Fault triggered"
+DETAILS_PREFIX = "Details:"
+RUNTIME_MEMORY_PARAM = "runtime_memory_size"
+_START = re.compile(f"{re.escape(START_MARKER)}|{re.escape(LOADING_MARKER)}", re.I)
+GARBLED_HINT = "the serial data looks garbled: is the baud rate right (MLTK's firmware uses 115200)?"
+
+
+@dataclass
+class BoardProfile:
+    report: ProfileReport  # estimate + measured
+    log: ProfilerLog
+    device: DeviceInfo | None
+    image: Path | None
+    source: str
+
+
+def model_for_profiler(tflite: bytes) -> bytes:
+    """The model without ``runtime_memory_size``, so the firmware searches the arena size (as MLTK does)."""
+    from workbench.core.model.model_params import read_params, write_params
+
+    params = read_params(tflite)
+    if RUNTIME_MEMORY_PARAM not in params:
+        return tflite
+    return write_params(tflite, {k: v for k, v in params.items() if k != RUNTIME_MEMORY_PARAM})
+
+
+def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog:
+    """Lines until ``done``; FirmwareFailure / BoardTimeout / Cancelled / DeviceError (port vanished)."""
+    timeout_s = job.options.timeout_s
+    parser: ProfilerLogParser | None = None
+    failures: list[str] = []
+    failure_deadline: float | None = None
+    warned_garbled = False
+    last_line = ""
+    while True:
+        if job.cancel.is_set():
+            raise Cancelled("Cancelled: profiling on the board was stopped.")
+        line = reader.read_line(POLL_S)
+        now = time.monotonic()
+        if line is None:
+            if failure_deadline is not None and now >= failure_deadline:
+                break
+            if reader.looks_garbled and not warned_garbled:
+                warned_garbled = True
+                job.callbacks.status(GARBLED_HINT)
+            if reader.seconds_since_activity() > timeout_s:
+                raise BoardTimeout(_timeout_message(timeout_s, started=parser is not None, flashed=job.options.flash,
+                                                    last=last_line))
+            continue
+        job.callbacks.line(line)
+        if line.strip():
+            last_line = line.strip()
+        if parser is None and (match := _START.search(line)) is not None:
+            parser = ProfilerLogParser()
+            line = line[match.start():]
+        if parser is not None:
+            parser.feed(line)
+        text = line.strip()
+        if is_failure_line(text):
+            failures.append(text)
+            failure_deadline = failure_deadline or now + FAILURE_GRACE_S
+            if text == FAULT_END:
+                break
+        elif failures and text.startswith(DETAILS_PREFIX):
+            failures.append(text)
+        if failure_deadline is None and parser is not None and parser.log.finished:
+            return parser.finish()
+    raise FirmwareFailure(f"The board's profiler failed: {'; '.join(dict.fromkeys(failures))}")
+
+
+def _timeout_message(timeout_s: float, *, started: bool, flashed: bool, last: str) -> str:
+    if not started:
+        hint = ("press the board's reset button, or flash the profiler (drop --no-flash)" if not flashed
+                else "is this the board's serial port?")
+        return f"Timed out: no profiler output from the board within {timeout_s:g} s ({hint})."
+    return f"Timed out: the board's profiler went silent for {timeout_s:g} s after {last!r}."
+
+
+def measurement_source(job: BoardJob) -> str:
+    device = job.device
+    board = f"{device.platform or 'board'} {device.part_number}" if device else "board"
+    firmware = job.image.name if job.image is not None else "firmware already on the board"
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{board}, {firmware}, {stamp}"
+
+
+def profile_on_board(tflite: bytes, name: str, options: BoardOptions,
+                     callbacks: BoardCallbacks | None = None) -> BoardProfile:
+    """Estimate, flash, run and parse; the report carries both estimate and measurement."""
+    from workbench.core.model.tflite_graph import parse_model
+    from workbench.profiler.report import build_report
+
+    report = build_report(parse_model(tflite), name=name, accelerator=options.accelerator)
+    job = BoardJob(options, callbacks)
+    if options.flash:
+        job.program(PROFILER_APP, model_for_profiler(tflite))
+    with job.open_reader() as reader:
+        if options.flash:
+            job.reset()
+        else:
+            job.callbacks.status("waiting for the profiler: press the board's reset button")
+        log = read_profiler_output(reader, job)
+    source = measurement_source(job)
+    attach_measurements(report, log, source=source, device=job.device)
+    return BoardProfile(report, log, job.device, job.image, source)

@@ -1,0 +1,222 @@
+"""Lines from the board's serial port, read on a thread of their own, surviving what a real port does.
+
+Why a thread and a queue: the caller (the CLI loop, a GUI worker) must stay able to cancel, time out
+and report while the port is quiet, so it waits on a queue with a timeout instead of in ``read()``.
+Why the filtering: like MLTK's ``SerialReader`` in text mode, every ``\\r`` and every byte >= 127 is
+dropped (and other control bytes), so noise and CRLF never reach a parser; a line split across reads is
+joined; a line that never ends is cut at :data:`MAX_LINE_CHARS`. Opening flushes both directions
+(MLTK does too) so a stale half-line from before the reset is not read as the firmware's output.
+
+A vanished port (board unplugged, pty closed) ends the thread; the lines already read are still
+delivered, then :meth:`SerialLineReader.read_line` raises :class:`DeviceError` naming the port.
+A wrong baud rate shows as mostly dropped bytes: :attr:`SerialLineReader.looks_garbled`.
+"""
+
+from __future__ import annotations
+
+import errno
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from workbench.core.errors import DeviceError
+
+BAUDRATE = 115_200
+READ_TIMEOUT_S = 0.05
+MAX_READ_BYTES = 4096
+MAX_LINE_CHARS = 4096
+NEWLINE = 0x0A
+TAB = 0x09
+FIRST_PRINTABLE = 0x20
+FIRST_DROPPED_HIGH = 127
+GARBLED_MIN_BYTES = 64
+GARBLED_FRACTION = 0.3
+JOIN_TIMEOUT_S = 2.0
+
+_KEEP = bytes(b for b in range(256) if b == TAB or FIRST_PRINTABLE <= b < FIRST_DROPPED_HIGH)
+_DROP = bytes(b for b in range(256) if b not in _KEEP and b != NEWLINE)
+
+
+class LineAssembler:
+    """Bytes in, complete text lines out (dropping ``\\r``, control bytes and bytes >= 127)."""
+
+    def __init__(self, max_chars: int = MAX_LINE_CHARS) -> None:
+        self.max_chars = max_chars
+        self.bytes_seen = 0
+        self.bytes_dropped = 0
+        self._pending = bytearray()
+
+    def feed(self, data: bytes) -> list[str]:
+        self.bytes_seen += len(data)
+        kept = data.translate(None, _DROP)
+        self.bytes_dropped += len(data) - len(kept)
+        lines: list[str] = []
+        self._pending += kept
+        while True:
+            cut = self._pending.find(NEWLINE)
+            if cut < 0:
+                break
+            lines.append(self._pending[:cut].decode("ascii"))
+            del self._pending[:cut + 1]
+        while len(self._pending) >= self.max_chars:
+            lines.append(self._pending[:self.max_chars].decode("ascii"))
+            del self._pending[:self.max_chars]
+        return lines
+
+    def flush(self) -> str | None:
+        """The unfinished last line, if any (at close)."""
+        if not self._pending:
+            return None
+        text = self._pending.decode("ascii")
+        self._pending.clear()
+        return text
+
+    @property
+    def garbled_fraction(self) -> float:
+        return self.bytes_dropped / self.bytes_seen if self.bytes_seen else 0.0
+
+
+@dataclass(frozen=True)
+class _Ended:
+    error: str | None
+
+
+def open_error_message(port: str, exc: BaseException) -> str:
+    """One sentence for a port that cannot be opened (missing, busy, no permission)."""
+    code = getattr(exc, "errno", None)
+    text = str(exc)
+    if code == errno.ENOENT or "No such file" in text or "FileNotFoundError" in text:
+        return f"Serial port {port} does not exist (is the board connected? `kws board list` shows the ports)."
+    if code == errno.EACCES or "Permission denied" in text:
+        return (f"No permission to open serial port {port}: on Linux add yourself to the 'dialout' group "
+                "and log in again.")
+    if code == errno.EBUSY or "exclusively lock" in text or "busy" in text.lower() or "Access is denied" in text:
+        # Windows reports a port another program holds as "Access is denied"
+        return f"Serial port {port} is busy: another program (a terminal, another kws) has it open."
+    return f"Cannot open serial port {port}: {text}."
+
+
+class SerialLineReader:
+    """Reads lines from ``port`` at ``baudrate`` (8N1) until closed or the port vanishes.
+
+    ``opener`` builds the port object (default: :class:`serial.Serial`); it must offer ``read``,
+    ``in_waiting``, ``reset_input_buffer``, ``reset_output_buffer`` and ``close``.
+    """
+
+    def __init__(self, port: str, *, baudrate: int = BAUDRATE, opener: Callable[..., Any] | None = None) -> None:
+        self.port = port
+        self.baudrate = baudrate
+        self._opener = opener
+        self._serial: Any = None
+        self._lines: queue.Queue[str | _Ended] = queue.Queue()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._assembler = LineAssembler()
+        self._ended: _Ended | None = None
+        self.last_activity = time.monotonic()
+
+    # -- lifetime ----------------------------------------------------------------------------------
+    def open(self) -> "SerialLineReader":
+        """Open and flush the port and start reading (once; a second call does nothing)."""
+        if self._serial is not None:
+            return self
+        opener = self._opener
+        if opener is None:
+            import serial
+
+            opener = serial.Serial
+        try:
+            self._serial = opener(self.port, baudrate=self.baudrate, timeout=READ_TIMEOUT_S, exclusive=True)
+        except (OSError, ValueError) as exc:  # SerialException is an OSError
+            raise DeviceError(open_error_message(self.port, exc)) from None
+        try:
+            self._serial.reset_input_buffer()
+            self._serial.reset_output_buffer()
+        except (OSError, ValueError) as exc:
+            self._serial.close()
+            raise DeviceError(open_error_message(self.port, exc)) from None
+        self.last_activity = time.monotonic()
+        self._thread = threading.Thread(target=self._run, name=f"serial-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=JOIN_TIMEOUT_S)
+            self._thread = None
+        if self._serial is not None:
+            try:
+                self._serial.close()
+            except (OSError, ValueError):
+                pass
+            self._serial = None
+
+    def __enter__(self) -> "SerialLineReader":
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the reading thread ------------------------------------------------------------------------
+    def _run(self) -> None:
+        error: str | None = None
+        try:
+            while not self._stop.is_set():
+                data = self._serial.read(max(1, min(self._serial.in_waiting, MAX_READ_BYTES)))
+                if data:
+                    self.last_activity = time.monotonic()
+                    for line in self._assembler.feed(data):
+                        self._lines.put(line)
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            # SerialException/OSError(EIO): unplugged; TypeError/AttributeError: pyserial after a close
+            if not self._stop.is_set():
+                error = (f"The board's serial port {self.port} vanished (unplugged, or the board reset its "
+                         f"USB?): {exc}")
+        rest = self._assembler.flush()
+        if rest:
+            self._lines.put(rest)
+        self._lines.put(_Ended(error))
+
+    # -- for the caller ----------------------------------------------------------------------------
+    def read_line(self, timeout: float) -> str | None:
+        """The next line, None after ``timeout`` s without one; DeviceError once the port has vanished."""
+        if self._ended is not None:
+            self._raise_if_vanished()
+            return None
+        try:
+            item = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if isinstance(item, _Ended):
+            self._ended = item
+            self._raise_if_vanished()
+            return None
+        return item
+
+    def _raise_if_vanished(self) -> None:
+        if self._ended is not None and self._ended.error:
+            raise DeviceError(self._ended.error)
+
+    @property
+    def ended(self) -> bool:
+        return self._ended is not None
+
+    def seconds_since_activity(self) -> float:
+        return time.monotonic() - self.last_activity
+
+    @property
+    def looks_garbled(self) -> bool:
+        """Mostly bytes no firmware prints: most likely the wrong baud rate."""
+        a = self._assembler
+        return a.bytes_seen >= GARBLED_MIN_BYTES and a.garbled_fraction > GARBLED_FRACTION
+
+    def write(self, data: bytes) -> None:
+        if self._serial is None:
+            raise DeviceError(f"Serial port {self.port} is not open.")
+        try:
+            self._serial.write(data)
+        except (OSError, ValueError) as exc:
+            raise DeviceError(f"Cannot write to serial port {self.port}: {exc}.") from None

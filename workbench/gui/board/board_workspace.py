@@ -1,0 +1,366 @@
+"""The Board workspace: flash, profile and classify on an EFR32 dev kit, with progress, Cancel and a console.
+
+Why it looks like this: a board run is minutes of waiting on hardware that can vanish at any moment, so
+the workspace runs one job at a time on a :class:`BoardTask` thread (serial I/O and Commander never on
+the GUI thread), shows what the job is doing (status, flash/download progress), can always be
+cancelled, and turns every failure into one sentence through ``host.show_error`` -- the window never
+freezes or crashes. It works on the model and detection settings of the live stream
+(``host.controller``), so what the user tuned is what the chip runs.
+
+For the window (the lead wires these): ``board_detection(dict)`` -- ``{"source": "board", "time_ms",
+"class", "label", "score"}`` per detection the chip reports; ``board_scores(int, list)`` -- the chip's
+ms-since-boot and uint8 scores per inference (Classify with Verbose); ``board_profile(object)`` -- the
+:class:`ProfileReport` with ``measured`` filled, for the Profile workspace; ``busy_changed(bool)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QProgressBar, QPushButton, QTabWidget, QVBoxLayout, QWidget)
+
+from workbench.board.runs.job import ACCELERATORS, BoardCallbacks, BoardOptions
+from workbench.board.logs.classifier_log import BoardDetection, BoardNotice, BoardScores
+from workbench.gui.board.board_connection_panel import BoardConnectionPanel
+from workbench.gui.board.board_console_view import BoardConsoleView
+from workbench.gui.board.board_detections_view import BoardDetectionsView
+from workbench.gui.board.board_task import BUSY, BoardTask, Work
+from workbench.gui.board.measured_table_view import MeasuredTableView
+from workbench.gui.board.port_watcher import PortWatcher
+
+ACCELERATOR_KEY = "board/accelerator"
+FIRMWARE_KEY = "board/firmware"
+SHUTDOWN_WAIT_MS = 5000
+PROFILE_TAB, DETECTIONS_TAB, CONSOLE_TAB = 0, 1, 2
+NO_MODEL = "Load a model first (File ▸ Open model…): the board runs the model of the live stream."
+
+
+class BoardWorkspace(QWidget):
+    """Standalone widget taking a :class:`~workbench.gui.workspace_host.WorkspaceHost`."""
+
+    board_detection = Signal(dict)
+    board_scores = Signal(int, list)
+    board_profile = Signal(object)
+    busy_changed = Signal(bool)
+
+    def __init__(self, host: Any, parent: QWidget | None = None, *, watch_ports: bool = True) -> None:
+        super().__init__(parent)
+        self.host = host
+        qsettings = host.settings.qsettings
+        self._qsettings = qsettings
+        self.connection = BoardConnectionPanel(qsettings, self)
+        self.connection.info_requested.connect(self.read_info)
+        self.task: BoardTask | None = None
+
+        run_box = QGroupBox("Run", self)
+        self.model_label = QLabel(self)
+        self.model_label.setWordWrap(True)
+        self.firmware = QLineEdit(self)
+        self.firmware.setPlaceholderText("MLTK's published image for the board (downloaded once)")
+        self.firmware.setToolTip("Your own firmware image (.s37/.hex/.bin); empty: the published profiler or "
+                                 "classifier image for the connected board")
+        self.firmware.setText(self._setting(FIRMWARE_KEY))
+        self.firmware.textChanged.connect(lambda text: qsettings.setValue(FIRMWARE_KEY, text.strip()))
+        firmware_browse = QPushButton("Browse…", self)
+        firmware_browse.clicked.connect(self._browse_firmware)
+        self.accelerator = QComboBox(self)
+        self.accelerator.addItems(list(ACCELERATORS))
+        self.accelerator.setCurrentText(self._setting(ACCELERATOR_KEY) or ACCELERATORS[0])
+        self.accelerator.currentTextChanged.connect(lambda text: qsettings.setValue(ACCELERATOR_KEY, text))
+        self.no_flash = QCheckBox("Board already runs the app (don't flash; press its reset button)", self)
+        self.verbose = QCheckBox("Verbose: the board reports every inference's scores", self)
+        self.flash_button = QPushButton("Flash", self)
+        self.flash_button.setToolTip("Flash the firmware (default: the audio classifier) and the model with "
+                                     "the current detection settings, then reset the board")
+        self.profile_button = QPushButton("Profile", self)
+        self.profile_button.setToolTip("Measure the model's cycles and time per layer on the board")
+        self.classify_button = QPushButton("Classify", self)
+        self.classify_button.setToolTip("Run the model on the board and show its detections until Cancel")
+        self.console_button = QPushButton("Open console", self)
+        self.console_button.setToolTip("Show the board's serial output (no flashing) until Cancel")
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.flash_button.clicked.connect(self.flash)
+        self.profile_button.clicked.connect(self.profile)
+        self.classify_button.clicked.connect(self.classify)
+        self.console_button.clicked.connect(self.open_console)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.status = QLabel("Idle.", self)
+        self.status.setWordWrap(True)
+
+        grid = QGridLayout(run_box)
+        grid.addWidget(QLabel("Model:"), 0, 0)
+        grid.addWidget(self.model_label, 0, 1, 1, 3)
+        grid.addWidget(QLabel("Firmware:"), 1, 0)
+        grid.addWidget(self.firmware, 1, 1, 1, 2)
+        grid.addWidget(firmware_browse, 1, 3)
+        grid.addWidget(QLabel("Accelerator:"), 2, 0)
+        grid.addWidget(self.accelerator, 2, 1, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(self.no_flash, 3, 1, 1, 3)
+        grid.addWidget(self.verbose, 4, 1, 1, 3)
+        buttons = QHBoxLayout()
+        for button in (self.flash_button, self.profile_button, self.classify_button, self.console_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        grid.addLayout(buttons, 5, 0, 1, 4)
+        grid.addWidget(self.progress, 6, 0, 1, 4)
+        grid.addWidget(self.status, 7, 0, 1, 4)
+        grid.setColumnStretch(1, 1)
+
+        self.measured = MeasuredTableView(self)
+        self.detections = BoardDetectionsView(self)
+        self.console = BoardConsoleView(self)
+        self.console.error.connect(host.show_error)
+        self.console.saved.connect(lambda path: host.show_status(f"board console saved to {path}"))
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.measured, "Measured vs estimated")
+        self.tabs.addTab(self.detections, "Board detections")
+        self.tabs.addTab(self.console, "Console")
+
+        top = QHBoxLayout()
+        top.addWidget(self.connection, 1)
+        top.addWidget(run_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+        controller = getattr(host, "controller", None)
+        if controller is not None and hasattr(controller, "model_changed"):
+            controller.model_changed.connect(lambda _model: self._show_model())
+        self._show_model()
+        self.watcher: PortWatcher | None = None
+        if watch_ports:
+            self.watcher = PortWatcher(self)
+            self.watcher.ports_changed.connect(self.connection.set_ports)
+            self.watcher.start()
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _setting(self, key: str) -> str:
+        value = self._qsettings.value(key, "")
+        return value if isinstance(value, str) else ""
+
+    def _model(self) -> Any:
+        return getattr(getattr(self.host, "controller", None), "model", None)
+
+    def _show_model(self) -> None:
+        model = self._model()
+        self.model_label.setText(NO_MODEL if model is None else
+                                 f"{model.name} ({len(model.tflite):,} bytes; classes {', '.join(model.classes)})")
+
+    def _browse_firmware(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Firmware image", self.firmware.text(),
+                                              "Firmware images (*.s37 *.hex *.bin);;All files (*)")
+        if path:
+            self.firmware.setText(path)
+
+    def options(self) -> BoardOptions:
+        """The run options as the controls say now (a snapshot: later edits do not touch a running job)."""
+        firmware = self.firmware.text().strip()
+        commander = self.connection.commander_path()
+        return BoardOptions(port=self.connection.port_name(), firmware=Path(firmware) if firmware else None,
+                            flash=not self.no_flash.isChecked(), accelerator=self.accelerator.currentText(),
+                            serialno=self.connection.serialno(), commander=Path(commander) if commander else None)
+
+    @property
+    def busy(self) -> bool:
+        return self.task is not None
+
+    # -- jobs ----------------------------------------------------------------------------------------
+    def _start(self, name: str, work: Work, tab: int | None = None) -> bool:
+        if self.task is not None:
+            self.host.show_status("A board job is already running: cancel it first.")
+            return False
+        task = BoardTask(name, work, self)
+        task.status.connect(self._on_status)
+        task.progress.connect(self._on_progress)
+        task.line.connect(self.console.append_line)
+        task.event.connect(self._on_event)
+        task.succeeded.connect(lambda result: self._on_succeeded(name, result))
+        task.failed.connect(self._on_failed)
+        task.cancelled.connect(lambda: self._on_ended(f"{name}: cancelled"))
+        task.finished.connect(lambda: self._on_finished(task))
+        self.task = task
+        self._set_busy(True)
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(name)
+        self._on_status(f"{name}…")
+        if tab is not None:
+            self.tabs.setCurrentIndex(tab)
+        task.start()
+        return True
+
+    def _need_model(self) -> Any:
+        model = self._model()
+        if model is None:
+            self.host.show_error(NO_MODEL)
+        return model
+
+    def read_info(self) -> bool:
+        from workbench.board.commander import Commander
+
+        commander, serialno = self.connection.commander_path(), self.connection.serialno()
+
+        def work(callbacks: BoardCallbacks, _handlers: Any) -> Any:
+            return Commander.find(commander, serialno=serialno).device_info(cancel=callbacks.cancel)
+        return self._start("reading the board's info", work)
+
+    def flash(self) -> bool:
+        from workbench.board.runs.classify_run import model_for_classifier
+        from workbench.board.firmware.catalog import CLASSIFIER_APP
+        from workbench.board.runs.job import BoardJob
+
+        model = self._need_model()
+        if model is None:
+            return False
+        options, settings = self.options(), self.host.controller.settings
+        tflite = model_for_classifier(model.tflite, settings, verbose=self.verbose.isChecked())
+
+        def work(callbacks: BoardCallbacks, _handlers: Any) -> Any:
+            job = BoardJob(options, callbacks)
+            result = job.program(CLASSIFIER_APP, tflite)
+            job.reset()
+            return result
+        return self._start("flashing", work)
+
+    def profile(self) -> bool:
+        from workbench.board.runs.profile_run import profile_on_board
+
+        model = self._need_model()
+        if model is None:
+            return False
+        options, tflite, name = self.options(), bytes(model.tflite), model.name
+        return self._start("profiling on the board",
+                           lambda callbacks, _h: profile_on_board(tflite, name, options, callbacks), PROFILE_TAB)
+
+    def classify(self) -> bool:
+        from workbench.board.runs.classify_run import classify_on_board, model_for_classifier
+
+        model = self._need_model()
+        if model is None:
+            return False
+        options = self.options()
+        tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
+        return self._start("classifying on the board",
+                           lambda callbacks, handlers: classify_on_board(tflite, options, callbacks, handlers),
+                           DETECTIONS_TAB)
+
+    def open_console(self) -> bool:
+        from workbench.board.runs.console import read_console
+        from workbench.board.ports import choose_port, list_serial_ports
+
+        options = self.options()
+
+        def work(callbacks: BoardCallbacks, _handlers: Any) -> Any:
+            port = options.port or choose_port(list_serial_ports(), options.serialno)
+            return read_console(port, callbacks, baudrate=options.baudrate)
+        return self._start("console", work, CONSOLE_TAB)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self._on_status(f"{self.task.name}: stopping…")
+
+    # -- task reports (GUI thread) -------------------------------------------------------------------
+    def _on_status(self, text: str) -> None:
+        self.status.setText(text[:1].upper() + text[1:])
+        self.host.show_status(f"Board: {text}")
+        if self.task is not None and self.task.isRunning():  # a new step: busy until it reports progress
+            self.progress.setRange(0, 0)
+            self.progress.setFormat(self.task.name)
+
+    def _on_progress(self, what: str, percent: int) -> None:
+        if percent == BUSY:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 100)
+            self.progress.setValue(percent)
+        self.progress.setFormat(f"{what} %p%" if percent != BUSY else what)
+
+    def _on_event(self, event: Any) -> None:
+        if isinstance(event, BoardDetection):
+            self.detections.add(event)
+            self.board_detection.emit(event.to_json())
+        elif isinstance(event, BoardScores):
+            self.board_scores.emit(event.time_ms, list(event.scores))
+        elif isinstance(event, BoardNotice):
+            self._on_status(f"the board says: {event.text}")
+
+    def _on_succeeded(self, name: str, result: Any) -> None:
+        from workbench.board.platforms import DeviceInfo
+        from workbench.board.runs.profile_run import BoardProfile
+        from workbench.board.flashing.programming import ProgramResult
+
+        if isinstance(result, DeviceInfo):
+            self.connection.show_info(result)
+            self._on_status(f"board: {result.part_number} ({result.platform or 'not an MLTK platform'})")
+        elif isinstance(result, BoardProfile):
+            self.measured.set_report(result.report)
+            self.board_profile.emit(result.report)
+            if result.device is not None:
+                self.connection.show_info(result.device)
+            m = result.report.summary.measured if result.report.summary else None
+            self._on_status(f"profiled: {m.total_time_ms:.3f} ms per inference on the board" if m else "profiled")
+        elif isinstance(result, ProgramResult):
+            self.connection.show_info(result.device)
+            self._on_status(f"flashed and reset {result.device.platform or result.device.part_number}")
+        else:
+            self._on_status(f"{name}: done")
+        self.progress.setRange(0, 100)
+        self.progress.setValue(100)
+        self.progress.setFormat(f"{name}: done")
+
+    def _on_ended(self, text: str) -> None:
+        """Cancelled or failed: no leftover progress from a step that did not finish the job."""
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.setFormat("")
+        self.status.setText(text[:1].upper() + text[1:])
+        self.host.show_status(f"Board: {text}")
+
+    def _on_failed(self, message: str, kind: str) -> None:
+        self._on_ended(message)
+        if kind == "SeveralDebuggers":
+            self.connection.focus_debugger()
+        self.host.show_error(message)
+
+    def _on_finished(self, task: BoardTask) -> None:
+        if self.task is task:
+            self.task = None
+        task.deleteLater()
+        if self.progress.maximum() == 0:
+            self.progress.setRange(0, 100)
+            self.progress.setValue(0)
+            self.progress.setFormat("")
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        for button in (self.flash_button, self.profile_button, self.classify_button, self.console_button,
+                       self.connection.info_button):
+            button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.busy_changed.emit(busy)
+
+    # -- window lifetime (ClosableWorkspace) -----------------------------------------------------------
+    def confirm_close(self) -> bool:
+        if self.task is None:
+            return True
+        answer = QMessageBox.question(self, "Board job running",
+                                      f"The board is busy ({self.task.name}). Stop it and close?")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def shutdown(self) -> None:
+        """Cancel the job and stop the port watcher (waits a few seconds at most)."""
+        task = self.task
+        if task is not None:
+            task.cancel()
+            task.wait(SHUTDOWN_WAIT_MS)
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None

@@ -1,0 +1,105 @@
+"""The board's measurement beside the estimate, per layer, with the error in %.
+
+Why its own table: the Board workspace must answer "how far off was the estimate on this chip" at a
+glance; the full profile (with the same measured columns) is the Profile workspace's job, which gets
+the same report through :attr:`BoardWorkspace.board_profile`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from workbench.profiler.export import error_percent, format_units
+from workbench.profiler.report import LayerReport, ProfileReport
+
+HEADERS = ("Layer", "Op", "Acc est.", "Acc board", "Acc err %", "CPU est.", "CPU board", "CPU err %",
+           "ms est.", "ms board", "ms err %", "Board note")
+HEADER_TIPS = ("Layer index", "TFLite operator", "Accelerator (MVP) cycles, estimated",
+               "Accelerator (MVP) cycles, measured on the board", "(estimate − board) / board",
+               "CPU cycles, estimated", "CPU cycles, measured on the board", "(estimate − board) / board",
+               "Time per inference in ms, estimated", "Time per inference in ms, measured on the board",
+               "(estimate − board) / board", "What the board's kernel said about the layer")
+EMPTY_TEXT = "Profile a model on the board to compare\nits measured cycles and times with the estimate."
+SUMMARY_LINES = 3
+NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value, 1) + 0.0:+.1f}"
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def layer_cells(layer: LayerReport) -> list[str]:
+    m = layer.measured
+    board_acc, board_cpu, board_ms = (m.accelerator_cycles, m.cpu_cycles, m.time_ms) if m else (None, None, None)
+    return [str(layer.index), layer.op, format_units(layer.accelerator_cycles),
+            "—" if m is None else format_units(board_acc),
+            _percent(error_percent(layer.accelerator_cycles, board_acc)),
+            format_units(layer.cpu_cycles), "—" if m is None else format_units(board_cpu),
+            _percent(error_percent(layer.cpu_cycles, board_cpu)), _ms(layer.time_ms), _ms(board_ms),
+            _percent(error_percent(layer.time_ms, board_ms)), (m.unsupported or "") if m else ""]
+
+
+class MeasuredTableView(QWidget):
+    """Shows one measured :class:`ProfileReport` (:meth:`set_report`; None clears)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # one label per line: a multi-line or wrapping label can get a wrong height from the layout
+        self.summary_lines = [QLabel(self) for _ in range(SUMMARY_LINES)]
+        for label in self.summary_lines:
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = QTableWidget(0, len(HEADERS), self)
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        for column, tip in enumerate(HEADER_TIPS):
+            self.table.horizontalHeaderItem(column).setToolTip(tip)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        for label in self.summary_lines:
+            layout.addWidget(label)
+        layout.addWidget(self.table, 1)
+        self.report: ProfileReport | None = None
+        self._show_summary(EMPTY_TEXT)
+
+    def _show_summary(self, text: str) -> None:
+        lines = text.split("\n")
+        for i, label in enumerate(self.summary_lines):
+            label.setText(lines[i] if i < len(lines) else "")
+            label.setVisible(i < len(lines))
+
+    def summary_text(self) -> str:
+        return "\n".join(label.text() for label in self.summary_lines if label.isVisibleTo(self))
+
+    def set_report(self, report: ProfileReport | None) -> None:
+        self.report = report
+        layers = report.layers if report is not None else []
+        self.table.setRowCount(len(layers))
+        for row, layer in enumerate(layers):
+            for column, text in enumerate(layer_cells(layer)):
+                item = QTableWidgetItem(text)
+                if 2 <= column <= 10:
+                    item.setTextAlignment(NUMBER_ALIGN)
+                self.table.setItem(row, column, item)
+        self._show_summary(self._summary_text(report))
+
+    @staticmethod
+    def _summary_text(report: ProfileReport | None) -> str:
+        if report is None or report.summary is None or report.summary.measured is None:
+            return EMPTY_TEXT
+        s, m = report.summary, report.summary.measured
+        return (f"{s.name}: measured on {m.platform or 'board'} ({m.part_number or '?'}) at "
+                f"{format_units(m.clock_hz)}Hz\n{_ms(m.total_time_ms)} ms per inference "
+                f"(estimate {_ms(s.total_time_ms)} ms, {_percent(error_percent(s.total_time_ms, m.total_time_ms))} %), "
+                f"runtime memory {m.runtime_memory_bytes if m.runtime_memory_bytes is not None else '?'} bytes.\n"
+                f"Source: {m.source}")
+
+    def cell(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
