@@ -12,8 +12,11 @@ venv=".venv"
 apt_run=(libportaudio2 libasound2-plugins libsndfile1 libegl1 libgl1 libfontconfig1 libdbus-1-3
          libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
          libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libglib2.0-0)
-# What the tests drive for real: a PulseAudio virtual microphone, an X server, serial ptys, sox.
-apt_test=(pulseaudio pulseaudio-utils sox xvfb xauth socat cmake)
+# What the tests drive for real: a PulseAudio virtual microphone, an X server, serial ptys, sox; the package
+# checks (desktop-file-validate, appstreamcli, objdump for the .deb's dependencies, the Wayland libraries Qt
+# loads when the installed bundle starts).
+apt_test=(pulseaudio pulseaudio-utils sox xvfb xauth socat cmake desktop-file-utils appstream binutils
+          libwayland-cursor0 libwayland-egl1)
 
 missing_packages() {
     local pkg
@@ -69,7 +72,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 
 extras="train"
-[ "$profile" = "test" ] && extras="train,test"
+[ "$profile" = "test" ] && extras="train,cluster,package,test"
 
 # Reinstall only when the build inputs changed (pyproject, CMake, native sources, resources).
 stamp="$venv/.workbench-installed-$profile"

@@ -14,7 +14,8 @@ from pathlib import Path
 _PACKAGE = "workbench"
 _DIR = "resources"
 
-DEFAULT_MODEL = "models/tflite_micro_speech.tflite"
+DEFAULT_MODEL = "models/kws_yes_no.tflite"  # trained by the workbench (workbench/training/recipes/default.toml)
+REFERENCE_MODEL = "models/tflite_micro_speech.tflite"  # Silicon Labs MLTK's, unaltered: the comparison
 SAMPLE_AUDIO = "audio/yes_no.wav"
 
 
@@ -46,6 +47,11 @@ def asset_path(relative: str) -> Path:
 
 def default_model_path() -> Path:
     return asset_path(DEFAULT_MODEL)
+
+
+def reference_model_path() -> Path:
+    """MLTK's pre-trained ``tflite_micro_speech``, bundled as the reference the default is compared with."""
+    return asset_path(REFERENCE_MODEL)
 
 
 def sample_audio_path() -> Path:

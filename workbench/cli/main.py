@@ -31,6 +31,7 @@ _COMMAND_MODULES = (
     "workbench.cli.evaluate_command",
     "workbench.cli.models_command",
     "workbench.cli.train_command",
+    "workbench.cli.sweep_command",
 )
 
 
@@ -40,8 +41,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kws", description="KWS Workbench command line: detect keywords, "
-                     "inspect and tune models, compute features, profile for the board.")
+    parser = _Parser(prog="kws", description="KWS Workbench command line: detect keywords, inspect and tune "
+                     "models, build datasets, train, evaluate and calibrate models, profile them for the "
+                     "board and run them on it.")
     parser.add_argument("--version", action="version", version=f"kws {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     for name in _COMMAND_MODULES:

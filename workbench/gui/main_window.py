@@ -31,6 +31,7 @@ from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.take_keeper import TakeKeeper
 from workbench.gui.stream.tuning_panel import TuningPanel
 from workbench.gui.stream_indicator_view import StreamIndicatorView
+from workbench.gui.training.training_area import TrainingArea
 from workbench.gui.workspace_bar import WorkspaceBar, WorkspaceEntry
 from workbench.gui.workspace_layouts import WorkspaceLayouts
 
@@ -72,11 +73,12 @@ class MainWindow(QMainWindow):
         self.live = LiveViews(dark=self.dark)
         self.model_view = ModelInfoView()
         self.profile_view = ProfileView()
+        self.training = TrainingArea(self, dark=self.dark)
         self.calibration = CalibrationWorkspace(self)
         self.board = BoardWorkspace(self)
         self.workspaces: dict[str, QWidget] = {LIVE: self.live, "model": self.model_view,
-                                               "profile": self.profile_view, "calibration": self.calibration,
-                                               "board": self.board}
+                                               "profile": self.profile_view, "training": self.training,
+                                               "calibration": self.calibration, "board": self.board}
         self.stack = QStackedWidget()
         for widget in self.workspaces.values():
             self.stack.addWidget(widget)

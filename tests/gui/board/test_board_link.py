@@ -34,7 +34,9 @@ def test_board_detections_and_scores_reach_the_live_views(window, qtbot, command
         sim.stop()
     board_rows = [e for e in window.log.entries if e.source == "board"]
     assert [e.label for e in board_rows[:2]] == ["yes", "no"]
-    assert board_rows[0].stream_time_s == 3.5  # no PC stream: the board's own clock
+    # No PC stream: the board's own clock (the simulated session's "yes" ends at 3-4 s; the exact time depends
+    # on the flashed model's threshold), not the wall clock.
+    assert 3.0 <= board_rows[0].stream_time_s <= 4.0
     assert window.log.table.item(0, 4).text() == "board"
     scores = window.live.scores.board_scores()
     assert scores.shape[0] >= 55 and list(scores[0, 1:]) == [2, 2, 4, 248] and scores[0, 0] == 0.2

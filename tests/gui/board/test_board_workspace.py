@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
 from board_fixtures import (board, board_factory, classifier_image, commander, profiler_image,  # noqa: E402,F401
                             start_board)
 
+from workbench.assets import reference_model_path  # noqa: E402
 from workbench.gui.board import BoardWorkspace  # noqa: E402
 
 RUN_TIMEOUT_MS = 60_000
@@ -59,6 +60,8 @@ def test_profile_fills_the_measured_table_and_reports_the_profile(workspace, win
 
 def test_classify_streams_detections_and_scores_until_cancel(window, qtbot, commander, tmp_path,
                                                              classifier_image) -> None:
+    # MLTK's reference model: the expected detections below follow from its settings (threshold 185).
+    assert window.open_model(reference_model_path()), window.last_error
     sim = start_board(commander, tmp_path, time_scale=0.05)
     ws = BoardWorkspace(window)
     qtbot.addWidget(ws)

@@ -11,6 +11,7 @@ fed spectrograms made with other settings, or classes in another order, is silen
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,8 @@ DETECTION_PARAM_KEYS = frozenset(f.name for f in DetectionSettings.__dataclass_f
 COLUMN_NAME, COLUMN_FILE, COLUMN_NOW = 0, 1, 2
 HEADERS = ("Parameter", "In the model file", "In use now")
 MAX_LIST_ITEMS_SHOWN = 16  # longer lists are elided in the value columns (the tooltip shows all)
+WRAP_CHARS = 48  # longer values (a description, a class list) wrap onto several lines instead of widening
+                 # the column past the window
 NOT_SET = "(not set)"
 READ_ONLY_WHY = {
     GROUP_FRONTEND: "Fixed by training: the model only understands spectrograms made with these settings.",
@@ -67,6 +70,11 @@ def format_value(value: Any, limit: int = MAX_LIST_ITEMS_SHOWN) -> str:
     return str(value)
 
 
+def cell_text(value: Any) -> str:
+    """``format_value`` wrapped at word boundaries, so every column fits the window at 1280 px."""
+    return textwrap.fill(format_value(value), WRAP_CHARS, break_long_words=False, break_on_hyphens=False)
+
+
 def parse_value(key: str, text: str, current: Any) -> Any:
     """The typed value a user typed for detection parameter ``key`` (raises SettingsError)."""
     text = text.strip().strip("[]").strip()
@@ -99,7 +107,7 @@ class ParameterTableView(QTreeWidget):
         self.setHeaderLabels(list(HEADERS))
         self.setRootIsDecorated(True)
         self.setAlternatingRowColors(True)
-        self.setUniformRowHeights(True)
+        self.setUniformRowHeights(False)  # wrapped values take several lines
         self.setEditTriggers(QTreeWidget.EditTrigger.DoubleClicked | QTreeWidget.EditTrigger.EditKeyPressed
                              | QTreeWidget.EditTrigger.SelectedClicked)
         header = self.header()
@@ -145,7 +153,7 @@ class ParameterTableView(QTreeWidget):
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for key in sorted(groups[name]):
                 value = self._params.get(key)
-                item = QTreeWidgetItem(group, [key, format_value(value), ""])
+                item = QTreeWidgetItem(group, [key, cell_text(value), ""])
                 item.setToolTip(COLUMN_FILE, format_value(value, limit=len(value))
                                 if isinstance(value, (list, tuple)) else format_value(value))
                 item.setToolTip(COLUMN_NAME, HELP.get(key, READ_ONLY_WHY.get(name, "")))
@@ -166,7 +174,7 @@ class ParameterTableView(QTreeWidget):
                 continue  # read-only: in use exactly as in the file (the tooltip says why)
             if key not in now:
                 continue
-            text = format_value(now[key])
+            text = cell_text(now[key])
             item.setText(COLUMN_NOW, text)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             font = QFont(item.font(COLUMN_NOW))

@@ -1,0 +1,158 @@
+"""The Training workspace under pytest-qt with real ``kws`` children: train, watch, cancel, resume, use."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from workbench.datasets.layout import scan_dataset
+from workbench.datasets.summary import dataset_summary
+from workbench.gui.app_settings import AppSettings
+from workbench.gui.session_controller import SessionController
+from workbench.gui.training.training_workspace import TrainingWorkspace
+
+REPO = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO / "tests" / "training"))
+sys.path.insert(0, str(REPO / "tests"))
+from dataset_builders import make_dataset, pack_dataset, speaker_names  # noqa: E402
+from training_data import QUICK_SPEC, copy_slice  # noqa: E402
+
+START_TIMEOUT_MS = 120_000  # TensorFlow's import in the child, on a busy machine
+RUN_TIMEOUT_MS = 240_000
+
+
+class Host:
+    """What the main window offers a workspace (``WorkspaceHost``), with a real controller."""
+
+    def __init__(self, folder: Path) -> None:
+        self.controller = SessionController()
+        self.settings = AppSettings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+        self.errors: list[str] = []
+        self.statuses: list[str] = []
+        self.shown: list[str] = []
+        self.opened: list[Path] = []
+
+    def open_model(self, path: str | Path) -> bool:
+        self.opened.append(Path(path))
+        return self.controller.load_model(path)
+
+    def show_error(self, message: str) -> None:
+        self.errors.append(message)
+
+    def show_status(self, message: str) -> None:
+        self.statuses.append(message)
+
+    def show_workspace(self, key: str) -> None:
+        self.shown.append(key)
+
+
+@pytest.fixture(scope="module")
+def speech(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path_factory.mktemp("gui-slice"))
+
+
+@pytest.fixture
+def workspace(qtbot, tmp_path: Path, speech: Path):  # type: ignore[no-untyped-def]
+    host = Host(tmp_path)
+    ws = TrainingWorkspace(host)
+    qtbot.addWidget(ws)
+    ws.resize(1300, 820)
+    ws.show()
+    spec = tmp_path / "quick.toml"
+    spec.write_text(QUICK_SPEC.format(epochs=40))
+    qtbot.waitUntil(lambda: ws.settings._process is None, timeout=60_000)  # the spec list arrived
+    ws.datasets.set_folders([speech])
+    ws.settings.select_spec(str(spec))
+    ws.settings.out.setText(str(tmp_path / "run"))
+    qtbot.waitUntil(lambda: ws.datasets.summary is not None, timeout=30_000)
+    yield ws, host
+    ws.shutdown()
+
+
+def test_dataset_table_shows_what_dataset_info_counts(workspace, speech: Path) -> None:
+    ws, _ = workspace
+    expected = dataset_summary(scan_dataset(speech), ["yes", "no"])
+    table = ws.datasets.table
+    assert table.rowCount() == 4
+    for row, item in enumerate(expected.classes):
+        assert table.item(row, 0).text() == item.label
+        assert [int(table.item(row, c).text()) for c in (1, 2, 3)] == [
+            item.counts.get(s, 0) for s in ("training", "validation", "testing")]
+    specs = [ws.settings.spec.itemData(i) for i in range(ws.settings.spec.count())]
+    assert {"tflite_micro_speech", "ds_cnn_small", "default"} <= set(specs)  # from `kws specs --json`
+
+
+def test_train_watch_cancel_resume_and_use_the_model(workspace, qtbot, tmp_path: Path) -> None:
+    ws, host = workspace
+    assert ws.start()
+    assert ws.running and not ws.train_button.isEnabled() and ws.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: len(ws.curves.epochs) >= 2, timeout=START_TIMEOUT_MS)
+    epochs, values = ws.curves.curve_points("val_accuracy")
+    assert epochs[:2] == [1, 2] and all(0.0 <= v <= 1.0 for v in values)
+    assert ws.progress.value() > 0 and ws.eta.text().startswith("ETA")
+    ws.cancel()
+    qtbot.waitUntil(lambda: not ws.running, timeout=RUN_TIMEOUT_MS)
+    assert "Stopped" in ws.phase.text() and ws.resume_button.isEnabled() and not ws.use_button.isEnabled()
+    state = json.loads((tmp_path / "run" / "train" / "state.json").read_text())
+    assert state["epochs_done"] >= 2 and state["best_epoch"] >= 1
+    assert not list((tmp_path / "run").glob("*.tflite"))
+
+    ws.settings.epochs.setValue(state["epochs_done"] + 1)  # one more epoch, then finish
+    ws.resume_button.click()
+    qtbot.waitUntil(lambda: not ws.running, timeout=RUN_TIMEOUT_MS)
+    assert not host.errors, host.errors
+    assert ws.phase.text() == "Finished." and ws.use_button.isEnabled()
+    assert ws.curves.epochs[-1] == state["epochs_done"] + 1
+    assert ws.report.summary is not None and ws.report.table.rowCount() == 4 and ws.report.plots
+    assert "balanced accuracy" in ws.report.headline.text()
+    ws.use_button.click()
+    assert host.opened == [tmp_path / "run" / "quick_kws.tflite"] and host.shown == ["live"]
+    assert host.controller.model is not None and host.controller.model.name == "quick_kws"
+    ws.grab().save(str(tmp_path / "training.png"))
+
+
+def test_closing_during_a_run_asks_and_stops_the_child(workspace, qtbot) -> None:
+    ws, _ = workspace
+    assert ws.start()
+    qtbot.waitUntil(lambda: ws.curves.epochs or ws.phase.text().startswith("Training"), timeout=START_TIMEOUT_MS)
+    questions: list[str] = []
+    ws.ask = lambda _parent, question: questions.append(question) or False
+    assert ws.confirm_close() is False and "in progress" in questions[0]
+    ws.ask = lambda _parent, _question: True
+    assert ws.confirm_close() is True
+    ws.shutdown()
+    assert not ws.running
+    ws.ask = lambda _parent, _question: False
+    assert ws.confirm_close() is True  # nothing runs any more: no question
+
+
+def test_refusals_are_messages(workspace, tmp_path: Path) -> None:
+    ws, host = workspace
+    ws.datasets.set_folders([])
+    assert not ws.start() and "dataset" in host.errors[-1]
+    ws.settings.out.setText("")
+    assert not ws.start() and "output folder" in host.errors[-1]
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "run.json").write_text("{}")
+    ws.settings.out.setText(str(tmp_path / "used"))
+    ws.datasets.add_folder(tmp_path)
+    assert not ws.start() and "already holds a training run" in host.errors[-1]
+    assert not ws.running
+
+
+def test_download_adds_the_unpacked_dataset(workspace, qtbot, tmp_path: Path) -> None:
+    ws, _ = workspace
+    source = make_dataset(tmp_path / "src", {"yes": speaker_names(3), "no": speaker_names(3)})
+    archive = pack_dataset(source, tmp_path / "speech_commands_v0.02.tar.gz")
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    dest = tmp_path / "downloaded"
+    ws.datasets.start_download(dest, url=archive.as_uri(), sha256=digest)
+    assert ws.datasets.downloading and ws.datasets.download_progress.isVisible()
+    qtbot.waitUntil(lambda: not ws.datasets.downloading, timeout=60_000)
+    assert str(dest) in [str(f) for f in ws.datasets.folders()]
+    assert (dest / "yes").is_dir()

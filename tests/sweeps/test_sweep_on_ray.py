@@ -1,0 +1,161 @@
+"""``kws sweep`` end to end on a local Ray instance with 2 CPUs: real trials, real training, real cancel.
+
+Each test runs the command as a user does (a child process printing JSON events) on a small slice
+of the shared Speech Commands clips, with two-epoch trials so the module stays within a few minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workbench.child_command import kws_command
+from workbench.core.audio.audio_file import load_audio
+from workbench.core.engine import Engine
+from workbench.core.model.model_file import load_model
+
+from sweep_data import sweep_text, write_sweep
+
+pytest.importorskip("ray", reason="Ray is not installed (pip install kws-workbench[cluster])")
+pytestmark = pytest.mark.ray
+
+CPUS = "2"
+SWEEP_TIMEOUT_S = 300
+FLASH_TOLERANCE = 0.06
+CLEAN_EXIT_WAIT_S = 10.0
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _all_gone(pids: list[int]) -> bool:
+    deadline = time.monotonic() + CLEAN_EXIT_WAIT_S
+    while time.monotonic() < deadline:
+        if all(_gone(p) for p in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+class SweepProcess:
+    """``kws sweep --format jsonl`` as a child process, its events as they arrive."""
+
+    def __init__(self, sweep_file: Path, out: Path) -> None:
+        self.out = out
+        self.process = subprocess.Popen(kws_command("sweep", str(sweep_file), "--out", str(out), "--num-cpus", CPUS,
+                                                    "--format", "jsonl"),
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.events: list[dict[str, Any]] = []
+
+    def read_until(self, kind: str | None = None) -> None:
+        """Read events until one of ``kind`` arrives (None: until the end of the output)."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            event = json.loads(line)  # nothing but events may reach stdout
+            self.events.append(event)
+            if event["event"] == kind:
+                return
+
+    def finish(self) -> tuple[int, str]:
+        self.read_until(None)
+        _, err = self.process.communicate(timeout=SWEEP_TIMEOUT_S)
+        return self.process.returncode, err
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["event"] == kind]
+
+
+@pytest.fixture(scope="module")
+def finished_sweep(speech_slice: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[SweepProcess, int, str]:
+    folder = tmp_path_factory.mktemp("sweep")
+    run = SweepProcess(write_sweep(folder, sweep_text(speech_slice)), folder / "out")
+    code, err = run.finish()
+    return run, code, err
+
+
+def test_two_trials_run_in_ray_workers_and_write_results(finished_sweep) -> None:
+    run, code, err = finished_sweep
+    assert code == 0, err
+    kinds = [e["event"] for e in run.events]
+    assert kinds.count("trial_start") == 2 and kinds.count("trial_end") == 2 and kinds[-1] == "done"
+    assert kinds.index("start") < kinds.index("trial_start") and "epoch" in kinds
+    records = [e["trial"] for e in run.of("trial_end")]
+    assert [r["status"] for r in records] == ["finished", "finished"], records
+    for r in records:  # trained in Ray worker processes, each running its own kws train
+        assert r["worker_pid"] not in (run.process.pid, None) and r["child_pid"] not in (r["worker_pid"], None)
+        assert r["node_id"] and r["epochs"] == 2 and 0.0 <= r["objective"] <= 1.0
+        assert r["objective"] == r["validation_balanced_accuracy"]
+        assert (Path(r["folder"]) / "summary.json").is_file() and Path(r["model"]).is_file()
+    assert len({r["worker_pid"] for r in records}) == 2 and len({r["seed"] for r in records}) == 2
+    assert _all_gone([r["worker_pid"] for r in records] + [r["child_pid"] for r in records])
+    done = run.of("done")[0]
+    assert done["status"] == "finished" and done["best"]["trial_id"] in {r["trial_id"] for r in records}
+    results = json.loads((run.out / "results.json").read_text())
+    assert results["best_trial"] == done["best"]["trial_id"] and len(results["trials"]) == 2
+    csv_lines = (run.out / "results.csv").read_text().splitlines()
+    assert len(csv_lines) == 3 and "layers.1.filters" in csv_lines[0] and "training.learning_rate" in csv_lines[0]
+    assert (run.out / "results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (run.out / "best-spec.toml").is_file() and (run.out / "sweep.toml").is_file()
+
+
+def test_the_estimate_before_training_matches_the_trained_models(finished_sweep) -> None:
+    run, _, _ = finished_sweep
+    for r in (e["trial"] for e in run.of("trial_end")):
+        assert r["estimated_arena_bytes"] == r["arena_bytes"]
+        assert abs(r["estimated_flash_bytes"] - r["flash_bytes"]) <= FLASH_TOLERANCE * r["flash_bytes"]
+        assert r["macs"] == 336_000 * r["params"]["layers.1.filters"] // 8
+
+
+def test_the_best_model_is_copied_with_its_parameters_and_runs_in_the_live_engine(finished_sweep,
+                                                                                  speech_slice: Path) -> None:
+    run, _, _ = finished_sweep
+    done = run.of("done")[0]
+    model = load_model(done["model"])
+    assert Path(done["model"]).parent == run.out.resolve()
+    assert Path(done["model"]).read_bytes() == Path(done["best"]["model"]).read_bytes()
+    assert tuple(model.classes) == ("yes", "no", "_unknown_", "_silence_") and model.params["runtime_memory_size"] > 0
+    clip = load_audio(sorted((speech_slice / "yes").glob("*.wav"))[0])
+    results = Engine(model).run_clip(clip.samples)
+    assert results and results[-1].scores.shape == (4,)
+
+
+def test_cancel_stops_every_trial_cleanly_and_leaves_no_process(speech_slice: Path, tmp_path: Path) -> None:
+    run = SweepProcess(write_sweep(tmp_path, sweep_text(speech_slice, epochs=30)), tmp_path / "out")
+    run.read_until("epoch")
+    run.process.send_signal(signal.SIGINT)
+    code, err = run.finish()
+    assert code == 130, err
+    assert run.of("cancelling") and run.of("done")[0]["status"] == "cancelled"
+    records = [e["trial"] for e in run.of("trial_end")]
+    assert records and all(r["status"] == "cancelled" for r in records), records
+    assert _all_gone([r["child_pid"] for r in records if r["child_pid"]] + [r["worker_pid"] for r in records])
+    for r in records:  # each kws train stopped after a batch and kept its checkpoint for --resume
+        log = (Path(r["folder"]) / "train" / "log.txt").read_text()
+        assert "stopped after" in log and "signal SIGINT" in log
+    assert json.loads((tmp_path / "out" / "results.json").read_text())["status"] == "cancelled"
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert str(tmp_path / "out") not in ps, "a process of the cancelled sweep is still running"
+
+
+def test_models_over_the_board_budget_are_rejected_before_training(speech_slice: Path, tmp_path: Path) -> None:
+    run = SweepProcess(write_sweep(tmp_path, sweep_text(speech_slice, board="ram_kb = 4")), tmp_path / "out")
+    code, err = run.finish()
+    assert code == 0, err
+    records = [e["trial"] for e in run.of("trial_end")]
+    assert len(records) == 2 and all(r["status"] == "rejected" for r in records)
+    for r in records:
+        assert "RAM (tensor arena)" in r["message"] and "> 4 kB" in r["message"]
+        assert r["child_pid"] is None and not (Path(r["folder"]) / "run.json").exists()  # kws train never ran
+    assert run.of("done")[0]["best"] is None and run.of("done")[0]["model"] is None

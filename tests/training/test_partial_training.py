@@ -1,0 +1,115 @@
+"""Fine-tuning part of a model: frozen layers, output units and widened layers keep what they imported."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.core.errors import ModelError, WorkbenchError
+from workbench.core.model.inference import ModelRunner
+from workbench.training.spec import load_spec, spec_from_table
+from workbench.training.spec.model_spec import load_spec_table
+
+pytest.importorskip("tensorflow")
+
+from workbench.training.run.model_setup import prepare_model, weight_keeper  # noqa: E402
+
+
+def _features(n: int, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).integers(-128, 128, (n, 49, 40), dtype=np.int8)
+
+
+def _fit(model, features: np.ndarray, keeper) -> None:  # type: ignore[no-untyped-def]
+    labels = np.eye(4, dtype=np.float32)[np.random.default_rng(1).integers(0, 4, len(features))]
+    model.fit(features[..., None].astype(np.float32), labels, batch_size=16, epochs=2, verbose=0,
+              callbacks=[keeper] if keeper else [])
+
+
+def _spec(**training: object):  # type: ignore[no-untyped-def]
+    base = load_spec("tflite_micro_speech")
+    return base.replace(training=dataclasses.replace(base.training, learning_rate=0.01, **training))
+
+
+def test_only_the_named_output_units_and_unfrozen_layers_change(reference_model_path: Path) -> None:
+    spec = _spec(frozen_layers=2, trainable_classes=("_silence_",))
+    features = _features(64)
+    prepared = prepare_model(spec, str(reference_model_path), features)
+    model = prepared.model
+    before = [np.array(w) for w in model.get_weights()]
+    _fit(model, features, weight_keeper(model, spec, prepared.imported))
+    after = [np.array(w) for w in model.get_weights()]
+    for name, old, new in zip([w.path for w in model.weights], before, after):
+        if "dense" in name:
+            assert np.array_equal(old[..., :3], new[..., :3]), name  # yes, no, _unknown_ untouched
+            assert not np.array_equal(old[..., 3], new[..., 3]), name  # _silence_ learned
+        elif "dropout" not in name:
+            assert np.array_equal(old, new), name  # conv and batch norm (with its statistics) frozen
+
+
+def test_a_widened_model_starts_as_the_reference_and_only_its_new_part_learns(reference_model_path: Path) -> None:
+    table, _ = load_spec_table("tflite_micro_speech")
+    table["layers"][0]["filters"] = 10
+    wide = spec_from_table(table, "wide.toml")
+    spec = wide.replace(training=dataclasses.replace(wide.training, learning_rate=0.01, init_expand=True,
+                                                     frozen_layers=2, trainable_classes=("_silence_",)))
+    assert spec.macs == 25 * 20 * 10 * 80 + 5000 * 4
+    features = _features(48, seed=2)
+    prepared = prepare_model(spec, str(reference_model_path), features)
+    model = prepared.model
+    reference = ModelRunner(reference_model_path.read_bytes())
+    ours = model.predict(features[..., None].astype(np.float32), verbose=0)
+    theirs = np.stack([reference.probabilities(f) for f in features])
+    assert np.mean(ours.argmax(1) == theirs.argmax(1)) >= 0.95  # the new filters have no say yet
+    conv = model.layers[0]
+    mask = prepared.imported[conv.weights[0].path]
+    assert mask[..., :8].all() and not mask[..., 8:].any()
+    kernel_before = np.array(conv.weights[0].numpy())
+    _fit(model, features, weight_keeper(model, spec, prepared.imported))
+    kernel_after = np.array(conv.weights[0].numpy())
+    assert np.array_equal(kernel_before[..., :8], kernel_after[..., :8])  # the reference's filters kept
+    assert not np.array_equal(kernel_before[..., 8:], kernel_after[..., 8:])  # the added filters learned
+
+
+def test_mismatches_are_refused_without_init_expand(reference_model_path: Path) -> None:
+    table, _ = load_spec_table("tflite_micro_speech")
+    table["layers"][0]["filters"] = 10
+    with pytest.raises(ModelError, match="init_expand"):
+        prepare_model(spec_from_table(table, "wide.toml"), str(reference_model_path), _features(4))
+    spec = _spec(trainable_classes=("maybe",))
+    prepared = prepare_model(spec, None, _features(1))
+    with pytest.raises(WorkbenchError, match="maybe"):
+        weight_keeper(prepared.model, spec, prepared.imported)
+
+
+def test_class_weights_are_balanced_then_scaled(speech_slice: Path) -> None:
+    from workbench.datasets.layout import scan_dataset
+    from workbench.training.data.sample_plan import make_plan
+    from workbench.training.run.model_setup import class_weights
+
+    spec = load_spec("tflite_micro_speech")
+    data = dataclasses.replace(spec.data, validation_resplit_percent=25.0)
+    plan = make_plan(scan_dataset(speech_slice), data, seed=1)
+    balanced = plan.class_weights()
+    scaled = class_weights(plan, dataclasses.replace(spec.training, class_weight_scale={"yes": 2.0}))
+    assert scaled == {0: balanced[0] * 2.0, 1: balanced[1], 2: balanced[2], 3: balanced[3]}
+    assert class_weights(plan, dataclasses.replace(spec.training, class_weights="none")) is None
+    with pytest.raises(WorkbenchError, match="maybe"):
+        class_weights(plan, dataclasses.replace(spec.training, class_weight_scale={"maybe": 2.0}))
+
+
+def test_teacher_targets_blend_its_probabilities_except_for_skipped_classes(reference_model_path: Path) -> None:
+    from workbench.training.run.teacher import Teacher
+
+    teacher = Teacher(reference_model_path, ("yes", "no", "_unknown_", "_silence_"), 0.8, skips=("_silence_",))
+    features = _features(6, seed=5)
+    labels = np.array([0, 1, 2, 3, 0, 3])
+    targets = teacher.targets(features, labels, 4)
+    probs = teacher.probabilities(features)
+    np.testing.assert_allclose(targets.sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(targets[0], 0.2 * np.eye(4)[0] + 0.8 * probs[0], atol=1e-6)
+    assert np.array_equal(targets[3], np.eye(4, dtype=np.float32)[3])  # _silence_ keeps its hard target
+    with pytest.raises(ModelError, match="classes"):
+        Teacher(reference_model_path, ("on", "off", "_unknown_", "_silence_"), 0.5)

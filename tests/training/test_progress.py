@@ -1,0 +1,60 @@
+"""Progress lines for programs and people, and the DIR:WEIGHT dataset argument."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.core.errors import SettingsError
+from workbench.training.run.progress import BarProgress, JsonLinesProgress, Progress
+from workbench.training.run.run_request import DatasetArg, TrainRequest
+
+
+def test_json_lines_are_one_flat_object_per_event() -> None:
+    stream = io.StringIO()
+    progress = Progress(JsonLinesProgress(stream))
+    progress.emit("train", "batch", epoch=2, epochs=10, batch=3, batches=20, loss=np.float32(0.5),
+                  accuracy=float("nan"), eta_s=12.3456789, skipped=None)
+    progress.info("scan", "scanning data")
+    lines = stream.getvalue().splitlines()
+    first = json.loads(lines[0])
+    assert first == {"phase": "train", "event": "batch", "epoch": 2, "epochs": 10, "batch": 3, "batches": 20,
+                     "loss": 0.5, "eta_s": 12.345679}  # NaN and None are left out, numpy made plain
+    assert json.loads(lines[1]) == {"phase": "scan", "event": "info", "message": "scanning data"}
+    assert progress.log_lines[-1].endswith("scan: scanning data")
+
+
+def test_the_bar_prints_epochs_and_messages_as_lines_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    bar = BarProgress(stream)
+    bar.emit({"phase": "train", "event": "batch", "epoch": 1, "epochs": 5, "batch": 1, "batches": 4})
+    bar.emit({"phase": "train", "event": "epoch", "epoch": 1, "epochs": 5, "loss": 0.7, "accuracy": 0.6,
+              "val_loss": 0.8, "val_accuracy": 0.55, "lr": 0.001, "eta_s": 75})
+    bar.emit({"phase": "done", "event": "end", "message": "model written"})
+    text = stream.getvalue()
+    assert "epoch 1/5  loss 0.7000  accuracy 0.6000  val_loss 0.8000  val_accuracy 0.5500  lr 1.00e-03" in text
+    assert "eta 01:15" in text and "[done] model written" in text and "[####" not in text
+
+
+@pytest.mark.parametrize("text, path, weight", [
+    ("data/own", "data/own", 1.0), ("data/own:2.5", "data/own", 2.5), ("C:\\data", "C:\\data", 1.0),
+    ("data/a:b", "data/a:b", 1.0),
+])
+def test_dataset_arguments_take_an_optional_weight(text: str, path: str, weight: float) -> None:
+    arg = DatasetArg.parse(text)
+    assert (str(arg.path), arg.weight) == (str(Path(path)), weight)
+
+
+def test_a_weight_must_be_positive_and_requests_round_trip(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="positive"):
+        DatasetArg.parse("data:0")
+    request = TrainRequest(datasets=(DatasetArg(tmp_path, 2.0),), out=tmp_path / "out", spec="default",
+                           keywords=("on", "off"), epochs=5, seed=3, init_from="x.h5", workers=2)
+    again = TrainRequest.from_record(json.loads(json.dumps(request.to_record())))
+    assert again.datasets[0].weight == 2.0 and again.keywords == ("on", "off") and again.seed == 3
+    resumed = TrainRequest(datasets=(), out=tmp_path / "out", resume=True, epochs=0).resumed(again)
+    assert resumed.resume and resumed.epochs == 0 and resumed.spec == "default"

@@ -1,0 +1,96 @@
+"""The sample plan follows MLTK's counting rules, keeps speakers apart and never touches test clips."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.core.errors import WorkbenchError
+from workbench.datasets.layout import scan_dataset
+from workbench.training.data.sample_plan import draw_unknown, make_plan, resample_unknown
+from workbench.training.spec import DataSettings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dataset_builders import make_dataset, speaker_names  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # 40 speakers x 2 clips of each keyword, several unknown words, silence clips, noise files
+    return make_dataset(tmp_path_factory.mktemp("plan") / "data", {
+        "yes": speaker_names(40), "no": speaker_names(36, start=3),
+        "go": speaker_names(160, clips_each=1), "left": speaker_names(160, clips_each=1, start=5),
+        "bed": speaker_names(4, clips_each=1, start=50), "_silence_": speaker_names(12, clips_each=1, start=200),
+    }, background=["white_noise.wav"])
+
+
+def _data(**changes: object) -> DataSettings:
+    return dataclasses.replace(DataSettings(validation_resplit_percent=20.0), **changes)
+
+
+def test_counts_follow_mltk_rules(dataset: Path) -> None:
+    index = scan_dataset(dataset, validation_percent=15, testing_percent=10)
+    data = _data()
+    plan = make_plan(index, data, seed=1)
+    train = plan.counts("training")
+    keyword_clips = [c for c in index.clips if c.word in ("yes", "no")]
+    train_keywords = [c for c in keyword_clips if c.split != "testing"]
+    assert train["yes"] + train["no"] + plan.counts("validation")["yes"] + plan.counts("validation")["no"] \
+        == len(train_keywords)
+    mean = (train["yes"] + train["no"]) // 2
+    train_silence_clips = sum(1 for s in plan.training if s.path is not None and s.path.parent.name == "_silence_")
+    assert train["_silence_"] == int(mean * 0.2) + train_silence_clips  # generated + the dataset's own
+    assert train["_unknown_"] == int(mean * 3.0)
+    assert sum(1 for s in plan.training if s.path is None) == int(mean * 0.2)
+    weights = plan.class_weights()
+    n = len(plan.training)
+    for i, name in enumerate(plan.classes):
+        assert weights[i] == pytest.approx(n / (4 * train[name]))
+
+
+def test_test_clips_stay_the_datasets_test_split_and_speakers_never_mix(dataset: Path) -> None:
+    index = scan_dataset(dataset)
+    plan = make_plan(index, _data(), seed=3)
+    assert sorted(c.path for c in plan.testing) == sorted(c.path for c in index.select("testing"))
+    test_paths = {c.path for c in plan.testing}
+    assert not test_paths & {s.path for s in plan.training + plan.validation}
+    speakers = {split: {p.name.split("_nohash_")[0] for p in paths if p is not None}
+                for split, paths in (("training", [s.path for s in plan.training]),
+                                     ("validation", [c.path for c in plan.validation_clips]),
+                                     ("testing", test_paths))}
+    assert not speakers["training"] & speakers["validation"]
+    assert not speakers["training"] & speakers["testing"] and not speakers["validation"] & speakers["testing"]
+
+
+def test_plan_is_repeatable_and_depends_on_the_seed(dataset: Path) -> None:
+    index = scan_dataset(dataset)
+    assert make_plan(index, _data(), seed=5).training == make_plan(index, _data(), seed=5).training
+    assert make_plan(index, _data(), seed=5).training != make_plan(index, _data(), seed=6).training
+
+
+def test_unknown_draw_shares_words_honours_weights_and_fills_shortfalls() -> None:
+    rng = np.random.default_rng(0)
+    by_word = {"go": [Path(f"go/{i}") for i in range(50)], "left": [Path(f"left/{i}") for i in range(50)],
+               "bed": [Path(f"bed/{i}") for i in range(3)]}
+    equal = Counter(p.parent.name for p in draw_unknown(by_word, 60, {}, rng))
+    assert equal["bed"] == 3 and equal["go"] + equal["left"] == 57 and abs(equal["go"] - equal["left"]) <= 1
+    weighted = Counter(p.parent.name for p in draw_unknown(by_word, 40, {"go": 3.0}, rng))
+    assert sum(weighted.values()) == 40 and weighted["go"] > 2 * weighted["left"]
+    assert len(draw_unknown(by_word, 500, {}, rng)) == 103  # best effort: every clip once
+
+
+def test_resampled_unknowns_keep_counts_and_change_by_epoch(dataset: Path) -> None:
+    plan = make_plan(scan_dataset(dataset), _data(), seed=2)
+    first, second = (resample_unknown(plan, _data(), 2, epoch) for epoch in (1, 2))
+    assert Counter(s.label for s in first) == Counter(s.label for s in plan.training)
+    assert first != second and first == resample_unknown(plan, _data(), 2, 1)
+
+
+def test_a_split_without_a_keyword_is_a_clear_error(dataset: Path) -> None:
+    with pytest.raises(WorkbenchError, match="no samples of .*maybe"):
+        make_plan(scan_dataset(dataset), _data(keywords=("yes", "maybe")), seed=1)

@@ -1,0 +1,253 @@
+"""The dataset part of the Training workspace: folders, what they hold, and downloading Speech Commands.
+
+Why the table: before minutes of training a user should see what the model will learn from -- clips
+per class and split as training counts them (other words are ``_unknown_``), speakers per split, and
+files that cannot be read -- the same figures as ``kws dataset info``, from
+:func:`workbench.datasets.summary.dataset_summary`. Scanning reads every file header, so it runs in
+a worker thread; downloading is ``kws dataset download`` in a child process (progress from its
+output, Cancel interrupts it and keeps the partial download for a later resume).
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from PySide6.QtCore import QObject, QProcess, QThread, Signal
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QProgressBar, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from workbench.child_command import kws_command
+from workbench.core.errors import WorkbenchError
+from workbench.datasets.layout import merge_datasets, scan_dataset
+from workbench.datasets.summary import DatasetSummary, dataset_summary
+
+SPLITS = ("training", "validation", "testing")
+DOWNLOAD_NAME = "speech_commands_v2"
+PERCENT_PATTERN = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+ERROR_PREFIX = "kws: error: "
+PERCENT = 100
+
+
+class SummaryWorker(QThread):
+    """Scans dataset folders off the GUI thread; ``ready(summary)`` or ``failed(message)``."""
+
+    ready = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, folders: Sequence[Path], keywords: Sequence[str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.folders, self.keywords = list(folders), list(keywords)
+
+    def run(self) -> None:
+        try:
+            index = merge_datasets([scan_dataset(folder) for folder in self.folders])
+            self.ready.emit(dataset_summary(index, self.keywords))
+        except WorkbenchError as exc:
+            self.failed.emit(str(exc))
+
+
+class DatasetPanel(QWidget):
+    """Dataset folders for training and their summary table. ``changed()`` when the list changes."""
+
+    changed = Signal()
+    error = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.keywords: list[str] = ["yes", "no"]
+        self.summary: DatasetSummary | None = None
+        self._worker: SummaryWorker | None = None
+        self._rescan = False
+        self._download: QProcess | None = None
+        self._download_error = ""
+
+        self.list = QListWidget()
+        self.list.setMaximumHeight(90)
+        self.add_button = QPushButton("Add folder…")
+        self.remove_button = QPushButton("Remove")
+        self.download_button = QPushButton("Download Speech Commands…")
+        self.download_button.setToolTip("The official 2.3 GB archive (CC-BY-4.0), unpacked into a new folder")
+        self.download_progress = QProgressBar(maximum=PERCENT)
+        self.download_progress.setVisible(False)
+        self.table = QTableWidget(0, 1 + len(SPLITS) + 1)
+        self.table.setHorizontalHeaderLabels(["class", *SPLITS, "words"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.status = QLabel("Add a dataset folder (one folder per word, like Speech Commands).")
+        self.status.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.remove_button, self.download_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        layout.addWidget(self.download_progress)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        self.add_button.clicked.connect(self._choose_folder)
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.download_button.clicked.connect(self._download_clicked)
+
+    # -- folders ----------------------------------------------------------------------------------
+    def folders(self) -> list[Path]:
+        return [Path(self.list.item(i).text()) for i in range(self.list.count())]
+
+    def set_folders(self, folders: Sequence[str | Path]) -> None:
+        self.list.clear()
+        for folder in folders:
+            self.list.addItem(str(folder))
+        self._folders_changed()
+
+    def add_folder(self, folder: str | Path) -> None:
+        if str(folder) not in [str(f) for f in self.folders()]:
+            self.list.addItem(str(folder))
+            self._folders_changed()
+
+    def set_keywords(self, keywords: Sequence[str]) -> None:
+        if list(keywords) != self.keywords:
+            self.keywords = list(keywords)
+            self.refresh()
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Dataset folder (one folder per word)")
+        if folder:
+            self.add_folder(folder)
+
+    def _remove_selected(self) -> None:
+        for item in self.list.selectedItems():
+            self.list.takeItem(self.list.row(item))
+        self._folders_changed()
+
+    def _folders_changed(self) -> None:
+        self.changed.emit()
+        self.refresh()
+
+    # -- summary ----------------------------------------------------------------------------------
+    @property
+    def scanning(self) -> bool:
+        return self._worker is not None
+
+    def refresh(self) -> None:
+        """Rescan the folders (in a worker thread) and show the table when done."""
+        folders = self.folders()
+        if not folders:
+            self.summary = None
+            self.table.setRowCount(0)
+            self.status.setText("Add a dataset folder (one folder per word, like Speech Commands).")
+            return
+        if self._worker is not None:
+            self._rescan = True
+            return
+        self.status.setText("Reading the dataset…")
+        worker = SummaryWorker(folders, self.keywords, self)
+        worker.ready.connect(self._show)
+        worker.failed.connect(self._failed)
+        worker.finished.connect(self._worker_done)
+        self._worker = worker
+        worker.start()
+
+    def _worker_done(self) -> None:
+        if self._worker is not None:
+            self._worker.deleteLater()
+        self._worker = None
+        if self._rescan:
+            self._rescan = False
+            self.refresh()
+
+    def _failed(self, message: str) -> None:
+        self.summary = None
+        self.table.setRowCount(0)
+        self.status.setText(message)
+
+    def _show(self, summary: DatasetSummary) -> None:
+        self.summary = summary
+        self.table.setRowCount(len(summary.classes))
+        for row, item in enumerate(summary.classes):
+            cells = [item.label, *(str(item.counts.get(s, 0)) for s in SPLITS), ", ".join(item.words[:12])
+                     + (" …" if len(item.words) > 12 else "")]
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        speakers = ", ".join(f"{summary.speakers.get(s, 0)} {s}" for s in SPLITS)
+        problems = f"; {len(summary.unreadable)} unreadable files are skipped" if summary.unreadable else ""
+        self.status.setText(f"{summary.clips} clips, {summary.duration_s / 60:.0f} min; speakers: {speakers}; "
+                            f"{summary.background_files} background noise files{problems}.")
+
+    # -- download ---------------------------------------------------------------------------------
+    @property
+    def downloading(self) -> bool:
+        return self._download is not None
+
+    def _download_clicked(self) -> None:
+        if self._download is not None:
+            self.cancel_download()
+            return
+        parent = QFileDialog.getExistingDirectory(self, "Download Speech Commands into a new folder inside…")
+        if parent:
+            self.start_download(Path(parent) / "speech_commands_v2")
+
+    def start_download(self, dest: Path, url: str | None = None, sha256: str | None = None) -> None:
+        args = ["dataset", "download", DOWNLOAD_NAME, "--dest", str(dest)]
+        args += ["--url", url] if url else []
+        args += ["--sha256", sha256] if sha256 else []
+        program, *arguments = kws_command(*args)
+        process = QProcess(self)
+        process.readyReadStandardError.connect(self._download_output)
+        process.finished.connect(lambda code, _status: self._download_finished(code, dest))
+        self._download, self._download_error = process, ""
+        self.download_progress.setValue(0)
+        self.download_progress.setVisible(True)
+        self.download_button.setText("Cancel download")
+        process.start(program, arguments)
+
+    def cancel_download(self) -> None:
+        if self._download is None:
+            return
+        if sys.platform != "win32":
+            import os
+
+            os.kill(int(self._download.processId()), signal.SIGINT)  # keeps the partial file for a resume
+        else:
+            self._download.kill()
+
+    def _download_output(self) -> None:
+        if self._download is None:
+            return
+        text = bytes(self._download.readAllStandardError().data()).decode("utf-8", "replace")
+        for line in re.split(r"[\r\n]+", text):
+            if line.startswith(ERROR_PREFIX):
+                self._download_error = line[len(ERROR_PREFIX):].strip()
+            found = PERCENT_PATTERN.findall(line)
+            if found:
+                self.download_progress.setValue(int(float(found[-1])))
+                self.download_progress.setFormat(line.split("[")[0].strip() + " %p %")
+
+    def _download_finished(self, code: int, dest: Path) -> None:
+        process, self._download = self._download, None
+        if process is not None:
+            process.deleteLater()
+        self.download_progress.setVisible(False)
+        self.download_button.setText("Download Speech Commands…")
+        if code == 0:
+            self.add_folder(dest)
+        elif self._download_error:
+            self.error.emit(self._download_error)
+        else:
+            self.status.setText("Download stopped; start it again to resume.")
+
+    def shutdown(self) -> None:
+        if self._download is not None:
+            self._download.kill()
+            self._download.waitForFinished(3000)
+        if self._worker is not None:
+            self._worker.wait(10_000)

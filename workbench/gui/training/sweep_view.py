@@ -1,0 +1,357 @@
+"""The Training workspace's sweep view: launch ``kws sweep``, watch trials finish, cancel, use the best model.
+
+Why a child process: a sweep starts Ray and trains for hours; as ``kws sweep --format jsonl`` in a
+QProcess the window stays responsive, never imports Ray or TensorFlow, and reads the sweep's events
+(:mod:`workbench.sweeps.events`) line by line. Cancel writes the sweep's ``STOP`` file and, on POSIX,
+sends SIGTERM: ``kws sweep`` then stops every trial's training cleanly (each keeps its best
+checkpoint), writes the results of the finished trials and exits; only a sweep that has not ended
+after :data:`KILL_AFTER_MS` is killed.
+
+The plot shows each finished trial's objective in the order trials end, and the best so far; the
+table lists every trial with its status, objective, cost (MACs, RAM, flash) and searched values.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from workbench.child_command import kws_command
+from workbench.gui.live.plot_style import fix_plot
+from workbench.gui.theme import CLASS_COLORS, plot_colors, style_plot
+from workbench.sweeps import events as ev
+from workbench.sweeps.results import FINISHED, RUNNING, TrialRecord, best_so_far
+
+ERROR_PREFIX = "kws: error: "
+STOP_FILE_NAME = "STOP"  # kws sweep watches for it in its output folder
+KILL_AFTER_MS = 180_000  # trials stop after a batch; Ray then shuts down
+EXIT_CANCELLED = 130
+KIB = 1024
+POINT_PX = 9
+TRIAL_COLOR, BEST_COLOR = CLASS_COLORS[0], CLASS_COLORS[2]
+OBJECTIVE_LABELS = {"val_balanced_accuracy": "validation balanced accuracy", "frr": "FRR at the target FA/h"}
+OBJECTIVE_RANGE = (0.0, 1.0)  # both objectives are fractions
+X_MARGIN = 0.5
+MAX_X_TICKS = 12
+COLUMNS = ("trial", "status", "objective", "epochs", "MACs", "RAM kB", "flash kB", "seed", "values", "message")
+
+
+class SweepProcess(QObject):
+    """``kws sweep … --format jsonl`` as a child: ``event(dict)`` per line, ``finished(status, message)`` once."""
+
+    event = Signal(dict)
+    finished = Signal(str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._process: QProcess | None = None
+        self.out: Path | None = None
+        self._buffer = b""
+        self._error = ""
+        self._cancelling = False
+        self._kill_timer = QTimer(self, singleShot=True, interval=KILL_AFTER_MS)
+        self._kill_timer.timeout.connect(self._kill)
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None
+
+    def start(self, sweep_file: Path, out: Path, address: str = "", max_concurrent: int = 0) -> None:
+        if self._process is not None:
+            raise RuntimeError("a sweep is already running")
+        args = ["sweep", str(sweep_file), "--out", str(out), "--format", "jsonl"]
+        args += ["--address", address] if address else []
+        args += ["--max-concurrent", str(max_concurrent)] if max_concurrent > 0 else []
+        program, *arguments = kws_command(*args)
+        process = QProcess(self)
+        process.readyReadStandardOutput.connect(self._read_stdout)
+        process.readyReadStandardError.connect(self._read_stderr)
+        process.finished.connect(self._finished)
+        process.errorOccurred.connect(self._error_occurred)
+        self._process, self.out = process, out
+        self._buffer, self._error, self._cancelling = b"", "", False
+        process.start(program, arguments)
+
+    def cancel(self) -> None:
+        if self._process is None or self._cancelling:
+            return
+        self._cancelling = True
+        if self.out is not None and self.out.is_dir():
+            (self.out / STOP_FILE_NAME).touch()
+        if sys.platform != "win32":
+            self._process.terminate()  # SIGTERM: kws sweep's clean cancel
+        self._kill_timer.start()
+
+    def wait_stopped(self, timeout_ms: int = KILL_AFTER_MS) -> None:
+        process = self._process
+        if process is not None and not process.waitForFinished(timeout_ms):
+            process.kill()
+            process.waitForFinished(timeout_ms)
+
+    def _read_stdout(self) -> None:
+        if self._process is None:
+            return
+        self._buffer += bytes(self._process.readAllStandardOutput().data())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for raw in lines:
+            event = ev.parse_event_line(raw.decode("utf-8", "replace"))
+            if event is not None:
+                self.event.emit(event)
+
+    def _read_stderr(self) -> None:
+        if self._process is None:
+            return
+        for line in bytes(self._process.readAllStandardError().data()).decode("utf-8", "replace").splitlines():
+            if line.startswith(ERROR_PREFIX):
+                self._error = line[len(ERROR_PREFIX):]
+
+    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        self._read_stdout()
+        self._read_stderr()
+        self._kill_timer.stop()
+        process, self._process = self._process, None
+        if process is not None:
+            process.deleteLater()
+        if status == QProcess.ExitStatus.NormalExit and code == 0:
+            self.finished.emit(ev.SWEEP_FINISHED, "the sweep finished")
+        elif self._cancelling or code == EXIT_CANCELLED:
+            self.finished.emit(ev.SWEEP_CANCELLED, "the sweep was cancelled; every trial stopped")
+        else:
+            self.finished.emit("failed", self._error or f"the sweep stopped unexpectedly (exit code {code})")
+
+    def _error_occurred(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart and self._process is not None:
+            process, self._process = self._process, None
+            process.deleteLater()
+            self.finished.emit("failed", f"cannot start kws sweep: {process.errorString()}")
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+
+
+def _value_text(value: Any) -> str:
+    """A searched value, short: 4 significant digits for fractions (lists too)."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value_text(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+def _cell(value: Any, fmt: str = "") -> QTableWidgetItem:
+    text = "" if value is None else (format(value, fmt) if fmt else str(value))
+    return QTableWidgetItem(text)
+
+
+class SweepView(QWidget):
+    """Launch a sweep file, show its trials as they finish, Cancel, "Use the best model"."""
+
+    def __init__(self, host: Any, dark: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.process = SweepProcess(self)
+        self.process.event.connect(self.add_event)
+        self.process.finished.connect(self._sweep_finished)
+        self.records: dict[str, TrialRecord] = {}
+        self.ended: list[str] = []  # trial ids in the order they ended
+        self.mode = "max"
+        self.best_model: Path | None = None
+        self._build(dark)
+        self._update_buttons()
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _build(self, dark: bool) -> None:
+        self.sweep_edit = QLineEdit(placeholderText="sweep file (.toml)")
+        self.out_edit = QLineEdit(placeholderText="output folder")
+        self.address_edit = QLineEdit(placeholderText="local Ray instance")
+        self.concurrent_spin = QSpinBox(minimum=0, maximum=1024, specialValueText="auto")
+        browse_sweep, browse_out = QPushButton("Browse…"), QPushButton("Browse…")
+        browse_sweep.clicked.connect(self._choose_sweep)
+        browse_out.clicked.connect(self._choose_out)
+        self.run_button, self.cancel_button = QPushButton("Run sweep"), QPushButton("Cancel")
+        self.use_best_button = QPushButton("Use the best model")
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.use_best_button.clicked.connect(self.use_best_model)
+        self.status_label = QLabel("no sweep yet")
+        form = QGridLayout()
+        for row, (label, edit, button) in enumerate((("Sweep file", self.sweep_edit, browse_sweep),
+                                                      ("Output", self.out_edit, browse_out))):
+            form.addWidget(QLabel(label), row, 0)
+            form.addWidget(edit, row, 1)
+            form.addWidget(button, row, 2)
+        options = QHBoxLayout()
+        for widget in (QLabel("Ray address"), self.address_edit, QLabel("Trials at once"), self.concurrent_spin):
+            options.addWidget(widget)
+        buttons = QHBoxLayout()
+        for widget in (self.run_button, self.cancel_button, self.use_best_button):
+            buttons.addWidget(widget)
+        buttons.addWidget(self.status_label, 1)
+        colors = plot_colors(dark)
+        self.plot_widget = pg.PlotWidget(background=colors.background)
+        self.plot = self.plot_widget.getPlotItem()
+        fix_plot(self.plot)
+        style_plot(self.plot, dark)
+        self.plot.setLabel("bottom", "trial (in the order they ended)")
+        self.plot.setLabel("left", "objective")
+        self.plot.setYRange(*OBJECTIVE_RANGE, padding=0.02)
+        self.plot.addLegend(offset=(-10, 10))
+        self.trial_points = self.plot.plot([], [], pen=None, symbol="o", symbolSize=POINT_PX, name="trial",
+                                           symbolBrush=TRIAL_COLOR, symbolPen=None)
+        self.best_curve = self.plot.plot([], [], pen=pg.mkPen(BEST_COLOR, width=2), name="best so far")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(options)
+        layout.addLayout(buttons)
+        layout.addWidget(self.plot_widget, 2)
+        layout.addWidget(self.table, 3)
+
+    def _choose_sweep(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Sweep file", "", "Sweep files (*.toml)")
+        if path:
+            self.sweep_edit.setText(path)
+
+    def _choose_out(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Output folder")
+        if path:
+            self.out_edit.setText(path)
+
+    def _update_buttons(self) -> None:
+        running = self.process.running
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.use_best_button.setEnabled(self.best_model is not None)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def start(self) -> bool:
+        sweep_file, out = Path(self.sweep_edit.text().strip()), self.out_edit.text().strip()
+        if not sweep_file.is_file():
+            self.host.show_error(f"Choose a sweep file: {sweep_file} is not a file.")
+            return False
+        out_dir = Path(out) if out else sweep_file.parent / f"{sweep_file.stem}-sweep"
+        self.clear()
+        self.process.start(sweep_file, out_dir, self.address_edit.text().strip(), self.concurrent_spin.value())
+        self.status_label.setText("starting…")
+        self._update_buttons()
+        return True
+
+    def cancel(self) -> None:
+        self.process.cancel()
+        self.status_label.setText("cancelling: stopping every trial…")
+        self._update_buttons()
+
+    def use_best_model(self) -> bool:
+        if self.best_model is None:
+            return False
+        if self.host.open_model(self.best_model):
+            self.host.show_status(f"using the sweep's best model {self.best_model.name}")
+            return True
+        return False
+
+    def clear(self) -> None:
+        self.records.clear()
+        self.ended.clear()
+        self.best_model = None
+        self.table.setRowCount(0)
+        self.trial_points.setData([], [])
+        self.best_curve.setData([], [])
+
+    # -- events ----------------------------------------------------------------------------------
+    def add_event(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == ev.START:
+            self.mode = str(event.get("mode", "max"))
+            objective = str(event.get("objective", "objective"))
+            self.plot.setLabel("left", OBJECTIVE_LABELS.get(objective, objective))
+            self.status_label.setText(f"{event.get('sweep')}: {event.get('trials')} trials on Ray "
+                                      f"{event.get('address')} ({event.get('cpus', 0):g} CPUs)")
+        elif kind == ev.TRIAL_START:
+            record = TrialRecord(trial_id=str(event["trial"]), spec=str(event.get("spec", "")),
+                                 seed=int(event.get("seed") or 0), params=dict(event.get("params") or {}))
+            self._show(record)
+        elif kind == ev.EPOCH and event.get("trial") in self.records:
+            record = self.records[str(event["trial"])]
+            record.epochs, record.val_balanced_accuracy = int(event.get("epoch") or 0), event.get(
+                "val_balanced_accuracy")
+            self._show(record)
+        elif kind == ev.TRIAL_END:
+            record = TrialRecord.from_dict(dict(event["trial"]))
+            self.ended.append(record.trial_id)
+            self._show(record)
+            self._replot()
+            best = event.get("best_objective")
+            self.status_label.setText(f"{len(self.ended)} trial(s) ended; best {best:.4f}" if best is not None
+                                      else f"{len(self.ended)} trial(s) ended; none finished yet")
+        elif kind in (ev.MESSAGE, ev.CANCELLING, ev.ERROR):
+            self.status_label.setText(str(event.get("message", "")))
+        elif kind == ev.DONE:
+            model = event.get("model")
+            self.best_model = Path(model) if model else None
+            self._update_buttons()
+
+    def _show(self, record: TrialRecord) -> None:
+        self.records[record.trial_id] = record
+        ids = list(self.records)
+        row = ids.index(record.trial_id)
+        if row >= self.table.rowCount():
+            self.table.insertRow(row)
+        arena = record.arena_bytes or record.estimated_arena_bytes
+        flash = record.flash_bytes or record.estimated_flash_bytes
+        values = ", ".join(f"{k}={_value_text(v)}" for k, v in record.params.items())
+        cells = (_cell(record.trial_id), _cell(record.status), _cell(record.objective, ".4f"), _cell(record.epochs),
+                 _cell(record.macs, ","), _cell(arena / KIB if arena else None, ".1f"),
+                 _cell(flash / KIB if flash else None, ".1f"), _cell(record.seed), _cell(values),
+                 _cell(record.message))
+        for column, item in enumerate(cells):
+            self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+
+    def _replot(self) -> None:
+        ended = [self.records[i] for i in self.ended]
+        xs = [n + 1 for n, r in enumerate(ended) if r.status == FINISHED and r.objective is not None]
+        ys = [r.objective for r in ended if r.status == FINISHED and r.objective is not None]
+        self.trial_points.setData(xs, ys)
+        curve = best_so_far(ended, self.mode)
+        points = [(n + 1, b) for n, b in enumerate(curve) if b is not None]
+        self.best_curve.setData([p[0] for p in points], [p[1] for p in points])
+        self.plot.setXRange(1 - X_MARGIN, max(len(ended), 1) + X_MARGIN, padding=0)
+        step = max(1, math.ceil(len(ended) / MAX_X_TICKS))  # whole trial numbers only
+        self.plot.getAxis("bottom").setTickSpacing(step, step)
+
+    def _sweep_finished(self, status: str, message: str) -> None:
+        self._update_buttons()
+        for record in self.records.values():  # trials the sweep never reported as ended
+            if record.status == RUNNING:
+                record.status = ev.SWEEP_CANCELLED if status == ev.SWEEP_CANCELLED else record.status
+                self._show(record)
+        if status == "failed":
+            self.status_label.setText(message)
+            self.host.show_error(message)
+        else:
+            best = f"; best model {self.best_model.name}" if self.best_model else "; no trial finished"
+            self.status_label.setText(message + best)
+            self.host.show_status(message)
+
+    # -- the window's shutdown (ClosableWorkspace) ------------------------------------------------------
+    def confirm_close(self) -> bool:
+        return True  # closing cancels the sweep cleanly (shutdown); nothing is lost but unfinished trials
+
+    def shutdown(self) -> None:
+        if self.process.running:
+            self.process.cancel()
+            self.process.wait_stopped()

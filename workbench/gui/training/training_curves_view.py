@@ -1,0 +1,94 @@
+"""Loss and accuracy per epoch, training and validation, while a model trains.
+
+Why two plots side by side: the accuracy curves show whether the model is still getting better on
+speakers it does not train on (what early stopping watches), the loss curves show over-fitting
+(training loss falling while validation loss rises) before the accuracy does. The best epoch (the
+checkpoint the model will be made from) is marked on both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from workbench.gui.live.plot_style import fix_plot
+from workbench.gui.theme import CLASS_COLORS, plot_colors, style_plot
+
+TRAIN_COLOR, VALIDATION_COLOR = CLASS_COLORS[0], CLASS_COLORS[1]
+BEST_COLOR = CLASS_COLORS[2]
+LINE_WIDTH = 2
+SYMBOL_PX = 5
+METRICS = ("accuracy", "loss")
+# accuracy rises towards the top, loss falls towards the bottom: each legend sits where its curves are not
+LEGEND_OFFSETS = {"accuracy": (-10, -30), "loss": (-10, 10)}
+
+
+class TrainingCurvesView(QWidget):
+    """``add_epoch(event)`` for each epoch event of ``kws train --progress jsonl``; ``clear()``."""
+
+    def __init__(self, dark: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        colors = plot_colors(dark)
+        self.epochs: list[int] = []
+        self.values: dict[str, list[float]] = {}
+        self.best_epoch = 0
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._best_lines: list[pg.InfiniteLine] = []
+        self.plots: dict[str, pg.PlotItem] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for metric in METRICS:
+            widget = pg.PlotWidget(background=colors.background)
+            plot = widget.getPlotItem()
+            fix_plot(plot)
+            style_plot(plot, dark)
+            plot.setTitle(metric, color=colors.foreground)
+            plot.setLabel("bottom", "epoch")
+            plot.addLegend(offset=LEGEND_OFFSETS[metric])
+            for prefix, color, name in (("", TRAIN_COLOR, "training"), ("val_", VALIDATION_COLOR, "validation")):
+                key = prefix + metric
+                self._curves[key] = plot.plot([], [], pen=pg.mkPen(color, width=LINE_WIDTH), name=name,
+                                              symbol="o", symbolSize=SYMBOL_PX, symbolBrush=color, symbolPen=None)
+                self.values[key] = []
+            line = pg.InfiniteLine(angle=90, pen=pg.mkPen(BEST_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+            line.setVisible(False)
+            plot.addItem(line, ignoreBounds=True)
+            self._best_lines.append(line)
+            self.plots[metric] = plot
+            layout.addWidget(widget)
+        self.plots["accuracy"].setYRange(0.0, 1.0, padding=0.02)
+
+    def clear(self) -> None:
+        self.epochs.clear()
+        for key in self.values:
+            self.values[key] = []
+            self._curves[key].setData([], [])
+        self.best_epoch = 0
+        for line in self._best_lines:
+            line.setVisible(False)
+
+    def add_epoch(self, event: dict[str, Any]) -> None:
+        """Append one epoch's figures (a resumed run restarts the curve where it left off)."""
+        epoch = int(event.get("epoch", len(self.epochs) + 1))
+        while self.epochs and self.epochs[-1] >= epoch:  # the same epoch again: a resumed run
+            self.epochs.pop()
+            for key in self.values:
+                if self.values[key]:
+                    self.values[key].pop()
+        self.epochs.append(epoch)
+        for key in self.values:
+            value = event.get(key)
+            self.values[key].append(float(value) if value is not None else float("nan"))
+            self._curves[key].setData(self.epochs, self.values[key])
+        best = int(event.get("best_epoch", 0) or 0)
+        if best:
+            self.best_epoch = best
+            for line in self._best_lines:
+                line.setPos(best)
+                line.setVisible(True)
+
+    def curve_points(self, key: str) -> tuple[list[int], list[float]]:
+        """What the curve ``key`` (e.g. ``val_accuracy``) shows: (epochs, values)."""
+        return list(self.epochs), list(self.values[key])

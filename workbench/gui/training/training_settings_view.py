@@ -1,0 +1,163 @@
+"""The key settings of a training run: spec, keywords, epochs, seed, starting weights, output folder.
+
+Why the spec list comes from a child (``kws specs --json``): spec files belong to the training
+package, which the GUI never imports (it would pull TensorFlow's world closer to the window; an
+import-linter contract forbids it). The child answers in well under a second; until it does, the
+seed spec is offered. Each spec shows its MACs, so a user can trade compute for accuracy.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QProcess, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QWidget,
+)
+
+from workbench.child_command import kws_command
+
+DEFAULT_SPEC = "tflite_micro_speech"
+DEFAULT_KEYWORDS = "yes,no"
+MAX_EPOCHS = 10_000
+AUTO = 0  # spin box value meaning "the spec's own value"
+BROWSE_BUTTON_PX = 32
+MODEL_FILTER = "Models (*.tflite *.h5 *.keras *.zip);;All files (*)"
+
+
+class TrainingSettingsView(QWidget):
+    """``arguments()`` gives the ``kws train`` options; ``specs_loaded()`` once the list is known."""
+
+    specs_loaded = Signal()
+    keywords_changed = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.specs: list[dict[str, Any]] = []
+        self.spec = QComboBox()
+        self.spec.addItem(DEFAULT_SPEC, DEFAULT_SPEC)
+        self.spec.setToolTip("Model spec: layers and training settings (see `kws specs`)")
+        self.keywords = QLineEdit(DEFAULT_KEYWORDS)
+        self.keywords.setToolTip("Comma-separated keywords; _unknown_ and _silence_ are added")
+        self.epochs = QSpinBox(minimum=AUTO, maximum=MAX_EPOCHS)
+        self.epochs.setSpecialValueText("spec's (early stopping)")
+        self.seed = QSpinBox(minimum=AUTO, maximum=2**31 - 1)
+        self.seed.setSpecialValueText("spec's")
+        self.init_from = QLineEdit()
+        self.init_from.setPlaceholderText("random weights (or the spec's)")
+        self.init_button = QPushButton("…")
+        self.init_button.setFixedWidth(BROWSE_BUTTON_PX)
+        self.out = QLineEdit()
+        self.out.setPlaceholderText("folder for the model, logs and checkpoints")
+        self.out_button = QPushButton("…")
+        self.out_button.setFixedWidth(BROWSE_BUTTON_PX)
+        self.mltk_zip = QCheckBox("also write an MLTK .mltk.zip")
+
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Spec", self.spec)
+        form.addRow("Keywords", self.keywords)
+        form.addRow("Epochs (max)", self.epochs)
+        form.addRow("Seed", self.seed)
+        form.addRow("Start from", self._with_button(self.init_from, self.init_button))
+        form.addRow("Output folder", self._with_button(self.out, self.out_button))
+        form.addRow("", self.mltk_zip)
+        self.init_button.clicked.connect(self._choose_init)
+        self.out_button.clicked.connect(self._choose_out)
+        self.keywords.editingFinished.connect(lambda: self.keywords_changed.emit(self.keyword_list()))
+        self._process: QProcess | None = None
+
+    @staticmethod
+    def _with_button(edit: QLineEdit, button: QPushButton) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        row.addWidget(button)
+        return box
+
+    # -- spec list ------------------------------------------------------------------------------
+    def load_specs(self) -> None:
+        """Ask ``kws specs --json`` for the shipped specs (asynchronously)."""
+        if self._process is not None:
+            return
+        program, *arguments = kws_command("specs", "--json")
+        process = QProcess(self)
+        process.finished.connect(self._specs_done)
+        self._process = process
+        process.start(program, arguments)
+
+    def _specs_done(self, code: int, _status: QProcess.ExitStatus) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        output = bytes(process.readAllStandardOutput().data()).decode("utf-8", "replace")
+        process.deleteLater()
+        try:
+            specs = json.loads(output) if code == 0 else []
+        except json.JSONDecodeError:
+            specs = []
+        if specs:
+            self.set_specs(specs)
+        self.specs_loaded.emit()
+
+    def set_specs(self, specs: list[dict[str, Any]]) -> None:
+        current = self.spec.currentData()
+        self.specs = specs
+        self.spec.clear()
+        for row in specs:
+            self.spec.addItem(f"{row['name']} — {row['macs'] / 1000:,.0f}k MACs", row["name"])
+            self.spec.setItemData(self.spec.count() - 1, row.get("description", ""), 3)  # tooltip role
+        index = self.spec.findData(current)
+        self.spec.setCurrentIndex(max(index, 0))
+
+    def select_spec(self, name_or_file: str) -> None:
+        index = self.spec.findData(name_or_file)
+        if index < 0:
+            self.spec.addItem(Path(name_or_file).name, name_or_file)
+            index = self.spec.count() - 1
+        self.spec.setCurrentIndex(index)
+
+    # -- values ---------------------------------------------------------------------------------
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.text().split(",") if k.strip()]
+
+    def out_folder(self) -> Path | None:
+        text = self.out.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def arguments(self) -> list[str]:
+        """``kws train`` options for these settings (without --dataset, --out and --progress)."""
+        args = ["--spec", str(self.spec.currentData() or DEFAULT_SPEC)]
+        if self.keyword_list():
+            args += ["--keywords", ",".join(self.keyword_list())]
+        if self.epochs.value() != AUTO:
+            args += ["--epochs", str(self.epochs.value())]
+        if self.seed.value() != AUTO:
+            args += ["--seed", str(self.seed.value())]
+        if self.init_from.text().strip():
+            args += ["--init-from", self.init_from.text().strip()]
+        if self.mltk_zip.isChecked():
+            args.append("--mltk-zip")
+        return args
+
+    def resume_arguments(self) -> list[str]:
+        """What a resumed run may change: only the epoch limit (everything else is the stored run's)."""
+        return ["--epochs", str(self.epochs.value())] if self.epochs.value() != AUTO else []
+
+    def _choose_init(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Start from this model's weights", "", MODEL_FILTER)
+        if path:
+            self.init_from.setText(path)
+
+    def _choose_out(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Output folder for the training run")
+        if folder:
+            self.out.setText(folder)
+
+    def shutdown(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.waitForFinished(3000)

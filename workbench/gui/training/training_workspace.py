@@ -1,0 +1,301 @@
+"""The Training workspace: choose data and a spec, train in a child process, watch it learn, use the model.
+
+Why it is built this way: the training is ``kws train --progress jsonl`` in a child
+(:class:`TrainingProcess`), so the window stays responsive, never loads TensorFlow, and the run's
+folder is the single source of truth -- the curves follow the child's epoch events, the report is
+read from the folder's ``summary.json`` and ``eval/``, and "Use this model" opens the ``.tflite``
+the child wrote, through ``host.open_model`` (live view, Model and Profile workspaces). Cancel asks
+the child to stop at the next batch; it keeps its best checkpoint and Resume continues it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
+    QTabWidget, QVBoxLayout, QWidget,
+)
+
+from workbench.gui.training.dataset_panel import DatasetPanel
+from workbench.gui.training.evaluation_report_view import EvaluationReportView
+from workbench.gui.training.training_curves_view import TrainingCurvesView
+from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
+from workbench.gui.training.training_settings_view import TrainingSettingsView
+
+if TYPE_CHECKING:
+    from workbench.gui.workspace_host import WorkspaceHost
+
+PROGRESS_STEPS = 1000
+RUN_FILE, SUMMARY_FILE = "run.json", "summary.json"
+SETTINGS_PREFIX = "training/"
+INPUTS_MAX_WIDTH_PX = 460
+MAX_LOG_LINES = 5000
+SHUTDOWN_WAIT_MS = 20_000
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    seconds = int(max(0, seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _ask_user(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(parent, "Training in progress", question,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class TrainingWorkspace(QWidget):
+    """Training for the window that hosts it (see :class:`WorkspaceHost`)."""
+
+    def __init__(self, host: "WorkspaceHost", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.ask: Callable[[QWidget, str], bool] = _ask_user  # replaceable (tests answer for the user)
+        self.model_path: Path | None = None
+        self.process = TrainingProcess(self)
+        self._qsettings = getattr(host.settings, "qsettings", None)
+        dark = bool(getattr(host.settings, "dark", lambda: True)())
+
+        self.datasets = DatasetPanel()
+        self.settings = TrainingSettingsView()
+        self.train_button = QPushButton("Train")
+        self.cancel_button = QPushButton("Cancel")
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.setToolTip("Continue the stopped run in the output folder")
+        self.use_button = QPushButton("Use this model")
+        self.use_button.setToolTip("Load the trained model into the live view, the Model and the Profile workspaces")
+        self.phase = QLabel("Ready.")
+        self.progress = QProgressBar(maximum=PROGRESS_STEPS)
+        self.progress.setFormat("%p %")
+        self.eta = QLabel("")
+        self.curves = TrainingCurvesView(dark)
+        self.log = QPlainTextEdit(readOnly=True)
+        self.log.setMaximumBlockCount(MAX_LOG_LINES)
+        self.report = EvaluationReportView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.log, "Log")
+        self.tabs.addTab(self.report, "Evaluation")
+        self._layout(dark)
+        self._connect()
+        self._restore()
+        self._update_buttons()
+        self.settings.load_specs()
+
+    # -- layout -----------------------------------------------------------------------------------
+    def _layout(self, dark: bool) -> None:
+        data_box = QGroupBox("Data")
+        QVBoxLayout(data_box).addWidget(self.datasets)
+        settings_box = QGroupBox("Model and training")
+        QVBoxLayout(settings_box).addWidget(self.settings)
+        buttons = QHBoxLayout()
+        for button in (self.train_button, self.cancel_button, self.resume_button):
+            buttons.addWidget(button)
+        inputs = QWidget()
+        column = QVBoxLayout(inputs)
+        column.addWidget(data_box, 3)
+        column.addWidget(settings_box)
+        column.addLayout(buttons)
+        column.addWidget(self.use_button)
+        inputs.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
+
+        status = QHBoxLayout()
+        status.addWidget(self.phase, 1)
+        status.addWidget(self.eta)
+        results = QWidget()
+        right = QVBoxLayout(results)
+        right.addLayout(status)
+        right.addWidget(self.progress)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.curves)
+        splitter.addWidget(self.tabs)
+        splitter.setSizes([300, 300])
+        right.addWidget(splitter, 1)
+
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(inputs)
+        main.addWidget(results)
+        main.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(main)
+
+    def _connect(self) -> None:
+        self.train_button.clicked.connect(lambda: self.start())
+        self.resume_button.clicked.connect(lambda: self.start(resume=True))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.use_button.clicked.connect(self.use_model)
+        self.process.event.connect(self._event)
+        self.process.log.connect(self._log)
+        self.process.finished.connect(self._finished)
+        self.datasets.error.connect(self.host.show_error)
+        self.datasets.changed.connect(self._save)
+        self.settings.keywords_changed.connect(self.datasets.set_keywords)
+        self.settings.out.textChanged.connect(lambda _text: self._update_buttons())
+
+    # -- persistence ------------------------------------------------------------------------------
+    def _restore(self) -> None:
+        if self._qsettings is None:
+            return
+        folders = self._qsettings.value(SETTINGS_PREFIX + "datasets", []) or []
+        if isinstance(folders, str):
+            folders = [folders]
+        self.datasets.set_folders([f for f in folders if Path(f).is_dir()])
+        self.settings.out.setText(str(self._qsettings.value(SETTINGS_PREFIX + "out", "") or ""))
+        keywords = str(self._qsettings.value(SETTINGS_PREFIX + "keywords", "") or "")
+        if keywords:
+            self.settings.keywords.setText(keywords)
+            self.datasets.set_keywords(self.settings.keyword_list())
+
+    def _save(self) -> None:
+        if self._qsettings is None:
+            return
+        self._qsettings.setValue(SETTINGS_PREFIX + "datasets", [str(f) for f in self.datasets.folders()])
+        self._qsettings.setValue(SETTINGS_PREFIX + "out", self.settings.out.text())
+        self._qsettings.setValue(SETTINGS_PREFIX + "keywords", self.settings.keywords.text())
+
+    # -- running ----------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.process.running
+
+    def _resumable(self) -> bool:
+        out = self.settings.out_folder()
+        return out is not None and (out / RUN_FILE).is_file() and not (out / SUMMARY_FILE).is_file()
+
+    def _update_buttons(self) -> None:
+        running = self.running
+        self.train_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.resume_button.setEnabled(not running and self._resumable())
+        self.use_button.setEnabled(not running and self.model_path is not None and self.model_path.is_file())
+        self.datasets.setEnabled(not running)
+        self.settings.setEnabled(not running)
+
+    def start(self, resume: bool = False) -> bool:
+        """Start ``kws train`` (or resume the stopped run in the output folder); False when refused."""
+        if self.running:
+            return False
+        out = self.settings.out_folder()
+        if out is None:
+            self.host.show_error("Choose an output folder for the training run.")
+            return False
+        if resume:
+            args = ["--resume"] + self.settings.resume_arguments()
+        else:
+            folders = self.datasets.folders()
+            if not folders:
+                self.host.show_error("Add at least one dataset folder to train on.")
+                return False
+            if (out / RUN_FILE).exists():
+                self.host.show_error(f"{out} already holds a training run: choose another output folder, "
+                                     "or press Resume to continue a stopped one.")
+                return False
+            args = [a for folder in folders for a in ("--dataset", str(folder))] + self.settings.arguments()
+        self._save()
+        self.model_path = None
+        if not resume:
+            self.curves.clear()
+        self.report.clear()
+        self.log.clear()
+        self.progress.setValue(0)
+        self.phase.setText("Starting (loading TensorFlow)…")
+        self.eta.setText("")
+        self.process.start(out, *args)
+        self._update_buttons()
+        self.host.show_status("Training started")
+        return True
+
+    def cancel(self) -> None:
+        if self.running:
+            self.phase.setText("Stopping after the current batch (the best checkpoint is kept)…")
+            self.process.cancel()
+
+    def use_model(self) -> bool:
+        if self.model_path is None:
+            return False
+        if self.host.open_model(self.model_path):
+            self.host.show_status(f"Using {self.model_path.name}")
+            self.host.show_workspace("live")
+            return True
+        return False
+
+    # -- child events -----------------------------------------------------------------------------
+    def _log(self, text: str) -> None:
+        self.log.appendPlainText(text)
+
+    def _event(self, event: dict[str, Any]) -> None:
+        phase, kind = str(event.get("phase", "")), str(event.get("event", ""))
+        if kind == "batch":
+            done, total = int(event.get("batch", 0)), max(1, int(event.get("batches", 1)))
+            self.progress.setValue(int(PROGRESS_STEPS * done / total))
+            self.phase.setText(f"Training: epoch {event.get('epoch')} of at most {event.get('epochs')}")
+            self.eta.setText(f"ETA {_clock(event.get('eta_s'))}")
+        elif kind == "progress":
+            done, total = int(event.get("done", 0)), max(1, int(event.get("total", 1)))
+            self.progress.setValue(int(PROGRESS_STEPS * done / total))
+            self.phase.setText({"features": "Computing validation spectrograms", "evaluate": "Evaluating",
+                                "threshold": "Choosing the detection threshold"}.get(phase, phase.capitalize()))
+        elif kind == "epoch":
+            self.curves.add_epoch(event)
+            self.eta.setText(f"ETA {_clock(event.get('eta_s'))}")
+            figures = "  ".join(f"{k} {float(event[k]):.4f}" for k in ("loss", "accuracy", "val_loss", "val_accuracy")
+                                if event.get(k) is not None)
+            note = f"  ({event['message']})" if event.get("message") else ""
+            self._log(f"epoch {event.get('epoch')}: {figures}  lr {float(event.get('lr', 0)):.2e}{note}")
+        elif kind == "end" and phase == "done" and event.get("model"):
+            self.model_path = Path(str(event["model"]))
+        if event.get("message") and kind not in ("epoch",):
+            self._log(f"[{phase}] {event['message']}")
+
+    def _finished(self, status: str, message: str) -> None:
+        out = self.process.out
+        self._update_buttons()
+        if status == DONE:
+            self.progress.setValue(PROGRESS_STEPS)
+            self.phase.setText("Finished.")
+            self.eta.setText("")
+            if out is not None:
+                self._load_model_path(out)
+                self.report.show_run(out)
+                self.tabs.setCurrentWidget(self.report)
+            self.host.show_status("Training finished")
+        elif status == CANCELLED:
+            self.phase.setText("Stopped: the best checkpoint is kept; Resume continues the run.")
+            self._log(message)
+            self.host.show_status("Training stopped")
+        else:
+            self.phase.setText("Failed.")
+            self._log(message)
+            self.host.show_error(message)
+        self._update_buttons()
+
+    def _load_model_path(self, out: Path) -> None:
+        if self.model_path is None or not self.model_path.is_file():
+            try:
+                summary = json.loads((out / SUMMARY_FILE).read_text(encoding="utf-8"))
+                self.model_path = out / str(summary["model"])
+            except (OSError, ValueError, KeyError):
+                self.model_path = None
+
+    # -- window integration -----------------------------------------------------------------------
+    def confirm_close(self) -> bool:
+        if not self.running:
+            return True
+        return self.ask(self, "A training run is in progress. Stop it (the best checkpoint is kept, "
+                              "Resume continues it later) and close?")
+
+    def shutdown(self) -> None:
+        self._save()
+        if self.running:
+            self.process.cancel()
+            self.process.wait_stopped(SHUTDOWN_WAIT_MS)
+        self.datasets.shutdown()
+        self.settings.shutdown()

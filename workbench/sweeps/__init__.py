@@ -1,0 +1,12 @@
+"""Sweeps: hyper-parameter and architecture searches of ``kws train`` on Ray Tune (``kws sweep``).
+
+Why on Ray: a search outgrows one ``kws train`` at a time, and Ray Tune already schedules trials,
+stops the weak ones early (ASHA), retries and spreads them over a cluster; the workbench adds only
+what is specific to keyword models -- the sweep file, the trial (a ``kws train`` child process in a
+Ray worker), the board budget check before training, the objective and the results.
+
+Nothing here imports TensorFlow (each trial is a child process) or Qt, and Ray is imported only
+when a sweep actually runs: ``kws --help``, the sweep file checks and the GUI work without it.
+"""
+
+RAY_MISSING = "kws sweep needs Ray (Ray Tune): pip install kws-workbench[cluster]"

@@ -1,0 +1,160 @@
+"""Search dimensions of a sweep and how their values land in a spec table.
+
+Why dotted paths into the spec: every setting a spec file holds can be searched or fixed without a
+vocabulary of its own -- ``training.learning_rate``, ``augmentation.bg_noise_range``,
+``data.unknown_percentage`` (class balance), ``layers.1.filters`` (the first layer's filters). A path
+is checked against the spec's own settings dataclasses and layer options, so a typo is an error
+naming the file and the key before anything trains.
+
+A dimension is ``{ uniform = [LOW, HIGH] }``, ``{ loguniform = [LOW, HIGH] }``, ``{ int = [LOW, HIGH] }``
+(both ends included) or ``{ choice = [A, B, ...] }``. :meth:`Dimension.to_tune` turns it into the Ray
+Tune search-space object (Ray imported only there).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from workbench.core.errors import SettingsError
+from workbench.core.frontend_settings import FrontendSettings
+from workbench.training.spec.layers import LAYER_OPTIONS
+from workbench.training.spec.model_spec import (AugmentationSettings, ConversionSettings, DataSettings,
+                                                DetectionDefaults, TrainingSettings)
+
+DISTRIBUTIONS = ("uniform", "loguniform", "int", "choice")
+LAYERS = "layers"
+SECTIONS: dict[str, type] = {"training": TrainingSettings, "data": DataSettings,
+                             "augmentation": AugmentationSettings, "frontend": FrontendSettings,
+                             "detection": DetectionDefaults, "conversion": ConversionSettings}
+SPEC_DIMENSION = "spec"  # the dimension that chooses among several specs
+INSIDE_FRACTION = 0.3719  # where inside a continuous range the check samples (not a round number)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One searched setting: its path and distribution (``values`` = (low, high) or the choices)."""
+
+    path: str
+    kind: str
+    values: tuple[Any, ...]
+
+    def samples(self) -> list[Any]:
+        """Values that together exercise the range for checks: every choice; the ends of a range, and
+        for a continuous range also a fractional value inside it (an integer setting must use ``int``)."""
+        if self.kind in ("uniform", "loguniform"):
+            low, high = self.values
+            return [low, high, low + (high - low) * INSIDE_FRACTION]
+        return list(self.values)
+
+    def to_tune(self) -> Any:
+        from ray import tune
+
+        low, high = (self.values + (None, None))[:2]
+        if self.kind == "uniform":
+            return tune.uniform(low, high)
+        if self.kind == "loguniform":
+            return tune.loguniform(low, high)
+        if self.kind == "int":
+            return tune.randint(low, high + 1)  # Tune's upper bound is exclusive
+        return tune.choice(list(self.values))
+
+    def describe(self) -> str:
+        if self.kind == "choice":
+            return f"{self.path}: one of {', '.join(map(str, self.values))}"
+        return f"{self.path}: {self.kind} {self.values[0]}..{self.values[1]}"
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def parse_dimension(path: str, table: Any, where: str) -> Dimension:
+    """A :class:`Dimension` from ``{ KIND = VALUES }``; SettingsError naming ``where`` otherwise."""
+    if not isinstance(table, Mapping) or len(table) != 1:
+        raise SettingsError(f"{where}: {path!r} must be one distribution such as {{ uniform = [0.1, 0.5] }} "
+                            f"(one of {', '.join(DISTRIBUTIONS)})")
+    kind, values = next(iter(table.items()))
+    if kind not in DISTRIBUTIONS:
+        raise SettingsError(f"{where}: {path!r}: unknown distribution {kind!r} (use {', '.join(DISTRIBUTIONS)})")
+    if not isinstance(values, list) or not values:
+        raise SettingsError(f"{where}: {path!r}: {kind} needs a list of values")
+    if kind == "choice":
+        return Dimension(path, kind, tuple(values))
+    if len(values) != 2 or not all(_number(v) for v in values):
+        raise SettingsError(f"{where}: {path!r}: {kind} needs [LOW, HIGH] (two numbers), got {values}")
+    low, high = values
+    if not low < high:
+        raise SettingsError(f"{where}: {path!r}: {kind} range [{low}, {high}] is empty: LOW must be below HIGH")
+    if kind == "loguniform" and low <= 0:
+        raise SettingsError(f"{where}: {path!r}: loguniform needs LOW > 0, got {low}")
+    if kind == "int" and not (float(low).is_integer() and float(high).is_integer()):
+        raise SettingsError(f"{where}: {path!r}: int needs whole numbers, got [{low}, {high}]")
+    if kind == "int":
+        low, high = int(low), int(high)
+    return Dimension(path, kind, (low, high))
+
+
+def flatten_paths(table: Mapping[str, Any], is_leaf: Any, prefix: str = "") -> dict[str, Any]:
+    """``{"training": {"learning_rate": X}}`` and ``{"training.learning_rate": X}`` alike -> dotted paths.
+
+    ``is_leaf(path, value)`` says where a path ends (a distribution table, or a setting whose value is
+    itself a table such as ``unknown_word_weights``).
+    """
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and not is_leaf(path, value):
+            flat.update(flatten_paths(value, is_leaf, prefix=f"{path}."))
+        else:
+            flat[path] = value
+    return flat
+
+
+def path_depth_reached(path: str) -> bool:
+    """True when ``path`` names a whole setting (``section.setting`` or ``layers.N.option``)."""
+    parts = path.split(".")
+    return len(parts) >= (3 if parts[0] == LAYERS else 2)
+
+
+def check_path(path: str, layers: list[Mapping[str, Any]], where: str) -> None:
+    """SettingsError unless ``path`` names a setting of the spec whose ``[[layers]]`` are ``layers``."""
+    parts = path.split(".")
+    if parts[0] == LAYERS:
+        if len(parts) != 3 or not parts[1].isdigit():
+            raise SettingsError(f"{where}: {path!r}: a layer setting is layers.N.OPTION (N counts from 1)")
+        number = int(parts[1])
+        if not 1 <= number <= len(layers):
+            raise SettingsError(f"{where}: {path!r}: the spec has {len(layers)} layers, no layer {number}")
+        kind = str(layers[number - 1].get("type"))
+        options = LAYER_OPTIONS.get(kind, {})
+        if parts[2] not in options:
+            raise SettingsError(f"{where}: {path!r}: layer {number} is {kind}, whose options are "
+                                f"{', '.join(options) or 'none'}")
+        return
+    section = SECTIONS.get(parts[0])
+    if section is None or len(parts) != 2:
+        raise SettingsError(f"{where}: {path!r} is not a spec setting: use SECTION.SETTING with SECTION one of "
+                            f"{', '.join(SECTIONS)}, or layers.N.OPTION")
+    names = [f.name for f in dataclasses.fields(section)]
+    if parts[1] not in names:
+        raise SettingsError(f"{where}: {path!r}: [{parts[0]}] has no setting {parts[1]!r} "
+                            f"(known: {', '.join(names)})")
+
+
+def apply_values(table: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the spec ``table`` with each dotted path set to its value (paths already checked)."""
+    result = copy.deepcopy(dict(table))
+    for path, value in values.items():
+        parts = path.split(".")
+        if parts[0] == LAYERS:
+            layers = result[LAYERS]
+            layers[int(parts[1]) - 1][parts[2]] = value
+        else:
+            section = dict(result.get(parts[0]) or {})
+            section[parts[1]] = value
+            result[parts[0]] = section
+    return result

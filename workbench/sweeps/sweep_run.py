@@ -1,0 +1,273 @@
+"""Running a sweep: checks, Ray, the Tune experiment, the results, the best model -- and a clean cancel.
+
+Why the driver stays thin: Ray Tune samples the search space, places trials on the cluster's CPUs,
+stops weak trials (ASHA) and honours the time budget; this module only prepares what the trials need,
+turns Tune's callbacks into the sweep's events (:mod:`.events`) and writes the outputs::
+
+    OUT/sweep.toml                the sweep file as given
+    OUT/trials/<trial>/           each trial's kws train folder (+ sweep-trial.toml/.json)
+    OUT/results.csv|json|png      the results table and objective vs MACs / arena
+    OUT/<model>.tflite            the best trial's int8 model with its parameters
+    OUT/best-spec.toml            the spec that made it (kws train --spec OUT/best-spec.toml repeats it)
+    OUT/ray/                      Tune's experiment folder
+
+Cancel (:meth:`SweepRun.cancel` -- Ctrl+C or SIGTERM in ``kws sweep``, or a ``STOP`` file in the
+output folder, which works where signals do not) writes the trials' cancel marker: running trials ask
+their ``kws train`` to stop (one SIGINT each) and end, trials not yet started end at once; when no
+trial runs any more Tune is told to stop. So every child has ended before Ray is shut down, and the
+finished trials' results and best model are still written.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
+from workbench.core.errors import WorkbenchError
+from workbench.sweeps import events as ev
+from workbench.sweeps.objectives import ObjectiveStream, make_validation_stream
+from workbench.sweeps.results import (CANCELLED, EARLY_STOPPED, FAILED, RUNNING, STOPPED, TrialRecord, rank,
+                                      write_results)
+from workbench.sweeps.results_plot import PlotUnavailable, results_png
+from workbench.sweeps.sweep_file import SweepFile
+from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, TRIAL_RECORD_FILE, TRIAL_SPEC_FILE, TRIALS_DIR,
+                                              check_datasets, prepare_out_folder)
+
+RAY_DIR = "ray"
+PLOT_FILE = "results.png"
+STOP_FILE = "STOP"  # in the output folder: cancel the sweep
+OBJECTIVE_DIR = "objective"  # the frr objective's validation stream
+BEST_SPEC_FILE = "best-spec.toml"
+SEED_RANGE = 2**31 - 1
+SECONDS_PER_HOUR = 3600.0
+
+Emit = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class SweepOptions:
+    out: Path
+    address: str | None = None  # None: a private local Ray instance
+    max_concurrent: int | None = None  # overrides the sweep file's [budget] max_concurrent
+    num_cpus: int | None = None  # CPUs of the local instance (None: all)
+
+
+@dataclass
+class SweepOutcome:
+    status: str  # events.SWEEP_FINISHED or SWEEP_CANCELLED
+    records: list[TrialRecord]
+    best: TrialRecord | None
+    model: Path | None
+    files: list[Path] = field(default_factory=list)
+    wall_s: float = 0.0
+
+    @property
+    def trials_per_hour(self) -> float:
+        ended = sum(1 for r in self.records if r.status not in (CANCELLED,))
+        return ended * SECONDS_PER_HOUR / self.wall_s if self.wall_s > 0 else 0.0
+
+
+def trial_dirname(trial: Any) -> str:
+    return str(trial.trial_id)
+
+
+class SweepRun:
+    """One sweep; :meth:`run` blocks (call :meth:`cancel` from another thread or a signal handler)."""
+
+    def __init__(self, sweep: SweepFile, options: SweepOptions, emit: Emit | None = None) -> None:
+        self.sweep = sweep
+        self.options = options
+        self.out = options.out.expanduser().resolve()
+        self.trials_dir = self.out / TRIALS_DIR
+        self._emit = emit or (lambda event: None)
+        self._cancel = threading.Event()
+        self._cancel_reason = ""
+        self._cancel_announced = False
+        self._started_at = 0.0
+        self.records: dict[str, TrialRecord] = {}
+        self.running: set[str] = set()
+
+    # -- control ---------------------------------------------------------------------------------
+    def emit(self, event: str, **fields: Any) -> None:
+        self._emit({"event": event, **fields})
+
+    def cancel(self, reason: str = "cancel requested") -> None:
+        """Stop every trial cleanly and end the sweep (safe from signal handlers and other threads).
+
+        Only a flag and the marker file here; the ``cancelling`` event is printed by the driver loop
+        (a signal handler must not write into a stream the main thread may be writing).
+        """
+        if self._cancel.is_set():
+            return
+        self._cancel_reason = reason
+        self._cancel.set()
+        if self.trials_dir.is_dir():
+            (self.trials_dir / CANCEL_MARKER).touch()
+
+    @property
+    def stop_file(self) -> Path:
+        """Creating this file cancels the sweep like :meth:`cancel` (for callers without signals: Windows GUIs)."""
+        return self.out / STOP_FILE
+
+    @property
+    def cancelled(self) -> bool:
+        if not self._cancel.is_set() and self._started_at and self.stop_file.exists():
+            self.cancel(f"stop file {STOP_FILE} found")
+        if self._cancel.is_set() and not self._cancel_announced:
+            self._cancel_announced = True
+            self.emit(ev.CANCELLING, message=f"{self._cancel_reason}: stopping every trial")
+        return self._cancel.is_set()
+
+    # -- the run ---------------------------------------------------------------------------------
+    def run(self) -> SweepOutcome:
+        sweep = self.sweep
+        prepare_out_folder(self.out, sweep)
+        self.trials_dir.mkdir(parents=True, exist_ok=True)
+        self.stop_file.unlink(missing_ok=True)
+        self._started_at = time.monotonic()
+        if self._cancel.is_set():
+            (self.trials_dir / CANCEL_MARKER).touch()
+        self.emit(ev.MESSAGE, message=f"checking the datasets of {len(sweep.specs)} spec(s)")
+        data = check_datasets(sweep)
+        stream = None
+        if sweep.objective.metric == "frr" and not self.cancelled:
+            self.emit(ev.MESSAGE, message="building the validation stream for the frr objective (kws stream make)")
+            stream = make_validation_stream(sweep, data, self.out / OBJECTIVE_DIR)
+        if self.cancelled:
+            return self._finish([])
+        from workbench.sweeps.ray_session import ray_cluster
+
+        self.emit(ev.MESSAGE, message="starting Ray" if not self.options.address
+                  else f"connecting to the Ray cluster at {self.options.address}")
+        with ray_cluster(self.options.address, self.options.num_cpus) as cluster:
+            self.emit(ev.START, sweep=sweep.name, trials=sweep.budget.trials, objective=sweep.objective.metric,
+                      mode=sweep.objective.mode, out=str(self.out), address=cluster.address, cpus=cluster.cpus,
+                      nodes=cluster.nodes, dimensions=[d.describe() for d in sweep.dimensions()])
+            if self.cancelled:  # cancelled while Ray started: run no trial
+                return self._finish([])
+            self._tune(stream)
+        return self._finish(list(self.records.values()))
+
+    def _tune(self, stream: ObjectiveStream | None) -> None:
+        from ray import tune
+        from ray.tune.schedulers import ASHAScheduler, FIFOScheduler
+        from ray.tune.search.basic_variant import BasicVariantGenerator
+
+        from workbench.sweeps.trial_runner import KwsTrainTrial, TrialContext
+        from workbench.sweeps.tune_hooks import CancelStopper, SweepCallback
+
+        sweep = self.sweep
+        context = TrialContext(sweep=sweep, trials_dir=self.trials_dir, stream=stream)
+        trainable = tune.with_resources(tune.with_parameters(KwsTrainTrial, context=context),
+                                        {"cpu": sweep.resources.cpus_per_trial})
+        param_space = {"params": {d.path: d.to_tune() for d in sweep.dimensions()},
+                       "seed": tune.randint(0, SEED_RANGE)}
+        if sweep.scheduler.type == "asha":
+            scheduler: Any = ASHAScheduler(time_attr="epoch", metric="val_balanced_accuracy", mode="max",
+                                           max_t=sweep.run.epochs, grace_period=sweep.scheduler.grace_epochs,
+                                           reduction_factor=sweep.scheduler.reduction_factor,
+                                           stop_last_trials=False)
+        else:
+            scheduler = FIFOScheduler()
+        budget = sweep.budget
+        tune_config = tune.TuneConfig(
+            num_samples=budget.trials, scheduler=scheduler, reuse_actors=False,
+            search_alg=BasicVariantGenerator(random_state=sweep.run.seed,  # (Tune ignores max_concurrent_trials
+                                             max_concurrent=self.max_concurrent or 0),  # with a generator)
+            time_budget_s=budget.time_minutes * 60.0 if budget.time_minutes else None,
+            trial_name_creator=trial_dirname, trial_dirname_creator=trial_dirname)
+        run_config = tune.RunConfig(name="tune", storage_path=str(self.out / RAY_DIR), verbose=0,
+                                    callbacks=[SweepCallback(self)], stop=CancelStopper(self),
+                                    checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False))
+        tune.Tuner(trainable, param_space=param_space, tune_config=tune_config, run_config=run_config).fit()
+
+    @property
+    def max_concurrent(self) -> int | None:
+        """Trials at once: ``--max-concurrent``, else the sweep file's, else None (as the CPUs allow)."""
+        return self.options.max_concurrent or self.sweep.budget.max_concurrent
+
+    # -- called by the Tune callback (driver thread) -------------------------------------------------
+    def trial_started(self, trial_id: str, config: dict[str, Any]) -> None:
+        self.running.add(trial_id)
+        from workbench.sweeps.trial_spec import plain, spec_of
+
+        params = {k: plain(v) for k, v in dict(config.get("params") or {}).items()}
+        self.emit(ev.TRIAL_START, trial=trial_id, spec=Path(spec_of(self.sweep, params)).stem,
+                  seed=config.get("seed"), params=params)
+
+    def trial_result(self, trial_id: str, result: dict[str, Any]) -> None:
+        record = result.get("record")
+        if isinstance(record, dict):
+            self.records[trial_id] = TrialRecord.from_dict(record)
+        if not result.get("done") and result.get("status") == RUNNING:
+            self.emit(ev.EPOCH, trial=trial_id, epoch=result.get("epoch"),
+                      val_balanced_accuracy=result.get("val_balanced_accuracy"))
+
+    def trial_ended(self, trial_id: str, error: str | None = None) -> None:
+        self.running.discard(trial_id)
+        record = self.records.get(trial_id) or self._record_from_folder(trial_id)
+        if error is not None:
+            record.status, record.message = FAILED, error
+        elif record.status == RUNNING:
+            record.status = self._stop_status()
+        self.records[trial_id] = record
+        best = rank(self.records.values(), self.sweep.objective.mode)
+        self.emit(ev.TRIAL_END, trial=record.to_dict(), best_trial=best[0].trial_id if best else None,
+                  best_objective=best[0].objective if best else None)
+
+    def _stop_status(self) -> str:
+        if self.cancelled:
+            return CANCELLED
+        limit = self.sweep.budget.time_minutes
+        if limit and time.monotonic() - self._started_at >= limit * 60.0:
+            return STOPPED
+        return EARLY_STOPPED
+
+    def _record_from_folder(self, trial_id: str) -> TrialRecord:
+        try:
+            data = json.loads((self.trials_dir / trial_id / TRIAL_RECORD_FILE).read_text(encoding="utf-8"))
+            return TrialRecord.from_dict(data)
+        except (OSError, ValueError, TypeError):
+            return TrialRecord(trial_id=trial_id, spec="", seed=0, folder=str(self.trials_dir / trial_id))
+
+    # -- outputs ---------------------------------------------------------------------------------------
+    def _finish(self, records: list[TrialRecord]) -> SweepOutcome:
+        sweep = self.sweep
+        ranked = rank(records, sweep.objective.mode)
+        best = ranked[0] if ranked else None
+        status = ev.SWEEP_CANCELLED if self.cancelled else ev.SWEEP_FINISHED
+        model = self._copy_best(best) if best is not None else None
+        wall = time.monotonic() - self._started_at
+        document = {"sweep": sweep.name, "file": str(sweep.source), "status": status,
+                    "objective": sweep.objective.metric, "mode": sweep.objective.mode,
+                    "target_fa_per_hour": sweep.objective.target_fa_per_hour if sweep.objective.metric == "frr"
+                    else None, "best_trial": best.trial_id if best else None, "model": str(model) if model else None,
+                    "wall_s": round(wall, 3)}
+        files = write_results(self.out, document, records)
+        try:
+            files.append(atomic_write_bytes(self.out / PLOT_FILE, results_png(
+                records, sweep.objective.metric, best.trial_id if best else None)))
+        except PlotUnavailable as exc:
+            self.emit(ev.MESSAGE, message=f"{PLOT_FILE} not written: {exc}")
+        outcome = SweepOutcome(status, records, best, model, files, wall)
+        self.emit(ev.DONE, status=status, best=best.to_dict() if best else None, model=str(model) if model else None,
+                  results=[str(p) for p in files], trials_per_hour=outcome.trials_per_hour, wall_s=round(wall, 3))
+        return outcome
+
+    def _copy_best(self, best: TrialRecord) -> Path | None:
+        if not best.model:
+            return None
+        source = Path(best.model)
+        try:
+            target = atomic_write_bytes(self.out / source.name, source.read_bytes())
+            spec = Path(best.folder) / TRIAL_SPEC_FILE
+            if spec.is_file():
+                atomic_write_text(self.out / BEST_SPEC_FILE, spec.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise WorkbenchError(f"cannot copy the best model {source} into {self.out}: {exc.strerror or exc}") from None
+        return target

@@ -1,0 +1,1 @@
+"""Training data without TensorFlow: which clips (sample plan), augmentation, spectrograms in workers."""

@@ -1,0 +1,180 @@
+"""Spectrograms of training samples, computed in worker processes while the model trains.
+
+Why processes: augmentation (phase vocoder, resampling, noise) and the frontend are CPU-bound
+Python/numpy; threads would serialise on the GIL and starve TensorFlow. Workers are *spawned* (never
+forked from a process that has TensorFlow loaded, which can deadlock) and import only numpy, soxr,
+soundfile and the native frontend. Each sample is computed from fresh frontend state with
+``MicroFrontend.process_clip(..., dtype=np.int8)``, exactly what MLTK trains on and what the board's
+firmware feeds the model, and from its own random generator (see :mod:`.augmentation`), so the
+features do not depend on the number of workers or the order they finish in.
+
+A clip that cannot be decoded (a corrupt WAV whose header looked fine) does not stop training: it is
+returned in ``failed`` with the reason, and the caller drops it from the plan and reports it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+
+from workbench.core.audio.audio_file import load_audio
+from workbench.core.errors import WorkbenchError
+from workbench.core.frontend import MicroFrontend
+from workbench.core.frontend_settings import FrontendSettings
+from workbench.training.data.audio_effects import trim_silence
+from workbench.training.data.augmentation import (INT16_SCALE, Transform, apply_transform, draw_transform,
+                                             sample_rng, to_int16)
+from workbench.training.data.sample_plan import Sample
+from workbench.training.spec.model_spec import AugmentationSettings
+
+CHUNK_SAMPLES = 32  # samples per task sent to a worker
+NO_AUGMENTATION_EPOCH = -1  # the "epoch" of fixed (validation) features
+
+ProgressCallback = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """Everything a worker needs to turn a sample into a spectrogram."""
+
+    frontend: FrontendSettings
+    augmentation: AugmentationSettings
+    background: tuple[Path, ...]
+    seed: int
+
+
+@dataclass
+class FeatureBatch:
+    """Spectrograms of the samples that could be read, and the ones that could not."""
+
+    features: np.ndarray  # (n, frames, channels) int8
+    labels: np.ndarray  # (n,) class indices
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+class SampleRenderer:
+    """Augmentation + frontend for one process (the worker's state, or the in-process path)."""
+
+    def __init__(self, settings: FeatureSettings) -> None:
+        self.settings = settings
+        self.frontend = MicroFrontend(settings.frontend)
+        self.length = settings.frontend.sample_length
+        self.rate = int(settings.frontend.sample_rate_hz)
+        trim_db = settings.augmentation.trim_threshold_db
+        self.noises = []
+        for path in settings.background:  # trimmed once here instead of on every draw (same result)
+            noise = load_audio(path, self.rate).samples.astype(np.float32) / INT16_SCALE
+            self.noises.append(trim_silence(noise, trim_db) if trim_db else noise)
+
+    def audio(self, path: Path | None) -> np.ndarray:
+        if path is None:
+            return np.zeros(self.length, dtype=np.float32)
+        return load_audio(path, self.rate).samples.astype(np.float32) / INT16_SCALE
+
+    def render(self, index: int, path: Path | None, epoch: int) -> np.ndarray:
+        """The int8 spectrogram of sample ``index`` in ``epoch`` (NO_AUGMENTATION_EPOCH: plain)."""
+        aug = self.settings.augmentation
+        if epoch == NO_AUGMENTATION_EPOCH:
+            transform = Transform()
+        else:
+            rng = sample_rng(self.settings.seed, epoch, index)
+            transform = draw_transform(rng, aug, len(self.noises), silence=path is None)
+        x = apply_transform(self.audio(path), transform, aug, self.noises, self.length, self.rate)
+        return self.frontend.process_clip(to_int16(x), dtype=np.int8)
+
+    def render_chunk(self, chunk: Sequence[tuple[int, str | None]], epoch: int
+                     ) -> tuple[list[int], np.ndarray, list[tuple[int, str]]]:
+        done, rows, failed = [], [], []
+        for index, path in chunk:
+            try:
+                rows.append(self.render(index, Path(path) if path else None, epoch))
+                done.append(index)
+            except WorkbenchError as exc:
+                failed.append((index, str(exc)))
+        shape = (0, *self.settings.frontend.spectrogram_shape)
+        return done, np.stack(rows) if rows else np.zeros(shape, np.int8), failed
+
+
+_worker: SampleRenderer | None = None  # per worker process (set by the pool initializer)
+
+
+def _init_worker(settings: FeatureSettings) -> None:
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about stopping
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _worker = SampleRenderer(settings)
+
+
+def _render_chunk(args: tuple[Sequence[tuple[int, str | None]], int]
+                  ) -> tuple[list[int], np.ndarray, list[tuple[int, str]]]:
+    assert _worker is not None, "worker not initialised"
+    return _worker.render_chunk(*args)
+
+
+class FeatureMaker:
+    """Computes spectrograms of sample lists, in ``workers`` processes (1: in this process)."""
+
+    def __init__(self, settings: FeatureSettings, workers: int = 0) -> None:
+        self.settings = settings
+        self.workers = workers if workers > 0 else max(1, os.cpu_count() or 1)
+        self._local: SampleRenderer | None = None
+        self._pool = None
+        if self.workers > 1:
+            context = multiprocessing.get_context("spawn")
+            self._pool = context.Pool(self.workers, initializer=_init_worker, initargs=(settings,))
+        else:
+            self._local = SampleRenderer(settings)
+
+    def __enter__(self) -> "FeatureMaker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def _chunks(self, samples: Sequence[Sample], epoch: int) -> list[tuple[list[tuple[int, str | None]], int]]:
+        items = [(i, str(s.path) if s.path else None) for i, s in enumerate(samples)]
+        return [(items[i:i + CHUNK_SAMPLES], epoch) for i in range(0, len(items), CHUNK_SAMPLES)]
+
+    def _results(self, samples: Sequence[Sample], epoch: int
+                 ) -> Iterator[tuple[list[int], np.ndarray, list[tuple[int, str]]]]:
+        chunks = self._chunks(samples, epoch)
+        if self._pool is None:
+            assert self._local is not None
+            return (self._local.render_chunk(*chunk) for chunk in chunks)
+        return self._pool.imap_unordered(_render_chunk, chunks)
+
+    def compute(self, samples: Sequence[Sample], epoch: int, progress: ProgressCallback | None = None,
+                cancel: threading.Event | None = None) -> FeatureBatch:
+        """Spectrograms of ``samples`` (augmented for ``epoch`` >= 0), in sample order.
+
+        Returns early with what is done when ``cancel`` is set.
+        """
+        shape = self.settings.frontend.spectrogram_shape
+        features = np.zeros((len(samples), *shape), dtype=np.int8)
+        ok = np.zeros(len(samples), dtype=bool)
+        failed: list[tuple[Path, str]] = []
+        done = 0
+        for indices, rows, errors in self._results(samples, epoch):
+            features[indices] = rows
+            ok[indices] = True
+            failed += [(Path(str(samples[i].path)), reason) for i, reason in errors]
+            done += len(indices) + len(errors)
+            if progress is not None:
+                progress(done, len(samples))
+            if cancel is not None and cancel.is_set():
+                break
+        labels = np.array([s.label for s in samples], dtype=np.int64)
+        return FeatureBatch(features[ok], labels[ok], failed)

@@ -1,0 +1,194 @@
+"""Which clips a training run uses, per split and class, by MLTK's rules for keyword datasets.
+
+Why a plan apart from the features: the counts decide class balance and therefore the model, so they
+are computed once, shown to the user (``kws train`` prints them, the output folder records them) and
+tested without audio processing. The rules (MLTK ``list_dataset_directory``):
+
+* every clip of a keyword folder is a keyword sample of its split;
+* ``_unknown_``: ``unknown_percentage`` x the mean keyword count of the split, drawn from all other
+  word folders, an equal share per word (MLTK). Two additions: ``unknown_word_weights`` give "hard"
+  words (``go``/``down`` sound like ``no``) a larger share, and a word with fewer clips than its share
+  leaves the remainder to the other words (MLTK simply falls short);
+* ``_silence_``: ``silence_percentage`` x the mean keyword count of generated samples (zeros plus
+  background noise), plus -- when ``silence_clips`` -- the dataset's own ``_silence_`` clips.
+
+Splits come from :func:`workbench.datasets.layout.scan_dataset` (the dataset's lists or its
+hash-of-speaker rule), so the testing split is the same speakers as in ``kws dataset info`` and
+``kws evaluate``; it is never used here except to hand to the final evaluation. When
+``validation_resplit_percent`` is set, the non-test clips are re-split by speaker with the datasets'
+stratified rule (for data such as the shared subset, whose speakers sit in one official split).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from workbench.core.errors import WorkbenchError
+from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, label_of
+from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_splits
+from workbench.training.spec.model_spec import DataSettings
+
+MIN_GENERATED_SILENCE = 1
+LISTS_RULE = "lists"  # how workbench.datasets describes a root split by its list files
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One sample of a split: a clip (``path``) or generated silence (``path`` None), and its class."""
+
+    path: Path | None
+    label: int
+
+
+@dataclass
+class SamplePlan:
+    """The samples of the training and validation splits, the test clips, and the noise files."""
+
+    classes: tuple[str, ...]
+    training: list[Sample]
+    validation: list[Sample]
+    testing: list[ClipEntry]
+    background: list[Path]
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    unknown_pool: dict[str, list[Path]] = field(default_factory=dict)  # training clips by word
+    validation_clips: list[ClipEntry] = field(default_factory=list)  # every clip of the validation split
+
+    def counts(self, split: str) -> dict[str, int]:
+        """Samples per class of ``training`` or ``validation``; ``testing`` counts clips by class."""
+        if split == TESTING:
+            keywords = self.classes[:-2]
+            counter = Counter(label_of(c.word, keywords) for c in self.testing)
+        else:
+            samples = self.training if split == TRAINING else self.validation
+            counter = Counter(self.classes[s.label] for s in samples)
+        return {name: counter.get(name, 0) for name in self.classes}
+
+    def class_weights(self) -> dict[int, float]:
+        """Balanced weights ``n / (classes * count)`` of the training samples (scikit-learn's rule)."""
+        counts = Counter(s.label for s in self.training)
+        total, n_classes = len(self.training), len(self.classes)
+        return {i: total / (n_classes * counts[i]) if counts[i] else 0.0 for i in range(n_classes)}
+
+
+def _listed_roots(index: DatasetIndex) -> list[Path]:
+    """Dataset roots split by their own lists (``validation_list.txt``/``testing_list.txt``)."""
+    return [root for root, rule in index.split_rules.items() if rule.startswith(LISTS_RULE)]
+
+
+def assign_splits(index: DatasetIndex, data: DataSettings) -> list[ClipEntry]:
+    """The index's clips with their splits, the validation split re-cut when the settings ask for it.
+
+    Only clips of datasets split by the speaker hash are re-cut; a dataset with split lists keeps
+    its lists' decisions (e.g. a folder of extra clips listed as training only).
+    """
+    if data.validation_resplit_percent is None:
+        return list(index.clips)
+    listed = _listed_roots(index)
+    pool = [c for c in index.clips if c.split != TESTING and not any(c.path.is_relative_to(r) for r in listed)]
+    words: dict[str, Counter[str]] = defaultdict(Counter)
+    names: dict[str, str] = {}
+    for clip in pool:
+        words[clip.speaker][label_of(clip.word, data.keywords)] += 1
+        names.setdefault(clip.speaker, clip.path.name)
+    splits = stratified_splits(words, names, data.validation_resplit_percent, 0.0)
+    resplit = {id(c): replace(c, split=splits[c.speaker]) for c in pool}
+    return [resplit.get(id(c), c) for c in index.clips]
+
+
+def _cap_per_word(clips: list[ClipEntry], cap: int | None, rng: np.random.Generator) -> list[ClipEntry]:
+    if cap is None:
+        return clips
+    by_word: dict[str, list[ClipEntry]] = defaultdict(list)
+    for clip in clips:
+        by_word[clip.word].append(clip)
+    kept: list[ClipEntry] = []
+    for word in sorted(by_word):
+        group = by_word[word]
+        order = rng.permutation(len(group))[:cap]
+        kept += [group[i] for i in sorted(order)]
+    return kept
+
+
+def draw_unknown(by_word: dict[str, list[Path]], target: int, weights: dict[str, float],
+                 rng: np.random.Generator) -> list[Path]:
+    """``target`` unknown clips: a (weighted) equal share per word, shortfalls filled by the others."""
+    words = sorted(w for w, paths in by_word.items() if paths)
+    if not words or target <= 0:
+        return []
+    shuffled = {w: [by_word[w][i] for i in rng.permutation(len(by_word[w]))] for w in words}
+    weight = np.array([weights.get(w, 1.0) for w in words], dtype=np.float64)
+    chosen: list[Path] = []
+    taken = dict.fromkeys(words, 0)
+    remaining = target
+    while remaining > 0:
+        open_words = [i for i, w in enumerate(words) if taken[w] < len(shuffled[w])]
+        if not open_words:
+            break
+        share = weight[open_words] / weight[open_words].sum() * remaining
+        quotas = np.maximum(np.floor(share).astype(int), 0)
+        if quotas.sum() == 0:  # fewer samples left to place than words: the heaviest words first
+            quotas[np.argsort(-share, kind="stable")[:remaining]] = 1
+        for i, quota in zip(open_words, quotas):
+            word = words[i]
+            n = min(int(quota), len(shuffled[word]) - taken[word], remaining)
+            chosen += shuffled[word][taken[word]:taken[word] + n]
+            taken[word] += n
+            remaining -= n
+    return sorted(chosen)
+
+
+def _split_samples(clips: list[ClipEntry], classes: tuple[str, ...], data: DataSettings,
+                   rng: np.random.Generator) -> tuple[list[Sample], dict[str, list[Path]]]:
+    keywords = data.keywords
+    class_index = {name: i for i, name in enumerate(classes)}
+    samples = [Sample(c.path, class_index[c.word]) for c in clips if c.word in keywords]
+    mean_keyword = len(samples) // len(keywords)
+    unknown_by_word: dict[str, list[Path]] = defaultdict(list)
+    for clip in clips:
+        if label_of(clip.word, keywords) == UNKNOWN:
+            unknown_by_word[clip.word].append(clip.path)
+    target = int(mean_keyword * data.unknown_percentage)
+    if data.unknown_percentage > 0:
+        target = max(target, 1)
+    samples += [Sample(p, class_index[UNKNOWN])
+                for p in draw_unknown(unknown_by_word, target, data.unknown_word_weights, rng)]
+    if data.silence_percentage > 0:
+        generated = max(MIN_GENERATED_SILENCE, int(mean_keyword * data.silence_percentage))
+        samples += [Sample(None, class_index[SILENCE])] * generated
+    if data.silence_clips:
+        samples += [Sample(c.path, class_index[SILENCE]) for c in clips if c.word == SILENCE]
+    return samples, dict(unknown_by_word)
+
+
+def make_plan(index: DatasetIndex, data: DataSettings, seed: int) -> SamplePlan:
+    """The plan for ``index`` (see the module docstring); WorkbenchError when a class has no samples."""
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x5A17])
+    classes = data.classes
+    clips = _cap_per_word(assign_splits(index, data), data.max_clips_per_word, rng)
+    by_split: dict[str, list[ClipEntry]] = defaultdict(list)
+    for clip in clips:
+        by_split[clip.split].append(clip)
+    training, pool = _split_samples(by_split[TRAINING], classes, data, rng)
+    validation, _ = _split_samples(by_split[VALIDATION], classes, data, rng)
+    plan = SamplePlan(classes, training, validation, by_split[TESTING], list(index.background),
+                      list(index.unreadable), pool, by_split[VALIDATION])
+    for split in (TRAINING, VALIDATION):
+        missing = [name for name, n in plan.counts(split).items() if n == 0]
+        if missing:
+            raise WorkbenchError(f"The {split} split has no samples of {', '.join(missing)}: the dataset "
+                                 f"needs clips of every keyword (and other words for {UNKNOWN}) in it.")
+    return plan
+
+
+def resample_unknown(plan: SamplePlan, data: DataSettings, seed: int, epoch: int) -> list[Sample]:
+    """The training samples with a fresh draw of unknown clips for ``epoch`` (same count)."""
+    unknown = plan.classes.index(UNKNOWN)
+    kept = [s for s in plan.training if s.label != unknown]
+    count = len(plan.training) - len(kept)
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, epoch, 0x0A4E])
+    drawn = draw_unknown(plan.unknown_pool, count, data.unknown_word_weights, rng)
+    return kept + [Sample(p, unknown) for p in drawn]

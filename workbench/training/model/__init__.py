@@ -1,0 +1,1 @@
+"""The Keras side (imports TensorFlow): building, initialising, converting and labelling models."""

@@ -1,0 +1,1 @@
+"""One training run: progress, cancellation, the epoch loop, checkpoints and the output folder."""

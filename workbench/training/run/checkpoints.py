@@ -1,0 +1,105 @@
+"""The checkpoint folder of a run: the latest model (with optimizer state), the best weights, the state.
+
+Why a pair of files per checkpoint plus a state file that names them: a run can be killed at any
+instant. Each checkpoint file is written under a temporary name and renamed, and ``state.json`` --
+written last, also atomically -- names the files it belongs to; older files are deleted only after
+that. So ``--resume`` always finds a state and the exact checkpoint it describes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
+from workbench.training.model.keras_builder import keras
+from workbench.training.run.training_state import TrainingState
+
+STATE_FILE = "state.json"
+IMPORTED_FILE = "imported-weights.npz"  # which weight entries came from init_from (kept by frozen_layers)
+CHECKPOINT_DIR = "checkpoints"
+LAST_PATTERN = "last-{epoch:04d}.keras"
+BEST_PATTERN = "best-{epoch:04d}.weights.h5"
+
+
+@dataclass
+class CheckpointFiles:
+    last: str | None = None
+    best: str | None = None
+
+
+class Checkpoints:
+    """Saving and restoring a run's model, optimizer and :class:`TrainingState` under ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.dir = folder / CHECKPOINT_DIR
+        self.state_path = folder / STATE_FILE
+
+    def exists(self) -> bool:
+        return self.state_path.is_file()
+
+    @staticmethod
+    def _replace_into(save: Callable[[str], None], final: Path) -> None:
+        """``save`` under a hidden temporary name with the same suffixes (Keras checks them), then rename."""
+        stem, dot, rest = final.name.partition(".")
+        tmp = final.with_name(f".{stem}.tmp{dot}{rest}")
+        save(str(tmp))
+        os.replace(tmp, final)
+
+    def save(self, model: keras.Model, state: TrainingState, is_best: bool) -> None:
+        """Write the epoch's checkpoint (and best weights when ``is_best``), then the state."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        files = self.files()
+        last = LAST_PATTERN.format(epoch=state.epochs_done)
+        self._replace_into(model.save, self.dir / last)
+        best = files.best
+        if is_best or best is None:
+            best = BEST_PATTERN.format(epoch=state.epochs_done)
+            self._replace_into(model.save_weights, self.dir / best)
+        payload = json.loads(state.to_json())
+        payload["files"] = {"last": last, "best": best}
+        atomic_write_text(self.state_path, json.dumps(payload, indent=1))
+        keep = {last, best}
+        for path in self.dir.iterdir():
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+    def files(self) -> CheckpointFiles:
+        if not self.state_path.is_file():
+            return CheckpointFiles()
+        files = json.loads(self.state_path.read_text(encoding="utf-8")).get("files", {})
+        return CheckpointFiles(files.get("last"), files.get("best"))
+
+    def save_imported(self, masks: dict[str, np.ndarray]) -> None:
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **{name.replace("/", "|"): mask for name, mask in masks.items()})
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.folder / IMPORTED_FILE, buffer.getvalue())
+
+    def load_imported(self) -> dict[str, np.ndarray]:
+        path = self.folder / IMPORTED_FILE
+        if not path.is_file():
+            return {}
+        with np.load(path) as data:
+            return {name.replace("|", "/"): data[name] for name in data.files}
+
+    def load_state(self) -> TrainingState:
+        return TrainingState.from_json(self.state_path.read_text(encoding="utf-8"))
+
+    def load_last(self) -> keras.Model:
+        files = self.files()
+        if files.last is None:
+            raise FileNotFoundError(self.dir / "last-*.keras")
+        return keras.models.load_model(self.dir / files.last)
+
+    def load_best_into(self, model: keras.Model) -> None:
+        files = self.files()
+        if files.best is not None:
+            model.load_weights(self.dir / files.best)

@@ -1,0 +1,139 @@
+"""After the last epoch: convert, choose the threshold, label the model, evaluate it on the test split.
+
+Why the test split only here: it must never influence training or model selection (checkpoints and
+the threshold use validation data), so its figures say how the model does on speakers it never
+heard. The evaluation runs through :func:`workbench.evaluation.evaluate.evaluate_model` -- the frontend
++ LiteRT int8 path that ``kws evaluate`` and the GUI use -- and its report goes to ``OUT/eval``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from workbench.core.model.inference import ModelRunner
+from workbench.core.model.model_file import LoadedModel
+from workbench.datasets.layout import ClipEntry
+from workbench.training.data.features import FeatureBatch
+from workbench.training.data.sample_plan import SamplePlan
+from workbench.training.model.conversion import to_tflite
+from workbench.training.model.keras_builder import keras
+from workbench.training.model.model_metadata import detection_settings, labelled_model
+from workbench.training.model.range_equalization import equalize_activation_ranges
+from workbench.training.run.output_folder import OutputFolder
+from workbench.training.run.progress import Progress
+from workbench.training.run.run_request import TrainRequest
+from workbench.training.run.threshold_selection import choose_threshold
+from workbench.training.run.trainer import TrainingResult
+from workbench.training.spec.model_spec import ModelSpec
+
+AGREEMENT_SAMPLES = 1000
+EQUALIZATION_NOTE_BELOW = 0.5  # report the equalisation when a channel had to shrink this much
+
+
+def _save_keras(model: keras.Model, out: OutputFolder) -> None:
+    """The float Keras model as ``.keras`` and (for MLTK tools) ``.h5``, each renamed into place."""
+    for suffix in (".keras", ".h5"):
+        final = out.root / f"{out.name}{suffix}"
+        tmp = out.root / f".{out.name}.tmp{suffix}"
+        model.save(str(tmp))
+        os.replace(tmp, final)
+
+
+def _agreement(model: keras.Model, tflite: bytes, features: np.ndarray) -> tuple[float, float]:
+    """(float accuracy-agreement: share of samples where int8 and float pick the same class, max |p| diff)."""
+    sample = features[:AGREEMENT_SAMPLES]
+    if not len(sample):
+        return 1.0, 0.0
+    floats = model.predict(sample[..., None].astype(np.float32), verbose=0)
+    runner = ModelRunner(tflite)
+    ints = np.stack([runner.probabilities(x) for x in sample])
+    return float(np.mean(floats.argmax(1) == ints.argmax(1))), float(np.abs(floats - ints).max())
+
+
+def _threshold(spec: ModelSpec, int8: bytes, plan: SamplePlan, progress: Progress) -> tuple[int, dict[str, Any]]:
+    fixed = spec.detection.detection_threshold
+    if fixed is not None:
+        return fixed, {"source": "spec"}
+    progress.emit("threshold", "start", message="choosing the detection threshold on validation clips")
+    clips = [(s.path, plan.classes[s.label]) for s in plan.validation if s.path is not None]
+    provisional = labelled_model(spec, int8, detection_settings(spec, 0))
+    choice = choose_threshold(provisional, clips, detection_settings(spec, 0),
+                              progress=lambda d, t: progress.emit("threshold", "progress", done=d, total=t))
+    rates = ", ".join(f"{k} {v:.3f}" for k, v in choice.per_class.items())
+    progress.info("threshold", f"detection_threshold {choice.threshold} (validation clips through the live "
+                               f"detector: balanced {choice.balanced_rate:.3f}; {rates})")
+    return choice.threshold, {"source": "validation", "balanced_rate": choice.balanced_rate,
+                              "per_class": choice.per_class, "candidates": choice.table}
+
+
+def _evaluate(model: LoadedModel, clips: list[ClipEntry], split: str, out: OutputFolder | None,
+              progress: Progress) -> dict[str, Any] | None:
+    """``clips`` through the evaluation package (report into ``out/eval`` when given); None without clips."""
+    if not clips:
+        progress.info("evaluate", f"no {split} clips: evaluation skipped")
+        return None
+    from workbench.evaluation.evaluate import evaluate_model
+    from workbench.evaluation.report import write_report
+
+    progress.emit("evaluate", "start", message=f"evaluating on {len(clips)} {split} clips")
+    result = evaluate_model(model, clips, description=f"{split} split",
+                            progress=lambda d, t: progress.emit("evaluate", "progress", done=d, total=t))
+    if out is not None:
+        write_report(result, out.eval_dir)
+    metrics = result.metrics
+    figures = {"overall_accuracy": metrics.overall_accuracy, "balanced_accuracy": metrics.balanced_accuracy,
+               "class_accuracies": dict(zip(result.classes, metrics.class_accuracies)),
+               "roc_auc_avg": metrics.roc_auc_avg, "clips": len(result.paths),
+               "skipped": [[str(p), r] for p, r in result.skipped]}
+    for path, reason in result.skipped:
+        progress.info("evaluate", f"skipped {path}: {reason}")
+    accuracies = ", ".join(f"{k} {v:.3f}" for k, v in figures["class_accuracies"].items())
+    progress.info("evaluate", f"{split} split: balanced accuracy {metrics.balanced_accuracy:.3f}, overall "
+                              f"{metrics.overall_accuracy:.3f} ({accuracies})")
+    return figures
+
+
+def finish_run(spec: ModelSpec, request: TrainRequest, plan: SamplePlan, validation: FeatureBatch,
+               result: TrainingResult, out: OutputFolder, progress: Progress,
+               representative: np.ndarray) -> tuple[dict[str, Any], LoadedModel]:
+    """Everything after training; returns the summary and the labelled int8 model (not yet written).
+
+    ``summary["skipped"]`` lists every clip that could not be read: in training, validation or test.
+    """
+    progress.emit("convert", "start", message=f"converting the best checkpoint (epoch {result.state.best_epoch}) "
+                                              "to int8 and float32 .tflite")
+    factors = equalize_activation_ranges(result.model, representative)  # same function, better int8
+    if factors is not None and float(factors.min()) < EQUALIZATION_NOTE_BELOW:
+        progress.info("convert", f"channel ranges before the dense layer equalised (factors "
+                                 f"{float(factors.min()):.3g}..{float(factors.max()):.3g}) for int8")
+    float_tflite = to_tflite(result.model)
+    int8 = to_tflite(result.model, representative)
+    agreement, max_diff = _agreement(result.model, int8, validation.features)
+    progress.info("convert", f"int8 and float pick the same class on {agreement:.2%} of validation samples")
+    threshold, threshold_info = _threshold(spec, int8, plan, progress)
+    detection = detection_settings(spec, threshold)
+    model = labelled_model(spec, int8, detection)
+    progress.emit("write", "start", message=f"writing {out.root}")
+    _save_keras(result.model, out)
+    out.write_bytes(out.float_model_path, labelled_model(spec, float_tflite, detection).tflite)
+    validation_figures = _evaluate(model, plan.validation_clips, "validation", None, progress)
+    evaluation = _evaluate(model, plan.testing, "testing", out, progress) if request.evaluate else None
+    state = result.state
+    summary = {
+        "name": spec.name, "model": out.model_path.name, "classes": list(spec.classes), "macs": spec.macs,
+        "flash_bytes": len(model.tflite), "runtime_memory_size": model.params.get("runtime_memory_size"),
+        "epochs": state.epochs_done, "best_epoch": state.best_epoch, "stop_reason": state.stop_reason,
+        "best": {spec.training.checkpoint_monitor: state.best_value}, "training_wall_time_s": state.wall_time_s,
+        "detection_threshold": threshold, "threshold_selection": threshold_info,
+        "int8_float_agreement": agreement, "int8_float_max_probability_difference": max_diff,
+        "samples": {split: plan.counts(split) for split in ("training", "validation", "testing")},
+        "skipped": [[str(p), r] for p, r in validation.failed + result.skipped]
+        + [s for figures in (validation_figures, evaluation) if figures for s in figures["skipped"]],
+        "evaluation": evaluation,
+        "validation_evaluation": validation_figures,
+        "parameters": {k: v for k, v in model.params.items() if k not in ("hash", "date")},
+    }
+    return summary, model

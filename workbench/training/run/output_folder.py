@@ -1,0 +1,150 @@
+"""The output folder of ``kws train``, laid out like MLTK's model archive.
+
+::
+
+    OUT/<name>.tflite            int8 model with SL_PARAMSv1 (written last: its presence = finished)
+    OUT/<name>.float32.tflite    float twin;  OUT/<name>.keras, OUT/<name>.h5: the Keras model
+    OUT/spec.toml                the fully resolved spec (kws train --spec OUT/spec.toml repeats it)
+    OUT/run.json                 datasets, seed, options and versions of the run
+    OUT/plan.json                samples per split and class, skipped files
+    OUT/summary.json             figures of the finished run (epochs, threshold, evaluation)
+    OUT/train/log.txt, training-history.json|.csv|.png, state.json, checkpoints/
+    OUT/eval/                    evaluation on the test split (eval-results.json, plots)
+    OUT/<name>.mltk.zip          with --mltk-zip: all of the above in one archive
+
+Why atomic writes everywhere: a run can be stopped (or the disk can fill) at any moment; every file
+is either its previous version or complete, never half-written (:mod:`workbench.core.atomic_write`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
+from workbench.core.errors import WorkbenchError
+
+TRAIN_DIR = "train"
+EVAL_DIR = "eval"
+RUN_FILE = "run.json"
+SPEC_FILE = "spec.toml"
+PLAN_FILE = "plan.json"
+SUMMARY_FILE = "summary.json"
+LOG_FILE = "log.txt"
+HISTORY_NAME = "training-history"
+HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr")
+ZIP_EXCLUDED_DIRS = ("checkpoints",)
+
+
+class OutputFolder:
+    """Paths and atomic writers for one run's folder."""
+
+    def __init__(self, root: Path, name: str) -> None:
+        self.root = Path(root)
+        self.name = name
+        self.train_dir = self.root / TRAIN_DIR
+        self.eval_dir = self.root / EVAL_DIR
+
+    # -- paths --------------------------------------------------------------------------------
+    @property
+    def model_path(self) -> Path:
+        return self.root / f"{self.name}.tflite"
+
+    @property
+    def float_model_path(self) -> Path:
+        return self.root / f"{self.name}.float32.tflite"
+
+    @property
+    def zip_path(self) -> Path:
+        return self.root / f"{self.name}.mltk.zip"
+
+    @property
+    def run_path(self) -> Path:
+        return self.root / RUN_FILE
+
+    def prepare(self, resume: bool) -> None:
+        """Create the folders; refuse to mix a new run into the folder of another one."""
+        if self.root.exists() and not self.root.is_dir():
+            raise WorkbenchError(f"{self.root} is a file, not an output folder.")
+        if not resume and self.run_path.exists():
+            raise WorkbenchError(f"{self.root} already holds a training run: continue it with --resume "
+                                 "or choose another --out folder.")
+        if resume and not self.run_path.exists():
+            raise WorkbenchError(f"{self.root} holds no training run to resume (no {RUN_FILE}).")
+        try:
+            self.train_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WorkbenchError(f"Cannot create the output folder {self.root}: {exc.strerror or exc}.") from None
+
+    # -- writers ------------------------------------------------------------------------------
+    def write_json(self, path: Path, data: Any) -> Path:
+        return atomic_write_text(path, json.dumps(data, indent=2, default=str) + "\n")
+
+    def write_text(self, path: Path, text: str) -> Path:
+        return atomic_write_text(path, text)
+
+    def write_bytes(self, path: Path, data: bytes) -> Path:
+        return atomic_write_bytes(path, data)
+
+    def read_json(self, path: Path) -> Any:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise WorkbenchError(f"Cannot read {path}: {exc}.") from None
+
+    def write_history(self, history: list[dict[str, float]]) -> None:
+        self.write_json(self.train_dir / f"{HISTORY_NAME}.json", history)
+        buffer = io.StringIO()
+        columns = list(HISTORY_COLUMNS) + sorted({k for row in history for k in row} - set(HISTORY_COLUMNS))
+        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in history:
+            writer.writerow({k: (int(v) if k == "epoch" else v) for k, v in row.items()})
+        self.write_text(self.train_dir / f"{HISTORY_NAME}.csv", buffer.getvalue())
+        self._plot_history(history)
+
+    def _plot_history(self, history: list[dict[str, float]]) -> None:
+        """``training-history.png`` (matplotlib, only when installed: the plot is a convenience)."""
+        if not history:
+            return
+        try:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            from matplotlib.figure import Figure
+        except ImportError:
+            return
+        figure = Figure(figsize=(9, 3.6), dpi=100)
+        epochs = [row["epoch"] for row in history]
+        for i, metric in enumerate(("accuracy", "loss")):
+            ax = figure.add_subplot(1, 2, i + 1)
+            for key, label in ((metric, "training"), (f"val_{metric}", "validation")):
+                if key in history[0]:
+                    ax.plot(epochs, [row.get(key) for row in history], label=label)
+            ax.set_xlabel("epoch")
+            ax.set_title(metric)
+            ax.grid(alpha=0.3)
+            ax.legend()
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        self.write_bytes(self.train_dir / f"{HISTORY_NAME}.png", buffer.getvalue())
+
+    def write_log(self, lines: list[str]) -> None:
+        self.write_text(self.train_dir / LOG_FILE, "\n".join(lines) + "\n")
+
+    def write_mltk_zip(self) -> Path:
+        """All run files except checkpoints and the archive itself, in one ``.mltk.zip``."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(self.root.rglob("*")):
+                relative = path.relative_to(self.root)
+                if (path.is_dir() or path == self.zip_path or path.name.startswith(".")
+                        or any(part in ZIP_EXCLUDED_DIRS for part in relative.parts)):
+                    continue
+                archive.write(path, relative.as_posix())
+        return self.write_bytes(self.zip_path, buffer.getvalue())

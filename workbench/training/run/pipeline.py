@@ -1,0 +1,195 @@
+"""One ``kws train`` run from datasets to a labelled int8 model, its evaluation and the output folder.
+
+Phases (each reported through :class:`~.progress.Progress`): ``scan`` the dataset folders, ``plan``
+the samples, ``features`` of the validation split, ``train`` (fresh augmented features every epoch),
+``convert`` to int8 and float32, ``threshold`` (chosen on validation clips when the spec says
+"auto"), ``evaluate`` on the test split (never used before this point), ``write`` the folder.
+
+A stop request ends the run after the current batch: the checkpoints and the history stay, no model
+is written, and ``--resume`` continues (or, with ``--epochs`` no higher than the epochs done,
+finishes from the best checkpoint at once).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workbench.core.errors import WorkbenchError
+from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
+from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
+from workbench.training.data.sample_plan import Sample, SamplePlan, make_plan
+from workbench.training.run.cancel import CancelToken
+from workbench.training.run.output_folder import PLAN_FILE, SPEC_FILE, SUMMARY_FILE, OutputFolder
+from workbench.training.run.progress import Progress
+from workbench.training.run.run_request import TrainRequest, dumps
+from workbench.training.run.teacher import Teacher
+from workbench.training.spec.model_spec import ModelSpec, load_spec
+
+REPRESENTATIVE_STREAM = 0x4E9
+BUNDLED_PREFIX = "bundled:"  # init_from = "bundled:models/x.tflite": a model shipped with the workbench
+
+
+@dataclass
+class RunOutcome:
+    status: str  # "done" or "cancelled"
+    out: Path
+    model_path: Path | None = None
+    summary: dict[str, Any] | None = None
+
+
+def resolve_spec(request: TrainRequest) -> ModelSpec:
+    """The request's spec with the command line's keywords, epochs, seed and init_from applied."""
+    spec = load_spec(request.spec)
+    changes: dict[str, Any] = {}
+    if request.keywords:
+        changes["data"] = dataclasses.replace(spec.data, keywords=tuple(request.keywords))
+    if request.epochs is not None or request.seed is not None:
+        training = spec.training
+        if request.seed is not None:
+            training = dataclasses.replace(training, seed=request.seed)
+        changes["training"] = training
+    if request.init_from:
+        changes["init_from"] = request.init_from
+    return spec.replace(**changes) if changes else spec.replace()
+
+
+def init_source(text: str | None, spec: ModelSpec) -> str | None:
+    """The file ``init_from`` names: a bundled asset, a path relative to the spec file, or as given."""
+    if not text:
+        return None
+    if text.startswith(BUNDLED_PREFIX):
+        from workbench.assets import asset_path
+
+        try:
+            return str(asset_path(text[len(BUNDLED_PREFIX):]))
+        except FileNotFoundError as exc:
+            raise WorkbenchError(f"init_from {text!r}: {exc}.") from None
+    path = Path(text).expanduser()
+    if not path.is_absolute() and not path.exists() and spec.source is not None:
+        near = spec.source.parent / path
+        if near.exists():
+            return str(near)
+    return str(path)
+
+
+def _stored_request(request: TrainRequest) -> TrainRequest:
+    folder = OutputFolder(request.out, "")
+    if not folder.run_path.is_file():
+        raise WorkbenchError(f"{request.out} holds no training run to resume (no run.json).")
+    stored = TrainRequest.from_record(folder.read_json(folder.run_path))
+    return request.resumed(dataclasses.replace(stored, spec=str(request.out / SPEC_FILE)))
+
+
+def _scan(request: TrainRequest, spec: ModelSpec, progress: Progress) -> DatasetIndex:
+    if not request.datasets:
+        raise WorkbenchError("No dataset given: use --dataset DIR (a folder with one folder per word).")
+    indexes = []
+    for dataset in request.datasets:
+        progress.info("scan", f"scanning {dataset.path}")
+        indexes.append(scan_dataset(dataset.path, validation_percent=spec.data.validation_percent,
+                                    testing_percent=spec.data.testing_percent,
+                                    split_method=spec.data.split_method))
+    index = merge_datasets(indexes)
+    for path, reason in index.unreadable:
+        progress.info("scan", f"skipped {path}: {reason}")
+    return index
+
+
+def _weighted(plan: SamplePlan, request: TrainRequest, seed: int) -> SamplePlan:
+    """Training clips of a dataset with weight w counted w times (fractions drawn at random)."""
+    weighted = [d for d in request.datasets if d.weight != 1.0]
+    if not weighted:
+        return plan
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x3E1])
+    roots = [(d.path.resolve(), d.weight) for d in weighted]
+    samples: list[Sample] = []
+    for sample in plan.training:
+        weight = next((w for root, w in roots if sample.path is not None and
+                       sample.path.resolve().is_relative_to(root)), 1.0)
+        copies = int(weight) + int(rng.random() < weight - int(weight))
+        samples += [sample] * copies
+    return dataclasses.replace(plan, training=samples)
+
+
+def _plan_record(plan: SamplePlan, index: DatasetIndex) -> dict[str, Any]:
+    return {"classes": list(plan.classes),
+            "samples": {split: plan.counts(split) for split in ("training", "validation", "testing")},
+            "class_weights": {plan.classes[i]: w for i, w in plan.class_weights().items()},
+            "split_rules": {str(k): v for k, v in index.split_rules.items()},
+            "unreadable": [[str(p), r] for p, r in index.unreadable]}
+
+
+def _representative(validation: FeatureBatch, count: int, seed: int) -> np.ndarray:
+    order = np.random.default_rng([seed & 0xFFFFFFFF, REPRESENTATIVE_STREAM]).permutation(len(validation.labels))
+    return validation.features[order[:count]]
+
+
+def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken) -> RunOutcome:
+    """Run (or resume) a training; see the module docstring."""
+    if request.resume:
+        request = _stored_request(request)
+    spec = resolve_spec(request)
+    max_epochs = request.epochs if request.epochs is not None else spec.training.max_epochs
+    out = OutputFolder(request.out, spec.name)
+    out.prepare(request.resume)
+    if not request.resume:
+        out.write_text(out.root / SPEC_FILE, spec.to_toml())
+        out.write_text(out.run_path, dumps(request))
+    progress.info("scan", f"spec {spec.name}: {spec.macs:,} MACs, classes {', '.join(spec.classes)}")
+    index = _scan(request, spec, progress)
+    plan = _weighted(make_plan(index, spec.data, spec.training.seed), request, spec.training.seed)
+    out.write_json(out.root / PLAN_FILE, _plan_record(plan, index))
+    for split in ("training", "validation", "testing"):
+        counts = ", ".join(f"{k} {v}" for k, v in plan.counts(split).items())
+        progress.info("plan", f"{split}: {counts}")
+
+    from workbench.training.model.keras_builder import configure_tensorflow
+    from workbench.training.run.checkpoints import Checkpoints
+    from workbench.training.run.trainer import Trainer
+
+    configure_tensorflow(spec.training.seed, os.cpu_count() or 1)
+    settings = FeatureSettings(spec.frontend, spec.augmentation, tuple(plan.background), spec.training.seed)
+    with FeatureMaker(settings, request.workers) as maker:
+        progress.emit("features", "start", message=f"validation spectrograms ({len(plan.validation)} samples, "
+                                                    f"{maker.workers} worker processes)")
+        validation = maker.compute(plan.validation, NO_AUGMENTATION_EPOCH, cancel=cancel, progress=lambda d, t:
+                                   progress.emit("features", "progress", done=d, total=t))
+        checkpoints = Checkpoints(out.train_dir)
+        teacher = None
+        if spec.training.teacher:
+            t = spec.training
+            teacher = Teacher(init_source(t.teacher, spec) or "", spec.classes, t.teacher_weight, t.teacher_skips)
+            progress.info("train", f"distilling from {Path(t.teacher).name} (weight {t.teacher_weight:g}, hard "
+                                   f"targets for {', '.join(t.teacher_skips) or 'no class'})")
+        trainer = Trainer(spec, plan, maker, checkpoints, progress, cancel, max_epochs, teacher)
+        result = trainer.run(validation, init_source(spec.init_from, spec), request.resume)
+    for path, reason in validation.failed + result.skipped:
+        progress.info("features", f"skipped {path}: {reason}")
+    out.write_history(result.state.history)
+    if result.cancelled:
+        message = (f"stopped after {result.state.epochs_done} epochs ({cancel.reason}); best checkpoint: "
+                   f"epoch {result.state.best_epoch}. Continue with: kws train --out {out.root} --resume")
+        progress.emit("cancelled", "end", message=message, epoch=result.state.epochs_done)
+        out.write_log(progress.log_lines)
+        return RunOutcome("cancelled", out.root)
+    if result.state.epochs_done == 0:
+        raise WorkbenchError("No epoch was trained: nothing to convert.")
+
+    from workbench.training.run.finish import finish_run
+
+    representative = _representative(validation, spec.conversion.representative_samples, spec.training.seed)
+    summary, model = finish_run(spec, request, plan, validation, result, out, progress, representative)
+    out.write_json(out.root / SUMMARY_FILE, summary)
+    out.write_log(progress.log_lines)
+    out.write_bytes(out.model_path, model.tflite)  # last: a folder with this file holds a finished run
+    if request.mltk_zip:
+        out.write_mltk_zip()
+    progress.emit("done", "end", model=str(out.model_path), metrics=summary.get("evaluation"),
+                  message=f"model written to {out.model_path}")
+    return RunOutcome("done", out.root, out.model_path, summary)

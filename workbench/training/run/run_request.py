@@ -1,0 +1,82 @@
+"""What ``kws train`` was asked to do, recorded in ``run.json`` so ``--resume`` can repeat it.
+
+Why a record: a resumed run must use the same datasets, spec, keywords, seed and starting weights as
+the run it continues, whatever the second command line says; only the epoch limit may change.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from workbench import __version__
+from workbench.core.errors import SettingsError
+
+WEIGHT_SEPARATOR = ":"
+
+
+@dataclass(frozen=True)
+class DatasetArg:
+    """A dataset folder and how strongly its training clips count (1.0: as is)."""
+
+    path: Path
+    weight: float = 1.0
+
+    @classmethod
+    def parse(cls, text: str) -> "DatasetArg":
+        """``DIR`` or ``DIR:WEIGHT`` (a Windows drive letter is not mistaken for a weight)."""
+        head, sep, tail = text.rpartition(WEIGHT_SEPARATOR)
+        if sep and head and len(head) > 1:
+            try:
+                weight = float(tail)
+            except ValueError:
+                return cls(Path(text))
+            if not weight > 0:
+                raise SettingsError(f"The weight of dataset {head} must be positive, not {tail}.")
+            return cls(Path(head), weight)
+        return cls(Path(text))
+
+
+@dataclass(frozen=True)
+class TrainRequest:
+    datasets: tuple[DatasetArg, ...]
+    out: Path
+    spec: str = "tflite_micro_speech"
+    keywords: tuple[str, ...] | None = None
+    epochs: int | None = None
+    seed: int | None = None
+    init_from: str | None = None
+    resume: bool = False
+    mltk_zip: bool = False
+    workers: int = 0
+    evaluate: bool = True
+    command: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_record(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["datasets"] = [{"path": str(d.path.resolve()), "weight": d.weight} for d in self.datasets]
+        record["out"] = str(self.out)
+        record["versions"] = {"workbench": __version__, "python": sys.version.split()[0]}
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> "TrainRequest":
+        datasets = tuple(DatasetArg(Path(d["path"]), float(d.get("weight", 1.0))) for d in record["datasets"])
+        keywords = tuple(record["keywords"]) if record.get("keywords") else None
+        return cls(datasets=datasets, out=Path(record["out"]), spec=record.get("spec", ""), keywords=keywords,
+                   epochs=record.get("epochs"), seed=record.get("seed"), init_from=record.get("init_from"),
+                   mltk_zip=bool(record.get("mltk_zip")), workers=int(record.get("workers", 0)),
+                   evaluate=bool(record.get("evaluate", True)), command=tuple(record.get("command", ())))
+
+    def resumed(self, stored: "TrainRequest") -> "TrainRequest":
+        """The stored run's request with this command line's epoch limit, workers and outputs."""
+        epochs = self.epochs if self.epochs is not None else stored.epochs
+        return replace(stored, out=self.out, resume=True, epochs=epochs,
+                       workers=self.workers or stored.workers, mltk_zip=self.mltk_zip or stored.mltk_zip)
+
+
+def dumps(request: TrainRequest) -> str:
+    return json.dumps(request.to_record(), indent=2) + "\n"

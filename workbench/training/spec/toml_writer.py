@@ -1,0 +1,60 @@
+"""Writing the small TOML subset spec files use (Python reads TOML but cannot write it).
+
+Why: every output folder gets ``spec.toml``, the fully resolved spec that made the model, so a run
+can be repeated with ``kws train --spec <folder>/spec.toml``. Only what specs hold is supported:
+strings, numbers, booleans, lists of those, tables, and arrays of tables (``[[layers]]``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Mapping
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"TOML cannot hold {value}")
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_key(k)} = {_scalar(v)}" for k, v in value.items()) + " }"
+    raise ValueError(f"TOML cannot hold {type(value).__name__}")
+
+
+def _key(key: str) -> str:
+    bare = key.replace("_", "").replace("-", "").isalnum() and key.isascii()
+    return key if bare else json.dumps(key)
+
+
+def _is_table_array(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def dumps(table: Mapping[str, Any]) -> str:
+    """TOML text for ``table`` (scalars first, then tables, then arrays of tables)."""
+    lines: list[str] = []
+    plain = {k: v for k, v in table.items() if not isinstance(v, Mapping) and not _is_table_array(v)}
+    for key, value in plain.items():
+        if value is not None:
+            lines.append(f"{_key(key)} = {_scalar(value)}")
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            lines += ["", f"[{_key(key)}]"]
+            for sub_key, sub_value in value.items():
+                if sub_value is not None:
+                    lines.append(f"{_key(sub_key)} = {_scalar(sub_value)}")
+    for key, value in table.items():
+        if _is_table_array(value):
+            for item in value:
+                lines += ["", f"[[{_key(key)}]]"]
+                lines += [f"{_key(k)} = {_scalar(v)}" for k, v in item.items() if v is not None]
+    return "\n".join(lines).lstrip("\n") + "\n"
