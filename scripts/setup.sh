@@ -71,8 +71,8 @@ if [ ! -x "$venv/bin/python" ]; then
     fi
 fi
 
-extras="train"
-[ "$profile" = "test" ] && extras="train,cluster,package,test"
+extras="train,plots"
+[ "$profile" = "test" ] && extras="train,plots,cluster,package,test"
 
 # Reinstall only when the build inputs changed (pyproject, CMake, native sources, resources).
 stamp="$venv/.workbench-installed-$profile"

@@ -2,16 +2,20 @@
 
 Why: training, calibration and board I/O run as children so the window stays responsive and a crash
 or a cancel never takes the GUI with it. From a source or pip install the child is this interpreter
-running :mod:`workbench.cli.main`; a frozen bundle has no ``python -m``, so the bundle's own
-executable relaunches itself in worker mode (``--kws-worker``), which the frozen entry point
-dispatches to the same CLI.
+running :mod:`workbench.cli.main`; a frozen bundle has no ``python -m``, so the bundle relaunches itself
+in worker mode (``--kws-worker``), which its entry point (``packaging/frozen/kws_entry.py``) dispatches to
+the same CLI. The child is the bundle's console executable ``kws`` beside the running one when it exists:
+on Windows and macOS the window's executable is a windowed program, whose standard streams a child
+cannot rely on.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 WORKER_FLAG = "--kws-worker"
+CLI_EXECUTABLE = "kws"
 
 
 def is_frozen() -> bool:
@@ -19,8 +23,15 @@ def is_frozen() -> bool:
     return bool(getattr(sys, "frozen", False))
 
 
+def frozen_worker_program() -> str:
+    """The bundle's console executable (``kws``/``kws.exe`` beside the running one), else the running one."""
+    running = Path(sys.executable)
+    console = running.with_name(CLI_EXECUTABLE + running.suffix)
+    return str(console) if console.is_file() else str(running)
+
+
 def kws_command(*args: str) -> list[str]:
     """``[program, …, *args]`` that runs ``kws *args`` in a child process, frozen or not."""
     if is_frozen():
-        return [sys.executable, WORKER_FLAG, *args]
+        return [frozen_worker_program(), WORKER_FLAG, *args]
     return [sys.executable, "-m", "workbench.cli.main", *args]

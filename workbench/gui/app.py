@@ -7,16 +7,103 @@ before the model is loaded and the audio device is opened.
 ``--self-test`` never imports Qt: it plays the bundled sample ("yes", then "no") through the same
 Engine/LiveSession path the window uses and exits 0 only when both words are detected, so packaging
 can check a build on a machine without a display or a sound card.
+
+Without a display Qt aborts (a core dump) with a message that sends the user after the wrong package
+("xcb-cursor0 is needed"), so on Linux the display is checked first, before Qt is imported: no
+``DISPLAY``/``WAYLAND_DISPLAY``, an X server that refuses the connection (a tiny libxcb probe), or an X11
+platform plugin missing a system library (loading the plugin names the library) each give one message and
+exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import importlib.util
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 EXPECTED_WORDS = ("yes", "no")
 SELF_TEST_TIMEOUT_S = 60.0
+EXIT_NO_DISPLAY = 2
+# Qt platforms that need no display server; QT_QPA_PLATFORM may list several ("wayland;xcb").
+HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal", "vnc", "linuxfb", "eglfs", "minimalegl", "vkkhrdisplay"})
+XCB_LIBRARY = "libxcb.so.1"
+XCB_PLUGIN = Path("Qt", "plugins", "platforms", "libqxcb.so")
+# The desktop entry / AppStream id the packages install (packaging/linux/<id>.desktop): Wayland shells match
+# the window to its menu entry and icon by it.
+DESKTOP_ID = "io.github.kwsworkbench.KwsWorkbench"
+ICON_GLOB = "icons/kws-workbench-*.png"
+WHAT_TO_DO = ("Start KWS Workbench from a desktop session, run it under a virtual X server "
+              "(xvfb-run -a kws-workbench), or use the command line instead (e.g. kws detect --mic).")
+
+
+def _debian_package(soname: str) -> str:
+    """The usual Debian/Ubuntu package of a library: libxcb-icccm.so.4 -> libxcb-icccm4."""
+    stem, _, version = soname.partition(".so.")
+    stem = stem.lower()
+    return f"{stem}{'-' if stem[-1:].isdigit() else ''}{version.split('.')[0]}"
+
+
+def _missing_library(error: OSError) -> str | None:
+    """The library a failed dlopen could not find ("libxcb-icccm.so.4: cannot open shared object file")."""
+    text = str(error)
+    return text.split(":", 1)[0].strip() if "cannot open shared object file" in text else None
+
+
+def _x11_problem(display: str) -> str | None:
+    try:
+        xcb = ctypes.CDLL(XCB_LIBRARY)
+    except OSError:
+        return (f"kws-workbench: the X11 client library {XCB_LIBRARY} is missing (Debian/Ubuntu package "
+                f"{_debian_package(XCB_LIBRARY)}). {WHAT_TO_DO}")
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)
+    failed = xcb.xcb_connection_has_error(connection)
+    xcb.xcb_disconnect(connection)
+    if failed:
+        return (f"kws-workbench: cannot open the X display {display!r} (no X server is running there, or it "
+                f"does not let this user in). {WHAT_TO_DO}")
+    spec = importlib.util.find_spec("PySide6")
+    plugin = next((Path(p) / XCB_PLUGIN for p in (spec.submodule_search_locations or []) if
+                   (Path(p) / XCB_PLUGIN).is_file()), None) if spec else None
+    if plugin is None:
+        return None
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as exc:
+        library = _missing_library(exc)
+        if library is None:
+            return f"kws-workbench: Qt's X11 platform plugin cannot load: {str(exc).splitlines()[0]}"
+        return (f"kws-workbench: Qt's X11 platform plugin cannot load because the system library {library} "
+                f"is missing: install it (Debian/Ubuntu package {_debian_package(library)}).")
+    return None
+
+
+def display_problem(env: Mapping[str, str] = os.environ) -> str | None:
+    """Why no window can open here (checked on Linux and the BSDs only), or None."""
+    if sys.platform in ("win32", "darwin"):
+        return None
+    platforms = [p.split(":", 1)[0].strip() for p in env.get("QT_QPA_PLATFORM", "").split(";") if p.strip()]
+    if HEADLESS_PLATFORMS.intersection(platforms):
+        return None
+    x11, wayland = env.get("DISPLAY", ""), env.get("WAYLAND_DISPLAY", "")
+    if not x11 and not wayland:
+        return f"kws-workbench: no display (neither DISPLAY nor WAYLAND_DISPLAY is set). {WHAT_TO_DO}"
+    if wayland and (not platforms or "wayland" in platforms):
+        return None  # Qt uses Wayland (and falls back to X11 by itself)
+    if x11 and (not platforms or "xcb" in platforms):
+        return _x11_problem(x11)
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +156,17 @@ def self_test(out: object = None) -> int:
     return 1 if missing else 0
 
 
+def _window_icon() -> QIcon:
+    from PySide6.QtGui import QIcon
+
+    from workbench.assets import resources_root
+
+    icon = QIcon()
+    for png in sorted(resources_root().glob(ICON_GLOB)):
+        icon.addFile(str(png))
+    return icon
+
+
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -78,6 +176,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(app_settings.ORGANIZATION)
     app.setApplicationName(app_settings.APPLICATION)
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(_window_icon())
     from workbench.gui.main_window import MainWindow
 
     window = MainWindow()
@@ -96,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().error("give the model either as MODEL or with --model, not both")
     if args.self_test:
         return self_test()
+    problem = display_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_NO_DISPLAY
     return run_gui(args)
 
 

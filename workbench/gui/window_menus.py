@@ -12,10 +12,22 @@ from typing import Any
 
 from PySide6.QtGui import QKeySequence
 
+from workbench.bundled_models import bundled_models
 from workbench.gui import file_dialogs
 from workbench.gui.session_controller import MICROPHONE, SourceChoice
 
 FREEZE_TIP = "Freeze the plots; drag or zoom the time axis to look back over the last minute"
+
+
+def fill_bundled_models_menu(window: Any) -> None:
+    """One entry per bundled model (the default first), filled when the menu opens: no cost at start-up."""
+    menu = window.bundled_menu
+    menu.clear()
+    for model in sorted(bundled_models(), key=lambda m: not m.default):
+        text = f"{model.name}{' (default)' if model.default else ''} — {model.macs / 1000:.0f}k MACs"
+        action = menu.addAction(text)
+        action.setToolTip(f"{model.path} · classes {', '.join(model.classes)}")
+        action.triggered.connect(lambda _checked=False, path=model.path: window.open_model(path))
 
 
 def build_menus(window: Any) -> None:
@@ -26,6 +38,8 @@ def build_menus(window: Any) -> None:
     file_menu.addAction(act("Open &model…", lambda: file_dialogs.choose_model(window), QKeySequence.StandardKey.Open))
     file_menu.addAction(act("Open &audio…", lambda: file_dialogs.choose_audio(window), "Ctrl+Shift+O"))
     window.recent_menu = file_menu.addMenu("&Recent files")
+    window.bundled_menu = file_menu.addMenu("&Bundled models")
+    window.bundled_menu.aboutToShow.connect(lambda: fill_bundled_models_menu(window))
     file_menu.addSeparator()
     file_menu.addAction(act("&Save parameters into model…", lambda: file_dialogs.choose_save_parameters(window),
                             QKeySequence.StandardKey.Save))

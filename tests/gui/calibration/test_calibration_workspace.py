@@ -10,41 +10,17 @@ import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 
 from tests.calibration.conftest import noise_recording, small_dataset, speech_commands  # noqa: F401  (fixtures)
+from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.calibration.results.det_plot import PERCENT
 from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
 from workbench.core.audio.audio_file import load_audio, save_wav
 from workbench.core.model.model_file import load_model
-from workbench.gui.app_settings import AppSettings
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.calibration.det_curve_view import FRONT_POINT_PX, fa_axis
 from workbench.gui.calibration.stream_dialog import StreamDialog
-from workbench.gui.session_controller import SessionController
 
 RUN_TIMEOUT_MS = 120_000
-
-
-class Host:
-    """What the main window offers a workspace (``WorkspaceHost``), with a real controller."""
-
-    def __init__(self, folder: Path) -> None:
-        self.controller = SessionController()
-        self.settings = AppSettings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
-        self.errors: list[str] = []
-        self.statuses: list[str] = []
-        self.shown: list[str] = []
-
-    def open_model(self, path: str | Path) -> bool:
-        return self.controller.load_model(path)
-
-    def show_error(self, message: str) -> None:
-        self.errors.append(message)
-
-    def show_status(self, message: str) -> None:
-        self.statuses.append(message)
-
-    def show_workspace(self, key: str) -> None:
-        self.shown.append(key)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +32,7 @@ def stream(tmp_path_factory: pytest.TempPathFactory, speech_commands: Path) -> P
 
 @pytest.fixture
 def workspace(qtbot, tmp_path: Path, reference_model_path: Path):  # type: ignore[no-untyped-def]
-    host = Host(tmp_path)
+    host = WorkspaceHostDouble(tmp_path)
     assert host.controller.load_model(reference_model_path)
     view = CalibrationWorkspace(host)
     qtbot.addWidget(view)

@@ -8,10 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
-from workbench.gui.app_settings import AppSettings
-from workbench.gui.session_controller import SessionController
+from tests.gui.workspace_host_double import WorkspaceHostDouble
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "sweeps"))
@@ -23,35 +21,11 @@ pytestmark = pytest.mark.ray
 RUN_TIMEOUT_MS = 300_000
 
 
-class Host:
-    """What the main window offers a workspace (``WorkspaceHost``), with a real controller."""
-
-    def __init__(self, folder: Path) -> None:
-        self.controller = SessionController()
-        self.settings = AppSettings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
-        self.errors: list[str] = []
-        self.statuses: list[str] = []
-        self.opened: list[Path] = []
-
-    def open_model(self, path: str | Path) -> bool:
-        self.opened.append(Path(path))
-        return self.controller.load_model(path)
-
-    def show_error(self, message: str) -> None:
-        self.errors.append(message)
-
-    def show_status(self, message: str) -> None:
-        self.statuses.append(message)
-
-    def show_workspace(self, key: str) -> None:
-        pass
-
-
 @pytest.fixture()
 def view(qtbot, tmp_path: Path):
     from workbench.gui.training.sweep_view import SweepView
 
-    widget = SweepView(Host(tmp_path))
+    widget = SweepView(WorkspaceHostDouble(tmp_path))
     qtbot.addWidget(widget)
     widget.resize(1100, 760)
     widget.show()

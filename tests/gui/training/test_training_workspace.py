@@ -8,12 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
+from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.datasets.layout import scan_dataset
 from workbench.datasets.summary import dataset_summary
-from workbench.gui.app_settings import AppSettings
-from workbench.gui.session_controller import SessionController
 from workbench.gui.training.training_workspace import TrainingWorkspace
 
 REPO = Path(__file__).resolve().parents[3]
@@ -26,31 +24,6 @@ START_TIMEOUT_MS = 120_000  # TensorFlow's import in the child, on a busy machin
 RUN_TIMEOUT_MS = 240_000
 
 
-class Host:
-    """What the main window offers a workspace (``WorkspaceHost``), with a real controller."""
-
-    def __init__(self, folder: Path) -> None:
-        self.controller = SessionController()
-        self.settings = AppSettings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
-        self.errors: list[str] = []
-        self.statuses: list[str] = []
-        self.shown: list[str] = []
-        self.opened: list[Path] = []
-
-    def open_model(self, path: str | Path) -> bool:
-        self.opened.append(Path(path))
-        return self.controller.load_model(path)
-
-    def show_error(self, message: str) -> None:
-        self.errors.append(message)
-
-    def show_status(self, message: str) -> None:
-        self.statuses.append(message)
-
-    def show_workspace(self, key: str) -> None:
-        self.shown.append(key)
-
-
 @pytest.fixture(scope="module")
 def speech(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path_factory.mktemp("gui-slice"))
@@ -58,7 +31,7 @@ def speech(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def workspace(qtbot, tmp_path: Path, speech: Path):  # type: ignore[no-untyped-def]
-    host = Host(tmp_path)
+    host = WorkspaceHostDouble(tmp_path)
     ws = TrainingWorkspace(host)
     qtbot.addWidget(ws)
     ws.resize(1300, 820)

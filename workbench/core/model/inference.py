@@ -16,13 +16,23 @@ Input, as ``sl_ml_audio_feature_generation_fill_tensor`` does it on the device:
 Scores: int8 output + 128 and float ``(uint8_t)(p * 255)``, as ``recognize_commands.cc`` converts them;
 uint8 output as is. The runtime falls back to ``tflite_runtime`` when LiteRT is absent. TensorFlow is never
 imported here: ``workbench.core`` must stay free of it (an import-linter contract enforces that).
+
+LiteRT's native code prints "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." straight to file
+descriptor 2 when the tensors are allocated, and has no switch for it (``TF_CPP_MIN_LOG_LEVEL`` does not
+reach its minimal logger). Stderr must carry only the workbench's own messages (a CLI error is one line),
+so fd 2 is captured while the interpreter is made and whatever is not a runtime ``INFO:`` line is written back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
+import sys
+import tempfile
+import threading
 from math import prod
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +47,9 @@ MEAN_AND_STD_KEY = "samplewise_norm.mean_and_std"
 _UINT8_MAX = 255
 _INTERPRETER_MODULES = ("ai_edge_litert.interpreter", "tflite_runtime.interpreter")
 _SUPPORTED_INPUTS = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
+_STDERR_FD = 2
+_RUNTIME_INFO_PREFIX = b"INFO: "
+_STDERR_CAPTURE_LOCK = threading.Lock()  # fd 2 is process-wide: one capture at a time
 
 
 def _interpreter_class() -> Any:
@@ -46,6 +59,29 @@ def _interpreter_class() -> Any:
         except ImportError:
             continue
     raise ModelError("no TensorFlow Lite runtime found: install it with 'pip install ai-edge-litert'")
+
+
+@contextlib.contextmanager
+def _runtime_info_silenced() -> Iterator[None]:
+    """Drop the runtime's ``INFO:`` lines written to fd 2 meanwhile; anything else printed there is kept."""
+    with _STDERR_CAPTURE_LOCK, tempfile.TemporaryFile() as capture:
+        try:
+            sys.stderr.flush()
+            saved = os.dup(_STDERR_FD)
+        except (OSError, ValueError):  # no fd 2 (a windowed program): nothing to silence
+            yield
+            return
+        os.dup2(capture.fileno(), _STDERR_FD)
+        try:
+            yield
+        finally:
+            os.dup2(saved, _STDERR_FD)
+            os.close(saved)
+            capture.seek(0)
+            kept = [line for line in capture.read().splitlines(keepends=True)
+                    if not line.startswith(_RUNTIME_INFO_PREFIX)]
+            if kept:
+                os.write(_STDERR_FD, b"".join(kept))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -61,8 +97,9 @@ class ModelRunner:
         self._rescale = float(params.get(RESCALE_KEY) or 0.0)
         self._mean_and_std = bool(params.get(MEAN_AND_STD_KEY, False))
         try:
-            self._interp = _interpreter_class()(model_content=bytes(tflite), num_threads=num_threads)
-            self._interp.allocate_tensors()
+            with _runtime_info_silenced():
+                self._interp = _interpreter_class()(model_content=bytes(tflite), num_threads=num_threads)
+                self._interp.allocate_tensors()
         except ModelError:
             raise
         except Exception as exc:  # LiteRT raises ValueError/RuntimeError with its own text

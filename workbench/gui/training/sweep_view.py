@@ -15,25 +15,24 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from workbench.child_command import kws_command
+from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 from workbench.gui.live.plot_style import fix_plot
 from workbench.gui.theme import CLASS_COLORS, plot_colors, style_plot
 from workbench.sweeps import events as ev
 from workbench.sweeps.results import FINISHED, RUNNING, TrialRecord, best_so_far
 
-ERROR_PREFIX = "kws: error: "
 STOP_FILE_NAME = "STOP"  # kws sweep watches for it in its output folder
 KILL_AFTER_MS = 180_000  # trials stop after a batch; Ray then shuts down
-EXIT_CANCELLED = 130
+CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FILE_NAME, kill_after_ms=KILL_AFTER_MS,
+                             cancel_is_final=False)  # a sweep that ended with exit code 0 finished
 KIB = 1024
 POINT_PX = 9
 TRIAL_COLOR, BEST_COLOR = CLASS_COLORS[0], CLASS_COLORS[2]
@@ -44,98 +43,41 @@ MAX_X_TICKS = 12
 COLUMNS = ("trial", "status", "objective", "epochs", "MACs", "RAM kB", "flash kB", "seed", "values", "message")
 
 
-class SweepProcess(QObject):
+class SweepProcess(KwsChildProcess):
     """``kws sweep … --format jsonl`` as a child: ``event(dict)`` per line, ``finished(status, message)`` once."""
 
     event = Signal(dict)
     finished = Signal(str, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._process: QProcess | None = None
-        self.out: Path | None = None
-        self._buffer = b""
-        self._error = ""
-        self._cancelling = False
-        self._kill_timer = QTimer(self, singleShot=True, interval=KILL_AFTER_MS)
-        self._kill_timer.timeout.connect(self._kill)
+        super().__init__("the sweep", CANCEL_POLICY, parent=parent)
+        self.stdout_line.connect(self._event_line)
+        self.ended.connect(self._ended)
 
     @property
-    def running(self) -> bool:
-        return self._process is not None
+    def out(self) -> Path | None:
+        return self.out_folder
 
     def start(self, sweep_file: Path, out: Path, address: str = "", max_concurrent: int = 0) -> None:
-        if self._process is not None:
+        if self.running:
             raise RuntimeError("a sweep is already running")
         args = ["sweep", str(sweep_file), "--out", str(out), "--format", "jsonl"]
         args += ["--address", address] if address else []
         args += ["--max-concurrent", str(max_concurrent)] if max_concurrent > 0 else []
-        program, *arguments = kws_command(*args)
-        process = QProcess(self)
-        process.readyReadStandardOutput.connect(self._read_stdout)
-        process.readyReadStandardError.connect(self._read_stderr)
-        process.finished.connect(self._finished)
-        process.errorOccurred.connect(self._error_occurred)
-        self._process, self.out = process, out
-        self._buffer, self._error, self._cancelling = b"", "", False
-        process.start(program, arguments)
+        self.start_command(args, out_folder=out)
 
-    def cancel(self) -> None:
-        if self._process is None or self._cancelling:
-            return
-        self._cancelling = True
-        if self.out is not None and self.out.is_dir():
-            (self.out / STOP_FILE_NAME).touch()
-        if sys.platform != "win32":
-            self._process.terminate()  # SIGTERM: kws sweep's clean cancel
-        self._kill_timer.start()
+    def _event_line(self, line: str) -> None:
+        event = ev.parse_event_line(line)
+        if event is not None:
+            self.event.emit(event)
 
-    def wait_stopped(self, timeout_ms: int = KILL_AFTER_MS) -> None:
-        process = self._process
-        if process is not None and not process.waitForFinished(timeout_ms):
-            process.kill()
-            process.waitForFinished(timeout_ms)
-
-    def _read_stdout(self) -> None:
-        if self._process is None:
-            return
-        self._buffer += bytes(self._process.readAllStandardOutput().data())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for raw in lines:
-            event = ev.parse_event_line(raw.decode("utf-8", "replace"))
-            if event is not None:
-                self.event.emit(event)
-
-    def _read_stderr(self) -> None:
-        if self._process is None:
-            return
-        for line in bytes(self._process.readAllStandardError().data()).decode("utf-8", "replace").splitlines():
-            if line.startswith(ERROR_PREFIX):
-                self._error = line[len(ERROR_PREFIX):]
-
-    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
-        self._read_stdout()
-        self._read_stderr()
-        self._kill_timer.stop()
-        process, self._process = self._process, None
-        if process is not None:
-            process.deleteLater()
-        if status == QProcess.ExitStatus.NormalExit and code == 0:
+    def _ended(self, outcome: str, error: str) -> None:
+        if outcome == SUCCEEDED:
             self.finished.emit(ev.SWEEP_FINISHED, "the sweep finished")
-        elif self._cancelling or code == EXIT_CANCELLED:
+        elif outcome == CANCELLED:
             self.finished.emit(ev.SWEEP_CANCELLED, "the sweep was cancelled; every trial stopped")
         else:
-            self.finished.emit("failed", self._error or f"the sweep stopped unexpectedly (exit code {code})")
-
-    def _error_occurred(self, error: QProcess.ProcessError) -> None:
-        if error == QProcess.ProcessError.FailedToStart and self._process is not None:
-            process, self._process = self._process, None
-            process.deleteLater()
-            self.finished.emit("failed", f"cannot start kws sweep: {process.errorString()}")
-
-    def _kill(self) -> None:
-        if self._process is not None:
-            self._process.kill()
+            self.finished.emit(FAILED, error)
 
 
 def _value_text(value: Any) -> str:
@@ -339,7 +281,7 @@ class SweepView(QWidget):
             if record.status == RUNNING:
                 record.status = ev.SWEEP_CANCELLED if status == ev.SWEEP_CANCELLED else record.status
                 self._show(record)
-        if status == "failed":
+        if status == FAILED:
             self.status_label.setText(message)
             self.host.show_error(message)
         else:

@@ -1,0 +1,80 @@
+"""Which installed distributions belong where: the bundle carries the workbench's base dependencies, the
+training runtime everything its user-facing extras add.
+
+Why decided from the package metadata: what a plain ``pip install kws-workbench`` gives is exactly what the
+application needs without training, so the bundle excludes every other installed distribution's modules
+(the build environment also holds TensorFlow, Ray, pytest, PyInstaller, ...), and a dependency added to
+``pyproject.toml`` lands in the right package without touching the packaging.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+
+WORKBENCH_DISTRIBUTION = "kws-workbench"
+DEVELOPER_EXTRAS = frozenset({"test", "package", "dev", "docs"})  # never shipped
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirements_of(dist: metadata.Distribution, extras: tuple[str, ...] = ()) -> list[str]:
+    """The requirements ``dist`` adds with ``extras`` (only those; none given: the base requirements), without
+    their ``extra ==`` markers, so :func:`closure` takes them as they are."""
+    from packaging.requirements import Requirement
+
+    chosen = []
+    for text in dist.requires or []:
+        req = Requirement(text)
+        base = req.marker is None or req.marker.evaluate({"extra": ""})
+        if not extras and base:
+            chosen.append(text)
+        elif extras and not base and any(req.marker.evaluate({"extra": e}) for e in extras):
+            chosen.append(f"{req.name}{req.specifier}")
+    return chosen
+
+
+def user_extras(dist: metadata.Distribution) -> tuple[str, ...]:
+    return tuple(e for e in dist.metadata.get_all("Provides-Extra") or [] if e not in DEVELOPER_EXTRAS)
+
+
+def closure(requirements: list[str], skip: frozenset[str] = frozenset(),
+            missing_hint: str = "") -> dict[str, metadata.Distribution]:
+    """Every installed distribution these requirements pull in, by normalised name (markers evaluated here)."""
+    from packaging.requirements import Requirement
+
+    found: dict[str, metadata.Distribution] = {}
+    pending = list(requirements)
+    while pending:
+        req = Requirement(pending.pop())
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        key = normalise(req.name)
+        if key in found or key in skip:
+            continue
+        try:
+            dist = metadata.distribution(req.name)
+        except metadata.PackageNotFoundError:
+            raise SystemExit(f"{req.name} is required but not installed in this environment. {missing_hint}".strip())
+        found[key] = dist
+        pending.extend(dist.requires or [])
+    return dict(sorted(found.items()))
+
+
+def base_distributions() -> dict[str, metadata.Distribution]:
+    workbench = metadata.distribution(WORKBENCH_DISTRIBUTION)
+    return closure(requirements_of(workbench), missing_hint="Run `make setup` first.")
+
+
+def foreign_modules() -> list[str]:
+    """Top-level modules of installed distributions outside the base closure (for the bundle's excludes)."""
+    base = set(base_distributions()) | {WORKBENCH_DISTRIBUTION}
+    owners = metadata.packages_distributions()
+    foreign = set()
+    for module, dists in owners.items():
+        keys = {normalise(d) for d in dists}
+        if module.isidentifier() and not keys & base:
+            foreign.add(module)
+    return sorted(foreign)

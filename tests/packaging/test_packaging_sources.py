@@ -1,0 +1,108 @@
+"""The packaging sources themselves, without building anything: the menu entry and AppStream metadata validate
+and name the id the application announces, the metainfo's newest release is the package version, the
+committed icons are renderings of the SVG, and the frozen entry point's pure parts (program name, which
+command lines need the training runtime, the runtime compatibility check) behave."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import workbench
+from package_tools import REPO_ROOT, require_tool, run
+from workbench.gui.app import DESKTOP_ID
+
+LINUX = REPO_ROOT / "packaging" / "linux"
+ICONS = REPO_ROOT / "resources" / "icons"
+sys.path.append(str(REPO_ROOT / "packaging"))
+sys.path.append(str(REPO_ROOT / "packaging" / "frozen"))
+import kws_entry  # noqa: E402
+import training_runtime  # noqa: E402
+from kwspack import elf_deps, icons  # noqa: E402
+
+MAX_MEAN_PIXEL_DIFFERENCE = 2.0  # renderers of other Qt versions anti-alias slightly differently
+
+
+def test_desktop_files_carry_the_application_id() -> None:
+    assert (LINUX / f"{DESKTOP_ID}.desktop").is_file() and (LINUX / f"{DESKTOP_ID}.metainfo.xml").is_file()
+    root = ET.parse(LINUX / f"{DESKTOP_ID}.metainfo.xml").getroot()
+    assert root.findtext("id") == DESKTOP_ID
+    assert root.findtext("launchable") == f"{DESKTOP_ID}.desktop"
+    assert f"Icon={DESKTOP_ID}\n" in (LINUX / f"{DESKTOP_ID}.desktop").read_text()
+
+
+def test_newest_release_is_the_package_version() -> None:
+    releases = ET.parse(LINUX / f"{DESKTOP_ID}.metainfo.xml").getroot().find("releases")
+    assert releases is not None and releases[0].get("version") == workbench.__version__
+
+
+def test_desktop_entry_validates() -> None:
+    tool = require_tool("desktop-file-validate", "apt-get install desktop-file-utils")
+    done = run([tool, LINUX / f"{DESKTOP_ID}.desktop"])
+    assert (done.returncode, done.stdout.strip()) == (0, "")
+
+
+def test_metainfo_validates() -> None:
+    tool = require_tool("appstreamcli", "apt-get install appstream")
+    done = run([tool, "validate", "--no-net", LINUX / f"{DESKTOP_ID}.metainfo.xml"])
+    assert done.returncode == 0 and not re.search(r"^[EW]:", done.stdout, re.MULTILINE), done.stdout
+
+
+@pytest.mark.parametrize("size", icons.PNG_SIZES)
+def test_committed_icons_are_renderings_of_the_svg(size: int, qapp) -> None:
+    from PySide6.QtGui import QImage
+
+    committed = QImage(str(ICONS / icons.png_name(size)))
+    fresh = QImage.fromData(icons.render_png(ICONS / "kws-workbench.svg", size))
+    assert (committed.width(), committed.height()) == (size, size) == (fresh.width(), fresh.height())
+    import numpy as np
+
+    def pixels(image: QImage) -> np.ndarray:
+        image = image.convertToFormat(QImage.Format.Format_RGBA8888)
+        return np.frombuffer(image.constBits(), np.uint8, size * size * 4).astype(int)
+
+    assert np.abs(pixels(committed) - pixels(fresh)).mean() <= MAX_MEAN_PIXEL_DIFFERENCE
+
+
+def test_ico_and_icns_hold_the_pngs() -> None:
+    ico = (ICONS / "kws-workbench.ico").read_bytes()
+    assert ico[:6] == icons.ICO_HEADER.pack(0, 1, len(icons.ICO_SIZES))
+    icns = (ICONS / "kws-workbench.icns").read_bytes()
+    assert icns[:4] == b"icns" and int.from_bytes(icns[4:8], "big") == len(icns)
+    assert icns.count(b"\x89PNG") == len(icons.ICNS_TYPES)
+
+
+def test_program_name_chooses_the_role() -> None:
+    assert kws_entry.program_name("/opt/kws-workbench/kws") == "kws"
+    assert kws_entry.program_name("C:\\Program Files\\KWS Workbench\\KWS.EXE") == "kws"
+    assert kws_entry.program_name("/Applications/KWS Workbench.app/Contents/MacOS/kws-workbench") == "kws-workbench"
+
+
+def test_which_command_lines_need_the_training_runtime() -> None:
+    assert training_runtime.needs_runtime(["train", "--dataset", "d", "--out", "o"])
+    assert not training_runtime.needs_runtime(["train", "--help"])
+    assert not training_runtime.needs_runtime(["detect", "x.wav"])
+    assert not training_runtime.needs_runtime(["--version"])
+
+
+def test_runtime_check(tmp_path: Path) -> None:
+    bundle = {"python": "3.11", "platform": "linux-x86_64", "numpy": "2.4.6", "workbench": "0.1.0"}
+    assert "damaged" in (training_runtime.check_runtime(tmp_path, bundle) or "")
+    (tmp_path / "site-packages").mkdir()
+    (tmp_path / "runtime.json").write_text(json.dumps({**bundle, "tensorflow": "2.21.0"}))
+    assert training_runtime.check_runtime(tmp_path, bundle) is None
+    (tmp_path / "runtime.json").write_text(json.dumps({**bundle, "python": "3.12"}))
+    problem = training_runtime.check_runtime(tmp_path, bundle) or ""
+    assert "python 3.12" in problem and "python 3.11" in problem
+
+
+def test_debian_package_naming_rule() -> None:
+    assert elf_deps.naming_rule_package("libxcb-icccm.so.4") == "libxcb-icccm4"
+    assert elf_deps.naming_rule_package("libxkbcommon-x11.so.0") == "libxkbcommon-x11-0"
+    assert elf_deps.naming_rule_package("libX11-xcb.so.1") == "libx11-xcb1"
+    assert elf_deps.naming_rule_package("libdbus-1.so.3") == "libdbus-1-3"

@@ -1,0 +1,235 @@
+"""One ``kws`` sub-command in a child QProcess: its output as lines, Cancel, and one outcome at the end.
+
+Why one wrapper: calibration, stream building, dataset builds, training and sweeps all run as ``kws``
+children so the window stays responsive, never imports their heavy libraries, and a crash is a message,
+not a dead window. What differs between them is only how the output is read and how a child is asked to
+stop; starting it (:func:`workbench.child_command.kws_command`, so a frozen bundle works too), splitting
+its channels into lines, picking up its ``kws: error: …`` line, killing a child that does not stop,
+and turning the exit into succeeded / cancelled / failed is the same, and lives here.
+
+Stopping (:class:`CancelPolicy`): on POSIX the child gets SIGINT (Ctrl-C) or SIGTERM, which every
+``kws`` command handles cleanly (exit code :data:`EXIT_CANCELLED`); a command that polls a stop file
+(``kws train``, ``kws sweep``) also finds that file in its output folder -- the only polite request on
+Windows, where a child without a stop file is killed at once. A child still running
+:attr:`CancelPolicy.kill_after_ms` after Cancel is killed.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+
+from workbench.child_command import kws_command
+
+ERROR_PREFIX = "kws: error: "  # how every kws command reports an expected failure on stderr
+EXIT_CANCELLED = 130  # what a kws command returns when it stopped on request (Ctrl-C, SIGTERM, stop file)
+SUCCEEDED, CANCELLED, FAILED = "succeeded", "cancelled", "failed"
+DEFAULT_KILL_AFTER_MS = 3000
+
+
+class StopSignal(enum.Enum):
+    """The POSIX signal Cancel sends: the one the command's clean-stop handler listens to."""
+
+    INTERRUPT = signal.SIGINT
+    TERMINATE = signal.SIGTERM
+
+
+@dataclass(frozen=True)
+class CancelPolicy:
+    """How Cancel asks a child to stop, and how its exit is read afterwards.
+
+    ``stop_file``: a name created in the output folder on Cancel (and removed before the start and after
+    the end), for commands that poll it; empty for none. ``cancel_is_final``: True when, once Cancel was
+    pressed, the run counts as cancelled whatever the child then does (its results are discarded, as the
+    user asked); False when the exit code decides -- 0 is a finished run even after Cancel (nothing it
+    wrote is lost), :data:`EXIT_CANCELLED` is a stop on request (by Cancel or anyone else).
+    """
+
+    stop_signal: StopSignal = StopSignal.INTERRUPT
+    stop_file: str = ""
+    kill_after_ms: int = DEFAULT_KILL_AFTER_MS
+    cancel_is_final: bool = True
+
+
+class KwsChildProcess(QObject):
+    """Run one ``kws`` command at a time; subclasses turn its lines and its end into their own signals.
+
+    Signals: ``stdout_line(text)`` and ``stderr_line(text)`` for every line (trailing whitespace
+    removed; a last line without a newline included), then ``ended(outcome, error)`` exactly once per
+    :meth:`start_command`: ``outcome`` is :data:`SUCCEEDED`, :data:`CANCELLED` or :data:`FAILED`,
+    ``error`` is empty or, for a failure, one sentence (the child's ``kws: error:`` line when it printed
+    one). (``ended``, not ``finished``: the subclasses' ``finished`` signals say it in their own terms.)
+    """
+
+    stdout_line = Signal(str)
+    stderr_line = Signal(str)
+    ended = Signal(str, str)
+
+    def __init__(self, what: str, policy: CancelPolicy, read_stdout: bool = True,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.what = what  # "the calibration": used in messages
+        self.policy = policy
+        self.read_stdout = read_stdout  # False: stdout is discarded (a child never blocks on a full pipe)
+        self._process: QProcess | None = None
+        self._out_folder: Path | None = None
+        self._buffers = {QProcess.ProcessChannel.StandardOutput: b"", QProcess.ProcessChannel.StandardError: b""}
+        self._error = ""
+        self._cancelling = False
+        self._kill_timer = QTimer(self, singleShot=True, interval=policy.kill_after_ms)
+        self._kill_timer.timeout.connect(self._kill)
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None
+
+    @property
+    def pid(self) -> int:
+        """The child's process id while it runs, else 0."""
+        return 0 if self._process is None else int(self._process.processId())
+
+    @property
+    def out_folder(self) -> Path | None:
+        """The output folder of the last :meth:`start_command` (kept after the end, for reading the results)."""
+        return self._out_folder
+
+    def start_command(self, args: Sequence[str], out_folder: Path | None = None) -> None:
+        """Run ``kws ARGS``; ``out_folder`` is where the policy's stop file goes."""
+        if self._process is not None:
+            raise RuntimeError(f"{self.what} is already running")
+        program, *arguments = kws_command(*args)
+        process = QProcess(self)
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
+        if self.read_stdout:
+            process.readyReadStandardOutput.connect(self._read_stdout)
+        else:
+            process.setStandardOutputFile(QProcess.nullDevice())
+        process.readyReadStandardError.connect(self._read_stderr)
+        process.finished.connect(self._process_finished)
+        process.errorOccurred.connect(self._process_error)
+        self._process, self._out_folder = process, None if out_folder is None else Path(out_folder)
+        self._buffers = dict.fromkeys(self._buffers, b"")
+        self._error, self._cancelling = "", False
+        self._remove_stop_file()
+        process.start(program, arguments)
+
+    def cancel(self) -> None:
+        """Ask the child to stop (stop file and/or signal); kill it if it has not stopped in time."""
+        process = self._process
+        if process is None or self._cancelling:
+            return
+        self._cancelling = True
+        asked = self._create_stop_file()
+        pid = int(process.processId())
+        if sys.platform != "win32" and pid > 0:
+            try:
+                os.kill(pid, self.policy.stop_signal.value)
+            except ProcessLookupError:
+                pass  # it has just ended; finished follows
+        elif not asked:
+            process.kill()  # no polite way to ask: a child without a stop file on Windows
+        self._kill_timer.start()
+
+    def wait_stopped(self, timeout_ms: int | None = None) -> None:
+        """Block until the child is gone (window shutdown); kill it if it does not stop in time."""
+        timeout_ms = self.policy.kill_after_ms if timeout_ms is None else timeout_ms
+        process = self._process
+        if process is not None and not process.waitForFinished(timeout_ms):
+            process.kill()
+            process.waitForFinished(timeout_ms)
+
+    # -- the stop file ------------------------------------------------------------------------------
+    def _stop_file(self) -> Path | None:
+        if not self.policy.stop_file or self._out_folder is None:
+            return None
+        return self._out_folder / self.policy.stop_file
+
+    def _create_stop_file(self) -> bool:
+        stop_file = self._stop_file()
+        if stop_file is None:
+            return False
+        try:
+            stop_file.parent.mkdir(parents=True, exist_ok=True)
+            stop_file.touch()
+        except OSError:
+            return False
+        return True
+
+    def _remove_stop_file(self) -> None:
+        stop_file = self._stop_file()
+        if stop_file is not None:
+            try:
+                stop_file.unlink(missing_ok=True)
+            except OSError:
+                pass  # an unwritable folder: the child reports it
+
+    # -- child output -------------------------------------------------------------------------------
+    def _read_stdout(self) -> None:
+        if self._process is not None:
+            self._read_channel(QProcess.ProcessChannel.StandardOutput, self._process.readAllStandardOutput().data())
+
+    def _read_stderr(self) -> None:
+        if self._process is not None:
+            self._read_channel(QProcess.ProcessChannel.StandardError, self._process.readAllStandardError().data())
+
+    def _read_channel(self, channel: QProcess.ProcessChannel, data: bytes) -> None:
+        *lines, self._buffers[channel] = (self._buffers[channel] + bytes(data)).split(b"\n")
+        for raw in lines:
+            self._emit_line(channel, raw)
+
+    def _emit_line(self, channel: QProcess.ProcessChannel, raw: bytes) -> None:
+        text = raw.decode("utf-8", "replace").rstrip()
+        if channel == QProcess.ProcessChannel.StandardOutput:
+            self.stdout_line.emit(text)
+            return
+        stripped = text.strip()
+        if stripped.startswith(ERROR_PREFIX):
+            self._error = stripped[len(ERROR_PREFIX):]
+        self.stderr_line.emit(text)
+
+    def _flush_lines(self) -> None:
+        """Read what is left and hand on a last line that has no newline."""
+        if self.read_stdout:
+            self._read_stdout()
+        self._read_stderr()
+        for channel, rest in self._buffers.items():
+            if rest:
+                self._buffers[channel] = b""
+                self._emit_line(channel, rest)
+
+    # -- the end ------------------------------------------------------------------------------------
+    def _process_finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        if self._process is None:
+            return
+        self._flush_lines()
+        self._kill_timer.stop()
+        process, self._process = self._process, None
+        process.deleteLater()
+        self._remove_stop_file()
+        self.ended.emit(*self._outcome(code, status == QProcess.ExitStatus.NormalExit))
+
+    def _outcome(self, code: int, normal_exit: bool) -> tuple[str, str]:
+        if self._cancelling and self.policy.cancel_is_final:
+            return CANCELLED, ""
+        if normal_exit and code == 0:
+            return SUCCEEDED, ""
+        if self._cancelling or (code == EXIT_CANCELLED and not self.policy.cancel_is_final):
+            return CANCELLED, ""
+        return FAILED, self._error or f"{self.what} stopped unexpectedly (exit code {code})"
+
+    def _process_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart and self._process is not None:
+            process, self._process = self._process, None
+            process.deleteLater()
+            self.ended.emit(FAILED, f"cannot start {self.what}: {process.errorString()}")
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
