@@ -159,3 +159,27 @@ def test_models_over_the_board_budget_are_rejected_before_training(speech_slice:
         assert "RAM (tensor arena)" in r["message"] and "> 4 kB" in r["message"]
         assert r["child_pid"] is None and not (Path(r["folder"]) / "run.json").exists()  # kws train never ran
     assert run.of("done")[0]["best"] is None and run.of("done")[0]["model"] is None
+
+
+def test_trials_with_ray_features_compute_their_spectrograms_as_ray_tasks(speech_slice: Path, tmp_path: Path) -> None:
+    # two trials on 2 CPUs: one runs at a time, one CPU stays free for its feature tasks (trials holding both
+    # CPUs would wait forever for tasks that cannot start)
+    text = sweep_text(speech_slice, epochs=1) + "\n[resources]\nray_features = true\n"
+    run = SweepProcess(write_sweep(tmp_path, text), tmp_path / "out")
+    code, err = run.finish()
+    assert code == 0, err
+    records = [e["trial"] for e in run.of("trial_end")]
+    assert [r["status"] for r in records] == ["finished", "finished"], records
+    for r in records:
+        log = (Path(r["folder"]) / "train" / "log.txt").read_text()
+        assert "Ray tasks on the cluster's 2 CPUs" in log, log
+        assert Path(r["model"]).is_file()
+    kinds = [e["event"] for e in run.events if e["event"] in ("trial_start", "trial_end")]
+    assert kinds == ["trial_start", "trial_end", "trial_start", "trial_end"]
+
+
+def test_ray_features_without_a_free_cpu_is_a_clear_error(speech_slice: Path, tmp_path: Path) -> None:
+    text = sweep_text(speech_slice, epochs=1) + "\n[resources]\nray_features = true\ncpus_per_trial = 2\n"
+    run = SweepProcess(write_sweep(tmp_path, text), tmp_path / "out")
+    code, err = run.finish()
+    assert code == 2 and "ray_features needs a CPU for the feature tasks" in err, err

@@ -50,6 +50,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--mltk-zip", action="store_true", help="also write <name>.mltk.zip with the whole run")
     p.add_argument("--resume", action="store_true", help="continue the stopped run in --out")
     p.add_argument("--workers", type=int, default=0, help="feature worker processes (default: one per CPU)")
+    p.add_argument("--features-on-ray", metavar="ADDRESS", help="compute the spectrograms as Ray tasks on the Ray "
+                   "cluster at HOST:PORT (or 'auto') instead of --workers processes: every CPU of the cluster "
+                   "works on them (needs the cluster extra; kws sweep passes it to trials with ray_features)")
     p.add_argument("--no-evaluate", action="store_true", help="skip the evaluation on the test split")
     p.set_defaults(func=run)
 
@@ -110,6 +113,21 @@ def _stdout_for_progress(mode: str) -> Iterator[TextIO]:
         os.close(saved)
 
 
+@contextlib.contextmanager
+def _feature_makers(ray_address: str | None) -> Iterator[Any]:
+    """The run's feature maker factory: processes here, or Ray tasks on a cluster attached for the run."""
+    from workbench.training.data.features import FeatureMaker
+
+    if not ray_address:
+        yield FeatureMaker
+        return
+    from workbench.sweeps.ray_features import RayFeatureMaker
+    from workbench.sweeps.ray_session import ray_cluster
+
+    with ray_cluster(ray_address):
+        yield lambda settings, _workers: RayFeatureMaker(settings)
+
+
 def run(args: argparse.Namespace) -> int:
     _require_tensorflow()
     request = _request(args)
@@ -123,8 +141,8 @@ def run(args: argparse.Namespace) -> int:
         cancel = CancelToken(stop_file=args.out / STOP_FILE_NAME)
         cancel.clear_stop_file()
         try:
-            with cancel:
-                outcome = run_training(request, progress, cancel)
+            with cancel, _feature_makers(args.features_on_ray) as make_features:
+                outcome = run_training(request, progress, cancel, make_features)
         except WorkbenchError as exc:
             progress.emit("error", "end", message=str(exc))
             raise

@@ -56,6 +56,11 @@ class RayFeatureMaker:
         """CPUs the cluster offers to the tasks (for progress messages)."""
         return int(self.ray.cluster_resources().get("CPU", 1))
 
+    @property
+    def description(self) -> str:
+        """Where the spectrograms are computed, for progress messages."""
+        return f"Ray tasks on the cluster's {self.workers} CPUs"
+
     def __enter__(self) -> "RayFeatureMaker":
         return self
 

@@ -23,7 +23,7 @@ starts. See ``docs/sweeps.md`` for the format; in short::
     [budget]     trials, time_minutes, max_concurrent
     [scheduler]  type = "asha" | "fifo", grace_epochs, reduction_factor
     [board]      flash_kb, ram_kb (the model's share of the board), accelerator
-    [resources]  cpus_per_trial, feature_workers
+    [resources]  cpus_per_trial, feature_workers, ray_features
 """
 
 from __future__ import annotations
@@ -118,6 +118,9 @@ class BoardBudget:
 class ResourceSettings:
     cpus_per_trial: float = 1.0  # Ray CPUs each trial reserves
     feature_workers: int = 1  # kws train --workers inside a trial
+    # each trial's spectrograms as Ray tasks on the sweep's cluster (kws train --features-on-ray) instead of
+    # feature_workers processes beside the trial; the trials then leave one cluster CPU free for the tasks
+    ray_features: bool = False
 
     def __post_init__(self) -> None:
         if not self.cpus_per_trial > 0 or self.feature_workers < 1:

@@ -45,6 +45,7 @@ OBJECTIVE_DIR = "objective"  # the frr objective's validation stream
 BEST_SPEC_FILE = "best-spec.toml"
 SEED_RANGE = 2**31 - 1
 SECONDS_PER_HOUR = 3600.0
+RAY_FEATURE_CPUS = 1.0  # kept free for the feature tasks of trials with [resources] ray_features
 
 Emit = Callable[[dict[str, Any]], None]
 
@@ -150,10 +151,23 @@ class SweepRun:
                       nodes=cluster.nodes, dimensions=[d.describe() for d in sweep.dimensions()])
             if self.cancelled:  # cancelled while Ray started: run no trial
                 return self._finish([])
-            self._tune(stream)
+            self._tune(stream, self._trial_slots(cluster.cpus))
         return self._finish(list(self.records.values()))
 
-    def _tune(self, stream: ObjectiveStream | None) -> None:
+    def _trial_slots(self, cluster_cpus: float) -> int | None:
+        """Trials at once; with ``ray_features`` at most as many as leave one CPU for the feature tasks
+        (trials holding every CPU would wait for tasks that can never start)."""
+        wanted = self.max_concurrent
+        if not self.sweep.resources.ray_features:
+            return wanted
+        fitting = int((cluster_cpus - RAY_FEATURE_CPUS) // self.sweep.resources.cpus_per_trial)
+        if fitting < 1:
+            raise WorkbenchError(f"[resources] ray_features needs a CPU for the feature tasks beside each trial's "
+                                 f"{self.sweep.resources.cpus_per_trial:g}: the cluster has {cluster_cpus:g}. "
+                                 "Lower cpus_per_trial, add CPUs, or set ray_features = false.")
+        return min(wanted, fitting) if wanted else fitting
+
+    def _tune(self, stream: ObjectiveStream | None, max_concurrent: int | None) -> None:
         from ray import tune
         from ray.tune.schedulers import ASHAScheduler, FIFOScheduler
         from ray.tune.search.basic_variant import BasicVariantGenerator
@@ -178,7 +192,7 @@ class SweepRun:
         tune_config = tune.TuneConfig(
             num_samples=budget.trials, scheduler=scheduler, reuse_actors=False,
             search_alg=BasicVariantGenerator(random_state=sweep.run.seed,  # (Tune ignores max_concurrent_trials
-                                             max_concurrent=self.max_concurrent or 0),  # with a generator)
+                                             max_concurrent=max_concurrent or 0),  # with a generator)
             time_budget_s=budget.time_minutes * 60.0 if budget.time_minutes else None,
             trial_name_creator=trial_dirname, trial_dirname_creator=trial_dirname)
         run_config = tune.RunConfig(name="tune", storage_path=str(self.out / RAY_DIR), verbose=0,

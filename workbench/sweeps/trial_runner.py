@@ -75,6 +75,13 @@ def _node_id() -> str:
         return ""
 
 
+def _cluster_address() -> str:
+    """HOST:PORT of the cluster this trial runs on, for its child to attach to (``--features-on-ray``)."""
+    import ray
+
+    return str(ray.get_runtime_context().gcs_address)
+
+
 class KwsTrainTrial(tune.Trainable):
     """See the module docstring. ``config`` = ``{"params": {path: value}, "seed": int}``."""
 
@@ -122,6 +129,8 @@ class KwsTrainTrial(tune.Trainable):
             args += ["--dataset", dataset.argument]
         if not sweep.run.evaluate_test:
             args.append("--no-evaluate")
+        if sweep.resources.ray_features:
+            args += ["--features-on-ray", _cluster_address()]
         return kws_command(*args)
 
     # -- results --------------------------------------------------------------------------------

@@ -132,6 +132,11 @@ class FeatureMaker:
         else:
             self._local = SampleRenderer(settings)
 
+    @property
+    def description(self) -> str:
+        """Where the spectrograms are computed, for progress messages."""
+        return f"{self.workers} worker process{'es' if self.workers != 1 else ''}"
+
     def __enter__(self) -> "FeatureMaker":
         return self
 

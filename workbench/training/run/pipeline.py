@@ -16,7 +16,7 @@ import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -31,6 +31,10 @@ from workbench.training.run.run_request import TrainRequest, dumps
 from workbench.training.run.teacher import Teacher
 from workbench.training.spec.model_spec import ModelSpec, load_spec
 
+# Makes the feature maker of a run from its settings and ``--workers``: FeatureMaker (processes on this
+# machine) unless the caller brings another with its interface, e.g. the Ray tasks of ``kws train
+# --features-on-ray`` (the CLI builds it: training imports no tool).
+FeatureMakerFactory = Callable[[FeatureSettings, int], Any]
 REPRESENTATIVE_STREAM = 0x4E9
 BUNDLED_PREFIX = "bundled:"  # init_from = "bundled:models/x.tflite": a model shipped with the workbench
 
@@ -130,7 +134,8 @@ def _representative(validation: FeatureBatch, count: int, seed: int) -> np.ndarr
     return validation.features[order[:count]]
 
 
-def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken) -> RunOutcome:
+def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
+                 make_features: FeatureMakerFactory = FeatureMaker) -> RunOutcome:
     """Run (or resume) a training; see the module docstring."""
     if request.resume:
         request = _stored_request(request)
@@ -155,9 +160,9 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken)
 
     configure_tensorflow(spec.training.seed, os.cpu_count() or 1)
     settings = FeatureSettings(spec.frontend, spec.augmentation, tuple(plan.background), spec.training.seed)
-    with FeatureMaker(settings, request.workers) as maker:
+    with make_features(settings, request.workers) as maker:
         progress.emit("features", "start", message=f"validation spectrograms ({len(plan.validation)} samples, "
-                                                    f"{maker.workers} worker processes)")
+                                                    f"{maker.description})")
         validation = maker.compute(plan.validation, NO_AUGMENTATION_EPOCH, cancel=cancel, progress=lambda d, t:
                                    progress.emit("features", "progress", done=d, total=t))
         checkpoints = Checkpoints(out.train_dir)
