@@ -65,6 +65,7 @@ class LevelMeter(QWidget):
         self._background: QPixmap | None = None  # unlit meter (scale, empty bar, dark lamp)
         self._lit = QPixmap()  # the same, fully lit
         self._hold_color = QColor()
+        self._geometry: tuple[QSize, QRectF, QRectF] | None = None  # (size, lamp, bar): computed once per size
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.setFixedWidth(theme.SIDE_PANEL_PX)
         # every pixel is painted (the cached background first): Qt need not repaint the parents
@@ -93,12 +94,21 @@ class LevelMeter(QWidget):
             self.update()
 
     # -- geometry -------------------------------------------------------------------------------
+    def _rects(self) -> tuple[QRectF, QRectF]:
+        """The lamp and the bar, for the current size (asked ~100 times a second, so cached per size)."""
+        size = self.size()
+        if self._geometry is None or self._geometry[0] != size:
+            lamp = QRectF(2, 2, size.width() - 4, CLIP_LAMP_PX)
+            top = lamp.bottom() + 4
+            bar = QRectF(4, top, size.width() * METER_BAR_FRACTION, size.height() - top - METER_BOTTOM_PX)
+            self._geometry = (size, lamp, bar)
+        return self._geometry[1], self._geometry[2]
+
     def _lamp(self) -> QRectF:
-        return QRectF(2, 2, self.width() - 4, CLIP_LAMP_PX)
+        return self._rects()[0]
 
     def _bar(self) -> QRectF:
-        top = self._lamp().bottom() + 4
-        return QRectF(4, top, self.width() * METER_BAR_FRACTION, self.height() - top - METER_BOTTOM_PX)
+        return self._rects()[1]
 
     def _y(self, db: float) -> float:
         bar = self._bar()

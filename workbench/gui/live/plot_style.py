@@ -4,7 +4,8 @@ buttons), so the 50 fps timer owns the ranges and the user cannot leave a view i
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 AXES = ("left", "bottom", "right", "top")
 
@@ -30,6 +31,21 @@ def fix_plot(plot: pg.PlotItem) -> None:
     # the value axis never moves, but its ticks reach into the data area, so every frame's repaint
     # of the data redraws it: keep it as a cached pixmap rather than replaying its drawing
     plot.getAxis("left").setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    scene = plot.scene()
+    if scene is not None:
+        fix_scene(scene)
+
+
+def fix_scene(scene: QGraphicsScene) -> None:
+    """A scene that does no bookkeeping for items that move every frame.
+
+    Without a scene rect of its own, a QGraphicsScene recomputes the bounding rect of all its items
+    after every update to grow its rect (pyqtgraph sets the *view's* rect, not the scene's); and its
+    default BSP index is rebuilt as the scrolling items move. Neither is used here: the view shows
+    the rect pyqtgraph gives it, and the few items are found by a linear search.
+    """
+    scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+    scene.setSceneRect(QRectF(0.0, 0.0, 1.0, 1.0))
 
 
 def follow_newest(plot: pg.PlotItem, end_s: float, width_s: float) -> None:

@@ -20,6 +20,8 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from workbench.gui.live.scrolling_items import quiet_moves
+
 SCORE_MAX = 255
 POINT_FIELDS = 2  # QPointF: x, y as doubles
 BAR_HEIGHT = 0.7  # of a class's row
@@ -39,6 +41,7 @@ class ScoreTraces(pg.GraphicsObject):
 
     def __init__(self) -> None:
         super().__init__()
+        quiet_moves(self)
         self._pens: list[QPen] = []
         self._points = np.zeros((0, 1, POINT_FIELDS), np.float64)
         self._firsts: list[tuple[QLineF, QLineF]] = []

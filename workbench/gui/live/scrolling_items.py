@@ -18,6 +18,7 @@ import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
+from PySide6.QtWidgets import QGraphicsItem
 
 from workbench.gui.live.plot_style import show_x_range
 
@@ -39,6 +40,16 @@ def make_room(buffer: np.ndarray, n: int) -> np.ndarray:
     where the caller writes the newest. ``0 < n <= len(buffer)``."""
     buffer[:-n] = buffer[n:]
     return buffer[-n:]
+
+
+def quiet_moves(item: pg.GraphicsObject) -> None:
+    """Let ``item`` move without a Python callback per move.
+
+    pyqtgraph's GraphicsObject asks Qt for geometry-change notifications so its ViewBox can re-run
+    auto-range; the live plots have fixed ranges, and while a stream starts the scrolling items are
+    moved 50 times a second, each move costing two ``itemChange`` calls into Python.
+    """
+    item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, False)
 
 
 def place(item: pg.GraphicsObject, x0: float, column_width: float, y0: float = 0.0, row_height: float = 1.0) -> None:
@@ -85,6 +96,7 @@ class ScrollingImage(pg.GraphicsObject):
 
     def __init__(self, lut: npt.NDArray[np.uint8]) -> None:
         super().__init__()
+        quiet_moves(self)
         self._table = rgb32_table(lut)
         self._pixels = np.zeros((1, 1), np.uint32)  # (rows, columns), C order, what the QImage shows
         self._qimage = QImage()
@@ -148,6 +160,7 @@ class EnvelopeLines(pg.GraphicsObject):
 
     def __init__(self, pen: object, y_range: tuple[float, float] = (-1.0, 1.0)) -> None:
         super().__init__()
+        quiet_moves(self)
         self._pen = pg.mkPen(pen)
         self._y_range = y_range
         self.resize(1)
