@@ -14,9 +14,10 @@ apt_run=(libportaudio2 libasound2-plugins libsndfile1 libegl1 libgl1 libfontconf
          libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libglib2.0-0)
 # What the tests drive for real: a PulseAudio virtual microphone, an X server, serial ptys, sox; the package
 # checks (desktop-file-validate, appstreamcli, objdump for the .deb's dependencies, the Wayland libraries Qt
-# loads when the installed bundle starts).
+# loads when the installed bundle starts), and the voices kws dataset synth speaks with.
 apt_test=(pulseaudio pulseaudio-utils sox xvfb xauth socat cmake desktop-file-utils appstream binutils
-          libwayland-cursor0 libwayland-egl1)
+          libwayland-cursor0 libwayland-egl1
+          espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts)
 
 missing_packages() {
     local pkg
@@ -72,7 +73,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 
 extras="train,plots"
-[ "$profile" = "test" ] && extras="train,plots,cluster,package,test"
+[ "$profile" = "test" ] && extras="train,plots,cluster,package,voices,test"
 
 # Reinstall only when the build inputs changed (pyproject, CMake, native sources, resources).
 stamp="$venv/.workbench-installed-$profile"

@@ -42,6 +42,17 @@ def test_bundled_models_menu_opens_the_reference_and_the_default(window) -> None
     assert len(window.bundled_menu.actions()) == 2
 
 
+def test_stream_menu_opens_a_guided_recording_session(window) -> None:
+    from workbench.gui.stream.guided_recording_view import GuidedRecordingView
+
+    stream_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Stream")
+    action = next(a for a in stream_menu.actions() if "guided" in a.text())
+    action.trigger()
+    views = [w for w in window.findChildren(GuidedRecordingView) if w.isVisible()]
+    assert len(views) == 1 and views[0].controller is window.controller
+    views[0].close()
+
+
 def test_sample_gives_yes_and_no_in_the_log_and_scores_in_the_plot(play_file, window) -> None:
     play_file(window, sample_audio_path())
     labels = window.log.labels()

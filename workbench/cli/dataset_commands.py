@@ -1,4 +1,5 @@
-"""``kws dataset info`` and ``kws dataset download``: what a dataset holds, and fetching the official one.
+"""``kws dataset info`` and ``kws dataset download``: what a dataset holds, and fetching the official one
+(``kws dataset synth`` and ``kws dataset voices`` live in :mod:`workbench.cli.synth_commands`).
 
 ``info`` scans one or more dataset folders (merged, as training would use them) and prints the clips
 per class as a model with the given keywords sees them (keywords, ``_unknown_`` for every other word,
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.cli.progress_bar import ProgressBar, human_bytes
+from workbench.cli.synth_commands import register_synth_commands
 from workbench.datasets.splits import (
     DEFAULT_TESTING_PERCENT,
     DEFAULT_VALIDATION_PERCENT,
@@ -81,6 +83,7 @@ def register(subparsers: Any) -> None:
     dl.add_argument("--sha256", help="expected SHA-256 of the archive (default: the published checksum)")
     dl.add_argument("--keep-archive", action="store_true", help="keep the downloaded archive")
     dl.set_defaults(func=run_download)
+    register_synth_commands(sub)  # synth and voices
 
 
 # -- info ------------------------------------------------------------------------------------------

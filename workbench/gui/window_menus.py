@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from workbench.bundled_models import bundled_models
@@ -28,6 +29,16 @@ def fill_bundled_models_menu(window: Any) -> None:
         action = menu.addAction(text)
         action.setToolTip(f"{model.path} · classes {', '.join(model.classes)}")
         action.triggered.connect(lambda _checked=False, path=model.path: window.open_model(path))
+
+
+def open_guided_recording(window: Any) -> Any:
+    """The guided recording session over the window, on the window's stream (non-modal)."""
+    from workbench.gui.stream.guided_recording_view import GuidedRecordingView
+
+    view = GuidedRecordingView(window.controller, window)
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    view.show()
+    return view
 
 
 def build_menus(window: Any) -> None:
@@ -70,6 +81,7 @@ def build_menus(window: Any) -> None:
     stream_menu.addAction(act("Use &microphone", lambda: window.controller.set_source(
         SourceChoice(MICROPHONE, device=window.settings.device()))))
     stream_menu.addAction(act("Play the bundled &sample", window.play_sample))
+    stream_menu.addAction(act("Record &guided takes…", lambda: open_guided_recording(window)))
     toolbar = window.addToolBar("Stream")
     toolbar.setObjectName("toolbar_stream")
     for action in (window.start_action, window.record_action, window.freeze_action):

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QDialog
 
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.datasets.layout import scan_dataset
@@ -129,3 +130,17 @@ def test_download_adds_the_unpacked_dataset(workspace, qtbot, tmp_path: Path) ->
     qtbot.waitUntil(lambda: not ws.datasets.downloading, timeout=60_000)
     assert str(dest) in [str(f) for f in ws.datasets.folders()]
     assert (dest / "yes").is_dir()
+
+
+def test_synthesize_opens_the_dataset_builder_and_its_dataset_joins_the_list(qtbot, tmp_path: Path) -> None:
+    workspace = TrainingWorkspace(WorkspaceHostDouble(tmp_path))
+    qtbot.addWidget(workspace)
+    workspace.show()
+    workspace.datasets.synth_button.click()
+    dialogs = [w for w in workspace.findChildren(QDialog) if w.isVisible()]
+    assert len(dialogs) == 1 and type(dialogs[0]).__name__ == "DatasetBuilderDialog"
+    built = tmp_path / "synthetic"
+    built.mkdir()
+    dialogs[0].built.emit(str(built))
+    assert workspace.datasets.folders() == [built]
+    dialogs[0].close()

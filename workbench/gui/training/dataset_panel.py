@@ -57,6 +57,7 @@ class DatasetPanel(QWidget):
 
     changed = Signal()
     error = Signal(str)
+    synthesize_requested = Signal()  # "Synthesize…": the workspace opens the dataset builder
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +74,8 @@ class DatasetPanel(QWidget):
         self.remove_button = QPushButton("Remove")
         self.download_button = QPushButton("Download Speech Commands…")
         self.download_button.setToolTip("The official 2.3 GB archive (CC-BY-4.0), unpacked into a new folder")
+        self.synth_button = QPushButton("Synthesize…")
+        self.synth_button.setToolTip("Build a dataset for any keywords from the local text-to-speech voices")
         self.download_progress = QProgressBar(maximum=PERCENT)
         self.download_progress.setVisible(False)
         self.table = QTableWidget(0, 1 + len(SPLITS) + 1)
@@ -85,7 +88,7 @@ class DatasetPanel(QWidget):
         self.status.setWordWrap(True)
 
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.download_button):
+        for button in (self.add_button, self.remove_button, self.download_button, self.synth_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -98,6 +101,7 @@ class DatasetPanel(QWidget):
         self.add_button.clicked.connect(self._choose_folder)
         self.remove_button.clicked.connect(self._remove_selected)
         self.download_button.clicked.connect(self._download_clicked)
+        self.synth_button.clicked.connect(self.synthesize_requested)
 
     # -- folders ----------------------------------------------------------------------------------
     def folders(self) -> list[Path]:

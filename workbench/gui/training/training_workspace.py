@@ -136,11 +136,20 @@ class TrainingWorkspace(QWidget):
         self.process.log.connect(self._log)
         self.process.finished.connect(self._finished)
         self.datasets.error.connect(self.host.show_error)
+        self.datasets.synthesize_requested.connect(self.open_dataset_builder)
         self.datasets.changed.connect(self._save)
         self.settings.keywords_changed.connect(self.datasets.set_keywords)
         self.settings.out.textChanged.connect(lambda _text: self._update_buttons())
 
     # -- persistence ------------------------------------------------------------------------------
+    def open_dataset_builder(self) -> Any:
+        """The synthetic dataset builder; a dataset it builds joins the dataset list."""
+        from workbench.gui.datasets.dataset_builder_dialog import open_dataset_builder
+
+        dialog = open_dataset_builder(self.host, self)
+        dialog.built.connect(self.datasets.add_folder)
+        return dialog
+
     def _restore(self) -> None:
         if self._qsettings is None:
             return

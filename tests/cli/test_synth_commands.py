@@ -1,0 +1,130 @@
+"""`kws dataset synth` and `kws dataset voices`, run as real child processes (and in-process for the
+argument errors): a small dataset from espeak-ng and flite, progress lines, a cancel by SIGINT/SIGTERM
+that a --resume finishes, missing engines as notes, bad input as one line with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from workbench.child_command import kws_command
+from workbench.cli.main import main
+from workbench.synthesis.dataset_builder import MANIFEST
+
+SMALL = ["--engines", "espeak,flite", "--voices", "espeak:m3,espeak:f2,flite:kal16", "--takes", "2",
+         "--similar", "0", "--negatives", "go", "--noise-seconds", "1", "--workers", "1"]
+
+
+def needs_engines() -> None:
+    missing = [p for p in ("espeak-ng", "flite") if shutil.which(p) is None]
+    if missing:
+        pytest.skip(f"speech engines not installed: {', '.join(missing)}")
+
+
+def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(kws_command(*args), capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def test_synth_writes_the_dataset_and_says_how_to_train_it(tmp_path: Path) -> None:
+    needs_engines()
+    out = tmp_path / "lamp"
+    done = run("dataset", "synth", "--words", "hey lamp,stop", "--out", str(out), *SMALL, "--progress", "none")
+    assert done.returncode == 0, done.stderr
+    assert "train with: kws train --dataset" in done.stderr and "--keywords hey_lamp,stop" in done.stderr
+    assert {p.name for p in out.iterdir()} == {"hey_lamp", "stop", "go", "_background_noise_", MANIFEST}
+    assert len(list((out / "stop").glob("*_nohash_*.wav"))) == 6
+    info = run("dataset", "info", str(out), "--keywords", "hey_lamp,stop", "--json")
+    summary = json.loads(info.stdout)
+    assert {c["label"]: c["total"] for c in summary["classes"]} == {"hey_lamp": 6, "stop": 6, "_unknown_": 3,
+                                                                    "_silence_": 0}
+
+
+def test_jsonl_progress_and_a_cancel_that_resume_finishes(tmp_path: Path) -> None:
+    needs_engines()
+    out = tmp_path / "synth"
+    args = kws_command("dataset", "synth", "--words", "yes,no,seven,eight", "--out", str(out), *SMALL,
+                       "--progress", "jsonl", "--workers", "2")  # worker processes end with the parent
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines = []
+    assert child.stderr is not None
+    for line in child.stderr:
+        lines.append(line)
+        if line.startswith("{") and json.loads(line).get("done", 0) > 0:
+            child.send_signal(signal.SIGINT)
+            break
+    _, rest = child.communicate(timeout=120)
+    lines += rest.splitlines()
+    assert child.returncode == 130, lines
+    assert any("--resume" in json.loads(l).get("message", "") for l in lines if l.startswith("{"))
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["cancelled"] is True
+    made = sum(manifest["counts"].values())
+    assert 0 < made < 4 * 6 + 3
+    again = run("dataset", "synth", "--words", "yes,no,seven,eight", "--out", str(out), *SMALL, "--progress",
+                "jsonl", "--resume")
+    assert again.returncode == 0, again.stderr
+    progress = [json.loads(l) for l in again.stderr.splitlines() if l.startswith("{") and "fraction" in l]
+    assert progress[-1]["phase"] == "done" and progress[-1]["fraction"] == 1.0
+    assert sum(json.loads((out / MANIFEST).read_text())["counts"].values()) == 4 * 6 + 3
+
+
+def test_voices_lists_installed_voices_and_missing_engines(tmp_path: Path) -> None:
+    needs_engines()
+    listed = run("dataset", "voices", "--engines", "espeak,flite", "--json")
+    data = json.loads(listed.stdout)
+    assert {e["name"] for e in data["engines"] if e["available"]} == {"espeak", "flite"}
+    assert "kal" in data["speakers"] and any(v["id"] == "espeak:m3" for v in data["voices"])
+    only_espeak = tmp_path / "bin"
+    only_espeak.mkdir()
+    os.symlink(shutil.which("espeak-ng"), only_espeak / "espeak-ng")
+    text = run("dataset", "voices", "--engines", "espeak,flite", env={"PATH": str(only_espeak)}).stdout
+    assert "flite     missing" in text and "apt-get install flite" in text and "espeak:m3" in text
+    out = tmp_path / "synth"
+    done = run("dataset", "synth", "--words", "yes", "--out", str(out), *SMALL[:2], "--voices", "espeak:m3",
+               "--similar", "0", "--takes", "1", "--no-noise", env={"PATH": str(only_espeak)})
+    assert done.returncode == 0, done.stderr
+    assert "note: flite: skipped" in done.stderr and (out / "yes" / "espeak-m3_nohash_0.wav").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--words", "yes;no"], "not a word to synthesise"),
+    (["--words", "yes", "--engines", "espeak,nope"], "Unknown speech engine 'nope'"),
+    (["--words", "yes", "--engines", "espeak", "--voices", "espeak:nobody"], "No installed voice matches"),
+    (["--words", "yes", "--takes", "0"], "--takes must be at least 1"),
+    (["--words", "yes", "--sample-ms", "50"], "--sample-ms must be at least 100"),
+    (["--words", "yes", "--negatives-from", "/nonexistent/words"], "neither a dataset folder"),
+])
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path: Path, args: list[str], message: str) -> None:
+    assert main(["dataset", "synth", "--out", str(tmp_path / "x"), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kws: error: ") and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_non_empty_folder_is_refused(capsys, tmp_path: Path) -> None:
+    needs_engines()
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["dataset", "synth", "--words", "yes", "--out", str(tmp_path), *SMALL, "--progress", "none"]) == 2
+    assert "is not empty" in capsys.readouterr().err and (tmp_path / "keep.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("length", ["model", "1500"])
+def test_clip_length_from_the_model_or_the_option(capsys, tmp_path: Path, reference_model_path: Path,
+                                                  length: str) -> None:
+    needs_engines()
+    import soundfile as sf
+
+    option = ["--model", str(reference_model_path)] if length == "model" else ["--sample-ms", length]
+    out = tmp_path / "synth"
+    assert main(["dataset", "synth", "--words", "yes", "--out", str(out), "--engines", "espeak", "--voices",
+                 "espeak:m3", "--takes", "1", "--similar", "0", "--no-noise", "--workers", "1", "--progress", "none",
+                 *option]) == 0
+    info = sf.info(str(out / "yes" / "espeak-m3_nohash_0.wav"))
+    assert info.frames == (16000 if length == "model" else 24000) and info.samplerate == 16000

@@ -1,0 +1,129 @@
+"""A guided recording session through a real (PulseAudio virtual) microphone: the prompt and countdown,
+silent and clipped takes rejected and asked again, good takes cut to the clip length around the word and
+saved in the dataset layout, Retake deleting the last take."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from workbench.assets import default_model_path
+from workbench.core.audio.audio_file import save_wav
+from workbench.datasets.layout import scan_dataset
+from workbench.gui.session_controller import MICROPHONE, SessionController, SourceChoice
+from workbench.gui.stream.guided_recording_view import DONE, GuidedRecordingView, GuidedTiming
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from virtmic import VirtualMic, VirtualMicUnavailable  # noqa: E402
+
+RATE = 16000
+FAST = GuidedTiming(countdown_steps=2, step_ms=30, record_ms=2200, review_ms=30)
+
+
+@pytest.fixture
+def mic():
+    from workbench.core.audio.sources import refresh_devices
+
+    try:
+        virtual = VirtualMic().start()
+    except VirtualMicUnavailable as exc:
+        pytest.skip(str(exc))
+    refresh_devices()
+    yield virtual
+    virtual.stop()
+    refresh_devices()
+
+
+@pytest.fixture
+def controller(qtbot, mic):
+    control = SessionController()
+    assert control.load_model(default_model_path())
+    errors: list[str] = []
+    control.error.connect(errors.append)
+    assert control.set_source(SourceChoice(MICROPHONE, device="pulse")), errors
+    session = control.session
+    qtbot.waitUntil(lambda: session.spectrogram.total > 10, timeout=10_000)
+    yield control
+    control.close()
+
+
+def word_clip(tmp_path: Path, name: str, amplitude: float, seconds: float = 0.45) -> Path:
+    """A voiced, word-like sound (a 180 Hz buzz with harmonics, faded in and out) in a 1.2 s file."""
+    t = np.arange(int(seconds * RATE)) / RATE
+    buzz = sum(np.sin(2 * np.pi * 180 * k * t) / k for k in range(1, 6)) * np.hanning(t.size) ** 0.3
+    audio = np.zeros(int(1.2 * RATE))
+    audio[3000:3000 + t.size] = buzz / np.abs(buzz).max() * amplitude
+    path = tmp_path / f"{name}.wav"
+    save_wav(path, np.clip(np.round(audio * 32767), -32768, 32767).astype(np.int16), RATE)
+    return path
+
+
+def test_a_guided_session_keeps_good_takes_and_asks_again_for_bad_ones(qtbot, controller, mic, tmp_path) -> None:
+    good = word_clip(tmp_path, "good", 0.4)
+    loud = word_clip(tmp_path, "loud", 4.0)  # clipped: far beyond full scale
+    script = [None, loud, good, good, good]  # what the "person" says at each take
+    view = GuidedRecordingView(controller, timing=FAST)
+    qtbot.addWidget(view)
+    assert view.words_edit.text() == "yes, no"  # the loaded model's keywords
+    view.words_edit.setText("yes")
+    view.takes_spin.setValue(2)
+    view.speaker_edit.setText("ada")
+    view._ask_folder = lambda: str(tmp_path / "dataset")
+    view.choose_folder()
+    prompts, verdicts = [], []
+    view.take_judged.connect(verdicts.append)
+
+    def speak(word: str, take: int) -> None:
+        prompts.append((word, take, view.prompt.text(), view.detail.text()))
+        clip = script[len(prompts) - 1] if len(prompts) <= len(script) else good
+        if clip is not None:
+            mic.play(clip, wait=False)
+
+    view.recording_started.connect(speak)
+    with qtbot.waitSignal(view.finished, timeout=60_000) as finished:
+        assert view.start()
+    assert finished.args == [2] and view.state == DONE
+    reasons = [v.reason for v in verdicts]
+    assert not verdicts[0].ok and ("nothing was recorded" in reasons[0] or "too quiet" in reasons[0])
+    assert not verdicts[1].ok and "too loud" in reasons[1]
+    assert verdicts[2].ok and verdicts[3].ok and len(verdicts) == 4
+    assert [p[:2] for p in prompts] == [("yes", 1), ("yes", 1), ("yes", 1), ("yes", 2)]  # rejected: same take
+    assert prompts[0][2] == "“yes”" and "speak now" in prompts[0][3]
+    files = sorted((tmp_path / "dataset" / "yes").glob("ada_nohash_yes_*.wav"))
+    assert len(files) == 2 and view.saved_list.count() == 2
+    for path in files:
+        samples, rate = sf.read(path, dtype="int16")
+        assert rate == RATE and samples.size == RATE
+        loud_part = np.flatnonzero(np.abs(samples) > 3000)
+        assert loud_part.size and 0.15 * RATE < loud_part[0] and loud_part[-1] < 0.85 * RATE  # centred word
+    assert {c.speaker for c in scan_dataset(tmp_path / "dataset").clips} == {"ada"}
+
+    first, last = view.kept
+    view.recording_started.disconnect(speak)
+    view.recording_started.connect(lambda word, take: mic.play(good, wait=False))
+    with qtbot.waitSignal(view.finished, timeout=30_000) as again:
+        view.retake()
+    assert again.args == [2] and view.kept[0] == first and len(view.kept) == 2
+    assert all(path.exists() for path in view.kept) and (last == view.kept[1] or not last.exists())
+    assert len(list((tmp_path / "dataset" / "yes").glob("*.wav"))) == 2
+
+
+def test_bad_words_and_a_stopped_stream_are_messages(qtbot, tmp_path) -> None:
+    control = SessionController()
+    assert control.load_model(default_model_path())
+    view = GuidedRecordingView(control, timing=FAST)
+    qtbot.addWidget(view)
+    view.words_edit.setText("yes; no")
+    assert not view.start() and "not a word" in view.result.text()
+    assert view.speaker_edit.text().strip()  # a speaker id from the start: takes never lack one
+    view.words_edit.setText("yes")
+    view.speaker_edit.setText(" ")
+    assert not view.start() and "who is speaking" in view.result.text()
+    view.speaker_edit.setText("ada")
+    control.set_source(SourceChoice(MICROPHONE, device="no such microphone anywhere"), start=False)
+    assert not view.start() and "cannot start" in view.result.text()
+    control.close()

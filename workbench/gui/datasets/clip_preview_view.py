@@ -1,0 +1,148 @@
+"""Listen to and look at the clips of a dataset folder: the list, Play, and the model's spectrogram.
+
+Why: before training on a synthetic set, a person should hear what the voices made of the word and see
+what the model will see -- the spectrogram from the project's own frontend (fresh state per clip, as
+training computes it), with the settings of the loaded model when there is one.
+Playing goes through sounddevice without blocking; a machine without an output device gets a message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+
+from workbench.core.audio.audio_file import load_audio
+from workbench.core.errors import WorkbenchError
+from workbench.core.frontend import MicroFrontend
+from workbench.core.frontend_settings import FrontendSettings
+from workbench.gui import theme
+from workbench.gui.live.plot_style import fixed_plot
+
+PATH_ROLE = Qt.ItemDataRole.UserRole
+MAX_LISTED = 5000
+SAMPLE_RATE = 16000
+
+
+def dataset_clips(folder: Path) -> list[Path]:
+    """The clips of a dataset folder (word folders' WAVs, not background noise), sorted, at most MAX_LISTED."""
+    clips: list[Path] = []
+    if not folder.is_dir():
+        return clips
+    for word in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        clips += sorted(word.glob("*.wav"))
+        if len(clips) >= MAX_LISTED:
+            break
+    return clips[:MAX_LISTED]
+
+
+class ClipPreviewView(QWidget):
+    """Clips of one folder; selecting one shows its spectrogram, Play plays it. ``error(message)`` on failure."""
+
+    error = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder: Path | None = None
+        self.frontend = MicroFrontend(FrontendSettings())
+        self.clip_list = QListWidget()
+        self.clip_list.setToolTip("The clips built so far: <word>/<speaker>_nohash_<n>.wav")
+        self.clip_list.currentItemChanged.connect(lambda item, _old: self.show_clip(item))
+        self.clip_list.itemDoubleClicked.connect(lambda _item: self.play())
+        self.play_button = QPushButton("Play")
+        self.play_button.setToolTip("Play the selected clip on the default output device")
+        self.play_button.clicked.connect(self.play)
+        self.info = QLabel("no clip selected")
+        self.plot_widget, self.plot = fixed_plot()
+        self.plot.setLabel("bottom", "frame")
+        self.plot.setLabel("left", "mel band")
+        self.plot.setMouseEnabled(x=False, y=False)
+        lut = pg.colormap.get(theme.SPECTROGRAM_COLORMAP).getLookupTable(nPts=256, alpha=False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(lut)
+        self.plot.addItem(self.image)
+        self.spectrogram: np.ndarray | None = None
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.play_button)
+        buttons.addWidget(self.info, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.clip_list, 2)
+        layout.addLayout(buttons)
+        layout.addWidget(self.plot_widget, 3)
+        self.play_button.setEnabled(False)
+
+    def set_frontend(self, settings: FrontendSettings) -> None:
+        """Show spectrograms as the model with these settings sees them."""
+        self.frontend = MicroFrontend(settings)
+        self.show_clip(self.clip_list.currentItem())
+
+    def set_folder(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the folder's clips (keeps the selection when it is still there)."""
+        current = self.current_path()
+        self.clip_list.blockSignals(True)
+        self.clip_list.clear()
+        clips = dataset_clips(self.folder) if self.folder is not None else []
+        for path in clips:
+            item = QListWidgetItem(f"{path.parent.name}/{path.name}")
+            item.setData(PATH_ROLE, str(path))
+            self.clip_list.addItem(item)
+            if current is not None and path == current:
+                self.clip_list.setCurrentItem(item)
+        self.clip_list.blockSignals(False)
+        if self.clip_list.currentItem() is None and self.clip_list.count():
+            self.clip_list.setCurrentRow(0)
+
+    def current_path(self) -> Path | None:
+        item = self.clip_list.currentItem()
+        return Path(item.data(PATH_ROLE)) if item is not None else None
+
+    def _samples(self, path: Path) -> np.ndarray:
+        return load_audio(path, self.frontend.settings.sample_rate_hz).samples
+
+    def show_clip(self, item: QListWidgetItem | None) -> None:
+        self.play_button.setEnabled(item is not None)
+        if item is None:
+            self.info.setText("no clip selected")
+            self.image.clear()
+            self.spectrogram = None
+            return
+        path = Path(item.data(PATH_ROLE))
+        try:
+            samples = self._samples(path)
+        except WorkbenchError as exc:
+            self.info.setText("cannot read the clip")
+            self.error.emit(str(exc))
+            return
+        length = self.frontend.settings.sample_length
+        clip = np.zeros(length, np.int16)
+        clip[:min(length, samples.size)] = samples[:length]
+        self.spectrogram = self.frontend.process_clip(clip, dtype=np.uint16)
+        self.image.setImage(self.spectrogram.T, autoLevels=False, levels=(0, max(1, int(self.spectrogram.max()))))
+        frames, channels = self.spectrogram.shape
+        self.plot.setXRange(0, frames, padding=0)
+        self.plot.setYRange(0, channels, padding=0)
+        peak = int(np.max(np.abs(samples.astype(np.int32)))) if samples.size else 0
+        level = f"{20 * np.log10(peak / 32767):.0f} dBFS" if peak else "silent"
+        self.info.setText(f"{path.parent.name}/{path.name}: {samples.size / SAMPLE_RATE:.2f} s, peak {level}")
+
+    def play(self) -> None:
+        path = self.current_path()
+        if path is None:
+            return
+        try:
+            samples = self._samples(path)
+            import sounddevice
+
+            sounddevice.play(samples, self.frontend.settings.sample_rate_hz)
+        except WorkbenchError as exc:
+            self.error.emit(str(exc))
+        except Exception as exc:  # PortAudio errors (no output device): a message, never a traceback
+            self.error.emit(f"Cannot play the clip: {str(exc).splitlines()[0] if str(exc) else exc}.")

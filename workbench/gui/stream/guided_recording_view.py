@@ -1,0 +1,354 @@
+"""A guided recording session: "say *hey lamp*" N times for each keyword, each take checked and saved.
+
+Why guided: a person recording their own keyword set needs many takes, each with the word inside a clip,
+neither clipped nor silent. The session prompts the word and the take number, counts down, records a
+window of the stream (the session controller's recording API, so it is whatever the stream listens to:
+normally the microphone), then judges the take (:func:`workbench.synthesis.take_check.check_take`: clipped,
+silent, too quiet, too short, too long are rejected with the reason and the same take is asked again). A
+kept take is cut to the model's clip length around the word and saved atomically into the dataset layout:
+``<folder>/<word>/<speaker>_nohash_<word>_<time>.wav`` (the recorder's naming, see
+:mod:`workbench.gui.stream.recording_view`). The speaker is never left out: it starts as the login name
+(:func:`default_speaker`), so a person's takes always stay on one side of a dataset split. A take that cannot be saved is kept by a
+:class:`~workbench.gui.stream.take_keeper.TakeKeeper` until it is saved elsewhere. "Retake" deletes the
+last kept take and asks for it again.
+
+Everything is driven by single-shot timers on the GUI thread; the audio is recorded by the live
+session's own thread.
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.errors import WorkbenchError
+from workbench.gui.stream.recording_view import default_recordings_folder, unique_clip_path
+from workbench.gui.stream.take_keeper import Take, TakeKeeper
+from workbench.synthesis.build_plan import check_word, folder_name
+from workbench.synthesis.take_check import TakeRules, TakeVerdict, check_take
+
+IDLE, COUNTDOWN, RECORDING, REVIEW, DONE = "idle", "countdown", "recording", "review", "done"
+DEFAULT_TAKES = 5
+NON_KEYWORD_CLASSES = ("_unknown_", "_silence_")
+PROMPT_POINT_SIZE = 28
+KEPT_COLOR, REJECTED_COLOR, RECORDING_COLOR = "#3fb950", "#f85149", "#d29922"
+FALLBACK_SPEAKER = "me"
+
+
+def default_speaker() -> str:
+    """The speaker id a session starts with: the login name, or ``me`` when there is none."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return FALLBACK_SPEAKER
+    return name.strip() or FALLBACK_SPEAKER
+
+
+@dataclass(frozen=True)
+class GuidedTiming:
+    """How long each step lasts (ms); a test uses shorter ones."""
+
+    countdown_steps: int = 3
+    step_ms: int = 700
+    record_ms: int = 2000
+    review_ms: int = 1200
+
+
+class GuidedRecordingView(QDialog):
+    """The guided session (module docstring); ``controller`` is the window's SessionController."""
+
+    recording_started = Signal(str, int)  # word, take number (1-based)
+    take_judged = Signal(object)  # TakeVerdict
+    finished = Signal(int)  # takes kept
+
+    def __init__(self, controller: Any, parent: QWidget | None = None, timing: GuidedTiming = GuidedTiming()) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.timing = timing
+        self.setWindowTitle("Record keywords")
+        self.keeper = TakeKeeper(self)
+        self.state = IDLE
+        self.words: list[str] = []
+        self.takes = DEFAULT_TAKES
+        self.position = 0  # index into the plan: word = position // takes
+        self.kept: list[Path] = []
+        self.last_kept: Path | None = None
+        self.last_verdict: TakeVerdict | None = None
+        self._countdown = 0
+        self._folder = default_recordings_folder()
+        self._timer = QTimer(self, singleShot=True)
+        self._timer.timeout.connect(self._tick)
+        self._build()
+        self._fill_from_model()
+        self._show_state()
+
+    # -- construction --------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.words_edit = QLineEdit()
+        self.words_edit.setToolTip("The words to record, separated by commas")
+        self.takes_spin = QSpinBox(minimum=1, maximum=200, value=DEFAULT_TAKES)
+        self.speaker_edit = QLineEdit(default_speaker())
+        self.speaker_edit.setPlaceholderText("your name or an id")
+        self.speaker_edit.setToolTip("Takes are named <speaker>_nohash_…, so a dataset split keeps all of them "
+                                     "on one side (never trained and validated on the same voice). Use one "
+                                     "id per person.")
+        self.folder_label = QLabel(str(self._folder))
+        self.folder_button = QPushButton("Folder…")
+        self.folder_button.clicked.connect(self.choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(self.folder_button)
+        form = QFormLayout()
+        form.addRow("Words", self.words_edit)
+        form.addRow("Takes per word", self.takes_spin)
+        form.addRow("Speaker", self.speaker_edit)
+        form.addRow("Dataset folder", folder_row)
+
+        self.prompt = QLabel("")
+        font = QFont(self.prompt.font())
+        font.setPointSize(PROMPT_POINT_SIZE)
+        font.setBold(True)
+        self.prompt.setFont(font)
+        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail = QLabel("")
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.result = QLabel("")
+        self.result.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.result.setWordWrap(True)
+        self.saved_list = QListWidget()
+        self.saved_list.setToolTip("The takes kept in this session")
+
+        self.start_button = QPushButton("Start")
+        self.start_button.clicked.connect(self.start)
+        self.retake_button = QPushButton("Retake")
+        self.retake_button.setToolTip("Delete the last kept take and record it again")
+        self.retake_button.clicked.connect(self.retake)
+        self.skip_button = QPushButton("Skip word")
+        self.skip_button.clicked.connect(self.skip_word)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.clicked.connect(self.stop)
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.retake_button, self.skip_button, self.stop_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.prompt)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.result)
+        layout.addLayout(buttons)
+        layout.addWidget(self.saved_list, 1)
+        self.resize(560, 520)
+
+    def _fill_from_model(self) -> None:
+        model = getattr(self.controller, "model", None)
+        classes = [c for c in getattr(model, "classes", ()) if c not in NON_KEYWORD_CLASSES]
+        self.words_edit.setText(", ".join(classes))
+
+    def rules(self) -> TakeRules:
+        """The take rules for the loaded model's clip length (1 s without a model)."""
+        model = getattr(self.controller, "model", None)
+        if model is None:
+            return TakeRules()
+        from workbench.core.frontend_settings import FrontendSettings
+
+        try:
+            settings = FrontendSettings.from_params(model.params)
+        except (WorkbenchError, ValueError, TypeError):
+            return TakeRules()
+        return TakeRules(sample_length=settings.sample_length, sample_rate=settings.sample_rate_hz)
+
+    # -- folder ------------------------------------------------------------------------------------
+    @property
+    def folder(self) -> Path:
+        return self._folder
+
+    def set_folder(self, folder: Path | str) -> None:
+        self._folder = Path(folder)
+        self.folder_label.setText(str(self._folder))
+
+    def _ask_folder(self) -> str:
+        """The folder dialog (a method so tests can answer it)."""
+        return QFileDialog.getExistingDirectory(self, "Dataset folder for the takes", str(self._folder))
+
+    def choose_folder(self) -> None:
+        chosen = self._ask_folder()
+        if chosen:
+            self.set_folder(chosen)
+
+    # -- the session ---------------------------------------------------------------------------------
+    @property
+    def word(self) -> str:
+        return self.words[self.position // self.takes] if self.words else ""
+
+    @property
+    def take_number(self) -> int:
+        return self.position % self.takes + 1
+
+    def start(self) -> bool:
+        """Begin the session (False with a message when the words are bad or the stream cannot run)."""
+        try:
+            words = [check_word(w) for w in self.words_edit.text().split(",") if w.strip()]
+            if not words:
+                raise WorkbenchError("Type at least one word to record.")
+            if not self.speaker_edit.text().strip():
+                raise WorkbenchError("Type who is speaking (a name or an id): takes are grouped by speaker.")
+        except WorkbenchError as exc:
+            self._say(str(exc), REJECTED_COLOR)
+            return False
+        if not self.controller.running and not self.controller.start():
+            self._say("The stream cannot start: choose a microphone in the source panel first.", REJECTED_COLOR)
+            return False
+        self.words, self.takes = words, self.takes_spin.value()
+        self.position, self.kept, self.last_kept = 0, [], None
+        self.saved_list.clear()
+        self._say("", KEPT_COLOR)
+        self._begin_take()
+        return True
+
+    def _begin_take(self) -> None:
+        self.state = COUNTDOWN
+        self._countdown = self.timing.countdown_steps
+        self._show_state()
+        self._timer.start(self.timing.step_ms)
+
+    def _tick(self) -> None:
+        if self.state == COUNTDOWN:
+            self._countdown -= 1
+            if self._countdown > 0:
+                self._show_state()
+                self._timer.start(self.timing.step_ms)
+                return
+            if not self.controller.start_recording():
+                self._abort("The stream stopped: start it again and press Start.")
+                return
+            self.state = RECORDING
+            self._show_state()
+            self.recording_started.emit(self.word, self.take_number)
+            self._timer.start(self.timing.record_ms)
+        elif self.state == RECORDING:
+            self._judge(self.controller.take_recording())
+        elif self.state == REVIEW:
+            self._begin_take()
+
+    def _judge(self, samples: Any) -> None:
+        if samples is None:
+            self._abort("The stream stopped during the take: start it again and press Start.")
+            return
+        verdict = check_take(samples, self.rules())
+        self.last_verdict = verdict
+        self.take_judged.emit(verdict)
+        if verdict.ok and verdict.clip is not None:
+            path = unique_clip_path(self._folder, folder_name(self.word), time.time(), self.speaker_edit.text())
+            if self.keeper.save(Take(verdict.clip, self.rules().sample_rate), path):
+                self.kept.append(path)
+                self.last_kept = path
+                self.saved_list.addItem(f"{path.parent.name}/{path.name}")
+                self._say(f"{self.word}, take {self.take_number}: {verdict.reason}", KEPT_COLOR)
+                self.position += 1
+            else:
+                self._say(f"{self.word}: the take could not be saved (see the message)", REJECTED_COLOR)
+        else:
+            self._say(f"Again: {verdict.reason}", REJECTED_COLOR)
+        if self.position >= len(self.words) * self.takes:
+            self._finish()
+            return
+        self.state = REVIEW
+        self._show_state()
+        self._timer.start(self.timing.review_ms)
+
+    def retake(self) -> None:
+        """Delete the last kept take and ask for it again."""
+        if self.last_kept is None or self.state not in (REVIEW, DONE, COUNTDOWN):
+            return
+        self._timer.stop()
+        try:
+            self.last_kept.unlink()
+        except OSError:
+            pass
+        self.kept.remove(self.last_kept)
+        self.saved_list.takeItem(self.saved_list.count() - 1)
+        self.last_kept = None
+        self.position -= 1
+        self._say(f"Retake of {self.word}, take {self.take_number}", RECORDING_COLOR)
+        self._begin_take()
+
+    def skip_word(self) -> None:
+        if self.state in (IDLE, DONE):
+            return
+        self._timer.stop()
+        if self.state == RECORDING:
+            self.controller.take_recording()
+        self.position = (self.position // self.takes + 1) * self.takes
+        self.last_kept = None
+        if self.position >= len(self.words) * self.takes:
+            self._finish()
+        else:
+            self._begin_take()
+
+    def stop(self) -> None:
+        """End the session; kept takes stay."""
+        self._timer.stop()
+        if self.state == RECORDING:
+            self.controller.take_recording()
+        if self.state not in (IDLE, DONE):
+            self._finish()
+
+    def _abort(self, message: str) -> None:
+        self._timer.stop()
+        self.state = IDLE
+        self._say(message, REJECTED_COLOR)
+        self._show_state()
+
+    def _finish(self) -> None:
+        self.state = DONE
+        self._show_state()
+        self.finished.emit(len(self.kept))
+
+    # -- display -------------------------------------------------------------------------------------
+    def _say(self, text: str, color: str) -> None:
+        self.result.setText(text)
+        self.result.setStyleSheet(f"color: {color};" if text else "")
+
+    def _show_state(self) -> None:
+        running = self.state not in (IDLE, DONE)
+        for widget in (self.words_edit, self.takes_spin, self.speaker_edit, self.folder_button, self.start_button):
+            widget.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        self.skip_button.setEnabled(running)
+        self.retake_button.setEnabled(self.last_kept is not None and self.state in (REVIEW, DONE, COUNTDOWN))
+        self.prompt.setStyleSheet(f"color: {RECORDING_COLOR};" if self.state == RECORDING else "")
+        if self.state == IDLE:
+            self.prompt.setText("")
+            self.detail.setText("Press Start, then say each word when asked.")
+        elif self.state == DONE:
+            self.prompt.setText("Done")
+            self.detail.setText(f"{len(self.kept)} takes kept in {self._folder}")
+        else:
+            self.prompt.setText(f"“{self.word}”")
+            step = {COUNTDOWN: f"get ready… {self._countdown}", RECORDING: "speak now",
+                    REVIEW: "next take coming"}[self.state]
+            self.detail.setText(f"take {self.take_number} of {self.takes}, word {self.position // self.takes + 1} "
+                                f"of {len(self.words)}: {step}")
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        self.stop()
+        super().closeEvent(event)

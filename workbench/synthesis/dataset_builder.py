@@ -1,0 +1,263 @@
+"""Build a synthetic dataset folder: run the plan in worker processes, write clips, noise and a manifest.
+
+Why processes: engines are CPU-bound (Kokoro ~0.5 s per word) and some hold global state (onnxruntime's
+seed), so each worker is a spawned process (spawn, not fork: the GUI has threads) running
+:func:`~workbench.synthesis.synthesis_worker.run_batch`; the parent writes every file atomically. Progress
+goes to a callback after each batch; ``cancel`` (a ``threading.Event``) ends the workers at once and
+keeps every clip already written. Because the plan fixes every file name and seed, building the same
+settings into the same folder again (``resume=True``; other settings are refused) only makes the clips
+that are missing. With ``workers=1`` everything runs in this process and a cancel takes effect after the
+current voice batch (seconds; up to half a minute for a Kokoro batch).
+
+A job that fails (an engine error, a word too long for the clip) is listed in the report and the
+manifest, never fatal; a build where no voice is installed is one clear error naming the install lines.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from workbench import __version__
+from workbench.core.atomic_write import atomic_write_text
+from workbench.core.audio.audio_file import save_wav
+from workbench.core.errors import WorkbenchError
+from workbench.synthesis.build_plan import (
+    BABBLE_TALKERS,
+    BabbleJob,
+    ClipJob,
+    SynthSettings,
+    job_seed,
+    plan_babble,
+    plan_clips,
+)
+from workbench.synthesis.clip_placement import pcm16
+from workbench.synthesis.engines.base import Voice
+from workbench.synthesis.noise import babble, generated_noise
+from workbench.synthesis.synthesis_worker import BABBLE, JobResult, VoiceBatch, ignore_interrupts, run_batch
+from workbench.synthesis.voice_registry import VoiceRegistry
+
+MANIFEST = "synth.json"
+BACKGROUND_DIR = "_background_noise_"
+BATCH_SIZE = {"kokoro": 48, "piper": 48, "festival": 48}
+DEFAULT_BATCH_SIZE = 24
+POLL_S = 0.2
+BABBLE_FALLBACK_WORDS = ("morning", "table", "window", "paper", "water", "people", "garden", "coffee", "music",
+                         "yellow", "little", "number", "kitchen", "later", "maybe", "really", "station", "over")
+
+ProgressCallback = Callable[["BuildProgress"], None]
+
+
+@dataclass(frozen=True)
+class BuildProgress:
+    phase: str  # "clips", "noise", "done"
+    done: int
+    total: int
+    message: str = ""
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote (``counts`` per folder), what failed and why, and whether it was cancelled."""
+
+    out: Path
+    counts: dict[str, int]
+    written: int
+    kept: int  # clips already there from an earlier run of the same build
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    noise_files: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    @property
+    def clips(self) -> int:
+        return sum(self.counts.values())
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _batches(settings: SynthSettings, clips: list[ClipJob], babble_jobs: list[BabbleJob],
+             espeak_variants: str) -> list[VoiceBatch]:
+    by_voice: dict[str, tuple[Voice, list[ClipJob], list[BabbleJob]]] = {}
+    for job in clips:
+        by_voice.setdefault(job.voice.id, (job.voice, [], []))[1].append(job)
+    for bjob in babble_jobs:
+        by_voice.setdefault(bjob.voice.id, (bjob.voice, [], []))[2].append(bjob)
+    batches = []
+    for voice, voice_clips, voice_babble in by_voice.values():
+        size = BATCH_SIZE.get(voice.engine, DEFAULT_BATCH_SIZE)
+        for start in range(0, max(len(voice_clips), 1), size):
+            chunk = tuple(voice_clips[start:start + size])
+            extra = tuple(voice_babble) if start == 0 else ()
+            if chunk or extra:
+                batches.append(VoiceBatch(voice, espeak_variants, settings.placement, settings.room, chunk, extra))
+    # slow voices first, so the last batches to finish are short ones
+    return sorted(batches, key=lambda b: (b.voice.engine not in BATCH_SIZE, -b.size))
+
+
+def _settings_record(settings: SynthSettings) -> dict[str, Any]:
+    return {
+        "words": list(settings.words), "takes": settings.takes, "negative_takes": settings.negative_takes,
+        "seed": settings.seed, "rate_range": list(settings.rate_range),
+        "pitch_range_semitones": list(settings.pitch_range), "placement": asdict(settings.placement),
+        "room": asdict(settings.room), "noise_kinds": list(settings.noise_kinds),
+        "noise_seconds": settings.noise_seconds,
+        "negatives": [n.text for n in settings.negatives]}
+
+
+def _check_out(out: Path, resume: bool, settings: SynthSettings) -> None:
+    if out.exists() and not out.is_dir():
+        raise WorkbenchError(f"{out} exists and is not a folder.")
+    if out.is_dir() and any(out.iterdir()) and not resume:
+        raise WorkbenchError(f"The folder {out} is not empty: choose a new folder, or continue a build of the "
+                             "same settings into it (resume).")
+    if resume and (out / MANIFEST).is_file():
+        try:
+            earlier = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("settings", {})
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            earlier = {}
+        if json.loads(json.dumps(_settings_record(settings))) != earlier:
+            raise WorkbenchError(f"{out} was built with other settings: resume only with the same words, "
+                                 "negatives, takes, seed and clip settings (or choose a new folder).")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot create the folder {out}: {exc.strerror or exc}.") from None
+
+
+def _run_batches(batches: list[VoiceBatch], workers: int, cancel: threading.Event,
+                 on_results: Callable[[list[JobResult]], None]) -> bool:
+    """Run the batches (in ``workers`` spawned processes when more than one); False when cancelled."""
+    if workers <= 1 or len(batches) <= 1:
+        for batch in batches:
+            if cancel.is_set():
+                return False
+            on_results(run_batch(batch))
+        return not cancel.is_set()
+    pool = multiprocessing.get_context("spawn").Pool(min(workers, len(batches)), initializer=ignore_interrupts)
+    try:
+        results = pool.imap_unordered(run_batch, batches)
+        remaining = len(batches)
+        while remaining:
+            if cancel.is_set():
+                pool.terminate()
+                return False
+            try:
+                batch_results = results.next(timeout=POLL_S)
+            except multiprocessing.TimeoutError:
+                continue
+            remaining -= 1
+            on_results(batch_results)
+        pool.close()
+        return True
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _write_noise(settings: SynthSettings, out: Path, babble_audio: list[np.ndarray]) -> list[str]:
+    folder = out / BACKGROUND_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    rate = settings.placement.sample_rate
+    written = []
+    for kind in settings.noise_kinds:
+        rng = np.random.default_rng(job_seed(settings.seed, "noise", kind))
+        if kind == "babble":
+            if not babble_audio:
+                continue
+            audio = babble(babble_audio, int(settings.noise_seconds * rate), BABBLE_TALKERS, rate, rng)
+        else:
+            audio = generated_noise(kind, settings.noise_seconds, rate, rng)
+        save_wav(folder / f"{kind}.wav", pcm16(audio), rate)
+        written.append(f"{BACKGROUND_DIR}/{kind}.wav")
+    return written
+
+
+def manifest(settings: SynthSettings, registry: VoiceRegistry, report: BuildReport) -> dict[str, Any]:
+    """The ``synth.json`` document: enough to rebuild the dataset and to know what is in it."""
+    return {
+        "generator": f"kws-workbench {__version__} (kws dataset synth)",
+        "settings": _settings_record(settings),
+        "negatives": [{"word": n.text, "reason": n.reason} for n in settings.negatives],
+        "engines": registry.to_dict()["engines"],
+        "voices": registry.to_dict()["voices"],
+        "speakers": registry.speakers(),
+        "counts": report.counts,
+        "failures": [{"file": f, "reason": r} for f, r in report.failures],
+        "background_noise": report.noise_files,
+        "cancelled": report.cancelled,
+        "seconds": round(report.seconds, 1),
+    }
+
+
+def build_dataset(settings: SynthSettings, registry: VoiceRegistry, out: str | Path, *, workers: int = 0,
+                  progress: ProgressCallback | None = None, cancel: threading.Event | None = None,
+                  resume: bool = False) -> BuildReport:
+    """Make the dataset of ``settings`` with the registry's voices in ``out`` (module docstring)."""
+    started = time.monotonic()
+    out = Path(out).expanduser()
+    if not registry.voices:
+        notes = "; ".join(registry.notes()) or "no engine was asked for"
+        raise WorkbenchError(f"No voice is installed for the engines asked for ({notes}).")
+    _check_out(out, resume, settings)
+    cancel = cancel or threading.Event()
+    jobs = plan_clips(settings, registry.voices)
+    existing = {j.index for j in jobs if (out / j.path).is_file()} if resume else set()
+    todo = [j for j in jobs if j.index not in existing]
+    words = [n.text for n in settings.negatives] or [w for w in BABBLE_FALLBACK_WORDS
+                                                      if w not in {k.lower() for k in settings.words}]
+    babble_jobs = plan_babble(settings, registry.voices, words)
+    report = BuildReport(out, {}, 0, len(existing))
+    by_index = {j.index: j for j in jobs}
+    babble_audio: dict[int, np.ndarray] = {}
+    total = len(todo) + len(babble_jobs)
+    done = 0
+
+    def on_results(results: list[JobResult]) -> None:
+        nonlocal done
+        for result in results:
+            done += 1
+            if result.kind == BABBLE:
+                if result.audio:
+                    babble_audio[result.index] = np.frombuffer(result.audio, dtype=np.float32)
+                continue
+            job = by_index[result.index]
+            if result.error or result.audio is None:
+                report.failures.append((job.path, result.error or "no audio"))
+                continue
+            target = out / job.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            save_wav(target, np.frombuffer(result.audio, dtype=np.int16), settings.placement.sample_rate)
+            report.written += 1
+        if progress is not None:
+            progress(BuildProgress("clips", done, total, f"{report.written} clips written"))
+
+    for folder in dict.fromkeys(job.folder for job in jobs):  # even when every take of a word fails
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    if progress is not None:
+        progress(BuildProgress("clips", 0, total, f"{len(todo)} clips with {len(registry.voices)} voices"))
+    batches = _batches(settings, todo, babble_jobs, registry.espeak_variants)
+    finished = _run_batches(batches, workers or default_workers(), cancel, on_results)
+    report.cancelled = not finished
+    if finished:
+        if progress is not None:
+            progress(BuildProgress("noise", done, total, "background noise"))
+        report.noise_files = _write_noise(settings, out, [babble_audio[i] for i in sorted(babble_audio)])
+    report.counts = dict(sorted(Counter(j.folder for j in jobs if (out / j.path).is_file()).items()))
+    report.seconds = time.monotonic() - started
+    atomic_write_text(out / MANIFEST, json.dumps(manifest(settings, registry, report), indent=2) + "\n")
+    if progress is not None:
+        progress(BuildProgress("done", done, total, "cancelled" if report.cancelled else "finished"))
+    return report
+

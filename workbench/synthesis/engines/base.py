@@ -1,0 +1,208 @@
+"""What every speech engine adapter offers: its status, its voices, and speaking one word.
+
+Why one interface: the dataset builder, ``kws dataset voices`` and the GUI treat espeak-ng, flite,
+festival, Piper and Kokoro alike. An adapter applies only the prosody its engine controls natively
+(``native_rate`` / ``native_pitch``); :mod:`workbench.synthesis.prosody` does the rest by resampling, so
+every voice gets varied rate and pitch even when its engine ignores one of them.
+
+An engine that is not installed is never an error: :meth:`SpeechEngine.status` says so, with the lines
+that install it, and the registry skips it with that note.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar, Sequence
+
+import numpy as np
+import numpy.typing as npt
+import soundfile as sf
+
+from workbench.core.errors import WorkbenchError
+from workbench.synthesis.speakers import speaker_id
+
+PROGRAM_TIMEOUT_S = 60.0  # one utterance (or one festival batch) never takes this long
+MAX_STDERR_CHARS = 200
+
+
+class SynthesisError(WorkbenchError):
+    """An engine failed to speak (a crashed program, an unreadable voice file, a word it cannot say)."""
+
+
+@dataclass(frozen=True)
+class SpeakRequest:
+    """One utterance: the text and how to say it.
+
+    ``rate`` multiplies the speaking rate (1.2 = 20 % faster); ``pitch_semitones`` shifts the voice's
+    pitch; ``style`` picks an engine-specific variation (espeak-ng: the accent); ``seed`` makes engines
+    with random sampling (Piper, Kokoro) repeatable.
+    """
+
+    text: str
+    rate: float = 1.0
+    pitch_semitones: float = 0.0
+    style: int = 0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Synthesised audio: float32 mono in [-1, 1] at the engine's own sample rate."""
+
+    samples: npt.NDArray[np.float32]
+    sample_rate: int
+
+    @property
+    def seconds(self) -> float:
+        return self.samples.size / self.sample_rate if self.sample_rate else 0.0
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A voice of an engine; ``speaker`` is the person behind it (shared across engines, see speakers.py)."""
+
+    engine: str
+    name: str  # the engine's own name for it: "m3", "kal16", "kal_diphone", "en_US-joe-medium", "jf_alpha"
+    speaker: str  # the speaker id used in file names: "<speaker>_nohash_<n>.wav"
+    description: str = ""
+
+    @property
+    def id(self) -> str:
+        """``engine:name``, what ``--voices`` and the GUI select by."""
+        return f"{self.engine}:{self.name}"
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    """Whether an engine can be used here, what it is (version) or why not, and how to install it."""
+
+    engine: str
+    available: bool
+    detail: str
+    install: tuple[str, ...] = field(default_factory=tuple)
+
+
+class SpeechEngine(ABC):
+    """One speech engine (see the module docstring). Instances are cheap until they first speak."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    native_rate: ClassVar[bool] = True
+    native_pitch: ClassVar[bool] = False
+    install: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def status(self) -> EngineStatus:
+        """Installed and usable, or missing (with the install lines)."""
+
+    @abstractmethod
+    def voices(self) -> list[Voice]:
+        """The voices this engine offers here (empty when it is missing)."""
+
+    @abstractmethod
+    def speak(self, voice: Voice, request: SpeakRequest) -> Speech:
+        """Say ``request.text`` with ``voice``; raises :class:`SynthesisError` when the engine fails."""
+
+    def speak_many(self, voice: Voice, requests: Sequence[SpeakRequest]) -> list[Speech | SynthesisError]:
+        """Several utterances of one voice, each its speech or its error (slow starters batch them)."""
+        results: list[Speech | SynthesisError] = []
+        for request in requests:
+            try:
+                results.append(self.speak(voice, request))
+            except SynthesisError as exc:
+                results.append(exc)
+        return results
+
+    def follows_rate(self, voice: Voice) -> bool:
+        """Whether ``speak`` applies ``request.rate`` for this voice (else it is done by resampling)."""
+        return self.native_rate
+
+    def follows_pitch(self, voice: Voice) -> bool:
+        """Whether ``speak`` applies ``request.pitch_semitones`` for this voice."""
+        return self.native_pitch
+
+    def missing(self, why: str) -> EngineStatus:
+        return EngineStatus(self.name, False, why, tuple(self.install))
+
+
+def run_program(argv: Sequence[str], *, stdin: str | None = None, timeout_s: float = PROGRAM_TIMEOUT_S) -> bytes:
+    """Run an engine's program and return its stdout; a failure is one :class:`SynthesisError` sentence."""
+    try:
+        done = subprocess.run(list(argv), input=stdin.encode("utf-8") if stdin is not None else None,
+                              capture_output=True, timeout=timeout_s, check=False)
+    except FileNotFoundError:
+        raise SynthesisError(f"{argv[0]} is not installed.") from None
+    except subprocess.TimeoutExpired:
+        raise SynthesisError(f"{argv[0]} did not finish within {timeout_s:g} s.") from None
+    except OSError as exc:
+        raise SynthesisError(f"Cannot run {argv[0]}: {exc.strerror or exc}.") from None
+    if done.returncode != 0:
+        err = done.stderr.decode("utf-8", "replace").strip().replace("\n", " ")[:MAX_STDERR_CHARS]
+        raise SynthesisError(f"{argv[0]} failed (exit {done.returncode}){': ' + err if err else ''}.")
+    return done.stdout
+
+
+def decode_wav(data: bytes, what: str) -> Speech:
+    """WAV bytes (as an engine writes them) → :class:`Speech`; empty or unreadable output is an error."""
+    try:
+        samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
+        raise SynthesisError(f"{what} wrote no readable audio ({str(exc).splitlines()[0] if str(exc) else exc}).") \
+            from None
+    mono = samples.mean(axis=1).astype(np.float32) if samples.shape[1] > 1 else samples[:, 0]
+    if mono.size == 0:
+        raise SynthesisError(f"{what} produced no audio.")
+    return Speech(np.ascontiguousarray(mono), int(rate))
+
+
+def read_wav_file(path: str, what: str) -> Speech:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise SynthesisError(f"{what} wrote no audio file ({exc.strerror or exc}).") from None
+    return decode_wav(data, what)
+
+
+class VoiceListEngine(SpeechEngine):
+    """An engine whose voices are a list of names it reports (flite, festival): status and voices from it.
+
+    Subclasses give the names (:meth:`installed_names`, which may raise :class:`SynthesisError`), what to
+    say when there are none (``no_voices``), how to describe a voice, and ``missing_reason`` when the
+    engine itself is absent (None: present).
+    """
+
+    no_voices: ClassVar[str] = "no voice installed"
+
+    @abstractmethod
+    def installed_names(self) -> list[str]:
+        """The usable voice names here (empty when the engine is missing)."""
+
+    @abstractmethod
+    def describe(self, name: str) -> str:
+        """One line about voice ``name`` (who speaks)."""
+
+    def missing_reason(self) -> str | None:
+        return None
+
+    def status(self) -> EngineStatus:
+        reason = self.missing_reason()
+        if reason is not None:
+            return self.missing(reason)
+        try:
+            names = self.installed_names()
+        except SynthesisError as exc:
+            return self.missing(str(exc))
+        if not names:
+            return self.missing(self.no_voices)
+        return EngineStatus(self.name, True, f"voices: {', '.join(names)}", self.install)
+
+    def voices(self) -> list[Voice]:
+        try:
+            names = self.installed_names()
+        except SynthesisError:
+            return []
+        return [Voice(self.name, name, speaker_id(self.name, name), self.describe(name)) for name in names]

