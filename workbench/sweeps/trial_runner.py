@@ -160,7 +160,9 @@ class KwsTrainTrial(tune.Trainable):
             return self.final
         assert self.child is not None
         error = ""
-        next_check = time.monotonic() + POLL_S
+        # look for the cancel marker at once, then every POLL_S: a step ends with each epoch, and epochs of a
+        # small dataset are shorter than POLL_S, so a first look only after POLL_S would never come
+        next_check = time.monotonic()
         while True:
             event = self.child.next_event(POLL_S)
             if time.monotonic() >= next_check or event is False:
