@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
-import os
 import signal
 import sys
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
+from workbench.cli.stdout_routing import private_stdout
 from workbench.core.errors import SettingsError
 
 EXIT_CANCELLED = 130
@@ -46,30 +45,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text: a line per finished trial and a summary (default); jsonl: one JSON event per line")
     p.set_defaults(func=run)
-
-
-@contextlib.contextmanager
-def _event_stream(fmt: str) -> Iterator[TextIO]:
-    """Where events go; during the sweep everything else written to stdout goes to stderr."""
-    sys.stdout.flush()
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, io.UnsupportedOperation, ValueError):  # an in-memory stdout (tests)
-        original = sys.stdout
-        with contextlib.redirect_stdout(sys.stderr):
-            yield original
-        return
-    saved = os.dup(fd)
-    os.dup2(sys.stderr.fileno(), fd)  # Ray's and Tune's C-level and Python prints land on stderr
-    stream = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8")
-    try:
-        with contextlib.redirect_stdout(sys.stderr):
-            yield stream
-    finally:
-        stream.flush()
-        stream.close()
-        os.dup2(saved, fd)
-        os.close(saved)
 
 
 def _number(value: Any, fmt: str = ".4f") -> str:
@@ -156,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path.cwd() / sweep.name
     options = SweepOptions(out=out, address=args.address, max_concurrent=args.max_concurrent,
                            num_cpus=None if args.address else args.num_cpus)
-    with _event_stream(args.format) as stream:
+    with private_stdout() as stream:  # events on stdout; Ray's and Tune's prints on stderr
         printer = _JsonPrinter(stream) if args.format == "jsonl" else _TextPrinter(stream)
         sweep_run = SweepRun(sweep, options, emit=printer)
         with _stop_on_signals(sweep_run.cancel):

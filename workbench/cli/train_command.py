@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
-import io
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
+from workbench.cli.stdout_routing import private_stdout
 from workbench.core.errors import SettingsError, WorkbenchError
 
 EXIT_CANCELLED = 130
@@ -92,25 +91,8 @@ def _stdout_for_progress(mode: str) -> Iterator[TextIO]:
     if mode != "jsonl":
         yield sys.stderr
         return
-    sys.stdout.flush()
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, io.UnsupportedOperation, ValueError):  # an in-memory stdout (tests)
-        original = sys.stdout
-        with contextlib.redirect_stdout(sys.stderr):
-            yield original
-        return
-    saved = os.dup(fd)
-    os.dup2(sys.stderr.fileno(), fd)  # C-level writes (TensorFlow) land on stderr too
-    stream = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8")
-    try:
-        with contextlib.redirect_stdout(sys.stderr):
-            yield stream
-    finally:
-        stream.flush()
-        stream.close()
-        os.dup2(saved, fd)
-        os.close(saved)
+    with private_stdout() as stream:  # TensorFlow's prints must not reach the JSON lines
+        yield stream
 
 
 @contextlib.contextmanager

@@ -4,7 +4,6 @@ saved in the dataset layout, Retake deleting the last take."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,25 +16,8 @@ from workbench.datasets.layout import scan_dataset
 from workbench.gui.session_controller import MICROPHONE, SessionController, SourceChoice
 from workbench.gui.stream.guided_recording_view import DONE, GuidedRecordingView, GuidedTiming
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from virtmic import VirtualMic, VirtualMicUnavailable  # noqa: E402
-
 RATE = 16000
 FAST = GuidedTiming(countdown_steps=2, step_ms=30, record_ms=2200, review_ms=30)
-
-
-@pytest.fixture
-def mic():
-    from workbench.core.audio.sources import refresh_devices
-
-    try:
-        virtual = VirtualMic().start()
-    except VirtualMicUnavailable as exc:
-        pytest.skip(str(exc))
-    refresh_devices()
-    yield virtual
-    virtual.stop()
-    refresh_devices()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,24 +14,7 @@ from workbench.gui.stream.recording_view import safe_label, unique_clip_path
 from workbench.gui.session_controller import MICROPHONE, SourceChoice
 from workbench.gui.stream.take_keeper import Take
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from virtmic import VirtualMic, VirtualMicUnavailable  # noqa: E402
-
 RATE = 16000
-
-
-@pytest.fixture
-def mic():
-    from workbench.core.audio.sources import refresh_devices
-
-    try:
-        virtual = VirtualMic().start()
-    except VirtualMicUnavailable as exc:
-        pytest.skip(str(exc))
-    refresh_devices()
-    yield virtual
-    virtual.stop()
-    refresh_devices()
 
 
 def stream_from_pulse(qtbot, window) -> None:

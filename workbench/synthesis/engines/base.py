@@ -12,6 +12,7 @@ that install it, and the registry skips it with that note.
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -168,30 +169,33 @@ def read_wav_file(path: str, what: str) -> Speech:
 
 
 class VoiceListEngine(SpeechEngine):
-    """An engine whose voices are a list of names it reports (flite, festival): status and voices from it.
+    """An installed program whose voices are a list of names it reports (flite, festival).
 
-    Subclasses give the names (:meth:`installed_names`, which may raise :class:`SynthesisError`), what to
-    say when there are none (``no_voices``), how to describe a voice, and ``missing_reason`` when the
-    engine itself is absent (None: present).
+    Subclasses name the ``program`` (found on PATH), list its usable voices (:meth:`names_from`, which
+    may raise :class:`SynthesisError`), say what to report when there are none (``no_voices``) and
+    describe a voice; status and voices follow from that.
     """
 
+    program: ClassVar[str]
     no_voices: ClassVar[str] = "no voice installed"
 
+    def __init__(self) -> None:
+        self._program = shutil.which(self.program)
+
     @abstractmethod
-    def installed_names(self) -> list[str]:
-        """The usable voice names here (empty when the engine is missing)."""
+    def names_from(self, program: str) -> list[str]:
+        """The usable voice names ``program`` (the found executable) offers."""
 
     @abstractmethod
     def describe(self, name: str) -> str:
         """One line about voice ``name`` (who speaks)."""
 
-    def missing_reason(self) -> str | None:
-        return None
+    def installed_names(self) -> list[str]:
+        return [] if self._program is None else self.names_from(self._program)
 
     def status(self) -> EngineStatus:
-        reason = self.missing_reason()
-        if reason is not None:
-            return self.missing(reason)
+        if self._program is None:
+            return self.missing(f"{self.program} is not installed")
         try:
             names = self.installed_names()
         except SynthesisError as exc:

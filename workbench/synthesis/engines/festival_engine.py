@@ -11,7 +11,6 @@ have Italian, Czech… voices installed, which would read English words with the
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -56,18 +55,11 @@ class FestivalEngine(VoiceListEngine):
     native_pitch = False
     install = ("apt-get install festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts",)
 
-    def __init__(self) -> None:
-        self._program = shutil.which(PROGRAM)
-
+    program = PROGRAM
     no_voices = "festival has no English voice installed (festvox-kallpc16k, …)"
 
-    def missing_reason(self) -> str | None:
-        return None if self._program is not None else f"{PROGRAM} is not installed"
-
-    def installed_names(self) -> list[str]:
-        if self._program is None:
-            return []
-        return sorted(v for v in _voice_list(self._program) if ENGLISH_VOICE.match(v))
+    def names_from(self, program: str) -> list[str]:
+        return sorted(v for v in _voice_list(program) if ENGLISH_VOICE.match(v))
 
     def describe(self, name: str) -> str:
         return DESCRIPTIONS.get(name, f"festival {name}")

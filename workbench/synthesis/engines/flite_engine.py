@@ -9,7 +9,6 @@ an absolute F0 target that would flatten each voice to one pitch), so pitch come
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 
 from workbench.synthesis.engines.base import (
@@ -36,18 +35,11 @@ class FliteEngine(VoiceListEngine):
     native_pitch = False
     install = ("apt-get install flite", "brew install flite")
 
-    def __init__(self) -> None:
-        self._program = shutil.which(PROGRAM)
-
+    program = PROGRAM
     no_voices = "flite has none of its English voices built in"
 
-    def missing_reason(self) -> str | None:
-        return None if self._program is not None else f"{PROGRAM} is not installed"
-
-    def installed_names(self) -> list[str]:
-        if self._program is None:
-            return []
-        listing = run_program([self._program, "-lv"]).decode("utf-8", "replace")
+    def names_from(self, program: str) -> list[str]:
+        listing = run_program([program, "-lv"]).decode("utf-8", "replace")
         names = listing.split(":", 1)[-1].split()
         return [name for name in VOICES if name in names]
 
