@@ -10,6 +10,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from text_fit import cut_off_texts, legend_cut_off  # noqa: E402
 
+from workbench.gui.training.dataset_panel import DatasetPanel  # noqa: E402
+
 SIZES = [(1600, 960), (1280, 800)]
 
 
@@ -41,3 +43,15 @@ def test_the_check_finds_a_cut_off_label(window, qtbot) -> None:
     label.show()
     assert any("far too long" in p for p in cut_off_texts(window.model_view))
     label.deleteLater()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_button_of_the_training_data_panel_is_cut_off(window, qtbot, size: tuple[int, int]) -> None:
+    window.resize(*size)
+    window.show_workspace("training")
+    qtbot.waitUntil(lambda: window.size().width() == size[0], timeout=2000)
+    qtbot.wait(50)
+    panel = window.training.findChild(DatasetPanel)
+    assert panel is not None and panel.synth_button.isVisible()
+    # the buttons (the summary table's column fit is not part of this check)
+    assert [p for p in cut_off_texts(panel) if p.startswith("button")] == []

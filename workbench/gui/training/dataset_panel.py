@@ -87,14 +87,19 @@ class DatasetPanel(QWidget):
         self.status = QLabel("Add a dataset folder (one folder per word, like Speech Commands).")
         self.status.setWordWrap(True)
 
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.download_button, self.synth_button):
+        buttons = QHBoxLayout()  # folders you have
+        for button in (self.add_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        sources = QHBoxLayout()  # datasets the workbench makes: one row of their own, so no label is cut
+        for button in (self.download_button, self.synth_button):
+            sources.addWidget(button)
+        sources.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
+        layout.addLayout(sources)
         layout.addWidget(self.download_progress)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
