@@ -33,6 +33,7 @@ PROGRESS_STEPS = 1000
 RUN_FILE, SUMMARY_FILE = "run.json", "summary.json"
 SETTINGS_PREFIX = "training/"
 INPUTS_MAX_WIDTH_PX = 460
+INPUTS_MIN_WIDTH_PX = 450  # room for the spec names with their MACs and the five columns of the data summary
 MAX_LOG_LINES = 5000
 SHUTDOWN_WAIT_MS = 20_000
 
@@ -105,6 +106,7 @@ class TrainingWorkspace(QWidget):
         column.addLayout(buttons)
         column.addWidget(self.use_button)
         inputs.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
+        inputs.setMinimumWidth(INPUTS_MIN_WIDTH_PX)
 
         status = QHBoxLayout()
         status.addWidget(self.phase, 1)
