@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from PySide6.QtCore import QPointF
 
 from workbench.assets import sample_audio_path
 from workbench.gui.live.spectrogram_view import VISIBLE_SECONDS
@@ -31,6 +32,12 @@ def right_edge(item) -> float:
     return item.mapToView(item.boundingRect().topRight()).x()
 
 
+def newest_score_x(scores) -> float:
+    """Where the newest inference is drawn, in the scores plot's x coordinates."""
+    drawn = scores.traces.drawn(0)
+    return scores.traces.mapToView(QPointF(drawn[-1, 0], 0.0)).x()
+
+
 def test_views_follow_freeze_scroll_back_and_resume(play_file, window, long_clip: Path) -> None:
     play_file(window, long_clip)
     live = window.live
@@ -44,10 +51,11 @@ def test_views_follow_freeze_scroll_back_and_resume(play_file, window, long_clip
         assert stop - start == pytest.approx(VISIBLE_SECONDS)
         assert right_edge(item) == pytest.approx(stop, abs=0.03)
     times, _, _ = scores.plotted_scores()
-    start, stop = x_range(scores)
-    assert stop == pytest.approx(times[-1]) and stop - start == pytest.approx(VISIBLE_SECONDS)
+    assert x_range(scores) == pytest.approx((0.0, VISIBLE_SECONDS))  # the traces move, not the range
+    assert newest_score_x(scores) == pytest.approx(VISIBLE_SECONDS)
+    assert scores.time_axis.shift == pytest.approx(times[-1] - VISIBLE_SECONDS)  # labels read stream time
     drawn = scores.traces.drawn(0)
-    assert drawn[0, 0] < stop - VISIBLE_SECONDS <= drawn[1, 0]  # only the visible ten seconds (+1 point)
+    assert drawn[0, 0] < times[-1] - VISIBLE_SECONDS <= drawn[1, 0]  # only the visible ten seconds (+1 point)
     assert spectrogram.image.columns == round(VISIBLE_SECONDS / spectrogram._step_s)
 
     # frozen: everything is in stream time, the whole minute is held, the three axes move together
@@ -58,6 +66,7 @@ def test_views_follow_freeze_scroll_back_and_resume(play_file, window, long_clip
     assert right_edge(spectrogram.image) == pytest.approx(end, abs=1e-6)
     assert spectrogram.image.columns == spectrogram.visible_image().shape[0] > round(VISIBLE_SECONDS / 0.02)
     assert scores.traces.drawn(0).shape[0] == times.size  # every inference of the run
+    assert scores.time_axis.shift == 0.0 and newest_score_x(scores) == pytest.approx(times[-1])
     spectrogram.plot.setXRange(1.0, 5.0, padding=0)  # what dragging the axis back does
     assert x_range(waveform) == pytest.approx((1.0, 5.0)) and x_range(scores) == pytest.approx((1.0, 5.0))
     image = spectrogram.image
@@ -70,6 +79,7 @@ def test_views_follow_freeze_scroll_back_and_resume(play_file, window, long_clip
     assert not live.frozen
     assert x_range(spectrogram) == pytest.approx((0.0, VISIBLE_SECONDS))
     assert right_edge(spectrogram.image) == pytest.approx(VISIBLE_SECONDS, abs=0.03)
-    assert x_range(scores) == pytest.approx((times[-1] - VISIBLE_SECONDS, times[-1]))
+    assert x_range(scores) == pytest.approx((0.0, VISIBLE_SECONDS))
+    assert newest_score_x(scores) == pytest.approx(VISIBLE_SECONDS)
     spectrogram.plot.setXRange(1.0, 5.0, padding=0)
-    assert x_range(scores) == pytest.approx((times[-1] - VISIBLE_SECONDS, times[-1]))
+    assert x_range(scores) == pytest.approx((0.0, VISIBLE_SECONDS))

@@ -2,8 +2,11 @@
 
 While live, each view follows the newest stream time of its own data, so a view repaints only when it
 has something new (the scores move once per inference, not 50 times a second): linked axes would make
-every plot repaint on every frame, which was most of the GUI's CPU. When frozen, the three time axes
-are linked so dragging or zooming one scrolls all of them back together over the last minute.
+every plot repaint on every frame, which was most of the GUI's CPU. The two views that scroll every
+frame (waveform with its level meter, spectrogram) take turns: each is redrawn 25 times a second, one
+of them on every 50 fps frame, so no frame paints both (smooth to the eye, half the painting). When
+frozen, the three time axes are linked so dragging or zooming one scrolls all of them back together
+over the last minute.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class LiveViews(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(splitter)
         self.frozen = False
+        self._turn = 0  # which scrolling view this frame redraws
 
     @property
     def views(self) -> tuple[WaveformView, SpectrogramView, ScoresView]:
@@ -50,8 +54,10 @@ class LiveViews(QWidget):
             view.bind(session)
 
     def refresh(self) -> None:
-        for view in self.views:
-            view.refresh()
+        """One frame: the scores (they only move when an inference arrived) and one scrolling view."""
+        self._turn ^= 1
+        (self.spectrogram if self._turn else self.waveform).refresh()
+        self.scores.refresh()
 
     def set_frozen(self, frozen: bool) -> None:
         """Freeze all three; while frozen, drag or zoom the time axis to look back over the last minute."""

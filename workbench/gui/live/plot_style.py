@@ -48,11 +48,6 @@ def fix_scene(scene: QGraphicsScene) -> None:
     scene.setSceneRect(QRectF(0.0, 0.0, 1.0, 1.0))
 
 
-def follow_newest(plot: pg.PlotItem, end_s: float, width_s: float) -> None:
-    """Show the ``width_s`` seconds up to ``end_s`` (from 0 until that much has streamed)."""
-    show_x_range(plot, max(end_s - width_s, 0.0), width_s)
-
-
 def show_x_range(plot: pg.PlotItem, start: float, width: float) -> None:
     """Show ``[start, start + width]`` and apply the new view transform at once.
 

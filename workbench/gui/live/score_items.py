@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from workbench.gui.live.scrolling_items import quiet_moves
@@ -98,7 +98,13 @@ class ScoreTraces(pg.GraphicsObject):
 
 
 class ScoreBars(QWidget):
-    """The newest score of each class as a horizontal bar (0–255), its name, and the threshold(s)."""
+    """The newest score of each class as a horizontal bar (0–255), its name, and the threshold(s).
+
+    Everything but the bars is pre-rendered (again on resize, or when the classes, thresholds, colours
+    or font change): the background with the 0/128/255 scale beneath the bars, and a transparent
+    layer with the class names and threshold lines above them. A repaint -- once per inference, when a
+    bar moved by a pixel -- is two pixmap copies and one rectangle per class, no text layout.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +117,8 @@ class ScoreBars(QWidget):
         self._background = QColor("black")
         self._foreground = QColor("white")
         self._shown: tuple[int, ...] = ()
+        self._layers: tuple[QPixmap, QPixmap] | None = None  # (below the bars, above them)
+        self._geometry: tuple[QSize, QRectF] | None = None  # (size, bar area): computed once per size
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(self.width(), 120)
@@ -118,7 +126,7 @@ class ScoreBars(QWidget):
     def set_classes(self, names: Sequence[str], colors: Sequence[QColor]) -> None:
         self._names, self._colors = list(names), list(colors)
         self._scores = np.zeros(len(self._names), np.float64)
-        self.update()
+        self._invalidate()
 
     def set_scores(self, scores: npt.NDArray[np.floating]) -> None:
         """Show ``scores`` (one per class); repaints only if a bar moved by a pixel."""
@@ -133,47 +141,87 @@ class ScoreBars(QWidget):
         """Dashed vertical lines at these scores (the global threshold, or one per class)."""
         self._thresholds = [(int(value), pg.mkPen(color, width=THRESHOLD_WIDTH, style=Qt.PenStyle.DashLine))
                             for value, color in lines]
-        self.update()
+        self._invalidate()
 
     def thresholds(self) -> list[int]:
         return [value for value, _ in self._thresholds]
 
     def set_colors(self, background: QColor | str, foreground: QColor | str) -> None:
         self._background, self._foreground = QColor(background), QColor(foreground)
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._layers = None
         self.update()
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        self._layers = None
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.FontChange:
+            self._layers = None
+        super().changeEvent(event)
 
     # -- geometry ---------------------------------------------------------------------------------
     def _area(self) -> QRectF:
-        return QRectF(BAR_MARGIN_PX, BAR_MARGIN_PX, self.width() - 2 * BAR_MARGIN_PX,
-                      self.height() - 2 * BAR_MARGIN_PX - SCALE_PX)
+        size = self.size()
+        if self._geometry is None or self._geometry[0] != size:
+            area = QRectF(BAR_MARGIN_PX, BAR_MARGIN_PX, size.width() - 2 * BAR_MARGIN_PX,
+                          size.height() - 2 * BAR_MARGIN_PX - SCALE_PX)
+            self._geometry = (size, area)
+        return self._geometry[1]
 
     def _x(self, score: float) -> float:
         area = self._area()
         return area.left() + area.width() * score / SCORE_MAX
 
     def _bar_widths(self) -> tuple[int, ...]:
-        return tuple(int(self._x(s)) for s in self._scores)
-
-    def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
-        self._shown = self._bar_widths()
-        p = QPainter(self)
-        p.fillRect(self.rect(), self._background)
         area = self._area()
-        rows = max(1, len(self._names))
-        row_h = area.height() / rows
-        for i, (name, color, score) in enumerate(zip(self._names, self._colors, self._scores)):
-            top = area.top() + i * row_h
-            bar_h = row_h * BAR_HEIGHT
-            bar = QRectF(area.left(), top + (row_h - bar_h) / 2, self._x(score) - area.left(), bar_h)
-            p.fillRect(bar, color)
-            p.setPen(self._foreground)
+        return tuple((area.left() + area.width() / SCORE_MAX * self._scores).astype(int).tolist())
+
+    def _rows(self, area: QRectF) -> list[tuple[float, float]]:
+        """(top, height) of each class's row."""
+        row_h = area.height() / max(1, len(self._names))
+        return [(area.top() + i * row_h, row_h) for i in range(len(self._names))]
+
+    # -- painting ---------------------------------------------------------------------------------
+    def _pixmap(self, fill: QColor) -> tuple[QPixmap, QPainter]:
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(self.size() * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(fill)
+        return pixmap, QPainter(pixmap)
+
+    def _paint_layers(self) -> tuple[QPixmap, QPixmap]:
+        area = self._area()
+        below, p = self._pixmap(self._background)
+        self._paint_scale(p, area)
+        p.end()
+        above, p = self._pixmap(QColor(Qt.GlobalColor.transparent))
+        p.setPen(self._foreground)
+        for name, (top, row_h) in zip(self._names, self._rows(area)):
             p.drawText(QRectF(area.left() + 2, top, area.width() - 2, row_h),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
         for value, pen in self._thresholds:
             p.setPen(pen)
             x = self._x(value)
             p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
-        self._paint_scale(p, area)
+        p.end()
+        return below, above
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        if self._layers is None:
+            self._layers = self._paint_layers()
+        below, above = self._layers
+        self._shown = self._bar_widths()
+        area = self._area()
+        p = QPainter(self)
+        p.drawPixmap(0, 0, below)
+        for color, right, (top, row_h) in zip(self._colors, self._shown, self._rows(area)):
+            bar_h = row_h * BAR_HEIGHT
+            p.fillRect(QRectF(area.left(), top + (row_h - bar_h) / 2, right - area.left(), bar_h), color)
+        p.drawPixmap(0, 0, above)
         p.end()
 
     def _paint_scale(self, p: QPainter, area: QRectF) -> None:

@@ -25,10 +25,11 @@ from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.gui import theme
-from workbench.gui.live.plot_style import fix_plot, follow_newest
+from workbench.gui.live.plot_style import fix_plot
 from workbench.gui.live.score_items import ScoreBars, ScoreTraces
-from workbench.gui.live.scrolling_items import make_room
+from workbench.gui.live.scrolling_items import ShiftPlacement, make_room
 from workbench.gui.live.spectrogram_view import VISIBLE_SECONDS
+from workbench.gui.live.time_axis import TimeAxisItem
 
 SCORE_MAX = 255
 SCORE_MARGIN = 8  # headroom so a 255 score is not drawn on the frame
@@ -49,7 +50,8 @@ class ScoresView(QWidget):
         self.plot_widget = pg.GraphicsLayoutWidget()
         self.legend = pg.LegendItem(colCount=len(theme.CLASS_COLORS), horSpacing=16)
         self.plot_widget.addItem(self.legend, row=0, col=0)
-        self.plot = self.plot_widget.addPlot(row=1, col=0)
+        self.time_axis = TimeAxisItem()
+        self.plot = self.plot_widget.addPlot(row=1, col=0, axisItems={"bottom": self.time_axis})
         self.plot_widget.ci.setContentsMargins(0, 0, 0, 0)
         self.plot_widget.ci.setSpacing(0)
         fix_plot(self.plot)
@@ -68,6 +70,8 @@ class ScoresView(QWidget):
         self.plot.addItem(self.traces)
         self.board_traces = ScoreTraces()  # dashed: the board's own scores, when it reports them
         self.plot.addItem(self.board_traces)
+        self._placement = ShiftPlacement(self.plot, (self.traces, self.board_traces), VISIBLE_SECONDS,
+                                         self.time_axis)
         self._board_rows = np.zeros((BOARD_CAPACITY, 1))
         self._board_count = 0
         self.bars = ScoreBars()
@@ -239,8 +243,7 @@ class ScoresView(QWidget):
             first = max(int(np.searchsorted(times, end - VISIBLE_SECONDS)) - 1, 0)
             shown, times = shown[first:], times[first:]
         self.traces.set_data(times, shown[:, 1:])  # raw then averaged, as the pens are ordered
-        if following:
-            follow_newest(self.plot, end, VISIBLE_SECONDS)
+        self._placement.place(end, following)
 
     def plotted_scores(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(times, raw, averaged) currently held for the plot, oldest first; raw/averaged are (n, classes)."""

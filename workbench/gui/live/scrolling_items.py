@@ -12,6 +12,8 @@ by their transform. Nothing here knows about sessions: the views feed them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
@@ -21,6 +23,7 @@ from PySide6.QtGui import QImage, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 from workbench.gui.live.plot_style import show_x_range
+from workbench.gui.live.time_axis import TimeAxisItem
 
 OPAQUE = 0xFF000000
 RED_SHIFT, GREEN_SHIFT = 16, 8
@@ -85,6 +88,40 @@ class TimePlacement:
             return
         show_x_range(self.plot, 0.0 if following else max(end_s - self.width_s, 0.0), self.width_s)
         self._window_range = following
+
+
+class ShiftPlacement:
+    """:class:`TimePlacement` for items drawn in stream time (the score traces, the board's scores).
+
+    While following, the plot keeps the fixed range ``[0, width]`` and the items are shifted left by
+    ``max(end - width, 0)``; the time axis is told the shift so its labels still read stream time.
+    A range change would instead make pyqtgraph re-place every item of the plot (threshold and level
+    lines recompute their bounds) and relabel the axis from scratch, ten times a second.
+    """
+
+    def __init__(self, plot: pg.PlotItem, items: Sequence[pg.GraphicsObject], width_s: float,
+                 axis: TimeAxisItem | None = None) -> None:
+        self.plot = plot
+        self.items = list(items)
+        self.width_s = width_s
+        self.axis = axis
+        self.shift = 0.0
+        self._window_range = False
+
+    def place(self, end_s: float, following: bool) -> float:
+        """Put stream time ``end_s`` at the right edge while following; returns the shift applied."""
+        shift = max(end_s - self.width_s, 0.0) if following else 0.0
+        if shift != self.shift:
+            self.shift = shift
+            for item in self.items:
+                item.setTransform(QTransform.fromTranslate(-shift, 0.0))
+            if self.axis is not None:
+                self.axis.set_shift(shift)
+        if following != self._window_range:
+            if following:
+                show_x_range(self.plot, 0.0, self.width_s)
+            self._window_range = following  # not following: the plot is linked and scrolled by the user
+        return shift
 
 
 class ScrollingImage(pg.GraphicsObject):

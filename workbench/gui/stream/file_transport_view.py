@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QFileDialog, QGridLayout, QGroupBox, QH
 
 from workbench.core.audio.sources import FileSource
 
-POSITION_POLL_MS = 100  # transport position refresh: smooth enough for a seek bar, cheap
+POSITION_POLL_MS = 250  # transport position refresh, as media players do: each one repaints the slider and its panel
 SEEK_STEPS_PER_S = 100  # seek slider resolution: 10 ms
 SECONDS_PER_MINUTE = 60
 AUDIO_FILE_FILTER = "Audio files (*.wav *.flac *.ogg);;All files (*)"
