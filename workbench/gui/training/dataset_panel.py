@@ -50,6 +50,8 @@ class SummaryWorker(QThread):
             self.ready.emit(dataset_summary(index, self.keywords))
         except WorkbenchError as exc:
             self.failed.emit(str(exc))
+        except OSError as exc:  # a folder removed or unreadable while it was scanned
+            self.failed.emit(f"Could not read the dataset: {exc}")
 
 
 class DatasetPanel(QWidget):
