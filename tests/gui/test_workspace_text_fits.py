@@ -55,3 +55,20 @@ def test_no_button_of_the_training_data_panel_is_cut_off(window, qtbot, size: tu
     assert panel is not None and panel.synth_button.isVisible()
     # the buttons (the summary table's column fit is not part of this check)
     assert [p for p in cut_off_texts(panel) if p.startswith("button")] == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_pareto_table_fits_without_sideways_scrolling(window, qtbot, size: tuple[int, int]) -> None:
+    """Twelve columns for a yes/no model (two per-keyword FRRs), filled as a calibration fills them."""
+    window.resize(*size)
+    window.show_workspace("calibration")
+    qtbot.waitUntil(lambda: window.size().width() == size[0], timeout=2000)
+    table = window.calibration.table
+    row = {"fa_per_hour": 98.0, "frr": 0.4478, "detection_threshold": 248, "average_window_duration_ms": 1500,
+           "suppression_ms": 2000, "minimum_count": 5, "fa_per_hour_speech": 98.0, "fa_per_hour_background": 12.5,
+           "latency_mean_s": 0.5027, "latency_p95_s": 0.6851,
+           "per_keyword": {"yes": {"frr": 0.3088}, "no": {"frr": 0.3014}}}
+    table.table_model.set_rows([row], ("yes", "no", "_unknown_", "_silence_"), row)
+    qtbot.wait(50)
+    assert table.table_model.columnCount() == 12
+    assert [p for p in cut_off_texts(window.calibration) if "ParetoTableView" in p] == []

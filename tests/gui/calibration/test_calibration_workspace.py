@@ -61,7 +61,7 @@ def test_small_calibration_end_to_end(qtbot, workspace, stream, tmp_path) -> Non
     assert len(view.curve.all_sets.data) == document["sets_tried"] == output.fa_per_hour.size
     model = view.table.table_model
     assert model.rowCount() == len(document["pareto"]) >= 2
-    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    headers = [model.headerData(c, Qt.Orientation.Horizontal).replace("\n", " ") for c in range(model.columnCount())]
     assert headers[:4] == ["FA/h", "FRR %", "FRR yes %", "FRR no %"]
     first = document["pareto"][0]
     assert model.data(model.index(0, 2)) == f"{first['per_keyword']['yes']['frr'] * 100:.1f}"
