@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QObject, QProcess, QThread, Signal
+from PySide6.QtCore import QObject, QProcess, Signal
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QProgressBar, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
@@ -32,19 +33,37 @@ DOWNLOAD_NAME = "speech_commands_v2"
 PERCENT_PATTERN = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 ERROR_PREFIX = "kws: error: "
 PERCENT = 100
+SHUTDOWN_WAIT_S = 10.0  # a scan still reading file headers when the window closes
 
 
-class SummaryWorker(QThread):
-    """Scans dataset folders off the GUI thread; ``ready(summary)`` or ``failed(message)``."""
+class SummaryWorker(QObject):
+    """Scans dataset folders in a Python thread; ``ready(summary)`` or ``failed(message)``, then ``done``.
+
+    Why a plain thread and not a ``QThread``: nothing here needs a Qt event loop, and a ``QThread``
+    brings a life cycle of its own (destroyed while running aborts the process; ``wait`` from the GUI
+    thread while the worker needs the interpreter lock stalls both). The signals are emitted from the
+    worker thread and, since this object lives in the GUI thread, arrive there queued. The object has no
+    Qt parent: the thread's own reference keeps it alive until the thread has finished with it.
+    """
 
     ready = Signal(object)
     failed = Signal(str)
+    done = Signal()
 
-    def __init__(self, folders: Sequence[Path], keywords: Sequence[str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, folders: Sequence[Path], keywords: Sequence[str]) -> None:
+        super().__init__()
         self.folders, self.keywords = list(folders), list(keywords)
+        self._thread = threading.Thread(target=self._run, name="dataset-summary", daemon=True)
 
-    def run(self) -> None:
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout_s: float) -> bool:
+        """True when the scan has finished (within ``timeout_s``)."""
+        self._thread.join(timeout_s)
+        return not self._thread.is_alive()
+
+    def _run(self) -> None:
         try:
             index = merge_datasets([scan_dataset(folder) for folder in self.folders])
             self.ready.emit(dataset_summary(index, self.keywords))
@@ -52,6 +71,8 @@ class SummaryWorker(QThread):
             self.failed.emit(str(exc))
         except OSError as exc:  # a folder removed or unreadable while it was scanned
             self.failed.emit(f"Could not read the dataset: {exc}")
+        finally:
+            self.done.emit()
 
 
 class DatasetPanel(QWidget):
@@ -161,16 +182,14 @@ class DatasetPanel(QWidget):
             self._rescan = True
             return
         self.status.setText("Reading the dataset…")
-        worker = SummaryWorker(folders, self.keywords, self)
+        worker = SummaryWorker(folders, self.keywords)
         worker.ready.connect(self._show)
         worker.failed.connect(self._failed)
-        worker.finished.connect(self._worker_done)
+        worker.done.connect(self._worker_done)
         self._worker = worker
         worker.start()
 
     def _worker_done(self) -> None:
-        if self._worker is not None:
-            self._worker.deleteLater()
         self._worker = None
         if self._rescan:
             self._rescan = False
@@ -261,4 +280,4 @@ class DatasetPanel(QWidget):
             self._download.kill()
             self._download.waitForFinished(3000)
         if self._worker is not None:
-            self._worker.wait(10_000)
+            self._worker.wait(SHUTDOWN_WAIT_S)
