@@ -36,7 +36,7 @@ def feature_generation(samples: int) -> None:
     import ray
 
     from workbench.datasets.layout import scan_dataset
-    from workbench.sweeps.ray_features import RayFeatureMaker
+    from workbench.sweeps.on_ray.ray_features import RayFeatureMaker
     from workbench.training.data.features import FeatureMaker, FeatureSettings
     from workbench.training.data.sample_plan import make_plan
     from workbench.training.spec.model_spec import load_spec
@@ -76,9 +76,9 @@ def trials_per_hour(trials: int, epochs: int) -> None:
     from sweep_data import copy_slice, sweep_text, write_sweep
 
     from workbench.child_command import kws_command
-    from workbench.sweeps.sweep_file import load_sweep
+    from workbench.sweeps.definition.sweep_file import load_sweep
     from workbench.sweeps.sweep_run import SweepOptions, SweepRun
-    from workbench.sweeps.trial_spec import trial_spec
+    from workbench.sweeps.definition.trial_spec import trial_spec
 
     with tempfile.TemporaryDirectory(prefix="kws-bench-sweeps-") as tmp:
         folder = Path(tmp)

@@ -14,8 +14,8 @@ names = [m.name for m in pkgutil.walk_packages(board.__path__, 'workbench.board.
 for name in names:
     importlib.import_module(name)
 importlib.import_module('workbench.profiler.refit')
-importlib.import_module('workbench.cli.board_commands')
-importlib.import_module('workbench.cli.board_run_commands')
+importlib.import_module('workbench.cli.board.board_commands')
+importlib.import_module('workbench.cli.board.board_run_commands')
 bad = sorted(m for m in sys.modules if m.split('.')[0] in {'PySide6', 'shiboken6', 'pyqtgraph', 'tensorflow', 'keras'})
 print(len(names), ' '.join(bad))
 """

@@ -15,7 +15,7 @@ _PROBE = """
 import importlib, pkgutil, sys
 import workbench.calibration as calibration
 names = [m.name for m in pkgutil.walk_packages(calibration.__path__, 'workbench.calibration.')]
-for name in names + ['workbench.cli.calibrate_command', 'workbench.cli.stream_command']:
+for name in names + ['workbench.cli.measure.calibrate_command', 'workbench.cli.data.stream_command']:
     importlib.import_module(name)
 bad = sorted(m for m in sys.modules if m.split('.')[0] in {forbidden!r})
 print(len(names), ' '.join(bad))

@@ -14,8 +14,8 @@ import importlib, pkgutil, sys
 import workbench.datasets, workbench.evaluation
 names = [m.name for pkg in (workbench.datasets, workbench.evaluation)
          for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.')]
-names += ['workbench.bundled_models', 'workbench.cli.dataset_commands', 'workbench.cli.evaluate_command',
-          'workbench.cli.models_command']
+names += ['workbench.bundled_models', 'workbench.cli.data.dataset_commands', 'workbench.cli.measure.evaluate_command',
+          'workbench.cli.model.models_command']
 for name in names:
     importlib.import_module(name)
 bad = sorted({m.split('.')[0] for m in sys.modules} & set(%r))

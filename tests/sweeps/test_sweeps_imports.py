@@ -12,14 +12,14 @@ _PROBE = """
 import importlib, pkgutil, sys
 import workbench.sweeps as sweeps
 names = [m.name for m in pkgutil.walk_packages(sweeps.__path__, 'workbench.sweeps.')]
-for name in names + ['workbench.cli.sweep_command']:
+for name in names + ['workbench.cli.model.sweep_command']:
     importlib.import_module(name)
 bad = sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'keras', 'PySide6', 'shiboken6', 'pyqtgraph'})
 print(len(names), ' '.join(bad))
 """
 _EVENTS = """
 import sys
-import workbench.sweeps.events
+import workbench.sweeps.reporting.events
 heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'ray' or m.startswith('workbench.training'))
 print(' '.join(heavy))
 """

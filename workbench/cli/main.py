@@ -20,18 +20,18 @@ EXIT_USAGE = 2
 # command modules, in the order their commands appear in --help
 _COMMAND_MODULES = (
     "workbench.cli.detect_command",
-    "workbench.cli.features_command",
-    "workbench.cli.model_commands",
+    "workbench.cli.data.features_command",
+    "workbench.cli.model.model_commands",
     "workbench.cli.devices_command",
-    "workbench.cli.profile_commands",
-    "workbench.cli.board_commands",
-    "workbench.cli.stream_command",
-    "workbench.cli.calibrate_command",
-    "workbench.cli.dataset_commands",
-    "workbench.cli.evaluate_command",
-    "workbench.cli.models_command",
-    "workbench.cli.train_command",
-    "workbench.cli.sweep_command",
+    "workbench.cli.measure.profile_commands",
+    "workbench.cli.board.board_commands",
+    "workbench.cli.data.stream_command",
+    "workbench.cli.measure.calibrate_command",
+    "workbench.cli.data.dataset_commands",
+    "workbench.cli.measure.evaluate_command",
+    "workbench.cli.model.models_command",
+    "workbench.cli.model.train_command",
+    "workbench.cli.model.sweep_command",
 )
 
 
@@ -47,13 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kws {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # command not built yet
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 

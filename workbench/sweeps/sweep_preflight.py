@@ -13,8 +13,8 @@ from pathlib import Path
 
 from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import merge_datasets, scan_dataset
-from workbench.sweeps.sweep_file import SweepFile
-from workbench.sweeps.trial_spec import trial_spec
+from workbench.sweeps.definition.sweep_file import SweepFile
+from workbench.sweeps.definition.trial_spec import trial_spec
 from workbench.training.data.sample_plan import make_plan
 from workbench.training.spec.model_spec import DataSettings
 

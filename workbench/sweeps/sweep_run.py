@@ -29,12 +29,12 @@ from typing import Any, Callable
 
 from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
 from workbench.core.errors import WorkbenchError
-from workbench.sweeps import events as ev
-from workbench.sweeps.objectives import ObjectiveStream, make_validation_stream
-from workbench.sweeps.results import (CANCELLED, EARLY_STOPPED, FAILED, RUNNING, STOPPED, TrialRecord, rank,
+from workbench.sweeps.reporting import events as ev
+from workbench.sweeps.definition.objectives import ObjectiveStream, make_validation_stream
+from workbench.sweeps.reporting.results import (CANCELLED, EARLY_STOPPED, FAILED, RUNNING, STOPPED, TrialRecord, rank,
                                       write_results)
-from workbench.sweeps.results_plot import PlotUnavailable, results_png
-from workbench.sweeps.sweep_file import SweepFile
+from workbench.sweeps.reporting.results_plot import PlotUnavailable, results_png
+from workbench.sweeps.definition.sweep_file import SweepFile
 from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, TRIAL_RECORD_FILE, TRIAL_SPEC_FILE, TRIALS_DIR,
                                               check_datasets, prepare_out_folder)
 
@@ -141,7 +141,7 @@ class SweepRun:
             stream = make_validation_stream(sweep, data, self.out / OBJECTIVE_DIR)
         if self.cancelled:
             return self._finish([])
-        from workbench.sweeps.ray_session import ray_cluster
+        from workbench.sweeps.on_ray.ray_session import ray_cluster
 
         self.emit(ev.MESSAGE, message="starting Ray" if not self.options.address
                   else f"connecting to the Ray cluster at {self.options.address}")
@@ -172,8 +172,8 @@ class SweepRun:
         from ray.tune.schedulers import ASHAScheduler, FIFOScheduler
         from ray.tune.search.basic_variant import BasicVariantGenerator
 
-        from workbench.sweeps.trial_runner import KwsTrainTrial, TrialContext
-        from workbench.sweeps.tune_hooks import CancelStopper, SweepCallback
+        from workbench.sweeps.on_ray.trial_runner import KwsTrainTrial, TrialContext
+        from workbench.sweeps.on_ray.tune_hooks import CancelStopper, SweepCallback
 
         sweep = self.sweep
         context = TrialContext(sweep=sweep, trials_dir=self.trials_dir, stream=stream)
@@ -208,7 +208,7 @@ class SweepRun:
     # -- called by the Tune callback (driver thread) -------------------------------------------------
     def trial_started(self, trial_id: str, config: dict[str, Any]) -> None:
         self.running.add(trial_id)
-        from workbench.sweeps.trial_spec import plain, spec_of
+        from workbench.sweeps.definition.trial_spec import plain, spec_of
 
         params = {k: plain(v) for k, v in dict(config.get("params") or {}).items()}
         self.emit(ev.TRIAL_START, trial=trial_id, spec=Path(spec_of(self.sweep, params)).stem,

@@ -2,7 +2,7 @@
 
 Why a child process: a sweep starts Ray and trains for hours; as ``kws sweep --format jsonl`` in a
 QProcess the window stays responsive, never imports Ray or TensorFlow, and reads the sweep's events
-(:mod:`workbench.sweeps.events`) line by line. Cancel writes the sweep's ``STOP`` file and, on POSIX,
+(:mod:`workbench.sweeps.reporting.events`) line by line. Cancel writes the sweep's ``STOP`` file and, on POSIX,
 sends SIGTERM: ``kws sweep`` then stops every trial's training cleanly (each keeps its best
 checkpoint), writes the results of the finished trials and exits; only a sweep that has not ended
 after :data:`KILL_AFTER_MS` is killed.
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QL
 from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 from workbench.gui.live.plot_style import fix_plot
 from workbench.gui.theme import CLASS_COLORS, plot_colors, style_plot
-from workbench.sweeps import events as ev
-from workbench.sweeps.results import FINISHED, RUNNING, TrialRecord, best_so_far
+from workbench.sweeps.reporting import events as ev
+from workbench.sweeps.reporting.results import FINISHED, RUNNING, TrialRecord, best_so_far
 
 STOP_FILE_NAME = "STOP"  # kws sweep watches for it in its output folder
 KILL_AFTER_MS = 180_000  # trials stop after a batch; Ray then shuts down

@@ -1,0 +1,157 @@
+"""`kws dataset info` and `kws dataset download` (against a real local HTTP server)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from dataset_builders import make_dataset, pack_dataset, speaker_names, write_clip  # noqa: E402
+from file_server import FileServer  # noqa: E402
+
+from workbench.cli.main import main  # noqa: E402
+from workbench.datasets.install import MARKER_FILE  # noqa: E402
+from workbench.datasets.layout import scan_dataset  # noqa: E402
+
+ARCHIVE_PATH = "/data/speech_commands_v0.02.tar.gz"
+
+
+@pytest.fixture()
+def two_datasets(tmp_path: Path) -> tuple[Path, Path]:
+    speech = make_dataset(tmp_path / "speech", {"yes": speaker_names(6), "no": speaker_names(5),
+                                                 "go": speaker_names(4), "left": speaker_names(3, clips_each=1),
+                                                 "_silence_": ["1.wav", "2.wav", "3.wav"]},
+                          background=["pink_noise.wav"])
+    (speech / "go" / "broken_nohash_0.wav").write_bytes(b"RIFF....WAVEfmt nonsense")
+    takes = make_dataset(tmp_path / "takes", {"yes": [f"yes_20240102-1000{s:02d}.wav" for s in range(4)]})
+    return speech, takes
+
+
+def test_info_text_counts_classes_speakers_and_unreadable_files(capsys, two_datasets) -> None:
+    speech, takes = two_datasets
+    assert main(["dataset", "info", str(speech), str(takes), "--keywords", "yes,no", "--words"]) == 0
+    out = capsys.readouterr().out
+    lines: dict[str, list[str]] = {}
+    for line in out.splitlines():  # the class table comes first; --words repeats some names later
+        if line.strip():
+            lines.setdefault(line.split()[0], line.split())
+    assert lines["yes"][4] == "16" and lines["no"][4] == "10"
+    assert lines["_unknown_"][4] == "11" and "go, left" in out  # 8 go + 3 left, broken go skipped
+    assert lines["_silence_"][4] == "3"
+    assert "1 file(s) cannot be read" in out and "broken_nohash_0.wav" in out
+    assert "4 clips without a _nohash_ speaker id" in out
+    assert str(speech) in out and str(takes) in out and "hash of speaker" in out
+    assert len(lines["left"]) == 4 and sum(map(int, lines["left"][1:])) == 3  # the --words table
+
+
+def test_info_json_is_the_summary(capsys, two_datasets) -> None:
+    speech, takes = two_datasets
+    assert main(["dataset", "info", str(speech), str(takes), "--keywords", "yes,go,_silence_", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["keywords"] == ["yes", "go"]
+    assert [c["label"] for c in data["classes"]] == ["yes", "go", "_unknown_", "_silence_"]
+    assert {c["label"]: c["total"] for c in data["classes"]} == {"yes": 16, "go": 8, "_unknown_": 13,
+                                                                  "_silence_": 3}
+    assert data["clips"] == 40 and data["background_files"] == 1
+    assert data["duration_s"] == pytest.approx(40.0) and data["background_duration_s"] == pytest.approx(3.0)
+    assert data["speakers"]["total"] == 6 + 4  # word speakers 0-5 and four takes; silence has none
+    assert sum(data["speakers"][s] for s in ("training", "validation", "testing")) == data["speakers"]["total"]
+    assert [Path(u["path"]).name for u in data["unreadable"]] == ["broken_nohash_0.wav"]
+    for item in data["classes"]:
+        assert sum(item["counts"].values()) == item["total"]
+
+
+def test_info_split_options(capsys, two_datasets) -> None:
+    speech, _ = two_datasets
+    assert main(["dataset", "info", str(speech), "--split-method", "stratified", "--validation-percent", "30",
+                 "--testing-percent", "20", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data["split_rules"].values()) == ["stratified by speaker: validation 30 %, testing 20 %"]
+    assert main(["dataset", "info", str(speech), "--validation-percent", "80", "--testing-percent", "30"]) == 2
+    assert capsys.readouterr().err.startswith("kws: error: The validation and testing percentages")
+
+
+def test_info_errors_are_one_line(capsys, tmp_path: Path) -> None:
+    write_clip(tmp_path / "flat" / "a.wav")
+    for argv in (["dataset", "info", str(tmp_path / "missing")], ["dataset", "info", str(tmp_path / "flat")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("kws: error: ") and err.count("\n") == 1
+
+
+@pytest.fixture()
+def archive_server(tmp_path: Path):
+    source = make_dataset(tmp_path / "source", {"yes": speaker_names(3), "no": speaker_names(2)},
+                          background=["white_noise.wav"])
+    (source / "testing_list.txt").write_text("yes/00000001_nohash_0.wav\n")
+    data = pack_dataset(source, tmp_path / "built.tar.gz").read_bytes()
+    with FileServer() as server:
+        server.state.files[ARCHIVE_PATH] = data
+        yield server, hashlib.sha256(data).hexdigest()
+
+
+def test_download_resumes_verifies_and_unpacks(capsys, archive_server, tmp_path: Path) -> None:
+    server, digest = archive_server
+    size = len(server.state.files[ARCHIVE_PATH])
+    server.state.drops = [size // 3]  # the connection drops a third of the way in
+    dest = tmp_path / "datasets" / "speech_commands"
+    argv = ["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url", server.url(ARCHIVE_PATH),
+            "--sha256", digest]
+    assert main(argv) == 0
+    out = capsys.readouterr()
+    assert "is ready in" in out.out and "downloading" in out.err
+    assert [r for _, r in server.state.requests] == [None, f"bytes={size // 3}-"]
+    index = scan_dataset(dest)
+    assert index.words() == {"no": 4, "yes": 6} and [c.split for c in index.clips].count("testing") == 1
+    assert json.loads((dest / MARKER_FILE).read_text())["sha256"] == digest
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["speech_commands"]  # archive deleted, no temp
+    assert main(argv) == 0 and "already holds" in capsys.readouterr().out
+    assert len(server.state.requests) == 2
+
+
+def test_download_with_a_bad_checksum_keeps_nothing(capsys, archive_server, tmp_path: Path) -> None:
+    server, digest = archive_server
+    dest = tmp_path / "datasets" / "speech_commands"
+    code = main(["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url",
+                 server.url(ARCHIVE_PATH), "--sha256", "f" * 64])
+    assert code == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith("kws: error: ") and "not the expected one" in err and digest in err
+    assert not dest.exists() and list(dest.parent.iterdir()) == []
+
+
+def test_download_checks_the_official_checksum_for_mirrors(capsys, archive_server, tmp_path: Path) -> None:
+    server, _ = archive_server
+    dest = tmp_path / "sc"
+    code = main(["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url", server.url(ARCHIVE_PATH),
+                 "--keep-archive"])
+    assert code == 2 and "af14739ee7dc311471de98f5f9d2c9191b18aedfe957f4a6ff791c709868ff58" in capsys.readouterr().err
+    assert not dest.exists()
+
+
+def test_download_refuses_a_folder_in_use(capsys, archive_server, tmp_path: Path) -> None:
+    server, digest = archive_server
+    dest = tmp_path / "busy"
+    write_clip(dest / "yes" / "mine.wav")
+    assert main(["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url",
+                 server.url(ARCHIVE_PATH), "--sha256", digest]) == 2
+    assert "not an empty folder" in capsys.readouterr().err and server.state.requests == []
+
+
+def test_download_progress_bar_from_the_entry_point(archive_server, tmp_path: Path) -> None:
+    kws = Path(sys.executable).with_name("kws")
+    if not kws.exists():
+        pytest.skip(f"entry point not installed: {kws}")
+    server, digest = archive_server
+    dest = tmp_path / "sc"
+    proc = subprocess.run([str(kws), "dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url",
+                           server.url(ARCHIVE_PATH), "--sha256", digest, "--keep-archive"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "100.0%" in proc.stderr and "extracting" in proc.stderr
+    assert (tmp_path / "speech_commands_v0.02.tar.gz").is_file() and (dest / "yes").is_dir()

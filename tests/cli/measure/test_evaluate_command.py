@@ -1,0 +1,68 @@
+"""`kws evaluate` on real clips with the real reference model."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from dataset_builders import copy_clips, write_clip  # noqa: E402
+
+from workbench.cli.main import main  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def speech(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_clips(shared_dir / "datasets" / "speech_commands", tmp_path_factory.mktemp("speech"),
+                      {"yes": 5, "no": 5, "down": 3, "_silence_": 2})
+
+
+def test_text_report(capsys, speech: Path, reference_model_path: Path) -> None:
+    assert main(["evaluate", str(reference_model_path), "--dataset", str(speech), "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Model: tflite_micro_speech" in out and "Clips: 15 scored, 0 skipped" in out
+    assert "the test split of" in out and "lists:" in out
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split()[:1] and
+            line.split()[0] in ("yes", "no", "_unknown_", "_silence_") and "%" in line}
+    assert [rows[c][1] for c in ("yes", "no", "_unknown_", "_silence_")] == ["5", "5", "3", "2"]
+
+
+def test_json_and_out_folder(capsys, speech: Path, reference_model_path: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "report"
+    code = main(["evaluate", str(reference_model_path), "--dataset", str(speech), "--format", "json",
+                 "--out", str(out_dir), "--no-plots", "--workers", "1"])
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    saved = json.loads((out_dir / "eval-results.json").read_text())
+    assert printed == saved
+    assert printed["class_counts"] == [5, 5, 3, 2] and len(printed["fpr"][0]) == 101
+    assert sorted(p.name for p in out_dir.iterdir()) == ["eval-results.json", "predictions.csv", "summary.txt"]
+
+
+def test_split_all_merges_datasets_and_counts_other_words_as_unknown(capsys, speech: Path,
+                                                                      reference_model_path: Path,
+                                                                      tmp_path: Path) -> None:
+    takes = tmp_path / "takes"
+    write_clip(takes / "hello" / "hello_20240102-100000.wav")  # a word the model does not know
+    write_clip(takes / "yes" / "yes_20240102-100000.wav")
+    code = main(["evaluate", str(reference_model_path), "--dataset", str(speech), "--dataset", str(takes),
+                 "--split", "all", "--format", "json", "--workers", "1"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["class_counts"] == [6, 5, 4, 2] and data["workbench"]["clips"] == 17
+    assert data["workbench"]["evaluated"].startswith("every clip of")
+
+
+def test_errors_are_one_line(capsys, speech: Path, reference_model_path: Path, tmp_path: Path) -> None:
+    (tmp_path / "bad.tflite").write_bytes(b"not a model")
+    for argv in (["evaluate", str(tmp_path / "bad.tflite"), "--dataset", str(speech)],
+                 ["evaluate", str(reference_model_path), "--dataset", str(tmp_path / "missing")],
+                 ["evaluate", str(reference_model_path), "--dataset", str(speech), "--split", "validation"],
+                 ["evaluate", str(reference_model_path), "--dataset", str(speech), "--workers", "0"],
+                 ["evaluate", str(reference_model_path), "--dataset", str(speech), "--trim-db", "-3"]):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("kws: error: ") and err.count("\n") == 1, err

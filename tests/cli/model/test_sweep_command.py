@@ -1,0 +1,77 @@
+"""``kws sweep`` as a user meets it before any trial runs: help, a bad sweep file, no Ray, bad options.
+
+The sweep itself (trials on a local Ray, cancel) is tested in tests/sweeps/test_sweep_on_ray.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench.cli.main import main
+
+REPO = Path(__file__).resolve().parents[3]
+NO_RAY = ("import sys; sys.modules['ray'] = None; "
+          "from workbench.cli.main import main; sys.exit(main(sys.argv[1:]))")
+GOOD = """
+datasets = ["data"]
+epochs = 2
+[search]
+"training.learning_rate" = { loguniform = [1e-3, 1e-2] }
+"""
+
+
+@pytest.fixture()
+def sweep_file(tmp_path: Path) -> Path:
+    (tmp_path / "data" / "yes").mkdir(parents=True)
+    path = tmp_path / "good.toml"
+    path.write_text(GOOD)
+    return path
+
+
+def test_help_describes_the_command(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["sweep", "--help"])
+    assert caught.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--address", "--max-concurrent", "--out", "--format", "kws-workbench[cluster]"):
+        assert option in text
+
+
+def test_a_bad_sweep_file_is_one_error_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('datasets = ["nowhere"]\n')
+    assert main(["sweep", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kws: error: bad.toml: the dataset folder ") and err.endswith("does not exist")
+    assert "\n" not in err
+
+
+def test_without_ray_the_command_says_how_to_get_it(sweep_file: Path, tmp_path: Path) -> None:
+    help_run = subprocess.run([sys.executable, "-c", NO_RAY, "--help"], capture_output=True, text=True, cwd=REPO,
+                              timeout=120)
+    assert help_run.returncode == 0 and "sweep" in help_run.stdout
+    run = subprocess.run([sys.executable, "-c", NO_RAY, "sweep", str(sweep_file), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.strip() == "kws: error: kws sweep needs Ray (Ray Tune): pip install kws-workbench[cluster]"
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_options_are_refused_before_anything_runs(sweep_file: Path, capsys) -> None:
+    assert main(["sweep", str(sweep_file), "--max-concurrent", "0"]) == 2
+    assert "--max-concurrent must be at least 1" in capsys.readouterr().err
+    assert main(["sweep", str(sweep_file), "--num-cpus", "0"]) == 2
+    assert "--num-cpus must be at least 1" in capsys.readouterr().err
+
+
+def test_an_output_folder_holding_a_sweep_is_refused(sweep_file: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    (out / "trials" / "abc_00000").mkdir(parents=True)
+    assert main(["sweep", str(sweep_file), "--out", str(out), "--format", "jsonl"]) == 2
+    captured = capsys.readouterr()
+    assert "already holds a sweep: choose another --out folder" in captured.err
+    assert '"event":"error"' in captured.out  # jsonl readers get the error as an event too

@@ -1,0 +1,88 @@
+"""``kws train`` and ``kws specs`` as a user runs them: a real child process, its JSON lines, Ctrl+C/SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench.child_command import kws_command
+from workbench.cli.main import main
+
+REPO = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO / "tests" / "training"))
+from training_data import QUICK_SPEC, copy_slice  # noqa: E402
+
+NO_TENSORFLOW = ("import sys; sys.modules['tensorflow'] = None; sys.modules['keras'] = None; "
+                 "from workbench.cli.main import main; sys.exit(main(sys.argv[1:]))")
+
+
+def test_specs_lists_the_shipped_specs_with_their_cost(capsys) -> None:
+    assert main(["specs", "--json"]) == 0
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["tflite_micro_speech"]["macs"] == 336_000 and rows["tflite_micro_speech"]["parameters"] == 16_684
+    assert rows["ds_cnn_small"]["macs"] > 336_000 and rows["default"]["macs"] == 420_000
+    assert main(["specs"]) == 0
+    assert "tflite_micro_speech" in capsys.readouterr().out
+
+
+def test_help_works_and_training_says_what_is_missing_without_tensorflow(tmp_path: Path) -> None:
+    help_run = subprocess.run([sys.executable, "-c", NO_TENSORFLOW, "--help"], capture_output=True, text=True,
+                              cwd=REPO, timeout=120)
+    assert help_run.returncode == 0 and "train" in help_run.stdout
+    run = subprocess.run([sys.executable, "-c", NO_TENSORFLOW, "train", "--dataset", str(tmp_path), "--out",
+                          str(tmp_path / "out")], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.strip() == "kws: error: training needs TensorFlow: pip install kws-workbench[train]"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--out", "OUT"], "at least one --dataset"),
+    (["--out", "OUT", "--dataset", "DATA", "--spec", "no_such_spec"], "no spec named 'no_such_spec'"),
+    (["--out", "OUT", "--dataset", "DATA", "--epochs", "0"], "--epochs 0"),
+    (["--out", "OUT", "--resume"], "holds no training run to resume"),
+    (["--out", "OUT", "--dataset", "MISSING"], "does not exist"),
+])
+def test_mistakes_are_one_line_and_exit_2(tmp_path: Path, capsys, args: list[str], message: str) -> None:
+    (tmp_path / "DATA" / "yes").mkdir(parents=True)
+    args = [a.replace("OUT", str(tmp_path / "out")).replace("DATA", str(tmp_path / "DATA"))
+            .replace("MISSING", str(tmp_path / "missing")) for a in args]
+    assert main(["train", *args, "--progress", "none"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("kws: error: ") and message in err[0]
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_child_run_cleanly_with_json_lines_only_on_stdout(shared_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("tensorflow")
+    dataset = copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path / "data")
+    spec = tmp_path / "quick.toml"
+    spec.write_text(QUICK_SPEC.format(epochs=50))
+    out = tmp_path / "out"
+    child = subprocess.Popen(kws_command("train", "--dataset", str(dataset), "--out", str(out), "--spec", str(spec),
+                                         "--progress", "jsonl", "--workers", "1"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    events = []
+    try:
+        assert child.stdout is not None
+        for line in child.stdout:
+            events.append(json.loads(line))  # every stdout line is one JSON object
+            if events[-1].get("event") == "batch" and events[-1]["epoch"] == 2:
+                child.send_signal(signal.SIGTERM)
+                break
+        rest, errors = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    events += [json.loads(line) for line in rest.splitlines()]
+    assert child.returncode == 130, errors[-2000:]
+    assert events[-1]["phase"] == "cancelled" and "resume" in events[-1]["message"]
+    assert "resume with: kws train" in errors
+    state = json.loads((out / "train" / "state.json").read_text())
+    assert state["epochs_done"] >= 1 and (out / "train" / "checkpoints" / state["files"]["best"]).is_file()
+    assert not (out / "quick_kws.tflite").exists()
+    assert {"phase", "event"} <= set(events[0]) and any(e["event"] == "epoch" for e in events)

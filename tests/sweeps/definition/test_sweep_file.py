@@ -1,0 +1,117 @@
+"""The sweep file: what it means once parsed, and one clear sentence for every kind of mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.core.errors import SettingsError
+from workbench.sweeps.definition.search_space import SPEC_DIMENSION
+from workbench.sweeps.definition.sweep_file import load_sweep
+from workbench.sweeps.definition.trial_spec import trial_spec
+
+from sweep_data import sweep_text, write_sweep
+
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLE = REPO / "resources" / "sweeps" / "yes_no_speech_commands.toml"
+
+
+@pytest.fixture()
+def dataset(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    (folder / "yes").mkdir(parents=True)
+    return folder
+
+
+def test_a_sweep_file_parses_into_dimensions_settings_and_absolute_paths(tmp_path: Path, dataset: Path) -> None:
+    text = sweep_text(Path("data"), search="""
+"training.learning_rate" = { loguniform = [1e-4, 1e-2] }
+"training.batch_size" = { choice = [16, 32] }
+[search.layers.1]
+filters = { int = [4, 12] }
+""", board="flash_kb = 64\nram_kb = 32", scheduler='type = "asha"\ngrace_epochs = 1\nreduction_factor = 2')
+    sweep = load_sweep(write_sweep(tmp_path, text))
+    assert [(d.folder, d.weight) for d in sweep.datasets] == [(dataset.resolve(), 1.0)]  # relative to the file
+    assert {d.path: (d.kind, d.values) for d in sweep.search} == {
+        "training.learning_rate": ("loguniform", (1e-4, 1e-2)), "training.batch_size": ("choice", (16, 32)),
+        "layers.1.filters": ("int", (4, 12))}
+    assert sweep.fixed == {"data.split_method": "stratified", "conversion.representative_samples": 32}
+    assert (sweep.board.flash_kb, sweep.board.ram_kb, sweep.scheduler.type) == (64, 32, "asha")
+    assert sweep.objective.mode == "max" and sweep.budget.trials == 2 and sweep.run.epochs == 2
+
+
+def test_a_trial_spec_carries_the_fixed_and_sampled_values(tmp_path: Path, dataset: Path) -> None:
+    sweep = load_sweep(write_sweep(tmp_path, sweep_text(Path("data"), extra='keywords = ["yes", "left"]')))
+    spec = trial_spec(sweep, sweep.specs[0], {"layers.1.filters": 6, "training.learning_rate": 0.004})
+    assert spec.layers[0].get("filters") == 6 and spec.training.learning_rate == 0.004
+    assert spec.data.split_method == "stratified" and spec.data.keywords == ("yes", "left")
+    assert spec.macs == 252_000  # 6/8 of the conv and of the dense layer's input
+
+
+def test_several_specs_become_a_dimension(tmp_path: Path, dataset: Path) -> None:
+    text = sweep_text(Path("data"), search='"training.learning_rate" = { uniform = [1e-3, 1e-2] }').replace(
+        'specs = ["tflite_micro_speech"]', 'specs = ["tflite_micro_speech", "ds_cnn_small"]')
+    sweep = load_sweep(write_sweep(tmp_path, text))
+    first = sweep.dimensions()[0]
+    assert first.path == SPEC_DIMENSION and first.values == ("tflite_micro_speech", "ds_cnn_small")
+    assert trial_spec(sweep, "ds_cnn_small", {}).name == "ds_cnn_small"
+
+
+def test_the_shipped_example_is_valid_when_the_shared_data_is_there(shared_dir: Path) -> None:
+    sweep = load_sweep(EXAMPLE)
+    assert sweep.datasets[0].folder == (shared_dir / "datasets" / "speech_commands").resolve()
+    assert len(sweep.search) >= 5 and sweep.scheduler.type == "asha"
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda t: "bogus = 1\n" + t, "unknown key 'bogus'"),
+    (lambda t: t.replace("[1e-3, 1e-2]", "[1e-2, 1e-3]"), "range [0.01, 0.001] is empty"),
+    (lambda t: t.replace("loguniform = [1e-3, 1e-2]", "loguniform = [0, 1e-2]"), "loguniform needs LOW > 0"),
+    (lambda t: t.replace("{ int = [4, 8] }", "{ normal = [4, 8] }"), "unknown distribution 'normal'"),
+    (lambda t: t.replace("{ int = [4, 8] }", "{ int = [4.5, 8] }"), "int needs whole numbers"),
+    (lambda t: t.replace("{ int = [4, 8] }", "{ choice = [] }"), "choice needs a list of values"),
+    (lambda t: t.replace("/data'", "/nowhere'"), "does not exist"),
+    (lambda t: t.replace('"tflite_micro_speech"', '"no_such_spec"'), "no spec named 'no_such_spec'"),
+    (lambda t: t + '\n[objective]\nmetric = "accuracy"\n', "metric must be one of val_balanced_accuracy, frr"),
+    (lambda t: t.replace('"layers.1.filters"', '"layers.9.filters"'), "the spec has 6 layers, no layer 9"),
+    (lambda t: t.replace('"layers.1.filters"', '"layers.2.filters"'), "layer 2 is batch_norm"),
+    (lambda t: t.replace('"layers.1.filters"', '"training.pateince"'), "[training] has no setting 'pateince'"),
+    (lambda t: t.replace('"layers.1.filters" = { int = [4, 8] }',
+                         '"training.batch_size" = { uniform = [16, 64] }'), "must be a whole number"),
+    (lambda t: t.replace('"layers.1.filters" = { int = [4, 8] }',
+                         '"layers.1.padding" = { choice = ["same", "full"] }'), "does not fit spec"),
+    (lambda t: t.replace('type = "fifo"', 'type = "hyperband"'), "type must be one of asha, fifo"),
+    (lambda t: t.replace('type = "fifo"', 'type = "asha"\ngrace_epochs = 5'), "grace_epochs (5) is more than"),
+    (lambda t: t.replace("trials = 2", "trials = 0"), "trials must be at least 1"),
+    (lambda t: t.replace("[board]", "[board]\nram_kb = -1"), "flash_kb and ram_kb must be positive"),
+])
+def test_mistakes_are_one_sentence_naming_the_file(tmp_path: Path, dataset: Path, change, expected: str) -> None:
+    path = write_sweep(tmp_path, change(sweep_text(dataset)), name="bad.toml")
+    with pytest.raises(SettingsError) as caught:
+        load_sweep(path)
+    message = str(caught.value)
+    assert expected in message and message.startswith("bad.toml") and "\n" not in message
+
+
+def test_a_missing_dataset_key_and_the_frr_resplit_conflict_are_explained(tmp_path: Path, dataset: Path) -> None:
+    no_data = "\n".join(line for line in sweep_text(dataset).splitlines() if not line.startswith("datasets"))
+    with pytest.raises(SettingsError, match=r"no dataset: add datasets = \[\"FOLDER\"\]"):
+        load_sweep(write_sweep(tmp_path, no_data, name="a.toml"))
+    frr = sweep_text(dataset).replace('"tflite_micro_speech"', '"default"') + '\n[objective]\nmetric = "frr"\n'
+    with pytest.raises(SettingsError, match="validation_resplit_percent"):
+        load_sweep(write_sweep(tmp_path, frr, name="b.toml"))
+
+
+def test_not_toml_and_not_found(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="sweep file not found"):
+        load_sweep(tmp_path / "absent.toml")
+    with pytest.raises(SettingsError, match="is not valid TOML"):
+        load_sweep(write_sweep(tmp_path, "name = [", name="broken.toml"))
+
+
+def test_a_dataset_weight_is_kept_for_kws_train(tmp_path: Path, dataset: Path) -> None:
+    sweep = load_sweep(write_sweep(tmp_path, sweep_text(Path("data")).replace("'data'", "'data:2.5'")))
+    assert sweep.datasets[0].weight == 2.5 and sweep.datasets[0].argument == f"{dataset.resolve()}:2.5"
+    with pytest.raises(SettingsError, match="must be positive"):
+        load_sweep(write_sweep(tmp_path, sweep_text(Path("data")).replace("'data'", "'data:0'"), name="w.toml"))

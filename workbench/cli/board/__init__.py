@@ -1,0 +1,1 @@
+"""Board commands: ``kws board …`` on a Silicon Labs EFR32 dev kit."""

@@ -1,0 +1,267 @@
+"""``kws board profile``, ``kws board classify`` and ``kws board refit``: runs on the chip, and what they teach.
+
+``profile`` prints the same document as ``kws profile`` with the board's figures in ``measured`` (the
+table shows estimate and measurement side by side with the error in %); ``--save`` keeps it for the
+refit. ``classify`` relays the board's audio-classifier output: its banner and settings, then one line
+or JSON object per detection (and per inference with ``--verbose``). ``refit`` shows how saved
+measurements correct the cycle estimates, or profiles a model with the refit applied. Progress and
+status go to stderr, results to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+from workbench.board.runs.job import ACCELERATORS, DEFAULT_ACTIVITY_TIMEOUT_S, BoardCallbacks, BoardOptions
+from workbench.board.uart.line_reader import BAUDRATE
+from workbench.cli.board.board_commands import ProgressPrinter, add_debugger_options, load_tflite, resolve_serialno
+from workbench.core.errors import SettingsError
+
+PROFILE_FORMATS = ("table", "json", "csv", "markdown")
+CLASSIFY_FORMATS = ("text", "jsonl")
+MS_PER_S = 1000.0
+# CLI option -> DetectionSettings field (the names `kws detect` uses, plus --volume-gain)
+DETECTION_OPTIONS = {"threshold": "detection_threshold", "window_ms": "average_window_duration_ms",
+                     "suppression_ms": "suppression_ms", "count": "minimum_count", "latency_ms": "latency_ms",
+                     "volume_gain": "volume_gain"}
+
+
+def _board_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--port", help="serial port (default: the board's J-Link VCOM port)")
+    p.add_argument("--firmware", type=Path, help=f"{what} firmware image to flash (default: MLTK's published "
+                   "image for the board, downloaded once and cached)")
+    p.add_argument("--no-flash", action="store_true", help="flash nothing: attach to a board already running "
+                   f"the {what} and wait for it to start (press the board's reset button)")
+    p.add_argument("--accelerator", choices=ACCELERATORS, default="mvp",
+                   help="firmware built with the MVP accelerator (default) or for the CPU only")
+    p.add_argument("--timeout", type=float, default=DEFAULT_ACTIVITY_TIMEOUT_S,
+                   help=f"give up after this many seconds of silence (default: {DEFAULT_ACTIVITY_TIMEOUT_S:g})")
+    p.add_argument("--baudrate", type=int, default=BAUDRATE, help=f"serial baud rate (default: {BAUDRATE})")
+    add_debugger_options(p)
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("profile", help="profile a model on the board: measured cycles and time per layer",
+                       description="Flash MLTK's model-profiler firmware and the model, reset the board, read "
+                       "its per-layer report and print it beside the estimate (the same document as `kws "
+                       "profile`, with `measured` filled; the table adds the error in %).")
+    p.add_argument("model", type=Path, help=".tflite or .mltk.zip model")
+    _board_options(p, "profiler")
+    p.add_argument("--format", choices=PROFILE_FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("-o", "--output", type=Path, help="write the result to this file instead of stdout")
+    p.add_argument("--log", type=Path, help="also write the board's raw serial log to this file")
+    p.add_argument("--save", action="store_true", help="save the measurement for `kws board refit` "
+                   "(in the user data folder, or --store)")
+    p.add_argument("--store", type=Path, help="folder of saved measurements (default: the user data folder)")
+    p.set_defaults(func=run_profile)
+
+    p = sub.add_parser("classify", help="run the model on the board and print its detections",
+                       description="Flash MLTK's audio-classifier firmware and the model (with the detection "
+                       "parameters below written into it), reset the board and print its banner, settings and "
+                       "detections (and every inference with --verbose) until Ctrl+C or --duration.")
+    p.add_argument("model", type=Path, help=".tflite or .mltk.zip model")
+    _board_options(p, "audio classifier")
+    p.add_argument("--verbose", action="store_true", help="the board prints every inference's scores")
+    p.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl+C)")
+    p.add_argument("--format", choices=CLASSIFY_FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--threshold", type=int, help="detection_threshold, 0-255")
+    p.add_argument("--window-ms", type=int, help="average_window_duration_ms")
+    p.add_argument("--suppression-ms", type=int, help="suppression_ms")
+    p.add_argument("--count", type=int, help="minimum_count")
+    p.add_argument("--latency-ms", type=int, help="latency_ms: time between inferences")
+    p.add_argument("--volume-gain", type=float, help="volume_gain the firmware applies to its microphone")
+    p.set_defaults(func=run_classify)
+
+    p = sub.add_parser("refit", help="cycle-estimate refit from saved board measurements",
+                       description="Without MODEL: list the saved measurements and the refit factors "
+                       "(measured/estimated per op, core and quantity). With MODEL: profile it with the refit "
+                       "applied. The default estimate (`kws profile`) never changes; see docs/board.md.")
+    p.add_argument("model", type=Path, nargs="?", help="model to profile with the refit")
+    p.add_argument("--store", type=Path, help="folder of saved measurements (default: the user data folder)")
+    p.add_argument("--accelerator", choices=ACCELERATORS, default="mvp", help="as `kws profile`")
+    p.add_argument("--format", choices=PROFILE_FORMATS, default="table", help="output format (default: table)")
+    p.set_defaults(func=run_refit)
+
+
+# -- shared ---------------------------------------------------------------------------------------
+def _status(text: str) -> None:
+    print(f"board: {text}", file=sys.stderr, flush=True)
+
+
+DOWNLOAD_STEPS = 10  # report the firmware download every 10 %
+
+
+def _download_printer() -> Callable[[int, int | None], None]:
+    last = -1
+
+    def show(done: int, total: int | None) -> None:
+        nonlocal last
+        step = done * DOWNLOAD_STEPS // total if total else -1
+        if total and step != last:
+            last = step
+            print(f"board: downloaded {done * 100 // total}%", file=sys.stderr, flush=True)
+    return show
+
+
+def board_options(args: argparse.Namespace) -> BoardOptions:
+    if not args.timeout > 0:
+        raise SettingsError(f"--timeout must be positive, not {args.timeout:g}.")
+    if args.no_flash and args.firmware is not None:
+        raise SettingsError("--firmware and --no-flash contradict each other: give one of them.")
+    # Commander needs a debugger only when flashing; without flashing the port is all that matters
+    serialno = args.serialno if args.no_flash else resolve_serialno(args.serialno)
+    return BoardOptions(port=args.port, firmware=args.firmware, flash=not args.no_flash,
+                        accelerator=args.accelerator, serialno=serialno, commander=args.commander,
+                        baudrate=args.baudrate, timeout_s=args.timeout)
+
+
+def _write(text: str, output: Path | None, out: TextIO) -> None:
+    if output is None:
+        out.write(text if text.endswith("\n") else text + "\n")
+        out.flush()
+        return
+    from workbench.core.atomic_write import atomic_write_text
+
+    atomic_write_text(output, text)
+
+
+# -- profile --------------------------------------------------------------------------------------
+def run_profile(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from workbench.board.runs.profile_run import profile_on_board
+    from workbench.profiler.export import render
+
+    out = out or sys.stdout
+    tflite, name = load_tflite(args.model)
+    callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
+                               download_progress=_download_printer())
+    lines: list[str] = []
+    callbacks.line = lines.append
+    try:
+        result = profile_on_board(tflite, name, board_options(args), callbacks)
+    finally:
+        if args.log is not None and lines:
+            from workbench.core.atomic_write import atomic_write_text
+
+            atomic_write_text(args.log, "\n".join(lines) + "\n")
+    if args.save:
+        from workbench.board.measurements import MeasurementStore
+
+        path = MeasurementStore(args.store).save(result.report, tflite)
+        _status(f"measurement saved to {path}")
+    _write(render(result.report, args.format), args.output, out)
+    return 0
+
+
+# -- classify -------------------------------------------------------------------------------------
+class _ClassifyPrinter:
+    """Start-up lines as the board prints them, then one line / JSON object per event."""
+
+    def __init__(self, fmt: str, out: TextIO) -> None:
+        self.fmt, self.out = fmt, out
+        self.classes: tuple[str, ...] = ()
+        self.started = False
+
+    def line(self, text: str) -> None:
+        if self.fmt == "text" and not self.started:
+            self.out.write(text + "\n")
+            self.out.flush()
+
+    def startup(self, startup: Any) -> None:
+        self.started, self.classes = True, startup.classes
+        if self.fmt == "jsonl":
+            self._json({"source": "board", "startup": {
+                "model_address": startup.model_address, "default_model": startup.default_model,
+                "runtime_memory_bytes": startup.runtime_memory_bytes, "classes": list(startup.classes),
+                "frontend": startup.frontend, "application": startup.application}})
+
+    def event(self, event: Any) -> None:
+        from workbench.board.logs.classifier_log import BoardDetection, BoardNotice, BoardScores
+
+        if isinstance(event, BoardNotice):
+            if self.fmt == "jsonl":
+                self._json({"source": "board", "warning": event.text})
+            else:
+                print(f"board: warning: {event.text}", file=sys.stderr, flush=True)
+            return
+        if self.fmt == "jsonl":
+            self._json(event.to_json())
+            return
+        seconds = event.time_ms / MS_PER_S
+        if isinstance(event, BoardDetection):
+            self.out.write(f"{seconds:8.3f}s  detected  {event.label:<12} score={event.score}  [board]\n")
+        elif isinstance(event, BoardScores):
+            names = self.classes if len(self.classes) == len(event.scores) else tuple(
+                f"class{i}" for i in range(len(event.scores)))
+            cells = "  ".join(f"{c}={s:3d}" for c, s in zip(names, event.scores, strict=True))
+            self.out.write(f"{seconds:8.3f}s  scores  {cells}  [board]\n")
+        self.out.flush()
+
+    def _json(self, data: dict[str, Any]) -> None:
+        self.out.write(json.dumps(data) + "\n")
+        self.out.flush()
+
+
+def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from workbench.board.runs.classify_run import ClassifyHandlers, classify_on_board, model_for_classifier
+    from workbench.core.detection.settings import DetectionSettings
+    from workbench.core.model.model_file import load_model
+
+    out = out or sys.stdout
+    if args.duration is not None and not args.duration > 0:
+        raise SettingsError(f"--duration must be positive, not {args.duration:g}.")
+    model = load_model(args.model)
+    settings = DetectionSettings.from_params(model.params)
+    changes = {field: getattr(args, opt) for opt, field in DETECTION_OPTIONS.items() if getattr(args, opt) is not None}
+    if changes:
+        settings = settings.replace(**changes)
+    tflite = model_for_classifier(model.tflite, settings, verbose=args.verbose)
+    printer = _ClassifyPrinter(args.format, out)
+    callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
+                               download_progress=_download_printer(), line=printer.line)
+    handlers = ClassifyHandlers(startup=printer.startup, event=printer.event)
+    try:
+        result = classify_on_board(tflite, board_options(args), callbacks, handlers, duration_s=args.duration)
+    except KeyboardInterrupt:
+        _status("stopped")
+        return 130
+    if args.format == "text":
+        _status(f"{len(result.detections)} detection(s), {result.inferences} inference(s) printed by the board")
+    return 0
+
+
+# -- refit ------------------------------------------------------------------------------------------
+def run_refit(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from workbench.board.measurements import MeasurementStore
+    from workbench.profiler.refit import apply_refit, fit_refit
+
+    out = out or sys.stdout
+    store = MeasurementStore(args.store)
+    saved, problems = store.load()
+    for problem in problems:
+        _status(f"skipped {problem}")
+    refit = fit_refit(m.report for m in saved)
+    if args.model is None:
+        if args.format == "json":
+            _write(json.dumps({"store": str(store.root), **refit.to_dict(),
+                               "files": [m.path.name for m in saved]}, indent=2), None, out)
+            return 0
+        lines = [f"{len(saved)} saved measurement(s) in {store.root}"]
+        lines += [f"  {m.created}  {m.model_name}  {m.platform or '-'}  {m.accelerator}  {m.path.name}" for m in saved]
+        lines.append("Refit factors (measured / estimated; 1.0 where nothing was measured):" if refit.factors
+                     else "No refit factors yet: save measurements with `kws board profile MODEL --save`.")
+        lines += [f"  {f.op:<20} {f.placement:<4} {f.quantity:<19} x{f.factor:.4f}  ({f.layers} layer(s))"
+                  for f in refit.sorted_factors()]
+        _write("\n".join(lines), None, out)
+        return 0
+    from workbench.core.model.tflite_graph import parse_model
+    from workbench.profiler.export import render
+    from workbench.profiler.report import build_report
+
+    tflite, name = load_tflite(args.model)
+    report = apply_refit(build_report(parse_model(tflite), name=name, accelerator=args.accelerator), refit)
+    _write(render(report, args.format), None, out)
+    return 0

@@ -1,0 +1,1 @@
+"""Data commands: datasets, synthetic keyword sets, labelled test streams, spectrograms."""

@@ -1,0 +1,207 @@
+"""``kws dataset info`` and ``kws dataset download``: what a dataset holds, and fetching the official one
+(``kws dataset synth`` and ``kws dataset voices`` live in :mod:`workbench.cli.data.synth_commands`).
+
+``info`` scans one or more dataset folders (merged, as training would use them) and prints the clips
+per class as a model with the given keywords sees them (keywords, ``_unknown_`` for every other word,
+``_silence_``) in each split, the speakers per split, the total duration and every file that cannot be
+read. ``download`` fetches a catalog dataset (resumable, verified, extracted all-or-nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from workbench.cli.progress_bar import ProgressBar, human_bytes
+from workbench.cli.data.synth_commands import register_synth_commands
+from workbench.datasets.splits import (
+    DEFAULT_TESTING_PERCENT,
+    DEFAULT_VALIDATION_PERCENT,
+    HASH_METHOD,
+    SPLIT_METHODS,
+    SPLITS,
+)
+from workbench.datasets.summary import DEFAULT_KEYWORDS, DatasetSummary
+
+EXIT_INTERRUPTED = 130
+MAX_WORDS_LISTED = 6
+_PHASE_LABELS = {"download": "downloading", "verify": "checking SHA-256", "extract": "extracting"}
+
+
+def keyword_list(text: str) -> list[str]:
+    """``yes,no`` → ``["yes", "no"]``."""
+    return [word.strip() for word in text.split(",") if word.strip()]
+
+
+def add_split_options(parser: argparse.ArgumentParser) -> None:
+    """The split options shared by the commands that read datasets."""
+    parser.add_argument("--validation-percent", type=float, default=DEFAULT_VALIDATION_PERCENT,
+                        help=f"validation share when the dataset has no lists (default {DEFAULT_VALIDATION_PERCENT:g})")
+    parser.add_argument("--testing-percent", type=float, default=DEFAULT_TESTING_PERCENT,
+                        help=f"testing share when the dataset has no lists (default {DEFAULT_TESTING_PERCENT:g})")
+    parser.add_argument("--split-method", choices=SPLIT_METHODS, default=HASH_METHOD,
+                        help="without split lists: 'hash' = Speech Commands' hash of the speaker (default); "
+                        "'stratified' = whole speakers placed so every word gets the percentages (for subsets "
+                        "picked by that hash)")
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "dataset", help="inspect or download keyword-spotting datasets",
+        description="Datasets use the Speech Commands layout: one folder per word, <speaker>_nohash_<n>.wav, "
+        "_background_noise_/, optional validation_list.txt/testing_list.txt.")
+    sub = p.add_subparsers(title="dataset commands", metavar="ACTION", parser_class=type(p))
+    sub.required = True
+
+    info = sub.add_parser(
+        "info", help="clips per class and split, speakers, duration, unreadable files",
+        description="Scan dataset folders (several are merged, as training merges them) and show the clips "
+        "per class as a model with these keywords sees them, per split, plus speakers, total duration and "
+        "the files that cannot be read (listed, skipped).")
+    info.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="dataset folder")
+    info.add_argument("--keywords", type=keyword_list, default=list(DEFAULT_KEYWORDS),
+                      help=f"comma-separated keywords (default: {','.join(DEFAULT_KEYWORDS)}); other words count "
+                      "as _unknown_")
+    info.add_argument("--words", action="store_true", help="also list the clips of every word folder")
+    info.add_argument("--json", action="store_true", help="print the figures as JSON")
+    add_split_options(info)
+    info.set_defaults(func=run_info)
+
+    dl = sub.add_parser(
+        "download", help="download and unpack an official dataset",
+        description="Download a dataset archive (resumes after a dropped connection or Ctrl+C: run it again), "
+        "check its SHA-256, and unpack it into DEST all-or-nothing. The archive is saved beside DEST while "
+        "downloading and deleted afterwards unless --keep-archive.")
+    from workbench.datasets.install import CATALOG
+
+    dl.add_argument("name", choices=sorted(CATALOG), help="dataset to download")
+    dl.add_argument("--dest", type=Path, required=True, help="new folder to unpack the dataset into")
+    dl.add_argument("--url", help="download from this URL instead (a mirror of the same archive)")
+    dl.add_argument("--sha256", help="expected SHA-256 of the archive (default: the published checksum)")
+    dl.add_argument("--keep-archive", action="store_true", help="keep the downloaded archive")
+    dl.set_defaults(func=run_download)
+    register_synth_commands(sub)  # synth and voices
+
+
+# -- info ------------------------------------------------------------------------------------------
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _words_cell(words: list[str]) -> str:
+    if len(words) <= MAX_WORDS_LISTED:
+        return ", ".join(words)
+    return f"{len(words)} words: " + ", ".join(words[:MAX_WORDS_LISTED]) + ", ..."
+
+
+def render_summary(summary: DatasetSummary) -> str:
+    """The text ``kws dataset info`` prints."""
+    lines = []
+    for root in summary.roots:
+        lines.append(f"{root}  ({summary.split_rules.get(root, 'no split rule')})")
+    lines.append(f"{summary.clips} clips ({_clock(summary.duration_s)}), {summary.speakers['total']} speakers"
+                 + (f" ({summary.clips_without_speaker_id} clips without a _nohash_ speaker id count as one "
+                    "speaker each)" if summary.clips_without_speaker_id else ""))
+    lines.append(f"background noise: {summary.background_files} files ({_clock(summary.background_duration_s)})")
+    lines.append("")
+    header = f"{'class':<14}" + "".join(f"{s:>12}" for s in SPLITS) + f"{'total':>9}  words"
+    lines.append(header)
+    lines.append("-" * len(header))
+    for item in summary.classes:
+        lines.append(f"{item.label:<14}" + "".join(f"{item.counts[s]:>12}" for s in SPLITS)
+                     + f"{item.total:>9}  {_words_cell(item.words)}")
+    totals = {s: sum(item.counts[s] for item in summary.classes) for s in SPLITS}
+    lines.append(f"{'all clips':<14}" + "".join(f"{totals[s]:>12}" for s in SPLITS) + f"{summary.clips:>9}")
+    lines.append(f"{'speakers':<14}" + "".join(f"{summary.speakers[s]:>12}" for s in SPLITS)
+                 + f"{summary.speakers['total']:>9}")
+    if summary.unreadable:
+        lines.append("")
+        lines.append(f"{len(summary.unreadable)} file(s) cannot be read and are skipped:")
+        lines += [f"  {entry['path']}: {entry['reason']}" for entry in summary.unreadable]
+    return "\n".join(lines) + "\n"
+
+
+def render_words(summary: DatasetSummary) -> str:
+    header = f"{'word':<18}" + "".join(f"{s:>12}" for s in SPLITS)
+    rows = [header, "-" * len(header)]
+    rows += [f"{word:<18}" + "".join(f"{counts[s]:>12}" for s in SPLITS) for word, counts in summary.words.items()]
+    return "\n".join(rows) + "\n"
+
+
+def load_index(dirs: list[Path], args: argparse.Namespace) -> Any:
+    """Scan and merge the dataset folders with the split options of ``args``."""
+    from workbench.datasets.layout import merge_datasets, scan_dataset
+
+    indexes = [scan_dataset(d, validation_percent=args.validation_percent, testing_percent=args.testing_percent,
+                            split_method=args.split_method) for d in dirs]
+    return merge_datasets(indexes)
+
+
+def run_info(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from workbench.datasets.summary import dataset_summary
+
+    out = out or sys.stdout
+    summary = dataset_summary(load_index(args.dirs, args), args.keywords)
+    if args.json:
+        out.write(json.dumps(summary.to_dict(), indent=2) + "\n")
+        return 0
+    out.write(render_summary(summary))
+    if args.words:
+        out.write("\n" + render_words(summary))
+    return 0
+
+
+# -- download --------------------------------------------------------------------------------------
+
+class _DownloadProgress:
+    """Routes the phases of an install to one progress bar each."""
+
+    def __init__(self) -> None:
+        self.phase = ""
+        self.bar: ProgressBar | None = None
+
+    def __call__(self, report: Any) -> None:
+        if report.phase != self.phase:
+            self.close()
+            self.phase = report.phase
+            self.bar = ProgressBar(_PHASE_LABELS.get(report.phase, report.phase), unit="bytes")
+            if report.phase == "download" and report.resumed_from:
+                print(f"resuming after {human_bytes(report.resumed_from)}", file=sys.stderr)
+        assert self.bar is not None
+        self.bar.update(report.done_bytes, report.total_bytes)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.finish()
+            self.bar = None
+
+
+def run_download(args: argparse.Namespace) -> int:
+    from workbench.datasets.install import install_dataset, source_named
+
+    source = source_named(args.name)
+    progress = _DownloadProgress()
+    if not args.url:
+        print(f"{source.name}: {human_bytes(source.size_bytes)} from {source.url}", file=sys.stderr)
+    try:
+        result = install_dataset(args.name, args.dest, url=args.url, sha256=args.sha256,
+                                 keep_archive=args.keep_archive, progress=progress)
+    except KeyboardInterrupt:
+        progress.close()
+        print("kws: interrupted: the partial download is kept; run the same command again to resume",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        progress.close()
+    if result.already_installed:
+        print(f"{result.dest} already holds {source.name}; nothing to do")
+        return 0
+    kept = f"; archive kept as {result.archive}" if result.archive else ""
+    print(f"{source.name} is ready in {result.dest}{kept} ({source.credit})")
+    return 0

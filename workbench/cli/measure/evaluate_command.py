@@ -1,0 +1,88 @@
+"""``kws evaluate``: how well a model classifies a dataset's clips, through the device's own path.
+
+Every clip goes through the project's frontend (fresh state per clip, as MLTK evaluates) and LiteRT,
+after MLTK's trim-and-pad to the model's sample length. Prints MLTK's figures plus balanced accuracy,
+per-class precision/recall, the confusion matrix and the words most often mistaken; ``--out`` also writes
+``eval-results.json`` (MLTK's keys), ``summary.txt``, ``predictions.csv`` and the ROC, precision-recall
+and confusion PNGs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from workbench.cli.data.dataset_commands import add_split_options, load_index
+from workbench.cli.progress_bar import ProgressBar
+from workbench.datasets.clip_length import MLTK_TRIM_DB
+
+EXIT_INTERRUPTED = 130
+SPLIT_CHOICES = ("test", "validation", "all")
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "evaluate", help="accuracy, ROC AUC, confusion matrix of a model on dataset clips",
+        description="Evaluate a model on a dataset split through the same frontend and LiteRT path as the live "
+        "view. --split test/validation use the dataset's lists or its hash-of-speaker split (the percentages "
+        "training uses); --split all evaluates every clip once (words that are not classes count as _unknown_).")
+    p.add_argument("model", type=Path, help="model .tflite or .mltk.zip")
+    p.add_argument("--dataset", type=Path, action="append", required=True, metavar="DIR",
+                   help="dataset folder (repeat to merge several)")
+    p.add_argument("--split", choices=SPLIT_CHOICES, default="test", help="clips to evaluate (default: test)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text report, or eval-results.json content on stdout")
+    p.add_argument("--out", type=Path, help="write eval-results.json, summary.txt, predictions.csv and PNGs here")
+    p.add_argument("--no-plots", action="store_true", help="with --out: skip the PNGs (no matplotlib needed)")
+    p.add_argument("--workers", type=int, help="worker processes (default: one per CPU core, at most 8)")
+    p.add_argument("--trim-db", type=float, default=MLTK_TRIM_DB,
+                   help=f"trim silence quieter than this many dB below the peak before padding, as MLTK "
+                   f"does (default {MLTK_TRIM_DB:g}; 0 = no trimming)")
+    add_split_options(p)
+    p.set_defaults(func=run)
+
+
+def _describe(args: argparse.Namespace, index: Any) -> str:
+    where = ", ".join(str(d) for d in args.dataset)
+    rules = "; ".join(sorted(set(index.split_rules.values())))
+    what = "every clip" if args.split == "all" else f"the {args.split} split"
+    return f"{what} of {where} ({rules})" if args.split != "all" else f"{what} of {where}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.core.errors import SettingsError
+    from workbench.core.model.model_file import load_model
+    from workbench.evaluation.evaluate import clips_for_split, evaluate_model
+    from workbench.evaluation.report import results_document, summary_text, write_report
+
+    if args.workers is not None and args.workers < 1:
+        raise SettingsError(f"--workers must be at least 1, not {args.workers}.")
+    if args.trim_db < 0:
+        raise SettingsError(f"--trim-db must be 0 or more, not {args.trim_db:g}.")
+    model = load_model(args.model)
+    index = load_index(args.dataset, args)
+    clips = clips_for_split(index, args.split)
+    bar = ProgressBar("evaluating", unit="clips")
+    cancel = threading.Event()
+    try:
+        result = evaluate_model(model, clips, progress=bar.update, cancel=cancel, workers=args.workers,
+                                trim_db=args.trim_db, description=_describe(args, index))
+    except KeyboardInterrupt:
+        cancel.set()
+        bar.finish()
+        print("kws: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        bar.finish()
+    if args.out is not None:
+        written = write_report(result, args.out, plots=not args.no_plots)
+        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(results_document(result)))
+    else:
+        print(summary_text(result), end="")
+    return 0

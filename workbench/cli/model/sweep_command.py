@@ -1,0 +1,144 @@
+"""``kws sweep``: a hyper-parameter / architecture search of ``kws train`` trials on Ray Tune.
+
+Ray is imported only when a sweep runs (``kws --help`` and the sweep file checks work without it);
+without Ray the command says how to get it. With ``--format jsonl`` stdout carries only the sweep's
+events (:mod:`workbench.sweeps.reporting.events`), one JSON object per line, for the GUI and scripts; whatever
+Ray or Tune print goes to stderr. Ctrl+C or SIGTERM stops every trial cleanly (each ``kws train``
+keeps its best checkpoint), then the results of the trials that finished are still written.
+Exit status: 0 finished, 130 cancelled, 2 an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+
+from workbench.cli.stdout_routing import private_stdout
+from workbench.core.errors import SettingsError
+
+EXIT_CANCELLED = 130
+FORMATS = ("text", "jsonl")
+KIB = 1024
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "sweep", help="search hyper-parameters and architectures: kws train trials on Ray Tune",
+        description="Run the search a sweep file describes (datasets, specs, search space, objective, budget, "
+        "ASHA early stopping, the board's flash/RAM budget): every trial is a kws train in a Ray worker with "
+        "its own seed; models over the board budget are rejected before training. Writes results.csv/.json, "
+        "results.png (objective vs MACs and RAM) and the best trial's int8 model into --out. Without "
+        "--address a local Ray instance is started and stopped with the sweep. Needs Ray: pip install "
+        "kws-workbench[cluster]. See docs/sweeps.md.")
+    p.add_argument("sweep_file", type=Path, metavar="SWEEP.toml", help="the sweep file")
+    p.add_argument("--address", help="attach to a Ray cluster: 'auto' (the cluster this machine belongs to) or "
+                   "HOST:PORT of its head node (default: start a local Ray instance for this sweep)")
+    p.add_argument("--max-concurrent", type=int, metavar="N", help="run at most N trials at once "
+                   "(default: the sweep file's, else as many as the CPUs allow)")
+    p.add_argument("--num-cpus", type=int, metavar="N", help="CPUs of the local Ray instance (default: all; "
+                   "ignored with --address)")
+    p.add_argument("--out", type=Path, help="output folder (default: ./<sweep name>)")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text: a line per finished trial and a summary (default); jsonl: one JSON event per line")
+    p.set_defaults(func=run)
+
+
+def _number(value: Any, fmt: str = ".4f") -> str:
+    return "-" if value is None else format(value, fmt)
+
+
+class _TextPrinter:
+    """The sweep's events as lines for a person."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        kind = event["event"]
+        line = None
+        if kind == "start":
+            line = (f"sweep {event['sweep']}: {event['trials']} trials, objective {event['objective']} "
+                    f"({event['mode']}), Ray {event['address']} ({event['cpus']:g} CPUs, {event['nodes']} node(s))")
+        elif kind in ("message", "cancelling", "error"):
+            print(f"kws sweep: {event['message']}", file=sys.stderr, flush=True)
+        elif kind == "trial_end":
+            t = event["trial"]
+            arena = t.get("arena_bytes") or t.get("estimated_arena_bytes")
+            line = (f"trial {t['trial_id']}  {t['status']:<13} objective {_number(t.get('objective'))}  "
+                    f"epochs {t.get('epochs', 0):>3}  MACs {_number(t.get('macs'), ',')}  "
+                    f"RAM {_number(arena / KIB if arena else None, '.1f')} kB  best {_number(event.get('best_objective'))}"
+                    + (f"  ({t['message']})" if t.get("message") else ""))
+        elif kind == "done":
+            best = event.get("best")
+            line = (f"sweep {event['status']}: best trial {best['trial_id']} objective {best['objective']:.4f}; "
+                    f"model {event['model']}" if best else f"sweep {event['status']}: no trial finished")
+            line += "\nwrote " + ", ".join(event.get("results", []))
+        if line:
+            print(line, file=self.stream, flush=True)
+
+
+class _JsonPrinter:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        from workbench.sweeps.reporting.events import event_line
+
+        self.stream.write(event_line(event) + "\n")
+        self.stream.flush()
+
+
+@contextlib.contextmanager
+def _stop_on_signals(cancel: Any) -> Iterator[None]:
+    """SIGINT/SIGTERM cancel the sweep cleanly; a second SIGINT stops at once (KeyboardInterrupt)."""
+    previous: dict[int, Any] = {}
+    state = {"asked": False}
+
+    def handle(signum: int, _frame: Any) -> None:
+        if state["asked"] and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        state["asked"] = True
+        cancel(f"signal {signal.Signals(signum).name}")
+
+    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            previous[signum] = signal.signal(signum, handle)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.sweeps.definition.sweep_file import load_sweep
+
+    if args.max_concurrent is not None and args.max_concurrent < 1:
+        raise SettingsError(f"--max-concurrent must be at least 1, got {args.max_concurrent}.")
+    if args.num_cpus is not None and args.num_cpus < 1:
+        raise SettingsError(f"--num-cpus must be at least 1, got {args.num_cpus}.")
+    sweep = load_sweep(args.sweep_file)
+    from workbench.sweeps.on_ray.ray_session import require_ray
+
+    require_ray()
+    from workbench.sweeps.sweep_run import SweepOptions, SweepRun
+
+    out = args.out if args.out is not None else Path.cwd() / sweep.name
+    options = SweepOptions(out=out, address=args.address, max_concurrent=args.max_concurrent,
+                           num_cpus=None if args.address else args.num_cpus)
+    with private_stdout() as stream:  # events on stdout; Ray's and Tune's prints on stderr
+        printer = _JsonPrinter(stream) if args.format == "jsonl" else _TextPrinter(stream)
+        sweep_run = SweepRun(sweep, options, emit=printer)
+        with _stop_on_signals(sweep_run.cancel):
+            try:
+                outcome = sweep_run.run()
+            except Exception as exc:
+                if args.format == "jsonl":  # (text: main prints the error once)
+                    printer({"event": "error", "message": str(exc)})
+                raise
+    return EXIT_CANCELLED if outcome.status == "cancelled" else 0

@@ -1,0 +1,156 @@
+"""``kws train`` (train a keyword model on dataset folders) and ``kws specs`` (the model specs).
+
+TensorFlow is imported only when a training actually starts, so ``kws --help`` stays fast and works
+without it; a missing TensorFlow is one clear sentence. With ``--progress jsonl`` stdout carries only
+the JSON progress lines (anything TensorFlow prints goes to stderr), so the GUI and scripts can parse
+it line by line. Exit status: 0 finished, 130 stopped on request (resumable), 2 an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+
+from workbench.cli.stdout_routing import private_stdout
+from workbench.core.errors import SettingsError, WorkbenchError
+
+EXIT_CANCELLED = 130
+PROGRESS_MODES = ("bar", "jsonl", "none")
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "train", help="train a keyword model on dataset folders (needs TensorFlow)",
+        description="Train a keyword-spotting model with the workbench's own frontend and MLTK's data rules "
+        "(unknown words 3x and silence 0.2x the mean keyword count, balanced class weights, random offset, "
+        "trimming, background noise), convert it to int8 with its parameters, choose its detection threshold "
+        "on validation clips and evaluate it on the dataset's test split. The output folder is laid out like "
+        "an MLTK model archive. Stop with Ctrl+C (or a file named STOP in the output folder): the run keeps "
+        "its best checkpoint and continues with --resume.")
+    p.add_argument("--dataset", action="append", default=[], metavar="DIR[:WEIGHT]",
+                   help="dataset folder (one folder per word); repeat to merge several, WEIGHT (default 1) "
+                   "counts that dataset's training clips more or less")
+    p.add_argument("--out", type=Path, required=True, help="output folder for the model, logs and checkpoints")
+    p.add_argument("--spec", default="tflite_micro_speech",
+                   help="model spec: a shipped name (see `kws specs`) or a .toml file (default: tflite_micro_speech)")
+    p.add_argument("--keywords", help="comma-separated keywords (default: the spec's, e.g. yes,no)")
+    p.add_argument("--epochs", type=int, help="maximum number of epochs (default: the spec's; early stopping "
+                   "usually ends sooner). With --resume and no more than the epochs done: finish now")
+    p.add_argument("--seed", type=int, help="random seed (default: the spec's)")
+    p.add_argument("--init-from", metavar="MODEL", help="start from this model's weights (.h5, .keras, .mltk.zip "
+                   "or .tflite of the same spec)")
+    p.add_argument("--progress", choices=PROGRESS_MODES, default="bar",
+                   help="bar: a progress bar on stderr (default); jsonl: one JSON object per line on stdout")
+    p.add_argument("--mltk-zip", action="store_true", help="also write <name>.mltk.zip with the whole run")
+    p.add_argument("--resume", action="store_true", help="continue the stopped run in --out")
+    p.add_argument("--workers", type=int, default=0, help="feature worker processes (default: one per CPU)")
+    p.add_argument("--features-on-ray", metavar="ADDRESS", help="compute the spectrograms as Ray tasks on the Ray "
+                   "cluster at HOST:PORT (or 'auto') instead of --workers processes: every CPU of the cluster "
+                   "works on them (needs the cluster extra; kws sweep passes it to trials with ray_features)")
+    p.add_argument("--no-evaluate", action="store_true", help="skip the evaluation on the test split")
+    p.set_defaults(func=run)
+
+    s = subparsers.add_parser("specs", help="list the model specs kws train can use",
+                              description="List the shipped model specs and recipes with their MACs and "
+                              "parameter counts (what a model costs on the board).")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(func=run_specs)
+
+
+def _require_tensorflow() -> None:
+    from workbench.training import TENSORFLOW_MISSING
+
+    if importlib.util.find_spec("tensorflow") is None:
+        raise WorkbenchError(TENSORFLOW_MISSING)
+
+
+def _request(args: argparse.Namespace) -> Any:
+    from workbench.training.run.run_request import DatasetArg, TrainRequest
+
+    if args.epochs is not None and args.epochs < 0:
+        raise SettingsError(f"--epochs must not be negative, got {args.epochs}.")
+    if not args.resume and not args.dataset:
+        raise SettingsError("Give at least one --dataset DIR (or --resume a stopped run).")
+    if not args.resume and args.epochs == 0:
+        raise SettingsError("--epochs 0 only makes sense with --resume (finish a stopped run).")
+    keywords = tuple(k.strip() for k in args.keywords.split(",") if k.strip()) if args.keywords else None
+    return TrainRequest(datasets=tuple(DatasetArg.parse(d) for d in args.dataset), out=args.out, spec=args.spec,
+                        keywords=keywords, epochs=args.epochs, seed=args.seed, init_from=args.init_from,
+                        resume=args.resume, mltk_zip=args.mltk_zip, workers=max(0, args.workers),
+                        evaluate=not args.no_evaluate, command=tuple(sys.argv[1:]))
+
+
+@contextlib.contextmanager
+def _stdout_for_progress(mode: str) -> Iterator[TextIO]:
+    """The stream progress lines go to; with jsonl, everything else printed to stdout goes to stderr."""
+    if mode != "jsonl":
+        yield sys.stderr
+        return
+    with private_stdout() as stream:  # TensorFlow's prints must not reach the JSON lines
+        yield stream
+
+
+@contextlib.contextmanager
+def _feature_makers(ray_address: str | None) -> Iterator[Any]:
+    """The run's feature maker factory: processes here, or Ray tasks on a cluster attached for the run."""
+    from workbench.training.data.features import FeatureMaker
+
+    if not ray_address:
+        yield FeatureMaker
+        return
+    from workbench.sweeps.on_ray.ray_features import RayFeatureMaker
+    from workbench.sweeps.on_ray.ray_session import ray_cluster
+
+    with ray_cluster(ray_address):
+        yield lambda settings, _workers: RayFeatureMaker(settings)
+
+
+def run(args: argparse.Namespace) -> int:
+    _require_tensorflow()
+    request = _request(args)
+    from workbench.training.run.cancel import STOP_FILE_NAME, CancelToken
+    from workbench.training.run.pipeline import run_training
+    from workbench.training.run.progress import BarProgress, JsonLinesProgress, Progress
+
+    with _stdout_for_progress(args.progress) as stream:
+        sinks = {"jsonl": [JsonLinesProgress(stream)], "bar": [BarProgress(stream)], "none": []}[args.progress]
+        progress = Progress(*sinks)
+        cancel = CancelToken(stop_file=args.out / STOP_FILE_NAME)
+        cancel.clear_stop_file()
+        try:
+            with cancel, _feature_makers(args.features_on_ray) as make_features:
+                outcome = run_training(request, progress, cancel, make_features)
+        except WorkbenchError as exc:
+            progress.emit("error", "end", message=str(exc))
+            raise
+        finally:
+            cancel.clear_stop_file()
+    if outcome.status == "cancelled":
+        print(f"kws: training stopped; resume with: kws train --out {args.out} --resume", file=sys.stderr)
+        return EXIT_CANCELLED
+    return 0
+
+
+def run_specs(args: argparse.Namespace) -> int:
+    from workbench.training.spec.model_spec import load_spec, shipped_spec_names
+
+    rows = []
+    for name in shipped_spec_names():
+        spec = load_spec(name)
+        shapes = spec.shapes()
+        rows.append({"name": name, "model_name": spec.name, "description": spec.description,
+                     "macs": spec.macs, "parameters": sum(s.params for s in shapes), "layers": len(spec.layers),
+                     "classes": list(spec.classes), "init_from": spec.init_from,
+                     "file": str(spec.source.name) if spec.source else None})
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        print(f"{r['name']:<{width}}  {r['macs']:>10,} MACs  {r['parameters']:>8,} params  {r['description']}")
+    return 0

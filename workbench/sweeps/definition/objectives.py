@@ -1,0 +1,100 @@
+"""The objective that ranks finished trials, computed from what ``kws train`` (and the calibration) wrote.
+
+Why from the training's own outputs: ``val_balanced_accuracy`` is the balanced accuracy of the trained
+int8 model on the validation clips *through the live path* (frontend, LiteRT, averaging, the
+detector), which ``kws train`` computes and stores in ``summary.json``; the test split is never used
+to choose. ``frr`` is the false-reject rate at the best detection parameters that stay at or under a
+target number of false accepts per hour, on a labelled stream of the validation speakers: the
+sweep builds the stream once (``kws stream make``) and each trial runs ``kws calibrate`` on its model,
+both as child processes, so the calibration's own rules decide.
+
+ASHA compares trials during training on the per-epoch validation balanced accuracy Keras reports
+(cheap, every epoch); the objective ranks them once they finish.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.child_command import kws_command
+from workbench.core.errors import WorkbenchError
+from workbench.sweeps.definition.sweep_file import ObjectiveSettings, SweepFile
+from workbench.training.spec.model_spec import DataSettings
+
+STREAM_NAME = "validation-stream.wav"
+CALIBRATION_TIMEOUT_S = 3600.0
+WORST_FRR = 1.0  # no parameter set reaches the target: every keyword counts as missed
+
+
+@dataclass(frozen=True)
+class ObjectiveStream:
+    """The labelled validation stream of an ``frr`` sweep."""
+
+    audio: Path
+    labels: Path
+
+
+@dataclass(frozen=True)
+class ObjectiveValue:
+    value: float | None
+    figures: dict[str, Any]
+    message: str = ""
+
+
+def _run_kws(args: list[str], what: str, timeout: float) -> str:
+    try:
+        done = subprocess.run(kws_command(*args), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise WorkbenchError(f"{what} took longer than {timeout:.0f} s and was stopped.") from None
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        raise WorkbenchError(f"{what} failed: {lines[-1] if lines else f'exit code {done.returncode}'}")
+    return done.stdout
+
+
+def make_validation_stream(sweep: SweepFile, data: DataSettings, folder: Path) -> ObjectiveStream:
+    """Build the ``frr`` objective's stream from the validation split of the sweep's datasets.
+
+    ``data``: the trials' data settings (their keywords and speaker split rule).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    audio = folder / STREAM_NAME
+    args = ["stream", "make", "--out", str(audio), "--split", "validation", "--split-method", data.split_method,
+            "--minutes", f"{sweep.objective.stream_minutes:g}", "--seed", str(sweep.run.seed),
+            "--keywords", ",".join(data.keywords), "--progress", "none"]
+    for dataset in sweep.datasets:
+        args += ["--dataset", str(dataset.folder)]
+    _run_kws(args, "kws stream make (the frr objective's validation stream)", CALIBRATION_TIMEOUT_S)
+    return ObjectiveStream(audio, audio.with_suffix(".json"))
+
+
+
+def frr_objective(model: Path, stream: ObjectiveStream, settings: ObjectiveSettings, out: Path) -> ObjectiveValue:
+    """FRR at ``settings.target_fa_per_hour`` from ``kws calibrate`` on ``model`` (files into ``out``)."""
+    text = _run_kws(["calibrate", "--model", str(model), "--stream", str(stream.audio), "--labels",
+                     str(stream.labels), "--target-fa-per-hour", f"{settings.target_fa_per_hour:g}",
+                     "--tolerance-s", f"{settings.tolerance_s:g}", "--format", "json", "--out", str(out),
+                     "--no-plot", "--progress", "none"], "kws calibrate", CALIBRATION_TIMEOUT_S)
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise WorkbenchError("kws calibrate printed no JSON document.") from None
+    best = document.get("recommended")
+    if not best:
+        return ObjectiveValue(WORST_FRR, {"frr": None, "fa_per_hour": None},
+                              f"no detection parameters reach {settings.target_fa_per_hour:g} FA/h")
+    return ObjectiveValue(float(best["frr"]), {"frr": best.get("frr"), "fa_per_hour": best.get("fa_per_hour")})
+
+
+def accuracy_objective(summary: dict[str, Any]) -> ObjectiveValue:
+    """Validation balanced accuracy of the int8 model through the live path, from ``summary.json``."""
+    figures = summary.get("validation_evaluation") or {}
+    value = figures.get("balanced_accuracy")
+    if value is None:
+        return ObjectiveValue(None, {}, "the run has no validation evaluation (no validation clips?)")
+    return ObjectiveValue(float(value), {})

@@ -1,0 +1,1 @@
+"""What a sweep reports: its events, the results table and the results plot."""
