@@ -179,8 +179,10 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(_window_icon())
     from workbench.gui.main_window import MainWindow
+    from workbench.gui.terminal_signals import TerminalSignals
 
     window = MainWindow()
+    TerminalSignals(window)  # Ctrl+C / SIGTERM: close as the close button does (a child of the window)
     window.show()
     device: int | str | None = args.device
     if isinstance(device, str) and device.isdigit():
