@@ -33,6 +33,7 @@ DOWNLOAD_NAME = "speech_commands_v2"
 PERCENT_PATTERN = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 ERROR_PREFIX = "kws: error: "
 PERCENT = 100
+WORDS_SHOWN = 12  # the words of a class listed in the table (all of them in its tooltip)
 SHUTDOWN_WAIT_S = 10.0  # a scan still reading file headers when the window closes
 
 
@@ -107,6 +108,7 @@ class DatasetPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
         self.status = QLabel("Add a dataset folder (one folder per word, like Speech Commands).")
         self.status.setWordWrap(True)
 
@@ -204,10 +206,13 @@ class DatasetPanel(QWidget):
         self.summary = summary
         self.table.setRowCount(len(summary.classes))
         for row, item in enumerate(summary.classes):
-            cells = [item.label, *(str(item.counts.get(s, 0)) for s in SPLITS), ", ".join(item.words[:12])
-                     + (" …" if len(item.words) > 12 else "")]
+            shown_words = item.words[:WORDS_SHOWN]
+            cells = [item.label, *(str(item.counts.get(s, 0)) for s in SPLITS),
+                     ", ".join(shown_words) + (" …" if len(item.words) > WORDS_SHOWN else "")]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+            self.table.item(row, len(cells) - 1).setToolTip(", ".join(item.words))
+        self.table.resizeRowsToContents()  # the words wrap in the column's width (_unknown_ has many)
         speakers = ", ".join(f"{summary.speakers.get(s, 0)} {s}" for s in SPLITS)
         problems = f"; {len(summary.unreadable)} unreadable files are skipped" if summary.unreadable else ""
         self.status.setText(f"{summary.clips} clips, {summary.duration_s / 60:.0f} min; speakers: {speakers}; "
