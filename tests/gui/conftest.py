@@ -9,6 +9,18 @@ import pytest
 pytest.importorskip("pytestqt")
 
 
+@pytest.fixture(autouse=True)
+def gui_thread_gc(qapp):
+    """As in the app, cyclic garbage (old windows of earlier tests among it) is collected only in the GUI
+    thread: a worker thread of this test must never destroy a widget (it deadlocks Qt)."""
+    from workbench.gui.gui_thread_gc import GuiThreadGarbageCollector
+
+    collector = GuiThreadGarbageCollector()
+    yield collector
+    collector.stop()
+    collector.deleteLater()
+
+
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
     """Point every QSettings (and QStandardPaths) of the test at a fresh temporary directory."""

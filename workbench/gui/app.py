@@ -178,10 +178,12 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName(app_settings.APPLICATION)
     app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(_window_icon())
+    from workbench.gui.gui_thread_gc import GuiThreadGarbageCollector
     from workbench.gui.main_window import MainWindow
     from workbench.gui.terminal_signals import TerminalSignals
 
     window = MainWindow()
+    GuiThreadGarbageCollector(window)  # no widget is ever collected in a worker thread
     TerminalSignals(window)  # Ctrl+C / SIGTERM: close as the close button does (a child of the window)
     window.show()
     device: int | str | None = args.device
