@@ -54,16 +54,26 @@ def trim_silence(audio: FloatArray, top_db: float) -> FloatArray:
 def fit_length(audio: FloatArray, length: int, offset: float, trim_db: float | None) -> FloatArray:
     """Trim (when ``trim_db``), then pad or crop to ``length`` samples placing the sound at ``offset``."""
     trimmed = trim_silence(audio, trim_db) if trim_db else audio
-    size = trimmed.size
+    if trimmed.size == length:
+        return trimmed
+    return place(trimmed, length, placement_start(trimmed.size, length, offset))
+
+
+def placement_start(size: int, length: int, offset: float) -> int:
+    """Where :func:`fit_length` puts a sound of ``size`` samples in ``length``: ``offset`` of the
+    missing length before it, or (negative) ``offset`` of the excess cut from its start."""
     if size > length:
-        before = int((size - length) * offset)
-        return trimmed[before:before + length]
-    if size < length:
-        before = int((length - size) * offset)
-        out = np.zeros(length, dtype=np.float32)
-        out[before:before + size] = trimmed
-        return out
-    return trimmed
+        return -int((size - length) * offset)
+    return int((length - size) * offset)
+
+
+def place(audio: FloatArray, length: int, start: int) -> FloatArray:
+    """``length`` samples of silence with ``audio`` starting at ``start`` (parts outside are cut off)."""
+    out = np.zeros(length, dtype=np.float32)
+    first, last = max(start, 0), min(start + audio.size, length)
+    if first < last:
+        out[first:last] = audio[first - start:last - start]
+    return out
 
 
 def _stft(audio: np.ndarray) -> np.ndarray:

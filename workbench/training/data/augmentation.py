@@ -8,6 +8,12 @@ A silence sample starts as all zeros and gets the same treatment (its noise fact
 ``silence_noise_range`` when set). Without augmentation (validation, evaluation) the clip is only
 trimmed and placed at offset 0, as MLTK's ``default_transform`` does.
 
+Context (``context_share``, off by default): after placement, a share of word samples gets the end of
+another training word's spoken part ``gap_s`` before its own and/or the start of one ``gap_s`` after
+it, each at its own gain, so the window looks like a 1 s cut of a stream; the sample keeps its label.
+Its random values are drawn after all the others, so a run without context sees exactly the data it
+saw before the option existed.
+
 Each sample draws its random values from its own generator seeded by (seed, epoch, sample), so the
 result does not depend on which worker process made it or in what order: runs are repeatable and a
 resumed run sees the same data as an uninterrupted one.
@@ -18,15 +24,30 @@ scale wrap around to the opposite sign); here they are clipped, as a microphone 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Sequence
 
 import numpy as np
 
-from workbench.training.data.audio_effects import FloatArray, fit_length, stretch_and_shift
+from workbench.training.data.audio_effects import (FloatArray, fit_length, place, placement_start,
+                                                   stretch_and_shift, trim_silence)
 from workbench.training.spec.model_spec import AugmentationSettings
 
 INT16_SCALE = 32768.0
 INT16_MIN, INT16_MAX = -32768, 32767
+BEFORE, AFTER = -1, 1  # which side of the sample's word a neighbour sits on
+CONTEXT_SIDES = ((BEFORE,), (AFTER,), (BEFORE, AFTER))  # equally likely for a context sample
+DB_PER_AMPLITUDE_DECADE = 20.0
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """Another word heard next to the sample's word: which context clip, on which side, how far, how loud."""
+
+    clip: int  # index into the renderer's context clips
+    side: int  # BEFORE or AFTER
+    gap_s: float  # silence between the two spoken parts
+    gain: float  # amplitude factor relative to the clip's file level
 
 
 @dataclass(frozen=True)
@@ -40,11 +61,12 @@ class Transform:
     noise_position: float = 0.0
     speed: float = 1.0
     semitones: float = 0.0
+    context: tuple[Neighbour, ...] = ()
 
 
 def draw_transform(rng: np.random.Generator, settings: AugmentationSettings, n_noises: int,
-                   silence: bool) -> Transform:
-    """Random transform values within the configured ranges."""
+                   silence: bool, n_context: int = 0) -> Transform:
+    """Random transform values within the configured ranges (``n_context``: clips neighbours come from)."""
     def uniform(bounds: tuple[float, float] | None, default: float) -> float:
         return float(rng.uniform(bounds[0], bounds[1])) if bounds is not None else default
 
@@ -53,7 +75,7 @@ def draw_transform(rng: np.random.Generator, settings: AugmentationSettings, n_n
     offset = uniform(settings.offset_range, 0.0)
     if settings.offset_zero_share and rng.uniform() < settings.offset_zero_share:
         offset = 0.0
-    return Transform(
+    transform = Transform(
         offset=offset,
         loudness=uniform(settings.loudness_range, 1.0),
         noise_index=int(rng.integers(n_noises)) if n_noises and noise_range is not None else None,
@@ -62,25 +84,54 @@ def draw_transform(rng: np.random.Generator, settings: AugmentationSettings, n_n
         speed=uniform(settings.speed_range, 1.0) if not silence else 1.0,
         semitones=uniform(settings.pitch_range, 0.0) if not silence else 0.0,
     )
+    if silence or not n_context or not settings.context_share or rng.uniform() >= settings.context_share:
+        return transform
+    sides = CONTEXT_SIDES[int(rng.integers(len(CONTEXT_SIDES)))]
+    context = tuple(Neighbour(clip=int(rng.integers(n_context)), side=side,
+                              gap_s=uniform(settings.context_gap_s, 0.0),
+                              gain=10.0 ** (uniform(settings.context_gain_db, 0.0) / DB_PER_AMPLITUDE_DECADE))
+                    for side in sides)
+    return replace(transform, context=context)
 
 
 def apply_transform(audio: FloatArray, transform: Transform, settings: AugmentationSettings,
-                    noises: list[FloatArray], length: int, sample_rate: int) -> FloatArray:
+                    noises: list[FloatArray], length: int, sample_rate: int,
+                    neighbours: Sequence[FloatArray] = ()) -> FloatArray:
     """The transformed float sample, exactly ``length`` long (see the module docstring).
 
     ``noises`` are the background recordings already trimmed at ``trim_threshold_db`` (MLTK trims
-    the noise file on every draw; trimming once gives the same audio).
+    the noise file on every draw; trimming once gives the same audio). ``neighbours`` are the audio
+    of ``transform.context``'s clips, in its order (trimmed here like the sample).
     """
     x = audio
     if transform.speed != 1.0 or transform.semitones != 0.0:
         x = stretch_and_shift(x, transform.speed, transform.semitones, sample_rate)
-    x = fit_length(x, length, transform.offset, settings.trim_threshold_db)
+    if transform.context:
+        x = _with_context(x, transform, settings.trim_threshold_db, neighbours, length, sample_rate)
+    else:
+        x = fit_length(x, length, transform.offset, settings.trim_threshold_db)
     if transform.loudness != 1.0:
         x = x * np.float32(transform.loudness)
     if transform.noise_index is not None and transform.noise_factor > 0:
         noise = fit_length(noises[transform.noise_index], length, transform.noise_position, None)
         x = x + noise * np.float32(transform.noise_factor * transform.loudness)
     return x.astype(np.float32, copy=False)
+
+
+def _with_context(audio: FloatArray, transform: Transform, trim_db: float | None,
+                  neighbours: Sequence[FloatArray], length: int, sample_rate: int) -> FloatArray:
+    """``audio`` trimmed and placed as :func:`fit_length` does, with its neighbours' spoken parts beside it."""
+    if len(neighbours) != len(transform.context):
+        raise ValueError(f"{len(transform.context)} neighbours drawn, {len(neighbours)} given")
+    word = trim_silence(audio, trim_db) if trim_db else audio
+    start = placement_start(word.size, length, transform.offset)
+    out = place(word, length, start)
+    for neighbour, sound in zip(transform.context, neighbours):
+        spoken = trim_silence(sound, trim_db) if trim_db else sound
+        gap = int(round(neighbour.gap_s * sample_rate))
+        at = start - gap - spoken.size if neighbour.side == BEFORE else start + word.size + gap
+        out += place(spoken * np.float32(neighbour.gain), length, at)
+    return out
 
 
 def to_int16(audio: FloatArray) -> np.ndarray:

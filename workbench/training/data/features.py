@@ -8,6 +8,12 @@ soundfile and the native frontend. Each sample is computed from fresh frontend s
 firmware feeds the model, and from its own random generator (see :mod:`.augmentation`), so the
 features do not depend on the number of workers or the order they finish in.
 
+Context augmentation (see :mod:`.augmentation`) takes its neighbours from ``context_clips``: the
+training split's other-word clips (:meth:`FeatureSettings.for_plan`), never validation or test
+clips, and never keyword clips (a keyword heard beside an ``_unknown_`` sample would teach the model
+to ignore keywords). They are read when drawn, not held in memory: thousands of clips per worker
+would cost more memory than the reads cost time.
+
 A clip that cannot be decoded (a corrupt WAV whose header looked fine) does not stop training: it is
 returned in ``failed`` with the reason, and the caller drops it from the plan and reports it.
 """
@@ -31,8 +37,8 @@ from workbench.core.frontend_settings import FrontendSettings
 from workbench.training.data.audio_effects import trim_silence
 from workbench.training.data.augmentation import (INT16_SCALE, Transform, apply_transform, draw_transform,
                                              sample_rng, to_int16)
-from workbench.training.data.sample_plan import Sample
-from workbench.training.spec.model_spec import AugmentationSettings
+from workbench.training.data.sample_plan import Sample, SamplePlan
+from workbench.training.spec.model_spec import AugmentationSettings, ModelSpec
 
 CHUNK_SAMPLES = 32  # samples per task sent to a worker
 NO_AUGMENTATION_EPOCH = -1  # the "epoch" of fixed (validation) features
@@ -48,6 +54,14 @@ class FeatureSettings:
     augmentation: AugmentationSettings
     background: tuple[Path, ...]
     seed: int
+    context_clips: tuple[Path, ...] = ()  # where context neighbours come from (training clips only)
+
+    @classmethod
+    def for_plan(cls, spec: ModelSpec, plan: SamplePlan) -> "FeatureSettings":
+        """The settings of a training run: the spec's frontend and augmentation, the plan's noises and,
+        when the spec asks for context, the plan's training clips of other words as neighbours."""
+        context = tuple(plan.context_clips()) if spec.augmentation.context_share > 0 else ()
+        return cls(spec.frontend, spec.augmentation, tuple(plan.background), spec.training.seed, context)
 
 
 @dataclass
@@ -78,16 +92,28 @@ class SampleRenderer:
             return np.zeros(self.length, dtype=np.float32)
         return load_audio(path, self.rate).samples.astype(np.float32) / INT16_SCALE
 
-    def render(self, index: int, path: Path | None, epoch: int) -> np.ndarray:
-        """The int8 spectrogram of sample ``index`` in ``epoch`` (NO_AUGMENTATION_EPOCH: plain)."""
+    def neighbour(self, clip: int) -> np.ndarray:
+        """Context clip ``clip``; an unreadable one is heard as nothing (it only decorates a sample)."""
+        try:
+            return self.audio(self.settings.context_clips[clip])
+        except WorkbenchError:
+            return np.zeros(0, dtype=np.float32)
+
+    def waveform(self, index: int, path: Path | None, epoch: int) -> np.ndarray:
+        """The float audio of sample ``index`` in ``epoch`` (NO_AUGMENTATION_EPOCH: plain), 1 s long."""
         aug = self.settings.augmentation
         if epoch == NO_AUGMENTATION_EPOCH:
             transform = Transform()
         else:
             rng = sample_rng(self.settings.seed, epoch, index)
-            transform = draw_transform(rng, aug, len(self.noises), silence=path is None)
-        x = apply_transform(self.audio(path), transform, aug, self.noises, self.length, self.rate)
-        return self.frontend.process_clip(to_int16(x), dtype=np.int8)
+            transform = draw_transform(rng, aug, len(self.noises), silence=path is None,
+                                       n_context=len(self.settings.context_clips))
+        neighbours = [self.neighbour(n.clip) for n in transform.context]
+        return apply_transform(self.audio(path), transform, aug, self.noises, self.length, self.rate, neighbours)
+
+    def render(self, index: int, path: Path | None, epoch: int) -> np.ndarray:
+        """The int8 spectrogram of sample ``index`` in ``epoch`` (NO_AUGMENTATION_EPOCH: plain)."""
+        return self.frontend.process_clip(to_int16(self.waveform(index, path, epoch)), dtype=np.int8)
 
     def render_chunk(self, chunk: Sequence[tuple[int, str | None]], epoch: int
                      ) -> tuple[list[int], np.ndarray, list[tuple[int, str]]]:

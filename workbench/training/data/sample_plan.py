@@ -67,6 +67,11 @@ class SamplePlan:
             counter = Counter(self.classes[s.label] for s in samples)
         return {name: counter.get(name, 0) for name in self.classes}
 
+    def context_clips(self) -> list[Path]:
+        """The training clips of other words, in a fixed order: what context augmentation may put
+        beside a sample (never a validation or test clip, never a keyword)."""
+        return sorted(path for paths in self.unknown_pool.values() for path in paths)
+
     def class_weights(self) -> dict[int, float]:
         """Balanced weights ``n / (classes * count)`` of the training samples (scikit-learn's rule)."""
         counts = Counter(s.label for s in self.training)

@@ -159,7 +159,7 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
     from workbench.training.run.trainer import Trainer
 
     configure_tensorflow(spec.training.seed, os.cpu_count() or 1)
-    settings = FeatureSettings(spec.frontend, spec.augmentation, tuple(plan.background), spec.training.seed)
+    settings = FeatureSettings.for_plan(spec, plan)
     with make_features(settings, request.workers) as maker:
         progress.emit("features", "start", message=f"validation spectrograms ({len(plan.validation)} samples, "
                                                     f"{maker.description})")

@@ -138,10 +138,17 @@ class AugmentationSettings:
     speed_range: tuple[float, float] | None = None  # tempo factor, pitch kept
     pitch_range: tuple[float, float] | None = None  # semitones, tempo kept
     augment_validation: bool = False
+    # context (issue 16: in a stream other words come a moment before and after every keyword, training
+    # clips have none): this share of word samples gets the end of another training word's spoken part
+    # context_gap_s (seconds, between the spoken parts) before its own and/or the start of one after,
+    # at a gain from context_gain_db relative to its file level, as the stream builder sets levels
+    context_share: float = 0.0
+    context_gap_s: tuple[float, float] = (0.3, 1.2)
+    context_gain_db: tuple[float, float] = (-3.0, 3.0)
 
     def __post_init__(self) -> None:
         for name in ("offset_range", "bg_noise_range", "silence_noise_range", "loudness_range",
-                     "speed_range", "pitch_range"):
+                     "speed_range", "pitch_range", "context_gap_s", "context_gain_db"):
             value = getattr(self, name)
             if value is not None and value[0] > value[1]:
                 raise ValueError(f"{name} must be (low, high), got {list(value)}")
@@ -149,6 +156,10 @@ class AugmentationSettings:
             raise ValueError("offset_zero_share must be between 0 and 1")
         if self.speed_range is not None and self.speed_range[0] <= 0:
             raise ValueError("speed_range must be positive")
+        if not 0.0 <= self.context_share <= 1.0:
+            raise ValueError("context_share must be between 0 and 1")
+        if self.context_gap_s[0] < 0:
+            raise ValueError("context_gap_s must not be negative")
 
 
 @dataclass(frozen=True)
