@@ -11,12 +11,13 @@ that install it, and the registry skips it with that note.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import shutil
 import subprocess
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import ClassVar, Sequence
+from typing import ClassVar, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -127,6 +128,14 @@ class SpeechEngine(ABC):
 
     def missing(self, why: str) -> EngineStatus:
         return EngineStatus(self.name, False, why, tuple(self.install))
+
+
+def missing_python_package(packages: Mapping[str, str]) -> str | None:
+    """The first of ``packages`` (import name → pip name) that cannot be imported, as a sentence; None if all can."""
+    for module, distribution in packages.items():
+        if importlib.util.find_spec(module) is None:
+            return f"the Python package {distribution} is not installed"
+    return None
 
 
 def run_program(argv: Sequence[str], *, stdin: str | None = None, timeout_s: float = PROGRAM_TIMEOUT_S) -> bytes:

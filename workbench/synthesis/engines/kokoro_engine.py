@@ -16,7 +16,6 @@ parts, onnxruntime and jaconv; its optional Japanese text front end (pyopenjtalk
 from __future__ import annotations
 
 import importlib.resources as resources
-import importlib.util
 import json
 import re
 import shutil
@@ -31,6 +30,7 @@ from workbench.synthesis.engines.base import (
     SpeechEngine,
     SynthesisError,
     Voice,
+    missing_python_package,
     run_program,
 )
 from workbench.synthesis.pronunciations import cmudict_available, pronouncing_dictionary
@@ -111,10 +111,7 @@ class KokoroEngine(SpeechEngine):
         self._styles: dict[str, np.ndarray] = {}
 
     def _missing_module(self) -> str | None:
-        for module in ("onnxruntime", PACKAGE, *MODEL_PARTS):
-            if importlib.util.find_spec(module) is None:
-                return f"the Python package {module.replace('_', '-')} is not installed"
-        return None
+        return missing_python_package({m: m.replace("_", "-") for m in ("onnxruntime", PACKAGE, *MODEL_PARTS)})
 
     def _voice_names(self) -> list[str]:
         with (resources.files(PACKAGE) / "data" / "voices_ja.npz").open("rb") as handle:

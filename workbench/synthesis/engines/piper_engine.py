@@ -16,7 +16,6 @@ process runs it. (A resumed build whose batches differ may therefore give other 
 from __future__ import annotations
 
 import importlib.metadata as metadata
-import importlib.util
 import json
 import tempfile
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from workbench.synthesis.engines.base import (
     SpeechEngine,
     SynthesisError,
     Voice,
+    missing_python_package,
 )
 from workbench.synthesis.speakers import speaker_id, speaker_token
 
@@ -104,10 +104,7 @@ class PiperEngine(SpeechEngine):
         self._model_bytes: dict[Path, bytes] = {}  # the last model read (a batch is one voice)
 
     def _available_modules(self) -> str | None:
-        for module in ("piper", "onnxruntime"):
-            if importlib.util.find_spec(module) is None:
-                return f"the Python package {'piper-tts' if module == 'piper' else module} is not installed"
-        return None
+        return missing_python_package({"piper": "piper-tts", "onnxruntime": "onnxruntime"})
 
     def models(self) -> dict[str, PiperModel]:
         if self._models is None:
