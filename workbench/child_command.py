@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 WORKER_FLAG = "--kws-worker"
+EXIT_CANCELLED = 130  # what a kws command returns when it stopped on request (Ctrl-C, SIGTERM, stop file)
 CLI_EXECUTABLE = "kws"
 
 

@@ -26,10 +26,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
-from workbench.child_command import kws_command
+from workbench.child_command import EXIT_CANCELLED, kws_command
 
 ERROR_PREFIX = "kws: error: "  # how every kws command reports an expected failure on stderr
-EXIT_CANCELLED = 130  # what a kws command returns when it stopped on request (Ctrl-C, SIGTERM, stop file)
 SUCCEEDED, CANCELLED, FAILED = "succeeded", "cancelled", "failed"
 DEFAULT_KILL_AFTER_MS = 3000
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.progress_bar import ProgressBar, human_bytes
 from workbench.cli.data.synth_commands import register_synth_commands
 from workbench.datasets.splits import (
@@ -26,7 +27,6 @@ from workbench.datasets.splits import (
 )
 from workbench.datasets.summary import DEFAULT_KEYWORDS, DatasetSummary
 
-EXIT_INTERRUPTED = 130
 MAX_WORDS_LISTED = 6
 _PHASE_LABELS = {"download": "downloading", "verify": "checking SHA-256", "extract": "extracting"}
 
@@ -196,7 +196,7 @@ def run_download(args: argparse.Namespace) -> int:
         progress.close()
         print("kws: interrupted: the partial download is kept; run the same command again to resume",
               file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_CANCELLED
     finally:
         progress.close()
     if result.already_installed:

@@ -18,9 +18,9 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
+from workbench.child_command import EXIT_CANCELLED
 from workbench.core.errors import SettingsError
 
-EXIT_CANCELLED = 130
 PROGRESS_MODES = ("bar", "jsonl", "none")
 MS_PER_SECOND = 1000
 MAX_FAILURES_LISTED = 10

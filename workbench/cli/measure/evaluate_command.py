@@ -16,11 +16,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.data.dataset_commands import add_split_options, load_index
 from workbench.cli.progress_bar import ProgressBar
 from workbench.datasets.clip_length import MLTK_TRIM_DB
 
-EXIT_INTERRUPTED = 130
 SPLIT_CHOICES = ("test", "validation", "all")
 
 
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         cancel.set()
         bar.finish()
         print("kws: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_CANCELLED
     finally:
         bar.finish()
     if args.out is not None:

@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
+from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.stdout_routing import private_stdout
 from workbench.core.errors import SettingsError
 
-EXIT_CANCELLED = 130
 FORMATS = ("text", "jsonl")
 KIB = 1024
 

@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
+from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.stdout_routing import private_stdout
 from workbench.core.errors import SettingsError, WorkbenchError
 
-EXIT_CANCELLED = 130
 PROGRESS_MODES = ("bar", "jsonl", "none")
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from ray import tune
 
-from workbench.child_command import kws_command
+from workbench.child_command import EXIT_CANCELLED, kws_command
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.sweeps.budget.budget_check import budget_problem, estimate_problem
@@ -49,7 +49,6 @@ CHILD_STDERR_FILE = "kws-train.stderr.txt"
 CALIBRATION_DIR = "calibration"
 SUMMARY_FILE = "summary.json"
 POLL_S = 0.5  # how often a trial looks for the cancel marker while its child is silent
-EXIT_CANCELLED = 130  # kws train stopped on request
 NO_VALUE = float("nan")  # ASHA ignores NaN (nanpercentile); Tune insists the metric key is present
 
 
