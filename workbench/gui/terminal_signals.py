@@ -26,7 +26,6 @@ class TerminalSignals(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
-        self.received: list[int] = []
         self._timer = QTimer(self)
         self._timer.timeout.connect(lambda: None)  # only to let the interpreter run pending handlers
         self._timer.start(SIGNAL_POLL_MS)
@@ -34,5 +33,4 @@ class TerminalSignals(QObject):
             signal.signal(sig, self._handle)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
-        self.received.append(signum)
         QTimer.singleShot(0, self.window.close)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from workbench.gui import theme
+from workbench.gui.live.pixmap_layer import layer_pixmap
 from workbench.gui.live.plot_style import fixed_plot
 from workbench.gui.live.scrolling_items import EnvelopeLines, TimePlacement, make_room
 from workbench.gui.live.spectrogram_view import VISIBLE_SECONDS
@@ -127,19 +128,12 @@ class LevelMeter(QWidget):
             self._background = None
         super().changeEvent(event)
 
-    def _pixmap(self) -> tuple[QPixmap, QPainter]:
-        ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(self.size() * ratio)
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(self.palette().window().color())
-        return pixmap, QPainter(pixmap)
-
     def _paint_layers(self) -> None:
         """Pre-render the two states of the meter: everything off (scale, empty bar, dark lamp) and
         everything lit (full coloured bar, red lamp); a frame copies the lit parts over the unlit."""
         pal = self.palette()
         bar, lamp = self._bar(), self._lamp()
-        self._background, p = self._pixmap()
+        self._background, p = layer_pixmap(self, pal.window().color())
         p.fillRect(bar, pal.base())
         small = QFont(self.font())
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
@@ -151,7 +145,7 @@ class LevelMeter(QWidget):
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(db))
         self._paint_lamp(p, lamp, pal.base().color(), pal.windowText().color())
         p.end()
-        self._lit, p = self._pixmap()
+        self._lit, p = layer_pixmap(self, pal.window().color())
         for lo, hi, color in ((METER_FLOOR_DB, METER_YELLOW_DB, "#43a047"),
                               (METER_YELLOW_DB, METER_RED_DB, "#fdd835"),
                               (METER_RED_DB, 0.0, "#e53935")):

@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from workbench.gui.live.pixmap_layer import layer_pixmap
 from workbench.gui.live.scrolling_items import quiet_moves
 
 SCORE_MAX = 255
@@ -186,19 +187,12 @@ class ScoreBars(QWidget):
         return [(area.top() + i * row_h, row_h) for i in range(len(self._names))]
 
     # -- painting ---------------------------------------------------------------------------------
-    def _pixmap(self, fill: QColor) -> tuple[QPixmap, QPainter]:
-        ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(self.size() * ratio)
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(fill)
-        return pixmap, QPainter(pixmap)
-
     def _paint_layers(self) -> tuple[QPixmap, QPixmap]:
         area = self._area()
-        below, p = self._pixmap(self._background)
+        below, p = layer_pixmap(self, self._background)
         self._paint_scale(p, area)
         p.end()
-        above, p = self._pixmap(QColor(Qt.GlobalColor.transparent))
+        above, p = layer_pixmap(self, QColor(Qt.GlobalColor.transparent))
         p.setPen(self._foreground)
         for name, (top, row_h) in zip(self._names, self._rows(area)):
             p.drawText(QRectF(area.left() + 2, top, area.width() - 2, row_h),
