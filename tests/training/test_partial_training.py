@@ -15,6 +15,8 @@ from workbench.training.spec.model_spec import load_spec_table
 
 pytest.importorskip("tensorflow")
 
+from workbench.training.model.weights_import import weight_key  # noqa: E402
+from workbench.training.run.checkpoints import Checkpoints  # noqa: E402
 from workbench.training.run.model_setup import prepare_model, weight_keeper  # noqa: E402
 
 
@@ -64,7 +66,7 @@ def test_a_widened_model_starts_as_the_reference_and_only_its_new_part_learns(re
     theirs = np.stack([reference.probabilities(f) for f in features])
     assert np.mean(ours.argmax(1) == theirs.argmax(1)) >= 0.95  # the new filters have no say yet
     conv = model.layers[0]
-    mask = prepared.imported[conv.weights[0].path]
+    mask = prepared.imported[weight_key(conv.weights[0].path)]
     assert mask[..., :8].all() and not mask[..., 8:].any()
     kernel_before = np.array(conv.weights[0].numpy())
     _fit(model, features, weight_keeper(model, spec, prepared.imported))
@@ -113,3 +115,28 @@ def test_teacher_targets_blend_its_probabilities_except_for_skipped_classes(refe
     assert np.array_equal(targets[3], np.eye(4, dtype=np.float32)[3])  # _silence_ keeps its hard target
     with pytest.raises(ModelError, match="classes"):
         Teacher(reference_model_path, ("on", "off", "_unknown_", "_silence_"), 0.5)
+
+
+def test_a_resumed_model_keeps_its_imported_part(reference_model_path: Path, tmp_path: Path) -> None:
+    """A model loaded from a checkpoint names its weights without the model's prefix: the saved import
+    masks must still find them, or a resumed run would let the reference's filters drift."""
+    table, _ = load_spec_table("tflite_micro_speech")
+    table["layers"][0]["filters"] = 10
+    wide = spec_from_table(table, "wide.toml")
+    spec = wide.replace(training=dataclasses.replace(wide.training, learning_rate=0.01, init_expand=True,
+                                                     frozen_layers=2, trainable_classes=("_silence_",)))
+    features = _features(32, seed=4)
+    prepared = prepare_model(spec, str(reference_model_path), features)
+    checkpoints = Checkpoints(tmp_path / "train")
+    checkpoints.save_imported(prepared.imported)
+    prepared.model.save(tmp_path / "last.keras")
+    from workbench.training.model.keras_builder import keras
+
+    loaded = keras.models.load_model(tmp_path / "last.keras")
+    kernel_before = np.array(loaded.layers[0].weights[0].numpy())
+    keeper = weight_keeper(loaded, spec, checkpoints.load_imported())
+    assert keeper is not None and any(v is loaded.layers[0].weights[0] for v, _, _ in keeper.entries)
+    _fit(loaded, features, keeper)
+    kernel_after = np.array(loaded.layers[0].weights[0].numpy())
+    assert np.array_equal(kernel_before[..., :8], kernel_after[..., :8])
+    assert not np.array_equal(kernel_before[..., 8:], kernel_after[..., 8:])

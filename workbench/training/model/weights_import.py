@@ -136,12 +136,18 @@ def read_source_weights(path: str | Path) -> tuple[list[tuple[str, list[np.ndarr
     return _read_h5(path, str(path)), False
 
 
+def weight_key(path: str) -> str:
+    """A weight's ``layer/variable`` name: the same in a model built from its spec and in one loaded from
+    a checkpoint (Keras prefixes the model's name only in the first), so import masks match both."""
+    return "/".join(path.split("/")[-2:])
+
+
 @dataclass
 class Imported:
     """What an initialisation did: batch norms still to calibrate, and which weights came from the source."""
 
     pending_batch_norm: dict[str, np.ndarray] = field(default_factory=dict)  # layer -> scale factors
-    masks: dict[str, np.ndarray] = field(default_factory=dict)  # variable path -> True where imported
+    masks: dict[str, np.ndarray] = field(default_factory=dict)  # weight_key -> True where imported
 
 
 def _kind(layer: keras.layers.Layer) -> str:
@@ -180,7 +186,7 @@ def apply_weights(model: keras.Model, source: list[tuple[str, list[np.ndarray]]]
         grown, growth = expand_layer(_kind(target), current, arrays, growth, f"{where}: {source_name}")
         target.set_weights(grown.arrays)
         for variable, mask in zip(target.weights, grown.imported):
-            imported.masks[variable.path] = mask
+            imported.masks[weight_key(variable.path)] = mask
     if folded_bn:
         for before, layer in zip(model.layers, model.layers[1:]):
             if isinstance(layer, keras.layers.BatchNormalization) and before.weights:

@@ -19,6 +19,7 @@ import numpy as np
 
 from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
 from workbench.training.model.keras_builder import keras
+from workbench.training.model.weights_import import weight_key
 from workbench.training.run.training_state import TrainingState
 
 STATE_FILE = "state.json"
@@ -88,7 +89,7 @@ class Checkpoints:
         if not path.is_file():
             return {}
         with np.load(path) as data:
-            return {name.replace("|", "/"): data[name] for name in data.files}
+            return {weight_key(name.replace("|", "/")): data[name] for name in data.files}
 
     def load_state(self) -> TrainingState:
         return TrainingState.from_json(self.state_path.read_text(encoding="utf-8"))

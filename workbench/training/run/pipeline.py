@@ -146,7 +146,9 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
     if not request.resume:
         out.write_text(out.root / SPEC_FILE, spec.to_toml())
         out.write_text(out.run_path, dumps(request))
-    progress.info("scan", f"spec {spec.name}: {spec.macs:,} MACs, classes {', '.join(spec.classes)}")
+    members = spec.training.ensemble_members
+    per_member = f" per member ({members} members, merged after training)" if members > 1 else ""
+    progress.info("scan", f"spec {spec.name}: {spec.macs:,} MACs{per_member}, classes {', '.join(spec.classes)}")
     index = _scan(request, spec, progress)
     plan = _weighted(make_plan(index, spec.data, spec.training.seed), request, spec.training.seed)
     out.write_json(out.root / PLAN_FILE, _plan_record(plan, index))
@@ -155,8 +157,7 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
         progress.info("plan", f"{split}: {counts}")
 
     from workbench.training.model.keras_builder import configure_tensorflow
-    from workbench.training.run.checkpoints import Checkpoints
-    from workbench.training.run.trainer import Trainer
+    from workbench.training.run.ensemble_members import train_members
 
     configure_tensorflow(spec.training.seed, os.cpu_count() or 1)
     settings = FeatureSettings.for_plan(spec, plan)
@@ -165,15 +166,15 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
                                                     f"{maker.description})")
         validation = maker.compute(plan.validation, NO_AUGMENTATION_EPOCH, cancel=cancel, progress=lambda d, t:
                                    progress.emit("features", "progress", done=d, total=t))
-        checkpoints = Checkpoints(out.train_dir)
         teacher = None
         if spec.training.teacher:
             t = spec.training
             teacher = Teacher(init_source(t.teacher, spec) or "", spec.classes, t.teacher_weight, t.teacher_skips)
             progress.info("train", f"distilling from {Path(t.teacher).name} (weight {t.teacher_weight:g}, hard "
                                    f"targets for {', '.join(t.teacher_skips) or 'no class'})")
-        trainer = Trainer(spec, plan, maker, checkpoints, progress, cancel, max_epochs, teacher)
-        result = trainer.run(validation, init_source(spec.init_from, spec), request.resume)
+        trained = train_members(spec, plan, maker, out, progress, cancel, max_epochs, teacher, validation,
+                                init_source(spec.init_from, spec), request.resume)
+    result = trained.result
     for path, reason in validation.failed + result.skipped:
         progress.info("features", f"skipped {path}: {reason}")
     out.write_history(result.state.history)
@@ -189,7 +190,9 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
     from workbench.training.run.finish import finish_run
 
     representative = _representative(validation, spec.conversion.representative_samples, spec.training.seed)
-    summary, model = finish_run(spec, request, plan, validation, result, out, progress, representative)
+    summary, model = finish_run(trained.spec, request, plan, validation, result, out, progress, representative)
+    if trained.members:
+        summary["ensemble_members"] = trained.members
     out.write_json(out.root / SUMMARY_FILE, summary)
     out.write_log(progress.log_lines)
     out.write_bytes(out.model_path, model.tflite)  # last: a folder with this file holds a finished run

@@ -51,8 +51,10 @@ class TrainingResult:
 class EpochFeeder:
     """Training features per epoch; the next epoch's are computed while this one trains."""
 
-    def __init__(self, maker: FeatureMaker, spec: ModelSpec, plan: SamplePlan, cancel: CancelToken) -> None:
+    def __init__(self, maker: FeatureMaker, spec: ModelSpec, plan: SamplePlan, cancel: CancelToken,
+                 epoch_offset: int = 0) -> None:
         self.maker, self.spec, self.plan, self.cancel = maker, spec, plan, cancel
+        self.epoch_offset = epoch_offset  # ensemble members draw other augmentations (see Trainer)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="features")
         self._pending: dict[int, Future[FeatureBatch]] = {}
         self.skipped: list[tuple[Path, str]] = []
@@ -67,7 +69,8 @@ class EpochFeeder:
     def _submit(self, epoch: int) -> None:
         if epoch not in self._pending:
             samples = self.samples(epoch)
-            self._pending[epoch] = self._executor.submit(self.maker.compute, samples, epoch, None, self.cancel)
+            self._pending[epoch] = self._executor.submit(self.maker.compute, samples, epoch + self.epoch_offset, None,
+                                                         self.cancel)
 
     def get(self, epoch: int, prefetch_next: bool) -> FeatureBatch:
         self._submit(epoch)
@@ -126,11 +129,14 @@ class Trainer:
     """Runs the epochs of one spec on one plan into one checkpoint folder."""
 
     def __init__(self, spec: ModelSpec, plan: SamplePlan, maker: FeatureMaker, checkpoints: Checkpoints,
-                 progress: Progress, cancel: CancelToken, max_epochs: int, teacher: Teacher | None = None) -> None:
+                 progress: Progress, cancel: CancelToken, max_epochs: int, teacher: Teacher | None = None,
+                 feature_epoch_offset: int = 0) -> None:
         self.spec, self.plan, self.maker = spec, plan, maker
         self.checkpoints, self.progress, self.cancel = checkpoints, progress, cancel
         self.max_epochs = max_epochs
         self.teacher = teacher
+        # the augmentation of epoch e is drawn as "epoch e + offset": ensemble members see other draws
+        self.feature_epoch_offset = feature_epoch_offset
 
     # -- model ------------------------------------------------------------------------------------
     def _new_model(self, init_from: str | None, validation: FeatureBatch
@@ -167,7 +173,7 @@ class Trainer:
         n_classes = len(self.spec.classes)
         val = (validation.features[..., None].astype(np.float32), _one_hot(validation.labels, n_classes))
         weights = class_weights(self.plan, settings)
-        feeder = EpochFeeder(self.maker, self.spec, self.plan, self.cancel)
+        feeder = EpochFeeder(self.maker, self.spec, self.plan, self.cancel, self.feature_epoch_offset)
         keeper: WeightKeeper | None = weight_keeper(model, self.spec, imported)
         cancelled = False
         epoch_times: list[float] = []

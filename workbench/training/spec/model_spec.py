@@ -68,6 +68,10 @@ class TrainingSettings:
     teacher: str | None = None
     teacher_weight: float = 0.5
     teacher_skips: tuple[str, ...] = ()
+    # train this many members (seeds seed, seed + 1, ...) of a widened fine-tune and merge them into one
+    # model averaging their logits (model/ensemble_merge.py): removes the seed-to-seed variance of the
+    # few weights that learn; each member adds its own copy of the added filters
+    ensemble_members: int = 1
 
     def __post_init__(self) -> None:
         if self.batch_size <= 0 or self.max_epochs <= 0:
@@ -84,6 +88,11 @@ class TrainingSettings:
             raise ValueError("frozen_layers must not be negative")
         if not 0 <= self.teacher_weight <= 1:
             raise ValueError("teacher_weight must be in [0, 1]")
+        if self.ensemble_members < 1:
+            raise ValueError("ensemble_members must be at least 1")
+        if self.ensemble_members > 1 and not (self.init_expand and self.trainable_classes):
+            raise ValueError("ensemble_members > 1 merges widened fine-tunes: it needs init_expand and "
+                             "trainable_classes")
 
 
 @dataclass(frozen=True)
