@@ -117,6 +117,9 @@ def test_small_training_run_gives_a_working_int8_model_and_skips_broken_clips(
     test_clips = [Path(p) for p in _test_clip_paths(out)]
     accuracy = _engine_accuracy(out / "quick_kws.tflite", test_clips, model.classes)
     assert np.mean(list(accuracy.values())) > 0.4, accuracy  # chance: 0.25
+    # so does the float twin, fed the same int8 spectrogram values it learned on
+    twin = _engine_accuracy(out / "quick_kws.float32.tflite", test_clips, model.classes)
+    assert abs(np.mean(list(twin.values())) - np.mean(list(accuracy.values()))) < 0.1, (twin, accuracy)
     assert summary["evaluation"]["balanced_accuracy"] > 0.4
     phases = [e["phase"] for e in recorder.events]
     for phase in ("scan", "plan", "features", "train", "convert", "evaluate", "done"):

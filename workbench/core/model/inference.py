@@ -44,6 +44,9 @@ SCORE_OFFSET_INT8 = 128
 SCORE_SCALE_FLOAT = 255
 RESCALE_KEY = "samplewise_norm.rescale"
 MEAN_AND_STD_KEY = "samplewise_norm.mean_and_std"
+# "int8": a float32 model that takes the int8 spectrogram's values (the training's float twin, which
+# learned on them); without it a float32 model takes the raw uint16 spectrogram, as MLTK's do
+FEATURES_DTYPE_KEY = "features_dtype"
 _UINT8_MAX = 255
 _INTERPRETER_MODULES = ("ai_edge_litert.interpreter", "tflite_runtime.interpreter")
 _SUPPORTED_INPUTS = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
@@ -96,6 +99,7 @@ class ModelRunner:
         params = read_params(bytes(tflite))  # also rejects bytes that are not a TFLite model
         self._rescale = float(params.get(RESCALE_KEY) or 0.0)
         self._mean_and_std = bool(params.get(MEAN_AND_STD_KEY, False))
+        self._int8_values = params.get(FEATURES_DTYPE_KEY) == "int8"
         try:
             with _runtime_info_silenced():
                 self._interp = _interpreter_class()(model_content=bytes(tflite), num_threads=num_threads)
@@ -138,7 +142,8 @@ class ModelRunner:
     @property
     def features_dtype(self) -> np.dtype:
         """What to ask the frontend for: int8 for int8 models, the raw uint16 otherwise."""
-        return np.dtype(np.int8) if self.input_dtype == np.int8 else np.dtype(np.uint16)
+        int8 = self.input_dtype == np.int8 or (self.input_dtype == np.float32 and self._int8_values)
+        return np.dtype(np.int8) if int8 else np.dtype(np.uint16)
 
     @property
     def num_classes(self) -> int:
@@ -179,10 +184,12 @@ class ModelRunner:
         if x.dtype.kind not in "iuf":
             raise ModelError(f"a spectrogram must be numeric, got {x.dtype}")
         dtype = self.input_dtype
-        if dtype == np.int8 and x.dtype != np.int8:
-            raise ModelError(f"this int8 model needs the frontend's int8 spectrogram, got {x.dtype} "
+        if self.features_dtype == np.int8 and x.dtype != np.int8:
+            raise ModelError(f"this model needs the frontend's int8 spectrogram, got {x.dtype} "
                              "(compute features with dtype=np.int8)")
-        if dtype == np.float32:
+        if dtype == np.float32 and self._int8_values:
+            x = x.astype(np.float32)
+        elif dtype == np.float32:
             x = self._float_input(x)
         elif dtype == np.uint8 and x.dtype != np.uint8:
             scale, zero = self.input_quantization

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.core.model.inference import ModelRunner
+from workbench.core.model.inference import FEATURES_DTYPE_KEY, ModelRunner
 from workbench.core.model.model_file import LoadedModel
 from workbench.datasets.layout import ClipEntry
 from workbench.training.data.features import FeatureBatch
@@ -118,7 +118,8 @@ def finish_run(spec: ModelSpec, request: TrainRequest, plan: SamplePlan, validat
     model = labelled_model(spec, int8, detection)
     progress.emit("write", "start", message=f"writing {out.root}")
     _save_keras(result.model, out)
-    out.write_bytes(out.float_model_path, labelled_model(spec, float_tflite, detection).tflite)
+    float_twin = labelled_model(spec, float_tflite, detection, extra={FEATURES_DTYPE_KEY: "int8"})
+    out.write_bytes(out.float_model_path, float_twin.tflite)
     validation_figures = _evaluate(model, plan.validation_clips, "validation", None, progress)
     evaluation = _evaluate(model, plan.testing, "testing", out, progress) if request.evaluate else None
     state = result.state
