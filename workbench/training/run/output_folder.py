@@ -9,6 +9,7 @@
     OUT/plan.json                samples per split and class, skipped files
     OUT/summary.json             figures of the finished run (epochs, threshold, evaluation)
     OUT/train/log.txt, training-history.json|.csv|.png, state.json, checkpoints/
+    OUT/train/member-<k>/        ensemble specs: each member's state.json and checkpoints/ instead
     OUT/eval/                    evaluation on the test split (eval-results.json, plots)
     OUT/<name>.mltk.zip          with --mltk-zip: all of the above in one archive
 
