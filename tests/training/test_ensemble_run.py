@@ -63,6 +63,8 @@ def test_members_train_in_turn_resume_after_a_stop_and_merge_into_one_model(
     first = run_training(TrainRequest(datasets=(DatasetArg(speech_slice),), out=out, spec=str(spec), workers=2),
                          Progress(sink), cancel)
     assert first.status == "cancelled" and sink.in_second
+    batches = [e for e in sink.events if e["event"] == "batch"]
+    assert {e.get("member") for e in batches} == {1, 2} and all(e.get("members") == 2 for e in batches)
     member_one = json.loads((out / "train" / "member-1" / "state.json").read_text())
     assert member_one["epochs_done"] == 2  # the first member finished before the stop
     assert not (out / "ensemble_kws.tflite").exists()

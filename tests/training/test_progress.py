@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from workbench.core.errors import SettingsError
-from workbench.training.run.progress import BarProgress, JsonLinesProgress, Progress
+from workbench.training.run.progress import BarProgress, JsonLinesProgress, MemberProgress, Progress
 from workbench.training.run.run_request import DatasetArg, TrainRequest
 
 
@@ -38,6 +38,17 @@ def test_the_bar_prints_epochs_and_messages_as_lines_when_not_a_terminal() -> No
     text = stream.getvalue()
     assert "epoch 1/5  loss 0.7000  accuracy 0.6000  val_loss 0.8000  val_accuracy 0.5500  lr 1.00e-03" in text
     assert "eta 01:15" in text and "[done] model written" in text and "[####" not in text
+
+
+def test_an_ensemble_members_train_events_are_tagged_and_shown() -> None:
+    stream = io.StringIO()
+    run = Progress(BarProgress(stream))
+    member = MemberProgress(run, 2, 4)
+    member.emit("train", "epoch", epoch=3, epochs=5, loss=0.5, eta_s=10)
+    member.info("convert", "not a training event")
+    member.info("train", "a note")
+    assert "member 2/4 epoch 3/5  loss 0.5000" in stream.getvalue()
+    assert "[convert] not a training event" in stream.getvalue() and "a note" in run.log_lines[-1]
 
 
 @pytest.mark.parametrize("text, path, weight", [

@@ -26,8 +26,10 @@ def test_specs_lists_the_shipped_specs_with_their_cost(capsys) -> None:
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["tflite_micro_speech"]["macs"] == 336_000 and rows["tflite_micro_speech"]["parameters"] == 16_684
     assert rows["ds_cnn_small"]["macs"] > 336_000 and rows["default"]["macs"] == 420_000
+    assert rows["default"]["ensemble_members"] == 4 and rows["tflite_micro_speech"]["ensemble_members"] == 1
     assert main(["specs"]) == 0
-    assert "tflite_micro_speech" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "tflite_micro_speech" in text and "420,000 MACs/member" in text
 
 
 def test_help_works_and_training_says_what_is_missing_without_tensorflow(tmp_path: Path) -> None:

@@ -105,6 +105,15 @@ def test_closing_during_a_run_asks_and_stops_the_child(workspace, qtbot) -> None
     assert ws.confirm_close() is True  # nothing runs any more: no question
 
 
+def test_an_ensemble_members_batches_say_which_member_trains(workspace) -> None:
+    ws, _ = workspace
+    batch = {"phase": "train", "event": "batch", "epoch": 3, "epochs": 120, "batch": 5, "batches": 20, "eta_s": 30}
+    ws._event(batch)
+    assert ws.phase.text() == "Training: epoch 3 of at most 120"
+    ws._event({**batch, "member": 2, "members": 4})
+    assert ws.phase.text() == "Training: member 2 of 4, epoch 3 of at most 120"
+
+
 def test_refusals_are_messages(workspace, tmp_path: Path) -> None:
     ws, host = workspace
     ws.datasets.set_folders([])

@@ -145,6 +145,7 @@ def run_specs(args: argparse.Namespace) -> int:
         shapes = spec.shapes()
         rows.append({"name": name, "model_name": spec.name, "description": spec.description,
                      "macs": spec.macs, "parameters": sum(s.params for s in shapes), "layers": len(spec.layers),
+                     "ensemble_members": spec.training.ensemble_members,
                      "classes": list(spec.classes), "init_from": spec.init_from,
                      "file": str(spec.source.name) if spec.source else None})
     if args.json:
@@ -152,5 +153,6 @@ def run_specs(args: argparse.Namespace) -> int:
         return 0
     width = max(len(r["name"]) for r in rows)
     for r in rows:
-        print(f"{r['name']:<{width}}  {r['macs']:>10,} MACs  {r['parameters']:>8,} params  {r['description']}")
+        unit = "MACs/member" if r["ensemble_members"] > 1 else "MACs"
+        print(f"{r['name']:<{width}}  {r['macs']:>10,} {unit:<11}  {r['parameters']:>8,} params  {r['description']}")
     return 0

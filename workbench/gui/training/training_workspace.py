@@ -247,7 +247,8 @@ class TrainingWorkspace(QWidget):
         if kind == "batch":
             done, total = int(event.get("batch", 0)), max(1, int(event.get("batches", 1)))
             self.progress.setValue(int(PROGRESS_STEPS * done / total))
-            self.phase.setText(f"Training: epoch {event.get('epoch')} of at most {event.get('epochs')}")
+            member = f" member {event['member']} of {event['members']}," if event.get("members") else ""
+            self.phase.setText(f"Training:{member} epoch {event.get('epoch')} of at most {event.get('epochs')}")
             self.eta.setText(f"ETA {_clock(event.get('eta_s'))}")
         elif kind == "progress":
             done, total = int(event.get("done", 0)), max(1, int(event.get("total", 1)))

@@ -18,7 +18,7 @@ from workbench.training.model.ensemble_merge import merge_members, merge_plan, m
 from workbench.training.run.cancel import CancelToken
 from workbench.training.run.checkpoints import Checkpoints
 from workbench.training.run.output_folder import OutputFolder
-from workbench.training.run.progress import Progress
+from workbench.training.run.progress import MemberProgress, Progress
 from workbench.training.run.teacher import Teacher
 from workbench.training.run.trainer import Trainer, TrainingResult
 from workbench.training.spec.model_spec import ModelSpec
@@ -55,7 +55,8 @@ def train_members(spec: ModelSpec, plan: SamplePlan, maker: Any, out: OutputFold
         mspec = member_spec(spec, index)
         checkpoints = Checkpoints(out.train_dir / MEMBER_FOLDER.format(index=index + 1))
         progress.info("train", f"ensemble member {index + 1} of {count} (seed {mspec.training.seed})")
-        trainer = Trainer(mspec, plan, maker, checkpoints, progress, cancel, max_epochs, teacher,
+        trainer = Trainer(mspec, plan, maker, checkpoints, MemberProgress(progress, index + 1, count), cancel,
+                          max_epochs, teacher,
                           feature_epoch_offset=index * MEMBER_EPOCH_STRIDE)
         result = trainer.run(validation, init_from, resume)
         results.append(result)

@@ -102,14 +102,15 @@ class BarProgress:
         fraction = done / total if total else 0.0
         filled = int(BAR_WIDTH * fraction)
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        label = f"epoch {event['epoch']}/{event.get('epochs', '?')}" if "epoch" in event else event.get("phase", "")
+        label = f"{_member(event)}epoch {event['epoch']}/{event.get('epochs', '?')}" if "epoch" in event \
+            else event.get("phase", "")
         metrics = ""
         if "loss" in event:
             metrics = f" loss {event['loss']:.4f} acc {event.get('accuracy', 0.0):.4f}"
         return f"{label} [{bar}] {done}/{total}{metrics} eta {_duration(event.get('eta_s'))}"
 
     def _epoch(self, event: dict[str, Any]) -> str:
-        parts = [f"epoch {event['epoch']}/{event.get('epochs', '?')}"]
+        parts = [f"{_member(event)}epoch {event['epoch']}/{event.get('epochs', '?')}"]
         for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
             if key in event and event[key] is not None:
                 parts.append(f"{key} {event[key]:.4f}")
@@ -119,6 +120,11 @@ class BarProgress:
             parts.append(event["message"])
         parts.append(f"eta {_duration(event.get('eta_s'))}")
         return "  ".join(parts)
+
+
+def _member(event: dict[str, Any]) -> str:
+    """``member 2/4 `` for an event of an ensemble member (see :class:`MemberProgress`), else nothing."""
+    return f"member {event['member']}/{event['members']} " if event.get("members") else ""
 
 
 class Progress:
@@ -138,3 +144,16 @@ class Progress:
 
     def info(self, phase: str, message: str, **fields: Any) -> None:
         self.emit(phase, "info", message=message, **fields)
+
+
+class MemberProgress(Progress):
+    """The events of one ensemble member: its ``train`` events carry ``member`` and ``members``, so a
+    reader can tell the restarting epoch counts apart; everything goes to the run's own Progress."""
+
+    def __init__(self, parent: Progress, member: int, members: int) -> None:
+        super().__init__()
+        self.parent = parent
+        self.fields = {"member": member, "members": members}
+
+    def emit(self, phase: str, event: str, **fields: Any) -> None:
+        self.parent.emit(phase, event, **(self.fields if phase == "train" else {}), **fields)
