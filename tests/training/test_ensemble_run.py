@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from workbench.core.errors import ModelError
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import load_model
 from workbench.training.run.cancel import CancelToken
@@ -91,3 +92,16 @@ def test_members_train_in_turn_resume_after_a_stop_and_merge_into_one_model(
     features = [frontend.process_clip(fit_length(load_audio(p).samples, 16000), dtype=np.int8) for p in clips]
     agree = [np.argmax(ours.probabilities(f)[:3]) == np.argmax(reference.probabilities(f)[:3]) for f in features]
     assert np.mean(agree) >= 0.9
+
+
+def test_a_spec_the_merge_refuses_fails_before_any_member_trains(speech_slice: Path, tmp_path: Path) -> None:
+    spec = tmp_path / "unwidened.toml"  # the reference's own 8 filters: nothing added, nothing to merge
+    spec.write_text(ENSEMBLE_SPEC + '\n[[layers]]\ntype = "conv2d"\nfilters = 8\nkernel = [10, 8]\n'
+                    'strides = [2, 2]\n[[layers]]\ntype = "batch_norm"\n[[layers]]\ntype = "relu"\n'
+                    '[[layers]]\ntype = "dropout"\nrate = 0.5\n[[layers]]\ntype = "flatten"\n'
+                    '[[layers]]\ntype = "dense"\nactivation = "softmax"\n')
+    out = tmp_path / "run"
+    with pytest.raises(ModelError, match="widened"):
+        run_training(TrainRequest(datasets=(DatasetArg(speech_slice),), out=out, spec=str(spec), workers=2),
+                     Progress(), CancelToken())
+    assert not list((out / "train").rglob("state.json"))

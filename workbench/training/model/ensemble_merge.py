@@ -52,7 +52,8 @@ def merge_plan(spec: ModelSpec, imported: dict[str, np.ndarray], model: keras.Mo
                if any(v.path in masks and not masks[v.path].all() for v in layer.weights)]
     convs = [i for i in widened if layers[i].kind == "conv2d"]
     if not convs:
-        raise ModelError("ensemble_members needs a widened conv2d layer (init_expand from a narrower model)")
+        raise ModelError("ensemble_members needs a conv2d layer widened from the init_from model's "
+                         "(init_from a narrower model, init_expand)")
     conv = convs[0]
     bias = next((v for v in model.layers[conv].weights if v.path in masks and len(v.shape) == 1), None)
     if bias is None:

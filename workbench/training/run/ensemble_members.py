@@ -17,10 +17,11 @@ from workbench.training.data.sample_plan import SamplePlan
 from workbench.training.model.ensemble_merge import merge_members, merge_plan, merged_spec
 from workbench.training.run.cancel import CancelToken
 from workbench.training.run.checkpoints import Checkpoints
+from workbench.training.run.model_setup import prepare_model
 from workbench.training.run.output_folder import OutputFolder
 from workbench.training.run.progress import MemberProgress, Progress
 from workbench.training.run.teacher import Teacher
-from workbench.training.run.trainer import Trainer, TrainingResult
+from workbench.training.run.trainer import CALIBRATION_SAMPLES, Trainer, TrainingResult
 from workbench.training.spec.model_spec import ModelSpec
 
 MEMBER_FOLDER = "member-{index}"
@@ -49,6 +50,9 @@ def train_members(spec: ModelSpec, plan: SamplePlan, maker: Any, out: OutputFold
     if count == 1:
         trainer = Trainer(spec, plan, maker, Checkpoints(out.train_dir), progress, cancel, max_epochs, teacher)
         return MembersResult(trainer.run(validation, init_from, resume), spec)
+    # the merge's checks before any member trains (a spec the merge refuses must not cost N trainings)
+    probe = prepare_model(spec, init_from, validation.features[:CALIBRATION_SAMPLES])
+    merge_plan(spec, probe.imported, probe.model)
     results: list[TrainingResult] = []
     records: list[dict[str, Any]] = []
     for index in range(count):
