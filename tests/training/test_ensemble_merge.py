@@ -89,7 +89,7 @@ def test_members_that_do_not_share_their_imported_part_are_refused(reference_mod
 def test_a_model_without_added_filters_cannot_be_merged(reference_model_path: Path) -> None:
     spec = _wide_spec(filters=8, ensemble_members=2)
     prepared = prepare_model(spec, str(reference_model_path), _features(8))
-    with pytest.raises(ModelError, match="widened conv2d"):
+    with pytest.raises(ModelError, match="conv2d layer widened"):
         merge_plan(spec, prepared.imported, prepared.model)
 
 
