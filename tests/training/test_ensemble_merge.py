@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,7 @@ def test_the_merged_model_is_the_mean_of_the_members_logits(reference_model_path
     merged = merge_members([m.model for m in members], spec, plan)
     wide = merged_spec(spec, plan, 3)
     assert wide.layers[0].get("filters") == 8 + 3 * 2
+    assert spec_from_table(tomllib.loads(wide.to_toml()), "merged.toml").layers == wide.layers  # table in step
     assert wide.macs == 25 * 20 * 14 * 80 + 25 * 20 * 14 * 4  # one conv and one dense over 14 channels
     assert merged.layers[0].get_weights()[0].shape[-1] == 14
     x = _features(40, seed=9)[..., None].astype(np.float32)

@@ -187,9 +187,7 @@ class ModelRunner:
         if self.features_dtype == np.int8 and x.dtype != np.int8:
             raise ModelError(f"this model needs the frontend's int8 spectrogram, got {x.dtype} "
                              "(compute features with dtype=np.int8)")
-        if dtype == np.float32 and self._int8_values:
-            x = x.astype(np.float32)
-        elif dtype == np.float32:
+        if dtype == np.float32 and not self._int8_values:  # (int8 values: only the cast below)
             x = self._float_input(x)
         elif dtype == np.uint8 and x.dtype != np.uint8:
             scale, zero = self.input_quantization

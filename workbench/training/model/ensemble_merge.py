@@ -25,7 +25,7 @@ import numpy as np
 
 from workbench.core.errors import ModelError
 from workbench.training.model.keras_builder import build_model, keras
-from workbench.training.model.weights_import import weight_key
+from workbench.training.model.weights_import import imported_mask
 from workbench.training.spec.layers import LayerSpec
 from workbench.training.spec.model_spec import ModelSpec
 
@@ -47,7 +47,7 @@ class MergePlan:
 def merge_plan(spec: ModelSpec, imported: dict[str, np.ndarray], model: keras.Model) -> MergePlan:
     """Find the widened layer from the import masks; ModelError when the spec has another shape."""
     layers = list(spec.layers)
-    masks = {v.path: imported[weight_key(v.path)] for v in model.weights if weight_key(v.path) in imported}
+    masks = {v.path: mask for v in model.weights if (mask := imported_mask(imported, v)) is not None}
     widened = [i for i, layer in enumerate(model.layers)
                if any(v.path in masks and not masks[v.path].all() for v in layer.weights)]
     convs = [i for i in widened if layers[i].kind == "conv2d"]

@@ -142,6 +142,11 @@ def weight_key(path: str) -> str:
     return "/".join(path.split("/")[-2:])
 
 
+def imported_mask(masks: dict[str, np.ndarray], variable: Any) -> np.ndarray | None:
+    """Where ``variable`` (of a built or a loaded model) came from the source, or None if no part did."""
+    return masks.get(weight_key(variable.path))
+
+
 @dataclass
 class Imported:
     """What an initialisation did: batch norms still to calibrate, and which weights came from the source."""

@@ -52,7 +52,7 @@ def train_members(spec: ModelSpec, plan: SamplePlan, maker: Any, out: OutputFold
         return MembersResult(trainer.run(validation, init_from, resume), spec)
     # the merge's checks before any member trains (a spec the merge refuses must not cost N trainings)
     probe = prepare_model(spec, init_from, validation.features[:CALIBRATION_SAMPLES])
-    merge_plan(spec, probe.imported, probe.model)
+    plan_ = merge_plan(spec, probe.imported, probe.model)
     results: list[TrainingResult] = []
     records: list[dict[str, Any]] = []
     for index in range(count):
@@ -69,8 +69,6 @@ def train_members(spec: ModelSpec, plan: SamplePlan, maker: Any, out: OutputFold
                         "best": {spec.training.checkpoint_monitor: result.state.best_value}})
         if result.cancelled:
             return MembersResult(result, spec, records)
-    imported = Checkpoints(out.train_dir / MEMBER_FOLDER.format(index=1)).load_imported()
-    plan_ = merge_plan(spec, imported, results[0].model)
     merged = merge_members([r.model for r in results], spec, plan_)
     progress.info("train", f"{count} members merged into one model of {plan_.shared + count * plan_.added} "
                            "filters (the mean of their logits)")

@@ -15,7 +15,7 @@ import numpy as np
 from workbench.core.errors import WorkbenchError
 from workbench.training.data.sample_plan import SamplePlan
 from workbench.training.model.keras_builder import build_model, compile_model, keras
-from workbench.training.model.weights_import import calibrate_identity_batch_norm, initialise_from, weight_key
+from workbench.training.model.weights_import import calibrate_identity_batch_norm, imported_mask, initialise_from
 from workbench.training.spec.model_spec import ModelSpec, TrainingSettings
 
 DROPOUT_STREAM = 0x0D0F
@@ -71,8 +71,7 @@ def prepare_model(spec: ModelSpec, init_from: str | None, calibration: np.ndarra
             calibrate_identity_batch_norm(model, result.pending_batch_norm, calibration[..., None].astype(np.float32))
     for index, layer in enumerate(model.layers):
         frozen_bn = spec.training.freeze_batch_norm and isinstance(layer, keras.layers.BatchNormalization)
-        widened = any(weight_key(v.path) in imported and not imported[weight_key(v.path)].all()
-                      for v in layer.weights)
+        widened = any((mask := imported_mask(imported, v)) is not None and not mask.all() for v in layer.weights)
         if (index < spec.training.frozen_layers and not widened) or frozen_bn:
             layer.trainable = False  # (a frozen BatchNormalization also normalises with its moving statistics)
     compile_model(model, spec)
@@ -93,7 +92,7 @@ def weight_keeper(model: keras.Model, spec: ModelSpec, imported: dict[str, np.nd
             entries.append((variable, np.broadcast_to(frozen, tuple(variable.shape)).copy()))
     for layer in model.layers[:spec.training.frozen_layers]:
         if layer.trainable:  # a widened layer: keep what was imported
-            entries += [(v, imported[weight_key(v.path)]) for v in layer.weights if weight_key(v.path) in imported]
+            entries += [(v, mask) for v in layer.weights if (mask := imported_mask(imported, v)) is not None]
     return WeightKeeper(entries) if entries else None
 
 

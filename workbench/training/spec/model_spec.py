@@ -232,6 +232,8 @@ class ModelSpec:
             table[key] = settings_table(getattr(spec, key))
         table["frontend"] = {k[3:]: v for k, v in spec.frontend.to_params().items()}
         table["name"], table["init_from"] = spec.name, spec.init_from
+        if "layers" in changes:
+            table["layers"] = [layer.as_table() for layer in spec.layers]
         return dataclasses.replace(spec, table={k: v for k, v in table.items() if v is not None})
 
     def to_toml(self) -> str:
