@@ -59,6 +59,8 @@ def test_dataset_table_shows_what_dataset_info_counts(workspace, speech: Path) -
             item.counts.get(s, 0) for s in ("training", "validation", "testing")]
     specs = [ws.settings.spec.itemData(i) for i in range(ws.settings.spec.count())]
     assert {"tflite_micro_speech", "ds_cnn_small", "default"} <= set(specs)  # from `kws specs --json`
+    texts = {ws.settings.spec.itemData(i): ws.settings.spec.itemText(i) for i in range(ws.settings.spec.count())}
+    assert texts["default"] == "default — 420k MACs per member" and texts["tflite_micro_speech"].endswith("336k MACs")
 
 
 def test_train_watch_cancel_resume_and_use_the_model(workspace, qtbot, tmp_path: Path) -> None:

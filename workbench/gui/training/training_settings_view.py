@@ -108,7 +108,8 @@ class TrainingSettingsView(QWidget):
         self.specs = specs
         self.spec.clear()
         for row in specs:
-            self.spec.addItem(f"{row['name']} — {row['macs'] / 1000:,.0f}k MACs", row["name"])
+            per_member = " per member" if row.get("ensemble_members", 1) > 1 else ""
+            self.spec.addItem(f"{row['name']} — {row['macs'] / 1000:,.0f}k MACs{per_member}", row["name"])
             self.spec.setItemData(self.spec.count() - 1, row.get("description", ""), 3)  # tooltip role
         index = self.spec.findData(current)
         self.spec.setCurrentIndex(max(index, 0))
