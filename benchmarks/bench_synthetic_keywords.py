@@ -16,6 +16,9 @@ toward real speech: sound-alike negatives weighted (``unknown_word_weights``), m
 espeak-ng variants added; and the same number of clips spread over those voices, to tell voices from
 clips), recorded-sounding clips (``--room``), training-time augmentation (speed, pitch, loudness), only
 the voices of recorded people (no espeak-ng), the best two combined (b6), and real + b2 / b6 (c2, c6);
+b7 trains (b)'s clips on a convolution learned beforehand from real speech of *other* words (the real
+dataset without its "yes" and "no" folders) and kept: only the head learns, from synthetic speech;
+b8 leaves out the sound-alike negatives (the real dataset's vocabulary stays), and c8 adds real clips to b8;
 ``--levers b1,b4`` trains only those (b1, b4 and b5 reuse the default synthetic set, the others build more).
 Every step is cached in ``--work`` (a step whose output exists is not redone),
 so the script can be stopped and run again. Children run ``nice``d. Hours of CPU: run it on purpose.
@@ -50,12 +53,13 @@ TARGET_FA_PER_HOUR = 100.0
 SPEC = """
 extends = "tflite_micro_speech"
 name = "{name}"
-
+{top_extra}
 [training]
 max_epochs = {epochs}
 early_stopping_patience = {patience}
 reduce_lr_patience = {lr_patience}
 seed = {seed}
+{training_extra}
 
 [data]
 validation_resplit_percent = 20.0
@@ -67,7 +71,25 @@ validation_resplit_percent = 20.0
 AUGMENTATION_LEVER = "loudness_range = [0.5, 1.5]\nspeed_range = [0.85, 1.15]\npitch_range = [-2.0, 2.0]\n" \
                      "bg_noise_range = [0.0, 0.4]"
 
-ALL_SEEDS = ("a", "b", "c", "b2", "c2", "b6", "c6")  # trained with every seed (the others: the first only)
+# (b7) the real words whose speech trains the feature extractor: the dataset's other core words
+PRETRAIN_WORDS = ("up", "down", "left", "right", "on", "off", "stop", "go")
+FEATURE_LAYERS = 2  # the seed architecture's convolution and its batch norm
+PRETRAIN_SPEC = """
+extends = "tflite_micro_speech"
+name = "features_other_words"
+
+[training]
+max_epochs = {epochs}
+early_stopping_patience = 25
+seed = {seed}
+
+[data]
+keywords = {words}
+validation_resplit_percent = 20.0
+"""
+
+# trained with every seed (the others: the first only)
+ALL_SEEDS = ("a", "b", "c", "b2", "c2", "b6", "c6", "b7", "b8", "c8")
 SIMILAR_PER_KEYWORD = 12
 SYNTH_SEED = 1
 SYNTH_BASE = ["--words", ",".join(KEYWORDS), "--similar", str(SIMILAR_PER_KEYWORD), "--takes", "8",
@@ -126,6 +148,27 @@ def subset(work: Path, name: str, source: Path, prefix: str, keyword_takes: int 
     return out
 
 
+def linked_subset(work: Path, name: str, source: Path, leave_out: set[str]) -> Path:
+    """``work/name``: links to ``source``'s folders except those named in ``leave_out`` (made once)."""
+    out = work / name
+    if not out.is_dir():
+        staging = work / f"{name}.partial"
+        staging.mkdir(exist_ok=True)
+        for folder in sorted(p for p in source.iterdir() if p.is_dir() and p.name not in leave_out):
+            if not (staging / folder.name).exists():
+                (staging / folder.name).symlink_to(folder.resolve(), target_is_directory=True)
+        staging.rename(out)
+    return out
+
+
+def without_sound_alikes(work: Path, synthetic: Path) -> Path:
+    """``synthetic`` without the negatives the sound-alike search added: the negatives are then only the
+    real dataset's vocabulary ("go" among them), spoken by the same voices."""
+    manifest = json.loads((synthetic / "synth.json").read_text())
+    alikes = {n["word"].replace(" ", "_") for n in manifest["negatives"] if n["reason"].startswith("sounds like")}
+    return linked_subset(work, "synth_no_sound_alikes", synthetic, alikes)
+
+
 def sound_alikes(dataset: Path) -> dict[str, float]:
     """``unknown_word_weights`` for the negatives of a synthetic build that sound like a keyword (the CMU
     search's words, also when they came in first from another source, such as "go" from Speech Commands)."""
@@ -138,16 +181,42 @@ def sound_alikes(dataset: Path) -> dict[str, float]:
 
 
 def spec_file(work: Path, name: str, args: argparse.Namespace, seed: int, weights: dict[str, float] | None = None,
-              augmentation: str = "") -> Path:
+              augmentation: str = "", features: Path | None = None) -> Path:
+    """The spec of one training; ``features``: a model whose convolution (+ batch norm) is taken and
+    kept (``init_layers``, ``frozen_layers``) -- only the head learns."""
     data_extra = ""
     if weights:
         pairs = ", ".join(f'"{w}" = {v:g}' for w, v in sorted(weights.items()))
         data_extra = f"unknown_word_weights = {{ {pairs} }}"
+    top_extra = f"init_from = {json.dumps(str(features))}" if features else ""
+    training_extra = f"init_layers = {FEATURE_LAYERS}\nfrozen_layers = {FEATURE_LAYERS}" if features else ""
     path = work / f"{name}_s{seed}.toml"
     path.write_text(SPEC.format(name=name, epochs=args.epochs, patience=args.patience or args.epochs,
                                 lr_patience=args.lr_patience, seed=seed, data_extra=data_extra,
-                                augmentation=augmentation))
+                                augmentation=augmentation, top_extra=top_extra, training_extra=training_extra))
     return path
+
+
+def other_words(work: Path, real: Path) -> Path:
+    """The real dataset without the keywords' folders: real speech with no "yes" or "no" in it."""
+    return linked_subset(work, "real_other_words", real, set(KEYWORDS))
+
+
+def feature_model(work: Path, real: Path, args: argparse.Namespace) -> Path:
+    """The seed architecture trained on real speech of other words only (``PRETRAIN_WORDS`` as classes,
+    the dataset's other words as unknown; the keywords' folders left out): as openWakeWord's speech
+    embedding, features learned from real voices for a head that then learns from synthetic ones."""
+    spec = work / "features_other_words.toml"
+    spec.write_text(PRETRAIN_SPEC.format(epochs=args.epochs, seed=SYNTH_SEED,
+                                         words=json.dumps(list(PRETRAIN_WORDS))))
+    out = work / "run_features_other_words"
+    model = out / "features_other_words.keras"
+    if not model.is_file():
+        resume = ["--resume"] if (out / "run.json").is_file() else []
+        data_args = [] if resume else ["--dataset", str(other_words(work, real))]
+        kws("train", *data_args, "--out", str(out), "--spec", str(spec), "--progress", "none", "--no-evaluate",
+            *resume)
+    return model
 
 
 def train(work: Path, name: str, spec: Path, datasets: list[Path]) -> Path:
@@ -245,7 +314,7 @@ def main() -> int:
         "(b) synthetic only": ("bench", {}, [synthetic]),
         "(c) real + synthetic": ("bench", {}, [real, synthetic]),
     }
-    runs.update(lever_runs(work, synthetic, real, parse_levers(args.levers)))
+    runs.update(lever_runs(work, synthetic, real, parse_levers(args.levers), args))
     results = {}
     for label, (spec_name, spec_options, datasets) in runs.items():
         key = label.split(")")[0].strip("(")
@@ -280,7 +349,7 @@ def main() -> int:
     return 0
 
 
-LEVERS = ("b1", "b2", "b2c", "b3", "b4", "b5", "b6", "c2", "c6")
+LEVERS = ("b1", "b2", "b2c", "b3", "b4", "b5", "b6", "b7", "b8", "c2", "c6", "c8")
 
 
 def parse_levers(text: str) -> list[str]:
@@ -294,7 +363,7 @@ def parse_levers(text: str) -> list[str]:
     return keys
 
 
-def lever_runs(work: Path, synthetic: Path, real: Path, keys: list[str]
+def lever_runs(work: Path, synthetic: Path, real: Path, keys: list[str], args: argparse.Namespace
                ) -> dict[str, tuple[str, dict[str, Any], list[Path]]]:
     """The lever trainings asked for (label → spec name, spec options, datasets); each extra synthetic set
     is built only when a lever asked for needs it."""
@@ -321,6 +390,10 @@ def lever_runs(work: Path, synthetic: Path, real: Path, keys: list[str]
         "b6": lambda: ("(b6) b2 + b3: all voices, room", "bench", {}, [room(), extra_room()]),
         "c2": lambda: ("(c2) real + b2 clips", "bench", {}, [real, synthetic, extra()]),
         "c6": lambda: ("(c6) real + b6 clips", "bench", {}, [real, room(), extra_room()]),
+        "b7": lambda: ("(b7) on features of real other words", "bench_features",
+                       {"features": feature_model(work, real, args)}, [synthetic]),
+        "b8": lambda: ("(b8) without sound-alike negatives", "bench", {}, [without_sound_alikes(work, synthetic)]),
+        "c8": lambda: ("(c8) real + b8 clips", "bench", {}, [real, without_sound_alikes(work, synthetic)]),
     }
     runs = {}
     for key in keys:

@@ -140,3 +140,34 @@ def test_a_resumed_model_keeps_its_imported_part(reference_model_path: Path, tmp
     kernel_after = np.array(loaded.layers[0].weights[0].numpy())
     assert np.array_equal(kernel_before[..., :8], kernel_after[..., :8])
     assert not np.array_equal(kernel_before[..., 8:], kernel_after[..., 8:])
+
+
+def test_init_layers_takes_the_feature_extractor_under_a_new_head(reference_model_path: Path) -> None:
+    """``init_layers = 1``: the reference's convolution (and its folded batch norm) under a head with
+    other classes computes what the reference's own features are; the new head starts fresh."""
+    features = _features(48, seed=5)
+    whole = prepare_model(_spec(), str(reference_model_path), features).model
+    table, _ = load_spec_table("tflite_micro_speech")
+    table["data"]["keywords"] = ["up", "down", "left"]
+    table["training"]["init_layers"] = 1
+    other = spec_from_table(table, "other_words.toml")
+    prepared = prepare_model(other, str(reference_model_path), features)
+    model = prepared.model
+    x = features[..., None].astype(np.float32)
+    flatten = [i for i, layer in enumerate(model.layers) if "flatten" in layer.name][0]
+
+    def extracted(m):  # type: ignore[no-untyped-def]
+        y = x
+        for layer in m.layers[:flatten + 1]:
+            y = layer(y, training=False)
+        return np.asarray(y)
+
+    np.testing.assert_allclose(extracted(model), extracted(whole), rtol=1e-5, atol=1e-5)
+    assert model.layers[-1].weights[0].shape[-1] == 5
+    assert sorted(prepared.imported) == sorted(weight_key(v.path) for v in model.layers[0].weights)
+    with pytest.raises(ModelError, match="init_layers"):  # other classes, no init_layers: said how to fix
+        prepare_model(spec_from_table({**table, "training": {}}, "other_words.toml"), str(reference_model_path),
+                      features)
+    table["training"]["init_layers"] = 3
+    with pytest.raises(ModelError, match="init_layers = 3"):
+        prepare_model(spec_from_table(table, "other_words.toml"), str(reference_model_path), features)

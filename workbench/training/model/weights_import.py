@@ -11,7 +11,9 @@ could train one from nothing, and the default model is fine-tuned from MLTK's re
   (:func:`calibrate_identity_batch_norm`, with real features, once training data exists).
 
 Weights are matched layer by layer in order (layers that hold weights only) and must have the same
-shapes: a model of another spec is refused with one sentence saying where they differ.
+shapes: a model of another spec is refused with one sentence saying where they differ. With ``layers``
+(a spec's ``init_layers``) only the first N layers with weights are taken -- the source's convolution
+as a feature extractor under a new head, e.g. one trained on real speech of other words.
 """
 
 from __future__ import annotations
@@ -166,8 +168,8 @@ def _kind(layer: keras.layers.Layer) -> str:
 
 
 def apply_weights(model: keras.Model, source: list[tuple[str, list[np.ndarray]]], folded_bn: bool,
-                  where: str, expand: bool = False) -> Imported:
-    """Copy ``source`` into ``model``'s weighted layers in order.
+                  where: str, expand: bool = False, layers: int | None = None) -> Imported:
+    """Copy ``source`` into ``model``'s weighted layers in order (only the first ``layers`` when given).
 
     With ``expand`` a spec layer may be wider than the source's (see :mod:`.weight_expansion`);
     otherwise shapes must match. Returns, for a source with folded batch norm, each batch-norm layer
@@ -177,9 +179,14 @@ def apply_weights(model: keras.Model, source: list[tuple[str, list[np.ndarray]]]
     targets = [layer for layer in model.layers if layer.weights]
     if folded_bn:
         targets = [t for t in targets if not isinstance(t, keras.layers.BatchNormalization)]
-    if len(targets) != len(source):
+    if layers is not None:
+        if layers > min(len(targets), len(source)):
+            raise ModelError(f"init_layers = {layers}, but {where} has {len(source)} layers with weights and the "
+                             f"spec {len(targets)}{' besides batch norm (folded in a .tflite)' if folded_bn else ''}")
+        targets, source = targets[:layers], source[:layers]
+    elif len(targets) != len(source):
         raise ModelError(f"{where} has {len(source)} layers with weights but the spec has {len(targets)}: "
-                         "start from a model of the same spec")
+                         "start from a model of the same spec (or set init_layers to take only the first ones)")
     imported = Imported()
     growth: ChannelGrowth | None = None
     for target, (source_name, arrays) in zip(targets, source):
@@ -187,14 +194,15 @@ def apply_weights(model: keras.Model, source: list[tuple[str, list[np.ndarray]]]
         if not expand and [w.shape for w in current] != [a.shape for a in arrays]:
             raise ModelError(f"{where}: layer {source_name} has weights {[list(a.shape) for a in arrays]} but the "
                              f"spec's {target.name} needs {[list(w.shape) for w in current]}: start from a model "
-                             "of the same spec (or set init_expand to widen it)")
+                             "of the same spec (or set init_expand to widen it, init_layers to take only the "
+                             "layers before it)")
         grown, growth = expand_layer(_kind(target), current, arrays, growth, f"{where}: {source_name}")
         target.set_weights(grown.arrays)
         for variable, mask in zip(target.weights, grown.imported):
             imported.masks[weight_key(variable.path)] = mask
     if folded_bn:
         for before, layer in zip(model.layers, model.layers[1:]):
-            if isinstance(layer, keras.layers.BatchNormalization) and before.weights:
+            if isinstance(layer, keras.layers.BatchNormalization) and before in targets:
                 imported.pending_batch_norm[layer.name] = _unfold_scale(before)
     return imported
 
@@ -243,7 +251,7 @@ def calibrate_identity_batch_norm(model: keras.Model, pending: dict[str, np.ndar
                            var.astype(np.float32)])
 
 
-def initialise_from(model: keras.Model, path: str | Path, expand: bool = False) -> Imported:
+def initialise_from(model: keras.Model, path: str | Path, expand: bool = False, layers: int | None = None) -> Imported:
     """Load ``path``'s weights into ``model`` (see :func:`apply_weights`)."""
     source, folded = read_source_weights(path)
-    return apply_weights(model, source, folded, str(path), expand)
+    return apply_weights(model, source, folded, str(path), expand, layers)

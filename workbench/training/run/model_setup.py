@@ -65,7 +65,8 @@ def prepare_model(spec: ModelSpec, init_from: str | None, calibration: np.ndarra
     model = build_model(spec)
     imported: dict[str, np.ndarray] = {}
     if init_from:
-        result = initialise_from(model, init_from, expand=spec.training.init_expand)
+        result = initialise_from(model, init_from, expand=spec.training.init_expand,
+                                 layers=spec.training.init_layers)
         imported = result.masks
         if result.pending_batch_norm:
             calibrate_identity_batch_norm(model, result.pending_batch_norm, calibration[..., None].astype(np.float32))

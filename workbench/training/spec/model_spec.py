@@ -57,6 +57,9 @@ class TrainingSettings:
     frozen_layers: int = 0  # the first N spec layers keep their (initial) weights; batch norm among them
     # also keeps its statistics; of a layer widened from init_from only the imported part is kept
     init_expand: bool = False  # layers may be wider than init_from's (see model/weight_expansion.py)
+    # when set, only the first N layers with weights come from init_from (the rest start fresh): a feature
+    # extractor trained on other words or other speech under a new head with other classes
+    init_layers: int | None = None
     # batch norm in inference mode throughout (its statistics and scale fixed, as Keras' transfer-learning
     # guide advises for fine-tuning): batches of augmented data then cannot shift what a trained model does
     freeze_batch_norm: bool = False
@@ -86,6 +89,8 @@ class TrainingSettings:
             raise ValueError("class_weight_scale values must be positive")
         if self.frozen_layers < 0:
             raise ValueError("frozen_layers must not be negative")
+        if self.init_layers is not None and self.init_layers < 1:
+            raise ValueError("init_layers must be at least 1 (leave it out to import every layer)")
         if not 0 <= self.teacher_weight <= 1:
             raise ValueError("teacher_weight must be in [0, 1]")
         if self.ensemble_members < 1:
