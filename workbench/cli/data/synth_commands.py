@@ -20,6 +20,7 @@ from typing import Any, Iterator, TextIO
 
 from workbench.child_command import EXIT_CANCELLED
 from workbench.core.errors import SettingsError
+from workbench.synthesis.negatives import default_sound_alikes
 
 PROGRESS_MODES = ("bar", "jsonl", "none")
 MS_PER_SECOND = 1000
@@ -67,7 +68,8 @@ def register_synth_commands(dataset_subparsers: Any) -> None:
     synth.add_argument("--similar", type=int, metavar="N",
                        help="sound-alike negatives per keyword from the CMU dictionary (default: none when "
                        "--negatives or --negatives-from give other words -- beside them, synthetic sound-alikes "
-                       "cost recall on real speakers -- else 12; a phrase's own words unless 0; 0: none)")
+                       f"cost recall on real speakers -- else {default_sound_alikes(False)}; a phrase's own words "
+                       "unless 0; 0: none)")
     synth.add_argument("--takes", type=int, default=5, help="takes of each keyword per voice (default 5)")
     synth.add_argument("--negative-takes", type=int, default=1,
                        help="takes of each negative word per voice (default 1)")
@@ -159,7 +161,6 @@ def settings_from_args(args: argparse.Namespace, notes: list[str]) -> Any:
     from workbench.synthesis.clip_placement import PlacementSettings
     from workbench.synthesis.negatives import (
         NegativeWord,
-        default_sound_alikes,
         merge_negatives,
         parse_word_list,
         phonetic_negatives,

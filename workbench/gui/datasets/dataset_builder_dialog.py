@@ -37,6 +37,7 @@ from workbench.gui.calibration.kws_child import KwsChild
 from workbench.gui.datasets.clip_preview_view import ClipPreviewView
 from workbench.gui.datasets.voice_picker_view import VoicePickerView
 from workbench.synthesis.build_plan import check_word, folder_name
+from workbench.synthesis.negatives import default_sound_alikes
 
 PROGRESS_STEPS = 1000
 PREVIEW_REFRESH_MS = 1500
@@ -90,7 +91,7 @@ class DatasetBuilderDialog(QDialog):
         self.similar_spin.setSpecialValueText("auto")
         self.similar_spin.setToolTip("Words that sound like each keyword (CMU dictionary), trained as unknown. "
                                      "auto: none when other negative words are given (beside them, synthetic "
-                                     "sound-alikes cost recall on real speakers), else 12.")
+                                     f"sound-alikes cost recall on real speakers), else {default_sound_alikes(False)}.")
         self.takes_spin = QSpinBox(minimum=1, maximum=100, value=5)
         self.takes_spin.setToolTip("How often each voice says each keyword (varied rate, pitch and accent).")
         self.negative_takes_spin = QSpinBox(minimum=0, maximum=20, value=1)
