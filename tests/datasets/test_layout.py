@@ -15,8 +15,11 @@ from workbench.datasets.layout import (
     SILENCE,
     UNKNOWN,
     ClipEntry,
+    class_label,
+    is_negative_class,
     label_of,
     merge_datasets,
+    negative_class,
     scan_dataset,
     speaker_of,
 )
@@ -110,6 +113,16 @@ def test_label_of_maps_words_to_classes() -> None:
     assert label_of(SILENCE, keywords) == SILENCE
     assert label_of(UNKNOWN, keywords) == UNKNOWN  # a user's own "_unknown_" takes
     assert label_of("go", ("yes", "no", "go")) == "go"
+    assert label_of("go", keywords, ("go", "down")) == "_go_" and label_of("up", keywords, ("go",)) == UNKNOWN
+    assert label_of(SILENCE, keywords, (SILENCE,)) == SILENCE
+
+
+def test_negative_word_classes_are_named_and_recognised_from_a_class_list() -> None:
+    assert negative_class("go") == "_go_"
+    assert [is_negative_class(c) for c in ("_go_", UNKNOWN, SILENCE, "go", "_", "__")] == [True] + [False] * 5
+    classes = ("yes", "no", UNKNOWN, SILENCE, "_go_", "_left_")
+    assert [class_label(w, classes) for w in ("no", "go", "left", "down", SILENCE)] == \
+        ["no", "_go_", "_left_", UNKNOWN, SILENCE]
 
 
 def test_speaker_of() -> None:

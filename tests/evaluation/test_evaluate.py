@@ -15,7 +15,7 @@ from workbench.core.errors import ModelError, WorkbenchError
 from workbench.core.model.model_file import load_model
 from workbench.datasets.layout import scan_dataset
 from workbench.evaluation.clip_scores import MIN_CLIPS_FOR_WORKERS, EvaluationCancelled
-from workbench.evaluation.evaluate import class_of, clips_for_split, evaluate_model
+from workbench.evaluation.evaluate import class_of, clips_for_split, evaluate_model, fold_negative_classes
 
 SCORE_STEPS = 256  # the reference model's int8 output: scale 1/256, zero point -128
 
@@ -103,3 +103,29 @@ def test_nothing_to_evaluate(small_speech_dataset: Path, reference_model_path: P
         evaluate_model(reference_model_path, [], workers=1)
     with pytest.raises(WorkbenchError):
         clips_for_split(index, "train")
+
+
+def test_negative_word_classes_fold_into_unknown() -> None:
+    classes = ["yes", "no", "_unknown_", "_silence_", "_go_", "_left_"]
+    scores = np.array([[0.1, 0.5, 0.1, 0.0, 0.3, 0.0],   # a "go" clip the model calls "no"
+                       [0.0, 0.1, 0.1, 0.0, 0.7, 0.1],   # a "go" clip it calls "_go_": an unknown word
+                       [0.6, 0.0, 0.1, 0.1, 0.0, 0.2]])  # a "yes"
+    names, folded, labels = fold_negative_classes(classes, scores, np.array([4, 4, 0]))
+    assert names == ["yes", "no", "_unknown_", "_silence_"] and labels.tolist() == [2, 2, 0]
+    assert folded[:, 2] == pytest.approx([0.4, 0.9, 0.3]) and folded.sum(axis=1) == pytest.approx(scores.sum(axis=1))
+    assert folded.argmax(axis=1).tolist() == [1, 2, 0]
+    assert class_of("go", classes) == "_go_" and class_of("up", classes) == "_unknown_"
+    plain = ["yes", "no", "_unknown_", "_silence_"]
+    assert fold_negative_classes(plain, scores[:, :4], np.array([1, 2, 0]))[0] == plain
+
+
+def test_a_model_with_a_negative_class_is_reported_with_it_folded(small_speech_dataset: Path,
+                                                                   reference_model_path: Path) -> None:
+    clips = scan_dataset(small_speech_dataset).clips
+    plain = evaluate_model(reference_model_path, clips, workers=1)
+    negative = evaluate_model(reference_model_path, clips, ["yes", "_no_", "_unknown_", "_silence_"], workers=1)
+    assert negative.classes == ["yes", "_unknown_", "_silence_"]
+    counts = dict(zip(plain.classes, plain.metrics.class_counts))
+    assert negative.metrics.class_counts == [counts["yes"], counts["no"] + counts["_unknown_"], counts["_silence_"]]
+    no, unknown = plain.classes.index("no"), plain.classes.index("_unknown_")
+    assert negative.scores[:, 1] == pytest.approx(plain.scores[:, no] + plain.scores[:, unknown])

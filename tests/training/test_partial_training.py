@@ -24,8 +24,8 @@ def _features(n: int, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).integers(-128, 128, (n, 49, 40), dtype=np.int8)
 
 
-def _fit(model, features: np.ndarray, keeper) -> None:  # type: ignore[no-untyped-def]
-    labels = np.eye(4, dtype=np.float32)[np.random.default_rng(1).integers(0, 4, len(features))]
+def _fit(model, features: np.ndarray, keeper, classes: int = 4) -> None:  # type: ignore[no-untyped-def]
+    labels = np.eye(classes, dtype=np.float32)[np.random.default_rng(1).integers(0, classes, len(features))]
     model.fit(features[..., None].astype(np.float32), labels, batch_size=16, epochs=2, verbose=0,
               callbacks=[keeper] if keeper else [])
 
@@ -171,3 +171,26 @@ def test_init_layers_takes_the_feature_extractor_under_a_new_head(reference_mode
     table["training"]["init_layers"] = 3
     with pytest.raises(ModelError, match="init_layers = 3"):
         prepare_model(spec_from_table(table, "other_words.toml"), str(reference_model_path), features)
+
+
+def test_negative_word_classes_are_added_mute_after_the_references_and_learn(reference_model_path: Path) -> None:
+    """``negative_words`` with ``init_expand``: the reference's four outputs are imported, the new classes'
+    columns start at zero (the imported classes keep their order on every input) and learn."""
+    table, _ = load_spec_table("tflite_micro_speech")
+    table["data"] = {**table.get("data", {}), "negative_words": ["go", "down"]}
+    table["training"] = {**table.get("training", {}), "init_expand": True, "frozen_layers": 2,
+                         "learning_rate": 0.01, "trainable_classes": ["_go_", "_down_"]}
+    spec = spec_from_table(table, "negatives.toml")
+    assert spec.classes == ("yes", "no", "_unknown_", "_silence_", "_go_", "_down_")
+    features = _features(48, seed=7)
+    prepared = prepare_model(spec, str(reference_model_path), features)
+    model = prepared.model
+    kernel = np.array(model.layers[-1].weights[0].numpy())
+    assert kernel[:, :4].any() and not kernel[:, 4:].any()
+    ours = model.predict(features[..., None].astype(np.float32), verbose=0)
+    reference = ModelRunner(reference_model_path.read_bytes())
+    theirs = np.stack([reference.probabilities(f) for f in features])
+    assert np.mean(ours[:, :4].argmax(1) == theirs.argmax(1)) >= 0.95
+    _fit(model, features, weight_keeper(model, spec, prepared.imported), classes=6)
+    learned = np.array(model.layers[-1].weights[0].numpy())
+    assert np.array_equal(kernel[:, :4], learned[:, :4]) and learned[:, 4:].any()

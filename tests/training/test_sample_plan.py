@@ -12,7 +12,7 @@ import pytest
 
 from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import scan_dataset
-from workbench.training.data.sample_plan import draw_unknown, make_plan, resample_unknown
+from workbench.training.data.sample_plan import assign_splits, draw_unknown, make_plan, resample_unknown
 from workbench.training.spec import DataSettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -94,3 +94,24 @@ def test_resampled_unknowns_keep_counts_and_change_by_epoch(dataset: Path) -> No
 def test_a_split_without_a_keyword_is_a_clear_error(dataset: Path) -> None:
     with pytest.raises(WorkbenchError, match="no samples of .*maybe"):
         make_plan(scan_dataset(dataset), _data(keywords=("yes", "maybe")), seed=1)
+
+
+def test_negative_words_are_classes_of_their_own_and_leave_the_unknown_words(dataset: Path) -> None:
+    index = scan_dataset(dataset)
+    data = _data(negative_words=("go",))
+    plan = make_plan(index, data, seed=1)
+    assert plan.classes == ("yes", "no", "_unknown_", "_silence_", "_go_")
+    go = plan.classes.index("_go_")
+    for split, samples in (("training", plan.training), ("validation", plan.validation)):
+        clips = {c.path for c in assign_splits(index, data) if c.split == split}
+        go_clips = {c for c in clips if c.parent.name == "go"}
+        assert {s.path for s in samples if s.label == go} == go_clips and go_clips  # every clip, as keywords
+        unknown = [s for s in samples if s.label == plan.classes.index("_unknown_")]
+        assert unknown and all(s.path.parent.name in ("left", "bed") for s in unknown)
+    assert "go" not in plan.unknown_pool
+    assert plan.counts("testing")["_go_"] == sum(1 for c in plan.testing if c.word == "go")
+    mean = (plan.counts("training")["yes"] + plan.counts("training")["no"]) // 2
+    assert plan.counts("training")["_unknown_"] == min(int(mean * 3.0), len(plan.context_clips()))
+    fewer = make_plan(index, _data(negative_words=("go",), unknown_percentage=1.0), seed=1)
+    assert fewer.counts("training")["_unknown_"] == mean  # the keywords' mean, whatever the negatives count
+

@@ -85,6 +85,8 @@ def test_a_spec_file_may_extend_a_shipped_spec_and_a_sibling_file(tmp_path: Path
     (TINY.replace('[[layers]]\ntype = "flatten"\n', ""), ["flat input"]),
     (TINY + "\n[augmentation]\nspeed_range = [1.2, 0.8]\n", ["speed_range", "low, high"]),
     (TINY + "\n[data]\nkeywords = [\"yes\", \"_silence_\"]\n", ["automatically"]),
+    (TINY + "\n[data]\nnegative_words = [\"go\", \"yes\"]\n", ["negative_words", "keywords: yes"]),
+    (TINY + "\n[data]\nnegative_words = [\"go\", \"go\"]\n", ["negative_words", "distinct"]),
     (TINY + "\n[frontend]\nwindow_size_ms = \"wide\"\n", ["[frontend]"]),
     ("layer = 3\n" + TINY, ["unknown key", "layer"]),
 ])

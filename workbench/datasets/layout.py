@@ -104,13 +104,36 @@ def speaker_of(path: Path) -> str:
     return Path(name).stem
 
 
-def label_of(word: str, keywords: Sequence[str]) -> str:
-    """The class a clip of ``word`` trains/evaluates as: the keyword itself, SILENCE, or UNKNOWN."""
+def negative_class(word: str) -> str:
+    """The class of a word a model learns apart from the keywords but never detects: ``go`` -> ``_go_``.
+
+    The firmware never reports a class whose name starts with ``_`` (it only blocks a keyword while it
+    is on top), so a model may hold such classes for the words it confuses with its keywords.
+    """
+    return f"_{word}_"
+
+
+def is_negative_class(name: str) -> bool:
+    """True for a negative-word class (``_go_``); False for keywords, ``_unknown_`` and ``_silence_``."""
+    return len(name) > 2 and name.startswith("_") and name.endswith("_") and name not in (UNKNOWN, SILENCE)
+
+
+def label_of(word: str, keywords: Sequence[str], negative_words: Sequence[str] = ()) -> str:
+    """The class a clip of ``word`` trains/evaluates as: the keyword itself, SILENCE, the word's
+    negative class (:func:`negative_class`) when it is one of ``negative_words``, or UNKNOWN."""
     if word in keywords:
         return word
     if word == SILENCE:
         return SILENCE
+    if word in negative_words:
+        return negative_class(word)
     return UNKNOWN
+
+
+def class_label(word: str, classes: Sequence[str]) -> str:
+    """:func:`label_of` with the keywords and negative words that a model's ``classes`` name."""
+    keywords = [c for c in classes if not c.startswith("_")]
+    return label_of(word, keywords, [c[1:-1] for c in classes if is_negative_class(c)])
 
 
 def _is_audio(entry: os.DirEntry[str]) -> bool:

@@ -4,10 +4,16 @@ Why here and not in the CLI: the training child evaluates the model it just made
 report, and the CLI prints it; all three call :func:`evaluate_model` with clips from a
 :class:`~workbench.datasets.layout.DatasetIndex` and get one :class:`EvaluationResult`.
 
-Labels: a clip's class is :func:`~workbench.datasets.layout.label_of` its word folder against the model's
-keywords (its classes other than ``_unknown_`` and ``_silence_``): a keyword, ``_silence_`` for the
-``_silence_`` folder, ``_unknown_`` for every other word. A model without a ``_silence_`` class scores
+Labels: a clip's class is :func:`~workbench.datasets.layout.class_label` of its word folder against the
+model's classes: a keyword (a class not starting with ``_``), ``_silence_`` for the ``_silence_``
+folder, ``_go_`` for a ``go`` folder when the model has that negative-word class, ``_unknown_`` for every
+other word. A model without a ``_silence_`` class scores
 silence clips as ``_unknown_``; a clip whose class the model lacks altogether is skipped and reported.
+
+Negative-word classes (``_go_``: a word the model learned apart from its keywords, never detected) are
+reported folded into ``_unknown_``: their clips count as unknown words and their scores are added to
+``_unknown_``'s, so the figures answer what a user asks of any model -- keyword, other word or silence
+-- and compare with models without such classes.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from workbench.core.errors import ModelError, SettingsError, WorkbenchError
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import LoadedModel, load_model
 from workbench.datasets.clip_length import MLTK_TRIM_DB
-from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, label_of
+from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class
 from workbench.datasets.splits import TESTING, VALIDATION
 from workbench.evaluation.clip_scores import ProgressCallback, score_clips
 from workbench.evaluation.metrics import ClassifierMetrics, classifier_metrics
@@ -69,13 +75,30 @@ def clips_for_split(index: DatasetIndex, split: str) -> list[ClipEntry]:
 
 def class_of(word: str, classes: Sequence[str]) -> Optional[str]:
     """The model class a clip of ``word`` counts as (module docstring), or None when it has none."""
-    keywords = [c for c in classes if c not in (UNKNOWN, SILENCE)]
-    label = label_of(word, keywords)
+    label = class_label(word, classes)
     if label in classes:
         return label
     if label == SILENCE and UNKNOWN in classes:
         return UNKNOWN
     return None
+
+
+def fold_negative_classes(classes: Sequence[str], scores: npt.NDArray[np.float64],
+                          labels: npt.NDArray[np.int64]) -> tuple[list[str], npt.NDArray[np.float64],
+                                                                 npt.NDArray[np.int64]]:
+    """Classes, scores and labels with every negative-word class folded into ``_unknown_`` (module
+    docstring); returned unchanged when the model has none or no ``_unknown_`` class."""
+    negative = [i for i, c in enumerate(classes) if is_negative_class(c)]
+    if not negative or UNKNOWN not in classes:
+        return list(classes), scores, labels
+    kept = [i for i in range(len(classes)) if i not in negative]
+    unknown = kept.index(list(classes).index(UNKNOWN))
+    folded = scores[:, kept].copy()
+    folded[:, unknown] += scores[:, negative].sum(axis=1)
+    position = {old: new for new, old in enumerate(kept)}
+    mapped = np.array([unknown if int(label) in negative else position[int(label)] for label in labels],
+                      dtype=np.int64)
+    return [classes[i] for i in kept], folded, mapped
 
 
 def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
@@ -111,8 +134,8 @@ def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
     skipped += [(usable[i][0].path, reason) for i, reason in sorted(scored.errors.items())]
     if not kept:
         raise WorkbenchError(f"None of the {len(usable)} clips could be read: {skipped[0][1]}")
-    labels = np.array([usable[i][1] for i in kept], dtype=np.int64)
-    scores = scored.scores[kept]
+    names, scores, labels = fold_negative_classes(names, scored.scores[kept],
+                                                  np.array([usable[i][1] for i in kept], dtype=np.int64))
     return EvaluationResult(
         name=loaded.name, classes=names, paths=[usable[i][0].path for i in kept],
         words=[usable[i][0].word for i in kept], labels=labels, scores=scores,

@@ -9,6 +9,8 @@ tested without audio processing. The rules (MLTK ``list_dataset_directory``):
   word folders, an equal share per word (MLTK). Two additions: ``unknown_word_weights`` give "hard"
   words (``go``/``down`` sound like ``no``) a larger share, and a word with fewer clips than its share
   leaves the remainder to the other words (MLTK simply falls short);
+* a word of ``negative_words`` (a word heard as a keyword) is a class of its own, ``_<word>_``: every
+  clip of it is a sample, and it is not among the unknown words;
 * ``_silence_``: ``silence_percentage`` x the mean keyword count of generated samples (zeros plus
   background noise), plus -- when ``silence_clips`` -- the dataset's own ``_silence_`` clips.
 
@@ -28,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.core.errors import WorkbenchError
-from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, label_of
+from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, label_of
 from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_splits
 from workbench.training.spec.model_spec import DataSettings
 
@@ -60,8 +62,7 @@ class SamplePlan:
     def counts(self, split: str) -> dict[str, int]:
         """Samples per class of ``training`` or ``validation``; ``testing`` counts clips by class."""
         if split == TESTING:
-            keywords = self.classes[:-2]
-            counter = Counter(label_of(c.word, keywords) for c in self.testing)
+            counter = Counter(class_label(c.word, self.classes) for c in self.testing)
         else:
             samples = self.training if split == TRAINING else self.validation
             counter = Counter(self.classes[s.label] for s in samples)
@@ -154,8 +155,11 @@ def _split_samples(clips: list[ClipEntry], classes: tuple[str, ...], data: DataS
     mean_keyword = len(samples) // len(keywords)
     unknown_by_word: dict[str, list[Path]] = defaultdict(list)
     for clip in clips:
-        if label_of(clip.word, keywords) == UNKNOWN:
+        label = label_of(clip.word, keywords, data.negative_words)
+        if label == UNKNOWN:
             unknown_by_word[clip.word].append(clip.path)
+        elif label != SILENCE and label not in keywords:  # a negative word: every clip, as keywords
+            samples.append(Sample(clip.path, class_index[label]))
     target = int(mean_keyword * data.unknown_percentage)
     if data.unknown_percentage > 0:
         target = max(target, 1)

@@ -197,6 +197,8 @@ def apply_weights(model: keras.Model, source: list[tuple[str, list[np.ndarray]]]
                              "of the same spec (or set init_expand to widen it, init_layers to take only the "
                              "layers before it)")
         grown, growth = expand_layer(_kind(target), current, arrays, growth, f"{where}: {source_name}")
+        if target is model.layers[-1]:
+            _mute_new_outputs(grown.arrays, arrays)
         target.set_weights(grown.arrays)
         for variable, mask in zip(target.weights, grown.imported):
             imported.masks[weight_key(variable.path)] = mask
@@ -205,6 +207,19 @@ def apply_weights(model: keras.Model, source: list[tuple[str, list[np.ndarray]]]
             if isinstance(layer, keras.layers.BatchNormalization) and before in targets:
                 imported.pending_batch_norm[layer.name] = _unfold_scale(before)
     return imported
+
+
+def _mute_new_outputs(arrays: list[np.ndarray], source: list[np.ndarray]) -> None:
+    """Zero the kernel columns of output units the source lacks (classes added to a trained model).
+
+    A freshly initialised column over a few thousand flattened features gives its class logits as
+    large as the trained ones, at random: the loss starts several times higher than the imported model's
+    and the trained classes are shaken before the new one learns anything. At zero, a new class starts
+    with no say (logit = its bias, 0) and learns from its own samples.
+    """
+    kernel, columns = arrays[0], source[0].shape[-1]
+    if kernel.ndim == 2 and kernel.shape[1] > columns:
+        kernel[:, columns:] = 0.0
 
 
 def _unfold_scale(layer: keras.layers.Layer) -> np.ndarray:

@@ -18,10 +18,11 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
+from workbench.evaluation.evaluate import fold_negative_classes
 from workbench.training.data.features import FeatureBatch, FeatureMaker
 from workbench.training.data.sample_plan import Sample, SamplePlan, resample_unknown
 from workbench.training.model.keras_builder import keras
@@ -112,11 +113,14 @@ class _BatchReporter(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def _balanced_accuracy(model: keras.Model, validation: tuple[np.ndarray, np.ndarray]) -> float:
-    """Mean per-class recall on the validation samples (every class counts the same)."""
+def _balanced_accuracy(model: keras.Model, validation: tuple[np.ndarray, np.ndarray],
+                       classes: Sequence[str]) -> float:
+    """Mean per-class recall on the validation samples (every class counts the same), negative-word
+    classes folded into ``_unknown_`` as evaluation reports them."""
     x, y = validation
-    predicted = model.predict(x, verbose=0, batch_size=PREDICT_BATCH).argmax(axis=1)
-    truth = y.argmax(axis=1)
+    _, scores, truth = fold_negative_classes(classes, model.predict(x, verbose=0, batch_size=PREDICT_BATCH),
+                                             y.argmax(axis=1))
+    predicted = scores.argmax(axis=1)
     recalls = [float(np.mean(predicted[truth == c] == c)) for c in np.unique(truth)]
     return float(np.mean(recalls))
 
@@ -204,7 +208,7 @@ class Trainer:
                     cancelled = True
                     break
                 logs = {k: float(v[-1]) for k, v in history.history.items()}
-                logs[VAL_BALANCED] = _balanced_accuracy(model, val)
+                logs[VAL_BALANCED] = _balanced_accuracy(model, val, self.spec.classes)
                 outcome = state.record_epoch(logs, settings, self.max_epochs)
                 epoch_times.append(time.monotonic() - started)
                 state.wall_time_s += epoch_times[-1]

@@ -21,6 +21,7 @@ from typing import Any, Mapping
 
 from workbench.core.errors import SettingsError
 from workbench.core.frontend_settings import FrontendSettings
+from workbench.datasets.layout import negative_class
 from workbench.training.spec.layers import LayerShape, LayerSpec, infer_shapes, parse_layer
 from workbench.training.spec.values import build_settings, deep_merge, settings_table
 
@@ -117,6 +118,9 @@ class DataSettings:
     unknown_word_weights: dict[str, float] = field(default_factory=dict)  # "hard" words drawn more
     resample_unknown_each_epoch: bool = False  # MLTK draws one fixed set
     max_clips_per_word: int | None = None  # cap per word folder, for quick trial runs
+    # words confused with the keywords ("go" for "no") learned as classes of their own (``_go_``, after
+    # _silence_) from all their clips instead of as a share of _unknown_; never detected (``_`` names)
+    negative_words: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.keywords:
@@ -131,10 +135,16 @@ class DataSettings:
             raise ValueError("validation_resplit_percent must be between 0 and 100")
         if any(w <= 0 for w in self.unknown_word_weights.values()):
             raise ValueError("unknown_word_weights must be positive")
+        clash = sorted(set(self.negative_words) & set(self.keywords))
+        if clash:
+            raise ValueError(f"negative_words must not be keywords: {', '.join(clash)}")
+        if any(w.startswith("_") or not w for w in self.negative_words) or \
+                len(set(self.negative_words)) != len(self.negative_words):
+            raise ValueError("negative_words must be distinct word folder names (not _silence_ or _unknown_)")
 
     @property
     def classes(self) -> tuple[str, ...]:
-        return (*self.keywords, UNKNOWN, SILENCE)
+        return (*self.keywords, UNKNOWN, SILENCE, *(negative_class(w) for w in self.negative_words))
 
 
 @dataclass(frozen=True)
