@@ -7,8 +7,8 @@ report, and the CLI prints it; all three call :func:`evaluate_model` with clips 
 Labels: a clip's class is :func:`~workbench.datasets.layout.class_label` of its word folder against the
 model's classes: a keyword (a class not starting with ``_``), ``_silence_`` for the ``_silence_``
 folder, ``_go_`` for a ``go`` folder when the model has that negative-word class, ``_unknown_`` for every
-other word. A model without a ``_silence_`` class scores
-silence clips as ``_unknown_``; a clip whose class the model lacks altogether is skipped and reported.
+other word. A model without a ``_silence_`` class scores silence clips as ``_unknown_``; a clip whose class
+the model lacks altogether is skipped and reported.
 
 Negative-word classes (``_go_``: a word the model learned apart from its keywords, never detected) are
 reported folded into ``_unknown_``: their clips count as unknown words and their scores are added to
@@ -95,10 +95,8 @@ def fold_negative_classes(classes: Sequence[str], scores: npt.NDArray[np.float64
     unknown = kept.index(list(classes).index(UNKNOWN))
     folded = scores[:, kept].copy()
     folded[:, unknown] += scores[:, negative].sum(axis=1)
-    position = {old: new for new, old in enumerate(kept)}
-    mapped = np.array([unknown if int(label) in negative else position[int(label)] for label in labels],
-                      dtype=np.int64)
-    return [classes[i] for i in kept], folded, mapped
+    new_index = np.array([unknown if i in negative else kept.index(i) for i in range(len(classes))], np.int64)
+    return [classes[i] for i in kept], folded, new_index[labels]
 
 
 def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],

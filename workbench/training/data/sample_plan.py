@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from workbench.core.errors import WorkbenchError
-from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, label_of
+from workbench.datasets.layout import (SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class,
+                                       label_of)
 from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_splits
 from workbench.training.spec.model_spec import DataSettings
 
@@ -158,7 +159,7 @@ def _split_samples(clips: list[ClipEntry], classes: tuple[str, ...], data: DataS
         label = label_of(clip.word, keywords, data.negative_words)
         if label == UNKNOWN:
             unknown_by_word[clip.word].append(clip.path)
-        elif label != SILENCE and label not in keywords:  # a negative word: every clip, as keywords
+        elif is_negative_class(label):  # every clip, as keywords
             samples.append(Sample(clip.path, class_index[label]))
     target = int(mean_keyword * data.unknown_percentage)
     if data.unknown_percentage > 0:
