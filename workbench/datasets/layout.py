@@ -39,7 +39,7 @@ from typing import Iterable, Sequence
 
 import soundfile as sf
 
-from workbench.core.detection.detector import IGNORED_PREFIX
+from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.datasets.splits import (
     DEFAULT_TESTING_PERCENT,
@@ -133,7 +133,7 @@ def label_of(word: str, keywords: Sequence[str], negative_words: Sequence[str] =
 
 def class_label(word: str, classes: Sequence[str]) -> str:
     """:func:`label_of` with the keywords and negative words that a model's ``classes`` name."""
-    keywords = [c for c in classes if not c.startswith(IGNORED_PREFIX)]
+    keywords = keyword_classes(classes)
     return label_of(word, keywords, [c[1:-1] for c in classes if is_negative_class(c)])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.core.detection.settings import DetectionSettings
-from workbench.core.detection.detector import Detector, TflmDetector, make_detector
+from workbench.core.detection.detector import Detector, TflmDetector, keyword_classes, make_detector
 from workbench.core.errors import SettingsError
 
 CLASSES = ("yes", "no", "_unknown_", "_silence_")
@@ -86,3 +86,18 @@ def test_settings_validation_and_params_round_trip() -> None:
         DetectionSettings(suppression_ms=-1)
     s = BASE.replace(detection_threshold_list=(1, 2, 3, 4), volume_gain=1.5)
     assert DetectionSettings.from_params({**s.to_params(), "fe.x": 1}) == s
+
+
+def test_keyword_classes_are_the_ones_the_detector_can_report() -> None:
+    classes = ("yes", "no", "_unknown_", "_silence_", "_go_")
+    assert keyword_classes(classes) == ["yes", "no"]
+    detector = Detector(classes, DetectionSettings(average_window_duration_ms=0, minimum_count=0,
+                                                   detection_threshold=100, suppression_ms=0))
+    reported = set()
+    for step, top in enumerate(range(len(classes))):
+        scores = [0] * len(classes)
+        scores[top] = 250
+        hit = detector.process(scores, 1000 * (step + 1))
+        if hit is not None:
+            reported.add(hit.label)
+    assert reported == set(keyword_classes(classes))

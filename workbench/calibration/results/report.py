@@ -17,7 +17,8 @@ import numpy as np
 
 from workbench.calibration.calibration_run import CalibrationResult
 from workbench.calibration.sweep.matching import SetMetrics
-from workbench.calibration.sweep.grid import ParameterSet
+from workbench.calibration.sweep.grid import ParameterSet, keyword_indices
+from workbench.core.detection.detector import is_keyword_class
 
 DOCUMENT_VERSION = 1
 TEXT_FRONT_ROWS = 12  # rows of the Pareto front the text report shows
@@ -44,7 +45,7 @@ def parameters_json(pset: ParameterSet) -> dict[str, Any]:
 def metrics_json(m: SetMetrics, classes: tuple[str, ...]) -> dict[str, Any]:
     per_keyword = {}
     for i, name in enumerate(classes):
-        if name.startswith("_"):
+        if not is_keyword_class(name):
             continue
         keywords, hits = m.keywords_per_class[i], m.hits_per_class[i]
         per_keyword[name] = {"keywords": keywords, "hits": hits,
@@ -118,7 +119,7 @@ def sweep_csv(result: CalibrationResult) -> str:
     table = result.table
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    keywords = [i for i, c in enumerate(table.classes) if not c.startswith("_")]
+    keywords = keyword_indices(table.classes)
     writer.writerow(["detection_threshold", "detection_threshold_list", "average_window_duration_ms",
                      "suppression_ms", "minimum_count", "frr", "fa_per_hour", "fa_per_hour_speech",
                      "fa_per_hour_background", "latency_mean_s", "latency_p95_s",
@@ -143,7 +144,7 @@ def sweep_csv(result: CalibrationResult) -> str:
 def _describe_set(pset: ParameterSet, classes: tuple[str, ...]) -> str:
     if pset.detection_threshold_list:
         thresholds = ", ".join(f"{c}>{t}" for c, t in zip(classes, pset.detection_threshold_list)
-                               if not c.startswith("_"))
+                               if is_keyword_class(c))
     else:
         thresholds = f"threshold {pset.detection_threshold}"
     return (f"{thresholds}, window {pset.average_window_duration_ms} ms, suppression {pset.suppression_ms} ms, "

@@ -30,7 +30,7 @@ from typing import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from workbench.core.detection.detector import IGNORED_PREFIX, MAX_RESULTS
+from workbench.core.detection.detector import MAX_RESULTS, is_keyword_class
 
 INITIAL_PREVIOUS_CLASS = 0  # the firmware starts as if class 0 had been detected at time 0
 INITIAL_PREVIOUS_TIME_MS = 0
@@ -79,7 +79,7 @@ class ScoreTrack:
         self.classes = tuple(classes)
         self.time_ms = times[mask]  # the detector never sees inferences the model did not run
         self.scores = raw[mask]
-        self.keyword_classes = np.array([not c.startswith(IGNORED_PREFIX) for c in self.classes], bool)
+        self.keyword_classes = np.array([is_keyword_class(c) for c in self.classes], bool)
         self._smoothed: dict[tuple[int, int], SmoothedTrack] = {}
 
     def __len__(self) -> int:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
-from workbench.core.detection.detector import IGNORED_PREFIX, MAX_RESULTS
+from workbench.core.detection.detector import MAX_RESULTS, is_keyword_class
 from workbench.core.detection.settings import SCORE_MAX, DetectionSettings
 from workbench.core.errors import SettingsError
 
@@ -119,7 +119,7 @@ def useful_count(window_ms: int, count: int, latency_ms: int) -> bool:
 
 
 def keyword_indices(classes: Sequence[str]) -> list[int]:
-    return [i for i, c in enumerate(classes) if not c.startswith(IGNORED_PREFIX)]
+    return [i for i, c in enumerate(classes) if is_keyword_class(c)]
 
 
 def _threshold_choices(ranges: SweepRanges, classes: Sequence[str]) -> list[tuple[int, tuple[int, ...] | None]]:

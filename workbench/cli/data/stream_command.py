@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
+from workbench.core.detection.detector import is_keyword_class, keyword_classes
 from workbench.core.errors import SettingsError
 
 SPLIT_CHOICES = ("testing", "validation", "training", "all")
@@ -111,7 +112,7 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
             progress.finish()
     wav, json_path, csv_path = write_stream(built, args.out)
     counts = built.labels.label_counts()
-    keywords = {k: v for k, v in counts.items() if not k.startswith("_")}
+    keywords = {k: v for k, v in counts.items() if is_keyword_class(k)}
     summary = ", ".join(f"{k} {v}" for k, v in sorted(keywords.items()))
     out.write(f"wrote {wav} ({built.duration_s:.1f} s: {sum(keywords.values())} keywords"
               + (f" ({summary})" if summary else "")
@@ -137,7 +138,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     counts = labels.label_counts()
     out.write(f"{Path(args.audio).name}: {clip.duration_s:.1f} s, {len(labels.events)} events "
               + "(" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")\n")
-    missing = [c for c in model.classes if not c.startswith("_") and c not in counts]
+    missing = [c for c in keyword_classes(model.classes) if c not in counts]
     if missing:
         out.write(f"note: no events for the keyword(s) {', '.join(missing)} of model {model.name}\n")
     return 0

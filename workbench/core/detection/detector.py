@@ -37,6 +37,17 @@ IGNORED_PREFIX = "_"
 MS_PER_SECOND = 1000
 
 
+def is_keyword_class(name: str) -> bool:
+    """Can the firmware report this class? It never reports one whose name starts with ``IGNORED_PREFIX``
+    (``_unknown_``, ``_silence_``, negative-word classes), so every figure about keywords follows this rule."""
+    return not name.startswith(IGNORED_PREFIX)
+
+
+def keyword_classes(classes: Sequence[str]) -> list[str]:
+    """The classes of ``classes`` that the firmware reports, in model order."""
+    return [c for c in classes if is_keyword_class(c)]
+
+
 @dataclass(frozen=True)
 class Detection:
     time_s: float
@@ -118,7 +129,7 @@ class Detector:
         score = int(averaged[top])
         label = self.classes[top]
         since_last = int(time_ms) - self._previous_time_ms
-        if (score > self._settings.threshold_for(top) and not label.startswith(IGNORED_PREFIX)
+        if (score > self._settings.threshold_for(top) and is_keyword_class(label)
                 and (top != self._previous_index or since_last > self._settings.suppression_ms)):
             self._previous_index, self._previous_time_ms = top, int(time_ms)
             return Detection(int(time_ms) / MS_PER_SECOND, label, top, score)

@@ -26,6 +26,7 @@ from PySide6.QtCore import Qt
 from workbench.calibration.results.output_files import DOCUMENT_NAME, PLOT_NAME, SCORES_NAME, SWEEP_NAME
 from workbench.calibration.results.result_files import CalibrationOutput, load_calibration_output, parameter_set_of
 from workbench.core.atomic_write import atomic_write_bytes
+from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
 from workbench.gui.calibration.det_curve_view import DetCurveView
@@ -360,7 +361,7 @@ class CalibrationWorkspace(QWidget):
     # -- stream building ---------------------------------------------------------------------------
     def build_stream(self) -> None:
         model = getattr(self.host.controller, "model", None)
-        keywords = [c for c in getattr(model, "classes", ("yes", "no")) if not c.startswith("_")]
+        keywords = keyword_classes(getattr(model, "classes", ("yes", "no")))
         dialog = StreamDialog(keywords, parent=self)
         if dialog.exec() and dialog.built_path is not None:
             self.inputs.set_stream(dialog.built_path)

@@ -14,6 +14,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from workbench.core.detection.detector import is_keyword_class, keyword_classes
+
 PERCENT = 100.0
 MS_PER_S = 1000.0
 Index = QModelIndex | QPersistentModelIndex
@@ -23,7 +25,7 @@ def _threshold(item: dict[str, Any], classes: tuple[str, ...]) -> str:
     lst = item.get("detection_threshold_list")
     if not lst:
         return str(item["detection_threshold"])
-    return " ".join(f"{c}>{t}" for c, t in zip(classes, lst) if not c.startswith("_"))
+    return " ".join(f"{c}>{t}" for c, t in zip(classes, lst) if is_keyword_class(c))
 
 
 def _number(value: Any, scale: float = 1.0, digits: int = 1) -> str:
@@ -51,7 +53,7 @@ def keyword_columns(classes: tuple[str, ...]) -> list[tuple[str, Callable[[dict[
     def frr_of(keyword: str) -> Callable[[dict[str, Any], tuple[str, ...]], str]:
         return lambda i, c: _number((i.get("per_keyword") or {}).get(keyword, {}).get("frr"), PERCENT)
 
-    return [(f"FRR {k} %", frr_of(k)) for k in classes if not k.startswith("_")]
+    return [(f"FRR {k} %", frr_of(k)) for k in keyword_classes(classes)]
 
 
 def same_parameters(a: dict[str, Any], b: dict[str, Any] | None) -> bool:

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from workbench.core.audio.audio_file import load_audio
-from workbench.core.detection.detector import make_detector
+from workbench.core.detection.detector import keyword_classes, make_detector
 from workbench.core.detection.settings import SCORE_MAX, DetectionSettings
 from workbench.core.engine import Engine
 from workbench.core.errors import WorkbenchError
@@ -78,7 +78,7 @@ def choose_threshold(model: LoadedModel, clips: Sequence[tuple[Path, str]], dete
                      progress: Callable[[int, int], None] | None = None) -> ThresholdChoice:
     """The best threshold for ``model`` on ``clips`` ((path, class label) pairs), see module docstring."""
     classes = model.classes
-    keywords = [c for c in classes if not c.startswith("_")]
+    keywords = keyword_classes(classes)
     engine = Engine(model, detection.replace(detection_threshold=SCORE_MAX))
     streamed: list[_ClipScores] = []
     for i, (path, label) in enumerate(clips):
