@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.calibration.results.false_accept_words import false_accept_words, top_false_accept_words
+from workbench.calibration.results.speaker_spread import SpeakerSpread, speaker_spread
 from workbench.calibration.streams.labels import StreamLabels, load_labels
 from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S, SetMetrics
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
@@ -78,6 +79,15 @@ class CalibrationResult:
         counts = false_accept_words(detections, self.labels, self.audio.events, self.request.tolerance_s,
                                     self.table.classes)
         return top_false_accept_words(counts, self.audio.stream_hours)
+
+    def speaker_spread(self, index: int) -> SpeakerSpread | None:
+        """95 % intervals of set ``index``'s FRR and FA/h over redrawn speakers (None without speaker ids)."""
+        pset, metrics = self.table.sets[index], self.table.metrics(index)
+        detections = self.audio.stream.detect(pset.average_window_duration_ms, pset.minimum_count, pset.threshold,
+                                              pset.suppression_ms)
+        return speaker_spread(detections, self.labels, self.audio.events, self.request.tolerance_s,
+                              self.table.classes, metrics.stream_hours + metrics.background_hours,
+                              metrics.false_accepts_background)
 
     @property
     def recommended_set(self) -> ParameterSet | None:

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from workbench.core.atomic_write import atomic_write_bytes
+from workbench.core.detection.detector import is_keyword_class, keyword_classes
 from workbench.core.errors import WorkbenchError
 
-NON_KEYWORD_PREFIX = "_"
 UNKNOWN_LABEL = "_unknown_"
 SILENCE_LABEL = "_silence_"
 TIME_EPSILON_S = 0.001  # times are written with finite precision: an end 1 ms past the audio is still inside
@@ -53,7 +53,7 @@ class LabelEvent:
 
     @property
     def is_keyword(self) -> bool:
-        return not self.label.startswith(NON_KEYWORD_PREFIX)
+        return is_keyword_class(self.label)
 
     def describe(self) -> str:
         return f"'{self.label}' {self.start_s:.2f}–{self.end_s:.2f} s"
@@ -97,7 +97,7 @@ class StreamLabels:
         known = set(classes)
         for number, event in enumerate(self.events, start=1):
             if event.is_keyword and event.label not in known:
-                keywords = ", ".join(c for c in classes if not c.startswith(NON_KEYWORD_PREFIX)) or "none"
+                keywords = ", ".join(keyword_classes(classes)) or "none"
                 raise LabelsError(
                     f"{self.source}: event {number} has the label '{event.label}', which is not a keyword "
                     f"of {model_name} (its keywords: {keywords}); label other speech '{UNKNOWN_LABEL}'")

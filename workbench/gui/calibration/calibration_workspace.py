@@ -50,6 +50,15 @@ def _figures(frr: float, fa_per_hour: float) -> str:
     return f"FRR {frr * PERCENT:.1f} % at {fa_per_hour:.1f} FA/h"
 
 
+def _speaker_interval(spread: dict[str, Any] | None) -> str:
+    """How far other speakers could move the figures (the report's speaker bootstrap), or nothing."""
+    if not spread:
+        return ""
+    (frr_low, frr_high), (fa_low, fa_high) = spread["frr"], spread["fa_per_hour"]
+    return (f" ({spread['confidence'] * PERCENT:.0f}\u00a0% interval over its {spread['speakers']} speakers redrawn: "
+            f"FRR {frr_low * PERCENT:.1f}–{frr_high * PERCENT:.1f} %, {fa_low:.1f}–{fa_high:.1f} FA/h)")
+
+
 class CalibrationWorkspace(QWidget):
     """Calibration for the window that hosts it (see :class:`WorkspaceHost`)."""
 
@@ -228,7 +237,8 @@ class CalibrationWorkspace(QWidget):
             if row is not None:
                 self.table.select_row(row)
             text = (f"Recommended for ≤ {document['target_fa_per_hour']:g} FA/h: "
-                    f"{_figures(recommended['frr'], recommended['fa_per_hour'])}")
+                    f"{_figures(recommended['frr'], recommended['fa_per_hour'])}"
+                    + _speaker_interval(recommended.get("speaker_interval")))
         else:
             text = f"No set reaches {document['target_fa_per_hour']:g} FA/h; raise the target or improve the model."
         self.status.setText(text)

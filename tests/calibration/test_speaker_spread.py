@@ -1,0 +1,89 @@
+"""The speaker bootstrap of a stream's figures: exact where every draw must agree, wide where one speaker decides."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.calibration.results.speaker_spread import speaker_of, speaker_spread
+from workbench.calibration.streams.labels import LabelEvent, StreamLabels
+from workbench.calibration.sweep.fast_detector import DetectionArrays
+from workbench.calibration.sweep.matching import KeywordEvents
+
+CLASSES = ("yes", "no", "_unknown_", "_silence_")
+TOLERANCE_S = 1.0
+GAP_S = 4.0
+
+
+def stream(speakers: list[str], words_per_speaker: int = 2) -> StreamLabels:
+    """Each speaker says "yes" then "go" (an unknown word) ``words_per_speaker`` times, 4 s apart."""
+    events, t = [], 1.0
+    for speaker in speakers:
+        for n in range(words_per_speaker):
+            events.append(LabelEvent("yes", t, t + 0.5, "yes", f"yes/{speaker}_nohash_{n}.wav"))
+            events.append(LabelEvent("_unknown_", t + GAP_S / 2, t + GAP_S / 2 + 0.5, "go",
+                                     f"go/{speaker}_nohash_{n}.wav"))
+            t += GAP_S
+    return StreamLabels(tuple(events))
+
+
+def detections(times_s: list[float], classes: list[int]) -> DetectionArrays:
+    order = np.argsort(times_s)
+    return DetectionArrays(time_ms=np.round(np.array(times_s)[order] * 1000).astype(np.int64),
+                           class_index=np.array(classes, np.int64)[order],
+                           score=np.full(len(times_s), 250, np.int64))
+
+
+def spread_of(labels: StreamLabels, dets: DetectionArrays, hours: float = 1.0):  # type: ignore[no-untyped-def]
+    return speaker_spread(dets, labels, KeywordEvents.from_labels(labels, CLASSES), TOLERANCE_S, CLASSES, hours)
+
+
+def test_the_speaker_is_the_clip_name_before_nohash() -> None:
+    assert speaker_of(LabelEvent("yes", 0, 1, "yes", "yes/0a7c2a8d_nohash_3.wav")) == "0a7c2a8d"
+    assert speaker_of(LabelEvent("yes", 0, 1, "yes", "C:\\takes\\yes\\abc_nohash_0.wav")) == "abc"
+    assert speaker_of(LabelEvent("yes", 0, 1, "yes", "my_take.wav")) is None
+    assert speaker_of(LabelEvent("yes", 0, 1)) is None
+
+
+def test_speakers_who_all_do_the_same_give_an_interval_of_one_point() -> None:
+    labels = stream([f"s{i}" for i in range(8)])
+    keywords = [e for e in labels.events if e.label == "yes"]
+    hits = [e.start_s + 0.6 for e in keywords[::2]]  # every speaker's first "yes" is heard, the second missed
+    false_accepts = [e.start_s + 0.2 for e in labels.events if e.word == "go"][::2]  # one per speaker
+    spread = spread_of(labels, detections(hits + false_accepts, [0] * len(hits) + [1] * len(false_accepts)))
+    assert spread is not None and spread.speakers == 8
+    assert spread.frr == pytest.approx((0.5, 0.5))
+    assert spread.fa_per_hour == pytest.approx((8.0, 8.0))
+
+
+def test_one_speaker_who_is_always_missed_widens_the_interval_around_the_figure() -> None:
+    labels = stream([f"s{i}" for i in range(10)])
+    keywords = [e for e in labels.events if e.label == "yes"]
+    hits = [e.start_s + 0.6 for e in keywords[2:]]  # speaker s0's two keywords are missed: FRR 2/20
+    spread = spread_of(labels, detections(hits, [0] * len(hits)))
+    assert spread is not None
+    low, high = spread.frr
+    assert low == 0.0 and 0.1 < high < 0.5
+    assert spread.fa_per_hour == (0.0, 0.0)
+
+
+def test_false_accepts_without_a_speaker_stay_in_every_draw() -> None:
+    labels = stream([f"s{i}" for i in range(6)])
+    keywords = [e for e in labels.events if e.label == "yes"]
+    hits = [e.start_s + 0.6 for e in keywords]
+    end = labels.events[-1].end_s
+    between = [end + 10.0, end + 20.0, end + 30.0]  # after every word's window: no speaker's
+    on_go = [labels.events[1].start_s + 0.2]  # speaker s0's "go"
+    spread = spread_of(labels, detections(hits + between + on_go, [0] * len(hits) + [1] * 4), hours=2.0)
+    assert spread is not None and spread.frr == (0.0, 0.0)
+    low, high = spread.fa_per_hour
+    assert low == pytest.approx(1.5)  # the 3 unowned false accepts over 2 hours, s0 not drawn
+    assert high > 2.0  # s0 drawn more than once
+
+
+def test_streams_without_enough_speakers_get_no_interval() -> None:
+    few = stream([f"s{i}" for i in range(4)])
+    assert spread_of(few, detections([], [])) is None
+    unnamed = StreamLabels(tuple(LabelEvent(e.label, e.start_s, e.end_s, e.word) for e in stream(
+        [f"s{i}" for i in range(8)]).events))
+    assert spread_of(unnamed, detections([], [])) is None
