@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.calibration.results.speaker_spread import speaker_of, speaker_spread
+from workbench.calibration.results.speaker_spread import event_speaker, speaker_spread
 from workbench.calibration.streams.labels import LabelEvent, StreamLabels
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.sweep.matching import KeywordEvents
@@ -39,10 +39,10 @@ def spread_of(labels: StreamLabels, dets: DetectionArrays, hours: float = 1.0): 
 
 
 def test_the_speaker_is_the_clip_name_before_nohash() -> None:
-    assert speaker_of(LabelEvent("yes", 0, 1, "yes", "yes/0a7c2a8d_nohash_3.wav")) == "0a7c2a8d"
-    assert speaker_of(LabelEvent("yes", 0, 1, "yes", "C:\\takes\\yes\\abc_nohash_0.wav")) == "abc"
-    assert speaker_of(LabelEvent("yes", 0, 1, "yes", "my_take.wav")) is None
-    assert speaker_of(LabelEvent("yes", 0, 1)) is None
+    assert event_speaker(LabelEvent("yes", 0, 1, "yes", "yes/0a7c2a8d_nohash_3.wav")) == "0a7c2a8d"
+    assert event_speaker(LabelEvent("yes", 0, 1, "yes", "C:\\takes\\yes\\abc_nohash_0.wav")) == "abc"
+    assert event_speaker(LabelEvent("yes", 0, 1, "yes", "my_take.wav")) is None
+    assert event_speaker(LabelEvent("yes", 0, 1)) is None
 
 
 def test_speakers_who_all_do_the_same_give_an_interval_of_one_point() -> None:

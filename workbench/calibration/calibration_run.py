@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -80,9 +81,13 @@ class CalibrationResult:
                                     self.table.classes)
         return top_false_accept_words(counts, self.audio.stream_hours)
 
-    def speaker_spread(self, index: int) -> SpeakerSpread | None:
-        """95 % intervals of set ``index``'s FRR and FA/h over redrawn speakers (None without speaker ids)."""
-        pset, metrics = self.table.sets[index], self.table.metrics(index)
+    @cached_property
+    def recommended_spread(self) -> SpeakerSpread | None:
+        """95 % intervals of the recommended set's FRR and FA/h over redrawn speakers (None without a
+        recommendation or speaker ids); computed once, for the text report and the document alike."""
+        if self.recommended is None:
+            return None
+        pset, metrics = self.table.sets[self.recommended], self.table.metrics(self.recommended)
         detections = self.audio.stream.detect(pset.average_window_duration_ms, pset.minimum_count, pset.threshold,
                                               pset.suppression_ms)
         return speaker_spread(detections, self.labels, self.audio.events, self.request.tolerance_s,

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tests.calibration.conftest import noise_recording, speech_commands  # noqa: F401  (fixtures)
-from workbench.calibration.results.speaker_spread import speaker_of
+from workbench.calibration.results.speaker_spread import event_speaker
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.streams.labels import load_labels
 from workbench.calibration.sweep.matching import KeywordEvents, evaluate_detections
@@ -75,7 +75,7 @@ def test_json_files_and_kws_detect_reproduces_the_recommendation(
                         "frr", "fa_per_hour", "fa_per_hour_speech", "fa_per_hour_background", "per_keyword"}
     assert 0 <= rec["frr"] <= 1 and rec["fa_per_hour"] <= 200
     assert document["stream"]["keywords"].keys() == {"yes", "no"}
-    speakers = {speaker_of(e) for e in load_labels(stream.with_suffix(".json")).keyword_events}
+    speakers = {event_speaker(e) for e in load_labels(stream.with_suffix(".json")).keyword_events}
     spread = rec["speaker_interval"]
     assert None not in speakers and spread["speakers"] == len(speakers) >= 5
     assert spread["frr"][0] <= rec["frr"] <= spread["frr"][1] and spread["frr"][0] < spread["frr"][1]

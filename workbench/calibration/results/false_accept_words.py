@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.streams.labels import StreamLabels
@@ -19,20 +20,30 @@ from workbench.calibration.sweep.matching import KeywordEvents, match_detections
 
 BETWEEN_WORDS = "(between words)"
 TOP_WORDS = 10
+NO_EVENT = -1  # events_under: the time falls between words
+
+
+def events_under(times_s: npt.NDArray[np.float64], labels: StreamLabels,
+                 tolerance_s: float) -> npt.NDArray[np.int64]:
+    """Per time, the index in ``labels.events`` of the latest event whose ``[start_s, end_s + tolerance]``
+    holds it, or ``NO_EVENT`` (between words)."""
+    if not labels.events:
+        return np.full(times_s.shape, NO_EVENT, np.int64)
+    starts = np.array([e.start_s for e in labels.events], np.float64)
+    ends = np.array([e.end_s for e in labels.events], np.float64)
+    latest = np.searchsorted(starts, times_s, side="right") - 1
+    inside = (latest >= 0) & (times_s <= ends[np.maximum(latest, 0)] + tolerance_s)
+    return np.where(inside, latest, NO_EVENT).astype(np.int64)
 
 
 def false_accept_words(detections: DetectionArrays, labels: StreamLabels, events: KeywordEvents,
                        tolerance_s: float, classes: Sequence[str]) -> Counter[tuple[str, str]]:
     """Counts of (detected class, word under it) over the stream's false accepts."""
-    match = match_detections(detections, events, tolerance_s)
-    starts = np.array([e.start_s for e in labels.events], np.float64)
+    false = ~match_detections(detections, events, tolerance_s).true_detection
     counts: Counter[tuple[str, str]] = Counter()
-    for time_s, class_index in zip(detections.time_s[~match.true_detection],
-                                   detections.class_index[~match.true_detection]):
-        k = int(np.searchsorted(starts, time_s, side="right")) - 1
-        word = BETWEEN_WORDS
-        if k >= 0 and time_s <= labels.events[k].end_s + tolerance_s:
-            word = labels.events[k].word or labels.events[k].label
+    for k, class_index in zip(events_under(detections.time_s[false], labels, tolerance_s),
+                              detections.class_index[false]):
+        word = BETWEEN_WORDS if k == NO_EVENT else labels.events[k].word or labels.events[k].label
         counts[(classes[int(class_index)], word)] += 1
     return counts
 

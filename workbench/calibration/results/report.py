@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from workbench.calibration.calibration_run import CalibrationResult
-from workbench.calibration.results.speaker_spread import CONFIDENCE, SpeakerSpread
+from workbench.calibration.results.speaker_spread import describe_interval
 from workbench.calibration.sweep.matching import SetMetrics
 from workbench.calibration.sweep.grid import ParameterSet, keyword_indices
 from workbench.core.detection.detector import is_keyword_class
@@ -68,22 +68,6 @@ def set_json(result: CalibrationResult, index: int) -> dict[str, Any]:
     return {**parameters_json(table.sets[index]), **metrics_json(table.metrics(index), table.classes)}
 
 
-def spread_json(spread: SpeakerSpread | None) -> dict[str, Any] | None:
-    """The speaker bootstrap's 95 % intervals (FRR as fractions), None when the stream has no speaker ids."""
-    if spread is None:
-        return None
-    return {"speakers": spread.speakers, "confidence": CONFIDENCE, "frr": list(spread.frr),
-            "fa_per_hour": list(spread.fa_per_hour)}
-
-
-def _describe_spread(spread: SpeakerSpread | None) -> str | None:
-    if spread is None:
-        return None
-    (frr_low, frr_high), (fa_low, fa_high) = spread.frr, spread.fa_per_hour
-    return (f"  {CONFIDENCE * PERCENT:.0f} % interval over the stream's {spread.speakers} speakers redrawn: "
-            f"FRR {frr_low * PERCENT:.1f}–{frr_high * PERCENT:.1f} %, {fa_low:.1f}–{fa_high:.1f} FA/h")
-
-
 def detect_options(pset: ParameterSet, latency_ms: int, model_latency_ms: int) -> list[str]:
     """The ``kws detect`` options that reproduce a set (a threshold list needs the model written with it)."""
     options = ["--threshold", str(pset.detection_threshold), "--window-ms", str(pset.average_window_duration_ms),
@@ -97,10 +81,10 @@ def calibration_document(result: CalibrationResult, scores_file: str | None = No
     req, table = result.request, result.table
     recommended = None
     if result.recommended is not None:
-        pset = table.sets[result.recommended]
+        pset, spread = table.sets[result.recommended], result.recommended_spread
         recommended = {**set_json(result, result.recommended), "latency_ms": result.stream.latency_ms,
                        "false_accept_words": result.false_accept_words(pset),
-                       "speaker_interval": spread_json(result.speaker_spread(result.recommended))}
+                       "speaker_interval": None if spread is None else spread.to_json()}
         if not pset.detection_threshold_list:
             recommended["kws_detect_options"] = detect_options(pset, result.stream.latency_ms,
                                                                result.model_settings.latency_ms)
@@ -203,9 +187,8 @@ def render_text(result: CalibrationResult) -> str:
         if not pset.detection_threshold_list:
             options = detect_options(pset, result.stream.latency_ms, result.model_settings.latency_ms)
             lines.append("  reproduce: kws detect STREAM.wav --model MODEL " + " ".join(options))
-        spread = _describe_spread(result.speaker_spread(result.recommended))
-        if spread:
-            lines.append(spread)
+        if result.recommended_spread is not None:
+            lines.append("  " + describe_interval(result.recommended_spread.to_json()))
         words = result.false_accept_words(pset)[:TEXT_WORDS]
         if words:
             lines.append("  most false accepts: " + ", ".join(

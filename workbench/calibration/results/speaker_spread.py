@@ -17,21 +17,24 @@ than ``MIN_SPEAKERS`` speakers of keywords gets no interval.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from typing import Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any, Sequence
 
 import numpy as np
 
+from workbench.calibration.results.false_accept_words import NO_EVENT, events_under
 from workbench.calibration.streams.labels import LabelEvent, StreamLabels
 from workbench.calibration.sweep.fast_detector import DetectionArrays
-from workbench.calibration.sweep.matching import KeywordEvents, match_detections
-from workbench.datasets.splits import NOHASH_MARK, hash_name
+from workbench.calibration.sweep.matching import KeywordEvents, class_events, match_detections
+from workbench.datasets.layout import speaker_of
+from workbench.datasets.splits import NOHASH_MARK
 
 DRAWS = 2000
 SEED = 16  # fixed, so the same calibration prints the same interval
 MIN_SPEAKERS = 5
 CONFIDENCE = 0.95  # the interval holds the middle 95 % of the draws
 NO_SPEAKER = -1
+PERCENT = 100.0
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,22 @@ class SpeakerSpread:
     frr: tuple[float, float]
     fa_per_hour: tuple[float, float]
 
+    def to_json(self) -> dict[str, Any]:
+        return {"speakers": self.speakers, "confidence": CONFIDENCE, "frr": list(self.frr),
+                "fa_per_hour": list(self.fa_per_hour)}
 
-def speaker_of(event: LabelEvent) -> str | None:
+
+def describe_interval(spread: dict[str, Any]) -> str:
+    """One line for a report or a status bar, from :meth:`SpeakerSpread.to_json`'s document."""
+    (frr_low, frr_high), (fa_low, fa_high) = spread["frr"], spread["fa_per_hour"]
+    return (f"{spread['confidence'] * PERCENT:.0f} % interval over the stream's {spread['speakers']} speakers "
+            f"redrawn: FRR {frr_low * PERCENT:.1f}–{frr_high * PERCENT:.1f} %, {fa_low:.1f}–{fa_high:.1f} FA/h")
+
+
+def event_speaker(event: LabelEvent) -> str | None:
     """The speaker id of an event's clip, or None when its file name does not carry one."""
     name = PurePosixPath(event.clip.replace("\\", "/")).name
-    return hash_name(name) if NOHASH_MARK in name else None
+    return speaker_of(Path(name)) if NOHASH_MARK in name else None
 
 
 def speaker_spread(detections: DetectionArrays, labels: StreamLabels, events: KeywordEvents, tolerance_s: float,
@@ -57,21 +71,22 @@ def speaker_spread(detections: DetectionArrays, labels: StreamLabels, events: Ke
     ids: dict[str, int] = {}
 
     def index_of(event: LabelEvent) -> int:
-        speaker = speaker_of(event)
+        speaker = event_speaker(event)
         return NO_SPEAKER if speaker is None else ids.setdefault(speaker, len(ids))
 
-    event_speaker = [index_of(e) for e in labels.events]
+    event_speakers = np.array([index_of(e) for e in labels.events] + [NO_SPEAKER], np.int64)  # + a safe [-1]
     match = match_detections(detections, events, tolerance_s)
     keyword_speaker, keyword_hit = [], []
-    for class_index, name in enumerate(classes):  # the order of KeywordEvents.from_labels
-        of_class = [e for e in labels.keyword_events if e.label == name]
+    for class_index, name in enumerate(classes):
+        of_class = class_events(labels, name)
         hit = np.zeros(len(of_class), bool)
         hit[match.matched_event[match.true_detection & (detections.class_index == class_index)]] = True
         keyword_speaker += [index_of(e) for e in of_class]
         keyword_hit += hit.tolist()
     speakers = np.array(keyword_speaker, np.int64)
     with_speaker = speakers != NO_SPEAKER
-    if len(set(speakers[with_speaker].tolist())) < MIN_SPEAKERS or hours <= 0:
+    keyword_speakers = np.unique(speakers[with_speaker]).size
+    if keyword_speakers < MIN_SPEAKERS or hours <= 0:
         return None
     count = len(ids)
     missed = ~np.array(keyword_hit, bool)
@@ -79,19 +94,10 @@ def speaker_spread(detections: DetectionArrays, labels: StreamLabels, events: Ke
     misses = np.bincount(speakers[with_speaker & missed], minlength=count).astype(np.float64)
     fixed_keywords = float((~with_speaker).sum())
     fixed_misses = float((~with_speaker & missed).sum())
-
-    starts = np.array([e.start_s for e in labels.events], np.float64)
-    false_accepts = np.zeros(count)
-    fixed_false_accepts = float(background_false_accepts)
-    for time_s in detections.time_s[~match.true_detection]:
-        k = int(np.searchsorted(starts, time_s, side="right")) - 1
-        owner = NO_SPEAKER
-        if k >= 0 and time_s <= labels.events[k].end_s + tolerance_s:
-            owner = event_speaker[k]
-        if owner == NO_SPEAKER:
-            fixed_false_accepts += 1
-        else:
-            false_accepts[owner] += 1
+    under = events_under(detections.time_s[~match.true_detection], labels, tolerance_s)
+    owners = np.where(under == NO_EVENT, NO_SPEAKER, event_speakers[under])
+    false_accepts = np.bincount(owners[owners != NO_SPEAKER], minlength=count).astype(np.float64)
+    fixed_false_accepts = float(background_false_accepts + (owners == NO_SPEAKER).sum())
 
     rng = np.random.default_rng(seed)
     weights = np.zeros((draws, count))
@@ -102,6 +108,6 @@ def speaker_spread(detections: DetectionArrays, labels: StreamLabels, events: Ke
     drawn_fa = (weights @ false_accepts + fixed_false_accepts) / hours
     low, high = 50.0 * (1.0 - CONFIDENCE), 50.0 * (1.0 + CONFIDENCE)
     return SpeakerSpread(
-        speakers=int(np.unique(speakers[with_speaker]).size),
+        speakers=int(keyword_speakers),
         frr=(float(np.percentile(drawn_frr, low)), float(np.percentile(drawn_frr, high))),
         fa_per_hour=(float(np.percentile(drawn_fa, low)), float(np.percentile(drawn_fa, high))))

@@ -24,11 +24,17 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.calibration.sweep.fast_detector import DetectionArrays
-from workbench.calibration.streams.labels import StreamLabels
+from workbench.calibration.streams.labels import LabelEvent, StreamLabels
 
 DEFAULT_TOLERANCE_S = 1.5
 LATENCY_PERCENTILE = 95
 SECONDS_PER_HOUR = 3600.0
+
+
+def class_events(labels: StreamLabels, name: str) -> list[LabelEvent]:
+    """The keyword events of class ``name`` in start order: the events that :class:`KeywordEvents` and
+    :class:`MatchResult` index."""
+    return [e for e in labels.keyword_events if e.label == name]
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,7 +49,7 @@ class KeywordEvents:
     def from_labels(cls, labels: StreamLabels, classes: Sequence[str]) -> "KeywordEvents":
         starts, ends = [], []
         for name in classes:
-            events = [e for e in labels.keyword_events if e.label == name]
+            events = class_events(labels, name)
             starts.append(np.array([e.start_s for e in events], np.float64))
             ends.append(np.array([e.end_s for e in events], np.float64))
         return cls(tuple(classes), tuple(starts), tuple(ends))

@@ -25,6 +25,7 @@ from PySide6.QtCore import Qt
 
 from workbench.calibration.results.output_files import DOCUMENT_NAME, PLOT_NAME, SCORES_NAME, SWEEP_NAME
 from workbench.calibration.results.result_files import CalibrationOutput, load_calibration_output, parameter_set_of
+from workbench.calibration.results.speaker_spread import describe_interval
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
@@ -48,15 +49,6 @@ INPUTS_MAX_WIDTH_PX = 440
 
 def _figures(frr: float, fa_per_hour: float) -> str:
     return f"FRR {frr * PERCENT:.1f} % at {fa_per_hour:.1f} FA/h"
-
-
-def _speaker_interval(spread: dict[str, Any] | None) -> str:
-    """How far other speakers could move the figures (the report's speaker bootstrap), or nothing."""
-    if not spread:
-        return ""
-    (frr_low, frr_high), (fa_low, fa_high) = spread["frr"], spread["fa_per_hour"]
-    return (f" ({spread['confidence'] * PERCENT:.0f}\u00a0% interval over its {spread['speakers']} speakers redrawn: "
-            f"FRR {frr_low * PERCENT:.1f}–{frr_high * PERCENT:.1f} %, {fa_low:.1f}–{fa_high:.1f} FA/h)")
 
 
 class CalibrationWorkspace(QWidget):
@@ -237,8 +229,10 @@ class CalibrationWorkspace(QWidget):
             if row is not None:
                 self.table.select_row(row)
             text = (f"Recommended for ≤ {document['target_fa_per_hour']:g} FA/h: "
-                    f"{_figures(recommended['frr'], recommended['fa_per_hour'])}"
-                    + _speaker_interval(recommended.get("speaker_interval")))
+                    f"{_figures(recommended['frr'], recommended['fa_per_hour'])}")
+            spread = recommended.get("speaker_interval")
+            if spread:  # a percent sign stays with its number when the label wraps
+                text += " (" + describe_interval(spread).replace(" %", "\u00a0%") + ")"
         else:
             text = f"No set reaches {document['target_fa_per_hour']:g} FA/h; raise the target or improve the model."
         self.status.setText(text)
