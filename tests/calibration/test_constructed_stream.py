@@ -58,12 +58,17 @@ def model_parameters(reference_model) -> ParameterSet:  # type: ignore[no-untype
     return ParameterSet.from_settings(DetectionSettings.from_params(reference_model.params))
 
 
-def test_exact_counts_for_the_models_parameters(reference_model, constructed) -> None:  # type: ignore[no-untyped-def]
+def calibrate_at_model_parameters(reference_model, constructed):  # type: ignore[no-untyped-def]
+    """A calibration whose sweep holds only the model's own parameter set."""
     wav, labels = constructed
     pset = model_parameters(reference_model)
     ranges = SweepRanges(thresholds=(pset.detection_threshold,), windows_ms=(pset.average_window_duration_ms,),
                          suppressions_ms=(pset.suppression_ms,), counts=(pset.minimum_count,))
-    result = run_calibration(reference_model, CalibrationRequest(wav, labels, ranges=ranges))
+    return pset, run_calibration(reference_model, CalibrationRequest(wav, labels, ranges=ranges))
+
+
+def test_exact_counts_for_the_models_parameters(reference_model, constructed) -> None:  # type: ignore[no-untyped-def]
+    pset, result = calibrate_at_model_parameters(reference_model, constructed)
     for m in (result.model_metrics, result.table.metrics(0)):
         assert m is not None
         assert (m.keywords, m.hits, m.false_accepts_speech, m.false_accepts_background) == (8, 5, 3, 0)
@@ -91,10 +96,19 @@ def test_background_only_audio_counts_only_false_accepts(reference_model, constr
 
 def test_false_accepts_are_attributed_to_the_words_under_them(reference_model, constructed) -> None:  # type: ignore[no-untyped-def]
     """Repetition 1's unlabelled "no" is between words; repetition 2's detections lie on the swapped labels."""
-    wav, labels = constructed
-    pset = model_parameters(reference_model)
-    ranges = SweepRanges(thresholds=(pset.detection_threshold,), windows_ms=(pset.average_window_duration_ms,),
-                         suppressions_ms=(pset.suppression_ms,), counts=(pset.minimum_count,))
-    result = run_calibration(reference_model, CalibrationRequest(wav, labels, ranges=ranges))
+    pset, result = calibrate_at_model_parameters(reference_model, constructed)
     words = {(w["detected"], w["word"]): w["false_accepts"] for w in result.false_accept_words(pset)}
     assert words == {("no", BETWEEN_WORDS): 1, ("yes", "no"): 1, ("no", "yes"): 1}
+
+
+def test_a_sets_stream_detections_are_the_detectors_and_run_once(reference_model, constructed) -> None:  # type: ignore[no-untyped-def]
+    """The report, the document and the speaker interval share one detector run per parameter set."""
+    pset, result = calibrate_at_model_parameters(reference_model, constructed)
+    fresh = result.audio.stream.detect(pset.average_window_duration_ms, pset.minimum_count, pset.threshold,
+                                       pset.suppression_ms)
+    first = result.stream_detections(pset)
+    for name in ("time_ms", "class_index", "score"):
+        np.testing.assert_array_equal(getattr(first, name), getattr(fresh, name))
+    assert len(first) == 8  # the sample's yes and no in each of the 4 repetitions: 5 hits + 3 false accepts
+    result.false_accept_words(pset)
+    assert result.stream_detections(pset) is first

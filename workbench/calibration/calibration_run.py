@@ -26,6 +26,7 @@ from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S, SetMetrics
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS, ReplayScores, replay_samples
 from workbench.calibration.sweep.scoring import CalibrationAudio, SweepTable, evaluate_set, run_sweep
+from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.sweep.grid import ParameterSet, SweepRanges, parameter_grid
 from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
 from workbench.core.detection.settings import DetectionSettings
@@ -72,13 +73,21 @@ class CalibrationResult:
     recommended: int | None
     model_settings: DetectionSettings
     model_metrics: SetMetrics | None  # None when the model's own suppression resets the frontend
+    # pset -> the stream's detections: the report, the document and the speaker interval each ask for the
+    # recommended set's, and the detector run is the costly part of all three
+    _detections: dict[ParameterSet, DetectionArrays] = field(default_factory=dict, init=False, repr=False)
+
+    def stream_detections(self, pset: ParameterSet) -> DetectionArrays:
+        """The stream's detections with ``pset`` (vectorised detector on the kept scores; run once per set)."""
+        if pset not in self._detections:
+            self._detections[pset] = self.audio.stream.detect(pset.average_window_duration_ms, pset.minimum_count,
+                                                              pset.threshold, pset.suppression_ms)
+        return self._detections[pset]
 
     def false_accept_words(self, pset: ParameterSet) -> list[dict[str, object]]:
         """The words the stream's false accepts of ``pset`` fall on, most frequent first."""
-        detections = self.audio.stream.detect(pset.average_window_duration_ms, pset.minimum_count, pset.threshold,
-                                              pset.suppression_ms)
-        counts = false_accept_words(detections, self.labels, self.audio.events, self.request.tolerance_s,
-                                    self.table.classes)
+        counts = false_accept_words(self.stream_detections(pset), self.labels, self.audio.events,
+                                    self.request.tolerance_s, self.table.classes)
         return top_false_accept_words(counts, self.audio.stream_hours)
 
     @cached_property
@@ -88,9 +97,7 @@ class CalibrationResult:
         if self.recommended is None:
             return None
         pset, metrics = self.table.sets[self.recommended], self.table.metrics(self.recommended)
-        detections = self.audio.stream.detect(pset.average_window_duration_ms, pset.minimum_count, pset.threshold,
-                                              pset.suppression_ms)
-        return speaker_spread(detections, self.labels, self.audio.events, self.request.tolerance_s,
+        return speaker_spread(self.stream_detections(pset), self.labels, self.audio.events, self.request.tolerance_s,
                               self.table.classes, metrics.stream_hours + metrics.background_hours,
                               metrics.false_accepts_background)
 
