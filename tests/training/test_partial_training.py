@@ -117,6 +117,24 @@ def test_teacher_targets_blend_its_probabilities_except_for_skipped_classes(refe
         Teacher(reference_model_path, ("on", "off", "_unknown_", "_silence_"), 0.5)
 
 
+def test_a_teacher_without_the_negative_word_classes_teaches_the_others(reference_model_path: Path) -> None:
+    """The reference knows "go" only as _unknown_: a spec with _go_ may still learn from it."""
+    from workbench.training.run.teacher import Teacher
+
+    classes = ("yes", "no", "_unknown_", "_silence_", "_go_")
+    teacher = Teacher(reference_model_path, classes, 0.5)
+    features = _features(4, seed=6)
+    labels = np.array([0, 2, 4, 1])
+    targets = teacher.targets(features, labels, 5)
+    probs = teacher.probabilities(features)
+    np.testing.assert_allclose(targets.sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(targets[1, :4], 0.5 * np.eye(4)[2] + 0.5 * probs[1], atol=1e-6)
+    assert targets[1, 4] == 0.0  # the teacher gives _go_ nothing
+    assert np.array_equal(targets[2], np.eye(5, dtype=np.float32)[4])  # a _go_ sample keeps its hard target
+    with pytest.raises(ModelError, match="classes"):  # a teacher with fewer non-negative classes is refused
+        Teacher(reference_model_path, ("yes", "no", "up", "_unknown_", "_silence_", "_go_"), 0.5)
+
+
 def test_a_resumed_model_keeps_its_imported_part(reference_model_path: Path, tmp_path: Path) -> None:
     """A model loaded from a checkpoint names its weights without the model's prefix: the saved import
     masks must still find them, or a resumed run would let the reference's filters drift."""

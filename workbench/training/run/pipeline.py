@@ -170,8 +170,9 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
         if spec.training.teacher:
             t = spec.training
             teacher = Teacher(init_source(t.teacher, spec) or "", spec.classes, t.teacher_weight, t.teacher_skips)
+            hard = ", ".join(spec.classes[i] for i in teacher.skipped_labels) or "no class"
             progress.info("train", f"distilling from {Path(t.teacher).name} (weight {t.teacher_weight:g}, hard "
-                                   f"targets for {', '.join(t.teacher_skips) or 'no class'})")
+                                   f"targets for {hard})")
         trained = train_members(spec, plan, maker, out, progress, cancel, max_epochs, teacher, validation,
                                 init_source(spec.init_from, spec), request.resume)
     result = trained.result

@@ -7,7 +7,9 @@ show. Knowledge distillation (Hinton et al., 2015) limits that drift: each train
 ``teacher_skips`` -- the ones the teacher is known to get wrong -- keep their hard one-hot target.
 
 The teacher is any ``.tflite`` with the same classes; it runs through the core's LiteRT runner on
-the very spectrograms the student sees (after augmentation), so no TensorFlow is needed for it.
+the very spectrograms the student sees (after augmentation), so no TensorFlow is needed for it. A spec
+with negative-word classes (``_go_``, ...) may use a teacher without them: the teacher knows those words
+only as ``_unknown_``, so it gives them no probability and their samples keep their hard targets.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 from workbench.core.errors import ModelError
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import load_model
+from workbench.datasets.layout import is_negative_class
 
 
 class Teacher:
@@ -27,14 +30,18 @@ class Teacher:
 
     def __init__(self, path: str | Path, classes: Sequence[str], weight: float, skips: Sequence[str] = ()) -> None:
         model = load_model(path)
-        if tuple(model.classes) != tuple(classes):
+        known = [c for c in classes if not is_negative_class(c)]
+        if tuple(model.classes) not in (tuple(classes), tuple(known)):
             raise ModelError(f"the teacher {Path(path).name} has classes {', '.join(model.classes)}; "
                              f"the spec trains {', '.join(classes)}")
         if not 0.0 <= weight <= 1.0:
             raise ModelError(f"teacher_weight must be between 0 and 1, got {weight}")
         self.runner = ModelRunner(model.tflite)
         self.weight = weight
-        self.skipped_labels = np.array([list(classes).index(c) for c in skips if c in classes], dtype=np.int64)
+        # the student's column of each teacher class; classes the teacher lacks are always skipped
+        self.columns = np.array([list(classes).index(c) for c in model.classes], dtype=np.int64)
+        skipped = set(skips) | (set(classes) - set(model.classes))
+        self.skipped_labels = np.array([i for i, c in enumerate(classes) if c in skipped], dtype=np.int64)
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """The teacher's probabilities for int8 spectrograms (n, frames, channels), rows summing to 1."""
@@ -47,7 +54,9 @@ class Teacher:
         hard = np.eye(n_classes, dtype=np.float32)[labels]
         if self.weight == 0.0 or not len(labels):
             return hard
-        soft = (1.0 - self.weight) * hard + self.weight * self.probabilities(features)
+        teacher = np.zeros_like(hard)
+        teacher[:, self.columns] = self.probabilities(features)
+        soft = (1.0 - self.weight) * hard + self.weight * teacher
         keep_hard = np.isin(labels, self.skipped_labels)
         soft[keep_hard] = hard[keep_hard]
         return soft
