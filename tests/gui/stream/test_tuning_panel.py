@@ -127,6 +127,19 @@ def test_external_changes_update_the_widgets(panel, tuning):
     assert panel.class_rows[2][1].value == 77
 
 
+def test_classes_that_are_never_reported_show_their_threshold_but_cannot_be_edited(panel, tuning):
+    names = list(tuning.classes)
+    for index, (check, row) in enumerate(panel.class_rows):
+        assert check.isEnabled() == (not names[index].startswith("_")), names[index]
+    unknown = names.index("_unknown_")
+    tuning.set_class_threshold(unknown, 90)  # a model may hold one (MLTK writes the whole list)
+    check, row = panel.class_rows[unknown]
+    assert not check.isChecked() and row.value == 90
+    assert not row.slider.isEnabled() and not row.spin.isEnabled()
+    tuning.set_class_threshold(names.index("yes"), 90)
+    assert panel.class_rows[names.index("yes")][1].slider.isEnabled()
+
+
 def test_save_button_emits_and_saved_model_reads_back(panel, tuning, model, qtbot, tmp_path):
     panel.rows["detection_threshold"].slider.setValue(150)
     panel.class_rows[0][0].setChecked(False)

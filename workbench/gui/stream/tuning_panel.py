@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from workbench.core.detection.detector import is_keyword_class
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.detection.tuning import (
     CLASS_THRESHOLD_HELP, PARAMETER_SPECS, THRESHOLD_MAX, THRESHOLD_MIN, DetectionTuning, ParameterSpec,
@@ -28,6 +29,8 @@ from workbench.core.detection.tuning import (
 from workbench.core.errors import SettingsError
 
 USE_GLOBAL_TEXT = "use global"
+NOT_REPORTED_HELP = ("The firmware never reports a class whose name starts with “_”, so its threshold has no "
+                     "effect; it is kept in detection_threshold_list as the model holds it.")
 ERROR_STYLE = "color: #d04040;"
 
 
@@ -206,7 +209,7 @@ class TuningPanel(QWidget):
             check.setChecked(own is None)
             check.blockSignals(False)
             row.show(tuning.effective_class_threshold(index))
-            row.set_enabled(own is not None)
+            row.set_enabled(own is not None and check.isEnabled())
         self.reset_button.setEnabled(tuning.is_modified)
 
     # -- widgets → model --------------------------------------------------------------------------
@@ -259,6 +262,10 @@ class TuningPanel(QWidget):
                 i, None if use_global else r.value))
             label = QLabel(name)
             label.setToolTip(CLASS_THRESHOLD_HELP)
+            if not is_keyword_class(name):  # shown, as the model holds it, but not editable
+                for widget in (label, check):
+                    widget.setEnabled(False)
+                    widget.setToolTip(NOT_REPORTED_HELP)
             self._class_grid.addWidget(label, index, 0)
             self._class_grid.addWidget(check, index, 1)
             self._class_grid.addWidget(row.slider, index, 2)
