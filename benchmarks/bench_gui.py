@@ -54,7 +54,7 @@ def child_startup(t0: float) -> int:
     app = QApplication(sys.argv[:1])
     _isolated_settings(tmp)
     from workbench.assets import sample_audio_path
-    from workbench.gui.main_window import MainWindow, wait_for
+    from workbench.gui.window.main_window import MainWindow, wait_for
 
     window = MainWindow()
     window.show()
@@ -97,7 +97,7 @@ def measure_streaming(seconds: float, baseline: float, workspaces: list[str],
     app = QApplication(sys.argv[:1])
     _isolated_settings(tmp)
     from workbench.assets import default_model_path, sample_audio_path
-    from workbench.gui.main_window import MainWindow, wait_for
+    from workbench.gui.window.main_window import MainWindow, wait_for
     from workbench.gui.session_controller import FILE, SourceChoice
 
     window = MainWindow()

@@ -72,7 +72,7 @@ def run(mic: object, out: Path, wav: Path | None, shots: list[tuple[str, Path]],
     app = QApplication(sys.argv[:1])
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp(prefix="kws-shot-"))
     from workbench.assets import sample_audio_path
-    from workbench.gui.main_window import MainWindow, wait_for
+    from workbench.gui.window.main_window import MainWindow, wait_for
 
     window = MainWindow(dark=True)
     window.resize(*size)

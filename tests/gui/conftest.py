@@ -38,7 +38,7 @@ def settings_dir(tmp_path: Path) -> Path:
 def window(qtbot, settings_dir: Path):
     """The main window with the bundled model loaded and no stream running yet."""
     from workbench.assets import default_model_path
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.window.main_window import MainWindow
 
     win = MainWindow(dark=True)
     qtbot.addWidget(win)

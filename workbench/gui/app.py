@@ -179,7 +179,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(_window_icon())
     from workbench.gui.gui_thread_gc import GuiThreadGarbageCollector
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.window.main_window import MainWindow
     from workbench.gui.terminal_signals import TerminalSignals
 
     window = MainWindow()

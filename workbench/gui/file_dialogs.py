@@ -2,7 +2,7 @@
 
 Why apart from the window: each dialog only asks for a path and hands it to the window's
 ``open_model`` / ``open_audio`` / ``save_parameters`` / the log's export, which are what scripts and
-tests call; keeping the asking here keeps :mod:`workbench.gui.main_window` about wiring.
+tests call; keeping the asking here keeps :mod:`workbench.gui.window.main_window` about wiring.
 """
 
 from __future__ import annotations

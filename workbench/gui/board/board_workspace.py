@@ -39,7 +39,7 @@ NO_MODEL = "Load a model first (File ▸ Open model…): the board runs the mode
 
 
 class BoardWorkspace(QWidget):
-    """Standalone widget taking a :class:`~workbench.gui.workspace_host.WorkspaceHost`."""
+    """Standalone widget taking a :class:`~workbench.gui.window.workspace_host.WorkspaceHost`."""
 
     board_detection = Signal(dict)
     board_scores = Signal(int, list)

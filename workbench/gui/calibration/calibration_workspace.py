@@ -36,7 +36,7 @@ from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_pa
 from workbench.gui.calibration.stream_dialog import StreamDialog
 
 if TYPE_CHECKING:
-    from workbench.gui.workspace_host import WorkspaceHost
+    from workbench.gui.window.workspace_host import WorkspaceHost
 
 PROGRESS_STEPS = 1000
 PERCENT = 100.0

@@ -52,7 +52,7 @@ def _words(text: str) -> list[str]:
 
 
 class DatasetBuilderDialog(QDialog):
-    """The builder (module docstring). ``host``: the window's :class:`~workbench.gui.workspace_host.WorkspaceHost`."""
+    """The builder (module docstring). ``host``: the window's :class:`~workbench.gui.window.workspace_host.WorkspaceHost`."""
 
     built = Signal(str)  # the dataset folder, after a finished build
 
@@ -329,7 +329,7 @@ class DatasetBuilderDialog(QDialog):
 def open_dataset_builder(host: Any, parent: QWidget | None = None) -> DatasetBuilderDialog:
     """Open the builder over ``parent`` (non-modal, deleted when closed; a running build is cancelled then).
 
-    ``host`` is the window's :class:`~workbench.gui.workspace_host.WorkspaceHost` (messages, the loaded
+    ``host`` is the window's :class:`~workbench.gui.window.workspace_host.WorkspaceHost` (messages, the loaded
     model's clip length). Connect the returned dialog's ``built(folder)`` to add the new dataset, e.g. to
     the Training workspace's dataset list.
     """

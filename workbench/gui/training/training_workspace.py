@@ -27,7 +27,7 @@ from workbench.gui.training.training_process import CANCELLED, DONE, TrainingPro
 from workbench.gui.training.training_settings_view import TrainingSettingsView
 
 if TYPE_CHECKING:
-    from workbench.gui.workspace_host import WorkspaceHost
+    from workbench.gui.window.workspace_host import WorkspaceHost
 
 PROGRESS_STEPS = 1000
 RUN_FILE, SUMMARY_FILE = "run.json", "summary.json"

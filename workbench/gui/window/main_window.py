@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFrame, QMainWindow, Q
                                QScrollArea, QSizePolicy, QStackedWidget, QWidget)
 
 from workbench.core.errors import WorkbenchError
-from workbench.gui import app_settings, board_link, file_dialogs, panel_wiring, theme, window_menus
+from workbench.gui import app_settings, board_link, file_dialogs, theme
+from workbench.gui.window import panel_wiring, window_menus
 from workbench.gui.board.board_workspace import BoardWorkspace
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.live.detection_log_view import DetectionLogView
@@ -30,10 +31,10 @@ from workbench.gui.session_controller import MICROPHONE, SessionController, Sour
 from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.take_keeper import TakeKeeper
 from workbench.gui.stream.tuning_panel import TuningPanel
-from workbench.gui.stream_indicator_view import StreamIndicatorView
+from workbench.gui.window.stream_indicator_view import StreamIndicatorView
 from workbench.gui.training.training_area import TrainingArea
-from workbench.gui.workspace_bar import WorkspaceBar, WorkspaceEntry
-from workbench.gui.workspace_layouts import WorkspaceLayouts
+from workbench.gui.window.workspace_bar import WorkspaceBar, WorkspaceEntry
+from workbench.gui.window.workspace_layouts import WorkspaceLayouts
 
 FRAME_MS = 20  # 50 frames per second
 STATUS_EVERY_FRAMES = 25  # status bar figures twice a second: readable, and each change repaints the bar

@@ -15,7 +15,7 @@ from PySide6.QtGui import QDropEvent
 
 from workbench.assets import default_model_path, sample_audio_path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_window_opens_with_the_bundled_model(window) -> None:
@@ -143,7 +143,7 @@ def test_export_log_to_csv(play_file, window, tmp_path: Path) -> None:
 
 
 def test_layout_model_and_parameters_persist(qtbot, settings_dir, tmp_path: Path) -> None:
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.window.main_window import MainWindow
 
     first = MainWindow(dark=False)
     qtbot.addWidget(first)

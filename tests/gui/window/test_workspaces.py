@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from workbench.assets import default_model_path, sample_audio_path
-from workbench.gui.main_window import LIVE, WORKSPACES
+from workbench.gui.window.main_window import LIVE, WORKSPACES
 
 
 def _keys(window) -> list[str]:
@@ -56,7 +56,7 @@ def test_the_stream_runs_on_behind_another_workspace_and_the_views_catch_up(wind
 
 
 def test_each_workspace_keeps_its_own_dock_layout_across_restarts(window, qtbot, settings_dir: Path) -> None:
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.window.main_window import MainWindow
 
     docks = window.docks
     assert all(dock.isVisible() for dock in docks.values())  # Live: source, detections, tuning

@@ -1,7 +1,7 @@
 """The window's menus and its stream toolbar.
 
 Why a module of its own: the menus only name what the window can do (open, save, switch workspace,
-start the stream…); keeping their layout here keeps :mod:`workbench.gui.main_window` about wiring.
+start the stream…); keeping their layout here keeps :mod:`workbench.gui.window.main_window` about wiring.
 The actions that other code or tests reach (``start_action``, ``record_action``, ``freeze_action``,
 ``dark_action``, ``recent_menu``) are set on the window.
 """

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.gui.session_controller import MICROPHONE, SourceChoice
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from virtmic import VirtualMic, VirtualMicUnavailable  # noqa: E402
 
 RETRY_MS = 200
@@ -32,7 +32,7 @@ def mean_brightness(widget) -> float:
 
 
 def test_recent_files_newest_first_deduplicated_persistent_and_pruned(qtbot, window, tmp_path: Path) -> None:
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.window.main_window import MainWindow
 
     model_copy = tmp_path / "copy.tflite"
     shutil.copy(default_model_path(), model_copy)
@@ -58,7 +58,7 @@ def test_recent_files_newest_first_deduplicated_persistent_and_pruned(qtbot, win
 
 
 def test_light_palette_changes_the_window_and_the_plots_and_persists(qtbot, window) -> None:
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.window.main_window import MainWindow
 
     qtbot.waitExposed(window)
     dark_window_colour = QApplication.instance().palette().color(QPalette.ColorRole.Window).lightness()
