@@ -101,7 +101,8 @@ def test_false_accepts_are_attributed_to_the_words_under_them(reference_model, c
     assert words == {("no", BETWEEN_WORDS): 1, ("yes", "no"): 1, ("no", "yes"): 1}
 
 
-def test_a_sets_stream_detections_are_the_detectors_and_run_once(reference_model, constructed) -> None:  # type: ignore[no-untyped-def]
+def test_a_sets_stream_detections_are_the_detectors_and_run_once(  # type: ignore[no-untyped-def]
+        reference_model, constructed) -> None:
     """The report, the document and the speaker interval share one detector run per parameter set."""
     pset, result = calibrate_at_model_parameters(reference_model, constructed)
     fresh = result.audio.stream.detect(pset.average_window_duration_ms, pset.minimum_count, pset.threshold,

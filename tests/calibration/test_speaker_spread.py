@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.calibration.results.speaker_spread import event_speaker, speaker_spread
+from workbench.calibration.results.speaker_spread import (
+    event_speaker, paired_difference, speaker_counts, speaker_spread,
+)
 from workbench.calibration.streams.labels import LabelEvent, StreamLabels
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.sweep.matching import KeywordEvents
@@ -87,3 +89,28 @@ def test_streams_without_enough_speakers_get_no_interval() -> None:
     unnamed = StreamLabels(tuple(LabelEvent(e.label, e.start_s, e.end_s, e.word) for e in stream(
         [f"s{i}" for i in range(8)]).events))
     assert spread_of(unnamed, detections([], [])) is None
+
+
+def counts_of(labels: StreamLabels, dets: DetectionArrays):  # type: ignore[no-untyped-def]
+    return speaker_counts(dets, labels, KeywordEvents.from_labels(labels, CLASSES), TOLERANCE_S, CLASSES, 1.0)
+
+
+def test_paired_differences_draw_the_same_speakers_for_both() -> None:
+    labels = stream([f"s{i}" for i in range(8)])
+    keywords = [e for e in labels.events if e.label == "yes"]
+    everything = counts_of(labels, detections([e.start_s + 0.6 for e in keywords], [0] * len(keywords)))
+    half = counts_of(labels, detections([e.start_s + 0.6 for e in keywords[::2]], [0] * (len(keywords) // 2)))
+    same = paired_difference(everything, everything)
+    assert same is not None and same.frr == (0.0, 0.0) and same.fa_per_hour == (0.0, 0.0)
+    worse = paired_difference(everything, half)  # every speaker's second "yes" missed: +50 points in every draw
+    assert worse is not None and worse.frr == pytest.approx((0.5, 0.5))
+    # missing one speaker's words only: the difference hangs on whether that speaker is drawn
+    one = counts_of(labels, detections([e.start_s + 0.6 for e in keywords[2:]], [0] * (len(keywords) - 2)))
+    low, high = paired_difference(everything, one).frr  # type: ignore[union-attr]
+    assert low == 0.0 and high > 0.1
+
+
+def test_paired_differences_need_the_same_stream() -> None:
+    labels, other = stream([f"s{i}" for i in range(8)]), stream([f"s{i}" for i in range(9)])
+    assert paired_difference(counts_of(labels, detections([], [])), counts_of(other, detections([], []))) is None
+    assert paired_difference(None, counts_of(labels, detections([], []))) is None

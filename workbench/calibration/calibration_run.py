@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.calibration.results.false_accept_words import false_accept_words, top_false_accept_words
-from workbench.calibration.results.speaker_spread import SpeakerSpread, speaker_spread
+from workbench.calibration.results.speaker_spread import SpeakerCounts, SpeakerSpread, speaker_counts, spread_of
 from workbench.calibration.streams.labels import StreamLabels, load_labels
 from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S, SetMetrics
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
@@ -91,15 +91,21 @@ class CalibrationResult:
         return top_false_accept_words(counts, self.audio.stream_hours)
 
     @cached_property
-    def recommended_spread(self) -> SpeakerSpread | None:
-        """95 % intervals of the recommended set's FRR and FA/h over redrawn speakers (None without a
-        recommendation or speaker ids); computed once, for the text report and the document alike."""
+    def recommended_counts(self) -> SpeakerCounts | None:
+        """The recommended set's keywords, misses and false accepts per speaker (None without a
+        recommendation or speaker ids): the base of its interval and of comparisons with other models."""
         if self.recommended is None:
             return None
         pset, metrics = self.table.sets[self.recommended], self.table.metrics(self.recommended)
-        return speaker_spread(self.stream_detections(pset), self.labels, self.audio.events, self.request.tolerance_s,
+        return speaker_counts(self.stream_detections(pset), self.labels, self.audio.events, self.request.tolerance_s,
                               self.table.classes, metrics.stream_hours + metrics.background_hours,
                               metrics.false_accepts_background)
+
+    @cached_property
+    def recommended_spread(self) -> SpeakerSpread | None:
+        """95 % intervals of the recommended set's FRR and FA/h over redrawn speakers; computed once, for
+        the text report and the document alike."""
+        return spread_of(self.recommended_counts)
 
     @property
     def recommended_set(self) -> ParameterSet | None:

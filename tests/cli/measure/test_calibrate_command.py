@@ -139,6 +139,38 @@ def test_text_report(capsys, stream, reference_model_path) -> None:  # type: ign
     assert "100.0 %  sweep 132 sets" in err  # progress for a person (not a terminal: a line per 10 %)
 
 
+def test_other_models_are_compared_on_the_same_stream(  # type: ignore[no-untyped-def]
+        capsys, stream, reference_model_path, tmp_path) -> None:
+    """--compare: each model's figures are exactly those of its own calibration, side by side."""
+    from workbench.assets import default_model_path
+
+    alone = [json.loads(run_cli(capsys, "calibrate", "--model", str(path), "--stream", str(stream), *RANGES,
+                                "--format", "json", "--progress", "none")[1])
+             for path in (default_model_path(), reference_model_path)]
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(default_model_path()), "--compare",
+                             str(reference_model_path), "--stream", str(stream), *RANGES, "--format", "json",
+                             "--out", str(tmp_path / "out"), "--progress", "jsonl")
+    assert code == 0
+    document = json.loads(out)
+    assert document["recommended"] == alone[0]["recommended"]
+    (compared,) = document["compared"]
+    assert compared["model"]["name"] == "tflite_micro_speech"
+    assert compared["recommended"] == alone[1]["recommended"]
+    assert compared["model_parameters"] == alone[1]["model_parameters"]
+    assert compared["difference"]["frr"] == alone[1]["recommended"]["frr"] - alone[0]["recommended"]["frr"]
+    low, high = compared["difference"]["speaker_interval"]["frr"]
+    assert low <= compared["difference"]["frr"] <= high
+    fractions = [json.loads(line)["fraction"] for line in err.splitlines() if '"fraction"' in line]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0  # one bar over both models
+    assert any("tflite_micro_speech (2/2)" in line for line in err.splitlines())
+    assert (tmp_path / "out" / "det.png").stat().st_size > 0
+
+    code, out, _ = run_cli(capsys, "calibrate", "--model", str(default_model_path()), "--compare",
+                           str(reference_model_path), "--stream", str(stream), *RANGES, "--progress", "none")
+    assert code == 0 and "compared on the same stream" in out
+    assert out.count("tflite_micro_speech") >= 2 and "FRR against kws_yes_no" in out
+
+
 def test_unreachable_target(capsys, stream, reference_model_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
                            "--thresholds", "100", "--windows-ms", "300", "--counts", "1",

@@ -104,6 +104,36 @@ def test_small_calibration_end_to_end(qtbot, workspace, stream, tmp_path) -> Non
     view.grab().save(str(tmp_path / "calibration_workspace.png"))
 
 
+def test_a_compared_model_is_drawn_and_described_beside_the_calibrated_one(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream) -> None:
+    from workbench.assets import default_model_path
+
+    view = workspace
+    view.inputs.set_stream(stream)
+    view.inputs.compare.set_paths([default_model_path()])
+    run_to_end(qtbot, view)
+    assert view.host.errors == []
+    (entry,) = view.output.compared
+    assert entry["model"]["name"] == "kws_yes_no" and len(entry["pareto"]) >= 2
+    line, star = view.curve._compared[0]
+    x, y = line.getData()
+    assert x[0] == pytest.approx(fa_axis(entry["pareto"][0]["fa_per_hour"]))
+    assert y[0] == pytest.approx(entry["pareto"][0]["frr"] * PERCENT)
+    if entry["recommended"] is not None:
+        star_x, _ = star.getData()
+        assert star_x[0] == pytest.approx(fa_axis(entry["recommended"]["fa_per_hour"]))
+    status = view.status.text()
+    assert "Recommended for ≤ 100 FA/h" in status and "kws_yes_no: " in status
+    assert "against tflite_micro_speech" in status or entry["recommended"] is None
+    # the next calibration without a compared model clears the extra curve
+    view.inputs.compare.set_paths([])
+    run_to_end(qtbot, view)
+    assert view.output.compared == []
+    cleared = line.getData()[0]
+    assert cleared is None or len(cleared) == 0
+    assert "kws_yes_no" not in view.status.text()
+
+
 def test_clicking_a_front_point_on_the_curve_uses_that_set(qtbot, workspace, stream) -> None:  # type: ignore[no-untyped-def]
     view = workspace
     view.inputs.set_stream(stream)
@@ -201,10 +231,13 @@ def test_inputs_are_remembered(qtbot, tmp_path, stream, noise_recording) -> None
     first.set_loaded_model(Path("model.tflite"))
     first.set_stream(stream)
     first.set_backgrounds([noise_recording])
+    first.compare.set_paths([stream])  # any existing file: the list only passes paths on
     first.target_spin.setValue(12.5)
     args = first.calibrate_arguments()
-    assert args[:2] == ["--model", "model.tflite"] and ["--background", str(noise_recording)] == args[-2:]
+    assert args[:2] == ["--model", "model.tflite"] and ["--compare", str(stream)] == args[-2:]
+    assert args[args.index("--background") + 1] == str(noise_recording)
     second = CalibrationInputsView(qsettings)
     qtbot.addWidget(second)
     assert second.stream_edit.text() == str(stream) and second.labels_edit.text() == str(stream.with_suffix(".json"))
     assert second.backgrounds() == [noise_recording] and second.target_spin.value() == 12.5
+    assert second.compare.paths() == [stream]

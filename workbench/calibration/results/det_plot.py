@@ -4,13 +4,14 @@ Why matplotlib here and pyqtgraph in the GUI: the PNG is a file for a report or 
 without a display; matplotlib is imported only inside :func:`det_plot_png`, so ``kws`` starts fast and
 the GUI never loads it. The x axis is symmetric-log (0 FA/h is a real and important value), the y axis
 is FRR in percent. Grey dots are all sets, the line is the Pareto front, and the model's own parameters,
-the recommendation and the target are marked.
+the recommendation and the target are marked. Models compared on the same stream add their Pareto fronts
+and recommendations in other colours.
 """
 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -23,13 +24,14 @@ FIGURE_SIZE_IN = (7.0, 5.0)
 DPI = 120
 LINEAR_BELOW_FA_PER_HOUR = 1.0
 PERCENT = 100.0
+COMPARED_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
 
 
 class PlotUnavailable(WorkbenchError):
     """matplotlib is not installed: the figures are fine, only the PNG cannot be drawn."""
 
 
-def det_plot_png(result: "CalibrationResult") -> bytes:
+def det_plot_png(result: "CalibrationResult", compared: Sequence["CalibrationResult"] = ()) -> bytes:
     """The plot as PNG bytes; :class:`WorkbenchError` if matplotlib is missing."""
     try:
         from matplotlib.figure import Figure  # no pyplot: no GUI backend, no global state
@@ -39,27 +41,31 @@ def det_plot_png(result: "CalibrationResult") -> bytes:
     fa, frr = table.fa_per_hour, table.frr * PERCENT
     figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI)
     axes = figure.add_subplot(1, 1, 1)
-    axes.scatter(fa, frr, s=4, color="#b0b0b0", label=f"{len(table):,} parameter sets", zorder=1)
+    whose = f" ({result.model.name})" if compared else ""  # with other models, every label names its model
+    axes.scatter(fa, frr, s=4, color="#b0b0b0", label=f"{len(table):,} parameter sets{whose}", zorder=1)
     front = np.asarray(result.front, dtype=np.int64)
     if front.size:
-        axes.step(fa[front], frr[front], where="post", color="#1f77b4", linewidth=1.6, label="Pareto front",
-                  zorder=2)
+        axes.step(fa[front], frr[front], where="post", color="#1f77b4", linewidth=1.6,
+                  label=f"Pareto front{whose}", zorder=2)
+    for number, other in enumerate(compared):
+        _draw_compared(axes, other, COMPARED_COLOURS[number % len(COMPARED_COLOURS)])
     target = result.request.target_fa_per_hour
     axes.axvline(target, color="#7f7f7f", linestyle="--", linewidth=1, label=f"target {target:g} FA/h")
     if result.model_metrics is not None:
         m = result.model_metrics
         axes.scatter([m.fa_per_hour], [m.frr * PERCENT], marker="s", s=60, color="#ff7f0e", zorder=3,
-                     label="model's parameters")
+                     label=f"model's parameters{whose}")
     if result.recommended is not None:
         i = result.recommended
         axes.scatter([fa[i]], [frr[i]], marker="*", s=180, color="#d62728", zorder=4,
-                     label=f"recommended ({frr[i]:.1f} % at {fa[i]:.1f} FA/h)")
+                     label=f"recommended{whose}: {frr[i]:.1f} % at {fa[i]:.1f} FA/h")
     axes.set_xscale("symlog", linthresh=LINEAR_BELOW_FA_PER_HOUR)
     axes.set_xlim(left=0)
     axes.set_ylim(0, PERCENT)
     axes.set_xlabel("false accepts per hour")
     axes.set_ylabel("false reject rate (%)")
-    axes.set_title(f"{result.model.name}: {table.keywords} keywords, "
+    names = f"{1 + len(compared)} models" if compared else result.model.name
+    axes.set_title(f"{names}: {table.keywords} keywords, "
                    f"{(table.stream_hours + table.background_hours) * 60:.0f} min of audio")
     axes.grid(True, which="both", alpha=0.3)
     axes.legend(loc="lower left", fontsize="small")
@@ -67,3 +73,16 @@ def det_plot_png(result: "CalibrationResult") -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def _draw_compared(axes: Any, other: "CalibrationResult", colour: str) -> None:
+    """Another model's Pareto front and recommendation on the same axes (matplotlib ``Axes``)."""
+    fa, frr = other.table.fa_per_hour, other.table.frr * PERCENT
+    front = np.asarray(other.front, dtype=np.int64)
+    if front.size:
+        axes.step(fa[front], frr[front], where="post", color=colour, linewidth=1.4,
+                  label=f"Pareto front ({other.model.name})", zorder=2)
+    if other.recommended is not None:
+        i = other.recommended
+        axes.scatter([fa[i]], [frr[i]], marker="*", s=140, color=colour, edgecolors="black",
+                     linewidths=0.5, zorder=4, label=f"{other.model.name}: {frr[i]:.1f} % at {fa[i]:.1f} FA/h")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Sequence
 
 from workbench.calibration.calibration_run import CalibrationResult
 from workbench.calibration.results.det_plot import PlotUnavailable, det_plot_png
@@ -23,13 +24,15 @@ SWEEP_NAME = "sweep.csv"
 SCORES_NAME = "scores.npz"
 
 
-def document_json(result: CalibrationResult, scores_file: str | None = None) -> str:
-    return json.dumps(calibration_document(result, scores_file), indent=1, allow_nan=False) + "\n"
+def document_json(result: CalibrationResult, scores_file: str | None = None,
+                  compared: Sequence[CalibrationResult] = ()) -> str:
+    return json.dumps(calibration_document(result, scores_file, compared), indent=1, allow_nan=False) + "\n"
 
 
 def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = True,
-                  notes: list[str] | None = None) -> list[Path]:
-    """Write every output file into ``out_dir`` (created if missing); returns the paths written.
+                  notes: list[str] | None = None, compared: Sequence[CalibrationResult] = ()) -> list[Path]:
+    """Write every output file into ``out_dir`` (created if missing); returns the paths written. The
+    sweep and scores are ``result``'s; ``compared`` models appear in the plot and the document.
 
     Without matplotlib the DET plot is skipped and the reason appended to ``notes``: the figures of a
     long replay are never lost for want of a picture.
@@ -43,11 +46,12 @@ def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = T
                atomic_write_bytes(folder / SWEEP_NAME, sweep_csv(result).encode("utf-8"))]
     if plot:
         try:
-            written.append(atomic_write_bytes(folder / PLOT_NAME, det_plot_png(result)))
+            written.append(atomic_write_bytes(folder / PLOT_NAME, det_plot_png(result, compared)))
         except PlotUnavailable as exc:
             if notes is not None:
                 notes.append(f"{PLOT_NAME} not written: {exc}")
-    written.append(atomic_write_bytes(folder / DOCUMENT_NAME, document_json(result, SCORES_NAME).encode("utf-8")))
+    document = document_json(result, SCORES_NAME, compared)
+    written.append(atomic_write_bytes(folder / DOCUMENT_NAME, document.encode("utf-8")))
     return written
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
 from workbench.calibration.calibration_run import CalibrationResult
-from workbench.calibration.results.speaker_spread import describe_interval
+from workbench.calibration.results.speaker_spread import describe_interval, paired_difference
 from workbench.calibration.sweep.matching import SetMetrics
 from workbench.calibration.sweep.grid import ParameterSet, keyword_indices
 from workbench.core.detection.detector import is_keyword_class
@@ -77,26 +77,51 @@ def detect_options(pset: ParameterSet, latency_ms: int, model_latency_ms: int) -
     return options
 
 
-def calibration_document(result: CalibrationResult, scores_file: str | None = None) -> dict[str, Any]:
+def _recommended_json(result: CalibrationResult) -> dict[str, Any] | None:
+    if result.recommended is None:
+        return None
+    table = result.table
+    pset, spread = table.sets[result.recommended], result.recommended_spread
+    recommended = {**set_json(result, result.recommended), "latency_ms": result.stream.latency_ms,
+                   "false_accept_words": result.false_accept_words(pset),
+                   "speaker_interval": None if spread is None else spread.to_json()}
+    if not pset.detection_threshold_list:
+        recommended["kws_detect_options"] = detect_options(pset, result.stream.latency_ms,
+                                                           result.model_settings.latency_ms)
+    return recommended
+
+
+def _model_parameters_json(result: CalibrationResult) -> dict[str, Any] | None:
+    if result.model_metrics is None:
+        return None
+    own = ParameterSet.from_settings(result.model_settings)
+    return {**parameters_json(own), **metrics_json(result.model_metrics, result.table.classes),
+            "false_accept_words": result.false_accept_words(own)}
+
+
+def _model_json(result: CalibrationResult) -> dict[str, Any]:
+    return {"name": result.model.name, "file": str(result.model.path or ""),
+            "classes": list(result.table.classes), "latency_ms": result.stream.latency_ms}
+
+
+def _difference_json(result: CalibrationResult, other: CalibrationResult) -> dict[str, Any] | None:
+    """``other`` minus ``result`` at their recommended sets, with the paired speaker interval."""
+    if result.recommended is None or other.recommended is None:
+        return None
+    mine, theirs = result.table.metrics(result.recommended), other.table.metrics(other.recommended)
+    paired = paired_difference(result.recommended_counts, other.recommended_counts)
+    return {"frr": theirs.frr - mine.frr, "fa_per_hour": theirs.fa_per_hour - mine.fa_per_hour,
+            "speaker_interval": None if paired is None else paired.to_json()}
+
+
+def calibration_document(result: CalibrationResult, scores_file: str | None = None,
+                         compared: Sequence[CalibrationResult] = ()) -> dict[str, Any]:
+    """The document (module docstring); ``compared``: other models calibrated on the same request, each
+    with its model, recommendation and own parameters' figures (``kws calibrate --compare``)."""
     req, table = result.request, result.table
-    recommended = None
-    if result.recommended is not None:
-        pset, spread = table.sets[result.recommended], result.recommended_spread
-        recommended = {**set_json(result, result.recommended), "latency_ms": result.stream.latency_ms,
-                       "false_accept_words": result.false_accept_words(pset),
-                       "speaker_interval": None if spread is None else spread.to_json()}
-        if not pset.detection_threshold_list:
-            recommended["kws_detect_options"] = detect_options(pset, result.stream.latency_ms,
-                                                               result.model_settings.latency_ms)
-    model_params = None
-    if result.model_metrics is not None:
-        own = ParameterSet.from_settings(result.model_settings)
-        model_params = {**parameters_json(own), **metrics_json(result.model_metrics, table.classes),
-                        "false_accept_words": result.false_accept_words(own)}
     return {
         "version": DOCUMENT_VERSION,
-        "model": {"name": result.model.name, "file": str(result.model.path or ""),
-                  "classes": list(table.classes), "latency_ms": result.stream.latency_ms},
+        "model": _model_json(result),
         "stream": {"audio": str(req.stream_path), "labels": str(req.labels_path),
                    "duration_s": result.stream.duration_s, "inferences": result.stream.inferences,
                    "keywords": {c: n for c, n in zip(table.classes, table.keywords_per_class) if n},
@@ -109,10 +134,14 @@ def calibration_document(result: CalibrationResult, scores_file: str | None = No
                    "suppressions_ms": list(req.ranges.suppressions_ms), "counts": list(req.ranges.counts),
                    "per_class_thresholds": req.ranges.per_class_thresholds},
         "sets_tried": len(table),
-        "recommended": recommended,
-        "model_parameters": model_params,
+        "recommended": _recommended_json(result),
+        "model_parameters": _model_parameters_json(result),
         "pareto": [set_json(result, i) for i in result.front],
         "scores_file": scores_file,
+        "compared": [{"model": _model_json(other), "sets_tried": len(other.table),
+                      "recommended": _recommended_json(other), "model_parameters": _model_parameters_json(other),
+                      "pareto": [set_json(other, i) for i in other.front],
+                      "difference": _difference_json(result, other)} for other in compared],
     }
 
 
@@ -201,3 +230,69 @@ def render_text(result: CalibrationResult) -> str:
         lines.append(f"  {table.fa_per_hour[i]:8.1f} FA/h  FRR {table.frr[i] * PERCENT:5.1f} %  "
                      f"{_describe_set(table.sets[i], table.classes)}")
     return "\n".join(lines) + "\n"
+
+
+def _comparison_figures(entry: dict[str, Any]) -> str:
+    recommended, own = entry.get("recommended"), entry.get("model_parameters")
+    if recommended is None:
+        text = "no set reaches the target"
+    else:
+        text = f"FRR {recommended['frr'] * PERCENT:5.1f} % at {recommended['fa_per_hour']:6.1f} FA/h"
+        spread = recommended.get("speaker_interval")
+        if spread:
+            text += f" (speakers: {spread['frr'][0] * PERCENT:.1f}–{spread['frr'][1] * PERCENT:.1f} %)"
+    if own is not None:
+        text += f"; own parameters FRR {own['frr'] * PERCENT:.1f} % at {own['fa_per_hour']:.1f} FA/h"
+    return text
+
+
+def comparison_lines(document: dict[str, Any]) -> list[str]:
+    """The models of a document side by side at their recommended sets, and whether each differs from the
+    first by more than the stream's speakers could account for (a paired speaker bootstrap). Empty without
+    compared models. The GUI shows the same lines."""
+    compared = document.get("compared") or []
+    if not compared:
+        return []
+    main = document["model"]["name"]
+    everyone = [document, *compared]
+    width = max(len(e["model"]["name"]) for e in everyone)
+    lines = [f"compared on the same stream, each at its recommended set for <= {document['target_fa_per_hour']:g} "
+             "FA/h:"]
+    lines += [f"  {e['model']['name']:<{width}}  {_comparison_figures(e)}" for e in everyone]
+    differences = [(e["model"]["name"], e["difference"]) for e in compared if e.get("difference")]
+    if differences:
+        lines.append(f"  FRR against {main} (paired 95 % interval: the same speakers redrawn for both):")
+    for name, difference in differences:
+        text = f"    {name:<{width}}  {difference['frr'] * PERCENT:+5.1f} points"
+        paired = difference.get("speaker_interval")
+        if paired:
+            text += f" {_paired_verdict(paired)}"
+        lines.append(text)
+    return lines
+
+
+def _paired_verdict(paired: dict[str, Any]) -> str:
+    low, high = (v * PERCENT for v in paired["frr"])
+    verdict = ("fewer misses" if high < 0 else "more misses" if low > 0
+               else "within what the speakers alone could change")
+    return f"({low:+.1f} to {high:+.1f}): {verdict}"
+
+
+def describe_compared(entry: dict[str, Any], main: str) -> str:
+    """One sentence for a compared model of a document (the GUI's status column)."""
+    text = f"{entry['model']['name']}: "
+    recommended, difference = entry.get("recommended"), entry.get("difference")
+    if recommended is None:
+        return text + "no set reaches the target"
+    text += f"FRR {recommended['frr'] * PERCENT:.1f} % at {recommended['fa_per_hour']:.1f} FA/h"
+    if difference:
+        text += f", {difference['frr'] * PERCENT:+.1f} points against {main}"
+        if difference.get("speaker_interval"):
+            text += f" {_paired_verdict(difference['speaker_interval'])}"
+    return text
+
+
+def render_comparison(result: CalibrationResult, compared: Sequence[CalibrationResult]) -> str:
+    """:func:`comparison_lines` for results (the text report's last part)."""
+    lines = comparison_lines(calibration_document(result, None, compared)) if compared else []
+    return "\n" + "\n".join(lines) + "\n" if lines else ""

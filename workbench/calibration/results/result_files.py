@@ -48,6 +48,12 @@ class CalibrationOutput:
         return self.document.get("recommended")
 
     @property
+    def compared(self) -> list[dict[str, Any]]:
+        """Other models calibrated on the same stream (``kws calibrate --compare``): model, recommended,
+        model_parameters, pareto and difference, as in the document."""
+        return list(self.document.get("compared") or [])
+
+    @property
     def latency_ms(self) -> int:
         return int(self.document["model"]["latency_ms"])
 

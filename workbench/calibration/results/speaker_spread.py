@@ -12,6 +12,10 @@ file name before ``_nohash_``), which ``kws stream make`` writes for every word.
 speaker of the word it falls on (the attribution of :mod:`false_accept_words`); false accepts between words,
 on events without a speaker, and on background recordings stay as they are in every draw. A stream with fewer
 than ``MIN_SPEAKERS`` speakers of keywords gets no interval.
+
+Two models on one stream are compared with the SAME speakers drawn for both (:func:`paired_difference`): the
+speakers both find hard cancel out, so the interval of the difference is much narrower than the two models'
+own intervals side by side suggest.
 """
 
 from __future__ import annotations
@@ -63,11 +67,34 @@ def event_speaker(event: LabelEvent) -> str | None:
     return speaker_of(Path(name)) if NOHASH_MARK in name else None
 
 
-def speaker_spread(detections: DetectionArrays, labels: StreamLabels, events: KeywordEvents, tolerance_s: float,
-                   classes: Sequence[str], hours: float, background_false_accepts: int = 0,
-                   draws: int = DRAWS, seed: int = SEED) -> SpeakerSpread | None:
-    """The speaker bootstrap of one parameter set's ``detections`` on the stream (see module docstring);
-    ``hours`` is the audio the FA/h figure divides by (stream and background together)."""
+@dataclass(frozen=True)
+class SpeakerCounts:
+    """One parameter set's keywords, misses and false accepts per speaker of a stream (index = speaker in
+    order of first appearance in the labels, so two models calibrated on one stream share the indices)."""
+
+    speakers: int  # speakers with at least one keyword
+    keywords: np.ndarray  # per speaker
+    misses: np.ndarray
+    false_accepts: np.ndarray
+    fixed_keywords: float  # on events without a speaker: the same in every draw
+    fixed_misses: float
+    fixed_false_accepts: float  # between words, on events without a speaker, on background audio
+    hours: float
+
+    def drawn(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """FRR (NaN for a draw without keywords) and FA/h of each draw; ``weights``: draws x speakers,
+        how many times each speaker was drawn."""
+        drawn_keywords = weights @ self.keywords + self.fixed_keywords
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frr = np.where(drawn_keywords > 0, (weights @ self.misses + self.fixed_misses) / drawn_keywords, np.nan)
+        return frr, (weights @ self.false_accepts + self.fixed_false_accepts) / self.hours
+
+
+def speaker_counts(detections: DetectionArrays, labels: StreamLabels, events: KeywordEvents, tolerance_s: float,
+                   classes: Sequence[str], hours: float, background_false_accepts: int = 0) -> SpeakerCounts | None:
+    """Per-speaker figures of one parameter set's ``detections`` on the stream (see the module docstring);
+    ``hours`` is the audio the FA/h figure divides by (stream and background together). None when the
+    stream has fewer than ``MIN_SPEAKERS`` speakers of keywords."""
     ids: dict[str, int] = {}
 
     def index_of(event: LabelEvent) -> int:
@@ -90,24 +117,57 @@ def speaker_spread(detections: DetectionArrays, labels: StreamLabels, events: Ke
         return None
     count = len(ids)
     missed = ~np.array(keyword_hit, bool)
-    keywords = np.bincount(speakers[with_speaker], minlength=count).astype(np.float64)
-    misses = np.bincount(speakers[with_speaker & missed], minlength=count).astype(np.float64)
-    fixed_keywords = float((~with_speaker).sum())
-    fixed_misses = float((~with_speaker & missed).sum())
     under = events_under(detections.time_s[~match.true_detection], labels, tolerance_s)
     owners = np.where(under == NO_EVENT, NO_SPEAKER, event_speakers[under])
-    false_accepts = np.bincount(owners[owners != NO_SPEAKER], minlength=count).astype(np.float64)
-    fixed_false_accepts = float(background_false_accepts + (owners == NO_SPEAKER).sum())
-
-    rng = np.random.default_rng(seed)
-    weights = np.zeros((draws, count))
-    rows = np.repeat(np.arange(draws), count)
-    np.add.at(weights, (rows, rng.integers(0, count, size=draws * count)), 1.0)
-    drawn_keywords = weights @ keywords + fixed_keywords
-    drawn_frr = (weights @ misses + fixed_misses)[drawn_keywords > 0] / drawn_keywords[drawn_keywords > 0]
-    drawn_fa = (weights @ false_accepts + fixed_false_accepts) / hours
-    low, high = 50.0 * (1.0 - CONFIDENCE), 50.0 * (1.0 + CONFIDENCE)
-    return SpeakerSpread(
+    return SpeakerCounts(
         speakers=int(keyword_speakers),
-        frr=(float(np.percentile(drawn_frr, low)), float(np.percentile(drawn_frr, high))),
-        fa_per_hour=(float(np.percentile(drawn_fa, low)), float(np.percentile(drawn_fa, high))))
+        keywords=np.bincount(speakers[with_speaker], minlength=count).astype(np.float64),
+        misses=np.bincount(speakers[with_speaker & missed], minlength=count).astype(np.float64),
+        false_accepts=np.bincount(owners[owners != NO_SPEAKER], minlength=count).astype(np.float64),
+        fixed_keywords=float((~with_speaker).sum()), fixed_misses=float((~with_speaker & missed).sum()),
+        fixed_false_accepts=float(background_false_accepts + (owners == NO_SPEAKER).sum()), hours=hours)
+
+
+def draw_weights(speakers: int, draws: int = DRAWS, seed: int = SEED) -> np.ndarray:
+    """draws x speakers: how often each speaker is drawn when ``speakers`` are drawn with replacement."""
+    rng = np.random.default_rng(seed)
+    weights = np.zeros((draws, speakers))
+    rows = np.repeat(np.arange(draws), speakers)
+    np.add.at(weights, (rows, rng.integers(0, speakers, size=draws * speakers)), 1.0)
+    return weights
+
+
+def _interval(values: np.ndarray) -> tuple[float, float]:
+    values = values[np.isfinite(values)]
+    low, high = 50.0 * (1.0 - CONFIDENCE), 50.0 * (1.0 + CONFIDENCE)
+    return float(np.percentile(values, low)), float(np.percentile(values, high))
+
+
+def spread_of(counts: SpeakerCounts | None, draws: int = DRAWS, seed: int = SEED) -> SpeakerSpread | None:
+    """The 95 % intervals of FRR and FA/h over redrawn speakers."""
+    if counts is None:
+        return None
+    frr, fa = counts.drawn(draw_weights(counts.keywords.size, draws, seed))
+    return SpeakerSpread(speakers=counts.speakers, frr=_interval(frr), fa_per_hour=_interval(fa))
+
+
+def speaker_spread(detections: DetectionArrays, labels: StreamLabels, events: KeywordEvents, tolerance_s: float,
+                   classes: Sequence[str], hours: float, background_false_accepts: int = 0,
+                   draws: int = DRAWS, seed: int = SEED) -> SpeakerSpread | None:
+    """:func:`speaker_counts` and :func:`spread_of` in one call."""
+    return spread_of(speaker_counts(detections, labels, events, tolerance_s, classes, hours,
+                                    background_false_accepts), draws, seed)
+
+
+def paired_difference(first: SpeakerCounts | None, second: SpeakerCounts | None, draws: int = DRAWS,
+                      seed: int = SEED) -> SpeakerSpread | None:
+    """95 % intervals of ``second - first`` (FRR and FA/h) when the SAME speakers are drawn for both: two
+    models (or parameter sets) on one stream. An FRR interval that excludes 0 means the difference is larger
+    than what another group of such speakers could undo. None unless both have the same speakers."""
+    if first is None or second is None or first.keywords.size != second.keywords.size:
+        return None
+    if not np.array_equal(first.keywords, second.keywords):
+        return None  # not the same stream's keywords
+    weights = draw_weights(first.keywords.size, draws, seed)
+    (frr_a, fa_a), (frr_b, fa_b) = first.drawn(weights), second.drawn(weights)
+    return SpeakerSpread(speakers=first.speakers, frr=_interval(frr_b - frr_a), fa_per_hour=_interval(fa_b - fa_a))

@@ -4,7 +4,9 @@ The stream (and any background-only recordings) is replayed once through the liv
 thousands of threshold × window × suppression × count sets are scored on the stored scores. Prints the
 model's own figures, the recommended set for ``--target-fa-per-hour`` and the Pareto front (or, with
 ``--format json``, the ``calibration.json`` document); ``--out`` also writes the DET plot, the sweep CSV
-and the scores; ``--apply-to`` writes the recommended parameters into a copy of the model.
+and the scores; ``--apply-to`` writes the recommended parameters into a copy of the model. ``--compare``
+calibrates other models on the same stream and grid: side by side in the report, the plot and the
+document, each with a paired speaker interval of its difference from the first model.
 Progress goes to stderr; Ctrl-C stops cleanly (every file is written atomically, at the end).
 """
 
@@ -36,6 +38,9 @@ def register(subparsers: Any) -> None:
         "background separately), latency. Recommends the set with the fewest misses at or under the "
         "target FA/h. Ranges are START:STOP:STEP (STOP included) or A,B,C.")
     p.add_argument("--model", type=Path, help="model .tflite or .mltk.zip (default: the bundled model)")
+    p.add_argument("--compare", type=Path, action="append", default=[], metavar="MODEL",
+                   help="another model to calibrate on the same stream and compare with --model at each "
+                   "one's recommended set; repeat for several")
     p.add_argument("--stream", type=Path, required=True, help="the stream recording (WAV/FLAC/OGG)")
     p.add_argument("--labels", type=Path, help="its labels, JSON or CSV (default: the stream's name with .json)")
     p.add_argument("--background", type=Path, action="append", default=[], metavar="FILE",
@@ -98,26 +103,37 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.assets import default_model_path
     from workbench.calibration.calibration_run import run_calibration
     from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
-    from workbench.calibration.results.report import render_text
+    from workbench.calibration.results.report import render_comparison, render_text
     from workbench.core.model.model_file import load_model
 
     out = out or sys.stdout
     request = build_request(args)
-    model = load_model(args.model or default_model_path())
+    models = [load_model(path) for path in [args.model or default_model_path(), *args.compare]]
     progress = ProgressOutput(args.progress)
+    results = []
     try:
-        result = run_calibration(model, request, progress)
+        for number, model in enumerate(models):
+            results.append(run_calibration(model, request, _share_of(progress, number, len(models), model.name)))
     finally:
         progress.finish()
+    result, compared = results[0], results[1:]
     notes: list[str] = []
-    written = write_outputs(result, args.out, not args.no_plot, notes) if args.out is not None else []
+    written = (write_outputs(result, args.out, not args.no_plot, notes, compared)
+               if args.out is not None else [])
     if args.apply_to is not None:
         written.append(apply_recommendation(result, args.apply_to))
     if args.format == "json":
-        out.write(document_json(result, "scores.npz" if args.out is not None else None))
+        out.write(document_json(result, "scores.npz" if args.out is not None else None, compared))
     else:
-        out.write(render_text(result))
+        out.write(render_text(result) + render_comparison(result, compared))
     out.flush()
     for line in [f"wrote {path}" for path in written] + notes:
         progress.message(line)
     return 0
+
+
+def _share_of(progress: Any, number: int, count: int, name: str) -> Any:
+    """Progress of model ``number`` of ``count`` as its share of the whole job (the plain callable alone)."""
+    if count == 1:
+        return progress
+    return lambda phase, fraction: progress(f"{phase} {name} ({number + 1}/{count})", (number + fraction) / count)

@@ -1,4 +1,5 @@
-"""What to calibrate: the model, the labelled stream, background-only recordings and the target.
+"""What to calibrate: the model, the labelled stream, background-only recordings, the target, and other
+models to compare with on the same stream.
 
 Why a view of its own: the workspace only needs ``calibrate_arguments()`` -- the ``kws calibrate``
 options for what the user chose -- and a clear sentence when something is missing. The choices are
@@ -11,10 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QPushButton,
-    QVBoxLayout, QWidget,
+    QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
+    QPushButton, QVBoxLayout, QWidget,
 )
 
 from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
@@ -31,6 +32,8 @@ KEY_LABELS = "calibration/labels"
 KEY_BACKGROUND = "calibration/background"
 KEY_TARGET = "calibration/target"
 KEY_TOLERANCE = "calibration/tolerance"
+KEY_COMPARE = "calibration/compare"
+LIST_MAX_HEIGHT_PX = 80
 
 
 def labels_beside(stream: Path) -> Path | None:
@@ -50,6 +53,49 @@ def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
     for button in buttons:
         layout.addWidget(button)
     return row
+
+
+class PathList(QWidget):
+    """A short list of files with Add… and Remove (background recordings, models to compare)."""
+
+    def __init__(self, title: str, file_filter: str, tooltip: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._title, self._filter = title, file_filter
+        self.list = QListWidget()
+        self.list.setToolTip(tooltip)
+        self.list.setMaximumHeight(LIST_MAX_HEIGHT_PX)
+        self.add_button = QPushButton("Add…")
+        self.remove_button = QPushButton("Remove")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.list)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        self.add_button.clicked.connect(self._add)
+        self.remove_button.clicked.connect(self._remove)
+
+    def paths(self) -> list[Path]:
+        return [Path(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
+
+    def set_paths(self, paths: list[Path]) -> None:
+        """Show each file's name (its folder in the tooltip): the list is narrow, the names tell them apart."""
+        self.list.clear()
+        for path in paths:
+            item = QListWidgetItem(Path(path).name)
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            item.setToolTip(str(path))
+            self.list.addItem(item)
+
+    def _add(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self._title, "", self._filter)
+        self.set_paths(self.paths() + [Path(p) for p in paths if Path(p) not in self.paths()])
+
+    def _remove(self) -> None:
+        for item in self.list.selectedItems():
+            self.list.takeItem(self.list.row(item))
 
 
 class CalibrationInputsView(QWidget):
@@ -73,12 +119,12 @@ class CalibrationInputsView(QWidget):
         self.labels_edit = QLineEdit()
         self.labels_edit.setPlaceholderText("JSON or CSV labels (found beside the stream)")
         self.labels_button = QPushButton("Browse…")
-        self.background_list = QListWidget()
-        self.background_list.setToolTip("Background-only recordings (TV, music, office): every detection in "
-                                        "them is a false accept")
-        self.background_list.setMaximumHeight(80)
-        self.add_background_button = QPushButton("Add…")
-        self.remove_background_button = QPushButton("Remove")
+        self.background = PathList("Background-only recordings", AUDIO_FILTER,
+                                   "Background-only recordings (TV, music, office): every detection in them is "
+                                   "a false accept")
+        self.compare = PathList("Models to compare", MODEL_FILTER,
+                                "Other models calibrated on the same stream and grid, drawn on the same curve "
+                                "and compared at their recommended sets (kws calibrate --compare)")
         self.target_spin = QDoubleSpinBox(decimals=1, minimum=0.0, maximum=MAX_TARGET, singleStep=10.0,
                                           suffix=" FA/h", value=DEFAULT_TARGET_FA_PER_HOUR)
         self.target_spin.setToolTip("The recommendation is the set with the fewest misses at or under this many "
@@ -94,19 +140,11 @@ class CalibrationInputsView(QWidget):
         form.addRow("", self.use_loaded)
         form.addRow("Stream", _path_row(self.stream_edit, self.stream_button, self.build_button))
         form.addRow("Labels", _path_row(self.labels_edit, self.labels_button))
-        background = QWidget()
-        column = QVBoxLayout(background)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.background_list)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_background_button)
-        buttons.addWidget(self.remove_background_button)
-        buttons.addStretch(1)
-        column.addLayout(buttons)
-        form.addRow("Background", background)
+        form.addRow("Background", self.background)
         form.addRow("Target", self.target_spin)
         form.addRow("Tolerance", self.tolerance_spin)
         form.addRow("", self.per_class)
+        form.addRow("Compare with", self.compare)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
@@ -116,8 +154,6 @@ class CalibrationInputsView(QWidget):
         self.stream_button.clicked.connect(self._choose_stream)
         self.build_button.clicked.connect(self.build_stream_requested)
         self.labels_button.clicked.connect(self._choose_labels)
-        self.add_background_button.clicked.connect(self._add_background)
-        self.remove_background_button.clicked.connect(self._remove_background)
         self._restore()
         self._sync_model()
 
@@ -139,11 +175,10 @@ class CalibrationInputsView(QWidget):
         self.labels_edit.setText(str(labels) if labels else "")
 
     def set_backgrounds(self, paths: list[Path]) -> None:
-        self.background_list.clear()
-        self.background_list.addItems([str(p) for p in paths])
+        self.background.set_paths(paths)
 
     def backgrounds(self) -> list[Path]:
-        return [Path(self.background_list.item(i).text()) for i in range(self.background_list.count())]
+        return self.background.paths()
 
     def calibrate_arguments(self) -> list[str]:
         """``kws calibrate`` options for the choices; :class:`WorkbenchError` when one is missing."""
@@ -163,6 +198,8 @@ class CalibrationInputsView(QWidget):
             args += ["--background", str(path)]
         if self.per_class.isChecked():
             args.append("--per-class-thresholds")
+        for path in self.compare.paths():
+            args += ["--compare", str(path)]
         self._remember()
         return args
 
@@ -189,14 +226,6 @@ class CalibrationInputsView(QWidget):
         if path:
             self.labels_edit.setText(path)
 
-    def _add_background(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Background-only recordings", "", AUDIO_FILTER)
-        self.set_backgrounds(self.backgrounds() + [Path(p) for p in paths if Path(p) not in self.backgrounds()])
-
-    def _remove_background(self) -> None:
-        for item in self.background_list.selectedItems():
-            self.background_list.takeItem(self.background_list.row(item))
-
     # -- memory ----------------------------------------------------------------------------------
     def _remember(self) -> None:
         s = self._qsettings
@@ -205,6 +234,7 @@ class CalibrationInputsView(QWidget):
         s.setValue(KEY_STREAM, self.stream_edit.text())
         s.setValue(KEY_LABELS, self.labels_edit.text())
         s.setValue(KEY_BACKGROUND, json.dumps([str(p) for p in self.backgrounds()]))
+        s.setValue(KEY_COMPARE, json.dumps([str(p) for p in self.compare.paths()]))
         s.setValue(KEY_TARGET, str(self.target_spin.value()))
         s.setValue(KEY_TOLERANCE, str(self.tolerance_spin.value()))
 
@@ -217,8 +247,9 @@ class CalibrationInputsView(QWidget):
             self.stream_edit.setText(stream)
             self.labels_edit.setText(labels if labels and Path(labels).is_file() else "")
         try:
-            backgrounds = json.loads(str(s.value(KEY_BACKGROUND, "[]") or "[]"))
-            self.set_backgrounds([Path(p) for p in backgrounds if isinstance(p, str) and Path(p).is_file()])
+            for key, field in ((KEY_BACKGROUND, self.background), (KEY_COMPARE, self.compare)):
+                paths = json.loads(str(s.value(key, "[]") or "[]"))
+                field.set_paths([Path(p) for p in paths if isinstance(p, str) and Path(p).is_file()])
             self.target_spin.setValue(float(s.value(KEY_TARGET, DEFAULT_TARGET_FA_PER_HOUR)))
             self.tolerance_spin.setValue(float(s.value(KEY_TOLERANCE, DEFAULT_TOLERANCE_S)))
         except (ValueError, TypeError):  # a hand-edited settings file never stops the workspace

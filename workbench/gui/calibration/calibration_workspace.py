@@ -25,6 +25,7 @@ from PySide6.QtCore import Qt
 
 from workbench.calibration.results.output_files import DOCUMENT_NAME, PLOT_NAME, SCORES_NAME, SWEEP_NAME
 from workbench.calibration.results.result_files import CalibrationOutput, load_calibration_output, parameter_set_of
+from workbench.calibration.results.report import describe_compared
 from workbench.calibration.results.speaker_spread import describe_interval
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.detection.detector import keyword_classes
@@ -222,6 +223,7 @@ class CalibrationWorkspace(QWidget):
         classes = tuple(document["model"]["classes"])
         self.curve.show_calibration(output.fa_per_hour, output.frr, output.pareto, output.recommended,
                                     float(document["target_fa_per_hour"]))
+        self.curve.show_compared(output.compared)
         self.table.table_model.set_rows(output.pareto, classes, output.recommended)
         recommended = output.recommended
         if recommended is not None:
@@ -235,7 +237,9 @@ class CalibrationWorkspace(QWidget):
                 text += " (" + describe_interval(spread).replace(" %", "\u00a0%") + ")"
         else:
             text = f"No set reaches {document['target_fa_per_hour']:g} FA/h; raise the target or improve the model."
-        self.status.setText(text)
+        main = document["model"]["name"]
+        self.status.setText("\n".join([text] + [describe_compared(e, main).replace(" %", "\u00a0%")
+                                                 for e in output.compared]))
         for button in (self.use_button, self.save_model_button, self.save_report_button):
             button.setEnabled(True)
         self._update_current()

@@ -4,7 +4,8 @@ Why this x axis: FA/h spans 0 (the figure that matters most) to thousands, so a 
 useful end and a log axis cannot show 0. The plot uses ``log10(1 + FA/h)`` and labels the ticks in FA/h
 (0, 1, 3, 10, 30, …), like a symmetric-log axis. Grey dots are every set tried, the line is the Pareto
 front (click a point on it to pick that set), the star is the recommendation, the ring the current
-tuning parameters and the dashed line the target.
+tuning parameters and the dashed line the target. Models compared on the same stream add their fronts
+and recommendations in other colours (for reading only: the sliders tune the calibrated model).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ RECOMMENDED_COLOR = "#D55E00"
 CURRENT_COLOR = "#CC79A7"  # visible on the dark and the light background
 MARKER_PX = 16
 STAR_PX = 22
+COMPARED_STAR_PX = 18
+COMPARED_COLORS = ("#009E73", "#F0E442", "#0072B2", "#E69F00", "#999933", "#882255")  # colour-blind safe
 FRONT_POINT_PX = 7
 
 
@@ -88,6 +91,7 @@ class DetCurveView(QWidget):
                 item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
                 item.setAcceptHoverEvents(False)
         self.front_points.sigClicked.connect(self._clicked)
+        self._compared: list[tuple[pg.PlotDataItem, MarkItem]] = []  # kept and reused across calibrations
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
@@ -101,6 +105,7 @@ class DetCurveView(QWidget):
     def clear(self) -> None:
         for item in (self.all_sets, self.front_points, self.recommended, self.current):
             item.setData([], [])
+        self.show_compared([])
         self.front_line.setData([], [])
         self.target.setVisible(False)
         self.plot.setXRange(0, float(fa_axis(1000)), padding=0.02)
@@ -126,6 +131,35 @@ class DetCurveView(QWidget):
         right = max(float(np.max(x)) if x.size else 0.0, float(fa_axis(target_fa_per_hour)), float(fa_axis(10)))
         self.plot.setXRange(0, math.ceil(right * 10) / 10, padding=0.02)
         self.plot.setYRange(0, PERCENT, padding=0.02)
+
+    def show_compared(self, entries: Sequence[dict[str, Any]]) -> None:
+        """Other models' Pareto fronts and recommendations (the document's ``compared`` entries)."""
+        while len(self._compared) < len(entries):
+            color = COMPARED_COLORS[len(self._compared) % len(COMPARED_COLORS)]
+            line = pg.PlotDataItem(pen=pg.mkPen(color, width=2))
+            star = MarkItem(size=COMPARED_STAR_PX, symbol="star", pen=pg.mkPen("k"), brush=pg.mkBrush(color))
+            for item in (line, star):
+                self.plot.addItem(item)
+                item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                item.setAcceptHoverEvents(False)
+            self._compared.append((line, star))
+        for number, (line, star) in enumerate(self._compared):
+            self.legend.removeItem(line)
+            if number >= len(entries):
+                line.setData([], [])
+                star.setData([], [])
+                continue
+            entry = entries[number]
+            front = entry.get("pareto") or []
+            fx = fa_axis([p["fa_per_hour"] for p in front])
+            fy = np.array([p["frr"] for p in front], np.float64) * PERCENT
+            line.setData(np.repeat(fx, 2)[1:], np.repeat(fy, 2)[:-1])
+            self.legend.addItem(line, f"{entry['model']['name']} (compared)")
+            recommended = entry.get("recommended")
+            if recommended is None:
+                star.setData([], [])
+            else:
+                star.setData([float(fa_axis(recommended["fa_per_hour"]))], [recommended["frr"] * PERCENT])
 
     def show_current(self, fa_per_hour: float | None, frr: float | None) -> None:
         """The current tuning parameters' figures (None hides the mark)."""
