@@ -17,10 +17,11 @@ import json
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import WorkbenchError
+from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.evaluation.evaluate import EvaluationResult
 
 RESULTS_FILE = "eval-results.json"
@@ -30,8 +31,9 @@ TOP_CONFUSIONS = 10
 PERCENT = 100.0
 
 
-def results_document(result: EvaluationResult) -> dict[str, Any]:
-    """The ``eval-results.json`` content (module docstring)."""
+def results_document(result: EvaluationResult, comparisons: Sequence[ClipComparison] = ()) -> dict[str, Any]:
+    """The ``eval-results.json`` content (module docstring); ``comparisons`` (``kws evaluate --compare``) go
+    into the ``workbench`` block as ``compared``."""
     metrics = asdict(result.metrics)
     doc: dict[str, Any] = {"name": result.name, "model_type": "classification", "classes": list(result.classes)}
     for key in ("overall_accuracy", "class_accuracies", "fpr", "tpr", "roc_auc", "roc_thresholds", "roc_auc_avg",
@@ -45,6 +47,7 @@ def results_document(result: EvaluationResult) -> dict[str, Any]:
         "trim_db": result.trim_db,
         "elapsed_s": round(result.elapsed_s, 3),
         "clips_per_s": round(result.clips_per_s, 1),
+        "compared": [c.to_json() for c in comparisons],
     }
     return doc
 
@@ -95,6 +98,11 @@ def summary_text(result: EvaluationResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def full_summary(result: EvaluationResult, comparisons: Sequence[ClipComparison] = ()) -> str:
+    """:func:`summary_text` and each comparison: what ``kws evaluate`` prints and ``summary.txt`` holds."""
+    return summary_text(result) + "".join("\n" + comparison_text(c) for c in comparisons)
+
+
 def predictions_csv(result: EvaluationResult) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -106,7 +114,8 @@ def predictions_csv(result: EvaluationResult) -> str:
     return buf.getvalue()
 
 
-def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool = True) -> list[Path]:
+def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool = True,
+                 comparisons: Sequence[ClipComparison] = ()) -> list[Path]:
     """Write ``eval-results.json``, ``summary.txt``, ``predictions.csv`` and (``plots``) the PNGs."""
     folder = Path(out_dir)
     try:
@@ -114,8 +123,8 @@ def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool =
     except OSError as exc:
         raise WorkbenchError(f"Cannot create the report folder {folder}: {exc.strerror or exc}.") from None
     written = [
-        atomic_write_text(folder / RESULTS_FILE, json.dumps(results_document(result)) + "\n"),
-        atomic_write_text(folder / SUMMARY_FILE, summary_text(result)),
+        atomic_write_text(folder / RESULTS_FILE, json.dumps(results_document(result, comparisons)) + "\n"),
+        atomic_write_text(folder / SUMMARY_FILE, full_summary(result, comparisons)),
         atomic_write_text(folder / PREDICTIONS_FILE, predictions_csv(result)),
     ]
     if plots:

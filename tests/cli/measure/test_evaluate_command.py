@@ -56,6 +56,34 @@ def test_split_all_merges_datasets_and_counts_other_words_as_unknown(capsys, spe
     assert data["workbench"]["evaluated"].startswith("every clip of")
 
 
+def test_compare_scores_both_models_on_the_same_clips(capsys, speech: Path, reference_model_path: Path,
+                                                      tmp_path: Path) -> None:
+    from workbench.assets import default_model_path
+
+    alone = []
+    for model in (default_model_path(), reference_model_path):
+        assert main(["evaluate", str(model), "--dataset", str(speech), "--format", "json", "--workers", "1"]) == 0
+        alone.append(json.loads(capsys.readouterr().out))
+    code = main(["evaluate", str(default_model_path()), "--compare", str(reference_model_path), "--dataset",
+                 str(speech), "--format", "json", "--out", str(tmp_path / "report"), "--no-plots", "--workers", "1"])
+    assert code == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["class_accuracies"] == alone[0]["class_accuracies"]
+    (compared,) = document["workbench"]["compared"]
+    assert (compared["model"], compared["against"]) == ("kws_yes_no", "tflite_micro_speech")
+    assert compared["class_accuracies"] == alone[0]["class_accuracies"]
+    assert compared["against_class_accuracies"] == alone[1]["class_accuracies"]
+    assert compared["balanced_accuracy_difference"] == pytest.approx(
+        alone[0]["balanced_accuracy"] - alone[1]["balanced_accuracy"])
+    summary = (tmp_path / "report" / "summary.txt").read_text()
+    assert "kws_yes_no against tflite_micro_speech on the same 15 clips" in summary
+    assert main(["evaluate", str(default_model_path()), "--compare", str(reference_model_path), "--dataset",
+                 str(speech), "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    block = summary[summary.index("kws_yes_no against"):]  # the comparison, as summary.txt holds it
+    assert printed.endswith(block) and "balanced accuracy " in block and "clips only kws_yes_no gets right" in block
+
+
 def test_errors_are_one_line(capsys, speech: Path, reference_model_path: Path, tmp_path: Path) -> None:
     (tmp_path / "bad.tflite").write_bytes(b"not a model")
     for argv in (["evaluate", str(tmp_path / "bad.tflite"), "--dataset", str(speech)],

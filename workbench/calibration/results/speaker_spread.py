@@ -31,12 +31,9 @@ from workbench.calibration.streams.labels import LabelEvent, StreamLabels
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.sweep.matching import KeywordEvents, class_events, match_detections
 from workbench.datasets.layout import speaker_of
+from workbench.datasets.speaker_bootstrap import CONFIDENCE, DRAWS, MIN_SPEAKERS, SEED, draw_weights, interval
 from workbench.datasets.splits import NOHASH_MARK
 
-DRAWS = 2000
-SEED = 16  # fixed, so the same calibration prints the same interval
-MIN_SPEAKERS = 5
-CONFIDENCE = 0.95  # the interval holds the middle 95 % of the draws
 NO_SPEAKER = -1
 PERCENT = 100.0
 
@@ -128,27 +125,12 @@ def speaker_counts(detections: DetectionArrays, labels: StreamLabels, events: Ke
         fixed_false_accepts=float(background_false_accepts + (owners == NO_SPEAKER).sum()), hours=hours)
 
 
-def draw_weights(speakers: int, draws: int = DRAWS, seed: int = SEED) -> np.ndarray:
-    """draws x speakers: how often each speaker is drawn when ``speakers`` are drawn with replacement."""
-    rng = np.random.default_rng(seed)
-    weights = np.zeros((draws, speakers))
-    rows = np.repeat(np.arange(draws), speakers)
-    np.add.at(weights, (rows, rng.integers(0, speakers, size=draws * speakers)), 1.0)
-    return weights
-
-
-def _interval(values: np.ndarray) -> tuple[float, float]:
-    values = values[np.isfinite(values)]
-    low, high = 50.0 * (1.0 - CONFIDENCE), 50.0 * (1.0 + CONFIDENCE)
-    return float(np.percentile(values, low)), float(np.percentile(values, high))
-
-
 def spread_of(counts: SpeakerCounts | None, draws: int = DRAWS, seed: int = SEED) -> SpeakerSpread | None:
     """The 95 % intervals of FRR and FA/h over redrawn speakers."""
     if counts is None:
         return None
     frr, fa = counts.drawn(draw_weights(counts.keywords.size, draws, seed))
-    return SpeakerSpread(speakers=counts.speakers, frr=_interval(frr), fa_per_hour=_interval(fa))
+    return SpeakerSpread(speakers=counts.speakers, frr=interval(frr), fa_per_hour=interval(fa))
 
 
 def speaker_spread(detections: DetectionArrays, labels: StreamLabels, events: KeywordEvents, tolerance_s: float,
@@ -170,4 +152,4 @@ def paired_difference(first: SpeakerCounts | None, second: SpeakerCounts | None,
         return None  # not the same stream's keywords
     weights = draw_weights(first.keywords.size, draws, seed)
     (frr_a, fa_a), (frr_b, fa_b) = first.drawn(weights), second.drawn(weights)
-    return SpeakerSpread(speakers=first.speakers, frr=_interval(frr_b - frr_a), fa_per_hour=_interval(fa_b - fa_a))
+    return SpeakerSpread(speakers=first.speakers, frr=interval(frr_b - frr_a), fa_per_hour=interval(fa_b - fa_a))

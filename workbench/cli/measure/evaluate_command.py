@@ -4,7 +4,9 @@ Every clip goes through the project's frontend (fresh state per clip, as MLTK ev
 after MLTK's trim-and-pad to the model's sample length. Prints MLTK's figures plus balanced accuracy,
 per-class precision/recall, the confusion matrix and the words most often mistaken; ``--out`` also writes
 ``eval-results.json`` (MLTK's keys), ``summary.txt``, ``predictions.csv`` and the ROC, precision-recall
-and confusion PNGs.
+and confusion PNGs. ``--compare OLD`` scores other models on the same clips and says, per class and in
+balanced accuracy, whether the model is better than each by more than the test speakers could explain
+(:mod:`workbench.evaluation.comparison`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ def register(subparsers: Any) -> None:
         "view. --split test/validation use the dataset's lists or its hash-of-speaker split (the percentages "
         "training uses); --split all evaluates every clip once (words that are not classes count as _unknown_).")
     p.add_argument("model", type=Path, help="model .tflite or .mltk.zip")
+    p.add_argument("--compare", type=Path, action="append", default=[], metavar="MODEL",
+                   help="another model (same classes) to score on the same clips and compare with, with a "
+                   "paired speaker interval of the difference; repeat for several")
     p.add_argument("--dataset", type=Path, action="append", required=True, metavar="DIR",
                    help="dataset folder (repeat to merge several)")
     p.add_argument("--split", choices=SPLIT_CHOICES, default="test", help="clips to evaluate (default: test)")
@@ -56,33 +61,38 @@ def _describe(args: argparse.Namespace, index: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     from workbench.core.errors import SettingsError
     from workbench.core.model.model_file import load_model
+    from workbench.evaluation.comparison import compare_results
     from workbench.evaluation.evaluate import clips_for_split, evaluate_model
-    from workbench.evaluation.report import results_document, summary_text, write_report
+    from workbench.evaluation.report import full_summary, results_document, write_report
 
     if args.workers is not None and args.workers < 1:
         raise SettingsError(f"--workers must be at least 1, not {args.workers}.")
     if args.trim_db < 0:
         raise SettingsError(f"--trim-db must be 0 or more, not {args.trim_db:g}.")
-    model = load_model(args.model)
+    models = [load_model(path) for path in [args.model, *args.compare]]
     index = load_index(args.dataset, args)
     clips = clips_for_split(index, args.split)
-    bar = ProgressBar("evaluating", unit="clips")
     cancel = threading.Event()
-    try:
-        result = evaluate_model(model, clips, progress=bar.update, cancel=cancel, workers=args.workers,
-                                trim_db=args.trim_db, description=_describe(args, index))
-    except KeyboardInterrupt:
-        cancel.set()
-        bar.finish()
-        print("kws: interrupted", file=sys.stderr)
-        return EXIT_CANCELLED
-    finally:
-        bar.finish()
+    results = []
+    for model in models:
+        bar = ProgressBar("evaluating" if len(models) == 1 else f"evaluating {model.name}", unit="clips")
+        try:
+            results.append(evaluate_model(model, clips, progress=bar.update, cancel=cancel, workers=args.workers,
+                                          trim_db=args.trim_db, description=_describe(args, index)))
+        except KeyboardInterrupt:
+            cancel.set()
+            bar.finish()
+            print("kws: interrupted", file=sys.stderr)
+            return EXIT_CANCELLED
+        finally:
+            bar.finish()
+    result = results[0]
+    comparisons = [compare_results(other, result) for other in results[1:]]
     if args.out is not None:
-        written = write_report(result, args.out, plots=not args.no_plots)
+        written = write_report(result, args.out, plots=not args.no_plots, comparisons=comparisons)
         print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
     if args.format == "json":
-        print(json.dumps(results_document(result)))
+        print(json.dumps(results_document(result, comparisons)))
     else:
-        print(summary_text(result), end="")
+        print(full_summary(result, comparisons), end="")
     return 0

@@ -1,0 +1,81 @@
+"""Two models' results on the same clips: exact per-class figures, a paired speaker interval, clear refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.core.errors import WorkbenchError
+from workbench.evaluation.comparison import compare_results, comparison_text
+from workbench.evaluation.evaluate import EvaluationResult
+from workbench.evaluation.metrics import classifier_metrics
+
+CLASSES = ["yes", "no", "_unknown_", "_silence_"]
+
+
+def result(name: str, labels: list[int], predicted: list[int], speakers: list[str]) -> EvaluationResult:
+    scores = np.full((len(labels), len(CLASSES)), 0.02)
+    scores[np.arange(len(labels)), predicted] = 0.94
+    truth = np.array(labels, np.int64)
+    paths = [Path(f"{CLASSES[label]}/{speaker}_nohash_{i}.wav") for i, (label, speaker) in enumerate(zip(labels,
+                                                                                                         speakers))]
+    return EvaluationResult(name=name, classes=list(CLASSES), paths=paths, words=[CLASSES[label] for label in labels],
+                            labels=truth, scores=scores, metrics=classifier_metrics(scores, truth))
+
+
+def clips(speakers: int) -> tuple[list[int], list[str]]:
+    """Every speaker says one clip of each class."""
+    labels = [k for _ in range(speakers) for k in range(len(CLASSES))]
+    names = [f"s{s}" for s in range(speakers) for _ in CLASSES]
+    return labels, names
+
+
+def test_the_same_predictions_differ_by_nothing() -> None:
+    labels, speakers = clips(8)
+    predicted = [0 if k == 1 else k for k in labels]  # every "no" heard as "yes"
+    a, b = result("a", labels, predicted, speakers), result("b", labels, predicted, speakers)
+    c = compare_results(a, b)
+    assert c.balanced_difference == 0.0 and c.interval == (0.0, 0.0)
+    assert (c.only_first_right, c.only_second_right) == (0, 0)
+    assert c.verdict == "within what the speakers alone could change"
+
+
+def test_a_model_right_where_the_other_is_wrong_for_every_speaker_is_better() -> None:
+    labels, speakers = clips(10)
+    wrong_no = [0 if k == 1 else k for k in labels]
+    old, new = result("old", labels, wrong_no, speakers), result("new", labels, labels, speakers)
+    c = compare_results(old, new)
+    assert c.balanced_difference == pytest.approx(new.metrics.balanced_accuracy - old.metrics.balanced_accuracy)
+    assert c.balanced_difference == pytest.approx(0.25)  # "no" from 0 to 100 %: a quarter of the balance
+    assert c.interval == pytest.approx((0.25, 0.25))  # every speaker the same: every draw the same
+    assert c.verdict == "new is better"
+    assert (c.only_first_right, c.only_second_right) == (0, 10)
+    assert c.first_accuracies[1] == 0.0 and c.second_accuracies[1] == 1.0 and c.clips_per_class == (10,) * 4
+    text = comparison_text(c)
+    assert "new against old on the same 40 clips" in text and "+100.0 points" in text and "new is better" in text
+
+
+def test_one_speaker_is_not_enough_to_call_a_winner() -> None:
+    labels, speakers = clips(10)
+    one_speaker_fixed = [0 if k == 1 and s != "s0" else k for k, s in zip(labels, speakers)]
+    all_wrong = [0 if k == 1 else k for k in labels]
+    c = compare_results(result("old", labels, all_wrong, speakers), result("new", labels, one_speaker_fixed, speakers))
+    low, high = c.interval  # type: ignore[misc]
+    assert low == 0.0 and high > c.balanced_difference > 0  # s0 may not be drawn at all
+    assert c.verdict == "within what the speakers alone could change"
+
+
+def test_refusals_and_too_few_speakers() -> None:
+    labels, speakers = clips(3)
+    a = result("a", labels, labels, speakers)
+    c = compare_results(a, a)
+    assert c.interval is None and c.verdict == "too few speakers to tell"
+    other = result("b", labels, labels, [s + "x" for s in speakers])
+    with pytest.raises(WorkbenchError, match="different clips"):
+        compare_results(a, other)
+    renamed = result("c", labels, labels, speakers)
+    renamed.classes = ["on", "off", "_unknown_", "_silence_"]
+    with pytest.raises(WorkbenchError, match="same classes"):
+        compare_results(a, renamed)

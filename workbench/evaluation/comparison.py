@@ -1,0 +1,135 @@
+"""Two models on the same clips: which one classifies them better, and by more than the speakers explain?
+
+Why: on a test split of a thousand clips from fifty speakers, two trainings that differ only in their seed
+differ by a point or two of balanced accuracy, and so do two speaker groups. Before a user ships the new
+model instead of the old one, the difference must be larger than that. Clips of one speaker are not
+independent (one voice is hard for both models), so a clip-level test would be overconfident; instead the
+test speakers are drawn again with replacement, the SAME draw for both models, and the balanced accuracy of
+each is recomputed on the drawn clips (:mod:`workbench.datasets.speaker_bootstrap`). The interval of the
+difference says whether another group of such speakers could reverse it. Also counted: the clips only one of
+the two gets right, which is where they differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.core.errors import WorkbenchError
+from workbench.datasets.layout import speaker_of
+from workbench.datasets.speaker_bootstrap import CONFIDENCE, DRAWS, MIN_SPEAKERS, SEED, draw_weights, interval
+from workbench.evaluation.evaluate import EvaluationResult
+
+PERCENT = 100.0
+
+
+@dataclass(frozen=True)
+class ClipComparison:
+    """``second`` against ``first`` on the same clips (accuracies and differences are fractions)."""
+
+    first: str
+    second: str
+    classes: tuple[str, ...]
+    clips_per_class: tuple[int, ...]
+    first_accuracies: tuple[float, ...]
+    second_accuracies: tuple[float, ...]
+    balanced_difference: float  # second - first
+    interval: tuple[float, float] | None  # of the difference, over redrawn speakers (None: too few speakers)
+    speakers: int
+    only_first_right: int
+    only_second_right: int
+
+    @property
+    def verdict(self) -> str:
+        if self.interval is None:
+            return "too few speakers to tell"
+        low, high = self.interval
+        if low > 0:
+            return f"{self.second} is better"
+        if high < 0:
+            return f"{self.first} is better"
+        return "within what the speakers alone could change"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model": self.second, "against": self.first, "classes": list(self.classes),
+                "clips_per_class": list(self.clips_per_class), "class_accuracies": list(self.second_accuracies),
+                "against_class_accuracies": list(self.first_accuracies),
+                "balanced_accuracy_difference": self.balanced_difference,
+                "speaker_interval": None if self.interval is None else {
+                    "speakers": self.speakers, "confidence": CONFIDENCE, "balanced_accuracy_difference":
+                    list(self.interval)},
+                "only_against_right": self.only_first_right, "only_model_right": self.only_second_right}
+
+
+def _balanced(weights: npt.NDArray[np.float64], clips: npt.NDArray[np.float64],
+              correct: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Balanced accuracy of each draw: ``clips``/``correct`` are speakers x classes counts; classes without
+    a clip in a draw are left out of its mean."""
+    drawn_clips, drawn_correct = weights @ clips, weights @ correct
+    with np.errstate(invalid="ignore", divide="ignore"):
+        recall = np.where(drawn_clips > 0, drawn_correct / drawn_clips, np.nan)
+    with np.errstate(invalid="ignore"):
+        return np.nanmean(recall, axis=1)
+
+
+def compare_results(first: EvaluationResult, second: EvaluationResult, draws: int = DRAWS,
+                    seed: int = SEED) -> ClipComparison:
+    """``second`` against ``first``; both must have scored the same clips with the same classes."""
+    if list(first.classes) != list(second.classes):
+        raise WorkbenchError(f"{second.name} has the classes {', '.join(second.classes)} and {first.name} "
+                             f"{', '.join(first.classes)}: compare models with the same classes")
+    if list(first.paths) != list(second.paths):
+        raise WorkbenchError(f"{first.name} and {second.name} were scored on different clips (a clip could be "
+                             "read for one and not the other); nothing to compare clip by clip")
+    classes = len(first.classes)
+    right_first = first.predicted == first.labels
+    right_second = second.predicted == second.labels
+    names = [speaker_of(p) for p in first.paths]
+    ids = {name: i for i, name in enumerate(dict.fromkeys(names))}
+    speaker = np.array([ids[n] for n in names], np.int64)
+    shape = (len(ids), classes)
+    clips = np.zeros(shape)
+    np.add.at(clips, (speaker, first.labels), 1.0)
+    correct_first, correct_second = np.zeros(shape), np.zeros(shape)
+    np.add.at(correct_first, (speaker, first.labels), right_first.astype(np.float64))
+    np.add.at(correct_second, (speaker, first.labels), right_second.astype(np.float64))
+    once = np.ones((1, len(ids)))
+    difference = float(_balanced(once, clips, correct_second)[0] - _balanced(once, clips, correct_first)[0])
+    span = None
+    if len(ids) >= MIN_SPEAKERS:
+        weights = draw_weights(len(ids), draws, seed)
+        span = interval(_balanced(weights, clips, correct_second) - _balanced(weights, clips, correct_first))
+    per_class = clips.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        acc_first = np.where(per_class > 0, correct_first.sum(axis=0) / per_class, np.nan)
+        acc_second = np.where(per_class > 0, correct_second.sum(axis=0) / per_class, np.nan)
+    return ClipComparison(
+        first=first.name, second=second.name, classes=tuple(first.classes),
+        clips_per_class=tuple(int(n) for n in per_class), first_accuracies=tuple(float(a) for a in acc_first),
+        second_accuracies=tuple(float(a) for a in acc_second), balanced_difference=difference, interval=span,
+        speakers=len(ids), only_first_right=int((right_first & ~right_second).sum()),
+        only_second_right=int((right_second & ~right_first).sum()))
+
+
+def comparison_text(comparison: ClipComparison) -> str:
+    """The per-class table and the verdict, for the terminal."""
+    c = comparison
+    width = max(len(name) for name in c.classes + ("class",))
+    column = max(len(c.first), len(c.second), len("100.0%"))
+    lines = [f"{c.second} against {c.first} on the same {sum(c.clips_per_class)} clips:",
+             f"  {'class':<{width}}  {'clips':>5}  {c.first:>{column}}  {c.second:>{column}}  difference"]
+    for name, n, a, b in zip(c.classes, c.clips_per_class, c.first_accuracies, c.second_accuracies):
+        if n:
+            lines.append(f"  {name:<{width}}  {n:>5}  {f'{a * PERCENT:.1f}%':>{column}}  "
+                         f"{f'{b * PERCENT:.1f}%':>{column}}  {(b - a) * PERCENT:+6.1f} points")
+    text = f"  balanced accuracy {c.balanced_difference * PERCENT:+.1f} points"
+    if c.interval is not None:
+        low, high = c.interval
+        text += (f" ({CONFIDENCE * PERCENT:.0f} % interval {low * PERCENT:+.1f} to {high * PERCENT:+.1f} over the "
+                 f"same {c.speakers} speakers redrawn for both)")
+    lines += [text + f": {c.verdict}",
+              f"  clips only {c.second} gets right: {c.only_second_right}; only {c.first}: {c.only_first_right}"]
+    return "\n".join(lines) + "\n"
