@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from workbench.core.errors import WorkbenchError
-from workbench.evaluation.comparison import compare_results, comparison_text
+from workbench.evaluation.comparison import ClipComparison, compare_results, comparison_text
 from workbench.evaluation.evaluate import EvaluationResult
 from workbench.evaluation.metrics import classifier_metrics
 
@@ -79,3 +80,14 @@ def test_refusals_and_too_few_speakers() -> None:
     renamed.classes = ["on", "off", "_unknown_", "_silence_"]
     with pytest.raises(WorkbenchError, match="same classes"):
         compare_results(a, renamed)
+
+
+def test_a_comparison_round_trips_through_its_json() -> None:
+    labels, speakers = clips(6)
+    wrong_no = [0 if k == 1 else k for k in labels]
+    c = compare_results(result("old", labels, wrong_no, speakers), result("new", labels, labels, speakers))
+    assert ClipComparison.from_json(json.loads(json.dumps(c.to_json()))) == c
+    labels, speakers = clips(2)
+    same = result("x", labels, labels, speakers)
+    few = compare_results(same, same)  # too few speakers: no interval
+    assert few.interval is None and ClipComparison.from_json(few.to_json()) == few

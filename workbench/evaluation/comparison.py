@@ -57,11 +57,25 @@ class ClipComparison:
         return {"model": self.second, "against": self.first, "classes": list(self.classes),
                 "clips_per_class": list(self.clips_per_class), "class_accuracies": list(self.second_accuracies),
                 "against_class_accuracies": list(self.first_accuracies),
-                "balanced_accuracy_difference": self.balanced_difference,
+                "balanced_accuracy_difference": self.balanced_difference, "speakers": self.speakers,
                 "speaker_interval": None if self.interval is None else {
                     "speakers": self.speakers, "confidence": CONFIDENCE, "balanced_accuracy_difference":
                     list(self.interval)},
                 "only_against_right": self.only_first_right, "only_model_right": self.only_second_right}
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> "ClipComparison":
+        """Back from :meth:`to_json` (``eval-results.json``'s ``workbench.compared`` entries)."""
+        span = item.get("speaker_interval")
+        return cls(first=item["against"], second=item["model"], classes=tuple(item["classes"]),
+                   clips_per_class=tuple(item["clips_per_class"]),
+                   first_accuracies=tuple(item["against_class_accuracies"]),
+                   second_accuracies=tuple(item["class_accuracies"]),
+                   balanced_difference=float(item["balanced_accuracy_difference"]),
+                   interval=None if span is None else (float(span["balanced_accuracy_difference"][0]),
+                                                       float(span["balanced_accuracy_difference"][1])),
+                   speakers=int(item["speakers"]),
+                   only_first_right=int(item["only_against_right"]), only_second_right=int(item["only_model_right"]))
 
 
 def _balanced(weights: npt.NDArray[np.float64], clips: npt.NDArray[np.float64],

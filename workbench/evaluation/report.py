@@ -21,6 +21,7 @@ from typing import Any, Sequence
 
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import WorkbenchError
+from workbench.datasets.layout import ClipEntry, speaker_of
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.evaluation.evaluate import EvaluationResult
 
@@ -112,6 +113,21 @@ def predictions_csv(result: EvaluationResult) -> str:
         writer.writerow([str(path), word, result.classes[int(label)], result.classes[int(guess)],
                          int(label == guess), *[f"{v:.6f}" for v in row]])
     return buf.getvalue()
+
+
+def clips_of_predictions(path: str | Path) -> list[ClipEntry]:
+    """The clips a ``predictions.csv`` lists (its ``path`` and ``word`` columns), to evaluate another model on
+    exactly the clips of an earlier evaluation -- a training run's ``eval/`` among them."""
+    source = Path(path)
+    try:
+        with source.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise WorkbenchError(f"cannot read the clip list {source}: {getattr(exc, 'strerror', None) or exc}") from None
+    if not rows or not {"path", "word"} <= set(rows[0]):
+        raise WorkbenchError(f"{source} lists no clips: it needs 'path' and 'word' columns, as the "
+                             f"{PREDICTIONS_FILE} of kws evaluate or of a training run's eval folder")
+    return [ClipEntry(Path(row["path"]), row["word"], speaker_of(Path(row["path"])), "testing") for row in rows]
 
 
 def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool = True,

@@ -84,13 +84,28 @@ def test_compare_scores_both_models_on_the_same_clips(capsys, speech: Path, refe
     assert printed.endswith(block) and "balanced accuracy " in block and "clips only kws_yes_no gets right" in block
 
 
+def test_clips_of_an_earlier_evaluation_are_evaluated_again(capsys, speech: Path, reference_model_path: Path,
+                                                           tmp_path: Path) -> None:
+    assert main(["evaluate", str(reference_model_path), "--dataset", str(speech), "--format", "json", "--out",
+                 str(tmp_path / "first"), "--no-plots", "--workers", "1"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(["evaluate", str(reference_model_path), "--clips", str(tmp_path / "first" / "predictions.csv"),
+                 "--format", "json", "--workers", "1"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["class_counts"] == first["class_counts"] == [5, 5, 3, 2]
+    assert again["class_accuracies"] == first["class_accuracies"] and again["roc_auc"] == first["roc_auc"]
+    assert again["workbench"]["evaluated"].startswith("the clips listed in")
+
+
 def test_errors_are_one_line(capsys, speech: Path, reference_model_path: Path, tmp_path: Path) -> None:
     (tmp_path / "bad.tflite").write_bytes(b"not a model")
     for argv in (["evaluate", str(tmp_path / "bad.tflite"), "--dataset", str(speech)],
                  ["evaluate", str(reference_model_path), "--dataset", str(tmp_path / "missing")],
                  ["evaluate", str(reference_model_path), "--dataset", str(speech), "--split", "validation"],
                  ["evaluate", str(reference_model_path), "--dataset", str(speech), "--workers", "0"],
-                 ["evaluate", str(reference_model_path), "--dataset", str(speech), "--trim-db", "-3"]):
+                 ["evaluate", str(reference_model_path), "--dataset", str(speech), "--trim-db", "-3"],
+                 ["evaluate", str(reference_model_path), "--clips", str(tmp_path / "bad.tflite")],
+                 ["evaluate", str(reference_model_path), "--clips", str(tmp_path / "missing.csv")]):
         assert main(argv) == 2, argv
         err = capsys.readouterr().err
         assert err.startswith("kws: error: ") and err.count("\n") == 1, err

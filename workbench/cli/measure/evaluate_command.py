@@ -36,8 +36,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--compare", type=Path, action="append", default=[], metavar="MODEL",
                    help="another model (same classes) to score on the same clips and compare with, with a "
                    "paired speaker interval of the difference; repeat for several")
-    p.add_argument("--dataset", type=Path, action="append", required=True, metavar="DIR",
-                   help="dataset folder (repeat to merge several)")
+    clips = p.add_mutually_exclusive_group(required=True)
+    clips.add_argument("--dataset", type=Path, action="append", metavar="DIR",
+                       help="dataset folder (repeat to merge several)")
+    clips.add_argument("--clips", type=Path, metavar="CSV",
+                       help="exactly the clips of an earlier evaluation: its predictions.csv (a training run's "
+                       "eval/predictions.csv too)")
     p.add_argument("--split", choices=SPLIT_CHOICES, default="test", help="clips to evaluate (default: test)")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text report, or eval-results.json content on stdout")
@@ -63,22 +67,25 @@ def run(args: argparse.Namespace) -> int:
     from workbench.core.model.model_file import load_model
     from workbench.evaluation.comparison import compare_results
     from workbench.evaluation.evaluate import clips_for_split, evaluate_model
-    from workbench.evaluation.report import full_summary, results_document, write_report
+    from workbench.evaluation.report import clips_of_predictions, full_summary, results_document, write_report
 
     if args.workers is not None and args.workers < 1:
         raise SettingsError(f"--workers must be at least 1, not {args.workers}.")
     if args.trim_db < 0:
         raise SettingsError(f"--trim-db must be 0 or more, not {args.trim_db:g}.")
     models = [load_model(path) for path in [args.model, *args.compare]]
-    index = load_index(args.dataset, args)
-    clips = clips_for_split(index, args.split)
+    if args.clips is not None:
+        clips, description = clips_of_predictions(args.clips), f"the clips listed in {args.clips}"
+    else:
+        index = load_index(args.dataset, args)
+        clips, description = clips_for_split(index, args.split), _describe(args, index)
     cancel = threading.Event()
     results = []
     for model in models:
         bar = ProgressBar("evaluating" if len(models) == 1 else f"evaluating {model.name}", unit="clips")
         try:
             results.append(evaluate_model(model, clips, progress=bar.update, cancel=cancel, workers=args.workers,
-                                          trim_db=args.trim_db, description=_describe(args, index)))
+                                          trim_db=args.trim_db, description=description))
         except KeyboardInterrupt:
             cancel.set()
             bar.finish()

@@ -32,7 +32,7 @@ from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
 from workbench.gui.calibration.det_curve_view import DetCurveView
-from workbench.gui.calibration.kws_child import KwsChild
+from workbench.gui.kws_child import KwsChild
 from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
 from workbench.gui.calibration.stream_dialog import StreamDialog
 

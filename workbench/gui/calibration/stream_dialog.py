@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from workbench.gui.calibration.kws_child import KwsChild
+from workbench.gui.kws_child import KwsChild
 
 SPLITS = ("testing", "validation", "training", "all")
 SPLIT_METHODS = ("hash", "stratified")

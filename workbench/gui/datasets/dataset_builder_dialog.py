@@ -1,7 +1,7 @@
 """Build a keyword dataset from the local voices: words, negatives, voices, takes, folder; Build, Cancel, preview.
 
 Why a dialog around ``kws dataset synth``: the build runs minutes in worker processes; as a child
-process (:class:`~workbench.gui.calibration.kws_child.KwsChild`) it never blocks the window, Cancel
+process (:class:`~workbench.gui.kws_child.KwsChild`) it never blocks the window, Cancel
 interrupts it at once (clips written so far stay, and "Continue" finishes the same build later), and its
 progress lines drive the bar. The preview lists the clips as they appear: play one, see its spectrogram.
 The finished folder trains as it is (``kws train --dataset FOLDER --keywords …``); ``built(path)`` tells the
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import SettingsError, WorkbenchError
-from workbench.gui.calibration.kws_child import KwsChild
+from workbench.gui.kws_child import KwsChild
 from workbench.gui.datasets.clip_preview_view import ClipPreviewView
 from workbench.gui.datasets.voice_picker_view import VoicePickerView
 from workbench.synthesis.build_plan import check_word, folder_name

@@ -3,19 +3,30 @@
 Why from the run's files: ``kws train`` writes ``summary.json`` and the evaluation report (``eval/``:
 ``eval-results.json`` and the confusion, ROC and precision-recall PNGs) atomically at the end, so the
 view shows exactly what the folder holds -- also for a run finished earlier and opened again.
+
+"Compare with a model…" answers the question after every run -- is it better than the model I have? --
+with ``kws evaluate RUN_MODEL --compare OTHER --clips eval/predictions.csv`` in a child process: the other
+model on exactly the run's test clips, and a paired interval over the test speakers
+(:mod:`workbench.evaluation.comparison`).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
-    QHBoxLayout, QHeaderView, QLabel, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
 )
+
+from workbench.evaluation.comparison import ClipComparison, comparison_text
+from workbench.gui.kws_child import KwsChild
 
 SUMMARY_FILE = "summary.json"
 EVAL_DIR = "eval"
@@ -23,6 +34,8 @@ PLOT_SUFFIXES = ("confusion_matrix.png", "roc.png", "precision_vs_recall.png")
 PLOT_HEIGHT_PX = 260
 ROW_PX = 22
 PERCENT = 100.0
+PREDICTIONS_FILE, RESULTS_FILE = "predictions.csv", "eval-results.json"
+MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
 
 
 def _percent(value: Any) -> str:
@@ -45,6 +58,22 @@ class EvaluationReportView(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(ROW_PX)
         self.plots: list[QLabel] = []
+        self.folder: Path | None = None
+        self._compare_dir: Path | None = None
+        self.compare_button = QPushButton("Compare with a model…")
+        self.compare_button.setToolTip("Evaluate another model (the one on your board, say) on exactly this run's "
+                                       "test clips, and see whether this run's model is better by more than the "
+                                       "test speakers explain")
+        self.compare_button.setEnabled(False)
+        self.comparison = QLabel()
+        self.comparison.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.comparison.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.comparison.setVisible(False)
+        self.child = KwsChild("the comparison", self)
+        self.child.succeeded.connect(self._on_compared)
+        self.child.failed.connect(self._on_compare_failed)
+        self.child.cancelled.connect(self._drop_compare_dir)
+        self.compare_button.clicked.connect(self.choose_compare)
         row = QWidget()
         self._plot_row = QHBoxLayout(row)
         self._plot_row.setContentsMargins(0, 0, 0, 0)
@@ -56,10 +85,18 @@ class EvaluationReportView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.headline)
         layout.addWidget(self.table)
+        compare_row = QHBoxLayout()
+        compare_row.addWidget(self.compare_button)
+        compare_row.addStretch(1)
+        layout.addLayout(compare_row)
+        layout.addWidget(self.comparison)
         layout.addWidget(scroll, 1)
 
     def clear(self) -> None:
         self.summary = None
+        self.folder = None
+        self.compare_button.setEnabled(False)
+        self.comparison.setVisible(False)
         self.headline.setText("The evaluation on the test split appears here when a run finishes.")
         self.table.setRowCount(0)
         for label in self.plots:
@@ -75,7 +112,8 @@ class EvaluationReportView(QWidget):
         except (OSError, ValueError):
             self.headline.setText(f"No finished run in {folder}.")
             return False
-        self.summary = summary
+        self.summary, self.folder = summary, folder
+        self.compare_button.setEnabled(self._compare_inputs() is not None and not self.child.running)
         test = summary.get("evaluation") or {}
         validation = summary.get("validation_evaluation") or {}
         lines = [f"<b>{summary.get('model', '')}</b>: {summary.get('epochs')} epochs (best: epoch "
@@ -107,3 +145,61 @@ class EvaluationReportView(QWidget):
                 self._plot_row.addWidget(label)
                 self.plots.append(label)
         return True
+
+    # -- comparing with another model ------------------------------------------------------------
+    def _compare_inputs(self) -> tuple[Path, Path] | None:
+        """(the run's model, its test clips) when the run was evaluated, else None."""
+        if self.folder is None or self.summary is None:
+            return None
+        model, clips = self.folder / str(self.summary.get("model", "")), self.folder / EVAL_DIR / PREDICTIONS_FILE
+        return (model, clips) if model.is_file() and clips.is_file() else None
+
+    def choose_compare(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Model to compare with", "", MODEL_FILTER)
+        if path:
+            self.compare_with(Path(path))
+
+    def compare_with(self, other: Path) -> bool:
+        """Start evaluating ``other`` on the run's test clips beside the run's model."""
+        inputs = self._compare_inputs()
+        if inputs is None or self.child.running:
+            return False
+        model, clips = inputs
+        self._drop_compare_dir()
+        self._compare_dir = Path(tempfile.mkdtemp(prefix="kws-compare-"))
+        self.child.start("evaluate", str(model), "--compare", str(other), "--clips", str(clips), "--no-plots",
+                         "--out", str(self._compare_dir))
+        self.compare_button.setEnabled(False)
+        self.comparison.setText(f"Evaluating {other.name} on the run's test clips…")
+        self.comparison.setVisible(True)
+        return True
+
+    def _on_compared(self) -> None:
+        folder = self._compare_dir or Path()
+        try:
+            document = json.loads((folder / RESULTS_FILE).read_text(encoding="utf-8"))
+            text = comparison_text(ClipComparison.from_json(document["workbench"]["compared"][0]))
+        except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+            text = f"The comparison wrote no readable result ({exc})."
+        self.comparison.setText(text.rstrip())
+        self._finish_compare()
+
+    def _on_compare_failed(self, message: str) -> None:
+        self.comparison.setText(f"The comparison failed: {message}")
+        self._finish_compare()
+
+    def _finish_compare(self) -> None:
+        self._drop_compare_dir()
+        self.compare_button.setEnabled(self._compare_inputs() is not None)
+
+    def _drop_compare_dir(self) -> None:
+        if self._compare_dir is not None:
+            shutil.rmtree(self._compare_dir, ignore_errors=True)
+            self._compare_dir = None
+
+    def shutdown(self) -> None:
+        """Stop a running comparison and remove its files (the window is closing)."""
+        if self.child.running:
+            self.child.cancel()
+            self.child.wait_stopped()
+        self._drop_compare_dir()

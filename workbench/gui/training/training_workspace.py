@@ -306,6 +306,7 @@ class TrainingWorkspace(QWidget):
 
     def shutdown(self) -> None:
         self._save()
+        self.report.shutdown()
         if self.running:
             self.process.cancel()
             self.process.wait_stopped(SHUTDOWN_WAIT_MS)
