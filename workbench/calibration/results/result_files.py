@@ -20,13 +20,16 @@ import numpy.typing as npt
 
 from workbench.calibration.streams.labels import load_labels
 from workbench.calibration.sweep.matching import SetMetrics
-from workbench.calibration.results.output_files import DOCUMENT_NAME, SCORES_NAME, SWEEP_NAME
+from workbench.calibration.results.output_files import DOCUMENT_NAME, PLOT_NAME, SCORES_NAME, SWEEP_NAME
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
 from workbench.calibration.results.scores_file import load_scores
 from workbench.calibration.sweep.scoring import CalibrationAudio, evaluate_set
 from workbench.calibration.sweep.grid import ParameterSet
 from workbench.core.detection.settings import DetectionSettings
+from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import WorkbenchError
+
+REPORT_FILES = (DOCUMENT_NAME, PLOT_NAME, SWEEP_NAME, SCORES_NAME)
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +76,33 @@ class CalibrationOutput:
         if lst is not None and len(lst) != len(self.audio.classes):
             return "the per-class thresholds do not match the calibrated model's classes"
         return None
+
+    def save_set_into_model(self, model_path: str | Path, item: dict[str, Any], out_path: str | Path) -> Path:
+        """Write the ``pareto``/``recommended`` entry ``item`` into a copy of the calibrated model at
+        ``model_path`` (the inference interval as calibrated), atomically."""
+        from workbench.core.detection.tuning import save_settings_into_model
+        from workbench.core.model.model_file import load_model
+
+        model = load_model(model_path)
+        base = DetectionSettings.from_params(model.params).replace(latency_ms=self.latency_ms)
+        return save_settings_into_model(model, parameter_set_of(item).settings(base), Path(out_path))
+
+    def copy_report(self, folder: str | Path) -> list[Path]:
+        """Copy the report files the calibration wrote into ``folder`` (created if missing), each atomically."""
+        target = Path(folder)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WorkbenchError(f"cannot create the folder {target}: {exc.strerror or exc}") from None
+        written = []
+        for name in REPORT_FILES:
+            source = self.folder / name
+            if source.is_file():
+                try:
+                    written.append(atomic_write_bytes(target / name, source.read_bytes()))
+                except OSError as exc:
+                    raise WorkbenchError(f"cannot copy {name} into {folder}: {exc.strerror or exc}") from None
+        return written
 
     def score(self, settings: DetectionSettings) -> SetMetrics | None:
         """The figures of ``settings`` on the calibration audio (None when :meth:`can_score` says no)."""

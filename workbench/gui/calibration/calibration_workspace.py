@@ -23,11 +23,9 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtCore import Qt
 
-from workbench.calibration.results.output_files import DOCUMENT_NAME, PLOT_NAME, SCORES_NAME, SWEEP_NAME
 from workbench.calibration.results.result_files import CalibrationOutput, load_calibration_output, parameter_set_of
 from workbench.calibration.results.report import describe_compared
 from workbench.calibration.results.speaker_spread import describe_interval
-from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
@@ -41,7 +39,6 @@ if TYPE_CHECKING:
 
 PROGRESS_STEPS = 1000
 PERCENT = 100.0
-REPORT_FILES = (DOCUMENT_NAME, PLOT_NAME, SWEEP_NAME, SCORES_NAME)
 MODEL_FILTER = "TFLite model (*.tflite)"
 CURVE_SHARE, TABLE_SHARE = 5, 4  # of the results column's height
 SPLIT_UNIT_PX = 100
@@ -317,18 +314,12 @@ class CalibrationWorkspace(QWidget):
 
     def save_into_model(self, path: str | Path) -> Path | None:
         """Write the selected set (or the recommendation) into a copy of the calibrated model."""
-        from workbench.core.detection.settings import DetectionSettings
-        from workbench.core.detection.tuning import save_settings_into_model
-        from workbench.core.model.model_file import load_model
-
         item = self.selected_set()
         if item is None or self._model_of_run is None or self.output is None:
             self.host.show_error("run a calibration first")
             return None
         try:
-            model = load_model(self._model_of_run)
-            base = DetectionSettings.from_params(model.params).replace(latency_ms=self.output.latency_ms)
-            target = save_settings_into_model(model, parameter_set_of(item).settings(base), Path(path))
+            target = self.output.save_set_into_model(self._model_of_run, item, path)
         except WorkbenchError as exc:
             self.host.show_error(str(exc))
             return None
@@ -349,16 +340,12 @@ class CalibrationWorkspace(QWidget):
         """Copy the run's report files into ``folder`` (each written atomically)."""
         if self.output is None:
             return []
-        written = []
         try:
-            for name in REPORT_FILES:
-                source = self.output.folder / name
-                if source.is_file():
-                    written.append(atomic_write_bytes(Path(folder) / name, source.read_bytes()))
-        except (OSError, WorkbenchError) as exc:
+            written = self.output.copy_report(folder)
+        except WorkbenchError as exc:
             self.host.show_error(str(exc))
-        else:
-            self.host.show_status(f"saved the calibration report into {folder}")
+            return []
+        self.host.show_status(f"saved the calibration report into {folder}")
         return written
 
     def choose_save_report(self) -> None:
