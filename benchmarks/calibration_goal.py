@@ -4,6 +4,9 @@ Builds the goal stream -- 60 min of issue 16's mix (keywords : other words : sil
 0.3–1.2 s gaps, low noise at 20–40 dB SNR) from the dataset's TESTING split, i.e. speakers the model's
 training never used *if* ``--split-method`` is the one its training used -- then calibrates the model on it
 and prints the model's own figures, the recommended parameters and whether FRR <= 15 % at <= 100 FA/h is met.
+``--compare OTHER`` (repeatable) calibrates other models on the same stream and prints each one's FRR
+difference from the model with a paired speaker interval -- whether a new recipe beats the default by more
+than this stream's speakers could explain.
 The same can be done by hand::
 
     kws stream make --dataset DATASET --minutes 60 --seed 16 --split-method METHOD --out goal.wav
@@ -19,7 +22,7 @@ from pathlib import Path
 from workbench.assets import default_model_path
 from workbench.calibration.calibration_run import CalibrationRequest, run_calibration
 from workbench.calibration.progress_output import ProgressOutput
-from workbench.calibration.results.report import render_text
+from workbench.calibration.results.report import render_comparison, render_text
 from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
 from workbench.core.model.model_file import load_model
@@ -40,6 +43,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=GOAL_SEED)
     parser.add_argument("--keep", type=Path, help="keep the stream here (WAV; labels beside it)")
+    parser.add_argument("--compare", type=Path, action="append", default=[], metavar="MODEL",
+                        help="other models to calibrate on the same stream and compare with (paired interval)")
     args = parser.parse_args()
     model = load_model(args.model or default_model_path())
     with tempfile.TemporaryDirectory() as scratch:
@@ -52,10 +57,11 @@ def main() -> int:
               f"{counts.get('_unknown_', 0)} other words, {counts.get('_silence_', 0)} silences "
               f"({args.split_method} testing split of {args.dataset.name}, seed {args.seed})")
         progress = ProgressOutput("text")
-        result = run_calibration(model, CalibrationRequest(wav, wav.with_suffix(".json"),
-                                                           target_fa_per_hour=GOAL_FA_PER_HOUR), progress)
+        request = CalibrationRequest(wav, wav.with_suffix(".json"), target_fa_per_hour=GOAL_FA_PER_HOUR)
+        result = run_calibration(model, request, progress)
+        compared = [run_calibration(load_model(path), request, progress) for path in args.compare]
         progress.finish()
-    print(render_text(result))
+    print(render_text(result) + render_comparison(result, compared))
     met = result.recommended is not None and result.table.frr[result.recommended] <= GOAL_FRR
     print(f"goal FRR <= {GOAL_FRR:.0%} at <= {GOAL_FA_PER_HOUR:g} FA/h: {'met' if met else 'NOT met'}")
     return 0
