@@ -33,3 +33,9 @@ def interval(values: npt.ArrayLike) -> tuple[float, float]:
     finite = finite[np.isfinite(finite)]
     low, high = 50.0 * (1.0 - CONFIDENCE), 50.0 * (1.0 + CONFIDENCE)
     return float(np.percentile(finite, low)), float(np.percentile(finite, high))
+
+
+def interval_side(span: tuple[float, float] | list[float]) -> int:
+    """+1 when an interval of a difference lies wholly above 0, -1 wholly below, 0 when it holds 0."""
+    low, high = span
+    return 1 if low > 0 else -1 if high < 0 else 0

@@ -20,7 +20,9 @@ import numpy.typing as npt
 
 from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import speaker_of
-from workbench.datasets.speaker_bootstrap import CONFIDENCE, DRAWS, MIN_SPEAKERS, SEED, draw_weights, interval
+from workbench.datasets.speaker_bootstrap import (
+    CONFIDENCE, DRAWS, MIN_SPEAKERS, SEED, draw_weights, interval, interval_side,
+)
 from workbench.evaluation.evaluate import EvaluationResult
 
 PERCENT = 100.0
@@ -46,12 +48,8 @@ class ClipComparison:
     def verdict(self) -> str:
         if self.interval is None:
             return "too few speakers to tell"
-        low, high = self.interval
-        if low > 0:
-            return f"{self.second} is better"
-        if high < 0:
-            return f"{self.first} is better"
-        return "within what the speakers alone could change"
+        return {1: f"{self.second} is better", -1: f"{self.first} is better",
+                0: "within what the speakers alone could change"}[interval_side(self.interval)]
 
     def to_json(self) -> dict[str, Any]:
         return {"model": self.second, "against": self.first, "classes": list(self.classes),
@@ -110,20 +108,17 @@ def compare_results(first: EvaluationResult, second: EvaluationResult, draws: in
     correct_first, correct_second = np.zeros(shape), np.zeros(shape)
     np.add.at(correct_first, (speaker, first.labels), right_first.astype(np.float64))
     np.add.at(correct_second, (speaker, first.labels), right_second.astype(np.float64))
-    once = np.ones((1, len(ids)))
-    difference = float(_balanced(once, clips, correct_second)[0] - _balanced(once, clips, correct_first)[0])
     span = None
     if len(ids) >= MIN_SPEAKERS:
         weights = draw_weights(len(ids), draws, seed)
         span = interval(_balanced(weights, clips, correct_second) - _balanced(weights, clips, correct_first))
-    per_class = clips.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        acc_first = np.where(per_class > 0, correct_first.sum(axis=0) / per_class, np.nan)
-        acc_second = np.where(per_class > 0, correct_second.sum(axis=0) / per_class, np.nan)
+    a, b = first.metrics, second.metrics
     return ClipComparison(
         first=first.name, second=second.name, classes=tuple(first.classes),
-        clips_per_class=tuple(int(n) for n in per_class), first_accuracies=tuple(float(a) for a in acc_first),
-        second_accuracies=tuple(float(a) for a in acc_second), balanced_difference=difference, interval=span,
+        clips_per_class=tuple(int(n) for n in a.class_counts),
+        first_accuracies=tuple(float(v) for v in a.class_accuracies),
+        second_accuracies=tuple(float(v) for v in b.class_accuracies),
+        balanced_difference=float(b.balanced_accuracy - a.balanced_accuracy), interval=span,
         speakers=len(ids), only_first_right=int((right_first & ~right_second).sum()),
         only_second_right=int((right_second & ~right_first).sum()))
 

@@ -18,6 +18,7 @@ import numpy as np
 from workbench.calibration.calibration_run import CalibrationResult
 from workbench.calibration.results.speaker_spread import describe_interval, paired_difference
 from workbench.calibration.sweep.matching import SetMetrics
+from workbench.datasets.speaker_bootstrap import interval_side
 from workbench.calibration.sweep.grid import ParameterSet, keyword_indices
 from workbench.core.detection.detector import is_keyword_class
 
@@ -271,11 +272,12 @@ def comparison_lines(document: dict[str, Any]) -> list[str]:
     return lines
 
 
+_FRR_VERDICTS = {-1: "fewer misses", 1: "more misses", 0: "within what the speakers alone could change"}
+
+
 def _paired_verdict(paired: dict[str, Any]) -> str:
     low, high = (v * PERCENT for v in paired["frr"])
-    verdict = ("fewer misses" if high < 0 else "more misses" if low > 0
-               else "within what the speakers alone could change")
-    return f"({low:+.1f} to {high:+.1f}): {verdict}"
+    return f"({low:+.1f} to {high:+.1f}): {_FRR_VERDICTS[interval_side(paired['frr'])]}"
 
 
 def describe_compared(entry: dict[str, Any], main: str) -> str:

@@ -146,10 +146,8 @@ def paired_difference(first: SpeakerCounts | None, second: SpeakerCounts | None,
     """95 % intervals of ``second - first`` (FRR and FA/h) when the SAME speakers are drawn for both: two
     models (or parameter sets) on one stream. An FRR interval that excludes 0 means the difference is larger
     than what another group of such speakers could undo. None unless both have the same speakers."""
-    if first is None or second is None or first.keywords.size != second.keywords.size:
-        return None
-    if not np.array_equal(first.keywords, second.keywords):
-        return None  # not the same stream's keywords
+    if first is None or second is None or not np.array_equal(first.keywords, second.keywords):
+        return None  # not the same stream's speakers and keywords
     weights = draw_weights(first.keywords.size, draws, seed)
     (frr_a, fa_a), (frr_b, fa_b) = first.drawn(weights), second.drawn(weights)
     return SpeakerSpread(speakers=first.speakers, frr=interval(frr_b - frr_a), fa_per_hour=interval(fa_b - fa_a))

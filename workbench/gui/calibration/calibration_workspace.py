@@ -230,13 +230,13 @@ class CalibrationWorkspace(QWidget):
             text = (f"Recommended for ≤ {document['target_fa_per_hour']:g} FA/h: "
                     f"{_figures(recommended['frr'], recommended['fa_per_hour'])}")
             spread = recommended.get("speaker_interval")
-            if spread:  # a percent sign stays with its number when the label wraps
-                text += " (" + describe_interval(spread).replace(" %", "\u00a0%") + ")"
+            if spread:
+                text += " (" + describe_interval(spread) + ")"
         else:
             text = f"No set reaches {document['target_fa_per_hour']:g} FA/h; raise the target or improve the model."
         main = document["model"]["name"]
-        self.status.setText("\n".join([text] + [describe_compared(e, main).replace(" %", "\u00a0%")
-                                                 for e in output.compared]))
+        lines = [text] + [describe_compared(e, main) for e in output.compared]
+        self.status.setText("\n".join(lines).replace(" %", "\u00a0%"))  # a percent sign stays with its number
         for button in (self.use_button, self.save_model_button, self.save_report_button):
             button.setEnabled(True)
         self._update_current()

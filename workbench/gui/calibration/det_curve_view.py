@@ -40,6 +40,16 @@ def fa_axis(fa_per_hour: npt.ArrayLike) -> npt.NDArray[np.float64]:
     return np.log10(1.0 + np.asarray(fa_per_hour, dtype=np.float64))
 
 
+def front_points(front: Sequence[dict[str, Any]]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Plot coordinates of a document's Pareto-front entries."""
+    return fa_axis([p["fa_per_hour"] for p in front]), np.array([p["frr"] for p in front], np.float64) * PERCENT
+
+
+def staircase(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> tuple[np.ndarray, np.ndarray]:
+    """The front as a staircase: FRR holds until the next front point's FA/h."""
+    return np.repeat(x, 2)[1:], np.repeat(y, 2)[:-1]
+
+
 class FaPerHourAxis(pg.AxisItem):
     """Bottom axis whose ticks are FA/h values at ``log10(1 + FA/h)``."""
 
@@ -116,11 +126,8 @@ class DetCurveView(QWidget):
         """All sets (``fa``, ``frr`` as fractions), the front entries, the recommendation and the target."""
         x, y = fa_axis(fa), np.asarray(frr, dtype=np.float64) * PERCENT
         self.all_sets.setData(x, y)
-        fx = fa_axis([p["fa_per_hour"] for p in front])
-        fy = np.array([p["frr"] for p in front], np.float64) * PERCENT
-        step_x = np.repeat(fx, 2)[1:]  # a staircase: FRR holds until the next front point's FA/h
-        step_y = np.repeat(fy, 2)[:-1]
-        self.front_line.setData(step_x, step_y)
+        fx, fy = front_points(front)
+        self.front_line.setData(*staircase(fx, fy))
         self.front_points.setData(fx, fy, data=list(range(len(front))))
         if recommended is not None:
             self.recommended.setData([float(fa_axis(recommended["fa_per_hour"]))], [recommended["frr"] * PERCENT])
@@ -150,10 +157,7 @@ class DetCurveView(QWidget):
                 star.setData([], [])
                 continue
             entry = entries[number]
-            front = entry.get("pareto") or []
-            fx = fa_axis([p["fa_per_hour"] for p in front])
-            fy = np.array([p["frr"] for p in front], np.float64) * PERCENT
-            line.setData(np.repeat(fx, 2)[1:], np.repeat(fy, 2)[:-1])
+            line.setData(*staircase(*front_points(entry.get("pareto") or [])))
             self.legend.addItem(line, f"{entry['model']['name']} (compared)")
             recommended = entry.get("recommended")
             if recommended is None:
