@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from workbench.calibration.results.result_files import REPORT_FILES, load_calibration_output
+from workbench.calibration.results.result_files import REPORT_FILES, load_calibration_output, parameter_set_of
 from workbench.cli.main import main
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
@@ -25,7 +27,7 @@ def calibrated(tmp_path_factory: pytest.TempPathFactory, real_stream: Path, refe
 def test_the_report_is_copied_file_by_file(calibrated: Path, tmp_path: Path) -> None:
     output = load_calibration_output(calibrated)
     copied = output.copy_report(tmp_path / "report")
-    assert sorted(p.name for p in copied) == sorted(REPORT_FILES)
+    assert sorted(p.name for p in copied) == sorted([*REPORT_FILES, "labels.json"])
     for path in copied:
         assert path.read_bytes() == (calibrated / path.name).read_bytes()
     blocker = tmp_path / "a file"
@@ -45,3 +47,49 @@ def test_a_chosen_set_is_written_into_a_copy_of_the_model(calibrated: Path, tmp_
                                         item["suppression_ms"], item["minimum_count"])
     assert settings.latency_ms == output.latency_ms
     assert output.score(settings).frr == pytest.approx(item["frr"])  # type: ignore[union-attr]
+
+
+def test_a_report_opens_with_its_own_labels_after_the_stream_is_gone(calibrated: Path, tmp_path: Path,
+                                                                     real_stream: Path) -> None:
+    original = load_calibration_output(calibrated)
+    assert Path(original.document["stream"]["labels"]).is_absolute() and Path(original.model_file).is_absolute()
+    report = tmp_path / "report"
+    original.copy_report(report)
+    document = json.loads((report / "calibration.json").read_text())
+    document["stream"]["labels"] = str(tmp_path / "moved away.json")  # the stream's labels are gone
+    (report / "calibration.json").write_text(json.dumps(document))
+    reopened = load_calibration_output(report)
+    for mine, theirs in zip(reopened.audio.events.starts, original.audio.events.starts):
+        assert np.array_equal(mine, theirs)
+    item = original.pareto[0]
+    assert reopened.score(parameter_set_of(item).settings(DetectionSettings(latency_ms=original.latency_ms))) \
+        .frr == pytest.approx(item["frr"])  # type: ignore[union-attr]
+    (report / "labels.json").unlink()  # neither copy nor original: one sentence naming the file
+    with pytest.raises(WorkbenchError, match="moved away.json"):
+        load_calibration_output(report)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[1, 2]", "is not a calibration.json written by kws calibrate"),
+    ('{"version": 1, "model": {}}', "is not a calibration.json written by kws calibrate"),
+    ("{not json", "cannot read the calibration"),
+])
+def test_a_folder_without_a_calibration_is_one_clear_error(calibrated: Path, tmp_path: Path, text: str,
+                                                           message: str) -> None:
+    with pytest.raises(WorkbenchError, match="lacks calibration.json"):
+        load_calibration_output(tmp_path)
+    for name in ("sweep.csv", "scores.npz"):
+        (tmp_path / name).write_bytes((calibrated / name).read_bytes())
+    (tmp_path / "calibration.json").write_text(text)
+    with pytest.raises(WorkbenchError, match=message):
+        load_calibration_output(tmp_path)
+
+
+def test_a_document_of_another_version_is_refused(calibrated: Path, tmp_path: Path) -> None:
+    for name in ("sweep.csv", "scores.npz", "labels.json"):
+        (tmp_path / name).write_bytes((calibrated / name).read_bytes())
+    document = json.loads((calibrated / "calibration.json").read_text())
+    document["version"] = 99
+    (tmp_path / "calibration.json").write_text(json.dumps(document))
+    with pytest.raises(WorkbenchError, match="of version 99; this workbench reads version 1"):
+        load_calibration_output(tmp_path)

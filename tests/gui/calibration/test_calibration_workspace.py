@@ -99,7 +99,7 @@ def test_small_calibration_end_to_end(qtbot, workspace, stream, tmp_path) -> Non
     report = tmp_path / "report"
     report.mkdir()
     names = sorted(p.name for p in view.save_report(report))
-    assert names == ["calibration.json", "det.png", "scores.npz", "sweep.csv"]
+    assert names == ["calibration.json", "det.png", "labels.json", "scores.npz", "sweep.csv"]
     assert json.loads((report / "calibration.json").read_text()) == document
     view.grab().save(str(tmp_path / "calibration_workspace.png"))
 
@@ -132,6 +132,38 @@ def test_a_compared_model_is_drawn_and_described_beside_the_calibrated_one(  # t
     cleared = line.getData()[0]
     assert cleared is None or len(cleared) == 0
     assert "kws_yes_no" not in view.status.text()
+
+
+def test_a_saved_report_opens_again_and_its_sets_still_tune_the_model(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream, tmp_path) -> None:
+    view, host = workspace, workspace.host
+    view.inputs.set_stream(stream)
+    run_to_end(qtbot, view)
+    shown = view.output.document
+    report = tmp_path / "report"
+    view.save_report(report)
+    fresh = CalibrationWorkspace(host)  # a later session: nothing run in it
+    qtbot.addWidget(fresh)
+    assert fresh.open_report(report) and host.errors == []
+    assert fresh.output.document == shown and fresh.output.folder == report
+    assert fresh.table.table_model.rowCount() == len(shown["pareto"])
+    assert "Recommended for ≤ 100 FA/h" in fresh.status.text()
+    assert fresh.model_of_run == Path(shown["model"]["file"]) and fresh._use_row(0)
+    assert host.controller.tuning.settings.detection_threshold == shown["pareto"][0]["detection_threshold"]
+    fresh.shutdown()
+    assert report.is_dir() and (report / "scores.npz").is_file()  # the user's folder is only read
+
+    # its model moved away: shown all the same; tuning and saving say why they cannot
+    document = dict(shown, model=dict(shown["model"], file=str(tmp_path / "gone.tflite")))
+    (report / "calibration.json").write_text(json.dumps(document))
+    assert fresh.open_report(report) and fresh.model_of_run is None
+    assert "gone.tflite was not found" in host.statuses[-1]
+    assert not fresh._use_row(0) and host.errors[-1] == f"the calibrated model {tmp_path / 'gone.tflite'} was not found"
+    assert fresh.save_into_model(tmp_path / "x.tflite") is None and not (tmp_path / "x.tflite").exists()
+    errors = len(host.errors)
+    assert not fresh.open_report(tmp_path / "nothing here")
+    assert len(host.errors) == errors + 1 and "lacks calibration.json" in host.errors[-1]
+    assert fresh.output.document == document  # a failed open keeps what is shown
 
 
 def test_clicking_a_front_point_on_the_curve_uses_that_set(qtbot, workspace, stream) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,11 @@
-"""Writing a calibration's files: ``calibration.json``, ``det.png``, ``sweep.csv``, ``scores.npz``, a model.
+"""Writing a calibration's files: ``calibration.json``, ``det.png``, ``sweep.csv``, ``scores.npz``, the
+stream's labels, a model.
 
 Why a module: the CLI (``--out``, ``--apply-to``) and the GUI ("Save into model…") write the same
 files the same way -- each atomically, so an interrupted run never leaves a half-written report or
-model, and a folder that cannot be written is one clear sentence.
+model, and a folder that cannot be written is one clear sentence. The labels are copied in (as
+``labels.json`` or ``labels.csv``) so that a report folder opens anywhere, in the GUI too, even after the
+stream's own labels file was moved or edited: re-scoring a parameter set needs them, not the audio.
 """
 
 from __future__ import annotations
@@ -22,11 +25,20 @@ DOCUMENT_NAME = "calibration.json"
 PLOT_NAME = "det.png"
 SWEEP_NAME = "sweep.csv"
 SCORES_NAME = "scores.npz"
+LABELS_STEM = "labels"
+
+
+def labels_name(result: CalibrationResult) -> str:
+    """The name of the labels' copy in an output folder (the original's format kept)."""
+    return LABELS_STEM + result.request.labels_path.suffix.lower()
 
 
 def document_json(result: CalibrationResult, scores_file: str | None = None,
-                  compared: Sequence[CalibrationResult] = ()) -> str:
-    return json.dumps(calibration_document(result, scores_file, compared), indent=1, allow_nan=False) + "\n"
+                  compared: Sequence[CalibrationResult] = (), labels_file: str | None = None) -> str:
+    document = calibration_document(result, scores_file, compared)
+    if labels_file is not None:
+        document["labels_file"] = labels_file
+    return json.dumps(document, indent=1, allow_nan=False) + "\n"
 
 
 def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = True,
@@ -42,15 +54,20 @@ def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = T
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WorkbenchError(f"cannot create the output folder {folder}: {exc.strerror or exc}") from None
+    try:
+        labels = result.request.labels_path.read_bytes()
+    except OSError as exc:
+        raise WorkbenchError(f"cannot read the labels {result.request.labels_path}: {exc.strerror or exc}") from None
     written = [save_scores(folder / SCORES_NAME, result.stream, result.backgrounds),
-               atomic_write_bytes(folder / SWEEP_NAME, sweep_csv(result).encode("utf-8"))]
+               atomic_write_bytes(folder / SWEEP_NAME, sweep_csv(result).encode("utf-8")),
+               atomic_write_bytes(folder / labels_name(result), labels)]
     if plot:
         try:
             written.append(atomic_write_bytes(folder / PLOT_NAME, det_plot_png(result, compared)))
         except PlotUnavailable as exc:
             if notes is not None:
                 notes.append(f"{PLOT_NAME} not written: {exc}")
-    document = document_json(result, SCORES_NAME, compared)
+    document = document_json(result, SCORES_NAME, compared, labels_name(result))
     written.append(atomic_write_bytes(folder / DOCUMENT_NAME, document.encode("utf-8")))
     return written
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -101,7 +102,8 @@ def _model_parameters_json(result: CalibrationResult) -> dict[str, Any] | None:
 
 
 def _model_json(result: CalibrationResult) -> dict[str, Any]:
-    return {"name": result.model.name, "file": str(result.model.path or ""),
+    path = result.model.path
+    return {"name": result.model.name, "file": str(Path(path).absolute()) if path else "",
             "classes": list(result.table.classes), "latency_ms": result.stream.latency_ms}
 
 
@@ -123,11 +125,11 @@ def calibration_document(result: CalibrationResult, scores_file: str | None = No
     return {
         "version": DOCUMENT_VERSION,
         "model": _model_json(result),
-        "stream": {"audio": str(req.stream_path), "labels": str(req.labels_path),
+        "stream": {"audio": str(req.stream_path.absolute()), "labels": str(req.labels_path.absolute()),
                    "duration_s": result.stream.duration_s, "inferences": result.stream.inferences,
                    "keywords": {c: n for c, n in zip(table.classes, table.keywords_per_class) if n},
                    "events": result.labels.label_counts()},
-        "background": [{"audio": str(p), "duration_s": r.duration_s}
+        "background": [{"audio": str(p.absolute()), "duration_s": r.duration_s}
                        for p, r in zip(req.background_paths, result.backgrounds)],
         "tolerance_s": req.tolerance_s,
         "target_fa_per_hour": req.target_fa_per_hour,

@@ -21,6 +21,8 @@ import numpy.typing as npt
 from workbench.calibration.streams.labels import load_labels
 from workbench.calibration.sweep.matching import SetMetrics
 from workbench.calibration.results.output_files import DOCUMENT_NAME, PLOT_NAME, SCORES_NAME, SWEEP_NAME
+from workbench.calibration.results.report import DOCUMENT_VERSION, PERCENT, describe_compared
+from workbench.calibration.results.speaker_spread import describe_interval
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
 from workbench.calibration.results.scores_file import load_scores
 from workbench.calibration.sweep.scoring import CalibrationAudio, evaluate_set
@@ -64,6 +66,25 @@ class CalibrationOutput:
     def model_file(self) -> str:
         return str(self.document["model"].get("file") or "")
 
+    @property
+    def labels_file(self) -> str | None:
+        """The name of the labels' copy in the folder (None for a folder written before copies were made)."""
+        name = self.document.get("labels_file")
+        return str(name) if name else None
+
+    def summary_lines(self) -> list[str]:
+        """The recommendation (with its speaker interval) and one line per compared model, for a status."""
+        document, recommended = self.document, self.recommended
+        target = f"{document['target_fa_per_hour']:g} FA/h"
+        if recommended is None:
+            lines = [f"No set reaches {target}; raise the target or improve the model."]
+        else:
+            text = (f"Recommended for ≤ {target}: FRR {recommended['frr'] * PERCENT:.1f} % at "
+                    f"{recommended['fa_per_hour']:.1f} FA/h")
+            spread = recommended.get("speaker_interval")
+            lines = [text + (f" ({describe_interval(spread)})" if spread else "")]
+        return lines + [describe_compared(entry, document["model"]["name"]) for entry in self.compared]
+
     def can_score(self, settings: DetectionSettings) -> str | None:
         """None if the stored scores apply to ``settings``, else why not (one sentence)."""
         if settings.latency_ms != self.latency_ms:
@@ -95,7 +116,7 @@ class CalibrationOutput:
         except OSError as exc:
             raise WorkbenchError(f"cannot create the folder {target}: {exc.strerror or exc}") from None
         written = []
-        for name in REPORT_FILES:
+        for name in (*REPORT_FILES, *([self.labels_file] if self.labels_file else [])):
             source = self.folder / name
             if source.is_file():
                 try:
@@ -129,21 +150,39 @@ def _sweep_columns(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(fa, np.float64), np.asarray(frr, np.float64)
 
 
+_DOCUMENT_KEYS = ("model", "stream", "target_fa_per_hour", "tolerance_s", "sets_tried")
+
+
+def _checked_document(text: str, folder: Path) -> dict[str, Any]:
+    document = json.loads(text)
+    if not isinstance(document, dict) or any(k not in document for k in _DOCUMENT_KEYS) \
+            or not isinstance(document["model"], dict) or not isinstance(document["stream"], dict):
+        raise WorkbenchError(f"{folder / DOCUMENT_NAME} is not a calibration.json written by kws calibrate")
+    if document.get("version") != DOCUMENT_VERSION:
+        raise WorkbenchError(f"{folder / DOCUMENT_NAME} is of version {document.get('version')}; this workbench "
+                             f"reads version {DOCUMENT_VERSION}")
+    return document
+
+
 def load_calibration_output(folder: str | Path, labels_path: str | Path | None = None) -> CalibrationOutput:
     """Load ``calibration.json``, ``sweep.csv`` and ``scores.npz`` from ``folder``.
 
-    ``labels_path`` defaults to the labels file the document names. Raises :class:`WorkbenchError`.
+    ``labels_path`` defaults to the folder's copy of the labels, else the labels file the document names
+    (folders written before copies were made). Raises :class:`WorkbenchError`.
     """
     folder = Path(folder)
     try:
-        document = json.loads((folder / DOCUMENT_NAME).read_text(encoding="utf-8"))
+        document = _checked_document((folder / DOCUMENT_NAME).read_text(encoding="utf-8"), folder)
         fa, frr = _sweep_columns(folder / SWEEP_NAME)
     except FileNotFoundError as exc:
         raise WorkbenchError(f"the calibration folder {folder} lacks {Path(exc.filename).name}") from None
     except (OSError, ValueError, KeyError) as exc:
         raise WorkbenchError(f"cannot read the calibration in {folder}: {exc}") from None
     stream, backgrounds = load_scores(folder / (document.get("scores_file") or SCORES_NAME))
-    labels = load_labels(labels_path or document["stream"]["labels"])
+    copy = document.get("labels_file")
+    if labels_path is None:
+        labels_path = folder / copy if copy and (folder / copy).is_file() else document["stream"]["labels"]
+    labels = load_labels(labels_path)
     audio = CalibrationAudio.from_replays(stream, labels, backgrounds)
     if not math.isclose(stream.duration_s, float(document["stream"]["duration_s"])):
         raise WorkbenchError(f"the scores in {folder} do not belong to its calibration.json")

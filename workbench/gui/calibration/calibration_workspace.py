@@ -18,16 +18,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
-    QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QSplitter,
+    QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QSplitter,
     QVBoxLayout, QWidget,
 )
 from PySide6.QtCore import Qt
 
 from workbench.calibration.results.result_files import CalibrationOutput, load_calibration_output, parameter_set_of
-from workbench.calibration.results.report import describe_compared
-from workbench.calibration.results.speaker_spread import describe_interval
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
+from workbench.gui.calibration.calibration_dialogs import (
+    choose_open_report, choose_save_into_model, choose_save_report,
+)
 from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
 from workbench.gui.calibration.det_curve_view import DetCurveView
 from workbench.gui.kws_child import KwsChild
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 PROGRESS_STEPS = 1000
 PERCENT = 100.0
-MODEL_FILTER = "TFLite model (*.tflite)"
 CURVE_SHARE, TABLE_SHARE = 5, 4  # of the results column's height
 SPLIT_UNIT_PX = 100
 INPUTS_MAX_WIDTH_PX = 440
@@ -58,7 +58,7 @@ class CalibrationWorkspace(QWidget):
         self.output: CalibrationOutput | None = None
         self._run_folder: Path | None = None  # the shown calibration's files
         self._model_of_run: Path | None = None  # the shown calibration's model
-        self._pending: tuple[Path, str, Path] | None = None  # (folder, labels, model) of the running one
+        self._pending: tuple[Path, Path] | None = None  # (folder, model) of the running one
 
         self.inputs = CalibrationInputsView(getattr(host.settings, "qsettings", None))
         self.run_button = QPushButton("Run calibration")
@@ -85,6 +85,8 @@ class CalibrationWorkspace(QWidget):
                                            "into a folder")
         for button in (self.use_button, self.save_model_button, self.save_report_button):
             button.setEnabled(False)
+        self.open_report_button = QPushButton("Open report…")
+        self.open_report_button.setToolTip("Show a calibration saved earlier (Save report…, or kws calibrate --out)")
         self._layout()
 
         self.child = KwsChild("the calibration", self)
@@ -98,8 +100,9 @@ class CalibrationWorkspace(QWidget):
         self.curve.front_point_clicked.connect(self._use_row)
         self.table.set_activated.connect(self._use_row)
         self.use_button.clicked.connect(self.use_selected)
-        self.save_model_button.clicked.connect(self.choose_save_into_model)
-        self.save_report_button.clicked.connect(self.choose_save_report)
+        self.save_model_button.clicked.connect(lambda: choose_save_into_model(self))
+        self.save_report_button.clicked.connect(lambda: choose_save_report(self))
+        self.open_report_button.clicked.connect(lambda: choose_open_report(self))
         controller = host.controller
         controller.model_changed.connect(self._on_model_changed)
         controller.detection_settings_changed.connect(self._on_settings_changed)
@@ -131,6 +134,7 @@ class CalibrationWorkspace(QWidget):
         for button in (self.use_button, self.save_model_button, self.save_report_button):
             row.addWidget(button)
         row.addStretch(1)
+        row.addWidget(self.open_report_button)
         table_column.addLayout(row)
         splitter.addWidget(table_box)
         splitter.setStretchFactor(0, CURVE_SHARE)
@@ -145,6 +149,11 @@ class CalibrationWorkspace(QWidget):
         inputs_box.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
         layout = QHBoxLayout(self)
         layout.addWidget(main)
+
+    @property
+    def model_of_run(self) -> Path | None:
+        """The model of the calibration shown (None when none is shown or its file is gone)."""
+        return self._model_of_run
 
     # -- running -----------------------------------------------------------------------------------
     @property
@@ -161,7 +170,7 @@ class CalibrationWorkspace(QWidget):
             self.host.show_error(str(exc))
             return False
         folder = Path(tempfile.mkdtemp(prefix="kws-calibration-"))
-        self._pending = (folder, args[args.index("--labels") + 1], Path(args[args.index("--model") + 1]))
+        self._pending = (folder, Path(args[args.index("--model") + 1]))
         self.child.start("calibrate", *args, "--format", "json", "--progress", "jsonl",
                          "--out", str(folder / "run"))
         self._set_running(True)
@@ -186,9 +195,9 @@ class CalibrationWorkspace(QWidget):
         self._set_running(False)
         self.progress.setValue(PROGRESS_STEPS)
         assert self._pending is not None
-        folder, labels, model = self._pending
+        folder, model = self._pending
         try:
-            output = load_calibration_output(folder / "run", labels)
+            output = load_calibration_output(folder / "run")
         except WorkbenchError as exc:
             self._drop_pending()
             self.host.show_error(str(exc))
@@ -223,20 +232,11 @@ class CalibrationWorkspace(QWidget):
         self.curve.show_compared(output.compared)
         self.table.table_model.set_rows(output.pareto, classes, output.recommended)
         recommended = output.recommended
-        if recommended is not None:
-            row = next((i for i, p in enumerate(output.pareto) if same_parameters(p, recommended)), None)
-            if row is not None:
-                self.table.select_row(row)
-            text = (f"Recommended for ≤ {document['target_fa_per_hour']:g} FA/h: "
-                    f"{_figures(recommended['frr'], recommended['fa_per_hour'])}")
-            spread = recommended.get("speaker_interval")
-            if spread:
-                text += " (" + describe_interval(spread) + ")"
-        else:
-            text = f"No set reaches {document['target_fa_per_hour']:g} FA/h; raise the target or improve the model."
-        main = document["model"]["name"]
-        lines = [text] + [describe_compared(e, main) for e in output.compared]
-        self.status.setText("\n".join(lines).replace(" %", "\u00a0%"))  # a percent sign stays with its number
+        row = next((i for i, p in enumerate(output.pareto) if same_parameters(p, recommended)), None)
+        if row is not None:
+            self.table.select_row(row)
+        # a percent sign stays with its number
+        self.status.setText("\n".join(output.summary_lines()).replace(" %", "\u00a0%"))
         for button in (self.use_button, self.save_model_button, self.save_report_button):
             button.setEnabled(True)
         self._update_current()
@@ -295,7 +295,10 @@ class CalibrationWorkspace(QWidget):
         self.table.select_row(row)
         item = self.output.pareto[row]
         if not self._calibrated_model_is_loaded():
-            if self._model_of_run is None or not self.host.open_model(self._model_of_run):
+            if self._model_of_run is None:
+                self.host.show_error(f"the calibrated model {self.output.model_file} was not found")
+                return False
+            if not self.host.open_model(self._model_of_run):
                 return False
             self.host.show_status(f"opened {self._model_of_run.name} to tune it")
         tuning = self.host.controller.tuning
@@ -315,8 +318,11 @@ class CalibrationWorkspace(QWidget):
     def save_into_model(self, path: str | Path) -> Path | None:
         """Write the selected set (or the recommendation) into a copy of the calibrated model."""
         item = self.selected_set()
-        if item is None or self._model_of_run is None or self.output is None:
+        if item is None or self.output is None:
             self.host.show_error("run a calibration first")
+            return None
+        if self._model_of_run is None:
+            self.host.show_error(f"the calibrated model {self.output.model_file} was not found")
             return None
         try:
             target = self.output.save_set_into_model(self._model_of_run, item, path)
@@ -325,16 +331,6 @@ class CalibrationWorkspace(QWidget):
             return None
         self.host.show_status(f"saved {_figures(item['frr'], item['fa_per_hour'])} into {target}")
         return target
-
-    def choose_save_into_model(self) -> None:
-        if self._model_of_run is None:
-            return
-        stem = self._model_of_run.name.replace(".mltk.zip", "").replace(".tflite", "")
-        suggestion = self._model_of_run.with_name(f"{stem}-calibrated.tflite")
-        path, _ = QFileDialog.getSaveFileName(self, "Save the parameters into a model copy", str(suggestion),
-                                              MODEL_FILTER)
-        if path:
-            self.save_into_model(path)
 
     def save_report(self, folder: str | Path) -> list[Path]:
         """Copy the run's report files into ``folder`` (each written atomically)."""
@@ -348,10 +344,22 @@ class CalibrationWorkspace(QWidget):
         self.host.show_status(f"saved the calibration report into {folder}")
         return written
 
-    def choose_save_report(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Save the calibration report into")
-        if folder:
-            self.save_report(folder)
+    def open_report(self, folder: str | Path) -> bool:
+        """Show the calibration saved in ``folder``; its model is used to tune and save when it still exists."""
+        if self.running:
+            return False
+        try:
+            output = load_calibration_output(folder)
+        except WorkbenchError as exc:
+            self.host.show_error(str(exc))
+            return False
+        self._drop_run_folder()  # the user's folder is only read, never taken over
+        model = Path(output.model_file) if output.model_file else None
+        self._model_of_run = model if model is not None and model.is_file() else None
+        self.show_output(output)
+        missing = "" if self._model_of_run else f"; its model {output.model_file or '(unnamed)'} was not found"
+        self.host.show_status(f"opened the calibration in {folder}{missing}")
+        return True
 
     # -- stream building ---------------------------------------------------------------------------
     def build_stream(self) -> None:

@@ -43,8 +43,8 @@ COLUMNS: tuple[tuple[str, Callable[[dict[str, Any], tuple[str, ...]], str]], ...
     ("Count", lambda i, c: str(i["minimum_count"])),
     ("Speech FA/h", lambda i, c: _number(i.get("fa_per_hour_speech"))),
     ("Background FA/h", lambda i, c: _number(i.get("fa_per_hour_background"))),
-    ("Latency ms", lambda i, c: _number(i.get("latency_mean_s"), MS_PER_S, 0)),
-    ("p95 ms", lambda i, c: _number(i.get("latency_p95_s"), MS_PER_S, 0)),
+    ("Latency mean ms", lambda i, c: _number(i.get("latency_mean_s"), MS_PER_S, 0)),
+    ("Latency p95 ms", lambda i, c: _number(i.get("latency_p95_s"), MS_PER_S, 0)),
 )
 
 
@@ -123,8 +123,9 @@ class ParetoTableView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAlternatingRowColors(True)
         self.verticalHeader().setVisible(False)
+        # columns as wide as their figures; a stretched last column would read as one huge "p95" cell
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setStretchLastSection(False)
         self.activated.connect(lambda index: self.set_activated.emit(index.row()))
 
     def selected_row(self) -> int | None:
