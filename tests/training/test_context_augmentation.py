@@ -111,14 +111,17 @@ def test_recipe_mistakes_in_context_settings_are_named(tmp_path: Path, table: di
         assert word in str(info.value)
 
 
-def test_context_settings_parse_from_a_recipe_and_are_off_by_default(tmp_path: Path) -> None:
-    assert AugmentationSettings().context_share == 0.0
-    assert load_spec("tflite_micro_speech").augmentation.context_share == 0.0
+def test_context_and_history_settings_parse_from_a_recipe_and_are_off_by_default(tmp_path: Path) -> None:
+    assert AugmentationSettings().context_share == AugmentationSettings().history_share == 0.0
+    shipped = load_spec("tflite_micro_speech").augmentation
+    assert shipped.context_share == shipped.history_share == 0.0
     path = tmp_path / "recipe.toml"
     path.write_text('extends = "tflite_micro_speech"\n[augmentation]\ncontext_share = 0.5\n'
-                    'context_gap_s = [0.1, 0.8]\ncontext_gain_db = [-6.0, 0.0]\n')
+                    'context_gap_s = [0.1, 0.8]\ncontext_gain_db = [-6.0, 0.0]\n'
+                    'history_share = 0.25\nhistory_gap_s = [0.2, 0.9]\nhistory_lead_s = [0.0, 0.4]\n')
     aug = load_spec(path).augmentation
     assert (aug.context_share, aug.context_gap_s, aug.context_gain_db) == (0.5, (0.1, 0.8), (-6.0, 0.0))
+    assert (aug.history_share, aug.history_gap_s, aug.history_lead_s) == (0.25, (0.2, 0.9), (0.0, 0.4))
     again = tmp_path / "again.toml"
     again.write_text(load_spec(path).to_toml())
     assert load_spec(again).augmentation == aug

@@ -14,6 +14,14 @@ it, each at its own gain, so the window looks like a 1 s cut of a stream; the sa
 Its random values are drawn after all the others, so a run without context sees exactly the data it
 saw before the option existed.
 
+Frontend history (``history_share``, off by default): on the device the frontend runs without a
+restart, so when a word reaches the model's window its noise estimate and gain control have already
+heard the words and pauses before it; a training clip is rendered from fresh state. A share of samples
+(silence too) is given a history -- :func:`history_audio`: ``lead_s`` of the sample's background noise,
+another training word's spoken part, ``gap_s`` of noise up to the window -- which the frontend hears
+before the window (:mod:`.features`); only the window's spectrogram is the sample. Drawn after the
+context, for the same reason.
+
 Each sample draws its random values from its own generator seeded by (seed, epoch, sample), so the
 result does not depend on which worker process made it or in what order: runs are repeatable and a
 resumed run sees the same data as an uninterrupted one.
@@ -51,6 +59,16 @@ class Neighbour:
 
 
 @dataclass(frozen=True)
+class History:
+    """What the frontend hears before a sample's window: noise, another word, a gap (module docstring)."""
+
+    clip: int  # index into the renderer's context clips
+    lead_s: float  # noise before that word
+    gap_s: float  # noise between that word's spoken part and the window
+    gain: float  # the word's amplitude factor relative to its file level
+
+
+@dataclass(frozen=True)
 class Transform:
     """The random choices for one sample (MLTK's ``transform_params``)."""
 
@@ -62,6 +80,7 @@ class Transform:
     speed: float = 1.0
     semitones: float = 0.0
     context: tuple[Neighbour, ...] = ()
+    history: History | None = None
 
 
 def draw_transform(rng: np.random.Generator, settings: AugmentationSettings, n_noises: int,
@@ -84,14 +103,19 @@ def draw_transform(rng: np.random.Generator, settings: AugmentationSettings, n_n
         speed=uniform(settings.speed_range, 1.0) if not silence else 1.0,
         semitones=uniform(settings.pitch_range, 0.0) if not silence else 0.0,
     )
-    if silence or not n_context or not settings.context_share or rng.uniform() >= settings.context_share:
-        return transform
-    sides = CONTEXT_SIDES[int(rng.integers(len(CONTEXT_SIDES)))]
-    context = tuple(Neighbour(clip=int(rng.integers(n_context)), side=side,
-                              gap_s=uniform(settings.context_gap_s, 0.0),
-                              gain=10.0 ** (uniform(settings.context_gain_db, 0.0) / DB_PER_AMPLITUDE_DECADE))
-                    for side in sides)
-    return replace(transform, context=context)
+    def gain() -> float:
+        return float(10.0 ** (uniform(settings.context_gain_db, 0.0) / DB_PER_AMPLITUDE_DECADE))
+
+    if not silence and n_context and settings.context_share and rng.uniform() < settings.context_share:
+        sides = CONTEXT_SIDES[int(rng.integers(len(CONTEXT_SIDES)))]
+        transform = replace(transform, context=tuple(
+            Neighbour(clip=int(rng.integers(n_context)), side=side, gap_s=uniform(settings.context_gap_s, 0.0),
+                      gain=gain()) for side in sides))
+    if n_context and settings.history_share and rng.uniform() < settings.history_share:
+        transform = replace(transform, history=History(
+            clip=int(rng.integers(n_context)), lead_s=uniform(settings.history_lead_s, 0.0),
+            gap_s=uniform(settings.history_gap_s, 0.0), gain=gain()))
+    return transform
 
 
 def apply_transform(audio: FloatArray, transform: Transform, settings: AugmentationSettings,
@@ -116,6 +140,27 @@ def apply_transform(audio: FloatArray, transform: Transform, settings: Augmentat
         noise = fit_length(noises[transform.noise_index], length, transform.noise_position, None)
         x = x + noise * np.float32(transform.noise_factor * transform.loudness)
     return x.astype(np.float32, copy=False)
+
+
+def history_audio(transform: Transform, settings: AugmentationSettings, noises: list[FloatArray],
+                  word: FloatArray, sample_rate: int, step: int) -> FloatArray:
+    """The audio the frontend hears before the window of a sample with ``transform.history`` (``word``: the
+    history clip's audio, trimmed here): a whole number of frontend ``step``s long, so the window's frames
+    are the frames a fresh frontend would cut; the extra samples lengthen the lead. At the sample's
+    loudness, with its background noise at its factor."""
+    history = transform.history
+    if history is None:
+        raise ValueError("the transform has no history")
+    spoken = trim_silence(word, settings.trim_threshold_db) if settings.trim_threshold_db else word
+    gap = int(round(history.gap_s * sample_rate))
+    size = int(round(history.lead_s * sample_rate)) + spoken.size + gap
+    size += -size % step
+    out = np.zeros(size, np.float32)
+    out[size - gap - spoken.size:size - gap] = spoken * np.float32(history.gain)
+    if transform.noise_index is not None and transform.noise_factor > 0:
+        noise = fit_length(noises[transform.noise_index], size, transform.noise_position, None)
+        out += noise * np.float32(transform.noise_factor)
+    return out * np.float32(transform.loudness)
 
 
 def _with_context(audio: FloatArray, transform: Transform, trim_db: float | None,

@@ -8,7 +8,11 @@ soundfile and the native frontend. Each sample is computed from fresh frontend s
 firmware feeds the model, and from its own random generator (see :mod:`.augmentation`), so the
 features do not depend on the number of workers or the order they finish in.
 
-Context augmentation (see :mod:`.augmentation`) takes its neighbours from ``context_clips``: the
+A sample with a frontend history (``history_share``, see :mod:`.augmentation`) is the exception: a
+second frontend, reset, hears the history and then the window, and the window's rows are the sample --
+what the device's never-restarted frontend makes of the same second of a stream.
+
+Context augmentation and histories (see :mod:`.augmentation`) take their words from ``context_clips``: the
 training split's other-word clips (:meth:`FeatureSettings.for_plan`), never validation or test
 clips, and never keyword clips (a keyword heard beside an ``_unknown_`` sample would teach the model
 to ignore keywords). They are read when drawn, not held in memory: thousands of clips per worker
@@ -32,11 +36,11 @@ import numpy as np
 
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.errors import WorkbenchError
-from workbench.core.frontend import MicroFrontend
+from workbench.core.frontend import MicroFrontend, quantize
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.training.data.audio_effects import trim_silence
 from workbench.training.data.augmentation import (INT16_SCALE, Transform, apply_transform, draw_transform,
-                                             sample_rng, to_int16)
+                                                  history_audio, sample_rng, to_int16)
 from workbench.training.data.sample_plan import Sample, SamplePlan
 from workbench.training.spec.model_spec import AugmentationSettings, ModelSpec
 
@@ -60,7 +64,8 @@ class FeatureSettings:
     def for_plan(cls, spec: ModelSpec, plan: SamplePlan) -> "FeatureSettings":
         """The settings of a training run: the spec's frontend and augmentation, the plan's noises and,
         when the spec asks for context, the plan's training clips of other words as neighbours."""
-        context = tuple(plan.context_clips()) if spec.augmentation.context_share > 0 else ()
+        aug = spec.augmentation
+        context = tuple(plan.context_clips()) if aug.context_share > 0 or aug.history_share > 0 else ()
         return cls(spec.frontend, spec.augmentation, tuple(plan.background), spec.training.seed, context)
 
 
@@ -79,6 +84,7 @@ class SampleRenderer:
     def __init__(self, settings: FeatureSettings) -> None:
         self.settings = settings
         self.frontend = MicroFrontend(settings.frontend)
+        self.history_frontend = MicroFrontend(settings.frontend)  # streaming: hears a history, then the window
         self.length = settings.frontend.sample_length
         self.rate = int(settings.frontend.sample_rate_hz)
         trim_db = settings.augmentation.trim_threshold_db
@@ -99,21 +105,35 @@ class SampleRenderer:
         except WorkbenchError:
             return np.zeros(0, dtype=np.float32)
 
+    def transform(self, index: int, path: Path | None, epoch: int) -> Transform:
+        """The random choices of sample ``index`` in ``epoch`` (NO_AUGMENTATION_EPOCH: none)."""
+        if epoch == NO_AUGMENTATION_EPOCH:
+            return Transform()
+        return draw_transform(sample_rng(self.settings.seed, epoch, index), self.settings.augmentation,
+                              len(self.noises), silence=path is None, n_context=len(self.settings.context_clips))
+
     def waveform(self, index: int, path: Path | None, epoch: int) -> np.ndarray:
         """The float audio of sample ``index`` in ``epoch`` (NO_AUGMENTATION_EPOCH: plain), 1 s long."""
-        aug = self.settings.augmentation
-        if epoch == NO_AUGMENTATION_EPOCH:
-            transform = Transform()
-        else:
-            rng = sample_rng(self.settings.seed, epoch, index)
-            transform = draw_transform(rng, aug, len(self.noises), silence=path is None,
-                                       n_context=len(self.settings.context_clips))
+        return self._window(path, self.transform(index, path, epoch))
+
+    def _window(self, path: Path | None, transform: Transform) -> np.ndarray:
         neighbours = [self.neighbour(n.clip) for n in transform.context]
-        return apply_transform(self.audio(path), transform, aug, self.noises, self.length, self.rate, neighbours)
+        return apply_transform(self.audio(path), transform, self.settings.augmentation, self.noises, self.length,
+                               self.rate, neighbours)
 
     def render(self, index: int, path: Path | None, epoch: int) -> np.ndarray:
         """The int8 spectrogram of sample ``index`` in ``epoch`` (NO_AUGMENTATION_EPOCH: plain)."""
-        return self.frontend.process_clip(to_int16(self.waveform(index, path, epoch)), dtype=np.int8)
+        transform = self.transform(index, path, epoch)
+        window = to_int16(self._window(path, transform))
+        if transform.history is None:
+            return self.frontend.process_clip(window, dtype=np.int8)
+        step = self.settings.frontend.window_step_samples
+        heard = history_audio(transform, self.settings.augmentation, self.noises,
+                              self.neighbour(transform.history.clip), self.rate, step)
+        self.history_frontend.reset()
+        rows = self.history_frontend.feed(np.concatenate([to_int16(heard), window]), dtype=np.uint16)
+        first = heard.size // step
+        return quantize(rows[first:first + self.settings.frontend.n_frames], self.settings.frontend)
 
     def render_chunk(self, chunk: Sequence[tuple[int, str | None]], epoch: int
                      ) -> tuple[list[int], np.ndarray, list[tuple[int, str]]]:

@@ -169,10 +169,18 @@ class AugmentationSettings:
     context_share: float = 0.0
     context_gap_s: tuple[float, float] = (0.3, 1.2)
     context_gain_db: tuple[float, float] = (-3.0, 3.0)
+    # frontend history (issue 16: on the device the frontend never restarts, so its noise estimate and
+    # gain control have heard the words before; training clips start from fresh state): this share of
+    # samples is rendered by a frontend that first heard history_lead_s of the sample's background noise,
+    # another training word, and history_gap_s of noise up to the 1 s window
+    history_share: float = 0.0
+    history_gap_s: tuple[float, float] = (0.3, 1.2)
+    history_lead_s: tuple[float, float] = (0.2, 1.0)
 
     def __post_init__(self) -> None:
         for name in ("offset_range", "bg_noise_range", "silence_noise_range", "loudness_range",
-                     "speed_range", "pitch_range", "context_gap_s", "context_gain_db"):
+                     "speed_range", "pitch_range", "context_gap_s", "context_gain_db", "history_gap_s",
+                     "history_lead_s"):
             value = getattr(self, name)
             if value is not None and value[0] > value[1]:
                 raise ValueError(f"{name} must be (low, high), got {list(value)}")
@@ -184,6 +192,10 @@ class AugmentationSettings:
             raise ValueError("context_share must be between 0 and 1")
         if self.context_gap_s[0] < 0:
             raise ValueError("context_gap_s must not be negative")
+        if not 0.0 <= self.history_share <= 1.0:
+            raise ValueError("history_share must be between 0 and 1")
+        if self.history_gap_s[0] < 0 or self.history_lead_s[0] < 0:
+            raise ValueError("history_gap_s and history_lead_s must not be negative")
 
 
 @dataclass(frozen=True)
