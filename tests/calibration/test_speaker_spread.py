@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from workbench.calibration.results.speaker_spread import (
-    event_speaker, paired_difference, speaker_counts, speaker_spread,
+    event_speaker, paired_difference, speaker_counts, spread_of as spread_of_counts,
 )
 from workbench.calibration.streams.labels import LabelEvent, StreamLabels
 from workbench.calibration.sweep.fast_detector import DetectionArrays
@@ -37,7 +37,8 @@ def detections(times_s: list[float], classes: list[int]) -> DetectionArrays:
 
 
 def spread_of(labels: StreamLabels, dets: DetectionArrays, hours: float = 1.0):  # type: ignore[no-untyped-def]
-    return speaker_spread(dets, labels, KeywordEvents.from_labels(labels, CLASSES), TOLERANCE_S, CLASSES, hours)
+    counts = speaker_counts(dets, labels, KeywordEvents.from_labels(labels, CLASSES), TOLERANCE_S, CLASSES, hours)
+    return spread_of_counts(counts)
 
 
 def test_the_speaker_is_the_clip_name_before_nohash() -> None:

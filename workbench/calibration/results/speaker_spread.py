@@ -133,14 +133,6 @@ def spread_of(counts: SpeakerCounts | None, draws: int = DRAWS, seed: int = SEED
     return SpeakerSpread(speakers=counts.speakers, frr=interval(frr), fa_per_hour=interval(fa))
 
 
-def speaker_spread(detections: DetectionArrays, labels: StreamLabels, events: KeywordEvents, tolerance_s: float,
-                   classes: Sequence[str], hours: float, background_false_accepts: int = 0,
-                   draws: int = DRAWS, seed: int = SEED) -> SpeakerSpread | None:
-    """:func:`speaker_counts` and :func:`spread_of` in one call."""
-    return spread_of(speaker_counts(detections, labels, events, tolerance_s, classes, hours,
-                                    background_false_accepts), draws, seed)
-
-
 def paired_difference(first: SpeakerCounts | None, second: SpeakerCounts | None, draws: int = DRAWS,
                       seed: int = SEED) -> SpeakerSpread | None:
     """95 % intervals of ``second - first`` (FRR and FA/h) when the SAME speakers are drawn for both: two
