@@ -22,6 +22,7 @@ _COMMAND_MODULES = (
     "workbench.cli.detect_command",
     "workbench.cli.data.features_command",
     "workbench.cli.model.model_commands",
+    "workbench.cli.model.average_command",
     "workbench.cli.devices_command",
     "workbench.cli.measure.profile_commands",
     "workbench.cli.board.board_commands",

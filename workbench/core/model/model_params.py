@@ -229,7 +229,7 @@ def encode_dictionary(params: Mapping[str, ParamValue]) -> bytes:
 
 
 # -- the model file ----------------------------------------------------------------------------
-def _model_object(tflite: bytes) -> tuple[Any, Any]:
+def unpack_model(tflite: bytes) -> tuple[Any, Any]:
     """(schema module, unpacked ``ModelT``) of a .tflite, or a :class:`ModelError`."""
     from ai_edge_litert import schema_py_generated as schema
 
@@ -253,7 +253,7 @@ def _params_metadata(model: Any) -> Any | None:
 
 def params_buffer(tflite: bytes) -> bytes | None:
     """The raw ``SL_PARAMSv1`` buffer of a model (None when it has none)."""
-    _, model = _model_object(tflite)
+    _, model = unpack_model(tflite)
     meta = _params_metadata(model)
     if meta is None:
         return None
@@ -297,7 +297,23 @@ def _aligned_buffer_class(schema: Any) -> type:
 def write_params(tflite: bytes, params: Mapping[str, ParamValue]) -> bytes:
     """A copy of the model whose ``SL_PARAMSv1`` entry holds exactly ``params``; all else is kept."""
     payload = encode_dictionary(params)  # fail on an unstorable value before touching the model
-    schema, model = _model_object(tflite)
+    schema, model = unpack_model(tflite)
+    params_buffer = schema.BufferT()
+    params_buffer.data = np.frombuffer(payload, dtype=np.uint8)
+    meta = _params_metadata(model)
+    if meta is not None:
+        model.buffers[meta.buffer] = params_buffer
+    else:
+        meta = schema.MetadataT()
+        meta.name = METADATA_NAME
+        model.buffers = (model.buffers or []) + [params_buffer]
+        meta.buffer = len(model.buffers) - 1
+        model.metadata = (model.metadata or []) + [meta]
+    return pack_model(schema, model, len(tflite) + len(payload))
+
+
+def pack_model(schema: Any, model: Any, size_hint: int = 0) -> bytes:
+    """The .tflite bytes of an unpacked (and edited) ``ModelT``, every buffer 16-byte aligned."""
     buffers = model.buffers or []
     if any((b.offset or 0) > _EXTERNAL_DATA_MARKER for b in buffers):
         raise ModelError("models whose weights are stored outside the FlatBuffer (over 2 GB) are not supported")
@@ -307,17 +323,6 @@ def write_params(tflite: bytes, params: Mapping[str, ParamValue]) -> bytes:
         new = aligned()
         new.data, new.offset, new.size = old.data, old.offset, old.size
         model.buffers.append(new)
-    params_buffer = aligned()
-    params_buffer.data = np.frombuffer(payload, dtype=np.uint8)
-    meta = _params_metadata(model)
-    if meta is not None:
-        model.buffers[meta.buffer] = params_buffer
-    else:
-        meta = schema.MetadataT()
-        meta.name = METADATA_NAME
-        model.buffers.append(params_buffer)
-        meta.buffer = len(model.buffers) - 1
-        model.metadata = (model.metadata or []) + [meta]
-    builder = flatbuffers.Builder(len(tflite) + len(payload) + _BUILDER_SLACK)
+    builder = flatbuffers.Builder(size_hint + _BUILDER_SLACK)
     builder.Finish(model.Pack(builder), file_identifier=TFLITE_IDENTIFIER)
     return bytes(builder.Output())

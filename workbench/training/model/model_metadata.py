@@ -34,6 +34,21 @@ def runtime_memory_size(tflite: bytes) -> int:
     return int(max(summary.arena_bytes, summary.arena_bytes_mvp))
 
 
+def _now_text() -> str:
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def restamped(model: LoadedModel, name: str, description: str | None = None) -> LoadedModel:
+    """``model`` under a new name, with the identity and arena of its own graph (hash, date,
+    ``runtime_memory_size``): for a model made from others, e.g. an average (``kws average``)."""
+    params: dict[str, Any] = {"name": name, "hash": hashlib.md5(model.tflite).hexdigest(), "date": _now_text(),
+                              "runtime_memory_size": runtime_memory_size(model.tflite)}
+    if description is not None:
+        params["description"] = description
+    return model_with_params(model, params)
+
+
 def detection_settings(spec: ModelSpec, threshold: int) -> DetectionSettings:
     d = spec.detection
     return DetectionSettings(average_window_duration_ms=d.average_window_duration_ms, detection_threshold=threshold,
@@ -44,13 +59,12 @@ def detection_settings(spec: ModelSpec, threshold: int) -> DetectionSettings:
 def model_parameters(spec: ModelSpec, tflite: bytes, detection: DetectionSettings,
                      extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every parameter, in MLTK's order: identity, memory, detection, normalisation, ``fe.*``."""
-    now = datetime.now(timezone.utc)
     params: dict[str, Any] = {
         "name": spec.name,
         "version": spec.version,
         "classes": list(spec.classes),
         "hash": hashlib.md5(tflite).hexdigest(),  # of the bare model, before parameters are added
-        "date": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",
+        "date": _now_text(),
         "runtime_memory_size": runtime_memory_size(tflite),
         **detection.to_params(),
         RESCALE_KEY: 0.0,

@@ -1,0 +1,58 @@
+"""``kws average``: several models with the same classes and frontend as one model averaging their outputs.
+
+The models run side by side on the same spectrogram and the output is the weighted mean of their class
+probabilities (:mod:`workbench.core.model.model_average`); ``MODEL:W`` counts a model W times. The first
+model's parameters (detection settings, frontend) are kept. The result runs everywhere a model does:
+``kws detect``, ``kws evaluate``, ``kws calibrate``, the window, the board.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import WorkbenchError
+
+WEIGHT_SEPARATOR = ":"
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "average", help="merge models into one whose output is the weighted mean of theirs",
+        description="Merge models with the same classes, input and frontend settings into one .tflite whose "
+        "output is the weighted mean of their class probabilities (all int8: their layers side by side, then "
+        "CONCATENATION and MEAN). MODEL:W counts a model W times (a whole number, default 1). The first "
+        "model's parameters are kept.")
+    p.add_argument("models", nargs="+", metavar="MODEL[:W]", help="models to average (at least two)")
+    p.add_argument("-o", "--out", type=Path, required=True, help="the averaged model (.tflite)")
+    p.set_defaults(func=run)
+
+
+def parse_member(text: str) -> tuple[Path, int]:
+    """``path`` or ``path:W``; a ':' followed by something other than a whole number is part of the path."""
+    path, sep, weight = text.rpartition(WEIGHT_SEPARATOR)
+    if sep and path and weight.strip().isdigit():
+        return Path(path), int(weight)
+    return Path(text), 1
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.core.model.model_average import Member, average_models
+    from workbench.core.model.model_file import load_model, model_from_bytes, save_model
+    from workbench.training.model.model_metadata import restamped
+
+    parsed = [parse_member(text) for text in args.models]
+    if len(parsed) < 2:
+        raise WorkbenchError("give at least two models to average")
+    if str(args.out).endswith(".zip"):
+        raise WorkbenchError("the averaged model is a .tflite; give -o OUT.tflite")
+    members = [Member(load_model(path), weight) for path, weight in parsed]
+    total = sum(m.weight for m in members)
+    shares = ", ".join(f"{m.model.name} {m.weight}/{total}" for m in members)
+    name = Path(args.out).name.removesuffix(".tflite")
+    merged = restamped(model_from_bytes(average_models(members), name, Path(args.out)), name,
+                       f"average of {shares}")
+    out = save_model(merged, args.out)
+    print(f"wrote {out}: {len(merged.tflite):,} bytes, classes {', '.join(merged.classes)}; output = {shares}")
+    return 0

@@ -1,0 +1,185 @@
+"""Several int8 models as one: a .tflite whose output is the weighted mean of theirs.
+
+Why: models trained differently make different mistakes. On the goal stream of issue 16 the default
+model (MLTK's reference plus learned silence) and students with a second convolution, trained on the
+stream's kind of frontend state, miss different keywords and fire on different words; the mean of
+their class probabilities beats each of them. The board runs one model, so the average must be one
+model: every member's operators run on the same input tensor, their outputs are stacked
+(CONCATENATION on axis 0) and averaged (MEAN on axis 0, keeping the batch axis), all int8 -- ops that
+TFLite Micro and LiteRT both provide. An integer weight w includes a member's output w times in the
+stack, so 2:1:1 is exactly (2a + b + c) / 4.
+
+The members must agree on what the firmware needs from a model: the same input (shape, type,
+quantisation), the same classes and frontend settings (``fe.*``), and outputs of the same shape and
+quantisation (the int8 softmax's 1/256). The first member's parameters (detection settings and all)
+become the average's; the others' are dropped, as are signature definitions (TFLite Micro ignores them).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from workbench.core.errors import ModelError
+from workbench.core.frontend_settings import FrontendSettings
+from workbench.core.model.model_file import LoadedModel
+from workbench.core.model.model_params import pack_model, unpack_model
+
+STACK_AXIS = 0
+
+
+@dataclass(frozen=True)
+class Member:
+    """One model of an average and how many times its output counts."""
+
+    model: LoadedModel
+    weight: int = 1
+
+    def __post_init__(self) -> None:
+        if self.weight < 1:
+            raise ModelError(f"the weight of {self.model.name} must be a whole number >= 1, got {self.weight}")
+
+
+def _only_subgraph(model: Any, name: str) -> Any:
+    if len(model.subgraphs or []) != 1:
+        raise ModelError(f"{name} has {len(model.subgraphs or [])} subgraphs; only single-graph models can be averaged")
+    graph = model.subgraphs[0]
+    if len(graph.inputs) != 1 or len(graph.outputs) != 1:
+        raise ModelError(f"{name} has {len(graph.inputs)} inputs and {len(graph.outputs)} outputs; "
+                         "averaging needs one of each")
+    return graph
+
+
+def _tensor_signature(tensor: Any) -> tuple[Any, ...]:
+    quant = tensor.quantization
+    scale = tuple(np.asarray(quant.scale).tolist()) if quant is not None and quant.scale is not None else ()
+    zero = tuple(np.asarray(quant.zeroPoint).tolist()) if quant is not None and quant.zeroPoint is not None else ()
+    return tuple(np.asarray(tensor.shape).tolist()), int(tensor.type), scale, zero
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal parameter values; floats up to float32 storage (0.8 is stored as 0.800000011920929)."""
+    if isinstance(a, float) or isinstance(b, float):
+        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=1e-6)
+    return bool(a == b)
+
+
+def _check_compatible(first: LoadedModel, other: LoadedModel) -> None:
+    if tuple(first.classes) != tuple(other.classes):
+        raise ModelError(f"{other.name} has classes {', '.join(other.classes)}; {first.name} has "
+                         f"{', '.join(first.classes)}")
+    # as the firmware reads them: a missing fe.* key means its default
+    fe_first = FrontendSettings.from_params(first.params).to_params()
+    fe_other = FrontendSettings.from_params(other.params).to_params()
+    differ = sorted(k for k in fe_first.keys() | fe_other.keys() if not _same(fe_first.get(k), fe_other.get(k)))
+    if differ:
+        raise ModelError(f"{other.name} hears audio through other frontend settings than {first.name} "
+                         f"({', '.join(differ)}); the board has one frontend for the whole model")
+
+
+def _opcode_index(schema: Any, model: Any, code: Any) -> int:
+    """The index of ``code`` (an ``OperatorCodeT``) in ``model``'s opcodes, appended when new."""
+    key = (code.builtinCode, code.deprecatedBuiltinCode, code.customCode, code.version)
+    for i, existing in enumerate(model.operatorCodes):
+        if (existing.builtinCode, existing.deprecatedBuiltinCode, existing.customCode, existing.version) == key:
+            return i
+    model.operatorCodes.append(code)
+    return len(model.operatorCodes) - 1
+
+
+def _builtin_code(schema: Any, builtin: int, version: int) -> Any:
+    code = schema.OperatorCodeT()
+    code.builtinCode, code.deprecatedBuiltinCode, code.version = builtin, min(builtin, 127), version
+    return code
+
+
+def _append_member(schema: Any, target: Any, source: Any, prefix: str) -> int:
+    """Copy ``source``'s operators into ``target``'s graph, reading ``target``'s input; returns the index of
+    the copied output tensor."""
+    graph, other = target.subgraphs[0], source.subgraphs[0]
+    buffer_map: dict[int, int] = {0: 0}  # buffer 0 is the schema's empty sentinel in every model
+    tensor_map = {other.inputs[0]: graph.inputs[0]}
+    for index, tensor in enumerate(other.tensors):
+        if index in tensor_map:
+            continue
+        if tensor.buffer not in buffer_map:
+            target.buffers.append(source.buffers[tensor.buffer])
+            buffer_map[tensor.buffer] = len(target.buffers) - 1
+        tensor.buffer = buffer_map[tensor.buffer]
+        name = tensor.name.decode("utf-8", "replace") if isinstance(tensor.name, bytes) else str(tensor.name or "")
+        tensor.name = prefix + name
+        graph.tensors.append(tensor)
+        tensor_map[index] = len(graph.tensors) - 1
+    for op in other.operators:
+        op.opcodeIndex = _opcode_index(schema, target, source.operatorCodes[op.opcodeIndex])
+        op.inputs = [tensor_map[i] if i >= 0 else i for i in op.inputs]
+        op.outputs = [tensor_map[i] for i in op.outputs]
+        graph.operators.append(op)
+    return tensor_map[other.outputs[0]]
+
+
+def _constant(schema: Any, model: Any, name: str, values: list[int]) -> int:
+    buffer = schema.BufferT()
+    buffer.data = np.asarray(values, dtype="<i4").view(np.uint8)
+    model.buffers.append(buffer)
+    tensor = schema.TensorT()
+    tensor.shape, tensor.type, tensor.name = [len(values)], schema.TensorType.INT32, name
+    tensor.buffer = len(model.buffers) - 1
+    model.subgraphs[0].tensors.append(tensor)
+    return len(model.subgraphs[0].tensors) - 1
+
+
+def _activation_like(schema: Any, model: Any, like: Any, shape: list[int], name: str) -> int:
+    tensor = schema.TensorT()
+    tensor.shape, tensor.type, tensor.name, tensor.buffer = shape, like.type, name, 0
+    quant = schema.QuantizationParametersT()
+    quant.scale, quant.zeroPoint = like.quantization.scale, like.quantization.zeroPoint
+    tensor.quantization = quant
+    model.subgraphs[0].tensors.append(tensor)
+    return len(model.subgraphs[0].tensors) - 1
+
+
+def average_models(members: Sequence[Member]) -> bytes:
+    """The .tflite bytes of one model whose output is the weighted mean of the members' (module docstring)."""
+    if len(members) < 2:
+        raise ModelError("averaging needs at least two models")
+    first = members[0].model
+    schema, target = unpack_model(first.tflite)
+    graph = _only_subgraph(target, first.name)
+    input_sig = _tensor_signature(graph.tensors[graph.inputs[0]])
+    output_tensor = graph.tensors[graph.outputs[0]]
+    output_sig = _tensor_signature(output_tensor)
+    outputs = [graph.outputs[0]] * members[0].weight
+    for number, member in enumerate(members[1:], start=1):
+        _check_compatible(first, member.model)
+        _, source = unpack_model(member.model.tflite)
+        other = _only_subgraph(source, member.model.name)
+        if _tensor_signature(other.tensors[other.inputs[0]]) != input_sig:
+            raise ModelError(f"{member.model.name}'s input differs from {first.name}'s (shape, type or quantisation)")
+        if _tensor_signature(other.tensors[other.outputs[0]]) != output_sig:
+            raise ModelError(f"{member.model.name}'s output differs from {first.name}'s (shape, type or quantisation)")
+        outputs += [_append_member(schema, target, source, f"member{number}/")] * member.weight
+    shape = list(np.asarray(output_tensor.shape).tolist())
+    stacked = _activation_like(schema, target, output_tensor, [len(outputs) * shape[0], *shape[1:]], "average/stack")
+    mean = _activation_like(schema, target, output_tensor, shape, "average/mean")
+    axis = _constant(schema, target, "average/axis", [STACK_AXIS])
+
+    concat = schema.OperatorT()
+    concat.opcodeIndex = _opcode_index(schema, target, _builtin_code(schema, schema.BuiltinOperator.CONCATENATION, 2))
+    concat.inputs, concat.outputs = list(outputs), [stacked]
+    concat.builtinOptionsType = schema.BuiltinOptions.ConcatenationOptions
+    concat.builtinOptions = schema.ConcatenationOptionsT()
+    concat.builtinOptions.axis = STACK_AXIS
+    reduce = schema.OperatorT()
+    reduce.opcodeIndex = _opcode_index(schema, target, _builtin_code(schema, schema.BuiltinOperator.MEAN, 2))
+    reduce.inputs, reduce.outputs = [stacked, axis], [mean]
+    reduce.builtinOptionsType = schema.BuiltinOptions.ReducerOptions
+    reduce.builtinOptions = schema.ReducerOptionsT()
+    reduce.builtinOptions.keepDims = True
+    graph.operators += [concat, reduce]
+    graph.outputs = [mean]
+    target.signatureDefs = None
+    return pack_model(schema, target, sum(len(m.model.tflite) for m in members))
