@@ -63,7 +63,7 @@ class FeatureSettings:
     @classmethod
     def for_plan(cls, spec: ModelSpec, plan: SamplePlan) -> "FeatureSettings":
         """The settings of a training run: the spec's frontend and augmentation, the plan's noises and,
-        when the spec asks for context, the plan's training clips of other words as neighbours."""
+        when the spec asks for context or histories, the plan's training clips of other words."""
         aug = spec.augmentation
         context = tuple(plan.context_clips()) if aug.context_share > 0 or aug.history_share > 0 else ()
         return cls(spec.frontend, spec.augmentation, tuple(plan.background), spec.training.seed, context)
