@@ -115,6 +115,7 @@ class CalibrationWorkspace(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.open_report_button)
         column.addLayout(buttons)
         column.addWidget(self.progress)
         column.addWidget(self.status)
@@ -134,7 +135,6 @@ class CalibrationWorkspace(QWidget):
         for button in (self.use_button, self.save_model_button, self.save_report_button):
             row.addWidget(button)
         row.addStretch(1)
-        row.addWidget(self.open_report_button)
         table_column.addLayout(row)
         splitter.addWidget(table_box)
         splitter.setStretchFactor(0, CURVE_SHARE)
