@@ -33,11 +33,11 @@ def labels_name(result: CalibrationResult) -> str:
     return LABELS_STEM + result.request.labels_path.suffix.lower()
 
 
-def document_json(result: CalibrationResult, scores_file: str | None = None,
-                  compared: Sequence[CalibrationResult] = (), labels_file: str | None = None) -> str:
-    document = calibration_document(result, scores_file, compared)
-    if labels_file is not None:
-        document["labels_file"] = labels_file
+def document_json(result: CalibrationResult, compared: Sequence[CalibrationResult] = (),
+                  in_folder: bool = False) -> str:
+    """``calibration.json``'s text; ``in_folder``: it names the scores and labels files written beside it."""
+    files = (SCORES_NAME, labels_name(result)) if in_folder else (None, None)
+    document = calibration_document(result, files[0], compared, files[1])
     return json.dumps(document, indent=1, allow_nan=False) + "\n"
 
 
@@ -67,7 +67,7 @@ def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = T
         except PlotUnavailable as exc:
             if notes is not None:
                 notes.append(f"{PLOT_NAME} not written: {exc}")
-    document = document_json(result, SCORES_NAME, compared, labels_name(result))
+    document = document_json(result, compared, in_folder=True)
     written.append(atomic_write_bytes(folder / DOCUMENT_NAME, document.encode("utf-8")))
     return written
 

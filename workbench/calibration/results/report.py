@@ -118,9 +118,12 @@ def _difference_json(result: CalibrationResult, other: CalibrationResult) -> dic
 
 
 def calibration_document(result: CalibrationResult, scores_file: str | None = None,
-                         compared: Sequence[CalibrationResult] = ()) -> dict[str, Any]:
+                         compared: Sequence[CalibrationResult] = (), labels_file: str | None = None
+                         ) -> dict[str, Any]:
     """The document (module docstring); ``compared``: other models calibrated on the same request, each
-    with its model, recommendation and own parameters' figures (``kws calibrate --compare``)."""
+    with its model, recommendation and own parameters' figures (``kws calibrate --compare``);
+    ``scores_file`` and ``labels_file``: the names of the scores and the labels' copy beside the document
+    in an output folder (None when there is none)."""
     req, table = result.request, result.table
     return {
         "version": DOCUMENT_VERSION,
@@ -141,6 +144,7 @@ def calibration_document(result: CalibrationResult, scores_file: str | None = No
         "model_parameters": _model_parameters_json(result),
         "pareto": [set_json(result, i) for i in result.front],
         "scores_file": scores_file,
+        "labels_file": labels_file,
         "compared": [{"model": _model_json(other), "sets_tried": len(other.table),
                       "recommended": _recommended_json(other), "model_parameters": _model_parameters_json(other),
                       "pareto": [set_json(other, i) for i in other.front],

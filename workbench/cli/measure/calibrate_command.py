@@ -102,9 +102,7 @@ def build_request(args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.assets import default_model_path
     from workbench.calibration.calibration_run import run_calibration
-    from workbench.calibration.results.output_files import (
-        SCORES_NAME, apply_recommendation, document_json, labels_name, write_outputs,
-    )
+    from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
     from workbench.calibration.results.report import render_comparison, render_text
     from workbench.core.model.model_file import load_model
 
@@ -125,8 +123,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if args.apply_to is not None:
         written.append(apply_recommendation(result, args.apply_to))
     if args.format == "json":
-        files = (SCORES_NAME, labels_name(result)) if args.out is not None else (None, None)
-        out.write(document_json(result, files[0], compared, files[1]))
+        out.write(document_json(result, compared, in_folder=args.out is not None))
     else:
         out.write(render_text(result) + render_comparison(result, compared))
     out.flush()
