@@ -34,6 +34,11 @@ from workbench.core.errors import WorkbenchError
 REPORT_FILES = (DOCUMENT_NAME, PLOT_NAME, SWEEP_NAME, SCORES_NAME)
 
 
+def figures_text(frr: float, fa_per_hour: float) -> str:
+    """A set's two figures as the workspace and its status lines say them."""
+    return f"FRR {frr * PERCENT:.1f} % at {fa_per_hour:.1f} FA/h"
+
+
 @dataclass(frozen=True, eq=False)
 class CalibrationOutput:
     """What a calibration wrote, loaded: the document, all sets' figures and the stored scores."""
@@ -79,8 +84,7 @@ class CalibrationOutput:
         if recommended is None:
             lines = [f"No set reaches {target}; raise the target or improve the model."]
         else:
-            text = (f"Recommended for ≤ {target}: FRR {recommended['frr'] * PERCENT:.1f} % at "
-                    f"{recommended['fa_per_hour']:.1f} FA/h")
+            text = f"Recommended for ≤ {target}: {figures_text(recommended['frr'], recommended['fa_per_hour'])}"
             spread = recommended.get("speaker_interval")
             lines = [text + (f" ({describe_interval(spread)})" if spread else "")]
         return lines + [describe_compared(entry, document["model"]["name"]) for entry in self.compared]

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtCore import Qt
 
-from workbench.calibration.results.result_files import CalibrationOutput, load_calibration_output, parameter_set_of
+from workbench.calibration.results.result_files import (
+    CalibrationOutput, figures_text, load_calibration_output, parameter_set_of,
+)
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.gui.calibration.calibration_dialogs import (
@@ -39,14 +41,9 @@ if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
 
 PROGRESS_STEPS = 1000
-PERCENT = 100.0
 CURVE_SHARE, TABLE_SHARE = 5, 4  # of the results column's height
 SPLIT_UNIT_PX = 100
 INPUTS_MAX_WIDTH_PX = 440
-
-
-def _figures(frr: float, fa_per_hour: float) -> str:
-    return f"FRR {frr * PERCENT:.1f} % at {fa_per_hour:.1f} FA/h"
 
 
 class CalibrationWorkspace(QWidget):
@@ -261,7 +258,7 @@ class CalibrationWorkspace(QWidget):
             self.summary.setText(f"Current parameters cannot be scored: {reason}.")
             return
         self.curve.show_current(metrics.fa_per_hour, metrics.frr)
-        self.summary.setText(f"Current parameters: {_figures(metrics.frr, metrics.fa_per_hour)}")
+        self.summary.setText(f"Current parameters: {figures_text(metrics.frr, metrics.fa_per_hour)}")
 
     def _on_settings_changed(self, _settings: object) -> None:
         self._update_current()
@@ -295,10 +292,8 @@ class CalibrationWorkspace(QWidget):
         self.table.select_row(row)
         item = self.output.pareto[row]
         if not self._calibrated_model_is_loaded():
-            if self._model_of_run is None:
-                self.host.show_error(f"the calibrated model {self.output.model_file} was not found")
-                return False
-            if not self.host.open_model(self._model_of_run):
+            model = self._existing_model_of_run()
+            if model is None or not self.host.open_model(model):
                 return False
             self.host.show_status(f"opened {self._model_of_run.name} to tune it")
         tuning = self.host.controller.tuning
@@ -312,8 +307,14 @@ class CalibrationWorkspace(QWidget):
         except WorkbenchError as exc:
             self.host.show_error(str(exc))
             return False
-        self.host.show_status(f"tuning set to {_figures(item['frr'], item['fa_per_hour'])}")
+        self.host.show_status(f"tuning set to {figures_text(item['frr'], item['fa_per_hour'])}")
         return True
+
+    def _existing_model_of_run(self) -> Path | None:
+        """The shown calibration's model; None, said in an error, when its file was not found."""
+        if self._model_of_run is None and self.output is not None:
+            self.host.show_error(f"the calibrated model {self.output.model_file} was not found")
+        return self._model_of_run
 
     def save_into_model(self, path: str | Path) -> Path | None:
         """Write the selected set (or the recommendation) into a copy of the calibrated model."""
@@ -321,15 +322,15 @@ class CalibrationWorkspace(QWidget):
         if item is None or self.output is None:
             self.host.show_error("run a calibration first")
             return None
-        if self._model_of_run is None:
-            self.host.show_error(f"the calibrated model {self.output.model_file} was not found")
+        model = self._existing_model_of_run()
+        if model is None:
             return None
         try:
-            target = self.output.save_set_into_model(self._model_of_run, item, path)
+            target = self.output.save_set_into_model(model, item, path)
         except WorkbenchError as exc:
             self.host.show_error(str(exc))
             return None
-        self.host.show_status(f"saved {_figures(item['frr'], item['fa_per_hour'])} into {target}")
+        self.host.show_status(f"saved {figures_text(item['frr'], item['fa_per_hour'])} into {target}")
         return target
 
     def save_report(self, folder: str | Path) -> list[Path]:
