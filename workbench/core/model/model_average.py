@@ -17,7 +17,6 @@ become the average's; the others' are dropped, as are signature definitions (TFL
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -61,9 +60,10 @@ def _tensor_signature(tensor: Any) -> tuple[Any, ...]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    """Equal parameter values; floats up to float32 storage (0.8 is stored as 0.800000011920929)."""
+    """Equal parameter values; floats as the frontend's float32 holds them (a model stores 0.8 as the f32
+    0.800000011920929, a missing key means the default 0.8)."""
     if isinstance(a, float) or isinstance(b, float):
-        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=1e-6)
+        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and np.float32(a) == np.float32(b)
     return bool(a == b)
 
 
@@ -80,7 +80,7 @@ def _check_compatible(first: LoadedModel, other: LoadedModel) -> None:
                          f"({', '.join(differ)}); the board has one frontend for the whole model")
 
 
-def _opcode_index(schema: Any, model: Any, code: Any) -> int:
+def _opcode_index(model: Any, code: Any) -> int:
     """The index of ``code`` (an ``OperatorCodeT``) in ``model``'s opcodes, appended when new."""
     key = (code.builtinCode, code.deprecatedBuiltinCode, code.customCode, code.version)
     for i, existing in enumerate(model.operatorCodes):
@@ -114,7 +114,7 @@ def _append_member(schema: Any, target: Any, source: Any, prefix: str) -> int:
         graph.tensors.append(tensor)
         tensor_map[index] = len(graph.tensors) - 1
     for op in other.operators:
-        op.opcodeIndex = _opcode_index(schema, target, source.operatorCodes[op.opcodeIndex])
+        op.opcodeIndex = _opcode_index(target, source.operatorCodes[op.opcodeIndex])
         op.inputs = [tensor_map[i] if i >= 0 else i for i in op.inputs]
         op.outputs = [tensor_map[i] for i in op.outputs]
         graph.operators.append(op)
@@ -168,13 +168,13 @@ def average_models(members: Sequence[Member]) -> bytes:
     axis = _constant(schema, target, "average/axis", [STACK_AXIS])
 
     concat = schema.OperatorT()
-    concat.opcodeIndex = _opcode_index(schema, target, _builtin_code(schema, schema.BuiltinOperator.CONCATENATION, 2))
+    concat.opcodeIndex = _opcode_index(target, _builtin_code(schema, schema.BuiltinOperator.CONCATENATION, 2))
     concat.inputs, concat.outputs = list(outputs), [stacked]
     concat.builtinOptionsType = schema.BuiltinOptions.ConcatenationOptions
     concat.builtinOptions = schema.ConcatenationOptionsT()
     concat.builtinOptions.axis = STACK_AXIS
     reduce = schema.OperatorT()
-    reduce.opcodeIndex = _opcode_index(schema, target, _builtin_code(schema, schema.BuiltinOperator.MEAN, 2))
+    reduce.opcodeIndex = _opcode_index(target, _builtin_code(schema, schema.BuiltinOperator.MEAN, 2))
     reduce.inputs, reduce.outputs = [stacked, axis], [mean]
     reduce.builtinOptionsType = schema.BuiltinOptions.ReducerOptions
     reduce.builtinOptions = schema.ReducerOptionsT()
