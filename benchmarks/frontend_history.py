@@ -26,7 +26,7 @@ from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import load_model
 from workbench.datasets.clip_length import MLTK_TRIM_DB, fit_length
-from workbench.datasets.layout import UNKNOWN, scan_dataset
+from workbench.datasets.layout import SILENCE, UNKNOWN, scan_dataset
 from workbench.evaluation.evaluate import clips_for_split
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,7 +69,7 @@ def main() -> int:
         if not mine:
             print(f"{word:8} no clips in the testing split")
             continue
-        others = [c for c in clips if c.word != word and not c.word.startswith("_")]
+        others = [c for c in clips if c.word not in (word, SILENCE)]
         target = classes.index(word) if word in classes else classes.index(UNKNOWN)
         fresh, heard = [], []
         for clip in mine:
@@ -83,10 +83,8 @@ def main() -> int:
             stream = np.clip(np.concatenate([before, np.zeros(gap), own]) + bed, -32768, 32767).astype(np.int16)
             window = stream[-own.size:]
             fresh.append(runner.probabilities(frontend.process_clip(window, dtype=runner.features_dtype)))
-            frontend.reset()
-            rows = frontend.feed(stream, dtype=runner.features_dtype)
-            first = (stream.size - own.size) // step
-            heard.append(runner.probabilities(rows[first:first + settings.n_frames]))
+            heard.append(runner.probabilities(frontend.process_clip(window, dtype=runner.features_dtype,
+                                                                    history=stream[:-own.size])))
         a, b = np.array(fresh), np.array(heard)
 
         def pair(values_a: np.ndarray, values_b: np.ndarray) -> str:

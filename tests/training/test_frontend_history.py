@@ -120,8 +120,9 @@ def test_a_sample_is_the_window_of_a_stream_that_heard_its_history(history_run) 
 
 
 def test_a_silent_history_leaves_the_frontend_as_fresh(history_run, tmp_path: Path) -> None:
-    """Zeros before the window leave no trace: the window's frames are cut exactly where a fresh frontend
-    cuts them, and a frontend that heard only silence is in its fresh state."""
+    """Zeros before a window that starts quiet leave no trace: the window's frames are cut exactly where a
+    fresh frontend cuts them, and a frontend that heard only silence (the frame straddling the history's
+    end included) is in its fresh state."""
     with_history, _, plan = history_run
     silent = tmp_path / "silent.wav"
     save_wav(silent, np.zeros(RATE // 2, np.int16))
@@ -131,6 +132,7 @@ def test_a_silent_history_leaves_the_frontend_as_fresh(history_run, tmp_path: Pa
     for index, sample in enumerate(plan.training[:8]):
         assert renderer.transform(index, sample.path, epoch=1).history is not None
         window = to_int16(renderer.waveform(index, sample.path, epoch=1))
+        assert not window[:STEP].any()  # quiet at its start (no noise bed here)
         assert np.array_equal(renderer.render(index, sample.path, epoch=1),
                               renderer.frontend.process_clip(window, dtype=np.int8))
 

@@ -126,8 +126,14 @@ class MicroFrontend:
         return dict(self._stream.geometry())
 
     # ---- one-shot ------------------------------------------------------------------------------
-    def process_clip(self, audio: npt.ArrayLike, dtype: Any = np.uint16) -> np.ndarray:
-        """Spectrogram of exactly ``sample_length_ms`` of int16 audio, from fresh state."""
+    def process_clip(self, audio: npt.ArrayLike, dtype: Any = np.uint16,
+                     history: npt.ArrayLike | None = None) -> np.ndarray:
+        """Spectrogram of exactly ``sample_length_ms`` of int16 audio, from fresh state.
+
+        With ``history`` (int16 audio, a whole number of steps long) the frontend hears it first, as the
+        board's never-restarted frontend hears the stream before a window: the noise estimate and gain
+        control remember it, and the rows are the window's own (cut where a fresh frontend cuts them).
+        """
         out_dtype = _output_dtype(dtype)
         pcm = _as_pcm16(audio, "audio")
         expected = self._settings.sample_length
@@ -136,12 +142,16 @@ class MicroFrontend:
                 f"audio must hold exactly {expected} samples ({self._settings.sample_length_ms} ms "
                 f"at {self._settings.sample_rate_hz} Hz), got {pcm.size}"
             )
+        heard = _as_pcm16(history if history is not None else np.zeros(0, np.int16), "history")
+        if heard.size % self._step:
+            raise ValueError(f"history must be a whole number of {self._step}-sample steps, got {heard.size}")
         if self._clip is None:
             self._clip = self._make_native()
         self._clip.reset()
-        rows = np.empty(self._settings.spectrogram_shape, dtype=np.uint16)
-        frames, _ = self._clip.feed(pcm, rows)
-        rows = rows[:frames]
+        first = heard.size // self._step  # the window's first row, after the history's
+        rows = np.empty((first + self._settings.n_frames, self._channels), dtype=np.uint16)
+        frames, _ = self._clip.feed(np.concatenate([heard, pcm]) if heard.size else pcm, rows)
+        rows = rows[first:frames]
         return rows if out_dtype == np.uint16 else quantize(rows, self._settings)
 
     # ---- streaming -----------------------------------------------------------------------------

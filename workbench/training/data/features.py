@@ -8,9 +8,9 @@ soundfile and the native frontend. Each sample is computed from fresh frontend s
 firmware feeds the model, and from its own random generator (see :mod:`.augmentation`), so the
 features do not depend on the number of workers or the order they finish in.
 
-A sample with a frontend history (``history_share``, see :mod:`.augmentation`) is the exception: a
-second frontend, reset, hears the history and then the window, and the window's rows are the sample --
-what the device's never-restarted frontend makes of the same second of a stream.
+A sample with a frontend history (``history_share``, see :mod:`.augmentation`) is the exception: the
+frontend hears the history before the window (``process_clip(..., history=...)``) -- what the device's
+never-restarted frontend makes of the same second of a stream.
 
 Context augmentation and histories (see :mod:`.augmentation`) take their words from ``context_clips``: the
 training split's other-word clips (:meth:`FeatureSettings.for_plan`), never validation or test
@@ -36,7 +36,7 @@ import numpy as np
 
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.errors import WorkbenchError
-from workbench.core.frontend import MicroFrontend, quantize
+from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.training.data.audio_effects import trim_silence
 from workbench.training.data.augmentation import (INT16_SCALE, Transform, apply_transform, draw_transform,
@@ -84,7 +84,6 @@ class SampleRenderer:
     def __init__(self, settings: FeatureSettings) -> None:
         self.settings = settings
         self.frontend = MicroFrontend(settings.frontend)
-        self.history_frontend = MicroFrontend(settings.frontend)  # streaming: hears a history, then the window
         self.length = settings.frontend.sample_length
         self.rate = int(settings.frontend.sample_rate_hz)
         trim_db = settings.augmentation.trim_threshold_db
@@ -127,13 +126,9 @@ class SampleRenderer:
         window = to_int16(self._window(path, transform))
         if transform.history is None:
             return self.frontend.process_clip(window, dtype=np.int8)
-        step = self.settings.frontend.window_step_samples
         heard = history_audio(transform, self.settings.augmentation, self.noises,
-                              self.neighbour(transform.history.clip), self.rate, step)
-        self.history_frontend.reset()
-        rows = self.history_frontend.feed(np.concatenate([to_int16(heard), window]), dtype=np.uint16)
-        first = heard.size // step
-        return quantize(rows[first:first + self.settings.frontend.n_frames], self.settings.frontend)
+                              self.neighbour(transform.history.clip), self.rate, self.frontend.step_samples)
+        return self.frontend.process_clip(window, dtype=np.int8, history=to_int16(heard))
 
     def render_chunk(self, chunk: Sequence[tuple[int, str | None]], epoch: int
                      ) -> tuple[list[int], np.ndarray, list[tuple[int, str]]]:
