@@ -72,6 +72,8 @@ def test_a_report_opens_with_its_own_labels_after_the_stream_is_gone(calibrated:
 @pytest.mark.parametrize("text, message", [
     ("[1, 2]", "is not a calibration.json written by kws calibrate"),
     ('{"version": 1, "model": {}}', "is not a calibration.json written by kws calibrate"),
+    ('{"version": 1, "model": {}, "stream": {}, "target_fa_per_hour": 100, "tolerance_s": 1.5, "sets_tried": 1}',
+     "is not a calibration.json written by kws calibrate"),
     ("{not json", "cannot read the calibration"),
 ])
 def test_a_folder_without_a_calibration_is_one_clear_error(calibrated: Path, tmp_path: Path, text: str,

@@ -155,12 +155,14 @@ def _sweep_columns(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 _DOCUMENT_KEYS = ("model", "stream", "target_fa_per_hour", "tolerance_s", "sets_tried")
+_STREAM_KEYS = ("labels", "duration_s")
 
 
 def _checked_document(text: str, folder: Path) -> dict[str, Any]:
     document = json.loads(text)
     if not isinstance(document, dict) or any(k not in document for k in _DOCUMENT_KEYS) \
-            or not isinstance(document["model"], dict) or not isinstance(document["stream"], dict):
+            or not isinstance(document["model"], dict) or not isinstance(document["stream"], dict) \
+            or any(k not in document["stream"] for k in _STREAM_KEYS):
         raise WorkbenchError(f"{folder / DOCUMENT_NAME} is not a calibration.json written by kws calibrate")
     if document.get("version") != DOCUMENT_VERSION:
         raise WorkbenchError(f"{folder / DOCUMENT_NAME} is of version {document.get('version')}; this workbench "
