@@ -13,6 +13,7 @@ from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_average import Member, average_models
 from workbench.core.model.model_file import load_model, model_from_bytes, model_with_params
+from workbench.core.model.model_params import pack_model, unpack_model
 from workbench.core.model.tflite_graph import parse_model
 
 LSB = 1 / 256  # the int8 softmax's step
@@ -56,3 +57,59 @@ def test_members_that_disagree_on_classes_frontend_or_weight_are_refused(members
         Member(default, 0)
     with pytest.raises(ModelError, match="at least two"):
         average_models([Member(default)])
+
+
+def with_negative_classes(model, names: list[str], like: str = "no"):  # type: ignore[no-untyped-def]
+    """``model`` with classes ``names`` added after its own: each a copy of the output row of ``like``, so they
+    carry real probability (as a negative-word class trained on a word close to ``like`` would)."""
+    schema, tree = unpack_model(model.tflite)
+    graph = tree.subgraphs[0]
+    dense = next(op for op in reversed(graph.operators)
+                 if tree.operatorCodes[op.opcodeIndex].builtinCode == schema.BuiltinOperator.FULLY_CONNECTED)
+    rows = list(range(len(model.classes))) + [list(model.classes).index(like)] * len(names)
+    for index in dense.inputs[1:3]:
+        tensor = graph.tensors[index]
+        dtype = np.int8 if tensor.type == schema.TensorType.INT8 else np.int32
+        values = np.frombuffer(bytes(tree.buffers[tensor.buffer].data), dtype=dtype).reshape(tensor.shape)
+        tree.buffers[tensor.buffer].data = np.ascontiguousarray(values[rows]).view(np.uint8).reshape(-1)
+        tensor.shape = np.array([len(rows), *tensor.shape[1:]], dtype=np.int32)
+        quant = tensor.quantization
+        if quant is not None and quant.scale is not None and len(quant.scale) == len(model.classes):
+            quant.scale, quant.zeroPoint = np.asarray(quant.scale)[rows], np.asarray(quant.zeroPoint)[rows]
+    for tensor in graph.tensors:
+        if list(np.asarray(tensor.shape)) == [1, len(model.classes)]:
+            tensor.shape = np.array([1, len(rows)], dtype=np.int32)
+            tensor.shapeSignature = None
+    wider = model_from_bytes(pack_model(schema, tree), model.name + "_negatives")
+    return model_with_params(wider, {"classes": [*model.classes, *names], "name": wider.name})
+
+
+def test_negative_word_classes_of_some_members_are_zero_in_the_others(members) -> None:  # type: ignore[no-untyped-def]
+    reference, default = members
+    wide = with_negative_classes(reference, ["_go_", "_low_"])
+    narrow = model_with_params(default, {"detection_threshold_list": [200, 210, 255, 255]})
+    merged = model_from_bytes(average_models([Member(narrow, 2), Member(wide)]), "avg")
+    assert merged.classes == wide.classes  # the widest member's; the rest is the first member's parameters
+    added = [narrow.params["detection_threshold"]] * 2  # the global threshold for the classes never reported
+    assert merged.params["detection_threshold_list"] == [200, 210, 255, 255, *added]
+    assert {k: v for k, v in merged.params.items() if k not in ("classes", "detection_threshold_list")} == \
+        {k: v for k, v in narrow.params.items() if k not in ("classes", "detection_threshold_list")}
+    runner, first, second = ModelRunner(merged.tflite), ModelRunner(narrow.tflite), ModelRunner(wide.tflite)
+    carried = 0.0
+    for window in spectrogram_windows(reference):
+        wide_probabilities = second.probabilities(window)
+        carried = max(carried, wide_probabilities[4:].max())
+        expected = (2 * np.pad(first.probabilities(window), (0, 2)) + wide_probabilities) / 3
+        assert np.abs(runner.probabilities(window) - expected).max() <= LSB / 2 + 1e-9
+    assert carried > 0.2  # the added classes take real probability: the test would see a wrong column
+    assert [layer.op for layer in parse_model(merged.tflite).operators].count("PAD") == 1  # the narrow member only
+
+
+def test_only_negative_word_classes_may_follow_the_shared_ones(members) -> None:  # type: ignore[no-untyped-def]
+    reference, default = members
+    with pytest.raises(ModelError, match="only negative-word classes"):
+        average_models([Member(default), Member(with_negative_classes(reference, ["maybe"]))])
+    reordered = model_with_params(with_negative_classes(reference, ["_go_"]),
+                                  {"classes": ["no", "yes", "_unknown_", "_silence_", "_go_"]})
+    with pytest.raises(ModelError, match="must share their classes"):
+        average_models([Member(default), Member(reordered)])

@@ -2,8 +2,10 @@
 
 The models run side by side on the same spectrogram and the output is the weighted mean of their class
 probabilities (:mod:`workbench.core.model.model_average`); ``MODEL:W`` counts a model W times. The first
-model's parameters (detection settings, frontend) are kept. The result runs everywhere a model does:
-``kws detect``, ``kws evaluate``, ``kws calibrate``, the window, the board.
+model's parameters (detection settings, frontend) are kept. Members trained with negative-word classes
+(``_go_``, ...) may be averaged with members without them, which count as giving those classes 0. The
+result runs everywhere a model does: ``kws detect``, ``kws evaluate``, ``kws calibrate``, the window, the
+board.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ def register(subparsers: Any) -> None:
         description="Merge models with the same classes, input and frontend settings into one .tflite whose "
         "output is the weighted mean of their class probabilities (all int8: their layers side by side, then "
         "CONCATENATION and MEAN). MODEL:W counts a model W times (a whole number, default 1). The first "
-        "model's parameters are kept.")
+        "model's parameters are kept. Negative-word classes (_go_, ...) of some members are kept: the members "
+        "without them give them probability 0.")
     p.add_argument("models", nargs="+", metavar="MODEL[:W]", help="models to average (at least two)")
     p.add_argument("-o", "--out", type=Path, required=True, help="the averaged model (.tflite)")
     p.set_defaults(func=run)

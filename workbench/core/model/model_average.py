@@ -10,9 +10,16 @@ TFLite Micro and LiteRT both provide. An integer weight w includes a member's ou
 stack, so 2:1:1 is exactly (2a + b + c) / 4.
 
 The members must agree on what the firmware needs from a model: the same input (shape, type,
-quantisation), the same classes and frontend settings (``fe.*``), and outputs of the same shape and
-quantisation (the int8 softmax's 1/256). The first member's parameters (detection settings and all)
-become the average's; the others' are dropped, as are signature definitions (TFLite Micro ignores them).
+quantisation), the same classes and frontend settings (``fe.*``), and outputs of the same quantisation
+(the int8 softmax's 1/256). The first member's parameters (detection settings and all) become the
+average's; the others' are dropped, as are signature definitions (TFLite Micro ignores them).
+
+One exception to "the same classes": negative-word classes (``_go_``, ...: trained as classes of their
+own, never reported by the firmware) may follow the shared classes in some members. A member without
+them says nothing about them -- it gives each probability 0 (its output is padded with the int8 zero
+point, a PAD op), so the average has the widest member's classes and every shared class is still the
+plain weighted mean. Folding the negative-word classes into ``_unknown_`` (as ``kws evaluate`` does)
+gives what one would expect of a member that knew them only as ``_unknown_``.
 """
 
 from __future__ import annotations
@@ -22,12 +29,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from workbench.core.detection.detector import is_keyword_class
 from workbench.core.errors import ModelError
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.model_file import LoadedModel
-from workbench.core.model.model_params import pack_model, unpack_model
+from workbench.core.model.model_params import pack_model, unpack_model, write_params
 
 STACK_AXIS = 0
+PAD_VERSION = 2  # the PAD operator's version that takes int8
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,12 @@ def _tensor_signature(tensor: Any) -> tuple[Any, ...]:
     return tuple(np.asarray(tensor.shape).tolist()), int(tensor.type), scale, zero
 
 
+def _output_signature(tensor: Any) -> tuple[Any, ...]:
+    """What members' outputs must share: all but the class count (see the module docstring)."""
+    shape, *rest = _tensor_signature(tensor)
+    return (shape[:-1], *rest)
+
+
 def _same(a: Any, b: Any) -> bool:
     """Equal parameter values; floats as the frontend's float32 holds them (a model stores 0.8 as the f32
     0.800000011920929, a missing key means the default 0.8)."""
@@ -67,10 +82,22 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def average_classes(models: Sequence[LoadedModel]) -> tuple[str, ...]:
+    """The classes of the average: the widest member's, when every member's classes are its first ones and
+    the rest are negative-word classes (module docstring); otherwise one sentence saying who differs."""
+    widest = max(models, key=lambda m: len(m.classes))
+    classes = tuple(widest.classes)
+    for model in models:
+        own = tuple(model.classes)
+        extra = classes[len(own):]
+        if classes[:len(own)] != own or any(is_keyword_class(name) for name in extra):
+            raise ModelError(f"{model.name} has classes {', '.join(own)}; {widest.name} has {', '.join(classes)} "
+                             "(members must share their classes; only negative-word classes such as _go_ may "
+                             "follow them in some)")
+    return classes
+
+
 def _check_compatible(first: LoadedModel, other: LoadedModel) -> None:
-    if tuple(first.classes) != tuple(other.classes):
-        raise ModelError(f"{other.name} has classes {', '.join(other.classes)}; {first.name} has "
-                         f"{', '.join(first.classes)}")
     # as the firmware reads them: a missing fe.* key means its default
     fe_first = FrontendSettings.from_params(first.params).to_params()
     fe_other = FrontendSettings.from_params(other.params).to_params()
@@ -121,12 +148,13 @@ def _append_member(schema: Any, target: Any, source: Any, prefix: str) -> int:
     return tensor_map[other.outputs[0]]
 
 
-def _constant(schema: Any, model: Any, name: str, values: list[int]) -> int:
+def _constant(schema: Any, model: Any, name: str, values: list[int] | list[list[int]]) -> int:
+    array = np.asarray(values, dtype="<i4")
     buffer = schema.BufferT()
-    buffer.data = np.asarray(values, dtype="<i4").view(np.uint8)
+    buffer.data = array.reshape(-1).view(np.uint8)
     model.buffers.append(buffer)
     tensor = schema.TensorT()
-    tensor.shape, tensor.type, tensor.name = [len(values)], schema.TensorType.INT32, name
+    tensor.shape, tensor.type, tensor.name = list(array.shape), schema.TensorType.INT32, name
     tensor.buffer = len(model.buffers) - 1
     model.subgraphs[0].tensors.append(tensor)
     return len(model.subgraphs[0].tensors) - 1
@@ -142,26 +170,57 @@ def _activation_like(schema: Any, model: Any, like: Any, shape: list[int], name:
     return len(model.subgraphs[0].tensors) - 1
 
 
+def _padded(schema: Any, model: Any, output: int, classes: int, name: str) -> int:
+    """``output`` (a member's class probabilities) widened to ``classes`` columns of probability 0."""
+    tensor = model.subgraphs[0].tensors[output]
+    shape = list(np.asarray(tensor.shape).tolist())
+    missing = classes - shape[-1]
+    if missing == 0:
+        return output
+    wide = _activation_like(schema, model, tensor, [*shape[:-1], classes], name)
+    paddings = _constant(schema, model, name + "/paddings", [[0, 0]] * (len(shape) - 1) + [[0, missing]])
+    pad = schema.OperatorT()
+    pad.opcodeIndex = _opcode_index(model, _builtin_code(schema, schema.BuiltinOperator.PAD, PAD_VERSION))
+    pad.inputs, pad.outputs = [output, paddings], [wide]  # no pad value: the output's zero point, i.e. 0.0
+    pad.builtinOptionsType = schema.BuiltinOptions.PadOptions
+    pad.builtinOptions = schema.PadOptionsT()
+    model.subgraphs[0].operators.append(pad)
+    return wide
+
+
+def _widened_params(first: LoadedModel, classes: tuple[str, ...]) -> dict[str, Any]:
+    """The first member's parameters for the average's classes: a threshold list gets the global threshold
+    for each added class (the firmware never reports them; the list just needs an entry per class)."""
+    params = {**first.params, "classes": list(classes)}
+    thresholds = params.get("detection_threshold_list")
+    if thresholds:
+        added = [int(params.get("detection_threshold", max(thresholds)))] * (len(classes) - len(thresholds))
+        params["detection_threshold_list"] = [*thresholds, *added]
+    return params
+
+
 def average_models(members: Sequence[Member]) -> bytes:
     """The .tflite bytes of one model whose output is the weighted mean of the members' (module docstring)."""
     if len(members) < 2:
         raise ModelError("averaging needs at least two models")
     first = members[0].model
+    classes = average_classes([m.model for m in members])
     schema, target = unpack_model(first.tflite)
     graph = _only_subgraph(target, first.name)
     input_sig = _tensor_signature(graph.tensors[graph.inputs[0]])
-    output_tensor = graph.tensors[graph.outputs[0]]
-    output_sig = _tensor_signature(output_tensor)
-    outputs = [graph.outputs[0]] * members[0].weight
+    output_sig = _output_signature(graph.tensors[graph.outputs[0]])
+    outputs = [_padded(schema, target, graph.outputs[0], len(classes), "member0/widened")] * members[0].weight
     for number, member in enumerate(members[1:], start=1):
         _check_compatible(first, member.model)
         _, source = unpack_model(member.model.tflite)
         other = _only_subgraph(source, member.model.name)
         if _tensor_signature(other.tensors[other.inputs[0]]) != input_sig:
             raise ModelError(f"{member.model.name}'s input differs from {first.name}'s (shape, type or quantisation)")
-        if _tensor_signature(other.tensors[other.outputs[0]]) != output_sig:
+        if _output_signature(other.tensors[other.outputs[0]]) != output_sig:
             raise ModelError(f"{member.model.name}'s output differs from {first.name}'s (shape, type or quantisation)")
-        outputs += [_append_member(schema, target, source, f"member{number}/")] * member.weight
+        output = _append_member(schema, target, source, f"member{number}/")
+        outputs += [_padded(schema, target, output, len(classes), f"member{number}/widened")] * member.weight
+    output_tensor = graph.tensors[outputs[0]]
     shape = list(np.asarray(output_tensor.shape).tolist())
     stacked = _activation_like(schema, target, output_tensor, [len(outputs) * shape[0], *shape[1:]], "average/stack")
     mean = _activation_like(schema, target, output_tensor, shape, "average/mean")
@@ -182,4 +241,5 @@ def average_models(members: Sequence[Member]) -> bytes:
     graph.operators += [concat, reduce]
     graph.outputs = [mean]
     target.signatureDefs = None
-    return pack_model(schema, target, sum(len(m.model.tflite) for m in members))
+    merged = pack_model(schema, target, sum(len(m.model.tflite) for m in members))
+    return merged if classes == tuple(first.classes) else write_params(merged, _widened_params(first, classes))
