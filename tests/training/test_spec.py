@@ -120,3 +120,11 @@ def test_a_recipe_replaces_whole_settings_but_merges_sections(tmp_path: Path) ->
     child = load_spec(_write(tmp_path, 'extends = "base.toml"\n[data]\nunknown_word_weights = {}\n'))
     assert child.data.unknown_word_weights == {}  # a table-valued setting is replaced, not merged
     assert child.data.silence_percentage == 0.5  # the rest of [data] comes from the base
+
+
+def test_the_negative_word_stream_student_is_the_stream_student_with_three_word_classes() -> None:
+    student, negatives = load_spec("stream_student"), load_spec("stream_negatives")
+    assert negatives.layers == student.layers and negatives.training == student.training
+    assert negatives.augmentation == student.augmentation
+    assert negatives.classes == (*student.classes, "_go_", "_down_", "_left_")
+    assert negatives.data.negative_words == ("go", "down", "left") and not student.data.negative_words
