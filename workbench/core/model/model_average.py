@@ -33,7 +33,7 @@ from workbench.core.detection.detector import is_keyword_class
 from workbench.core.errors import ModelError
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.model_file import LoadedModel
-from workbench.core.model.model_params import pack_model, unpack_model, write_params
+from workbench.core.model.model_params import pack_model, set_params, unpack_model
 
 STACK_AXIS = 0
 PAD_VERSION = 2  # the PAD operator's version that takes int8
@@ -241,5 +241,6 @@ def average_models(members: Sequence[Member]) -> bytes:
     graph.operators += [concat, reduce]
     graph.outputs = [mean]
     target.signatureDefs = None
-    merged = pack_model(schema, target, sum(len(m.model.tflite) for m in members))
-    return merged if classes == tuple(first.classes) else write_params(merged, _widened_params(first, classes))
+    if classes != tuple(first.classes):
+        set_params(schema, target, _widened_params(first, classes))
+    return pack_model(schema, target, sum(len(m.model.tflite) for m in members))

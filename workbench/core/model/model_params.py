@@ -298,6 +298,17 @@ def write_params(tflite: bytes, params: Mapping[str, ParamValue]) -> bytes:
     """A copy of the model whose ``SL_PARAMSv1`` entry holds exactly ``params``; all else is kept."""
     payload = encode_dictionary(params)  # fail on an unstorable value before touching the model
     schema, model = unpack_model(tflite)
+    _set_params_payload(schema, model, payload)
+    return pack_model(schema, model, len(tflite) + len(payload))
+
+
+def set_params(schema: Any, model: Any, params: Mapping[str, ParamValue]) -> None:
+    """Make an unpacked (and edited) ``ModelT``'s ``SL_PARAMSv1`` entry hold exactly ``params``, so a
+    caller that packs the model anyway does not pack, unpack and pack it again (:func:`write_params`)."""
+    _set_params_payload(schema, model, encode_dictionary(params))
+
+
+def _set_params_payload(schema: Any, model: Any, payload: bytes) -> None:
     params_buffer = schema.BufferT()
     params_buffer.data = np.frombuffer(payload, dtype=np.uint8)
     meta = _params_metadata(model)
@@ -309,7 +320,6 @@ def write_params(tflite: bytes, params: Mapping[str, ParamValue]) -> bytes:
         model.buffers = (model.buffers or []) + [params_buffer]
         meta.buffer = len(model.buffers) - 1
         model.metadata = (model.metadata or []) + [meta]
-    return pack_model(schema, model, len(tflite) + len(payload))
 
 
 def pack_model(schema: Any, model: Any, size_hint: int = 0) -> bytes:
