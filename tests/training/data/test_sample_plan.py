@@ -15,7 +15,7 @@ from workbench.datasets.layout import scan_dataset
 from workbench.training.data.sample_plan import assign_splits, draw_unknown, make_plan, resample_unknown
 from workbench.training.spec import DataSettings
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from dataset_builders import make_dataset, speaker_names  # noqa: E402
 
 

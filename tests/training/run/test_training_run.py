@@ -22,7 +22,7 @@ from workbench.training.run.cancel import CancelToken
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import DatasetArg, TrainRequest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from training_data import QUICK_EPOCHS  # noqa: E402
 
 pytest.importorskip("tensorflow")
