@@ -28,18 +28,18 @@ def test_window_opens_with_the_bundled_model(window) -> None:
     assert window.profile_view.proxy.rowCount() == 4
 
 
-def test_bundled_models_menu_opens_the_reference_and_the_default(window) -> None:
+def test_bundled_models_menu_opens_every_bundled_model(window) -> None:
     from workbench.assets import reference_model_path
 
     window.bundled_menu.aboutToShow.emit()
     actions = window.bundled_menu.actions()
-    assert [a.text().split(" ")[0] for a in actions] == ["kws_yes_no", "tflite_micro_speech"]
-    assert "(default)" in actions[0].text() and "336k MACs" in actions[1].text()
-    actions[1].trigger()
+    assert [a.text().split(" ")[0] for a in actions] == ["kws_yes_no", "kws_yes_no_stream", "tflite_micro_speech"]
+    assert "(default)" in actions[0].text() and "336k MACs" in actions[2].text()
+    actions[2].trigger()
     assert window.controller.model.path == reference_model_path() and window.last_error is None
     assert "tflite_micro_speech" in window.status_labels["model"].text()
     window.bundled_menu.aboutToShow.emit()  # filled again, not appended
-    assert len(window.bundled_menu.actions()) == 2
+    assert len(window.bundled_menu.actions()) == 3
 
 
 def test_stream_menu_opens_a_guided_recording_session(window) -> None:

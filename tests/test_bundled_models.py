@@ -1,0 +1,45 @@
+"""The bundled models as a user gets them: the stream model runs wherever the default runs."""
+
+from __future__ import annotations
+
+import json
+
+from workbench.assets import default_model_path, sample_audio_path
+from workbench.bundled_models import bundled_models
+from workbench.cli.main import main
+from workbench.core.frontend_settings import FrontendSettings
+from workbench.core.model.model_file import load_model
+from workbench.core.model.tflite_graph import parse_model
+from workbench.datasets.layout import is_negative_class
+
+STREAM_MODEL = "kws_yes_no_stream"
+
+
+def _stream_model_path():  # type: ignore[no-untyped-def]
+    return next(m.path for m in bundled_models() if m.name == STREAM_MODEL)
+
+
+def _input(tflite: bytes) -> tuple[tuple[int, ...], str, tuple[float, ...], tuple[int, ...]]:
+    graph = parse_model(tflite)
+    tensor = graph.tensors[graph.inputs[0]]
+    return tensor.shape, tensor.dtype, tensor.scale, tensor.zero_point
+
+
+def test_the_stream_model_hears_through_the_defaults_frontend_with_its_classes_first() -> None:
+    default, stream = load_model(default_model_path()), load_model(_stream_model_path())
+    assert stream.classes[:len(default.classes)] == default.classes
+    extra = stream.classes[len(default.classes):]
+    assert extra and all(is_negative_class(name) for name in extra)  # never reported by the firmware
+    assert FrontendSettings.from_params(stream.params) == FrontendSettings.from_params(default.params)
+    assert _input(stream.tflite) == _input(default.tflite)
+    assert len(stream.params["detection_threshold_list"]) == len(stream.classes)
+    assert stream.params["name"] == STREAM_MODEL
+
+
+def test_the_stream_model_detects_the_sample_with_its_own_parameters(capsys) -> None:
+    assert main(["detect", str(sample_audio_path()), "--model", str(_stream_model_path()), "--format", "jsonl"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert [e["label"] for e in events] == ["yes", "no"]
+    model = load_model(_stream_model_path())
+    thresholds = dict(zip(model.classes, model.params["detection_threshold_list"]))
+    assert all(thresholds[e["label"]] < e["score"] <= 255 for e in events)
