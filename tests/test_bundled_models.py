@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.bundled_models import bundled_models
@@ -15,7 +16,7 @@ from workbench.datasets.layout import is_negative_class
 STREAM_MODEL = "kws_yes_no_stream"
 
 
-def _stream_model_path():  # type: ignore[no-untyped-def]
+def _stream_model_path() -> Path:
     return next(m.path for m in bundled_models() if m.name == STREAM_MODEL)
 
 
