@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.calibration.streams.labels import LabelEvent, LabelsError, StreamLabels, load_labels, save_labels
+from workbench.calibration.streams.labels import (
+    LabelEvent, LabelsError, StreamLabels, labels_beside, load_labels, save_labels,
+)
 
 CLASSES = ("yes", "no", "_unknown_", "_silence_")
 
@@ -105,3 +107,38 @@ def test_missing_binary_and_headerless_files(tmp_path: Path) -> None:
     headerless.write_text("yes,1.0,1.5\n")
     with pytest.raises(LabelsError, match="needs a header row with label,start_s,end_s"):
         load_labels(headerless)
+
+
+def test_audacity_label_export_is_read_like_json(tmp_path: Path) -> None:
+    path = tmp_path / "take.txt"  # as Audacity writes it, with a spectral selection line under one label
+    path.write_text("3.000000\t3.500000\tno\r\n"
+                    "1.230000\t1.710000\tyes\r\n\\\t120.000000\t3400.000000\r\n"
+                    "\r\n"
+                    "2.000000\t2.400000\t_unknown_ \r\n")
+    labels = load_labels(path).validated(CLASSES, 10.0)
+    assert labels.events == (LabelEvent("yes", 1.23, 1.71), LabelEvent("_unknown_", 2.0, 2.4),
+                             LabelEvent("no", 3.0, 3.5))
+    assert labels.source == "take.txt"
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("1.0\t1.5\tyes\n2.150000\t2.150000\tno\n", "take.txt: line 2 is a point label at 2.15 s; label the whole "
+     "word"),
+    ("yes 1.0 1.5\n", "take.txt: line 1 is not start<TAB>end<TAB>label (Audacity's label export), got 'yes 1.0 1.5'"),
+    ("soon\t1.5\tyes\n", "take.txt: line 1: the start must be a number of seconds, got 'soon'"),
+    ("1.0\t1.5\tyes\n1.2\t1.8\tno\n", "take.txt: event 2 ('no' 1.20–1.80 s) overlaps event 1"),
+])
+def test_bad_audacity_lines_are_one_sentence(tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "take.txt"
+    path.write_text(content)
+    with pytest.raises(LabelsError) as info:
+        load_labels(path)
+    assert str(info.value).startswith(expected)
+
+
+def test_labels_beside_a_recording_json_then_csv_then_txt(tmp_path: Path) -> None:
+    audio = tmp_path / "take.wav"
+    assert labels_beside(audio) is None
+    for suffix in (".txt", ".csv", ".json"):
+        (tmp_path / f"take{suffix}").write_text("")
+        assert labels_beside(audio) == tmp_path / f"take{suffix}"

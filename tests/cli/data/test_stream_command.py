@@ -46,6 +46,13 @@ def test_background_only_and_check(capsys, small_dataset, tmp_path) -> None:  # 
     make(capsys, small_dataset, tmp_path / "s.wav")
     code, out, _ = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"), "--labels", str(tmp_path / "s.csv"))
     assert code == 0 and "16 events (_silence_ 2, _unknown_ 8, no 3, yes 3)" in out
+    rows = (tmp_path / "s.csv").read_text().splitlines()[1:]  # the same labels as Audacity exports them
+    audacity = "".join("{1}\t{2}\t{0}\n".format(*row.split(",")) for row in rows)
+    for suffix in (".json", ".csv"):
+        (tmp_path / f"s{suffix}").unlink()
+    (tmp_path / "s.txt").write_text(audacity)
+    code, out, _ = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"))
+    assert code == 0 and "16 events (_silence_ 2, _unknown_ 8, no 3, yes 3)" in out
 
 
 @pytest.mark.parametrize(("extra", "message"), [

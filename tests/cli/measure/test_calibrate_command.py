@@ -207,7 +207,7 @@ def test_missing_labels(capsys, tmp_path, reference_model_path) -> None:  # type
     wav = tmp_path / "mine.wav"
     save_wav(wav, np.zeros(16000, np.int16))
     code, _, err = run_cli(capsys, "calibrate", "--stream", str(wav), "--progress", "none")
-    assert code == 2 and err == "kws: error: no labels for mine.wav: give --labels (JSON or CSV)\n"
+    assert code == 2 and err == "kws: error: no labels for mine.wav: give --labels (JSON, CSV or Audacity .txt)\n"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX here")

@@ -1,8 +1,8 @@
 """Where the words are in a long recording: the labels file of a calibration stream.
 
 Why a module of its own: ``kws stream make`` writes labels, a user may bring a recording labelled by
-hand (JSON or CSV), and ``kws calibrate`` must refuse a labels file that would silently give wrong
-figures. A label that is not a class of the model, two events that overlap, or an event past the end
+hand (JSON, CSV or Audacity labels), and ``kws calibrate`` must refuse a labels file that would silently
+give wrong figures. A label that is not a class of the model, two events that overlap, or an event past the end
 of the audio would each shift hit and false-accept counts without any visible sign, so each is one
 clear :class:`LabelsError` naming the file and the event.
 
@@ -10,7 +10,9 @@ Format (other keys are ignored, so a tool may add its own)::
 
     {"events": [{"label": "yes", "start_s": 1.23, "end_s": 1.71, "word": "yes"}, ...]}
 
-or CSV with a header row ``label,start_s,end_s[,word,clip]``. A label is a keyword class of the model, or
+or CSV with a header row ``label,start_s,end_s[,word,clip]``, or the ``.txt`` of Audacity's "Export Labels"
+(``start<TAB>end<TAB>label`` per line; its spectral-selection lines are skipped), so that a recording
+labelled by hand in Audacity needs no conversion. A label is a keyword class of the model, or
 starts with ``_`` (``_unknown_`` for other speech, ``_silence_``, ``_noise_`` ...): those mark
 non-keyword audio, are never matched, and only help to explain false accepts. ``word`` is the word
 actually spoken (``"cat"`` for an ``_unknown_`` event), ``clip`` the file it came from.
@@ -35,6 +37,8 @@ SILENCE_LABEL = "_silence_"
 TIME_EPSILON_S = 0.001  # times are written with finite precision: an end 1 ms past the audio is still inside
 CSV_FIELDS = ("label", "start_s", "end_s", "word", "clip")
 TIME_DECIMALS = 7  # k / 16000 s has at most 7 decimals: sample positions round-trip exactly
+LABEL_SUFFIXES = (".json", ".csv", ".txt")  # looked for beside a recording, in this order
+AUDACITY_SPECTRAL_MARK = "\\"  # an Audacity line starting with a backslash holds a label's frequency range
 
 
 class LabelsError(WorkbenchError):
@@ -172,19 +176,49 @@ def parse_labels_csv(text: str, source: str = "labels") -> StreamLabels:
     return labels_from_items(rows, source)
 
 
+def parse_labels_audacity(text: str, source: str = "labels") -> StreamLabels:
+    """Audacity's label export: ``start<TAB>end<TAB>label`` per line, times in seconds."""
+    items = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith(AUDACITY_SPECTRAL_MARK):
+            continue
+        fields = line.split("\t", 2)
+        if len(fields) < 3:
+            raise LabelsError(f"{source}: line {number} is not start<TAB>end<TAB>label (Audacity's label "
+                              f"export), got {line.strip()[:60]!r}")
+        start = _number(fields[0].strip(), "the start", f"{source}: line {number}")
+        end = _number(fields[1].strip(), "the end", f"{source}: line {number}")
+        if end == start:
+            raise LabelsError(f"{source}: line {number} is a point label at {start:g} s; label the whole word "
+                              "(select it in Audacity, then add the label)")
+        items.append({"label": fields[2].strip(), "start_s": start, "end_s": end})
+    return labels_from_items(items, source)
+
+
+def labels_beside(audio: str | Path) -> Path | None:
+    """The labels file of a recording: its name with ``.json``, ``.csv`` or ``.txt`` (first found)."""
+    for suffix in LABEL_SUFFIXES:
+        candidate = Path(audio).with_suffix(suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def load_labels(path: str | Path) -> StreamLabels:
-    """Read a JSON (``{"events": […]}``) or CSV labels file; :class:`LabelsError` when unusable."""
+    """Read a JSON (``{"events": […]}``), CSV or Audacity labels file; :class:`LabelsError` when unusable."""
     path = Path(path)
     if not path.is_file():
         raise LabelsError(f"labels file not found: {path}")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise LabelsError(f"{path.name} is not a text labels file (JSON or CSV)") from None
+        raise LabelsError(f"{path.name} is not a text labels file (JSON, CSV or Audacity .txt)") from None
     except OSError as exc:
         raise LabelsError(f"cannot read labels file {path}: {exc.strerror or exc}") from None
     if path.suffix.lower() == ".csv":
         return parse_labels_csv(text, path.name)
+    if path.suffix.lower() == ".txt":
+        return parse_labels_audacity(text, path.name)
     return parse_labels_json(text, path.name)
 
 

@@ -77,10 +77,11 @@ def register(subparsers: Any) -> None:
     make.set_defaults(func=run_make)
 
     check = sub.add_parser("check", help="check a recording's labels file",
-                           description="Check that a labels file (JSON or CSV) fits its recording (and a "
-                           "model's classes) and print what it holds.")
+                           description="Check that a labels file (JSON, CSV or Audacity .txt) fits its "
+                           "recording (and a model's classes) and print what it holds.")
     check.add_argument("audio", type=Path, help="the recording")
-    check.add_argument("--labels", type=Path, help="its labels (default: the recording's name with .json)")
+    check.add_argument("--labels", type=Path,
+                       help="its labels (default: the recording's name with .json, .csv or .txt)")
     check.add_argument("--model", type=Path, help="check the labels against this model's classes "
                        "(default: the bundled model)")
     check.set_defaults(func=run_check)
@@ -125,12 +126,14 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.assets import default_model_path
-    from workbench.calibration.streams.labels import load_labels
+    from workbench.calibration.streams.labels import LabelsError, labels_beside, load_labels
     from workbench.core.audio.audio_file import load_audio
     from workbench.core.model.model_file import load_model
 
     out = out or sys.stdout
-    labels_path = args.labels or Path(args.audio).with_suffix(".json")
+    labels_path = args.labels or labels_beside(args.audio)
+    if labels_path is None:
+        raise LabelsError(f"no labels for {Path(args.audio).name}: give --labels (JSON, CSV or Audacity .txt)")
     clip = load_audio(args.audio)
     model = load_model(args.model or default_model_path())
     labels = load_labels(labels_path).validated(model.classes, clip.duration_s, f"model {model.name}",

@@ -42,7 +42,8 @@ def register(subparsers: Any) -> None:
                    help="another model to calibrate on the same stream and compare with --model at each "
                    "one's recommended set; repeat for several")
     p.add_argument("--stream", type=Path, required=True, help="the stream recording (WAV/FLAC/OGG)")
-    p.add_argument("--labels", type=Path, help="its labels, JSON or CSV (default: the stream's name with .json)")
+    p.add_argument("--labels", type=Path, help="its labels: JSON, CSV or Audacity's label export (.txt) "
+                   "(default: the stream's name with .json, .csv or .txt)")
     p.add_argument("--background", type=Path, action="append", default=[], metavar="FILE",
                    help="background-only recording (TV, music, office) where every detection is false; "
                    "repeat for several")
@@ -69,11 +70,12 @@ def register(subparsers: Any) -> None:
 def _labels_path(args: argparse.Namespace) -> Path:
     if args.labels is not None:
         return Path(args.labels)
-    for suffix in (".json", ".csv"):
-        candidate = Path(args.stream).with_suffix(suffix)
-        if candidate.is_file():
-            return candidate
-    raise WorkbenchError(f"no labels for {Path(args.stream).name}: give --labels (JSON or CSV)")
+    from workbench.calibration.streams.labels import labels_beside
+
+    found = labels_beside(args.stream)
+    if found is None:
+        raise WorkbenchError(f"no labels for {Path(args.stream).name}: give --labels (JSON, CSV or Audacity .txt)")
+    return found
 
 
 def build_request(args: argparse.Namespace) -> Any:

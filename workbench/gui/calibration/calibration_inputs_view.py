@@ -18,12 +18,13 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
+from workbench.calibration.streams.labels import labels_beside
 from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
 from workbench.core.errors import WorkbenchError
 
 AUDIO_FILTER = "Audio (*.wav *.flac *.ogg);;All files (*)"
-LABELS_FILTER = "Labels (*.json *.csv);;All files (*)"
+LABELS_FILTER = "Labels (*.json *.csv *.txt);;All files (*)"
 MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
 MAX_TARGET = 100_000.0
 MAX_TOLERANCE_S = 10.0
@@ -34,15 +35,6 @@ KEY_TARGET = "calibration/target"
 KEY_TOLERANCE = "calibration/tolerance"
 KEY_COMPARE = "calibration/compare"
 LIST_MAX_HEIGHT_PX = 80
-
-
-def labels_beside(stream: Path) -> Path | None:
-    """The labels file ``kws stream make`` writes beside a stream (JSON first, then CSV)."""
-    for suffix in (".json", ".csv"):
-        candidate = stream.with_suffix(suffix)
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
@@ -117,7 +109,7 @@ class CalibrationInputsView(QWidget):
         self.build_button = QPushButton("Build…")
         self.build_button.setToolTip("Build a labelled stream from a dataset folder (kws stream make)")
         self.labels_edit = QLineEdit()
-        self.labels_edit.setPlaceholderText("JSON or CSV labels (found beside the stream)")
+        self.labels_edit.setPlaceholderText("JSON, CSV or Audacity labels (found beside the stream)")
         self.labels_button = QPushButton("Browse…")
         self.background = PathList("Background-only recordings", AUDIO_FILTER,
                                    "Background-only recordings (TV, music, office): every detection in them is "
