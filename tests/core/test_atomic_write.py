@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text, check_destination
 from workbench.core.errors import WorkbenchError
 
 ORIGINAL = b"original contents\n"
@@ -81,3 +81,33 @@ def test_write_failing_midway_leaves_original_and_no_temp_file(tmp_path) -> None
     assert proc.returncode == 3, proc.stderr
     assert proc.stdout.startswith(f"Cannot write {target}: ") and proc.stdout.count("\n") == 1
     assert target.read_bytes() == ORIGINAL and leftovers(tmp_path) == []
+
+
+def test_check_destination_accepts_what_can_be_written_and_creates_nothing(tmp_path) -> None:
+    assert check_destination(tmp_path / "report.json") == tmp_path / "report.json"
+    assert check_destination(tmp_path / "new" / "deeper", folder=True) == tmp_path / "new" / "deeper"
+    assert check_destination(tmp_path, folder=True) == tmp_path
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # neither the folders nor a probe file are left
+
+
+@pytest.mark.parametrize(("where", "folder", "expected"), [
+    ("a_file/x.bin", False, "Cannot write {tmp}/a_file/x.bin: {tmp}/a_file is a file, not a folder."),
+    ("a_file/out", True, "Cannot create the folder {tmp}/a_file/out: {tmp}/a_file is a file, not a folder."),
+    ("a_file", True, "Cannot write into {tmp}/a_file: it is a file, not a folder."),
+    ("missing/x.bin", False, "Cannot write {tmp}/missing/x.bin: the folder {tmp}/missing does not exist."),
+    (".", False, "Cannot write {tmp}: it is a folder."),
+])
+def test_check_destination_refuses_in_one_sentence(tmp_path, where: str, folder: bool, expected: str) -> None:
+    (tmp_path / "a_file").write_bytes(b"x")
+    with pytest.raises(WorkbenchError) as info:
+        check_destination(tmp_path / where if where != "." else tmp_path, folder=folder)
+    assert str(info.value) == expected.format(tmp=tmp_path)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where nobody can create files")
+def test_check_destination_probes_instead_of_trusting_permission_bits() -> None:
+    """/proc looks writable to root by its bits; only a real probe finds out (so the check holds for root)."""
+    with pytest.raises(WorkbenchError, match=r"^Cannot create the folder /proc/kws-out: /proc is not writable \("):
+        check_destination("/proc/kws-out", folder=True)
+    with pytest.raises(WorkbenchError, match=r"^Cannot write /proc/kws.json: /proc is not writable"):
+        check_destination("/proc/kws.json")

@@ -81,3 +81,36 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "
     except (LookupError, UnicodeEncodeError) as exc:
         raise WorkbenchError(f"Cannot write {path}: the text cannot be encoded as {encoding} ({exc}).") from None
     return atomic_write_bytes(path, data)
+
+
+def check_destination(path: str | os.PathLike[str], folder: bool = False) -> Path:
+    """Raise :class:`WorkbenchError` now when ``path`` could not be written (or, with ``folder``, created) later.
+
+    Why: a calibration, an evaluation or a stream build runs for a minute or more before it writes
+    anything; a mistyped ``--out`` must stop it before the work starts, not throw the result away after.
+    A folder that does not exist yet is fine when it can be created; a file's folder must exist, as
+    :func:`atomic_write_bytes` requires. Returns the path.
+    """
+    target = Path(path)
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise WorkbenchError(f"Cannot write into {target}: it is a file, not a folder.")
+        existing = target
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        what = f"create the folder {target}" if existing != target else f"write into {target}"
+    else:
+        if target.is_dir():
+            raise WorkbenchError(f"Cannot write {target}: it is a folder.")
+        existing = target.parent if str(target.parent) else Path(".")
+        if not existing.exists():
+            raise WorkbenchError(f"Cannot write {target}: the folder {existing} does not exist.")
+        what = f"write {target}"
+    if not existing.is_dir():
+        raise WorkbenchError(f"Cannot {what}: {existing} is a file, not a folder.")
+    try:  # a real probe: permission bits do not tell root, read-only mounts or /proc apart
+        with tempfile.TemporaryFile(prefix=".kws-probe.", dir=existing):
+            pass
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot {what}: {existing} is not writable ({exc.strerror or exc}).") from None
+    return target

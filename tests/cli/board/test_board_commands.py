@@ -180,6 +180,18 @@ def test_profile_table_and_csv_show_estimate_beside_measurement(board, profiler_
     assert rows[1]["measured_time_ms"] == "0.27" and rows[2]["measured_unsupported"].startswith("weights_shape")
 
 
+
+def test_profile_unwritable_output_stops_it_before_the_board_is_flashed(board, profiler_image, capsys, commander,
+                                                                       tmp_path: Path,
+                                                                       reference_model_path: Path) -> None:
+    for option in ("-o", "--log"):
+        code, out, err = _profile(capsys, board, profiler_image, reference_model_path, option,
+                                  str(tmp_path / "missing" / "x.txt"))
+        assert code == 2 and out == "" and err.count("\n") == 1
+        missing = tmp_path / "missing"
+        assert err == f"kws: error: Cannot write {missing}/x.txt: the folder {missing} does not exist.\n"
+    assert commander.calls() == []
+
 def test_profile_survives_garbage_and_split_lines(board_factory, profiler_image, capsys,
                                                   reference_model_path: Path) -> None:
     sim = board_factory(fault="garbage")

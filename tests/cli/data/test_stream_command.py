@@ -66,6 +66,19 @@ def test_bad_options_are_one_line(capsys, small_dataset, tmp_path, extra, messag
     assert not (tmp_path / "s.wav").exists()
 
 
+
+@pytest.mark.parametrize(("where", "message"), [
+    ("a_file/s.wav", "Cannot write {tmp}/a_file/s.wav: {tmp}/a_file is a file, not a folder."),
+    ("s.flac", "the stream is written as a .wav file, got s.flac"),
+])
+def test_unwritable_out_stops_it_before_the_build(capsys, small_dataset, tmp_path,  # type: ignore[no-untyped-def]
+                                                  where, message) -> None:
+    (tmp_path / "a_file").write_bytes(b"x")
+    code, out, err = run_cli(capsys, "stream", "make", "--dataset", str(small_dataset), "--out", str(tmp_path / where),
+                             "--split", "all", "--progress", "jsonl")
+    assert code == 2 and out == ""
+    assert err == f"kws: error: {message.format(tmp=tmp_path)}\n"  # no progress line: nothing was built
+
 def test_no_dataset_and_bad_labels(capsys, small_dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]
     code, _, err = run_cli(capsys, "stream", "make", "--out", str(tmp_path / "s.wav"))
     assert code == 2 and err == "kws: error: give a dataset folder with --dataset\n"

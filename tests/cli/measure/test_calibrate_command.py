@@ -203,6 +203,20 @@ def test_bad_input_is_one_line(capsys, stream, reference_model_path, tmp_path, e
     assert not (tmp_path / "out").exists()
 
 
+
+@pytest.mark.parametrize(("option", "where", "message"), [
+    ("--out", "a_file/cal", "Cannot create the folder {tmp}/a_file/cal: {tmp}/a_file is a file, not a folder."),
+    ("--apply-to", "missing/tuned.tflite", "Cannot write {tmp}/missing/tuned.tflite: the folder {tmp}/missing "
+     "does not exist."),
+])
+def test_unwritable_destinations_stop_it_before_the_replay(  # type: ignore[no-untyped-def]
+        capsys, stream, reference_model_path, tmp_path, option, where, message) -> None:
+    (tmp_path / "a_file").write_bytes(b"x")
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                             *RANGES, "--progress", "jsonl", option, str(tmp_path / where))
+    assert code == 2 and out == ""
+    assert err == f"kws: error: {message.format(tmp=tmp_path)}\n"  # no progress line: nothing was replayed
+
 def test_missing_labels(capsys, tmp_path, reference_model_path) -> None:  # type: ignore[no-untyped-def]
     wav = tmp_path / "mine.wav"
     save_wav(wav, np.zeros(16000, np.int16))

@@ -105,7 +105,10 @@ def test_errors_are_one_line(capsys, speech: Path, reference_model_path: Path, t
                  ["evaluate", str(reference_model_path), "--dataset", str(speech), "--workers", "0"],
                  ["evaluate", str(reference_model_path), "--dataset", str(speech), "--trim-db", "-3"],
                  ["evaluate", str(reference_model_path), "--clips", str(tmp_path / "bad.tflite")],
-                 ["evaluate", str(reference_model_path), "--clips", str(tmp_path / "missing.csv")]):
+                 ["evaluate", str(reference_model_path), "--clips", str(tmp_path / "missing.csv")],
+                 # checked before the clips are scored: no progress bar, no lost evaluation
+                 ["evaluate", str(reference_model_path), "--dataset", str(speech), "--out",
+                  str(tmp_path / "bad.tflite" / "report")]):
         assert main(argv) == 2, argv
         err = capsys.readouterr().err
         assert err.startswith("kws: error: ") and err.count("\n") == 1, err

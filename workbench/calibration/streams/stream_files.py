@@ -17,8 +17,9 @@ import numpy as np
 from workbench.calibration.streams.labels import SILENCE_LABEL, StreamLabels, save_labels
 from workbench.calibration.streams.stream_audio import noise_bed, to_float
 from workbench.calibration.streams.stream_builder import BuiltStream, ClipPools, ProgressCallback, StreamRecipe, build_stream
+from workbench.core.atomic_write import check_destination
 from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio, save_wav, to_int16
-from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.core.errors import SettingsError
 
 ALL_SPLITS = "all"
 DB_PER_AMPLITUDE_DECADE = 20.0
@@ -87,14 +88,18 @@ def labels_paths(wav_path: str | Path) -> tuple[Path, Path]:
     return wav.with_suffix(".json"), wav.with_suffix(".csv")
 
 
-def write_stream(built: BuiltStream, wav_path: str | Path) -> tuple[Path, Path, Path]:
-    """Write the WAV, its labels JSON (with the recipe under ``"stream"``) and CSV, each atomically."""
+def check_stream_destination(wav_path: str | Path) -> Path:
+    """``wav_path`` if a stream can be written there; checked before a build too, which may take minutes."""
     wav = Path(wav_path)
     if wav.suffix.lower() != ".wav":
         raise SettingsError(f"the stream is written as a .wav file, got {wav.name}")
+    return check_destination(wav)
+
+
+def write_stream(built: BuiltStream, wav_path: str | Path) -> tuple[Path, Path, Path]:
+    """Write the WAV, its labels JSON (with the recipe under ``"stream"``) and CSV, each atomically."""
+    wav = check_stream_destination(wav_path)
     json_path, csv_path = labels_paths(wav)
-    if not wav.parent.is_dir():
-        raise WorkbenchError(f"cannot write {wav}: the folder {wav.parent} does not exist")
     save_wav(wav, built.samples, built.sample_rate)
     counts = built.labels.label_counts()
     extra = {"stream": {"audio": wav.name, **built.info,

@@ -136,6 +136,11 @@ def run_profile(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     out = out or sys.stdout
     tflite, name = load_tflite(args.model)
+    from workbench.core.atomic_write import check_destination
+
+    for destination in (args.output, args.log):  # before the board works for a minute, not after
+        if destination is not None:
+            check_destination(destination)
     callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
                                download_progress=_download_printer())
     lines: list[str] = []

@@ -90,9 +90,12 @@ def register(subparsers: Any) -> None:
 
 def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.calibration.streams.stream_builder import StreamRecipe
-    from workbench.calibration.streams.stream_files import make_background_stream, make_dataset_stream, pools_from_datasets, write_stream
+    from workbench.calibration.streams.stream_files import (
+        check_stream_destination, make_background_stream, make_dataset_stream, pools_from_datasets, write_stream,
+    )
 
     out = out or sys.stdout
+    check_stream_destination(args.out)
     progress = ProgressOutput(args.progress)
     if args.background_only:
         noise = list(args.noise) or (list(pools_from_datasets(args.dataset, (), "all").noise) if args.dataset else [])

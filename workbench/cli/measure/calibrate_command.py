@@ -106,10 +106,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.calibration.calibration_run import run_calibration
     from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
     from workbench.calibration.results.report import render_comparison, render_text
+    from workbench.core.atomic_write import check_destination
     from workbench.core.model.model_file import load_model
 
     out = out or sys.stdout
     request = build_request(args)
+    if args.out is not None:
+        check_destination(args.out, folder=True)
+    if args.apply_to is not None:
+        check_destination(args.apply_to)
     models = [load_model(path) for path in [args.model or default_model_path(), *args.compare]]
     progress = ProgressOutput(args.progress)
     results = []
@@ -119,16 +124,16 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     finally:
         progress.finish()
     result, compared = results[0], results[1:]
+    if args.format == "json":  # the figures first: a disk that fills up while writing files cannot lose them
+        out.write(document_json(result, compared, in_folder=args.out is not None))
+    else:
+        out.write(render_text(result) + render_comparison(result, compared))
+    out.flush()
     notes: list[str] = []
     written = (write_outputs(result, args.out, not args.no_plot, notes, compared)
                if args.out is not None else [])
     if args.apply_to is not None:
         written.append(apply_recommendation(result, args.apply_to))
-    if args.format == "json":
-        out.write(document_json(result, compared, in_folder=args.out is not None))
-    else:
-        out.write(render_text(result) + render_comparison(result, compared))
-    out.flush()
     for line in [f"wrote {path}" for path in written] + notes:
         progress.message(line)
     return 0

@@ -63,6 +63,7 @@ def _describe(args: argparse.Namespace, index: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.core.atomic_write import check_destination
     from workbench.core.errors import SettingsError
     from workbench.core.model.model_file import load_model
     from workbench.evaluation.comparison import compare_results
@@ -73,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         raise SettingsError(f"--workers must be at least 1, not {args.workers}.")
     if args.trim_db < 0:
         raise SettingsError(f"--trim-db must be 0 or more, not {args.trim_db:g}.")
+    if args.out is not None:
+        check_destination(args.out, folder=True)
     models = [load_model(path) for path in [args.model, *args.compare]]
     if args.clips is not None:
         clips, description = clips_of_predictions(args.clips), f"the clips listed in {args.clips}"
