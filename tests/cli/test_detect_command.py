@@ -65,6 +65,15 @@ def test_text_output_and_odd_wav_formats(capsys, tmp_path) -> None:
     assert [line.split()[2] for line in out.splitlines()] == ["yes", "no"]
 
 
+
+@pytest.mark.skipif("MP3" not in sf.available_formats(), reason="this libsndfile cannot write MP3 (soundfile >= 0.12)")
+def test_an_mp3_of_the_sample_is_heard_like_the_wav(capsys, tmp_path) -> None:
+    samples, rate = sf.read(str(sample_audio_path()), dtype="int16")
+    path = tmp_path / "yes_no.mp3"
+    sf.write(str(path), samples, rate, format="MP3")
+    code, out, _ = run_cli(capsys, "detect", str(path), "--format", "jsonl")
+    assert code == 0 and [e["label"] for e in jsonl(out)] == ["yes", "no"]
+
 def test_not_audio_is_one_clear_line(capsys, tmp_path) -> None:
     bad = tmp_path / "notes.wav"
     bad.write_text("this is not audio\n")

@@ -6,7 +6,9 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 from dataset_builders import make_dataset, write_clip
 from workbench.core.errors import SettingsError, WorkbenchError
@@ -71,6 +73,15 @@ def test_unreadable_files_are_listed_with_a_reason_and_skipped(small_dataset: Pa
     assert unchecked.unreadable == [] and len(unchecked.clips) == len(index.clips) + 4
     assert unchecked.durations == {}
 
+
+
+@pytest.mark.skipif("MP3" not in sf.available_formats(), reason="libsndfile without MP3")
+def test_mp3_takes_are_clips(small_dataset: Path) -> None:
+    before = scan_dataset(small_dataset).words()["yes"]
+    sf.write(small_dataset / "yes" / "phone_nohash_0.mp3", np.zeros(16000, np.float32), 16000, format="MP3")
+    index = scan_dataset(small_dataset)
+    assert index.words()["yes"] == before + 1 and index.unreadable == []
+    assert any(c.path.name == "phone_nohash_0.mp3" and c.speaker == "phone" for c in index.clips)
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs POSIX permissions, not root")
 def test_an_unlistable_word_folder_is_reported_not_fatal(small_dataset: Path) -> None:

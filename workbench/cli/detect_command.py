@@ -39,7 +39,7 @@ def register(subparsers: Any) -> None:
         "Parameters default to the values stored in the model.",
     )
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("file", nargs="?", type=Path, help="WAV/FLAC/OGG file (any rate, channels, depth)")
+    src.add_argument("file", nargs="?", type=Path, help="WAV/FLAC/OGG/MP3 file (any rate, channels, depth)")
     src.add_argument("--mic", action="store_true", help="listen to the microphone (Ctrl+C to stop)")
     p.add_argument("--device", help="input device index or name (see `kws devices`)")
     p.add_argument("--seconds", type=float, help="with --mic: stop after this many seconds")

@@ -11,7 +11,7 @@ Commands' (MLTK, Edge Impulse and the workbench's own recorder use it too)::
       validation_list.txt             optional split lists (see :mod:`workbench.datasets.splits`)
       testing_list.txt
 
-Audio files are ``.wav``, ``.flac`` and ``.ogg`` directly inside a word folder; hidden files, other files
+Audio files are ``.wav``, ``.flac``, ``.ogg`` and ``.mp3`` directly inside a word folder; hidden files, other files
 and deeper folders are ignored. Word folders whose name starts with ``.`` are ignored too.
 
 **Speakers.** ``speaker`` is the file-name part before ``_nohash_``. The workbench's recorder saves a
@@ -39,6 +39,7 @@ from typing import Iterable, Sequence
 
 import soundfile as sf
 
+from workbench.core.audio.audio_file import AUDIO_SUFFIXES as READABLE_AUDIO
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.datasets.splits import (
@@ -56,7 +57,7 @@ from workbench.datasets.splits import (
 SILENCE = "_silence_"
 UNKNOWN = "_unknown_"
 BACKGROUND_DIR = "_background_noise_"
-AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg"})
+AUDIO_SUFFIXES = frozenset(READABLE_AUDIO)
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model_arg", nargs="?", type=Path, metavar="MODEL", help="model .tflite or .mltk.zip")
     p.add_argument("--model", type=Path, help="model .tflite or .mltk.zip (default: the last one used, "
                    "else the bundled model)")
-    p.add_argument("--file", type=Path, help="play this WAV/FLAC/OGG file instead of the microphone")
+    p.add_argument("--file", type=Path, help="play this WAV/FLAC/OGG/MP3 file instead of the microphone")
     p.add_argument("--device", help="audio input device index or name (see `kws devices`)")
     p.add_argument("--self-test", action="store_true",
                    help="headless check: detect 'yes' and 'no' in the bundled sample, exit 0 if found")

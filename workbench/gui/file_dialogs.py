@@ -12,10 +12,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog
 
+from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
 
 MODEL_FILTER = "Models (*.tflite *.mltk.zip *.zip);;All files (*)"
-AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg);;All files (*)"
+AUDIO_FILTER = f"Audio files ({' '.join('*' + suffix for suffix in AUDIO_SUFFIXES)});;All files (*)"
 CSV_FILTER = "CSV (*.csv)"
 TUNED_SUFFIX = "-tuned.tflite"
 

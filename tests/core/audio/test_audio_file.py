@@ -102,6 +102,18 @@ def test_flac_and_ogg(tmp_path: Path) -> None:
     assert fit_sine(clip.samples, RATE, TONE_HZ)[0] == pytest.approx(TONE_PEAK * 32768, rel=0.05)  # lossy
 
 
+
+@pytest.mark.skipif("MP3" not in sf.available_formats(), reason="this libsndfile cannot write MP3 (soundfile >= 0.12)")
+def test_mp3(tmp_path: Path) -> None:
+    """A phone's or an editor's MP3 export: decoded, down-mixed and resampled like any other file."""
+    mp3 = tmp_path / "tone.mp3"
+    sf.write(mp3, np.stack([tone(44100)] * 2, axis=1), 44100, format="MP3")
+    clip = load_audio(mp3)
+    assert (clip.source_rate, clip.source_channels) == (44100, 2)
+    assert clip.duration_s == pytest.approx(TONE_SECONDS, abs=0.1)  # the codec may add a frame of padding
+    assert dominant_frequency(clip.samples, RATE) == pytest.approx(TONE_HZ, abs=2.0)
+    assert fit_sine(clip.samples, RATE, TONE_HZ)[0] == pytest.approx(TONE_PEAK * 32768, rel=0.05)  # lossy
+
 def test_float_beyond_full_scale_is_clipped(tmp_path: Path) -> None:
     path = tmp_path / "hot.wav"
     sf.write(path, np.array([2.0, -2.0, 0.5, -1.0], dtype=np.float32), RATE, subtype="FLOAT")

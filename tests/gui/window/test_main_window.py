@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -125,11 +126,18 @@ def test_a_corrupt_model_dropped_on_the_window_gives_a_message(window, tmp_path:
     assert window.error_box.isVisible()
     window.error_box.close()
     assert not window.open_path(tmp_path / "notes.txt")
+    assert window.last_error.endswith("nor audio (.wav, .flac, .ogg, .mp3)")
 
 
-def test_dropping_audio_plays_it(qtbot, window) -> None:
-    _drop(window, sample_audio_path())
-    assert window.controller.source_choice.path == sample_audio_path()
+@pytest.mark.parametrize("suffix", [".wav", ".mp3"])
+def test_dropping_audio_plays_it(qtbot, window, tmp_path: Path, suffix: str) -> None:
+    path = sample_audio_path()
+    if suffix != path.suffix:  # the sample as a phone or an editor would export it
+        samples, rate = sf.read(str(path), dtype="int16")
+        path = tmp_path / f"yes_no{suffix}"
+        sf.write(str(path), samples, rate, format=suffix[1:].upper())
+    _drop(window, path)
+    assert window.controller.source_choice.path == path
     qtbot.waitUntil(lambda: window.controller.session.stats().stream_time_s > 0.2, timeout=10_000)
     window.controller.stop()
 

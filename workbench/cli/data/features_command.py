@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
         description="Run an audio file through the native frontend (from fresh state, as one stream) "
         "and save the spectrogram (frames x channels) as .npy.",
     )
-    p.add_argument("file", type=Path, help="WAV/FLAC/OGG file (any rate, channels, depth)")
+    p.add_argument("file", type=Path, help="WAV/FLAC/OGG/MP3 file (any rate, channels, depth)")
     p.add_argument("-o", "--output", type=Path, required=True, help="output .npy file")
     p.add_argument("--dtype", choices=("int8", "uint16"), default="int8",
                    help="int8 = the model input (MLTK quantisation), uint16 = raw frontend output")

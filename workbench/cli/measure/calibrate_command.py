@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--compare", type=Path, action="append", default=[], metavar="MODEL",
                    help="another model to calibrate on the same stream and compare with --model at each "
                    "one's recommended set; repeat for several")
-    p.add_argument("--stream", type=Path, required=True, help="the stream recording (WAV/FLAC/OGG)")
+    p.add_argument("--stream", type=Path, required=True, help="the stream recording (WAV/FLAC/OGG/MP3)")
     p.add_argument("--labels", type=Path, help="its labels: JSON, CSV or Audacity's label export (.txt) "
                    "(default: the stream's name with .json, .csv or .txt)")
     p.add_argument("--background", type=Path, action="append", default=[], metavar="FILE",

@@ -1,4 +1,4 @@
-"""Read any WAV/FLAC/OGG file as the 16 kHz mono int16 stream the frontend expects, and save clips.
+"""Read any WAV/FLAC/OGG/MP3 file as the 16 kHz mono int16 stream the frontend expects, and save clips.
 
 Why one loader: the board hears 16 kHz mono int16, so every file the workbench replays (datasets,
 recordings, a user's phone clip at 44.1 kHz stereo float) must be brought to exactly that, the same
@@ -27,6 +27,11 @@ import soxr
 
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import AudioError
+
+# What libsndfile decodes for us (soundfile >= 0.12 bundles libsndfile >= 1.1, which reads MP3 too): a
+# phone's or an editor's MP3 export replays like a WAV. Dataset folders, file dialogs and drops use this list.
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
+AUDIO_FORMATS = "WAV/FLAC/OGG/MP3"
 
 DEFAULT_SAMPLE_RATE = 16000
 RESAMPLE_QUALITY = "HQ"  # soxr high quality: passband flat to ~0.91 fs/2, >120 dB rejection
@@ -116,7 +121,7 @@ def load_audio(path: str | Path, sample_rate: int = DEFAULT_SAMPLE_RATE) -> Audi
     except AudioError:
         raise
     except sf.LibsndfileError as exc:
-        raise AudioError(f"{path} is not a readable WAV/FLAC/OGG audio file ({exc.error_string})") from exc
+        raise AudioError(f"{path} is not a readable {AUDIO_FORMATS} audio file ({exc.error_string})") from exc
     except (OSError, RuntimeError) as exc:
         raise AudioError(f"cannot read audio file {path}: {exc}") from exc
     if data.shape[0] == 0:

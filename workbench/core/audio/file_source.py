@@ -20,7 +20,7 @@ from workbench.core.audio.paced_source import DEFAULT_CHUNK_MS, PacedSource
 
 
 class FileSource(PacedSource):
-    """A WAV/FLAC/OGG file or an :class:`AudioClip`; any format is converted on load."""
+    """A WAV/FLAC/OGG/MP3 file or an :class:`AudioClip`; any format is converted on load."""
 
     def __init__(self, path_or_clip: str | Path | AudioClip, realtime: bool = True, loop: bool = False,
                  chunk_ms: int = DEFAULT_CHUNK_MS) -> None:

@@ -5,7 +5,7 @@ engine, CLI and GUI import from:
 
 * :class:`AudioSource` — the interface (16 kHz mono int16, non-blocking ``read``, ``wait``, gain).
 * :class:`MicrophoneSource` — PortAudio input through a lock-free ring.
-* :class:`FileSource` — a WAV/FLAC/OGG file or clip, real time or fast, with transport.
+* :class:`FileSource` — a WAV/FLAC/OGG/MP3 file or clip, real time or fast, with transport.
 * :class:`SyntheticSource` — silence, noise or a tone.
 * Device discovery: :func:`list_input_devices`, :func:`default_input_device`, :func:`refresh_devices`.
 """

@@ -22,8 +22,8 @@ from workbench.calibration.streams.labels import labels_beside
 from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
 from workbench.core.errors import WorkbenchError
+from workbench.gui.file_dialogs import AUDIO_FILTER
 
-AUDIO_FILTER = "Audio (*.wav *.flac *.ogg);;All files (*)"
 LABELS_FILTER = "Labels (*.json *.csv *.txt);;All files (*)"
 MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
 MAX_TARGET = 100_000.0

@@ -16,11 +16,11 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from workbench.core.audio.sources import FileSource
+from workbench.gui.file_dialogs import AUDIO_FILTER
 
 POSITION_POLL_MS = 250  # transport position refresh, as media players do: each one repaints the slider and its panel
 SEEK_STEPS_PER_S = 100  # seek slider resolution: 10 ms
 SECONDS_PER_MINUTE = 60
-AUDIO_FILE_FILTER = "Audio files (*.wav *.flac *.ogg);;All files (*)"
 
 
 def format_time(seconds: float) -> str:
@@ -51,7 +51,7 @@ class FileTransportView(QGroupBox):
 
     def _build(self) -> None:
         self.open_button = QPushButton("Open…")
-        self.open_button.setToolTip("Play a WAV/FLAC/OGG file through the model (any rate; "
+        self.open_button.setToolTip("Play a WAV/FLAC/OGG/MP3 file through the model (any rate; "
                                     "converted to 16 kHz mono).")
         self.open_button.clicked.connect(self._choose_file)
         self.file_label = QLabel("No file")
@@ -151,7 +151,7 @@ class FileTransportView(QGroupBox):
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Play an audio file", self._file_path or "",
-                                              AUDIO_FILE_FILTER)
+                                              AUDIO_FILTER)
         if path:
             self.request_file(path)
 

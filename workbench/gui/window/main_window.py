@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFrame, QMainWindow, QMessageBox,
                                QScrollArea, QSizePolicy, QStackedWidget, QWidget)
 
+from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
 from workbench.gui import app_settings, board_link, file_dialogs, theme
 from workbench.gui.window import panel_wiring, window_menus
@@ -53,7 +54,6 @@ WORKSPACES = (
     WorkspaceEntry("board", "Board", "Flash, profile and run the model on an EFR32 board"),
 )
 MODEL_SUFFIXES = (".tflite", ".zip")
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 
 
 class MainWindow(QMainWindow):
@@ -257,7 +257,8 @@ class MainWindow(QMainWindow):
             return self.open_model(path)
         if path.suffix.lower() in AUDIO_SUFFIXES:
             return self.open_audio(path)
-        self.show_error(f"{path.name} is neither a model (.tflite, .mltk.zip) nor audio (.wav, .flac, .ogg)")
+        self.show_error(f"{path.name} is neither a model (.tflite, .mltk.zip) nor audio "
+                        f"({', '.join(AUDIO_SUFFIXES)})")
         return False
 
     def save_parameters(self, path: str | Path) -> bool:
