@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workbench.core.audio.audio_file import AudioClip, load_audio, save_wav
+from workbench.core.audio.audio_file import AudioClip, _decode_blocks, load_audio, save_wav, to_int16
 from workbench.core.errors import AudioError
 
 RATE = 16000
@@ -113,6 +113,38 @@ def test_mp3(tmp_path: Path) -> None:
     assert clip.duration_s == pytest.approx(TONE_SECONDS, abs=0.1)  # the codec may add a frame of padding
     assert dominant_frequency(clip.samples, RATE) == pytest.approx(TONE_HZ, abs=2.0)
     assert fit_sine(clip.samples, RATE, TONE_HZ)[0] == pytest.approx(TONE_PEAK * 32768, rel=0.05)  # lossy
+
+
+def test_block_decoding_equals_decoding_the_whole_file(tmp_path: Path) -> None:
+    """Decoding a block at a time gives the samples a one-shot decode of the whole file gives."""
+    import soxr
+
+    rng = np.random.default_rng(7)
+    path = tmp_path / "long.wav"
+    sf.write(path, rng.uniform(-0.6, 0.6, (44100 * 3 + 123, 2)), 44100, subtype="PCM_24")
+    whole = sf.read(path, dtype="float64", always_2d=True)[0].mean(axis=1)
+    expected = to_int16(soxr.resample(whole, 44100, RATE, quality="HQ"))
+    assert np.array_equal(load_audio(path).samples, expected)
+    for block_frames in (997, 4096):
+        with sf.SoundFile(path) as f:
+            assert np.array_equal(_decode_blocks(f, 44100, RATE, block_frames), expected)
+
+
+def test_memory_follows_the_int16_result_not_the_source(tmp_path: Path) -> None:
+    """A minute of 48 kHz stereo is 46 MB as float64; decoding it must not hold that (hours must load)."""
+    import tracemalloc
+
+    path = tmp_path / "minute.wav"
+    sf.write(path, np.zeros((48000 * 60, 2), np.float32), 48000, subtype="FLOAT")
+    source_float64_bytes = 48000 * 60 * 2 * 8
+    tracemalloc.start()
+    try:
+        clip = load_audio(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert clip.samples.shape == (RATE * 60,)
+    assert peak < source_float64_bytes / 3, f"peak {peak / 1e6:.1f} MB"
 
 def test_float_beyond_full_scale_is_clipped(tmp_path: Path) -> None:
     path = tmp_path / "hot.wav"
