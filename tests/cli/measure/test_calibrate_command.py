@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 from tests.calibration.conftest import noise_recording, speech_commands  # noqa: F401  (fixtures)
 from workbench.calibration.results.speaker_spread import event_speaker
@@ -216,6 +217,29 @@ def test_unwritable_destinations_stop_it_before_the_replay(  # type: ignore[no-u
                              *RANGES, "--progress", "jsonl", option, str(tmp_path / where))
     assert code == 2 and out == ""
     assert err == f"kws: error: {message.format(tmp=tmp_path)}\n"  # no progress line: nothing was replayed
+
+
+def test_a_background_folder_stands_for_the_audio_files_in_it(  # type: ignore[no-untyped-def]
+        capsys, stream, noise_recording, reference_model_path, tmp_path) -> None:  # noqa: F811
+    folder = tmp_path / "tv"
+    (folder / "monday").mkdir(parents=True)
+    (folder / ".cache").mkdir()
+    samples, rate = sf.read(str(noise_recording), dtype="int16")
+    sf.write(str(folder / "sunday.wav"), samples, rate)
+    sf.write(str(folder / "monday" / "evening.flac"), samples[: rate * 10], rate)
+    sf.write(str(folder / ".cache" / "skip.wav"), samples, rate)
+    (folder / "notes.txt").write_text("not audio")
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                             "--background", str(folder), *RANGES, "--format", "json", "--progress", "none")
+    assert code == 0, err
+    background = json.loads(out)["background"]
+    assert [(Path(b["audio"]).relative_to(folder).as_posix(), b["duration_s"]) for b in background] == [
+        ("monday/evening.flac", 10.0), ("sunday.wav", 30.0)]
+    (folder / "sunday.wav").unlink()
+    (folder / "monday" / "evening.flac").unlink()
+    code, _, err = run_cli(capsys, "calibrate", "--stream", str(stream), "--background", str(folder),
+                           "--progress", "none")
+    assert code == 2 and err == f"kws: error: no audio files (.wav, .flac, .ogg, .mp3) in the folder {folder}\n"
 
 def test_missing_labels(capsys, tmp_path, reference_model_path) -> None:  # type: ignore[no-untyped-def]
     wav = tmp_path / "mine.wav"

@@ -45,8 +45,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--labels", type=Path, help="its labels: JSON, CSV or Audacity's label export (.txt) "
                    "(default: the stream's name with .json, .csv or .txt)")
     p.add_argument("--background", type=Path, action="append", default=[], metavar="FILE",
-                   help="background-only recording (TV, music, office) where every detection is false; "
-                   "repeat for several")
+                   help="background-only recording (TV, music, office) where every detection is false, "
+                   "or a folder of them; repeat for several")
     p.add_argument("--target-fa-per-hour", type=float, help="false accepts per hour to stay at or under "
                    "(default 100, issue 16's goal on a dense-speech stream)")
     p.add_argument("--tolerance-s", type=float, help="a detection up to this long after a keyword's end "
@@ -78,6 +78,16 @@ def _labels_path(args: argparse.Namespace) -> Path:
     return found
 
 
+def _backgrounds(given: list[Path]) -> tuple[Path, ...]:
+    """The --background files, a folder standing for every audio file in it."""
+    from workbench.core.audio.audio_file import audio_files_in
+
+    paths: list[Path] = []
+    for path in map(Path, given):
+        paths += audio_files_in(path) if path.is_dir() else [path]
+    return tuple(paths)
+
+
 def build_request(args: argparse.Namespace) -> Any:
     from workbench.calibration.calibration_run import CalibrationRequest
     from workbench.calibration.sweep.grid import SweepRanges, parse_int_range
@@ -91,7 +101,7 @@ def build_request(args: argparse.Namespace) -> Any:
         ranges["max_sets"] = int(args.max_sets)
     request: dict[str, Any] = {
         "stream_path": Path(args.stream), "labels_path": _labels_path(args),
-        "background_paths": tuple(Path(p) for p in args.background), "ranges": SweepRanges(**ranges),
+        "background_paths": _backgrounds(args.background), "ranges": SweepRanges(**ranges),
         "latency_ms": args.latency_ms,
     }
     if args.target_fa_per_hour is not None:

@@ -152,6 +152,17 @@ def _decode_blocks(f: sf.SoundFile, source_rate: int, sample_rate: int,
     return np.concatenate(pieces) if pieces else np.empty(0, np.int16)
 
 
+def audio_files_in(folder: str | Path) -> list[Path]:
+    """Every audio file under ``folder`` (sub-folders too, hidden ones skipped), sorted: a folder of
+    recordings (a week of TV, an office) given where one recording is expected."""
+    root = Path(folder)
+    found = sorted(p for p in root.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    if not found:
+        raise AudioError(f"no audio files ({', '.join(AUDIO_SUFFIXES)}) in the folder {root}")
+    return found
+
+
 def wav_bytes(samples_int16: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE) -> bytes:
     """A complete 16-bit PCM mono WAV file in memory."""
     data = np.asarray(samples_int16)
