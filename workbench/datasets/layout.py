@@ -11,8 +11,8 @@ Commands' (MLTK, Edge Impulse and the workbench's own recorder use it too)::
       validation_list.txt             optional split lists (see :mod:`workbench.datasets.splits`)
       testing_list.txt
 
-Audio files are ``.wav``, ``.flac``, ``.ogg`` and ``.mp3`` directly inside a word folder; hidden files, other files
-and deeper folders are ignored. Word folders whose name starts with ``.`` are ignored too.
+Audio files are ``.wav``, ``.flac``, ``.ogg`` and ``.mp3`` directly inside a word folder; hidden files, other
+files and deeper folders are ignored. Word folders whose name starts with ``.`` are ignored too.
 
 **Speakers.** ``speaker`` is the file-name part before ``_nohash_``. The workbench's recorder saves a
 user's takes as ``<label>/<label>_<YYYYmmdd-HHMMSS>.wav`` (no ``_nohash_``): then the speaker is the whole
@@ -39,7 +39,7 @@ from typing import Iterable, Sequence
 
 import soundfile as sf
 
-from workbench.core.audio.audio_file import AUDIO_SUFFIXES as READABLE_AUDIO
+from workbench.core.audio.audio_file import is_audio_name
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.datasets.splits import (
@@ -57,7 +57,6 @@ from workbench.datasets.splits import (
 SILENCE = "_silence_"
 UNKNOWN = "_unknown_"
 BACKGROUND_DIR = "_background_noise_"
-AUDIO_SUFFIXES = frozenset(READABLE_AUDIO)
 
 
 @dataclass(frozen=True)
@@ -139,8 +138,7 @@ def class_label(word: str, classes: Sequence[str]) -> str:
 
 
 def _is_audio(entry: os.DirEntry[str]) -> bool:
-    return (not entry.name.startswith(".") and Path(entry.name).suffix.lower() in AUDIO_SUFFIXES
-            and entry.is_file())
+    return is_audio_name(entry.name) and entry.is_file()
 
 
 def _audio_files(folder: Path, unreadable: list[tuple[Path, str]]) -> list[Path]:

@@ -204,6 +204,16 @@ def labels_beside(audio: str | Path) -> Path | None:
     return None
 
 
+def labels_for(audio: str | Path, given: str | Path | None = None) -> Path:
+    """``given``, else the labels beside ``audio``; :class:`LabelsError` when there are none."""
+    if given is not None:
+        return Path(given)
+    found = labels_beside(audio)
+    if found is None:
+        raise LabelsError(f"no labels for {Path(audio).name}: give --labels (JSON, CSV or Audacity .txt)")
+    return found
+
+
 def load_labels(path: str | Path) -> StreamLabels:
     """Read a JSON (``{"events": […]}``), CSV or Audacity labels file; :class:`LabelsError` when unusable."""
     path = Path(path)

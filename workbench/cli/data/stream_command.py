@@ -129,14 +129,12 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.assets import default_model_path
-    from workbench.calibration.streams.labels import LabelsError, labels_beside, load_labels
+    from workbench.calibration.streams.labels import labels_for, load_labels
     from workbench.core.audio.audio_file import load_audio
     from workbench.core.model.model_file import load_model
 
     out = out or sys.stdout
-    labels_path = args.labels or labels_beside(args.audio)
-    if labels_path is None:
-        raise LabelsError(f"no labels for {Path(args.audio).name}: give --labels (JSON, CSV or Audacity .txt)")
+    labels_path = labels_for(args.audio, args.labels)
     clip = load_audio(args.audio)
     model = load_model(args.model or default_model_path())
     labels = load_labels(labels_path).validated(model.classes, clip.duration_s, f"model {model.name}",

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
-from workbench.core.errors import WorkbenchError
 
 # CLI option → SweepRanges field (and its help)
 _RANGE_OPTIONS = (
@@ -67,17 +66,6 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _labels_path(args: argparse.Namespace) -> Path:
-    if args.labels is not None:
-        return Path(args.labels)
-    from workbench.calibration.streams.labels import labels_beside
-
-    found = labels_beside(args.stream)
-    if found is None:
-        raise WorkbenchError(f"no labels for {Path(args.stream).name}: give --labels (JSON, CSV or Audacity .txt)")
-    return found
-
-
 def _backgrounds(given: list[Path]) -> tuple[Path, ...]:
     """The --background files, a folder standing for every audio file in it."""
     from workbench.core.audio.audio_file import audio_files_in
@@ -90,6 +78,7 @@ def _backgrounds(given: list[Path]) -> tuple[Path, ...]:
 
 def build_request(args: argparse.Namespace) -> Any:
     from workbench.calibration.calibration_run import CalibrationRequest
+    from workbench.calibration.streams.labels import labels_for
     from workbench.calibration.sweep.grid import SweepRanges, parse_int_range
 
     ranges: dict[str, Any] = {"per_class_thresholds": bool(args.per_class_thresholds)}
@@ -100,7 +89,7 @@ def build_request(args: argparse.Namespace) -> Any:
     if args.max_sets is not None:
         ranges["max_sets"] = int(args.max_sets)
     request: dict[str, Any] = {
-        "stream_path": Path(args.stream), "labels_path": _labels_path(args),
+        "stream_path": Path(args.stream), "labels_path": labels_for(args.stream, args.labels),
         "background_paths": _backgrounds(args.background), "ranges": SweepRanges(**ranges),
         "latency_ms": args.latency_ms,
     }

@@ -152,11 +152,16 @@ def _decode_blocks(f: sf.SoundFile, source_rate: int, sample_rate: int,
     return np.concatenate(pieces) if pieces else np.empty(0, np.int16)
 
 
+def is_audio_name(name: str) -> bool:
+    """Whether a file of this name is audio the workbench reads (a readable suffix, not hidden)."""
+    return not name.startswith(".") and Path(name).suffix.lower() in AUDIO_SUFFIXES
+
+
 def audio_files_in(folder: str | Path) -> list[Path]:
     """Every audio file under ``folder`` (sub-folders too, hidden ones skipped), sorted: a folder of
     recordings (a week of TV, an office) given where one recording is expected."""
     root = Path(folder)
-    found = sorted(p for p in root.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file()
+    found = sorted(p for p in root.rglob("*") if is_audio_name(p.name) and p.is_file()
                    and not any(part.startswith(".") for part in p.relative_to(root).parts))
     if not found:
         raise AudioError(f"no audio files ({', '.join(AUDIO_SUFFIXES)}) in the folder {root}")
