@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
+from workbench.core.audio.audio_file import AUDIO_FORMATS
 from workbench.core.audio.sources import FileSource
 from workbench.gui.file_dialogs import AUDIO_FILTER
 
@@ -51,7 +52,7 @@ class FileTransportView(QGroupBox):
 
     def _build(self) -> None:
         self.open_button = QPushButton("Open…")
-        self.open_button.setToolTip("Play a WAV/FLAC/OGG/MP3 file through the model (any rate; "
+        self.open_button.setToolTip(f"Play a {AUDIO_FORMATS} file through the model (any rate; "
                                     "converted to 16 kHz mono).")
         self.open_button.clicked.connect(self._choose_file)
         self.file_label = QLabel("No file")
