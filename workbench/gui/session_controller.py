@@ -107,11 +107,26 @@ class SessionController(QObject):
     def set_source(self, choice: SourceChoice, start: bool = True) -> bool:
         """Listen to ``choice`` from now on (restarts the stream). False (and ``error``) if it fails."""
         self._retry.stop()
-        self.source_choice = choice
-        self.source_changed.emit(choice)
         if self.engine is None:
+            self.source_choice = choice
+            self.source_changed.emit(choice)
             return True
-        return self._open_session(start=start)
+        previous, was_running, had_session = self.source_choice, self.running, self.session is not None
+        self.source_choice = choice
+        try:  # a file that cannot be read must not stop what is playing now
+            source = self._make_source()
+        except WorkbenchError as exc:
+            self.source_choice = previous
+            self.error.emit(str(exc))
+            return False
+        self.source_changed.emit(choice)
+        if self._open_session(start=start, source=source):
+            return True
+        if had_session and previous != choice:
+            self.source_choice = previous  # the new source failed to start: back to what played before
+            self.source_changed.emit(previous)
+            self._open_session(start=was_running, report=False, quiet=True)
+        return False
 
     def use_microphone_or_sample(self, device: int | str | None = None) -> bool:
         """Start on ``device`` (else the default input); without any, loop the bundled sample (start-up path)."""
@@ -145,13 +160,17 @@ class SessionController(QObject):
         return source
 
     # -- session life cycle ------------------------------------------------------------------------
-    def _open_session(self, start: bool, report: bool = True) -> bool:
-        """Replace the session with a fresh one on the current engine and source."""
+    def _open_session(self, start: bool, report: bool = True, source: Any = None, quiet: bool = False) -> bool:
+        """Replace the session with a fresh one on the current engine and ``source`` (else the chosen one).
+
+        ``quiet`` (with ``report=False``) swallows a failure: used to fall back to the previous file.
+        """
         from workbench.core.live_session import LiveSession
 
         self._close_session()
         try:
-            source = self._make_source()
+            if source is None:
+                source = self._make_source()
             self.engine.reset()
             self.session = LiveSession(self.engine, source)
             self._reported_error = None
@@ -161,6 +180,8 @@ class SessionController(QObject):
         except WorkbenchError as exc:
             if not report:
                 self._close_session()
+                if quiet:
+                    return False
                 raise
             self.error.emit(str(exc))
             self._set_running(False)

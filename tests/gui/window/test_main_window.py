@@ -188,3 +188,24 @@ def test_kws_workbench_entry_point_self_test() -> None:
         pytest.skip(f"entry point not installed at {exe} (pip install -e .)")
     out = subprocess.run([str(exe), "--self-test"], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_an_unreadable_audio_file_leaves_the_stream_playing(qtbot, window, tmp_path: Path) -> None:
+    from workbench.gui.session_controller import FILE, SourceChoice
+
+    sample = sample_audio_path()
+    assert window.controller.set_source(SourceChoice(FILE, path=sample, realtime=True, loop=True))
+    qtbot.waitUntil(lambda: window.controller.running, timeout=5000)
+    assert window.log.flash_label.text() == "listening…"
+    session = window.controller.session
+    bad = tmp_path / "notes.wav"
+    bad.write_text("not audio at all")
+    assert not window.open_audio(bad)
+    assert "notes.wav" in window.last_error
+    assert window.controller.session is session and window.controller.running  # the sample still plays
+    assert window.controller.source_choice.path == sample
+    assert window.source_panel.transport.file_label.text() == sample.name
+    assert window.source_panel.transport.file_path == str(sample)
+    window.error_box.close()
+    window.controller.stop()
+    assert window.log.flash_label.text() == "not listening"

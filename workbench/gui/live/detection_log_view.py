@@ -44,7 +44,8 @@ WALL_TIME_FORMAT = "%H:%M:%S"
 MS_PER_S = 1000
 CSV_HEADER = ("wall_time", "stream_time_s", "label", "class_index", "score", "source")
 SOURCE_PC, SOURCE_BOARD = "PC", "board"  # who detected it: this workbench, or a board over serial
-IDLE_TEXT = "listening…"
+IDLE_TEXT = "listening…"  # shown while the stream runs and nothing was detected yet
+STOPPED_TEXT = "not listening"
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ class DetectionLogView(QWidget):
         self.entries: list[LogEntry] = []
         self._session: object | None = None
         self._cursor = 0
-        self.flash_label = QLabel(IDLE_TEXT)
+        self._streaming = False
+        self.flash_label = QLabel(STOPPED_TEXT)
         self.flash_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = QFont(self.font())
         font.setPointSize(FLASH_FONT_PT)
@@ -170,8 +172,14 @@ class DetectionLogView(QWidget):
                                        "border-radius: 6px;")
         self._unflash.start()
 
+    def set_streaming(self, streaming: bool) -> None:
+        """Whether audio is being listened to: the idle label says so (never "listening…" when stopped)."""
+        self._streaming = bool(streaming)
+        if not self.flashing:
+            self._end_flash()
+
     def _end_flash(self) -> None:
-        last = self.entries[-1].label if self.entries else IDLE_TEXT
+        last = self.entries[-1].label if self.entries else (IDLE_TEXT if self._streaming else STOPPED_TEXT)
         self.flash_label.setText(last)
         self.flash_label.setStyleSheet("border-radius: 6px; color: palette(mid);")
 

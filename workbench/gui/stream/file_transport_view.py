@@ -22,6 +22,7 @@ from workbench.gui.file_dialogs import AUDIO_FILTER
 POSITION_POLL_MS = 250  # transport position refresh, as media players do: each one repaints the slider and its panel
 SEEK_STEPS_PER_S = 100  # seek slider resolution: 10 ms
 SECONDS_PER_MINUTE = 60
+NO_FILE_TEXT = "No file"
 
 
 def format_time(seconds: float) -> str:
@@ -43,6 +44,7 @@ class FileTransportView(QGroupBox):
         self._streaming = False
         self._file_source: FileSource | None = None
         self._file_path: str | None = None
+        self._previous: tuple[str | None, str, str] = (None, NO_FILE_TEXT, "")
         self._seeking = False
         self._build()
         self._position_timer = QTimer(self)
@@ -55,7 +57,7 @@ class FileTransportView(QGroupBox):
         self.open_button.setToolTip(f"Play a {AUDIO_FORMATS} file through the model (any rate; "
                                     "converted to 16 kHz mono).")
         self.open_button.clicked.connect(self._choose_file)
-        self.file_label = QLabel("No file")
+        self.file_label = QLabel(NO_FILE_TEXT)
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.play_button = QPushButton("Play")
         self.play_button.setToolTip("Play / pause the file.")
@@ -107,12 +109,20 @@ class FileTransportView(QGroupBox):
 
     def request_file(self, path: str | Path) -> None:
         """Ask to play ``path`` with the panel's real-time/loop choices (Open…, drag and drop)."""
+        self._previous = (self._file_path, self.file_label.text(), self.file_label.toolTip())
         self._file_path = str(path)
         self.file_label.setText(Path(path).name)
         self.file_label.setToolTip(str(path))
         self._update_controls()
         self.file_requested.emit(self._file_path, self.realtime_check.isChecked(),
                                  self.loop_check.isChecked())
+
+    def revert_request(self) -> None:
+        """The requested file could not be played: show (and replay with Play) the one before it again."""
+        self._file_path, text, tip = self._previous
+        self.file_label.setText(text)
+        self.file_label.setToolTip(tip)
+        self._update_controls()
 
     def set_file_source(self, source: FileSource | None) -> None:
         """Bind the transport to the running file source (None: unbind, e.g. the stream stopped)."""

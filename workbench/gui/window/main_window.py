@@ -310,6 +310,7 @@ class MainWindow(QMainWindow):
     def _on_running_changed(self, running: bool) -> None:
         self.start_action.setText("&Stop" if running else "&Start")
         self.indicator.set_running(running)
+        self.log.set_streaming(running)
 
     def _on_frame(self) -> None:
         self.controller.poll()

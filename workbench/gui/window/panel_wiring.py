@@ -16,14 +16,13 @@ from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.tuning_panel import TuningPanel
 
 
-
 def connect_source_panel(source: SourcePanel, controller: SessionController, window: Any) -> None:
     """The source panel's requests become controller calls; it follows the stream's state."""
     source.microphone_requested.connect(
         lambda device: controller.set_source(SourceChoice(MICROPHONE, device=device)))
     source.file_requested.connect(
         lambda path, realtime, loop: controller.set_source(
-            SourceChoice(FILE, path=Path(path), realtime=realtime, loop=loop)))
+            SourceChoice(FILE, path=Path(path), realtime=realtime, loop=loop)) or source.transport.revert_request())
     source.stop_requested.connect(controller.stop)
     source.record_toggled.connect(lambda on: record(controller, window, on))
     source.status_message.connect(window.show_status)
