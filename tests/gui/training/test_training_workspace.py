@@ -74,6 +74,9 @@ def test_train_watch_cancel_resume_and_use_the_model(workspace, qtbot, tmp_path:
     ws.cancel()
     qtbot.waitUntil(lambda: not ws.running, timeout=RUN_TIMEOUT_MS)
     assert "Stopped" in ws.phase.text() and ws.resume_button.isEnabled() and not ws.use_button.isEnabled()
+    assert ws.progress.value() == 0 and ws.eta.text() == ""  # nothing left to run
+    log = ws.log.toPlainText().splitlines()
+    assert sum("best checkpoint" in line and "stopped after" in line for line in log) == 1, log
     state = json.loads((tmp_path / "run" / "train" / "state.json").read_text())
     assert state["epochs_done"] >= 2 and state["best_epoch"] >= 1
     assert not list((tmp_path / "run").glob("*.tflite"))
@@ -84,6 +87,9 @@ def test_train_watch_cancel_resume_and_use_the_model(workspace, qtbot, tmp_path:
     assert not host.errors, host.errors
     assert ws.phase.text() == "Finished." and ws.use_button.isEnabled()
     assert ws.curves.epochs[-1] == state["epochs_done"] + 1
+    ticks = [v for _spacing, values in ws.curves.plots["loss"].getAxis("bottom").tickValues(
+        1, ws.curves.epochs[-1], 400) for v in values]
+    assert ticks and all(float(v).is_integer() for v in ticks)  # whole epochs only
     assert ws.report.summary is not None and ws.report.table.rowCount() == 4 and ws.report.plots
     assert "balanced accuracy" in ws.report.headline.text()
     ws.use_button.click()

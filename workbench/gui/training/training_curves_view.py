@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
@@ -23,6 +24,20 @@ SYMBOL_PX = 5
 METRICS = ("accuracy", "loss")
 # accuracy rises towards the top, loss falls towards the bottom: each legend sits where its curves are not
 LEGEND_OFFSETS = {"accuracy": (-10, -30), "loss": (-10, 10)}
+
+
+class EpochAxis(pg.AxisItem):
+    """Whole epochs only: pyqtgraph's automatic ticks would also label 1.5, 2.5, … between them."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802 (pyqtgraph's name)
+        levels = []
+        for spacing, values in super().tickValues(minVal, maxVal, size):
+            whole = [v for v in values if float(v).is_integer()]
+            if spacing >= 1 and whole:
+                levels.append((spacing, whole))
+        if not levels:  # zoomed in to less than an epoch per tick: one tick per epoch
+            levels.append((1.0, [float(v) for v in range(int(np.ceil(minVal)), int(np.floor(maxVal)) + 1)]))
+        return levels
 
 
 class TrainingCurvesView(QWidget):
@@ -40,7 +55,7 @@ class TrainingCurvesView(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for metric in METRICS:
-            widget = pg.PlotWidget(background=colors.background)
+            widget = pg.PlotWidget(background=colors.background, axisItems={"bottom": EpochAxis("bottom")})
             plot = widget.getPlotItem()
             fix_plot(plot)
             style_plot(plot, dark)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
-    QTabWidget, QVBoxLayout, QWidget,
+    QFrame, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
+    QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from workbench.gui.training.dataset_panel import DatasetPanel
@@ -35,6 +35,7 @@ SETTINGS_PREFIX = "training/"
 INPUTS_MAX_WIDTH_PX = 460
 INPUTS_MIN_WIDTH_PX = 450  # room for the spec names with their MACs and the five columns of the data summary
 MAX_LOG_LINES = 5000
+CURVES_MIN_HEIGHT_PX = 200  # below this the charts' tick labels run into each other
 SHUTDOWN_WAIT_MS = 20_000
 
 
@@ -79,11 +80,16 @@ class TrainingWorkspace(QWidget):
         self.eta = QLabel("")
         self.curves = TrainingCurvesView(dark)
         self.log = QPlainTextEdit(readOnly=True)
+        self._logged_messages: set[str] = set()  # the child's event messages already in the log
         self.log.setMaximumBlockCount(MAX_LOG_LINES)
         self.report = EvaluationReportView()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.log, "Log")
-        self.tabs.addTab(self.report, "Evaluation")
+        self._report_scroll = QScrollArea()  # the report is tall: on a small screen it scrolls, the curves stay
+        self._report_scroll.setWidgetResizable(True)
+        self._report_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._report_scroll.setWidget(self.report)
+        self.tabs.addTab(self._report_scroll, "Evaluation")
         self._layout(dark)
         self._connect()
         self._restore()
@@ -116,8 +122,10 @@ class TrainingWorkspace(QWidget):
         right.addLayout(status)
         right.addWidget(self.progress)
         splitter = QSplitter(Qt.Orientation.Vertical)
+        self.curves.setMinimumHeight(CURVES_MIN_HEIGHT_PX)
         splitter.addWidget(self.curves)
         splitter.addWidget(self.tabs)
+        splitter.setCollapsible(0, False)
         splitter.setSizes([300, 300])
         right.addWidget(splitter, 1)
 
@@ -216,6 +224,7 @@ class TrainingWorkspace(QWidget):
             self.curves.clear()
         self.report.clear()
         self.log.clear()
+        self._logged_messages: set[str] = set()
         self.progress.setValue(0)
         self.phase.setText("Starting (loading TensorFlow)…")
         self.eta.setText("")
@@ -265,6 +274,7 @@ class TrainingWorkspace(QWidget):
         elif kind == "end" and phase == "done" and event.get("model"):
             self.model_path = Path(str(event["model"]))
         if event.get("message") and kind not in ("epoch",):
+            self._logged_messages.add(str(event["message"]))
             self._log(f"[{phase}] {event['message']}")
 
     def _finished(self, status: str, message: str) -> None:
@@ -277,16 +287,19 @@ class TrainingWorkspace(QWidget):
             if out is not None:
                 self._load_model_path(out)
                 self.report.show_run(out)
-                self.tabs.setCurrentWidget(self.report)
+                self.tabs.setCurrentWidget(self._report_scroll)
             self.host.show_status("Training finished")
-        elif status == CANCELLED:
-            self.phase.setText("Stopped: the best checkpoint is kept; Resume continues the run.")
-            self._log(message)
-            self.host.show_status("Training stopped")
-        else:
-            self.phase.setText("Failed.")
-            self._log(message)
-            self.host.show_error(message)
+        else:  # stopped or failed: no progress, no time left to show
+            self.progress.setValue(0)
+            self.eta.setText("")
+            if message not in self._logged_messages:  # the child's last event often said it already
+                self._log(message)
+            if status == CANCELLED:
+                self.phase.setText("Stopped: the best checkpoint is kept; Resume continues the run.")
+                self.host.show_status("Training stopped")
+            else:
+                self.phase.setText("Failed.")
+                self.host.show_error(message)
         self._update_buttons()
 
     def _load_model_path(self, out: Path) -> None:
