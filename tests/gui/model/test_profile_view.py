@@ -28,8 +28,10 @@ def test_rows_are_layers(view):
     ops = [view.proxy.index(r, 1).data() for r in range(4)]
     assert ops == ["CONV_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX"]
     on_mvp = column_index("MVP")
-    assert [view.proxy.index(r, on_mvp).data() for r in range(4)][0::2] == ["yes", "no"]
-    assert "weights_shape[1] (4000) > 2048" in view.proxy.index(2, on_mvp).data(Qt.ItemDataRole.ToolTipRole)
+    # MLTK lists the dense layer as unsupported, but the kernel runs it on the MVP (large-input path)
+    assert [view.proxy.index(r, on_mvp).data() for r in range(4)][0::2] == ["yes", "yes*"]
+    tip = view.proxy.index(2, on_mvp).data(Qt.ItemDataRole.ToolTipRole)
+    assert "weights_shape[1] (4000) > 2048" in tip and "still runs it" in tip
 
 
 def test_selecting_a_layer_shows_its_details(view):
@@ -37,7 +39,8 @@ def test_selecting_a_layer_shows_its_details(view):
     view.table.selectRow(2)
     details = view.details_label.text()
     assert "FULLY_CONNECTED" in details and "1x4000" in details
-    assert "not supported on the MVP: weights_shape[1] (4000) &gt; 2048" in details
+    assert "listed as unsupported by MLTK (weights_shape[1] (4000) &gt; 2048)" in details
+    assert "large-input algorithm" in details
 
 
 def test_measured_columns_appear_only_with_board_figures(view):
@@ -92,3 +95,19 @@ def test_memory_bars_chart_diagram_and_netron(view):
     boxes = [view.diagram_layout.itemAt(i).widget() for i in range(view.diagram_layout.count())]
     assert sum(1 for b in boxes if b is not None) == 4
     assert view.netron_button.isEnabled() == netron_available()
+
+
+def test_headline_tells_the_large_input_dense_layer_apart(view):
+    text = view.summary_label.text()
+    assert "0 layer(s) not supported on the MVP" in text
+    assert "1 listed as unsupported by MLTK but run on the MVP anyway" in text
+
+
+def test_layer_labels_thin_out_instead_of_overlapping(view):
+    axis = view.chart.getAxis("bottom")
+    assert axis.label_step(2000) == 1  # room for all four names
+    wide = axis.tickValues(-0.5, 3.5, 2000)
+    assert wide == [(1.0, [0.0, 1.0, 2.0, 3.0])]
+    assert axis.tickStrings(wide[0][1], 1, 1) == ["0 conv_2d", "1 reshape", "2 fully_connected", "3 softmax"]
+    narrow = axis.tickValues(-0.5, 3.5, 200)[0][1]
+    assert 0.0 in narrow and len(narrow) < 4  # fewer labels, still starting at the first layer

@@ -57,8 +57,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("Error", error_percent, "percent", "Estimate vs board measurement", measured=True),
     Column("Output", lambda l: l.output_shape_text, "text", "Output tensor shape"),
     Column("Params", lambda l: l.params, "count", "Constant elements (weights, biases)"),
-    Column("MVP", lambda l: "yes" if l.supported else "no", "text",
-           "Whether the MVP accelerator supports the layer; the tooltip of a 'no' says why"),
+    Column("MVP", lambda l: mvp_text(l), "text",
+           "Whether the MVP accelerator supports the layer (MLTK's verdict) and whether it runs there; "
+           "the tooltip says why not"),
 )
 NUMERIC_KINDS = frozenset({"units", "count", "ms", "percent"})
 
@@ -131,18 +132,34 @@ class LayerTableModel(QAbstractTableModel):
             return cell_text(column, value)
         if role == Qt.ItemDataRole.ToolTipRole:
             if not layer.supported:
-                return f"Not supported on the MVP: {layer.reason}"
+                return mvp_where(layer)[0].upper() + mvp_where(layer)[1:]
             return f"{layer.op}: {layer.input_shape_text} → {layer.output_shape_text}; {layer.options_text}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in NUMERIC_KINDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
 
+def mvp_text(layer: LayerReport) -> str:
+    """The MVP column: MLTK's verdict, and the Gecko SDK kernel's large-input path where it differs."""
+    if layer.supported:
+        return "yes"
+    return "yes*" if layer.runs_on_accelerator else "no"
+
+
+def mvp_where(layer: LayerReport) -> str:
+    """Where the layer runs, in words; says so when MLTK's verdict and the kernel's behaviour differ."""
+    if not layer.supported and layer.runs_on_accelerator:
+        return (f"listed as unsupported by MLTK ({layer.reason}), but the MVP kernel still runs it "
+                "with its large-input algorithm")
+    if not layer.supported:
+        return f"not supported on the MVP: {layer.reason}"
+    return "runs on the MVP" if layer.runs_on_accelerator else "supported by the MVP; runs on the CPU"
+
+
 def layer_details_html(layer: LayerReport) -> str:
     """Everything about one layer, for the details pane."""
     types = ", ".join(layer.input_types) + " → " + ", ".join(layer.output_types)
-    where = (f"not supported on the MVP: {layer.reason}" if not layer.supported else
-             "runs on the MVP" if layer.runs_on_accelerator else "supported by the MVP; runs on the CPU")
+    where = mvp_where(layer)
     rows = [("Input", layer.input_shape_text), ("Output", layer.output_shape_text), ("Types", types),
             ("Options", layer.options_text), ("Parameters", f"{layer.params:,} ({layer.param_bytes:,} bytes)"),
             ("Accelerator", where)]

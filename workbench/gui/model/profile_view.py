@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFileDialog, QFr
                                QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.core.errors import WorkbenchError
+from workbench.gui.model.layer_axis import LayerAxis
 from workbench.gui.model.layer_table_model import COLUMNS, SORT_ROLE, LayerTableModel, layer_details_html
 from workbench.profiler.export import format_units, render
 from workbench.profiler.report import ProfileReport
@@ -37,6 +38,16 @@ EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "markdown": "Ma
 EXPORT_SUFFIX = {"csv": ".csv", "json": ".json", "markdown": ".md"}
 TABLE_SHARE, DETAILS_SHARE = 1, 1  # vertical splitter: the table above, details/memory/chart below
 DETAILS_PLACEHOLDER = "Select a layer to see its shapes, options and where it runs."
+
+
+def _mvp_summary(layers: list) -> str:
+    """How many layers the MVP leaves to the CPU, and how many MLTK lists as unsupported but the MVP runs."""
+    cpu_only = sum(1 for layer in layers if not layer.supported and not layer.runs_on_accelerator)
+    large_input = sum(1 for layer in layers if not layer.supported and layer.runs_on_accelerator)
+    text = f"{cpu_only} layer(s) not supported on the MVP"
+    if large_input:
+        text += f"; {large_input} listed as unsupported by MLTK but run on the MVP anyway (yes*)"
+    return text + "."
 
 
 def netron_available() -> bool:
@@ -79,7 +90,7 @@ class ProfileView(QWidget):
         self.details_label.setWordWrap(True)
         self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.chart = pg.PlotWidget(self)
+        self.chart = pg.PlotWidget(self, axisItems={"bottom": LayerAxis("bottom")})
         self.chart.setLabel("left", "cycles (estimated)")
         self.chart.setLabel("bottom", "layer")
         self.chart.addLegend(offset=(-10, 10))  # top right, clear of the first (largest) bar
@@ -107,7 +118,7 @@ class ProfileView(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         buttons.addWidget(self.netron_button)
-        memory = QGroupBox("Memory vs EFR32MG24 (1536 kB flash, 256 kB RAM)", self)
+        memory = QGroupBox("Memory vs the xG24 Dev Kit's EFR32MG24 (1536 kB flash, 256 kB RAM)", self)
         mem_layout = QVBoxLayout(memory)
         for label, bar in (("Flash (model)", self.flash_bar), ("RAM arena, CPU (est.)", self.ram_bar),
                            ("RAM arena, MVP (est.)", self.ram_mvp_bar)):
@@ -179,7 +190,7 @@ class ProfileView(QWidget):
                 f"({s.accelerator.upper() if s.accelerator != 'none' else 'CPU only'}): "
                 f"{format_units(s.total_ops)} ops, {format_units(s.total_macs)} MACs, "
                 f"{s.total_time_ms:.2f} ms/inference ({s.inferences_per_s:.1f}/s). "
-                f"{s.unsupported_layer_count} layer(s) not supported on the MVP. "
+                f"{_mvp_summary(self._report.layers)} "
                 "<i>Estimates, not board measurements.</i>")
         if s.host_latency is not None:
             text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
@@ -200,13 +211,12 @@ class ProfileView(QWidget):
         xs = [float(layer.index) for layer in layers]
         cpu = [float(layer.cpu_cycles or 0) for layer in layers]
         acc = [float(layer.accelerator_cycles or 0) for layer in layers]
+        self.chart.getAxis("bottom").set_layers({layer.index: layer.op for layer in layers})
         if not layers:
             return
         self.chart.addItem(pg.BarGraphItem(x=xs, height=cpu, width=BAR_WIDTH, brush=CPU_COLOR, name="CPU"))
         self.chart.addItem(pg.BarGraphItem(x=xs, y0=cpu, height=acc, width=BAR_WIDTH, brush=ACC_COLOR,
                                            name="MVP accelerator"))
-        ticks = [(float(layer.index), f"{layer.index} {layer.op.lower()}") for layer in layers]
-        self.chart.getAxis("bottom").setTicks([ticks])
 
     def _update_memory(self) -> None:
         s = self._report.summary
