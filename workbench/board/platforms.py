@@ -124,7 +124,7 @@ class DeviceInfo:
         platform = self.platform
         if platform is None:
             raise DeviceError(f"The connected chip {self.part_number} is not a board MLTK has firmware for "
-                              f"(supported: {supported_platforms_text()}); give --firmware to use your own image.")
+                              f"(supported: {supported_platforms_text()}); give your own image (kws board --firmware, or the Board tab's Firmware box).")
         return platform
 
     def to_dict(self) -> dict[str, Any]:

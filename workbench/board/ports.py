@@ -18,6 +18,9 @@ from workbench.core.errors import DeviceError
 
 SEGGER_VID = 0x1366
 JLINK_DESCRIPTION = re.compile(r"J-?Link", re.IGNORECASE)
+# the same messages reach the command line and the Board tab: each names both ways to choose
+PORT_HINT = "kws board --port, or the Board tab's Serial port box"
+CHOOSE_HINT = "kws board --serialno or --port, or the Board tab's Debugger or Serial port box"
 
 
 @dataclass(frozen=True)
@@ -96,12 +99,13 @@ def choose_port(ports: Iterable[SerialPortInfo], serialno: str | None = None) ->
         wanted = str(serialno).lstrip("0")
         matching = [p for p in jlink if p.debugger_serialno == wanted]
         if not matching:
-            raise DeviceError(f"No serial port of debugger {serialno} was found; give the port with --port.")
+            raise DeviceError(f"No serial port of debugger {serialno} was found; name the port ({PORT_HINT}).")
         return matching[0].device
     if not jlink:
-        raise DeviceError("No J-Link serial port (board) was found: connect the board over USB or give --port.")
+        raise DeviceError(f"No J-Link serial port (board) was found: connect the board over USB, or name its serial "
+                          f"port ({PORT_HINT}).")
     debuggers = {p.debugger_serialno for p in jlink}
     if len(debuggers) > 1:
         raise DeviceError(f"Several boards are connected ({', '.join(sorted(str(d) for d in debuggers))}): "
-                          "choose one with --serialno or --port.")
+                          f"choose one ({CHOOSE_HINT}).")
     return jlink[0].device

@@ -13,6 +13,18 @@ class ModelError(WorkbenchError):
     """A model file cannot be read, parsed, run or written."""
 
 
+def unreadable_model(exc: Exception, size_bytes: int) -> ModelError:
+    """What a flatbuffer parser's exception on a .tflite means to a user: cut short, or otherwise corrupt.
+
+    The generated parsers raise whatever the bytes trigger (``struct.error`` reading past the end,
+    ``IndexError``, …); the exception's class name tells a user nothing.
+    """
+    if isinstance(exc, IndexError) or "buffer" in str(exc):
+        return ModelError(f"the TensorFlow Lite model is truncated: its tables point past the end of the file "
+                          f"({size_bytes:,} bytes)")
+    return ModelError("the TensorFlow Lite model is corrupt: its tables cannot be read")
+
+
 class AudioError(WorkbenchError):
     """An audio file cannot be decoded or an audio stream failed."""
 

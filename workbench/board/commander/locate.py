@@ -18,7 +18,8 @@ ENV_VAR = "KWS_COMMANDER"
 EXECUTABLE_NAMES = ("commander", "commander-cli")
 DOWNLOAD_HINT = ("install Simplicity Commander (https://www.silabs.com/developers/simplicity-studio/"
                  "simplicity-commander, or with Simplicity Studio) and the SEGGER J-Link drivers, then put "
-                 "it on PATH or give its path with --commander, KWS_COMMANDER or the Board tab's settings")
+                 "it on PATH or give its path (kws board --commander, the KWS_COMMANDER variable, or Browse… beside "
+                 "Commander in the Board tab)")
 
 
 def _studio_locations() -> list[Path]:

@@ -110,7 +110,7 @@ def _download(entry: FirmwareEntry, target: Path, on_progress: DownloadProgress 
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc
         raise FirmwareDownloadError(f"Cannot download {entry.name} from {entry.url}: {reason}. Give an image "
-                                    "with --firmware, or retry when online.") from None
+                                    "(kws board --firmware, or the Board tab's Firmware box), or retry when online.") from None
     return sha1.hexdigest()
 
 

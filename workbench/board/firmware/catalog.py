@@ -96,4 +96,5 @@ def find_entry(app: str, platform: str, accelerator: str | None) -> FirmwareEntr
         accelerators = ", ".join(n.rsplit("-", 1)[1] for n in other)
         raise WorkbenchError(f"There is no published {what} image for {platform} with accelerator "
                              f"{accelerator or 'none'} (available: {accelerators}).")
-    raise WorkbenchError(f"MLTK publishes no {what} image for {platform}; build one and give it with --firmware.")
+    raise WorkbenchError(f"MLTK publishes no {what} image for {platform}; build one and give it (kws board "
+                         "--firmware, or the Board tab's Firmware box).")

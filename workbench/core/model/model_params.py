@@ -20,7 +20,7 @@ import numpy as np
 from flatbuffers import number_types as N
 from flatbuffers.table import Table
 
-from workbench.core.errors import ModelError
+from workbench.core.errors import ModelError, unreadable_model
 
 METADATA_NAME = "SL_PARAMSv1"
 SCHEMA_VERSION = 1
@@ -238,7 +238,7 @@ def unpack_model(tflite: bytes) -> tuple[Any, Any]:
     try:
         return schema, schema.ModelT.InitFromPackedBuf(bytearray(tflite), 0)
     except Exception as exc:  # the generated parser raises whatever the corrupt bytes trigger
-        raise ModelError(f"the TensorFlow Lite model is corrupt or truncated ({type(exc).__name__})") from None
+        raise unreadable_model(exc, len(tflite)) from None
 
 
 def _params_metadata(model: Any) -> Any | None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from ai_edge_litert import schema_py_generated as schema
 
-from workbench.core.errors import ModelError
+from workbench.core.errors import ModelError, unreadable_model
 
 TFLITE_FILE_IDENTIFIER = b"TFL3"
 _IDENTIFIER_OFFSET = slice(4, 8)  # a FlatBuffer's file identifier follows the 4-byte root offset
@@ -231,4 +231,4 @@ def parse_model(tflite: bytes) -> ModelGraph:
     except ModelError:
         raise
     except Exception as exc:  # the generated parser raises anything from IndexError to struct.error
-        raise ModelError(f"The model file is corrupt or truncated ({type(exc).__name__}).") from exc
+        raise unreadable_model(exc, len(tflite)) from exc
