@@ -34,6 +34,38 @@ def test_missing_folder_is_a_clear_error(tmp_path) -> None:
         atomic_write_bytes(tmp_path / "nope" / "out.bin", b"x")
 
 
+def test_a_file_in_place_of_the_folder_is_named_as_such(tmp_path) -> None:
+    (tmp_path / "notes").write_text("x")
+    with pytest.raises(WorkbenchError, match="notes is a file, not a folder"):
+        atomic_write_bytes(tmp_path / "notes" / "out.bin", b"x")
+
+
+def test_a_symbolic_link_keeps_pointing_at_the_replaced_file(tmp_path) -> None:
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "model.tflite"
+    real.write_bytes(ORIGINAL)
+    link = tmp_path / "model.tflite"
+    link.symlink_to(real)
+    assert atomic_write_bytes(link, b"new") == link
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    assert leftovers(tmp_path) == [] and leftovers(tmp_path / "real") == []
+
+
+def test_devices_and_pipes_are_written_into_not_replaced(tmp_path) -> None:
+    atomic_write_bytes("/dev/null", b"discarded")
+    assert Path("/dev/null").is_char_device()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    atomic_write_bytes(fifo, b"through the pipe")
+    assert reader.communicate(timeout=10)[0] == b"through the pipe"
+    assert fifo.is_fifo() and leftovers(tmp_path) == []
+    if Path("/dev/full").is_char_device():
+        with pytest.raises(WorkbenchError, match="/dev/full"):
+            atomic_write_bytes("/dev/full", b"x" * 10_000)
+        assert Path("/dev/full").is_char_device()
+
+
 def test_target_that_is_a_folder_is_refused(tmp_path) -> None:
     (tmp_path / "dir").mkdir()
     with pytest.raises(WorkbenchError, match="is a folder"):

@@ -42,15 +42,23 @@ def _sync_directory(directory: Path) -> None:
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Replace ``path`` with ``data`` atomically; returns the path written.
 
+    A symbolic link keeps pointing where it did: the file it points at is replaced. A device or a named
+    pipe (``/dev/null``, ``/dev/stdout``) is written into, not replaced.
+
     Raises :class:`WorkbenchError` (one sentence naming the file) when the folder is missing or not
     writable, the disk is full, or the target cannot be replaced.
     """
-    target = Path(path)
+    given = Path(path)
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given  # a link's file, not the link
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise WorkbenchError(f"Cannot write {target}: the folder {directory} does not exist.")
+        problem = "is a file, not a folder" if directory.exists() else "does not exist"
+        raise WorkbenchError(f"Cannot write {given}: the folder {directory} {problem}.")
     if target.is_dir():
-        raise WorkbenchError(f"Cannot write {target}: it is a folder.")
+        raise WorkbenchError(f"Cannot write {given}: it is a folder.")
+    if target.exists() and not target.is_file():  # /dev/null, /dev/stdout, a named pipe: write into it
+        _write_special(given, target, data)
+        return given
     tmp_name = ""
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=directory)
@@ -63,7 +71,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         os.replace(tmp_name, target)
         tmp_name = ""
     except OSError as exc:
-        raise WorkbenchError(f"Cannot write {target}: {exc.strerror or exc}.") from None
+        raise WorkbenchError(f"Cannot write {given}: {exc.strerror or exc}.") from None
     finally:
         if tmp_name:
             try:
@@ -71,7 +79,17 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             except OSError:
                 pass
     _sync_directory(directory)
-    return target
+    return given
+
+
+def _write_special(given: Path, target: Path, data: bytes) -> None:
+    """Write into a device or a pipe as ``cat > target`` would: it cannot be replaced, and must not be."""
+    try:
+        with open(target, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot write {given}: {exc.strerror or exc}.") from None
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
