@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from workbench import _frontend
 from workbench.core.frontend import MicroFrontend, quantize
-from workbench.core.frontend_settings import FrontendSettings
+from workbench.core.frontend_settings import FrontendSettings, FrontendSettingsError
 
 SECOND = np.zeros(16000, dtype=np.int16)
 
@@ -60,28 +62,42 @@ def test_non_contiguous_chunk_is_accepted() -> None:
     assert np.array_equal(a.feed(audio[::2]), b.feed(audio[::2].copy()))
 
 
-@pytest.mark.parametrize(
-    "changes,message",
-    [
-        ({"filterbank_n_channels": 0}, "filterbank_n_channels must be 1..256"),
-        ({"filterbank_n_channels": -3}, "filterbank_n_channels"),
-        ({"fft_length": 256}, "longer than fft_length"),
-        ({"fft_length": 1024}, "smallest power of two"),
-        ({"window_step_ms": 0}, "at least 1"),
-        ({"window_step_ms": 40}, "must not exceed window_size_ms"),
-        ({"sample_rate_hz": 0}, "sample_rate_hz"),
-        ({"filterbank_upper_band_limit": 9000.0}, "below half the sample rate"),
-        ({"filterbank_lower_band_limit": 8000.0, "filterbank_upper_band_limit": 7000.0}, "band limits"),
-        ({"noise_reduction_enable": False}, "pcan_enable needs noise_reduction_enable"),
-        ({"noise_reduction_even_smoothing": 1.5}, "0..1"),
-        ({"log_scale_shift": 40}, "log_scale_shift"),
-        ({"pcan_gain_bits": 0}, "pcan_gain_bits"),
-        ({"dc_notch_filter_coefficient": 1.0}, "dc_notch_filter_coefficient"),
-    ],
-)
-def test_absurd_settings_raise_value_error(changes: dict, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        MicroFrontend(FrontendSettings().replace(**changes))
+ABSURD_SETTINGS = [  # (changes, what FrontendSettings says, what the native frontend says)
+    ({"filterbank_n_channels": 0}, "filterbank_n_channels must be 1..256", "filterbank_n_channels must be 1..256"),
+    ({"filterbank_n_channels": -3}, "filterbank_n_channels", "filterbank_n_channels"),
+    ({"fft_length": 256}, "longer than fe.fft_length", "longer than fft_length"),
+    ({"fft_length": 1024}, "smallest power of two", "smallest power of two"),
+    ({"window_step_ms": 0}, "at least 1", "at least 1"),
+    ({"window_step_ms": 40}, "must not exceed fe.window_size_ms", "must not exceed window_size_ms"),
+    ({"sample_rate_hz": 0}, "sample_rate_hz", "sample_rate_hz"),
+    ({"filterbank_upper_band_limit": 9000.0}, "below half the sample rate", "below half the sample rate"),
+    ({"filterbank_lower_band_limit": 8000.0, "filterbank_upper_band_limit": 7000.0}, "band limits", "band limits"),
+    ({"noise_reduction_enable": False}, "pcan_enable needs fe.noise_reduction_enable",
+     "pcan_enable needs noise_reduction_enable"),
+    ({"noise_reduction_even_smoothing": 1.5}, "0..1", "0..1"),
+    ({"log_scale_shift": 40}, "log_scale_shift", "log_scale_shift"),
+    ({"pcan_gain_bits": 0}, "pcan_gain_bits", "pcan_gain_bits"),
+    ({"dc_notch_filter_coefficient": 1.0}, "dc_notch_filter_coefficient", "dc_notch_filter_coefficient"),
+]
+
+
+@pytest.mark.parametrize("changes,message,_native", ABSURD_SETTINGS)
+def test_absurd_settings_are_refused_in_one_sentence(changes: dict, message: str, _native: str) -> None:
+    """FrontendSettings refuses what the native frontend would: a model with such values is never run."""
+    with pytest.raises(FrontendSettingsError, match=message):
+        FrontendSettings().replace(**changes)
+
+
+@pytest.mark.parametrize("changes,_message,native", ABSURD_SETTINGS)
+def test_the_native_frontend_checks_the_same_limits(changes: dict, _message: str, native: str) -> None:
+    """The C side's own checks, reached without FrontendSettings' (its last line of defence)."""
+    unchecked = object.__new__(FrontendSettings)
+    for f in dataclasses.fields(FrontendSettings):
+        object.__setattr__(unchecked, f.name, changes.get(f.name, getattr(FrontendSettings(), f.name)))
+    frontend = object.__new__(MicroFrontend)
+    frontend._settings = unchecked
+    with pytest.raises(FrontendSettingsError, match=native):
+        frontend._make_native()
 
 
 def test_window_longer_than_sample_is_rejected() -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench import _frontend
-from workbench.core.frontend_settings import INT8_RANGE_MAX, INT8_RANGE_MIN, FrontendSettings
+from workbench.core.frontend_settings import INT8_RANGE_MAX, INT8_RANGE_MIN, FrontendSettings, FrontendSettingsError
 
 __all__ = ["MicroFrontend", "FrontendSettings", "quantize"]
 
@@ -80,6 +80,12 @@ class MicroFrontend:
         self._channels = int(geometry["n_channels"])
 
     def _make_native(self) -> Any:
+        try:
+            return self._native_frontend()
+        except ValueError as exc:  # FrontendSettings checks the same limits first; this is the last word
+            raise FrontendSettingsError(f"the frontend settings cannot be used: {exc}") from None
+
+    def _native_frontend(self) -> Any:
         s = self._settings
         return _frontend.Frontend(
             sample_rate_hz=s.sample_rate_hz,

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
+from workbench.core.errors import WorkbenchError
+
 PARAM_PREFIX = "fe."
 
 # The int8 model input is the uint16 frontend output mapped from [0, 666] (= 25.6 * 26, the range
@@ -20,6 +22,25 @@ INT8_RANGE_MIN = 0
 INT8_RANGE_MAX = 666
 # ln(10) / 20: converts a dB range to natural-log units of the log-scaled frontend output.
 LN10_DIV_20 = 0.11512925465
+
+# The native frontend's limits (native/kws_frontend.c, validate()); checked here first so that a model
+# with impossible ``fe.*`` values is refused when it is written or loaded, in one sentence.
+SAMPLE_RATE_RANGE_HZ = (1000, 384000)
+CHANNELS_RANGE = (1, 256)
+MIN_WINDOW_SAMPLES = 4
+MAX_WINDOW_SAMPLES = 16384
+SMOOTHING_BITS_RANGE = (0, 16)
+PCAN_GAIN_BITS_RANGE = (1, 30)
+LOG_SCALE_SHIFT_RANGE = (0, 15)
+ACTIVITY_THRESHOLD_LIMIT = 8.0
+
+
+class FrontendSettingsError(WorkbenchError, ValueError):
+    """``fe.*`` settings the frontend cannot run with (a ValueError too, for callers that catch those)."""
+
+
+class FrontendSettingsTypeError(FrontendSettingsError, TypeError):
+    """An ``fe.*`` value of the wrong type (a TypeError too)."""
 
 
 @dataclass(frozen=True)
@@ -61,29 +82,75 @@ class FrontendSettings:
             kind = _FIELD_TYPES[f.name]
             if kind is bool:
                 if not isinstance(value, (bool, int)) or isinstance(value, float):
-                    raise TypeError(f"fe.{f.name} must be a bool, got {value!r}")
+                    raise FrontendSettingsTypeError(f"fe.{f.name} must be a bool, got {value!r}")
                 object.__setattr__(self, f.name, bool(value))
             elif kind is int:
                 if isinstance(value, bool) or not isinstance(value, (int,)) and not (
                     isinstance(value, float) and value.is_integer()
                 ):
-                    raise TypeError(f"fe.{f.name} must be an integer, got {value!r}")
+                    raise FrontendSettingsTypeError(f"fe.{f.name} must be an integer, got {value!r}")
                 object.__setattr__(self, f.name, int(value))
             else:
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise TypeError(f"fe.{f.name} must be a number, got {value!r}")
+                    raise FrontendSettingsTypeError(f"fe.{f.name} must be a number, got {value!r}")
                 if not math.isfinite(float(value)):
-                    raise ValueError(f"fe.{f.name} must be finite, got {value!r}")
+                    raise FrontendSettingsError(f"fe.{f.name} must be finite, got {value!r}")
                 object.__setattr__(self, f.name, float(value))
+        problem = self._problem()
+        if problem:
+            raise FrontendSettingsError(problem)
+        need = _next_pow2(self.window_size_samples)
         if self.fft_length == 0:
-            object.__setattr__(self, "fft_length", _next_pow2(self.window_size_samples))
-        if self.sample_length_ms <= 0:
-            raise ValueError(f"fe.sample_length_ms must be positive, got {self.sample_length_ms}")
-        if self.window_size_samples > self.sample_length:
-            raise ValueError(
-                f"the window ({self.window_size_ms} ms) is longer than the sample "
-                f"({self.sample_length_ms} ms)"
-            )
+            object.__setattr__(self, "fft_length", need)
+        elif self.fft_length < self.window_size_samples:
+            raise FrontendSettingsError(f"the window ({self.window_size_samples} samples) is longer than "
+                                        f"fe.fft_length ({self.fft_length})")
+        elif self.fft_length != need:
+            raise FrontendSettingsError(f"fe.fft_length must be the smallest power of two holding the window "
+                                        f"({need}), got {self.fft_length}")
+
+    def _problem(self) -> str:
+        """The first setting the native frontend would refuse, as a sentence ("" when all are fine)."""
+        def outside(name: str, limits: tuple[int, int]) -> str:
+            value = getattr(self, name)
+            return "" if limits[0] <= value <= limits[1] else f"fe.{name} must be {limits[0]}..{limits[1]}, got {value}"
+
+        checks = (
+            outside("sample_rate_hz", SAMPLE_RATE_RANGE_HZ),
+            outside("filterbank_n_channels", CHANNELS_RANGE),
+            "" if self.sample_length_ms > 0 else f"fe.sample_length_ms must be positive, got {self.sample_length_ms}",
+            "" if self.window_size_ms >= 1 and self.window_step_ms >= 1 else
+            "fe.window_size_ms and fe.window_step_ms must be at least 1",
+            "" if MIN_WINDOW_SAMPLES <= self.window_size_samples <= MAX_WINDOW_SAMPLES else
+            f"the window ({self.window_size_ms} ms) must hold {MIN_WINDOW_SAMPLES}..{MAX_WINDOW_SAMPLES} samples",
+            "" if 1 <= self.window_step_samples <= self.window_size_samples else
+            "fe.window_step_ms must not exceed fe.window_size_ms",
+            "" if self.window_size_samples <= self.sample_length else
+            f"the window ({self.window_size_ms} ms) is longer than the sample ({self.sample_length_ms} ms)",
+            "" if 0 <= self.filterbank_lower_band_limit < self.filterbank_upper_band_limit else
+            (f"the filterbank band limits must satisfy 0 <= lower < upper (got {self.filterbank_lower_band_limit:g} "
+             f"and {self.filterbank_upper_band_limit:g} Hz)"),
+            "" if self.filterbank_upper_band_limit < self.sample_rate_hz / 2 else
+            (f"fe.filterbank_upper_band_limit ({self.filterbank_upper_band_limit:g} Hz) must be below half the "
+             f"sample rate ({self.sample_rate_hz} Hz)"),
+            outside("noise_reduction_smoothing_bits", SMOOTHING_BITS_RANGE),
+            "" if all(0.0 <= getattr(self, n) <= 1.0 for n in ("noise_reduction_even_smoothing",
+                                                              "noise_reduction_odd_smoothing",
+                                                              "noise_reduction_min_signal_remaining")) else
+            "fe.noise_reduction smoothing and min_signal_remaining must be 0..1",
+            "" if self.noise_reduction_enable or not self.pcan_enable else
+            "fe.pcan_enable needs fe.noise_reduction_enable (PCAN uses its noise estimate)",
+            outside("pcan_gain_bits", PCAN_GAIN_BITS_RANGE),
+            "" if self.pcan_offset > 0 and self.pcan_strength >= 0 else
+            "fe.pcan_offset must be > 0 and fe.pcan_strength >= 0",
+            outside("log_scale_shift", LOG_SCALE_SHIFT_RANGE),
+            "" if 0.0 <= self.dc_notch_filter_coefficient < 1.0 else "fe.dc_notch_filter_coefficient must be in [0, 1)",
+            "" if 0.0 <= self.activity_detection_alpha_a <= 1.0 and 0.0 <= self.activity_detection_alpha_b <= 1.0
+            and 0.0 <= self.activity_detection_arm_threshold < ACTIVITY_THRESHOLD_LIMIT
+            and 0.0 <= self.activity_detection_trip_threshold < ACTIVITY_THRESHOLD_LIMIT else
+            "fe.activity_detection alphas must be 0..1 and thresholds 0..8",
+        )
+        return next((problem for problem in checks if problem), "")
 
     # ---- derived sizes -------------------------------------------------------------------------
     @property
@@ -134,7 +201,7 @@ class FrontendSettings:
                 continue
             name = key[len(PARAM_PREFIX):]
             if name not in known:
-                raise ValueError(f"unknown frontend setting {key!r}")
+                raise FrontendSettingsError(f"unknown frontend setting {key!r}")
             values[name] = value
         return cls(**values)
 

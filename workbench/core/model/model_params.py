@@ -136,7 +136,7 @@ def decode_entries(buf: bytes) -> list[tuple[str, int, ParamValue]]:
             code = entry.Get(N.Uint8Flags, to + entry.Pos) if to else 0
             entries.append((key, code, _decode_value(code, _field_table(entry, _THIRD_FIELD))))
         return entries
-    except (struct.error, IndexError, UnicodeDecodeError, ValueError) as exc:
+    except (struct.error, IndexError, UnicodeDecodeError, ValueError, TypeError) as exc:  # flatbuffers: TypeError
         raise ModelError(f"the model's {METADATA_NAME} parameters are corrupt ({exc})") from None
 
 
