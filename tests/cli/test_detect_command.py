@@ -101,10 +101,12 @@ def test_features_clip_equals_the_golden_spectrogram(capsys, tmp_path, golden_di
 
 def test_features_of_a_whole_file_stream(capsys, tmp_path) -> None:
     out = tmp_path / "all.npy"
-    code, _, _ = run_cli(capsys, "features", str(sample_audio_path()), "-o", str(out))
-    assert code == 0
+    code, _, err = run_cli(capsys, "features", str(sample_audio_path()), "-o", str(out))
+    assert code == 0 and "(4.50 s of audio)" in err
     feats = np.load(out)
     assert feats.shape == ((72000 - 480) // 320 + 1, 40) and feats.dtype == np.int8
+    code, _, err = run_cli(capsys, "features", str(sample_audio_path()), "-o", str(out), "--clip")
+    assert code == 0 and "49x40 int8 (1.00 s of audio)" in err  # a clip is the first second only
 
 
 def test_installed_entry_point_runs() -> None:
@@ -116,3 +118,27 @@ def test_installed_entry_point_runs() -> None:
     assert [e["label"] for e in jsonl(proc.stdout)] == ["yes", "no"]
     proc = subprocess.run([str(KWS), "detect", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "--threshold" in proc.stdout
+
+
+def test_threshold_replaces_a_models_per_class_list_and_the_list_can_be_given(capsys) -> None:
+    from workbench.assets import asset_path
+
+    stream_model = asset_path("models/kws_yes_no_stream.tflite")
+    params = load_model(stream_model).params
+    assert params.get("detection_threshold_list"), "the stream model ships per-class thresholds"
+    sample = str(sample_audio_path())
+    code, out, _ = run_cli(capsys, "detect", sample, "--model", str(stream_model), "--threshold", "255")
+    assert code == 0 and "detected" not in out  # 255 for every class: the model's list no longer applies
+    n_classes = len(load_model(stream_model).classes)
+    mute_yes = ",".join(["255"] + ["1"] * (n_classes - 1))  # yes never, every other class at once
+    code, out, _ = run_cli(capsys, "detect", sample, "--model", str(stream_model), "--threshold-list", mute_yes,
+                           "--format", "jsonl")
+    labels = [e["label"] for e in jsonl(out)]
+    assert code == 0 and "yes" not in labels and "no" in labels
+    code, _, err = run_cli(capsys, "detect", sample, "--model", str(stream_model), "--threshold-list", "200,200")
+    assert code == 2 and f"has 2 entries but the model has {n_classes} classes" in err
+
+
+def test_seconds_is_refused_for_a_file(capsys) -> None:
+    code, _, err = run_cli(capsys, "detect", str(sample_audio_path()), "--seconds", "2")
+    assert code == 2 and "--seconds is for --mic" in err

@@ -87,3 +87,19 @@ def test_export_c_rejects_bad_name_and_non_model(reference_model_path, tmp_path)
     junk = tmp_path / "x.tflite"
     junk.write_bytes(b"\x00" * 64)
     assert main(["export-c", str(junk), "-o", str(tmp_path / "x.h")]) == 2
+
+
+def test_export_c_never_names_the_array_after_a_c_keyword(reference_model_path, tmp_path, capsys):
+    keyword_named = tmp_path / "int.tflite"
+    shutil.copy(reference_model_path, keyword_named)
+    assert main(["export-c", str(keyword_named), "-o", str(tmp_path / "int.h")]) == 0
+    assert "unsigned char model_int[]" in (tmp_path / "int.h").read_text()
+    assert main(["export-c", str(reference_model_path), "-o", str(tmp_path / "m.h"), "--name", "int"]) == 2
+    assert "try 'model_int'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("clock", ["inf", "nan", "0"])
+def test_an_impossible_clock_is_one_line(reference_model_path, capsys, clock):
+    assert main(["profile", str(reference_model_path), "--clock-mhz", clock]) == 2
+    err = capsys.readouterr().err
+    assert "--clock-mhz must be a positive number of MHz" in err and err.count("\n") == 1

@@ -44,7 +44,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--device", help="input device index or name (see `kws devices`)")
     p.add_argument("--seconds", type=float, help="with --mic: stop after this many seconds")
     p.add_argument("--model", type=Path, help="model .tflite or .mltk.zip (default: the bundled model)")
-    p.add_argument("--threshold", type=int, help="detection_threshold, 0-255")
+    thresholds = p.add_mutually_exclusive_group()
+    thresholds.add_argument("--threshold", type=int,
+                            help="detection_threshold, 0-255, for every class (replaces a per-class list in the model)")
+    thresholds.add_argument("--threshold-list", metavar="T,T,…",
+                            help="detection_threshold_list: one threshold per class, in the model's class order")
     p.add_argument("--window-ms", type=int, help="average_window_duration_ms")
     p.add_argument("--suppression-ms", type=int, help="suppression_ms")
     p.add_argument("--count", type=int, help="minimum_count")
@@ -69,9 +73,24 @@ def build_engine(args: argparse.Namespace) -> Engine:
     model = load_model(args.model or default_model_path())
     settings = DetectionSettings.from_params(model.params)
     changes = {field: getattr(args, opt) for opt, field in _OVERRIDES.items() if getattr(args, opt, None) is not None}
+    if getattr(args, "threshold", None) is not None:
+        changes["detection_threshold_list"] = None  # one threshold for every class, as `kws calibrate` sweeps it
+    if getattr(args, "threshold_list", None):
+        changes["detection_threshold_list"] = _threshold_list(args.threshold_list, len(model.classes))
     if changes:
         settings = settings.replace(**changes)
     return Engine(model, settings, EngineOptions(semantics=args.semantics, fresh_state=args.fresh_state))
+
+
+def _threshold_list(text: str, n_classes: int) -> tuple[int, ...]:
+    """``--threshold-list 255,255,170,190``: integers 0-255, one per class of the model."""
+    try:
+        values = tuple(int(v) for v in text.replace(" ", "").split(","))
+    except ValueError:
+        raise WorkbenchError(f"--threshold-list takes integers separated by commas, got {text!r}") from None
+    if len(values) != n_classes:
+        raise WorkbenchError(f"--threshold-list has {len(values)} entries but the model has {n_classes} classes")
+    return values
 
 
 def _open_source(args: argparse.Namespace, engine: Engine) -> Any:
@@ -117,6 +136,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     if args.mic and args.file is not None:
         raise WorkbenchError("give either an audio file or --mic, not both")
+    if args.seconds is not None and not args.mic:
+        raise WorkbenchError("--seconds is for --mic; a file is always analysed to its end")
+    if args.seconds is not None and not args.seconds > 0:
+        raise WorkbenchError(f"--seconds must be positive, got {args.seconds:g}")
     engine = build_engine(args)
     source = _open_source(args, engine)
     results: queue.Queue[InferenceResult] = queue.Queue()

@@ -10,6 +10,7 @@ import pytest
 from workbench.assets import default_model_path, reference_model_path, sample_audio_path
 from workbench.cli.main import main
 from workbench.cli.model.average_command import parse_member
+from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import load_model
 
 
@@ -43,3 +44,15 @@ def test_a_weight_follows_the_last_colon_and_paths_may_hold_colons() -> None:
     assert parse_member("models/a.tflite:3") == (Path("models/a.tflite"), 3)
     assert parse_member("models/a.tflite") == (Path("models/a.tflite"), 1)
     assert parse_member(r"C:\models\a.tflite") == (Path(r"C:\models\a.tflite"), 1)
+
+
+@pytest.mark.parametrize("text", ["a.tflite:-1", "a.tflite:1.5", "a.tflite:abc", "a.tflite:0"])
+def test_a_bad_weight_is_named_as_such(text: str) -> None:
+    with pytest.raises(WorkbenchError, match="bad weight"):
+        parse_member(text)
+
+
+def test_an_existing_file_whose_name_holds_a_colon_is_a_path(tmp_path: Path) -> None:
+    odd = tmp_path / "take:2"
+    odd.write_bytes(b"")
+    assert parse_member(str(odd)) == (odd, 1)

@@ -95,3 +95,37 @@ def test_corrupt_model_is_one_line_error(capsys, reference_model_path, tmp_path)
     with pytest.raises(SystemExit) as exited:  # argparse's own usage errors exit directly
         main(["info", str(reference_model_path), "--bogus"])
     assert exited.value.code == 2 and capsys.readouterr().err.startswith("kws: error: ")
+
+
+def test_params_keeps_integers_integers_and_refuses_what_would_not_run(capsys, tmp_path) -> None:
+    from workbench.assets import asset_path
+
+    default, stream = asset_path("models/kws_yes_no.tflite"), asset_path("models/kws_yes_no_stream.tflite")
+    out = tmp_path / "t.tflite"
+    assert main(["params", str(default), "detection_threshold=1e2", "minimum_count=3.0", "-o", str(out)]) == 0
+    params = load_model(out).params
+    assert params["detection_threshold"] == 100 and isinstance(params["detection_threshold"], int)
+    assert isinstance(params["minimum_count"], int)
+    capsys.readouterr()
+    for argv, message in (
+        ([str(default), "classes=yes,no"], "lists 2 classes but outputs 4 scores"),
+        ([str(stream), "detection_threshold_list=100,100"], "has 2 entries but the model has 7 classes"),
+        ([str(default), "detection_threshold=1.5"], "detection_threshold must be an integer"),
+        ([str(default), "fe.pcan_gain_bits=100"], "fe.pcan_gain_bits must be 1..30"),
+        ([str(default), "fe.window_size_ms=2000"], "the window (2000 ms)"),
+        ([str(default), "volume_gain=inf"], "volume_gain"),
+        ([str(default)], "no KEY=VALUE given"),
+    ):
+        target = tmp_path / "refused.tflite"
+        assert main(["params", *argv, "-o", str(target)]) == 2, argv
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, err
+        assert not target.exists()
+    assert main(["params", str(default), "detection_threshold=190", "-o", str(tmp_path / "a.mltk.zip")]) == 2
+    assert "not an archive" in capsys.readouterr().err
+
+
+def test_info_json_gives_float32_values_at_float32_precision(capsys, reference_model_path) -> None:
+    assert main(["info", str(reference_model_path), "--json"]) == 0
+    params = json.loads(capsys.readouterr().out)["parameters"]
+    assert params["fe.pcan_strength"] == 0.95 and params["fe.noise_reduction_even_smoothing"] == 0.025

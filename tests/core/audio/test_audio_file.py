@@ -209,3 +209,12 @@ def test_truncated_wav(tmp_path: Path) -> None:
     header_only.write_bytes(data[:30])
     with pytest.raises(AudioError, match="header.wav"):
         load_audio(header_only)
+
+
+def test_broken_float_samples_become_silence_or_full_scale_without_a_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = to_int16(np.array([np.nan, np.inf, -np.inf, 0.5]))
+    assert out.tolist() == [0, 32767, -32768, 16384]

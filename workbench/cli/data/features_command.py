@@ -18,6 +18,8 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.frontend import MicroFrontend, quantize
 from workbench.core.frontend_settings import FrontendSettings
 
+MS_PER_S = 1000
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -49,6 +51,11 @@ def compute_features(samples: np.ndarray, settings: FrontendSettings, dtype: str
     return quantize(rows, settings) if dtype == "int8" else rows
 
 
+def _heard_s(duration_s: float, settings: FrontendSettings, clip: bool) -> float:
+    """Seconds of the file the spectrogram covers: with --clip only the first ``sample_length_ms``."""
+    return min(duration_s, settings.sample_length_ms / MS_PER_S) if clip else duration_s
+
+
 def run(args: argparse.Namespace) -> int:
     from workbench.assets import default_model_path
     from workbench.core.atomic_write import atomic_write_bytes
@@ -65,5 +72,5 @@ def run(args: argparse.Namespace) -> int:
     np.save(buffer, features)
     atomic_write_bytes(args.output, buffer.getvalue())
     print(f"wrote {args.output}: {features.shape[0]}x{features.shape[1]} {features.dtype} "
-          f"({clip.duration_s:.2f} s of audio)", file=sys.stderr)
+          f"({_heard_s(clip.duration_s, settings, args.clip):.2f} s of audio)", file=sys.stderr)
     return 0

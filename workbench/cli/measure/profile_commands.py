@@ -96,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
     from workbench.profiler.report import build_report
     from workbench.core.model.tflite_graph import parse_model
 
-    if not args.clock_mhz > 0:
-        raise SettingsError(f"--clock-mhz must be positive, not {args.clock_mhz:g}.")
+    if not 0 < args.clock_mhz < float("inf"):
+        raise SettingsError(f"--clock-mhz must be a positive number of MHz, not {args.clock_mhz:g}.")
     data, name, params = _load(args.model)
     report = build_report(parse_model(data), name=name, accelerator=args.accelerator,
                           clock_hz=round(args.clock_mhz * HZ_PER_MHZ))
@@ -127,10 +127,21 @@ def _calibrated(report: "ProfileReport") -> "ProfileReport":
     return apply_refit(report, refit)
 
 
+# C11 and C++ keywords: a model file called int.tflite must not give `const unsigned char int[]`
+C_KEYWORDS = frozenset("""
+    auto break case char const continue default do double else enum extern float for goto if inline int long
+    register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while
+    _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local
+    alignas alignof and asm bool catch class constexpr delete explicit export false friend mutable namespace new
+    noexcept not nullptr operator or private protected public template this throw true try typeid typename using
+    virtual wchar_t xor
+""".split())
+
+
 def c_identifier(text: str) -> str:
-    """A valid C identifier from a file name or user text."""
+    """A valid C (and C++) identifier from a file name or user text."""
     ident = C_IDENTIFIER.sub("_", text.strip()) or "model"
-    return f"model_{ident}" if ident[0].isdigit() else ident
+    return f"model_{ident}" if ident[0].isdigit() or ident in C_KEYWORDS else ident
 
 
 def _comment_safe(text: str) -> str:

@@ -11,12 +11,14 @@ board.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import WorkbenchError
 
 WEIGHT_SEPARATOR = ":"
+WEIGHT_PATH_HINT = re.compile(r"[/\\]|\.(tflite|zip)$", re.IGNORECASE)  # after the ':' is a path, not a weight
 
 
 def register(subparsers: Any) -> None:
@@ -33,11 +35,16 @@ def register(subparsers: Any) -> None:
 
 
 def parse_member(text: str) -> tuple[Path, int]:
-    """``path`` or ``path:W``; a ':' followed by something other than a whole number is part of the path."""
+    """``path`` or ``path:W``; a ':' after which no file exists is read as a weight and must be a whole number.
+
+    A path that itself holds a ':' (``C:/models/m.tflite``, ``take:2.tflite``) is taken as it is when it exists.
+    """
     path, sep, weight = text.rpartition(WEIGHT_SEPARATOR)
-    if sep and path and weight.strip().isdigit():
-        return Path(path), int(weight)
-    return Path(text), 1
+    if not sep or not path or Path(text).exists() or WEIGHT_PATH_HINT.search(weight):
+        return Path(text), 1
+    if not weight.strip().isdigit() or int(weight) < 1:
+        raise WorkbenchError(f"bad weight in {text!r}: MODEL:W takes a whole number of times, 1 or more")
+    return Path(path), int(weight)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,18 @@ def describe(model: LoadedModel) -> dict[str, Any]:
     return {"name": model.name, "path": str(model.path) if model.path else None, "file_size": model.file_size,
             "classes": list(model.classes), "inputs": [tensor(i) for i in graph.inputs],
             "outputs": [tensor(i) for i in graph.outputs], "layers": layers,
-            "parameters": {k: (v.hex() if isinstance(v, bytes) else v) for k, v in model.params.items()}}
+            "parameters": {k: _json_value(v) for k, v in model.params.items()}}
+
+
+def _json_value(value: Any) -> Any:
+    """A parameter for JSON: bytes as hex, float32 values at float32 precision (0.025, not 0.02500000037)."""
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, float) and not isinstance(value, bool) and float(np.float32(value)) == value:
+        return float(str(np.float32(value)))
+    return value
 
 
 def _print_info(info: dict[str, Any], params: dict[str, Any]) -> None:
@@ -146,14 +158,20 @@ def _parse_bool(text: str) -> bool:
 
 
 def _parse_number(text: str, want_float: bool) -> int | float:
+    """A float, or an integer where one is replaced (``1e2`` and ``100.0`` too: the firmware reads an int32).
+
+    A fraction where an integer was (``volume_gain=1.5`` over ``1``) is stored as a float; the settings'
+    checks refuse it where only an integer makes sense.
+    """
     try:
         return float(text) if want_float else int(text)
     except ValueError:
         pass
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise WorkbenchError(f"expected a number, got {text!r}") from None
+    return int(value) if not want_float and value.is_integer() else value
 
 
 def _guess(text: str) -> Any:
@@ -196,18 +214,42 @@ def parse_value(text: str, current: Any) -> Any:
     return text
 
 
+def _refuse_breaking_changes(original: LoadedModel, updated: LoadedModel) -> None:
+    """Refuse values with which a model that ran would no longer run (classes vs outputs, a threshold list's
+    length, frontend vs input shape): the same checks as ``kws detect``, before anything is written."""
+    from workbench.core.engine import Engine
+
+    try:
+        Engine(updated)
+        return
+    except WorkbenchError as exc:
+        problem = exc
+    try:
+        Engine(original)
+    except WorkbenchError:
+        return  # it did not run before either: these changes are not what stops it
+    raise WorkbenchError(f"nothing written: with these values the model would not run ({problem})")
+
+
 def run_params(args: argparse.Namespace) -> int:
     model = load_model(args.model)
+    if args.output is not None and args.in_place:
+        raise WorkbenchError("pass either -o OUT or --in-place, not both")
     if not args.changes:
+        if args.output is not None or args.in_place:
+            raise WorkbenchError("no KEY=VALUE given: nothing to write (without -o/--in-place, "
+                                 "kws params prints the parameters)")
+        if not model.params:
+            print(f"{model.name} carries no parameters (no SL_PARAMSv1 metadata)", file=sys.stderr)
         for key, value in model.params.items():
             print(f"{key}={format_value(value)}")
         return 0
-    if args.output is not None and args.in_place:
-        raise WorkbenchError("pass either -o OUT or --in-place, not both")
     if args.output is None and not args.in_place:
         raise WorkbenchError("pass -o OUT to write a changed copy, or --in-place to overwrite the model")
     if args.in_place and args.model.name.endswith(".zip"):
         raise WorkbenchError("cannot rewrite an .mltk.zip archive in place; pass -o OUT.tflite")
+    if args.output is not None and args.output.name.lower().endswith(".zip"):
+        raise WorkbenchError("kws params writes a .tflite model, not an archive; give -o OUT.tflite")
     changes: dict[str, Any] = {}
     for item in args.changes:
         key, sep, text = item.partition("=")
@@ -220,6 +262,7 @@ def run_params(args: argparse.Namespace) -> int:
 
     DetectionSettings.from_params(updated.params)  # refuse values the firmware would reject
     FrontendSettings.from_params(updated.params)
+    _refuse_breaking_changes(model, updated)
     out = save_model(updated, args.model if args.in_place else args.output)
     print(f"wrote {out}: " + ", ".join(f"{k}={format_value(updated.params.get(k))}" for k in changes))
     return 0

@@ -68,8 +68,13 @@ class AudioClip:
 
 
 def to_int16(x: np.ndarray) -> np.ndarray:
-    """Float samples in [-1, 1) → int16 with rounding to nearest and clipping at full scale."""
-    return np.clip(np.rint(np.asarray(x, dtype=np.float64) * INT16_SCALE), INT16_MIN, INT16_MAX).astype(np.int16)
+    """Float samples in [-1, 1) → int16 with rounding to nearest and clipping at full scale.
+
+    A NaN (a broken float file) becomes silence and ±inf full scale, instead of numpy's undefined cast.
+    """
+    scaled = np.nan_to_num(np.asarray(x, dtype=np.float64) * INT16_SCALE, nan=0.0, posinf=INT16_MAX,
+                           neginf=INT16_MIN)
+    return np.clip(np.rint(scaled), INT16_MIN, INT16_MAX).astype(np.int16)
 
 
 def _check_wav_not_truncated(path: Path, head: bytes, file_size: int) -> None:

@@ -9,6 +9,7 @@ audio classifier models use when a parameter is not set (MLTK docs, "Audio class
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -62,8 +63,8 @@ class DetectionSettings:
             gain = float(self.volume_gain)
         except (TypeError, ValueError):
             raise SettingsError(f"volume_gain must be a number, got {self.volume_gain!r}") from None
-        if not gain >= 0:
-            raise SettingsError(f"volume_gain must not be negative, got {self.volume_gain}")
+        if not math.isfinite(gain) or gain < 0:
+            raise SettingsError(f"volume_gain must be a finite number, 0 or more, got {self.volume_gain}")
         object.__setattr__(self, "volume_gain", gain)
         if self.detection_threshold_list is not None:
             values = tuple(int(v) for v in self.detection_threshold_list)
