@@ -82,7 +82,7 @@ def test_missing_file_bad_archive_and_cancel(server, tmp_path: Path) -> None:
 
 def test_no_server_gives_a_clear_sentence(tmp_path: Path) -> None:
     entry = FirmwareEntry(NAME, "http://127.0.0.1:9/fw.zip", "0" * 40)
-    with pytest.raises(FirmwareDownloadError, match=r"Give an image \(kws board --firmware"):
+    with pytest.raises(FirmwareDownloadError, match=r"give an image \(kws board profile/classify --firmware FILE"):
         FirmwareCache(tmp_path).get(entry)
 
 

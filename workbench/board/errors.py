@@ -17,6 +17,10 @@ class CommanderNotFound(CommanderError):
     """No Commander executable on PATH or at the configured path."""
 
 
+class CommanderTimeout(CommanderError):
+    """Commander did not finish in time (a hung debugger): running it again would only hang again."""
+
+
 class NoDebugger(CommanderError):
     """No J-Link debugger answered (board unplugged, drivers missing, wrong serial number)."""
 
@@ -34,7 +38,11 @@ class FirmwareFailure(DeviceError):
 
 
 class BoardTimeout(DeviceError):
-    """The board went silent for longer than the allowed time."""
+    """The board went silent, or did not start the expected output, within the allowed time."""
+
+
+class WrongFirmware(DeviceError):
+    """The board runs other firmware than the run needs (the classifier when profiling, or the reverse)."""
 
 
 class Cancelled(WorkbenchError):

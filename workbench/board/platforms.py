@@ -22,6 +22,8 @@ KIB = 1024
 FLASH_BASE_SERIES_2 = 0x0800_0000
 FLASH_BASE_SERIES_1 = 0x0000_0000
 FIRST_SERIES_WITH_HIGH_FLASH_BASE = 23
+# where a user gives an image of their own: the same words reach the command line and the Board tab
+FIRMWARE_HINT = "kws board profile/classify --firmware FILE, or the Board tab's Firmware box"
 
 # platform -> Commander device names; the first entry is what ``--device`` gets (MLTK's table)
 DEVICE_MAPPING: dict[str, tuple[str, ...]] = {
@@ -124,7 +126,7 @@ class DeviceInfo:
         platform = self.platform
         if platform is None:
             raise DeviceError(f"The connected chip {self.part_number} is not a board MLTK has firmware for "
-                              f"(supported: {supported_platforms_text()}); give your own image (kws board --firmware, or the Board tab's Firmware box).")
+                              f"(supported: {supported_platforms_text()}); give your own image ({FIRMWARE_HINT}).")
         return platform
 
     def to_dict(self) -> dict[str, Any]:

@@ -19,8 +19,9 @@ from workbench.core.errors import DeviceError
 SEGGER_VID = 0x1366
 JLINK_DESCRIPTION = re.compile(r"J-?Link", re.IGNORECASE)
 # the same messages reach the command line and the Board tab: each names both ways to choose
-PORT_HINT = "kws board --port, or the Board tab's Serial port box"
-CHOOSE_HINT = "kws board --serialno or --port, or the Board tab's Debugger or Serial port box"
+PORT_HINT = "--port of kws board profile/classify/console, or the Board tab's Serial port box"
+CHOOSE_HINT = ("--serialno or --port of kws board profile/classify/console, or the Board tab's Debugger or "
+               "Serial port box")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Why: people paste profiles into issues, spreadsheets and firmware notes. The text table mirrors the
 layout of MLTK's ``profile`` output so numbers can be compared side by side; CSV is one row per layer
 with raw integers (no unit suffixes) for spreadsheets; Markdown is for docs and reviews. Every
-rendering labels the figures as estimates.
+rendering labels the figures as estimates, and refit-scaled ones (``kws profile --calibrated``,
+``kws board refit``) as scaled by board measurements: they are neither plain estimates nor measured.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ MEASURED_CSV_COLUMNS = ("measured_ops", "measured_macs", "measured_accelerator_c
 COMPARISON_HEADERS = ("Index", "OpCode", "Acc Cycles est.", "Acc Cycles board", "Acc err %", "CPU Cycles est.",
                       "CPU Cycles board", "CPU err %", "Time est. (ms)", "Time board (ms)", "Time err %")
 PERCENT = 100.0
+# workbench.profiler.refit.apply_refit appends "; refit to N saved board measurement(s): ..." to the basis
+REFIT_MARKER = "refit to "
+ESTIMATED = "estimated"
+REFIT_ESTIMATED = "estimated, scaled by board measurements (refit)"
 
 
 def format_units(value: float | int | None, precision: int = 1) -> str:
@@ -68,8 +73,26 @@ def _grid(headers: Sequence[str], rows: list[list[str]]) -> str:
     return "\n".join([rule, line(headers), rule, *(line(r) for r in rows), rule])
 
 
+def is_refit(summary: ProfileSummary | None) -> bool:
+    """Whether the cycles and times were scaled by saved board measurements (the refit)."""
+    return summary is not None and REFIT_MARKER in summary.estimate_basis
+
+
+def _measured_ram(s: ProfileSummary, measured_bytes: int | None) -> tuple[str, str]:
+    """The board's arena beside the estimate it is comparable with: with the MVP, the MVP estimate."""
+    mvp = s.accelerator == "mvp"
+    estimate = s.arena_bytes_mvp if mvp else s.arena_bytes
+    label = "RAM with MVP (bytes), measured" if mvp else "RAM, Runtime Memory Size (bytes), measured"
+    value = format_units(measured_bytes)
+    if measured_bytes is not None:
+        value += (f" (estimated {format_units(estimate)}, error "
+                  f"{_percent_text(error_percent(estimate, measured_bytes))} %)")
+    return label, value
+
+
 def summary_lines(s: ProfileSummary) -> list[tuple[str, str]]:
-    """(label, value) pairs of the summary, labelled as estimates where they are."""
+    """(label, value) pairs of the summary, labelled as estimates (or refit-scaled estimates) where they are."""
+    timing = REFIT_ESTIMATED if is_refit(s) else ESTIMATED
     lines = [
         ("Name", s.name or "-"), ("Accelerator", s.accelerator.upper() if s.accelerator != "none" else "None"),
         ("Input Shape", "x".join(map(str, s.input_shape))), ("Input Data Type", s.input_type),
@@ -82,11 +105,11 @@ def summary_lines(s: ProfileSummary) -> list[tuple[str, str]]:
         ("Layer Count", str(s.layer_count)),
         ("Unsupported Layer Count", str(s.unsupported_layer_count)),
         ("Unknown Layer Count", str(s.unknown_layer_count)),
-        ("Accelerator Cycle Count, estimated", format_units(s.total_accelerator_cycles)),
-        ("CPU Cycle Count, estimated", format_units(s.total_cpu_cycles)),
+        (f"Accelerator Cycle Count, {timing}", format_units(s.total_accelerator_cycles)),
+        (f"CPU Cycle Count, {timing}", format_units(s.total_cpu_cycles)),
         ("Clock Rate (hz)", format_units(s.clock_hz)),
-        ("Time (s), estimated", format_units(s.total_time_ms / 1e3)),
-        ("Inference/s, estimated", f"{s.inferences_per_s:.1f}"),
+        (f"Time (s), {timing}", format_units(s.total_time_ms / 1e3)),
+        (f"Inference/s, {timing}", f"{s.inferences_per_s:.1f}"),
     ]
     if s.host_latency is not None:
         h = s.host_latency
@@ -99,7 +122,7 @@ def summary_lines(s: ProfileSummary) -> list[tuple[str, str]]:
         lines += [("Measured on board", m.source), ("Board platform", m.platform or "-"),
                   ("Board part number", m.part_number or "-"),
                   ("Board clock rate (hz)", format_units(m.clock_hz)),
-                  ("RAM, Runtime Memory Size (bytes), measured", format_units(m.runtime_memory_bytes)),
+                  _measured_ram(s, m.runtime_memory_bytes),
                   ("Accelerator Cycle Count, measured", format_units(m.total_accelerator_cycles)),
                   ("CPU Cycle Count, measured", format_units(m.total_cpu_cycles)),
                   ("Time (s), measured", format_units(_seconds(m.total_time_ms)))]
@@ -140,7 +163,9 @@ def _comparison_rows(report: ProfileReport) -> list[list[str]]:
 def to_text_table(report: ProfileReport) -> str:
     """The MLTK-like report: a summary block and the layer table."""
     measured = has_measurements(report)
-    out = ["Profiling Summary (estimated for EFR32xG24; "
+    basis = ("estimated for EFR32xG24, scaled by board measurements (refit)" if is_refit(report.summary)
+             else "estimated for EFR32xG24")
+    out = [f"Profiling Summary ({basis}; "
            + ("with measurements from a board)" if measured else "not measured on a board)")]
     if report.summary is not None:
         out += [f"{label}: {value}" for label, value in summary_lines(report.summary)]
@@ -186,7 +211,7 @@ def _md_cell(text: str) -> str:
 
 def to_markdown(report: ProfileReport) -> str:
     """A Markdown summary list and layer table."""
-    out = ["# Model profile (estimated)", ""]
+    out = [f"# Model profile ({REFIT_ESTIMATED if is_refit(report.summary) else ESTIMATED})", ""]
     if report.summary is not None:
         out += [f"- **{label}**: {value}" for label, value in summary_lines(report.summary)]
         out.append("")

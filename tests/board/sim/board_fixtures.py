@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -209,3 +210,27 @@ def server():
     s = FileServer()
     yield s
     s.close()
+
+
+def run_kws_then_reset(sim: BoardSim, marker: str, *argv: str,
+                       before_reset: Callable[[], None] | None = None) -> tuple[int, str, str]:
+    """Run ``kws argv`` as a child; once its stderr shows ``marker``, call ``before_reset()`` (if given) and
+    press the board's reset button. Returns (exit code, stdout, stderr)."""
+    from workbench.child_command import kws_command
+
+    proc = subprocess.Popen(kws_command(*argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        seen = []
+        while marker not in (line := proc.stderr.readline()):
+            assert line, f"kws ended before {marker!r}: {''.join(seen)}"
+            seen.append(line)
+        if before_reset is not None:
+            before_reset()
+        sim.press_reset()
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    return proc.returncode, out, "".join(seen) + line + err
+

@@ -7,15 +7,20 @@ does (length word at FLASH_END-4, flatbuffer before it) and, each time Commander
 reset button) bumps ``resets-<serialno>``, prints what that firmware prints (FORMATS.md sections 2-3):
 
 - model profiler: the documented seed-model log (``profiler_mvp.log`` / ``profiler_none.log``) with the
-  real model address, then ``done``;
+  real model address and the flashed model's name, version, date and hash (its parameters, as the
+  firmware prints them), then ``done``;
 - audio classifier: banner, model summary, front-end and application settings read from the flashed
   model's parameters, then one inference per ``latency_ms`` over a scripted session (silence, "yes",
   silence, "no", other speech, a mumbled "yes", "no … no") with detections decided by MLTK's
   ``recognize_commands`` rule using the flashed model's detection parameters.
 
+- any other app (``MLTKAPP=chatter``: firmware that is neither): a log line every few ms for a few
+  seconds, so a host waiting for the profiler or the classifier sees a busy port, never their output.
+
 Faults on request (``--fault``): ``hardfault``, ``alloc`` (arena allocation failure), ``error`` (error
 line), ``classifier-error`` (fatal start-up error), ``garbage`` (noise bytes, stray ``\\r``, lines split
-across writes), ``vanish`` (the port disappears mid-run), ``silent`` (stops talking after loading).
+across writes), ``vanish`` (the port disappears mid-run), ``silent`` (stops talking after loading),
+``noise`` (after a reset only noise bytes for a few seconds, as a wrong baud rate shows).
 
 Usage: ``board_sim.py --state DIR --link PATH [--serialno N] [--fault F] [--time-scale X]``; the pty's
 device name is linked at PATH once the board is ready. Bytes written while no host holds the port are
@@ -42,6 +47,10 @@ LOADING_S = 0.15
 CLASSES = ("yes", "no", "_unknown_", "_silence_")
 INFERENCE_MS = 8
 VANISH_DELAY_S = 0.3
+CHATTER_LINES = 500  # of other firmware's log, one per CHATTER_S: a few seconds of a busy port
+CHATTER_S = 0.01
+NOISE_BYTES = bytes(range(0x80, 0x100))  # what 115200 baud text looks like at another rate: high bytes
+DETAIL_PARAMS = ("Name", "Version", "Date", "Hash")  # "Model details:" lines printed from the model's parameters
 
 
 class Board:
@@ -124,11 +133,21 @@ class Board:
         return f"Using .tflite in flash at 0x{address:08X}"
 
     # -- apps --------------------------------------------------------------------------------------
-    def run_profiler(self, accelerator: str, address: int | None) -> None:
+    def model_params(self, flatbuffer: bytes | None) -> dict:
+        sys.path.insert(0, str(SIM_DIR.parents[2]))
+        from workbench.core.model.model_params import read_params
+
+        return read_params(flatbuffer) if flatbuffer is not None else {}
+
+    def run_profiler(self, accelerator: str, address: int | None, flatbuffer: bytes | None) -> None:
         log = (SIM_DIR / f"profiler_{'mvp' if accelerator == 'mvp' else 'none'}.log").read_text().splitlines()
+        params = self.model_params(flatbuffer) if address is not None else {}
         for text in log:
             if text.startswith("Using .tflite in flash"):
                 text = self.model_line(address)
+            key, _, _ = text.partition(": ")
+            if key in DETAIL_PARAMS and key.lower() in params:
+                text = f"{key}: {params[key.lower()]}"  # the flashed model's own metadata
             if text == "Loading model":
                 self.line(text, LOADING_S)
                 if self.fault_after_loading():
@@ -165,10 +184,7 @@ class Board:
         return False
 
     def run_classifier(self, accelerator: str, address: int | None, flatbuffer: bytes | None) -> None:
-        sys.path.insert(0, str(SIM_DIR.parents[2]))
-        from workbench.core.model.model_params import read_params
-
-        params = read_params(flatbuffer) if flatbuffer is not None else {}
+        params = self.model_params(flatbuffer)
         self.line("Audio Classifier")
         self.line(self.model_line(address))
         if self.args.fault == "classifier-error":
@@ -239,6 +255,21 @@ class Board:
                 time.sleep(step / 1000 * self.args.time_scale)
             passes += 1
 
+    def run_chatter(self, app: str) -> None:
+        """Firmware that is neither profiler nor classifier: its own log, line after line."""
+        for count in range(CHATTER_LINES):
+            if self.reset_seen():
+                return
+            self.line(f"[{app}] tick {count}: sensors ok")
+            time.sleep(CHATTER_S)
+
+    def run_noise(self) -> None:
+        for _ in range(CHATTER_LINES):
+            if self.reset_seen():
+                return
+            self.raw(NOISE_BYTES[:32])
+            time.sleep(CHATTER_S)
+
     # -- reset button ------------------------------------------------------------------------------
     def resets(self) -> int:
         path = self.state / f"resets-{self.args.serialno}"
@@ -268,10 +299,14 @@ class Board:
             flash = self.flash()
             app, accelerator = self.app(flash)
             address, flatbuffer = self.model(flash)
-            if app == "model_profiler":
-                self.run_profiler(accelerator, address)
+            if self.args.fault == "noise":
+                self.run_noise()
+            elif app == "model_profiler":
+                self.run_profiler(accelerator, address, flatbuffer)
             elif app == "audio_classifier":
                 self.run_classifier(accelerator, address, flatbuffer)
+            elif app:
+                self.run_chatter(app)
 
 
 def session_scores(n_classes: int) -> list[list[int]]:
@@ -290,7 +325,7 @@ def main() -> None:
     parser.add_argument("--link", required=True, help="symlink to create to the board's pty")
     parser.add_argument("--serialno", default="440139581")
     parser.add_argument("--fault", default="", choices=("", "hardfault", "alloc", "error", "classifier-error",
-                                                         "garbage", "vanish", "silent"))
+                                                         "garbage", "vanish", "silent", "noise"))
     parser.add_argument("--vanish-after", type=int, default=20, help="lines written before the port vanishes")
     parser.add_argument("--time-scale", type=float, default=1.0, help="wall seconds per simulated second")
     parser.add_argument("--passes", type=int, default=1000, help="classifier session passes before going quiet")

@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import struct
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -17,10 +16,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
 
 from board_fixtures import (board, board_factory, classifier_image, commander, no_commander,  # noqa: E402,F401
-                            profiler_image, server)
+                            profiler_image, run_kws_then_reset, server)
 from sim_images import s37_text, write_image  # noqa: E402
 
-from workbench.child_command import kws_command  # noqa: E402
 from workbench.cli.main import main  # noqa: E402
 
 FLASH_END = 0x08180000
@@ -31,23 +29,6 @@ def _run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def _run_then_reset(sim, marker: str, *argv: str) -> tuple[int, str, str]:
-    """Run ``kws argv`` as a child; press the board's reset button once its stderr shows ``marker``."""
-    proc = subprocess.Popen(kws_command(*argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stderr is not None
-        seen = []
-        while marker not in (line := proc.stderr.readline()):
-            assert line, f"kws ended before {marker!r}: {''.join(seen)}"
-            seen.append(line)
-        sim.press_reset()
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-        proc.wait()
-    return proc.returncode, out, "".join(seen) + line + err
 
 
 # -- list / info / flash --------------------------------------------------------------------------
@@ -223,9 +204,9 @@ def test_profile_no_flash_waits_for_the_reset_button(board, commander, reference
 
     program_board(Commander.find(), image=profiler_image, tflite=model_for_profiler(reference_model_path.read_bytes()))
     calls_before = len(commander.calls())
-    code, out, err = _run_then_reset(board, "press the board's reset button", "board", "profile",
-                                     str(reference_model_path), "--port", str(board.port), "--no-flash",
-                                     "--format", "json", "--timeout", "30")
+    code, out, err = run_kws_then_reset(board, "press the board's reset button", "board", "profile",
+                                        str(reference_model_path), "--port", str(board.port), "--no-flash",
+                                        "--format", "json", "--timeout", "30")
     assert code == 0, err
     assert json.loads(out)["layers"][0]["measured"]["cpu_cycles"] == 85_710
     assert len(commander.calls()) == calls_before  # Commander was not used
@@ -237,9 +218,9 @@ def test_profile_no_flash_with_another_model_on_the_board(board, commander, refe
     from workbench.board.flashing.programming import program_board
 
     program_board(Commander.find(), image=profiler_image)  # no model at the end of flash
-    code, _, err = _run_then_reset(board, "press the board's reset button", "board", "profile",
-                                   str(reference_model_path), "--port", str(board.port), "--no-flash",
-                                   "--timeout", "20")
+    code, _, err = run_kws_then_reset(board, "press the board's reset button", "board", "profile",
+                                      str(reference_model_path), "--port", str(board.port), "--no-flash",
+                                      "--timeout", "20")
     assert code == 2 and "built into its firmware" in err
 
 
@@ -331,10 +312,10 @@ def test_classify_fatal_startup_error(board_factory, classifier_image, capsys, r
     assert code == 2 and "The board's audio classifier failed: ERROR: Failed to load .tflite model" in err
 
 
-def test_classify_on_a_board_without_published_classifier(commander, capsys, reference_model_path: Path,
-                                                          tmp_path: Path) -> None:
+def test_classify_on_a_board_without_published_classifier(board, commander, capsys,
+                                                          reference_model_path: Path) -> None:
     commander.configure(debuggers=[{"serialno": "1", "part_number": "EFR32MG24B210F1536IM48"}])
-    code, _, err = _run(capsys, "board", "classify", str(reference_model_path), "--port", str(tmp_path / "none"))
+    code, _, err = _run(capsys, "board", "classify", str(reference_model_path), "--port", str(board.port))
     assert code == 2 and "publishes no audio classifier image for brd4186" in err
 
 
@@ -346,8 +327,8 @@ def test_console_prints_and_logs_what_the_board_says(board, capsys, tmp_path: Pa
 
     program_board(Commander.find(), image=profiler_image, tflite=reference_model_path.read_bytes())
     log = tmp_path / "console.log"
-    code, out, err = _run_then_reset(board, "listening on", "board", "console", "--port", str(board.port),
-                                     "--seconds", "4", "--log", str(log))
+    code, out, err = run_kws_then_reset(board, "listening on", "board", "console", "--port", str(board.port),
+                                        "--seconds", "4", "--log", str(log))
     assert code == 0, err
     assert out.startswith("Starting Model Profiler\n") and out.rstrip().endswith("done")
     assert log.read_text() == out
@@ -360,8 +341,8 @@ def test_console_on_a_vanishing_port_and_a_missing_one(board_factory, capsys, tm
     from workbench.board.flashing.programming import program_board
 
     program_board(Commander.find(), image=profiler_image)
-    code, out, err = _run_then_reset(sim, "listening on", "board", "console", "--port", str(sim.port),
-                                     "--seconds", "20")
+    code, out, err = run_kws_then_reset(sim, "listening on", "board", "console", "--port", str(sim.port),
+                                        "--seconds", "20")
     assert code == 2 and "vanished" in err and len(out.splitlines()) == 5
     code, _, err = _run(capsys, "board", "console", "--port", str(tmp_path / "ttyNONE"), "--seconds", "1")
     assert code == 2 and "does not exist" in err
@@ -386,9 +367,9 @@ def test_classify_no_flash_attaches_to_a_running_classifier(board_factory, comma
     sim = board_factory(time_scale=0.01, passes=1)
     program_board(Commander.find(), image=classifier_image, tflite=reference_model_path.read_bytes())
     calls = len(commander.calls())
-    code, out, err = _run_then_reset(sim, "press the board's reset button", "board", "classify",
-                                     str(reference_model_path), "--port", str(sim.port), "--no-flash",
-                                     "--duration", "3", "--format", "jsonl")
+    code, out, err = run_kws_then_reset(sim, "press the board's reset button", "board", "classify",
+                                        str(reference_model_path), "--port", str(sim.port), "--no-flash",
+                                        "--duration", "3", "--format", "jsonl")
     assert code == 0, err
     labels = [json.loads(line).get("label") for line in out.splitlines()]
     assert [label for label in labels if label] == [label for _, label in SEED_DETECTIONS]

@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 
 from workbench.board.commander.locate import find_commander
 from workbench.board.commander.output import FlashProgress, FlashProgressReader, failure_of, parse_device_info
-from workbench.board.errors import Cancelled, CommanderError, NoDebugger, SeveralDebuggers
+from workbench.board.errors import Cancelled, CommanderError, CommanderTimeout, NoDebugger, SeveralDebuggers
 from workbench.board.flashing.flash_layout import commander_address
 from workbench.board.platforms import DeviceInfo
 
@@ -83,14 +83,15 @@ class Commander:
         pump = threading.Thread(target=_pump, args=(proc, lines), name="commander-output", daemon=True)
         pump.start()
         collected: list[str] = []
-        deadline = time.monotonic() + (timeout_s or self.timeout_s)
+        limit_s = timeout_s or self.timeout_s
+        deadline = time.monotonic() + limit_s
         try:
             while True:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled(f"Cancelled: Commander's {what} was stopped.")
-                if time.monotonic() > deadline:
-                    raise CommanderError(f"Commander did not finish {what} within {timeout_s or self.timeout_s:g} s "
-                                         "(is the debugger still connected?).")
+                if time.monotonic() > deadline:  # ``what`` is a verb phrase: "read the device info"
+                    raise CommanderTimeout(f"Commander did not {what} within {limit_s:g} s "
+                                           "(is the debugger still connected?).")
                 try:
                     item = lines.get(timeout=POLL_S)
                 except queue.Empty:
@@ -132,8 +133,11 @@ class Commander:
 
     def flash(self, path: str | os.PathLike[str], *, device: str, address: int | None = None,
               binary: bool = False, halt: bool = True, on_progress: ProgressCallback | None = None,
-              cancel: threading.Event | None = None) -> None:
-        """Write an image (``.s37``/``.hex``) or raw bytes (``binary`` at ``address``) to flash."""
+              cancel: threading.Event | None = None, label: str | None = None) -> None:
+        """Write an image (``.s37``/``.hex``) or raw bytes (``binary`` at ``address``) to flash.
+
+        ``label`` names what is written in errors ("the model kws"), default the file's name.
+        """
         args = ["flash", "--force"]
         if binary:
             args.append("--binary")
@@ -149,7 +153,7 @@ class Commander:
             if progress is not None and on_progress is not None:
                 on_progress(progress)
 
-        self.run(args, what=f"flash {Path(path).name}", file=str(path), on_line=line, cancel=cancel)
+        self.run(args, what=f"flash {label or Path(path).name}", file=str(path), on_line=line, cancel=cancel)
 
     def reset(self, *, device: str, cancel: threading.Event | None = None) -> None:
         """Reset the chip so its firmware starts from the beginning."""
@@ -157,8 +161,9 @@ class Commander:
 
 
 def _family_may_differ(error: CommanderError) -> bool:
-    """MLTK retries ``device info`` with ``-d efm32``; not worth it when no debugger answered at all."""
-    return not isinstance(error, (NoDebugger, SeveralDebuggers))
+    """MLTK retries ``device info`` with ``-d efm32``; not worth it when no debugger answered at all, nor
+    after a timeout (a hung debugger hangs again: the user would wait twice the timeout for nothing)."""
+    return not isinstance(error, (NoDebugger, SeveralDebuggers, CommanderTimeout))
 
 
 def _pump(proc: subprocess.Popen[str], lines: "queue.Queue[object]") -> None:

@@ -18,8 +18,8 @@ ENV_VAR = "KWS_COMMANDER"
 EXECUTABLE_NAMES = ("commander", "commander-cli")
 DOWNLOAD_HINT = ("install Simplicity Commander (https://www.silabs.com/developers/simplicity-studio/"
                  "simplicity-commander, or with Simplicity Studio) and the SEGGER J-Link drivers, then put "
-                 "it on PATH or give its path (kws board --commander, the KWS_COMMANDER variable, or Browse… beside "
-                 "Commander in the Board tab)")
+                 "it on PATH or give its path (--commander of kws board info/flash/profile/classify, the "
+                 "KWS_COMMANDER variable, or Browse… beside Commander in the Board tab)")
 
 
 def _studio_locations() -> list[Path]:
@@ -56,8 +56,13 @@ def find_commander(configured: str | os.PathLike[str] | None = None) -> Path:
                     found = shutil.which(name, path=str(path))
                     if found:
                         return Path(found)
+                raise CommanderNotFound(f"{path} ({source}) is a folder with no Simplicity Commander "
+                                        f"({' or '.join(EXECUTABLE_NAMES)}) in it: {DOWNLOAD_HINT}.")
             if _is_executable(path):
                 return path
+            if path.is_file():
+                raise CommanderNotFound(f"{path} ({source}) is not executable: give Simplicity Commander's "
+                                        "executable itself, or make this one executable (chmod +x).")
             raise CommanderNotFound(f"Simplicity Commander is not at {path} ({source}): {DOWNLOAD_HINT}.")
     for name in EXECUTABLE_NAMES:
         found = shutil.which(name)

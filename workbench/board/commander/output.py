@@ -130,8 +130,9 @@ def failure_of(returncode: int, text: str, *, what: str, serialno: str | None = 
                                             if line.strip() and line.strip() != DONE), f"exit status {returncode}")
     detail = detail.rstrip(".!")
     if "more than one debugger" in lower:
-        return SeveralDebuggers("Several debuggers are connected: choose one (kws board --serialno, or the Board "
-                                "tab's Debugger box; `kws board list` shows their serial numbers).")
+        return SeveralDebuggers("Several debuggers are connected: choose one (--serialno of kws board "
+                                "info/flash/profile/classify, or the Board tab's Debugger box; `kws board list` "
+                                "shows their serial numbers).")
     if "given serial number" in lower:
         return NoDebugger(f"No debugger with serial number {serialno or '(given)'} is connected "
                           "(`kws board list` shows the connected ones).")

@@ -22,6 +22,7 @@ from typing import Callable
 
 from workbench.board.errors import Cancelled
 from workbench.board.firmware.catalog import FirmwareEntry
+from workbench.board.platforms import FIRMWARE_HINT
 from workbench.core.errors import WorkbenchError
 
 APP_NAME = "kws-workbench"
@@ -109,8 +110,8 @@ def _download(entry: FirmwareEntry, target: Path, on_progress: DownloadProgress 
                 raise FirmwareDownloadError(f"The download of {entry.name} stopped after {done} of {total} bytes.")
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc
-        raise FirmwareDownloadError(f"Cannot download {entry.name} from {entry.url}: {reason}. Give an image "
-                                    "(kws board --firmware, or the Board tab's Firmware box), or retry when online.") from None
+        raise FirmwareDownloadError(f"Cannot download {entry.name} from {entry.url}: {reason}; give an image "
+                                    f"({FIRMWARE_HINT}), or retry when online.") from None
     return sha1.hexdigest()
 
 

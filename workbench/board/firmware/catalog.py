@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.board.platforms import FIRMWARE_HINT
 from workbench.core.errors import SettingsError, WorkbenchError
 
 PROFILER_APP = "mltk_model_profiler"
@@ -96,5 +97,5 @@ def find_entry(app: str, platform: str, accelerator: str | None) -> FirmwareEntr
         accelerators = ", ".join(n.rsplit("-", 1)[1] for n in other)
         raise WorkbenchError(f"There is no published {what} image for {platform} with accelerator "
                              f"{accelerator or 'none'} (available: {accelerators}).")
-    raise WorkbenchError(f"MLTK publishes no {what} image for {platform}; build one and give it (kws board "
-                         "--firmware, or the Board tab's Firmware box).")
+    raise WorkbenchError(f"MLTK publishes no {what} image for {platform}; build one and give it "
+                         f"({FIRMWARE_HINT}).")

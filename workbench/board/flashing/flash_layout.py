@@ -48,23 +48,39 @@ class FlashPlan:
         return self.flash_size - self.model_bytes - self.image_bytes
 
 
+def check_image_in_flash(device: DeviceInfo, image: ImageExtent) -> None:
+    """DeviceError (nothing written) when the image's data lie outside the chip's flash.
+
+    Why its own check: an image linked for RAM or another chip (data at 0x20000000, or at 0 on a chip
+    whose flash starts at 0x08000000) is not "too large"; saying so would send the user the wrong way.
+    """
+    if image.binary:
+        return  # a raw .bin is written at the flash base: only its size matters
+    if image.start < device.flash_base or image.start >= device.flash_end:
+        raise DeviceError(f"The firmware image's data lie at 0x{image.start:08X}-0x{image.end:08X}, outside the "
+                          f"board's flash (0x{device.flash_base:08X}-0x{device.flash_end:08X}): is it built for "
+                          "this board? Nothing was written.")
+
+
 def plan_model(device: DeviceInfo, tflite: bytes, image: ImageExtent | None = None) -> FlashPlan:
     """The model's place at the end of flash; DeviceError (nothing written) when it does not fit.
 
-    With an ``image``, both MLTK's rule (image bytes + model bytes <= flash size) and an overlap check
-    (the image must end before the model starts) apply.
+    With an ``image``, the image must lie in flash, MLTK's rule (image bytes + model bytes <= flash size)
+    applies and the image must end before the model starts.
     """
     blob_bytes = len(tflite) + LENGTH_TRAILER.size
     image_bytes = image.data_bytes if image is not None else 0
     address = device.flash_end - blob_bytes
+    flash_text = f"the board's {device.flash_size // 1024} kB flash ({device.flash_size} bytes)"
+    if image is not None:
+        check_image_in_flash(device, image)
+    if image is None and blob_bytes > device.flash_size:
+        raise DeviceError(f"The model ({blob_bytes} bytes with its length) exceeds {flash_text}; nothing was "
+                          "written.")
     if image_bytes + blob_bytes > device.flash_size:
         raise DeviceError(f"The model ({blob_bytes} bytes with its length) and the firmware image ({image_bytes} "
-                          f"bytes) exceed the board's {device.flash_size // 1024} kB flash "
-                          f"({device.flash_size} bytes); nothing was written.")
+                          f"bytes) exceed {flash_text}; nothing was written.")
     if image is not None and image.end > address:
         raise DeviceError(f"The firmware image reaches 0x{image.end:08X}, past where the model must start "
                           f"(0x{address:08X}); nothing was written.")
-    if image is not None and image.start < device.flash_base:
-        raise DeviceError(f"The firmware image starts at 0x{image.start:08X}, below the flash "
-                          f"(0x{device.flash_base:08X}): is it built for this board? Nothing was written.")
     return FlashPlan(address, blob_bytes, image_bytes, device.flash_size, device.flash_end)

@@ -17,7 +17,7 @@ from typing import Callable
 from workbench.board.commander import Commander
 from workbench.board.commander.output import FlashProgress
 from workbench.board.flashing.firmware_image import ImageExtent, read_image_extent
-from workbench.board.flashing.flash_layout import FlashPlan, model_flash_blob, plan_model
+from workbench.board.flashing.flash_layout import FlashPlan, check_image_in_flash, model_flash_blob, plan_model
 from workbench.board.platforms import DeviceInfo
 from workbench.core.errors import DeviceError
 
@@ -36,17 +36,20 @@ class ProgramResult:
 
 def program_board(commander: Commander, *, image: Path | None = None, tflite: bytes | None = None,
                   device: DeviceInfo | None = None, halt: bool = True, on_progress: StepProgress | None = None,
-                  cancel: threading.Event | None = None) -> ProgramResult:
+                  cancel: threading.Event | None = None, model_name: str | None = None) -> ProgramResult:
     """Flash ``image`` and/or the model ``tflite``; ``on_progress(step, progress)`` with step ``image``/``model``.
 
-    ``device`` skips the ``device info`` query when the caller already has it.
+    ``device`` skips the ``device info`` query when the caller already has it; ``model_name`` names the
+    model in Commander's errors (the file Commander writes is a temporary one the user never saw).
     """
     device = device or commander.device_info(cancel=cancel)
     extent = read_image_extent(image, device.flash_base) if image is not None else None
     plan = plan_model(device, tflite, extent) if tflite is not None else None
-    if plan is None and extent is not None and extent.end > device.flash_end:
-        raise DeviceError(f"The firmware image ({extent.data_bytes} bytes) does not fit in the board's "
-                          f"{device.flash_size // 1024} kB flash; nothing was written.")
+    if plan is None and extent is not None:
+        check_image_in_flash(device, extent)
+        if extent.end > device.flash_end:
+            raise DeviceError(f"The firmware image ({extent.data_bytes} bytes) does not fit in the board's "
+                              f"{device.flash_size // 1024} kB flash; nothing was written.")
 
     def reporter(step: str) -> Callable[[FlashProgress], None] | None:
         if on_progress is None:
@@ -62,5 +65,6 @@ def program_board(commander: Commander, *, image: Path | None = None, tflite: by
             blob = Path(folder) / MODEL_FILE_NAME
             blob.write_bytes(model_flash_blob(tflite))
             commander.flash(blob, device=device.commander_device, binary=True, address=plan.model_address,
-                            halt=halt, on_progress=reporter(MODEL_STEP), cancel=cancel)
+                            halt=halt, on_progress=reporter(MODEL_STEP), cancel=cancel,
+                            label=f"the model {model_name}" if model_name else "the model")
     return ProgramResult(device, extent, plan)

@@ -7,7 +7,8 @@ suppression, count, latency, volume gain, verbose) from the model's ``SL_PARAMSv
 chip's ``Application settings:`` block confirms it. Unlike the profiler the classifier never finishes:
 the run ends on ``duration_s``, on cancel, on a fatal firmware message (quoted), or when the port
 vanishes. Silence is normal after start-up (no detections, verbose off), so only the wait for the
-banner has a timeout.
+banner has a timeout: ``timeout_s`` of silence, or ``timeout_s`` in all while the board prints something
+else (other firmware, noise). The profiler's start line ends the run at once: wrong firmware.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from workbench.board.errors import BoardTimeout, FirmwareFailure
+from workbench.board.errors import BoardTimeout, FirmwareFailure, WrongFirmware
 from workbench.board.firmware.catalog import CLASSIFIER_APP
-from workbench.board.runs.job import BoardCallbacks, BoardJob, BoardOptions
+from workbench.board.runs.job import BoardCallbacks, BoardJob, BoardOptions, not_started_message
 from workbench.board.logs.classifier_log import (START_MARKER, BoardDetection, BoardNotice, BoardScores,
                                                  ClassifierEvent, ClassifierLogParser, ClassifierStartup)
+from workbench.board.logs.profiler_log import START_MARKER as PROFILER_MARKER
 from workbench.board.uart.line_reader import SerialLineReader
 from workbench.core.detection.settings import DetectionSettings
 
@@ -55,12 +57,17 @@ def model_for_classifier(tflite: bytes, settings: DetectionSettings, *, verbose:
 
 
 def classify_on_board(tflite: bytes, options: BoardOptions, callbacks: BoardCallbacks | None = None,
-                      handlers: ClassifyHandlers | None = None, *, duration_s: float | None = None) -> ClassifyResult:
-    """Run the classifier until ``duration_s`` (after its banner), cancel, or a failure."""
+                      handlers: ClassifyHandlers | None = None, *, duration_s: float | None = None,
+                      name: str | None = None) -> ClassifyResult:
+    """Run the classifier until ``duration_s`` (after its banner), cancel, or a failure.
+
+    ``name`` names the model in flashing errors.
+    """
     handlers = handlers or ClassifyHandlers()
     job = BoardJob(options, callbacks)
     if options.flash:
-        job.program(CLASSIFIER_APP, tflite)
+        job.check_port()
+        job.program(CLASSIFIER_APP, tflite, model_name=name)
     with job.open_reader() as reader:
         if options.flash:
             job.reset()
@@ -77,6 +84,8 @@ def _read(reader: SerialLineReader, job: BoardJob, handlers: ClassifyHandlers,
     announced = False
     failures: list[str] = []
     failure_deadline: float | None = None
+    timeout_s = job.options.timeout_s
+    banner_deadline = time.monotonic() + timeout_s
     while True:
         job.check_cancel("classifying on the board")
         now = time.monotonic()
@@ -84,15 +93,19 @@ def _read(reader: SerialLineReader, job: BoardJob, handlers: ClassifyHandlers,
             raise FirmwareFailure(f"The board's audio classifier failed: {'; '.join(dict.fromkeys(failures))}")
         if started_at is not None and duration_s is not None and now - started_at >= duration_s:
             return result
+        if started_at is None and failure_deadline is None and (
+                now >= banner_deadline or reader.seconds_since_activity() > timeout_s):
+            raise BoardTimeout(not_started_message(reader, timeout_s, flashed=job.options.flash,
+                                                   what="the audio classifier's banner",
+                                                   firmware="the audio classifier firmware"))
         line = reader.read_line(POLL_S)
         if line is None:
-            if started_at is None and reader.seconds_since_activity() > job.options.timeout_s:
-                hint = ("press the board's reset button, or flash the classifier (drop --no-flash)"
-                        if not job.options.flash else "is this the board's serial port?")
-                raise BoardTimeout(f"Timed out: no audio classifier banner from the board within "
-                                   f"{job.options.timeout_s:g} s ({hint}).")
             continue
         job.callbacks.line(line)
+        if started_at is None and PROFILER_MARKER in line:
+            hint = ("give the classifier's image (--firmware, or the Board tab's Firmware box)" if job.options.flash
+                    else "flash the classifier (drop --no-flash)")
+            raise WrongFirmware(f"The board runs MLTK's model profiler firmware, not the audio classifier: {hint}.")
         if started_at is None and START_MARKER in line:
             started_at = time.monotonic()
         event = parser.feed(line)

@@ -26,6 +26,7 @@ from workbench.board.uart.line_reader import BAUDRATE, SerialLineReader
 
 DEFAULT_ACTIVITY_TIMEOUT_S = 90.0  # MLTK's read(activity_timeout=90)
 ACCELERATORS = ("mvp", "none")
+BAUD_QUESTION = f"is the baud rate right (MLTK's firmware uses {BAUDRATE})?"
 
 
 def _ignore(*_args: object) -> None:
@@ -65,6 +66,7 @@ class BoardJob:
         self._commander: Commander | None = None
         self.device: DeviceInfo | None = None
         self.image: Path | None = None
+        self._port: str | None = None
 
     @property
     def cancel(self) -> threading.Event:
@@ -96,18 +98,36 @@ class BoardJob:
             self.callbacks.status(f"downloading {entry.name} (once; then cached in {cache.root})")
         return cache.get(entry, on_progress=self.callbacks.download_progress, cancel=self.cancel)
 
-    def program(self, app: str, tflite: bytes) -> ProgramResult:
-        """Flash the app's image and the model; the CPU stays halted until :meth:`reset`."""
+    def program(self, app: str, tflite: bytes, *, model_name: str | None = None) -> ProgramResult:
+        """Flash the app's image and the model; the CPU stays halted until :meth:`reset`.
+
+        ``model_name`` names the model in Commander's errors (else "the model").
+        """
         self.image = self.firmware_for(app)
         self.callbacks.status(f"flashing {self.image.name} and the model")
         return program_board(self.commander(), image=self.image, tflite=tflite, device=self.query_device(),
-                             halt=True, on_progress=self.callbacks.flash_progress, cancel=self.cancel)
+                             halt=True, on_progress=self.callbacks.flash_progress, cancel=self.cancel,
+                             model_name=model_name)
 
     def port(self) -> str:
-        if self.options.port:
-            return self.options.port
-        serialno = self.options.serialno or (self._commander.serialno if self._commander else None)
-        return choose_port(list_serial_ports(), serialno)
+        """The serial port: the one given, else the J-Link VCOM of the chosen debugger (found once)."""
+        if self._port is None:
+            if self.options.port:
+                self._port = self.options.port
+            else:
+                serialno = self.options.serialno or (self._commander.serialno if self._commander else None)
+                self._port = choose_port(list_serial_ports(), serialno)
+        return self._port
+
+    def check_port(self) -> str:
+        """Find the port and open and close it once: DeviceError now, not after a minute of flashing.
+
+        Why before flashing: a missing, busy or unusable port (or baud rate) is only found when the
+        reader opens it, and that comes after the flash; the run would throw the flash away.
+        """
+        port = self.port()
+        SerialLineReader(port, baudrate=self.options.baudrate).probe()
+        return port
 
     def open_reader(self) -> SerialLineReader:
         port = self.port()
@@ -118,3 +138,19 @@ class BoardJob:
         device = self.query_device()
         self.callbacks.status("resetting the board (commander device reset)")
         self.commander().reset(device=device.commander_device, cancel=self.cancel)
+
+
+def not_started_message(reader: SerialLineReader, timeout_s: float, *, flashed: bool, what: str,
+                        firmware: str) -> str:
+    """The timeout sentence when ``what`` (``the profiler's output``) never started: the board said nothing,
+    said noise (the baud rate), or said something else (other firmware; ``firmware`` is the one wanted)."""
+    if reader.bytes_seen == 0:
+        hint = (f"press the board's reset button, or flash {firmware} (drop --no-flash)" if not flashed
+                else "is this the board's serial port?")
+        return f"Timed out: the board printed nothing within {timeout_s:g} s ({hint})."
+    printing = f"Timed out: the board is printing, but not {what} within {timeout_s:g} s"
+    if reader.looks_garbled:
+        return f"{printing}, and the data looks garbled: {BAUD_QUESTION}"
+    if flashed:
+        return f"{printing}: is {firmware} flashed?"
+    return f"{printing}: is {firmware} on it (drop --no-flash to flash it)?"

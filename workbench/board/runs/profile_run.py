@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from workbench.board.errors import BoardTimeout, Cancelled, FirmwareFailure
+from workbench.board.errors import BoardTimeout, Cancelled, FirmwareFailure, WrongFirmware
 from workbench.board.firmware.catalog import PROFILER_APP
-from workbench.board.runs.job import BoardCallbacks, BoardJob, BoardOptions
+from workbench.board.runs.job import (BAUD_QUESTION, BoardCallbacks, BoardJob, BoardOptions,
+                                      not_started_message)
+from workbench.board.logs.classifier_log import START_MARKER as CLASSIFIER_MARKER
 from workbench.board.logs.profiler_log import (LOADING_MARKER, START_MARKER, ProfilerLog, ProfilerLogParser,
                                                is_failure_line)
 from workbench.board.runs.measured_report import attach_measurements
@@ -34,7 +36,7 @@ FAULT_END = "*** Fault triggered"
 DETAILS_PREFIX = "Details:"
 RUNTIME_MEMORY_PARAM = "runtime_memory_size"
 _START = re.compile(f"{re.escape(START_MARKER)}|{re.escape(LOADING_MARKER)}", re.I)
-GARBLED_HINT = "the serial data looks garbled: is the baud rate right (MLTK's firmware uses 115200)?"
+GARBLED_HINT = f"the serial data looks garbled: {BAUD_QUESTION}"
 
 
 @dataclass
@@ -57,8 +59,11 @@ def model_for_profiler(tflite: bytes) -> bytes:
 
 
 def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog:
-    """Lines until ``done``; FirmwareFailure / BoardTimeout / Cancelled / DeviceError (port vanished)."""
+    """Lines until ``done``; FirmwareFailure / WrongFirmware / BoardTimeout / Cancelled / DeviceError (port
+    vanished). ``timeout_s`` is both the longest silence and the longest wait for the profiler to start:
+    a board that keeps printing something else (other firmware, noise) must not keep the run waiting."""
     timeout_s = job.options.timeout_s
+    start_deadline = time.monotonic() + timeout_s
     parser: ProfilerLogParser | None = None
     failures: list[str] = []
     failure_deadline: float | None = None
@@ -67,6 +72,8 @@ def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog
     while True:
         if job.cancel.is_set():
             raise Cancelled("Cancelled: profiling on the board was stopped.")
+        if parser is None and failure_deadline is None and time.monotonic() >= start_deadline:
+            raise BoardTimeout(_not_started_message(reader, timeout_s, flashed=job.options.flash))
         line = reader.read_line(POLL_S)
         now = time.monotonic()
         if line is None:
@@ -76,12 +83,17 @@ def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog
                 warned_garbled = True
                 job.callbacks.status(GARBLED_HINT)
             if reader.seconds_since_activity() > timeout_s:
-                raise BoardTimeout(_timeout_message(timeout_s, started=parser is not None, flashed=job.options.flash,
-                                                    last=last_line))
+                if parser is None:
+                    raise BoardTimeout(_not_started_message(reader, timeout_s, flashed=job.options.flash))
+                raise BoardTimeout(f"Timed out: the board's profiler went silent for {timeout_s:g} s after "
+                                   f"{last_line!r}.")
             continue
         job.callbacks.line(line)
         if line.strip():
             last_line = line.strip()
+        if parser is None and line.strip() == CLASSIFIER_MARKER:
+            raise WrongFirmware("The board runs MLTK's audio classifier firmware, not the model profiler: "
+                                f"{_flash_profiler_hint(job.options.flash)}.")
         if parser is None and (match := _START.search(line)) is not None:
             parser = ProfilerLogParser()
             line = line[match.start():]
@@ -100,12 +112,15 @@ def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog
     raise FirmwareFailure(f"The board's profiler failed: {'; '.join(dict.fromkeys(failures))}")
 
 
-def _timeout_message(timeout_s: float, *, started: bool, flashed: bool, last: str) -> str:
-    if not started:
-        hint = ("press the board's reset button, or flash the profiler (drop --no-flash)" if not flashed
-                else "is this the board's serial port?")
-        return f"Timed out: no profiler output from the board within {timeout_s:g} s ({hint})."
-    return f"Timed out: the board's profiler went silent for {timeout_s:g} s after {last!r}."
+def _flash_profiler_hint(flashed: bool) -> str:
+    return ("give the profiler's image (--firmware, or the Board tab's Firmware box)" if flashed
+            else "flash the profiler (drop --no-flash)")
+
+
+def _not_started_message(reader: SerialLineReader, timeout_s: float, *, flashed: bool) -> str:
+    """Why the profiler did not start: silence, noise (baud rate) or other output (other firmware)."""
+    return not_started_message(reader, timeout_s, flashed=flashed, what="the profiler's output",
+                               firmware="the profiler firmware")
 
 
 def measurement_source(job: BoardJob) -> str:
@@ -119,13 +134,15 @@ def measurement_source(job: BoardJob) -> str:
 def profile_on_board(tflite: bytes, name: str, options: BoardOptions,
                      callbacks: BoardCallbacks | None = None) -> BoardProfile:
     """Estimate, flash, run and parse; the report carries both estimate and measurement."""
+    from workbench.core.model.model_params import read_params
     from workbench.core.model.tflite_graph import parse_model
     from workbench.profiler.report import build_report
 
     report = build_report(parse_model(tflite), name=name, accelerator=options.accelerator)
     job = BoardJob(options, callbacks)
     if options.flash:
-        job.program(PROFILER_APP, model_for_profiler(tflite))
+        job.check_port()
+        job.program(PROFILER_APP, model_for_profiler(tflite), model_name=name)
     with job.open_reader() as reader:
         if options.flash:
             job.reset()
@@ -133,5 +150,5 @@ def profile_on_board(tflite: bytes, name: str, options: BoardOptions,
             job.callbacks.status("waiting for the profiler: press the board's reset button")
         log = read_profiler_output(reader, job)
     source = measurement_source(job)
-    attach_measurements(report, log, source=source, device=job.device)
+    attach_measurements(report, log, source=source, device=job.device, model_params=read_params(tflite))
     return BoardProfile(report, log, job.device, job.image, source)

@@ -118,25 +118,47 @@ class SerialLineReader:
         self.last_activity = time.monotonic()
 
     # -- lifetime ----------------------------------------------------------------------------------
-    def open(self) -> "SerialLineReader":
-        """Open and flush the port and start reading (once; a second call does nothing)."""
-        if self._serial is not None:
-            return self
+    def _connect(self) -> Any:
+        """The opened and flushed port object; DeviceError (one sentence) when it cannot be had."""
+        if not self.baudrate > 0:
+            raise DeviceError(f"Baud rate {self.baudrate} is not valid: give a positive rate "
+                              f"(MLTK's firmware uses {BAUDRATE}).")
         opener = self._opener
         if opener is None:
             import serial
 
             opener = serial.Serial
         try:
-            self._serial = opener(self.port, baudrate=self.baudrate, timeout=READ_TIMEOUT_S, exclusive=True)
+            port = opener(self.port, baudrate=self.baudrate, timeout=READ_TIMEOUT_S, exclusive=True)
         except (OSError, ValueError) as exc:  # SerialException is an OSError
             raise DeviceError(open_error_message(self.port, exc)) from None
         try:
-            self._serial.reset_input_buffer()
-            self._serial.reset_output_buffer()
+            port.reset_input_buffer()
+            port.reset_output_buffer()
         except (OSError, ValueError) as exc:
-            self._serial.close()
+            port.close()
             raise DeviceError(open_error_message(self.port, exc)) from None
+        return port
+
+    def probe(self) -> None:
+        """Open and close the port at once, reading nothing.
+
+        Why: a missing, busy or unusable port (or baud rate) must stop a board run before a minute of
+        flashing, not after it; the port is opened for real again once the board is flashed.
+        """
+        if self._serial is not None:
+            return
+        port = self._connect()
+        try:
+            port.close()
+        except (OSError, ValueError):
+            pass
+
+    def open(self) -> "SerialLineReader":
+        """Open and flush the port and start reading (once; a second call does nothing)."""
+        if self._serial is not None:
+            return self
+        self._serial = self._connect()
         self.last_activity = time.monotonic()
         self._thread = threading.Thread(target=self._run, name=f"serial-{self.port}", daemon=True)
         self._thread.start()
@@ -206,6 +228,11 @@ class SerialLineReader:
 
     def seconds_since_activity(self) -> float:
         return time.monotonic() - self.last_activity
+
+    @property
+    def bytes_seen(self) -> int:
+        """Bytes received since opening, noise included: whether the board says anything at all."""
+        return self._assembler.bytes_seen
 
     @property
     def looks_garbled(self) -> bool:

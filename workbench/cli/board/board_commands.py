@@ -170,7 +170,8 @@ def run_flash(args: argparse.Namespace) -> int:
         raise WorkbenchError("give a firmware image, --model, or both")
     tflite, name = load_tflite(args.model) if args.model is not None else (None, "")
     commander = make_commander(args)
-    result = program_board(commander, image=args.image, tflite=tflite, halt=True, on_progress=ProgressPrinter())
+    result = program_board(commander, image=args.image, tflite=tflite, halt=True, on_progress=ProgressPrinter(),
+                           model_name=name or None)
     if not args.halt:
         commander.reset(device=result.device.commander_device)
     parts = []
@@ -189,12 +190,16 @@ def run_console(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.board.runs.console import read_console
     from workbench.board.runs.job import BoardCallbacks
     from workbench.board.ports import choose_port
-    from workbench.core.atomic_write import atomic_write_text
+    from workbench.cli.board.board_run_commands import check_baudrate
+    from workbench.core.atomic_write import atomic_write_text, check_destination
     from workbench.core.errors import SettingsError
 
     out = out or sys.stdout
     if args.seconds is not None and not args.seconds > 0:
         raise SettingsError(f"--seconds must be positive, not {args.seconds:g}.")
+    check_baudrate(args.baudrate)
+    if args.log is not None:
+        check_destination(args.log)  # now, not after the whole session
     port = args.port or choose_port(list_serial_ports(), args.serialno)
     lines: list[str] = []
 

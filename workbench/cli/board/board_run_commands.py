@@ -39,7 +39,8 @@ def _board_options(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--accelerator", choices=ACCELERATORS, default="mvp",
                    help="firmware built with the MVP accelerator (default) or for the CPU only")
     p.add_argument("--timeout", type=float, default=DEFAULT_ACTIVITY_TIMEOUT_S,
-                   help=f"give up after this many seconds of silence (default: {DEFAULT_ACTIVITY_TIMEOUT_S:g})")
+                   help=f"give up after this many seconds of silence, or when the {what} has not started within "
+                   f"them (default: {DEFAULT_ACTIVITY_TIMEOUT_S:g})")
     p.add_argument("--baudrate", type=int, default=BAUDRATE, help=f"serial baud rate (default: {BAUDRATE})")
     add_debugger_options(p)
 
@@ -107,9 +108,16 @@ def _download_printer() -> Callable[[int, int | None], None]:
     return show
 
 
+def check_baudrate(baudrate: int) -> None:
+    """SettingsError for a rate no serial port runs at (0 or negative), before anything is flashed."""
+    if not baudrate > 0:
+        raise SettingsError(f"--baudrate must be positive (MLTK's firmware uses {BAUDRATE}), not {baudrate}.")
+
+
 def board_options(args: argparse.Namespace) -> BoardOptions:
     if not args.timeout > 0:
         raise SettingsError(f"--timeout must be positive, not {args.timeout:g}.")
+    check_baudrate(args.baudrate)
     if args.no_flash and args.firmware is not None:
         raise SettingsError("--firmware and --no-flash contradict each other: give one of them.")
     # Commander needs a debugger only when flashing; without flashing the port is all that matters
@@ -131,33 +139,35 @@ def _write(text: str, output: Path | None, out: TextIO) -> None:
 
 # -- profile --------------------------------------------------------------------------------------
 def run_profile(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from workbench.board.measurements import MeasurementStore
     from workbench.board.runs.profile_run import profile_on_board
+    from workbench.core.atomic_write import check_destination
     from workbench.profiler.export import render
 
     out = out or sys.stdout
     tflite, name = load_tflite(args.model)
-    from workbench.core.atomic_write import check_destination
-
     for destination in (args.output, args.log):  # before the board works for a minute, not after
         if destination is not None:
             check_destination(destination)
+    store = MeasurementStore(args.store) if args.save else None
+    if store is not None:
+        check_destination(store.root, folder=True)
+    options = board_options(args)
     callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
                                download_progress=_download_printer())
     lines: list[str] = []
     callbacks.line = lines.append
     try:
-        result = profile_on_board(tflite, name, board_options(args), callbacks)
+        result = profile_on_board(tflite, name, options, callbacks)
     finally:
         if args.log is not None and lines:
             from workbench.core.atomic_write import atomic_write_text
 
             atomic_write_text(args.log, "\n".join(lines) + "\n")
-    if args.save:
-        from workbench.board.measurements import MeasurementStore
-
-        path = MeasurementStore(args.store).save(result.report, tflite)
+    _write(render(result.report, args.format), args.output, out)  # the result first: a failed save keeps it
+    if store is not None:
+        path = store.save(result.report, tflite)
         _status(f"measurement saved to {path}")
-    _write(render(result.report, args.format), args.output, out)
     return 0
 
 
@@ -224,12 +234,13 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if changes:
         settings = settings.replace(**changes)
     tflite = model_for_classifier(model.tflite, settings, verbose=args.verbose)
+    options = board_options(args)
     printer = _ClassifyPrinter(args.format, out)
     callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
                                download_progress=_download_printer(), line=printer.line)
     handlers = ClassifyHandlers(startup=printer.startup, event=printer.event)
     try:
-        result = classify_on_board(tflite, board_options(args), callbacks, handlers, duration_s=args.duration)
+        result = classify_on_board(tflite, options, callbacks, handlers, duration_s=args.duration, name=model.name)
     except KeyboardInterrupt:
         _status("stopped")
         return 130

@@ -219,12 +219,12 @@ class BoardWorkspace(QWidget):
         model = self._need_model()
         if model is None:
             return False
-        options, settings = self.options(), self.host.controller.settings
+        options, settings, name = self.options(), self.host.controller.settings, model.name
         tflite = model_for_classifier(model.tflite, settings, verbose=self.verbose.isChecked())
 
         def work(callbacks: BoardCallbacks, _handlers: Any) -> Any:
             job = BoardJob(options, callbacks)
-            result = job.program(CLASSIFIER_APP, tflite)
+            result = job.program(CLASSIFIER_APP, tflite, model_name=name)
             job.reset()
             return result
         return self._start("flashing", work)
@@ -245,10 +245,11 @@ class BoardWorkspace(QWidget):
         model = self._need_model()
         if model is None:
             return False
-        options = self.options()
+        options, name = self.options(), model.name
         tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
         return self._start("classifying on the board",
-                           lambda callbacks, handlers: classify_on_board(tflite, options, callbacks, handlers),
+                           lambda callbacks, handlers: classify_on_board(tflite, options, callbacks, handlers,
+                                                                         name=name),
                            DETECTIONS_TAB)
 
     def open_console(self) -> bool:
