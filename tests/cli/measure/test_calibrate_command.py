@@ -112,6 +112,10 @@ def test_per_class_thresholds_are_written_into_the_model(capsys, stream, referen
     assert load_model(applied).params["detection_threshold_list"] == rec["detection_threshold_list"]
     got = reproduce(stream, [], tuple(document["model"]["classes"]), "--model", str(applied))
     assert (got.frr, got.fa_per_hour) == (rec["frr"], rec["fa_per_hour"])
+    assert rec["kws_detect_options"][:2] == ["--threshold-list", ",".join(map(str, rec["detection_threshold_list"]))]
+    got = reproduce(stream, [], tuple(document["model"]["classes"]), "--model", str(reference_model_path),
+                    *rec["kws_detect_options"])  # the options alone, on the unchanged model
+    assert (got.frr, got.fa_per_hour) == (rec["frr"], rec["fa_per_hour"])
 
 
 def test_another_latency_is_replayed_and_reproduced(capsys, stream, reference_model_path) -> None:  # type: ignore[no-untyped-def]

@@ -71,8 +71,10 @@ def set_json(result: CalibrationResult, index: int) -> dict[str, Any]:
 
 
 def detect_options(pset: ParameterSet, latency_ms: int, model_latency_ms: int) -> list[str]:
-    """The ``kws detect`` options that reproduce a set (a threshold list needs the model written with it)."""
-    options = ["--threshold", str(pset.detection_threshold), "--window-ms", str(pset.average_window_duration_ms),
+    """The ``kws detect`` options that reproduce a set: one threshold for every class, or one per class."""
+    thresholds = (["--threshold-list", ",".join(map(str, pset.detection_threshold_list))]
+                  if pset.detection_threshold_list else ["--threshold", str(pset.detection_threshold)])
+    options = [*thresholds, "--window-ms", str(pset.average_window_duration_ms),
                "--suppression-ms", str(pset.suppression_ms), "--count", str(pset.minimum_count)]
     if latency_ms != model_latency_ms:
         options += ["--latency-ms", str(latency_ms)]
@@ -87,9 +89,8 @@ def _recommended_json(result: CalibrationResult) -> dict[str, Any] | None:
     recommended = {**set_json(result, result.recommended), "latency_ms": result.stream.latency_ms,
                    "false_accept_words": result.false_accept_words(pset),
                    "speaker_interval": None if spread is None else spread.to_json()}
-    if not pset.detection_threshold_list:
-        recommended["kws_detect_options"] = detect_options(pset, result.stream.latency_ms,
-                                                           result.model_settings.latency_ms)
+    recommended["kws_detect_options"] = detect_options(pset, result.stream.latency_ms,
+                                                       result.model_settings.latency_ms)
     return recommended
 
 
@@ -220,9 +221,8 @@ def render_text(result: CalibrationResult) -> str:
         pset = table.sets[result.recommended]
         lines += [f"recommended for <= {req.target_fa_per_hour:g} FA/h: {_describe_set(pset, table.classes)}",
                   "  " + _describe_figures(table.metrics(result.recommended))]
-        if not pset.detection_threshold_list:
-            options = detect_options(pset, result.stream.latency_ms, result.model_settings.latency_ms)
-            lines.append("  reproduce: kws detect STREAM.wav --model MODEL " + " ".join(options))
+        options = detect_options(pset, result.stream.latency_ms, result.model_settings.latency_ms)
+        lines.append("  reproduce: kws detect STREAM.wav --model MODEL " + " ".join(options))
         if result.recommended_spread is not None:
             lines.append("  " + describe_interval(result.recommended_spread.to_json()))
         words = result.false_accept_words(pset)[:TEXT_WORDS]
