@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from workbench.calibration.streams.labels import (
-    LabelEvent, LabelsError, StreamLabels, labels_beside, load_labels, save_labels,
+    LabelEvent, LabelsError, StreamLabels, labels_beside, labels_for, load_labels, save_labels,
 )
+from workbench.core.errors import AudioError
 
 CLASSES = ("yes", "no", "_unknown_", "_silence_")
 
@@ -142,3 +143,22 @@ def test_labels_beside_a_recording_json_then_csv_then_txt(tmp_path: Path) -> Non
     for suffix in (".txt", ".csv", ".json"):
         (tmp_path / f"take{suffix}").write_text("")
         assert labels_beside(audio) == tmp_path / f"take{suffix}"
+
+
+def test_a_spreadsheet_trailing_comma_is_ignored_but_a_value_past_the_header_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("label,start_s,end_s\nyes,0.5,0.9,\n_unknown_,1.2,1.6,,\n")
+    assert [e.label for e in load_labels(path).events] == ["yes", "_unknown_"]
+    path.write_text("label,start_s,end_s\nyes,0.5,0.9,\nno,1.2,1.6,cat,\n")
+    with pytest.raises(LabelsError, match=r"^s\.csv: line 3 has more fields than the header row names \('cat'"):
+        load_labels(path)
+
+
+def test_a_missing_recording_is_said_before_its_labels(tmp_path: Path) -> None:
+    with pytest.raises(AudioError, match=r"^the audio file .*missing\.wav does not exist$"):
+        labels_for(tmp_path / "missing.wav")
+    with pytest.raises(AudioError, match="does not exist"):
+        labels_for(tmp_path / "missing.wav", tmp_path / "given.json")
+    (tmp_path / "there.wav").write_bytes(b"")
+    with pytest.raises(LabelsError, match="no labels for there.wav"):
+        labels_for(tmp_path / "there.wav")

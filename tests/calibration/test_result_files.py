@@ -95,3 +95,13 @@ def test_a_document_of_another_version_is_refused(calibrated: Path, tmp_path: Pa
     (tmp_path / "calibration.json").write_text(json.dumps(document))
     with pytest.raises(WorkbenchError, match="of version 99; this workbench reads version 1"):
         load_calibration_output(tmp_path)
+
+
+def test_a_copied_report_replaces_an_older_one_whole(calibrated: Path, tmp_path: Path) -> None:
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "calibration.json").write_text(json.dumps({"labels_file": "labels.csv"}))  # an older calibration
+    (report / "labels.csv").write_text("label,start_s,end_s\n")
+    (report / "notes.txt").write_text("mine")
+    load_calibration_output(calibrated).copy_report(report)
+    assert sorted(p.name for p in report.iterdir()) == sorted([*REPORT_FILES, "labels.json", "notes.txt"])

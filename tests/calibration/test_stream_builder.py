@@ -107,3 +107,47 @@ def test_clear_errors(small_dataset: Path, tmp_path: Path) -> None:
                                                   silence_count=0, split="all"))
     with pytest.raises(SettingsError, match=r"written as a \.wav file"):
         write_stream(build(small_dataset), tmp_path / "s.flac")
+
+
+def test_a_stream_replaces_an_older_one_with_its_labels_or_not_at_all(small_dataset: Path, tmp_path: Path) -> None:
+    """A stream WAV is never left beside another stream's labels (what a Ctrl+C between the files did)."""
+    wav, json_path, csv_path = write_stream(build(small_dataset, seed=1), tmp_path / "s.wav")
+    old = {p: p.read_bytes() for p in (wav, json_path, csv_path)}
+    csv_path.unlink()
+    csv_path.mkdir()  # the CSV cannot be written this time
+    with pytest.raises(WorkbenchError, match=r"s\.csv: it is a folder"):
+        write_stream(build(small_dataset, seed=2), wav)
+    assert wav.read_bytes() == old[wav] and json_path.read_bytes() == old[json_path]
+    csv_path.rmdir()
+    write_stream(build(small_dataset, seed=2), wav)
+    assert load_labels(json_path).events == load_labels(csv_path).events == build(small_dataset, seed=2).labels.events
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv", "s.json", "s.wav"]  # no temporary files
+
+
+@pytest.mark.parametrize("minutes", [0.01, 0.07])
+def test_a_stream_too_short_for_one_clip_is_refused(small_dataset: Path, minutes: float) -> None:
+    with pytest.raises(SettingsError, match=r"too short for even one clip.*at least 0\.09 minutes"):
+        make_dataset_stream([small_dataset], StreamRecipe(minutes=minutes, split="all"))
+    shortest = make_dataset_stream([small_dataset], StreamRecipe(minutes=0.09, split="all"))
+    assert len(shortest.labels.events) >= 1
+
+
+def test_reused_clips_are_counted(small_dataset: Path) -> None:
+    reused = build(small_dataset, keyword_count=30, unknown_count=0, silence_count=0)  # 6 + 6 yes/no clips
+    assert reused.info["reused_clips"] == 12 and reused.info["most_uses_of_a_clip"] >= 2
+    fresh = build(small_dataset, keyword_count=4, unknown_count=0, silence_count=0)
+    assert fresh.info["reused_clips"] == 0 and fresh.info["most_uses_of_a_clip"] == 1
+
+
+@pytest.mark.parametrize("level", [10.0, float("inf"), float("nan")])
+def test_a_background_level_above_full_scale_is_refused(small_dataset: Path, level: float) -> None:
+    noise = [small_dataset / "_background_noise_" / "tap.wav"]
+    with pytest.raises(SettingsError, match=r"below full scale \(0 dBFS\)"):
+        make_background_stream(noise, 0.25, level, seed=1)
+
+
+def test_a_loud_background_is_built_and_its_clipping_counted(small_dataset: Path) -> None:
+    noise = [small_dataset / "_background_noise_" / "tap.wav"]
+    loud = make_background_stream(noise, 0.25, 0.0, seed=1)
+    assert loud.clipped_samples > 0 and loud.info["clipped_samples"] == loud.clipped_samples
+    assert make_background_stream(noise, 0.25, -60.0, seed=1).clipped_samples == 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import os
 import tarfile
 import threading
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dataset_builders import make_dataset, pack_dataset, speaker_names
-from workbench.datasets.archive import UnsafeArchiveError, extract_tar
+from workbench.datasets.archive import CorruptArchiveError, UnsafeArchiveError, extract_tar
 from workbench.datasets.download import DownloadCancelled, DownloadError
 from workbench.datasets.layout import scan_dataset
 
@@ -119,3 +121,54 @@ def test_cancel_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(DownloadCancelled):
         extract_tar(archive, tmp_path / "data", cancel=cancel)
     assert not (tmp_path / "data").exists() and leftovers(tmp_path) == []
+
+
+def plain_tar(path: Path, count: int = 6) -> tuple[bytes, list[int]]:
+    """An uncompressed tar of ``count`` small files, and the offset of each member's header."""
+    build_archive(path, [file_member(f"w/{i}.txt", b"x" * 700) for i in range(count)], mode="w")
+    with tarfile.open(path) as tar:
+        offsets = [m.offset for m in tar.getmembers()]
+    return path.read_bytes(), offsets
+
+
+def test_a_damaged_block_in_the_middle_is_not_taken_for_the_end(tmp_path: Path) -> None:
+    """tarfile stops without a word at a header it cannot read: the members after it must not be lost quietly."""
+    data, offsets = plain_tar(tmp_path / "plain.tar")
+    damaged = bytearray(data)
+    damaged[offsets[3]:offsets[3] + tarfile.BLOCKSIZE] = b"\xa5" * tarfile.BLOCKSIZE
+    with tarfile.open(fileobj=io.BytesIO(bytes(damaged))) as tar:
+        assert len(tar.getmembers()) == 3  # what made a damaged archive look complete
+    (tmp_path / "damaged.tar").write_bytes(bytes(damaged))
+    (tmp_path / "damaged.tar.gz").write_bytes(gzip.compress(bytes(damaged)))  # the gzip layer itself is fine
+    for archive in (tmp_path / "damaged.tar", tmp_path / "damaged.tar.gz"):
+        with pytest.raises(CorruptArchiveError, match=r"is damaged: its tar blocks stop being readable after"):
+            extract_tar(archive, tmp_path / "data", marker=(".done.json", {}))
+        assert not (tmp_path / "data").exists() and leftovers(tmp_path) == []
+
+
+def test_a_gzip_checksum_error_is_not_ignored(tmp_path: Path) -> None:
+    archive = dataset_archive(tmp_path)
+    data = bytearray(archive.read_bytes())
+    data[-8] ^= 0xFF  # the gzip trailer's CRC-32: only read when the stream is read to its end
+    archive.write_bytes(bytes(data))
+    with pytest.raises(CorruptArchiveError, match=r"not a complete tar archive \(CRC check failed"):
+        extract_tar(archive, tmp_path / "data", marker=(".done.json", {}))
+    assert not (tmp_path / "data").exists() and leftovers(tmp_path) == []
+
+
+def test_an_archive_cut_at_a_member_boundary_is_cut_short(tmp_path: Path) -> None:
+    data, offsets = plain_tar(tmp_path / "plain.tar")
+    (tmp_path / "cut.tar").write_bytes(data[:offsets[4]])  # ends cleanly after a member, no end marker
+    with pytest.raises(CorruptArchiveError, match=r"is cut short: it ends after [\d,]+ bytes of data without"):
+        extract_tar(tmp_path / "cut.tar", tmp_path / "data")
+    assert not (tmp_path / "data").exists()
+    assert (extract_tar(tmp_path / "plain.tar", tmp_path / "data") / "w" / "5.txt").is_file()
+
+
+def test_the_dataset_folder_gets_the_usual_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        dest = extract_tar(dataset_archive(tmp_path), tmp_path / "data")
+    finally:
+        os.umask(umask)
+    assert dest.stat().st_mode & 0o777 == 0o755  # not mkdtemp's 0o700

@@ -74,6 +74,25 @@ def test_unreadable_clips_are_skipped_and_reported(small_speech_dataset: Path, r
         evaluate_model(reference_model_path, [c for c in clips if c.path == broken], workers=1)
 
 
+def test_files_the_scan_cannot_read_are_reported_not_dropped(small_speech_dataset: Path,
+                                                             reference_model_path: Path, tmp_path: Path) -> None:
+    """What ``kws dataset info`` counts as unreadable reaches the result (and its JSON), not silence."""
+    from workbench.evaluation.report import results_document, summary_text
+
+    root = tmp_path / "data"
+    shutil.copytree(small_speech_dataset, root)
+    broken = root / "yes" / "zzzzzzzz_nohash_0.wav"
+    broken.write_bytes(b"RIFF\x10\x00\x00\x00WAVEfmt ")
+    index = scan_dataset(root)
+    assert [p for p, _ in index.unreadable] == [broken]
+    result = evaluate_model(reference_model_path, clips_for_split(index, "all"), workers=1)
+    assert [p for p, _ in result.unreadable] == [broken] and result.skipped == []
+    assert result.unreadable[0][1].startswith("not a readable audio file")
+    assert results_document(result)["workbench"]["unreadable"] == [{"path": str(broken),
+                                                                    "reason": result.unreadable[0][1]}]
+    assert "1 unreadable file(s) in the datasets" in summary_text(result) and str(broken) in summary_text(result)
+
+
 def test_class_mapping_for_models_without_silence(small_speech_dataset: Path, reference_model_path: Path) -> None:
     assert class_of("_silence_", ["yes", "no", "_unknown_"]) == "_unknown_"
     assert class_of("_silence_", ["yes", "no"]) is None and class_of("go", ["yes", "no"]) is None

@@ -81,3 +81,13 @@ def test_bad_shapes_are_refused() -> None:
         classifier_metrics(np.zeros((0, 2)), [])
     with pytest.raises(ValueError):
         classifier_metrics(np.zeros((2, 2)), [0, 2])
+
+
+def test_roc_auc_is_na_for_a_class_without_clips_or_without_others() -> None:
+    # class 2 has no clips: its "curve" divides by zero, so it has no AUC and stays out of the average
+    scores = np.array([[0.905, 0.095, 0.0], [0.405, 0.595, 0.0], [0.605, 0.395, 0.0], [0.105, 0.895, 0.0]])
+    m = classifier_metrics(scores, [0, 0, 1, 1])
+    assert m.roc_auc[:2] == pytest.approx([0.75, 0.75]) and m.roc_auc[2] is None
+    assert m.roc_auc_avg == pytest.approx(0.75)
+    only_one = classifier_metrics([[0.9, 0.1], [0.8, 0.2]], [0, 0])  # nothing else to tell class 0 from
+    assert only_one.roc_auc == [None, None] and only_one.roc_auc_avg is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import zipfile
 from pathlib import Path
@@ -10,8 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import scan_dataset
 from workbench.evaluation.evaluate import evaluate_model
+from workbench.evaluation.metrics import classifier_metrics
 from workbench.evaluation.report import summary_text, write_report
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -75,3 +78,48 @@ def test_plots_are_real_pngs(result, tmp_path: Path) -> None:
         image = imread(path)
         assert image.shape[0] >= 400 and image.shape[1] >= 400
         assert image[..., :3].std() > 0.05  # something is drawn, not a blank canvas
+
+
+def test_a_new_report_replaces_the_older_one_whole(result, tmp_path: Path) -> None:
+    """Another model's PNGs (or PNGs this run skips) never stay beside new results."""
+    (tmp_path / "old_model-roc.png").write_bytes(PNG_SIGNATURE)
+    (tmp_path / "old_model-confusion_matrix.png").write_bytes(PNG_SIGNATURE)
+    (tmp_path / "my-notes.txt").write_text("kept")
+    write_report(result, tmp_path, plots=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eval-results.json", "my-notes.txt", "predictions.csv",
+                                                          "summary.txt"]
+
+
+def test_a_report_that_cannot_be_written_whole_changes_nothing(result, tmp_path: Path) -> None:
+    (tmp_path / "eval-results.json").write_text("{}")
+    (tmp_path / "old_model-roc.png").write_bytes(PNG_SIGNATURE)
+    (tmp_path / "predictions.csv").mkdir()
+    with pytest.raises(WorkbenchError, match=r"predictions\.csv: it is a folder"):
+        write_report(result, tmp_path, plots=False)
+    assert (tmp_path / "eval-results.json").read_text() == "{}" and (tmp_path / "old_model-roc.png").is_file()
+    assert not (tmp_path / "summary.txt").exists()
+
+
+def test_a_class_without_clips_has_no_roc_auc(result, tmp_path: Path) -> None:
+    keep = [i for i, word in enumerate(result.words) if word != "no"]
+    labels, scores = result.labels[keep], result.scores[keep]
+    partial = dataclasses.replace(result, paths=[result.paths[i] for i in keep],
+                                  words=[result.words[i] for i in keep], labels=labels, scores=scores,
+                                  metrics=classifier_metrics(scores, labels))
+    text = summary_text(partial)
+    no_row = next(line for line in text.splitlines() if line.startswith("no "))
+    assert no_row.split()[1] == "0" and no_row.endswith("n/a")
+    assert "Average ROC AUC: " in text and "(over the classes with clips of their own and of others)" in text
+    write_report(partial, tmp_path, plots=False)
+    document = json.loads((tmp_path / "eval-results.json").read_text())
+    assert document["roc_auc"][partial.classes.index("no")] is None
+    assert document["roc_auc_avg"] == pytest.approx(np.mean([a for a in document["roc_auc"] if a is not None]))
+
+
+def test_the_roc_plot_says_na_for_a_class_without_clips(result, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="plots need matplotlib")
+    keep = [i for i, word in enumerate(result.words) if word != "no"]
+    partial = dataclasses.replace(result, labels=result.labels[keep], scores=result.scores[keep],
+                                  metrics=classifier_metrics(result.scores[keep], result.labels[keep]))
+    written = write_report(partial, tmp_path)
+    assert (tmp_path / "tflite_micro_speech-roc.png").read_bytes()[:8] == PNG_SIGNATURE and len(written) == 6

@@ -19,13 +19,41 @@ _DEFAULT_MODE = 0o666  # new files get this minus the umask, like open(..., "w")
 _PERMISSION_BITS = 0o777
 
 
-def _new_file_mode() -> int:
+def _umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
-    return _DEFAULT_MODE & ~umask
+    return umask
 
 
-def _sync_directory(directory: Path) -> None:
+def new_file_mode() -> int:
+    """The mode ``open(..., "w")`` gives a new file: 0o666 minus the umask."""
+    return _DEFAULT_MODE & ~_umask()
+
+
+def new_folder_mode() -> int:
+    """The mode ``mkdir`` gives a new folder (0o777 minus the umask): for folders made by ``mkdtemp`` (0o700)."""
+    return _PERMISSION_BITS & ~_umask()
+
+
+def target_of(path: Path) -> Path:
+    """The file to replace: a link's file, not the link."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def writable_target(given: Path) -> tuple[Path, Path]:
+    """(the file to replace, its folder) for ``given``; WorkbenchError when the folder is missing or a file,
+    or ``given`` is a folder."""
+    target = target_of(given)  # a link's file, not the link
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        problem = "is a file, not a folder" if directory.exists() else "does not exist"
+        raise WorkbenchError(f"Cannot write {given}: the folder {directory} {problem}.")
+    if target.is_dir():
+        raise WorkbenchError(f"Cannot write {given}: it is a folder.")
+    return target, directory
+
+
+def sync_directory(directory: Path) -> None:
     """Make the rename itself durable; best effort (not every platform can open a directory)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
@@ -49,13 +77,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     writable, the disk is full, or the target cannot be replaced.
     """
     given = Path(path)
-    target = Path(os.path.realpath(given)) if given.is_symlink() else given  # a link's file, not the link
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        problem = "is a file, not a folder" if directory.exists() else "does not exist"
-        raise WorkbenchError(f"Cannot write {given}: the folder {directory} {problem}.")
-    if target.is_dir():
-        raise WorkbenchError(f"Cannot write {given}: it is a folder.")
+    target, directory = writable_target(given)
     if target.exists() and not target.is_file():  # /dev/null, /dev/stdout, a named pipe: write into it
         _write_special(given, target, data)
         return given
@@ -66,7 +88,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        mode = target.stat().st_mode & _PERMISSION_BITS if target.exists() else _new_file_mode()
+        mode = target.stat().st_mode & _PERMISSION_BITS if target.exists() else new_file_mode()
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, target)
         tmp_name = ""
@@ -78,7 +100,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
                 os.unlink(tmp_name)
             except OSError:
                 pass
-    _sync_directory(directory)
+    sync_directory(directory)
     return given
 
 

@@ -11,13 +11,19 @@ later looks complete. So:
 * everything is written into a hidden temporary folder *beside* DEST (same file system) and renamed
   to DEST in one step at the end; any failure or cancel removes the temporary folder, so DEST either
   does not exist or is complete;
+* the archive must be read to its very end: tar blocks that stop being readable before the end-of-archive
+  marker, a missing marker or a compression checksum error fail the extraction (``tarfile`` alone stops
+  silently at a damaged block, and never reads a gzip trailer);
+* the dataset folder gets the permissions ``mkdir`` would give it, not ``mkdtemp``'s private 0o700;
 * an optional marker file is written last inside the temporary folder, so its presence in DEST means
   "extracted completely" (see :mod:`workbench.datasets.install`).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import lzma
 import os
 import posixpath
 import shutil
@@ -30,14 +36,48 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from workbench.datasets.download import DownloadCancelled, DownloadError, DownloadProgress, ProgressCallback
+from workbench.core.atomic_write import new_folder_mode
 
 EXTRACT_PHASE = "extract"
+READ_CHUNK_BYTES = 1 << 20
+COMPRESSION_ERRORS: tuple[type[Exception], ...] = (gzip.BadGzipFile, lzma.LZMAError)
 PARTIAL_SUFFIX = ".partial"
 PROGRESS_INTERVAL_S = 0.1
 
 
 class UnsafeArchiveError(DownloadError):
     """The archive names a path or link outside the destination, or a special file."""
+
+
+class CorruptArchiveError(DownloadError):
+    """The archive is damaged or cut short: its compression or its tar blocks cannot be read to the end."""
+
+
+def _check_complete(tar: tarfile.TarFile, archive: Path) -> None:
+    """Raise :class:`CorruptArchiveError` unless ``tar`` ended at its end-of-archive blocks and the compressed
+    stream reads to its end (checksum included).
+
+    Why: ``tarfile`` stops *silently* at the first block that is not a valid header -- a damaged block in
+    the middle, or an archive cut short at a member boundary -- and a gzip stream's CRC is only checked
+    when it is read to the end, which iterating the members never does. Either would install part of a
+    dataset as if it were all of it. After the last member, a tar holds only zero blocks (at least one);
+    reading them to the end of the stream also makes the decompressor check its trailer.
+    """
+    stream = tar.fileobj
+    assert stream is not None
+    stream.seek(tar.offset)
+    zeros = 0
+    while True:
+        block = stream.read(READ_CHUNK_BYTES)
+        if not block:
+            break
+        if block.count(0) != len(block):
+            raise CorruptArchiveError(f"{archive} is damaged: its tar blocks stop being readable after "
+                                      f"{tar.offset:,} bytes of data (the members after that are lost).")
+        zeros += len(block)
+    if zeros < tarfile.BLOCKSIZE:
+        raise CorruptArchiveError(f"{archive} is cut short: it ends after {tar.offset:,} bytes of data without "
+                                  "the end-of-archive marker.")
 
 
 def _inside(name: str) -> bool:
@@ -88,6 +128,7 @@ def extract_tar(archive: str | Path, dest: str | Path, *, marker: tuple[str, Map
     total = archive.stat().st_size
     temp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=PARTIAL_SUFFIX, dir=dest.parent))
     try:
+        os.chmod(temp, new_folder_mode())  # mkdtemp's 0o700 would make the dataset private
         with archive.open("rb") as raw, tarfile.open(fileobj=raw, mode="r:*") as tar:
             last = 0.0
             for member in tar:
@@ -101,17 +142,19 @@ def extract_tar(archive: str | Path, dest: str | Path, *, marker: tuple[str, Map
                 if progress is not None and now - last >= PROGRESS_INTERVAL_S:
                     last = now
                     progress(DownloadProgress(EXTRACT_PHASE, raw.tell(), total))
+            _check_complete(tar, archive)
         if marker is not None:
             name, data = marker
             (temp / name).write_text(json.dumps(dict(data), indent=2) + "\n", encoding="utf-8")
         if dest.is_dir():
             dest.rmdir()  # empty (checked above); rename cannot replace a folder everywhere
         os.rename(temp, dest)
-    except (tarfile.TarError, EOFError, zlib.error) as exc:
+    except (tarfile.TarError, EOFError, zlib.error, *COMPRESSION_ERRORS) as exc:
         shutil.rmtree(temp, ignore_errors=True)
         if isinstance(exc, tarfile.FilterError):
             raise UnsafeArchiveError(f"The archive is unsafe: {exc}.") from None
-        raise DownloadError(f"{archive} is not a complete tar archive ({exc or type(exc).__name__}).") from None
+        raise CorruptArchiveError(f"{archive} is not a complete tar archive "
+                                  f"({str(exc).rstrip('.') or type(exc).__name__}).") from None
     except OSError as exc:
         shutil.rmtree(temp, ignore_errors=True)
         raise DownloadError(f"Cannot extract {archive.name} into {dest}: {exc.strerror or exc}.") from None

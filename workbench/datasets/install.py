@@ -8,7 +8,9 @@ TensorFlow Datasets (``speech_commands/checksums.tsv``) and torchaudio (``_CHECK
 
 Flow: the archive is downloaded beside DEST (resumable ``.part``, see :mod:`.download`), verified,
 extracted all-or-nothing into DEST (see :mod:`.archive`) with a marker file written last, and deleted
-unless kept. A DEST holding the marker of the same archive is "already installed" and left alone.
+unless kept. An archive that cannot be unpacked (damaged, unsafe) is deleted too unless kept: it passed its
+checksum, so a second run would reuse it and fail again; one that could not be unpacked for want of disk
+space is kept, and the message says where. A DEST holding the marker of the same archive is "already installed" and left alone.
 A ``--url`` mirror must serve the identical archive (the official checksum still applies) unless a
 ``--sha256`` of its own is given.
 """
@@ -23,8 +25,15 @@ from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from workbench.core.errors import SettingsError
-from workbench.datasets.archive import extract_tar
-from workbench.datasets.download import DownloadError, ProgressCallback, download, normalise_sha256, part_path
+from workbench.datasets.archive import CorruptArchiveError, UnsafeArchiveError, extract_tar
+from workbench.datasets.download import (
+    DownloadCancelled,
+    DownloadError,
+    ProgressCallback,
+    download,
+    normalise_sha256,
+    part_path,
+)
 
 MARKER_FILE = ".kws-dataset.json"
 
@@ -82,6 +91,19 @@ def read_marker(dest: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
+def _after_bad_archive(exc: DownloadError, archive: Path, keep_archive: bool) -> DownloadError:
+    """The error of an archive that cannot be unpacked, with what became of it.
+
+    Why delete it: it passed its checksum (a mirror's own ``--sha256``, or none), so a second run would
+    reuse it and fail the same way; deleted, the next run downloads it afresh.
+    """
+    what = str(exc).rstrip(".")
+    if keep_archive:
+        return type(exc)(f"{what}; the archive is kept as {archive} (--keep-archive).")
+    archive.unlink(missing_ok=True)
+    return type(exc)(f"{what}; the archive was deleted, so running the same command downloads it again.")
+
+
 def install_dataset(name: str, dest: str | Path, *, url: str | None = None, sha256: str | None = None,
                     keep_archive: bool = False, progress: ProgressCallback | None = None,
                     cancel: threading.Event | None = None) -> InstallResult:
@@ -100,9 +122,17 @@ def install_dataset(name: str, dest: str | Path, *, url: str | None = None, sha2
     if archive.resolve() == dest.resolve() or part_path(archive).resolve() == dest.resolve():
         raise SettingsError(f"The dataset folder {dest} cannot have the archive's name.")
     download(url, archive, checksum, progress=progress, cancel=cancel)
-    extract_tar(archive, dest, progress=progress, cancel=cancel,
-                marker=(MARKER_FILE, {"name": source.name, "url": url, "sha256": checksum,
-                                      "credit": source.credit}))
+    try:
+        extract_tar(archive, dest, progress=progress, cancel=cancel,
+                    marker=(MARKER_FILE, {"name": source.name, "url": url, "sha256": checksum,
+                                          "credit": source.credit}))
+    except (CorruptArchiveError, UnsafeArchiveError) as exc:
+        raise _after_bad_archive(exc, archive, keep_archive) from None
+    except DownloadCancelled:
+        raise
+    except DownloadError as exc:  # the archive is fine, the disk is not: a second try needs no download
+        raise DownloadError(f"{str(exc).rstrip('.')}; the downloaded archive is kept as {archive}, so running "
+                            "the same command again only unpacks it.") from None
     if keep_archive:
         return InstallResult(dest, False, archive)
     archive.unlink(missing_ok=True)

@@ -11,7 +11,10 @@ the reference model's). Definitions (``scores``: n_samples x n_classes, the mode
 * ``fpr``/``tpr``/``roc_thresholds``/``roc_auc`` (MLTK's ``calculate_auc``): one-vs-rest, thresholds
   0, 0.01, ..., 1.0; at each threshold t > 0 a sample counts as positive when its score is strictly
   above t; the first point is forced to (1, 1); the area is the trapezoid sum over these 101 points.
-  ``roc_auc_avg`` is the plain mean over classes.
+  A class without clips, or without any clip of another class, has no ROC curve worth the name (its
+  rates divide by zero): its ``roc_auc`` is None ("n/a"), and ``roc_auc_avg`` is the mean over the classes
+  that have both (MLTK divides by every class, so a class with no clips pulled its average towards 0 or 1
+  at random); None when no class has both.
 * ``precision``/``recall`` curves (scikit-learn's ``precision_recall_curve`` as MLTK called it, in the
   version that made the reference archive): one point per distinct score, from the lowest threshold
   that reaches full recall up to the highest score, then the end point (precision 1, recall 0).
@@ -41,8 +44,8 @@ class ClassifierMetrics:
     fpr: list[list[float]]
     tpr: list[list[float]]
     roc_thresholds: list[float]
-    roc_auc: list[float]
-    roc_auc_avg: float
+    roc_auc: list[float | None]  # None: the class has no clips, or no clips of other classes
+    roc_auc_avg: float | None
     precision: list[list[float]]
     recall: list[list[float]]
     confusion_matrix: list[list[int]]
@@ -112,6 +115,7 @@ def classifier_metrics(scores: npt.ArrayLike, labels: npt.ArrayLike) -> Classifi
     recalls = _safe_ratio(correct, counts.astype(np.float64))
     precisions = _safe_ratio(correct, cm.sum(axis=0).astype(np.float64))
     fpr, tpr, thresholds, auc = roc_curves(s, y)
+    has_roc = (counts > 0) & (counts < y.size)  # positives and negatives both present
     curves = [precision_recall_curve(y == c, s[:, c]) for c in range(n_classes)]
     present = counts > 0
     return ClassifierMetrics(
@@ -124,8 +128,8 @@ def classifier_metrics(scores: npt.ArrayLike, labels: npt.ArrayLike) -> Classifi
         fpr=fpr.tolist(),
         tpr=tpr.tolist(),
         roc_thresholds=thresholds.tolist(),
-        roc_auc=auc.tolist(),
-        roc_auc_avg=float(auc.sum() / n_classes),
+        roc_auc=[float(a) if ok else None for a, ok in zip(auc, has_roc)],
+        roc_auc_avg=float(auc[has_roc].mean()) if has_roc.any() else None,
         precision=[p.tolist() for p, _ in curves],
         recall=[r.tolist() for _, r in curves],
         confusion_matrix=cm.tolist(),

@@ -3,7 +3,9 @@
 Why matplotlib is imported inside the function: it is only needed when PNGs are written, and loading it
 costs ~0.5 s and memory the CLI and GUI should not pay otherwise. The figures are drawn on an Agg canvas
 directly (no ``pyplot``): no global backend is switched, so this is safe inside the Qt GUI process too.
-Files: ``<model>-roc.png``, ``<model>-precision_vs_recall.png``, ``<model>-confusion_matrix.png``.
+Files: ``<model>-roc.png``, ``<model>-precision_vs_recall.png``, ``<model>-confusion_matrix.png``; they are
+rendered to bytes here and written by :func:`workbench.evaluation.report.write_report` with the rest of the
+report, as one set.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import WorkbenchError
 from workbench.evaluation.evaluate import EvaluationResult
 
@@ -24,6 +25,7 @@ CURVE_SIZE_IN = (8.0, 6.5)
 MATRIX_SIZE_IN = (6.5, 6.0)
 PERCENT = 100.0
 _SAFE_NAME = re.compile(r"[^\w.-]+")
+PLOT_SUFFIXES = ("-roc.png", "-precision_vs_recall.png", "-confusion_matrix.png")  # after the model's name
 _DARK_CELL = 0.5  # cells darker than half the colour scale get white text
 
 
@@ -44,29 +46,34 @@ def _figure(size: tuple[float, float]) -> Any:
     return figure
 
 
-def _save(figure: Any, path: Path) -> Path:
+def _png(figure: Any) -> bytes:
     buf = io.BytesIO()
     figure.savefig(buf, format="png")
-    return atomic_write_bytes(path, buf.getvalue())
+    return buf.getvalue()
 
 
-def _roc(result: EvaluationResult, path: Path) -> Path:
+def _roc(result: EvaluationResult) -> bytes:
     m = result.metrics
     figure = _figure(CURVE_SIZE_IN)
     ax = figure.add_subplot()
     for i, name in enumerate(result.classes):
-        ax.plot(m.fpr[i], m.tpr[i], label=f"{_legend_name(name)}: AUC {m.roc_auc[i]:.4f}")
+        auc = m.roc_auc[i]
+        if auc is None:  # no curve: the class has no clips (or nothing else had)
+            ax.plot([], [], " ", label=f"{_legend_name(name)}: AUC n/a")
+        else:
+            ax.plot(m.fpr[i], m.tpr[i], label=f"{_legend_name(name)}: AUC {auc:.4f}")
     ax.plot([0, 1], [0, 1], linestyle=":", color="grey", linewidth=1)
-    ax.plot([], [], " ", label=f"average AUC {m.roc_auc_avg:.4f}")
+    average = "n/a" if m.roc_auc_avg is None else f"{m.roc_auc_avg:.4f}"
+    ax.plot([], [], " ", label=f"average AUC {average}")
     ax.set(xlim=(0.0, 1.0), ylim=(0.0, 1.01), xlabel="False positive rate", ylabel="True positive rate",
            title=f"ROC (one class vs the rest): {result.name}")
     ax.grid(True, alpha=0.4)
     ax.legend(loc="lower right")
     figure.tight_layout()
-    return _save(figure, path)
+    return _png(figure)
 
 
-def _precision_recall(result: EvaluationResult, path: Path) -> Path:
+def _precision_recall(result: EvaluationResult) -> bytes:
     m = result.metrics
     figure = _figure(CURVE_SIZE_IN)
     ax = figure.add_subplot()
@@ -77,10 +84,10 @@ def _precision_recall(result: EvaluationResult, path: Path) -> Path:
     ax.grid(True, alpha=0.4)
     ax.legend(loc="lower left")
     figure.tight_layout()
-    return _save(figure, path)
+    return _png(figure)
 
 
-def _confusion(result: EvaluationResult, path: Path) -> Path:
+def _confusion(result: EvaluationResult) -> bytes:
     cm = np.asarray(result.metrics.confusion_matrix, dtype=np.float64)
     rows = cm.sum(axis=1, keepdims=True)
     share = np.divide(cm, rows, out=np.zeros_like(cm), where=rows > 0)
@@ -98,13 +105,17 @@ def _confusion(result: EvaluationResult, path: Path) -> Path:
     ax.set(xlabel="Predicted class", ylabel="True class",
            title=f"Confusion matrix: {result.name}\nbalanced accuracy {result.metrics.balanced_accuracy:.1%}")
     figure.tight_layout()
-    return _save(figure, path)
+    return _png(figure)
 
 
-def write_plots(result: EvaluationResult, folder: str | Path) -> list[Path]:
-    """The three PNGs in ``folder``; returns their paths."""
+def is_plot_name(name: str) -> bool:
+    """True for a file name an evaluation's PNGs may have (any model's): what a new report replaces."""
+    return any(name.endswith(suffix) and len(name) > len(suffix) for suffix in PLOT_SUFFIXES)
+
+
+def plot_pngs(result: EvaluationResult, folder: str | Path) -> dict[Path, bytes]:
+    """The three PNGs, by their paths in ``folder``."""
     folder = Path(folder)
     stem = _SAFE_NAME.sub("_", result.name) or "model"
-    return [_roc(result, folder / f"{stem}-roc.png"),
-            _precision_recall(result, folder / f"{stem}-precision_vs_recall.png"),
-            _confusion(result, folder / f"{stem}-confusion_matrix.png")]
+    roc, pr, confusion = (folder / f"{stem}{suffix}" for suffix in PLOT_SUFFIXES)
+    return {roc: _roc(result), pr: _precision_recall(result), confusion: _confusion(result)}

@@ -4,9 +4,11 @@ Why MLTK's layout: ``eval-results.json`` carries MLTK's keys with MLTK's shapes 
 ``model_type``, ``classes``, ``overall_accuracy``, ``class_accuracies``, ``fpr``, ``tpr``,
 ``roc_thresholds``, ``roc_auc``, ``roc_auc_avg``, ``precision``, ``recall``, ``confusion_matrix``) so
 tools that read an MLTK archive read ours; the workbench adds ``balanced_accuracy``, ``class_counts``,
-``class_precisions``, ``class_recalls`` and a ``workbench`` block (what was evaluated, skipped clips,
-speed). ``predictions.csv`` lists every clip with its scores, so the mistakes can be listened to;
-``summary.txt`` is the text ``kws evaluate`` prints, including which *words* the model confuses.
+``class_precisions``, ``class_recalls`` and a ``workbench`` block (what was evaluated, skipped clips, the
+dataset files that could not be read at all, speed). ``predictions.csv`` lists every clip with its scores,
+so the mistakes can be listened to; ``summary.txt`` is the text ``kws evaluate`` prints, including which
+*words* the model confuses. A ROC AUC that does not exist (a class without clips) is null in the JSON and
+"n/a" in the text.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Sequence
 
-from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import WorkbenchError
+from workbench.core.file_set import Content, write_file_set
 from workbench.datasets.layout import ClipEntry, speaker_of
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.evaluation.evaluate import EvaluationResult
@@ -30,6 +32,7 @@ SUMMARY_FILE = "summary.txt"
 PREDICTIONS_FILE = "predictions.csv"
 TOP_CONFUSIONS = 10
 PERCENT = 100.0
+NOT_AVAILABLE = "n/a"
 
 
 def results_document(result: EvaluationResult, comparisons: Sequence[ClipComparison] = ()) -> dict[str, Any]:
@@ -45,6 +48,7 @@ def results_document(result: EvaluationResult, comparisons: Sequence[ClipCompari
         "evaluated": result.description,
         "clips": len(result.paths),
         "skipped": [{"path": str(p), "reason": r} for p, r in result.skipped],
+        "unreadable": [{"path": str(p), "reason": r} for p, r in result.unreadable],
         "trim_db": result.trim_db,
         "elapsed_s": round(result.elapsed_s, 3),
         "clips_per_s": round(result.clips_per_s, 1),
@@ -64,6 +68,11 @@ def word_confusions(result: EvaluationResult) -> list[tuple[str, str, int, int]]
     return [(w, c, n, totals[w]) for (w, c), n in wrong.most_common(TOP_CONFUSIONS)]
 
 
+def percent_or_na(value: float | None) -> str:
+    """``97.25%``, or ``n/a`` for a figure that does not exist (a ROC AUC of a class without clips)."""
+    return NOT_AVAILABLE if value is None else f"{value * PERCENT:.2f}%"
+
+
 def summary_text(result: EvaluationResult) -> str:
     """The report ``kws evaluate`` prints and ``summary.txt`` holds."""
     m = result.metrics
@@ -71,17 +80,19 @@ def summary_text(result: EvaluationResult) -> str:
     lines = [f"Model: {result.name}"]
     if result.description:
         lines.append(f"Evaluated: {result.description}")
-    lines.append(f"Clips: {len(result.paths)} scored, {len(result.skipped)} skipped "
+    unreadable = f", {len(result.unreadable)} unreadable file(s) in the datasets" if result.unreadable else ""
+    lines.append(f"Clips: {len(result.paths)} scored, {len(result.skipped)} skipped{unreadable} "
                  f"({result.clips_per_s:.0f} clips/s)")
     lines.append(f"Overall accuracy: {m.overall_accuracy * PERCENT:.2f}%")
     lines.append(f"Balanced accuracy: {m.balanced_accuracy * PERCENT:.2f}%")
-    lines.append(f"Average ROC AUC: {m.roc_auc_avg * PERCENT:.2f}%")
+    lines.append(f"Average ROC AUC: {percent_or_na(m.roc_auc_avg)}"
+                 + (" (over the classes with clips of their own and of others)" if None in m.roc_auc else ""))
     lines.append("")
     lines.append(f"{'class':<{width}}{'clips':>7}{'accuracy':>10}{'precision':>11}{'recall':>9}{'ROC AUC':>9}")
     for i, name in enumerate(result.classes):
         lines.append(f"{name:<{width}}{m.class_counts[i]:>7}{m.class_accuracies[i] * PERCENT:>9.2f}%"
                      f"{m.class_precisions[i] * PERCENT:>10.2f}%{m.class_recalls[i] * PERCENT:>8.2f}%"
-                     f"{m.roc_auc[i] * PERCENT:>8.2f}%")
+                     f"{percent_or_na(m.roc_auc[i]):>9}")
     lines.append("")
     lines.append("Confusion matrix (rows: true class, columns: predicted):")
     lines.append(" " * width + "".join(f"{c:>{width}}" for c in result.classes))
@@ -96,6 +107,10 @@ def summary_text(result: EvaluationResult) -> str:
         lines.append("")
         lines.append(f"Skipped clips ({len(result.skipped)}):")
         lines += [f"  {path}: {reason}" for path, reason in result.skipped]
+    if result.unreadable:
+        lines.append("")
+        lines.append(f"Unreadable files in the datasets, in no split and not evaluated ({len(result.unreadable)}):")
+        lines += [f"  {path}: {reason}" for path, reason in result.unreadable]
     return "\n".join(lines) + "\n"
 
 
@@ -130,21 +145,36 @@ def clips_of_predictions(path: str | Path) -> list[ClipEntry]:
     return [ClipEntry(Path(row["path"]), row["word"], speaker_of(Path(row["path"])), "testing") for row in rows]
 
 
+def report_files(folder: Path) -> list[Path]:
+    """The files of an evaluation report already in ``folder`` (any model's plots included)."""
+    from workbench.evaluation.plots import is_plot_name
+
+    named = [folder / name for name in (RESULTS_FILE, SUMMARY_FILE, PREDICTIONS_FILE)]
+    try:
+        plots = [p for p in folder.iterdir() if is_plot_name(p.name)]
+    except OSError:
+        plots = []
+    return named + sorted(plots)
+
+
 def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool = True,
                  comparisons: Sequence[ClipComparison] = ()) -> list[Path]:
-    """Write ``eval-results.json``, ``summary.txt``, ``predictions.csv`` and (``plots``) the PNGs."""
+    """Write ``eval-results.json``, ``summary.txt``, ``predictions.csv`` and (``plots``) the PNGs, all or
+    nothing; the files of an earlier report in the folder that this one does not write (another model's
+    PNGs, PNGs skipped with ``plots=False``) are removed in the same step, so a folder never mixes two
+    evaluations."""
     folder = Path(out_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WorkbenchError(f"Cannot create the report folder {folder}: {exc.strerror or exc}.") from None
-    written = [
-        atomic_write_text(folder / RESULTS_FILE, json.dumps(results_document(result, comparisons)) + "\n"),
-        atomic_write_text(folder / SUMMARY_FILE, full_summary(result, comparisons)),
-        atomic_write_text(folder / PREDICTIONS_FILE, predictions_csv(result)),
-    ]
+    files: dict[Path, Content] = {
+        folder / RESULTS_FILE: (json.dumps(results_document(result, comparisons)) + "\n").encode("utf-8"),
+        folder / SUMMARY_FILE: full_summary(result, comparisons).encode("utf-8"),
+        folder / PREDICTIONS_FILE: predictions_csv(result).encode("utf-8"),
+    }
     if plots:
-        from workbench.evaluation.plots import write_plots
+        from workbench.evaluation.plots import plot_pngs
 
-        written += write_plots(result, folder)
-    return written
+        files.update(plot_pngs(result, folder))
+    return write_file_set(files, stale=report_files(folder))

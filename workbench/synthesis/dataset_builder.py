@@ -167,6 +167,8 @@ def _run_batches(batches: list[VoiceBatch], workers: int, cancel: threading.Even
 
 
 def _write_noise(settings: SynthSettings, out: Path, babble_audio: list[np.ndarray]) -> list[str]:
+    if not settings.noise_kinds:  # --no-noise: no folder either (an empty one reads as "the noise is missing")
+        return []
     folder = out / BACKGROUND_DIR
     folder.mkdir(parents=True, exist_ok=True)
     rate = settings.placement.sample_rate

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from dataset_builders import make_dataset, pack_dataset, speaker_names, write_clip  # noqa: E402
 from file_server import FileServer  # noqa: E402
 
+from workbench.child_command import EXIT_CANCELLED  # noqa: E402
 from workbench.cli.main import main  # noqa: E402
 from workbench.datasets.install import MARKER_FILE  # noqa: E402
 from workbench.datasets.layout import scan_dataset  # noqa: E402
@@ -47,6 +51,19 @@ def test_info_text_counts_classes_speakers_and_unreadable_files(capsys, two_data
     assert "4 clips without a _nohash_ speaker id" in out
     assert str(speech) in out and str(takes) in out and "hash of speaker" in out
     assert len(lines["left"]) == 4 and sum(map(int, lines["left"][1:])) == 3  # the --words table
+
+
+def test_evaluate_says_how_many_files_it_could_not_read(capsys, two_datasets, reference_model_path) -> None:
+    speech, _ = two_datasets
+    assert main(["dataset", "info", str(speech)]) == 0
+    assert "kws: note" not in capsys.readouterr().err  # info lists them itself
+    assert main(["evaluate", str(reference_model_path), "--dataset", str(speech), "--split", "all", "--format",
+                 "json", "--workers", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert ("kws: note: 1 file(s) in the dataset folders cannot be read and are skipped (kws dataset info lists "
+            "them)\n") in err
+    unreadable = json.loads(out)["workbench"]["unreadable"]
+    assert [Path(u["path"]).name for u in unreadable] == ["broken_nohash_0.wav"]
 
 
 def test_info_json_is_the_summary(capsys, two_datasets) -> None:
@@ -155,3 +172,53 @@ def test_download_progress_bar_from_the_entry_point(archive_server, tmp_path: Pa
     assert proc.returncode == 0, proc.stderr
     assert "100.0%" in proc.stderr and "extracting" in proc.stderr
     assert (tmp_path / "speech_commands_v0.02.tar.gz").is_file() and (dest / "yes").is_dir()
+
+
+def _damaged(data: bytes) -> bytes:
+    """The archive with its gzip checksum broken: every byte downloads, nothing can be trusted."""
+    damaged = bytearray(data)
+    damaged[-8] ^= 0xFF
+    return bytes(damaged)
+
+
+def test_a_damaged_archive_is_not_installed_and_not_kept(capsys, archive_server, tmp_path: Path) -> None:
+    server, _ = archive_server
+    data = server.state.files[ARCHIVE_PATH] = _damaged(server.state.files[ARCHIVE_PATH])
+    dest = tmp_path / "datasets" / "sc"
+    argv = ["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url", server.url(ARCHIVE_PATH),
+            "--sha256", hashlib.sha256(data).hexdigest()]  # a mirror's own checksum: the download passes it
+    assert main(argv) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith("kws: error: ") and "not a complete tar archive (CRC check failed" in err
+    assert err.endswith("; the archive was deleted, so running the same command downloads it again.")
+    assert list(dest.parent.iterdir()) == []  # no dataset, no marker, no archive, no temporary folder
+    assert main([*argv, "--keep-archive"]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.endswith(f"; the archive is kept as {dest.parent / 'speech_commands_v0.02.tar.gz'} (--keep-archive).")
+    assert len(server.state.requests) == 2  # downloaded afresh the second time
+
+
+class _InterruptOnExtracting(io.StringIO):
+    """A stderr that presses Ctrl+C (a real SIGINT) as soon as the extraction's progress is shown."""
+
+    def write(self, text: str) -> int:
+        if text.startswith("extracting"):
+            os.kill(os.getpid(), signal.SIGINT)
+        return super().write(text)
+
+
+def test_ctrl_c_while_extracting_says_so(monkeypatch, archive_server, tmp_path: Path) -> None:
+    server, digest = archive_server
+    dest = tmp_path / "sc"
+    stderr = _InterruptOnExtracting()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    code = main(["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url", server.url(ARCHIVE_PATH),
+                 "--sha256", digest])
+    assert code == EXIT_CANCELLED and not dest.exists()
+    assert stderr.getvalue().splitlines()[-1] == (
+        f"kws: interrupted: the extraction was cancelled and nothing was unpacked into {dest}; the downloaded "
+        "archive is kept, so running the same command again only unpacks it")
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert main(["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url",
+                 server.url(ARCHIVE_PATH), "--sha256", digest]) == 0
+    assert (dest / "yes").is_dir() and len(server.state.requests) == 1  # only unpacked the second time

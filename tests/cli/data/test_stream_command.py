@@ -87,3 +87,27 @@ def test_no_dataset_and_bad_labels(capsys, small_dataset, tmp_path) -> None:  # 
     code, _, err = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"))
     assert code == 2 and err.startswith("kws: error: s.json: event 1 ('yes' 1.00–9999.00 s) ends after the end")
     assert err.count("\n") == 1
+
+
+def test_a_missing_recording_is_named_as_missing(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli(capsys, "stream", "check", str(tmp_path / "missing.wav"))
+    assert code == 2 and out == "" and err == f"kws: error: the audio file {tmp_path / 'missing.wav'} does not exist\n"
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (("--minutes", "0.01"), "a 0.6 s stream is too short for even one clip"),
+    (("--background-only", "--level-dbfs", "10"), "the background level must be below full scale (0 dBFS)"),
+])
+def test_streams_that_cannot_be_made_are_one_line(capsys, small_dataset, tmp_path,  # type: ignore[no-untyped-def]
+                                                  extra, message) -> None:
+    code, out, err = run_cli(capsys, "stream", "make", "--dataset", str(small_dataset), "--out",
+                             str(tmp_path / "s.wav"), "--progress", "none", "--split", "all", *extra)
+    assert code == 2 and out == "" and err.startswith(f"kws: error: {message}") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reused_clips_are_warned_about(capsys, small_dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = make(capsys, small_dataset, tmp_path / "s.wav", "--keyword-count", "30")
+    assert code == 0
+    assert err == ("kws: warning: 12 clips were used more than once (one up to 3 times): the dataset holds fewer "
+                   "clips than the stream needs; make the stream shorter or add clips\n")

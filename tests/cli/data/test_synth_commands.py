@@ -151,3 +151,11 @@ def test_sound_alikes_by_default_only_when_no_other_negatives_are_given() -> Non
     assert set(beside) == {"go", "stop", "hey", "lamp"}
     assert sum(r == "sounds like no" for r in negatives("--negatives", "stop", "--similar", "3").values()) == 3
     assert set(negatives("--negatives", "go", "--similar", "0")) == {"go"}
+
+
+def test_no_noise_writes_no_noise_folder(tmp_path: Path) -> None:
+    needs_engines()
+    out = tmp_path / "quiet"
+    done = run("dataset", "synth", "--words", "stop", "--out", str(out), *SMALL, "--no-noise", "--progress", "none")
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in out.iterdir()} == {"stop", "go", MANIFEST}  # no empty _background_noise_/

@@ -3,7 +3,10 @@ stream's labels, a model.
 
 Why a module: the CLI (``--out``, ``--apply-to``) and the GUI ("Save into model…") write the same
 files the same way -- each atomically, so an interrupted run never leaves a half-written report or
-model, and a folder that cannot be written is one clear sentence. The labels are copied in (as
+model, and a folder that cannot be written is one clear sentence. The report files are written as one set
+(:mod:`workbench.core.file_set`): all of them or none, never an older ``calibration.json`` beside a
+newer ``sweep.csv``; a report file of an earlier calibration that this one does not write (its DET plot,
+a labels copy of another format) is removed, so the folder never mixes two calibrations. The labels are copied in (as
 ``labels.json`` or ``labels.csv``) so that a report folder opens anywhere, in the GUI too, even after the
 stream's own labels file was moved or edited: re-scoring a parameter set needs them, not the audio.
 """
@@ -17,9 +20,10 @@ from typing import Sequence
 from workbench.calibration.calibration_run import CalibrationResult
 from workbench.calibration.results.det_plot import PlotUnavailable, det_plot_png
 from workbench.calibration.results.report import calibration_document, sweep_csv
-from workbench.calibration.results.scores_file import save_scores
-from workbench.core.atomic_write import atomic_write_bytes
+from workbench.calibration.results.scores_file import scores_bytes
+from workbench.calibration.streams.labels import LABEL_SUFFIXES
 from workbench.core.errors import WorkbenchError
+from workbench.core.file_set import Content, write_file_set
 
 DOCUMENT_NAME = "calibration.json"
 PLOT_NAME = "det.png"
@@ -41,10 +45,25 @@ def document_json(result: CalibrationResult, compared: Sequence[CalibrationResul
     return json.dumps(document, indent=1, allow_nan=False) + "\n"
 
 
+def report_files(folder: Path) -> list[Path]:
+    """The files of the calibration already in ``folder``: one set, replaced as a whole.
+
+    The labels copy counts only when that calibration's document names it: a ``labels.json`` of the
+    user's own beside the report is not ours to remove.
+    """
+    files = [folder / name for name in (DOCUMENT_NAME, PLOT_NAME, SWEEP_NAME, SCORES_NAME)]
+    try:
+        named = json.loads((folder / DOCUMENT_NAME).read_text(encoding="utf-8")).get("labels_file")
+    except (OSError, ValueError, AttributeError):
+        return files
+    copies = {LABELS_STEM + suffix for suffix in LABEL_SUFFIXES}
+    return files + ([folder / named] if isinstance(named, str) and named in copies else [])
+
+
 def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = True,
                   notes: list[str] | None = None, compared: Sequence[CalibrationResult] = ()) -> list[Path]:
-    """Write every output file into ``out_dir`` (created if missing); returns the paths written. The
-    sweep and scores are ``result``'s; ``compared`` models appear in the plot and the document.
+    """Write every output file into ``out_dir`` (created if missing), all or nothing; returns the paths
+    written. The sweep and scores are ``result``'s; ``compared`` models appear in the plot and the document.
 
     Without matplotlib the DET plot is skipped and the reason appended to ``notes``: the figures of a
     long replay are never lost for want of a picture.
@@ -58,18 +77,18 @@ def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = T
         labels = result.request.labels_path.read_bytes()
     except OSError as exc:
         raise WorkbenchError(f"cannot read the labels {result.request.labels_path}: {exc.strerror or exc}") from None
-    written = [save_scores(folder / SCORES_NAME, result.stream, result.backgrounds),
-               atomic_write_bytes(folder / SWEEP_NAME, sweep_csv(result).encode("utf-8")),
-               atomic_write_bytes(folder / labels_name(result), labels)]
+    files: dict[Path, Content] = {folder / SCORES_NAME: scores_bytes(result.stream, result.backgrounds),
+                                  folder / SWEEP_NAME: sweep_csv(result).encode("utf-8"),
+                                  folder / labels_name(result): labels}
     if plot:
         try:
-            written.append(atomic_write_bytes(folder / PLOT_NAME, det_plot_png(result, compared)))
+            files[folder / PLOT_NAME] = det_plot_png(result, compared)
         except PlotUnavailable as exc:
             if notes is not None:
                 notes.append(f"{PLOT_NAME} not written: {exc}")
-    document = document_json(result, compared, in_folder=True)
-    written.append(atomic_write_bytes(folder / DOCUMENT_NAME, document.encode("utf-8")))
-    return written
+    files[folder / DOCUMENT_NAME] = document_json(result, compared, in_folder=True).encode("utf-8")
+    stale = [p for p in report_files(folder) if p.resolve() != result.request.labels_path.resolve()]
+    return write_file_set(files, stale=stale)
 
 
 def apply_recommendation(result: CalibrationResult, out_model: str | Path) -> Path:

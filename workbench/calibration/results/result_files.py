@@ -20,7 +20,13 @@ import numpy.typing as npt
 
 from workbench.calibration.streams.labels import load_labels
 from workbench.calibration.sweep.matching import SetMetrics
-from workbench.calibration.results.output_files import DOCUMENT_NAME, PLOT_NAME, SCORES_NAME, SWEEP_NAME
+from workbench.calibration.results.output_files import (
+    DOCUMENT_NAME,
+    PLOT_NAME,
+    SCORES_NAME,
+    SWEEP_NAME,
+    report_files,
+)
 from workbench.calibration.results.report import DOCUMENT_VERSION, PERCENT, describe_compared
 from workbench.calibration.results.speaker_spread import describe_interval
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
@@ -28,8 +34,8 @@ from workbench.calibration.results.scores_file import load_scores
 from workbench.calibration.sweep.scoring import CalibrationAudio, evaluate_set
 from workbench.calibration.sweep.grid import ParameterSet
 from workbench.core.detection.settings import DetectionSettings
-from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import WorkbenchError
+from workbench.core.file_set import write_file_set
 
 REPORT_FILES = (DOCUMENT_NAME, PLOT_NAME, SWEEP_NAME, SCORES_NAME)
 
@@ -113,21 +119,22 @@ class CalibrationOutput:
         return save_settings_into_model(model, parameter_set_of(item).settings(base), Path(out_path))
 
     def copy_report(self, folder: str | Path) -> list[Path]:
-        """Copy the report files the calibration wrote into ``folder`` (created if missing), each atomically."""
+        """Copy the report files the calibration wrote into ``folder`` (created if missing), as one set: an
+        older report there is replaced whole (see :func:`~.output_files.write_outputs`)."""
         target = Path(folder)
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WorkbenchError(f"cannot create the folder {target}: {exc.strerror or exc}") from None
-        written = []
+        files: dict[Path, bytes] = {}
         for name in (*REPORT_FILES, *([self.labels_file] if self.labels_file else [])):
             source = self.folder / name
             if source.is_file():
                 try:
-                    written.append(atomic_write_bytes(target / name, source.read_bytes()))
+                    files[target / name] = source.read_bytes()
                 except OSError as exc:
                     raise WorkbenchError(f"cannot copy {name} into {folder}: {exc.strerror or exc}") from None
-        return written
+        return write_file_set(files, stale=report_files(target))
 
     def score(self, settings: DetectionSettings) -> SetMetrics | None:
         """The figures of ``settings`` on the calibration audio (None when :meth:`can_score` says no)."""

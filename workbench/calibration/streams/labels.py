@@ -30,7 +30,7 @@ from typing import Any, Iterable, Sequence
 
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import AudioError, WorkbenchError
 
 UNKNOWN_LABEL = "_unknown_"
 SILENCE_LABEL = "_silence_"
@@ -167,12 +167,20 @@ def parse_labels_json(text: str, source: str = "labels") -> StreamLabels:
 
 
 def parse_labels_csv(text: str, source: str = "labels") -> StreamLabels:
+    """CSV labels with a header row; empty fields past the header's (a spreadsheet's trailing comma) are
+    ignored, a value there is refused: it would belong to no column."""
     reader = csv.DictReader(io.StringIO(text))
     fields = [f.strip() for f in (reader.fieldnames or [])]
     missing = [f for f in ("label", "start_s", "end_s") if f not in fields]
     if missing:
         raise LabelsError(f"{source} needs a header row with label,start_s,end_s (missing {missing[0]})")
-    rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+    rows = []
+    for row in reader:
+        extra = [str(value).strip() for value in row.pop(None, None) or []]  # fields past the header's
+        if any(extra):
+            raise LabelsError(f"{source}: line {reader.line_num} has more fields than the header row names "
+                              f"({', '.join(repr(v) for v in extra if v)} after the last column)")
+        rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
     return labels_from_items(rows, source)
 
 
@@ -205,7 +213,15 @@ def labels_beside(audio: str | Path) -> Path | None:
 
 
 def labels_for(audio: str | Path, given: str | Path | None = None) -> Path:
-    """``given``, else the labels beside ``audio``; :class:`LabelsError` when there are none."""
+    """``given``, else the labels beside ``audio``; :class:`LabelsError` when there are none.
+
+    A missing ``audio`` is said first: "no labels for missing.wav" sends a user looking for labels when the
+    recording's name is what is wrong.
+    """
+    if not Path(audio).exists():
+        raise AudioError(f"the audio file {audio} does not exist")
+    if Path(audio).is_dir():
+        raise AudioError(f"{audio} is a folder, not an audio file")
     if given is not None:
         return Path(given)
     found = labels_beside(audio)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -48,6 +49,8 @@ UNKNOWN_PER_HOUR = 1678
 SILENCE_PER_HOUR = 169
 LEAD_IN_S = 1.0
 TAIL_S = 2.0
+CLIP_S = 1.0  # a Speech Commands clip (the length of the longest item the minimum stream must hold)
+MINUTE_DECIMALS = 100  # the shortest length is said in hundredths of a minute
 CONTEXT_S = 0.1  # audio kept before and after the spoken part of a clip
 PEAK_LIMIT = 0.9  # a clip's gain never takes its peak above this (full scale = 1)
 LEVEL_RAMP_S = 0.05
@@ -239,6 +242,11 @@ def _place_items(items: list[StreamItem], recipe: StreamRecipe, rng: np.random.G
         cursor = at + spaced[1]
         if progress is not None and number % 100 == 0:
             progress(0.5 * (cursor / end_limit if end_limit else number / len(items)))
+    if not placed:  # only when filling a duration: counts always place every item
+        need_s = LEAD_IN_S + recipe.gap_s[1] + CLIP_S + TAIL_S
+        raise SettingsError(f"a {recipe.minutes * 60:.1f} s stream is too short for even one clip (the lead-in, a "
+                            f"gap, a clip and the tail take up to {need_s:.1f} s): make it at least "
+                            f"{math.ceil(need_s / 60 * MINUTE_DECIMALS) / MINUTE_DECIMALS:g} minutes long")
     if end_limit is not None:
         return placed, max(end_limit, cursor + tail)
     return placed, cursor + tail
@@ -285,10 +293,12 @@ def build_stream(recipe: StreamRecipe, pools: ClipPools, *, sample_rate: int = D
     clipped = int(np.count_nonzero(np.abs(mix) >= 1.0))
     samples = to_int16(mix)
     labels = StreamLabels(tuple(p.event for p in placed), "stream")
+    uses = Counter(e.clip for e in labels.events if e.clip)
     info = {"recipe": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(recipe).items()},
             "counts": {"keywords": len(labels.keyword_events),
                        "unknown": sum(e.label == UNKNOWN_LABEL for e in labels.events),
                        "silence": sum(e.label == SILENCE_LABEL for e in labels.events)},
             "sample_rate": sample_rate, "duration_s": round(samples.size / sample_rate, 3),
-            "clipped_samples": clipped, **pools.description}
+            "clipped_samples": clipped, "reused_clips": sum(n > 1 for n in uses.values()),
+            "most_uses_of_a_clip": max(uses.values(), default=0), **pools.description}
     return BuiltStream(samples, labels, sample_rate, clipped, info)

@@ -8,21 +8,30 @@ percentages as the training), never from a second rule of our own.
 
 from __future__ import annotations
 
+import math
 import threading
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from workbench.calibration.streams.labels import SILENCE_LABEL, StreamLabels, save_labels
+from workbench.calibration.streams.labels import SILENCE_LABEL, StreamLabels, labels_csv, labels_json
 from workbench.calibration.streams.stream_audio import noise_bed, to_float
-from workbench.calibration.streams.stream_builder import BuiltStream, ClipPools, ProgressCallback, StreamRecipe, build_stream
+from workbench.calibration.streams.stream_builder import (
+    BuiltStream,
+    ClipPools,
+    ProgressCallback,
+    StreamRecipe,
+    build_stream,
+)
 from workbench.core.atomic_write import check_destination
-from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio, save_wav, to_int16
+from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio, to_int16, wav_bytes
 from workbench.core.errors import SettingsError
+from workbench.core.file_set import write_file_set
 
 ALL_SPLITS = "all"
 DB_PER_AMPLITUDE_DECADE = 20.0
+FULL_SCALE_DBFS = 0.0
 
 
 def pools_from_datasets(roots: Sequence[str | Path], keywords: Sequence[str], split: str,
@@ -71,6 +80,9 @@ def make_background_stream(noise_files: Sequence[str | Path], minutes: float, le
         raise SettingsError("a background-only stream needs noise files (or a dataset with _background_noise_)")
     if not minutes > 0:
         raise SettingsError(f"minutes must be positive, got {minutes}")
+    if not math.isfinite(level_dbfs) or level_dbfs > FULL_SCALE_DBFS:
+        raise SettingsError(f"the background level must be below full scale ({FULL_SCALE_DBFS:g} dBFS), "
+                            f"got {level_dbfs:g} dBFS")
     sources = [to_float(load_audio(p, sample_rate).samples) for p in noise_files]
     bed = noise_bed(sources, int(minutes * 60 * sample_rate), sample_rate, np.random.default_rng(seed))
     mix = bed * np.float32(10.0 ** (level_dbfs / DB_PER_AMPLITUDE_DECADE))
@@ -97,12 +109,17 @@ def check_stream_destination(wav_path: str | Path) -> Path:
 
 
 def write_stream(built: BuiltStream, wav_path: str | Path) -> tuple[Path, Path, Path]:
-    """Write the WAV, its labels JSON (with the recipe under ``"stream"``) and CSV, each atomically."""
+    """Write the WAV, its labels JSON (with the recipe under ``"stream"``) and CSV, all or nothing.
+
+    Why together: a WAV replaced without its labels (a Ctrl+C between the files) would be checked and
+    calibrated against the labels of another stream -- and nothing would look wrong.
+    """
     wav = check_stream_destination(wav_path)
     json_path, csv_path = labels_paths(wav)
-    save_wav(wav, built.samples, built.sample_rate)
     counts = built.labels.label_counts()
-    extra = {"stream": {"audio": wav.name, **built.info,
-                        "events_per_label": {k: counts[k] for k in sorted(counts, key=lambda k: (k == SILENCE_LABEL, k))}}}
-    save_labels(built.labels, json_path, csv_path, extra)
+    order = sorted(counts, key=lambda k: (k == SILENCE_LABEL, k))
+    extra = {"stream": {"audio": wav.name, **built.info, "events_per_label": {k: counts[k] for k in order}}}
+    write_file_set({wav: lambda: wav_bytes(built.samples, built.sample_rate),
+                    json_path: labels_json(built.labels, extra).encode("utf-8"),
+                    csv_path: labels_csv(built.labels).encode("utf-8")})
     return wav, json_path, csv_path

@@ -28,7 +28,8 @@ from workbench.datasets.splits import (
 from workbench.datasets.summary import DEFAULT_KEYWORDS, DatasetSummary
 
 MAX_WORDS_LISTED = 6
-_PHASE_LABELS = {"download": "downloading", "verify": "checking SHA-256", "extract": "extracting"}
+EXTRACT_PHASE = "extract"  # as workbench.datasets.archive reports it (imported lazily there: it is not small)
+_PHASE_LABELS = {"download": "downloading", "verify": "checking SHA-256", EXTRACT_PHASE: "extracting"}
 
 
 def keyword_list(text: str) -> list[str]:
@@ -134,20 +135,28 @@ def render_words(summary: DatasetSummary) -> str:
     return "\n".join(rows) + "\n"
 
 
-def load_index(dirs: list[Path], args: argparse.Namespace) -> Any:
-    """Scan and merge the dataset folders with the split options of ``args``."""
+def load_index(dirs: list[Path], args: argparse.Namespace, note_unreadable: bool = True) -> Any:
+    """Scan and merge the dataset folders with the split options of ``args``.
+
+    ``note_unreadable``: say on stderr how many files cannot be read (a command that uses the clips, such as
+    ``kws evaluate``, would otherwise leave them out without a word; ``kws dataset info`` lists them itself).
+    """
     from workbench.datasets.layout import merge_datasets, scan_dataset
 
     indexes = [scan_dataset(d, validation_percent=args.validation_percent, testing_percent=args.testing_percent,
                             split_method=args.split_method) for d in dirs]
-    return merge_datasets(indexes)
+    index = merge_datasets(indexes)
+    if note_unreadable and index.unreadable:
+        print(f"kws: note: {len(index.unreadable)} file(s) in the dataset folders cannot be read and are skipped "
+              f"(kws dataset info lists them)", file=sys.stderr)
+    return index
 
 
 def run_info(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.datasets.summary import dataset_summary
 
     out = out or sys.stdout
-    summary = dataset_summary(load_index(args.dirs, args), args.keywords)
+    summary = dataset_summary(load_index(args.dirs, args, note_unreadable=False), args.keywords)
     if args.json:
         out.write(json.dumps(summary.to_dict(), indent=2) + "\n")
         return 0
@@ -194,8 +203,13 @@ def run_download(args: argparse.Namespace) -> int:
                                  keep_archive=args.keep_archive, progress=progress)
     except KeyboardInterrupt:
         progress.close()
-        print("kws: interrupted: the partial download is kept; run the same command again to resume",
-              file=sys.stderr)
+        if progress.phase == EXTRACT_PHASE:
+            print(f"kws: interrupted: the extraction was cancelled and nothing was unpacked into {args.dest}; "
+                  "the downloaded archive is kept, so running the same command again only unpacks it",
+                  file=sys.stderr)
+        else:
+            print("kws: interrupted: the partial download is kept; run the same command again to resume",
+                  file=sys.stderr)
         return EXIT_CANCELLED
     finally:
         progress.close()

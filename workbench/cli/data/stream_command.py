@@ -72,7 +72,8 @@ def register(subparsers: Any) -> None:
     make.add_argument("--background-only", action="store_true",
                       help="write noise only (no words, no events) for background false accepts")
     make.add_argument("--level-dbfs", type=float, default=DEFAULT_BACKGROUND_LEVEL_DBFS,
-                      help=f"with --background-only: RMS level (default {DEFAULT_BACKGROUND_LEVEL_DBFS:g} dBFS)")
+                      help=f"with --background-only: RMS level (default {DEFAULT_BACKGROUND_LEVEL_DBFS:g} dBFS, at "
+                      "most 0); samples that clip are counted in a note")
     make.add_argument("--progress", choices=PROGRESS_MODES, default="text", help="progress on stderr")
     make.set_defaults(func=run_make)
 
@@ -124,7 +125,18 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
               + f" with labels {json_path.name} and {csv_path.name}\n")
     if built.clipped_samples:
         out.write(f"note: {built.clipped_samples} samples reached full scale and were clipped\n")
+    _warn_reuse(built.info, args.split)
     return 0
+
+
+def _warn_reuse(info: dict[str, Any], split: str) -> None:
+    """Say on stderr when the pool was too small and clips repeat: the same take heard several times makes
+    a stream easier (or harder) than its event count suggests."""
+    reused, most = int(info.get("reused_clips", 0)), int(info.get("most_uses_of_a_clip", 0))
+    if reused:
+        where = "the dataset" if split == "all" else f"the {split} split"
+        print(f"kws: warning: {reused} clips were used more than once (one up to {most} times): {where} holds "
+              "fewer clips than the stream needs; make the stream shorter or add clips", file=sys.stderr)
 
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:

@@ -85,7 +85,7 @@ class DetCurveView(QWidget):
         self.plot.setLabel("left", "false reject rate (%)")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setMouseEnabled(x=False, y=False)
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.legend = self.plot.addLegend(offset=(10, -10))  # bottom left: where a DET curve rarely goes
         self.all_sets = MarkItem(size=3, pen=None, brush=pg.mkBrush(ALL_SETS_COLOR), name="all sets")
         self.front_line = pg.PlotDataItem(pen=pg.mkPen(FRONT_COLOR, width=2), stepMode=None, name="Pareto front")
         self.front_points = pg.ScatterPlotItem(size=FRONT_POINT_PX, pen=None, brush=pg.mkBrush(FRONT_COLOR),

@@ -20,9 +20,9 @@ import numpy as np
 from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
 from workbench.training.model.keras_builder import keras
 from workbench.training.model.weights_import import weight_key
+from workbench.training.run.output_folder import STATE_FILE
 from workbench.training.run.training_state import TrainingState
 
-STATE_FILE = "state.json"
 IMPORTED_FILE = "imported-weights.npz"  # which weight entries came from init_from (kept by frozen_layers)
 CHECKPOINT_DIR = "checkpoints"
 LAST_PATTERN = "last-{epoch:04d}.keras"

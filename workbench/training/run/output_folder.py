@@ -36,6 +36,7 @@ SPEC_FILE = "spec.toml"
 PLAN_FILE = "plan.json"
 SUMMARY_FILE = "summary.json"
 LOG_FILE = "log.txt"
+STATE_FILE = "state.json"  # a checkpoint folder's state, saved after every epoch (see checkpoints)
 HISTORY_NAME = "training-history"
 HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr")
 ZIP_EXCLUDED_DIRS = ("checkpoints",)

@@ -12,11 +12,12 @@ finishes from the best checkpoint at once).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
 from workbench.training.data.sample_plan import Sample, SamplePlan, make_plan
 from workbench.training.run.cancel import CancelToken
-from workbench.training.run.output_folder import PLAN_FILE, SPEC_FILE, SUMMARY_FILE, OutputFolder
+from workbench.training.run.output_folder import PLAN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE, OutputFolder
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest, dumps
 from workbench.training.run.teacher import Teacher
@@ -143,15 +144,40 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
     max_epochs = request.epochs if request.epochs is not None else spec.training.max_epochs
     out = OutputFolder(request.out, spec.name)
     out.prepare(request.resume)
-    if not request.resume:
-        out.write_text(out.root / SPEC_FILE, spec.to_toml())
-        out.write_text(out.run_path, dumps(request))
     members = spec.training.ensemble_members
     per_member = f" per member ({members} members, merged after training)" if members > 1 else ""
     progress.info("scan", f"spec {spec.name}: {spec.macs:,} MACs{per_member}, classes {', '.join(spec.classes)}")
     index = _scan(request, spec, progress)
     plan = _weighted(make_plan(index, spec.data, spec.training.seed), request, spec.training.seed)
+    if not request.resume:  # only now: a run whose data cannot be read is no run to refuse or resume later
+        out.write_text(out.root / SPEC_FILE, spec.to_toml())
+        out.write_text(out.run_path, dumps(request))
     out.write_json(out.root / PLAN_FILE, _plan_record(plan, index))
+    with _forgotten_unless_trained(out, fresh=not request.resume):
+        return _train_and_finish(request, spec, plan, out, progress, cancel, make_features, max_epochs)
+
+
+@contextlib.contextmanager
+def _forgotten_unless_trained(out: OutputFolder, fresh: bool) -> Iterator[None]:
+    """Remove a fresh run's ``run.json`` when the run fails before its first epoch is saved.
+
+    Why: ``run.json`` is what makes a folder "a training run" -- the next ``kws train --out`` refuses it and
+    ``--resume`` repeats its datasets. A run that never trained (its features or its model could not be
+    made) must leave neither, or the next attempt is refused or repeats the mistake. A stop (Ctrl+C) is
+    not a failure: ``--resume`` continues it.
+    """
+    try:
+        yield
+    except Exception:
+        if fresh and not any(out.train_dir.rglob(STATE_FILE)):
+            out.run_path.unlink(missing_ok=True)
+        raise
+
+
+def _train_and_finish(request: TrainRequest, spec: ModelSpec, plan: SamplePlan, out: OutputFolder,
+                      progress: Progress, cancel: CancelToken, make_features: FeatureMakerFactory,
+                      max_epochs: int) -> RunOutcome:
+    """Features, training, conversion, evaluation and the folder's files (module docstring)."""
     for split in ("training", "validation", "testing"):
         counts = ", ".join(f"{k} {v}" for k, v in plan.counts(split).items())
         progress.info("plan", f"{split}: {counts}")

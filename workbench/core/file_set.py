@@ -1,0 +1,122 @@
+"""Write files that belong together -- a stream and its labels, a report folder -- all or nothing.
+
+Why: each file written atomically is not enough when several files describe one thing. A Ctrl+C between
+the new stream WAV and its labels left new audio beside the old labels (and ``kws stream check`` passed);
+one between ``sweep.csv`` and ``calibration.json`` left two calibrations in one folder. So every file is
+first written in full to a hidden temporary file beside its target (same file system) and flushed; only
+then are all of them renamed into place in one short step during which SIGINT and SIGTERM are held back
+(delivered right after), and the files of the same set that this run does not write (``stale``: a plot
+the run skipped, another model's PNGs) are removed in that same step. Any failure before that step
+removes the temporary files and leaves every target as it was.
+
+It builds on :mod:`workbench.core.atomic_write` (one file) and keeps its rules: a link's file is
+replaced, not the link; new files get the mode ``open`` would give them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping, Union
+
+from workbench.core.atomic_write import new_file_mode, sync_directory, target_of, writable_target
+from workbench.core.errors import WorkbenchError
+
+TEMP_SUFFIX = ".tmp"
+PERMISSION_BITS = 0o777
+HELD_SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s)
+
+Content = Union[bytes, Callable[[], bytes]]  # the bytes, or what makes them (a plot rendered while staging)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM back inside the block and deliver them (to the previous handlers) after it.
+
+    Outside the main thread Python cannot install handlers; the block then runs unprotected (a GUI
+    thread gets no Ctrl+C anyway).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous: dict[int, object] = {}
+
+    def hold(signum: int, _frame: object) -> None:
+        if signum not in caught:
+            caught.append(signum)
+
+    try:
+        for signum in HELD_SIGNALS:
+            previous[signum] = signal.signal(signum, hold)
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)  # type: ignore[arg-type]
+        for signum in caught:
+            signal.raise_signal(signum)
+
+
+def _stage(path: Path, content: Content) -> str:
+    """Write ``content`` to a temporary file beside ``path``; returns its name."""
+    target, folder = writable_target(path)
+    if target.exists() and not target.is_file():
+        raise WorkbenchError(f"Cannot write {path}: it is not a regular file.")
+    data = content() if callable(content) else content
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = target.stat().st_mode & PERMISSION_BITS if target.exists() else new_file_mode()
+        os.chmod(name, mode)
+    except BaseException:
+        _remove(name)
+        raise
+    return name
+
+
+def _remove(name: str | Path) -> None:
+    try:
+        os.unlink(name)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        pass  # best effort: a temporary file left behind is hidden and harmless
+
+
+def write_file_set(files: Mapping[Path, Content], stale: Iterable[Path] = ()) -> list[Path]:
+    """Write every file of ``files`` and remove the ``stale`` ones, all or nothing (module docstring).
+
+    Returns the paths written, in the order given. Raises :class:`WorkbenchError` (one sentence naming the
+    file) when a file cannot be written; then no target has changed.
+    """
+    staged: dict[Path, str] = {}
+    try:
+        for path, content in files.items():
+            try:
+                staged[Path(path)] = _stage(Path(path), content)
+            except OSError as exc:
+                raise WorkbenchError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        removed = [Path(p) for p in stale if Path(p) not in staged]
+        with signals_held():
+            for path, name in list(staged.items()):
+                try:
+                    os.replace(name, target_of(path))
+                except OSError as exc:
+                    raise WorkbenchError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+                del staged[path]
+            for path in removed:
+                if path.is_file() or path.is_symlink():
+                    _remove(path)
+    finally:
+        for name in staged.values():
+            _remove(name)
+    for folder in {target_of(Path(p)).parent for p in files}:
+        sync_directory(folder)
+    return [Path(p) for p in files]
