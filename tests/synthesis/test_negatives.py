@@ -13,6 +13,7 @@ from workbench.synthesis.negatives import (
     edit_distance,
     merge_negatives,
     phonetic_negatives,
+    phrase_words,
     word_neighbours,
     words_from,
 )
@@ -55,7 +56,19 @@ def test_multi_word_keywords_get_their_parts_and_one_word_swaps() -> None:
 
 def test_unknown_keywords_are_a_note_not_an_error() -> None:
     negatives, notes = phonetic_negatives(["zzyzxq"])
-    assert negatives == [] and "zzyzxq" in notes[0]
+    assert negatives == [] and notes == ["no sound-alikes found for 'zzyzxq': it is not in the CMU pronouncing "
+                                         "dictionary"]
+    assert phonetic_negatives(["zzyzxq"], per_keyword=0) == ([], [])  # none asked for, none missed
+
+
+def test_a_hyphen_separates_the_words_of_a_phrase() -> None:
+    """The dictionary knows "hey" and "jude", not "hey-jude": the phrase gets its words and their swaps."""
+    assert phrase_words("Hey-Jude") == ["hey", "jude"] == phrase_words(" hey  jude ")
+    hyphen, notes = phonetic_negatives(["hey-jude"], per_keyword=6)
+    space, _ = phonetic_negatives(["hey jude"], per_keyword=6)
+    assert [n.text for n in hyphen] == [n.text for n in space] and not notes
+    assert {"hey", "jude"} <= {n.text for n in hyphen}
+    assert hyphen[0].reason == "part of hey-jude"
 
 
 def test_words_from_a_dataset_folder_or_a_list(tmp_path: Path) -> None:

@@ -48,10 +48,14 @@ _RESERVED_FOLDERS = ("_background_noise_", "_silence_", "_unknown_")
 
 
 def check_word(text: str) -> str:
-    """``text`` stripped, or a :class:`SettingsError` when it is not a word or phrase an engine can say."""
+    """``text`` stripped, or a :class:`SettingsError` when it is not a word or phrase every engine can say.
+
+    ASCII letters only: flite drops what it cannot spell ("über" comes out as "ber", "café" as "caf"), and the
+    word becomes a folder, a training label and a class name on the board; the message says a-z, since
+    "use letters" reads as a lie to someone who typed é."""
     word = " ".join(text.split())
     if not word or len(word) > MAX_WORD_CHARACTERS or not _WORD.match(word):
-        raise SettingsError(f"{text!r} is not a word to synthesise: use letters, digits, spaces, ' and -, "
+        raise SettingsError(f"{text!r} is not a word to synthesise: use the letters a-z, digits, spaces, ' and -, "
                             f"at most {MAX_WORD_CHARACTERS} characters.")
     return word
 

@@ -11,8 +11,8 @@ Ranking, since the dictionary holds many rare names: first by distance, then sub
 insertions and deletions (``go``/``no`` is the classic confusion), then words with inflected forms in the
 dictionary (``camp``: camps, camped, camping -- a sign of a common word rather than a surname), then
 shorter spellings (``star`` before ``starr``), then a seeded shuffle; one spelling per sound.
-Multi-word keywords ("hey lamp") also get each of their words alone and the phrase with one
-word replaced by a neighbour ("hey camp").
+Multi-word keywords ("hey lamp", and "hey-jude" alike: a hyphen separates words as a space does) also get
+each of their words alone and the phrase with one word replaced by a neighbour ("hey camp").
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers")
 DOUBLING_SUFFIXES = ("ed", "ing", "er")
 ENOUGH_INFLECTIONS = 2  # beyond two inflected forms a word is a word; then shorter spellings win
 _PLAIN_WORD = re.compile(r"^[a-z]+$")
+_WORD_SEPARATORS = re.compile(r"[\s-]+")  # what splits a phrase into words (as for its pronunciation)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
         previous = current
     return previous[-1]
+
+
+def phrase_words(text: str) -> list[str]:
+    """The words of a keyword, lower case: ``"Hey-Jude"`` → ``["hey", "jude"]``. A hyphen separates words as a
+    space does, because the dictionary knows "hey" and "jude" but not "hey-jude" (nor most compounds)."""
+    return [w for w in _WORD_SEPARATORS.split(text.lower().strip()) if w]
 
 
 def _inflections(word: str, table: dict[str, list[Phones]]) -> int:
@@ -142,36 +149,48 @@ def default_sound_alikes(other_negatives: bool) -> int:
 
 def phonetic_negatives(keywords: Sequence[str], *, per_keyword: int = DEFAULT_NEIGHBOURS,
                        max_distance: int = DEFAULT_MAX_DISTANCE, seed: int = 0) -> tuple[list[NegativeWord], list[str]]:
-    """Neighbours of every keyword (``per_keyword`` each; 0: only a phrase's own words), and notes for
-    keywords the dictionary does not know."""
+    """Neighbours of every keyword (``per_keyword`` each; 0: only a phrase's own words), and a note for each
+    keyword that got none (not in the dictionary, or nothing sounds near it): without a word that says what
+    the keyword is not, training has no ``_unknown_`` class to learn from."""
     forbidden = _keyword_sounds(keywords)
     keyword_set = {k.lower() for k in keywords}
     out: list[NegativeWord] = []
     notes: list[str] = []
     for keyword in keywords:
-        words = keyword.lower().split()
-        if pronunciations(keyword) is None:
-            notes.append(f"{keyword!r} is not in the CMU dictionary: no sound-alike negatives for it")
-            continue
-        if len(words) == 1:
-            if not per_keyword:
-                continue
-            out += [NegativeWord(w, f"sounds like {keyword}")
-                    for w in word_neighbours(words[0], forbidden=forbidden, limit=per_keyword,
-                                             max_distance=max_distance, seed=seed)]
-            continue
-        out += [NegativeWord(w, f"part of {keyword}") for w in dict.fromkeys(words) if w not in keyword_set]
-        if not per_keyword:
-            continue
-        share = max(1, per_keyword // len(words))
-        for i, word in enumerate(words):
-            for neighbour in word_neighbours(word, forbidden=forbidden, limit=share, max_distance=max_distance,
-                                             seed=seed):
-                phrase = " ".join(words[:i] + [neighbour] + words[i + 1:])
-                sounds = {without_stress(p) for p in pronunciations(phrase) or []}
-                if not sounds & forbidden:
-                    out.append(NegativeWord(phrase, f"sounds like {keyword}"))
+        words = phrase_words(keyword)
+        if not per_keyword and len(words) == 1:
+            continue  # nothing asked for this keyword
+        found = _keyword_negatives(keyword, words, forbidden, per_keyword, max_distance, seed)
+        found = [n for n in found if n.text.lower() not in keyword_set]
+        if not found:
+            why = "it is not in the CMU pronouncing dictionary" if pronunciations(keyword) is None else \
+                f"no dictionary word is within {max_distance} phoneme{'s' if max_distance != 1 else ''} of it"
+            notes.append(f"no sound-alikes found for {keyword!r}: {why}")
+        out += found
     return _unique(out, keyword_set), notes
+
+
+def _keyword_negatives(keyword: str, words: Sequence[str], forbidden: set[Phones], per_keyword: int,
+                       max_distance: int, seed: int) -> list[NegativeWord]:
+    """One keyword's negatives: its neighbours (one word), or its words and one-word swaps (a phrase)."""
+    if len(words) == 1:
+        if not per_keyword:
+            return []
+        return [NegativeWord(w, f"sounds like {keyword}")
+                for w in word_neighbours(words[0], forbidden=forbidden, limit=per_keyword,
+                                         max_distance=max_distance, seed=seed)]
+    out = [NegativeWord(w, f"part of {keyword}") for w in dict.fromkeys(words)]
+    if not per_keyword:
+        return out
+    share = max(1, per_keyword // len(words))
+    for i, word in enumerate(words):
+        for neighbour in word_neighbours(word, forbidden=forbidden, limit=share, max_distance=max_distance,
+                                         seed=seed):
+            phrase = " ".join([*words[:i], neighbour, *words[i + 1:]])
+            sounds = {without_stress(p) for p in pronunciations(phrase) or []}
+            if not sounds & forbidden:
+                out.append(NegativeWord(phrase, f"sounds like {keyword}"))
+    return out
 
 
 def parse_word_list(text: str) -> list[str]:

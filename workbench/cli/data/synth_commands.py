@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import shlex
 import signal
 import sys
 import threading
@@ -19,12 +20,17 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from workbench.child_command import EXIT_CANCELLED
-from workbench.core.errors import SettingsError
+from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.synthesis.negatives import default_sound_alikes
 
 PROGRESS_MODES = ("bar", "jsonl", "none")
 MS_PER_SECOND = 1000
 MAX_FAILURES_LISTED = 10
+MIN_SAMPLE_MS = 100
+SAMPLES_PER_MS = 16  # 16 kHz
+ADD_NEGATIVES = "add --negatives WORDS"
+NO_UNKNOWN = ("kws train needs them as its _unknown_ class and would fail without them "
+              "(\"no samples of _unknown_\"); add --negatives WORDS or --negatives-from DIR|FILE")
 
 
 def _range(text: str) -> tuple[float, float]:
@@ -150,13 +156,14 @@ def _sample_length(args: argparse.Namespace) -> int:
     if args.model is not None:
         return int(FrontendSettings.from_params(load_model(args.model).params).sample_length)
     ms = MS_PER_SECOND if args.sample_ms is None else args.sample_ms
-    if ms < 100:
-        raise SettingsError(f"--sample-ms must be at least 100, not {ms}.")
-    return int(ms * 16)
+    if ms < MIN_SAMPLE_MS:
+        raise SettingsError(f"--sample-ms must be at least {MIN_SAMPLE_MS}, not {ms}.")
+    return int(ms * SAMPLES_PER_MS)
 
 
-def settings_from_args(args: argparse.Namespace, notes: list[str]) -> Any:
-    """The :class:`~workbench.synthesis.build_plan.SynthSettings` of a ``synth`` command line."""
+def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: list[str] | None = None) -> Any:
+    """The :class:`~workbench.synthesis.build_plan.SynthSettings` of a ``synth`` command line; what the person
+    should know goes to ``notes``, what will likely spoil the dataset to ``warnings`` (default: ``notes``)."""
     from workbench.synthesis.build_plan import SynthSettings, check_word
     from workbench.synthesis.clip_placement import PlacementSettings
     from workbench.synthesis.negatives import (
@@ -164,12 +171,14 @@ def settings_from_args(args: argparse.Namespace, notes: list[str]) -> Any:
         merge_negatives,
         parse_word_list,
         phonetic_negatives,
+        phrase_words,
         words_from,
     )
     from workbench.synthesis.noise import NOISE_KINDS
-    from workbench.synthesis.pronunciations import CMUDICT_MISSING, cmudict_available
+    from workbench.synthesis.pronunciations import cmudict_available, cmudict_missing
     from workbench.synthesis.room_effects import RoomSettings
 
+    warnings = notes if warnings is None else warnings
     words = tuple(check_word(w) for w in parse_word_list(args.words))
     if not words:
         raise SettingsError("--words names no keyword.")
@@ -179,14 +188,16 @@ def settings_from_args(args: argparse.Namespace, notes: list[str]) -> Any:
     listed = words_from(args.negatives_from, words) if args.negatives_from else []
     per_keyword = args.similar if args.similar is not None else default_sound_alikes(bool(given or listed))
     similar: list[NegativeWord] = []
-    if per_keyword or (args.similar is None and any(" " in w for w in words)):  # a phrase's own words
+    if per_keyword or (args.similar is None and any(len(phrase_words(w)) > 1 for w in words)):  # a phrase's words
         if cmudict_available():
             similar, missing = phonetic_negatives(words, per_keyword=per_keyword, seed=args.seed)
-            notes += missing
+            warnings += [f"{note}; {ADD_NEGATIVES}" for note in missing]
         else:
-            notes.append(f"no sound-alike negatives: {CMUDICT_MISSING}")
+            notes.append(f"no sound-alike negatives: {cmudict_missing()}")
     listed = [NegativeWord(check_word(n.text), n.reason) for n in listed]
     negatives = merge_negatives(given, listed, similar, keywords=words)
+    if not negatives:
+        warnings.append(f"no negative words: {NO_UNKNOWN}")
     return SynthSettings(
         words=words, negatives=tuple(negatives), takes=args.takes, negative_takes=args.negative_takes,
         seed=args.seed, rate_range=args.rate, pitch_range=args.pitch,
@@ -247,13 +258,55 @@ class _Progress:
             self.bar.finish()
 
 
+def _why(report: Any, folder: str) -> str:
+    """The first reason a clip of ``folder`` was not made, without its full stop (for use inside a sentence)."""
+    reasons = [reason.rstrip(".") for path, reason in report.failures if path.startswith(folder + "/")]
+    if not reasons:
+        return "no clip was made"
+    return reasons[0][0].lower() + reasons[0][1:] if reasons[0].startswith("The ") else reasons[0]
+
+
+def keyword_shortfalls(settings: Any, report: Any, voices: int) -> tuple[list[str], list[str]]:
+    """Keywords that got no clip at all and keywords that got fewer than asked for, each with the first
+    reason a clip was not made: a keyword without clips cannot be trained (the build used to end with
+    "0 clips" and a training command that fails), one with fewer is worth a warning."""
+    from workbench.synthesis.build_plan import folder_name
+
+    asked = settings.takes * voices
+    empty, short = [], []
+    for word in settings.words:
+        folder = folder_name(word)
+        made = report.counts.get(folder, 0)
+        if made == 0:
+            empty.append(f"{word!r} ({_why(report, folder)})")
+        elif made < asked:
+            short.append(f"{word!r} got {made} of {asked} clips ({_why(report, folder)})")
+    return empty, short
+
+
+def no_clip_error(empty: list[str], out: Path) -> WorkbenchError:
+    """The one sentence for keywords without a single clip (``empty`` from :func:`keyword_shortfalls`)."""
+    names = empty[0] if len(empty) == 1 else ", ".join(empty[:-1]) + " and " + empty[-1]
+    return WorkbenchError(f"No clip was made of the keyword{'s' if len(empty) > 1 else ''} {names}, so the "
+                          f"dataset in {out} cannot train a model.")
+
+
+def train_hint(out: Path, words: tuple[str, ...]) -> str:
+    """The ``kws train`` line for the dataset, quoted for a shell (``o'clock`` would otherwise open a quote)."""
+    from workbench.synthesis.build_plan import folder_name
+
+    keywords = ",".join(folder_name(w) for w in words)
+    return f"kws train --dataset {shlex.quote(str(out))} --keywords {shlex.quote(keywords)}"
+
+
 def run_synth(args: argparse.Namespace) -> int:
     from workbench.synthesis.build_plan import folder_name
     from workbench.synthesis.dataset_builder import MANIFEST, build_dataset
     from workbench.synthesis.voice_registry import discover_voices
 
     notes: list[str] = []
-    settings = settings_from_args(args, notes)
+    warnings: list[str] = []
+    settings = settings_from_args(args, notes, warnings)
     if args.workers < 0:
         raise SettingsError(f"--workers must not be negative, not {args.workers}.")
     voices = [v.strip() for v in (args.voices or "").split(",") if v.strip()]
@@ -263,6 +316,8 @@ def run_synth(args: argparse.Namespace) -> int:
     progress = _Progress(args.progress)
     for note in notes + registry.notes():
         progress.say(f"note: {note}")
+    for warning in warnings:
+        progress.say(f"warning: {warning}")
     progress.say(f"{len(settings.words)} keywords, {len(settings.negatives)} negative words, "
                  f"{len(registry.voices)} voices ({len(registry.speakers())} speakers)")
     cancel = threading.Event()
@@ -281,7 +336,16 @@ def run_synth(args: argparse.Namespace) -> int:
         progress.say(f"cancelled after {report.written} new clips; finish with the same command and --resume")
         return EXIT_CANCELLED
     summary = ", ".join(f"{folder} {n}" for folder, n in report.counts.items())
-    progress.say(f"{report.clips} clips in {args.out} ({summary}) in {report.seconds:.0f} s")
-    progress.say(f"train with: kws train --dataset {args.out} --keywords "
-                 f"{','.join(folder_name(w) for w in settings.words)}")
+    progress.say(f"{report.clips} clips in {args.out}" + (f" ({summary})" if summary else "")
+                 + f" in {report.seconds:.0f} s")
+    empty, short = keyword_shortfalls(settings, report, len(registry.voices))
+    for warning in short:
+        progress.say(f"warning: {warning}")
+    if empty:
+        raise no_clip_error(empty, args.out)
+    keyword_folders = {folder_name(w) for w in settings.words}
+    if not any(n for folder, n in report.counts.items() if folder not in keyword_folders):
+        progress.say(f"warning: {args.out} holds no clip of a negative word: {NO_UNKNOWN}")
+        return 0
+    progress.say(f"train with: {train_hint(args.out, settings.words)}")
     return 0

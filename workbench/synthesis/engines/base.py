@@ -24,6 +24,7 @@ import numpy.typing as npt
 import soundfile as sf
 
 from workbench.core.errors import WorkbenchError
+from workbench.synthesis.install_hints import python_install_lines
 from workbench.synthesis.speakers import speaker_id
 
 PROGRAM_TIMEOUT_S = 60.0  # one utterance (or one festival batch) never takes this long
@@ -95,6 +96,7 @@ class SpeechEngine(ABC):
     native_rate: ClassVar[bool] = True
     native_pitch: ClassVar[bool] = False
     install: ClassVar[tuple[str, ...]] = ()
+    from_wheels: ClassVar[bool] = False  # installed with pip (Piper, Kokoro), not as a system program
 
     @abstractmethod
     def status(self) -> EngineStatus:
@@ -126,8 +128,14 @@ class SpeechEngine(ABC):
         """Whether ``speak`` applies ``request.pitch_semitones`` for this voice."""
         return self.native_pitch
 
+    def install_lines(self) -> tuple[str, ...]:
+        """How to add this engine here: ``install``, except that a packaged app cannot pip-install wheels into
+        itself, so there an engine from wheels says where it can be had instead
+        (:mod:`workbench.synthesis.install_hints`)."""
+        return python_install_lines(self.install) if self.from_wheels else tuple(self.install)
+
     def missing(self, why: str) -> EngineStatus:
-        return EngineStatus(self.name, False, why, tuple(self.install))
+        return EngineStatus(self.name, False, why, self.install_lines())
 
 
 def missing_python_package(packages: Mapping[str, str]) -> str | None:
@@ -211,7 +219,7 @@ class VoiceListEngine(SpeechEngine):
             return self.missing(str(exc))
         if not names:
             return self.missing(self.no_voices)
-        return EngineStatus(self.name, True, f"voices: {', '.join(names)}", self.install)
+        return EngineStatus(self.name, True, f"voices: {', '.join(names)}", self.install_lines())
 
     def voices(self) -> list[Voice]:
         try:

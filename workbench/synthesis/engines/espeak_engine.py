@@ -81,7 +81,8 @@ class EspeakEngine(SpeechEngine):
             return self.missing(str(exc))
         if not accents:
             return self.missing(f"{PROGRAM} has no English voices installed")
-        return EngineStatus(self.name, True, f"{version.strip()}; accents: {', '.join(accents)}", self.install)
+        return EngineStatus(self.name, True, f"{version.strip()}; accents: {', '.join(accents)}",
+                            self.install_lines())
 
     def accents(self) -> list[str]:
         """The installed English accents (voice files), US first."""

