@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 from importlib import metadata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 WORKBENCH_DISTRIBUTION = "kws-workbench"
 DEVELOPER_EXTRAS = frozenset({"test", "package", "dev", "docs"})  # never shipped
@@ -35,8 +39,15 @@ def requirements_of(dist: metadata.Distribution, extras: tuple[str, ...] = ()) -
         if not extras and base:
             chosen.append(text)
         elif extras and not base and any(req.marker.evaluate({"extra": e}) for e in extras):
-            chosen.append(f"{req.name}{req.specifier}")
+            chosen.append(_without_marker(req))
     return chosen
+
+
+def _without_marker(req: Requirement) -> str:
+    """``req`` as text minus its marker but with its own extras: ``ray[tune]`` must stay ``ray[tune]``, or
+    the closure would miss what Tune needs (pandas, pyarrow, ...) and ``kws sweep`` fails in the packages."""
+    extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
+    return f"{req.name}{extras}{req.specifier}"
 
 
 def user_extras(dist: metadata.Distribution) -> tuple[str, ...]:
@@ -50,20 +61,25 @@ def closure(requirements: list[str], skip: frozenset[str] = frozenset(),
     from packaging.requirements import Requirement
 
     found: dict[str, metadata.Distribution] = {}
+    followed: set[tuple[str, str]] = set()  # (distribution, extra) pairs already expanded; "" is the base
     pending = list(requirements)
     while pending:
         req = Requirement(pending.pop())
         if req.marker is not None and not req.marker.evaluate({"extra": ""}):
             continue
         key = normalise(req.name)
-        if key in found or key in skip:
+        if key in skip:
             continue
-        try:
-            dist = metadata.distribution(req.name)
-        except metadata.PackageNotFoundError:
-            raise SystemExit(f"{req.name} is required but not installed in this environment. {missing_hint}".strip())
-        found[key] = dist
-        pending.extend(dist.requires or [])
+        if key not in found:
+            try:
+                found[key] = metadata.distribution(req.name)
+            except metadata.PackageNotFoundError:
+                raise SystemExit(f"{req.name} is required but not installed in this environment. "
+                                 f"{missing_hint}".strip())
+        for extra in ("", *sorted(req.extras)):  # a requirement's extras (ray[tune]) add their own requirements
+            if (key, extra) not in followed:
+                followed.add((key, extra))
+                pending.extend(requirements_of(found[key], (extra,) if extra else ()))
     return dict(sorted(found.items()))
 
 

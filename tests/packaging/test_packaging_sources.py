@@ -16,6 +16,7 @@ import pytest
 import workbench
 from package_tools import REPO_ROOT, require_tool, run
 from workbench.gui.app import DESKTOP_ID
+from workbench.sweeps.on_ray import ray_session
 
 LINUX = REPO_ROOT / "packaging" / "linux"
 ICONS = REPO_ROOT / "resources" / "icons"
@@ -23,7 +24,7 @@ sys.path.append(str(REPO_ROOT / "packaging"))
 sys.path.append(str(REPO_ROOT / "packaging" / "frozen"))
 import kws_entry  # noqa: E402
 import training_runtime  # noqa: E402
-from kwspack import elf_deps, icons  # noqa: E402
+from kwspack import elf_deps, icons, requirements  # noqa: E402
 
 MAX_MEAN_PIXEL_DIFFERENCE = 2.0  # renderers of other Qt versions anti-alias slightly differently
 
@@ -88,6 +89,28 @@ def test_which_command_lines_need_the_training_runtime() -> None:
     assert not training_runtime.needs_runtime(["train", "--help"])
     assert not training_runtime.needs_runtime(["detect", "x.wav"])
     assert not training_runtime.needs_runtime(["--version"])
+
+
+def test_ray_child_processes_run_as_python_only_when_kws_sweep_asked() -> None:
+    # what Ray starts with sys.executable (the bundle's kws): scripts with -u/-S/-s, modules, code
+    assert kws_entry.python_invocation(["-u", "/r/log_monitor.py", "--logs-dir=x"]) == (
+        "script", "/r/log_monitor.py", ["/r/log_monitor.py", "--logs-dir=x"], True)
+    assert kws_entry.python_invocation(["-S", "-s", "/r/default_worker.py", "--node-ip-address=1"]) == (
+        "script", "/r/default_worker.py", ["/r/default_worker.py", "--node-ip-address=1"], False)
+    assert kws_entry.python_invocation(["-m", "ray.util.client.server", "--port=1"]) == (
+        "module", "ray.util.client.server", ["ray.util.client.server", "--port=1"], False)
+    assert kws_entry.python_invocation(["-c", "print(1)", "a"]) == ("code", "print(1)", ["-c", "a"], False)
+    for cli in (["sweep", "s.toml"], ["--kws-worker", "train", "--spec", "x.py"], ["-u"], ["--version"], []):
+        assert kws_entry.python_invocation(cli) is None
+    assert kws_entry.PYTHON_MODE_VARIABLE == ray_session.FROZEN_PYTHON_MODE  # the variable kws sweep sets
+
+
+def test_a_requirements_extras_are_followed() -> None:
+    # ray[tune] must bring what Tune imports (fsspec, pandas, pyarrow...), not only Ray: the training runtime
+    # is this closure, and without them kws sweep cannot import Tune in the packaged app
+    pytest.importorskip("ray", reason="Ray is not installed (pip install kws-workbench[cluster])")
+    assert {"fsspec", "pandas", "pyarrow", "tensorboardx"} <= set(requirements.closure(["ray[tune]"]))
+    assert "pandas" not in requirements.closure(["ray"])  # (pandas is not one of Ray's own requirements)
 
 
 def test_runtime_check(tmp_path: Path) -> None:

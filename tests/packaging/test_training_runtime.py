@@ -2,6 +2,8 @@
 two-epoch training on a slice of the real Speech Commands clips run the way the window starts it -- through
 ``workbench.child_command.kws_command`` as it answers inside the frozen GUI (the bundle's ``kws --kws-worker``),
 with the spawned feature workers of the frozen interpreter. The trained model then runs in the installed ``kws``.
+A sweep works too: ``kws sweep`` imports Ray Tune from the runtime and Ray's own processes (dashboard,
+workers) run as the bundle's ``kws`` in its Python mode.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from package_tools import REPO_ROOT, Installed, Packages, build, run, user_env
 pytestmark = [pytest.mark.package, pytest.mark.slow]
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "training"))
+sys.path.insert(0, str(REPO_ROOT / "tests" / "sweeps"))
+from sweep_data import copy_slice as sweep_slice, sweep_text  # noqa: E402
 from training_data import QUICK_SPEC, copy_slice  # noqa: E402
 
 EPOCHS = 2
 TRAIN_TIMEOUT_S = 1800
+SWEEP_CPUS = "2"
 # kws_command as the frozen window computes it: sys.frozen set and sys.executable the installed GUI program.
 FROZEN_ARGV = ("import json, sys; sys.frozen = True; sys.executable = sys.argv[1]; "
                "from workbench.child_command import kws_command; print(json.dumps(kws_command(*sys.argv[2:])))")
@@ -71,3 +76,19 @@ def test_two_epoch_training_through_the_worker_mode(installed_training: Installe
                   "--format", "jsonl"], env=user_env(home))
     assert (detect.returncode, detect.stderr) == (0, "")
     assert snapshot(installed_training.app) == before, "training wrote into the installed folder"
+
+
+def test_a_sweep_runs_on_ray_from_the_installed_app(installed_training: Installed, shared_dir: Path,
+                                                     tmp_path: Path, home: Path) -> None:
+    dataset = sweep_slice(shared_dir / "datasets" / "speech_commands", tmp_path / "data")
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(sweep_text(dataset, epochs=1), encoding="utf-8")
+    out = tmp_path / "sweep"
+    before = snapshot(installed_training.app)
+    done = run([installed_training.kws, "sweep", sweep, "--out", out, "--num-cpus", SWEEP_CPUS, "--format", "jsonl"],
+               env=user_env(home), timeout=TRAIN_TIMEOUT_S)
+    assert done.returncode == 0, done.stderr[-4000:]
+    ends = [e["trial"] for e in map(json.loads, done.stdout.splitlines()) if e["event"] == "trial_end"]
+    assert [t["status"] for t in ends] == ["finished", "finished"], ends
+    assert (out / "results.csv").is_file() and (out / "best-spec.toml").is_file()
+    assert snapshot(installed_training.app) == before, "the sweep wrote into the installed folder"

@@ -7,9 +7,11 @@ of the shared Speech Commands clips, with two-epoch trials so the module stays w
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ CPUS = "2"
 SWEEP_TIMEOUT_S = 300
 FLASH_TOLERANCE = 0.06
 CLEAN_EXIT_WAIT_S = 10.0
+FULL_DISK_SIZE = "600k"  # the sweep starts, its trials' first files fill it
 
 
 def _gone(pid: int) -> bool:
@@ -52,11 +55,12 @@ def _all_gone(pids: list[int]) -> bool:
 class SweepProcess:
     """``kws sweep --format jsonl`` as a child process, its events as they arrive."""
 
-    def __init__(self, sweep_file: Path, out: Path) -> None:
+    def __init__(self, sweep_file: Path, out: Path, own_group: bool = False) -> None:
         self.out = out
         self.process = subprocess.Popen(kws_command("sweep", str(sweep_file), "--out", str(out), "--num-cpus", CPUS,
                                                     "--format", "jsonl"),
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        start_new_session=own_group)  # own_group: as from a terminal
         self.events: list[dict[str, Any]] = []
 
     def read_until(self, kind: str | None = None) -> None:
@@ -110,6 +114,17 @@ def test_two_trials_run_in_ray_workers_and_write_results(finished_sweep) -> None
     assert (run.out / "best-spec.toml").is_file() and (run.out / "sweep.toml").is_file()
 
 
+def test_the_best_spec_repeats_the_best_trial(finished_sweep) -> None:
+    run, _, _ = finished_sweep
+    best = run.of("done")[0]["best"]
+    text = (run.out / "best-spec.toml").read_text()
+    trained = json.loads((Path(best["folder"]) / "run.json").read_text())  # what the trial's kws train was given
+    spec = tomllib.loads(text)
+    assert (spec["training"]["max_epochs"], spec["training"]["seed"]) == (trained["epochs"], trained["seed"])
+    assert trained["seed"] == best["seed"] and trained["epochs"] == 2
+    assert f"kws train --spec {run.out.resolve() / 'best-spec.toml'} --dataset " in text.splitlines()[1]
+
+
 def test_the_estimate_before_training_matches_the_trained_models(finished_sweep) -> None:
     run, _, _ = finished_sweep
     for r in (e["trial"] for e in run.of("trial_end")):
@@ -147,6 +162,47 @@ def test_cancel_stops_every_trial_cleanly_and_leaves_no_process(speech_slice: Pa
     assert json.loads((tmp_path / "out" / "results.json").read_text())["status"] == "cancelled"
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(tmp_path / "out") not in ps, "a process of the cancelled sweep is still running"
+
+
+def test_ctrl_c_to_the_whole_process_group_still_lists_every_trial_of_the_budget(speech_slice: Path,
+                                                                                tmp_path: Path) -> None:
+    # a terminal's Ctrl+C reaches Ray's own processes too: trials still pending never start
+    run = SweepProcess(write_sweep(tmp_path, sweep_text(speech_slice, trials=4, epochs=30)), tmp_path / "out",
+                       own_group=True)
+    run.read_until("epoch")
+    os.killpg(run.process.pid, signal.SIGINT)
+    code, err = run.finish()
+    assert code == 130, err
+    records = [e["trial"] for e in run.of("trial_end")]
+    assert len(records) == 4 and all(r["status"] == "cancelled" for r in records), records
+    rows = (tmp_path / "out" / "results.csv").read_text().splitlines()[1:]
+    assert sorted(row.split(",")[0] for row in rows) == sorted(r["trial_id"] for r in records)
+    assert len(json.loads((tmp_path / "out" / "results.json").read_text())["trials"]) == 4
+
+
+def _mount_small_tmpfs(folder: Path, size: str) -> None:
+    folder.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill (needs root): {done.stderr.strip()}")
+
+
+def test_a_full_disk_is_one_error_line_naming_the_file(speech_slice: Path, tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    _mount_small_tmpfs(full, FULL_DISK_SIZE)
+    try:
+        run = SweepProcess(write_sweep(tmp_path, sweep_text(speech_slice)), full / "out")
+        code, err = run.finish()
+    finally:
+        subprocess.run(["umount", "-l", str(full)], check=False)
+    assert code == 2, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"kws: error: Cannot write {full / 'out'}") and \
+        last.endswith(": No space left on device."), err
+    assert "Traceback" not in err and "EOFError" not in err, err
+    assert run.of("cancelling") and "a trial cannot write its files" in run.of("cancelling")[0]["message"]
+    assert run.of("error")[0]["message"] == last.removeprefix("kws: error: ")
 
 
 def test_models_over_the_board_budget_are_rejected_before_training(speech_slice: Path, tmp_path: Path) -> None:

@@ -9,4 +9,10 @@ Nothing here imports TensorFlow (each trial is a child process) or Qt, and Ray i
 when a sweep actually runs: ``kws --help``, the sweep file checks and the GUI work without it.
 """
 
-RAY_MISSING = "kws sweep needs Ray (Ray Tune): pip install kws-workbench[cluster]"
+RAY_MISSING = "kws sweep needs Ray (Ray Tune): {remedy}"
+# Ray is there but one of its (or Tune's) own imports fails: name that module, not Ray
+RAY_BROKEN = "kws sweep needs Ray (Ray Tune), which cannot be imported ({reason}): {remedy}"
+RAY_REMEDY_PIP = "pip install kws-workbench[cluster]"
+# the packaged app has no pip: Ray comes with the training runtime (packaging/README.md)
+RAY_REMEDY_PACKAGED = ("install the KWS Workbench training runtime of this version (the kws-workbench-training "
+                       "package, or its archive unpacked into the user data folder)")

@@ -24,6 +24,8 @@ TRIALS_DIR = "trials"
 CANCEL_MARKER = "CANCEL"  # in the trials folder: the sweep was cancelled (trials watch for it)
 TRIAL_SPEC_FILE = "sweep-trial.toml"  # in a trial folder: the spec it trained
 TRIAL_RECORD_FILE = "sweep-trial.json"  # in a trial folder: its record
+NOT_STARTED_MESSAGE = "the sweep was cancelled before this trial started"
+WRITE_ERROR_KEY = "write_error"  # in a trial's result: a file of the trial could not be written (a full disk)
 
 
 def prepare_out_folder(out: Path, sweep: SweepFile) -> None:

@@ -8,7 +8,8 @@ turns Tune's callbacks into the sweep's events (:mod:`.events`) and writes the o
     OUT/trials/<trial>/           each trial's kws train folder (+ sweep-trial.toml/.json)
     OUT/results.csv|json|png      the results table and objective vs MACs / arena
     OUT/<model>.tflite            the best trial's int8 model with its parameters
-    OUT/best-spec.toml            the spec that made it (kws train --spec OUT/best-spec.toml repeats it)
+    OUT/best-spec.toml            the spec that made it, with the trial's epoch cap and seed (kws train
+                                  --spec OUT/best-spec.toml --dataset ... repeats it: its header says how)
     OUT/ray/                      Tune's experiment folder
 
 Cancel (:meth:`SweepRun.cancel` -- Ctrl+C or SIGTERM in ``kws sweep``, or a ``STOP`` file in the
@@ -21,6 +22,9 @@ finished trials' results and best model are still written.
 from __future__ import annotations
 
 import json
+import logging
+import pickle
+import shlex
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,13 +40,16 @@ from workbench.sweeps.reporting.results import (CANCELLED, EARLY_STOPPED, FAILED
 from workbench.sweeps.reporting.results_plot import PlotUnavailable, results_png
 from workbench.sweeps.definition.sweep_file import SweepFile
 from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, TRIAL_RECORD_FILE, TRIAL_SPEC_FILE, TRIALS_DIR,
-                                              check_datasets, prepare_out_folder)
+                                              NOT_STARTED_MESSAGE, WRITE_ERROR_KEY, check_datasets,
+                                              prepare_out_folder)
 
 RAY_DIR = "ray"
+TUNE_STATE_LOGGER = "ray.tune.execution.experiment_state"
 PLOT_FILE = "results.png"
 STOP_FILE = "STOP"  # in the output folder: cancel the sweep
 OBJECTIVE_DIR = "objective"  # the frr objective's validation stream
 BEST_SPEC_FILE = "best-spec.toml"
+UNSTARTED_PREFIX = "unstarted_"  # ids of budget trials Tune never created (a cancel before they were drawn)
 SEED_RANGE = 2**31 - 1
 SECONDS_PER_HOUR = 3600.0
 RAY_FEATURE_CPUS = 1.0  # kept free for the feature tasks of trials with [resources] ray_features
@@ -92,6 +99,8 @@ class SweepRun:
         self._started_at = 0.0
         self.records: dict[str, TrialRecord] = {}
         self.running: set[str] = set()
+        self.write_error: str | None = None  # the first file a trial could not write: the sweep's error
+        self._seen: dict[str, dict[str, Any]] = {}  # every trial Tune created (started or not): its config
 
     # -- control ---------------------------------------------------------------------------------
     def emit(self, event: str, **fields: Any) -> None:
@@ -108,7 +117,14 @@ class SweepRun:
         self._cancel_reason = reason
         self._cancel.set()
         if self.trials_dir.is_dir():
+            self._touch_cancel_marker()
+
+    def _touch_cancel_marker(self) -> None:
+        try:
             (self.trials_dir / CANCEL_MARKER).touch()
+        except OSError as exc:  # a full disk: trials not yet started still end (the driver stops Tune)
+            self.write_error = self.write_error or f"Cannot write {self.trials_dir / CANCEL_MARKER}: " \
+                                                   f"{exc.strerror or exc}."
 
     @property
     def stop_file(self) -> Path:
@@ -132,7 +148,7 @@ class SweepRun:
         self.stop_file.unlink(missing_ok=True)
         self._started_at = time.monotonic()
         if self._cancel.is_set():
-            (self.trials_dir / CANCEL_MARKER).touch()
+            self._touch_cancel_marker()
         self.emit(ev.MESSAGE, message=f"checking the datasets of {len(sweep.specs)} spec(s)")
         data = check_datasets(sweep)
         stream = None
@@ -152,7 +168,10 @@ class SweepRun:
             if self.cancelled:  # cancelled while Ray started: run no trial
                 return self._finish([])
             self._tune(stream, self._trial_slots(cluster.cpus))
-        return self._finish(list(self.records.values()))
+        outcome = self._finish(list(self.records.values()))
+        if self.write_error:  # the results are written (or _finish named why not): now the cause, as the error
+            raise WorkbenchError(self.write_error)
+        return outcome
 
     def _trial_slots(self, cluster_cpus: float) -> int | None:
         """Trials at once; with ``ray_features`` at most as many as leave one CPU for the feature tasks
@@ -198,7 +217,18 @@ class SweepRun:
         run_config = tune.RunConfig(name="tune", storage_path=str(self.out / RAY_DIR), verbose=0,
                                     callbacks=[SweepCallback(self)], stop=CancelStopper(self),
                                     checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False))
-        tune.Tuner(trainable, param_space=param_space, tune_config=tune_config, run_config=run_config).fit()
+        tuner = tune.Tuner(trainable, param_space=param_space, tune_config=tune_config, run_config=run_config)
+        # Tune saves its experiment state for resuming, which sweeps never do; on a full disk it would log a
+        # traceback per save, burying the one line that names the file the sweep could not write
+        logging.getLogger(TUNE_STATE_LOGGER).setLevel(logging.CRITICAL)
+        try:
+            tuner.fit()
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            # Tune reads its experiment folder back after the last trial: on a full disk its files are empty.
+            # The trials' records came through the callbacks already; keep them and name the cause.
+            if not self.write_error:
+                cause = exc.strerror if isinstance(exc, OSError) and exc.strerror else "a file in it is empty"
+                self.write_error = f"Ray Tune cannot use its experiment folder {self.out / RAY_DIR}: {cause}."
 
     @property
     def max_concurrent(self) -> int | None:
@@ -218,9 +248,18 @@ class SweepRun:
         record = result.get("record")
         if isinstance(record, dict):
             self.records[trial_id] = TrialRecord.from_dict(record)
+        write_error = result.get(WRITE_ERROR_KEY)
+        if write_error and not self.write_error:  # a full disk fails every later trial too: stop here
+            self.write_error = str(write_error)
+            self.cancel(f"a trial cannot write its files ({self.write_error.rstrip('.')})")
         if not result.get("done") and result.get("status") == RUNNING:
             self.emit(ev.EPOCH, trial=trial_id, epoch=result.get("epoch"),
                       val_balanced_accuracy=result.get("val_balanced_accuracy"))
+
+    def trials_seen(self, trials: list[tuple[str, dict[str, Any]]]) -> None:
+        """The trials Tune holds, pending ones too (``(id, config)``): a cancel lists those never started."""
+        for trial_id, config in trials:
+            self._seen.setdefault(trial_id, config)
 
     def trial_ended(self, trial_id: str, error: str | None = None) -> None:
         self.running.discard(trial_id)
@@ -250,12 +289,47 @@ class SweepRun:
             return TrialRecord(trial_id=trial_id, spec="", seed=0, folder=str(self.trials_dir / trial_id))
 
     # -- outputs ---------------------------------------------------------------------------------------
+    def _unstarted(self, records: list[TrialRecord]) -> list[TrialRecord]:
+        """Cancelled records for the trials of the budget that never started, each announced as it would
+        have been had it started and seen the cancel: results.csv has one row per trial of the budget
+        however the cancel came (a SIGTERM to kws sweep alone lets Tune start them; a Ctrl+C to the
+        whole process group reaches Ray's processes too, and it does not)."""
+        from workbench.sweeps.definition.trial_spec import plain, spec_of
+
+        known = {r.trial_id for r in records}
+        added: list[TrialRecord] = []
+        for trial_id, config in self._seen.items():  # created by Tune (values drawn), never started
+            if trial_id not in known:
+                params = {k: plain(v) for k, v in dict(config.get("params") or {}).items()}
+                seed = config.get("seed")
+                added.append(TrialRecord(trial_id=trial_id, spec=Path(spec_of(self.sweep, params)).stem,
+                                         seed=int(seed) if isinstance(seed, (int, float)) else None, params=params))
+        ids = [*known, *(r.trial_id for r in added)]
+        prefix = ids[0].rpartition("_")[0] + "_" if ids and "_" in ids[0] else UNSTARTED_PREFIX
+        index = 0
+        while len(records) + len(added) < self.sweep.budget.trials:  # never created: no values drawn
+            trial_id = f"{prefix}{index:05d}"
+            if trial_id not in ids:
+                added.append(TrialRecord(trial_id=trial_id, spec="", seed=None))
+            index += 1
+        best = rank(records, self.sweep.objective.mode)
+        for record in added:
+            record.status, record.message = CANCELLED, NOT_STARTED_MESSAGE
+            self.emit(ev.TRIAL_END, trial=record.to_dict(), best_trial=best[0].trial_id if best else None,
+                      best_objective=best[0].objective if best else None)
+        return added
+
     def _finish(self, records: list[TrialRecord]) -> SweepOutcome:
         sweep = self.sweep
+        if self.cancelled:
+            records = records + self._unstarted(records)
         ranked = rank(records, sweep.objective.mode)
         best = ranked[0] if ranked else None
         status = ev.SWEEP_CANCELLED if self.cancelled else ev.SWEEP_FINISHED
-        model = self._copy_best(best) if best is not None else None
+        try:
+            model = self._copy_best(best) if best is not None else None
+        except WorkbenchError as exc:  # the results still get written; run() raises the error after them
+            model, self.write_error = None, self.write_error or str(exc)
         wall = time.monotonic() - self._started_at
         document = {"sweep": sweep.name, "file": str(sweep.source), "status": status,
                     "objective": sweep.objective.metric, "mode": sweep.objective.mode,
@@ -281,7 +355,20 @@ class SweepRun:
             target = atomic_write_bytes(self.out / source.name, source.read_bytes())
             spec = Path(best.folder) / TRIAL_SPEC_FILE
             if spec.is_file():
-                atomic_write_text(self.out / BEST_SPEC_FILE, spec.read_text(encoding="utf-8"))
+                atomic_write_text(self.out / BEST_SPEC_FILE, self._best_spec_text(best, spec))
         except OSError as exc:
             raise WorkbenchError(f"cannot copy the best model {source} into {self.out}: {exc.strerror or exc}") from None
         return target
+
+    def _best_spec_text(self, best: TrialRecord, trial_spec_path: Path) -> str:
+        """The best trial's spec with its epoch cap and seed, headed by the command that repeats it."""
+        from workbench.sweeps.definition.trial_spec import repeatable_spec
+
+        assert best.seed is not None  # a finished trial drew its seed
+        spec = repeatable_spec(self.sweep, trial_spec_path, best.seed)
+        command = ["kws", "train", "--spec", str(self.out / BEST_SPEC_FILE)]
+        for dataset in self.sweep.datasets:
+            command += ["--dataset", dataset.argument]
+        header = (f"# trial {best.trial_id} of sweep {self.sweep.name} (objective {best.objective}); "
+                  f"repeat it with\n#   {shlex.join(command)}\n")
+        return header + spec.to_toml()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from workbench.core.errors import SettingsError
 from workbench.sweeps.definition.search_space import SPEC_DIMENSION
 from workbench.sweeps.definition.sweep_file import load_sweep
-from workbench.sweeps.definition.trial_spec import trial_spec
+from workbench.sweeps.definition.trial_spec import repeatable_spec, trial_spec
 
 from sweep_data import sweep_text, write_sweep
 
@@ -82,7 +83,10 @@ def test_the_shipped_example_is_valid_when_the_shared_data_is_there(shared_dir: 
     (lambda t: t.replace('"layers.1.filters" = { int = [4, 8] }',
                          '"layers.1.padding" = { choice = ["same", "full"] }'), "does not fit spec"),
     (lambda t: t.replace('type = "fifo"', 'type = "hyperband"'), "type must be one of asha, fifo"),
-    (lambda t: t.replace('type = "fifo"', 'type = "asha"\ngrace_epochs = 5'), "grace_epochs (5) is more than"),
+    (lambda t: t.replace('type = "fifo"', 'type = "asha"\ngrace_epochs = 5'),
+     "grace_epochs (5) is more than epochs (2): lower grace_epochs or raise epochs"),
+    (lambda t: t.replace("epochs = 2", 'epochs = "ten"'), "bad.toml: epochs must be a whole number, got 'ten'"),
+    (lambda t: t.replace("epochs = 2", "epochs = 0"), "bad.toml: epochs must be at least 1"),
     (lambda t: t.replace("trials = 2", "trials = 0"), "trials must be at least 1"),
     (lambda t: t.replace("[board]", "[board]\nram_kb = -1"), "flash_kb and ram_kb must be positive"),
 ])
@@ -108,6 +112,33 @@ def test_not_toml_and_not_found(tmp_path: Path) -> None:
         load_sweep(tmp_path / "absent.toml")
     with pytest.raises(SettingsError, match="is not valid TOML"):
         load_sweep(write_sweep(tmp_path, "name = [", name="broken.toml"))
+
+
+def test_a_file_that_is_not_utf8_is_not_a_sweep_file(tmp_path: Path) -> None:
+    binary = tmp_path / "model.tflite"
+    binary.write_bytes(b"\x1c\x00\x00\x00TFL3\xff\xfe\x80 name = 1\n")
+    with pytest.raises(SettingsError) as caught:
+        load_sweep(binary)
+    assert str(caught.value) == "model.tflite is not a sweep file (not UTF-8 TOML)"
+
+
+def test_the_default_grace_period_shrinks_to_a_short_sweeps_epochs(tmp_path: Path, dataset: Path) -> None:
+    text = sweep_text(dataset, epochs=1, scheduler='type = "asha"')
+    sweep = load_sweep(write_sweep(tmp_path, text))
+    assert (sweep.scheduler.type, sweep.scheduler.grace_epochs, sweep.run.epochs) == ("asha", 1, 1)
+    longer = load_sweep(write_sweep(tmp_path, sweep_text(dataset, epochs=9, scheduler='type = "asha"'), "b.toml"))
+    assert longer.scheduler.grace_epochs == 2  # the default where it fits
+
+
+def test_the_repeatable_spec_is_the_trial_spec_with_its_epoch_cap_and_seed(tmp_path: Path, dataset: Path) -> None:
+    sweep = load_sweep(write_sweep(tmp_path, sweep_text(Path("data"), epochs=7)))
+    trial = tmp_path / "sweep-trial.toml"
+    trial.write_text(trial_spec(sweep, sweep.specs[0], {"layers.1.filters": 6}).to_toml())
+    repeated = repeatable_spec(sweep, trial, 1234)
+    assert (repeated.training.max_epochs, repeated.training.seed) == (7, 1234)
+    expected = tomllib.loads(trial.read_text())
+    expected["training"].update(max_epochs=7, seed=1234)
+    assert tomllib.loads(repeated.to_toml()) == expected  # nothing else changed ("off" values stay off)
 
 
 def test_a_dataset_weight_is_kept_for_kws_train(tmp_path: Path, dataset: Path) -> None:

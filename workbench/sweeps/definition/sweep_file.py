@@ -28,7 +28,9 @@ starts. See ``docs/sweeps.md`` for the format; in short::
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -38,13 +40,15 @@ from workbench.sweeps.definition.search_space import (DISTRIBUTIONS, SPEC_DIMENS
                                            parse_dimension, path_depth_reached)
 from workbench.sweeps.definition.trial_spec import check_trial_specs
 from workbench.training.spec.model_spec import load_spec_table
-from workbench.training.spec.values import build_settings
+from workbench.training.spec.values import build_settings, coerce
 
 OBJECTIVES = {"val_balanced_accuracy": "max", "frr": "min"}
 SCHEDULERS = ("asha", "fifo")
 WEIGHT_SEPARATOR = ":"
 _TOP_LEVEL = ("name", "datasets", "specs", "keywords", "epochs", "seed", "evaluate_test", "fixed", "search",
               "objective", "budget", "scheduler", "board", "resources")
+_RUN_KEYS = ("epochs", "seed", "keywords", "evaluate_test")  # top-level keys of RunSettings
+GRACE_KEY = "grace_epochs"
 # EFR32xG24 (1536 kB flash, 256 kB RAM): the model's share when the sweep file names none. Flash leaves
 # a third for the application image; RAM is the heap MLTK's firmware gives the tensor arena (200-240 kB).
 DEFAULT_MODEL_FLASH_KB = 1024.0
@@ -190,6 +194,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path} is a folder, not a sweep file") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path.name} is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:  # tomllib decodes UTF-8 itself: a model, a WAV, a Latin-1 text
+        raise SettingsError(f"{path.name} is not a sweep file (not UTF-8 TOML)") from None
     except OSError as exc:
         raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
 
@@ -252,8 +258,7 @@ def load_sweep(path: str | Path) -> SweepFile:
     datasets = tuple(_dataset(t, base, where) for t in _text_list(table, "datasets", where))
     specs_and_layers = [_spec_name(t, base, where) for t in _text_list(table, "specs", where)] \
         if "specs" in table else [_spec_name("tflite_micro_speech", base, where)]
-    run_table = {k: table[k] for k in ("epochs", "seed", "keywords", "evaluate_test") if k in table}
-    run = _settings(RunSettings, run_table, where)
+    run = _run_settings(table, where)
     fixed = _paths(table.get("fixed"), f"{where}: [fixed]", leaf=lambda p, v: path_depth_reached(p))
     search_table = _paths(table.get("search"), f"{where}: [search]",
                           leaf=lambda p, v: path_depth_reached(p) or _looks_like_distribution(v))
@@ -272,11 +277,34 @@ def load_sweep(path: str | Path) -> SweepFile:
         scheduler=_settings(SchedulerSettings, table.get("scheduler"), f"{where}: [scheduler]"),
         board=_settings(BoardBudget, table.get("board"), f"{where}: [board]"),
         resources=_settings(ResourceSettings, table.get("resources"), f"{where}: [resources]"))
-    if sweep.scheduler.type == "asha" and sweep.scheduler.grace_epochs > run.epochs:
-        raise SettingsError(f"{where}: [scheduler] grace_epochs ({sweep.scheduler.grace_epochs}) is more than "
-                            f"epochs ({run.epochs})")
+    sweep = _fit_grace(sweep, table.get("scheduler"), where)
     check_trial_specs(sweep)
     return sweep
+
+
+def _run_settings(table: Mapping[str, Any], where: str) -> RunSettings:
+    """The top-level keys of every trial's ``kws train``; a bad value reads "FILE: epochs must ...".
+
+    Why not :func:`build_settings` as for the tables: it names a value ``WHERE.KEY``, right for
+    "[budget].trials" but not for a top-level key ("sweep.toml.epochs")."""
+    hints = typing.get_type_hints(RunSettings)
+    values = {key: coerce(table[key], hints[key], f"{where}: {key}") for key in _RUN_KEYS if key in table}
+    try:
+        return RunSettings(**values)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{where}: {exc}") from None
+
+
+def _fit_grace(sweep: SweepFile, scheduler_table: Any, where: str) -> SweepFile:
+    """ASHA's grace period within the trials' epochs: the default one shrinks to ``epochs`` (a quick
+    one-epoch sweep needs no [scheduler] table), a grace_epochs the file gives is an error naming the fix."""
+    scheduler, epochs = sweep.scheduler, sweep.run.epochs
+    if scheduler.type != "asha" or scheduler.grace_epochs <= epochs:
+        return sweep
+    if GRACE_KEY not in (scheduler_table or {}):
+        return dataclasses.replace(sweep, scheduler=dataclasses.replace(scheduler, grace_epochs=epochs))
+    raise SettingsError(f"{where}: [scheduler] grace_epochs ({scheduler.grace_epochs}) is more than epochs "
+                        f"({epochs}): lower grace_epochs or raise epochs")
 
 
 def _looks_like_distribution(value: Any) -> bool:

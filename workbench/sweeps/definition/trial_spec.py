@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from workbench.sweeps.definition.sweep_file import SweepFile
 
 BUNDLED_PREFIX = "bundled:"
+MAX_EPOCHS_PATH = "training.max_epochs"  # what kws train --epochs sets for a trial
+SEED_PATH = "training.seed"  # what kws train --seed sets
 
 
 def plain(value: Any) -> Any:
@@ -60,6 +62,18 @@ def trial_spec(sweep: "SweepFile", spec_name: str, params: Mapping[str, Any]) ->
     table.pop("extends", None)
     _absolute_init_from(table, path)
     return spec_from_table(table, f"{Path(spec_name).stem} with the trial's values", source=path)
+
+
+def repeatable_spec(sweep: "SweepFile", trial_spec_path: Path, seed: int) -> ModelSpec:
+    """A trial's spec with what its ``kws train`` got on the command line -- the sweep's epoch cap
+    (``--epochs``) and the trial's seed (``--seed``) -- as spec values (``training.max_epochs``,
+    ``training.seed``).
+
+    Why: the trial's own spec file holds neither, so ``kws train --spec`` on a copy of it trains up to the
+    spec's max_epochs with the spec's seed: another model than the one the sweep chose."""
+    table, path = load_spec_table(trial_spec_path)
+    table = apply_values(table, {MAX_EPOCHS_PATH: sweep.run.epochs, SEED_PATH: seed})  # (the table, not the
+    return spec_from_table(table, path.name, source=path)  # settings: "off" values must stay "off")
 
 
 def spec_of(sweep: "SweepFile", params: Mapping[str, Any]) -> str:

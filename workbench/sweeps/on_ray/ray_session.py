@@ -21,12 +21,16 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from workbench.core.errors import WorkbenchError
-from workbench.sweeps import RAY_MISSING
+from workbench.child_command import is_frozen
+from workbench.sweeps import RAY_BROKEN, RAY_MISSING, RAY_REMEDY_PACKAGED, RAY_REMEDY_PIP
 
+RAY_MODULE = "ray"
 NAMESPACE = "kws-sweep"
 LOCAL = "local"
 AUTO = "auto"
 CONNECT_TIMEOUT_S = 5.0
+# read by the bundle's entry point (packaging/frozen/kws_entry.py): act as a Python interpreter for Ray
+FROZEN_PYTHON_MODE = "KWS_PYTHON_MODE"
 # Tune's own Ctrl+C handler would stop trials its way; kws sweep stops them in order (see sweep_run)
 _TUNE_ENV = {"TUNE_DISABLE_SIGINT_HANDLER": "1", "RAY_AIR_NEW_OUTPUT": "0", "TUNE_DISABLE_AUTO_CALLBACK_LOGGERS": "1"}
 
@@ -39,13 +43,38 @@ class RayCluster:
 
 
 def require_ray() -> Any:
-    """The ``ray`` module, or WorkbenchError with how to install it."""
+    """The ``ray`` module, or WorkbenchError naming the module that is missing and how to install it.
+
+    Why the module is named: Ray itself may import fine while one of Tune's own dependencies (pandas,
+    pyarrow, ...) is missing, and "install Ray" would then send the user after the wrong thing. Why two
+    remedies: the packaged app has no pip; Ray comes with its training runtime there."""
     try:
         import ray
         from ray import tune  # noqa: F401  (Tune is the part a sweep needs: ray[tune])
-    except ImportError:
-        raise WorkbenchError(RAY_MISSING) from None
+    except ImportError as exc:
+        raise WorkbenchError(ray_missing_message(exc)) from None
     return ray
+
+
+def ray_missing_message(exc: ImportError) -> str:
+    """The one sentence for a failed ``import ray`` / ``from ray import tune``."""
+    remedy = RAY_REMEDY_PACKAGED if is_frozen() else RAY_REMEDY_PIP
+    exc = _root_import_error(exc)
+    if exc.name == RAY_MODULE:
+        return RAY_MISSING.format(remedy=remedy)
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        reason = f"it needs the module {exc.name!r}, which is not installed"
+    else:
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+    return RAY_BROKEN.format(reason=reason, remedy=remedy)
+
+
+def _root_import_error(exc: ImportError) -> ImportError:
+    """The innermost ImportError of the chain: ``ray.tune`` re-raises a missing pandas as its own
+    "some dependencies are missing", which names no module."""
+    while isinstance(exc.__cause__ or exc.__context__, ImportError):
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return exc
 
 
 def check_reachable(address: str) -> None:
@@ -68,6 +97,8 @@ def ray_cluster(address: str | None, num_cpus: int | None = None) -> Iterator[Ra
     ray = require_ray()
     for key, value in _TUNE_ENV.items():
         os.environ.setdefault(key, value)
+    if is_frozen():  # Ray starts its processes as sys.executable [-u] script.py: the bundle's kws runs them
+        os.environ[FROZEN_PYTHON_MODE] = "1"
     options: dict[str, Any] = {"namespace": NAMESPACE, "log_to_driver": False, "include_dashboard": False,
                                "configure_logging": True, "logging_level": "ERROR"}
     if address:

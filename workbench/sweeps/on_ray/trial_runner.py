@@ -23,6 +23,7 @@ A sweep's cancel is a marker file in the trials folder: a trial that sees it ask
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -42,13 +43,15 @@ from workbench.sweeps.definition.objectives import ObjectiveStream, accuracy_obj
 from workbench.sweeps.reporting.results import (CANCELLED, FAILED, FINISHED, INVALID, REJECTED, STOPPED, TrialRecord)
 from workbench.sweeps.budget.spec_graph import estimate_spec
 from workbench.sweeps.definition.sweep_file import SweepFile
-from workbench.sweeps.sweep_preflight import CANCEL_MARKER, TRIAL_RECORD_FILE, TRIAL_SPEC_FILE
+from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, NOT_STARTED_MESSAGE, TRIAL_RECORD_FILE,
+                                              TRIAL_SPEC_FILE, WRITE_ERROR_KEY)
 from workbench.sweeps.definition.trial_spec import plain, spec_of, trial_spec
 
 CHILD_STDERR_FILE = "kws-train.stderr.txt"
 CALIBRATION_DIR = "calibration"
 SUMMARY_FILE = "summary.json"
 POLL_S = 0.5  # how often a trial looks for the cancel marker while its child is silent
+DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as kws train reports it
 NO_VALUE = float("nan")  # ASHA ignores NaN (nanpercentile); Tune insists the metric key is present
 
 
@@ -90,15 +93,21 @@ class KwsTrainTrial(tune.Trainable):
         self.started = time.monotonic()
         self.child: ChildProcess | None = None
         self.final: dict[str, Any] | None = None
+        self.write_error: str | None = None  # the first file of this trial that could not be written
         self.folder = context.trials_dir / self.trial_id
-        self.folder.mkdir(parents=True, exist_ok=True)
         params = {k: plain(v) for k, v in dict(config.get("params") or {}).items()}
         spec_name = spec_of(self.sweep, params)
         self.record = TrialRecord(trial_id=self.trial_id, spec=Path(spec_name).stem, seed=int(config["seed"]),
                                   params=params, node_id=_node_id(), worker_pid=os.getpid(),
                                   folder=str(self.folder))
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.write_error = f"Cannot write {self.folder}: {exc.strerror or exc}."
+            self._end(FAILED, self.write_error)
+            return
         if context.cancel_marker.exists():
-            self._end(CANCELLED, "the sweep was cancelled before this trial started")
+            self._end(CANCELLED, NOT_STARTED_MESSAGE)
             return
         try:
             spec = trial_spec(self.sweep, spec_name, params)
@@ -114,7 +123,12 @@ class KwsTrainTrial(tune.Trainable):
             self._end(REJECTED, problem)
             return
         spec_path = self.folder / TRIAL_SPEC_FILE
-        atomic_write_text(spec_path, spec.to_toml())
+        try:
+            atomic_write_text(spec_path, spec.to_toml())
+        except WorkbenchError as exc:
+            self.write_error = str(exc)
+            self._end(FAILED, self.write_error)
+            return
         self.child = ChildProcess(self._train_command(spec_path), self.folder / CHILD_STDERR_FILE)
         self.record.child_pid = self.child.pid
         self._save_record()
@@ -134,13 +148,24 @@ class KwsTrainTrial(tune.Trainable):
 
     # -- results --------------------------------------------------------------------------------
     def _save_record(self) -> None:
-        atomic_write_text(self.folder / TRIAL_RECORD_FILE, json.dumps(self.record.to_dict(), indent=1) + "\n")
+        """The record into the trial folder, best effort.
+
+        Why never raising: the record also travels to the driver in the trial's results (which need no
+        disk), so a full disk must not turn the trial into a Ray task error -- whose pickled error Tune
+        then cannot write either, and the sweep would end in a traceback instead of its results. The
+        first write error is kept and reported to the driver (``write_error``), which stops the sweep
+        and names it."""
+        try:
+            atomic_write_text(self.folder / TRIAL_RECORD_FILE, json.dumps(self.record.to_dict(), indent=1) + "\n")
+        except WorkbenchError as exc:
+            self.write_error = self.write_error or str(exc)
 
     def _result(self, done: bool) -> dict[str, Any]:
         value = self.record.val_balanced_accuracy
         return {"epoch": self.record.epochs, "val_balanced_accuracy": NO_VALUE if value is None else value,
                 "objective": NO_VALUE if self.record.objective is None else self.record.objective,
-                "status": self.record.status, "record": self.record.to_dict(), "done": done}
+                "status": self.record.status, "record": self.record.to_dict(), "done": done,
+                WRITE_ERROR_KEY: self.write_error or ""}
 
     def _end(self, status: str, message: str = "") -> None:
         self.record.status = status
@@ -196,6 +221,8 @@ class KwsTrainTrial(tune.Trainable):
             self._end(CANCELLED if self._cancelled() else STOPPED, message or "stopped")
         else:
             tail = self.child.stderr_tail(self.folder / CHILD_STDERR_FILE)
+            if DISK_FULL in f"{message} {tail}":  # every later trial would fail the same way: the sweep's error
+                self.write_error = self.write_error or f"Cannot write into {self.folder}: {DISK_FULL}."
             self._end(FAILED, message or tail or f"kws train ended with exit code {code}")
         assert self.final is not None
         return self.final

@@ -33,9 +33,17 @@ class _Unpickled:
 class SweepCallback(Callback):
     def __init__(self, run: "SweepRun") -> None:
         self.run = run
+        self.seen: set[str] = set()  # trial ids passed to run.trials_seen
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"run": _Unpickled()}
+        return {"run": _Unpickled(), "seen": set()}
+
+    def on_step_end(self, iteration: int, trials: list[Any], **info: Any) -> None:
+        seen = self.seen
+        new = [t for t in trials if t.trial_id not in seen]
+        if new:  # (every step: only the trials not reported yet)
+            seen.update(t.trial_id for t in new)
+            self.run.trials_seen([(t.trial_id, dict(t.config)) for t in new])
 
     def on_trial_start(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
         self.run.trial_started(trial.trial_id, dict(trial.config))

@@ -36,7 +36,7 @@ class TrialRecord:
 
     trial_id: str
     spec: str
-    seed: int
+    seed: int | None  # None: a trial of the budget that was never created (the sweep was cancelled first)
     params: dict[str, Any] = field(default_factory=dict)
     status: str = RUNNING
     objective: float | None = None
