@@ -142,3 +142,17 @@ def test_threshold_replaces_a_models_per_class_list_and_the_list_can_be_given(ca
 def test_seconds_is_refused_for_a_file(capsys) -> None:
     code, _, err = run_cli(capsys, "detect", str(sample_audio_path()), "--seconds", "2")
     assert code == 2 and "--seconds is for --mic" in err
+
+
+def test_an_os_error_from_any_command_is_one_line(capsys, monkeypatch) -> None:
+    """A full disk inside a library (Keras saving a checkpoint, say) reaches the user as one line, exit 2."""
+    import errno
+
+    from workbench.cli import detect_command
+
+    def full_disk(_args) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", "/data/run/checkpoint.keras")
+
+    monkeypatch.setattr(detect_command, "run", full_disk)
+    code, _, err = run_cli(capsys, "detect", str(sample_audio_path()))
+    assert code == 2 and err == "kws: error: No space left on device: /data/run/checkpoint.keras\n"

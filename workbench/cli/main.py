@@ -69,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the machine, not the program: a full disk, a vanished folder, a denied file
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"kws: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

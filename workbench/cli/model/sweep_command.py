@@ -32,8 +32,9 @@ def register(subparsers: Any) -> None:
         "ASHA early stopping, the board's flash/RAM budget): every trial is a kws train in a Ray worker with "
         "its own seed; models over the board budget are rejected before training. Writes results.csv/.json, "
         "results.png (objective vs MACs and RAM) and the best trial's int8 model into --out. Without "
-        "--address a local Ray instance is started and stopped with the sweep. Needs Ray: pip install "
-        "kws-workbench[cluster]. See docs/sweeps.md.")
+        "--address a local Ray instance is started and stopped with the sweep. Needs Ray: in a source "
+        "install pip install kws-workbench[cluster]; the packaged app's training runtime includes it. See "
+        "docs/sweeps.md.")
     p.add_argument("sweep_file", type=Path, metavar="SWEEP.toml", help="the sweep file")
     p.add_argument("--address", help="attach to a Ray cluster: 'auto' (the cluster this machine belongs to) or "
                    "HOST:PORT of its head node (default: start a local Ray instance for this sweep)")
