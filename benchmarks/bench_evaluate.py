@@ -7,6 +7,7 @@ process per core (including the processes' start-up), the speed-up, and where on
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -45,6 +46,7 @@ def stage_times_ms(model_path: Path, paths: list[Path]) -> dict[str, float]:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     dataset = SHARED / "datasets" / "speech_commands"
     model = SHARED / "reference-models" / "tflite_micro_speech.tflite"
     if not dataset.is_dir() or not model.is_file():

@@ -8,6 +8,7 @@ figure includes the Python facade's per-call cost of 50 calls per second of audi
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -49,6 +50,7 @@ def seconds_per_cpu_second(process, clips: list[np.ndarray], audio_seconds: floa
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     settings = FrontendSettings()
     clips = make_clips(settings)
     audio_seconds = len(clips) * settings.sample_length_ms / 1000
