@@ -105,3 +105,11 @@ def test_a_copied_report_replaces_an_older_one_whole(calibrated: Path, tmp_path:
     (report / "notes.txt").write_text("mine")
     load_calibration_output(calibrated).copy_report(report)
     assert sorted(p.name for p in report.iterdir()) == sorted([*REPORT_FILES, "labels.json", "notes.txt"])
+
+
+def test_a_report_opens_from_its_calibration_json_and_another_file_asks_for_the_folder(calibrated: Path) -> None:
+    by_file = load_calibration_output(calibrated / "calibration.json")
+    assert by_file.folder == calibrated
+    assert by_file.document == load_calibration_output(calibrated).document
+    with pytest.raises(WorkbenchError, match=r"sweep.csv is a file: choose the calibration report's folder"):
+        load_calibration_output(calibrated / "sweep.csv")

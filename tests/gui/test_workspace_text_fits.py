@@ -1,4 +1,5 @@
-"""At the default window size and at 1280x800, nothing in the Model and Profile workspaces is cut off."""
+"""At the default window size and at 1280x800 (1280x720 for the sweeps plot), nothing in the Model and Profile
+workspaces, the training data panel's buttons, the Pareto table or the sweeps plot's axis titles is cut off."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from text_fit import cut_off_texts, legend_cut_off  # noqa: E402
+from text_fit import axis_labels_cut_off, cut_off_texts, legend_cut_off  # noqa: E402
 
 from workbench.gui.training.dataset_panel import DatasetPanel  # noqa: E402
 
@@ -72,3 +73,18 @@ def test_the_pareto_table_fits_without_sideways_scrolling(window, qtbot, size: t
     qtbot.wait(50)
     assert table.table_model.columnCount() == 12
     assert [p for p in cut_off_texts(window.calibration) if "ParetoTableView" in p] == []
+
+
+@pytest.mark.parametrize("size", [(1600, 960), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("objective", ["val_balanced_accuracy", "frr"])
+def test_the_sweeps_objective_axis_title_fits(window, qtbot, size: tuple[int, int], objective: str) -> None:
+    """The objective arrives with the sweep's start event, after the plot is laid out."""
+    window.resize(*size)
+    window.show_workspace("training")
+    sweeps = window.training.sweeps
+    window.training.setCurrentWidget(sweeps)
+    qtbot.waitUntil(lambda: window.size().width() == size[0] and sweeps.isVisible(), timeout=2000)
+    qtbot.wait(50)
+    sweeps.add_event({"event": "start", "objective": objective, "mode": "max", "sweep": "s", "trials": 2,
+                      "address": "local", "cpus": 2})
+    assert axis_labels_cut_off(sweeps.plot_widget) == []

@@ -82,3 +82,22 @@ def legend_cut_off(plot_widget: object) -> list[str]:
             problems.append(f"legend entry {label.text!r}: {label.boundingRect().width():.0f} px for "
                             f"{text_width:.0f} px of text")
     return problems
+
+
+def axis_labels_cut_off(plot_widget: object) -> list[str]:
+    """Axis titles of a pyqtgraph PlotWidget that stick out of their axis (clipped by the plot's edge)."""
+    plot_item = plot_widget.getPlotItem()  # type: ignore[attr-defined]
+    problems = []
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot_item.getAxis(name)
+        if not axis.isVisible() or not axis.label.isVisible() or not axis.labelText:
+            continue
+        along = axis.sceneBoundingRect()
+        text = axis.label.sceneBoundingRect()
+        vertical = name in ("left", "right")
+        start, end = (text.top(), text.bottom()) if vertical else (text.left(), text.right())
+        low, high = (along.top(), along.bottom()) if vertical else (along.left(), along.right())
+        if start < low - SLACK_PX or end > high + SLACK_PX:
+            problems.append(f"{name} axis title {axis.labelText!r}: {end - start:.0f} px of text at {start:.0f}.."
+                            f"{end:.0f} on an axis spanning {low:.0f}..{high:.0f}")
+    return problems

@@ -303,10 +303,11 @@ class SessionController(QObject):
     def save_parameters_into_model(self, path: str | Path) -> Path:
         """Write a copy of the model with the current detection parameters (SL_PARAMSv1); raises WorkbenchError."""
         from workbench.core.detection.tuning import save_settings_into_model
+        from workbench.core.model.model_file import model_copy_path
 
         if self.model is None:
             raise WorkbenchError("no model is loaded")
-        return Path(save_settings_into_model(self.model, self.settings, Path(path)))
+        return Path(save_settings_into_model(self.model, self.settings, model_copy_path(path)))
 
     # -- recording ------------------------------------------------------------------------------
     def start_recording(self) -> bool:

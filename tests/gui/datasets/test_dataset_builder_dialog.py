@@ -33,9 +33,9 @@ class Host:
         self.statuses.append(message)
 
 
-@pytest.fixture
-def dialog(qtbot):
-    missing = [p for p in ("espeak-ng", "flite") if shutil.which(p) is None]
+def open_dialog(qtbot, engines: tuple[str, ...]) -> DatasetBuilderDialog:
+    """The dialog over a :class:`Host`, its voice list loaded; skips when an engine is not installed."""
+    missing = [p for p in engines if shutil.which(p) is None]
     if missing:
         pytest.skip(f"speech engines not installed: {', '.join(missing)}")
     host = Host()
@@ -43,7 +43,13 @@ def dialog(qtbot):
     qtbot.addWidget(view)
     view.show()
     qtbot.waitUntil(lambda: not view.voices.loading, timeout=60_000)
-    assert not host.errors, host.errors
+    return view
+
+
+@pytest.fixture
+def dialog(qtbot):
+    view = open_dialog(qtbot, ("espeak-ng", "flite"))
+    assert not view.host.errors, view.host.errors
     yield view
     view.shutdown()
 

@@ -76,15 +76,15 @@ def test_a_take_that_cannot_be_saved_is_kept_until_saved_elsewhere(qtbot, window
     blocker.write_text("a file where the folder should be")
     take = Take(np.arange(RATE, dtype=np.int16), RATE)
     assert not window.takes.save(take, blocker / "yes" / "yes_1.wav")
-    assert window.takes.unsaved is take
+    assert len(window.takes.unsaved) == 1 and window.takes.unsaved[0] is take
     assert "Could not save the 1.0 s recording" in window.last_error and "kept" in window.last_error
     box = window.takes.message_box
     assert box is not None and box.isVisible()
     assert [b.text() for b in box.buttons()] == ["Save as…", "Discard"]
     target = tmp_path / "elsewhere.wav"
-    window.takes._ask_path = lambda: str(target)
+    window.takes._ask_path = lambda count: str(target)
     box.buttons()[0].click()  # "Save as…"
-    assert window.takes.unsaved is None
+    assert window.takes.unsaved == []
     samples, rate = sf.read(target, dtype="int16")
     assert rate == RATE and np.array_equal(samples, take.samples)
 
@@ -94,6 +94,6 @@ def test_an_unsaved_take_is_rescued_when_the_window_closes(qtbot, window, tmp_pa
     blocker = tmp_path / "file"
     blocker.write_text("x")
     window.takes.save(take, blocker / "clip.wav")
-    rescued = window.takes.rescue(tmp_path / "rescue", "unsaved.wav")
-    assert rescued == tmp_path / "rescue" / "unsaved.wav" and window.takes.unsaved is None
-    assert np.array_equal(sf.read(rescued, dtype="int16")[0], take.samples)
+    rescued = window.takes.rescue(tmp_path / "rescue")
+    assert rescued == [tmp_path / "rescue" / "unsaved-clip.wav"] and window.takes.unsaved == []
+    assert np.array_equal(sf.read(rescued[0], dtype="int16")[0], take.samples)

@@ -108,6 +108,17 @@ def test_saving_parameters_writes_a_model_whose_metadata_reads_back(window, tmp_
     assert window.controller.settings.detection_threshold == 201
 
 
+def test_a_parameters_copy_is_always_a_tflite(window, tmp_path: Path) -> None:
+    from workbench.core.model.model_params import read_params
+
+    assert window.save_parameters(tmp_path / "tuned")  # no suffix: .tflite is added
+    assert read_params((tmp_path / "tuned.tflite").read_bytes())["detection_threshold"] >= 0
+    assert not window.save_parameters(tmp_path / "tuned.txt")
+    assert window.last_error == "Cannot save the model copy as tuned.txt: name it with the .tflite suffix."
+    assert not (tmp_path / "tuned.txt").exists()
+    window.error_box.close()
+
+
 def _drop(window, path: Path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])

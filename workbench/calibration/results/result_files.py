@@ -177,13 +177,25 @@ def _checked_document(text: str, folder: Path) -> dict[str, Any]:
     return document
 
 
+def _report_folder(given: Path) -> Path:
+    """The report folder of ``given``: itself, or the folder of its ``calibration.json``."""
+    if not given.is_file():
+        return given  # a folder, or a missing path: the loader names what is missing
+    if given.name == DOCUMENT_NAME:
+        return given.parent
+    raise WorkbenchError(f"{given} is a file: choose the calibration report's folder (the one holding "
+                         f"{DOCUMENT_NAME})")
+
+
 def load_calibration_output(folder: str | Path, labels_path: str | Path | None = None) -> CalibrationOutput:
     """Load ``calibration.json``, ``sweep.csv`` and ``scores.npz`` from ``folder``.
 
     ``labels_path`` defaults to the folder's copy of the labels, else the labels file the document names
-    (folders written before copies were made). Raises :class:`WorkbenchError`.
+    (folders written before copies were made). ``folder`` may also be its ``calibration.json`` (what a
+    person picks when asked for "the report"); any other file is one sentence asking for the folder.
+    Raises :class:`WorkbenchError`.
     """
-    folder = Path(folder)
+    folder = _report_folder(Path(folder))
     try:
         document = _checked_document((folder / DOCUMENT_NAME).read_text(encoding="utf-8"), folder)
         fa, frr = _sweep_columns(folder / SWEEP_NAME)

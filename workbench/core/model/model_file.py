@@ -135,6 +135,17 @@ def model_with_params(model: LoadedModel, params: Mapping[str, Any]) -> LoadedMo
     return dataclasses.replace(model, tflite=data, params=read_params(data))
 
 
+def model_copy_path(path: str | Path) -> Path:
+    """Where a model copy is written: ``.tflite`` added to a name without a suffix; ModelError for another
+    suffix (the bytes are a .tflite model whatever the name says, and the board tools go by the suffix)."""
+    target = Path(path)
+    if not target.suffix:
+        return target.with_name(target.name + TFLITE_SUFFIX)
+    if target.suffix.lower() != TFLITE_SUFFIX:
+        raise ModelError(f"Cannot save the model copy as {target.name}: name it with the {TFLITE_SUFFIX} suffix.")
+    return target
+
+
 def save_model(model: LoadedModel, path: str | Path) -> Path:
     """Write the model's bytes atomically."""
     path = Path(path)

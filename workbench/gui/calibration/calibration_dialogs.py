@@ -7,20 +7,24 @@ does for the window).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog
+
 
 if TYPE_CHECKING:
     from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 
 MODEL_FILTER = "TFLite model (*.tflite)"
-CALIBRATED_SUFFIX = "-calibrated.tflite"
+TFLITE_SUFFIX = ".tflite"
+CALIBRATED_SUFFIX = "-calibrated" + TFLITE_SUFFIX
 
 
 def choose_save_into_model(workspace: "CalibrationWorkspace") -> None:
-    """Ask where the copy of the calibrated model with the chosen set goes (beside the model by default)."""
-    model = workspace.model_of_run
+    """Ask where the copy of the calibrated model with the chosen set goes (beside the model by default);
+    when the model is gone, say so (as "Use selected set" does) instead of asking."""
+    model = workspace.existing_model_of_run()
     if model is None:
         return
     stem = model.name.replace(".mltk.zip", "").replace(".tflite", "")
@@ -37,6 +41,7 @@ def choose_save_report(workspace: "CalibrationWorkspace") -> None:
 
 
 def choose_open_report(workspace: "CalibrationWorkspace") -> None:
-    folder = QFileDialog.getExistingDirectory(workspace, "Open a calibration report folder")
+    folder = QFileDialog.getExistingDirectory(workspace, "Open a calibration report folder (it holds "
+                                              "calibration.json)")
     if folder:
         workspace.open_report(folder)

@@ -28,6 +28,7 @@ from workbench.calibration.results.result_files import (
 )
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
+from workbench.core.model.model_file import model_copy_path
 from workbench.gui.calibration.calibration_dialogs import (
     choose_open_report, choose_save_into_model, choose_save_report,
 )
@@ -292,7 +293,7 @@ class CalibrationWorkspace(QWidget):
         self.table.select_row(row)
         item = self.output.pareto[row]
         if not self._calibrated_model_is_loaded():
-            model = self._existing_model_of_run()
+            model = self.existing_model_of_run()
             if model is None or not self.host.open_model(model):
                 return False
             self.host.show_status(f"opened {self._model_of_run.name} to tune it")
@@ -310,23 +311,24 @@ class CalibrationWorkspace(QWidget):
         self.host.show_status(f"tuning set to {figures_text(item['frr'], item['fa_per_hour'])}")
         return True
 
-    def _existing_model_of_run(self) -> Path | None:
+    def existing_model_of_run(self) -> Path | None:
         """The shown calibration's model; None, said in an error, when its file was not found."""
         if self._model_of_run is None and self.output is not None:
             self.host.show_error(f"the calibrated model {self.output.model_file} was not found")
         return self._model_of_run
 
     def save_into_model(self, path: str | Path) -> Path | None:
-        """Write the selected set (or the recommendation) into a copy of the calibrated model."""
+        """Write the selected set (or the recommendation) into a copy of the calibrated model (``.tflite``
+        added to a name without a suffix; another suffix is refused with a message)."""
         item = self.selected_set()
         if item is None or self.output is None:
             self.host.show_error("run a calibration first")
             return None
-        model = self._existing_model_of_run()
+        model = self.existing_model_of_run()
         if model is None:
             return None
         try:
-            target = self.output.save_set_into_model(model, item, path)
+            target = self.output.save_set_into_model(model, item, model_copy_path(path))
         except WorkbenchError as exc:
             self.host.show_error(str(exc))
             return None

@@ -3,7 +3,9 @@
 Why a dialog: a user who has no stream yet needs one before a calibration means anything; the dialog
 asks for the few choices that matter (dataset folder, keywords, length, which speakers, seed, where
 to write) and runs the same command-line tool as a child process, with progress and Cancel. On success
-:attr:`StreamDialog.built_path` is the WAV written (its labels JSON and CSV lie beside it).
+:attr:`StreamDialog.built_path` is the WAV written (its labels JSON and CSV lie beside it): the path given
+to the child, whatever the form says by then (the choices are locked while it runs anyway). "Write to" an
+existing folder writes ``<folder>/stream.wav`` into it; a name without ``.wav`` gets the suffix.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ MAX_MINUTES = 600.0
 MAX_SEED = 2**31 - 1
 PROGRESS_STEPS = 1000
 ERROR_STYLE = "color: #d04040;"
+MIN_WIDTH_PX = 620  # the path fields show a whole path and their placeholders, not 125 px of them
+STREAM_NAME = "stream.wav"  # the file written into a folder chosen as "Write to"
+WAV_SUFFIX = ".wav"
 
 
 class StreamDialog(QDialog):
@@ -35,6 +40,7 @@ class StreamDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Build a labelled stream")
         self.built_path: Path | None = None
+        self._building: Path | None = None  # the WAV the running child writes
         self.dataset_edit = QLineEdit(str(dataset or ""))
         self.dataset_edit.setPlaceholderText("a folder with one folder per word (Speech Commands layout)")
         dataset_button = QPushButton("Browse…")
@@ -63,7 +69,9 @@ class StreamDialog(QDialog):
         self.cancel_button.clicked.disconnect()
         self.cancel_button.clicked.connect(self._cancel)
 
-        form = QFormLayout()
+        self.form_box = QWidget()  # locked while the child builds
+        form = QFormLayout(self.form_box)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Dataset", self._row(self.dataset_edit, dataset_button))
         form.addRow("Keywords", self.keywords_edit)
         form.addRow("Length", self.minutes_spin)
@@ -72,7 +80,7 @@ class StreamDialog(QDialog):
         form.addRow("Seed", self.seed_spin)
         form.addRow("Write to", self._row(self.out_edit, out_button))
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.form_box)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
@@ -82,6 +90,7 @@ class StreamDialog(QDialog):
         self.child.succeeded.connect(self._succeeded)
         self.child.failed.connect(self._failed)
         self.child.cancelled.connect(self._cancelled)
+        self.setMinimumWidth(MIN_WIDTH_PX)
 
     @staticmethod
     def _row(edit: QLineEdit, button: QPushButton) -> QWidget:
@@ -101,8 +110,11 @@ class StreamDialog(QDialog):
         if not out:
             self._show_error("choose where to write the stream (.wav)")
             return None
-        if not out.lower().endswith(".wav"):
-            out += ".wav"
+        if Path(out).expanduser().is_dir():  # a folder: the stream goes into it, not beside it
+            out = str(Path(out) / STREAM_NAME)
+            self.out_edit.setText(out)
+        elif not out.lower().endswith(WAV_SUFFIX):
+            out += WAV_SUFFIX
             self.out_edit.setText(out)
         return ["stream", "make", "--dataset", dataset, "--out", out, "--keywords", self.keywords_edit.text().strip(),
                 "--minutes", f"{self.minutes_spin.value():g}", "--split", self.split_combo.currentText(),
@@ -117,8 +129,13 @@ class StreamDialog(QDialog):
         self.progress.setVisible(True)
         self.status.setStyleSheet("")
         self.status.setText("building…")
-        self.build_button.setEnabled(False)
+        self._building = Path(args[args.index("--out") + 1])
+        self._set_building(True)
         self.child.start(*args)
+
+    def _set_building(self, building: bool) -> None:
+        self.build_button.setEnabled(not building)
+        self.form_box.setEnabled(not building)
 
     def _cancel(self) -> None:
         if self.child.running:
@@ -127,7 +144,8 @@ class StreamDialog(QDialog):
             self.reject()
 
     def _succeeded(self) -> None:
-        self.built_path = Path(self.out_edit.text().strip())
+        self.built_path = self._building
+        self._set_building(False)
         self.accept()
 
     def _failed(self, message: str) -> None:
@@ -135,12 +153,13 @@ class StreamDialog(QDialog):
 
     def _cancelled(self) -> None:
         self.progress.setVisible(False)
-        self.build_button.setEnabled(True)
+        self._set_building(False)
+        self.status.setStyleSheet("")
         self.status.setText("cancelled")
 
     def _show_error(self, message: str) -> None:
         self.progress.setVisible(False)
-        self.build_button.setEnabled(True)
+        self._set_building(False)
         self.status.setStyleSheet(ERROR_STYLE)
         self.status.setText(message)
 

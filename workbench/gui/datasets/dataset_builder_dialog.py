@@ -51,6 +51,19 @@ def _words(text: str) -> list[str]:
     return [w.strip() for w in text.split(",") if w.strip()]
 
 
+def resumable(folder: Path) -> bool:
+    """Whether Continue (``kws dataset synth --resume``) has something to finish in ``folder``.
+
+    Why not just "has synth.json": a build that failed (a full disk) or was killed never wrote it, yet its
+    clips are there, Build refuses the non-empty folder, and ``--resume`` accepts any folder -- it makes only
+    the missing clips, and refuses other settings itself when a manifest is there. So: a non-empty folder.
+    """
+    try:
+        return folder.is_dir() and any(folder.iterdir())
+    except OSError:  # unreadable: the build would say why
+        return False
+
+
 class DatasetBuilderDialog(QDialog):
     """The builder (module docstring). ``host``: the window's :class:`~workbench.gui.window.workspace_host.WorkspaceHost`."""
 
@@ -139,7 +152,7 @@ class DatasetBuilderDialog(QDialog):
         self.build_button.setDefault(True)
         self.build_button.clicked.connect(self.build)
         self.continue_button = QPushButton("Continue")
-        self.continue_button.setToolTip("Finish a cancelled build of the same settings in the same folder")
+        self.continue_button.setToolTip("Finish a cancelled or failed build of the same settings in the same folder")
         self.continue_button.clicked.connect(lambda: self.build(resume=True))
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
@@ -285,6 +298,7 @@ class DatasetBuilderDialog(QDialog):
             self.built.emit(str(folder))
 
     def _on_failed(self, message: str) -> None:
+        self.progress.setValue(0)  # a failed build is not "100 %", even when it failed at the very end
         self.status.setText(message)
         self.host.show_error(message)
         self._update_buttons()
@@ -303,8 +317,7 @@ class DatasetBuilderDialog(QDialog):
         ready = bool(_words(self.words_edit.text())) and bool(self.out_edit.text().strip())
         self.build_button.setEnabled(ready and not running)
         folder = Path(self.out_edit.text().strip()).expanduser() if self.out_edit.text().strip() else None
-        self.continue_button.setEnabled(ready and not running and folder is not None
-                                        and (folder / MANIFEST).is_file())
+        self.continue_button.setEnabled(ready and not running and folder is not None and resumable(folder))
         self.cancel_button.setEnabled(running)
         for widget in (self.words_edit, self.negatives_edit, self.negatives_from, self.out_edit, self.voices):
             widget.setEnabled(not running)

@@ -8,9 +8,10 @@ silent, too quiet, too short, too long are rejected with the reason and the same
 kept take is cut to the model's clip length around the word and saved atomically into the dataset layout:
 ``<folder>/<word>/<speaker>_nohash_<word>_<time>.wav`` (the recorder's naming, see
 :mod:`workbench.gui.stream.recording_view`). The speaker is never left out: it starts as the login name
-(:func:`default_speaker`), so a person's takes always stay on one side of a dataset split. A take that cannot be saved is kept by a
-:class:`~workbench.gui.stream.take_keeper.TakeKeeper` until it is saved elsewhere. "Retake" deletes the
-last kept take and asks for it again.
+(:func:`default_speaker`), so a person's takes always stay on one side of a dataset split. A take that cannot
+be saved is kept by a :class:`~workbench.gui.stream.take_keeper.TakeKeeper` until it is saved elsewhere, and
+the session stops there (the next take would fail the same way). "Retake" deletes the last kept take and asks
+for it again.
 
 Everything is driven by single-shot timers on the GUI thread; the audio is recorded by the live
 session's own thread.
@@ -264,8 +265,10 @@ class GuidedRecordingView(QDialog):
                 self.saved_list.addItem(f"{path.parent.name}/{path.name}")
                 self._say(f"{self.word}, take {self.take_number}: {verdict.reason}", KEPT_COLOR)
                 self.position += 1
-            else:
-                self._say(f"{self.word}: the take could not be saved (see the message)", REJECTED_COLOR)
+            else:  # the next take would fail the same way: stop at the first, the keeper holds the take
+                self._abort(f"{self.word}, take {self.take_number} could not be saved, so the session stopped: "
+                            "choose another dataset folder and press Start.")
+                return
         else:
             self._say(f"Again: {verdict.reason}", REJECTED_COLOR)
         if self.position >= len(self.words) * self.takes:
@@ -350,5 +353,16 @@ class GuidedRecordingView(QDialog):
                                 f"of {len(self.words)}: {step}")
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        """Stop the session and rescue the takes that could not be saved into the default recordings folder
+        (as the main window does when it closes); any that still fail go to the window's keeper, which
+        offers them again and tries once more when the window closes."""
         self.stop()
+        window = self.parent()
+        if self.keeper.unsaved:
+            if hasattr(window, "show_status"):
+                self.keeper.saved.connect(window.show_status)
+            self.keeper.rescue(default_recordings_folder())
+        window_keeper = getattr(window, "takes", None)
+        if self.keeper.unsaved and isinstance(window_keeper, TakeKeeper):
+            window_keeper.adopt(self.keeper)
         super().closeEvent(event)

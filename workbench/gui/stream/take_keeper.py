@@ -1,8 +1,10 @@
 """A recorded take is never lost: it is saved, or kept until the user saves it elsewhere or discards it.
 
 Saving can fail (a folder on an unplugged drive, no permission, a full disk). Then the samples stay
-here, the user gets one clear message with "Save as…" and "Discard", and closing the window still
-tries the default recordings folder before anything is dropped.
+here -- every one of them, not just the last: a guided session can fail on several takes before the
+user answers -- and the user gets ONE message box (updated, never stacked) with "Save as…" and
+"Discard" acting on all the kept takes. Closing the window (or the guided dialog) still tries the
+default recordings folder before anything is dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import save_recording
 
 WAV_FILTER = "WAV audio (*.wav)"
+RESCUE_PREFIX = "unsaved-"  # a rescued take's name: unsaved-<the name it was meant to have>
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,34 @@ class Take:
         return self.samples.size / self.sample_rate
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """A take that could not be saved, and where it was meant to go (its name is reused elsewhere)."""
+
+    take: Take
+    wanted: Path
+
+
+def _reason(exc: Exception) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).rstrip(".")
+
+
+def _write(take: Take, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_recording(take.samples, path, take.sample_rate)
+
+
+def _free_path(path: Path) -> Path:
+    """``path``, or ``name-2.wav``, ``name-3.wav``…: a kept take never overwrites another recording."""
+    candidate, n = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
 class TakeKeeper(QObject):
-    """Saves takes atomically; holds the one that could not be saved (``unsaved``)."""
+    """Saves takes atomically; keeps every take that could not be saved (``unsaved``, oldest first)."""
 
     saved = Signal(str)  # a one-line notice: where and how long
     failed = Signal(str)  # a one-line error
@@ -39,61 +68,111 @@ class TakeKeeper(QObject):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self._parent = parent
-        self.unsaved: Take | None = None
+        self._kept: list[_Kept] = []
         self.message_box: QMessageBox | None = None
+
+    @property
+    def unsaved(self) -> list[Take]:
+        """The takes waiting to be saved elsewhere or discarded (a copy of the list)."""
+        return [kept.take for kept in self._kept]
 
     def save(self, take: Take, path: Path) -> bool:
         """Write ``take`` to ``path`` (folders made); on failure keep it and offer Save as…/Discard."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            save_recording(take.samples, path, take.sample_rate)
+            _write(take, path)
         except (OSError, WorkbenchError) as exc:
-            self.unsaved = take
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            message = (f"Could not save the {take.seconds:.1f} s recording to {path}: {reason}. "
-                       "The take is kept: save it elsewhere or discard it.")
-            self.failed.emit(message)
-            self._offer(message)
+            if all(kept.take is not take for kept in self._kept):
+                self._kept.append(_Kept(take, path))
+            self._fail(f"Could not save the {take.seconds:.1f} s recording to {path}: {_reason(exc)}.")
             return False
-        if self.unsaved is take:
-            self.unsaved = None
+        self._forget(take)
         self.saved.emit(f"saved {path} ({take.seconds:.1f} s)")
         return True
 
     def save_unsaved_as(self, path: Path | str | None = None) -> bool:
-        """Save the kept take to ``path`` (asked with a file dialog when None)."""
-        if self.unsaved is None:
+        """Save the kept takes: one take to the file ``path``; several into the folder ``path``, each
+        under the name (and word folder) it was meant to have. Asked with a dialog when None."""
+        if not self._kept:
             return False
         if path is None:
-            path = self._ask_path()
+            path = self._ask_path(len(self._kept))
             if not path:
                 return False
-        return self.save(self.unsaved, Path(path))
+        target = Path(path)
+        if len(self._kept) == 1:
+            return self.save(self._kept[0].take, target)
+        for kept in list(self._kept):
+            if not self.save(kept.take, _free_path(target / kept.wanted.parent.name / kept.wanted.name)):
+                return False
+        return True
 
     def discard_unsaved(self) -> None:
-        self.unsaved = None
+        self._kept.clear()
 
-    def rescue(self, folder: Path, name: str) -> Path | None:
-        """Last chance before the window closes: save the kept take as ``folder/name``."""
-        if self.unsaved is None:
-            return None
-        path = folder / name
+    def adopt(self, other: TakeKeeper) -> None:
+        """Take over ``other``'s kept takes (a closing dialog hands them to the window's keeper)."""
+        if not other._kept:
+            return
+        self._kept.extend(other._kept)
+        other.discard_unsaved()
+        other._close_box()
+        count = len(self._kept)
+        self._fail(f"{count} recording{'s' if count > 1 else ''} could not be saved.")
+
+    def rescue(self, folder: Path) -> list[Path]:
+        """Last chance before the window closes: save every kept take into ``folder`` as
+        ``unsaved-<meant name>``; returns the files written (a take that still fails stays kept)."""
+        written: list[Path] = []
+        for kept in list(self._kept):
+            path = _free_path(folder / f"{RESCUE_PREFIX}{kept.wanted.name}")
+            try:
+                _write(kept.take, path)
+            except (OSError, WorkbenchError):
+                continue
+            self._forget(kept.take)
+            written.append(path)
+        if written:
+            self.saved.emit(f"saved {len(written)} unsaved recording{'s' if len(written) > 1 else ''} in {folder}")
+        if not self._kept:
+            self._close_box()
+        return written
+
+    def _forget(self, take: Take) -> None:
+        self._kept = [kept for kept in self._kept if kept.take is not take]
+        if not self._kept:
+            self._close_box()
+
+    def _fail(self, what: str) -> None:
+        """One message for all the kept takes: the open box is updated rather than another one stacked."""
+        count = len(self._kept)
+        kept = "The take is kept: save it" if count == 1 else f"All {count} unsaved takes are kept: save them"
+        message = f"{what} {kept} elsewhere or discard {'it' if count == 1 else 'them'}."
+        self.failed.emit(message)
+        if self.message_box is not None and self.message_box.isVisible():
+            self.message_box.setText(message)
+        else:
+            self._offer(message)
+
+    def _close_box(self) -> None:
         box, self.message_box = self.message_box, None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            save_recording(self.unsaved.samples, path, self.unsaved.sample_rate)
-        except (OSError, WorkbenchError):
-            return None
-        finally:
-            if box is not None:
-                box.close()
-        self.unsaved = None
-        return path
+        if box is not None:  # close() is refused by a box without an Escape button
+            box.hide()
+            box.deleteLater()
 
-    def _ask_path(self) -> str:
-        """The save dialog (a method so tests can answer it)."""
+    def _ask_path(self, count: int) -> str:
+        """The save dialog: a file for one take, a folder for several (a method so tests can answer it)."""
+        if count > 1:
+            return QFileDialog.getExistingDirectory(self._parent, f"Folder for the {count} recordings")
         path, _ = QFileDialog.getSaveFileName(self._parent, "Save the recording", "take.wav", WAV_FILTER)
         return path
+
+    def _on_button(self, save_as: bool) -> None:
+        self.message_box = None  # the box closes itself after a click
+        if not save_as:
+            self.discard_unsaved()
+        elif not self.save_unsaved_as() and self._kept and self.message_box is None:
+            count = len(self._kept)  # the dialog was cancelled: the takes are still here, so is the box
+            self._fail(f"{count} recording{'s' if count > 1 else ''} not saved yet.")
 
     def _offer(self, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "KWS Workbench", message, QMessageBox.StandardButton.NoButton,
@@ -101,7 +180,6 @@ class TakeKeeper(QObject):
         save_as = box.addButton("Save as…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self.save_unsaved_as() if button is save_as
-                                  else self.discard_unsaved())
+        box.buttonClicked.connect(lambda button: self._on_button(button is save_as))
         box.open()  # not modal to the stream: live views keep running
         self.message_box = box

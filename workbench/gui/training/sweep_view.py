@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QL
 from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 from workbench.gui.live.plot_style import fix_plot
 from workbench.gui.theme import CLASS_COLORS, plot_colors, style_plot
+from workbench.gui.training.training_curves_view import WholeNumberAxis
 from workbench.sweeps.reporting import events as ev
 from workbench.sweeps.reporting.results import FINISHED, RUNNING, TrialRecord, best_so_far
 
@@ -36,7 +37,11 @@ CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FI
 KIB = 1024
 POINT_PX = 9
 TRIAL_COLOR, BEST_COLOR = CLASS_COLORS[0], CLASS_COLORS[2]
-OBJECTIVE_LABELS = {"val_balanced_accuracy": "validation balanced accuracy", "frr": "FRR at the target FA/h"}
+# short: the label runs along the plot's height, ~150 px at 1280x720 (the table says more)
+OBJECTIVE_LABELS = {"val_balanced_accuracy": "val. balanced accuracy", "frr": "FRR at the target FA/h"}
+OBJECTIVE_TIPS = {"val_balanced_accuracy": "objective: the validation balanced accuracy (higher is better)",
+                  "frr": "objective: the false-reject rate at the sweep's target FA/h (lower is better)"}
+PLOT_SHARE, TABLE_SHARE = 1, 1  # of the height below the form: the plot's axis label needs the room
 OBJECTIVE_RANGE = (0.0, 1.0)  # both objectives are fractions
 X_MARGIN = 0.5
 MAX_X_TICKS = 12
@@ -139,7 +144,8 @@ class SweepView(QWidget):
             buttons.addWidget(widget)
         buttons.addWidget(self.status_label, 1)
         colors = plot_colors(dark)
-        self.plot_widget = pg.PlotWidget(background=colors.background)
+        self.plot_widget = pg.PlotWidget(background=colors.background,
+                                         axisItems={"bottom": WholeNumberAxis("bottom")})  # trial numbers
         self.plot = self.plot_widget.getPlotItem()
         fix_plot(self.plot)
         style_plot(self.plot, dark)
@@ -160,8 +166,8 @@ class SweepView(QWidget):
         layout.addLayout(form)
         layout.addLayout(options)
         layout.addLayout(buttons)
-        layout.addWidget(self.plot_widget, 2)
-        layout.addWidget(self.table, 3)
+        layout.addWidget(self.plot_widget, PLOT_SHARE)
+        layout.addWidget(self.table, TABLE_SHARE)
 
     def _choose_sweep(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Sweep file", "", "Sweep files (*.toml)")
@@ -182,6 +188,9 @@ class SweepView(QWidget):
     # -- actions ---------------------------------------------------------------------------------
     def start(self) -> bool:
         sweep_file, out = Path(self.sweep_edit.text().strip()), self.out_edit.text().strip()
+        if not self.sweep_edit.text().strip():
+            self.host.show_error("Choose a sweep file first.")
+            return False
         if not sweep_file.is_file():
             self.host.show_error(f"Choose a sweep file: {sweep_file} is not a file.")
             return False
@@ -220,6 +229,8 @@ class SweepView(QWidget):
             self.mode = str(event.get("mode", "max"))
             objective = str(event.get("objective", "objective"))
             self.plot.setLabel("left", OBJECTIVE_LABELS.get(objective, objective))
+            self.plot.getAxis("left").resizeEvent()  # pyqtgraph centres a new label only on a resize
+            self.plot_widget.setToolTip(OBJECTIVE_TIPS.get(objective, ""))
             self.status_label.setText(f"{event.get('sweep')}: {event.get('trials')} trials on Ray "
                                       f"{event.get('address')} ({event.get('cpus', 0):g} CPUs)")
         elif kind == ev.TRIAL_START:

@@ -26,8 +26,8 @@ METRICS = ("accuracy", "loss")
 LEGEND_OFFSETS = {"accuracy": (-10, -30), "loss": (-10, 10)}
 
 
-class EpochAxis(pg.AxisItem):
-    """Whole epochs only: pyqtgraph's automatic ticks would also label 1.5, 2.5, … between them."""
+class WholeNumberAxis(pg.AxisItem):
+    """Whole numbers only (epochs, trials): pyqtgraph's automatic ticks would also label 1.5, 2.5, …"""
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802 (pyqtgraph's name)
         levels = []
@@ -55,7 +55,7 @@ class TrainingCurvesView(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for metric in METRICS:
-            widget = pg.PlotWidget(background=colors.background, axisItems={"bottom": EpochAxis("bottom")})
+            widget = pg.PlotWidget(background=colors.background, axisItems={"bottom": WholeNumberAxis("bottom")})
             plot = widget.getPlotItem()
             fix_plot(plot)
             style_plot(plot, dark)

@@ -366,11 +366,15 @@ class MainWindow(QMainWindow):
         if choice.kind == MICROPHONE:
             self.settings.set_device(choice.device)
         self.settings.sync()
+        from workbench.gui.stream.guided_recording_view import GuidedRecordingView
+
+        for guided in self.findChildren(GuidedRecordingView):  # hands its unsaved takes to self.takes
+            guided.close()
         self.controller.close()
-        if self.takes.unsaved is not None:  # last chance for a take that could not be saved
+        if self.takes.unsaved:  # last chance for the takes that could not be saved
             from workbench.gui.stream.recording_view import default_recordings_folder
 
-            self.takes.rescue(default_recordings_folder(), time.strftime("unsaved-take-%Y%m%d-%H%M%S.wav"))
+            self.takes.rescue(default_recordings_folder())
         super().closeEvent(event)
 
 

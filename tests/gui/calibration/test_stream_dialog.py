@@ -1,0 +1,59 @@
+"""The "Build a labelled stream" dialog with a real `kws stream make` child: the choices are locked while it
+runs, the stream it reports is the one the child wrote, a folder as "Write to" gets stream.wav inside it,
+and the dialog opens wide enough to show a path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
+from workbench.core.audio.audio_file import load_audio
+from workbench.gui.calibration.stream_dialog import MIN_WIDTH_PX, STREAM_NAME, StreamDialog
+
+RUN_TIMEOUT_MS = 120_000
+READABLE_PATH_PX = 300  # a path field this wide shows a path, not "a folder with one …"
+
+
+def test_a_folder_as_write_to_gets_stream_wav_and_edits_during_the_build_change_nothing(  # type: ignore[no-untyped-def]
+        qtbot, small_dataset, tmp_path) -> None:  # noqa: F811
+    dialog = StreamDialog(("yes", "no"), dataset=small_dataset)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.minutes_spin.setValue(0.5)
+    dialog.split_combo.setCurrentText("all")
+    folder = tmp_path / "streams"
+    folder.mkdir()
+    dialog.out_edit.setText(str(folder))
+    with qtbot.waitSignal(dialog.accepted, timeout=RUN_TIMEOUT_MS):
+        qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+        assert dialog.out_edit.text() == str(folder / STREAM_NAME)  # says where it goes
+        for edit in (dialog.dataset_edit, dialog.keywords_edit, dialog.out_edit):
+            assert not edit.isEnabled()
+        assert not dialog.minutes_spin.isEnabled() and not dialog.build_button.isEnabled()
+        dialog.out_edit.setText(str(tmp_path / "typed meanwhile.wav"))  # a script can still change the text
+    assert dialog.built_path == folder / STREAM_NAME
+    assert load_audio(dialog.built_path).duration_s == 30.0
+    assert json.loads((folder / "stream.json").read_text())["events"]
+    assert not (tmp_path / "streams.wav").exists() and dialog.form_box.isEnabled()
+
+
+def test_a_failed_build_unlocks_the_choices(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dialog = StreamDialog(("yes", "no"), dataset=tmp_path / "nowhere")
+    qtbot.addWidget(dialog)
+    dialog.out_edit.setText(str(tmp_path / "s"))
+    qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    assert dialog.out_edit.text() == str(tmp_path / "s.wav") and not dialog.dataset_edit.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.child.running and dialog.build_button.isEnabled(), timeout=RUN_TIMEOUT_MS)
+    assert "does not exist" in dialog.status.text() and dialog.dataset_edit.isEnabled()
+
+
+def test_the_dialog_opens_wide_enough_for_a_path(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = StreamDialog(("yes", "no"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() >= MIN_WIDTH_PX
+    assert dialog.dataset_edit.width() >= READABLE_PATH_PX and dialog.out_edit.width() >= READABLE_PATH_PX
