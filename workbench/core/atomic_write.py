@@ -83,25 +83,41 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         return given
     tmp_name = ""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=directory)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mode = target.stat().st_mode & _PERMISSION_BITS if target.exists() else new_file_mode()
-        os.chmod(tmp_name, mode)
+        tmp_name = stage_beside(target, directory, data)
         os.replace(tmp_name, target)
         tmp_name = ""
     except OSError as exc:
         raise WorkbenchError(f"Cannot write {given}: {exc.strerror or exc}.") from None
     finally:
         if tmp_name:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
+            remove_quietly(tmp_name)
     sync_directory(directory)
     return given
+
+
+def stage_beside(target: Path, directory: Path, data: bytes) -> str:
+    """Write ``data`` to a hidden temporary file in ``directory`` (``target``'s folder), flushed to disk and
+    with the mode ``target`` has (or a new file would get); returns its name. Renaming it onto ``target``
+    is the caller's one atomic step. On failure nothing is left behind and the OSError propagates."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(name, target.stat().st_mode & _PERMISSION_BITS if target.exists() else new_file_mode())
+    except BaseException:
+        remove_quietly(name)
+        raise
+    return name
+
+
+def remove_quietly(name: str | os.PathLike[str]) -> None:
+    """Remove a file, best effort: a temporary file left behind is hidden and harmless."""
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
 
 
 def _write_special(given: Path, target: Path, data: bytes) -> None:

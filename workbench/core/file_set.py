@@ -18,16 +18,13 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import tempfile
 import threading
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Union
 
-from workbench.core.atomic_write import new_file_mode, sync_directory, target_of, writable_target
+from workbench.core.atomic_write import remove_quietly, stage_beside, sync_directory, target_of, writable_target
 from workbench.core.errors import WorkbenchError
 
-TEMP_SUFFIX = ".tmp"
-PERMISSION_BITS = 0o777
 HELD_SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s)
 
 Content = Union[bytes, Callable[[], bytes]]  # the bytes, or what makes them (a plot rendered while staging)
@@ -66,28 +63,7 @@ def _stage(path: Path, content: Content) -> str:
     target, folder = writable_target(path)
     if target.exists() and not target.is_file():
         raise WorkbenchError(f"Cannot write {path}: it is not a regular file.")
-    data = content() if callable(content) else content
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mode = target.stat().st_mode & PERMISSION_BITS if target.exists() else new_file_mode()
-        os.chmod(name, mode)
-    except BaseException:
-        _remove(name)
-        raise
-    return name
-
-
-def _remove(name: str | Path) -> None:
-    try:
-        os.unlink(name)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        pass  # best effort: a temporary file left behind is hidden and harmless
+    return stage_beside(target, folder, content() if callable(content) else content)
 
 
 def write_file_set(files: Mapping[Path, Content], stale: Iterable[Path] = ()) -> list[Path]:
@@ -113,10 +89,10 @@ def write_file_set(files: Mapping[Path, Content], stale: Iterable[Path] = ()) ->
                 del staged[path]
             for path in removed:
                 if path.is_file() or path.is_symlink():
-                    _remove(path)
+                    remove_quietly(path)
     finally:
         for name in staged.values():
-            _remove(name)
+            remove_quietly(name)
     for folder in {target_of(Path(p)).parent for p in files}:
         sync_directory(folder)
     return [Path(p) for p in files]
