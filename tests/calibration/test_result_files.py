@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.calibration.results.result_files import REPORT_FILES, load_calibration_output, parameter_set_of
+from workbench.calibration.results.output_files import REPORT_NAMES
+from workbench.calibration.results.result_files import load_calibration_output, parameter_set_of
 from workbench.cli.main import main
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
@@ -27,7 +28,7 @@ def calibrated(tmp_path_factory: pytest.TempPathFactory, real_stream: Path, refe
 def test_the_report_is_copied_file_by_file(calibrated: Path, tmp_path: Path) -> None:
     output = load_calibration_output(calibrated)
     copied = output.copy_report(tmp_path / "report")
-    assert sorted(p.name for p in copied) == sorted([*REPORT_FILES, "labels.json"])
+    assert sorted(p.name for p in copied) == sorted([*REPORT_NAMES, "labels.json"])
     for path in copied:
         assert path.read_bytes() == (calibrated / path.name).read_bytes()
     blocker = tmp_path / "a file"
@@ -104,7 +105,7 @@ def test_a_copied_report_replaces_an_older_one_whole(calibrated: Path, tmp_path:
     (report / "labels.csv").write_text("label,start_s,end_s\n")
     (report / "notes.txt").write_text("mine")
     load_calibration_output(calibrated).copy_report(report)
-    assert sorted(p.name for p in report.iterdir()) == sorted([*REPORT_FILES, "labels.json", "notes.txt"])
+    assert sorted(p.name for p in report.iterdir()) == sorted([*REPORT_NAMES, "labels.json", "notes.txt"])
 
 
 def test_a_report_opens_from_its_calibration_json_and_another_file_asks_for_the_folder(calibrated: Path) -> None:

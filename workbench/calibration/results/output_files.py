@@ -30,6 +30,7 @@ PLOT_NAME = "det.png"
 SWEEP_NAME = "sweep.csv"
 SCORES_NAME = "scores.npz"
 LABELS_STEM = "labels"
+REPORT_NAMES = (DOCUMENT_NAME, PLOT_NAME, SWEEP_NAME, SCORES_NAME)  # a report's files, besides its labels copy
 
 
 def labels_name(result: CalibrationResult) -> str:
@@ -51,7 +52,7 @@ def report_files(folder: Path) -> list[Path]:
     The labels copy counts only when that calibration's document names it: a ``labels.json`` of the
     user's own beside the report is not ours to remove.
     """
-    files = [folder / name for name in (DOCUMENT_NAME, PLOT_NAME, SWEEP_NAME, SCORES_NAME)]
+    files = [folder / name for name in REPORT_NAMES]
     try:
         named = json.loads((folder / DOCUMENT_NAME).read_text(encoding="utf-8")).get("labels_file")
     except (OSError, ValueError, AttributeError):

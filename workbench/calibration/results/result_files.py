@@ -22,7 +22,7 @@ from workbench.calibration.streams.labels import load_labels
 from workbench.calibration.sweep.matching import SetMetrics
 from workbench.calibration.results.output_files import (
     DOCUMENT_NAME,
-    PLOT_NAME,
+    REPORT_NAMES,
     SCORES_NAME,
     SWEEP_NAME,
     report_files,
@@ -36,8 +36,6 @@ from workbench.calibration.sweep.grid import ParameterSet
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import write_file_set
-
-REPORT_FILES = (DOCUMENT_NAME, PLOT_NAME, SWEEP_NAME, SCORES_NAME)
 
 
 def figures_text(frr: float, fa_per_hour: float) -> str:
@@ -127,7 +125,7 @@ class CalibrationOutput:
         except OSError as exc:
             raise WorkbenchError(f"cannot create the folder {target}: {exc.strerror or exc}") from None
         files: dict[Path, bytes] = {}
-        for name in (*REPORT_FILES, *([self.labels_file] if self.labels_file else [])):
+        for name in (*REPORT_NAMES, *([self.labels_file] if self.labels_file else [])):
             source = self.folder / name
             if source.is_file():
                 try:
