@@ -85,7 +85,8 @@ def test_files_the_scan_cannot_read_are_reported_not_dropped(small_speech_datase
     broken.write_bytes(b"RIFF\x10\x00\x00\x00WAVEfmt ")
     index = scan_dataset(root)
     assert [p for p, _ in index.unreadable] == [broken]
-    result = evaluate_model(reference_model_path, clips_for_split(index, "all"), workers=1)
+    result = evaluate_model(reference_model_path, clips_for_split(index, "all"), workers=1,
+                            unreadable=index.unreadable)
     assert [p for p, _ in result.unreadable] == [broken] and result.skipped == []
     assert result.unreadable[0][1].startswith("not a readable audio file")
     assert results_document(result)["workbench"]["unreadable"] == [{"path": str(broken),

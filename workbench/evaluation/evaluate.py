@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -66,25 +66,12 @@ class EvaluationResult:
         return self.metrics.class_accuracies[self.classes.index(label)]
 
 
-class ClipSelection(list[ClipEntry]):
-    """Clips to evaluate, and the files of their datasets that could not be read at all (``unreadable``).
-
-    Why carry them: a file the scan cannot read is in no split and never reaches the scorer; without this
-    an evaluation would drop what ``kws dataset info`` counts and say nothing.
-    """
-
-    def __init__(self, clips: Iterable[ClipEntry] = (), unreadable: Iterable[tuple[Path, str]] = ()) -> None:
-        super().__init__(clips)
-        self.unreadable = list(unreadable)
-
-
-def clips_for_split(index: DatasetIndex, split: str) -> ClipSelection:
-    """The clips ``kws evaluate --split`` means: ``test``, ``validation`` or ``all`` (every clip once), with
-    the index's unreadable files."""
+def clips_for_split(index: DatasetIndex, split: str) -> list[ClipEntry]:
+    """The clips ``kws evaluate --split`` means: ``test``, ``validation`` or ``all`` (every clip once)."""
     if split not in EVALUATION_SPLITS:
         raise SettingsError(f"Unknown split {split!r}: use test, validation or all.")
     wanted = EVALUATION_SPLITS[split]
-    return ClipSelection(index.clips if wanted is None else index.select(wanted), index.unreadable)
+    return list(index.clips) if wanted is None else index.select(wanted)
 
 
 def class_of(word: str, classes: Sequence[str]) -> Optional[str]:
@@ -116,13 +103,15 @@ def fold_negative_classes(classes: Sequence[str], scores: npt.NDArray[np.float64
 def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
                    classes: Optional[Sequence[str]] = None, *, progress: Optional[ProgressCallback] = None,
                    cancel: Optional[threading.Event] = None, workers: Optional[int] = None,
-                   trim_db: float = MLTK_TRIM_DB, description: str = "") -> EvaluationResult:
+                   trim_db: float = MLTK_TRIM_DB, description: str = "",
+                   unreadable: Sequence[tuple[Path, str]] = ()) -> EvaluationResult:
     """Score ``clips`` with ``model`` and compute every figure (see :mod:`workbench.evaluation.metrics`).
 
     ``classes`` defaults to the model's. Unreadable clips and clips of a class the model lacks are
-    skipped and listed in ``skipped``; the dataset files a :class:`ClipSelection` names as unreadable are
-    listed in ``unreadable``. Raises :class:`WorkbenchError` when nothing is left to evaluate,
-    :class:`~workbench.evaluation.clip_scores.EvaluationCancelled` when cancelled.
+    skipped and listed in ``skipped``. ``unreadable``: the files of the clips' datasets the scan could not
+    read at all (``DatasetIndex.unreadable``), in no split: listed in the result, so an evaluation never
+    drops what ``kws dataset info`` counts without a word. Raises :class:`WorkbenchError` when nothing is
+    left to evaluate, :class:`~workbench.evaluation.clip_scores.EvaluationCancelled` when cancelled.
     """
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
     names = list(classes) if classes is not None else list(loaded.classes)
@@ -153,4 +142,4 @@ def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
         name=loaded.name, classes=names, paths=[usable[i][0].path for i in kept],
         words=[usable[i][0].word for i in kept], labels=labels, scores=scores,
         metrics=classifier_metrics(scores, labels), skipped=skipped, elapsed_s=elapsed, trim_db=trim_db,
-        description=description, unreadable=list(getattr(clips, "unreadable", ())))
+        description=description, unreadable=list(unreadable))

@@ -77,18 +77,20 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_destination(args.out, folder=True)
     models = [load_model(path) for path in [args.model, *args.compare]]
+    unreadable: list[tuple[Path, str]] = []
     if args.clips is not None:
         clips, description = clips_of_predictions(args.clips), f"the clips listed in {args.clips}"
     else:
         index = load_index(args.dataset, args)
         clips, description = clips_for_split(index, args.split), _describe(args, index)
+        unreadable = list(index.unreadable)
     cancel = threading.Event()
     results = []
     for model in models:
         bar = ProgressBar("evaluating" if len(models) == 1 else f"evaluating {model.name}", unit="clips")
         try:
             results.append(evaluate_model(model, clips, progress=bar.update, cancel=cancel, workers=args.workers,
-                                          trim_db=args.trim_db, description=description))
+                                          trim_db=args.trim_db, description=description, unreadable=unreadable))
         except KeyboardInterrupt:
             cancel.set()
             bar.finish()
