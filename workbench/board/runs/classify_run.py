@@ -19,7 +19,8 @@ from typing import Callable
 
 from workbench.board.errors import BoardTimeout, FirmwareFailure, WrongFirmware
 from workbench.board.firmware.catalog import CLASSIFIER_APP
-from workbench.board.runs.job import BoardCallbacks, BoardJob, BoardOptions, not_started_message
+from workbench.board.runs.job import (BoardCallbacks, BoardJob, BoardOptions, not_started_message,
+                                      run_firmware_hint)
 from workbench.board.logs.classifier_log import (START_MARKER, BoardDetection, BoardNotice, BoardScores,
                                                  ClassifierEvent, ClassifierLogParser, ClassifierStartup)
 from workbench.board.logs.profiler_log import START_MARKER as PROFILER_MARKER
@@ -103,9 +104,8 @@ def _read(reader: SerialLineReader, job: BoardJob, handlers: ClassifyHandlers,
             continue
         job.callbacks.line(line)
         if started_at is None and PROFILER_MARKER in line:
-            hint = ("give the classifier's image (--firmware, or the Board tab's Firmware box)" if job.options.flash
-                    else "flash the classifier (drop --no-flash)")
-            raise WrongFirmware(f"The board runs MLTK's model profiler firmware, not the audio classifier: {hint}.")
+            raise WrongFirmware("The board runs MLTK's model profiler firmware, not the audio classifier: "
+                                f"{run_firmware_hint('classifier', job.options.flash)}.")
         if started_at is None and START_MARKER in line:
             started_at = time.monotonic()
         event = parser.feed(line)

@@ -140,6 +140,13 @@ class BoardJob:
         self.commander().reset(device=device.commander_device, cancel=self.cancel)
 
 
+def run_firmware_hint(program: str, flashed: bool) -> str:
+    """What to do when the board runs the other MLTK firmware than ``program`` ("profiler", "classifier")
+    needs: flashed with the wrong image, give the right one; not flashed (``--no-flash``), flash it."""
+    return (f"give the {program}'s image (--firmware, or the Board tab's Firmware box)" if flashed
+            else f"flash the {program} (drop --no-flash)")
+
+
 def not_started_message(reader: SerialLineReader, timeout_s: float, *, flashed: bool, what: str,
                         firmware: str) -> str:
     """The timeout sentence when ``what`` (``the profiler's output``) never started: the board said nothing,

@@ -21,7 +21,7 @@ from pathlib import Path
 from workbench.board.errors import BoardTimeout, Cancelled, FirmwareFailure, WrongFirmware
 from workbench.board.firmware.catalog import PROFILER_APP
 from workbench.board.runs.job import (BAUD_QUESTION, BoardCallbacks, BoardJob, BoardOptions,
-                                      not_started_message)
+                                      not_started_message, run_firmware_hint)
 from workbench.board.logs.classifier_log import START_MARKER as CLASSIFIER_MARKER
 from workbench.board.logs.profiler_log import (LOADING_MARKER, START_MARKER, ProfilerLog, ProfilerLogParser,
                                                is_failure_line)
@@ -93,7 +93,7 @@ def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog
             last_line = line.strip()
         if parser is None and line.strip() == CLASSIFIER_MARKER:
             raise WrongFirmware("The board runs MLTK's audio classifier firmware, not the model profiler: "
-                                f"{_flash_profiler_hint(job.options.flash)}.")
+                                f"{run_firmware_hint('profiler', job.options.flash)}.")
         if parser is None and (match := _START.search(line)) is not None:
             parser = ProfilerLogParser()
             line = line[match.start():]
@@ -110,11 +110,6 @@ def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog
         if failure_deadline is None and parser is not None and parser.log.finished:
             return parser.finish()
     raise FirmwareFailure(f"The board's profiler failed: {'; '.join(dict.fromkeys(failures))}")
-
-
-def _flash_profiler_hint(flashed: bool) -> str:
-    return ("give the profiler's image (--firmware, or the Board tab's Firmware box)" if flashed
-            else "flash the profiler (drop --no-flash)")
 
 
 def _not_started_message(reader: SerialLineReader, timeout_s: float, *, flashed: bool) -> str:
