@@ -10,7 +10,8 @@ Flow: the archive is downloaded beside DEST (resumable ``.part``, see :mod:`.dow
 extracted all-or-nothing into DEST (see :mod:`.archive`) with a marker file written last, and deleted
 unless kept. An archive that cannot be unpacked (damaged, unsafe) is deleted too unless kept: it passed its
 checksum, so a second run would reuse it and fail again; one that could not be unpacked for want of disk
-space is kept, and the message says where. A DEST holding the marker of the same archive is "already installed" and left alone.
+space is kept, and the message says where. A DEST holding the marker of the same archive is "already
+installed" and left alone.
 A ``--url`` mirror must serve the identical archive (the official checksum still applies) unless a
 ``--sha256`` of its own is given.
 """

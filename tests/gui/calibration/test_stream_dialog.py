@@ -5,7 +5,6 @@ and the dialog opens wide enough to show a path."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 

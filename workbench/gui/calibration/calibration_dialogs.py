@@ -7,17 +7,16 @@ does for the window).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog
 
+from workbench.core.model.model_file import TFLITE_SUFFIX
 
 if TYPE_CHECKING:
     from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 
 MODEL_FILTER = "TFLite model (*.tflite)"
-TFLITE_SUFFIX = ".tflite"
 CALIBRATED_SUFFIX = "-calibrated" + TFLITE_SUFFIX
 
 

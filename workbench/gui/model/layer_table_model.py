@@ -132,7 +132,8 @@ class LayerTableModel(QAbstractTableModel):
             return cell_text(column, value)
         if role == Qt.ItemDataRole.ToolTipRole:
             if not layer.supported:
-                return mvp_where(layer)[0].upper() + mvp_where(layer)[1:]
+                where = mvp_where(layer)
+                return where[0].upper() + where[1:]
             return f"{layer.op}: {layer.input_shape_text} → {layer.output_shape_text}; {layer.options_text}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in NUMERIC_KINDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
