@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from workbench.cli.model_argument import model_argument
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine, EngineOptions, InferenceResult
 from workbench.core.errors import WorkbenchError
@@ -43,7 +44,7 @@ def register(subparsers: Any) -> None:
     src.add_argument("--mic", action="store_true", help="listen to the microphone (Ctrl+C to stop)")
     p.add_argument("--device", help="input device index or name (see `kws devices`)")
     p.add_argument("--seconds", type=float, help="with --mic: stop after this many seconds")
-    p.add_argument("--model", type=Path, help="model .tflite or .mltk.zip (default: the bundled model)")
+    p.add_argument("--model", type=model_argument, help="model .tflite or .mltk.zip (default: the bundled model)")
     thresholds = p.add_mutually_exclusive_group()
     thresholds.add_argument("--threshold", type=int,
                             help="detection_threshold, 0-255, for every class (replaces a per-class list in the model)")
@@ -145,11 +146,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     results: queue.Queue[InferenceResult] = queue.Queue()
     session = LiveSession(engine, source)
     session.result_listeners.append(results.put)
-    if args.mic and args.format == "text":
-        print(f"listening on {getattr(source, 'name', 'the microphone')} with {engine.model.name} "
-              f"(Ctrl+C to stop)", file=sys.stderr)
     found = 0
     session.start()
+    if args.mic and args.format == "text":  # only now: the device is open and delivering
+        print(f"listening on {getattr(source, 'name', 'the microphone')} with {engine.model.name} "
+              f"(Ctrl+C to stop)", file=sys.stderr)
     try:
         while True:
             done = session.wait(POLL_S)
@@ -164,13 +165,17 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        session.close()
+        try:
+            session.close()  # bounded: a stalled sound server is given up after a second
+        except KeyboardInterrupt:  # a second Ctrl+C: leave the device to the operating system
+            pass
     while not results.empty():
         result = results.get()
         found += result.detection is not None
         _print_result(result, engine.classes, args, out)
-    if session.error:
-        raise WorkbenchError(session.error)
+    error = session.error or getattr(source, "error", None)  # the source's: it could not be stopped
+    if error:
+        raise WorkbenchError(error)
     if args.format == "text" and not args.scores:
         print(f"{found} detection(s) in {engine.stream_time_s:.2f} s of audio", file=sys.stderr)
     return 0

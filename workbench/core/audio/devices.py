@@ -8,20 +8,22 @@ Hot-plug: PortAudio enumerates devices once, when it is initialised (sounddevice
 and never again, so a microphone plugged in later stays invisible. :func:`refresh_devices` terminates
 and re-initialises PortAudio to enumerate again. Terminating PortAudio invalidates every open stream,
 so it only does so when none of our streams is open (:class:`OpenStreamCount`, which
-``MicrophoneSource`` maintains); otherwise it returns False and the old list stays.
+``MicrophoneSource`` maintains); otherwise it returns False and the old list stays. A stalled sound server
+makes re-initialising block, so it runs as a bounded call (:mod:`~workbench.core.audio.portaudio_guard`).
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from workbench.core.audio.portaudio_guard import STALLED_HINT, OpenStreamCount, call_bounded, check_responsive
 from workbench.core.errors import DeviceError
 
 PORTAUDIO_HINT = "install it with `apt-get install libportaudio2` (Linux) or reinstall the sounddevice package"
 NO_INPUT_MESSAGE = "no audio input device found; pass a WAV file or plug in a microphone"
+REFRESH_TIMEOUT_S = 3.0  # re-enumerating takes ~30 ms; a stalled sound server makes it hang
 
 
 def sounddevice_module() -> ModuleType:
@@ -33,27 +35,6 @@ def sounddevice_module() -> ModuleType:
     except ImportError as exc:
         raise DeviceError(f"the sounddevice package is not installed ({exc})") from exc
     return sounddevice
-
-
-class OpenStreamCount:
-    """How many PortAudio streams this process has open (PortAudio itself is process-global)."""
-
-    _lock = threading.Lock()
-    _count = 0
-
-    @classmethod
-    def opened(cls) -> None:
-        with cls._lock:
-            cls._count += 1
-
-    @classmethod
-    def closed(cls) -> None:
-        with cls._lock:
-            cls._count = max(0, cls._count - 1)
-
-    @classmethod
-    def value(cls) -> int:
-        return cls._count
 
 
 @dataclass(frozen=True)
@@ -86,6 +67,7 @@ def _default_input_index(sd: ModuleType) -> int | None:
 def list_input_devices() -> list[InputDevice]:
     """Every device with at least one input channel, in PortAudio's order (may be empty)."""
     sd = sounddevice_module()
+    check_responsive(during_reinit_only=True)  # PortAudio is half re-initialised on a stuck thread
     try:
         devices = sd.query_devices()
         host_apis = [str(api["name"]) for api in sd.query_hostapis()]
@@ -123,11 +105,17 @@ def refresh_devices() -> bool:
     if OpenStreamCount.value() > 0:
         return False
     try:
-        sd._terminate()  # sounddevice has no public re-scan; these pair with the import-time init
-        sd._initialize()
+        call_bounded(lambda: _reinitialise(sd), REFRESH_TIMEOUT_S,
+                     f"the audio system did not re-scan its devices within {REFRESH_TIMEOUT_S:g} s ({STALLED_HINT})",
+                     reinitialises=True)
     except _portaudio_error(sd) as exc:
         raise DeviceError(f"cannot re-initialise the audio system: {exc}") from exc
     return True
+
+
+def _reinitialise(sd: ModuleType) -> None:
+    sd._terminate()  # sounddevice has no public re-scan; these pair with the import-time init
+    sd._initialize()
 
 
 def resolve_input_device(device: int | str | None) -> InputDevice:

@@ -9,16 +9,24 @@ with a ``soxr.ResampleStream`` when the device refuses 16 kHz, and the gain.
 A device that disappears (unplugged, sound server gone) shows up as the stream finishing on its own
 or as the callbacks stopping; either sets ``error`` and the next ``read()`` raises DeviceError once
 the audio that did arrive has been consumed.
+
+A stalled sound server makes PortAudio's open and close block for as long as it stalls, so both run
+through :func:`~workbench.core.audio.portaudio_guard.call_bounded`: the caller waits at most
+``OPEN_TIMEOUT_S``/``CLOSE_TIMEOUT_S``, then the stream is given up (closed in the background when the
+server answers) and the failure is reported as ``error``. While a stream is in use, PortAudio's and
+ALSA's raw diagnostics are kept out of the terminal (:mod:`~workbench.core.audio.native_noise`).
 """
 
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 import numpy as np
 import soxr
 
+from workbench.core.audio import native_noise
 from workbench.core.audio.devices import (
     InputDevice,
     OpenStreamCount,
@@ -26,6 +34,7 @@ from workbench.core.audio.devices import (
     resolve_input_device,
     sounddevice_module,
 )
+from workbench.core.audio.portaudio_guard import STALLED_HINT, AudioStalledError, call_bounded
 from workbench.core.audio.source_base import DELIVERY_RATE, AudioSource, GainMode
 from workbench.core.errors import DeviceError, SettingsError
 from workbench.core.audio.ring_buffer import RingBuffer
@@ -36,6 +45,34 @@ MS_PER_S = 1000
 STALL_TIMEOUT_S = 2.0  # no callback for this long while running = the device is gone
 WAIT_POLL_S = 0.005  # wait() polls the ring: the callback must not signal (that takes a lock)
 RESAMPLE_QUALITY = "HQ"
+OPEN_TIMEOUT_S = 3.0  # a healthy open takes well under 1 s even on a loaded machine
+CLOSE_TIMEOUT_S = 1.0  # a healthy abort/close takes milliseconds
+# PortAudio's answers that mean "not this rate/channels/sample format" (try the next one); any other error
+# (paUnanticipatedHostError, paDeviceUnavailable, ...) means the device cannot be opened at all
+PA_INVALID_SAMPLE_RATE = -9997
+PA_INVALID_CHANNEL_COUNT = -9998
+PA_SAMPLE_FORMAT_NOT_SUPPORTED = -9994
+FORMAT_REFUSALS = (PA_INVALID_SAMPLE_RATE, PA_INVALID_CHANNEL_COUNT, PA_SAMPLE_FORMAT_NOT_SUPPORTED)
+HOST_ERROR_TEXT_INDEX = 2  # PortAudioError.args[2] = (host API, host error code, host error text)
+
+
+def _is_format_refusal(exc: Exception) -> bool:
+    """True when PortAudio refused the format, not the device (sounddevice raises ValueError for bad
+    parameters and PortAudioError(message, code[, host info]) for PortAudio's own errors)."""
+    if isinstance(exc, ValueError):
+        return True
+    args = getattr(exc, "args", ())
+    return len(args) > 1 and args[1] in FORMAT_REFUSALS
+
+
+def _device_failure(exc: Exception) -> str:
+    """The short reason a device cannot be opened: the host's own words (``Input/output error``) if any."""
+    args = getattr(exc, "args", ())
+    if len(args) > HOST_ERROR_TEXT_INDEX:
+        host_text = str(args[HOST_ERROR_TEXT_INDEX][-1]).strip()
+        if host_text:
+            return host_text
+    return str(args[0] if args else exc).strip() or type(exc).__name__
 
 
 class MicrophoneSource(AudioSource):
@@ -92,7 +129,10 @@ class MicrophoneSource(AudioSource):
                     sd.check_input_settings(device=self.device.index, channels=channels, dtype="int16",
                                             samplerate=rate)
                     return rate, channels
-                except Exception as exc:  # PortAudioError or ValueError: try the next format
+                except Exception as exc:  # PortAudioError or ValueError
+                    if not _is_format_refusal(exc):  # the device itself failed: no format will do
+                        raise DeviceError(f"cannot open the audio input {self.device.name!r} "
+                                          f"({_device_failure(exc)})") from exc
                     last_error = exc
         raise DeviceError(f"the audio input {self.device.name!r} accepts none of "
                           f"{', '.join(f'{r} Hz' for r in rates)} in 16-bit mono or stereo ({last_error})")
@@ -103,31 +143,43 @@ class MicrophoneSource(AudioSource):
         sd = sounddevice_module()
         self.device = self._resolve()
         self.name = self.device.name
-        self.device_rate, self.channels = self._choose_format(sd)
-        block = max(1, self.device_rate * self.block_ms // MS_PER_S)
-        self._ring = RingBuffer(max(block, int(self.ring_seconds * self.device_rate)), np.int16, self.channels)
-        self._resampler = (None if self.device_rate == DELIVERY_RATE else
-                           soxr.ResampleStream(self.device_rate, DELIVERY_RATE, 1, dtype="int16",
-                                               quality=RESAMPLE_QUALITY))
+        native_noise.hold()  # released when the stream is closed (or did not open)
+        opening = self._stalled("open", OPEN_TIMEOUT_S)
+        rate, channels = call_bounded(partial(self._choose_format, sd), OPEN_TIMEOUT_S, opening,
+                                      cleanup=lambda _format: native_noise.release())
+        block = max(1, rate * self.block_ms // MS_PER_S)
+        ring = RingBuffer(max(block, int(self.ring_seconds * rate)), np.int16, channels)
+        self.device_rate, self.channels, self._ring = rate, channels, ring
+        self._resampler = (None if rate == DELIVERY_RATE else
+                           soxr.ResampleStream(rate, DELIVERY_RATE, 1, dtype="int16", quality=RESAMPLE_QUALITY))
         self._spill = np.empty(0, np.int16)
         self._driver_overflows = 0
         self.error = None
         self._stopping = False
-        try:
-            stream = sd.InputStream(device=self.device.index, samplerate=self.device_rate, channels=self.channels,
-                                    dtype="int16", blocksize=block, callback=self._callback,
-                                    finished_callback=self._on_finished)
-        except Exception as exc:  # PortAudioError, ValueError (busy, vanished since the scan)
-            raise DeviceError(f"cannot open the audio input {self.device.name!r}: {exc}") from exc
-        OpenStreamCount.opened()
-        self._stream = stream
         self._last_callback = time.monotonic()
+        self._stream = call_bounded(partial(self._open_stream, sd, ring, rate, channels, block), OPEN_TIMEOUT_S,
+                                    opening, cleanup=_close_unwanted)
+        self._running = True
+
+    def _open_stream(self, sd: Any, ring: RingBuffer, rate: int, channels: int, block: int) -> Any:
+        """Open and start a stream writing into ``ring`` (runs on a bounded call's thread)."""
+        name = self.device.name
+        try:
+            stream = sd.InputStream(device=self.device.index, samplerate=rate, channels=channels, dtype="int16",
+                                    blocksize=block, callback=partial(self._callback, ring),
+                                    finished_callback=partial(self._on_finished, ring))
+        except Exception as exc:  # PortAudioError, ValueError (busy, vanished since the scan)
+            raise DeviceError(f"cannot open the audio input {name!r} ({_device_failure(exc)})") from exc
+        OpenStreamCount.opened()
         try:
             stream.start()
         except Exception as exc:
-            self._close_stream()
-            raise DeviceError(f"cannot start the audio input {self.device.name!r}: {exc}") from exc
-        self._running = True
+            _close_quietly(stream, abort=True)
+            raise DeviceError(f"cannot start the audio input {name!r} ({_device_failure(exc)})") from exc
+        return stream
+
+    def _stalled(self, action: str, timeout_s: float) -> str:
+        return f"the audio input {self.name!r} did not {action} within {timeout_s:g} s ({STALLED_HINT})"
 
     def stop(self) -> None:
         self._stopping = True
@@ -135,32 +187,33 @@ class MicrophoneSource(AudioSource):
         self._close_stream()
 
     def _close_stream(self) -> None:
+        """Stop and close the stream, waiting at most CLOSE_TIMEOUT_S; a stream that does not close in
+        time is given up (closed when the server answers) and reported as ``error``."""
         stream, self._stream = self._stream, None
         if stream is None:
             return
+        abort = self.error is not None
         try:
-            if self.error:
-                stream.abort()
-            else:
-                stream.stop()
-        except Exception:  # noqa: BLE001 - a dead device cannot be stopped cleanly; close anyway
-            pass
-        try:
-            stream.close()
-        except Exception:  # noqa: BLE001
-            pass
-        OpenStreamCount.closed()
+            call_bounded(partial(_close_quietly, stream, abort), CLOSE_TIMEOUT_S,
+                         self._stalled("stop", CLOSE_TIMEOUT_S), cleanup=lambda _none: native_noise.release(),
+                         refuse_when_stalled=False)
+        except AudioStalledError as exc:  # given up: closed (and the filter released) when the server answers
+            self.error = self.error or str(exc)
+            return
+        native_noise.release()
 
     # -- real-time thread -----------------------------------------------------------------------
-    def _callback(self, indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
+    def _callback(self, ring: RingBuffer, indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         """PortAudio's thread: copy into the ring and count overruns, nothing else."""
+        if ring is not self._ring:  # a stream that was given up and has not been closed yet
+            return
         if status.input_overflow:
             self._driver_overflows += 1
-        self._ring.write(indata)  # type: ignore[union-attr]
+        ring.write(indata)
         self._last_callback = time.monotonic()
 
-    def _on_finished(self) -> None:
-        if not self._stopping:
+    def _on_finished(self, ring: RingBuffer) -> None:
+        if not self._stopping and ring is self._ring:
             self.error = f"the audio input {self.name!r} stopped delivering audio (unplugged or sound server gone?)"
 
     # -- consumer thread ------------------------------------------------------------------------
@@ -226,3 +279,26 @@ class MicrophoneSource(AudioSource):
     @property
     def running(self) -> bool:
         return self._running
+
+
+def _close_quietly(stream: Any, abort: bool) -> None:
+    """Stop (or abort, for a dead device) and close ``stream``; a dead device cannot be stopped cleanly."""
+    try:
+        if abort:
+            stream.abort()
+        else:
+            stream.stop()
+    except Exception:  # noqa: BLE001 - close anyway
+        pass
+    try:
+        stream.close()
+    except Exception:  # noqa: BLE001
+        pass
+    OpenStreamCount.closed()
+
+
+def _close_unwanted(stream: Any) -> None:
+    """A stream whose open was given up but finally succeeded: nobody reads it, close it."""
+    if stream is not None:
+        _close_quietly(stream, abort=True)
+    native_noise.release()

@@ -30,7 +30,6 @@ import importlib
 import os
 import sys
 import tempfile
-import threading
 from math import prod
 from typing import Any, Iterator
 
@@ -39,6 +38,7 @@ import numpy.typing as npt
 
 from workbench.core.errors import ModelError
 from workbench.core.model.model_params import read_params
+from workbench.core.stderr_switch import STDERR_SWITCH_LOCK
 
 SCORE_OFFSET_INT8 = 128
 SCORE_SCALE_FLOAT = 255
@@ -52,7 +52,6 @@ _INTERPRETER_MODULES = ("ai_edge_litert.interpreter", "tflite_runtime.interprete
 _SUPPORTED_INPUTS = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
 _STDERR_FD = 2
 _RUNTIME_INFO_PREFIX = b"INFO: "
-_STDERR_CAPTURE_LOCK = threading.Lock()  # fd 2 is process-wide: one capture at a time
 
 
 def _interpreter_class() -> Any:
@@ -67,7 +66,7 @@ def _interpreter_class() -> Any:
 @contextlib.contextmanager
 def _runtime_info_silenced() -> Iterator[None]:
     """Drop the runtime's ``INFO:`` lines written to fd 2 meanwhile; anything else printed there is kept."""
-    with _STDERR_CAPTURE_LOCK, tempfile.TemporaryFile() as capture:
+    with STDERR_SWITCH_LOCK, tempfile.TemporaryFile() as capture:
         try:
             sys.stderr.flush()
             saved = os.dup(_STDERR_FD)
