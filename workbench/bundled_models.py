@@ -32,10 +32,31 @@ class BundledModel:
         return data
 
 
+def bundled_models_dir() -> Path:
+    """The folder of the bundled models (inside an installed package, so never a place to write)."""
+    return resources_root() / MODELS_DIR
+
+
+def bundled_model_file(name: str) -> Path | None:
+    """The bundled model ``name`` names -- ``kws_yes_no`` or ``kws_yes_no.tflite``, as ``kws models`` lists
+    them -- or None. Why: a user should not need to know where the package keeps its models; only a bare
+    file name counts (a path with folders is a path, never a bundled name)."""
+    if not name or Path(name).name != name or name.startswith("."):
+        return None
+    file_name = name if name.lower().endswith(TFLITE_SUFFIX) else name + TFLITE_SUFFIX
+    path = bundled_models_dir() / file_name
+    return path if path.is_file() else None
+
+
+def is_bundled_model(path: Path) -> bool:
+    """True when ``path`` is one of the bundled model files (however it was spelt)."""
+    return path.resolve().parent == bundled_models_dir().resolve()
+
+
 def bundled_models() -> list[BundledModel]:
     """Every bundled model, the default first, then by name. A broken bundled file raises ModelError."""
     default = asset_path(DEFAULT_MODEL).resolve()
-    paths = sorted((resources_root() / MODELS_DIR).glob(f"*{TFLITE_SUFFIX}"))
+    paths = sorted(bundled_models_dir().glob(f"*{TFLITE_SUFFIX}"))
     models = []
     for path in paths:
         model = load_model(path)

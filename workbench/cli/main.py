@@ -54,7 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)  # a model argument is resolved here and may be missing
+    except WorkbenchError as exc:
+        print(f"kws: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)

@@ -361,14 +361,17 @@ class SweepRun:
         return target
 
     def _best_spec_text(self, best: TrialRecord, trial_spec_path: Path) -> str:
-        """The best trial's spec with its epoch cap and seed, headed by the command that repeats it."""
+        """The best trial's spec with its epoch cap and seed, headed by the command that repeats it (with the
+        --out kws train requires: a new folder named after the sweep, so the copied command runs as it is)."""
         from workbench.sweeps.definition.trial_spec import repeatable_spec
 
         assert best.seed is not None  # a finished trial drew its seed
         spec = repeatable_spec(self.sweep, trial_spec_path, best.seed)
+        retrain_folder = f"{self.sweep.name}_best"
         command = ["kws", "train", "--spec", str(self.out / BEST_SPEC_FILE)]
         for dataset in self.sweep.datasets:
             command += ["--dataset", dataset.argument]
+        command += ["--out", retrain_folder]
         header = (f"# trial {best.trial_id} of sweep {self.sweep.name} (objective {best.objective}); "
                   f"repeat it with\n#   {shlex.join(command)}\n")
         return header + spec.to_toml()

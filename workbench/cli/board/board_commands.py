@@ -5,7 +5,7 @@ platform), ``flash`` writes a firmware image and/or a model with Simplicity Comm
 prints the board's serial log. ``profile`` and ``classify`` (in :mod:`.board_run_commands`) run MLTK's
 model-profiler and audio-classifier firmware on the chip. Expected failures (no Commander, no board,
 several debuggers, a model that does not fit) end with one sentence on stderr and exit status 2;
-Ctrl+C stops cleanly with status 130.
+Ctrl+C (and SIGTERM, for ``console``) stops cleanly with status 130.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from workbench.board.commander import Commander
 from workbench.board.commander.output import FlashProgress
 from workbench.board.errors import SeveralDebuggers
 from workbench.board.ports import list_debuggers, list_serial_ports
+from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.cancel_signals import cancel_on_signals
+from workbench.cli.model_argument import model_argument
 
 EXIT_OK = 0
 
@@ -56,7 +59,7 @@ def register(subparsers: Any) -> None:
                        "model goes at the end of flash as flatbuffer + 4-byte little-endian length, where MLTK's "
                        "firmware looks for it; image and model are checked to fit before anything is written.")
     p.add_argument("image", nargs="?", type=Path, help="firmware image (.s37, .hex or .bin)")
-    p.add_argument("--model", type=Path, help="model (.tflite or .mltk.zip) to put at the end of flash")
+    p.add_argument("--model", type=model_argument, help="model (.tflite or .mltk.zip) to put at the end of flash")
     p.add_argument("--halt", action="store_true", help="leave the CPU halted (default: reset so it runs)")
     add_debugger_options(p)
     p.set_defaults(func=run_flash)
@@ -186,7 +189,9 @@ def run_flash(args: argparse.Namespace) -> int:
 
 # -- console ----------------------------------------------------------------------------------------
 def run_console(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Lines as the board prints them until Ctrl+C, ``--seconds`` or a vanished port."""
+    """Lines as the board prints them until Ctrl+C or SIGTERM (both exit 130 after the log is written, as
+    every stoppable ``kws`` command does), ``--seconds`` or a vanished port."""
+    from workbench.board.errors import Cancelled
     from workbench.board.runs.console import read_console
     from workbench.board.runs.job import BoardCallbacks
     from workbench.board.ports import choose_port
@@ -209,11 +214,14 @@ def run_console(args: argparse.Namespace, out: TextIO | None = None) -> int:
         out.flush()
 
     callbacks = BoardCallbacks(status=lambda text: print(f"board: {text}", file=sys.stderr, flush=True), line=show)
+    code = EXIT_OK
     try:
-        read_console(port, callbacks, baudrate=args.baudrate, seconds=args.seconds)
-    except KeyboardInterrupt:
-        pass
+        with cancel_on_signals(callbacks.cancel):  # SIGTERM too: the log below is written, not lost
+            read_console(port, callbacks, baudrate=args.baudrate, seconds=args.seconds)
+    except (Cancelled, KeyboardInterrupt):
+        callbacks.status("stopped")
+        code = EXIT_CANCELLED
     finally:
         if args.log is not None:
             atomic_write_text(args.log, "\n".join(lines) + ("\n" if lines else ""))
-    return EXIT_OK
+    return code

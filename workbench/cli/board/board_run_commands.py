@@ -18,8 +18,11 @@ from typing import Any, Callable, TextIO
 
 from workbench.board.runs.job import ACCELERATORS, DEFAULT_ACTIVITY_TIMEOUT_S, BoardCallbacks, BoardOptions
 from workbench.board.uart.line_reader import BAUDRATE
+from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.cancel_signals import sigterm_as_interrupt
 from workbench.cli.board.board_commands import ProgressPrinter, add_debugger_options, load_tflite, resolve_serialno
-from workbench.core.errors import SettingsError
+from workbench.cli.model_argument import MODEL_HELP, model_argument
+from workbench.core.errors import SettingsError, WorkbenchError
 
 PROFILE_FORMATS = ("table", "json", "csv", "markdown")
 CLASSIFY_FORMATS = ("text", "jsonl")
@@ -50,7 +53,7 @@ def register(sub: Any) -> None:
                        description="Flash MLTK's model-profiler firmware and the model, reset the board, read "
                        "its per-layer report and print it beside the estimate (the same document as `kws "
                        "profile`, with `measured` filled; the table adds the error in %).")
-    p.add_argument("model", type=Path, help=".tflite or .mltk.zip model")
+    p.add_argument("model", type=model_argument, help=MODEL_HELP)
     _board_options(p, "profiler")
     p.add_argument("--format", choices=PROFILE_FORMATS, default="table", help="output format (default: table)")
     p.add_argument("-o", "--output", type=Path, help="write the result to this file instead of stdout")
@@ -64,7 +67,7 @@ def register(sub: Any) -> None:
                        description="Flash MLTK's audio-classifier firmware and the model (with the detection "
                        "parameters below written into it), reset the board and print its banner, settings and "
                        "detections (and every inference with --verbose) until Ctrl+C or --duration.")
-    p.add_argument("model", type=Path, help=".tflite or .mltk.zip model")
+    p.add_argument("model", type=model_argument, help=MODEL_HELP)
     _board_options(p, "audio classifier")
     p.add_argument("--verbose", action="store_true", help="the board prints every inference's scores")
     p.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl+C)")
@@ -81,7 +84,7 @@ def register(sub: Any) -> None:
                        description="Without MODEL: list the saved measurements and the refit factors "
                        "(measured/estimated per op, core and quantity). With MODEL: profile it with the refit "
                        "applied. The default estimate (`kws profile`) never changes; see docs/board.md.")
-    p.add_argument("model", type=Path, nargs="?", help="model to profile with the refit")
+    p.add_argument("model", type=model_argument, nargs="?", help="model to profile with the refit")
     p.add_argument("--store", type=Path, help="folder of saved measurements (default: the user data folder)")
     p.add_argument("--accelerator", choices=ACCELERATORS, default="mvp", help="as `kws profile`")
     p.add_argument("--format", choices=PROFILE_FORMATS, default="table", help="output format (default: table)")
@@ -240,10 +243,12 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
                                download_progress=_download_printer(), line=printer.line)
     handlers = ClassifyHandlers(startup=printer.startup, event=printer.event)
     try:
-        result = classify_on_board(tflite, options, callbacks, handlers, duration_s=args.duration, name=model.name)
+        with sigterm_as_interrupt():
+            result = classify_on_board(tflite, options, callbacks, handlers, duration_s=args.duration,
+                                       name=model.name)
     except KeyboardInterrupt:
         _status("stopped")
-        return 130
+        return EXIT_CANCELLED
     if args.format == "text":
         _status(f"{len(result.detections)} detection(s), {result.inferences} inference(s) printed by the board")
     return 0
@@ -277,6 +282,9 @@ def run_refit(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.profiler.export import render
     from workbench.profiler.report import build_report
 
+    if refit.measurements == 0:  # as `kws profile --calibrated`: never call an unscaled estimate "refit"
+        raise WorkbenchError(f"`kws board refit MODEL` needs saved board measurements and {store.root} has none; "
+                             "measure one with `kws board profile MODEL --save`")
     tflite, name = load_tflite(args.model)
     report = apply_refit(build_report(parse_model(tflite), name=name, accelerator=args.accelerator), refit)
     _write(render(report, args.format), None, out)

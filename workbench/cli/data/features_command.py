@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.cli.model_argument import model_argument
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend import MicroFrontend, quantize
 from workbench.core.frontend_settings import FrontendSettings
@@ -32,7 +33,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, help="output .npy file")
     p.add_argument("--dtype", choices=("int8", "uint16"), default="int8",
                    help="int8 = the model input (MLTK quantisation), uint16 = raw frontend output")
-    p.add_argument("--model", type=Path, help="take the frontend settings from this model (default: bundled)")
+    p.add_argument("--model", type=model_argument, help="take the frontend settings from this model (default: bundled)")
     p.add_argument("--clip", action="store_true",
                    help="one model input: the first sample_length_ms of audio (zero-padded), as MLTK trains")
     p.set_defaults(func=run)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
+from workbench.cli.model_argument import model_argument
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
 from workbench.core.errors import SettingsError
 
@@ -83,7 +84,7 @@ def register(subparsers: Any) -> None:
     check.add_argument("audio", type=Path, help="the recording")
     check.add_argument("--labels", type=Path,
                        help="its labels (default: the recording's name with .json, .csv or .txt)")
-    check.add_argument("--model", type=Path, help="check the labels against this model's classes "
+    check.add_argument("--model", type=model_argument, help="check the labels against this model's classes "
                        "(default: the bundled model)")
     check.set_defaults(func=run_check)
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])

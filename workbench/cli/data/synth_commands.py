@@ -10,16 +10,16 @@ cleanly: clips already written stay, and the same command with ``--resume`` fini
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import shlex
-import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import Any, TextIO
 
 from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.cancel_signals import cancel_on_signals
+from workbench.cli.model_argument import model_argument
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.synthesis.negatives import default_sound_alikes
 
@@ -86,7 +86,7 @@ def register_synth_commands(dataset_subparsers: Any) -> None:
                        help="random seed: the same seed gives the same dataset (default 0)")
     length = synth.add_mutually_exclusive_group()
     length.add_argument("--sample-ms", type=int, help="clip length in ms (default 1000)")
-    length.add_argument("--model", type=Path, help="take the clip length from this model's frontend settings")
+    length.add_argument("--model", type=model_argument, help="take the clip length from this model's frontend settings")
     synth.add_argument("--rate", type=_range, default=(0.8, 1.25), metavar="LOW:HIGH",
                        help="speaking-rate range, 1 = the voice's own (default 0.8:1.25)")
     synth.add_argument("--pitch", type=_range, default=(-3.0, 3.0), metavar="LOW:HIGH",
@@ -207,21 +207,6 @@ def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: lis
         noise_seconds=args.noise_seconds)
 
 
-@contextlib.contextmanager
-def _cancel_on_signals(cancel: threading.Event) -> Iterator[None]:
-    """SIGINT/SIGTERM set ``cancel`` (the build stops cleanly) instead of killing the process."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    handler = lambda signum, frame: cancel.set()  # noqa: E731
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
 class _Progress:
     """Build progress: a bar on stderr, or JSON lines on stderr (``{"phase", "fraction", "done", "total"}``
     and ``{"message"}``, what the GUI's child runner reads)."""
@@ -322,7 +307,7 @@ def run_synth(args: argparse.Namespace) -> int:
                  f"{len(registry.voices)} voices ({len(registry.speakers())} speakers)")
     cancel = threading.Event()
     try:
-        with _cancel_on_signals(cancel):
+        with cancel_on_signals(cancel):
             report = build_dataset(settings, registry, args.out, workers=args.workers, progress=progress,
                                    cancel=cancel, resume=args.resume)
     finally:

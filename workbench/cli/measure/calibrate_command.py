@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
+from workbench.cli.model_argument import model_argument
 
 # CLI option → SweepRanges field (and its help)
 _RANGE_OPTIONS = (
@@ -36,8 +37,8 @@ def register(subparsers: Any) -> None:
         "parameter set of a grid on the stored scores: false rejects, false accepts per hour (speech and "
         "background separately), latency. Recommends the set with the fewest misses at or under the "
         "target FA/h. Ranges are START:STOP:STEP (STOP included) or A,B,C.")
-    p.add_argument("--model", type=Path, help="model .tflite or .mltk.zip (default: the bundled model)")
-    p.add_argument("--compare", type=Path, action="append", default=[], metavar="MODEL",
+    p.add_argument("--model", type=model_argument, help="model .tflite or .mltk.zip (default: the bundled model)")
+    p.add_argument("--compare", type=model_argument, action="append", default=[], metavar="MODEL",
                    help="another model to calibrate on the same stream and compare with --model at each "
                    "one's recommended set; repeat for several")
     p.add_argument("--stream", type=Path, required=True, help="the stream recording (WAV/FLAC/OGG/MP3)")
@@ -57,7 +58,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--max-sets", type=int, help="refuse grids larger than this (default 200000)")
     p.add_argument("--latency-ms", type=int, help="time between inferences (default: the model's latency_ms)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    p.add_argument("--out", type=Path, help="folder for calibration.json, det.png, sweep.csv and scores.npz")
+    p.add_argument("--out", type=Path, help="folder for calibration.json, det.png, sweep.csv, scores.npz "
+                   "and a copy of the stream's labels (labels.json, .csv or .txt: its own format)")
     p.add_argument("--apply-to", type=Path, metavar="OUT.tflite",
                    help="write a copy of the model with the recommended parameters")
     p.add_argument("--no-plot", action="store_true", help="with --out: skip the DET plot PNG")

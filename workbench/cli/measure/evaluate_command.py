@@ -20,6 +20,7 @@ from typing import Any
 
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.data.dataset_commands import add_split_options, load_index
+from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.cli.progress_bar import ProgressBar
 from workbench.datasets.clip_length import MLTK_TRIM_DB
 
@@ -32,8 +33,8 @@ def register(subparsers: Any) -> None:
         description="Evaluate a model on a dataset split through the same frontend and LiteRT path as the live "
         "view. --split test/validation use the dataset's lists or its hash-of-speaker split (the percentages "
         "training uses); --split all evaluates every clip once (words that are not classes count as _unknown_).")
-    p.add_argument("model", type=Path, help="model .tflite or .mltk.zip")
-    p.add_argument("--compare", type=Path, action="append", default=[], metavar="MODEL",
+    p.add_argument("model", type=model_argument, help=MODEL_HELP)
+    p.add_argument("--compare", type=model_argument, action="append", default=[], metavar="MODEL",
                    help="another model (same classes) to score on the same clips and compare with, with a "
                    "paired speaker interval of the difference; repeat for several")
     clips = p.add_mutually_exclusive_group(required=True)

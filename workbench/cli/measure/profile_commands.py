@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.core.errors import ModelError, SettingsError, WorkbenchError
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def register(subparsers: Any) -> None:
         "counts them), estimated CPU and MVP accelerator cycles and time, MVP support with the reason, "
         "flash and RAM (tensor arena) estimates. Cycle and RAM figures are estimates, not board "
         "measurements (see docs/profiler.md).")
-    p.add_argument("model", type=Path, help=".tflite model file")
+    p.add_argument("model", type=model_argument, help=MODEL_HELP)
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--accelerator", choices=("none", "mvp"), default="mvp",
                    help="run supported layers on the MVP accelerator (default) or on the CPU only")
@@ -51,7 +52,7 @@ def register(subparsers: Any) -> None:
         "export-c", help="write the model as an aligned C array for firmware",
         description="Write the .tflite model as a 16-byte aligned 'const unsigned char' array with its "
         "length, and the model's parameters (SL_PARAMSv1 metadata) as comments.")
-    e.add_argument("model", type=Path, help=".tflite model file")
+    e.add_argument("model", type=model_argument, help=MODEL_HELP)
     e.add_argument("-o", "--output", type=Path, required=True, help="header file to write, e.g. model.h")
     e.add_argument("--name", help="C variable name (default: from the model file name)")
     e.set_defaults(func=run_export_c)

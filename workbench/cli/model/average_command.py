@@ -49,6 +49,7 @@ def parse_member(text: str) -> tuple[Path, int]:
 
 def run(args: argparse.Namespace) -> int:
     from workbench.core.model.model_average import Member, average_models
+    from workbench.cli.model_argument import resolve_model_path
     from workbench.core.model.model_file import load_model, model_from_bytes, save_model
     from workbench.training.model.model_metadata import restamped
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         raise WorkbenchError("give at least two models to average")
     if str(args.out).endswith(".zip"):
         raise WorkbenchError("the averaged model is a .tflite; give -o OUT.tflite")
-    members = [Member(load_model(path), weight) for path, weight in parsed]
+    members = [Member(load_model(resolve_model_path(path)), weight) for path, weight in parsed]
     total = sum(m.weight for m in members)
     shares = ", ".join(f"{m.model.name} {m.weight}/{total}" for m in members)
     name = Path(args.out).name.removesuffix(".tflite")

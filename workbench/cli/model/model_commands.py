@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import LoadedModel, load_model, model_with_params, save_model
 from workbench.core.model.tflite_graph import parse_model
@@ -56,7 +57,7 @@ def register(subparsers: Any) -> None:
     info = subparsers.add_parser("info", help="show a model's layers, classes and parameters",
                                  description="Layers summary, input/output tensors and every parameter "
                                  "embedded in a .tflite or .mltk.zip model.")
-    info.add_argument("model", type=Path, help=".tflite or .mltk.zip")
+    info.add_argument("model", type=model_argument, help=MODEL_HELP)
     info.add_argument("--json", action="store_true", help="print JSON")
     info.set_defaults(func=run_info)
     params = subparsers.add_parser("params", help="print or change a model's embedded parameters",
@@ -64,7 +65,7 @@ def register(subparsers: Any) -> None:
                                    "copy of the model whose SL_PARAMSv1 metadata holds the new values. "
                                    "Values take the type of the value they replace; list values are "
                                    "comma-separated.")
-    params.add_argument("model", type=Path, help=".tflite or .mltk.zip")
+    params.add_argument("model", type=model_argument, help=MODEL_HELP)
     params.add_argument("changes", nargs="*", metavar="KEY=VALUE",
                         help="e.g. detection_threshold=200 classes=yes,no,_unknown_,_silence_")
     params.add_argument("-o", "--output", type=Path, help="where to write the changed model")
@@ -246,6 +247,11 @@ def run_params(args: argparse.Namespace) -> int:
         return 0
     if args.output is None and not args.in_place:
         raise WorkbenchError("pass -o OUT to write a changed copy, or --in-place to overwrite the model")
+    from workbench.bundled_models import is_bundled_model
+
+    if args.in_place and is_bundled_model(args.model):  # `kws params kws_yes_no --in-place` must not edit the package
+        raise WorkbenchError(f"--in-place would overwrite the bundled model {args.model.name}; "
+                             "write a changed copy with -o OUT.tflite")
     if args.in_place and args.model.name.endswith(".zip"):
         raise WorkbenchError("cannot rewrite an .mltk.zip archive in place; pass -o OUT.tflite")
     if args.output is not None and args.output.name.lower().endswith(".zip"):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.model_argument import model_argument
 from workbench.cli.stdout_routing import private_stdout
 from workbench.core.errors import SettingsError, WorkbenchError
 
@@ -42,8 +43,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--epochs", type=int, help="maximum number of epochs (default: the spec's; early stopping "
                    "usually ends sooner). With --resume and no more than the epochs done: finish now")
     p.add_argument("--seed", type=int, help="random seed (default: the spec's)")
-    p.add_argument("--init-from", metavar="MODEL", help="start from this model's weights (.h5, .keras, .mltk.zip "
-                   "or .tflite of the same spec)")
+    p.add_argument("--init-from", metavar="MODEL", type=model_argument,
+                   help="start from this model's weights (.h5, .keras, .mltk.zip or .tflite of the same spec, "
+                   "or a bundled model's name)")
     p.add_argument("--progress", choices=PROGRESS_MODES, default="bar",
                    help="bar: a progress bar on stderr (default); jsonl: one JSON object per line on stdout")
     p.add_argument("--mltk-zip", action="store_true", help="also write <name>.mltk.zip with the whole run")
@@ -79,8 +81,9 @@ def _request(args: argparse.Namespace) -> Any:
     if not args.resume and args.epochs == 0:
         raise SettingsError("--epochs 0 only makes sense with --resume (finish a stopped run).")
     keywords = tuple(k.strip() for k in args.keywords.split(",") if k.strip()) if args.keywords else None
+    init_from = str(args.init_from) if args.init_from else None
     return TrainRequest(datasets=tuple(DatasetArg.parse(d) for d in args.dataset), out=args.out, spec=args.spec,
-                        keywords=keywords, epochs=args.epochs, seed=args.seed, init_from=args.init_from,
+                        keywords=keywords, epochs=args.epochs, seed=args.seed, init_from=init_from,
                         resume=args.resume, mltk_zip=args.mltk_zip, workers=max(0, args.workers),
                         evaluate=not args.no_evaluate, command=tuple(sys.argv[1:]))
 
