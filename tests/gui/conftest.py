@@ -38,9 +38,10 @@ def settings_dir(tmp_path: Path) -> Path:
 def window(qtbot, settings_dir: Path):
     """The main window with the bundled model loaded and no stream running yet."""
     from workbench.assets import default_model_path
-    from workbench.gui.window.main_window import MainWindow
+    from workbench.gui.window.main_window import DEFAULT_SIZE, MainWindow
 
     win = MainWindow(dark=True)
+    win.resize(*DEFAULT_SIZE)  # the offscreen screen is smaller: the first size would be clamped to it
     qtbot.addWidget(win)
     win.show()
     assert win.open_model(default_model_path()), win.last_error

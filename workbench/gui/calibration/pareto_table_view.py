@@ -121,6 +121,7 @@ class ParetoTableView(QTableView):
         self.setModel(self.table_model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setTabKeyNavigation(False)  # read-only: arrows move between rows, Tab moves on
         self.setAlternatingRowColors(True)
         self.verticalHeader().setVisible(False)
         # columns as wide as their figures; a stretched last column would read as one huge "p95" cell

@@ -72,6 +72,7 @@ class ProfileView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # execution order until the user sorts
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(False)
@@ -97,10 +98,10 @@ class ProfileView(QWidget):
         self.flash_bar, self.ram_bar, self.ram_mvp_bar = QProgressBar(self), QProgressBar(self), QProgressBar(self)
         self.diagram = QWidget(self)
         self.diagram_layout = QVBoxLayout(self.diagram)
-        self.export_button = QPushButton("Export…", self)
+        self.export_button = QPushButton("&Export…", self)
         self.export_button.setToolTip("Write the profile as CSV, JSON or Markdown (the same as `kws profile --format`)")
         self.export_actions: dict[str, QAction] = {}
-        self.netron_button = QPushButton("Open in Netron", self)
+        self.netron_button = QPushButton("Open in &Netron", self)
         self.netron_button.clicked.connect(self.open_in_netron)
         self._build_layout()
         if report is not None:

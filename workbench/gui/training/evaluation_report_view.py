@@ -56,6 +56,7 @@ class EvaluationReportView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
         self.table.verticalHeader().setDefaultSectionSize(ROW_PX)
         self.plots: list[QLabel] = []
         self.folder: Path | None = None

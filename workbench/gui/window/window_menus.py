@@ -4,20 +4,74 @@ Why a module of its own: the menus only name what the window can do (open, save,
 start the stream…); keeping their layout here keeps :mod:`workbench.gui.window.main_window` about wiring.
 The actions that other code or tests reach (``start_action``, ``record_action``, ``freeze_action``,
 ``dark_action``, ``recent_menu``) are set on the window.
+
+Space starts and stops the stream, as in a media player, but only while the keyboard focus is on no control
+that Space works (a button, a check box, a list or a table, a combo box; text fields protect themselves):
+there Space presses the control, as in every Qt application (:class:`FocusedControlKeys`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QComboBox, QPushButton, QWidget
 
 from workbench.bundled_models import bundled_models
 from workbench.gui import file_dialogs
 from workbench.gui.session_controller import MICROPHONE, SourceChoice
 
 FREEZE_TIP = "Freeze the plots; drag or zoom the time axis to look back over the last minute"
+START_SHORTCUT = "Space"
+START_TIP = "Start or stop the stream (Space, unless a button, check box, list or field has the keyboard focus)"
+SPACE_TAKERS = (QAbstractButton, QComboBox, QAbstractItemView)  # Qt gives Space a meaning on these
+TYPE_TO_SEARCH = (QComboBox, QAbstractItemView)  # typed letters jump to a matching item
+RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+
+
+class FocusedControlKeys(QObject):
+    """Space and Return act on the focused control before any window shortcut.
+
+    Why: a window shortcut (Space for Start/Stop) is tried before the focused widget sees the key, and
+    only a widget that claims the key in its ``ShortcutOverride`` keeps it; text fields do, buttons, check
+    boxes, lists and combo boxes do not. So this filter claims Space for them, and typed letters for lists
+    and combo boxes (their type-to-search, which single-letter shortcuts such as F would take), on the
+    focused widget only
+    (it moves with the focus: no cost for all other events). And a push button outside a dialog ignores
+    Return; keyboard users expect Return to press it, so the filter presses it (animated, as Space does).
+    """
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._watched: QWidget | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
+            self._on_focus_changed(None, app.focusWidget())
+
+    def _on_focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        if self._watched is not None and shiboken6.isValid(self._watched):
+            self._watched.removeEventFilter(self)
+        self._watched = now if isinstance(now, SPACE_TAKERS) else None
+        if self._watched is not None:
+            self._watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if not isinstance(event, QKeyEvent) or event.modifiers() not in PLAIN:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride and (
+                event.key() == Qt.Key.Key_Space or (isinstance(watched, TYPE_TO_SEARCH) and event.text().isprintable()
+                                                    and event.text().strip())):
+            event.accept()  # the focused control keeps Space (and a list its typed letters: no Freeze on F)
+            return True
+        if (event.type() == QEvent.Type.KeyPress and event.key() in RETURN_KEYS and not event.isAutoRepeat()
+                and isinstance(watched, QPushButton) and not watched.autoDefault()):
+            watched.animateClick()
+            return True
+        return False
 
 
 def fill_bundled_models_menu(window: Any) -> None:
@@ -73,7 +127,9 @@ def build_menus(window: Any) -> None:
     view_menu.addAction(window.freeze_action)
 
     stream_menu = menu.addMenu("&Stream")
-    window.start_action = act("&Start", window.controller.toggle, "Space")
+    window.start_action = act("&Start", window.controller.toggle, START_SHORTCUT)
+    window.start_action.setToolTip(START_TIP)
+    window.focused_control_keys = FocusedControlKeys(window)
     stream_menu.addAction(window.start_action)
     window.record_action = act("&Record", window.toggle_recording, "Ctrl+R")
     stream_menu.addAction(window.record_action)
