@@ -7,11 +7,16 @@ Tests point QSettings at a temporary directory (``QSettings.setPath``) before cr
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings
+
+if TYPE_CHECKING:
+    from workbench.core.detection.tuning import DetectionTuning
+    from workbench.core.model.model_file import LoadedModel
 
 ORGANIZATION = "KWS Workbench"
 APPLICATION = "KWS Workbench"
@@ -26,8 +31,20 @@ RECENT = "files/recent"
 CLIPS_FOLDER = "recording/folder"
 CLIP_LABEL = "recording/label"
 CLIP_SPEAKER = "recording/speaker"
-DETECTION_MODEL = "detection/model"
-DETECTION_PARAMS = "detection/params"
+TUNED = "detection/tuned"  # JSON list, most recent first: {"model": content hash, "name", "params"}
+LEGACY_DETECTION_KEYS = ("detection/model", "detection/params")  # one model's values only: replaced by TUNED
+MAX_TUNED_MODELS = 32  # models whose tuned detection parameters are remembered; the least recent is forgotten
+FOLDER_PREFIX = "folders/"  # + a file dialog's kind: the folder it last chose in
+MODEL_FOLDER, AUDIO_FOLDER, LOG_FOLDER = "model", "audio", "log"
+
+
+def model_key(model: "LoadedModel") -> str:
+    """The key of a model's remembered tuning: a hash of its content, not its path.
+
+    Why the content: a model file rewritten in place (retrained, re-exported) is another model, and the
+    values tuned for the old one would be stale for it; the same model under another name keeps its values.
+    """
+    return hashlib.sha256(model.tflite).hexdigest()
 
 
 class AppSettings:
@@ -69,6 +86,14 @@ class AppSettings:
 
     def set_last_model(self, path: Path) -> None:
         self.qsettings.setValue(MODEL, str(path))
+
+    def missing_last_model(self) -> Path | None:
+        """The last model used when its file is gone (deleted, moved, on an unmounted drive), else None.
+
+        Why: start-up then opens the bundled model instead, and the user must be told which one is missing.
+        """
+        text = self._str(MODEL)
+        return Path(text) if text and not Path(text).is_file() else None
 
     def device(self) -> int | str | None:
         text = self._str(DEVICE)
@@ -124,20 +149,48 @@ class AppSettings:
     def set_clip_speaker(self, speaker: str) -> None:
         self.qsettings.setValue(CLIP_SPEAKER, speaker)
 
-    # -- detection parameters ------------------------------------------------------------------
-    def detection_params(self, model_path: Path) -> dict[str, Any] | None:
-        """The tuned parameters saved for this model file, or None."""
-        if self._str(DETECTION_MODEL) != str(model_path.resolve()):
-            return None
+    # -- detection parameters, per model ----------------------------------------------------------
+    def _tuned_entries(self) -> list[dict[str, Any]]:
         try:
-            params = json.loads(self._str(DETECTION_PARAMS) or "null")
+            items = json.loads(self._str(TUNED) or "[]")
         except json.JSONDecodeError:
-            return None
-        return params if isinstance(params, dict) else None
+            return []
+        if not isinstance(items, list):
+            return []
+        return [item for item in items if isinstance(item, dict) and isinstance(item.get("model"), str)
+                and isinstance(item.get("params"), dict)]
 
-    def set_detection_params(self, model_path: Path, params: dict[str, Any]) -> None:
-        self.qsettings.setValue(DETECTION_MODEL, str(model_path.resolve()))
-        self.qsettings.setValue(DETECTION_PARAMS, json.dumps(params))
+    def detection_params(self, model: "LoadedModel") -> dict[str, Any] | None:
+        """The tuned parameters remembered for this model's content, or None (the model's own values apply)."""
+        key = model_key(model)
+        return next((dict(item["params"]) for item in self._tuned_entries() if item["model"] == key), None)
+
+    def remember_tuning(self, model: "LoadedModel | None", tuning: "DetectionTuning | None") -> None:
+        """Keep the values tuned for ``model`` (it becomes the most recent of at most MAX_TUNED_MODELS).
+
+        Why forget untuned ones: values equal to the model's own need no slot; a reset model starts as the file says.
+        """
+        if model is None or tuning is None:
+            return
+        key = model_key(model)
+        entries = [item for item in self._tuned_entries() if item["model"] != key]
+        if tuning.is_modified:
+            entries.insert(0, {"model": key, "name": model.name, "params": tuning.settings.to_params()})
+        self.qsettings.setValue(TUNED, json.dumps(entries[:MAX_TUNED_MODELS]))
+        for legacy in LEGACY_DETECTION_KEYS:
+            self.qsettings.remove(legacy)
+
+    # -- file dialogs ------------------------------------------------------------------------------
+    def last_folder(self, kind: str) -> str:
+        """Where a file dialog of ``kind`` (MODEL_FOLDER, …) last chose; "" (the working directory) at first.
+
+        Why per kind: models, recordings and exported logs usually live in different places.
+        """
+        text = self._str(FOLDER_PREFIX + kind)
+        return text if text and Path(text).is_dir() else ""
+
+    def set_last_folder(self, kind: str, folder: str | Path) -> None:
+        self.qsettings.setValue(FOLDER_PREFIX + kind, str(folder))
 
     def sync(self) -> None:
         self.qsettings.sync()

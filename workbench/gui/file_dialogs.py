@@ -2,7 +2,8 @@
 
 Why apart from the window: each dialog only asks for a path and hands it to the window's
 ``open_model`` / ``open_audio`` / ``save_parameters`` / the log's export, which are what scripts and
-tests call; keeping the asking here keeps :mod:`workbench.gui.window.main_window` about wiring.
+tests call; keeping the asking here keeps :mod:`workbench.gui.window.main_window` about wiring. Each
+kind of dialog starts in the folder it last chose in (``AppSettings.last_folder``), not the working directory.
 """
 
 from __future__ import annotations
@@ -14,22 +15,33 @@ from PySide6.QtWidgets import QFileDialog
 
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
+from workbench.gui.app_settings import AUDIO_FOLDER, LOG_FOLDER, MODEL_FOLDER
 
 MODEL_FILTER = "Models (*.tflite *.mltk.zip *.zip);;All files (*)"
 AUDIO_FILTER = f"Audio files ({' '.join('*' + suffix for suffix in AUDIO_SUFFIXES)});;All files (*)"
 CSV_FILTER = "CSV (*.csv)"
 TUNED_SUFFIX = "-tuned.tflite"
+LOG_NAME = "detections.csv"
+
+
+def _chosen(window: Any, kind: str, path: str) -> str:
+    """``path`` as chosen; its folder is where the next dialog of ``kind`` starts."""
+    if path:
+        window.settings.set_last_folder(kind, Path(path).parent)
+    return path
 
 
 def choose_model(window: Any) -> None:
-    path, _ = QFileDialog.getOpenFileName(window, "Open model", "", MODEL_FILTER)
-    if path:
+    start = window.settings.last_folder(MODEL_FOLDER)
+    path, _ = QFileDialog.getOpenFileName(window, "Open model", start, MODEL_FILTER)
+    if _chosen(window, MODEL_FOLDER, path):
         window.open_model(path)
 
 
 def choose_audio(window: Any) -> None:
-    path, _ = QFileDialog.getOpenFileName(window, "Open audio", "", AUDIO_FILTER)
-    if path:
+    start = window.settings.last_folder(AUDIO_FOLDER)
+    path, _ = QFileDialog.getOpenFileName(window, "Open audio", start, AUDIO_FILTER)
+    if _chosen(window, AUDIO_FOLDER, path):
         window.open_audio(path)
 
 
@@ -45,8 +57,10 @@ def choose_save_parameters(window: Any) -> None:
 
 
 def choose_export_log(window: Any) -> None:
-    path, _ = QFileDialog.getSaveFileName(window, "Export detection log", "detections.csv", CSV_FILTER)
-    if not path:
+    folder = window.settings.last_folder(LOG_FOLDER)
+    suggestion = str(Path(folder) / LOG_NAME) if folder else LOG_NAME
+    path, _ = QFileDialog.getSaveFileName(window, "Export detection log", suggestion, CSV_FILTER)
+    if not _chosen(window, LOG_FOLDER, path):
         return
     try:
         window.log.export_csv(path)

@@ -10,6 +10,7 @@ instead of a traceback. Nothing here processes audio: the engine runs in LiveSes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ class SessionController(QObject):
     source_changed = Signal(object)  # SourceChoice
     status = Signal(str)  # informational, for the status bar
     error = Signal(str)  # an expected failure, one sentence, for a message box
+    stream_started = Signal()  # a chosen or reopened source streams: earlier stream errors are stale
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,11 +67,13 @@ class SessionController(QObject):
         self._retry.timeout.connect(self._retry_device)
 
     # -- model ----------------------------------------------------------------------------------
-    def load_model(self, path: str | Path, saved_params: dict[str, Any] | None = None) -> bool:
+    def load_model(self, path: str | Path,
+                   saved_params: dict[str, Any] | Callable[[Any], dict[str, Any] | None] | None = None) -> bool:
         """Load a .tflite/.mltk.zip and restart the stream with it; False (and ``error``) if it fails.
 
-        ``saved_params`` are detection parameters remembered for this model (QSettings); if they no
-        longer fit the model they are dropped and the model's own values are used.
+        ``saved_params`` are detection parameters remembered for this model (QSettings), or a function of
+        the loaded model giving them (the window looks them up by the model's content, known only once it
+        is read); if they no longer fit the model they are dropped and the model's own values are used.
         """
         from workbench.core.detection.settings import DetectionSettings
         from workbench.core.engine import Engine
@@ -79,6 +83,8 @@ class SessionController(QObject):
             model = load_model(Path(path))
             defaults = DetectionSettings.from_params(model.params)
             tuning = None
+            if callable(saved_params):
+                saved_params = saved_params(model)
             if saved_params:
                 try:
                     tuning = self._make_tuning(model, DetectionSettings.from_params({**model.params,
@@ -121,6 +127,8 @@ class SessionController(QObject):
             return False
         self.source_changed.emit(choice)
         if self._open_session(start=start, source=source):
+            if self.running:
+                self.stream_started.emit()
             return True
         if had_session and previous != choice:
             self.source_choice = previous  # the new source failed to start: back to what played before
@@ -264,6 +272,7 @@ class SessionController(QObject):
             self.status.emit(f"The microphone is still unavailable ({exc}); retrying…")
             return
         self._retry.stop()
+        self.stream_started.emit()
         self.status.emit("The microphone is back.")
 
     # -- detection parameters ------------------------------------------------------------------

@@ -220,6 +220,31 @@ def test_cancel_stops_the_child_and_keeps_nothing(qtbot, workspace, stream, tmp_
     assert view.run_button.isEnabled() and not pending.exists()
 
 
+def test_closing_over_a_finished_runs_unsaved_results_offers_to_save_them(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from workbench.gui.calibration import calibration_dialogs as dialogs
+
+    view = workspace
+    view.inputs.set_stream(stream)
+    run_to_end(qtbot, view)
+    run_folder = view._run_folder
+    answers = iter([dialogs.DISCARD, dialogs.CANCEL, dialogs.SAVE, dialogs.SAVE])
+    asked: list[object] = []
+    monkeypatch.setattr(dialogs, "ask_unsaved_results", lambda parent: asked.append(parent) or next(answers))
+    report = tmp_path / "report"
+    folders = iter(["", str(report)])  # the first folder choice is cancelled
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *_args: next(folders)))
+    assert view.confirm_close() is True  # Discard
+    assert view.confirm_close() is False  # Cancel: the window stays
+    assert view.confirm_close() is False and not report.exists()  # Save report…, then no folder: it stays
+    assert view.confirm_close() is True and (report / "calibration.json").is_file()  # saved, then closes
+    assert view.confirm_close() is True and len(asked) == 4  # saved: nothing more to ask
+    assert view.open_report(report) and view.confirm_close() is True and len(asked) == 4  # the user's own folder
+    assert not run_folder.exists()  # opening a report let the run's temporary copy go
+
+
 def test_bad_labels_and_missing_stream_are_messages(qtbot, workspace, stream, tmp_path) -> None:  # type: ignore[no-untyped-def]
     view, host = workspace, workspace.host
     assert not view.run() and host.errors == ["choose a labelled stream, or build one"]

@@ -113,6 +113,30 @@ def test_closing_during_a_run_asks_and_stops_the_child(workspace, qtbot) -> None
     assert ws.confirm_close() is True  # nothing runs any more: no question
 
 
+def test_datasets_output_folder_and_keywords_come_back_in_the_next_session(qtbot, tmp_path: Path, speech: Path,
+                                                                          monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    first = TrainingWorkspace(WorkspaceHostDouble(tmp_path))
+    qtbot.addWidget(first)
+    first.datasets.set_folders([speech])
+    first.settings.out.setText(str(tmp_path / "runs" / "run1"))
+    first.settings.keywords.setText("up,down")
+    first.shutdown()  # the window's close saves the form
+
+    again = TrainingWorkspace(WorkspaceHostDouble(tmp_path))
+    qtbot.addWidget(again)
+    assert again.datasets.folders() == [speech]
+    assert again.settings.out.text() == str(tmp_path / "runs" / "run1")
+    assert again.settings.keywords.text() == "up,down" and again.datasets.keywords == ["up", "down"]
+    starts: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda _parent, _caption, start="", *_args: starts.append(start) or ""))
+    again.settings._choose_out()
+    assert starts == [str(tmp_path / "runs")]  # a new run's folder: beside the last one
+    again.shutdown()
+
+
 def test_an_ensemble_members_batches_say_which_member_trains(workspace) -> None:
     ws, _ = workspace
     batch = {"phase": "train", "event": "batch", "epoch": 3, "epochs": 120, "batch": 5, "batches": 20, "eta_s": 30}

@@ -97,11 +97,14 @@ def test_a_vanished_microphone_is_reported_and_reopened_when_it_returns(qtbot, w
         qtbot.waitUntil(lambda: not window.controller.running and window.last_error is not None, timeout=15_000)
         assert "audio" in window.last_error  # said in one sentence, no traceback dialog
         assert "reopen" in window.statusBar().currentMessage() or "retrying" in window.statusBar().currentMessage()
+        qtbot.waitUntil(lambda: "audio input" in window.source_panel.message, timeout=15_000)
 
         mic.stop()
         second = VirtualMic().start()  # it comes back
         qtbot.waitUntil(lambda: window.controller.running and window.controller.session is not first,
                         timeout=20_000)
+        assert window.statusBar().currentMessage() == "The microphone is back."
+        assert window.source_panel.message == ""  # the notice of the loss is stale now
         session = window.controller.session
         rows = session.spectrogram.total
         qtbot.waitUntil(lambda: session.spectrogram.total > rows + 10, timeout=10_000)  # audio flows again

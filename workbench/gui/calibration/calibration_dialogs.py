@@ -1,15 +1,16 @@
-"""The Calibration workspace's file dialogs: where to save a model copy or a report, which report to open.
+"""The Calibration workspace's dialogs: where to save a model copy or a report, which report to open, and
+the questions before the window closes over a running calibration or unsaved results.
 
 Why apart: each dialog only asks for a path and hands it to the workspace's ``save_into_model`` /
 ``save_report`` / ``open_report``, which are what tests and scripts call (as :mod:`workbench.gui.file_dialogs`
-does for the window).
+does for the window); the questions are module functions a test can answer for the user.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from workbench.core.model.model_file import TFLITE_SUFFIX
 
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
 
 MODEL_FILTER = "TFLite model (*.tflite)"
 CALIBRATED_SUFFIX = "-calibrated" + TFLITE_SUFFIX
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"  # the answers of ask_unsaved_results
+UNSAVED_QUESTION = ("The finished calibration's report was not saved: its results are deleted when the window "
+                    "closes.")
 
 
 def choose_save_into_model(workspace: "CalibrationWorkspace") -> None:
@@ -33,10 +37,34 @@ def choose_save_into_model(workspace: "CalibrationWorkspace") -> None:
         workspace.save_into_model(path)
 
 
-def choose_save_report(workspace: "CalibrationWorkspace") -> None:
+def choose_save_report(workspace: "CalibrationWorkspace") -> bool:
+    """Ask for a folder and save the report there; True when it was saved."""
     folder = QFileDialog.getExistingDirectory(workspace, "Save the calibration report into")
-    if folder:
-        workspace.save_report(folder)
+    return bool(folder) and bool(workspace.save_report(folder))
+
+
+def ask_unsaved_results(parent: QWidget) -> str:
+    """"Save report…", "Discard" or "Cancel" (:data:`SAVE`, :data:`DISCARD`, :data:`CANCEL`; Escape cancels)."""
+    box = QMessageBox(QMessageBox.Icon.Question, "KWS Workbench", UNSAVED_QUESTION, parent=parent)
+    save = box.addButton("Save report…", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(QMessageBox.StandardButton.Discard)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(save)
+    box.exec()
+    clicked = box.clickedButton()
+    return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL
+
+
+def confirm_discard_results(workspace: "CalibrationWorkspace") -> bool:
+    """Whether the window may close over a finished calibration whose report was not saved.
+
+    Why ask: its results live in a temporary folder that closing deletes -- minutes of work gone without a
+    word. Save report… saves them first (a cancelled folder choice or a failed save keeps the window open).
+    """
+    answer = ask_unsaved_results(workspace)
+    if answer == SAVE:
+        return choose_save_report(workspace)
+    return answer == DISCARD
 
 
 def choose_open_report(workspace: "CalibrationWorkspace") -> None:
@@ -44,3 +72,12 @@ def choose_open_report(workspace: "CalibrationWorkspace") -> None:
                                               "calibration.json)")
     if folder:
         workspace.open_report(folder)
+
+
+def confirm_close_calibration(workspace: "CalibrationWorkspace", unsaved: bool) -> bool:
+    """The Calibration workspace's answer to "may the window close?" (``unsaved``: a finished run's report
+    was not saved)."""
+    if workspace.running:
+        answer = QMessageBox.question(workspace, "KWS Workbench", "A calibration is running. Stop it and close?")
+        return answer == QMessageBox.StandardButton.Yes
+    return not unsaved or confirm_discard_results(workspace)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
-    QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QSplitter,
+    QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter,
     QVBoxLayout, QWidget,
 )
 from PySide6.QtCore import Qt
@@ -30,11 +30,12 @@ from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import model_copy_path
 from workbench.gui.calibration.calibration_dialogs import (
-    choose_open_report, choose_save_into_model, choose_save_report,
+    choose_open_report, choose_save_into_model, choose_save_report, confirm_close_calibration,
 )
 from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
 from workbench.gui.calibration.det_curve_view import DetCurveView
 from workbench.gui.kws_child import KwsChild
+from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
 from workbench.gui.calibration.stream_dialog import StreamDialog
 
@@ -57,10 +58,11 @@ class CalibrationWorkspace(QWidget):
         self._run_folder: Path | None = None  # the shown calibration's files
         self._model_of_run: Path | None = None  # the shown calibration's model
         self._pending: tuple[Path, Path] | None = None  # (folder, model) of the running one
+        self._saved_run: Path | None = None  # the run folder whose report was saved (closing loses nothing)
 
         self.inputs = CalibrationInputsView(getattr(host.settings, "qsettings", None))
-        self.run_button = QPushButton("Run calibration")
-        self.cancel_button = QPushButton("Cancel")
+        self.run_button = QPushButton("&Run calibration")
+        self.cancel_button = QPushButton("&Cancel")
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
         self.progress.setFormat("%p %")
@@ -72,18 +74,18 @@ class CalibrationWorkspace(QWidget):
         dark = bool(getattr(host.settings, "dark", lambda: True)())
         self.curve = DetCurveView(dark)
         self.table = ParetoTableView()
-        self.use_button = QPushButton("Use selected set")
+        self.use_button = QPushButton("&Use selected set")
         self.use_button.setToolTip("Load the selected parameters into the tuning sliders (double-click a row "
                                    "or click a point of the curve's front does the same)")
-        self.save_model_button = QPushButton("Save into model…")
+        self.save_model_button = QPushButton("Save into &model…")
         self.save_model_button.setToolTip("Write the selected set (or the recommendation) into a copy of the "
                                           "calibrated model")
-        self.save_report_button = QPushButton("Save report…")
+        self.save_report_button = QPushButton("Save re&port…")
         self.save_report_button.setToolTip("Copy calibration.json, the DET plot, the sweep CSV and the scores "
                                            "into a folder")
         for button in (self.use_button, self.save_model_button, self.save_report_button):
             button.setEnabled(False)
-        self.open_report_button = QPushButton("Open report…")
+        self.open_report_button = QPushButton("&Open report…")
         self.open_report_button.setToolTip("Show a calibration saved earlier (Save report…, or kws calibrate --out)")
         self._layout()
 
@@ -140,11 +142,11 @@ class CalibrationWorkspace(QWidget):
         splitter.setSizes([CURVE_SHARE * SPLIT_UNIT_PX, TABLE_SHARE * SPLIT_UNIT_PX])  # scaled to the space
         right.addWidget(splitter)
         main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(inputs_box)
+        inputs_box.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
+        main.addWidget(ScrollColumn(inputs_box))  # on a short screen the inputs scroll, the window fits
         main.addWidget(results)
         main.setStretchFactor(0, 0)
         main.setStretchFactor(1, 1)
-        inputs_box.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
         layout = QHBoxLayout(self)
         layout.addWidget(main)
 
@@ -345,6 +347,7 @@ class CalibrationWorkspace(QWidget):
             self.host.show_error(str(exc))
             return []
         self.host.show_status(f"saved the calibration report into {folder}")
+        self._saved_run = self._run_folder
         return written
 
     def open_report(self, folder: str | Path) -> bool:
@@ -374,10 +377,8 @@ class CalibrationWorkspace(QWidget):
 
     # -- closing -----------------------------------------------------------------------------------
     def confirm_close(self) -> bool:
-        if not self.running:
-            return True
-        answer = QMessageBox.question(self, "KWS Workbench", "A calibration is running. Stop it and close?")
-        return answer == QMessageBox.StandardButton.Yes
+        """Ask before a running calibration is stopped, or a finished one's unsaved results are deleted."""
+        return confirm_close_calibration(self, unsaved=self._run_folder not in (None, self._saved_run))
 
     def shutdown(self) -> None:
         if self.running:

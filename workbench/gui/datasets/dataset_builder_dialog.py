@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -51,6 +52,13 @@ def _words(text: str) -> list[str]:
     return [w.strip() for w in text.split(",") if w.strip()]
 
 
+def _ask_user(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(parent, "Dataset build in progress", question,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def resumable(folder: Path) -> bool:
     """Whether Continue (``kws dataset synth --resume``) has something to finish in ``folder``.
 
@@ -72,6 +80,7 @@ class DatasetBuilderDialog(QDialog):
     def __init__(self, host: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host = host
+        self.ask = _ask_user  # replaceable (tests answer for the user)
         self.setWindowTitle("Build a keyword dataset from local voices")
         self.child = KwsChild("the dataset build", self)
         self.child.progress.connect(self._on_progress)
@@ -324,9 +333,14 @@ class DatasetBuilderDialog(QDialog):
 
     # -- closing -----------------------------------------------------------------------------------
     def confirm_close(self) -> bool:
-        """A running build is cancelled (its clips are kept) before the dialog goes."""
-        self.shutdown()
-        return True
+        """Ask before a running build is stopped (the dialog's Close, or the window closing over it).
+
+        Why ask: a build runs for minutes; stopping keeps its clips, but the user should choose that.
+        """
+        if not self.child.running:
+            return True
+        return self.ask(self, "A dataset build is running. Stop it (the clips made so far are kept, Continue "
+                              "finishes it later) and close?")
 
     def shutdown(self) -> None:
         if self.child.running:
@@ -335,8 +349,17 @@ class DatasetBuilderDialog(QDialog):
         self.voices.stop()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        if not self.confirm_close():
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)
+
+    def reject(self) -> None:
+        """Escape: as Close (QDialog would only hide the dialog, leaving its build running unseen)."""
+        if self.confirm_close():
+            self.shutdown()
+            super().reject()
 
 
 def open_dataset_builder(host: Any, parent: QWidget | None = None) -> DatasetBuilderDialog:

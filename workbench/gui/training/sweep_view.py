@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
+                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 from workbench.gui.live.plot_style import fix_plot
@@ -46,6 +46,7 @@ OBJECTIVE_RANGE = (0.0, 1.0)  # both objectives are fractions
 X_MARGIN = 0.5
 MAX_X_TICKS = 12
 COLUMNS = ("trial", "status", "objective", "epochs", "MACs", "RAM kB", "flash kB", "seed", "values", "message")
+SETTINGS_PREFIX = "sweeps/"  # + file, out, address, concurrent: the form, remembered between sessions
 
 
 class SweepProcess(KwsChildProcess):
@@ -99,12 +100,22 @@ def _cell(value: Any, fmt: str = "") -> QTableWidgetItem:
     return QTableWidgetItem(text)
 
 
+def _ask_user(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(parent, "Sweep in progress", question,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class SweepView(QWidget):
     """Launch a sweep file, show its trials as they finish, Cancel, "Use the best model"."""
 
     def __init__(self, host: Any, dark: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host = host
+        self.ask = _ask_user  # replaceable (tests answer for the user)
+        self._close_when_stopped = False  # the window asked to close: it does once the sweep has stopped
+        self._qsettings = getattr(getattr(host, "settings", None), "qsettings", None)
         self.process = SweepProcess(self)
         self.process.event.connect(self.add_event)
         self.process.finished.connect(self._sweep_finished)
@@ -113,6 +124,7 @@ class SweepView(QWidget):
         self.mode = "max"
         self.best_model: Path | None = None
         self._build(dark)
+        self._restore()
         self._update_buttons()
 
     # -- layout ----------------------------------------------------------------------------------
@@ -124,8 +136,8 @@ class SweepView(QWidget):
         browse_sweep, browse_out = QPushButton("Browse…"), QPushButton("Browse…")
         browse_sweep.clicked.connect(self._choose_sweep)
         browse_out.clicked.connect(self._choose_out)
-        self.run_button, self.cancel_button = QPushButton("Run sweep"), QPushButton("Cancel")
-        self.use_best_button = QPushButton("Use the best model")
+        self.run_button, self.cancel_button = QPushButton("&Run sweep"), QPushButton("&Cancel")
+        self.use_best_button = QPushButton("&Use the best model")
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.use_best_button.clicked.connect(self.use_best_model)
@@ -160,6 +172,7 @@ class SweepView(QWidget):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout = QVBoxLayout(self)
@@ -170,14 +183,35 @@ class SweepView(QWidget):
         layout.addWidget(self.table, TABLE_SHARE)
 
     def _choose_sweep(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Sweep file", "", "Sweep files (*.toml)")
+        current = self.sweep_edit.text().strip()
+        path, _ = QFileDialog.getOpenFileName(self, "Sweep file", str(Path(current).parent) if current else "",
+                                              "Sweep files (*.toml)")
         if path:
             self.sweep_edit.setText(path)
 
     def _choose_out(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Output folder")
+        current = self.out_edit.text().strip()
+        path = QFileDialog.getExistingDirectory(self, "Output folder", str(Path(current).parent) if current else "")
         if path:
             self.out_edit.setText(path)
+
+    # -- persistence -----------------------------------------------------------------------------
+    def _restore(self) -> None:
+        """The last session's sweep file, output folder, Ray address and trials at once (a sweep is re-run often)."""
+        if self._qsettings is None:
+            return
+        for name, edit in (("file", self.sweep_edit), ("out", self.out_edit), ("address", self.address_edit)):
+            edit.setText(str(self._qsettings.value(SETTINGS_PREFIX + name, "") or ""))
+        concurrent = str(self._qsettings.value(SETTINGS_PREFIX + "concurrent", "") or "")
+        if concurrent.isdigit():
+            self.concurrent_spin.setValue(int(concurrent))
+
+    def _save(self) -> None:
+        if self._qsettings is None:
+            return
+        for name, edit in (("file", self.sweep_edit), ("out", self.out_edit), ("address", self.address_edit)):
+            self._qsettings.setValue(SETTINGS_PREFIX + name, edit.text().strip())
+        self._qsettings.setValue(SETTINGS_PREFIX + "concurrent", str(self.concurrent_spin.value()))
 
     def _update_buttons(self) -> None:
         running = self.process.running
@@ -195,6 +229,7 @@ class SweepView(QWidget):
             self.host.show_error(f"Choose a sweep file: {sweep_file} is not a file.")
             return False
         out_dir = Path(out) if out else sweep_file.parent / f"{sweep_file.stem}-sweep"
+        self._save()
         self.clear()
         self.process.start(sweep_file, out_dir, self.address_edit.text().strip(), self.concurrent_spin.value())
         self.status_label.setText("starting…")
@@ -299,12 +334,30 @@ class SweepView(QWidget):
             best = f"; best model {self.best_model.name}" if self.best_model else "; no trial finished"
             self.status_label.setText(message + best)
             self.host.show_status(message)
+        if self._close_when_stopped:  # the window waited for this to close
+            self._close_when_stopped = False
+            QTimer.singleShot(0, self.window().close)
 
     # -- the window's shutdown (ClosableWorkspace) ------------------------------------------------------
     def confirm_close(self) -> bool:
-        return True  # closing cancels the sweep cleanly (shutdown); nothing is lost but unfinished trials
+        """Ask before a running sweep is stopped; after a Yes the window closes once the sweep has ended.
+
+        Why not stop it here: Ray may take minutes to stop every trial, and waiting for that in the close
+        would freeze the window; so Yes cancels the sweep and returns False (the window stays, responsive and
+        saying that it is stopping), and the window is closed again when the sweep has finished.
+        """
+        if not self.process.running:
+            return True
+        if not self._close_when_stopped:
+            if not self.ask(self, "A sweep is running. Stop it and close?"):
+                return False
+            self._close_when_stopped = True
+            self.cancel()
+        self.host.show_status("Stopping the sweep: the window closes when every trial has stopped.")
+        return False
 
     def shutdown(self) -> None:
+        self._save()
         if self.process.running:
             self.process.cancel()
             self.process.wait_stopped()

@@ -154,7 +154,11 @@ class TrainingSettingsView(QWidget):
             self.init_from.setText(path)
 
     def _choose_out(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Output folder for the training run")
+        """Why it starts beside the current output folder (remembered between sessions by the workspace):
+        a new run needs a new folder, usually next to the last one."""
+        current = self.out_folder()
+        start = str(current.parent) if current is not None else ""
+        folder = QFileDialog.getExistingDirectory(self, "Output folder for the training run", start)
         if folder:
             self.out.setText(folder)
 

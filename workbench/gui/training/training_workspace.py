@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
 from workbench.gui.training.training_curves_view import TrainingCurvesView
@@ -57,6 +58,8 @@ def _ask_user(parent: QWidget, question: str) -> bool:
 class TrainingWorkspace(QWidget):
     """Training for the window that hosts it (see :class:`WorkspaceHost`)."""
 
+    _restoring = False  # True while _restore fills the form: nothing is saved then
+
     def __init__(self, host: "WorkspaceHost", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host = host
@@ -68,11 +71,11 @@ class TrainingWorkspace(QWidget):
 
         self.datasets = DatasetPanel()
         self.settings = TrainingSettingsView()
-        self.train_button = QPushButton("Train")
-        self.cancel_button = QPushButton("Cancel")
-        self.resume_button = QPushButton("Resume")
+        self.train_button = QPushButton("&Train")
+        self.cancel_button = QPushButton("&Cancel")
+        self.resume_button = QPushButton("&Resume")
         self.resume_button.setToolTip("Continue the stopped run in the output folder")
-        self.use_button = QPushButton("Use this model")
+        self.use_button = QPushButton("&Use this model")
         self.use_button.setToolTip("Load the trained model into the live view, the Model and the Profile workspaces")
         self.phase = QLabel("Ready.")
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
@@ -130,7 +133,7 @@ class TrainingWorkspace(QWidget):
         right.addWidget(splitter, 1)
 
         main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(inputs)
+        main.addWidget(ScrollColumn(inputs))  # on a short screen the inputs scroll, the window fits
         main.addWidget(results)
         main.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -161,20 +164,29 @@ class TrainingWorkspace(QWidget):
         return dialog
 
     def _restore(self) -> None:
+        """Show the last session's datasets, output folder and keywords.
+
+        Why saving is off meanwhile: setting the dataset list emits ``changed``, whose save would store the
+        still empty output folder and default keywords over the remembered ones before they are read.
+        """
         if self._qsettings is None:
             return
-        folders = self._qsettings.value(SETTINGS_PREFIX + "datasets", []) or []
-        if isinstance(folders, str):
-            folders = [folders]
-        self.datasets.set_folders([f for f in folders if Path(f).is_dir()])
-        self.settings.out.setText(str(self._qsettings.value(SETTINGS_PREFIX + "out", "") or ""))
-        keywords = str(self._qsettings.value(SETTINGS_PREFIX + "keywords", "") or "")
-        if keywords:
-            self.settings.keywords.setText(keywords)
-            self.datasets.set_keywords(self.settings.keyword_list())
+        self._restoring = True
+        try:
+            folders = self._qsettings.value(SETTINGS_PREFIX + "datasets", []) or []
+            if isinstance(folders, str):
+                folders = [folders]
+            self.datasets.set_folders([f for f in folders if Path(f).is_dir()])
+            self.settings.out.setText(str(self._qsettings.value(SETTINGS_PREFIX + "out", "") or ""))
+            keywords = str(self._qsettings.value(SETTINGS_PREFIX + "keywords", "") or "")
+            if keywords:
+                self.settings.keywords.setText(keywords)
+                self.datasets.set_keywords(self.settings.keyword_list())
+        finally:
+            self._restoring = False
 
     def _save(self) -> None:
-        if self._qsettings is None:
+        if self._qsettings is None or self._restoring:
             return
         self._qsettings.setValue(SETTINGS_PREFIX + "datasets", [str(f) for f in self.datasets.folders()])
         self._qsettings.setValue(SETTINGS_PREFIX + "out", self.settings.out.text())

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFrame, QMainWindow, Q
 
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
-from workbench.gui import app_settings, board_link, file_dialogs, theme
-from workbench.gui.window import panel_wiring, window_menus
+from workbench.gui import app_settings, board_link, file_dialogs, small_screen, theme
+from workbench.gui.window import panel_wiring, window_closing, window_menus
 from workbench.gui.board.board_workspace import BoardWorkspace
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.live.detection_log_view import DetectionLogView
@@ -40,7 +40,7 @@ from workbench.gui.window.workspace_layouts import WorkspaceLayouts
 FRAME_MS = 20  # 50 frames per second
 STATUS_EVERY_FRAMES = 25  # status bar figures twice a second: readable, and each change repaints the bar
 MESSAGE_MS = 8000
-DEFAULT_SIZE = (1600, 960)
+DEFAULT_SIZE = (1600, 960)  # the first size, on a screen that holds it
 LIVE_DOCK_WIDTHS = (350, 380)  # Live workspace: source column on the left, detections and tuning on the right
 RIGHT_DOCK_HEIGHTS = (300, 500)  # detections above tuning
 LIVE = "live"
@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, dark: bool | None = None) -> None:
         super().__init__()
         self.setWindowTitle("KWS Workbench")
-        self.resize(*DEFAULT_SIZE)
+        self.resize(small_screen.first_window_size(DEFAULT_SIZE, self.screen().availableGeometry()))
         self.setAcceptDrops(True)
         self.settings = app_settings.AppSettings(settings)
         self.dark = self.settings.dark() if dark is None else dark
@@ -229,12 +229,17 @@ class MainWindow(QMainWindow):
 
     # -- files ----------------------------------------------------------------------------------
     def open_model(self, path: str | Path) -> bool:
+        """Load ``path``; the tuning of the model it replaces is kept, its own remembered tuning comes back."""
         path = Path(path)
-        if not self.controller.load_model(path, self.settings.detection_params(path)):
+        self.settings.remember_tuning(self.controller.model, self.controller.tuning)
+        gone = self.settings.missing_last_model() if self.model_path is None else None  # the first model
+        if not self.controller.load_model(path, self.settings.detection_params):
             return False
         self.model_path = path
         self.settings.set_last_model(path)
         file_dialogs.update_recent_menu(self, self.settings.add_recent(path))
+        if gone is not None and gone != path:
+            self.show_error(f"The last model used, {gone}, was not found; opened {path.name} instead.")
         return True
 
     def open_audio(self, path: str | Path) -> bool:
@@ -349,19 +354,16 @@ class MainWindow(QMainWindow):
 
     # -- shutdown ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        busy = [w for w in self.workspaces.values() if hasattr(w, "confirm_close")]
-        if not all(w.confirm_close() for w in busy):  # e.g. "a training run is in progress: stop it?"
+        closing = window_closing.confirm_close(self, self.workspaces.values())  # e.g. "a sweep is running: stop it?"
+        if closing is None:
             event.ignore()
             return
-        for workspace in busy:
-            if hasattr(workspace, "shutdown"):
-                workspace.shutdown()
+        window_closing.shut_down(closing)  # workspaces and open dialogs (a dataset build)
         self.timer.stop()
         if self.current_workspace:
             self.layouts.save(self.current_workspace)
         self.settings.save_geometry(self.saveGeometry())
-        if self.model_path is not None and self.controller.settings is not None:
-            self.settings.set_detection_params(self.model_path, self.controller.settings.to_params())
+        self.settings.remember_tuning(self.controller.model, self.controller.tuning)
         choice = self.controller.source_choice
         if choice.kind == MICROPHONE:
             self.settings.set_device(choice.device)

@@ -30,6 +30,7 @@ def connect_source_panel(source: SourcePanel, controller: SessionController, win
     controller.session_changed.connect(lambda session: source.set_file_source(_file_source_of(session)))
     controller.error.connect(lambda text: source.show_message(text)
                              if controller.source_choice.kind == MICROPHONE else None)
+    controller.stream_started.connect(lambda: source.show_message(""))  # the old failure is over
     _connect_recording(source.recording, controller, window)
 
 

@@ -1,0 +1,142 @@
+"""What the window remembers per model and per dialog: tuned detection values for each model's content
+(kept when another model is opened, back when it is opened again, never for a changed file), a last
+model that is gone is said, and each kind of file dialog starts where it last chose."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from workbench.assets import default_model_path
+from workbench.gui import file_dialogs
+
+
+def threshold(window) -> int:  # type: ignore[no-untyped-def]
+    return int(window.controller.settings.detection_threshold)
+
+
+@pytest.fixture
+def two_models(window, tmp_path: Path) -> tuple[Path, Path]:
+    """A (the bundled model) and B (a copy whose own threshold is 150: other content, other defaults)."""
+    a = tmp_path / "A.tflite"
+    shutil.copy(default_model_path(), a)
+    window.controller.set_detection_settings(window.controller.settings.replace(detection_threshold=150))
+    assert window.save_parameters(tmp_path / "B.tflite"), window.last_error
+    window.controller.reset_detection_settings()
+    return a, tmp_path / "B.tflite"
+
+
+def test_switching_models_keeps_each_models_tuning_and_a_changed_file_starts_fresh(qtbot, window, two_models,
+                                                                                   tmp_path: Path) -> None:
+    from workbench.gui.window.main_window import MainWindow
+
+    a, b = two_models
+    assert window.open_model(a)
+    assert threshold(window) not in (150, 177, 199, 222)  # A's own value differs from every tuned one
+    window.controller.tuning.set(detection_threshold=222)
+    assert window.open_model(b)
+    assert threshold(window) == 150  # B's own value, not A's tuning
+    window.controller.tuning.set(detection_threshold=199)
+    assert window.open_model(a)
+    assert threshold(window) == 222  # A's tuning came back, not a value from an earlier session
+    assert window.open_model(b) and threshold(window) == 199
+    window.close()
+
+    again = MainWindow(dark=True)  # the next session: both still remembered
+    qtbot.addWidget(again)
+    again.show()
+    assert again.open_model(a) and threshold(again) == 222
+    assert again.open_model(b) and threshold(again) == 199
+    again.controller.tuning.set(detection_threshold=177)
+    assert again.save_parameters(tmp_path / "C.tflite")  # other content, whose own threshold is 177
+    again.controller.tuning.set(detection_threshold=199)
+    shutil.copy(tmp_path / "C.tflite", a)  # A's file is rewritten (re-exported): A's tuning is stale for it
+    assert again.open_model(a) and threshold(again) == 177 and not again.controller.tuning.is_modified
+    assert again.open_model(b) and threshold(again) == 199
+    again.controller.reset_detection_settings()  # back to the model's own values: nothing left to remember
+    assert again.open_model(a) and again.open_model(b)
+    assert threshold(again) == 150 and not again.controller.tuning.is_modified
+    again.close()
+
+
+def test_only_the_most_recently_tuned_models_are_remembered(tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from workbench.core.detection.settings import DetectionSettings
+    from workbench.core.detection.tuning import DetectionTuning
+    from workbench.core.model.model_file import load_model
+    from workbench.gui.app_settings import MAX_TUNED_MODELS, AppSettings
+
+    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    base = load_model(default_model_path())
+    models = [type(base)(name=f"m{i}", tflite=base.tflite + bytes([i]), params=base.params)
+              for i in range(MAX_TUNED_MODELS + 1)]
+    for i, model in enumerate(models):
+        tuning = DetectionTuning(DetectionSettings.from_params(model.params))
+        tuning.set(detection_threshold=100 + i)
+        settings.remember_tuning(model, tuning)
+    assert settings.detection_params(models[0]) is None  # the least recent went
+    assert settings.detection_params(models[1])["detection_threshold"] == 101
+    assert settings.detection_params(models[-1])["detection_threshold"] == 100 + MAX_TUNED_MODELS
+
+
+def test_a_last_model_that_is_gone_is_named_when_the_bundled_one_replaces_it(qtbot, settings_dir,
+                                                                            tmp_path: Path) -> None:
+    from workbench.gui.window.main_window import MainWindow
+
+    gone = tmp_path / "mine.tflite"
+    shutil.copy(default_model_path(), gone)
+    first = MainWindow(dark=True)
+    qtbot.addWidget(first)
+    assert first.open_model(gone) and first.last_error is None
+    first.close()
+    gone.unlink()
+
+    second = MainWindow(dark=True)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.open_model(default_model_path())  # what start_up does when the last model is missing
+    assert second.last_error is not None and str(gone) in second.last_error
+    assert "was not found" in second.last_error and default_model_path().name in second.last_error
+    assert second.open_model(default_model_path())  # said once, at the first model of the session
+    second.close()
+
+
+def test_each_file_dialog_starts_in_the_folder_it_last_chose(qtbot, window, tmp_path: Path, monkeypatch) -> None:
+    from workbench.gui.window.main_window import MainWindow
+
+    models, audio, logs = tmp_path / "models", tmp_path / "audio", tmp_path / "logs"
+    for folder in (models, audio, logs):
+        folder.mkdir()
+    shutil.copy(default_model_path(), models / "m.tflite")
+    starts: list[tuple[str, str]] = []
+    answer = [""]
+
+    def fake_dialog(_parent, caption, start="", _filter="", *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        starts.append((caption, start))
+        return answer[0], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake_dialog))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
+    answer[0] = str(models / "m.tflite")
+    file_dialogs.choose_model(window)
+    answer[0] = ""  # cancelled: the folder stays
+    file_dialogs.choose_model(window)
+    file_dialogs.choose_audio(window)
+    answer[0] = str(logs / "log.csv")
+    file_dialogs.choose_export_log(window)
+    assert (logs / "log.csv").is_file()
+    assert [start for _, start in starts] == ["", str(models), "", file_dialogs.LOG_NAME]
+    window.close()
+
+    starts.clear()
+    again = MainWindow(dark=True)  # the next session
+    qtbot.addWidget(again)
+    answer[0] = ""
+    file_dialogs.choose_model(again)
+    file_dialogs.choose_export_log(again)
+    assert [start for _, start in starts] == [str(models), str(logs / file_dialogs.LOG_NAME)]
+    again.close()

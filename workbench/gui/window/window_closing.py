@@ -1,0 +1,39 @@
+"""Closing the window without losing work: ask whatever holds some, then stop it.
+
+Why apart from the window: what can hold running or unsaved work keeps growing (a training run, a sweep,
+a calibration's unsaved results, a board task, a dataset build in its own non-modal dialog), and the
+window only needs two answers -- "may I close?" and "stop it all". A workspace or dialog takes part by
+having ``confirm_close()`` (ask the user; False keeps the window open) and ``shutdown()`` (stop cleanly);
+see :class:`workbench.gui.window.workspace_host.ClosableWorkspace`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+
+def closables(window: QWidget, workspaces: Iterable[QWidget]) -> list[QWidget]:
+    """The workspaces, then the window's open dialogs, that can be asked before the window closes.
+
+    Why the dialogs too: a dialog such as the dataset builder runs its own child process, and the
+    window would otherwise close (and the application quit) under it without a word.
+    """
+    found = [w for w in workspaces if hasattr(w, "confirm_close")]
+    return found + [d for d in window.findChildren(QDialog) if hasattr(d, "confirm_close")]  # hidden ones too
+
+
+def confirm_close(window: QWidget, workspaces: Iterable[QWidget]) -> list[QWidget] | None:
+    """Ask each closable in turn; the ones to shut down, or None as soon as one says no (nothing stopped)."""
+    asked = closables(window, workspaces)
+    return asked if all(w.confirm_close() for w in asked) else None  # type: ignore[attr-defined]
+
+
+def shut_down(closing: Iterable[QWidget]) -> None:
+    """Stop each one's background work; a dialog is then closed (it has nothing left to ask)."""
+    for widget in closing:
+        if hasattr(widget, "shutdown"):
+            widget.shutdown()
+        if isinstance(widget, QDialog):
+            widget.close()
