@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -194,6 +195,7 @@ def test_a_full_disk_is_one_error_line_naming_the_file(speech_slice: Path, tmp_p
     try:
         run = SweepProcess(write_sweep(tmp_path, sweep_text(speech_slice)), full / "out")
         code, err = run.finish()
+        left = [p.name for p in (full / "out" / "trials").rglob("*") if ".tmp" in p.name]
     finally:
         subprocess.run(["umount", "-l", str(full)], check=False)
     assert code == 2, err
@@ -203,6 +205,10 @@ def test_a_full_disk_is_one_error_line_naming_the_file(speech_slice: Path, tmp_p
     assert "Traceback" not in err and "EOFError" not in err, err
     assert run.of("cancelling") and "a trial cannot write its files" in run.of("cancelling")[0]["message"]
     assert run.of("error")[0]["message"] == last.removeprefix("kws: error: ")
+    failed = [e["trial"] for e in run.of("trial_end") if e["trial"]["status"] == "failed"]
+    assert failed and all(re.fullmatch(rf"Cannot write {re.escape(str(full / 'out' / 'trials'))}/\S+: "
+                                       r"No space left on device\.", t["message"]) for t in failed), failed
+    assert left == []  # a trial's half-written files are removed with its failure
 
 
 def test_models_over_the_board_budget_are_rejected_before_training(speech_slice: Path, tmp_path: Path) -> None:

@@ -48,9 +48,12 @@ def test_help_works_and_training_says_what_is_missing_without_tensorflow(tmp_pat
     (["--out", "OUT", "--dataset", "DATA", "--epochs", "0"], "--epochs 0"),
     (["--out", "OUT", "--resume"], "holds no training run to resume"),
     (["--out", "OUT", "--dataset", "MISSING"], "does not exist"),
+    (["--out", "AFILE", "--dataset", "DATA"], "is a file, not an output folder"),
 ])
 def test_mistakes_are_one_line_and_exit_2(tmp_path: Path, capsys, args: list[str], message: str) -> None:
     (tmp_path / "DATA" / "yes").mkdir(parents=True)
+    (tmp_path / "take.wav").write_bytes(b"RIFF")  # an existing file named as the output folder
+    args = [a.replace("AFILE", str(tmp_path / "take.wav")) for a in args]
     args = [a.replace("OUT", str(tmp_path / "out")).replace("DATA", str(tmp_path / "DATA"))
             .replace("MISSING", str(tmp_path / "missing")) for a in args]
     assert main(["train", *args, "--progress", "none"]) == 2

@@ -162,16 +162,62 @@ def run_profile(args: argparse.Namespace, out: TextIO | None = None) -> int:
     callbacks.line = lines.append
     try:
         result = profile_on_board(tflite, name, options, callbacks)
-    finally:
-        if args.log is not None and lines:
-            from workbench.core.atomic_write import atomic_write_text
-
-            atomic_write_text(args.log, "\n".join(lines) + "\n")
-    _write(render(result.report, args.format), args.output, out)  # the result first: a failed save keeps it
+    except BaseException:
+        _keep_log(args.log, lines)  # what the board said is what explains its failure
+        raise
+    failures = _deliver_profile(render(result.report, args.format), args.output, out)
     if store is not None:
-        path = store.save(result.report, tflite)
-        _status(f"measurement saved to {path}")
+        try:
+            _status(f"measurement saved to {store.save(result.report, tflite)}")
+        except WorkbenchError as exc:
+            failures.append(str(exc))
+    if args.log is not None and lines:
+        try:
+            _write_log(args.log, lines)
+        except WorkbenchError as exc:
+            failures.append(str(exc))
+    _report_failures(failures)
     return 0
+
+
+def _deliver_profile(text: str, output: Path | None, out: TextIO) -> list[str]:
+    """The result to ``output`` (or ``out``); when ``output`` cannot be written, to ``out`` after all.
+
+    Why: the measurement took a board run of a minute or more; a full disk or a vanished folder must
+    not lose it. Returns the failed write's message (reported after the other writes were tried).
+    """
+    try:
+        _write(text, output, out)
+    except WorkbenchError as exc:
+        _status(f"{output} cannot be written: the result follows on stdout instead")
+        _write(text, None, out)
+        return [str(exc)]
+    return []
+
+
+def _write_log(path: Path, lines: list[str]) -> None:
+    from workbench.core.atomic_write import atomic_write_text
+
+    atomic_write_text(path, "\n".join(lines) + "\n")
+
+
+def _keep_log(path: Path | None, lines: list[str]) -> None:
+    """``--log`` of a failed run, best effort: the run's own error is the one to report, not this one."""
+    if path is None or not lines:
+        return
+    try:
+        _write_log(path, lines)
+    except WorkbenchError as exc:
+        _status(str(exc))
+
+
+def _report_failures(failures: list[str]) -> None:
+    """Every failed write on stderr; the first one is the command's error (exit 2)."""
+    if not failures:
+        return
+    for message in failures[1:]:
+        _status(message)
+    raise WorkbenchError(failures[0])
 
 
 # -- classify -------------------------------------------------------------------------------------

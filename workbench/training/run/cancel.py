@@ -39,7 +39,9 @@ class CancelToken:
         return self._event.is_set()
 
     def clear_stop_file(self) -> None:
-        if self.stop_file is not None:
+        """Remove a stop request left from before; nothing to do where the folder is not (yet) a folder
+        (the run's own check then says what is wrong with it, in the user's words)."""
+        if self.stop_file is not None and self.stop_file.parent.is_dir():
             self.stop_file.unlink(missing_ok=True)
 
     # -- signals ------------------------------------------------------------------------------

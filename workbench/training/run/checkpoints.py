@@ -1,26 +1,27 @@
 """The checkpoint folder of a run: the latest model (with optimizer state), the best weights, the state.
 
 Why a pair of files per checkpoint plus a state file that names them: a run can be killed at any
-instant. Each checkpoint file is written under a temporary name and renamed, and ``state.json`` --
-written last, also atomically -- names the files it belongs to; older files are deleted only after
-that. So ``--resume`` always finds a state and the exact checkpoint it describes.
+instant, and the disk can fill. Each checkpoint file is serialised in memory and written atomically
+(:mod:`.keras_files`), and ``state.json`` -- written last, also atomically -- names the files it
+belongs to; older files are deleted only after that. So ``--resume`` always finds a state and the
+exact checkpoint it describes, and a checkpoint that cannot be written leaves the previous one as it was.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text, remove_quietly
+from workbench.core.errors import WorkbenchError
 from workbench.training.model.keras_builder import keras
 from workbench.training.model.weights_import import weight_key
-from workbench.training.run.output_folder import STATE_FILE
+from workbench.training.run.keras_files import archive_weights, keras_archive
+from workbench.training.run.output_folder import STATE_FILE, CheckpointWriteError
 from workbench.training.run.training_state import TrainingState
 
 IMPORTED_FILE = "imported-weights.npz"  # which weight entries came from init_from (kept by frozen_layers)
@@ -46,27 +47,35 @@ class Checkpoints:
     def exists(self) -> bool:
         return self.state_path.is_file()
 
-    @staticmethod
-    def _replace_into(save: Callable[[str], None], final: Path) -> None:
-        """``save`` under a hidden temporary name with the same suffixes (Keras checks them), then rename."""
-        stem, dot, rest = final.name.partition(".")
-        tmp = final.with_name(f".{stem}.tmp{dot}{rest}")
-        save(str(tmp))
-        os.replace(tmp, final)
-
     def save(self, model: keras.Model, state: TrainingState, is_best: bool) -> None:
-        """Write the epoch's checkpoint (and best weights when ``is_best``), then the state."""
-        self.dir.mkdir(parents=True, exist_ok=True)
+        """Write the epoch's checkpoint (and best weights when ``is_best``), then the state.
+
+        Raises :class:`CheckpointWriteError` (one sentence naming the file) when a file cannot be
+        written; the files of this epoch are then removed and the state still names the previous ones.
+        """
         files = self.files()
         last = LAST_PATTERN.format(epoch=state.epochs_done)
-        self._replace_into(model.save, self.dir / last)
         best = files.best
         if is_best or best is None:
             best = BEST_PATTERN.format(epoch=state.epochs_done)
-            self._replace_into(model.save_weights, self.dir / best)
-        payload = json.loads(state.to_json())
-        payload["files"] = {"last": last, "best": best}
-        atomic_write_text(self.state_path, json.dumps(payload, indent=1))
+        written: list[Path] = []
+        try:
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WorkbenchError(f"Cannot create the folder {self.dir}: {exc.strerror or exc}.") from None
+            archive = keras_archive(model)
+            written.append(atomic_write_bytes(self.dir / last, archive))
+            if best != files.best:
+                written.append(atomic_write_bytes(self.dir / best, archive_weights(archive)))
+            payload = json.loads(state.to_json())
+            payload["files"] = {"last": last, "best": best}
+            atomic_write_text(self.state_path, json.dumps(payload, indent=1))
+        except WorkbenchError as exc:
+            for path in written:
+                if path.name not in (files.last, files.best):  # never the files the state still names
+                    remove_quietly(path)
+            raise CheckpointWriteError(str(exc)) from None
         keep = {last, best}
         for path in self.dir.iterdir():
             if path.name not in keep:

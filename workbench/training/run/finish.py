@@ -8,7 +8,6 @@ heard. The evaluation runs through :func:`workbench.evaluation.evaluate.evaluate
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ from workbench.training.model.conversion import to_tflite
 from workbench.training.model.keras_builder import keras
 from workbench.training.model.model_metadata import detection_settings, labelled_model
 from workbench.training.model.range_equalization import equalize_activation_ranges
+from workbench.training.run.keras_files import keras_archive, legacy_h5
 from workbench.training.run.output_folder import OutputFolder
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest
@@ -34,12 +34,11 @@ EQUALIZATION_NOTE_BELOW = 0.5  # report the equalisation when a channel had to s
 
 
 def _save_keras(model: keras.Model, out: OutputFolder) -> None:
-    """The float Keras model as ``.keras`` and (for MLTK tools) ``.h5``, each renamed into place."""
-    for suffix in (".keras", ".h5"):
-        final = out.root / f"{out.name}{suffix}"
-        tmp = out.root / f".{out.name}.tmp{suffix}"
-        model.save(str(tmp))
-        os.replace(tmp, final)
+    """The float Keras model as ``.keras`` and (for MLTK tools) ``.h5``, each serialised in memory and
+    written atomically: a full disk is one sentence naming the file, with no temporary file left
+    (:mod:`.keras_files` says why not ``model.save``)."""
+    out.write_bytes(out.root / f"{out.name}.keras", keras_archive(model))
+    out.write_bytes(out.root / f"{out.name}.h5", legacy_h5(model))
 
 
 def _agreement(model: keras.Model, tflite: bytes, features: np.ndarray) -> tuple[float, float]:

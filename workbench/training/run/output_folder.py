@@ -42,6 +42,14 @@ HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr"
 ZIP_EXCLUDED_DIRS = ("checkpoints",)
 
 
+class CheckpointWriteError(WorkbenchError):
+    """An epoch's checkpoint could not be written (a full disk, a folder gone); the previous one is intact.
+
+    Why its own class: the epoch was trained, so the run is worth continuing once there is room --
+    the pipeline keeps such a run resumable instead of forgetting it as a run that never started.
+    """
+
+
 class OutputFolder:
     """Paths and atomic writers for one run's folder."""
 

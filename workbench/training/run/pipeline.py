@@ -26,7 +26,8 @@ from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
 from workbench.training.data.sample_plan import Sample, SamplePlan, make_plan
 from workbench.training.run.cancel import CancelToken
-from workbench.training.run.output_folder import PLAN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE, OutputFolder
+from workbench.training.run.output_folder import (PLAN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE, CheckpointWriteError,
+                                                  OutputFolder)
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest, dumps
 from workbench.training.run.teacher import Teacher
@@ -164,10 +165,13 @@ def _forgotten_unless_trained(out: OutputFolder, fresh: bool) -> Iterator[None]:
     Why: ``run.json`` is what makes a folder "a training run" -- the next ``kws train --out`` refuses it and
     ``--resume`` repeats its datasets. A run that never trained (its features or its model could not be
     made) must leave neither, or the next attempt is refused or repeats the mistake. A stop (Ctrl+C) is
-    not a failure: ``--resume`` continues it.
+    not a failure: ``--resume`` continues it. Nor is a checkpoint that could not be written (a full disk):
+    the run itself is sound, and ``--resume`` repeats it once there is room.
     """
     try:
         yield
+    except CheckpointWriteError:
+        raise
     except Exception:
         if fresh and not any(out.train_dir.rglob(STATE_FILE)):
             out.run_path.unlink(missing_ok=True)
