@@ -91,3 +91,30 @@ def test_a_comparison_round_trips_through_its_json() -> None:
     same = result("x", labels, labels, speakers)
     few = compare_results(same, same)  # too few speakers: no interval
     assert few.interval is None and ClipComparison.from_json(few.to_json()) == few
+
+
+def test_two_models_of_the_same_name_are_told_apart() -> None:
+    """A run trained with the tflite_micro_speech spec against the bundled tflite_micro_speech: the text must
+    still say which column, which verdict and which count is which."""
+    labels, speakers = clips(10)
+    wrong_no = [0 if k == 1 else k for k in labels]
+    name = "tflite_micro_speech"
+    bundled, run = result(name, labels, wrong_no, speakers), result(name, labels, labels, speakers)
+    c = compare_results(bundled, run)
+    this, other = f"{name} (this model)", f"{name} (the other model)"
+    assert c.verdict == f"{this} is better"
+    text = comparison_text(c)
+    assert text.startswith(f"{this} against {other} on the same 40 clips:")
+    header = text.splitlines()[1].split()
+    assert header[2:] == [name, "(the", "other", "model)", name, "(this", "model)", "difference"]
+    assert f"clips only {this} gets right: 10; only {other}: 0" in text
+    back = ClipComparison.from_json(json.loads(json.dumps(c.to_json())))  # what the GUI reads
+    assert comparison_text(back) == text
+    assert (back.first, back.second) == (name, name)  # the JSON keeps the models' own names
+
+
+def test_different_names_are_left_alone() -> None:
+    labels, speakers = clips(4)
+    text = comparison_text(compare_results(result("old", labels, labels, speakers),
+                                           result("new", labels, labels, speakers)))
+    assert "this model" not in text and text.startswith("new against old")

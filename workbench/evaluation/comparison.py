@@ -26,6 +26,9 @@ from workbench.datasets.speaker_bootstrap import (
 from workbench.evaluation.evaluate import EvaluationResult
 
 PERCENT = 100.0
+# when both models carry the same name (a run trained with a bundled model's spec against that model), the
+# text tells them apart by their roles: ``kws evaluate MODEL --compare OTHER``, the GUI's run and its choice
+THIS_MODEL, OTHER_MODEL = "this model", "the other model"
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,17 @@ class ClipComparison:
     only_second_right: int
 
     @property
+    def labels(self) -> tuple[str, str]:
+        """(first, second) as the text names them: the model names, with their roles added when the names
+        are the same -- "tflite_micro_speech against tflite_micro_speech" says nothing."""
+        return distinct_labels(self.first, self.second)
+
+    @property
     def verdict(self) -> str:
         if self.interval is None:
             return "too few speakers to tell"
-        return {1: f"{self.second} is better", -1: f"{self.first} is better",
+        first, second = self.labels
+        return {1: f"{second} is better", -1: f"{first} is better",
                 0: "within what the speakers alone could change"}[interval_side(self.interval)]
 
     def to_json(self) -> dict[str, Any]:
@@ -76,6 +86,14 @@ class ClipComparison:
                    only_first_right=int(item["only_against_right"]), only_second_right=int(item["only_model_right"]))
 
 
+def distinct_labels(first: str, second: str) -> tuple[str, str]:
+    """``first`` (the model compared with) and ``second`` (the model evaluated), told apart when they clash:
+    ``("kws (the other model)", "kws (this model)")``; different names are kept as they are."""
+    if first != second:
+        return first, second
+    return f"{first} ({OTHER_MODEL})", f"{second} ({THIS_MODEL})"
+
+
 def _balanced(weights: npt.NDArray[np.float64], clips: npt.NDArray[np.float64],
               correct: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Balanced accuracy of each draw: ``clips``/``correct`` are speakers x classes counts; classes without
@@ -94,7 +112,8 @@ def compare_results(first: EvaluationResult, second: EvaluationResult, draws: in
         raise WorkbenchError(f"{second.name} has the classes {', '.join(second.classes)} and {first.name} "
                              f"{', '.join(first.classes)}: compare models with the same classes")
     if list(first.paths) != list(second.paths):
-        raise WorkbenchError(f"{first.name} and {second.name} were scored on different clips (a clip could be "
+        first_name, second_name = distinct_labels(first.name, second.name)
+        raise WorkbenchError(f"{first_name} and {second_name} were scored on different clips (a clip could be "
                              "read for one and not the other); nothing to compare clip by clip")
     classes = len(first.classes)
     right_first = first.predicted == first.labels
@@ -126,10 +145,11 @@ def compare_results(first: EvaluationResult, second: EvaluationResult, draws: in
 def comparison_text(comparison: ClipComparison) -> str:
     """The per-class table and the verdict, for the terminal."""
     c = comparison
+    first, second = c.labels
     width = max(len(name) for name in c.classes + ("class",))
-    column = max(len(c.first), len(c.second), len("100.0%"))
-    lines = [f"{c.second} against {c.first} on the same {sum(c.clips_per_class)} clips:",
-             f"  {'class':<{width}}  {'clips':>5}  {c.first:>{column}}  {c.second:>{column}}  difference"]
+    column = max(len(first), len(second), len("100.0%"))
+    lines = [f"{second} against {first} on the same {sum(c.clips_per_class)} clips:",
+             f"  {'class':<{width}}  {'clips':>5}  {first:>{column}}  {second:>{column}}  difference"]
     for name, n, a, b in zip(c.classes, c.clips_per_class, c.first_accuracies, c.second_accuracies):
         if n:
             lines.append(f"  {name:<{width}}  {n:>5}  {f'{a * PERCENT:.1f}%':>{column}}  "
@@ -140,5 +160,5 @@ def comparison_text(comparison: ClipComparison) -> str:
         text += (f" ({CONFIDENCE * PERCENT:.0f} % interval {low * PERCENT:+.1f} to {high * PERCENT:+.1f} over the "
                  f"same {c.speakers} speakers redrawn for both)")
     lines += [text + f": {c.verdict}",
-              f"  clips only {c.second} gets right: {c.only_second_right}; only {c.first}: {c.only_first_right}"]
+              f"  clips only {second} gets right: {c.only_second_right}; only {first}: {c.only_first_right}"]
     return "\n".join(lines) + "\n"

@@ -33,6 +33,7 @@ PERCENT = 100.0
 REFIT_MARKER = "refit to "
 ESTIMATED = "estimated"
 REFIT_ESTIMATED = "estimated, scaled by board measurements (refit)"
+BYTES_PER_KB = 1000  # kB as MLTK and `kws profile` count (21,616 bytes -> 21.6k), not KiB
 
 
 def format_units(value: float | int | None, precision: int = 1) -> str:
@@ -52,6 +53,15 @@ def format_units(value: float | int | None, precision: int = 1) -> str:
         if magnitude >= step:
             return f"{value / step:.{precision}f}{suffix}"
     return f"{value / 1e-9:.{precision}f}n"
+
+
+def format_kb(n_bytes: int | float) -> str:
+    """``21616 -> '21.6 kB'`` (1 kB = 1000 bytes).
+
+    Why one helper: ``kws profile`` prints memory as MLTK does (``21.6k``, powers of 1000); the GUI used to
+    divide by 1024 and print 21.1 for the same model, so the two disagreed on the same file.
+    """
+    return f"{n_bytes / BYTES_PER_KB:.1f} kB"
 
 
 def _seconds(ms: float | None) -> float | None:

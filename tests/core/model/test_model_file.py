@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from workbench.core.errors import ModelError
-from workbench.core.model.model_file import (MAX_ARCHIVE_BYTES, MAX_MODEL_BYTES, load_model, model_from_bytes,
-                                       model_with_params, save_model)
+from workbench.core.model.model_file import (MAX_ARCHIVE_BYTES, MAX_MODEL_BYTES, load_model, model_copy_path,
+                                             model_from_bytes, model_with_params, save_model)
 from workbench.core.model.model_params import write_params
 
 
@@ -93,3 +93,12 @@ def test_classes_fall_back_to_the_output_size(reference_model_path) -> None:
     model = model_from_bytes(bare, "bare")
     assert model.params == {} and model.name == "bare"
     assert model.classes == ("class_0", "class_1", "class_2", "class_3")
+
+
+def test_a_model_copy_is_never_named_after_a_folder(tmp_path) -> None:
+    """``folder`` + ``.tflite`` would be a file the user never named: refused as ``kws params -o`` refuses it."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    with pytest.raises(ModelError, match=r"^Cannot write .*models: it is a folder\.$"):
+        model_copy_path(folder)
+    assert model_copy_path(tmp_path / "tuned") == tmp_path / "tuned.tflite"  # a new name still gets the suffix

@@ -128,3 +128,9 @@ def test_tuning_changes_elsewhere_show_and_reset_returns_to_the_file(tuned_view)
     view.reset_button.click()
     assert tuning.settings.suppression_ms == 750
     assert view.parameters_in_use()[GROUP_DETECTION]["suppression_ms"] == "750"
+
+
+def test_size_uses_the_kb_of_kws_profile(view, model):
+    """21,616 bytes: "21.6 kB", as `kws profile` prints 21.6k and the Profile workspace's flash bar says."""
+    view.set_model(model)
+    assert view.field_text("size") == "21.6 kB (21,616 bytes)"

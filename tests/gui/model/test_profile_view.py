@@ -111,3 +111,67 @@ def test_layer_labels_thin_out_instead_of_overlapping(view):
     assert axis.tickStrings(wide[0][1], 1, 1) == ["0 conv_2d", "1 reshape", "2 fully_connected", "3 softmax"]
     narrow = axis.tickValues(-0.5, 3.5, 200)[0][1]
     assert 0.0 in narrow and len(narrow) < 4  # fewer labels, still starting at the first layer
+
+
+def test_memory_bars_count_kb_as_kws_profile_does(view, reference_model_path, capsys):
+    """1 kB = 1000 bytes in the bars, the unit `kws profile` (and MLTK) print: 21,616 bytes is 21.6 both ways."""
+    from workbench.cli.main import main
+
+    assert view.flash_bar.format().startswith("21.6 kB of 1572.9 kB")
+    arena = view.report.summary.arena_bytes
+    assert view.ram_bar.format().startswith(f"{arena / 1000:.1f} kB of 262.1 kB")
+    assert main(["profile", str(reference_model_path)]) == 0
+    assert "21.6k" in capsys.readouterr().out
+
+
+@pytest.fixture
+def profiled(qtbot, reference_model_path, settings_dir):
+    """A view that profiles the model itself (as the window does), its choices kept in a real QSettings file."""
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(settings_dir / "profile.ini"), QSettings.Format.IniFormat)
+    widget = ProfileView(settings=settings)
+    qtbot.addWidget(widget)
+    widget.show_model(reference_model_path.read_bytes(), "seed", reference_model_path)
+    return widget, settings
+
+
+def test_accelerator_and_clock_re_profile_like_the_cli(profiled, reference_model_path):
+    from workbench.profiler.report import profile_model
+
+    view, _ = profiled
+    data = reference_model_path.read_bytes()
+    assert view.accelerator == "mvp" and view.clock_hz == 78_000_000  # the CLI's defaults
+    view.accelerator_box.setCurrentIndex(view.accelerator_box.findData("none"))
+    cpu_only = profile_model(data, name="seed", accelerator="none")
+    assert view.report.summary.accelerator == "none"
+    assert view.report.summary.total_time_ms == cpu_only.summary.total_time_ms
+    assert "CPU only" in view.summary_label.text()
+    view.clock_box.setValue(39.0)
+    half_clock = profile_model(data, name="seed", accelerator="none", clock_hz=39_000_000)
+    assert view.report.summary.clock_hz == 39_000_000
+    assert view.report.summary.total_time_ms == half_clock.summary.total_time_ms
+    assert "at 39 MHz (CPU only)" in view.summary_label.text()
+    assert view.model_path == reference_model_path  # re-profiling keeps the file for Netron
+
+
+def test_the_choice_is_remembered(profiled, qtbot, reference_model_path):
+    view, settings = profiled
+    view.accelerator_box.setCurrentIndex(view.accelerator_box.findData("none"))
+    view.clock_box.setValue(50.0)
+    settings.sync()
+    again = ProfileView(settings=settings)
+    qtbot.addWidget(again)
+    assert again.accelerator == "none" and again.clock_hz == 50_000_000
+    again.show_model(reference_model_path.read_bytes(), "seed")
+    assert again.report.summary.accelerator == "none" and again.report.summary.clock_hz == 50_000_000
+
+
+def test_a_board_report_sets_the_controls_without_re_profiling(profiled, reference_model_path):
+    from workbench.profiler.report import profile_model
+
+    view, settings = profiled
+    board = profile_model(reference_model_path.read_bytes(), name="board", accelerator="none", clock_hz=40_000_000)
+    view.set_report(board)
+    assert view.report is board  # shown as it came, not replaced by a fresh estimate
+    assert view.accelerator == "none" and view.clock_hz == 40_000_000

@@ -119,6 +119,15 @@ def test_a_parameters_copy_is_always_a_tflite(window, tmp_path: Path) -> None:
     window.error_box.close()
 
 
+def test_a_parameters_copy_is_never_written_beside_a_folder(window, tmp_path: Path) -> None:
+    folder = tmp_path / "models"
+    folder.mkdir()
+    assert not window.save_parameters(folder)
+    assert window.last_error == f"Cannot write {folder}: it is a folder."
+    assert not (tmp_path / "models.tflite").exists() and not any(folder.iterdir())
+    window.error_box.close()
+
+
 def _drop(window, path: Path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])

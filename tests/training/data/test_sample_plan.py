@@ -12,8 +12,9 @@ import pytest
 
 from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import scan_dataset
-from workbench.training.data.sample_plan import assign_splits, draw_unknown, make_plan, resample_unknown
-from workbench.training.spec import DataSettings
+from workbench.training.data.sample_plan import (MIN_TRAINING_SAMPLES, assign_splits, draw_unknown, make_plan,
+                                                  plan_warnings, resample_unknown)
+from workbench.training.spec import DataSettings, load_spec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from dataset_builders import make_dataset, speaker_names  # noqa: E402
@@ -115,3 +116,44 @@ def test_negative_words_are_classes_of_their_own_and_leave_the_unknown_words(dat
     fewer = make_plan(index, _data(negative_words=("go",), unknown_percentage=1.0), seed=1)
     assert fewer.counts("training")["_unknown_"] == mean  # the keywords' mean, whatever the negatives count
 
+
+
+def test_a_plan_with_enough_clips_has_no_warning(dataset: Path) -> None:
+    plan = make_plan(scan_dataset(dataset), _data(), seed=1)
+    assert min(plan.counts("training").values()) >= MIN_TRAINING_SAMPLES
+    assert plan_warnings(plan, _data()) == []
+
+
+def test_too_few_training_clips_of_a_class_are_named_with_the_remedy(shared_dir: Path) -> None:
+    """The shared subset's speakers sit in the official validation split: the tflite_micro_speech spec (no
+    re-split) leaves "yes 7, no 5" to train on and the model learns nothing of them; the default spec
+    re-splits and is left alone."""
+    source = shared_dir / "datasets" / "speech_commands"
+    for name, expected in (("tflite_micro_speech", True), ("default", False)):
+        data = load_spec(name).data
+        index = scan_dataset(source, validation_percent=data.validation_percent,
+                             testing_percent=data.testing_percent)
+        plan = make_plan(index, data, seed=1)
+        warnings = plan_warnings(plan, data)
+        if not expected:
+            assert warnings == [], name
+            continue
+        counts = plan.counts("training")
+        assert counts["yes"] < MIN_TRAINING_SAMPLES and counts["no"] < MIN_TRAINING_SAMPLES
+        assert len(warnings) == 1 and "\n" not in warnings[0]
+        text = warnings[0]
+        assert text.startswith(f"warning: yes ({counts['yes']}), no ({counts['no']})")
+        assert f"fewer than {MIN_TRAINING_SAMPLES} training samples" in text
+        assert "add clips" in text and "validation_resplit_percent" in text
+        assert "_silence_" not in text  # generated silence is plentiful
+
+
+def test_a_spec_that_already_re_splits_is_only_told_to_add_clips(tmp_path: Path) -> None:
+    root = make_dataset(tmp_path / "data", {
+        "yes": speaker_names(40), "no": speaker_names(3, clips_each=1, start=400),
+        "go": speaker_names(120, clips_each=1, start=500)})
+    data = _data(silence_percentage=1.0)  # as many generated silences as the mean keyword: not sparse
+    plan = make_plan(scan_dataset(root, validation_percent=10, testing_percent=1), data, seed=1)
+    warnings = plan_warnings(plan, data)
+    assert len(warnings) == 1 and warnings[0].startswith("warning: no (")
+    assert " has fewer than" in warnings[0] and "validation_resplit_percent" not in warnings[0]

@@ -137,8 +137,12 @@ def model_with_params(model: LoadedModel, params: Mapping[str, Any]) -> LoadedMo
 
 def model_copy_path(path: str | Path) -> Path:
     """Where a model copy is written: ``.tflite`` added to a name without a suffix; ModelError for another
-    suffix (the bytes are a .tflite model whatever the name says, and the board tools go by the suffix)."""
+    suffix (the bytes are a .tflite model whatever the name says, and the board tools go by the suffix)
+    and for a folder (``folder`` + ``.tflite`` would be a file beside it the user never named, as
+    ``kws params -o FOLDER`` refuses it too)."""
     target = Path(path)
+    if target.is_dir():
+        raise ModelError(f"Cannot write {target}: it is a folder.")
     if not target.suffix:
         return target.with_name(target.name + TFLITE_SUFFIX)
     if target.suffix.lower() != TFLITE_SUFFIX:

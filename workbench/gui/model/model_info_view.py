@@ -28,11 +28,11 @@ from workbench.gui.model.parameter_table_view import (
     COLUMN_FILE, COLUMN_NOW, GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER, ParameterTableView, format_value,
     parameter_group,
 )
+from workbench.profiler.export import format_kb
 
 __all__ = ["GROUP_DETECTION", "GROUP_FRONTEND", "GROUP_OTHER", "ModelInfoView", "describe_tensor",
            "format_value", "parameter_group"]
 
-BYTES_PER_KIB = 1024
 NO_MODEL_TEXT = "—"
 SUMMARY_SHARE, PARAMETERS_SHARE = 2, 3  # splitter stretch: the parameter table gets the larger part
 
@@ -48,7 +48,8 @@ class ModelLike(Protocol):
 
 
 def format_size(n_bytes: int) -> str:
-    return f"{n_bytes / BYTES_PER_KIB:.1f} KiB ({n_bytes:,} bytes)"
+    """``21.6 kB (21,616 bytes)``: the kB of ``kws profile`` and the Profile workspace (1000 bytes)."""
+    return f"{format_kb(n_bytes)} ({n_bytes:,} bytes)"
 
 
 def describe_tensor(tensor: TensorInfo) -> str:

@@ -2,9 +2,10 @@
 
 Why: the same numbers as ``kws profile``, but explorable -- sort by cycles to find the expensive layer,
 select it to read its shapes, options and why the MVP cannot take it, see at a glance whether flash
-and RAM fit the EFR32MG24, and export for a review. The widget only shows a
-:class:`~workbench.profiler.report.ProfileReport`; computing one is the profiler's job, so the window
-calls :meth:`ProfileView.set_report`.
+and RAM fit the EFR32MG24, and export for a review. Computing a profile is the profiler's job: the window
+hands the model to :meth:`ProfileView.show_model`, which profiles it with the accelerator and clock chosen
+beside the Export button (``kws profile --accelerator/--clock-mhz``; a static graph walk, milliseconds, so
+a change re-profiles at once), or a finished report (a board's) to :meth:`ProfileView.set_report`.
 """
 
 from __future__ import annotations
@@ -16,28 +17,35 @@ import sys
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelection, QSettings, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFileDialog, QFrame, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QMenu, QMessageBox, QProgressBar, QPushButton, QScrollArea,
-                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDoubleSpinBox, QFileDialog, QFrame,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu, QMessageBox, QProgressBar,
+                               QPushButton, QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.core.errors import WorkbenchError
 from workbench.gui.model.layer_axis import LayerAxis
 from workbench.gui.model.layer_table_model import COLUMNS, SORT_ROLE, LayerTableModel, layer_details_html
-from workbench.profiler.export import format_units, render
-from workbench.profiler.report import ProfileReport
+from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
+from workbench.profiler.export import format_kb, format_units, render
+from workbench.profiler.report import ProfileReport, profile_model
 
 __all__ = ["SORT_ROLE", "ProfileView", "netron_available"]
 
-EFR32MG24_FLASH_BYTES = 1536 * 1024
-EFR32MG24_RAM_BYTES = 256 * 1024
+BYTES_PER_KIB = 1024  # the datasheet's sizes; the bars count kB of 1000 bytes, as `kws profile` does
+EFR32MG24_FLASH_BYTES = 1536 * BYTES_PER_KIB
+EFR32MG24_RAM_BYTES = 256 * BYTES_PER_KIB
 CPU_COLOR, ACC_COLOR = "#4e79a7", "#f28e2b"
 BAR_WIDTH = 0.6
 EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "markdown": "Markdown (*.md)"}
 EXPORT_SUFFIX = {"csv": ".csv", "json": ".json", "markdown": ".md"}
 TABLE_SHARE, DETAILS_SHARE = 1, 1  # vertical splitter: the table above, details/memory/chart below
 DETAILS_PLACEHOLDER = "Select a layer to see its shapes, options and where it runs."
+# the accelerator choice, by the names of `kws profile --accelerator` (the data) with what the box shows
+ACCELERATOR_CHOICES = (("mvp", "MVP"), ("none", "none (CPU only)"))
+HZ_PER_MHZ = 1_000_000
+CLOCK_MIN_MHZ, CLOCK_MAX_MHZ, CLOCK_DECIMALS = 1.0, 1000.0, 1
+SETTING_ACCELERATOR, SETTING_CLOCK_MHZ = "profile/accelerator", "profile/clock_mhz"
 
 
 def _mvp_summary(layers: list) -> str:
@@ -59,10 +67,12 @@ class ProfileView(QWidget):
     """Embeddable panel showing one :class:`ProfileReport` (call :meth:`set_report` to change it)."""
 
     def __init__(self, report: ProfileReport | None = None, model_path: str | Path | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self._report = ProfileReport()
         self._model_path = Path(model_path) if model_path else None
+        self._settings = settings  # remembers the accelerator and clock; None: this session only
+        self._model: tuple[bytes, str] | None = None  # (tflite, name) of the model show_model profiled
         self.table_model = LayerTableModel(parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.table_model)
@@ -103,6 +113,20 @@ class ProfileView(QWidget):
         self.export_actions: dict[str, QAction] = {}
         self.netron_button = QPushButton("Open in &Netron", self)
         self.netron_button.clicked.connect(self.open_in_netron)
+        self.accelerator_box = QComboBox(self)
+        for key, text in ACCELERATOR_CHOICES:
+            self.accelerator_box.addItem(text, key)
+        self.accelerator_box.setToolTip("Run the layers the MVP supports on it, or everything on the CPU "
+                                        "(`kws profile --accelerator`)")
+        self.clock_box = QDoubleSpinBox(self)
+        self.clock_box.setRange(CLOCK_MIN_MHZ, CLOCK_MAX_MHZ)
+        self.clock_box.setDecimals(CLOCK_DECIMALS)
+        self.clock_box.setSuffix(" MHz")
+        self.clock_box.setKeyboardTracking(False)  # re-profile once the number is entered, not per digit
+        self.clock_box.setToolTip("Core clock for the time estimates (`kws profile --clock-mhz`)")
+        self._restore_choices()
+        self.accelerator_box.currentIndexChanged.connect(self._on_choice_changed)
+        self.clock_box.valueChanged.connect(self._on_choice_changed)
         self._build_layout()
         if report is not None:
             self.set_report(report)
@@ -117,9 +141,17 @@ class ProfileView(QWidget):
             self.export_actions[fmt] = action
         self.export_button.setMenu(export_menu)
         buttons.addWidget(self.export_button)
+        buttons.addSpacing(self.fontMetrics().horizontalAdvance("MM"))
+        accelerator_label = QLabel("&Accelerator:", self)
+        accelerator_label.setBuddy(self.accelerator_box)
+        clock_label = QLabel("C&lock:", self)
+        clock_label.setBuddy(self.clock_box)
+        for widget in (accelerator_label, self.accelerator_box, clock_label, self.clock_box):
+            buttons.addWidget(widget)
         buttons.addStretch(1)
         buttons.addWidget(self.netron_button)
-        memory = QGroupBox("Memory vs the xG24 Dev Kit's EFR32MG24 (1536 kB flash, 256 kB RAM)", self)
+        memory = QGroupBox(f"Memory vs the xG24 Dev Kit's EFR32MG24 ({EFR32MG24_FLASH_BYTES // BYTES_PER_KIB} KiB "
+                           f"flash, {EFR32MG24_RAM_BYTES // BYTES_PER_KIB} KiB RAM; 1 kB = 1000 bytes)", self)
         mem_layout = QVBoxLayout(memory)
         for label, bar in (("Flash (model)", self.flash_bar), ("RAM arena, CPU (est.)", self.ram_bar),
                            ("RAM arena, MVP (est.)", self.ram_mvp_bar)):
@@ -166,10 +198,30 @@ class ProfileView(QWidget):
     def model_path(self) -> Path | None:
         return self._model_path
 
+    @property
+    def accelerator(self) -> str:
+        """The chosen accelerator, as ``kws profile --accelerator`` names it (``mvp`` or ``none``)."""
+        return str(self.accelerator_box.currentData())
+
+    @property
+    def clock_hz(self) -> int:
+        return round(self.clock_box.value() * HZ_PER_MHZ)
+
+    def show_model(self, tflite: bytes, name: str, model_path: str | Path | None = None) -> ProfileReport:
+        """Profile ``tflite`` with the chosen accelerator and clock and show it; WorkbenchError if it cannot be
+        profiled. The model is kept, so changing the accelerator or clock re-profiles it."""
+        self._model = (tflite, name)
+        report = profile_model(tflite, name=name, accelerator=self.accelerator, clock_hz=self.clock_hz)
+        self.set_report(report, model_path)
+        return report
+
     def set_report(self, report: ProfileReport, model_path: str | Path | None = None) -> None:
+        """Show a finished report (a board's, or one of :meth:`show_model`); the accelerator and clock
+        controls show what it was made with."""
         self._report = report
         if model_path is not None:
             self._model_path = Path(model_path)
+        self._show_choices_of(report)
         self.table_model.set_layers(report.layers)
         measured = self.table_model.has_measurements()
         for i, column in enumerate(COLUMNS):
@@ -227,7 +279,7 @@ class ProfileView(QWidget):
         for bar, used, capacity in values:
             bar.setRange(0, capacity)
             bar.setValue(min(used, capacity))
-            bar.setFormat(f"{used / 1024:.1f} kB of {capacity // 1024} kB ({100 * used / capacity:.1f}%)")
+            bar.setFormat(f"{format_kb(used)} of {format_kb(capacity)} ({100 * used / capacity:.1f}%)")
 
     def _update_diagram(self) -> None:
         while self.diagram_layout.count():
@@ -242,6 +294,47 @@ class ProfileView(QWidget):
             box.setToolTip(layer.reason or ("runs on the MVP" if layer.runs_on_accelerator else "runs on the CPU"))
             self.diagram_layout.addWidget(box)
         self.diagram_layout.addStretch(1)
+
+    # ---- accelerator and clock ----------------------------------------------------------------
+    def _restore_choices(self) -> None:
+        """The remembered accelerator and clock, else the CLI's defaults (MVP at the board's clock)."""
+        accelerator, clock_mhz = ACCELERATOR_CHOICES[0][0], DEFAULT_CLOCK_HZ / HZ_PER_MHZ
+        if self._settings is not None:
+            accelerator = str(self._settings.value(SETTING_ACCELERATOR, accelerator))
+            try:
+                clock_mhz = float(self._settings.value(SETTING_CLOCK_MHZ, clock_mhz))  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                pass  # a hand-edited settings file: keep the default
+        index = self.accelerator_box.findData(accelerator)
+        self.accelerator_box.setCurrentIndex(max(index, 0))
+        self.clock_box.setValue(clock_mhz)
+
+    def _show_choices_of(self, report: ProfileReport) -> None:
+        """Set the controls to the report's accelerator and clock without re-profiling."""
+        s = report.summary
+        if s is None:
+            return
+        index = self.accelerator_box.findData(s.accelerator)
+        for widget in (self.accelerator_box, self.clock_box):
+            widget.blockSignals(True)
+        if index >= 0:
+            self.accelerator_box.setCurrentIndex(index)
+        self.clock_box.setValue(s.clock_hz / HZ_PER_MHZ)
+        for widget in (self.accelerator_box, self.clock_box):
+            widget.blockSignals(False)
+
+    def _on_choice_changed(self) -> None:
+        """Remember the choice and re-profile the model with it (milliseconds)."""
+        if self._settings is not None:
+            self._settings.setValue(SETTING_ACCELERATOR, self.accelerator)
+            self._settings.setValue(SETTING_CLOCK_MHZ, self.clock_box.value())
+        if self._model is None:
+            return
+        tflite, name = self._model
+        try:
+            self.show_model(tflite, name)
+        except WorkbenchError as exc:
+            self.summary_label.setText(f"Cannot profile {name or 'the model'}: {exc}")
 
     # ---- actions ------------------------------------------------------------------------------
     def selected_text(self) -> str:

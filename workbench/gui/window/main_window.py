@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.takes = TakeKeeper(self)  # a recording that could not be saved waits here
         self.live = LiveViews(dark=self.dark)
         self.model_view = ModelInfoView()
-        self.profile_view = ProfileView()
+        self.profile_view = ProfileView(settings=self.settings.qsettings)
         self.training = TrainingArea(self, dark=self.dark)
         self.calibration = CalibrationWorkspace(self)
         self.board = BoardWorkspace(self)
@@ -301,14 +301,12 @@ class MainWindow(QMainWindow):
         self.log.bind(session)
 
     def _on_model_changed(self, model: object) -> None:
-        from workbench.profiler import profile_model
-
         name = model.name  # type: ignore[attr-defined]
         self.indicator.set_model(name)
         self.setWindowTitle(f"KWS Workbench — {name}")
         self.model_view.set_model(model, self.controller.tuning)  # type: ignore[arg-type]
         try:  # a static graph walk: milliseconds
-            self.profile_view.set_report(profile_model(model.tflite, name=name), model.path)  # type: ignore[attr-defined]
+            self.profile_view.show_model(model.tflite, name, model.path)  # type: ignore[attr-defined]
         except WorkbenchError as exc:
             self.show_status(f"cannot profile {name}: {exc}")
 

@@ -19,6 +19,10 @@ hash-of-speaker rule), so the testing split is the same speakers as in ``kws dat
 ``kws evaluate``; it is never used here except to hand to the final evaluation. When
 ``validation_resplit_percent`` is set, the non-test clips are re-split by speaker with the datasets'
 stratified rule (for data such as the shared subset, whose speakers sit in one official split).
+
+A class with only a handful of training samples trains silently into a model that never predicts it (the
+shared subset without the re-split gives "yes 7, no 5"), so :func:`plan_warnings` names such classes and
+the remedy; the run prints it among its ``[plan]`` lines.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_
 from workbench.training.spec.model_spec import DataSettings
 
 MIN_GENERATED_SILENCE = 1
+MIN_TRAINING_SAMPLES = 20  # below this a class is too rare to learn: warn (the run still goes ahead)
+RESPLIT_OPTION = "validation_resplit_percent"  # the [data] setting that re-splits the non-test clips
 LISTS_RULE = "lists"  # how workbench.datasets describes a root split by its list files
 
 
@@ -192,6 +198,26 @@ def make_plan(index: DatasetIndex, data: DataSettings, seed: int) -> SamplePlan:
             raise WorkbenchError(f"The {split} split has no samples of {', '.join(missing)}: the dataset "
                                  f"needs clips of every keyword (and other words for {UNKNOWN}) in it.")
     return plan
+
+
+def plan_warnings(plan: SamplePlan, data: DataSettings) -> list[str]:
+    """One-line warnings about the plan: classes with fewer than ``MIN_TRAINING_SAMPLES`` training samples.
+
+    Why: the run does not fail on them, it learns nothing of them (0 % recall on the test split), and the
+    counts line alone is easy to read past. The remedy offered is more clips, and -- unless the spec
+    already re-splits -- the re-split that moves the validation split's speakers into training.
+    """
+    sparse = [f"{name} ({n})" for name, n in plan.counts(TRAINING).items() if n < MIN_TRAINING_SAMPLES]
+    if not sparse:
+        return []
+    listed = ", ".join(sparse[:-1]) + (" and " if len(sparse) > 1 else "") + sparse[-1]
+    remedy = "add clips of them"
+    if data.validation_resplit_percent is None:
+        remedy += (f", or set {RESPLIT_OPTION} in the spec's [data] table (the default spec does) to re-split "
+                   "the non-test clips by speaker")
+    has = "has" if len(sparse) == 1 else "have"
+    return [f"warning: {listed} {has} fewer than {MIN_TRAINING_SAMPLES} training samples, too few for the model "
+            f"to learn: {remedy}."]
 
 
 def resample_unknown(plan: SamplePlan, data: DataSettings, seed: int, epoch: int) -> list[Sample]:

@@ -24,7 +24,7 @@ import numpy as np
 from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
-from workbench.training.data.sample_plan import Sample, SamplePlan, make_plan
+from workbench.training.data.sample_plan import Sample, SamplePlan, make_plan, plan_warnings
 from workbench.training.run.cancel import CancelToken
 from workbench.training.run.output_folder import (PLAN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE, CheckpointWriteError,
                                                   OutputFolder)
@@ -185,6 +185,8 @@ def _train_and_finish(request: TrainRequest, spec: ModelSpec, plan: SamplePlan, 
     for split in ("training", "validation", "testing"):
         counts = ", ".join(f"{k} {v}" for k, v in plan.counts(split).items())
         progress.info("plan", f"{split}: {counts}")
+    for warning in plan_warnings(plan, spec.data):  # too few clips of a class: said before hours of training
+        progress.info("plan", warning)
 
     from workbench.training.model.keras_builder import configure_tensorflow
     from workbench.training.run.ensemble_members import train_members
