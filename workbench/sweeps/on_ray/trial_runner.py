@@ -222,7 +222,8 @@ class KwsTrainTrial(tune.Trainable):
         else:
             tail = self.child.stderr_tail(self.folder / CHILD_STDERR_FILE)
             if DISK_FULL in f"{message} {tail}":  # every later trial would fail the same way: the sweep's error
-                self.write_error = self.write_error or f"Cannot write into {self.folder}: {DISK_FULL}."
+                named = message if message.startswith("Cannot write ") and DISK_FULL in message else ""
+                self.write_error = self.write_error or named or f"Cannot write {self.folder}: {DISK_FULL}."
             self._end(FAILED, message or tail or f"kws train ended with exit code {code}")
         assert self.final is not None
         return self.final
