@@ -147,6 +147,7 @@ def test_accelerator_and_clock_re_profile_like_the_cli(profiled, reference_model
     assert view.report.summary.accelerator == "none"
     assert view.report.summary.total_time_ms == cpu_only.summary.total_time_ms
     assert "CPU only" in view.summary_label.text()
+    assert "not supported on the MVP" not in view.summary_label.text()  # nothing is asked of the MVP
     view.clock_box.setValue(39.0)
     half_clock = profile_model(data, name="seed", accelerator="none", clock_hz=39_000_000)
     assert view.report.summary.clock_hz == 39_000_000

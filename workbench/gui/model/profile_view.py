@@ -243,7 +243,7 @@ class ProfileView(QWidget):
                 f"({s.accelerator.upper() if s.accelerator != 'none' else 'CPU only'}): "
                 f"{format_units(s.total_ops)} ops, {format_units(s.total_macs)} MACs, "
                 f"{s.total_time_ms:.2f} ms/inference ({s.inferences_per_s:.1f}/s). "
-                f"{_mvp_summary(self._report.layers)} "
+                f"{_mvp_summary(self._report.layers) + ' ' if s.accelerator != 'none' else ''}"  # CPU only: all on it
                 "<i>Estimates, not board measurements.</i>")
         if s.host_latency is not None:
             text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
