@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 import tomllib
 from pathlib import Path
@@ -24,6 +25,9 @@ from workbench.core.engine import Engine
 from workbench.core.model.model_file import load_model
 
 from sweep_data import sweep_text, write_sweep
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from small_disk import mounted_tmpfs  # noqa: E402
 
 pytest.importorskip("ray", reason="Ray is not installed (pip install kws-workbench[cluster])")
 pytestmark = pytest.mark.ray
@@ -181,23 +185,12 @@ def test_ctrl_c_to_the_whole_process_group_still_lists_every_trial_of_the_budget
     assert len(json.loads((tmp_path / "out" / "results.json").read_text())["trials"]) == 4
 
 
-def _mount_small_tmpfs(folder: Path, size: str) -> None:
-    folder.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs to fill (needs root): {done.stderr.strip()}")
-
-
 def test_a_full_disk_is_one_error_line_naming_the_file(speech_slice: Path, tmp_path: Path) -> None:
     full = tmp_path / "full"
-    _mount_small_tmpfs(full, FULL_DISK_SIZE)
-    try:
+    with mounted_tmpfs(full, FULL_DISK_SIZE, lazy_unmount=True):
         run = SweepProcess(write_sweep(tmp_path, sweep_text(speech_slice)), full / "out")
         code, err = run.finish()
         left = [p.name for p in (full / "out" / "trials").rglob("*") if ".tmp" in p.name]
-    finally:
-        subprocess.run(["umount", "-l", str(full)], check=False)
     assert code == 2, err
     last = err.strip().splitlines()[-1]
     assert last.startswith(f"kws: error: Cannot write {full / 'out'}") and \

@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -19,13 +18,14 @@ from typing import Iterator
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from board_fixtures import board, board_factory, commander, profiler_image  # noqa: E402,F401
+from small_disk import fill, mounted_tmpfs  # noqa: E402
 
 from workbench.cli.main import main  # noqa: E402
 
 DISK_SIZE = "64k"
-FILL_CHUNK = 4096
 DISK_FULL = os.strerror(errno.ENOSPC)
 MEASURED_CPU_CYCLES = [85_710, 20_480, 5_090, 3_700]  # what the simulated board prints
 
@@ -33,26 +33,9 @@ MEASURED_CPU_CYCLES = [85_710, 20_480, 5_090, 3_700]  # what the simulated board
 @pytest.fixture()
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A tmpfs with no byte left, unmounted after the test."""
-    disk = tmp_path / "full"
-    disk.mkdir()
-    if sys.platform != "linux" or os.geteuid() != 0:
-        pytest.skip("a full disk is a small tmpfs here, and mounting one needs root on Linux")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_SIZE}", "tmpfs", str(disk)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.strip()}")
-    try:
-        fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
-        try:
-            while True:
-                os.write(fd, b"\0" * FILL_CHUNK)
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC
-        finally:
-            os.close(fd)
+    with mounted_tmpfs(tmp_path / "full", DISK_SIZE) as disk:
+        fill(disk)
         yield disk
-    finally:
-        subprocess.run(["umount", str(disk)], check=True)
 
 
 def _profile(capsys, sim, image: Path, model: Path, *extra: str) -> tuple[int, str, str]:

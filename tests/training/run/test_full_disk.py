@@ -18,11 +18,14 @@ from typing import Any, Iterator
 
 import pytest
 
-from workbench.child_command import kws_command
-from workbench.core.errors import WorkbenchError
-from workbench.training.run.cancel import CancelToken
-from workbench.training.run.progress import Progress
-from workbench.training.run.run_request import DatasetArg, TrainRequest
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from small_disk import fill, mounted_tmpfs, resize  # noqa: E402
+
+from workbench.child_command import kws_command  # noqa: E402
+from workbench.core.errors import WorkbenchError  # noqa: E402
+from workbench.training.run.cancel import CancelToken  # noqa: E402
+from workbench.training.run.progress import Progress  # noqa: E402
+from workbench.training.run.run_request import DatasetArg, TrainRequest  # noqa: E402
 
 pytest.importorskip("tensorflow")
 pytestmark = pytest.mark.slow
@@ -34,57 +37,21 @@ REPO = Path(__file__).resolve().parents[3]
 # the first checkpoint's .keras (~230 kB) fits, its best weights (~230 kB more) do not: the HDF5 write fails
 CHECKPOINT_DISK = "400k"
 ROOMY_DISK = "16m"
-FILL_CHUNK = 1 << 16
 DISK_FULL = os.strerror(errno.ENOSPC)
-
-
-def _mount(folder: Path, size: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    if sys.platform != "linux" or os.geteuid() != 0:
-        pytest.skip("a full disk is a small tmpfs here, and mounting one needs root on Linux")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs: {done.stderr.strip()}")
-
-
-def _resize(folder: Path, size: str) -> None:
-    subprocess.run(["mount", "-o", f"remount,size={size}", str(folder)], check=True)
 
 
 @pytest.fixture()
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A tmpfs of ``CHECKPOINT_DISK``, unmounted after the test."""
-    disk = tmp_path / "disk"
-    _mount(disk, CHECKPOINT_DISK)
-    yield disk
-    subprocess.run(["umount", str(disk)], check=True)
+    with mounted_tmpfs(tmp_path / "disk", CHECKPOINT_DISK) as disk:
+        yield disk
 
 
 @pytest.fixture()
 def roomy_disk(tmp_path: Path) -> Iterator[Path]:
     """A tmpfs of ``ROOMY_DISK`` (filled by the test when it wants), unmounted after the test."""
-    disk = tmp_path / "disk"
-    _mount(disk, ROOMY_DISK)
-    yield disk
-    subprocess.run(["umount", str(disk)], check=True)
-
-
-def _fill(disk: Path) -> Path:
-    """Write a file until the disk has no byte left; returns it (delete it to free the space)."""
-    filler = disk / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    try:
-        for size in (FILL_CHUNK, 1):
-            while True:
-                try:
-                    os.write(fd, b"\0" * size)
-                except OSError as exc:
-                    assert exc.errno == errno.ENOSPC
-                    break
-    finally:
-        os.close(fd)
-    return filler
+    with mounted_tmpfs(tmp_path / "disk", ROOMY_DISK) as disk:
+        yield disk
 
 
 class FillAt:
@@ -97,7 +64,7 @@ class FillAt:
     def emit(self, event: dict[str, Any]) -> None:
         if self.filler is None and event.get("phase") == self.phase and event.get("event") == self.event and \
                 (self.epoch is None or event.get("epoch") == self.epoch):
-            self.filler = _fill(self.disk)
+            self.filler = fill(self.disk)
 
 
 def _request(dataset: Path, out: Path, spec: Path, epochs: int) -> TrainRequest:
@@ -131,7 +98,7 @@ def test_kws_train_on_a_full_disk_exits_2_with_one_sentence_and_resumes_once_the
     assert sorted(p.name for p in (out / "train" / "checkpoints").iterdir()) == []  # this epoch's files removed
     assert (out / "run.json").is_file()  # the epoch was trained: the run is kept for --resume
 
-    _resize(small_disk, ROOMY_DISK)
+    resize(small_disk, ROOMY_DISK)
     resumed = subprocess.run(kws_command("train", "--out", str(out), "--resume", "--progress", "none"),
                              capture_output=True, text=True, cwd=REPO)
     assert resumed.returncode == 0, resumed.stderr
