@@ -12,23 +12,20 @@ import contextlib
 import signal
 import threading
 from types import FrameType
-from typing import Iterator
+from typing import Callable, Iterator, Sequence
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextlib.contextmanager
-def cancel_on_signals(cancel: threading.Event) -> Iterator[None]:
-    """Inside the block SIGINT/SIGTERM set ``cancel`` instead of killing the process; the previous
-    handlers come back afterwards. Off the main thread (where Python allows no handlers) it does nothing."""
+def signals_routed(signals: Sequence[int], handler: Callable[[int, FrameType | None], None]) -> Iterator[None]:
+    """Inside the block ``signals`` go to ``handler``; the previous handlers come back afterwards. Off the
+    main thread (where Python allows no handlers) it does nothing. Why one piece: every stoppable command
+    routes its stop signals this way, each with its own handler."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def handler(_signum: int, _frame: FrameType | None) -> None:
-        cancel.set()
-
-    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
     try:
         yield
     finally:
@@ -37,18 +34,23 @@ def cancel_on_signals(cancel: threading.Event) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def cancel_on_signals(cancel: threading.Event) -> Iterator[None]:
+    """Inside the block SIGINT/SIGTERM set ``cancel`` instead of killing the process."""
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        cancel.set()
+
+    with signals_routed(STOP_SIGNALS, handler):
+        yield
+
+
+@contextlib.contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """Inside the block SIGTERM raises KeyboardInterrupt, as Ctrl+C does: for a command whose loop has no
     cancel flag but already stops cleanly on Ctrl+C (closes its port, prints its summary, returns 130)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
 
     def handler(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
+    with signals_routed((signal.SIGTERM,), handler):
         yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

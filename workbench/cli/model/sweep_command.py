@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.cancel_signals import signals_routed
 from workbench.cli.stdout_routing import private_stdout
 from workbench.core.errors import SettingsError
 
@@ -96,7 +97,6 @@ class _JsonPrinter:
 @contextlib.contextmanager
 def _stop_on_signals(cancel: Any) -> Iterator[None]:
     """SIGINT/SIGTERM cancel the sweep cleanly; a second SIGINT stops at once (KeyboardInterrupt)."""
-    previous: dict[int, Any] = {}
     state = {"asked": False}
 
     def handle(signum: int, _frame: Any) -> None:
@@ -105,15 +105,9 @@ def _stop_on_signals(cancel: Any) -> Iterator[None]:
         state["asked"] = True
         cancel(f"signal {signal.Signals(signum).name}")
 
-    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
-        signum = getattr(signal, name, None)
-        if signum is not None:
-            previous[signum] = signal.signal(signum, handle)
-    try:
+    stop_signals = [s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGBREAK")) if s is not None]
+    with signals_routed(stop_signals, handle):
         yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 def run(args: argparse.Namespace) -> int:
