@@ -20,12 +20,13 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
+from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 from workbench.gui.live.plot_style import fix_plot
 from workbench.gui.theme import CLASS_COLORS, plot_colors, style_plot
+from workbench.gui.window.window_closing import ask_to_stop
 from workbench.gui.training.training_curves_view import WholeNumberAxis
 from workbench.sweeps.reporting import events as ev
 from workbench.sweeps.reporting.results import FINISHED, RUNNING, TrialRecord, best_so_far
@@ -101,10 +102,7 @@ def _cell(value: Any, fmt: str = "") -> QTableWidgetItem:
 
 
 def _ask_user(parent: QWidget, question: str) -> bool:
-    answer = QMessageBox.question(parent, "Sweep in progress", question,
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    return ask_to_stop(parent, "Sweep in progress", question)
 
 
 class SweepView(QWidget):

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
+    QFrame, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
     QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
+from workbench.gui.window.window_closing import ask_to_stop
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
 from workbench.gui.training.training_settings_view import TrainingSettingsView
@@ -49,10 +50,7 @@ def _clock(seconds: float | None) -> str:
 
 
 def _ask_user(parent: QWidget, question: str) -> bool:
-    answer = QMessageBox.question(parent, "Training in progress", question,
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    return ask_to_stop(parent, "Training in progress", question)
 
 
 class TrainingWorkspace(QWidget):

@@ -11,7 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+
+def ask_to_stop(parent: QWidget, title: str, question: str) -> bool:
+    """Yes / No to "… is running. Stop it and close?", No the default (Enter never stops work by accident).
+
+    Why one function: every holder of running work asks the same way; each keeps it replaceable as its
+    ``ask`` attribute so that tests answer for the user.
+    """
+    answer = QMessageBox.question(parent, title, question,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def closables(window: QWidget, workspaces: Iterable[QWidget]) -> list[QWidget]:
