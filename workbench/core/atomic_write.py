@@ -139,6 +139,16 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "
     return atomic_write_bytes(path, data)
 
 
+def create_folder(folder: Path, what: str = "the folder", error: type[WorkbenchError] = WorkbenchError) -> Path:
+    """``folder`` and its parents, created if missing; ``error`` (one sentence naming ``what`` and the folder)
+    when the disk, a file in the way or a permission refuses. Returns ``folder``."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise error(f"Cannot create {what} {folder}: {exc.strerror or exc}.") from None
+    return folder
+
+
 def check_destination(path: str | os.PathLike[str], folder: bool = False) -> Path:
     """Raise :class:`WorkbenchError` now when ``path`` could not be written (or, with ``folder``, created) later.
 

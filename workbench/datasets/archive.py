@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from workbench.datasets.download import DownloadCancelled, DownloadError, DownloadProgress, ProgressCallback
-from workbench.core.atomic_write import new_folder_mode
+from workbench.core.atomic_write import create_folder, new_folder_mode
 
 EXTRACT_PHASE = "extract"
 READ_CHUNK_BYTES = 1 << 20
@@ -110,10 +110,7 @@ def _prepare_destination(dest: Path) -> None:
         raise DownloadError(f"Cannot extract into {dest}: it is a file.")
     if dest.is_dir() and any(dest.iterdir()):
         raise DownloadError(f"Cannot extract into {dest}: the folder is not empty (choose a new folder).")
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DownloadError(f"Cannot create the folder {dest.parent}: {exc.strerror or exc}.") from None
+    create_folder(dest.parent, error=DownloadError)
 
 
 def extract_tar(archive: str | Path, dest: str | Path, *, marker: tuple[str, Mapping[str, Any]] | None = None,

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from workbench import __version__
+from workbench.core.atomic_write import create_folder
 from workbench.core.errors import SettingsError, WorkbenchError
 
 PART_SUFFIX = ".part"
@@ -170,10 +171,7 @@ def download(url: str, dest: str | Path, sha256: str | None = None, *,
     part = part_path(dest)
     if dest.is_file() and (expected is None or sha256_of(dest, progress, cancel) == expected):
         return dest
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DownloadError(f"Cannot create the folder {dest.parent}: {exc.strerror or exc}.") from None
+    create_folder(dest.parent, error=DownloadError)
     resumed_from = part.stat().st_size if part.is_file() else 0
     failures = 0
     attempt = 0

@@ -21,6 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Sequence
 
+from workbench.core.atomic_write import create_folder
 from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import Content, write_file_set
 from workbench.datasets.layout import ClipEntry, speaker_of
@@ -164,10 +165,7 @@ def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool =
     PNGs, PNGs skipped with ``plots=False``) are removed in the same step, so a folder never mixes two
     evaluations."""
     folder = Path(out_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot create the report folder {folder}: {exc.strerror or exc}.") from None
+    create_folder(folder, "the report folder")
     files: dict[Path, Content] = {
         folder / RESULTS_FILE: (json.dumps(results_document(result, comparisons)) + "\n").encode("utf-8"),
         folder / SUMMARY_FILE: full_summary(result, comparisons).encode("utf-8"),

@@ -28,7 +28,7 @@ from typing import Any, Callable
 import numpy as np
 
 from workbench import __version__
-from workbench.core.atomic_write import atomic_write_text
+from workbench.core.atomic_write import atomic_write_text, create_folder
 from workbench.core.audio.audio_file import save_wav
 from workbench.core.errors import WorkbenchError
 from workbench.synthesis.build_plan import (
@@ -130,10 +130,7 @@ def _check_out(out: Path, resume: bool, settings: SynthSettings) -> None:
         if json.loads(json.dumps(_settings_record(settings))) != earlier:
             raise WorkbenchError(f"{out} was built with other settings: resume only with the same words, "
                                  "negatives, takes, seed and clip settings (or choose a new folder).")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot create the folder {out}: {exc.strerror or exc}.") from None
+    create_folder(out)
 
 
 def _run_batches(batches: list[VoiceBatch], workers: int, cancel: threading.Event,

@@ -23,6 +23,7 @@ from typing import Callable
 from workbench.board.errors import Cancelled
 from workbench.board.firmware.catalog import FirmwareEntry
 from workbench.board.platforms import FIRMWARE_HINT
+from workbench.core.atomic_write import create_folder
 from workbench.core.errors import WorkbenchError
 
 APP_NAME = "kws-workbench"
@@ -64,10 +65,7 @@ class FirmwareCache:
         if cached is not None:
             return cached
         folder = self.path_for(entry).parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise FirmwareDownloadError(f"Cannot create the firmware cache {folder}: {exc.strerror or exc}.") from None
+        create_folder(folder, "the firmware cache", FirmwareDownloadError)
         with tempfile.TemporaryDirectory(prefix=".download-", dir=folder) as scratch:
             archive = Path(scratch) / "archive.zip"
             digest = _download(entry, archive, on_progress, cancel)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text, remove_quietly
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text, create_folder, remove_quietly
 from workbench.core.errors import WorkbenchError
 from workbench.training.model.keras_builder import keras
 from workbench.training.model.weights_import import weight_key
@@ -60,10 +60,7 @@ class Checkpoints:
             best = BEST_PATTERN.format(epoch=state.epochs_done)
         written: list[Path] = []
         try:
-            try:
-                self.dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise WorkbenchError(f"Cannot create the folder {self.dir}: {exc.strerror or exc}.") from None
+            create_folder(self.dir)
             archive = keras_archive(model)
             written.append(atomic_write_bytes(self.dir / last, archive))
             if best != files.best:
