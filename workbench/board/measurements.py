@@ -51,6 +51,15 @@ class MeasurementStore:
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root) if root is not None else default_store_dir()
 
+    def require_measurements(self, measurements: int, what: str) -> None:
+        """WorkbenchError naming ``what`` (the option or command) when a refit rests on no measurement at all.
+
+        Why: an estimate scaled by nothing is the plain estimate, and must never be shown as "refit".
+        """
+        if measurements == 0:
+            raise WorkbenchError(f"{what} needs saved board measurements and {self.root} has none; "
+                                 "measure one with `kws board profile MODEL --save`")
+
     def save(self, report: ProfileReport, tflite: bytes) -> Path:
         """Store a measured report; returns the file written."""
         summary = report.summary

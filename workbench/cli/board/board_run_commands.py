@@ -328,9 +328,7 @@ def run_refit(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.profiler.export import render
     from workbench.profiler.report import build_report
 
-    if refit.measurements == 0:  # as `kws profile --calibrated`: never call an unscaled estimate "refit"
-        raise WorkbenchError(f"`kws board refit MODEL` needs saved board measurements and {store.root} has none; "
-                             "measure one with `kws board profile MODEL --save`")
+    store.require_measurements(refit.measurements, "`kws board refit MODEL`")
     tflite, name = load_tflite(args.model)
     report = apply_refit(build_report(parse_model(tflite), name=name, accelerator=args.accelerator), refit)
     _write(render(report, args.format), None, out)

@@ -122,9 +122,7 @@ def _calibrated(report: "ProfileReport") -> "ProfileReport":
     for problem in problems:
         print(f"kws: warning: skipped a saved measurement: {problem}", file=sys.stderr)
     refit = fit_refit(m.report for m in saved)
-    if refit.measurements == 0:
-        raise WorkbenchError(f"--calibrated needs saved board measurements and {store.root} has none; "
-                             "measure one with `kws board profile MODEL --save`")
+    store.require_measurements(refit.measurements, "--calibrated")
     return apply_refit(report, refit)
 
 
