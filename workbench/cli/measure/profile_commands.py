@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.model_argument import MODEL_HELP, model_argument
-from workbench.core.errors import ModelError, SettingsError, WorkbenchError
+from workbench.core.errors import ModelError, SettingsError
 
 if TYPE_CHECKING:
     from workbench.profiler.report import ProfileReport
