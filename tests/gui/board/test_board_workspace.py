@@ -81,6 +81,7 @@ def test_classify_streams_detections_and_scores_until_cancel(window, qtbot, comm
         assert len(scores) >= 55 and scores[0] == (200, [2, 2, 4, 248])
         assert "cancelled" in ws.status.text() and window.last_error is None
         assert any(line == "verbose_model_output_logs=1" for line in ws.console.lines())
+        assert ws.confirm_close() is True  # nothing runs any more: no question
     finally:
         ws.shutdown()
         sim.stop()
@@ -231,3 +232,23 @@ def test_no_text_is_cut_off(window, qtbot, commander, board, profiler_image, siz
         assert problems == []
     finally:
         ws.shutdown()
+
+
+def test_closing_over_a_running_board_job_asks_first(window, qtbot, commander, tmp_path, classifier_image) -> None:
+    assert window.open_model(reference_model_path()), window.last_error
+    sim = start_board(commander, tmp_path, time_scale=0.05)
+    ws = BoardWorkspace(window, watch_ports=False)
+    qtbot.addWidget(ws)
+    questions: list[str] = []
+    try:
+        _use(ws, sim, classifier_image)
+        ws.classify()
+        assert ws.busy
+        ws.ask = lambda _parent, question: questions.append(question) or False
+        assert ws.confirm_close() is False and ws.busy  # No: the job goes on
+        ws.ask = lambda _parent, question: questions.append(question) or True
+        assert ws.confirm_close() is True
+        assert questions == ["The board is busy (classifying on the board). Stop it and close?"] * 2
+    finally:
+        ws.shutdown()
+        sim.stop()

@@ -204,7 +204,10 @@ def test_another_loaded_model_is_replaced_by_the_calibrated_one_on_use(qtbot, wo
     assert host.controller.tuning.settings.detection_threshold == view.output.pareto[0]["detection_threshold"]
 
 
-def test_cancel_stops_the_child_and_keeps_nothing(qtbot, workspace, stream, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_stops_the_child_and_keeps_nothing(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream, tmp_path, monkeypatch) -> None:
+    from workbench.gui.calibration import calibration_dialogs as dialogs
+
     view = workspace
     long_stream = tmp_path / "long.wav"
     save_wav(long_stream, np.tile(load_audio(stream).samples, 8))  # 12 min: seconds of replay to cancel
@@ -213,6 +216,9 @@ def test_cancel_stops_the_child_and_keeps_nothing(qtbot, workspace, stream, tmp_
     with qtbot.waitSignal(view.child.progress, timeout=RUN_TIMEOUT_MS):
         qtbot.mouseClick(view.run_button, Qt.MouseButton.LeftButton)
     assert view.cancel_button.isEnabled() and not view.run_button.isEnabled()
+    asked: list[bool] = []
+    monkeypatch.setattr(dialogs, "ask_stop_running", lambda _parent: asked.append(True) or False)
+    assert view.confirm_close() is False and view.running and asked == [True]  # No: it goes on
     pending = view._pending[0]
     qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not view.running, timeout=RUN_TIMEOUT_MS)

@@ -75,3 +75,23 @@ def test_closing_during_a_dataset_build_asks_stops_the_build_and_closes_the_buil
     assert len(questions) == 3
     assert not window.isVisible() and not builder.isVisible() and not builder.child.running
     assert_gone(pid)
+
+
+def test_the_stop_question_defaults_to_no_so_enter_never_stops_work(  # type: ignore[no-untyped-def]
+        qtbot, window) -> None:
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from workbench.gui.window.window_closing import ask_to_stop
+
+    seen: list[str] = []
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, press_enter)
+    assert ask_to_stop(window, "Work in progress", "Stop it and close?") is False
+    assert seen == ["Stop it and close?"]

@@ -16,11 +16,11 @@ ms-since-boot and uint8 scores per inference (Classify with Verbose); ``board_pr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QMessageBox, QProgressBar, QPushButton, QTabWidget, QVBoxLayout, QWidget)
+                               QLineEdit, QProgressBar, QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.board.runs.job import ACCELERATORS, BoardCallbacks, BoardOptions
 from workbench.board.logs.classifier_log import BoardDetection, BoardNotice, BoardScores
@@ -30,12 +30,17 @@ from workbench.gui.board.board_detections_view import BoardDetectionsView
 from workbench.gui.board.board_task import BUSY, BoardTask, Work
 from workbench.gui.board.measured_table_view import MeasuredTableView
 from workbench.gui.board.port_watcher import PortWatcher
+from workbench.gui.window.window_closing import ask_to_stop
 
 ACCELERATOR_KEY = "board/accelerator"
 FIRMWARE_KEY = "board/firmware"
 SHUTDOWN_WAIT_MS = 5000
 PROFILE_TAB, DETECTIONS_TAB, CONSOLE_TAB = 0, 1, 2
 NO_MODEL = "Load a model first (File ▸ Open model…): the board runs the model of the live stream."
+
+
+def _ask_user(parent: QWidget, question: str) -> bool:
+    return ask_to_stop(parent, "Board job running", question)
 
 
 class BoardWorkspace(QWidget):
@@ -54,6 +59,7 @@ class BoardWorkspace(QWidget):
         self.connection = BoardConnectionPanel(qsettings, self)
         self.connection.info_requested.connect(self.read_info)
         self.task: BoardTask | None = None
+        self.ask: Callable[[QWidget, str], bool] = _ask_user  # replaceable (tests answer for the user)
 
         run_box = QGroupBox("Run", self)
         self.model_label = QLabel(self)
@@ -352,9 +358,7 @@ class BoardWorkspace(QWidget):
     def confirm_close(self) -> bool:
         if self.task is None:
             return True
-        answer = QMessageBox.question(self, "Board job running",
-                                      f"The board is busy ({self.task.name}). Stop it and close?")
-        return answer == QMessageBox.StandardButton.Yes
+        return self.ask(self, f"The board is busy ({self.task.name}). Stop it and close?")
 
     def shutdown(self) -> None:
         """Cancel the job and stop the port watcher (waits a few seconds at most)."""

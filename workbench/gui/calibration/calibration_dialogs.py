@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from workbench.core.model.model_file import TFLITE_SUFFIX
+from workbench.gui.window.window_closing import ask_to_stop
 
 if TYPE_CHECKING:
     from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
@@ -74,10 +75,14 @@ def choose_open_report(workspace: "CalibrationWorkspace") -> None:
         workspace.open_report(folder)
 
 
+def ask_stop_running(parent: QWidget) -> bool:
+    """Yes / No (No the default) to stopping a running calibration so that the window can close."""
+    return ask_to_stop(parent, "Calibration in progress", "A calibration is running. Stop it and close?")
+
+
 def confirm_close_calibration(workspace: "CalibrationWorkspace", unsaved: bool) -> bool:
     """The Calibration workspace's answer to "may the window close?" (``unsaved``: a finished run's report
     was not saved)."""
     if workspace.running:
-        answer = QMessageBox.question(workspace, "KWS Workbench", "A calibration is running. Stop it and close?")
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_stop_running(workspace)
     return not unsaved or confirm_discard_results(workspace)
