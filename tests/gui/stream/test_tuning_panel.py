@@ -171,3 +171,27 @@ def test_destroying_the_panel_disconnects_it(qtbot, tuning):
     shiboken6.delete(widget)  # destroy the C++ widget now, as closing a dock does
     assert len(tuning.changed) == 0
     tuning.set(detection_threshold=12)  # must not touch the deleted widget
+
+
+def test_a_screen_reader_tells_every_control_apart(panel, tuning):
+    from tests.gui.spoken import spoken_description, spoken_name
+
+    for spec in PARAMETER_SPECS:
+        row = panel.rows[spec.name]
+        assert spoken_name(row.slider) == spec.label and spoken_name(row.spin) == f"{spec.label} value"
+        assert spoken_description(row.slider) == spec.help
+    names = [spoken_name(check) for check, _ in panel.class_rows]
+    assert names == [f"{name} uses the global threshold" for name in tuning.classes]
+    assert spoken_name(panel.class_rows[0][1].slider) == f"{tuning.classes[0]} threshold"
+
+
+def test_tab_goes_down_the_panel_as_it_reads(panel):
+    from tests.gui.spoken import tab_walk
+
+    first = panel.rows[PARAMETER_SPECS[0].name].slider
+    order = tab_walk(first, panel)
+    parameters = [w for row in panel.rows.values() for w in (row.slider, row.spin)]
+    keyword_checks = [check for check, _ in panel.class_rows if check.isEnabled()]
+    assert order[:len(parameters)] == parameters
+    assert order[len(parameters)] is keyword_checks[0]  # then the per-class rows, not the buttons
+    assert order.index(panel.save_button) > order.index(keyword_checks[-1])

@@ -55,6 +55,7 @@ class PathList(QWidget):
         self._title, self._filter = title, file_filter
         self.list = QListWidget()
         self.list.setToolTip(tooltip)
+        self.list.setAccessibleName(title)
         self.list.setMaximumHeight(LIST_MAX_HEIGHT_PX)
         self.add_button = QPushButton("Add…")
         self.remove_button = QPushButton("Remove")
@@ -127,6 +128,9 @@ class CalibrationInputsView(QWidget):
         self.per_class = QCheckBox("per-class thresholds")
         self.per_class.setToolTip("Give every keyword its own threshold (a larger grid)")
 
+        for edit, name in ((self.model_edit, "Model file"), (self.stream_edit, "Stream file"),
+                           (self.labels_edit, "Labels file")):
+            edit.setAccessibleName(name)  # inside a row with its buttons, the form's label is not its buddy
         form = QFormLayout()
         form.addRow("Model", _path_row(self.model_edit, self.model_button))
         form.addRow("", self.use_loaded)

@@ -64,6 +64,7 @@ class FileTransportView(QGroupBox):
         self.play_button.clicked.connect(self.toggle_play)
         self.seek_slider = QSlider(Qt.Orientation.Horizontal)
         self.seek_slider.setToolTip("Position in the file; drag to seek.")
+        self.seek_slider.setAccessibleName("Position in the file")
         self.seek_slider.sliderPressed.connect(self._on_seek_pressed)
         self.seek_slider.sliderReleased.connect(self._on_seek_released)
         self.seek_slider.valueChanged.connect(self._on_seek_value)

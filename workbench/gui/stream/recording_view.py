@@ -85,11 +85,14 @@ class RecordingView(QGroupBox):
         self.folder_button.setToolTip("The dataset folder the clips are saved in, one sub-folder per label.")
         self.folder_button.clicked.connect(self.choose_folder)
         grid = QGridLayout(self)
-        grid.addWidget(QLabel("Label"), 0, 0)
+        for line, (text, field) in enumerate((("Label", self.label_combo), ("Speaker", self.speaker_edit),
+                                              ("Folder", self.folder_label))):
+            label = QLabel(text)
+            label.setBuddy(field)  # a screen reader names the field after it (else after the group box)
+            field.setAccessibleName(f"Recording {text.lower()}")
+            grid.addWidget(label, line, 0)
         grid.addWidget(self.label_combo, 0, 1, 1, 2)
-        grid.addWidget(QLabel("Speaker"), 1, 0)
         grid.addWidget(self.speaker_edit, 1, 1, 1, 2)
-        grid.addWidget(QLabel("Folder"), 2, 0)
         grid.addWidget(self.folder_label, 2, 1)
         grid.addWidget(self.folder_button, 2, 2)
         grid.setColumnStretch(1, 1)

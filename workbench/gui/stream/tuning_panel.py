@@ -62,8 +62,15 @@ class ParameterRow:
             self.spin.setSuffix(f" {spec.unit}")
         for widget in (self.slider, self.spin):
             widget.setToolTip(spec.help)
+            widget.setAccessibleDescription(spec.help)
+        self.name_as(spec.label)
         self.slider.valueChanged.connect(lambda v: self._on_edit(self._from_slider(v)))
         self.spin.valueChanged.connect(lambda v: self._on_edit(self._typed(v)))
+
+    def name_as(self, name: str) -> None:
+        """What a screen reader says for both widgets (without it, each is named after its group box)."""
+        self.slider.setAccessibleName(name)
+        self.spin.setAccessibleName(f"{name} value")
 
     def _to_slider(self, value: float) -> int:
         return round(value / self.spec.step)
@@ -123,6 +130,7 @@ class TuningPanel(QWidget):
             row = ParameterRow(spec, lambda value, name=spec.name: self._edit(name, value))
             label = QLabel(spec.label)
             label.setToolTip(spec.help)
+            label.setBuddy(row.spin)
             grid.addWidget(label, line, 0)
             grid.addWidget(row.slider, line, 1)
             grid.addWidget(row.spin, line, 2)
@@ -258,6 +266,8 @@ class TuningPanel(QWidget):
             check = QCheckBox(USE_GLOBAL_TEXT)
             check.setToolTip(f"Checked: “{name}” uses the global detection threshold. Unchecked: it has "
                              "its own threshold (written as detection_threshold_list).")
+            check.setAccessibleName(f"{name} uses the global threshold")
+            row.name_as(f"{name} threshold")
             check.toggled.connect(lambda use_global, i=index, r=row: self._edit_class(
                 i, None if use_global else r.value))
             label = QLabel(name)
@@ -272,3 +282,13 @@ class TuningPanel(QWidget):
             self._class_grid.addWidget(row.spin, index, 3)
             self.class_rows.append((check, row))
         self.class_box.setVisible(bool(names))
+        self._chain_tab_order()
+
+    def _chain_tab_order(self) -> None:
+        """Tab goes down the panel as it reads: the class rows are built after the buttons (when a model
+        is loaded), so by creation order Tab would jump from the last parameter to the buttons and back."""
+        chain: list[QWidget] = [w for row in self.rows.values() for w in (row.slider, row.spin)]
+        chain += [w for check, row in self.class_rows for w in (check, row.slider, row.spin)]
+        chain += [self.reset_button, self.save_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)

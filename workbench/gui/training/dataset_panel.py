@@ -94,6 +94,7 @@ class DatasetPanel(QWidget):
 
         self.list = QListWidget()
         self.list.setMaximumHeight(90)
+        self.list.setAccessibleName("Dataset folders")
         self.add_button = QPushButton("Add folder…")
         self.remove_button = QPushButton("Remove")
         self.download_button = QPushButton("Download Speech Commands…")
@@ -109,6 +110,7 @@ class DatasetPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
+        self.table.setAccessibleName("Clips per class and split")
         self.table.setWordWrap(True)
         self.status = QLabel("Add a dataset folder (one folder per word, like Speech Commands).")
         self.status.setWordWrap(True)

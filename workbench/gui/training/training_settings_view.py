@@ -49,10 +49,14 @@ class TrainingSettingsView(QWidget):
         self.init_from.setPlaceholderText("random weights (or the spec's)")
         self.init_button = QPushButton("…")
         self.init_button.setFixedWidth(BROWSE_BUTTON_PX)
+        self.init_from.setAccessibleName("Start from")  # in a row with its button: not the form label's buddy
+        self.init_button.setAccessibleName("Browse for the model to start from")
         self.out = QLineEdit()
         self.out.setPlaceholderText("folder for the model, logs and checkpoints")
         self.out_button = QPushButton("…")
         self.out_button.setFixedWidth(BROWSE_BUTTON_PX)
+        self.out.setAccessibleName("Output folder")
+        self.out_button.setAccessibleName("Browse for the output folder")
         self.mltk_zip = QCheckBox("also write an MLTK .mltk.zip")
 
         form = QFormLayout(self)
