@@ -85,7 +85,7 @@ class AppSettings:
         return path if path is not None and path.is_file() else None
 
     def set_last_model(self, path: Path) -> None:
-        self.qsettings.setValue(MODEL, str(path))
+        self.qsettings.setValue(MODEL, str(Path(path).resolve()))  # the next start may be from another folder
 
     def missing_last_model(self) -> Path | None:
         """The last model used when its file is gone (deleted, moved, on an unmounted drive), else None.
@@ -135,7 +135,7 @@ class AppSettings:
         return Path(text) if text else None
 
     def set_clips_folder(self, folder: Path) -> None:
-        self.qsettings.setValue(CLIPS_FOLDER, str(folder))
+        self.qsettings.setValue(CLIPS_FOLDER, str(Path(folder).resolve()))
 
     def clip_label(self) -> str:
         return self._str(CLIP_LABEL)
@@ -190,7 +190,7 @@ class AppSettings:
         return text if text and Path(text).is_dir() else ""
 
     def set_last_folder(self, kind: str, folder: str | Path) -> None:
-        self.qsettings.setValue(FOLDER_PREFIX + kind, str(folder))
+        self.qsettings.setValue(FOLDER_PREFIX + kind, str(Path(folder).resolve()))
 
     def sync(self) -> None:
         self.qsettings.sync()

@@ -140,3 +140,21 @@ def test_each_file_dialog_starts_in_the_folder_it_last_chose(qtbot, window, tmp_
     file_dialogs.choose_export_log(again)
     assert [start for _, start in starts] == [str(models), str(logs / file_dialogs.LOG_NAME)]
     again.close()
+
+
+def test_paths_are_remembered_whole_so_a_start_from_another_folder_finds_them(tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtCore import QSettings
+
+    from workbench.gui.app_settings import MODEL_FOLDER, AppSettings
+
+    work = tmp_path / "Mes données"
+    (work / "clips").mkdir(parents=True)
+    shutil.copy(default_model_path(), work / "modèle été.tflite")
+    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    monkeypatch.chdir(work)
+    settings.set_last_model(Path("modèle été.tflite"))  # as typed on the command line
+    settings.set_clips_folder(Path("clips"))
+    settings.set_last_folder(MODEL_FOLDER, ".")
+    monkeypatch.chdir(tmp_path)  # the next start
+    assert settings.last_model() == work / "modèle été.tflite"
+    assert settings.clips_folder() == work / "clips" and settings.last_folder(MODEL_FOLDER) == str(work)
