@@ -13,7 +13,7 @@ from workbench.core.audio.audio_file import load_audio
 from workbench.core.engine import Engine, EngineOptions
 from workbench.core.errors import ModelError, WorkbenchError
 from workbench.core.model.model_file import load_model
-from workbench.datasets.layout import scan_dataset
+from workbench.datasets.layout import ClipEntry, scan_dataset
 from workbench.evaluation.clip_scores import MIN_CLIPS_FOR_WORKERS, EvaluationCancelled
 from workbench.evaluation.evaluate import class_of, clips_for_split, evaluate_model, fold_negative_classes
 
@@ -149,3 +149,47 @@ def test_a_model_with_a_negative_class_is_reported_with_it_folded(small_speech_d
     assert negative.metrics.class_counts == [counts["yes"], counts["no"] + counts["_unknown_"], counts["_silence_"]]
     no, unknown = plain.classes.index("no"), plain.classes.index("_unknown_")
     assert negative.scores[:, 1] == pytest.approx(plain.scores[:, no] + plain.scores[:, unknown])
+
+
+def _reference_with_params(reference_model_path: Path, folder: Path, name: str, drop: tuple[str, ...] = (),
+                           **changes: object) -> Path:
+    """A copy of the reference model whose parameters lack ``drop`` and take ``changes`` (a real file)."""
+    from workbench.core.model.model_params import read_params, write_params
+
+    tflite = reference_model_path.read_bytes()
+    params = {k: v for k, v in read_params(tflite).items() if k not in drop}
+    params.update(changes)
+    path = folder / name
+    path.write_bytes(write_params(tflite, params))
+    return path
+
+
+def test_a_model_without_class_names_says_why_no_clip_counts(small_speech_dataset: Path,
+                                                             reference_model_path: Path, tmp_path: Path) -> None:
+    """A model from another tool has no ``classes``: the error names its class_N classes and the fix."""
+    unnamed = _reference_with_params(reference_model_path, tmp_path, "unnamed.tflite", drop=("classes",))
+    clips = scan_dataset(small_speech_dataset).clips
+    with pytest.raises(WorkbenchError) as caught:
+        evaluate_model(unnamed, clips, workers=1)
+    assert str(caught.value) == (
+        "None of the model's classes (class_0, class_1, class_2, class_3) is a word in the dataset: set the "
+        f"class names with kws params {unnamed} classes=… (one name per output, in order).")
+    # a model that has names, none of them a word of the clips: the selection may be wrong too
+    named = _reference_with_params(reference_model_path, tmp_path, "named.tflite", classes="up,down,left_,right_")
+    with pytest.raises(WorkbenchError, match=r"\(up, down, left_, right_\) is a word in the dataset: check the "
+                                             r"dataset folders and --split, or set the class names"):
+        evaluate_model(named, clips, workers=1)
+
+
+def test_a_model_the_frontend_cannot_feed_gets_the_detect_check_first(reference_model_path: Path,
+                                                                       tmp_path: Path) -> None:
+    """The input check of ``kws detect`` (the engine's), in its words, before classes or clips are looked at."""
+    narrow = _reference_with_params(reference_model_path, tmp_path, "narrow.tflite", drop=("classes",),
+                                    **{"fe.filterbank_n_channels": 32})
+    with pytest.raises(ModelError) as by_engine:
+        Engine(load_model(narrow))
+    missing = [ClipEntry(tmp_path / "gone.wav", "yes", "gone", "testing")]  # would be an AudioError if read
+    with pytest.raises(ModelError) as by_evaluation:
+        evaluate_model(narrow, missing, workers=1)
+    assert str(by_evaluation.value) == str(by_engine.value)
+    assert "spectrogram" in str(by_evaluation.value) and "49x32" in str(by_evaluation.value).replace(" x ", "x")

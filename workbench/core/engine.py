@@ -28,6 +28,7 @@ from workbench.core.frontend import MicroFrontend, quantize
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import LoadedModel
+from workbench.core.model.model_input import require_fit
 
 MS_PER_SECOND = 1000
 SEMANTICS = ("mltk", "tflm")
@@ -73,13 +74,7 @@ class Engine:
         self.options = options or EngineOptions()
         self.frontend_settings = FrontendSettings.from_params(model.params)
         self._runner = ModelRunner(model.tflite)
-        frames, channels = self._runner.feature_shape
-        expected = self.frontend_settings.spectrogram_shape
-        if (frames, channels) != tuple(expected):
-            raise ModelError(
-                f"model {model.name} expects a {frames}x{channels} spectrogram but its frontend "
-                f"settings produce {expected[0]}x{expected[1]}"
-            )
+        frames, channels = require_fit(self._runner.spectrogram, model.name)  # what fills the input
         self.classes: tuple[str, ...] = model.classes
         if len(self.classes) != self._runner.num_classes:
             raise ModelError(

@@ -51,10 +51,7 @@ class ClipScorer:
         self.settings = FrontendSettings.from_params(params)
         self.frontend = MicroFrontend(self.settings)
         self.trim_db = float(trim_db)
-        frames, channels = self.runner.feature_shape
-        if (frames, channels) != tuple(self.settings.spectrogram_shape):
-            raise WorkbenchError(f"The model's input ({frames}x{channels}) does not match its frontend settings "
-                                 f"({self.settings.spectrogram_shape[0]}x{self.settings.spectrogram_shape[1]}).")
+        self.runner.feature_shape  # ModelError, as kws detect gives it, when the frontend cannot fill the input
 
     def features(self, path: str | Path) -> np.ndarray:
         clip = load_audio(path, self.settings.sample_rate_hz)

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from workbench.core.errors import ModelError, SettingsError, WorkbenchError
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import LoadedModel, load_model
+from workbench.core.model.model_input import require_fit
 from workbench.datasets.clip_length import MLTK_TRIM_DB
 from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class
 from workbench.datasets.splits import TESTING, VALIDATION
@@ -37,6 +38,8 @@ from workbench.evaluation.clip_scores import ProgressCallback, score_clips
 from workbench.evaluation.metrics import ClassifierMetrics, classifier_metrics
 
 EVALUATION_SPLITS = {"test": TESTING, "validation": VALIDATION, "all": None}
+LISTED_CLASSES = 6  # class names an error message lists before "…"
+CLASSES_PARAM = "classes"
 
 
 @dataclass
@@ -100,6 +103,29 @@ def fold_negative_classes(classes: Sequence[str], scores: npt.NDArray[np.float64
     return [classes[i] for i in kept], folded, new_index[labels]
 
 
+def check_model_input(model: LoadedModel) -> None:
+    """ModelError when the frontend cannot feed the model (``kws detect``'s check), before any clip is read.
+
+    Why before: a model made for other inputs (an image model, MFCC features) must be refused with the reason,
+    not after a dataset scan.
+    """
+    require_fit(model.spectrogram, model.name)
+
+
+def no_class_matches(model: LoadedModel, names: Sequence[str]) -> WorkbenchError:
+    """The error when clips were selected but none is of a word the model has a class for.
+
+    Why not "the selection is empty": the usual cause is a model from another tool that carries no class
+    names (``class_0``, … from its output size), so the fix is naming its classes, which the message says.
+    """
+    listed = ", ".join(names[:LISTED_CLASSES]) + (", …" if len(names) > LISTED_CLASSES else "")
+    target = str(model.path) if model.path is not None else "MODEL"
+    fix = f"set the class names with kws params {target} {CLASSES_PARAM}=… (one name per output, in order)"
+    if model.params.get(CLASSES_PARAM):
+        fix = f"check the dataset folders and --split, or {fix}"
+    return WorkbenchError(f"None of the model's classes ({listed}) is a word in the dataset: {fix}.")
+
+
 def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
                    classes: Optional[Sequence[str]] = None, *, progress: Optional[ProgressCallback] = None,
                    cancel: Optional[threading.Event] = None, workers: Optional[int] = None,
@@ -110,10 +136,13 @@ def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
     ``classes`` defaults to the model's. Unreadable clips and clips of a class the model lacks are
     skipped and listed in ``skipped``. ``unreadable``: the files of the clips' datasets the scan could not
     read at all (``DatasetIndex.unreadable``), in no split: listed in the result, so an evaluation never
-    drops what ``kws dataset info`` counts without a word. Raises :class:`WorkbenchError` when nothing is
-    left to evaluate, :class:`~workbench.evaluation.clip_scores.EvaluationCancelled` when cancelled.
+    drops what ``kws dataset info`` counts without a word. Raises :class:`ModelError` when the frontend
+    cannot feed the model (before any clip is read), :class:`WorkbenchError` when nothing is left to
+    evaluate (saying so when no clip is of a word the model has a class for),
+    :class:`~workbench.evaluation.clip_scores.EvaluationCancelled` when cancelled.
     """
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    check_model_input(loaded)
     names = list(classes) if classes is not None else list(loaded.classes)
     n_outputs = ModelRunner(loaded.tflite).num_classes
     if len(names) != n_outputs:
@@ -126,6 +155,8 @@ def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
             skipped.append((clip.path, f"the model has no class for the word {clip.word!r}"))
         else:
             usable.append((clip, names.index(label)))
+    if not usable and clips:
+        raise no_class_matches(loaded, names)
     if not usable:
         raise WorkbenchError("No clips to evaluate: the selection is empty (check the dataset folders and --split).")
     start = time.monotonic()

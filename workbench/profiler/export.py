@@ -33,7 +33,6 @@ PERCENT = 100.0
 REFIT_MARKER = "refit to "
 ESTIMATED = "estimated"
 REFIT_ESTIMATED = "estimated, scaled by board measurements (refit)"
-BYTES_PER_KB = 1000  # kB as MLTK and `kws profile` count (21,616 bytes -> 21.6k), not KiB
 
 
 def format_units(value: float | int | None, precision: int = 1) -> str:
@@ -53,15 +52,6 @@ def format_units(value: float | int | None, precision: int = 1) -> str:
         if magnitude >= step:
             return f"{value / step:.{precision}f}{suffix}"
     return f"{value / 1e-9:.{precision}f}n"
-
-
-def format_kb(n_bytes: int | float) -> str:
-    """``21616 -> '21.6 kB'`` (1 kB = 1000 bytes).
-
-    Why one helper: ``kws profile`` prints memory as MLTK does (``21.6k``, powers of 1000); the GUI used to
-    divide by 1024 and print 21.1 for the same model, so the two disagreed on the same file.
-    """
-    return f"{n_bytes / BYTES_PER_KB:.1f} kB"
 
 
 def _seconds(ms: float | None) -> float | None:
@@ -100,14 +90,22 @@ def _measured_ram(s: ProfileSummary, measured_bytes: int | None) -> tuple[str, s
     return label, value
 
 
+def _shapes_text(shapes: list[list[int]], first: list[int]) -> str:
+    """Every input's (or output's) shape, ``1x1, 1x4``; the first one's for a summary saved without the list."""
+    return ", ".join("x".join(map(str, shape)) for shape in (shapes or [first]))
+
+
 def summary_lines(s: ProfileSummary) -> list[tuple[str, str]]:
     """(label, value) pairs of the summary, labelled as estimates (or refit-scaled estimates) where they are."""
     timing = REFIT_ESTIMATED if is_refit(s) else ESTIMATED
     lines = [
         ("Name", s.name or "-"), ("Accelerator", s.accelerator.upper() if s.accelerator != "none" else "None"),
-        ("Input Shape", "x".join(map(str, s.input_shape))), ("Input Data Type", s.input_type),
-        ("Output Shape", "x".join(map(str, s.output_shape))), ("Output Data Type", s.output_type),
+        ("Input Shape", _shapes_text(s.input_shapes, s.input_shape)),
+        ("Input Data Type", ", ".join(s.input_types) or s.input_type),
+        ("Output Shape", _shapes_text(s.output_shapes, s.output_shape)),
+        ("Output Data Type", ", ".join(s.output_types) or s.output_type),
         ("Flash, Model File Size (bytes)", format_units(s.flash_bytes)),
+        *([("Fits in Flash", s.flash_problem)] if s.flash_problem else []),
         ("RAM, Runtime Memory Size (bytes), estimated", format_units(s.arena_bytes)),
         ("RAM with MVP (bytes), estimated", format_units(s.arena_bytes_mvp)),
         ("Operation Count", format_units(s.total_ops)),
@@ -115,6 +113,7 @@ def summary_lines(s: ProfileSummary) -> list[tuple[str, str]]:
         ("Layer Count", str(s.layer_count)),
         ("Unsupported Layer Count", str(s.unsupported_layer_count)),
         ("Unknown Layer Count", str(s.unknown_layer_count)),
+        *([("Runs on TFLite Micro", s.tflm_problem)] if s.tflm_problem else []),
         (f"Accelerator Cycle Count, {timing}", format_units(s.total_accelerator_cycles)),
         (f"CPU Cycle Count, {timing}", format_units(s.total_cpu_cycles)),
         ("Clock Rate (hz)", format_units(s.clock_hz)),

@@ -15,7 +15,9 @@ from typing import Any
 
 from workbench.core.errors import SettingsError
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo, parse_model
-from workbench.profiler.cycles import DEFAULT_CLOCK_HZ, estimate_cycles
+from workbench.profiler.cycles import DEFAULT_CLOCK_HZ, UNKNOWN_CYCLES, estimate_cycles
+from workbench.profiler.device_limits import (XG24_FLASH_BYTES, flash_problem, hybrid_reason, hybrid_weights,
+                                              tflm_problem)
 from workbench.profiler.graph_costs import op_cost
 from workbench.profiler.memory import estimate_memory
 from workbench.profiler.mvp_rules import mvp_verdict
@@ -94,6 +96,8 @@ class LayerReport:
     known: bool = True
     estimated: bool = True
     measured: BoardMeasurement | None = None
+    # False when TFLite Micro refuses the layer (a hybrid layer): no device cycles or time, ``reason`` says why
+    runs_on_device: bool = True
 
     @property
     def input_shape_text(self) -> str:
@@ -123,12 +127,22 @@ class ProfileSummary:
     unknown_layer_count: int
     input_shape: list[int]
     input_type: str
-    output_shape: list[int]
+    output_shape: list[int]  # the first output's (``output_shapes`` has every output's)
     output_type: str
     estimated: bool = True
     estimate_basis: str = ESTIMATE_BASIS
     host_latency: HostLatency | None = None
     measured: BoardSummaryMeasurement | None = None
+    input_shapes: list[list[int]] = field(default_factory=list)  # every graph input, in order
+    input_types: list[str] = field(default_factory=list)
+    output_shapes: list[list[int]] = field(default_factory=list)  # every graph output, in order
+    output_types: list[str] = field(default_factory=list)
+    # does it fit and run at all (workbench.profiler.device_limits): a sentence each, "" when it does
+    flash_capacity_bytes: int = XG24_FLASH_BYTES
+    fits_in_flash: bool = True
+    flash_problem: str = ""
+    tflm_unsupported_layer_count: int = 0
+    tflm_problem: str = ""
 
 
 @dataclass
@@ -179,8 +193,9 @@ def _shapes(tensors: list[TensorInfo | None]) -> tuple[list[list[int]], list[str
 def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int) -> LayerReport:
     cost = op_cost(graph, op)
     verdict = mvp_verdict(graph, op)
-    on_mvp = accelerator == "mvp" and verdict.runs_on_accelerator
-    cycles = estimate_cycles(graph, op, cost, on_mvp)
+    hybrid = hybrid_weights(graph, op)
+    on_mvp = accelerator == "mvp" and verdict.runs_on_accelerator and hybrid is None
+    cycles = UNKNOWN_CYCLES if hybrid is not None else estimate_cycles(graph, op, cost, on_mvp)
     inputs, outputs = graph.op_inputs(op), graph.op_outputs(op)
     in_shapes, in_types = _shapes(inputs)
     out_shapes, out_types = _shapes(outputs)
@@ -193,8 +208,9 @@ def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int)
         params=sum(t.elements for t in constants), param_bytes=sum(t.size_bytes for t in constants),
         cpu_cycles=cycles.cpu_cycles, accelerator_cycles=cycles.accelerator_cycles,
         time_ms=None if time_ms is None else round(time_ms, 6),
-        supported=verdict.supported, reason=verdict.reason, runs_on_accelerator=on_mvp,
-        known=cost.known)
+        supported=verdict.supported and hybrid is None,
+        reason=verdict.reason if hybrid is None else hybrid_reason(hybrid), runs_on_accelerator=on_mvp,
+        known=cost.known, runs_on_device=hybrid is None)
 
 
 def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
@@ -210,6 +226,11 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
     time_ms = sum(layer.time_ms or 0.0 for layer in layers)
     first_in = graph.tensor(graph.inputs[0]) if graph.inputs else None
     first_out = graph.tensor(graph.outputs[0]) if graph.outputs else None
+    in_shapes, in_types = _shapes([graph.tensor(i) for i in graph.inputs])
+    out_shapes, out_types = _shapes([graph.tensor(i) for i in graph.outputs])
+    refused = [(op.index, op.op, weights) for op in graph.operators
+               if (weights := hybrid_weights(graph, op)) is not None]
+    too_big = flash_problem(graph.size_bytes)
     summary = ProfileSummary(
         name=name, accelerator=accelerator, clock_hz=int(clock_hz),
         flash_bytes=graph.size_bytes, arena_bytes=plain.arena_bytes,
@@ -226,7 +247,10 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
         input_shape=list(first_in.shape) if first_in else [],
         input_type=first_in.dtype if first_in else "",
         output_shape=list(first_out.shape) if first_out else [],
-        output_type=first_out.dtype if first_out else "")
+        output_type=first_out.dtype if first_out else "",
+        input_shapes=in_shapes, input_types=in_types, output_shapes=out_shapes, output_types=out_types,
+        fits_in_flash=not too_big, flash_problem=too_big,
+        tflm_unsupported_layer_count=len(refused), tflm_problem=tflm_problem(refused))
     return ProfileReport(layers=layers, summary=summary)
 
 

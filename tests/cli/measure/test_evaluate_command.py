@@ -112,3 +112,36 @@ def test_errors_are_one_line(capsys, speech: Path, reference_model_path: Path, t
         assert main(argv) == 2, argv
         err = capsys.readouterr().err
         assert err.startswith("kws: error: ") and err.count("\n") == 1, err
+
+
+def _reference_copy(reference_model_path: Path, path: Path, **changes: object) -> Path:
+    """The reference model without class names (a model from another tool) and with ``changes``."""
+    from workbench.core.model.model_params import read_params, write_params
+
+    tflite = reference_model_path.read_bytes()
+    params = {k: v for k, v in read_params(tflite).items() if k != "classes"}
+    path.write_bytes(write_params(tflite, {**params, **changes}))
+    return path
+
+
+def test_a_model_without_class_names_is_told_how_to_name_them(capsys, speech: Path, reference_model_path: Path,
+                                                              tmp_path: Path) -> None:
+    unnamed = _reference_copy(reference_model_path, tmp_path / "unnamed.tflite")
+    assert main(["evaluate", str(unnamed), "--dataset", str(speech), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("kws: error: None of the model's classes (class_0, class_1, class_2, class_3) is a word in the "
+                   f"dataset: set the class names with kws params {unnamed} classes=… (one name per output, in "
+                   "order).\n")
+
+
+def test_a_model_the_frontend_cannot_feed_is_refused_before_the_dataset_is_read(capsys, speech: Path,
+                                                                               reference_model_path: Path,
+                                                                               tmp_path: Path) -> None:
+    """``kws detect``'s input check comes first: a missing dataset folder is not even looked at."""
+    narrow = _reference_copy(reference_model_path, tmp_path / "narrow.tflite", **{"fe.filterbank_n_channels": 32})
+    assert main(["detect", "--model", str(narrow), str(next((speech / "yes").glob("*.wav")))]) == 2
+    by_detect = capsys.readouterr().err
+    assert by_detect.startswith("kws: error: ") and "spectrogram" in by_detect and by_detect.count("\n") == 1
+    for dataset in (speech, tmp_path / "missing"):
+        assert main(["evaluate", str(narrow), "--dataset", str(dataset), "--workers", "1"]) == 2
+        assert capsys.readouterr().err == by_detect

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.core.errors import SettingsError
     from workbench.core.model.model_file import load_model
     from workbench.evaluation.comparison import compare_results
-    from workbench.evaluation.evaluate import clips_for_split, evaluate_model
+    from workbench.evaluation.evaluate import check_model_input, clips_for_split, evaluate_model
     from workbench.evaluation.report import clips_of_predictions, full_summary, results_document, write_report
 
     if args.workers is not None and args.workers < 1:
@@ -78,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_destination(args.out, folder=True)
     models = [load_model(path) for path in [args.model, *args.compare]]
+    for model in models:  # a model the frontend cannot feed is refused before the dataset is scanned
+        check_model_input(model)
     unreadable: list[tuple[Path, str]] = []
     if args.clips is not None:
         clips, description = clips_of_predictions(args.clips), f"the clips listed in {args.clips}"

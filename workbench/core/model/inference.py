@@ -4,7 +4,9 @@ Why a wrapper: the engine, the profiler and the CLI all need the same three thin
 the way the EFR32 firmware fills the input tensor, read the output the way the firmware converts it to
 uint8 scores, and fail with one clear sentence on a bad model or a bad spectrogram.
 
-Input, as ``sl_ml_audio_feature_generation_fill_tensor`` does it on the device:
+Input, as ``sl_ml_audio_feature_generation_fill_tensor`` does it on the device: the frames x channels of the
+model's ``fe.*`` settings, row-major, into any input tensor holding as many values (``[1, 49, 40, 1]`` and the
+flattened ``[1, 1960]`` alike; :mod:`workbench.core.model.model_input` is that rule), and
 
 * int8 input: the frontend's int8 spectrogram as is (MLTK quantises in the frontend, not with the
   tensor's scale); uint16 input: the raw frontend output;
@@ -37,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.core.errors import ModelError
+from workbench.core.model.model_input import SpectrogramInput, spectrogram_input
 from workbench.core.model.model_params import read_params
 from workbench.core.stderr_switch import STDERR_SWITCH_LOCK
 
@@ -114,11 +117,7 @@ class ModelRunner:
         if self.input_dtype not in _SUPPORTED_INPUTS:
             raise ModelError(f"the model's input type {self.input_dtype} is not supported "
                              "(int8, uint8, uint16 or float32 spectrograms)")
-        shape = self.input_shape
-        spatial = [d for d in shape[1:] if d != 1] if len(shape) > 2 else list(shape[1:])
-        if len(spatial) != 2:
-            raise ModelError(f"the model input {list(shape)} is not a spectrogram (frames x channels)")
-        self._feature_shape = (spatial[0], spatial[1])
+        self._spectrogram = spectrogram_input(self.input_shape, params)
 
     # -- what the model expects --------------------------------------------------------------------
     @property
@@ -134,9 +133,17 @@ class ModelRunner:
         return np.dtype(self._out["dtype"])
 
     @property
+    def spectrogram(self) -> SpectrogramInput:
+        """How the frontend's spectrogram (the model's ``fe.*`` settings) fills the input tensor."""
+        return self._spectrogram
+
+    @property
     def feature_shape(self) -> tuple[int, int]:
-        """(frames, channels) of one spectrogram."""
-        return self._feature_shape
+        """(frames, channels) of one spectrogram, from the model's ``fe.*`` settings (defaults when absent).
+
+        ModelError, saying which ``fe.*`` values would match, when the board could not fill the input with it
+        (see :mod:`workbench.core.model.model_input`)."""
+        return self._spectrogram.feature_shape
 
     @property
     def features_dtype(self) -> np.dtype:
@@ -160,11 +167,20 @@ class ModelRunner:
 
     # -- running ---------------------------------------------------------------------------------
     def _check_shape(self, x: np.ndarray) -> None:
-        accepted = {self._feature_shape, self.input_shape, self.input_shape[1:]}
-        if x.shape not in accepted:
-            frames, channels = self._feature_shape
-            raise ModelError(f"the model expects a {frames}x{channels} spectrogram (frames x channels), "
-                             f"got an array of shape {x.shape}")
+        """Accept the frontend's (frames, channels) when it fills the input (fed row-major, as the board does),
+        the tensor's own shape with or without the batch axis, and its own frames x channels (a bare training
+        conversion has no ``fe.*`` settings yet)."""
+        layout = self._spectrogram
+        accepted: set[tuple[int, ...] | None] = {self.input_shape, self.input_shape[1:], layout.tensor_shape}
+        if layout.fits:
+            accepted.add(layout.frontend_shape)
+        if x.shape in accepted:
+            return
+        shape = layout.frontend_shape if layout.fits else layout.tensor_shape
+        if shape is None:
+            raise ModelError(layout.problem)
+        raise ModelError(f"the model expects a {shape[0]}x{shape[1]} spectrogram (frames x channels), "
+                         f"got an array of shape {x.shape}")
 
     def _float_input(self, x: np.ndarray) -> np.ndarray:
         values = x.astype(np.float32)

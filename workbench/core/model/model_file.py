@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import ModelError
+from workbench.core.model.model_input import SpectrogramInput, spectrogram_input
 from workbench.core.model.model_params import TFLITE_IDENTIFIER, read_params, write_params
 
 MAX_MODEL_BYTES = 64 * 1024 * 1024  # far above any microcontroller model; refuses accidents and bombs
@@ -50,6 +51,18 @@ class LoadedModel:
     @property
     def file_size(self) -> int:
         return len(self.tflite)
+
+    @property
+    def spectrogram(self) -> SpectrogramInput:
+        """How the frontend's spectrogram (``fe.*``, else the defaults) fills the model's input, without loading
+        LiteRT: the rule :class:`~workbench.core.model.inference.ModelRunner` applies, for views that only
+        describe the model (``problem`` is the sentence ``kws detect`` would fail with)."""
+        from workbench.core.model.tflite_graph import parse_model
+
+        graph = parse_model(self.tflite)
+        if not graph.inputs:
+            raise ModelError(f"{self.name} has no input tensor, so no spectrogram can be fed to it")
+        return spectrogram_input(graph.tensors[graph.inputs[0]].shape, self.params)
 
 
 def model_from_bytes(data: bytes, name: str, path: Path | None = None) -> LoadedModel:

@@ -1,0 +1,70 @@
+"""What keeps a model off the EFR32xG24 whatever its speed: layers TFLite Micro refuses, and flash.
+
+Why apart from the MVP rules: an MVP verdict says where a layer runs; these say whether the model runs at
+all. A profile that gives a hybrid layer a CPU time, or a 2 MB model a RAM figure without a word about
+flash, answers the wrong question first.
+
+- Hybrid layers (dynamic-range quantisation: float32 activations, int8 weights) are refused by TFLM's
+  kernels (``fully_connected.cc``, ``conv.cc``, ``depthwise_conv.cc``, … check that input and filter types
+  match and fail with "Hybrid models are not supported on TFLite Micro."), so such a layer has no device time.
+- Flash: MLTK's firmware reads the model from the end of flash as flatbuffer + 4-byte length
+  (``mltk/utils/firmware_apps``; see :mod:`workbench.board.flashing.flash_layout`), and refuses to flash
+  when image + model exceed the chip's flash. The xG24 Dev Kit's EFR32MG24 has 1536 kB as Commander counts
+  them (1024 bytes each: 1,572,864 bytes); the firmware image needs its share of that too, which depends on
+  the image, so a model that exceeds the whole flash can never fit and one that fits leaves the rest to it.
+"""
+
+from __future__ import annotations
+
+from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo
+
+TFLM_HYBRID_REASON = "Hybrid models are not supported on TFLite Micro"
+FLOAT_ACTIVATION = "float32"
+QUANTIZED_WEIGHTS = frozenset({"int8", "uint8", "int4"})
+BYTES_PER_COMMANDER_KB = 1024  # Commander's "Flash Size : 1536 kB" counts KiB (FORMATS.md section 4)
+XG24_FLASH_BYTES = 1536 * BYTES_PER_COMMANDER_KB  # EFR32MG24B310F1536IM48 (BRD2601B), BRD4186's part
+TARGET_NAME = "EFR32xG24"
+MODEL_LENGTH_TRAILER_BYTES = 4  # the little-endian length written after the flatbuffer
+PERCENT = 100.0
+BYTES_PER_KB = 1000  # kB as MLTK and `kws profile` count (21,616 bytes -> 21.6k), not KiB
+
+
+def hybrid_weights(graph: ModelGraph, op: OperatorInfo) -> str | None:
+    """The weight type of a hybrid layer (float32 activation in, quantised constant weights), else None."""
+    inputs = [t for t in graph.op_inputs(op) if t is not None]
+    if not any(t.dtype == FLOAT_ACTIVATION and not t.is_constant for t in inputs):
+        return None
+    return next((t.dtype for t in inputs if t.is_constant and t.dtype in QUANTIZED_WEIGHTS), None)
+
+
+def hybrid_reason(weights: str) -> str:
+    """TFLM's refusal, with the types that caused it."""
+    return f"{TFLM_HYBRID_REASON} ({FLOAT_ACTIVATION} input, {weights} weights)"
+
+
+def tflm_problem(refused: list[tuple[int, str, str]]) -> str:
+    """One sentence about the layers TFLM refuses ((index, op, weight type) of each); "" when none."""
+    if not refused:
+        return ""
+    listed = ", ".join(f"{index} ({op}, {weights} weights)" for index, op, weights in refused)
+    subject = f"layer {listed} takes" if len(refused) == 1 else f"layers {listed} take"
+    return (f"no: {TFLM_HYBRID_REASON}: {subject} {FLOAT_ACTIVATION} input (dynamic-range quantisation); "
+            "quantise the whole model to int8")
+
+
+def format_kb(n_bytes: int | float) -> str:
+    """``21616 -> '21.6 kB'`` (1 kB = 1000 bytes).
+
+    Why one helper: ``kws profile`` prints memory as MLTK does (``21.6k``, powers of 1000); the GUI used to
+    divide by 1024 and print 21.1 for the same model, so the two disagreed on the same file.
+    """
+    return f"{n_bytes / BYTES_PER_KB:.1f} kB"
+
+
+def flash_problem(model_bytes: int, capacity_bytes: int = XG24_FLASH_BYTES) -> str:
+    """One sentence when the model (with its length) exceeds the flash on its own; "" when it fits."""
+    needed = model_bytes + MODEL_LENGTH_TRAILER_BYTES
+    if needed <= capacity_bytes:
+        return ""
+    return (f"no: the model needs {format_kb(needed)} with its length, more than the {TARGET_NAME}'s "
+            f"whole {format_kb(capacity_bytes)} flash ({PERCENT * needed / capacity_bytes:.1f}%), before any firmware")
