@@ -8,6 +8,8 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+LARGE_FONT_PT = 16.0  # a large desktop font, as a user with poor sight or a HiDPI screen sets it
+
 
 @pytest.fixture(autouse=True)
 def gui_thread_gc(qapp):
@@ -65,3 +67,16 @@ def _play_file(qtbot, win, path: Path, timeout_ms: int = 30_000) -> None:
     done = session.inferences.total
     qtbot.waitUntil(lambda: win.live.scores._cursor == done, timeout=2000)
     qtbot.wait(50)
+
+
+@pytest.fixture
+def large_font(qapp):  # type: ignore[no-untyped-def]
+    """The application font at LARGE_FONT_PT for one test (restored after it)."""
+    from PySide6.QtGui import QFont
+
+    font = qapp.font()
+    large = QFont(font)
+    large.setPointSizeF(LARGE_FONT_PT)
+    qapp.setFont(large)
+    yield large
+    qapp.setFont(font)

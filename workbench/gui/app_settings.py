@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ CLIP_SPEAKER = "recording/speaker"
 TUNED = "detection/tuned"  # JSON list, most recent first: {"model": content hash, "name", "params"}
 LEGACY_DETECTION_KEYS = ("detection/model", "detection/params")  # one model's values only: replaced by TUNED
 MAX_TUNED_MODELS = 32  # models whose tuned detection parameters are remembered; the least recent is forgotten
+STARTED = "app/started"  # written at start-up: proves the settings file can be saved
 FOLDER_PREFIX = "folders/"  # + a file dialog's kind: the folder it last chose in
 MODEL_FOLDER, AUDIO_FOLDER, LOG_FOLDER = "model", "audio", "log"
 
@@ -53,6 +55,19 @@ class AppSettings:
     def __init__(self, settings: QSettings | None = None) -> None:
         self.qsettings = settings or QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                                                ORGANIZATION, APPLICATION)
+
+    def save_problem(self) -> str | None:
+        """One sentence when the settings file cannot be written (a read-only or full config folder), else None.
+
+        Why at start-up: QSettings fails silently, so every choice made in the session (model, tuning, folders,
+        layout) would be lost at exit without a word.
+        """
+        self.qsettings.setValue(STARTED, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        self.qsettings.sync()
+        if self.qsettings.status() == QSettings.Status.NoError:
+            return None
+        return (f"Settings cannot be saved in {self.qsettings.fileName()} (the folder is read-only or full): "
+                "what you choose in this session is forgotten when the window closes.")
 
     def _str(self, key: str) -> str:
         value = self.qsettings.value(key, "")

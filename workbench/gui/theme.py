@@ -1,23 +1,44 @@
-"""Colours shared by every view: the dark/light palettes and one colour per class.
+"""Colours and sizes shared by every view: the dark/light palettes, one colour per class, contrast rules.
 
 Why one module: the score traces, the current-score bars and the detection log must paint a class in
 the same colour, and the pyqtgraph plots need their background switched together with the Qt palette.
+Sizes that hold text (axis widths, side panels) are derived from the application font, not fixed in
+pixels, so a large font or a HiDPI scale never clips or hides a label. Text colours are checked against
+WCAG's 4.5:1 contrast (:func:`contrast_ratio`); a class colour used as text is darkened or lightened
+(same hue) until it reads on its background (:func:`readable_on`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 # Okabe-Ito colour-blind-safe palette, in an order that puts the two keywords first.
 CLASS_COLORS = ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#0072B2", "#D55E00", "#999999")
 SPECTROGRAM_COLORMAP = "inferno"  # perceptually uniform, readable on dark and light backgrounds
+MIN_TEXT_CONTRAST = 4.5  # WCAG 2 AA for normal text
+ERROR_RED = "#d04040"  # the hue of error messages; error_text_color() makes it readable on a background
+BLACK, WHITE = QColor("#000000"), QColor("#ffffff")
+# WCAG relative luminance: sRGB channel linearisation and the channel weights
+SRGB_KNEE, SRGB_LINEAR_DIVISOR, SRGB_OFFSET, SRGB_SCALE, SRGB_GAMMA = 0.04045, 12.92, 0.055, 1.055, 2.4
+LUMINANCE_WEIGHTS = (0.2126, 0.7152, 0.0722)
+CONTRAST_FLARE = 0.05  # WCAG's ambient term in (L1 + 0.05) / (L2 + 0.05)
+LIGHTNESS_STEP = 0.01  # readable_on moves the HSL lightness in steps of this size
 # The time plots are stacked with linked time axes: equal left-axis and side-panel widths make their
-# x axes line up on screen.
-LEFT_AXIS_PX = 64
-SIDE_PANEL_PX = 150
+# x axes line up on screen. Both are derived from the font so that the labels fit at any font size.
+LEFT_AXIS_SAMPLE = "8.8 kHz"  # as wide as the widest tick label of the live plots (spectrogram frequencies)
+# pyqtgraph draws a left axis' title rotated at its left edge, one text line plus its document margins,
+# and the tick labels right-aligned a tick text offset from the axis line; this is the room between them
+AXIS_TITLE_MARGINS_PX = 8
+AXIS_TICK_OFFSET_PX = 5
+AXIS_GAP_PX = 4
+SIDE_PANEL_LINES = 10  # side panels (level meter, colour scale, score bars) are ten text lines wide
+POINTS, PIXELS = "pt", "px"
+DARK_LIGHTNESS_BELOW = 128  # a window colour darker than mid-grey: the dark palette is in use
 
 
 def class_color(index: int) -> QColor:
@@ -25,6 +46,64 @@ def class_color(index: int) -> QColor:
     return QColor(CLASS_COLORS[index % len(CLASS_COLORS)])
 
 
+# -- contrast -----------------------------------------------------------------------------------------
+def relative_luminance(color: QColor | str) -> float:
+    """WCAG 2 relative luminance of an opaque colour: 0 for black, 1 for white."""
+    c = QColor(color)
+
+    def linear(channel: float) -> float:
+        if channel <= SRGB_KNEE:
+            return channel / SRGB_LINEAR_DIVISOR
+        return ((channel + SRGB_OFFSET) / SRGB_SCALE) ** SRGB_GAMMA
+
+    red, green, blue = (linear(v) for v in (c.redF(), c.greenF(), c.blueF()))
+    return LUMINANCE_WEIGHTS[0] * red + LUMINANCE_WEIGHTS[1] * green + LUMINANCE_WEIGHTS[2] * blue
+
+
+def contrast_ratio(first: QColor | str, second: QColor | str) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 (none) to 21 (black on white); order does not matter."""
+    a, b = relative_luminance(first), relative_luminance(second)
+    return (max(a, b) + CONTRAST_FLARE) / (min(a, b) + CONTRAST_FLARE)
+
+
+def text_on(fill: QColor | str) -> QColor:
+    """Black or white, whichever reads better on ``fill`` (labels painted over a coloured bar)."""
+    return BLACK if contrast_ratio(BLACK, fill) >= contrast_ratio(WHITE, fill) else WHITE
+
+
+def readable_on(color: QColor | str, background: QColor | str, minimum: float = MIN_TEXT_CONTRAST) -> QColor:
+    """``color`` with its hue and saturation kept but its lightness moved away from ``background`` until
+    the contrast reaches ``minimum``: text in a class colour that still matches the plots, yet reads."""
+    c = QColor(color)
+    if contrast_ratio(c, background) >= minimum:
+        return c
+    darker = relative_luminance(background) > relative_luminance(c)
+    hue, saturation, lightness = c.hslHueF(), c.hslSaturationF(), c.lightnessF()
+    steps = math.ceil(1.0 / LIGHTNESS_STEP)
+    for _ in range(steps):
+        lightness = min(1.0, max(0.0, lightness + (-LIGHTNESS_STEP if darker else LIGHTNESS_STEP)))
+        c = QColor.fromHslF(max(hue, 0.0), saturation, lightness)
+        if contrast_ratio(c, background) >= minimum:
+            return c
+    return text_on(background)  # no shade of this hue reads there (a mid grey background): black or white
+
+
+def class_text_color(index: int, background: QColor | str) -> QColor:
+    """Class ``index``'s colour for text on ``background`` (e.g. the label column of the detection log)."""
+    return readable_on(class_color(index), background)
+
+
+def error_text_color(background: QColor | str | None = None) -> QColor:
+    """The error red, readable on ``background`` (default: the application palette's window colour).
+
+    Why a function: no one red reads on both the dark and the light window colour; a view that shows
+    an error message calls it again when the palette changes (``QEvent.Type.PaletteChange``)."""
+    if background is None:
+        background = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return readable_on(ERROR_RED, background)
+
+
+# -- plot colours -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PlotColors:
     background: str
@@ -41,10 +120,19 @@ def plot_colors(dark: bool) -> PlotColors:
     return DARK if dark else LIGHT
 
 
+# -- palettes -----------------------------------------------------------------------------------------
+DARK_DISABLED_TEXT = "#989ba1"  # 5.0:1 on the dark window colour; still clearly dimmer than the text
+DARK_PLACEHOLDER_TEXT = "#9da0a6"
+DARK_HIGHLIGHT = "#2f66d6"  # selection: white text on it reads (the brighter #3574f0 gave 4.2:1)
+LIGHT_DISABLED_TEXT = "#6b6b6b"  # Fusion's #bebebe gave 1.7:1 on its window colour
+LIGHT_PLACEHOLDER_TEXT = "#6b6b6b"
+LIGHT_HIGHLIGHT = "#2a72a8"  # Fusion's #308cc6 gave 3.6:1 under white text
+
+
 def _dark_palette() -> QPalette:
     palette = QPalette()
     window, base, text = QColor("#2b2d30"), QColor("#1e1f22"), QColor("#dfe1e5")
-    highlight = QColor("#3574f0")
+    highlight = QColor(DARK_HIGHLIGHT)
     for role, color in (
         (QPalette.ColorRole.Window, window),
         (QPalette.ColorRole.WindowText, text),
@@ -59,30 +147,151 @@ def _dark_palette() -> QPalette:
         (QPalette.ColorRole.Highlight, highlight),
         (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
         (QPalette.ColorRole.Link, QColor("#589df6")),
-        (QPalette.ColorRole.PlaceholderText, QColor("#8c8f94")),
+        (QPalette.ColorRole.PlaceholderText, QColor(DARK_PLACEHOLDER_TEXT)),
     ):
         palette.setColor(role, color)
-    disabled = QColor("#6f737a")
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    _set_disabled_text(palette, QColor(DARK_DISABLED_TEXT))
     return palette
 
 
+def _light_palette(standard: QPalette) -> QPalette:
+    """Fusion's light palette with its too faint disabled, placeholder and selection colours darkened."""
+    palette = QPalette(standard)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        palette.setColor(group, QPalette.ColorRole.PlaceholderText, QColor(LIGHT_PLACEHOLDER_TEXT))
+        palette.setColor(group, QPalette.ColorRole.Highlight, QColor(LIGHT_HIGHLIGHT))
+    _set_disabled_text(palette, QColor(LIGHT_DISABLED_TEXT))
+    return palette
+
+
+def _set_disabled_text(palette: QPalette, color: QColor) -> None:
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.PlaceholderText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, color)
+
+
+def palette_for(app: QApplication, dark: bool) -> QPalette:
+    """The application palette for ``dark`` (``app`` gives Fusion's light palette to start from)."""
+    return _dark_palette() if dark else _light_palette(app.style().standardPalette())
+
+
+def text_pairs(palette: QPalette) -> dict[str, tuple[QColor, QColor]]:
+    """The (text, background) pairs of ``palette`` that carry text, by name, for contrast checks."""
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    window = palette.color(group.Active, role.Window)
+    return {
+        "text on base": (palette.color(group.Active, role.Text), palette.color(group.Active, role.Base)),
+        "window text": (palette.color(group.Active, role.WindowText), window),
+        "button text": (palette.color(group.Active, role.ButtonText), palette.color(group.Active, role.Button)),
+        "selected text": (palette.color(group.Active, role.HighlightedText),
+                          palette.color(group.Active, role.Highlight)),
+        "placeholder": (palette.color(group.Active, role.PlaceholderText), palette.color(group.Active, role.Base)),
+        "disabled text": (palette.color(group.Disabled, role.WindowText), window),
+        "disabled button text": (palette.color(group.Disabled, role.ButtonText), window),
+        "error text": (error_text_color(window), window),
+    }
+
+
+def palette_is_dark() -> bool:
+    """True when the application's palette is the dark one (for views built outside the main window)."""
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < DARK_LIGHTNESS_BELOW
+
+
 def apply_palette(app: QApplication, dark: bool) -> None:
-    """Switch the whole application between the dark and the light (Fusion default) palette."""
+    """Switch the whole application between the dark and the light (Fusion based) palette."""
     app.setStyle("Fusion")
-    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    app.setPalette(palette_for(app, dark))
 
 
+# -- font-derived sizes -------------------------------------------------------------------------------
+def app_font() -> QFont:
+    """The application font (what every view's text is drawn in unless it sets its own)."""
+    return QGuiApplication.font()
+
+
+def line_px(font: QFont | None = None) -> int:
+    """The height of a line of ``font`` (default: the application font) in pixels."""
+    return QFontMetrics(font or app_font()).height()
+
+
+def left_axis_px(font: QFont | None = None) -> int:
+    """Width of a plot's left axis: its rotated title, the widest tick label and the gaps between."""
+    metrics = QFontMetrics(font or app_font())
+    return (metrics.horizontalAdvance(LEFT_AXIS_SAMPLE) + metrics.height() + AXIS_TITLE_MARGINS_PX
+            + AXIS_TICK_OFFSET_PX + AXIS_GAP_PX)
+
+
+def side_panel_px(font: QFont | None = None) -> int:
+    """Width of the panels beside the live plots (level meter, colour scale, current-score bars)."""
+    return SIDE_PANEL_LINES * line_px(font)
+
+
+def css_font_size(font: QFont | None = None) -> str:
+    """``font``'s size as CSS (``"16pt"``) for pyqtgraph's HTML labels, which default to 9 pt."""
+    f = font or app_font()
+    return f"{f.pointSizeF():g}{POINTS}" if f.pointSizeF() > 0 else f"{f.pixelSize()}{PIXELS}"
+
+
+# -- pyqtgraph plots ----------------------------------------------------------------------------------
 def style_plot(plot_item: object, dark: bool) -> None:
-    """Axis pens and grid of a pyqtgraph ``PlotItem`` for the palette (background is the widget's)."""
+    """Axis pens, fonts and the left axis' width of a pyqtgraph ``PlotItem`` for the palette and the
+    application font (the background is the widget's). Call it again when either changes."""
     colors = plot_colors(dark)
+    font = app_font()
     for name in ("left", "bottom", "right", "top"):
         axis = plot_item.getAxis(name)  # type: ignore[attr-defined]
+        axis.setTickFont(font)
+        axis.label.setFont(font)  # the title; re-laid out by the pen calls below
+        if not axis.style["autoExpandTextSpace"]:  # an axis that reserves a fixed line for its ticks
+            axis.setStyle(tickTextHeight=line_px(font))
         axis.setPen(colors.foreground)
         axis.setTextPen(colors.foreground)
     # No grid: pyqtgraph draws grid lines as part of the axis, so a grid over a scrolling plot makes
     # every axis repaint (ticks and text) on every frame -- most of the GUI's CPU. Views that want
     # reference levels draw a few static lines instead.
     plot_item.showGrid(x=False, y=False)  # type: ignore[attr-defined]
-    plot_item.getAxis("left").setWidth(LEFT_AXIS_PX)  # type: ignore[attr-defined]
+    plot_item.getAxis("left").setWidth(left_axis_px(font))  # type: ignore[attr-defined]
+
+
+def style_legend(legend: object, dark: bool) -> None:
+    """A pyqtgraph ``LegendItem``'s text in the palette's foreground and the application font's size.
+
+    Why not ``setLabelTextColor`` alone: pyqtgraph stores the colour for new entries but does not redraw
+    the existing ones, so after a palette switch they kept the old colour (light grey on white)."""
+    legend.setLabelTextColor(plot_colors(dark).foreground)  # type: ignore[attr-defined]
+    legend.setLabelTextSize(css_font_size())  # type: ignore[attr-defined]
+    for _sample, label in legend.items:  # type: ignore[attr-defined]
+        label.setText(label.text)
+    legend.updateSize()  # type: ignore[attr-defined]
+
+
+def style_chart(widget: object, dark: bool, fixed_left_axis: bool = True) -> None:
+    """A static chart's (training curves, sweeps, DET curve, profile, clip preview) background, axes, title and
+    legend in the palette's colours and the application font; call it again from the view's ``set_dark``.
+
+    Why more than :func:`style_plot`: a chart also has a title and a legend, which pyqtgraph draws in its own
+    9 pt font and grey. ``fixed_left_axis=False`` lets the value axis grow with its tick labels (the live
+    plots' fixed width lines their stacked axes up, which a lone chart with long numbers does not need).
+    """
+    colors = plot_colors(dark)
+    plot = widget.getPlotItem()  # type: ignore[attr-defined]
+    widget.setBackground(colors.background)  # type: ignore[attr-defined]
+    style_plot(plot, dark)
+    if not fixed_left_axis:
+        plot.getAxis("left").setWidth(None)
+    title = plot.titleLabel
+    if title.isVisible() and title.text:
+        title.setText(title.text, color=colors.foreground, size=css_font_size())
+    if plot.legend is not None:
+        style_legend(plot.legend, dark)
+
+
+# -- accessibility ------------------------------------------------------------------------------------
+def describe_view(widget: QWidget, name: str, description: str) -> None:
+    """An accessible name and description for a painted view (a plot, a chart), and no keyboard focus.
+
+    Why no focus: the plots do nothing with the keyboard, so a Tab stop on them only makes the user press
+    Tab more often; a screen reader still finds them by their name."""
+    widget.setAccessibleName(name)
+    widget.setAccessibleDescription(description)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)

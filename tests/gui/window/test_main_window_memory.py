@@ -158,3 +158,23 @@ def test_paths_are_remembered_whole_so_a_start_from_another_folder_finds_them(tm
     monkeypatch.chdir(tmp_path)  # the next start
     assert settings.last_model() == work / "modèle été.tflite"
     assert settings.clips_folder() == work / "clips" and settings.last_folder(MODEL_FOLDER) == str(work)
+
+
+def test_a_settings_file_that_cannot_be_saved_is_said_at_start_up(qtbot, settings_dir: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from tests.small_disk import make_read_only, mounted_tmpfs
+    from workbench.assets import sample_audio_path
+    from workbench.gui.app_settings import AppSettings
+    from workbench.gui.window.main_window import MainWindow
+
+    assert AppSettings().save_problem() is None  # the test's own writable folder
+    with mounted_tmpfs(settings_dir.parent / "read-only", "64k") as config:
+        make_read_only(config)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config))
+        window = MainWindow(dark=True)
+        qtbot.addWidget(window)
+        window.start_up(audio=sample_audio_path())
+        problem = window.last_error
+        window.close()
+    assert problem is not None and problem.startswith("Settings cannot be saved in ") and str(config) in problem

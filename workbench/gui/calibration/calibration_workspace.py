@@ -17,10 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import (
-    QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter,
-    QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
 from PySide6.QtCore import Qt
 
 from workbench.calibration.results.result_files import (
@@ -33,9 +30,9 @@ from workbench.gui.calibration.calibration_dialogs import (
     choose_open_report, choose_save_into_model, choose_save_report, confirm_close_calibration,
 )
 from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
+from workbench.gui.calibration.calibration_layout import lay_out_calibration
 from workbench.gui.calibration.det_curve_view import DetCurveView
 from workbench.gui.kws_child import KwsChild
-from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
 from workbench.gui.calibration.stream_dialog import StreamDialog
 
@@ -43,9 +40,6 @@ if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
 
 PROGRESS_STEPS = 1000
-CURVE_SHARE, TABLE_SHARE = 5, 4  # of the results column's height
-SPLIT_UNIT_PX = 100
-INPUTS_MAX_WIDTH_PX = 440
 
 
 class CalibrationWorkspace(QWidget):
@@ -87,7 +81,7 @@ class CalibrationWorkspace(QWidget):
             button.setEnabled(False)
         self.open_report_button = QPushButton("&Open report…")
         self.open_report_button.setToolTip("Show a calibration saved earlier (Save report…, or kws calibrate --out)")
-        self._layout()
+        lay_out_calibration(self)
 
         self.child = KwsChild("the calibration", self)
         self.child.progress.connect(self._on_progress)
@@ -107,48 +101,6 @@ class CalibrationWorkspace(QWidget):
         controller.model_changed.connect(self._on_model_changed)
         controller.detection_settings_changed.connect(self._on_settings_changed)
         self.inputs.set_loaded_model(self._loaded_model_path())
-
-    def _layout(self) -> None:
-        inputs_box = QGroupBox("Calibrate")
-        column = QVBoxLayout(inputs_box)
-        column.addWidget(self.inputs)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.open_report_button)
-        column.addLayout(buttons)
-        column.addWidget(self.progress)
-        column.addWidget(self.status)
-        column.addWidget(self.summary)
-        column.addStretch(1)
-        results = QWidget()
-        right = QVBoxLayout(results)
-        right.setContentsMargins(0, 0, 0, 0)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.curve)
-        table_box = QWidget()
-        table_column = QVBoxLayout(table_box)
-        table_column.setContentsMargins(0, 0, 0, 0)
-        table_column.addWidget(QLabel("Pareto-best parameter sets (fewest misses for their false accepts)"))
-        table_column.addWidget(self.table)
-        row = QHBoxLayout()
-        for button in (self.use_button, self.save_model_button, self.save_report_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        table_column.addLayout(row)
-        splitter.addWidget(table_box)
-        splitter.setStretchFactor(0, CURVE_SHARE)
-        splitter.setStretchFactor(1, TABLE_SHARE)
-        splitter.setSizes([CURVE_SHARE * SPLIT_UNIT_PX, TABLE_SHARE * SPLIT_UNIT_PX])  # scaled to the space
-        right.addWidget(splitter)
-        main = QSplitter(Qt.Orientation.Horizontal)
-        inputs_box.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
-        main.addWidget(ScrollColumn(inputs_box))  # on a short screen the inputs scroll, the window fits
-        main.addWidget(results)
-        main.setStretchFactor(0, 0)
-        main.setStretchFactor(1, 1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(main)
 
     @property
     def model_of_run(self) -> Path | None:
@@ -374,6 +326,10 @@ class CalibrationWorkspace(QWidget):
         dialog = StreamDialog(keywords, parent=self)
         if dialog.exec() and dialog.built_path is not None:
             self.inputs.set_stream(dialog.built_path)
+
+    def set_dark(self, dark: bool) -> None:
+        """Restyle the DET curve for the palette (the window calls it when View > Dark palette changes)."""
+        self.curve.set_dark(dark)
 
     # -- closing -----------------------------------------------------------------------------------
     def confirm_close(self) -> bool:

@@ -19,8 +19,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from workbench.gui import theme
 from workbench.gui.live.plot_style import fix_plot
-from workbench.gui.theme import plot_colors, style_plot
 
 PERCENT = 100.0
 TICK_VALUES = (0, 1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000)
@@ -33,6 +33,8 @@ STAR_PX = 22
 COMPARED_STAR_PX = 18
 COMPARED_COLORS = ("#009E73", "#F0E442", "#0072B2", "#E69F00", "#999933", "#882255")  # colour-blind safe
 FRONT_POINT_PX = 7
+DESCRIPTION = ("False reject rate against false accepts per hour of every parameter set tried, with the Pareto "
+               "front, the recommended set, the current parameters and the target.")
 
 
 def fa_axis(fa_per_hour: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -79,6 +81,7 @@ class DetCurveView(QWidget):
     def __init__(self, dark: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot_widget = pg.PlotWidget(axisItems={"bottom": FaPerHourAxis(orientation="bottom")})
+        theme.describe_view(self.plot_widget, "DET curve", DESCRIPTION)
         self.plot = self.plot_widget.getPlotItem()
         fix_plot(self.plot)
         self.plot.setLabel("bottom", "false accepts per hour")
@@ -109,8 +112,8 @@ class DetCurveView(QWidget):
         self.clear()
 
     def set_dark(self, dark: bool) -> None:
-        self.plot_widget.setBackground(plot_colors(dark).background)
-        style_plot(self.plot, dark)
+        """Restyle the curve for the palette (View > Dark palette switches it at run time)."""
+        theme.style_chart(self.plot_widget, dark)
 
     def clear(self) -> None:
         for item in (self.all_sets, self.front_points, self.recommended, self.current):

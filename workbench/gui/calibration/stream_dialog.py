@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from workbench.gui.kws_child import KwsChild
+from workbench.gui.message_label import MessageLabel
 
 SPLITS = ("testing", "validation", "training", "all")
 SPLIT_METHODS = ("hash", "stratified")
@@ -26,7 +27,6 @@ DEFAULT_MINUTES = 10.0
 MAX_MINUTES = 600.0
 MAX_SEED = 2**31 - 1
 PROGRESS_STEPS = 1000
-ERROR_STYLE = "color: #d04040;"
 MIN_WIDTH_PX = 620  # the path fields show a whole path and their placeholders, not 125 px of them
 STREAM_NAME = "stream.wav"  # the file written into a folder chosen as "Write to"
 WAV_SUFFIX = ".wav"
@@ -60,7 +60,7 @@ class StreamDialog(QDialog):
         out_button = QPushButton("Browse…")
         out_button.clicked.connect(self._choose_out)
         self.progress = QProgressBar(maximum=PROGRESS_STEPS, textVisible=False, visible=False)
-        self.status = QLabel(wordWrap=True)
+        self.status = MessageLabel()
         self.buttons = QDialogButtonBox()
         self.build_button = self.buttons.addButton("Build", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -127,8 +127,7 @@ class StreamDialog(QDialog):
             return
         self.progress.setValue(0)
         self.progress.setVisible(True)
-        self.status.setStyleSheet("")
-        self.status.setText("building…")
+        self.status.show_text("building…")
         self._building = Path(args[args.index("--out") + 1])
         self._set_building(True)
         self.child.start(*args)
@@ -154,14 +153,12 @@ class StreamDialog(QDialog):
     def _cancelled(self) -> None:
         self.progress.setVisible(False)
         self._set_building(False)
-        self.status.setStyleSheet("")
-        self.status.setText("cancelled")
+        self.status.show_text("cancelled")
 
     def _show_error(self, message: str) -> None:
         self.progress.setVisible(False)
         self._set_building(False)
-        self.status.setStyleSheet(ERROR_STYLE)
-        self.status.setText(message)
+        self.status.show_error(message)
 
     def reject(self) -> None:
         if self.child.running:

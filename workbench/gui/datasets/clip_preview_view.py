@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from workbench.core.audio.audio_file import load_audio
@@ -25,6 +25,7 @@ from workbench.gui.live.plot_style import fixed_plot
 PATH_ROLE = Qt.ItemDataRole.UserRole
 MAX_LISTED = 5000
 SAMPLE_RATE = 16000
+PLOT_DESCRIPTION = "The selected clip's spectrogram as the model sees it: frames across, mel bands up."
 
 
 def dataset_clips(folder: Path) -> list[Path]:
@@ -44,8 +45,11 @@ class ClipPreviewView(QWidget):
 
     error = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, dark: bool | None = None) -> None:
+        """``dark`` None: follow the application's palette, now and whenever it changes (the dialog that
+        shows this view is not one of the window's workspaces, so nothing else tells it)."""
         super().__init__(parent)
+        self._follow_palette = dark is None
         self.folder: Path | None = None
         self.frontend = MicroFrontend(FrontendSettings())
         self.clip_list = QListWidget()
@@ -57,6 +61,7 @@ class ClipPreviewView(QWidget):
         self.play_button.clicked.connect(self.play)
         self.info = QLabel("no clip selected")
         self.plot_widget, self.plot = fixed_plot()
+        theme.describe_view(self.plot_widget, "Clip spectrogram", PLOT_DESCRIPTION)
         self.plot.setLabel("bottom", "frame")
         self.plot.setLabel("left", "mel band")
         self.plot.setMouseEnabled(x=False, y=False)
@@ -74,6 +79,17 @@ class ClipPreviewView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.plot_widget, 3)
         self.play_button.setEnabled(False)
+        self.set_dark(theme.palette_is_dark() if dark is None else dark)
+
+    def set_dark(self, dark: bool) -> None:
+        """Restyle the spectrogram plot's background and axes for the palette."""
+        theme.style_chart(self.plot_widget, dark, fixed_left_axis=False)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """View > Dark palette changes the application palette: restyle with it."""
+        super().changeEvent(event)
+        if self._follow_palette and event.type() == QEvent.Type.PaletteChange:
+            self.set_dark(theme.palette_is_dark())
 
     def set_frontend(self, settings: FrontendSettings) -> None:
         """Show spectrograms as the model with these settings sees them."""

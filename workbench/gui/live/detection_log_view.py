@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -46,6 +46,7 @@ CSV_HEADER = ("wall_time", "stream_time_s", "label", "class_index", "score", "so
 SOURCE_PC, SOURCE_BOARD = "PC", "board"  # who detected it: this workbench, or a board over serial
 IDLE_TEXT = "listening…"  # shown while the stream runs and nothing was detected yet
 STOPPED_TEXT = "not listening"
+LABEL_COLUMN = 2
 
 
 @dataclass(frozen=True)
@@ -95,13 +96,17 @@ class DetectionLogView(QWidget):
         self.table.horizontalHeaderItem(1).setToolTip("Stream time: seconds of audio since the stream started "
                                                       "(a board's detections: its own time since reset)")
         self.table.horizontalHeaderItem(4).setToolTip("Who detected it: this PC's engine, or a board over serial")
+        self.table.setAccessibleName("Detections")
+        self.table.setAccessibleDescription("Every detection: wall time, stream time, label, score and who "
+                                            "detected it, newest at the bottom.")
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setAccessibleName("Detection columns")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(LABEL_COLUMN, QHeaderView.ResizeMode.Stretch)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
         buttons.addWidget(self.beep_box)
@@ -137,11 +142,11 @@ class DetectionLogView(QWidget):
             self.table.removeRow(0)
         row = self.table.rowCount()
         self.table.insertRow(row)
-        color = theme.class_color(entry.class_index)
+        color = self._label_color(entry.class_index)
         for col, text in enumerate((entry.wall_text(), f"{entry.stream_time_s:.3f}", entry.label,
                                     str(entry.score), entry.source)):
             item = QTableWidgetItem(text)
-            if col == 2:
+            if col == LABEL_COLUMN:
                 item.setForeground(color)
                 bold = item.font()
                 bold.setBold(True)
@@ -156,6 +161,22 @@ class DetectionLogView(QWidget):
             QApplication.beep()
         self.detected.emit(entry.label)
 
+    def _label_color(self, class_index: int) -> QColor:
+        """The class colour, darkened or lightened (same hue) until it reads on the table's background."""
+        return theme.class_text_color(class_index, self.palette().color(QPalette.ColorRole.Base))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        """A palette switch: the label colours and the idle text are chosen against the new background."""
+        if event.type() == QEvent.Type.PaletteChange:
+            first = len(self.entries) - self.table.rowCount()
+            for row in range(self.table.rowCount()):
+                item = self.table.item(row, LABEL_COLUMN)
+                if item is not None:
+                    item.setForeground(self._label_color(self.entries[first + row].class_index))
+            if not self.flashing:
+                self._end_flash()
+        super().changeEvent(event)
+
     def labels(self) -> list[str]:
         return [e.label for e in self.entries]
 
@@ -167,7 +188,7 @@ class DetectionLogView(QWidget):
 
     def _flash(self, entry: LogEntry) -> None:
         color = theme.class_color(entry.class_index)
-        text_color = "#000000" if color.lightness() > 140 else "#ffffff"
+        text_color = theme.text_on(color).name()
         self.flash_label.setText(entry.label if entry.source == SOURCE_PC else f"{entry.label} ({entry.source})")
         self.flash_label.setStyleSheet(f"background-color: {color.name()}; color: {text_color};"
                                        "border-radius: 6px;")
@@ -182,7 +203,8 @@ class DetectionLogView(QWidget):
     def _end_flash(self) -> None:
         last = self.entries[-1].label if self.entries else (IDLE_TEXT if self._streaming else STOPPED_TEXT)
         self.flash_label.setText(last)
-        self.flash_label.setStyleSheet("border-radius: 6px; color: palette(mid);")
+        idle = self.palette().color(QPalette.ColorRole.PlaceholderText)  # dim, yet 4.5:1 in both palettes
+        self.flash_label.setStyleSheet(f"border-radius: 6px; color: {idle.name()};")
 
     @property
     def flashing(self) -> bool:

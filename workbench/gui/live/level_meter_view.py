@@ -16,12 +16,12 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from workbench.gui import theme
 from workbench.gui.live.pixmap_layer import layer_pixmap
-from workbench.gui.live.plot_style import fixed_plot
+from workbench.gui.live.plot_style import fixed_plot, leave_room_for_end_labels
 from workbench.gui.live.scrolling_items import EnvelopeLines, TimePlacement, make_room
 from workbench.gui.live.spectrogram_view import VISIBLE_SECONDS
 
@@ -34,8 +34,11 @@ METER_YELLOW_DB = -12.0
 METER_RED_DB = -3.0
 PEAK_FALL_DB_PER_S = 20.0
 CLIP_HOLD_S = 1.5
-CLIP_LAMP_PX = 18
-METER_BOTTOM_PX = 8  # room for the "-60" label
+LAMP_PADDING_PX = 4  # the CLIP lamp is a line of its bold text and this much more
+SCALE_FONT_FACTOR = 0.75  # the dB numbers are smaller than the application font
+MIN_SCALE_POINTS = 6.0
+METER_SCALE_DB = (0, -12, -24, -36, -48, -60)
+METER_HEIGHT_HINT_PX = 120
 METER_BAR_FRACTION = 0.55  # bar width; the dB scale is drawn to its right
 WAVE_COLOR = "#7fb8e6"
 
@@ -68,7 +71,8 @@ class LevelMeter(QWidget):
         self._hold_color = QColor()
         self._geometry: tuple[QSize, QRectF, QRectF] | None = None  # (size, lamp, bar): computed once per size
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        self.setFixedWidth(theme.SIDE_PANEL_PX)
+        self.setAccessibleName("Input level")
+        self.setFixedWidth(theme.side_panel_px(self.font()))
         # every pixel is painted (the cached background first): Qt need not repaint the parents
         # beneath the meter, which would otherwise redraw the whole window ~50 times a second
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -76,7 +80,7 @@ class LevelMeter(QWidget):
                         "lower volume_gain or move away from the microphone.")
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        return QSize(theme.SIDE_PANEL_PX, 120)
+        return QSize(theme.side_panel_px(self.font()), METER_HEIGHT_HINT_PX)
 
     @property
     def clipping(self) -> bool:
@@ -99,9 +103,10 @@ class LevelMeter(QWidget):
         """The lamp and the bar, for the current size (asked ~100 times a second, so cached per size)."""
         size = self.size()
         if self._geometry is None or self._geometry[0] != size:
-            lamp = QRectF(2, 2, size.width() - 4, CLIP_LAMP_PX)
+            lamp = QRectF(2, 2, size.width() - 4, theme.line_px(self.font()) + LAMP_PADDING_PX)
             top = lamp.bottom() + 4
-            bar = QRectF(4, top, size.width() * METER_BAR_FRACTION, size.height() - top - METER_BOTTOM_PX)
+            bottom_room = theme.line_px(self._scale_font()) / 2  # the "-60" label reaches below the bar
+            bar = QRectF(4, top, size.width() * METER_BAR_FRACTION, size.height() - top - bottom_room)
             self._geometry = (size, lamp, bar)
         return self._geometry[1], self._geometry[2]
 
@@ -126,7 +131,15 @@ class LevelMeter(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self._background = None
+        if event.type() == QEvent.Type.FontChange:
+            self._geometry = None
+            self.setFixedWidth(theme.side_panel_px(self.font()))
         super().changeEvent(event)
+
+    def _scale_font(self) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(max(MIN_SCALE_POINTS, small.pointSizeF() * SCALE_FONT_FACTOR))
+        return small
 
     def _paint_layers(self) -> None:
         """Pre-render the two states of the meter: everything off (scale, empty bar, dark lamp) and
@@ -135,13 +148,13 @@ class LevelMeter(QWidget):
         bar, lamp = self._bar(), self._lamp()
         self._background, p = layer_pixmap(self, pal.window().color())
         p.fillRect(bar, pal.base())
-        small = QFont(self.font())
-        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
+        small = self._scale_font()
         p.setFont(small)
         p.setPen(pal.windowText().color())
-        for db in (0, -12, -24, -36, -48, -60):
+        line = QFontMetrics(small).height()
+        for db in METER_SCALE_DB:
             y = self._y(db)
-            p.drawText(QRectF(bar.right() + 2, y - 7, self.width() - bar.right() - 2, 14),
+            p.drawText(QRectF(bar.right() + 2, y - line / 2, self.width() - bar.right() - 2, line),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(db))
         self._paint_lamp(p, lamp, pal.base().color(), pal.windowText().color())
         p.end()
@@ -196,6 +209,8 @@ class WaveformView(QWidget):
         self.plot.hideAxis("bottom")  # shares the time axis of the spectrogram below it
         self.plot.setYRange(-1.0, 1.0, padding=0.02)
         self.plot.getAxis("left").setTicks([[(-1.0, "-1"), (0.0, "0"), (1.0, "1")], []])
+        theme.describe_view(self.plot_widget, "Waveform",
+                 "The input audio of the last ten seconds, full scale from -1 to 1, newest at the right.")
         self.curve = EnvelopeLines(pg.mkPen(WAVE_COLOR, width=1))
         self.plot.addItem(self.curve)
         self._placement = TimePlacement(self.plot, self.curve, VISIBLE_SECONDS)
@@ -207,6 +222,7 @@ class WaveformView(QWidget):
         layout.addWidget(self.meter)
         self.frozen = False
         self.follow = True  # keep the newest VISIBLE_SECONDS in view
+        self._dark = dark
         self._session: object | None = None
         self._cursor = 0
         self._total = 0
@@ -267,5 +283,13 @@ class WaveformView(QWidget):
         self._redraw()
 
     def set_dark(self, dark: bool) -> None:
+        """Colours for the palette; fonts and text room for the application font (again on a font change)."""
+        self._dark = dark
         self.plot_widget.setBackground(theme.plot_colors(dark).background)
         theme.style_plot(self.plot, dark)
+        leave_room_for_end_labels(self.plot)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.FontChange:
+            self.set_dark(self._dark)
+        super().changeEvent(event)

@@ -7,7 +7,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
+from workbench.gui import theme
+
 AXES = ("left", "bottom", "right", "top")
+HALF = 2
 
 
 def fixed_plot() -> tuple[pg.PlotWidget, pg.PlotItem]:
@@ -56,3 +59,11 @@ def show_x_range(plot: pg.PlotItem, start: float, width: float) -> None:
     """
     plot.setXRange(start, start + width, padding=0)
     plot.getViewBox().prepareForPaint()
+
+
+def leave_room_for_end_labels(plot: pg.PlotItem) -> None:
+    """Room above and below the plot for half a line of text, so tick labels at the very ends of the
+    value axis ("1" and "-1" on the waveform) are not cut off by the widget's edge at a large font."""
+    half_line = theme.line_px() // HALF + 1
+    plot.setContentsMargins(0, half_line, 0, half_line)
+    plot.getAxis("left").setStyle(hideOverlappingLabels=half_line)

@@ -4,8 +4,8 @@ Why not ``PlotDataItem`` and a ``BarGraphItem`` in a second plot: the scores cha
 and for eight curves pyqtgraph recomputed bounds, clipping and a QPainterPath per curve on every
 update, and rebuilt the bar plot's picture and axes; that was most of the scores view's cost. Here the
 points live in one preallocated array laid out as Qt's QPointF (x, y doubles), and paint hands each
-trace to ``QPainter.drawLines`` by pointer (PySide has no pointer form of ``drawPolyline``); the bars are a plain widget that paints a few rectangles,
-and only when a bar moved by a pixel.
+trace to ``QPainter.drawLines`` by pointer (PySide has no pointer form of ``drawPolyline``); the bars are
+a plain widget that paints a few rectangles, and only when a bar moved by a pixel.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import numpy.typing as npt
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from workbench.gui import theme
 from workbench.gui.live.pixmap_layer import layer_pixmap
 from workbench.gui.live.scrolling_items import quiet_moves
 
@@ -27,10 +28,12 @@ SCORE_MAX = 255
 POINT_FIELDS = 2  # QPointF: x, y as doubles
 BAR_HEIGHT = 0.7  # of a class's row
 BAR_MARGIN_PX = 4
-SCALE_PX = 14  # room for the 0 / 128 / 255 scale under the bars
 SCALE_TICKS = (0, 128, 255)
+SCALE_FONT_FACTOR = 0.8  # the scale's numbers are a little smaller than the class names
+MIN_SCALE_POINTS = 6.0
+SCALE_TICK_PX = 3  # the scale's tick marks, and the gap between them and the numbers
+SCALE_GAP_PX = 2
 THRESHOLD_WIDTH = 1.5
-LABEL_PX = 40  # width of a scale label's box
 
 
 class ScoreTraces(pg.GraphicsObject):
@@ -102,9 +105,12 @@ class ScoreBars(QWidget):
     """The newest score of each class as a horizontal bar (0–255), its name, and the threshold(s).
 
     Everything but the bars is pre-rendered (again on resize, or when the classes, thresholds, colours
-    or font change): the background with the 0/128/255 scale beneath the bars, and a transparent
-    layer with the class names and threshold lines above them. A repaint -- once per inference, when a
-    bar moved by a pixel -- is two pixmap copies and one rectangle per class, no text layout.
+    or font change): the background with the 0/128/255 scale beneath the bars, a transparent layer with
+    the class names and threshold lines above them, and the names again in black or white, whichever
+    reads on each class's bar colour, copied over the part of a name a bar covers. A repaint -- once
+    per inference, when a bar moved by a pixel -- is a few pixmap copies and one rectangle per class,
+    no text layout. The scale's height and its numbers' boxes come from the font, so they never
+    overlap or clip at a large font.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -118,7 +124,7 @@ class ScoreBars(QWidget):
         self._background = QColor("black")
         self._foreground = QColor("white")
         self._shown: tuple[int, ...] = ()
-        self._layers: tuple[QPixmap, QPixmap] | None = None  # (below the bars, above them)
+        self._layers: tuple[QPixmap, QPixmap, QPixmap] | None = None  # below the bars, above, names on bars
         self._geometry: tuple[QSize, QRectF] | None = None  # (size, bar area): computed once per size
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
@@ -162,14 +168,30 @@ class ScoreBars(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.FontChange:
             self._layers = None
+            self._geometry = None  # the scale's height follows the font
         super().changeEvent(event)
 
     # -- geometry ---------------------------------------------------------------------------------
+    def scale_font(self) -> QFont:
+        """The font of the 0/128/255 scale: the widget's, a little smaller."""
+        small = QFont(self.font())
+        small.setPointSizeF(max(MIN_SCALE_POINTS, small.pointSizeF() * SCALE_FONT_FACTOR))
+        return small
+
+    def scale_px(self) -> int:
+        """Room under the bars for the scale: its ticks, a gap and one line of its numbers."""
+        return SCALE_TICK_PX + SCALE_GAP_PX + QFontMetrics(self.scale_font()).height()
+
+    def label_px(self) -> int:
+        """Width of a scale number's box: the widest number and a gap."""
+        metrics = QFontMetrics(self.scale_font())
+        return max(metrics.horizontalAdvance(str(v)) for v in SCALE_TICKS) + 2 * SCALE_GAP_PX
+
     def _area(self) -> QRectF:
         size = self.size()
         if self._geometry is None or self._geometry[0] != size:
             area = QRectF(BAR_MARGIN_PX, BAR_MARGIN_PX, size.width() - 2 * BAR_MARGIN_PX,
-                          size.height() - 2 * BAR_MARGIN_PX - SCALE_PX)
+                          size.height() - 2 * BAR_MARGIN_PX - self.scale_px())
             self._geometry = (size, area)
         return self._geometry[1]
 
@@ -187,51 +209,75 @@ class ScoreBars(QWidget):
         return [(area.top() + i * row_h, row_h) for i in range(len(self._names))]
 
     # -- painting ---------------------------------------------------------------------------------
-    def _paint_layers(self) -> tuple[QPixmap, QPixmap]:
+    def _paint_layers(self) -> tuple[QPixmap, QPixmap, QPixmap]:
+        """The unlit background (scale, names over the background), the fully lit bars (every bar at
+        255 with its name in black or white, whichever reads on it) and the threshold lines."""
         area = self._area()
+        rows = self._rows(area)
         below, p = layer_pixmap(self, self._background)
         self._paint_scale(p, area)
+        self._paint_names(p, area, [self._foreground] * len(self._names))
+        p.end()
+        lit, p = layer_pixmap(self, self._background)
+        for color, bar in zip(self._colors, self._bars(area, [area.right()] * len(rows))):
+            p.fillRect(bar, color)
+        self._paint_names(p, area, self.bar_text_colors())
         p.end()
         above, p = layer_pixmap(self, QColor(Qt.GlobalColor.transparent))
-        p.setPen(self._foreground)
-        for name, (top, row_h) in zip(self._names, self._rows(area)):
-            p.drawText(QRectF(area.left() + 2, top, area.width() - 2, row_h),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
         for value, pen in self._thresholds:
             p.setPen(pen)
             x = self._x(value)
             p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
         p.end()
-        return below, above
+        return below, lit, above
+
+    def _paint_names(self, p: QPainter, area: QRectF, colors: Sequence[QColor]) -> None:
+        p.setFont(self.font())  # not the scale's smaller font
+        for name, color, (top, row_h) in zip(self._names, colors, self._rows(area)):
+            p.setPen(color)
+            p.drawText(QRectF(area.left() + 2, top, area.width() - 2, row_h),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+
+    def _bars(self, area: QRectF, rights: Sequence[float]) -> list[QRectF]:
+        """Each class's bar, from the area's left to ``rights``."""
+        bars = []
+        for right, (top, row_h) in zip(rights, self._rows(area)):
+            bar_h = row_h * BAR_HEIGHT
+            bars.append(QRectF(area.left(), top + (row_h - bar_h) / 2, right - area.left(), bar_h))
+        return bars
+
+    def bar_text_colors(self) -> list[QColor]:
+        """The colour of each class's name where its bar covers it (black or white, by the bar's colour)."""
+        return [theme.text_on(color) for color in self._colors]
 
     def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
         if self._layers is None:
             self._layers = self._paint_layers()
-        below, above = self._layers
+        below, lit, above = self._layers
         self._shown = self._bar_widths()
-        area = self._area()
+        ratio = lit.devicePixelRatio()
         p = QPainter(self)
         p.drawPixmap(0, 0, below)
-        for color, right, (top, row_h) in zip(self._colors, self._shown, self._rows(area)):
-            bar_h = row_h * BAR_HEIGHT
-            p.fillRect(QRectF(area.left(), top + (row_h - bar_h) / 2, right - area.left(), bar_h), color)
+        for bar in self._bars(self._area(), self._shown):
+            if bar.width() > 0:  # the lit layer's bar, with the part of the name it covers
+                p.drawPixmap(bar, lit, QRectF(bar.x() * ratio, bar.y() * ratio,
+                                              bar.width() * ratio, bar.height() * ratio))
         p.drawPixmap(0, 0, above)
         p.end()
 
     def _paint_scale(self, p: QPainter, area: QRectF) -> None:
-        small = QFont(self.font())
-        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
-        p.setFont(small)
+        p.setFont(self.scale_font())
         p.setPen(self._foreground)
         p.drawLine(QPointF(area.left(), area.bottom()), QPointF(area.right(), area.bottom()))
+        label_px, scale_px = self.label_px(), self.scale_px()
         for value in SCALE_TICKS:
             x = self._x(value)
-            p.drawLine(QPointF(x, area.bottom()), QPointF(x, area.bottom() + 3))
+            p.drawLine(QPointF(x, area.bottom()), QPointF(x, area.bottom() + SCALE_TICK_PX))
             if value == 0:
-                box, align = QRectF(x, 0, LABEL_PX, SCALE_PX), Qt.AlignmentFlag.AlignLeft
+                box, align = QRectF(x, 0, label_px, scale_px), Qt.AlignmentFlag.AlignLeft
             elif value == SCORE_MAX:
-                box, align = QRectF(x - LABEL_PX, 0, LABEL_PX, SCALE_PX), Qt.AlignmentFlag.AlignRight
+                box, align = QRectF(x - label_px, 0, label_px, scale_px), Qt.AlignmentFlag.AlignRight
             else:
-                box, align = QRectF(x - LABEL_PX / 2, 0, LABEL_PX, SCALE_PX), Qt.AlignmentFlag.AlignHCenter
-            box.moveTop(area.bottom() + 2)
+                box, align = QRectF(x - label_px / 2, 0, label_px, scale_px), Qt.AlignmentFlag.AlignHCenter
+            box.moveTop(area.bottom() + SCALE_GAP_PX)
             p.drawText(box, align | Qt.AlignmentFlag.AlignTop, str(value))

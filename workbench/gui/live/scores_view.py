@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
@@ -75,7 +75,11 @@ class ScoresView(QWidget):
         self._board_rows = np.zeros((BOARD_CAPACITY, 1))
         self._board_count = 0
         self.bars = ScoreBars()
-        self.bars.setFixedWidth(theme.SIDE_PANEL_PX)
+        theme.describe_view(self.plot_widget, "Class scores",
+                 "Each class's score from 0 to 255 over the last ten seconds, with the detection threshold "
+                 "dashed.")
+        theme.describe_view(self.bars, "Current scores",
+                 "The newest averaged score of each class as a bar from 0 to 255, with the threshold dashed.")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -258,13 +262,21 @@ class ScoresView(QWidget):
         self._draw_board()
 
     def set_dark(self, dark: bool) -> None:
+        """Colours for the palette; fonts and text room for the application font (again on a font change)."""
         self._dark = dark
         colors = theme.plot_colors(dark)
         self.plot_widget.setBackground(colors.background)
         theme.style_plot(self.plot, dark)
         self.bars.set_colors(colors.background, colors.foreground)
-        self.legend.setLabelTextColor(theme.plot_colors(dark).foreground)
+        self.bars.setFixedWidth(theme.side_panel_px(self.font()))
+        theme.style_legend(self.legend, dark)
+        self._fit_legend()
         for line in self.level_lines:
-            line.setPen(pg.mkPen(theme.plot_colors(dark).grid, width=1))
+            line.setPen(pg.mkPen(colors.grid, width=1))
         if self._settings is not None:
             self.set_detection_settings(self._settings)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.FontChange:
+            self.set_dark(self._dark)
+        super().changeEvent(event)

@@ -16,12 +16,12 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.gui import theme
-from workbench.gui.live.plot_style import fixed_plot
+from workbench.gui.live.plot_style import fixed_plot, leave_room_for_end_labels
 from workbench.gui.live.scrolling_items import ScrollingImage, TimePlacement, make_room
 
 INT8_OFFSET = 128  # int8 → uint8 display value
@@ -35,6 +35,7 @@ INT8_MIN, INT8_MAX = -128, 127
 SCALE_LABELS = (127, 64, 0, -64, -128)
 SCALE_MARGIN_PX = 8
 SCALE_BAR_PX = 16
+SCALE_TEXT_GAP_PX = 4
 SCALE_CAPTION = "model input (int8)"
 
 
@@ -63,7 +64,8 @@ class ColorScale(QWidget):
 
     def __init__(self, lut: np.ndarray, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFixedWidth(theme.SIDE_PANEL_PX)
+        self.setFixedWidth(theme.side_panel_px(self.font()))
+        self.setAccessibleName("Colour scale")
         self.setToolTip("Colour = int8 model input value (-128 quiet ... 127 loud), as the model sees it")
         self._colors = [QColor(int(r), int(g), int(b)) for r, g, b in lut[:, :3]]
 
@@ -79,14 +81,21 @@ class ColorScale(QWidget):
             y0 = top + height * (levels - 1 - i) / levels
             p.fillRect(QRectF(bar.left(), y0, bar.width(), height / levels + 1), color)
         p.setPen(pal.windowText().color())
+        line = QFontMetrics(self.font()).height()
+        gap = SCALE_TEXT_GAP_PX
         for value in SCALE_LABELS:
             y = top + height * (INT8_MAX - value) / (INT8_MAX - INT8_MIN)
-            p.drawText(QRectF(bar.right() + 4, y - 8, self.width() - bar.right() - 4, 16),
+            p.drawText(QRectF(bar.right() + gap, y - line / 2, self.width() - bar.right() - gap, line),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(value))
         p.translate(self.width() - margin, top + height / 2)
         p.rotate(-90)
-        p.drawText(QRectF(-height / 2, -16, height, 16), Qt.AlignmentFlag.AlignCenter, SCALE_CAPTION)
+        p.drawText(QRectF(-height / 2, -line, height, line), Qt.AlignmentFlag.AlignCenter, SCALE_CAPTION)
         p.end()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.FontChange:
+            self.setFixedWidth(theme.side_panel_px(self.font()))
+        super().changeEvent(event)
 
 
 class SpectrogramView(QWidget):
@@ -98,6 +107,9 @@ class SpectrogramView(QWidget):
         self.plot.setLabel("bottom", "stream time (s)")
         self.plot.setLabel("left", "mel band")
         self.plot.setMouseEnabled(x=False, y=False)
+        theme.describe_view(self.plot_widget, "Spectrogram",
+                 "The model's int8 input over the last ten seconds: time to the right, frequency up, "
+                 "louder is brighter.")
         lut = pg.colormap.get(theme.SPECTROGRAM_COLORMAP).getLookupTable(nPts=256, alpha=False)
         self.image = ScrollingImage(lut)
         self.plot.addItem(self.image)
@@ -117,6 +129,7 @@ class SpectrogramView(QWidget):
         self._window_s = 0.03
         self._channels = 1
         self._total = 0
+        self._dark = dark
         self.set_dark(dark)
 
     # -- binding ------------------------------------------------------------------------------
@@ -201,6 +214,14 @@ class SpectrogramView(QWidget):
             self.plot.setLimits(xMin=None, xMax=None)
 
     def set_dark(self, dark: bool) -> None:
+        """Colours for the palette; fonts and axis width for the application font (again on a font change)."""
+        self._dark = dark
         self.plot_widget.setBackground(theme.plot_colors(dark).background)
         theme.style_plot(self.plot, dark)
         self.plot.showGrid(x=False, y=False)
+        leave_room_for_end_labels(self.plot)  # the lowest band's label sits near the bottom edge
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.FontChange:
+            self.set_dark(self._dark)
+        super().changeEvent(event)

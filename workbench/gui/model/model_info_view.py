@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 
 from workbench.core.detection.tuning import DetectionTuning
 from workbench.core.errors import WorkbenchError
-from workbench.core.frontend_settings import PARAM_PREFIX, FrontendSettings
+from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.tflite_graph import ModelGraph, TensorInfo, parse_model
 from workbench.gui.model.parameter_table_view import (
     COLUMN_FILE, COLUMN_NOW, GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER, ParameterTableView, format_value,
     parameter_group,
 )
-from workbench.profiler.export import format_kb
+from workbench.profiler.device_limits import format_kb
 
 __all__ = ["GROUP_DETECTION", "GROUP_FRONTEND", "GROUP_OTHER", "ModelInfoView", "describe_tensor",
            "format_value", "parameter_group"]

@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDoub
                                QPushButton, QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.core.errors import WorkbenchError
+from workbench.gui import theme
 from workbench.gui.model.layer_axis import LayerAxis
 from workbench.gui.model.layer_table_model import COLUMNS, SORT_ROLE, LayerTableModel, layer_details_html
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
-from workbench.profiler.export import format_kb, format_units, render
+from workbench.profiler.device_limits import format_kb
+from workbench.profiler.export import format_units, render
 from workbench.profiler.report import ProfileReport, profile_model
 
 __all__ = ["SORT_ROLE", "ProfileView", "netron_available"]
@@ -37,6 +39,10 @@ EFR32MG24_FLASH_BYTES = 1536 * BYTES_PER_KIB
 EFR32MG24_RAM_BYTES = 256 * BYTES_PER_KIB
 CPU_COLOR, ACC_COLOR = "#4e79a7", "#f28e2b"
 BAR_WIDTH = 0.6
+CHART_DESCRIPTION = "Estimated CPU and MVP accelerator cycles of each layer, stacked, in execution order."
+# the legend is a line of text above the chart: inside the plot it covered the bars at a large font
+LEGEND_HTML = (f'<span style="color:{CPU_COLOR}">&#9632;</span>&nbsp;CPU &nbsp; '
+               f'<span style="color:{ACC_COLOR}">&#9632;</span>&nbsp;MVP&nbsp;accelerator')
 EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "markdown": "Markdown (*.md)"}
 EXPORT_SUFFIX = {"csv": ".csv", "json": ".json", "markdown": ".md"}
 TABLE_SHARE, DETAILS_SHARE = 1, 1  # vertical splitter: the table above, details/memory/chart below
@@ -67,7 +73,8 @@ class ProfileView(QWidget):
     """Embeddable panel showing one :class:`ProfileReport` (call :meth:`set_report` to change it)."""
 
     def __init__(self, report: ProfileReport | None = None, model_path: str | Path | None = None,
-                 parent: QWidget | None = None, settings: QSettings | None = None) -> None:
+                 parent: QWidget | None = None, settings: QSettings | None = None, dark: bool | None = None) -> None:
+        """``dark`` None: the chart takes the application's palette (the window calls :meth:`set_dark` later)."""
         super().__init__(parent)
         self._report = ProfileReport()
         self._model_path = Path(model_path) if model_path else None
@@ -83,6 +90,7 @@ class ProfileView(QWidget):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # execution order until the user sorts
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
+        self.table.setAccessibleName("Layers")
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(False)
@@ -102,9 +110,12 @@ class ProfileView(QWidget):
         self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.chart = pg.PlotWidget(self, axisItems={"bottom": LayerAxis("bottom")})
+        theme.describe_view(self.chart, "Cycles per layer chart", CHART_DESCRIPTION)
         self.chart.setLabel("left", "cycles (estimated)")
         self.chart.setLabel("bottom", "layer")
-        self.chart.addLegend(offset=(-10, 10))  # top right, clear of the first (largest) bar
+        self.chart_legend = QLabel(LEGEND_HTML, self)
+        self.chart_legend.setWordWrap(True)
+        self.set_dark(theme.palette_is_dark() if dark is None else dark)
         self.flash_bar, self.ram_bar, self.ram_mvp_bar = QProgressBar(self), QProgressBar(self), QProgressBar(self)
         self.diagram = QWidget(self)
         self.diagram_layout = QVBoxLayout(self.diagram)
@@ -169,8 +180,13 @@ class ProfileView(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.diagram)
+        chart_page = QWidget(self)
+        chart_column = QVBoxLayout(chart_page)
+        chart_column.setContentsMargins(0, 0, 0, 0)
+        chart_column.addWidget(self.chart_legend)
+        chart_column.addWidget(self.chart, 1)
         tabs = QTabWidget(self)
-        tabs.addTab(self.chart, "Cycles per layer")
+        tabs.addTab(chart_page, "Cycles per layer")
         tabs.addTab(scroll, "Layer diagram")
         bottom = QSplitter(Qt.Orientation.Horizontal, self)
         bottom.setChildrenCollapsible(False)
@@ -188,6 +204,10 @@ class ProfileView(QWidget):
         layout.addWidget(self.summary_label)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
+
+    def set_dark(self, dark: bool) -> None:
+        """Restyle the cycles chart for the palette (the window calls it when View > Dark palette changes)."""
+        theme.style_chart(self.chart, dark, fixed_left_axis=False)  # "900000" needs more than the live plots' width
 
     # ---- content ------------------------------------------------------------------------------
     @property
@@ -267,9 +287,8 @@ class ProfileView(QWidget):
         self.chart.getAxis("bottom").set_layers({layer.index: layer.op for layer in layers})
         if not layers:
             return
-        self.chart.addItem(pg.BarGraphItem(x=xs, height=cpu, width=BAR_WIDTH, brush=CPU_COLOR, name="CPU"))
-        self.chart.addItem(pg.BarGraphItem(x=xs, y0=cpu, height=acc, width=BAR_WIDTH, brush=ACC_COLOR,
-                                           name="MVP accelerator"))
+        self.chart.addItem(pg.BarGraphItem(x=xs, height=cpu, width=BAR_WIDTH, brush=CPU_COLOR))
+        self.chart.addItem(pg.BarGraphItem(x=xs, y0=cpu, height=acc, width=BAR_WIDTH, brush=ACC_COLOR))
 
     def _update_memory(self) -> None:
         s = self._report.summary

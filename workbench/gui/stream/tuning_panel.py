@@ -27,11 +27,11 @@ from workbench.core.detection.tuning import (
     CLASS_THRESHOLD_HELP, PARAMETER_SPECS, THRESHOLD_MAX, THRESHOLD_MIN, DetectionTuning, ParameterSpec,
 )
 from workbench.core.errors import SettingsError
+from workbench.gui.message_label import MessageLabel
 
 USE_GLOBAL_TEXT = "use global"
 NOT_REPORTED_HELP = ("The firmware never reports a class whose name starts with “_”, so its threshold has no "
                      "effect; it is kept in detection_threshold_list as the model holds it.")
-ERROR_STYLE = "color: #d04040;"
 
 
 class ParameterRow:
@@ -142,9 +142,7 @@ class TuningPanel(QWidget):
         self._class_grid = QGridLayout(self.class_box)
         self._class_grid.setColumnStretch(2, 1)
 
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setWordWrap(True)
+        self.error_label = MessageLabel()
         self.error_label.setVisible(False)
         self.reset_button = QPushButton("Reset to model values")
         self.reset_button.setToolTip("Return every parameter to the values stored in the model file.")
@@ -246,7 +244,7 @@ class TuningPanel(QWidget):
             self._show_error("")
 
     def _show_error(self, text: str) -> None:
-        self.error_label.setText(text)
+        self.error_label.show_error(text)
         self.error_label.setVisible(bool(text))
 
     # -- per-class rows ---------------------------------------------------------------------------

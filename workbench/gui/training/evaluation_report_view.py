@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
@@ -31,8 +31,7 @@ from workbench.gui.kws_child import KwsChild
 SUMMARY_FILE = "summary.json"
 EVAL_DIR = "eval"
 PLOT_SUFFIXES = ("confusion_matrix.png", "roc.png", "precision_vs_recall.png")
-PLOT_HEIGHT_PX = 260
-ROW_PX = 22
+PLOT_HEIGHT_PX = 260  # device-independent: the plots are drawn at the screen's pixel density
 PERCENT = 100.0
 PREDICTIONS_FILE, RESULTS_FILE = "predictions.csv", "eval-results.json"
 MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
@@ -57,8 +56,11 @@ class EvaluationReportView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
-        self.table.verticalHeader().setDefaultSectionSize(ROW_PX)
+        self.table.setAccessibleName("Accuracy per class")
+        # rows as tall as their text in the font in use (a large application font makes them taller)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.plots: list[QLabel] = []
+        self._plot_paths: list[Path] = []  # the PNG each of self.plots shows (redrawn when the density changes)
         self.folder: Path | None = None
         self._compare_dir: Path | None = None
         self.compare_button = QPushButton("Compare with a model…")
@@ -104,6 +106,7 @@ class EvaluationReportView(QWidget):
             self._plot_row.removeWidget(label)
             label.deleteLater()
         self.plots = []
+        self._plot_paths = []
 
     def show_run(self, folder: Path) -> bool:
         """Show the run in ``folder``; False (and a note) when it has no summary yet."""
@@ -129,23 +132,47 @@ class EvaluationReportView(QWidget):
         self.headline.setText("<br>".join(lines))
         classes = list((test or validation).get("class_accuracies", {}))
         self.table.setRowCount(len(classes))
-        self.table.setFixedHeight(self.table.horizontalHeader().height() + ROW_PX * len(classes) + 4)
         for row, name in enumerate(classes):
             cells = (name, _percent(test.get("class_accuracies", {}).get(name)),
                      _percent(validation.get("class_accuracies", {}).get(name)))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+        self._fit_table()
         for suffix in PLOT_SUFFIXES:
             for path in sorted((folder / EVAL_DIR).glob(f"*{suffix}")):
-                pixmap = QPixmap(str(path))
-                if pixmap.isNull():
+                if QPixmap(str(path)).isNull():
                     continue
                 label = QLabel()
-                label.setPixmap(pixmap.scaledToHeight(PLOT_HEIGHT_PX, Qt.TransformationMode.SmoothTransformation))
                 label.setToolTip(path.name)
                 self._plot_row.addWidget(label)
                 self.plots.append(label)
+                self._plot_paths.append(path)
+        self._draw_plots()
         return True
+
+    def _fit_table(self) -> None:
+        """Make the table exactly as tall as its header and rows, so every class shows without scrolling."""
+        self.table.resizeRowsToContents()
+        header = self.table.horizontalHeader()
+        self.table.setFixedHeight(header.sizeHint().height() + self.table.verticalHeader().length()
+                                  + 2 * self.table.frameWidth())
+
+    def _draw_plots(self) -> None:
+        """Scale each plot to PLOT_HEIGHT_PX at the screen's pixel density (sharp at 200 %, not blurred up)."""
+        ratio = self.devicePixelRatioF()
+        for label, path in zip(self.plots, self._plot_paths):
+            pixmap = QPixmap(str(path)).scaledToHeight(round(PLOT_HEIGHT_PX * ratio),
+                                                       Qt.TransformationMode.SmoothTransformation)
+            pixmap.setDevicePixelRatio(ratio)
+            label.setPixmap(pixmap)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Refit the table to a new font and redraw the plots for a screen of another pixel density."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_table()
+        elif event.type() == QEvent.Type.DevicePixelRatioChange:
+            self._draw_plots()
 
     # -- comparing with another model ------------------------------------------------------------
     def _compare_inputs(self) -> tuple[Path, Path] | None:

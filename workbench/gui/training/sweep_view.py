@@ -23,9 +23,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from workbench.gui import theme
 from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 from workbench.gui.live.plot_style import fix_plot
-from workbench.gui.theme import CLASS_COLORS, plot_colors, style_plot
+from workbench.gui.theme import CLASS_COLORS
 from workbench.gui.window.window_closing import ask_to_stop
 from workbench.gui.training.training_curves_view import WholeNumberAxis
 from workbench.sweeps.reporting import events as ev
@@ -48,6 +49,7 @@ X_MARGIN = 0.5
 MAX_X_TICKS = 12
 COLUMNS = ("trial", "status", "objective", "epochs", "MACs", "RAM kB", "flash kB", "seed", "values", "message")
 SETTINGS_PREFIX = "sweeps/"  # + file, out, address, concurrent: the form, remembered between sessions
+PLOT_DESCRIPTION = "Each finished trial's objective in the order the trials ended, and the best so far."
 
 
 class SweepProcess(KwsChildProcess):
@@ -131,6 +133,9 @@ class SweepView(QWidget):
         self.out_edit = QLineEdit(placeholderText="output folder")
         self.address_edit = QLineEdit(placeholderText="local Ray instance")
         self.concurrent_spin = QSpinBox(minimum=0, maximum=1024, specialValueText="auto")
+        for widget, name in ((self.sweep_edit, "Sweep file"), (self.out_edit, "Output folder"),
+                             (self.address_edit, "Ray address"), (self.concurrent_spin, "Trials at once")):
+            widget.setAccessibleName(name)  # the placeholder text is no name for a screen reader
         browse_sweep, browse_out = QPushButton("Browse…"), QPushButton("Browse…")
         browse_sweep.clicked.connect(self._choose_sweep)
         browse_out.clicked.connect(self._choose_out)
@@ -153,12 +158,10 @@ class SweepView(QWidget):
         for widget in (self.run_button, self.cancel_button, self.use_best_button):
             buttons.addWidget(widget)
         buttons.addWidget(self.status_label, 1)
-        colors = plot_colors(dark)
-        self.plot_widget = pg.PlotWidget(background=colors.background,
-                                         axisItems={"bottom": WholeNumberAxis("bottom")})  # trial numbers
+        self.plot_widget = pg.PlotWidget(axisItems={"bottom": WholeNumberAxis("bottom")})  # trial numbers
+        theme.describe_view(self.plot_widget, "Sweep objective chart", PLOT_DESCRIPTION)
         self.plot = self.plot_widget.getPlotItem()
         fix_plot(self.plot)
-        style_plot(self.plot, dark)
         self.plot.setLabel("bottom", "trial (in the order they ended)")
         self.plot.setLabel("left", "objective")
         self.plot.setYRange(*OBJECTIVE_RANGE, padding=0.02)
@@ -166,7 +169,9 @@ class SweepView(QWidget):
         self.trial_points = self.plot.plot([], [], pen=None, symbol="o", symbolSize=POINT_PX, name="trial",
                                            symbolBrush=TRIAL_COLOR, symbolPen=None)
         self.best_curve = self.plot.plot([], [], pen=pg.mkPen(BEST_COLOR, width=2), name="best so far")
+        self.set_dark(dark)
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName("Sweep trials")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -179,6 +184,10 @@ class SweepView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.plot_widget, PLOT_SHARE)
         layout.addWidget(self.table, TABLE_SHARE)
+
+    def set_dark(self, dark: bool) -> None:
+        """Restyle the objective chart for the palette (View > Dark palette switches it at run time)."""
+        theme.style_chart(self.plot_widget, dark)
 
     def _choose_sweep(self) -> None:
         current = self.sweep_edit.text().strip()

@@ -26,6 +26,11 @@ class TrainingArea(QTabWidget):
         self.setTabToolTip(0, "Train one model on your datasets and evaluate it (kws train)")
         self.setTabToolTip(1, "Search settings and architectures over many trainings on Ray (kws sweep)")
 
+    def set_dark(self, dark: bool) -> None:
+        """Restyle both tabs' charts for the palette (the window calls it when View > Dark palette changes)."""
+        self.training.set_dark(dark)
+        self.sweeps.set_dark(dark)
+
     def confirm_close(self) -> bool:
         return self.training.confirm_close() and self.sweeps.confirm_close()
 

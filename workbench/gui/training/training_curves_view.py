@@ -14,8 +14,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from workbench.gui import theme
 from workbench.gui.live.plot_style import fix_plot
-from workbench.gui.theme import CLASS_COLORS, plot_colors, style_plot
+from workbench.gui.theme import CLASS_COLORS
 
 TRAIN_COLOR, VALIDATION_COLOR = CLASS_COLORS[0], CLASS_COLORS[1]
 BEST_COLOR = CLASS_COLORS[2]
@@ -24,6 +25,10 @@ SYMBOL_PX = 5
 METRICS = ("accuracy", "loss")
 # accuracy rises towards the top, loss falls towards the bottom: each legend sits where its curves are not
 LEGEND_OFFSETS = {"accuracy": (-10, -30), "loss": (-10, 10)}
+DESCRIPTIONS = {
+    "accuracy": "Training and validation accuracy per epoch; a dashed line marks the best epoch.",
+    "loss": "Training and validation loss per epoch; a dashed line marks the best epoch.",
+}
 
 
 class WholeNumberAxis(pg.AxisItem):
@@ -45,21 +50,21 @@ class TrainingCurvesView(QWidget):
 
     def __init__(self, dark: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        colors = plot_colors(dark)
         self.epochs: list[int] = []
         self.values: dict[str, list[float]] = {}
         self.best_epoch = 0
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._best_lines: list[pg.InfiniteLine] = []
         self.plots: dict[str, pg.PlotItem] = {}
+        self.plot_widgets: dict[str, pg.PlotWidget] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for metric in METRICS:
-            widget = pg.PlotWidget(background=colors.background, axisItems={"bottom": WholeNumberAxis("bottom")})
+            widget = pg.PlotWidget(axisItems={"bottom": WholeNumberAxis("bottom")})
+            theme.describe_view(widget, f"{metric.capitalize()} chart", DESCRIPTIONS[metric])
             plot = widget.getPlotItem()
             fix_plot(plot)
-            style_plot(plot, dark)
-            plot.setTitle(metric, color=colors.foreground)
+            plot.setTitle(metric)
             plot.setLabel("bottom", "epoch")
             plot.addLegend(offset=LEGEND_OFFSETS[metric])
             for prefix, color, name in (("", TRAIN_COLOR, "training"), ("val_", VALIDATION_COLOR, "validation")):
@@ -72,8 +77,15 @@ class TrainingCurvesView(QWidget):
             plot.addItem(line, ignoreBounds=True)
             self._best_lines.append(line)
             self.plots[metric] = plot
+            self.plot_widgets[metric] = widget
             layout.addWidget(widget)
         self.plots["accuracy"].setYRange(0.0, 1.0, padding=0.02)
+        self.set_dark(dark)
+
+    def set_dark(self, dark: bool) -> None:
+        """Restyle both charts for the palette (View > Dark palette switches it at run time)."""
+        for widget in self.plot_widgets.values():
+            theme.style_chart(widget, dark)
 
     def clear(self) -> None:
         self.epochs.clear()

@@ -321,6 +321,10 @@ class TrainingWorkspace(QWidget):
                 self.model_path = None
 
     # -- window integration -----------------------------------------------------------------------
+    def set_dark(self, dark: bool) -> None:
+        """Restyle the charts for the palette (View > Dark palette switches it at run time)."""
+        self.curves.set_dark(dark)
+
     def confirm_close(self) -> bool:
         if not self.running:
             return True

@@ -20,18 +20,19 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFrame, QMainWindow, Q
 
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
-from workbench.gui import app_settings, board_link, file_dialogs, small_screen, theme
-from workbench.gui.window import panel_wiring, window_closing, window_menus
+from workbench.gui import app_settings, board_link, file_dialogs, small_screen
+from workbench.gui.window import panel_wiring, window_closing, window_menus, window_palette
 from workbench.gui.board.board_workspace import BoardWorkspace
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.live.detection_log_view import DetectionLogView
 from workbench.gui.live.live_views import LiveViews
 from workbench.gui.model.model_info_view import ModelInfoView
 from workbench.gui.model.profile_view import ProfileView
-from workbench.gui.session_controller import MICROPHONE, SessionController, SourceChoice
+from workbench.gui.session_controller import MICROPHONE, SessionController
 from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.take_keeper import TakeKeeper
 from workbench.gui.stream.tuning_panel import TuningPanel
+from workbench.gui.window.status_message import MessageStatusBar
 from workbench.gui.window.stream_indicator_view import StreamIndicatorView
 from workbench.gui.training.training_area import TrainingArea
 from workbench.gui.window.workspace_bar import WorkspaceBar, WorkspaceEntry
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         window_menus.build_menus(self)
         file_dialogs.update_recent_menu(self, self.settings.recent_files())
+        self.setStatusBar(MessageStatusBar(self))  # a long message is elided, whole in its tooltip
         self.indicator = StreamIndicatorView(self.statusBar())
         self.status_labels = self.indicator.labels
         self._connect()
@@ -213,6 +215,9 @@ class MainWindow(QMainWindow):
         """Load the model (argument, last used, or bundled) and start listening (file, device, or default)."""
         from workbench.assets import default_model_path
 
+        unsaved = self.settings.save_problem()  # said once, before anything the user chooses is lost
+        if unsaved is not None:
+            self.show_error(unsaved)
         candidates = [p for p in (model, self.settings.last_model()) if p is not None]
         for path in candidates:
             if self.open_model(path):
@@ -331,11 +336,10 @@ class MainWindow(QMainWindow):
             self.show_status(f"recording… {session.recorded_seconds:.1f} s")
 
     def set_dark(self, dark: bool) -> None:
+        """The palette of the whole window; every workspace, panel and bar with ``set_dark`` is told."""
         self.dark = bool(dark)
-        app = QApplication.instance()
-        if app is not None:
-            theme.apply_palette(app, self.dark)
-        self.live.set_dark(self.dark)
+        window_palette.switch_palette(self.dark, [*self.workspaces.values(), self.workspace_bar, self.log,
+                                                  self.source_panel, self.tuning_panel, self.indicator])
         self.dark_action.setChecked(self.dark)
         self.settings.set_dark(self.dark)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from workbench.gui import theme
@@ -36,6 +37,8 @@ class StreamIndicatorView:
     """Permanent labels in ``bar``: source and state, model, last detection, CPU, overflows, lag, time."""
 
     def __init__(self, bar: QStatusBar) -> None:
+        self.bar = bar
+        self._last_heard: Any = None
         self.labels: dict[str, QLabel] = {}
         for key in FIELDS:
             label = QLabel()
@@ -57,6 +60,10 @@ class StreamIndicatorView:
     def set_running(self, running: bool) -> None:
         self._running = running
         self._show_state()
+
+    def set_dark(self, dark: bool) -> None:
+        """The palette switched: the last detection's label is recoloured for the new background."""
+        self._show_heard(self._last_heard)
 
     def set_model(self, name: str) -> None:
         self._set("model", f"model: {name}")
@@ -89,12 +96,14 @@ class StreamIndicatorView:
         self._set("state", f"<span style='color:{color}'>{dot}</span> {self._source_text or 'no source'}")
 
     def _show_heard(self, event: Any) -> None:
+        self._last_heard = event
         if event is None:
             self._set("heard", "heard: —")
             return
         detection = event.detection
         ago = max(0.0, time.time() - event.wall_time)
-        color = theme.class_color(detection.class_index).name()
+        background = self.bar.palette().color(QPalette.ColorRole.Window)
+        color = theme.class_text_color(detection.class_index, background).name()  # same hue, readable
         self._set("heard", f"heard: <b style='color:{color}'>{detection.label}</b> {detection.score} · "
                            f"{_ago_text(ago)}")
 

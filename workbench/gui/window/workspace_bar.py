@@ -10,15 +10,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolBar, QToolButton, QWidget
 
 BUTTON_HEIGHT_PX = 44  # a comfortable target for the mouse, and room for the checked marker
+HOVER_TINT = 0.12  # a hovered button: the window colour this far towards the text colour
+# Explicit colours, filled in from the application palette by ``style_sheet``: a style sheet's
+# palette(...) is resolved once, so after a run-time palette switch the bar kept the old palette's
+# colours (a dark bar, and white text on the white selected button).
 STYLE = """
-QToolButton { padding: 4px 10px; border: none; border-left: 3px solid transparent; }
-QToolButton:hover { background: palette(midlight); }
-QToolButton:checked { background: palette(base); border-left: 3px solid palette(highlight); font-weight: bold; }
+QToolBar {{ background: {window}; border: none; }}
+QToolButton {{ padding: 4px 10px; border: none; border-left: 3px solid transparent; color: {text}; }}
+QToolButton:hover {{ background: {hover}; }}
+QToolButton:checked {{ background: {selected}; color: {selected_text}; border-left: 3px solid {marker};
+                      font-weight: bold; }}
 """
+
+
+def style_sheet(palette: QPalette) -> str:
+    """The bar's style sheet in ``palette``'s colours: the selected button is the text on the base colour
+    (the palette's most readable pair), marked by the highlight colour."""
+    role = QPalette.ColorRole
+    window, text = palette.color(role.Window), palette.color(role.WindowText)
+    hover = QColor.fromRgbF(*(w + (t - w) * HOVER_TINT for w, t in zip(window.getRgbF()[:3], text.getRgbF()[:3])))
+    return STYLE.format(window=window.name(), text=text.name(), hover=hover.name(),
+                        selected=palette.color(role.Base).name(), selected_text=palette.color(role.Text).name(),
+                        marker=palette.color(role.Highlight).name())
 
 
 @dataclass(frozen=True)
@@ -43,7 +60,7 @@ class WorkspaceBar(QToolBar):
         self.setFloatable(False)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toggleViewAction().setEnabled(False)  # the only way between workspaces: never hidden
-        self.setStyleSheet(STYLE)
+        self.restyle()
         self._group = QActionGroup(self)
         self._group.setExclusive(True)
         self.actions_by_key: dict[str, QAction] = {}
@@ -62,6 +79,14 @@ class WorkspaceBar(QToolBar):
             if isinstance(button, QToolButton):
                 button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
                 button.setMinimumHeight(BUTTON_HEIGHT_PX)
+
+    def restyle(self) -> None:
+        """Take the application palette's colours (at start and after a palette switch)."""
+        self.setStyleSheet(style_sheet(QGuiApplication.palette()))
+
+    def set_dark(self, dark: bool) -> None:
+        """The window switched palettes (the application palette already is the new one)."""
+        self.restyle()
 
     def set_current(self, key: str) -> None:
         """Check ``key``'s button (without emitting ``workspace_requested``)."""

@@ -1,0 +1,71 @@
+"""The palettes' text is readable (WCAG 4.5:1), class colours used as text keep their hue, and sizes that hold
+text follow the application font."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication
+
+from workbench.gui import theme
+
+HUE_TOLERANCE = 0.02  # of a full turn: a darkened class colour is still the same colour
+LARGE_POINTS = 16.0
+
+
+@pytest.mark.parametrize(("first", "second", "ratio"), [
+    ("#000000", "#ffffff", 21.0), ("#ffffff", "#ffffff", 1.0), ("#777777", "#ffffff", 4.48),
+    ("#56B4E9", "#ffffff", 2.31), ("#6f737a", "#2b2d30", 2.90),  # two of the pairs the audit measured
+])
+def test_contrast_ratio_is_wcag_s(first: str, second: str, ratio: float) -> None:
+    assert theme.contrast_ratio(first, second) == pytest.approx(ratio, abs=0.01)
+    assert theme.contrast_ratio(second, first) == pytest.approx(ratio, abs=0.01)
+
+
+@pytest.mark.parametrize("dark", [True, False])
+def test_every_text_pair_of_both_palettes_reads(qapp: QApplication, dark: bool) -> None:
+    old = qapp.palette()
+    try:
+        theme.apply_palette(qapp, dark)
+        pairs = theme.text_pairs(qapp.palette())
+    finally:
+        qapp.setPalette(old)
+    assert {"disabled text", "placeholder", "selected text", "error text"} <= set(pairs)
+    low = {name: round(theme.contrast_ratio(fg, bg), 2) for name, (fg, bg) in pairs.items()
+           if theme.contrast_ratio(fg, bg) < theme.MIN_TEXT_CONTRAST}
+    assert not low
+
+
+@pytest.mark.parametrize("background", [theme.LIGHT.background, theme.DARK.background, "#efefef", "#2b2d30"])
+def test_class_text_colours_read_and_keep_their_hue(qapp: QApplication, background: str) -> None:
+    for index, name in enumerate(theme.CLASS_COLORS):
+        text = theme.class_text_color(index, background)
+        assert theme.contrast_ratio(text, background) >= theme.MIN_TEXT_CONTRAST, name
+        original = QColor(name)
+        if original.hslSaturationF() > 0:  # a grey has no hue to keep
+            turn = abs(text.hslHueF() - original.hslHueF())
+            assert min(turn, 1 - turn) <= HUE_TOLERANCE, name
+    assert theme.class_text_color(0, theme.DARK.background) == theme.class_color(0)  # already readable: kept
+
+
+def test_label_on_a_bar_is_black_or_white_whichever_reads(qapp: QApplication) -> None:
+    for name in theme.CLASS_COLORS:
+        label = theme.text_on(name)
+        assert label in (theme.BLACK, theme.WHITE)
+        other = theme.WHITE if label == theme.BLACK else theme.BLACK
+        assert theme.contrast_ratio(label, name) >= theme.contrast_ratio(other, name)
+    assert theme.text_on("#E69F00") == theme.BLACK  # the white on orange measured 2.25:1
+
+
+def test_error_red_reads_on_both_window_colours(qapp: QApplication) -> None:
+    for window in ("#2b2d30", "#efefef"):
+        assert theme.contrast_ratio(theme.error_text_color(window), window) >= theme.MIN_TEXT_CONTRAST
+
+
+def test_text_sizes_grow_with_the_font(qapp: QApplication) -> None:
+    small, large = QFont(qapp.font()), QFont(qapp.font())
+    small.setPointSizeF(9.0)
+    large.setPointSizeF(LARGE_POINTS)
+    assert theme.left_axis_px(large) > theme.left_axis_px(small)
+    assert theme.side_panel_px(large) > theme.side_panel_px(small)
+    assert theme.css_font_size(large) == "16pt"

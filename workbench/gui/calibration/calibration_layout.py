@@ -1,0 +1,65 @@
+"""The Calibration workspace's layout: the inputs column beside the DET curve over the Pareto table.
+
+Why a module of its own: the workspace's logic (running, showing, using a set) keeps
+``calibration_workspace.py`` readable; this is only where its widgets go.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from workbench.gui.small_screen import ScrollColumn
+
+if TYPE_CHECKING:
+    from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
+
+CURVE_SHARE, TABLE_SHARE = 5, 4  # of the results column's height
+SPLIT_UNIT_PX = 100
+INPUTS_MAX_WIDTH_PX = 440
+
+
+def lay_out_calibration(workspace: "CalibrationWorkspace") -> None:
+    """Place the workspace's widgets (built by its constructor) into its layout."""
+    inputs_box = QGroupBox("Calibrate")
+    column = QVBoxLayout(inputs_box)
+    column.addWidget(workspace.inputs)
+    buttons = QHBoxLayout()
+    buttons.addWidget(workspace.run_button)
+    buttons.addWidget(workspace.cancel_button)
+    buttons.addWidget(workspace.open_report_button)
+    column.addLayout(buttons)
+    column.addWidget(workspace.progress)
+    column.addWidget(workspace.status)
+    column.addWidget(workspace.summary)
+    column.addStretch(1)
+    results = QWidget()
+    right = QVBoxLayout(results)
+    right.setContentsMargins(0, 0, 0, 0)
+    splitter = QSplitter(Qt.Orientation.Vertical)
+    splitter.addWidget(workspace.curve)
+    table_box = QWidget()
+    table_column = QVBoxLayout(table_box)
+    table_column.setContentsMargins(0, 0, 0, 0)
+    table_column.addWidget(QLabel("Pareto-best parameter sets (fewest misses for their false accepts)"))
+    table_column.addWidget(workspace.table)
+    row = QHBoxLayout()
+    for button in (workspace.use_button, workspace.save_model_button, workspace.save_report_button):
+        row.addWidget(button)
+    row.addStretch(1)
+    table_column.addLayout(row)
+    splitter.addWidget(table_box)
+    splitter.setStretchFactor(0, CURVE_SHARE)
+    splitter.setStretchFactor(1, TABLE_SHARE)
+    splitter.setSizes([CURVE_SHARE * SPLIT_UNIT_PX, TABLE_SHARE * SPLIT_UNIT_PX])  # scaled to the space
+    right.addWidget(splitter)
+    main = QSplitter(Qt.Orientation.Horizontal)
+    inputs_box.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
+    main.addWidget(ScrollColumn(inputs_box))  # on a short screen the inputs scroll, the window fits
+    main.addWidget(results)
+    main.setStretchFactor(0, 0)
+    main.setStretchFactor(1, 1)
+    layout = QHBoxLayout(workspace)
+    layout.addWidget(main)
