@@ -42,6 +42,11 @@ def resize(folder: Path, size: str) -> None:
     subprocess.run(["mount", "-o", f"remount,size={size}", str(folder)], check=True)
 
 
+def make_read_only(folder: Path) -> None:
+    """Remount a mounted tmpfs read-only (even root cannot write into it then, unlike a chmod)."""
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+
+
 def fill(disk: Path) -> Path:
     """Write a file until the disk has no byte left; returns it (delete it to free the space)."""
     filler = disk / "filler"
