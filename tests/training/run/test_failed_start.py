@@ -26,6 +26,7 @@ def _request(dataset: Path, out: Path, spec: Path, **changes: object) -> TrainRe
 
 def _free_for_a_new_run(out: Path) -> None:
     assert not (out / "run.json").exists()
+    assert not (out / "spec.toml").exists() and not (out / "plan.json").exists()  # nothing of the attempt is left
     OutputFolder(out, "quick_kws").prepare(resume=False)  # does not say "already holds a training run"
     with pytest.raises(WorkbenchError, match="holds no training run to resume"):
         run_training(TrainRequest(datasets=(), out=out, resume=True), Progress(), CancelToken())
@@ -47,3 +48,15 @@ def test_a_failure_before_the_first_epoch_forgets_the_run(speech_slice: Path, tm
         run_training(_request(speech_slice, out, quick_spec, init_from=str(tmp_path / "missing.tflite")),
                      Progress(), CancelToken())
     _free_for_a_new_run(out)
+
+
+def test_a_failed_run_keeps_the_spec_file_it_was_started_with(speech_slice: Path, tmp_path: Path,
+                                                              quick_spec: Path) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    spec = out / "spec.toml"  # the user's spec, kept in the folder the run writes into
+    spec.write_text(quick_spec.read_text())
+    with pytest.raises(WorkbenchError, match="model to start from not found"):
+        run_training(_request(speech_slice, out, spec, init_from=str(tmp_path / "missing.tflite")),
+                     Progress(), CancelToken())
+    assert spec.is_file() and not (out / "run.json").exists() and not (out / "plan.json").exists()

@@ -7,7 +7,10 @@ Conv2D -> BatchNormalization -> Activation('relu') -> Dropout -> Flatten -> Dens
 
 from __future__ import annotations
 
+import base64
 import os
+import re
+import unicodedata
 from typing import Any
 
 from workbench.training.spec.model_spec import ModelSpec
@@ -18,6 +21,12 @@ from workbench.training.spec.layers import CLASSES_UNITS, LayerSpec
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
+
+# names Keras takes as they are (its root scope rule, without "." which marks an encoded name below)
+KERAS_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+KERAS_UNSAFE_CHARACTER = re.compile(r"[^A-Za-z0-9_-]")
+ENCODED_NAME_SEPARATOR = "."  # never in a name kept as it is, always in an encoded one
+FALLBACK_NAME_HEAD = "model"  # the readable part when no ASCII letter or digit is left (e.g. "模型")
 
 
 def quiet_python_logs() -> None:
@@ -60,8 +69,28 @@ def _layer(layer: LayerSpec, n_classes: int, name: str, seed: int) -> Any:
     raise ValueError(f"unknown layer kind {kind!r}")  # spec parsing rejects these first
 
 
+def keras_model_name(name: str) -> str:
+    """The name Keras gets for a model the user named ``name`` (any text: spaces, accents, punctuation).
+
+    Why: Keras accepts only ``[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*`` as a model name and raises otherwise, yet a spec's
+    name is the user's (its file name by default). Files and the model's metadata keep the user's name; Keras
+    gets this one. A name Keras takes (no "."), such as ``tflite_micro_speech``, is kept; any other becomes a
+    readable ASCII form, ".", and the name's UTF-8 bytes in base32 -- so two different names never meet
+    (the base32 part alone gives the name back, and kept names have no ".").
+    """
+    if KERAS_SAFE_NAME.fullmatch(name):
+        return name
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    head = KERAS_UNSAFE_CHARACTER.sub("_", folded).strip("_-") or FALLBACK_NAME_HEAD
+    code = base64.b32encode(name.encode("utf-8")).decode("ascii").rstrip("=").lower()
+    return f"{head}{ENCODED_NAME_SEPARATOR}{code}"
+
+
 def build_model(spec: ModelSpec, seed: int | None = None) -> keras.Model:
-    """The spec's Keras model (not compiled); weights are initialised from ``seed``."""
+    """The spec's Keras model (not compiled); weights are initialised from ``seed``.
+
+    The model is named :func:`keras_model_name` of the spec's name: any spec name must build.
+    """
     seed = spec.training.seed if seed is None else seed
     keras.utils.set_random_seed(seed)
     counts: dict[str, int] = {}
@@ -69,7 +98,7 @@ def build_model(spec: ModelSpec, seed: int | None = None) -> keras.Model:
     for index, layer in enumerate(spec.layers):
         counts[layer.kind] = counts.get(layer.kind, 0) + 1
         layers.append(_layer(layer, len(spec.classes), f"{layer.kind}_{counts[layer.kind]}", seed + index))
-    return keras.Sequential(layers, name=spec.name)
+    return keras.Sequential(layers, name=keras_model_name(spec.name))
 
 
 def compile_model(model: keras.Model, spec: ModelSpec, learning_rate: float | None = None) -> None:

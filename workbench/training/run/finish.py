@@ -37,8 +37,8 @@ def _save_keras(model: keras.Model, out: OutputFolder) -> None:
     """The float Keras model as ``.keras`` and (for MLTK tools) ``.h5``, each serialised in memory and
     written atomically: a full disk is one sentence naming the file, with no temporary file left
     (:mod:`.keras_files` says why not ``model.save``)."""
-    out.write_bytes(out.root / f"{out.name}.keras", keras_archive(model))
-    out.write_bytes(out.root / f"{out.name}.h5", legacy_h5(model))
+    out.write_bytes(out.keras_path, keras_archive(model))
+    out.write_bytes(out.h5_path, legacy_h5(model))
 
 
 def _agreement(model: keras.Model, tflite: bytes, features: np.ndarray) -> tuple[float, float]:

@@ -8,10 +8,14 @@
     OUT/run.json                 datasets, seed, options and versions of the run
     OUT/plan.json                samples per split and class, skipped files
     OUT/summary.json             figures of the finished run (epochs, threshold, evaluation)
-    OUT/train/log.txt, training-history.json|.csv|.png, state.json, checkpoints/
+    OUT/train/log.txt            every session's lines (a resumed session's after a "resumed" line)
+    OUT/train/training-history.json|.csv|.png, state.json, checkpoints/
     OUT/train/member-<k>/        ensemble specs: each member's state.json and checkpoints/ instead
     OUT/eval/                    evaluation on the test split (eval-results.json, plots)
     OUT/<name>.mltk.zip          with --mltk-zip: all of the above in one archive
+
+``<name>`` is the spec's name as written ("my spec" gives ``my spec.tflite``), with only the characters
+no file name may hold replaced (:func:`file_stem`); ``summary.json`` names the model file.
 
 Why atomic writes everywhere: a run can be stopped (or the disk can fill) at any moment; every file
 is either its previous version or complete, never half-written (:mod:`workbench.core.atomic_write`).
@@ -22,7 +26,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +46,25 @@ STATE_FILE = "state.json"  # a checkpoint folder's state, saved after every epoc
 HISTORY_NAME = "training-history"
 HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr")
 ZIP_EXCLUDED_DIRS = ("checkpoints",)
+# a model name's characters no file name may hold on Linux, macOS or Windows (separators, reserved, control)
+UNSAFE_FILE_CHARACTER = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+FILE_NAME_REPLACEMENT = "_"
+FILE_NAME_TRIMMED = " ."  # Windows drops them at the end; at the start "." hides the file (and the .mltk.zip skips it)
+MAX_FILE_STEM_BYTES = 200  # room for the longest suffix (".float32.tflite") within the usual 255-byte limit
+FALLBACK_FILE_STEM = "model"
+RESUMED_SESSION_LINE = "----- resumed {when}: a new session of this run starts -----"
+
+
+def file_stem(name: str) -> str:
+    """The part before ``.tflite`` of the files of a model named ``name``: the name itself where it can be.
+
+    Why not the name as is: a spec's ``name`` is free text; "my spec" or "modèle" stay as they are, but a
+    "/" would put the model in another folder, ":" is refused by Windows, ".." names no file at all.
+    """
+    stem = UNSAFE_FILE_CHARACTER.sub(FILE_NAME_REPLACEMENT, name).strip(FILE_NAME_TRIMMED)
+    while len(stem.encode("utf-8")) > MAX_FILE_STEM_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip(FILE_NAME_TRIMMED) or FALLBACK_FILE_STEM
 
 
 class CheckpointWriteError(WorkbenchError):
@@ -55,22 +80,36 @@ class OutputFolder:
 
     def __init__(self, root: Path, name: str) -> None:
         self.root = Path(root)
-        self.name = name
+        self.name = name  # the model's name, as the user wrote it
+        self.stem = file_stem(name)  # its files' names
         self.train_dir = self.root / TRAIN_DIR
         self.eval_dir = self.root / EVAL_DIR
+        self._earlier_log = ""  # the log of the sessions before this one (a resumed run)
 
     # -- paths --------------------------------------------------------------------------------
     @property
     def model_path(self) -> Path:
-        return self.root / f"{self.name}.tflite"
+        return self.root / f"{self.stem}.tflite"
 
     @property
     def float_model_path(self) -> Path:
-        return self.root / f"{self.name}.float32.tflite"
+        return self.root / f"{self.stem}.float32.tflite"
 
     @property
     def zip_path(self) -> Path:
-        return self.root / f"{self.name}.mltk.zip"
+        return self.root / f"{self.stem}.mltk.zip"
+
+    @property
+    def keras_path(self) -> Path:
+        return self.root / f"{self.stem}.keras"
+
+    @property
+    def h5_path(self) -> Path:
+        return self.root / f"{self.stem}.h5"
+
+    @property
+    def log_path(self) -> Path:
+        return self.train_dir / LOG_FILE
 
     @property
     def run_path(self) -> Path:
@@ -89,6 +128,20 @@ class OutputFolder:
             self.train_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WorkbenchError(f"Cannot create the output folder {self.root}: {exc.strerror or exc}.") from None
+        if resume:
+            self._earlier_log = self._read_earlier_log()
+
+    def _read_earlier_log(self) -> str:
+        """The log so far, ending with a line saying that a resumed session starts (see :meth:`write_log`)."""
+        try:
+            earlier = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            earlier = ""
+        except OSError as exc:
+            raise WorkbenchError(f"Cannot read {self.log_path}: {exc.strerror or exc}.") from None
+        when = datetime.now().astimezone().isoformat(sep=" ", timespec="seconds")
+        separator = RESUMED_SESSION_LINE.format(when=when)
+        return f"{earlier}{separator}\n" if not earlier or earlier.endswith("\n") else f"{earlier}\n{separator}\n"
 
     # -- writers ------------------------------------------------------------------------------
     def write_json(self, path: Path, data: Any) -> Path:
@@ -145,7 +198,13 @@ class OutputFolder:
         self.write_bytes(self.train_dir / f"{HISTORY_NAME}.png", buffer.getvalue())
 
     def write_log(self, lines: list[str]) -> None:
-        self.write_text(self.train_dir / LOG_FILE, "\n".join(lines) + "\n")
+        """This session's log lines after those of the run's earlier sessions, in one atomic write.
+
+        Why keep them: a resumed run's log must still say what the first session did and why it stopped
+        ("stopped after N epochs"); the earlier text was read when the folder was prepared, so writing the
+        log again in the same session replaces only this session's part.
+        """
+        self.write_text(self.log_path, self._earlier_log + "\n".join(lines) + "\n")
 
     def write_mltk_zip(self) -> Path:
         """All run files except checkpoints and the archive itself, in one ``.mltk.zip``."""

@@ -26,8 +26,8 @@ from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
 from workbench.training.data.sample_plan import Sample, SamplePlan, make_plan, plan_warnings
 from workbench.training.run.cancel import CancelToken
-from workbench.training.run.output_folder import (PLAN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE, CheckpointWriteError,
-                                                  OutputFolder)
+from workbench.training.run.output_folder import (PLAN_FILE, RUN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE,
+                                                  CheckpointWriteError, OutputFolder)
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest, dumps
 from workbench.training.run.teacher import Teacher
@@ -82,6 +82,27 @@ def init_source(text: str | None, spec: ModelSpec) -> str | None:
         if near.exists():
             return str(near)
     return str(path)
+
+
+def _absolute(text: str | None, spec: ModelSpec) -> str | None:
+    """``init_from`` or ``teacher`` as an absolute path (see :func:`_anchored`); a bundled name stays a name."""
+    if not text or text.startswith(BUNDLED_PREFIX):
+        return text
+    return str(Path(init_source(text, spec) or text).resolve())
+
+
+def _anchored(spec: ModelSpec, request: TrainRequest) -> tuple[ModelSpec, TrainRequest]:
+    """A fresh run's spec and request with their model files (``init_from``, ``teacher``) as absolute paths.
+
+    Why at the start: a relative path means "next to the spec file" or "from the folder the command ran
+    in", and neither is known to a resumed run -- it reads its spec from ``OUT/spec.toml`` and may run from
+    anywhere, with the folder moved. ``run.json`` and ``OUT/spec.toml`` therefore record where the files
+    were found when the run began.
+    """
+    training = dataclasses.replace(spec.training, teacher=_absolute(spec.training.teacher, spec))
+    anchored = spec.replace(init_from=_absolute(spec.init_from, spec), training=training)
+    init_from = anchored.init_from if request.init_from else None
+    return anchored, dataclasses.replace(request, init_from=init_from)
 
 
 def _stored_request(request: TrainRequest) -> TrainRequest:
@@ -142,6 +163,8 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
     if request.resume:
         request = _stored_request(request)
     spec = resolve_spec(request)
+    if not request.resume:
+        spec, request = _anchored(spec, request)
     max_epochs = request.epochs if request.epochs is not None else spec.training.max_epochs
     out = OutputFolder(request.out, spec.name)
     out.prepare(request.resume)
@@ -154,19 +177,20 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
         out.write_text(out.root / SPEC_FILE, spec.to_toml())
         out.write_text(out.run_path, dumps(request))
     out.write_json(out.root / PLAN_FILE, _plan_record(plan, index))
-    with _forgotten_unless_trained(out, fresh=not request.resume):
+    with _forgotten_unless_trained(out, fresh=not request.resume, spec_source=spec.source):
         return _train_and_finish(request, spec, plan, out, progress, cancel, make_features, max_epochs)
 
 
 @contextlib.contextmanager
-def _forgotten_unless_trained(out: OutputFolder, fresh: bool) -> Iterator[None]:
-    """Remove a fresh run's ``run.json`` when the run fails before its first epoch is saved.
+def _forgotten_unless_trained(out: OutputFolder, fresh: bool, spec_source: Path | None) -> Iterator[None]:
+    """Remove a fresh run's ``run.json``, spec and plan when the run fails before its first epoch is saved.
 
     Why: ``run.json`` is what makes a folder "a training run" -- the next ``kws train --out`` refuses it and
     ``--resume`` repeats its datasets. A run that never trained (its features or its model could not be
     made) must leave neither, or the next attempt is refused or repeats the mistake. A stop (Ctrl+C) is
     not a failure: ``--resume`` continues it. Nor is a checkpoint that could not be written (a full disk):
-    the run itself is sound, and ``--resume`` repeats it once there is room.
+    the run itself is sound, and ``--resume`` repeats it once there is room. The spec copy stays when it is
+    the spec file the run was started with (``--spec OUT/spec.toml``): that one is the user's.
     """
     try:
         yield
@@ -174,7 +198,10 @@ def _forgotten_unless_trained(out: OutputFolder, fresh: bool) -> Iterator[None]:
         raise
     except Exception:
         if fresh and not any(out.train_dir.rglob(STATE_FILE)):
-            out.run_path.unlink(missing_ok=True)
+            for name in (RUN_FILE, SPEC_FILE, PLAN_FILE):  # run.json first: it makes the folder a run
+                path = out.root / name
+                if spec_source is None or path.resolve() != spec_source.resolve():
+                    path.unlink(missing_ok=True)
         raise
 
 

@@ -56,9 +56,14 @@ class TrainRequest:
     command: tuple[str, ...] = field(default_factory=tuple)
 
     def to_record(self) -> dict[str, Any]:
+        """The request as ``run.json`` keeps it: folders absolute, so the record means the same from anywhere.
+
+        ``init_from`` is stored as the run's start made it (absolute: see ``pipeline._anchored``); ``spec`` as
+        typed, for the record only (a resumed run reads ``OUT/spec.toml``).
+        """
         record = asdict(self)
         record["datasets"] = [{"path": str(d.path.resolve()), "weight": d.weight} for d in self.datasets]
-        record["out"] = str(self.out)
+        record["out"] = str(self.out.resolve())  # a record of where it ran; --resume takes OUT from its command line
         record["versions"] = {"workbench": __version__, "python": sys.version.split()[0]}
         return record
 
