@@ -121,12 +121,14 @@ def full_summary(result: EvaluationResult, comparisons: Sequence[ClipComparison]
 
 
 def predictions_csv(result: EvaluationResult) -> str:
+    """One row per clip; its path absolute, so ``--clips`` finds the clips from any folder (a path relative to
+    the folder the evaluation ran in would name nothing from elsewhere)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["path", "word", "label", "predicted", "correct", *[f"score_{c}" for c in result.classes]])
     for path, word, label, guess, row in zip(result.paths, result.words, result.labels, result.predicted,
                                              result.scores):
-        writer.writerow([str(path), word, result.classes[int(label)], result.classes[int(guess)],
+        writer.writerow([str(Path(path).absolute()), word, result.classes[int(label)], result.classes[int(guess)],
                          int(label == guess), *[f"{v:.6f}" for v in row]])
     return buf.getvalue()
 
@@ -143,7 +145,17 @@ def clips_of_predictions(path: str | Path) -> list[ClipEntry]:
     if not rows or not {"path", "word"} <= set(rows[0]):
         raise WorkbenchError(f"{source} lists no clips: it needs 'path' and 'word' columns, as the "
                              f"{PREDICTIONS_FILE} of kws evaluate or of a training run's eval folder")
-    return [ClipEntry(Path(row["path"]), row["word"], speaker_of(Path(row["path"])), "testing") for row in rows]
+    return [ClipEntry(clip, row["word"], speaker_of(clip), "testing")
+            for row in rows for clip in [_listed_clip(row["path"], source.parent)]]
+
+
+def _listed_clip(text: str, csv_folder: Path) -> Path:
+    """A clip path of a clip list: as written when absolute; a relative one (lists written before paths were
+    stored whole, or by hand) is taken beside the list when it is there, else from the working folder."""
+    listed = Path(text)
+    if listed.is_absolute() or not (csv_folder / listed).exists():
+        return listed
+    return csv_folder / listed
 
 
 def report_files(folder: Path) -> list[Path]:

@@ -97,6 +97,31 @@ def test_clips_of_an_earlier_evaluation_are_evaluated_again(capsys, speech: Path
     assert again["workbench"]["evaluated"].startswith("the clips listed in")
 
 
+def test_a_clip_list_made_from_a_relative_dataset_path_works_from_any_folder(
+        capsys, speech: Path, reference_model_path: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(speech.parent)
+    assert main(["evaluate", str(reference_model_path), "--dataset", speech.name, "--format", "json", "--out",
+                 str(tmp_path / "first"), "--no-plots", "--workers", "1"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    monkeypatch.chdir(tmp_path)  # a colleague's folder: the dataset's relative path names nothing here
+    assert main(["evaluate", str(reference_model_path), "--clips", str(tmp_path / "first" / "predictions.csv"),
+                 "--format", "json", "--workers", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["class_counts"] == first["class_counts"]
+
+
+def test_a_relative_clip_list_is_read_beside_itself(speech: Path, tmp_path: Path, monkeypatch) -> None:
+    from workbench.evaluation.report import clips_of_predictions
+
+    clip = next(speech.glob("yes/*.wav"))
+    listed = tmp_path / "lists" / "clips.csv"
+    listed.parent.mkdir()
+    (listed.parent / "yes").mkdir()
+    (listed.parent / "yes" / clip.name).write_bytes(clip.read_bytes())
+    listed.write_text(f"path,word\nyes/{clip.name},yes\n")
+    monkeypatch.chdir(tmp_path)
+    assert [entry.path for entry in clips_of_predictions(listed)] == [listed.parent / "yes" / clip.name]
+
+
 def test_errors_are_one_line(capsys, speech: Path, reference_model_path: Path, tmp_path: Path) -> None:
     (tmp_path / "bad.tflite").write_bytes(b"not a model")
     for argv in (["evaluate", str(tmp_path / "bad.tflite"), "--dataset", str(speech)],
