@@ -36,6 +36,14 @@ def test_make_writes_wav_json_csv_and_says_what_it_holds(capsys, small_dataset, 
     assert code == 0 and (tmp_path / "s.wav").read_bytes() == (tmp_path / "t.wav").read_bytes()
 
 
+def test_the_labels_name_the_dataset_by_its_whole_path(capsys, small_dataset, tmp_path,  # type: ignore[no-untyped-def]
+                                                       monkeypatch) -> None:
+    monkeypatch.chdir(small_dataset.parent)
+    code, _, _ = make(capsys, Path(small_dataset.name), tmp_path / "s.wav")
+    document = json.loads((tmp_path / "s.json").read_text())
+    assert code == 0 and document["stream"]["datasets"] == [str(small_dataset)]
+
+
 def test_background_only_and_check(capsys, small_dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run_cli(capsys, "stream", "make", "--background-only", "--dataset", str(small_dataset),
                            "--minutes", "0.25", "--out", str(tmp_path / "bg.wav"))

@@ -57,7 +57,7 @@ def pools_from_datasets(roots: Sequence[str | Path], keywords: Sequence[str], sp
             pools.unknown.append((clip.path, clip.word))
     speakers = {clip.speaker for clip in clips}
     pools.description = {
-        "datasets": [str(r) for r in index.roots], "split": split, "split_method": split_method,
+        "datasets": [str(Path(r).absolute()) for r in index.roots], "split": split, "split_method": split_method,
         "split_rules": [index.split_rules[r] for r in index.roots if r in index.split_rules],
         "pool": {"keywords": {k: len(v) for k, v in pools.keywords.items()}, "unknown": len(pools.unknown),
                  "silence": len(pools.silence), "speakers": len(speakers)},
