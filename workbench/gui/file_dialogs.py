@@ -2,19 +2,24 @@
 
 Why apart from the window: each dialog only asks for a path and hands it to the window's
 ``open_model`` / ``open_audio`` / ``save_parameters`` / the log's export, which are what scripts and
-tests call; keeping the asking here keeps :mod:`workbench.gui.window.main_window` about wiring. Each
+tests call; keeping the asking here keeps :mod:`workbench.gui.window.main_window` about wiring. After a
+save it says what the board would still refuse in the copy (:func:`notify_board_problems`). Each
 kind of dialog starts in the folder it last chose in (``AppSettings.last_folder``), not the working directory.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from shlex import quote
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
+from workbench.core.detection.settings import board_problems
 from workbench.core.errors import WorkbenchError
+from workbench.core.model.model_file import load_model, model_copy_path
 from workbench.gui.app_settings import AUDIO_FOLDER, LOG_FOLDER, MODEL_FOLDER
 
 MODEL_FILTER = "Models (*.tflite *.mltk.zip *.zip);;All files (*)"
@@ -22,6 +27,7 @@ AUDIO_FILTER = f"Audio files ({' '.join('*' + suffix for suffix in AUDIO_SUFFIXE
 CSV_FILTER = "CSV (*.csv)"
 TUNED_SUFFIX = "-tuned.tflite"
 LOG_NAME = "detections.csv"
+BOARD_NOTICE_NAME = "boardNotice"
 
 
 def _chosen(window: Any, kind: str, path: str) -> str:
@@ -52,8 +58,31 @@ def choose_save_parameters(window: Any) -> None:
     suggestion = window.model_path.with_name(window.model_path.stem.replace(".mltk", "") + TUNED_SUFFIX)
     path, _ = QFileDialog.getSaveFileName(window, "Save parameters into a model copy", str(suggestion),
                                           "TFLite model (*.tflite)")
-    if path:
-        window.save_parameters(path)
+    if path and window.save_parameters(path):
+        notify_board_problems(window, model_copy_path(path))
+
+
+def notify_board_problems(window: Any, saved: Path) -> list[str]:
+    """Say in a notice what the board firmware would still refuse in a model copy just saved.
+
+    Why: a model from another tool may lack what only the board needs (class names, ``fe.*`` settings);
+    the workbench runs it anyway and the save succeeds, but the board stops at start-up. The user saved
+    it for the board, so the notice comes right after the save, not on the device. Returns the problems.
+    """
+    try:
+        problems = board_problems(load_model(saved).params, quote(str(saved)))
+    except WorkbenchError as exc:
+        window.show_error(str(exc))
+        return []
+    if problems:
+        text = f"Saved {saved.name}, but the board will not run it as the workbench does:\n\n" + "\n".join(
+            f"• {problem[:1].upper()}{problem[1:]}." for problem in problems)
+        box = QMessageBox(QMessageBox.Icon.Information, "KWS Workbench", text, QMessageBox.StandardButton.Ok,
+                          window)
+        box.setObjectName(BOARD_NOTICE_NAME)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+    return problems
 
 
 def choose_export_log(window: Any) -> None:

@@ -158,3 +158,16 @@ def test_saved_model_carries_the_settings_and_still_loads(model, tuning, default
     again = save_settings_into_model(reloaded, tuning.settings, tmp_path / "again.tflite")
     assert "detection_threshold_list" not in read_params(again.read_bytes())
     assert DetectionSettings.from_params(load_model(again).params) == tuning.settings
+
+
+def test_saving_keeps_the_types_the_model_stores(model, tmp_path):
+    """MLTK's on_off_v3 stores volume_gain 0.0 (a float): saving tuned values (GUI, calibrate --apply-to)
+    must not turn it into the integer 0."""
+    from workbench.core.model.model_file import model_from_bytes
+    from workbench.core.model.model_params import F64, decode_entries, params_buffer, write_params
+
+    float_gain = model_from_bytes(write_params(model.tflite, {**model.params, "volume_gain": 0.0}), "on_off_like")
+    settings = DetectionSettings.from_params(float_gain.params).replace(detection_threshold=201)
+    saved = save_settings_into_model(float_gain, settings, tmp_path / "tuned.tflite")
+    entries = {key: (code, value) for key, code, value in decode_entries(params_buffer(saved.read_bytes()))}
+    assert entries["volume_gain"] == (F64, 0.0) and entries["detection_threshold"][1] == 201

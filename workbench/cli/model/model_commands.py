@@ -2,8 +2,10 @@
 
 ``kws params`` writes MLTK's ``SL_PARAMSv1`` metadata, so the tuned values travel with the model to the
 board. It never overwrites the input unless asked (``--in-place``), and writes atomically. Values typed
-on the command line take the type of the value they replace, because the firmware reads list
-parameters only with their exact stored type (a class list must stay a string list).
+on the command line for a parameter the firmware reads take its type (``PARAMETER_KINDS``: a threshold
+list is an integer list even where the model has none yet), others the type of the value they replace,
+because the firmware reads list parameters only with their exact stored type (a class list must stay a
+string list). After writing, it warns about what the board would still refuse or ignore.
 """
 
 from __future__ import annotations
@@ -12,11 +14,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from shlex import quote
 from typing import Any
 
 import numpy as np
 
 from workbench.cli.model_argument import MODEL_HELP, model_argument
+from workbench.core.detection.settings import (
+    KIND_BOOL, KIND_FLOAT, KIND_INT, KIND_NUMBER, KIND_STR_LIST, PARAMETER_KINDS, THRESHOLD_LIST_KEY,
+    DetectionSettings, board_problems,
+)
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import LoadedModel, load_model, model_with_params, save_model
 from workbench.core.model.tflite_graph import parse_model
@@ -26,6 +33,8 @@ LIST_SEPARATOR = ","
 _TRUE, _FALSE = ("true", "yes", "on"), ("false", "no", "off")
 _KEY_WIDTH = 42
 _OP_WIDTH = 20
+GLOBAL_THRESHOLD_KEY = "detection_threshold"
+REMOVED = "(removed)"
 
 
 def _intermixed(parser: argparse.ArgumentParser) -> None:
@@ -63,8 +72,9 @@ def register(subparsers: Any) -> None:
     params = subparsers.add_parser("params", help="print or change a model's embedded parameters",
                                    description="Without KEY=VALUE: print the parameters. With them: write a "
                                    "copy of the model whose SL_PARAMSv1 metadata holds the new values. "
-                                   "Values take the type of the value they replace; list values are "
-                                   "comma-separated.")
+                                   "Values take the type the firmware reads (else of the value they "
+                                   "replace); list values are comma-separated; an empty "
+                                   "detection_threshold_list= removes the list.")
     params.add_argument("model", type=model_argument, help=MODEL_HELP)
     params.add_argument("changes", nargs="*", metavar="KEY=VALUE",
                         help="e.g. detection_threshold=200 classes=yes,no,_unknown_,_silence_")
@@ -104,7 +114,8 @@ def describe(model: LoadedModel) -> dict[str, Any]:
     return {"name": model.name, "path": str(model.path) if model.path else None, "file_size": model.file_size,
             "classes": list(model.classes), "inputs": [tensor(i) for i in graph.inputs],
             "outputs": [tensor(i) for i in graph.outputs], "layers": layers,
-            "parameters": {k: _json_value(v) for k, v in model.params.items()}}
+            "parameters": {k: _json_value(v) for k, v in model.params.items()},
+            "board_problems": board_problems(model.params, quote(str(model.path)) if model.path else "MODEL")}
 
 
 def _json_value(value: Any) -> Any:
@@ -138,6 +149,8 @@ def _print_info(info: dict[str, Any], params: dict[str, Any]) -> None:
             print(f"{title}:")
             for key in keys:
                 print(f"  {key:<{_KEY_WIDTH}} {format_value(params[key])}")
+    for problem in info["board_problems"]:
+        print(f"board: {problem}")
 
 
 def run_info(args: argparse.Namespace) -> int:
@@ -187,8 +200,48 @@ def _guess(text: str) -> Any:
     return text
 
 
-def parse_value(text: str, current: Any) -> Any:
-    """A command-line value typed like the existing one (or guessed for a new key)."""
+def _parse_kind(key: str, kind: str, text: str, current: Any) -> Any:
+    """A value for a parameter the firmware reads (:data:`PARAMETER_KINDS`), typed by what the key is.
+
+    Why not by the stored value or a guess: a key the model does not hold yet (``detection_threshold_list``
+    on a model with one global threshold) would be stored as the string ``"180,200"``, which the firmware
+    never reads as a list. A stored number keeps its own type (an MLTK ``volume_gain`` 0.0 stays a float).
+    An empty list value (``detection_threshold_list=``) removes the parameter (None), except for the class
+    names, which the firmware cannot do without.
+    """
+    if kind == KIND_BOOL:
+        return _parse_bool(text)
+    if kind == KIND_INT:
+        return _parse_number(text.strip(), False)
+    if kind == KIND_FLOAT:
+        return _parse_number(text.strip(), True)
+    if kind == KIND_NUMBER:
+        return _parse_number(text.strip(), isinstance(current, float) and not isinstance(current, bool))
+    items = [s.strip() for s in text.split(LIST_SEPARATOR) if s.strip()]
+    if kind == KIND_STR_LIST:
+        if not items:
+            raise WorkbenchError(f"{key} needs at least one name (comma-separated), got {text!r}")
+        return items
+    if not items:
+        return None
+    numbers: list[int] = []
+    for item in items:
+        try:
+            number = _parse_number(item, False)
+        except WorkbenchError:
+            number = None
+        if not isinstance(number, int):
+            raise WorkbenchError(f"{key} takes a {kind}, got {text!r}")
+        numbers.append(number)
+    return numbers
+
+
+def parse_value(text: str, current: Any, key: str = "") -> Any:
+    """A command-line value: typed by what ``key`` is for a parameter the firmware reads, else like the
+    existing value (or guessed for a new key). None means: remove the parameter."""
+    kind = PARAMETER_KINDS.get(key)
+    if kind is not None:
+        return _parse_kind(key, kind, text, current)
     if current is None:
         return _guess(text)
     if isinstance(current, bool):
@@ -213,6 +266,25 @@ def parse_value(text: str, current: Any) -> Any:
         except ValueError:
             raise WorkbenchError(f"expected hexadecimal bytes, got {text!r}") from None
     return text
+
+
+def shadowed_threshold(changes: dict[str, Any], params: dict[str, Any]) -> str | None:
+    """A warning when ``detection_threshold`` is set but the written model keeps a ``detection_threshold_list``.
+
+    Why warn and write as asked, where ``kws detect --threshold`` drops the list: ``kws params`` edits the
+    stored parameters key by key, and deleting a key nobody named (per-class values someone calibrated,
+    such as MLTK on_off_v3's 242,242,255) would be worse than the surprise. But the firmware uses the
+    list instead of the global threshold for every class, so "wrote … detection_threshold=201" alone
+    would let the user believe the board now uses 201.
+    """
+    if GLOBAL_THRESHOLD_KEY not in changes or THRESHOLD_LIST_KEY in changes:
+        return None
+    thresholds = params.get(THRESHOLD_LIST_KEY)
+    if not thresholds:
+        return None
+    return (f"the board uses {THRESHOLD_LIST_KEY} ({format_value(thresholds)}) instead of "
+            f"{GLOBAL_THRESHOLD_KEY}; change that list, or remove it with {THRESHOLD_LIST_KEY}= "
+            f"so {GLOBAL_THRESHOLD_KEY} applies")
 
 
 def _refuse_breaking_changes(original: LoadedModel, updated: LoadedModel) -> None:
@@ -261,14 +333,21 @@ def run_params(args: argparse.Namespace) -> int:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
             raise WorkbenchError(f"expected KEY=VALUE, got {item!r}")
-        changes[key.strip()] = parse_value(text, model.params.get(key.strip()))
+        changes[key.strip()] = parse_value(text, model.params.get(key.strip()), key.strip())
     updated = model_with_params(model, changes)
-    from workbench.core.detection.settings import DetectionSettings
     from workbench.core.frontend_settings import FrontendSettings
 
     DetectionSettings.from_params(updated.params)  # refuse values the firmware would reject
     FrontendSettings.from_params(updated.params)
     _refuse_breaking_changes(model, updated)
     out = save_model(updated, args.model if args.in_place else args.output)
-    print(f"wrote {out}: " + ", ".join(f"{k}={format_value(updated.params.get(k))}" for k in changes))
+    print(f"wrote {out}: " + ", ".join(f"{k}={_written(updated.params.get(k))}" for k in changes))
+    warnings = [shadowed_threshold(changes, updated.params), *board_problems(updated.params, quote(str(out)))]
+    for warning in filter(None, warnings):
+        print(f"kws: warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _written(value: Any) -> str:
+    """A written value as ``kws params`` reports it (a removed one as such)."""
+    return REMOVED if value is None else format_value(value)

@@ -271,10 +271,13 @@ def save_settings_into_model(model: LoadedModel, settings: DetectionSettings, pa
     """Write a copy of ``model`` (a LoadedModel) whose SL_PARAMSv1 metadata holds ``settings``.
 
     Every other parameter is kept; a ``detection_threshold_list`` the settings no longer have is
-    removed. The write is atomic (the board tool never sees half a file). Returns the path written.
+    removed; each value keeps the type the model stores it with (MLTK's on_off_v3 ``volume_gain`` 0.0 stays
+    a float). The write is atomic (the board tool never sees half a file). Returns the path written.
     Raises :class:`ModelError` / :class:`WorkbenchError` when the model cannot be rebuilt or written.
+    What the board firmware would still refuse in the copy (no class names, ...) is
+    :func:`workbench.core.detection.settings.board_problems` of its parameters; callers say it to the user.
     """
     params: dict[str, Any] = {THRESHOLD_LIST_FIELD: None}  # None removes it unless the settings set it
-    params.update(settings.to_params())
+    params.update(settings.to_params(model.params))
     save_model(model_with_params(model, params), path)
     return Path(path)

@@ -1,0 +1,69 @@
+"""DetectionSettings as the board firmware reads them: its defaults, list types, stored types, board problems."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.core.detection.settings import (
+    FIRMWARE_REQUIRED_FRONTEND_KEYS, DetectionSettings, board_problems,
+)
+from workbench.core.errors import SettingsError
+from workbench.core.model.model_file import load_model, model_from_bytes
+from workbench.core.model.model_params import write_params
+
+DETECTION_KEYS = ("average_window_duration_ms", "detection_threshold", "suppression_ms", "minimum_count",
+                  "volume_gain", "latency_ms", "detection_threshold_list", "verbose_model_output_logs")
+
+
+def test_a_model_without_detection_parameters_gets_the_firmwares_defaults(reference_model_path) -> None:
+    """cli_opts.hpp (FORMATS.md): window 1000, threshold 185, suppression 1500, count 3, volume 1, latency 100."""
+    model = load_model(reference_model_path)
+    stripped = {k: v for k, v in model.params.items() if k not in DETECTION_KEYS}
+    bare = model_from_bytes(write_params(model.tflite, stripped), "bare")
+    settings = DetectionSettings.from_params(bare.params)
+    assert (settings.average_window_duration_ms, settings.detection_threshold, settings.suppression_ms,
+            settings.minimum_count, settings.volume_gain, settings.latency_ms) == (1000, 185, 1500, 3, 1.0, 100)
+    assert settings.detection_threshold_list is None and settings == DetectionSettings()
+
+
+@pytest.mark.parametrize("bad", ["180,200,255,255", "180", 180, [180, "x"], [180.5, 200], [True, 1]])
+def test_a_threshold_list_that_is_not_whole_numbers_is_one_settings_error(bad) -> None:
+    with pytest.raises(SettingsError, match="detection_threshold_list"):
+        DetectionSettings(detection_threshold_list=bad)
+
+
+def test_a_threshold_list_the_firmware_would_not_read_is_ignored_and_said(reference_model_path) -> None:
+    """The firmware reads only an Int32List: a float list or a string is left out (threshold applies)."""
+    params = load_model(reference_model_path).params
+    for stored in ([200.0, 200.0, 255.0, 255.0], "200,200,255,255"):
+        with_list = {**params, "detection_threshold_list": stored}
+        assert DetectionSettings.from_params(with_list).detection_threshold_list is None
+        assert any("ignores detection_threshold_list" in p for p in board_problems(with_list))
+    assert DetectionSettings.from_params({**params, "detection_threshold_list": [200, 200, 255, 255]}) \
+        .threshold_for(1) == 200
+
+
+def test_to_params_keeps_the_type_the_model_stores() -> None:
+    settings = DetectionSettings(volume_gain=0.0, detection_threshold=200)
+    assert type(settings.to_params()["volume_gain"]) is int  # MLTK writes a whole gain as an int
+    kept = settings.to_params({"volume_gain": 0.0, "detection_threshold": 185.0, "verbose_model_output_logs": 0})
+    assert type(kept["volume_gain"]) is float and kept["volume_gain"] == 0.0
+    assert type(kept["detection_threshold"]) is float and kept["detection_threshold"] == 200.0
+    assert type(kept["verbose_model_output_logs"]) is int and kept["verbose_model_output_logs"] == 0
+    assert DetectionSettings.from_params(kept) == settings
+
+
+def test_board_problems(reference_model_path) -> None:
+    params = load_model(reference_model_path).params
+    assert board_problems(params) == []
+    no_classes = {k: v for k, v in params.items() if k != "classes"}
+    assert board_problems(no_classes) == ["the board firmware needs the class names: add them with "
+                                          "kws params MODEL classes=NAME,NAME,…"]
+    assert "list of strings" in board_problems({**params, "classes": "yes,no,_unknown_,_silence_"})[0]
+    no_frontend = {k: v for k, v in params.items() if k not in FIRMWARE_REQUIRED_FRONTEND_KEYS[:2]}
+    assert board_problems(no_frontend) == ["the board firmware needs 2 audio frontend settings the model lacks "
+                                           "(fe.sample_rate_hz, fe.sample_length_ms); the workbench uses its "
+                                           "defaults for them, the board refuses to start"]
+    short = board_problems({**params, "detection_threshold_list": [200, 200]})
+    assert short and "has 2 entries but the model has 4 classes" in short[0]
+    assert len(board_problems({})) == 2  # a plain TensorFlow model: no classes, no frontend settings

@@ -1,0 +1,38 @@
+"""Saving parameters into a model copy says what the board firmware would still refuse in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from workbench.assets import default_model_path
+from workbench.core.model.model_file import load_model, model_copy_path
+from workbench.core.model.model_params import write_params
+from workbench.gui import file_dialogs
+
+
+def save_through_the_dialog(window, monkeypatch, target: Path) -> list[QMessageBox]:  # type: ignore[no-untyped-def]
+    """Answer the save dialog with ``target`` (the only thing faked), then return the board notices shown."""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_args, **_kwargs: (str(target), "")))
+    file_dialogs.choose_save_parameters(window)
+    assert model_copy_path(target).is_file(), window.last_error  # the copy, .tflite added
+    return [box for box in window.findChildren(QMessageBox) if box.objectName() == file_dialogs.BOARD_NOTICE_NAME]
+
+
+def test_a_saved_model_without_class_names_gets_a_notice(window, monkeypatch, tmp_path: Path) -> None:
+    model = load_model(default_model_path())
+    plain = tmp_path / "plain.tflite"  # as a model from another tool: everything but the class names
+    plain.write_bytes(write_params(model.tflite, {k: v for k, v in model.params.items() if k != "classes"}))
+    assert window.open_model(plain), window.last_error
+    notices = save_through_the_dialog(window, monkeypatch, tmp_path / "plain-tuned")
+    assert len(notices) == 1 and notices[0].isVisible()
+    text = notices[0].text()
+    assert text.startswith("Saved plain-tuned.tflite, but the board will not run it")
+    assert f"The board firmware needs the class names: add them with kws params {tmp_path / 'plain-tuned.tflite'} " \
+           "classes=" in text
+    notices[0].close()
+
+
+def test_a_model_the_board_runs_gets_no_notice(window, monkeypatch, tmp_path: Path) -> None:
+    assert save_through_the_dialog(window, monkeypatch, tmp_path / "tuned.tflite") == []
