@@ -12,6 +12,7 @@ model on exactly the run's test clips, and a paired interval over the test speak
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import tempfile
@@ -35,10 +36,30 @@ PLOT_HEIGHT_PX = 260  # device-independent: the plots are drawn at the screen's 
 PERCENT = 100.0
 PREDICTIONS_FILE, RESULTS_FILE = "predictions.csv", "eval-results.json"
 MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
+EMPTY_HEADLINE = "The evaluation on the test split appears here when a run finishes."
+MISSING = "–"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _percent(value: Any) -> str:
-    return f"{float(value) * PERCENT:.1f} %" if value is not None else "–"
+    """Why it checks the type: a summary.json from elsewhere (copied, edited) may hold anything."""
+    return f"{float(value) * PERCENT:.1f} %" if _is_number(value) else MISSING
+
+
+def _count(value: Any) -> str:
+    return f"{value:,}" if _is_number(value) else MISSING
+
+
+def _text(value: Any) -> str:
+    """A summary's value as HTML text (a model's name may hold "<" or "&")."""
+    return html.escape(str(value)) if value is not None else MISSING
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 class EvaluationReportView(QWidget):
@@ -47,7 +68,7 @@ class EvaluationReportView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary: dict[str, Any] | None = None
-        self.headline = QLabel("The evaluation on the test split appears here when a run finishes.")
+        self.headline = QLabel(EMPTY_HEADLINE)
         self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget(0, 3)
@@ -100,7 +121,8 @@ class EvaluationReportView(QWidget):
         self.folder = None
         self.compare_button.setEnabled(False)
         self.comparison.setVisible(False)
-        self.headline.setText("The evaluation on the test split appears here when a run finishes.")
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)  # notes name folders, whose names may hold "<"
+        self.headline.setText(EMPTY_HEADLINE)
         self.table.setRowCount(0)
         for label in self.plots:
             self._plot_row.removeWidget(label)
@@ -108,33 +130,43 @@ class EvaluationReportView(QWidget):
         self.plots = []
         self._plot_paths = []
 
+    def show_note(self, text: str) -> None:
+        """No report, one sentence instead (a stopped run, a damaged summary) -- not the "when a run finishes" one."""
+        self.clear()
+        self.headline.setText(text)
+
     def show_run(self, folder: Path) -> bool:
-        """Show the run in ``folder``; False (and a note) when it has no summary yet."""
+        """Show the run in ``folder``; False (and a note) when it has no readable summary."""
         self.clear()
         try:
             summary = json.loads((folder / SUMMARY_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            summary = None
+        if not isinstance(summary, dict):
             self.headline.setText(f"No finished run in {folder}.")
             return False
         self.summary, self.folder = summary, folder
         self.compare_button.setEnabled(self._compare_inputs() is not None and not self.child.running)
-        test = summary.get("evaluation") or {}
-        validation = summary.get("validation_evaluation") or {}
-        lines = [f"<b>{summary.get('model', '')}</b>: {summary.get('epochs')} epochs (best: epoch "
-                 f"{summary.get('best_epoch')}), detection threshold {summary.get('detection_threshold')}, "
-                 f"{summary.get('macs', 0):,} MACs, {summary.get('flash_bytes', 0):,} bytes."]
+        test = _mapping(summary.get("evaluation"))
+        validation = _mapping(summary.get("validation_evaluation"))
+        lines = [f"<b>{_text(summary.get('model', ''))}</b>: {_text(summary.get('epochs'))} epochs (best: epoch "
+                 f"{_text(summary.get('best_epoch'))}), detection threshold "
+                 f"{_text(summary.get('detection_threshold'))}, {_count(summary.get('macs'))} MACs, "
+                 f"{_count(summary.get('flash_bytes'))} bytes."]
         if test:
-            lines.append(f"Test split ({test.get('clips')} clips of speakers never trained on): balanced "
+            lines.append(f"Test split ({_text(test.get('clips'))} clips of speakers never trained on): balanced "
                          f"accuracy <b>{_percent(test.get('balanced_accuracy'))}</b>, overall "
                          f"{_percent(test.get('overall_accuracy'))}.")
         else:
             lines.append("Not evaluated on a test split.")
+        self.headline.setTextFormat(Qt.TextFormat.RichText)  # the figures in bold; the rest was escaped
         self.headline.setText("<br>".join(lines))
-        classes = list((test or validation).get("class_accuracies", {}))
+        test_classes = _mapping(test.get("class_accuracies"))
+        validation_classes = _mapping(validation.get("class_accuracies"))
+        classes = [str(name) for name in (test_classes or validation_classes)]
         self.table.setRowCount(len(classes))
         for row, name in enumerate(classes):
-            cells = (name, _percent(test.get("class_accuracies", {}).get(name)),
-                     _percent(validation.get("class_accuracies", {}).get(name)))
+            cells = (name, _percent(test_classes.get(name)), _percent(validation_classes.get(name)))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self._fit_table()

@@ -6,11 +6,14 @@ folder is the single source of truth -- the curves follow the child's epoch even
 read from the folder's ``summary.json`` and ``eval/``, and "Use this model" opens the ``.tflite``
 the child wrote, through ``host.open_model`` (live view, Model and Profile workspaces). Cancel asks
 the child to stop at the next batch; it keeps its best checkpoint and Resume continues it.
+
+The same folder also shows a run this window did not start (a colleague's run copied over, ``kws train``
+on the command line, an earlier session's): whenever the output folder changes -- typed, chosen or
+restored at start-up -- :func:`inspect_run_folder` reads it and the workspace shows what it holds.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
+from workbench.gui.training.run_folder_state import RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind, inspect_run_folder
 from workbench.gui.window.window_closing import ask_to_stop
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
@@ -32,7 +36,8 @@ if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
 
 PROGRESS_STEPS = 1000
-RUN_FILE, SUMMARY_FILE = "run.json", "summary.json"
+READY = "Ready."
+STOPPED_REPORT = "This run stopped before its evaluation: Resume continues it, and the report appears here then."
 SETTINGS_PREFIX = "training/"
 INPUTS_MAX_WIDTH_PX = 460
 INPUTS_MIN_WIDTH_PX = 450  # room for the spec names with their MACs and the five columns of the data summary
@@ -75,7 +80,7 @@ class TrainingWorkspace(QWidget):
         self.resume_button.setToolTip("Continue the stopped run in the output folder")
         self.use_button = QPushButton("&Use this model")
         self.use_button.setToolTip("Load the trained model into the live view, the Model and the Profile workspaces")
-        self.phase = QLabel("Ready.")
+        self.phase = QLabel(READY)
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
         self.progress.setFormat("%p %")
         self.eta = QLabel("")
@@ -150,7 +155,7 @@ class TrainingWorkspace(QWidget):
         self.datasets.synthesize_requested.connect(self.open_dataset_builder)
         self.datasets.changed.connect(self._save)
         self.settings.keywords_changed.connect(self.datasets.set_keywords)
-        self.settings.out.textChanged.connect(lambda _text: self._update_buttons())
+        self.settings.out.textChanged.connect(lambda _text: self.show_out_folder())
 
     # -- persistence ------------------------------------------------------------------------------
     def open_dataset_builder(self) -> Any:
@@ -190,6 +195,36 @@ class TrainingWorkspace(QWidget):
         self._qsettings.setValue(SETTINGS_PREFIX + "out", self.settings.out.text())
         self._qsettings.setValue(SETTINGS_PREFIX + "keywords", self.settings.keywords.text())
 
+    # -- the output folder's run --------------------------------------------------------------------
+    def show_out_folder(self) -> RunFolderState | None:
+        """Show what the output folder holds: a finished run's report, curves and model, a stopped run, or nothing.
+
+        Why on every change of the folder's text: the folder is the single source of truth, whoever wrote it;
+        a path typed half-way names no run and simply shows the form of a new run. None while a run is in
+        progress (its own events fill the view, and its folder cannot change then).
+        """
+        if self.running:
+            return None
+        state = inspect_run_folder(self.settings.out_folder())
+        self.model_path = state.model_path
+        self.curves.clear()
+        for event in state.curve_events():
+            self.curves.add_epoch(event)
+        if state.summary is not None and state.folder is not None:
+            self.report.show_run(state.folder)
+            self.tabs.setCurrentWidget(self._report_scroll)
+        elif state.kind is RunKind.STOPPED:
+            self.report.show_note(STOPPED_REPORT)
+        elif state.kind is RunKind.DAMAGED:
+            self.report.show_note(state.note)
+        else:
+            self.report.clear()
+        self.progress.setValue(PROGRESS_STEPS if state.kind is RunKind.FINISHED else 0)
+        self.eta.setText("")
+        self.phase.setText(state.note or READY)
+        self._update_buttons()
+        return state
+
     # -- running ----------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
@@ -197,7 +232,7 @@ class TrainingWorkspace(QWidget):
 
     def _resumable(self) -> bool:
         out = self.settings.out_folder()
-        return out is not None and (out / RUN_FILE).is_file() and not (out / SUMMARY_FILE).is_file()
+        return out is not None and (out / RUN_FILE).is_file() and not (out / SUMMARY_FILE).exists()
 
     def _update_buttons(self) -> None:
         running = self.running
@@ -295,7 +330,8 @@ class TrainingWorkspace(QWidget):
             self.phase.setText("Finished.")
             self.eta.setText("")
             if out is not None:
-                self._load_model_path(out)
+                if self.model_path is None or not self.model_path.is_file():
+                    self.model_path = inspect_run_folder(out).model_path
                 self.report.show_run(out)
                 self.tabs.setCurrentWidget(self._report_scroll)
             self.host.show_status("Training finished")
@@ -311,14 +347,6 @@ class TrainingWorkspace(QWidget):
                 self.phase.setText("Failed.")
                 self.host.show_error(message)
         self._update_buttons()
-
-    def _load_model_path(self, out: Path) -> None:
-        if self.model_path is None or not self.model_path.is_file():
-            try:
-                summary = json.loads((out / SUMMARY_FILE).read_text(encoding="utf-8"))
-                self.model_path = out / str(summary["model"])
-            except (OSError, ValueError, KeyError):
-                self.model_path = None
 
     # -- window integration -----------------------------------------------------------------------
     def set_dark(self, dark: bool) -> None:

@@ -1,0 +1,143 @@
+"""What an output folder holds, read for the Training workspace: nothing, a stopped run or a finished one.
+
+Why the workspace reads the folder itself: a run is not always one this window started -- a colleague's
+run copied over, ``kws train`` on the command line, a run of an earlier session. The folder is the
+single source of truth (``kws train``'s layout: ``workbench/training/run/output_folder.py``): a finished
+run has ``summary.json`` and the model it names (written last), a stopped run has ``run.json`` without
+``summary.json`` and continues with Resume. The GUI never imports the training package (an
+import-linter contract), so the few names of that layout are repeated here.
+
+Why :class:`RunFolderState` always carries one sentence (``note``) instead of raising: the folder is read
+while the user types its path; a half-copied or damaged run must say what is wrong, never stop the window.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+RUN_FILE, SUMMARY_FILE = "run.json", "summary.json"
+TRAIN_DIR, EVAL_DIR, STATE_FILE = "train", "eval", "state.json"
+HISTORY_FILE = "training-history.json"
+MODEL_KEY = "model"  # summary.json's name of the model file (beside summary.json)
+BEST_EPOCH_KEY = "best_epoch"
+
+
+class RunKind(Enum):
+    """What the folder holds, as far as the workspace is concerned."""
+
+    NEW = "new"  # no run (or no folder yet): Train starts one
+    STOPPED = "stopped"  # run.json without summary.json: Resume continues it
+    FINISHED = "finished"  # summary.json and its model: the report and "Use this model"
+    DAMAGED = "damaged"  # summary.json unreadable, or its model missing: a sentence says what
+
+
+@dataclass(frozen=True)
+class RunFolderState:
+    """One reading of an output folder; ``note`` is the sentence for the status line ("" for a new run)."""
+
+    kind: RunKind
+    folder: Path | None = None
+    summary: dict[str, Any] | None = None  # the finished run's summary.json (also kept when the model is missing)
+    model_path: Path | None = None  # only when the model file is there
+    history: list[dict[str, float]] = field(default_factory=list)  # training-history.json, [] when absent
+    best_epoch: int = 0  # 0: unknown
+    note: str = ""
+
+    def curve_events(self) -> list[dict[str, Any]]:
+        """The history as ``kws train`` epoch events, the last one marking the best epoch (for the curves)."""
+        events: list[dict[str, Any]] = [dict(row) for row in self.history]
+        if events and self.best_epoch:
+            events[-1][BEST_EPOCH_KEY] = self.best_epoch
+        return events
+
+
+def inspect_run_folder(folder: Path | None) -> RunFolderState:
+    """Read ``folder`` as ``kws train`` leaves it; never raises (damage is described in ``note``)."""
+    if folder is None or not folder.is_dir():
+        return RunFolderState(RunKind.NEW, folder)
+    if (folder / SUMMARY_FILE).exists():
+        return _finished(folder)
+    if (folder / RUN_FILE).exists():
+        history, history_note = _history(folder)
+        trained = f" ({_epochs(len(history))} trained)" if history else ""
+        note = f"{folder.name} holds a stopped run{trained}: Resume continues it{history_note}."
+        return RunFolderState(RunKind.STOPPED, folder, history=history, best_epoch=_state_best_epoch(folder),
+                              note=note)
+    return RunFolderState(RunKind.NEW, folder)
+
+
+def _finished(folder: Path) -> RunFolderState:
+    summary_path = folder / SUMMARY_FILE
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not text"
+        return RunFolderState(RunKind.DAMAGED, folder, note=f"Cannot read {summary_path} ({reason}).")
+    except ValueError:
+        return RunFolderState(RunKind.DAMAGED, folder, note=f"{summary_path} is not a run summary (not valid "
+                                                            "JSON): the run cannot be shown.")
+    model_name = summary.get(MODEL_KEY) if isinstance(summary, dict) else None
+    if not isinstance(model_name, str) or not model_name or Path(model_name).name != model_name:
+        return RunFolderState(RunKind.DAMAGED, folder, note=f"{summary_path} names no model file: it is not "
+                                                            "the summary of a finished run.")
+    history, history_note = _history(folder)
+    best_epoch = _whole_number(summary.get(BEST_EPOCH_KEY))
+    model_path = folder / model_name
+    if not model_path.is_file():
+        return RunFolderState(RunKind.DAMAGED, folder, summary, None, history, best_epoch,
+                              note=f"The finished run in {folder.name} has no model file {model_name}: copy the "
+                                   "whole run folder, or train again.")
+    return RunFolderState(RunKind.FINISHED, folder, summary, model_path, history, best_epoch,
+                          note=f"Finished run in {folder.name}: its report is in the Evaluation tab{history_note}.")
+
+
+def _history(folder: Path) -> tuple[list[dict[str, float]], str]:
+    """The epochs of ``train/training-history.json``, and a clause ("; its training curves …") when unreadable.
+
+    Why a damaged history is only a clause: the curves are a view of the run, the model and report stand alone.
+    """
+    path = folder / TRAIN_DIR / HISTORY_FILE
+    if not path.exists():
+        return [], ""
+    unreadable = f"; its training curves are unreadable ({HISTORY_FILE} is damaged)"
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [], unreadable
+    if not isinstance(rows, list) or not all(_is_epoch_row(row) for row in rows):
+        return [], unreadable
+    return rows, ""
+
+
+def _is_epoch_row(row: Any) -> bool:
+    return (isinstance(row, dict) and _whole_number(row.get("epoch")) > 0
+            and all(value is None or _is_number(value) for value in row.values()))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _whole_number(value: Any) -> int:
+    """``value`` as a positive whole number (JSON may write epochs as 2.0), else 0."""
+    if not _is_number(value) or not math.isfinite(value) or value <= 0 or float(value) != int(value):
+        return 0
+    return int(value)
+
+
+def _state_best_epoch(folder: Path) -> int:
+    """The best epoch so far of a stopped single-model run (``train/state.json``); 0 when not known."""
+    try:
+        state = json.loads((folder / TRAIN_DIR / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    return _whole_number(state.get(BEST_EPOCH_KEY)) if isinstance(state, dict) else 0
+
+
+def _epochs(count: int) -> str:
+    return "1 epoch" if count == 1 else f"{count} epochs"
