@@ -108,3 +108,15 @@ def test_a_threshold_shadowed_by_the_list_is_said(capsys, tmp_path, reference_mo
     params = load_model(out).params
     assert "detection_threshold_list" not in params
     assert DetectionSettings.from_params(params).threshold_for(0) == 201
+
+
+def test_info_says_when_the_stream_cannot_feed_the_model(capsys, tmp_path, reference_model_path) -> None:
+    narrow = tmp_path / "narrow.tflite"  # the reference model's input is 49 x 40; its frontend now gives 49 x 10
+    params = {**load_model(reference_model_path).params, "fe.filterbank_n_channels": 10}
+    narrow.write_bytes(write_params(reference_model_path.read_bytes(), params))  # kws params refuses to write it
+    assert main(["info", str(narrow)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("stream: ")]
+    assert lines == ["stream: the model input [1, 49, 40, 1] is a 49 x 40 spectrogram; the frontend settings give "
+                     "49 x 10: set fe.filterbank_n_channels=40 to match"]
+    assert main(["info", str(reference_model_path), "--json"]) == 0
+    assert '"stream_problem": ""' in capsys.readouterr().out

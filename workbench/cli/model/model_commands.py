@@ -26,7 +26,8 @@ from workbench.core.detection.settings import (
 )
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import LoadedModel, load_model, model_with_params, save_model
-from workbench.core.model.tflite_graph import parse_model
+from workbench.core.model.model_input import spectrogram_input
+from workbench.core.model.tflite_graph import ModelGraph, parse_model
 
 FRONTEND_PREFIX = "fe."
 LIST_SEPARATOR = ","
@@ -115,7 +116,16 @@ def describe(model: LoadedModel) -> dict[str, Any]:
             "classes": list(model.classes), "inputs": [tensor(i) for i in graph.inputs],
             "outputs": [tensor(i) for i in graph.outputs], "layers": layers,
             "parameters": {k: _json_value(v) for k, v in model.params.items()},
-            "board_problems": board_problems(model.params, quote(str(model.path)) if model.path else "MODEL")}
+            "board_problems": board_problems(model.params, quote(str(model.path)) if model.path else "MODEL"),
+            "stream_problem": _stream_problem(graph, model)}
+
+
+def _stream_problem(graph: ModelGraph, model: LoadedModel) -> str:
+    """Why the frontend's spectrogram cannot fill the model's input ("" when it can): what ``kws detect`` and the
+    live stream would refuse it with, said before the user tries."""
+    if len(graph.inputs) != 1:
+        return f"the model has {len(graph.inputs)} inputs; the stream feeds one spectrogram"
+    return spectrogram_input(graph.tensors[graph.inputs[0]].shape, model.params).problem
 
 
 def _json_value(value: Any) -> Any:
@@ -149,6 +159,8 @@ def _print_info(info: dict[str, Any], params: dict[str, Any]) -> None:
             print(f"{title}:")
             for key in keys:
                 print(f"  {key:<{_KEY_WIDTH}} {format_value(params[key])}")
+    if info["stream_problem"]:
+        print(f"stream: {info['stream_problem']}")
     for problem in info["board_problems"]:
         print(f"board: {problem}")
 
