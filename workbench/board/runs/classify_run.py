@@ -53,7 +53,7 @@ def model_for_classifier(tflite: bytes, settings: DetectionSettings, *, verbose:
     from workbench.core.model.model_file import model_from_bytes, model_with_params
 
     model = model_from_bytes(tflite, "model")
-    params = {**settings.to_params(), VERBOSE_PARAM: bool(verbose)}
+    params = {**settings.to_params(model.params), VERBOSE_PARAM: bool(verbose)}  # the stored types kept
     return model_with_params(model, params).tflite
 
 
