@@ -14,6 +14,7 @@ from typing import Sequence
 
 from workbench import __version__
 from workbench.core.errors import WorkbenchError
+from workbench.core.plot_cache import ensure_writable_plot_cache
 
 EXIT_USAGE = 2
 
@@ -63,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    ensure_writable_plot_cache()  # a read-only home: no matplotlib warnings in the reports' commands
     try:
         return int(func(args) or 0)
     except WorkbenchError as exc:
