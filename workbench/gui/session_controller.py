@@ -22,7 +22,19 @@ from workbench.core.errors import WorkbenchError
 
 MICROPHONE = "microphone"
 FILE = "file"
+CANNOT_RUN_LIVE = "cannot run on the live stream"
 DEVICE_RETRY_MS = 2000  # after a microphone vanished, try to reopen it this often
+
+
+def _own_settings(model: Any) -> Any:
+    """The detection parameters a model carries (the firmware's defaults where they are invalid): what the
+    Board workspace writes into a model that is open for inspection only."""
+    from workbench.core.detection.settings import DetectionSettings
+
+    try:
+        return DetectionSettings.from_params(model.params)
+    except (WorkbenchError, ValueError, TypeError):
+        return DetectionSettings()
 
 
 @dataclass(frozen=True)
@@ -61,58 +73,103 @@ class SessionController(QObject):
         self.source_choice = SourceChoice()
         self.settings: Any = None  # DetectionSettings in force
         self.tuning: Any = None  # DetectionTuning of the loaded model (what the tuning panel edits)
+        self.live_problem: str | None = None  # why the loaded model cannot run live (None: it can)
+        self._resume = (False, False)  # while inspecting: reopen, and start, the stream for the next model
+        self._resume_start_up = False  # ... by the start-up path (the microphone, else the bundled sample)
         self._was_running = False
         self._reported_error: str | None = None
         self._retry = QTimer(self, interval=DEVICE_RETRY_MS)
         self._retry.timeout.connect(self._retry_device)
 
     # -- model ----------------------------------------------------------------------------------
+    @property
+    def inspect_only(self) -> bool:
+        """True while the loaded model is open for inspection only (see :attr:`live_problem`)."""
+        return self.live_problem is not None
+
+    @property
+    def live_reason(self) -> str | None:
+        """``mfcc cannot run on the live stream: the model input …`` while inspecting, else None (the engine's
+        "model mfcc: " is dropped: the sentence names the model already)."""
+        if self.live_problem is None:
+            return None
+        name = self.model.name
+        return f"{name} {CANNOT_RUN_LIVE}: {self.live_problem.removeprefix(f'model {name}: ').rstrip('.')}"
+
     def load_model(self, path: str | Path,
                    saved_params: dict[str, Any] | Callable[[Any], dict[str, Any] | None] | None = None) -> bool:
-        """Load a .tflite/.mltk.zip and restart the stream with it; False (and ``error``) if it fails.
+        """Load a .tflite/.mltk.zip and restart the stream with it; False (and ``error``) if it does not load.
 
         ``saved_params`` are detection parameters remembered for this model (QSettings), or a function of
         the loaded model giving them (the window looks them up by the model's content, known only once it
         is read); if they no longer fit the model they are dropped and the model's own values are used.
+
+        A model that loads but cannot run live (an MFCC input, two outputs, an image model…) opens for inspection
+        only, as ``kws info``/``kws profile`` read any model: the stream stops, ``live_problem`` says why, and
+        what streamed comes back with the next model that can stream.
         """
-        from workbench.core.detection.settings import DetectionSettings
-        from workbench.core.engine import Engine
         from workbench.core.model.model_file import load_model
 
         try:
             model = load_model(Path(path))
-            defaults = DetectionSettings.from_params(model.params)
-            tuning = None
-            if callable(saved_params):
-                saved_params = saved_params(model)
-            if saved_params:
-                try:
-                    tuning = self._make_tuning(model, DetectionSettings.from_params({**model.params,
-                                                                                     **saved_params}))
-                except (WorkbenchError, ValueError, TypeError):
-                    tuning = None
-            tuning = tuning or self._make_tuning(model, defaults)
-            settings = tuning.settings
-            engine = Engine(model, settings)
         except WorkbenchError as exc:
             self.error.emit(str(exc))
             return False
-        had_session, running = self.session is not None, self.running
+        try:
+            tuning, engine = self._runnable(model, saved_params)
+            settings, problem = tuning.settings, None
+        except WorkbenchError as exc:  # it loads, so it can be inspected; it cannot stream
+            tuning, engine, problem = None, None, str(exc)
+            settings = _own_settings(model)
+        reopen, running = self._resume if self.inspect_only else (self.session is not None, self.running)
+        if problem is not None:
+            self._retry.stop()  # nothing can be reopened while the model is only inspected
         self._close_session()
         if self.tuning is not None:
             self.tuning.changed.disconnect(self._on_tuning_changed)
+        if tuning is not None:
+            tuning.changed.connect(self._on_tuning_changed)
         self.model, self.engine, self.settings, self.tuning = model, engine, settings, tuning
+        self.live_problem, self._resume = problem, (reopen, running)
         self.model_changed.emit(model)
         self.detection_settings_changed.emit(settings)
+        if problem is not None:
+            self.status.emit(f"model {model.name} is open for inspection only: it cannot run on the live stream")
+            return True
         self.status.emit(f"model {model.name}: classes {', '.join(model.classes)}")
-        if had_session:  # keep listening to the same source with the new model
+        if reopen and self._resume_start_up:  # the app started on a model that could not stream
+            self.use_microphone_or_sample(self.source_choice.device)
+        elif reopen:  # keep listening to the same source with the new model
             self._open_session(start=running)
+        self._resume_start_up = False
         return True
+
+    def _runnable(self, model: Any,
+                  saved_params: dict[str, Any] | Callable[[Any], dict[str, Any] | None] | None) -> tuple[Any, Any]:
+        """The tuning (remembered values when they still fit) and the engine for ``model``; WorkbenchError if
+        it cannot run on the live stream."""
+        from workbench.core.detection.settings import DetectionSettings
+        from workbench.core.engine import Engine
+
+        defaults = DetectionSettings.from_params(model.params)
+        tuning = None
+        if callable(saved_params):
+            saved_params = saved_params(model)
+        if saved_params:
+            try:
+                tuning = self._make_tuning(model, DetectionSettings.from_params({**model.params, **saved_params}))
+            except (WorkbenchError, ValueError, TypeError):
+                tuning = None
+        tuning = tuning or self._make_tuning(model, defaults)
+        return tuning, Engine(model, tuning.settings)
 
     # -- source ---------------------------------------------------------------------------------
     def set_source(self, choice: SourceChoice, start: bool = True) -> bool:
         """Listen to ``choice`` from now on (restarts the stream). False (and ``error``) if it fails."""
         self._retry.stop()
+        if self.inspect_only:
+            self.error.emit(f"Nothing can play while only inspecting: {self.live_reason}.")
+            return False
         if self.engine is None:
             self.source_choice = choice
             self.source_changed.emit(choice)
@@ -140,6 +197,11 @@ class SessionController(QObject):
         """Start on ``device`` (else the default input); without any, loop the bundled sample (start-up path)."""
         from workbench.assets import sample_audio_path
 
+        if self.inspect_only:  # the stream starts with the next model that can run live
+            self.source_choice, self._resume = SourceChoice(MICROPHONE, device=device), (True, True)
+            self._resume_start_up = True
+            self.source_changed.emit(self.source_choice)
+            return True
         reason = ""
         for candidate in dict.fromkeys((device, None)):  # the remembered device first, then the default
             self.source_choice = SourceChoice(MICROPHONE, device=candidate)
@@ -212,7 +274,7 @@ class SessionController(QObject):
 
     def start(self) -> bool:
         """Start (or restart after a file ended / an error) the stream."""
-        if self.engine is None:
+        if self.engine is None:  # no model, or one open for inspection only
             return False
         if self.running:
             return True
@@ -266,6 +328,9 @@ class SessionController(QObject):
         self._retry.setInterval(int(ms))
 
     def _retry_device(self) -> None:
+        if self.engine is None:  # a model open for inspection only: nothing to reopen
+            self._retry.stop()
+            return
         try:
             self._open_session(start=True, report=False)
         except WorkbenchError as exc:
@@ -277,14 +342,11 @@ class SessionController(QObject):
 
     # -- detection parameters ------------------------------------------------------------------
     def _make_tuning(self, model: Any, settings: Any) -> Any:
-        """The model object the tuning panel edits; its changes reach the engine at the next inference."""
+        """The model object the tuning panel edits (``load_model`` connects it to the engine once adopted)."""
         from workbench.core.detection.settings import DetectionSettings
         from workbench.core.detection.tuning import DetectionTuning
 
-        tuning = DetectionTuning(DetectionSettings.from_params(model.params), current=settings,
-                                 classes=model.classes)
-        tuning.changed.connect(self._on_tuning_changed)
-        return tuning
+        return DetectionTuning(DetectionSettings.from_params(model.params), current=settings, classes=model.classes)
 
     def _on_tuning_changed(self, settings: Any) -> None:
         self.settings = settings

@@ -251,6 +251,10 @@ class BoardWorkspace(QWidget):
         model = self._need_model()
         if model is None:
             return False
+        reason = getattr(self.host.controller, "live_reason", None)
+        if reason:  # the classifier firmware feeds the model as the live stream does: it cannot run it either
+            self.host.show_error(f"The board's classifier cannot run this model either: {reason}.")
+            return False
         options, name = self.options(), model.name
         tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
         return self._start("classifying on the board",

@@ -252,6 +252,9 @@ class CalibrationWorkspace(QWidget):
                 return False
             self.host.show_status(f"opened {self._model_of_run.name} to tune it")
         tuning = self.host.controller.tuning
+        if tuning is None:  # the calibrated model has since become one the stream cannot run
+            self.host.show_error(f"Nothing to tune: {self.host.controller.live_reason}.")
+            return False
         pset = parameter_set_of(item)
         try:
             tuning.set(detection_threshold=pset.detection_threshold,

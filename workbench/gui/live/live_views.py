@@ -12,13 +12,15 @@ over the last minute.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from workbench.gui.live.level_meter_view import WaveformView
 from workbench.gui.live.scores_view import ScoresView
 from workbench.gui.live.spectrogram_view import SpectrogramView
 
 WAVEFORM_STRETCH, SPECTROGRAM_STRETCH, SCORES_STRETCH = 2, 4, 4
+NOTICE_MARGIN = 48  # around the notice that stands where the plots are
+NOTICE_FONT_SCALE = 1.25  # the notice is the only thing in the area: larger than body text
 
 
 class LiveViews(QWidget):
@@ -39,15 +41,44 @@ class LiveViews(QWidget):
             splitter.addWidget(view)
             splitter.setStretchFactor(splitter.indexOf(view), stretch)
         self.splitter = splitter
+        self.notice = QLabel()
+        self.notice.setObjectName("live_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.notice.font()
+        font.setPointSizeF(font.pointSizeF() * NOTICE_FONT_SCALE)
+        self.notice.setFont(font)
+        notice_page = QWidget()
+        notice_layout = QVBoxLayout(notice_page)
+        notice_layout.setContentsMargins(NOTICE_MARGIN, NOTICE_MARGIN, NOTICE_MARGIN, NOTICE_MARGIN)
+        notice_layout.addWidget(self.notice)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(splitter)
+        self.pages.addWidget(notice_page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(splitter)
+        layout.addWidget(self.pages)
         self.frozen = False
         self._turn = 0  # which scrolling view this frame redraws
 
     @property
     def views(self) -> tuple[WaveformView, SpectrogramView, ScoresView]:
         return (self.waveform, self.spectrogram, self.scores)
+
+    @property
+    def notice_text(self) -> str:
+        """The sentence shown instead of the plots ("" while the plots are shown)."""
+        return self.notice.text() if self.pages.currentIndex() else ""
+
+    def show_notice(self, text: str | None) -> None:
+        """Stand ``text`` where the plots are (e.g. why the open model cannot run live); None shows the plots.
+
+        Why not just leave the plots empty: empty plots look like a silent microphone, not like a model
+        that cannot stream.
+        """
+        self.notice.setText(text or "")
+        self.pages.setCurrentIndex(1 if text else 0)
 
     def bind(self, session: object | None) -> None:
         for view in self.views:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QSlider, QWidget)
 
 from workbench.core.audio.audio_file import AUDIO_FORMATS
 from workbench.core.audio.sources import FileSource
@@ -23,6 +24,8 @@ POSITION_POLL_MS = 250  # transport position refresh, as media players do: each 
 SEEK_STEPS_PER_S = 100  # seek slider resolution: 10 ms
 SECONDS_PER_MINUTE = 60
 NO_FILE_TEXT = "No file"
+OPEN_TIP = f"Play a {AUDIO_FORMATS} file through the model (any rate; converted to 16 kHz mono)."
+PLAY_TIP = "Play / pause the file."
 
 
 def format_time(seconds: float) -> str:
@@ -46,6 +49,7 @@ class FileTransportView(QGroupBox):
         self._file_path: str | None = None
         self._previous: tuple[str | None, str, str] = (None, NO_FILE_TEXT, "")
         self._seeking = False
+        self._unavailable: str | None = None
         self._build()
         self._position_timer = QTimer(self)
         self._position_timer.setInterval(position_poll_ms)
@@ -54,13 +58,12 @@ class FileTransportView(QGroupBox):
 
     def _build(self) -> None:
         self.open_button = QPushButton("Open…")
-        self.open_button.setToolTip(f"Play a {AUDIO_FORMATS} file through the model (any rate; "
-                                    "converted to 16 kHz mono).")
+        self.open_button.setToolTip(OPEN_TIP)
         self.open_button.clicked.connect(self._choose_file)
         self.file_label = QLabel(NO_FILE_TEXT)
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.play_button = QPushButton("Play")
-        self.play_button.setToolTip("Play / pause the file.")
+        self.play_button.setToolTip(PLAY_TIP)
         self.play_button.clicked.connect(self.toggle_play)
         self.seek_slider = QSlider(Qt.Orientation.Horizontal)
         self.seek_slider.setToolTip("Position in the file; drag to seek.")
@@ -101,11 +104,20 @@ class FileTransportView(QGroupBox):
         self._streaming = bool(streaming)
         self._update_controls()
 
+    def set_unavailable(self, reason: str | None) -> None:
+        """Disable Open… and Play with ``reason`` as their tooltip (the open model cannot stream); None enables."""
+        self._unavailable = reason or None
+        self._update_controls()
+
     def _update_controls(self) -> None:
         has_file = self._file_source is not None
         playing = has_file and self._streaming and not self._file_source.paused
+        able = self._unavailable is None
         self.play_button.setText("Pause" if playing else "Play")
-        self.play_button.setEnabled(has_file or self._file_path is not None)
+        self.play_button.setEnabled(able and (has_file or self._file_path is not None))
+        self.play_button.setToolTip(PLAY_TIP if able else self._unavailable)
+        self.open_button.setEnabled(able)
+        self.open_button.setToolTip(OPEN_TIP if able else self._unavailable)
         self.seek_slider.setEnabled(has_file)
 
     def request_file(self, path: str | Path) -> None:

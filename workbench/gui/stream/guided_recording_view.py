@@ -216,7 +216,9 @@ class GuidedRecordingView(QDialog):
             self._say(str(exc), REJECTED_COLOR)
             return False
         if not self.controller.running and not self.controller.start():
-            self._say("The stream cannot start: choose a microphone in the source panel first.", REJECTED_COLOR)
+            reason = getattr(self.controller, "live_reason", None)  # a model open for inspection only
+            self._say(f"The stream cannot start: {reason}." if reason else
+                      "The stream cannot start: choose a microphone in the source panel first.", REJECTED_COLOR)
             return False
         self.words, self.takes = words, self.takes_spin.value()
         self.position, self.kept, self.last_kept = 0, [], None

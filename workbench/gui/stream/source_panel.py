@@ -31,6 +31,7 @@ from workbench.gui.stream.recording_view import RecordingView, default_recording
 DEVICE_POLL_MS = 3000  # hot-plug check; re-enumerating costs ~30 ms, so not more often
 DEFAULT_DEVICE_LABEL = "System default input"
 NO_DEVICE_LABEL = "No audio input found"
+START_TIP = "Start streaming the selected input through the model / stop the running stream."
 
 
 def _device_key(device: InputDevice) -> tuple[str, str]:
@@ -65,6 +66,7 @@ class SourcePanel(QWidget):
         super().__init__(parent)
         self._devices: list[InputDevice] = []
         self._streaming = False
+        self._unavailable: str | None = None
         self._build()
         self._device_timer = QTimer(self)
         self._device_timer.setInterval(device_poll_ms)
@@ -83,8 +85,7 @@ class SourcePanel(QWidget):
         self.refresh_button.setToolTip("Scan for audio inputs again (only while nothing streams).")
         self.refresh_button.clicked.connect(lambda: self.refresh_device_list(rescan=True))
         self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Start streaming the selected input through the model / stop "
-                                     "the running stream.")
+        self.start_button.setToolTip(START_TIP)
         self.start_button.clicked.connect(self.toggle_streaming)
         self.record_button = QPushButton("Record")
         self.record_button.setCheckable(True)
@@ -210,6 +211,21 @@ class SourcePanel(QWidget):
             self.record_button.setChecked(False)  # emits record_toggled(False): save what we have
         self._update_controls()
 
+    @property
+    def unavailable(self) -> str | None:
+        """Why nothing can stream now (None: streaming is possible)."""
+        return self._unavailable
+
+    def set_unavailable(self, reason: str | None) -> None:
+        """Disable Start and file playback with ``reason`` as their tooltip (None enables them again).
+
+        Why: a model open for inspection only cannot stream; a Start that does nothing, or fails in a
+        message box each time, teaches less than a disabled button that says why.
+        """
+        self._unavailable = reason or None
+        self.transport.set_unavailable(self._unavailable)
+        self._update_controls()
+
     def toggle_streaming(self) -> None:
         """Start the selected microphone, or stop the running stream (the Start/Stop button)."""
         if self._streaming:
@@ -237,6 +253,8 @@ class SourcePanel(QWidget):
     def _update_controls(self) -> None:
         microphone_streaming = self._streaming and self.transport.file_source is None
         self.start_button.setText("Stop" if self._streaming else "Start")
+        self.start_button.setEnabled(self._streaming or self._unavailable is None)
+        self.start_button.setToolTip(START_TIP if self._unavailable is None or self._streaming else self._unavailable)
         self.record_button.setEnabled(microphone_streaming or self.record_button.isChecked())
         self.record_button.setText("Stop recording" if self.record_button.isChecked() else "Record")
         self.device_combo.setEnabled(not self._streaming)

@@ -142,6 +142,10 @@ class TuningPanel(QWidget):
         self._class_grid = QGridLayout(self.class_box)
         self._class_grid.setColumnStretch(2, 1)
 
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setVisible(False)
+        self._parts: tuple[QWidget, ...] = (params_box, self.class_box)
         self.error_label = MessageLabel()
         self.error_label.setVisible(False)
         self.reset_button = QPushButton("Reset to model values")
@@ -156,6 +160,7 @@ class TuningPanel(QWidget):
         buttons.addWidget(self.save_button)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice_label)
         layout.addWidget(params_box)
         layout.addWidget(self.class_box)
         layout.addWidget(self.error_label)
@@ -182,6 +187,21 @@ class TuningPanel(QWidget):
         self.setEnabled(tuning is not None)
         self._show_error("")
         self.refresh()
+
+    @property
+    def notice(self) -> str:
+        """The sentence shown instead of the controls ("" while they are shown)."""
+        return self.notice_label.text() if not self.notice_label.isHidden() else ""
+
+    def set_unavailable(self, reason: str | None) -> None:
+        """Say ``reason`` (why nothing can be tuned: the open model cannot stream) instead of the controls;
+        None shows them again. Why hide them: disabled sliders would still show the previous model's values."""
+        self.notice_label.setText(f"Nothing to tune: {reason}." if reason else "")
+        self.notice_label.setVisible(bool(reason))
+        for part in self._parts:
+            part.setVisible(not reason and (part is not self.class_box or bool(self.class_rows)))
+        for button in (self.reset_button, self.save_button):
+            button.setVisible(not reason)
 
     def _make_unbinder(self) -> Callable[[], None]:
         """A destroyed-handler that drops our listener; it holds the binding, not the (dying) widget."""
@@ -279,7 +299,7 @@ class TuningPanel(QWidget):
             self._class_grid.addWidget(row.slider, index, 2)
             self._class_grid.addWidget(row.spin, index, 3)
             self.class_rows.append((check, row))
-        self.class_box.setVisible(bool(names))
+        self.class_box.setVisible(bool(names) and not self.notice)
         self._chain_tab_order()
 
     def _chain_tab_order(self) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFrame, QMainWindow, Q
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
 from workbench.gui import app_settings, board_link, file_dialogs, small_screen
-from workbench.gui.window import panel_wiring, window_closing, window_menus, window_palette
+from workbench.gui.window import model_display, panel_wiring, window_closing, window_menus, window_palette
 from workbench.gui.board.board_workspace import BoardWorkspace
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.live.detection_log_view import DetectionLogView
@@ -234,7 +234,9 @@ class MainWindow(QMainWindow):
 
     # -- files ----------------------------------------------------------------------------------
     def open_model(self, path: str | Path) -> bool:
-        """Load ``path``; the tuning of the model it replaces is kept, its own remembered tuning comes back."""
+        """Load ``path``; the tuning of the model it replaces is kept, its own remembered tuning comes back.
+
+        A model that loads but cannot stream opens for inspection only (``controller.live_problem``)."""
         path = Path(path)
         self.settings.remember_tuning(self.controller.model, self.controller.tuning)
         gone = self.settings.missing_last_model() if self.model_path is None else None  # the first model
@@ -306,14 +308,7 @@ class MainWindow(QMainWindow):
         self.log.bind(session)
 
     def _on_model_changed(self, model: object) -> None:
-        name = model.name  # type: ignore[attr-defined]
-        self.indicator.set_model(name)
-        self.setWindowTitle(f"KWS Workbench — {name}")
-        self.model_view.set_model(model, self.controller.tuning)  # type: ignore[arg-type]
-        try:  # a static graph walk: milliseconds
-            self.profile_view.show_model(model.tflite, name, model.path)  # type: ignore[attr-defined]
-        except WorkbenchError as exc:
-            self.show_status(f"cannot profile {name}: {exc}")
+        model_display.show_model(self, model)  # also: a model that cannot stream is shown for inspection
 
     def _on_running_changed(self, running: bool) -> None:
         self.start_action.setText("&Stop" if running else "&Start")

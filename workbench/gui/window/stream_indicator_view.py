@@ -21,6 +21,8 @@ RUNNING_COLOR, STOPPED_COLOR = "#3fb950", "#8b949e"
 PERCENT = 100.0
 MS_PER_S = 1000.0
 S_PER_MIN, S_PER_HOUR = 60.0, 3600.0
+INSPECT_ONLY = "inspection only"
+STREAM_FIGURES = ("overflows", "lag", "time")  # figures of the stream itself, blank without one
 FIELDS = ("state", "model", "heard", "cpu", "overflows", "lag", "time")
 TIPS = {
     "state": "Audio source: listening (filled dot) or stopped (hollow dot)",
@@ -65,8 +67,10 @@ class StreamIndicatorView:
         """The palette switched: the last detection's label is recoloured for the new background."""
         self._show_heard(self._last_heard)
 
-    def set_model(self, name: str) -> None:
-        self._set("model", f"model: {name}")
+    def set_model(self, name: str, inspect_reason: str | None = None) -> None:
+        """The loaded model; ``inspect_reason`` (why it cannot stream) marks it as open for inspection only."""
+        self._set("model", f"model: {name}" + (f" ({INSPECT_ONLY})" if inspect_reason else ""))
+        self.labels["model"].setToolTip(inspect_reason or TIPS["model"])
 
     def update(self, session: Any) -> None:
         """Refresh from the session's statistics and detections (call twice a second)."""
@@ -75,7 +79,9 @@ class StreamIndicatorView:
         if elapsed > 0:
             self._cpu_percent = (now_cpu - self._last_cpu) / elapsed * PERCENT
         self._last_wall, self._last_cpu = now_wall, now_cpu
-        if session is None:
+        if session is None:  # no stream (e.g. a model open for inspection only): no stale figures
+            for key in STREAM_FIGURES:
+                self._set(key, "")
             return
         stats = session.stats()
         self._set("cpu", f"CPU {self._cpu_percent:.0f} %")

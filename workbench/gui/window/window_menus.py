@@ -26,6 +26,7 @@ from workbench.gui.session_controller import MICROPHONE, SourceChoice
 FREEZE_TIP = "Freeze the plots; drag or zoom the time axis to look back over the last minute"
 START_SHORTCUT = "Space"
 START_TIP = "Start or stop the stream (Space, unless a button, check box, list or field has the keyboard focus)"
+RECORD_TIP = "Record the microphone to a clip (Ctrl+R)"
 SPACE_TAKERS = (QAbstractButton, QComboBox, QAbstractItemView)  # Qt gives Space a meaning on these
 TYPE_TO_SEARCH = (QComboBox, QAbstractItemView)  # typed letters jump to a matching item
 RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -132,6 +133,7 @@ def build_menus(window: Any) -> None:
     window.focused_control_keys = FocusedControlKeys(window)
     stream_menu.addAction(window.start_action)
     window.record_action = act("&Record", window.toggle_recording, "Ctrl+R")
+    window.record_action.setToolTip(RECORD_TIP)
     stream_menu.addAction(window.record_action)
     stream_menu.addSeparator()
     stream_menu.addAction(act("Use &microphone", lambda: window.controller.set_source(

@@ -1,0 +1,45 @@
+"""What the window shows when a model is opened: its name everywhere, and whether it can stream.
+
+Why a module: a model that loads but cannot run on the live stream (an MFCC input, two outputs, an image
+model…) is still opened for inspection -- the Model and Profile workspaces describe any model, as
+``kws info`` and ``kws profile`` do -- and then every stream control must say why it does nothing. Keeping
+that in one place keeps :mod:`workbench.gui.window.main_window` about wiring, and makes opening a model
+that can stream undo exactly what was done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.core.errors import WorkbenchError
+from workbench.gui.session_controller import CANNOT_RUN_LIVE
+from workbench.gui.window.stream_indicator_view import INSPECT_ONLY
+from workbench.gui.window.window_menus import RECORD_TIP, START_TIP
+
+TITLE = "KWS Workbench"
+
+
+def live_notice(reason: str) -> str:
+    """The one sentence that stands where the live plots are: why the model cannot stream (``reason``, the
+    controller's ``live_reason``), and where it shows."""
+    head, _, detail = reason.partition(f" {CANNOT_RUN_LIVE}: ")
+    return f"{head} {CANNOT_RUN_LIVE}, so only the Model and Profile workspaces show it: {detail}."
+
+
+def show_model(window: Any, model: Any) -> None:
+    """Show ``model`` (just loaded by ``window.controller``) in the title, status bar, Model, Profile and Live."""
+    name = model.name
+    reason = window.controller.live_reason
+    window.indicator.set_model(name, reason)
+    window.setWindowTitle(f"{TITLE} — {name}" + (f" ({INSPECT_ONLY})" if reason else ""))
+    window.model_view.set_model(model, window.controller.tuning)
+    try:  # a static graph walk: milliseconds
+        window.profile_view.show_model(model.tflite, name, model.path)
+    except WorkbenchError as exc:
+        window.show_status(f"cannot profile {name}: {exc}")
+    window.live.show_notice(live_notice(reason) if reason is not None else None)
+    for action, tip in ((window.start_action, START_TIP), (window.record_action, RECORD_TIP)):
+        action.setEnabled(reason is None)
+        action.setToolTip(reason or tip)
+    window.source_panel.set_unavailable(reason)
+    window.tuning_panel.set_unavailable(reason)
