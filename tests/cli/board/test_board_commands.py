@@ -285,7 +285,22 @@ def test_classify_text_prints_banner_settings_and_detections(board_factory, clas
     assert "fe.filterbank_upper_band_limit=7500.000" in out
     detections = [line for line in out.splitlines() if "detected" in line]
     assert detections == [f"{t / 1000:8.3f}s  detected  {label:<12} score=200  [board]" for t, label in SEED_DETECTIONS]
-    assert "scores" not in out and "4 detection(s)" in err
+    assert "scores" not in out and "4 detection(s)" in err and "warning" not in err
+
+
+def test_classify_warns_before_flashing_a_model_the_firmware_refuses(board_factory, classifier_image, capsys,
+                                                                     reference_model_path: Path,
+                                                                     tmp_path: Path) -> None:
+    from workbench.core.model.model_file import load_model
+    from workbench.core.model.model_params import write_params
+
+    nameless = tmp_path / "nameless.tflite"
+    params = {k: v for k, v in load_model(reference_model_path).params.items() if k != "classes"}
+    nameless.write_bytes(write_params(reference_model_path.read_bytes(), params))
+    sim = board_factory(time_scale=0.01, passes=1)
+    _, _, err = _classify(capsys, sim, classifier_image, nameless)
+    warning = f"kws: warning: the board firmware needs the class names: add them with kws params {nameless} classes="
+    assert err.startswith(warning), err[:300]
 
 
 def test_classify_jsonl_verbose_with_detection_options(board_factory, classifier_image, capsys,

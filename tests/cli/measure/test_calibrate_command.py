@@ -144,6 +144,20 @@ def test_text_report(capsys, stream, reference_model_path) -> None:  # type: ign
     assert "100.0 %  sweep 132 sets" in err  # progress for a person (not a terminal: a line per 10 %)
 
 
+def test_a_model_without_stored_parameters_is_said_to_run_on_the_firmwares_defaults(  # type: ignore[no-untyped-def]
+        capsys, stream, reference_model_path, tmp_path) -> None:
+    from workbench.core.detection.settings import DEFAULTS
+    from workbench.core.model.model_params import write_params
+
+    bare = tmp_path / "bare.tflite"  # classes and frontend kept, no detection parameter
+    kept = {k: v for k, v in load_model(reference_model_path).params.items() if k not in DEFAULTS}
+    bare.write_bytes(write_params(reference_model_path.read_bytes(), kept))
+    code, out, _ = run_cli(capsys, "calibrate", "--model", str(bare), "--stream", str(stream), *RANGES)
+    assert code == 0
+    assert ("the firmware's defaults (the model stores no parameters): threshold 185, window 1000 ms, "
+            "suppression 1500 ms, count 3") in out
+
+
 def test_other_models_are_compared_on_the_same_stream(  # type: ignore[no-untyped-def]
         capsys, stream, reference_model_path, tmp_path) -> None:
     """--compare: each model's figures are exactly those of its own calibration, side by side."""

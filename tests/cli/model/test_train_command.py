@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import signal
 import subprocess
 import sys
@@ -67,7 +68,7 @@ def test_sigterm_stops_a_child_run_cleanly_with_json_lines_only_on_stdout(shared
     dataset = copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path / "data")
     spec = tmp_path / "quick.toml"
     spec.write_text(QUICK_SPEC.format(epochs=50))
-    out = tmp_path / "out"
+    out = tmp_path / "my run é"  # a space: the printed command must still paste
     child = subprocess.Popen(kws_command("train", "--dataset", str(dataset), "--out", str(out), "--spec", str(spec),
                                          "--progress", "jsonl", "--workers", "1"),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
@@ -86,7 +87,9 @@ def test_sigterm_stops_a_child_run_cleanly_with_json_lines_only_on_stdout(shared
     events += [json.loads(line) for line in rest.splitlines()]
     assert child.returncode == 130, errors[-2000:]
     assert events[-1]["phase"] == "cancelled" and "resume" in events[-1]["message"]
-    assert "resume with: kws train" in errors
+    command = errors.split("resume with: ")[1].splitlines()[0]
+    assert shlex.split(command) == ["kws", "train", "--out", str(out), "--resume"]
+    assert shlex.split(events[-1]["message"].split("Continue with: ")[1])[3] == str(out)
     state = json.loads((out / "train" / "state.json").read_text())
     assert state["epochs_done"] >= 1 and (out / "train" / "checkpoints" / state["files"]["best"]).is_file()
     assert not (out / "quick_kws.tflite").exists()

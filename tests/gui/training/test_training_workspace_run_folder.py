@@ -219,3 +219,19 @@ def test_the_auditors_layout_reads_without_qt(copied) -> None:
     assert finished.curve_events()[-1]["best_epoch"] == finished.best_epoch >= 1
     stopped = inspect_run_folder(copied("stopped"))
     assert stopped.kind is RunKind.STOPPED and stopped.model_path is None and stopped.summary is None
+
+
+def test_absurd_or_deeply_nested_files_are_damage_not_a_crash(copied) -> None:
+    huge = 10 ** 400  # a float cannot hold it
+    finished = copied("finished")
+    summary = json.loads((finished / "summary.json").read_text())
+    (finished / "summary.json").write_text(json.dumps({**summary, "best_epoch": huge}))
+    assert inspect_run_folder(finished).best_epoch == 0
+    (finished / "summary.json").write_text("[" * 100_000)
+    assert inspect_run_folder(finished).kind is RunKind.DAMAGED
+    stopped = copied("stopped")
+    state = stopped / "train" / "state.json"
+    if state.is_file():
+        state.write_text(json.dumps({**json.loads(state.read_text()), "best_epoch": huge}))
+    (stopped / "train" / "training-history.json").write_text("[" * 100_000)
+    assert inspect_run_folder(stopped).kind is RunKind.STOPPED and inspect_run_folder(stopped).history == []

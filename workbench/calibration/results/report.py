@@ -22,6 +22,7 @@ from workbench.calibration.sweep.matching import SetMetrics
 from workbench.datasets.speaker_bootstrap import interval_side
 from workbench.calibration.sweep.grid import ParameterSet, keyword_indices
 from workbench.core.detection.detector import is_keyword_class
+from workbench.core.detection.settings import DEFAULTS
 
 DOCUMENT_VERSION = 1
 TEXT_FRONT_ROWS = 12  # rows of the Pareto front the text report shows
@@ -210,8 +211,9 @@ def render_text(result: CalibrationResult) -> str:
                 if result.backgrounds else ""),
              f"{len(table):,} parameter sets tried, tolerance {req.tolerance_s:g} s", ""]
     if result.model_metrics is not None:
-        lines += ["model's own parameters: " + _describe_set(ParameterSet.from_settings(result.model_settings),
-                                                              table.classes),
+        stores_any = any(key in result.model.params for key in DEFAULTS)
+        own = "model's own parameters" if stores_any else "the firmware's defaults (the model stores no parameters)"
+        lines += [f"{own}: " + _describe_set(ParameterSet.from_settings(result.model_settings), table.classes),
                   "  " + _describe_figures(result.model_metrics)]
     if result.recommended is None:
         best = int(np.argmin(table.fa_per_hour))

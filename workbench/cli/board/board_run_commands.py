@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any, Callable, TextIO
@@ -271,7 +272,7 @@ class _ClassifyPrinter:
 
 def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.board.runs.classify_run import ClassifyHandlers, classify_on_board, model_for_classifier
-    from workbench.core.detection.settings import DetectionSettings
+    from workbench.core.detection.settings import DetectionSettings, board_problems
     from workbench.core.model.model_file import load_model
 
     out = out or sys.stdout
@@ -284,6 +285,8 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
         settings = settings.replace(**changes)
     tflite = model_for_classifier(model.tflite, settings, verbose=args.verbose)
     options = board_options(args)
+    for problem in board_problems(model.params, shlex.quote(str(args.model))):  # said before the flashing
+        print(f"kws: warning: {problem}", file=sys.stderr)
     printer = _ClassifyPrinter(args.format, out)
     callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
                                download_progress=_download_printer(), line=printer.line)

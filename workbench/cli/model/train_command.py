@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import importlib.util
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any, Iterator, TextIO
@@ -134,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             cancel.clear_stop_file()
     if outcome.status == "cancelled":
-        print(f"kws: training stopped; resume with: kws train --out {args.out} --resume", file=sys.stderr)
+        print(f"kws: training stopped; resume with: kws train --out {shlex.quote(str(args.out))} --resume",
+              file=sys.stderr)
         return EXIT_CANCELLED
     return 0
 

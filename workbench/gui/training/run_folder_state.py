@@ -25,6 +25,7 @@ TRAIN_DIR, EVAL_DIR, STATE_FILE = "train", "eval", "state.json"
 HISTORY_FILE = "training-history.json"
 MODEL_KEY = "model"  # summary.json's name of the model file (beside summary.json)
 BEST_EPOCH_KEY = "best_epoch"
+MAX_EPOCHS = 1_000_000  # more than any run trains: a larger epoch number is a damaged file
 
 
 class RunKind(Enum):
@@ -78,7 +79,7 @@ def _finished(folder: Path) -> RunFolderState:
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or "not text"
         return RunFolderState(RunKind.DAMAGED, folder, note=f"Cannot read {summary_path} ({reason}).")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than any summary (a damaged file)
         return RunFolderState(RunKind.DAMAGED, folder, note=f"{summary_path} is not a run summary (not valid "
                                                             "JSON): the run cannot be shown.")
     model_name = summary.get(MODEL_KEY) if isinstance(summary, dict) else None
@@ -107,7 +108,7 @@ def _history(folder: Path) -> tuple[list[dict[str, float]], str]:
     unreadable = f"; its training curves are unreadable ({HISTORY_FILE} is damaged)"
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return [], unreadable
     if not isinstance(rows, list) or not all(_is_epoch_row(row) for row in rows):
         return [], unreadable
@@ -124,17 +125,18 @@ def _is_number(value: Any) -> bool:
 
 
 def _whole_number(value: Any) -> int:
-    """``value`` as a positive whole number (JSON may write epochs as 2.0), else 0."""
-    if not _is_number(value) or not math.isfinite(value) or value <= 0 or float(value) != int(value):
+    """``value`` as a whole number of epochs (JSON may write 2.0), else 0 -- also for an absurd one (a
+    400-digit integer of a damaged file), which would overflow a float."""
+    if not _is_number(value) or (isinstance(value, float) and not (math.isfinite(value) and value.is_integer())):
         return 0
-    return int(value)
+    return int(value) if 0 < value <= MAX_EPOCHS else 0
 
 
 def _state_best_epoch(folder: Path) -> int:
     """The best epoch so far of a stopped single-model run (``train/state.json``); 0 when not known."""
     try:
         state = json.loads((folder / TRAIN_DIR / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return 0
     return _whole_number(state.get(BEST_EPOCH_KEY)) if isinstance(state, dict) else 0
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -240,7 +241,8 @@ def _train_and_finish(request: TrainRequest, spec: ModelSpec, plan: SamplePlan, 
     out.write_history(result.state.history)
     if result.cancelled:
         message = (f"stopped after {result.state.epochs_done} epochs ({cancel.reason}); best checkpoint: "
-                   f"epoch {result.state.best_epoch}. Continue with: kws train --out {out.root} --resume")
+                   f"epoch {result.state.best_epoch}. Continue with: kws train --out {shlex.quote(str(out.root))} "
+                   "--resume")
         progress.emit("cancelled", "end", message=message, epoch=result.state.epochs_done)
         out.write_log(progress.log_lines)
         return RunOutcome("cancelled", out.root)
