@@ -85,6 +85,9 @@ def _assert_inspecting(window, path: Path) -> None:  # type: ignore[no-untyped-d
     assert controller.session is None and not controller.running and controller.engine is None
     assert window.profile_view.proxy.rowCount() == len(parse_model(path.read_bytes()).operators) > 0
     assert window.model_view.field_text("path") == str(path)
+    frontend = window.model_view.field_text("frontend")
+    if "fe." in detail:  # an input the frontend cannot fill: the Model workspace says so too
+        assert frontend.endswith(f"The live stream cannot feed this model: {detail}."), frontend
     notice = window.live.notice_text
     assert notice.endswith(detail + ".") and "only the Model and Profile workspaces show it" in notice
     assert not window.live.splitter.isVisible() and window.live.notice.isVisible()

@@ -26,8 +26,8 @@ from workbench.core.detection.settings import (
 )
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import LoadedModel, load_model, model_with_params, save_model
-from workbench.core.model.model_input import spectrogram_input
-from workbench.core.model.tflite_graph import ModelGraph, parse_model
+from workbench.core.model.model_input import stream_problem
+from workbench.core.model.tflite_graph import parse_model
 
 FRONTEND_PREFIX = "fe."
 LIST_SEPARATOR = ","
@@ -117,15 +117,7 @@ def describe(model: LoadedModel) -> dict[str, Any]:
             "outputs": [tensor(i) for i in graph.outputs], "layers": layers,
             "parameters": {k: _json_value(v) for k, v in model.params.items()},
             "board_problems": board_problems(model.params, quote(str(model.path)) if model.path else "MODEL"),
-            "stream_problem": _stream_problem(graph, model)}
-
-
-def _stream_problem(graph: ModelGraph, model: LoadedModel) -> str:
-    """Why the frontend's spectrogram cannot fill the model's input ("" when it can): what ``kws detect`` and the
-    live stream would refuse it with, said before the user tries."""
-    if len(graph.inputs) != 1:
-        return f"the model has {len(graph.inputs)} inputs; the stream feeds one spectrogram"
-    return spectrogram_input(graph.tensors[graph.inputs[0]].shape, model.params).problem
+            "stream_problem": stream_problem([graph.tensors[i].shape for i in graph.inputs], model.params)}
 
 
 def _json_value(value: Any) -> Any:

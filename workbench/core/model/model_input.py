@@ -49,6 +49,14 @@ class SpectrogramInput:
         return self.frontend_shape
 
 
+def stream_problem(input_shapes: Sequence[Sequence[int]], params: Mapping[str, Any]) -> str:
+    """Why the stream cannot feed a model with these inputs ("" when it can), for views that describe a model
+    (``kws info``, the Model workspace) before anyone tries to run it."""
+    if len(input_shapes) != 1:
+        return f"the model has {len(input_shapes)} inputs; the stream feeds one spectrogram"
+    return spectrogram_input(input_shapes[0], params).problem
+
+
 def require_fit(layout: SpectrogramInput, model_name: str) -> tuple[int, int]:
     """The (frames, channels) to feed, or ModelError naming the model (a comparison of several must say which)."""
     if layout.problem or layout.frontend_shape is None:

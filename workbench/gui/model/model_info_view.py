@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from workbench.core.detection.tuning import DetectionTuning
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend_settings import FrontendSettings
+from workbench.core.model.model_input import stream_problem
 from workbench.core.model.tflite_graph import ModelGraph, TensorInfo, parse_model
 from workbench.gui.model.parameter_table_view import (
     COLUMN_FILE, COLUMN_NOW, GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER, ParameterTableView, format_value,
@@ -211,7 +212,11 @@ class ModelInfoView(QWidget):
             fields["output"].setText(self._tensors_text(graph, graph.outputs))
             ops = ", ".join(op.op for op in graph.operators)
             fields["layers"].setText(f"{len(graph.operators)}: {ops}" if ops else "0")
-        fields["frontend"].setText(describe_frontend(model.params))
+        frontend = describe_frontend(model.params)
+        parsed = self._graph
+        problem = stream_problem([parsed.tensors[i].shape for i in parsed.inputs], model.params) if parsed else ""
+        fields["frontend"].setText(f"{frontend}\nThe live stream cannot feed this model: {problem}." if problem
+                                   else frontend)
 
     @staticmethod
     def _tensors_text(graph: ModelGraph, indices: Sequence[int]) -> str:
