@@ -14,7 +14,7 @@ from shlex import quote
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.detection.settings import board_problems
@@ -62,12 +62,13 @@ def choose_save_parameters(window: Any) -> None:
         notify_board_problems(window, model_copy_path(path))
 
 
-def notify_board_problems(window: Any, saved: Path) -> list[str]:
+def notify_board_problems(window: Any, saved: Path, parent: QWidget | None = None) -> list[str]:
     """Say in a notice what the board firmware would still refuse in a model copy just saved.
 
     Why: a model from another tool may lack what only the board needs (class names, ``fe.*`` settings);
     the workbench runs it anyway and the save succeeds, but the board stops at start-up. The user saved
     it for the board, so the notice comes right after the save, not on the device. Returns the problems.
+    ``window`` reports errors (``show_error``); the notice opens over ``parent`` (default: ``window``).
     """
     try:
         problems = board_problems(load_model(saved).params, quote(str(saved)))
@@ -78,7 +79,7 @@ def notify_board_problems(window: Any, saved: Path) -> list[str]:
         text = f"Saved {saved.name}, but the board will not run it as the workbench does:\n\n" + "\n".join(
             f"• {problem[:1].upper()}{problem[1:]}." for problem in problems)
         box = QMessageBox(QMessageBox.Icon.Information, "KWS Workbench", text, QMessageBox.StandardButton.Ok,
-                          window)
+                          parent if parent is not None else window)
         box.setObjectName(BOARD_NOTICE_NAME)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()

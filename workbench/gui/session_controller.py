@@ -167,7 +167,9 @@ class SessionController(QObject):
     def set_source(self, choice: SourceChoice, start: bool = True) -> bool:
         """Listen to ``choice`` from now on (restarts the stream). False (and ``error``) if it fails."""
         self._retry.stop()
-        if self.inspect_only:
+        if self.inspect_only:  # kept: it plays once a model that can stream is open
+            self.source_choice, self._resume, self._resume_start_up = choice, (True, start), False
+            self.source_changed.emit(choice)
             self.error.emit(f"Nothing can play while only inspecting: {self.live_reason}.")
             return False
         if self.engine is None:

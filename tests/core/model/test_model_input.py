@@ -196,3 +196,12 @@ def test_a_bare_conversion_still_runs_on_its_own_spectrogram() -> None:
     assert runner.run(np.ones((49, 32), np.uint16)).shape == (CLASSES,)
     with pytest.raises(ModelError, match="fe.filterbank_n_channels=32"):
         runner.feature_shape
+
+
+def test_a_view_describing_a_model_gets_the_runners_reason_before_anyone_runs_it() -> None:
+    from workbench.core.model.model_input import stream_problem
+
+    assert stream_problem([(1, FRAMES, CHANNELS, 1)], 1, {}) == ""
+    assert stream_problem([(1, FRAMES, CHANNELS, 1)], 2, {}) == ("expected a model with one input and one output, "
+                                                                 "got 1 and 2")
+    assert stream_problem([(1, 1000)], 1, {}) == spectrogram_input((1, 1000), {}).problem != ""

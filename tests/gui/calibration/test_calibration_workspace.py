@@ -304,3 +304,45 @@ def test_inputs_are_remembered(qtbot, tmp_path, stream, noise_recording) -> None
     assert second.stream_edit.text() == str(stream) and second.labels_edit.text() == str(stream.with_suffix(".json"))
     assert second.backgrounds() == [noise_recording] and second.target_spin.value() == 12.5
     assert second.compare.paths() == [stream]
+
+
+def test_a_typed_stream_takes_the_labels_beside_it_never_the_last_streams(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream, tmp_path) -> None:
+    import shutil
+
+    inputs = workspace.inputs
+    inputs.set_stream(stream)
+    assert inputs.labels_edit.text() == str(stream.with_suffix(".json"))
+    other = tmp_path / "other.wav"
+    shutil.copy(stream, other)  # the same length: kws calibrate would accept the first stream's labels
+    inputs.stream_edit.clear()
+    qtbot.keyClicks(inputs.stream_edit, str(other))  # typed (or pasted)
+    assert inputs.labels_edit.text() == ""  # none beside it: Run says so, rather than use another stream's
+    shutil.copy(stream.with_suffix(".json"), other.with_suffix(".json"))
+    qtbot.keyClick(inputs.stream_edit, Qt.Key.Key_Backspace)
+    qtbot.keyClick(inputs.stream_edit, "v")
+    assert inputs.labels_edit.text() == str(other.with_suffix(".json"))
+
+
+def test_saving_into_a_model_the_board_would_refuse_says_so(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream, tmp_path, reference_model_path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from workbench.core.model.model_params import write_params
+    from workbench.gui.file_dialogs import BOARD_NOTICE_NAME
+
+    view = workspace
+    view.inputs.set_stream(stream)
+    run_to_end(qtbot, view)
+
+    def notices() -> list[QMessageBox]:
+        return [b for b in view.findChildren(QMessageBox) if b.objectName() == BOARD_NOTICE_NAME]
+
+    assert view.save_into_model(tmp_path / "fine.tflite") and notices() == []  # the reference model: nothing to say
+    bare = {k: v for k, v in load_model(reference_model_path).params.items() if not k.startswith("fe.")}
+    no_frontend = tmp_path / "no-frontend.tflite"
+    no_frontend.write_bytes(write_params(reference_model_path.read_bytes(), bare))
+    view._model_of_run = no_frontend  # the run's model, as if it had been calibrated so
+    saved = view.save_into_model(tmp_path / "for-the-board.tflite")
+    assert saved is not None and len(notices()) == 1
+    assert "audio frontend settings" in notices()[0].text()

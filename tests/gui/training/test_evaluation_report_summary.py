@@ -20,12 +20,12 @@ def view(qtbot):  # type: ignore[no-untyped-def]
 
 def test_values_of_the_wrong_type_show_as_missing(view, tmp_path: Path) -> None:
     (tmp_path / "summary.json").write_text(json.dumps({
-        "model": "a<b>&c.tflite", "epochs": 3, "macs": "many", "flash_bytes": None,
+        "model": "a<b>&c.tflite", "epochs": "two", "best_epoch": 2, "macs": "many", "flash_bytes": None,
         "evaluation": {"clips": 10, "balanced_accuracy": "high", "class_accuracies": {"yes": 0.5, "no": "?"}},
         "validation_evaluation": ["not", "an", "object"]}))
     assert view.show_run(tmp_path)
     text = view.headline.text()
-    assert "a&lt;b&gt;&amp;c.tflite" in text and "– MACs, – bytes" in text
+    assert "a&lt;b&gt;&amp;c.tflite" in text and "– MACs, – bytes" in text and "– epochs (best: epoch 2)" in text
     assert "balanced accuracy <b>–</b>" in text
     cells = [[view.table.item(row, column).text() for column in range(3)] for row in range(view.table.rowCount())]
     assert cells == [["yes", "50.0 %", "–"], ["no", "–", "–"]]

@@ -157,6 +157,10 @@ def test_refusals_are_messages(workspace, tmp_path: Path) -> None:
     ws.settings.out.setText(str(tmp_path / "used"))
     ws.datasets.add_folder(tmp_path)
     assert not ws.start() and "already holds a training run" in host.errors[-1]
+    (tmp_path / "copied").mkdir()  # a finished run copied without its run.json
+    (tmp_path / "copied" / "summary.json").write_text('{"model": "m.tflite"}')
+    ws.settings.out.setText(str(tmp_path / "copied"))
+    assert not ws.start() and "already holds a training run" in host.errors[-1]
     assert not ws.running
 
 

@@ -40,3 +40,13 @@ def test_a_resumed_session_appends_to_the_log_after_a_separator(tmp_path: Path) 
     assert lines[3:5] == ["second: epoch 2", "cancelled: stopped after 2 epochs"]  # written twice, kept once
     assert lines[5].startswith("----- resumed ") and lines[6:] == ["third: done"]
     assert [p.name for p in (tmp_path / TRAIN_DIR).iterdir()] == [LOG_FILE]  # no temporary file left
+
+
+def test_a_new_run_is_refused_where_a_finished_run_lies_even_without_its_run_json(tmp_path: Path) -> None:
+    import pytest
+
+    from workbench.core.errors import WorkbenchError
+
+    (tmp_path / "summary.json").write_text('{"model": "m.tflite"}')
+    with pytest.raises(WorkbenchError, match="already holds a finished training run"):
+        OutputFolder(tmp_path, "m").prepare(resume=False)

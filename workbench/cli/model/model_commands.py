@@ -117,7 +117,8 @@ def describe(model: LoadedModel) -> dict[str, Any]:
             "outputs": [tensor(i) for i in graph.outputs], "layers": layers,
             "parameters": {k: _json_value(v) for k, v in model.params.items()},
             "board_problems": board_problems(model.params, quote(str(model.path)) if model.path else "MODEL"),
-            "stream_problem": stream_problem([graph.tensors[i].shape for i in graph.inputs], model.params)}
+            "stream_problem": stream_problem([graph.tensors[i].shape for i in graph.inputs], len(graph.outputs),
+                                             model.params)}
 
 
 def _json_value(value: Any) -> Any:

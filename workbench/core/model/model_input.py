@@ -49,11 +49,12 @@ class SpectrogramInput:
         return self.frontend_shape
 
 
-def stream_problem(input_shapes: Sequence[Sequence[int]], params: Mapping[str, Any]) -> str:
-    """Why the stream cannot feed a model with these inputs ("" when it can), for views that describe a model
-    (``kws info``, the Model workspace) before anyone tries to run it."""
-    if len(input_shapes) != 1:
-        return f"the model has {len(input_shapes)} inputs; the stream feeds one spectrogram"
+def stream_problem(input_shapes: Sequence[Sequence[int]], output_count: int, params: Mapping[str, Any]) -> str:
+    """Why the stream cannot run a model with these inputs and outputs ("" when it can), for views that
+    describe a model (``kws info``, the Model workspace) before anyone tries to run it; the words are the
+    runner's (:class:`~workbench.core.model.inference.ModelRunner`)."""
+    if len(input_shapes) != 1 or output_count != 1:
+        return f"expected a model with one input and one output, got {len(input_shapes)} and {output_count}"
     return spectrogram_input(input_shapes[0], params).problem
 
 

@@ -148,6 +148,7 @@ class CalibrationInputsView(QWidget):
         self.use_loaded.toggled.connect(self._sync_model)
         self.model_button.clicked.connect(self._choose_model)
         self.stream_button.clicked.connect(self._choose_stream)
+        self.stream_edit.textEdited.connect(self._labels_follow_stream)
         self.build_button.clicked.connect(self.build_stream_requested)
         self.labels_button.clicked.connect(self._choose_labels)
         self._restore()
@@ -167,7 +168,13 @@ class CalibrationInputsView(QWidget):
     def set_stream(self, path: str | Path) -> None:
         """Use ``path`` as the stream, with the labels found beside it."""
         self.stream_edit.setText(str(path))
-        labels = labels_beside(Path(path))
+        self._labels_follow_stream(str(path))
+
+    def _labels_follow_stream(self, text: str) -> None:
+        """The labels beside the stream now named (typed, pasted or chosen), or none: never another
+        stream's labels, which a stream of the same length would silently accept."""
+        stream = Path(text.strip())
+        labels = labels_beside(stream) if text.strip() and stream.is_file() else None  # half-typed: none yet
         self.labels_edit.setText(str(labels) if labels else "")
 
     def set_backgrounds(self, paths: list[Path]) -> None:

@@ -32,6 +32,7 @@ from workbench.gui.calibration.calibration_dialogs import (
 from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
 from workbench.gui.calibration.calibration_layout import lay_out_calibration
 from workbench.gui.calibration.det_curve_view import DetCurveView
+from workbench.gui.file_dialogs import notify_board_problems
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
 from workbench.gui.calibration.stream_dialog import StreamDialog
@@ -290,6 +291,7 @@ class CalibrationWorkspace(QWidget):
             self.host.show_error(str(exc))
             return None
         self.host.show_status(f"saved {figures_text(item['frr'], item['fa_per_hour'])} into {target}")
+        notify_board_problems(self.host, target, parent=self)  # what the board would still refuse in it
         return target
 
     def save_report(self, folder: str | Path) -> list[Path]:

@@ -12,7 +12,7 @@ over the last minute.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from workbench.gui.live.level_meter_view import WaveformView
 from workbench.gui.live.scores_view import ScoresView
@@ -44,6 +44,9 @@ class LiveViews(QWidget):
         self.notice = QLabel()
         self.notice.setObjectName("live_notice")
         self.notice.setWordWrap(True)
+        # wraps in whatever width the docks leave: a long sentence must not claim their width (its size hint
+        # would, and squeeze the Source panel at a large font)
+        self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.notice.font()

@@ -214,7 +214,8 @@ class ModelInfoView(QWidget):
             fields["layers"].setText(f"{len(graph.operators)}: {ops}" if ops else "0")
         frontend = describe_frontend(model.params)
         parsed = self._graph
-        problem = stream_problem([parsed.tensors[i].shape for i in parsed.inputs], model.params) if parsed else ""
+        problem = stream_problem([parsed.tensors[i].shape for i in parsed.inputs], len(parsed.outputs),
+                                 model.params) if parsed else ""
         fields["frontend"].setText(f"{frontend}\nThe live stream cannot feed this model: {problem}." if problem
                                    else frontend)
 

@@ -149,12 +149,12 @@ class EvaluationReportView(QWidget):
         self.compare_button.setEnabled(self._compare_inputs() is not None and not self.child.running)
         test = _mapping(summary.get("evaluation"))
         validation = _mapping(summary.get("validation_evaluation"))
-        lines = [f"<b>{_text(summary.get('model', ''))}</b>: {_text(summary.get('epochs'))} epochs (best: epoch "
-                 f"{_text(summary.get('best_epoch'))}), detection threshold "
-                 f"{_text(summary.get('detection_threshold'))}, {_count(summary.get('macs'))} MACs, "
+        lines = [f"<b>{_text(summary.get('model', ''))}</b>: {_count(summary.get('epochs'))} epochs (best: epoch "
+                 f"{_count(summary.get('best_epoch'))}), detection threshold "
+                 f"{_count(summary.get('detection_threshold'))}, {_count(summary.get('macs'))} MACs, "
                  f"{_count(summary.get('flash_bytes'))} bytes."]
         if test:
-            lines.append(f"Test split ({_text(test.get('clips'))} clips of speakers never trained on): balanced "
+            lines.append(f"Test split ({_count(test.get('clips'))} clips of speakers never trained on): balanced "
                          f"accuracy <b>{_percent(test.get('balanced_accuracy'))}</b>, overall "
                          f"{_percent(test.get('overall_accuracy'))}.")
         else:

@@ -258,7 +258,7 @@ class TrainingWorkspace(QWidget):
             if not folders:
                 self.host.show_error("Add at least one dataset folder to train on.")
                 return False
-            if (out / RUN_FILE).exists():
+            if (out / RUN_FILE).exists() or (out / SUMMARY_FILE).exists():  # a finished run may lack run.json
                 self.host.show_error(f"{out} already holds a training run: choose another output folder, "
                                      "or press Resume to continue a stopped one.")
                 return False

@@ -122,6 +122,9 @@ class OutputFolder:
         if not resume and self.run_path.exists():
             raise WorkbenchError(f"{self.root} already holds a training run: continue it with --resume "
                                  "or choose another --out folder.")
+        if not resume and (self.root / SUMMARY_FILE).exists():  # a finished run copied without its run.json
+            raise WorkbenchError(f"{self.root} already holds a finished training run ({SUMMARY_FILE}): choose "
+                                 "another --out folder.")
         if resume and not self.run_path.exists():
             raise WorkbenchError(f"{self.root} holds no training run to resume (no {RUN_FILE}).")
         try:
