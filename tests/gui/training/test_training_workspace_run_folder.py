@@ -150,6 +150,8 @@ def test_a_stopped_run_enables_resume_and_says_so(workspace, copied) -> None:
     assert ws.phase.text().endswith("holds a stopped run (1 epoch trained): Resume continues it.")
     assert ws.report.headline.text() == STOPPED_REPORT and ws.report.summary is None
     assert ws.curves.epochs == epochs == [1]
+    log = (folder / "train" / "log.txt").read_text(encoding="utf-8")
+    assert log and ws.log.toPlainText() == log  # the Log tab shows the run's own log
 
 
 def test_a_folder_without_a_run_looks_like_a_new_run(workspace, copied, tmp_path: Path) -> None:
@@ -163,6 +165,7 @@ def test_a_folder_without_a_run_looks_like_a_new_run(workspace, copied, tmp_path
     ws.settings.out.setText(str(copied("stopped")))
     ws.settings.out.setText(str(tmp_path / "not yet there"))
     _assert_new_run(ws)
+    assert ws.log.toPlainText() == ""  # no run, no log
 
 
 def _summary_not_json(folder: Path) -> None:

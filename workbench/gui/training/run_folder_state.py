@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 RUN_FILE, SUMMARY_FILE = "run.json", "summary.json"
-TRAIN_DIR, EVAL_DIR, STATE_FILE = "train", "eval", "state.json"
+TRAIN_DIR, EVAL_DIR, STATE_FILE, LOG_FILE = "train", "eval", "state.json", "log.txt"
 HISTORY_FILE = "training-history.json"
 MODEL_KEY = "model"  # summary.json's name of the model file (beside summary.json)
 BEST_EPOCH_KEY = "best_epoch"
@@ -70,6 +70,17 @@ def inspect_run_folder(folder: Path | None) -> RunFolderState:
         return RunFolderState(RunKind.STOPPED, folder, history=history, best_epoch=_state_best_epoch(folder),
                               note=note)
     return RunFolderState(RunKind.NEW, folder)
+
+
+def run_log(folder: Path | None) -> str:
+    """The run's ``train/log.txt`` (every session of it), "" when there is none or it cannot be read: the Log
+    tab of a run this window did not start."""
+    if folder is None:
+        return ""
+    try:
+        return (folder / TRAIN_DIR / LOG_FILE).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _finished(folder: Path) -> RunFolderState:

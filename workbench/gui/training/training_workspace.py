@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
-from workbench.gui.training.run_folder_state import RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind, inspect_run_folder
+from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind, inspect_run_folder,
+                                                     run_log)
 from workbench.gui.window.window_closing import ask_to_stop
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
@@ -207,6 +208,7 @@ class TrainingWorkspace(QWidget):
             return None
         state = inspect_run_folder(self.settings.out_folder())
         self.model_path = state.model_path
+        self.log.setPlainText(run_log(state.folder) if state.kind is not RunKind.NEW else "")
         self.curves.clear()
         for event in state.curve_events():
             self.curves.add_epoch(event)
