@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
-from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind, inspect_run_folder,
-                                                     run_log)
+from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind,
+                                                     inspect_run_folder, run_log)
 from workbench.gui.window.window_closing import ask_to_stop
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
