@@ -6,9 +6,9 @@ copies the frontend's frames x channels features into the input tensor in row-ma
 tensor's shape, and only checks that the sizes agree. So ``[1, 49, 40, 1]``, ``[1, 49, 40]`` and the
 flattened ``[1, 1960]`` of Edge Impulse style exports all run on the board with 49 x 40 ``fe.*`` settings,
 while a ``[1, 49, 10, 1]`` MFCC model does not. A tensor that spells out other frames x channels of the same
-size (``[1, 40, 49, 1]``) would be filled too, with the features in the wrong places, so it is refused. The frontend's shape comes from the model's ``fe.*``
-parameters, or from the workbench's defaults (those of ``tflite_micro_speech``) when it has none, as the
-firmware falls back to its own.
+size (``[1, 40, 49, 1]``) would be filled too, with the features in the wrong places, so it is refused.
+The frontend's shape comes from the model's ``fe.*`` parameters, or from the workbench's defaults (those of
+``tflite_micro_speech``) when it has none, as the firmware falls back to its own.
 
 A model whose input the frontend cannot fill is still loadable (the profiler runs it on raw tensors and
 training checks its bare conversions, which carry no parameters yet); :attr:`SpectrogramInput.feature_shape`
