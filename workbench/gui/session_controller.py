@@ -73,7 +73,7 @@ class SessionController(QObject):
         self.source_choice = SourceChoice()
         self.settings: Any = None  # DetectionSettings in force
         self.tuning: Any = None  # DetectionTuning of the loaded model (what the tuning panel edits)
-        self.live_problem: str | None = None  # why the loaded model cannot run live (None: it can)
+        self.live_problem: str | None = None  # why the loaded model cannot run live, its name dropped (None: it can)
         self._resume = (False, False)  # while inspecting: reopen, and start, the stream for the next model
         self._resume_start_up = False  # ... by the start-up path (the microphone, else the bundled sample)
         self._was_running = False
@@ -89,12 +89,8 @@ class SessionController(QObject):
 
     @property
     def live_reason(self) -> str | None:
-        """``mfcc cannot run on the live stream: the model input …`` while inspecting, else None (the engine's
-        "model mfcc: " is dropped: the sentence names the model already)."""
-        if self.live_problem is None:
-            return None
-        name = self.model.name
-        return f"{name} {CANNOT_RUN_LIVE}: {self.live_problem.removeprefix(f'model {name}: ').rstrip('.')}"
+        """``mfcc cannot run on the live stream: the model input …`` while inspecting, else None."""
+        return None if self.live_problem is None else f"{self.model.name} {CANNOT_RUN_LIVE}: {self.live_problem}"
 
     def load_model(self, path: str | Path,
                    saved_params: dict[str, Any] | Callable[[Any], dict[str, Any] | None] | None = None) -> bool:
@@ -119,7 +115,8 @@ class SessionController(QObject):
             tuning, engine = self._runnable(model, saved_params)
             settings, problem = tuning.settings, None
         except WorkbenchError as exc:  # it loads, so it can be inspected; it cannot stream
-            tuning, engine, problem = None, None, str(exc)
+            tuning, engine = None, None
+            problem = str(exc).removeprefix(f"model {model.name}: ").rstrip(".")  # the sentences name it already
             settings = _own_settings(model)
         reopen, running = self._resume if self.inspect_only else (self.session is not None, self.running)
         if problem is not None:

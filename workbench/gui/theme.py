@@ -38,6 +38,7 @@ AXIS_TICK_OFFSET_PX = 5
 AXIS_GAP_PX = 4
 SIDE_PANEL_LINES = 10  # side panels (level meter, colour scale, score bars) are ten text lines wide
 POINTS, PIXELS = "pt", "px"
+MIN_SCALE_POINTS = 6.0  # the smallest text a scale's numbers are drawn in
 DARK_LIGHTNESS_BELOW = 128  # a window colour darker than mid-grey: the dark palette is in use
 
 
@@ -192,9 +193,14 @@ def text_pairs(palette: QPalette) -> dict[str, tuple[QColor, QColor]]:
     }
 
 
+def is_dark_color(color: QColor) -> bool:
+    """A colour darker than mid-grey (a dark palette's window, a background that wants light marks)."""
+    return color.lightness() < DARK_LIGHTNESS_BELOW
+
+
 def palette_is_dark() -> bool:
     """True when the application's palette is the dark one (for views built outside the main window)."""
-    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < DARK_LIGHTNESS_BELOW
+    return is_dark_color(QGuiApplication.palette().color(QPalette.ColorRole.Window))
 
 
 def apply_palette(app: QApplication, dark: bool) -> None:
@@ -207,6 +213,13 @@ def apply_palette(app: QApplication, dark: bool) -> None:
 def app_font() -> QFont:
     """The application font (what every view's text is drawn in unless it sets its own)."""
     return QGuiApplication.font()
+
+
+def scaled_font(font: QFont, factor: float) -> QFont:
+    """``font`` scaled by ``factor`` (the small numbers of a scale), never below MIN_SCALE_POINTS."""
+    small = QFont(font)
+    small.setPointSizeF(max(MIN_SCALE_POINTS, small.pointSizeF() * factor))
+    return small
 
 
 def line_px(font: QFont | None = None) -> int:

@@ -23,6 +23,7 @@ FLOAT_ACTIVATION = "float32"
 QUANTIZED_WEIGHTS = frozenset({"int8", "uint8", "int4"})
 BYTES_PER_COMMANDER_KB = 1024  # Commander's "Flash Size : 1536 kB" counts KiB (FORMATS.md section 4)
 XG24_FLASH_BYTES = 1536 * BYTES_PER_COMMANDER_KB  # EFR32MG24B310F1536IM48 (BRD2601B), BRD4186's part
+XG24_RAM_BYTES = 256 * BYTES_PER_COMMANDER_KB
 TARGET_NAME = "EFR32xG24"
 MODEL_LENGTH_TRAILER_BYTES = 4  # the little-endian length written after the flatbuffer
 PERCENT = 100.0

@@ -36,7 +36,6 @@ PEAK_FALL_DB_PER_S = 20.0
 CLIP_HOLD_S = 1.5
 LAMP_PADDING_PX = 4  # the CLIP lamp is a line of its bold text and this much more
 SCALE_FONT_FACTOR = 0.75  # the dB numbers are smaller than the application font
-MIN_SCALE_POINTS = 6.0
 METER_SCALE_DB = (0, -12, -24, -36, -48, -60)
 METER_HEIGHT_HINT_PX = 120
 METER_BAR_FRACTION = 0.55  # bar width; the dB scale is drawn to its right
@@ -137,9 +136,7 @@ class LevelMeter(QWidget):
         super().changeEvent(event)
 
     def _scale_font(self) -> QFont:
-        small = QFont(self.font())
-        small.setPointSizeF(max(MIN_SCALE_POINTS, small.pointSizeF() * SCALE_FONT_FACTOR))
-        return small
+        return theme.scaled_font(self.font(), SCALE_FONT_FACTOR)
 
     def _paint_layers(self) -> None:
         """Pre-render the two states of the meter: everything off (scale, empty bar, dark lamp) and
@@ -165,7 +162,7 @@ class LevelMeter(QWidget):
             p.fillRect(QRectF(bar.left(), self._y(hi), bar.width(), self._y(lo) - self._y(hi)), QColor(color))
         self._paint_lamp(p, lamp, QColor("#e53935"), QColor("white"))
         p.end()
-        self._hold_color = QColor("#ffffff") if pal.window().color().lightness() < 128 else QColor("#000000")
+        self._hold_color = QColor("#ffffff") if theme.is_dark_color(pal.window().color()) else QColor("#000000")
 
     def _paint_lamp(self, p: QPainter, lamp: QRectF, fill: QColor, text: QColor) -> None:
         p.fillRect(lamp, fill)
@@ -210,7 +207,7 @@ class WaveformView(QWidget):
         self.plot.setYRange(-1.0, 1.0, padding=0.02)
         self.plot.getAxis("left").setTicks([[(-1.0, "-1"), (0.0, "0"), (1.0, "1")], []])
         theme.describe_view(self.plot_widget, "Waveform",
-                 "The input audio of the last ten seconds, full scale from -1 to 1, newest at the right.")
+                            "The input audio of the last ten seconds, full scale from -1 to 1, newest at the right.")
         self.curve = EnvelopeLines(pg.mkPen(WAVE_COLOR, width=1))
         self.plot.addItem(self.curve)
         self._placement = TimePlacement(self.plot, self.curve, VISIBLE_SECONDS)

@@ -30,7 +30,6 @@ BAR_HEIGHT = 0.7  # of a class's row
 BAR_MARGIN_PX = 4
 SCALE_TICKS = (0, 128, 255)
 SCALE_FONT_FACTOR = 0.8  # the scale's numbers are a little smaller than the class names
-MIN_SCALE_POINTS = 6.0
 SCALE_TICK_PX = 3  # the scale's tick marks, and the gap between them and the numbers
 SCALE_GAP_PX = 2
 THRESHOLD_WIDTH = 1.5
@@ -174,9 +173,7 @@ class ScoreBars(QWidget):
     # -- geometry ---------------------------------------------------------------------------------
     def scale_font(self) -> QFont:
         """The font of the 0/128/255 scale: the widget's, a little smaller."""
-        small = QFont(self.font())
-        small.setPointSizeF(max(MIN_SCALE_POINTS, small.pointSizeF() * SCALE_FONT_FACTOR))
-        return small
+        return theme.scaled_font(self.font(), SCALE_FONT_FACTOR)
 
     def scale_px(self) -> int:
         """Room under the bars for the scale: its ticks, a gap and one line of its numbers."""

@@ -76,10 +76,11 @@ class ScoresView(QWidget):
         self._board_count = 0
         self.bars = ScoreBars()
         theme.describe_view(self.plot_widget, "Class scores",
-                 "Each class's score from 0 to 255 over the last ten seconds, with the detection threshold "
-                 "dashed.")
+                            "Each class's score from 0 to 255 over the last ten seconds, with the detection threshold "
+                            "dashed.")
         theme.describe_view(self.bars, "Current scores",
-                 "The newest averaged score of each class as a bar from 0 to 255, with the threshold dashed.")
+                            "The newest averaged score of each class as a bar from 0 to 255, with the threshold "
+                            "dashed.")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

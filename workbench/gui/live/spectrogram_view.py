@@ -108,8 +108,8 @@ class SpectrogramView(QWidget):
         self.plot.setLabel("left", "mel band")
         self.plot.setMouseEnabled(x=False, y=False)
         theme.describe_view(self.plot_widget, "Spectrogram",
-                 "The model's int8 input over the last ten seconds: time to the right, frequency up, "
-                 "louder is brighter.")
+                            "The model's int8 input over the last ten seconds: time to the right, frequency up, "
+                            "louder is brighter.")
         lut = pg.colormap.get(theme.SPECTROGRAM_COLORMAP).getLookupTable(nPts=256, alpha=False)
         self.image = ScrollingImage(lut)
         self.plot.addItem(self.image)

@@ -28,15 +28,12 @@ from workbench.gui import theme
 from workbench.gui.model.layer_axis import LayerAxis
 from workbench.gui.model.layer_table_model import COLUMNS, SORT_ROLE, LayerTableModel, layer_details_html
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
-from workbench.profiler.device_limits import format_kb
+from workbench.profiler.device_limits import BYTES_PER_COMMANDER_KB, XG24_FLASH_BYTES, XG24_RAM_BYTES, format_kb
 from workbench.profiler.export import format_units, render
 from workbench.profiler.report import ProfileReport, profile_model
 
 __all__ = ["SORT_ROLE", "ProfileView", "netron_available"]
 
-BYTES_PER_KIB = 1024  # the datasheet's sizes; the bars count kB of 1000 bytes, as `kws profile` does
-EFR32MG24_FLASH_BYTES = 1536 * BYTES_PER_KIB
-EFR32MG24_RAM_BYTES = 256 * BYTES_PER_KIB
 CPU_COLOR, ACC_COLOR = "#4e79a7", "#f28e2b"
 BAR_WIDTH = 0.6
 CHART_DESCRIPTION = "Estimated CPU and MVP accelerator cycles of each layer, stacked, in execution order."
@@ -161,8 +158,9 @@ class ProfileView(QWidget):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         buttons.addWidget(self.netron_button)
-        memory = QGroupBox(f"Memory vs the xG24 Dev Kit's EFR32MG24 ({EFR32MG24_FLASH_BYTES // BYTES_PER_KIB} KiB "
-                           f"flash, {EFR32MG24_RAM_BYTES // BYTES_PER_KIB} KiB RAM; 1 kB = 1000 bytes)", self)
+        # the datasheet's sizes in KiB; the bars count kB of 1000 bytes, as `kws profile` does
+        memory = QGroupBox(f"Memory vs the xG24 Dev Kit's EFR32MG24 ({XG24_FLASH_BYTES // BYTES_PER_COMMANDER_KB} KiB "
+                           f"flash, {XG24_RAM_BYTES // BYTES_PER_COMMANDER_KB} KiB RAM; 1 kB = 1000 bytes)", self)
         mem_layout = QVBoxLayout(memory)
         for label, bar in (("Flash (model)", self.flash_bar), ("RAM arena, CPU (est.)", self.ram_bar),
                            ("RAM arena, MVP (est.)", self.ram_mvp_bar)):
@@ -292,9 +290,9 @@ class ProfileView(QWidget):
 
     def _update_memory(self) -> None:
         s = self._report.summary
-        values = ((self.flash_bar, s.flash_bytes if s else 0, EFR32MG24_FLASH_BYTES),
-                  (self.ram_bar, s.arena_bytes if s else 0, EFR32MG24_RAM_BYTES),
-                  (self.ram_mvp_bar, s.arena_bytes_mvp if s else 0, EFR32MG24_RAM_BYTES))
+        values = ((self.flash_bar, s.flash_bytes if s else 0, XG24_FLASH_BYTES),
+                  (self.ram_bar, s.arena_bytes if s else 0, XG24_RAM_BYTES),
+                  (self.ram_mvp_bar, s.arena_bytes_mvp if s else 0, XG24_RAM_BYTES))
         for bar, used, capacity in values:
             bar.setRange(0, capacity)
             bar.setValue(min(used, capacity))

@@ -19,11 +19,10 @@ from workbench.gui.window.window_menus import RECORD_TIP, START_TIP
 TITLE = "KWS Workbench"
 
 
-def live_notice(reason: str) -> str:
-    """The one sentence that stands where the live plots are: why the model cannot stream (``reason``, the
-    controller's ``live_reason``), and where it shows."""
-    head, _, detail = reason.partition(f" {CANNOT_RUN_LIVE}: ")
-    return f"{head} {CANNOT_RUN_LIVE}, so only the Model and Profile workspaces show it: {detail}."
+def live_notice(name: str, problem: str) -> str:
+    """The one sentence that stands where the live plots are: why model ``name`` cannot stream (the
+    controller's ``live_problem``), and where it shows."""
+    return f"{name} {CANNOT_RUN_LIVE}, so only the Model and Profile workspaces show it: {problem}."
 
 
 def show_model(window: Any, model: Any) -> None:
@@ -37,7 +36,8 @@ def show_model(window: Any, model: Any) -> None:
         window.profile_view.show_model(model.tflite, name, model.path)
     except WorkbenchError as exc:
         window.show_status(f"cannot profile {name}: {exc}")
-    window.live.show_notice(live_notice(reason) if reason is not None else None)
+    problem = window.controller.live_problem
+    window.live.show_notice(live_notice(name, problem) if problem is not None else None)
     for action, tip in ((window.start_action, START_TIP), (window.record_action, RECORD_TIP)):
         action.setEnabled(reason is None)
         action.setToolTip(reason or tip)
