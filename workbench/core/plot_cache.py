@@ -10,7 +10,9 @@ matplotlib itself is not imported (``kws`` starts fast), and child processes inh
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import MutableMapping
@@ -46,5 +48,6 @@ def ensure_writable_plot_cache(env: MutableMapping[str, str] = os.environ) -> Pa
     if folder is not None and _writable(folder):
         return None
     private = Path(tempfile.mkdtemp(prefix=PRIVATE_PREFIX))
+    atexit.register(shutil.rmtree, private, ignore_errors=True)  # as matplotlib does with its own fallback
     env[CONFIG_VARIABLE] = str(private)
     return private

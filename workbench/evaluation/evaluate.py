@@ -142,9 +142,10 @@ def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
     :class:`~workbench.evaluation.clip_scores.EvaluationCancelled` when cancelled.
     """
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
-    check_model_input(loaded)
+    runner = ModelRunner(loaded.tflite)
+    require_fit(runner.spectrogram, loaded.name)  # check_model_input's check, on the runner made here anyway
     names = list(classes) if classes is not None else list(loaded.classes)
-    n_outputs = ModelRunner(loaded.tflite).num_classes
+    n_outputs = runner.num_classes
     if len(names) != n_outputs:
         raise ModelError(f"{len(names)} class names were given but the model has {n_outputs} outputs.")
     skipped: list[tuple[Path, str]] = []

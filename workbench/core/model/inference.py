@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.core.errors import ModelError
-from workbench.core.model.model_input import SpectrogramInput, spectrogram_input
+from workbench.core.model.model_input import SpectrogramInput, spectrogram_input, tensor_count_problem
 from workbench.core.model.model_params import read_params
 from workbench.core.stderr_switch import STDERR_SWITCH_LOCK
 
@@ -111,8 +111,8 @@ class ModelRunner:
         except Exception as exc:  # LiteRT raises ValueError/RuntimeError with its own text
             raise ModelError(f"LiteRT cannot load the model: {_first_line(exc)}") from None
         inputs, outputs = self._interp.get_input_details(), self._interp.get_output_details()
-        if len(inputs) != 1 or len(outputs) != 1:
-            raise ModelError(f"expected a model with one input and one output, got {len(inputs)} and {len(outputs)}")
+        if problem := tensor_count_problem(len(inputs), len(outputs)):
+            raise ModelError(problem)
         self._in, self._out = inputs[0], outputs[0]
         if self.input_dtype not in _SUPPORTED_INPUTS:
             raise ModelError(f"the model's input type {self.input_dtype} is not supported "

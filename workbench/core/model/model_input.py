@@ -49,13 +49,20 @@ class SpectrogramInput:
         return self.frontend_shape
 
 
+def tensor_count_problem(input_count: int, output_count: int) -> str:
+    """Why a model with this many inputs and outputs cannot be run as a spectrogram classifier ("" when it
+    can): one spectrogram in, one row of class scores out."""
+    if input_count != 1 or output_count != 1:
+        return f"expected a model with one input and one output, got {input_count} and {output_count}"
+    return ""
+
+
 def stream_problem(input_shapes: Sequence[Sequence[int]], output_count: int, params: Mapping[str, Any]) -> str:
     """Why the stream cannot run a model with these inputs and outputs ("" when it can), for views that
-    describe a model (``kws info``, the Model workspace) before anyone tries to run it; the words are the
-    runner's (:class:`~workbench.core.model.inference.ModelRunner`)."""
-    if len(input_shapes) != 1 or output_count != 1:
-        return f"expected a model with one input and one output, got {len(input_shapes)} and {output_count}"
-    return spectrogram_input(input_shapes[0], params).problem
+    describe a model (``kws info``, the Model workspace) before anyone tries to run it; the runner's
+    (:class:`~workbench.core.model.inference.ModelRunner`) checks, in its words."""
+    return (tensor_count_problem(len(input_shapes), output_count)
+            or spectrogram_input(input_shapes[0], params).problem)
 
 
 def require_fit(layout: SpectrogramInput, model_name: str) -> tuple[int, int]:
