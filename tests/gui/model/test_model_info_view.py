@@ -134,3 +134,18 @@ def test_size_uses_the_kb_of_kws_profile(view, model):
     """21,616 bytes: "21.6 kB", as `kws profile` prints 21.6k and the Profile workspace's flash bar says."""
     view.set_model(model)
     assert view.field_text("size") == "21.6 kB (21,616 bytes)"
+
+
+def test_a_cell_reads_its_text_as_kws_params_does(tuned_view, qtbot):
+    """The same text gives the same value or the same refusal in the window as on the command line."""
+    view, tuning = tuned_view
+    _edit(view, "detection_threshold", "2e2")  # kws params detection_threshold=2e2 stores 200
+    assert tuning.settings.detection_threshold == 200
+    _edit(view, "detection_threshold_list", "[190, 191, 192, 193]")  # as the cell shows a list
+    assert tuning.settings.detection_threshold_list == (190, 191, 192, 193)
+    with qtbot.waitSignal(view.error) as blocker:
+        _edit(view, "detection_threshold_list", "190, 1.5, 192, 193")
+    assert blocker.args[0] == ("detection_threshold_list takes a comma-separated list of whole numbers, "
+                               "got '190, 1.5, 192, 193'")
+    _edit(view, "detection_threshold_list", "")  # emptied: removed, as detection_threshold_list= does
+    assert tuning.settings.detection_threshold_list is None

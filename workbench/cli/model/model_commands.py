@@ -20,18 +20,14 @@ from typing import Any
 import numpy as np
 
 from workbench.cli.model_argument import MODEL_HELP, model_argument
-from workbench.core.detection.settings import (
-    KIND_BOOL, KIND_FLOAT, KIND_INT, KIND_NUMBER, KIND_STR_LIST, PARAMETER_KINDS, THRESHOLD_LIST_KEY,
-    DetectionSettings, board_problems,
-)
+from workbench.core.detection.parameter_text import LIST_SEPARATOR, parse_parameter
+from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings, board_problems
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import LoadedModel, load_model, model_with_params, save_model
 from workbench.core.model.model_input import stream_problem
 from workbench.core.model.tflite_graph import parse_model
 
 FRONTEND_PREFIX = "fe."
-LIST_SEPARATOR = ","
-_TRUE, _FALSE = ("true", "yes", "on"), ("false", "no", "off")
 _KEY_WIDTH = 42
 _OP_WIDTH = 20
 GLOBAL_THRESHOLD_KEY = "detection_threshold"
@@ -169,110 +165,6 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 # -- kws params --------------------------------------------------------------------------------
-def _parse_bool(text: str) -> bool:
-    low = text.strip().lower()
-    if low not in _TRUE + _FALSE:
-        raise WorkbenchError(f"expected true or false, got {text!r}")
-    return low in _TRUE
-
-
-def _parse_number(text: str, want_float: bool) -> int | float:
-    """A float, or an integer where one is replaced (``1e2`` and ``100.0`` too: the firmware reads an int32).
-
-    A fraction where an integer was (``volume_gain=1.5`` over ``1``) is stored as a float; the settings'
-    checks refuse it where only an integer makes sense.
-    """
-    try:
-        return float(text) if want_float else int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        raise WorkbenchError(f"expected a number, got {text!r}") from None
-    return int(value) if not want_float and value.is_integer() else value
-
-
-def _guess(text: str) -> Any:
-    """A value for a key the model does not have yet: bool word, int, float, else string."""
-    if text.strip().lower() in _TRUE + _FALSE:
-        return _parse_bool(text)
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            continue
-    return text
-
-
-def _parse_kind(key: str, kind: str, text: str, current: Any) -> Any:
-    """A value for a parameter the firmware reads (:data:`PARAMETER_KINDS`), typed by what the key is.
-
-    Why not by the stored value or a guess: a key the model does not hold yet (``detection_threshold_list``
-    on a model with one global threshold) would be stored as the string ``"180,200"``, which the firmware
-    never reads as a list. A stored number keeps its own type (an MLTK ``volume_gain`` 0.0 stays a float).
-    An empty list value (``detection_threshold_list=``) removes the parameter (None), except for the class
-    names, which the firmware cannot do without.
-    """
-    if kind == KIND_BOOL:
-        return _parse_bool(text)
-    if kind == KIND_INT:
-        return _parse_number(text.strip(), False)
-    if kind == KIND_FLOAT:
-        return _parse_number(text.strip(), True)
-    if kind == KIND_NUMBER:
-        return _parse_number(text.strip(), isinstance(current, float) and not isinstance(current, bool))
-    items = [s.strip() for s in text.split(LIST_SEPARATOR) if s.strip()]
-    if kind == KIND_STR_LIST:
-        if not items:
-            raise WorkbenchError(f"{key} needs at least one name (comma-separated), got {text!r}")
-        return items
-    if not items:
-        return None
-    numbers: list[int] = []
-    for item in items:
-        try:
-            number = _parse_number(item, False)
-        except WorkbenchError:
-            number = None
-        if not isinstance(number, int):
-            raise WorkbenchError(f"{key} takes a {kind}, got {text!r}")
-        numbers.append(number)
-    return numbers
-
-
-def parse_value(text: str, current: Any, key: str = "") -> Any:
-    """A command-line value: typed by what ``key`` is for a parameter the firmware reads, else like the
-    existing value (or guessed for a new key). None means: remove the parameter."""
-    kind = PARAMETER_KINDS.get(key)
-    if kind is not None:
-        return _parse_kind(key, kind, text, current)
-    if current is None:
-        return _guess(text)
-    if isinstance(current, bool):
-        return _parse_bool(text)
-    if isinstance(current, (int, float)):
-        return _parse_number(text.strip(), isinstance(current, float))
-    if isinstance(current, list):
-        items = [s.strip() for s in text.split(LIST_SEPARATOR) if s.strip()]
-        if current and all(isinstance(v, str) for v in current):
-            return items
-        if current and all(isinstance(v, int) for v in current):
-            numbers = [_parse_number(s, False) for s in items]
-            if any(isinstance(n, float) for n in numbers):
-                raise WorkbenchError(f"expected a comma-separated list of integers, got {text!r}")
-            return numbers
-        if current:
-            return [float(_parse_number(s, True)) for s in items]
-        return [_guess(s) for s in items]
-    if isinstance(current, bytes):
-        try:
-            return bytes.fromhex(text)
-        except ValueError:
-            raise WorkbenchError(f"expected hexadecimal bytes, got {text!r}") from None
-    return text
-
-
 def shadowed_threshold(changes: dict[str, Any], params: dict[str, Any]) -> str | None:
     """A warning when ``detection_threshold`` is set but the written model keeps a ``detection_threshold_list``.
 
@@ -338,7 +230,7 @@ def run_params(args: argparse.Namespace) -> int:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
             raise WorkbenchError(f"expected KEY=VALUE, got {item!r}")
-        changes[key.strip()] = parse_value(text, model.params.get(key.strip()), key.strip())
+        changes[key.strip()] = parse_parameter(key.strip(), text, model.params.get(key.strip()))
     updated = model_with_params(model, changes)
     from workbench.core.frontend_settings import FrontendSettings
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from workbench.core.detection.parameter_text import parse_parameter
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.detection.tuning import PARAMETER_SPECS, DetectionTuning
 from workbench.core.errors import SettingsError
@@ -75,23 +76,10 @@ def cell_text(value: Any) -> str:
     return textwrap.fill(format_value(value), WRAP_CHARS, break_long_words=False, break_on_hyphens=False)
 
 
-def parse_value(key: str, text: str, current: Any) -> Any:
-    """The typed value a user typed for detection parameter ``key`` (raises SettingsError)."""
-    text = text.strip().strip("[]").strip()
-    try:
-        if key == "detection_threshold_list":
-            return tuple(int(part) for part in text.replace(";", ",").split(",") if part.strip()) or None
-        if isinstance(current, bool):
-            if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
-                raise ValueError(text)
-            return text.lower() in ("true", "1", "yes")
-        if isinstance(current, float):
-            return float(text)
-        return int(text)
-    except ValueError:
-        kind = "a list of whole numbers" if key == "detection_threshold_list" else (
-            "true or false" if isinstance(current, bool) else "a number")
-        raise SettingsError(f"{key} must be {kind}, got {text!r}") from None
+def parse_cell(key: str, text: str, current: Any) -> Any:
+    """The value typed into an "In use now" cell, read as ``kws params KEY=VALUE`` reads it (raises
+    SettingsError); the brackets the cell shows around a list may be kept."""
+    return parse_parameter(key, text.strip().strip("[]").strip(), current)
 
 
 class ParameterTableView(QTreeWidget):
@@ -188,7 +176,7 @@ class ParameterTableView(QTreeWidget):
         key = item.text(COLUMN_NAME)
         current = self._tuning.settings.to_params().get(key)
         try:
-            self._tuning.set(**{key: parse_value(key, item.text(COLUMN_NOW), current)})
+            self._tuning.set(**{key: parse_cell(key, item.text(COLUMN_NOW), current)})
         except SettingsError as exc:
             self.error.emit(str(exc))
         self._show_in_use(self._tuning.settings)  # the cell shows what is really in use

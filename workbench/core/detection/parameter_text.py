@@ -1,0 +1,130 @@
+"""A model parameter typed as text -- ``kws params KEY=VALUE``, a cell of the Model view's table -- as the value
+the firmware will read.
+
+Why one parser for the command line and the window: the firmware reads a list parameter only when it is
+stored as exactly that list type, and casts stored scalars, so what a typed value becomes decides whether
+the board uses it. Both places must turn the same text into the same value and refuse the same text with
+the same sentence.
+
+A parameter the firmware reads (:data:`PARAMETER_KINDS`) takes its kind, also where the model does not hold
+it yet (``detection_threshold_list`` on a model with one global threshold would otherwise be stored as the
+string ``"180,200"``); any other key takes the type of the value it replaces, or a guess for a new key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.core.detection.settings import (
+    KIND_BOOL, KIND_FLOAT, KIND_INT, KIND_INT_LIST, KIND_NUMBER, KIND_STR_LIST, PARAMETER_KINDS,
+)
+from workbench.core.errors import SettingsError
+
+LIST_SEPARATOR = ","
+TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on"), ("false", "no", "off")
+
+
+def parse_parameter(key: str, text: str, current: Any) -> Any:
+    """The value ``text`` stands for as parameter ``key`` whose stored value is ``current`` (None: not stored).
+
+    None means: remove the parameter (an empty list value, ``detection_threshold_list=``). Raises
+    :class:`SettingsError` naming what the key takes.
+    """
+    kind = PARAMETER_KINDS.get(key)
+    if kind is not None:
+        return _parse_kind(key, kind, text, current)
+    if current is None:
+        return _guess(text)
+    if isinstance(current, bool):
+        return _parse_bool(text)
+    if isinstance(current, (int, float)):
+        return _parse_number(text.strip(), isinstance(current, float))
+    if isinstance(current, list):
+        items = _list_items(text)
+        if current and all(isinstance(v, str) for v in current):
+            return items
+        if current and all(isinstance(v, int) for v in current):
+            return _whole_numbers(key, items, text)
+        if current:
+            return [float(_parse_number(s, True)) for s in items]
+        return [_guess(s) for s in items]
+    if isinstance(current, bytes):
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            raise SettingsError(f"expected hexadecimal bytes, got {text!r}") from None
+    return text
+
+
+def _parse_kind(key: str, kind: str, text: str, current: Any) -> Any:
+    """A value for a parameter the firmware reads, typed by what the key is; a stored number keeps its own
+    type (an MLTK ``volume_gain`` 0.0 stays a float). Only the class names cannot be removed: the firmware
+    cannot do without them."""
+    if kind == KIND_BOOL:
+        return _parse_bool(text)
+    if kind == KIND_INT:
+        return _parse_number(text.strip(), False)
+    if kind == KIND_FLOAT:
+        return _parse_number(text.strip(), True)
+    if kind == KIND_NUMBER:
+        return _parse_number(text.strip(), isinstance(current, float) and not isinstance(current, bool))
+    items = _list_items(text)
+    if kind == KIND_STR_LIST:
+        if not items:
+            raise SettingsError(f"{key} needs at least one name (comma-separated), got {text!r}")
+        return items
+    return _whole_numbers(key, items, text) if items else None
+
+
+def _list_items(text: str) -> list[str]:
+    return [s.strip() for s in text.split(LIST_SEPARATOR) if s.strip()]
+
+
+def _whole_numbers(key: str, items: list[str], text: str) -> list[int]:
+    """An integer list, as the firmware reads ``detection_threshold_list`` (``1e2`` is 100; ``1.5`` is refused)."""
+    numbers: list[int] = []
+    for item in items:
+        try:
+            number = _parse_number(item, False)
+        except SettingsError:
+            number = None
+        if not isinstance(number, int):
+            raise SettingsError(f"{key} takes a {KIND_INT_LIST}, got {text!r}")
+        numbers.append(number)
+    return numbers
+
+
+def _parse_bool(text: str) -> bool:
+    low = text.strip().lower()
+    if low not in TRUE_WORDS + FALSE_WORDS:
+        raise SettingsError(f"expected true or false, got {text!r}")
+    return low in TRUE_WORDS
+
+
+def _parse_number(text: str, want_float: bool) -> int | float:
+    """A float, or an integer where one is replaced (``1e2`` and ``100.0`` too: the firmware reads an int32).
+
+    A fraction where an integer was (``volume_gain=1.5`` over ``1``) is stored as a float; the settings'
+    checks refuse it where only an integer makes sense.
+    """
+    try:
+        return float(text) if want_float else int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"expected a number, got {text!r}") from None
+    return int(value) if not want_float and value.is_integer() else value
+
+
+def _guess(text: str) -> Any:
+    """A value for a key the model does not have yet: bool word, int, float, else string."""
+    if text.strip().lower() in TRUE_WORDS + FALSE_WORDS:
+        return _parse_bool(text)
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            continue
+    return text
