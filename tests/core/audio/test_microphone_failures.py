@@ -19,7 +19,6 @@ from typing import Iterator
 import pytest
 
 from workbench.core.audio.microphone_source import CLOSE_TIMEOUT_S
-from workbench.core.audio.native_noise import LineFilter
 from workbench.core.audio.portaudio_guard import stalled_calls
 from workbench.core.audio.sources import MicrophoneSource, refresh_devices
 from workbench.core.errors import DeviceError
@@ -180,13 +179,3 @@ def test_retrying_a_vanished_device_prints_no_library_noise(own_mic: VirtualMic,
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"attempt {n}: cannot open the audio input 'default' (Input/output error)" for n in range(3)]
-
-
-def test_line_filter_drops_library_lines_and_keeps_everything_else() -> None:
-    lines = LineFilter()
-    kept = lines.feed(b"first\nExpression 'ret' failed in 'src/hostapi/alsa/pa_linux_alsa.c', line: 1812\n")
-    kept += lines.feed(b"ALSA lib pcm_pulse.c:758:(pulse_prepare) PulseAudio: Unable to create stream\n\n")
-    kept += lines.feed(b"Expression is a word\npartial")
-    kept += lines.feed(b" line\nALSA lib half")
-    kept += lines.feed(b" a diagnostic\n\nlast\n")
-    assert kept == b"first\nExpression is a word\npartial line\nlast\n"

@@ -14,7 +14,7 @@ A stalled sound server makes PortAudio's open and close block for as long as it 
 through :func:`~workbench.core.audio.portaudio_guard.call_bounded`: the caller waits at most
 ``OPEN_TIMEOUT_S``/``CLOSE_TIMEOUT_S``, then the stream is given up (closed in the background when the
 server answers) and the failure is reported as ``error``. While a stream is in use, PortAudio's and
-ALSA's raw diagnostics are kept out of the terminal (:mod:`~workbench.core.audio.native_noise`).
+ALSA's raw diagnostics are kept out of the terminal (:mod:`~workbench.core.native_noise`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import soxr
 
-from workbench.core.audio import native_noise
+from workbench.core import native_noise
 from workbench.core.audio.devices import (
     InputDevice,
     OpenStreamCount,

@@ -22,26 +22,22 @@ imported here: ``workbench.core`` must stay free of it (an import-linter contrac
 LiteRT's native code prints "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." straight to file
 descriptor 2 when the tensors are allocated, and has no switch for it (``TF_CPP_MIN_LOG_LEVEL`` does not
 reach its minimal logger). Stderr must carry only the workbench's own messages (a CLI error is one line),
-so fd 2 is captured while the interpreter is made and whatever is not a runtime ``INFO:`` line is written back.
+so fd 2 is filtered while the interpreter is made (:mod:`workbench.core.native_noise`): only those lines are dropped.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import os
-import sys
-import tempfile
 from math import prod
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from workbench.core import native_noise
 from workbench.core.errors import ModelError
 from workbench.core.model.model_input import SpectrogramInput, spectrogram_input, tensor_count_problem
 from workbench.core.model.model_params import read_params
-from workbench.core.stderr_switch import STDERR_SWITCH_LOCK
 
 SCORE_OFFSET_INT8 = 128
 SCORE_SCALE_FLOAT = 255
@@ -53,8 +49,6 @@ FEATURES_DTYPE_KEY = "features_dtype"
 _UINT8_MAX = 255
 _INTERPRETER_MODULES = ("ai_edge_litert.interpreter", "tflite_runtime.interpreter")
 _SUPPORTED_INPUTS = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
-_STDERR_FD = 2
-_RUNTIME_INFO_PREFIX = b"INFO: "
 
 
 def _interpreter_class() -> Any:
@@ -64,29 +58,6 @@ def _interpreter_class() -> Any:
         except ImportError:
             continue
     raise ModelError("no TensorFlow Lite runtime found: install it with 'pip install ai-edge-litert'")
-
-
-@contextlib.contextmanager
-def _runtime_info_silenced() -> Iterator[None]:
-    """Drop the runtime's ``INFO:`` lines written to fd 2 meanwhile; anything else printed there is kept."""
-    with STDERR_SWITCH_LOCK, tempfile.TemporaryFile() as capture:
-        try:
-            sys.stderr.flush()
-            saved = os.dup(_STDERR_FD)
-        except (OSError, ValueError):  # no fd 2 (a windowed program): nothing to silence
-            yield
-            return
-        os.dup2(capture.fileno(), _STDERR_FD)
-        try:
-            yield
-        finally:
-            os.dup2(saved, _STDERR_FD)
-            os.close(saved)
-            capture.seek(0)
-            kept = [line for line in capture.read().splitlines(keepends=True)
-                    if not line.startswith(_RUNTIME_INFO_PREFIX)]
-            if kept:
-                os.write(_STDERR_FD, b"".join(kept))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -103,7 +74,7 @@ class ModelRunner:
         self._mean_and_std = bool(params.get(MEAN_AND_STD_KEY, False))
         self._int8_values = params.get(FEATURES_DTYPE_KEY) == "int8"
         try:
-            with _runtime_info_silenced():
+            with native_noise.noise_filtered():  # LiteRT's "INFO: Created … delegate" line
                 self._interp = _interpreter_class()(model_content=bytes(tflite), num_threads=num_threads)
                 self._interp.allocate_tensors()
         except ModelError:

@@ -1,25 +1,27 @@
-"""Keep PortAudio's and ALSA's own diagnostics out of the terminal while a microphone stream is in use.
+"""Keep native libraries' own diagnostics out of the terminal: PortAudio's and ALSA's while a microphone
+stream is in use, LiteRT's ``INFO:`` lines while an interpreter is made.
 
 Why: when a sound device vanishes or refuses to open, the C libraries print raw lines straight to file
 descriptor 2 -- PortAudio's ``Expression '…' failed in 'src/hostapi/alsa/pa_linux_alsa.c', line: …`` and
 ALSA's ``ALSA lib pcm_pulse.c:758:(pulse_prepare) PulseAudio: Unable to create stream: …`` -- once per
-attempt, so a GUI retrying a vanished microphone floods the terminal. The workbench already reports the
-failure as one sentence; the raw lines only alarm.
+attempt, so a GUI retrying a vanished microphone floods the terminal. LiteRT prints ``INFO: Created
+TensorFlow Lite XNNPACK delegate for CPU.`` for every interpreter, between the lines of ``kws`` output. The
+workbench reports failures itself, in one sentence; the raw lines only alarm.
 
 Two measures:
 
 * ALSA: a no-op error handler is installed with ``snd_lib_error_set_handler`` (when libasound is present),
   so ALSA formats nothing at all, from any thread.
-* PortAudio has no exported switch for its debug prints, and they come from its own audio thread as well
-  (when a running stream loses its device). So while a stream is being opened, runs or is closed
-  (:func:`noise_filtered` / :func:`hold` / :func:`release`, reference-counted), fd 2 points at a pipe whose
-  reader thread forwards every line to the real stderr except those diagnostics. Everything else written
-  to stderr meanwhile (Python's own messages, other libraries, child processes) still arrives, in order.
+* PortAudio and LiteRT have no exported switch for their prints, and PortAudio's come from its own audio
+  thread as well (when a running stream loses its device). So while a stream is being opened, runs or is
+  closed, and while an interpreter is made (:func:`noise_filtered` / :func:`hold` / :func:`release`,
+  reference-counted), fd 2 points at a pipe whose reader thread forwards every line to the real stderr except
+  those diagnostics. Everything else written to stderr meanwhile (Python's own messages, other libraries,
+  child processes) still arrives, in order.
 
-fd 2 is process-wide, so switching it is serialised with the model runner's capture of LiteRT's ``INFO:``
-lines through :data:`~workbench.core.stderr_switch.STDERR_SWITCH_LOCK`; the pipe's read end is never
-closed, so a child process that inherited fd 2 never gets SIGPIPE. At exit fd 2 is restored and the pipe
-drained, so a last error message is never lost.
+fd 2 is process-wide, so this is its one switch, and one filter serves the whole process. The pipe's read end
+is never closed, so a child process that inherited fd 2 never gets SIGPIPE. At exit fd 2 is restored and the
+pipe drained, so a last error message is never lost.
 """
 
 from __future__ import annotations
@@ -34,14 +36,13 @@ import sys
 import threading
 from typing import Iterator
 
-from workbench.core.stderr_switch import STDERR_SWITCH_LOCK
-
 STDERR_FD = 2
 READ_CHUNK = 65536
 ALSA_PREFIX = b"ALSA lib "
 PORTAUDIO_PREFIX = b"Expression '"
 PORTAUDIO_MARK = b"' failed in '"
-NOISE_PREFIXES = (ALSA_PREFIX, PORTAUDIO_PREFIX)
+RUNTIME_INFO_PREFIX = b"INFO: "  # LiteRT's (TFLite's) own log lines
+NOISE_PREFIXES = (ALSA_PREFIX, PORTAUDIO_PREFIX, RUNTIME_INFO_PREFIX)
 
 # void (*snd_lib_error_handler_t)(const char *file, int line, const char *function, int err, const char *fmt, ...)
 _ALSA_HANDLER_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
@@ -73,8 +74,9 @@ def silence_alsa_errors() -> bool:
 
 
 def is_noise(line: bytes) -> bool:
-    """A raw PortAudio/ALSA diagnostic line (without its newline)."""
-    return line.startswith(ALSA_PREFIX) or (line.startswith(PORTAUDIO_PREFIX) and PORTAUDIO_MARK in line)
+    """A raw PortAudio, ALSA or LiteRT diagnostic line (without its newline)."""
+    return (line.startswith((ALSA_PREFIX, RUNTIME_INFO_PREFIX))
+            or (line.startswith(PORTAUDIO_PREFIX) and PORTAUDIO_MARK in line))
 
 
 class LineFilter:
@@ -114,15 +116,16 @@ class _StderrFilter:
         self.write_fd: int | None = None
         self.io_lock = threading.Lock()  # the reader and the drains take turns
         self.lines = LineFilter()
+        self.switch_lock = threading.Lock()  # fd 2 is switched and restored by one holder at a time
 
     def hold(self) -> None:
-        with STDERR_SWITCH_LOCK:
+        with self.switch_lock:
             if self.holders == 0 and not self._redirect():
                 return
             self.holders += 1
 
     def release(self) -> None:
-        with STDERR_SWITCH_LOCK:
+        with self.switch_lock:
             if self.holders == 0:
                 return
             self.holders -= 1
@@ -130,7 +133,7 @@ class _StderrFilter:
                 self._restore()
 
     def restore_at_exit(self) -> None:
-        with STDERR_SWITCH_LOCK:
+        with self.switch_lock:
             if self.holders:
                 self.holders = 0
                 self._restore()
