@@ -19,13 +19,13 @@ import numpy as np
 
 from workbench.core.errors import WorkbenchError
 from workbench.evaluation.evaluate import EvaluationResult
+from workbench.run_folder_layout import EVAL_PLOT_SUFFIXES
 
 DPI = 100
 CURVE_SIZE_IN = (8.0, 6.5)
 MATRIX_SIZE_IN = (6.5, 6.0)
 PERCENT = 100.0
 _SAFE_NAME = re.compile(r"[^\w.-]+")
-PLOT_SUFFIXES = ("-roc.png", "-precision_vs_recall.png", "-confusion_matrix.png")  # after the model's name
 _DARK_CELL = 0.5  # cells darker than half the colour scale get white text
 
 
@@ -110,12 +110,12 @@ def _confusion(result: EvaluationResult) -> bytes:
 
 def is_plot_name(name: str) -> bool:
     """True for a file name an evaluation's PNGs may have (any model's): what a new report replaces."""
-    return any(name.endswith(suffix) and len(name) > len(suffix) for suffix in PLOT_SUFFIXES)
+    return any(name.endswith(suffix) and len(name) > len(suffix) for suffix in EVAL_PLOT_SUFFIXES)
 
 
 def plot_pngs(result: EvaluationResult, folder: str | Path) -> dict[Path, bytes]:
     """The three PNGs, by their paths in ``folder``."""
     folder = Path(folder)
     stem = _SAFE_NAME.sub("_", result.name) or "model"
-    roc, pr, confusion = (folder / f"{stem}{suffix}" for suffix in PLOT_SUFFIXES)
+    roc, pr, confusion = (folder / f"{stem}{suffix}" for suffix in EVAL_PLOT_SUFFIXES)
     return {roc: _roc(result), pr: _precision_recall(result), confusion: _confusion(result)}

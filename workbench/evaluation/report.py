@@ -27,10 +27,9 @@ from workbench.core.file_set import Content, write_file_set
 from workbench.datasets.layout import ClipEntry, speaker_of
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.evaluation.evaluate import EvaluationResult
+from workbench.run_folder_layout import EVAL_PREDICTIONS_FILE, EVAL_RESULTS_FILE
 
-RESULTS_FILE = "eval-results.json"
 SUMMARY_FILE = "summary.txt"
-PREDICTIONS_FILE = "predictions.csv"
 TOP_CONFUSIONS = 10
 PERCENT = 100.0
 NOT_AVAILABLE = "n/a"
@@ -144,7 +143,7 @@ def clips_of_predictions(path: str | Path) -> list[ClipEntry]:
         raise WorkbenchError(f"cannot read the clip list {source}: {getattr(exc, 'strerror', None) or exc}") from None
     if not rows or not {"path", "word"} <= set(rows[0]):
         raise WorkbenchError(f"{source} lists no clips: it needs 'path' and 'word' columns, as the "
-                             f"{PREDICTIONS_FILE} of kws evaluate or of a training run's eval folder")
+                             f"{EVAL_PREDICTIONS_FILE} of kws evaluate or of a training run's eval folder")
     return [ClipEntry(clip, row["word"], speaker_of(clip), "testing")
             for row in rows for clip in [_listed_clip(row["path"], source.parent)]]
 
@@ -162,7 +161,7 @@ def report_files(folder: Path) -> list[Path]:
     """The files of an evaluation report already in ``folder`` (any model's plots included)."""
     from workbench.evaluation.plots import is_plot_name
 
-    named = [folder / name for name in (RESULTS_FILE, SUMMARY_FILE, PREDICTIONS_FILE)]
+    named = [folder / name for name in (EVAL_RESULTS_FILE, SUMMARY_FILE, EVAL_PREDICTIONS_FILE)]
     try:
         plots = [p for p in folder.iterdir() if is_plot_name(p.name)]
     except OSError:
@@ -179,9 +178,9 @@ def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool =
     folder = Path(out_dir)
     create_folder(folder, "the report folder")
     files: dict[Path, Content] = {
-        folder / RESULTS_FILE: (json.dumps(results_document(result, comparisons)) + "\n").encode("utf-8"),
+        folder / EVAL_RESULTS_FILE: (json.dumps(results_document(result, comparisons)) + "\n").encode("utf-8"),
         folder / SUMMARY_FILE: full_summary(result, comparisons).encode("utf-8"),
-        folder / PREDICTIONS_FILE: predictions_csv(result).encode("utf-8"),
+        folder / EVAL_PREDICTIONS_FILE: predictions_csv(result).encode("utf-8"),
     }
     if plots:
         from workbench.evaluation.plots import plot_pngs

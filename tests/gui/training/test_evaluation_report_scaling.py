@@ -35,7 +35,7 @@ def run_folder(tmp_path: Path) -> Path:
         "validation_evaluation": {"class_accuracies": accuracies}}), encoding="utf-8")
     image = QImage(*PNG_PX, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
-    assert image.save(str(folder / "eval" / "m_confusion_matrix.png"))
+    assert image.save(str(folder / "eval" / "m-confusion_matrix.png"))
     return folder
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.training.run.output_folder import LOG_FILE, RUN_FILE, TRAIN_DIR, OutputFolder, file_stem
+from workbench.run_folder_layout import LOG_FILE, RUN_FILE, TRAIN_DIR
+from workbench.training.run.output_folder import OutputFolder, file_stem
 
 
 def test_file_names_keep_the_users_name_and_drop_only_what_no_file_name_may_hold(tmp_path: Path) -> None:

@@ -28,13 +28,11 @@ from PySide6.QtWidgets import (
 
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.gui.kws_child import KwsChild
+from workbench.run_folder_layout import (EVAL_DIR, EVAL_PLOT_SUFFIXES, EVAL_PREDICTIONS_FILE, EVAL_RESULTS_FILE,
+                                         SUMMARY_FILE, SUMMARY_MODEL_KEY)
 
-SUMMARY_FILE = "summary.json"
-EVAL_DIR = "eval"
-PLOT_SUFFIXES = ("confusion_matrix.png", "roc.png", "precision_vs_recall.png")
 PLOT_HEIGHT_PX = 260  # device-independent: the plots are drawn at the screen's pixel density
 PERCENT = 100.0
-PREDICTIONS_FILE, RESULTS_FILE = "predictions.csv", "eval-results.json"
 MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
 EMPTY_HEADLINE = "The evaluation on the test split appears here when a run finishes."
 MISSING = "–"
@@ -170,7 +168,7 @@ class EvaluationReportView(QWidget):
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self._fit_table()
-        for suffix in PLOT_SUFFIXES:
+        for suffix in EVAL_PLOT_SUFFIXES:
             for path in sorted((folder / EVAL_DIR).glob(f"*{suffix}")):
                 if QPixmap(str(path)).isNull():
                     continue
@@ -211,7 +209,7 @@ class EvaluationReportView(QWidget):
         """(the run's model, its test clips) when the run was evaluated, else None."""
         if self.folder is None or self.summary is None:
             return None
-        model, clips = self.folder / str(self.summary.get("model", "")), self.folder / EVAL_DIR / PREDICTIONS_FILE
+        model, clips = self.folder / str(self.summary.get(SUMMARY_MODEL_KEY, "")), self.folder / EVAL_DIR / EVAL_PREDICTIONS_FILE
         return (model, clips) if model.is_file() and clips.is_file() else None
 
     def choose_compare(self) -> None:
@@ -237,7 +235,7 @@ class EvaluationReportView(QWidget):
     def _on_compared(self) -> None:
         folder = self._compare_dir or Path()
         try:
-            document = json.loads((folder / RESULTS_FILE).read_text(encoding="utf-8"))
+            document = json.loads((folder / EVAL_RESULTS_FILE).read_text(encoding="utf-8"))
             text = comparison_text(ClipComparison.from_json(document["workbench"]["compared"][0]))
         except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
             text = f"The comparison wrote no readable result ({exc})."

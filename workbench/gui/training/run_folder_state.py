@@ -5,7 +5,7 @@ run copied over, ``kws train`` on the command line, a run of an earlier session.
 single source of truth (``kws train``'s layout: ``workbench/training/run/output_folder.py``): a finished
 run has ``summary.json`` and the model it names (written last), a stopped run has ``run.json`` without
 ``summary.json`` and continues with Resume. The GUI never imports the training package (an
-import-linter contract), so the few names of that layout are repeated here.
+import-linter contract): the names of that layout come from :mod:`workbench.run_folder_layout`, as training's do.
 
 Why :class:`RunFolderState` always carries one sentence (``note``) instead of raising: the folder is read
 while the user types its path; a half-copied or damaged run must say what is wrong, never stop the window.
@@ -20,10 +20,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-RUN_FILE, SUMMARY_FILE = "run.json", "summary.json"
-TRAIN_DIR, EVAL_DIR, STATE_FILE, LOG_FILE = "train", "eval", "state.json", "log.txt"
-HISTORY_FILE = "training-history.json"
-MODEL_KEY = "model"  # summary.json's name of the model file (beside summary.json)
+from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RUN_FILE, STATE_FILE, SUMMARY_FILE,
+                                         SUMMARY_MODEL_KEY, TRAIN_DIR)
+
 BEST_EPOCH_KEY = "best_epoch"
 MAX_EPOCHS = 1_000_000  # more than any run trains: a larger epoch number is a damaged file
 
@@ -93,7 +92,7 @@ def _finished(folder: Path) -> RunFolderState:
     except (ValueError, RecursionError):  # RecursionError: nested deeper than any summary (a damaged file)
         return RunFolderState(RunKind.DAMAGED, folder, note=f"{summary_path} is not a run summary (not valid "
                                                             "JSON): the run cannot be shown.")
-    model_name = summary.get(MODEL_KEY) if isinstance(summary, dict) else None
+    model_name = summary.get(SUMMARY_MODEL_KEY) if isinstance(summary, dict) else None
     if not isinstance(model_name, str) or not model_name or Path(model_name).name != model_name:
         return RunFolderState(RunKind.DAMAGED, folder, note=f"{summary_path} names no model file: it is not "
                                                             "the summary of a finished run.")

@@ -37,6 +37,7 @@ from ray import tune
 from workbench.child_command import EXIT_CANCELLED, kws_command
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.run_folder_layout import SUMMARY_FILE, SUMMARY_MODEL_KEY
 from workbench.sweeps.budget.budget_check import budget_problem, estimate_problem
 from workbench.sweeps.on_ray.child_process import ChildProcess
 from workbench.sweeps.definition.objectives import ObjectiveStream, accuracy_objective, frr_objective
@@ -49,7 +50,6 @@ from workbench.sweeps.definition.trial_spec import plain, spec_of, trial_spec
 
 CHILD_STDERR_FILE = "kws-train.stderr.txt"
 CALIBRATION_DIR = "calibration"
-SUMMARY_FILE = "summary.json"
 POLL_S = 0.5  # how often a trial looks for the cancel marker while its child is silent
 DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as kws train reports it
 NO_VALUE = float("nan")  # ASHA ignores NaN (nanpercentile); Tune insists the metric key is present
@@ -233,7 +233,7 @@ class KwsTrainTrial(tune.Trainable):
             summary = json.loads((self.folder / SUMMARY_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise WorkbenchError(f"the finished run's {SUMMARY_FILE} cannot be read: {exc}") from None
-        model = self.folder / str(summary.get("model") or "")
+        model = self.folder / str(summary.get(SUMMARY_MODEL_KEY) or "")
         record = self.record
         record.model = str(model)
         record.flash_bytes = summary.get("flash_bytes")

@@ -21,11 +21,11 @@ from workbench.core.errors import WorkbenchError
 from workbench.training.model.keras_builder import keras
 from workbench.training.model.weights_import import weight_key
 from workbench.training.run.keras_files import archive_weights, keras_archive
-from workbench.training.run.output_folder import STATE_FILE, CheckpointWriteError
+from workbench.run_folder_layout import CHECKPOINTS_DIR, STATE_FILE
+from workbench.training.run.output_folder import CheckpointWriteError
 from workbench.training.run.training_state import TrainingState
 
 IMPORTED_FILE = "imported-weights.npz"  # which weight entries came from init_from (kept by frozen_layers)
-CHECKPOINT_DIR = "checkpoints"
 LAST_PATTERN = "last-{epoch:04d}.keras"
 BEST_PATTERN = "best-{epoch:04d}.weights.h5"
 
@@ -41,7 +41,7 @@ class Checkpoints:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.dir = folder / CHECKPOINT_DIR
+        self.dir = folder / CHECKPOINTS_DIR
         self.state_path = folder / STATE_FILE
 
     def exists(self) -> bool:

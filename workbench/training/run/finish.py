@@ -15,6 +15,7 @@ import numpy as np
 from workbench.core.model.inference import FEATURES_DTYPE_KEY, ModelRunner
 from workbench.core.model.model_file import LoadedModel
 from workbench.datasets.layout import ClipEntry
+from workbench.run_folder_layout import SUMMARY_MODEL_KEY
 from workbench.training.data.features import FeatureBatch
 from workbench.training.data.sample_plan import SamplePlan
 from workbench.training.model.conversion import to_tflite
@@ -123,7 +124,7 @@ def finish_run(spec: ModelSpec, request: TrainRequest, plan: SamplePlan, validat
     evaluation = _evaluate(model, plan.testing, "testing", out, progress) if request.evaluate else None
     state = result.state
     summary = {
-        "name": spec.name, "model": out.model_path.name, "classes": list(spec.classes), "macs": spec.macs,
+        "name": spec.name, SUMMARY_MODEL_KEY: out.model_path.name, "classes": list(spec.classes), "macs": spec.macs,
         "flash_bytes": len(model.tflite), "runtime_memory_size": model.params.get("runtime_memory_size"),
         "epochs": state.epochs_done, "best_epoch": state.best_epoch, "stop_reason": state.stop_reason,
         "best": {spec.training.checkpoint_monitor: state.best_value}, "training_wall_time_s": state.wall_time_s,

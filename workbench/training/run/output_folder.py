@@ -15,7 +15,8 @@
     OUT/<name>.mltk.zip          with --mltk-zip: all of the above in one archive
 
 ``<name>`` is the spec's name as written ("my spec" gives ``my spec.tflite``), with only the characters
-no file name may hold replaced (:func:`file_stem`); ``summary.json`` names the model file.
+no file name may hold replaced (:func:`file_stem`); ``summary.json`` names the model file. The names
+themselves live in :mod:`workbench.run_folder_layout`, which the sweeps and the GUI read them from too.
 
 Why atomic writes everywhere: a run can be stopped (or the disk can fill) at any moment; every file
 is either its previous version or complete, never half-written (:mod:`workbench.core.atomic_write`).
@@ -32,20 +33,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text, create_folder
 from workbench.core.errors import WorkbenchError
+from workbench.run_folder_layout import (CHECKPOINTS_DIR, EVAL_DIR, FLOAT_MODEL_SUFFIX, H5_SUFFIX, HISTORY_NAME,
+                                         KERAS_SUFFIX, LOG_FILE, MLTK_ZIP_SUFFIX, MODEL_SUFFIX, RUN_FILE,
+                                         SUMMARY_FILE, TRAIN_DIR)
 
-TRAIN_DIR = "train"
-EVAL_DIR = "eval"
-RUN_FILE = "run.json"
-SPEC_FILE = "spec.toml"
-PLAN_FILE = "plan.json"
-SUMMARY_FILE = "summary.json"
-LOG_FILE = "log.txt"
-STATE_FILE = "state.json"  # a checkpoint folder's state, saved after every epoch (see checkpoints)
-HISTORY_NAME = "training-history"
 HISTORY_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr")
-ZIP_EXCLUDED_DIRS = ("checkpoints",)
+ZIP_EXCLUDED_DIRS = (CHECKPOINTS_DIR,)
 # a model name's characters no file name may hold on Linux, macOS or Windows (separators, reserved, control)
 UNSAFE_FILE_CHARACTER = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 FILE_NAME_REPLACEMENT = "_"
@@ -89,23 +84,23 @@ class OutputFolder:
     # -- paths --------------------------------------------------------------------------------
     @property
     def model_path(self) -> Path:
-        return self.root / f"{self.stem}.tflite"
+        return self.root / f"{self.stem}{MODEL_SUFFIX}"
 
     @property
     def float_model_path(self) -> Path:
-        return self.root / f"{self.stem}.float32.tflite"
+        return self.root / f"{self.stem}{FLOAT_MODEL_SUFFIX}"
 
     @property
     def zip_path(self) -> Path:
-        return self.root / f"{self.stem}.mltk.zip"
+        return self.root / f"{self.stem}{MLTK_ZIP_SUFFIX}"
 
     @property
     def keras_path(self) -> Path:
-        return self.root / f"{self.stem}.keras"
+        return self.root / f"{self.stem}{KERAS_SUFFIX}"
 
     @property
     def h5_path(self) -> Path:
-        return self.root / f"{self.stem}.h5"
+        return self.root / f"{self.stem}{H5_SUFFIX}"
 
     @property
     def log_path(self) -> Path:
@@ -127,10 +122,8 @@ class OutputFolder:
                                  "another --out folder.")
         if resume and not self.run_path.exists():
             raise WorkbenchError(f"{self.root} holds no training run to resume (no {RUN_FILE}).")
-        try:
-            self.train_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WorkbenchError(f"Cannot create the output folder {self.root}: {exc.strerror or exc}.") from None
+        create_folder(self.root, "the output folder")  # atomic_write's sentence, as kws sweep gives it
+        create_folder(self.train_dir, "the training folder")
         if resume:
             self._earlier_log = self._read_earlier_log()
 

@@ -27,8 +27,8 @@ from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
 from workbench.training.data.sample_plan import Sample, SamplePlan, make_plan, plan_warnings
 from workbench.training.run.cancel import CancelToken
-from workbench.training.run.output_folder import (PLAN_FILE, RUN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE,
-                                                  CheckpointWriteError, OutputFolder)
+from workbench.run_folder_layout import PLAN_FILE, RUN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE
+from workbench.training.run.output_folder import CheckpointWriteError, OutputFolder
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest, dumps
 from workbench.training.run.teacher import Teacher

@@ -1,0 +1,41 @@
+"""The layout of a training run's output folder, shared by training, sweeps and the GUI.
+
+Why one module: ``kws train`` writes the folder (:mod:`workbench.training.run.output_folder`, whose
+docstring shows the whole layout; ``eval/`` holds :mod:`workbench.evaluation.report`'s files), a sweep reads
+each trial's ``summary.json``
+(:mod:`workbench.sweeps.on_ray.trial_runner`) and the Training workspace reads a run it did not start
+(:mod:`workbench.gui.training.run_folder_state`, :mod:`workbench.gui.training.evaluation_report_view`).
+Spelled in each of them, a renamed file would leave one reader looking for the old name -- a finished run
+the GUI calls new, a trial the sweep calls failed. The GUI may not import the training package (an
+import-linter contract), so the names live here, in a module that imports nothing: no Qt, no TensorFlow.
+"""
+
+from __future__ import annotations
+
+# -- in the run folder ------------------------------------------------------------------------------
+TRAIN_DIR = "train"  # the training's own files (below)
+EVAL_DIR = "eval"  # the evaluation on the test split (below)
+RUN_FILE = "run.json"  # datasets, seed, options and versions: its presence makes the folder a run
+SPEC_FILE = "spec.toml"  # the fully resolved spec
+PLAN_FILE = "plan.json"  # samples per split and class, skipped files
+SUMMARY_FILE = "summary.json"  # the finished run's figures; written with the model, so it marks a finished run
+SUMMARY_MODEL_KEY = "model"  # summary.json's name of the model file (beside summary.json)
+
+# -- the model files: <stem> + suffix, the stem being the spec's name made safe for a file name ----------
+MODEL_SUFFIX = ".tflite"  # the int8 model with its parameters (written last: its presence = finished)
+FLOAT_MODEL_SUFFIX = ".float32.tflite"
+KERAS_SUFFIX = ".keras"
+H5_SUFFIX = ".h5"
+MLTK_ZIP_SUFFIX = ".mltk.zip"  # with --mltk-zip: the run folder in one archive
+
+# -- in TRAIN_DIR (or an ensemble member's folder in it) -------------------------------------------------
+LOG_FILE = "log.txt"  # every session's lines
+STATE_FILE = "state.json"  # a checkpoint folder's state, saved after every epoch
+CHECKPOINTS_DIR = "checkpoints"
+HISTORY_NAME = "training-history"  # .json, .csv and .png
+HISTORY_FILE = f"{HISTORY_NAME}.json"
+
+# -- in EVAL_DIR: kws evaluate's report on the test split (the names kws evaluate --out gives its files) ------------------------------------------------
+EVAL_RESULTS_FILE = "eval-results.json"
+EVAL_PREDICTIONS_FILE = "predictions.csv"  # every test clip with its scores (kws evaluate --clips takes it)
+EVAL_PLOT_SUFFIXES = ("-roc.png", "-precision_vs_recall.png", "-confusion_matrix.png")  # after the model's name
