@@ -4,7 +4,8 @@ Why the driver stays thin: Ray Tune samples the search space, places trials on t
 stops weak trials (ASHA) and honours the time budget; this module only prepares what the trials need,
 turns Tune's callbacks into the sweep's events (:mod:`.events`) and writes the outputs::
 
-    OUT/sweep.toml                the sweep file as given
+    OUT/sweep.toml                the sweep file with absolute paths (kws sweep OUT/sweep.toml repeats it
+                                  from any folder: :func:`.sweep_preflight.sweep_copy_text`)
     OUT/trials/<trial>/           each trial's kws train folder (+ sweep-trial.toml/.json)
     OUT/results.csv|json|png      the results table and objective vs MACs / arena
     OUT/<model>.tflite            the best trial's int8 model with its parameters

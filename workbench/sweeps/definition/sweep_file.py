@@ -176,6 +176,7 @@ class SweepFile:
     scheduler: SchedulerSettings = SchedulerSettings()
     board: BoardBudget = BoardBudget()
     resources: ResourceSettings = ResourceSettings()
+    table: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)  # the file as read
 
     def dimensions(self) -> tuple[Dimension, ...]:
         """The search dimensions, with the choice among specs first when there are several."""
@@ -209,17 +210,23 @@ def _text_list(table: Mapping[str, Any], key: str, where: str) -> list[str]:
     return value
 
 
-def _dataset(text: str, base: Path, where: str) -> DatasetEntry:
-    """``DIR`` or ``DIR:WEIGHT`` (a Windows drive letter is not mistaken for a weight), DIR relative to ``base``."""
+def _split_weight(text: str) -> tuple[str, float]:
+    """``DIR`` or ``DIR:WEIGHT`` as (DIR, weight); a Windows drive letter is not mistaken for a weight."""
     head, sep, tail = text.rpartition(WEIGHT_SEPARATOR)
-    folder, weight = text, 1.0
     if sep and len(head) > 1:
         try:
-            folder, weight = head, float(tail)
+            return head, float(tail)
         except ValueError:
             pass
-        if not weight > 0:
-            raise SettingsError(f"{where}: the weight of dataset {head!r} must be positive, not {tail}")
+    return text, 1.0
+
+
+def _dataset(text: str, base: Path, where: str) -> DatasetEntry:
+    """``DIR`` or ``DIR:WEIGHT``, DIR relative to ``base``."""
+    folder, weight = _split_weight(text)
+    if not weight > 0:
+        raise SettingsError(f"{where}: the weight of dataset {folder!r} must be positive, not "
+                            f"{text.rpartition(WEIGHT_SEPARATOR)[2]}")
     path = (base / Path(folder).expanduser()).resolve()
     if not path.is_dir():
         raise SettingsError(f"{where}: the dataset folder {path} does not exist" if not path.exists()
@@ -276,7 +283,7 @@ def load_sweep(path: str | Path) -> SweepFile:
         budget=_settings(BudgetSettings, table.get("budget"), f"{where}: [budget]"),
         scheduler=_settings(SchedulerSettings, table.get("scheduler"), f"{where}: [scheduler]"),
         board=_settings(BoardBudget, table.get("board"), f"{where}: [board]"),
-        resources=_settings(ResourceSettings, table.get("resources"), f"{where}: [resources]"))
+        resources=_settings(ResourceSettings, table.get("resources"), f"{where}: [resources]"), table=table)
     sweep = _fit_grace(sweep, table.get("scheduler"), where)
     check_trial_specs(sweep)
     return sweep
@@ -317,3 +324,25 @@ def _paths(table: Any, where: str, leaf: Any) -> dict[str, Any]:
     if not isinstance(table, Mapping):
         raise SettingsError(f"{where} must be a table of \"SECTION.SETTING\" = value")
     return flatten_paths(table, leaf)
+
+
+def portable_table(sweep: SweepFile) -> dict[str, Any]:
+    """The sweep file's table with its dataset folders and spec files as absolute paths and its name written out.
+
+    Why: both kinds of path are relative to the sweep file's folder, and a sweep without ``name`` is named
+    after its file, so a copy in another folder (``kws sweep``'s ``OUT/sweep.toml``) would name other
+    folders, or none, and another sweep. This table means the same sweep wherever it is written.
+    """
+    table = {"name": sweep.name} | {key: value for key, value in sweep.table.items() if key != "name"}
+    table["datasets"] = [_dataset_text(entry) for entry in sweep.datasets]
+    table["specs"] = list(sweep.specs)  # absolute .toml paths, or shipped names (the same from anywhere)
+    return table
+
+
+def _dataset_text(entry: DatasetEntry) -> str:
+    """``DIR`` or ``DIR:WEIGHT`` that reads back as ``entry``: the weight is written when it is not 1, and also
+    when the folder's own name ends in what would read as one (a folder "takes:2")."""
+    folder = str(entry.folder)
+    if entry.weight == 1.0 and _split_weight(folder) == (folder, 1.0):
+        return folder
+    return f"{folder}{WEIGHT_SEPARATOR}{entry.weight!r}"
