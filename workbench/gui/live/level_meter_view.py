@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from workbench.gui import theme
+from workbench.gui.live.font_restyled_view import FontRestyledView
 from workbench.gui.live.pixmap_layer import layer_pixmap
 from workbench.gui.live.plot_style import fixed_plot, leave_room_for_end_labels
 from workbench.gui.live.scrolling_items import EnvelopeLines, TimePlacement, make_room
@@ -195,7 +196,7 @@ class LevelMeter(QWidget):
         return QRectF(rect.x() * ratio, rect.y() * ratio, rect.width() * ratio, rect.height() * ratio)
 
 
-class WaveformView(QWidget):
+class WaveformView(FontRestyledView):
     """Min/max envelope of the input over stream time, beside a :class:`LevelMeter`."""
 
     def __init__(self, parent: QWidget | None = None, dark: bool = True) -> None:
@@ -285,8 +286,3 @@ class WaveformView(QWidget):
         self.plot_widget.setBackground(theme.plot_colors(dark).background)
         theme.style_plot(self.plot, dark)
         leave_room_for_end_labels(self.plot)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.FontChange:
-            self.set_dark(self._dark)
-        super().changeEvent(event)

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.gui import theme
+from workbench.gui.live.font_restyled_view import FontRestyledView
 from workbench.gui.live.plot_style import fix_plot
 from workbench.gui.live.score_items import ScoreBars, ScoreTraces
 from workbench.gui.live.scrolling_items import ShiftPlacement, make_room
@@ -41,7 +42,7 @@ BOARD_WIDTH = 1.5
 BOARD_CAPACITY = 6000  # a minute of board results at the firmware's fastest loop (10 ms)
 
 
-class ScoresView(QWidget):
+class ScoresView(FontRestyledView):
     """Score traces (left, time-linked with the spectrogram) and current-score bars (right)."""
 
     def __init__(self, parent: QWidget | None = None, dark: bool = True) -> None:
@@ -276,8 +277,3 @@ class ScoresView(QWidget):
             line.setPen(pg.mkPen(colors.grid, width=1))
         if self._settings is not None:
             self.set_detection_settings(self._settings)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.FontChange:
-            self.set_dark(self._dark)
-        super().changeEvent(event)

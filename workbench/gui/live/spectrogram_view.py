@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from workbench.gui import theme
+from workbench.gui.live.font_restyled_view import FontRestyledView
 from workbench.gui.live.plot_style import fixed_plot, leave_room_for_end_labels
 from workbench.gui.live.scrolling_items import ScrollingImage, TimePlacement, make_room
 
@@ -98,7 +99,7 @@ class ColorScale(QWidget):
         super().changeEvent(event)
 
 
-class SpectrogramView(QWidget):
+class SpectrogramView(FontRestyledView):
     """Scrolling image of the int8 frontend output; x = stream time (s), y = channel (Hz labels)."""
 
     def __init__(self, parent: QWidget | None = None, dark: bool = True) -> None:
@@ -220,8 +221,3 @@ class SpectrogramView(QWidget):
         theme.style_plot(self.plot, dark)
         self.plot.showGrid(x=False, y=False)
         leave_room_for_end_labels(self.plot)  # the lowest band's label sits near the bottom edge
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.FontChange:
-            self.set_dark(self._dark)
-        super().changeEvent(event)
