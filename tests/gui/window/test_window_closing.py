@@ -82,7 +82,7 @@ def test_the_stop_question_defaults_to_no_so_enter_never_stops_work(  # type: ig
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from workbench.gui.window.window_closing import ask_to_stop
+    from workbench.gui.window.window_closing import ask_yes_no
 
     seen: list[str] = []
 
@@ -93,5 +93,5 @@ def test_the_stop_question_defaults_to_no_so_enter_never_stops_work(  # type: ig
         qtbot.keyClick(box, Qt.Key.Key_Return)
 
     QTimer.singleShot(0, press_enter)
-    assert ask_to_stop(window, "Work in progress", "Stop it and close?") is False
+    assert ask_yes_no(window, "Work in progress", "Stop it and close?") is False
     assert seen == ["Stop it and close?"]

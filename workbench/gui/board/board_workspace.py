@@ -30,17 +30,28 @@ from workbench.gui.board.board_detections_view import BoardDetectionsView
 from workbench.gui.board.board_task import BUSY, BoardTask, Work
 from workbench.gui.board.measured_table_view import MeasuredTableView
 from workbench.gui.board.port_watcher import PortWatcher
-from workbench.gui.window.window_closing import ask_to_stop
+from workbench.gui.window.window_closing import ask_yes_no
 
 ACCELERATOR_KEY = "board/accelerator"
 FIRMWARE_KEY = "board/firmware"
 SHUTDOWN_WAIT_MS = 5000
 PROFILE_TAB, DETECTIONS_TAB, CONSOLE_TAB = 0, 1, 2
 NO_MODEL = "Load a model first (File ▸ Open model…): the board runs the model of the live stream."
+FLASH_QUESTION_TITLE = "Flash a model the stream cannot run"
 
 
 def _ask_user(parent: QWidget, question: str) -> bool:
-    return ask_to_stop(parent, "Board job running", question)
+    return ask_yes_no(parent, "Board job running", question)
+
+
+def _ask_to_flash(parent: QWidget, question: str) -> bool:
+    """Yes / No, No the default: Enter never flashes a model the board's classifier cannot run."""
+    return ask_yes_no(parent, FLASH_QUESTION_TITLE, question)
+
+
+def flash_question(problem: str) -> str:
+    """The one sentence asked before flashing a model open for inspection only (``controller.live_problem``)."""
+    return f"The stream cannot run this model: {problem}. Flash it anyway?"
 
 
 class BoardWorkspace(QWidget):
@@ -60,6 +71,7 @@ class BoardWorkspace(QWidget):
         self.connection.info_requested.connect(self.read_info)
         self.task: BoardTask | None = None
         self.ask: Callable[[QWidget, str], bool] = _ask_user  # replaceable (tests answer for the user)
+        self.ask_flash: Callable[[QWidget, str], bool] = _ask_to_flash  # replaceable, as ``ask``
 
         run_box = QGroupBox("Run", self)
         self.model_label = QLabel(self)
@@ -223,7 +235,7 @@ class BoardWorkspace(QWidget):
         from workbench.board.runs.job import BoardJob
 
         model = self._need_model()
-        if model is None:
+        if model is None or not self._flash_anyway():
             return False
         options, settings, name = self.options(), self.host.controller.settings, model.name
         tflite = model_for_classifier(model.tflite, settings, verbose=self.verbose.isChecked())
@@ -234,6 +246,15 @@ class BoardWorkspace(QWidget):
             job.reset()
             return result
         return self._start("flashing", work)
+
+    def _flash_anyway(self) -> bool:
+        """True unless the model cannot stream and the user says No (the default) to flashing it.
+
+        Why ask rather than refuse as Classify does: Flash cannot tell which firmware the image is for (a user's
+        own firmware may run this model); with the default audio classifier the board will not run it.
+        """
+        problem = self.host.controller.live_problem
+        return not problem or self.ask_flash(self, flash_question(problem))
 
     def profile(self) -> bool:
         from workbench.board.runs.profile_run import profile_on_board

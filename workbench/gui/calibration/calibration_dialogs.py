@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from workbench.core.model.model_file import TFLITE_SUFFIX
-from workbench.gui.window.window_closing import ask_to_stop
+from workbench.gui.window.window_closing import ask_yes_no
 
 if TYPE_CHECKING:
     from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
@@ -77,7 +77,7 @@ def choose_open_report(workspace: "CalibrationWorkspace") -> None:
 
 def ask_stop_running(parent: QWidget) -> bool:
     """Yes / No (No the default) to stopping a running calibration so that the window can close."""
-    return ask_to_stop(parent, "Calibration in progress", "A calibration is running. Stop it and close?")
+    return ask_yes_no(parent, "Calibration in progress", "A calibration is running. Stop it and close?")
 
 
 def confirm_close_calibration(workspace: "CalibrationWorkspace", unsaved: bool) -> bool:

@@ -36,7 +36,7 @@ from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.datasets.clip_preview_view import ClipPreviewView
 from workbench.gui.datasets.voice_picker_view import VoicePickerView
-from workbench.gui.window.window_closing import ask_to_stop
+from workbench.gui.window.window_closing import ask_yes_no
 from workbench.synthesis.build_plan import check_word, folder_name
 from workbench.synthesis.negatives import default_sound_alikes
 
@@ -53,7 +53,7 @@ def _words(text: str) -> list[str]:
 
 
 def _ask_user(parent: QWidget, question: str) -> bool:
-    return ask_to_stop(parent, "Dataset build in progress", question)
+    return ask_yes_no(parent, "Dataset build in progress", question)
 
 
 def resumable(folder: Path) -> bool:

@@ -27,7 +27,7 @@ from workbench.gui import theme
 from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 from workbench.gui.live.plot_style import fix_plot
 from workbench.gui.theme import CLASS_COLORS
-from workbench.gui.window.window_closing import ask_to_stop
+from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import WholeNumberAxis
 from workbench.sweeps.reporting import events as ev
 from workbench.sweeps.reporting.results import FINISHED, RUNNING, TrialRecord, best_so_far
@@ -104,7 +104,7 @@ def _cell(value: Any, fmt: str = "") -> QTableWidgetItem:
 
 
 def _ask_user(parent: QWidget, question: str) -> bool:
-    return ask_to_stop(parent, "Sweep in progress", question)
+    return ask_yes_no(parent, "Sweep in progress", question)
 
 
 class SweepView(QWidget):

@@ -28,7 +28,7 @@ from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
 from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind,
                                                      inspect_run_folder, run_log)
-from workbench.gui.window.window_closing import ask_to_stop
+from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
 from workbench.gui.training.training_settings_view import TrainingSettingsView
@@ -56,7 +56,7 @@ def _clock(seconds: float | None) -> str:
 
 
 def _ask_user(parent: QWidget, question: str) -> bool:
-    return ask_to_stop(parent, "Training in progress", question)
+    return ask_yes_no(parent, "Training in progress", question)
 
 
 class TrainingWorkspace(QWidget):

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 
-def ask_to_stop(parent: QWidget, title: str, question: str) -> bool:
-    """Yes / No to "… is running. Stop it and close?", No the default (Enter never stops work by accident).
+def ask_yes_no(parent: QWidget, title: str, question: str) -> bool:
+    """Yes / No with No the default, so Enter never does the risky thing by accident: "… is running. Stop it
+    and close?", "Flash it anyway?".
 
-    Why one function: every holder of running work asks the same way; each keeps it replaceable as its
-    ``ask`` attribute so that tests answer for the user.
+    Why one function: every such question is asked the same way; each asker keeps it replaceable (an ``ask``
+    attribute) so that tests answer for the user.
     """
     answer = QMessageBox.question(parent, title, question,
                                   QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
