@@ -10,33 +10,15 @@ matplotlib itself is not imported (``kws`` starts fast), and child processes inh
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import MutableMapping
 
+from workbench.core.config_folder import can_write_into, private_folder, user_config_folder
+
 CONFIG_VARIABLE = "MPLCONFIGDIR"
 PRIVATE_PREFIX = "kws-matplotlib-"
-
-
-def default_config_folder(env: MutableMapping[str, str]) -> Path | None:
-    """Where matplotlib would keep its configuration: ``$XDG_CONFIG_HOME/matplotlib`` or
-    ``~/.config/matplotlib`` (None when there is no home at all)."""
-    base = env.get("XDG_CONFIG_HOME") or (str(Path(env["HOME"]) / ".config") if env.get("HOME") else "")
-    return Path(base) / "matplotlib" if base else None
-
-
-def _writable(folder: Path) -> bool:
-    """Whether ``folder`` is, or could be created, writable -- judged by its nearest existing ancestor, so that
-    a command that never draws a plot creates nothing in the user's home."""
-    existing = folder
-    while not existing.exists():
-        if existing.parent == existing:
-            return False
-        existing = existing.parent
-    return existing.is_dir() and os.access(existing, os.W_OK)
+OWN_SUBFOLDER = "matplotlib"  # matplotlib's folder in the user's config folder
 
 
 def ensure_writable_plot_cache(env: MutableMapping[str, str] = os.environ) -> Path | None:
@@ -44,10 +26,9 @@ def ensure_writable_plot_cache(env: MutableMapping[str, str] = os.environ) -> Pa
     the folder chosen (None when nothing needed choosing)."""
     if env.get(CONFIG_VARIABLE):
         return None
-    folder = default_config_folder(env)
-    if folder is not None and _writable(folder):
+    base = user_config_folder(env)
+    if base is not None and can_write_into(base / OWN_SUBFOLDER):
         return None
-    private = Path(tempfile.mkdtemp(prefix=PRIVATE_PREFIX))
-    atexit.register(shutil.rmtree, private, ignore_errors=True)  # as matplotlib does with its own fallback
+    private = private_folder(PRIVATE_PREFIX)  # removed at exit, as matplotlib does with its own fallback
     env[CONFIG_VARIABLE] = str(private)
     return private

@@ -8,6 +8,11 @@ before the model is loaded and the audio device is opened.
 Engine/LiveSession path the window uses and exits 0 only when both words are detected, so packaging
 can check a build on a machine without a display or a sound card.
 
+Settings go where the desktop keeps them (``$XDG_CONFIG_HOME``, else ``~/.config``), chosen here rather than
+by Qt: with ``HOME`` unset Qt takes ``/`` as the home and writes ``/.config``. With neither a writable config
+folder the settings live in a private temporary folder for the session, and the status bar says they are not
+kept (:func:`use_settings_folder`).
+
 Without a display Qt aborts (a core dump) with a message that sends the user after the wrong package
 ("xcb-cursor0 is needed"), so on Linux the display is checked first, before Qt is imported: no
 ``DISPLAY``/``WAYLAND_DISPLAY``, an X server that refuses the connection (a tiny libxcb probe), or an X11
@@ -26,8 +31,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.core.config_folder import can_write_into, private_folder, user_config_folder
+
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QMainWindow
 
 EXPECTED_WORDS = ("yes", "no")
 SELF_TEST_TIMEOUT_S = 60.0
@@ -40,6 +48,11 @@ XCB_PLUGIN = Path("Qt", "plugins", "platforms", "libqxcb.so")
 # the window to its menu entry and icon by it.
 DESKTOP_ID = "io.github.kwsworkbench.KwsWorkbench"
 ICON_GLOB = "icons/kws-workbench-*.png"
+SETTINGS_PRIVATE_PREFIX = "kws-workbench-settings-"  # the temporary settings folder when no config folder is usable
+NATIVE_SETTINGS_PLATFORMS = ("win32", "darwin")  # Qt keeps settings in the registry / ~/Library there: left alone
+SETTINGS_NOT_KEPT = ("Settings will not be kept: neither XDG_CONFIG_HOME nor HOME names a writable folder, so they "
+                     "are kept in a temporary folder that is removed when the workbench closes.")
+SETTINGS_NOT_KEPT_FIELD = "Settings not kept"  # the status bar's permanent field; the sentence is its tooltip
 WHAT_TO_DO = ("Start KWS Workbench from a desktop session, run it under a virtual X server "
               "(xvfb-run -a kws-workbench), or use the command line instead (e.g. kws detect --mic).")
 
@@ -104,6 +117,42 @@ def display_problem(env: Mapping[str, str] = os.environ) -> str | None:
     if x11 and (not platforms or "xcb" in platforms):
         return _x11_problem(x11)
     return None
+
+
+def settings_folder(env: Mapping[str, str] = os.environ) -> tuple[Path, bool]:
+    """The folder the settings file goes in, and whether it outlives the session (:mod:`workbench.core.config_folder`:
+    the desktop's config folder, else a private temporary one)."""
+    folder = user_config_folder(env)
+    if folder is not None and can_write_into(folder):
+        return folder, True
+    return private_folder(SETTINGS_PRIVATE_PREFIX), False
+
+
+def use_settings_folder(env: Mapping[str, str] = os.environ) -> str | None:
+    """Point every user-scope QSettings (the window's AppSettings among them) at :func:`settings_folder`; the
+    sentence to show when the settings will not be kept, else None. Call it before the window is made."""
+    if sys.platform in NATIVE_SETTINGS_PLATFORMS:
+        return None
+    from PySide6.QtCore import QSettings
+
+    folder, kept = settings_folder(env)
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+    return None if kept else SETTINGS_NOT_KEPT
+
+
+def show_settings_notice(window: QMainWindow, notice: str) -> None:
+    """A permanent status-bar field saying the settings are not kept (the whole sentence as its tooltip and
+    description), and the sentence as the status message. Why permanent: the start-up's own messages replace
+    a temporary one within a second."""
+    from PySide6.QtWidgets import QLabel
+
+    field = QLabel(SETTINGS_NOT_KEPT_FIELD)
+    field.setObjectName("settings_not_kept")
+    field.setToolTip(notice)
+    field.setAccessibleDescription(notice)
+    window.statusBar().addPermanentWidget(field)
+    window.statusBar().showMessage(notice)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -178,6 +227,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName(app_settings.APPLICATION)
     app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(_window_icon())
+    settings_notice = use_settings_folder()  # before the window reads its settings
     from workbench.gui.gui_thread_gc import GuiThreadGarbageCollector
     from workbench.gui.window.main_window import MainWindow
     from workbench.gui.terminal_signals import TerminalSignals
@@ -191,6 +241,8 @@ def run_gui(args: argparse.Namespace) -> int:
         device = int(device)
     model = args.model or args.model_arg
     QTimer.singleShot(0, lambda: window.start_up(model=model, audio=args.file, device=device))
+    if settings_notice is not None:  # after the start-up's own messages
+        QTimer.singleShot(0, lambda: show_settings_notice(window, settings_notice))
     return app.exec()
 
 
