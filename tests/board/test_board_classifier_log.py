@@ -60,8 +60,15 @@ def test_startup_facts() -> None:
     assert startup.unsupported == ["Op2-FULLY_CONNECTED not supported: weights_shape[1] (4000) > 2048"]
 
 
-def test_inference_and_detection_lines() -> None:
+def _started() -> ClassifierLogParser:
+    """A parser that has seen the banner: lines before it are not this run's."""
     parser = ClassifierLogParser()
+    assert parser.feed("Audio Classifier") is None and parser.startup.started
+    return parser
+
+
+def test_inference_and_detection_lines() -> None:
+    parser = _started()
     # the firmware's verbose line ends with a space before the newline
     assert parser.feed("[  3612] (  8) 244   6   2   4 ") == BoardScores(3612, 8, (244, 6, 2, 4))
     assert parser.feed("[123456] (100)   0   0 255   1") == BoardScores(123456, 100, (0, 0, 255, 1))
@@ -73,7 +80,7 @@ def test_inference_and_detection_lines() -> None:
 
 
 def test_warnings_and_fatal_errors() -> None:
-    parser = ClassifierLogParser()
+    parser = _started()
     too_few = parser.feed("Too few samples for averaging. This likely means the inference loop is taking too long.")
     assert too_few == BoardNotice("warning", too_few.text) and not too_few.fatal
     assert parser.feed("WARNING: Number of categories(4) is not equal to the number of labels(3).").kind == "warning"
@@ -93,3 +100,20 @@ def test_startup_is_complete_after_the_application_settings() -> None:
         assert not parser.startup.complete
     parser.feed(lines[-1])
     assert parser.startup.complete
+
+
+def test_lines_before_the_banner_are_the_previous_firmwares() -> None:
+    """A board still running the earlier (verbose) classifier until its reset: its scores, detections and
+    settings are not this run's; only a fatal message counts, as MLTK's fail patterns see everything."""
+    stale = ["[ 66900] (  8)   2   2   4 248 ", "Detected class=0 label=yes score=204 @3712ms",
+             "Too few samples for averaging. This likely means the inference loop is taking too long.",
+             "Application settings:", "verbose_model_output_logs=1", ""]
+    startup, events = parse_classifier_log("\n".join(stale) + "\n" + STARTUP + "[  3612] (  8) 244   6   2   4 \n")
+    assert events == [BoardScores(3612, 8, (244, 6, 2, 4))]
+    assert startup.started and startup.complete and len(startup.application) == 11
+    parser = ClassifierLogParser()
+    for line in stale:
+        assert parser.feed(line) is None
+        assert not parser.startup.complete
+    assert parser.feed("Cortex IRQ HardFault triggered!").fatal
+    assert parser.feed("\x8f\xfeAudio Classifier") is None and parser.startup.started  # noise before the banner

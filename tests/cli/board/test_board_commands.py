@@ -321,6 +321,30 @@ def test_classify_jsonl_verbose_with_detection_options(board_factory, classifier
     assert [(d["time_ms"], d["label"]) for d in detections] == [(3600, "yes"), (6100, "no"), (13000, "no")]
 
 
+@pytest.mark.parametrize("fmt", ["text", "jsonl"])
+def test_classify_after_a_verbose_run_shows_only_the_new_runs_output(board_factory, classifier_image, capsys,
+                                                                     reference_model_path: Path, fmt: str) -> None:
+    """The verbose classifier of the first run goes on printing scores until the second run resets the board:
+    the second run's output has none of them, and its own start-up block in full."""
+    sim = board_factory(time_scale=0.05)
+    code, out, err = _run(capsys, "board", "classify", str(reference_model_path), "--port", str(sim.port),
+                          "--firmware", str(classifier_image), "--verbose", "--duration", "1")
+    assert code == 0 and "scores" in out, err  # the board now prints an inference every 5 ms
+    code, out, err = _classify(capsys, sim, classifier_image, reference_model_path, "--format", fmt)
+    assert code == 0, err
+    if fmt == "text":
+        assert out.startswith("Audio Classifier\nUsing .tflite in flash at 0x") and "scores" not in out
+        assert "Application settings:\n" in out and "verbose_model_output_logs=0\n" in out
+        assert all(line.endswith("[board]") for line in out.split("dump_spectrograms=0\n\n")[1].splitlines())
+        return
+    objects = [json.loads(line) for line in out.splitlines()]
+    startup = objects[0]["startup"]
+    assert startup["model_address"] and startup["classes"] == ["yes", "no", "_unknown_", "_silence_"]
+    assert len(startup["application"]) == 11 and startup["application"]["verbose_model_output_logs"] == 0
+    assert startup["frontend"]["fe.sample_rate_hz"] == 16000
+    assert not any("scores" in o or "startup" in o for o in objects[1:]) and objects[1]["time_ms"] < 5000
+
+
 def test_classify_fatal_startup_error(board_factory, classifier_image, capsys, reference_model_path: Path) -> None:
     sim = board_factory(fault="classifier-error")
     code, _, err = _classify(capsys, sim, classifier_image, reference_model_path)

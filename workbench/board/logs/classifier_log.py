@@ -99,7 +99,12 @@ class ClassifierStartup:
 
 
 class ClassifierLogParser:
-    """:meth:`feed` one line → the event it is (or None); start-up facts accumulate in :attr:`startup`."""
+    """:meth:`feed` one line → the event it is (or None); start-up facts accumulate in :attr:`startup`.
+
+    Nothing counts before the ``Audio Classifier`` banner (MLTK's start marker ``.*Audio Classifier.*``)
+    but a fatal message: a board still running the previous firmware until the reset prints stale
+    scores and detections that must not pass for this run's.
+    """
 
     def __init__(self) -> None:
         self.startup = ClassifierStartup()
@@ -107,7 +112,15 @@ class ClassifierLogParser:
         self._details = False
 
     def feed(self, line: str) -> ClassifierEvent | None:
+        """Before the banner only a fatal message counts (MLTK's fail patterns see everything): the lines
+        until then are the firmware that ran before the reset, not this run's."""
         text = line.strip()
+        if not self.startup.started:
+            if START_MARKER in text:
+                self.startup.started = True
+                return None
+            notice = _notice(text)
+            return notice if notice is not None and notice.fatal else None
         if not text:
             if self._section is self.startup.application and self.startup.application:
                 self.startup.complete = True
@@ -119,20 +132,15 @@ class ClassifierLogParser:
         if (m := _DETECTED.match(text)) is not None:
             self.startup.complete = True
             return BoardDetection(int(m.group(4)), int(m.group(1)), m.group(2), int(m.group(3)))
-        for pattern in _FATAL:
-            if pattern.search(text):
-                return BoardNotice("fatal", text)
-        for pattern in _WARNING:
-            if pattern.search(text):
-                return BoardNotice("warning", text)
+        notice = _notice(text)
+        if notice is not None:
+            return notice
         self._startup_line(text)
         return None
 
     def _startup_line(self, text: str) -> None:
         s = self.startup
-        if text.endswith(START_MARKER):
-            s.started = True
-        elif (m := MODEL_IN_FLASH.search(text)) is not None:
+        if (m := MODEL_IN_FLASH.search(text)) is not None:
             s.model_address, s.default_model = int(m.group(1), 16), False
         elif DEFAULT_MODEL_LINE.search(text):
             s.model_address, s.default_model = None, True
@@ -153,8 +161,19 @@ class ClassifierLogParser:
             self._section[m.group(1)] = _number(m.group(2))
 
 
+def _notice(text: str) -> BoardNotice | None:
+    """A fatal firmware message or a warning, in the firmware's words; None for any other line."""
+    for pattern in _FATAL:
+        if pattern.search(text):
+            return BoardNotice("fatal", text)
+    for pattern in _WARNING:
+        if pattern.search(text):
+            return BoardNotice("warning", text)
+    return None
+
+
 def parse_classifier_log(text: str) -> tuple[ClassifierStartup, list[ClassifierEvent]]:
-    """Parse a captured log: the start-up facts and every event in order."""
+    """Parse a captured log: the start-up facts and every event in order (from the banner on)."""
     parser = ClassifierLogParser()
     events = [e for e in (parser.feed(line) for line in text.splitlines()) if e is not None]
     return parser.startup, events

@@ -21,7 +21,7 @@ from workbench.board.errors import BoardTimeout, FirmwareFailure, WrongFirmware
 from workbench.board.firmware.catalog import CLASSIFIER_APP
 from workbench.board.runs.job import (BoardCallbacks, BoardJob, BoardOptions, not_started_message,
                                       run_firmware_hint)
-from workbench.board.logs.classifier_log import (START_MARKER, BoardDetection, BoardNotice, BoardScores,
+from workbench.board.logs.classifier_log import (BoardDetection, BoardNotice, BoardScores,
                                                  ClassifierEvent, ClassifierLogParser, ClassifierStartup)
 from workbench.board.logs.profiler_log import START_MARKER as PROFILER_MARKER
 from workbench.board.uart.line_reader import SerialLineReader
@@ -42,10 +42,13 @@ class ClassifyResult:
 
 @dataclass
 class ClassifyHandlers:
-    """What the caller sees: the start-up facts once complete, then every event."""
+    """What the caller sees: this run's start-up lines as they come (from the banner to the end of the
+    application settings; not what the board printed before its reset), the start-up facts once
+    complete, then every event."""
 
     startup: Callable[[ClassifierStartup], None] = lambda startup: None
     event: Callable[[ClassifierEvent], None] = lambda event: None
+    startup_line: Callable[[str], None] = lambda line: None
 
 
 def model_for_classifier(tflite: bytes, settings: DetectionSettings, *, verbose: bool) -> bytes:
@@ -106,12 +109,14 @@ def _read(reader: SerialLineReader, job: BoardJob, handlers: ClassifyHandlers,
         if started_at is None and PROFILER_MARKER in line:
             raise WrongFirmware("The board runs MLTK's model profiler firmware, not the audio classifier: "
                                 f"{run_firmware_hint('classifier', job.options.flash)}.")
-        if started_at is None and START_MARKER in line:
+        event = parser.feed(line)  # nothing before the banner but a fatal message
+        if started_at is None and parser.startup.started:
             started_at = time.monotonic()
-        event = parser.feed(line)
-        if parser.startup.complete and not announced:
-            announced = True
-            handlers.startup(parser.startup)
+        if started_at is not None and not announced:
+            handlers.startup_line(line)
+            if parser.startup.complete:
+                announced = True
+                handlers.startup(parser.startup)
         if event is None:
             continue
         if isinstance(event, BoardNotice):

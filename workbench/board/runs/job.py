@@ -104,10 +104,10 @@ class BoardJob:
         ``model_name`` names the model in Commander's errors (else "the model").
         """
         self.image = self.firmware_for(app)
+        device = self.query_device()  # before "flashing": the status must name the step that runs
         self.callbacks.status(f"flashing {self.image.name} and the model")
-        return program_board(self.commander(), image=self.image, tflite=tflite, device=self.query_device(),
-                             halt=True, on_progress=self.callbacks.flash_progress, cancel=self.cancel,
-                             model_name=model_name)
+        return program_board(self.commander(), image=self.image, tflite=tflite, device=device, halt=True,
+                             on_progress=self.callbacks.flash_progress, cancel=self.cancel, model_name=model_name)
 
     def port(self) -> str:
         """The serial port: the one given, else the J-Link VCOM of the chosen debugger (found once)."""

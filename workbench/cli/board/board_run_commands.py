@@ -223,20 +223,23 @@ def _report_failures(failures: list[str]) -> None:
 
 # -- classify -------------------------------------------------------------------------------------
 class _ClassifyPrinter:
-    """Start-up lines as the board prints them, then one line / JSON object per event."""
+    """This run's start-up lines as the board prints them, then one line / JSON object per event.
+
+    Why the start-up lines come from the run, not from every serial line: until its reset the board may
+    still print the previous firmware's output, which is not this run's.
+    """
 
     def __init__(self, fmt: str, out: TextIO) -> None:
         self.fmt, self.out = fmt, out
         self.classes: tuple[str, ...] = ()
-        self.started = False
 
-    def line(self, text: str) -> None:
-        if self.fmt == "text" and not self.started:
+    def startup_line(self, text: str) -> None:
+        if self.fmt == "text":
             self.out.write(text + "\n")
             self.out.flush()
 
     def startup(self, startup: Any) -> None:
-        self.started, self.classes = True, startup.classes
+        self.classes = startup.classes
         if self.fmt == "jsonl":
             self._json({"source": "board", "startup": {
                 "model_address": startup.model_address, "default_model": startup.default_model,
@@ -289,8 +292,8 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print(f"kws: warning: {problem}", file=sys.stderr)
     printer = _ClassifyPrinter(args.format, out)
     callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
-                               download_progress=_download_printer(), line=printer.line)
-    handlers = ClassifyHandlers(startup=printer.startup, event=printer.event)
+                               download_progress=_download_printer())
+    handlers = ClassifyHandlers(startup=printer.startup, event=printer.event, startup_line=printer.startup_line)
     try:
         with sigterm_as_interrupt():
             result = classify_on_board(tflite, options, callbacks, handlers, duration_s=args.duration,
