@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import subprocess
 import threading
 import time
@@ -30,6 +31,7 @@ POLL_S = 0.1
 INFO_FAMILIES = ("efr32", "efm32")
 _EOF = object()
 _NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+_OWN_GROUP = hasattr(os, "killpg")  # POSIX: Commander leads a session of its own, so its children die with it
 
 LineCallback = Callable[[str], None]
 ProgressCallback = Callable[[FlashProgress], None]
@@ -75,7 +77,7 @@ class Commander:
         try:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True, errors="replace", bufsize=1,
-                                    creationflags=_NO_WINDOW)
+                                    creationflags=_NO_WINDOW, start_new_session=_OWN_GROUP)
         except OSError as exc:
             raise CommanderError(f"Cannot run Simplicity Commander at {self.executable}: "
                                  f"{exc.strerror or exc}.") from None
@@ -104,9 +106,8 @@ class Commander:
                     on_line(line)
             returncode = proc.wait()
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            if proc.returncode is None:  # cancelled, timed out or failed while it runs: stop it and its children
+                _kill(proc)
             pump.join(timeout=1.0)
         result = CommanderResult(returncode, tuple(collected))
         if check:
@@ -164,6 +165,19 @@ def _family_may_differ(error: CommanderError) -> bool:
     """MLTK retries ``device info`` with ``-d efm32``; not worth it when no debugger answered at all, nor
     after a timeout (a hung debugger hangs again: the user would wait twice the timeout for nothing)."""
     return not isinstance(error, (NoDebugger, SeveralDebuggers, CommanderTimeout))
+
+
+def _kill(proc: subprocess.Popen[str]) -> None:
+    """Kill Commander and whatever it started (its J-Link helpers hold the debugger): its whole process group
+    on POSIX, where it leads one; Commander alone where there is no group (Windows)."""
+    if _OWN_GROUP:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # not reaped yet, so the group id is still Commander's
+        except (ProcessLookupError, PermissionError):
+            proc.kill()  # the group is gone already
+    else:
+        proc.kill()
+    proc.wait()
 
 
 def _pump(proc: subprocess.Popen[str], lines: "queue.Queue[object]") -> None:

@@ -10,6 +10,7 @@ except for the DCI warnings MLTK ignores.
 from __future__ import annotations
 
 import re
+import signal
 from dataclasses import dataclass
 
 from workbench.board.errors import CommanderError, NoDebugger, SeveralDebuggers
@@ -33,6 +34,7 @@ _FLASHED = re.compile(r"^Flashing completed successfully")
 DONE = "DONE"
 
 _ERROR_LINE = re.compile(r"^\s*ERROR:\s*(.*)$")
+FLASH_VERB = "flash "  # the ``what`` of a flash run: "flash app.s37"
 _DCI_WARNING = "WARNING: DCI communication failed"
 _DCI_IGNORED = ("ERROR: Timeout while waiting", "ERROR: DP write failed")
 JLINK_HINT = "install the SEGGER J-Link drivers (https://www.segger.com/downloads/jlink)"
@@ -118,7 +120,9 @@ def _ignorable(text: str) -> bool:
 def failure_of(returncode: int, text: str, *, what: str, serialno: str | None = None) -> CommanderError | None:
     """The error a finished Commander run means, or None when it succeeded.
 
-    ``what`` names the operation for the message ("flash model.bin", "device info").
+    ``what`` names the operation for the message ("flash model.bin", "read the device info"). The reason
+    is Commander's own ERROR line; without one a failed exit means Commander died (killed, crashed, the
+    board unplugged): its last line is then only where it stopped, so the exit status is the reason.
     """
     lower = text.lower()
     if returncode == 0 and "error" not in lower:
@@ -126,9 +130,6 @@ def failure_of(returncode: int, text: str, *, what: str, serialno: str | None = 
     if _ignorable(text):
         return None
     errors = error_lines(text)
-    detail = errors[0] if errors else next((line.strip() for line in reversed(text.splitlines())
-                                            if line.strip() and line.strip() != DONE), f"exit status {returncode}")
-    detail = detail.rstrip(".!")
     if "more than one debugger" in lower:
         return SeveralDebuggers("Several debuggers are connected: choose one (--serialno of kws board "
                                 "info/flash/profile/classify, or the Board tab's Debugger box; `kws board list` "
@@ -138,9 +139,46 @@ def failure_of(returncode: int, text: str, *, what: str, serialno: str | None = 
                           "(`kws board list` shows the connected ones).")
     if "cannot connect to j-link" in lower or "could not open j-link" in lower:
         return NoDebugger(f"No J-Link debugger found: connect the board over USB and {JLINK_HINT}.")
+    # killed by a signal: whatever it printed last is where it stopped, not why
+    detail = errors[0] if errors else (None if returncode < 0 else _last_statement(text))
+    if detail is None:
+        return _stopped(returncode, what)
+    detail = detail.rstrip(".!")
     if "could not connect to target" in lower or "could not connect debugger" in lower:
         return CommanderError("The debugger cannot reach the chip: check that the board is powered and "
                               f"its debug connection, then try again (Commander: {detail}).")
     if "verification failed" in lower:
         return CommanderError(f"Commander could not {what}: the written flash did not verify ({detail}).")
     return CommanderError(f"Commander could not {what}: {detail}.")
+
+
+def _is_progress(text: str) -> bool:
+    return any(p.match(text) for p in (_WRITING, _RANGE, _PARSING, _FLASHED))
+
+
+def _last_statement(text: str) -> str | None:
+    """Commander's last line when it says something (a reason without ``ERROR:``); None when it is only
+    progress (``Programming range …``): a run that stopped there did not say why."""
+    last = next((line.strip() for line in reversed(text.splitlines()) if line.strip() not in ("", DONE)), "")
+    return None if not last or _is_progress(last) else last
+
+
+def exit_description(returncode: int) -> str:
+    """``exit status 3``, or for a process a signal ended (POSIX: negative status) ``exit status -9:
+    signal 9, SIGKILL``: the user can tell a kill from a crash from a refusal."""
+    if returncode >= 0:
+        return f"exit status {returncode}"
+    number = -returncode
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        return f"exit status {returncode}: signal {number}"
+    return f"exit status {returncode}: signal {number}, {name}"
+
+
+def _stopped(returncode: int, what: str) -> CommanderError:
+    """Commander ended without saying why: name the exit status, and for a flash that it may be half written."""
+    stopped = f"Commander stopped unexpectedly ({exit_description(returncode)}) while trying to {what}"
+    if what.startswith(FLASH_VERB):
+        return CommanderError(f"{stopped}; the flash may be incomplete: flash again.")
+    return CommanderError(f"{stopped}: check the board's USB connection and try again.")
