@@ -9,8 +9,9 @@ freezes or crashes. It works on the model and detection settings of the live str
 
 For the window (the lead wires these): ``board_detection(dict)`` -- ``{"source": "board", "time_ms",
 "class", "label", "score"}`` per detection the chip reports; ``board_scores(int, list)`` -- the chip's
-ms-since-boot and uint8 scores per inference (Classify with Verbose); ``board_profile(object)`` -- the
-:class:`ProfileReport` with ``measured`` filled, for the Profile workspace; ``busy_changed(bool)``.
+ms-since-boot and uint8 scores per inference (Classify with Verbose); ``board_profile(object, object)`` -- the
+:class:`ProfileReport` with ``measured`` filled, for the Profile workspace, and the model it was made for;
+``busy_changed(bool)``.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class BoardWorkspace(QWidget):
 
     board_detection = Signal(dict)
     board_scores = Signal(int, list)
-    board_profile = Signal(object)
+    board_profile = Signal(object, object)  # the report, the LoadedModel profiled
     busy_changed = Signal(bool)
 
     def __init__(self, host: Any, parent: QWidget | None = None, *, watch_ports: bool = True) -> None:
@@ -70,6 +71,7 @@ class BoardWorkspace(QWidget):
         self.connection = BoardConnectionPanel(qsettings, self)
         self.connection.info_requested.connect(self.read_info)
         self.task: BoardTask | None = None
+        self._profiled: Any = None  # the LoadedModel the running (or last) board profile is of
         self.ask: Callable[[QWidget, str], bool] = _ask_user  # replaceable (tests answer for the user)
         self.ask_flash: Callable[[QWidget, str], bool] = _ask_to_flash  # replaceable, as ``ask``
 
@@ -263,6 +265,7 @@ class BoardWorkspace(QWidget):
         if model is None:
             return False
         options, tflite, name = self.options(), bytes(model.tflite), model.name
+        self._profiled = model
         return self._start("profiling on the board",
                            lambda callbacks, _h: profile_on_board(tflite, name, options, callbacks), PROFILE_TAB)
 
@@ -334,7 +337,7 @@ class BoardWorkspace(QWidget):
             self._on_status(f"board: {result.part_number} ({result.platform or 'not an MLTK platform'})")
         elif isinstance(result, BoardProfile):
             self.measured.set_report(result.report)
-            self.board_profile.emit(result.report)
+            self.board_profile.emit(result.report, self._profiled)
             if result.device is not None:
                 self.connection.show_info(result.device)
             m = result.report.summary.measured if result.report.summary else None

@@ -27,9 +27,10 @@ from workbench.core.errors import WorkbenchError
 from workbench.gui import theme
 from workbench.gui.model.layer_axis import LayerAxis
 from workbench.gui.model.layer_table_model import COLUMNS, SORT_ROLE, LayerTableModel, layer_details_html
+from workbench.gui.model.profile_summary import summary_html
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import BYTES_PER_COMMANDER_KB, XG24_FLASH_BYTES, XG24_RAM_BYTES, format_kb
-from workbench.profiler.export import format_units, render
+from workbench.profiler.export import render
 from workbench.profiler.report import ProfileReport, profile_model
 
 __all__ = ["SORT_ROLE", "ProfileView", "netron_available"]
@@ -49,16 +50,6 @@ ACCELERATOR_CHOICES = (("mvp", "MVP"), ("none", "none (CPU only)"))
 HZ_PER_MHZ = 1_000_000
 CLOCK_MIN_MHZ, CLOCK_MAX_MHZ, CLOCK_DECIMALS = 1.0, 1000.0, 1
 SETTING_ACCELERATOR, SETTING_CLOCK_MHZ = "profile/accelerator", "profile/clock_mhz"
-
-
-def _mvp_summary(layers: list) -> str:
-    """How many layers the MVP leaves to the CPU, and how many MLTK lists as unsupported but the MVP runs."""
-    cpu_only = sum(1 for layer in layers if not layer.supported and not layer.runs_on_accelerator)
-    large_input = sum(1 for layer in layers if not layer.supported and layer.runs_on_accelerator)
-    text = f"{cpu_only} layer(s) not supported on the MVP"
-    if large_input:
-        text += f"; {large_input} listed as unsupported by MLTK but run on the MVP anyway (yes*)"
-    return text + "."
 
 
 def netron_available() -> bool:
@@ -253,20 +244,7 @@ class ProfileView(QWidget):
         self.netron_button.setToolTip("" if netron_available() else "Install netron (pip install netron) to use this")
 
     def _update_summary(self) -> None:
-        s = self._report.summary
-        if s is None:
-            self.summary_label.setText("No profile.")
-            return
-        text = (f"<b>{s.name or 'model'}</b> — estimated for EFR32xG24 at {s.clock_hz / 1e6:g} MHz "
-                f"({s.accelerator.upper() if s.accelerator != 'none' else 'CPU only'}): "
-                f"{format_units(s.total_ops)} ops, {format_units(s.total_macs)} MACs, "
-                f"{s.total_time_ms:.2f} ms/inference ({s.inferences_per_s:.1f}/s). "
-                f"{_mvp_summary(self._report.layers) + ' ' if s.accelerator != 'none' else ''}"  # CPU only: all on it
-                "<i>Estimates, not board measurements.</i>")
-        if s.host_latency is not None:
-            text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
-                     f"p90 {s.host_latency.p90_ms:.3f} ms per invoke.")
-        self.summary_label.setText(text)
+        self.summary_label.setText(summary_html(self._report))
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -1,0 +1,62 @@
+"""A board profile that arrives after the user loaded another model is not shown as the new model's
+(the main window, the simulated board and Commander, pytest-qt)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
+
+from board_fixtures import board, board_factory, commander, profiler_image  # noqa: E402,F401
+
+from workbench.gui.model.layer_table_model import column_index  # noqa: E402
+
+RUN_TIMEOUT_MS = 60_000
+
+
+def test_a_board_profile_of_the_previous_model_is_dropped_with_a_message(window, qtbot, board, profiler_image,
+                                                                         reference_model_path: Path) -> None:
+    ws = window.board
+    old_name = window.controller.model.name
+    try:
+        ws.connection.port.setEditText(str(board.port))
+        ws.firmware.setText(str(profiler_image))
+        with qtbot.waitSignal(ws.board_profile, timeout=RUN_TIMEOUT_MS) as blocker:
+            qtbot.mouseClick(ws.profile_button, Qt.MouseButton.LeftButton)
+            assert window.open_model(reference_model_path), window.last_error  # while the board works
+        qtbot.waitUntil(lambda: not ws.busy, timeout=RUN_TIMEOUT_MS)
+    finally:
+        ws.shutdown()
+    new_name = window.controller.model.name
+    assert blocker.args[0].summary.name == old_name != new_name
+    view = window.profile_view
+    assert view.report is not blocker.args[0] and view.report.summary.name == new_name
+    assert view.report.summary.measured is None and view.table.isColumnHidden(column_index("Board ms"))
+    assert "Estimates, not board measurements" in view.summary_label.text()
+    expected = (f"Board profile of {old_name} not shown: the loaded model is now {new_name}; "
+                "profile it on the board again.")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == expected, timeout=RUN_TIMEOUT_MS)
+
+
+def test_the_headline_of_a_board_report_gives_the_measured_totals(qtbot, board, profiler_image,
+                                                                   reference_model_path: Path) -> None:
+    from workbench.board.runs.job import BoardOptions
+    from workbench.board.runs.profile_run import profile_on_board
+    from workbench.gui.model.profile_view import ProfileView
+
+    result = profile_on_board(reference_model_path.read_bytes(), "seed",
+                              BoardOptions(port=str(board.port), firmware=profiler_image))
+    view = ProfileView()
+    qtbot.addWidget(view)
+    view.show_model(reference_model_path.read_bytes(), "seed")
+    assert "Estimates, not board measurements" in view.summary_label.text()
+    view.set_report(result.report)
+    text = view.summary_label.text()
+    measured = result.report.summary.measured
+    assert "Estimates, not board measurements" not in text
+    assert "<b>Measured on the board</b> (brd2601 EFR32MG24B310F1536IM48 at 78 MHz): " in text
+    assert f"{measured.total_time_ms:.3f} ms/inference" in text and "CPU cycles" in text
+    assert "accelerator cycles" in text and f"RAM arena {measured.runtime_memory_bytes / 1000:.1f} kB" in text

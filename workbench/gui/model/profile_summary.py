@@ -1,0 +1,67 @@
+"""The headline above the Profile workspace's table: what the estimate says, and what the board measured.
+
+Why a module of its own: the headline changes meaning with the report. A plain profile is an estimate
+and must say so; a board's report carries measured totals (time, cycles, the arena the firmware settled
+on) beside the estimate, and the headline must then say what was measured where instead of calling the
+whole view an estimate while its Board ms / Error columns show measurements.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from workbench.profiler.device_limits import format_kb
+from workbench.profiler.export import format_units
+from workbench.profiler.report import BoardSummaryMeasurement, LayerReport, ProfileReport
+
+HZ_PER_MHZ = 1_000_000
+MS_PER_S = 1000.0
+PERCENT = 100.0
+NOT_MEASURED = "<i>Estimates, not board measurements.</i>"
+
+
+def _mvp_summary(layers: list[LayerReport]) -> str:
+    """How many layers the MVP leaves to the CPU, and how many MLTK lists as unsupported but the MVP runs."""
+    cpu_only = sum(1 for layer in layers if not layer.supported and not layer.runs_on_accelerator)
+    large_input = sum(1 for layer in layers if not layer.supported and layer.runs_on_accelerator)
+    text = f"{cpu_only} layer(s) not supported on the MVP"
+    if large_input:
+        text += f"; {large_input} listed as unsupported by MLTK but run on the MVP anyway (yes*)"
+    return text + "."
+
+
+def measured_summary(measured: BoardSummaryMeasurement, estimated_ms: float) -> str:
+    """One sentence of the board's totals: time (and the estimate's error on it), cycles, arena, where."""
+    board = escape(" ".join(part for part in (measured.platform, measured.part_number) if part) or "the board")
+    clock = f" at {measured.clock_hz / HZ_PER_MHZ:g} MHz" if measured.clock_hz else ""
+    facts = []
+    if measured.total_time_ms:
+        error = (estimated_ms - measured.total_time_ms) / measured.total_time_ms * PERCENT
+        facts.append(f"{measured.total_time_ms:.3f} ms/inference ({MS_PER_S / measured.total_time_ms:.1f}/s; "
+                     f"the estimate is {error:+.1f}% off)")
+    if measured.total_cpu_cycles is not None:
+        facts.append(f"{format_units(measured.total_cpu_cycles)} CPU cycles")
+    if measured.total_accelerator_cycles is not None:
+        facts.append(f"{format_units(measured.total_accelerator_cycles)} accelerator cycles")
+    if measured.runtime_memory_bytes is not None:
+        facts.append(f"RAM arena {format_kb(measured.runtime_memory_bytes)}")
+    totals = ", ".join(facts) or "no totals reported"
+    return (f"<b>Measured on the board</b> ({board}{clock}): {totals}. The Board ms and Error columns are "
+            f"measured per layer; the rest are estimates. <small>Source: {escape(measured.source)}</small>")
+
+
+def summary_html(report: ProfileReport) -> str:
+    """The Profile workspace's headline for ``report`` (rich text)."""
+    s = report.summary
+    if s is None:
+        return "No profile."
+    mvp = _mvp_summary(report.layers) + " " if s.accelerator != "none" else ""  # CPU only: all layers on it
+    text = (f"<b>{escape(s.name or 'model')}</b> — estimated for EFR32xG24 at {s.clock_hz / HZ_PER_MHZ:g} MHz "
+            f"({s.accelerator.upper() if s.accelerator != 'none' else 'CPU only'}): "
+            f"{format_units(s.total_ops)} ops, {format_units(s.total_macs)} MACs, "
+            f"{s.total_time_ms:.2f} ms/inference ({s.inferences_per_s:.1f}/s). {mvp}")
+    text += NOT_MEASURED if s.measured is None else "<br>" + measured_summary(s.measured, s.total_time_ms)
+    if s.host_latency is not None:
+        text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
+                 f"p90 {s.host_latency.p90_ms:.3f} ms per invoke.")
+    return text
