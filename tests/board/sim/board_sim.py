@@ -10,9 +10,13 @@ reset button) bumps ``resets-<serialno>``, prints what that firmware prints (FOR
   real model address and the flashed model's name, version, date and hash (its parameters, as the
   firmware prints them), then ``done``;
 - audio classifier: banner, model summary, front-end and application settings read from the flashed
-  model's parameters, then one inference per ``latency_ms`` over a scripted session (silence, "yes",
-  silence, "no", other speech, a mumbled "yes", "no … no") with detections decided by MLTK's
-  ``recognize_commands`` rule using the flashed model's detection parameters.
+  model's parameters (flashed_model.py), then one inference per ``latency_ms`` over a scripted session
+  (silence, "yes", silence, "no", other speech, a mumbled "yes", "no … no"; the scores go to the model's
+  classes in order: class 0 gets the "yes" scores, class 1 the "no" scores, ...) with detections decided by
+  MLTK's ``recognize_commands`` rule using the flashed model's detection parameters: its class names as
+  labels, ``detection_threshold_list`` per class when present, never a class whose name starts with ``_``.
+  A model without a string-list ``classes`` or with a threshold list of another length is refused as the
+  firmware refuses it (its message, ``ERROR: Failed to load app parameters from .tflite model``, a hang).
 
 - any other app (``MLTKAPP=chatter``: firmware that is neither): a log line every few ms for a few
   seconds, so a host waiting for the profiler or the classifier sees a busy port, never their output.
@@ -39,12 +43,13 @@ import time
 import tty
 from pathlib import Path
 
+from flashed_model import APP_PARAMS_ERROR, FlashedModel, builtin_model, flashed_model, format_units
+
 SIM_DIR = Path(__file__).resolve().parent
 FLASH_BASE = 0x08000000
 POLL_S = 0.02
 PROFILER_LINE_S = 0.002
 LOADING_S = 0.15
-CLASSES = ("yes", "no", "_unknown_", "_silence_")
 INFERENCE_MS = 8
 VANISH_DELAY_S = 0.3
 CHATTER_LINES = 500  # of other firmware's log, one per CHATTER_S: a few seconds of a busy port
@@ -134,10 +139,7 @@ class Board:
 
     # -- apps --------------------------------------------------------------------------------------
     def model_params(self, flatbuffer: bytes | None) -> dict:
-        sys.path.insert(0, str(SIM_DIR.parents[2]))
-        from workbench.core.model.model_params import read_params
-
-        return read_params(flatbuffer) if flatbuffer is not None else {}
+        return flashed_model(flatbuffer).params if flatbuffer is not None else {}
 
     def run_profiler(self, accelerator: str, address: int | None, flatbuffer: bytes | None) -> None:
         log = (SIM_DIR / f"profiler_{'mvp' if accelerator == 'mvp' else 'none'}.log").read_text().splitlines()
@@ -184,24 +186,32 @@ class Board:
         return False
 
     def run_classifier(self, accelerator: str, address: int | None, flatbuffer: bytes | None) -> None:
-        params = self.model_params(flatbuffer)
+        """audio_classifier_init: banner, model summary, front-end and app settings, then the inference loop.
+
+        Everything model-specific (classes, thresholds, tensors, arena size) comes from the flashed model, as
+        the firmware reads it; a model the firmware refuses gets its messages and a hang (until reset)."""
+        model = builtin_model() if flatbuffer is None else flashed_model(flatbuffer)
+        params = model.params
         self.line("Audio Classifier")
         self.line(self.model_line(address))
         if self.args.fault == "classifier-error":
             self.line("ERROR: Failed to load .tflite model")
             return
-        if "runtime_memory_size" in params:
-            self.line(f"Runtime memory size from .tflite model: {params['runtime_memory_size']}")
+        from_model, runtime_bytes = model.runtime_memory()
+        if from_model:
+            self.line(f"Runtime memory size from .tflite model: {runtime_bytes}")
         else:
-            self.line("Determined optimal runtime memory size to be 11344")
+            self.line(f"Determined optimal runtime memory size to be {runtime_bytes}")
         if accelerator == "mvp":
             self.line("Op2-FULLY_CONNECTED not supported: weights_shape[1] (4000) > 2048")
-        classes = params.get("classes") or list(CLASSES)
-        for text in ("Model details:", f"Name: {params.get('name', 'default')}", f"Version: {params.get('version', 1)}",
+        for text in ("Model details:", f"Name: {params.get('name', '')}", f"Version: {params.get('version', 0)}",
                      f"Date: {params.get('date', '')}", f"Hash: {params.get('hash', '')}",
-                     f"Accelerator: {accelerator}", "Tensor runtime memory: 9.032k", "Input: 1x49x40x1 (int8)",
-                     f"Output: 1x{len(classes)} (int8)", f"Classes: {', '.join(classes)}", ""):
+                     f"Accelerator: {accelerator}", f"Tensor runtime memory: {format_units(runtime_bytes)}",
+                     f"Input: {model.input_text}", f"Output: {model.output_text}"):
             self.line(text)
+        if model.classes:  # print_summary prints the line only for a model that has classes
+            self.line(f"Classes: {', '.join(model.classes)}")
+        self.line("")
         self.line("AudioFeatureGenerator settings:")
         for key, value in params.items():
             if str(key).startswith("fe."):
@@ -210,45 +220,58 @@ class Board:
         self.line(f"samplewise_norm.rescale={float(params.get('samplewise_norm.rescale', 0.0)):5.3f}")
         self.line(f"samplewise_norm.mean_and_std={int(params.get('samplewise_norm.mean_and_std', 0))}")
         self.line("")
-        settings = {"average_window_duration_ms": int(params.get("average_window_duration_ms", 1000)),
-                    "detection_threshold": int(params.get("detection_threshold", 185)),
-                    "suppression_ms": int(params.get("suppression_ms", 1500)),
-                    "minimum_count": int(params.get("minimum_count", 3)),
-                    "latency_ms": int(params.get("latency_ms", 100)),
-                    "verbose": int(bool(params.get("verbose_model_output_logs", False)))}
+        problem = model.app_params_problem()
+        if problem is not None:
+            self.line(problem)
+            self.line(APP_PARAMS_ERROR)
+            return
+        s = model.app_settings()
         self.line("Application settings:")
-        for text in (f"average_window_duration_ms={settings['average_window_duration_ms']}",
-                     f"detection_threshold={settings['detection_threshold']}",
-                     f"suppression_ms={settings['suppression_ms']}", f"minimum_count={settings['minimum_count']}",
-                     "sensitivity=0.50", f"verbose_model_output_logs={settings['verbose']}",
-                     f"latency_ms={settings['latency_ms']}", f"volume_gain={int(params.get('volume_gain', 1))}",
+        for text in (f"average_window_duration_ms={s['average_window_duration_ms']}",
+                     f"detection_threshold={s['detection_threshold']}",
+                     f"suppression_ms={s['suppression_ms']}", f"minimum_count={s['minimum_count']}",
+                     f"sensitivity={model.sensitivity():4.2f}",
+                     f"verbose_model_output_logs={s['verbose_model_output_logs']}",
+                     f"latency_ms={s['latency_ms']}", f"volume_gain={s['volume_gain']}",
                      "dump_audio=0", "dump_raw_spectrograms=0", "dump_spectrograms=0", ""):
             self.line(text)
-        self.classify_loop(settings, len(classes))
+        if model.category_count != len(model.classes):
+            self.line(f"WARNING: Number of categories({model.category_count}) is not equal to the number of "
+                      f"labels({len(model.classes)}).")
+            self.line("Make sure that CATEGORY_LABELS is configured correctly for the model in use.")
+        self.classify_loop(model)
 
-    def classify_loop(self, s: dict, n_classes: int) -> None:
+    def classify_loop(self, model: FlashedModel) -> None:
+        """recognize_commands.cc over the scripted session: average over the window (or only the latest result
+        when minimum_count is 0), top class by strict >, reported when above that class's threshold, its label
+        does not start with ``_`` and it is new or the suppression time has passed."""
+        s = model.app_settings()
         history: list[tuple[int, list[int]]] = []
         previous = (0, 0)  # class, time of the last detection (firmware starts with class 0 at 0)
         step = max(1, s["latency_ms"])
         now = 100
         passes = 0
         while passes < self.args.passes:
-            for scores in session_scores(n_classes):
+            for scores in session_scores(model.category_count):
                 if self.reset_seen():
                     return
                 now += step
-                history.append((now, scores))
-                history = [(t, v) for t, v in history if t >= now - s["average_window_duration_ms"]]
-                if s["verbose"]:
+                if s["verbose_model_output_logs"]:
                     self.line(f"[{now:6d}] ({INFERENCE_MS:3d}) " + "".join(f"{v:3d} " for v in scores))
-                if len(history) >= s["minimum_count"]:
-                    averages = [sum(v[c] for _, v in history) // len(history) for c in range(n_classes)]
+                if s["minimum_count"] == 0:
+                    averages = scores
+                else:
+                    history.append((now, scores))
+                    history = [(t, v) for t, v in history if t >= now - s["average_window_duration_ms"]]
+                    averages = ([sum(v[c] for _, v in history) // len(history) for c in range(len(scores))]
+                                if len(history) >= s["minimum_count"] else [])
+                if averages:
                     top = 0
-                    for c in range(n_classes):
+                    for c in range(len(averages)):
                         if averages[c] > averages[top]:
                             top = c
-                    label = CLASSES[top] if top < len(CLASSES) else f"class{top}"
-                    if (averages[top] > s["detection_threshold"] and not label.startswith("_")
+                    label = model.label(top)
+                    if (averages[top] > model.threshold(top) and not label.startswith("_")
                             and (top != previous[0] or now - previous[1] > s["suppression_ms"])):
                         self.line(f"Detected class={top} label={label} score={averages[top]} @{now}ms")
                         previous = (top, now)
