@@ -238,3 +238,32 @@ def test_absurd_or_deeply_nested_files_are_damage_not_a_crash(copied) -> None:
         state.write_text(json.dumps({**json.loads(state.read_text()), "best_epoch": huge}))
     (stopped / "train" / "training-history.json").write_text("[" * 100_000)
     assert inspect_run_folder(stopped).kind is RunKind.STOPPED and inspect_run_folder(stopped).history == []
+
+
+def test_a_finished_run_puts_its_spec_and_keywords_in_the_form(workspace, copied, qtbot) -> None:
+    """Train again (in another folder) repeats the run: its resolved spec.toml, its keywords, no override."""
+    ws, _ = workspace
+    qtbot.waitUntil(lambda: ws.settings._process is None, timeout=60_000)  # the spec list arrived
+    ws.settings.select_spec("ds_cnn_small")
+    ws.settings.keywords.setText("up,down")
+    folder = copied("finished")
+    ws.settings.out.setText(str(folder))
+    _assert_finished_run_shown(ws, folder)
+    assert ws.settings.spec.currentText() == f"quick_kws ({folder.name}/spec.toml)"
+    assert ws.settings.keywords.text() == "yes,no" and ws.datasets.keywords == ["yes", "no"]
+    assert ws.settings.arguments() == ["--spec", str(folder / "spec.toml")]
+
+
+def test_at_start_up_the_runs_keywords_win_over_the_remembered_ones(qtbot, copied, tmp_path: Path) -> None:
+    folder = copied("stopped")
+    first = TrainingWorkspace(WorkspaceHostDouble(tmp_path))
+    qtbot.addWidget(first)
+    first.settings.out.setText(str(folder))
+    first.settings.keywords.setText("up,down")  # edited after the run was shown: remembered
+    first.shutdown()
+
+    again = TrainingWorkspace(WorkspaceHostDouble(tmp_path))
+    qtbot.addWidget(again)
+    assert again.resume_button.isEnabled() and again.settings.keywords.text() == "yes,no"
+    assert again.settings.spec.currentData() == str(folder / "spec.toml")
+    again.shutdown()

@@ -11,7 +11,7 @@ import pytest
 
 from workbench.core.errors import ModelError, SettingsError
 from workbench.training.spec import spec_from_table
-from workbench.training.spec.model_spec import load_spec_table
+from workbench.spec_files import load_spec_table
 
 pytest.importorskip("tensorflow")
 

@@ -8,7 +8,7 @@ import pytest
 
 from workbench.core.errors import SettingsError
 from workbench.training.spec import load_spec, shipped_spec_names, spec_from_table
-from workbench.training.spec.model_spec import read_table
+from workbench.spec_files import read_table
 
 TINY = """
 name = "tiny"

@@ -142,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_specs(args: argparse.Namespace) -> int:
-    from workbench.training.spec.model_spec import load_spec, shipped_spec_names
+    from workbench.spec_files import shipped_spec_names
+    from workbench.training.spec.model_spec import load_spec
 
     rows = []
     for name in shipped_spec_names():

@@ -15,16 +15,22 @@ from __future__ import annotations
 
 import json
 import math
+import tomllib
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RUN_FILE, STATE_FILE, SUMMARY_FILE,
+from workbench.gui.training.spec_keywords import spec_keywords
+from workbench.spec_files import is_spec_file
+from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RUN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE,
                                          SUMMARY_MODEL_KEY, TRAIN_DIR)
 
 BEST_EPOCH_KEY = "best_epoch"
 MAX_EPOCHS = 1_000_000  # more than any run trains: a larger epoch number is a damaged file
+RUN_SPEC_KEY = "spec"  # run.json: the --spec the run was started with (a shipped name or a file path)
+RUN_KEYWORDS_KEY = "keywords"  # run.json: its --keywords (null: the spec's own)
+SPEC_NAME_KEY = "name"  # spec.toml: the spec's (and the model's) name
 
 
 class RunKind(Enum):
@@ -54,6 +60,61 @@ class RunFolderState:
         if events and self.best_epoch:
             events[-1][BEST_EPOCH_KEY] = self.best_epoch
         return events
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """The spec and keywords a run trained with, for the form: Train again (elsewhere) repeats the run.
+
+    ``spec`` is what ``kws train --spec`` takes: the shipped name the run used, else the run's own resolved
+    ``spec.toml`` (the file it was started with may have changed, moved, or been named relative to another
+    working folder); ``label`` is how the spec list shows that file. ``keywords`` None: the spec's own.
+    """
+
+    spec: str
+    label: str | None
+    keywords: list[str] | None
+
+
+def run_spec(folder: Path | None) -> RunSpec | None:
+    """What the run in ``folder`` trained with (from ``run.json`` and ``spec.toml``); None when unreadable."""
+    if folder is None:
+        return None
+    run = _json_object(folder / RUN_FILE)
+    resolved = folder / SPEC_FILE
+    started_with = run.get(RUN_SPEC_KEY) if run is not None else None
+    if isinstance(started_with, str) and started_with and not is_spec_file(started_with):
+        spec, label = started_with, None
+    elif resolved.is_file():
+        name = _spec_name(resolved)
+        spec, label = str(resolved), f"{name} ({folder.name}/{SPEC_FILE})" if name else None
+    elif isinstance(started_with, str) and started_with:  # a run copied without its spec.toml
+        spec, label = started_with, None
+    else:
+        return None
+    keywords = spec_keywords(resolved) if resolved.is_file() else None
+    if keywords is None and run is not None:
+        given = run.get(RUN_KEYWORDS_KEY)
+        keywords = list(given) if isinstance(given, list) and given and all(isinstance(k, str) for k in given) \
+            else None
+    return RunSpec(spec, label, keywords)
+
+
+def _json_object(path: Path) -> dict[str, Any] | None:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _spec_name(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            name = tomllib.load(handle).get(SPEC_NAME_KEY)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return ""
+    return name if isinstance(name, str) else ""
 
 
 def inspect_run_folder(folder: Path | None) -> RunFolderState:

@@ -4,6 +4,12 @@ Why the spec list comes from a child (``kws specs --json``): spec files belong t
 package, which the GUI never imports (it would pull TensorFlow's world closer to the window; an
 import-linter contract forbids it). The child answers in well under a second; until it does, the
 seed spec is offered. Each spec shows its MACs, so a user can trade compute for accuracy.
+
+Why the Keywords field follows the spec: ``kws train --keywords`` overrides the spec's keywords, so a spec
+written for up/down trained with a field still saying "yes,no" gives a yes/no model under the spec's name.
+Choosing a spec shows its keywords (:mod:`~workbench.gui.training.spec_keywords`); the user may then edit
+them, and ``--keywords`` is passed only when they differ from the spec's. A run shown from the output
+folder puts its own spec and keywords in the form (:meth:`TrainingSettingsView.show_run`).
 """
 
 from __future__ import annotations
@@ -18,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.child_command import kws_command
+from workbench.gui.training.spec_keywords import spec_keywords
 
 DEFAULT_SPEC = "tflite_micro_speech"
-DEFAULT_KEYWORDS = "yes,no"
 MAX_EPOCHS = 10_000
 AUTO = 0  # spin box value meaning "the spec's own value"
 BROWSE_BUTTON_PX = 32
@@ -39,7 +45,7 @@ class TrainingSettingsView(QWidget):
         self.spec = QComboBox()
         self.spec.addItem(DEFAULT_SPEC, DEFAULT_SPEC)
         self.spec.setToolTip("Model spec: layers and training settings (see `kws specs`)")
-        self.keywords = QLineEdit(DEFAULT_KEYWORDS)
+        self.keywords = QLineEdit(",".join(spec_keywords(DEFAULT_SPEC) or ()))
         self.keywords.setToolTip("Comma-separated keywords; _unknown_ and _silence_ are added")
         self.epochs = QSpinBox(minimum=AUTO, maximum=MAX_EPOCHS)
         self.epochs.setSpecialValueText("spec's (early stopping)")
@@ -71,6 +77,7 @@ class TrainingSettingsView(QWidget):
         self.init_button.clicked.connect(self._choose_init)
         self.out_button.clicked.connect(self._choose_out)
         self.keywords.editingFinished.connect(lambda: self.keywords_changed.emit(self.keyword_list()))
+        self.spec.activated.connect(lambda _index: self._follow_spec())
         self._process: QProcess | None = None
 
     @staticmethod
@@ -108,7 +115,8 @@ class TrainingSettingsView(QWidget):
         self.specs_loaded.emit()
 
     def set_specs(self, specs: list[dict[str, Any]]) -> None:
-        current = self.spec.currentData()
+        """Offer ``specs`` (``kws specs --json`` rows); a spec file chosen meanwhile stays chosen."""
+        current, current_text = self.spec.currentData(), self.spec.currentText()
         self.specs = specs
         self.spec.clear()
         for row in specs:
@@ -116,14 +124,47 @@ class TrainingSettingsView(QWidget):
             self.spec.addItem(f"{row['name']} — {row['macs'] / 1000:,.0f}k MACs{per_member}", row["name"])
             self.spec.setItemData(self.spec.count() - 1, row.get("description", ""), 3)  # tooltip role
         index = self.spec.findData(current)
+        if index < 0 and current:
+            self.spec.addItem(current_text, current)
+            index = self.spec.count() - 1
         self.spec.setCurrentIndex(max(index, 0))
 
     def select_spec(self, name_or_file: str) -> None:
+        """Choose a spec (a shipped name or a .toml file); the Keywords field shows its keywords."""
+        self._choose(name_or_file)
+        self._follow_spec()
+
+    def show_run(self, spec: str, keywords: list[str] | None, label: str | None = None) -> None:
+        """Show the spec and keywords a run trained with (``keywords`` None: the spec's own), so training
+        again repeats that run; ``label`` names a spec file in the list."""
+        self._choose(spec, label)
+        if keywords is None:
+            self._follow_spec()
+        else:
+            self._set_keywords(keywords)
+
+    def _choose(self, name_or_file: str, label: str | None = None) -> None:
         index = self.spec.findData(name_or_file)
         if index < 0:
-            self.spec.addItem(Path(name_or_file).name, name_or_file)
+            self.spec.addItem(label or Path(name_or_file).name, name_or_file)
             index = self.spec.count() - 1
+        elif label:
+            self.spec.setItemText(index, label)
         self.spec.setCurrentIndex(index)
+
+    def spec_keywords(self) -> list[str] | None:
+        """The chosen spec's own keywords (what it trains on without --keywords); None when it cannot be read."""
+        return spec_keywords(str(self.spec.currentData() or DEFAULT_SPEC))
+
+    def _follow_spec(self) -> None:
+        """Show the chosen spec's keywords in the field (left as it is for a spec that cannot be read)."""
+        keywords = self.spec_keywords()
+        if keywords is not None:
+            self._set_keywords(keywords)
+
+    def _set_keywords(self, keywords: list[str]) -> None:
+        self.keywords.setText(",".join(keywords))
+        self.keywords_changed.emit(self.keyword_list())
 
     # -- values ---------------------------------------------------------------------------------
     def keyword_list(self) -> list[str]:
@@ -136,7 +177,7 @@ class TrainingSettingsView(QWidget):
     def arguments(self) -> list[str]:
         """``kws train`` options for these settings (without --dataset, --out and --progress)."""
         args = ["--spec", str(self.spec.currentData() or DEFAULT_SPEC)]
-        if self.keyword_list():
+        if self.keyword_list() and self.keyword_list() != self.spec_keywords():  # else the spec's own
             args += ["--keywords", ",".join(self.keyword_list())]
         if self.epochs.value() != AUTO:
             args += ["--epochs", str(self.epochs.value())]

@@ -27,7 +27,7 @@ from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
 from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind,
-                                                     inspect_run_folder, run_log)
+                                                     inspect_run_folder, run_log, run_spec)
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
@@ -168,7 +168,7 @@ class TrainingWorkspace(QWidget):
         return dialog
 
     def _restore(self) -> None:
-        """Show the last session's datasets, output folder and keywords.
+        """Show the last session's datasets, keywords and output folder.
 
         Why saving is off meanwhile: setting the dataset list emits ``changed``, whose save would store the
         still empty output folder and default keywords over the remembered ones before they are read.
@@ -181,11 +181,12 @@ class TrainingWorkspace(QWidget):
             if isinstance(folders, str):
                 folders = [folders]
             self.datasets.set_folders([f for f in folders if Path(f).is_dir()])
-            self.settings.out.setText(str(self._qsettings.value(SETTINGS_PREFIX + "out", "") or ""))
             keywords = str(self._qsettings.value(SETTINGS_PREFIX + "keywords", "") or "")
             if keywords:
                 self.settings.keywords.setText(keywords)
                 self.datasets.set_keywords(self.settings.keyword_list())
+            # after the keywords: a run in the output folder shows its own spec and keywords
+            self.settings.out.setText(str(self._qsettings.value(SETTINGS_PREFIX + "out", "") or ""))
         finally:
             self._restoring = False
 
@@ -198,7 +199,8 @@ class TrainingWorkspace(QWidget):
 
     # -- the output folder's run --------------------------------------------------------------------
     def show_out_folder(self) -> RunFolderState | None:
-        """Show what the output folder holds: a finished run's report, curves and model, a stopped run, or nothing.
+        """Show what the output folder holds: a finished run's report, curves, model, spec and keywords, a stopped run
+        (its spec and keywords too), or nothing.
 
         Why on every change of the folder's text: the folder is the single source of truth, whoever wrote it;
         a path typed half-way names no run and simply shows the form of a new run. None while a run is in
@@ -208,6 +210,9 @@ class TrainingWorkspace(QWidget):
             return None
         state = inspect_run_folder(self.settings.out_folder())
         self.model_path = state.model_path
+        ran_with = run_spec(state.folder) if state.kind is not RunKind.NEW else None
+        if ran_with is not None:  # the form says what the run did: Resume and Train again repeat it
+            self.settings.show_run(ran_with.spec, ran_with.keywords, ran_with.label)
         self.log.setPlainText(run_log(state.folder) if state.kind is not RunKind.NEW else "")
         self.curves.clear()
         for event in state.curve_events():

@@ -29,22 +29,23 @@ starts. See ``docs/sweeps.md`` for the format; in short::
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from workbench.core.errors import SettingsError
+from workbench.core.toml_file import read_toml_table
+from workbench.spec_files import load_spec_table
 from workbench.sweeps.definition.search_space import (DISTRIBUTIONS, SPEC_DIMENSION, Dimension, check_path, flatten_paths,
                                            parse_dimension, path_depth_reached)
 from workbench.sweeps.definition.trial_spec import check_trial_specs
-from workbench.training.spec.model_spec import load_spec_table
 from workbench.training.spec.values import build_settings, coerce
 
 OBJECTIVES = {"val_balanced_accuracy": "max", "frr": "min"}
 SCHEDULERS = ("asha", "fifo")
 WEIGHT_SEPARATOR = ":"
+SWEEP_FILE_KIND = "sweep file"  # in messages
 _TOP_LEVEL = ("name", "datasets", "specs", "keywords", "epochs", "seed", "evaluate_test", "fixed", "search",
               "objective", "budget", "scheduler", "board", "resources")
 _RUN_KEYS = ("epochs", "seed", "keywords", "evaluate_test")  # top-level keys of RunSettings
@@ -185,22 +186,6 @@ class SweepFile:
         return self.search
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise SettingsError(f"sweep file not found: {path}") from None
-    except IsADirectoryError:
-        raise SettingsError(f"{path} is a folder, not a sweep file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path.name} is not valid TOML: {exc}") from None
-    except UnicodeDecodeError:  # tomllib decodes UTF-8 itself: a model, a WAV, a Latin-1 text
-        raise SettingsError(f"{path.name} is not a sweep file (not UTF-8 TOML)") from None
-    except OSError as exc:
-        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
 def _text_list(table: Mapping[str, Any], key: str, where: str) -> list[str]:
     value = table.get(key)
     if isinstance(value, str):
@@ -254,7 +239,7 @@ def _settings(cls: type, table: Any, where: str) -> Any:
 def load_sweep(path: str | Path) -> SweepFile:
     """Parse and check a sweep file (specs are loaded and every path checked against them)."""
     source = Path(path).expanduser().resolve()
-    table = _read(source)
+    table = read_toml_table(source, SWEEP_FILE_KIND)
     where = source.name
     unknown = sorted(set(table) - set(_TOP_LEVEL))
     if unknown:

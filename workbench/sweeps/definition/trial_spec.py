@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from workbench.core.errors import SettingsError
+from workbench.spec_files import load_spec_table
 from workbench.sweeps.definition.search_space import SPEC_DIMENSION, apply_values
-from workbench.training.spec.model_spec import ModelSpec, load_spec_table, spec_from_table
+from workbench.training.spec.model_spec import ModelSpec, spec_from_table
 
 if TYPE_CHECKING:
     from workbench.sweeps.definition.sweep_file import SweepFile

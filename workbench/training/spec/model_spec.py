@@ -14,7 +14,6 @@ parsed into the dataclass of the same name below. Optional settings are switched
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -23,12 +22,9 @@ from workbench.core.errors import SettingsError
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.datasets.layout import negative_class
 from workbench.training.spec.layers import LayerShape, LayerSpec, infer_shapes, parse_layer
-from workbench.training.spec.values import build_settings, deep_merge, settings_table
+from workbench.spec_files import DEFAULT_KEYWORDS, load_spec_table
+from workbench.training.spec.values import build_settings, settings_table
 
-SPEC_SUFFIX = ".toml"
-SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
-RECIPES_DIR = Path(__file__).resolve().parents[1] / "recipes"
-MAX_EXTENDS_DEPTH = 8
 SILENCE = "_silence_"
 UNKNOWN = "_unknown_"
 _TOP_LEVEL = ("name", "description", "version", "extends", "init_from", "layers", "training", "data",
@@ -105,7 +101,7 @@ class TrainingSettings:
 class DataSettings:
     """Which clips train, validate and test, and how many unknown and silence samples (MLTK rules)."""
 
-    keywords: tuple[str, ...] = ("yes", "no")
+    keywords: tuple[str, ...] = DEFAULT_KEYWORDS
     validation_percent: float = 15.0  # the dataset's split (as kws dataset info / kws evaluate)
     testing_percent: float = 10.0
     split_method: str = "hash"  # "hash" (official rule) or "stratified" (see workbench.datasets.splits)
@@ -308,63 +304,9 @@ def _detection(table: Mapping[str, Any] | None, where: str) -> DetectionDefaults
     return build_settings(DetectionDefaults, table, where)
 
 
-def read_table(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise SettingsError(f"spec file not found: {path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path} is not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-def resolve_spec_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
-    """A spec file from a shipped name (``tflite_micro_speech``, ``default``) or a path."""
-    text = str(name_or_path)
-    candidate = Path(text)
-    if relative_to is not None and not candidate.is_absolute():
-        near = relative_to / candidate
-        if near.is_file() or near.with_suffix(SPEC_SUFFIX).is_file():
-            candidate = near
-    if candidate.suffix == SPEC_SUFFIX or candidate.is_file():
-        if not candidate.is_file():
-            raise SettingsError(f"spec file not found: {candidate}")
-        return candidate
-    for folder in (SPECS_DIR, RECIPES_DIR):
-        shipped = folder / f"{text}{SPEC_SUFFIX}"
-        if shipped.is_file():
-            return shipped
-    raise SettingsError(f"no spec named {text!r}: choose one of {', '.join(shipped_spec_names())} "
-                        "or give a .toml file")
-
-
-def load_spec_table(name_or_path: str | Path, _depth: int = 0, relative_to: Path | None = None
-                    ) -> tuple[dict[str, Any], Path]:
-    """The spec's table with every ``extends`` resolved (base first, then overrides)."""
-    if _depth > MAX_EXTENDS_DEPTH:
-        raise SettingsError(f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} levels (a cycle?)")
-    path = resolve_spec_path(name_or_path, relative_to)
-    table = read_table(path)
-    base_name = table.get("extends")
-    if base_name:
-        base, _ = load_spec_table(str(base_name), _depth + 1, relative_to=path.parent)
-        base.pop("name", None)
-        base.pop("description", None)
-        table = deep_merge(base, table)
-    return table, path
-
-
 def load_spec(name_or_path: str | Path) -> ModelSpec:
     """Parse and validate a shipped spec/recipe by name, or a spec file."""
     table, path = load_spec_table(name_or_path)
     return spec_from_table(table, str(path.name), source=path)
 
 
-def shipped_spec_names() -> list[str]:
-    """Names of the specs and recipes that come with the workbench."""
-    names = []
-    for folder in (SPECS_DIR, RECIPES_DIR):
-        names += sorted(p.stem for p in folder.glob(f"*{SPEC_SUFFIX}"))
-    return names

@@ -107,15 +107,3 @@ def settings_table(settings: Any) -> dict[str, Any]:
             value = {k: list(v) if isinstance(v, tuple) else v for k, v in value.items()}
         out[f.name] = value
     return out
-
-
-def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """``override`` laid over ``base``: sections (``[training]``…) merge key by key; a setting's value,
-    even a table such as ``unknown_word_weights = {}``, replaces the base's value as a whole."""
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    return merged
