@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsScene
 
-from workbench.gui.live.score_items import ScoreBars, ScoreTraces
+from workbench.gui.live.score_items import ScoreBars, ScoreTraces, ThresholdMark
 from workbench.gui.live.scrolling_items import EnvelopeLines, ScrollingImage, TimePlacement, rgb32_table
 
 BLACK = 0xFF000000
@@ -81,7 +81,7 @@ def test_score_bars_paint_widths_and_skip_needless_repaints(qtbot) -> None:
     bars.resize(140, 120)
     bars.set_colors("black", "white")
     bars.set_classes(["a", "b"], [QColor("red"), QColor("blue")])
-    bars.set_thresholds([(128, "yellow")])
+    bars.set_thresholds([ThresholdMark(128, (QColor("yellow"),))])
     bars.set_scores(np.array([255.0, 64.0]))
     bars.show()
     qtbot.waitExposed(bars)

@@ -11,6 +11,7 @@ a plain widget that paints a few rectangles, and only when a bar moved by a pixe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,7 @@ from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from workbench.core.detection.detector import is_keyword_class
 from workbench.gui import theme
 from workbench.gui.live.pixmap_layer import layer_pixmap
 from workbench.gui.live.scrolling_items import quiet_moves
@@ -33,6 +35,53 @@ SCALE_FONT_FACTOR = 0.8  # the scale's numbers are a little smaller than the cla
 SCALE_TICK_PX = 3  # the scale's tick marks, and the gap between them and the numbers
 SCALE_GAP_PX = 2
 THRESHOLD_WIDTH = 1.5
+DASH_LENGTH = 4  # of a threshold line's dashes and the gaps after them, in pen widths (Qt's DashLine is 4, 2)
+DASH_GAP = 2
+
+
+@dataclass(frozen=True)
+class ThresholdMark:
+    """One threshold value and the classes it applies to, each with its colour (``names`` empty: all of them).
+
+    Why a mark holds several classes: keywords sharing a per-class threshold would draw their lines on top
+    of each other and only the last would show; one mark draws one line whose dashes take turns in their
+    colours, so each keyword stays identifiable.
+    """
+
+    value: int
+    colors: tuple[QColor, ...]
+    names: tuple[str, ...] = ()
+
+    def pens(self, width: float = THRESHOLD_WIDTH) -> list[QPen]:
+        """One dashed pen per colour; their dashes take turns along the line (with one colour: plain dashes)."""
+        step = DASH_LENGTH + DASH_GAP
+        period = step * len(self.colors)
+        pens = []
+        for i, color in enumerate(self.colors):
+            pen = pg.mkPen(color, width=width)
+            pen.setDashPattern([DASH_LENGTH, period - DASH_LENGTH])
+            pen.setDashOffset((period - i * step) % period)
+            pens.append(pen)
+        return pens
+
+
+def threshold_marks(classes: Sequence[str], per_class: Sequence[int], threshold: int,
+                    color: QColor | str) -> list[ThresholdMark]:
+    """What the scores plot and bars mark: the global ``threshold`` in ``color``, or with per-class thresholds
+    (one per class) one mark per distinct value of the classes the firmware reports, in their class colours.
+
+    Why ``_unknown_``, ``_silence_`` and negative-word classes get none: the firmware never reports them, so
+    their thresholds decide nothing -- their lines would only hide the keywords' lines.
+    """
+    if not per_class or len(per_class) != len(classes):
+        return [ThresholdMark(int(threshold), (QColor(color),))]
+    by_value: dict[int, list[int]] = {}
+    for i, (name, value) in enumerate(zip(classes, per_class)):
+        if is_keyword_class(name):
+            by_value.setdefault(int(value), []).append(i)
+    return [ThresholdMark(value, tuple(theme.class_color(i) for i in indices),
+                          tuple(classes[i] for i in indices))
+            for value, indices in sorted(by_value.items())]
 
 
 class ScoreTraces(pg.GraphicsObject):
@@ -119,7 +168,7 @@ class ScoreBars(QWidget):
         self._names: list[str] = []
         self._colors: list[QColor] = []
         self._scores = np.zeros(0, np.float64)
-        self._thresholds: list[tuple[int, QPen]] = []
+        self._thresholds: list[ThresholdMark] = []
         self._background = QColor("black")
         self._foreground = QColor("white")
         self._shown: tuple[int, ...] = ()
@@ -143,14 +192,16 @@ class ScoreBars(QWidget):
     def scores(self) -> npt.NDArray[np.float64]:
         return self._scores.copy()
 
-    def set_thresholds(self, lines: Sequence[tuple[int, QColor | str]]) -> None:
-        """Dashed vertical lines at these scores (the global threshold, or one per class)."""
-        self._thresholds = [(int(value), pg.mkPen(color, width=THRESHOLD_WIDTH, style=Qt.PenStyle.DashLine))
-                            for value, color in lines]
+    def set_thresholds(self, marks: Sequence[ThresholdMark]) -> None:
+        """Dashed vertical lines at these scores (see :func:`threshold_marks`)."""
+        self._thresholds = list(marks)
         self._invalidate()
 
     def thresholds(self) -> list[int]:
-        return [value for value, _ in self._thresholds]
+        return [mark.value for mark in self._thresholds]
+
+    def threshold_marks(self) -> list[ThresholdMark]:
+        return list(self._thresholds)
 
     def set_colors(self, background: QColor | str, foreground: QColor | str) -> None:
         self._background, self._foreground = QColor(background), QColor(foreground)
@@ -221,10 +272,11 @@ class ScoreBars(QWidget):
         self._paint_names(p, area, self.bar_text_colors())
         p.end()
         above, p = layer_pixmap(self, QColor(Qt.GlobalColor.transparent))
-        for value, pen in self._thresholds:
-            p.setPen(pen)
-            x = self._x(value)
-            p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
+        for mark in self._thresholds:
+            x = self._x(mark.value)
+            for pen in mark.pens():
+                p.setPen(pen)
+                p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
         p.end()
         return below, lit, above
 

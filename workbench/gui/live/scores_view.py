@@ -4,7 +4,8 @@ A view over ``LiveSession.inferences`` (rows ``[time_s, raw scores..., averaged 
 0–255 as the firmware prints them). Each class has one colour, a thick trace for the averaged score
 (what the detector compares with the threshold) and a thin translucent trace for the raw model output,
 so one sees both how noisy the model is and what smoothing does. The threshold (and per-class
-thresholds when the model sets ``detection_threshold_list``) is a dashed line. The side plot shows the
+thresholds when the model sets ``detection_threshold_list``: one per keyword value, in the keywords'
+colours, none for ``_`` classes the firmware never reports) is a dashed line. The side plot shows the
 newest averaged score per class as bars.
 
 A board running the same model in verbose mode reports its own scores over serial; they are drawn as
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from workbench.gui import theme
 from workbench.gui.live.font_restyled_view import FontRestyledView
 from workbench.gui.live.plot_style import fix_plot
-from workbench.gui.live.score_items import ScoreBars, ScoreTraces
+from workbench.gui.live.score_items import ScoreBars, ScoreTraces, ThresholdMark, threshold_marks
 from workbench.gui.live.scrolling_items import ShiftPlacement, make_room
 from workbench.gui.live.spectrogram_view import VISIBLE_SECONDS
 from workbench.gui.live.time_axis import TimeAxisItem
@@ -91,6 +92,7 @@ class ScoresView(FontRestyledView):
         self.follow = True  # keep the newest VISIBLE_SECONDS in view (moves once per inference)
         self.classes: tuple[str, ...] = ()
         self.threshold_lines: list[pg.InfiniteLine] = []
+        self.threshold_marks: list[ThresholdMark] = []
         self._session: object | None = None
         self._cursor = 0
         self._rows = np.zeros((0, 1))
@@ -197,27 +199,27 @@ class ScoresView(FontRestyledView):
         self.board_traces.set_data(shown[:, 0], shown[:, 1:])
 
     def set_detection_settings(self, settings: object) -> None:
-        """Draw the global threshold, or one line per class when per-class thresholds are set."""
+        """Draw the global threshold, or with per-class thresholds one line per value the keywords use, in their
+        colours (see :func:`threshold_marks`: none for the classes the firmware never reports)."""
         self._settings = settings
         for line in self.threshold_lines:
             self.plot.removeItem(line)
         self.threshold_lines = []
         per_class = list(getattr(settings, "detection_threshold_list", None) or [])
         threshold = int(getattr(settings, "detection_threshold", SCORE_MAX))
-        color = theme.plot_colors(self._dark).threshold
-        if per_class and len(per_class) == len(self.classes):
-            lines = [(int(t), theme.class_color(i)) for i, t in enumerate(per_class)]
-        else:
-            lines = [(threshold, color)]
-        for value, pen_color in lines:
-            pen = pg.mkPen(pen_color, width=1.5, style=Qt.PenStyle.DashLine)
-            line = pg.InfiniteLine(pos=value, angle=0, pen=pen, movable=False)
-            self.plot.addItem(line)
-            self.threshold_lines.append(line)
-        self.bars.set_thresholds(lines)
+        self.threshold_marks = threshold_marks(self.classes, per_class, threshold,
+                                               theme.plot_colors(self._dark).threshold)
+        for mark in self.threshold_marks:
+            for pen in mark.pens():  # one line per colour at the same value: their dashes take turns
+                line = pg.InfiniteLine(pos=mark.value, angle=0, pen=pen, movable=False)
+                self.plot.addItem(line)
+                self.threshold_lines.append(line)
+        self.bars.set_thresholds(self.threshold_marks)
+        named = [f"{' and '.join(m.names)} {m.value}" for m in self.threshold_marks if m.names]
+        which = f"detection thresholds ({'; '.join(named)})" if named else "detection threshold"
         self.plot.setToolTip(
             "Scores 0-255 as the firmware prints them. Thick: averaged over average_window_duration_ms "
-            "(compared with the threshold); thin: raw model output. Dashed: detection threshold.")
+            f"(compared with the threshold); thin: raw model output. Dashed: {which}.")
 
     # -- frames -------------------------------------------------------------------------------
     def refresh(self) -> int:
