@@ -118,3 +118,15 @@ def test_different_names_are_left_alone() -> None:
     text = comparison_text(compare_results(result("old", labels, labels, speakers),
                                            result("new", labels, labels, speakers)))
     assert "this model" not in text and text.startswith("new against old")
+
+
+def test_a_class_without_clips_is_null_in_the_comparisons_json_and_reads_back() -> None:
+    labels, speakers = clips(6)
+    kept = [i for i, k in enumerate(labels) if k != 1]  # no "no" clips
+    labels, speakers = [labels[i] for i in kept], [speakers[i] for i in kept]
+    c = compare_results(result("old", labels, labels, speakers), result("new", labels, labels, speakers))
+    document = json.loads(json.dumps(c.to_json()))
+    assert document["class_accuracies"][1] is None and document["against_class_accuracies"][1] is None
+    assert document["class_accuracies"][0] == 1.0
+    back = ClipComparison.from_json(document)
+    assert back == c and comparison_text(back) == comparison_text(c)

@@ -91,3 +91,13 @@ def test_roc_auc_is_na_for_a_class_without_clips_or_without_others() -> None:
     assert m.roc_auc_avg == pytest.approx(0.75)
     only_one = classifier_metrics([[0.9, 0.1], [0.8, 0.2]], [0, 0])  # nothing else to tell class 0 from
     assert only_one.roc_auc == [None, None] and only_one.roc_auc_avg is None
+
+
+def test_reported_figures_are_none_where_they_do_not_exist() -> None:
+    # true 0,0,1 ; predicted 0,2,0: class 2 has no clips but is predicted once (a false alarm), class 1 is
+    # never predicted
+    m = classifier_metrics([[0.9, 0.1, 0.0], [0.2, 0.1, 0.7], [0.6, 0.3, 0.1]], [0, 0, 1])
+    assert m.classes_without_samples == [2]
+    assert m.class_accuracies[2] == 0.0 and m.reported_accuracies() == pytest.approx([0.5, 0.0, None])
+    assert m.reported_precisions() == pytest.approx([0.5, None, 0.0])  # never predicted: None; false alarm: 0
+    assert m.balanced_accuracy == pytest.approx((0.5 + 0.0) / 2)

@@ -123,3 +123,37 @@ def test_the_roc_plot_says_na_for_a_class_without_clips(result, tmp_path: Path) 
                                   metrics=classifier_metrics(result.scores[keep], result.labels[keep]))
     written = write_report(partial, tmp_path)
     assert (tmp_path / "tflite_micro_speech-roc.png").read_bytes()[:8] == PNG_SIGNATURE and len(written) == 6
+
+
+def test_a_class_without_clips_is_na_not_zero_and_named(result, tmp_path: Path) -> None:
+    """A keyword the test split has no clip of: n/a (null) where its figures would divide by zero, and a line
+    saying balanced accuracy averages the other classes -- not 0.00% and a quiet mean over the rest."""
+    keep = [i for i, word in enumerate(result.words) if word != "no"]
+    labels, scores = result.labels[keep], result.scores[keep]
+    partial = dataclasses.replace(result, paths=[result.paths[i] for i in keep],
+                                  words=[result.words[i] for i in keep], labels=labels, scores=scores,
+                                  metrics=classifier_metrics(scores, labels))
+    no = partial.classes.index("no")
+    predicted_no = int((partial.predicted == no).sum())
+    text = summary_text(partial)
+    no_row = next(line for line in text.splitlines() if line.startswith("no "))
+    _, clips, accuracy, precision, recall, roc = no_row.split()
+    assert (clips, accuracy, recall, roc) == ("0", "n/a", "n/a", "n/a")
+    assert precision == ("n/a" if predicted_no == 0 else "0.00%")  # predicted without clips: false alarms
+    lines = text.splitlines()
+    balanced = next(i for i, line in enumerate(lines) if line.startswith("Balanced accuracy:"))
+    assert lines[balanced + 1] == ("No clips of no: its accuracy and recall are n/a, and balanced accuracy "
+                                   "averages the other 3 classes.")
+    write_report(partial, tmp_path, plots=False)
+    document = json.loads((tmp_path / "eval-results.json").read_text())
+    assert document["class_accuracies"][no] is None and document["class_recalls"][no] is None
+    assert document["workbench"]["classes_without_clips"] == ["no"]
+    others = [a for a in document["class_accuracies"] if a is not None]
+    assert len(others) == 3 and document["balanced_accuracy"] == pytest.approx(np.mean(others))
+
+
+def test_every_class_with_clips_gets_no_note_and_no_nulls(result, tmp_path: Path) -> None:
+    assert "No clips of" not in summary_text(result)
+    write_report(result, tmp_path, plots=False)
+    document = json.loads((tmp_path / "eval-results.json").read_text())
+    assert None not in document["class_accuracies"] and document["workbench"]["classes_without_clips"] == []

@@ -62,14 +62,19 @@ class ClipComparison:
                 0: "within what the speakers alone could change"}[interval_side(self.interval)]
 
     def to_json(self) -> dict[str, Any]:
+        """JSON-ready; a class without clips has null accuracies (as in the report), not MLTK's 0."""
         return {"model": self.second, "against": self.first, "classes": list(self.classes),
-                "clips_per_class": list(self.clips_per_class), "class_accuracies": list(self.second_accuracies),
-                "against_class_accuracies": list(self.first_accuracies),
+                "clips_per_class": list(self.clips_per_class),
+                "class_accuracies": self._reported(self.second_accuracies),
+                "against_class_accuracies": self._reported(self.first_accuracies),
                 "balanced_accuracy_difference": self.balanced_difference, "speakers": self.speakers,
                 "speaker_interval": None if self.interval is None else {
                     "speakers": self.speakers, "confidence": CONFIDENCE, "balanced_accuracy_difference":
                     list(self.interval)},
                 "only_against_right": self.only_first_right, "only_model_right": self.only_second_right}
+
+    def _reported(self, accuracies: tuple[float, ...]) -> list[float | None]:
+        return [a if n else None for a, n in zip(accuracies, self.clips_per_class)]
 
     @classmethod
     def from_json(cls, item: dict[str, Any]) -> "ClipComparison":
@@ -77,13 +82,18 @@ class ClipComparison:
         span = item.get("speaker_interval")
         return cls(first=item["against"], second=item["model"], classes=tuple(item["classes"]),
                    clips_per_class=tuple(item["clips_per_class"]),
-                   first_accuracies=tuple(item["against_class_accuracies"]),
-                   second_accuracies=tuple(item["class_accuracies"]),
+                   first_accuracies=_accuracies(item["against_class_accuracies"]),
+                   second_accuracies=_accuracies(item["class_accuracies"]),
                    balanced_difference=float(item["balanced_accuracy_difference"]),
                    interval=None if span is None else (float(span["balanced_accuracy_difference"][0]),
                                                        float(span["balanced_accuracy_difference"][1])),
                    speakers=int(item["speakers"]),
                    only_first_right=int(item["only_against_right"]), only_second_right=int(item["only_model_right"]))
+
+
+def _accuracies(values: list[float | None]) -> tuple[float, ...]:
+    """Accuracies read back from JSON: a class without clips (null) gets MLTK's 0, which no text shows."""
+    return tuple(0.0 if v is None else float(v) for v in values)
 
 
 def distinct_labels(first: str, second: str) -> tuple[str, str]:

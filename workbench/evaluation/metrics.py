@@ -7,7 +7,10 @@ the reference model's). Definitions (``scores``: n_samples x n_classes, the mode
 
 * ``overall_accuracy``: correct / samples.
 * ``class_accuracies``: per class, correct / samples of that class (the class's recall; 0 when the class
-  has no samples, as MLTK). ``balanced_accuracy``: their mean over the classes that have samples.
+  has no samples, as MLTK). ``balanced_accuracy``: their mean over the classes that have samples. What people
+  read (the report's text and JSON) takes :meth:`ClassifierMetrics.reported_accuracies` instead, None ("n/a")
+  for a class without samples: a 0 there reads as a keyword the model never recognises, when it was never
+  tested.
 * ``fpr``/``tpr``/``roc_thresholds``/``roc_auc`` (MLTK's ``calculate_auc``): one-vs-rest, thresholds
   0, 0.01, ..., 1.0; at each threshold t > 0 a sample counts as positive when its score is strictly
   above t; the first point is forced to (1, 1); the area is the trapezoid sum over these 101 points.
@@ -19,7 +22,8 @@ the reference model's). Definitions (``scores``: n_samples x n_classes, the mode
   version that made the reference archive): one point per distinct score, from the lowest threshold
   that reaches full recall up to the highest score, then the end point (precision 1, recall 0).
 * ``confusion_matrix``: rows are the true class, columns the predicted class, always n x n.
-* ``class_precisions``/``class_recalls``: per class at the argmax decision (0 when undefined).
+* ``class_precisions``/``class_recalls``: per class at the argmax decision (0 when undefined;
+  :meth:`ClassifierMetrics.reported_precisions` and ``reported_accuracies`` say None instead).
 """
 
 from __future__ import annotations
@@ -49,6 +53,22 @@ class ClassifierMetrics:
     precision: list[list[float]]
     recall: list[list[float]]
     confusion_matrix: list[list[int]]
+
+    @property
+    def classes_without_samples(self) -> list[int]:
+        """The classes no sample is of: their accuracy and recall do not exist, and balanced accuracy is the
+        mean over the others."""
+        return [i for i, n in enumerate(self.class_counts) if n == 0]
+
+    def reported_accuracies(self) -> list[float | None]:
+        """``class_accuracies`` (= recalls) with None for a class without samples, where MLTK's 0 stands in."""
+        return [None if n == 0 else a for a, n in zip(self.class_accuracies, self.class_counts)]
+
+    def reported_precisions(self) -> list[float | None]:
+        """``class_precisions`` with None for a class never predicted (no prediction to be right or wrong); a
+        class without samples that the model still predicts keeps its precision, 0: those are false alarms."""
+        predicted = np.asarray(self.confusion_matrix, dtype=np.int64).sum(axis=0)
+        return [None if n == 0 else p for p, n in zip(self.class_precisions, predicted.tolist())]
 
 
 def _safe_ratio(num: npt.NDArray[np.float64], den: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

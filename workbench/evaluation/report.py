@@ -5,10 +5,14 @@ Why MLTK's layout: ``eval-results.json`` carries MLTK's keys with MLTK's shapes 
 ``roc_thresholds``, ``roc_auc``, ``roc_auc_avg``, ``precision``, ``recall``, ``confusion_matrix``) so
 tools that read an MLTK archive read ours; the workbench adds ``balanced_accuracy``, ``class_counts``,
 ``class_precisions``, ``class_recalls`` and a ``workbench`` block (what was evaluated, skipped clips, the
-dataset files that could not be read at all, speed). ``predictions.csv`` lists every clip with its scores,
-so the mistakes can be listened to; ``summary.txt`` is the text ``kws evaluate`` prints, including which
-*words* the model confuses. A ROC AUC that does not exist (a class without clips) is null in the JSON and
-"n/a" in the text.
+dataset files that could not be read at all, the classes without clips, speed). ``predictions.csv`` lists
+every clip with its scores, so the mistakes can be listened to; ``summary.txt`` is the text ``kws evaluate``
+prints, including which *words* the model confuses.
+
+A figure that does not exist is null in the JSON and "n/a" in the text, never MLTK's 0: the accuracy and
+recall of a class without clips (a keyword the test split has no clip of: a 0 would read as a keyword the
+model never recognises), the precision of a class never predicted, a ROC AUC without clips of the class or of
+the others. The text then says which classes had no clips and that balanced accuracy averages the others.
 """
 
 from __future__ import annotations
@@ -44,11 +48,15 @@ def results_document(result: EvaluationResult, comparisons: Sequence[ClipCompari
                 "precision", "recall", "confusion_matrix", "balanced_accuracy", "class_counts",
                 "class_precisions", "class_recalls"):
         doc[key] = metrics[key]
+    accuracies = result.metrics.reported_accuracies()  # null, not MLTK's 0, where a figure does not exist
+    doc.update(class_accuracies=accuracies, class_recalls=accuracies,
+               class_precisions=result.metrics.reported_precisions())
     doc["workbench"] = {
         "evaluated": result.description,
         "clips": len(result.paths),
         "skipped": [{"path": str(p), "reason": r} for p, r in result.skipped],
         "unreadable": [{"path": str(p), "reason": r} for p, r in result.unreadable],
+        "classes_without_clips": classes_without_clips(result),
         "trim_db": result.trim_db,
         "elapsed_s": round(result.elapsed_s, 3),
         "clips_per_s": round(result.clips_per_s, 1),
@@ -69,8 +77,28 @@ def word_confusions(result: EvaluationResult) -> list[tuple[str, str, int, int]]
 
 
 def percent_or_na(value: float | None) -> str:
-    """``97.25%``, or ``n/a`` for a figure that does not exist (a ROC AUC of a class without clips)."""
+    """``97.25%``, or ``n/a`` for a figure that does not exist (module docstring)."""
     return NOT_AVAILABLE if value is None else f"{value * PERCENT:.2f}%"
+
+
+def classes_without_clips(result: EvaluationResult) -> list[str]:
+    """The classes none of the evaluated clips is of (a keyword the test split has no clip of)."""
+    return [result.classes[i] for i in result.metrics.classes_without_samples]
+
+
+def no_clips_note(result: EvaluationResult) -> str | None:
+    """The line saying which classes had no clips and what that does to balanced accuracy, or None.
+
+    Why a line of its own: without it, a keyword without test clips quietly drops out of balanced accuracy,
+    which then looks like a figure over every class.
+    """
+    missing = classes_without_clips(result)
+    if not missing:
+        return None
+    whose = "its" if len(missing) == 1 else "their"
+    others = len(result.classes) - len(missing)
+    return (f"No clips of {', '.join(missing)}: {whose} accuracy and recall are n/a, and balanced "
+            f"accuracy averages the other {others} {'class' if others == 1 else 'classes'}.")
 
 
 def summary_text(result: EvaluationResult) -> str:
@@ -85,13 +113,17 @@ def summary_text(result: EvaluationResult) -> str:
                  f"({result.clips_per_s:.0f} clips/s)")
     lines.append(f"Overall accuracy: {m.overall_accuracy * PERCENT:.2f}%")
     lines.append(f"Balanced accuracy: {m.balanced_accuracy * PERCENT:.2f}%")
+    note = no_clips_note(result)
+    if note:
+        lines.append(note)
     lines.append(f"Average ROC AUC: {percent_or_na(m.roc_auc_avg)}"
                  + (" (over the classes with clips of their own and of others)" if None in m.roc_auc else ""))
     lines.append("")
     lines.append(f"{'class':<{width}}{'clips':>7}{'accuracy':>10}{'precision':>11}{'recall':>9}{'ROC AUC':>9}")
+    accuracies, precisions = m.reported_accuracies(), m.reported_precisions()
     for i, name in enumerate(result.classes):
-        lines.append(f"{name:<{width}}{m.class_counts[i]:>7}{m.class_accuracies[i] * PERCENT:>9.2f}%"
-                     f"{m.class_precisions[i] * PERCENT:>10.2f}%{m.class_recalls[i] * PERCENT:>8.2f}%"
+        lines.append(f"{name:<{width}}{m.class_counts[i]:>7}{percent_or_na(accuracies[i]):>10}"
+                     f"{percent_or_na(precisions[i]):>11}{percent_or_na(accuracies[i]):>9}"
                      f"{percent_or_na(m.roc_auc[i]):>9}")
     lines.append("")
     lines.append("Confusion matrix (rows: true class, columns: predicted):")

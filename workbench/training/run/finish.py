@@ -85,12 +85,12 @@ def _evaluate(model: LoadedModel, clips: list[ClipEntry], split: str, out: Outpu
         write_report(result, out.eval_dir)
     metrics = result.metrics
     figures = {"overall_accuracy": metrics.overall_accuracy, "balanced_accuracy": metrics.balanced_accuracy,
-               "class_accuracies": dict(zip(result.classes, metrics.class_accuracies)),
+               "class_accuracies": dict(zip(result.classes, metrics.reported_accuracies())),  # None: no clips
                "roc_auc_avg": metrics.roc_auc_avg, "clips": len(result.paths),
                "skipped": [[str(p), r] for p, r in result.skipped]}
     for path, reason in result.skipped:
         progress.info("evaluate", f"skipped {path}: {reason}")
-    accuracies = ", ".join(f"{k} {v:.3f}" for k, v in figures["class_accuracies"].items())
+    accuracies = ", ".join(f"{k} {'n/a' if v is None else f'{v:.3f}'}" for k, v in figures["class_accuracies"].items())
     progress.info("evaluate", f"{split} split: balanced accuracy {metrics.balanced_accuracy:.3f}, overall "
                               f"{metrics.overall_accuracy:.3f} ({accuracies})")
     return figures
