@@ -94,3 +94,17 @@ def test_sigterm_stops_a_child_run_cleanly_with_json_lines_only_on_stdout(shared
     assert state["epochs_done"] >= 1 and (out / "train" / "checkpoints" / state["files"]["best"]).is_file()
     assert not (out / "quick_kws.tflite").exists()
     assert {"phase", "event"} <= set(events[0]) and any(e["event"] == "epoch" for e in events)
+
+
+@pytest.mark.parametrize("progress", [[], ["--progress", "bar"]])
+def test_a_refused_run_is_one_line_with_the_progress_bar_too(tmp_path: Path, capsys, progress: list[str]) -> None:
+    """The bar (the default) shows progress messages; the error is the CLI's single ``kws: error:`` line,
+    not also an ``[error]`` line above it."""
+    (tmp_path / "DATA" / "yes").mkdir(parents=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "run.json").write_text("{}")  # a run is already there
+    assert main(["train", "--dataset", str(tmp_path / "DATA"), "--out", str(out), *progress]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"kws: error: {out} already holds a training run: continue it with --resume or choose another "
+                   "--out folder."]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -69,3 +71,27 @@ def test_a_weight_must_be_positive_and_requests_round_trip(tmp_path: Path) -> No
     assert again.datasets[0].weight == 2.0 and again.keywords == ("on", "off") and again.seed == 3
     resumed = TrainRequest(datasets=(), out=tmp_path / "out", resume=True, epochs=0).resumed(again)
     assert resumed.resume and resumed.epochs == 0 and resumed.spec == "default"
+
+
+def test_the_bar_leaves_the_error_message_to_the_command_and_ends_its_line_first() -> None:
+    """``kws train`` prints the error as ``kws: error: ...``; the bar must not print it too, but a bar drawn on a
+    terminal (a real pty here) is ended, so that line starts on a line of its own."""
+    main_fd, child_fd = os.openpty()
+    try:
+        with os.fdopen(child_fd, "w", closefd=False) as terminal:
+            progress = Progress(BarProgress(terminal))
+            progress.emit("features", "progress", done=3, total=10)
+            progress.emit("error", "end", message="the disk is full")
+            terminal.write("kws: error: the disk is full\n")
+            terminal.flush()
+        shown = ""
+        while not shown.endswith("full\r\n"):  # the pty hands the output over in its own time
+            shown += os.read(main_fd, 4096).decode()
+    finally:
+        os.close(main_fd)
+        os.close(child_fd)
+    assert "[error]" not in shown and shown.count("the disk is full") == 1
+    assert re.search(r"features \[#+-+\] 3/10.*\r?\nkws: error: the disk is full", shown)
+    stream = io.StringIO()  # not a terminal: nothing at all
+    BarProgress(stream).emit({"phase": "error", "event": "end", "message": "the disk is full"})
+    assert stream.getvalue() == ""

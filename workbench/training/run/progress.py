@@ -17,7 +17,9 @@ the terminal bar all see the same facts. Every event is a flat dict with at leas
 =============  =====================================================================================
 
 The final ``done`` event carries ``model`` (the .tflite path) and ``metrics``; ``cancelled`` and
-``error`` carry ``message``.
+``error`` carry ``message``. The bar shows every message but the ``error`` one: ``kws train`` raises the
+error after the event, and the CLI prints it as its one ``kws: error:`` line (a second ``[error]`` copy
+above it read as two failures).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any, Protocol, TextIO
 
 BAR_WIDTH = 28
 MIN_REDRAW_S = 0.1
+ERROR_PHASE = "error"  # its message is the command's to print (module docstring)
 
 
 class ProgressSink(Protocol):
@@ -92,6 +95,9 @@ class BarProgress:
             self._line(self._bar(event), final=False)
         elif kind == "epoch":
             self._line(self._epoch(event), final=True)
+        elif event.get("phase") == ERROR_PHASE:
+            if self._open_line:  # the command's error line starts on a line of its own
+                self._line("", final=True)
         elif event.get("message"):
             if self._open_line:
                 self._line("", final=True)
