@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
+from workbench.calibration.streams.stream_builder import KEYWORDS_PER_HOUR, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR
 from workbench.cli.model_argument import model_argument
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
 from workbench.core.errors import SettingsError
@@ -46,7 +47,8 @@ def register(subparsers: Any) -> None:
         description="Lay keyword clips, other-word clips and silences from a dataset folder (one folder per "
         "word) in a seeded random order with random gaps and gains over background noise at random "
         "SNRs, and write OUT.wav with OUT.json and OUT.csv labels. Without counts the stream is MINUTES "
-        "long with issue 16's mix (332 keywords : 1,678 other words : 169 silences).")
+        f"long, with keywords : other words : silences about {KEYWORDS_PER_HOUR:,} : {UNKNOWN_PER_HOUR:,} : "
+        f"{SILENCE_PER_HOUR:,} per hour (dense speech, the mix kws calibrate's default target is meant for).")
     make.add_argument("--dataset", type=Path, action="append", default=[], metavar="DIR",
                       help="dataset folder (repeat for several)")
     make.add_argument("--out", type=Path, required=True, help="the WAV to write (labels go beside it)")
@@ -60,7 +62,7 @@ def register(subparsers: Any) -> None:
     make.add_argument("--snr-db", default="20:40", help="speech-to-noise ratio in dB, LOW:HIGH (default 20:40)")
     make.add_argument("--trim-clips", action="store_true",
                       help="cut each clip to its spoken word, so the gaps separate words (a denser stream "
-                      "than issue 16's, whose gaps separate whole one-second clips)")
+                      "than the default, whose gaps separate whole one-second clips)")
     make.add_argument("--no-noise", action="store_true", help="no background noise between and under the words")
     make.add_argument("--noise", type=Path, action="append", default=[], metavar="FILE",
                       help="noise recording to use instead of the dataset's _background_noise_ (repeat)")

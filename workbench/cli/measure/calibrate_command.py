@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
+from workbench.calibration.streams.stream_builder import UNKNOWN_PER_HOUR
+from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
 from workbench.cli.model_argument import model_argument
 
 # CLI option → SweepRanges field (and its help)
@@ -48,7 +50,8 @@ def register(subparsers: Any) -> None:
                    help="background-only recording (TV, music, office) where every detection is false, "
                    "or a folder of them; repeat for several")
     p.add_argument("--target-fa-per-hour", type=float, help="false accepts per hour to stay at or under "
-                   "(default 100, issue 16's goal on a dense-speech stream)")
+                   f"(default {DEFAULT_TARGET_FA_PER_HOUR:g}: the goal on a dense-speech stream such as kws "
+                   f"stream make builds, with about {UNKNOWN_PER_HOUR:,} other words an hour)")
     p.add_argument("--tolerance-s", type=float, help="a detection up to this long after a keyword's end "
                    "still hits it (default 1.5)")
     for option, _, text in _RANGE_OPTIONS:
