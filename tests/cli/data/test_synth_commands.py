@@ -46,6 +46,30 @@ def test_synth_writes_the_dataset_and_says_how_to_train_it(tmp_path: Path) -> No
                                                                     "_silence_": 0}
 
 
+def test_info_counts_a_synthetic_sets_own_words_as_its_keywords(tmp_path: Path) -> None:
+    """Without --keywords a set synthesised for "hey lamp, stop" (with "yes" as a negative) counts hey_lamp and
+    stop as keywords and says so -- not yes/no as keywords and its own words as _unknown_; --keywords wins."""
+    needs_engines()
+    out = tmp_path / "lamp"
+    args = [a if a != "go" else "yes" for a in SMALL]  # a default keyword as the negative word
+    done = run("dataset", "synth", "--words", "hey lamp,stop", "--out", str(out), *args, "--progress", "none")
+    assert done.returncode == 0, done.stderr
+    info = run("dataset", "info", str(out))
+    assert info.returncode == 0, info.stderr
+    rows = {line.split()[0]: line.split() for line in info.stdout.splitlines() if line.strip()}
+    assert rows["hey_lamp"][4] == "6" and rows["stop"][4] == "6" and rows["_unknown_"][4] == "3"
+    assert "no" not in rows and rows["_unknown_"][5] == "yes"
+    assert (f"keywords: hey_lamp, stop -- the words {out} was synthesised for (its synth.json); choose others "
+            "with --keywords") in info.stdout.splitlines()
+    summary = json.loads(run("dataset", "info", str(out), "--json").stdout)
+    assert summary["keywords"] == ["hey_lamp", "stop"] and summary["keywords_from"] == [str(out)]
+    chosen = run("dataset", "info", str(out), "--keywords", "yes", "--json")
+    summary = json.loads(chosen.stdout)
+    assert summary["keywords"] == ["yes"] and summary["keywords_from"] == []
+    assert {c["label"]: c["total"] for c in summary["classes"]}["_unknown_"] == 12
+    assert "synthesised for" not in run("dataset", "info", str(out), "--keywords", "yes").stdout
+
+
 def test_jsonl_progress_and_a_cancel_that_resume_finishes(tmp_path: Path) -> None:
     needs_engines()
     out = tmp_path / "synth"

@@ -4,7 +4,9 @@
 ``info`` scans one or more dataset folders (merged, as training would use them) and prints the clips
 per class as a model with the given keywords sees them (keywords, ``_unknown_`` for every other word,
 ``_silence_``) in each split, the speakers per split, the total duration and every file that cannot be
-read. ``download`` fetches a catalog dataset (resumable, verified, extracted all-or-nothing).
+read. Without ``--keywords`` a synthetic dataset's own words (its ``synth.json``) are the keywords, with a
+line saying so: counted as yes/no, a set made for other words shows its negatives as keywords. ``download``
+fetches a catalog dataset (resumable, verified, extracted all-or-nothing).
 """
 
 from __future__ import annotations
@@ -63,9 +65,9 @@ def register(subparsers: Any) -> None:
         "per class as a model with these keywords sees them, per split, plus speakers, total duration and "
         "the files that cannot be read (listed, skipped).")
     info.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="dataset folder")
-    info.add_argument("--keywords", type=keyword_list, default=list(DEFAULT_KEYWORDS),
-                      help=f"comma-separated keywords (default: {','.join(DEFAULT_KEYWORDS)}); other words count "
-                      "as _unknown_")
+    info.add_argument("--keywords", type=keyword_list,
+                      help=f"comma-separated keywords (default: the words a synthetic dataset was made for, from "
+                      f"its synth.json, else {','.join(DEFAULT_KEYWORDS)}); other words count as _unknown_")
     info.add_argument("--words", action="store_true", help="also list the clips of every word folder")
     info.add_argument("--json", action="store_true", help="print the figures as JSON")
     add_split_options(info)
@@ -101,11 +103,13 @@ def _words_cell(words: list[str]) -> str:
     return f"{len(words)} words: " + ", ".join(words[:MAX_WORDS_LISTED]) + ", ..."
 
 
-def render_summary(summary: DatasetSummary) -> str:
-    """The text ``kws dataset info`` prints."""
+def render_summary(summary: DatasetSummary, keywords_note: str = "") -> str:
+    """The text ``kws dataset info`` prints; ``keywords_note`` says where the keywords came from."""
     lines = []
     for root in summary.roots:
         lines.append(f"{root}  ({summary.split_rules.get(root, 'no split rule')})")
+    if keywords_note:
+        lines.append(keywords_note)
     lines.append(f"{summary.clips} clips ({_clock(summary.duration_s)}), {summary.speakers['total']} speakers"
                  + (f" ({summary.clips_without_speaker_id} clips without a _nohash_ speaker id count as one "
                     "speaker each)" if summary.clips_without_speaker_id else ""))
@@ -152,15 +156,38 @@ def load_index(dirs: list[Path], args: argparse.Namespace, note_unreadable: bool
     return index
 
 
+def info_keywords(args: argparse.Namespace) -> tuple[list[str], list[Path]]:
+    """The keywords ``kws dataset info`` counts, and the synthetic datasets they were taken from ([] when the
+    user chose them with --keywords, or no folder is synthetic: the defaults)."""
+    from workbench.datasets.synthetic import datasets_keywords
+
+    if args.keywords is not None:  # the user's choice wins
+        return list(args.keywords), []
+    keywords, sources = datasets_keywords(args.dirs)
+    return (keywords, sources) if keywords else (list(DEFAULT_KEYWORDS), [])
+
+
+def keywords_note(keywords: list[str], sources: list[Path]) -> str:
+    """The line saying the keywords are a synthetic dataset's own words (empty when they are not)."""
+    if not sources:
+        return ""
+    which = ", ".join(str(s) for s in sources)
+    were, manifests = ("was", "its synth.json") if len(sources) == 1 else ("were", "their synth.json files")
+    return (f"keywords: {', '.join(keywords)} -- the words {which} {were} synthesised for ({manifests}); "
+            "choose others with --keywords")
+
+
 def run_info(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.datasets.summary import dataset_summary
 
     out = out or sys.stdout
-    summary = dataset_summary(load_index(args.dirs, args, note_unreadable=False), args.keywords)
+    keywords, sources = info_keywords(args)
+    summary = dataset_summary(load_index(args.dirs, args, note_unreadable=False), keywords)
     if args.json:
-        out.write(json.dumps(summary.to_dict(), indent=2) + "\n")
+        document = {**summary.to_dict(), "keywords_from": [str(s) for s in sources]}
+        out.write(json.dumps(document, indent=2) + "\n")
         return 0
-    out.write(render_summary(summary))
+    out.write(render_summary(summary, keywords_note(keywords, sources)))
     if args.words:
         out.write("\n" + render_words(summary))
     return 0

@@ -1,0 +1,46 @@
+"""A synthetic dataset's keywords, read back from the manifest the synthesiser writes (its own function)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from workbench.core.atomic_write import atomic_write_text
+from workbench.datasets.synthetic import datasets_keywords, manifest_path, synthetic_keywords
+from workbench.synthesis.build_plan import SynthSettings
+from workbench.synthesis.dataset_builder import BuildReport, manifest
+from workbench.synthesis.voice_registry import VoiceRegistry
+
+
+def write_manifest(folder: Path, words: tuple[str, ...]) -> Path:
+    """``synth.json`` as ``kws dataset synth`` writes it (the builder's own ``manifest``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    document = manifest(SynthSettings(words=words), VoiceRegistry(engines={}, statuses=[], voices=[]),
+                        BuildReport(out=folder, counts={}, written=0, kept=0))
+    atomic_write_text(manifest_path(folder), json.dumps(document, indent=2) + "\n")
+    return folder
+
+
+def test_the_words_asked_for_become_their_folders_in_order(tmp_path: Path) -> None:
+    folder = write_manifest(tmp_path / "syn", ("sheila", "hey lamp"))
+    assert manifest_path(folder).name == "synth.json"
+    assert synthetic_keywords(folder) == ["sheila", "hey_lamp"]
+
+
+def test_a_folder_without_a_readable_manifest_is_not_synthetic(tmp_path: Path) -> None:
+    assert synthetic_keywords(tmp_path) == []  # none
+    manifest_path(tmp_path).write_text("{not json")
+    assert synthetic_keywords(tmp_path) == []
+    manifest_path(tmp_path).write_text('{"settings": {"words": "sheila"}}')  # hand-edited: not a list
+    assert synthetic_keywords(tmp_path) == []
+    manifest_path(tmp_path).write_text('{"settings": {"words": ["!!", 3, "lamp", "Lamp"]}}')
+    assert synthetic_keywords(tmp_path) == ["lamp"]  # no folder, not a word, the same folder: left out
+
+
+def test_merged_datasets_take_the_words_of_every_synthetic_one(tmp_path: Path) -> None:
+    first = write_manifest(tmp_path / "a", ("sheila", "hey lamp"))
+    second = write_manifest(tmp_path / "b", ("hey lamp", "stop"))
+    plain = tmp_path / "speech"
+    plain.mkdir()
+    assert datasets_keywords([plain, first, second]) == (["sheila", "hey_lamp", "stop"], [first, second])
+    assert datasets_keywords([plain]) == ([], [])

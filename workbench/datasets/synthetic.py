@@ -1,0 +1,66 @@
+"""The keywords a synthetic dataset was made for, read from the ``synth.json`` that ``kws dataset synth`` writes.
+
+Why: a set synthesised for ``sheila, hey lamp`` holds those words plus negative words (sound-alikes, Speech
+Commands words such as yes and no). Counted with the default keywords (yes, no) it shows the negatives as
+keywords and its own words as ``_unknown_`` -- the opposite of what it is for. Its manifest
+(:func:`workbench.synthesis.dataset_builder.manifest`) records the words in ``settings.words``; this module
+is the one place that reads them back, as word folders (``hey lamp`` → ``hey_lamp``, the synthesiser's own
+:func:`~workbench.synthesis.build_plan.folder_name`).
+
+A folder without a manifest, or with one that cannot be read or holds no words, is simply not synthetic:
+the caller keeps its default keywords (a damaged manifest must not stop ``kws dataset info``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+MANIFEST_SETTINGS = "settings"
+MANIFEST_WORDS = "words"
+
+
+def manifest_path(folder: Path) -> Path:
+    """Where a synthetic dataset keeps its manifest."""
+    from workbench.synthesis.dataset_builder import MANIFEST  # imported here: the builder is not small
+
+    return Path(folder) / MANIFEST
+
+
+def synthetic_keywords(folder: Path) -> list[str]:
+    """The word folders ``folder`` was synthesised for, in the order they were asked for; [] when it is not a
+    synthetic dataset (module docstring)."""
+    from workbench.core.errors import WorkbenchError
+    from workbench.synthesis.build_plan import folder_name
+
+    try:
+        document: Any = json.loads(manifest_path(folder).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return []
+    settings = document.get(MANIFEST_SETTINGS) if isinstance(document, dict) else None
+    words = settings.get(MANIFEST_WORDS) if isinstance(settings, dict) else None
+    if not isinstance(words, list):
+        return []
+    folders: list[str] = []
+    for word in words:
+        try:
+            name = folder_name(word) if isinstance(word, str) else None
+        except WorkbenchError:  # a hand-edited manifest: a word that names no folder is left out
+            name = None
+        if name and name not in folders:
+            folders.append(name)
+    return folders
+
+
+def datasets_keywords(folders: Sequence[Path]) -> tuple[list[str], list[Path]]:
+    """The keywords of merged datasets taken from their manifests, and the synthetic folders they came from
+    (both empty when none of ``folders`` is synthetic)."""
+    keywords: list[str] = []
+    sources: list[Path] = []
+    for folder in folders:
+        words = synthetic_keywords(folder)
+        if words:
+            sources.append(Path(folder))
+            keywords += [w for w in words if w not in keywords]
+    return keywords, sources
