@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from workbench.gui.datasets.dataset_builder_dialog import MANIFEST, DatasetBuilderDialog, open_dataset_builder
+from workbench.gui.datasets.dataset_builder_dialog import DatasetBuilderDialog, open_dataset_builder
+from workbench.synthesis.dataset_builder import MANIFEST
 
 VOICE_IDS = {"espeak:m3", "espeak:f2", "flite:kal16"}
 

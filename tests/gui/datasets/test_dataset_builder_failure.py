@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from test_dataset_builder_dialog import fill, open_dialog, tick_only  # the neighbouring test's helpers
-from workbench.gui.datasets.dataset_builder_dialog import MANIFEST, DatasetBuilderDialog
+from workbench.gui.datasets.dataset_builder_dialog import DatasetBuilderDialog
+from workbench.synthesis.dataset_builder import MANIFEST
 
 CLIP_FITS_NOISE_DOES_NOT = 600 * 1024  # bytes: a 1 s clip is 32 KB, a 30 s noise file about 1 MB
 

@@ -44,7 +44,6 @@ PROGRESS_STEPS = 1000
 PREVIEW_REFRESH_MS = 1500
 DEFAULT_CLIP_MS = 1000
 SAMPLES_PER_MS = 16
-MANIFEST = "synth.json"
 AUTO_SIMILAR = -1  # the sound-alike spin box's "auto": --similar left out, kws dataset synth decides
 
 
