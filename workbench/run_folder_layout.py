@@ -35,7 +35,7 @@ CHECKPOINTS_DIR = "checkpoints"
 HISTORY_NAME = "training-history"  # .json, .csv and .png
 HISTORY_FILE = f"{HISTORY_NAME}.json"
 
-# -- in EVAL_DIR: kws evaluate's report on the test split (the names kws evaluate --out gives its files) ------------------------------------------------
+# -- in EVAL_DIR: kws evaluate's report on the test split (the names kws evaluate --out gives its files)
 EVAL_RESULTS_FILE = "eval-results.json"
 EVAL_PREDICTIONS_FILE = "predictions.csv"  # every test clip with its scores (kws evaluate --clips takes it)
 EVAL_PLOT_SUFFIXES = ("-roc.png", "-precision_vs_recall.png", "-confusion_matrix.png")  # after the model's name

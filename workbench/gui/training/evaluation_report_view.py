@@ -209,7 +209,8 @@ class EvaluationReportView(QWidget):
         """(the run's model, its test clips) when the run was evaluated, else None."""
         if self.folder is None or self.summary is None:
             return None
-        model, clips = self.folder / str(self.summary.get(SUMMARY_MODEL_KEY, "")), self.folder / EVAL_DIR / EVAL_PREDICTIONS_FILE
+        model = self.folder / str(self.summary.get(SUMMARY_MODEL_KEY, ""))
+        clips = self.folder / EVAL_DIR / EVAL_PREDICTIONS_FILE
         return (model, clips) if model.is_file() and clips.is_file() else None
 
     def choose_compare(self) -> None:
