@@ -163,7 +163,7 @@ def workspace(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_a_run_with_a_shipped_spec_shows_it_and_its_keywords(workspace, up_down_runs) -> None:
     ws = workspace
-    ws.settings.out.setText(str(up_down_runs["shipped"]))
+    ws.settings.choose_out_folder(up_down_runs["shipped"])
     assert ws.resume_button.isEnabled()  # the stopped run
     assert ws.settings.spec.currentData() == "tflite_micro_speech" and ws.settings.keywords.text() == "up,down"
     assert ws.datasets.keywords == ["up", "down"]
@@ -174,7 +174,7 @@ def test_a_run_with_a_spec_file_shows_its_resolved_spec_and_trains_again_with_it
                                                                                  tmp_path: Path) -> None:
     ws = workspace
     folder = up_down_runs["file"]
-    ws.settings.out.setText(str(folder))
+    ws.settings.choose_out_folder(folder)
     resolved = folder / "spec.toml"
     assert ws.settings.spec.currentData() == str(resolved)
     assert ws.settings.spec.currentText() == f"quick_up_down ({folder.name}/spec.toml)"
@@ -182,7 +182,7 @@ def test_a_run_with_a_spec_file_shows_its_resolved_spec_and_trains_again_with_it
 
     ws.datasets.set_folders([Path(folder).parent / "speech"])
     again = tmp_path / "again"
-    ws.settings.out.setText(str(again))  # a new folder: the form keeps what the run did
+    ws.settings.choose_out_folder(again)  # a new folder: the form keeps what the run did
     assert ws.settings.spec.currentData() == str(resolved) and ws.settings.keywords.text() == "up,down"
     assert ws.start()
     qtbot.waitUntil(lambda: (again / "spec.toml").is_file() or not ws.running, timeout=START_TIMEOUT_MS)

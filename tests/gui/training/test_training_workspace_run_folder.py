@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.child_command import EXIT_CANCELLED, kws_command
@@ -247,7 +248,7 @@ def test_a_finished_run_puts_its_spec_and_keywords_in_the_form(workspace, copied
     ws.settings.select_spec("ds_cnn_small")
     ws.settings.keywords.setText("up,down")
     folder = copied("finished")
-    ws.settings.out.setText(str(folder))
+    ws.settings.choose_out_folder(folder)
     _assert_finished_run_shown(ws, folder)
     assert ws.settings.spec.currentText() == f"quick_kws ({folder.name}/spec.toml)"
     assert ws.settings.keywords.text() == "yes,no" and ws.datasets.keywords == ["yes", "no"]
@@ -258,7 +259,7 @@ def test_at_start_up_the_runs_keywords_win_over_the_remembered_ones(qtbot, copie
     folder = copied("stopped")
     first = TrainingWorkspace(WorkspaceHostDouble(tmp_path))
     qtbot.addWidget(first)
-    first.settings.out.setText(str(folder))
+    first.settings.choose_out_folder(folder)
     first.settings.keywords.setText("up,down")  # edited after the run was shown: remembered
     first.shutdown()
 
@@ -267,3 +268,20 @@ def test_at_start_up_the_runs_keywords_win_over_the_remembered_ones(qtbot, copie
     assert again.resume_button.isEnabled() and again.settings.keywords.text() == "yes,no"
     assert again.settings.spec.currentData() == str(folder / "spec.toml")
     again.shutdown()
+
+
+def test_typing_a_path_through_a_run_folder_leaves_the_form_alone(workspace, copied, qtbot) -> None:
+    """"runs/finished" on the way to "runs/finished2": the report shows that run while it is named, but the spec and
+    keywords set for the new run stay until a folder is chosen (Enter, leaving the field, Browse)."""
+    ws, _ = workspace
+    qtbot.waitUntil(lambda: ws.settings._process is None, timeout=60_000)  # the spec list arrived
+    ws.settings.select_spec("ds_cnn_small")
+    ws.settings.keywords.setText("left,right")
+    folder = copied("finished")
+    ws.settings.out.clear()
+    qtbot.keyClicks(ws.settings.out, str(folder) + "2")
+    assert ws.settings.spec.currentData() == "ds_cnn_small" and ws.settings.keywords.text() == "left,right"
+    assert ws.settings.arguments()[:4] == ["--spec", "ds_cnn_small", "--keywords", "left,right"]
+    qtbot.keyClick(ws.settings.out, Qt.Key.Key_Backspace)  # now it names the finished run, and Enter chooses it
+    qtbot.keyClick(ws.settings.out, Qt.Key.Key_Return)
+    assert ws.settings.spec.currentData() == str(folder / "spec.toml") and ws.settings.keywords.text() == "yes,no"

@@ -38,6 +38,7 @@ class TrainingSettingsView(QWidget):
 
     specs_loaded = Signal()
     keywords_changed = Signal(list)
+    out_chosen = Signal()  # the output folder was chosen (Browse, or its field edited and left), not typed half-way
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +78,7 @@ class TrainingSettingsView(QWidget):
         self.init_button.clicked.connect(self._choose_init)
         self.out_button.clicked.connect(self._choose_out)
         self.keywords.editingFinished.connect(lambda: self.keywords_changed.emit(self.keyword_list()))
+        self.out.editingFinished.connect(self.out_chosen.emit)
         self.spec.activated.connect(lambda _index: self._follow_spec())
         self._process: QProcess | None = None
 
@@ -205,7 +207,12 @@ class TrainingSettingsView(QWidget):
         start = str(current.parent) if current is not None else ""
         folder = QFileDialog.getExistingDirectory(self, "Output folder for the training run", start)
         if folder:
-            self.out.setText(folder)
+            self.choose_out_folder(Path(folder))
+
+    def choose_out_folder(self, folder: Path) -> None:
+        """Make ``folder`` the output folder, as chosen (:attr:`out_chosen`): a run it holds sets the form."""
+        self.out.setText(str(folder))
+        self.out_chosen.emit()
 
     def shutdown(self) -> None:
         if self._process is not None:

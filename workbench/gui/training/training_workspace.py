@@ -157,6 +157,7 @@ class TrainingWorkspace(QWidget):
         self.datasets.changed.connect(self._save)
         self.settings.keywords_changed.connect(self.datasets.set_keywords)
         self.settings.out.textChanged.connect(lambda _text: self.show_out_folder())
+        self.settings.out_chosen.connect(self.take_run_settings)
 
     # -- persistence ------------------------------------------------------------------------------
     def open_dataset_builder(self) -> Any:
@@ -187,6 +188,7 @@ class TrainingWorkspace(QWidget):
                 self.datasets.set_keywords(self.settings.keyword_list())
             # after the keywords: a run in the output folder shows its own spec and keywords
             self.settings.out.setText(str(self._qsettings.value(SETTINGS_PREFIX + "out", "") or ""))
+            self.take_run_settings()
         finally:
             self._restoring = False
 
@@ -199,8 +201,7 @@ class TrainingWorkspace(QWidget):
 
     # -- the output folder's run --------------------------------------------------------------------
     def show_out_folder(self) -> RunFolderState | None:
-        """Show what the output folder holds: a finished run's report, curves, model, spec and keywords, a stopped run
-        (its spec and keywords too), or nothing.
+        """Show what the output folder holds: a finished run's report, curves and model, a stopped run, or nothing.
 
         Why on every change of the folder's text: the folder is the single source of truth, whoever wrote it;
         a path typed half-way names no run and simply shows the form of a new run. None while a run is in
@@ -210,9 +211,6 @@ class TrainingWorkspace(QWidget):
             return None
         state = inspect_run_folder(self.settings.out_folder())
         self.model_path = state.model_path
-        ran_with = run_spec(state.folder) if state.kind is not RunKind.NEW else None
-        if ran_with is not None:  # the form says what the run did: Resume and Train again repeat it
-            self.settings.show_run(ran_with.spec, ran_with.keywords, ran_with.label)
         self.log.setPlainText(run_log(state.folder) if state.kind is not RunKind.NEW else "")
         self.curves.clear()
         for event in state.curve_events():
@@ -231,6 +229,21 @@ class TrainingWorkspace(QWidget):
         self.phase.setText(state.note or READY)
         self._update_buttons()
         return state
+
+    def take_run_settings(self) -> None:
+        """Put the spec and keywords of the run in the output folder into the form, so Resume and Train again
+        repeat it.
+
+        Why only when the folder is chosen, not on every keystroke as the report: a path typed on its way to a
+        new folder may pass through an existing run ("runs/exp1" before "runs/exp10"), whose settings would
+        silently replace the ones the user set for the new run.
+        """
+        if self.running:
+            return
+        state = inspect_run_folder(self.settings.out_folder())
+        ran_with = run_spec(state.folder) if state.kind is not RunKind.NEW else None
+        if ran_with is not None:
+            self.settings.show_run(ran_with.spec, ran_with.keywords, ran_with.label)
 
     # -- running ----------------------------------------------------------------------------------
     @property
