@@ -36,8 +36,13 @@ def show_board_profile(window: Any, report: Any, profiled: Any) -> bool:
     """
     loaded = window.controller.model
     if loaded is None or profiled is None or bytes(loaded.tflite) != bytes(profiled.tflite):
-        now = f"the loaded model is now {loaded.name}" if loaded is not None else "no model is loaded now"
         name = profiled.name if profiled is not None else "another model"
+        if loaded is None:
+            now = "no model is loaded now"
+        elif loaded.name == name:  # the same name, other bytes: another file, or the same one with other parameters
+            now = f"the loaded {loaded.name} is not the file that was profiled"
+        else:
+            now = f"the loaded model is now {loaded.name}"
         message = f"Board profile of {name} not shown: {now}; profile it on the board again."
         QTimer.singleShot(0, lambda: window.show_status(message))  # after the Board workspace's "profiled" status
         return False

@@ -15,6 +15,7 @@ from board_fixtures import board, board_factory, commander, profiler_image  # no
 from workbench.gui.model.layer_table_model import column_index  # noqa: E402
 
 RUN_TIMEOUT_MS = 60_000
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_a_board_profile_of_the_previous_model_is_dropped_with_a_message(window, qtbot, board, profiler_image,
@@ -60,3 +61,22 @@ def test_the_headline_of_a_board_report_gives_the_measured_totals(qtbot, board, 
     assert "<b>Measured on the board</b> (brd2601 EFR32MG24B310F1536IM48 at 78 MHz): " in text
     assert f"{measured.total_time_ms:.3f} ms/inference" in text and "CPU cycles" in text
     assert "accelerator cycles" in text and f"RAM arena {measured.runtime_memory_bytes / 1000:.1f} kB" in text
+
+
+def test_a_profile_of_a_same_named_model_says_the_loaded_file_is_another(qtbot) -> None:
+    """kws_yes_no profiled, then a copy of it with other parameters loaded: the message must not read as if
+    nothing had changed ("... not shown: the loaded model is now kws_yes_no")."""
+    from types import SimpleNamespace
+
+    from workbench.core.model.model_file import load_model, model_with_params
+    from workbench.gui.board_link import show_board_profile
+
+    profiled = load_model(REPO / "resources" / "models" / "kws_yes_no.tflite")
+    loaded = model_with_params(profiled, {"detection_threshold": 201})
+    said: list[str] = []
+    window = SimpleNamespace(controller=SimpleNamespace(model=loaded), show_status=said.append,
+                             profile_view=None)  # never reached: the report is not the loaded model's
+    assert not show_board_profile(window, object(), profiled)
+    qtbot.waitUntil(lambda: bool(said))
+    assert said == ["Board profile of kws_yes_no not shown: the loaded kws_yes_no is not the file that was "
+                    "profiled; profile it on the board again."]
