@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from workbench.core.atomic_write import atomic_write_text
+from workbench.core.errors import SettingsError
 from workbench.datasets.synthetic import datasets_keywords, manifest_path, synthetic_keywords
 from workbench.synthesis.build_plan import SynthSettings
 from workbench.synthesis.dataset_builder import BuildReport, manifest
@@ -27,12 +30,14 @@ def test_the_words_asked_for_become_their_folders_in_order(tmp_path: Path) -> No
     assert synthetic_keywords(folder) == ["sheila", "hey_lamp"]
 
 
-def test_a_folder_without_a_readable_manifest_is_not_synthetic(tmp_path: Path) -> None:
+def test_a_folder_without_a_manifest_is_not_synthetic_and_a_damaged_one_is_named(tmp_path: Path) -> None:
     assert synthetic_keywords(tmp_path) == []  # none
     manifest_path(tmp_path).write_text("{not json")
-    assert synthetic_keywords(tmp_path) == []
+    with pytest.raises(SettingsError, match=r"synth\.json cannot be read \("):
+        synthetic_keywords(tmp_path)
     manifest_path(tmp_path).write_text('{"settings": {"words": "sheila"}}')  # hand-edited: not a list
-    assert synthetic_keywords(tmp_path) == []
+    with pytest.raises(SettingsError, match=r"synth\.json names no words"):
+        synthetic_keywords(tmp_path)
     manifest_path(tmp_path).write_text('{"settings": {"words": ["!!", 3, "lamp", "Lamp"]}}')
     assert synthetic_keywords(tmp_path) == ["lamp"]  # no folder, not a word, the same folder: left out
 
@@ -42,5 +47,8 @@ def test_merged_datasets_take_the_words_of_every_synthetic_one(tmp_path: Path) -
     second = write_manifest(tmp_path / "b", ("hey lamp", "stop"))
     plain = tmp_path / "speech"
     plain.mkdir()
-    assert datasets_keywords([plain, first, second]) == (["sheila", "hey_lamp", "stop"], [first, second])
-    assert datasets_keywords([plain]) == ([], [])
+    assert datasets_keywords([plain, first, second]) == (["sheila", "hey_lamp", "stop"], [first, second], [])
+    assert datasets_keywords([plain]) == ([], [], [])
+    manifest_path(second).write_text("{garbage")
+    keywords, sources, problems = datasets_keywords([first, second])
+    assert (keywords, sources) == (["sheila", "hey_lamp"], [first]) and problems[0].startswith(str(second))

@@ -7,8 +7,9 @@ keywords and its own words as ``_unknown_`` -- the opposite of what it is for. I
 is the one place that reads them back, as word folders (``hey lamp`` → ``hey_lamp``, the synthesiser's own
 :func:`~workbench.synthesis.build_plan.folder_name`).
 
-A folder without a manifest, or with one that cannot be read or holds no words, is simply not synthetic:
-the caller keeps its default keywords (a damaged manifest must not stop ``kws dataset info``).
+A folder without a manifest is simply not synthetic. One whose manifest cannot be read or names no words
+is reported in one sentence, and the caller keeps its default keywords (a damaged manifest must not stop
+``kws dataset info``, nor pass silently: the yes/no it then counts would look like the set's own words).
 """
 
 from __future__ import annotations
@@ -30,18 +31,21 @@ def manifest_path(folder: Path) -> Path:
 
 def synthetic_keywords(folder: Path) -> list[str]:
     """The word folders ``folder`` was synthesised for, in the order they were asked for; [] when it is not a
-    synthetic dataset (module docstring)."""
-    from workbench.core.errors import WorkbenchError
+    synthetic dataset. Raises SettingsError for a manifest that cannot be read or names no words."""
+    from workbench.core.errors import SettingsError, WorkbenchError
     from workbench.synthesis.build_plan import folder_name
 
-    try:
-        document: Any = json.loads(manifest_path(folder).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    path = manifest_path(folder)
+    if not path.is_file():
         return []
+    try:
+        document: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SettingsError(f"{path} cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
     settings = document.get(MANIFEST_SETTINGS) if isinstance(document, dict) else None
     words = settings.get(MANIFEST_WORDS) if isinstance(settings, dict) else None
-    if not isinstance(words, list):
-        return []
+    if not isinstance(words, list) or not words:
+        raise SettingsError(f"{path} names no words (settings.words)")
     folders: list[str] = []
     for word in words:
         try:
@@ -53,14 +57,21 @@ def synthetic_keywords(folder: Path) -> list[str]:
     return folders
 
 
-def datasets_keywords(folders: Sequence[Path]) -> tuple[list[str], list[Path]]:
-    """The keywords of merged datasets taken from their manifests, and the synthetic folders they came from
-    (both empty when none of ``folders`` is synthetic)."""
+def datasets_keywords(folders: Sequence[Path]) -> tuple[list[str], list[Path], list[str]]:
+    """The keywords of merged datasets taken from their manifests, the synthetic folders they came from (both
+    empty when none of ``folders`` is synthetic), and a sentence per manifest that could not be read."""
+    from workbench.core.errors import SettingsError
+
     keywords: list[str] = []
     sources: list[Path] = []
+    problems: list[str] = []
     for folder in folders:
-        words = synthetic_keywords(folder)
+        try:
+            words = synthetic_keywords(folder)
+        except SettingsError as exc:
+            problems.append(str(exc))
+            continue
         if words:
             sources.append(Path(folder))
             keywords += [w for w in words if w not in keywords]
-    return keywords, sources
+    return keywords, sources, problems

@@ -53,6 +53,17 @@ def test_info_text_counts_classes_speakers_and_unreadable_files(capsys, two_data
     assert len(lines["left"]) == 4 and sum(map(int, lines["left"][1:])) == 3  # the --words table
 
 
+def test_info_says_when_a_synthetic_sets_manifest_cannot_be_read(capsys, two_datasets) -> None:
+    """Counted with the default yes/no without a word, a set made for other words would look like a yes/no set."""
+    speech, _ = two_datasets
+    (speech / "synth.json").write_text("{garbage")
+    assert main(["dataset", "info", str(speech)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"kws: warning: {speech / 'synth.json'} cannot be read (")
+    assert captured.err.rstrip().endswith("so yes, no are counted as keywords; choose them with --keywords")
+    assert main(["dataset", "info", str(speech), "--keywords", "yes,no"]) == 0 and capsys.readouterr().err == ""
+
+
 def test_evaluate_says_how_many_files_it_could_not_read(capsys, two_datasets, reference_model_path) -> None:
     speech, _ = two_datasets
     assert main(["dataset", "info", str(speech)]) == 0

@@ -163,7 +163,10 @@ def info_keywords(args: argparse.Namespace) -> tuple[list[str], list[Path]]:
 
     if args.keywords is not None:  # the user's choice wins
         return list(args.keywords), []
-    keywords, sources = datasets_keywords(args.dirs)
+    keywords, sources, problems = datasets_keywords(args.dirs)
+    for problem in problems:  # a damaged manifest: say so, rather than count yes/no as if they were its words
+        print(f"kws: warning: {problem}: its words are not known, so {', '.join(keywords or DEFAULT_KEYWORDS)} "
+              "are counted as keywords; choose them with --keywords", file=sys.stderr)
     return (keywords, sources) if keywords else (list(DEFAULT_KEYWORDS), [])
 
 
