@@ -57,7 +57,8 @@ def test_without_home_the_settings_go_to_xdg_config_home(qapp, no_home: Path, tm
 def test_without_home_or_xdg_they_go_to_a_temporary_folder_with_a_notice(qapp, no_home: Path) -> None:
     existed = ROOT_SETTINGS.exists()
     notice = app.use_settings_folder()
-    assert notice == app.SETTINGS_NOT_KEPT and notice.count(". ") == 0 and notice.endswith(".")
+    assert notice == app.SETTINGS_NOT_KEPT.format(why=app.NO_CONFIG_FOLDER)
+    assert notice.count(". ") == 0 and notice.endswith(".")
     settings = AppSettings()
     assert settings.save_problem() is None
     (private,) = no_home.iterdir()
@@ -77,12 +78,22 @@ def test_home_config_is_used_and_a_missing_or_root_home_is_not(qapp, no_home: Pa
     assert (folder, kept) == (home / ".config", True)  # a relative XDG_CONFIG_HOME is ignored, as the spec says
 
 
+def test_the_notice_names_the_config_folder_that_cannot_be_written(qapp, no_home: Path, tmp_path: Path) -> None:
+    """XDG_CONFIG_HOME set but not writable while HOME is: the notice must not say that neither is usable."""
+    home, config = tmp_path / "home", tmp_path / "file-not-folder"
+    home.mkdir()
+    config.write_text("")
+    notice = app.use_settings_folder({"HOME": str(home), "XDG_CONFIG_HOME": str(config)})
+    assert notice == app.SETTINGS_NOT_KEPT.format(why=f"{config} cannot be written")
+
+
 def test_the_notice_stays_in_the_status_bar(window) -> None:
-    app.show_settings_notice(window, app.SETTINGS_NOT_KEPT)
+    notice = app.SETTINGS_NOT_KEPT.format(why=app.NO_CONFIG_FOLDER)
+    app.show_settings_notice(window, notice)
     window.show_status("model loaded")  # a later message replaces the temporary one ...
     field = window.statusBar().findChild(QLabel, "settings_not_kept")
     assert field is not None and field.isVisible()  # ... the field stays
-    assert field.text() == app.SETTINGS_NOT_KEPT_FIELD and field.toolTip() == app.SETTINGS_NOT_KEPT
+    assert field.text() == app.SETTINGS_NOT_KEPT_FIELD and field.toolTip() == notice
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the signal mask from /proc")

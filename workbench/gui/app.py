@@ -50,8 +50,9 @@ DESKTOP_ID = "io.github.kwsworkbench.KwsWorkbench"
 ICON_GLOB = "icons/kws-workbench-*.png"
 SETTINGS_PRIVATE_PREFIX = "kws-workbench-settings-"  # the temporary settings folder when no config folder is usable
 NATIVE_SETTINGS_PLATFORMS = ("win32", "darwin")  # Qt keeps settings in the registry / ~/Library there: left alone
-SETTINGS_NOT_KEPT = ("Settings will not be kept: neither XDG_CONFIG_HOME nor HOME names a writable folder, so they "
-                     "are kept in a temporary folder that is removed when the workbench closes.")
+NO_CONFIG_FOLDER = "neither XDG_CONFIG_HOME nor HOME names a config folder"
+SETTINGS_NOT_KEPT = ("Settings will not be kept: {why}, so they are kept in a temporary folder that is removed when "
+                     "the workbench closes.")
 SETTINGS_NOT_KEPT_FIELD = "Settings not kept"  # the status bar's permanent field; the sentence is its tooltip
 WHAT_TO_DO = ("Start KWS Workbench from a desktop session, run it under a virtual X server "
               "(xvfb-run -a kws-workbench), or use the command line instead (e.g. kws detect --mic).")
@@ -138,7 +139,10 @@ def use_settings_folder(env: Mapping[str, str] = os.environ) -> str | None:
     folder, kept = settings_folder(env)
     for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
-    return None if kept else SETTINGS_NOT_KEPT
+    if kept:
+        return None
+    wanted = user_config_folder(env)
+    return SETTINGS_NOT_KEPT.format(why=NO_CONFIG_FOLDER if wanted is None else f"{wanted} cannot be written")
 
 
 def show_settings_notice(window: QMainWindow, notice: str) -> None:
