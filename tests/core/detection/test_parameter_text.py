@@ -20,6 +20,13 @@ from workbench.core.errors import SettingsError
     ("my_new_key", "0.5", None, 0.5),
     ("my_new_key", "hello", None, "hello"),
     ("my_bytes", "00ff", b"\x01", b"\x00\xff"),
+    ("minimum_count", "2147483647", 3, 2**31 - 1),  # the firmware's int32, to its last value
+    ("latency_ms", "-2.147483648e9", 100, -(2**31)),  # (the settings refuse a negative one, not the parser)
+    ("volume_gain", "1e30", 2, 1e30),  # a number too big for an int32 is stored as a float
+    ("my_count", "18446744073709551615", 5, 2**64 - 1),  # any other key: what SL_PARAMSv1 stores (u64)
+    ("my_new_key", "-9223372036854775808", None, -(2**63)),
+    ("my_new_key", "1e30", None, 1e30),  # a new key guesses a float from a float's text
+    ("my_ints", "2147483647,-2147483648", [5, 6], [2**31 - 1, -(2**31)]),
 ])
 def test_values_take_the_type_the_firmware_reads(key, text, current, expected):
     value = parse_parameter(key, text, current)
@@ -34,6 +41,24 @@ def test_values_take_the_type_the_firmware_reads(key, text, current, expected):
     ("minimum_count", "three", 3, "expected a number, got 'three'"),
     ("verbose_model_output_logs", "maybe", False, "expected true or false, got 'maybe'"),
     ("my_bytes", "zz", b"\x01", "expected hexadecimal bytes, got 'zz'"),
+    ("minimum_count", "1e30", 3, "minimum_count takes a whole number from -2,147,483,648 to 2,147,483,647, got '1e30'"),
+    ("detection_threshold", "1e30", 185,
+     "detection_threshold takes a whole number from -2,147,483,648 to 2,147,483,647, got '1e30'"),
+    ("minimum_count", "5000000000", None,
+     "minimum_count takes a whole number from -2,147,483,648 to 2,147,483,647, got '5000000000'"),
+    ("latency_ms", "1e19", 100, "latency_ms takes a whole number from -2,147,483,648 to 2,147,483,647, got '1e19'"),
+    ("suppression_ms", "-2147483649", 1500,
+     "suppression_ms takes a whole number from -2,147,483,648 to 2,147,483,647, got '-2147483649'"),
+    ("detection_threshold_list", "180,1e30", None, "detection_threshold_list takes a comma-separated list of "
+     "whole numbers from -2,147,483,648 to 2,147,483,647, got '180,1e30'"),
+    ("my_ints", "1,2147483648", [5, 6], "my_ints takes a comma-separated list of whole numbers "
+     "from -2,147,483,648 to 2,147,483,647, got '1,2147483648'"),  # SL_PARAMSv1 stores int32 lists only
+    ("my_new_list", "1,2147483648", [], "my_new_list takes a comma-separated list of whole numbers "
+     "from -2,147,483,648 to 2,147,483,647, got '1,2147483648'"),
+    ("my_count", "1e30", 5, "my_count takes a whole number from -9,223,372,036,854,775,808 to "
+     "18,446,744,073,709,551,615, got '1e30'"),
+    ("my_new_key", "1" + "0" * 30, None, "my_new_key takes a whole number from -9,223,372,036,854,775,808 to "
+     "18,446,744,073,709,551,615, got '1" + "0" * 30 + "'"),
 ])
 def test_refusals_say_what_the_key_takes(key, text, current, message):
     with pytest.raises(SettingsError) as raised:

@@ -9,6 +9,13 @@ the same sentence.
 A parameter the firmware reads (:data:`PARAMETER_KINDS`) takes its kind, also where the model does not hold
 it yet (``detection_threshold_list`` on a model with one global threshold would otherwise be stored as the
 string ``"180,200"``); any other key takes the type of the value it replaces, or a guess for a new key.
+
+Whole numbers are refused here, naming the key, when they cannot be read back: the firmware reads its
+integer parameters and the entries of ``detection_threshold_list`` as int32 (``audio_classifier_config.cc``
+keeps them in ``int`` / ``Int32List``), and ``SL_PARAMSv1`` (``model_params.py``) stores any other integer
+in at most 64 bits and integer lists only as int32 lists. Refusing at the parse, not at the write, gives the
+Model view's cell and ``kws params`` the same sentence, and keeps the cell from taking a value in use that
+"Save into model" could never write.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from workbench.core.errors import SettingsError
 
 LIST_SEPARATOR = ","
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on"), ("false", "no", "off")
+INT32_RANGE = (-(2**31), 2**31 - 1)  # what the firmware reads an integer parameter or list entry as
+STORABLE_INT_RANGE = (-(2**63), 2**64 - 1)  # what SL_PARAMSv1 can store a scalar integer as (i64 .. u64)
 
 
 def parse_parameter(key: str, text: str, current: Any) -> Any:
@@ -34,11 +43,11 @@ def parse_parameter(key: str, text: str, current: Any) -> Any:
     if kind is not None:
         return _parse_kind(key, kind, text, current)
     if current is None:
-        return _guess(text)
+        return _in_range(key, _guess(text), STORABLE_INT_RANGE, text)
     if isinstance(current, bool):
         return _parse_bool(text)
     if isinstance(current, (int, float)):
-        return _parse_number(text.strip(), isinstance(current, float))
+        return _in_range(key, _parse_number(text.strip(), isinstance(current, float)), STORABLE_INT_RANGE, text)
     if isinstance(current, list):
         items = _list_items(text)
         if current and all(isinstance(v, str) for v in current):
@@ -47,7 +56,10 @@ def parse_parameter(key: str, text: str, current: Any) -> Any:
             return _whole_numbers(key, items, text)
         if current:
             return [float(_parse_number(s, True)) for s in items]
-        return [_guess(s) for s in items]
+        guesses = [_guess(s) for s in items]
+        if guesses and all(isinstance(v, int) and not isinstance(v, bool) for v in guesses):
+            return _whole_numbers(key, items, text)  # stored as an int32 list: the entries must fit one
+        return guesses
     if isinstance(current, bytes):
         try:
             return bytes.fromhex(text)
@@ -63,11 +75,13 @@ def _parse_kind(key: str, kind: str, text: str, current: Any) -> Any:
     if kind == KIND_BOOL:
         return _parse_bool(text)
     if kind == KIND_INT:
-        return _parse_number(text.strip(), False)
+        return _in_range(key, _parse_number(text.strip(), False), INT32_RANGE, text)
     if kind == KIND_FLOAT:
         return _parse_number(text.strip(), True)
     if kind == KIND_NUMBER:
-        return _parse_number(text.strip(), isinstance(current, float) and not isinstance(current, bool))
+        number = _parse_number(text.strip(), isinstance(current, float) and not isinstance(current, bool))
+        low, high = INT32_RANGE  # beyond int32 a whole number stays a float: SL_PARAMSv1 holds it, the firmware casts
+        return float(number) if isinstance(number, int) and not low <= number <= high else number
     items = _list_items(text)
     if kind == KIND_STR_LIST:
         if not items:
@@ -81,8 +95,10 @@ def _list_items(text: str) -> list[str]:
 
 
 def _whole_numbers(key: str, items: list[str], text: str) -> list[int]:
-    """An integer list, as the firmware reads ``detection_threshold_list`` (``1e2`` is 100; ``1.5`` is refused)."""
+    """An integer list, as the firmware reads ``detection_threshold_list`` (``1e2`` is 100; ``1.5`` is refused):
+    an int32 list, the only integer list ``SL_PARAMSv1`` stores."""
     numbers: list[int] = []
+    low, high = INT32_RANGE
     for item in items:
         try:
             number = _parse_number(item, False)
@@ -90,8 +106,18 @@ def _whole_numbers(key: str, items: list[str], text: str) -> list[int]:
             number = None
         if not isinstance(number, int):
             raise SettingsError(f"{key} takes a {KIND_INT_LIST}, got {text!r}")
+        if not low <= number <= high:
+            raise SettingsError(f"{key} takes a {KIND_INT_LIST} from {low:,} to {high:,}, got {text!r}")
         numbers.append(number)
     return numbers
+
+
+def _in_range(key: str, value: Any, bounds: tuple[int, int], text: str) -> Any:
+    """``value``, unless it is a whole number outside ``bounds`` (then one sentence naming the key)."""
+    low, high = bounds
+    if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
+        raise SettingsError(f"{key} takes a whole number from {low:,} to {high:,}, got {text!r}")
+    return value
 
 
 def _parse_bool(text: str) -> bool:
