@@ -12,10 +12,11 @@ import json
 import queue
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 from workbench.cli.model_argument import model_argument
-from workbench.core.detection.settings import DetectionSettings
+from workbench.core.detection.parameter_text import parse_parameter
+from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings
 from workbench.core.engine import Engine, EngineOptions, InferenceResult
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import LiveSession
@@ -32,6 +33,22 @@ _OVERRIDES = {
 }
 
 
+def parameter_type(key: str) -> Callable[[str], Any]:
+    """An argparse ``type=`` reading an option's text as ``kws params KEY=TEXT`` and the Model view read it.
+
+    Why: ``--threshold 2e2`` must run with the 200 that ``kws params detection_threshold=2e2`` stores, and
+    text the model parameter refuses must be refused with the same sentence, not argparse's ``invalid int``.
+    """
+    def parse(text: str) -> Any:
+        try:
+            return parse_parameter(key, text, None)
+        except WorkbenchError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = key  # argparse names a type in its own messages by this
+    return parse
+
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "detect",
@@ -46,14 +63,15 @@ def register(subparsers: Any) -> None:
     p.add_argument("--seconds", type=float, help="with --mic: stop after this many seconds")
     p.add_argument("--model", type=model_argument, help="model .tflite or .mltk.zip (default: the bundled model)")
     thresholds = p.add_mutually_exclusive_group()
-    thresholds.add_argument("--threshold", type=int,
+    thresholds.add_argument("--threshold", type=parameter_type(_OVERRIDES["threshold"]),
                             help="detection_threshold, 0-255, for every class (replaces a per-class list in the model)")
-    thresholds.add_argument("--threshold-list", metavar="T,T,…",
+    thresholds.add_argument("--threshold-list", metavar="T,T,…", type=parameter_type(THRESHOLD_LIST_KEY),
                             help="detection_threshold_list: one threshold per class, in the model's class order")
-    p.add_argument("--window-ms", type=int, help="average_window_duration_ms")
-    p.add_argument("--suppression-ms", type=int, help="suppression_ms")
-    p.add_argument("--count", type=int, help="minimum_count")
-    p.add_argument("--latency-ms", type=int, help="latency_ms: time between inferences")
+    p.add_argument("--window-ms", type=parameter_type(_OVERRIDES["window_ms"]), help="average_window_duration_ms")
+    p.add_argument("--suppression-ms", type=parameter_type(_OVERRIDES["suppression_ms"]), help="suppression_ms")
+    p.add_argument("--count", type=parameter_type(_OVERRIDES["count"]), help="minimum_count")
+    p.add_argument("--latency-ms", type=parameter_type(_OVERRIDES["latency_ms"]),
+                   help="latency_ms: time between inferences")
     p.add_argument("--gain", type=float, help="volume gain (default: the model's volume_gain for the "
                    "microphone; files play at their recorded level)")
     p.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format")
@@ -77,21 +95,18 @@ def build_engine(args: argparse.Namespace) -> Engine:
     if getattr(args, "threshold", None) is not None:
         changes["detection_threshold_list"] = None  # one threshold for every class, as `kws calibrate` sweeps it
     if getattr(args, "threshold_list", None):
-        changes["detection_threshold_list"] = _threshold_list(args.threshold_list, len(model.classes))
+        changes[THRESHOLD_LIST_KEY] = _threshold_list(args.threshold_list, len(model.classes))
     if changes:
         settings = settings.replace(**changes)
     return Engine(model, settings, EngineOptions(semantics=args.semantics, fresh_state=args.fresh_state))
 
 
-def _threshold_list(text: str, n_classes: int) -> tuple[int, ...]:
-    """``--threshold-list 255,255,170,190``: integers 0-255, one per class of the model."""
-    try:
-        values = tuple(int(v) for v in text.replace(" ", "").split(","))
-    except ValueError:
-        raise WorkbenchError(f"--threshold-list takes integers separated by commas, got {text!r}") from None
+def _threshold_list(values: list[int], n_classes: int) -> tuple[int, ...]:
+    """``--threshold-list 255,255,170,190`` (read by :func:`parameter_type`): one threshold per class of the
+    model; :class:`DetectionSettings` checks they are 0-255."""
     if len(values) != n_classes:
         raise WorkbenchError(f"--threshold-list has {len(values)} entries but the model has {n_classes} classes")
-    return values
+    return tuple(values)
 
 
 def _open_source(args: argparse.Namespace, engine: Engine) -> Any:
