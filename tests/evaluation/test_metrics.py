@@ -101,3 +101,19 @@ def test_reported_figures_are_none_where_they_do_not_exist() -> None:
     assert m.class_accuracies[2] == 0.0 and m.reported_accuracies() == pytest.approx([0.5, 0.0, None])
     assert m.reported_precisions() == pytest.approx([0.5, None, 0.0])  # never predicted: None; false alarm: 0
     assert m.balanced_accuracy == pytest.approx((0.5 + 0.0) / 2)
+
+
+def test_curves_are_none_where_they_do_not_exist() -> None:
+    # class 2 has no samples: no ROC (rates divide by zero) and no precision-recall curve (recall does), where
+    # MLTK would store a made-up curve; classes 0 and 1 keep theirs, and the thresholds are one shared list.
+    scores = np.array([[0.905, 0.095, 0.0], [0.405, 0.595, 0.0], [0.605, 0.395, 0.0], [0.105, 0.895, 0.0]])
+    m = classifier_metrics(scores, [0, 0, 1, 1])
+    assert m.fpr[2] is None and m.tpr[2] is None and m.precision[2] is None and m.recall[2] is None
+    assert all(len(m.fpr[c]) == len(m.tpr[c]) == len(m.roc_thresholds) for c in (0, 1))
+    assert m.precision[0] == pytest.approx([2 / 3, 0.5, 1.0, 1.0]) and m.recall[0][-1] == 0.0
+    # only class 0 has samples: class 1 has neither curve, class 0 has no ROC (nothing to tell it from) but
+    # its precision-recall curve exists (precision 1 at every threshold)
+    only_one = classifier_metrics([[0.9, 0.1], [0.8, 0.2]], [0, 0])
+    assert only_one.fpr == [None, None] and only_one.tpr == [None, None]
+    assert only_one.precision[0] == pytest.approx([1.0, 1.0, 1.0]) and only_one.precision[1] is None
+    assert only_one.recall[0] == pytest.approx([1.0, 0.5, 0.0]) and only_one.recall[1] is None

@@ -15,12 +15,14 @@ the reference model's). Definitions (``scores``: n_samples x n_classes, the mode
   0, 0.01, ..., 1.0; at each threshold t > 0 a sample counts as positive when its score is strictly
   above t; the first point is forced to (1, 1); the area is the trapezoid sum over these 101 points.
   A class without clips, or without any clip of another class, has no ROC curve worth the name (its
-  rates divide by zero): its ``roc_auc`` is None ("n/a"), and ``roc_auc_avg`` is the mean over the classes
-  that have both (MLTK divides by every class, so a class with no clips pulled its average towards 0 or 1
-  at random); None when no class has both.
+  rates divide by zero): its ``roc_auc`` is None ("n/a"), and so are its ``fpr`` and ``tpr`` (MLTK stores
+  a made-up curve there, which a plot would draw as if measured); ``roc_auc_avg`` is the mean over the
+  classes that have both (MLTK divides by every class, so a class with no clips pulled its average towards
+  0 or 1 at random); None when no class has both. ``roc_thresholds`` is one list for all classes.
 * ``precision``/``recall`` curves (scikit-learn's ``precision_recall_curve`` as MLTK called it, in the
   version that made the reference archive): one point per distinct score, from the lowest threshold
-  that reaches full recall up to the highest score, then the end point (precision 1, recall 0).
+  that reaches full recall up to the highest score, then the end point (precision 1, recall 0). None for a
+  class without clips: its recall divides by zero, and MLTK's stand-in is a diagonal from (0, 1) to (1, 0).
 * ``confusion_matrix``: rows are the true class, columns the predicted class, always n x n.
 * ``class_precisions``/``class_recalls``: per class at the argmax decision (0 when undefined;
   :meth:`ClassifierMetrics.reported_precisions` and ``reported_accuracies`` say None instead).
@@ -45,13 +47,13 @@ class ClassifierMetrics:
     class_counts: list[int]
     class_precisions: list[float]
     class_recalls: list[float]
-    fpr: list[list[float]]
-    tpr: list[list[float]]
+    fpr: list[list[float] | None]  # None where roc_auc is None
+    tpr: list[list[float] | None]
     roc_thresholds: list[float]
     roc_auc: list[float | None]  # None: the class has no clips, or no clips of other classes
     roc_auc_avg: float | None
-    precision: list[list[float]]
-    recall: list[list[float]]
+    precision: list[list[float] | None]  # None: the class has no clips
+    recall: list[list[float] | None]
     confusion_matrix: list[list[int]]
 
     @property
@@ -136,8 +138,8 @@ def classifier_metrics(scores: npt.ArrayLike, labels: npt.ArrayLike) -> Classifi
     precisions = _safe_ratio(correct, cm.sum(axis=0).astype(np.float64))
     fpr, tpr, thresholds, auc = roc_curves(s, y)
     has_roc = (counts > 0) & (counts < y.size)  # positives and negatives both present
-    curves = [precision_recall_curve(y == c, s[:, c]) for c in range(n_classes)]
     present = counts > 0
+    curves = [precision_recall_curve(y == c, s[:, c]) if present[c] else None for c in range(n_classes)]
     return ClassifierMetrics(
         overall_accuracy=float(correct.sum() / y.size),
         class_accuracies=recalls.tolist(),
@@ -145,12 +147,12 @@ def classifier_metrics(scores: npt.ArrayLike, labels: npt.ArrayLike) -> Classifi
         class_counts=counts.tolist(),
         class_precisions=precisions.tolist(),
         class_recalls=recalls.tolist(),
-        fpr=fpr.tolist(),
-        tpr=tpr.tolist(),
+        fpr=[row.tolist() if ok else None for row, ok in zip(fpr, has_roc)],
+        tpr=[row.tolist() if ok else None for row, ok in zip(tpr, has_roc)],
         roc_thresholds=thresholds.tolist(),
         roc_auc=[float(a) if ok else None for a, ok in zip(auc, has_roc)],
         roc_auc_avg=float(auc[has_roc].mean()) if has_roc.any() else None,
-        precision=[p.tolist() for p, _ in curves],
-        recall=[r.tolist() for _, r in curves],
+        precision=[None if curve is None else curve[0].tolist() for curve in curves],
+        recall=[None if curve is None else curve[1].tolist() for curve in curves],
         confusion_matrix=cm.tolist(),
     )

@@ -6,6 +6,10 @@ directly (no ``pyplot``): no global backend is switched, so this is safe inside 
 Files: ``<model>-roc.png``, ``<model>-precision_vs_recall.png``, ``<model>-confusion_matrix.png``; they are
 rendered to bytes here and written by :func:`workbench.evaluation.report.write_report` with the rest of the
 report, as one set.
+
+A class whose curve does not exist (its metrics hold None: no clips of it, or for the ROC none of the others)
+gets a legend entry saying "n/a" and no line, never a made-up one; it still takes its turn in the colour
+cycle, so every class has the same colour in both curve plots. The confusion matrix keeps its row.
 """
 
 from __future__ import annotations
@@ -52,16 +56,23 @@ def _png(figure: Any) -> bytes:
     return buf.getvalue()
 
 
-def _roc(result: EvaluationResult) -> bytes:
+def _no_curve(ax: Any, label: str) -> None:
+    """A legend entry without a line (and the class's turn in the colour cycle), for a curve that does not
+    exist."""
+    ax.plot([], [], " ", label=label)
+
+
+def roc_figure(result: EvaluationResult) -> Any:
+    """The ROC plot as a matplotlib Figure (public so its lines can be checked before it becomes pixels)."""
     m = result.metrics
     figure = _figure(CURVE_SIZE_IN)
     ax = figure.add_subplot()
     for i, name in enumerate(result.classes):
-        auc = m.roc_auc[i]
-        if auc is None:  # no curve: the class has no clips (or nothing else had)
-            ax.plot([], [], " ", label=f"{_legend_name(name)}: AUC n/a")
+        auc, fpr, tpr = m.roc_auc[i], m.fpr[i], m.tpr[i]
+        if auc is None or fpr is None or tpr is None:  # no curve: the class has no clips (or nothing else had)
+            _no_curve(ax, f"{_legend_name(name)}: AUC n/a")
         else:
-            ax.plot(m.fpr[i], m.tpr[i], label=f"{_legend_name(name)}: AUC {auc:.4f}")
+            ax.plot(fpr, tpr, label=f"{_legend_name(name)}: AUC {auc:.4f}")
     ax.plot([0, 1], [0, 1], linestyle=":", color="grey", linewidth=1)
     average = "n/a" if m.roc_auc_avg is None else f"{m.roc_auc_avg:.4f}"
     ax.plot([], [], " ", label=f"average AUC {average}")
@@ -70,21 +81,26 @@ def _roc(result: EvaluationResult) -> bytes:
     ax.grid(True, alpha=0.4)
     ax.legend(loc="lower right")
     figure.tight_layout()
-    return _png(figure)
+    return figure
 
 
-def _precision_recall(result: EvaluationResult) -> bytes:
+def precision_recall_figure(result: EvaluationResult) -> Any:
+    """The precision-recall plot as a matplotlib Figure (public for the same reason as :func:`roc_figure`)."""
     m = result.metrics
     figure = _figure(CURVE_SIZE_IN)
     ax = figure.add_subplot()
     for i, name in enumerate(result.classes):
-        ax.plot(m.recall[i], m.precision[i], label=_legend_name(name))
+        recall, precision = m.recall[i], m.precision[i]
+        if recall is None or precision is None:  # no clips of the class: its recall divides by zero
+            _no_curve(ax, f"{_legend_name(name)}: n/a (no clips)")
+        else:
+            ax.plot(recall, precision, label=_legend_name(name))
     ax.set(xlim=(0.0, 1.0), ylim=(0.0, 1.01), xlabel="Recall", ylabel="Precision",
            title=f"Precision vs recall: {result.name}")
     ax.grid(True, alpha=0.4)
     ax.legend(loc="lower left")
     figure.tight_layout()
-    return _png(figure)
+    return figure
 
 
 def _confusion(result: EvaluationResult) -> bytes:
@@ -118,4 +134,4 @@ def plot_pngs(result: EvaluationResult, folder: str | Path) -> dict[Path, bytes]
     folder = Path(folder)
     stem = _SAFE_NAME.sub("_", result.name) or "model"
     roc, pr, confusion = (folder / f"{stem}{suffix}" for suffix in EVAL_PLOT_SUFFIXES)
-    return {roc: _roc(result), pr: _precision_recall(result), confusion: _confusion(result)}
+    return {roc: _png(roc_figure(result)), pr: _png(precision_recall_figure(result)), confusion: _confusion(result)}

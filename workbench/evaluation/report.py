@@ -11,8 +11,10 @@ prints, including which *words* the model confuses.
 
 A figure that does not exist is null in the JSON and "n/a" in the text, never MLTK's 0: the accuracy and
 recall of a class without clips (a keyword the test split has no clip of: a 0 would read as a keyword the
-model never recognises), the precision of a class never predicted, a ROC AUC without clips of the class or of
-the others. The text then says which classes had no clips and that balanced accuracy averages the others.
+model never recognises), the precision of a class never predicted, a ROC AUC (and its ``fpr``/``tpr`` curve)
+without clips of the class or of the others, the ``precision``/``recall`` curve of a class without clips; the
+plots draw no line for those. The text then says which classes had no clips and that balanced accuracy
+averages the others.
 """
 
 from __future__ import annotations
