@@ -45,9 +45,10 @@ def parse_parameter(key: str, text: str, current: Any) -> Any:
     if current is None:
         return _in_range(key, _guess(text), STORABLE_INT_RANGE, text)
     if isinstance(current, bool):
-        return _parse_bool(text)
+        return _parse_bool(key, text)
     if isinstance(current, (int, float)):
-        return _in_range(key, _parse_number(text.strip(), isinstance(current, float)), STORABLE_INT_RANGE, text)
+        number = _parse_number(key, text.strip(), isinstance(current, float))
+        return _in_range(key, number, STORABLE_INT_RANGE, text)
     if isinstance(current, list):
         items = _list_items(text)
         if current and all(isinstance(v, str) for v in current):
@@ -55,7 +56,7 @@ def parse_parameter(key: str, text: str, current: Any) -> Any:
         if current and all(isinstance(v, int) for v in current):
             return _whole_numbers(key, items, text)
         if current:
-            return [float(_parse_number(s, True)) for s in items]
+            return [float(_parse_number(key, s, True)) for s in items]
         guesses = [_guess(s) for s in items]
         if guesses and all(isinstance(v, int) and not isinstance(v, bool) for v in guesses):
             return _whole_numbers(key, items, text)  # stored as an int32 list: the entries must fit one
@@ -64,7 +65,7 @@ def parse_parameter(key: str, text: str, current: Any) -> Any:
         try:
             return bytes.fromhex(text)
         except ValueError:
-            raise SettingsError(f"expected hexadecimal bytes, got {text!r}") from None
+            raise SettingsError(f"{key} takes hexadecimal bytes, got {text!r}") from None
     return text
 
 
@@ -73,13 +74,13 @@ def _parse_kind(key: str, kind: str, text: str, current: Any) -> Any:
     type (an MLTK ``volume_gain`` 0.0 stays a float). Only the class names cannot be removed: the firmware
     cannot do without them."""
     if kind == KIND_BOOL:
-        return _parse_bool(text)
+        return _parse_bool(key, text)
     if kind == KIND_INT:
-        return _in_range(key, _parse_number(text.strip(), False), INT32_RANGE, text)
+        return _in_range(key, _parse_number(key, text.strip(), False), INT32_RANGE, text)
     if kind == KIND_FLOAT:
-        return _parse_number(text.strip(), True)
+        return _parse_number(key, text.strip(), True)
     if kind == KIND_NUMBER:
-        number = _parse_number(text.strip(), isinstance(current, float) and not isinstance(current, bool))
+        number = _parse_number(key, text.strip(), isinstance(current, float) and not isinstance(current, bool))
         low, high = INT32_RANGE  # beyond int32 a whole number stays a float: SL_PARAMSv1 holds it, the firmware casts
         return float(number) if isinstance(number, int) and not low <= number <= high else number
     items = _list_items(text)
@@ -101,7 +102,7 @@ def _whole_numbers(key: str, items: list[str], text: str) -> list[int]:
     low, high = INT32_RANGE
     for item in items:
         try:
-            number = _parse_number(item, False)
+            number = _parse_number(key, item, False)
         except SettingsError:
             number = None
         if not isinstance(number, int):
@@ -120,14 +121,14 @@ def _in_range(key: str, value: Any, bounds: tuple[int, int], text: str) -> Any:
     return value
 
 
-def _parse_bool(text: str) -> bool:
+def _parse_bool(key: str, text: str) -> bool:
     low = text.strip().lower()
     if low not in TRUE_WORDS + FALSE_WORDS:
-        raise SettingsError(f"expected true or false, got {text!r}")
+        raise SettingsError(f"{key} takes true or false, got {text!r}")
     return low in TRUE_WORDS
 
 
-def _parse_number(text: str, want_float: bool) -> int | float:
+def _parse_number(key: str, text: str, want_float: bool) -> int | float:
     """A float, or an integer where one is replaced (``1e2`` and ``100.0`` too: the firmware reads an int32).
 
     A fraction where an integer was (``volume_gain=1.5`` over ``1``) is stored as a float; the settings'
@@ -140,14 +141,14 @@ def _parse_number(text: str, want_float: bool) -> int | float:
     try:
         value = float(text)
     except ValueError:
-        raise SettingsError(f"expected a number, got {text!r}") from None
+        raise SettingsError(f"{key} takes a number, got {text!r}") from None
     return int(value) if not want_float and value.is_integer() else value
 
 
 def _guess(text: str) -> Any:
     """A value for a key the model does not have yet: bool word, int, float, else string."""
     if text.strip().lower() in TRUE_WORDS + FALSE_WORDS:
-        return _parse_bool(text)
+        return text.strip().lower() in TRUE_WORDS
     for cast in (int, float):
         try:
             return cast(text)
