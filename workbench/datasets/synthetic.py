@@ -18,9 +18,6 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-MANIFEST_SETTINGS = "settings"
-MANIFEST_WORDS = "words"
-
 
 def manifest_path(folder: Path) -> Path:
     """Where a synthetic dataset keeps its manifest."""
@@ -34,6 +31,7 @@ def synthetic_keywords(folder: Path) -> list[str]:
     synthetic dataset. Raises SettingsError for a manifest that cannot be read or names no words."""
     from workbench.core.errors import SettingsError, WorkbenchError
     from workbench.synthesis.build_plan import folder_name
+    from workbench.synthesis.dataset_builder import MANIFEST_SETTINGS_KEY, MANIFEST_WORDS_KEY
 
     path = manifest_path(folder)
     if not path.is_file():
@@ -42,10 +40,10 @@ def synthetic_keywords(folder: Path) -> list[str]:
         document: Any = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise SettingsError(f"{path} cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
-    settings = document.get(MANIFEST_SETTINGS) if isinstance(document, dict) else None
-    words = settings.get(MANIFEST_WORDS) if isinstance(settings, dict) else None
+    settings = document.get(MANIFEST_SETTINGS_KEY) if isinstance(document, dict) else None
+    words = settings.get(MANIFEST_WORDS_KEY) if isinstance(settings, dict) else None
     if not isinstance(words, list) or not words:
-        raise SettingsError(f"{path} names no words (settings.words)")
+        raise SettingsError(f"{path} names no words ({MANIFEST_SETTINGS_KEY}.{MANIFEST_WORDS_KEY})")
     folders: list[str] = []
     for word in words:
         try:

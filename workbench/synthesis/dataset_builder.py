@@ -47,6 +47,8 @@ from workbench.synthesis.synthesis_worker import BABBLE, JobResult, VoiceBatch, 
 from workbench.synthesis.voice_registry import VoiceRegistry
 
 MANIFEST = "synth.json"
+MANIFEST_SETTINGS_KEY = "settings"  # the manifest's record of the build settings (and so of its words)
+MANIFEST_WORDS_KEY = "words"  # in that record: the words the set was made for, as the user gave them
 BACKGROUND_DIR = "_background_noise_"
 BATCH_SIZE = {"kokoro": 48, "piper": 48, "festival": 48}
 DEFAULT_BATCH_SIZE = 24
@@ -108,7 +110,7 @@ def _batches(settings: SynthSettings, clips: list[ClipJob], babble_jobs: list[Ba
 
 def _settings_record(settings: SynthSettings) -> dict[str, Any]:
     return {
-        "words": list(settings.words), "takes": settings.takes, "negative_takes": settings.negative_takes,
+        MANIFEST_WORDS_KEY: list(settings.words), "takes": settings.takes, "negative_takes": settings.negative_takes,
         "seed": settings.seed, "rate_range": list(settings.rate_range),
         "pitch_range_semitones": list(settings.pitch_range), "placement": asdict(settings.placement),
         "room": asdict(settings.room), "noise_kinds": list(settings.noise_kinds),
@@ -124,7 +126,7 @@ def _check_out(out: Path, resume: bool, settings: SynthSettings) -> None:
                              "same settings into it (resume).")
     if resume and (out / MANIFEST).is_file():
         try:
-            earlier = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("settings", {})
+            earlier = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get(MANIFEST_SETTINGS_KEY, {})
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             earlier = {}
         if json.loads(json.dumps(_settings_record(settings))) != earlier:
@@ -187,7 +189,7 @@ def manifest(settings: SynthSettings, registry: VoiceRegistry, report: BuildRepo
     """The ``synth.json`` document: enough to rebuild the dataset and to know what is in it."""
     return {
         "generator": f"kws-workbench {__version__} (kws dataset synth)",
-        "settings": _settings_record(settings),
+        MANIFEST_SETTINGS_KEY: _settings_record(settings),
         "negatives": [{"word": n.text, "reason": n.reason} for n in settings.negatives],
         "engines": registry.to_dict()["engines"],
         "voices": registry.to_dict()["voices"],
