@@ -75,7 +75,7 @@ def roc_figure(result: EvaluationResult) -> Any:
             ax.plot(fpr, tpr, label=f"{_legend_name(name)}: AUC {auc:.4f}")
     ax.plot([0, 1], [0, 1], linestyle=":", color="grey", linewidth=1)
     average = "n/a" if m.roc_auc_avg is None else f"{m.roc_auc_avg:.4f}"
-    ax.plot([], [], " ", label=f"average AUC {average}")
+    _no_curve(ax, f"average AUC {average}")
     ax.set(xlim=(0.0, 1.0), ylim=(0.0, 1.01), xlabel="False positive rate", ylabel="True positive rate",
            title=f"ROC (one class vs the rest): {result.name}")
     ax.grid(True, alpha=0.4)
