@@ -89,12 +89,17 @@ def spec_keywords(name_or_path: str | Path) -> tuple[str, ...]:
     """The keywords spec ``name_or_path`` trains on without ``--keywords`` (raises SettingsError for a spec
     that cannot be read; the spec's own checks refuse malformed keywords when it is trained)."""
     table, _ = load_spec_table(name_or_path)
+    return table_keywords(table, str(name_or_path))
+
+
+def table_keywords(table: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    """The keywords of a spec table whose ``extends`` is resolved (a run's ``spec.toml`` is one already)."""
     data = table.get(DATA_TABLE)
     keywords = data.get(KEYWORDS_KEY) if isinstance(data, Mapping) else None
     if keywords is None:
         return DEFAULT_KEYWORDS
     if not isinstance(keywords, list) or not all(isinstance(k, str) and k for k in keywords):
-        raise SettingsError(f"{name_or_path}: [data] keywords must be a list of words")
+        raise SettingsError(f"{where}: [data] keywords must be a list of words")
     return tuple(keywords)
 
 

@@ -25,6 +25,8 @@ def read_toml_table(path: Path, kind: str) -> dict[str, Any]:
         raise SettingsError(f"{path} is a folder, not a {kind}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path.name} is not valid TOML: {exc}") from None
+    except RecursionError:  # nested deeper than any hand-written file: a damaged one
+        raise SettingsError(f"{path.name} is not valid TOML: nested too deeply") from None
     except UnicodeDecodeError:  # tomllib decodes UTF-8 itself: a model, a WAV, a Latin-1 text
         raise SettingsError(f"{path.name} is not a {kind} (not UTF-8 TOML)") from None
     except OSError as exc:

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from workbench.gui.training.spec_keywords import spec_keywords
-from workbench.spec_files import is_spec_file
+from workbench.core.errors import SettingsError
+from workbench.spec_files import is_spec_file, read_table, table_keywords
 from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RUN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE,
                                          SUMMARY_MODEL_KEY, TRAIN_DIR)
 
@@ -82,17 +81,18 @@ def run_spec(folder: Path | None) -> RunSpec | None:
         return None
     run = _json_object(folder / RUN_FILE)
     resolved = folder / SPEC_FILE
+    table = _spec_table(resolved) if resolved.is_file() else None
     started_with = run.get(RUN_SPEC_KEY) if run is not None else None
     if isinstance(started_with, str) and started_with and not is_spec_file(started_with):
         spec, label = started_with, None
     elif resolved.is_file():
-        name = _spec_name(resolved)
-        spec, label = str(resolved), f"{name} ({folder.name}/{SPEC_FILE})" if name else None
+        name = table.get(SPEC_NAME_KEY) if table is not None else None
+        spec, label = str(resolved), f"{name} ({folder.name}/{SPEC_FILE})" if isinstance(name, str) and name else None
     elif isinstance(started_with, str) and started_with:  # a run copied without its spec.toml
         spec, label = started_with, None
     else:
         return None
-    keywords = spec_keywords(resolved) if resolved.is_file() else None
+    keywords = _keywords(table)
     if keywords is None and run is not None:
         given = run.get(RUN_KEYWORDS_KEY)
         keywords = list(given) if isinstance(given, list) and given and all(isinstance(k, str) for k in given) \
@@ -108,13 +108,20 @@ def _json_object(path: Path) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _spec_name(path: Path) -> str:
+def _spec_table(path: Path) -> dict[str, Any] | None:
+    """A run's ``spec.toml`` (resolved when the run started: no ``extends``), None when it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            name = tomllib.load(handle).get(SPEC_NAME_KEY)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
-        return ""
-    return name if isinstance(name, str) else ""
+        return read_table(path)
+    except SettingsError:
+        return None
+
+
+def _keywords(table: dict[str, Any] | None) -> list[str] | None:
+    """The keywords of a run's spec table, None when there is none or they are malformed."""
+    try:
+        return list(table_keywords(table, SPEC_FILE)) if table is not None else None
+    except SettingsError:
+        return None
 
 
 def inspect_run_folder(folder: Path | None) -> RunFolderState:

@@ -1,15 +1,15 @@
 """The key settings of a training run: spec, keywords, epochs, seed, starting weights, output folder.
 
-Why the spec list comes from a child (``kws specs --json``): spec files belong to the training
-package, which the GUI never imports (it would pull TensorFlow's world closer to the window; an
-import-linter contract forbids it). The child answers in well under a second; until it does, the
-seed spec is offered. Each spec shows its MACs, so a user can trade compute for accuracy.
+Why the spec list comes from a child (``kws specs --json``): each spec shows its MACs, so a user can trade
+compute for accuracy, and they come from the training package's layer shapes, which the GUI never imports
+(it would pull TensorFlow's world closer to the window; an import-linter contract forbids it). The child
+answers in well under a second; until it does, the seed spec is offered.
 
 Why the Keywords field follows the spec: ``kws train --keywords`` overrides the spec's keywords, so a spec
 written for up/down trained with a field still saying "yes,no" gives a yes/no model under the spec's name.
-Choosing a spec shows its keywords (:mod:`~workbench.gui.training.spec_keywords`); the user may then edit
-them, and ``--keywords`` is passed only when they differ from the spec's. A run shown from the output
-folder puts its own spec and keywords in the form (:meth:`TrainingSettingsView.show_run`).
+Choosing a spec shows its keywords, read as ``kws train`` reads them (:mod:`workbench.spec_files`); the user
+may then edit them, and ``--keywords`` is passed only when they differ from the spec's. A run folder chosen
+as the output folder puts its own spec and keywords in the form (:meth:`TrainingSettingsView.show_run`).
 """
 
 from __future__ import annotations
@@ -24,13 +24,23 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.child_command import kws_command
-from workbench.gui.training.spec_keywords import spec_keywords
+from workbench.core.errors import SettingsError
+from workbench.spec_files import spec_keywords
 
 DEFAULT_SPEC = "tflite_micro_speech"
 MAX_EPOCHS = 10_000
 AUTO = 0  # spin box value meaning "the spec's own value"
 BROWSE_BUTTON_PX = 32
 MODEL_FILTER = "Models (*.tflite *.h5 *.keras *.zip);;All files (*)"
+
+
+def _own_keywords(name_or_file: str) -> list[str] | None:
+    """The keywords spec ``name_or_file`` trains on without ``--keywords``; None when it cannot be read (``kws
+    train`` will say why), and the form then passes its Keywords field as it is, which is never wrong."""
+    try:
+        return list(spec_keywords(name_or_file))
+    except SettingsError:
+        return None
 
 
 class TrainingSettingsView(QWidget):
@@ -46,7 +56,7 @@ class TrainingSettingsView(QWidget):
         self.spec = QComboBox()
         self.spec.addItem(DEFAULT_SPEC, DEFAULT_SPEC)
         self.spec.setToolTip("Model spec: layers and training settings (see `kws specs`)")
-        self.keywords = QLineEdit(",".join(spec_keywords(DEFAULT_SPEC) or ()))
+        self.keywords = QLineEdit(",".join(_own_keywords(DEFAULT_SPEC) or ()))
         self.keywords.setToolTip("Comma-separated keywords; _unknown_ and _silence_ are added")
         self.epochs = QSpinBox(minimum=AUTO, maximum=MAX_EPOCHS)
         self.epochs.setSpecialValueText("spec's (early stopping)")
@@ -156,7 +166,7 @@ class TrainingSettingsView(QWidget):
 
     def spec_keywords(self) -> list[str] | None:
         """The chosen spec's own keywords (what it trains on without --keywords); None when it cannot be read."""
-        return spec_keywords(str(self.spec.currentData() or DEFAULT_SPEC))
+        return _own_keywords(str(self.spec.currentData() or DEFAULT_SPEC))
 
     def _follow_spec(self) -> None:
         """Show the chosen spec's keywords in the field (left as it is for a spec that cannot be read)."""
