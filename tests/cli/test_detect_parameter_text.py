@@ -4,16 +4,15 @@ value `kws params` stores, or is refused with the same sentence (real `kws` proc
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.installed_kws import run_kws
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.detection.parameter_text import parse_parameter
 from workbench.core.errors import SettingsError
 
-KWS = Path(sys.executable).with_name("kws")
 TIMEOUT_S = 300
 ERROR_PREFIX = "kws: error: "
 # 230 leaves only the sample's "yes" (232; its "no" peaks at 229), the default threshold both
@@ -21,9 +20,7 @@ ONLY_YES_THRESHOLD = "2.3e2"
 
 
 def kws(*argv: str) -> subprocess.CompletedProcess:
-    if not KWS.exists():
-        pytest.skip(f"entry point not installed: {KWS}")
-    return subprocess.run([str(KWS), *argv], capture_output=True, text=True, timeout=TIMEOUT_S)
+    return run_kws(*argv, timeout=TIMEOUT_S)
 
 
 def detect(*options: str, model: Path | None = None) -> subprocess.CompletedProcess:

@@ -7,7 +7,6 @@ import io
 import json
 import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from dataset_builders import make_dataset, pack_dataset, speaker_names, write_clip  # noqa: E402
 from file_server import FileServer  # noqa: E402
 
+from tests.cli.installed_kws import run_kws  # noqa: E402
 from workbench.child_command import EXIT_CANCELLED  # noqa: E402
 from workbench.cli.main import main  # noqa: E402
 from workbench.datasets.install import MARKER_FILE  # noqa: E402
@@ -172,14 +172,10 @@ def test_download_refuses_a_folder_in_use(capsys, archive_server, tmp_path: Path
 
 
 def test_download_progress_bar_from_the_entry_point(archive_server, tmp_path: Path) -> None:
-    kws = Path(sys.executable).with_name("kws")
-    if not kws.exists():
-        pytest.skip(f"entry point not installed: {kws}")
     server, digest = archive_server
     dest = tmp_path / "sc"
-    proc = subprocess.run([str(kws), "dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url",
-                           server.url(ARCHIVE_PATH), "--sha256", digest, "--keep-archive"],
-                          capture_output=True, text=True, timeout=120)
+    proc = run_kws("dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url",
+                   server.url(ARCHIVE_PATH), "--sha256", digest, "--keep-archive")
     assert proc.returncode == 0, proc.stderr
     assert "100.0%" in proc.stderr and "extracting" in proc.stderr
     assert (tmp_path / "speech_commands_v0.02.tar.gz").is_file() and (dest / "yes").is_dir()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from tests.cli.installed_kws import run_kws
 from workbench.cli.main import main
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import load_model
@@ -52,16 +50,13 @@ def test_params_errors_are_one_line(capsys, reference_model_path, tmp_path) -> N
 
 
 def test_info_text_via_the_installed_entry_point(reference_model_path) -> None:
-    kws = Path(sys.executable).with_name("kws")
-    if not kws.exists():
-        pytest.skip(f"entry point not installed: {kws}")
-    proc = subprocess.run([str(kws), "info", str(reference_model_path)], capture_output=True, text=True, timeout=120)
+    proc = run_kws("info", str(reference_model_path))
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "classes: yes, no, _unknown_, _silence_" in out and "CONV_2D" in out and "frontend (fe.*):" in out
     assert out.index("detection_threshold") < out.index("frontend (fe.*):") < out.index("fe.pcan_strength")
     assert "0.95\n" in out  # f32 values at f32 precision
-    bad = subprocess.run([str(kws), "info", "/dev/null"], capture_output=True, text=True, timeout=120)
+    bad = run_kws("info", "/dev/null")
     assert bad.returncode == 2 and bad.stderr.startswith("kws: error: ") and bad.stderr.count("\n") == 1
 
 

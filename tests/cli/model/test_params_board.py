@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.installed_kws import run_kws
 from workbench.cli.main import main
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine
@@ -47,11 +46,7 @@ def test_a_bad_threshold_list_is_one_error_and_nothing_written(capsys, tmp_path,
 
 
 def test_the_audit_command_exits_2_without_a_traceback(tmp_path) -> None:
-    kws = Path(sys.executable).with_name("kws")
-    if not kws.exists():
-        pytest.skip(f"entry point not installed: {kws}")
-    proc = subprocess.run([str(kws), "params", "kws_yes_no", "-o", str(tmp_path / "p2.tflite"),
-                           "detection_threshold_list=180"], capture_output=True, text=True, timeout=120)
+    proc = run_kws("params", "kws_yes_no", "-o", str(tmp_path / "p2.tflite"), "detection_threshold_list=180")
     assert proc.returncode == 2 and proc.stderr.startswith("kws: error: ") and proc.stderr.count("\n") == 1
 
 

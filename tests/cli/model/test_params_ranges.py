@@ -4,23 +4,18 @@ and writes nothing (real `kws` processes on the real reference model)."""
 from __future__ import annotations
 
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from tests.cli.installed_kws import run_kws
 from workbench.core.model.model_file import load_model
 
-KWS = Path(sys.executable).with_name("kws")
-TIMEOUT_S = 120
 INT32 = "from -2,147,483,648 to 2,147,483,647"
 STORABLE = "from -9,223,372,036,854,775,808 to 18,446,744,073,709,551,615"
 
 
 def kws_params(*argv: str) -> subprocess.CompletedProcess:
-    if not KWS.exists():
-        pytest.skip(f"entry point not installed: {KWS}")
-    return subprocess.run([str(KWS), "params", *argv], capture_output=True, text=True, timeout=TIMEOUT_S)
+    return run_kws("params", *argv)
 
 
 @pytest.mark.parametrize(("change", "sentence"), [
