@@ -85,3 +85,15 @@ def test_the_gui_reads_the_folder_training_writes(tmp_path: Path) -> None:
     finished = inspect_run_folder(out.root)
     assert (finished.kind, finished.model_path) == (RunKind.FINISHED, out.model_path)
     assert json.loads((out.root / layout.SUMMARY_FILE).read_text(encoding="utf-8"))["model"] == "my model.tflite"
+
+
+def test_the_gui_reads_the_spec_and_keywords_a_run_was_started_with(tmp_path: Path) -> None:
+    """run.json is the training request's record; the Training workspace reads two of its keys by the layout's
+    names, so a renamed request field shows up here, not as a form that forgets the run's keywords."""
+    from workbench.gui.training.run_folder_state import run_spec
+    from workbench.training.run.run_request import TrainRequest
+
+    record = TrainRequest(datasets=(), out=tmp_path, spec="default", keywords=("up", "down")).to_record()
+    (tmp_path / layout.RUN_FILE).write_text(json.dumps(record), encoding="utf-8")
+    spec = run_spec(tmp_path)
+    assert spec is not None and (spec.spec, spec.keywords) == ("default", ["up", "down"])

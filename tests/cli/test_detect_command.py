@@ -139,6 +139,42 @@ def test_threshold_replaces_a_models_per_class_list_and_the_list_can_be_given(ca
     assert code == 2 and f"has 2 entries but the model has {n_classes} classes" in err
 
 
+def test_an_empty_threshold_list_runs_the_models_one_threshold_for_every_class(capsys, tmp_path) -> None:
+    """``--threshold-list ""`` removes the model's list for the run, as ``kws params M detection_threshold_list=``
+    removes it from the file: here the list would fire every class at once, the one threshold never."""
+    from workbench.core.model.model_file import model_with_params, save_model
+
+    model = load_model(default_model_path())
+    every_class_at_once = [1] * len(model.classes)
+    path = save_model(model_with_params(model, {"detection_threshold": 255,
+                                                "detection_threshold_list": every_class_at_once}),
+                      tmp_path / "listed.tflite")
+    sample = str(sample_audio_path())
+    code, out, _ = run_cli(capsys, "detect", sample, "--model", str(path), "--format", "jsonl")
+    assert code == 0 and jsonl(out), "the stored list fires"
+    code, out, err = run_cli(capsys, "detect", sample, "--model", str(path), "--threshold-list", "",
+                             "--format", "jsonl")
+    assert code == 0 and jsonl(out) == [], err
+
+
+def test_a_threshold_list_of_the_wrong_length_gets_one_sentence_everywhere(capsys, tmp_path) -> None:
+    """`kws detect --threshold-list`, `kws params` and the tuning sliders (the Model view) say the same."""
+    from workbench.core.detection.settings import DetectionSettings, board_problems
+    from workbench.core.detection.tuning import DetectionTuning
+    from workbench.core.errors import SettingsError
+
+    model = load_model(default_model_path())
+    sentence = (f"detection_threshold_list has 2 entries but the model has {len(model.classes)} classes: "
+                "the board firmware needs one threshold per class")
+    code, _, err = run_cli(capsys, "detect", str(sample_audio_path()), "--threshold-list", "200,200")
+    assert code == 2 and sentence in err
+    assert sentence in board_problems({**model.params, "detection_threshold_list": [200, 200]})
+    tuning = DetectionTuning(DetectionSettings.from_params(model.params), classes=model.classes)
+    with pytest.raises(SettingsError) as refused:
+        tuning.set(detection_threshold_list=(200, 200))
+    assert str(refused.value) == sentence
+
+
 def test_seconds_is_refused_for_a_file(capsys) -> None:
     code, _, err = run_cli(capsys, "detect", str(sample_audio_path()), "--seconds", "2")
     assert code == 2 and "--seconds is for --mic" in err

@@ -12,11 +12,11 @@ import json
 import queue
 import sys
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 from workbench.cli.model_argument import model_argument
-from workbench.core.detection.parameter_text import parse_parameter
-from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings
+from workbench.cli.parameter_option import REMOVED, parameter_type
+from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings, threshold_list_length_error
 from workbench.core.engine import Engine, EngineOptions, InferenceResult
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import LiveSession
@@ -31,22 +31,6 @@ _OVERRIDES = {
     "count": "minimum_count",
     "latency_ms": "latency_ms",
 }
-
-
-def parameter_type(key: str) -> Callable[[str], Any]:
-    """An argparse ``type=`` reading an option's text as ``kws params KEY=TEXT`` and the Model view read it.
-
-    Why: ``--threshold 2e2`` must run with the 200 that ``kws params detection_threshold=2e2`` stores, and
-    text the model parameter refuses must be refused with the same sentence, not argparse's ``invalid int``.
-    """
-    def parse(text: str) -> Any:
-        try:
-            return parse_parameter(key, text, None)
-        except WorkbenchError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    parse.__name__ = key  # argparse names a type in its own messages by this
-    return parse
 
 
 def register(subparsers: Any) -> None:
@@ -66,7 +50,8 @@ def register(subparsers: Any) -> None:
     thresholds.add_argument("--threshold", type=parameter_type(_OVERRIDES["threshold"]),
                             help="detection_threshold, 0-255, for every class (replaces a per-class list in the model)")
     thresholds.add_argument("--threshold-list", metavar="T,T,…", type=parameter_type(THRESHOLD_LIST_KEY),
-                            help="detection_threshold_list: one threshold per class, in the model's class order")
+                            help="detection_threshold_list: one threshold per class, in the model's class order; "
+                            "empty (\"\") for the model's detection_threshold for every class")
     p.add_argument("--window-ms", type=parameter_type(_OVERRIDES["window_ms"]), help="average_window_duration_ms")
     p.add_argument("--suppression-ms", type=parameter_type(_OVERRIDES["suppression_ms"]), help="suppression_ms")
     p.add_argument("--count", type=parameter_type(_OVERRIDES["count"]), help="minimum_count")
@@ -94,8 +79,11 @@ def build_engine(args: argparse.Namespace) -> Engine:
     changes = {field: getattr(args, opt) for opt, field in _OVERRIDES.items() if getattr(args, opt, None) is not None}
     if getattr(args, "threshold", None) is not None:
         changes["detection_threshold_list"] = None  # one threshold for every class, as `kws calibrate` sweeps it
-    if getattr(args, "threshold_list", None):
-        changes[THRESHOLD_LIST_KEY] = _threshold_list(args.threshold_list, len(model.classes))
+    threshold_list = getattr(args, "threshold_list", None)
+    if threshold_list == REMOVED:
+        changes[THRESHOLD_LIST_KEY] = None  # as `kws params M detection_threshold_list=` removes a stored list
+    elif threshold_list is not None:
+        changes[THRESHOLD_LIST_KEY] = _threshold_list(threshold_list, len(model.classes))
     if changes:
         settings = settings.replace(**changes)
     return Engine(model, settings, EngineOptions(semantics=args.semantics, fresh_state=args.fresh_state))
@@ -104,8 +92,9 @@ def build_engine(args: argparse.Namespace) -> Engine:
 def _threshold_list(values: list[int], n_classes: int) -> tuple[int, ...]:
     """``--threshold-list 255,255,170,190`` (read by :func:`parameter_type`): one threshold per class of the
     model; :class:`DetectionSettings` checks they are 0-255."""
-    if len(values) != n_classes:
-        raise WorkbenchError(f"--threshold-list has {len(values)} entries but the model has {n_classes} classes")
+    length_error = threshold_list_length_error(values, n_classes)
+    if length_error:
+        raise WorkbenchError(length_error)
     return tuple(values)
 
 

@@ -288,9 +288,11 @@ def test_classify_text_prints_banner_settings_and_detections(board_factory, clas
     assert "scores" not in out and "4 detection(s)" in err and "warning" not in err
 
 
-def test_classify_warns_before_flashing_a_model_the_firmware_refuses(board_factory, classifier_image, capsys,
-                                                                     reference_model_path: Path,
-                                                                     tmp_path: Path) -> None:
+def test_classify_flashes_a_model_the_firmware_refuses_only_with_force(board_factory, classifier_image, capsys,
+                                                                        reference_model_path: Path,
+                                                                        tmp_path: Path) -> None:
+    """Without its class names the firmware stops at start-up: say so and flash nothing (half a minute saved),
+    unless --force asks for it as it is."""
     from workbench.core.model.model_file import load_model
     from workbench.core.model.model_params import write_params
 
@@ -298,9 +300,14 @@ def test_classify_warns_before_flashing_a_model_the_firmware_refuses(board_facto
     params = {k: v for k, v in load_model(reference_model_path).params.items() if k != "classes"}
     nameless.write_bytes(write_params(reference_model_path.read_bytes(), params))
     sim = board_factory(time_scale=0.01, passes=1)
-    _, _, err = _classify(capsys, sim, classifier_image, nameless)
-    warning = f"kws: warning: the board firmware needs the class names: add them with kws params {nameless} classes="
-    assert err.startswith(warning), err[:300]
+    problem = f"the board firmware needs the class names: add them with kws params {nameless} classes="
+    code, out, err = _classify(capsys, sim, classifier_image, nameless)
+    assert code == 2 and out == "" and err.startswith(f"kws: error: {problem}"), err[:300]
+    assert err.splitlines()[-1] == ("kws: error: nothing flashed: fix the model as said above, "
+                                    "or add --force to flash it as it is")
+    _, _, err = _classify(capsys, sim, classifier_image, nameless, "--force")
+    assert err.startswith(f"kws: warning: {problem}"), err[:300]
+    assert "flashing" in err
 
 
 def test_classify_jsonl_verbose_with_detection_options(board_factory, classifier_image, capsys,

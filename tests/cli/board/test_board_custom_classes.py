@@ -99,7 +99,8 @@ def test_classes_starting_with_underscore_are_never_reported(board_factory, clas
 def test_the_board_refuses_a_model_without_classes_or_with_a_short_threshold_list(
         board_factory, classifier_image, capsys, tmp_path: Path) -> None:
     """audio_classifier_config.cc: no string-list ``classes``, or a threshold list of another length, stops
-    the firmware with its reason and ``ERROR: Failed to load app parameters`` -- which the CLI reports."""
+    the firmware with its reason and ``ERROR: Failed to load app parameters`` -- which the CLI reports when such
+    a model is flashed anyway (``--force``; without it nothing is flashed)."""
     from workbench.core.model.model_file import load_model
     from workbench.core.model.model_params import write_params
 
@@ -113,6 +114,6 @@ def test_the_board_refuses_a_model_without_classes_or_with_a_short_threshold_lis
     for model, reason in ((short, "The number of entries in the model parameter: 'detection_threshold_list' "
                                   "must match the number of classes"),
                           (nameless, '.tflite does not define a "classes" parameter')):
-        code, out, err = _classify(capsys, sim, classifier_image, model)
+        code, out, err = _classify(capsys, sim, classifier_image, model, "--force")
         assert code == 2 and f"The board's audio classifier failed: {APP_PARAMS_ERROR}" in err, err
         assert f"\n{reason}\n" in out and "Application settings:" not in out and "detected" not in out

@@ -1,5 +1,6 @@
-"""Flash of a model open for inspection only asks first -- the audio classifier firmware will not run it -- with
-No as the default, and flashes nothing on No. A real window, the real question box, the simulated Commander."""
+"""Flash of a model open for inspection only, and Flash or Classify of a model the audio classifier firmware would
+refuse, ask first with No as the default, and flash nothing on No. A real window, the real question box, the
+simulated Commander."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from board_fixtures import classifier_image, commander  # noqa: E402,F401
 from workbench.assets import default_model_path  # noqa: E402
 from workbench.core.model.model_file import load_model, model_with_params  # noqa: E402
 from workbench.gui.board import BoardWorkspace  # noqa: E402
-from workbench.gui.board.board_workspace import FLASH_QUESTION_TITLE, flash_question  # noqa: E402
+from workbench.gui.board.board_questions import (BOARD_QUESTION_TITLE, STREAM_QUESTION_TITLE,  # noqa: E402
+                                                 stream_question)
 
 CHANNELS_KEY = "fe.filterbank_n_channels"
 OTHER_CHANNELS = 20  # the bundled model takes 40 channels: with 20 it can be inspected, not streamed
@@ -62,7 +64,7 @@ def test_enter_on_the_question_flashes_nothing(workspace, window, qtbot, command
     seen = answer_the_box(qtbot, Qt.Key.Key_Return)  # Enter takes the default: No
     assert workspace.flash() is False
     question = f"The stream cannot run this model: {inspected}. Flash it anyway?"
-    assert seen == [(FLASH_QUESTION_TITLE, question, True)] and question == flash_question(inspected)
+    assert seen == [(STREAM_QUESTION_TITLE, question, True)] and question == stream_question(inspected)
     assert "\n" not in question
     assert not workspace.busy and workspace.flash_button.isEnabled()
     assert commander.calls() == [] and window.last_error is None  # nothing ran, nothing to report
@@ -79,8 +81,36 @@ def test_yes_flashes_it_anyway(workspace, window, qtbot, commander, inspected) -
 def test_a_model_that_can_stream_is_flashed_without_a_question(  # noqa: F811
         workspace, window, qtbot, commander) -> None:
     asked: list[str] = []
-    workspace.ask_flash = lambda _parent, question: asked.append(question) or False
+    workspace.ask_flash = lambda _parent, _title, question: asked.append(question) or False
     assert not window.controller.inspect_only
     assert workspace.flash() is True
     qtbot.waitUntil(lambda: not workspace.busy, timeout=RUN_TIMEOUT_MS)
     assert asked == [] and commander.calls() != []
+
+
+@pytest.fixture
+def nameless(window, tmp_path: Path) -> Path:
+    """The window streams a model without its class names: the workbench runs it, the firmware stops at start-up."""
+    model = load_model(default_model_path())
+    path = tmp_path / "nameless.tflite"
+    path.write_bytes(model_with_params(model, {"classes": None}).tflite)
+    assert window.open_model(path), window.last_error
+    assert not window.controller.inspect_only
+    return path
+
+
+@pytest.mark.parametrize("action", ["flash", "classify"])
+def test_a_model_the_board_would_refuse_is_flashed_only_after_yes(workspace, window, qtbot, commander,  # noqa: F811
+                                                                  nameless, action) -> None:
+    seen = answer_the_box(qtbot, Qt.Key.Key_Return)  # Enter takes the default: No
+    assert getattr(workspace, action)() is False
+    assert len(seen) == 1 and seen[0][0] == BOARD_QUESTION_TITLE and seen[0][2], seen
+    question = seen[0][1]
+    assert question.startswith("The board's audio classifier would not run this model as the workbench does. "
+                               "The board firmware needs the class names: add them with kws params ")
+    assert str(nameless) in question and question.endswith(" Flash it anyway?") and "\n" not in question
+    assert commander.calls() == [] and not workspace.busy and window.last_error is None
+    seen = answer_the_box(qtbot, Qt.Key.Key_Y)
+    assert getattr(workspace, action)() is True and len(seen) == 1
+    workspace.cancel()
+    qtbot.waitUntil(lambda: not workspace.busy, timeout=RUN_TIMEOUT_MS)

@@ -60,6 +60,19 @@ def model_for_classifier(tflite: bytes, settings: DetectionSettings, *, verbose:
     return model_with_params(model, params).tflite
 
 
+def classifier_problems(tflite: bytes, model: str) -> list[str]:
+    """What the audio classifier firmware would refuse or read differently in ``tflite``, the image about to be
+    flashed (:func:`model_for_classifier`'s output), one sentence each; fixes name the model file as ``model``.
+
+    Why the image and not the file: the options and the tuned settings are written into it, and a flash takes
+    half a minute, so a model the firmware stops on is said before the flashing, not found on the device.
+    """
+    from workbench.core.detection.settings import board_problems
+    from workbench.core.model.model_params import read_params
+
+    return board_problems(read_params(tflite), model)
+
+
 def classify_on_board(tflite: bytes, options: BoardOptions, callbacks: BoardCallbacks | None = None,
                       handlers: ClassifyHandlers | None = None, *, duration_s: float | None = None,
                       name: str | None = None) -> ClassifyResult:

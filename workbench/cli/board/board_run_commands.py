@@ -23,6 +23,7 @@ from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import sigterm_as_interrupt
 from workbench.cli.board.board_commands import ProgressPrinter, add_debugger_options, load_tflite, resolve_serialno
 from workbench.cli.model_argument import MODEL_HELP, model_argument
+from workbench.cli.parameter_option import parameter_type
 from workbench.core.errors import SettingsError, WorkbenchError
 
 PROFILE_FORMATS = ("table", "json", "csv", "markdown")
@@ -73,12 +74,15 @@ def register(sub: Any) -> None:
     p.add_argument("--verbose", action="store_true", help="the board prints every inference's scores")
     p.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl+C)")
     p.add_argument("--format", choices=CLASSIFY_FORMATS, default="text", help="output format (default: text)")
-    p.add_argument("--threshold", type=int, help="detection_threshold, 0-255")
-    p.add_argument("--window-ms", type=int, help="average_window_duration_ms")
-    p.add_argument("--suppression-ms", type=int, help="suppression_ms")
-    p.add_argument("--count", type=int, help="minimum_count")
-    p.add_argument("--latency-ms", type=int, help="latency_ms: time between inferences")
-    p.add_argument("--volume-gain", type=float, help="volume_gain the firmware applies to its microphone")
+    p.add_argument("--threshold", type=parameter_type("detection_threshold"), help="detection_threshold, 0-255")
+    p.add_argument("--window-ms", type=parameter_type("average_window_duration_ms"), help="average_window_duration_ms")
+    p.add_argument("--suppression-ms", type=parameter_type("suppression_ms"), help="suppression_ms")
+    p.add_argument("--count", type=parameter_type("minimum_count"), help="minimum_count")
+    p.add_argument("--latency-ms", type=parameter_type("latency_ms"), help="latency_ms: time between inferences")
+    p.add_argument("--volume-gain", type=parameter_type("volume_gain"),
+                   help="volume_gain the firmware applies to its microphone")
+    p.add_argument("--force", action="store_true", help="flash a model the firmware would refuse or read "
+                   "differently (no class names, missing fe.* settings, a wrong threshold list) instead of stopping")
     p.set_defaults(func=run_classify)
 
     p = sub.add_parser("refit", help="cycle-estimate refit from saved board measurements",
@@ -274,8 +278,9 @@ class _ClassifyPrinter:
 
 
 def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from workbench.board.runs.classify_run import ClassifyHandlers, classify_on_board, model_for_classifier
-    from workbench.core.detection.settings import DetectionSettings, board_problems
+    from workbench.board.runs.classify_run import (ClassifyHandlers, classifier_problems, classify_on_board,
+                                                   model_for_classifier)
+    from workbench.core.detection.settings import DetectionSettings
     from workbench.core.model.model_file import load_model
 
     out = out or sys.stdout
@@ -288,8 +293,12 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
         settings = settings.replace(**changes)
     tflite = model_for_classifier(model.tflite, settings, verbose=args.verbose)
     options = board_options(args)
-    for problem in board_problems(model.params, shlex.quote(str(args.model))):  # said before the flashing
-        print(f"kws: warning: {problem}", file=sys.stderr)
+    problems = classifier_problems(tflite, shlex.quote(str(args.model)))  # said before the flashing
+    refused = bool(problems) and options.flash and not args.force
+    for problem in problems:
+        print(f"kws: {'error' if refused else 'warning'}: {problem}", file=sys.stderr)
+    if refused:
+        raise SettingsError("nothing flashed: fix the model as said above, or add --force to flash it as it is")
     printer = _ClassifyPrinter(args.format, out)
     callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
                                download_progress=_download_printer())

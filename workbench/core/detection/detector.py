@@ -29,7 +29,7 @@ from typing import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from workbench.core.detection.settings import DetectionSettings
+from workbench.core.detection.settings import DetectionSettings, threshold_list_length_error
 from workbench.core.errors import SettingsError
 
 MAX_RESULTS = 50  # MAX_RESULT_COUNT of the firmware's results queue
@@ -85,11 +85,9 @@ class Detector:
 
     def update_settings(self, settings: DetectionSettings) -> None:
         """New parameters from the next result on; the queued results are kept."""
-        lst = settings.detection_threshold_list
-        if lst is not None and len(lst) != len(self.classes):
-            raise SettingsError(
-                f"detection_threshold_list has {len(lst)} entries but the model has {len(self.classes)} classes"
-            )
+        length_error = threshold_list_length_error(settings.detection_threshold_list, len(self.classes))
+        if length_error:
+            raise SettingsError(length_error)
         self._settings = settings
 
     def reset(self) -> None:

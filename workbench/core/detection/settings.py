@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any, Mapping
@@ -89,6 +89,18 @@ def _threshold_list(value: Any) -> tuple[int, ...] | None:
     if any(not 0 <= v <= SCORE_MAX for v in values):
         raise SettingsError(f"{THRESHOLD_LIST_KEY} entries must be 0-{SCORE_MAX}, got {list(values)}")
     return values or None
+
+
+def threshold_list_length_error(thresholds: Sequence[Any] | None, n_classes: int) -> str | None:
+    """The one sentence for a per-class threshold list without one entry per class (None when it has one).
+
+    Why one: ``kws detect --threshold-list``, ``kws params``, the Model view and the tuning sliders all meet
+    this mistake, and the firmware refuses to start on it (``audio_classifier_config.cc``).
+    """
+    if thresholds is None or len(thresholds) == n_classes:
+        return None
+    return (f"{THRESHOLD_LIST_KEY} has {len(thresholds)} entries but the model has {n_classes} classes: "
+            f"the board firmware needs one threshold per class")
 
 
 def _typed_like(value: Any, stored: Any) -> Any:
@@ -225,7 +237,8 @@ def board_problems(params: Mapping[str, Any], model: str = "MODEL") -> list[str]
     if thresholds is not None and not _is_int_list(thresholds):
         problems.append(f"the board firmware ignores {THRESHOLD_LIST_KEY} unless it is a list of whole "
                         f"numbers: rewrite it with kws params {model} {THRESHOLD_LIST_KEY}=T,T,…")
-    elif isinstance(classes, (list, tuple)) and thresholds and len(thresholds) != len(classes):
-        problems.append(f"{THRESHOLD_LIST_KEY} has {len(thresholds)} entries but the model has {len(classes)} "
-                        f"classes; the board firmware refuses to start unless there is one per class")
+    elif isinstance(classes, (list, tuple)) and thresholds:
+        length_error = threshold_list_length_error(thresholds, len(classes))
+        if length_error:
+            problems.append(length_error)
     return problems

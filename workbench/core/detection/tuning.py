@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.detection.settings import DetectionSettings
+from workbench.core.detection.settings import DetectionSettings, threshold_list_length_error
 from workbench.core.errors import SettingsError
 from workbench.core.model.model_file import LoadedModel, model_with_params, save_model
 
@@ -234,9 +234,9 @@ class DetectionTuning:
 
     def _checked(self, settings: DetectionSettings) -> DetectionSettings:
         thresholds = settings.detection_threshold_list
-        if thresholds is not None and self._classes and len(thresholds) != len(self._classes):
-            raise SettingsError(f"detection_threshold_list has {len(thresholds)} entries but the model has "
-                                f"{len(self._classes)} classes; the firmware needs one per class")
+        length_error = threshold_list_length_error(thresholds, len(self._classes)) if self._classes else None
+        if length_error:
+            raise SettingsError(length_error)
         return settings
 
     def _overrides_of(self, settings: DetectionSettings) -> tuple[int | None, ...]:

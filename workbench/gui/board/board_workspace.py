@@ -16,6 +16,7 @@ ms-since-boot and uint8 scores per inference (Classify with Verbose); ``board_pr
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Any, Callable
 
@@ -31,28 +32,14 @@ from workbench.gui.board.board_detections_view import BoardDetectionsView
 from workbench.gui.board.board_task import BUSY, BoardTask, Work
 from workbench.gui.board.measured_table_view import MeasuredTableView
 from workbench.gui.board.port_watcher import PortWatcher
-from workbench.gui.window.window_closing import ask_yes_no
+from workbench.gui.board.board_questions import (BOARD_QUESTION_TITLE, STREAM_QUESTION_TITLE, ask_about_running_job,
+                                                 ask_to_flash, board_question, stream_question)
 
 ACCELERATOR_KEY = "board/accelerator"
 FIRMWARE_KEY = "board/firmware"
 SHUTDOWN_WAIT_MS = 5000
 PROFILE_TAB, DETECTIONS_TAB, CONSOLE_TAB = 0, 1, 2
 NO_MODEL = "Load a model first (File ▸ Open model…): the board runs the model of the live stream."
-FLASH_QUESTION_TITLE = "Flash a model the stream cannot run"
-
-
-def _ask_user(parent: QWidget, question: str) -> bool:
-    return ask_yes_no(parent, "Board job running", question)
-
-
-def _ask_to_flash(parent: QWidget, question: str) -> bool:
-    """Yes / No, No the default: Enter never flashes a model the board's classifier cannot run."""
-    return ask_yes_no(parent, FLASH_QUESTION_TITLE, question)
-
-
-def flash_question(problem: str) -> str:
-    """The one sentence asked before flashing a model open for inspection only (``controller.live_problem``)."""
-    return f"The stream cannot run this model: {problem}. Flash it anyway?"
 
 
 class BoardWorkspace(QWidget):
@@ -72,8 +59,8 @@ class BoardWorkspace(QWidget):
         self.connection.info_requested.connect(self.read_info)
         self.task: BoardTask | None = None
         self._profiled: Any = None  # the LoadedModel the running (or last) board profile is of
-        self.ask: Callable[[QWidget, str], bool] = _ask_user  # replaceable (tests answer for the user)
-        self.ask_flash: Callable[[QWidget, str], bool] = _ask_to_flash  # replaceable, as ``ask``
+        self.ask: Callable[[QWidget, str], bool] = ask_about_running_job  # replaceable (tests answer for the user)
+        self.ask_flash: Callable[[QWidget, str, str], bool] = ask_to_flash  # replaceable, as ``ask``
 
         run_box = QGroupBox("Run", self)
         self.model_label = QLabel(self)
@@ -241,6 +228,8 @@ class BoardWorkspace(QWidget):
             return False
         options, settings, name = self.options(), self.host.controller.settings, model.name
         tflite = model_for_classifier(model.tflite, settings, verbose=self.verbose.isChecked())
+        if not self._flash_refused_anyway(tflite, model):
+            return False
 
         def work(callbacks: BoardCallbacks, _handlers: Any) -> Any:
             job = BoardJob(options, callbacks)
@@ -252,11 +241,17 @@ class BoardWorkspace(QWidget):
     def _flash_anyway(self) -> bool:
         """True unless the model cannot stream and the user says No (the default) to flashing it.
 
-        Why ask rather than refuse as Classify does: Flash cannot tell which firmware the image is for (a user's
-        own firmware may run this model); with the default audio classifier the board will not run it.
+        Classify refuses such a model outright: its firmware feeds the model as the live stream does.
         """
         problem = self.host.controller.live_problem
-        return not problem or self.ask_flash(self, flash_question(problem))
+        return not problem or self.ask_flash(self, STREAM_QUESTION_TITLE, stream_question(problem))
+
+    def _flash_refused_anyway(self, tflite: bytes, model: Any) -> bool:
+        """True unless the classifier firmware would refuse the image (no class names, ...) and the user says No."""
+        from workbench.board.runs.classify_run import classifier_problems
+
+        problems = classifier_problems(tflite, shlex.quote(str(model.path)) if model.path else model.name)
+        return not problems or self.ask_flash(self, BOARD_QUESTION_TITLE, board_question(problems))
 
     def profile(self) -> bool:
         from workbench.board.runs.profile_run import profile_on_board
@@ -281,6 +276,8 @@ class BoardWorkspace(QWidget):
             return False
         options, name = self.options(), model.name
         tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
+        if options.flash and not self._flash_refused_anyway(tflite, model):
+            return False
         return self._start("classifying on the board",
                            lambda callbacks, handlers: classify_on_board(tflite, options, callbacks, handlers,
                                                                          name=name),

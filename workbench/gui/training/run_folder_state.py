@@ -22,13 +22,11 @@ from typing import Any
 
 from workbench.core.errors import SettingsError
 from workbench.spec_files import is_spec_file, read_table, table_keywords
-from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RUN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE,
-                                         SUMMARY_MODEL_KEY, TRAIN_DIR)
+from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RUN_FILE, RUN_KEYWORDS_KEY, RUN_SPEC_KEY, SPEC_FILE,
+                                         STATE_FILE, SUMMARY_FILE, SUMMARY_MODEL_KEY, TRAIN_DIR)
 
 BEST_EPOCH_KEY = "best_epoch"
 MAX_EPOCHS = 1_000_000  # more than any run trains: a larger epoch number is a damaged file
-RUN_SPEC_KEY = "spec"  # run.json: the --spec the run was started with (a shipped name or a file path)
-RUN_KEYWORDS_KEY = "keywords"  # run.json: its --keywords (null: the spec's own)
 SPEC_NAME_KEY = "name"  # spec.toml: the spec's (and the model's) name
 
 

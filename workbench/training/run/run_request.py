@@ -14,6 +14,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.core.errors import SettingsError
+from workbench.run_folder_layout import RUN_KEYWORDS_KEY, RUN_SPEC_KEY
 
 WEIGHT_SEPARATOR = ":"
 
@@ -61,7 +62,7 @@ class TrainRequest:
         ``init_from`` is stored as the run's start made it (absolute: see ``pipeline._anchored``); ``spec`` as
         typed, for the record only (a resumed run reads ``OUT/spec.toml``).
         """
-        record = asdict(self)
+        record = asdict(self)  # the field names are the keys (run_folder_layout names the two the GUI reads)
         record["datasets"] = [{"path": str(d.path.resolve()), "weight": d.weight} for d in self.datasets]
         record["out"] = str(self.out.resolve())  # a record of where it ran; --resume takes OUT from its command line
         record["versions"] = {"workbench": __version__, "python": sys.version.split()[0]}
@@ -70,8 +71,8 @@ class TrainRequest:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> "TrainRequest":
         datasets = tuple(DatasetArg(Path(d["path"]), float(d.get("weight", 1.0))) for d in record["datasets"])
-        keywords = tuple(record["keywords"]) if record.get("keywords") else None
-        return cls(datasets=datasets, out=Path(record["out"]), spec=record.get("spec", ""), keywords=keywords,
+        keywords = tuple(record[RUN_KEYWORDS_KEY]) if record.get(RUN_KEYWORDS_KEY) else None
+        return cls(datasets=datasets, out=Path(record["out"]), spec=record.get(RUN_SPEC_KEY, ""), keywords=keywords,
                    epochs=record.get("epochs"), seed=record.get("seed"), init_from=record.get("init_from"),
                    mltk_zip=bool(record.get("mltk_zip")), workers=int(record.get("workers", 0)),
                    evaluate=bool(record.get("evaluate", True)), command=tuple(record.get("command", ())))

@@ -1,0 +1,40 @@
+"""The questions the Board workspace asks: before it flashes a model the board's audio classifier will not run as
+the workbench does, and before a running board job is stopped. Yes / No, No the default: Enter never flashes such
+a model, nor stops a job.
+
+Why ask rather than refuse: Flash cannot tell which firmware the image is for (a user's own firmware may run the
+model), and a user may want to see the classifier's own refusal; but a flash takes half a minute and ends on a
+board that stops at start-up, so the user is told first, in one sentence, what the board would do.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from workbench.gui.window.window_closing import ask_yes_no
+
+RUNNING_JOB_TITLE = "Board job running"
+STREAM_QUESTION_TITLE = "Flash a model the stream cannot run"
+BOARD_QUESTION_TITLE = "Flash a model the board would refuse"
+
+
+def ask_about_running_job(parent: QWidget, question: str) -> bool:
+    """Whether to stop the board job that is running (closing the window, another job)."""
+    return ask_yes_no(parent, RUNNING_JOB_TITLE, question)
+
+
+def ask_to_flash(parent: QWidget, title: str, question: str) -> bool:
+    """The question box, No its default button."""
+    return ask_yes_no(parent, title, question)
+
+
+def stream_question(problem: str) -> str:
+    """Asked before flashing a model open for inspection only (``controller.live_problem``)."""
+    return f"The stream cannot run this model: {problem}. Flash it anyway?"
+
+
+def board_question(problems: list[str]) -> str:
+    """Asked before flashing an image the classifier firmware would refuse or read differently
+    (:func:`~workbench.board.runs.classify_run.classifier_problems`), each problem a sentence of its own."""
+    said = " ".join(f"{problem[:1].upper()}{problem[1:]}." for problem in problems)
+    return f"The board's audio classifier would not run this model as the workbench does. {said} Flash it anyway?"
