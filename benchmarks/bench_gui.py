@@ -17,9 +17,11 @@ includes the X server round trips.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import statistics
 import subprocess
+import shutil
 import sys
 import tempfile
 import time
@@ -30,6 +32,13 @@ START_GOAL_S = 1.5
 READY_TIMEOUT_S = 30.0
 BASELINE_MAX_S = 20.0
 SETTLE_S = 1.0
+
+
+def _scratch_folder(prefix: str) -> str:
+    """A temporary folder removed when the program exits (a screenshot or benchmark run leaves nothing behind)."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def _platform_env() -> dict[str, str]:
@@ -47,7 +56,7 @@ def _isolated_settings(tmp: str) -> None:
 
 def child_startup(t0: float) -> int:
     """Runs in the child: show the window, report when painted and when streaming, then quit."""
-    tmp = tempfile.mkdtemp(prefix="kws-bench-")
+    tmp = _scratch_folder("kws-bench-")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -90,7 +99,7 @@ def measure_streaming(seconds: float, baseline: float, workspaces: list[str],
                       size: tuple[int, int] | None = None) -> None:
     """Stream through the window with each workspace in front in turn, ``seconds`` each, one app."""
     os.environ.update(_platform_env())
-    tmp = tempfile.mkdtemp(prefix="kws-bench-")
+    tmp = _scratch_folder("kws-bench-")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -16,6 +16,8 @@ words were detected from the microphone. Run it under a real X server for a fait
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
 import sys
 import tempfile
 import time
@@ -29,6 +31,13 @@ START_TIMEOUT_S = 20.0
 DETECT_TIMEOUT_S = 30.0
 SETTLE_S = 1.0  # let the traces scroll a little past "no" before the picture
 EXPECTED = ("yes", "no")
+
+
+def _scratch_folder(prefix: str) -> str:
+    """A temporary folder removed when the program exits (a screenshot or benchmark run leaves nothing behind)."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def main() -> int:
@@ -59,7 +68,7 @@ def half_level_sample() -> Path:
     from workbench.assets import sample_audio_path
     from workbench.core.audio.audio_file import load_audio, save_wav
 
-    path = Path(tempfile.mkdtemp(prefix="kws-shot-audio-")) / "half_level.wav"
+    path = Path(_scratch_folder("kws-shot-audio-")) / "half_level.wav"
     save_wav(path, (load_audio(sample_audio_path()).samples // 2).astype(np.int16), 16000)
     return path
 
@@ -70,7 +79,7 @@ def run(mic: object, out: Path, wav: Path | None, shots: list[tuple[str, Path]],
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp(prefix="kws-shot-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, _scratch_folder("kws-shot-"))
     from workbench.assets import sample_audio_path
     from workbench.gui.window.main_window import MainWindow, wait_for
 
