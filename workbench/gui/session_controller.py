@@ -154,10 +154,11 @@ class SessionController(QObject):
             saved_params = saved_params(model)
         if saved_params:
             try:
-                tuning = self._make_tuning(model, DetectionSettings.from_params({**model.params, **saved_params}))
+                tuning = self._make_tuning(model, defaults,
+                                           DetectionSettings.from_params({**model.params, **saved_params}))
             except (WorkbenchError, ValueError, TypeError):
                 tuning = None
-        tuning = tuning or self._make_tuning(model, defaults)
+        tuning = tuning or self._make_tuning(model, defaults, defaults)
         return tuning, Engine(model, tuning.settings)
 
     # -- source ---------------------------------------------------------------------------------
@@ -340,12 +341,12 @@ class SessionController(QObject):
         self.status.emit("The microphone is back.")
 
     # -- detection parameters ------------------------------------------------------------------
-    def _make_tuning(self, model: Any, settings: Any) -> Any:
-        """The model object the tuning panel edits (``load_model`` connects it to the engine once adopted)."""
-        from workbench.core.detection.settings import DetectionSettings
+    def _make_tuning(self, model: Any, defaults: Any, settings: Any) -> Any:
+        """The model object the tuning panel edits (``load_model`` connects it to the engine once adopted);
+        ``defaults`` are the model's own parameters, parsed once by the caller."""
         from workbench.core.detection.tuning import DetectionTuning
 
-        return DetectionTuning(DetectionSettings.from_params(model.params), current=settings, classes=model.classes)
+        return DetectionTuning(defaults, current=settings, classes=model.classes)
 
     def _on_tuning_changed(self, settings: Any) -> None:
         self.settings = settings
