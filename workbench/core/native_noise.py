@@ -34,7 +34,7 @@ import os
 import select
 import sys
 import threading
-from typing import Iterator
+from typing import Iterator, Protocol
 
 STDERR_FD = 2
 READ_CHUNK = 65536
@@ -106,16 +106,28 @@ class LineFilter:
         return b"".join(kept)
 
 
-class _StderrFilter:
-    """fd 2 → pipe → reader thread → the real stderr, minus diagnostics, while ``holders`` > 0."""
+class ByteLineFilter(Protocol):
+    """A rule for which bytes of a stream go on: :class:`LineFilter`, or another library's (TensorFlow's in
+    training). ``feed`` returns what may be written now and keeps what may still become a dropped line."""
 
-    def __init__(self) -> None:
+    def feed(self, data: bytes) -> bytes: ...
+
+
+class StderrFilter:
+    """fd 2 → pipe → reader thread → the real stderr, minus what ``lines`` drops, while ``holders`` > 0.
+
+    Why a class others may make: it is the one implementation of switching fd 2 safely (drained on release,
+    restored at exit, never SIGPIPE); a package with noise of its own gives its own rule. Two filters nest: each
+    forwards to the fd 2 it found.
+    """
+
+    def __init__(self, lines: ByteLineFilter | None = None) -> None:
         self.holders = 0
         self.real: int | None = None  # a duplicate of the real stderr, the reader's destination
         self.read_fd: int | None = None
         self.write_fd: int | None = None
         self.io_lock = threading.Lock()  # the reader and the drains take turns
-        self.lines = LineFilter()
+        self.lines: ByteLineFilter = lines if lines is not None else LineFilter()
         self.switch_lock = threading.Lock()  # fd 2 is switched and restored by one holder at a time
 
     def hold(self) -> None:
@@ -195,7 +207,7 @@ class _StderrFilter:
             data = data[written:]
 
 
-_FILTER = _StderrFilter()
+_FILTER = StderrFilter()
 
 
 def hold() -> None:

@@ -5,7 +5,8 @@ costs ~0.5 s and memory the CLI and GUI should not pay otherwise. The figures ar
 directly (no ``pyplot``): no global backend is switched, so this is safe inside the Qt GUI process too.
 Files: ``<model>-roc.png``, ``<model>-precision_vs_recall.png``, ``<model>-confusion_matrix.png``; they are
 rendered to bytes here and written by :func:`workbench.evaluation.report.write_report` with the rest of the
-report, as one set.
+report, as one set. Without matplotlib, :class:`~workbench.plot_advice.PlotUnavailable` says how to get it
+(:mod:`workbench.plot_advice`) and the report is written without its PNGs (:func:`plot_paths` names them).
 
 A class whose curve does not exist (its metrics hold None: no clips of it, or for the ROC none of the others)
 gets a legend entry saying "n/a" and no line, never a made-up one; it still takes its turn in the colour
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.core.errors import WorkbenchError
+from workbench.plot_advice import plot_unavailable
 from workbench.evaluation.evaluate import EvaluationResult
 from workbench.run_folder_layout import EVAL_PLOT_SUFFIXES
 
@@ -31,6 +32,7 @@ MATRIX_SIZE_IN = (6.5, 6.0)
 PERCENT = 100.0
 _SAFE_NAME = re.compile(r"[^\w.-]+")
 _DARK_CELL = 0.5  # cells darker than half the colour scale get white text
+PLOTS = "the ROC, precision-recall and confusion matrix plots"  # what needs matplotlib, in its error
 
 
 def _legend_name(label: str) -> str:
@@ -43,8 +45,7 @@ def _figure(size: tuple[float, float]) -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
-        raise WorkbenchError("Writing plots needs matplotlib: pip install matplotlib "
-                             "(or evaluate without plots).") from None
+        raise plot_unavailable(PLOTS) from None
     figure = Figure(figsize=size, dpi=DPI)
     FigureCanvasAgg(figure)
     return figure
@@ -129,9 +130,15 @@ def is_plot_name(name: str) -> bool:
     return any(name.endswith(suffix) and len(name) > len(suffix) for suffix in EVAL_PLOT_SUFFIXES)
 
 
-def plot_pngs(result: EvaluationResult, folder: str | Path) -> dict[Path, bytes]:
-    """The three PNGs, by their paths in ``folder``."""
-    folder = Path(folder)
+def plot_paths(result: EvaluationResult, folder: str | Path) -> list[Path]:
+    """Where the three PNGs go in ``folder`` (ROC, precision-recall, confusion matrix); no matplotlib needed, so
+    a report written without them can name them."""
     stem = _SAFE_NAME.sub("_", result.name) or "model"
-    roc, pr, confusion = (folder / f"{stem}{suffix}" for suffix in EVAL_PLOT_SUFFIXES)
+    return [Path(folder) / f"{stem}{suffix}" for suffix in EVAL_PLOT_SUFFIXES]
+
+
+def plot_pngs(result: EvaluationResult, folder: str | Path) -> dict[Path, bytes]:
+    """The three PNGs, by their paths in ``folder``; :class:`~workbench.plot_advice.PlotUnavailable`
+    without matplotlib."""
+    roc, pr, confusion = plot_paths(result, folder)
     return {roc: _png(roc_figure(result)), pr: _png(precision_recall_figure(result)), confusion: _confusion(result)}

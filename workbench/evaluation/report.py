@@ -204,11 +204,16 @@ def report_files(folder: Path) -> list[Path]:
 
 
 def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool = True,
-                 comparisons: Sequence[ClipComparison] = ()) -> list[Path]:
+                 comparisons: Sequence[ClipComparison] = (), notes: list[str] | None = None) -> list[Path]:
     """Write ``eval-results.json``, ``summary.txt``, ``predictions.csv`` and (``plots``) the PNGs, all or
     nothing; the files of an earlier report in the folder that this one does not write (another model's
     PNGs, PNGs skipped with ``plots=False``) are removed in the same step, so a folder never mixes two
-    evaluations."""
+    evaluations.
+
+    Without matplotlib the PNGs are skipped and a line saying which and how to get matplotlib is appended to
+    ``notes`` (when given): an evaluation can take minutes, and its figures are never lost for want of a
+    picture -- the plots are the optional part of a report (``kws calibrate`` treats its DET plot alike).
+    """
     folder = Path(out_dir)
     create_folder(folder, "the report folder")
     files: dict[Path, Content] = {
@@ -217,7 +222,19 @@ def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool =
         folder / EVAL_PREDICTIONS_FILE: predictions_csv(result).encode("utf-8"),
     }
     if plots:
-        from workbench.evaluation.plots import plot_pngs
-
-        files.update(plot_pngs(result, folder))
+        files.update(_plot_files(result, folder, notes))
     return write_file_set(files, stale=report_files(folder))
+
+
+def _plot_files(result: EvaluationResult, folder: Path, notes: list[str] | None) -> dict[Path, Content]:
+    """The PNGs by their paths, or none (and the reason in ``notes``) when matplotlib cannot draw them."""
+    from workbench.plot_advice import PlotUnavailable
+    from workbench.evaluation.plots import plot_paths, plot_pngs
+
+    try:
+        return dict(plot_pngs(result, folder))
+    except PlotUnavailable as exc:
+        if notes is not None:
+            *first, last = [path.name for path in plot_paths(result, folder)]
+            notes.append(f"{', '.join(first)} and {last} not written: {exc}")
+        return {}

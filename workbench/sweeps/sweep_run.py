@@ -38,7 +38,8 @@ from workbench.sweeps.reporting import events as ev
 from workbench.sweeps.definition.objectives import ObjectiveStream, make_validation_stream
 from workbench.sweeps.reporting.results import (CANCELLED, EARLY_STOPPED, FAILED, RUNNING, STOPPED, TrialRecord, rank,
                                       write_results)
-from workbench.sweeps.reporting.results_plot import PlotUnavailable, results_png
+from workbench.sweeps.reporting.results_plot import results_png
+from workbench.plot_advice import PlotUnavailable
 from workbench.sweeps.definition.sweep_file import SweepFile
 from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, TRIAL_RECORD_FILE, TRIAL_SPEC_FILE, TRIALS_DIR,
                                               NOT_STARTED_MESSAGE, WRITE_ERROR_KEY, check_datasets,
@@ -358,7 +359,8 @@ class SweepRun:
             if spec.is_file():
                 atomic_write_text(self.out / BEST_SPEC_FILE, self._best_spec_text(best, spec))
         except OSError as exc:
-            raise WorkbenchError(f"cannot copy the best model {source} into {self.out}: {exc.strerror or exc}") from None
+            reason = exc.strerror or exc
+            raise WorkbenchError(f"cannot copy the best model {source} into {self.out}: {reason}") from None
         return target
 
     def _best_spec_text(self, best: TrialRecord, trial_spec_path: Path) -> str:

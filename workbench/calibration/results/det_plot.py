@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from workbench.core.errors import WorkbenchError
+from workbench.plot_advice import plot_unavailable
 
 if TYPE_CHECKING:
     from workbench.calibration.calibration_run import CalibrationResult
@@ -25,18 +25,15 @@ DPI = 120
 LINEAR_BELOW_FA_PER_HOUR = 1.0
 PERCENT = 100.0
 COMPARED_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
-
-
-class PlotUnavailable(WorkbenchError):
-    """matplotlib is not installed: the figures are fine, only the PNG cannot be drawn."""
+PLOT = "the DET plot"  # what needs matplotlib, in its error
 
 
 def det_plot_png(result: "CalibrationResult", compared: Sequence["CalibrationResult"] = ()) -> bytes:
-    """The plot as PNG bytes; :class:`WorkbenchError` if matplotlib is missing."""
+    """The plot as PNG bytes; :class:`PlotUnavailable` (saying how to get matplotlib here) if it is missing."""
     try:
         from matplotlib.figure import Figure  # no pyplot: no GUI backend, no global state
     except ImportError:
-        raise PlotUnavailable("the DET plot needs matplotlib: pip install matplotlib") from None
+        raise plot_unavailable(PLOT) from None
     table = result.table
     fa, frr = table.fa_per_hour, table.frr * PERCENT
     figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI)

@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Sequence
 
 from workbench.calibration.calibration_run import CalibrationResult
-from workbench.calibration.results.det_plot import PlotUnavailable, det_plot_png
+from workbench.calibration.results.det_plot import det_plot_png
 from workbench.calibration.results.report import calibration_document, sweep_csv
 from workbench.calibration.results.scores_file import scores_bytes
 from workbench.calibration.streams.labels import LABEL_SUFFIXES
 from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import Content, write_file_set
+from workbench.plot_advice import PlotUnavailable
 
 DOCUMENT_NAME = "calibration.json"
 PLOT_NAME = "det.png"

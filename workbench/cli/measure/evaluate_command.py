@@ -4,7 +4,8 @@ Every clip goes through the project's frontend (fresh state per clip, as MLTK ev
 after MLTK's trim-and-pad to the model's sample length. Prints MLTK's figures plus balanced accuracy,
 per-class precision/recall, the confusion matrix and the words most often mistaken; ``--out`` also writes
 ``eval-results.json`` (MLTK's keys), ``summary.txt``, ``predictions.csv`` and the ROC, precision-recall
-and confusion PNGs. ``--compare OLD`` scores other models on the same clips and says, per class and in
+and confusion PNGs (without matplotlib: the rest, and a warning naming the PNGs not written and how to
+get matplotlib). ``--compare OLD`` scores other models on the same clips and says, per class and in
 balanced accuracy, whether the model is better than each by more than the test speakers could explain
 (:mod:`workbench.evaluation.comparison`).
 """
@@ -103,11 +104,15 @@ def run(args: argparse.Namespace) -> int:
             bar.finish()
     result = results[0]
     comparisons = [compare_results(other, result) for other in results[1:]]
+    notes: list[str] = []  # PNGs that could not be drawn: the rest of the report is written all the same
     if args.out is not None:
-        written = write_report(result, args.out, plots=not args.no_plots, comparisons=comparisons)
+        written = write_report(result, args.out, plots=not args.no_plots, comparisons=comparisons, notes=notes)
         print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(results_document(result, comparisons)))
     else:
         print(full_summary(result, comparisons), end="")
+    sys.stdout.flush()  # the warning comes last, after the report, where a person still sees it
+    for note in notes:
+        print(f"kws: warning: {note}", file=sys.stderr)
     return 0

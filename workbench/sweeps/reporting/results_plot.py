@@ -1,34 +1,35 @@
 """``results.png``: each finished trial's objective against what it costs on the board (MACs, RAM).
 
 Why these axes: a sweep trades accuracy for compute and memory; the scatter shows which cheap models
-are nearly as good as the best one. matplotlib is imported only here, when the PNG is written.
+are nearly as good as the best one. matplotlib is imported only here, when the PNG is written; without it
+:class:`PlotUnavailable` says how to get it (:mod:`workbench.plot_advice`) and the sweep's other results
+are written all the same.
 """
 
 from __future__ import annotations
 
 import io
 
+from workbench.plot_advice import plot_unavailable
 from workbench.sweeps.reporting.results import FINISHED, TrialRecord
 
 KIB = 1024
 THOUSAND = 1000.0
 FIGURE_SIZE = (10.0, 4.2)
 DPI = 100
-
-
-class PlotUnavailable(RuntimeError):
-    """matplotlib is not installed."""
+PLOT = "the sweep's results plot"  # what needs matplotlib, in its error
 
 
 def results_png(records: list[TrialRecord], objective_name: str, best_id: str | None) -> bytes:
-    """The two scatter panels as PNG bytes (finished trials only; the best ringed)."""
+    """The two scatter panels as PNG bytes (finished trials only; the best ringed); :class:`PlotUnavailable`
+    without matplotlib."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise PlotUnavailable(f"matplotlib is not installed ({exc})") from None
+    except ImportError:
+        raise plot_unavailable(PLOT) from None
     done = [r for r in records if r.status == FINISHED and r.objective is not None]
     figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
     panels = (("MACs (thousands)", lambda r: (r.macs or 0) / THOUSAND), ("tensor arena (kB)",

@@ -23,6 +23,7 @@ import numpy as np
 
 from workbench.core.errors import ModelError
 from workbench.training.model.keras_builder import keras
+from workbench.training.tensorflow_noise import tensorflow_noise_filtered
 
 INT8_MIN, INT8_MAX = -128, 127
 EXPECTED_INPUT_QUANTIZATION = (1.0, 0)
@@ -66,9 +67,10 @@ def to_tflite(model: keras.Model, representative: np.ndarray | None = None) -> b
         converter.inference_output_type = tf.int8
         converter.representative_dataset = dataset
     try:
-        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        # it prints "Saved artifact at ..." to stdout, its quantiser "fully_quantize: ..." to fd 2
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), tensorflow_noise_filtered():
             warnings.simplefilter("ignore")  # "statistics for quantized inputs": we set them ourselves
-            tflite = bytes(converter.convert())  # (it prints "Saved artifact at ..." to stdout)
+            tflite = bytes(converter.convert())
     except Exception as exc:  # the converter raises ConverterError, RuntimeError, ValueError…
         raise ModelError(f"TensorFlow could not convert the model: {str(exc).splitlines()[0]}") from None
     if representative is not None:

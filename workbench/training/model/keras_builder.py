@@ -8,19 +8,19 @@ Conv2D -> BatchNormalization -> Activation('relu') -> Dropout -> Flatten -> Dens
 from __future__ import annotations
 
 import base64
-import os
 import re
 import unicodedata
 from typing import Any
 
 from workbench.training.spec.model_spec import ModelSpec
 from workbench.training.spec.layers import CLASSES_UNITS, LayerSpec
+from workbench.training.tensorflow_noise import quiet_tensorflow, tensorflow_noise_filtered
 
-# TensorFlow's C++ log (start-up chatter, and an "error" line tf.data prints on every fit call with
-# this TensorFlow/Keras pair) is not for users; real failures still raise Python exceptions.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import keras  # noqa: E402
+# TensorFlow's native log is not for users (workbench.training.tensorflow_noise); real failures still raise
+# Python exceptions. Every TensorFlow import of the workbench comes through here.
+quiet_tensorflow()
+with tensorflow_noise_filtered():  # absl's start-up lines, which TF_CPP_MIN_LOG_LEVEL does not reach
+    import keras
 
 # names Keras takes as they are (its root scope rule, without "." which marks an encoded name below)
 KERAS_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")

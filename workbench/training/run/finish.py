@@ -82,7 +82,10 @@ def _evaluate(model: LoadedModel, clips: list[ClipEntry], split: str, out: Outpu
     result = evaluate_model(model, clips, description=f"{split} split",
                             progress=lambda d, t: progress.emit("evaluate", "progress", done=d, total=t))
     if out is not None:
-        write_report(result, out.eval_dir)
+        notes: list[str] = []  # PNGs matplotlib could not draw: the run's figures are kept all the same
+        write_report(result, out.eval_dir, notes=notes)
+        for note in notes:
+            progress.info("evaluate", note)
     metrics = result.metrics
     figures = {"overall_accuracy": metrics.overall_accuracy, "balanced_accuracy": metrics.balanced_accuracy,
                "class_accuracies": dict(zip(result.classes, metrics.reported_accuracies())),  # None: no clips
