@@ -1,5 +1,9 @@
 """``kws-workbench``: start the desktop workbench, or ``--self-test`` it headless.
 
+The one positional FILE is what the desktop entry passes (``Exec=kws-workbench %f``, with the audio MIME types it
+plays): an audio file plays as ``--file`` does, anything else opens as a model (:func:`start_files`), so opening a
+FLAC from the file manager plays it instead of calling it a broken model.
+
 Start-up speed matters (a visible window in well under 1.5 s): this module imports only the standard
 library at the top; Qt, pyqtgraph and the engine are imported when needed, and the window is shown
 before the model is loaded and the audio device is opened.
@@ -28,14 +32,19 @@ import importlib.util
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench import __version__
 from workbench.core.config_folder import can_write_into, private_folder, user_config_folder
+from workbench.core.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QMainWindow
+
+    from workbench.gui.window.main_window import MainWindow
 
 EXPECTED_WORDS = ("yes", "no")
 SELF_TEST_TIMEOUT_S = 60.0
@@ -159,13 +168,63 @@ def show_settings_notice(window: QMainWindow, notice: str) -> None:
     window.statusBar().showMessage(notice)
 
 
+class StartFilesError(WorkbenchError):
+    """The command line names a model or an audio file twice (as FILE and with --model or --file)."""
+
+
+@dataclass(frozen=True)
+class StartFiles:
+    """The model to open and the audio file to play at start-up (None: the last model, the microphone)."""
+
+    model: Path | None
+    audio: Path | None
+
+
+def is_audio_file(path: Path) -> bool:
+    """Whether FILE is audio to play rather than a model. By its suffix where it has one the workbench knows (the
+    audio loader's list, which the file dialogs and drops use, or a model's); otherwise by its content, as the
+    loader decides: audio when libsndfile, its decoder, recognises the file. A file that is neither goes to the
+    model loader, whose message says what is wrong with it."""
+    from workbench.core.audio.audio_file import AUDIO_SUFFIXES
+    from workbench.core.model.model_file import MODEL_FILE_SUFFIXES
+
+    suffix = path.suffix.lower()
+    if suffix in AUDIO_SUFFIXES or suffix in MODEL_FILE_SUFFIXES:
+        return suffix in AUDIO_SUFFIXES
+    import soundfile
+
+    try:
+        soundfile.info(str(path))
+    except (RuntimeError, OSError):  # soundfile.LibsndfileError is a RuntimeError: not audio, or not readable
+        return False
+    return True
+
+
+def start_files(args: argparse.Namespace) -> StartFiles:
+    """The model and the audio the command line asks for: FILE is whichever of the two it is
+    (:func:`is_audio_file`); StartFilesError when FILE and --model or --file name the same thing twice."""
+    given = args.file_arg
+    if given is None:
+        return StartFiles(args.model, args.file)
+    if is_audio_file(given):
+        if args.file is not None:
+            raise StartFilesError("give the audio file either as FILE or with --file, not both")
+        return StartFiles(args.model, given)
+    if args.model is not None:
+        raise StartFilesError("give the model either as FILE or with --model, not both")
+    return StartFiles(given, args.file)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``kws-workbench`` (its version is the package's, as ``kws --version`` says)."""
     p = argparse.ArgumentParser(
         prog="kws-workbench",
         description="Live keyword-spotting workbench: streams the microphone (or a file) through the "
         "board's frontend, model and detection logic and shows what the model hears and decides.",
     )
-    p.add_argument("model_arg", nargs="?", type=Path, metavar="MODEL", help="model .tflite or .mltk.zip")
+    p.add_argument("file_arg", nargs="?", type=Path, metavar="FILE",
+                   help="a model (.tflite or .mltk.zip) to open, or a WAV/FLAC/OGG/MP3 file to play as --file does")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--model", type=Path, help="model .tflite or .mltk.zip (default: the last one used, "
                    "else the bundled model)")
     p.add_argument("--file", type=Path, help="play this WAV/FLAC/OGG/MP3 file instead of the microphone")
@@ -220,7 +279,14 @@ def _window_icon() -> QIcon:
     return icon
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def start_window(window: MainWindow, files: StartFiles, device_text: str | None) -> None:
+    """Load the model and start the stream the command line asks for (the file, else the device, else the
+    remembered device); a device given as digits is an index, as in ``kws devices``."""
+    device: int | str | None = int(device_text) if device_text is not None and device_text.isdigit() else device_text
+    window.start_up(model=files.model, audio=files.audio, device=device)
+
+
+def run_gui(args: argparse.Namespace, files: StartFiles) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -240,27 +306,26 @@ def run_gui(args: argparse.Namespace) -> int:
     GuiThreadGarbageCollector(window)  # no widget is ever collected in a worker thread
     TerminalSignals(window)  # Ctrl+C / SIGTERM: close as the close button does (a child of the window)
     window.show()
-    device: int | str | None = args.device
-    if isinstance(device, str) and device.isdigit():
-        device = int(device)
-    model = args.model or args.model_arg
-    QTimer.singleShot(0, lambda: window.start_up(model=model, audio=args.file, device=device))
+    QTimer.singleShot(0, lambda: start_window(window, files, args.device))
     if settings_notice is not None:  # after the start-up's own messages
         QTimer.singleShot(0, lambda: show_settings_notice(window, settings_notice))
     return app.exec()
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.model is not None and args.model_arg is not None:
-        build_parser().error("give the model either as MODEL or with --model, not both")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        files = start_files(args)
+    except StartFilesError as exc:
+        parser.error(str(exc))  # "kws-workbench: error: ..." and exit status 2
     if args.self_test:
         return self_test()
     problem = display_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_NO_DISPLAY
-    return run_gui(args)
+    return run_gui(args, files)
 
 
 if __name__ == "__main__":

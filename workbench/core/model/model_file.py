@@ -25,6 +25,8 @@ MAX_ARCHIVE_MEMBERS = 10_000
 _MB = 1024 * 1024
 TFLITE_SUFFIX = ".tflite"
 ARCHIVE_SUFFIX = ".mltk.zip"
+# the last suffix of a file the workbench opens as a model (an .mltk.zip ends in .zip)
+MODEL_FILE_SUFFIXES = (TFLITE_SUFFIX, Path(ARCHIVE_SUFFIX).suffix)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFrame, QMainWindow, Q
 
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
+from workbench.core.model.model_file import MODEL_FILE_SUFFIXES
 from workbench.gui import app_settings, board_link, file_dialogs, small_screen
 from workbench.gui.window import model_display, panel_wiring, window_closing, window_menus, window_palette
 from workbench.gui.board.board_workspace import BoardWorkspace
@@ -54,7 +55,6 @@ WORKSPACES = (
                                                  "the detection parameters to ship"),
     WorkspaceEntry("board", "Board", "Flash, profile and run the model on an EFR32 board"),
 )
-MODEL_SUFFIXES = (".tflite", ".zip")
 
 
 class MainWindow(QMainWindow):
@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str | Path) -> bool:
         """Open a dropped or recent file by its kind (model or audio)."""
         path = Path(path)
-        if path.suffix.lower() in MODEL_SUFFIXES:
+        if path.suffix.lower() in MODEL_FILE_SUFFIXES:
             return self.open_model(path)
         if path.suffix.lower() in AUDIO_SUFFIXES:
             return self.open_audio(path)

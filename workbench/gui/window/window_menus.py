@@ -3,7 +3,7 @@
 Why a module of its own: the menus only name what the window can do (open, save, switch workspace,
 start the stream…); keeping their layout here keeps :mod:`workbench.gui.window.main_window` about wiring.
 The actions that other code or tests reach (``start_action``, ``record_action``, ``freeze_action``,
-``dark_action``, ``recent_menu``) are set on the window.
+``dark_action``, ``about_action``, ``recent_menu``, ``help_menu``) are set on the window.
 
 Space starts and stops the stream, as in a media player, but only while the keyboard focus is on no control
 that Space works (a button, a check box, a list or a table, a combo box; text fields protect themselves):
@@ -12,17 +12,23 @@ there Space presses the control, as in every Qt application (:class:`FocusedCont
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QComboBox, QPushButton, QWidget
 
+from workbench import documentation
 from workbench.bundled_models import bundled_models
 from workbench.gui import file_dialogs
 from workbench.gui.session_controller import MICROPHONE, SourceChoice
+from workbench.gui.window import about_dialog
 
+# Help's guides: (menu text, document) -- the documents of docs/ a user reads from the window
+GUIDES = (("&Calibration guide", documentation.CALIBRATION), ("&Board guide", documentation.BOARD),
+          ("&Profiler guide", documentation.PROFILER), ("&Sweeps guide", documentation.SWEEPS))
 FREEZE_TIP = "Freeze the plots; drag or zoom the time axis to look back over the last minute"
 START_SHORTCUT = "Space"
 START_TIP = "Start or stop the stream (Space, unless a button, check box, list or field has the keyboard focus)"
@@ -97,7 +103,7 @@ def open_guided_recording(window: Any) -> Any:
 
 
 def build_menus(window: Any) -> None:
-    """File, View and Stream menus, and the stream toolbar, for ``window`` (a MainWindow)."""
+    """File, View, Stream and Help menus, and the stream toolbar, for ``window`` (a MainWindow)."""
     act = window._action
     menu = window.menuBar()
     file_menu = menu.addMenu("&File")
@@ -140,7 +146,32 @@ def build_menus(window: Any) -> None:
         SourceChoice(MICROPHONE, device=window.settings.device()))))
     stream_menu.addAction(act("Play the bundled &sample", window.play_sample))
     stream_menu.addAction(act("Record &guided takes…", lambda: open_guided_recording(window)))
+    build_help_menu(window)
     toolbar = window.addToolBar("Stream")
     toolbar.setObjectName("toolbar_stream")
     for action in (window.start_action, window.record_action, window.freeze_action):
         toolbar.addAction(action)
+
+
+def build_help_menu(window: Any) -> None:
+    """Help: this install's guides (docs/*.md, where :func:`workbench.documentation.doc_path` finds them; a wheel
+    install has none, and then the menu has none), then About KWS Workbench (the version, the licence and the
+    versions a bug report needs)."""
+    window.help_menu = window.menuBar().addMenu("&Help")
+    window.guide_actions = []
+    for title, name in GUIDES:
+        path = documentation.doc_path(name)
+        if path is not None:
+            action = window._action(title, lambda _checked=False, p=path: open_guide(p))
+            window.guide_actions.append(action)
+            window.help_menu.addAction(action)
+    if window.guide_actions:
+        window.help_menu.addSeparator()
+    window.about_action = window._action(f"&About {about_dialog.APP_NAME}", lambda: about_dialog.show_about(window))
+    window.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS puts it in the application menu
+    window.help_menu.addAction(window.about_action)
+
+
+def open_guide(path: Path) -> bool:
+    """Open a guide with the desktop's viewer for Markdown text (False when the desktop opens nothing)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
