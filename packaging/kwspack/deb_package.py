@@ -21,12 +21,19 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from kwspack.documents import DOCS_DIR
+
 APP_ID = "io.github.kwsworkbench.KwsWorkbench"
 PACKAGE = "kws-workbench"
 TRAINING_PACKAGE = "kws-workbench-training"
 INSTALL_DIR = Path("opt") / PACKAGE
 TRAINING_DIR_NAME = "training"
 LAUNCHERS = ("kws", "kws-workbench")
+# The documentation inside the bundle (kwspack/documents.py), where the help texts cite it; Debian's place for
+# it, /usr/share/doc/kws-workbench/docs, is a link there (one copy, and the same path whichever way it is found).
+BUNDLE_CONTENTS = "_internal"  # PyInstaller's folder of everything but the executables
+BUNDLE_DOCS = Path(BUNDLE_CONTENTS) / DOCS_DIR
+DEBIAN_DOCS_LINK = "docs"
 MAINTAINER = "KWS Workbench developers <kws-workbench@users.noreply.github.com>"
 SECTION = "science"
 COMPRESSIONS = ("xz", "zstd", "gzip", "none")
@@ -151,7 +158,8 @@ def stage_desktop_files(linux_files: Path, icons: Path, share: Path) -> Path:
 
 
 def stage_app(bundle: Path, linux_files: Path, icons: Path, root: Path) -> Path:
-    """The ``kws-workbench`` tree under ``root``: /opt, /usr/bin launchers, menu entry, icons, metainfo, doc."""
+    """The ``kws-workbench`` tree under ``root``: /opt, /usr/bin launchers, menu entry, icons, metainfo, doc
+    (the copyright file and a link to the bundle's documentation)."""
     if root.exists():
         shutil.rmtree(root)
     _copy_tree(bundle, root / INSTALL_DIR)
@@ -161,7 +169,10 @@ def stage_app(bundle: Path, linux_files: Path, icons: Path, root: Path) -> Path:
     share = stage_desktop_files(linux_files, icons, root / "usr/share")
     doc = share / "doc" / PACKAGE
     doc.mkdir(parents=True)
-    (doc / "copyright").write_text(_copyright(PACKAGE, f"/{INSTALL_DIR}/_internal"), encoding="utf-8")
+    (doc / "copyright").write_text(_copyright(PACKAGE, f"/{INSTALL_DIR}/{BUNDLE_CONTENTS}"), encoding="utf-8")
+    if not (bundle / BUNDLE_DOCS).is_dir():
+        raise SystemExit(f"the bundle {bundle} has no {BUNDLE_DOCS.as_posix()}: rebuild it (build.py bundle)")
+    (doc / DEBIAN_DOCS_LINK).symlink_to(Path("/") / INSTALL_DIR / BUNDLE_DOCS)
     return root
 
 

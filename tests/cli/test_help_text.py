@@ -1,15 +1,22 @@
 """Every ``kws`` help text says what it means to someone who has only the program: no project-tracker
-references ("issue 16"), and ``kws stream make`` states the mix it builds."""
+references ("issue 16"), ``kws stream make`` states the mix it builds, a cited document is a file that exists
+for this install (an absolute path, not "docs/board.md", which an installed app does not have beside the user's
+working folder), and ``kws sweep --help`` names the example sweep file to copy."""
 
 from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 from typing import Iterator
 
 from workbench.cli.main import build_parser
+from workbench.documentation import CITED
 
 TRACKER_REFERENCE = re.compile(r"\bissue\s*#?\d+", re.IGNORECASE)
+DOCUMENT_REFERENCE = re.compile(r"(\S*\bdocs[/\\][\w.-]+?\.md)")
+EXPECTED_CITERS = {"kws board": "board.md", "kws board refit": "board.md", "kws profile": "profiler.md",
+                   "kws sweep": "sweeps.md"}
 
 
 def _parsers(parser: argparse.ArgumentParser, name: str = "kws") -> Iterator[tuple[str, argparse.ArgumentParser]]:
@@ -33,3 +40,29 @@ def test_stream_make_help_states_the_default_mix() -> None:
     assert "keywords : other words : silences about 332 : 1,678 : 169 per hour" in text
     target = " ".join(helps["kws calibrate"].format_help().split())
     assert "(default 100: the goal on a dense-speech stream" in target and "1,678 other words an hour" in target
+
+
+def _citations() -> dict[str, list[str]]:
+    found = {}
+    for name, parser in _parsers(build_parser()):
+        references = DOCUMENT_REFERENCE.findall(parser.format_help())
+        if references:
+            found[name] = references
+    return found
+
+
+def test_every_cited_document_is_an_existing_file() -> None:
+    citations = _citations()
+    for command, document in EXPECTED_CITERS.items():
+        assert any(Path(r).name == document for r in citations.get(command, [])), (command, citations)
+    wrong = {command: [r for r in references if not (Path(r).is_absolute() and Path(r).is_file())]
+             for command, references in citations.items()}
+    assert {command: bad for command, bad in wrong.items() if bad} == {}
+    assert {Path(r).name for references in citations.values() for r in references} <= set(CITED)
+
+
+def test_sweep_help_names_the_example_to_copy() -> None:
+    text = " ".join(dict(_parsers(build_parser()))["kws sweep"].format_help().split())
+    example = re.search(r"An example to start from: (\S+\.toml) \(copy it and set its datasets", text)
+    assert example is not None, text
+    assert Path(example.group(1)).is_file() and Path(example.group(1)).name == "yes_no_speech_commands.toml"

@@ -25,6 +25,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from workbench.documentation import BOARD, doc_reference
 from workbench.profiler.report import ProfileReport
 
 QUANTITIES = ("accelerator_cycles", "cpu_cycles", "time_ms")
@@ -125,5 +126,5 @@ def apply_refit(report: ProfileReport, refit: CycleRefit) -> ProfileReport:
         s.total_time_ms = round(sum(layer.time_ms or 0.0 for layer in result.layers), 6)
         s.inferences_per_s = round(MS_PER_S / s.total_time_ms, 3) if s.total_time_ms > 0 else 0.0
         s.estimate_basis = (f"{s.estimate_basis}; refit to {refit.measurements} saved board measurement(s): "
-                            "cycles and time scaled per op by measured/estimated (docs/board.md)")
+                            f"cycles and time scaled per op by measured/estimated ({doc_reference(BOARD)})")
     return result

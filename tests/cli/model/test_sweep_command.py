@@ -46,7 +46,9 @@ def test_a_bad_sweep_file_is_one_error_line_and_exit_2(tmp_path: Path, capsys) -
     bad.write_text('datasets = ["nowhere"]\n')
     assert main(["sweep", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("kws: error: bad.toml: the dataset folder ") and err.endswith("does not exist")
+    assert err.startswith("kws: error: bad.toml: the dataset folder ")
+    assert err.endswith("does not exist: set datasets in bad.toml to your dataset folder ('nowhere' is relative, "
+                        "and a relative path is read beside the sweep file)")
     assert "\n" not in err
 
 

@@ -23,6 +23,7 @@ from workbench.board.ports import list_debuggers, list_serial_ports
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
+from workbench.documentation import BOARD, PathKeepingHelpFormatter, see
 
 EXIT_OK = 0
 
@@ -36,8 +37,9 @@ def add_debugger_options(p: argparse.ArgumentParser) -> None:
 def register(subparsers: Any) -> None:
     board = subparsers.add_parser(
         "board", help="flash, profile and classify on a Silicon Labs EFR32 board",
+        formatter_class=PathKeepingHelpFormatter,
         description="Work with an EFR32 dev kit (BRD2601B and the other boards MLTK supports) through "
-        "Simplicity Commander and the board's J-Link serial port. See docs/board.md.")
+        "Simplicity Commander and the board's J-Link serial port. " + see(BOARD))
     sub = board.add_subparsers(title="board commands", metavar="COMMAND")
     board.set_defaults(func=lambda args: _help(board))
 

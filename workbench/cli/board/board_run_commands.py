@@ -25,6 +25,7 @@ from workbench.cli.board.board_commands import ProgressPrinter, add_debugger_opt
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.cli.parameter_option import parameter_type
 from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.documentation import BOARD, PathKeepingHelpFormatter, see
 
 PROFILE_FORMATS = ("table", "json", "csv", "markdown")
 CLASSIFY_FORMATS = ("text", "jsonl")
@@ -86,9 +87,10 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run_classify)
 
     p = sub.add_parser("refit", help="cycle-estimate refit from saved board measurements",
+                       formatter_class=PathKeepingHelpFormatter,
                        description="Without MODEL: list the saved measurements and the refit factors "
                        "(measured/estimated per op, core and quantity). With MODEL: profile it with the refit "
-                       "applied. The default estimate (`kws profile`) never changes; see docs/board.md.")
+                       "applied. The default estimate (`kws profile`) never changes. " + see(BOARD))
     p.add_argument("model", type=model_argument, nargs="?", help="model to profile with the refit")
     p.add_argument("--store", type=Path, help="folder of saved measurements (default: the user data folder)")
     p.add_argument("--accelerator", choices=ACCELERATORS, default="mvp", help="as `kws profile`")

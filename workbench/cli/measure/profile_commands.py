@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.core.errors import ModelError, SettingsError
+from workbench.documentation import BOARD, PROFILER, PathKeepingHelpFormatter, doc_reference, see
 
 if TYPE_CHECKING:
     from workbench.profiler.report import ProfileReport
@@ -27,13 +28,19 @@ BYTES_PER_LINE = 12
 C_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]")
 
 
+def _percent_safe(text: str) -> str:
+    """``text`` for an argparse help string, which is %-formatted (a path may hold a %)."""
+    return text.replace("%", "%%")
+
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "profile", help="estimate ops, MACs, memory and EFR32xG24 CPU/MVP time per layer",
+        formatter_class=PathKeepingHelpFormatter,
         description="Profile a .tflite model for the EFR32xG24: per-layer ops and MACs (counted as MLTK "
         "counts them), estimated CPU and MVP accelerator cycles and time, MVP support with the reason, "
         "flash and RAM (tensor arena) estimates. Cycle and RAM figures are estimates, not board "
-        "measurements (see docs/profiler.md).")
+        "measurements. " + see(PROFILER))
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--accelerator", choices=("none", "mvp"), default="mvp",
@@ -44,7 +51,7 @@ def register(subparsers: Any) -> None:
                    help="also measure the LiteRT invoke time (and one pipeline hop) on this computer")
     p.add_argument("--calibrated", action="store_true",
                    help="scale the cycle and time estimates by the saved board measurements "
-                        "(kws board profile --save; see docs/board.md)")
+                        f"(kws board profile --save; see {_percent_safe(doc_reference(BOARD))})")
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     p.set_defaults(func=run)
 

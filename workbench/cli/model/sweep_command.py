@@ -21,6 +21,7 @@ from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import signals_routed
 from workbench.cli.stdout_routing import private_stdout
 from workbench.core.errors import SettingsError
+from workbench.documentation import SWEEPS, PathKeepingHelpFormatter, see, sweep_example_path
 
 FORMATS = ("text", "jsonl")
 KIB = 1024
@@ -29,13 +30,14 @@ KIB = 1024
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "sweep", help="search hyper-parameters and architectures: kws train trials on Ray Tune",
+        formatter_class=PathKeepingHelpFormatter,
         description="Run the search a sweep file describes (datasets, specs, search space, objective, budget, "
         "ASHA early stopping, the board's flash/RAM budget): every trial is a kws train in a Ray worker with "
         "its own seed; models over the board budget are rejected before training. Writes results.csv/.json, "
         "results.png (objective vs MACs and RAM) and the best trial's int8 model into --out. Without "
         "--address a local Ray instance is started and stopped with the sweep. Needs Ray: in a source "
-        "install pip install kws-workbench[cluster]; the packaged app's training runtime includes it. See "
-        "docs/sweeps.md.")
+        "install pip install kws-workbench[cluster]; the packaged app's training runtime includes it. "
+        + _example_sentence() + see(SWEEPS))
     p.add_argument("sweep_file", type=Path, metavar="SWEEP.toml", help="the sweep file")
     p.add_argument("--address", help="attach to a Ray cluster: 'auto' (the cluster this machine belongs to) or "
                    "HOST:PORT of its head node (default: start a local Ray instance for this sweep)")
@@ -47,6 +49,15 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text: a line per finished trial and a summary (default); jsonl: one JSON event per line")
     p.set_defaults(func=run)
+
+
+def _example_sentence() -> str:
+    """Where the example sweep file is: a copy of it, its datasets pointed at the user's data, is a start."""
+    example = sweep_example_path()
+    if example is None:
+        return ""
+    return (f"An example to start from: {example} (copy it and set its datasets to your dataset folder; a "
+            "relative path is read beside the sweep file). ")
 
 
 def _number(value: Any, fmt: str = ".4f") -> str:
@@ -72,7 +83,8 @@ class _TextPrinter:
             arena = t.get("arena_bytes") or t.get("estimated_arena_bytes")
             line = (f"trial {t['trial_id']}  {t['status']:<13} objective {_number(t.get('objective'))}  "
                     f"epochs {t.get('epochs', 0):>3}  MACs {_number(t.get('macs'), ',')}  "
-                    f"RAM {_number(arena / KIB if arena else None, '.1f')} kB  best {_number(event.get('best_objective'))}"
+                    f"RAM {_number(arena / KIB if arena else None, '.1f')} kB  "
+                    f"best {_number(event.get('best_objective'))}"
                     + (f"  ({t['message']})" if t.get("message") else ""))
         elif kind == "done":
             best = event.get("best")

@@ -213,10 +213,34 @@ def _dataset(text: str, base: Path, where: str) -> DatasetEntry:
         raise SettingsError(f"{where}: the weight of dataset {folder!r} must be positive, not "
                             f"{text.rpartition(WEIGHT_SEPARATOR)[2]}")
     path = (base / Path(folder).expanduser()).resolve()
+    if not path.exists():
+        raise SettingsError(_missing_dataset(where, path, folder, base))
     if not path.is_dir():
-        raise SettingsError(f"{where}: the dataset folder {path} does not exist" if not path.exists()
-                            else f"{where}: the dataset {path} is not a folder")
+        raise SettingsError(f"{where}: the dataset {path} is not a folder")
     return DatasetEntry(path, weight)
+
+
+def _is_bundled(folder: Path) -> bool:
+    """True for a folder inside the workbench's own resources (the example sweep files: read-only when installed)."""
+    from workbench.assets import resources_root
+
+    try:
+        return folder.resolve().is_relative_to(resources_root().resolve())
+    except FileNotFoundError:
+        return False
+
+
+def _missing_dataset(where: str, path: Path, folder: str, base: Path) -> str:
+    """The sentence for a dataset folder that is not there: which key to edit, and how a relative path is read.
+
+    Why so explicit: the shipped example names a folder beside the source repository, which an installed
+    app does not have; the bare "does not exist" left the user guessing where the odd path came from.
+    """
+    remedy = ("copy this example sweep file somewhere of yours and set datasets in the copy to your dataset folder"
+              if _is_bundled(base) else f"set datasets in {where} to your dataset folder")
+    relative = "" if Path(folder).expanduser().is_absolute() else \
+        f" ({folder!r} is relative, and a relative path is read beside the sweep file)"
+    return f"{where}: the dataset folder {path} does not exist: {remedy}{relative}"
 
 
 def _spec_name(text: str, base: Path, where: str) -> tuple[str, list[dict[str, Any]]]:

@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 from workbench.core.errors import WorkbenchError
 from workbench.child_command import is_frozen
+from workbench.documentation import SWEEPS, doc_reference
 from workbench.sweeps import RAY_BROKEN, RAY_MISSING, RAY_REMEDY_PACKAGED, RAY_REMEDY_PIP
 
 RAY_MODULE = "ray"
@@ -112,7 +113,7 @@ def ray_cluster(address: str | None, num_cpus: int | None = None) -> Iterator[Ra
     except ConnectionError as exc:
         hint = "" if address == AUTO else (" (a cluster with token authentication, the default of `ray start` "
                                             "since Ray 2.59, also needs RAY_AUTH_MODE=token and its token here: "
-                                            "see docs/sweeps.md)")
+                                            f"see {doc_reference(SWEEPS)})")
         raise WorkbenchError(f"cannot connect to the Ray cluster at {address}: {str(exc).splitlines()[0]}{hint}"
                              ) from None
     except (RuntimeError, ValueError) as exc:

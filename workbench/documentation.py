@@ -1,0 +1,85 @@
+"""Where this install's documentation (``docs/*.md``) and bundled examples are, for help texts to cite.
+
+Why: a help text that says "see docs/board.md" points nowhere for someone who installed the .deb, the
+.tar.gz or the Windows/macOS package -- there is no ``docs/`` beside their working directory. The packages
+carry the documents inside the bundle (``_internal/docs``, which is ``sys._MEIPASS/docs``; see
+packaging/README.md), a source checkout has them in ``<repo>/docs``; :func:`see` names the file that
+exists for THIS install. A plain wheel install carries no documents, so the sentence then names the file
+in the project's sources. Qt-free and import-light: every ``kws`` parser is built with these sentences.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+DOCS_DIR = "docs"  # in the repository, and in the bundle's data folder (sys._MEIPASS)
+BOARD = "board.md"
+PROFILER = "profiler.md"
+SWEEPS = "sweeps.md"
+CALIBRATION = "calibration.md"
+CITED = (BOARD, PROFILER, SWEEPS)  # the documents the program's own texts refer to
+# A source checkout is recognised by its project file beside the docs (a site-packages "docs" folder of some
+# other distribution must not be taken for ours).
+CHECKOUT_MARKER = "pyproject.toml"
+SWEEP_EXAMPLE = "sweeps/yes_no_speech_commands.toml"  # in the bundled resources (workbench.assets)
+
+
+def docs_dir() -> Path | None:
+    """The folder holding this install's documents, or None when it carries none (a wheel install).
+
+    Frozen (a PyInstaller bundle): the bundle's own ``docs`` folder only -- never a checkout that happens
+    to sit elsewhere. Otherwise the repository the package was imported from, when it is a checkout.
+    """
+    if getattr(sys, "frozen", False):
+        bundle_data = getattr(sys, "_MEIPASS", None)
+        candidate = Path(bundle_data) / DOCS_DIR if bundle_data else None
+        return candidate if candidate is not None and candidate.is_dir() else None
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / CHECKOUT_MARKER).is_file() and (checkout / DOCS_DIR).is_dir():
+        return checkout / DOCS_DIR
+    return None
+
+
+def doc_path(name: str) -> Path | None:
+    """The absolute path of document ``name`` (``board.md``) in this install, or None when it has none."""
+    folder = docs_dir()
+    path = folder / name if folder is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def doc_reference(name: str) -> str:
+    """How a text names document ``name``: its absolute path here, else where it is in the project's sources."""
+    path = doc_path(name)
+    return str(path) if path is not None else f"{DOCS_DIR}/{name} in the KWS Workbench sources"
+
+
+def see(name: str) -> str:
+    """The help texts' closing sentence, e.g. ``See /opt/kws-workbench/_internal/docs/board.md.``"""
+    return f"See {doc_reference(name)}."
+
+
+class PathKeepingHelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, except that a line never breaks inside a word: argparse's default breaks at
+    hyphens, which cut ``/opt/kws-workbench/...`` in two, and a path a user cannot copy cites nothing."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(self._whitespace_matcher.sub(" ", text).strip(), width,
+                             break_on_hyphens=False, break_long_words=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(self._whitespace_matcher.sub(" ", text).strip(), width, initial_indent=indent,
+                             subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)
+
+
+def sweep_example_path() -> Path | None:
+    """The bundled example sweep file, or None when the resources lack it (help texts must not fail)."""
+    from workbench.assets import resources_root
+
+    try:
+        path = resources_root() / SWEEP_EXAMPLE
+    except FileNotFoundError:
+        return None
+    return path if path.is_file() else None
