@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.calibration.sweep.pareto import pareto_front, recommend
+from workbench.calibration.sweep.pareto import pareto_front, ranked, recommend
 from workbench.calibration.sweep.scoring import SweepTable
 from workbench.calibration.sweep.grid import ParameterSet
 
@@ -46,3 +46,43 @@ def test_recommendation_is_lowest_frr_under_target_with_tie_breaks() -> None:
     assert recommend(t, 99.9) == 1
     assert recommend(t, 1000.0) == 5
     assert recommend(table(ROWS[1:]), 5.0) is None
+
+
+def test_the_model_own_set_wins_a_tie_on_both_figures_in_the_front_and_the_recommendation() -> None:
+    t = table(ROWS)
+    assert recommend(t, 100.0, preferred=3) == 3  # 3 and 4 have the same figures; 3 is the model's own
+    assert pareto_front(t, preferred=3).tolist() == [0, 1, 3, 5]
+    assert recommend(t, 100.0, preferred=2) == 4  # more false accepts at the same FRR: no tie
+
+
+def brute_force_front(frr: np.ndarray, fa: np.ndarray, tie_order: list[int]) -> list[int]:
+    """The front by its definition: the sets no other set beats on one figure without losing on the other,
+    one per distinct pair of figures (the first in ``tie_order``), by increasing FA/h."""
+    front = []
+    for figures in sorted(set(zip(fa.tolist(), frr.tolist()))):
+        a, r = figures
+        if any((fa_j <= a and frr_j <= r) and (fa_j < a or frr_j < r) for fa_j, frr_j in zip(fa, frr)):
+            continue
+        front.append(next(i for i in tie_order if (fa[i], frr[i]) == figures))
+    return front
+
+
+def test_the_vectorised_front_equals_the_brute_force_front_on_random_tables() -> None:
+    rng = np.random.default_rng(5)
+    for trial in range(20):
+        n = int(rng.integers(1, 300))
+        # few distinct figures, so that ties and duplicates are common
+        rows = [(int(rng.integers(0, KEYWORDS + 1)), int(rng.integers(0, 30)), float(rng.choice([0.3, 0.5, np.nan])),
+                 int(rng.integers(100, 256))) for _ in range(n)]
+        rows = [(h, f, 0.5 if np.isnan(lat) else lat, t) for h, f, lat, t in rows] if trial % 2 else rows
+        t = table(rows)
+        preferred = int(rng.integers(0, n)) if trial % 3 else None
+        tie_order = ranked(t, preferred).tolist()  # the deterministic tie-breaks among identical figures
+        expected = brute_force_front(t.frr, t.fa_per_hour, tie_order)
+        assert pareto_front(t, preferred).tolist() == expected
+        target = float(rng.integers(0, 30))
+        best = recommend(t, target, preferred)
+        under = [i for i in range(n) if t.fa_per_hour[i] <= target]
+        assert (best is None) == (not under)
+        if best is not None:  # the recommendation: the fewest misses under the target, and a front set
+            assert t.frr[best] == min(t.frr[i] for i in under) and best in expected

@@ -36,6 +36,7 @@ from workbench.core.model.model_file import LoadedModel
 SWEEP_SHARE = 0.15  # of the progress bar; the replays get the rest
 PHASE_REPLAY = "replay"
 PHASE_SWEEP = "sweep"
+PHASE_ANALYSIS = "Pareto front and recommendation"  # after the sweep's 100 %: says what the wait is for
 
 PhaseProgress = Callable[[str, float], None]
 
@@ -73,6 +74,8 @@ class CalibrationResult:
     recommended: int | None
     model_settings: DetectionSettings
     model_metrics: SetMetrics | None  # None when the model's own suppression resets the frontend
+    model_index: int | None = None  # the model's own set's row in ``table`` (None as for model_metrics)
+    model_set_added: bool = False  # that row was added after the grid's (the grid lacks the model's set)
     # pset -> the stream's detections: the report, the document and the speaker interval each ask for the
     # recommended set's, and the detector run is the costly part of all three
     _detections: dict[ParameterSet, DetectionArrays] = field(default_factory=dict, init=False, repr=False)
@@ -106,6 +109,16 @@ class CalibrationResult:
         """95 % intervals of the recommended set's FRR and FA/h over redrawn speakers; computed once, for
         the text report and the document alike."""
         return spread_of(self.recommended_counts)
+
+    @property
+    def grid_sets(self) -> int:
+        """How many of the table's sets are the grid's (``sets_tried``, ``sweep.csv``): all but an added own set."""
+        return len(self.table) - int(self.model_set_added)
+
+    @property
+    def recommends_model_set(self) -> bool:
+        """Is the recommendation the model's own parameters (nothing to change)?"""
+        return self.recommended is not None and self.recommended == self.model_index
 
     @property
     def recommended_set(self) -> ParameterSet | None:
@@ -163,12 +176,32 @@ def run_calibration(model: LoadedModel, request: CalibrationRequest, progress: P
             progress(f"{PHASE_SWEEP} {len(sets):,} sets", 1 - SWEEP_SHARE + SWEEP_SHARE * fraction)
 
     table = run_sweep(audio, sets, request.tolerance_s, sweep_progress, cancel)
+    if progress is not None:
+        progress(PHASE_ANALYSIS, 1.0)
     model_settings = DetectionSettings.from_params(model.params)
-    model_metrics = None
-    if model_settings.suppression_ms > FRONTEND_RESET_SUPPRESSION_MS:
-        model_metrics = evaluate_set(audio, ParameterSet.from_settings(model_settings), request.tolerance_s)
+    grid_sets = len(table)
+    table, model_index = with_model_set(table, audio, model_settings, request.tolerance_s)
     return CalibrationResult(
         request=request, model=model, labels=labels, stream=stream, backgrounds=background_replays, audio=audio,
-        table=table, front=tuple(pareto_front(table).tolist()),
-        recommended=recommend(table, request.target_fa_per_hour), model_settings=model_settings,
-        model_metrics=model_metrics)
+        table=table, front=tuple(pareto_front(table, model_index).tolist()),
+        recommended=recommend(table, request.target_fa_per_hour, model_index), model_settings=model_settings,
+        model_metrics=None if model_index is None else table.metrics(model_index), model_index=model_index,
+        model_set_added=len(table) > grid_sets)
+
+
+def with_model_set(table: SweepTable, audio: CalibrationAudio, model_settings: DetectionSettings,
+                   tolerance_s: float) -> tuple[SweepTable, int | None]:
+    """The table with the model's own parameter set among its rows, and that row's index.
+
+    Why: the model's own set is a candidate like any other -- a per-class list or a value between the grid's
+    steps can beat every grid set, and recommending a worse set would make ``--apply-to`` a downgrade. It is
+    the grid's row when the grid holds it, else one more row. None (and the table unchanged) when its
+    suppression resets the frontend: the stored scores do not apply to it.
+    """
+    if model_settings.suppression_ms <= FRONTEND_RESET_SUPPRESSION_MS:
+        return table, None
+    own = ParameterSet.from_settings(model_settings)
+    try:
+        return table, table.sets.index(own)
+    except ValueError:
+        return table.with_set(own, evaluate_set(audio, own, tolerance_s)), len(table)

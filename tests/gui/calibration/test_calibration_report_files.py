@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.calibration.conftest import real_stream, speech_commands  # noqa: F401  (fixtures)
-from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.cli.main import main
 from workbench.core.model.model_file import load_model
 from workbench.gui.calibration.calibration_dialogs import choose_save_into_model
-from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +27,6 @@ def report(tmp_path_factory: pytest.TempPathFactory, real_stream: Path,  # noqa:
                  "--windows-ms", "500", "--suppressions-ms", "1000", "--counts", "1,3", "--out", str(folder),
                  "--progress", "none"]) == 0
     return folder
-
-
-@pytest.fixture
-def workspace(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
-    host = WorkspaceHostDouble(tmp_path)
-    view = CalibrationWorkspace(host)
-    qtbot.addWidget(view)
-    yield view
-    view.shutdown()
-    host.controller.close()
 
 
 def test_a_report_opens_from_its_calibration_json(qtbot, workspace, report) -> None:  # type: ignore[no-untyped-def]

@@ -3,9 +3,9 @@
 Why matplotlib here and pyqtgraph in the GUI: the PNG is a file for a report or an issue, written
 without a display; matplotlib is imported only inside :func:`det_plot_png`, so ``kws`` starts fast and
 the GUI never loads it. The x axis is symmetric-log (0 FA/h is a real and important value), the y axis
-is FRR in percent. Grey dots are all sets, the line is the Pareto front, and the model's own parameters,
-the recommendation and the target are marked. Models compared on the same stream add their Pareto fronts
-and recommendations in other colours.
+is FRR in percent. Grey dots are the grid's sets, the line is the Pareto front (the model's own set competes
+in it like any grid set), and the model's own parameters, the recommendation and the target are marked.
+Models compared on the same stream add their Pareto fronts and recommendations in other colours.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ def det_plot_png(result: "CalibrationResult", compared: Sequence["CalibrationRes
     figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI)
     axes = figure.add_subplot(1, 1, 1)
     whose = f" ({result.model.name})" if compared else ""  # with other models, every label names its model
-    axes.scatter(fa, frr, s=4, color="#b0b0b0", label=f"{len(table):,} parameter sets{whose}", zorder=1)
+    grid = result.grid_sets  # the grid's sets; the model's own is the square below
+    axes.scatter(fa[:grid], frr[:grid], s=4, color="#b0b0b0", label=f"{grid:,} parameter sets{whose}", zorder=1)
     front = np.asarray(result.front, dtype=np.int64)
     if front.size:
         axes.step(fa[front], frr[front], where="post", color="#1f77b4", linewidth=1.6,
@@ -54,8 +55,9 @@ def det_plot_png(result: "CalibrationResult", compared: Sequence["CalibrationRes
                      label=f"model's parameters{whose}")
     if result.recommended is not None:
         i = result.recommended
+        own = " = model's parameters" if result.recommends_model_set else ""
         axes.scatter([fa[i]], [frr[i]], marker="*", s=180, color="#d62728", zorder=4,
-                     label=f"recommended{whose}: {frr[i]:.1f} % at {fa[i]:.1f} FA/h")
+                     label=f"recommended{whose}{own}: {frr[i]:.1f} % at {fa[i]:.1f} FA/h")
     axes.set_xscale("symlog", linthresh=LINEAR_BELOW_FA_PER_HOUR)
     axes.set_xlim(left=0)
     axes.set_ylim(0, PERCENT)

@@ -19,16 +19,14 @@ from typing import Sequence
 
 from workbench.calibration.calibration_run import CalibrationResult
 from workbench.calibration.results.det_plot import det_plot_png
-from workbench.calibration.results.report import calibration_document, sweep_csv
+from workbench.calibration.results.report import DOCUMENT_NAME, SWEEP_NAME, calibration_document, sweep_csv
 from workbench.calibration.results.scores_file import scores_bytes
 from workbench.calibration.streams.labels import LABEL_SUFFIXES
 from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import Content, write_file_set
 from workbench.plot_advice import PlotUnavailable
 
-DOCUMENT_NAME = "calibration.json"
 PLOT_NAME = "det.png"
-SWEEP_NAME = "sweep.csv"
 SCORES_NAME = "scores.npz"
 LABELS_STEM = "labels"
 REPORT_NAMES = (DOCUMENT_NAME, PLOT_NAME, SWEEP_NAME, SCORES_NAME)  # a report's files, besides its labels copy
@@ -94,7 +92,10 @@ def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = T
 
 
 def apply_recommendation(result: CalibrationResult, out_model: str | Path) -> Path:
-    """Write a copy of the calibrated model whose parameters are the recommended set."""
+    """Write a copy of the calibrated model whose parameters are the recommended set.
+
+    When the recommendation is the model's own set (its per-class list included) the copy keeps them: the
+    recommendation never replaces the model's parameters with worse ones."""
     from workbench.core.detection.tuning import save_settings_into_model
 
     settings = result.recommended_settings()

@@ -25,6 +25,8 @@ from workbench.core.detection.detector import is_keyword_class
 from workbench.core.detection.settings import DEFAULTS
 
 DOCUMENT_VERSION = 1
+DOCUMENT_NAME = "calibration.json"  # the output folder's files the text report refers to (output_files writes them)
+SWEEP_NAME = "sweep.csv"
 TEXT_FRONT_ROWS = 12  # rows of the Pareto front the text report shows
 TEXT_WORDS = 5  # (detected class, word) pairs of the false accepts the text report names
 PERCENT = 100.0
@@ -67,8 +69,11 @@ def metrics_json(m: SetMetrics, classes: tuple[str, ...]) -> dict[str, Any]:
 
 
 def set_json(result: CalibrationResult, index: int) -> dict[str, Any]:
+    """A set's parameters and figures; ``model_own`` says whether it is the model's own set (the GUI and the
+    text report say "nothing to change" for it)."""
     table = result.table
-    return {**parameters_json(table.sets[index]), **metrics_json(table.metrics(index), table.classes)}
+    return {**parameters_json(table.sets[index]), **metrics_json(table.metrics(index), table.classes),
+            "model_own": index == result.model_index}
 
 
 def detect_options(pset: ParameterSet, latency_ms: int, model_latency_ms: int) -> list[str]:
@@ -141,13 +146,13 @@ def calibration_document(result: CalibrationResult, scores_file: str | None = No
         "ranges": {"thresholds": list(req.ranges.thresholds), "windows_ms": list(req.ranges.windows_ms),
                    "suppressions_ms": list(req.ranges.suppressions_ms), "counts": list(req.ranges.counts),
                    "per_class_thresholds": req.ranges.per_class_thresholds},
-        "sets_tried": len(table),
+        "sets_tried": result.grid_sets,
         "recommended": _recommended_json(result),
         "model_parameters": _model_parameters_json(result),
         "pareto": [set_json(result, i) for i in result.front],
         "scores_file": scores_file,
         "labels_file": labels_file,
-        "compared": [{"model": _model_json(other), "sets_tried": len(other.table),
+        "compared": [{"model": _model_json(other), "sets_tried": other.grid_sets,
                       "recommended": _recommended_json(other), "model_parameters": _model_parameters_json(other),
                       "pareto": [set_json(other, i) for i in other.front],
                       "difference": _difference_json(result, other)} for other in compared],
@@ -155,7 +160,8 @@ def calibration_document(result: CalibrationResult, scores_file: str | None = No
 
 
 def sweep_csv(result: CalibrationResult) -> str:
-    """Every set tried, one row each (for a spreadsheet)."""
+    """Every set of the grid, one row each (for a spreadsheet); ``model_own`` marks the model's own set when
+    the grid holds it (an added own set is the document's ``model_parameters``, not a row here)."""
     table = result.table
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -163,11 +169,11 @@ def sweep_csv(result: CalibrationResult) -> str:
     writer.writerow(["detection_threshold", "detection_threshold_list", "average_window_duration_ms",
                      "suppression_ms", "minimum_count", "frr", "fa_per_hour", "fa_per_hour_speech",
                      "fa_per_hour_background", "latency_mean_s", "latency_p95_s",
-                     *[f"frr_{table.classes[i]}" for i in keywords], "pareto"])
+                     *[f"frr_{table.classes[i]}" for i in keywords], "pareto", "model_own"])
     front = set(result.front)
     frr, fa = table.frr, table.fa_per_hour
     speech, background = table.fa_per_hour_speech, table.fa_per_hour_background
-    for i, pset in enumerate(table.sets):
+    for i, pset in enumerate(table.sets[:result.grid_sets]):
         per_class = [(table.keywords_per_class[k] - table.hits_per_class[i, k]) / table.keywords_per_class[k]
                      if table.keywords_per_class[k] else "" for k in keywords]
         writer.writerow([pset.detection_threshold,
@@ -177,7 +183,8 @@ def sweep_csv(result: CalibrationResult) -> str:
                          "" if np.isnan(background[i]) else f"{background[i]:.4f}",
                          "" if np.isnan(table.latency_mean_s[i]) else f"{table.latency_mean_s[i]:.4f}",
                          "" if np.isnan(table.latency_p95_s[i]) else f"{table.latency_p95_s[i]:.4f}",
-                         *[v if v == "" else f"{v:.6f}" for v in per_class], int(i in front)])
+                         *[v if v == "" else f"{v:.6f}" for v in per_class], int(i in front),
+                         int(i == result.model_index)])
     return buffer.getvalue()
 
 
@@ -202,6 +209,61 @@ def _describe_figures(m: SetMetrics) -> str:
     return text
 
 
+def _sets_tried(result: CalibrationResult) -> str:
+    tried = f"{result.grid_sets:,} parameter sets tried"
+    return tried + " and the model's own" if result.model_set_added else tried
+
+
+def _own_name(result: CalibrationResult) -> str:
+    """What the model's own set is: its stored parameters, or the firmware's defaults when it stores none."""
+    stores_any = any(key in result.model.params for key in DEFAULTS)
+    return "model's own parameters" if stores_any else "the firmware's defaults (the model stores no parameters)"
+
+
+def _recommendation_lines(result: CalibrationResult) -> list[str]:
+    table, req = result.table, result.request
+    if result.recommended is None:
+        best = int(np.argmin(table.fa_per_hour))
+        return [f"no set reaches {req.target_fa_per_hour:g} FA/h; the fewest is {table.fa_per_hour[best]:.1f} FA/h "
+                f"({_describe_set(table.sets[best], table.classes)})"]
+    pset = table.sets[result.recommended]
+    lines = [f"recommended for <= {req.target_fa_per_hour:g} FA/h: {_describe_set(pset, table.classes)}"]
+    if result.recommends_model_set:
+        own = _own_name(result).removeprefix("the ")
+        lines.append(f"  the {own}: no grid set does better, nothing to change "
+                     "(--apply-to writes a copy of the model that keeps them)")
+    lines.append("  " + _describe_figures(table.metrics(result.recommended)))
+    options = detect_options(pset, result.stream.latency_ms, result.model_settings.latency_ms)
+    lines.append("  reproduce: kws detect STREAM.wav --model MODEL " + " ".join(options))
+    if result.recommended_spread is not None:
+        lines.append("  " + describe_interval(result.recommended_spread.to_json()))
+    words = result.false_accept_words(pset)[:TEXT_WORDS]
+    if words:
+        lines.append("  most false accepts: " + ", ".join(
+            f"{w['detected']} on '{w['word']}' {w['false_accepts']}" for w in words))
+    return lines
+
+
+def _front_lines(result: CalibrationResult) -> list[str]:
+    """At most about :data:`TEXT_FRONT_ROWS` rows of the front (evenly thinned, the ends, the recommended and
+    the model's own kept), and a line saying where the rest are when rows are left out."""
+    table, front = result.table, list(result.front)
+    step = max(1, math.ceil(len(front) / TEXT_FRONT_ROWS))
+    keep = set(front[::step]) | set(front[-1:]) | {result.recommended, result.model_index}
+    shown = [i for i in front if i in keep]
+    lines = ["Pareto front (FA/h -> FRR):"]
+    for i in shown:
+        marks = "".join(["  (model's own)" if i == result.model_index else "",
+                         "  (recommended)" if i == result.recommended else ""])
+        lines.append(f"  {table.fa_per_hour[i]:8.1f} FA/h  FRR {table.frr[i] * PERCENT:5.1f} %  "
+                     f"{_describe_set(table.sets[i], table.classes)}{marks}")
+    if len(shown) < len(front):
+        added = result.model_set_added and result.model_index in front  # in the document, not a sweep.csv row
+        also = f"the grid's in {SWEEP_NAME} too" if added else f"and {SWEEP_NAME}"
+        lines.append(f"  {len(shown)} of {len(front)} Pareto sets shown; all are in {DOCUMENT_NAME} ({also})")
+    return lines
+
+
 def render_text(result: CalibrationResult) -> str:
     table, req = result.table, result.request
     lines = [f"model {result.model.name}: {result.stream.inferences:,} inferences every "
@@ -209,35 +271,13 @@ def render_text(result: CalibrationResult) -> str:
              f"({table.keywords} keywords)"
              + (f" and {sum(r.duration_s for r in result.backgrounds) / 60:.1f} min of background audio"
                 if result.backgrounds else ""),
-             f"{len(table):,} parameter sets tried, tolerance {req.tolerance_s:g} s", ""]
+             f"{_sets_tried(result)}, tolerance {req.tolerance_s:g} s", ""]
     if result.model_metrics is not None:
-        stores_any = any(key in result.model.params for key in DEFAULTS)
-        own = "model's own parameters" if stores_any else "the firmware's defaults (the model stores no parameters)"
-        lines += [f"{own}: " + _describe_set(ParameterSet.from_settings(result.model_settings), table.classes),
+        own_set = ParameterSet.from_settings(result.model_settings)
+        lines += [f"{_own_name(result)}: " + _describe_set(own_set, table.classes),
                   "  " + _describe_figures(result.model_metrics)]
-    if result.recommended is None:
-        best = int(np.argmin(table.fa_per_hour))
-        lines += [f"no set reaches {req.target_fa_per_hour:g} FA/h; the fewest is {table.fa_per_hour[best]:.1f} FA/h "
-                  f"({_describe_set(table.sets[best], table.classes)})"]
-    else:
-        pset = table.sets[result.recommended]
-        lines += [f"recommended for <= {req.target_fa_per_hour:g} FA/h: {_describe_set(pset, table.classes)}",
-                  "  " + _describe_figures(table.metrics(result.recommended))]
-        options = detect_options(pset, result.stream.latency_ms, result.model_settings.latency_ms)
-        lines.append("  reproduce: kws detect STREAM.wav --model MODEL " + " ".join(options))
-        if result.recommended_spread is not None:
-            lines.append("  " + describe_interval(result.recommended_spread.to_json()))
-        words = result.false_accept_words(pset)[:TEXT_WORDS]
-        if words:
-            lines.append("  most false accepts: " + ", ".join(
-                f"{w['detected']} on '{w['word']}' {w['false_accepts']}" for w in words))
-    lines += ["", "Pareto front (FA/h -> FRR):"]
-    front = list(result.front)
-    step = max(1, math.ceil(len(front) / TEXT_FRONT_ROWS))
-    shown = front[::step] + ([front[-1]] if front and (len(front) - 1) % step else [])
-    for i in shown:
-        lines.append(f"  {table.fa_per_hour[i]:8.1f} FA/h  FRR {table.frr[i] * PERCENT:5.1f} %  "
-                     f"{_describe_set(table.sets[i], table.classes)}")
+    lines += _recommendation_lines(result)
+    lines += ["", *_front_lines(result)]
     return "\n".join(lines) + "\n"
 
 

@@ -88,7 +88,8 @@ class CalibrationOutput:
         if recommended is None:
             lines = [f"No set reaches {target}; raise the target or improve the model."]
         else:
-            text = f"Recommended for ≤ {target}: {figures_text(recommended['frr'], recommended['fa_per_hour'])}"
+            own = "the model's own parameters (nothing to change), " if recommended.get("model_own") else ""
+            text = f"Recommended for ≤ {target}: {own}{figures_text(recommended['frr'], recommended['fa_per_hour'])}"
             spread = recommended.get("speaker_interval")
             lines = [text + (f" ({describe_interval(spread)})" if spread else "")]
         return lines + [describe_compared(entry, document["model"]["name"]) for entry in self.compared]

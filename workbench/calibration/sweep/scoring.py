@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Callable, Sequence
 
 import numpy as np
@@ -80,31 +81,48 @@ class SweepTable:
     def __len__(self) -> int:
         return len(self.sets)
 
-    @property
+    # The columns below are computed once per table: the Pareto front, the recommendation, the CSV and the
+    # report read them per set, and re-summing ``hits_per_class`` on every read made a 137,000-set sweep's
+    # analysis take minutes. The arrays are read-only, so a cached column can never be changed under a reader.
+    @cached_property
     def keywords(self) -> int:
         return int(sum(self.keywords_per_class))
 
-    @property
+    @cached_property
     def hits(self) -> npt.NDArray[np.int64]:
-        return self.hits_per_class.sum(axis=1)
+        return _frozen(self.hits_per_class.sum(axis=1))
 
-    @property
+    @cached_property
     def frr(self) -> npt.NDArray[np.float64]:
-        return (self.keywords - self.hits) / max(self.keywords, 1)
+        return _frozen((self.keywords - self.hits) / max(self.keywords, 1))
 
-    @property
+    @cached_property
     def fa_per_hour_speech(self) -> npt.NDArray[np.float64]:
-        return self.false_accepts_speech / self.stream_hours
+        return _frozen(self.false_accepts_speech / self.stream_hours)
 
-    @property
+    @cached_property
     def fa_per_hour_background(self) -> npt.NDArray[np.float64]:
         hours = self.background_hours
-        return self.false_accepts_background / hours if hours else np.full(len(self), np.nan)
+        return _frozen(self.false_accepts_background / hours if hours else np.full(len(self), np.nan))
 
-    @property
+    @cached_property
     def fa_per_hour(self) -> npt.NDArray[np.float64]:
         total = self.false_accepts_speech + self.false_accepts_background
-        return total / (self.stream_hours + self.background_hours)
+        return _frozen(total / (self.stream_hours + self.background_hours))
+
+    def with_set(self, pset: ParameterSet, m: SetMetrics) -> "SweepTable":
+        """This table with one more row, ``pset`` scored as ``m`` (the model's own set, when the grid lacks
+        it, so that it competes in the front and the recommendation like any other)."""
+        def grow(column: npt.NDArray, value: object) -> npt.NDArray:
+            return np.concatenate([column, np.asarray([value], dtype=column.dtype)])
+
+        return replace(self, sets=(*self.sets, pset),
+                       hits_per_class=grow(self.hits_per_class, m.hits_per_class),
+                       false_accepts_per_class=grow(self.false_accepts_per_class, m.false_accepts_per_class),
+                       false_accepts_speech=grow(self.false_accepts_speech, m.false_accepts_speech),
+                       false_accepts_background=grow(self.false_accepts_background, m.false_accepts_background),
+                       latency_mean_s=grow(self.latency_mean_s, m.latency_mean_s),
+                       latency_p95_s=grow(self.latency_p95_s, m.latency_p95_s))
 
     def metrics(self, index: int) -> SetMetrics:
         return SetMetrics(
@@ -116,6 +134,11 @@ class SweepTable:
             hits_per_class=tuple(int(v) for v in self.hits_per_class[index]),
             false_accepts_per_class=tuple(int(v) for v in self.false_accepts_per_class[index]),
             latency_mean_s=float(self.latency_mean_s[index]), latency_p95_s=float(self.latency_p95_s[index]))
+
+
+def _frozen(column: npt.NDArray) -> npt.NDArray:
+    column.setflags(write=False)
+    return column
 
 
 def run_sweep(audio: CalibrationAudio, sets: Sequence[ParameterSet], tolerance_s: float,

@@ -62,6 +62,15 @@ def same_parameters(a: dict[str, Any], b: dict[str, Any] | None) -> bool:
     return b is not None and all(a.get(k) == b.get(k) for k in keys)
 
 
+def _row_tip(item: dict[str, Any], recommended: bool) -> str | None:
+    """Why a row stands out: the recommendation, the model's own parameters (nothing to change), or both."""
+    own = bool(item.get("model_own"))
+    if recommended:
+        tip = "the recommended set: the fewest misses at or under the target FA/h"
+        return tip + "; the model's own parameters, so nothing to change" if own else tip
+    return "the model's own parameters" if own else None
+
+
 class ParetoTableModel(QAbstractTableModel):
     """Rows: the document's ``pareto`` entries (by increasing FA/h)."""
 
@@ -105,8 +114,8 @@ class ParetoTableModel(QAbstractTableModel):
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and same_parameters(item, self.recommended):
-            return "the recommended set: the fewest misses at or under the target FA/h"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _row_tip(item, same_parameters(item, self.recommended))
         return None
 
 
