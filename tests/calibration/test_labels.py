@@ -162,3 +162,30 @@ def test_a_missing_recording_is_said_before_its_labels(tmp_path: Path) -> None:
     (tmp_path / "there.wav").write_bytes(b"")
     with pytest.raises(LabelsError, match="no labels for there.wav"):
         labels_for(tmp_path / "there.wav")
+
+
+@pytest.mark.parametrize("text", [
+    "label;start_s;end_s\nyes;1.0;1.5\nno;2;2.6\n",
+    "label;start_s;end_s\r\nyes;1,0;1,5\r\nno;2;2,6\r\n",  # a decimal-comma locale's spreadsheet
+    "\ufefflabel\tstart_s\tend_s\tword\nyes\t1,0\t1.5\t\nno\t2\t2,6\tno\n",
+    "start_s;end_s;label\n1.0;1.5;yes\n2;2.6;no\n",
+])
+def test_semicolon_and_tab_separated_csv_is_read_like_comma_separated(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(text, encoding="utf-8")
+    assert [(e.label, e.start_s, e.end_s) for e in load_labels(path).events] == [("yes", 1.0, 1.5), ("no", 2.0, 2.6)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("label;start;end_s\nyes;1;2\n", "mine.csv needs a header row with label,start_s,end_s (separated by commas, "
+     "semicolons or tabs; missing start_s)"),
+    ("label,start_s,end_s\nyes,\"1,5\",2\n", "mine.csv: event 1: start_s must be a number of seconds, got '1,5'"),
+    ("label;start_s;end_s\nyes;1,2,3;4\n", "mine.csv: event 1: start_s must be a number of seconds, got '1,2,3'"),
+])
+def test_bad_csv_headers_and_times_are_one_sentence_whatever_the_separator(tmp_path: Path, text: str,
+                                                                           expected: str) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(text)
+    with pytest.raises(LabelsError) as info:
+        load_labels(path)
+    assert str(info.value) == expected

@@ -3,17 +3,25 @@
 Both inputs run through the same :class:`~workbench.core.live_session.LiveSession` (a file source as
 fast as possible, or in real time with ``--realtime``), so what the command prints is what the GUI
 shows and what the EFR32 firmware would print for the same samples.
+
+``--labels`` scores a file's detections against its labels with ``kws calibrate``'s own reader and matching
+rule (:mod:`workbench.calibration.streams.labels`, :func:`~workbench.calibration.sweep.matching.evaluate_detections`)
+and prints one summary after the detections: the figures ``kws calibrate`` reports for a parameter set, so its
+recommendation can be checked with the options it prints, without a scorer of one's own.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import queue
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
+from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.model_argument import model_argument
 from workbench.cli.parameter_option import REMOVED, parameter_type
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings, threshold_list_length_error
@@ -21,7 +29,13 @@ from workbench.core.engine import Engine, EngineOptions, InferenceResult
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import LiveSession
 
+if TYPE_CHECKING:
+    from workbench.calibration.streams.labels import StreamLabels
+    from workbench.core.detection.detector import Detection
+
 POLL_S = 0.1
+MS_PER_SECOND = 1000  # a live detection's time_s is its firmware time in ms / 1000: this gets the ms back
+PERCENT = 100.0
 
 # CLI option → DetectionSettings field
 _OVERRIDES = {
@@ -66,6 +80,12 @@ def register(subparsers: Any) -> None:
                    help="detection rules: MLTK audio_classifier firmware (default) or TFLM micro_speech")
     p.add_argument("--fresh-state", action="store_true",
                    help="recompute each window from fresh frontend state (as in training)")
+    p.add_argument("--labels", type=Path, metavar="LABELS",
+                   help="the file's labels (JSON, CSV or Audacity .txt, as for kws calibrate): after the "
+                   "detections, print keywords, hits, misses, FRR and false accepts (per hour), per keyword, "
+                   "matched as kws calibrate matches them")
+    p.add_argument("--tolerance-s", type=float, help=f"with --labels: a detection up to this long after a "
+                   f"keyword's end still hits it (default {DEFAULT_TOLERANCE_S:g}, as kws calibrate)")
     p.set_defaults(func=run)
 
 
@@ -137,20 +157,49 @@ def _print_result(result: InferenceResult, classes: tuple[str, ...], args: argpa
     out.flush()
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse option combinations that would be silently ignored, before the model is loaded."""
     if args.mic and args.file is not None:
         raise WorkbenchError("give either an audio file or --mic, not both")
     if args.seconds is not None and not args.mic:
         raise WorkbenchError("--seconds is for --mic; a file is always analysed to its end")
     if args.seconds is not None and not args.seconds > 0:
         raise WorkbenchError(f"--seconds must be positive, got {args.seconds:g}")
+    if args.labels is not None and args.mic:
+        raise WorkbenchError("--labels is for an audio file: the microphone's words have no labels")
+    if args.tolerance_s is not None and args.labels is None:
+        raise WorkbenchError("--tolerance-s is for --labels: it says when a detection hits a labelled keyword")
+    if args.tolerance_s is not None and not 0 <= args.tolerance_s < math.inf:
+        raise WorkbenchError(f"--tolerance-s must be a number of seconds >= 0, got {args.tolerance_s:g}")
+
+
+def _file_labels(args: argparse.Namespace, engine: Engine, source: Any) -> StreamLabels:
+    """The --labels of the file, checked against the model's classes and the file's length as ``kws calibrate``
+    checks them (before any detection, so a bad labels file costs no replay)."""
+    from workbench.calibration.streams.labels import load_labels
+
+    return load_labels(args.labels).validated(engine.classes, source.duration_s, f"model {engine.model.name}",
+                                              Path(args.file).name)
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    _check_options(args)
     engine = build_engine(args)
     source = _open_source(args, engine)
+    labels = _file_labels(args, engine, source) if args.labels is not None else None
     results: queue.Queue[InferenceResult] = queue.Queue()
     session = LiveSession(engine, source)
     session.result_listeners.append(results.put)
-    found = 0
+    detections: list[Detection] = []
+
+    def drain() -> None:
+        while not results.empty():
+            result = results.get()
+            if result.detection is not None:
+                detections.append(result.detection)
+            _print_result(result, engine.classes, args, out)
+
     session.start()
     if args.mic and args.format == "text":  # only now: the device is open and delivering
         print(f"listening on {getattr(source, 'name', 'the microphone')} with {engine.model.name} "
@@ -160,10 +209,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             done = session.wait(POLL_S)
             if args.seconds is not None and engine.stream_time_s >= args.seconds:
                 done = True
-            while not results.empty():
-                result = results.get()
-                found += result.detection is not None
-                _print_result(result, engine.classes, args, out)
+            drain()
             if done or session.error:
                 break
     except KeyboardInterrupt:
@@ -173,13 +219,61 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             session.close()  # bounded: a stalled sound server is given up after a second
         except KeyboardInterrupt:  # a second Ctrl+C: leave the device to the operating system
             pass
-    while not results.empty():
-        result = results.get()
-        found += result.detection is not None
-        _print_result(result, engine.classes, args, out)
+    drain()
     error = session.error or getattr(source, "error", None)  # the source's: it could not be stopped
     if error:
         raise WorkbenchError(error)
     if args.format == "text" and not args.scores:
-        print(f"{found} detection(s) in {engine.stream_time_s:.2f} s of audio", file=sys.stderr)
+        print(f"{len(detections)} detection(s) in {engine.stream_time_s:.2f} s of audio", file=sys.stderr)
+    if labels is None:
+        return 0
+    if engine.samples_seen < source.clip.samples.size:  # stopped early: the unheard keywords are no misses
+        print(f"kws: interrupted: no summary against {Path(args.labels).name}, the file was analysed to "
+              f"{engine.stream_time_s:.2f} s of {source.duration_s:.2f} s", file=sys.stderr)
+        return EXIT_CANCELLED
+    tolerance_s = DEFAULT_TOLERANCE_S if args.tolerance_s is None else float(args.tolerance_s)
+    summary = labels_summary(detections, labels, engine.classes, tolerance_s, source.duration_s)
+    summary["labels"] = str(args.labels)
+    out.write(json.dumps(summary) + "\n" if args.format == "jsonl" else summary_text(summary))
+    out.flush()
     return 0
+
+
+def labels_summary(detections: list[Detection], labels: StreamLabels, classes: tuple[str, ...],
+                   tolerance_s: float, duration_s: float) -> dict[str, Any]:
+    """What ``detections`` score against ``labels``, with ``kws calibrate``'s matching and its document's keys
+    (``calibration.json``'s figures of a set), so the two can be compared key by key."""
+    import numpy as np
+
+    from workbench.calibration.results.report import metrics_json
+    from workbench.calibration.sweep.fast_detector import DetectionArrays
+    from workbench.calibration.sweep.matching import SECONDS_PER_HOUR, KeywordEvents, evaluate_detections
+
+    arrays = DetectionArrays(np.array([round(d.time_s * MS_PER_SECOND) for d in detections], np.int64),
+                             np.array([d.class_index for d in detections], np.int64),
+                             np.array([d.score for d in detections], np.int64))
+    metrics = evaluate_detections(arrays, KeywordEvents.from_labels(labels, classes), tolerance_s,
+                                  duration_s / SECONDS_PER_HOUR)
+    figures = metrics_json(metrics, classes)
+    for item in figures["per_keyword"].values():
+        item["misses"] = item["keywords"] - item["hits"]
+    return {"type": "summary", "tolerance_s": tolerance_s, "duration_s": duration_s,
+            "false_accepts": metrics.false_accepts_speech, **figures}
+
+
+def _figures_text(keywords: int, hits: int, frr: float | None, false_accepts: int) -> str:
+    rate = "" if frr is None else f" (FRR {frr * PERCENT:.1f} %)"
+    return f"{keywords} keywords, {hits} hit, {keywords - hits} missed{rate}, {false_accepts} false accepts"
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """The summary for a person: the whole file, then one line per keyword of the model."""
+    per_hour = summary["fa_per_hour"]
+    lines = [f"against {Path(summary['labels']).name} (tolerance {summary['tolerance_s']:g} s, "
+             f"{summary['duration_s']:.1f} s of audio): "
+             + _figures_text(summary["keywords"], summary["hits"], summary["frr"], summary["false_accepts"])
+             + ("" if per_hour is None else f" ({per_hour:.1f} per hour)")]
+    for name, item in summary["per_keyword"].items():
+        lines.append(f"  {name}: " + _figures_text(item["keywords"], item["hits"], item["frr"],
+                                                  item["false_accepts"]))
+    return "\n".join(lines) + "\n"

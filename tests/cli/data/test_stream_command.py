@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
+from workbench.child_command import kws_command
 from workbench.cli.main import main
+from workbench.core.audio.audio_file import save_wav
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
@@ -119,3 +126,44 @@ def test_reused_clips_are_warned_about(capsys, small_dataset, tmp_path) -> None:
     assert code == 0
     assert err == ("kws: warning: 12 clips were used more than once (one up to 3 times): the dataset holds fewer "
                    "clips than the stream needs; make the stream shorter or add clips\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signals to a child are POSIX here")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_make_stops_cleanly_on_ctrl_c_or_sigterm_and_writes_nothing(  # type: ignore[no-untyped-def]
+        speech_commands, tmp_path, stop) -> None:  # noqa: F811
+    """SIGTERM (timeout, kill, the window's Cancel) stops a build as Ctrl-C does: exit 130, one line, no file."""
+    child = subprocess.Popen(kws_command("stream", "make", "--dataset", str(speech_commands), "--minutes", "30",
+                                         "--out", str(tmp_path / "s.wav"), "--progress", "jsonl"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ})
+    assert child.stderr is not None
+    for line in child.stderr:
+        if line.startswith("{") and json.loads(line).get("phase") == "building":
+            break
+    child.send_signal(stop)
+    out, rest = child.communicate(timeout=60)
+    assert child.returncode == 130 and rest.splitlines()[-1] == "kws: interrupted: no stream was written"
+    assert "Traceback" not in rest and out == ""
+    assert list(tmp_path.iterdir()) == []  # no WAV, no labels, no temporary file
+
+
+def test_check_refuses_a_recording_shorter_than_the_models_window(  # type: ignore[no-untyped-def]
+        capsys, tmp_path) -> None:
+    save_wav(tmp_path / "short.wav", np.zeros(8000, np.int16))  # 0.5 s
+    (tmp_path / "short.json").write_text('{"events": [{"label": "yes", "start_s": 0.1, "end_s": 0.4}]}')
+    code, out, err = run_cli(capsys, "stream", "check", str(tmp_path / "short.wav"))
+    assert code == 2 and out == ""
+    assert err.startswith("kws: error: the stream short.wav is 0.50 s long, shorter than the 1.00 s window one "
+                          "inference of model kws_yes_no hears;") and err.count("\n") == 1
+
+
+def test_check_reads_a_semicolon_separated_spreadsheet_export(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    make(capsys, small_dataset, tmp_path / "s.wav")
+    rows = [row.split(",")[:3] for row in (tmp_path / "s.csv").read_text().splitlines()]
+    for suffix in (".json", ".csv"):
+        (tmp_path / f"s{suffix}").unlink()
+    (tmp_path / "s.csv").write_text("".join(";".join(v.replace(".", ",") for v in row) + "\r\n" for row in rows))
+    code, out, err = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"))
+    assert code == 0, err
+    assert "16 events (_silence_ 2, _unknown_ 8, no 3, yes 3)" in out

@@ -266,19 +266,51 @@ def test_missing_labels(capsys, tmp_path, reference_model_path) -> None:  # type
     assert code == 2 and err == "kws: error: no labels for mine.wav: give --labels (JSON, CSV or Audacity .txt)\n"
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX here")
-def test_ctrl_c_stops_cleanly_and_writes_nothing(stream, reference_model_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.skipif(sys.platform == "win32", reason="signals to a child are POSIX here")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_stops_cleanly_and_writes_nothing(  # type: ignore[no-untyped-def]
+        stream, reference_model_path, tmp_path, stop) -> None:
+    """SIGTERM (timeout, kill, a parent's Cancel) is the same clean stop as Ctrl-C: exit 130, one line, no file."""
     long_stream = tmp_path / "long.wav"
     save_wav(long_stream, np.tile(load_audio(stream).samples, 10))  # 20 min: seconds of replay to interrupt
     (tmp_path / "long.json").write_text(stream.with_suffix(".json").read_text())
     child = subprocess.Popen(kws_command("calibrate", "--model", str(reference_model_path), "--stream",
-                                         str(long_stream), "--out", str(tmp_path / "out"), "--progress", "jsonl"),
+                                         str(long_stream), "--out", str(tmp_path / "out"), "--progress", "jsonl",
+                                         "--apply-to", str(tmp_path / "tuned.tflite")),
                              stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ})
     assert child.stderr is not None
     for line in child.stderr:
         if line.startswith("{") and "replay" in json.loads(line).get("phase", ""):
             break
-    child.send_signal(signal.SIGINT)
-    _, rest = child.communicate(timeout=60)
-    assert child.returncode == 130 and "kws: interrupted" in rest
-    assert not (tmp_path / "out").exists()
+    child.send_signal(stop)
+    out, rest = child.communicate(timeout=60)
+    assert child.returncode == 130 and rest.splitlines()[-1] == "kws: interrupted"
+    assert "Traceback" not in rest and out == ""  # nothing printed: no figures of half a replay
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.json", "long.wav"]  # no --out, no model
+
+
+def test_a_stream_shorter_than_the_models_window_is_refused(  # type: ignore[no-untyped-def]
+        capsys, reference_model_path, tmp_path) -> None:
+    """0.3 s with one "yes": three inferences of a 1 s window, never heard whole -- no figures, one sentence."""
+    from workbench.assets import default_model_path, sample_audio_path
+
+    speech = load_audio(sample_audio_path()).samples
+    short = tmp_path / "short.wav"
+    save_wav(short, speech[8000:12800])  # 4,800 samples: 0.30 s
+    (tmp_path / "short.json").write_text('{"events": [{"label": "yes", "start_s": 0.05, "end_s": 0.25}]}')
+    for models in (["--model", str(reference_model_path)],
+                   ["--model", str(default_model_path()), "--compare", str(reference_model_path)]):
+        code, out, err = run_cli(capsys, "calibrate", *models, "--stream", str(short), "--out",
+                                 str(tmp_path / "out"), "--progress", "jsonl")
+        assert code == 2 and out == ""
+        name = "kws_yes_no" if "--compare" in models else "tflite_micro_speech"
+        assert err == (f"kws: error: the stream short.wav is 0.30 s long, shorter than the 1.00 s window one "
+                       f"inference of model {name} hears; give a stream at least that long (minutes with dozens "
+                       "of keywords for figures worth trusting)\n")
+        assert not (tmp_path / "out").exists()
+    save_wav(short, np.zeros(16000, np.int16))  # exactly one window: accepted (and calibrated)
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(short),
+                             "--thresholds", "200", "--windows-ms", "300", "--counts", "1", "--format", "json",
+                             "--progress", "none")
+    assert code == 0, err
+    assert json.loads(out)["stream"]["inferences"] == 10

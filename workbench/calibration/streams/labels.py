@@ -10,9 +10,9 @@ Format (other keys are ignored, so a tool may add its own)::
 
     {"events": [{"label": "yes", "start_s": 1.23, "end_s": 1.71, "word": "yes"}, ...]}
 
-or CSV with a header row ``label,start_s,end_s[,word,clip]``, or the ``.txt`` of Audacity's "Export Labels"
-(``start<TAB>end<TAB>label`` per line; its spectral-selection lines are skipped), so that a recording
-labelled by hand in Audacity needs no conversion. A label is a keyword class of the model, or
+or CSV with a header row ``label,start_s,end_s[,word,clip]`` (commas, semicolons or tabs), or the ``.txt`` of
+Audacity's "Export Labels" (``start<TAB>end<TAB>label`` per line; its spectral-selection lines are skipped), so
+that a recording labelled by hand in Audacity needs no conversion. A label is a keyword class of the model, or
 starts with ``_`` (``_unknown_`` for other speech, ``_silence_``, ``_noise_`` ...): those mark
 non-keyword audio, are never matched, and only help to explain false accepts. ``word`` is the word
 actually spoken (``"cat"`` for an ``_unknown_`` event), ``clip`` the file it came from.
@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -36,6 +37,10 @@ UNKNOWN_LABEL = "_unknown_"
 SILENCE_LABEL = "_silence_"
 TIME_EPSILON_S = 0.001  # times are written with finite precision: an end 1 ms past the audio is still inside
 CSV_FIELDS = ("label", "start_s", "end_s", "word", "clip")
+CSV_REQUIRED = CSV_FIELDS[:3]
+CSV_TIMES = ("start_s", "end_s")
+CSV_DELIMITERS = (",", ";", "\t")  # comma, the semicolon of decimal-comma locales' spreadsheets, tab
+DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
 TIME_DECIMALS = 7  # k / 16000 s has at most 7 decimals: sample positions round-trip exactly
 LABEL_SUFFIXES = (".json", ".csv", ".txt")  # looked for beside a recording, in this order
 AUDACITY_SPECTRAL_MARK = "\\"  # an Audacity line starting with a backslash holds a label's frequency range
@@ -166,21 +171,49 @@ def parse_labels_json(text: str, source: str = "labels") -> StreamLabels:
     return labels_from_items(document["events"], source)
 
 
+def _csv_delimiter(text: str) -> str:
+    """The header row's separator: the first of :data:`CSV_DELIMITERS` that splits it into the required
+    columns, else what :class:`csv.Sniffer` finds among them (so a header lacking a column is still split
+    right and the missing one named), else a comma."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    for delimiter in CSV_DELIMITERS:
+        fields = {f.strip() for f in next(csv.reader([header], delimiter=delimiter), [])}
+        if all(name in fields for name in CSV_REQUIRED):
+            return delimiter
+    try:
+        return csv.Sniffer().sniff(header, delimiters="".join(CSV_DELIMITERS)).delimiter
+    except csv.Error:
+        return CSV_DELIMITERS[0]
+
+
+def _decimal_point(value: str) -> str:
+    """``1,25`` as ``1.25``: a spreadsheet that separates fields with ``;`` or tabs writes its locale's decimal
+    comma. Only a lone comma between digits is read so; anything else is left for the number check to refuse."""
+    return value.replace(",", ".") if DECIMAL_COMMA.fullmatch(value) else value
+
+
 def parse_labels_csv(text: str, source: str = "labels") -> StreamLabels:
-    """CSV labels with a header row; empty fields past the header's (a spreadsheet's trailing comma) are
-    ignored, a value there is refused: it would belong to no column."""
-    reader = csv.DictReader(io.StringIO(text))
+    """CSV labels with a header row, separated by commas, semicolons or tabs (what spreadsheets write in
+    any locale; with semicolons or tabs a decimal comma is read too); empty fields past the header's (a
+    spreadsheet's trailing separator) are ignored, a value there is refused: it would belong to no column."""
+    delimiter = _csv_delimiter(text)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     fields = [f.strip() for f in (reader.fieldnames or [])]
-    missing = [f for f in ("label", "start_s", "end_s") if f not in fields]
+    missing = [f for f in CSV_REQUIRED if f not in fields]
     if missing:
-        raise LabelsError(f"{source} needs a header row with label,start_s,end_s (missing {missing[0]})")
+        raise LabelsError(f"{source} needs a header row with label,start_s,end_s (separated by commas, semicolons "
+                          f"or tabs; missing {missing[0]})")
     rows = []
     for row in reader:
         extra = [str(value).strip() for value in row.pop(None, None) or []]  # fields past the header's
         if any(extra):
             raise LabelsError(f"{source}: line {reader.line_num} has more fields than the header row names "
                               f"({', '.join(repr(v) for v in extra if v)} after the last column)")
-        rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
+        item = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        if delimiter != ",":
+            for key in CSV_TIMES:
+                item[key] = _decimal_point(item.get(key, ""))
+        rows.append(item)
     return labels_from_items(rows, source)
 
 

@@ -4,18 +4,22 @@
 user's own takes) over background noise, in a seeded order, and writes the WAV with its labels as
 JSON and CSV; ``--background-only`` writes noise alone (no events). ``check`` validates a recording's
 labels (a user's own long recording labelled by hand) and prints what it holds, so a bad labels file
-is found before a calibration.
+is found before a calibration. Ctrl-C or SIGTERM stops ``make`` cleanly ("kws: interrupted", exit code 130)
+with nothing written: the files are written together at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
 from workbench.calibration.streams.stream_builder import KEYWORDS_PER_HOUR, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR
+from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
 from workbench.core.errors import SettingsError
@@ -93,32 +97,23 @@ def register(subparsers: Any) -> None:
 
 
 def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from workbench.calibration.streams.stream_builder import StreamRecipe
-    from workbench.calibration.streams.stream_files import (
-        check_stream_destination, make_background_stream, make_dataset_stream, pools_from_datasets, write_stream,
-    )
+    """Build and write a stream. SIGINT and SIGTERM set a flag the build polls, so either signal stops it
+    with nothing written (a stop asked for while the files are written lets them finish: they belong together)."""
+    from workbench.calibration.replay import CalibrationCancelled
+    from workbench.calibration.streams.stream_files import check_stream_destination, write_stream
 
     out = out or sys.stdout
     check_stream_destination(args.out)
-    progress = ProgressOutput(args.progress)
-    if args.background_only:
-        noise = list(args.noise) or (list(pools_from_datasets(args.dataset, (), "all").noise) if args.dataset else [])
-        built = make_background_stream(noise, args.minutes, args.level_dbfs, args.seed)
-    else:
-        if not args.dataset:
-            raise SettingsError("give a dataset folder with --dataset")
-        recipe = StreamRecipe(
-            keywords=tuple(k.strip() for k in args.keywords.split(",") if k.strip()), minutes=args.minutes,
-            keyword_count=args.keyword_count, unknown_count=args.unknown_count, silence_count=args.silence_count,
-            gap_s=_float_range(args.gap_s, "--gap-s"), gain_db=_float_range(args.gain_db, "--gain-db"),
-            snr_db=None if args.no_noise else _float_range(args.snr_db, "--snr-db"), split=args.split,
-            seed=args.seed, whole_clips=not args.trim_clips)
+    cancel = threading.Event()
+    with cancel_on_signals(cancel):
         try:
-            built = make_dataset_stream(args.dataset, recipe, args.split_method, args.noise,
-                                        progress=lambda f: progress("building", f))
-        finally:
-            progress.finish()
-    wav, json_path, csv_path = write_stream(built, args.out)
+            built = _build(args, cancel)
+        except CalibrationCancelled:
+            built = None
+        if built is None or cancel.is_set():
+            print("kws: interrupted: no stream was written", file=sys.stderr)
+            return EXIT_CANCELLED
+        wav, json_path, csv_path = write_stream(built, args.out)
     counts = built.labels.label_counts()
     keywords = {k: v for k, v in counts.items() if is_keyword_class(k)}
     summary = ", ".join(f"{k} {v}" for k, v in sorted(keywords.items()))
@@ -130,6 +125,32 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
         out.write(f"note: {built.clipped_samples} samples reached full scale and were clipped\n")
     _warn_reuse(built.info, args.split)
     return 0
+
+
+def _build(args: argparse.Namespace, cancel: threading.Event) -> Any:
+    """The stream ``make``'s options describe (background only, or from datasets); the build polls ``cancel``."""
+    from workbench.calibration.streams.stream_builder import StreamRecipe
+    from workbench.calibration.streams.stream_files import (
+        make_background_stream, make_dataset_stream, pools_from_datasets,
+    )
+
+    if args.background_only:
+        noise = list(args.noise) or (list(pools_from_datasets(args.dataset, (), "all").noise) if args.dataset else [])
+        return make_background_stream(noise, args.minutes, args.level_dbfs, args.seed)
+    if not args.dataset:
+        raise SettingsError("give a dataset folder with --dataset")
+    recipe = StreamRecipe(
+        keywords=tuple(k.strip() for k in args.keywords.split(",") if k.strip()), minutes=args.minutes,
+        keyword_count=args.keyword_count, unknown_count=args.unknown_count, silence_count=args.silence_count,
+        gap_s=_float_range(args.gap_s, "--gap-s"), gain_db=_float_range(args.gain_db, "--gain-db"),
+        snr_db=None if args.no_noise else _float_range(args.snr_db, "--snr-db"), split=args.split,
+        seed=args.seed, whole_clips=not args.trim_clips)
+    progress = ProgressOutput(args.progress)
+    try:
+        return make_dataset_stream(args.dataset, recipe, args.split_method, args.noise,
+                                   progress=lambda f: progress("building", f), cancel=cancel)
+    finally:
+        progress.finish()
 
 
 def _warn_reuse(info: dict[str, Any], split: str) -> None:
@@ -145,6 +166,7 @@ def _warn_reuse(info: dict[str, Any], split: str) -> None:
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.assets import default_model_path
     from workbench.calibration.streams.labels import labels_for, load_labels
+    from workbench.calibration.streams.stream_length import check_stream_length
     from workbench.core.audio.audio_file import load_audio
     from workbench.core.model.model_file import load_model
 
@@ -152,6 +174,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     labels_path = labels_for(args.audio, args.labels)
     clip = load_audio(args.audio)
     model = load_model(args.model or default_model_path())
+    check_stream_length(clip.duration_s, model, Path(args.audio).name)
     labels = load_labels(labels_path).validated(model.classes, clip.duration_s, f"model {model.name}",
                                                 Path(args.audio).name)
     counts = labels.label_counts()

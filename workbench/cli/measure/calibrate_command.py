@@ -7,19 +7,24 @@ model's own figures, the recommended set for ``--target-fa-per-hour`` and the Pa
 and the scores; ``--apply-to`` writes the recommended parameters into a copy of the model. ``--compare``
 calibrates other models on the same stream and grid: side by side in the report, the plot and the
 document, each with a paired speaker interval of its difference from the first model.
-Progress goes to stderr; Ctrl-C stops cleanly (every file is written atomically, at the end).
+Progress goes to stderr; Ctrl-C or SIGTERM (``timeout``, ``kill``, the GUI's Cancel) stops the replay or the
+sweep cleanly with "kws: interrupted" and exit code 130, before anything is printed or written (every file is
+written atomically, at the end; a stop asked for while they are written lets them finish).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
 from workbench.calibration.streams.stream_builder import UNKNOWN_PER_HOUR
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
+from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
 
 # CLI option → SweepRanges field (and its help)
@@ -106,10 +111,9 @@ def build_request(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Calibrate (see the module docstring). SIGINT and SIGTERM set a cancel flag the replay and the sweep
+    poll, so either signal ends in the same clean stop: nothing printed, nothing written, exit 130."""
     from workbench.assets import default_model_path
-    from workbench.calibration.calibration_run import run_calibration
-    from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
-    from workbench.calibration.results.report import render_comparison, render_text
     from workbench.core.atomic_write import check_destination
     from workbench.core.model.model_file import load_model
 
@@ -120,13 +124,51 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if args.apply_to is not None:
         check_destination(args.apply_to)
     models = [load_model(path) for path in [args.model or default_model_path(), *args.compare]]
+    _check_length(request.stream_path, models)
     progress = ProgressOutput(args.progress)
+    cancel = threading.Event()
+    with cancel_on_signals(cancel):
+        results = _calibrate_all(models, request, progress, cancel)
+        if results is None:
+            print("kws: interrupted", file=sys.stderr)
+            return EXIT_CANCELLED
+        _report(args, results, progress, out)
+    return 0
+
+
+def _check_length(stream: Path, models: list[Any]) -> None:
+    """Refuse a stream shorter than one input window of any of the models, before the replay."""
+    from workbench.calibration.streams.stream_length import check_stream_length, header_duration_s
+
+    duration_s = header_duration_s(stream)
+    if duration_s is not None:
+        for model in models:
+            check_stream_length(duration_s, model, stream.name)
+
+
+def _calibrate_all(models: list[Any], request: Any, progress: ProgressOutput,
+                   cancel: threading.Event) -> list[Any] | None:
+    """Every model's calibration, or None when a stop was asked for (during the runs or just after)."""
+    from workbench.calibration.calibration_run import run_calibration
+    from workbench.calibration.replay import CalibrationCancelled
+
     results = []
     try:
         for number, model in enumerate(models):
-            results.append(run_calibration(model, request, _share_of(progress, number, len(models), model.name)))
+            results.append(run_calibration(model, request, _share_of(progress, number, len(models), model.name),
+                                           cancel))
+    except CalibrationCancelled:
+        return None
     finally:
         progress.finish()
+    return None if cancel.is_set() else results
+
+
+def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutput, out: TextIO) -> None:
+    """Print the figures, then write the files --out and --apply-to ask for."""
+    from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
+    from workbench.calibration.results.report import render_comparison, render_text
+
     result, compared = results[0], results[1:]
     if args.format == "json":  # the figures first: a disk that fills up while writing files cannot lose them
         out.write(document_json(result, compared, in_folder=args.out is not None))
@@ -140,7 +182,6 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         written.append(apply_recommendation(result, args.apply_to))
     for line in [f"wrote {path}" for path in written] + notes:
         progress.message(line)
-    return 0
 
 
 def _share_of(progress: Any, number: int, count: int, name: str) -> Any:

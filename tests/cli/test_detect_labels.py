@@ -1,0 +1,109 @@
+"""`kws detect FILE --labels`: the summary after the detections is `kws calibrate`'s own scoring -- a real
+stream, a real calibration, `kws detect` in a real child process with the options the calibration prints."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.calibration.conftest import speech_commands  # noqa: F401  (fixtures)
+from workbench.calibration.streams.stream_builder import StreamRecipe
+from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
+from workbench.child_command import kws_command
+from workbench.cli.main import main
+
+GRID = ("--thresholds", "150:250:20", "--windows-ms", "300,1000", "--suppressions-ms", "500,1500", "--counts", "1,3")
+FIGURES = ("keywords", "hits", "misses", "frr", "false_accepts_speech", "fa_per_hour", "fa_per_hour_speech")
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def stream(tmp_path_factory: pytest.TempPathFactory, speech_commands: Path) -> Path:  # noqa: F811
+    """One minute of real keywords, other words and silences over noise (labels beside it as JSON and CSV)."""
+    wav = tmp_path_factory.mktemp("detect_labels") / "stream.wav"
+    write_stream(make_dataset_stream([speech_commands], StreamRecipe(minutes=1.0, seed=5)), wav)
+    return wav
+
+
+@pytest.mark.parametrize(("tolerance", "labels_suffix"), [(None, ".json"), ("0.3", ".csv")])
+def test_the_summary_gives_exactly_calibrates_recommended_counts(  # type: ignore[no-untyped-def]
+        capsys, stream, reference_model_path, tolerance, labels_suffix) -> None:
+    tolerance_option = [] if tolerance is None else ["--tolerance-s", tolerance]
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                             *GRID, *tolerance_option, "--target-fa-per-hour", "300", "--format", "json",
+                             "--progress", "none")
+    assert code == 0, err
+    rec = json.loads(out)["recommended"]
+    assert rec is not None and rec["hits"] > 0 and rec["misses"] > 0 and rec["false_accepts_speech"] > 0
+
+    labels = stream.with_suffix(labels_suffix)
+    done = subprocess.run(kws_command("detect", str(stream), "--model", str(reference_model_path),
+                                      *rec["kws_detect_options"], "--labels", str(labels), *tolerance_option,
+                                      "--format", "jsonl"), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    *detections, summary = [json.loads(line) for line in done.stdout.splitlines()]
+    assert {d["type"] for d in detections} == {"detection"} and summary["type"] == "summary"
+    assert len(detections) == rec["hits"] + rec["false_accepts_speech"]
+    assert {key: summary[key] for key in FIGURES} == {key: rec[key] for key in FIGURES}
+    assert summary["false_accepts"] == rec["false_accepts_speech"]
+    assert summary["tolerance_s"] == (1.5 if tolerance is None else float(tolerance))
+    assert summary["labels"] == str(labels)
+    for name, item in rec["per_keyword"].items():
+        assert summary["per_keyword"][name] == {**item, "misses": item["keywords"] - item["hits"]}
+
+    code, out, _ = run_cli(capsys, "detect", str(stream), "--model", str(reference_model_path),
+                           *rec["kws_detect_options"], "--labels", str(labels), *tolerance_option)
+    assert code == 0
+    *lines, headline, yes, no = out.splitlines()
+    assert len(lines) == len(detections) and all(" detected " in line for line in lines)
+    assert headline == (f"against {labels.name} (tolerance {summary['tolerance_s']:g} s, 60.0 s of audio): "
+                        f"{rec['keywords']} keywords, {rec['hits']} hit, {rec['misses']} missed "
+                        f"(FRR {rec['frr'] * 100:.1f} %), {rec['false_accepts_speech']} false accepts "
+                        f"({rec['fa_per_hour']:.1f} per hour)")
+    assert yes.startswith(f"  yes: {rec['per_keyword']['yes']['keywords']} keywords, ") and no.startswith("  no: ")
+
+
+def test_a_file_without_keywords_counts_its_false_accepts(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from workbench.assets import sample_audio_path
+
+    labels = tmp_path / "none.json"
+    labels.write_text('{"events": []}')  # background audio: every detection is false
+    code, out, _ = run_cli(capsys, "detect", str(sample_audio_path()), "--labels", str(labels), "--format", "jsonl")
+    assert code == 0
+    *detections, summary = [json.loads(line) for line in out.splitlines()]
+    assert summary["keywords"] == summary["hits"] == 0 and summary["frr"] is None
+    assert summary["false_accepts"] == len(detections) == 2
+    assert summary["fa_per_hour"] == pytest.approx(2 / summary["duration_s"] * 3600)
+
+
+@pytest.mark.parametrize(("options", "labels", "message"), [
+    (["--mic"], None, "--labels is for an audio file: the microphone's words have no labels"),
+    (["FILE", "--tolerance-s", "1"], None,
+     "--tolerance-s is for --labels: it says when a detection hits a labelled keyword"),
+    (["FILE", "--tolerance-s", "-1"], '{"events": []}', "--tolerance-s must be a number of seconds >= 0, got -1"),
+    (["FILE"], '{"events": [{"label": "up", "start_s": 1, "end_s": 2}]}',
+     "l.json: event 1 has the label 'up', which is not a keyword of model kws_yes_no (its keywords: yes, no); "
+     "label other speech '_unknown_'"),
+    (["FILE"], '{"events": [{"label": "yes", "start_s": 1, "end_s": 9}]}',
+     "l.json: event 1 ('yes' 1.00–9.00 s) ends after the end of yes_no.wav, which is 4.50 s long"),
+])
+def test_bad_labels_options_are_one_line_before_any_detection(  # type: ignore[no-untyped-def]
+        capsys, tmp_path, options, labels, message) -> None:
+    from workbench.assets import sample_audio_path
+
+    path = tmp_path / "l.json"
+    if labels is not None:
+        path.write_text(labels)
+    argv = [str(sample_audio_path()) if o == "FILE" else o for o in options]
+    if "--tolerance-s" not in options or labels is not None:
+        argv += ["--labels", str(path)]
+    code, out, err = run_cli(capsys, "detect", *argv)
+    assert code == 2 and out == "" and err == f"kws: error: {message}\n"
