@@ -25,6 +25,7 @@ from workbench.calibration.progress_output import ProgressOutput
 from workbench.calibration.results.report import render_comparison, render_text
 from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
+from workbench.cli.model_argument import model_argument
 from workbench.core.model.model_file import load_model
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,14 +37,15 @@ GOAL_SEED = 16
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, help="model (default: the bundled model)")
+    parser.add_argument("--model", type=model_argument, help="model file or bundled model name, as kws takes it "
+                        "(default: the bundled model)")
     parser.add_argument("--dataset", type=Path, default=SHARED_DATASET, help="dataset folder")
     parser.add_argument("--split-method", choices=("hash", "stratified"), default="hash",
                         help="the split rule the model was trained with (default hash)")
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=GOAL_SEED)
     parser.add_argument("--keep", type=Path, help="keep the stream here (WAV; labels beside it)")
-    parser.add_argument("--compare", type=Path, action="append", default=[], metavar="MODEL",
+    parser.add_argument("--compare", type=model_argument, action="append", default=[], metavar="MODEL",
                         help="other models to calibrate on the same stream and compare with (paired interval)")
     args = parser.parse_args()
     model = load_model(args.model or default_model_path())
