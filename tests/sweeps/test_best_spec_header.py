@@ -13,7 +13,8 @@ from workbench.cli.main import build_parser
 from workbench.sweeps.definition.sweep_file import load_sweep
 from workbench.sweeps.definition.trial_spec import trial_spec
 from workbench.sweeps.reporting.results import TrialRecord
-from workbench.sweeps.sweep_run import BEST_SPEC_FILE, SweepOptions, SweepRun
+from workbench.sweeps.best_model import BEST_SPEC_FILE, best_spec_text
+from workbench.sweeps.sweep_run import SweepOptions, SweepRun
 
 from sweep_data import sweep_text, write_sweep
 
@@ -31,7 +32,7 @@ def test_the_best_spec_header_gives_a_complete_kws_train_command(tmp_path: Path)
     trial_spec_path.write_text(trial_spec(sweep, SPEC, {}).to_toml(), encoding="utf-8")
     run = SweepRun(sweep, SweepOptions(out=tmp_path / "out"))
 
-    text = run._best_spec_text(TrialRecord("t1", SPEC, SEED, objective=0.9), trial_spec_path)
+    text = best_spec_text(sweep, run.out, TrialRecord("t1", SPEC, SEED, objective=0.9), trial_spec_path)
 
     command = shlex.split(text.splitlines()[1].removeprefix(COMMAND_PREFIX))
     assert command[:2] == ["kws", "train"]

@@ -25,23 +25,25 @@ from __future__ import annotations
 import json
 import logging
 import pickle
-import shlex
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
+from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import WorkbenchError
 from workbench.sweeps.reporting import events as ev
 from workbench.sweeps.definition.objectives import ObjectiveStream, make_validation_stream
-from workbench.sweeps.reporting.results import (CANCELLED, EARLY_STOPPED, FAILED, RUNNING, STOPPED, TrialRecord, rank,
-                                      write_results)
+from workbench.sweeps.reporting.final_status import (closing_sentence, never_started, not_started,
+                                                     results_of_empty_sweep, settle)
+from workbench.sweeps.reporting.results import (CANCELLED, EARLY_STOPPED, FAILED, RESULTS_CSV, RESULTS_JSON, RUNNING,
+                                                STOPPED, TrialRecord, judge_target, rank, write_results)
 from workbench.sweeps.reporting.results_plot import results_png
 from workbench.plot_advice import PlotUnavailable
+from workbench.sweeps.best_model import copy_best
 from workbench.sweeps.definition.sweep_file import SweepFile
-from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, TRIAL_RECORD_FILE, TRIAL_SPEC_FILE, TRIALS_DIR,
+from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, TRIAL_RECORD_FILE, TRIALS_DIR,
                                               NOT_STARTED_MESSAGE, WRITE_ERROR_KEY, check_datasets,
                                               prepare_out_folder)
 
@@ -50,7 +52,6 @@ TUNE_STATE_LOGGER = "ray.tune.execution.experiment_state"
 PLOT_FILE = "results.png"
 STOP_FILE = "STOP"  # in the output folder: cancel the sweep
 OBJECTIVE_DIR = "objective"  # the frr objective's validation stream
-BEST_SPEC_FILE = "best-spec.toml"
 UNSTARTED_PREFIX = "unstarted_"  # ids of budget trials Tune never created (a cancel before they were drawn)
 SEED_RANGE = 2**31 - 1
 SECONDS_PER_HOUR = 3600.0
@@ -78,7 +79,7 @@ class SweepOutcome:
 
     @property
     def trials_per_hour(self) -> float:
-        ended = sum(1 for r in self.records if r.status not in (CANCELLED,))
+        ended = sum(1 for r in self.records if r.status not in (CANCELLED,) and not never_started(r))
         return ended * SECONDS_PER_HOUR / self.wall_s if self.wall_s > 0 else 0.0
 
 
@@ -145,6 +146,7 @@ class SweepRun:
     # -- the run ---------------------------------------------------------------------------------
     def run(self) -> SweepOutcome:
         sweep = self.sweep
+        self._forget_empty_sweep()
         prepare_out_folder(self.out, sweep)
         self.trials_dir.mkdir(parents=True, exist_ok=True)
         self.stop_file.unlink(missing_ok=True)
@@ -270,7 +272,7 @@ class SweepRun:
             record.status, record.message = FAILED, error
         elif record.status == RUNNING:
             record.status = self._stop_status()
-        self.records[trial_id] = record
+        self.records[trial_id] = judge_target(record, self.sweep.objective.metric)
         best = rank(self.records.values(), self.sweep.objective.mode)
         self.emit(ev.TRIAL_END, trial=record.to_dict(), best_trial=best[0].trial_id if best else None,
                   best_objective=best[0].objective if best else None)
@@ -284,11 +286,44 @@ class SweepRun:
         return EARLY_STOPPED
 
     def _record_from_folder(self, trial_id: str) -> TrialRecord:
+        return self._written_record(trial_id) or TrialRecord(trial_id=trial_id, spec="", seed=0,
+                                                             folder=str(self.trials_dir / trial_id))
+
+    def _written_record(self, trial_id: str) -> TrialRecord | None:
+        """The record the trial wrote into its folder (None: it wrote none)."""
         try:
             data = json.loads((self.trials_dir / trial_id / TRIAL_RECORD_FILE).read_text(encoding="utf-8"))
             return TrialRecord.from_dict(data)
         except (OSError, ValueError, TypeError):
-            return TrialRecord(trial_id=trial_id, spec="", seed=0, folder=str(self.trials_dir / trial_id))
+            return None
+
+    def _settled(self, records: list[TrialRecord]) -> list[TrialRecord]:
+        """Every trial Tune did not report as ended (its time budget ends the run without a word about the
+        trials it interrupts, or about one whose last result was still on its way) takes its status from its
+        own record file: a finished trial counts (and can be the best), one still running was stopped. Each
+        is announced as :meth:`trial_ended` would have."""
+        last = {r.trial_id: r for r in records}
+        ids = [*last, *(i for i in self._seen if i not in last)]
+        settled: list[TrialRecord] = []
+        for trial_id in ids:
+            record = last.get(trial_id)
+            if record is not None and record.status != RUNNING:
+                settled.append(record)
+                continue
+            final = settle(record, self._written_record(trial_id), self._stop_status(), self.sweep.objective.metric)
+            if final is None:  # created by Tune, never started: _unstarted lists it
+                continue
+            self.records[trial_id] = final
+            settled.append(final)
+            best = rank(self.records.values(), self.sweep.objective.mode)
+            self.emit(ev.TRIAL_END, trial=final.to_dict(), best_trial=best[0].trial_id if best else None,
+                      best_objective=best[0].objective if best else None)
+        return settled
+
+    def _forget_empty_sweep(self) -> None:
+        """Let OUT be used again after a sweep that never started a trial (its results describe none)."""
+        for path in results_of_empty_sweep(self.out, self.trials_dir, (RESULTS_JSON, RESULTS_CSV, PLOT_FILE)):
+            path.unlink(missing_ok=True)
 
     # -- outputs ---------------------------------------------------------------------------------------
     def _unstarted(self, records: list[TrialRecord]) -> list[TrialRecord]:
@@ -315,29 +350,31 @@ class SweepRun:
                 added.append(TrialRecord(trial_id=trial_id, spec="", seed=None))
             index += 1
         best = rank(records, self.sweep.objective.mode)
+        status, message = not_started(self.cancelled, bool(self.sweep.budget.time_minutes), NOT_STARTED_MESSAGE)
         for record in added:
-            record.status, record.message = CANCELLED, NOT_STARTED_MESSAGE
+            record.status, record.message = status, message
             self.emit(ev.TRIAL_END, trial=record.to_dict(), best_trial=best[0].trial_id if best else None,
                       best_objective=best[0].objective if best else None)
         return added
 
     def _finish(self, records: list[TrialRecord]) -> SweepOutcome:
         sweep = self.sweep
-        if self.cancelled:
-            records = records + self._unstarted(records)
+        records = self._settled(records)
+        records = records + self._unstarted(records)
         ranked = rank(records, sweep.objective.mode)
         best = ranked[0] if ranked else None
+        target = sweep.objective.target_fa_per_hour if sweep.objective.metric == "frr" else None
+        summary = closing_sentence(records, sweep.objective.metric, target, best is not None)
         status = ev.SWEEP_CANCELLED if self.cancelled else ev.SWEEP_FINISHED
         try:
-            model = self._copy_best(best) if best is not None else None
+            model = copy_best(self.sweep, self.out, best) if best is not None else None
         except WorkbenchError as exc:  # the results still get written; run() raises the error after them
             model, self.write_error = None, self.write_error or str(exc)
         wall = time.monotonic() - self._started_at
         document = {"sweep": sweep.name, "file": str(sweep.source), "status": status,
                     "objective": sweep.objective.metric, "mode": sweep.objective.mode,
-                    "target_fa_per_hour": sweep.objective.target_fa_per_hour if sweep.objective.metric == "frr"
-                    else None, "best_trial": best.trial_id if best else None, "model": str(model) if model else None,
-                    "wall_s": round(wall, 3)}
+                    "target_fa_per_hour": target, "best_trial": best.trial_id if best else None,
+                    "model": str(model) if model else None, "summary": summary, "wall_s": round(wall, 3)}
         files = write_results(self.out, document, records)
         try:
             files.append(atomic_write_bytes(self.out / PLOT_FILE, results_png(
@@ -346,35 +383,6 @@ class SweepRun:
             self.emit(ev.MESSAGE, message=f"{PLOT_FILE} not written: {exc}")
         outcome = SweepOutcome(status, records, best, model, files, wall)
         self.emit(ev.DONE, status=status, best=best.to_dict() if best else None, model=str(model) if model else None,
-                  results=[str(p) for p in files], trials_per_hour=outcome.trials_per_hour, wall_s=round(wall, 3))
+                  results=[str(p) for p in files], trials_per_hour=outcome.trials_per_hour, wall_s=round(wall, 3),
+                  summary=summary, trials=[r.to_dict() for r in records])
         return outcome
-
-    def _copy_best(self, best: TrialRecord) -> Path | None:
-        if not best.model:
-            return None
-        source = Path(best.model)
-        try:
-            target = atomic_write_bytes(self.out / source.name, source.read_bytes())
-            spec = Path(best.folder) / TRIAL_SPEC_FILE
-            if spec.is_file():
-                atomic_write_text(self.out / BEST_SPEC_FILE, self._best_spec_text(best, spec))
-        except OSError as exc:
-            reason = exc.strerror or exc
-            raise WorkbenchError(f"cannot copy the best model {source} into {self.out}: {reason}") from None
-        return target
-
-    def _best_spec_text(self, best: TrialRecord, trial_spec_path: Path) -> str:
-        """The best trial's spec with its epoch cap and seed, headed by the command that repeats it (with the
-        --out kws train requires: a new folder named after the sweep, so the copied command runs as it is)."""
-        from workbench.sweeps.definition.trial_spec import repeatable_spec
-
-        assert best.seed is not None  # a finished trial drew its seed
-        spec = repeatable_spec(self.sweep, trial_spec_path, best.seed)
-        retrain_folder = f"{self.sweep.name}_best"
-        command = ["kws", "train", "--spec", str(self.out / BEST_SPEC_FILE)]
-        for dataset in self.sweep.datasets:
-            command += ["--dataset", dataset.argument]
-        command += ["--out", retrain_folder]
-        header = (f"# trial {best.trial_id} of sweep {self.sweep.name} (objective {best.objective}); "
-                  f"repeat it with\n#   {shlex.join(command)}\n")
-        return header + spec.to_toml()

@@ -5,7 +5,8 @@ without Ray the command says how to get it. With ``--format jsonl`` stdout carri
 events (:mod:`workbench.sweeps.reporting.events`), one JSON object per line, for the GUI and scripts; whatever
 Ray or Tune print goes to stderr. Ctrl+C or SIGTERM stops every trial cleanly (each ``kws train``
 keeps its best checkpoint), then the results of the trials that finished are still written.
-Exit status: 0 finished, 130 cancelled, 2 an error.
+Exit status: 0 finished (also when no trial finished or reached the frr objective's target: the sweep ran
+correctly and its summary says so), 130 cancelled, 2 an error.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from workbench.core.errors import SettingsError
 from workbench.documentation import SWEEPS, PathKeepingHelpFormatter, see, sweep_example_path
 
 FORMATS = ("text", "jsonl")
-KIB = 1024
+NO_FIGURE = "-"  # a figure the trial has not got (it never started, or never got that far)
 
 
 def register(subparsers: Any) -> None:
@@ -61,7 +62,14 @@ def _example_sentence() -> str:
 
 
 def _number(value: Any, fmt: str = ".4f") -> str:
-    return "-" if value is None else format(value, fmt)
+    return NO_FIGURE if value is None else format(value, fmt)
+
+
+def _bytes(value: int | None) -> str:
+    """Bytes as kws profile writes them (15456 -> "15.5k"), so the two commands' RAM figures read alike."""
+    from workbench.profiler.export import format_units
+
+    return NO_FIGURE if not value else format_units(value)
 
 
 class _TextPrinter:
@@ -83,13 +91,14 @@ class _TextPrinter:
             arena = t.get("arena_bytes") or t.get("estimated_arena_bytes")
             line = (f"trial {t['trial_id']}  {t['status']:<13} objective {_number(t.get('objective'))}  "
                     f"epochs {t.get('epochs', 0):>3}  MACs {_number(t.get('macs'), ',')}  "
-                    f"RAM {_number(arena / KIB if arena else None, '.1f')} kB  "
+                    f"RAM {_bytes(arena)}  "
                     f"best {_number(event.get('best_objective'))}"
                     + (f"  ({t['message']})" if t.get("message") else ""))
         elif kind == "done":
             best = event.get("best")
             line = (f"sweep {event['status']}: best trial {best['trial_id']} objective {best['objective']:.4f}; "
-                    f"model {event['model']}" if best else f"sweep {event['status']}: no trial finished")
+                    f"model {event['model']}" if best
+                    else f"sweep {event['status']}: {event.get('summary') or 'no trial finished'}")
             line += "\nwrote " + ", ".join(event.get("results", []))
         if line:
             print(line, file=self.stream, flush=True)

@@ -30,13 +30,13 @@ from workbench.gui.theme import CLASS_COLORS
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import WholeNumberAxis
 from workbench.sweeps.reporting import events as ev
-from workbench.sweeps.reporting.results import FINISHED, RUNNING, TrialRecord, best_so_far
+from workbench.profiler.export import format_units
+from workbench.sweeps.reporting.results import FINISHED, RUNNING, STOPPED, TrialRecord, best_so_far
 
 STOP_FILE_NAME = "STOP"  # kws sweep watches for it in its output folder
 KILL_AFTER_MS = 180_000  # trials stop after a batch; Ray then shuts down
 CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FILE_NAME, kill_after_ms=KILL_AFTER_MS,
                              cancel_is_final=False)  # a sweep that ended with exit code 0 finished
-KIB = 1024
 POINT_PX = 9
 TRIAL_COLOR, BEST_COLOR = CLASS_COLORS[0], CLASS_COLORS[2]
 # short: the label runs along the plot's height, ~150 px at 1280x720 (the table says more)
@@ -47,7 +47,8 @@ PLOT_SHARE, TABLE_SHARE = 1, 1  # of the height below the form: the plot's axis 
 OBJECTIVE_RANGE = (0.0, 1.0)  # both objectives are fractions
 X_MARGIN = 0.5
 MAX_X_TICKS = 12
-COLUMNS = ("trial", "status", "objective", "epochs", "MACs", "RAM kB", "flash kB", "seed", "values", "message")
+# RAM and flash in bytes as kws profile writes them (15456 -> 15.5k)
+COLUMNS = ("trial", "status", "objective", "epochs", "MACs", "RAM", "flash", "seed", "values", "message")
 SETTINGS_PREFIX = "sweeps/"  # + file, out, address, concurrent: the form, remembered between sessions
 PLOT_DESCRIPTION = "Each finished trial's objective in the order the trials ended, and the best so far."
 
@@ -123,6 +124,7 @@ class SweepView(QWidget):
         self.ended: list[str] = []  # trial ids in the order they ended
         self.mode = "max"
         self.best_model: Path | None = None
+        self.summary = ""  # the sweep's closing sentence when no trial is the best (the done event's)
         self._build(dark)
         self._restore()
         self._update_buttons()
@@ -260,6 +262,7 @@ class SweepView(QWidget):
         self.records.clear()
         self.ended.clear()
         self.best_model = None
+        self.summary = ""
         self.table.setRowCount(0)
         self.trial_points.setData([], [])
         self.best_curve.setData([], [])
@@ -297,6 +300,9 @@ class SweepView(QWidget):
         elif kind == ev.DONE:
             model = event.get("model")
             self.best_model = Path(model) if model else None
+            self.summary = str(event.get("summary") or "")
+            for trial in event.get("trials") or []:  # the final results: every row follows them
+                self._show(TrialRecord.from_dict(dict(trial)))
             self._update_buttons()
 
     def _show(self, record: TrialRecord) -> None:
@@ -309,8 +315,8 @@ class SweepView(QWidget):
         flash = record.flash_bytes or record.estimated_flash_bytes
         values = ", ".join(f"{k}={_value_text(v)}" for k, v in record.params.items())
         cells = (_cell(record.trial_id), _cell(record.status), _cell(record.objective, ".4f"), _cell(record.epochs),
-                 _cell(record.macs, ","), _cell(arena / KIB if arena else None, ".1f"),
-                 _cell(flash / KIB if flash else None, ".1f"), _cell(record.seed), _cell(values),
+                 _cell(record.macs, ","), _cell(format_units(arena) if arena else None),
+                 _cell(format_units(flash) if flash else None), _cell(record.seed), _cell(values),
                  _cell(record.message))
         for column, item in enumerate(cells):
             self.table.setItem(row, column, item)
@@ -331,14 +337,15 @@ class SweepView(QWidget):
     def _sweep_finished(self, status: str, message: str) -> None:
         self._update_buttons()
         for record in self.records.values():  # trials the sweep never reported as ended
-            if record.status == RUNNING:
-                record.status = ev.SWEEP_CANCELLED if status == ev.SWEEP_CANCELLED else record.status
+            if record.status == RUNNING and status != FAILED:  # (a failed kws sweep: their end is unknown)
+                record.status = ev.SWEEP_CANCELLED if status == ev.SWEEP_CANCELLED else STOPPED
                 self._show(record)
         if status == FAILED:
             self.status_label.setText(message)
             self.host.show_error(message)
         else:
-            best = f"; best model {self.best_model.name}" if self.best_model else "; no trial finished"
+            ending = self.summary or "no trial finished"
+            best = f"; best model {self.best_model.name}" if self.best_model else f"; {ending}"
             self.status_label.setText(message + best)
             self.host.show_status(message)
         if self._close_when_stopped:  # the window waited for this to close

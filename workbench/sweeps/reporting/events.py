@@ -15,7 +15,8 @@ object with ``event`` set to one of:
                 ``best_trial`` and ``best_objective`` so far
 ``cancelling``  ``message``: a cancel was requested; every trial is being stopped
 ``done``        ``status`` ("finished" or "cancelled"), ``best`` (a record or null), ``model`` (the best
-                model copied into the output folder, or null), ``results`` (the files written)
+                model copied into the output folder, or null), ``results`` (the files written),
+                ``summary`` (why there is no best, or ""), ``trials`` (every trial's final record)
 ``error``       ``message``: the sweep could not run
 ==============  ===================================================================================
 """

@@ -24,7 +24,12 @@ RESULTS_JSON = "results.json"
 # statuses: only "finished" trials have an objective and can be the best
 FINISHED, EARLY_STOPPED, STOPPED, CANCELLED = "finished", "early_stopped", "stopped", "cancelled"
 REJECTED, INVALID, FAILED, RUNNING = "rejected", "invalid", "failed", "running"
-_CSV_FIXED = ("trial_id", "status", "objective", "spec", "seed", "epochs", "val_balanced_accuracy",
+MISSED_TARGET = "missed_target"  # frr objective: no detection parameters reach the target FA/h
+# Keras' per-epoch figure under a name of its own in every file and event: the objective "val_balanced_accuracy"
+# is the int8 model's (validation_balanced_accuracy), and a column named like it must not hold another figure
+KERAS_VAL_KEY = "keras_val_balanced_accuracy_last_epoch"
+_OUTSIDE_NAMES = {"val_balanced_accuracy": KERAS_VAL_KEY}  # field -> its key in dicts, files and events
+_CSV_FIXED = ("trial_id", "status", "objective", "spec", "seed", "epochs", KERAS_VAL_KEY,
               "validation_balanced_accuracy", "test_balanced_accuracy", "frr", "fa_per_hour", "macs",
               "parameters", "flash_bytes", "arena_bytes", "estimated_flash_bytes", "estimated_arena_bytes",
               "wall_s", "node_id", "worker_pid", "child_pid", "folder", "model", "message")
@@ -61,12 +66,15 @@ class TrialRecord:
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: _json_safe(v) for k, v in dataclasses.asdict(self).items()}
+        return {_OUTSIDE_NAMES.get(k, k): _json_safe(v) for k, v in dataclasses.asdict(self).items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TrialRecord":
+        """The record of :meth:`to_dict`'s keys (a record file of an older sweep, with the field names, too)."""
         names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        inside = {outside: name for name, outside in _OUTSIDE_NAMES.items()}
+        fields = {inside.get(k, k): v for k, v in data.items() if inside.get(k, k) in names}
+        return cls(**fields)
 
 
 def _json_safe(value: Any) -> Any:
@@ -89,6 +97,15 @@ def rank(records: Iterable[TrialRecord], mode: str) -> list[TrialRecord]:
     sign = -1.0 if mode == "max" else 1.0
     return sorted(scored, key=lambda r: (sign * r.objective, r.macs or 0,  # type: ignore[operator]
                                          r.arena_bytes or r.estimated_arena_bytes or 0, r.trial_id))
+
+
+def judge_target(record: TrialRecord, metric: str) -> TrialRecord:
+    """A finished ``frr`` trial whose model reaches no detection parameters at the target FA/h becomes
+    :data:`MISSED_TARGET` (its message says why): its stand-in FRR of 1.0 is no measurement, so it must
+    neither rank nor be copied as the best model."""
+    if metric == "frr" and record.status == FINISHED and record.frr is None:
+        record.status, record.objective = MISSED_TARGET, None
+    return record
 
 
 def best_so_far(records: list[TrialRecord], mode: str) -> list[float | None]:

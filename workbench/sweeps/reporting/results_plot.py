@@ -18,6 +18,14 @@ THOUSAND = 1000.0
 FIGURE_SIZE = (10.0, 4.2)
 DPI = 100
 PLOT = "the sweep's results plot"  # what needs matplotlib, in its error
+# the y axis says which figure it plots: the objective's name alone reads like results.csv's per-epoch Keras column
+OBJECTIVE_AXES = {"val_balanced_accuracy": "objective: int8 validation balanced accuracy",
+                  "frr": "objective: FRR at the target FA/h"}
+
+
+def objective_axis_label(objective_name: str) -> str:
+    """The y axis's label: what the plotted objective is (the int8 model's figure, as results.csv's objective)."""
+    return OBJECTIVE_AXES.get(objective_name, f"objective: {objective_name}")
 
 
 def results_png(records: list[TrialRecord], objective_name: str, best_id: str | None) -> bytes:
@@ -44,7 +52,7 @@ def results_png(records: list[TrialRecord], objective_name: str, best_id: str | 
             ax.scatter([x_of(best[0])], [best[0].objective], s=160, facecolors="none", edgecolors="red",
                        linewidths=2, label="best")
         ax.set_xlabel(label)
-        ax.set_ylabel(objective_name)
+        ax.set_ylabel(objective_axis_label(objective_name))
         ax.grid(alpha=0.3)
         if done:
             ax.legend(loc="best")
