@@ -1,21 +1,29 @@
-"""Checks before Ray starts: the output folder, and that the datasets can feed every spec of the sweep.
+"""Checks before Ray starts: the output folder, that the datasets can feed every spec of the sweep (with every
+searched data value), and that some model of the search space fits the board.
 
 Why before: a sweep of fifty trials that fails in each trial for the same missing keyword folder
 wastes the cluster and buries the one sentence the user needs. The datasets are scanned (headers
 not read: the trials do that) and planned with each spec's data rules exactly as ``kws train`` plans
-them, so "the validation split has no samples of yes" appears once, here.
+them, so "the validation split has no samples of yes" appears once, here. The same holds for a board
+budget that no model of the search space meets: every trial would be rejected, so it is refused here.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from pathlib import Path
+from typing import Any
 
 from workbench.core.atomic_write import atomic_write_text, create_folder
-from workbench.core.errors import WorkbenchError
-from workbench.datasets.layout import merge_datasets, scan_dataset
+from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
+from workbench.sweeps.budget.budget_check import estimate_problem, overshoot
+from workbench.sweeps.budget.spec_graph import SpecEstimate, estimate_spec
+from workbench.sweeps.definition.search_space import Dimension
 from workbench.sweeps.definition.sweep_file import SweepFile, portable_table
-from workbench.sweeps.definition.trial_spec import trial_spec
+from workbench.sweeps.definition.trial_spec import is_model_path, trial_spec
 from workbench.training.data.sample_plan import make_plan
 from workbench.training.spec.model_spec import DataSettings
 from workbench.training.spec.toml_writer import dumps
@@ -28,6 +36,8 @@ TRIAL_SPEC_FILE = "sweep-trial.toml"  # in a trial folder: the spec it trained
 TRIAL_RECORD_FILE = "sweep-trial.json"  # in a trial folder: its record
 NOT_STARTED_MESSAGE = "the sweep was cancelled before this trial started"
 WRITE_ERROR_KEY = "write_error"  # in a trial's result: a file of the trial could not be written (a full disk)
+DATA_SECTION = "data."  # searched settings under it change the samples a trial plans
+MAX_BUDGET_CORNERS = 256  # models estimated for the budget check (about a millisecond each); more: no check
 COPY_HEADER = ("# The sweep of {source}, written by kws sweep with its dataset folders and spec files as\n"
                "# absolute paths (and its name), so that kws sweep repeats it from any folder; the comments are\n"
                "# in the original.\n\n")
@@ -41,7 +51,7 @@ def prepare_out_folder(out: Path, sweep: SweepFile) -> None:
         raise WorkbenchError(f"{out} is a file, not an output folder.")
     trials = out / TRIALS_DIR
     if (out / RESULTS_MARK).exists() or (trials.is_dir() and any(p.is_dir() for p in trials.iterdir())):
-        raise WorkbenchError(f"{out} already holds a sweep: choose another --out folder.")
+        raise WorkbenchError(f"{out} already holds a sweep: choose another output folder.")
     create_folder(out, "the output folder")
     atomic_write_text(out / SWEEP_COPY, sweep_copy_text(sweep))
 
@@ -61,22 +71,104 @@ def sweep_copy_text(sweep: SweepFile) -> str:
     return COPY_HEADER.format(source=json.dumps(str(sweep.source), ensure_ascii=False)) + body
 
 
+def _checked_values(dimension: Dimension) -> list[Any]:
+    """The values of a dimension that bound what it can do: every choice, the two ends of a range."""
+    return list(dimension.values)
+
+
+def _value_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _data_cases(sweep: SweepFile) -> list[dict[str, Any]]:
+    """The trial values whose samples are planned: none (the spec with the fixed settings), then each searched
+    value of a ``data.*`` setting on its own (a keyword the dataset lacks fails every trial that picks it)."""
+    cases: list[dict[str, Any]] = [{}]
+    for dimension in sweep.search:
+        if dimension.path.startswith(DATA_SECTION):
+            cases += [{dimension.path: value} for value in _checked_values(dimension)]
+    return cases
+
+
 def check_datasets(sweep: SweepFile) -> DataSettings:
-    """Plan each spec's samples from the datasets (WorkbenchError naming what is missing).
+    """Check that some model fits the board (:func:`check_budget`), then plan each spec's samples from the
+    datasets, with its fixed settings and with every searched ``data.*`` value (WorkbenchError naming what is
+    missing, and the searched key and value that asked for it).
 
     Returns the first spec's data settings (the frr objective's stream uses its keywords and split rule).
     """
+    check_budget(sweep)
     first: DataSettings | None = None
+    scans: dict[tuple[Any, ...], list[DatasetIndex]] = {}
     for spec_name in sweep.specs:
-        spec = trial_spec(sweep, spec_name, {})
-        data = spec.data
-        first = first or data
-        indexes = [scan_dataset(d.folder, validation_percent=data.validation_percent,
-                                testing_percent=data.testing_percent, check_audio=False,
-                                split_method=data.split_method) for d in sweep.datasets]
-        try:
-            make_plan(merge_datasets(indexes), data, spec.training.seed)
-        except WorkbenchError as exc:
-            raise WorkbenchError(f"{sweep.source.name} (spec {Path(spec_name).stem}): {exc}") from None
+        label = f"{sweep.source.name} (spec {Path(spec_name).stem}"
+        for case in _data_cases(sweep):
+            spec = trial_spec(sweep, spec_name, case)
+            data = spec.data
+            first = first or data
+            key = (data.validation_percent, data.testing_percent, data.split_method)
+            try:
+                if key not in scans:  # (the scan depends on the split alone: searched keywords share it)
+                    scans[key] = [scan_dataset(d.folder, validation_percent=data.validation_percent,
+                                               testing_percent=data.testing_percent, check_audio=False,
+                                               split_method=data.split_method) for d in sweep.datasets]
+                make_plan(merge_datasets(scans[key]), data, spec.training.seed)
+            except WorkbenchError as exc:
+                where = "".join(f", [search] {path} = {_value_text(value)}" for path, value in case.items())
+                raise WorkbenchError(f"{label}{where}): {exc}") from None
     assert first is not None  # a sweep has at least one spec
     return first
+
+
+def _size(sweep: SweepFile, spec_name: str, values: dict[str, Any]) -> tuple[int, ...] | None:
+    """What of a model decides its budget (MACs, parameters, arena), or None for values that make the spec invalid."""
+    try:
+        estimate = estimate_spec(trial_spec(sweep, spec_name, values), accelerator=sweep.board.accelerator)
+    except SettingsError:
+        return None
+    return (estimate.macs, estimate.parameters, estimate.arena_bytes, estimate.arena_bytes_mvp)
+
+
+def _model_corners(sweep: SweepFile, spec_name: str) -> list[dict[str, Any]] | None:
+    """Every combination of the bounding values of the searched settings that change the model's size (None:
+    more than :data:`MAX_BUDGET_CORNERS`).
+
+    Why the size test first: a searched dropout rate is a model setting but changes no figure, and each such
+    dimension would double the corners (and crowd the error's sentence)."""
+    dimensions = [d for d in sweep.search if is_model_path(d.path)
+                  and len({_size(sweep, spec_name, {d.path: v}) for v in _checked_values(d)}) > 1]
+    if math.prod(len(_checked_values(d)) for d in dimensions) > MAX_BUDGET_CORNERS:
+        return None
+    paths = [d.path for d in dimensions]
+    return [dict(zip(paths, values)) for values in itertools.product(*(_checked_values(d) for d in dimensions))]
+
+
+def check_budget(sweep: SweepFile) -> None:
+    """WorkbenchError when no model of the search space fits the board budget, estimated before training.
+
+    Why: otherwise Ray starts, every trial is rejected and the sweep "succeeds" with no model. The model's
+    size grows with its filters, units and classes, so the models at the corners of the searched
+    architecture values bound the search space; they are estimated without training (a millisecond each).
+    A search space with more corners than :data:`MAX_BUDGET_CORNERS` is left to the trials' own checks."""
+    nearest: tuple[float, SpecEstimate, str, dict[str, Any]] | None = None
+    for spec_name in sweep.specs:
+        corners = _model_corners(sweep, spec_name)
+        if corners is None:
+            return
+        for corner in corners:
+            try:
+                spec = trial_spec(sweep, spec_name, corner)
+            except SettingsError:  # this combination is invalid (and so never trains): not a model of the space
+                continue
+            estimate = estimate_spec(spec, accelerator=sweep.board.accelerator)
+            if estimate_problem(estimate, sweep.board) is None:
+                return
+            miss = overshoot(estimate, sweep.board)
+            if nearest is None or miss < nearest[0]:
+                nearest = (miss, estimate, spec_name, corner)
+    if nearest is None:
+        return
+    _, estimate, spec_name, corner = nearest
+    values = "".join(f", {path} = {_value_text(value)}" for path, value in corner.items())
+    what = f"even the smallest model of the search space (spec {Path(spec_name).stem}{values}, estimated)"
+    raise WorkbenchError(f"{sweep.source.name}: {estimate_problem(estimate, sweep.board, what)}.")

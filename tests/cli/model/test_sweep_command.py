@@ -75,5 +75,5 @@ def test_an_output_folder_holding_a_sweep_is_refused(sweep_file: Path, tmp_path:
     (out / "trials" / "abc_00000").mkdir(parents=True)
     assert main(["sweep", str(sweep_file), "--out", str(out), "--format", "jsonl"]) == 2
     captured = capsys.readouterr()
-    assert "already holds a sweep: choose another --out folder" in captured.err
+    assert "already holds a sweep: choose another output folder" in captured.err
     assert '"event":"error"' in captured.out  # jsonl readers get the error as an event too

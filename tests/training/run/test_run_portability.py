@@ -105,6 +105,7 @@ def test_init_from_next_to_the_spec_is_found_when_resuming_from_another_folder(
     first, second = log[:separators[0]], log[separators[0] + 1:]
     assert any(INITIALISED in line for line in first) and any(INITIALISED in line for line in second)
     assert "stopped after 0 epochs" in first[-1] and "stopped after 0 epochs" in second[-1]
+    assert "no epoch finished, so there is no checkpoint" in first[-1] and "epoch 0" not in first[-1]
 
 
 def test_a_relative_init_from_and_out_survive_a_moved_folder_resumed_from_elsewhere(

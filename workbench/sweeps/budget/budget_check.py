@@ -1,8 +1,11 @@
 """Does a model fit the board's budget? Before training (from the spec) and after (the real model).
 
 Why both: the estimate (:mod:`.spec_graph`) rejects configurations before a second of training is
-spent; the trained model's own figures (its file size and ``runtime_memory_size``) confirm it, so a
-model the estimate let through by a few bytes is still never reported as the best.
+spent; the trained model's own figures (its file size and its tensor arena, profiled from the file)
+confirm it, so a model the estimate let through by a few bytes is still never reported as the best.
+Both sides take the RAM figure from :func:`board_arena_bytes`, so the figure checked before training,
+the one checked after it and the one the results show are the same kind of figure for the board's
+accelerator.
 """
 
 from __future__ import annotations
@@ -11,10 +14,25 @@ from workbench.sweeps.budget.spec_graph import SpecEstimate
 from workbench.sweeps.definition.sweep_file import BoardBudget
 
 KIB = 1024
+MVP = "mvp"  # the accelerator value whose kernels need the larger (MVP) arena
 
 
 def _kib(value: int) -> str:
     return f"{value / KIB:,.1f} kB"
+
+
+def board_arena_bytes(arena_bytes: int, arena_bytes_mvp: int, accelerator: str) -> int:
+    """The tensor arena a model needs on a board with ``accelerator`` ("mvp" or "none").
+
+    Why one function: the estimate before training and the trained model's check after it must compare
+    the same figure with ``ram_kb`` -- a sweep that let a model through on the CPU-only arena and then
+    rejected it on the MVP arena spent its training for nothing."""
+    return arena_bytes_mvp if accelerator == MVP else arena_bytes
+
+
+def estimated_arena_bytes(estimate: SpecEstimate, board: BoardBudget) -> int:
+    """The estimate's RAM figure for ``board`` (what is checked before training and shown in the results)."""
+    return board_arena_bytes(estimate.arena_bytes, estimate.arena_bytes_mvp, board.accelerator)
 
 
 def budget_problem(flash_bytes: int, arena_bytes: int, board: BoardBudget, what: str) -> str | None:
@@ -29,6 +47,15 @@ def budget_problem(flash_bytes: int, arena_bytes: int, board: BoardBudget, what:
     return f"{what} does not fit the board budget: {' and '.join(problems)}"
 
 
-def estimate_problem(estimate: SpecEstimate, board: BoardBudget) -> str | None:
-    arena = estimate.arena_bytes_mvp if board.accelerator == "mvp" else estimate.arena_bytes
-    return budget_problem(estimate.flash_bytes, arena, board, "the model (estimated before training)")
+def estimate_problem(estimate: SpecEstimate, board: BoardBudget,
+                     what: str = "the model (estimated before training)") -> str | None:
+    """:func:`budget_problem` for a spec's estimate, with the board's RAM figure."""
+    return budget_problem(estimate.flash_bytes, estimated_arena_bytes(estimate, board), board, what)
+
+
+def overshoot(estimate: SpecEstimate, board: BoardBudget) -> float:
+    """How far the estimate is over the budget (the larger ratio of flash and RAM to their budgets).
+
+    Why: among models that all miss the budget, the one nearest to fitting is the one worth naming."""
+    return max(estimate.flash_bytes / (board.flash_kb * KIB),
+               estimated_arena_bytes(estimate, board) / (board.ram_kb * KIB))

@@ -10,6 +10,7 @@ before anything trains.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -24,6 +25,12 @@ if TYPE_CHECKING:
 BUNDLED_PREFIX = "bundled:"
 MAX_EPOCHS_PATH = "training.max_epochs"  # what kws train --epochs sets for a trial
 SEED_PATH = "training.seed"  # what kws train --seed sets
+DESCRIPTION_KEY = "description"
+# settings that change the model itself (its layers, its input, its classes), so a base spec's description of
+# the model (filters, MACs) is no longer true once one of them differs from the spec file
+MODEL_PATH_PREFIXES = ("layers.", "frontend.")
+MODEL_PATHS = ("data.keywords",)
+MACS_PER_K = 1000
 
 
 def plain(value: Any) -> Any:
@@ -56,13 +63,46 @@ def _absolute_init_from(table: dict[str, Any], spec_path: Path) -> None:
         table["init_from"] = str(near.resolve())
 
 
+def is_model_path(path: str) -> bool:
+    """True when the setting at ``path`` changes the model itself (its size, MACs and description)."""
+    return path.startswith(MODEL_PATH_PREFIXES) or path in MODEL_PATHS
+
+
+def _changed_model_values(table: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values among ``values`` that change the model of the spec ``table`` (its layers, input or classes)."""
+    return {path: value for path, value in values.items()
+            if is_model_path(path) and apply_values(table, {path: value}) != table}
+
+
+def _value_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, str)) else str(value)
+
+
+def trial_description(base_name: str, changed: Mapping[str, Any], macs: int) -> str:
+    """The description of a trial's model whose layers, input or classes differ from its base spec.
+
+    Why not the base spec's description: it describes the base model ("Conv2D 8x(10x8)/2 + dense (336k
+    MACs)"), and the trial's model file and the sweep's best spec would carry figures that are false for
+    the model they describe; this names the base spec, the values that changed it and its own MACs."""
+    values = ", ".join(f"{path}={_value_text(value)}" for path, value in changed.items())
+    return f"{base_name} with {values} ({round(macs / MACS_PER_K):,}k MACs)"
+
+
 def trial_spec(sweep: "SweepFile", spec_name: str, params: Mapping[str, Any]) -> ModelSpec:
-    """The validated spec of one trial (SettingsError when the values make it invalid)."""
-    table, path = load_spec_table(spec_name)
-    table = apply_values(table, trial_values(sweep, params))
+    """The validated spec of one trial (SettingsError when the values make it invalid); its description is
+    :func:`trial_description` when a value changes the model of the spec file."""
+    base, path = load_spec_table(spec_name)
+    values = trial_values(sweep, params)
+    table = apply_values(base, values)
     table.pop("extends", None)
     _absolute_init_from(table, path)
-    return spec_from_table(table, f"{Path(spec_name).stem} with the trial's values", source=path)
+    where = f"{Path(spec_name).stem} with the trial's values"
+    spec = spec_from_table(table, where, source=path)
+    changed = _changed_model_values(base, values)
+    if not changed:
+        return spec
+    table[DESCRIPTION_KEY] = trial_description(str(base.get("name") or Path(spec_name).stem), changed, spec.macs)
+    return spec_from_table(table, where, source=path)
 
 
 def repeatable_spec(sweep: "SweepFile", trial_spec_path: Path, seed: int) -> ModelSpec:

@@ -38,7 +38,9 @@ from workbench.child_command import EXIT_CANCELLED, kws_command
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.run_folder_layout import SUMMARY_FILE, SUMMARY_MODEL_KEY
-from workbench.sweeps.budget.budget_check import budget_problem, estimate_problem
+from workbench.profiler import profile_model
+from workbench.sweeps.budget.budget_check import (board_arena_bytes, budget_problem, estimate_problem,
+                                                  estimated_arena_bytes)
 from workbench.sweeps.on_ray.child_process import ChildProcess
 from workbench.sweeps.definition.objectives import ObjectiveStream, accuracy_objective, frr_objective
 from workbench.sweeps.reporting.results import (CANCELLED, FAILED, FINISHED, INVALID, REJECTED, STOPPED, TrialRecord)
@@ -117,7 +119,7 @@ class KwsTrainTrial(tune.Trainable):
         estimate = estimate_spec(spec, accelerator=self.sweep.board.accelerator)
         self.record.macs, self.record.parameters = estimate.macs, estimate.parameters
         self.record.estimated_flash_bytes = estimate.flash_bytes
-        self.record.estimated_arena_bytes = estimate.runtime_memory_bytes
+        self.record.estimated_arena_bytes = estimated_arena_bytes(estimate, self.sweep.board)
         problem = estimate_problem(estimate, self.sweep.board)
         if problem:
             self._end(REJECTED, problem)
@@ -237,7 +239,7 @@ class KwsTrainTrial(tune.Trainable):
         record = self.record
         record.model = str(model)
         record.flash_bytes = summary.get("flash_bytes")
-        record.arena_bytes = summary.get("runtime_memory_size")
+        record.arena_bytes = self._trained_arena_bytes(model)
         record.epochs = int(summary.get("epochs") or record.epochs)
         record.validation_balanced_accuracy = (summary.get("validation_evaluation") or {}).get("balanced_accuracy")
         record.test_balanced_accuracy = (summary.get("evaluation") or {}).get("balanced_accuracy")
@@ -257,6 +259,21 @@ class KwsTrainTrial(tune.Trainable):
             self._end(FAILED, value.message)
         else:
             self._end(FINISHED, value.message)
+
+    def _trained_arena_bytes(self, model: Path) -> int:
+        """The trained model's RAM figure for the board's accelerator, profiled from its file.
+
+        Why not the run summary's ``runtime_memory_size``: that is the larger of the CPU-only and the MVP
+        arena (what the firmware allocates on an xG24), while the estimate before training checked the
+        board's own figure; both sides use :func:`board_arena_bytes`."""
+        try:
+            tflite = model.read_bytes()
+        except OSError as exc:
+            raise WorkbenchError(f"the finished run's model {model.name} cannot be read: {exc.strerror or exc}") \
+                from None
+        summary = profile_model(tflite, accelerator=self.sweep.board.accelerator).summary
+        assert summary is not None  # profile_model always summarises
+        return board_arena_bytes(summary.arena_bytes, summary.arena_bytes_mvp, self.sweep.board.accelerator)
 
     def cleanup(self) -> None:
         if self.child is not None and self.child.running():

@@ -240,9 +240,10 @@ def _train_and_finish(request: TrainRequest, spec: ModelSpec, plan: SamplePlan, 
         progress.info("features", f"skipped {path}: {reason}")
     out.write_history(result.state.history)
     if result.cancelled:
-        message = (f"stopped after {result.state.epochs_done} epochs ({cancel.reason}); best checkpoint: "
-                   f"epoch {result.state.best_epoch}. Continue with: kws train --out {shlex.quote(str(out.root))} "
-                   "--resume")
+        best = (f"best checkpoint: epoch {result.state.best_epoch}" if result.state.epochs_done
+                else "no epoch finished, so there is no checkpoint")
+        message = (f"stopped after {result.state.epochs_done} epochs ({cancel.reason}); {best}. "
+                   f"Continue with: kws train --out {shlex.quote(str(out.root))} --resume")
         progress.emit("cancelled", "end", message=message, epoch=result.state.epochs_done)
         out.write_log(progress.log_lines)
         return RunOutcome("cancelled", out.root)

@@ -1,0 +1,63 @@
+"""Before Ray: every searched data value is planned from the datasets, and a board budget that no model of the
+search space meets is refused -- each in one sentence naming what is wrong, not in every trial."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.core.errors import WorkbenchError
+from workbench.sweeps.definition.sweep_file import SweepFile, load_sweep
+from workbench.sweeps.sweep_preflight import check_datasets
+
+from sweep_data import sweep_text, write_sweep
+
+FILTERS = '"layers.1.filters" = { int = [4, 12] }'
+KEYWORDS_SEARCH = '"data.keywords" = { choice = [["yes", "no"], ["yes", "maybe"]] }'
+
+
+def _sweep(tmp_path: Path, dataset: Path, *, search: str = FILTERS, board: str = "") -> SweepFile:
+    return load_sweep(write_sweep(tmp_path / "project", sweep_text(dataset, search=search, board=board),
+                                  name="my_search.toml"))
+
+
+def test_a_searched_keyword_the_dataset_lacks_is_refused_naming_key_and_value(tmp_path: Path,
+                                                                              speech_slice: Path) -> None:
+    sweep = _sweep(tmp_path, speech_slice, search=f"{FILTERS}\n{KEYWORDS_SEARCH}")
+    with pytest.raises(WorkbenchError) as error:
+        check_datasets(sweep)
+    message = str(error.value)
+    assert message.startswith('my_search.toml (spec tflite_micro_speech, [search] data.keywords = ["yes", '
+                              '"maybe"]): ')
+    assert "no samples of maybe" in message
+    assert "\n" not in message
+
+
+def test_searched_keywords_the_dataset_has_pass(tmp_path: Path, speech_slice: Path) -> None:
+    sweep = _sweep(tmp_path, speech_slice, search='"data.keywords" = { choice = [["yes", "no"], ["yes", "go"]] }')
+    assert check_datasets(sweep).keywords  # the first spec's data settings, as before
+
+
+def test_a_searched_split_share_is_checked_at_both_ends(tmp_path: Path, speech_slice: Path) -> None:
+    """The range's ends are checked: the end whose split cannot be made is named in the sentence."""
+    sweep = _sweep(tmp_path, speech_slice, search='"data.validation_percent" = { uniform = [10.0, 99.0] }')
+    with pytest.raises(WorkbenchError, match=r"\[search\] data\.validation_percent = 99\.0\)"):
+        check_datasets(sweep)
+
+
+@pytest.mark.parametrize(("board", "figure"), [("ram_kb = 1", r"RAM \(tensor arena\) [\d.]+ kB > 1 kB"),
+                                               ("flash_kb = 5", r"flash [\d.]+ kB > 5 kB")])
+def test_a_budget_no_model_of_the_search_space_meets_is_refused(tmp_path: Path, speech_slice: Path,
+                                                                board: str, figure: str) -> None:
+    sweep = _sweep(tmp_path, speech_slice, board=board)
+    with pytest.raises(WorkbenchError, match=rf"^my_search\.toml: even the smallest model of the search space "
+                                             rf"\(spec tflite_micro_speech, layers\.1\.filters = 4, estimated\) "
+                                             rf"does not fit the board budget: {figure}\.$"):
+        check_datasets(sweep)
+
+
+def test_a_budget_only_the_small_models_meet_is_not_refused(tmp_path: Path, speech_slice: Path) -> None:
+    """12 filters need more than 11 kB of arena without the MVP, 4 filters less: the trials decide."""
+    sweep = _sweep(tmp_path, speech_slice, board='ram_kb = 11\naccelerator = "none"')
+    check_datasets(sweep)
