@@ -16,6 +16,7 @@ from pathlib import Path
 
 WORKER_FLAG = "--kws-worker"
 EXIT_CANCELLED = 130  # what a kws command returns when it stopped on request (Ctrl-C, SIGTERM, stop file)
+STOP_FILE_NAME = "STOP"  # created in a kws command's output folder (kws train, kws sweep): it stops as on Ctrl-C
 CLI_EXECUTABLE = "kws"
 
 

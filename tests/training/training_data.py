@@ -2,14 +2,19 @@
 
 The slice keeps the dataset's own layout and split rule (the hash of the speaker), so its test split
 is the same speakers as in the full shared folder; the quick spec re-splits the non-test clips into
-training and validation (as the default recipe does) and trains for a few epochs only.
+training and validation (as the default recipe does) and trains for a few epochs only. A ``kws train`` child
+started with ``--progress jsonl`` is stopped after its first epoch, as a user's Stop does, by
+:func:`stop_after_first_epoch`.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 from pathlib import Path
 
+from workbench.child_command import EXIT_CANCELLED, STOP_FILE_NAME
 from workbench.datasets.splits import speaker_percentage
 
 # clips per word folder: keywords and silence get enough to learn something in a few epochs
@@ -78,3 +83,16 @@ def copy_slice(source: Path, root: Path, per_word: dict[str, int] = SLICE) -> Pa
     for name in NOISES:
         shutil.copy(source / "_background_noise_" / name, root / "_background_noise_" / name)
     return root
+
+
+def stop_after_first_epoch(child: subprocess.Popen, out: Path, limit_s: float) -> None:
+    """Stop the ``kws train --progress jsonl`` child writing into ``out`` once its first epoch is saved (the stop
+    file, as the GUI's Stop); it must end as stopped on request. ``limit_s`` is a safety net for a hung child."""
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.startswith("{") and json.loads(line).get("event") == "epoch":
+            (out / STOP_FILE_NAME).touch()
+            break
+    _out, err = child.communicate(timeout=limit_s)
+    assert child.returncode == EXIT_CANCELLED, err
+    (out / STOP_FILE_NAME).unlink(missing_ok=True)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from workbench.child_command import STOP_FILE_NAME
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import WorkbenchError
 from workbench.sweeps.reporting import events as ev
@@ -50,7 +51,6 @@ from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, TRIAL_RECORD_FILE, 
 RAY_DIR = "ray"
 TUNE_STATE_LOGGER = "ray.tune.execution.experiment_state"
 PLOT_FILE = "results.png"
-STOP_FILE = "STOP"  # in the output folder: cancel the sweep
 OBJECTIVE_DIR = "objective"  # the frr objective's validation stream
 UNSTARTED_PREFIX = "unstarted_"  # ids of budget trials Tune never created (a cancel before they were drawn)
 SEED_RANGE = 2**31 - 1
@@ -132,12 +132,12 @@ class SweepRun:
     @property
     def stop_file(self) -> Path:
         """Creating this file cancels the sweep like :meth:`cancel` (for callers without signals: Windows GUIs)."""
-        return self.out / STOP_FILE
+        return self.out / STOP_FILE_NAME
 
     @property
     def cancelled(self) -> bool:
         if not self._cancel.is_set() and self._started_at and self.stop_file.exists():
-            self.cancel(f"stop file {STOP_FILE} found")
+            self.cancel(f"stop file {STOP_FILE_NAME} found")
         if self._cancel.is_set() and not self._cancel_announced:
             self._cancel_announced = True
             self.emit(ev.CANCELLING, message=f"{self._cancel_reason}: stopping every trial")

@@ -7,7 +7,6 @@ start: ``run.json`` and the resolved ``spec.toml``).
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -16,20 +15,19 @@ from pathlib import Path
 import pytest
 
 from tests.gui.workspace_host_double import WorkspaceHostDouble
-from workbench.child_command import EXIT_CANCELLED, kws_command
+from workbench.child_command import kws_command
 from workbench.gui.training.training_settings_view import TrainingSettingsView
 from workbench.gui.training.training_workspace import TrainingWorkspace
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "training"))
-from training_data import QUICK_SPEC, copy_slice  # noqa: E402
+from training_data import QUICK_SPEC, copy_slice, stop_after_first_epoch  # noqa: E402
 
 CHILD_LIMIT_S = 600  # a safety net for a hung child, not a timing of the test
 SPECS_TIMEOUT_MS = 60_000
 START_TIMEOUT_MS = 120_000  # TensorFlow's import in the child, on a busy machine
 RUN_TIMEOUT_MS = 240_000
 MAX_EPOCHS = 40
-STOP_FILE = "STOP"
 # every up/down clip of the shared subset: few of its speakers fall in the training split (6 up, 8 down),
 # and a shipped spec does not re-split validation clips into training as the quick spec does
 UP_DOWN_SLICE = {"up": 300, "down": 300, "go": 40, "left": 40, "six": 14, "_silence_": 40}
@@ -117,17 +115,6 @@ def _stopped_run(out: Path, *args: str, cwd: Path) -> subprocess.Popen:
                             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _stop_after_first_epoch(child: subprocess.Popen, out: Path) -> None:
-    assert child.stdout is not None
-    for line in child.stdout:
-        if line.startswith("{") and json.loads(line).get("event") == "epoch":
-            (out / STOP_FILE).touch()
-            break
-    _out, err = child.communicate(timeout=CHILD_LIMIT_S)
-    assert child.returncode == EXIT_CANCELLED, err
-    (out / STOP_FILE).unlink(missing_ok=True)
-
-
 @pytest.fixture(scope="module")
 def up_down_runs(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Two stopped up/down runs: ``shipped`` (tflite_micro_speech with --keywords up,down) and ``file`` (a spec
@@ -144,7 +131,7 @@ def up_down_runs(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         "file": _stopped_run(runs["file"], "--spec", spec.name, "--dataset", str(speech), cwd=root / "work"),
     }
     for kind, child in children.items():
-        _stop_after_first_epoch(child, runs[kind])
+        stop_after_first_epoch(child, runs[kind], CHILD_LIMIT_S)
     spec.unlink()
     return runs
 

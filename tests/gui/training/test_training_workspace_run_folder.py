@@ -17,18 +17,17 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui.workspace_host_double import WorkspaceHostDouble
-from workbench.child_command import EXIT_CANCELLED, kws_command
+from workbench.child_command import kws_command
 from workbench.gui.training.evaluation_report_view import EMPTY_HEADLINE
 from workbench.gui.training.run_folder_state import RunKind, inspect_run_folder
 from workbench.gui.training.training_workspace import PROGRESS_STEPS, READY, STOPPED_REPORT, TrainingWorkspace
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "training"))
-from training_data import QUICK_SPEC, copy_slice  # noqa: E402
+from training_data import QUICK_SPEC, copy_slice, stop_after_first_epoch  # noqa: E402
 
 CHILD_LIMIT_S = 600  # a safety net for a hung child, not a timing of the test
 MAX_EPOCHS = 40
-STOP_FILE = "STOP"
 MODEL_NAME = "quick_kws.tflite"
 KEYWORD_CLASSES = 4  # yes, no, _unknown_, _silence_
 
@@ -47,14 +46,7 @@ def runs(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     stopped = root / "stopped"
     child = _kws("train", "--out", str(stopped), "--spec", str(spec), "--dataset", str(speech), "--workers", "1",
                  "--progress", "jsonl", cwd=root)
-    assert child.stdout is not None
-    for line in child.stdout:  # stop once the first epoch is saved
-        if line.startswith("{") and json.loads(line).get("event") == "epoch":
-            (stopped / STOP_FILE).touch()
-            break
-    _out, err = child.communicate(timeout=CHILD_LIMIT_S)
-    assert child.returncode == EXIT_CANCELLED, err
-    (stopped / STOP_FILE).unlink(missing_ok=True)
+    stop_after_first_epoch(child, stopped, CHILD_LIMIT_S)
     epochs_done = json.loads((stopped / "train" / "state.json").read_text())["epochs_done"]
 
     finished = root / "finished"

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from workbench.training.run.cancel import STOP_FILE_NAME, CancelToken
+from workbench.child_command import STOP_FILE_NAME
+from workbench.training.run.cancel import CancelToken
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import DatasetArg, TrainRequest
 

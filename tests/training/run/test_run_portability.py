@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from workbench.core.model.model_file import load_model
-from workbench.training.run.cancel import STOP_FILE_NAME, CancelToken
+from workbench.child_command import STOP_FILE_NAME
+from workbench.training.run.cancel import CancelToken
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import DatasetArg, TrainRequest
 

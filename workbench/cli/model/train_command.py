@@ -117,7 +117,8 @@ def _feature_makers(ray_address: str | None) -> Iterator[Any]:
 def run(args: argparse.Namespace) -> int:
     _require_tensorflow()
     request = _request(args)
-    from workbench.training.run.cancel import STOP_FILE_NAME, CancelToken
+    from workbench.child_command import STOP_FILE_NAME
+    from workbench.training.run.cancel import CancelToken
     from workbench.training.run.pipeline import run_training
     from workbench.training.run.progress import BarProgress, JsonLinesProgress, Progress
 

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from workbench.child_command import STOP_FILE_NAME
 from workbench.gui import theme
 from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 from workbench.gui.live.plot_style import fix_plot
@@ -33,7 +34,6 @@ from workbench.sweeps.reporting import events as ev
 from workbench.profiler.export import format_units
 from workbench.sweeps.reporting.results import FINISHED, RUNNING, STOPPED, TrialRecord, best_so_far
 
-STOP_FILE_NAME = "STOP"  # kws sweep watches for it in its output folder
 KILL_AFTER_MS = 180_000  # trials stop after a batch; Ray then shuts down
 CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FILE_NAME, kill_after_ms=KILL_AFTER_MS,
                              cancel_is_final=False)  # a sweep that ended with exit code 0 finished

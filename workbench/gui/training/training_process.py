@@ -19,10 +19,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from workbench.child_command import STOP_FILE_NAME
 from workbench.gui.kws_child_process import (CANCELLED, ERROR_PREFIX, FAILED, SUCCEEDED, CancelPolicy,
                                              KwsChildProcess, StopSignal)
 
-STOP_FILE_NAME = "STOP"  # the name kws train polls in its output folder
 KILL_AFTER_MS = 60_000  # stopping waits for the current batch and a checkpoint write
 CLI_PREFIX = "kws: "  # the child's own notes on stderr, worth showing in the log
 DONE = "done"  # with CANCELLED and FAILED, the statuses of ``finished``

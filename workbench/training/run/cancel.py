@@ -16,7 +16,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-STOP_FILE_NAME = "STOP"  # created in the output folder by whoever wants the run to stop
 
 
 class CancelToken:
