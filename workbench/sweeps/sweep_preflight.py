@@ -21,7 +21,6 @@ from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.sweeps.budget.budget_check import estimate_problem, overshoot
 from workbench.sweeps.budget.spec_graph import SpecEstimate, estimate_spec
-from workbench.sweeps.definition.search_space import Dimension
 from workbench.sweeps.definition.sweep_file import SweepFile, portable_table
 from workbench.sweeps.definition.trial_spec import is_model_path, trial_spec
 from workbench.training.data.sample_plan import make_plan
@@ -71,22 +70,18 @@ def sweep_copy_text(sweep: SweepFile) -> str:
     return COPY_HEADER.format(source=json.dumps(str(sweep.source), ensure_ascii=False)) + body
 
 
-def _checked_values(dimension: Dimension) -> list[Any]:
-    """The values of a dimension that bound what it can do: every choice, the two ends of a range."""
-    return list(dimension.values)
-
-
 def _value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
 def _data_cases(sweep: SweepFile) -> list[dict[str, Any]]:
     """The trial values whose samples are planned: none (the spec with the fixed settings), then each searched
-    value of a ``data.*`` setting on its own (a keyword the dataset lacks fails every trial that picks it)."""
+    value of a ``data.*`` setting on its own (a keyword the dataset lacks fails every trial that picks it); a
+    dimension's ``values`` are its choices, or the two ends of its range, which bound what it can ask for."""
     cases: list[dict[str, Any]] = [{}]
     for dimension in sweep.search:
         if dimension.path.startswith(DATA_SECTION):
-            cases += [{dimension.path: value} for value in _checked_values(dimension)]
+            cases += [{dimension.path: value} for value in dimension.values]
     return cases
 
 
@@ -136,11 +131,11 @@ def _model_corners(sweep: SweepFile, spec_name: str) -> list[dict[str, Any]] | N
     Why the size test first: a searched dropout rate is a model setting but changes no figure, and each such
     dimension would double the corners (and crowd the error's sentence)."""
     dimensions = [d for d in sweep.search if is_model_path(d.path)
-                  and len({_size(sweep, spec_name, {d.path: v}) for v in _checked_values(d)}) > 1]
-    if math.prod(len(_checked_values(d)) for d in dimensions) > MAX_BUDGET_CORNERS:
+                  and len({_size(sweep, spec_name, {d.path: v}) for v in d.values}) > 1]
+    if math.prod(len(d.values) for d in dimensions) > MAX_BUDGET_CORNERS:
         return None
     paths = [d.path for d in dimensions]
-    return [dict(zip(paths, values)) for values in itertools.product(*(_checked_values(d) for d in dimensions))]
+    return [dict(zip(paths, values)) for values in itertools.product(*(d.values for d in dimensions))]
 
 
 def check_budget(sweep: SweepFile) -> None:
