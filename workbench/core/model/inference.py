@@ -47,7 +47,9 @@ MEAN_AND_STD_KEY = "samplewise_norm.mean_and_std"
 # learned on them); without it a float32 model takes the raw uint16 spectrogram, as MLTK's do
 FEATURES_DTYPE_KEY = "features_dtype"
 _UINT8_MAX = 255
-_INTERPRETER_MODULES = ("ai_edge_litert.interpreter", "tflite_runtime.interpreter")
+# The TensorFlow Lite runtimes in the order they are tried: (package, distribution, the name users know)
+RUNTIMES = (("ai_edge_litert", "ai-edge-litert", "LiteRT"), ("tflite_runtime", "tflite-runtime", "TFLite runtime"))
+_INTERPRETER_MODULES = tuple(f"{package}.interpreter" for package, _distribution, _name in RUNTIMES)
 _SUPPORTED_INPUTS = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
 
 
@@ -57,7 +59,7 @@ def _interpreter_class() -> Any:
             return importlib.import_module(name).Interpreter
         except ImportError:
             continue
-    raise ModelError("no TensorFlow Lite runtime found: install it with 'pip install ai-edge-litert'")
+    raise ModelError(f"no TensorFlow Lite runtime found: install it with 'pip install {RUNTIMES[0][1]}'")
 
 
 def _first_line(exc: BaseException) -> str:

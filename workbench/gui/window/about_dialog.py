@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QGroupBox
 
 import workbench
 from workbench import __version__
+from workbench.core.model.inference import RUNTIMES  # in the order the engine tries them
 
 APP_NAME = "KWS Workbench"
 SUMMARY = "Listen to, tune, train and profile tiny keyword-spotting models for microcontrollers."
@@ -32,8 +33,6 @@ NOTICES_NAME = "THIRD-PARTY-NOTICES.txt"  # what packaging/kwspack/licenses.py w
 LICENSE_NAME = "LICENSE"  # the workbench's own licence, at the top of a source checkout and in a wheel
 NO_LICENCE_FILE = "The licence texts are not installed with this copy."
 DISTRIBUTION = "kws-workbench"
-# The TensorFlow Lite runtimes in the order the engine tries them (core/model/inference), with their names
-RUNTIMES = (("ai_edge_litert", "ai-edge-litert", "LiteRT"), ("tflite_runtime", "tflite-runtime", "TFLite runtime"))
 NO_RUNTIME = "not installed"
 ICON_PX = 64
 TITLE_SCALE = 1.6  # the name, larger than the dialog's text
