@@ -7,9 +7,10 @@ only Python modules back to the source tree, so there the top-level ``resources/
 
 from __future__ import annotations
 
-import sys
 from importlib import resources
 from pathlib import Path
+
+from workbench.child_command import bundle_data_folder
 
 _PACKAGE = "workbench"
 _DIR = "resources"
@@ -21,10 +22,10 @@ SAMPLE_AUDIO = "audio/yes_no.wav"
 
 def resources_root() -> Path:
     """The directory holding the bundled assets."""
-    frozen = getattr(sys, "_MEIPASS", None)
+    frozen = bundle_data_folder()
     candidates = []
-    if frozen:
-        candidates.append(Path(frozen) / _PACKAGE / _DIR)
+    if frozen is not None:
+        candidates.append(frozen / _PACKAGE / _DIR)
     candidates.append(Path(str(resources.files(_PACKAGE))) / _DIR)
     candidates.append(Path(__file__).resolve().parent.parent / _DIR)  # editable install / checkout
     for path in candidates:

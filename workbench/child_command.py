@@ -25,6 +25,13 @@ def is_frozen() -> bool:
     return bool(getattr(sys, "frozen", False))
 
 
+def bundle_data_folder() -> Path | None:
+    """The bundle's data folder (PyInstaller's ``sys._MEIPASS``: ``_internal``, or the ``.app``'s Resources),
+    where the resources, the documents and the licence notices are; None outside a bundle."""
+    folder = getattr(sys, "_MEIPASS", None)
+    return Path(folder) if folder else None
+
+
 def frozen_worker_program() -> str:
     """The bundle's console executable (``kws``/``kws.exe`` beside the running one), else the running one."""
     running = Path(sys.executable)

@@ -11,9 +11,10 @@ in the project's sources. Qt-free and import-light: every ``kws`` parser is buil
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 from pathlib import Path
+
+from workbench.child_command import bundle_data_folder, is_frozen
 
 DOCS_DIR = "docs"  # in the repository, and in the bundle's data folder (sys._MEIPASS)
 BOARD = "board.md"
@@ -33,9 +34,9 @@ def docs_dir() -> Path | None:
     Frozen (a PyInstaller bundle): the bundle's own ``docs`` folder only -- never a checkout that happens
     to sit elsewhere. Otherwise the repository the package was imported from, when it is a checkout.
     """
-    if getattr(sys, "frozen", False):
-        bundle_data = getattr(sys, "_MEIPASS", None)
-        candidate = Path(bundle_data) / DOCS_DIR if bundle_data else None
+    if is_frozen():
+        bundle_data = bundle_data_folder()
+        candidate = bundle_data / DOCS_DIR if bundle_data is not None else None
         return candidate if candidate is not None and candidate.is_dir() else None
     checkout = Path(__file__).resolve().parent.parent
     if (checkout / CHECKOUT_MARKER).is_file() and (checkout / DOCS_DIR).is_dir():

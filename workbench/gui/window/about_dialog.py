@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import importlib.metadata as metadata
 import platform
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QGroupBox
 
 import workbench
 from workbench import __version__
+from workbench.child_command import bundle_data_folder
 from workbench.core.model.inference import RUNTIMES  # in the order the engine tries them
 
 APP_NAME = "KWS Workbench"
@@ -79,8 +79,8 @@ def facts_text(facts: list[tuple[str, str]]) -> str:
 def licence_file() -> Path | None:
     """Where this copy's licence texts are: the bundle's third-party notices, else the workbench's LICENSE in the
     source checkout or the installed wheel; None when there is none."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    candidates = [Path(frozen) / NOTICES_NAME] if frozen else []
+    frozen = bundle_data_folder()
+    candidates = [frozen / NOTICES_NAME] if frozen is not None else []
     candidates.append(Path(workbench.__file__).resolve().parent.parent / LICENSE_NAME)
     try:
         files = metadata.distribution(DISTRIBUTION).files or []
