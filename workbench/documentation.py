@@ -3,9 +3,10 @@
 Why: a help text that says "see docs/board.md" points nowhere for someone who installed the .deb, the
 .tar.gz or the Windows/macOS package -- there is no ``docs/`` beside their working directory. The packages
 carry the documents inside the bundle (``_internal/docs``, which is ``sys._MEIPASS/docs``; see
-packaging/README.md), a source checkout has them in ``<repo>/docs``; :func:`see` names the file that
-exists for THIS install. A plain wheel install carries no documents, so the sentence then names the file
-in the project's sources. Qt-free and import-light: every ``kws`` parser is built with these sentences.
+packaging/README.md), a wheel inside the package (``workbench/docs``, put there by the build's install
+rule), a source checkout in ``<repo>/docs``; :func:`see` names the file that exists for THIS install. An
+install without them gets a sentence naming the file in the project's sources. Qt-free and import-light:
+every ``kws`` parser is built with these sentences.
 """
 
 from __future__ import annotations
@@ -29,16 +30,20 @@ SWEEP_EXAMPLE = "sweeps/yes_no_speech_commands.toml"  # in the bundled resources
 
 
 def docs_dir() -> Path | None:
-    """The folder holding this install's documents, or None when it carries none (a wheel install).
+    """The folder holding this install's documents, or None when it carries none.
 
     Frozen (a PyInstaller bundle): the bundle's own ``docs`` folder only -- never a checkout that happens
-    to sit elsewhere. Otherwise the repository the package was imported from, when it is a checkout.
+    to sit elsewhere. Otherwise the package's own ``docs`` (a wheel install), else the repository the
+    package was imported from, when it is a checkout (an editable install).
     """
     if is_frozen():
         bundle_data = bundle_data_folder()
         candidate = bundle_data / DOCS_DIR if bundle_data is not None else None
         return candidate if candidate is not None and candidate.is_dir() else None
-    checkout = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
+    if (package / DOCS_DIR).is_dir():
+        return package / DOCS_DIR
+    checkout = package.parent
     if (checkout / CHECKOUT_MARKER).is_file() and (checkout / DOCS_DIR).is_dir():
         return checkout / DOCS_DIR
     return None
