@@ -13,6 +13,7 @@ import sys
 from typing import Sequence
 
 from workbench import __version__
+from workbench.child_command import EXIT_CANCELLED
 from workbench.core.errors import WorkbenchError
 from workbench.core.plot_cache import ensure_writable_plot_cache
 
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("kws: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_CANCELLED
     except BrokenPipeError:
         return 0
     except OSError as exc:  # the machine, not the program: a full disk, a vanished folder, a denied file
