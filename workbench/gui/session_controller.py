@@ -74,6 +74,7 @@ class SessionController(QObject):
         self.settings: Any = None  # DetectionSettings in force
         self.tuning: Any = None  # DetectionTuning of the loaded model (what the tuning panel edits)
         self.live_problem: str | None = None  # why the loaded model cannot run live, its name dropped (None: it can)
+        self.load_error: str | None = None  # why the last load_model failed (None: it loaded)
         self._resume = (False, False)  # while inspecting: reopen, and start, the stream for the next model
         self._resume_start_up = False  # ... by the start-up path (the microphone, else the bundled sample)
         self._was_running = False
@@ -93,8 +94,10 @@ class SessionController(QObject):
         return None if self.live_problem is None else f"{self.model.name} {CANNOT_RUN_LIVE}: {self.live_problem}"
 
     def load_model(self, path: str | Path,
-                   saved_params: dict[str, Any] | Callable[[Any], dict[str, Any] | None] | None = None) -> bool:
-        """Load a .tflite/.mltk.zip and restart the stream with it; False (and ``error``) if it does not load.
+                   saved_params: dict[str, Any] | Callable[[Any], dict[str, Any] | None] | None = None,
+                   report: bool = True) -> bool:
+        """Load a .tflite/.mltk.zip and restart the stream with it; False (and ``error``, or with ``report=False``
+        only ``load_error``, for a caller that says it its own way) if it does not load.
 
         ``saved_params`` are detection parameters remembered for this model (QSettings), or a function of
         the loaded model giving them (the window looks them up by the model's content, known only once it
@@ -107,9 +110,11 @@ class SessionController(QObject):
         from workbench.core.model.model_file import load_model
 
         try:
-            model = load_model(Path(path))
+            model, self.load_error = load_model(Path(path)), None
         except WorkbenchError as exc:
-            self.error.emit(str(exc))
+            self.load_error = str(exc)
+            if report:
+                self.error.emit(self.load_error)
             return False
         try:
             tuning, engine = self._runnable(model, saved_params)

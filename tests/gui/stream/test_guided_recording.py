@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workbench.assets import default_model_path
-from workbench.core.audio.audio_file import save_wav
+from workbench.assets import default_model_path, sample_audio_path
+from workbench.core.audio.sources import list_input_devices
 from workbench.datasets.layout import scan_dataset
-from workbench.gui.session_controller import MICROPHONE, SessionController, SourceChoice
-from workbench.gui.stream.guided_recording_view import DONE, GuidedRecordingView, GuidedTiming
+from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
+from workbench.gui.stream.guided_recording_view import DONE, IDLE, GuidedRecordingView, GuidedTiming
+from workbench.gui.stream.guided_source import NO_MICROPHONE, NOT_A_MICROPHONE, SOURCE_LEFT
+from word_clip import word_clip
 
 RATE = 16000
 FAST = GuidedTiming(countdown_steps=2, step_ms=30, record_ms=2200, review_ms=30)
@@ -31,17 +33,6 @@ def controller(qtbot, mic):
     qtbot.waitUntil(lambda: session.spectrogram.total > 10, timeout=10_000)
     yield control
     control.close()
-
-
-def word_clip(tmp_path: Path, name: str, amplitude: float, seconds: float = 0.45) -> Path:
-    """A voiced, word-like sound (a 180 Hz buzz with harmonics, faded in and out) in a 1.2 s file."""
-    t = np.arange(int(seconds * RATE)) / RATE
-    buzz = sum(np.sin(2 * np.pi * 180 * k * t) / k for k in range(1, 6)) * np.hanning(t.size) ** 0.3
-    audio = np.zeros(int(1.2 * RATE))
-    audio[3000:3000 + t.size] = buzz / np.abs(buzz).max() * amplitude
-    path = tmp_path / f"{name}.wav"
-    save_wav(path, np.clip(np.round(audio * 32767), -32768, 32767).astype(np.int16), RATE)
-    return path
 
 
 def test_a_guided_session_keeps_good_takes_and_asks_again_for_bad_ones(qtbot, controller, mic, tmp_path) -> None:
@@ -109,3 +100,48 @@ def test_bad_words_and_a_stopped_stream_are_messages(qtbot, tmp_path) -> None:
     control.set_source(SourceChoice(MICROPHONE, device="no such microphone anywhere"), start=False)
     assert not view.start() and "cannot start" in view.result.text()
     control.close()
+
+
+def play_sample(qtbot, control: SessionController) -> None:
+    """What start-up does without a microphone: loop the bundled sample."""
+    assert control.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True))
+    qtbot.waitUntil(lambda: control.running, timeout=10_000)
+
+
+def assert_refused(view: GuidedRecordingView, sentence: str, folder: Path) -> None:
+    """Start is off and says why, start() refuses with the same sentence, and nothing is recorded or saved."""
+    assert not view.start_button.isEnabled() and view.start_button.toolTip() == sentence
+    assert view.detail.text() == sentence  # said without hovering
+    assert not view.start() and view.result.text() == sentence
+    assert view.state == IDLE and not view.controller.session.recording
+    assert not folder.exists() or not any(folder.rglob("*.wav"))
+
+
+def test_without_a_microphone_the_looping_sample_is_never_recorded_as_takes(qtbot, tmp_path) -> None:
+    if list_input_devices():
+        pytest.skip("this machine has an audio input; the next test covers a file source beside a microphone")
+    control = SessionController()
+    assert control.load_model(default_model_path())
+    play_sample(qtbot, control)
+    view = GuidedRecordingView(control, timing=FAST)
+    qtbot.addWidget(view)
+    view.set_folder(tmp_path / "dataset")
+    assert_refused(view, NO_MICROPHONE, tmp_path / "dataset")
+    control.close()
+
+
+def test_a_file_source_is_refused_and_a_session_stops_when_the_stream_leaves_the_microphone(
+        qtbot, controller, mic, tmp_path) -> None:
+    view = GuidedRecordingView(controller, timing=GuidedTiming(countdown_steps=2, step_ms=30, record_ms=60_000))
+    qtbot.addWidget(view)
+    view.words_edit.setText("yes")
+    view.set_folder(tmp_path / "dataset")
+    assert view.start_button.isEnabled()
+    with qtbot.waitSignal(view.recording_started, timeout=10_000):
+        assert view.start()
+    assert controller.session.recording
+    play_sample(qtbot, controller)  # e.g. Stream > Play the bundled sample during the session
+    assert view.state == IDLE and view.result.text() == SOURCE_LEFT
+    assert_refused(view, NOT_A_MICROPHONE.format(name=sample_audio_path().name), tmp_path / "dataset")
+    assert controller.set_source(SourceChoice(MICROPHONE, device="pulse"))
+    assert view.start_button.isEnabled() and view.detail.text().startswith("Press Start")

@@ -10,7 +10,8 @@ import pytest
 
 from workbench.core.audio.sources import FileSource, list_input_devices
 from workbench.gui.stream.file_transport_view import SEEK_STEPS_PER_S, format_time
-from workbench.gui.stream.source_panel import SourcePanel
+from workbench.gui.stream.source_panel import (NO_INPUT_TIP, RECORD_NEEDS_STREAM_TIP, RECORD_NOT_A_FILE_TIP,
+                                               RECORD_TIP, START_TIP, SourcePanel)
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = REPO_ROOT / "resources" / "audio" / "yes_no.wav"
@@ -41,9 +42,12 @@ def test_device_list_matches_portaudio_and_start_requests_the_selection(panel, q
     devices = list_input_devices()
     assert panel.device_combo.count() == len(devices) + 1  # the "default" entry first
     assert panel.selected_device() is None
-    with qtbot.waitSignal(panel.microphone_requested) as blocker:
-        panel.start_button.click()
-    assert blocker.args == [None]
+    if devices:
+        with qtbot.waitSignal(panel.microphone_requested) as blocker:
+            panel.start_button.click()
+        assert blocker.args == [None]
+    else:  # no input: Start is off and says why (test_no_input_disables_start_and_record_with_the_reason)
+        assert not panel.start_button.isEnabled() and panel.start_button.toolTip() == NO_INPUT_TIP
     panel.set_streaming(True)
     assert panel.start_button.text() == "Stop"
     assert not panel.device_combo.isEnabled()
@@ -153,3 +157,45 @@ def test_play_without_a_running_source_requests_the_file_again(panel, qtbot):
     with qtbot.waitSignal(panel.file_requested) as blocker:
         panel.transport.play_button.click()
     assert blocker.args[0] == str(SAMPLE)
+
+
+def test_no_input_disables_start_and_record_with_the_reason(panel, qtbot):
+    """No microphone: Stop stops the playing file, then Start stays off and says why (it would only fail in a
+    box); a file plays meanwhile, so Record says it takes the microphone, not the file."""
+    if list_input_devices():
+        pytest.skip("this machine has an audio input (the virtual-microphone test covers the change)")
+    source = play_file(panel, str(SAMPLE), realtime=True, loop=True)
+    try:
+        assert panel.start_button.isEnabled() and panel.start_button.text() == "Stop"
+        assert not panel.record_button.isEnabled() and panel.record_reason == RECORD_NOT_A_FILE_TIP
+        assert panel.record_button.toolTip() == RECORD_NOT_A_FILE_TIP
+        with qtbot.waitSignal(panel.stop_requested):
+            panel.start_button.click()
+        panel.set_streaming(False)
+        assert not panel.start_button.isEnabled() and panel.start_button.toolTip() == NO_INPUT_TIP
+        assert not panel.record_button.isEnabled() and panel.record_button.toolTip() == NO_INPUT_TIP
+        with qtbot.assertNotEmitted(panel.microphone_requested):
+            panel.start_button.click()
+    finally:
+        source.stop()
+
+
+def test_an_input_plugged_in_enables_start_and_its_loss_says_why_not(panel, qtbot):
+    mic = VirtualMic()
+    try:
+        mic.start()
+    except VirtualMicUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        panel.refresh_device_list(rescan=True)  # the hot-plug poll's work
+        assert panel.devices and panel.start_button.isEnabled() and panel.start_button.toolTip() == START_TIP
+        assert not panel.record_button.isEnabled() and panel.record_button.toolTip() == RECORD_NEEDS_STREAM_TIP
+        panel.set_streaming(True)  # a microphone streams
+        assert panel.record_button.isEnabled() and panel.record_button.toolTip() == RECORD_TIP
+        panel.set_streaming(False)
+        mic.kill_server()
+        panel.poll_devices()
+        assert panel.start_button.isEnabled() == bool(panel.devices)
+        assert panel.start_button.toolTip() == (START_TIP if panel.devices else NO_INPUT_TIP)
+    finally:
+        mic.stop()

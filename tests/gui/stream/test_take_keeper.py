@@ -10,14 +10,14 @@ import pytest
 import soundfile as sf
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from workbench.assets import sample_audio_path
-from workbench.gui.session_controller import FILE, SourceChoice
+from workbench.gui.session_controller import MICROPHONE, SourceChoice
 from workbench.gui.stream.guided_recording_view import IDLE, GuidedTiming
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
 from workbench.gui.window.window_menus import open_guided_recording
+from word_clip import word_clip
 
 RATE = 16000
-FAST = GuidedTiming(countdown_steps=2, step_ms=30, record_ms=1500, review_ms=30)
+SPOKEN = GuidedTiming(countdown_steps=2, step_ms=30, record_ms=2200, review_ms=30)  # room for the word's latency
 
 
 @pytest.fixture
@@ -102,12 +102,14 @@ def test_the_window_rescues_its_unsaved_takes_when_it_closes(qtbot, window, bloc
     assert sorted(p.name for p in recordings.iterdir()) == ["unsaved-yes_1.wav", "unsaved-yes_2.wav"]
 
 
-def test_a_guided_session_stops_at_the_first_take_it_cannot_save(qtbot, window, blocked, recordings) -> None:
-    assert window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True)), \
-        window.last_error
+def test_a_guided_session_stops_at_the_first_take_it_cannot_save(qtbot, window, mic, blocked, recordings,
+                                                                  tmp_path) -> None:
+    assert window.controller.set_source(SourceChoice(MICROPHONE, device="pulse")), window.last_error
     qtbot.waitUntil(lambda: window.controller.running, timeout=10_000)
     view = open_guided_recording(window)
-    view.timing = FAST
+    view.timing = SPOKEN
+    said = word_clip(tmp_path, "yes", 0.4)
+    view.recording_started.connect(lambda *_take: mic.play(said, wait=False))  # a person says the word
     view.words_edit.setText("yes")
     view.takes_spin.setValue(3)
     view.speaker_edit.setText("ada")

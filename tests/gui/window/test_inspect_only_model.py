@@ -106,7 +106,9 @@ def _assert_streaming_again(qtbot, window) -> None:  # type: ignore[no-untyped-d
     session = controller.session
     qtbot.waitUntil(lambda: controller.running and session.inferences.total > 0, timeout=STREAM_TIMEOUT_MS)
     assert window.live.notice_text == "" and window.live.splitter.isVisible()
-    assert window.start_action.isEnabled() and window.record_action.isEnabled()
+    assert window.start_action.isEnabled()
+    recordable = window.source_panel.record_button.isEnabled()  # a microphone streams, not a file
+    assert window.record_action.isEnabled() == recordable and recordable == (controller.source_choice.kind != FILE)
     assert window.source_panel.start_button.isEnabled() and window.source_panel.transport.open_button.isEnabled()
     assert window.tuning_panel.isEnabled() and window.tuning_panel.notice == ""
     assert window.tuning_panel.rows["detection_threshold"].slider.isVisible()

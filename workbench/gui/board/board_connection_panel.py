@@ -47,6 +47,7 @@ class BoardConnectionPanel(QGroupBox):
         self.commander.setPlaceholderText("found on PATH or in Simplicity Studio")
         self.commander.setToolTip("Simplicity Commander executable (empty: $KWS_COMMANDER, PATH, Simplicity Studio)")
         browse = QPushButton("Browse…", self)
+        browse.setToolTip("Choose the Simplicity Commander executable")
         browse.clicked.connect(self._browse_commander)
         self.commander_state = QLabel(self)
         self.commander_state.setWordWrap(True)

@@ -37,6 +37,7 @@ class BoardConsoleView(QWidget):
         self.save_button.setToolTip("Save the console's text to a file")
         self.save_button.clicked.connect(self._ask_save)
         self.clear_button = QPushButton("Clear", self)
+        self.clear_button.setToolTip("Empty the console (the board keeps running)")
         self.clear_button.clicked.connect(self.clear)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

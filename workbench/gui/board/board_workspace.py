@@ -72,13 +72,18 @@ class BoardWorkspace(QWidget):
         self.firmware.setText(self._setting(FIRMWARE_KEY))
         self.firmware.textChanged.connect(lambda text: qsettings.setValue(FIRMWARE_KEY, text.strip()))
         firmware_browse = QPushButton("Browse…", self)
+        firmware_browse.setToolTip("Choose your own firmware image (.s37, .hex or .bin)")
         firmware_browse.clicked.connect(self._browse_firmware)
         self.accelerator = QComboBox(self)
         self.accelerator.addItems(list(ACCELERATORS))
         self.accelerator.setCurrentText(self._setting(ACCELERATOR_KEY) or ACCELERATORS[0])
         self.accelerator.currentTextChanged.connect(lambda text: qsettings.setValue(ACCELERATOR_KEY, text))
         self.no_flash = QCheckBox("Board already runs the app (don't flash; press its reset button)", self)
+        self.no_flash.setToolTip("Skip flashing: Classify and Profile talk to the app the board already runs "
+                                 "(reset the board when asked)")
         self.verbose = QCheckBox("Verbose: the board reports every inference's scores", self)
+        self.verbose.setToolTip("Flash and Classify set the model so the board prints every inference's scores, "
+                                "not only its detections (more serial output)")
         self.flash_button = QPushButton("F&lash", self)
         self.flash_button.setToolTip("Flash the firmware (default: the audio classifier) and the model with "
                                      "the current detection settings, then reset the board")
@@ -89,6 +94,8 @@ class BoardWorkspace(QWidget):
         self.console_button = QPushButton("Open c&onsole", self)
         self.console_button.setToolTip("Show the board's serial output (no flashing) until Cancel")
         self.cancel_button = QPushButton("&Cancel", self)
+        self.cancel_button.setToolTip("Stop the running board task (flashing, profiling, classifying or the "
+                                      "console)")
         self.cancel_button.setEnabled(False)
         self.flash_button.clicked.connect(self.flash)
         self.profile_button.clicked.connect(self.profile)

@@ -35,6 +35,8 @@ KEY_TARGET = "calibration/target"
 KEY_TOLERANCE = "calibration/tolerance"
 KEY_COMPARE = "calibration/compare"
 LIST_MAX_HEIGHT_PX = 80
+STREAM_PLACEHOLDER = "labelled WAV stream"  # short enough to fit: the detail is in the field's tooltip
+LABELS_PLACEHOLDER = "found beside the stream"
 
 
 def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
@@ -58,7 +60,9 @@ class PathList(QWidget):
         self.list.setAccessibleName(title)
         self.list.setMaximumHeight(LIST_MAX_HEIGHT_PX)
         self.add_button = QPushButton("Add…")
+        self.add_button.setToolTip(f"Choose files to add to “{title}”")
         self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip(f"Remove the selected files from “{title}” (they stay on disk)")
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.list)
@@ -102,16 +106,24 @@ class CalibrationInputsView(QWidget):
         self._loaded_model: Path | None = None
         self.use_loaded = QCheckBox("the loaded model")
         self.use_loaded.setChecked(True)
+        self.use_loaded.setToolTip("Calibrate the model the window has open; clear it to choose another model file")
         self.model_edit = QLineEdit()
         self.model_button = QPushButton("Browse…")
+        self.model_button.setToolTip("Choose the model file to calibrate (clear “the loaded model” first)")
         self.stream_edit = QLineEdit()
-        self.stream_edit.setPlaceholderText("a labelled stream: WAV with labels beside it")
+        self.stream_edit.setPlaceholderText(STREAM_PLACEHOLDER)
+        self.stream_edit.setToolTip("A labelled stream: a long WAV recording whose keywords are listed in a labels "
+                                    "file beside it (Build… makes one from a dataset folder)")
         self.stream_button = QPushButton("Browse…")
+        self.stream_button.setToolTip("Choose the labelled stream (its labels beside it are filled in)")
         self.build_button = QPushButton("Build…")
         self.build_button.setToolTip("Build a labelled stream from a dataset folder (kws stream make)")
         self.labels_edit = QLineEdit()
-        self.labels_edit.setPlaceholderText("JSON, CSV or Audacity labels (found beside the stream)")
+        self.labels_edit.setPlaceholderText(LABELS_PLACEHOLDER)
+        self.labels_edit.setToolTip("Where the stream's keywords are: a JSON, CSV or Audacity labels file; one "
+                                    "beside the stream with the same name is found by itself")
         self.labels_button = QPushButton("Browse…")
+        self.labels_button.setToolTip("Choose the stream's labels file (JSON, CSV or Audacity labels)")
         self.background = PathList("Background-only recordings", AUDIO_FILTER,
                                    "Background-only recordings (TV, music, office): every detection in them is "
                                    "a false accept")

@@ -26,6 +26,10 @@ PATH_ROLE = Qt.ItemDataRole.UserRole
 MAX_LISTED = 5000
 SAMPLE_RATE = 16000
 PLOT_DESCRIPTION = "The selected clip's spectrogram as the model sees it: frames across, mel bands up."
+NO_CLIPS_HINT = "Build the clips to see their spectrograms here"
+NO_SELECTION_HINT = "Select a clip to see its spectrogram here"
+AXES = ("bottom", "left")
+HINT_RANGE = (0.0, 1.0)  # the empty plot's range; the hint stands at its centre
 
 
 def dataset_clips(folder: Path) -> list[Path]:
@@ -69,7 +73,10 @@ class ClipPreviewView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(lut)
         self.plot.addItem(self.image)
+        self.hint = pg.TextItem(anchor=(0.5, 0.5))  # stands where the spectrogram will be, instead of empty axes
+        self.plot.addItem(self.hint, ignoreBounds=True)
         self.spectrogram: np.ndarray | None = None
+        self._dark = True
         buttons = QHBoxLayout()
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.info, 1)
@@ -80,10 +87,35 @@ class ClipPreviewView(QWidget):
         layout.addWidget(self.plot_widget, 3)
         self.play_button.setEnabled(False)
         self.set_dark(theme.palette_is_dark() if dark is None else dark)
+        self._show_hint()
 
     def set_dark(self, dark: bool) -> None:
-        """Restyle the spectrogram plot's background and axes for the palette."""
+        """Restyle the spectrogram plot's background, axes and hint for the palette."""
+        self._dark = dark
         theme.style_chart(self.plot_widget, dark, fixed_left_axis=False)
+        self.hint.setColor(theme.plot_colors(dark).foreground)
+        self.hint.setFont(theme.app_font())
+
+    @property
+    def hint_text(self) -> str:
+        """The sentence shown instead of a spectrogram ("" while one is shown)."""
+        return self.hint.textItem.toPlainText() if self.hint.isVisible() else ""
+
+    def _show_hint(self) -> None:
+        """No clip to show: a sentence saying how to get one, not axes around nothing (they meant nothing)."""
+        for axis in AXES:
+            self.plot.showAxis(axis, False)
+        self.hint.setText(NO_SELECTION_HINT if self.clip_list.count() else NO_CLIPS_HINT,
+                          color=theme.plot_colors(self._dark).foreground)
+        self.hint.setVisible(True)
+        self.plot.setXRange(*HINT_RANGE, padding=0)
+        self.plot.setYRange(*HINT_RANGE, padding=0)
+        self.hint.setPos(sum(HINT_RANGE) / 2, sum(HINT_RANGE) / 2)
+
+    def _hide_hint(self) -> None:
+        self.hint.setVisible(False)
+        for axis in AXES:
+            self.plot.showAxis(axis, True)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         """View > Dark palette changes the application palette: restyle with it."""
@@ -115,6 +147,8 @@ class ClipPreviewView(QWidget):
         self.clip_list.blockSignals(False)
         if self.clip_list.currentItem() is None and self.clip_list.count():
             self.clip_list.setCurrentRow(0)
+        elif self.clip_list.currentItem() is None:
+            self._show_hint()  # the folder has no clips (yet)
 
     def current_path(self) -> Path | None:
         item = self.clip_list.currentItem()
@@ -129,6 +163,7 @@ class ClipPreviewView(QWidget):
             self.info.setText("no clip selected")
             self.image.clear()
             self.spectrogram = None
+            self._show_hint()
             return
         path = Path(item.data(PATH_ROLE))
         try:
@@ -141,6 +176,7 @@ class ClipPreviewView(QWidget):
         clip = np.zeros(length, np.int16)
         clip[:min(length, samples.size)] = samples[:length]
         self.spectrogram = self.frontend.process_clip(clip, dtype=np.uint16)
+        self._hide_hint()
         self.image.setImage(self.spectrogram.T, autoLevels=False, levels=(0, max(1, int(self.spectrogram.max()))))
         frames, channels = self.spectrogram.shape
         self.plot.setXRange(0, frames, padding=0)

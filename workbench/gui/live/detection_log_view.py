@@ -87,6 +87,8 @@ class DetectionLogView(QWidget):
         self.beep_box = QCheckBox("Beep")
         self.beep_box.setToolTip("Play the system beep on every detection")
         self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Empty the detection log (the stream keeps running; Export CSV… then saves "
+                                     "only later detections)")
         self.clear_button.clicked.connect(self.clear)
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Save the whole log as CSV (wall time, stream time, label, score)")

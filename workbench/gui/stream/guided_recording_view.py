@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import WorkbenchError
+from workbench.gui.stream.guided_source import SOURCE_LEFT, microphone_problem
 from workbench.gui.stream.recording_view import default_recordings_folder, unique_clip_path
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
 from workbench.synthesis.build_plan import check_word, folder_name
@@ -53,6 +54,7 @@ NON_KEYWORD_CLASSES = ("_unknown_", "_silence_")
 PROMPT_POINT_SIZE = 28
 KEPT_COLOR, REJECTED_COLOR, RECORDING_COLOR = "#3fb950", "#f85149", "#d29922"
 FALLBACK_SPEAKER = "me"
+START_TIP = "Record the words, one take after another, from the microphone the stream listens to"
 
 
 def default_speaker() -> str:
@@ -100,6 +102,8 @@ class GuidedRecordingView(QDialog):
         self._timer.timeout.connect(self._tick)
         self._build()
         self._fill_from_model()
+        for signal in (controller.source_changed, controller.running_changed):
+            signal.connect(self._on_source_changed)
         self._show_state()
 
     # -- construction --------------------------------------------------------------------------------
@@ -144,9 +148,12 @@ class GuidedRecordingView(QDialog):
         self.retake_button.setToolTip("Delete the last kept take and record it again")
         self.retake_button.clicked.connect(self.retake)
         self.skip_button = QPushButton("Skip word")
+        self.skip_button.setToolTip("Leave the remaining takes of this word and go on with the next word")
         self.skip_button.clicked.connect(self.skip_word)
         self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("End the session; the takes kept so far stay in the dataset folder")
         self.stop_button.clicked.connect(self.stop)
+        self.folder_button.setToolTip("Choose the dataset folder the takes are saved in (one folder per word)")
         buttons = QHBoxLayout()
         for button in (self.start_button, self.retake_button, self.skip_button, self.stop_button):
             buttons.addWidget(button)
@@ -204,8 +211,24 @@ class GuidedRecordingView(QDialog):
     def take_number(self) -> int:
         return self.position % self.takes + 1
 
+    def start_problem(self) -> str | None:
+        """Why Start cannot begin a session now: a model open for inspection only, no microphone, or a stream
+        that plays a file (:func:`~workbench.gui.stream.guided_source.microphone_problem`); None: it can."""
+        reason = getattr(self.controller, "live_reason", None)
+        return f"The stream cannot start: {reason}." if reason else microphone_problem(self.controller)
+
+    def _on_source_changed(self, *_args: Any) -> None:
+        """The stream's source changed: a session recording a file now stops, and Start says whether it can."""
+        problem = self.start_problem()
+        if problem is not None and self.state not in (IDLE, DONE):
+            if self.state == RECORDING:
+                self.controller.take_recording()  # not a take of the user: dropped
+            self._abort(SOURCE_LEFT)  # the detail line below says why and what to do
+        self._show_state()
+
     def start(self) -> bool:
-        """Begin the session (False with a message when the words are bad or the stream cannot run)."""
+        """Begin the session (False with a message when the words are bad, the source is not a microphone or the
+        stream cannot run)."""
         try:
             words = [check_word(w) for w in self.words_edit.text().split(",") if w.strip()]
             if not words:
@@ -215,10 +238,12 @@ class GuidedRecordingView(QDialog):
         except WorkbenchError as exc:
             self._say(str(exc), REJECTED_COLOR)
             return False
+        problem = self.start_problem()
+        if problem is not None:  # never record what plays (the bundled sample) as the user's own takes
+            self._say(problem, REJECTED_COLOR)
+            return False
         if not self.controller.running and not self.controller.start():
-            reason = getattr(self.controller, "live_reason", None)  # a model open for inspection only
-            self._say(f"The stream cannot start: {reason}." if reason else
-                      "The stream cannot start: choose a microphone in the source panel first.", REJECTED_COLOR)
+            self._say("The stream cannot start: choose a microphone in the source panel first.", REJECTED_COLOR)
             return False
         self.words, self.takes = words, self.takes_spin.value()
         self.position, self.kept, self.last_kept = 0, [], None
@@ -335,15 +360,18 @@ class GuidedRecordingView(QDialog):
 
     def _show_state(self) -> None:
         running = self.state not in (IDLE, DONE)
-        for widget in (self.words_edit, self.takes_spin, self.speaker_edit, self.folder_button, self.start_button):
+        for widget in (self.words_edit, self.takes_spin, self.speaker_edit, self.folder_button):
             widget.setEnabled(not running)
+        problem = None if running else self.start_problem()
+        self.start_button.setEnabled(not running and problem is None)
+        self.start_button.setToolTip(problem or START_TIP)
         self.stop_button.setEnabled(running)
         self.skip_button.setEnabled(running)
         self.retake_button.setEnabled(self.last_kept is not None and self.state in (REVIEW, DONE, COUNTDOWN))
         self.prompt.setStyleSheet(f"color: {RECORDING_COLOR};" if self.state == RECORDING else "")
         if self.state == IDLE:
             self.prompt.setText("")
-            self.detail.setText("Press Start, then say each word when asked.")
+            self.detail.setText("Press Start, then say each word when asked." if problem is None else problem)
         elif self.state == DONE:
             self.prompt.setText("Done")
             self.detail.setText(f"{len(self.kept)} takes kept in {self._folder}")

@@ -32,6 +32,11 @@ DEVICE_POLL_MS = 3000  # hot-plug check; re-enumerating costs ~30 ms, so not mor
 DEFAULT_DEVICE_LABEL = "System default input"
 NO_DEVICE_LABEL = "No audio input found"
 START_TIP = "Start streaming the selected input through the model / stop the running stream."
+RECORD_TIP = "Record the microphone to a 16 kHz WAV clip (for a dataset); press again to stop and save it."
+NO_INPUT_TIP = ("No audio input was found: plug in a microphone (the list follows it within seconds); "
+                "files play from the player below.")
+RECORD_NEEDS_STREAM_TIP = "Record takes the running microphone: press Start first."
+RECORD_NOT_A_FILE_TIP = "Record takes the microphone, not the file that plays: start a microphone to record."
 
 
 def _device_key(device: InputDevice) -> tuple[str, str]:
@@ -61,6 +66,7 @@ class SourcePanel(QWidget):
     stop_requested = Signal()
     record_toggled = Signal(bool)
     status_message = Signal(str)
+    controls_changed = Signal()  # Start/Record changed state or reason: the window's actions follow them
 
     def __init__(self, parent: QWidget | None = None, device_poll_ms: int = DEVICE_POLL_MS) -> None:
         super().__init__(parent)
@@ -89,8 +95,7 @@ class SourcePanel(QWidget):
         self.start_button.clicked.connect(self.toggle_streaming)
         self.record_button = QPushButton("Record")
         self.record_button.setCheckable(True)
-        self.record_button.setToolTip("Record the microphone to a 16 kHz WAV clip (for a dataset); "
-                                      "press again to stop and save it.")
+        self.record_button.setToolTip(RECORD_TIP)
         self.record_button.toggled.connect(self._on_record_toggled)
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
@@ -157,6 +162,7 @@ class SourcePanel(QWidget):
         self._fill_combo(previous)
         if previous is not None and self._selected_key() != previous:
             self._show_message(f"The input “{previous[0]}” disappeared; using the system default input.")
+        self._update_controls()  # the first input plugged in, or the last one removed, changes Start and Record
         return True
 
     def _selected_key(self) -> tuple[str, str] | None:
@@ -235,7 +241,7 @@ class SourcePanel(QWidget):
             self.microphone_requested.emit(self.selected_device())
 
     def toggle_recording(self) -> None:
-        """Start/stop recording (the Record button; a no-op unless a microphone streams)."""
+        """Start/stop recording (the Record button; a no-op while :attr:`record_reason` says why not)."""
         if self.record_button.isEnabled():
             self.record_button.toggle()
 
@@ -250,16 +256,42 @@ class SourcePanel(QWidget):
         self._update_controls()
         self.record_toggled.emit(checked)
 
+    @property
+    def start_reason(self) -> str | None:
+        """Why Start cannot start a microphone now (None: it can, or it stops the running stream).
+
+        Why no input counts: a Start that fails in an error box each time, and stays enabled, teaches less than
+        a disabled button that says why; Space and the file player still resume a file."""
+        if self._streaming:
+            return None
+        if self._unavailable is not None:
+            return self._unavailable
+        return None if self._devices else NO_INPUT_TIP
+
+    @property
+    def record_reason(self) -> str | None:
+        """Why Record cannot record now (None: it can, or it is recording); the window's Record action says the
+        same, so the two never disagree."""
+        if self.record_button.isChecked():
+            return None
+        if self._unavailable is not None:
+            return self._unavailable
+        if self._streaming:
+            return RECORD_NOT_A_FILE_TIP if self.transport.file_source is not None else None
+        return RECORD_NEEDS_STREAM_TIP if self._devices else NO_INPUT_TIP
+
     def _update_controls(self) -> None:
-        microphone_streaming = self._streaming and self.transport.file_source is None
+        start_reason, record_reason = self.start_reason, self.record_reason
         self.start_button.setText("Stop" if self._streaming else "Start")
-        self.start_button.setEnabled(self._streaming or self._unavailable is None)
-        self.start_button.setToolTip(START_TIP if self._unavailable is None or self._streaming else self._unavailable)
-        self.record_button.setEnabled(microphone_streaming or self.record_button.isChecked())
+        self.start_button.setEnabled(start_reason is None)
+        self.start_button.setToolTip(start_reason or START_TIP)
+        self.record_button.setEnabled(record_reason is None)
+        self.record_button.setToolTip(record_reason or RECORD_TIP)
         self.record_button.setText("Stop recording" if self.record_button.isChecked() else "Record")
         self.device_combo.setEnabled(not self._streaming)
         self.refresh_button.setEnabled(not self._streaming)
         self.transport.set_streaming(self._streaming)
+        self.controls_changed.emit()
 
     # -- file transport (delegated) ------------------------------------------------------------------
     @property

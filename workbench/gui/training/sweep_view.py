@@ -143,6 +143,13 @@ class SweepView(QWidget):
         browse_out.clicked.connect(self._choose_out)
         self.run_button, self.cancel_button = QPushButton("&Run sweep"), QPushButton("&Cancel")
         self.use_best_button = QPushButton("&Use the best model")
+        browse_sweep.setToolTip("Choose the sweep file (.toml) that lists the settings to search")
+        browse_out.setToolTip("Choose the folder every trial's run is written in")
+        self.run_button.setToolTip("Train every trial of the sweep file on Ray (kws sweep) and chart their results")
+        self.cancel_button.setToolTip("Stop every trial of the running sweep; finished trials stay in the output "
+                                      "folder")
+        self.use_best_button.setToolTip("Load the best trial's model into the live view, the Model and the Profile "
+                                        "workspaces")
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.use_best_button.clicked.connect(self.use_best_model)

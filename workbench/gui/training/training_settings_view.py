@@ -68,13 +68,17 @@ class TrainingSettingsView(QWidget):
         self.init_button.setFixedWidth(BROWSE_BUTTON_PX)
         self.init_from.setAccessibleName("Start from")  # in a row with its button: not the form label's buddy
         self.init_button.setAccessibleName("Browse for the model to start from")
+        self.init_button.setToolTip("Choose a trained model whose weights the training starts from")
         self.out = QLineEdit()
         self.out.setPlaceholderText("folder for the model, logs and checkpoints")
         self.out_button = QPushButton("…")
         self.out_button.setFixedWidth(BROWSE_BUTTON_PX)
         self.out.setAccessibleName("Output folder")
         self.out_button.setAccessibleName("Browse for the output folder")
+        self.out_button.setToolTip("Choose the folder for the model, logs and checkpoints")
         self.mltk_zip = QCheckBox("also write an MLTK .mltk.zip")
+        self.mltk_zip.setToolTip("Also package the trained model as an MLTK model archive (.mltk.zip) in the "
+                                 "output folder")
 
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)

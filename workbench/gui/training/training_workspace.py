@@ -76,7 +76,11 @@ class TrainingWorkspace(QWidget):
         self.datasets = DatasetPanel()
         self.settings = TrainingSettingsView()
         self.train_button = QPushButton("&Train")
+        self.train_button.setToolTip("Train a model on the dataset folders with these settings (kws train); the "
+                                     "model, logs and checkpoints go in the output folder")
         self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button.setToolTip("Stop the training after the current batch; the best checkpoint is kept, "
+                                      "and Resume continues the run")
         self.resume_button = QPushButton("&Resume")
         self.resume_button.setToolTip("Continue the stopped run in the output folder")
         self.use_button = QPushButton("&Use this model")

@@ -16,13 +16,14 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFrame, QMainWindow, QMessageBox,
-                               QScrollArea, QSizePolicy, QStackedWidget, QWidget)
+                               QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import MODEL_FILE_SUFFIXES
 from workbench.gui import app_settings, board_link, file_dialogs, small_screen
-from workbench.gui.window import model_display, panel_wiring, window_closing, window_menus, window_palette
+from workbench.gui.window import (last_model, model_display, panel_wiring, window_closing, window_menus,
+                                  window_palette)
 from workbench.gui.board.board_workspace import BoardWorkspace
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.live.detection_log_view import DetectionLogView
@@ -34,6 +35,7 @@ from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.take_keeper import TakeKeeper
 from workbench.gui.stream.tuning_panel import TuningPanel
 from workbench.gui.window.status_message import MessageStatusBar
+from workbench.gui.window.notice_bar import NoticeBar
 from workbench.gui.window.stream_indicator_view import StreamIndicatorView
 from workbench.gui.training.training_area import TrainingArea
 from workbench.gui.window.workspace_bar import WorkspaceBar, WorkspaceEntry
@@ -84,7 +86,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         for widget in self.workspaces.values():
             self.stack.addWidget(widget)
-        self.setCentralWidget(self.stack)
+        self.notice = NoticeBar()  # above every workspace, e.g. the last model could not be opened
+        self.setCentralWidget(_column(self.notice, self.stack))
         self.workspace_bar = WorkspaceBar([e for e in WORKSPACES if e.key in self.workspaces], self)
         self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.workspace_bar)
         self.log = DetectionLogView()
@@ -218,13 +221,11 @@ class MainWindow(QMainWindow):
         unsaved = self.settings.save_problem()  # said once, before anything the user chooses is lost
         if unsaved is not None:
             self.show_error(unsaved)
-        candidates = [p for p in (model, self.settings.last_model()) if p is not None]
-        for path in candidates:
-            if self.open_model(path):
-                break
-        else:
-            if not candidates or self.controller.model is None:
-                self.open_model(default_model_path())
+        if model is None or not self.open_model(model):
+            last, problem = last_model.open_last_model(self)
+            if self.controller.model is None and self.open_model(default_model_path()) and last and problem:
+                self.last_error = last_model.last_model_sentence(last, problem, default_model_path())
+                self.notice.show_text(self.last_error)  # stays: the stream's start-up messages follow at once
         if self.controller.model is None:
             return
         if audio is not None:
@@ -233,20 +234,18 @@ class MainWindow(QMainWindow):
             self.controller.use_microphone_or_sample(device if device is not None else self.settings.device())
 
     # -- files ----------------------------------------------------------------------------------
-    def open_model(self, path: str | Path) -> bool:
+    def open_model(self, path: str | Path, report: bool = True) -> bool:
         """Load ``path``; the tuning of the model it replaces is kept, its own remembered tuning comes back.
 
-        A model that loads but cannot stream opens for inspection only (``controller.live_problem``)."""
+        A model that loads but cannot stream opens for inspection only (``controller.live_problem``). With
+        ``report=False`` a failure is only kept in ``controller.load_error`` (start-up says it its own way)."""
         path = Path(path)
         self.settings.remember_tuning(self.controller.model, self.controller.tuning)
-        gone = self.settings.missing_last_model() if self.model_path is None else None  # the first model
-        if not self.controller.load_model(path, self.settings.detection_params):
+        if not self.controller.load_model(path, self.settings.detection_params, report=report):
             return False
         self.model_path = path
         self.settings.set_last_model(path)
         file_dialogs.update_recent_menu(self, self.settings.add_recent(path))
-        if gone is not None and gone != path:
-            self.show_error(f"The last model used, {gone}, was not found; opened {path.name} instead.")
         return True
 
     def open_audio(self, path: str | Path) -> bool:
@@ -308,6 +307,7 @@ class MainWindow(QMainWindow):
         self.log.bind(session)
 
     def _on_model_changed(self, model: object) -> None:
+        self.notice.clear()  # a notice about the model opened at start-up is stale now
         model_display.show_model(self, model)  # also: a model that cannot stream is shown for inspection
 
     def _on_running_changed(self, running: bool) -> None:
@@ -375,6 +375,17 @@ class MainWindow(QMainWindow):
 
             self.takes.rescue(default_recordings_folder())
         super().closeEvent(event)
+
+
+def _column(notice: QWidget, workspaces: QWidget) -> QWidget:
+    """The notice bar over the workspaces, which take all the height it leaves."""
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(notice)
+    layout.addWidget(workspaces, 1)
+    return column
 
 
 def wait_for(condition: object, timeout_s: float) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from workbench.core.errors import WorkbenchError
 from workbench.gui.session_controller import CANNOT_RUN_LIVE
 from workbench.gui.window.stream_indicator_view import INSPECT_ONLY
-from workbench.gui.window.window_menus import RECORD_TIP, START_TIP
+from workbench.gui.window.window_menus import START_TIP
 
 TITLE = "KWS Workbench"
 
@@ -38,8 +38,7 @@ def show_model(window: Any, model: Any) -> None:
         window.show_status(f"cannot profile {name}: {exc}")
     problem = window.controller.live_problem
     window.live.show_notice(live_notice(name, problem) if problem is not None else None)
-    for action, tip in ((window.start_action, START_TIP), (window.record_action, RECORD_TIP)):
-        action.setEnabled(reason is None)
-        action.setToolTip(reason or tip)
-    window.source_panel.set_unavailable(reason)
+    window.start_action.setEnabled(reason is None)
+    window.start_action.setToolTip(reason or START_TIP)
+    window.source_panel.set_unavailable(reason)  # the Record action follows the panel's Record button
     window.tuning_panel.set_unavailable(reason)

@@ -10,10 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtGui import QAction
+
 from workbench.gui import file_dialogs
 from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
 from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.tuning_panel import TuningPanel
+from workbench.gui.window.window_menus import RECORD_TIP
 
 
 def connect_source_panel(source: SourcePanel, controller: SessionController, window: Any) -> None:
@@ -31,7 +34,21 @@ def connect_source_panel(source: SourcePanel, controller: SessionController, win
     controller.error.connect(lambda text: source.show_message(text)
                              if controller.source_choice.kind == MICROPHONE else None)
     controller.stream_started.connect(lambda: source.show_message(""))  # the old failure is over
+    source.controls_changed.connect(lambda: follow_record_button(source, window.record_action))
+    follow_record_button(source, window.record_action)
     _connect_recording(source.recording, controller, window)
+
+
+def follow_record_button(source: SourcePanel, action: QAction) -> None:
+    """The window's Record action (Ctrl+R, the toolbar) is enabled exactly when the panel's Record button is, and
+    says the same reason when it is not (a file plays, nothing streams, no input, a model only inspected).
+
+    Why: an enabled action that silently does nothing (Ctrl+R while a file plays) looks broken."""
+    reason = source.record_reason
+    tip = reason or RECORD_TIP
+    action.setEnabled(reason is None)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
 
 
 def connect_tuning_panel(tuning: TuningPanel, controller: SessionController, window: Any) -> None:

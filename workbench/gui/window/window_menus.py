@@ -18,7 +18,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QMessageBox, QPushButton,
+                               QWidget)
 
 from workbench import documentation
 from workbench.bundled_models import bundled_models
@@ -29,7 +30,7 @@ from workbench.gui.window import about_dialog
 # Help's guides: (menu text, document) -- the documents of docs/ a user reads from the window
 GUIDES = (("&Calibration guide", documentation.CALIBRATION), ("&Board guide", documentation.BOARD),
           ("&Profiler guide", documentation.PROFILER), ("&Sweeps guide", documentation.SWEEPS))
-FREEZE_TIP = "Freeze the plots; drag or zoom the time axis to look back over the last minute"
+FREEZE_TIP = "Freeze the plots (F); drag or zoom the time axis to look back over the last minute"
 START_SHORTCUT = "Space"
 START_TIP = "Start or stop the stream (Space, unless a button, check box, list or field has the keyboard focus)"
 RECORD_TIP = "Record the microphone to a clip (Ctrl+R)"
@@ -144,7 +145,7 @@ def build_menus(window: Any) -> None:
     stream_menu.addSeparator()
     stream_menu.addAction(act("Use &microphone", lambda: window.controller.set_source(
         SourceChoice(MICROPHONE, device=window.settings.device()))))
-    stream_menu.addAction(act("Play the bundled &sample", window.play_sample))
+    stream_menu.addAction(act("&Play the bundled sample", window.play_sample))  # S is Start/Stop (README)
     stream_menu.addAction(act("Record &guided takes…", lambda: open_guided_recording(window)))
     build_help_menu(window)
     toolbar = window.addToolBar("Stream")
@@ -162,7 +163,7 @@ def build_help_menu(window: Any) -> None:
     for title, name in GUIDES:
         path = documentation.doc_path(name)
         if path is not None:
-            action = window._action(title, lambda _checked=False, p=path: open_guide(p))
+            action = window._action(title, lambda _checked=False, t=title, p=path: show_guide(window, t, p))
             window.guide_actions.append(action)
             window.help_menu.addAction(action)
     if window.guide_actions:
@@ -175,3 +176,26 @@ def build_help_menu(window: Any) -> None:
 def open_guide(path: Path) -> bool:
     """Open a guide with the desktop's viewer for Markdown text (False when the desktop opens nothing)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def guide_not_opened(title: str, path: Path) -> str:
+    """The sentence said when nothing on the desktop opens guide ``title`` (a menu text): where the file is."""
+    return f"Nothing on this desktop opens the {title.replace('&', '')}; it is the Markdown file {path}."
+
+
+def show_guide(window: Any, title: str, path: Path) -> bool:
+    """Open guide ``title`` at ``path``; when the desktop opens nothing (no handler for .md, no xdg-open), say where
+    the file is in a box whose text can be selected and copied, and in the status bar.
+
+    Why: a menu entry that does nothing visible looks broken, and the user can still read the file themselves."""
+    if open_guide(path):
+        return True
+    message = guide_not_opened(title, path)
+    box = QMessageBox(QMessageBox.Icon.Information, about_dialog.APP_NAME, message, QMessageBox.StandardButton.Ok,
+                      window)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    window.guide_box = box
+    window.show_status(message)
+    return False

@@ -1,0 +1,54 @@
+"""The Calibration inputs' hints can be read: each field's placeholder fits the field in the window as a user
+first sees it (and at a narrower width), and the detail the placeholder used to hold is in the field's tooltip."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLineEdit, QStyle, QStyleOptionFrame
+
+from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
+
+TEXT_MARGIN_PX = 2  # QLineEdit's own margin on each side of its text
+SIZES = [(1600, 960), (1584, 960), (1280, 800)]
+
+
+def text_room(edit: QLineEdit) -> int:
+    """The width a line edit draws its text (and placeholder) in, as its style lays it out."""
+    option = QStyleOptionFrame()
+    option.initFrom(edit)
+    option.rect = edit.rect()
+    option.lineWidth = edit.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, option, edit)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    return contents.width() - margins.left() - margins.right() - 2 * TEXT_MARGIN_PX
+
+
+def cut_placeholders(view: CalibrationInputsView) -> list[str]:
+    return [f"{edit.accessibleName()}: {edit.placeholderText()!r} needs "
+            f"{edit.fontMetrics().horizontalAdvance(edit.placeholderText())} px, has {text_room(edit)}"
+            for edit in view.findChildren(QLineEdit)
+            if edit.isVisible() and edit.placeholderText()
+            and edit.fontMetrics().horizontalAdvance(edit.placeholderText()) > text_room(edit)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_placeholder_of_the_calibration_inputs_fits(qtbot, window, size: tuple[int, int]) -> None:
+    window.resize(*size)
+    window.show_workspace("calibration")
+    qtbot.waitUntil(lambda: window.size().width() == size[0], timeout=2000)
+    qtbot.wait(50)  # let the layouts settle
+    view = window.calibration.inputs
+    assert view.stream_edit.isVisible() and view.labels_edit.isVisible()
+    assert cut_placeholders(view) == []
+    assert "labels file beside it" in view.stream_edit.toolTip()  # the detail the old placeholder was cut in
+    assert "JSON, CSV or Audacity" in view.labels_edit.toolTip()
+
+
+def test_the_check_finds_a_cut_placeholder(qtbot, window) -> None:
+    """The check can fail: the old placeholder, in a field as narrow as it was given, is reported."""
+    window.show_workspace("calibration")
+    view = window.calibration.inputs
+    view.labels_edit.setPlaceholderText("JSON, CSV or Audacity labels (found beside the stream)")
+    view.labels_edit.setFixedWidth(view.labels_edit.fontMetrics().horizontalAdvance("JSON, CSV or Audacity"))
+    qtbot.wait(10)
+    assert any("Labels file" in p for p in cut_placeholders(view))

@@ -1,0 +1,41 @@
+"""Start-up's last model: open it, or say in one sentence why the bundled model was opened instead.
+
+Why a module: a last model that is gone (deleted, moved, on an unmounted drive) and one that no longer loads
+(overwritten by something that is not a model) are the same news to the user -- "the model you had is not
+the one you see" -- so both are said the same way, and without a box that blocks the start-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+NOT_FOUND = "was not found"
+NOT_OPENED = "could not be opened"
+
+
+def last_model_reason(path: Path, message: str) -> str:
+    """What follows "The last model used, PATH," for a load failure ``message`` that may name ``path`` itself
+    (``PATH is not a TensorFlow Lite model …`` becomes ``is not a TensorFlow Lite model …``)."""
+    where = str(path)
+    if message.startswith(where):
+        rest = message.removeprefix(where).strip()
+        return f"{NOT_OPENED}{rest}" if rest.startswith(":") else rest
+    return f"{NOT_OPENED}: {message.replace(where, 'it')}"
+
+
+def last_model_sentence(path: Path, reason: str, opened: Path) -> str:
+    """The one sentence for both cases: ``The last model used, PATH, REASON; opened NAME instead.``"""
+    return f"The last model used, {path}, {reason}; opened {opened.name} instead."
+
+
+def open_last_model(window: Any) -> tuple[Path | None, str | None]:
+    """Open the last model used in ``window`` (a MainWindow); the remembered path (None: none) and why it was not
+    opened (None: it was, or there is none). A load failure is not reported by the window: the caller says it."""
+    gone = window.settings.missing_last_model()
+    if gone is not None:
+        return gone, NOT_FOUND
+    last = window.settings.last_model()
+    if last is None or window.open_model(last, report=False):
+        return last, None
+    return last, last_model_reason(last, window.controller.load_error or "")
