@@ -9,7 +9,7 @@ stream (without it an idle null sink delivers its monitor in ~2 s blocks). Audio
 reaches via ALSA's ``pulse`` PCM (libasound2-plugins) once ``PULSE_SERVER`` points at our socket.
 
 ``stop()`` kills exactly the processes it started (by their Popen handles), restores the environment
-and removes the directory. Usable as a context manager; ``tests/conftest.py`` wraps it in fixtures.
+and removes the directory. Usable as a context manager; :func:`running_or_skip` starts one for a test, or skips it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 REQUIRED_TOOLS = ("pulseaudio", "pactl", "pacat", "parec", "paplay")
 SINK_RATE = 16000
@@ -195,3 +199,17 @@ class VirtualMic:
             else:
                 os.environ[key] = value
         self._saved_env = {}
+
+
+@contextmanager
+def running_or_skip(**settings: str) -> Iterator[VirtualMic]:
+    """A started virtual microphone (``VirtualMic(**settings)``) for the block, stopped after it; the test is
+    skipped, with the reason, when PulseAudio cannot run here."""
+    try:
+        mic = VirtualMic(**settings).start()
+    except VirtualMicUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield mic
+    finally:
+        mic.stop()

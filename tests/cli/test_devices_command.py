@@ -17,7 +17,7 @@ from workbench.core.errors import DeviceError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "tests"))
-from virtmic import VirtualMic, VirtualMicUnavailable, missing_tools  # noqa: E402
+from virtmic import VirtualMic, running_or_skip  # noqa: E402
 
 
 def run_devices(*argv: str) -> tuple[int, str]:
@@ -32,17 +32,9 @@ def run_devices(*argv: str) -> tuple[int, str]:
 
 @pytest.fixture
 def virtmic() -> Iterator[VirtualMic]:
-    if missing_tools():
-        pytest.skip(f"PulseAudio tools not installed: {', '.join(missing_tools())}")
-    try:
-        mic = VirtualMic(sink_name="kws_devices_sink").start()
-    except VirtualMicUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
+    with running_or_skip(sink_name="kws_devices_sink") as mic:
         yield mic
-    finally:
-        mic.stop()
-        refresh_devices()
+    refresh_devices()
 
 
 def test_lists_the_virtual_microphone(virtmic: VirtualMic) -> None:

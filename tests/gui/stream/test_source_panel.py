@@ -16,7 +16,7 @@ from workbench.gui.stream.source_panel import (NO_INPUT_TIP, RECORD_NEEDS_STREAM
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = REPO_ROOT / "resources" / "audio" / "yes_no.wav"
 sys.path.insert(0, str(REPO_ROOT / "tests"))
-from virtmic import VirtualMic, VirtualMicUnavailable  # noqa: E402
+from virtmic import running_or_skip  # noqa: E402
 
 SAMPLE_RATE = 16000
 
@@ -70,12 +70,7 @@ def test_record_button_emits_and_stopping_the_stream_ends_the_recording(panel, q
 
 
 def test_virtual_microphone_is_listed_and_its_loss_falls_back_to_default(panel, qtbot):
-    mic = VirtualMic()
-    try:
-        mic.start()
-    except VirtualMicUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
+    with running_or_skip() as mic:
         panel.refresh_device_list(rescan=True)  # "changed" depends on what an earlier test left enumerated
         names = [d.name for d in panel.devices]
         assert "pulse" in names, names
@@ -94,8 +89,6 @@ def test_virtual_microphone_is_listed_and_its_loss_falls_back_to_default(panel, 
         assert "pulse" not in [d.name for d in panel.devices]
         assert panel.selected_device() is None
         assert "disappeared" in panel.message
-    finally:
-        mic.stop()
 
 
 def test_open_file_emits_request_with_transport_choices(panel, qtbot):
@@ -181,12 +174,7 @@ def test_no_input_disables_start_and_record_with_the_reason(panel, qtbot):
 
 
 def test_an_input_plugged_in_enables_start_and_its_loss_says_why_not(panel, qtbot):
-    mic = VirtualMic()
-    try:
-        mic.start()
-    except VirtualMicUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
+    with running_or_skip() as mic:
         panel.refresh_device_list(rescan=True)  # the hot-plug poll's work
         assert panel.devices and panel.start_button.isEnabled() and panel.start_button.toolTip() == START_TIP
         assert not panel.record_button.isEnabled() and panel.record_button.toolTip() == RECORD_NEEDS_STREAM_TIP
@@ -197,5 +185,3 @@ def test_an_input_plugged_in_enables_start_and_its_loss_says_why_not(panel, qtbo
         panel.poll_devices()
         assert panel.start_button.isEnabled() == bool(panel.devices)
         assert panel.start_button.toolTip() == (START_TIP if panel.devices else NO_INPUT_TIP)
-    finally:
-        mic.stop()

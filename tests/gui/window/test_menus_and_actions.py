@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMenu
@@ -20,7 +19,7 @@ from workbench.gui.stream.source_panel import NO_INPUT_TIP, RECORD_NEEDS_STREAM_
 from workbench.gui.window.window_menus import GUIDES, RECORD_TIP, guide_not_opened
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from virtmic import VirtualMic, VirtualMicUnavailable  # noqa: E402
+from virtmic import running_or_skip  # noqa: E402
 
 STREAM_TIMEOUT_MS = 10_000
 
@@ -73,12 +72,7 @@ def test_the_record_action_is_off_while_a_file_plays_and_says_why(qtbot, window)
 
 
 def test_the_record_action_records_the_microphone_as_the_button_does(qtbot, window) -> None:
-    mic = VirtualMic()
-    try:
-        mic.start()
-    except VirtualMicUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
+    with running_or_skip():
         controller, action = window.controller, window.record_action
         window.source_panel.refresh_device_list(rescan=True)
         assert controller.set_source(SourceChoice(MICROPHONE, device="pulse")), window.last_error
@@ -89,8 +83,6 @@ def test_the_record_action_records_the_microphone_as_the_button_does(qtbot, wind
         assert action.isEnabled()  # pressed again, it stops and saves
         controller.take_recording()
         controller.stop()
-    finally:
-        mic.stop()
 
 
 def test_a_guide_nothing_opens_says_where_its_file_is(qtbot, window) -> None:
