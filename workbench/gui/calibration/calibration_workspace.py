@@ -57,7 +57,11 @@ class CalibrationWorkspace(QWidget):
 
         self.inputs = CalibrationInputsView(getattr(host.settings, "qsettings", None))
         self.run_button = QPushButton("&Run calibration")
+        self.run_button.setToolTip("Replay the stream and the background recordings through the model once, then try "
+                                   "every detection-parameter set: false accepts per hour against misses "
+                                   "(kws calibrate)")
         self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button.setToolTip("Stop the running calibration; the results shown before it started stay")
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
         self.progress.setFormat("%p %")
