@@ -9,7 +9,9 @@ runner). The result per clip is the output dequantised with the tensor's scale a
 what MLTK's ``TfliteModel.predict(y_dtype=float32)`` hands to its evaluation.
 
 Clips are independent, so large sets are split into chunks scored by a pool of spawned processes (spawn,
-not fork: the GUI process has threads). A clip that cannot be decoded is reported, not fatal.
+not fork: the GUI process has threads). The workers ignore Ctrl+C and die with the parent
+(:mod:`workbench.worker_guard`): a stop is the parent's, and a parent killed outright leaves no worker
+behind. A clip that cannot be decoded is reported, not fatal.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
 from workbench.datasets.clip_length import MLTK_TRIM_DB, fit_length
+from workbench.worker_guard import ctrl_c_held_back, guard_worker
 
 CHUNK_CLIPS = 64
 MIN_CLIPS_FOR_WORKERS = 400  # below this, starting processes costs more than it saves
@@ -108,10 +111,11 @@ def score_clips(tflite: bytes, params: Mapping[str, Any], paths: Sequence[Path],
     done = 0
     ClipScorer(tflite, params, trim_db)  # a bad model fails here, once, with its own message
     pool = futures.ProcessPoolExecutor(max_workers=min(workers, len(chunks)),
-                                       mp_context=multiprocessing.get_context("spawn"))
+                                       mp_context=multiprocessing.get_context("spawn"), initializer=guard_worker)
     try:
         model, settings = bytes(tflite), dict(params)
-        pending = {pool.submit(_score_chunk, model, settings, trim_db, chunk) for chunk in chunks}
+        with ctrl_c_held_back():  # the workers start in submit
+            pending = {pool.submit(_score_chunk, model, settings, trim_db, chunk) for chunk in chunks}
         while pending:
             finished, pending = futures.wait(pending, timeout=POLL_S, return_when=futures.FIRST_COMPLETED)
             if cancel is not None and cancel.is_set():

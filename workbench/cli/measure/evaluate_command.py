@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.cancel_signals import sigterm_as_interrupt
 from workbench.cli.data.dataset_commands import add_split_options, load_index
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.cli.progress_bar import ProgressBar
@@ -65,6 +66,14 @@ def _describe(args: argparse.Namespace, index: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """SIGTERM (the GUI's Cancel, ``kill``, ``timeout``) stops as Ctrl+C does: the worker pool is shut down,
+    "kws: interrupted", exit 130. Why: killed outright, the command would leave its workers idling with the
+    caller's output pipes open, and its temporary folders behind (exit handlers never run)."""
+    with sigterm_as_interrupt():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from workbench.core.atomic_write import check_destination
     from workbench.core.errors import SettingsError
     from workbench.core.model.model_file import load_model
