@@ -1,5 +1,5 @@
-"""``kws board console`` and ``classify`` stopped by Ctrl+C or SIGTERM: real child processes on real ptys (the
-classifier on the board simulator), a real log file."""
+"""``kws board console``, ``classify``, ``flash``, ``info`` and ``profile`` stopped by Ctrl+C or SIGTERM: real child
+processes on real ptys (the firmware on the board simulator, the stand-in Commander), a real log file."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pty
 import signal
 import subprocess
 import sys
+import time
 import tty
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
 
-from board_fixtures import board_factory, classifier_image, commander, server  # noqa: E402,F401
+from board_fixtures import board_factory, classifier_image, commander, profiler_image, server  # noqa: E402,F401
 
 from workbench.child_command import EXIT_CANCELLED, kws_command  # noqa: E402
 
@@ -23,6 +24,9 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="ptys and SIGTER
 
 BOARD_LINES = ("hello board", "line two")
 EXIT_WAIT_S = 60  # a safety net for a hung child, not a timing assertion
+POLL_S = 0.02
+MODEL_FLASH_RUN_OF_FLASH = 2  # kws board flash --model: device info, then the model
+MODEL_FLASH_RUN_OF_PROFILE = 3  # kws board profile: device info, the firmware image, then the model
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
@@ -75,3 +79,97 @@ def test_classify_stops_cleanly_and_exits_130(board_factory, commander, classifi
         proc.wait()
     assert proc.returncode == EXIT_CANCELLED, err
     assert "Traceback" not in err and "board: stopped" in err
+
+
+# -- flash, info, profile: SIGTERM while Commander runs -------------------------------------------------------
+COMMANDER_LINE_DELAY_S = 0.3  # each Commander line takes this long: a run lasts seconds, long enough to stop
+PIDS_FILE = "commander-pids"
+
+
+def _recording_commander(commander) -> Path:  # noqa: F811
+    """The stand-in Commander, slowed down, writing each run's process id to a file as it starts (``exec``
+    keeps the id): the processes that must be gone after the stop."""
+    commander.configure(line_delay_s=COMMANDER_LINE_DELAY_S)
+    pids = commander.state / PIDS_FILE
+    wrapper = commander.bin_dir / "commander"
+    real = wrapper.read_text().splitlines()[-1]  # exec "<python>" "<commander_sim.py>" "$@"
+    wrapper.write_text(f'#!/bin/sh\necho $$ >> "{pids}"\n{real}\n')
+    return pids
+
+
+def _pids(path: Path) -> list[int]:
+    return [int(line) for line in path.read_text().split()] if path.exists() else []
+
+
+def _stop_during_commander_run(argv: list[str], commander, run: int, tmp_path: Path,  # noqa: F811
+                               stop: signal.Signals) -> tuple[subprocess.Popen[str], str, Path]:
+    """Start ``kws argv`` with its own TMPDIR, send ``stop`` once Commander's ``run``-th run is under way (it
+    logged its call: the interpreter it runs in has started, so kws is reading its output)."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen(kws_command(*argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(temp)})
+    try:
+        deadline = time.monotonic() + EXIT_WAIT_S
+        while len(commander.calls()) < run:
+            assert proc.poll() is None, f"kws ended before Commander's run {run}: {proc.communicate()}"
+            assert time.monotonic() < deadline, f"Commander's run {run} did not start"
+            time.sleep(POLL_S)
+        proc.send_signal(stop)
+        _, err = proc.communicate(timeout=EXIT_WAIT_S)
+    finally:
+        proc.kill()
+        proc.wait()
+    return proc, err, temp
+
+
+def _assert_stopped_cleanly(proc: subprocess.Popen[str], err: str, temp: Path, pids: Path) -> None:
+    assert proc.returncode == EXIT_CANCELLED, err
+    assert "Traceback" not in err and err.splitlines()[-1] == "board: stopped"
+    assert list(temp.iterdir()) == []  # no kws-board-*/model.bin
+    for pid in _pids(pids):  # Commander runs in a session of its own: it is killed, not left flashing
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_flash_stops_cleanly_while_commander_writes_the_model(commander, reference_model_path: Path,  # noqa: F811
+                                                              tmp_path: Path, stop: signal.Signals) -> None:
+    pids = _recording_commander(commander)
+    proc, err, temp = _stop_during_commander_run(["board", "flash", "--model", str(reference_model_path)], commander,
+                                                 MODEL_FLASH_RUN_OF_FLASH, tmp_path, stop)
+    _assert_stopped_cleanly(proc, err, temp, pids)
+
+
+def test_info_stops_cleanly_while_commander_runs(commander, tmp_path: Path) -> None:  # noqa: F811
+    pids = _recording_commander(commander)
+    proc, err, temp = _stop_during_commander_run(["board", "info"], commander, 1, tmp_path, signal.SIGTERM)
+    _assert_stopped_cleanly(proc, err, temp, pids)
+
+
+def test_profile_stops_cleanly_while_commander_writes_the_model(board_factory, commander,  # noqa: F811
+                                                                profiler_image: Path,  # noqa: F811
+                                                                reference_model_path: Path, tmp_path: Path) -> None:
+    sim = board_factory()
+    pids = _recording_commander(commander)
+    argv = ["board", "profile", str(reference_model_path), "--port", str(sim.port), "--firmware", str(profiler_image)]
+    proc, err, temp = _stop_during_commander_run(argv, commander, MODEL_FLASH_RUN_OF_PROFILE, tmp_path, signal.SIGTERM)
+    _assert_stopped_cleanly(proc, err, temp, pids)
+
+
+def test_profile_stops_cleanly_while_it_waits_for_the_board(board_factory, commander,  # noqa: F811
+                                                            reference_model_path: Path) -> None:
+    sim = board_factory()
+    proc = subprocess.Popen(kws_command("board", "profile", str(reference_model_path), "--port", str(sim.port),
+                                        "--no-flash"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        while "press the board's reset button" not in (line := proc.stderr.readline()):
+            assert line, "kws board profile ended before it waited for the board"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=EXIT_WAIT_S)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == EXIT_CANCELLED, err
+    assert "Traceback" not in err and err.splitlines()[-1] == "board: stopped" and out == ""

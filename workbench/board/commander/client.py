@@ -74,6 +74,11 @@ class Commander:
             check: bool = True) -> CommanderResult:
         """Run ``commander args… [--serialno N] [file]``; raises the classified error when it failed."""
         argv = self._argv(args, file)
+        lines: queue.Queue[object] = queue.Queue()
+        collected: list[str] = []
+        limit_s = timeout_s or self.timeout_s
+        deadline = time.monotonic() + limit_s
+        pump: threading.Thread | None = None
         try:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True, errors="replace", bufsize=1,
@@ -81,13 +86,9 @@ class Commander:
         except OSError as exc:
             raise CommanderError(f"Cannot run Simplicity Commander at {self.executable}: "
                                  f"{exc.strerror or exc}.") from None
-        lines: queue.Queue[object] = queue.Queue()
-        pump = threading.Thread(target=_pump, args=(proc, lines), name="commander-output", daemon=True)
-        pump.start()
-        collected: list[str] = []
-        limit_s = timeout_s or self.timeout_s
-        deadline = time.monotonic() + limit_s
-        try:
+        try:  # at once: a Ctrl+C between the start and this try would leave Commander running on its own
+            pump = threading.Thread(target=_pump, args=(proc, lines), name="commander-output", daemon=True)
+            pump.start()
             while True:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled(f"Cancelled: Commander's {what} was stopped.")
@@ -108,7 +109,8 @@ class Commander:
         finally:
             if proc.returncode is None:  # cancelled, timed out or failed while it runs: stop it and its children
                 _kill(proc)
-            pump.join(timeout=1.0)
+            if pump is not None and pump.ident is not None:  # started
+                pump.join(timeout=1.0)
         result = CommanderResult(returncode, tuple(collected))
         if check:
             error = failure_of(returncode, result.text, what=what, serialno=self.serialno)

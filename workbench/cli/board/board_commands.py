@@ -5,7 +5,7 @@ platform), ``flash`` writes a firmware image and/or a model with Simplicity Comm
 prints the board's serial log. ``profile`` and ``classify`` (in :mod:`.board_run_commands`) run MLTK's
 model-profiler and audio-classifier firmware on the chip. Expected failures (no Commander, no board,
 several debuggers, a model that does not fit) end with one sentence on stderr and exit status 2;
-Ctrl+C (and SIGTERM, for ``console``) stops cleanly with status 130.
+Ctrl+C and SIGTERM stop cleanly ("board: stopped", status 130).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 from workbench.board.commander import Commander
 from workbench.board.commander.output import FlashProgress
@@ -99,6 +100,27 @@ def resolve_serialno(serialno: str | None) -> str | None:
     return None
 
 
+def stop_cleanly(work: Callable[[threading.Event], int]) -> int:
+    """``work(cancel)`` with Ctrl+C and SIGTERM setting ``cancel``; a stop ends it with "board: stopped", 130.
+
+    Why: killed outright by SIGTERM (the GUI's Stop, ``kill``, ``timeout``) a board command would die in the
+    middle of a Commander run, leaving Commander flashing on in its own session and the model file it was
+    given in a temporary folder. Why a flag and not an exception: every Commander run, download and serial
+    loop checks ``cancel`` and cleans up after itself (kills Commander's process group, removes the file,
+    closes the port); an exception raised at an arbitrary point could come between starting Commander and
+    the code that would kill it.
+    """
+    from workbench.board.errors import Cancelled
+
+    cancel = threading.Event()
+    try:
+        with cancel_on_signals(cancel):
+            return work(cancel)
+    except (Cancelled, KeyboardInterrupt):
+        print("board: stopped", file=sys.stderr, flush=True)
+        return EXIT_CANCELLED
+
+
 def make_commander(args: argparse.Namespace) -> Commander:
     return Commander.find(getattr(args, "commander", None), serialno=resolve_serialno(args.serialno))
 
@@ -153,7 +175,12 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    info = make_commander(args).device_info()
+    """What the chip is; stoppable (:func:`stop_cleanly`): a debugger that stops answering hangs Commander."""
+    return stop_cleanly(lambda cancel: _info(args, cancel))
+
+
+def _info(args: argparse.Namespace, cancel: threading.Event) -> int:
+    info = make_commander(args).device_info(cancel=cancel)
     if args.json:
         print(json.dumps(info.to_dict(), indent=2))
         return EXIT_OK
@@ -168,6 +195,11 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def run_flash(args: argparse.Namespace) -> int:
+    """Flash the image and/or model; stoppable (:func:`stop_cleanly`), Commander and its temporary file too."""
+    return stop_cleanly(lambda cancel: _flash(args, cancel))
+
+
+def _flash(args: argparse.Namespace, cancel: threading.Event) -> int:
     from workbench.board.flashing.programming import program_board
     from workbench.core.errors import WorkbenchError
 
@@ -176,9 +208,9 @@ def run_flash(args: argparse.Namespace) -> int:
     tflite, name = load_tflite(args.model) if args.model is not None else (None, "")
     commander = make_commander(args)
     result = program_board(commander, image=args.image, tflite=tflite, halt=True, on_progress=ProgressPrinter(),
-                           model_name=name or None)
+                           cancel=cancel, model_name=name or None)
     if not args.halt:
-        commander.reset(device=result.device.commander_device)
+        commander.reset(device=result.device.commander_device, cancel=cancel)
     parts = []
     if result.image is not None:
         parts.append(f"{args.image.name} ({result.image.data_bytes} bytes)")

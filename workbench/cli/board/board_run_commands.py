@@ -14,14 +14,14 @@ import argparse
 import json
 import shlex
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from workbench.board.runs.job import ACCELERATORS, DEFAULT_ACTIVITY_TIMEOUT_S, BoardCallbacks, BoardOptions
 from workbench.board.uart.line_reader import BAUDRATE
-from workbench.child_command import EXIT_CANCELLED
-from workbench.cli.cancel_signals import sigterm_as_interrupt
-from workbench.cli.board.board_commands import ProgressPrinter, add_debugger_options, load_tflite, resolve_serialno
+from workbench.cli.board.board_commands import (ProgressPrinter, add_debugger_options, load_tflite, resolve_serialno,
+                                                stop_cleanly)
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.cli.parameter_option import parameter_type
 from workbench.core.errors import SettingsError, WorkbenchError
@@ -149,6 +149,12 @@ def _write(text: str, output: Path | None, out: TextIO) -> None:
 
 # -- profile --------------------------------------------------------------------------------------
 def run_profile(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Profile on the board; Ctrl+C and SIGTERM stop it cleanly (:func:`stop_cleanly`): Commander ended, no
+    temporary file left, the serial port closed, ``--log`` keeping what the board said so far."""
+    return stop_cleanly(lambda cancel: _profile(args, out, cancel))
+
+
+def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Event) -> int:
     from workbench.board.measurements import MeasurementStore
     from workbench.board.runs.profile_run import profile_on_board
     from workbench.core.atomic_write import check_destination
@@ -164,7 +170,7 @@ def run_profile(args: argparse.Namespace, out: TextIO | None = None) -> int:
         check_destination(store.root, folder=True)
     options = board_options(args)
     callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
-                               download_progress=_download_printer())
+                               download_progress=_download_printer(), cancel=cancel)
     lines: list[str] = []
     callbacks.line = lines.append
     try:
@@ -302,19 +308,17 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if refused:
         raise SettingsError("nothing flashed: fix the model as said above, or add --force to flash it as it is")
     printer = _ClassifyPrinter(args.format, out)
-    callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
-                               download_progress=_download_printer())
     handlers = ClassifyHandlers(startup=printer.startup, event=printer.event, startup_line=printer.startup_line)
-    try:
-        with sigterm_as_interrupt():
-            result = classify_on_board(tflite, options, callbacks, handlers, duration_s=args.duration,
-                                       name=model.name)
-    except KeyboardInterrupt:
-        _status("stopped")
-        return EXIT_CANCELLED
-    if args.format == "text":
-        _status(f"{len(result.detections)} detection(s), {result.inferences} inference(s) printed by the board")
-    return 0
+
+    def classify(cancel: threading.Event) -> int:
+        callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
+                                   download_progress=_download_printer(), cancel=cancel)
+        result = classify_on_board(tflite, options, callbacks, handlers, duration_s=args.duration, name=model.name)
+        if args.format == "text":
+            _status(f"{len(result.detections)} detection(s), {result.inferences} inference(s) printed by the board")
+        return 0
+
+    return stop_cleanly(classify)  # until Ctrl+C or SIGTERM ("board: stopped", 130) unless --duration ends it
 
 
 # -- refit ------------------------------------------------------------------------------------------
