@@ -9,17 +9,18 @@ import pytest
 
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import SettingsError
-from workbench.datasets.synthetic import datasets_keywords, manifest_path, synthetic_keywords
+from workbench.datasets.synthetic import datasets_keywords, manifest_path, synthetic_keywords, unfinished_build
 from workbench.synthesis.build_plan import SynthSettings
-from workbench.synthesis.dataset_builder import BuildReport, manifest
+from workbench.synthesis.dataset_builder import BUILDING, CANCELLED, FAILED, FINISHED, BuildReport, manifest
 from workbench.synthesis.voice_registry import VoiceRegistry
 
 
-def write_manifest(folder: Path, words: tuple[str, ...]) -> Path:
+def write_manifest(folder: Path, words: tuple[str, ...], state: str = FINISHED) -> Path:
     """``synth.json`` as ``kws dataset synth`` writes it (the builder's own ``manifest``)."""
     folder.mkdir(parents=True, exist_ok=True)
     document = manifest(SynthSettings(words=words), VoiceRegistry(engines={}, statuses=[], voices=[]),
-                        BuildReport(out=folder, counts={}, written=0, kept=0))
+                        BuildReport(out=folder, counts={}, written=0, kept=0, state=state,
+                                    cancelled=state != FINISHED))
     atomic_write_text(manifest_path(folder), json.dumps(document, indent=2) + "\n")
     return folder
 
@@ -52,3 +53,22 @@ def test_merged_datasets_take_the_words_of_every_synthetic_one(tmp_path: Path) -
     manifest_path(second).write_text("{garbage")
     keywords, sources, problems = datasets_keywords([first, second])
     assert (keywords, sources) == (["sheila", "hey_lamp"], [first]) and problems[0].startswith(str(second))
+
+
+@pytest.mark.parametrize("state, how", [(BUILDING, "was stopped or is still running"), (CANCELLED, "was cancelled"),
+                                        (FAILED, "stopped on an error")])
+def test_a_build_that_did_not_finish_is_named_unfinished(tmp_path: Path, state: str, how: str) -> None:
+    """A killed build's manifest still says "building"; training and ``kws dataset info`` must not take it for
+    a complete (smaller) dataset."""
+    folder = write_manifest(tmp_path / "syn", ("yes",), state)
+    assert unfinished_build(folder) == (f"{folder} holds an unfinished synthetic build (it {how}): finish it with "
+                                        "the same kws dataset synth command and --resume")
+    assert unfinished_build(write_manifest(tmp_path / "done", ("yes",))) is None
+    assert unfinished_build(tmp_path / "not-synthetic") is None
+
+
+def test_a_manifest_from_before_the_state_field_is_unfinished_only_when_cancelled(tmp_path: Path) -> None:
+    manifest_path(tmp_path).write_text(json.dumps({"settings": {"words": ["yes"]}, "cancelled": True}))
+    assert "unfinished synthetic build (it was cancelled)" in (unfinished_build(tmp_path) or "")
+    manifest_path(tmp_path).write_text(json.dumps({"settings": {"words": ["yes"]}, "cancelled": False}))
+    assert unfinished_build(tmp_path) is None

@@ -21,7 +21,7 @@ from workbench.datasets.layout import scan_dataset
 from workbench.datasets.splits import split_of
 from workbench.synthesis.build_plan import SynthSettings, folder_name, plan_clips
 from workbench.synthesis.clip_placement import PlacementSettings, speech_span
-from workbench.synthesis.dataset_builder import MANIFEST, build_dataset
+from workbench.synthesis.dataset_builder import MANIFEST, build_dataset, default_workers
 from workbench.synthesis.negatives import NegativeWord
 from workbench.synthesis.voice_registry import discover_voices
 
@@ -161,3 +161,34 @@ def test_resume_refuses_other_settings(two_engine_registry, tmp_path: Path) -> N
         build_dataset(settings(noise_kinds=(), takes=3), two_engine_registry, out, workers=1, resume=True)
     again = build_dataset(settings(noise_kinds=()), two_engine_registry, out, workers=1, resume=True)
     assert again.written == 0 and again.kept == 25
+
+
+def test_the_manifest_says_building_while_it_runs_and_how_it_ended(two_engine_registry, tmp_path: Path) -> None:
+    """synth.json is written first, so a build killed midway (kill -9) is recognisable as unfinished."""
+    out = tmp_path / "synth"
+    seen = []
+
+    def look(report) -> None:
+        seen.append(json.loads((out / MANIFEST).read_text())["state"])
+
+    build_dataset(settings(noise_kinds=()), two_engine_registry, out, workers=2, progress=look)
+    assert seen[0] == "building" and json.loads((out / MANIFEST).read_text())["state"] == "finished"
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["cancelled"] is False and sum(manifest["counts"].values()) == 25
+    with pytest.raises(WorkbenchError, match="same settings into it with --resume"):
+        build_dataset(settings(noise_kinds=()), two_engine_registry, out, workers=1)
+
+
+def test_a_cancelled_build_with_workers_says_so_and_resume_finishes(two_engine_registry, tmp_path: Path) -> None:
+    out = tmp_path / "synth"
+    cancel = threading.Event()
+
+    def stop_after_first_batch(report) -> None:
+        if report.phase == "clips" and report.done > 0:
+            cancel.set()
+
+    first = build_dataset(settings(noise_kinds=()), two_engine_registry, out, workers=max(2, default_workers()),
+                          progress=stop_after_first_batch, cancel=cancel)
+    assert first.cancelled and json.loads((out / MANIFEST).read_text())["state"] == "cancelled"
+    second = build_dataset(settings(noise_kinds=()), two_engine_registry, out, workers=2, resume=True)
+    assert second.clips == 25 and json.loads((out / MANIFEST).read_text())["state"] == "finished"

@@ -4,9 +4,15 @@ install them; the speaker ids tie one person's voices together across engines.""
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
+
+from workbench.child_command import kws_command
 
 from workbench.synthesis.engines.base import SpeakRequest, SynthesisError
 from workbench.synthesis.engines.espeak_engine import CURATED_VARIANT_NAMES, EspeakEngine
@@ -116,3 +122,20 @@ def test_kokoro_phonemes_from_the_cmu_dictionary() -> None:
     assert arpabet_to_kokoro(("N", "OW1")) == "nˈO"
     assert arpabet_to_kokoro(("HH", "EY1")) == "hˈA"
     assert arpabet_to_kokoro(("AH0", "B", "AW1", "T")) == "əbˈWt"
+
+
+def test_listing_the_neural_voices_leaves_no_onnxruntime_telemetry_files(tmp_path: Path) -> None:
+    """onnxruntime's wheels write $TMPDIR/.ses and ~/.cache/Microsoft/... when imported (and send telemetry);
+    its opt-out ORT_DISABLE_TELEMETRY must be set before that import, by the engines themselves."""
+    if importlib.util.find_spec("onnxruntime") is None:
+        pytest.skip("onnxruntime is not installed (Piper and Kokoro need it)")
+    temp, home = tmp_path / "tmpdir", tmp_path / "home"
+    temp.mkdir()
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    listed = subprocess.run(kws_command("dataset", "voices", "--engines", "kokoro,piper", "--json"),
+                            capture_output=True, text=True, timeout=300,
+                            env={**env, "TMPDIR": str(temp), "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")})
+    assert listed.returncode == 0, listed.stderr
+    assert any(e["available"] for e in json.loads(listed.stdout)["engines"]), "neither Kokoro nor Piper is usable"
+    assert list(temp.iterdir()) == [] and list(home.rglob("*")) == []

@@ -7,6 +7,10 @@ keywords and its own words as ``_unknown_`` -- the opposite of what it is for. I
 is the one place that reads them back, as word folders (``hey lamp`` → ``hey_lamp``, the synthesiser's own
 :func:`~workbench.synthesis.build_plan.folder_name`).
 
+A build that did not finish (cancelled, failed, or killed while it ran: its manifest still says ``building``)
+is named by :func:`unfinished_build`, so ``kws dataset info`` (and training) can say so instead of showing
+it as an ordinary, smaller dataset.
+
 A folder without a manifest is simply not synthetic. One whose manifest cannot be read or names no words
 is reported in one sentence, and the caller keeps its default keywords (a damaged manifest must not stop
 ``kws dataset info``, nor pass silently: the yes/no it then counts would look like the set's own words).
@@ -73,3 +77,29 @@ def datasets_keywords(folders: Sequence[Path]) -> tuple[list[str], list[Path], l
             sources.append(Path(folder))
             keywords += [w for w in words if w not in keywords]
     return keywords, sources, problems
+
+
+def _manifest_document(folder: Path) -> Any:
+    try:
+        return json.loads(manifest_path(folder).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def unfinished_build(folder: Path) -> str | None:
+    """One sentence when ``folder`` holds a synthetic build that did not finish, else None (also for a folder
+    that is not synthetic, or whose manifest cannot be read: :func:`datasets_keywords` reports that one)."""
+    from workbench.synthesis.dataset_builder import BUILDING, CANCELLED, FAILED, FINISHED, MANIFEST_STATE_KEY
+
+    how = {BUILDING: "was stopped or is still running", CANCELLED: "was cancelled", FAILED: "stopped on an error"}
+
+    document = _manifest_document(folder)
+    if not isinstance(document, dict):
+        return None
+    state = document.get(MANIFEST_STATE_KEY)
+    if state is None:  # written before the manifest had a state: only "cancelled" tells
+        state = CANCELLED if document.get("cancelled") is True else FINISHED
+    if state == FINISHED:
+        return None
+    return (f"{folder} holds an unfinished synthetic build (it {how.get(state, how[BUILDING])}): finish it with the "
+            "same kws dataset synth command and --resume")

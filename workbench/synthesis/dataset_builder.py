@@ -2,21 +2,25 @@
 
 Why processes: engines are CPU-bound (Kokoro ~0.5 s per word) and some hold global state (onnxruntime's
 seed), so each worker is a spawned process (spawn, not fork: the GUI has threads) running
-:func:`~workbench.synthesis.synthesis_worker.run_batch`; the parent writes every file atomically. Progress
-goes to a callback after each batch; ``cancel`` (a ``threading.Event``) ends the workers at once and
-keeps every clip already written. Because the plan fixes every file name and seed, building the same
-settings into the same folder again (``resume=True``; other settings are refused) only makes the clips
-that are missing. With ``workers=1`` everything runs in this process and a cancel takes effect after the
-current voice batch (seconds; up to half a minute for a Kokoro batch).
+:func:`~workbench.synthesis.synthesis_worker.run_batch` (:mod:`~workbench.synthesis.worker_pool` starts, stops
+and cleans up after them); the parent writes every file atomically. Progress goes to a callback after each
+batch; ``cancel`` (a ``threading.Event``) ends the workers at once and keeps every clip already written.
+Because the plan fixes every file name and seed, building the same settings into the same folder again
+(``resume=True``; other settings are refused) only makes the clips that are missing. With ``workers=1``
+everything runs in this process and a cancel takes effect after the current voice batch (seconds; up to half
+a minute for a Kokoro batch).
 
 A job that fails (an engine error, a word too long for the clip) is listed in the report and the
 manifest, never fatal; a build where no voice is installed is one clear error naming the install lines.
+
+``synth.json`` is written when the build starts, with ``state`` :data:`BUILDING`, and again when it ends
+(:data:`FINISHED`, :data:`CANCELLED` or :data:`FAILED`), so a build that was killed (kill -9, a power cut)
+is still recognisable as unfinished (:func:`workbench.datasets.synthetic.unfinished_build`).
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import threading
 import time
@@ -43,16 +47,19 @@ from workbench.synthesis.build_plan import (
 from workbench.synthesis.clip_placement import pcm16
 from workbench.synthesis.engines.base import Voice
 from workbench.synthesis.noise import babble, generated_noise
-from workbench.synthesis.synthesis_worker import BABBLE, JobResult, VoiceBatch, ignore_interrupts, run_batch
+from workbench.synthesis.synthesis_worker import BABBLE, JobResult, VoiceBatch, run_batch
 from workbench.synthesis.voice_registry import VoiceRegistry
+from workbench.synthesis.worker_pool import run_in_workers
 
 MANIFEST = "synth.json"
 MANIFEST_SETTINGS_KEY = "settings"  # the manifest's record of the build settings (and so of its words)
 MANIFEST_WORDS_KEY = "words"  # in that record: the words the set was made for, as the user gave them
+MANIFEST_STATE_KEY = "state"  # how far the build got (one of BUILD_STATES); older manifests have none
+BUILDING, FINISHED, CANCELLED, FAILED = "building", "finished", "cancelled", "failed"
+BUILD_STATES = (BUILDING, FINISHED, CANCELLED, FAILED)
 BACKGROUND_DIR = "_background_noise_"
 BATCH_SIZE = {"kokoro": 48, "piper": 48, "festival": 48}
 DEFAULT_BATCH_SIZE = 24
-POLL_S = 0.2
 BABBLE_FALLBACK_WORDS = ("morning", "table", "window", "paper", "water", "people", "garden", "coffee", "music",
                          "yellow", "little", "number", "kitchen", "later", "maybe", "really", "station", "over")
 
@@ -79,6 +86,7 @@ class BuildReport:
     noise_files: list[str] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    state: str = BUILDING  # one of BUILD_STATES: what synth.json says about the build
 
     @property
     def clips(self) -> int:
@@ -123,7 +131,7 @@ def _check_out(out: Path, resume: bool, settings: SynthSettings) -> None:
         raise WorkbenchError(f"{out} exists and is not a folder.")
     if out.is_dir() and any(out.iterdir()) and not resume:
         raise WorkbenchError(f"The folder {out} is not empty: choose a new folder, or continue a build of the "
-                             "same settings into it (resume).")
+                             "same settings into it with --resume.")
     if resume and (out / MANIFEST).is_file():
         try:
             earlier = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get(MANIFEST_SETTINGS_KEY, {})
@@ -144,25 +152,7 @@ def _run_batches(batches: list[VoiceBatch], workers: int, cancel: threading.Even
                 return False
             on_results(run_batch(batch))
         return not cancel.is_set()
-    pool = multiprocessing.get_context("spawn").Pool(min(workers, len(batches)), initializer=ignore_interrupts)
-    try:
-        results = pool.imap_unordered(run_batch, batches)
-        remaining = len(batches)
-        while remaining:
-            if cancel.is_set():
-                pool.terminate()
-                return False
-            try:
-                batch_results = results.next(timeout=POLL_S)
-            except multiprocessing.TimeoutError:
-                continue
-            remaining -= 1
-            on_results(batch_results)
-        pool.close()
-        return True
-    finally:
-        pool.terminate()
-        pool.join()
+    return run_in_workers(batches, workers, cancel, on_results)
 
 
 def _write_noise(settings: SynthSettings, out: Path, babble_audio: list[np.ndarray]) -> list[str]:
@@ -198,8 +188,17 @@ def manifest(settings: SynthSettings, registry: VoiceRegistry, report: BuildRepo
         "failures": [{"file": f, "reason": r} for f, r in report.failures],
         "background_noise": report.noise_files,
         "cancelled": report.cancelled,
+        MANIFEST_STATE_KEY: report.state,
         "seconds": round(report.seconds, 1),
     }
+
+
+def _write_manifest(settings: SynthSettings, registry: VoiceRegistry, report: BuildReport,
+                    jobs: list[ClipJob], started: float) -> None:
+    """``synth.json`` with the clips that are in the folder now (module docstring: written at start and end)."""
+    report.counts = dict(sorted(Counter(j.folder for j in jobs if (report.out / j.path).is_file()).items()))
+    report.seconds = time.monotonic() - started
+    atomic_write_text(report.out / MANIFEST, json.dumps(manifest(settings, registry, report), indent=2) + "\n")
 
 
 def build_dataset(settings: SynthSettings, registry: VoiceRegistry, out: str | Path, *, workers: int = 0,
@@ -246,18 +245,27 @@ def build_dataset(settings: SynthSettings, registry: VoiceRegistry, out: str | P
 
     for folder in dict.fromkeys(job.folder for job in jobs):  # even when every take of a word fails
         (out / folder).mkdir(parents=True, exist_ok=True)
+    _write_manifest(settings, registry, report, jobs, started)  # state: building
     if progress is not None:
         progress(BuildProgress("clips", 0, total, f"{len(todo)} clips with {len(registry.voices)} voices"))
     batches = _batches(settings, todo, babble_jobs, registry.espeak_variants)
-    finished = _run_batches(batches, workers or default_workers(), cancel, on_results)
+    try:
+        finished = _run_batches(batches, workers or default_workers(), cancel, on_results)
+        if finished:
+            if progress is not None:
+                progress(BuildProgress("noise", done, total, "background noise"))
+            report.noise_files = _write_noise(settings, out, [babble_audio[i] for i in sorted(babble_audio)])
+    except BaseException as exc:  # a dead worker, a full disk, Ctrl+C in-process: say it is unfinished
+        report.cancelled = True
+        report.state = CANCELLED if isinstance(exc, KeyboardInterrupt) else FAILED
+        try:
+            _write_manifest(settings, registry, report, jobs, started)
+        except OSError:
+            pass  # the disk that failed the build may fail this too; the original error says more
+        raise
     report.cancelled = not finished
-    if finished:
-        if progress is not None:
-            progress(BuildProgress("noise", done, total, "background noise"))
-        report.noise_files = _write_noise(settings, out, [babble_audio[i] for i in sorted(babble_audio)])
-    report.counts = dict(sorted(Counter(j.folder for j in jobs if (out / j.path).is_file()).items()))
-    report.seconds = time.monotonic() - started
-    atomic_write_text(out / MANIFEST, json.dumps(manifest(settings, registry, report), indent=2) + "\n")
+    report.state = FINISHED if finished else CANCELLED
+    _write_manifest(settings, registry, report, jobs, started)
     if progress is not None:
         progress(BuildProgress("done", done, total, "cancelled" if report.cancelled else "finished"))
     return report

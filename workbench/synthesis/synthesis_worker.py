@@ -3,13 +3,13 @@
 Why batches of one voice: loading a neural voice costs about a second (Kokoro joins 92 MB of weights),
 festival costs a process start per batch, so a worker gets many utterances of the same voice at once.
 Workers only compute: they return int16 clip bytes (or float32 babble audio) and the parent writes the
-files, so cancelling a build can end the workers at any moment without leaving a half-written clip.
+files, so cancelling a build can end the workers at any moment without leaving a half-written clip
+(:mod:`workbench.synthesis.worker_pool` runs this in processes and stops them).
 Every result depends only on the job (its seeds), never on which worker ran it or when.
 """
 
 from __future__ import annotations
 
-import signal
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,12 +51,6 @@ class JobResult:
     audio: bytes | None = None
     error: str | None = None
     speedup: float = 1.0
-
-
-def ignore_interrupts() -> None:
-    """Pool initializer: Ctrl+C reaches the whole process group; only the parent handles it (it cancels
-    the build and ends the workers), so workers never print a KeyboardInterrupt traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_batch(batch: VoiceBatch) -> list[JobResult]:

@@ -137,7 +137,9 @@ def test_a_non_empty_folder_is_refused(capsys, tmp_path: Path) -> None:
     needs_engines()
     (tmp_path / "keep.txt").write_text("mine")
     assert main(["dataset", "synth", "--words", "yes", "--out", str(tmp_path), *SMALL, "--progress", "none"]) == 2
-    assert "is not empty" in capsys.readouterr().err and (tmp_path / "keep.txt").read_text() == "mine"
+    err = capsys.readouterr().err
+    assert "is not empty" in err and (tmp_path / "keep.txt").read_text() == "mine"
+    assert "same settings into it with --resume." in err  # the option by name, not "(resume)"
 
 
 @pytest.mark.parametrize("length", ["model", "1500"])

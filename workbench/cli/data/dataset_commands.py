@@ -4,9 +4,10 @@
 ``info`` scans one or more dataset folders (merged, as training would use them) and prints the clips
 per class as a model with the given keywords sees them (keywords, ``_unknown_`` for every other word,
 ``_silence_``) in each split, the speakers per split, the total duration and every file that cannot be
-read. Without ``--keywords`` a synthetic dataset's own words (its ``synth.json``) are the keywords, with a
-line saying so: counted as yes/no, a set made for other words shows its negatives as keywords. ``download``
-fetches a catalog dataset (resumable, verified, extracted all-or-nothing).
+read; a synthetic build that did not finish gets a warning. Without ``--keywords`` a synthetic dataset's own
+words (its ``synth.json``) are the keywords, with a line saying so: counted as yes/no, a set made for other
+words shows its negatives as keywords. ``download`` fetches a catalog dataset (resumable, verified,
+extracted all-or-nothing).
 """
 
 from __future__ import annotations
@@ -180,14 +181,30 @@ def keywords_note(keywords: list[str], sources: list[Path]) -> str:
             "choose others with --keywords")
 
 
+def unfinished_builds(dirs: list[Path]) -> list[Path]:
+    """The folders that hold an unfinished synthetic build, each said on stderr as a warning: counted as they
+    are, they would look like an ordinary, smaller dataset."""
+    from workbench.datasets.synthetic import unfinished_build
+
+    found = []
+    for folder in dirs:
+        note = unfinished_build(folder)
+        if note:
+            print(f"kws: warning: {note}", file=sys.stderr)
+            found.append(folder)
+    return found
+
+
 def run_info(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.datasets.summary import dataset_summary
 
     out = out or sys.stdout
     keywords, sources = info_keywords(args)
+    unfinished = unfinished_builds(args.dirs)
     summary = dataset_summary(load_index(args.dirs, args, note_unreadable=False), keywords)
     if args.json:
-        document = {**summary.to_dict(), "keywords_from": [str(s) for s in sources]}
+        document = {**summary.to_dict(), "keywords_from": [str(s) for s in sources],
+                    "unfinished_builds": [str(d) for d in unfinished]}
         out.write(json.dumps(document, indent=2) + "\n")
         return 0
     out.write(render_summary(summary, keywords_note(keywords, sources)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 import shutil
 import subprocess
 from abc import ABC, abstractmethod
@@ -29,6 +30,7 @@ from workbench.synthesis.speakers import speaker_id
 
 PROGRAM_TIMEOUT_S = 60.0  # one utterance (or one festival batch) never takes this long
 MAX_STDERR_CHARS = 200
+ONNXRUNTIME_TELEMETRY_OFF = ("ORT_DISABLE_TELEMETRY", "1")  # onnxruntime's documented opt-out (POSIX builds)
 
 
 class SynthesisError(WorkbenchError):
@@ -136,6 +138,17 @@ class SpeechEngine(ABC):
 
     def missing(self, why: str) -> EngineStatus:
         return EngineStatus(self.name, False, why, self.install_lines())
+
+
+def onnxruntime_without_telemetry() -> None:
+    """Opt out of onnxruntime's telemetry before it is first imported (Piper and Kokoro use it).
+
+    Why: since 1.29 the Linux/macOS wheels start a telemetry uploader when imported, which writes a session
+    file ``$TMPDIR/.ses`` (left behind by ``kws dataset voices`` and every build), a device id and an event
+    cache under ``~/.cache/Microsoft`` and sends events. ``ORT_DISABLE_TELEMETRY=1``, read once when onnxruntime
+    initialises, turns all of it off; a value the user set is kept."""
+    name, value = ONNXRUNTIME_TELEMETRY_OFF
+    os.environ.setdefault(name, value)
 
 
 def missing_python_package(packages: Mapping[str, str]) -> str | None:

