@@ -20,14 +20,24 @@ would cost more memory than the reads cost time.
 
 A clip that cannot be decoded (a corrupt WAV whose header looked fine) does not stop training: it is
 returned in ``failed`` with the reason, and the caller drops it from the plan and reports it.
+
+The workers are a :class:`concurrent.futures.ProcessPoolExecutor`, guarded by :mod:`workbench.worker_guard`:
+they leave Ctrl+C to the run (even while they still import: they are started with it held back) and die with
+the run when it is killed outright, instead of idling forever with the caller's pipes open. A worker that
+dies itself (the OOM killer, ``kill -9``) breaks the pool, and :meth:`FeatureMaker.compute` says so in one
+sentence (:class:`FeatureWorkerDied`): ``multiprocessing.Pool`` replaced such a worker silently and lost its
+chunk, so the run waited forever. A worker whose setup fails (an unreadable background noise) answers its
+chunks with that error rather than dying, so the run reports the file instead of a dead worker.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as futures
+import contextlib
 import multiprocessing
 import os
-import signal
 import threading
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -43,11 +53,25 @@ from workbench.training.data.augmentation import (INT16_SCALE, Transform, apply_
                                                   history_audio, sample_rng, to_int16)
 from workbench.training.data.sample_plan import Sample, SamplePlan
 from workbench.training.spec.model_spec import AugmentationSettings, ModelSpec
+from workbench.worker_guard import ctrl_c_held_back, guard_worker
 
 CHUNK_SAMPLES = 32  # samples per task sent to a worker
 NO_AUGMENTATION_EPOCH = -1  # the "epoch" of fixed (validation) features
+POLL_S = 0.2  # how often compute() looks at its cancel event while no chunk comes back
+START_METHOD = "spawn"  # never fork a process that may have TensorFlow loaded (module docstring)
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
+ChunkItems = list[tuple[int, str | None]]  # (sample index, clip path or None for silence)
+ChunkResult = tuple[list[int], np.ndarray, list[tuple[int, str]]]  # indices done, their rows, (index, why) failed
+
+# kws train --resume continues a run from its last saved epoch; a run that saved none is forgotten, so it starts
+# again (see workbench.training.run.pipeline)
+WORKER_DIED = ("A feature worker process died (out of memory?); try again with fewer --workers (add --resume to "
+               "continue the run from its last saved epoch, if it saved one).")
+
+
+class FeatureWorkerDied(WorkbenchError):
+    """A feature worker process ended without finishing its chunk (killed, out of memory)."""
 
 
 @dataclass(frozen=True)
@@ -130,8 +154,7 @@ class SampleRenderer:
                               self.neighbour(transform.history.clip), self.rate, self.frontend.step_samples)
         return self.frontend.process_clip(window, dtype=np.int8, history=to_int16(heard))
 
-    def render_chunk(self, chunk: Sequence[tuple[int, str | None]], epoch: int
-                     ) -> tuple[list[int], np.ndarray, list[tuple[int, str]]]:
+    def render_chunk(self, chunk: Sequence[tuple[int, str | None]], epoch: int) -> ChunkResult:
         done, rows, failed = [], [], []
         for index, path in chunk:
             try:
@@ -144,19 +167,29 @@ class SampleRenderer:
 
 
 _worker: SampleRenderer | None = None  # per worker process (set by the pool initializer)
+_worker_failure: WorkbenchError | None = None  # why this worker has no renderer (its chunks say it)
 
 
 def _init_worker(settings: FeatureSettings) -> None:
-    global _worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about stopping
+    """Pool initializer: the guard first (Ctrl+C is the parent's, die with the parent), then the renderer.
+
+    A renderer that cannot be made (an unreadable background noise) is kept as the answer to every chunk:
+    an initializer that raised would end the worker, which the pool reports as a dead worker.
+    """
+    global _worker, _worker_failure
+    guard_worker()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    _worker = SampleRenderer(settings)
+    try:
+        _worker = SampleRenderer(settings)
+    except WorkbenchError as exc:
+        _worker_failure = exc
 
 
-def _render_chunk(args: tuple[Sequence[tuple[int, str | None]], int]
-                  ) -> tuple[list[int], np.ndarray, list[tuple[int, str]]]:
+def _render_chunk(chunk: ChunkItems, epoch: int) -> ChunkResult:
+    if _worker_failure is not None:
+        raise _worker_failure.with_traceback(None)  # the same error for every chunk, not a growing traceback
     assert _worker is not None, "worker not initialised"
-    return _worker.render_chunk(*args)
+    return _worker.render_chunk(chunk, epoch)
 
 
 class FeatureMaker:
@@ -166,10 +199,12 @@ class FeatureMaker:
         self.settings = settings
         self.workers = workers if workers > 0 else max(1, os.cpu_count() or 1)
         self._local: SampleRenderer | None = None
-        self._pool = None
+        self._pool: futures.ProcessPoolExecutor | None = None
         if self.workers > 1:
-            context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(self.workers, initializer=_init_worker, initargs=(settings,))
+            with ctrl_c_held_back():  # the executor starts multiprocessing's helpers here, the workers in submit
+                self._pool = futures.ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=multiprocessing.get_context(START_METHOD),
+                    initializer=_init_worker, initargs=(settings,))
         else:
             self._local = SampleRenderer(settings)
 
@@ -185,42 +220,62 @@ class FeatureMaker:
         self.close()
 
     def close(self) -> None:
+        """End the workers: chunks not started are dropped, a running one (a few samples) ends first."""
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def _chunks(self, samples: Sequence[Sample], epoch: int) -> list[tuple[list[tuple[int, str | None]], int]]:
+    def _chunks(self, samples: Sequence[Sample], epoch: int) -> list[tuple[ChunkItems, int]]:
         items = [(i, str(s.path) if s.path else None) for i, s in enumerate(samples)]
         return [(items[i:i + CHUNK_SAMPLES], epoch) for i in range(0, len(items), CHUNK_SAMPLES)]
 
-    def _results(self, samples: Sequence[Sample], epoch: int
-                 ) -> Iterator[tuple[list[int], np.ndarray, list[tuple[int, str]]]]:
+    def _results(self, samples: Sequence[Sample], epoch: int, cancel: threading.Event | None
+                 ) -> Iterator[ChunkResult]:
+        """Chunk results as they come (any order); stops early when ``cancel`` is set.
+
+        The pool's chunks not yet started are cancelled when the iteration ends (the caller stopped
+        early, or a worker died), so the next call's chunks are not queued behind them.
+        """
         chunks = self._chunks(samples, epoch)
         if self._pool is None:
             assert self._local is not None
-            return (self._local.render_chunk(*chunk) for chunk in chunks)
-        return self._pool.imap_unordered(_render_chunk, chunks)
+            yield from (self._local.render_chunk(*chunk) for chunk in chunks)
+            return
+        pending: set[futures.Future[ChunkResult]] = set()
+        try:
+            with ctrl_c_held_back():  # a worker the pool starts in submit must never see a terminal's Ctrl+C
+                pending = {self._pool.submit(_render_chunk, *chunk) for chunk in chunks}
+            while pending and not (cancel is not None and cancel.is_set()):
+                finished, pending = futures.wait(pending, timeout=POLL_S, return_when=futures.FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+        except BrokenProcessPool:  # also from submit: a worker that died while the pool was idle
+            raise FeatureWorkerDied(WORKER_DIED) from None
+        finally:
+            for future in pending:
+                future.cancel()
 
     def compute(self, samples: Sequence[Sample], epoch: int, progress: ProgressCallback | None = None,
                 cancel: threading.Event | None = None) -> FeatureBatch:
         """Spectrograms of ``samples`` (augmented for ``epoch`` >= 0), in sample order.
 
-        Returns early with what is done when ``cancel`` is set.
+        Returns early with what is done when ``cancel`` is set; raises :class:`FeatureWorkerDied` when a
+        worker process died.
         """
         shape = self.settings.frontend.spectrogram_shape
         features = np.zeros((len(samples), *shape), dtype=np.int8)
         ok = np.zeros(len(samples), dtype=bool)
         failed: list[tuple[Path, str]] = []
         done = 0
-        for indices, rows, errors in self._results(samples, epoch):
-            features[indices] = rows
-            ok[indices] = True
-            failed += [(Path(str(samples[i].path)), reason) for i, reason in errors]
-            done += len(indices) + len(errors)
-            if progress is not None:
-                progress(done, len(samples))
-            if cancel is not None and cancel.is_set():
-                break
+        with contextlib.closing(self._results(samples, epoch, cancel)) as results:
+            for indices, rows, errors in results:
+                features[indices] = rows
+                ok[indices] = True
+                failed += [(Path(str(samples[i].path)), reason) for i, reason in errors]
+                done += len(indices) + len(errors)
+                if progress is not None:
+                    progress(done, len(samples))
+                if cancel is not None and cancel.is_set():
+                    break
         labels = np.array([s.label for s in samples], dtype=np.int64)
         return FeatureBatch(features[ok], labels[ok], failed)

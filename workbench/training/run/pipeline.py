@@ -24,6 +24,7 @@ import numpy as np
 
 from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
+from workbench.datasets.synthetic import unfinished_build
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
 from workbench.training.data.sample_plan import Sample, SamplePlan, make_plan, plan_warnings
 from workbench.training.run.cancel import CancelToken
@@ -120,6 +121,9 @@ def _scan(request: TrainRequest, spec: ModelSpec, progress: Progress) -> Dataset
     indexes = []
     for dataset in request.datasets:
         progress.info("scan", f"scanning {dataset.path}")
+        unfinished = unfinished_build(dataset.path)
+        if unfinished:  # said, not refused: training on part of a build can be what the user wants
+            progress.info("scan", f"warning: {unfinished}.")
         indexes.append(scan_dataset(dataset.path, validation_percent=spec.data.validation_percent,
                                     testing_percent=spec.data.testing_percent,
                                     split_method=spec.data.split_method))
