@@ -1,5 +1,5 @@
 """A dataset build that fails on a write (a full disk) after writing clips: the bar goes back to empty and
-Continue finishes the build, as ``kws dataset synth --resume`` would, although synth.json was never written.
+Continue finishes the build, as ``kws dataset synth --resume`` would; meanwhile synth.json says it failed.
 
 The write failure is real: the ``kws dataset synth`` child inherits a file-size limit (RLIMIT_FSIZE) that
 lets the 1 s clips through and stops the 30 s background-noise files, as a disk filling up would."""
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from test_dataset_builder_dialog import fill, open_dialog, tick_only  # the neighbouring test's helpers
+from workbench.datasets.synthetic import unfinished_build
 from workbench.gui.datasets.dataset_builder_dialog import DatasetBuilderDialog
-from workbench.synthesis.dataset_builder import MANIFEST
 
 CLIP_FITS_NOISE_DOES_NOT = 600 * 1024  # bytes: a 1 s clip is 32 KB, a 30 s noise file about 1 MB
 
@@ -43,12 +43,12 @@ def test_a_build_failing_on_a_write_resets_the_bar_and_can_be_continued(qtbot, d
         assert start_with_file_size_limit(dialog, CLIP_FITS_NOISE_DOES_NOT)
     assert "_background_noise_" in failed.args[0] and "File too large" in failed.args[0]
     clips = sorted(out.glob("*/*_nohash_*.wav"))
-    assert clips and not (out / MANIFEST).exists()  # clips written, the manifest never
+    assert clips and "stopped on an error" in (unfinished_build(out) or "")  # clips written, the build unfinished
     assert dialog.progress.value() == 0 and dialog.status.text() == failed.args[0]
     assert dialog.continue_button.isEnabled()
     with qtbot.waitSignal(dialog.built, timeout=180_000):
         dialog.continue_button.click()
-    assert (out / MANIFEST).is_file() and sorted(out.glob("*/*_nohash_*.wav")) == clips
+    assert unfinished_build(out) is None and sorted(out.glob("*/*_nohash_*.wav")) == clips
     assert list((out / "_background_noise_").glob("*.wav"))
 
 
