@@ -6,7 +6,6 @@ when every process holding them -- kws, its pool workers, multiprocessing's reso
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import os
 import signal
@@ -15,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from session_output import finish_session
 
 from workbench.child_command import EXIT_CANCELLED, kws_command
 
@@ -63,14 +63,8 @@ def _start(model: Path, clip_list: Path, tmp_path: Path) -> tuple[subprocess.Pop
 
 def _finish(proc: subprocess.Popen[str]) -> tuple[str, str]:
     """Everything the child and its workers still write, once every one of them has closed the pipes."""
-    try:
-        return proc.communicate(timeout=EXIT_WAIT_S)
-    except subprocess.TimeoutExpired:
-        pytest.fail("kws evaluate's output stayed open: a process outlived the stop and holds the pipes")
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)  # whatever outlived the stop: kws, workers, resource tracker
-        proc.wait()
+    return finish_session(proc, EXIT_WAIT_S, "kws evaluate's output stayed open: a process outlived the stop and "
+                          "holds the pipes")
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])

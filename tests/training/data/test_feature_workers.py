@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from session_output import finish_session
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend_settings import FrontendSettings
@@ -105,14 +106,8 @@ def _workers_said(child: subprocess.Popen[str]) -> list[int]:
 
 def _finish(child: subprocess.Popen[str]) -> tuple[str, str]:
     """Everything the child and its workers still write, once every one of them has closed the pipes."""
-    try:
-        return child.communicate(timeout=WAIT_S)
-    except subprocess.TimeoutExpired:
-        pytest.fail("the child's output stayed open: it hangs, or a worker outlived it and holds the pipes")
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGKILL)  # whatever is left: the child, workers, resource tracker
-        child.wait()
+    return finish_session(child, WAIT_S, "the child's output stayed open: it hangs, or a worker outlived it and "
+                          "holds the pipes")
 
 
 def _status(pid: int) -> dict[str, str]:
