@@ -200,11 +200,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
                 detections.append(result.detection)
             _print_result(result, engine.classes, args, out)
 
-    session.start()
-    if args.mic and args.format == "text":  # only now: the device is open and delivering
-        print(f"listening on {getattr(source, 'name', 'the microphone')} with {engine.model.name} "
-              f"(Ctrl+C to stop)", file=sys.stderr)
-    try:
+    try:  # from the start: a Ctrl+C right after it must close the device here, not in an exit handler that a
+        # stalled sound server would hang
+        session.start()
+        if args.mic and args.format == "text":  # only now: the device is open and delivering
+            print(f"listening on {getattr(source, 'name', 'the microphone')} with {engine.model.name} "
+                  f"(Ctrl+C to stop)", file=sys.stderr)
         while True:
             done = session.wait(POLL_S)
             if args.seconds is not None and engine.stream_time_s >= args.seconds:
