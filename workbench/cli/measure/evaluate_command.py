@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.child_command import EXIT_CANCELLED
-from workbench.cli.cancel_signals import sigterm_as_interrupt
+from workbench.cli.cancel_signals import cancel_on_signals, sigterm_as_interrupt
 from workbench.cli.data.dataset_commands import add_split_options, load_index
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.cli.progress_bar import ProgressBar
@@ -78,6 +78,7 @@ def _run(args: argparse.Namespace) -> int:
     from workbench.core.errors import SettingsError
     from workbench.core.model.model_file import load_model
     from workbench.evaluation.comparison import compare_results
+    from workbench.evaluation.clip_scores import EvaluationCancelled
     from workbench.evaluation.evaluate import check_model_input, clips_for_split, evaluate_model
     from workbench.evaluation.report import clips_of_predictions, full_summary, results_document, write_report
 
@@ -102,9 +103,10 @@ def _run(args: argparse.Namespace) -> int:
     for model in models:
         bar = ProgressBar("evaluating" if len(models) == 1 else f"evaluating {model.name}", unit="clips")
         try:
-            results.append(evaluate_model(model, clips, progress=bar.update, cancel=cancel, workers=args.workers,
-                                          trim_db=args.trim_db, description=description, unreadable=unreadable))
-        except KeyboardInterrupt:
+            with cancel_on_signals(cancel):  # a flag the scoring loop polls, never an exception inside the pool
+                results.append(evaluate_model(model, clips, progress=bar.update, cancel=cancel, workers=args.workers,
+                                              trim_db=args.trim_db, description=description, unreadable=unreadable))
+        except (KeyboardInterrupt, EvaluationCancelled):
             cancel.set()
             bar.finish()
             print("kws: interrupted", file=sys.stderr)
