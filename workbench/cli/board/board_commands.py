@@ -100,6 +100,11 @@ def resolve_serialno(serialno: str | None) -> str | None:
     return None
 
 
+def board_status(text: str) -> None:
+    """A board command's status line, on stderr (results go to stdout)."""
+    print(f"board: {text}", file=sys.stderr, flush=True)
+
+
 def stop_cleanly(work: Callable[[threading.Event], int]) -> int:
     """``work(cancel)`` with Ctrl+C and SIGTERM setting ``cancel``; a stop ends it with "board: stopped", 130.
 
@@ -117,7 +122,7 @@ def stop_cleanly(work: Callable[[threading.Event], int]) -> int:
         with cancel_on_signals(cancel):
             return work(cancel)
     except (Cancelled, KeyboardInterrupt):
-        print("board: stopped", file=sys.stderr, flush=True)
+        board_status("stopped")
         return EXIT_CANCELLED
 
 
@@ -225,7 +230,6 @@ def _flash(args: argparse.Namespace, cancel: threading.Event) -> int:
 def run_console(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Lines as the board prints them until Ctrl+C or SIGTERM (both exit 130 after the log is written, as
     every stoppable ``kws`` command does), ``--seconds`` or a vanished port."""
-    from workbench.board.errors import Cancelled
     from workbench.board.runs.console import read_console
     from workbench.board.runs.job import BoardCallbacks
     from workbench.board.ports import choose_port
@@ -247,15 +251,13 @@ def run_console(args: argparse.Namespace, out: TextIO | None = None) -> int:
         out.write(line + "\n")
         out.flush()
 
-    callbacks = BoardCallbacks(status=lambda text: print(f"board: {text}", file=sys.stderr, flush=True), line=show)
-    code = EXIT_OK
+    def console(cancel: threading.Event) -> int:
+        callbacks = BoardCallbacks(status=board_status, line=show, cancel=cancel)
+        read_console(port, callbacks, baudrate=args.baudrate, seconds=args.seconds)
+        return EXIT_OK
+
     try:
-        with cancel_on_signals(callbacks.cancel):  # SIGTERM too: the log below is written, not lost
-            read_console(port, callbacks, baudrate=args.baudrate, seconds=args.seconds)
-    except (Cancelled, KeyboardInterrupt):
-        callbacks.status("stopped")
-        code = EXIT_CANCELLED
+        return stop_cleanly(console)  # SIGTERM too: the log below is written, not lost
     finally:
         if args.log is not None:
             atomic_write_text(args.log, "\n".join(lines) + ("\n" if lines else ""))
-    return code

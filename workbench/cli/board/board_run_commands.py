@@ -20,8 +20,8 @@ from typing import Any, Callable, TextIO
 
 from workbench.board.runs.job import ACCELERATORS, DEFAULT_ACTIVITY_TIMEOUT_S, BoardCallbacks, BoardOptions
 from workbench.board.uart.line_reader import BAUDRATE
-from workbench.cli.board.board_commands import (ProgressPrinter, add_debugger_options, load_tflite, resolve_serialno,
-                                                stop_cleanly)
+from workbench.cli.board.board_commands import (ProgressPrinter, add_debugger_options, board_status, load_tflite,
+                                                resolve_serialno, stop_cleanly)
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.cli.parameter_option import parameter_type
 from workbench.core.errors import SettingsError, WorkbenchError
@@ -99,10 +99,6 @@ def register(sub: Any) -> None:
 
 
 # -- shared ---------------------------------------------------------------------------------------
-def _status(text: str) -> None:
-    print(f"board: {text}", file=sys.stderr, flush=True)
-
-
 DOWNLOAD_STEPS = 10  # report the firmware download every 10 %
 
 
@@ -169,7 +165,7 @@ def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Eve
     if store is not None:
         check_destination(store.root, folder=True)
     options = board_options(args)
-    callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
+    callbacks = BoardCallbacks(status=board_status, flash_progress=ProgressPrinter(),
                                download_progress=_download_printer(), cancel=cancel)
     lines: list[str] = []
     callbacks.line = lines.append
@@ -181,7 +177,7 @@ def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Eve
     failures = _deliver_profile(render(result.report, args.format), args.output, out)
     if store is not None:
         try:
-            _status(f"measurement saved to {store.save(result.report, tflite)}")
+            board_status(f"measurement saved to {store.save(result.report, tflite)}")
         except WorkbenchError as exc:
             failures.append(str(exc))
     if args.log is not None and lines:
@@ -202,7 +198,7 @@ def _deliver_profile(text: str, output: Path | None, out: TextIO) -> list[str]:
     try:
         _write(text, output, out)
     except WorkbenchError as exc:
-        _status(f"{output} cannot be written: the result follows on stdout instead")
+        board_status(f"{output} cannot be written: the result follows on stdout instead")
         _write(text, None, out)
         return [str(exc)]
     return []
@@ -221,7 +217,7 @@ def _keep_log(path: Path | None, lines: list[str]) -> None:
     try:
         _write_log(path, lines)
     except WorkbenchError as exc:
-        _status(str(exc))
+        board_status(str(exc))
 
 
 def _report_failures(failures: list[str]) -> None:
@@ -229,7 +225,7 @@ def _report_failures(failures: list[str]) -> None:
     if not failures:
         return
     for message in failures[1:]:
-        _status(message)
+        board_status(message)
     raise WorkbenchError(failures[0])
 
 
@@ -311,11 +307,11 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
     handlers = ClassifyHandlers(startup=printer.startup, event=printer.event, startup_line=printer.startup_line)
 
     def classify(cancel: threading.Event) -> int:
-        callbacks = BoardCallbacks(status=_status, flash_progress=ProgressPrinter(),
+        callbacks = BoardCallbacks(status=board_status, flash_progress=ProgressPrinter(),
                                    download_progress=_download_printer(), cancel=cancel)
         result = classify_on_board(tflite, options, callbacks, handlers, duration_s=args.duration, name=model.name)
         if args.format == "text":
-            _status(f"{len(result.detections)} detection(s), {result.inferences} inference(s) printed by the board")
+            board_status(f"{len(result.detections)} detection(s), {result.inferences} inference(s) printed by the board")
         return 0
 
     return stop_cleanly(classify)  # until Ctrl+C or SIGTERM ("board: stopped", 130) unless --duration ends it
@@ -330,7 +326,7 @@ def run_refit(args: argparse.Namespace, out: TextIO | None = None) -> int:
     store = MeasurementStore(args.store)
     saved, problems = store.load()
     for problem in problems:
-        _status(f"skipped {problem}")
+        board_status(f"skipped {problem}")
     refit = fit_refit(m.report for m in saved)
     if args.model is None:
         if args.format == "json":
