@@ -1,19 +1,25 @@
-"""Pool workers leave Ctrl+C to their parent: real spawned worker processes, real signals."""
+"""Pool workers leave Ctrl+C to their parent and notice when it is gone: real spawned worker processes, real
+signals, a real parent killed with kill -9."""
 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import contextlib
 import multiprocessing
+import os
 import signal
 import sys
+import threading
+from multiprocessing.connection import Connection
 
 import pytest
 
-from workbench.worker_guard import ctrl_c_held_back, guard_worker
+from workbench.worker_guard import ctrl_c_held_back, guard_worker, watch_parent
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="signal masks and raise_signal(SIGINT) are POSIX")
 
 WAIT_S = 60  # a safety net for a hung worker, not a timing assertion
+PARENT_GONE = "parent gone"  # what the watched child reports from its on_gone
 
 
 def _pool(**kwargs: object) -> futures.ProcessPoolExecutor:
@@ -46,3 +52,45 @@ def test_a_ctrl_c_while_held_back_comes_when_the_block_ends() -> None:
             signal.raise_signal(signal.SIGINT)
             held_back = True
     assert held_back
+
+
+def _watched_child(report: Connection) -> None:
+    """A worker that watches its parent: says its pid once watching, and PARENT_GONE once ``on_gone`` ran."""
+    gone = threading.Event()
+    watch_parent(gone.set)
+    report.send(os.getpid())
+    gone.wait()  # only on_gone ends this wait: the process would otherwise live on (the test kills it then)
+    report.send(PARENT_GONE)
+
+
+def _parent_of_a_watched_child(report: Connection) -> None:
+    """The parent to be killed: starts the watched child, then waits for it (it never ends on its own)."""
+    child = multiprocessing.get_context("spawn").Process(target=_watched_child, args=(report,))
+    child.start()
+    child.join()
+
+
+def test_watch_parent_calls_on_gone_when_the_parent_is_killed() -> None:
+    """kill -9 of the parent gives it no chance to stop its child: the child's watch must notice on its own."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe(duplex=False)
+    parent = context.Process(target=_parent_of_a_watched_child, args=(theirs,))
+    parent.start()
+    theirs.close()
+    child_pid = None
+    try:
+        assert ours.poll(WAIT_S), "the watched child never started"
+        child_pid = ours.recv()
+        parent.kill()
+        parent.join()
+        assert ours.poll(WAIT_S), "on_gone was not called: the child did not notice its parent's end"
+        assert ours.recv() == PARENT_GONE
+    finally:
+        if parent.is_alive():
+            parent.kill()
+            parent.join()
+        if child_pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child_pid, signal.SIGKILL)
+        ours.close()
+

@@ -11,7 +11,9 @@ process handle on Windows), and exits the moment the parent is gone: no polling,
 
 Pass :func:`guard_worker` as the pool's ``initializer`` (or call it first in your own initializer), and start
 the workers inside :func:`ctrl_c_held_back`: a Ctrl+C while a worker is still importing, before its
-initializer runs, would otherwise kill it with a traceback.
+initializer runs, would otherwise kill it with a traceback. A worker with something to clean up when it is
+orphaned (the synthesis pool's, whose engines leave temporary files) calls :func:`watch_parent` itself, with
+its own ending instead of the immediate exit.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ import os
 import signal
 import threading
 from multiprocessing import resource_tracker
-from multiprocessing.process import BaseProcess
-from typing import Iterator
+from typing import Callable, Iterator
 
 ORPHANED_EXIT_CODE = 1  # nobody reads it: the parent is gone; not 0, since the worker's work was not done
 WATCH_THREAD_NAME = "parent-watch"
+# blocked in the watching thread, so that they reach the main thread (see watch_parent)
+MAIN_THREAD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def guard_worker() -> None:
@@ -36,10 +39,33 @@ def guard_worker() -> None:
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(_exit_at_once)
+
+
+def watch_parent(on_gone: Callable[[], None]) -> None:
+    """In a spawned worker: call ``on_gone`` in a daemon thread the moment the parent process is gone.
+
+    Why a thread on the parent's sentinel: a worker mostly waits (for work, for a program it runs), and only
+    this notices a parent that died without a word (``kill -9``, the OOM killer), at once and without polling.
+    The thread blocks SIGINT and SIGTERM for itself, so that the kernel hands a signal for the process to the
+    main thread: Python runs signal handlers there, and only there does a signal interrupt a blocking call.
+    Does nothing outside a multiprocessing child (nothing to outlive) or when the parent has no usable sentinel
+    (nothing to wait on): ``on_gone`` is then never called.
+    """
     parent = multiprocessing.parent_process()
     if parent is None:  # not a multiprocessing child (called in the parent itself): nothing to outlive
         return
-    threading.Thread(target=_exit_with, args=(parent,), name=WATCH_THREAD_NAME, daemon=True).start()
+
+    def watch() -> None:
+        if hasattr(signal, "pthread_sigmask"):  # Windows has no signal masks
+            signal.pthread_sigmask(signal.SIG_BLOCK, MAIN_THREAD_SIGNALS)
+        try:
+            parent.join()  # waits on the parent's sentinel
+        except (OSError, TypeError, ValueError):  # no usable sentinel (a parent without one): cannot watch
+            return
+        on_gone()
+
+    threading.Thread(target=watch, name=WATCH_THREAD_NAME, daemon=True).start()
 
 
 @contextlib.contextmanager
@@ -66,11 +92,7 @@ def ctrl_c_held_back(*more: signal.Signals) -> Iterator[None]:
         mask(signal.SIG_SETMASK, previous)
 
 
-def _exit_with(parent: BaseProcess) -> None:
-    """Wait for the parent's end, then end this process at once (``os._exit``: a worker blocked in a read or
-    in the middle of a clip has nothing to save, and a normal exit would wait for it)."""
-    try:
-        parent.join()  # waits on the parent's sentinel
-    except (OSError, TypeError, ValueError):  # no usable sentinel (a parent without one): cannot watch, so don't
-        return
+def _exit_at_once() -> None:
+    """A guarded worker's end when its parent is gone: at once (``os._exit``): a worker blocked in a read or
+    in the middle of a clip has nothing to save, and a normal exit would wait for it."""
     os._exit(ORPHANED_EXIT_CODE)

@@ -33,7 +33,7 @@ from types import FrameType
 from typing import Any, Callable, Sequence
 
 from workbench.core.errors import WorkbenchError
-from workbench.worker_guard import ctrl_c_held_back
+from workbench.worker_guard import ctrl_c_held_back, watch_parent
 from workbench.synthesis.synthesis_worker import JobResult, VoiceBatch, run_batch
 
 POLL_S = 0.2  # how often the parent looks at the cancel flag while it waits for results
@@ -71,23 +71,15 @@ def _parent_alive() -> bool:
     return parent is None or parent.is_alive()
 
 
-def _watch_parent() -> None:
-    """A thread that stops this worker when its parent is gone (its sentinel closes with the parent)."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        if hasattr(signal, "pthread_sigmask"):  # the stop signal must reach the main thread, not this one
-            signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-        wait([parent.sentinel])
-        _orphaned.set()
-        if hasattr(signal, "pthread_kill"):
-            os.kill(os.getpid(), signal.SIGTERM)  # also interrupts a blocking wait for an engine program
-        else:  # Windows: no signal to send oneself, but the main thread can be interrupted
-            _thread.interrupt_main(signal.SIGTERM)
-
-    threading.Thread(target=watch, name="kws-parent-watch", daemon=True).start()
+def _unwind_orphan() -> None:
+    """:func:`~workbench.worker_guard.watch_parent`'s ending for a synthesis worker whose parent is gone: not an
+    immediate exit (an engine's temporary files would stay) but the SIGTERM unwinding, so the engines' ``finally``
+    blocks run, and the flag that has :func:`worker_main` remove the shared folder nobody else will remove."""
+    _orphaned.set()
+    if hasattr(signal, "pthread_kill"):
+        os.kill(os.getpid(), signal.SIGTERM)  # also interrupts a blocking wait for an engine program
+    else:  # Windows: no signal to send oneself, but the main thread can be interrupted
+        _thread.interrupt_main(signal.SIGTERM)
 
 
 def _use_temp_folder(folder: str) -> None:
@@ -104,7 +96,7 @@ def worker_main(conn: Connection, temp_folder: str) -> None:
         if hasattr(signal, "pthread_sigmask"):
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # a pending SIGINT is discarded (ignored)
         _use_temp_folder(temp_folder)
-        _watch_parent()
+        watch_parent(_unwind_orphan)
         while True:
             batch = conn.recv()
             if batch is None:

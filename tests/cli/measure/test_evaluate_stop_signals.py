@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from session_output import finish_session
@@ -67,24 +68,30 @@ def _finish(proc: subprocess.Popen[str]) -> tuple[str, str]:
                           "holds the pipes")
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
-def test_a_signal_to_kws_stops_it_and_its_workers_cleanly(reference_model_path: Path, long_clip_list: Path,
-                                                          tmp_path: Path, stop: signal.Signals) -> None:
-    """Only kws is signalled, as the GUI's Cancel does: exit 130, one line, no worker left, TMPDIR clean."""
+Deliver = Callable[[subprocess.Popen[str]], None]
+
+
+def _to_kws_only(stop: signal.Signals) -> Deliver:
+    """Only kws is signalled, as the GUI's Cancel does: kws must stop its workers itself."""
+    def deliver(proc: subprocess.Popen[str]) -> None:
+        proc.send_signal(stop)
+    return deliver
+
+
+def _terminal_ctrl_c(proc: subprocess.Popen[str]) -> None:
+    """A terminal's Ctrl+C reaches the whole process group, workers included: they leave the stop to kws."""
+    os.killpg(proc.pid, signal.SIGINT)
+
+
+@pytest.mark.parametrize("deliver", [pytest.param(_to_kws_only(signal.SIGTERM), id="sigterm-to-kws"),
+                                     pytest.param(_to_kws_only(signal.SIGINT), id="sigint-to-kws"),
+                                     pytest.param(_terminal_ctrl_c, id="ctrl-c-to-group")])
+def test_a_stop_signal_ends_kws_and_its_workers_cleanly(reference_model_path: Path, long_clip_list: Path,
+                                                        tmp_path: Path, deliver: Deliver) -> None:
+    """However the signal comes (``deliver``): exit 130, one line, no worker left, TMPDIR clean."""
     proc, temp = _start(reference_model_path, long_clip_list, tmp_path)
     assert [p.name for p in temp.iterdir()][0].startswith("kws-matplotlib-")  # the folder the exit must remove
-    proc.send_signal(stop)
-    out, err = _finish(proc)
-    assert proc.returncode == EXIT_CANCELLED, err
-    assert err.splitlines()[-1] == "kws: interrupted" and "Traceback" not in err and out == ""
-    assert list(temp.iterdir()) == []
-
-
-def test_ctrl_c_in_a_terminal_stops_kws_and_its_workers_cleanly(reference_model_path: Path, long_clip_list: Path,
-                                                                tmp_path: Path) -> None:
-    """A terminal's Ctrl+C reaches the whole process group, workers included: they leave the stop to kws."""
-    proc, temp = _start(reference_model_path, long_clip_list, tmp_path)
-    os.killpg(proc.pid, signal.SIGINT)
+    deliver(proc)
     out, err = _finish(proc)
     assert proc.returncode == EXIT_CANCELLED, err
     assert err.splitlines()[-1] == "kws: interrupted" and "Traceback" not in err and out == ""
