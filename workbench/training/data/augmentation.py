@@ -22,6 +22,10 @@ another training word's spoken part, ``gap_s`` of noise up to the window -- whic
 before the window (:mod:`.features`); only the window's spectrogram is the sample. Drawn after the
 context, for the same reason.
 
+Spectrogram masks (``mask_share``, off by default; SpecAugment): a share of samples gets bands of channels
+and runs of frames of its spectrogram set to what silence renders to (:func:`apply_masks`, after the frontend,
+so a history still shapes the rest of the window). Drawn last, for the same reason.
+
 Each sample draws its random values from its own generator seeded by (seed, epoch, sample), so the
 result does not depend on which worker process made it or in what order: runs are repeatable and a
 resumed run sees the same data as an uninterrupted one.
@@ -46,6 +50,8 @@ INT16_MIN, INT16_MAX = -32768, 32767
 BEFORE, AFTER = -1, 1  # which side of the sample's word a neighbour sits on
 CONTEXT_SIDES = ((BEFORE,), (AFTER,), (BEFORE, AFTER))  # equally likely for a context sample
 DB_PER_AMPLITUDE_DECADE = 20.0
+FRAMES_AXIS, CHANNELS_AXIS = 0, 1  # of a (frames, channels) spectrogram
+MASK_VALUE = np.iinfo(np.int8).min  # the int8 spectrogram of silence: the frontend's floor
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,15 @@ class History:
 
 
 @dataclass(frozen=True)
+class Mask:
+    """A band of channels or a run of frames set to silence; ``position`` in [0, 1) places it in the room left."""
+
+    axis: int  # FRAMES_AXIS or CHANNELS_AXIS
+    width: int
+    position: float
+
+
+@dataclass(frozen=True)
 class Transform:
     """The random choices for one sample (MLTK's ``transform_params``)."""
 
@@ -81,6 +96,7 @@ class Transform:
     semitones: float = 0.0
     context: tuple[Neighbour, ...] = ()
     history: History | None = None
+    masks: tuple[Mask, ...] = ()
 
 
 def draw_transform(rng: np.random.Generator, settings: AugmentationSettings, n_noises: int,
@@ -115,7 +131,34 @@ def draw_transform(rng: np.random.Generator, settings: AugmentationSettings, n_n
         transform = replace(transform, history=History(
             clip=int(rng.integers(n_context)), lead_s=uniform(settings.history_lead_s, 0.0),
             gap_s=uniform(settings.history_gap_s, 0.0), gain=gain()))
+    if settings.mask_share and rng.uniform() < settings.mask_share:
+        transform = replace(transform, masks=_draw_masks(rng, settings))
     return transform
+
+
+def _draw_masks(rng: np.random.Generator, settings: AugmentationSettings) -> tuple[Mask, ...]:
+    """The sample's frequency masks, then its time masks; widths uniform in 0..the setting's maximum."""
+    plan = ((CHANNELS_AXIS, settings.frequency_masks, settings.frequency_mask_channels),
+            (FRAMES_AXIS, settings.time_masks, settings.time_mask_frames))
+    return tuple(Mask(axis, int(rng.integers(widest + 1)), float(rng.uniform(0.0, 1.0)))
+                 for axis, count, widest in plan for _ in range(count))
+
+
+def apply_masks(spectrogram: np.ndarray, masks: Sequence[Mask]) -> np.ndarray:
+    """``spectrogram`` (frames, channels) with ``masks`` set to :data:`MASK_VALUE` (a copy when there are any).
+
+    A mask wider than its axis covers the whole axis; masks may overlap, as in SpecAugment.
+    """
+    if not masks:
+        return spectrogram
+    out = spectrogram.copy()
+    for mask in masks:
+        size = out.shape[mask.axis]
+        width = min(mask.width, size)
+        start = int(mask.position * (size - width + 1))
+        region = slice(start, start + width)
+        out[(region, slice(None)) if mask.axis == FRAMES_AXIS else (slice(None), region)] = MASK_VALUE
+    return out
 
 
 def apply_transform(audio: FloatArray, transform: Transform, settings: AugmentationSettings,

@@ -10,7 +10,8 @@ features do not depend on the number of workers or the order they finish in.
 
 A sample with a frontend history (``history_share``, see :mod:`.augmentation`) is the exception: the
 frontend hears the history before the window (``process_clip(..., history=...)``) -- what the device's
-never-restarted frontend makes of the same second of a stream.
+never-restarted frontend makes of the same second of a stream. Spectrogram masks (``mask_share``) are set on
+the frontend's output, whichever way it was rendered.
 
 Context augmentation and histories (see :mod:`.augmentation`) take their words from ``context_clips``: the
 training split's other-word clips (:meth:`FeatureSettings.for_plan`), never validation or test
@@ -49,8 +50,8 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.training.data.audio_effects import trim_silence
-from workbench.training.data.augmentation import (INT16_SCALE, Transform, apply_transform, draw_transform,
-                                                  history_audio, sample_rng, to_int16)
+from workbench.training.data.augmentation import (INT16_SCALE, Transform, apply_masks, apply_transform,
+                                                  draw_transform, history_audio, sample_rng, to_int16)
 from workbench.training.data.sample_plan import Sample, SamplePlan
 from workbench.training.spec.model_spec import AugmentationSettings, ModelSpec
 from workbench.worker_guard import ctrl_c_held_back, guard_worker
@@ -148,11 +149,12 @@ class SampleRenderer:
         """The int8 spectrogram of sample ``index`` in ``epoch`` (NO_AUGMENTATION_EPOCH: plain)."""
         transform = self.transform(index, path, epoch)
         window = to_int16(self._window(path, transform))
-        if transform.history is None:
-            return self.frontend.process_clip(window, dtype=np.int8)
-        heard = history_audio(transform, self.settings.augmentation, self.noises,
-                              self.neighbour(transform.history.clip), self.rate, self.frontend.step_samples)
-        return self.frontend.process_clip(window, dtype=np.int8, history=to_int16(heard))
+        heard = None
+        if transform.history is not None:
+            heard = to_int16(history_audio(transform, self.settings.augmentation, self.noises,
+                                           self.neighbour(transform.history.clip), self.rate,
+                                           self.frontend.step_samples))
+        return apply_masks(self.frontend.process_clip(window, dtype=np.int8, history=heard), transform.masks)
 
     def render_chunk(self, chunk: Sequence[tuple[int, str | None]], epoch: int) -> ChunkResult:
         done, rows, failed = [], [], []

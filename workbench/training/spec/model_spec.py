@@ -172,6 +172,15 @@ class AugmentationSettings:
     history_share: float = 0.0
     history_gap_s: tuple[float, float] = (0.3, 1.2)
     history_lead_s: tuple[float, float] = (0.2, 1.0)
+    # spectrogram masks (SpecAugment, Park et al. 2019; Edge Impulse offers them too): this share of samples
+    # gets frequency_masks bands of 0..frequency_mask_channels channels and time_masks runs of
+    # 0..time_mask_frames frames set to what silence renders to, so no single band or moment decides --
+    # a stand-in for the voices, microphones and rooms a small dataset lacks
+    mask_share: float = 0.0
+    frequency_masks: int = 2
+    frequency_mask_channels: int = 5
+    time_masks: int = 2
+    time_mask_frames: int = 5
 
     def __post_init__(self) -> None:
         for name in ("offset_range", "bg_noise_range", "silence_noise_range", "loudness_range",
@@ -192,6 +201,11 @@ class AugmentationSettings:
             raise ValueError("history_share must be between 0 and 1")
         if self.history_gap_s[0] < 0 or self.history_lead_s[0] < 0:
             raise ValueError("history_gap_s and history_lead_s must not be negative")
+        if not 0.0 <= self.mask_share <= 1.0:
+            raise ValueError("mask_share must be between 0 and 1")
+        if min(self.frequency_masks, self.frequency_mask_channels, self.time_masks, self.time_mask_frames) < 0:
+            raise ValueError("frequency_masks, frequency_mask_channels, time_masks and time_mask_frames "
+                             "must not be negative")
 
 
 @dataclass(frozen=True)
