@@ -10,7 +10,17 @@ class WorkbenchError(Exception):
 
 
 class ModelError(WorkbenchError):
-    """A model file cannot be read, parsed, run or written."""
+    """A model file cannot be read, parsed, run or written.
+
+    ``reason``, set where the file as a whole is at fault (missing, not a model, unreadable…), says what is
+    wrong with it without naming it (``is not a TensorFlow Lite model (no 'TFL3' identifier)``): a caller that
+    names the file its own way (the GUI's "The last model used, PATH, REASON") then need not take the message
+    apart, whatever the path contains. None: only the message says it.
+    """
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def unreadable_model(exc: Exception, size_bytes: int) -> ModelError:

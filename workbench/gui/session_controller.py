@@ -10,7 +10,6 @@ instead of a traceback. Nothing here processes audio: the engine runs in LiveSes
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,22 +18,11 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.core.errors import WorkbenchError
+from workbench.gui.model_loader import CANNOT_RUN_LIVE, ModelLoad, SavedParams, read_model
 
 MICROPHONE = "microphone"
 FILE = "file"
-CANNOT_RUN_LIVE = "cannot run on the live stream"
 DEVICE_RETRY_MS = 2000  # after a microphone vanished, try to reopen it this often
-
-
-def _own_settings(model: Any) -> Any:
-    """The detection parameters a model carries (the firmware's defaults where they are invalid): what the
-    Board workspace writes into a model that is open for inspection only."""
-    from workbench.core.detection.settings import DetectionSettings
-
-    try:
-        return DetectionSettings.from_params(model.params)
-    except (WorkbenchError, ValueError, TypeError):
-        return DetectionSettings()
 
 
 @dataclass(frozen=True)
@@ -74,7 +62,7 @@ class SessionController(QObject):
         self.settings: Any = None  # DetectionSettings in force
         self.tuning: Any = None  # DetectionTuning of the loaded model (what the tuning panel edits)
         self.live_problem: str | None = None  # why the loaded model cannot run live, its name dropped (None: it can)
-        self.load_error: str | None = None  # why the last load_model failed (None: it loaded)
+        self.load_failure: WorkbenchError | None = None  # why the last load_model failed (None: it loaded)
         self._resume = (False, False)  # while inspecting: reopen, and start, the stream for the next model
         self._resume_start_up = False  # ... by the start-up path (the microphone, else the bundled sample)
         self._was_running = False
@@ -93,11 +81,14 @@ class SessionController(QObject):
         """``mfcc cannot run on the live stream: the model input …`` while inspecting, else None."""
         return None if self.live_problem is None else f"{self.model.name} {CANNOT_RUN_LIVE}: {self.live_problem}"
 
-    def load_model(self, path: str | Path,
-                   saved_params: dict[str, Any] | Callable[[Any], dict[str, Any] | None] | None = None,
-                   report: bool = True) -> bool:
+    @property
+    def load_error(self) -> str | None:
+        """The sentence :attr:`load_failure` says (None: the last model loaded)."""
+        return None if self.load_failure is None else str(self.load_failure)
+
+    def load_model(self, path: str | Path, saved_params: SavedParams = None, report: bool = True) -> bool:
         """Load a .tflite/.mltk.zip and restart the stream with it; False (and ``error``, or with ``report=False``
-        only ``load_error``, for a caller that says it its own way) if it does not load.
+        only ``load_failure``, for a caller that says it its own way) if it does not load.
 
         ``saved_params`` are detection parameters remembered for this model (QSettings), or a function of
         the loaded model giving them (the window looks them up by the model's content, known only once it
@@ -107,22 +98,20 @@ class SessionController(QObject):
         only, as ``kws info``/``kws profile`` read any model: the stream stops, ``live_problem`` says why, and
         what streamed comes back with the next model that can stream.
         """
-        from workbench.core.model.model_file import load_model
-
         try:
-            model, self.load_error = load_model(Path(path)), None
+            loaded, self.load_failure = read_model(path, saved_params), None
         except WorkbenchError as exc:
-            self.load_error = str(exc)
+            self.load_failure = exc
             if report:
-                self.error.emit(self.load_error)
+                self.error.emit(str(exc))
             return False
-        try:
-            tuning, engine = self._runnable(model, saved_params)
-            settings, problem = tuning.settings, None
-        except WorkbenchError as exc:  # it loads, so it can be inspected; it cannot stream
-            tuning, engine = None, None
-            problem = str(exc).removeprefix(f"model {model.name}: ").rstrip(".")  # the sentences name it already
-            settings = _own_settings(model)
+        self._adopt(loaded)
+        return True
+
+    def _adopt(self, loaded: ModelLoad) -> None:
+        """Switch the stream to a model just read: close the old session, re-bind the tuning, and reopen what
+        played (or, for a model open for inspection only, keep it to reopen with the next one that can stream)."""
+        model, tuning, problem = loaded.model, loaded.tuning, loaded.problem
         reopen, running = self._resume if self.inspect_only else (self.session is not None, self.running)
         if problem is not None:
             self._retry.stop()  # nothing can be reopened while the model is only inspected
@@ -131,40 +120,19 @@ class SessionController(QObject):
             self.tuning.changed.disconnect(self._on_tuning_changed)
         if tuning is not None:
             tuning.changed.connect(self._on_tuning_changed)
-        self.model, self.engine, self.settings, self.tuning = model, engine, settings, tuning
+        self.model, self.engine, self.settings, self.tuning = model, loaded.engine, loaded.settings, tuning
         self.live_problem, self._resume = problem, (reopen, running)
         self.model_changed.emit(model)
-        self.detection_settings_changed.emit(settings)
+        self.detection_settings_changed.emit(loaded.settings)
         if problem is not None:
             self.status.emit(f"model {model.name} is open for inspection only: it cannot run on the live stream")
-            return True
+            return
         self.status.emit(f"model {model.name}: classes {', '.join(model.classes)}")
         if reopen and self._resume_start_up:  # the app started on a model that could not stream
             self.use_microphone_or_sample(self.source_choice.device)
         elif reopen:  # keep listening to the same source with the new model
             self._open_session(start=running)
         self._resume_start_up = False
-        return True
-
-    def _runnable(self, model: Any,
-                  saved_params: dict[str, Any] | Callable[[Any], dict[str, Any] | None] | None) -> tuple[Any, Any]:
-        """The tuning (remembered values when they still fit) and the engine for ``model``; WorkbenchError if
-        it cannot run on the live stream."""
-        from workbench.core.detection.settings import DetectionSettings
-        from workbench.core.engine import Engine
-
-        defaults = DetectionSettings.from_params(model.params)
-        tuning = None
-        if callable(saved_params):
-            saved_params = saved_params(model)
-        if saved_params:
-            try:
-                tuning = self._make_tuning(model, defaults,
-                                           DetectionSettings.from_params({**model.params, **saved_params}))
-            except (WorkbenchError, ValueError, TypeError):
-                tuning = None
-        tuning = tuning or self._make_tuning(model, defaults, defaults)
-        return tuning, Engine(model, tuning.settings)
 
     # -- source ---------------------------------------------------------------------------------
     def set_source(self, choice: SourceChoice, start: bool = True) -> bool:
@@ -346,13 +314,6 @@ class SessionController(QObject):
         self.status.emit("The microphone is back.")
 
     # -- detection parameters ------------------------------------------------------------------
-    def _make_tuning(self, model: Any, defaults: Any, settings: Any) -> Any:
-        """The model object the tuning panel edits (``load_model`` connects it to the engine once adopted);
-        ``defaults`` are the model's own parameters, parsed once by the caller."""
-        from workbench.core.detection.tuning import DetectionTuning
-
-        return DetectionTuning(defaults, current=settings, classes=model.classes)
-
     def _on_tuning_changed(self, settings: Any) -> None:
         self.settings = settings
         if self.engine is not None:

@@ -27,6 +27,10 @@ TFLITE_SUFFIX = ".tflite"
 ARCHIVE_SUFFIX = ".mltk.zip"
 # the last suffix of a file the workbench opens as a model (an .mltk.zip ends in .zip)
 MODEL_FILE_SUFFIXES = (TFLITE_SUFFIX, Path(ARCHIVE_SUFFIX).suffix)
+# what a load failure's ``reason`` (ModelError) starts with when the message names the file in passing
+NOT_FOUND = "was not found"
+NOT_READ = "could not be read"
+NOT_OPENED = "could not be opened"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,11 @@ class LoadedModel:
         return spectrogram_input(graph.tensors[graph.inputs[0]].shape, self.params)
 
 
+def _file_error(path: Path | str, reason: str) -> ModelError:
+    """``PATH REASON``, the reason kept apart (:class:`ModelError`) for a caller that names the file its own way."""
+    return ModelError(f"{path} {reason}", reason=reason)
+
+
 def model_from_bytes(data: bytes, name: str, path: Path | None = None) -> LoadedModel:
     """Validate TFLite bytes (identifier, parseable graph, parameters) and wrap them.
 
@@ -74,14 +83,14 @@ def model_from_bytes(data: bytes, name: str, path: Path | None = None) -> Loaded
     """
     where = str(path) if path is not None else name
     if len(data) < len(TFLITE_IDENTIFIER) * 2 or data[4:8] != TFLITE_IDENTIFIER:
-        raise ModelError(f"{where} is not a TensorFlow Lite model (no 'TFL3' identifier)")
+        raise _file_error(where, "is not a TensorFlow Lite model (no 'TFL3' identifier)")
     from workbench.core.model.tflite_graph import parse_model
 
     try:
         params = read_params(data)
         parse_model(data)
     except ModelError as exc:
-        raise ModelError(f"{where}: {exc}") from None
+        raise ModelError(f"{where}: {exc}", reason=f"{NOT_OPENED}: {exc}") from None
     return LoadedModel(str(params.get("name") or name), data, dict(params), path)
 
 
@@ -90,40 +99,41 @@ def _read_archive(path: Path) -> bytes:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_ARCHIVE_MEMBERS:
-                raise ModelError(f"{path} has too many members ({len(members)}) to be an MLTK model archive")
+                raise _file_error(path, f"has too many members ({len(members)}) to be an MLTK model archive")
             if sum(m.file_size for m in members) > MAX_ARCHIVE_BYTES:
-                raise ModelError(f"{path} unpacks to more than {MAX_ARCHIVE_BYTES // _MB} MB; "
-                                 "refusing to read it as a model archive")
+                raise _file_error(path, f"unpacks to more than {MAX_ARCHIVE_BYTES // _MB} MB; "
+                                        "refusing to read it as a model archive")
             for info in members:
                 pure = PurePosixPath(info.filename.replace("\\", "/"))
                 if pure.is_absolute() or ".." in pure.parts or info.filename.startswith("/"):
-                    raise ModelError(f"{path} contains an unsafe path ({info.filename!r}); refusing to read it")
+                    raise _file_error(path, f"contains an unsafe path ({info.filename!r}); refusing to read it")
             models = [m for m in members if m.filename.endswith(TFLITE_SUFFIX) and not m.is_dir()]
             if not models:
-                raise ModelError(f"{path} contains no .tflite model")
+                raise _file_error(path, "contains no .tflite model")
             # MLTK archives hold <name>.tflite (float models may add <name>.float32.tflite); prefer the plain one
             models.sort(key=lambda m: (m.filename.count("."), len(m.filename)))
             member = models[0]
+            too_large = f"{member.filename} is larger than {MAX_MODEL_BYTES // _MB} MB"
             if member.file_size > MAX_MODEL_BYTES:
-                raise ModelError(f"{path}: {member.filename} is larger than {MAX_MODEL_BYTES // _MB} MB")
+                raise ModelError(f"{path}: {too_large}", reason=f"{NOT_OPENED}: {too_large}")
             with archive.open(member) as fh:
                 data = fh.read(MAX_MODEL_BYTES + 1)
             if len(data) > MAX_MODEL_BYTES:
-                raise ModelError(f"{path}: {member.filename} is larger than {MAX_MODEL_BYTES // _MB} MB")
+                raise ModelError(f"{path}: {too_large}", reason=f"{NOT_OPENED}: {too_large}")
             return data
     except zipfile.BadZipFile:
-        raise ModelError(f"{path} is not a valid zip archive") from None
+        raise _file_error(path, "is not a valid zip archive") from None
     except (OSError, RuntimeError, NotImplementedError) as exc:
-        raise ModelError(f"cannot read {path}: {exc}") from None
+        raise ModelError(f"cannot read {path}: {exc}", reason=f"{NOT_READ}: {exc}") from None
 
 
 def load_model(path: str | Path) -> LoadedModel:
     """A model from a ``.tflite`` or ``.mltk.zip`` file; every failure is a clear ModelError."""
     path = Path(path)
     if not path.exists():
-        raise ModelError(f"model file not found: {path}")
+        raise ModelError(f"model file not found: {path}", reason=NOT_FOUND)
     if not path.is_file():
-        raise ModelError(f"not a model file: {path}")
+        raise ModelError(f"not a model file: {path}", reason="is not a model file")
     name = path.name
     for suffix in (ARCHIVE_SUFFIX, TFLITE_SUFFIX, ".zip"):
         if name.endswith(suffix):
@@ -133,13 +143,14 @@ def load_model(path: str | Path) -> LoadedModel:
         data = _read_archive(path)
     else:
         if path.stat().st_size > MAX_MODEL_BYTES:
-            raise ModelError(f"{path} is larger than {MAX_MODEL_BYTES // _MB} MB; not a microcontroller model")
+            raise _file_error(path, f"is larger than {MAX_MODEL_BYTES // _MB} MB; not a microcontroller model")
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise ModelError(f"cannot read {path}: {exc.strerror or exc}") from None
+            why = exc.strerror or exc
+            raise ModelError(f"cannot read {path}: {why}", reason=f"{NOT_READ}: {why}") from None
     if not data:
-        raise ModelError(f"{path} is empty")
+        raise _file_error(path, "is empty")
     return model_from_bytes(data, name, path)
 
 

@@ -16,7 +16,6 @@ ms-since-boot and uint8 scores per inference (Classify with Verbose); ``board_pr
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 from typing import Any, Callable
 
@@ -32,8 +31,9 @@ from workbench.gui.board.board_detections_view import BoardDetectionsView
 from workbench.gui.board.board_task import BUSY, BoardTask, Work
 from workbench.gui.board.measured_table_view import MeasuredTableView
 from workbench.gui.board.port_watcher import PortWatcher
-from workbench.gui.board.board_questions import (BOARD_QUESTION_TITLE, STREAM_QUESTION_TITLE, ask_about_running_job,
-                                                 ask_to_flash, board_question, stream_question)
+from workbench.gui.board.board_questions import ask_about_running_job, ask_to_flash
+from workbench.gui.board.board_run_checks import (FlashQuestion, classify_refusal, flash_anyway,
+                                                  flash_refused_anyway)
 
 ACCELERATOR_KEY = "board/accelerator"
 FIRMWARE_KEY = "board/firmware"
@@ -60,7 +60,7 @@ class BoardWorkspace(QWidget):
         self.task: BoardTask | None = None
         self._profiled: Any = None  # the LoadedModel the running (or last) board profile is of
         self.ask: Callable[[QWidget, str], bool] = ask_about_running_job  # replaceable (tests answer for the user)
-        self.ask_flash: Callable[[QWidget, str, str], bool] = ask_to_flash  # replaceable, as ``ask``
+        self.ask_flash: FlashQuestion = ask_to_flash  # replaceable, as ``ask``
 
         run_box = QGroupBox("Run", self)
         self.model_label = QLabel(self)
@@ -231,11 +231,11 @@ class BoardWorkspace(QWidget):
         from workbench.board.runs.job import BoardJob
 
         model = self._need_model()
-        if model is None or not self._flash_anyway():
+        if model is None or not flash_anyway(self, self.host.controller.live_problem, self.ask_flash):
             return False
         options, settings, name = self.options(), self.host.controller.settings, model.name
         tflite = model_for_classifier(model.tflite, settings, verbose=self.verbose.isChecked())
-        if not self._flash_refused_anyway(tflite, model):
+        if not flash_refused_anyway(self, tflite, model, self.ask_flash):
             return False
 
         def work(callbacks: BoardCallbacks, _handlers: Any) -> Any:
@@ -244,21 +244,6 @@ class BoardWorkspace(QWidget):
             job.reset()
             return result
         return self._start("flashing", work)
-
-    def _flash_anyway(self) -> bool:
-        """True unless the model cannot stream and the user says No (the default) to flashing it.
-
-        Classify refuses such a model outright: its firmware feeds the model as the live stream does.
-        """
-        problem = self.host.controller.live_problem
-        return not problem or self.ask_flash(self, STREAM_QUESTION_TITLE, stream_question(problem))
-
-    def _flash_refused_anyway(self, tflite: bytes, model: Any) -> bool:
-        """True unless the classifier firmware would refuse the image (no class names, ...) and the user says No."""
-        from workbench.board.runs.classify_run import classifier_problems
-
-        problems = classifier_problems(tflite, shlex.quote(str(model.path)) if model.path else model.name)
-        return not problems or self.ask_flash(self, BOARD_QUESTION_TITLE, board_question(problems))
 
     def profile(self) -> bool:
         from workbench.board.runs.profile_run import profile_on_board
@@ -277,13 +262,13 @@ class BoardWorkspace(QWidget):
         model = self._need_model()
         if model is None:
             return False
-        reason = getattr(self.host.controller, "live_reason", None)
-        if reason:  # the classifier firmware feeds the model as the live stream does: it cannot run it either
-            self.host.show_error(f"The board's classifier cannot run this model either: {reason}.")
+        refusal = classify_refusal(getattr(self.host.controller, "live_reason", None))
+        if refusal:
+            self.host.show_error(refusal)
             return False
         options, name = self.options(), model.name
         tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
-        if options.flash and not self._flash_refused_anyway(tflite, model):
+        if options.flash and not flash_refused_anyway(self, tflite, model, self.ask_flash):
             return False
         return self._start("classifying on the board",
                            lambda callbacks, handlers: classify_on_board(tflite, options, callbacks, handlers,

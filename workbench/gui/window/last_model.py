@@ -10,18 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-NOT_FOUND = "was not found"
-NOT_OPENED = "could not be opened"
+from workbench.core.model.model_file import NOT_FOUND, NOT_OPENED
 
 
-def last_model_reason(path: Path, message: str) -> str:
-    """What follows "The last model used, PATH," for a load failure ``message`` that may name ``path`` itself
-    (``PATH is not a TensorFlow Lite model …`` becomes ``is not a TensorFlow Lite model …``)."""
-    where = str(path)
-    if message.startswith(where):
-        rest = message.removeprefix(where).strip()
-        return f"{NOT_OPENED}{rest}" if rest.startswith(":") else rest
-    return f"{NOT_OPENED}: {message.replace(where, 'it')}"
+def last_model_reason(error: BaseException | None) -> str:
+    """What follows "The last model used, PATH," for the load failure ``error``: its ``reason``
+    (:class:`~workbench.core.errors.ModelError`), which says what is wrong without naming the file -- never
+    the message taken apart, as a path may hold any words or characters -- else its sentence as it is."""
+    reason = getattr(error, "reason", None)
+    if isinstance(reason, str) and reason:
+        return reason
+    return NOT_OPENED if error is None else f"{NOT_OPENED}: {error}"
 
 
 def last_model_sentence(path: Path, reason: str, opened: Path) -> str:
@@ -38,4 +37,4 @@ def open_last_model(window: Any) -> tuple[Path | None, str | None]:
     last = window.settings.last_model()
     if last is None or window.open_model(last, report=False):
         return last, None
-    return last, last_model_reason(last, window.controller.load_error or "")
+    return last, last_model_reason(window.controller.load_failure)
