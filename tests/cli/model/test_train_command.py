@@ -50,6 +50,10 @@ def test_help_works_and_training_says_what_is_missing_without_tensorflow(tmp_pat
     (["--out", "OUT", "--resume"], "holds no training run to resume"),
     (["--out", "OUT", "--dataset", "MISSING"], "does not exist"),
     (["--out", "AFILE", "--dataset", "DATA"], "is a file, not an output folder"),
+    (["--out", "OUT", "--dataset", "DATA", "--set", "augmentation.mask_shar=0.5"], "has no setting 'mask_shar'"),
+    (["--out", "OUT", "--dataset", "DATA", "--set", "augmentation.mask_share=2"], "with --set: [augmentation]"),
+    (["--out", "OUT", "--dataset", "DATA", "--set", "mask_share"], "SECTION.SETTING=VALUE"),
+    (["--out", "OUT", "--resume", "--set", "training.seed=3"], "a resumed run keeps the settings"),
 ])
 def test_mistakes_are_one_line_and_exit_2(tmp_path: Path, capsys, args: list[str], message: str) -> None:
     (tmp_path / "DATA" / "yes").mkdir(parents=True)

@@ -44,6 +44,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--epochs", type=int, help="maximum number of epochs (default: the spec's; early stopping "
                    "usually ends sooner). With --resume and no more than the epochs done: finish now")
     p.add_argument("--seed", type=int, help="random seed (default: the spec's)")
+    p.add_argument("--set", action="append", default=[], dest="settings", metavar="SECTION.SETTING=VALUE",
+                   help="change one of the spec's settings for this run, as a spec file would (repeat for more): "
+                   "augmentation.mask_share=0.5, training.learning_rate=0.0005, layers.1.filters=12; the "
+                   "output's spec.toml records the result")
     p.add_argument("--init-from", metavar="MODEL", type=model_argument,
                    help="start from this model's weights (.h5, .keras, .mltk.zip or .tflite of the same spec, "
                    "or a bundled model's name)")
@@ -74,7 +78,11 @@ def _require_tensorflow() -> None:
 
 def _request(args: argparse.Namespace) -> Any:
     from workbench.training.run.run_request import DatasetArg, TrainRequest
+    from workbench.training.spec.setting_paths import parse_assignment
 
+    if args.resume and args.settings:
+        raise SettingsError("--set changes the spec of a new run; a resumed run keeps the settings it started "
+                            "with (its spec.toml).")
     if args.epochs is not None and args.epochs < 0:
         raise SettingsError(f"--epochs must not be negative, got {args.epochs}.")
     if not args.resume and not args.dataset:
@@ -86,7 +94,8 @@ def _request(args: argparse.Namespace) -> Any:
     return TrainRequest(datasets=tuple(DatasetArg.parse(d) for d in args.dataset), out=args.out, spec=args.spec,
                         keywords=keywords, epochs=args.epochs, seed=args.seed, init_from=init_from,
                         resume=args.resume, mltk_zip=args.mltk_zip, workers=max(0, args.workers),
-                        evaluate=not args.no_evaluate, command=tuple(sys.argv[1:]))
+                        evaluate=not args.no_evaluate, command=tuple(sys.argv[1:]),
+                        settings=tuple(parse_assignment(text) for text in args.settings))
 
 
 @contextlib.contextmanager

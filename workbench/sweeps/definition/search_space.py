@@ -1,10 +1,7 @@
 """Search dimensions of a sweep and how their values land in a spec table.
 
-Why dotted paths into the spec: every setting a spec file holds can be searched or fixed without a
-vocabulary of its own -- ``training.learning_rate``, ``augmentation.bg_noise_range``,
-``data.unknown_percentage`` (class balance), ``layers.1.filters`` (the first layer's filters). A path
-is checked against the spec's own settings dataclasses and layer options, so a typo is an error
-naming the file and the key before anything trains.
+Dimensions name spec settings by dotted path (:mod:`workbench.training.spec.setting_paths`, shared with
+``kws train --set``).
 
 A dimension is ``{ uniform = [LOW, HIGH] }``, ``{ loguniform = [LOW, HIGH] }``, ``{ int = [LOW, HIGH] }``
 (both ends included) or ``{ choice = [A, B, ...] }``. :meth:`Dimension.to_tune` turns it into the Ray
@@ -13,23 +10,13 @@ Tune search-space object (Ray imported only there).
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from workbench.core.errors import SettingsError
-from workbench.core.frontend_settings import FrontendSettings
-from workbench.training.spec.layers import LAYER_OPTIONS
-from workbench.training.spec.model_spec import (AugmentationSettings, ConversionSettings, DataSettings,
-                                                DetectionDefaults, TrainingSettings)
 
 DISTRIBUTIONS = ("uniform", "loguniform", "int", "choice")
-LAYERS = "layers"
-SECTIONS: dict[str, type] = {"training": TrainingSettings, "data": DataSettings,
-                             "augmentation": AugmentationSettings, "frontend": FrontendSettings,
-                             "detection": DetectionDefaults, "conversion": ConversionSettings}
 SPEC_DIMENSION = "spec"  # the dimension that chooses among several specs
 INSIDE_FRACTION = 0.3719  # where inside a continuous range the check samples (not a round number)
 
@@ -112,49 +99,3 @@ def flatten_paths(table: Mapping[str, Any], is_leaf: Any, prefix: str = "") -> d
         else:
             flat[path] = value
     return flat
-
-
-def path_depth_reached(path: str) -> bool:
-    """True when ``path`` names a whole setting (``section.setting`` or ``layers.N.option``)."""
-    parts = path.split(".")
-    return len(parts) >= (3 if parts[0] == LAYERS else 2)
-
-
-def check_path(path: str, layers: list[Mapping[str, Any]], where: str) -> None:
-    """SettingsError unless ``path`` names a setting of the spec whose ``[[layers]]`` are ``layers``."""
-    parts = path.split(".")
-    if parts[0] == LAYERS:
-        if len(parts) != 3 or not parts[1].isdigit():
-            raise SettingsError(f"{where}: {path!r}: a layer setting is layers.N.OPTION (N counts from 1)")
-        number = int(parts[1])
-        if not 1 <= number <= len(layers):
-            raise SettingsError(f"{where}: {path!r}: the spec has {len(layers)} layers, no layer {number}")
-        kind = str(layers[number - 1].get("type"))
-        options = LAYER_OPTIONS.get(kind, {})
-        if parts[2] not in options:
-            raise SettingsError(f"{where}: {path!r}: layer {number} is {kind}, whose options are "
-                                f"{', '.join(options) or 'none'}")
-        return
-    section = SECTIONS.get(parts[0])
-    if section is None or len(parts) != 2:
-        raise SettingsError(f"{where}: {path!r} is not a spec setting: use SECTION.SETTING with SECTION one of "
-                            f"{', '.join(SECTIONS)}, or layers.N.OPTION")
-    names = [f.name for f in dataclasses.fields(section)]
-    if parts[1] not in names:
-        raise SettingsError(f"{where}: {path!r}: [{parts[0]}] has no setting {parts[1]!r} "
-                            f"(known: {', '.join(names)})")
-
-
-def apply_values(table: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of the spec ``table`` with each dotted path set to its value (paths already checked)."""
-    result = copy.deepcopy(dict(table))
-    for path, value in values.items():
-        parts = path.split(".")
-        if parts[0] == LAYERS:
-            layers = result[LAYERS]
-            layers[int(parts[1]) - 1][parts[2]] = value
-        else:
-            section = dict(result.get(parts[0]) or {})
-            section[parts[1]] = value
-            result[parts[0]] = section
-    return result

@@ -37,9 +37,10 @@ from typing import Any, Mapping
 from workbench.core.errors import SettingsError
 from workbench.core.toml_file import read_toml_table
 from workbench.spec_files import load_spec_table
-from workbench.sweeps.definition.search_space import (DISTRIBUTIONS, SPEC_DIMENSION, Dimension, check_path, flatten_paths,
-                                           parse_dimension, path_depth_reached)
+from workbench.sweeps.definition.search_space import (DISTRIBUTIONS, SPEC_DIMENSION, Dimension, flatten_paths,
+                                                      parse_dimension)
 from workbench.sweeps.definition.trial_spec import check_trial_specs
+from workbench.training.spec.setting_paths import check_path, path_depth_reached
 from workbench.training.spec.values import build_settings, coerce
 
 OBJECTIVES = {"val_balanced_accuracy": "max", "frr": "min"}

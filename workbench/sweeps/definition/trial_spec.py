@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from workbench.core.errors import SettingsError
 from workbench.spec_files import load_spec_table
-from workbench.sweeps.definition.search_space import SPEC_DIMENSION, apply_values
+from workbench.sweeps.definition.search_space import SPEC_DIMENSION
+from workbench.training.spec.setting_paths import apply_values
 from workbench.training.spec.model_spec import ModelSpec, spec_from_table
 
 if TYPE_CHECKING:

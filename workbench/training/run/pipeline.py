@@ -34,6 +34,7 @@ from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest, dumps
 from workbench.training.run.teacher import Teacher
 from workbench.training.spec.model_spec import ModelSpec, load_spec
+from workbench.training.spec.setting_paths import spec_with_settings
 
 # Makes the feature maker of a run from its settings and ``--workers``: FeatureMaker (processes on this
 # machine) unless the caller brings another with its interface, e.g. the Ray tasks of ``kws train
@@ -52,8 +53,9 @@ class RunOutcome:
 
 
 def resolve_spec(request: TrainRequest) -> ModelSpec:
-    """The request's spec with the command line's keywords, epochs, seed and init_from applied."""
-    spec = load_spec(request.spec)
+    """The request's spec with the command line's settings (``--set``), keywords, epochs, seed and init_from
+    applied."""
+    spec = load_spec(request.spec) if not request.settings else spec_with_settings(request.spec, request.settings)
     changes: dict[str, Any] = {}
     if request.keywords:
         changes["data"] = dataclasses.replace(spec.data, keywords=tuple(request.keywords))

@@ -55,6 +55,9 @@ class TrainRequest:
     workers: int = 0
     evaluate: bool = True
     command: tuple[str, ...] = field(default_factory=tuple)
+    # spec settings changed for this run (kws train --set PATH=VALUE), in the order given; OUT/spec.toml holds
+    # the result, so a resumed run reads them from there (applying them again to it changes nothing)
+    settings: tuple[tuple[str, Any], ...] = ()
 
     def to_record(self) -> dict[str, Any]:
         """The request as ``run.json`` keeps it: folders absolute, so the record means the same from anywhere.
@@ -64,6 +67,7 @@ class TrainRequest:
         """
         record = asdict(self)  # the field names are the keys (run_folder_layout names the two the GUI reads)
         record["datasets"] = [{"path": str(d.path.resolve()), "weight": d.weight} for d in self.datasets]
+        record["settings"] = {path: value for path, value in self.settings}
         record["out"] = str(self.out.resolve())  # a record of where it ran; --resume takes OUT from its command line
         record["versions"] = {"workbench": __version__, "python": sys.version.split()[0]}
         return record
@@ -75,7 +79,8 @@ class TrainRequest:
         return cls(datasets=datasets, out=Path(record["out"]), spec=record.get(RUN_SPEC_KEY, ""), keywords=keywords,
                    epochs=record.get("epochs"), seed=record.get("seed"), init_from=record.get("init_from"),
                    mltk_zip=bool(record.get("mltk_zip")), workers=int(record.get("workers", 0)),
-                   evaluate=bool(record.get("evaluate", True)), command=tuple(record.get("command", ())))
+                   evaluate=bool(record.get("evaluate", True)), command=tuple(record.get("command", ())),
+                   settings=tuple(dict(record.get("settings") or {}).items()))
 
     def resumed(self, stored: "TrainRequest") -> "TrainRequest":
         """The stored run's request with this command line's epoch limit, workers and outputs."""
