@@ -34,6 +34,7 @@ _COMMAND_MODULES = (
     "workbench.cli.measure.evaluate_command",
     "workbench.cli.model.models_command",
     "workbench.cli.model.train_command",
+    "workbench.cli.model.specs_command",
     "workbench.cli.model.sweep_command",
 )
 

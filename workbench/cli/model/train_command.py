@@ -1,4 +1,4 @@
-"""``kws train`` (train a keyword model on dataset folders) and ``kws specs`` (the model specs).
+"""``kws train``: train a keyword model on dataset folders.
 
 TensorFlow is imported only when a training actually starts, so ``kws --help`` stays fast and works
 without it; a missing TensorFlow is one clear sentence. With ``--progress jsonl`` stdout carries only
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
-import json
 import shlex
 import sys
 from pathlib import Path
@@ -61,12 +60,6 @@ def register(subparsers: Any) -> None:
                    "works on them (needs the cluster extra; kws sweep passes it to trials with ray_features)")
     p.add_argument("--no-evaluate", action="store_true", help="skip the evaluation on the test split")
     p.set_defaults(func=run)
-
-    s = subparsers.add_parser("specs", help="list the model specs kws train can use",
-                              description="List the shipped model specs and recipes with their MACs and "
-                              "parameter counts (what a model costs on the board).")
-    s.add_argument("--json", action="store_true", help="print JSON")
-    s.set_defaults(func=run_specs)
 
 
 def _require_tensorflow() -> None:
@@ -148,27 +141,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"kws: training stopped; resume with: kws train --out {shlex.quote(str(args.out))} --resume",
               file=sys.stderr)
         return EXIT_CANCELLED
-    return 0
-
-
-def run_specs(args: argparse.Namespace) -> int:
-    from workbench.spec_files import shipped_spec_names
-    from workbench.training.spec.model_spec import load_spec
-
-    rows = []
-    for name in shipped_spec_names():
-        spec = load_spec(name)
-        shapes = spec.shapes()
-        rows.append({"name": name, "model_name": spec.name, "description": spec.description,
-                     "macs": spec.macs, "parameters": sum(s.params for s in shapes), "layers": len(spec.layers),
-                     "ensemble_members": spec.training.ensemble_members,
-                     "classes": list(spec.classes), "init_from": spec.init_from,
-                     "file": str(spec.source.name) if spec.source else None})
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
-    width = max(len(r["name"]) for r in rows)
-    for r in rows:
-        unit = "MACs/member" if r["ensemble_members"] > 1 else "MACs"
-        print(f"{r['name']:<{width}}  {r['macs']:>10,} {unit:<11}  {r['parameters']:>8,} params  {r['description']}")
     return 0

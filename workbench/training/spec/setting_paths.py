@@ -20,6 +20,7 @@ from workbench.core.errors import SettingsError
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.training.spec.layers import LAYER_OPTIONS
 from workbench.spec_files import load_spec_table
+from workbench.training.spec.values import DISABLED_WORDS
 from workbench.training.spec.model_spec import (AugmentationSettings, ConversionSettings, DataSettings,
                                                 DetectionDefaults, ModelSpec, TrainingSettings, spec_from_table)
 
@@ -28,6 +29,7 @@ SECTIONS: dict[str, type] = {"training": TrainingSettings, "data": DataSettings,
                              "augmentation": AugmentationSettings, "frontend": FrontendSettings,
                              "detection": DetectionDefaults, "conversion": ConversionSettings}
 ASSIGNMENT = "="
+OFF = DISABLED_WORDS[-1]  # how a listing shows a setting that is switched off ("off" reads back as None)
 
 
 def path_depth_reached(path: str) -> bool:
@@ -102,3 +104,28 @@ def spec_with_settings(name_or_path: str | Path, settings: Sequence[tuple[str, A
     for setting, _value in settings:
         check_path(setting, layers, where)
     return spec_from_table(apply_values(table, dict(settings)), where, source=path)
+
+
+def _plain(value: Any) -> Any:
+    """A setting's value as a spec file writes it: tuples as lists, None as ``off``."""
+    if value is None:
+        return OFF
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def setting_values(spec: ModelSpec) -> dict[str, Any]:
+    """Every setting of ``spec`` by dotted path, in the spec's order, with the value it trains with: what a
+    user may change with ``--set`` (each path and value reads back as the same spec; tested)."""
+    values: dict[str, Any] = {}
+    for section in SECTIONS:
+        settings = getattr(spec, section)
+        for f in dataclasses.fields(settings):
+            values[f"{section}.{f.name}"] = _plain(getattr(settings, f.name))
+    for number, layer in enumerate(spec.layers, start=1):
+        for option, value in layer.options:
+            values[f"{LAYERS}.{number}.{option}"] = _plain(value)
+    return values

@@ -12,7 +12,8 @@ import math
 from typing import Any, Mapping
 
 
-def _scalar(value: Any) -> str:
+def toml_value(value: Any) -> str:
+    """``value`` as TOML writes it (what ``key = ...`` would hold)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -24,9 +25,9 @@ def _scalar(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_key(k)} = {_scalar(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
     raise ValueError(f"TOML cannot hold {type(value).__name__}")
 
 
@@ -45,16 +46,16 @@ def dumps(table: Mapping[str, Any]) -> str:
     plain = {k: v for k, v in table.items() if not isinstance(v, Mapping) and not _is_table_array(v)}
     for key, value in plain.items():
         if value is not None:
-            lines.append(f"{_key(key)} = {_scalar(value)}")
+            lines.append(f"{_key(key)} = {toml_value(value)}")
     for key, value in table.items():
         if isinstance(value, Mapping):
             lines += ["", f"[{_key(key)}]"]
             for sub_key, sub_value in value.items():
                 if sub_value is not None:
-                    lines.append(f"{_key(sub_key)} = {_scalar(sub_value)}")
+                    lines.append(f"{_key(sub_key)} = {toml_value(sub_value)}")
     for key, value in table.items():
         if _is_table_array(value):
             for item in value:
                 lines += ["", f"[[{_key(key)}]]"]
-                lines += [f"{_key(k)} = {_scalar(v)}" for k, v in item.items() if v is not None]
+                lines += [f"{_key(k)} = {toml_value(v)}" for k, v in item.items() if v is not None]
     return "\n".join(lines).lstrip("\n") + "\n"
