@@ -2,8 +2,8 @@
 
 Why dotted paths: every setting a spec file holds can be named without a vocabulary of its own --
 ``training.learning_rate``, ``augmentation.mask_share``, ``data.unknown_percentage``, ``layers.1.filters``
-(the first layer's filters). The sweeps search and fix settings by such paths, and ``kws train --set`` changes
-one for a run without a spec file of its own. A path is checked against the spec's own settings dataclasses
+(the first layer's filters). The sweeps search and fix settings by such paths, ``kws train --set`` changes
+one for a run without a spec file of its own, and ``kws specs --settings`` lists them all. A path is checked against the spec's own settings dataclasses
 and layer options, so a typo is an error naming the key before anything trains; the value is then checked by
 the spec's own parsing, as if the file had said it.
 """
@@ -18,11 +18,11 @@ from typing import Any, Mapping, Sequence
 
 from workbench.core.errors import SettingsError
 from workbench.core.frontend_settings import FrontendSettings
-from workbench.training.spec.layers import LAYER_OPTIONS
 from workbench.spec_files import load_spec_table
-from workbench.training.spec.values import DISABLED_WORDS
+from workbench.training.spec.layers import LAYER_OPTIONS
 from workbench.training.spec.model_spec import (AugmentationSettings, ConversionSettings, DataSettings,
                                                 DetectionDefaults, ModelSpec, TrainingSettings, spec_from_table)
+from workbench.training.spec.values import DISABLED_WORDS
 
 LAYERS = "layers"
 SECTIONS: dict[str, type] = {"training": TrainingSettings, "data": DataSettings,
