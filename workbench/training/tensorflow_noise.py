@@ -16,17 +16,25 @@ through the pipe and reader thread of :mod:`workbench.core.native_noise` with th
 absl's warning, error and fatal lines (``W…``, ``E…``, ``F…``), Python's tracebacks and every other byte pass,
 in order, as they come. It nests with the core's own filter (LiteRT's ``INFO:`` lines): each forwards to the
 fd 2 it found. A user who sets ``TF_CPP_MIN_LOG_LEVEL=0`` asked for TensorFlow's INFO lines and gets them all.
+
+One Python-side warning goes too (:func:`drop_retracing_notes`): "N out of the last M calls to <function …
+make_predict_function …> triggered tf.function retracing …", which Keras logs when ``predict`` runs on several
+models in turn -- as every epoch's validation does for an ensemble's members. It is a hint for code that builds
+functions in a loop, has no effect on the result, and reads like a fault to a user.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 from typing import Iterator, MutableMapping
 
 from workbench.core import native_noise
 
+TENSORFLOW_LOGGER = "tensorflow"  # the Python logger TensorFlow and Keras warn through
+RETRACING_NOTE = "triggered tf.function retracing"
 LOG_LEVEL_VARIABLE = "TF_CPP_MIN_LOG_LEVEL"
 # TensorFlow's C++ log (start-up chatter, and an "error" line tf.data prints on every fit call with this
 # TensorFlow/Keras pair) is not for users; real failures still raise Python exceptions
@@ -97,3 +105,21 @@ def tensorflow_noise_filtered() -> Iterator[None]:
         yield
     finally:
         _FILTER.release()
+
+
+class RetracingNoteFilter(logging.Filter):
+    """Drops TensorFlow's "… triggered tf.function retracing" warning (module docstring); passes every other."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return RETRACING_NOTE not in record.getMessage()
+
+
+def drop_retracing_notes() -> RetracingNoteFilter:
+    """Keep the retracing warning off TensorFlow's logger (once per process); returns the filter in place."""
+    logger = logging.getLogger(TENSORFLOW_LOGGER)
+    for existing in logger.filters:
+        if isinstance(existing, RetracingNoteFilter):
+            return existing
+    added = RetracingNoteFilter()
+    logger.addFilter(added)
+    return added

@@ -14,7 +14,7 @@ from typing import Any
 
 from workbench.training.spec.model_spec import ModelSpec
 from workbench.training.spec.layers import CLASSES_UNITS, LayerSpec
-from workbench.training.tensorflow_noise import quiet_tensorflow, tensorflow_noise_filtered
+from workbench.training.tensorflow_noise import drop_retracing_notes, quiet_tensorflow, tensorflow_noise_filtered
 
 # TensorFlow's native log is not for users (workbench.training.tensorflow_noise); real failures still raise
 # Python exceptions. Every TensorFlow import of the workbench comes through here.
@@ -30,7 +30,9 @@ FALLBACK_NAME_HEAD = "model"  # the readable part when no ASCII letter or digit 
 
 
 def quiet_python_logs() -> None:
-    """Silence TensorFlow's Python-side absl warnings (e.g. "HDF5 is legacy" when writing the .h5)."""
+    """Silence TensorFlow's Python-side absl warnings (e.g. "HDF5 is legacy" when writing the .h5) and its
+    retracing note (:func:`~workbench.training.tensorflow_noise.drop_retracing_notes`)."""
+    drop_retracing_notes()
     try:
         import absl.logging
 
