@@ -22,7 +22,8 @@ BOARD = "board.md"
 PROFILER = "profiler.md"
 SWEEPS = "sweeps.md"
 CALIBRATION = "calibration.md"
-CITED = (BOARD, PROFILER, SWEEPS)  # the documents the program's own texts refer to
+TRAINING = "training.md"
+CITED = (BOARD, PROFILER, SWEEPS, TRAINING)  # the documents the program's own texts refer to
 # A source checkout is recognised by its project file beside the docs (a site-packages "docs" folder of some
 # other distribution must not be taken for ours).
 CHECKOUT_MARKER = "pyproject.toml"

@@ -38,7 +38,8 @@ def test_the_settings_listing_reads_back_as_the_same_spec(name: str, capsys) -> 
 
 def test_set_shows_the_settings_as_the_run_would_have_them(capsys) -> None:
     args = ["specs", "--settings", "default", "--json", "--set", "augmentation.mask_share=0.5",
-            "--set", "layers.1.filters=12", "--set", "augmentation.pitch_range=[-1.0, 1.0]"]
+            "--set", "layers.1.filters=12", "--set", "augmentation.pitch_range=[-1.0, 1.0]",
+            "--set", "detection.detection_threshold=auto"]
     assert main(args) == 0
     listing = json.loads(capsys.readouterr().out)
     rows = {row["path"]: row for row in listing["settings"]}
@@ -47,8 +48,10 @@ def test_set_shows_the_settings_as_the_run_would_have_them(capsys) -> None:
     assert rows["layers.1.filters"]["value"] == 12 and rows["augmentation.pitch_range"]["value"] == [-1.0, 1.0]
     assert rows["augmentation.loudness_range"] == {"path": "augmentation.loudness_range", "value": "off",
                                                    "changed": False}
-    assert [p for p, row in rows.items() if row["changed"]] == ["augmentation.pitch_range", "augmentation.mask_share",
-                                                                 "layers.1.filters"]  # in the spec's order
+    assert rows["detection.detection_threshold"]["value"] == "auto"  # chosen by the run, not switched off
+    assert [p for p, row in rows.items() if row["changed"]] == [
+        "augmentation.pitch_range", "augmentation.mask_share", "detection.detection_threshold",
+        "layers.1.filters"]  # in the spec's order
     assert listing["macs"] > load_spec("default").macs  # 12 filters cost more than 10
     assert main(["specs", "--settings", "default", "--set", "augmentation.mask_share=0.5"]) == 0
     assert "augmentation.mask_share = 0.5  # --set" in capsys.readouterr().out.splitlines()

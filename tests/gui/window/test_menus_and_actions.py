@@ -93,7 +93,7 @@ def test_a_guide_nothing_opens_says_where_its_file_is(qtbot, window) -> None:
     action.trigger()
     box = window.guide_box
     qtbot.waitUntil(box.isVisible)
-    assert box.text() == guide_not_opened(title, path) == f"Nothing on this desktop opens the Calibration guide; " \
+    assert box.text() == guide_not_opened(title, path) == f"Nothing on this desktop opens the Training guide; " \
                                                          f"it is the Markdown file {path}."
     assert window.statusBar().currentMessage() == box.text()
     box.accept()

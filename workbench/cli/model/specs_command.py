@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from workbench.core.errors import SettingsError
+from workbench.documentation import TRAINING, PathKeepingHelpFormatter, see
 
 SET_MARK = "# --set"  # after a changed setting in the text listing
 
@@ -22,7 +23,8 @@ def register(subparsers: Any) -> None:
     s = subparsers.add_parser("specs", help="list the model specs kws train can use, or one spec's settings",
                               description="List the shipped model specs and recipes with their MACs and "
                               "parameter counts (what a model costs on the board); with --settings SPEC, every "
-                              "setting of that spec by the path kws train --set takes.")
+                              "setting of that spec by the path kws train --set takes. " + see(TRAINING),
+                              formatter_class=PathKeepingHelpFormatter)
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--settings", metavar="SPEC", help="list every setting of SPEC (a shipped name or a .toml file)")
     s.add_argument("--set", action="append", default=[], dest="settings_set", metavar="SECTION.SETTING=VALUE",

@@ -20,6 +20,7 @@ from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.model_argument import model_argument
 from workbench.cli.stdout_routing import private_stdout
 from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.documentation import TRAINING, PathKeepingHelpFormatter, see
 
 PROGRESS_MODES = ("bar", "jsonl", "none")
 
@@ -27,12 +28,13 @@ PROGRESS_MODES = ("bar", "jsonl", "none")
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "train", help="train a keyword model on dataset folders (needs TensorFlow)",
+        formatter_class=PathKeepingHelpFormatter,
         description="Train a keyword-spotting model with the workbench's own frontend and MLTK's data rules "
         "(unknown words 3x and silence 0.2x the mean keyword count, balanced class weights, random offset, "
         "trimming, background noise), convert it to int8 with its parameters, choose its detection threshold "
         "on validation clips and evaluate it on the dataset's test split. The output folder is laid out like "
         "an MLTK model archive. Stop with Ctrl+C (or a file named STOP in the output folder): the run keeps "
-        "its best checkpoint and continues with --resume.")
+        "its best checkpoint and continues with --resume. " + see(TRAINING))
     p.add_argument("--dataset", action="append", default=[], metavar="DIR[:WEIGHT]",
                    help="dataset folder (one folder per word); repeat to merge several, WEIGHT (default 1) "
                    "counts that dataset's training clips more or less")

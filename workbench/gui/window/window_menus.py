@@ -28,8 +28,9 @@ from workbench.gui.session_controller import MICROPHONE, SourceChoice
 from workbench.gui.window import about_dialog
 
 # Help's guides: (menu text, document) -- the documents of docs/ a user reads from the window
-GUIDES = (("&Calibration guide", documentation.CALIBRATION), ("&Board guide", documentation.BOARD),
-          ("&Profiler guide", documentation.PROFILER), ("&Sweeps guide", documentation.SWEEPS))
+GUIDES = (("&Training guide", documentation.TRAINING), ("&Calibration guide", documentation.CALIBRATION),
+          ("&Board guide", documentation.BOARD), ("&Profiler guide", documentation.PROFILER),
+          ("&Sweeps guide", documentation.SWEEPS))
 FREEZE_TIP = "Freeze the plots (F); drag or zoom the time axis to look back over the last minute"
 START_SHORTCUT = "Space"
 START_TIP = "Start or stop the stream (Space, unless a button, check box, list or field has the keyboard focus)"

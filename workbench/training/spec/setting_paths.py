@@ -30,6 +30,8 @@ SECTIONS: dict[str, type] = {"training": TrainingSettings, "data": DataSettings,
                              "detection": DetectionDefaults, "conversion": ConversionSettings}
 ASSIGNMENT = "="
 OFF = DISABLED_WORDS[-1]  # how a listing shows a setting that is switched off ("off" reads back as None)
+# settings whose None is not "off" but a choice the run makes, shown (and read back) as the spec file says it
+NONE_SHOWN_AS = {"detection.detection_threshold": "auto"}
 
 
 def path_depth_reached(path: str) -> bool:
@@ -124,7 +126,8 @@ def setting_values(spec: ModelSpec) -> dict[str, Any]:
     for section in SECTIONS:
         settings = getattr(spec, section)
         for f in dataclasses.fields(settings):
-            values[f"{section}.{f.name}"] = _plain(getattr(settings, f.name))
+            path, value = f"{section}.{f.name}", getattr(settings, f.name)
+            values[path] = NONE_SHOWN_AS[path] if value is None and path in NONE_SHOWN_AS else _plain(value)
     for number, layer in enumerate(spec.layers, start=1):
         for option, value in layer.options:
             values[f"{LAYERS}.{number}.{option}"] = _plain(value)
