@@ -18,6 +18,7 @@ EVAL_DIR = "eval"  # the evaluation on the test split (below)
 RUN_FILE = "run.json"  # datasets, seed, options and versions: its presence makes the folder a run
 RUN_SPEC_KEY = "spec"  # run.json: the --spec the run was started with (a shipped name or a file path)
 RUN_KEYWORDS_KEY = "keywords"  # run.json: its --keywords (null: the spec's own)
+RUN_SETTINGS_KEY = "settings"  # run.json: its --set values, {path: value} ({}: none)
 SPEC_FILE = "spec.toml"  # the fully resolved spec
 PLAN_FILE = "plan.json"  # samples per split and class, skipped files
 SUMMARY_FILE = "summary.json"  # the finished run's figures; written with the model, so it marks a finished run

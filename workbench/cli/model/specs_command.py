@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from workbench.core.errors import SettingsError
+from workbench.core.toml_file import toml_value
 from workbench.documentation import TRAINING, PathKeepingHelpFormatter, see
 
 SET_MARK = "# --set"  # after a changed setting in the text listing
@@ -63,7 +64,6 @@ def _list(args: argparse.Namespace) -> int:
 
 def _settings(args: argparse.Namespace) -> int:
     from workbench.training.spec.setting_paths import parse_assignment, setting_values, spec_with_settings
-    from workbench.training.spec.toml_writer import toml_value
 
     changes = [parse_assignment(text) for text in args.settings_set]
     spec = spec_with_settings(args.settings, changes)

@@ -22,8 +22,9 @@ from typing import Any
 
 from workbench.core.errors import SettingsError
 from workbench.spec_files import is_spec_file, read_table, table_keywords
-from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RUN_FILE, RUN_KEYWORDS_KEY, RUN_SPEC_KEY, SPEC_FILE,
-                                         STATE_FILE, SUMMARY_FILE, SUMMARY_MODEL_KEY, TRAIN_DIR)
+from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RUN_FILE, RUN_KEYWORDS_KEY, RUN_SETTINGS_KEY,
+                                         RUN_SPEC_KEY, SPEC_FILE, STATE_FILE, SUMMARY_FILE, SUMMARY_MODEL_KEY,
+                                         TRAIN_DIR)
 
 BEST_EPOCH_KEY = "best_epoch"
 MAX_EPOCHS = 1_000_000  # more than any run trains: a larger epoch number is a damaged file
@@ -61,16 +62,20 @@ class RunFolderState:
 
 @dataclass(frozen=True)
 class RunSpec:
-    """The spec and keywords a run trained with, for the form: Train again (elsewhere) repeats the run.
+    """The spec, keywords and changed settings a run trained with, for the form: Train again (elsewhere) repeats
+    the run.
 
     ``spec`` is what ``kws train --spec`` takes: the shipped name the run used, else the run's own resolved
     ``spec.toml`` (the file it was started with may have changed, moved, or been named relative to another
     working folder); ``label`` is how the spec list shows that file. ``keywords`` None: the spec's own.
+    ``settings``: the run's ``kws train --set`` values ({path: value}, as run.json holds them; {} for none) --
+    already in a run's own ``spec.toml``, where setting them again changes nothing.
     """
 
     spec: str
     label: str | None
     keywords: list[str] | None
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 def run_spec(folder: Path | None) -> RunSpec | None:
@@ -95,7 +100,16 @@ def run_spec(folder: Path | None) -> RunSpec | None:
         given = run.get(RUN_KEYWORDS_KEY)
         keywords = list(given) if isinstance(given, list) and given and all(isinstance(k, str) for k in given) \
             else None
-    return RunSpec(spec, label, keywords)
+    return RunSpec(spec, label, keywords, _settings(run))
+
+
+def _settings(run: dict[str, Any] | None) -> dict[str, Any]:
+    """run.json's changed settings; {} when there are none or the record is malformed (the form then shows the
+    spec's own settings, and a run's own spec.toml holds the changes anyway)."""
+    settings = run.get(RUN_SETTINGS_KEY) if run is not None else None
+    if not isinstance(settings, dict) or not all(isinstance(path, str) and path for path in settings):
+        return {}
+    return dict(settings)
 
 
 def _json_object(path: Path) -> dict[str, Any] | None:

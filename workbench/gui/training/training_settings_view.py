@@ -9,22 +9,31 @@ Why the Keywords field follows the spec: ``kws train --keywords`` overrides the 
 written for up/down trained with a field still saying "yes,no" gives a yes/no model under the spec's name.
 Choosing a spec shows its keywords, read as ``kws train`` reads them (:mod:`workbench.spec_files`); the user
 may then edit them, and ``--keywords`` is passed only when they differ from the spec's. A run folder chosen
-as the output folder puts its own spec and keywords in the form (:meth:`TrainingSettingsView.show_run`).
+as the output folder puts its own spec, keywords and settings in the form (:meth:`TrainingSettingsView.show_run`).
+
+Why the spec's settings are changed in a dialog (:class:`SpecSettingsDialog`) and kept as ``--set`` values, not
+written into a spec file: a user who wants a stronger augmentation for one run should not have to write TOML,
+and the run's ``run.json`` then records exactly what was changed. Choosing another spec drops the changes: the
+other spec may not have those settings (another layer list, say), and its own values are what the user chose.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QProcess, Signal
+from PySide6.QtCore import QProcess, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QWidget,
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget,
 )
 
 from workbench.child_command import kws_command
 from workbench.core.errors import SettingsError
+from workbench.core.toml_file import toml_value
+from workbench.gui.training.spec_settings_dialog import ASSIGNMENT, SET_OPTION, SpecSettingsDialog
 from workbench.spec_files import spec_keywords
 
 DEFAULT_SPEC = "tflite_micro_speech"
@@ -32,6 +41,37 @@ MAX_EPOCHS = 10_000
 AUTO = 0  # spin box value meaning "the spec's own value"
 BROWSE_BUTTON_PX = 32
 MODEL_FILTER = "Models (*.tflite *.h5 *.keras *.zip);;All files (*)"
+SPEC_OWN_SETTINGS = "the spec's own"
+SUMMARY_MIN_CHARS = 8  # an elided summary keeps at least "2 chan…"
+
+
+def settings_summary(changes: Mapping[str, str]) -> str:
+    """One line for the changed settings: "the spec's own", or "2 changed: augmentation.mask_share = 0.5, …"."""
+    if not changes:
+        return SPEC_OWN_SETTINGS
+    return f"{len(changes)} changed: " + ", ".join(f"{path} = {text}" for path, text in changes.items())
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shows what fits and ends with "…"; its whole text is in :meth:`text`.
+
+    Why: the settings summary may list many changes, and the form's column has a fixed width.
+    """
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), SUMMARY_MIN_CHARS * self.fontMetrics().averageCharWidth()), hint.height())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), text,
+                                  QPalette.ColorRole.WindowText)
+
+    def elided(self) -> bool:
+        """Whether the text does not fit as it is laid out now."""
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
 
 
 def _own_keywords(name_or_file: str) -> list[str] | None:
@@ -79,11 +119,20 @@ class TrainingSettingsView(QWidget):
         self.mltk_zip = QCheckBox("also write an MLTK .mltk.zip")
         self.mltk_zip.setToolTip("Also package the trained model as an MLTK model archive (.mltk.zip) in the "
                                  "output folder")
+        self.spec_settings: dict[str, str] = {}  # {path: TOML text}: kws train --set PATH=TEXT for each
+        self._settings_spec = DEFAULT_SPEC  # the spec the changes belong to
+        self.settings_summary = ElidedLabel(SPEC_OWN_SETTINGS)
+        self.settings_summary.setAccessibleName("Spec settings changed for this run")
+        self.settings_button = QPushButton("Change…")
+        self.settings_button.setAccessibleName("Change the spec's settings")
+        self.settings_button.setToolTip("Change the chosen spec's training, augmentation and other settings for "
+                                        "this run (kws train --set), without writing a spec file")
 
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Spec", self.spec)
         form.addRow("Keywords", self.keywords)
+        form.addRow("Settings", self._with_button(self.settings_summary, self.settings_button))
         form.addRow("Epochs (max)", self.epochs)
         form.addRow("Seed", self.seed)
         form.addRow("Start from", self._with_button(self.init_from, self.init_button))
@@ -93,11 +142,12 @@ class TrainingSettingsView(QWidget):
         self.out_button.clicked.connect(self._choose_out)
         self.keywords.editingFinished.connect(lambda: self.keywords_changed.emit(self.keyword_list()))
         self.out.editingFinished.connect(self.out_chosen.emit)
-        self.spec.activated.connect(lambda _index: self._follow_spec())
+        self.spec.activated.connect(lambda _index: self._spec_chosen())
+        self.settings_button.clicked.connect(self.open_spec_settings)
         self._process: QProcess | None = None
 
     @staticmethod
-    def _with_button(edit: QLineEdit, button: QPushButton) -> QWidget:
+    def _with_button(edit: QWidget, button: QPushButton) -> QWidget:
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
@@ -148,16 +198,19 @@ class TrainingSettingsView(QWidget):
     def select_spec(self, name_or_file: str) -> None:
         """Choose a spec (a shipped name or a .toml file); the Keywords field shows its keywords."""
         self._choose(name_or_file)
-        self._follow_spec()
+        self._spec_chosen()
 
-    def show_run(self, spec: str, keywords: list[str] | None, label: str | None = None) -> None:
-        """Show the spec and keywords a run trained with (``keywords`` None: the spec's own), so training
-        again repeats that run; ``label`` names a spec file in the list."""
+    def show_run(self, spec: str, keywords: list[str] | None, label: str | None = None,
+                 settings: Mapping[str, Any] | None = None) -> None:
+        """Show the spec, keywords and changed settings a run trained with (``keywords`` None: the spec's own;
+        ``settings``: run.json's {path: value}), so training again repeats that run; ``label`` names a spec
+        file in the list."""
         self._choose(spec, label)
         if keywords is None:
             self._follow_spec()
         else:
             self._set_keywords(keywords)
+        self.set_spec_settings({str(path): toml_value(value) for path, value in (settings or {}).items()})
 
     def _choose(self, name_or_file: str, label: str | None = None) -> None:
         index = self.spec.findData(name_or_file)
@@ -172,6 +225,12 @@ class TrainingSettingsView(QWidget):
         """The chosen spec's own keywords (what it trains on without --keywords); None when it cannot be read."""
         return _own_keywords(str(self.spec.currentData() or DEFAULT_SPEC))
 
+    def _spec_chosen(self) -> None:
+        """Another spec was chosen: its keywords in the field, and the changed settings dropped."""
+        if self.spec.currentData() != self._settings_spec:
+            self.set_spec_settings({})
+        self._follow_spec()
+
     def _follow_spec(self) -> None:
         """Show the chosen spec's keywords in the field (left as it is for a spec that cannot be read)."""
         keywords = self.spec_keywords()
@@ -181,6 +240,28 @@ class TrainingSettingsView(QWidget):
     def _set_keywords(self, keywords: list[str]) -> None:
         self.keywords.setText(",".join(keywords))
         self.keywords_changed.emit(self.keyword_list())
+
+    # -- the spec's settings ----------------------------------------------------------------------
+    def set_spec_settings(self, changes: Mapping[str, str]) -> None:
+        """Train the chosen spec with ``changes`` ({path: TOML text}; empty: the spec's own settings)."""
+        self.spec_settings = dict(changes)
+        self._settings_spec = str(self.spec.currentData() or DEFAULT_SPEC)
+        summary = settings_summary(self.spec_settings)
+        self.settings_summary.setText(summary)
+        self.settings_summary.setToolTip(summary if self.spec_settings else "The spec's own settings: none changed")
+
+    def open_spec_settings(self) -> SpecSettingsDialog:
+        """Open the settings of the chosen spec, the current changes filled in; its OK sets them."""
+        spec = str(self.spec.currentData() or DEFAULT_SPEC)
+        dialog = SpecSettingsDialog(spec, self.spec_settings if spec == self._settings_spec else {}, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._settings_accepted(spec, dialog.changes()))
+        dialog.open()
+        return dialog
+
+    def _settings_accepted(self, spec: str, changes: dict[str, str]) -> None:
+        if spec == self.spec.currentData():  # else the spec changed meanwhile: the changes were for another
+            self.set_spec_settings(changes)
 
     # -- values ---------------------------------------------------------------------------------
     def keyword_list(self) -> list[str]:
@@ -195,6 +276,8 @@ class TrainingSettingsView(QWidget):
         args = ["--spec", str(self.spec.currentData() or DEFAULT_SPEC)]
         if self.keyword_list() and self.keyword_list() != self.spec_keywords():  # else the spec's own
             args += ["--keywords", ",".join(self.keyword_list())]
+        for path, text in self.spec_settings.items():
+            args += [SET_OPTION, f"{path}{ASSIGNMENT}{text}"]
         if self.epochs.value() != AUTO:
             args += ["--epochs", str(self.epochs.value())]
         if self.seed.value() != AUTO:
@@ -206,7 +289,8 @@ class TrainingSettingsView(QWidget):
         return args
 
     def resume_arguments(self) -> list[str]:
-        """What a resumed run may change: only the epoch limit (everything else is the stored run's)."""
+        """What a resumed run may change: only the epoch limit (everything else, --set values too, is the
+        stored run's; ``kws train --resume`` refuses --set)."""
         return ["--epochs", str(self.epochs.value())] if self.epochs.value() != AUTO else []
 
     def _choose_init(self) -> None:

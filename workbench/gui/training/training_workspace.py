@@ -235,8 +235,8 @@ class TrainingWorkspace(QWidget):
         return state
 
     def take_run_settings(self) -> None:
-        """Put the spec and keywords of the run in the output folder into the form, so Resume and Train again
-        repeat it.
+        """Put the spec, keywords and settings of the run in the output folder into the form, so Resume and Train
+        again repeat it.
 
         Why only when the folder is chosen, not on every keystroke as the report: a path typed on its way to a
         new folder may pass through an existing run ("runs/exp1" before "runs/exp10"), whose settings would
@@ -247,7 +247,7 @@ class TrainingWorkspace(QWidget):
         state = inspect_run_folder(self.settings.out_folder())
         ran_with = run_spec(state.folder) if state.kind is not RunKind.NEW else None
         if ran_with is not None:
-            self.settings.show_run(ran_with.spec, ran_with.keywords, ran_with.label)
+            self.settings.show_run(ran_with.spec, ran_with.keywords, ran_with.label, ran_with.settings)
 
     # -- running ----------------------------------------------------------------------------------
     @property

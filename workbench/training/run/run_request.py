@@ -14,7 +14,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.core.errors import SettingsError
-from workbench.run_folder_layout import RUN_KEYWORDS_KEY, RUN_SPEC_KEY
+from workbench.run_folder_layout import RUN_KEYWORDS_KEY, RUN_SETTINGS_KEY, RUN_SPEC_KEY
 
 WEIGHT_SEPARATOR = ":"
 
@@ -67,7 +67,7 @@ class TrainRequest:
         """
         record = asdict(self)  # the field names are the keys (run_folder_layout names the two the GUI reads)
         record["datasets"] = [{"path": str(d.path.resolve()), "weight": d.weight} for d in self.datasets]
-        record["settings"] = {path: value for path, value in self.settings}
+        record[RUN_SETTINGS_KEY] = {path: value for path, value in self.settings}
         record["out"] = str(self.out.resolve())  # a record of where it ran; --resume takes OUT from its command line
         record["versions"] = {"workbench": __version__, "python": sys.version.split()[0]}
         return record
@@ -80,7 +80,7 @@ class TrainRequest:
                    epochs=record.get("epochs"), seed=record.get("seed"), init_from=record.get("init_from"),
                    mltk_zip=bool(record.get("mltk_zip")), workers=int(record.get("workers", 0)),
                    evaluate=bool(record.get("evaluate", True)), command=tuple(record.get("command", ())),
-                   settings=tuple(dict(record.get("settings") or {}).items()))
+                   settings=tuple(dict(record.get(RUN_SETTINGS_KEY) or {}).items()))
 
     def resumed(self, stored: "TrainRequest") -> "TrainRequest":
         """The stored run's request with this command line's epoch limit, workers and outputs."""

@@ -3,21 +3,21 @@
 Why dotted paths: every setting a spec file holds can be named without a vocabulary of its own --
 ``training.learning_rate``, ``augmentation.mask_share``, ``data.unknown_percentage``, ``layers.1.filters``
 (the first layer's filters). The sweeps search and fix settings by such paths, ``kws train --set`` changes
-one for a run without a spec file of its own, and ``kws specs --settings`` lists them all. A path is checked against the spec's own settings dataclasses
-and layer options, so a typo is an error naming the key before anything trains; the value is then checked by
-the spec's own parsing, as if the file had said it.
+one for a run without a spec file of its own, and ``kws specs --settings`` lists them all. A path is checked
+against the spec's own settings dataclasses and layer options, so a typo is an error naming the key before
+anything trains; the value is then checked by the spec's own parsing, as if the file had said it.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import tomllib
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from workbench.core.errors import SettingsError
 from workbench.core.frontend_settings import FrontendSettings
+from workbench.core.toml_file import toml_or_text
 from workbench.spec_files import load_spec_table
 from workbench.training.spec.layers import LAYER_OPTIONS
 from workbench.training.spec.model_spec import (AugmentationSettings, ConversionSettings, DataSettings,
@@ -87,11 +87,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     path = path.strip()
     if not sep or not path:
         raise SettingsError(f"--set {text!r}: write SECTION.SETTING=VALUE, e.g. augmentation.mask_share=0.5")
-    value = value.strip()
-    try:
-        return path, tomllib.loads(f"value = {value}")["value"]
-    except tomllib.TOMLDecodeError:
-        return path, value
+    return path, toml_or_text(value)
 
 
 def spec_with_settings(name_or_path: str | Path, settings: Sequence[tuple[str, Any]]) -> ModelSpec:

@@ -7,33 +7,10 @@ strings, numbers, booleans, lists of those, tables, and arrays of tables (``[[la
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Any, Mapping
 
-
-def toml_value(value: Any) -> str:
-    """``value`` as TOML writes it (what ``key = ...`` would hold)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"TOML cannot hold {value}")
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
-    raise ValueError(f"TOML cannot hold {type(value).__name__}")
-
-
-def _key(key: str) -> str:
-    bare = key.replace("_", "").replace("-", "").isalnum() and key.isascii()
-    return key if bare else json.dumps(key)
+from workbench.core.toml_file import toml_key as _key
+from workbench.core.toml_file import toml_value
 
 
 def _is_table_array(value: Any) -> bool:
