@@ -147,3 +147,11 @@ def test_a_run_folders_settings_come_back_into_the_form(workspace, tmp_path: Pat
     plain = _stopped_run(tmp_path / "plain", "default", ())
     ws.settings.choose_out_folder(plain)  # the same spec, but this run changed nothing
     assert ws.settings.spec_settings == {} and ws.settings.settings_summary.text() == SPEC_OWN_SETTINGS
+
+
+def test_feature_workers_go_to_the_run_and_to_a_resumed_one(settings) -> None:
+    """A run that died of memory is resumed with fewer workers: the field reaches both command lines."""
+    assert "--workers" not in settings.arguments() and settings.resume_arguments() == []  # one per CPU
+    settings.workers.setValue(1)
+    args = settings.arguments()
+    assert args[args.index("--workers") + 1] == "1" and settings.resume_arguments() == ["--workers", "1"]

@@ -1,4 +1,5 @@
-"""The key settings of a training run: spec, keywords, epochs, seed, starting weights, output folder.
+"""The key settings of a training run: spec, keywords, changed settings, epochs, seed, feature workers, starting
+weights, output folder.
 
 Why the spec list comes from a child (``kws specs --json``): each spec shows its MACs, so a user can trade
 compute for accuracy, and they come from the training package's layer shapes, which the GUI never imports
@@ -38,6 +39,7 @@ from workbench.spec_files import spec_keywords
 
 DEFAULT_SPEC = "tflite_micro_speech"
 MAX_EPOCHS = 10_000
+MAX_WORKERS = 256
 AUTO = 0  # spin box value meaning "the spec's own value"
 BROWSE_BUTTON_PX = 32
 MODEL_FILTER = "Models (*.tflite *.h5 *.keras *.zip);;All files (*)"
@@ -102,6 +104,10 @@ class TrainingSettingsView(QWidget):
         self.epochs.setSpecialValueText("spec's (early stopping)")
         self.seed = QSpinBox(minimum=AUTO, maximum=2**31 - 1)
         self.seed.setSpecialValueText("spec's")
+        self.workers = QSpinBox(minimum=AUTO, maximum=MAX_WORKERS)
+        self.workers.setSpecialValueText("one per CPU")
+        self.workers.setToolTip("Processes that compute the training spectrograms (kws train --workers); fewer "
+                                "use less memory")
         self.init_from = QLineEdit()
         self.init_from.setPlaceholderText("random weights (or the spec's)")
         self.init_button = QPushButton("…")
@@ -135,6 +141,7 @@ class TrainingSettingsView(QWidget):
         form.addRow("Settings", self._with_button(self.settings_summary, self.settings_button))
         form.addRow("Epochs (max)", self.epochs)
         form.addRow("Seed", self.seed)
+        form.addRow("Feature workers", self.workers)
         form.addRow("Start from", self._with_button(self.init_from, self.init_button))
         form.addRow("Output folder", self._with_button(self.out, self.out_button))
         form.addRow("", self.mltk_zip)
@@ -282,6 +289,7 @@ class TrainingSettingsView(QWidget):
             args += ["--epochs", str(self.epochs.value())]
         if self.seed.value() != AUTO:
             args += ["--seed", str(self.seed.value())]
+        args += self._workers_arguments()
         if self.init_from.text().strip():
             args += ["--init-from", self.init_from.text().strip()]
         if self.mltk_zip.isChecked():
@@ -289,9 +297,14 @@ class TrainingSettingsView(QWidget):
         return args
 
     def resume_arguments(self) -> list[str]:
-        """What a resumed run may change: only the epoch limit (everything else, --set values too, is the
-        stored run's; ``kws train --resume`` refuses --set)."""
-        return ["--epochs", str(self.epochs.value())] if self.epochs.value() != AUTO else []
+        """What a resumed run may change: the epoch limit and the feature workers (everything else, --set values
+        too, is the stored run's; ``kws train --resume`` refuses --set)."""
+        epochs = ["--epochs", str(self.epochs.value())] if self.epochs.value() != AUTO else []
+        return epochs + self._workers_arguments()
+
+    def _workers_arguments(self) -> list[str]:
+        """``--workers N`` when chosen (a run that died of memory is resumed with fewer), else the default."""
+        return ["--workers", str(self.workers.value())] if self.workers.value() != AUTO else []
 
     def _choose_init(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Start from this model's weights", "", MODEL_FILTER)
