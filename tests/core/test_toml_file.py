@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 import tomllib
 
@@ -11,7 +12,9 @@ from workbench.core.toml_file import toml_or_text, toml_value
 
 
 @pytest.mark.parametrize("value", [0.5, 12, -3, True, False, "off", "a \"quoted\" name", [-1.0, 1.0], ["yes", "no"],
-                                   {"_silence_": 0.5, "a b": 1}, [], {}, 1e-05, [[1, 2], [3]]])
+                                   {"_silence_": 0.5, "a b": 1}, [], {}, 1e-05, [[1, 2], [3]],
+                                   datetime.date(2026, 12, 5), datetime.datetime(2026, 12, 5, 9, 30),
+                                   datetime.time(9, 30)])
 def test_a_value_reads_back_as_itself(value: object) -> None:
     text = toml_value(value)
     assert toml_or_text(text) == value and tomllib.loads(f"v = {text}")["v"] == value

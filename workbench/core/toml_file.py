@@ -10,6 +10,7 @@ import the training package (Python reads TOML but cannot write it).
 
 from __future__ import annotations
 
+import datetime
 import json
 import tomllib
 from collections.abc import Mapping
@@ -39,13 +40,15 @@ def read_toml_table(path: Path, kind: str) -> dict[str, Any]:
 
 
 def toml_value(value: Any) -> str:
-    """``value`` as TOML writes it (what ``key = ...`` holds): strings, numbers, booleans, lists and tables."""
+    """``value`` as TOML writes it (what ``key = ...`` holds): whatever :func:`toml_or_text` reads."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)  # a float's repr is TOML too: 0.5, 1e-05, inf, nan
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    if isinstance(value, (datetime.date, datetime.time)):  # a date typed where a number belongs reads as one
+        return value.isoformat()
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
