@@ -16,8 +16,9 @@ import pytest
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.gui.training.spec_settings_dialog import VALUE_COLUMN, SpecSettingsDialog
 from workbench.gui.training.training_settings_view import SPEC_OWN_SETTINGS, TrainingSettingsView
+from workbench.gui.training.run_folder_state import run_spec
 from workbench.gui.training.training_workspace import TrainingWorkspace
-from workbench.run_folder_layout import RUN_FILE
+from workbench.run_folder_layout import RUN_FILE, SPEC_FILE
 from workbench.training.run.run_request import TrainRequest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -147,6 +148,14 @@ def test_a_run_folders_settings_come_back_into_the_form(workspace, tmp_path: Pat
     plain = _stopped_run(tmp_path / "plain", "default", ())
     ws.settings.choose_out_folder(plain)  # the same spec, but this run changed nothing
     assert ws.settings.spec_settings == {} and ws.settings.settings_summary.text() == SPEC_OWN_SETTINGS
+
+
+def test_a_run_from_a_spec_file_brings_back_its_own_spec_toml_which_holds_the_changes(tmp_path: Path) -> None:
+    folder = _stopped_run(tmp_path / "from_file", "mine.toml", ((MASK, 0.5),))
+    (folder / SPEC_FILE).write_text('extends = "default"\nname = "mine"\n[augmentation]\nmask_share = 0.5\n')
+    ran_with = run_spec(folder)
+    assert ran_with is not None and ran_with.spec == str(folder / SPEC_FILE) and ran_with.settings == {}
+    assert run_spec(_stopped_run(tmp_path / "shipped", "default", ((MASK, 0.5),))).settings == {MASK: 0.5}
 
 
 def test_feature_workers_go_to_the_run_and_to_a_resumed_one(settings) -> None:

@@ -68,8 +68,9 @@ class RunSpec:
     ``spec`` is what ``kws train --spec`` takes: the shipped name the run used, else the run's own resolved
     ``spec.toml`` (the file it was started with may have changed, moved, or been named relative to another
     working folder); ``label`` is how the spec list shows that file. ``keywords`` None: the spec's own.
-    ``settings``: the run's ``kws train --set`` values ({path: value}, as run.json holds them; {} for none) --
-    already in a run's own ``spec.toml``, where setting them again changes nothing.
+    ``settings``: the run's ``kws train --set`` values ({path: value}, as run.json holds them; {} for none), for a
+    shipped spec; {} when ``spec`` is the run's own ``spec.toml``, which already holds them (the settings dialog
+    would show them as the spec's own values while the form said they were changed).
     """
 
     spec: str
@@ -100,7 +101,8 @@ def run_spec(folder: Path | None) -> RunSpec | None:
         given = run.get(RUN_KEYWORDS_KEY)
         keywords = list(given) if isinstance(given, list) and given and all(isinstance(k, str) for k in given) \
             else None
-    return RunSpec(spec, label, keywords, _settings(run))
+    own_file = spec == str(resolved)  # the run's spec.toml already holds its --set changes, as its keywords
+    return RunSpec(spec, label, keywords, {} if own_file else _settings(run))
 
 
 def _settings(run: dict[str, Any] | None) -> dict[str, Any]:
