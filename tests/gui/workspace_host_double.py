@@ -2,7 +2,7 @@
 
 Why a double: a workspace is tested as a standalone widget; this host gives it a real
 :class:`SessionController` and real settings (an INI file in the test's folder) and records what the
-workspace asked of the window -- errors, status messages, workspaces shown, models opened.
+workspace asked of the window -- errors, status messages, workspaces shown, models and audio opened.
 """
 
 from __future__ import annotations
@@ -27,10 +27,16 @@ class WorkspaceHostDouble:
         self.statuses: list[str] = []
         self.shown: list[str] = []
         self.opened: list[Path] = []
+        self.audio: list[Path] = []  # the files open_audio was asked to play
 
     def open_model(self, path: str | Path) -> bool:
         self.opened.append(Path(path))
         return self.controller.load_model(path)
+
+    def open_audio(self, path: str | Path) -> bool:
+        """Record the file; the live stream is the window's, so nothing plays here."""
+        self.audio.append(Path(path))
+        return True
 
     def show_error(self, message: str) -> None:
         self.errors.append(message)

@@ -23,7 +23,7 @@ import csv
 import io
 import json
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -39,6 +39,8 @@ SUMMARY_FILE = "summary.txt"
 TOP_CONFUSIONS = 10
 PERCENT = 100.0
 NOT_AVAILABLE = "n/a"
+SCORE_PREFIX = "score_"  # a predictions.csv column of one class's scores: score_<class>
+CLIP_COLUMNS = ("path", "word", "label", "predicted")  # a predictions.csv's first columns
 
 
 def results_document(result: EvaluationResult, comparisons: Sequence[ClipComparison] = ()) -> dict[str, Any]:
@@ -158,7 +160,7 @@ def predictions_csv(result: EvaluationResult) -> str:
     the folder the evaluation ran in would name nothing from elsewhere)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["path", "word", "label", "predicted", "correct", *[f"score_{c}" for c in result.classes]])
+    writer.writerow([*CLIP_COLUMNS, "correct", *[f"{SCORE_PREFIX}{c}" for c in result.classes]])
     for path, word, label, guess, row in zip(result.paths, result.words, result.labels, result.predicted,
                                              result.scores):
         writer.writerow([str(Path(path).absolute()), word, result.classes[int(label)], result.classes[int(guess)],
@@ -180,6 +182,68 @@ def clips_of_predictions(path: str | Path) -> list[ClipEntry]:
                              f"{EVAL_PREDICTIONS_FILE} of kws evaluate or of a training run's eval folder")
     return [ClipEntry(clip, row["word"], speaker_of(clip), "testing")
             for row in rows for clip in [_listed_clip(row["path"], source.parent)]]
+
+
+@dataclass(frozen=True)
+class ClipPrediction:
+    """One clip of a ``predictions.csv``: what it is, what the model said, and how sure it was of each."""
+
+    path: Path
+    word: str
+    label: str
+    predicted: str
+    predicted_score: float  # the model's score for the class it chose
+    label_score: float  # its score for the clip's true class
+
+    @property
+    def correct(self) -> bool:
+        return self.label == self.predicted
+
+
+def read_clip_predictions(path: str | Path) -> list[ClipPrediction]:
+    """The clips of a ``predictions.csv``, the most confident mistakes first; WorkbenchError (one sentence) when
+    the file cannot be read or is not a predictions list.
+
+    Why this order: a mistake made with a high score is the one worth listening to (a mislabelled clip, a word
+    the model has learned as the keyword), a near miss less so. Mistakes come first by the predicted class's
+    score (ties: the lower score of the true class first, then the file's order), then the correct clips by the
+    true class's score, lowest first -- the ones the model almost got wrong.
+    """
+    source = Path(path)
+    try:
+        with source.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            columns = list(reader.fieldnames or [])
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise WorkbenchError(f"cannot read {source}: {getattr(exc, 'strerror', None) or exc}") from None
+    if not set(CLIP_COLUMNS) <= set(columns) or not any(c.startswith(SCORE_PREFIX) for c in columns):
+        raise WorkbenchError(f"{source} is not a list of clip predictions: it needs the columns "
+                             f"{', '.join(CLIP_COLUMNS)} and {SCORE_PREFIX}<class>, as kws evaluate writes them")
+    clips = [_clip_prediction(row, line, source) for line, row in enumerate(rows, start=2)]
+    order = sorted(range(len(clips)), key=lambda i: _confidence_order(clips[i], i))
+    return [clips[i] for i in order]
+
+
+def _clip_prediction(row: dict[str, str | None], line: int, source: Path) -> ClipPrediction:
+    """One row as a :class:`ClipPrediction`; WorkbenchError naming the line when a field or score is missing."""
+    try:
+        label, predicted = str(row["label"]), str(row["predicted"])
+        scores = (float(str(row[SCORE_PREFIX + predicted])), float(str(row[SCORE_PREFIX + label])))
+        if not all(0.0 <= score <= 1.0 for score in scores) or not row["path"]:
+            raise ValueError
+    except (KeyError, ValueError):
+        raise WorkbenchError(f"line {line} of {source} is damaged: it needs a clip path and a score from 0 to 1 "
+                             f"for its true and its predicted class") from None
+    return ClipPrediction(_listed_clip(str(row["path"]), source.parent), str(row["word"] or ""), label, predicted,
+                          *scores)
+
+
+def _confidence_order(clip: ClipPrediction, index: int) -> tuple[int, float, float, int]:
+    """The sort key of :func:`read_clip_predictions`'s order."""
+    if clip.correct:
+        return (1, clip.label_score, 0.0, index)
+    return (0, -clip.predicted_score, clip.label_score, index)
 
 
 def _listed_clip(text: str, csv_folder: Path) -> Path:

@@ -277,3 +277,24 @@ def test_typing_a_path_through_a_run_folder_leaves_the_form_alone(workspace, cop
     qtbot.keyClick(ws.settings.out, Qt.Key.Key_Backspace)  # now it names the finished run, and Enter chooses it
     qtbot.keyClick(ws.settings.out, Qt.Key.Key_Return)
     assert ws.settings.spec.currentData() == str(folder / "spec.toml") and ws.settings.keywords.text() == "yes,no"
+
+
+def test_a_finished_run_lists_its_test_clips_and_plays_one_in_live(workspace, copied) -> None:
+    """The Evaluation tab's clips are the run's eval/predictions.csv, its mistakes shown, and play through the host."""
+    import csv
+
+    ws, host = workspace
+    folder = copied("finished")
+    ws.settings.out.setText(str(folder))
+    with (folder / "eval" / "predictions.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    clips = ws.report.clips
+    assert rows and sorted(str(clip.path) for clip in clips.clips) == sorted(row["path"] for row in rows)
+    assert len(clips.shown()) == sum(row["label"] != row["predicted"] for row in rows)
+    assert clips.live_note.text().startswith("Live has no model loaded")
+    ws.use_button.click()  # the run's model in Live: its scores are the ones heard
+    assert clips.live_note.text() == ""
+    clips.mistakes_only.setChecked(False)
+    clips.table.selectRow(0)
+    clips.play_button.click()
+    assert host.audio == [clips.shown()[0].path] and host.shown == ["live", "live"] and not host.errors

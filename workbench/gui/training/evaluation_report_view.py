@@ -8,6 +8,9 @@ view shows exactly what the folder holds -- also for a run finished earlier and 
 with ``kws evaluate RUN_MODEL --compare OTHER --clips eval/predictions.csv`` in a child process: the other
 model on exactly the run's test clips, and a paired interval over the test speakers
 (:mod:`workbench.evaluation.comparison`).
+
+The "Clips" tab beside the plots lists the test clips of ``eval/predictions.csv``, the most confident mistakes
+first, and plays one in the Live workspace (:class:`EvaluationClipsView`): hearing the mistakes says *why*.
 """
 
 from __future__ import annotations
@@ -17,25 +20,30 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.gui.kws_child import KwsChild
+from workbench.gui.training.evaluation_clips_view import EvaluationClipsView
 from workbench.run_folder_layout import (EVAL_DIR, EVAL_PLOT_SUFFIXES, EVAL_PREDICTIONS_FILE, EVAL_RESULTS_FILE,
                                          SUMMARY_FILE, SUMMARY_MODEL_KEY)
+
+if TYPE_CHECKING:
+    from workbench.gui.window.workspace_host import WorkspaceHost
 
 PLOT_HEIGHT_PX = 260  # device-independent: the plots are drawn at the screen's pixel density
 PERCENT = 100.0
 MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
 EMPTY_HEADLINE = "The evaluation on the test split appears here when a run finishes."
 MISSING = "–"
+PLOTS_TAB, CLIPS_TAB = "Plots", "Clips"
 
 
 def _is_number(value: Any) -> bool:
@@ -61,9 +69,12 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 
 class EvaluationReportView(QWidget):
-    """``show_run(folder)`` after a run; ``clear()`` when a new one starts."""
+    """``show_run(folder)`` after a run; ``clear()`` when a new one starts.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    ``host`` (the window) plays a clip of the Clips tab in the Live workspace; without it the clips only list.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, host: "WorkspaceHost | None" = None) -> None:
         super().__init__(parent)
         self.summary: dict[str, Any] | None = None
         self.headline = QLabel(EMPTY_HEADLINE)
@@ -103,6 +114,10 @@ class EvaluationReportView(QWidget):
         scroll.setWidget(row)
         scroll.setWidgetResizable(True)
         scroll.setMinimumHeight(PLOT_HEIGHT_PX + 24)
+        self.clips = EvaluationClipsView(host)
+        self.details = QTabWidget()  # the plots, or the clips: side by side neither fits a 1280-pixel screen
+        self.details.addTab(scroll, PLOTS_TAB)
+        self.details.addTab(self.clips, CLIPS_TAB)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.headline)
@@ -112,7 +127,7 @@ class EvaluationReportView(QWidget):
         compare_row.addStretch(1)
         layout.addLayout(compare_row)
         layout.addWidget(self.comparison)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.details, 1)
 
     def clear(self) -> None:
         self.summary = None
@@ -127,6 +142,8 @@ class EvaluationReportView(QWidget):
             label.deleteLater()
         self.plots = []
         self._plot_paths = []
+        self.clips.clear()
+        self.details.setTabText(self.details.indexOf(self.clips), CLIPS_TAB)
 
     def show_note(self, text: str) -> None:
         """No report, one sentence instead (a stopped run, a damaged summary) -- not the "when a run finishes" one."""
@@ -178,7 +195,15 @@ class EvaluationReportView(QWidget):
                 self.plots.append(label)
                 self._plot_paths.append(path)
         self._draw_plots()
+        self._show_clips(folder, summary)
         return True
+
+    def _show_clips(self, folder: Path, summary: dict[str, Any]) -> None:
+        """Fill the Clips tab from the run's predictions.csv; its title counts the mistakes."""
+        model = folder / str(summary.get(SUMMARY_MODEL_KEY, ""))
+        if self.clips.show_run(folder / EVAL_DIR / EVAL_PREDICTIONS_FILE, model):
+            mistakes = sum(not clip.correct for clip in self.clips.clips)
+            self.details.setTabText(self.details.indexOf(self.clips), f"{CLIPS_TAB} ({mistakes:,} wrong)")
 
     def _fit_table(self) -> None:
         """Make the table exactly as tall as its header and rows, so every class shows without scrolling."""

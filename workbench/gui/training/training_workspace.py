@@ -93,7 +93,7 @@ class TrainingWorkspace(QWidget):
         self.log = QPlainTextEdit(readOnly=True)
         self._logged_messages: set[str] = set()  # the child's event messages already in the log
         self.log.setMaximumBlockCount(MAX_LOG_LINES)
-        self.report = EvaluationReportView()
+        self.report = EvaluationReportView(host=host)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.log, "Log")
         self._report_scroll = QScrollArea()  # the report is tall: on a small screen it scrolls, the curves stay

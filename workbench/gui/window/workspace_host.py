@@ -29,6 +29,9 @@ class WorkspaceHost(Protocol):
     def open_model(self, path: str | Path) -> bool:
         """Load ``path`` into the live stream, the Model and the Profile workspaces; False on error."""
 
+    def open_audio(self, path: str | Path) -> bool:
+        """Play the audio file ``path`` as the live stream's source; False (the window said why) on error."""
+
     def show_error(self, message: str) -> None:
         """An expected failure: a non-blocking message box and the status bar, never a traceback."""
 

@@ -1,0 +1,108 @@
+"""Reading a predictions.csv back (the Evaluation tab's clip list): a real ``kws evaluate`` report, the most
+confident mistakes first, and a damaged or foreign file as one sentence."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbench.assets import default_model_path
+from workbench.cli.main import main
+from workbench.core.errors import WorkbenchError
+from workbench.evaluation.report import read_clip_predictions
+
+
+@pytest.fixture(scope="module")
+def predictions(small_speech_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The predictions.csv of the bundled yes/no model on the small dataset (it hears some go/left as yes/no)."""
+    out = tmp_path_factory.mktemp("eval")
+    assert main(["evaluate", str(default_model_path()), "--dataset", str(small_speech_dataset), "--out", str(out),
+                 "--no-plots", "--workers", "1"]) == 0
+    return out / "predictions.csv"
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_clip_is_read_with_its_scores_the_most_confident_mistakes_first(predictions: Path) -> None:
+    rows = _rows(predictions)
+    clips = read_clip_predictions(predictions)
+    assert sorted(str(c.path) for c in clips) == sorted(row["path"] for row in rows)
+    wrong = [row for row in rows if row["label"] != row["predicted"]]
+    assert len(wrong) >= 2, "the bundled model makes mistakes on go and left: the order needs some"
+    expected = sorted(wrong, key=lambda row: (-float(row[f"score_{row['predicted']}"]),
+                                              float(row[f"score_{row['label']}"])))  # stable: file order on ties
+    mistakes = clips[:len(wrong)]
+    assert [str(c.path) for c in mistakes] == [row["path"] for row in expected]
+    assert all(not c.correct for c in mistakes) and all(c.correct for c in clips[len(wrong):])
+    first, row = mistakes[0], expected[0]
+    assert (first.word, first.label, first.predicted) == (row["word"], row["label"], row["predicted"])
+    assert first.predicted_score == float(row[f"score_{row['predicted']}"]) > first.label_score
+    right = [c.label_score for c in clips[len(wrong):]]
+    assert right == sorted(right)  # then the correct clips, the nearest misses first
+
+
+def test_relative_clip_paths_are_taken_beside_the_list(predictions: Path, tmp_path: Path) -> None:
+    rows = _rows(predictions)
+    clip = Path(rows[0]["path"])
+    (tmp_path / clip.parent.name).mkdir()
+    shutil.copy(clip, tmp_path / clip.parent.name / clip.name)
+    listed = tmp_path / "predictions.csv"
+    with listed.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow({**rows[0], "path": f"{clip.parent.name}/{clip.name}"})
+    assert [c.path for c in read_clip_predictions(listed)] == [tmp_path / clip.parent.name / clip.name]
+
+
+def _cut_mid_row(text: str) -> str:
+    return text[:text.rindex("\n", 0, len(text) - 1) + 30]  # a copy interrupted in the last row
+
+
+def _first_score(value: str):  # type: ignore[no-untyped-def]
+    """A damage: the first clip's score of its predicted class replaced by ``value``."""
+    def damage(text: str) -> str:
+        reader = csv.DictReader(text.splitlines(keepends=True))
+        rows = list(reader)
+        rows[0][f"score_{rows[0]['predicted']}"] = value
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(reader.fieldnames or []), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+    return damage
+
+
+@pytest.mark.parametrize("damage, words", [
+    (_cut_mid_row, "is damaged: it needs a clip path and a score from 0 to 1"),
+    (_first_score("lots"), "line 2 of"),
+    (_first_score("1.5"), "line 2 of"),
+    (_first_score("nan"), "line 2 of"),
+    (lambda text: "path,word\n/a.wav,a\n", "is not a list of clip predictions"),
+    (lambda text: "", "is not a list of clip predictions"),
+])
+def test_a_damaged_or_foreign_list_is_one_sentence(predictions: Path, tmp_path: Path, damage, words: str) -> None:
+    broken = tmp_path / "predictions.csv"
+    broken.write_text(damage(predictions.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(WorkbenchError) as caught:
+        read_clip_predictions(broken)
+    message = str(caught.value)
+    assert words in message and ". " not in message and "\n" not in message, message
+
+
+@pytest.mark.parametrize("make", [
+    lambda path: path.write_bytes(b"\xff\xfe\x00binary\x00"),
+    lambda path: path.mkdir(),
+    lambda path: None,  # not there at all
+])
+def test_an_unreadable_list_is_one_sentence(tmp_path: Path, make) -> None:
+    path = tmp_path / "predictions.csv"
+    make(path)
+    with pytest.raises(WorkbenchError, match="^cannot read .*predictions.csv"):
+        read_clip_predictions(path)

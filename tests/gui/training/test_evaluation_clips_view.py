@@ -1,0 +1,202 @@
+"""The Evaluation tab's clip list: a real ``kws evaluate`` predictions.csv, the most confident mistakes first, the
+filters, playing a clip in Live (double-click or the button), a clip or list that is gone or damaged."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.gui.workspace_host_double import WorkspaceHostDouble
+from workbench.assets import default_model_path
+from workbench.cli.main import main
+from workbench.gui.training.evaluation_clips_view import (CLIP, EMPTY_NOTE, LABEL_SCORE, PREDICTED_SCORE, RANK,
+                                                          EvaluationClipsView)
+from workbench.gui.training.evaluation_report_view import CLIPS_TAB, EvaluationReportView
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from dataset_builders import copy_clips  # noqa: E402
+
+CLIPS_PER_WORD = {"yes": 4, "no": 4, "go": 6, "left": 6, "_silence_": 2}  # the yes/no model mishears go and left
+MODEL_NAME = "kws_yes_no.tflite"
+
+
+@pytest.fixture(scope="module")
+def run_folder(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished run as kws train leaves it: the model, summary.json and eval/predictions.csv."""
+    root = tmp_path_factory.mktemp("clips")
+    speech = copy_clips(shared_dir / "datasets" / "speech_commands", root / "speech", CLIPS_PER_WORD)
+    folder = root / "run"
+    folder.mkdir()
+    shutil.copy(default_model_path(), folder / MODEL_NAME)
+    assert main(["evaluate", str(folder / MODEL_NAME), "--dataset", str(speech), "--out", str(folder / "eval"),
+                 "--no-plots", "--workers", "1"]) == 0
+    (folder / "summary.json").write_text(json.dumps({"name": "kws_yes_no", "model": MODEL_NAME, "epochs": 1}))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def rows(run_folder: Path) -> list[dict[str, str]]:
+    with (run_folder / "eval" / "predictions.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _mistakes(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The wrong rows, the highest score of the predicted class first (ties: lower true-class score, file order)."""
+    wrong = [row for row in rows if row["label"] != row["predicted"]]
+    assert len(wrong) >= 3, "the yes/no model mishears some go and left clips: the tests need a few mistakes"
+    return sorted(wrong, key=lambda row: (-float(row[f"score_{row['predicted']}"]),
+                                          float(row[f"score_{row['label']}"])))
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> WorkspaceHostDouble:
+    return WorkspaceHostDouble(tmp_path)
+
+
+@pytest.fixture
+def view(qtbot, host: WorkspaceHostDouble, run_folder: Path):  # type: ignore[no-untyped-def]
+    widget = EvaluationClipsView(host)
+    qtbot.addWidget(widget)
+    widget.resize(900, 500)
+    widget.show()
+    assert widget.show_run(run_folder / "eval" / "predictions.csv", run_folder / MODEL_NAME)
+    return widget
+
+
+def _shown_paths(view: EvaluationClipsView) -> list[str]:
+    return [str(clip.path) for clip in view.shown()]
+
+
+def _cell(view: EvaluationClipsView, row: int, column: int, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole):
+    return view.table.model().index(row, column).data(role)
+
+
+def test_the_mistakes_are_listed_the_most_confident_first(view, rows) -> None:
+    expected = _mistakes(rows)
+    assert _shown_paths(view) == [row["path"] for row in expected]
+    assert view.table.model().rowCount() == len(expected)
+    first = expected[0]
+    assert _cell(view, 0, CLIP) == Path(first["path"]).name
+    assert _cell(view, 0, CLIP, Qt.ItemDataRole.ToolTipRole) == first["path"]
+    assert _cell(view, 0, PREDICTED_SCORE) == f"{float(first['score_' + first['predicted']]):.3f}"
+    assert _cell(view, 0, LABEL_SCORE) == f"{float(first['score_' + first['label']]):.3f}"
+    assert [_cell(view, 0, column) for column in (2, 3, 4)] == [first["word"], first["label"], first["predicted"]]
+    assert view.count.text().startswith(f"{len(expected)} of {len(rows)} clips shown ({len(expected)} mistakes;")
+    assert view.table.accessibleName() and view.play_button.toolTip()
+
+
+def test_the_filters_narrow_the_list_and_the_count_follows(view, rows) -> None:
+    view.mistakes_only.setChecked(False)
+    assert sorted(_shown_paths(view)) == sorted(row["path"] for row in rows)
+    assert view.count.text().startswith(f"{len(rows)} of {len(rows)} clips shown")
+    view.predicted_filter.setCurrentText("no")
+    assert sorted(_shown_paths(view)) == sorted(row["path"] for row in rows if row["predicted"] == "no")
+    view.predicted_filter.setCurrentText("any")
+    view.label_filter.setCurrentText("yes")
+    assert sorted(_shown_paths(view)) == sorted(row["path"] for row in rows if row["label"] == "yes")
+    view.label_filter.setCurrentText("any")
+    view.mistakes_only.setChecked(True)
+    view.word_filter.setText("LEF")
+    left = [row["path"] for row in _mistakes(rows) if row["word"] == "left"]
+    assert left and _shown_paths(view) == left
+    assert view.count.text().startswith(f"{len(left)} of {len(rows)} clips shown") and "most often left" in \
+        view.count.text()
+    view.word_filter.setText("no such word")
+    assert _shown_paths(view) == [] and view.count.text() == f"0 of {len(rows)} clips shown."
+
+
+def test_a_column_sorts_and_the_rank_restores_the_default_order(view, rows) -> None:
+    default = _shown_paths(view)
+    view.table.sortByColumn(PREDICTED_SCORE, Qt.SortOrder.AscendingOrder)
+    scores = [clip.predicted_score for clip in view.shown()]
+    assert scores == sorted(scores) and _shown_paths(view) != default
+    view.table.sortByColumn(RANK, Qt.SortOrder.AscendingOrder)
+    assert _shown_paths(view) == default
+
+
+def test_a_double_click_plays_the_clip_in_live(view, host, qtbot, rows) -> None:
+    where = view.table.visualRect(view.table.model().index(1, CLIP)).center()
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a double-click's first press
+    assert host.audio == []  # a single click only selects
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert host.audio == [Path(_mistakes(rows)[1]["path"])] and host.shown == ["live"] and not host.errors
+
+
+def test_the_play_button_plays_the_selected_clip(view, host, rows) -> None:
+    assert not view.play_button.isEnabled()  # nothing selected yet
+    view.table.selectRow(0)
+    assert view.play_button.isEnabled()
+    view.play_button.click()
+    assert host.audio == [Path(_mistakes(rows)[0]["path"])] and host.shown == ["live"]
+
+
+def test_a_clip_that_is_gone_is_one_error_sentence(view, host, tmp_path: Path) -> None:
+    view.table.selectRow(0)
+    clip = view.selected_clip()
+    assert clip is not None
+    moved = tmp_path / clip.path.name
+    shutil.move(clip.path, moved)
+    try:
+        assert not view.play_selected()
+    finally:
+        shutil.move(moved, clip.path)
+    assert host.audio == [] and host.shown == [] and len(host.errors) == 1
+    message = host.errors[0]
+    assert clip.path.name in message and message.endswith(".") and ". " not in message, message
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda path: path.write_text(path.read_text()[:-40]), "is damaged"),  # cut off in the last row
+    (lambda path: path.write_bytes(b"\x00\xff PK zip, not a list"), "No test clips to list"),
+    (lambda path: path.unlink(), "has no predictions.csv"),
+])
+def test_a_damaged_or_missing_list_is_a_note_not_an_exception(qtbot, host, run_folder: Path, tmp_path: Path,
+                                                              damage, words: str) -> None:
+    folder = Path(shutil.copytree(run_folder / "eval", tmp_path / "eval"))
+    damage(folder / "predictions.csv")
+    widget = EvaluationClipsView(host)
+    qtbot.addWidget(widget)
+    assert not widget.show_run(folder / "predictions.csv", run_folder / MODEL_NAME)
+    note = widget.note.text()
+    assert words in note and note.endswith(".") and not widget.note.isHidden(), note
+    assert widget.table.model().rowCount() == 0 and widget.count.text() == "" and not host.errors
+
+
+def test_it_says_when_live_runs_another_model(view, host, run_folder: Path, reference_model_path: Path) -> None:
+    assert view.live_note.text() == "Live has no model loaded: use this run's model there to hear its scores."
+    assert host.open_model(reference_model_path)
+    assert view.live_note.text() == "Live runs tflite_micro_speech: use this run's model there to hear its scores."
+    assert not view.live_note.isHidden()
+    assert host.open_model(run_folder / MODEL_NAME)
+    assert view.live_note.text() == "" and view.live_note.isHidden()
+
+
+def test_the_report_view_fills_the_clips_with_the_run_and_clears_them(qtbot, host, run_folder: Path, rows) -> None:
+    report = EvaluationReportView(host=host)
+    qtbot.addWidget(report)
+    assert report.show_run(run_folder)
+    mistakes = len(_mistakes(rows))
+    assert len(report.clips.clips) == len(rows) and len(report.clips.shown()) == mistakes
+    assert report.details.tabText(report.details.indexOf(report.clips)) == f"{CLIPS_TAB} ({mistakes} wrong)"
+    assert not report.clips.play_button.isHidden()
+    report.clear()
+    assert report.clips.clips == [] and report.clips.note.text() == EMPTY_NOTE
+    assert report.details.tabText(report.details.indexOf(report.clips)) == CLIPS_TAB
+    report.show_run(run_folder)
+    report.show_note("This run stopped before its evaluation.")
+    assert report.clips.clips == []
+
+
+def test_without_a_host_the_clips_only_list(qtbot, run_folder: Path, rows) -> None:
+    report = EvaluationReportView()
+    qtbot.addWidget(report)
+    assert report.show_run(run_folder) and len(report.clips.clips) == len(rows)
+    assert report.clips.play_button.isHidden()
+    report.clips.table.selectRow(0)
+    assert not report.clips.play_selected()

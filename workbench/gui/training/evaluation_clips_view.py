@@ -1,0 +1,399 @@
+"""Which test clips a finished run's model gets wrong, and hearing them: the run's ``eval/predictions.csv`` as a table.
+
+Why this view: the figures say *how often* the model is wrong, not *on what*. Listening to the mistakes it makes
+with the highest scores finds mislabelled clips and words the model has learned as a keyword, so they come first
+(:func:`~workbench.evaluation.report.read_clip_predictions`). A double-click plays the clip as the live stream's
+source (``host.open_audio``), where its spectrogram and scores show -- the scores of the model loaded there, hence
+the note when that is not the run's model.
+
+Why a model and a proxy: a test split holds thousands of clips; the table is filled once, the proxy's filters only
+hide rows, and the model sorts itself in one ``list.sort`` (:class:`ClipTableModel`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from workbench.core.errors import WorkbenchError
+from workbench.evaluation.report import ClipPrediction, read_clip_predictions
+
+if TYPE_CHECKING:
+    from workbench.gui.window.workspace_host import WorkspaceHost
+
+COLUMNS = ("#", "clip", "word", "true class", "predicted", "score", "true class score")
+RANK, CLIP, WORD, LABEL, PREDICTED, PREDICTED_SCORE, LABEL_SCORE = range(len(COLUMNS))
+HEADER_TIPS = {RANK: "Rank in the default order: the most confident mistakes first (click to sort by it again)",
+               PREDICTED_SCORE: "The model's score (0 to 1) for the class it predicted",
+               LABEL_SCORE: "The model's score (0 to 1) for the clip's true class"}
+SCORE_DECIMALS = 3
+MIN_VISIBLE_ROWS = 6  # the table never shrinks below this many rows: the Evaluation tab scrolls instead
+FIT_ROWS = 200  # rows a column's width is fitted to (all of them would take seconds for 20,000 clips)
+ROW_PADDING_PX = 6  # above and below a row's text together: compact rows, thousands of them
+RANK_MARGIN_PX = 12  # beside the largest rank: room for the cell's margins
+ANY = "any"
+LIVE = "live"
+EMPTY_NOTE = "The test clips appear here when a run with an evaluation is shown."
+PLAY_TIP = ("Play the selected clip as the live stream's source: its spectrogram and the scores of the model loaded "
+            "there (double-click a row does the same)")
+
+
+class ClipTableModel(QAbstractTableModel):
+    """The clips of one predictions.csv, read-only; ``clips`` in the reader's order (their rank), shown in ``order``.
+
+    Why it sorts itself: a proxy sorting thousands of rows asks ``data`` hundreds of thousands of times from
+    Python (a second for 20,000 clips); one ``list.sort`` on the column's values is instant.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clips: list[ClipPrediction] = []
+        self.order: list[int] = []  # the index in ``clips`` of each row
+
+    def set_clips(self, clips: Sequence[ClipPrediction]) -> None:
+        self.beginResetModel()
+        self.clips = list(clips)
+        self.order = list(range(len(self.clips)))
+        self.endResetModel()
+
+    def clip(self, row: int) -> ClipPrediction:
+        return self.clips[self.order[row]]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.order)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt's name)
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        rank, column = self.order[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self._value(rank, column)
+            return f"{value:.{SCORE_DECIMALS}f}" if isinstance(value, float) else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and column == CLIP:
+            return str(self.clips[rank].path)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (RANK, PREDICTED_SCORE, LABEL_SCORE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _value(self, rank: int, column: int) -> int | float | str:
+        clip = self.clips[rank]
+        values: tuple[int | float | str, ...] = (rank + 1, clip.path.name, clip.word, clip.label, clip.predicted,
+                                                 clip.predicted_score, clip.label_score)
+        return values[column]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by ``column`` (ties keep the rank order); the selection stays on its clips."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = list(self.order)
+        self.order.sort(key=lambda rank: self._value(rank, column),
+                        reverse=order == Qt.SortOrder.DescendingOrder)  # reverse keeps ties in order: stable
+        row_of = {rank: row for row, rank in enumerate(self.order)}
+        persistent = self.persistentIndexList()
+        moved = [self.index(row_of[before[index.row()]], index.column()) for index in persistent]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+
+class ClipFilter(QSortFilterProxyModel):
+    """Which clips show: mistakes only, a true class, a predicted class, words containing a text; the source
+    model sorts (see :class:`ClipTableModel`)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mistakes_only = True
+        self.label = ""  # "": any
+        self.predicted = ""
+        self.word = ""
+
+    def set_filters(self, mistakes_only: bool, label: str, predicted: str, word: str) -> None:
+        modern = hasattr(self, "endFilterChange")  # Qt 6.10 deprecates invalidate*Filter for begin/end
+        if modern:
+            self.beginFilterChange()
+        self.mistakes_only, self.label, self.predicted = mistakes_only, label, predicted
+        self.word = word.strip().casefold()
+        if modern:
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
+
+    def accepts(self, clip: ClipPrediction) -> bool:
+        return ((not self.mistakes_only or not clip.correct)
+                and (not self.label or clip.label == self.label)
+                and (not self.predicted or clip.predicted == self.predicted)
+                and (not self.word or self.word in clip.word.casefold()))
+
+    def filterAcceptsRow(self, source_row: int,  # noqa: N802 (Qt's name)
+                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, ClipTableModel)
+        return self.accepts(model.clip(source_row))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        model = self.sourceModel()
+        assert isinstance(model, ClipTableModel)
+        model.sort(column, order)
+
+
+def count_line(shown: Sequence[ClipPrediction], total: int) -> str:
+    """``57 of 1,079 clips shown (57 mistakes; most often go heard as no, 57 times)``: what the filters left."""
+    text = f"{len(shown):,} of {total:,} clips shown"
+    mistakes = Counter((clip.word, clip.predicted) for clip in shown if not clip.correct)
+    if not mistakes:
+        return text + "."
+    (word, predicted), times = mistakes.most_common(1)[0]
+    wrong = sum(mistakes.values())
+    return (f"{text} ({wrong:,} {'mistake' if wrong == 1 else 'mistakes'}; most often {word} heard as {predicted}, "
+            f"{times:,} {'time' if times == 1 else 'times'}).")
+
+
+def _class_order(name: str) -> tuple[bool, str]:
+    """Keywords first, then ``_unknown_``, ``_silence_`` and the like."""
+    return (name.startswith("_"), name)
+
+
+def _same_model(loaded: Any, path: Path) -> bool:
+    """Whether the live stream's model is the run's: the same file, or a copy of it."""
+    own = getattr(loaded, "path", None)
+    try:
+        if own is not None and Path(own).resolve() == path.resolve():
+            return True
+        return bytes(getattr(loaded, "tflite", b"")) == path.read_bytes()
+    except OSError:
+        return False
+
+
+class EvaluationClipsView(QWidget):
+    """``show_run(predictions.csv, run model)`` after a run; ``clear()`` when a new one starts."""
+
+    def __init__(self, host: "WorkspaceHost | None" = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.run_model: Path | None = None
+        self.source = ClipTableModel(self)
+        self.proxy = ClipFilter(self)
+        self.proxy.setSourceModel(self.source)
+        self.note = QLabel(EMPTY_NOTE)
+        self.note.setWordWrap(True)
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.mistakes_only = QCheckBox("Mistakes only")
+        self.mistakes_only.setChecked(True)
+        self.mistakes_only.setToolTip("Show only the clips the model classified wrongly")
+        self.label_filter = QComboBox()
+        self.label_filter.setToolTip("Show only the clips of this true class")
+        self.label_filter.setAccessibleName("True class filter")
+        self.predicted_filter = QComboBox()
+        self.predicted_filter.setToolTip("Show only the clips the model predicted as this class")
+        self.predicted_filter.setAccessibleName("Predicted class filter")
+        self.word_filter = QLineEdit()
+        self.word_filter.setPlaceholderText("word")
+        self.word_filter.setClearButtonEnabled(True)
+        self.word_filter.setToolTip("Show only the clips whose word (their folder) contains this text")
+        self.word_filter.setAccessibleName("Word filter")
+        self.count = QLabel()
+        self.count.setWordWrap(True)
+        self.table = self._make_table()
+        self.play_button = QPushButton("&Play in Live")
+        self.play_button.setToolTip(PLAY_TIP)
+        self.play_button.setVisible(host is not None)
+        self.live_note = QLabel()
+        self.live_note.setWordWrap(True)
+        self._layout()
+        self._connect()
+        self._fit_table()
+        self.clear()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.proxy)
+        table.setAccessibleName("Test clips with the class predicted and the scores")
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)  # read-only: arrows move between rows, Tab moves on
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        table.setSortingEnabled(True)
+        table.sortByColumn(RANK, Qt.SortOrder.AscendingOrder)
+        header = table.horizontalHeader()
+        header.setResizeContentsPrecision(FIT_ROWS)
+        header.setSectionResizeMode(CLIP, QHeaderView.ResizeMode.Stretch)  # the others: fitted once per run
+        return table
+
+    def _fit_table(self) -> None:
+        """Rows as tall as their text, and MIN_VISIBLE_ROWS of them in sight, in the font in use (a large
+        application font makes them taller)."""
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + ROW_PADDING_PX)
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+                                    + MIN_VISIBLE_ROWS * self.table.verticalHeader().defaultSectionSize())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_table()
+
+    def _layout(self) -> None:
+        filters = QHBoxLayout()
+        filters.addWidget(self.mistakes_only)
+        for text, widget in (("true class", self.label_filter), ("predicted", self.predicted_filter)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget)
+        filters.addWidget(self.word_filter, 1)
+        texts = QVBoxLayout()
+        texts.addWidget(self.count)
+        texts.addWidget(self.live_note)
+        play_row = QHBoxLayout()  # above the table: in sight however little of the table fits
+        play_row.addWidget(self.play_button, 0, Qt.AlignmentFlag.AlignTop)
+        play_row.addLayout(texts, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.note)
+        layout.addLayout(filters)
+        layout.addLayout(play_row)
+        layout.addWidget(self.table, 1)
+
+    def _connect(self) -> None:
+        self.mistakes_only.toggled.connect(self._filter)
+        self.label_filter.currentIndexChanged.connect(self._filter)
+        self.predicted_filter.currentIndexChanged.connect(self._filter)
+        self.word_filter.textChanged.connect(self._filter)
+        self.table.activated.connect(self.play_index)  # a double-click, or Return on a row
+        self.play_button.clicked.connect(self.play_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update_play)
+        self.proxy.modelReset.connect(self._update_play)
+        self.proxy.layoutChanged.connect(self._update_play)
+        self.proxy.rowsRemoved.connect(self._update_play)
+        if self.host is not None:
+            self.host.controller.model_changed.connect(self._update_live_note)
+
+    # -- the run's clips ---------------------------------------------------------------------------
+    @property
+    def clips(self) -> list[ClipPrediction]:
+        return self.source.clips
+
+    def clear(self, note: str = EMPTY_NOTE) -> None:
+        """No clips; ``note`` says why (no run yet, or its predictions.csv is unreadable)."""
+        self.run_model = None
+        self.source.set_clips([])
+        self._set_classes([])
+        self.note.setText(note)
+        self.note.setVisible(True)
+        self._filter()
+
+    def show_run(self, predictions: Path, run_model: Path | None = None) -> bool:
+        """Show the clips of ``predictions``; False (and a one-sentence note) when it cannot be read.
+
+        ``run_model`` is the model the clips were scored with, to say when Live runs another.
+        """
+        if not predictions.exists():
+            self.clear(f"This run's evaluation lists no clips: it has no {predictions.name}.")
+            return False
+        try:
+            clips = read_clip_predictions(predictions)
+        except WorkbenchError as exc:
+            self.clear(f"No test clips to list: {exc}.")
+            return False
+        self.source.set_clips(clips)
+        self._set_classes(sorted({c.label for c in clips} | {c.predicted for c in clips}, key=_class_order))
+        self.run_model = run_model
+        self.note.setVisible(False)
+        self.table.sortByColumn(RANK, Qt.SortOrder.AscendingOrder)  # the most confident mistakes first
+        self._filter()
+        self._fit_columns()
+        return True
+
+    def _fit_columns(self) -> None:
+        """Fit the columns to the first rows once (fitted on every change, thousands of rows would lag); the rank
+        column to the largest rank, which the first rows do not show."""
+        self.table.resizeColumnsToContents()
+        largest = self.table.fontMetrics().horizontalAdvance(f"{len(self.source.clips)}") + RANK_MARGIN_PX
+        self.table.setColumnWidth(RANK, max(self.table.columnWidth(RANK), largest))
+
+    def _set_classes(self, classes: Sequence[str]) -> None:
+        for combo in (self.label_filter, self.predicted_filter):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(ANY, "")
+            for name in classes:
+                combo.addItem(name, name)
+            combo.blockSignals(False)
+
+    def shown(self) -> list[ClipPrediction]:
+        """The clips the table shows, in its order."""
+        return [self.source.clip(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+                for row in range(self.proxy.rowCount())]
+
+    def _filter(self) -> None:
+        self.proxy.set_filters(self.mistakes_only.isChecked(), str(self.label_filter.currentData() or ""),
+                               str(self.predicted_filter.currentData() or ""), self.word_filter.text())
+        shown = [clip for clip in self.source.clips if self.proxy.accepts(clip)]  # the count needs no order
+        self.count.setText(count_line(shown, len(self.source.clips)) if self.source.clips else "")
+        self.count.setVisible(bool(self.source.clips))
+        self._update_play()
+        self._update_live_note()
+
+    # -- playing a clip ----------------------------------------------------------------------------
+    def selected_clip(self) -> ClipPrediction | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._clip_at(rows[0]) if rows else None
+
+    def _clip_at(self, index: QModelIndex) -> ClipPrediction | None:
+        source = self.proxy.mapToSource(index)
+        return self.source.clip(source.row()) if source.isValid() else None
+
+    def _update_play(self) -> None:
+        self.play_button.setEnabled(self.host is not None and self.selected_clip() is not None)
+
+    def play_index(self, index: QModelIndex) -> bool:
+        clip = self._clip_at(index)
+        return clip is not None and self.play(clip)
+
+    def play_selected(self) -> bool:
+        clip = self.selected_clip()
+        return clip is not None and self.play(clip)
+
+    def play(self, clip: ClipPrediction) -> bool:
+        """Play ``clip`` in the Live workspace; an error sentence when it is gone or cannot be played."""
+        if self.host is None:
+            return False
+        if not clip.path.is_file():
+            self.host.show_error(f"The clip {clip.path.name} is no longer in {clip.path.parent}: it was moved or "
+                                 f"deleted after the evaluation.")
+            return False
+        if not self.host.open_audio(clip.path):
+            return False  # the window said why
+        self.host.show_workspace(LIVE)
+        return True
+
+    def _update_live_note(self, *_model: object) -> None:
+        """Say so when Live runs another model than the run's: the scores heard there would be that model's."""
+        note = ""
+        if self.host is not None and self.run_model is not None and self.run_model.is_file() and self.clips:
+            loaded = self.host.controller.model
+            if loaded is None:
+                note = "Live has no model loaded: use this run's model there to hear its scores."
+            elif not _same_model(loaded, self.run_model):
+                note = f"Live runs {loaded.name}: use this run's model there to hear its scores."
+        self.live_note.setText(note)
+        self.live_note.setVisible(bool(note))
