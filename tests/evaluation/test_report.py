@@ -157,3 +157,23 @@ def test_every_class_with_clips_gets_no_note_and_no_nulls(result, tmp_path: Path
     write_report(result, tmp_path, plots=False)
     document = json.loads((tmp_path / "eval-results.json").read_text())
     assert None not in document["class_accuracies"] and document["workbench"]["classes_without_clips"] == []
+
+
+def test_the_most_confident_mistakes_are_listed_first_as_the_clips_tab_orders_them(result, tmp_path: Path) -> None:
+    from workbench.evaluation.report import CONFIDENT_MISTAKES, clip_predictions, read_clip_predictions
+
+    predicted = result.predicted
+    wrong = [i for i in range(len(result.paths)) if predicted[i] != result.labels[i]]
+    assert wrong  # the reference model gets some of these clips wrong: the list is not empty by construction
+    wrong.sort(key=lambda i: (-round(float(result.scores[i, predicted[i]]), 12),
+                              float(result.scores[i, result.labels[i]]), i))
+    expected = [f"  {result.scores[i, predicted[i]]:.3f}  {result.classes[result.labels[i]]} heard as "
+                f"{result.classes[predicted[i]]}: {Path(result.paths[i]).parent.name}/{Path(result.paths[i]).name}"
+                for i in wrong[:CONFIDENT_MISTAKES]]
+    lines = summary_text(result).splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("Most confident mistakes")) + 1
+    assert lines[start:start + len(expected)] == expected
+    write_report(result, tmp_path, plots=False)  # the GUI's Clips tab reads the CSV: the same order
+    from_csv = [clip.path for clip in read_clip_predictions(tmp_path / "predictions.csv")]
+    assert from_csv[:len(wrong)] == [Path(result.paths[i]).absolute() for i in wrong]
+    assert [clip.path for clip in clip_predictions(result)][:len(wrong)] == [Path(result.paths[i]) for i in wrong]

@@ -37,6 +37,7 @@ from workbench.run_folder_layout import EVAL_PREDICTIONS_FILE, EVAL_RESULTS_FILE
 
 SUMMARY_FILE = "summary.txt"
 TOP_CONFUSIONS = 10
+CONFIDENT_MISTAKES = 10  # the text report's list of the mistakes made with the highest scores
 PERCENT = 100.0
 NOT_AVAILABLE = "n/a"
 SCORE_PREFIX = "score_"  # a predictions.csv column of one class's scores: score_<class>
@@ -139,6 +140,12 @@ def summary_text(result: EvaluationResult) -> str:
         lines.append("")
         lines.append("Most frequent mistakes (word heard as class):")
         lines += [f"  {word:<12} -> {guess:<12} {n:>5} of {total}" for word, guess, n, total in confusions]
+    mistakes = [clip for clip in clip_predictions(result)[:CONFIDENT_MISTAKES] if not clip.correct]
+    if mistakes:
+        lines.append("")
+        lines.append("Most confident mistakes (listen to these first; predictions.csv of --out lists every clip):")
+        lines += [f"  {clip.predicted_score:.3f}  {clip.label} heard as {clip.predicted}: "
+                  f"{Path(clip.path.parent.name, clip.path.name)}" for clip in mistakes]
     if result.skipped:
         lines.append("")
         lines.append(f"Skipped clips ({len(result.skipped)}):")
@@ -220,7 +227,20 @@ def read_clip_predictions(path: str | Path) -> list[ClipPrediction]:
     if not set(CLIP_COLUMNS) <= set(columns) or not any(c.startswith(SCORE_PREFIX) for c in columns):
         raise WorkbenchError(f"{source} is not a list of clip predictions: it needs the columns "
                              f"{', '.join(CLIP_COLUMNS)} and {SCORE_PREFIX}<class>, as kws evaluate writes them")
-    clips = [_clip_prediction(row, line, source) for line, row in enumerate(rows, start=2)]
+    return confidence_ordered([_clip_prediction(row, line, source) for line, row in enumerate(rows, start=2)])
+
+
+def clip_predictions(result: EvaluationResult) -> list[ClipPrediction]:
+    """The clips of ``result`` in :func:`read_clip_predictions`'s order (what its ``predictions.csv`` will hold)."""
+    return confidence_ordered([
+        ClipPrediction(Path(path), word, result.classes[int(label)], result.classes[int(guess)],
+                       float(scores[int(guess)]), float(scores[int(label)]))
+        for path, word, label, guess, scores in zip(result.paths, result.words, result.labels, result.predicted,
+                                                    result.scores)])
+
+
+def confidence_ordered(clips: Sequence[ClipPrediction]) -> list[ClipPrediction]:
+    """``clips`` with the most confident mistakes first (see :func:`read_clip_predictions`)."""
     order = sorted(range(len(clips)), key=lambda i: _confidence_order(clips[i], i))
     return [clips[i] for i in order]
 
