@@ -51,3 +51,11 @@ def test_mistakes_name_the_setting_and_say_it_came_from_set(settings: list, word
         spec_with_settings("tflite_micro_speech", settings)
     for word in words:
         assert word in str(info.value)
+
+
+def test_a_mistake_in_the_spec_file_itself_does_not_blame_set(tmp_path) -> None:
+    spec = tmp_path / "mine.toml"
+    spec.write_text('extends = "default"\n[augmentation]\nmask_shar = 0.5\n')
+    with pytest.raises(SettingsError) as info:
+        spec_with_settings(spec, [])
+    assert str(info.value).startswith("mine.toml: [augmentation]: unknown setting 'mask_shar'")

@@ -121,6 +121,8 @@ class DataSettings:
     def __post_init__(self) -> None:
         if not self.keywords:
             raise ValueError("keywords must name at least one word")
+        if len(set(self.keywords)) != len(self.keywords):
+            raise ValueError(f"keywords must be distinct, got {', '.join(self.keywords)}")
         if any(k in (SILENCE, UNKNOWN) for k in self.keywords):
             raise ValueError(f"{SILENCE} and {UNKNOWN} are added automatically; list only keywords")
         if self.unknown_percentage < 0 or self.silence_percentage < 0:
@@ -219,12 +221,28 @@ class DetectionDefaults:
     volume_gain: float = 2.0
     latency_ms: int = 100
 
+    def __post_init__(self) -> None:
+        """The detector's own rules (:class:`~workbench.core.detection.settings.DetectionSettings`), checked when
+        the spec is read: a value the model cannot carry must not be found after the training."""
+        from workbench.core.detection.settings import DetectionSettings
+
+        threshold = 0 if self.detection_threshold is None else self.detection_threshold
+        try:
+            DetectionSettings(self.average_window_duration_ms, threshold, self.suppression_ms, self.minimum_count,
+                              self.volume_gain, self.latency_ms)
+        except SettingsError as exc:
+            raise ValueError(str(exc)) from None
+
 
 @dataclass(frozen=True)
 class ConversionSettings:
     """Full-integer conversion."""
 
     representative_samples: int = 500  # validation spectrograms that calibrate int8 ranges
+
+    def __post_init__(self) -> None:
+        if self.representative_samples < 1:
+            raise ValueError("representative_samples must be at least 1")
 
 
 @dataclass(frozen=True)
@@ -308,7 +326,18 @@ def spec_from_table(table: Mapping[str, Any], where: str, source: Path | None = 
         spec.shapes()
     except SettingsError as exc:
         raise SettingsError(f"{where}: {exc}") from None
+    _check_masks_fit(spec, where)
     return spec
+
+
+def _check_masks_fit(spec: ModelSpec, where: str) -> None:
+    """A mask wider than the spectrogram would silence all of every masked sample while it keeps its label."""
+    frames, channels = spec.frontend.spectrogram_shape
+    aug = spec.augmentation
+    if aug.frequency_mask_channels > channels or aug.time_mask_frames > frames:
+        raise SettingsError(f"{where}: [augmentation]: a mask must fit the {frames} x {channels} spectrogram: "
+                            f"frequency_mask_channels at most {channels} (got {aug.frequency_mask_channels}), "
+                            f"time_mask_frames at most {frames} (got {aug.time_mask_frames})")
 
 
 def _detection(table: Mapping[str, Any] | None, where: str) -> DetectionDefaults:

@@ -97,7 +97,7 @@ def spec_with_settings(name_or_path: str | Path, settings: Sequence[tuple[str, A
     learning_rate ..." alone would send the user to a file that does not hold it.
     """
     table, path = load_spec_table(name_or_path)
-    where = f"{path.name} with --set"
+    where = f"{path.name} with --set" if settings else path.name  # an error of the file itself names only it
     layers = table.get(LAYERS) if isinstance(table.get(LAYERS), list) else []
     for setting, _value in settings:
         check_path(setting, layers, where)

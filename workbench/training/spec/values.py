@@ -15,9 +15,23 @@ import typing
 from typing import Any, Mapping, TypeVar
 
 from workbench.core.errors import SettingsError
+from workbench.core.toml_file import toml_value
 
 T = TypeVar("T")
 DISABLED_WORDS = ("none", "off")  # TOML has no null: an optional setting is switched off with these
+# a whole-number setting fits a 32-bit integer: TensorFlow's, the board's (anything larger is a typo, and ended
+# in an OverflowError deep in Keras)
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as the user wrote it: TOML's spelling (``true``, ``2026-12-05``), text quoted."""
+    if isinstance(value, str):
+        return repr(value)
+    try:
+        return toml_value(value)
+    except ValueError:
+        return repr(value)
 
 
 def _type_name(kind: Any) -> str:
@@ -60,17 +74,19 @@ def coerce(value: Any, kind: Any, where: str) -> Any:
         return value
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            raise SettingsError(f"{where} must be a whole number, got {value!r}")
+            if not (isinstance(value, float) and value.is_integer()):
+                raise SettingsError(f"{where} must be a whole number, got {_shown(value)}")
+            value = int(value)
+        if not INT_MIN <= value <= INT_MAX:
+            raise SettingsError(f"{where} must be a whole number from {INT_MIN:,} to {INT_MAX:,}, got {value:,}")
         return value
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise SettingsError(f"{where} must be a number, got {value!r}")
+            raise SettingsError(f"{where} must be a number, got {_shown(value)}")
         return float(value)
     if kind is str:
         if not isinstance(value, str):
-            raise SettingsError(f"{where} must be text, got {value!r}")
+            raise SettingsError(f"{where} must be text, got {_shown(value)}")
         return value
     if kind is Any:
         return value
