@@ -43,6 +43,12 @@ def test_help_works_and_training_says_what_is_missing_without_tensorflow(tmp_pat
     (["--out", "OUT", "--dataset", "DATA", "--set", "augmentation.mask_share=2"], "with --set: [augmentation]"),
     (["--out", "OUT", "--dataset", "DATA", "--set", "mask_share"], "SECTION.SETTING=VALUE"),
     (["--out", "OUT", "--resume", "--set", "training.seed=3"], "a resumed run keeps the settings"),
+    (["--out", "OUT", "--resume", "--spec", "default", "--keywords", "up,down"],
+     "--spec, --keywords: a resumed run keeps the datasets"),
+    (["--out", "OUT", "--resume", "--dataset", "DATA", "--seed", "0"], "--dataset, --seed: a resumed run keeps"),
+    (["--out", "OUT", "--dataset", "DATA", "--keywords", "yes,yes"], "--keywords: keywords must be distinct"),
+    (["--out", "OUT", "--dataset", "DATA", "--set", "training.class_weight_scale={ nope = 0.7 }"],
+     "class_weight_scale names nope, which the run does not train"),
 ])
 def test_mistakes_are_one_line_and_exit_2(tmp_path: Path, capsys, args: list[str], message: str) -> None:
     (tmp_path / "DATA" / "yes").mkdir(parents=True)

@@ -89,7 +89,7 @@ def test_mismatches_are_refused_without_init_expand(reference_model_path: Path) 
 def test_class_weights_are_balanced_then_scaled(speech_slice: Path) -> None:
     from workbench.datasets.layout import scan_dataset
     from workbench.training.data.sample_plan import make_plan
-    from workbench.training.run.model_setup import class_weights
+    from workbench.training.data.sample_plan import class_weights
 
     spec = load_spec("tflite_micro_speech")
     data = dataclasses.replace(spec.data, validation_resplit_percent=25.0)

@@ -20,7 +20,7 @@ def test_a_run_trains_with_the_settings_given_and_its_spec_file_keeps_them(speec
                                                                           tmp_path: Path, capsys) -> None:
     out = tmp_path / "run"
     settings = ["training.max_epochs=1", "augmentation.mask_share=1.0", "layers.1.filters=5",
-                "augmentation.loudness_range=off"]
+                "augmentation.loudness_range=off", "training.class_weight_scale={ no = 0.5 }"]
     args = ["train", "--spec", str(quick_spec), "--dataset", str(speech_slice), "--out", str(out), "--workers", "1",
             "--no-evaluate", "--progress", "none"]
     assert main([*args, *[a for s in settings for a in ("--set", s)]]) == 0, capsys.readouterr().err
@@ -31,7 +31,11 @@ def test_a_run_trains_with_the_settings_given_and_its_spec_file_keeps_them(speec
     assert json.loads((out / "summary.json").read_text())["epochs"] == 1
     record = json.loads((out / "run.json").read_text())
     assert record["settings"] == {"training.max_epochs": 1, "augmentation.mask_share": 1.0, "layers.1.filters": 5,
-                                  "augmentation.loudness_range": "off"}
+                                  "augmentation.loudness_range": "off", "training.class_weight_scale": {"no": 0.5}}
+    plan = json.loads((out / "plan.json").read_text())  # the loss weights the run used: balanced, "no" halved
+    counts = plan["samples"]["training"]
+    balanced = {c: sum(counts.values()) / (len(counts) * n) for c, n in counts.items()}
+    assert plan["class_weights"] == pytest.approx({**balanced, "no": balanced["no"] * 0.5})
     graph = parse_model(load_model(out / "quick_kws.tflite").tflite)
     conv = next(op for op in graph.operators if op.op == "CONV_2D")
     assert graph.tensors[conv.outputs[0]].shape[-1] == 5  # the model has the filters --set gave it

@@ -23,6 +23,7 @@ from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.documentation import TRAINING, PathKeepingHelpFormatter, see
 
 PROGRESS_MODES = ("bar", "jsonl", "none")
+DEFAULT_SPEC = "tflite_micro_speech"
 
 
 def register(subparsers: Any) -> None:
@@ -39,8 +40,8 @@ def register(subparsers: Any) -> None:
                    help="dataset folder (one folder per word); repeat to merge several, WEIGHT (default 1) "
                    "counts that dataset's training clips more or less")
     p.add_argument("--out", type=Path, required=True, help="output folder for the model, logs and checkpoints")
-    p.add_argument("--spec", default="tflite_micro_speech",
-                   help="model spec: a shipped name (see `kws specs`) or a .toml file (default: tflite_micro_speech)")
+    p.add_argument("--spec", help="model spec: a shipped name (see `kws specs`) or a .toml file (default: "
+                   f"{DEFAULT_SPEC})")
     p.add_argument("--keywords", help="comma-separated keywords (default: the spec's, e.g. yes,no)")
     p.add_argument("--epochs", type=int, help="maximum number of epochs (default: the spec's; early stopping "
                    "usually ends sooner). With --resume and no more than the epochs done: finish now")
@@ -78,6 +79,12 @@ def _request(args: argparse.Namespace) -> Any:
     if args.resume and args.settings:
         raise SettingsError("--set changes the spec of a new run; a resumed run keeps the settings it started "
                             "with (its spec.toml).")
+    given = [option for option, value in (("--dataset", args.dataset), ("--spec", args.spec),
+                                          ("--keywords", args.keywords), ("--seed", args.seed),
+                                          ("--init-from", args.init_from)) if value not in (None, [])]
+    if args.resume and given:  # said, not ignored: the user expects them to count
+        raise SettingsError(f"{', '.join(given)}: a resumed run keeps the datasets, spec, keywords, seed and starting "
+                            "weights it started with; only --epochs, --workers and --mltk-zip may change.")
     if args.epochs is not None and args.epochs < 0:
         raise SettingsError(f"--epochs must not be negative, got {args.epochs}.")
     if not args.resume and not args.dataset:
@@ -86,7 +93,8 @@ def _request(args: argparse.Namespace) -> Any:
         raise SettingsError("--epochs 0 only makes sense with --resume (finish a stopped run).")
     keywords = tuple(k.strip() for k in args.keywords.split(",") if k.strip()) if args.keywords else None
     init_from = str(args.init_from) if args.init_from else None
-    return TrainRequest(datasets=tuple(DatasetArg.parse(d) for d in args.dataset), out=args.out, spec=args.spec,
+    return TrainRequest(datasets=tuple(DatasetArg.parse(d) for d in args.dataset), out=args.out,
+                        spec=args.spec or DEFAULT_SPEC,
                         keywords=keywords, epochs=args.epochs, seed=args.seed, init_from=init_from,
                         resume=args.resume, mltk_zip=args.mltk_zip, workers=max(0, args.workers),
                         evaluate=not args.no_evaluate, command=tuple(sys.argv[1:]),

@@ -37,7 +37,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import (SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class,
                                        label_of)
 from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_splits
-from workbench.training.spec.model_spec import DataSettings
+from workbench.training.spec.model_spec import DataSettings, TrainingSettings
 
 MIN_GENERATED_SILENCE = 1
 MIN_TRAINING_SAMPLES = 20  # below this a class is too rare to learn: warn (the run still goes ahead)
@@ -228,3 +228,14 @@ def resample_unknown(plan: SamplePlan, data: DataSettings, seed: int, epoch: int
     rng = np.random.default_rng([seed & 0xFFFFFFFF, epoch, 0x0A4E])
     drawn = draw_unknown(plan.unknown_pool, count, data.unknown_word_weights, rng)
     return kept + [Sample(p, unknown) for p in drawn]
+
+
+def class_weights(plan: SamplePlan, settings: TrainingSettings) -> dict[int, float] | None:
+    """The loss weight of each class: balanced (or 1), times the spec's ``class_weight_scale``."""
+    balanced = settings.class_weights == "balanced"
+    base = plan.class_weights() if balanced else dict.fromkeys(range(len(plan.classes)), 1.0)
+    unknown = sorted(set(settings.class_weight_scale) - set(plan.classes))
+    if unknown:
+        raise WorkbenchError(f"class_weight_scale names {', '.join(unknown)}, which the spec does not train")
+    scaled = {i: w * settings.class_weight_scale.get(plan.classes[i], 1.0) for i, w in base.items()}
+    return None if settings.class_weights == "none" and not settings.class_weight_scale else scaled

@@ -13,22 +13,11 @@ from typing import Any
 import numpy as np
 
 from workbench.core.errors import WorkbenchError
-from workbench.training.data.sample_plan import SamplePlan
 from workbench.training.model.keras_builder import build_model, compile_model, keras
 from workbench.training.model.weights_import import calibrate_identity_batch_norm, imported_mask, initialise_from
-from workbench.training.spec.model_spec import ModelSpec, TrainingSettings
+from workbench.training.spec.model_spec import ModelSpec
 
 DROPOUT_STREAM = 0x0D0F
-
-
-def class_weights(plan: SamplePlan, settings: TrainingSettings) -> dict[int, float] | None:
-    """The loss weight of each class: balanced (or 1), times the spec's ``class_weight_scale``."""
-    base = plan.class_weights() if settings.class_weights == "balanced" else dict.fromkeys(range(len(plan.classes)), 1.0)
-    unknown = sorted(set(settings.class_weight_scale) - set(plan.classes))
-    if unknown:
-        raise WorkbenchError(f"class_weight_scale names {', '.join(unknown)}, which the spec does not train")
-    scaled = {i: w * settings.class_weight_scale.get(plan.classes[i], 1.0) for i, w in base.items()}
-    return None if settings.class_weights == "none" and not settings.class_weight_scale else scaled
 
 
 class WeightKeeper(keras.callbacks.Callback):

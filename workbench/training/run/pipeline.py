@@ -22,11 +22,11 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.datasets.synthetic import unfinished_build
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
-from workbench.training.data.sample_plan import Sample, SamplePlan, make_plan, plan_warnings
+from workbench.training.data.sample_plan import Sample, SamplePlan, class_weights, make_plan, plan_warnings
 from workbench.training.run.cancel import CancelToken
 from workbench.run_folder_layout import PLAN_FILE, RUN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE
 from workbench.training.run.output_folder import CheckpointWriteError, OutputFolder
@@ -58,7 +58,10 @@ def resolve_spec(request: TrainRequest) -> ModelSpec:
     spec = load_spec(request.spec) if not request.settings else spec_with_settings(request.spec, request.settings)
     changes: dict[str, Any] = {}
     if request.keywords:
-        changes["data"] = dataclasses.replace(spec.data, keywords=tuple(request.keywords))
+        try:
+            changes["data"] = dataclasses.replace(spec.data, keywords=tuple(request.keywords))
+        except ValueError as exc:  # checked as the spec's own keywords are
+            raise SettingsError(f"--keywords: {exc}") from None
     if request.epochs is not None or request.seed is not None:
         training = spec.training
         if request.seed is not None:
@@ -66,7 +69,21 @@ def resolve_spec(request: TrainRequest) -> ModelSpec:
         changes["training"] = training
     if request.init_from:
         changes["init_from"] = request.init_from
-    return spec.replace(**changes) if changes else spec.replace()
+    resolved = spec.replace(**changes) if changes else spec.replace()
+    _check_named_classes(resolved)
+    return resolved
+
+
+def _check_named_classes(spec: ModelSpec) -> None:
+    """Classes the training settings name must be classes the run trains -- known once the keywords are (here,
+    before the dataset is scanned or anything written), not when the model is built."""
+    training = spec.training
+    named = {"class_weight_scale": training.class_weight_scale, "trainable_classes": training.trainable_classes}
+    for setting, classes in named.items():
+        unknown = sorted(set(classes) - set(spec.classes))
+        if unknown:
+            raise SettingsError(f"{setting} names {', '.join(unknown)}, which the run does not train (its classes: "
+                                f"{', '.join(spec.classes)})")
 
 
 def init_source(text: str | None, spec: ModelSpec) -> str | None:
@@ -151,10 +168,12 @@ def _weighted(plan: SamplePlan, request: TrainRequest, seed: int) -> SamplePlan:
     return dataclasses.replace(plan, training=samples)
 
 
-def _plan_record(plan: SamplePlan, index: DatasetIndex) -> dict[str, Any]:
+def _plan_record(plan: SamplePlan, index: DatasetIndex, weights: dict[int, float] | None) -> dict[str, Any]:
+    """``plan.json``: the samples, and the loss weights the training uses (None: every class 1)."""
+    used = weights if weights is not None else dict.fromkeys(range(len(plan.classes)), 1.0)
     return {"classes": list(plan.classes),
             "samples": {split: plan.counts(split) for split in ("training", "validation", "testing")},
-            "class_weights": {plan.classes[i]: w for i, w in plan.class_weights().items()},
+            "class_weights": {plan.classes[i]: w for i, w in used.items()},
             "split_rules": {str(k): v for k, v in index.split_rules.items()},
             "unreadable": [[str(p), r] for p, r in index.unreadable]}
 
@@ -180,10 +199,11 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
     progress.info("scan", f"spec {spec.name}: {spec.macs:,} MACs{per_member}, classes {', '.join(spec.classes)}")
     index = _scan(request, spec, progress)
     plan = _weighted(make_plan(index, spec.data, spec.training.seed), request, spec.training.seed)
+    weights = class_weights(plan, spec.training)
     if not request.resume:  # only now: a run whose data cannot be read is no run to refuse or resume later
         out.write_text(out.root / SPEC_FILE, spec.to_toml())
         out.write_text(out.run_path, dumps(request))
-    out.write_json(out.root / PLAN_FILE, _plan_record(plan, index))
+    out.write_json(out.root / PLAN_FILE, _plan_record(plan, index, weights))
     with _forgotten_unless_trained(out, fresh=not request.resume, spec_source=spec.source):
         return _train_and_finish(request, spec, plan, out, progress, cancel, make_features, max_epochs)
 

@@ -24,11 +24,11 @@ import numpy as np
 
 from workbench.evaluation.evaluate import fold_negative_classes
 from workbench.training.data.features import FeatureBatch, FeatureMaker
-from workbench.training.data.sample_plan import Sample, SamplePlan, resample_unknown
+from workbench.training.data.sample_plan import Sample, SamplePlan, class_weights, resample_unknown
 from workbench.training.model.keras_builder import keras
 from workbench.training.run.cancel import CancelToken
 from workbench.training.run.checkpoints import Checkpoints
-from workbench.training.run.model_setup import (WeightKeeper, class_weights, prepare_model, reset_dropout,
+from workbench.training.run.model_setup import (WeightKeeper, prepare_model, reset_dropout,
                                                  weight_keeper)
 from workbench.training.run.progress import Progress
 from workbench.training.run.teacher import Teacher
