@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.assets import default_model_path
 from workbench.cli.main import main
-from workbench.gui.training.evaluation_clips_view import (CLIP, EMPTY_NOTE, LABEL_SCORE, PREDICTED_SCORE, RANK,
-                                                          EvaluationClipsView)
+from workbench.gui.training.evaluation_clips_model import CLIP, LABEL_SCORE, PREDICTED_SCORE, RANK
+from workbench.gui.training.evaluation_clips_view import EMPTY_NOTE, EvaluationClipsView
 from workbench.gui.training.evaluation_report_view import CLIPS_TAB, EvaluationReportView
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -155,6 +155,7 @@ def test_a_clip_that_is_gone_is_one_error_sentence(view, host, tmp_path: Path) -
     (lambda path: path.write_text(path.read_text()[:-40]), "is damaged"),  # cut off in the last row
     (lambda path: path.write_bytes(b"\x00\xff PK zip, not a list"), "No test clips to list"),
     (lambda path: path.unlink(), "has no predictions.csv"),
+    (lambda path: path.write_text(path.read_text().splitlines()[0] + "\n"), "holds none"),  # its header only
 ])
 def test_a_damaged_or_missing_list_is_a_note_not_an_exception(qtbot, host, run_folder: Path, tmp_path: Path,
                                                               damage, words: str) -> None:
