@@ -14,10 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.child_command import kws_command
 from workbench.gui.training.training_settings_view import TrainingSettingsView
-from workbench.gui.training.training_workspace import TrainingWorkspace
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "training"))
@@ -137,15 +135,11 @@ def up_down_runs(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture
-def workspace(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
-    ws = TrainingWorkspace(WorkspaceHostDouble(tmp_path))
-    qtbot.addWidget(ws)
-    ws.show()
-    qtbot.waitUntil(lambda: ws.settings._process is None, timeout=SPECS_TIMEOUT_MS)  # the spec list arrived
+def workspace(training_workspace):  # type: ignore[no-untyped-def]
+    ws = training_workspace
     ws.settings.select_spec("ds_cnn_small")  # the form says something else than the runs did
     ws.settings.keywords.setText("left,right")
-    yield ws
-    ws.shutdown()
+    return ws
 
 
 def test_a_run_with_a_shipped_spec_shows_it_and_its_keywords(workspace, up_down_runs) -> None:

@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.gui.training.spec_settings_dialog import VALUE_COLUMN, SpecSettingsDialog
 from workbench.gui.training.training_settings_view import SPEC_OWN_SETTINGS, TrainingSettingsView
 from workbench.gui.training.run_folder_state import run_spec
-from workbench.gui.training.training_workspace import TrainingWorkspace
 from workbench.run_folder_layout import RUN_FILE, SPEC_FILE
 from workbench.training.run.run_request import TrainRequest
 
@@ -116,16 +114,6 @@ def test_choosing_another_spec_drops_the_changes(settings, qtbot) -> None:
 
 
 # -- a run folder's settings --------------------------------------------------------------------------
-@pytest.fixture
-def workspace(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
-    ws = TrainingWorkspace(WorkspaceHostDouble(tmp_path))
-    qtbot.addWidget(ws)
-    ws.show()
-    qtbot.waitUntil(lambda: ws.settings._process is None, timeout=CHILD_TIMEOUT_MS)  # the spec list arrived
-    yield ws
-    ws.shutdown()
-
-
 def _stopped_run(folder: Path, spec: str, settings: tuple[tuple[str, object], ...]) -> Path:
     """A run folder as ``kws train --set`` leaves it when stopped early: its run.json (the request's record)."""
     folder.mkdir()
@@ -134,8 +122,8 @@ def _stopped_run(folder: Path, spec: str, settings: tuple[tuple[str, object], ..
     return folder
 
 
-def test_a_run_folders_settings_come_back_into_the_form(workspace, tmp_path: Path) -> None:
-    ws = workspace
+def test_a_run_folders_settings_come_back_into_the_form(training_workspace, tmp_path: Path) -> None:
+    ws = training_workspace
     changed = _stopped_run(tmp_path / "changed", "default", ((MASK, 0.5), ("augmentation.pitch_range", [-1.0, 1.0]),
                                                              ("augmentation.loudness_range", "off")))
     ws.settings.choose_out_folder(changed)
