@@ -170,6 +170,7 @@ class EvaluationClipsView(QWidget):
         self.note.setText(note)
         self.note.setVisible(True)
         self._filter()
+        self._update_live_note()
 
     def show_run(self, predictions: Path, run_model: Path | None = None) -> bool:
         """Show the clips of ``predictions``; False (and a one-sentence note) when it cannot be read or holds none.
@@ -194,6 +195,7 @@ class EvaluationClipsView(QWidget):
         self.table.sortByColumn(RANK, Qt.SortOrder.AscendingOrder)  # the most confident mistakes first
         self._filter()
         self._fit_columns()
+        self._update_live_note()  # here and on a model change, not on every filter keystroke: it reads the model
         return True
 
     def _fit_columns(self) -> None:
@@ -224,7 +226,6 @@ class EvaluationClipsView(QWidget):
         self.count.setText(count_line(shown, len(self.source.clips)) if self.source.clips else "")
         self.count.setVisible(bool(self.source.clips))
         self._update_play()
-        self._update_live_note()
 
     # -- playing a clip ----------------------------------------------------------------------------
     def selected_clip(self) -> ClipPrediction | None:
