@@ -76,15 +76,13 @@ def _request(args: argparse.Namespace) -> Any:
     from workbench.training.run.run_request import DatasetArg, TrainRequest
     from workbench.training.spec.setting_paths import parse_assignment
 
-    if args.resume and args.settings:
-        raise SettingsError("--set changes the spec of a new run; a resumed run keeps the settings it started "
-                            "with (its spec.toml).")
-    given = [option for option, value in (("--dataset", args.dataset), ("--spec", args.spec),
+    given = [option for option, value in (("--dataset", args.dataset), ("--spec", args.spec), ("--set", args.settings),
                                           ("--keywords", args.keywords), ("--seed", args.seed),
                                           ("--init-from", args.init_from)) if value not in (None, [])]
     if args.resume and given:  # said, not ignored: the user expects them to count
-        raise SettingsError(f"{', '.join(given)}: a resumed run keeps the datasets, spec, keywords, seed and starting "
-                            "weights it started with; only --epochs, --workers and --mltk-zip may change.")
+        raise SettingsError(f"{', '.join(given)}: a resumed run keeps what it started with (its datasets, spec and "
+                            "--set changes, keywords, seed and starting weights); only --epochs, --workers and "
+                            "--mltk-zip may change.")
     if args.epochs is not None and args.epochs < 0:
         raise SettingsError(f"--epochs must not be negative, got {args.epochs}.")
     if not args.resume and not args.dataset:

@@ -37,7 +37,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import (SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class,
                                        label_of)
 from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_splits
-from workbench.training.spec.model_spec import DataSettings, TrainingSettings
+from workbench.training.spec.model_spec import DataSettings, TrainingSettings, check_named_classes
 
 MIN_GENERATED_SILENCE = 1
 MIN_TRAINING_SAMPLES = 20  # below this a class is too rare to learn: warn (the run still goes ahead)
@@ -234,8 +234,6 @@ def class_weights(plan: SamplePlan, settings: TrainingSettings) -> dict[int, flo
     """The loss weight of each class: balanced (or 1), times the spec's ``class_weight_scale``."""
     balanced = settings.class_weights == "balanced"
     base = plan.class_weights() if balanced else dict.fromkeys(range(len(plan.classes)), 1.0)
-    unknown = sorted(set(settings.class_weight_scale) - set(plan.classes))
-    if unknown:
-        raise WorkbenchError(f"class_weight_scale names {', '.join(unknown)}, which the spec does not train")
+    check_named_classes("class_weight_scale", settings.class_weight_scale, plan.classes)
     scaled = {i: w * settings.class_weight_scale.get(plan.classes[i], 1.0) for i, w in base.items()}
     return None if settings.class_weights == "none" and not settings.class_weight_scale else scaled

@@ -12,10 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from workbench.core.errors import WorkbenchError
 from workbench.training.model.keras_builder import build_model, compile_model, keras
 from workbench.training.model.weights_import import calibrate_identity_batch_norm, imported_mask, initialise_from
-from workbench.training.spec.model_spec import ModelSpec
+from workbench.training.spec.model_spec import ModelSpec, check_named_classes
 
 DROPOUT_STREAM = 0x0D0F
 
@@ -73,9 +72,7 @@ def weight_keeper(model: keras.Model, spec: ModelSpec, imported: dict[str, np.nd
     entries: list[tuple[Any, np.ndarray]] = []
     trainable = spec.training.trainable_classes
     if trainable:
-        unknown = sorted(set(trainable) - set(spec.classes))
-        if unknown:
-            raise WorkbenchError(f"trainable_classes names {', '.join(unknown)}, which the spec does not train")
+        check_named_classes("trainable_classes", trainable, spec.classes)
         frozen = np.array([name not in trainable for name in spec.classes])
         dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)][-1]
         for variable in dense.weights:

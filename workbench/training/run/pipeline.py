@@ -33,7 +33,7 @@ from workbench.training.run.output_folder import CheckpointWriteError, OutputFol
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest, dumps
 from workbench.training.run.teacher import Teacher
-from workbench.training.spec.model_spec import ModelSpec, load_spec
+from workbench.training.spec.model_spec import ModelSpec, check_named_classes, load_spec
 from workbench.training.spec.setting_paths import spec_with_settings
 
 # Makes the feature maker of a run from its settings and ``--workers``: FeatureMaker (processes on this
@@ -75,15 +75,11 @@ def resolve_spec(request: TrainRequest) -> ModelSpec:
 
 
 def _check_named_classes(spec: ModelSpec) -> None:
-    """Classes the training settings name must be classes the run trains -- known once the keywords are (here,
-    before the dataset is scanned or anything written), not when the model is built."""
+    """Checked once the keywords are known (here, before the dataset is scanned or anything written), not only
+    when the model is built."""
     training = spec.training
-    named = {"class_weight_scale": training.class_weight_scale, "trainable_classes": training.trainable_classes}
-    for setting, classes in named.items():
-        unknown = sorted(set(classes) - set(spec.classes))
-        if unknown:
-            raise SettingsError(f"{setting} names {', '.join(unknown)}, which the run does not train (its classes: "
-                                f"{', '.join(spec.classes)})")
+    check_named_classes("class_weight_scale", training.class_weight_scale, spec.classes)
+    check_named_classes("trainable_classes", training.trainable_classes, spec.classes)
 
 
 def init_source(text: str | None, spec: ModelSpec) -> str | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from workbench.core.errors import SettingsError
 from workbench.core.frontend_settings import FrontendSettings
@@ -338,6 +338,15 @@ def _check_masks_fit(spec: ModelSpec, where: str) -> None:
         raise SettingsError(f"{where}: [augmentation]: a mask must fit the {frames} x {channels} spectrogram: "
                             f"frequency_mask_channels at most {channels} (got {aug.frequency_mask_channels}), "
                             f"time_mask_frames at most {frames} (got {aug.time_mask_frames})")
+
+
+def check_named_classes(setting: str, named: Iterable[str], classes: Sequence[str]) -> None:
+    """A training setting that names classes (``class_weight_scale``, ``trainable_classes``) must name classes
+    the run trains; a misspelt one would otherwise change nothing, silently."""
+    unknown = sorted(set(named) - set(classes))
+    if unknown:
+        raise SettingsError(f"{setting} names {', '.join(unknown)}, which the run does not train (its classes: "
+                            f"{', '.join(classes)})")
 
 
 def _detection(table: Mapping[str, Any] | None, where: str) -> DetectionDefaults:
