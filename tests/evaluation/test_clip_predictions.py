@@ -13,7 +13,7 @@ import pytest
 from workbench.assets import default_model_path
 from workbench.cli.main import main
 from workbench.core.errors import WorkbenchError
-from workbench.evaluation.report import read_clip_predictions
+from workbench.evaluation.clip_predictions import read_clip_predictions
 
 
 @pytest.fixture(scope="module")

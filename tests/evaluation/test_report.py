@@ -160,7 +160,8 @@ def test_every_class_with_clips_gets_no_note_and_no_nulls(result, tmp_path: Path
 
 
 def test_the_most_confident_mistakes_are_listed_first_as_the_clips_tab_orders_them(result, tmp_path: Path) -> None:
-    from workbench.evaluation.report import CONFIDENT_MISTAKES, clip_predictions, read_clip_predictions
+    from workbench.evaluation.clip_predictions import clip_predictions, read_clip_predictions
+    from workbench.evaluation.report import CONFIDENT_MISTAKES
 
     predicted = result.predicted
     wrong = [i for i in range(len(result.paths)) if predicted[i] != result.labels[i]]
@@ -177,3 +178,18 @@ def test_the_most_confident_mistakes_are_listed_first_as_the_clips_tab_orders_th
     from_csv = [clip.path for clip in read_clip_predictions(tmp_path / "predictions.csv")]
     assert from_csv[:len(wrong)] == [Path(result.paths[i]).absolute() for i in wrong]
     assert [clip.path for clip in clip_predictions(result)][:len(wrong)] == [Path(result.paths[i]) for i in wrong]
+    listed = json.loads((tmp_path / "eval-results.json").read_text())["workbench"]["confident_mistakes"]
+    assert [(m["path"], m["label"], m["predicted"], m["score"]) for m in listed] == [
+        (str(result.paths[i]), result.classes[result.labels[i]], result.classes[predicted[i]],
+         round(float(result.scores[i, predicted[i]]), 6)) for i in wrong[:CONFIDENT_MISTAKES]]
+
+
+def test_the_json_report_lists_the_word_confusions_the_text_lists(result) -> None:
+    from workbench.evaluation.report import results_document, word_confusions
+
+    confusions = results_document(result)["workbench"]["word_confusions"]
+    assert confusions and len(confusions) == len(word_confusions(result))
+    lines = summary_text(result).splitlines()
+    start = lines.index("Most frequent mistakes (word heard as class):") + 1
+    assert [f"  {c['word']:<12} -> {c['predicted']:<12} {c['clips']:>5} of {c['of']}" for c in confusions] == \
+        lines[start:start + len(confusions)]

@@ -5,9 +5,10 @@ Why MLTK's layout: ``eval-results.json`` carries MLTK's keys with MLTK's shapes 
 ``roc_thresholds``, ``roc_auc``, ``roc_auc_avg``, ``precision``, ``recall``, ``confusion_matrix``) so
 tools that read an MLTK archive read ours; the workbench adds ``balanced_accuracy``, ``class_counts``,
 ``class_precisions``, ``class_recalls`` and a ``workbench`` block (what was evaluated, skipped clips, the
-dataset files that could not be read at all, the classes without clips, speed). ``predictions.csv`` lists
-every clip with its scores, so the mistakes can be listened to; ``summary.txt`` is the text ``kws evaluate``
-prints, including which *words* the model confuses.
+dataset files that could not be read at all, the classes without clips, speed, and the word confusions and
+most confident mistakes the text lists). ``predictions.csv`` (:mod:`.clip_predictions`) lists every clip with
+its scores, so the mistakes can be listened to; ``summary.txt`` is the text ``kws evaluate`` prints, including
+which *words* the model confuses.
 
 A figure that does not exist is null in the JSON and "n/a" in the text, never MLTK's 0: the accuracy and
 recall of a class without clips (a keyword the test split has no clip of: a 0 would read as a keyword the
@@ -19,18 +20,15 @@ averages the others.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Sequence
 
 from workbench.core.atomic_write import create_folder
-from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import Content, write_file_set
-from workbench.datasets.layout import ClipEntry, speaker_of
+from workbench.evaluation.clip_predictions import confident_mistakes, predictions_csv
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.evaluation.evaluate import EvaluationResult
 from workbench.run_folder_layout import EVAL_PREDICTIONS_FILE, EVAL_RESULTS_FILE
@@ -40,8 +38,6 @@ TOP_CONFUSIONS = 10
 CONFIDENT_MISTAKES = 10  # the text report's list of the mistakes made with the highest scores
 PERCENT = 100.0
 NOT_AVAILABLE = "n/a"
-SCORE_PREFIX = "score_"  # a predictions.csv column of one class's scores: score_<class>
-CLIP_COLUMNS = ("path", "word", "label", "predicted")  # a predictions.csv's first columns
 
 
 def results_document(result: EvaluationResult, comparisons: Sequence[ClipComparison] = ()) -> dict[str, Any]:
@@ -65,6 +61,11 @@ def results_document(result: EvaluationResult, comparisons: Sequence[ClipCompari
         "trim_db": result.trim_db,
         "elapsed_s": round(result.elapsed_s, 3),
         "clips_per_s": round(result.clips_per_s, 1),
+        "word_confusions": [{"word": w, "predicted": c, "clips": n, "of": total}
+                            for w, c, n, total in word_confusions(result)],
+        "confident_mistakes": [{"path": str(clip.path), "word": clip.word, "label": clip.label,
+                                "predicted": clip.predicted, "score": round(clip.predicted_score, 6)}
+                               for clip in confident_mistakes(result, CONFIDENT_MISTAKES)],
         "compared": [c.to_json() for c in comparisons],
     }
     return doc
@@ -140,7 +141,7 @@ def summary_text(result: EvaluationResult) -> str:
         lines.append("")
         lines.append("Most frequent mistakes (word heard as class):")
         lines += [f"  {word:<12} -> {guess:<12} {n:>5} of {total}" for word, guess, n, total in confusions]
-    mistakes = [clip for clip in clip_predictions(result)[:CONFIDENT_MISTAKES] if not clip.correct]
+    mistakes = confident_mistakes(result, CONFIDENT_MISTAKES)
     if mistakes:
         lines.append("")
         lines.append("Most confident mistakes (listen to these first; predictions.csv of --out lists every clip):")
@@ -160,119 +161,6 @@ def summary_text(result: EvaluationResult) -> str:
 def full_summary(result: EvaluationResult, comparisons: Sequence[ClipComparison] = ()) -> str:
     """:func:`summary_text` and each comparison: what ``kws evaluate`` prints and ``summary.txt`` holds."""
     return summary_text(result) + "".join("\n" + comparison_text(c) for c in comparisons)
-
-
-def predictions_csv(result: EvaluationResult) -> str:
-    """One row per clip; its path absolute, so ``--clips`` finds the clips from any folder (a path relative to
-    the folder the evaluation ran in would name nothing from elsewhere)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([*CLIP_COLUMNS, "correct", *[f"{SCORE_PREFIX}{c}" for c in result.classes]])
-    for path, word, label, guess, row in zip(result.paths, result.words, result.labels, result.predicted,
-                                             result.scores):
-        writer.writerow([str(Path(path).absolute()), word, result.classes[int(label)], result.classes[int(guess)],
-                         int(label == guess), *[f"{v:.6f}" for v in row]])
-    return buf.getvalue()
-
-
-def clips_of_predictions(path: str | Path) -> list[ClipEntry]:
-    """The clips a ``predictions.csv`` lists (its ``path`` and ``word`` columns), to evaluate another model on
-    exactly the clips of an earlier evaluation -- a training run's ``eval/`` among them."""
-    source = Path(path)
-    try:
-        with source.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise WorkbenchError(f"cannot read the clip list {source}: {getattr(exc, 'strerror', None) or exc}") from None
-    if not rows or not {"path", "word"} <= set(rows[0]):
-        raise WorkbenchError(f"{source} lists no clips: it needs 'path' and 'word' columns, as the "
-                             f"{EVAL_PREDICTIONS_FILE} of kws evaluate or of a training run's eval folder")
-    return [ClipEntry(clip, row["word"], speaker_of(clip), "testing")
-            for row in rows for clip in [_listed_clip(row["path"], source.parent)]]
-
-
-@dataclass(frozen=True)
-class ClipPrediction:
-    """One clip of a ``predictions.csv``: what it is, what the model said, and how sure it was of each."""
-
-    path: Path
-    word: str
-    label: str
-    predicted: str
-    predicted_score: float  # the model's score for the class it chose
-    label_score: float  # its score for the clip's true class
-
-    @property
-    def correct(self) -> bool:
-        return self.label == self.predicted
-
-
-def read_clip_predictions(path: str | Path) -> list[ClipPrediction]:
-    """The clips of a ``predictions.csv``, the most confident mistakes first; WorkbenchError (one sentence) when
-    the file cannot be read or is not a predictions list.
-
-    Why this order: a mistake made with a high score is the one worth listening to (a mislabelled clip, a word
-    the model has learned as the keyword), a near miss less so. Mistakes come first by the predicted class's
-    score (ties: the lower score of the true class first, then the file's order), then the correct clips by the
-    true class's score, lowest first -- the ones the model almost got wrong.
-    """
-    source = Path(path)
-    try:
-        with source.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            rows = list(reader)
-            columns = list(reader.fieldnames or [])
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise WorkbenchError(f"cannot read {source}: {getattr(exc, 'strerror', None) or exc}") from None
-    if not set(CLIP_COLUMNS) <= set(columns) or not any(c.startswith(SCORE_PREFIX) for c in columns):
-        raise WorkbenchError(f"{source} is not a list of clip predictions: it needs the columns "
-                             f"{', '.join(CLIP_COLUMNS)} and {SCORE_PREFIX}<class>, as kws evaluate writes them")
-    return confidence_ordered([_clip_prediction(row, line, source) for line, row in enumerate(rows, start=2)])
-
-
-def clip_predictions(result: EvaluationResult) -> list[ClipPrediction]:
-    """The clips of ``result`` in :func:`read_clip_predictions`'s order (what its ``predictions.csv`` will hold)."""
-    return confidence_ordered([
-        ClipPrediction(Path(path), word, result.classes[int(label)], result.classes[int(guess)],
-                       float(scores[int(guess)]), float(scores[int(label)]))
-        for path, word, label, guess, scores in zip(result.paths, result.words, result.labels, result.predicted,
-                                                    result.scores)])
-
-
-def confidence_ordered(clips: Sequence[ClipPrediction]) -> list[ClipPrediction]:
-    """``clips`` with the most confident mistakes first (see :func:`read_clip_predictions`)."""
-    order = sorted(range(len(clips)), key=lambda i: _confidence_order(clips[i], i))
-    return [clips[i] for i in order]
-
-
-def _clip_prediction(row: dict[str, str | None], line: int, source: Path) -> ClipPrediction:
-    """One row as a :class:`ClipPrediction`; WorkbenchError naming the line when a field or score is missing."""
-    try:
-        label, predicted = str(row["label"]), str(row["predicted"])
-        scores = (float(str(row[SCORE_PREFIX + predicted])), float(str(row[SCORE_PREFIX + label])))
-        if not all(0.0 <= score <= 1.0 for score in scores) or not row["path"]:
-            raise ValueError
-    except (KeyError, ValueError):
-        raise WorkbenchError(f"line {line} of {source} is damaged: it needs a clip path and a score from 0 to 1 "
-                             f"for its true and its predicted class") from None
-    return ClipPrediction(_listed_clip(str(row["path"]), source.parent), str(row["word"] or ""), label, predicted,
-                          *scores)
-
-
-def _confidence_order(clip: ClipPrediction, index: int) -> tuple[int, float, float, int]:
-    """The sort key of :func:`read_clip_predictions`'s order."""
-    if clip.correct:
-        return (1, clip.label_score, 0.0, index)
-    return (0, -clip.predicted_score, clip.label_score, index)
-
-
-def _listed_clip(text: str, csv_folder: Path) -> Path:
-    """A clip path of a clip list: as written when absolute; a relative one (lists written before paths were
-    stored whole, or by hand) is taken beside the list when it is there, else from the working folder."""
-    listed = Path(text)
-    if listed.is_absolute() or not (csv_folder / listed).exists():
-        return listed
-    return csv_folder / listed
 
 
 def report_files(folder: Path) -> list[Path]:

@@ -110,7 +110,7 @@ def test_a_clip_list_made_from_a_relative_dataset_path_works_from_any_folder(
 
 
 def test_a_relative_clip_list_is_read_beside_itself(speech: Path, tmp_path: Path, monkeypatch) -> None:
-    from workbench.evaluation.report import clips_of_predictions
+    from workbench.evaluation.clip_predictions import clips_of_predictions
 
     clip = next(speech.glob("yes/*.wav"))
     listed = tmp_path / "lists" / "clips.csv"

@@ -80,7 +80,8 @@ def _run(args: argparse.Namespace) -> int:
     from workbench.evaluation.comparison import compare_results
     from workbench.evaluation.clip_scores import EvaluationCancelled
     from workbench.evaluation.evaluate import check_model_input, clips_for_split, evaluate_model
-    from workbench.evaluation.report import clips_of_predictions, full_summary, results_document, write_report
+    from workbench.evaluation.clip_predictions import clips_of_predictions
+    from workbench.evaluation.report import full_summary, results_document, write_report
 
     if args.workers is not None and args.workers < 1:
         raise SettingsError(f"--workers must be at least 1, not {args.workers}.")

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QWidget
 
-from workbench.evaluation.report import ClipPrediction
+from workbench.evaluation.clip_predictions import ClipPrediction
 
 COLUMNS = ("#", "clip", "word", "true class", "predicted", "score", "true class score")
 RANK, CLIP, WORD, LABEL, PREDICTED, PREDICTED_SCORE, LABEL_SCORE = range(len(COLUMNS))

@@ -2,7 +2,7 @@
 
 Why this view: the figures say *how often* the model is wrong, not *on what*. Listening to the mistakes it makes
 with the highest scores finds mislabelled clips and words the model has learned as a keyword, so they come first
-(:func:`~workbench.evaluation.report.read_clip_predictions`). A double-click plays the clip as the live stream's
+(:func:`~workbench.evaluation.clip_predictions.read_clip_predictions`). A double-click plays the clip as the live stream's
 source (``host.open_audio``), where its spectrogram and scores show -- the scores of the model loaded there, hence
 the note when that is not the run's model.
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from workbench.core.errors import WorkbenchError
-from workbench.evaluation.report import ClipPrediction, read_clip_predictions
+from workbench.evaluation.clip_predictions import ClipPrediction, read_clip_predictions
 from workbench.gui.training.evaluation_clips_model import CLIP, RANK, ClipFilter, ClipTableModel, count_line
 
 if TYPE_CHECKING:
