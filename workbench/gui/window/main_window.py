@@ -15,15 +15,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFrame, QMainWindow, QMessageBox,
-                               QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import MODEL_FILE_SUFFIXES
 from workbench.gui import app_settings, board_link, file_dialogs, small_screen
-from workbench.gui.window import (last_model, model_display, panel_wiring, window_closing, window_menus,
-                                  window_palette)
+from workbench.gui.window import (last_model, model_display, panel_wiring, window_areas, window_closing,
+                                  window_menus, window_palette)
 from workbench.gui.board.board_workspace import BoardWorkspace
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.live.detection_log_view import DetectionLogView
@@ -45,8 +44,6 @@ FRAME_MS = 20  # 50 frames per second
 STATUS_EVERY_FRAMES = 25  # status bar figures twice a second: readable, and each change repaints the bar
 MESSAGE_MS = 8000
 DEFAULT_SIZE = (1600, 960)  # the first size, on a screen that holds it
-LIVE_DOCK_WIDTHS = (350, 380)  # Live workspace: source column on the left, detections and tuning on the right
-RIGHT_DOCK_HEIGHTS = (300, 500)  # detections above tuning
 LIVE = "live"
 WORKSPACES = (
     WorkspaceEntry(LIVE, "Live", "Listen: waveform, spectrogram, scores, detections; tune while you speak"),
@@ -83,17 +80,15 @@ class MainWindow(QMainWindow):
         self.workspaces: dict[str, QWidget] = {LIVE: self.live, "model": self.model_view,
                                                "profile": self.profile_view, "training": self.training,
                                                "calibration": self.calibration, "board": self.board}
-        self.stack = QStackedWidget()
-        for widget in self.workspaces.values():
-            self.stack.addWidget(widget)
+        self.stack = window_areas.workspace_stack(self.workspaces.values())
         self.notice = NoticeBar()  # above every workspace, e.g. the last model could not be opened
-        self.setCentralWidget(_column(self.notice, self.stack))
+        self.setCentralWidget(window_areas.central_column(self.notice, self.stack))
         self.workspace_bar = WorkspaceBar([e for e in WORKSPACES if e.key in self.workspaces], self)
         self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.workspace_bar)
         self.log = DetectionLogView()
         self.source_panel = SourcePanel()
         self.tuning_panel = TuningPanel()
-        self._build_docks()
+        self.docks = window_areas.build_docks(self, self.source_panel, self.log, self.tuning_panel)
         window_menus.build_menus(self)
         file_dialogs.update_recent_menu(self, self.settings.recent_files())
         self.setStatusBar(MessageStatusBar(self))  # a long message is elided, whole in its tooltip
@@ -101,8 +96,9 @@ class MainWindow(QMainWindow):
         self.status_labels = self.indicator.labels
         self._connect()
         self.set_dark(self.dark)
-        self.layouts = WorkspaceLayouts(self, self.settings.qsettings,
-                                        {key: (lambda k=key: self._default_layout(k)) for key in self.workspaces})
+        self.layouts = WorkspaceLayouts(self, self.settings.qsettings, {
+            key: (lambda k=key: window_areas.arrange_default(self, self.docks, live=k == LIVE))
+            for key in self.workspaces})
         geometry = self.settings.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -115,50 +111,6 @@ class MainWindow(QMainWindow):
         self.timer.start()
 
     # -- construction -----------------------------------------------------------------------------
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, scroll: bool = False) -> QDockWidget:
-        """A dock for ``widget``; ``scroll`` lets a panel with a tall minimum size share a short column."""
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
-        if scroll:
-            area_widget = QScrollArea()
-            area_widget.setWidgetResizable(True)
-            area_widget.setFrameShape(QFrame.Shape.NoFrame)
-            area_widget.setWidget(widget)
-            widget = area_widget
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _build_docks(self) -> None:
-        right, left = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea
-        self.docks: dict[str, QDockWidget] = {
-            "Source": self._dock("Source", self.source_panel, left, scroll=True),
-            "Detections": self._dock("Detections", self.log, right),
-            "Tuning": self._dock("Tuning", self.tuning_panel, right, scroll=True),
-        }
-
-    def _default_layout(self, key: str) -> None:
-        """Live: source on the left, detections over tuning on the right. Elsewhere: the whole area."""
-        live = key == LIVE
-        for dock in self.docks.values():
-            dock.setFloating(False)
-            dock.setVisible(live)
-        if not live:
-            return
-        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        self.addDockWidget(left, self.docks["Source"])
-        self.addDockWidget(right, self.docks["Detections"])
-        self.splitDockWidget(self.docks["Detections"], self.docks["Tuning"], Qt.Orientation.Vertical)
-        self._size_live_docks()
-        if not self.isVisible():  # docks have sizes only once shown
-            QTimer.singleShot(0, self._size_live_docks)
-
-    def _size_live_docks(self) -> None:
-        self.resizeDocks([self.docks["Source"], self.docks["Detections"]], list(LIVE_DOCK_WIDTHS),
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["Detections"], self.docks["Tuning"]], list(RIGHT_DOCK_HEIGHTS),
-                         Qt.Orientation.Vertical)
-
     def _action(self, text: str, slot: object, shortcut: str | QKeySequence | None = None,
                 checkable: bool = False) -> QAction:
         action = QAction(text, self)
@@ -198,10 +150,7 @@ class MainWindow(QMainWindow):
         if self.current_workspace:
             self.layouts.save(self.current_workspace)
         self.current_workspace = key
-        for name, widget in self.workspaces.items():  # only the page in front sets the window's minimum size
-            policy = QSizePolicy.Policy.Preferred if name == key else QSizePolicy.Policy.Ignored
-            widget.setSizePolicy(policy, policy)
-        self.stack.setCurrentWidget(self.workspaces[key])
+        window_areas.bring_to_front(self.stack, self.workspaces, key)
         self.layouts.restore(key)
         self.workspace_bar.set_current(key)
         self.settings.set_workspace(key)
@@ -375,17 +324,6 @@ class MainWindow(QMainWindow):
 
             self.takes.rescue(default_recordings_folder())
         super().closeEvent(event)
-
-
-def _column(notice: QWidget, workspaces: QWidget) -> QWidget:
-    """The notice bar over the workspaces, which take all the height it leaves."""
-    column = QWidget()
-    layout = QVBoxLayout(column)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(0)
-    layout.addWidget(notice)
-    layout.addWidget(workspaces, 1)
-    return column
 
 
 def wait_for(condition: object, timeout_s: float) -> bool:

@@ -1,0 +1,95 @@
+"""The window's areas: in the centre the notice bar over the workspaces (one in front at a time), around it the
+dockable side panels, with their default arrangement for each workspace.
+
+Why a module: where each panel sits is layout, not wiring; keeping the docks' construction and their first
+arrangement here keeps :mod:`workbench.gui.window.main_window` about wiring. What a user arranges afterwards is
+remembered per workspace by :class:`~workbench.gui.window.workspace_layouts.WorkspaceLayouts`, which falls back
+on :func:`arrange_default` the first time and after "Reset layout".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QDockWidget, QFrame, QMainWindow, QScrollArea, QSizePolicy, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+SOURCE, DETECTIONS, TUNING = "Source", "Detections", "Tuning"
+LIVE_DOCK_WIDTHS = (350, 380)  # Live workspace: source column on the left, detections and tuning on the right
+RIGHT_DOCK_HEIGHTS = (300, 500)  # detections above tuning
+LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def workspace_stack(workspaces: Iterable[QWidget]) -> QStackedWidget:
+    """One page per workspace, in order."""
+    stack = QStackedWidget()
+    for widget in workspaces:
+        stack.addWidget(widget)
+    return stack
+
+
+def bring_to_front(stack: QStackedWidget, workspaces: Mapping[str, QWidget], key: str) -> None:
+    """Show workspace ``key``; only the page in front sets the window's minimum size (the others are ignored)."""
+    for name, widget in workspaces.items():
+        policy = QSizePolicy.Policy.Preferred if name == key else QSizePolicy.Policy.Ignored
+        widget.setSizePolicy(policy, policy)
+    stack.setCurrentWidget(workspaces[key])
+
+
+def central_column(notice: QWidget, workspaces: QWidget) -> QWidget:
+    """The notice bar over the workspaces, which take all the height it leaves."""
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(notice)
+    layout.addWidget(workspaces, 1)
+    return column
+
+
+def add_dock(window: QMainWindow, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+             scroll: bool = False) -> QDockWidget:
+    """A dock for ``widget``; ``scroll`` lets a panel with a tall minimum size share a short column."""
+    dock = QDockWidget(title, window)
+    dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")  # saveState/restoreState find docks by name
+    if scroll:
+        area_widget = QScrollArea()
+        area_widget.setWidgetResizable(True)
+        area_widget.setFrameShape(QFrame.Shape.NoFrame)
+        area_widget.setWidget(widget)
+        widget = area_widget
+    dock.setWidget(widget)
+    window.addDockWidget(area, dock)
+    return dock
+
+
+def build_docks(window: QMainWindow, source: QWidget, detections: QWidget,
+                tuning: QWidget) -> dict[str, QDockWidget]:
+    """The three side panels docked in ``window``, by title: the source on the left, the others on the right."""
+    return {
+        SOURCE: add_dock(window, SOURCE, source, LEFT, scroll=True),
+        DETECTIONS: add_dock(window, DETECTIONS, detections, RIGHT),
+        TUNING: add_dock(window, TUNING, tuning, RIGHT, scroll=True),
+    }
+
+
+def arrange_default(window: QMainWindow, docks: dict[str, QDockWidget], live: bool) -> None:
+    """Live: source on the left, detections over tuning on the right. Elsewhere: the whole area."""
+    for dock in docks.values():
+        dock.setFloating(False)
+        dock.setVisible(live)
+    if not live:
+        return
+    window.addDockWidget(LEFT, docks[SOURCE])
+    window.addDockWidget(RIGHT, docks[DETECTIONS])
+    window.splitDockWidget(docks[DETECTIONS], docks[TUNING], Qt.Orientation.Vertical)
+    size_live_docks(window, docks)
+    if not window.isVisible():  # docks have sizes only once shown; the timer dies with the window
+        QTimer.singleShot(0, window, lambda: size_live_docks(window, docks))
+
+
+def size_live_docks(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
+    """The Live workspace's column widths and the right column's split."""
+    window.resizeDocks([docks[SOURCE], docks[DETECTIONS]], list(LIVE_DOCK_WIDTHS), Qt.Orientation.Horizontal)
+    window.resizeDocks([docks[DETECTIONS], docks[TUNING]], list(RIGHT_DOCK_HEIGHTS), Qt.Orientation.Vertical)
