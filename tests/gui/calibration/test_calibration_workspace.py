@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from workbench.core.audio.audio_file import load_audio, save_wav
 from workbench.core.model.model_file import load_model
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.calibration.det_curve_view import FRONT_POINT_PX, fa_axis
+from workbench.gui.calibration.run_folders import owner_of
 from workbench.gui.calibration.stream_dialog import StreamDialog
 
 RUN_TIMEOUT_MS = 120_000
@@ -220,6 +222,7 @@ def test_cancel_stops_the_child_and_keeps_nothing(  # type: ignore[no-untyped-de
     monkeypatch.setattr(dialogs, "ask_stop_running", lambda _parent: asked.append(True) or False)
     assert view.confirm_close() is False and view.running and asked == [True]  # No: it goes on
     pending = view._pending[0]
+    assert pending.is_dir() and owner_of(pending.name) == os.getpid()  # a killed window's folder can be told apart
     qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not view.running, timeout=RUN_TIMEOUT_MS)
     assert view.status.text() == "cancelled" and view.output is None and view.host.errors == []

@@ -1,7 +1,8 @@
 """The Calibration workspace: run a calibration, see the FA/h–FRR trade-off, pick and ship a set.
 
 Why it is built this way: the calibration itself is ``kws calibrate`` in a child process
-(:class:`KwsChild`: progress, Cancel, no frozen window), writing into a private temporary folder; the
+(:class:`KwsChild`: progress, Cancel, no frozen window), writing into a private temporary folder
+(:mod:`.run_folders`: those a killed window left behind go when the next workspace is created); the
 workspace then loads what the child wrote (:mod:`workbench.calibration.results.result_files`) and shows it.
 Picking a set (a click on the curve's front, or a row of the table) puts it into the tuning sliders
 through ``host.controller.tuning`` -- the same object the Tuning panel edits -- so the live view, the
@@ -13,7 +14,6 @@ the chosen set into a copy of the calibrated model.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ from workbench.gui.calibration.det_curve_view import DetCurveView
 from workbench.gui.file_dialogs import notify_board_problems
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
+from workbench.gui.calibration.run_folders import new_run_folder, remove_orphaned_run_folders
 from workbench.gui.calibration.stream_dialog import StreamDialog
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class CalibrationWorkspace(QWidget):
     def __init__(self, host: "WorkspaceHost", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host = host
+        remove_orphaned_run_folders()  # left by a window that was killed: nothing else would ever delete them
         self.output: CalibrationOutput | None = None
         self._run_folder: Path | None = None  # the shown calibration's files
         self._model_of_run: Path | None = None  # the shown calibration's model
@@ -126,7 +128,7 @@ class CalibrationWorkspace(QWidget):
         except WorkbenchError as exc:
             self.host.show_error(str(exc))
             return False
-        folder = Path(tempfile.mkdtemp(prefix="kws-calibration-"))
+        folder = new_run_folder()
         self._pending = (folder, Path(args[args.index("--model") + 1]))
         self.child.start("calibrate", *args, "--format", "json", "--progress", "jsonl",
                          "--out", str(folder / "run"))

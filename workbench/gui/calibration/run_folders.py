@@ -1,0 +1,68 @@
+"""The calibration's temporary run folders: each named for the process that owns it, and those whose process
+has ended cleared away.
+
+Why: every run writes into a private folder of the temp dir, which the workspace deletes when the run fails,
+is cancelled, is replaced by the next one or the window closes -- but a window that is killed (kill -9, a
+crash, a power cut) leaves it there for good, scores and all. The owner's process id in the name lets the next
+workspace tell those orphans from the folders of a workbench still running (another window, another user).
+No Qt here: this is file and process bookkeeping only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+PREFIX = "kws-calibration-"
+# PREFIX, the owner's pid, "-", then mkdtemp's random letters (which hold no "-": a name from before the pid was
+# there never matches)
+OWNED_NAME = re.compile(rf"{re.escape(PREFIX)}([1-9][0-9]*)-")
+
+
+def new_run_folder(temp_dir: Path | None = None) -> Path:
+    """A new private folder for one run in ``temp_dir`` (default: the system's), named for this process."""
+    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=temp_dir))
+
+
+def owner_of(name: str) -> int | None:
+    """The process id in a run folder's ``name``; None for any other name (left alone)."""
+    match = OWNED_NAME.match(name)
+    return int(match.group(1)) if match else None
+
+
+def may_be_running(pid: int) -> bool:
+    """False only when the system says no process ``pid`` exists; anything in doubt counts as running.
+
+    Why so careful: a folder deleted under a running workbench loses its results. Another user's process
+    (PermissionError) is running. On Windows nothing is asked: ``os.kill(pid, 0)`` there sends Ctrl+C
+    (``CTRL_C_EVENT`` is 0) instead of only looking.
+    """
+    if sys.platform == "win32":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process; a number no process id can be
+        return True
+    return True
+
+
+def remove_orphaned_run_folders(temp_dir: Path | None = None) -> list[Path]:
+    """Delete the run folders in ``temp_dir`` (default: the system's) whose owning process has ended; the
+    folders removed. A folder of a process still running (this one, another workbench), a name without a
+    process id, a file and a symbolic link are left alone."""
+    folder = Path(tempfile.gettempdir() if temp_dir is None else temp_dir)
+    removed: list[Path] = []
+    for entry in sorted(folder.glob(f"{PREFIX}*")):
+        pid = owner_of(entry.name)
+        if pid is None or entry.is_symlink() or not entry.is_dir() or may_be_running(pid):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)  # one that cannot go now is tried again next time
+        if not entry.exists():
+            removed.append(entry)
+    return removed
