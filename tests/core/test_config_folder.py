@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from workbench.core.config_folder import can_write_into, private_folder, user_config_folder
 
 
@@ -26,3 +28,12 @@ def test_a_private_folder_is_the_users_alone(tmp_path: Path, monkeypatch) -> Non
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     folder = private_folder("kws-test-")
     assert folder.parent == tmp_path and folder.is_dir() and oct(folder.stat().st_mode)[-3:] == "700"
+
+
+def test_a_folder_whose_path_cannot_be_looked_at_is_not_writable(tmp_path: Path) -> None:
+    # Path.exists() raises for errors other than "not there" (another user's HOME: permission denied; here a
+    # name longer than the file system allows): such a folder is not a place to write, not a crash
+    unreadable = tmp_path / ("x" * 300) / ".config"
+    with pytest.raises(OSError):
+        unreadable.exists()
+    assert not can_write_into(unreadable)

@@ -35,13 +35,16 @@ def can_write_into(folder: Path) -> bool:
     """Whether ``folder`` is, or could be created, writable -- judged by its nearest existing folder, so that
     asking creates nothing; a path whose only existing ancestor is the root does not count."""
     existing = folder
-    while not existing.exists():
-        if existing.parent == existing:
+    try:
+        while not existing.exists():
+            if existing.parent == existing:
+                return False
+            existing = existing.parent
+        if existing == Path(existing.anchor) and existing != folder:
             return False
-        existing = existing.parent
-    if existing == Path(existing.anchor) and existing != folder:
+        return existing.is_dir() and os.access(existing, os.W_OK)
+    except OSError:  # a folder on the way that this user may not enter (another user's HOME): not writable
         return False
-    return existing.is_dir() and os.access(existing, os.W_OK)
 
 
 def private_folder(prefix: str) -> Path:
