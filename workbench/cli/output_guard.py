@@ -1,0 +1,37 @@
+"""One rule for every ``-o`` / ``--out`` file of the command line: never write over the command's own input
+or over a bundled model.
+
+Why: ``kws export-c m.tflite -o m.tflite`` or ``kws features a.wav -o a.wav`` is a slip of the shell's
+history, and the atomic write that protects a user's files against a crash would then replace the input with
+C text or a NumPy array, for good. A bundled model lives inside the installed package, which every later
+command (and the window) reads. Paths are compared as the file system sees them, so ``./m.tflite``, a
+symbolic link or a hard link to the input count as the input.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from workbench.bundled_models import is_bundled_model
+from workbench.core.errors import WorkbenchError
+
+
+def check_output_file(output: Path, inputs: Iterable[Path | str], option: str = "-o") -> None:
+    """WorkbenchError (one sentence) when writing ``output`` would replace one of ``inputs`` or a bundled model."""
+    for source in inputs:
+        if _same_file(output, Path(source)):
+            raise WorkbenchError(f"{option} {output} is the input {source}: writing there would replace it; "
+                                 f"choose another output file.")
+    if is_bundled_model(output):
+        raise WorkbenchError(f"{option} {output} would overwrite the bundled model {output.name}; choose another "
+                             f"output file.")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True when both name one existing file (also through links), or resolve to one path."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): compare what they would name
+        return a.resolve() == b.resolve()
