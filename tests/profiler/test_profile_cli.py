@@ -1,4 +1,4 @@
-"""``kws profile`` and ``kws export-c`` through the real CLI entry point."""
+"""``kws profile`` through the real CLI entry point (``kws export-c``: tests/cli/measure/test_export_c_command.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import io
 import json
 import re
 import shutil
-import subprocess
 
 import pytest
 
 from workbench.cli.main import main
+from workbench.core.model.tflite_graph import parse_model
+from workbench.profiler.export import to_text_table
+from workbench.profiler.report import build_report
 
 
 def test_profile_json(reference_model_path, capsys):
@@ -53,53 +55,46 @@ def test_profile_bad_inputs_exit_2(tmp_path, capsys):
     assert main(["profile", str(tmp_path / "missing.tflite")]) == 2
 
 
-def _c_array_bytes(header: str, name: str) -> bytes:
-    body = header.split(f"{name}[] = {{", 1)[1].split("};", 1)[0]
-    return bytes(int(x, 16) for x in re.findall(r"0x([0-9a-f]{2})", body))
-
-
-def test_export_c_compiles_and_matches(reference_model_path, tmp_path):
-    header = tmp_path / "model.h"
-    assert main(["export-c", str(reference_model_path), "-o", str(header), "--name", "g_model"]) == 0
-    text = header.read_text()
-    data = reference_model_path.read_bytes()
-    assert _c_array_bytes(text, "g_model") == data
-    assert f"g_model_len = {len(data)}u" in text
-    assert "aligned(16)" in text and "alignas(16)" in text
-    gcc = shutil.which("gcc")
-    if gcc is None:
-        pytest.skip("gcc is not installed")
-    source = tmp_path / "dump.c"
-    source.write_text('#include <stdio.h>\n#include <stdint.h>\n#include "model.h"\n'
-                      "int main(void) {\n"
-                      "  if (((uintptr_t)g_model) % 16 != 0) return 3;\n"
-                      "  fwrite(g_model, 1, g_model_len, stdout);\n  return 0;\n}\n")
-    subprocess.run([gcc, "-c", "-Wall", "-Werror", "-std=c99", str(source), "-o", str(tmp_path / "dump.o")],
-                   check=True, cwd=tmp_path)
-    subprocess.run([gcc, str(tmp_path / "dump.o"), "-o", str(tmp_path / "dump")], check=True)
-    run = subprocess.run([str(tmp_path / "dump")], capture_output=True, check=True)
-    assert run.stdout == data
-
-
-def test_export_c_rejects_bad_name_and_non_model(reference_model_path, tmp_path):
-    assert main(["export-c", str(reference_model_path), "-o", str(tmp_path / "m.h"), "--name", "1 bad"]) == 2
-    assert not (tmp_path / "m.h").exists()
-    junk = tmp_path / "x.tflite"
-    junk.write_bytes(b"\x00" * 64)
-    assert main(["export-c", str(junk), "-o", str(tmp_path / "x.h")]) == 2
-
-
-def test_export_c_never_names_the_array_after_a_c_keyword(reference_model_path, tmp_path, capsys):
-    keyword_named = tmp_path / "int.tflite"
-    shutil.copy(reference_model_path, keyword_named)
-    assert main(["export-c", str(keyword_named), "-o", str(tmp_path / "int.h")]) == 0
-    assert "unsigned char model_int[]" in (tmp_path / "int.h").read_text()
-    assert main(["export-c", str(reference_model_path), "-o", str(tmp_path / "m.h"), "--name", "int"]) == 2
-    assert "try 'model_int'" in capsys.readouterr().err
-
-
 @pytest.mark.parametrize("clock", ["inf", "nan", "0"])
 def test_an_impossible_clock_is_one_line(reference_model_path, capsys, clock):
     assert main(["profile", str(reference_model_path), "--clock-mhz", clock]) == 2
     err = capsys.readouterr().err
     assert "--clock-mhz must be a positive number of MHz" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("clock, hint", [("78000000", "(given in Hz? that is --clock-mhz 78)"), ("1e12", ""),
+                                         ("0.5", ""), ("1001", "")])
+def test_a_clock_no_microcontroller_runs_at_is_refused(reference_model_path, capsys, clock, hint):
+    assert main(["profile", str(reference_model_path), "--clock-mhz", clock, "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert "--clock-mhz takes 1 to 1000 MHz" in captured.err and "runs at up to 78 MHz" in captured.err
+    assert hint in captured.err and ("given in Hz" in captured.err) == bool(hint)
+
+
+def test_a_clock_above_the_chips_maximum_is_profiled_with_a_warning(reference_model_path, capsys):
+    assert main(["profile", str(reference_model_path), "--clock-mhz", "156", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["summary"]["clock_hz"] == 156_000_000
+    assert captured.err.startswith("kws: warning: --clock-mhz 156 is above the EFR32xG24's 78 MHz maximum")
+    assert main(["profile", str(reference_model_path), "--clock-mhz", "78"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_small_times_and_rates_are_never_shown_as_zero(reference_model_path):
+    graph = parse_model(reference_model_path.read_bytes())
+    fast = build_report(graph, clock_hz=10 ** 15).summary  # figures far below the old 6 decimals of a ms
+    assert 0 < fast.total_time_ms < 1e-5 and fast.inferences_per_s > 1e8
+    assert all(layer.time_ms > 0 for layer in build_report(graph, clock_hz=10 ** 15).layers)
+    slow = build_report(graph, clock_hz=1_000)  # a thousandth of a MHz: an inference takes well over a minute
+    assert 0 < slow.summary.inferences_per_s < 0.05
+    rate = re.search(r"Inference/s, estimated: (\S+)", to_text_table(slow)).group(1)
+    assert float(rate) == pytest.approx(slow.summary.inferences_per_s, rel=1e-2)
+
+
+def test_profile_never_writes_over_its_model(reference_model_path, tmp_path, capsys):
+    model = tmp_path / "m.tflite"
+    shutil.copy(reference_model_path, model)
+    assert main(["profile", str(model), "-o", str(model)]) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert model.read_bytes() == reference_model_path.read_bytes()

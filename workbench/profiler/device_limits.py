@@ -12,6 +12,10 @@ flash, answers the wrong question first.
   when image + model exceed the chip's flash. The xG24 Dev Kit's EFR32MG24 has 1536 kB as Commander counts
   them (1024 bytes each: 1,572,864 bytes); the firmware image needs its share of that too, which depends on
   the image, so a model that exceeds the whole flash can never fit and one that fits leaves the rest to it.
+- RAM: the same rule for the tensor arena against the chip's 256 KiB (``kws average`` warns with both).
+- Clock: the EFR32MG24's Cortex-M33 runs at up to 78 MHz; the time estimates scale with any clock, but one
+  outside :data:`CLOCK_RANGE_MHZ` (tens of MHz is what the boards MLTK supports run at) is a typo, most
+  often Hz given as MHz, and would print times of 0 or of hours.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ TARGET_NAME = "EFR32xG24"
 MODEL_LENGTH_TRAILER_BYTES = 4  # the little-endian length written after the flatbuffer
 PERCENT = 100.0
 BYTES_PER_KB = 1000  # kB as MLTK and `kws profile` count (21,616 bytes -> 21.6k), not KiB
+XG24_MAX_CLOCK_MHZ = 78.0  # EFR32MG24 datasheet: Cortex-M33 "up to 78 MHz"
+CLOCK_RANGE_MHZ = (1.0, 1000.0)  # clocks an estimate may be asked for (the Profile panel's clock box too)
 
 
 def hybrid_weights(graph: ModelGraph, op: OperatorInfo) -> str | None:
@@ -62,10 +68,25 @@ def format_kb(n_bytes: int | float) -> str:
     return f"{n_bytes / BYTES_PER_KB:.1f} kB"
 
 
-def flash_problem(model_bytes: int, capacity_bytes: int = XG24_FLASH_BYTES) -> str:
-    """One sentence when the model (with its length) exceeds the flash on its own; "" when it fits."""
+def flash_shortfall(model_bytes: int, capacity_bytes: int = XG24_FLASH_BYTES) -> str:
+    """What the model (with its length) needs beyond the whole flash, as a clause; "" when it fits."""
     needed = model_bytes + MODEL_LENGTH_TRAILER_BYTES
     if needed <= capacity_bytes:
         return ""
-    return (f"no: the model needs {format_kb(needed)} with its length, more than the {TARGET_NAME}'s "
-            f"whole {format_kb(capacity_bytes)} flash ({PERCENT * needed / capacity_bytes:.1f}%), before any firmware")
+    return (f"the model needs {format_kb(needed)} with its length, more than the {TARGET_NAME}'s "
+            f"whole {format_kb(capacity_bytes)} flash ({PERCENT * needed / capacity_bytes:.1f}%)")
+
+
+def flash_problem(model_bytes: int, capacity_bytes: int = XG24_FLASH_BYTES) -> str:
+    """One sentence when the model (with its length) exceeds the flash on its own; "" when it fits."""
+    shortfall = flash_shortfall(model_bytes, capacity_bytes)
+    return f"no: {shortfall}, before any firmware" if shortfall else ""
+
+
+def ram_shortfall(arena_bytes: int, capacity_bytes: int = XG24_RAM_BYTES, how: str = "") -> str:
+    """What the tensor arena (estimated; ``how``: e.g. "with the MVP") needs beyond the whole RAM, as a
+    clause; "" when it fits. Like flash, the firmware needs its own RAM besides."""
+    if arena_bytes <= capacity_bytes:
+        return ""
+    return (f"its tensor arena{' ' + how if how else ''} needs {format_kb(arena_bytes)}, more than the "
+            f"{TARGET_NAME}'s whole {format_kb(capacity_bytes)} RAM ({PERCENT * arena_bytes / capacity_bytes:.1f}%)")

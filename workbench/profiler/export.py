@@ -32,6 +32,7 @@ PERCENT = 100.0
 # workbench.profiler.refit.apply_refit appends "; refit to N saved board measurement(s): ..." to the basis
 REFIT_MARKER = "refit to "
 ESTIMATED = "estimated"
+RATE_SIGNIFICANT_DIGITS = 3
 REFIT_ESTIMATED = "estimated, scaled by board measurements (refit)"
 
 
@@ -52,6 +53,11 @@ def format_units(value: float | int | None, precision: int = 1) -> str:
         if magnitude >= step:
             return f"{value / step:.{precision}f}{suffix}"
     return f"{value / 1e-9:.{precision}f}n"
+
+
+def rate_text(per_s: float) -> str:
+    """Inferences per second with one decimal, or three significant digits below 1/s (0.0042, not 0.0)."""
+    return f"{per_s:.1f}" if per_s >= 1 or per_s == 0 else f"{per_s:.{RATE_SIGNIFICANT_DIGITS}g}"
 
 
 def _seconds(ms: float | None) -> float | None:
@@ -118,7 +124,7 @@ def summary_lines(s: ProfileSummary) -> list[tuple[str, str]]:
         (f"CPU Cycle Count, {timing}", format_units(s.total_cpu_cycles)),
         ("Clock Rate (hz)", format_units(s.clock_hz)),
         (f"Time (s), {timing}", format_units(s.total_time_ms / 1e3)),
-        (f"Inference/s, {timing}", f"{s.inferences_per_s:.1f}"),
+        (f"Inference/s, {timing}", rate_text(s.inferences_per_s)),
     ]
     if s.host_latency is not None:
         h = s.host_latency

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from workbench.documentation import BOARD, doc_reference
-from workbench.profiler.report import ProfileReport
+from workbench.profiler.report import RATE_DECIMALS, TIME_DECIMALS, ProfileReport, round_kept
 
 QUANTITIES = ("accelerator_cycles", "cpu_cycles", "time_ms")
 MVP, CPU = "mvp", "cpu"
@@ -107,7 +107,7 @@ def fit_refit(documents: Iterable[dict[str, Any]]) -> CycleRefit:
 def _scaled(value: float | int | None, factor: float, integer: bool) -> float | int | None:
     if value is None:
         return None
-    return round(value * factor) if integer else round(value * factor, 6)
+    return round(value * factor) if integer else round_kept(value * factor, TIME_DECIMALS)
 
 
 def apply_refit(report: ProfileReport, refit: CycleRefit) -> ProfileReport:
@@ -123,8 +123,8 @@ def apply_refit(report: ProfileReport, refit: CycleRefit) -> ProfileReport:
     if s is not None:
         s.total_cpu_cycles = sum(layer.cpu_cycles or 0 for layer in result.layers)
         s.total_accelerator_cycles = sum(layer.accelerator_cycles or 0 for layer in result.layers)
-        s.total_time_ms = round(sum(layer.time_ms or 0.0 for layer in result.layers), 6)
-        s.inferences_per_s = round(MS_PER_S / s.total_time_ms, 3) if s.total_time_ms > 0 else 0.0
+        s.total_time_ms = round_kept(sum(layer.time_ms or 0.0 for layer in result.layers), TIME_DECIMALS)
+        s.inferences_per_s = round_kept(MS_PER_S / s.total_time_ms, RATE_DECIMALS) if s.total_time_ms > 0 else 0.0
         s.estimate_basis = (f"{s.estimate_basis}; refit to {refit.measurements} saved board measurement(s): "
                             f"cycles and time scaled per op by measured/estimated ({doc_reference(BOARD)})")
     return result

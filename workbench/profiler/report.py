@@ -10,6 +10,7 @@ fields, host timings are ``HostLatency`` (measured on this machine), and board m
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -24,6 +25,9 @@ from workbench.profiler.mvp_rules import mvp_verdict
 
 ACCELERATORS = ("none", "mvp")
 MS_PER_S = 1000.0
+TIME_DECIMALS = 6  # milliseconds to the nanosecond
+RATE_DECIMALS = 3  # inferences per second
+SIGNIFICANT_DIGITS = 6  # kept whatever the decimals: a small time (a fast clock) is small, never 0
 ESTIMATE_BASIS = ("ops/MACs: MLTK's counting rules; cycles/time: linear model fitted to the seed "
                   "model's EFR32xG24 board figures; RAM: greedy arena plan + TFLM bookkeeping")
 
@@ -158,6 +162,18 @@ class ProfileReport:
         return json.dumps(self.to_dict(), indent=indent)
 
 
+def round_kept(value: float, decimals: int) -> float:
+    """``round(value, decimals)``, with more decimals where fewer than :data:`SIGNIFICANT_DIGITS` would be left.
+
+    Why: a report carries rounded figures, and a plain ``round(0.0000004, 6)`` is 0 -- a layer at a high
+    clock would show 0 ms and its model 0 inferences per second, when both are merely small or large.
+    """
+    if value == 0 or not math.isfinite(value):
+        return value
+    needed = SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(abs(value)))
+    return round(value, max(decimals, needed))
+
+
 def _fmt_option(key: str, value: Any) -> str:
     return f"{key}:{str(value).lower()}"
 
@@ -207,7 +223,7 @@ def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int)
         options=dict(op.options), options_text=options_text(op),
         params=sum(t.elements for t in constants), param_bytes=sum(t.size_bytes for t in constants),
         cpu_cycles=cycles.cpu_cycles, accelerator_cycles=cycles.accelerator_cycles,
-        time_ms=None if time_ms is None else round(time_ms, 6),
+        time_ms=None if time_ms is None else round_kept(time_ms, TIME_DECIMALS),
         supported=verdict.supported and hybrid is None,
         reason=verdict.reason if hybrid is None else hybrid_reason(hybrid), runs_on_accelerator=on_mvp,
         known=cost.known, runs_on_device=hybrid is None)
@@ -239,8 +255,8 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
         total_macs=sum(layer.macs or 0 for layer in layers),
         total_cpu_cycles=sum(layer.cpu_cycles or 0 for layer in layers),
         total_accelerator_cycles=sum(layer.accelerator_cycles or 0 for layer in layers),
-        total_time_ms=round(time_ms, 6),
-        inferences_per_s=round(MS_PER_S / time_ms, 3) if time_ms > 0 else 0.0,
+        total_time_ms=round_kept(time_ms, TIME_DECIMALS),
+        inferences_per_s=round_kept(MS_PER_S / time_ms, RATE_DECIMALS) if time_ms > 0 else 0.0,
         layer_count=len(layers),
         unsupported_layer_count=sum(not layer.supported for layer in layers),
         unknown_layer_count=sum(not layer.known for layer in layers),

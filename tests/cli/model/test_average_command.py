@@ -56,3 +56,49 @@ def test_an_existing_file_whose_name_holds_a_colon_is_a_path(tmp_path: Path) -> 
     odd = tmp_path / "take:2"
     odd.write_bytes(b"")
     assert parse_member(str(odd)) == (odd, 1)
+
+
+def test_members_are_named_by_the_file_given_not_the_name_inside(capsys, tmp_path: Path) -> None:
+    from workbench.core.model.model_file import model_with_params, save_model
+
+    default = load_model(default_model_path())
+    other_ear = save_model(model_with_params(default, {"fe.pcan_strength": 0.9}), tmp_path / "fe2.tflite")
+    assert load_model(other_ear).name == "kws_yes_no"  # a retrained copy keeps its original's name
+    assert main(["average", "kws_yes_no", str(other_ear), "-o", str(tmp_path / "x.tflite")]) == 2
+    err = capsys.readouterr().err
+    assert "fe2 hears audio through other frontend settings than kws_yes_no (fe.pcan_strength)" in err
+    same = save_model(default, tmp_path / "copy.tflite")
+    assert main(["average", "kws_yes_no", str(same), "-o", str(tmp_path / "x.tflite")]) == 0
+    assert "output = kws_yes_no 1/2, copy 1/2" in capsys.readouterr().out
+
+
+def test_weights_are_reduced_and_the_summary_says_so(capsys, tmp_path: Path) -> None:
+    plain, doubled = tmp_path / "plain.tflite", tmp_path / "doubled.tflite"
+    assert main(["average", "kws_yes_no", "tflite_micro_speech", "-o", str(plain)]) == 0
+    capsys.readouterr()
+    assert main(["average", "kws_yes_no:2", "tflite_micro_speech:2", "-o", str(doubled)]) == 0
+    out = capsys.readouterr().out
+    assert "output = kws_yes_no 1/2, tflite_micro_speech 1/2 (weights 2:2 reduced to 1:1: the same mean)" in out
+    assert doubled.stat().st_size == plain.stat().st_size
+    assert load_model(doubled).params["description"] == "average of kws_yes_no 1/2, tflite_micro_speech 1/2"
+
+
+def test_an_average_too_big_for_the_board_is_written_with_a_warning(capsys, tmp_path: Path) -> None:
+    out = tmp_path / "heavy.tflite"
+    assert main(["average", "kws_yes_no:70000", "tflite_micro_speech", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert out.exists()
+    assert err.startswith(f"kws: warning: {out} does not fit: its tensor arena with the MVP needs ")
+    assert "more than the EFR32xG24's whole 262.1 kB RAM" in err and err.count("\n") == 1
+    assert main(["average", "kws_yes_no", "tflite_micro_speech", "-o", str(tmp_path / "light.tflite")]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_the_output_never_replaces_a_member(capsys, tmp_path: Path) -> None:
+    member = tmp_path / "a.tflite"
+    member.write_bytes(default_model_path().read_bytes())
+    assert main(["average", str(member), "tflite_micro_speech", "-o", str(member)]) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert member.read_bytes() == default_model_path().read_bytes()
+    assert main(["average", "tflite_micro_speech", str(member), "-o", str(default_model_path())]) == 2
+    assert "bundled model" in capsys.readouterr().err

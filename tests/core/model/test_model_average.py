@@ -11,7 +11,7 @@ from workbench.core.errors import ModelError
 from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
-from workbench.core.model.model_average import Member, average_models
+from workbench.core.model.model_average import Member, average_models, reduced_weights
 from workbench.core.model.model_file import load_model, model_from_bytes, model_with_params
 from workbench.core.model.model_params import pack_model, unpack_model
 from workbench.core.model.tflite_graph import parse_model
@@ -113,3 +113,19 @@ def test_only_negative_word_classes_may_follow_the_shared_ones(members) -> None:
                                   {"classes": ["no", "yes", "_unknown_", "_silence_", "_go_"]})
     with pytest.raises(ModelError, match="must share their classes"):
         average_models([Member(default), Member(reordered)])
+
+
+def test_weights_are_divided_by_their_common_divisor(members) -> None:  # type: ignore[no-untyped-def]
+    reference, default = members
+    assert reduced_weights([4, 2, 6]) == (2, 1, 3) and reduced_weights([3, 1]) == (3, 1)
+    doubled = average_models([Member(reference, 2), Member(default, 2)])
+    assert doubled == average_models([Member(reference), Member(default)])
+    concat = next(op for op in parse_model(doubled).operators if op.op == "CONCATENATION")
+    assert len(concat.inputs) == 2  # each member's output once, not twice
+
+
+def test_messages_name_members_by_their_label(members) -> None:  # type: ignore[no-untyped-def]
+    reference, default = members
+    other_ear = model_with_params(default, {"fe.pcan_enable": False})
+    with pytest.raises(ModelError, match="^runs/other.tflite hears audio .* than ref.tflite"):
+        average_models([Member(reference, label="ref.tflite"), Member(other_ear, label="runs/other.tflite")])

@@ -23,6 +23,7 @@ from workbench.board.uart.line_reader import BAUDRATE
 from workbench.cli.board.board_commands import (ProgressPrinter, add_debugger_options, board_status, load_tflite,
                                                 resolve_serialno, stop_cleanly)
 from workbench.cli.model_argument import MODEL_HELP, model_argument
+from workbench.cli.output_guard import check_output_file
 from workbench.cli.parameter_option import parameter_type
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.documentation import BOARD, PathKeepingHelpFormatter, see
@@ -158,6 +159,8 @@ def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Eve
 
     out = out or sys.stdout
     tflite, name = load_tflite(args.model)
+    if args.output is not None:  # the result must not replace the model or the firmware it was measured with
+        check_output_file(args.output, [args.model, *([args.firmware] if args.firmware else [])])
     for destination in (args.output, args.log):  # before the board works for a minute, not after
         if destination is not None:
             check_destination(destination)

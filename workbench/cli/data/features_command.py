@@ -1,7 +1,8 @@
 """``kws features``: the spectrogram the model sees, as a NumPy file (for notebooks and training checks).
 
 The frontend settings come from the model's embedded ``fe.*`` parameters, so the features match what the
-model was trained on and what the board computes.
+model was trained on and what the board computes. The output never replaces the audio file or the model
+(:mod:`workbench.cli.output_guard`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from workbench.cli.model_argument import model_argument
+from workbench.cli.output_guard import check_output_file
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend import MicroFrontend, quantize
 from workbench.core.frontend_settings import FrontendSettings
@@ -63,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.core.audio.audio_file import load_audio
     from workbench.core.model.model_file import load_model
 
+    check_output_file(args.output, [args.file, *([args.model] if args.model else [])])
     model = load_model(args.model or default_model_path())
     settings = FrontendSettings.from_params(model.params)
     clip = load_audio(args.file, sample_rate=int(settings.sample_rate_hz))

@@ -2,19 +2,20 @@
 
 ``profile`` prints MLTK's per-layer view (ops, MACs, estimated CPU/MVP cycles and time, MVP support)
 plus flash/RAM estimates, as a table, JSON, CSV or Markdown; optionally the measured LiteRT time on
-this machine. ``export-c`` writes the model as a 16-byte aligned C array with its length and the
-model's parameters as comments, which is how TFLite Micro firmware embeds a model in flash.
+this machine. ``export-c`` writes the model as a header declaring a 16-byte aligned C array and its length,
+defined in the one file that asks for it (:mod:`workbench.core.model.c_array`), with the model's parameters
+as comments, which is how TFLite Micro firmware embeds a model in flash. Neither writes over its model.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.model_argument import MODEL_HELP, model_argument
+from workbench.cli.output_guard import check_output_file
 from workbench.core.errors import ModelError, SettingsError
 from workbench.documentation import BOARD, PROFILER, PathKeepingHelpFormatter, doc_reference, see
 
@@ -24,8 +25,7 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "csv", "markdown")
 HZ_PER_MHZ = 1_000_000
 DEFAULT_CLOCK_MHZ = 78.0
-BYTES_PER_LINE = 12
-C_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]")
+NUMBER_FORMAT = ".12g"  # a clock as typed: 78000000, not 7.8e+07
 
 
 def _percent_safe(text: str) -> str:
@@ -57,8 +57,10 @@ def register(subparsers: Any) -> None:
 
     e = subparsers.add_parser(
         "export-c", help="write the model as an aligned C array for firmware",
-        description="Write the .tflite model as a 16-byte aligned 'const unsigned char' array with its "
-        "length, and the model's parameters (SL_PARAMSv1 metadata) as comments.")
+        description="Write the .tflite model as a C header: it declares the 16-byte aligned 'const unsigned "
+        "char NAME[]' and 'NAME_len', and holds the model's parameters (SL_PARAMSv1 metadata) as comments. "
+        "Include it from any number of files; in exactly one of them define KWS_<NAME>_IMPLEMENTATION "
+        "(NAME in capitals) before the include: that file holds the array, so the model is in flash once.")
     e.add_argument("model", type=model_argument, help=MODEL_HELP)
     e.add_argument("-o", "--output", type=Path, required=True, help="header file to write, e.g. model.h")
     e.add_argument("--name", help="C variable name (default: from the model file name)")
@@ -104,8 +106,9 @@ def run(args: argparse.Namespace) -> int:
     from workbench.profiler.report import build_report
     from workbench.core.model.tflite_graph import parse_model
 
-    if not 0 < args.clock_mhz < float("inf"):
-        raise SettingsError(f"--clock-mhz must be a positive number of MHz, not {args.clock_mhz:g}.")
+    check_clock(args.clock_mhz)
+    if args.output is not None:
+        check_output_file(args.output, [args.model])
     data, name, params = _load(args.model)
     report = build_report(parse_model(data), name=name, accelerator=args.accelerator,
                           clock_hz=round(args.clock_mhz * HZ_PER_MHZ))
@@ -117,6 +120,24 @@ def run(args: argparse.Namespace) -> int:
         report.summary.host_latency = measure_host_latency(data, frontend_params=fe or None)
     _write(render(report, args.format), args.output)
     return 0
+
+
+def check_clock(clock_mhz: float) -> None:
+    """SettingsError for a clock no microcontroller the estimates model runs at (most often Hz given as MHz,
+    which would print times of 0); a warning above the EFR32xG24's maximum, where the times are hypothetical."""
+    from workbench.profiler.device_limits import CLOCK_RANGE_MHZ, TARGET_NAME, XG24_MAX_CLOCK_MHZ
+
+    if not 0 < clock_mhz < float("inf"):
+        raise SettingsError(f"--clock-mhz must be a positive number of MHz, not {clock_mhz:g}.")
+    low, high = CLOCK_RANGE_MHZ
+    if not low <= clock_mhz <= high:
+        as_hz = clock_mhz / HZ_PER_MHZ
+        in_hz = f" (given in Hz? that is --clock-mhz {as_hz:{NUMBER_FORMAT}})" if low <= as_hz <= high else ""
+        raise SettingsError(f"--clock-mhz takes {low:g} to {high:g} MHz, not {clock_mhz:{NUMBER_FORMAT}}{in_hz}; "
+                            f"the {TARGET_NAME} runs at up to {XG24_MAX_CLOCK_MHZ:g} MHz.")
+    if clock_mhz > XG24_MAX_CLOCK_MHZ:
+        print(f"kws: warning: --clock-mhz {clock_mhz:g} is above the {TARGET_NAME}'s {XG24_MAX_CLOCK_MHZ:g} MHz "
+              "maximum; the times are for a clock the chip cannot run at.", file=sys.stderr)
 
 
 def _calibrated(report: "ProfileReport") -> "ProfileReport":
@@ -133,65 +154,19 @@ def _calibrated(report: "ProfileReport") -> "ProfileReport":
     return apply_refit(report, refit)
 
 
-# C11 and C++ keywords: a model file called int.tflite must not give `const unsigned char int[]`
-C_KEYWORDS = frozenset("""
-    auto break case char const continue default do double else enum extern float for goto if inline int long
-    register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while
-    _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local
-    alignas alignof and asm bool catch class constexpr delete explicit export false friend mutable namespace new
-    noexcept not nullptr operator or private protected public template this throw true try typeid typename using
-    virtual wchar_t xor
-""".split())
-
-
-def c_identifier(text: str) -> str:
-    """A valid C (and C++) identifier from a file name or user text."""
-    ident = C_IDENTIFIER.sub("_", text.strip()) or "model"
-    return f"model_{ident}" if ident[0].isdigit() or ident in C_KEYWORDS else ident
-
-
-def _comment_safe(text: str) -> str:
-    return str(text).replace("*/", "* /").replace("\n", " ")
-
-
-def c_header(data: bytes, name: str, params: dict[str, Any], source: str) -> str:
-    """Header text: include guard, alignment macro, parameters as comments, array and length."""
-    guard = f"{name.upper()}_H_"
-    lines = [f"/* {_comment_safe(source)}: TensorFlow Lite model as a C array ({len(data)} bytes).",
-             " * Generated by `kws export-c`; do not edit. The array must stay 16-byte aligned for",
-             " * TensorFlow Lite Micro."]
-    if params:
-        lines.append(" *")
-        lines.append(" * Model parameters (SL_PARAMSv1 metadata):")
-        lines += [f" *   {_comment_safe(k)}: {_comment_safe(v)}" for k, v in params.items()]
-    else:
-        lines.append(" * Model parameters: none found (no SL_PARAMSv1 metadata read).")
-    lines += [" */", f"#ifndef {guard}", f"#define {guard}", "",
-              "#if defined(__cplusplus) && __cplusplus >= 201103L",
-              "#define KWS_MODEL_ALIGN alignas(16)",
-              "#elif defined(__GNUC__) || defined(__clang__)",
-              "#define KWS_MODEL_ALIGN __attribute__((aligned(16)))",
-              "#elif defined(_MSC_VER)",
-              "#define KWS_MODEL_ALIGN __declspec(align(16))",
-              "#else",
-              "#define KWS_MODEL_ALIGN",
-              "#endif", "",
-              f"KWS_MODEL_ALIGN const unsigned char {name}[] = {{"]
-    for start in range(0, len(data), BYTES_PER_LINE):
-        chunk = data[start:start + BYTES_PER_LINE]
-        lines.append("  " + ", ".join(f"0x{b:02x}" for b in chunk) + ",")
-    lines += ["};", f"const unsigned int {name}_len = {len(data)}u;", "", f"#endif  /* {guard} */", ""]
-    return "\n".join(lines)
-
-
 def run_export_c(args: argparse.Namespace) -> int:
     from workbench.core.atomic_write import atomic_write_bytes
+    from workbench.core.model.c_array import c_header, c_identifier, implementation_macro
     from workbench.core.model.tflite_graph import parse_model
 
+    check_output_file(args.output, [args.model])
     data, _name, params = _load(args.model)
     parse_model(data)  # refuse to export something that is not a model
     name = c_identifier(args.name) if args.name else c_identifier(args.model.stem)
     if args.name and name != args.name:
         raise SettingsError(f"--name {args.name!r} is not a valid C identifier (try {name!r}).")
-    atomic_write_bytes(args.output, c_header(data, name, params, args.model.name).encode("utf-8"))
+    header = c_header(data, name, params, args.model.name, header_name=args.output.name)
+    atomic_write_bytes(args.output, header.encode("utf-8"))
+    print(f"wrote {args.output}: define {implementation_macro(name)} in one file before including it "
+          f"(the header says how)", file=sys.stderr)
     return 0

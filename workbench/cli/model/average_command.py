@@ -6,19 +6,26 @@ model's parameters (detection settings, frontend) are kept. Members trained with
 (``_go_``, ...) may be averaged with members without them, which count as giving those classes 0. The
 result runs everywhere a model does: ``kws detect``, ``kws evaluate``, ``kws calibrate``, the window, the
 board.
+
+Members are named by the file the user gave (its name without .tflite), not by the name inside the model:
+a retrained copy keeps its original's name, and "kws_yes_no differs from kws_yes_no" helps nobody. Weights
+are reduced by their greatest common divisor (the summary says so), and the averaged model is profiled as
+``kws profile`` does: a warning when it cannot fit the EFR32xG24's flash or RAM (large weights cost both).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from workbench.core.errors import WorkbenchError
 
 WEIGHT_SEPARATOR = ":"
 WEIGHT_PATH_HINT = re.compile(r"[/\\]|\.(tflite|zip)$", re.IGNORECASE)  # after the ':' is a path, not a weight
+MODEL_SUFFIXES = (".mltk.zip", ".tflite")
 
 
 def register(subparsers: Any) -> None:
@@ -26,9 +33,10 @@ def register(subparsers: Any) -> None:
         "average", help="merge models into one whose output is the weighted mean of theirs",
         description="Merge models with the same classes, input and frontend settings into one .tflite whose "
         "output is the weighted mean of their class probabilities (all int8: their layers side by side, then "
-        "CONCATENATION and MEAN). MODEL:W counts a model W times (a whole number, default 1). The first "
-        "model's parameters are kept. Negative-word classes (_go_, ...) of some members are kept: the members "
-        "without them give them probability 0.")
+        "CONCATENATION and MEAN). MODEL:W counts a model W times (a whole number, default 1; the weights are "
+        "divided by their greatest common divisor, so 2:2 is 1:1). The first model's parameters are kept. "
+        "Negative-word classes (_go_, ...) of some members are kept: the members without them give them "
+        "probability 0. Warns when the result cannot fit the EFR32xG24 (as kws profile estimates it).")
     p.add_argument("models", nargs="+", metavar="MODEL[:W]", help="models to average (at least two)")
     p.add_argument("-o", "--out", type=Path, required=True, help="the averaged model (.tflite)")
     p.set_defaults(func=run)
@@ -47,9 +55,41 @@ def parse_member(text: str) -> tuple[Path, int]:
     return Path(path), int(weight)
 
 
+def member_labels(paths: Sequence[Path]) -> list[str]:
+    """What to call each member: its file name without the model suffix (``fe2`` for ``runs/fe2.tflite``,
+    ``kws_yes_no`` for the bundled name), or the path as given where two different files share that name."""
+    def short(path: Path) -> str:
+        name = path.name
+        return next((name[:-len(suffix)] for suffix in MODEL_SUFFIXES if name.lower().endswith(suffix)), name)
+
+    names = [short(path) for path in paths]
+    clashing = {name for name in names if len({str(p) for p, n in zip(paths, names) if n == name}) > 1}
+    return [str(path) if name in clashing else name for path, name in zip(paths, names)]
+
+
+def _weights_note(given: Sequence[int], used: Sequence[int]) -> str:
+    if tuple(given) == tuple(used):
+        return ""
+    return f" (weights {':'.join(map(str, given))} reduced to {':'.join(map(str, used))}: the same mean)"
+
+
+def fit_warnings(tflite: bytes) -> list[str]:
+    """The EFR32xG24's flash or RAM that the model overflows on its own, as ``kws profile`` estimates them
+    (flash: the file; RAM: the tensor arena with the MVP, the default accelerator); [] when it fits."""
+    from workbench.profiler import profile_model
+    from workbench.profiler.device_limits import flash_shortfall, ram_shortfall
+
+    summary = profile_model(tflite).summary
+    if summary is None:
+        return []
+    problems = [flash_shortfall(summary.flash_bytes), ram_shortfall(summary.arena_bytes_mvp, how="with the MVP")]
+    return [problem for problem in problems if problem]
+
+
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.model.model_average import Member, average_models
     from workbench.cli.model_argument import resolve_model_path
+    from workbench.cli.output_guard import check_output_file
+    from workbench.core.model.model_average import Member, average_models, reduced_weights
     from workbench.core.model.model_file import load_model, model_from_bytes, save_model
     from workbench.training.model.model_metadata import restamped
 
@@ -58,12 +98,21 @@ def run(args: argparse.Namespace) -> int:
         raise WorkbenchError("give at least two models to average")
     if str(args.out).endswith(".zip"):
         raise WorkbenchError("the averaged model is a .tflite; give -o OUT.tflite")
-    members = [Member(load_model(resolve_model_path(path)), weight) for path, weight in parsed]
-    total = sum(m.weight for m in members)
-    shares = ", ".join(f"{m.model.name} {m.weight}/{total}" for m in members)
+    files = [resolve_model_path(path) for path, _weight in parsed]
+    check_output_file(Path(args.out), files)
+    given = [weight for _path, weight in parsed]
+    weights = reduced_weights(given)
+    labels = member_labels([path for path, _weight in parsed])
+    members = [Member(load_model(file), weight, label) for file, weight, label in zip(files, weights, labels)]
+    total = sum(weights)
+    shares = ", ".join(f"{m.name} {m.weight}/{total}" for m in members)
     name = Path(args.out).name.removesuffix(".tflite")
     merged = restamped(model_from_bytes(average_models(members), name, Path(args.out)), name,
                        f"average of {shares}")
     out = save_model(merged, args.out)
-    print(f"wrote {out}: {len(merged.tflite):,} bytes, classes {', '.join(merged.classes)}; output = {shares}")
+    print(f"wrote {out}: {len(merged.tflite):,} bytes, classes {', '.join(merged.classes)}; output = {shares}"
+          f"{_weights_note(given, weights)}")
+    for problem in fit_warnings(merged.tflite):
+        print(f"kws: warning: {out} does not fit: {problem}; lower the weights or average fewer or smaller "
+              "models.", file=sys.stderr)
     return 0

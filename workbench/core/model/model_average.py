@@ -9,6 +9,14 @@ model: every member's operators run on the same input tensor, their outputs are 
 TFLite Micro and LiteRT both provide. An integer weight w includes a member's output w times in the
 stack, so 2:1:1 is exactly (2a + b + c) / 4.
 
+Why repeats rather than a weighted sum: the members run once each whatever their weight; only the
+reference to a member's output tensor is repeated in CONCATENATION's inputs. That keeps the mean exact in
+int8 (a multiply by w / total would be rounded to the output's 1/256 steps before the sum), but each repeat
+costs 4 bytes of flash (the input index) and one row of the stacked tensor in RAM (a byte per class). So
+the weights are divided by their greatest common divisor first (:func:`reduced_weights`: 2:2 is 1:1, 4:2 is
+2:1, the same mean), and a weight in the millions makes a model the board cannot hold (``kws average``
+says so).
+
 The members must agree on what the firmware needs from a model: the same input (shape, type,
 quantisation), the same classes and frontend settings (``fe.*``), and outputs of the same quantisation
 (the int8 softmax's 1/256). The first member's parameters (detection settings and all) become the
@@ -24,7 +32,8 @@ gives what one would expect of a member that knew them only as ``_unknown_``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 import numpy as np
@@ -41,14 +50,30 @@ PAD_VERSION = 2  # the PAD operator's version that takes int8
 
 @dataclass(frozen=True)
 class Member:
-    """One model of an average and how many times its output counts."""
+    """One model of an average, how many times its output counts, and what the user called it.
+
+    ``label`` names the member in messages (the file the user gave: two members may well carry the same
+    model name inside, as a retrained copy does); the model's own name when empty.
+    """
 
     model: LoadedModel
     weight: int = 1
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.model.name
 
     def __post_init__(self) -> None:
         if self.weight < 1:
-            raise ModelError(f"the weight of {self.model.name} must be a whole number >= 1, got {self.weight}")
+            raise ModelError(f"the weight of {self.name} must be a whole number >= 1, got {self.weight}")
+
+
+def reduced_weights(weights: Sequence[int]) -> tuple[int, ...]:
+    """``weights`` divided by their greatest common divisor: the same mean with the fewest repeats (module
+    docstring)."""
+    divisor = math.gcd(*weights) or 1
+    return tuple(weight // divisor for weight in weights)
 
 
 def _only_subgraph(model: Any, name: str) -> Any:
@@ -82,25 +107,25 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def average_classes(models: Sequence[LoadedModel]) -> tuple[str, ...]:
+def average_classes(members: Sequence[Member]) -> tuple[str, ...]:
     """The classes of the average: the widest member's, when every member's classes are its first ones and
     the rest are negative-word classes (module docstring); otherwise one sentence saying who differs."""
-    widest = max(models, key=lambda m: len(m.classes))
-    classes = tuple(widest.classes)
-    for model in models:
-        own = tuple(model.classes)
+    widest = max(members, key=lambda m: len(m.model.classes))
+    classes = tuple(widest.model.classes)
+    for member in members:
+        own = tuple(member.model.classes)
         extra = classes[len(own):]
         if classes[:len(own)] != own or any(is_keyword_class(name) for name in extra):
-            raise ModelError(f"{model.name} has classes {', '.join(own)}; {widest.name} has {', '.join(classes)} "
+            raise ModelError(f"{member.name} has classes {', '.join(own)}; {widest.name} has {', '.join(classes)} "
                              "(members must share their classes; only negative-word classes such as _go_ may "
                              "follow them in some)")
     return classes
 
 
-def _check_compatible(first: LoadedModel, other: LoadedModel) -> None:
+def _check_compatible(first: Member, other: Member) -> None:
     # as the firmware reads them: a missing fe.* key means its default
-    fe_first = FrontendSettings.from_params(first.params).to_params()
-    fe_other = FrontendSettings.from_params(other.params).to_params()
+    fe_first = FrontendSettings.from_params(first.model.params).to_params()
+    fe_other = FrontendSettings.from_params(other.model.params).to_params()
     differ = sorted(k for k in fe_first.keys() | fe_other.keys() if not _same(fe_first.get(k), fe_other.get(k)))
     if differ:
         raise ModelError(f"{other.name} hears audio through other frontend settings than {first.name} "
@@ -200,24 +225,28 @@ def _widened_params(first: LoadedModel, classes: tuple[str, ...]) -> dict[str, A
 
 
 def average_models(members: Sequence[Member]) -> bytes:
-    """The .tflite bytes of one model whose output is the weighted mean of the members' (module docstring)."""
+    """The .tflite bytes of one model whose output is the weighted mean of the members' (module docstring);
+    the weights are reduced by their greatest common divisor, which leaves the mean as it is."""
     if len(members) < 2:
         raise ModelError("averaging needs at least two models")
-    first = members[0].model
-    classes = average_classes([m.model for m in members])
+    weights = reduced_weights([m.weight for m in members])
+    members = [replace(member, weight=weight) for member, weight in zip(members, weights)]
+    lead = members[0]
+    first = lead.model
+    classes = average_classes(members)
     schema, target = unpack_model(first.tflite)
-    graph = _only_subgraph(target, first.name)
+    graph = _only_subgraph(target, lead.name)
     input_sig = _tensor_signature(graph.tensors[graph.inputs[0]])
     output_sig = _output_signature(graph.tensors[graph.outputs[0]])
     outputs = [_padded(schema, target, graph.outputs[0], len(classes), "member0/widened")] * members[0].weight
     for number, member in enumerate(members[1:], start=1):
-        _check_compatible(first, member.model)
+        _check_compatible(lead, member)
         _, source = unpack_model(member.model.tflite)
-        other = _only_subgraph(source, member.model.name)
+        other = _only_subgraph(source, member.name)
         if _tensor_signature(other.tensors[other.inputs[0]]) != input_sig:
-            raise ModelError(f"{member.model.name}'s input differs from {first.name}'s (shape, type or quantisation)")
+            raise ModelError(f"{member.name}'s input differs from {lead.name}'s (shape, type or quantisation)")
         if _output_signature(other.tensors[other.outputs[0]]) != output_sig:
-            raise ModelError(f"{member.model.name}'s output differs from {first.name}'s (shape, type or quantisation)")
+            raise ModelError(f"{member.name}'s output differs from {lead.name}'s (shape, type or quantisation)")
         output = _append_member(schema, target, source, f"member{number}/")
         outputs += [_padded(schema, target, output, len(classes), f"member{number}/widened")] * member.weight
     output_tensor = graph.tensors[outputs[0]]

@@ -1,0 +1,139 @@
+"""``kws export-c`` through the real CLI entry point, and the header built by gcc and g++ as firmware builds it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from workbench.cli.main import main
+
+# a main that prints the model, and a second file that reads it too (the flatbuffer's "TFL3" tag at byte 4)
+DUMP_C = """#include <stdio.h>
+#include <stdint.h>
+#include "model.h"
+#define KWS_G_MODEL_IMPLEMENTATION
+#include "model.h"
+unsigned int length_seen_elsewhere(void);
+int main(void) {
+  if (((uintptr_t)g_model) % 16 != 0) return 3;
+  if (length_seen_elsewhere() != g_model_len) return 4;
+  fwrite(g_model, 1, g_model_len, stdout);
+  return 0;
+}
+"""
+OTHER_C = """#include "model.h"
+#include "model.h"
+unsigned int length_seen_elsewhere(void) { return g_model[4] == 'T' ? g_model_len : 0u; }
+"""
+OTHER_CPP = """#include "model.h"
+extern "C" unsigned int length_seen_elsewhere() { return g_model[4] == 'T' ? g_model_len : 0u; }
+"""
+WARNINGS = ["-Wall", "-Wextra", "-Werror", "-pedantic"]
+
+
+def _c_array_bytes(header: str, name: str) -> bytes:
+    body = header.split(f"{name}[] = {{", 1)[1].split("};", 1)[0]
+    return bytes(int(x, 16) for x in re.findall(r"0x([0-9a-f]{2})", body))
+
+
+def _compiler(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def _export(model: Path, folder: Path) -> Path:
+    header = folder / "model.h"
+    assert main(["export-c", str(model), "-o", str(header), "--name", "g_model"]) == 0
+    return header
+
+
+def _build(folder: Path, compiler: str, sources: dict[str, str], *flags: str) -> Path:
+    """Compile each source to its own object (as a firmware build does) and link them."""
+    objects = []
+    for file_name, text in sources.items():
+        (folder / file_name).write_text(text)
+        objects.append(folder / f"{file_name}.o")
+        subprocess.run([compiler, "-c", *WARNINGS, *flags, file_name, "-o", str(objects[-1])], check=True,
+                       cwd=folder)
+    program = folder / "dump"
+    subprocess.run([compiler, *map(str, objects), "-o", str(program)], check=True)
+    return program
+
+
+def test_export_c_compiles_and_matches(reference_model_path, tmp_path):
+    text = _export(reference_model_path, tmp_path).read_text()
+    data = reference_model_path.read_bytes()
+    assert _c_array_bytes(text, "g_model") == data
+    assert f"g_model_len = {len(data)}u" in text
+    assert "aligned(16)" in text and "alignas(16)" in text
+    program = _build(tmp_path, _compiler("gcc"), {"dump.c": DUMP_C, "other.c": OTHER_C}, "-std=c99")
+    run = subprocess.run([str(program)], capture_output=True, check=True)
+    assert run.stdout == data
+
+
+def test_two_files_including_the_header_link_with_the_model_in_flash_once(reference_model_path, tmp_path):
+    data = reference_model_path.read_bytes()
+    _export(reference_model_path, tmp_path)
+    program = _build(tmp_path, _compiler("gcc"), {"dump.c": DUMP_C, "other.c": OTHER_C}, "-std=c99")
+    assert program.read_bytes().count(data) == 1
+
+
+def test_a_cpp_file_shares_the_array_a_c_file_defines(reference_model_path, tmp_path):
+    gcc, gxx = _compiler("gcc"), _compiler("g++")
+    _export(reference_model_path, tmp_path)
+    (tmp_path / "dump.c").write_text(DUMP_C)
+    subprocess.run([gcc, "-c", *WARNINGS, "-std=c99", "dump.c", "-o", "dump.o"], check=True, cwd=tmp_path)
+    (tmp_path / "other.cpp").write_text(OTHER_CPP)
+    subprocess.run([gxx, "-c", *WARNINGS, "-std=c++11", "other.cpp", "-o", "other.o"], check=True, cwd=tmp_path)
+    subprocess.run([gxx, "dump.o", "other.o", "-o", "dump"], check=True, cwd=tmp_path)
+    run = subprocess.run([str(tmp_path / "dump")], capture_output=True, check=True)
+    assert run.stdout == reference_model_path.read_bytes()
+
+
+def test_without_the_implementation_macro_nothing_defines_the_array(reference_model_path, tmp_path):
+    _export(reference_model_path, tmp_path)
+    (tmp_path / "other.c").write_text(OTHER_C)
+    subprocess.run([_compiler("gcc"), "-c", "-std=c99", "other.c", "-o", "other.o"], check=True, cwd=tmp_path)
+    symbols = subprocess.run(["nm", "other.o"], capture_output=True, text=True, cwd=tmp_path, check=True).stdout
+    assert re.search(r"\bU g_model$", symbols, re.MULTILINE)  # a reference, no definition: no copy here
+
+
+def test_the_header_says_how_to_use_it_and_lists_parameters_as_plain_text(tmp_path, capsys):
+    assert main(["export-c", "kws_yes_no", "-o", str(tmp_path / "yes_no.h")]) == 0
+    assert "KWS_KWS_YES_NO_IMPLEMENTATION" in capsys.readouterr().err
+    text = (tmp_path / "yes_no.h").read_text()
+    assert '#define KWS_KWS_YES_NO_IMPLEMENTATION\n *     #include "yes_no.h"' in text
+    assert " *   classes: yes, no, _unknown_, _silence_\n" in text
+    assert " *   fe.pcan_enable: true\n" in text and " *   fe.pcan_strength: 0.95\n" in text
+    assert "['" not in text and "True" not in text and "False" not in text
+
+
+def test_export_c_never_writes_over_its_model(reference_model_path, tmp_path, capsys):
+    model = tmp_path / "self.tflite"
+    shutil.copy(reference_model_path, model)
+    assert main(["export-c", str(model), "-o", str(model)]) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert model.read_bytes() == reference_model_path.read_bytes()
+
+
+def test_export_c_rejects_bad_name_and_non_model(reference_model_path, tmp_path):
+    assert main(["export-c", str(reference_model_path), "-o", str(tmp_path / "m.h"), "--name", "1 bad"]) == 2
+    assert not (tmp_path / "m.h").exists()
+    junk = tmp_path / "x.tflite"
+    junk.write_bytes(b"\x00" * 64)
+    assert main(["export-c", str(junk), "-o", str(tmp_path / "x.h")]) == 2
+
+
+def test_export_c_never_names_the_array_after_a_c_keyword(reference_model_path, tmp_path, capsys):
+    keyword_named = tmp_path / "int.tflite"
+    shutil.copy(reference_model_path, keyword_named)
+    assert main(["export-c", str(keyword_named), "-o", str(tmp_path / "int.h")]) == 0
+    assert "unsigned char model_int[]" in (tmp_path / "int.h").read_text()
+    assert main(["export-c", str(reference_model_path), "-o", str(tmp_path / "m.h"), "--name", "int"]) == 2
+    assert "try 'model_int'" in capsys.readouterr().err
