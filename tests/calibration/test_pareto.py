@@ -55,6 +55,13 @@ def test_the_model_own_set_wins_a_tie_on_both_figures_in_the_front_and_the_recom
     assert recommend(t, 100.0, preferred=2) == 4  # more false accepts at the same FRR: no tie
 
 
+def test_excluded_sets_are_never_recommended() -> None:
+    t = table(ROWS)
+    assert recommend(t, 100.0, preferred=3, excluded=[3]) == 4
+    assert recommend(t, 100.0, excluded=[3, 4]) == 1
+    assert recommend(t, 5.0, excluded=[0]) is None  # the only set under the target can never detect
+
+
 def brute_force_front(frr: np.ndarray, fa: np.ndarray, tie_order: list[int]) -> list[int]:
     """The front by its definition: the sets no other set beats on one figure without losing on the other,
     one per distinct pair of figures (the first in ``tie_order``), by increasing FA/h."""

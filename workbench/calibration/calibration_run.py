@@ -5,6 +5,11 @@ both need progress and cancel. :func:`run_calibration` reports progress as ``(ph
 fraction of the whole job (the replays take most of it, weighted by audio length), checks ``cancel``
 between blocks, and raises :class:`CalibrationCancelled` when asked to stop; nothing is written here
 (see :mod:`report` for the output files).
+
+A set that can never detect anything (:func:`~workbench.core.detection.never_detects.never_detects_reason` at
+the calibrated inference interval: the model's own window and count at a longer ``--latency-ms``, a threshold
+of 255) scores 0 FA/h and FRR 100 %; it is kept in the table and the front, but never recommended, and the
+model's own set says why it misses everything (:attr:`CalibrationResult.model_never_detects`).
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from workbench.calibration.sweep.scoring import CalibrationAudio, SweepTable, ev
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.sweep.grid import ParameterSet, SweepRanges, parameter_grid
 from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
-from workbench.core.detection.settings import DetectionSettings
+from workbench.core.detection.never_detects import never_detects_reason
+from workbench.core.detection.settings import SCORE_MAX, DetectionSettings
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.core.model.model_file import LoadedModel
 
@@ -76,6 +82,8 @@ class CalibrationResult:
     model_metrics: SetMetrics | None  # None when the model's own suppression resets the frontend
     model_index: int | None = None  # the model's own set's row in ``table`` (None as for model_metrics)
     model_set_added: bool = False  # that row was added after the grid's (the grid lacks the model's set)
+    model_never_detects: str | None = None  # why the model's own set can never detect anything, at this latency
+    never_detecting: tuple[int, ...] = ()  # the rows of ``table`` that can never detect: never recommended
     # pset -> the stream's detections: the report, the document and the speaker interval each ask for the
     # recommended set's, and the detector run is the costly part of all three
     _detections: dict[ParameterSet, DetectionArrays] = field(default_factory=dict, init=False, repr=False)
@@ -124,12 +132,17 @@ class CalibrationResult:
     def recommended_set(self) -> ParameterSet | None:
         return None if self.recommended is None else self.table.sets[self.recommended]
 
+    @property
+    def calibrated_settings(self) -> DetectionSettings:
+        """The model's settings at the inference interval the calibration ran (what every set is based on)."""
+        return self.model_settings.replace(latency_ms=self.stream.latency_ms)
+
     def recommended_settings(self) -> DetectionSettings | None:
         """The model's settings with the recommended detection parameters (latency as calibrated)."""
         pset = self.recommended_set
         if pset is None:
             return None
-        return pset.settings(self.model_settings.replace(latency_ms=self.stream.latency_ms))
+        return pset.settings(self.calibrated_settings)
 
 
 def _load_samples(path: Path, what: str) -> npt.NDArray[np.int16]:
@@ -168,6 +181,11 @@ def run_calibration(model: LoadedModel, request: CalibrationRequest, progress: P
 
     stream = replay(stream_samples, request.stream_path.name)
     background_replays = tuple(replay(s, p.name) for p, s in backgrounds)
+    for replayed in (stream, *background_replays):
+        if replayed.inferences == 0:  # nothing for the detector to decide on: no figure would mean anything
+            raise SettingsError(f"{replayed.name} ({replayed.duration_s:.1f} s) is shorter than one inference "
+                                f"interval ({replayed.latency_ms} ms): no inference runs on it; lower --latency-ms "
+                                "or give a longer recording")
     audio = CalibrationAudio.from_replays(stream, labels, background_replays)
     sets = parameter_grid(request.ranges, model.classes, stream.latency_ms)
 
@@ -181,12 +199,25 @@ def run_calibration(model: LoadedModel, request: CalibrationRequest, progress: P
     model_settings = DetectionSettings.from_params(model.params)
     grid_sets = len(table)
     table, model_index = with_model_set(table, audio, model_settings, request.tolerance_s)
+    base = model_settings.replace(latency_ms=stream.latency_ms)
+    never = never_detecting_sets(table, base, model_index)
     return CalibrationResult(
         request=request, model=model, labels=labels, stream=stream, backgrounds=background_replays, audio=audio,
         table=table, front=tuple(pareto_front(table, model_index).tolist()),
-        recommended=recommend(table, request.target_fa_per_hour, model_index), model_settings=model_settings,
+        recommended=recommend(table, request.target_fa_per_hour, model_index, never), model_settings=model_settings,
         model_metrics=None if model_index is None else table.metrics(model_index), model_index=model_index,
-        model_set_added=len(table) > grid_sets)
+        model_set_added=len(table) > grid_sets, model_never_detects=never_detects_reason(base, model.classes),
+        never_detecting=never)
+
+
+def never_detecting_sets(table: SweepTable, base: DetectionSettings, model_index: int | None) -> tuple[int, ...]:
+    """The rows of ``table`` whose set, on ``base`` (the model's settings at the calibrated latency), can never
+    detect anything. Only a threshold of 255 or the model's own set can be one -- the grid leaves out the
+    counts its windows cannot reach -- so only those rows are checked (a per-class sweep has 100,000 rows)."""
+    rows = [i for i, pset in enumerate(table.sets)
+            if SCORE_MAX in (pset.detection_threshold_list or (pset.detection_threshold,))]
+    rows += [] if model_index is None else [model_index]
+    return tuple(sorted({i for i in rows if never_detects_reason(table.sets[i].settings(base), table.classes)}))
 
 
 def with_model_set(table: SweepTable, audio: CalibrationAudio, model_settings: DetectionSettings,

@@ -8,6 +8,10 @@ shows and what the EFR32 firmware would print for the same samples.
 rule (:mod:`workbench.calibration.streams.labels`, :func:`~workbench.calibration.sweep.matching.evaluate_detections`)
 and prints one summary after the detections: the figures ``kws calibrate`` reports for a parameter set, so its
 recommendation can be checked with the options it prints, without a scorer of one's own.
+
+Settings that can never detect anything (:func:`~workbench.core.detection.never_detects.never_detects_reason`)
+and a recording shorter than one inference interval are run as asked, with a warning: "0 detection(s)" alone
+would read as "the model heard nothing".
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.model_argument import model_argument
 from workbench.cli.parameter_option import REMOVED, parameter_type
+from workbench.core.detection.never_detects import never_detects_reason
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings, threshold_list_length_error
 from workbench.core.engine import Engine, EngineOptions, InferenceResult
 from workbench.core.errors import WorkbenchError
@@ -36,6 +41,10 @@ if TYPE_CHECKING:
 POLL_S = 0.1
 MS_PER_SECOND = 1000  # a live detection's time_s is its firmware time in ms / 1000: this gets the ms back
 PERCENT = 100.0
+GAIN_HELP = ("multiply the audio by this plain factor: 1 = unchanged, 0.5 = half, 2 = double, clipped at full scale "
+             "(default: the microphone gets the model's volume_gain, applied as the firmware applies it; files play "
+             "at their recorded level); unlike volume_gain, where 0 means no gain, 0 would mute the audio and is "
+             "refused")
 
 # CLI option → DetectionSettings field
 _OVERRIDES = {
@@ -57,7 +66,7 @@ def register(subparsers: Any) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("file", nargs="?", type=Path, help="WAV/FLAC/OGG/MP3 file (any rate, channels, depth)")
     src.add_argument("--mic", action="store_true", help="listen to the microphone (Ctrl+C to stop)")
-    p.add_argument("--device", help="input device index or name (see `kws devices`)")
+    p.add_argument("--device", help="with --mic: input device index or name (see `kws devices`)")
     p.add_argument("--seconds", type=float, help="with --mic: stop after this many seconds")
     p.add_argument("--model", type=model_argument, help="model .tflite or .mltk.zip (default: the bundled model)")
     thresholds = p.add_mutually_exclusive_group()
@@ -71,8 +80,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--count", type=parameter_type(_OVERRIDES["count"]), help="minimum_count")
     p.add_argument("--latency-ms", type=parameter_type(_OVERRIDES["latency_ms"]),
                    help="latency_ms: time between inferences")
-    p.add_argument("--gain", type=float, help="volume gain (default: the model's volume_gain for the "
-                   "microphone; files play at their recorded level)")
+    p.add_argument("--gain", type=float, metavar="FACTOR", help=GAIN_HELP)
     p.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format")
     p.add_argument("--scores", action="store_true", help="also print every inference's scores")
     p.add_argument("--realtime", action="store_true", help="play a file in real time instead of as fast as possible")
@@ -165,6 +173,11 @@ def _check_options(args: argparse.Namespace) -> None:
         raise WorkbenchError("--seconds is for --mic; a file is always analysed to its end")
     if args.seconds is not None and not args.seconds > 0:
         raise WorkbenchError(f"--seconds must be positive, got {args.seconds:g}")
+    if args.device is not None and not args.mic:
+        raise WorkbenchError("--device is for --mic; a file is read from disk, not from an input device")
+    if args.gain is not None and not 0 < args.gain < math.inf:
+        raise WorkbenchError(f"--gain must be a factor above 0, got {args.gain:g}: it multiplies the audio "
+                             "(1 = unchanged), so 0 would mute it; for no gain give --gain 1 or leave it out")
     if args.labels is not None and args.mic:
         raise WorkbenchError("--labels is for an audio file: the microphone's words have no labels")
     if args.tolerance_s is not None and args.labels is None:
@@ -182,20 +195,36 @@ def _file_labels(args: argparse.Namespace, engine: Engine, source: Any) -> Strea
                                               Path(args.file).name)
 
 
+def _warn(text: str) -> None:
+    print(f"kws: warning: {text}", file=sys.stderr)
+
+
+def _warn_never_detects(args: argparse.Namespace, engine: Engine) -> None:
+    """Say why nothing can be detected with these settings (the classes only matter to the firmware's rules:
+    TFLM's may report a ``_``-class)."""
+    reason = never_detects_reason(engine.detection_settings, engine.classes if args.semantics == "mltk" else None)
+    if reason:
+        _warn(reason)
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     _check_options(args)
     engine = build_engine(args)
     source = _open_source(args, engine)
     labels = _file_labels(args, engine, source) if args.labels is not None else None
+    _warn_never_detects(args, engine)  # after the audio and labels are known good: errors come first
     results: queue.Queue[InferenceResult] = queue.Queue()
     session = LiveSession(engine, source)
     session.result_listeners.append(results.put)
     detections: list[Detection] = []
+    inferences = 0
 
     def drain() -> None:
+        nonlocal inferences
         while not results.empty():
             result = results.get()
+            inferences += 1
             if result.detection is not None:
                 detections.append(result.detection)
             _print_result(result, engine.classes, args, out)
@@ -224,6 +253,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     error = session.error or getattr(source, "error", None)  # the source's: it could not be stopped
     if error:
         raise WorkbenchError(error)
+    if not inferences and (not args.mic or args.seconds is not None):  # a Ctrl+C at once is no surprise
+        _warn(f"no inference ran: the {engine.stream_time_s:.2f} s of audio is shorter than one inference "
+              f"interval (latency_ms {engine.detection_settings.latency_ms}); lower --latency-ms or give longer audio")
     if args.format == "text" and not args.scores:
         print(f"{len(detections)} detection(s) in {engine.stream_time_s:.2f} s of audio", file=sys.stderr)
     if labels is None:

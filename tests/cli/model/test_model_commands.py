@@ -25,7 +25,8 @@ def test_info_json_lists_layers_classes_and_all_parameters(capsys, reference_mod
 def test_params_writes_a_runnable_copy(capsys, reference_model_path, tmp_path) -> None:
     out = tmp_path / "tuned.tflite"
     code = main(["params", str(reference_model_path), "detection_threshold=201", "volume_gain=1.5",
-                 "classes=a,b,c,d", "verbose_model_output_logs=true", "note=hello", "-o", str(out)])
+                 "classes=a,b,c,d", "verbose_model_output_logs=true", "note=hello", "--allow-new-keys",
+                 "-o", str(out)])
     assert code == 0
     model = load_model(out)
     assert model.params["detection_threshold"] == 201 and model.params["volume_gain"] == 1.5
@@ -64,7 +65,7 @@ def test_in_place_rewrite_and_typed_values(capsys, reference_model_path, tmp_pat
     model = tmp_path / "m.tflite"
     shutil.copy(reference_model_path, model)
     assert main(["params", str(model), "--in-place", "classes=1,2,3,4", "minimum_count=0", "gain_list=1,2",
-                 "fe.pcan_strength=0.9"]) == 0
+                 "fe.pcan_strength=0.9", "--allow-new-keys"]) == 0
     params = load_model(model).params
     assert params["classes"] == ["1", "2", "3", "4"]  # an existing string list stays a string list
     assert params["minimum_count"] == 0 and params["gain_list"] == "1,2"

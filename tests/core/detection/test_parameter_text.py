@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.detection.parameter_text import parse_parameter
+from workbench.core.detection.parameter_text import parse_parameter, unknown_key_problem
 from workbench.core.errors import SettingsError
 
 
@@ -59,8 +59,29 @@ def test_values_take_the_type_the_firmware_reads(key, text, current, expected):
      "18,446,744,073,709,551,615, got '1e30'"),
     ("my_new_key", "1" + "0" * 30, None, "my_new_key takes a whole number from -9,223,372,036,854,775,808 to "
      "18,446,744,073,709,551,615, got '1" + "0" * 30 + "'"),
+    ("classes", "yes,yes,_unknown_,_silence_", ["yes", "no", "_unknown_", "_silence_"],
+     "classes names yes more than once: give every output of the model its own class name"),
+    ("classes", "a,b,a,b", None,
+     "classes names a, b more than once: give every output of the model its own class name"),
 ])
 def test_refusals_say_what_the_key_takes(key, text, current, message):
     with pytest.raises(SettingsError) as raised:
         parse_parameter(key, text, current)
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(("key", "problem"), [
+    ("detection_treshold", "neither the board firmware nor MLTK reads a parameter detection_treshold "
+     "(did you mean detection_threshold?)"),
+    ("Detection_Threshold", "neither the board firmware nor MLTK reads a parameter Detection_Threshold "
+     "(did you mean detection_threshold?)"),
+    ("fe.window_sz_ms", "neither the board firmware nor MLTK reads a parameter fe.window_sz_ms "
+     "(did you mean fe.window_size_ms?)"),
+    ("my_notes", "neither the board firmware nor MLTK reads a parameter my_notes (did you mean my_note?)"),
+    ("colour", "neither the board firmware nor MLTK reads a parameter colour"),
+    ("my_note", None),  # the model holds it: a key of its own
+    ("detection_threshold_list", None),  # read by the firmware, though the model does not hold it
+    ("samplewise_norm.rescale", None), ("description", None), ("fe.pcan_enable", None),
+])
+def test_a_key_nothing_reads_is_named_with_the_closest_known_key(key, problem):
+    assert unknown_key_problem(key, ["classes", "my_note"]) == problem

@@ -195,3 +195,18 @@ def test_tab_goes_down_the_panel_as_it_reads(panel):
     assert order[:len(parameters)] == parameters
     assert order[len(parameters)] is keyword_checks[0]  # then the per-class rows, not the buttons
     assert order.index(panel.save_button) > order.index(keyword_checks[-1])
+
+
+def test_a_hint_beside_the_sliders_says_when_nothing_can_be_detected(panel, tuning):
+    assert panel.hint == "" and panel.hint_label.isHidden()
+    panel.rows["minimum_count"].spin.setValue(50)  # the model's 1000 ms window holds 11 results at 100 ms
+    assert tuning.settings.minimum_count == 50  # applied: a drag may pass through such values
+    assert panel.hint.startswith("Nothing can be detected: minimum_count 50 can never be reached: an averaging "
+                                 "window of 1000 ms holds at most 11 results")
+    assert panel.hint_label.isVisible()
+    panel.rows["average_window_duration_ms"].spin.setValue(5000)
+    assert panel.hint == "" and panel.hint_label.isHidden()
+    tuning.set(detection_threshold=255)  # a change from elsewhere shows the same way
+    assert "detection_threshold 255 can never be exceeded" in panel.hint
+    panel.set_unavailable("the model cannot stream")
+    assert panel.hint == ""

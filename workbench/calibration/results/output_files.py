@@ -22,6 +22,8 @@ from workbench.calibration.results.det_plot import det_plot_png
 from workbench.calibration.results.report import DOCUMENT_NAME, SWEEP_NAME, calibration_document, sweep_csv
 from workbench.calibration.results.scores_file import scores_bytes
 from workbench.calibration.streams.labels import LABEL_SUFFIXES
+from workbench.core.detection.never_detects import never_detects_reason
+from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import Content, write_file_set
 from workbench.plot_advice import PlotUnavailable
@@ -102,4 +104,18 @@ def apply_recommendation(result: CalibrationResult, out_model: str | Path) -> Pa
     if settings is None:
         raise WorkbenchError(f"no parameter set reaches {result.request.target_fa_per_hour:g} false accepts per "
                              "hour, so there is nothing to write into the model; raise the target")
+    refuse_never_detecting(settings, result.model.classes)
+    assert result.recommended is not None
+    if result.table.frr[result.recommended] >= 1.0:  # the least bad of sets that all miss every keyword
+        raise WorkbenchError("nothing written: the recommended set detects none of the stream's keywords (FRR "
+                             "100 %), so it is no setting to ship; check --latency-ms and the stream's labels, or "
+                             "raise the target")
     return save_settings_into_model(result.model, settings, Path(out_model))
+
+
+def refuse_never_detecting(settings: DetectionSettings, classes: Sequence[str]) -> None:
+    """WorkbenchError when ``settings`` can never detect anything: a calibration writes settings to ship, and a
+    model that never detects is never one (the tuning panel and ``kws params`` only warn: there a user edits)."""
+    reason = never_detects_reason(settings, classes)
+    if reason:
+        raise WorkbenchError(f"nothing written: {reason}")

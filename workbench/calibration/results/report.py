@@ -105,7 +105,7 @@ def _model_parameters_json(result: CalibrationResult) -> dict[str, Any] | None:
         return None
     own = ParameterSet.from_settings(result.model_settings)
     return {**parameters_json(own), **metrics_json(result.model_metrics, result.table.classes),
-            "false_accept_words": result.false_accept_words(own)}
+            "false_accept_words": result.false_accept_words(own), "never_detects": result.model_never_detects}
 
 
 def _model_json(result: CalibrationResult) -> dict[str, Any]:
@@ -223,7 +223,11 @@ def _own_name(result: CalibrationResult) -> str:
 def _recommendation_lines(result: CalibrationResult) -> list[str]:
     table, req = result.table, result.request
     if result.recommended is None:
-        best = int(np.argmin(table.fa_per_hour))
+        can_detect = np.setdiff1d(np.arange(len(table)), result.never_detecting)
+        if not can_detect.size:
+            return ["no set tried can ever detect anything (no score exceeds a threshold of 255); give --thresholds "
+                    "below 255"]
+        best = int(can_detect[np.argmin(table.fa_per_hour[can_detect])])
         return [f"no set reaches {req.target_fa_per_hour:g} FA/h; the fewest is {table.fa_per_hour[best]:.1f} FA/h "
                 f"({_describe_set(table.sets[best], table.classes)})"]
     pset = table.sets[result.recommended]
@@ -276,6 +280,8 @@ def render_text(result: CalibrationResult) -> str:
         own_set = ParameterSet.from_settings(result.model_settings)
         lines += [f"{_own_name(result)}: " + _describe_set(own_set, table.classes),
                   "  " + _describe_figures(result.model_metrics)]
+        if result.model_never_detects:
+            lines.append(f"  not recommended: {result.model_never_detects}")
     lines += _recommendation_lines(result)
     lines += ["", *_front_lines(result)]
     return "\n".join(lines) + "\n"

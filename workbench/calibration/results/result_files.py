@@ -25,6 +25,7 @@ from workbench.calibration.results.output_files import (
     REPORT_NAMES,
     SCORES_NAME,
     SWEEP_NAME,
+    refuse_never_detecting,
     report_files,
 )
 from workbench.calibration.results.report import DOCUMENT_VERSION, PERCENT, describe_compared
@@ -109,13 +110,16 @@ class CalibrationOutput:
 
     def save_set_into_model(self, model_path: str | Path, item: dict[str, Any], out_path: str | Path) -> Path:
         """Write the ``pareto``/``recommended`` entry ``item`` into a copy of the calibrated model at
-        ``model_path`` (the inference interval as calibrated), atomically."""
+        ``model_path`` (the inference interval as calibrated), atomically; refused when the set can never
+        detect anything (the front's 0 FA/h end may be such a set)."""
         from workbench.core.detection.tuning import save_settings_into_model
         from workbench.core.model.model_file import load_model
 
         model = load_model(model_path)
         base = DetectionSettings.from_params(model.params).replace(latency_ms=self.latency_ms)
-        return save_settings_into_model(model, parameter_set_of(item).settings(base), Path(out_path))
+        settings = parameter_set_of(item).settings(base)
+        refuse_never_detecting(settings, model.classes)
+        return save_settings_into_model(model, settings, Path(out_path))
 
     def copy_report(self, folder: str | Path) -> list[Path]:
         """Copy the report files the calibration wrote into ``folder`` (created if missing), as one set: an

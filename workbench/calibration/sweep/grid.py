@@ -3,8 +3,9 @@
 Why these limits: the sweep reuses one replay's scores, which is exact only while the scores do not
 depend on the parameters. They would with ``suppression_ms <= 1`` (the firmware then resets its
 frontend after every detection), so such suppressions are refused with the reason. A minimum count
-larger than the results a window can hold (``window // latency + 1``) can never decide anything; those
-combinations are left out rather than reported as "never detects".
+larger than the results a window can hold can never decide anything; those combinations are left out
+rather than reported as "never detects" (the rule is :func:`workbench.core.detection.never_detects.useful_count`,
+which ``kws detect``, ``kws params`` and the tuning panel warn with).
 
 Ranges are written ``START:STOP:STEP`` (STOP included), ``A,B,C`` or a single value. With per-class
 thresholds every keyword gets its own threshold from the same range (the grid is the product over
@@ -19,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
-from workbench.core.detection.detector import MAX_RESULTS, is_keyword_class
+from workbench.core.detection.detector import is_keyword_class
+from workbench.core.detection.never_detects import useful_count
 from workbench.core.detection.settings import SCORE_MAX, DetectionSettings
 from workbench.core.errors import SettingsError
 
@@ -111,11 +113,6 @@ class SweepRanges:
                 f"{FRONTEND_RESET_SUPPRESSION_MS} ms or less the firmware resets its frontend after every "
                 f"detection, so one replay's scores do not apply; use suppressions of "
                 f"{FRONTEND_RESET_SUPPRESSION_MS + 1} ms or more")
-
-
-def useful_count(window_ms: int, count: int, latency_ms: int) -> bool:
-    """Can ``count`` results ever be queued inside ``window_ms`` at one result per ``latency_ms``?"""
-    return count <= min(MAX_RESULTS, window_ms // max(latency_ms, 1) + 1)
 
 
 def keyword_indices(classes: Sequence[str]) -> list[int]:

@@ -14,6 +14,8 @@ then the tie-breaks) and a running minimum of FRR, O(n log n) in numpy, not a Py
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
@@ -56,13 +58,14 @@ def pareto_front(table: SweepTable, preferred: int | None = None) -> npt.NDArray
     return order[frr < best_before].astype(np.int64)
 
 
-def recommend(table: SweepTable, target_fa_per_hour: float, preferred: int | None = None) -> int | None:
+def recommend(table: SweepTable, target_fa_per_hour: float, preferred: int | None = None,
+              excluded: Sequence[int] = ()) -> int | None:
     """The set to ship: lowest FRR at or under the target FA/h (None when no set gets there); ``preferred``
-    (the model's own set) wins a tie on both figures."""
-    eligible = np.flatnonzero(table.fa_per_hour <= target_fa_per_hour)
-    if eligible.size == 0:
+    (the model's own set) wins a tie on both figures. ``excluded`` sets are never recommended: sets that can
+    never detect anything score 0 FA/h, which would otherwise make them "the best" under any target."""
+    allowed = table.fa_per_hour <= target_fa_per_hour
+    allowed[list(excluded)] = False
+    if not allowed.any():
         return None
     best = ranked(table, preferred)
-    allowed = np.zeros(len(table), bool)
-    allowed[eligible] = True
     return int(best[allowed[best]][0])

@@ -26,6 +26,7 @@ from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
+from workbench.cli.output_guard import check_output_file
 
 # CLI option → SweepRanges field (and its help)
 _RANGE_OPTIONS = (
@@ -69,7 +70,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", type=Path, help="folder for calibration.json, det.png, sweep.csv, scores.npz "
                    "and a copy of the stream's labels (labels.json, .csv or .txt: its own format)")
     p.add_argument("--apply-to", type=Path, metavar="OUT.tflite",
-                   help="write a copy of the model with the recommended parameters")
+                   help="write a copy of the model with the recommended parameters (never over the model itself; "
+                   "refused when they could never detect anything)")
     p.add_argument("--no-plot", action="store_true", help="with --out: skip the DET plot PNG")
     p.add_argument("--progress", choices=PROGRESS_MODES, default="text",
                    help="progress on stderr: for a person (default), JSON lines, or none")
@@ -121,9 +123,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     request = build_request(args)
     if args.out is not None:
         check_destination(args.out, folder=True)
+    model_paths = [args.model or default_model_path(), *args.compare]
     if args.apply_to is not None:
+        check_output_file(args.apply_to, model_paths, option="--apply-to")
         check_destination(args.apply_to)
-    models = [load_model(path) for path in [args.model or default_model_path(), *args.compare]]
+    models = [load_model(path) for path in model_paths]
     _check_length(request.stream_path, models)
     progress = ProgressOutput(args.progress)
     cancel = threading.Event()

@@ -5,7 +5,11 @@ board. It never overwrites the input unless asked (``--in-place``), and writes a
 on the command line for a parameter the firmware reads take its type (``PARAMETER_KINDS``: a threshold
 list is an integer list even where the model has none yet), others the type of the value they replace,
 because the firmware reads list parameters only with their exact stored type (a class list must stay a
-string list). After writing, it warns about what the board would still refuse or ignore.
+string list). A key that neither the firmware nor MLTK reads, and the model does not hold, is refused with the
+closest known key (a typo would be stored beside the real key, which keeps its value), unless
+``--allow-new-keys`` says a key of one's own is meant (MLTK lets a model carry any key). It never writes over
+its input model (``-o``) or a bundled model. After writing, it warns about what the board would still refuse or
+ignore, and about detection settings that can never detect anything.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from typing import Any
 import numpy as np
 
 from workbench.cli.model_argument import MODEL_HELP, model_argument
-from workbench.core.detection.parameter_text import LIST_SEPARATOR, parse_parameter
+from workbench.cli.output_guard import check_output_file
+from workbench.core.detection.never_detects import never_detects_reason
+from workbench.core.detection.parameter_text import LIST_SEPARATOR, parse_parameter, unknown_key_problem
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings, board_problems
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import LoadedModel, load_model, model_with_params, save_model
@@ -77,6 +83,9 @@ def register(subparsers: Any) -> None:
                         help="e.g. detection_threshold=200 classes=yes,no,_unknown_,_silence_")
     params.add_argument("-o", "--output", type=Path, help="where to write the changed model")
     params.add_argument("--in-place", action="store_true", help="overwrite the input model (atomically)")
+    params.add_argument("--allow-new-keys", action="store_true",
+                        help="also store keys that neither the firmware nor MLTK reads and the model does not "
+                        "hold yet (keys of your own); without it such a key is refused as a likely typo")
     params.set_defaults(func=run_params)
     _intermixed(params)
 
@@ -225,11 +234,14 @@ def run_params(args: argparse.Namespace) -> int:
         raise WorkbenchError("cannot rewrite an .mltk.zip archive in place; pass -o OUT.tflite")
     if args.output is not None and args.output.name.lower().endswith(".zip"):
         raise WorkbenchError("kws params writes a .tflite model, not an archive; give -o OUT.tflite")
+    if args.output is not None:
+        check_output_file(args.output, [args.model])
     changes: dict[str, Any] = {}
     for item in args.changes:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
             raise WorkbenchError(f"expected KEY=VALUE, got {item!r}")
+        _check_key(key.strip(), model, args.allow_new_keys)
         changes[key.strip()] = parse_parameter(key.strip(), text, model.params.get(key.strip()))
     updated = model_with_params(model, changes)
     from workbench.core.frontend_settings import FrontendSettings
@@ -239,10 +251,23 @@ def run_params(args: argparse.Namespace) -> int:
     _refuse_breaking_changes(model, updated)
     out = save_model(updated, args.model if args.in_place else args.output)
     print(f"wrote {out}: " + ", ".join(f"{k}={_written(updated.params.get(k))}" for k in changes))
-    warnings = [shadowed_threshold(changes, updated.params), *board_problems(updated.params, quote(str(out)))]
+    warnings = [shadowed_threshold(changes, updated.params), *board_problems(updated.params, quote(str(out))),
+                never_detects_reason(DetectionSettings.from_params(updated.params), updated.classes)]
     for warning in filter(None, warnings):
         print(f"kws: warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _check_key(key: str, model: LoadedModel, allow_new: bool) -> None:
+    """Refuse a key nothing reads (see the module docstring); an unknown ``fe.*`` key is refused even with
+    ``--allow-new-keys``, since the frontend settings refuse it (the firmware reads only its own)."""
+    problem = unknown_key_problem(key, model.params)
+    if problem is None or (allow_new and not key.startswith(FRONTEND_PREFIX)):
+        return
+    if key.startswith(FRONTEND_PREFIX):
+        raise WorkbenchError(f"{problem}; nothing written: correct the key")
+    raise WorkbenchError(f"{problem}; nothing written: correct the key, or pass --allow-new-keys to store a "
+                         "key of your own")
 
 
 def _written(value: Any) -> str:

@@ -16,21 +16,53 @@ keeps them in ``int`` / ``Int32List``), and ``SL_PARAMSv1`` (``model_params.py``
 in at most 64 bits and integer lists only as int32 lists. Refusing at the parse, not at the write, gives the
 Model view's cell and ``kws params`` the same sentence, and keeps the cell from taking a value in use that
 "Save into model" could never write.
+
+Class names must differ (:data:`CLASSES_KEY`): each output of the model stands for one class, and a repeated
+name makes two outputs one keyword for every later step (``kws detect --labels``, ``kws calibrate``).
+
+:func:`unknown_key_problem` names a key nobody reads -- a typo such as ``detection_treshold`` would otherwise be
+stored beside the real key, which keeps its value -- with the closest key that is read.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 from workbench.core.detection.settings import (
-    KIND_BOOL, KIND_FLOAT, KIND_INT, KIND_INT_LIST, KIND_NUMBER, KIND_STR_LIST, PARAMETER_KINDS,
+    CLASSES_KEY, KIND_BOOL, KIND_FLOAT, KIND_INT, KIND_INT_LIST, KIND_NUMBER, KIND_STR_LIST, PARAMETER_KINDS,
 )
 from workbench.core.errors import SettingsError
+from workbench.core.frontend_settings import FrontendSettings
 
 LIST_SEPARATOR = ","
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on"), ("false", "no", "off")
 INT32_RANGE = (-(2**31), 2**31 - 1)  # what the firmware reads an integer parameter or list entry as
 STORABLE_INT_RANGE = (-(2**63), 2**64 - 1)  # what SL_PARAMSv1 can store a scalar integer as (i64 .. u64)
+# what MLTK writes into every model it trains besides the firmware's detection and fe.* keys (the firmware
+# prints the first ones at start-up; samplewise_norm.* describe the model's input normalisation)
+MLTK_METADATA_KEYS = ("name", "version", "hash", "date", "runtime_memory_size", "description",
+                      "samplewise_norm.rescale", "samplewise_norm.mean_and_std")
+SUGGESTION_CUTOFF = 0.6  # difflib's similarity a known key needs to be offered as "did you mean"
+
+
+def known_keys() -> tuple[str, ...]:
+    """Every key the firmware reads or MLTK writes, whether a model holds it or not."""
+    return (*PARAMETER_KINDS, *FrontendSettings().to_params(), *MLTK_METADATA_KEYS)
+
+
+def unknown_key_problem(key: str, stored: Iterable[str]) -> str | None:
+    """None for a key the firmware reads, MLTK writes or the model already holds (``stored``: its keys); else
+    one sentence saying nothing reads ``key``, with the closest such key (case aside) when there is one."""
+    stored_keys = list(stored)
+    candidates = list(dict.fromkeys([*known_keys(), *stored_keys]))
+    if key in candidates:
+        return None
+    by_lower = {c.lower(): c for c in candidates}
+    close = difflib.get_close_matches(key.lower(), list(by_lower), n=1, cutoff=SUGGESTION_CUTOFF)
+    suggestion = f" (did you mean {by_lower[close[0]]}?)" if close else ""
+    return f"neither the board firmware nor MLTK reads a parameter {key}{suggestion}"
 
 
 def parse_parameter(key: str, text: str, current: Any) -> Any:
@@ -87,6 +119,10 @@ def _parse_kind(key: str, kind: str, text: str, current: Any) -> Any:
     if kind == KIND_STR_LIST:
         if not items:
             raise SettingsError(f"{key} needs at least one name (comma-separated), got {text!r}")
+        repeated = list(dict.fromkeys(item for item in items if items.count(item) > 1))
+        if key == CLASSES_KEY and repeated:
+            raise SettingsError(f"{key} names {', '.join(repeated)} more than once: give every output of the "
+                                "model its own class name")
         return items
     return _whole_numbers(key, items, text) if items else None
 

@@ -7,6 +7,10 @@ slider drag that repeats a value costs nothing), and the panel redraws itself on
 same way, and the slider and spin box of a row can never disagree. The main window forwards the same
 event to the engine, which applies it on the next inference without restarting the stream.
 
+Settings that can never detect anything (a minimum count the window cannot hold, a threshold of 255) are
+applied like any others -- a user may pass through them while dragging -- but a hint under the sliders says
+why nothing will be detected (:func:`workbench.core.detection.never_detects.never_detects_reason`).
+
 The panel never writes files: "Save into model…" emits :attr:`TuningPanel.save_requested`; the main
 window asks for a path and calls :func:`workbench.core.detection.tuning.save_settings_into_model`.
 """
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.detection.detector import is_keyword_class
+from workbench.core.detection.never_detects import never_detects_reason
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.detection.tuning import (
     CLASS_THRESHOLD_HELP, PARAMETER_SPECS, THRESHOLD_MAX, THRESHOLD_MIN, DetectionTuning, ParameterSpec,
@@ -142,6 +147,10 @@ class TuningPanel(QWidget):
         self._class_grid = QGridLayout(self.class_box)
         self._class_grid.setColumnStretch(2, 1)
 
+        self.hint_label = QLabel()
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setVisible(False)
+
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)
         self.notice_label.setVisible(False)
@@ -162,6 +171,7 @@ class TuningPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice_label)
         layout.addWidget(params_box)
+        layout.addWidget(self.hint_label)
         layout.addWidget(self.class_box)
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
@@ -189,6 +199,11 @@ class TuningPanel(QWidget):
         self.refresh()
 
     @property
+    def hint(self) -> str:
+        """Why the settings in force can never detect anything ("" when they can, or when nothing is tuned)."""
+        return self.hint_label.text() if not self.hint_label.isHidden() else ""
+
+    @property
     def notice(self) -> str:
         """The sentence shown instead of the controls ("" while they are shown)."""
         return self.notice_label.text() if not self.notice_label.isHidden() else ""
@@ -202,6 +217,7 @@ class TuningPanel(QWidget):
             part.setVisible(not reason and (part is not self.class_box or bool(self.class_rows)))
         for button in (self.reset_button, self.save_button):
             button.setVisible(not reason)
+        self.refresh()  # the hint shows only with the controls
 
     def _make_unbinder(self) -> Callable[[], None]:
         """A destroyed-handler that drops our listener; it holds the binding, not the (dying) widget."""
@@ -221,6 +237,7 @@ class TuningPanel(QWidget):
             self._on_changed(self._tuning.settings)
         else:
             self.reset_button.setEnabled(False)
+            self.hint_label.setVisible(False)
 
     # -- model → widgets --------------------------------------------------------------------------
     def _on_changed(self, settings: DetectionSettings) -> None:
@@ -237,6 +254,12 @@ class TuningPanel(QWidget):
             row.show(tuning.effective_class_threshold(index))
             row.set_enabled(own is not None and check.isEnabled())
         self.reset_button.setEnabled(tuning.is_modified)
+        self._show_hint(settings, tuning.classes)
+
+    def _show_hint(self, settings: DetectionSettings, classes: tuple[str, ...]) -> None:
+        reason = None if self.notice else never_detects_reason(settings, classes or None)
+        self.hint_label.setText(f"Nothing can be detected: {reason}." if reason else "")
+        self.hint_label.setVisible(bool(reason))
 
     # -- widgets → model --------------------------------------------------------------------------
     def _edit(self, name: str, value: float) -> None:

@@ -223,15 +223,20 @@ class DetectionDefaults:
 
     def __post_init__(self) -> None:
         """The detector's own rules (:class:`~workbench.core.detection.settings.DetectionSettings`), checked when
-        the spec is read: a value the model cannot carry must not be found after the training."""
+        the spec is read: a value the model cannot carry must not be found after the training -- nor settings
+        with which the trained model could never detect anything (an "auto" threshold is chosen below 255)."""
+        from workbench.core.detection.never_detects import never_detects_reason
         from workbench.core.detection.settings import DetectionSettings
 
         threshold = 0 if self.detection_threshold is None else self.detection_threshold
         try:
-            DetectionSettings(self.average_window_duration_ms, threshold, self.suppression_ms, self.minimum_count,
-                              self.volume_gain, self.latency_ms)
+            settings = DetectionSettings(self.average_window_duration_ms, threshold, self.suppression_ms,
+                                         self.minimum_count, self.volume_gain, self.latency_ms)
         except SettingsError as exc:
             raise ValueError(str(exc)) from None
+        reason = never_detects_reason(settings)
+        if reason:
+            raise ValueError(reason)
 
 
 @dataclass(frozen=True)
