@@ -32,3 +32,19 @@ def test_a_spec_that_cannot_be_read_is_a_settings_error(tmp_path: Path) -> None:
     loop = _write(tmp_path / "loop.toml", 'extends = "loop.toml"\n')
     with pytest.raises(SettingsError, match="nests deeper"):
         spec_keywords(loop)
+
+
+@pytest.mark.parametrize("name", ["dir.toml", "specs"])
+def test_a_folder_is_said_to_be_a_folder(tmp_path: Path, monkeypatch, name: str) -> None:
+    """Not "spec file not found" (the user can see it there) nor "no spec named" (it is a path)."""
+    (tmp_path / name).mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SettingsError) as err:
+        load_spec_table(name)
+    assert str(err.value) == f"{name} is a folder, not a spec file: give a .toml file or a shipped spec name"
+
+
+def test_a_folder_named_like_a_shipped_spec_does_not_hide_it(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "default").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_spec_table("default")[1].name == "default.toml"

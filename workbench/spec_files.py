@@ -46,6 +46,8 @@ def resolve_spec_path(name_or_path: str | Path, relative_to: Path | None = None)
         if near.is_file() or near.with_suffix(SPEC_SUFFIX).is_file():
             candidate = near if near.is_file() else near.with_suffix(SPEC_SUFFIX)
     if is_spec_file(candidate):
+        if candidate.is_dir():
+            raise _folder_error(candidate)
         if not candidate.is_file():
             raise SettingsError(f"spec file not found: {candidate}")
         return candidate
@@ -53,8 +55,16 @@ def resolve_spec_path(name_or_path: str | Path, relative_to: Path | None = None)
         shipped = folder / f"{text}{SPEC_SUFFIX}"
         if shipped.is_file():
             return shipped
+    if candidate.is_dir():  # a folder beside a shipped name does not hide the shipped spec
+        raise _folder_error(candidate)
     raise SettingsError(f"no spec named {text!r}: choose one of {', '.join(shipped_spec_names())} "
                         "or give a .toml file")
+
+
+def _folder_error(path: Path) -> SettingsError:
+    """A folder given as a spec: "not found" would send the user looking for a file that is there."""
+    return SettingsError(f"{path} is a folder, not a {SPEC_FILE_KIND}: give a {SPEC_SUFFIX} file or a shipped "
+                         "spec name")
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

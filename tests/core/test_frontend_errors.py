@@ -126,6 +126,17 @@ def test_unknown_fe_key_is_rejected_other_keys_ignored() -> None:
     assert FrontendSettings.from_params({"classes": ["yes"], "fe.window_step_ms": 10}).window_step_ms == 10
 
 
+@pytest.mark.parametrize("key,meant", [("fe.pcan|enable", "fe.pcan_enable"),
+                                       ("fe.log_scale_e\x1dable", "fe.log_scale_enable")])
+def test_an_unknown_setting_names_the_setting_it_resembles(key: str, meant: str) -> None:
+    """A damaged byte in a model's parameters (or a typo) leaves a name close to the one meant."""
+    with pytest.raises(FrontendSettingsError) as err:
+        FrontendSettings.from_params({key: True})
+    assert str(err.value) == f"unknown frontend setting {key!r} (did you mean {meant!r}?): correct or remove it"
+    with pytest.raises(FrontendSettingsError, match=r"^unknown frontend setting 'fe.volume': correct or remove it$"):
+        FrontendSettings.from_params({"fe.volume": 2})  # nothing like it: no guess
+
+
 def test_settings_round_trip_through_params() -> None:
     s = FrontendSettings(filterbank_n_channels=32, dc_notch_filter_enable=True, pcan_offset=40.0)
     params = s.to_params()

@@ -24,15 +24,14 @@ class ModelError(WorkbenchError):
 
 
 def unreadable_model(exc: Exception, size_bytes: int) -> ModelError:
-    """What a flatbuffer parser's exception on a .tflite means to a user: cut short, or otherwise corrupt.
+    """What a flatbuffer parser's exception on a .tflite means to a user: the file is damaged or cut short.
 
     The generated parsers raise whatever the bytes trigger (``struct.error`` reading past the end,
-    ``IndexError``, …); the exception's class name tells a user nothing.
+    ``IndexError``, …); the exception's class name tells a user nothing. Which of the two it is cannot be told
+    from the bytes (a flipped bit can point past the end just as a cut does), and the remedy is the same.
     """
-    if isinstance(exc, IndexError) or "buffer" in str(exc):
-        return ModelError(f"the TensorFlow Lite model is truncated: its tables point past the end of the file "
-                          f"({size_bytes:,} bytes)")
-    return ModelError("the TensorFlow Lite model is corrupt: its tables cannot be read")
+    return ModelError(f"the TensorFlow Lite model is damaged or truncated: its tables cannot be read "
+                      f"({size_bytes:,} bytes); copy or export the whole file again")
 
 
 class AudioError(WorkbenchError):

@@ -8,6 +8,7 @@ unchanged and the workbench computes the spectrogram the model was trained with.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
@@ -33,6 +34,8 @@ SMOOTHING_BITS_RANGE = (0, 16)
 PCAN_GAIN_BITS_RANGE = (1, 30)
 LOG_SCALE_SHIFT_RANGE = (0, 15)
 ACTIVITY_THRESHOLD_LIMIT = 8.0
+# how alike an unknown ``fe.*`` name must be to a known one to be offered as what was meant (difflib's ratio)
+_CLOSE_NAME_CUTOFF = 0.8
 
 
 class FrontendSettingsError(WorkbenchError, ValueError):
@@ -192,16 +195,18 @@ class FrontendSettings:
     def from_params(cls, params: Mapping[str, Any]) -> "FrontendSettings":
         """Build from a model-parameter dict; ``fe.*`` keys are used, other keys ignored.
 
-        Unknown ``fe.*`` keys raise, so a typo never silently falls back to a default.
+        Unknown ``fe.*`` keys raise, so a typo never silently falls back to a default; the error offers the
+        known name it most resembles (a typo, or a damaged byte in a model's parameters).
         """
-        known = {f.name for f in fields(cls)}
+        known = [f.name for f in fields(cls)]
         values: dict[str, Any] = {}
         for key, value in params.items():
             if not key.startswith(PARAM_PREFIX):
                 continue
             name = key[len(PARAM_PREFIX):]
             if name not in known:
-                raise FrontendSettingsError(f"unknown frontend setting {key!r}")
+                raise FrontendSettingsError(f"unknown frontend setting {key!r}{_meant(name, known)}: "
+                                            "correct or remove it")
             values[name] = value
         return cls(**values)
 
@@ -213,6 +218,12 @@ class FrontendSettings:
         """A copy with changes; ``fft_length`` follows the window unless given."""
         changes.setdefault("fft_length", 0)
         return dataclasses.replace(self, **changes)
+
+
+def _meant(name: str, known: list[str]) -> str:
+    """`` (did you mean 'fe.NAME'?)`` for the known setting ``name`` most resembles, else ""."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=_CLOSE_NAME_CUTOFF)
+    return f" (did you mean {PARAM_PREFIX + close[0]!r}?)" if close else ""
 
 
 def _next_pow2(n: int) -> int:

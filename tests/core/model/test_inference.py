@@ -7,8 +7,8 @@ import pytest
 from ai_edge_litert.interpreter import Interpreter
 
 from workbench.core.errors import ModelError
-from workbench.core.model.inference import ModelRunner
-from workbench.core.model.model_params import read_params, write_params
+from workbench.core.model.inference import ModelRunner, runtime_message
+from workbench.core.model.model_params import pack_model, read_params, unpack_model, write_params
 
 FRAMES, CHANNELS = 49, 40
 
@@ -108,3 +108,39 @@ def test_float_model_applies_samplewise_norm(float_model) -> None:
     got = ModelRunner(standardised).run(features)
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-6)
     assert not np.allclose(got, ModelRunner(float_model).run(features), atol=1e-4)
+
+
+# -- LiteRT's own words ---------------------------------------------------------------------------------------------
+# what LiteRT 2.x raised for a model whose input zero point a damaged byte made 45312: its messages run together
+RUN_TOGETHER = ("unsupported zero-point value (45312) for INT8 tensor 0 in XNNPACK delegateunsupported datatype (INT8) "
+                "of tensor 0 in XNNPACK delegatefailed to create XNNPACK Value for tensor 0Node number 4 "
+                "(TfLiteXNNPackDelegate) failed to prepare.")
+APART = ("unsupported zero-point value (45312) for INT8 tensor 0 in XNNPACK delegate; unsupported datatype (INT8) of "
+         "tensor 0 in XNNPACK delegate; failed to create XNNPACK Value for tensor 0; Node number 4 "
+         "(TfLiteXNNPackDelegate) failed to prepare")
+BAD_ZERO_POINT = 45312  # outside int8: XNNPACK refuses the tensor
+
+
+@pytest.mark.parametrize("text,said", [
+    (RUN_TOGETHER, APART),
+    ("Node number 3 (CONV_2D) failed to invoke.\nNode number 3 (CONV_2D) failed to invoke.\n",
+     "Node number 3 (CONV_2D) failed to invoke"),  # lines of their own, each said once
+    ("tensor 'x' has 2 dimensions.Node number 1 (RESHAPE) failed to prepare.",
+     "tensor 'x' has 2 dimensions; Node number 1 (RESHAPE) failed to prepare"),
+    ("Didn't find op for builtin opcode 'CONV_2D' version '7'. An older version of this builtin might be supported.",
+     "Didn't find op for builtin opcode 'CONV_2D' version '7'. An older version of this builtin might be supported"),
+    ("", "RuntimeError"),
+])
+def test_litert_messages_are_said_apart(text: str, said: str) -> None:
+    assert runtime_message(RuntimeError(text)) == said
+
+
+def test_a_model_litert_refuses_says_why_in_one_line(reference) -> None:
+    schema, model = unpack_model(reference)
+    tensor = model.subgraphs[0].tensors[model.subgraphs[0].inputs[0]]
+    tensor.quantization.zeroPoint = np.array([BAD_ZERO_POINT], dtype=np.int64)
+    with pytest.raises(ModelError) as err:
+        ModelRunner(pack_model(schema, model))
+    message = str(err.value)
+    assert message.startswith(f"LiteRT cannot load the model: unsupported zero-point value ({BAD_ZERO_POINT})")
+    assert "\n" not in message and "delegateunsupported" not in message and "; " in message

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import struct
 import zipfile
 
 import numpy as np
 import pytest
 
 from workbench.core.errors import ModelError
-from workbench.core.model.model_file import (MAX_ARCHIVE_BYTES, MAX_MODEL_BYTES, load_model, model_copy_path,
-                                             model_from_bytes, model_with_params, save_model)
+from workbench.core.model.model_file import (DAMAGED_ZIP, MAX_ARCHIVE_BYTES, MAX_MODEL_BYTES, load_model,
+                                             model_copy_path, model_from_bytes, model_with_params, save_model)
 from workbench.core.model.model_params import write_params
 
 
@@ -37,7 +38,7 @@ def zip_with(tmp_path, members: dict[str, bytes], name: str = "m.mltk.zip"):
 
 @pytest.mark.parametrize("make,match", [
     (lambda p, ref: p.joinpath("t.tflite").write_bytes(ref[:5000]) and p / "t.tflite",
-     r"truncated: its tables point past the end of the file \(5,000 bytes\)"),
+     r"damaged or truncated: its tables cannot be read \(5,000 bytes\)"),
     (lambda p, ref: p.joinpath("r.tflite").write_bytes(np.random.default_rng(1).bytes(4000)) and p / "r.tflite",
      "not a TensorFlow Lite"),
     (lambda p, ref: p.joinpath("e.tflite").write_bytes(b"") is not None and p / "e.tflite", "empty"),
@@ -102,3 +103,50 @@ def test_a_model_copy_is_never_named_after_a_folder(tmp_path) -> None:
     with pytest.raises(ModelError, match=r"^Cannot write .*models: it is a folder\.$"):
         model_copy_path(folder)
     assert model_copy_path(tmp_path / "tuned") == tmp_path / "tuned.tflite"  # a new name still gets the suffix
+
+
+# -- damaged files: said as what they are, naming the file --------------------------------------------------------
+ZIP_LOCAL_HEADER_BYTES = 30  # before the member's name in a local file header
+DIRECTORY_SIZES_OFFSET = 20  # compressed and uncompressed size in a central directory entry
+
+
+def _damaged_deflate(path, ref: bytes):
+    """An archive whose member's compressed data is overwritten (zlib cannot decode it)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("m.tflite", ref)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.infolist()[0]
+    start = info.header_offset + ZIP_LOCAL_HEADER_BYTES + len(info.filename)
+    data[start:start + 32] = b"\xff" * 32
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _member_longer_than_the_archive(path, ref: bytes):
+    """An archive whose directory says its member is longer than the bytes there (the read runs out)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as z:
+        z.writestr("m.tflite", ref)
+    data = bytearray(path.read_bytes())
+    entry = data.rfind(b"PK\x01\x02")
+    struct.pack_into("<II", data, entry + DIRECTORY_SIZES_OFFSET, len(ref) + 1000, len(ref) + 1000)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("make", [
+    lambda p, archive, ref: p.joinpath("cut.mltk.zip").write_bytes(archive[:5000]) and p / "cut.mltk.zip",
+    lambda p, archive, ref: p.joinpath("renamed.tflite").write_bytes(archive[:5000]) and p / "renamed.tflite",
+    lambda p, archive, ref: p.joinpath("x.mltk.zip").write_bytes(b"not an archive at all") and p / "x.mltk.zip",
+    lambda p, archive, ref: _damaged_deflate(p / "deflate.mltk.zip", ref),
+    lambda p, archive, ref: _member_longer_than_the_archive(p / "short.mltk.zip", ref),
+])
+def test_a_damaged_archive_is_said_to_be_one(tmp_path, reference_model_path, make) -> None:
+    """Not "not a TensorFlow Lite model", which would send the user after the wrong file, nor a traceback."""
+    archive = reference_model_path.with_name("tflite_micro_speech.mltk.zip").read_bytes()
+    path = make(tmp_path, archive, reference_model_path.read_bytes())
+    with pytest.raises(ModelError) as err:
+        load_model(path)
+    assert str(err.value) == f"{path} {DAMAGED_ZIP}" and err.value.reason == DAMAGED_ZIP
+    assert "is a damaged or truncated zip archive" in str(err.value)
+

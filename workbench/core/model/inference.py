@@ -28,6 +28,7 @@ so fd 2 is filtered while the interpreter is made (:mod:`workbench.core.native_n
 from __future__ import annotations
 
 import importlib
+import re
 from math import prod
 from typing import Any
 
@@ -51,6 +52,11 @@ _UINT8_MAX = 255
 RUNTIMES = (("ai_edge_litert", "ai-edge-litert", "LiteRT"), ("tflite_runtime", "tflite-runtime", "TFLite runtime"))
 _INTERPRETER_MODULES = tuple(f"{package}.interpreter" for package, _distribution, _name in RUNTIMES)
 _SUPPORTED_INPUTS = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
+# LiteRT's error reporter appends each message to the last with no separator: "... in XNNPACK delegateunsupported
+# datatype ...", "... for tensor 0Node number 4 ...". Where one message ends and the next begins: after the
+# XNNPACK delegate's closing words, or where a capitalised word follows a number or a full stop directly.
+_MESSAGE_BOUNDARY = re.compile(r"(?<=XNNPACK delegate)(?=[a-z]{2})|(?<=[0-9.])(?=[A-Z][a-z])")
+MESSAGE_SEPARATOR = "; "
 
 
 def _interpreter_class() -> Any:
@@ -62,9 +68,16 @@ def _interpreter_class() -> Any:
     raise ModelError(f"no TensorFlow Lite runtime found: install it with 'pip install {RUNTIMES[0][1]}'")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+def runtime_message(exc: BaseException) -> str:
+    """LiteRT's error text as one readable line: its messages (run together or on lines of their own) apart,
+    each once, joined by ``; `` (the exception's class name when it says nothing)."""
+    messages: list[str] = []
+    for line in str(exc).splitlines():
+        for part in _MESSAGE_BOUNDARY.split(line):
+            message = part.strip().rstrip(".").strip()
+            if message and message not in messages:
+                messages.append(message)
+    return MESSAGE_SEPARATOR.join(messages) if messages else type(exc).__name__
 
 
 class ModelRunner:
@@ -82,7 +95,7 @@ class ModelRunner:
         except ModelError:
             raise
         except Exception as exc:  # LiteRT raises ValueError/RuntimeError with its own text
-            raise ModelError(f"LiteRT cannot load the model: {_first_line(exc)}") from None
+            raise ModelError(f"LiteRT cannot load the model: {runtime_message(exc)}") from None
         inputs, outputs = self._interp.get_input_details(), self._interp.get_output_details()
         if problem := tensor_count_problem(len(inputs), len(outputs)):
             raise ModelError(problem)
@@ -191,7 +204,7 @@ class ModelRunner:
         try:
             self._interp.invoke()
         except Exception as exc:  # a kernel error inside LiteRT
-            raise ModelError(f"LiteRT failed to run the model: {_first_line(exc)}") from None
+            raise ModelError(f"LiteRT failed to run the model: {runtime_message(exc)}") from None
         return self._interp.get_tensor(self._out["index"]).reshape(-1).copy()
 
     def scores_u8(self, features: npt.ArrayLike) -> npt.NDArray[np.uint8]:

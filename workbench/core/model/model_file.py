@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
@@ -31,6 +32,11 @@ MODEL_FILE_SUFFIXES = (TFLITE_SUFFIX, Path(ARCHIVE_SUFFIX).suffix)
 NOT_FOUND = "was not found"
 NOT_READ = "could not be read"
 NOT_OPENED = "could not be opened"
+# a zip file starts with a member's local header, or with the end record when it has no members
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+DAMAGED_ZIP = "is a damaged or truncated zip archive (not a valid zip file); copy or download it again"
+# what reading a damaged archive raises: a bad directory or CRC, bad deflate data, a member cut short
+_DAMAGED_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
 
 
 @dataclass(frozen=True)
@@ -121,8 +127,8 @@ def _read_archive(path: Path) -> bytes:
             if len(data) > MAX_MODEL_BYTES:
                 raise ModelError(f"{path}: {too_large}", reason=f"{NOT_OPENED}: {too_large}")
             return data
-    except zipfile.BadZipFile:
-        raise _file_error(path, "is not a valid zip archive") from None
+    except _DAMAGED_ZIP_ERRORS:
+        raise _file_error(path, DAMAGED_ZIP) from None
     except (OSError, RuntimeError, NotImplementedError) as exc:
         raise ModelError(f"cannot read {path}: {exc}", reason=f"{NOT_READ}: {exc}") from None
 
@@ -149,9 +155,20 @@ def load_model(path: str | Path) -> LoadedModel:
         except OSError as exc:
             why = exc.strerror or exc
             raise ModelError(f"cannot read {path}: {why}", reason=f"{NOT_READ}: {why}") from None
+        if data and _is_damaged_zip(data, path):  # (an empty file is said to be empty)
+            raise _file_error(path, DAMAGED_ZIP)
     if not data:
         raise _file_error(path, "is empty")
     return model_from_bytes(data, name, path)
+
+
+def _is_damaged_zip(data: bytes, path: Path) -> bool:
+    """Whether bytes that :func:`zipfile.is_zipfile` refused were meant as a zip archive: they start as one
+    (a download or copy cut short loses the directory at the end), or the file is named ``.zip`` and holds
+    no TFLite model either. Why: "not a TensorFlow Lite model" would send the user after the wrong file."""
+    if data.startswith(ZIP_SIGNATURES):
+        return True
+    return path.name.lower().endswith(Path(ARCHIVE_SUFFIX).suffix) and data[4:8] != TFLITE_IDENTIFIER
 
 
 def model_with_params(model: LoadedModel, params: Mapping[str, Any]) -> LoadedModel:

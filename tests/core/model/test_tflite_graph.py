@@ -1,0 +1,51 @@
+"""A model file that cannot be parsed gets one sentence saying it is damaged or cut short, whatever the parser
+raised: real bundled models, cut short and damaged with fixed seeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.assets import default_model_path
+from workbench.core.errors import ModelError
+from workbench.core.model.tflite_graph import parse_model
+
+FLIPPED_BYTES = 50  # spread over a 39 kB model: a file damaged on disk, its length unchanged
+FLIP_SEEDS = range(12)
+FIRST_FLIPPED_BYTE = 8  # after the root offset and the 'TFL3' identifier, so that the file still claims to be a model
+UNREADABLE = "the TensorFlow Lite model is damaged or truncated: its tables cannot be read"
+
+
+@pytest.fixture(scope="module")
+def model_bytes() -> bytes:
+    return default_model_path().read_bytes()
+
+
+def _flipped(data: bytes, seed: int) -> bytes:
+    """``data`` with bytes XORed with random non-zero values, as a damaged disk or transfer leaves it."""
+    rng = np.random.default_rng(seed)
+    damaged = np.frombuffer(data, dtype=np.uint8).copy()
+    where = rng.choice(np.arange(FIRST_FLIPPED_BYTE, len(data)), FLIPPED_BYTES, replace=False)
+    damaged[where] ^= rng.integers(1, 256, FLIPPED_BYTES, dtype=np.uint8)
+    return damaged.tobytes()
+
+
+def _parse_error(data: bytes) -> str | None:
+    try:
+        parse_model(data)
+    except ModelError as exc:
+        return str(exc)
+    return None
+
+
+@pytest.mark.parametrize("length", [1000, 5000, 20_004, -16, -100])
+def test_a_model_cut_short_is_called_damaged_or_truncated(model_bytes: bytes, length: int) -> None:
+    cut = model_bytes[:length]
+    assert _parse_error(cut) == f"{UNREADABLE} ({len(cut):,} bytes); copy or export the whole file again"
+
+
+def test_damaged_bytes_get_the_same_sentence_or_a_layer_error(model_bytes: bytes) -> None:
+    messages = [m for m in (_parse_error(_flipped(model_bytes, seed)) for seed in FLIP_SEEDS) if m]
+    assert len(messages) >= len(FLIP_SEEDS) // 2  # most of these seeds break the tables
+    assert any(m.startswith(UNREADABLE) for m in messages)
+    assert all(m.startswith(UNREADABLE) or m.startswith("Layer ") for m in messages)
