@@ -189,3 +189,19 @@ def test_bad_csv_headers_and_times_are_one_sentence_whatever_the_separator(tmp_p
     with pytest.raises(LabelsError) as info:
         load_labels(path)
     assert str(info.value) == expected
+
+
+@pytest.mark.parametrize(("name", "content", "hint"), [
+    ("take.lab", "1.0\t1.5\tyes\n", "; its content looks like Audacity labels: name it take.txt"),
+    ("take.labels", '{"events": []}', "; its content looks like JSON: name it take.json"),
+    ("take", "label;start_s;end_s\nyes;1,0;1,5\n", "; its content looks like CSV: name it take.csv"),
+    ("take.lab", "0 5000000 yes\n", ""),  # HTK's label format: not one kws reads
+])
+def test_a_labels_file_of_another_extension_names_the_formats_read(tmp_path: Path, name: str, content: str,
+                                                                    hint: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(LabelsError) as info:
+        load_labels(path)
+    assert str(info.value) == (f"{name}: labels are read from JSON (.json), CSV (.csv) or Audacity labels (.txt), "
+                               f"told apart by the file's extension{hint}")

@@ -151,3 +151,35 @@ def test_a_loud_background_is_built_and_its_clipping_counted(small_dataset: Path
     loud = make_background_stream(noise, 0.25, 0.0, seed=1)
     assert loud.clipped_samples > 0 and loud.info["clipped_samples"] == loud.clipped_samples
     assert make_background_stream(noise, 0.25, -60.0, seed=1).clipped_samples == 0
+
+@pytest.mark.parametrize(("counts", "expected"), [
+    ({"keyword_count": 3}, (3, 16, 2)),  # issue 16's 332 : 1,678 : 169, rounded up
+    ({"keyword_count": 332}, (332, 1678, 169)),
+    ({"keyword_count": 3, "unknown_count": 0}, (3, 0, 2)),  # a count given is kept
+    ({"unknown_count": 5, "minutes": 60.0}, (332, 5, 169)),  # without keyword_count, minutes size the others
+])
+def test_a_keyword_count_sizes_the_others_in_the_recipes_proportions(counts: dict, expected: tuple) -> None:
+    assert StreamRecipe(**counts).counts() == expected
+
+
+def test_a_stream_sized_by_keywords_keeps_the_proportions(small_dataset: Path) -> None:
+    built = make_dataset_stream([small_dataset], StreamRecipe(split="all", keyword_count=4))
+    assert built.labels.label_counts() == {"yes": 2, "no": 2, "_unknown_": 21, "_silence_": 3}
+
+
+@pytest.mark.parametrize("keyword", ["_silence_", "_unknown_", "_background_noise_"])
+def test_a_class_name_is_not_a_keyword(keyword: str) -> None:
+    with pytest.raises(SettingsError, match=f"{keyword} is a class name, not a keyword"):
+        StreamRecipe(keywords=("yes", keyword))
+
+
+def test_a_keyword_the_dataset_lacks_is_refused_even_with_no_share(small_dataset: Path) -> None:
+    with pytest.raises(WorkbenchError, match="the dataset has no 'stop' clips in its all split"):
+        build(small_dataset, keywords=("yes", "stop"), keyword_count=1)  # 'stop' would get no item
+
+
+def test_clips_kept_below_the_gain_asked_for_by_the_peak_limit_are_counted(small_dataset: Path) -> None:
+    assert build(small_dataset, gain_db=(-3.0, 3.0)).info["peak_limited_clips"] == 0
+    loud = build(small_dataset, gain_db=(100.0, 100.0))
+    assert loud.info["peak_limited_clips"] == len(loud.labels.events) == 20
+    assert loud.clipped_samples < loud.n_samples // 1000  # the peaks stay under full scale, only noise adds

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.file_set import signals_held, write_file_set
+from workbench.core.file_set import WrittenInto, signals_held, write_file_set
 
 
 def old_set(folder: Path) -> dict[str, bytes]:
@@ -79,3 +79,21 @@ def test_signals_are_held_back_until_the_block_ends() -> None:
             done.append("the block went on")
     assert done == ["the block went on"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_file_written_in_pieces_joins_the_set_and_a_failure_midway_changes_nothing(tmp_path: Path) -> None:
+    old = old_set(tmp_path)
+
+    def blocks(handle) -> None:
+        for block in (b"new ", b"audio"):
+            handle.write(block)
+
+    def fails_midway(handle) -> None:
+        handle.write(b"half of the ")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(WorkbenchError, match=r"Cannot write .*a.wav: No space left on device"):
+        write_file_set({tmp_path / "a.json": b"new labels", tmp_path / "a.wav": WrittenInto(fails_midway)})
+    assert contents(tmp_path) == old  # no target changed, no temporary file left
+    write_file_set({tmp_path / "a.wav": WrittenInto(blocks), tmp_path / "a.json": b"new labels"})
+    assert contents(tmp_path) == {**old, "a.wav": b"new audio", "a.json": b"new labels"}

@@ -14,6 +14,7 @@ from typing import Sequence
 
 from workbench import __version__
 from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.negative_values import joined_negative_values
 from workbench.core.errors import WorkbenchError
 from workbench.core.plot_cache import ensure_writable_plot_cache
 
@@ -58,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)  # a model argument is resolved here and may be missing
+        # a model argument is resolved here and may be missing; "--gain-db -6:0" works as the help shows it
+        args = parser.parse_args(joined_negative_values(sys.argv[1:] if argv is None else argv))
     except WorkbenchError as exc:
         print(f"kws: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 from workbench.core.errors import WorkbenchError
 
@@ -95,14 +96,18 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     return given
 
 
-def stage_beside(target: Path, directory: Path, data: bytes) -> str:
+def stage_beside(target: Path, directory: Path, data: bytes | Callable[[BinaryIO], None]) -> str:
     """Write ``data`` to a hidden temporary file in ``directory`` (``target``'s folder), flushed to disk and
     with the mode ``target`` has (or a new file would get); returns its name. Renaming it onto ``target``
-    is the caller's one atomic step. On failure nothing is left behind and the OSError propagates."""
+    is the caller's one atomic step. On failure nothing is left behind and the exception propagates.
+    ``data`` may be a function that writes into the open file: content too large to hold at once."""
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(name, target.stat().st_mode & _PERMISSION_BITS if target.exists() else new_file_mode())

@@ -10,7 +10,8 @@ the run skipped, another model's PNGs) are removed in that same step. Any failur
 removes the temporary files and leaves every target as it was.
 
 It builds on :mod:`workbench.core.atomic_write` (one file) and keeps its rules: a link's file is
-replaced, not the link; new files get the mode ``open`` would give them.
+replaced, not the link; new files get the mode ``open`` would give them. A file too large to hold in memory
+is given as :class:`WrittenInto`, which writes it into its temporary file in pieces.
 """
 
 from __future__ import annotations
@@ -20,14 +21,26 @@ import os
 import signal
 import threading
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Union
+from dataclasses import dataclass
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Union
 
 from workbench.core.atomic_write import remove_quietly, stage_beside, sync_directory, target_of, writable_target
 from workbench.core.errors import WorkbenchError
 
 HELD_SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s)
 
-Content = Union[bytes, Callable[[], bytes]]  # the bytes, or what makes them (a plot rendered while staging)
+
+
+@dataclass(frozen=True)
+class WrittenInto:
+    """Content too large to hold at once (a stream's WAV): ``write(handle)`` writes it into the open temporary
+    file, a block at a time."""
+
+    write: Callable[[BinaryIO], None]
+
+
+# the bytes, what makes them (a plot rendered while staging, in the order given), or what writes them
+Content = Union[bytes, Callable[[], bytes], WrittenInto]
 
 
 @contextlib.contextmanager
@@ -63,6 +76,8 @@ def _stage(path: Path, content: Content) -> str:
     target, folder = writable_target(path)
     if target.exists() and not target.is_file():
         raise WorkbenchError(f"Cannot write {path}: it is not a regular file.")
+    if isinstance(content, WrittenInto):
+        return stage_beside(target, folder, content.write)
     return stage_beside(target, folder, content() if callable(content) else content)
 
 

@@ -43,6 +43,8 @@ CSV_DELIMITERS = (",", ";", "\t")  # comma, the semicolon of decimal-comma local
 DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
 TIME_DECIMALS = 7  # k / 16000 s has at most 7 decimals: sample positions round-trip exactly
 LABEL_SUFFIXES = (".json", ".csv", ".txt")  # looked for beside a recording, in this order
+LABEL_FORMATS = {".json": "JSON", ".csv": "CSV", ".txt": "Audacity labels"}
+AUDACITY_FIELDS = 3  # start, end, label
 AUDACITY_SPECTRAL_MARK = "\\"  # an Audacity line starting with a backslash holds a label's frequency range
 
 
@@ -274,11 +276,33 @@ def load_labels(path: str | Path) -> StreamLabels:
         raise LabelsError(f"{path.name} is not a text labels file (JSON, CSV or Audacity .txt)") from None
     except OSError as exc:
         raise LabelsError(f"cannot read labels file {path}: {exc.strerror or exc}") from None
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         return parse_labels_csv(text, path.name)
-    if path.suffix.lower() == ".txt":
+    if suffix == ".txt":
         return parse_labels_audacity(text, path.name)
-    return parse_labels_json(text, path.name)
+    if suffix == ".json":
+        return parse_labels_json(text, path.name)
+    looks = _suffix_of_content(text)
+    hint = f"; its content looks like {LABEL_FORMATS[looks]}: name it {path.stem}{looks}" if looks else ""
+    raise LabelsError(f"{path.name}: labels are read from JSON (.json), CSV (.csv) or Audacity labels (.txt), "
+                      f"told apart by the file's extension{hint}")
+
+
+def _suffix_of_content(text: str) -> str | None:
+    """The suffix of the labels format ``text`` seems to be in (for a hint only: files are read by suffix)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if first.lstrip().startswith(("{", "[")):
+        return ".json"
+    if any(all(name in (f.strip() for f in first.split(d)) for name in CSV_REQUIRED) for d in CSV_DELIMITERS):
+        return ".csv"
+    fields = first.split("\t")
+    try:
+        if len(fields) >= AUDACITY_FIELDS and all(math.isfinite(float(f)) for f in fields[:2]):
+            return ".txt"
+    except ValueError:
+        pass
+    return None
 
 
 def labels_json(labels: StreamLabels, extra: dict[str, Any] | None = None) -> str:

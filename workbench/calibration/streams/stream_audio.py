@@ -67,28 +67,52 @@ def rms_of(audio: npt.NDArray[np.float32]) -> float:
     return float(np.sqrt(np.mean(audio.astype(np.float64) ** 2))) if audio.size else 0.0
 
 
-def noise_bed(sources: list[npt.NDArray[np.float32]], n_samples: int, sample_rate: int,
-              rng: np.random.Generator) -> npt.NDArray[np.float32]:
-    """``n_samples`` of noise at unit RMS: random stretches of random sources, cross-faded."""
-    fade = max(1, int(CROSSFADE_S * sample_rate))
-    usable = [s / rms_of(s) for s in sources if s.size > 4 * fade and rms_of(s) > 0]
-    bed = np.zeros(n_samples, np.float32)
-    if not usable:
-        return bed
-    ramp = np.linspace(0.0, 1.0, fade, endpoint=False, dtype=np.float32)
-    start = 0
-    while start < n_samples:
-        source = usable[int(rng.integers(len(usable)))]
-        length = min(int(rng.uniform(*NOISE_SEGMENT_S) * sample_rate), source.size)
-        offset = int(rng.integers(0, source.size - length + 1))
+class NoiseBed:
+    """Noise at unit RMS, made a block at a time and in order: random stretches of random sources, cross-faded.
+
+    Why by blocks: a stream of an hour is 58 M samples; its bed is only ever needed a block at a time, as the
+    mix is written. The stretches and their random draws are exactly those of one whole-length bed, so the
+    samples do not depend on the block sizes asked for.
+    """
+
+    def __init__(self, sources: list[npt.NDArray[np.float32]], n_samples: int, sample_rate: int,
+                 rng: np.random.Generator) -> None:
+        self._fade = max(1, int(CROSSFADE_S * sample_rate))
+        self._usable = [s / rms_of(s) for s in sources if s.size > 4 * self._fade and rms_of(s) > 0]
+        self._ramp = np.linspace(0.0, 1.0, self._fade, endpoint=False, dtype=np.float32)
+        self._n_samples, self._sample_rate, self._rng = n_samples, sample_rate, rng
+        self._next_start = 0  # where the next stretch begins
+        self._done = 0  # samples already read
+        self._pending = np.zeros(0, np.float32)  # samples from ``_done`` on, stretches already added
+
+    def read(self, count: int) -> npt.NDArray[np.float32]:
+        """The next ``count`` samples (fewer at the end of the bed)."""
+        stop = min(self._n_samples, self._done + count)
+        while self._usable and self._next_start < stop:
+            self._add_stretch()
+        n = stop - self._done
+        out = np.zeros(n, np.float32)
+        have = min(n, self._pending.size)
+        out[:have] = self._pending[:have]
+        self._pending = self._pending[have:]
+        self._done = stop
+        return out
+
+    def _add_stretch(self) -> None:
+        source = self._usable[int(self._rng.integers(len(self._usable)))]
+        length = min(int(self._rng.uniform(*NOISE_SEGMENT_S) * self._sample_rate), source.size)
+        offset = int(self._rng.integers(0, source.size - length + 1))
         piece = source[offset:offset + length].astype(np.float32, copy=True)
+        start, fade = self._next_start, self._fade
         if start > 0:
-            piece[:fade] *= ramp  # fades in while the previous stretch fades out
-        piece[-fade:] *= ramp[::-1]
-        end = min(n_samples, start + length)
-        bed[start:end] += piece[:end - start]
-        start += length - fade
-    return bed
+            piece[:fade] *= self._ramp  # fades in while the previous stretch fades out
+        piece[-fade:] *= self._ramp[::-1]
+        end = min(self._n_samples, start + length)
+        if self._pending.size < end - self._done:
+            self._pending = np.concatenate([self._pending, np.zeros(end - self._done - self._pending.size,
+                                                                    np.float32)])
+        self._pending[start - self._done:end - self._done] += piece[:end - start]
+        self._next_start = start + length - fade
 
 
 def level_envelope(boundaries: npt.NDArray[np.int64], levels: npt.NDArray[np.float64], start: int, stop: int,

@@ -12,11 +12,15 @@ clips 0.3–1.2 s apart); with ``whole_clips=False`` each word clip is cut to it
 ``CONTEXT_S`` on each side and the gaps separate the spoken words -- a denser, harder stream.
 The items are ``keyword_count`` keywords (shared equally among the keywords), ``unknown_count`` other
 words and ``silence_count`` ``_silence_`` clips; without counts, items in issue 16's proportions
-(332 : 1,678 : 169) until the stream is ``minutes`` long. Labels always mark the spoken part (see
-:mod:`stream_audio`). Each clip gets a gain from ``gain_db`` (never clipping) and lies over a continuous
-noise bed whose level under each word gives an SNR from ``snr_db``. Clips come from one
-split of the dataset (``testing`` by default: speakers the training never used, with the split rule of
-:mod:`workbench.datasets`); a pool smaller than the count is cycled, each round in a new random order.
+(332 : 1,678 : 169) until the stream is ``minutes`` long. A count not given follows those proportions too:
+to ``keyword_count`` when it is given (the same kind of stream, sized by its keywords), else to ``minutes``.
+Labels always mark the spoken part (see :mod:`stream_audio`). Each clip gets a gain from ``gain_db``, lowered
+where it would take the clip's peak above ``PEAK_LIMIT`` (never clipping; ``peak_limited_clips`` counts the
+clips this puts below the range's low end, as ``gain_db=(100, 100)`` does to all), and lies over a continuous
+noise bed whose level under each word gives an SNR from ``snr_db``. The audio is mixed a block at a time
+when it is read or written (:mod:`stream_mix`). Clips come from one split of the dataset (``testing`` by
+default: speakers the training never used, with the split rule of :mod:`workbench.datasets`); a pool
+smaller than the count is cycled, each round in a new random order.
 """
 
 from __future__ import annotations
@@ -31,17 +35,15 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from workbench.calibration.streams.labels import SILENCE_LABEL, UNKNOWN_LABEL, LabelEvent, StreamLabels
 from workbench.calibration.replay import CalibrationCancelled
-from workbench.calibration.streams.stream_audio import (
-    SpokenPart,
-    faded,
-    level_envelope,
-    noise_bed,
-    spoken_part,
-    to_float,
+from workbench.calibration.streams.labels import SILENCE_LABEL, UNKNOWN_LABEL, LabelEvent, StreamLabels
+from workbench.calibration.streams.stream_audio import SpokenPart, spoken_part, to_float
+from workbench.calibration.streams.stream_mix import BuiltStream, PlacedClip, dataset_blocks
+from workbench.calibration.streams.stream_resources import (
+    check_items_fit_wav, check_stream_memory, check_wav_length,
 )
-from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio, to_int16
+from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
+from workbench.core.detection.detector import is_keyword_class
 from workbench.core.errors import SettingsError, WorkbenchError
 
 KEYWORDS_PER_HOUR = 332  # issue 16's stream: 332 keywords : 1,678 other words : 169 silences an hour
@@ -53,8 +55,6 @@ CLIP_S = 1.0  # a Speech Commands clip (the length of the longest item the minim
 MINUTE_DECIMALS = 100  # the shortest length is said in hundredths of a minute
 CONTEXT_S = 0.1  # audio kept before and after the spoken part of a clip
 PEAK_LIMIT = 0.9  # a clip's gain never takes its peak above this (full scale = 1)
-LEVEL_RAMP_S = 0.05
-MIX_BLOCK_S = 60.0
 FILL_MARGIN = 3.0  # items drawn when filling a duration, relative to issue 16's hourly rates
 DB_PER_AMPLITUDE_DECADE = 20.0
 
@@ -93,6 +93,10 @@ class StreamRecipe:
     def __post_init__(self) -> None:
         if not self.keywords:
             raise SettingsError("a stream needs at least one keyword")
+        classes = [k for k in self.keywords if not is_keyword_class(k)]
+        if classes:
+            raise SettingsError(f"{classes[0]} is a class name, not a keyword (names starting with _ mark other "
+                                "audio); give keyword words of the dataset, such as yes,no")
         if not self.minutes > 0:
             raise SettingsError(f"minutes must be positive, got {self.minutes}")
         for name in ("keyword_count", "unknown_count", "silence_count"):
@@ -110,11 +114,16 @@ class StreamRecipe:
         return self.keyword_count is None and self.unknown_count is None and self.silence_count is None
 
     def counts(self) -> tuple[int, int, int]:
-        """(keywords, other words, silences) to draw; when filling a duration, more than will fit."""
+        """(keywords, other words, silences) to draw; when filling a duration, more than will fit. A count not
+        given keeps issue 16's proportion to ``keyword_count`` when that is given, else to ``minutes``."""
         hours = self.minutes / 60.0 * (FILL_MARGIN if self.fills_duration else 1.0)
 
         def pick(given: int | None, per_hour: int) -> int:
-            return int(given) if given is not None else int(math.ceil(per_hour * hours))
+            if given is not None:
+                return int(given)
+            if self.keyword_count is not None:  # in whole numbers: 332 keywords give exactly 1,678 other words
+                return -(-per_hour * int(self.keyword_count) // KEYWORDS_PER_HOUR)
+            return int(math.ceil(per_hour * hours))
 
         return (pick(self.keyword_count, KEYWORDS_PER_HOUR), pick(self.unknown_count, UNKNOWN_PER_HOUR),
                 pick(self.silence_count, SILENCE_PER_HOUR))
@@ -140,19 +149,6 @@ class ClipPools:
     description: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, eq=False)
-class BuiltStream:
-    samples: npt.NDArray[np.int16]
-    labels: StreamLabels
-    sample_rate: int
-    clipped_samples: int
-    info: dict[str, Any]
-
-    @property
-    def duration_s(self) -> float:
-        return self.samples.size / self.sample_rate
-
-
 def _cycled(pool: Sequence[Any], count: int, rng: np.random.Generator) -> list[Any]:
     """``count`` picks from ``pool``: every element once per round, each round in a new random order."""
     picks: list[Any] = []
@@ -169,7 +165,7 @@ def plan_items(recipe: StreamRecipe, pools: ClipPools, rng: np.random.Generator)
     for i, keyword in enumerate(recipe.keywords):
         wanted = share + (1 if i < extra else 0)
         pool = pools.keywords.get(keyword, [])
-        if wanted and not pool:
+        if not pool:
             raise WorkbenchError(f"the dataset has no '{keyword}' clips in its {recipe.split} split")
         items += [StreamItem(p, keyword, keyword) for p in _cycled(pool, wanted, rng)]
     if n_unknown and not pools.unknown:
@@ -184,61 +180,65 @@ def plan_items(recipe: StreamRecipe, pools: ClipPools, rng: np.random.Generator)
     return [items[i] for i in rng.permutation(len(items))]
 
 
-@dataclass
-class _Placed:
-    audio: npt.NDArray[np.float32]
-    at: int  # first sample of ``audio`` in the stream
-    event: LabelEvent
-    speech_rms: float  # after gain; 0 for silence items
+class _SpokenParts:
+    """Where the word is in each clip used, and the clip's length: read once per clip, the audio not kept."""
 
-
-class _ClipCache:
     def __init__(self, sample_rate: int) -> None:
         self.sample_rate = sample_rate
-        self._clips: dict[Path, tuple[npt.NDArray[np.float32], SpokenPart]] = {}
+        self._parts: dict[Path, tuple[int, SpokenPart]] = {}
 
-    def get(self, path: Path) -> tuple[npt.NDArray[np.float32], SpokenPart]:
-        if path not in self._clips:
+    def get(self, path: Path) -> tuple[int, SpokenPart]:
+        if path not in self._parts:
             audio = to_float(load_audio(path, self.sample_rate).samples)
-            self._clips[path] = (audio, spoken_part(audio, self.sample_rate))
-        return self._clips[path]
+            self._parts[path] = (audio.size, spoken_part(audio, self.sample_rate))
+        return self._parts[path]
+
+
+@dataclass
+class _Placement:
+    placed: list[PlacedClip]
+    total: int  # samples in the stream
+    peak_limited: int  # clips the peak limit kept below the lowest gain of the recipe
 
 
 def _place_items(items: list[StreamItem], recipe: StreamRecipe, rng: np.random.Generator, sample_rate: int,
-                 cancel: threading.Event | None, progress: ProgressCallback | None) -> tuple[list[_Placed], int]:
-    cache = _ClipCache(sample_rate)
+                 cancel: threading.Event | None, progress: ProgressCallback | None) -> _Placement:
+    parts = _SpokenParts(sample_rate)
     tail = int(TAIL_S * sample_rate)
     end_limit = int(recipe.minutes * 60 * sample_rate) if recipe.fills_duration else None
     context = int(CONTEXT_S * sample_rate)
     cursor = int(LEAD_IN_S * sample_rate)  # end of the previous clip (or word, when trimming)
-    placed: list[_Placed] = []
+    placed: list[PlacedClip] = []
+    peak_limited, lowest_gain = 0, _db(recipe.gain_db[0])
     for number, item in enumerate(items):
         if cancel is not None and cancel.is_set():
             raise CalibrationCancelled("stream building cancelled")
         gap = int(rng.uniform(*recipe.gap_s) * sample_rate)
         gain = _db(rng.uniform(*recipe.gain_db))
         if item.path is None:  # silence without clips: one second of the noise bed alone
-            audio, word, rms = np.zeros(sample_rate, np.float32), (0, sample_rate), 0.0
+            span, word, rms = (0, sample_rate), (0, sample_rate), 0.0
         else:
-            clip, part = cache.get(item.path)
+            size, part = parts.get(item.path)
             if part.peak > 0:
                 gain = min(gain, PEAK_LIMIT / part.peak)
             if item.label == SILENCE_LABEL:  # a silence clip is used whole and has no speech level
-                audio, word, rms = faded(clip * np.float32(gain), sample_rate), (0, clip.size), 0.0
+                span, word, rms = (0, size), (0, size), 0.0
             elif recipe.whole_clips:
-                audio, word, rms = faded(clip * np.float32(gain), sample_rate), (part.start, part.end), part.rms * gain
+                span, word, rms = (0, size), (part.start, part.end), part.rms * gain
             else:
-                first, last = max(0, part.start - context), min(clip.size, part.end + context)
-                audio = faded(clip[first:last] * np.float32(gain), sample_rate)
-                word, rms = (part.start - first, part.end - first), part.rms * gain
-        spaced = (0, audio.size) if recipe.whole_clips else word  # what the gaps separate
+                first, last = max(0, part.start - context), min(size, part.end + context)
+                span, word, rms = (first, last), (part.start - first, part.end - first), part.rms * gain
+        length = span[1] - span[0]
+        spaced = (0, length) if recipe.whole_clips else word  # what the gaps separate
         at = cursor + gap - spaced[0]
         if end_limit is not None and at + spaced[1] + tail > end_limit:
             break
+        check_items_fit_wav(at + length + tail, number, len(items), sample_rate)
         clip_name = f"{item.path.parent.name}/{item.path.name}" if item.path is not None else ""
         event = LabelEvent(item.label, (at + word[0]) / sample_rate, (at + word[1]) / sample_rate, item.word,
                            clip_name)
-        placed.append(_Placed(audio, at, event, rms))
+        placed.append(PlacedClip(item.path, span[0], span[1], gain, at, event, rms))
+        peak_limited += gain < lowest_gain
         cursor = at + spaced[1]
         if progress is not None and number % 100 == 0:
             progress(0.5 * (cursor / end_limit if end_limit else number / len(items)))
@@ -247,12 +247,11 @@ def _place_items(items: list[StreamItem], recipe: StreamRecipe, rng: np.random.G
         raise SettingsError(f"a {recipe.minutes * 60:.1f} s stream is too short for even one clip (the lead-in, a "
                             f"gap, a clip and the tail take up to {need_s:.1f} s): make it at least "
                             f"{math.ceil(need_s / 60 * MINUTE_DECIMALS) / MINUTE_DECIMALS:g} minutes long")
-    if end_limit is not None:
-        return placed, max(end_limit, cursor + tail)
-    return placed, cursor + tail
+    total = max(end_limit, cursor + tail) if end_limit is not None else cursor + tail
+    return _Placement(placed, total, peak_limited)
 
 
-def _noise_levels(placed: list[_Placed], recipe: StreamRecipe, rng: np.random.Generator) -> npt.NDArray[np.float64]:
+def _noise_levels(placed: list[PlacedClip], recipe: StreamRecipe, rng: np.random.Generator) -> npt.NDArray[np.float64]:
     """The noise bed's RMS under each item: the item's speech level minus a random SNR."""
     speech = [p.speech_rms for p in placed if p.speech_rms > 0]
     fallback = float(np.median(speech)) if speech else 0.05
@@ -267,38 +266,28 @@ def _noise_levels(placed: list[_Placed], recipe: StreamRecipe, rng: np.random.Ge
 
 def build_stream(recipe: StreamRecipe, pools: ClipPools, *, sample_rate: int = DEFAULT_SAMPLE_RATE,
                  progress: ProgressCallback | None = None, cancel: threading.Event | None = None) -> BuiltStream:
-    """Lay out, mix and label a stream (see the module docstring)."""
+    """Lay out and label a stream (see the module docstring); its audio is mixed as it is read or written."""
+    if recipe.fills_duration:
+        check_wav_length(int(recipe.minutes * 60 * sample_rate), sample_rate)
+    check_stream_memory(sum(recipe.counts()), recipe.minutes if recipe.fills_duration else None)
+    if recipe.snr_db is not None and not pools.noise:
+        raise WorkbenchError("no background noise files: the dataset has no _background_noise_ folder; "
+                             "give noise files or build without noise")
     rng = np.random.default_rng(recipe.seed)
     items = plan_items(recipe, pools, rng)
-    placed, total = _place_items(items, recipe, rng, sample_rate, cancel, progress)
+    placement = _place_items(items, recipe, rng, sample_rate, cancel, progress)
+    placed = placement.placed
     levels = _noise_levels(placed, recipe, rng)
-    mix = np.zeros(total, np.float32)
-    if recipe.snr_db is not None:
-        sources = [to_float(load_audio(p, sample_rate).samples) for p in pools.noise]
-        if not sources:
-            raise WorkbenchError("no background noise files: the dataset has no _background_noise_ folder; "
-                                 "give noise files or build without noise")
-        bed = noise_bed(sources, total, sample_rate, rng)
-        boundaries = np.asarray([(a.at + b.at + b.audio.size) // 2 for a, b in zip(placed, placed[1:])], np.int64)
-        block = int(MIX_BLOCK_S * sample_rate)
-        for start in range(0, total, block):
-            stop = min(total, start + block)
-            mix[start:stop] = bed[start:stop] * level_envelope(boundaries, levels, start, stop,
-                                                               int(LEVEL_RAMP_S * sample_rate))
-        del bed
-    for p in placed:
-        mix[p.at:p.at + p.audio.size] += p.audio
-    if progress is not None:
-        progress(1.0)
-    clipped = int(np.count_nonzero(np.abs(mix) >= 1.0))
-    samples = to_int16(mix)
+    noise = [to_float(load_audio(p, sample_rate).samples) for p in pools.noise] if recipe.snr_db is not None else None
+    blocks = dataset_blocks(placed, levels, placement.total, sample_rate, noise, rng)
     labels = StreamLabels(tuple(p.event for p in placed), "stream")
     uses = Counter(e.clip for e in labels.events if e.clip)
     info = {"recipe": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(recipe).items()},
             "counts": {"keywords": len(labels.keyword_events),
                        "unknown": sum(e.label == UNKNOWN_LABEL for e in labels.events),
                        "silence": sum(e.label == SILENCE_LABEL for e in labels.events)},
-            "sample_rate": sample_rate, "duration_s": round(samples.size / sample_rate, 3),
-            "clipped_samples": clipped, "reused_clips": sum(n > 1 for n in uses.values()),
-            "most_uses_of_a_clip": max(uses.values(), default=0), **pools.description}
-    return BuiltStream(samples, labels, sample_rate, clipped, info)
+            "sample_rate": sample_rate, "duration_s": round(placement.total / sample_rate, 3),
+            "clipped_samples": None, "reused_clips": sum(n > 1 for n in uses.values()),
+            "most_uses_of_a_clip": max(uses.values(), default=0), "peak_limited_clips": placement.peak_limited,
+            **pools.description}
+    return BuiltStream(labels, sample_rate, placement.total, info, blocks)

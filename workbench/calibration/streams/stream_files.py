@@ -11,27 +11,26 @@ from __future__ import annotations
 import math
 import threading
 from pathlib import Path
-from typing import Sequence
+from typing import BinaryIO, Sequence
 
 import numpy as np
+import soundfile as sf
 
+from workbench.calibration.replay import CalibrationCancelled
 from workbench.calibration.streams.labels import SILENCE_LABEL, StreamLabels, labels_csv, labels_json
-from workbench.calibration.streams.stream_audio import noise_bed, to_float
-from workbench.calibration.streams.stream_builder import (
-    BuiltStream,
-    ClipPools,
-    ProgressCallback,
-    StreamRecipe,
-    build_stream,
-)
+from workbench.calibration.streams.stream_audio import to_float
+from workbench.calibration.streams.stream_builder import ClipPools, ProgressCallback, StreamRecipe, build_stream
+from workbench.calibration.streams.stream_mix import BuiltStream, background_blocks
+from workbench.calibration.streams.stream_resources import check_disk_room, check_wav_length
 from workbench.core.atomic_write import check_destination
-from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio, to_int16, wav_bytes
+from workbench.core.file_set import WrittenInto, write_file_set
+from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
 from workbench.core.errors import SettingsError
-from workbench.core.file_set import write_file_set
 
 ALL_SPLITS = "all"
 DB_PER_AMPLITUDE_DECADE = 20.0
 FULL_SCALE_DBFS = 0.0
+MIX_PROGRESS_START = 0.5  # the layout reports progress up to here, the mix as it is written the rest
 
 
 def pools_from_datasets(roots: Sequence[str | Path], keywords: Sequence[str], split: str,
@@ -84,14 +83,13 @@ def make_background_stream(noise_files: Sequence[str | Path], minutes: float, le
         raise SettingsError(f"the background level must be below full scale ({FULL_SCALE_DBFS:g} dBFS), "
                             f"got {level_dbfs:g} dBFS")
     sources = [to_float(load_audio(p, sample_rate).samples) for p in noise_files]
-    bed = noise_bed(sources, int(minutes * 60 * sample_rate), sample_rate, np.random.default_rng(seed))
-    mix = bed * np.float32(10.0 ** (level_dbfs / DB_PER_AMPLITUDE_DECADE))
-    clipped = int(np.count_nonzero(np.abs(mix) >= 1.0))
-    samples = to_int16(mix)
+    total = int(minutes * 60 * sample_rate)
+    gain = 10.0 ** (level_dbfs / DB_PER_AMPLITUDE_DECADE)
     info = {"background_only": True, "noise_files": [Path(p).name for p in noise_files], "seed": seed,
             "level_dbfs": level_dbfs, "sample_rate": sample_rate,
-            "duration_s": round(samples.size / sample_rate, 3), "clipped_samples": clipped}
-    return BuiltStream(samples, StreamLabels((), "stream"), sample_rate, clipped, info)
+            "duration_s": round(total / sample_rate, 3), "clipped_samples": None}
+    return BuiltStream(StreamLabels((), "stream"), sample_rate, total, info,
+                       background_blocks(sources, total, sample_rate, gain, np.random.default_rng(seed)))
 
 
 def labels_paths(wav_path: str | Path) -> tuple[Path, Path]:
@@ -108,18 +106,40 @@ def check_stream_destination(wav_path: str | Path) -> Path:
     return check_destination(wav)
 
 
-def write_stream(built: BuiltStream, wav_path: str | Path) -> tuple[Path, Path, Path]:
+def write_stream(built: BuiltStream, wav_path: str | Path, progress: ProgressCallback | None = None,
+                 cancel: threading.Event | None = None) -> tuple[Path, Path, Path]:
     """Write the WAV, its labels JSON (with the recipe under ``"stream"``) and CSV, all or nothing.
 
     Why together: a WAV replaced without its labels (a Ctrl+C between the files) would be checked and
-    calibrated against the labels of another stream -- and nothing would look wrong.
+    calibrated against the labels of another stream -- and nothing would look wrong. The WAV is mixed into
+    its temporary file a block at a time (``progress`` from 0.5 to 1, ``cancel`` polled between blocks), so
+    memory does not grow with the stream; the labels follow, as they hold the count of clipped samples.
     """
     wav = check_stream_destination(wav_path)
     json_path, csv_path = labels_paths(wav)
+    check_wav_length(built.n_samples, built.sample_rate)
+    check_disk_room(built.n_samples, built.sample_rate, wav)
     counts = built.labels.label_counts()
     order = sorted(counts, key=lambda k: (k == SILENCE_LABEL, k))
-    extra = {"stream": {"audio": wav.name, **built.info, "events_per_label": {k: counts[k] for k in order}}}
-    write_file_set({wav: lambda: wav_bytes(built.samples, built.sample_rate),
-                    json_path: labels_json(built.labels, extra).encode("utf-8"),
-                    csv_path: labels_csv(built.labels).encode("utf-8")})
+
+    def labels_document() -> bytes:  # after the WAV: built.info counts the samples the mix clipped
+        extra = {"stream": {"audio": wav.name, **built.info, "events_per_label": {k: counts[k] for k in order}}}
+        return labels_json(built.labels, extra).encode("utf-8")
+
+    write_file_set({wav: WrittenInto(lambda handle: _write_wav(built, handle, progress, cancel)),
+                    json_path: labels_document, csv_path: labels_csv(built.labels).encode("utf-8")})
     return wav, json_path, csv_path
+
+
+def _write_wav(built: BuiltStream, handle: BinaryIO, progress: ProgressCallback | None,
+               cancel: threading.Event | None) -> None:
+    with sf.SoundFile(handle, "w", samplerate=built.sample_rate, channels=1, subtype="PCM_16",
+                      format="WAV") as out:
+        done = 0
+        for block in built.blocks():
+            if cancel is not None and cancel.is_set():
+                raise CalibrationCancelled("stream writing cancelled")
+            out.write(block)
+            done += block.size
+            if progress is not None:
+                progress(MIX_PROGRESS_START + (1.0 - MIX_PROGRESS_START) * done / max(1, built.n_samples))

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
-from workbench.calibration.streams.stream_builder import KEYWORDS_PER_HOUR, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR
+from workbench.calibration.streams.stream_builder import (
+    KEYWORDS_PER_HOUR, PEAK_LIMIT, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR,
+)
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
@@ -27,6 +29,13 @@ from workbench.core.errors import SettingsError
 SPLIT_CHOICES = ("testing", "validation", "training", "all")
 SPLIT_METHOD_CHOICES = ("hash", "stratified")
 DEFAULT_BACKGROUND_LEVEL_DBFS = -40.0
+# the defaults of options that are None when not given, so that a conflict can be told from a default
+DEFAULTS = {"minutes": 10.0, "keywords": "yes,no", "gap_s": "0.3:1.2", "gain_db": "-3:3", "snr_db": "20:40",
+            "split": "testing", "split_method": "hash", "level_dbfs": DEFAULT_BACKGROUND_LEVEL_DBFS}
+# options a --background-only stream (noise alone) has no use for, by their argparse names (--split may stay:
+# the dataset's noise, which it then uses, belongs to every split)
+WORDS_ONLY = ("keywords", "keyword_count", "unknown_count", "silence_count", "gap_s", "gain_db", "snr_db",
+              "trim_clips", "no_noise")
 
 
 def _float_range(text: str, what: str) -> tuple[float, float]:
@@ -52,33 +61,38 @@ def register(subparsers: Any) -> None:
         "word) in a seeded random order with random gaps and gains over background noise at random "
         "SNRs, and write OUT.wav with OUT.json and OUT.csv labels. Without counts the stream is MINUTES "
         f"long, with keywords : other words : silences about {KEYWORDS_PER_HOUR:,} : {UNKNOWN_PER_HOUR:,} : "
-        f"{SILENCE_PER_HOUR:,} per hour (dense speech, the mix kws calibrate's default target is meant for).")
+        f"{SILENCE_PER_HOUR:,} per hour (dense speech, the mix kws calibrate's default target is meant for); with "
+        "--keyword-count the stream is sized by its keywords instead, in the same proportions.")
     make.add_argument("--dataset", type=Path, action="append", default=[], metavar="DIR",
                       help="dataset folder (repeat for several)")
     make.add_argument("--out", type=Path, required=True, help="the WAV to write (labels go beside it)")
-    make.add_argument("--keywords", default="yes,no", help="keyword words, comma-separated (default yes,no)")
-    make.add_argument("--minutes", type=float, default=10.0, help="length of the stream (default 10)")
-    make.add_argument("--keyword-count", type=int, help="exact number of keywords (instead of --minutes)")
+    make.add_argument("--keywords", help="keyword words of the dataset, comma-separated (default yes,no)")
+    make.add_argument("--minutes", type=float, help="length of the stream (default 10); with only "
+                      "--unknown-count or --silence-count given it sizes the other counts")
+    make.add_argument("--keyword-count", type=int, help="exact number of keywords, instead of --minutes: the "
+                      "other words and silences keep the proportions above unless counted too")
     make.add_argument("--unknown-count", type=int, help="exact number of other words")
     make.add_argument("--silence-count", type=int, help="exact number of silence clips")
-    make.add_argument("--gap-s", default="0.3:1.2", help="seconds between clips, LOW:HIGH (default 0.3:1.2)")
-    make.add_argument("--gain-db", default="-3:3", help="gain of each clip in dB, LOW:HIGH (default -3:3)")
-    make.add_argument("--snr-db", default="20:40", help="speech-to-noise ratio in dB, LOW:HIGH (default 20:40)")
+    make.add_argument("--gap-s", metavar="LOW:HIGH", help="seconds between clips (default 0.3:1.2)")
+    make.add_argument("--gain-db", metavar="LOW:HIGH",
+                      help="gain of each clip in dB (default -3:3); a clip's gain stops where its peak reaches "
+                      f"{PEAK_LIMIT:g} of full scale, so loud clips can stay below LOW (a warning says how many)")
+    make.add_argument("--snr-db", metavar="LOW:HIGH", help="speech-to-noise ratio in dB (default 20:40)")
     make.add_argument("--trim-clips", action="store_true",
                       help="cut each clip to its spoken word, so the gaps separate words (a denser stream "
                       "than the default, whose gaps separate whole one-second clips)")
     make.add_argument("--no-noise", action="store_true", help="no background noise between and under the words")
     make.add_argument("--noise", type=Path, action="append", default=[], metavar="FILE",
                       help="noise recording to use instead of the dataset's _background_noise_ (repeat)")
-    make.add_argument("--split", choices=SPLIT_CHOICES, default="testing",
+    make.add_argument("--split", choices=SPLIT_CHOICES,
                       help="which clips: a split of the dataset (default testing: speakers training never "
                       "used) or all")
-    make.add_argument("--split-method", choices=SPLIT_METHOD_CHOICES, default="hash",
+    make.add_argument("--split-method", choices=SPLIT_METHOD_CHOICES,
                       help="the split rule the model's training used (default hash)")
     make.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     make.add_argument("--background-only", action="store_true",
                       help="write noise only (no words, no events) for background false accepts")
-    make.add_argument("--level-dbfs", type=float, default=DEFAULT_BACKGROUND_LEVEL_DBFS,
+    make.add_argument("--level-dbfs", type=float,
                       help=f"with --background-only: RMS level (default {DEFAULT_BACKGROUND_LEVEL_DBFS:g} dBFS, at "
                       "most 0); samples that clip are counted in a note")
     make.add_argument("--progress", choices=PROGRESS_MODES, default="text", help="progress on stderr")
@@ -97,23 +111,31 @@ def register(subparsers: Any) -> None:
 
 
 def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Build and write a stream. SIGINT and SIGTERM set a flag the build polls, so either signal stops it
-    with nothing written (a stop asked for while the files are written lets them finish: they belong together)."""
+    """Build and write a stream. SIGINT and SIGTERM set a flag the build and the writing poll, so either signal
+    stops it with nothing written (one arriving while the files are renamed into place waits for them: they
+    belong together)."""
     from workbench.calibration.replay import CalibrationCancelled
     from workbench.calibration.streams.stream_files import check_stream_destination, write_stream
 
     out = out or sys.stdout
+    _check_options(args)
     check_stream_destination(args.out)
     cancel = threading.Event()
+    progress = ProgressOutput(args.progress)
     with cancel_on_signals(cancel):
         try:
-            built = _build(args, cancel)
+            built = _build(args, cancel, progress)
+            if cancel.is_set():
+                raise CalibrationCancelled("stream building cancelled")
+            written = write_stream(built, args.out, lambda f: progress("building", f), cancel)
         except CalibrationCancelled:
-            built = None
-        if built is None or cancel.is_set():
-            print("kws: interrupted: no stream was written", file=sys.stderr)
-            return EXIT_CANCELLED
-        wav, json_path, csv_path = write_stream(built, args.out)
+            written = None
+        finally:
+            progress.finish()
+    if written is None:
+        print("kws: interrupted: no stream was written", file=sys.stderr)
+        return EXIT_CANCELLED
+    wav, json_path, csv_path = written
     counts = built.labels.label_counts()
     keywords = {k: v for k, v in counts.items() if is_keyword_class(k)}
     summary = ", ".join(f"{k} {v}" for k, v in sorted(keywords.items()))
@@ -123,34 +145,60 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
               + f" with labels {json_path.name} and {csv_path.name}\n")
     if built.clipped_samples:
         out.write(f"note: {built.clipped_samples} samples reached full scale and were clipped\n")
-    _warn_reuse(built.info, args.split)
+    _warn_reuse(built.info, _given(args, "split"))
+    _warn_peak_limited(built.info, _given(args, "gain_db"))
     return 0
 
 
-def _build(args: argparse.Namespace, cancel: threading.Event) -> Any:
-    """The stream ``make``'s options describe (background only, or from datasets); the build polls ``cancel``."""
+def _given(args: argparse.Namespace, name: str) -> Any:
+    """The option's value, or its default when it was not given."""
+    value = getattr(args, name)
+    return DEFAULTS[name] if value is None else value
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """One sentence for options that contradict each other or would be silently ignored."""
+    if args.background_only:
+        ignored = [name for name in WORDS_ONLY if getattr(args, name) not in (None, False)]
+        if ignored:
+            raise SettingsError(f"--{ignored[0].replace('_', '-')} has no use with --background-only, which writes "
+                                "noise alone (no words); leave it out")
+        return
+    if args.level_dbfs is not None:
+        raise SettingsError("--level-dbfs sets the level of a --background-only stream; a stream of words takes "
+                            "its noise level from the words and --snr-db")
+    if args.keyword_count is not None and args.minutes is not None:
+        raise SettingsError("--keyword-count sizes the stream by its keywords and --minutes by its length; give "
+                            "one of them")
+    if args.no_noise and (args.noise or args.snr_db is not None):
+        option = "--noise" if args.noise else "--snr-db"
+        raise SettingsError(f"--no-noise builds the stream without noise, so {option} has no use; leave out one "
+                            "of them")
+
+
+def _build(args: argparse.Namespace, cancel: threading.Event, progress: ProgressOutput) -> Any:
+    """The stream ``make``'s options describe (background only, or from datasets): laid out and labelled, its
+    audio made as it is written. The layout polls ``cancel``."""
     from workbench.calibration.streams.stream_builder import StreamRecipe
     from workbench.calibration.streams.stream_files import (
         make_background_stream, make_dataset_stream, pools_from_datasets,
     )
 
+    minutes = _given(args, "minutes")
     if args.background_only:
         noise = list(args.noise) or (list(pools_from_datasets(args.dataset, (), "all").noise) if args.dataset else [])
-        return make_background_stream(noise, args.minutes, args.level_dbfs, args.seed)
+        return make_background_stream(noise, minutes, _given(args, "level_dbfs"), args.seed)
     if not args.dataset:
         raise SettingsError("give a dataset folder with --dataset")
     recipe = StreamRecipe(
-        keywords=tuple(k.strip() for k in args.keywords.split(",") if k.strip()), minutes=args.minutes,
+        keywords=tuple(k.strip() for k in _given(args, "keywords").split(",") if k.strip()), minutes=minutes,
         keyword_count=args.keyword_count, unknown_count=args.unknown_count, silence_count=args.silence_count,
-        gap_s=_float_range(args.gap_s, "--gap-s"), gain_db=_float_range(args.gain_db, "--gain-db"),
-        snr_db=None if args.no_noise else _float_range(args.snr_db, "--snr-db"), split=args.split,
-        seed=args.seed, whole_clips=not args.trim_clips)
-    progress = ProgressOutput(args.progress)
-    try:
-        return make_dataset_stream(args.dataset, recipe, args.split_method, args.noise,
-                                   progress=lambda f: progress("building", f), cancel=cancel)
-    finally:
-        progress.finish()
+        gap_s=_float_range(_given(args, "gap_s"), "--gap-s"),
+        gain_db=_float_range(_given(args, "gain_db"), "--gain-db"),
+        snr_db=None if args.no_noise else _float_range(_given(args, "snr_db"), "--snr-db"),
+        split=_given(args, "split"), seed=args.seed, whole_clips=not args.trim_clips)
+    return make_dataset_stream(args.dataset, recipe, _given(args, "split_method"), args.noise,
+                               progress=lambda f: progress("building", f), cancel=cancel)
 
 
 def _warn_reuse(info: dict[str, Any], split: str) -> None:
@@ -161,6 +209,16 @@ def _warn_reuse(info: dict[str, Any], split: str) -> None:
         where = "the dataset" if split == "all" else f"the {split} split"
         print(f"kws: warning: {reused} clips were used more than once (one up to {most} times): {where} holds "
               "fewer clips than the stream needs; make the stream shorter or add clips", file=sys.stderr)
+
+
+def _warn_peak_limited(info: dict[str, Any], gain_db: str) -> None:
+    """Say on stderr when the peak limit kept clips below the gain asked for: ``--gain-db 100:100`` is not
+    refused, but the stream is not as loud as asked."""
+    limited = int(info.get("peak_limited_clips", 0))
+    if limited:
+        clips = sum(int(info.get("counts", {}).get(k, 0)) for k in ("keywords", "unknown", "silence"))
+        print(f"kws: warning: {limited} of {clips} clips are quieter than --gain-db {gain_db} asks: a clip's gain "
+              f"stops where its peak reaches {PEAK_LIMIT:g} of full scale (no clipping)", file=sys.stderr)
 
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -178,8 +236,11 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     labels = load_labels(labels_path).validated(model.classes, clip.duration_s, f"model {model.name}",
                                                 Path(args.audio).name)
     counts = labels.label_counts()
-    out.write(f"{Path(args.audio).name}: {clip.duration_s:.1f} s, {len(labels.events)} events "
-              + "(" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")\n")
+    listing = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    out.write(f"{Path(args.audio).name}: {clip.duration_s:.1f} s, {len(labels.events)} events"
+              + (f" ({listing})" if listing else "")
+              + ("" if labels.keyword_events else ": no keyword events, so kws calibrate takes it only as "
+                 "--background (background-only audio, every detection in it a false accept)") + "\n")
     missing = [c for c in keyword_classes(model.classes) if c not in counts]
     if missing:
         out.write(f"note: no events for the keyword(s) {', '.join(missing)} of model {model.name}\n")

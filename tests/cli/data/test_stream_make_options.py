@@ -1,0 +1,110 @@
+"""`kws stream make` options as the help describes them: a keyword count sizes the stream in the recipe's
+proportions, negative ranges typed with a space, and one sentence for options that contradict each other or
+would be ignored, for a class name given as a keyword, a stream too big for the machine -- and `kws stream
+check` says when a recording holds no keyword events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
+from workbench.calibration.streams import stream_resources
+from tests.cli.data.test_stream_command import run_cli
+
+
+def make(capsys, dataset: Path, out: Path, *extra: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    return run_cli(capsys, "stream", "make", "--dataset", str(dataset), "--out", str(out), "--split", "all",
+                   "--progress", "none", *extra)
+
+
+def test_a_keyword_count_alone_sizes_the_whole_stream(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    code, out, _ = make(capsys, small_dataset, tmp_path / "s.wav", "--keyword-count", "4")
+    assert code == 0 and "4 keywords (no 2, yes 2), 21 other words, 3 silences)" in out  # 332 : 1,678 : 169
+
+
+def test_negative_ranges_are_typed_as_the_help_shows(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    code, _, err = make(capsys, small_dataset, tmp_path / "s.wav", "--keyword-count", "4", "--gain-db", "-6:0",
+                        "--snr-db", "-5:5")
+    assert code == 0, err
+    recipe = json.loads((tmp_path / "s.json").read_text())["stream"]["recipe"]
+    assert recipe["gain_db"] == [-6.0, 0.0] and recipe["snr_db"] == [-5.0, 5.0]
+    code, _, err = make(capsys, small_dataset, tmp_path / "s.wav", "--gap-s", "-1:0")
+    assert code == 2 and err == "kws: error: gap_s must not be below 0, got -1\n"  # the range's own check
+
+
+def test_a_gain_the_peak_limit_holds_back_is_warned_about(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    code, _, err = make(capsys, small_dataset, tmp_path / "s.wav", "--keyword-count", "2", "--unknown-count", "3",
+                        "--silence-count", "0", "--gain-db", "100:100")
+    assert code == 0
+    assert err == ("kws: warning: 5 of 5 clips are quieter than --gain-db 100:100 asks: a clip's gain stops where "
+                   "its peak reaches 0.9 of full scale (no clipping)\n")
+    code, _, err = make(capsys, small_dataset, tmp_path / "s.wav", "--keyword-count", "2", "--unknown-count", "3",
+                        "--silence-count", "0")
+    assert code == 0 and err == ""  # the default -3:3 dB never puts a clip below -3 dB
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (("--keyword-count", "3", "--minutes", "5"),
+     "--keyword-count sizes the stream by its keywords and --minutes by its length; give one of them"),
+    (("--no-noise", "--noise", "n.wav"), "--no-noise builds the stream without noise, so --noise has no use; leave "
+     "out one of them"),
+    (("--no-noise", "--snr-db", "10:20"), "--no-noise builds the stream without noise, so --snr-db has no use; "
+     "leave out one of them"),
+    (("--level-dbfs", "-30"), "--level-dbfs sets the level of a --background-only stream; a stream of words takes "
+     "its noise level from the words and --snr-db"),
+    (("--background-only", "--keyword-count", "3"), "--keyword-count has no use with --background-only, which "
+     "writes noise alone (no words); leave it out"),
+    (("--background-only", "--gain-db", "0:0"), "--gain-db has no use with --background-only, which writes noise "
+     "alone (no words); leave it out"),
+    (("--keywords", "_silence_"), "_silence_ is a class name, not a keyword (names starting with _ mark other "
+     "audio); give keyword words of the dataset, such as yes,no"),
+    (("--keywords", "yes,stop", "--keyword-count", "1"), "the dataset has no 'stop' clips in its all split"),
+    (("--minutes", "100000"), "a 100,000-minute stream does not fit in a WAV file (4 GiB: at most 2,236 minutes "
+     "at 16000 Hz); make it shorter or build several streams with other seeds"),
+])
+def test_contradicting_or_ignored_options_are_one_sentence(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path, extra, message) -> None:  # noqa: F811
+    code, out, err = make(capsys, small_dataset, tmp_path / "s.wav", *extra)
+    assert code == 2 and out == "" and err == f"kws: error: {message}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stream_too_big_for_the_available_memory_is_refused_first(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path, monkeypatch) -> None:  # noqa: F811
+    (tmp_path / "meminfo").write_text("MemAvailable:      10240 kB\n")  # 10 MB: the machine, as the check sees it
+    monkeypatch.setattr(stream_resources, "MEMINFO", tmp_path / "meminfo")
+    code, out, err = make(capsys, small_dataset, tmp_path / "s.wav", "--minutes", "60")
+    assert code == 2 and out == ""
+    assert err == ("kws: error: a 60-minute stream needs about 13 MB of memory to lay out, more than the 10 MB this "
+                   "machine has available; make it shorter (at most about 46 minutes fit now) or build several "
+                   "streams with other seeds\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["meminfo"]
+
+
+def test_check_says_when_a_recording_has_no_keyword_events(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    make(capsys, small_dataset, tmp_path / "s.wav", "--keyword-count", "2")
+    (tmp_path / "s.json").write_text('{"events": []}')
+    code, out, _ = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"))
+    assert code == 0 and out.splitlines()[0].endswith(
+        " s, 0 events: no keyword events, so kws calibrate takes it only as --background (background-only audio, "
+        "every detection in it a false accept)")
+    (tmp_path / "s.json").write_text('{"events": [{"label": "_unknown_", "start_s": 1, "end_s": 1.5}]}')
+    code, out, _ = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"))
+    assert code == 0 and " s, 1 events (_unknown_ 1): no keyword events, so kws calibrate" in out
+
+
+def test_check_names_the_labels_formats_it_reads(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    make(capsys, small_dataset, tmp_path / "s.wav", "--keyword-count", "2")
+    (tmp_path / "s.lab").write_text("1.0\t1.5\tyes\n")
+    code, out, err = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"), "--labels", str(tmp_path / "s.lab"))
+    assert code == 2 and out == ""
+    assert err == ("kws: error: s.lab: labels are read from JSON (.json), CSV (.csv) or Audacity labels (.txt), told "
+                   "apart by the file's extension; its content looks like Audacity labels: name it s.txt\n")
