@@ -17,6 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from workbench.core.errors import ModelError
+from workbench.core.model.inference import runtime_message
 from workbench.profiler.report import HostLatency
 
 DEFAULT_RUNS = 50
@@ -77,7 +78,7 @@ def _interpreter_details(tflite: bytes) -> dict[str, Any]:
         interp = Interpreter(model_content=bytes(tflite), num_threads=1)
         interp.allocate_tensors()
     except (ValueError, RuntimeError) as exc:
-        raise ModelError(f"LiteRT cannot load this model: {exc}") from exc
+        raise ModelError(f"LiteRT cannot load this model: {runtime_message(exc)}") from exc
     inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
     return {"interpreter": interp, "index": inp["index"], "out_index": out["index"],
             "shape": tuple(int(d) for d in inp["shape"]), "dtype": np.dtype(inp["dtype"])}
@@ -109,7 +110,7 @@ def measure_host_latency(tflite: bytes, runs: int = DEFAULT_RUNS, *, pipeline: b
     try:
         median, p90 = _stats(_time_calls(invoker, runs))
     except (ValueError, RuntimeError) as exc:
-        raise ModelError(f"LiteRT failed to run this model: {exc}") from exc
+        raise ModelError(f"LiteRT failed to run this model: {runtime_message(exc)}") from exc
     result = HostLatency(median_ms=median, p90_ms=p90, runs=runs, runtime=invoker.runtime)
     if pipeline:
         hop = _pipeline_hop(invoker, runs, frontend_params)

@@ -198,18 +198,20 @@ def test_commander_option_that_is_not_a_program(commander, capsys, tmp_path: Pat
 
 
 # -- the result never replaces the model or the firmware it was measured with -----------------------------
+@pytest.mark.parametrize("option", ["-o", "--log"])
 @pytest.mark.parametrize("target", ["model", "firmware"])
 def test_output_over_the_model_or_firmware_is_refused_before_the_board_runs(capsys, profiler_image: Path,
                                                                              reference_model_path: Path,
-                                                                             tmp_path: Path, target: str) -> None:
+                                                                             tmp_path: Path, target: str,
+                                                                             option: str) -> None:
     model, firmware = tmp_path / "m.tflite", tmp_path / "fw.s37"
     model.write_bytes(reference_model_path.read_bytes())
     firmware.write_bytes(profiler_image.read_bytes())
     output = model if target == "model" else firmware
-    code, out, err = _run(capsys, "board", "profile", str(model), "--firmware", str(firmware), "-o", str(output),
+    code, out, err = _run(capsys, "board", "profile", str(model), "--firmware", str(firmware), option, str(output),
                           "--port", str(tmp_path / "no-such-port"))
     assert code == 2 and out == ""
-    assert err == f"kws: error: -o {output} is the input {output}: writing there would replace it; choose another " \
-                  "output file.\n"
+    assert err == f"kws: error: {option} {output} is the input {output}: writing there would replace it; choose " \
+                  "another output file.\n"
     assert model.read_bytes() == reference_model_path.read_bytes()
     assert firmware.read_bytes() == profiler_image.read_bytes()

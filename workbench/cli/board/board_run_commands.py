@@ -159,10 +159,10 @@ def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Eve
 
     out = out or sys.stdout
     tflite, name = load_tflite(args.model)
-    if args.output is not None:  # the result must not replace the model or the firmware it was measured with
-        check_output_file(args.output, [args.model, *([args.firmware] if args.firmware else [])])
-    for destination in (args.output, args.log):  # before the board works for a minute, not after
-        if destination is not None:
+    inputs = [args.model, *([args.firmware] if args.firmware else [])]
+    for option, destination in (("-o", args.output), ("--log", args.log)):  # before the board works a minute
+        if destination is not None:  # neither may replace the model or the firmware it was measured with
+            check_output_file(destination, inputs, option)
             check_destination(destination)
     store = MeasurementStore(args.store) if args.save else None
     if store is not None:

@@ -29,7 +29,8 @@ from workbench.gui.model.layer_axis import LayerAxis
 from workbench.gui.model.layer_table_model import COLUMNS, SORT_ROLE, LayerTableModel, layer_details_html
 from workbench.gui.model.profile_summary import summary_html
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
-from workbench.profiler.device_limits import BYTES_PER_COMMANDER_KB, XG24_FLASH_BYTES, XG24_RAM_BYTES, format_kb
+from workbench.profiler.device_limits import (BYTES_PER_COMMANDER_KB, CLOCK_RANGE_MHZ, XG24_FLASH_BYTES, XG24_RAM_BYTES,
+                                              format_kb)
 from workbench.profiler.export import render
 from workbench.profiler.report import ProfileReport, profile_model
 
@@ -48,7 +49,7 @@ DETAILS_PLACEHOLDER = "Select a layer to see its shapes, options and where it ru
 # the accelerator choice, by the names of `kws profile --accelerator` (the data) with what the box shows
 ACCELERATOR_CHOICES = (("mvp", "MVP"), ("none", "none (CPU only)"))
 HZ_PER_MHZ = 1_000_000
-CLOCK_MIN_MHZ, CLOCK_MAX_MHZ, CLOCK_DECIMALS = 1.0, 1000.0, 1
+(CLOCK_MIN_MHZ, CLOCK_MAX_MHZ), CLOCK_DECIMALS = CLOCK_RANGE_MHZ, 1  # the range kws profile --clock-mhz takes
 SETTING_ACCELERATOR, SETTING_CLOCK_MHZ = "profile/accelerator", "profile/clock_mhz"
 
 
