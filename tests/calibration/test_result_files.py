@@ -114,3 +114,20 @@ def test_a_report_opens_from_its_calibration_json_and_another_file_asks_for_the_
     assert by_file.document == load_calibration_output(calibrated).document
     with pytest.raises(WorkbenchError, match=r"sweep.csv is a file: choose the calibration report's folder"):
         load_calibration_output(calibrated / "sweep.csv")
+
+
+def test_a_set_is_never_written_over_the_calibrated_or_a_bundled_model(calibrated: Path, tmp_path: Path,
+                                                                        reference_model_path: Path) -> None:
+    from workbench.bundled_models import bundled_model_file
+
+    output = load_calibration_output(calibrated)
+    own = tmp_path / "own.tflite"
+    own.write_bytes(reference_model_path.read_bytes())
+    bundled = bundled_model_file("kws_yes_no")
+    assert bundled is not None
+    before = bundled.read_bytes()
+    with pytest.raises(WorkbenchError, match="is the input .*own.tflite: writing there would replace it"):
+        output.save_set_into_model(own, output.pareto[-1], own)
+    with pytest.raises(WorkbenchError, match="would overwrite the bundled model kws_yes_no.tflite"):
+        output.save_set_into_model(own, output.pareto[-1], bundled)
+    assert own.read_bytes() == reference_model_path.read_bytes() and bundled.read_bytes() == before

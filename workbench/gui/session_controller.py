@@ -338,13 +338,17 @@ class SessionController(QObject):
             self.tuning.reset_to_model()
 
     def save_parameters_into_model(self, path: str | Path) -> Path:
-        """Write a copy of the model with the current detection parameters (SL_PARAMSv1); raises WorkbenchError."""
+        """Write a copy of the model with the current detection parameters (SL_PARAMSv1); raises WorkbenchError.
+        The loaded model's own file may be chosen (the dialog asked before replacing it); a bundled model never."""
         from workbench.core.detection.tuning import save_settings_into_model
         from workbench.core.model.model_file import model_copy_path
+        from workbench.output_guard import check_output_file
 
         if self.model is None:
             raise WorkbenchError("no model is loaded")
-        return Path(save_settings_into_model(self.model, self.settings, model_copy_path(path)))
+        target = model_copy_path(path)
+        check_output_file(target, [], option=None)
+        return Path(save_settings_into_model(self.model, self.settings, target))
 
     # -- recording ------------------------------------------------------------------------------
     def start_recording(self) -> bool:

@@ -176,3 +176,15 @@ def test_a_board_report_sets_the_controls_without_re_profiling(profiled, referen
     view.set_report(board)
     assert view.report is board  # shown as it came, not replaced by a fresh estimate
     assert view.accelerator == "none" and view.clock_hz == 40_000_000
+
+
+def test_export_never_replaces_a_bundled_model(view, tmp_path):
+    from workbench.bundled_models import bundled_model_file
+    from workbench.core.errors import WorkbenchError
+
+    bundled = bundled_model_file("kws_yes_no")
+    assert bundled is not None
+    before = bundled.read_bytes()
+    with pytest.raises(WorkbenchError, match="would overwrite the bundled model kws_yes_no.tflite"):
+        view.export_to(bundled, "json")
+    assert bundled.read_bytes() == before

@@ -119,6 +119,19 @@ def test_a_parameters_copy_is_always_a_tflite(window, tmp_path: Path) -> None:
     window.error_box.close()
 
 
+def test_a_parameters_copy_is_never_written_into_a_bundled_model(window) -> None:
+    from workbench.bundled_models import bundled_model_file
+
+    bundled = bundled_model_file("tflite_micro_speech")
+    assert bundled is not None
+    before = bundled.read_bytes()
+    assert not window.save_parameters(bundled)
+    assert window.last_error.endswith("would overwrite the bundled model tflite_micro_speech.tflite; choose another "
+                                      "output file.")
+    assert bundled.read_bytes() == before
+    window.error_box.close()
+
+
 def test_a_parameters_copy_is_never_written_beside_a_folder(window, tmp_path: Path) -> None:
     folder = tmp_path / "models"
     folder.mkdir()

@@ -37,6 +37,7 @@ from workbench.calibration.sweep.grid import ParameterSet
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import write_file_set
+from workbench.output_guard import check_output_file
 
 
 def figures_text(frr: float, fa_per_hour: float) -> str:
@@ -115,6 +116,7 @@ class CalibrationOutput:
         from workbench.core.detection.tuning import save_settings_into_model
         from workbench.core.model.model_file import load_model
 
+        check_output_file(Path(out_path), [model_path], option=None)  # a copy: never the calibrated or a bundled model
         model = load_model(model_path)
         base = DetectionSettings.from_params(model.params).replace(latency_ms=self.latency_ms)
         settings = parameter_set_of(item).settings(base)

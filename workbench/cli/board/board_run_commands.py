@@ -23,7 +23,7 @@ from workbench.board.uart.line_reader import BAUDRATE
 from workbench.cli.board.board_commands import (ProgressPrinter, add_debugger_options, board_status, load_tflite,
                                                 resolve_serialno, stop_cleanly)
 from workbench.cli.model_argument import MODEL_HELP, model_argument
-from workbench.cli.output_guard import check_output_file
+from workbench.output_guard import check_output_file
 from workbench.cli.parameter_option import parameter_type
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.documentation import BOARD, PathKeepingHelpFormatter, see

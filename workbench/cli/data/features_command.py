@@ -2,7 +2,7 @@
 
 The frontend settings come from the model's embedded ``fe.*`` parameters, so the features match what the
 model was trained on and what the board computes. The output never replaces the audio file or the model
-(:mod:`workbench.cli.output_guard`).
+(:mod:`workbench.output_guard`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from workbench.cli.model_argument import model_argument
-from workbench.cli.output_guard import check_output_file
+from workbench.output_guard import check_output_file
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend import MicroFrontend, quantize
 from workbench.core.frontend_settings import FrontendSettings

@@ -26,7 +26,7 @@ from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
-from workbench.cli.output_guard import check_output_file
+from workbench.output_guard import check_output_file
 
 # CLI option → SweepRanges field (and its help)
 _RANGE_OPTIONS = (

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.model_argument import MODEL_HELP, model_argument
-from workbench.cli.output_guard import check_output_file
+from workbench.output_guard import check_output_file
 from workbench.core.errors import ModelError, SettingsError
 from workbench.documentation import BOARD, PROFILER, PathKeepingHelpFormatter, doc_reference, see
 

@@ -88,7 +88,7 @@ def fit_warnings(tflite: bytes) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from workbench.cli.model_argument import resolve_model_path
-    from workbench.cli.output_guard import check_output_file
+    from workbench.output_guard import check_output_file
     from workbench.core.model.model_average import Member, average_models, reduced_weights
     from workbench.core.model.model_file import load_model, model_from_bytes, save_model
     from workbench.training.model.model_metadata import restamped

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from workbench.cli.model_argument import MODEL_HELP, model_argument
-from workbench.cli.output_guard import check_output_file
+from workbench.output_guard import check_output_file
 from workbench.core.detection.never_detects import never_detects_reason
 from workbench.core.detection.parameter_text import LIST_SEPARATOR, parse_parameter, unknown_key_problem
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings, board_problems

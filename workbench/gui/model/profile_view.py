@@ -354,8 +354,12 @@ class ProfileView(QWidget):
         QApplication.clipboard().setText(self.selected_text())
 
     def export_to(self, path: str | Path, fmt: str) -> Path:
-        """Write the report as ``fmt`` (csv, json, markdown) to ``path`` atomically."""
+        """Write the report as ``fmt`` (csv, json, markdown) to ``path`` atomically; never over the profiled model
+        or a bundled one (WorkbenchError)."""
         from workbench.core.atomic_write import atomic_write_bytes
+        from workbench.output_guard import check_output_file
+
+        check_output_file(Path(path), [self._model_path] if self._model_path is not None else [], option=None)
         return atomic_write_bytes(path, render(self._report, fmt).encode("utf-8"))
 
     def _export_dialog(self, fmt: str) -> None:

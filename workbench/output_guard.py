@@ -1,5 +1,5 @@
-"""One rule for every ``-o`` / ``--out`` file of the command line: never write over the command's own input
-or over a bundled model.
+"""One rule for every ``-o`` / ``--out`` file of the command line, and for the window's exports and "Save into
+model…": never write over the input the file is made from, or over a bundled model.
 
 Why: ``kws export-c m.tflite -o m.tflite`` or ``kws features a.wav -o a.wav`` is a slip of the shell's
 history, and the atomic write that protects a user's files against a crash would then replace the input with
@@ -18,14 +18,16 @@ from workbench.bundled_models import is_bundled_model
 from workbench.core.errors import WorkbenchError
 
 
-def check_output_file(output: Path, inputs: Iterable[Path | str], option: str = "-o") -> None:
-    """WorkbenchError (one sentence) when writing ``output`` would replace one of ``inputs`` or a bundled model."""
+def check_output_file(output: Path, inputs: Iterable[Path | str], option: str | None = "-o") -> None:
+    """WorkbenchError (one sentence) when writing ``output`` would replace one of ``inputs`` or a bundled model;
+    the sentence starts with the ``option`` that named it (the window passes None)."""
+    named = f"{option} {output}" if option else str(output)
     for source in inputs:
         if _same_file(output, Path(source)):
-            raise WorkbenchError(f"{option} {output} is the input {source}: writing there would replace it; "
+            raise WorkbenchError(f"{named} is the input {source}: writing there would replace it; "
                                  f"choose another output file.")
-    if is_bundled_model(output):
-        raise WorkbenchError(f"{option} {output} would overwrite the bundled model {output.name}; choose another "
+    if is_bundled_model(Path(output)):
+        raise WorkbenchError(f"{named} would overwrite the bundled model {Path(output).name}; choose another "
                              f"output file.")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.bundled_models import bundled_model_file
-from workbench.cli.output_guard import check_output_file
+from workbench.output_guard import check_output_file
 from workbench.core.errors import WorkbenchError
 
 
