@@ -9,7 +9,7 @@ import pytest
 from sim_images import s37_text, write_image  # tests/board/sim
 
 from workbench.board.commander import Commander
-from workbench.board.flashing.firmware_image import read_image_extent
+from workbench.board.flashing.firmware_image import ImageExtent, read_image_extent
 from workbench.board.flashing.flash_layout import commander_address, model_flash_blob, plan_model
 from workbench.board.platforms import DeviceInfo
 from workbench.board.flashing.programming import program_board
@@ -97,3 +97,15 @@ def test_program_image_and_model_through_commander(commander, tmp_path: Path, re
     assert model_call[model_call.index("--device") + 1] == "EFR32MG24BxxxF1536"
     assert ("image", "done") in steps and ("model", "done") in steps
     assert steps.index(("image", "done")) < steps.index(("model", "done"))
+
+
+def test_an_image_ending_in_the_models_first_page_is_refused() -> None:
+    """Commander erases whole 8 KiB pages: the image must end before the model's page, not only before it."""
+    board = DeviceInfo("EFR32MG24B310F1536IM48", "A1", 2, 217 * 1024, 256 * 1024, "881a14fffe2f49c6")
+    tflite = b"\0" * (SEED_MODEL_BYTES + 8)  # the reference model's 21 616 bytes: at 0x08030F8C
+    image = ImageExtent(200_000, 0x08000000, 0x08030D40)
+    with pytest.raises(DeviceError, match="erases its whole 8 KiB pages from 0x08030000"):
+        plan_model(board, tflite, image)
+    below = ImageExtent(0x30000, 0x08000000, 0x08030000)  # ends exactly where the erase starts
+    plan = plan_model(board, tflite, below)
+    assert (plan.model_address, plan.erase_start) == (0x08030F8C, 0x08030000)

@@ -47,3 +47,7 @@ class WrongFirmware(DeviceError):
 
 class Cancelled(WorkbenchError):
     """The user cancelled; not an error to show."""
+
+
+class FlashInterrupted(Cancelled):
+    """A stop came while Commander wrote to flash; the message says what is left on the board."""

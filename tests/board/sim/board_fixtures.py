@@ -71,10 +71,12 @@ def install_commander(bin_dir: Path, state: Path) -> CommanderSim:
 
 @pytest.fixture
 def commander(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CommanderSim:
-    """Commander (the stand-in) first on PATH, with a fresh simulated BRD2601B behind it."""
+    """Commander (the stand-in) first on PATH, with a fresh simulated BRD2601B behind it, and a user data folder
+    of the test's own (where kws notes the images it flashed on each board)."""
     sim = install_commander(tmp_path / "bin", tmp_path / "commander-state")
     monkeypatch.setenv("PATH", f"{sim.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     monkeypatch.setenv("SIM_COMMANDER_STATE", str(sim.state))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "user-data"))
     monkeypatch.delenv("KWS_COMMANDER", raising=False)
     return sim
 

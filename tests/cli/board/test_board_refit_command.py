@@ -25,3 +25,21 @@ def test_refit_without_a_model_still_lists_an_empty_store(capsys, tmp_path: Path
     out = capsys.readouterr().out
     assert code == 0 and out.startswith("0 saved measurement(s) in ")
     assert "No refit factors yet" in out
+
+
+def test_refit_names_a_store_that_does_not_exist_or_is_a_file(capsys, tmp_path: Path,
+                                                               reference_model_path: Path) -> None:
+    missing = tmp_path / "nonexistent"
+    code = main(["board", "refit", "--store", str(missing)])
+    captured = capsys.readouterr()
+    assert code == 0 and captured.out.startswith("0 saved measurement(s) in ")
+    assert captured.err == f"kws: warning: --store {missing} does not exist, so nothing was saved there yet: " \
+                           "check the path.\n"
+    afile = tmp_path / "afile.txt"
+    afile.write_text("not a folder")
+    for argv in (["board", "refit"], ["board", "refit", str(reference_model_path)]):
+        code = main([*argv, "--store", str(afile)])
+        captured = capsys.readouterr()
+        assert code == EXIT_USAGE and captured.out == ""
+        assert captured.err == f"kws: error: --store {afile} is a file, not a folder of saved measurements: " \
+                               "give the folder.\n"

@@ -159,6 +159,25 @@ def test_the_reader_refuses_a_baud_rate_of_zero(board) -> None:
     SerialLineReader(str(board.port)).probe()  # a good port opens and closes
 
 
+# -- settings that can never detect: refused before flashing ----------------------------------------------
+@pytest.mark.parametrize(("options", "words"), [
+    (["--count", "50", "--duration", "2"], "minimum_count 50 can never be reached"),
+    (["--window-ms", "0"], "minimum_count 3 can never be reached"),
+    (["--threshold", "255"], "threshold")], ids=["count", "window", "threshold"])
+def test_classify_settings_that_never_detect_are_refused_before_flashing(
+        commander, classifier_image: Path, capsys, reference_model_path: Path, tmp_path: Path,
+        options: list[str], words: str) -> None:
+    argv = ["board", "classify", str(reference_model_path), "--port", str(tmp_path / "ttyNONE"),
+            "--firmware", str(classifier_image), *options]
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == "" and err.startswith("kws: error: ") and words in err
+    assert "nothing flashed" in err and err.count("\n") == 1
+    assert commander.calls() == []
+    code, _, err = _run(capsys, *argv, "--verbose")  # the scores are still worth watching: a warning only
+    assert err.startswith("kws: warning: ") and words in err.splitlines()[0]
+    assert "Serial port" in err.splitlines()[-1]  # went on to the port check
+
+
 # -- 9: messages that say what is wrong -------------------------------------------------------------------
 def test_a_model_too_large_for_flash_does_not_mention_an_image(commander, capsys,
                                                                reference_model_path: Path) -> None:

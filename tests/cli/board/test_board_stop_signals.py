@@ -27,6 +27,7 @@ EXIT_WAIT_S = 60  # a safety net for a hung child, not a timing assertion
 POLL_S = 0.02
 MODEL_FLASH_RUN_OF_FLASH = 2  # kws board flash --model: device info, then the model
 MODEL_FLASH_RUN_OF_PROFILE = 3  # kws board profile: device info, the firmware image, then the model
+IMAGE_FLASH_RUN_OF_FLASH = 2  # kws board flash IMAGE --model: device info, the image, then the model
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
@@ -139,6 +140,28 @@ def test_flash_stops_cleanly_while_commander_writes_the_model(commander, referen
     proc, err, temp = _stop_during_commander_run(["board", "flash", "--model", str(reference_model_path)], commander,
                                                  MODEL_FLASH_RUN_OF_FLASH, tmp_path, stop)
     _assert_stopped_cleanly(proc, err, temp, pids)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_flash_stopped_while_commander_writes_the_image_says_what_is_left(  # noqa: F811
+        commander, profiler_image: Path, reference_model_path: Path, tmp_path: Path,  # noqa: F811
+        stop: signal.Signals) -> None:
+    pids = _recording_commander(commander)
+    argv = ["board", "flash", str(profiler_image), "--model", str(reference_model_path)]
+    proc, err, temp = _stop_during_commander_run(argv, commander, IMAGE_FLASH_RUN_OF_FLASH, tmp_path, stop)
+    _assert_stopped_cleanly(proc, err, temp, pids)
+    said = err.splitlines()[-2]
+    assert said.startswith("board: the flash is incomplete: ")
+    assert f"{profiler_image.name} may be only partly written" in said
+    assert "the model was not written" in said and "flash the board again" in said
+
+
+def test_flash_stopped_while_commander_writes_the_model_says_the_model_is_partial(  # noqa: F811
+        commander, reference_model_path: Path, tmp_path: Path) -> None:  # noqa: F811
+    _recording_commander(commander)
+    _, err, _ = _stop_during_commander_run(["board", "flash", "--model", str(reference_model_path)], commander,
+                                           MODEL_FLASH_RUN_OF_FLASH, tmp_path, signal.SIGTERM)
+    assert "the model may be only partly written" in err.splitlines()[-2] and "flash the model again" in err
 
 
 def test_info_stops_cleanly_while_commander_runs(commander, tmp_path: Path) -> None:  # noqa: F811

@@ -5,6 +5,10 @@ end of flash (``FLASH_BASE + FLASH_SIZE - 4``) and the flatbuffer just before it
 (``mltk_tflite_micro_model_helper.cc``). So the model is written as flatbuffer + length, ending exactly at
 the flash end, with no alignment (``mltk/utils/firmware_apps``). The size check comes first so a model
 that does not fit is refused before anything is written.
+
+Why pages matter: Commander erases whole flash pages before it programs (FORMATS.md section 5), so writing
+the model clears everything from the start of the model's first page -- up to a page before the model's
+address. An image must end before that erase start, not merely before the model.
 """
 
 from __future__ import annotations
@@ -17,11 +21,19 @@ from workbench.board.platforms import DeviceInfo
 from workbench.core.errors import DeviceError
 
 LENGTH_TRAILER = struct.Struct("<L")  # the flatbuffer's length, after it
+# Commander's erase unit on the xG24 (FORMATS.md section 5); older series have smaller pages, so assuming
+# 8 KiB everywhere can only refuse more, never let an erase reach an image
+FLASH_PAGE_BYTES = 8 * 1024
 
 
 def model_flash_blob(tflite: bytes) -> bytes:
     """The bytes written for a model: the flatbuffer followed by its length (4 bytes, little-endian)."""
     return bytes(tflite) + LENGTH_TRAILER.pack(len(tflite))
+
+
+def erase_start(device: DeviceInfo, address: int) -> int:
+    """The start of the flash page holding ``address``: where Commander's erase for a write there begins."""
+    return device.flash_base + (address - device.flash_base) // FLASH_PAGE_BYTES * FLASH_PAGE_BYTES
 
 
 def commander_address(address: int) -> str:
@@ -38,6 +50,7 @@ class FlashPlan:
     image_bytes: int  # 0 when no image is flashed
     flash_size: int
     flash_end: int
+    erase_start: int  # the model's first page: everything from here to the flash end is erased
 
     @property
     def trailer_address(self) -> int:
@@ -66,7 +79,7 @@ def plan_model(device: DeviceInfo, tflite: bytes, image: ImageExtent | None = No
     """The model's place at the end of flash; DeviceError (nothing written) when it does not fit.
 
     With an ``image``, the image must lie in flash, MLTK's rule (image bytes + model bytes <= flash size)
-    applies and the image must end before the model starts.
+    applies and the image must end before the model's page erase starts (:func:`erase_start`).
     """
     blob_bytes = len(tflite) + LENGTH_TRAILER.size
     image_bytes = image.data_bytes if image is not None else 0
@@ -80,7 +93,10 @@ def plan_model(device: DeviceInfo, tflite: bytes, image: ImageExtent | None = No
     if image_bytes + blob_bytes > device.flash_size:
         raise DeviceError(f"The model ({blob_bytes} bytes with its length) and the firmware image ({image_bytes} "
                           f"bytes) exceed {flash_text}; nothing was written.")
-    if image is not None and image.end > address:
+    erased_from = erase_start(device, address)
+    if image is not None and image.end > erased_from:
         raise DeviceError(f"The firmware image reaches 0x{image.end:08X}, past where the model must start "
-                          f"(0x{address:08X}); nothing was written.")
-    return FlashPlan(address, blob_bytes, image_bytes, device.flash_size, device.flash_end)
+                          f"(0x{address:08X}) once Commander erases its whole {FLASH_PAGE_BYTES // 1024} KiB pages "
+                          f"from 0x{erased_from:08X}, which would erase the image's end: use a smaller model or "
+                          "image; nothing was written.")
+    return FlashPlan(address, blob_bytes, image_bytes, device.flash_size, device.flash_end, erased_from)

@@ -107,7 +107,8 @@ class BoardJob:
         device = self.query_device()  # before "flashing": the status must name the step that runs
         self.callbacks.status(f"flashing {self.image.name} and the model")
         return program_board(self.commander(), image=self.image, tflite=tflite, device=device, halt=True,
-                             on_progress=self.callbacks.flash_progress, cancel=self.cancel, model_name=model_name)
+                             on_progress=self.callbacks.flash_progress, cancel=self.cancel, model_name=model_name,
+                             warn=lambda text: self.callbacks.status(f"warning: {text}"))
 
     def port(self) -> str:
         """The serial port: the one given, else the J-Link VCOM of the chosen debugger (found once)."""

@@ -105,6 +105,11 @@ def board_status(text: str) -> None:
     print(f"board: {text}", file=sys.stderr, flush=True)
 
 
+def board_warning(text: str) -> None:
+    """A warning, on stderr as every ``kws`` command gives them."""
+    print(f"kws: warning: {text}", file=sys.stderr, flush=True)
+
+
 def stop_cleanly(work: Callable[[threading.Event], int]) -> int:
     """``work(cancel)`` with Ctrl+C and SIGTERM setting ``cancel``; a stop ends it with "board: stopped", 130.
 
@@ -115,13 +120,15 @@ def stop_cleanly(work: Callable[[threading.Event], int]) -> int:
     closes the port); an exception raised at an arbitrary point could come between starting Commander and
     the code that would kill it.
     """
-    from workbench.board.errors import Cancelled
+    from workbench.board.errors import Cancelled, FlashInterrupted
 
     cancel = threading.Event()
     try:
         with cancel_on_signals(cancel):
             return work(cancel)
-    except (Cancelled, KeyboardInterrupt):
+    except (Cancelled, KeyboardInterrupt) as exc:
+        if isinstance(exc, FlashInterrupted):  # what is left on the board decides what to do next
+            board_status(str(exc))
         board_status("stopped")
         return EXIT_CANCELLED
 
@@ -213,7 +220,7 @@ def _flash(args: argparse.Namespace, cancel: threading.Event) -> int:
     tflite, name = load_tflite(args.model) if args.model is not None else (None, "")
     commander = make_commander(args)
     result = program_board(commander, image=args.image, tflite=tflite, halt=True, on_progress=ProgressPrinter(),
-                           cancel=cancel, model_name=name or None)
+                           cancel=cancel, model_name=name or None, warn=board_warning)
     if not args.halt:
         commander.reset(device=result.device.commander_device, cancel=cancel)
     parts = []

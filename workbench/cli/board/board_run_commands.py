@@ -16,7 +16,7 @@ import shlex
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from workbench.board.runs.job import ACCELERATORS, DEFAULT_ACTIVITY_TIMEOUT_S, BoardCallbacks, BoardOptions
 from workbench.board.uart.line_reader import BAUDRATE
@@ -27,6 +27,9 @@ from workbench.output_guard import check_output_file
 from workbench.cli.parameter_option import parameter_type
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.documentation import BOARD, PathKeepingHelpFormatter, see
+
+if TYPE_CHECKING:
+    from workbench.core.detection.settings import DetectionSettings
 
 PROFILE_FORMATS = ("table", "json", "csv", "markdown")
 CLASSIFY_FORMATS = ("text", "jsonl")
@@ -284,6 +287,22 @@ class _ClassifyPrinter:
         self.out.flush()
 
 
+def _check_detects(settings: DetectionSettings, classes: tuple[str, ...], *, flash: bool, verbose: bool) -> None:
+    """Settings that can never detect: refused before flashing, since the run's only result is known.
+
+    Why not always: with ``--verbose`` the board's scores are worth watching anyway, and with ``--no-flash``
+    the settings are not written to the board (its model may hold others); both get a warning instead.
+    """
+    from workbench.core.detection.never_detects import never_detects_reason
+
+    reason = never_detects_reason(settings, classes or None)
+    if reason is None:
+        return
+    if flash and not verbose:
+        raise SettingsError(f"{reason}; nothing flashed (add --verbose to watch the board's scores anyway)")
+    print(f"kws: warning: {reason}", file=sys.stderr)
+
+
 def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.board.runs.classify_run import (ClassifyHandlers, classifier_problems, classify_on_board,
                                                    model_for_classifier)
@@ -306,6 +325,7 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print(f"kws: {'error' if refused else 'warning'}: {problem}", file=sys.stderr)
     if refused:
         raise SettingsError("nothing flashed: fix the model as said above, or add --force to flash it as it is")
+    _check_detects(settings, model.classes, flash=options.flash, verbose=args.verbose)
     printer = _ClassifyPrinter(args.format, out)
     handlers = ClassifyHandlers(startup=printer.startup, event=printer.event, startup_line=printer.startup_line)
 
@@ -321,12 +341,25 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 
 # -- refit ------------------------------------------------------------------------------------------
+def _check_store(root: Path, *, listing: bool) -> None:
+    """A ``--store`` that is a file is refused; one that does not exist is named when listing it.
+
+    Why: a mistyped ``--store`` otherwise reads as "0 saved measurement(s)", as if the folder were empty.
+    """
+    if root.exists() and not root.is_dir():
+        raise SettingsError(f"--store {root} is a file, not a folder of saved measurements: give the folder.")
+    if listing and not root.exists():
+        print(f"kws: warning: --store {root} does not exist, so nothing was saved there yet: check the path.",
+              file=sys.stderr)
+
+
 def run_refit(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.board.measurements import MeasurementStore
     from workbench.profiler.refit import apply_refit, fit_refit
 
     out = out or sys.stdout
     store = MeasurementStore(args.store)
+    _check_store(store.root, listing=args.model is None and args.store is not None)
     saved, problems = store.load()
     for problem in problems:
         board_status(f"skipped {problem}")
