@@ -19,10 +19,9 @@ from __future__ import annotations
 import concurrent.futures as futures
 import multiprocessing
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Protocol, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +39,12 @@ MIN_CLIPS_FOR_WORKERS = 400  # below this, starting processes costs more than it
 POLL_S = 0.2
 
 ProgressCallback = Callable[[int, int], None]  # (clips done, clips in all)
+
+
+class StopFlag(Protocol):
+    """What a stop request is checked through: a ``threading.Event``, or a training run's cancel token."""
+
+    def is_set(self) -> bool: ...
 
 
 class EvaluationCancelled(WorkbenchError):
@@ -92,7 +97,7 @@ def default_workers() -> int:
 def score_clips(tflite: bytes, params: Mapping[str, Any], paths: Sequence[Path], n_classes: int, *,
                 trim_db: float = MLTK_TRIM_DB, workers: Optional[int] = None,
                 progress: Optional[ProgressCallback] = None,
-                cancel: Optional[threading.Event] = None) -> ScoredClips:
+                cancel: Optional[StopFlag] = None) -> ScoredClips:
     """Score every clip (module docstring); raises :class:`EvaluationCancelled` when cancelled."""
     scores = np.full((len(paths), n_classes), np.nan)
     errors: dict[int, str] = {}

@@ -18,7 +18,6 @@ reported folded into ``_unknown_``: their clips count as unknown words and their
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ from workbench.core.model.model_input import require_fit
 from workbench.datasets.clip_length import MLTK_TRIM_DB
 from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class
 from workbench.datasets.splits import TESTING, VALIDATION
-from workbench.evaluation.clip_scores import ProgressCallback, score_clips
+from workbench.evaluation.clip_scores import ProgressCallback, StopFlag, score_clips
 from workbench.evaluation.metrics import ClassifierMetrics, classifier_metrics
 
 EVALUATION_SPLITS = {"test": TESTING, "validation": VALIDATION, "all": None}
@@ -128,7 +127,7 @@ def no_class_matches(model: LoadedModel, names: Sequence[str]) -> WorkbenchError
 
 def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
                    classes: Optional[Sequence[str]] = None, *, progress: Optional[ProgressCallback] = None,
-                   cancel: Optional[threading.Event] = None, workers: Optional[int] = None,
+                   cancel: Optional[StopFlag] = None, workers: Optional[int] = None,
                    trim_db: float = MLTK_TRIM_DB, description: str = "",
                    unreadable: Sequence[tuple[Path, str]] = ()) -> EvaluationResult:
     """Score ``clips`` with ``model`` and compute every figure (see :mod:`workbench.evaluation.metrics`).

@@ -49,6 +49,13 @@ def test_help_works_and_training_says_what_is_missing_without_tensorflow(tmp_pat
     (["--out", "OUT", "--dataset", "DATA", "--keywords", "yes,yes"], "--keywords: keywords must be distinct"),
     (["--out", "OUT", "--dataset", "DATA", "--set", "training.class_weight_scale={ nope = 0.7 }"],
      "class_weight_scale names nope, which the run does not train"),
+    (["--out", "OUT", "--dataset", "DATA", "--set", "data.max_clips_per_word=-3"],
+     "max_clips_per_word must be at least 1 (or left out for every clip), got -3"),
+    (["--out", "OUT", "--dataset", "DATA", "--workers", "0"], "--workers must be at least 1, not 0."),
+    (["--out", "OUT", "--dataset", "DATA", "--workers", "-2"], "--workers must be at least 1, not -2."),
+    (["--out", "OUT", "--dataset", "DATA", "--features-on-ray", "garbage"],
+     "--features-on-ray must be 'auto' or HOST:PORT of the Ray head node, not 'garbage'."),
+    (["--out", "OUT", "--dataset", "DATA:abc"], "must be a number, not 'abc'."),
 ])
 def test_mistakes_are_one_line_and_exit_2(tmp_path: Path, capsys, args: list[str], message: str) -> None:
     (tmp_path / "DATA" / "yes").mkdir(parents=True)
@@ -59,6 +66,23 @@ def test_mistakes_are_one_line_and_exit_2(tmp_path: Path, capsys, args: list[str
     assert main(["train", *args, "--progress", "none"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("kws: error: ") and message in err[0]
+    assert not (tmp_path / "out").exists()  # a refused run leaves no folder behind
+
+
+@pytest.mark.slow
+def test_progress_none_prints_only_where_the_model_is(speech_slice_copy: Path, tmp_path: Path, capsys) -> None:
+    pytest.importorskip("tensorflow")
+    spec = tmp_path / "quick.toml"
+    spec.write_text(QUICK_SPEC.format(epochs=1))
+    out = tmp_path / "run"
+    assert main(["train", "--dataset", str(speech_slice_copy), "--out", str(out), "--spec", str(spec),
+                 "--workers", "1", "--no-evaluate", "--progress", "none"]) == 0
+    assert capsys.readouterr().out == f"wrote {out / 'quick_kws.tflite'}\n"
+
+
+@pytest.fixture()
+def speech_slice_copy(shared_dir: Path, tmp_path: Path) -> Path:
+    return copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path / "data")
 
 
 @pytest.mark.slow

@@ -97,6 +97,11 @@ def test_a_split_without_a_keyword_is_a_clear_error(dataset: Path) -> None:
         make_plan(scan_dataset(dataset), _data(keywords=("yes", "maybe")), seed=1)
 
 
+def test_a_cap_that_leaves_a_split_without_samples_is_named_rather_than_the_dataset(dataset: Path) -> None:
+    with pytest.raises(WorkbenchError, match="no samples of .* with data.max_clips_per_word = 1: raise the cap"):
+        make_plan(scan_dataset(dataset), _data(max_clips_per_word=1), seed=1)
+
+
 def test_negative_words_are_classes_of_their_own_and_leave_the_unknown_words(dataset: Path) -> None:
     index = scan_dataset(dataset)
     data = _data(negative_words=("go",))

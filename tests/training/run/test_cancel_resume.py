@@ -86,3 +86,41 @@ def test_resume_with_no_more_epochs_finishes_from_the_best_checkpoint(
     finished = run_training(TrainRequest(datasets=(), out=out, resume=True, epochs=0), Progress(), CancelToken())
     assert finished.status == "done" and (out / "quick_kws.tflite").is_file()
     assert json.loads((out / "summary.json").read_text())["epochs"] == 1
+
+
+class StopAtPhase:
+    """Creates the run's stop file when ``phase`` starts: after the last epoch, while the run finishes."""
+
+    def __init__(self, stop_file: Path, phase: str) -> None:
+        self.stop_file, self.phase = stop_file, phase
+        self.events: list[dict[str, Any]] = []
+
+    def emit(self, event: dict[str, Any]) -> None:
+        self.events.append(event)
+        if event["phase"] == self.phase and event["event"] == "start":
+            self.stop_file.touch()
+
+
+@pytest.mark.parametrize("phase, step", [("convert", "the conversion"),
+                                         ("evaluate", "the evaluation on the validation split")])
+def test_a_stop_while_finishing_ends_a_stopped_run_that_resume_finishes(
+        speech_slice: Path, quick_spec: Path, tmp_path: Path, phase: str, step: str) -> None:
+    out = tmp_path / "run"
+    stopper = StopAtPhase(out / STOP_FILE_NAME, phase)
+    outcome = run_training(_request(speech_slice, out, quick_spec, epochs=1, evaluate=True), Progress(stopper),
+                           CancelToken(out / STOP_FILE_NAME))
+
+    assert outcome.status == "cancelled" and outcome.model_path is None
+    last = stopper.events[-1]
+    assert last["phase"] == "cancelled" and f"stopped during {step}, after 1 epochs" in last["message"]
+    assert "--resume" in last["message"]
+    assert "write" not in {e["phase"] for e in stopper.events}  # nothing of the model was written
+    assert not any((out / name).exists() for name in ("quick_kws.tflite", "quick_kws.float32.tflite",
+                                                      "quick_kws.keras", "summary.json", "eval"))
+    state = json.loads((out / "train" / "state.json").read_text())
+    assert (out / "train" / "checkpoints" / state["files"]["best"]).is_file()
+
+    (out / STOP_FILE_NAME).unlink()
+    resumed = run_training(TrainRequest(datasets=(), out=out, resume=True), Progress(), CancelToken())
+    assert resumed.status == "done" and (out / "quick_kws.tflite").is_file()
+    assert json.loads((out / "summary.json").read_text())["epochs"] == 1

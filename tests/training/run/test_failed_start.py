@@ -25,6 +25,7 @@ def _request(dataset: Path, out: Path, spec: Path, **changes: object) -> TrainRe
 
 
 def _free_for_a_new_run(out: Path) -> None:
+    assert not out.exists()  # not even the empty folders the failed start made
     assert not (out / "run.json").exists()
     assert not (out / "spec.toml").exists() and not (out / "plan.json").exists()  # nothing of the attempt is left
     OutputFolder(out, "quick_kws").prepare(resume=False)  # does not say "already holds a training run"
@@ -60,3 +61,20 @@ def test_a_failed_run_keeps_the_spec_file_it_was_started_with(speech_slice: Path
         run_training(_request(speech_slice, out, spec, init_from=str(tmp_path / "missing.tflite")),
                      Progress(), CancelToken())
     assert spec.is_file() and not (out / "run.json").exists() and not (out / "plan.json").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["spec.toml"]  # the folder was there: only train/ goes
+
+
+@pytest.mark.parametrize("setting", ["data.max_clips_per_word=1", "data.keywords=[\"yes\", \"maybe\"]"])
+def test_a_start_refused_by_the_plan_leaves_no_folder_and_keeps_one_that_was_there(
+        speech_slice: Path, tmp_path: Path, quick_spec: Path, setting: str) -> None:
+    from workbench.training.spec.setting_paths import parse_assignment
+
+    nested = tmp_path / "new" / "run"
+    kept = tmp_path / "kept"
+    (kept / "train").mkdir(parents=True)
+    for out in (nested, kept):
+        with pytest.raises(WorkbenchError, match="has no samples of"):
+            run_training(_request(speech_slice, out, quick_spec, settings=(parse_assignment(setting),)),
+                         Progress(), CancelToken())
+    assert not (tmp_path / "new").exists()  # every folder the start made, parents too
+    assert (kept / "train").is_dir()  # never what was there before

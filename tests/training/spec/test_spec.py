@@ -100,6 +100,8 @@ def test_a_spec_file_may_extend_a_shipped_spec_and_a_sibling_file(tmp_path: Path
     (TINY + "\n[data]\nkeywords = [\"yes\", \"_silence_\"]\n", ["automatically"]),
     (TINY + "\n[data]\nnegative_words = [\"go\", \"yes\"]\n", ["negative_words", "keywords: yes"]),
     (TINY + "\n[data]\nnegative_words = [\"go\", \"go\"]\n", ["negative_words", "distinct"]),
+    (TINY + "\n[data]\nmax_clips_per_word = -3\n", ["max_clips_per_word must be at least 1", "got -3"]),
+    (TINY + "\n[data]\nmax_clips_per_word = 0\n", ["max_clips_per_word must be at least 1", "got 0"]),
     (TINY + "\n[frontend]\nwindow_size_ms = \"wide\"\n", ["[frontend]"]),
     ("layer = 3\n" + TINY, ["unknown key", "layer"]),
 ])

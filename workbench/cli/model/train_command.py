@@ -24,6 +24,7 @@ from workbench.documentation import TRAINING, PathKeepingHelpFormatter, see
 
 PROGRESS_MODES = ("bar", "jsonl", "none")
 DEFAULT_SPEC = "tflite_micro_speech"
+AUTO_WORKERS = 0  # TrainRequest.workers: one per CPU (a resumed run: the stored run's number)
 
 
 def register(subparsers: Any) -> None:
@@ -54,10 +55,12 @@ def register(subparsers: Any) -> None:
                    help="start from this model's weights (.h5, .keras, .mltk.zip or .tflite of the same spec, "
                    "or a bundled model's name)")
     p.add_argument("--progress", choices=PROGRESS_MODES, default="bar",
-                   help="bar: a progress bar on stderr (default); jsonl: one JSON object per line on stdout")
+                   help="bar: a progress bar on stderr (default); jsonl: one JSON object per line on stdout; "
+                   "none: no progress, only the finished model's path on stdout (and errors on stderr)")
     p.add_argument("--mltk-zip", action="store_true", help="also write <name>.mltk.zip with the whole run")
     p.add_argument("--resume", action="store_true", help="continue the stopped run in --out")
-    p.add_argument("--workers", type=int, default=0, help="feature worker processes (default: one per CPU)")
+    p.add_argument("--workers", type=int, help="feature worker processes, at least 1 (default: one per CPU; "
+                   "with --resume: the stopped run's)")
     p.add_argument("--features-on-ray", metavar="ADDRESS", help="compute the spectrograms as Ray tasks on the Ray "
                    "cluster at HOST:PORT (or 'auto') instead of --workers processes: every CPU of the cluster "
                    "works on them (needs the cluster extra; kws sweep passes it to trials with ray_features)")
@@ -89,14 +92,28 @@ def _request(args: argparse.Namespace) -> Any:
         raise SettingsError("Give at least one --dataset DIR (or --resume a stopped run).")
     if not args.resume and args.epochs == 0:
         raise SettingsError("--epochs 0 only makes sense with --resume (finish a stopped run).")
+    if args.workers is not None and args.workers < 1:  # as kws evaluate says it; leave it out for one per CPU
+        raise SettingsError(f"--workers must be at least 1, not {args.workers}.")
+    if args.features_on_ray:
+        _check_ray_address(args.features_on_ray)
     keywords = tuple(k.strip() for k in args.keywords.split(",") if k.strip()) if args.keywords else None
     init_from = str(args.init_from) if args.init_from else None
     return TrainRequest(datasets=tuple(DatasetArg.parse(d) for d in args.dataset), out=args.out,
                         spec=args.spec or DEFAULT_SPEC,
                         keywords=keywords, epochs=args.epochs, seed=args.seed, init_from=init_from,
-                        resume=args.resume, mltk_zip=args.mltk_zip, workers=max(0, args.workers),
+                        resume=args.resume, mltk_zip=args.mltk_zip, workers=args.workers or AUTO_WORKERS,
                         evaluate=not args.no_evaluate, command=tuple(sys.argv[1:]),
                         settings=tuple(parse_assignment(text) for text in args.settings))
+
+
+def _check_ray_address(address: str) -> None:
+    """The address form the Ray session accepts, checked here so the sentence names this command's option
+    (the session's own check names ``kws sweep --address``)."""
+    from workbench.sweeps.on_ray.ray_session import AUTO
+
+    _host, sep, port = address.rpartition(":")
+    if address != AUTO and "://" not in address and not (sep and port.isdigit()):
+        raise SettingsError(f"--features-on-ray must be 'auto' or HOST:PORT of the Ray head node, not {address!r}.")
 
 
 @contextlib.contextmanager
@@ -149,4 +166,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"kws: training stopped; resume with: kws train --out {shlex.quote(str(args.out))} --resume",
               file=sys.stderr)
         return EXIT_CANCELLED
+    if args.progress == "none":  # the one line a script needs: where the model is
+        print(f"wrote {outcome.model_path}")
     return 0

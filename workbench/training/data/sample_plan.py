@@ -194,6 +194,10 @@ def make_plan(index: DatasetIndex, data: DataSettings, seed: int) -> SamplePlan:
                       list(index.unreadable), pool, by_split[VALIDATION])
     for split in (TRAINING, VALIDATION):
         missing = [name for name, n in plan.counts(split).items() if n == 0]
+        if missing and data.max_clips_per_word is not None:  # the cap, not the dataset, is the likely cause
+            raise WorkbenchError(f"The {split} split has no samples of {', '.join(missing)} with "
+                                 f"data.max_clips_per_word = {data.max_clips_per_word}: raise the cap or leave "
+                                 "it out.")
         if missing:
             raise WorkbenchError(f"The {split} split has no samples of {', '.join(missing)}: the dataset "
                                  f"needs clips of every keyword (and other words for {UNKNOWN}) in it.")

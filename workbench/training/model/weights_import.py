@@ -31,6 +31,7 @@ from workbench.training.model.keras_builder import keras
 from workbench.training.model.weight_expansion import ChannelGrowth, expand_layer
 
 H5_SUFFIXES = (".h5", ".hdf5")
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 MAX_ARCHIVE_MEMBER_BYTES = 256 * 1024 * 1024
 
 
@@ -135,7 +136,19 @@ def read_source_weights(path: str | Path) -> tuple[list[tuple[str, list[np.ndarr
         return _read_h5(_read_archive_h5(path), str(path)), False
     if name.endswith(".keras"):
         return _read_keras(path), False
+    if not name.endswith(H5_SUFFIXES) and not _starts_like_hdf5(path):
+        raise ModelError(f"{path} is no model to start from: give a .h5, .keras, .mltk.zip or .tflite model of the "
+                         "same spec, or a bundled model's name")
     return _read_h5(path, str(path)), False
+
+
+def _starts_like_hdf5(path: Path) -> bool:
+    """True when the file begins with HDF5's signature (a Keras .h5 saved under another name)."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(HDF5_SIGNATURE)) == HDF5_SIGNATURE
+    except OSError:
+        return False
 
 
 def weight_key(path: str) -> str:

@@ -3,9 +3,10 @@
 Why several ways: a terminal sends SIGINT, the GUI's QProcess.terminate() sends SIGTERM on POSIX but
 nothing a console program sees on Windows, where only CTRL_BREAK (to a new process group) or a file
 works. All of them set one event that the training loop checks after every batch (and the feature
-workers between chunks): the run stops at the next batch, keeps its best checkpoint and its state
-for ``--resume``. A second Ctrl+C while stopping raises KeyboardInterrupt (stop *now*); checkpoints
-are written atomically, so even that leaves no half-written file.
+workers between chunks, and the steps after the last epoch between clips and between steps): the run
+stops at the next batch, keeps its best checkpoint and its state for ``--resume``. A second Ctrl+C
+while stopping raises KeyboardInterrupt (stop *now*); checkpoints are written atomically, so even
+that leaves no half-written file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,17 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+
+class RunStopped(Exception):
+    """A stop request honoured between the steps after the last epoch (conversion, threshold, evaluations).
+
+    Why an exception: those steps are nested calls with nothing to hand back half-done; the pipeline catches
+    it and ends the run as a stopped run (the checkpoints stay, no model is written, ``--resume`` finishes).
+    """
+
+    def __init__(self, step: str) -> None:
+        super().__init__(f"stopped during {step}")
+        self.step = step
 
 
 class CancelToken:
@@ -36,6 +48,11 @@ class CancelToken:
         if not self._event.is_set() and self.stop_file is not None and self.stop_file.exists():
             self.set(f"stop file {self.stop_file.name} found")
         return self._event.is_set()
+
+    def check(self, step: str) -> None:
+        """Raise :class:`RunStopped` naming ``step`` when a stop was requested (see :class:`RunStopped`)."""
+        if self.is_set():
+            raise RunStopped(step)
 
     def clear_stop_file(self) -> None:
         """Remove a stop request left from before; nothing to do where the folder is not (yet) a folder

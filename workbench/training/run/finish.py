@@ -22,6 +22,7 @@ from workbench.training.model.conversion import to_tflite
 from workbench.training.model.keras_builder import keras
 from workbench.training.model.model_metadata import detection_settings, labelled_model
 from workbench.training.model.range_equalization import equalize_activation_ranges
+from workbench.training.run.cancel import CancelToken, RunStopped
 from workbench.training.run.keras_files import keras_archive, legacy_h5
 from workbench.training.run.output_folder import OutputFolder
 from workbench.training.run.progress import Progress
@@ -53,14 +54,15 @@ def _agreement(model: keras.Model, tflite: bytes, features: np.ndarray) -> tuple
     return float(np.mean(floats.argmax(1) == ints.argmax(1))), float(np.abs(floats - ints).max())
 
 
-def _threshold(spec: ModelSpec, int8: bytes, plan: SamplePlan, progress: Progress) -> tuple[int, dict[str, Any]]:
+def _threshold(spec: ModelSpec, int8: bytes, plan: SamplePlan, progress: Progress,
+               cancel: CancelToken) -> tuple[int, dict[str, Any]]:
     fixed = spec.detection.detection_threshold
     if fixed is not None:
         return fixed, {"source": "spec"}
     progress.emit("threshold", "start", message="choosing the detection threshold on validation clips")
     clips = [(s.path, plan.classes[s.label]) for s in plan.validation if s.path is not None]
     provisional = labelled_model(spec, int8, detection_settings(spec, 0))
-    choice = choose_threshold(provisional, clips, detection_settings(spec, 0),
+    choice = choose_threshold(provisional, clips, detection_settings(spec, 0), cancel=cancel,
                               progress=lambda d, t: progress.emit("threshold", "progress", done=d, total=t))
     rates = ", ".join(f"{k} {v:.3f}" for k, v in choice.per_class.items())
     progress.info("threshold", f"detection_threshold {choice.threshold} (validation clips through the live "
@@ -70,17 +72,27 @@ def _threshold(spec: ModelSpec, int8: bytes, plan: SamplePlan, progress: Progres
 
 
 def _evaluate(model: LoadedModel, clips: list[ClipEntry], split: str, out: OutputFolder | None,
-              progress: Progress) -> dict[str, Any] | None:
-    """``clips`` through the evaluation package (report into ``out/eval`` when given); None without clips."""
+              progress: Progress, cancel: CancelToken | None = None) -> dict[str, Any] | None:
+    """``clips`` through the evaluation package (report into ``out/eval`` when given); None without clips.
+
+    A stop (``cancel``) raises :class:`~.cancel.RunStopped`, also once every clip is scored: the report is
+    written only when the run goes on to write its model."""
     if not clips:
         progress.info("evaluate", f"no {split} clips: evaluation skipped")
         return None
+    from workbench.evaluation.clip_scores import EvaluationCancelled
     from workbench.evaluation.evaluate import evaluate_model
     from workbench.evaluation.report import write_report
 
+    step = f"the evaluation on the {split} split"
     progress.emit("evaluate", "start", message=f"evaluating on {len(clips)} {split} clips")
-    result = evaluate_model(model, clips, description=f"{split} split",
-                            progress=lambda d, t: progress.emit("evaluate", "progress", done=d, total=t))
+    try:
+        result = evaluate_model(model, clips, description=f"{split} split", cancel=cancel,
+                                progress=lambda d, t: progress.emit("evaluate", "progress", done=d, total=t))
+    except EvaluationCancelled:
+        raise RunStopped(step) from None
+    if cancel is not None:
+        cancel.check(step)
     if out is not None:
         notes: list[str] = []  # PNGs matplotlib could not draw: the run's figures are kept all the same
         write_report(result, out.eval_dir, notes=notes)
@@ -101,10 +113,12 @@ def _evaluate(model: LoadedModel, clips: list[ClipEntry], split: str, out: Outpu
 
 def finish_run(spec: ModelSpec, request: TrainRequest, plan: SamplePlan, validation: FeatureBatch,
                result: TrainingResult, out: OutputFolder, progress: Progress,
-               representative: np.ndarray) -> tuple[dict[str, Any], LoadedModel]:
+               representative: np.ndarray, cancel: CancelToken) -> tuple[dict[str, Any], LoadedModel]:
     """Everything after training; returns the summary and the labelled int8 model (not yet written).
 
     ``summary["skipped"]`` lists every clip that could not be read: in training, validation or test.
+    A stop is honoured between the steps (and between clips) up to the writing, which comes last and is
+    not interrupted: :class:`~.cancel.RunStopped` then leaves the folder as the last epoch left it.
     """
     progress.emit("convert", "start", message=f"converting the best checkpoint (epoch {result.state.best_epoch}) "
                                               "to int8 and float32 .tflite")
@@ -112,19 +126,26 @@ def finish_run(spec: ModelSpec, request: TrainRequest, plan: SamplePlan, validat
     if factors is not None and float(factors.min()) < EQUALIZATION_NOTE_BELOW:
         progress.info("convert", f"channel ranges before the dense layer equalised (factors "
                                  f"{float(factors.min()):.3g}..{float(factors.max()):.3g}) for int8")
+    conversion = "the conversion"
+    cancel.check(conversion)
     float_tflite = to_tflite(result.model)
+    cancel.check(conversion)
     int8 = to_tflite(result.model, representative)
+    cancel.check(conversion)
     agreement, max_diff = _agreement(result.model, int8, validation.features)
     progress.info("convert", f"int8 and float pick the same class on {agreement:.2%} of validation samples")
-    threshold, threshold_info = _threshold(spec, int8, plan, progress)
+    threshold, threshold_info = _threshold(spec, int8, plan, progress, cancel)
     detection = detection_settings(spec, threshold)
     model = labelled_model(spec, int8, detection)
+    validation_figures = _evaluate(model, plan.validation_clips, "validation", None, progress, cancel)
+    # the last stop point before writing: once the test clips are scored (before their report), or here
+    evaluation = _evaluate(model, plan.testing, "testing", out, progress, cancel) if request.evaluate else None
+    if not request.evaluate:
+        cancel.check("the validation evaluation")
     progress.emit("write", "start", message=f"writing {out.root}")
     _save_keras(result.model, out)
     float_twin = labelled_model(spec, float_tflite, detection, extra={FEATURES_DTYPE_KEY: "int8"})
     out.write_bytes(out.float_model_path, float_twin.tflite)
-    validation_figures = _evaluate(model, plan.validation_clips, "validation", None, progress)
-    evaluation = _evaluate(model, plan.testing, "testing", out, progress) if request.evaluate else None
     state = result.state
     summary = {
         "name": spec.name, SUMMARY_MODEL_KEY: out.model_path.name, "classes": list(spec.classes), "macs": spec.macs,

@@ -24,6 +24,7 @@ is either its previous version or complete, never half-written (:mod:`workbench.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -80,6 +81,7 @@ class OutputFolder:
         self.train_dir = self.root / TRAIN_DIR
         self.eval_dir = self.root / EVAL_DIR
         self._earlier_log = ""  # the log of the sessions before this one (a resumed run)
+        self._created: list[Path] = []  # the folders prepare() made, deepest first
 
     # -- paths --------------------------------------------------------------------------------
     @property
@@ -122,10 +124,28 @@ class OutputFolder:
                                  "another --out folder.")
         if resume and not self.run_path.exists():
             raise WorkbenchError(f"{self.root} holds no training run to resume (no {RUN_FILE}).")
+        self._created = [path for path in (self.train_dir, *self.train_dir.parents) if not path.exists()]
         create_folder(self.root, "the output folder")  # atomic_write's sentence, as kws sweep gives it
         create_folder(self.train_dir, "the training folder")
         if resume:
             self._earlier_log = self._read_earlier_log()
+
+    def remove_created_folders(self) -> None:
+        """Remove the folders :meth:`prepare` made when nothing was left in them (a run that failed to start).
+
+        Why: a mistyped dataset or setting must not leave an empty ``OUT/train`` behind, which the user
+        then has to find and delete. Only empty folders go, and only those this session created (with the
+        empty folders the run made inside them): a folder that was there before, or holds a file, stays.
+        """
+        for created in self._created:
+            if not created.is_dir():
+                continue
+            for folder in sorted((p for p in created.rglob("*") if p.is_dir()), key=lambda p: len(p.parts),
+                                 reverse=True):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only succeeds when empty
+            with contextlib.suppress(OSError):
+                created.rmdir()
 
     def _read_earlier_log(self) -> str:
         """The log so far, ending with a line saying that a resumed session starts (see :meth:`write_log`)."""

@@ -7,7 +7,9 @@ the samples, ``features`` of the validation split, ``train`` (fresh augmented fe
 
 A stop request ends the run after the current batch: the checkpoints and the history stay, no model
 is written, and ``--resume`` continues (or, with ``--epochs`` no higher than the epochs done,
-finishes from the best checkpoint at once).
+finishes from the best checkpoint at once). After the last epoch a stop is honoured between the
+finishing steps and clips up to the ``write`` phase: the run is then a stopped run that ``--resume``
+finishes.
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.datasets.synthetic import unfinished_build
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
 from workbench.training.data.sample_plan import Sample, SamplePlan, class_weights, make_plan, plan_warnings
-from workbench.training.run.cancel import CancelToken
+from workbench.training.run.cancel import CancelToken, RunStopped
 from workbench.run_folder_layout import PLAN_FILE, RUN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE
 from workbench.training.run.output_folder import CheckpointWriteError, OutputFolder
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest, dumps
 from workbench.training.run.teacher import Teacher
+from workbench.training.run.training_state import TrainingState
 from workbench.training.spec.model_spec import ModelSpec, check_named_classes, load_spec
 from workbench.training.spec.setting_paths import spec_with_settings
 
@@ -189,6 +192,29 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
         spec, request = _anchored(spec, request)
     max_epochs = request.epochs if request.epochs is not None else spec.training.max_epochs
     out = OutputFolder(request.out, spec.name)
+    with _folders_removed_unless_started(out):
+        return _start(request, spec, out, progress, cancel, make_features, max_epochs)
+
+
+@contextlib.contextmanager
+def _folders_removed_unless_started(out: OutputFolder) -> Iterator[None]:
+    """The folders a failed start created (still empty) are removed again: see ``remove_created_folders``.
+
+    A checkpoint that could not be written is no failed start (``--resume`` repeats the run, see
+    :func:`_forgotten_unless_trained`); a folder holding anything of a run is not empty, so it stays.
+    """
+    try:
+        yield
+    except CheckpointWriteError:
+        raise
+    except Exception:
+        out.remove_created_folders()
+        raise
+
+
+def _start(request: TrainRequest, spec: ModelSpec, out: OutputFolder, progress: Progress, cancel: CancelToken,
+           make_features: FeatureMakerFactory, max_epochs: int) -> RunOutcome:
+    """The folder prepared, the datasets scanned and planned, then training (see :func:`run_training`)."""
     out.prepare(request.resume)
     members = spec.training.ensemble_members
     per_member = f" per member ({members} members, merged after training)" if members > 1 else ""
@@ -262,20 +288,18 @@ def _train_and_finish(request: TrainRequest, spec: ModelSpec, plan: SamplePlan, 
         progress.info("features", f"skipped {path}: {reason}")
     out.write_history(result.state.history)
     if result.cancelled:
-        best = (f"best checkpoint: epoch {result.state.best_epoch}" if result.state.epochs_done
-                else "no epoch finished, so there is no checkpoint")
-        message = (f"stopped after {result.state.epochs_done} epochs ({cancel.reason}); {best}. "
-                   f"Continue with: kws train --out {shlex.quote(str(out.root))} --resume")
-        progress.emit("cancelled", "end", message=message, epoch=result.state.epochs_done)
-        out.write_log(progress.log_lines)
-        return RunOutcome("cancelled", out.root)
+        return _stopped(result.state, "", out, progress, cancel)
     if result.state.epochs_done == 0:
         raise WorkbenchError("No epoch was trained: nothing to convert.")
 
     from workbench.training.run.finish import finish_run
 
     representative = _representative(validation, spec.conversion.representative_samples, spec.training.seed)
-    summary, model = finish_run(trained.spec, request, plan, validation, result, out, progress, representative)
+    try:
+        summary, model = finish_run(trained.spec, request, plan, validation, result, out, progress, representative,
+                                    cancel)
+    except RunStopped as stop:  # after the last epoch: --resume finishes from the best checkpoint
+        return _stopped(result.state, f"during {stop.step}, ", out, progress, cancel)
     if trained.members:
         summary["ensemble_members"] = trained.members
     out.write_json(out.root / SUMMARY_FILE, summary)
@@ -286,3 +310,15 @@ def _train_and_finish(request: TrainRequest, spec: ModelSpec, plan: SamplePlan, 
     progress.emit("done", "end", model=str(out.model_path), metrics=summary.get("evaluation"),
                   message=f"model written to {out.model_path}")
     return RunOutcome("done", out.root, out.model_path, summary)
+
+
+def _stopped(state: TrainingState, during: str, out: OutputFolder, progress: Progress,
+             cancel: CancelToken) -> RunOutcome:
+    """A stopped run's last word (``during``: the finishing step it stopped in, or ""): its log and outcome."""
+    best = (f"best checkpoint: epoch {state.best_epoch}" if state.epochs_done
+            else "no epoch finished, so there is no checkpoint")
+    message = (f"stopped {during}after {state.epochs_done} epochs ({cancel.reason}); {best}. "
+               f"Continue with: kws train --out {shlex.quote(str(out.root))} --resume")
+    progress.emit("cancelled", "end", message=message, epoch=state.epochs_done)
+    out.write_log(progress.log_lines)
+    return RunOutcome("cancelled", out.root)

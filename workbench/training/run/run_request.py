@@ -34,6 +34,8 @@ class DatasetArg:
             try:
                 weight = float(tail)
             except ValueError:
+                if Path(head).is_dir() and not Path(text).exists():  # DIR:abc -- a mistyped weight, not a folder
+                    raise SettingsError(f"The weight of dataset {head} must be a number, not {tail!r}.") from None
                 return cls(Path(text))
             if not weight > 0:
                 raise SettingsError(f"The weight of dataset {head} must be positive, not {tail}.")

@@ -24,6 +24,7 @@ from workbench.core.detection.settings import SCORE_MAX, DetectionSettings
 from workbench.core.engine import Engine
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import LoadedModel
+from workbench.training.run.cancel import CancelToken
 
 LEAD_S = 0.5
 TAIL_S = 1.0
@@ -75,13 +76,19 @@ def _detected(clip: _ClipScores, classes: Sequence[str], settings: DetectionSett
 
 def choose_threshold(model: LoadedModel, clips: Sequence[tuple[Path, str]], detection: DetectionSettings,
                      candidates: Sequence[int] = CANDIDATES,
-                     progress: Callable[[int, int], None] | None = None) -> ThresholdChoice:
-    """The best threshold for ``model`` on ``clips`` ((path, class label) pairs), see module docstring."""
+                     progress: Callable[[int, int], None] | None = None,
+                     cancel: CancelToken | None = None) -> ThresholdChoice:
+    """The best threshold for ``model`` on ``clips`` ((path, class label) pairs), see module docstring.
+
+    ``cancel`` is checked before every clip: a stop raises :class:`~.cancel.RunStopped` (streaming the
+    validation clips can take minutes)."""
     classes = model.classes
     keywords = keyword_classes(classes)
     engine = Engine(model, detection.replace(detection_threshold=SCORE_MAX))
     streamed: list[_ClipScores] = []
     for i, (path, label) in enumerate(clips):
+        if cancel is not None:
+            cancel.check("the threshold selection")
         try:
             streamed.append(_stream(engine, path, label))
         except WorkbenchError:

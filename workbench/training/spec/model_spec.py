@@ -133,6 +133,9 @@ class DataSettings:
             raise ValueError("validation_resplit_percent must be between 0 and 100")
         if any(w <= 0 for w in self.unknown_word_weights.values()):
             raise ValueError("unknown_word_weights must be positive")
+        if self.max_clips_per_word is not None and self.max_clips_per_word < 1:  # a slice never drops clips
+            raise ValueError(f"max_clips_per_word must be at least 1 (or left out for every clip), "
+                             f"got {self.max_clips_per_word}")
         clash = sorted(set(self.negative_words) & set(self.keywords))
         if clash:
             raise ValueError(f"negative_words must not be keywords: {', '.join(clash)}")
