@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dataset_builders import make_dataset, pack_dataset, speaker_names
-from workbench.datasets.archive import CorruptArchiveError, UnsafeArchiveError, extract_tar
+from workbench.datasets.archive import CorruptArchiveError, NotATarArchiveError, UnsafeArchiveError, extract_tar
 from workbench.datasets.download import DownloadCancelled, DownloadError
 from workbench.datasets.layout import scan_dataset
 
@@ -172,3 +172,12 @@ def test_the_dataset_folder_gets_the_usual_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(umask)
     assert dest.stat().st_mode & 0o777 == 0o755  # not mkdtemp's 0o700
+
+
+def test_a_file_that_is_no_tar_archive_is_said_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "page.tar.gz").write_bytes(b"<html>moved</html>\n" * 5000)
+    with pytest.raises(NotATarArchiveError, match="not a complete tar archive") as refused:
+        extract_tar(tmp_path / "page.tar.gz", tmp_path / "data")
+    assert "\n" not in str(refused.value) and "does not even start as one" in str(refused.value)
+    assert isinstance(refused.value, CorruptArchiveError) and leftovers(tmp_path) == []
+    assert not (tmp_path / "data").exists()

@@ -143,3 +143,14 @@ def test_file_urls_work_for_local_mirrors(tmp_path: Path) -> None:
     assert sha256_of(dest) == DIGEST
     with pytest.raises(DownloadError, match="does not exist"):
         download((tmp_path / "nope.bin").as_uri(), tmp_path / "y", retries=0, **FAST)
+
+
+def test_a_failure_says_what_is_kept_as_it_is(server: FileServer, tmp_path: Path) -> None:
+    """Bytes that came are kept and resumable; when none came there is no .part to speak of."""
+    with pytest.raises(DownloadError, match="nothing was downloaded: check the URL") as refused:
+        download("http://127.0.0.1:9/nothing", tmp_path / "x", retries=1, **FAST)  # connection refused
+    assert "kept" not in str(refused.value) and not part_path(tmp_path / "x").exists()
+    server.state.drops = [1000] + [0] * 100  # some bytes, then no progress at all
+    with pytest.raises(DownloadError, match=r"1000 bytes are kept in .*data\.bin\.part: run it again to resume"):
+        download(server.url("/data.bin"), tmp_path / "data.bin", DIGEST, retries=1, **FAST)
+    assert part_path(tmp_path / "data.bin").stat().st_size == 1000

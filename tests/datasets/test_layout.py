@@ -75,6 +75,22 @@ def test_unreadable_files_are_listed_with_a_reason_and_skipped(small_dataset: Pa
 
 
 
+def test_a_wav_cut_short_is_unreadable_not_a_clip(small_dataset: Path) -> None:
+    """libsndfile opens a WAV whose data chunk announces more bytes than the file holds (and reports the few
+    frames there are): the dataset scan must not count it, as decoding it for evaluation or training fails."""
+    before = scan_dataset(small_dataset).words()["yes"]
+    whole = small_dataset / "yes" / "whole_nohash_0.wav"
+    write_clip(whole)
+    cut = small_dataset / "yes" / "cut_nohash_0.wav"
+    cut.write_bytes(whole.read_bytes()[:100])  # 44-byte header announcing 32000 bytes, 56 present
+    assert scan_dataset(small_dataset).words()["yes"] == before + 2  # off by default: training decodes it
+    index = scan_dataset(small_dataset, check_truncation=True)
+    reasons = {p.name: r for p, r in index.unreadable}
+    assert list(reasons) == ["cut_nohash_0.wav"]
+    assert reasons["cut_nohash_0.wav"] == ("truncated: its WAV header announces 32000 bytes of audio but only 56 "
+                                           "are present")
+    assert index.words()["yes"] == before + 1 and cut not in index.durations
+
 @pytest.mark.skipif("MP3" not in sf.available_formats(), reason="libsndfile without MP3")
 def test_mp3_takes_are_clips(small_dataset: Path) -> None:
     before = scan_dataset(small_dataset).words()["yes"]

@@ -53,6 +53,21 @@ class CorruptArchiveError(DownloadError):
     """The archive is damaged or cut short: its compression or its tar blocks cannot be read to the end."""
 
 
+class NotATarArchiveError(CorruptArchiveError):
+    """The file does not start as a tar archive (plain or compressed): not a damaged archive but another file,
+    so fetching the same bytes again cannot help (:mod:`workbench.datasets.install` says so)."""
+
+
+def _open_tar(raw: Any, archive: Path) -> tarfile.TarFile:
+    """``tarfile.open`` of ``raw``, or :class:`NotATarArchiveError` in one line. Why: for a file that is no
+    tar archive ``tarfile`` lists every compression it tried, one raw exception per line."""
+    try:
+        return tarfile.open(fileobj=raw, mode="r:*")
+    except tarfile.ReadError:
+        raise NotATarArchiveError(f"{archive} is not a complete tar archive (it does not even start as one, "
+                                  "plain or gzip, bzip2 or xz compressed).") from None
+
+
 def _check_complete(tar: tarfile.TarFile, archive: Path) -> None:
     """Raise :class:`CorruptArchiveError` unless ``tar`` ended at its end-of-archive blocks and the compressed
     stream reads to its end (checksum included).
@@ -126,7 +141,7 @@ def extract_tar(archive: str | Path, dest: str | Path, *, marker: tuple[str, Map
     temp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=PARTIAL_SUFFIX, dir=dest.parent))
     try:
         os.chmod(temp, new_folder_mode())  # mkdtemp's 0o700 would make the dataset private
-        with archive.open("rb") as raw, tarfile.open(fileobj=raw, mode="r:*") as tar:
+        with archive.open("rb") as raw, _open_tar(raw, archive) as tar:
             last = 0.0
             for member in tar:
                 if cancel is not None and cancel.is_set():
@@ -150,8 +165,8 @@ def extract_tar(archive: str | Path, dest: str | Path, *, marker: tuple[str, Map
         shutil.rmtree(temp, ignore_errors=True)
         if isinstance(exc, tarfile.FilterError):
             raise UnsafeArchiveError(f"The archive is unsafe: {exc}.") from None
-        raise CorruptArchiveError(f"{archive} is not a complete tar archive "
-                                  f"({str(exc).rstrip('.') or type(exc).__name__}).") from None
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".:")  # one line
+        raise CorruptArchiveError(f"{archive} is not a complete tar archive ({reason}).") from None
     except OSError as exc:
         shutil.rmtree(temp, ignore_errors=True)
         raise DownloadError(f"Cannot extract {archive.name} into {dest}: {exc.strerror or exc}.") from None

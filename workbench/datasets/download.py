@@ -155,6 +155,15 @@ def _failure_text(exc: BaseException) -> str:
     return (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).strip()
 
 
+def _what_is_kept(part: Path) -> str:
+    """What a failed download leaves, as it is: a ``.part`` to resume from, or nothing (no byte ever came,
+    e.g. an unreachable server) -- then there is nothing to resume, only the address to check."""
+    have = part.stat().st_size if part.is_file() else 0
+    if have:
+        return f"{have} bytes are kept in {part}: run it again to resume"
+    return "nothing was downloaded: check the URL and the network connection, then run it again"
+
+
 def download(url: str, dest: str | Path, sha256: str | None = None, *,
              progress: ProgressCallback | None = None, cancel: threading.Event | None = None,
              retries: int = DEFAULT_RETRIES, timeout_s: float = DEFAULT_TIMEOUT_S,
@@ -187,9 +196,8 @@ def download(url: str, dest: str | Path, sha256: str | None = None, *,
             progressed = (part.stat().st_size if part.is_file() else 0) > before
             failures = 0 if progressed else failures + 1
             if failures > retries:
-                have = part.stat().st_size if part.is_file() else 0
                 raise DownloadError(f"The download of {url} failed {failures} times in a row ({exc}); "
-                                    f"{have} bytes are kept in {part}: run it again to resume.") from None
+                                    f"{_what_is_kept(part)}.") from None
             delay = retry_delay_s * max(1, failures)
             if cancel is not None:
                 cancel.wait(delay)

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from workbench.core.errors import SettingsError
-from workbench.datasets.archive import CorruptArchiveError, UnsafeArchiveError, extract_tar
+from workbench.datasets.archive import CorruptArchiveError, NotATarArchiveError, UnsafeArchiveError, extract_tar
 from workbench.datasets.download import (
     DownloadCancelled,
     DownloadError,
@@ -92,13 +92,21 @@ def read_marker(dest: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def _after_bad_archive(exc: DownloadError, archive: Path, keep_archive: bool) -> DownloadError:
+def _after_bad_archive(exc: DownloadError, archive: Path, url: str, keep_archive: bool) -> DownloadError:
     """The error of an archive that cannot be unpacked, with what became of it.
 
     Why delete it: it passed its checksum (a mirror's own ``--sha256``, or none), so a second run would
-    reuse it and fail the same way; deleted, the next run downloads it afresh.
+    reuse it and fail the same way; deleted, the next run downloads it afresh. A file that is no tar archive at
+    all is another file than the one wanted (a web page, a wrong link): the same bytes would come again, so the
+    error points at the URL and checksum instead.
     """
     what = str(exc).rstrip(".")
+    if isinstance(exc, NotATarArchiveError):  # the bytes are the ones the checksum names: another file
+        where = f"kept as {archive} (--keep-archive)" if keep_archive else "deleted"
+        if not keep_archive:
+            archive.unlink(missing_ok=True)
+        return type(exc)(f"The file downloaded from {url} matches the expected SHA-256 but is not a tar archive, "
+                         f"so downloading it again would not help: check --url and --sha256 (the file was {where}).")
     if keep_archive:
         return type(exc)(f"{what}; the archive is kept as {archive} (--keep-archive).")
     archive.unlink(missing_ok=True)
@@ -128,7 +136,7 @@ def install_dataset(name: str, dest: str | Path, *, url: str | None = None, sha2
                     marker=(MARKER_FILE, {"name": source.name, "url": url, "sha256": checksum,
                                           "credit": source.credit}))
     except (CorruptArchiveError, UnsafeArchiveError) as exc:
-        raise _after_bad_archive(exc, archive, keep_archive) from None
+        raise _after_bad_archive(exc, archive, url, keep_archive) from None
     except DownloadCancelled:
         raise
     except DownloadError as exc:  # the archive is fine, the disk is not: a second try needs no download

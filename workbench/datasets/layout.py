@@ -25,8 +25,11 @@ then all of that person's clips share one split, exactly as in Speech Commands.
 
 **Unreadable files** (``check_audio``): each clip's header is read with ``soundfile.info`` (cheap: no
 decoding); a file libsndfile cannot open, or one without samples, is listed in ``unreadable`` with the
-reason and skipped -- never fatal. A clip's full decode (and its truncation check) stays in
-:func:`workbench.core.audio.audio_file.load_audio`.
+reason and skipped -- never fatal. With ``check_truncation`` a WAV whose header announces more audio than the
+file holds (cut short by a copy or a download) is listed too: libsndfile opens it and reports the few frames
+there are. It is off by default because training reports such clips where it decodes them
+(:func:`workbench.core.audio.audio_file.load_audio` checks truncation the same way, into the run's skipped
+clips); ``kws dataset info`` and ``kws evaluate`` turn it on, so what they count is what can be decoded.
 """
 
 from __future__ import annotations
@@ -39,9 +42,9 @@ from typing import Iterable, Sequence
 
 import soundfile as sf
 
-from workbench.core.audio.audio_file import is_audio_name
+from workbench.core.audio.audio_file import check_wav_not_truncated, is_audio_name
 from workbench.core.detection.detector import keyword_classes
-from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.core.errors import AudioError, SettingsError, WorkbenchError
 from workbench.datasets.splits import (
     DEFAULT_TESTING_PERCENT,
     DEFAULT_VALIDATION_PERCENT,
@@ -57,6 +60,8 @@ from workbench.datasets.splits import (
 SILENCE = "_silence_"
 UNKNOWN = "_unknown_"
 BACKGROUND_DIR = "_background_noise_"
+WAV_FORMAT = "WAV"  # soundfile's name of the RIFF WAVE container
+WAV_CHUNK_TABLE_BYTES = 4096  # the chunks before "data" in any ordinary WAV: a clip is not read whole
 
 
 @dataclass(frozen=True)
@@ -150,8 +155,9 @@ def _audio_files(folder: Path, unreadable: list[tuple[Path, str]]) -> list[Path]
         return []
 
 
-def _header_duration(path: Path) -> tuple[float | None, str | None]:
-    """(seconds, None) when libsndfile can open the file and it holds samples, else (None, reason)."""
+def _header_duration(path: Path, check_truncation: bool = False) -> tuple[float | None, str | None]:
+    """(seconds, None) when libsndfile can open the file and it holds samples (and, with ``check_truncation``,
+    a WAV holds all the audio its header announces), else (None, reason)."""
     try:
         info = sf.info(str(path))
     except (sf.LibsndfileError, RuntimeError) as exc:
@@ -161,7 +167,28 @@ def _header_duration(path: Path) -> tuple[float | None, str | None]:
         return None, f"cannot read it: {exc.strerror or exc}"
     if info.samplerate <= 0 or info.frames <= 0:
         return None, "contains no audio samples"
+    truncated = _wav_truncation(path) if check_truncation and info.format == WAV_FORMAT else None
+    if truncated is not None:
+        return None, truncated
     return info.frames / info.samplerate, None
+
+
+def _wav_truncation(path: Path) -> str | None:
+    """Why the WAV ``path`` is cut short (its data chunk announces more bytes than the file holds), or None.
+
+    Why here too: libsndfile opens such a file and reports only the frames that are there (a 1 s clip cut
+    to 56 bytes reads as 1.75 ms), so the header alone would count it as a clip that evaluation and training
+    then skip or pad from nothing. The check reads the chunk table at the file's start and compares it with
+    the file size: no decoding."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(WAV_CHUNK_TABLE_BYTES)
+        check_wav_not_truncated(path, head, path.stat().st_size)
+    except AudioError as exc:
+        return str(exc).removeprefix(f"{path} is ")
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    return None
 
 
 def _word_folders(root: Path) -> list[Path]:
@@ -184,7 +211,7 @@ def _stratify(clips: list[ClipEntry], validation_percent: float, testing_percent
 
 def scan_dataset(root: str | Path, *, validation_percent: float = DEFAULT_VALIDATION_PERCENT,
                  testing_percent: float = DEFAULT_TESTING_PERCENT, check_audio: bool = True,
-                 split_method: str = HASH_METHOD) -> DatasetIndex:
+                 split_method: str = HASH_METHOD, check_truncation: bool = False) -> DatasetIndex:
     """Index the dataset folder ``root`` (layout, speakers and splits: see the module docstring).
 
     ``split_method``: ``"hash"`` (the official rule) or ``"stratified"`` (see
@@ -207,7 +234,7 @@ def scan_dataset(root: str | Path, *, validation_percent: float = DEFAULT_VALIDA
         files = _audio_files(folder, unreadable)
         for path in files:
             if check_audio:
-                seconds, reason = _header_duration(path)
+                seconds, reason = _header_duration(path, check_truncation)
                 if reason is not None:
                     unreadable.append((path, reason))
                     continue

@@ -77,6 +77,32 @@ def test_evaluate_says_how_many_files_it_could_not_read(capsys, two_datasets, re
     assert [Path(u["path"]).name for u in unreadable] == ["broken_nohash_0.wav"]
 
 
+def test_info_refuses_a_keyword_without_a_word_folder(capsys, two_datasets) -> None:
+    """A class of 0 clips and exit 0 would hide a typo that kws train refuses."""
+    speech, takes = two_datasets
+    for keywords, named, hint in (("YES", "'YES'", " (did you mean yes?)"),
+                                  ("yes,nope", "'nope'", " (did you mean no?)"), ("yes,xyzzy", "'xyzzy'", "")):
+        assert main(["dataset", "info", str(speech), str(takes), "--keywords", keywords]) == 2, keywords
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err == (
+            f"kws: error: No word folder {named} with clips in {speech}, {takes}{hint}: choose --keywords among "
+            "the dataset's words (kws dataset info DIR --words lists them).\n")
+    assert main(["dataset", "info", str(speech), "--keywords", "go,left,_silence_"]) == 0
+
+
+def test_info_lists_a_wav_cut_short_as_unreadable(capsys, two_datasets) -> None:
+    """The help promises files that cannot be read are listed and skipped: a WAV whose header announces more
+    audio than the file holds is one (kws evaluate cannot decode it), not a clip."""
+    speech, _ = two_datasets
+    whole = next((speech / "yes").glob("*.wav")).read_bytes()
+    (speech / "yes" / "cut_nohash_0.wav").write_bytes(whole[:100])
+    assert main(["dataset", "info", str(speech), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {c["label"]: c["total"] for c in data["classes"]}["yes"] == 12  # six speakers, two clips each
+    reasons = {Path(u["path"]).name: u["reason"] for u in data["unreadable"]}
+    assert sorted(reasons) == ["broken_nohash_0.wav", "cut_nohash_0.wav"]
+    assert reasons["cut_nohash_0.wav"].startswith("truncated: its WAV header announces")
+
 def test_info_json_is_the_summary(capsys, two_datasets) -> None:
     speech, takes = two_datasets
     assert main(["dataset", "info", str(speech), str(takes), "--keywords", "yes,go,_silence_", "--json"]) == 0
@@ -229,3 +255,65 @@ def test_ctrl_c_while_extracting_says_so(monkeypatch, archive_server, tmp_path: 
     assert main(["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url",
                  server.url(ARCHIVE_PATH), "--sha256", digest]) == 0
     assert (dest / "yes").is_dir() and len(server.state.requests) == 1  # only unpacked the second time
+
+
+def test_a_file_that_is_no_archive_is_named_so_in_one_sentence(capsys, archive_server, tmp_path: Path) -> None:
+    """Its own --sha256 matched, so the same bytes would come again: no "downloads it again" advice, and not
+    tarfile's one-line-per-compression list."""
+    server, _ = archive_server
+    page = server.state.files[ARCHIVE_PATH] = b"<html>moved</html>\n" * 5000
+    dest = tmp_path / "datasets" / "sc"
+    argv = ["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url", server.url(ARCHIVE_PATH),
+            "--sha256", hashlib.sha256(page).hexdigest()]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err == (f"kws: error: The file downloaded from {server.url(ARCHIVE_PATH)} matches the expected SHA-256 "
+                   "but is not a tar archive, so downloading it again would not help: check --url and --sha256 "
+                   "(the file was deleted).")
+    assert list(dest.parent.iterdir()) == []
+    assert main([*argv, "--keep-archive"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        f"(the file was kept as {dest.parent / 'speech_commands_v0.02.tar.gz'} (--keep-archive)).")
+
+
+def test_an_unreachable_server_does_not_promise_a_partial_file(capsys, tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    monkeypatch.setattr(time, "sleep", lambda _seconds: None)  # the pauses between the retries
+    dest = tmp_path / "datasets" / "sc"
+    assert main(["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url",
+                 "http://127.0.0.1:9/speech_commands_v0.02.tar.gz", "--sha256", "f" * 64]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kws: error: The download of http://127.0.0.1:9/") and err.count("\n") == 1
+    assert "bytes are kept" not in err and "resume" not in err and "nothing was downloaded" in err
+    assert not dest.parent.exists() or list(dest.parent.iterdir()) == []
+
+
+def test_sigterm_stops_a_download_as_ctrl_c_does(archive_server, tmp_path: Path) -> None:
+    """A real child and a real SIGTERM (as ``timeout``, ``kill`` or the GUI send it): the message Ctrl+C gives,
+    exit 130, the partial download kept for the next run."""
+    import subprocess
+    import time
+
+    from workbench.child_command import kws_command
+
+    server, digest = archive_server
+    size = len(server.state.files[ARCHIVE_PATH])
+    server.state.drops = [size // 50] * 49  # a slow download: a pause after every fiftieth of the file
+    dest = tmp_path / "sc"
+    part = tmp_path / "speech_commands_v0.02.tar.gz.part"
+    child = subprocess.Popen(kws_command("dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url",
+                                         server.url(ARCHIVE_PATH), "--sha256", digest),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60  # a guard against a hang, not a timing assertion
+        while not (part.is_file() and part.stat().st_size) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode == EXIT_CANCELLED, err
+    assert err.splitlines()[-1] == ("kws: interrupted: the partial download is kept; run the same command again "
+                                    "to resume")
+    assert 0 < part.stat().st_size < size and not dest.exists()

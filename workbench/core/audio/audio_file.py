@@ -77,7 +77,7 @@ def to_int16(x: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(scaled), INT16_MIN, INT16_MAX).astype(np.int16)
 
 
-def _check_wav_not_truncated(path: Path, head: bytes, file_size: int) -> None:
+def check_wav_not_truncated(path: Path, head: bytes, file_size: int) -> None:
     """A WAV whose data chunk promises more bytes than the file has was cut short (copy/download).
 
     libsndfile silently reads what is there, so check the RIFF chunk table ourselves.
@@ -120,7 +120,7 @@ def load_audio(path: str | Path, sample_rate: int = DEFAULT_SAMPLE_RATE) -> Audi
         file_size = path.stat().st_size
         if file_size == 0:
             raise AudioError(f"{path} is empty (0 bytes), not an audio file")
-        _check_wav_not_truncated(path, _read_head(path, WAV_HEAD_BYTES), file_size)
+        check_wav_not_truncated(path, _read_head(path, WAV_HEAD_BYTES), file_size)
         with sf.SoundFile(str(path)) as f:
             source_rate, channels, subtype = int(f.samplerate), int(f.channels), str(f.subtype)
             samples = _decode_blocks(f, source_rate, int(sample_rate))
