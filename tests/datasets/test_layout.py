@@ -117,7 +117,7 @@ def test_bad_roots_give_one_sentence(tmp_path: Path) -> None:
     write_clip(tmp_path / "loose" / "a.wav")
     with pytest.raises(WorkbenchError, match="not a folder"):
         scan_dataset(tmp_path / "loose" / "a.wav")
-    with pytest.raises(WorkbenchError, match=r"No clips found .*1 audio files lie directly in it"):
+    with pytest.raises(WorkbenchError, match=r"No clips found .*1 audio file lies directly in it"):
         scan_dataset(tmp_path / "loose")
     (tmp_path / "empty" / "yes").mkdir(parents=True)
     with pytest.raises(WorkbenchError, match="No clips found"):

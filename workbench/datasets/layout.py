@@ -246,8 +246,8 @@ def scan_dataset(root: str | Path, *, validation_percent: float = DEFAULT_VALIDA
             clips.append(ClipEntry(path, folder.name, speaker_of(path), rule.split(relative, path)))
     if not clips and not background and not unreadable:
         loose = [p for p in _audio_files(root, []) if p.is_file()]
-        hint = (f" ({len(loose)} audio files lie directly in it: put them into a folder named after "
-                "their word)") if loose else ""
+        files = f"{len(loose)} audio file lies" if len(loose) == 1 else f"{len(loose)} audio files lie"
+        hint = f" ({files} directly in it: put them into a folder named after their word)" if loose else ""
         raise WorkbenchError(f"No clips found in {root}: a dataset holds one folder per word with "
                              f"audio files inside{hint}.")
     if split_method == STRATIFIED_METHOD and not rule.uses_lists and clips:

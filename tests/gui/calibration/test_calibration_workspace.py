@@ -349,3 +349,19 @@ def test_saving_into_a_model_the_board_would_refuse_says_so(  # type: ignore[no-
     saved = view.save_into_model(tmp_path / "for-the-board.tflite")
     assert saved is not None and len(notices()) == 1
     assert "audio frontend settings" in notices()[0].text()
+
+
+def test_a_failed_run_says_the_results_shown_are_the_earlier_ones(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream, tmp_path) -> None:
+    view, host = workspace, workspace.host
+    view.inputs.set_stream(stream)
+    run_to_end(qtbot, view)
+    earlier = view.output
+    assert earlier is not None and host.errors == []
+    labels = tmp_path / "late.json"
+    labels.write_text('{"events": [{"label": "yes", "start_s": 100000.0, "end_s": 100000.5}]}')
+    view.inputs.labels_edit.setText(str(labels))
+    run_to_end(qtbot, view)
+    assert len(host.errors) == 1 and view.output is earlier  # kept: nothing of the earlier run is lost
+    assert view.status.text() == ("the calibration failed; the results shown are still the earlier "
+                                  f"calibration's ({stream.with_suffix('.json').name})")

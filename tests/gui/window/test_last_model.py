@@ -52,7 +52,8 @@ def _cut_short(path: Path) -> Path:
 FAULTS: dict[str, tuple[Callable[[Path], Path], str, Callable[[Path], str]]] = {
     # fault: (make it at a path, the reason said after "The last model used, PATH,", the loader's own message)
     "gone": (_gone, "was not found", lambda p: f"model file not found: {p}"),
-    "folder": (_folder, "is not a model file", lambda p: f"not a model file: {p}"),
+    "folder": (_folder, "is a folder, not a model file", lambda p: f"{p} is a folder, not a model file: give a "
+                                                                   ".tflite or .mltk.zip file"),
     "not a model": (lambda p: _write(p, b"not a model at all"), NOT_TFLITE, lambda p: f"{p} {NOT_TFLITE}"),
     "empty": (lambda p: _write(p, b""), "is empty", lambda p: f"{p} is empty"),
     "archive": (_archive_without_model, "contains no .tflite model", lambda p: f"{p} contains no .tflite model"),

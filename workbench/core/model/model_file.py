@@ -139,7 +139,8 @@ def load_model(path: str | Path) -> LoadedModel:
     if not path.exists():
         raise ModelError(f"model file not found: {path}", reason=NOT_FOUND)
     if not path.is_file():
-        raise ModelError(f"not a model file: {path}", reason="is not a model file")
+        what = "is a folder, not a model file" if path.is_dir() else "is not a model file"
+        raise ModelError(f"{path} {what}: give a .tflite or .mltk.zip file", reason=what)
     name = path.name
     for suffix in (ARCHIVE_SUFFIX, TFLITE_SUFFIX, ".zip"):
         if name.endswith(suffix):

@@ -171,7 +171,9 @@ class CalibrationWorkspace(QWidget):
     def _on_failed(self, message: str) -> None:
         self._set_running(False)
         self._drop_pending()
-        self.status.setText("the calibration failed")
+        earlier = None if self.output is None else Path(self.output.document["stream"]["labels"]).name
+        shown = "" if earlier is None else f"; the results shown are still the earlier calibration's ({earlier})"
+        self.status.setText(f"the calibration failed{shown}")  # kept, not cleared: they are still valid
         self.host.show_error(message)
 
     def _on_cancelled(self) -> None:
