@@ -81,7 +81,7 @@ class OutputFolder:
         self.train_dir = self.root / TRAIN_DIR
         self.eval_dir = self.root / EVAL_DIR
         self._earlier_log = ""  # the log of the sessions before this one (a resumed run)
-        self._created: list[Path] = []  # the folders prepare() made, deepest first
+        self._created: Path | None = None  # the outermost folder prepare() made (all below it are new too)
 
     # -- paths --------------------------------------------------------------------------------
     @property
@@ -124,7 +124,8 @@ class OutputFolder:
                                  "another --out folder.")
         if resume and not self.run_path.exists():
             raise WorkbenchError(f"{self.root} holds no training run to resume (no {RUN_FILE}).")
-        self._created = [path for path in (self.train_dir, *self.train_dir.parents) if not path.exists()]
+        self._created = next((path for path in reversed((self.train_dir, *self.train_dir.parents))
+                              if not path.exists()), None)
         create_folder(self.root, "the output folder")  # atomic_write's sentence, as kws sweep gives it
         create_folder(self.train_dir, "the training folder")
         if resume:
@@ -137,15 +138,12 @@ class OutputFolder:
         then has to find and delete. Only empty folders go, and only those this session created (with the
         empty folders the run made inside them): a folder that was there before, or holds a file, stays.
         """
-        for created in self._created:
-            if not created.is_dir():
-                continue
-            for folder in sorted((p for p in created.rglob("*") if p.is_dir()), key=lambda p: len(p.parts),
-                                 reverse=True):
-                with contextlib.suppress(OSError):
-                    folder.rmdir()  # only succeeds when empty
+        if self._created is None or not self._created.is_dir():
+            return
+        inside = sorted((p for p in self._created.rglob("*") if p.is_dir()), key=lambda p: len(p.parts))
+        for folder in [*reversed(inside), self._created]:  # deepest first
             with contextlib.suppress(OSError):
-                created.rmdir()
+                folder.rmdir()  # only succeeds when empty
 
     def _read_earlier_log(self) -> str:
         """The log so far, ending with a line saying that a resumed session starts (see :meth:`write_log`)."""
