@@ -4,6 +4,21 @@ Anything raised as a :class:`WorkbenchError` is an expected failure caused by in
 (a corrupt model, an odd audio file, a missing device). Anything else is a bug.
 """
 
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+SUGGESTION_CUTOFF = 0.6  # difflib's similarity a known name needs to be offered as "did you mean"
+
+
+def closest_name(name: str, known: Iterable[str], cutoff: float = SUGGESTION_CUTOFF) -> str | None:
+    """The known name ``name`` most resembles, case aside (``YES`` -> ``yes``), as it is spelt; None when none
+    is close. For the "did you mean" of a mistyped key or word."""
+    by_lower = {candidate.lower(): candidate for candidate in known}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=cutoff)
+    return by_lower[close[0]] if close else None
+
 
 class WorkbenchError(Exception):
     """Base of all user-facing errors; ``str(err)`` is the message to show."""

@@ -13,7 +13,6 @@ extracted all-or-nothing).
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any, Collection, TextIO
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import sigterm_as_interrupt
 from workbench.cli.progress_bar import ProgressBar, human_bytes
-from workbench.core.errors import SettingsError
+from workbench.core.errors import SettingsError, closest_name
 from workbench.cli.data.synth_commands import register_synth_commands
 from workbench.datasets.splits import (
     DEFAULT_TESTING_PERCENT,
@@ -34,7 +33,6 @@ from workbench.datasets.splits import (
 from workbench.datasets.summary import DEFAULT_KEYWORDS, DatasetSummary
 
 MAX_WORDS_LISTED = 6
-SUGGESTION_CUTOFF = 0.6  # difflib's similarity a word folder needs to be offered as "did you mean"
 EXTRACT_PHASE = "extract"  # as workbench.datasets.archive reports it (imported lazily there: it is not small)
 _PHASE_LABELS = {"download": "downloading", "verify": "checking SHA-256", EXTRACT_PHASE: "extracting"}
 
@@ -207,12 +205,11 @@ def check_keywords_found(keywords: list[str], words: Collection[str], dirs: list
     the same keyword; the classes that are no words (``_silence_``, ``_unknown_``) are left to the summary."""
     from workbench.datasets.summary import normalise_keywords
 
-    by_lower = {word.lower(): word for word in words}
     for keyword in normalise_keywords(keywords):
         if keyword in words:
             continue
-        close = difflib.get_close_matches(keyword.lower(), list(by_lower), n=1, cutoff=SUGGESTION_CUTOFF)
-        hint = f" (did you mean {by_lower[close[0]]}?)" if close else ""
+        close = closest_name(keyword, words)
+        hint = f" (did you mean {close}?)" if close else ""
         raise SettingsError(f"No word folder {keyword!r} with clips in {', '.join(str(d) for d in dirs)}{hint}: "
                             "choose --keywords among the dataset's words (kws dataset info DIR --words lists them).")
 

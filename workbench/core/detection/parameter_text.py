@@ -26,14 +26,13 @@ stored beside the real key, which keeps its value -- with the closest key that i
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
 from workbench.core.detection.settings import (
     CLASSES_KEY, KIND_BOOL, KIND_FLOAT, KIND_INT, KIND_INT_LIST, KIND_NUMBER, KIND_STR_LIST, PARAMETER_KINDS,
 )
-from workbench.core.errors import SettingsError
+from workbench.core.errors import SettingsError, closest_name
 from workbench.core.frontend_settings import FrontendSettings
 
 LIST_SEPARATOR = ","
@@ -44,7 +43,6 @@ STORABLE_INT_RANGE = (-(2**63), 2**64 - 1)  # what SL_PARAMSv1 can store a scala
 # prints the first ones at start-up; samplewise_norm.* describe the model's input normalisation)
 MLTK_METADATA_KEYS = ("name", "version", "hash", "date", "runtime_memory_size", "description",
                       "samplewise_norm.rescale", "samplewise_norm.mean_and_std")
-SUGGESTION_CUTOFF = 0.6  # difflib's similarity a known key needs to be offered as "did you mean"
 
 
 def known_keys() -> tuple[str, ...]:
@@ -59,9 +57,8 @@ def unknown_key_problem(key: str, stored: Iterable[str]) -> str | None:
     candidates = list(dict.fromkeys([*known_keys(), *stored_keys]))
     if key in candidates:
         return None
-    by_lower = {c.lower(): c for c in candidates}
-    close = difflib.get_close_matches(key.lower(), list(by_lower), n=1, cutoff=SUGGESTION_CUTOFF)
-    suggestion = f" (did you mean {by_lower[close[0]]}?)" if close else ""
+    close = closest_name(key, candidates)
+    suggestion = f" (did you mean {close}?)" if close else ""
     return f"neither the board firmware nor MLTK reads a parameter {key}{suggestion}"
 
 
