@@ -314,3 +314,21 @@ def test_a_stream_shorter_than_the_models_window_is_refused(  # type: ignore[no-
                              "--progress", "none")
     assert code == 0, err
     assert json.loads(out)["stream"]["inferences"] == 10
+
+
+def test_a_compared_model_the_engine_cannot_run_is_named_by_its_file_before_any_replay(  # type: ignore[no-untyped-def]
+        capsys, stream, tmp_path) -> None:
+    """Compared models may share a name (copies of one model); the file says which is at fault, and it is said
+    before the first model's replay rather than after it."""
+    from workbench.assets import default_model_path
+    from workbench.core.model.model_file import model_with_params, save_model
+
+    model = load_model(default_model_path())
+    absurd = save_model(model_with_params(model, {**model.params, "fe.filterbank_lower_band_limit": 9000.0}),
+                        tmp_path / "copy.tflite")
+    code, out, err = run_cli(capsys, "calibrate", "--stream", str(stream), "--compare", str(absurd),
+                             "--progress", "jsonl", "--out", str(tmp_path / "out"))
+    assert code == 2 and out == ""
+    assert err == (f"kws: error: {absurd}: the filterbank band limits must satisfy 0 <= lower < upper "
+                   "(got 9000 and 7500 Hz)\n")
+    assert not (tmp_path / "out").exists()

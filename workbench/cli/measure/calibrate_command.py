@@ -128,6 +128,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         check_output_file(args.apply_to, model_paths, option="--apply-to")
         check_destination(args.apply_to)
     models = [load_model(path) for path in model_paths]
+    _check_runnable(model_paths, models)
     _check_length(request.stream_path, models)
     progress = ProgressOutput(args.progress)
     cancel = threading.Event()
@@ -138,6 +139,19 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return EXIT_CANCELLED
         _report(args, results, progress, out)
     return 0
+
+
+def _check_runnable(paths: list[Path], models: list[Any]) -> None:
+    """Refuse a model the engine cannot run (frontend settings, LiteRT) before any replay, naming its file:
+    the models compared may share a name, and the last one would otherwise fail only after the others ran."""
+    from workbench.core.engine import Engine
+    from workbench.core.errors import ModelError, WorkbenchError
+
+    for path, model in zip(paths, models):
+        try:
+            Engine(model)
+        except WorkbenchError as exc:
+            raise ModelError(f"{path}: {exc}") from None
 
 
 def _check_length(stream: Path, models: list[Any]) -> None:
