@@ -11,11 +11,12 @@ from PySide6.QtCore import Qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
 
-from board_fixtures import (board, board_factory, classifier_image, commander, profiler_image,  # noqa: E402,F401
-                            start_board)
+from board_fixtures import (board, board_factory, classifier_image, commander, no_commander,  # noqa: E402,F401
+                            profiler_image, start_board)
 
 from workbench.assets import reference_model_path  # noqa: E402
 from workbench.gui.board import BoardWorkspace  # noqa: E402
+from workbench.gui.board.board_workspace import COMMANDER_MISSING  # noqa: E402
 
 RUN_TIMEOUT_MS = 60_000
 
@@ -183,11 +184,13 @@ def test_cancel_during_a_slow_flash(window, qtbot, commander, tmp_path: Path, pr
     try:
         ws.firmware.setText(str(profiler_image))
         ws.flash()
-        qtbot.waitUntil(lambda: "Flashing" in ws.status.text() or "flashing" in ws.progress.format(),
-                        timeout=RUN_TIMEOUT_MS)
-        ws.cancel()
+        qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
+        ws.cancel()  # Commander is writing the image: what is left on the board is said as an error is
         _wait_idle(qtbot, ws)
-        assert "cancelled" in ws.status.text() and window.last_error is None
+        assert ws.status.text().startswith("Flashing: cancelled; the flash is incomplete")
+        assert window.last_error == (f"Flashing was cancelled: the flash is incomplete: {profiler_image.name} may "
+                                     "be only partly written and the model was not written; flash the board again "
+                                     "before using it.")
     finally:
         ws.shutdown()
 
@@ -252,3 +255,18 @@ def test_closing_over_a_running_board_job_asks_first(window, qtbot, commander, t
     finally:
         ws.shutdown()
         sim.stop()
+
+
+def test_no_commander_is_explained_once_beside_its_box(window, qtbot, no_commander) -> None:
+    """The note under Commander holds the advice; the job's failure points at it instead of repeating it."""
+    ws = BoardWorkspace(window, watch_ports=False)
+    qtbot.addWidget(ws)
+    try:
+        assert "install Simplicity Commander" in ws.connection.commander_state.text()
+        ws.read_info()
+        _wait_idle(qtbot, ws)
+        assert ws.status.text() == COMMANDER_MISSING and window.last_error == COMMANDER_MISSING
+        assert "install Simplicity Commander" not in COMMANDER_MISSING
+        assert "install Simplicity Commander" in ws.connection.commander_state.text()
+    finally:
+        ws.shutdown()

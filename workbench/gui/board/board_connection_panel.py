@@ -147,6 +147,12 @@ class BoardConnectionPanel(QGroupBox):
                           f"flash {info.flash_size // 1024} kB" + (f" at {base}" if base else "") + ", "
                           f"RAM {info.sram_size // 1024} kB; unique ID {info.unique_id}")
 
+    def focus_commander(self) -> None:
+        """Commander was not found when a job ran: check again (it may have gone since) and point at the box."""
+        self._commander_changed(self.commander.text())
+        self.commander.setFocus()
+        self.commander.selectAll()
+
     def focus_debugger(self) -> None:
         self.debugger.setFocus()
         self.debugger.lineEdit().selectAll()

@@ -19,7 +19,7 @@ from PySide6.QtCore import QThread, Signal
 
 from workbench.board.runs.classify_run import ClassifyHandlers
 from workbench.board.commander.output import FlashProgress
-from workbench.board.errors import Cancelled
+from workbench.board.errors import Cancelled, FlashInterrupted
 from workbench.board.runs.job import BoardCallbacks
 from workbench.core.errors import WorkbenchError
 
@@ -39,7 +39,7 @@ class BoardTask(QThread):
     event = Signal(object)  # BoardScores | BoardDetection | BoardNotice
     succeeded = Signal(object)  # the work's result
     failed = Signal(str, str)  # one sentence, the error's class name (e.g. "SeveralDebuggers")
-    cancelled = Signal()
+    cancelled = Signal(str)  # what the stop left behind ("" for nothing: e.g. a flash cut short says so)
 
     def __init__(self, name: str, work: Work, parent: Any = None) -> None:
         super().__init__(parent)
@@ -70,11 +70,13 @@ class BoardTask(QThread):
         handlers = ClassifyHandlers(startup=self.startup.emit, event=self.event.emit)
         try:
             result = self._work(callbacks, handlers)
+        except FlashInterrupted as exc:
+            self.cancelled.emit(str(exc))
         except Cancelled:
-            self.cancelled.emit()
+            self.cancelled.emit("")
         except WorkbenchError as exc:
             if self._cancel.is_set():
-                self.cancelled.emit()  # e.g. Commander killed by the cancel and reporting it
+                self.cancelled.emit("")  # e.g. Commander killed by the cancel and reporting it
             else:
                 self.failed.emit(str(exc), type(exc).__name__)
         except Exception as exc:  # a bug: say so in one line, keep the window alive

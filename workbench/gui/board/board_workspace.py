@@ -39,6 +39,8 @@ ACCELERATOR_KEY = "board/accelerator"
 FIRMWARE_KEY = "board/firmware"
 SHUTDOWN_WAIT_MS = 5000
 PROFILE_TAB, DETECTIONS_TAB, CONSOLE_TAB = 0, 1, 2
+COMMANDER_MISSING = ("Simplicity Commander was not found: the note under Commander says where to get it and how to "
+                     "point the workbench at it.")
 NO_MODEL = "Load a model first (File ▸ Open model…): the board runs the model of the live stream."
 
 
@@ -198,7 +200,7 @@ class BoardWorkspace(QWidget):
         task.event.connect(self._on_event)
         task.succeeded.connect(lambda result: self._on_succeeded(name, result))
         task.failed.connect(self._on_failed)
-        task.cancelled.connect(lambda: self._on_ended(f"{name}: cancelled"))
+        task.cancelled.connect(lambda left: self._on_cancelled(name, left))
         task.finished.connect(lambda: self._on_finished(task))
         self.task = task
         self._set_busy(True)
@@ -348,7 +350,16 @@ class BoardWorkspace(QWidget):
         self.status.setText(text[:1].upper() + text[1:])
         self.host.show_status(f"Board: {text}")
 
+    def _on_cancelled(self, name: str, left: str) -> None:
+        """A plain stop is only noted; one that leaves the board half flashed says so as a failure would."""
+        self._on_ended(f"{name}: cancelled" + (f"; {left}" if left else ""))
+        if left:
+            self.host.show_error(f"{name[:1].upper()}{name[1:]} was cancelled: {left}.")
+
     def _on_failed(self, message: str, kind: str) -> None:
+        if kind == "CommanderNotFound":  # the note under Commander holds the whole advice: not three copies of it
+            self.connection.focus_commander()
+            message = COMMANDER_MISSING
         self._on_ended(message)
         if kind == "SeveralDebuggers":
             self.connection.focus_debugger()
