@@ -188,3 +188,22 @@ def test_export_never_replaces_a_bundled_model(view, tmp_path):
     with pytest.raises(WorkbenchError, match="would overwrite the bundled model kws_yes_no.tflite"):
         view.export_to(bundled, "json")
     assert bundled.read_bytes() == before
+
+
+def test_the_export_dialog_reports_through_the_window_not_a_modal_box(window, qtbot, tmp_path, monkeypatch):
+    """A failed export is the window's non-blocking message; a good one a status-bar line naming the file."""
+    from PySide6.QtWidgets import QFileDialog
+
+    view = window.profile_view
+    qtbot.waitUntil(lambda: bool(view.report.layers), timeout=30_000)
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(folder), "")))
+    view._export_dialog("csv")
+    assert window.last_error is not None and window.last_error.startswith("The profile was not exported: ")
+    assert str(folder) in window.last_error and folder.is_dir()
+    good = tmp_path / "p.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(good), "")))
+    view._export_dialog("csv")
+    assert window.statusBar().currentMessage() == f"Profile exported to {good}"
+    assert good.read_bytes() == view.export_to(tmp_path / "again.csv", "csv").read_bytes()

@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QItemSelection, QSettings, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelection, QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDoubleSpinBox, QFileDialog, QFrame,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu, QMessageBox, QProgressBar,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu, QProgressBar,
                                QPushButton, QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.core.errors import WorkbenchError
@@ -59,7 +59,14 @@ def netron_available() -> bool:
 
 
 class ProfileView(QWidget):
-    """Embeddable panel showing one :class:`ProfileReport` (call :meth:`set_report` to change it)."""
+    """Embeddable panel showing one :class:`ProfileReport` (call :meth:`set_report` to change it).
+
+    ``exported`` (the file written) and ``error`` (one sentence) tell the window how an export went: it shows
+    them in its status bar and its non-blocking message, as it does every other view's.
+    """
+
+    exported = Signal(str)
+    error = Signal(str)
 
     def __init__(self, report: ProfileReport | None = None, model_path: str | Path | None = None,
                  parent: QWidget | None = None, settings: QSettings | None = None, dark: bool | None = None) -> None:
@@ -369,9 +376,11 @@ class ProfileView(QWidget):
         if not path:
             return
         try:
-            self.export_to(path, fmt)
+            written = self.export_to(path, fmt)
         except WorkbenchError as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
+            self.error.emit(f"The profile was not exported: {exc}")
+        else:
+            self.exported.emit(str(written))
 
     def open_in_netron(self) -> None:
         if self._model_path is None or not netron_available():

@@ -136,6 +136,8 @@ class MainWindow(QMainWindow):
         self.takes.failed.connect(self._on_take_failed)
         self.model_view.save_requested.connect(lambda: file_dialogs.choose_save_parameters(self))
         self.model_view.error.connect(self.show_error)
+        self.profile_view.error.connect(self.show_error)
+        self.profile_view.exported.connect(lambda path: self.show_status(f"Profile exported to {path}"))
         board_link.connect_board(self.board, self)
         panel_wiring.connect_source_panel(self.source_panel, c, self)
         panel_wiring.connect_tuning_panel(self.tuning_panel, c, self)
