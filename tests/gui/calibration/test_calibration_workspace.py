@@ -264,6 +264,10 @@ def test_bad_labels_and_missing_stream_are_messages(qtbot, workspace, stream, tm
     run_to_end(qtbot, view)
     assert len(host.errors) == 2 and host.errors[1].startswith("bad.json: event 1 has the label 'up'")
     assert "\n" not in host.errors[1] and view.output is None and view.run_button.isEnabled()
+    labels.write_text('{"events": []}')  # no keyword: the advice names the window's box, not the option
+    run_to_end(qtbot, view)
+    assert len(host.errors) == 3 and "with \u201cBackground\u201d)" in host.errors[2], host.errors[2]
+    assert "--background" not in host.errors[2]
 
 
 def test_stream_dialog_builds_a_stream(qtbot, small_dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]

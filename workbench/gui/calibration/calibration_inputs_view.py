@@ -30,6 +30,9 @@ MAX_TARGET = 100_000.0
 MAX_TOLERANCE_S = 10.0
 KEY_STREAM = "calibration/stream"
 KEY_LABELS = "calibration/labels"
+# the boxes of this form each option of kws calibrate comes from: the child's messages name the box instead
+CALIBRATION_BOXES = {"--model": "Model", "--stream": "Stream", "--labels": "Labels", "--background": "Background",
+                     "--target-fa-per-hour": "Target", "--tolerance-s": "Tolerance", "--compare": "Compare with"}
 KEY_BACKGROUND = "calibration/background"
 KEY_TARGET = "calibration/target"
 KEY_TOLERANCE = "calibration/tolerance"

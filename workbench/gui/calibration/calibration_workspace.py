@@ -29,7 +29,7 @@ from workbench.core.model.model_file import model_copy_path
 from workbench.gui.calibration.calibration_dialogs import (
     choose_open_report, choose_save_into_model, choose_save_report, confirm_close_calibration,
 )
-from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
+from workbench.gui.calibration.calibration_inputs_view import CALIBRATION_BOXES, CalibrationInputsView
 from workbench.gui.calibration.calibration_layout import lay_out_calibration
 from workbench.gui.calibration.det_curve_view import DetCurveView
 from workbench.gui.file_dialogs import notify_board_problems
@@ -90,7 +90,7 @@ class CalibrationWorkspace(QWidget):
         self.open_report_button.setToolTip("Show a calibration saved earlier (Save report…, or kws calibrate --out)")
         lay_out_calibration(self)
 
-        self.child = KwsChild("the calibration", self)
+        self.child = KwsChild("the calibration", self, boxes=CALIBRATION_BOXES)
         self.child.progress.connect(self._on_progress)
         self.child.succeeded.connect(self._on_succeeded)
         self.child.failed.connect(self._on_failed)

@@ -27,6 +27,9 @@ DEFAULT_MINUTES = 10.0
 MAX_MINUTES = 600.0
 MAX_SEED = 2**31 - 1
 PROGRESS_STEPS = 1000
+# the boxes each option of kws stream make comes from: the child's messages name the box instead
+STREAM_BOXES = {"--dataset": "Dataset", "--keywords": "Keywords", "--minutes": "Length", "--split": "Speakers",
+                "--split-method": "Split rule", "--seed": "Seed", "--out": "Write to"}
 MIN_WIDTH_PX = 620  # the path fields show a whole path and their placeholders, not 125 px of them
 STREAM_NAME = "stream.wav"  # the file written into a folder chosen as "Write to"
 WAV_SUFFIX = ".wav"
@@ -85,7 +88,7 @@ class StreamDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
 
-        self.child = KwsChild("building the stream", self)
+        self.child = KwsChild("building the stream", self, boxes=STREAM_BOXES)
         self.child.progress.connect(lambda _phase, f: self.progress.setValue(int(f * PROGRESS_STEPS)))
         self.child.succeeded.connect(self._succeeded)
         self.child.failed.connect(self._failed)

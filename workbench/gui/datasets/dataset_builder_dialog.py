@@ -41,6 +41,11 @@ from workbench.synthesis.build_plan import check_word, folder_name
 from workbench.synthesis.negatives import default_sound_alikes
 
 PROGRESS_STEPS = 1000
+# the boxes each option of kws dataset synth comes from: the child's messages name the box instead
+BUILDER_BOXES = {"--words": "Keywords", "--negatives": "Negative words", "--negatives-from": "Negatives from",
+                 "--similar": "Sound-alikes per keyword", "--takes": "Takes per voice",
+                 "--negative-takes": "Takes per negative word", "--sample-ms": "Clip length", "--seed": "Seed",
+                 "--out": "Output folder"}
 PREVIEW_REFRESH_MS = 1500
 DEFAULT_CLIP_MS = 1000
 SAMPLES_PER_MS = 16
@@ -78,7 +83,7 @@ class DatasetBuilderDialog(QDialog):
         self.host = host
         self.ask = _ask_user  # replaceable (tests answer for the user)
         self.setWindowTitle("Build a keyword dataset from local voices")
-        self.child = KwsChild("the dataset build", self)
+        self.child = KwsChild("the dataset build", self, boxes=BUILDER_BOXES)
         self.child.progress.connect(self._on_progress)
         self.child.message.connect(self._on_message)
         self.child.succeeded.connect(self._on_succeeded)
