@@ -71,7 +71,7 @@ def test_the_reason_names_no_path_whatever_the_path_holds(qapp, tmp_path: Path, 
     assert controller.load_error == message(path)  # the message itself is unchanged, path and all
     assert last_model_reason(controller.load_failure) == reason
     assert last_model_sentence(path, reason, default_model_path()) == (
-        f"The last model used, {path}, {reason}; opened {default_model_path().name} instead.")
+        f"The last model used, {path}, {reason}. Opened {default_model_path().name} instead.")
 
 
 def test_a_model_cut_short_says_what_the_parser_found(qapp, tmp_path: Path) -> None:
@@ -102,5 +102,5 @@ def test_start_up_names_a_last_model_with_odd_characters_once(qtbot, settings_di
     second.start_up(audio=sample_audio_path())
     assert second.controller.model.path == default_model_path()
     assert second.notice.text == second.last_error == (
-        f"The last model used, {last}, is empty; opened {default_model_path().name} instead.")
+        f"The last model used, {last}, is empty. Opened {default_model_path().name} instead.")
     second.close()

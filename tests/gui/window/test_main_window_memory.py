@@ -109,7 +109,7 @@ def test_a_last_model_that_cannot_be_opened_is_named_in_a_notice_that_stays(qtbo
     qtbot.addWidget(second)
     second.show()
     second.start_up(audio=sample_audio_path())
-    expected = f"The last model used, {last}, {reason}; opened {default_model_path().name} instead."
+    expected = f"The last model used, {last}, {reason}. Opened {default_model_path().name} instead."
     assert second.controller.model.path == default_model_path()
     assert second.notice.text == expected == second.last_error and second.notice.isVisible()
     assert [box for box in second.findChildren(QMessageBox) if box.isVisible()] == []  # nothing modal
@@ -122,7 +122,7 @@ def test_a_last_model_that_cannot_be_opened_is_named_in_a_notice_that_stays(qtbo
 
 
 def test_a_notice_about_the_last_model_goes_when_another_model_is_opened(qtbot, window) -> None:
-    window.notice.show_text("The last model used, /gone.tflite, was not found; opened kws_yes_no.tflite instead.")
+    window.notice.show_text("The last model used, /gone.tflite, was not found. Opened kws_yes_no.tflite instead.")
     assert window.notice.isVisible()
     assert window.open_model(default_model_path())
     assert not window.notice.isVisible()

@@ -1,4 +1,4 @@
-"""Start-up's last model: open it, or say in one sentence why the bundled model was opened instead.
+"""Start-up's last model: open it, or say why the bundled model was opened instead.
 
 Why a module: a last model that is gone (deleted, moved, on an unmounted drive) and one that no longer loads
 (overwritten by something that is not a model) are the same news to the user -- "the model you had is not
@@ -24,8 +24,9 @@ def last_model_reason(error: BaseException | None) -> str:
 
 
 def last_model_sentence(path: Path, reason: str, opened: Path) -> str:
-    """The one sentence for both cases: ``The last model used, PATH, REASON; opened NAME instead.``"""
-    return f"The last model used, {path}, {reason}; opened {opened.name} instead."
+    """The same words for both cases: ``The last model used, PATH, REASON. Opened NAME instead.`` (two sentences:
+    a reason may carry its own advice after a semicolon, "…; copy or export the whole file again")."""
+    return f"The last model used, {path}, {reason}. Opened {opened.name} instead."
 
 
 def open_last_model(window: Any) -> tuple[Path | None, str | None]:
