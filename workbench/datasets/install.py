@@ -9,7 +9,8 @@ TensorFlow Datasets (``speech_commands/checksums.tsv``) and torchaudio (``_CHECK
 Flow: the archive is downloaded beside DEST (resumable ``.part``, see :mod:`.download`), verified,
 extracted all-or-nothing into DEST (see :mod:`.archive`) with a marker file written last, and deleted
 unless kept. An archive that cannot be unpacked (damaged, unsafe) is deleted too unless kept: it passed its
-checksum, so a second run would reuse it and fail again; one that could not be unpacked for want of disk
+checksum, so a second run would reuse it (and a new download bring the same bytes): the message points at the
+URL and checksum; one that could not be unpacked for want of disk
 space is kept, and the message says where. A DEST holding the marker of the same archive is "already
 installed" and left alone.
 A ``--url`` mirror must serve the identical archive (the official checksum still applies) unless a
@@ -95,22 +96,19 @@ def read_marker(dest: Path) -> dict[str, object] | None:
 def _after_bad_archive(exc: DownloadError, archive: Path, url: str, keep_archive: bool) -> DownloadError:
     """The error of an archive that cannot be unpacked, with what became of it.
 
-    Why delete it: it passed its checksum (a mirror's own ``--sha256``, or none), so a second run would
-    reuse it and fail the same way; deleted, the next run downloads it afresh. A file that is no tar archive at
-    all is another file than the one wanted (a web page, a wrong link): the same bytes would come again, so the
-    error points at the URL and checksum instead.
+    Why never "download it again": the archive passed its checksum (the catalog's or a mirror's own
+    ``--sha256``), so the server holds exactly these bytes and a second download would bring them again; the
+    error points at the URL and checksum instead. The archive is deleted (a second run must not reuse it)
+    unless ``--keep-archive`` asks to keep it for a look.
     """
-    what = str(exc).rstrip(".")
-    if isinstance(exc, NotATarArchiveError):  # the bytes are the ones the checksum names: another file
-        where = f"kept as {archive} (--keep-archive)" if keep_archive else "deleted"
-        if not keep_archive:
-            archive.unlink(missing_ok=True)
+    where = f"kept as {archive} (--keep-archive)" if keep_archive else "deleted"
+    if not keep_archive:
+        archive.unlink(missing_ok=True)
+    if isinstance(exc, NotATarArchiveError):  # another file than an archive: a web page, a wrong link
         return type(exc)(f"The file downloaded from {url} matches the expected SHA-256 but is not a tar archive, "
                          f"so downloading it again would not help: check --url and --sha256 (the file was {where}).")
-    if keep_archive:
-        return type(exc)(f"{what}; the archive is kept as {archive} (--keep-archive).")
-    archive.unlink(missing_ok=True)
-    return type(exc)(f"{what}; the archive was deleted, so running the same command downloads it again.")
+    return type(exc)(f"{str(exc).rstrip('.')}; it matches the expected SHA-256, so downloading it again would bring "
+                     f"the same bytes: check --url and --sha256 (the archive was {where}).")
 
 
 def install_dataset(name: str, dest: str | Path, *, url: str | None = None, sha256: str | None = None,

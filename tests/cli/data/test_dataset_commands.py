@@ -223,11 +223,12 @@ def test_a_damaged_archive_is_not_installed_and_not_kept(capsys, archive_server,
     assert main(argv) == 2
     err = capsys.readouterr().err.splitlines()[-1]
     assert err.startswith("kws: error: ") and "not a complete tar archive (CRC check failed" in err
-    assert err.endswith("; the archive was deleted, so running the same command downloads it again.")
+    assert err.endswith("; it matches the expected SHA-256, so downloading it again would bring the same bytes: "
+                        "check --url and --sha256 (the archive was deleted).")
     assert list(dest.parent.iterdir()) == []  # no dataset, no marker, no archive, no temporary folder
     assert main([*argv, "--keep-archive"]) == 2
     err = capsys.readouterr().err.splitlines()[-1]
-    assert err.endswith(f"; the archive is kept as {dest.parent / 'speech_commands_v0.02.tar.gz'} (--keep-archive).")
+    assert err.endswith(f"(the archive was kept as {dest.parent / 'speech_commands_v0.02.tar.gz'} (--keep-archive)).")
     assert len(server.state.requests) == 2  # downloaded afresh the second time
 
 
