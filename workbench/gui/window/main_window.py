@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
@@ -111,16 +111,6 @@ class MainWindow(QMainWindow):
         self.timer.start()
 
     # -- construction -----------------------------------------------------------------------------
-    def _action(self, text: str, slot: object, shortcut: str | QKeySequence | None = None,
-                checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _connect(self) -> None:
         c = self.controller
         c.session_changed.connect(self._on_session_changed)

@@ -104,9 +104,23 @@ def open_guided_recording(window: Any) -> Any:
     return view
 
 
+def window_action(window: Any, text: str, slot: object, shortcut: str | QKeySequence | None = None,
+                  checkable: bool = False) -> QAction:
+    """An action of ``window``: added to the window too, so its shortcut works whichever menu holds it."""
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.setCheckable(checkable)
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
 def build_menus(window: Any) -> None:
     """File, View, Stream and Help menus, and the stream toolbar, for ``window`` (a MainWindow)."""
-    act = window._action
+    def act(text: str, slot: object, shortcut: str | QKeySequence | None = None, checkable: bool = False) -> QAction:
+        return window_action(window, text, slot, shortcut, checkable)
+
     menu = window.menuBar()
     file_menu = menu.addMenu("&File")
     file_menu.addAction(act("Open &model…", lambda: file_dialogs.choose_model(window), QKeySequence.StandardKey.Open))
@@ -164,12 +178,13 @@ def build_help_menu(window: Any) -> None:
     for title, name in GUIDES:
         path = documentation.doc_path(name)
         if path is not None:
-            action = window._action(title, lambda _checked=False, t=title, p=path: show_guide(window, t, p))
+            action = window_action(window, title, lambda _checked=False, t=title, p=path: show_guide(window, t, p))
             window.guide_actions.append(action)
             window.help_menu.addAction(action)
     if window.guide_actions:
         window.help_menu.addSeparator()
-    window.about_action = window._action(f"&About {about_dialog.APP_NAME}", lambda: about_dialog.show_about(window))
+    window.about_action = window_action(window, f"&About {about_dialog.APP_NAME}",
+                                        lambda: about_dialog.show_about(window))
     window.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS puts it in the application menu
     window.help_menu.addAction(window.about_action)
 
