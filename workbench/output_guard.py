@@ -24,7 +24,8 @@ def check_output_file(output: Path, inputs: Iterable[Path | str], option: str | 
     named = f"{option} {output}" if option else str(output)
     for source in inputs:
         if _same_file(output, Path(source)):
-            raise WorkbenchError(f"{named} is the input {source}: writing there would replace it; "
+            same = "" if str(source) == str(output) else f" {source}"  # the path once when it is spelt the same
+            raise WorkbenchError(f"{named} is the input{same}: writing there would replace it; "
                                  f"choose another output file.")
     if is_bundled_model(Path(output)):
         raise WorkbenchError(f"{named} would overwrite the bundled model {Path(output).name}; choose another "

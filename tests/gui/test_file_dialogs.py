@@ -36,3 +36,25 @@ def test_a_saved_model_without_class_names_gets_a_notice(window, monkeypatch, tm
 
 def test_a_model_the_board_runs_gets_no_notice(window, monkeypatch, tmp_path: Path) -> None:
     assert save_through_the_dialog(window, monkeypatch, tmp_path / "tuned.tflite") == []
+
+
+def test_the_detection_log_is_never_exported_over_the_model_or_the_audio_in_use(  # type: ignore[no-untyped-def]
+        window, monkeypatch, tmp_path: Path) -> None:
+    from workbench.assets import sample_audio_path
+    from workbench.gui.session_controller import FILE, SourceChoice
+
+    mine, audio = tmp_path / "mine.tflite", tmp_path / "take.wav"
+    mine.write_bytes(default_model_path().read_bytes())
+    audio.write_bytes(sample_audio_path().read_bytes())
+    assert window.open_model(mine), window.last_error
+    assert window.controller.set_source(SourceChoice(FILE, path=audio, realtime=False, loop=False))
+    for target in (mine, audio):
+        before = target.read_bytes()
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, t=target, **_k: (str(t), "")))
+        file_dialogs.choose_export_log(window)
+        assert target.read_bytes() == before
+        assert window.last_error == (f"{target} is the input: writing there would replace it; choose another "
+                                     "output file.")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(tmp_path / "log.csv"), "")))
+    file_dialogs.choose_export_log(window)
+    assert (tmp_path / "log.csv").read_text().startswith("wall_time,")

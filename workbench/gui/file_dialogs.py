@@ -21,6 +21,7 @@ from workbench.core.detection.settings import board_problems
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import load_model, model_copy_path
 from workbench.gui.app_settings import AUDIO_FOLDER, LOG_FOLDER, MODEL_FOLDER
+from workbench.output_guard import check_output_file
 
 MODEL_FILTER = "Models (*.tflite *.mltk.zip *.zip);;All files (*)"
 AUDIO_FILTER = f"Audio files ({' '.join('*' + suffix for suffix in AUDIO_SUFFIXES)});;All files (*)"
@@ -93,6 +94,7 @@ def choose_export_log(window: Any) -> None:
     if not _chosen(window, LOG_FOLDER, path):
         return
     try:
+        check_output_file(Path(path), window.controller.files_in_use(), option=None)
         window.log.export_csv(path)
     except WorkbenchError as exc:
         window.show_error(str(exc))

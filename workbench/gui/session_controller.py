@@ -337,6 +337,12 @@ class SessionController(QObject):
         if self.tuning is not None:
             self.tuning.reset_to_model()
 
+    def files_in_use(self) -> list[Path]:
+        """The loaded model's file and the audio file playing: what an export must never be written over."""
+        playing = self.source_choice.path if self.source_choice.kind == FILE else None
+        paths = [getattr(self.model, "path", None), playing]
+        return [Path(p) for p in paths if p is not None]
+
     def save_parameters_into_model(self, path: str | Path) -> Path:
         """Write a copy of the model with the current detection parameters (SL_PARAMSv1); raises WorkbenchError.
         The loaded model's own file may be chosen (the dialog asked before replacing it); a bundled model never."""

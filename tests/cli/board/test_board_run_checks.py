@@ -230,7 +230,7 @@ def test_output_over_the_model_or_firmware_is_refused_before_the_board_runs(caps
     code, out, err = _run(capsys, "board", "profile", str(model), "--firmware", str(firmware), option, str(output),
                           "--port", str(tmp_path / "no-such-port"))
     assert code == 2 and out == ""
-    assert err == f"kws: error: {option} {output} is the input {output}: writing there would replace it; choose " \
+    assert err == f"kws: error: {option} {output} is the input: writing there would replace it; choose " \
                   "another output file.\n"
     assert model.read_bytes() == reference_model_path.read_bytes()
     assert firmware.read_bytes() == profiler_image.read_bytes()

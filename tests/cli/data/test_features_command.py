@@ -17,7 +17,7 @@ def test_the_audio_file_is_never_replaced(capsys, tmp_path: Path, monkeypatch) -
     monkeypatch.chdir(tmp_path)
     assert main(["features", "a.wav", "-o", "./a.wav"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("kws: error: -o a.wav is the input a.wav") and err.count("\n") == 1
+    assert err.startswith("kws: error: -o a.wav is the input: writing") and err.count("\n") == 1
     assert wav.read_bytes() == sample_audio_path().read_bytes()
 
 
