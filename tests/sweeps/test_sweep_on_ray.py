@@ -216,7 +216,7 @@ def test_a_board_budget_no_model_of_the_search_space_meets_is_refused_before_ray
     last = err.strip().splitlines()[-1]
     assert re.fullmatch(r"kws: error: sweep\.toml: even the smallest model of the search space \(spec "
                         r"tflite_micro_speech, layers\.1\.filters = 4, estimated\) does not fit the board budget: "
-                        r"RAM \(tensor arena\) [\d.]+ kB > 4 kB\.", last), err
+                        r"RAM \(tensor arena\) [\d,]+ bytes > 4 KiB \(4,096 bytes\)\.", last), err
     assert run.of("start") == [] and run.of("trial_end") == []  # Ray never started, no trial ran
     assert not any((tmp_path / "out" / "trials").iterdir())
 

@@ -46,8 +46,8 @@ def test_a_searched_split_share_is_checked_at_both_ends(tmp_path: Path, speech_s
         check_datasets(sweep)
 
 
-@pytest.mark.parametrize(("board", "figure"), [("ram_kb = 1", r"RAM \(tensor arena\) [\d.]+ kB > 1 kB"),
-                                               ("flash_kb = 5", r"flash [\d.]+ kB > 5 kB")])
+@pytest.mark.parametrize(("board", "figure"), [("ram_kb = 1", r"RAM \(tensor arena\) [\d,]+ bytes > 1 KiB \(1,024 bytes\)"),
+                                               ("flash_kb = 5", r"flash [\d,]+ bytes > 5 KiB \(5,120 bytes\)")])
 def test_a_budget_no_model_of_the_search_space_meets_is_refused(tmp_path: Path, speech_slice: Path,
                                                                 board: str, figure: str) -> None:
     sweep = _sweep(tmp_path, speech_slice, board=board)

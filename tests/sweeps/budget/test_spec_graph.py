@@ -51,7 +51,8 @@ def test_budget_problems_name_what_does_not_fit() -> None:
     board = BoardBudget(flash_kb=16, ram_kb=10)
     estimate = estimate_spec(load_spec("tflite_micro_speech"))  # ~21.6 kB flash, 11.1 kB arena with MVP
     problem = estimate_problem(estimate, board)
-    assert problem is not None and "flash 21." in problem and "RAM (tensor arena) 11.1 kB > 10 kB" in problem
+    assert problem is not None and f"flash {estimate.flash_bytes:,} bytes > 16 KiB (16,384 bytes)" in problem
+    assert f"RAM (tensor arena) {estimate.arena_bytes_mvp:,} bytes > 10 KiB (10,240 bytes)" in problem
     assert estimate_problem(estimate, BoardBudget(accelerator="none", flash_kb=32, ram_kb=10)) is None  # 9.0 kB
     assert budget_problem(1000, 1000, BoardBudget(), "the model") is None
     assert budget_problem(2 * 1024 * 1024, 0, BoardBudget(), "the model").startswith("the model does not fit")

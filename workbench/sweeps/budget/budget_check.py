@@ -13,12 +13,14 @@ from __future__ import annotations
 from workbench.sweeps.budget.spec_graph import SpecEstimate
 from workbench.sweeps.definition.sweep_file import BoardBudget
 
-KIB = 1024
+KIB = 1024  # flash_kb and ram_kb count 1024 bytes, as the chip's 1536 kB flash and 256 kB RAM do
 MVP = "mvp"  # the accelerator value whose kernels need the larger (MVP) arena
 
 
-def _kib(value: int) -> str:
-    return f"{value / KIB:,.1f} kB"
+def _over(what: str, n_bytes: int, budget_kib: float) -> str:
+    """``flash 18,464 bytes > 18 KiB (18,432 bytes)``: exact bytes on both sides, since the results table shows
+    sizes in 1000-byte kB (as MLTK and the profiler do) and a rounded KiB figure could read as within budget."""
+    return f"{what} {n_bytes:,} bytes > {budget_kib:g} KiB ({round(budget_kib * KIB):,} bytes)"
 
 
 def board_arena_bytes(arena_bytes: int, arena_bytes_mvp: int, accelerator: str) -> int:
@@ -39,9 +41,9 @@ def budget_problem(flash_bytes: int, arena_bytes: int, board: BoardBudget, what:
     """One sentence saying how ``what`` exceeds ``board``, or None when it fits."""
     problems = []
     if flash_bytes > board.flash_kb * KIB:
-        problems.append(f"flash {_kib(flash_bytes)} > {board.flash_kb:g} kB")
+        problems.append(_over("flash", flash_bytes, board.flash_kb))
     if arena_bytes > board.ram_kb * KIB:
-        problems.append(f"RAM (tensor arena) {_kib(arena_bytes)} > {board.ram_kb:g} kB")
+        problems.append(_over("RAM (tensor arena)", arena_bytes, board.ram_kb))
     if not problems:
         return None
     return f"{what} does not fit the board budget: {' and '.join(problems)}"

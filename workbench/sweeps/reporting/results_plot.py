@@ -40,7 +40,7 @@ def results_png(records: list[TrialRecord], objective_name: str, best_id: str | 
         raise plot_unavailable(PLOT) from None
     done = [r for r in records if r.status == FINISHED and r.objective is not None]
     figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
-    panels = (("MACs (thousands)", lambda r: (r.macs or 0) / THOUSAND), ("tensor arena (kB)",
+    panels = (("MACs (thousands)", lambda r: (r.macs or 0) / THOUSAND), ("tensor arena (KiB)",
                                           lambda r: (r.arena_bytes or r.estimated_arena_bytes or 0) / KIB))
     for i, (label, x_of) in enumerate(panels):
         ax = figure.add_subplot(1, 2, i + 1)
