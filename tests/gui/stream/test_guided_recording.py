@@ -15,7 +15,7 @@ from workbench.core.audio.sources import list_input_devices
 from workbench.datasets.layout import scan_dataset
 from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
 from workbench.gui.stream.guided_recording_view import DONE, IDLE, GuidedRecordingView, GuidedTiming
-from workbench.gui.stream.guided_source import NO_MICROPHONE, NOT_A_MICROPHONE, SOURCE_LEFT
+from workbench.gui.stream.guided_source import NO_MICROPHONE, NOT_A_MICROPHONE, SOURCE_LEFT, STREAM_STOPPED
 from word_clip import word_clip
 
 RATE = 16000
@@ -145,3 +145,28 @@ def test_a_file_source_is_refused_and_a_session_stops_when_the_stream_leaves_the
     assert_refused(view, NOT_A_MICROPHONE.format(name=sample_audio_path().name), tmp_path / "dataset")
     assert controller.set_source(SourceChoice(MICROPHONE, device="pulse"))
     assert view.start_button.isEnabled() and view.detail.text().startswith("Press Start")
+
+
+@pytest.mark.parametrize("during", ["countdown", "recording"])
+def test_a_stream_that_stops_mid_session_ends_it_at_once_and_quietly(qtbot, controller, mic, tmp_path,
+                                                                     during: str) -> None:
+    """A microphone unplugged (here: the stream stopped) ends the session there and then, with one sentence in
+    the view: no cut take judged, no "start the stream before recording" from the next countdown."""
+    errors: list[str] = []
+    controller.error.connect(errors.append)
+    view = GuidedRecordingView(controller, timing=GuidedTiming(countdown_steps=3, step_ms=400, record_ms=60_000))
+    qtbot.addWidget(view)
+    view.words_edit.setText("yes")
+    view.set_folder(tmp_path / "dataset")
+    judged: list[object] = []
+    view.take_judged.connect(judged.append)
+    if during == "recording":
+        with qtbot.waitSignal(view.recording_started, timeout=10_000):
+            assert view.start()
+    else:
+        assert view.start() and view.state == "countdown"
+    controller.stop()
+    assert view.state == IDLE and view.result.text() == STREAM_STOPPED
+    qtbot.wait(3 * 400)  # past the countdown that would have asked the stopped stream to record
+    assert errors == [] and judged == [] and view.state == IDLE
+    assert not (tmp_path / "dataset").exists() or not any((tmp_path / "dataset").rglob("*.wav"))

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import WorkbenchError
-from workbench.gui.stream.guided_source import SOURCE_LEFT, microphone_problem
+from workbench.gui.stream.guided_source import SOURCE_LEFT, STREAM_STOPPED, microphone_problem
 from workbench.gui.stream.recording_view import default_recordings_folder, unique_clip_path
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
 from workbench.synthesis.build_plan import check_word, folder_name
@@ -218,12 +218,14 @@ class GuidedRecordingView(QDialog):
         return f"The stream cannot start: {reason}." if reason else microphone_problem(self.controller)
 
     def _on_source_changed(self, *_args: Any) -> None:
-        """The stream's source changed: a session recording a file now stops, and Start says whether it can."""
+        """The stream's source changed or it stopped (a microphone unplugged): a session under way stops at
+        once -- a take cut by the stop is no take, and its countdown would ask a stopped stream to record -- and
+        Start says whether it can."""
         problem = self.start_problem()
-        if problem is not None and self.state not in (IDLE, DONE):
+        if self.state not in (IDLE, DONE) and (problem is not None or not self.controller.running):
             if self.state == RECORDING:
                 self.controller.take_recording()  # not a take of the user: dropped
-            self._abort(SOURCE_LEFT)  # the detail line below says why and what to do
+            self._abort(SOURCE_LEFT if problem is not None else STREAM_STOPPED)  # the detail line says why
         self._show_state()
 
     def start(self) -> bool:
@@ -265,8 +267,8 @@ class GuidedRecordingView(QDialog):
                 self._show_state()
                 self._timer.start(self.timing.step_ms)
                 return
-            if not self.controller.start_recording():
-                self._abort("The stream stopped: start it again and press Start.")
+            if not self.controller.running or not self.controller.start_recording():
+                self._abort(STREAM_STOPPED)
                 return
             self.state = RECORDING
             self._show_state()
@@ -279,7 +281,7 @@ class GuidedRecordingView(QDialog):
 
     def _judge(self, samples: Any) -> None:
         if samples is None:
-            self._abort("The stream stopped during the take: start it again and press Start.")
+            self._abort(STREAM_STOPPED)
             return
         verdict = check_take(samples, self.rules())
         self.last_verdict = verdict

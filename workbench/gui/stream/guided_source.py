@@ -18,6 +18,8 @@ NO_MICROPHONE = ("The session cannot start: no microphone was found (connect one
 NOT_A_MICROPHONE = ("Guided takes are recorded from a microphone, but the stream plays {name}: choose Stream > Use "
                     "microphone first.")
 SOURCE_LEFT = "The session stopped: the stream no longer listens to a microphone."
+STREAM_STOPPED = ("The session stopped because the stream stopped (the window's message says why): start it again "
+                  "(Stream > Start), then press Start.")
 
 
 def has_input_device() -> bool:
