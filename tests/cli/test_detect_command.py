@@ -180,15 +180,25 @@ def test_seconds_is_refused_for_a_file(capsys) -> None:
     assert code == 2 and "--seconds is for --mic" in err
 
 
-def test_an_os_error_from_any_command_is_one_line(capsys, monkeypatch) -> None:
-    """A full disk inside a library (Keras saving a checkpoint, say) reaches the user as one line, exit 2."""
+@pytest.mark.parametrize(("code", "said"), [
+    ("ENOSPC", "cannot write /data/run/checkpoint.keras: the disk is full; free some space and run it again"),
+    ("EROFS", "cannot write /data/run/checkpoint.keras: the file system is read-only; choose a folder on a "
+              "writable disk"),
+    ("EEXIST", "cannot use /data/run/checkpoint.keras: a file is in the way where a folder is needed (that name, "
+               "or one above it); remove or rename it, or choose another folder"),
+    ("EIO", "Input/output error: /data/run/checkpoint.keras")])
+def test_an_os_error_from_any_command_is_one_line(capsys, monkeypatch, code: str, said: str) -> None:
+    """A full disk inside a library (Keras saving a checkpoint, say) reaches the user as one line, exit 2, that
+    says what to do where it can -- not only the C library's "No space left on device"."""
     import errno
+    import os
 
     from workbench.cli import detect_command
 
-    def full_disk(_args) -> int:
-        raise OSError(errno.ENOSPC, "No space left on device", "/data/run/checkpoint.keras")
+    def refused(_args) -> int:
+        number = getattr(errno, code)
+        raise OSError(number, os.strerror(number), "/data/run/checkpoint.keras")
 
-    monkeypatch.setattr(detect_command, "run", full_disk)
-    code, _, err = run_cli(capsys, "detect", str(sample_audio_path()))
-    assert code == 2 and err == "kws: error: No space left on device: /data/run/checkpoint.keras\n"
+    monkeypatch.setattr(detect_command, "run", refused)
+    status, _, err = run_cli(capsys, "detect", str(sample_audio_path()))
+    assert status == 2 and err == f"kws: error: {said}\n"

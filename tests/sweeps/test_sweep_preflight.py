@@ -74,7 +74,7 @@ def test_a_sweep_and_a_training_run_say_the_same_of_a_folder_that_cannot_be_made
     sweep = load_sweep(write_sweep(tmp_path / "project", sweep_text(Path("data"))))
     (tmp_path / "a_file").write_text("not a folder")
     out = tmp_path / "a_file" / "out"
-    expected = f"Cannot create the output folder {out}: Not a directory."
+    expected = f"Cannot create the output folder {out}: a file is in the way (that name, or one above it, is a file)."
     with pytest.raises(WorkbenchError) as swept:
         prepare_out_folder(out, sweep)
     with pytest.raises(WorkbenchError) as trained:

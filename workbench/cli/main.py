@@ -15,7 +15,7 @@ from typing import Sequence
 from workbench import __version__
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.negative_values import joined_negative_values
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import WorkbenchError, os_error_sentence
 from workbench.core.plot_cache import ensure_writable_plot_cache
 
 EXIT_USAGE = 2
@@ -80,8 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:  # the machine, not the program: a full disk, a vanished folder, a denied file
-        where = f": {exc.filename}" if exc.filename else ""
-        print(f"kws: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(f"kws: error: {os_error_sentence(exc)}", file=sys.stderr)
         return EXIT_USAGE
 
 

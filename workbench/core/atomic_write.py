@@ -18,6 +18,7 @@ from workbench.core.errors import WorkbenchError
 _TEMP_SUFFIX = ".tmp"
 _DEFAULT_MODE = 0o666  # new files get this minus the umask, like open(..., "w") would give them
 _PERMISSION_BITS = 0o777
+FILE_IN_THE_WAY = "a file is in the way (that name, or one above it, is a file)"
 
 
 def _umask() -> int:
@@ -150,7 +151,9 @@ def create_folder(folder: Path, what: str = "the folder", error: type[WorkbenchE
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise error(f"Cannot create {what} {folder}: {exc.strerror or exc}.") from None
+        why = (FILE_IN_THE_WAY if isinstance(exc, (FileExistsError, NotADirectoryError))  # "File exists": of what?
+               else exc.strerror or exc)
+        raise error(f"Cannot create {what} {folder}: {why}.") from None
     return folder
 
 

@@ -7,6 +7,7 @@ Anything raised as a :class:`WorkbenchError` is an expected failure caused by in
 from __future__ import annotations
 
 import difflib
+import errno
 from typing import Iterable
 
 SUGGESTION_CUTOFF = 0.6  # difflib's similarity a known name needs to be offered as "did you mean"
@@ -18,6 +19,23 @@ def closest_name(name: str, known: Iterable[str], cutoff: float = SUGGESTION_CUT
     by_lower = {candidate.lower(): candidate for candidate in known}
     close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=cutoff)
     return by_lower[close[0]] if close else None
+
+
+def os_error_sentence(exc: OSError) -> str:
+    """What the machine refused, for a user: the file and what to do, not only the C library's words ("Read-only
+    file system: /x/yes", "File exists: /x/trials"). For an OSError no command foresaw (a full disk, a read-only
+    mount, a file where a folder must go); one a command foresees it words itself."""
+    where = str(exc.filename) if exc.filename else "a file"
+    if exc.errno == errno.ENOSPC:
+        return f"cannot write {where}: the disk is full; free some space and run it again"
+    if exc.errno == errno.EROFS:
+        return f"cannot write {where}: the file system is read-only; choose a folder on a writable disk"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied for {where}: choose a file or folder this user may use"
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return (f"cannot use {where}: a file is in the way where a folder is needed (that name, or one above it); "
+                "remove or rename it, or choose another folder")
+    return f"{exc.strerror or exc}: {where}" if exc.filename else str(exc.strerror or exc)
 
 
 class WorkbenchError(Exception):
