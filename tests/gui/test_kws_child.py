@@ -16,3 +16,19 @@ def test_options_the_window_fills_in_are_named_as_its_boxes() -> None:
 def test_other_options_and_longer_names_are_left_as_they_are() -> None:
     said = "--background-only streams; kws stream make --progress jsonl; x--background"
     assert in_window_terms(said, BOXES) == said
+
+
+def test_a_training_child_s_error_names_the_workspace_s_buttons_and_boxes(qtbot, tmp_path) -> None:
+    """A real `kws train` child refusing an output folder that holds a run: the sentence speaks of Resume and the
+    Output folder box, as the Training workspace shows it, not of --resume and --out."""
+    from workbench.gui.training.training_process import FAILED, TrainingProcess
+    from workbench.run_folder_layout import RUN_FILE
+
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / RUN_FILE).write_text("{}")
+    child = TrainingProcess()
+    with qtbot.waitSignal(child.finished, timeout=60_000) as ended:
+        child.start(out, "--dataset", str(tmp_path))
+    assert ended.args == [FAILED, f"{out} already holds a training run: continue it with \u201cResume\u201d or give "
+                                  "\u201cOutput folder\u201d another folder."]

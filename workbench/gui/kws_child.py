@@ -12,29 +12,16 @@ stderr, and ``kws: error: …`` for an expected failure; anything else there (ru
 from __future__ import annotations
 
 import json
-import re
 from typing import Mapping
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.gui.kws_child_process import CANCELLED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
+from workbench.gui.kws_child_process import (CANCELLED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal,
+                                             in_window_terms)
 
 KILL_AFTER_MS = 3000  # after Cancel, a child that has not stopped is killed
 # Ctrl-C; once Cancel is pressed the run is cancelled whatever the child does (its files are discarded)
 CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.INTERRUPT, kill_after_ms=KILL_AFTER_MS, cancel_is_final=True)
-
-
-_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")  # a command-line option named in a message
-
-
-def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
-    """``message`` with the options the window filled in for the user named as the window's boxes.
-
-    The child's sentences are the command line's ("give background-only audio with --background"); in the
-    window the user never typed ``--background`` but chose files in "Background". Options not in ``boxes``
-    (those the window sets itself) are left as they are.
-    """
-    return _OPTION.sub(lambda found: f"\u201c{boxes[found[0]]}\u201d" if found[0] in boxes else found[0], message)
 
 
 class KwsChild(KwsChildProcess):
@@ -55,8 +42,7 @@ class KwsChild(KwsChildProcess):
     def __init__(self, what: str, parent: QObject | None = None, boxes: Mapping[str, str] | None = None) -> None:
         """``boxes``: the window's name for each option it fills in from a box (``{"--background":
         "Background"}``), so that failures and messages speak of the box (:func:`in_window_terms`)."""
-        super().__init__(what, CANCEL_POLICY, read_stdout=False, parent=parent)
-        self._boxes = dict(boxes or {})
+        super().__init__(what, CANCEL_POLICY, read_stdout=False, parent=parent, boxes=boxes)
         self.stderr_line.connect(self._progress_line)
         self.ended.connect(self._ended)
 
@@ -74,7 +60,7 @@ class KwsChild(KwsChildProcess):
         if "fraction" in item:
             self.progress.emit(str(item.get("phase", "")), float(item["fraction"]))
         elif "message" in item:
-            self.message.emit(in_window_terms(str(item["message"]), self._boxes))
+            self.message.emit(in_window_terms(str(item["message"]), self.boxes))
 
     def _ended(self, outcome: str, error: str) -> None:
         if outcome == CANCELLED:
@@ -82,4 +68,4 @@ class KwsChild(KwsChildProcess):
         elif outcome == SUCCEEDED:
             self.succeeded.emit()
         else:
-            self.failed.emit(in_window_terms(error, self._boxes))
+            self.failed.emit(error)

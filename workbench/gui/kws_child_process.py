@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,19 @@ class CancelPolicy:
     cancel_is_final: bool = True
 
 
+_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")  # a command-line option named in a message
+
+
+def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
+    """``message`` with the options the window filled in for the user named as the window's boxes.
+
+    The child's sentences are the command line's ("give background-only audio with --background"); in the
+    window the user never typed ``--background`` but chose files in "Background". Options not in ``boxes``
+    (those the window sets itself) are left as they are.
+    """
+    return _OPTION.sub(lambda found: f"\u201c{boxes[found[0]]}\u201d" if found[0] in boxes else found[0], message)
+
+
 class KwsChildProcess(QObject):
     """Run one ``kws`` command at a time; subclasses turn its lines and its end into their own signals.
 
@@ -72,9 +86,12 @@ class KwsChildProcess(QObject):
     ended = Signal(str, str)
 
     def __init__(self, what: str, policy: CancelPolicy, read_stdout: bool = True,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, boxes: Mapping[str, str] | None = None) -> None:
+        """``boxes``: the window's name for each option it fills in from a box (``{"--background":
+        "Background"}``), so that the child's error speaks of the box (:func:`in_window_terms`)."""
         super().__init__(parent)
         self.what = what  # "the calibration": used in messages
+        self.boxes = dict(boxes or {})
         self.policy = policy
         self.read_stdout = read_stdout  # False: stdout is discarded (a child never blocks on a full pipe)
         self._process: QProcess | None = None
@@ -190,7 +207,7 @@ class KwsChildProcess(QObject):
             return
         stripped = text.strip()
         if stripped.startswith(ERROR_PREFIX):
-            self._error = stripped[len(ERROR_PREFIX):]
+            self._error = in_window_terms(stripped[len(ERROR_PREFIX):], self.boxes)
         self.stderr_line.emit(text)
 
     def _flush_lines(self) -> None:

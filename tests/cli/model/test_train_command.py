@@ -129,5 +129,5 @@ def test_a_refused_run_is_one_line_with_the_progress_bar_too(tmp_path: Path, cap
     (out / "run.json").write_text("{}")  # a run is already there
     assert main(["train", "--dataset", str(tmp_path / "DATA"), "--out", str(out), *progress]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"kws: error: {out} already holds a training run: continue it with --resume or choose another "
-                   "--out folder."]
+    assert err == [f"kws: error: {out} already holds a training run: continue it with --resume or give --out "
+                   "another folder."]

@@ -26,6 +26,10 @@ from workbench.gui.kws_child_process import (CANCELLED, ERROR_PREFIX, FAILED, SU
 KILL_AFTER_MS = 60_000  # stopping waits for the current batch and a checkpoint write
 CLI_PREFIX = "kws: "  # the child's own notes on stderr, worth showing in the log
 DONE = "done"  # with CANCELLED and FAILED, the statuses of ``finished``
+# the Training workspace's boxes and buttons each option of kws train comes from: its errors name them instead
+TRAINING_BOXES = {"--dataset": "Data", "--spec": "Spec", "--keywords": "Keywords", "--epochs": "Epochs (max)",
+                  "--seed": "Seed", "--workers": "Feature workers", "--init-from": "Start from",
+                  "--out": "Output folder", "--resume": "Resume", "--mltk-zip": "also write an MLTK .mltk.zip"}
 # a run that ended with exit code 0 finished, even when Cancel came too late to stop it
 CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FILE_NAME,
                              kill_after_ms=KILL_AFTER_MS, cancel_is_final=False)
@@ -45,7 +49,7 @@ class TrainingProcess(KwsChildProcess):
     finished = Signal(str, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__("the training", CANCEL_POLICY, parent=parent)
+        super().__init__("the training", CANCEL_POLICY, parent=parent, boxes=TRAINING_BOXES)
         self.stdout_line.connect(self._json_line)
         self.stderr_line.connect(self._stderr_line)
         self.ended.connect(self._ended)

@@ -118,10 +118,10 @@ class OutputFolder:
             raise WorkbenchError(f"{self.root} is a file, not an output folder.")
         if not resume and self.run_path.exists():
             raise WorkbenchError(f"{self.root} already holds a training run: continue it with --resume "
-                                 "or choose another --out folder.")
+                                 "or give --out another folder.")
         if not resume and (self.root / SUMMARY_FILE).exists():  # a finished run copied without its run.json
-            raise WorkbenchError(f"{self.root} already holds a finished training run ({SUMMARY_FILE}): choose "
-                                 "another --out folder.")
+            raise WorkbenchError(f"{self.root} already holds a finished training run ({SUMMARY_FILE}): give "
+                                 "--out another folder.")
         if resume and not self.run_path.exists():
             raise WorkbenchError(f"{self.root} holds no training run to resume (no {RUN_FILE}).")
         self._created = next((path for path in reversed((self.train_dir, *self.train_dir.parents))
