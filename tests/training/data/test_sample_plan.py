@@ -102,6 +102,21 @@ def test_a_cap_that_leaves_a_split_without_samples_is_named_rather_than_the_data
         make_plan(scan_dataset(dataset), _data(max_clips_per_word=1), seed=1)
 
 
+def test_a_small_cap_keeps_every_split_of_every_word_whatever_the_seed(dataset: Path) -> None:
+    """A sweep's quick trials cap the clips per word with seeds of their own: the cap is shared among the splits
+    as the word's clips are, so no seed leaves validation without "yes" (before: some did, and the trial failed)."""
+    index = scan_dataset(dataset, validation_percent=10, testing_percent=10)
+    data = _data(max_clips_per_word=6, split_method="stratified", validation_resplit_percent=None)
+    uncapped = make_plan(index, dataclasses.replace(data, max_clips_per_word=None), seed=1)
+    for seed in range(40):
+        plan = make_plan(index, data, seed=seed)
+        for split in ("training", "validation"):
+            assert all(n > 0 for n in plan.counts(split).values()), (seed, split, plan.counts(split))
+        words = Counter(clip.word for clip in plan.validation_clips + plan.testing)
+        assert all(n <= 6 for n in words.values())
+    assert len(plan.testing) < len(uncapped.testing)
+
+
 def test_negative_words_are_classes_of_their_own_and_leave_the_unknown_words(dataset: Path) -> None:
     index = scan_dataset(dataset)
     data = _data(negative_words=("go",))

@@ -112,17 +112,41 @@ def assign_splits(index: DatasetIndex, data: DataSettings) -> list[ClipEntry]:
     return [resplit.get(id(c), c) for c in index.clips]
 
 
+def _split_quotas(sizes: dict[str, int], cap: int) -> dict[str, int]:
+    """How many of a word's ``cap`` clips each split keeps: its share of the word's clips (largest remainders
+    first), and at least one for every split that has any while the cap allows.
+
+    Why not ``cap`` clips drawn from the word as a whole: a small cap (a sweep's quick trials) then leaves a split
+    without the word for some seeds -- validation holds a tenth of the clips -- and the run fails on it."""
+    total = sum(sizes.values())
+    if total <= cap:
+        return dict(sizes)
+    present = sorted(s for s, n in sizes.items() if n)
+    floor = dict.fromkeys(present, 1) if cap >= len(present) else {}
+    left = cap - sum(floor.values())
+    spare = {s: sizes[s] - floor.get(s, 0) for s in present}
+    exact = {s: left * spare[s] / max(1, sum(spare.values())) for s in present}
+    quota = {s: floor.get(s, 0) + int(exact[s]) for s in present}
+    for s in sorted(present, key=lambda s: (int(exact[s]) - exact[s], s))[:cap - sum(quota.values())]:
+        quota[s] += 1
+    return quota
+
+
 def _cap_per_word(clips: list[ClipEntry], cap: int | None, rng: np.random.Generator) -> list[ClipEntry]:
+    """At most ``cap`` clips of each word, shared among the splits as the word's clips are (:func:`_split_quotas`)."""
     if cap is None:
         return clips
-    by_word: dict[str, list[ClipEntry]] = defaultdict(list)
+    by_word: dict[str, dict[str, list[ClipEntry]]] = defaultdict(lambda: defaultdict(list))
     for clip in clips:
-        by_word[clip.word].append(clip)
+        by_word[clip.word][clip.split].append(clip)
     kept: list[ClipEntry] = []
     for word in sorted(by_word):
-        group = by_word[word]
-        order = rng.permutation(len(group))[:cap]
-        kept += [group[i] for i in sorted(order)]
+        splits = by_word[word]
+        quotas = _split_quotas({split: len(group) for split, group in splits.items()}, cap)
+        for split in sorted(splits):
+            group = splits[split]
+            order = rng.permutation(len(group))[:quotas.get(split, 0)]
+            kept += [group[i] for i in sorted(order)]
     return kept
 
 
