@@ -130,3 +130,17 @@ def test_a_class_without_clips_is_null_in_the_comparisons_json_and_reads_back() 
     assert document["class_accuracies"][0] == 1.0
     back = ClipComparison.from_json(document)
     assert back == c and comparison_text(back) == comparison_text(c)
+
+
+def test_clips_whose_names_hold_no_speaker_are_not_counted_as_speakers() -> None:
+    """Speech Commands' silence clips (``_silence_/0003.wav``) name no speaker: each is drawn on its own, and the
+    text says so instead of counting every one of them as a speaker."""
+    labels, speakers = clips(6)
+    a = result("a", labels, labels, speakers)
+    a.paths = [p if "_silence_" not in str(p) else Path(f"_silence_/{i:04d}.wav") for i, p in enumerate(a.paths)]
+    c = compare_results(a, a)
+    assert (c.speakers, c.clips_without_speaker) == (6, 6)
+    assert "over the same 6 speakers redrawn for both, the 6 clips that name no speaker each drawn alone)" in \
+        comparison_text(c)
+    again = type(c).from_json(c.to_json())
+    assert again == c and c.to_json()["clips_without_speaker"] == 6

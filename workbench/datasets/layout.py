@@ -102,6 +102,12 @@ class DatasetIndex:
         return float(sum(self.durations.get(clip.path, 0.0) for clip in self.clips))
 
 
+def has_speaker_id(path: Path) -> bool:
+    """Whether a clip's file name names its speaker (``SPEAKER_nohash_N.wav``); the dataset's silence clips
+    and most users' own files do not, and :func:`speaker_of` then stands the clip for a speaker of its own."""
+    return NOHASH_MARK in Path(path).name
+
+
 def speaker_of(path: Path) -> str:
     """The speaker id of a clip file: the name before ``_nohash_``, else the whole stem."""
     name = Path(path).name

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.core.errors import WorkbenchError
-from workbench.datasets.layout import speaker_of
+from workbench.datasets.layout import has_speaker_id, speaker_of
 from workbench.datasets.speaker_bootstrap import (
     CONFIDENCE, DRAWS, MIN_SPEAKERS, SEED, draw_weights, interval, interval_side,
 )
@@ -43,9 +43,10 @@ class ClipComparison:
     second_accuracies: tuple[float, ...]
     balanced_difference: float  # second - first
     interval: tuple[float, float] | None  # of the difference, over redrawn speakers (None: too few speakers)
-    speakers: int
+    speakers: int  # whose file names name them; the interval also redraws each clip without one on its own
     only_first_right: int
     only_second_right: int
+    clips_without_speaker: int = 0
 
     @property
     def labels(self) -> tuple[str, str]:
@@ -68,6 +69,7 @@ class ClipComparison:
                 "class_accuracies": self._reported(self.second_accuracies),
                 "against_class_accuracies": self._reported(self.first_accuracies),
                 "balanced_accuracy_difference": self.balanced_difference, "speakers": self.speakers,
+                "clips_without_speaker": self.clips_without_speaker,
                 "speaker_interval": None if self.interval is None else {
                     "speakers": self.speakers, "confidence": CONFIDENCE, "balanced_accuracy_difference":
                     list(self.interval)},
@@ -88,7 +90,8 @@ class ClipComparison:
                    interval=None if span is None else (float(span["balanced_accuracy_difference"][0]),
                                                        float(span["balanced_accuracy_difference"][1])),
                    speakers=int(item["speakers"]),
-                   only_first_right=int(item["only_against_right"]), only_second_right=int(item["only_model_right"]))
+                   only_first_right=int(item["only_against_right"]), only_second_right=int(item["only_model_right"]),
+                   clips_without_speaker=int(item.get("clips_without_speaker", 0)))
 
 
 def _accuracies(values: list[float | None]) -> tuple[float, ...]:
@@ -148,8 +151,10 @@ def compare_results(first: EvaluationResult, second: EvaluationResult, draws: in
         first_accuracies=tuple(float(v) for v in a.class_accuracies),
         second_accuracies=tuple(float(v) for v in b.class_accuracies),
         balanced_difference=float(b.balanced_accuracy - a.balanced_accuracy), interval=span,
-        speakers=len(ids), only_first_right=int((right_first & ~right_second).sum()),
-        only_second_right=int((right_second & ~right_first).sum()))
+        speakers=len({n for n, p in zip(names, first.paths) if has_speaker_id(p)}),
+        only_first_right=int((right_first & ~right_second).sum()),
+        only_second_right=int((right_second & ~right_first).sum()),
+        clips_without_speaker=sum(1 for p in first.paths if not has_speaker_id(p)))
 
 
 def comparison_text(comparison: ClipComparison) -> str:
@@ -167,8 +172,10 @@ def comparison_text(comparison: ClipComparison) -> str:
     text = f"  balanced accuracy {c.balanced_difference * PERCENT:+.1f} points"
     if c.interval is not None:
         low, high = c.interval
+        lone = (f", the {c.clips_without_speaker} clips that name no speaker each drawn alone"
+                if c.clips_without_speaker else "")
         text += (f" ({CONFIDENCE * PERCENT:.0f} % interval {low * PERCENT:+.1f} to {high * PERCENT:+.1f} over the "
-                 f"same {c.speakers} speakers redrawn for both)")
+                 f"same {c.speakers} speakers redrawn for both{lone})")
     lines += [text + f": {c.verdict}",
               f"  clips only {second} gets right: {c.only_second_right}; only {first}: {c.only_first_right}"]
     return "\n".join(lines) + "\n"
