@@ -66,7 +66,8 @@ def test_the_summary_gives_exactly_calibrates_recommended_counts(  # type: ignor
     assert len(lines) == len(detections) and all(" detected " in line for line in lines)
     assert headline == (f"against {labels.name} (tolerance {summary['tolerance_s']:g} s, 60.0 s of audio): "
                         f"{rec['keywords']} keywords, {rec['hits']} hit, {rec['misses']} missed "
-                        f"(FRR {rec['frr'] * 100:.1f} %), {rec['false_accepts_speech']} false accepts "
+                        f"(FRR {rec['frr'] * 100:.1f} %), {rec['false_accepts_speech']} false accept"
+                        f"{'' if rec['false_accepts_speech'] == 1 else 's'} "
                         f"({rec['fa_per_hour']:.1f} per hour)")
     assert yes.startswith(f"  yes: {rec['per_keyword']['yes']['keywords']} keywords, ") and no.startswith("  no: ")
 
@@ -107,3 +108,18 @@ def test_bad_labels_options_are_one_line_before_any_detection(  # type: ignore[n
         argv += ["--labels", str(path)]
     code, out, err = run_cli(capsys, "detect", *argv)
     assert code == 2 and out == "" and err == f"kws: error: {message}\n"
+
+
+def test_counts_of_one_are_said_in_the_singular(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The bundled sample says "yes" then "no": labelled with its "yes" only, one keyword and one false accept."""
+    from workbench.assets import default_model_path, sample_audio_path
+    from workbench.core.audio.audio_file import load_audio
+    from workbench.core.engine import Engine, detections_of
+    from workbench.core.model.model_file import load_model
+
+    found = detections_of(Engine(load_model(default_model_path())).run_clip(load_audio(sample_audio_path()).samples))
+    yes = next(d for d in found if d.label == "yes")
+    labels = tmp_path / "one.json"
+    labels.write_text(f'{{"events": [{{"label": "yes", "start_s": {yes.time_s - 0.8}, "end_s": {yes.time_s - 0.1}}}]}}')
+    code, out, _ = run_cli(capsys, "detect", str(sample_audio_path()), "--labels", str(labels))
+    assert code == 0 and ": 1 keyword, 1 hit, 0 missed (FRR 0.0 %), 1 false accept (" in out, out

@@ -296,7 +296,13 @@ def labels_summary(detections: list[Detection], labels: StreamLabels, classes: t
 
 def _figures_text(keywords: int, hits: int, frr: float | None, false_accepts: int) -> str:
     rate = "" if frr is None else f" (FRR {frr * PERCENT:.1f} %)"
-    return f"{keywords} keywords, {hits} hit, {keywords - hits} missed{rate}, {false_accepts} false accepts"
+    return (f"{_count(keywords, 'keyword')}, {hits} hit, {keywords - hits} missed{rate}, "
+            f"{_count(false_accepts, 'false accept')}")
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 false accept``, ``2 false accepts``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def summary_text(summary: dict[str, Any]) -> str:

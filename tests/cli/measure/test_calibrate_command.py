@@ -308,6 +308,9 @@ def test_a_stream_shorter_than_the_models_window_is_refused(  # type: ignore[no-
                        f"inference of model {name} hears; give a stream at least that long (minutes with dozens "
                        "of keywords for figures worth trusting)\n")
         assert not (tmp_path / "out").exists()
+    save_wav(short, np.zeros(15978, np.int16))  # 0.99863 s: a rounding that read "1.00 s, shorter than 1.00 s"
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(short))
+    assert code == 2 and "is 0.999 s long, shorter than the 1.000 s window" in err
     save_wav(short, np.zeros(16000, np.int16))  # exactly one window: accepted (and calibrated)
     code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(short),
                              "--thresholds", "200", "--windows-ms", "300", "--counts", "1", "--format", "json",

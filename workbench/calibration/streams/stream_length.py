@@ -19,6 +19,7 @@ from workbench.core.frontend_settings import FrontendSettings, FrontendSettingsE
 from workbench.core.model.model_file import LoadedModel
 
 MS_PER_SECOND = 1000.0
+MAX_DIGITS = 6  # a stream a sample short of the window (1/16000 s) still reads as shorter
 
 
 class StreamTooShortError(WorkbenchError):
@@ -48,7 +49,10 @@ def check_stream_length(duration_s: float, model: LoadedModel, audio_name: str) 
     """:class:`StreamTooShortError` when ``duration_s`` is shorter than one input window of ``model``."""
     window_s = model_window_s(model)
     if window_s is not None and duration_s < window_s:
+        digits = 2
+        while f"{duration_s:.{digits}f}" == f"{window_s:.{digits}f}" and digits < MAX_DIGITS:  # never "1.00 < 1.00"
+            digits += 1
         raise StreamTooShortError(
-            f"the stream {audio_name} is {duration_s:.2f} s long, shorter than the {window_s:.2f} s window one "
-            f"inference of model {model.name} hears; give a stream at least that long (minutes with dozens of "
-            "keywords for figures worth trusting)")
+            f"the stream {audio_name} is {duration_s:.{digits}f} s long, shorter than the {window_s:.{digits}f} s "
+            f"window one inference of model {model.name} hears; give a stream at least that long (minutes with "
+            "dozens of keywords for figures worth trusting)")

@@ -56,7 +56,7 @@ def add_split_options(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "dataset", help="inspect or download keyword-spotting datasets",
+        "dataset", help="inspect, download or synthesize keyword-spotting datasets",
         description="Datasets use the Speech Commands layout: one folder per word, <speaker>_nohash_<n>.wav, "
         "_background_noise_/, optional validation_list.txt/testing_list.txt.")
     sub = p.add_subparsers(title="dataset commands", metavar="ACTION", parser_class=type(p))
