@@ -46,6 +46,9 @@ def test_s37_and_hex_extents(tmp_path: Path) -> None:
     binary = tmp_path / "a.bin"
     binary.write_bytes(b"\0" * 100)
     assert read_image_extent(binary, 0x08000000).end == 0x08000064
+    s19 = tmp_path / "a.s19"  # 16-bit addresses: S1 records, ended by S9
+    s19.write_text("S1130100000102030405060708090A0B0C0D0E0F73\nS9030100FB\n")
+    assert (read_image_extent(s19).start, read_image_extent(s19).end) == (0x100, 0x110)
 
 
 @pytest.mark.parametrize(("name", "text", "words"), [
@@ -54,7 +57,13 @@ def test_s37_and_hex_extents(tmp_path: Path) -> None:
     ("junk.s37", "hello\n", "not an S-record"),
     ("bad.hex", ":0100000000FE\n", "checksum"),
     ("a.elf", "x", "unknown firmware image type"),
-    ("empty.s37", "", "no data")])
+    ("empty.s37", "", "no data"),
+    ("empty.bin", "", "holds no data to flash"),
+    ("cut.s37", "".join(s37_text(b"abcdefgh" * 8).splitlines(keepends=True)[:-1]),
+     "cut short: it ends at line 3 without the S7/S8/S9 termination record"),
+    ("header.s37", s37_text(b"").splitlines()[0] + "\n", "cut short: it ends at line 1"),
+    ("cut.hex", ":020000040800F2\n:10000000000102030405060708090A0B0C0D0E0F78\n",
+     "cut short: it ends at line 2 without the end-of-file record")])
 def test_bad_images_are_refused_with_the_reason(tmp_path: Path, name: str, text: str, words: str) -> None:
     path = tmp_path / name
     path.write_text(text)

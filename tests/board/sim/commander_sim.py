@@ -7,7 +7,7 @@ each simulated chip in a file, so tests can check where the model landed and its
 
 State lives in the folder named by ``SIM_COMMANDER_STATE``:
 - ``config.json`` (optional): ``{"debuggers": [{"serialno", "part_number", "flash_kb", "sram_kb",
-  "unique_id"}], "fail": null | "no-debugger" | "no-target" | "flash-error" | "verify-error",
+  "unique_id", "size_unit"}], "fail": null | "no-debugger" | "no-target" | "flash-error" | "verify-error",
   "fail_on": "<file-name substring the flash failure applies to>", "line_delay_s": 0.0}``
 - ``flash-<serialno>.bin``: the chip's flash (erased = 0xFF), written by ``flash``.
 - ``calls.jsonl``: one JSON argv per invocation.
@@ -28,7 +28,8 @@ EXIT_RUNTIME_ERROR = 254
 EXIT_INPUT_ERROR = 255
 PAGE = 8 * 1024
 DEFAULT_DEBUGGER = {"serialno": "440139581", "part_number": "EFR32MG24B310F1536IM48", "flash_kb": 1536,
-                    "sram_kb": 256, "unique_id": "881a14fffe2f49c6"}
+                    "sram_kb": 256, "unique_id": "881a14fffe2f49c6",
+                    "size_unit": "kB"}  # after the sizes in device info ("KB": a unit kws cannot read)
 
 
 def state_dir() -> Path:
@@ -133,8 +134,8 @@ def cmd_device_info(args: list[str]) -> None:
     out(f"Part Number    : {debugger['part_number']}")
     out("Die Revision   : A1")
     out("Production Ver : 2")
-    out(f"Flash Size     : {debugger['flash_kb']} kB")
-    out(f"SRAM Size      : {debugger['sram_kb']} kB")
+    out(f"Flash Size     : {debugger['flash_kb']} {debugger['size_unit']}")
+    out(f"SRAM Size      : {debugger['sram_kb']} {debugger['size_unit']}")
     out(f"Unique ID      : {debugger['unique_id']}")
     finish(0)
 

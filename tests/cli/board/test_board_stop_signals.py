@@ -17,6 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
 
 from board_fixtures import board_factory, classifier_image, commander, profiler_image, server  # noqa: E402,F401
+from hung_commanders import CLOSES_OUTPUT_AND_HANGS, EXITS_LEAVING_A_CHILD_ON_ITS_OUTPUT  # noqa: E402
 
 from workbench.child_command import EXIT_CANCELLED, kws_command  # noqa: E402
 
@@ -196,3 +197,73 @@ def test_profile_stops_cleanly_while_it_waits_for_the_board(board_factory, comma
         proc.wait()
     assert proc.returncode == EXIT_CANCELLED, err
     assert "Traceback" not in err and err.splitlines()[-1] == "board: stopped" and out == ""
+
+
+# -- info: Commander's process, not only its output, ends the run ---------------------------------------------
+AFTER_OUTPUT_END_S = 0.5  # long enough for kws to read the end of Commander's output and wait for its exit
+
+
+def _stand_in(tmp_path: Path, script: str) -> tuple[Path, Path]:
+    """A Commander script (standing for a hung or misbehaving one) and the file it writes its process ids to."""
+    pids = tmp_path / "script-pids"
+    exe = tmp_path / "commander"
+    exe.write_text(script.format(pidfile=pids))
+    exe.chmod(0o755)
+    return exe, pids
+
+
+def _kill_left(pids: Path) -> None:
+    """The test started these: never leave them running, whatever kws did."""
+    for pid in _pids(pids):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _ended(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")  # a zombie its parent has not reaped has ended too
+
+
+def test_info_stops_on_ctrl_c_while_commander_hangs_after_closing_its_output(tmp_path: Path) -> None:
+    exe, pids = _stand_in(tmp_path, CLOSES_OUTPUT_AND_HANGS)
+    proc = subprocess.Popen(kws_command("board", "info", "--commander", str(exe)), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + EXIT_WAIT_S
+        while len(_pids(pids)) < 2:  # written once it has closed its output
+            assert proc.poll() is None, f"kws ended before Commander closed its output: {proc.communicate()}"
+            assert time.monotonic() < deadline, "the stand-in Commander did not start"
+            time.sleep(POLL_S)
+        time.sleep(AFTER_OUTPUT_END_S)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=EXIT_WAIT_S)
+    finally:
+        proc.kill()
+        proc.wait()
+        _kill_left(pids)
+    assert proc.returncode == EXIT_CANCELLED, err
+    assert "Traceback" not in err and err.splitlines()[-1] == "board: stopped"
+
+
+def test_info_ends_when_commander_exits_though_its_child_holds_the_output(tmp_path: Path) -> None:
+    exe, pids = _stand_in(tmp_path, EXITS_LEAVING_A_CHILD_ON_ITS_OUTPUT)
+    proc = subprocess.Popen(kws_command("board", "info", "--commander", str(exe)), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = proc.communicate(timeout=EXIT_WAIT_S)  # not after the device info deadline
+        child = _pids(pids)[1]
+        deadline = time.monotonic() + EXIT_WAIT_S
+        while not _ended(child) and time.monotonic() < deadline:
+            time.sleep(POLL_S)
+        assert _ended(child), "the child holding Commander's output was left running"
+    finally:
+        proc.kill()
+        proc.wait()
+        _kill_left(pids)
+    assert proc.returncode == 0, err
+    assert out.splitlines()[0].split() == ["Part", "number:", "EFR32MG24B310F1536IM48"]

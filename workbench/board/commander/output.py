@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from workbench.board.errors import CommanderError, NoDebugger, SeveralDebuggers
 from workbench.board.platforms import KIB, DeviceInfo
 
-_INFO_FIELDS = {
-    "part_number": re.compile(r"^\s*Part Number\s*:\s*(\w+)"),
-    "die_revision": re.compile(r"^\s*Die Revision\s*:\s*(\w+)"),
-    "production_version": re.compile(r"^\s*Production Ver\s*:\s*(\d+)"),
-    "flash_size": re.compile(r"^\s*Flash Size\s*:\s*(\d+)\s*kB"),
-    "sram_size": re.compile(r"^\s*SRAM Size\s*:\s*(\d+)\s*kB"),
-    "unique_id": re.compile(r"^\s*Unique ID\s*:\s*(\w+)"),
+_WORD, _NUMBER, _KB = r"(\w+)", r"(\d+)", r"(\d+)\s*kB"
+_INFO_LINES = {  # field: Commander's label for it, what its value looks like
+    "part_number": ("Part Number", _WORD), "die_revision": ("Die Revision", _WORD),
+    "production_version": ("Production Ver", _NUMBER), "flash_size": ("Flash Size", _KB),
+    "sram_size": ("SRAM Size", _KB), "unique_id": ("Unique ID", _WORD),
 }
+_INFO_FIELDS = {name: re.compile(rf"^\s*{label}\s*:\s*{value}") for name, (label, value) in _INFO_LINES.items()}
 _INT_FIELDS = ("production_version",)
 _KB_FIELDS = ("flash_size", "sram_size")
 
@@ -32,6 +31,7 @@ _RANGE = re.compile(r"^(Comparing|Erasing|Programming) range 0x([0-9A-Fa-f]+) - 
 _PARSING = re.compile(r"^Parsing file (.*?)\.*$")
 _FLASHED = re.compile(r"^Flashing completed successfully")
 DONE = "DONE"
+DONE_PHASE = "done"
 
 _ERROR_LINE = re.compile(r"^\s*ERROR:\s*(.*)$")
 FLASH_VERB = "flash "  # the ``what`` of a flash run: "flash app.s37"
@@ -50,13 +50,23 @@ def parse_device_info(text: str) -> DeviceInfo:
                 found[name] = match.group(1)
     missing = [name for name in _INFO_FIELDS if name not in found]
     if missing:
-        first = next((line.strip() for line in text.splitlines() if line.strip()), "(nothing)")
-        raise CommanderError(f"Commander's device info could not be read (no {missing[0].replace('_', ' ')}; "
-                             f"it printed: {first}).")
+        raise CommanderError(_unread_info(text, missing[0]))
     return DeviceInfo(part_number=found["part_number"], die_revision=found["die_revision"],
                       production_version=int(found["production_version"]),
                       flash_size=int(found["flash_size"]) * KIB, sram_size=int(found["sram_size"]) * KIB,
                       unique_id=found["unique_id"])
+
+
+def _unread_info(text: str, name: str) -> str:
+    """Why ``device info`` output lacks the field ``name``: its line, when there is one with a value not
+    understood (``Flash Size : 1536 KB``), else the first line Commander printed (something else entirely)."""
+    field = name.replace("_", " ")
+    label = re.compile(rf"^\s*{_INFO_LINES[name][0]}\s*:")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    at_fault = next((line for line in lines if label.match(line)), None)
+    if at_fault is not None:
+        return f"Commander's device info could not be read (its {field} is not understood: {at_fault})."
+    return f"Commander's device info could not be read (no {field}; it printed: {lines[0] if lines else '(nothing)'})."
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,7 @@ class FlashProgress:
 
     @property
     def fraction(self) -> float:
-        if self.phase == "done":
+        if self.phase == DONE_PHASE:
             return 1.0
         if self.phase != "programming" or self.total <= 0:
             return 0.0
@@ -81,16 +91,23 @@ class FlashProgressReader:
     """Turns Commander's flash output into :class:`FlashProgress` updates (one per relevant line).
 
     Programming progress is the programmed bytes over the erased span (both are page ranges, so the
-    fraction reaches 1 exactly), or over the ``Writing N bytes`` count when no erase line came.
+    fraction reaches 1 exactly), or over the ``Writing N bytes`` count when no erase line came. ``done``
+    comes from Commander's success line, or from the ``DONE`` it ends every run with only when no ``ERROR:``
+    line came before (a failed verification ends with ``DONE`` too); :meth:`completed` is the ``done`` of a
+    run its exit status said succeeded.
     """
 
     def __init__(self) -> None:
         self.bytes_to_write = 0
         self.finished = False
+        self.failed = False  # Commander printed an error: this run is not done, whatever follows
         self._spans = {"Comparing": 0, "Erasing": 0, "Programming": 0}
 
     def feed(self, line: str) -> FlashProgress | None:
         text = line.strip()
+        if _ERROR_LINE.match(text) and not text.startswith(_DCI_IGNORED):
+            self.failed = True
+            return None
         if (m := _WRITING.match(text)) is not None:
             self.bytes_to_write = int(m.group(1))
             return FlashProgress("writing", 0, self.bytes_to_write)
@@ -103,10 +120,16 @@ class FlashProgressReader:
             return FlashProgress(kind.lower(), self._spans[kind], total)
         if (m := _PARSING.match(text)) is not None:
             return FlashProgress("parsing")
-        if not self.finished and (_FLASHED.match(text) or (text == DONE and self._spans["Programming"])):
-            self.finished = True
-            return FlashProgress("done", self._spans["Programming"], self._spans["Programming"])
+        if self.finished or self.failed:
+            return None
+        if _FLASHED.match(text) or (text == DONE and self._spans["Programming"]):
+            return self.completed()
         return None
+
+    def completed(self) -> FlashProgress:
+        """The last update of a flash that succeeded."""
+        self.finished = True
+        return FlashProgress(DONE_PHASE, self._spans["Programming"], self._spans["Programming"])
 
 
 def error_lines(text: str) -> list[str]:

@@ -4,7 +4,9 @@ Why: the model goes at the end of flash, so before anything is written we must k
 and the model fit together (MLTK's rule: image bytes + model bytes <= flash size) and that the image
 does not reach into the model's place. MLTK reads ``.s37`` files with ``bincopy``; this is a small
 reader of the two text formats Commander takes (Motorola S-records, Intel HEX), checksums included,
-so a truncated or corrupt image is refused with the line that is wrong.
+so a truncated or corrupt image is refused with the line that is wrong -- or, for a file cut at a line
+boundary, with its missing end record (S7/S8/S9, Intel HEX's EOF), which every complete image ends with.
+An empty file of any kind is refused: there is nothing to flash.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ HEX_SUFFIXES = (".hex", ".ihex")
 BIN_SUFFIX = ".bin"
 MAX_IMAGE_BYTES = 64 * 1024 * 1024  # no microcontroller image is larger; refuses the wrong file early
 _SREC_ADDRESS_BYTES = {"1": 2, "2": 3, "3": 4}  # data records S1/S2/S3
+_SREC_TERMINATION = ("7", "8", "9")  # S7/S8/S9 end the S3/S2/S1 records of a file
 _HEX_DATA, _HEX_EOF, _HEX_SEGMENT, _HEX_LINEAR = 0, 1, 2, 4
 _SEGMENT_SHIFT, _LINEAR_SHIFT = 4, 16
 
@@ -40,19 +43,30 @@ def _hex_bytes(text: str, path: Path, line_no: int) -> bytes:
         raise DeviceError(f"{path} is not a valid firmware image (line {line_no} is not hexadecimal).") from None
 
 
+def _no_data(path: Path) -> DeviceError:
+    return DeviceError(f"{path} holds no data to flash.")
+
+
+def _cut_short(path: Path, last_line: int, end_record: str) -> DeviceError:
+    return DeviceError(f"{path} is cut short: it ends at line {last_line} without the {end_record} a complete "
+                       "image ends with; get the whole file again.")
+
+
 def _extent(path: Path, ranges: list[tuple[int, int]]) -> ImageExtent:
     if not ranges:
-        raise DeviceError(f"{path} holds no data to flash.")
+        raise _no_data(path)
     return ImageExtent(sum(length for _, length in ranges), min(a for a, _ in ranges),
                        max(a + length for a, length in ranges))
 
 
 def read_srec(path: Path, text: str) -> ImageExtent:
     ranges: list[tuple[int, int]] = []
+    last_line, terminated = 0, False
     for line_no, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line:
             continue
+        last_line = line_no
         if len(line) < 4 or line[0] != "S":
             raise DeviceError(f"{path} is not a valid .s37 image (line {line_no} is not an S-record).")
         record = _hex_bytes(line[2:], path, line_no)
@@ -64,16 +78,21 @@ def read_srec(path: Path, text: str) -> ImageExtent:
         if address_bytes is not None:
             address = int.from_bytes(record[1:1 + address_bytes], "big")
             ranges.append((address, len(record) - 2 - address_bytes))
+        terminated = terminated or line[1] in _SREC_TERMINATION
+    if last_line and not terminated:
+        raise _cut_short(path, last_line, "S7/S8/S9 termination record")
     return _extent(path, ranges)
 
 
 def read_intel_hex(path: Path, text: str) -> ImageExtent:
     ranges: list[tuple[int, int]] = []
     base = 0
+    last_line, ended = 0, False
     for line_no, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line:
             continue
+        last_line = line_no
         if line[0] != ":":
             raise DeviceError(f"{path} is not a valid .hex image (line {line_no} does not start with ':').")
         record = _hex_bytes(line[1:], path, line_no)
@@ -89,7 +108,10 @@ def read_intel_hex(path: Path, text: str) -> ImageExtent:
         elif kind == _HEX_LINEAR:
             base = int.from_bytes(data, "big") << _LINEAR_SHIFT
         elif kind == _HEX_EOF:
+            ended = True
             break
+    if last_line and not ended:
+        raise _cut_short(path, last_line, "end-of-file record (:00000001FF)")
     return _extent(path, ranges)
 
 
@@ -108,6 +130,8 @@ def read_image_extent(path: str | Path, flash_base: int = 0) -> ImageExtent:
         raise DeviceError(f"{path} is {size} bytes: too large to be a firmware image.")
     suffix = path.suffix.lower()
     if suffix == BIN_SUFFIX:
+        if size == 0:
+            raise _no_data(path)
         return ImageExtent(size, flash_base, flash_base + size, binary=True)
     if suffix not in S37_SUFFIXES + HEX_SUFFIXES:
         raise DeviceError(f"{path}: unknown firmware image type {suffix or '(none)'}; use a .s37, .hex or .bin file.")
