@@ -117,3 +117,25 @@ def test_lines_before_the_banner_are_the_previous_firmwares() -> None:
         assert not parser.startup.complete
     assert parser.feed("Cortex IRQ HardFault triggered!").fatal
     assert parser.feed("\x8f\xfeAudio Classifier") is None and parser.startup.started  # noise before the banner
+
+
+def test_a_detection_that_is_not_the_models_is_a_garbled_line() -> None:
+    """``Detected class=7 label=zebra`` from a 4-class model is noise on the wire: a warning, never a detection."""
+    _startup, events = parse_classifier_log(STARTUP + "Detected class=7 label=zebra score=204 @4000ms\n"
+                                            "Detected class=0 label=no score=204 @4100ms\n"
+                                            "Detected class=1 label=no score=210 @5000ms\n")
+    assert events == [
+        BoardNotice("warning", "a garbled line, not a detection: 'Detected class=7 label=zebra score=204 @4000ms' "
+                               "(the model has 4 classes: yes, no, _unknown_, _silence_)"),
+        BoardNotice("warning", "a garbled line, not a detection: 'Detected class=0 label=no score=204 @4100ms' "
+                               "(class 0 of the model is 'yes')"),
+        BoardDetection(5000, 1, "no", 210)]
+
+
+def test_without_class_names_the_output_size_bounds_the_class_index() -> None:
+    no_names = STARTUP.replace("Classes: yes, no, _unknown_, _silence_\n", "")
+    _startup, events = parse_classifier_log(no_names + "Detected class=4 label=x score=204 @4000ms\n"
+                                            "Detected class=3 label=x score=204 @4100ms\n")
+    assert events[0] == BoardNotice("warning", "a garbled line, not a detection: 'Detected class=4 label=x score=204 "
+                                               "@4000ms' (the model has 4 classes)")
+    assert events[1] == BoardDetection(4100, 3, "x", 204)

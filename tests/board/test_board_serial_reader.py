@@ -111,3 +111,34 @@ def test_open_errors_in_the_words_each_system_uses() -> None:
     assert "does not exist" in open_error_message("COM9", windows_missing)
     assert "dialout" in open_error_message("/dev/ttyACM0", linux_denied)
     assert open_error_message("x", ValueError("odd")) == "Cannot open serial port x: odd."
+
+
+def _not_a_port(what: str, folder) -> tuple[str, str]:
+    """A path that opens but is no serial port, and what the sentence calls it."""
+    if what == "null device":
+        return os.devnull, ""
+    if what == "folder":
+        return str(folder), " (it is a folder)"
+    path = folder / "notes.txt"
+    path.write_text("not a port")
+    return str(path), " (it is a regular file)"
+
+
+@pytest.mark.parametrize("what", ["null device", "folder", "regular file"])
+def test_a_path_that_is_no_serial_port_is_called_so(what: str, tmp_path) -> None:
+    """pyserial opens /dev/null or a file and then fails to configure it (ENOTTY), and repeats "[Errno 21]" for a
+    folder: the sentence says what the path is instead, once."""
+    port, kind = _not_a_port(what, tmp_path)
+    with pytest.raises(DeviceError) as caught:
+        SerialLineReader(port).open()
+    assert str(caught.value) == (f"{port} is not a serial port{kind}: give the board's port (`kws board list` "
+                                 "shows the ports).")
+
+
+def test_another_open_error_names_its_reason_once() -> None:
+    from serial import SerialException
+
+    from workbench.board.uart.line_reader import open_error_message
+
+    repeated = SerialException(5, "could not open port /dev/ttyACM0: [Errno 5] Input/output error: '/dev/ttyACM0'")
+    assert open_error_message("/dev/ttyACM0", repeated) == "Cannot open serial port /dev/ttyACM0: Input/output error."

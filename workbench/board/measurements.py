@@ -5,7 +5,9 @@ Why keep them: each run on a real board is a data point the cycle estimator can 
 holds the whole ``kws board profile --format json`` document (estimate and measurement side by side,
 the firmware's log in the summary) plus when, on what, and for which model (SHA-256 of the flatbuffer),
 so a measurement can always be traced and re-checked. Files are written atomically; unreadable files
-in the folder are reported, never fatal.
+in the folder are reported, never fatal. A measurement that lacks a figure or has an impossible one
+(:func:`~workbench.profiler.refit_checks.measurement_problem`) is refused when saved and reported, not
+loaded, when found: the refit must never learn from it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import WorkbenchError
+from workbench.profiler.refit_checks import RUN_AGAIN, measurement_problem
 from workbench.profiler.report import ProfileReport
 
 APP_NAME = "kws-workbench"
@@ -65,6 +68,10 @@ class MeasurementStore:
         summary = report.summary
         if summary is None or summary.measured is None:
             raise WorkbenchError("Only a profile measured on a board can be saved as a measurement.")
+        problem = measurement_problem(report.to_dict())
+        if problem is not None:
+            raise WorkbenchError(f"The measurement was not saved, as the refit must not learn from it: {problem}; "
+                                 f"{RUN_AGAIN}.")
         now = datetime.now(timezone.utc)
         sha = hashlib.sha256(tflite).hexdigest()
         document = {"kind": KIND, "version": FORMAT_VERSION, "created": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -89,9 +96,12 @@ class MeasurementStore:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 if data.get("kind") != KIND or not isinstance(data.get("report"), dict):
                     raise ValueError("not a board measurement")
+                problem = measurement_problem(data["report"])
+                if problem is not None:
+                    raise ValueError(f"not used, as {problem}")
                 found.append(SavedMeasurement(path, str(data.get("created", "")), str(data.get("model_name", "")),
                                               str(data.get("model_sha256", "")), data.get("platform"),
                                               str(data.get("accelerator", "")), data["report"]))
-            except (OSError, ValueError, AttributeError) as exc:
+            except (OSError, ValueError, AttributeError, TypeError) as exc:
                 problems.append(f"{path.name}: {exc}")
         return found, problems

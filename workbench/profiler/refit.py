@@ -14,6 +14,8 @@ the refit estimate is ``k * default estimate``. That is exactly the default form
 coefficient of that op's formula multiplied by ``k`` -- e.g. for MVP convolutions the refit
 ``MVP_CYCLES_PER_MAC['CONV_2D']`` is ``k * 380500/320000``. Times are compared as cycles
 (``ms * clock``), so a board at another clock still counts. Groups without measurements keep ``k = 1``.
+A measurement that lacks a figure or has an impossible one (:mod:`.refit_checks`) teaches nothing: a lost
+line is not a 0, and one such document would scale a whole op's estimates by 0 or by millions.
 
 Nothing here changes the default estimate: :func:`apply_refit` returns a *copy* of a report, used only
 when the user asks (``kws board refit MODEL``; see docs/board.md).
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from workbench.documentation import BOARD, doc_reference
+from workbench.profiler.refit_checks import measurement_problem
 from workbench.profiler.report import RATE_DECIMALS, TIME_DECIMALS, ProfileReport, round_kept
 
 QUANTITIES = ("accelerator_cycles", "cpu_cycles", "time_ms")
@@ -88,10 +91,13 @@ def _pairs(document: dict[str, Any]) -> Iterable[tuple[str, str, str, float, flo
 
 
 def fit_refit(documents: Iterable[dict[str, Any]]) -> CycleRefit:
-    """Factors from saved ``kws board profile`` documents (``{"layers": […], "summary": {…}}``)."""
+    """Factors from saved ``kws board profile`` documents (``{"layers": […], "summary": {…}}``); documents
+    with a missing or impossible figure are left out."""
     sums: dict[tuple[str, str, str], list[float]] = {}
     used = 0
     for document in documents:
+        if measurement_problem(document) is not None:
+            continue
         pairs = list(_pairs(document))
         used += bool(pairs)
         for op, placement, quantity, estimated, board in pairs:

@@ -116,7 +116,10 @@ class BoardSim:
 
 
 def start_board(commander: CommanderSim, folder: Path, *, fault: str = "", time_scale: float = 0.05,
-                serialno: str = "440139581", vanish_after: int = 20, passes: int = 1000) -> BoardSim:
+                serialno: str = "440139581", vanish_after: int = 20, passes: int = 1000,
+                profiler_log: Path | None = None, classifier_loop: Path | None = None) -> BoardSim:
+    """A simulated board on a pty; ``profiler_log``: the log its profiler prints instead of the documented one,
+    ``classifier_loop``: the lines its classifier prints after the start-up instead of inferences."""
     link = folder / f"ttyBOARD-{serialno}"
     ready = Path(str(link) + ".ready")
     ready.unlink(missing_ok=True)
@@ -125,6 +128,10 @@ def start_board(commander: CommanderSim, folder: Path, *, fault: str = "", time_
             "--passes", str(passes)]
     if fault:
         argv += ["--fault", fault]
+    if profiler_log is not None:
+        argv += ["--profiler-log", str(profiler_log)]
+    if classifier_loop is not None:
+        argv += ["--classifier-loop", str(classifier_loop)]
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
     while not ready.exists():
@@ -137,7 +144,8 @@ def start_board(commander: CommanderSim, folder: Path, *, fault: str = "", time_
 
 @pytest.fixture
 def board_factory(commander: CommanderSim, tmp_path: Path):
-    """``board_factory(fault=…, time_scale=…)`` starts a simulated board behind the stand-in Commander."""
+    """``board_factory(fault=…, time_scale=…, profiler_log=…, classifier_loop=…)`` starts a simulated board
+    behind the stand-in Commander."""
     started: list[BoardSim] = []
 
     def make(**kwargs) -> BoardSim:

@@ -6,15 +6,18 @@ of its debugger from the Commander state folder, picks the app from the image's 
 does (length word at FLASH_END-4, flatbuffer before it) and, each time Commander (or a test pressing the
 reset button) bumps ``resets-<serialno>``, prints what that firmware prints (FORMATS.md sections 2-3):
 
-- model profiler: the documented seed-model log (``profiler_mvp.log`` / ``profiler_none.log``) with the
-  real model address and the flashed model's name, version, date and hash (its parameters, as the
-  firmware prints them), then ``done``;
+- model profiler: the documented seed-model log (``profiler_mvp.log`` / ``profiler_none.log``, or the
+  log given with ``--profiler-log``: one cut short or garbled on the wire) with the real model address
+  and the flashed model's name, version, date and hash (its parameters, as the firmware prints them),
+  then ``done``;
 - audio classifier: banner, model summary, front-end and application settings read from the flashed
   model's parameters (flashed_model.py), then one inference per ``latency_ms`` over a scripted session
   (silence, "yes", silence, "no", other speech, a mumbled "yes", "no … no"; the scores go to the model's
   classes in order: class 0 gets the "yes" scores, class 1 the "no" scores, ...) with detections decided by
   MLTK's ``recognize_commands`` rule using the flashed model's detection parameters: its class names as
-  labels, ``detection_threshold_list`` per class when present, never a class whose name starts with ``_``.
+  labels, ``detection_threshold_list`` per class when present, never a class whose name starts with ``_``;
+  or, with ``--classifier-loop``, that file's lines in place of the inference loop (a garbled detection,
+  a fault dump).
   A model without a string-list ``classes`` or with a threshold list of another length is refused as the
   firmware refuses it (its message, ``ERROR: Failed to load app parameters from .tflite model``, a hang).
 
@@ -24,7 +27,8 @@ reset button) bumps ``resets-<serialno>``, prints what that firmware prints (FOR
 Faults on request (``--fault``): ``hardfault``, ``alloc`` (arena allocation failure), ``error`` (error
 line), ``classifier-error`` (fatal start-up error), ``garbage`` (noise bytes, stray ``\\r``, lines split
 across writes), ``vanish`` (the port disappears mid-run), ``silent`` (stops talking after loading),
-``noise`` (after a reset only noise bytes for a few seconds, as a wrong baud rate shows).
+``noise`` (after a reset only noise bytes for a few seconds, as a wrong baud rate shows), ``endless``
+(the profiler repeats a kernel message after loading until the next reset, never saying ``done``).
 
 Usage: ``board_sim.py --state DIR --link PATH [--serialno N] [--fault F] [--time-scale X]``; the pty's
 device name is linked at PATH once the board is ready. Bytes written while no host holds the port are
@@ -54,6 +58,7 @@ INFERENCE_MS = 8
 VANISH_DELAY_S = 0.3
 CHATTER_LINES = 500  # of other firmware's log, one per CHATTER_S: a few seconds of a busy port
 CHATTER_S = 0.01
+ENDLESS_LINE = "Op2-FULLY_CONNECTED not supported: weights_shape[1] (4000) > 2048"  # a profiler stuck reloading
 NOISE_BYTES = bytes(range(0x80, 0x100))  # what 115200 baud text looks like at another rate: high bytes
 DETAIL_PARAMS = ("Name", "Version", "Date", "Hash")  # "Model details:" lines printed from the model's parameters
 
@@ -142,7 +147,9 @@ class Board:
         return flashed_model(flatbuffer).params if flatbuffer is not None else {}
 
     def run_profiler(self, accelerator: str, address: int | None, flatbuffer: bytes | None) -> None:
-        log = (SIM_DIR / f"profiler_{'mvp' if accelerator == 'mvp' else 'none'}.log").read_text().splitlines()
+        source = (Path(self.args.profiler_log) if self.args.profiler_log
+                  else SIM_DIR / f"profiler_{'mvp' if accelerator == 'mvp' else 'none'}.log")
+        log = source.read_text().splitlines()
         params = self.model_params(flatbuffer) if address is not None else {}
         for text in log:
             if text.startswith("Using .tflite in flash"):
@@ -182,6 +189,11 @@ class Board:
             self.line("Error while loading model")
             return True
         if fault == "silent":
+            return True
+        if fault == "endless":
+            while not self.reset_seen():
+                self.line(ENDLESS_LINE)
+                time.sleep(CHATTER_S)
             return True
         return False
 
@@ -239,6 +251,10 @@ class Board:
             self.line(f"WARNING: Number of categories({model.category_count}) is not equal to the number of "
                       f"labels({len(model.classes)}).")
             self.line("Make sure that CATEGORY_LABELS is configured correctly for the model in use.")
+        if self.args.classifier_loop:
+            for text in Path(self.args.classifier_loop).read_text().splitlines():
+                self.line(text, PROFILER_LINE_S)
+            return
         self.classify_loop(model)
 
     def classify_loop(self, model: FlashedModel) -> None:
@@ -348,7 +364,10 @@ def main() -> None:
     parser.add_argument("--link", required=True, help="symlink to create to the board's pty")
     parser.add_argument("--serialno", default="440139581")
     parser.add_argument("--fault", default="", choices=("", "hardfault", "alloc", "error", "classifier-error",
-                                                         "garbage", "vanish", "silent", "noise"))
+                                                         "garbage", "vanish", "silent", "noise", "endless"))
+    parser.add_argument("--profiler-log", help="the model profiler prints this log instead of the documented one")
+    parser.add_argument("--classifier-loop", help="the audio classifier prints these lines after its start-up "
+                        "instead of inferences")
     parser.add_argument("--vanish-after", type=int, default=20, help="lines written before the port vanishes")
     parser.add_argument("--time-scale", type=float, default=1.0, help="wall seconds per simulated second")
     parser.add_argument("--passes", type=int, default=1000, help="classifier session passes before going quiet")

@@ -6,7 +6,8 @@ parser turns each line into at most one event (:class:`BoardScores` for a verbos
 errors) and keeps the start-up facts (model address, model summary, front-end and application
 settings) on the parser. Formats (``audio_classifier.cc``, ``recognize_commands.cc``,
 ``sl_ml_audio_feature_generation_config.cc``): ``[  3612] (  8) 244   6   2   4 `` and
-``Detected class=0 label=yes score=204 @3712ms``.
+``Detected class=0 label=yes score=204 @3712ms``. A ``Detected`` line whose class index or label is not
+the model's (its ``Classes:``, else its output size) was garbled on the wire: a warning, not a detection.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ SOURCE = "board"
 
 _SCORES = re.compile(r"^\[\s*(\d+)\]\s*\(\s*(\d+)\)((?:\s+\d+)+)\s*$")
 _DETECTED = re.compile(r"^Detected class=(\d+) label=(.*?) score=(\d+) @(\d+)ms$")
+_OUTPUT_SIZE = re.compile(r"^(?:\d+x)*(\d+)\b")  # "1x4 (int8)": the last dimension counts the classes
 _SETTING = re.compile(r"^([A-Za-z_][\w.]*)\s*=\s*(-?\d+(?:\.\d+)?)$")
 _ARENA = re.compile(r"(?:Runtime memory size from \.tflite model: "
                     r"|Determined optimal runtime memory size to be )(\d+)$")
@@ -97,6 +99,26 @@ class ClassifierStartup:
     def classes(self) -> tuple[str, ...]:
         return tuple(c.strip() for c in self.details.get("Classes", "").split(",") if c.strip())
 
+    @property
+    def output_size(self) -> int | None:
+        """Scores per inference, from the ``Output:`` line (``1x4 (int8)`` → 4); None when not printed."""
+        match = _OUTPUT_SIZE.match(self.details.get("Output", "").strip())
+        return int(match.group(1)) if match is not None else None
+
+    def detection_problem(self, class_index: int, label: str) -> str | None:
+        """Why a detection cannot be this model's (its class index or label), or None when it can be."""
+        classes = self.classes
+        if classes:
+            if class_index >= len(classes):
+                return f"the model has {len(classes)} classes: {', '.join(classes)}"
+            if classes[class_index] != label:
+                return f"class {class_index} of the model is {classes[class_index]!r}"
+            return None
+        size = self.output_size
+        if size is not None and class_index >= size:
+            return f"the model has {size} classes"
+        return None
+
 
 class ClassifierLogParser:
     """:meth:`feed` one line → the event it is (or None); start-up facts accumulate in :attr:`startup`.
@@ -131,6 +153,9 @@ class ClassifierLogParser:
             return BoardScores(int(m.group(1)), int(m.group(2)), tuple(int(v) for v in m.group(3).split()))
         if (m := _DETECTED.match(text)) is not None:
             self.startup.complete = True
+            problem = self.startup.detection_problem(int(m.group(1)), m.group(2))
+            if problem is not None:
+                return BoardNotice("warning", f"a garbled line, not a detection: {text!r} ({problem})")
             return BoardDetection(int(m.group(4)), int(m.group(1)), m.group(2), int(m.group(3)))
         notice = _notice(text)
         if notice is not None:

@@ -9,13 +9,18 @@ can lose a layer (MLTK 0.20's parser loses RESHAPE and FULLY_CONNECTED on the se
 
 A line that is garbled (noise, a lost heading) costs only its own figure: a figure that would land
 twice on one heading means a heading was lost, and the figures are dropped until the next heading
-rather than put on the wrong layer. The format is documented in docs/board.md.
+rather than put on the wrong layer. A figure the firmware leaves out when it is 0 (MACs, accelerator
+cycles, a layer absent from the metrics pass) is only taken as 0 when the lines around it arrived whole:
+the block closed by the next heading or divider, no garbled line in it. Otherwise it stays None (not
+printed, or lost), so a log cut short or garbled never passes a lost figure off as a measured 0. The
+format is documented in docs/board.md.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from workbench.board.logs.units import NUMBER_WITH_UNITS, parse_milliseconds, parse_units
 
@@ -49,6 +54,10 @@ _VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ops_per_s", re.compile(rf"^{_N} OP/s$")),
     ("macs_per_s", re.compile(rf"^{_N} MAC/s$")),
 )
+# a line that is no figure but has a digit or a figure's word was a figure (or heading) before the wire
+# garbled it; a line of neither (pure noise) hides nothing
+_FIGURE_TRACE = re.compile(r"\d|\bms\b|OPs?\b|MACs?\b|OP/s|MAC/s|cycles|Inference", re.I)
+TOTAL_TIME_DECIMALS = 6  # the firmware prints whole microseconds; the sum keeps them, not float noise
 _STAT = re.compile(r"^([A-Za-z_][\w\-.]*)=(-?\d+(?:\.\d+)?)$")
 # lines the firmware prints when it gives up (MLTK's fail patterns, applied per line)
 FAILURE_PATTERNS = (re.compile(r"hardfault|Cortex IRQ \w+ triggered|\*\*\* Fault triggered", re.I),
@@ -78,6 +87,8 @@ class ProfiledFigures:
     stats: dict[str, float] = field(default_factory=dict)  # custom counters (accelerator-profiler builds)
     in_metrics: bool = False  # heading seen in the OPs/MACs pass
     in_stats: bool = False  # heading seen in the time/cycles pass
+    metrics_whole: bool = False  # its metrics block closed by a heading or divider, no garbled line in it
+    stats_whole: bool = False  # the same for its stats block: a figure left out there is a 0
 
 
 @dataclass
@@ -124,16 +135,26 @@ class ProfilerLog:
         return next((layer for layer in self.layers if layer.index == index), None)
 
     @property
-    def total_cpu_cycles(self) -> int:
-        return sum(layer.cpu_cycles or 0 for layer in self.layers)
+    def total_cpu_cycles(self) -> int | None:
+        """The sum over the layers; None when a layer's figure is missing (a lost line is not a 0)."""
+        return _total(layer.cpu_cycles for layer in self.layers)
 
     @property
-    def total_accelerator_cycles(self) -> int:
-        return sum(layer.accelerator_cycles or 0 for layer in self.layers)
+    def total_accelerator_cycles(self) -> int | None:
+        return _total(layer.accelerator_cycles for layer in self.layers)
 
     @property
-    def total_time_ms(self) -> float:
-        return round(sum(layer.time_ms or 0.0 for layer in self.layers), 6)
+    def total_time_ms(self) -> float | None:
+        total = _total(layer.time_ms for layer in self.layers)
+        return None if total is None else round(total, TOTAL_TIME_DECIMALS)
+
+
+def _total(values: Iterable[int | float | None]) -> int | float | None:
+    """The sum, or None when a value is missing or there is none."""
+    found = list(values)
+    if not found or any(v is None for v in found):
+        return None
+    return sum(v for v in found if v is not None)
 
 
 class ProfilerLogParser:
@@ -148,6 +169,8 @@ class ProfilerLogParser:
         self._section = ""  # "", "details", "metrics", "between", "stats", "after"
         self._metrics_complete = False
         self._metrics_rows = False  # a heading was seen since "Profiler Metrics:"
+        self._whole = False  # the current heading's block has had no garbled line so far
+        self._metrics_garbled = False  # a line of the metrics pass was garbled (it may have been a heading)
 
     # -- headings and sections ------------------------------------------------------------------
     def _heading(self, match: re.Match[str]) -> None:
@@ -156,11 +179,31 @@ class ProfilerLogParser:
         else:
             index = int(match.group(1))
             target = self._layers.get(index) or self._new_layer(index, match.group(2))
+        self._close_block()
         if self._section == "metrics":
             target.in_metrics = True
         elif self._section == "stats":
             target.in_stats = True
-        self._current, self._seen = target, set()
+        self._current, self._seen, self._whole = target, set(), True
+
+    def _close_block(self) -> None:
+        """The current heading's block ends (next heading or divider): whole if nothing in it was garbled."""
+        current = self._current
+        if current is not None and self._whole:
+            if self._section == "metrics":
+                current.metrics_whole = True
+            elif self._section == "stats":
+                current.stats_whole = True
+        self._current = None
+
+    def _garbled(self, text: str) -> None:
+        """A line of a profiler pass that is no figure but was one (or a heading): the block it fell in can no
+        longer vouch for a 0."""
+        if not _FIGURE_TRACE.search(text):
+            return
+        self._whole = False
+        if self._section == "metrics":
+            self._metrics_garbled = True
 
     def _new_layer(self, index: int, op: str) -> ProfiledLayer:
         layer = ProfiledLayer(index=index, op=op.upper())
@@ -169,7 +212,7 @@ class ProfilerLogParser:
 
     def _divider(self) -> None:
         # metrics: "---", title, "---", rows, "---"; stats: "---", rows, "---"
-        self._current = None
+        self._close_block()
         if self._section == "metrics" and self._metrics_rows:
             self._section, self._metrics_complete = "between", True
         elif self._section == "between":
@@ -254,12 +297,15 @@ class ProfilerLogParser:
     def _value_line(self, text: str) -> None:
         target = self._current
         if target is None:
+            if self._section in ("metrics", "stats"):
+                self._garbled(text)  # a line between blocks: perhaps a heading that arrived garbled
             return
         for name, pattern in _VALUES:
             match = pattern.match(text)
             if match is None:
                 continue
             if name in self._seen:  # a heading was lost: do not put figures on the wrong layer
+                self._garbled(text)
                 self._current = None
                 return
             self._seen.add(name)
@@ -269,18 +315,23 @@ class ProfilerLogParser:
         stat = _STAT.match(text)
         if stat is not None:
             target.stats[stat.group(1)] = float(stat.group(2))
+        else:
+            self._garbled(text)
 
     def finish(self) -> ProfilerLog:
-        """The parsed log, with the zeros the firmware leaves out filled in where they are certain."""
+        """The parsed log, with the zeros the firmware leaves out filled in where they are certain: under a
+        block that arrived whole, or (OPs and MACs of a layer it leaves out) after a whole metrics pass."""
         log = self.log
         log.layers = [self._layers[i] for i in sorted(self._layers)]
+        metrics_whole = self._metrics_complete and not self._metrics_garbled
         for figures in [*log.layers, log.inference]:
-            if figures.in_metrics:  # a layer in the metrics pass prints OPs, and MACs only when non-zero
+            if figures.metrics_whole:  # a layer in the metrics pass prints OPs, and MACs only when non-zero
                 figures.ops = 0 if figures.ops is None else figures.ops
                 figures.macs = 0 if figures.macs is None else figures.macs
-            elif self._metrics_complete and isinstance(figures, ProfiledLayer) and figures.in_stats:
-                figures.ops, figures.macs = 0, 0  # absent from a complete metrics pass: neither OPs nor MACs
-            if figures.in_stats and figures.accelerator_cycles is None and figures is not log.inference:
+            elif (metrics_whole and not figures.in_metrics and isinstance(figures, ProfiledLayer)
+                  and figures.in_stats):
+                figures.ops, figures.macs = 0, 0  # absent from a whole metrics pass: neither OPs nor MACs
+            if figures.stats_whole and figures.accelerator_cycles is None and figures is not log.inference:
                 figures.accelerator_cycles = 0  # printed only when non-zero
         log.text = "\n".join(self._lines) + ("\n" if self._lines else "")
         return log

@@ -5,10 +5,11 @@ Why the parameters go into the model: the firmware reads its detection settings 
 suppression, count, latency, volume gain, verbose) from the model's ``SL_PARAMSv1`` metadata, as
 ``mltk classify_audio --device`` writes them; so what the user tunes is what the chip uses, and the
 chip's ``Application settings:`` block confirms it. Unlike the profiler the classifier never finishes:
-the run ends on ``duration_s``, on cancel, on a fatal firmware message (quoted), or when the port
-vanishes. Silence is normal after start-up (no detections, verbose off), so only the wait for the
-banner has a timeout: ``timeout_s`` of silence, or ``timeout_s`` in all while the board prints something
-else (other firmware, noise). The profiler's start line ends the run at once: wrong firmware.
+the run ends on ``duration_s``, on cancel, on a fatal firmware message (quoted as the profile run quotes
+it, ``Details:`` line included: :mod:`.firmware_fault`), or when the port vanishes. Silence is normal
+after start-up (no detections, verbose off), so only the wait for the banner has a timeout: ``timeout_s``
+of silence, or ``timeout_s`` in all while the board prints something else (other firmware, noise). The
+profiler's start line ends the run at once: wrong firmware.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Callable
 
 from workbench.board.errors import BoardTimeout, FirmwareFailure, WrongFirmware
 from workbench.board.firmware.catalog import CLASSIFIER_APP
+from workbench.board.runs.firmware_fault import FirmwareFault
 from workbench.board.runs.job import (BoardCallbacks, BoardJob, BoardOptions, not_started_message,
                                       run_firmware_hint)
 from workbench.board.logs.classifier_log import (BoardDetection, BoardNotice, BoardScores,
@@ -28,7 +30,6 @@ from workbench.board.uart.line_reader import SerialLineReader
 from workbench.core.detection.settings import DetectionSettings
 
 POLL_S = 0.1
-FAILURE_GRACE_S = 0.5
 VERBOSE_PARAM = "verbose_model_output_logs"
 
 
@@ -99,18 +100,17 @@ def _read(reader: SerialLineReader, job: BoardJob, handlers: ClassifyHandlers,
     result = ClassifyResult(parser.startup)
     started_at: float | None = None
     announced = False
-    failures: list[str] = []
-    failure_deadline: float | None = None
+    fault = FirmwareFault()
     timeout_s = job.options.timeout_s
     banner_deadline = time.monotonic() + timeout_s
     while True:
         job.check_cancel("classifying on the board")
         now = time.monotonic()
-        if failure_deadline is not None and now >= failure_deadline:
-            raise FirmwareFailure(f"The board's audio classifier failed: {'; '.join(dict.fromkeys(failures))}")
+        if fault.complete():
+            raise FirmwareFailure(fault.sentence("audio classifier"))
         if started_at is not None and duration_s is not None and now - started_at >= duration_s:
             return result
-        if started_at is None and failure_deadline is None and (
+        if started_at is None and not fault.started and (
                 now >= banner_deadline or reader.seconds_since_activity() > timeout_s):
             raise BoardTimeout(not_started_message(reader, timeout_s, flashed=job.options.flash,
                                                    what="the audio classifier's banner",
@@ -130,18 +130,18 @@ def _read(reader: SerialLineReader, job: BoardJob, handlers: ClassifyHandlers,
             if parser.startup.complete:
                 announced = True
                 handlers.startup(parser.startup)
+        if isinstance(event, BoardNotice) and event.fatal:
+            fault.failure(event.text)
+            continue
+        fault.other(line.strip())
         if event is None:
             continue
         if isinstance(event, BoardNotice):
-            if event.fatal:
-                failures.append(event.text)
-                failure_deadline = failure_deadline or time.monotonic() + FAILURE_GRACE_S
-                continue
             result.warnings.append(event.text)
         elif isinstance(event, BoardDetection):
             result.detections.append(event)
         elif isinstance(event, BoardScores):
             result.inferences += 1
-        if failures:
+        if fault.started:
             continue
         handlers.event(event)

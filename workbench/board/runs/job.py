@@ -25,6 +25,10 @@ from workbench.board.flashing.programming import ProgramResult, program_board
 from workbench.board.uart.line_reader import BAUDRATE, SerialLineReader
 
 DEFAULT_ACTIVITY_TIMEOUT_S = 90.0  # MLTK's read(activity_timeout=90)
+# a profile run ends after this many timeouts in all, even while the board prints: a profiler that never
+# says ``done`` (a reset loop, a line repeated for ever) must not keep the run for ever; 6 minutes at the
+# default timeout, far beyond an arena search and one profiled inference
+PROFILE_RUN_TIMEOUTS = 4
 ACCELERATORS = ("mvp", "none")
 BAUD_QUESTION = f"is the baud rate right (MLTK's firmware uses {BAUDRATE})?"
 
@@ -131,9 +135,11 @@ class BoardJob:
         return port
 
     def open_reader(self) -> SerialLineReader:
+        """The opened reader; "listening" is said once the port is open, never before a DeviceError."""
         port = self.port()
+        reader = SerialLineReader(port, baudrate=self.options.baudrate).open()
         self.callbacks.status(f"listening on {port} at {self.options.baudrate} baud")
-        return SerialLineReader(port, baudrate=self.options.baudrate).open()
+        return reader
 
     def reset(self) -> None:
         device = self.query_device()

@@ -6,7 +6,10 @@ firmware's log, so every consumer (table, JSON, the GUI's Profile view, the refi
 Layers are matched by index and checked by op name, and the model's name, hash and the firmware's
 accelerator are compared with what was asked for: if the board ran another model (its built-in one, or
 an older flash with ``--no-flash``) or a firmware built for the other accelerator, that is an error, not
-a silently wrong comparison (nor a wrong measurement saved for the refit).
+a silently wrong comparison (nor a wrong measurement saved for the refit). So is a log with impossible
+figures (garbled on the wire) or without any time or cycles (cut short); a log that lacks some figures
+is put beside the estimate with those figures None (shown as unknown, never 0), and
+:func:`incomplete_warning` says so (:mod:`workbench.profiler.refit_checks` judges all three).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, Mapping
 from workbench.board.logs.profiler_log import ProfilerLog
 from workbench.board.platforms import DeviceInfo
 from workbench.core.errors import DeviceError
+from workbench.profiler.refit_checks import RUN_AGAIN, impossible_figures, missing_figures, nothing_timed
 from workbench.profiler.report import BoardMeasurement, BoardSummaryMeasurement, ProfileReport
 
 # what the firmware prints after ``Accelerator:`` -> the workbench's name; other text is not judged
@@ -85,8 +89,8 @@ def attach_measurements(report: ProfileReport, log: ProfilerLog, *, source: str,
                         model_params: Mapping[str, Any] | None = None) -> ProfileReport:
     """Fill ``report``'s measured fields from ``log`` (in place; returns ``report``).
 
-    DeviceError when the log is of another model or accelerator; ``model_params`` (the model's metadata)
-    adds the name/hash comparison.
+    DeviceError when the log is of another model or accelerator, has impossible figures or no time or
+    cycles at all; ``model_params`` (the model's metadata) adds the name/hash comparison.
     """
     check_same_model(report, log)
     check_accelerator(report, log)
@@ -99,10 +103,36 @@ def attach_measurements(report: ProfileReport, log: ProfilerLog, *, source: str,
         layer.measured = BoardMeasurement(
             source=source, cpu_cycles=board.cpu_cycles, accelerator_cycles=board.accelerator_cycles,
             time_ms=board.time_ms, ops=board.ops, macs=board.macs, unsupported=board.unsupported_text)
+    every_layer = all(log.layer(layer.index) is not None for layer in report.layers)  # else no total
     if report.summary is not None:
         report.summary.measured = BoardSummaryMeasurement(
             source=source, platform=platform or (device.platform if device else None),
             part_number=device.part_number if device else None, clock_hz=log.clock_hz,
-            runtime_memory_bytes=log.runtime_memory_bytes, total_cpu_cycles=log.total_cpu_cycles,
-            total_accelerator_cycles=log.total_accelerator_cycles, total_time_ms=log.total_time_ms, log=log.text)
+            runtime_memory_bytes=log.runtime_memory_bytes,
+            total_cpu_cycles=log.total_cpu_cycles if every_layer else None,
+            total_accelerator_cycles=log.total_accelerator_cycles if every_layer else None,
+            total_time_ms=log.total_time_ms if every_layer else None, log=log.text)
+    _check_figures(report)
     return report
+
+
+def _check_figures(report: ProfileReport) -> None:
+    """DeviceError for a log garbled into impossible figures, or cut short before any time or cycles."""
+    document = report.to_dict()
+    impossible = impossible_figures(document)
+    if impossible:
+        raise DeviceError(f"The board's profiler log has impossible figures ({'; '.join(impossible)}): the serial "
+                          f"data was garbled; {RUN_AGAIN}.")
+    if nothing_timed(document):
+        raise DeviceError("The board's profiler log has no time or cycles for any layer (its statistics were cut "
+                          f"short or garbled on the serial line): {RUN_AGAIN}.")
+
+
+def incomplete_warning(report: ProfileReport) -> str | None:
+    """What a measured report lacks, as a warning (None when it is whole): those figures show as unknown,
+    and the measurement cannot be saved for the refit."""
+    missing = missing_figures(report.to_dict())
+    if missing is None:
+        return None
+    return (f"the board's log lacks {missing} (cut short or garbled on the serial line): they are shown as "
+            f"unknown and the measurement cannot be saved for the refit; for a whole one, {RUN_AGAIN}")

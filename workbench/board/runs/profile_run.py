@@ -5,9 +5,11 @@ once, right after a reset, so the serial port is opened (and flushed) before the
 without its ``runtime_memory_size`` parameter so the firmware searches for the smallest arena and
 reports it. The run fails fast, in the firmware's own words, on a fault dump, an assert, an allocation
 failure or an error line -- even before the start marker -- and times out after ``timeout_s`` of silence
-(90 s, as MLTK). With ``flash=False`` nothing is flashed: the board must already run the profiler and
-the user presses its reset button. The result is the workbench's usual :class:`ProfileReport` with the
-``measured`` fields filled (:mod:`.measured_report`).
+(90 s, as MLTK), or after :data:`~.job.PROFILE_RUN_TIMEOUTS` times that in all when the board prints on
+without ever saying ``done``. With ``flash=False`` nothing is flashed: the board must already run the
+profiler and the user presses its reset button. The result is the workbench's usual :class:`ProfileReport`
+with the ``measured`` fields filled (:mod:`.measured_report`); figures the log lacks stay unknown, and a
+status warning says so.
 """
 
 from __future__ import annotations
@@ -20,20 +22,18 @@ from pathlib import Path
 
 from workbench.board.errors import BoardTimeout, Cancelled, FirmwareFailure, WrongFirmware
 from workbench.board.firmware.catalog import PROFILER_APP
-from workbench.board.runs.job import (BAUD_QUESTION, BoardCallbacks, BoardJob, BoardOptions,
+from workbench.board.runs.firmware_fault import FirmwareFault
+from workbench.board.runs.job import (BAUD_QUESTION, PROFILE_RUN_TIMEOUTS, BoardCallbacks, BoardJob, BoardOptions,
                                       not_started_message, run_firmware_hint)
 from workbench.board.logs.classifier_log import START_MARKER as CLASSIFIER_MARKER
 from workbench.board.logs.profiler_log import (LOADING_MARKER, START_MARKER, ProfilerLog, ProfilerLogParser,
                                                is_failure_line)
-from workbench.board.runs.measured_report import attach_measurements
+from workbench.board.runs.measured_report import attach_measurements, incomplete_warning
 from workbench.board.platforms import DeviceInfo
 from workbench.board.uart.line_reader import SerialLineReader
 from workbench.profiler.report import ProfileReport
 
 POLL_S = 0.1
-FAILURE_GRACE_S = 0.5  # lines that follow a failure line and still belong to its report
-FAULT_END = "*** Fault triggered"
-DETAILS_PREFIX = "Details:"
 RUNTIME_MEMORY_PARAM = "runtime_memory_size"
 _START = re.compile(f"{re.escape(START_MARKER)}|{re.escape(LOADING_MARKER)}", re.I)
 GARBLED_HINT = f"the serial data looks garbled: {BAUD_QUESTION}"
@@ -61,28 +61,33 @@ def model_for_profiler(tflite: bytes) -> bytes:
 def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog:
     """Lines until ``done``; FirmwareFailure / WrongFirmware / BoardTimeout / Cancelled / DeviceError (port
     vanished). ``timeout_s`` is both the longest silence and the longest wait for the profiler to start:
-    a board that keeps printing something else (other firmware, noise) must not keep the run waiting."""
+    a board that keeps printing something else (other firmware, noise) must not keep the run waiting; and
+    :data:`PROFILE_RUN_TIMEOUTS` times it is the longest run, for a profiler that prints on but never
+    says ``done``."""
     timeout_s = job.options.timeout_s
     start_deadline = time.monotonic() + timeout_s
+    run_limit_s = timeout_s * PROFILE_RUN_TIMEOUTS
+    run_deadline = time.monotonic() + run_limit_s
     parser: ProfilerLogParser | None = None
-    failures: list[str] = []
-    failure_deadline: float | None = None
+    fault = FirmwareFault()
     warned_garbled = False
     last_line = ""
-    while True:
+    while not fault.complete():
         if job.cancel.is_set():
             raise Cancelled("Cancelled: profiling on the board was stopped.")
-        if parser is None and failure_deadline is None and time.monotonic() >= start_deadline:
-            raise BoardTimeout(_not_started_message(reader, timeout_s, flashed=job.options.flash))
-        line = reader.read_line(POLL_S)
         now = time.monotonic()
+        if parser is None and not fault.started and now >= start_deadline:
+            raise BoardTimeout(_not_started_message(reader, timeout_s, flashed=job.options.flash))
+        if not fault.started and now >= run_deadline:
+            raise BoardTimeout(f"Timed out: the board's profiler printed for {run_limit_s:g} s "
+                               f"({PROFILE_RUN_TIMEOUTS} times the timeout) without finishing (no 'done'; its last "
+                               f"line: {last_line!r}): reset the board and run again, or give a longer timeout.")
+        line = reader.read_line(POLL_S)
         if line is None:
-            if failure_deadline is not None and now >= failure_deadline:
-                break
             if reader.looks_garbled and not warned_garbled:
                 warned_garbled = True
                 job.callbacks.status(GARBLED_HINT)
-            if reader.seconds_since_activity() > timeout_s:
+            if not fault.started and reader.seconds_since_activity() > timeout_s:
                 if parser is None:
                     raise BoardTimeout(_not_started_message(reader, timeout_s, flashed=job.options.flash))
                 raise BoardTimeout(f"Timed out: the board's profiler went silent for {timeout_s:g} s after "
@@ -101,15 +106,12 @@ def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog
             parser.feed(line)
         text = line.strip()
         if is_failure_line(text):
-            failures.append(text)
-            failure_deadline = failure_deadline or now + FAILURE_GRACE_S
-            if text == FAULT_END:
-                break
-        elif failures and text.startswith(DETAILS_PREFIX):
-            failures.append(text)
-        if failure_deadline is None and parser is not None and parser.log.finished:
+            fault.failure(text)
+        else:
+            fault.other(text)
+        if not fault.started and parser is not None and parser.log.finished:
             return parser.finish()
-    raise FirmwareFailure(f"The board's profiler failed: {'; '.join(dict.fromkeys(failures))}")
+    raise FirmwareFailure(fault.sentence("profiler"))
 
 
 def _not_started_message(reader: SerialLineReader, timeout_s: float, *, flashed: bool) -> str:
@@ -146,4 +148,7 @@ def profile_on_board(tflite: bytes, name: str, options: BoardOptions,
         log = read_profiler_output(reader, job)
     source = measurement_source(job)
     attach_measurements(report, log, source=source, device=job.device, model_params=read_params(tflite))
+    warning = incomplete_warning(report)
+    if warning is not None:
+        job.callbacks.status(f"warning: {warning}")
     return BoardProfile(report, log, job.device, job.image, source)

@@ -15,6 +15,7 @@ A wrong baud rate shows as mostly dropped bytes: :attr:`SerialLineReader.looks_g
 from __future__ import annotations
 
 import errno
+import os
 import queue
 import threading
 import time
@@ -83,19 +84,37 @@ class _Ended:
     error: str | None
 
 
+# pyserial's words when the path opens but takes no serial settings (/dev/null, a regular file): ENOTTY's
+# text inside "Could not configure port: (25, ...)", with no errno on the exception
+NOT_A_TTY_TEXT = "Inappropriate ioctl"
+PORTS_HINT = "`kws board list` shows the ports"
+
+
+def _what_it_is(port: str) -> str:
+    """`` (it is a folder)`` / `` (it is a regular file)`` for what the path holds instead of a port."""
+    if os.path.isdir(port):
+        return " (it is a folder)"
+    if os.path.isfile(port):
+        return " (it is a regular file)"
+    return ""
+
+
 def open_error_message(port: str, exc: BaseException) -> str:
-    """One sentence for a port that cannot be opened (missing, busy, no permission)."""
+    """One sentence for a port that cannot be opened (missing, busy, no permission, not a serial port)."""
     code = getattr(exc, "errno", None)
     text = str(exc)
     if code == errno.ENOENT or "No such file" in text or "FileNotFoundError" in text:
-        return f"Serial port {port} does not exist (is the board connected? `kws board list` shows the ports)."
+        return f"Serial port {port} does not exist (is the board connected? {PORTS_HINT})."
+    if code in (errno.EISDIR, errno.ENOTTY) or NOT_A_TTY_TEXT in text:
+        return f"{port} is not a serial port{_what_it_is(port)}: give the board's port ({PORTS_HINT})."
     if code == errno.EACCES or "Permission denied" in text:
         return (f"No permission to open serial port {port}: on Linux add yourself to the 'dialout' group "
                 "and log in again.")
     if code == errno.EBUSY or "exclusively lock" in text or "busy" in text.lower() or "Access is denied" in text:
         # Windows reports a port another program holds as "Access is denied"
         return f"Serial port {port} is busy: another program (a terminal, another kws) has it open."
-    return f"Cannot open serial port {port}: {text}."
+    reason = os.strerror(code) if isinstance(code, int) else text  # pyserial repeats "[Errno N]" in its text
+    return f"Cannot open serial port {port}: {reason}."
 
 
 class SerialLineReader:

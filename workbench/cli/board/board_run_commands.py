@@ -18,7 +18,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TextIO
 
-from workbench.board.runs.job import ACCELERATORS, DEFAULT_ACTIVITY_TIMEOUT_S, BoardCallbacks, BoardOptions
+from workbench.board.runs.job import (ACCELERATORS, DEFAULT_ACTIVITY_TIMEOUT_S, PROFILE_RUN_TIMEOUTS,
+                                      BoardCallbacks, BoardOptions)
 from workbench.board.uart.line_reader import BAUDRATE
 from workbench.cli.board.board_commands import (ProgressPrinter, add_debugger_options, board_status, load_tflite,
                                                 resolve_serialno, stop_cleanly)
@@ -48,9 +49,14 @@ def _board_options(p: argparse.ArgumentParser, what: str) -> None:
                    f"the {what} and wait for it to start (press the board's reset button)")
     p.add_argument("--accelerator", choices=ACCELERATORS, default="mvp",
                    help="firmware built with the MVP accelerator (default) or for the CPU only")
+    if what == "profiler":
+        timeout_help = ("give up after this many seconds of silence, or when the profiler has not started within "
+                        f"them, or when it has not said 'done' after {PROFILE_RUN_TIMEOUTS} times them in all")
+    else:  # a classifier may stay silent for as long as nothing is said: only its start is timed
+        timeout_help = (f"give up when the {what} has not started within this many seconds; once it runs, only "
+                        "Ctrl+C, --duration or a fault on the board ends it")
     p.add_argument("--timeout", type=float, default=DEFAULT_ACTIVITY_TIMEOUT_S,
-                   help=f"give up after this many seconds of silence, or when the {what} has not started within "
-                   f"them (default: {DEFAULT_ACTIVITY_TIMEOUT_S:g})")
+                   help=f"{timeout_help} (default: {DEFAULT_ACTIVITY_TIMEOUT_S:g})")
     p.add_argument("--baudrate", type=int, default=BAUDRATE, help=f"serial baud rate (default: {BAUDRATE})")
     add_debugger_options(p)
 
