@@ -1,16 +1,18 @@
-"""The palettes' text is readable (WCAG 4.5:1), class colours used as text keep their hue, and sizes that hold
+"""The palettes' text is readable (WCAG 4.5:1), a check box's or radio button's outline stands out from what is
+around it (3:1, measured on the rendered widget), class colours used as text keep their hue, and sizes that hold
 text follow the application font."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QRadioButton, QStyle, QStyleOptionButton
 
 from workbench.gui import theme
 
 HUE_TOLERANCE = 0.02  # of a full turn: a darkened class colour is still the same colour
 LARGE_POINTS = 16.0
+EDGE_PX = 2  # an outline's pixels: its line, and the next one in (an anti-aliased circle spreads over two)
 
 
 @pytest.mark.parametrize(("first", "second", "ratio"), [
@@ -34,6 +36,54 @@ def test_every_text_pair_of_both_palettes_reads(qapp: QApplication, dark: bool) 
     low = {name: round(theme.contrast_ratio(fg, bg), 2) for name, (fg, bg) in pairs.items()
            if theme.contrast_ratio(fg, bg) < theme.MIN_TEXT_CONTRAST}
     assert not low
+
+
+@pytest.mark.parametrize("dark", [True, False])
+def test_indicator_outlines_stand_out_on_both_palettes(qapp: QApplication, dark: bool) -> None:
+    """WCAG 1.4.11: 3:1 for what marks a control out, on the window and on a table's base colour."""
+    pairs = theme.boundary_pairs(theme.palette_for(qapp, dark))
+    low = {name: round(theme.contrast_ratio(fg, bg), 2) for name, (fg, bg) in pairs.items()
+           if theme.contrast_ratio(fg, bg) < theme.MIN_BOUNDARY_CONTRAST}
+    assert set(pairs) == {"indicator on window", "indicator on base"} and not low
+
+
+def _outline_contrast(button: QAbstractButton, element: QStyle.SubElement) -> float:
+    """The contrast of the indicator's outline with the window colour around it, as ``button`` is painted: on
+    each side of the indicator the strongest of its outer pixels at the middle, and the weakest of the sides."""
+    option = QStyleOptionButton()
+    button.initStyleOption(option)
+    rect = button.style().subElementRect(element, option, button)
+    image = button.grab().toImage()
+    ratio = image.devicePixelRatio()
+    window = button.palette().color(QPalette.ColorRole.Window)
+    middle_x, middle_y = rect.center().x(), rect.center().y()
+    sides = [[(rect.left() + i, middle_y) for i in range(EDGE_PX)],
+             [(rect.right() - i, middle_y) for i in range(EDGE_PX)],
+             [(middle_x, rect.top() + i) for i in range(EDGE_PX)],
+             [(middle_x, rect.bottom() - i) for i in range(EDGE_PX)]]
+    return min(max(theme.contrast_ratio(image.pixelColor(round(x * ratio), round(y * ratio)), window)
+                   for x, y in side) for side in sides)
+
+
+@pytest.mark.parametrize("checked", [False, True], ids=["unchecked", "checked"])
+@pytest.mark.parametrize("kind", ["check box", "radio button"])
+@pytest.mark.parametrize("dark", [True, False], ids=["dark", "light"])
+def test_a_rendered_indicator_outline_stands_out(qtbot, qapp: QApplication, dark: bool, kind: str,
+                                                 checked: bool) -> None:
+    """The audit measured an unchecked box of the dark palette: #1e1f22 in a #222326 line on #2b2d30, 1.2:1."""
+    old = qapp.palette()
+    theme.apply_palette(qapp, dark)
+    try:
+        button = QCheckBox("Loop") if kind == "check box" else QRadioButton("Loop")
+        qtbot.addWidget(button)
+        button.setChecked(checked)
+        button.show()
+        qtbot.waitExposed(button)
+        element = (QStyle.SubElement.SE_CheckBoxIndicator if kind == "check box"
+                   else QStyle.SubElement.SE_RadioButtonIndicator)
+        assert _outline_contrast(button, element) >= theme.MIN_BOUNDARY_CONTRAST
+    finally:
+        qapp.setPalette(old)
 
 
 @pytest.mark.parametrize("background", [theme.LIGHT.background, theme.DARK.background, "#efefef", "#2b2d30"])

@@ -5,7 +5,8 @@ the same colour, and the pyqtgraph plots need their background switched together
 Sizes that hold text (axis widths, side panels) are derived from the application font, not fixed in
 pixels, so a large font or a HiDPI scale never clips or hides a label. Text colours are checked against
 WCAG's 4.5:1 contrast (:func:`contrast_ratio`); a class colour used as text is darkened or lightened
-(same hue) until it reads on its background (:func:`readable_on`).
+(same hue) until it reads on its background (:func:`readable_on`). The outline of a check box or radio button,
+which Fusion draws in a shade of the window colour, is drawn 3:1 against it (:class:`IndicatorStyle`).
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 # Okabe-Ito colour-blind-safe palette, in an order that puts the two keywords first.
 CLASS_COLORS = ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#0072B2", "#D55E00", "#999999")
 SPECTROGRAM_COLORMAP = "inferno"  # perceptually uniform, readable on dark and light backgrounds
 MIN_TEXT_CONTRAST = 4.5  # WCAG 2 AA for normal text
+MIN_BOUNDARY_CONTRAST = 3.0  # WCAG 2.1 AA (1.4.11) for what marks a control out: a check box's outline
+BOUNDARY_TEXT_SHARE = 0.5  # an indicator's outline is the window colour moved this far towards the text colour
 ERROR_RED = "#d04040"  # the hue of error messages; error_text_color() makes it readable on a background
 BLACK, WHITE = QColor("#000000"), QColor("#ffffff")
 # WCAG relative luminance: sRGB channel linearisation and the channel weights
@@ -205,8 +208,57 @@ def palette_is_dark() -> bool:
 
 def apply_palette(app: QApplication, dark: bool) -> None:
     """Switch the whole application between the dark and the light (Fusion based) palette."""
-    app.setStyle("Fusion")
+    app.setStyle(IndicatorStyle("Fusion"))  # the application owns (and later deletes) the style
     app.setPalette(palette_for(app, dark))
+
+
+# -- check box and radio button outlines ----------------------------------------------------------------
+def indicator_outline(palette: QPalette) -> QColor:
+    """The outline of a check box's or radio button's indicator on ``palette``: half way from the window colour
+    to the text colour, moved further from the window colour if that is still below 3:1 on it."""
+    window, text = palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.WindowText)
+    mixed = QColor.fromRgbF(*(w + BOUNDARY_TEXT_SHARE * (t - w)
+                              for w, t in zip(window.getRgbF()[:3], text.getRgbF()[:3])))
+    return readable_on(mixed, window, MIN_BOUNDARY_CONTRAST)
+
+
+def boundary_pairs(palette: QPalette) -> dict[str, tuple[QColor, QColor]]:
+    """The (outline, background) pairs of ``palette``'s check box indicators, for the 3:1 check: the window
+    colour around a check box, the base colour around the check boxes of a table."""
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    outline = indicator_outline(palette)
+    return {"indicator on window": (outline, palette.color(group.Active, role.Window)),
+            "indicator on base": (outline, palette.color(group.Active, role.Base))}
+
+
+class IndicatorStyle(QProxyStyle):
+    """Fusion, with check box and radio button indicators outlined in :func:`indicator_outline`.
+
+    Why: Fusion outlines an indicator in a darker shade of the window colour and fills it with the base colour.
+    On the dark palette that drew #222326 around #1e1f22 on #2b2d30 (1.2:1), on the light one #bcbcbc on #efefef
+    (1.7:1): an unchecked box was a faint square or none. The outline is drawn again over Fusion's, on its
+    very pixels, except while the indicator has the keyboard focus (Fusion's highlight outline shows that).
+    """
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,  # noqa: N802 (Qt API)
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        kinds = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+        focused = QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_KeyboardFocusChange
+        if element not in kinds or (option.state & focused) == focused:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(indicator_outline(option.palette)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        rect = option.rect
+        if element == QStyle.PrimitiveElement.PE_IndicatorCheckBox:  # Fusion's square: on the pixel centres
+            painter.translate(0.5, 0.5)
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        else:  # Fusion's circle, centred a pixel right of and below the rect's centre
+            radius = (rect.width() + (rect.width() + 1) % 2) / 2.0 - 1
+            painter.drawEllipse(QPointF(rect.center()) + QPointF(1, 1), radius, radius)
+        painter.restore()
 
 
 # -- font-derived sizes -------------------------------------------------------------------------------

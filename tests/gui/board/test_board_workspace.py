@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
 
 from board_fixtures import (board, board_factory, classifier_image, commander, no_commander,  # noqa: E402,F401
-                            profiler_image, start_board)
+                            profiler_image, profiler_mvp_log, start_board)
+from damaged_logs import cut_after_conv_time  # noqa: E402
 
 from workbench.assets import reference_model_path  # noqa: E402
 from workbench.gui.board import BoardWorkspace  # noqa: E402
@@ -268,5 +269,26 @@ def test_no_commander_is_explained_once_beside_its_box(window, qtbot, no_command
         assert ws.status.text() == COMMANDER_MISSING and window.last_error == COMMANDER_MISSING
         assert "install Simplicity Commander" not in COMMANDER_MISSING
         assert "install Simplicity Commander" in ws.connection.commander_state.text()
+    finally:
+        ws.shutdown()
+
+
+def test_a_profile_that_lost_figures_on_the_serial_line_says_so_after_the_run(window, qtbot, board_factory,
+                                                                              profiler_image, profiler_mvp_log,
+                                                                              tmp_path) -> None:
+    """The run's warning is the last word and an error, not covered by "profiled: … ms per inference"."""
+    cut = tmp_path / "cut.log"
+    cut.write_text(cut_after_conv_time(profiler_mvp_log))
+    sim = board_factory(profiler_log=cut)
+    ws = BoardWorkspace(window, watch_ports=False)
+    qtbot.addWidget(ws)
+    try:
+        _use(ws, sim, profiler_image)
+        with qtbot.waitSignal(ws.board_profile, timeout=RUN_TIMEOUT_MS):
+            assert ws.profile()
+        _wait_idle(qtbot, ws)
+        assert ws.status.text().startswith("Profiled, in part: the board's log lacks the CPU cycles")
+        assert window.last_error is not None and window.last_error.startswith("The profile is incomplete: ")
+        assert ws.measured.table.rowCount() == 4  # what was measured is shown, the rest as unknown
     finally:
         ws.shutdown()

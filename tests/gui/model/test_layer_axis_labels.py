@@ -3,6 +3,7 @@ the window sizes the audit used, no name is dropped for sticking out at an end o
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from PySide6.QtGui import QFont
 from workbench.gui.model.layer_axis import LayerAxis, clamp_span
 from workbench.gui.model.profile_view import ProfileView
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from text_fit import painted_tick_labels  # noqa: E402
+
 LAYER_NAMES = ["0 conv_2d", "1 reshape", "2 fully_connected", "3 softmax"]
 VIEW_HEIGHT_PX = 800
 SETTLE_MS = 50
@@ -19,23 +23,9 @@ SETTLE_MS = 50
 
 def _painted_labels(view: ProfileView) -> tuple[list[tuple[QRectF, str]], QRectF]:
     """(rect, text) of each name the bottom axis draws when the chart is painted, and the axis' own rect."""
+    texts = painted_tick_labels(view.chart, "bottom")
+    assert texts, "the axis was not painted"
     axis: LayerAxis = view.chart.getAxis("bottom")
-    drawn: list = []
-    paint_specs = axis.generateDrawSpecs
-
-    def recording(painter):  # type: ignore[no-untyped-def]
-        specs = paint_specs(painter)
-        drawn.append(specs)
-        return specs
-
-    axis.generateDrawSpecs = recording
-    try:
-        axis.picture = None  # paint afresh
-        view.chart.grab()
-    finally:
-        del axis.generateDrawSpecs
-    assert drawn, "the axis was not painted"
-    texts = [(rect, text) for rect, _flags, text in drawn[-1][2]]
     return texts, axis.mapRectFromParent(axis.geometry())
 
 

@@ -24,7 +24,7 @@ PORT_KEY = "board/port"
 COMMANDER_KEY = "board/commander"
 ANY_DEBUGGER = ""  # the only one connected
 AUTO_PORT = ""  # the chosen debugger's J-Link port
-NO_INFO = "not read yet — press “Read board info”"
+NO_INFO = "not read yet"  # beside the "Read board info" button: one line at a large font
 
 
 class BoardConnectionPanel(QGroupBox):
@@ -68,7 +68,7 @@ class BoardConnectionPanel(QGroupBox):
         form.addRow("Debugger:", self.debugger)
         form.addRow("Serial port:", self.port)
         form.addRow("Commander:", commander_row)
-        form.addRow("", self.commander_state)
+        form.addRow(self.commander_state)  # the whole width: a missing Commander takes a paragraph to explain
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(info_row)

@@ -25,9 +25,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
 
 from workbench.board.runs.job import ACCELERATORS, BoardCallbacks, BoardOptions
 from workbench.board.logs.classifier_log import BoardDetection, BoardNotice, BoardScores
+from workbench.board.platforms import DeviceInfo
+from workbench.board.runs.profile_run import BoardProfile
+from workbench.gui.flow_layout import FlowLayout
 from workbench.gui.board.board_connection_panel import BoardConnectionPanel
 from workbench.gui.board.board_console_view import BoardConsoleView
 from workbench.gui.board.board_detections_view import BoardDetectionsView
+from workbench.gui.board.board_outcomes import outcome_text
 from workbench.gui.board.board_task import BUSY, BoardTask, Work
 from workbench.gui.board.measured_table_view import MeasuredTableView
 from workbench.gui.board.port_watcher import PortWatcher
@@ -80,10 +84,10 @@ class BoardWorkspace(QWidget):
         self.accelerator.addItems(list(ACCELERATORS))
         self.accelerator.setCurrentText(self._setting(ACCELERATOR_KEY) or ACCELERATORS[0])
         self.accelerator.currentTextChanged.connect(lambda text: qsettings.setValue(ACCELERATOR_KEY, text))
-        self.no_flash = QCheckBox("Board already runs the app (don't flash; press its reset button)", self)
+        self.no_flash = QCheckBox("Don't flash (the board already runs the app)", self)  # short: it never wraps
         self.no_flash.setToolTip("Skip flashing: Classify and Profile talk to the app the board already runs "
                                  "(reset the board when asked)")
-        self.verbose = QCheckBox("Verbose: the board reports every inference's scores", self)
+        self.verbose = QCheckBox("Verbose: every inference's scores", self)
         self.verbose.setToolTip("Flash and Classify set the model so the board prints every inference's scores, "
                                 "not only its detections (more serial output)")
         self.flash_button = QPushButton("F&lash", self)
@@ -118,13 +122,12 @@ class BoardWorkspace(QWidget):
         grid.addWidget(firmware_browse, 1, 3)
         grid.addWidget(QLabel("Accelerator:"), 2, 0)
         grid.addWidget(self.accelerator, 2, 1, Qt.AlignmentFlag.AlignLeft)
-        grid.addWidget(self.no_flash, 3, 1, 1, 3)
-        grid.addWidget(self.verbose, 4, 1, 1, 3)
-        buttons = QHBoxLayout()
-        for button in (self.flash_button, self.profile_button, self.classify_button, self.console_button):
+        grid.addWidget(self.no_flash, 3, 0, 1, 4)
+        grid.addWidget(self.verbose, 4, 0, 1, 4)
+        buttons = FlowLayout()  # at a large font the buttons take two rows of the box
+        for button in (self.flash_button, self.profile_button, self.classify_button, self.console_button,
+                       self.cancel_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
         grid.addLayout(buttons, 5, 0, 1, 4)
         grid.addWidget(self.progress, 6, 0, 1, 4)
         grid.addWidget(self.status, 7, 0, 1, 4)
@@ -141,8 +144,8 @@ class BoardWorkspace(QWidget):
         self.tabs.addTab(self.console, "Console")
 
         top = QHBoxLayout()
-        top.addWidget(self.connection, 1)
-        top.addWidget(run_box, 1)
+        top.addWidget(self.connection, 3)  # the wider share: a missing Commander's message is the tallest text
+        top.addWidget(run_box, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
@@ -319,25 +322,16 @@ class BoardWorkspace(QWidget):
             self._on_status(f"the board says: {event.text}")
 
     def _on_succeeded(self, name: str, result: Any) -> None:
-        from workbench.board.platforms import DeviceInfo
-        from workbench.board.runs.profile_run import BoardProfile
-        from workbench.board.flashing.programming import ProgramResult
-
-        if isinstance(result, DeviceInfo):
-            self.connection.show_info(result)
-            self._on_status(f"board: {result.part_number} ({result.platform or 'not an MLTK platform'})")
-        elif isinstance(result, BoardProfile):
+        if isinstance(result, BoardProfile):
             self.measured.set_report(result.report)
             self.board_profile.emit(result.report, self._profiled)
-            if result.device is not None:
-                self.connection.show_info(result.device)
-            m = result.report.summary.measured if result.report.summary else None
-            self._on_status(f"profiled: {m.total_time_ms:.3f} ms per inference on the board" if m else "profiled")
-        elif isinstance(result, ProgramResult):
-            self.connection.show_info(result.device)
-            self._on_status(f"flashed and reset {result.device.platform or result.device.part_number}")
-        else:
-            self._on_status(f"{name}: done")
+        device = result if isinstance(result, DeviceInfo) else getattr(result, "device", None)  # a profile's, a flash's
+        if device is not None:
+            self.connection.show_info(device)
+        status, error = outcome_text(name, result)
+        self._on_status(status)
+        if error is not None:
+            self.host.show_error(error)
         self.progress.setRange(0, 100)
         self.progress.setValue(100)
         self.progress.setFormat(f"{name}: done")

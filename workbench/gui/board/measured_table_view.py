@@ -63,6 +63,8 @@ class MeasuredTableView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout = QVBoxLayout(self)
+        sides = layout.contentsMargins()  # none above and below: at a large font the Board page is short of height
+        layout.setContentsMargins(sides.left(), 0, sides.right(), 0)
         for label in self.summary_lines:
             layout.addWidget(label)
         layout.addWidget(self.table, 1)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from workbench.gui.flow_layout import FlowLayout
 from workbench.gui.small_screen import ScrollColumn
 
 if TYPE_CHECKING:
@@ -18,7 +19,9 @@ if TYPE_CHECKING:
 
 CURVE_SHARE, TABLE_SHARE = 5, 4  # of the results column's height
 SPLIT_UNIT_PX = 100
-INPUTS_MAX_WIDTH_PX = 440
+# the inputs column's width in average characters of the font (440 px at 9 pt): a width in pixels left the fields
+# a few characters at 16 pt, and a column narrower than its own size hint, with a gap beside it, in the splitter
+INPUTS_MAX_CHARS = 73
 
 
 def lay_out_calibration(workspace: "CalibrationWorkspace") -> None:
@@ -26,7 +29,7 @@ def lay_out_calibration(workspace: "CalibrationWorkspace") -> None:
     inputs_box = QGroupBox("Calibrate")
     column = QVBoxLayout(inputs_box)
     column.addWidget(workspace.inputs)
-    buttons = QHBoxLayout()
+    buttons = FlowLayout()  # where the column is narrow the buttons take two rows
     buttons.addWidget(workspace.run_button)
     buttons.addWidget(workspace.cancel_button)
     buttons.addWidget(workspace.open_report_button)
@@ -43,12 +46,13 @@ def lay_out_calibration(workspace: "CalibrationWorkspace") -> None:
     table_box = QWidget()
     table_column = QVBoxLayout(table_box)
     table_column.setContentsMargins(0, 0, 0, 0)
-    table_column.addWidget(QLabel("Pareto-best parameter sets (fewest misses for their false accepts)"))
+    caption = QLabel("Pareto-best parameter sets (fewest misses for their false accepts)")
+    caption.setWordWrap(True)  # one line wider than the results column at a large font
+    table_column.addWidget(caption)
     table_column.addWidget(workspace.table)
-    row = QHBoxLayout()
+    row = FlowLayout()
     for button in (workspace.use_button, workspace.save_model_button, workspace.save_report_button):
         row.addWidget(button)
-    row.addStretch(1)
     table_column.addLayout(row)
     splitter.addWidget(table_box)
     splitter.setStretchFactor(0, CURVE_SHARE)
@@ -56,7 +60,7 @@ def lay_out_calibration(workspace: "CalibrationWorkspace") -> None:
     splitter.setSizes([CURVE_SHARE * SPLIT_UNIT_PX, TABLE_SHARE * SPLIT_UNIT_PX])  # scaled to the space
     right.addWidget(splitter)
     main = QSplitter(Qt.Orientation.Horizontal)
-    inputs_box.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
+    inputs_box.setMaximumWidth(INPUTS_MAX_CHARS * inputs_box.fontMetrics().averageCharWidth())
     main.addWidget(ScrollColumn(inputs_box))  # on a short screen the inputs scroll, the window fits
     main.addWidget(results)
     main.setStretchFactor(0, 0)

@@ -4,13 +4,15 @@ buttons), so the 50 fps timer owns the ranges and the user cannot leave a view i
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from workbench.gui import theme
 
 AXES = ("left", "bottom", "right", "top")
 HALF = 2
+PYQTGRAPH_TITLE_SHARE = 0.8  # of an axis title's height, what pyqtgraph makes room for beside the tick labels
 
 
 def fixed_plot() -> tuple[pg.PlotWidget, pg.PlotItem]:
@@ -67,3 +69,40 @@ def leave_room_for_end_labels(plot: pg.PlotItem) -> None:
     half_line = theme.line_px() // HALF + 1
     plot.setContentsMargins(0, half_line, 0, half_line)
     plot.getAxis("left").setStyle(hideOverlappingLabels=half_line)
+
+
+class WrappedTitleAxis(pg.AxisItem):
+    """A left or right axis whose title wraps onto a further line where it is longer than the axis.
+
+    Why: a rotated title runs along the plot's height, which a large font or a short window makes smaller
+    than the title ("val. balanced accuracy" at 16 pt needs 250 px, the sweeps plot has 160 at 1280x720);
+    pyqtgraph then cuts it at both ends. Wrapped, the axis grows a line wider instead. Give the axis its
+    width from its contents (``setWidth(None)``), not a fixed one, so that the second line has room.
+    """
+
+    def __init__(self, orientation: str, **kwargs: object) -> None:
+        super().__init__(orientation, **kwargs)
+        self.label.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))  # lines centred
+
+    def resizeEvent(self, ev: object = None) -> None:  # noqa: N802 (pyqtgraph's name)
+        label = getattr(self, "label", None)  # None while pyqtgraph builds the axis, and after it is closed
+        if label is not None and self.orientation in ("left", "right"):
+            label.setTextWidth(-1)  # its natural length, on one line
+            room = self.size().height()
+            if label.boundingRect().width() > room > 0:
+                label.setTextWidth(room)
+            self.showLabel(label.isVisible())  # the axis' width follows the title's lines
+        super().resizeEvent(ev)
+
+    def _updateWidth(self) -> None:  # noqa: N802 (pyqtgraph's name)
+        """pyqtgraph's width, with room for the whole of a wrapped title.
+
+        pyqtgraph counts 0.8 of the title's height (its text box has empty margins, so one line still clears
+        the tick labels); of a wrapped title the last line then ran into them, so such a title gets all of it.
+        """
+        super()._updateWidth()
+        label = getattr(self, "label", None)
+        if self.fixedWidth is None and label is not None and label.isVisible() and label.textWidth() > 0:
+            width = self.maximumWidth() + (1 - PYQTGRAPH_TITLE_SHARE) * label.boundingRect().height()
+            self.setMaximumWidth(width)
+            self.setMinimumWidth(width)

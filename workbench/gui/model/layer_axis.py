@@ -6,11 +6,14 @@ a name is wider than a layer's share of the axis (at 200 % scaling or a large fo
 single row of names needs every layer's share to hold the widest name ("2 fully_connected"), so at the
 default window size every other layer lost its label. This axis measures each name in the font it is
 painted in, puts neighbours on alternating rows when one row is too tight, keeps the end labels inside
-the axis, and only then leaves out layers (every k-th keeps its label, named by the table's ``#``).
+the axis, and only then leaves out layers (every k-th keeps its label, named by the table's ``#``). Its
+height holds the rows and the axis title whole: pyqtgraph counts 0.8 of each (its measure of one line of text
+is "usually an overestimate"), which put the second row's names on the title "layer" at a large font.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pyqtgraph as pg
@@ -104,6 +107,8 @@ class LayerAxis(pg.AxisItem):
         """pyqtgraph's drawing specs, with the labels that stick out of the axis moved inside, not dropped."""
         self._text_font = self.style.get("tickFont") or p.font()
         if not self._names:
+            if self.fixedHeight is not None:
+                self.setHeight(None)  # pyqtgraph's own height for its own labels
             return super().generateDrawSpecs(p)
         widest = max(self._metrics().horizontalAdvance(name) for name in self._names.values())
         keep = self.style["hideOverlappingLabels"]
@@ -114,6 +119,7 @@ class LayerAxis(pg.AxisItem):
             self.style["hideOverlappingLabels"] = keep
         if specs is None:
             return None
+        self._fit_height(max(self._rows_of.values(), default=0) + 1)
         axis_spec, tick_specs, text_specs = specs
         bounds = self.mapRectFromParent(self.geometry())
         placed = []
@@ -121,3 +127,12 @@ class LayerAxis(pg.AxisItem):
             left, _ = clamp_span(rect.center().x() - bounds.left(), rect.width(), bounds.width())
             placed.append((QRectF(bounds.left() + left, rect.top(), rect.width(), rect.height()), flags, text))
         return axis_spec, tick_specs, placed
+
+    def _fit_height(self, rows: int) -> None:
+        """Make the axis as tall as ``rows`` of names, the gap above them and the title below, all whole."""
+        metrics = self._metrics()
+        names = metrics.lineSpacing() * (rows - 1) + metrics.height()
+        title = self.label.boundingRect().height() if self.label.isVisible() else 0.0
+        height = math.ceil(names + self.style["tickTextOffset"][1] + max(0, self.style["tickLength"]) + title)
+        if self.fixedHeight != height:
+            self.setHeight(height)  # laid out again, and painted again with the same rows

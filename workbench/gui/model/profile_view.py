@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDoub
 
 from workbench.core.errors import WorkbenchError
 from workbench.gui import theme
+from workbench.gui.live.plot_style import WrappedTitleAxis, leave_room_for_end_labels
 from workbench.gui.model.layer_axis import LayerAxis
 from workbench.gui.model.layer_table_model import COLUMNS, SORT_ROLE, LayerTableModel, layer_details_html
 from workbench.gui.model.profile_summary import summary_html
@@ -105,7 +106,7 @@ class ProfileView(QWidget):
         self.details_label.setWordWrap(True)
         self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.chart = pg.PlotWidget(self, axisItems={"bottom": LayerAxis("bottom")})
+        self.chart = pg.PlotWidget(self, axisItems={"bottom": LayerAxis("bottom"), "left": WrappedTitleAxis("left")})
         theme.describe_view(self.chart, "Cycles per layer chart", CHART_DESCRIPTION)
         self.chart.setLabel("left", "cycles (estimated)")
         self.chart.setLabel("bottom", "layer")
@@ -157,10 +158,14 @@ class ProfileView(QWidget):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         buttons.addWidget(self.netron_button)
+        # a short title (a group box is never narrower than its title) and the chip's sizes in a wrapping line;
         # the datasheet's sizes in KiB; the bars count kB of 1000 bytes, as `kws profile` does
-        memory = QGroupBox(f"Memory vs the xG24 Dev Kit's EFR32MG24 ({XG24_FLASH_BYTES // BYTES_PER_COMMANDER_KB} KiB "
-                           f"flash, {XG24_RAM_BYTES // BYTES_PER_COMMANDER_KB} KiB RAM; 1 kB = 1000 bytes)", self)
+        memory = QGroupBox("Memory vs the xG24 Dev Kit", self)
+        chip = QLabel(f"EFR32MG24: {XG24_FLASH_BYTES // BYTES_PER_COMMANDER_KB} KiB flash, "
+                      f"{XG24_RAM_BYTES // BYTES_PER_COMMANDER_KB} KiB RAM (1 kB = 1000 bytes)", memory)
+        chip.setWordWrap(True)
         mem_layout = QVBoxLayout(memory)
+        mem_layout.addWidget(chip)
         for label, bar in (("Flash (model)", self.flash_bar), ("RAM arena, CPU (est.)", self.ram_bar),
                            ("RAM arena, MVP (est.)", self.ram_mvp_bar)):
             row = QHBoxLayout()
@@ -205,6 +210,7 @@ class ProfileView(QWidget):
     def set_dark(self, dark: bool) -> None:
         """Restyle the cycles chart for the palette (the window calls it when View > Dark palette changes)."""
         theme.style_chart(self.chart, dark, fixed_left_axis=False)  # "900000" needs more than the live plots' width
+        leave_room_for_end_labels(self.chart.getPlotItem())  # the top tick's label: no title above the chart
 
     # ---- content ------------------------------------------------------------------------------
     @property

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from PySide6.QtCore import QObject, QProcess, Signal
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QProgressBar, QPushButton, QTableWidget,
+    QFileDialog, QHeaderView, QLabel, QListWidget, QProgressBar, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -27,6 +27,7 @@ from workbench.child_command import kws_command
 from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import merge_datasets, scan_dataset
 from workbench.datasets.summary import DatasetSummary, dataset_summary
+from workbench.gui.flow_layout import FlowLayout
 
 SPLITS = ("training", "validation", "testing")
 DOWNLOAD_NAME = "speech_commands_v2"
@@ -117,14 +118,12 @@ class DatasetPanel(QWidget):
         self.status = QLabel("Add a dataset folder (one folder per word, like Speech Commands).")
         self.status.setWordWrap(True)
 
-        buttons = QHBoxLayout()  # folders you have
+        buttons = FlowLayout()  # folders you have
         for button in (self.add_button, self.remove_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        sources = QHBoxLayout()  # datasets the workbench makes: one row of their own, so no label is cut
+        sources = FlowLayout()  # datasets the workbench makes: rows of their own (two at a large font)
         for button in (self.download_button, self.synth_button):
             sources.addWidget(button)
-        sources.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QL
 from workbench.child_command import STOP_FILE_NAME
 from workbench.gui import theme
 from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
-from workbench.gui.live.plot_style import fix_plot
+from workbench.gui.live.plot_style import WrappedTitleAxis, fix_plot, leave_room_for_end_labels
 from workbench.gui.theme import CLASS_COLORS
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import WholeNumberAxis
@@ -39,11 +39,11 @@ CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FI
                              cancel_is_final=False)  # a sweep that ended with exit code 0 finished
 POINT_PX = 9
 TRIAL_COLOR, BEST_COLOR = CLASS_COLORS[0], CLASS_COLORS[2]
-# short: the label runs along the plot's height, ~150 px at 1280x720 (the table says more)
+# short: the label runs along the plot's height, ~160 px at 1280x720 (at a large font it wraps; the table says more)
 OBJECTIVE_LABELS = {"val_balanced_accuracy": "val. balanced accuracy", "frr": "FRR at the target FA/h"}
 OBJECTIVE_TIPS = {"val_balanced_accuracy": "objective: the validation balanced accuracy (higher is better)",
                   "frr": "objective: the false-reject rate at the sweep's target FA/h (lower is better)"}
-PLOT_SHARE, TABLE_SHARE = 1, 1  # of the height below the form: the plot's axis label needs the room
+PLOT_SHARE, TABLE_SHARE = 3, 2  # of the height below the form: the plot's axis label needs the room
 OBJECTIVE_RANGE = (0.0, 1.0)  # both objectives are fractions
 X_MARGIN = 0.5
 MAX_X_TICKS = 12
@@ -167,7 +167,8 @@ class SweepView(QWidget):
         for widget in (self.run_button, self.cancel_button, self.use_best_button):
             buttons.addWidget(widget)
         buttons.addWidget(self.status_label, 1)
-        self.plot_widget = pg.PlotWidget(axisItems={"bottom": WholeNumberAxis("bottom")})  # trial numbers
+        self.plot_widget = pg.PlotWidget(axisItems={"bottom": WholeNumberAxis("bottom"),  # trial numbers
+                                                    "left": WrappedTitleAxis("left")})
         theme.describe_view(self.plot_widget, "Sweep objective chart", PLOT_DESCRIPTION)
         self.plot = self.plot_widget.getPlotItem()
         fix_plot(self.plot)
@@ -196,7 +197,8 @@ class SweepView(QWidget):
 
     def set_dark(self, dark: bool) -> None:
         """Restyle the objective chart for the palette (View > Dark palette switches it at run time)."""
-        theme.style_chart(self.plot_widget, dark)
+        theme.style_chart(self.plot_widget, dark, fixed_left_axis=False)  # room for a wrapped objective name
+        leave_room_for_end_labels(self.plot)  # the "1.0" at the top: no title above it gives it room
 
     def _choose_sweep(self) -> None:
         current = self.sweep_edit.text().strip()

@@ -28,7 +28,8 @@ from typing import Any
 from PySide6.QtCore import QProcess, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget,
+    QAbstractButton, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QSpinBox, QToolButton, QWidget,
 )
 
 from workbench.child_command import kws_command
@@ -41,7 +42,6 @@ DEFAULT_SPEC = "tflite_micro_speech"
 MAX_EPOCHS = 10_000
 MAX_WORKERS = 256
 AUTO = 0  # spin box value meaning "the spec's own value"
-BROWSE_BUTTON_PX = 32
 MODEL_FILTER = "Models (*.tflite *.h5 *.keras *.zip);;All files (*)"
 SPEC_OWN_SETTINGS = "the spec's own"
 SUMMARY_MIN_CHARS = 8  # an elided summary keeps at least "2 chan…"
@@ -110,15 +110,13 @@ class TrainingSettingsView(QWidget):
                                 "use less memory")
         self.init_from = QLineEdit()
         self.init_from.setPlaceholderText("random weights (or the spec's)")
-        self.init_button = QPushButton("…")
-        self.init_button.setFixedWidth(BROWSE_BUTTON_PX)
+        self.init_button = QToolButton(text="…")  # as wide as its text: a push button is never under 80 px
         self.init_from.setAccessibleName("Start from")  # in a row with its button: not the form label's buddy
         self.init_button.setAccessibleName("Browse for the model to start from")
         self.init_button.setToolTip("Choose a trained model whose weights the training starts from")
         self.out = QLineEdit()
         self.out.setPlaceholderText("folder for the model, logs and checkpoints")
-        self.out_button = QPushButton("…")
-        self.out_button.setFixedWidth(BROWSE_BUTTON_PX)
+        self.out_button = QToolButton(text="…")
         self.out.setAccessibleName("Output folder")
         self.out_button.setAccessibleName("Browse for the output folder")
         self.out_button.setToolTip("Choose the folder for the model, logs and checkpoints")
@@ -136,6 +134,8 @@ class TrainingSettingsView(QWidget):
 
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
+        # the column is a few hundred pixels wide: at a large font a field goes under its label, not squeezed
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Spec", self.spec)
         form.addRow("Keywords", self.keywords)
         form.addRow("Settings", self._with_button(self.settings_summary, self.settings_button))
@@ -144,7 +144,7 @@ class TrainingSettingsView(QWidget):
         form.addRow("Feature workers", self.workers)
         form.addRow("Start from", self._with_button(self.init_from, self.init_button))
         form.addRow("Output folder", self._with_button(self.out, self.out_button))
-        form.addRow("", self.mltk_zip)
+        form.addRow(self.mltk_zip)  # the whole row: its label is longer than the fields' column at a large font
         self.init_button.clicked.connect(self._choose_init)
         self.out_button.clicked.connect(self._choose_out)
         self.keywords.editingFinished.connect(lambda: self.keywords_changed.emit(self.keyword_list()))
@@ -154,7 +154,7 @@ class TrainingSettingsView(QWidget):
         self._process: QProcess | None = None
 
     @staticmethod
-    def _with_button(edit: QWidget, button: QPushButton) -> QWidget:
+    def _with_button(edit: QWidget, button: QAbstractButton) -> QWidget:
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)

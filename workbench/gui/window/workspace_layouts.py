@@ -5,13 +5,19 @@ the log beside a board run or the sliders beside a calibration; what they arrang
 must not rearrange another. A QMainWindow has one dock layout, so on every switch the layout of the
 workspace being left is saved (``QMainWindow.saveState``) and the next one's is restored — or, the
 first time, its default is applied. Layouts persist in QSettings; "Reset layout" forgets them.
+
+Switching keeps the window's size. Why it would not: the next workspace is brought to the front while the
+last one's docks are still shown, and for that moment the two need more width than the window has (at 16 pt
+the Model page beside the Live docks needs 1339 px); Qt widens the window to fit and never narrows it again.
+So :meth:`WorkspaceLayouts.save` notes the size and :meth:`WorkspaceLayouts.restore` gives it back once the
+new arrangement is in place (as far as that arrangement allows).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QSize
 from PySide6.QtWidgets import QMainWindow
 
 LAYOUT_KEY = "layout/{key}"
@@ -28,6 +34,7 @@ class WorkspaceLayouts:
         self._qsettings = qsettings
         self._defaults = defaults
         self._states: dict[str, QByteArray] = {}
+        self._size: QSize | None = None  # the window's size when the last arrangement was saved
         for key in defaults:
             value = qsettings.value(LAYOUT_KEY.format(key=key))
             if isinstance(value, QByteArray) and not value.isEmpty():
@@ -40,6 +47,7 @@ class WorkspaceLayouts:
         """Remember the current arrangement as ``key``'s (in memory and in QSettings)."""
         state = self._window.saveState(LAYOUT_VERSION)
         self._states[key] = state
+        self._size = self._window.size()
         self._qsettings.setValue(LAYOUT_KEY.format(key=key), state)
 
     def restore(self, key: str) -> None:
@@ -48,6 +56,16 @@ class WorkspaceLayouts:
         if state is None or not self._window.restoreState(state, LAYOUT_VERSION):
             self._states.pop(key, None)
             self._defaults[key]()
+        self._keep_size()
+
+    def _keep_size(self) -> None:
+        """The size the window had before the switch, once its layout has the new docks' minimum size."""
+        size, self._size = self._size, None
+        layout = self._window.layout()
+        if size is None or size == self._window.size() or layout is None:
+            return
+        layout.activate()  # the minimum size of the arrangement now shown, not of the moment between
+        self._window.resize(size.expandedTo(self._window.minimumSizeHint()))
 
     def reset(self, key: str) -> None:
         """Forget every saved arrangement and apply ``key``'s default."""

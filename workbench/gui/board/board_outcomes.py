@@ -1,0 +1,32 @@
+"""What the Board workspace says when a job ends well: the status line, and an error when the result is only
+partly good (a profile whose log lost figures on the serial line).
+
+Why apart from the workspace: the sentences depend only on the result, so they are kept (and tested) without
+widgets, and the workspace stays about running jobs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.board.flashing.programming import ProgramResult
+from workbench.board.platforms import DeviceInfo
+from workbench.board.runs.measured_report import incomplete_warning
+from workbench.board.runs.profile_run import BoardProfile
+
+
+def outcome_text(name: str, result: Any) -> tuple[str, str | None]:
+    """(status, error) for the job ``name`` that returned ``result``; error is None when all went well."""
+    if isinstance(result, DeviceInfo):
+        return f"board: {result.part_number} ({result.platform or 'not an MLTK platform'})", None
+    if isinstance(result, BoardProfile):
+        partial = incomplete_warning(result.report)
+        if partial is not None:
+            return f"profiled, in part: {partial}", f"The profile is incomplete: {partial}."
+        measured = result.report.summary.measured if result.report.summary else None
+        if measured is not None and measured.total_time_ms is not None:
+            return f"profiled: {measured.total_time_ms:.3f} ms per inference on the board", None
+        return "profiled", None
+    if isinstance(result, ProgramResult):
+        return f"flashed and reset {result.device.platform or result.device.part_number}", None
+    return f"{name}: done", None
