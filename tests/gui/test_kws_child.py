@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.gui.kws_child import in_window_terms
+from workbench.gui.kws_child_process import in_window_terms
 
 BOXES = {"--background": "Background", "--labels": "Labels"}
 
@@ -11,6 +11,13 @@ def test_options_the_window_fills_in_are_named_as_its_boxes() -> None:
     said = "no keyword (give background-only audio with --background); give --labels (JSON, CSV or .txt)"
     assert in_window_terms(said, BOXES) == ("no keyword (give background-only audio with \u201cBackground\u201d); "
                                             "give \u201cLabels\u201d (JSON, CSV or .txt)")
+
+
+def test_a_value_placeholder_after_a_named_box_goes_with_the_option() -> None:
+    said = 'add --negatives WORDS or --negatives-from DIR|FILE; --out OUT is used; --labels (JSON)'
+    boxes = {"--negatives": "Negative words", "--negatives-from": "Negatives from", "--labels": "Labels"}
+    assert in_window_terms(said, boxes) == ("add \u201cNegative words\u201d or \u201cNegatives from\u201d; --out OUT "
+                                            "is used; \u201cLabels\u201d (JSON)")
 
 
 def test_other_options_and_longer_names_are_left_as_they_are() -> None:

@@ -58,7 +58,9 @@ class CancelPolicy:
     cancel_is_final: bool = True
 
 
-_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")  # a command-line option named in a message
+# a command-line option named in a message, and the placeholder of its value when one follows ("--negatives WORDS",
+# "--negatives-from DIR|FILE"): in the window the box is named alone
+_OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)((?: [A-Z][A-Z0-9_]*(?:\|[A-Z][A-Z0-9_]*)*)(?![\w|]))?")
 
 
 def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
@@ -68,7 +70,7 @@ def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
     window the user never typed ``--background`` but chose files in "Background". Options not in ``boxes``
     (those the window sets itself) are left as they are.
     """
-    return _OPTION.sub(lambda found: f"\u201c{boxes[found[0]]}\u201d" if found[0] in boxes else found[0], message)
+    return _OPTION.sub(lambda found: f"\u201c{boxes[found[1]]}\u201d" if found[1] in boxes else found[0], message)
 
 
 class KwsChildProcess(QObject):

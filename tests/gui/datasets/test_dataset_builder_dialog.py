@@ -41,6 +41,7 @@ def open_dialog(qtbot, engines: tuple[str, ...]) -> DatasetBuilderDialog:
         pytest.skip(f"speech engines not installed: {', '.join(missing)}")
     host = Host()
     view = DatasetBuilderDialog(host)
+    view.ask = lambda _parent, _question: True  # a test failing mid-build is closed without a modal question
     qtbot.addWidget(view)
     view.show()
     qtbot.waitUntil(lambda: not view.voices.loading, timeout=60_000)

@@ -4,23 +4,31 @@ Why: before training on a synthetic set, a person should hear what the voices ma
 what the model will see -- the spectrogram from the project's own frontend (fresh state per clip, as
 training computes it), with the settings of the loaded model when there is one.
 Playing goes through sounddevice without blocking; a machine without an output device gets a message.
+A clip that cannot be read (a damaged or cut-off WAV) is said so in the info line, naming it, with the plot
+emptied and Play off: a message box per selection would stack one box on another while the user arrows
+through the list.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QTextOption
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from workbench.core.audio.audio_file import load_audio
+from workbench.core.audio.devices import sounddevice_module
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.gui import theme
+from workbench.gui.datasets.flexible_label import flexible_width
 from workbench.gui.live.plot_style import fixed_plot
+from workbench.gui.message_label import MessageLabel
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 MAX_LISTED = 5000
@@ -28,8 +36,12 @@ SAMPLE_RATE = 16000
 PLOT_DESCRIPTION = "The selected clip's spectrogram as the model sees it: frames across, mel bands up."
 NO_CLIPS_HINT = "Build the clips to see their spectrograms here"
 NO_SELECTION_HINT = "Select a clip to see its spectrogram here"
+UNREADABLE_HINT = "No spectrogram: this clip cannot be read"
+NO_OUTPUT_DEVICE = "no audio output device was found"
 AXES = ("bottom", "left")
 HINT_RANGE = (0.0, 1.0)  # the empty plot's range; the hint stands at its centre
+HINT_WIDTH_FRACTION = 0.9  # the hint wraps within this part of the plot's width
+MIN_WIDTH_CHARS = 24  # the narrowest the preview gets, in average characters of its font
 
 
 def dataset_clips(folder: Path) -> list[Path]:
@@ -44,8 +56,24 @@ def dataset_clips(folder: Path) -> list[Path]:
     return clips[:MAX_LISTED]
 
 
+def has_output_device(sounddevice: ModuleType) -> bool:
+    """Whether PortAudio has a default output device (without one, playing fails with "Error querying device
+    -1", which tells a user nothing)."""
+    try:
+        sounddevice.query_devices(kind="output")
+    except (getattr(sounddevice, "PortAudioError", RuntimeError), ValueError):
+        return False
+    return True
+
+
+def clip_name(path: Path) -> str:
+    """``word/file.wav``: how the list names a clip."""
+    return f"{path.parent.name}/{path.name}"
+
+
 class ClipPreviewView(QWidget):
-    """Clips of one folder; selecting one shows its spectrogram, Play plays it. ``error(message)`` on failure."""
+    """Clips of one folder; selecting one shows its spectrogram, Play plays it. ``error(message)`` when Play
+    fails (a clip that cannot be read is said so in :attr:`info`, no message)."""
 
     error = Signal(str)
 
@@ -63,7 +91,8 @@ class ClipPreviewView(QWidget):
         self.play_button = QPushButton("Play")
         self.play_button.setToolTip("Play the selected clip on the default output device")
         self.play_button.clicked.connect(self.play)
-        self.info = QLabel("no clip selected")
+        self.info = flexible_width(MessageLabel())  # wraps: a long clip name never widens the dialog
+        self.info.show_text("no clip selected")
         self.plot_widget, self.plot = fixed_plot()
         theme.describe_view(self.plot_widget, "Clip spectrogram", PLOT_DESCRIPTION)
         self.plot.setLabel("bottom", "frame")
@@ -74,7 +103,9 @@ class ClipPreviewView(QWidget):
         self.image.setLookupTable(lut)
         self.plot.addItem(self.image)
         self.hint = pg.TextItem(anchor=(0.5, 0.5))  # stands where the spectrogram will be, instead of empty axes
+        self.hint.textItem.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignCenter))
         self.plot.addItem(self.hint, ignoreBounds=True)
+        self.plot.vb.sigResized.connect(self._fit_hint)
         self.spectrogram: np.ndarray | None = None
         self._dark = True
         buttons = QHBoxLayout()
@@ -101,16 +132,27 @@ class ClipPreviewView(QWidget):
         """The sentence shown instead of a spectrogram ("" while one is shown)."""
         return self.hint.textItem.toPlainText() if self.hint.isVisible() else ""
 
-    def _show_hint(self) -> None:
-        """No clip to show: a sentence saying how to get one, not axes around nothing (they meant nothing)."""
+    def _show_hint(self, text: str | None = None) -> None:
+        """No clip to show: a sentence saying how to get one (or ``text``), not axes around nothing."""
         for axis in AXES:
             self.plot.showAxis(axis, False)
-        self.hint.setText(NO_SELECTION_HINT if self.clip_list.count() else NO_CLIPS_HINT,
-                          color=theme.plot_colors(self._dark).foreground)
+        if text is None:
+            text = NO_SELECTION_HINT if self.clip_list.count() else NO_CLIPS_HINT
+        self.hint.setText(text, color=theme.plot_colors(self._dark).foreground)
         self.hint.setVisible(True)
         self.plot.setXRange(*HINT_RANGE, padding=0)
         self.plot.setYRange(*HINT_RANGE, padding=0)
         self.hint.setPos(sum(HINT_RANGE) / 2, sum(HINT_RANGE) / 2)
+
+    def _fit_hint(self) -> None:
+        """The hint wraps inside the plot (a narrow preview at a large font would cut it at both ends)."""
+        self.hint.setTextWidth(max(1.0, self.plot.vb.width() * HINT_WIDTH_FRACTION))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """At least MIN_WIDTH_CHARS wide: the splitter beside the builder's form never squeezes the info line
+        into a column of single words (the info line itself has no minimum width: it wraps)."""
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self.fontMetrics().averageCharWidth() * MIN_WIDTH_CHARS), hint.height())
 
     def _hide_hint(self) -> None:
         self.hint.setVisible(False)
@@ -157,21 +199,27 @@ class ClipPreviewView(QWidget):
     def _samples(self, path: Path) -> np.ndarray:
         return load_audio(path, self.frontend.settings.sample_rate_hz).samples
 
+    def _clear_plot(self, hint: str | None = None) -> None:
+        self.play_button.setEnabled(False)
+        self.image.clear()
+        self.spectrogram = None
+        self._show_hint(hint)
+
     def show_clip(self, item: QListWidgetItem | None) -> None:
-        self.play_button.setEnabled(item is not None)
         if item is None:
-            self.info.setText("no clip selected")
-            self.image.clear()
-            self.spectrogram = None
-            self._show_hint()
+            self.info.show_text("no clip selected")
+            self._clear_plot()
             return
         path = Path(item.data(PATH_ROLE))
         try:
             samples = self._samples(path)
-        except WorkbenchError as exc:
-            self.info.setText("cannot read the clip")
-            self.error.emit(str(exc))
+        except WorkbenchError as exc:  # the reason names the file by its full path: by its list name here
+            reason = str(exc).rstrip(".")
+            self.info.show_error(reason.replace(str(path), clip_name(path)) if str(path) in reason
+                                 else f"{clip_name(path)} cannot be read: {reason}")
+            self._clear_plot(UNREADABLE_HINT)
             return
+        self.play_button.setEnabled(True)
         length = self.frontend.settings.sample_length
         clip = np.zeros(length, np.int16)
         clip[:min(length, samples.size)] = samples[:length]
@@ -183,18 +231,20 @@ class ClipPreviewView(QWidget):
         self.plot.setYRange(0, channels, padding=0)
         peak = int(np.max(np.abs(samples.astype(np.int32)))) if samples.size else 0
         level = f"{20 * np.log10(peak / 32767):.0f} dBFS" if peak else "silent"
-        self.info.setText(f"{path.parent.name}/{path.name}: {samples.size / SAMPLE_RATE:.2f} s, peak {level}")
+        self.info.show_text(f"{clip_name(path)}: {samples.size / SAMPLE_RATE:.2f} s, peak {level}")
 
     def play(self) -> None:
+        """Play the selected clip; ``error`` says why not (no output device, the clip gone since)."""
         path = self.current_path()
-        if path is None:
+        if path is None or self.spectrogram is None:  # a clip that cannot be read: the info line says so
             return
         try:
             samples = self._samples(path)
-            import sounddevice
-
+            sounddevice = sounddevice_module()
+            if not has_output_device(sounddevice):
+                self.error.emit(f"Cannot play the clip: {NO_OUTPUT_DEVICE}.")
+                return
             sounddevice.play(samples, self.frontend.settings.sample_rate_hz)
-        except WorkbenchError as exc:
-            self.error.emit(str(exc))
-        except Exception as exc:  # PortAudio errors (no output device): a message, never a traceback
-            self.error.emit(f"Cannot play the clip: {str(exc).splitlines()[0] if str(exc) else exc}.")
+        except Exception as exc:  # WorkbenchError, PortAudio errors: a message, never a traceback
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0].rstrip(".")
+            self.error.emit(f"Cannot play the clip: {reason}.")

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -34,10 +33,13 @@ from PySide6.QtWidgets import (
 
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.gui.kws_child import KwsChild
+from workbench.gui.datasets.build_folder import built_line, check_new_folder, output_folder, resumable
+from workbench.gui.datasets.build_status_view import BuildStatusView
 from workbench.gui.datasets.clip_preview_view import ClipPreviewView
+from workbench.gui.datasets.form_words import form_words, keyword_list
 from workbench.gui.datasets.voice_picker_view import VoicePickerView
 from workbench.gui.window.window_closing import ask_yes_no
-from workbench.synthesis.build_plan import check_word, folder_name
+from workbench.synthesis.build_plan import check_word
 from workbench.synthesis.negatives import default_sound_alikes
 
 PROGRESS_STEPS = 1000
@@ -45,32 +47,15 @@ PROGRESS_STEPS = 1000
 BUILDER_BOXES = {"--words": "Keywords", "--negatives": "Negative words", "--negatives-from": "Negatives from",
                  "--similar": "Sound-alikes per keyword", "--takes": "Takes per voice",
                  "--negative-takes": "Takes per negative word", "--sample-ms": "Clip length", "--seed": "Seed",
-                 "--out": "Output folder"}
+                 "--out": "Output folder", "--resume": "Continue"}
 PREVIEW_REFRESH_MS = 1500
 DEFAULT_CLIP_MS = 1000
 SAMPLES_PER_MS = 16
 AUTO_SIMILAR = -1  # the sound-alike spin box's "auto": --similar left out, kws dataset synth decides
 
 
-def _words(text: str) -> list[str]:
-    return [w.strip() for w in text.split(",") if w.strip()]
-
-
 def _ask_user(parent: QWidget, question: str) -> bool:
     return ask_yes_no(parent, "Dataset build in progress", question)
-
-
-def resumable(folder: Path) -> bool:
-    """Whether Continue (``kws dataset synth --resume``) has something to finish in ``folder``.
-
-    Why not just "has synth.json": a build that failed (a full disk) or was killed never wrote it, yet its
-    clips are there, Build refuses the non-empty folder, and ``--resume`` accepts any folder -- it makes only
-    the missing clips, and refuses other settings itself when a manifest is there. So: a non-empty folder.
-    """
-    try:
-        return folder.is_dir() and any(folder.iterdir())
-    except OSError:  # unreadable: the build would say why
-        return False
 
 
 class DatasetBuilderDialog(QDialog):
@@ -94,7 +79,8 @@ class DatasetBuilderDialog(QDialog):
         self._build_ui()
         self._use_model_settings()
         self.voices.failed.connect(self._on_voices_failed)
-        self.voices.loaded.connect(lambda: self.status.setText(f"{len(self.voices.selected_ids())} voices installed"))
+        self.voices.loaded.connect(
+            lambda: self.status.show_text(f"{len(self.voices.selected_ids())} voices installed"))
         self.voices.refresh()
         self._update_buttons()
 
@@ -169,16 +155,15 @@ class DatasetBuilderDialog(QDialog):
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.close)
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
+        self.status = BuildStatusView()
         buttons = QHBoxLayout()
         for button in (self.build_button, self.continue_button, self.cancel_button):
             buttons.addWidget(button)
         buttons.addWidget(self.progress, 1)
         buttons.addWidget(self.close_button)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
+        self.form_panel = QWidget()  # every setting of the build: disabled while one runs (it builds what it shows)
+        left_layout = QVBoxLayout(self.form_panel)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(form)
         left_layout.addWidget(voices_box, 1)
@@ -187,7 +172,7 @@ class DatasetBuilderDialog(QDialog):
         preview_box = QGroupBox("Preview")
         QVBoxLayout(preview_box).addWidget(self.preview)
         splitter = QSplitter()
-        splitter.addWidget(left)
+        splitter.addWidget(self.form_panel)
         splitter.addWidget(preview_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -228,12 +213,12 @@ class DatasetBuilderDialog(QDialog):
     # -- the command ---------------------------------------------------------------------------------
     def command_args(self, resume: bool = False) -> list[str]:
         """The ``kws dataset synth`` arguments of the form; SettingsError (one sentence) when it is incomplete."""
-        words = [check_word(w) for w in _words(self.words_edit.text())]
+        words = keyword_list(self.words_edit.text())
         if not words:
             raise SettingsError("Type at least one keyword.")
-        out = self.out_edit.text().strip()
-        if not out:
-            raise SettingsError("Choose an output folder for the dataset.")
+        out = str(output_folder(self.out_edit.text()))
+        if not resume:
+            check_new_folder(Path(out))
         if self.voices.loading:
             raise SettingsError("The installed voices are still being listed; try again in a moment.")
         ids = self.voices.selected_ids()
@@ -248,7 +233,7 @@ class DatasetBuilderDialog(QDialog):
             args += ["--voices", ",".join(ids)]
         if self.curated_check.isChecked():
             args += ["--espeak-variants", "curated"]
-        negatives = [check_word(w) for w in _words(self.negatives_edit.text())]
+        negatives = [check_word(w) for w in form_words(self.negatives_edit.text())]
         if negatives:
             args += ["--negatives", ",".join(negatives)]
         if self.negatives_from.text().strip():
@@ -271,10 +256,11 @@ class DatasetBuilderDialog(QDialog):
             self.host.show_error(str(exc))
             return False
         self.last_command = args
-        folder = Path(args[args.index("--out") + 1]).expanduser()
+        folder = Path(args[args.index("--out") + 1])
         self.preview.set_folder(folder)
         self.progress.setValue(0)
-        self.status.setText("kws " + " ".join(shlex.quote(a) for a in args))
+        self.status.clear_warnings()
+        self.status.show_text("kws " + " ".join(shlex.quote(a) for a in args))
         self._since_refresh.start()
         self.child.start(*args)
         self._update_buttons()
@@ -282,7 +268,7 @@ class DatasetBuilderDialog(QDialog):
 
     def cancel(self) -> None:
         if self.child.running:
-            self.status.setText("cancelling…")
+            self.status.show_text("cancelling…")
             self.child.cancel()
 
     # -- child events ----------------------------------------------------------------------------------
@@ -293,44 +279,58 @@ class DatasetBuilderDialog(QDialog):
             self.preview.refresh()
 
     def _on_message(self, text: str) -> None:
-        self.status.setText(text)
+        """A line of the build: warnings stay under the status line until the next build (BuildStatusView)."""
+        self.status.add_message(text)
 
     def _on_succeeded(self) -> None:
+        """The last line says whether the set can train (the warnings above it say why not)."""
         self.progress.setValue(PROGRESS_STEPS)
         self.preview.refresh()
-        folder = self.preview.folder
-        keywords = ",".join(folder_name(w) for w in _words(self.words_edit.text()))
-        self.status.setText(f"Built {self.preview.clip_list.count()} clips in {folder}. Train with the keywords "
-                            f"{keywords}.")
-        self.host.show_status(f"dataset built in {folder}")
         self._update_buttons()
-        if folder is not None:
-            self.built.emit(str(folder))
+        folder = self.preview.folder
+        if folder is None:
+            return
+        keywords = self.last_command[self.last_command.index("--words") + 1].split(",")
+        line, trainable = built_line(folder, keywords)
+        self.status.show_text(line)
+        self.host.show_status(f"dataset built in {folder}" if trainable
+                              else f"dataset built in {folder}; it cannot train a model (no negative words)")
+        self.built.emit(str(folder))
 
     def _on_failed(self, message: str) -> None:
         self.progress.setValue(0)  # a failed build is not "100 %", even when it failed at the very end
-        self.status.setText(message)
+        self.status.show_error(message)
         self.host.show_error(message)
         self._update_buttons()
 
     def _on_cancelled(self) -> None:
         self.preview.refresh()
-        self.status.setText("Cancelled: the clips made so far are kept; Continue finishes the build.")
+        folder = self.preview.folder
+        if folder is not None and resumable(folder):
+            self.status.show_text("Cancelled: the clips made so far are kept; Continue finishes the build.")
+        else:  # stopped before the build wrote anything
+            self.status.show_text("Cancelled before the build wrote anything; Build starts it again.")
         self._update_buttons()
 
     def _on_voices_failed(self, message: str) -> None:
-        self.status.setText(message)
+        self.status.show_error(message)
         self.host.show_error(message)
+
+    def _out_folder(self) -> Path | None:
+        """The output folder of the form, None while there is none (or a relative one, which Build refuses)."""
+        try:
+            return output_folder(self.out_edit.text())
+        except SettingsError:
+            return None
 
     def _update_buttons(self) -> None:
         running = self.child.running
-        ready = bool(_words(self.words_edit.text())) and bool(self.out_edit.text().strip())
+        ready = bool(form_words(self.words_edit.text())) and bool(self.out_edit.text().strip())
         self.build_button.setEnabled(ready and not running)
-        folder = Path(self.out_edit.text().strip()).expanduser() if self.out_edit.text().strip() else None
+        folder = self._out_folder()
         self.continue_button.setEnabled(ready and not running and folder is not None and resumable(folder))
         self.cancel_button.setEnabled(running)
-        for widget in (self.words_edit, self.negatives_edit, self.negatives_from, self.out_edit, self.voices):
-            widget.setEnabled(not running)
+        self.form_panel.setEnabled(not running)
 
     # -- closing -----------------------------------------------------------------------------------
     def confirm_close(self) -> bool:

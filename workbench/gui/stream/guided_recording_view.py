@@ -376,7 +376,7 @@ class GuidedRecordingView(QDialog):
             self.detail.setText("Press Start, then say each word when asked." if problem is None else problem)
         elif self.state == DONE:
             self.prompt.setText("Done")
-            self.detail.setText(f"{len(self.kept)} takes kept in {self._folder}")
+            self.detail.setText(f"{len(self.kept)} take{'' if len(self.kept) == 1 else 's'} kept in {self._folder}")
         else:
             self.prompt.setText(f"“{self.word}”")
             step = {COUNTDOWN: f"get ready… {self._countdown}", RECORDING: "speak now",
