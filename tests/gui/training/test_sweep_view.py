@@ -61,10 +61,17 @@ def test_a_sweep_shows_its_trials_cancels_cleanly_and_hands_over_the_best_model(
     assert view.plot.getAxis("left").labelText == "FRR at the target FA/h"
     assert len(view.trial_points.getData()[0]) == 1 and list(view.best_curve.getData()[1]) == [
         view.records[view.ended[0]].objective]
+    said: list[str] = []
+    shown = view.status_label.setText
+    view.status_label.setText = lambda text: (said.append(text), shown(text))  # every status the run shows
     with qtbot.waitSignal(view.process.finished, timeout=RUN_TIMEOUT_MS) as finished:
         view.cancel_button.click()
     assert finished.args[0] == "cancelled"
+    assert not any("SIGTERM" in text or "SIGINT" in text for text in said), said  # the Cancel pressed, not a signal
     assert _column(view, "status") == ["finished", "cancelled"]
+    assert _column(view, "message")[1]  # the cancelled trial says how far it got, longer than its column:
+    cells = [view.table.item(1, c) for c in range(view.table.columnCount())]
+    assert all(cell.toolTip() == cell.text() for cell in cells)  # each cell's whole text on hover
     assert "cancelled" in view.status_label.text() and view.run_button.isEnabled()
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(tmp_path / "out") not in ps, "a process of the cancelled sweep is still running"

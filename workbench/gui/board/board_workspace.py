@@ -43,8 +43,7 @@ ACCELERATOR_KEY = "board/accelerator"
 FIRMWARE_KEY = "board/firmware"
 SHUTDOWN_WAIT_MS = 5000
 PROFILE_TAB, DETECTIONS_TAB, CONSOLE_TAB = 0, 1, 2
-COMMANDER_MISSING = ("Simplicity Commander was not found: the note under Commander says where to get it and how to "
-                     "point the workbench at it.")
+COMMANDER_MISSING = "Simplicity Commander cannot be used: the note under Commander says why and what to do."
 NO_MODEL = "Load a model first (File ▸ Open model…): the board runs the model of the live stream."
 
 

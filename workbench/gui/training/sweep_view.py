@@ -50,6 +50,9 @@ MAX_X_TICKS = 12
 # RAM and flash in bytes as kws profile writes them (15456 -> 15.5k)
 COLUMNS = ("trial", "status", "objective", "epochs", "MACs", "RAM", "flash", "seed", "values", "message")
 SETTINGS_PREFIX = "sweeps/"  # + file, out, address, concurrent: the form, remembered between sessions
+# the boxes each option of kws sweep comes from: the child's errors name them instead
+SWEEP_BOXES = {"--out": "Output", "--address": "Ray address", "--max-concurrent": "Trials at once"}
+CANCELLING_TEXT = "cancelling: stopping every trial…"
 PLOT_DESCRIPTION = "Each finished trial's objective in the order the trials ended, and the best so far."
 
 
@@ -60,7 +63,7 @@ class SweepProcess(KwsChildProcess):
     finished = Signal(str, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__("the sweep", CANCEL_POLICY, parent=parent)
+        super().__init__("the sweep", CANCEL_POLICY, parent=parent, boxes=SWEEP_BOXES)
         self.stdout_line.connect(self._event_line)
         self.ended.connect(self._ended)
 
@@ -100,8 +103,11 @@ def _value_text(value: Any) -> str:
 
 
 def _cell(value: Any, fmt: str = "") -> QTableWidgetItem:
+    """A table cell; its tooltip holds the whole text (a trial's message is longer than its column)."""
     text = "" if value is None else (format(value, fmt) if fmt else str(value))
-    return QTableWidgetItem(text)
+    item = QTableWidgetItem(text)
+    item.setToolTip(text)
+    return item
 
 
 def _ask_user(parent: QWidget, question: str) -> bool:
@@ -256,7 +262,7 @@ class SweepView(QWidget):
 
     def cancel(self) -> None:
         self.process.cancel()
-        self.status_label.setText("cancelling: stopping every trial…")
+        self.status_label.setText(CANCELLING_TEXT)
         self._update_buttons()
 
     def use_best_model(self) -> bool:
@@ -304,7 +310,9 @@ class SweepView(QWidget):
             best = event.get("best_objective")
             self.status_label.setText(f"{len(self.ended)} trial(s) ended; best {best:.4f}" if best is not None
                                       else f"{len(self.ended)} trial(s) ended; none finished yet")
-        elif kind in (ev.MESSAGE, ev.CANCELLING, ev.ERROR):
+        elif kind == ev.CANCELLING:  # the child's reason ("signal SIGTERM") is the Cancel just pressed here
+            self.status_label.setText(CANCELLING_TEXT)
+        elif kind in (ev.MESSAGE, ev.ERROR):
             self.status_label.setText(str(event.get("message", "")))
         elif kind == ev.DONE:
             model = event.get("model")
