@@ -31,3 +31,23 @@ def test_a_bundled_model_is_refused() -> None:
     assert bundled is not None
     with pytest.raises(WorkbenchError, match="bundled model kws_yes_no.tflite"):
         check_output_file(bundled, [], option="--out")
+
+
+def test_a_new_file_among_the_bundled_models_is_refused_for_what_it_is(tmp_path: Path, monkeypatch) -> None:
+    """Not "would overwrite the bundled model X" for an X that does not exist: the folder is the installed
+    workbench's. The window suggests copies of a bundled model in the home folder instead."""
+    from workbench.bundled_models import copy_beside
+
+    bundled = bundled_model_file("kws_yes_no")
+    assert bundled is not None
+    beside = bundled.with_name("kws_yes_no-tuned.tflite")
+    with pytest.raises(WorkbenchError) as refused:
+        check_output_file(beside, [], option=None)
+    assert str(refused.value) == (f"{beside} is in the bundled models' folder, which is part of the installed "
+                                  "workbench; choose another folder.")
+    assert not beside.exists()
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert copy_beside(bundled, "kws_yes_no-tuned.tflite") == tmp_path / "kws_yes_no-tuned.tflite"
+    own = tmp_path / "models" / "mine.tflite"
+    assert copy_beside(own, "mine-tuned.tflite") == own.parent / "mine-tuned.tflite"
+    check_output_file(copy_beside(bundled, "kws_yes_no-tuned.tflite"), [bundled], option=None)  # accepted

@@ -53,6 +53,12 @@ def is_bundled_model(path: Path) -> bool:
     return path.resolve().parent == bundled_models_dir().resolve()
 
 
+def copy_beside(model: Path, name: str) -> Path:
+    """Where a copy of ``model`` called ``name`` is suggested: beside it, or in the home folder when ``model`` is
+    bundled -- its folder is inside the installed workbench, which no save may write into."""
+    return (Path.home() if is_bundled_model(model) else model.parent) / name
+
+
 def bundled_models() -> list[BundledModel]:
     """Every bundled model, the default first, then by name. A broken bundled file raises ModelError."""
     default = asset_path(DEFAULT_MODEL).resolve()

@@ -28,8 +28,11 @@ def check_output_file(output: Path, inputs: Iterable[Path | str], option: str | 
             raise WorkbenchError(f"{named} is the input{same}: writing there would replace it; "
                                  f"choose another output file.")
     if is_bundled_model(Path(output)):
-        raise WorkbenchError(f"{named} would overwrite the bundled model {Path(output).name}; choose another "
-                             f"output file.")
+        if Path(output).exists():
+            raise WorkbenchError(f"{named} would overwrite the bundled model {Path(output).name}; choose another "
+                                 f"output file.")
+        raise WorkbenchError(f"{named} is in the bundled models' folder, which is part of the installed "
+                             f"workbench; choose another folder.")
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -58,3 +58,20 @@ def test_the_detection_log_is_never_exported_over_the_model_or_the_audio_in_use(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(tmp_path / "log.csv"), "")))
     file_dialogs.choose_export_log(window)
     assert (tmp_path / "log.csv").read_text().startswith("wall_time,")
+
+
+def test_saving_the_bundled_model_s_parameters_suggests_a_file_the_save_accepts(  # type: ignore[no-untyped-def]
+        window, monkeypatch, tmp_path: Path) -> None:
+    """The first save most users make: the suggestion must not sit in the installed package's folder, which the
+    save then refuses."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    suggested: list[str] = []
+
+    def accept_the_suggestion(_parent, _caption, start="", *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        suggested.append(start)
+        return start, ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(accept_the_suggestion))
+    file_dialogs.choose_save_parameters(window)
+    assert suggested == [str(tmp_path / "kws_yes_no-tuned.tflite")]
+    assert (tmp_path / "kws_yes_no-tuned.tflite").is_file(), window.last_error

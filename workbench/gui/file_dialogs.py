@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from workbench.bundled_models import copy_beside
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.detection.settings import board_problems
 from workbench.core.errors import WorkbenchError
@@ -56,7 +57,7 @@ def choose_save_parameters(window: Any) -> None:
     """Ask where the copy of the model with the parameters in use goes (beside the model by default)."""
     if window.model_path is None:
         return
-    suggestion = window.model_path.with_name(window.model_path.stem.replace(".mltk", "") + TUNED_SUFFIX)
+    suggestion = copy_beside(window.model_path, window.model_path.stem.replace(".mltk", "") + TUNED_SUFFIX)
     path, _ = QFileDialog.getSaveFileName(window, "Save parameters into a model copy", str(suggestion),
                                           "TFLite model (*.tflite)")
     if path and window.save_parameters(path):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from workbench.bundled_models import copy_beside
 from workbench.core.model.model_file import TFLITE_SUFFIX
 from workbench.gui.window.window_closing import ask_yes_no
 
@@ -33,7 +34,7 @@ def choose_save_into_model(workspace: "CalibrationWorkspace") -> None:
         return
     stem = model.name.replace(".mltk.zip", "").replace(".tflite", "")
     path, _ = QFileDialog.getSaveFileName(workspace, "Save the parameters into a model copy",
-                                          str(model.with_name(stem + CALIBRATED_SUFFIX)), MODEL_FILTER)
+                                          str(copy_beside(model, stem + CALIBRATED_SUFFIX)), MODEL_FILTER)
     if path:
         workspace.save_into_model(path)
 
