@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from workbench.core.detection.settings import THRESHOLD_LIST_KEY
+
 if TYPE_CHECKING:
     from workbench.core.detection.tuning import DetectionTuning
     from workbench.core.model.model_file import LoadedModel
@@ -176,9 +178,17 @@ class AppSettings:
                 and isinstance(item.get("params"), dict)]
 
     def detection_params(self, model: "LoadedModel") -> dict[str, Any] | None:
-        """The tuned parameters remembered for this model's content, or None (the model's own values apply)."""
+        """The tuned parameters remembered for this model's content, or None (the model's own values apply).
+
+        They always say whether there is a per-class threshold list: the loader lays them over the model's own
+        parameters, so a missing key would bring the model's list back. Entries remembered before this was
+        written explicitly left the key out only when there was no list, so a missing key means none.
+        """
         key = model_key(model)
-        return next((dict(item["params"]) for item in self._tuned_entries() if item["model"] == key), None)
+        params = next((dict(item["params"]) for item in self._tuned_entries() if item["model"] == key), None)
+        if params is not None:
+            params.setdefault(THRESHOLD_LIST_KEY, None)
+        return params
 
     def remember_tuning(self, model: "LoadedModel | None", tuning: "DetectionTuning | None") -> None:
         """Keep the values tuned for ``model`` (it becomes the most recent of at most MAX_TUNED_MODELS).
@@ -190,7 +200,8 @@ class AppSettings:
         key = model_key(model)
         entries = [item for item in self._tuned_entries() if item["model"] != key]
         if tuning.is_modified:
-            entries.insert(0, {"model": key, "name": model.name, "params": tuning.settings.to_params()})
+            params = {THRESHOLD_LIST_KEY: None, **tuning.settings.to_params()}  # None: every class uses the global
+            entries.insert(0, {"model": key, "name": model.name, "params": params})
         self.qsettings.setValue(TUNED, json.dumps(entries[:MAX_TUNED_MODELS]))
         for legacy in LEGACY_DETECTION_KEYS:
             self.qsettings.remove(legacy)

@@ -65,3 +65,15 @@ def test_a_threshold_list_counts_only_the_keywords_the_firmware_reports() -> Non
     one_keyword = BASE.replace(detection_threshold=SCORE_MAX, detection_threshold_list=(SCORE_MAX, 254, 255, 255))
     assert never_detects_reason(one_keyword, CLASSES) is None  # the list replaces the global threshold
 
+
+
+def test_a_window_the_firmware_cannot_hold_is_not_offered() -> None:
+    from workbench.core.detection.settings import INT_PARAMETER_MAX
+    from workbench.core.errors import SettingsError
+
+    settings = BASE.replace(average_window_duration_ms=1000, latency_ms=INT_PARAMETER_MAX, minimum_count=3)
+    reason = never_detects_reason(settings)
+    assert reason is not None and reason.endswith("lower minimum_count to 1")
+    assert "lengthen" not in reason
+    with pytest.raises(SettingsError):  # the window it would have offered is refused by the settings themselves
+        settings.replace(average_window_duration_ms=2 * INT_PARAMETER_MAX)

@@ -6,8 +6,9 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 
-from workbench.core.detection.settings import DetectionSettings
+from workbench.core.detection.settings import MIN_LATENCY_MS, DetectionSettings
 from workbench.core.detection.tuning import PARAMETER_SPECS, DetectionTuning, save_settings_into_model
+from workbench.core.errors import SettingsError
 from workbench.core.model.model_file import load_model
 from workbench.core.model.model_params import read_params
 from workbench.gui.stream.tuning_panel import TuningPanel
@@ -210,3 +211,72 @@ def test_a_hint_beside_the_sliders_says_when_nothing_can_be_detected(panel, tuni
     assert "detection_threshold 255 can never be exceeded" in panel.hint
     panel.set_unavailable("the model cannot stream")
     assert panel.hint == ""
+
+
+BEYOND_SLIDERS = {"average_window_duration_ms": 100_000, "suppression_ms": 70_000, "latency_ms": 20_000,
+                  "volume_gain": 150.0}  # values kws params accepts, past the old spin box caps
+
+
+def test_values_past_the_sliders_are_shown_as_in_force_and_stepped_from(qtbot, model):
+    tuning = DetectionTuning(DetectionSettings.from_params(model.params).replace(**BEYOND_SLIDERS),
+                             classes=model.classes)
+    panel = TuningPanel(tuning)
+    qtbot.addWidget(panel)
+    for name, value in BEYOND_SLIDERS.items():
+        row = panel.rows[name]
+        assert row.spin.value() == pytest.approx(value), name
+        assert row.spin.text().startswith(row.spin.textFromValue(value)), name
+        assert row.slider.value() == row.slider.maximum()
+    window = panel.rows["average_window_duration_ms"]
+    window.spin.stepBy(-1)
+    assert tuning.settings.average_window_duration_ms == BEYOND_SLIDERS["average_window_duration_ms"] - 10
+    assert window.spin.value() == tuning.settings.average_window_duration_ms
+
+
+def test_spin_boxes_reach_what_the_settings_accept(panel, tuning):
+    for spec in PARAMETER_SPECS:
+        top = panel.rows[spec.name].spin.maximum()
+        assert getattr(DetectionSettings().replace(**{spec.name: top}), spec.name) == top  # accepted
+        if spec.decimals == 0:  # and one more is refused: the box stops where the settings do
+            with pytest.raises(SettingsError):
+                DetectionSettings().replace(**{spec.name: top + 1})
+    for spec in PARAMETER_SPECS:  # each box's top end is taken as it is, the slider stays at its own end
+        row = panel.rows[spec.name]
+        row.spin.setValue(row.spin.maximum())
+        assert getattr(tuning.settings, spec.name) == row.spin.maximum()
+        assert row.slider.value() == row.slider.maximum()
+        tuning.reset_to_model()
+    suppression = panel.rows["suppression_ms"]
+    suppression.spin.setValue(250_000)
+    assert tuning.settings.suppression_ms == 250_000 and suppression.spin.value() == 250_000
+
+
+def test_the_inference_interval_goes_down_to_what_the_settings_accept(panel, tuning):
+    row = panel.rows["latency_ms"]
+    row.slider.setValue(row.slider.minimum())
+    assert tuning.settings.latency_ms == MIN_LATENCY_MS
+    assert row.spin.value() == MIN_LATENCY_MS and panel.error_label.isHidden()
+    row.slider.setValue(row.slider.minimum() + 3)
+    assert tuning.settings.latency_ms == 3 * row.spec.step
+    row.spin.setValue(0)  # the box's minimum is the settings' minimum: no refusal, no jump back
+    assert tuning.settings.latency_ms == MIN_LATENCY_MS and panel.error_label.isHidden()
+
+
+def test_a_refused_value_is_said_naming_the_row_not_its_key(panel, tuning):
+    start = tuning.settings.latency_ms
+    panel._edit("latency_ms", 0)  # what a value no box can reach any more would say
+    assert panel.error_label.isVisible()
+    text = panel.error_label.text()
+    assert text.startswith("Inference interval must be at least") and "latency_ms" not in text
+    assert tuning.settings.latency_ms == start and panel.rows["latency_ms"].value == start
+
+
+@pytest.mark.parametrize("typed", ["2,5", "2.5"])
+def test_a_comma_typed_into_volume_gain_is_the_decimal_mark(panel, tuning, qtbot, typed):
+    row = panel.rows["volume_gain"]
+    row.spin.setFocus()
+    row.spin.lineEdit().selectAll()
+    qtbot.keyClicks(row.spin.lineEdit(), typed)
+    qtbot.keyClick(row.spin.lineEdit(), Qt.Key.Key_Return)
+    assert tuning.settings.volume_gain == pytest.approx(2.5)
+    assert row.spin.value() == pytest.approx(2.5)

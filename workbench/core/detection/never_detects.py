@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workbench.core.detection.detector import MAX_RESULTS, is_keyword_class
-from workbench.core.detection.settings import SCORE_MAX, THRESHOLD_LIST_KEY, DetectionSettings
+from workbench.core.detection.settings import INT_PARAMETER_MAX, SCORE_MAX, THRESHOLD_LIST_KEY, DetectionSettings
 
 HIGHEST_USEFUL_THRESHOLD = SCORE_MAX - 1  # the highest threshold a score (at most SCORE_MAX) can exceed
 
@@ -54,10 +54,12 @@ def _count_reason(settings: DetectionSettings) -> str | None:
         return (f"minimum_count {count} can never be reached: the firmware keeps at most {MAX_RESULTS} results "
                 f"to average, so it never detects anything; lower minimum_count to {MAX_RESULTS} or less")
     most = results_in_window(window, latency)
+    needed = (count - 1) * latency  # a longer window is offered only when the firmware can hold it
+    longer = f" or lengthen average_window_duration_ms to {needed} ms" if needed <= INT_PARAMETER_MAX else ""
     return (f"minimum_count {count} can never be reached: an averaging window of {window} ms holds at most "
             f"{most} result{'s' if most != 1 else ''} at one inference every {latency} ms, so nothing is ever "
-            f"detected (the board prints \"Too few samples for averaging\"); lower minimum_count to {most} or "
-            f"lengthen average_window_duration_ms to {(count - 1) * latency} ms")
+            f"detected (the board prints \"Too few samples for averaging\"); lower minimum_count to {most}"
+            f"{longer}")
 
 
 def _threshold_reason(settings: DetectionSettings, classes: Sequence[str] | None) -> str | None:

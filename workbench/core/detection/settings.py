@@ -26,6 +26,9 @@ from workbench.core.errors import SettingsError
 
 SCORE_MAX = 255
 MIN_LATENCY_MS = 1
+# the firmware keeps its whole-number parameters in an ``int`` (``audio_classifier_config.cc``) and
+# ``SL_PARAMSv1`` written by ``kws params`` stores them as int32: a larger value cannot reach the board
+INT_PARAMETER_MAX = 2**31 - 1
 THRESHOLD_LIST_KEY = "detection_threshold_list"
 CLASSES_KEY = "classes"
 
@@ -149,6 +152,9 @@ class DetectionSettings:
                 object.__setattr__(self, name, coerced)
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative, got {value}")
+            if getattr(self, name) > INT_PARAMETER_MAX:
+                raise SettingsError(f"{name} must be at most {INT_PARAMETER_MAX} (the firmware reads a 32-bit "
+                                    f"integer), got {value}")
         if not 0 <= self.detection_threshold <= SCORE_MAX:
             raise SettingsError(f"detection_threshold must be 0-{SCORE_MAX}, got {self.detection_threshold}")
         if self.latency_ms < MIN_LATENCY_MS:

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.detection.settings import DetectionSettings, threshold_list_length_error
+from workbench.core.detection.settings import (
+    INT_PARAMETER_MAX, MIN_LATENCY_MS, DetectionSettings, threshold_list_length_error,
+)
 from workbench.core.errors import SettingsError
 from workbench.core.model.model_file import LoadedModel, model_with_params, save_model
 
@@ -35,6 +37,8 @@ THRESHOLD_MIN = 0
 THRESHOLD_MAX = 255  # scores are uint8 on the board: int8 output + 128
 THRESHOLD_LIST_FIELD = "detection_threshold_list"
 GLOBAL_THRESHOLD_FIELD = "detection_threshold"
+# the spin boxes reach as far as DetectionSettings accepts, so a model's value is shown as it is used, never capped
+SPIN_MAXIMUM = INT_PARAMETER_MAX
 
 SettingsListener = Callable[[DetectionSettings], None]
 
@@ -70,8 +74,10 @@ class SettingsChanged:
 class ParameterSpec:
     """How a detection parameter is shown and bounded in the UI, and what the firmware does with it.
 
-    ``minimum``/``maximum`` bound the spin box; ``slider_maximum`` bounds the slider (the useful
-    range, so a drag has resolution), the spin box reaches beyond it. ``decimals`` > 0 means float.
+    ``minimum``/``maximum`` bound the spin box: what :class:`DetectionSettings` accepts (a spin box that
+    capped a value would show one value while another is in force); ``slider_maximum`` bounds the slider
+    (the useful range, so a drag has resolution), the spin box reaches beyond it. ``decimals`` > 0 means
+    float.
     """
 
     name: str
@@ -91,25 +97,25 @@ PARAMETER_SPECS: tuple[ParameterSpec, ...] = (
         "Score (0–255) the averaged top class must exceed to count as a detection. The board maps the "
         "model's int8 output to 0–255 by adding 128. Higher: fewer false alarms, more misses."),
     ParameterSpec(
-        "average_window_duration_ms", "Averaging window", "ms", 0, 60_000, 3_000, 10, 0,
+        "average_window_duration_ms", "Averaging window", "ms", 0, SPIN_MAXIMUM, 3_000, 10, 0,
         "The recognizer averages each class's scores over the results of the last this-many "
         "milliseconds, then picks the top class. Longer: steadier decisions that react later."),
     ParameterSpec(
-        "suppression_ms", "Suppression", "ms", 0, 60_000, 5_000, 10, 0,
+        "suppression_ms", "Suppression", "ms", 0, SPIN_MAXIMUM, 5_000, 10, 0,
         "After a detection the same class cannot trigger again for this long (another class can). "
         "At 1 ms or less the firmware instead resets the audio frontend after each detection."),
     ParameterSpec(
-        "minimum_count", "Minimum count", "", 0, 1_000, 50, 1, 0,
+        "minimum_count", "Minimum count", "", 0, SPIN_MAXIMUM, 50, 1, 0,
         "Fewest results that must be inside the averaging window; with fewer the board reports no "
         "detection (inference too slow for the window). 0 disables averaging: only the latest "
         "result counts."),
     ParameterSpec(
-        "volume_gain", "Volume gain", "×", 0.0, 100.0, 20.0, 0.1, 1,
+        "volume_gain", "Volume gain", "×", 0.0, float(SPIN_MAXIMUM), 20.0, 0.1, 1,
         "The board multiplies microphone samples by the integer part of this factor (1 or less: "
         "unchanged) without saturation, so too much gain wraps loud sounds around. Applies to the "
         "microphone, not to file playback."),
     ParameterSpec(
-        "latency_ms", "Inference interval", "ms", 0, 10_000, 1_000, 10, 0,
+        "latency_ms", "Inference interval", "ms", MIN_LATENCY_MS, SPIN_MAXIMUM, 1_000, 10, 0,
         "The firmware's loop period: it turns new audio into spectrogram rows and runs the model "
         "every this-many milliseconds (at least 10 ms on PC builds). Longer: fewer inferences, fewer "
         "results per averaging window, later detections."),

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
     QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
@@ -39,6 +40,33 @@ NOT_REPORTED_HELP = ("The firmware never reports a class whose name starts with 
                      "effect; it is kept in detection_threshold_list as the model holds it.")
 
 
+DECIMAL_MARKS = (",", ".")
+
+
+class DecimalSpinBox(QDoubleSpinBox):
+    """A float spin box that reads either "," or "." as the decimal mark.
+
+    Why: in an English locale Qt takes "," as a thousands separator, so "2,5" typed into Volume gain
+    became 25 -- ten times the gain meant, without a word. Group separators are never needed in these
+    boxes, so both marks mean the locale's decimal point.
+    """
+
+    def _normalized(self, text: str) -> str:
+        point = self.locale().decimalPoint()
+        for mark in DECIMAL_MARKS:
+            text = text.replace(mark, point)
+        return text
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        normalized = self._normalized(text)
+        result = super().validate(normalized, pos)
+        state = result[0] if isinstance(result, tuple) else result
+        return state, normalized, pos
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt API)
+        return super().valueFromText(self._normalized(text))
+
+
 class ParameterRow:
     """One parameter: a slider (its useful range) and a spin box (its full range) showing one value.
 
@@ -54,7 +82,7 @@ class ParameterRow:
         self.slider.setSingleStep(1)
         self.spin: QSpinBox | QDoubleSpinBox
         if spec.decimals > 0:
-            self.spin = QDoubleSpinBox()
+            self.spin = DecimalSpinBox()
             self.spin.setDecimals(spec.decimals)
             self.spin.setRange(spec.minimum, spec.maximum)
         else:
@@ -81,7 +109,9 @@ class ParameterRow:
         return round(value / self.spec.step)
 
     def _from_slider(self, position: int) -> float:
-        return self._typed(round(position * self.spec.step, self.spec.decimals))
+        """The value at ``position``; the left end is the minimum even when that is not a whole step (the
+        inference interval starts at 1 ms, its steps are 10 ms)."""
+        return self._typed(max(self.spec.minimum, round(position * self.spec.step, self.spec.decimals)))
 
     def _typed(self, value: float) -> float:
         return float(value) if self.spec.decimals > 0 else int(round(value))
@@ -94,8 +124,11 @@ class ParameterRow:
         """Display ``value`` in both widgets without reporting an edit."""
         for widget in (self.slider, self.spin):
             widget.blockSignals(True)
+        if value > self.spin.maximum():  # never cap: the box shows the value in force, steps go from it
+            self.spin.setMaximum(value)
         self.spin.setValue(value)
-        self.slider.setValue(self._to_slider(value))  # clamps to the slider's range
+        # past the slider's range it stays at its end (in Python: the position may not fit Qt's int)
+        self.slider.setValue(min(max(self._to_slider(value), self.slider.minimum()), self.slider.maximum()))
         for widget in (self.slider, self.spin):
             widget.blockSignals(False)
 
@@ -265,18 +298,22 @@ class TuningPanel(QWidget):
     def _edit(self, name: str, value: float) -> None:
         if self._tuning is None:
             return
-        self._apply(lambda: self._tuning.set(**{name: value}))
+        self._apply(lambda: self._tuning.set(**{name: value}), name, self.rows[name].spec.label)
 
     def _edit_class(self, index: int, value: float | None) -> None:
         if self._tuning is None:
             return
         self._apply(lambda: self._tuning.set_class_threshold(index, None if value is None else int(value)))
 
-    def _apply(self, change: Callable[[], bool]) -> None:
+    def _apply(self, change: Callable[[], bool], name: str = "", label: str = "") -> None:
+        """Make ``change``; a refused value is said naming the row (``label``), not its key (``name``)."""
         try:
             change()
         except SettingsError as exc:
-            self._show_error(str(exc))
+            message = str(exc)
+            if name and message.startswith(name):
+                message = label + message[len(name):]
+            self._show_error(message)
             self.refresh()  # put the widgets back on the values in force
         else:
             self._show_error("")
