@@ -83,3 +83,38 @@ def test_views_follow_freeze_scroll_back_and_resume(play_file, window, long_clip
     assert newest_score_x(scores) == pytest.approx(VISIBLE_SECONDS)
     spectrogram.plot.setXRange(1.0, 5.0, padding=0)
     assert x_range(scores) == pytest.approx((0.0, VISIBLE_SECONDS))
+
+
+def test_views_follow_again_after_a_freeze_in_the_first_ten_seconds(play_file, window) -> None:
+    """Frozen before ten seconds of stream, the spectrogram's axis is limited to before its end; unfrozen,
+    all three views must return to the same following window, not one clamped to the old limits."""
+    play_file(window, sample_audio_path())  # 4.5 s: frozen while the stream is shorter than the window
+    live = window.live
+    assert live.spectrogram.end_time_s < VISIBLE_SECONDS
+    window.freeze_action.trigger()
+    window.freeze_action.trigger()
+    assert not live.frozen
+    for view in live.views:
+        assert x_range(view) == pytest.approx((0.0, VISIBLE_SECONDS)), type(view).__name__
+    assert right_edge(live.spectrogram.image) == pytest.approx(live.spectrogram.end_time_s, abs=0.03)
+
+
+def test_views_follow_the_file_opened_while_frozen(qtbot, play_file, window, long_clip: Path) -> None:
+    from workbench.gui.session_controller import FILE, SourceChoice
+
+    play_file(window, sample_audio_path())
+    live = window.live
+    window.freeze_action.trigger()
+    assert window.controller.set_source(SourceChoice(FILE, path=long_clip, realtime=False, loop=False))
+    session = window.controller.session
+    qtbot.waitUntil(lambda: session.wait(0) and not window.controller.running, timeout=30_000)
+    assert live.spectrogram.end_time_s < VISIBLE_SECONDS  # the views held still while the new file played
+    window.freeze_action.trigger()
+    live.refresh()
+    live.refresh()  # one frame for each scrolling view: they catch up from the session's history
+    for view in live.views:
+        assert x_range(view) == pytest.approx((0.0, VISIBLE_SECONDS)), type(view).__name__
+    assert live.spectrogram.end_time_s > VISIBLE_SECONDS
+    for view, item in ((live.spectrogram, live.spectrogram.image), (live.waveform, live.waveform.curve)):
+        assert right_edge(item) == pytest.approx(VISIBLE_SECONDS, abs=0.03), type(view).__name__
+    assert newest_score_x(live.scores) == pytest.approx(VISIBLE_SECONDS)

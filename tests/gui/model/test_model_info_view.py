@@ -149,3 +149,47 @@ def test_a_cell_reads_its_text_as_kws_params_does(tuned_view, qtbot):
                                "got '190, 1.5, 192, 193'")
     _edit(view, "detection_threshold_list", "")  # emptied: removed, as detection_threshold_list= does
     assert tuning.settings.detection_threshold_list is None
+
+
+def test_the_board_row_says_what_the_firmware_would_refuse(view, model, tmp_path):
+    """As ``kws info``'s "board:" lines: a model saved without parameters lacks the class names and the frontend
+    settings; the reference model lacks nothing."""
+    from workbench.core.model.model_file import load_model, model_with_params, save_model
+    from workbench.gui.model.model_info_view import BOARD_OK_TEXT
+
+    view.set_model(model)
+    assert view.field_text("board") == BOARD_OK_TEXT
+    path = tmp_path / "bare.tflite"
+    save_model(model_with_params(model, dict.fromkeys(model.params)), path)
+    bare = load_model(path)
+    assert bare.params == {}
+    view.set_model(bare)
+    lines = view.field_text("board").splitlines()
+    assert len(lines) == 2
+    assert lines[0] == ("The board firmware needs the class names: add them with "
+                        f"kws params {path} classes=NAME,NAME,…")
+    assert lines[1].startswith("The board firmware needs 19 audio frontend settings the model lacks (fe.")
+
+
+def test_a_model_without_parameters_is_not_tuned_away_until_a_value_changes(view, model):
+    """With no parameters in the file the values in force are the firmware's defaults: nothing is bold, there is
+    nothing to reset; a change makes its row bold and offers Reset, which returns to the defaults."""
+    from workbench.core.detection.settings import DetectionSettings
+    from workbench.core.detection.tuning import DetectionTuning
+    from workbench.core.model.model_file import model_with_params
+    from workbench.gui.model.parameter_table_view import COLUMN_NOW
+
+    bare = model_with_params(model, dict.fromkeys(model.params))
+    tuning = DetectionTuning(DetectionSettings.from_params(bare.params))
+    view.set_model(bare, tuning)
+    table = view.parameter_table
+    in_use = view.parameters_in_use()[GROUP_DETECTION]
+    assert in_use["detection_threshold"] == str(DetectionSettings().detection_threshold)
+    assert [key for key in in_use if table.item(key).font(COLUMN_NOW).bold()] == []
+    assert not view.reset_button.isEnabled()
+    tuning.set(suppression_ms=1200)
+    assert [key for key in in_use if table.item(key).font(COLUMN_NOW).bold()] == ["suppression_ms"]
+    assert view.reset_button.isEnabled()
+    view.reset_button.click()
+    assert not tuning.is_modified and not view.reset_button.isEnabled()
+    assert not table.item("suppression_ms").font(COLUMN_NOW).bold()

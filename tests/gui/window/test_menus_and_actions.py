@@ -1,15 +1,16 @@
 """The menus as a keyboard user meets them: each menu's Alt letters are distinct (README's Alt+S, S starts the
 stream), the Record action is off exactly when the Source panel's Record button is and says why, and a Help guide
-that no desktop program opens says where its file is."""
+that no desktop program opens says where its file is, and the window's Ctrl shortcuts work from text fields."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu
 
 from workbench import documentation
 from workbench.assets import sample_audio_path
@@ -97,3 +98,34 @@ def test_a_guide_nothing_opens_says_where_its_file_is(qtbot, window) -> None:
                                                          f"it is the Markdown file {path}."
     assert window.statusBar().currentMessage() == box.text()
     box.accept()
+
+
+class X11EditingKeys(QObject):
+    """What a Qt text field does with Ctrl+E on X11 (its "end of line" binding; offscreen has none): it claims
+    the key before any shortcut sees it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_E and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
+            event.accept()
+            return True
+        return False
+
+
+def test_ctrl_e_exports_the_log_from_a_text_field(qtbot, window, monkeypatch) -> None:
+    from workbench.gui import file_dialogs
+
+    asked: list[object] = []
+    monkeypatch.setattr(file_dialogs, "choose_export_log", asked.append)
+    fields = (window.tuning_panel.rows["detection_threshold"].spin, window.source_panel.recording.speaker_edit)
+    x11 = X11EditingKeys(window)
+    for field in fields:
+        field.installEventFilter(x11)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    for field in fields:
+        field.setFocus()
+        qtbot.waitUntil(lambda f=field: QApplication.focusWidget() is f)
+        before = len(asked)
+        QTest.keyClick(field, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        assert asked[before:] == [window], type(field).__name__

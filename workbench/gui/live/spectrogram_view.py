@@ -208,11 +208,13 @@ class SpectrogramView(FontRestyledView):
         """Freeze the picture; while frozen the time axis can be dragged/zoomed over the last minute."""
         self.frozen = frozen
         self.plot.setMouseEnabled(x=frozen, y=False)
-        self._redraw()  # the whole minute while frozen, the visible window while following
-        if frozen:
-            self.plot.setLimits(xMin=self.end_time_s - self._rows.shape[0] * self._step_s, xMax=self.end_time_s)
-        else:
+        if not frozen:
+            # before the range returns to the following window: set while the frozen limits still hold, it
+            # would be clamped to them (frozen at 3 s, [0, 10] became [-7, 3] and stayed there)
             self.plot.setLimits(xMin=None, xMax=None)
+        self._redraw()  # the whole minute while frozen, the visible window while following
+        if frozen:  # dragged over the minute held, no further
+            self.plot.setLimits(xMin=self.end_time_s - self._rows.shape[0] * self._step_s, xMax=self.end_time_s)
 
     def set_dark(self, dark: bool) -> None:
         """Colours for the palette; fonts and axis width for the application font (again on a font change)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from shlex import quote
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
+from workbench.core.detection.settings import board_problems
 from workbench.core.detection.tuning import DetectionTuning
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend_settings import FrontendSettings
@@ -35,6 +37,7 @@ __all__ = ["GROUP_DETECTION", "GROUP_FRONTEND", "GROUP_OTHER", "ModelInfoView", 
            "format_value", "parameter_group"]
 
 NO_MODEL_TEXT = "—"
+BOARD_OK_TEXT = "Nothing in its parameters that the firmware refuses"
 SUMMARY_SHARE, PARAMETERS_SHARE = 2, 3  # splitter stretch: the parameter table gets the larger part
 
 
@@ -105,16 +108,24 @@ class ModelInfoView(QWidget):
             ("layers", "Layers", "Operators in the main subgraph (the Profile workspace shows each)."),
             ("frontend", "Spectrogram", "What the audio frontend must produce for this model, from "
                                         "its fe.* parameters."),
+            ("board", "Board", "What the board's audio_classifier firmware would refuse or ignore in this "
+                               "model's parameters (kws info says the same), and how to fix it."),
         ):
             value = QLabel(NO_MODEL_TEXT)
             value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            # Tab reaches each value and the keyboard selects and copies it (a path, a class list, a shape)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            value.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Qt gives a selectable label click focus only
             value.setToolTip(tip)
+            value.setAccessibleDescription(f"{label}: {tip}")  # its name is the value it reads; which row it is
             form.addRow(label + ":", value)
             self._fields[key] = value
         summary_scroll = QScrollArea()
         summary_scroll.setWidgetResizable(True)
         summary_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        summary_scroll.setAccessibleName("Model summary")
+        summary_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the values, the area follows them
         summary_scroll.setWidget(summary_box)
         params_box = QGroupBox("Parameters (SL_PARAMSv1 metadata)")
         self.parameter_table = ParameterTableView()
@@ -158,7 +169,7 @@ class ModelInfoView(QWidget):
         return dict(self._fields)
 
     def field_text(self, key: str) -> str:
-        """The text of a summary row: name, path, size, classes, input, output, layers, frontend."""
+        """The text of a summary row: name, path, size, classes, input, output, layers, frontend, board."""
         return self._fields[key].text()
 
     def parameters_shown(self) -> dict[str, dict[str, str]]:
@@ -173,8 +184,12 @@ class ModelInfoView(QWidget):
         """Show ``model`` (a LoadedModel) and, with ``tuning``, its detection values in use; None clears."""
         self._model = model
         self._graph = None
+        if self._tuning is not None:
+            self._tuning.changed.disconnect(self._follow_tuning)
         self._tuning = tuning
-        self.reset_button.setEnabled(tuning is not None)
+        if tuning is not None:
+            tuning.changed.connect(self._follow_tuning)
+        self._follow_tuning()
         self.save_button.setEnabled(tuning is not None)
         if model is None:
             for label in self._fields.values():
@@ -183,6 +198,10 @@ class ModelInfoView(QWidget):
             return
         self._fill_summary(model)
         self.parameter_table.set_params(model.params, tuning)
+
+    def _follow_tuning(self, _settings: object = None) -> None:
+        """Reset is offered only when a value in force differs from the model's."""
+        self.reset_button.setEnabled(self._tuning is not None and self._tuning.is_modified)
 
     def _reset(self) -> None:
         if self._tuning is not None:
@@ -218,6 +237,9 @@ class ModelInfoView(QWidget):
                                  model.params) if parsed else ""
         fields["frontend"].setText(f"{frontend}\nThe live stream cannot feed this model: {problem}." if problem
                                    else frontend)
+        refused = board_problems(model.params, quote(str(model.path)) if model.path is not None else "MODEL")
+        fields["board"].setText("\n".join(f"{p[0].upper()}{p[1:]}{'' if p.endswith('…') else '.'}" for p in refused)
+                                or BOARD_OK_TEXT)
 
     @staticmethod
     def _tensors_text(graph: ModelGraph, indices: Sequence[int]) -> str:

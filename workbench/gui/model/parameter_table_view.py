@@ -157,6 +157,10 @@ class ParameterTableView(QTreeWidget):
         self._filling = True
         now = settings.to_params()
         now.setdefault("detection_threshold_list", None)
+        # what the model puts in force, its defaults where the file has no value (a file without parameters
+        # is not "tuned away" from the empty cells of its column)
+        model = self._tuning.model_defaults.to_params() if self._tuning is not None else dict(now)
+        model.setdefault("detection_threshold_list", None)
         for key, item in self._items.items():
             if parameter_group(key) != GROUP_DETECTION:
                 continue  # read-only: in use exactly as in the file (the tooltip says why)
@@ -166,7 +170,7 @@ class ParameterTableView(QTreeWidget):
             item.setText(COLUMN_NOW, text)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             font = QFont(item.font(COLUMN_NOW))
-            font.setBold(text != item.text(COLUMN_FILE))  # tuned away from the file's value
+            font.setBold(text != cell_text(model.get(key)))  # tuned away from the model's value
             item.setFont(COLUMN_NOW, font)
         self._filling = False
 

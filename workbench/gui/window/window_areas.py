@@ -55,6 +55,9 @@ def add_dock(window: QMainWindow, title: str, widget: QWidget, area: Qt.DockWidg
     dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")  # saveState/restoreState find docks by name
     if scroll:
         area_widget = QScrollArea()
+        area_widget.setAccessibleName(f"{title} panel")
+        # not a Tab stop of its own: Tab goes to the panel's controls, and the area scrolls to the focused one
+        area_widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         area_widget.setWidgetResizable(True)
         area_widget.setFrameShape(QFrame.Shape.NoFrame)
         area_widget.setWidget(widget)

@@ -7,7 +7,8 @@ The actions that other code or tests reach (``start_action``, ``record_action``,
 
 Space starts and stops the stream, as in a media player, but only while the keyboard focus is on no control
 that Space works (a button, a check box, a list or a table, a combo box; text fields protect themselves):
-there Space presses the control, as in every Qt application (:class:`FocusedControlKeys`).
+there Space presses the control, as in every Qt application (:class:`FocusedControlKeys`). The window's Ctrl
+shortcuts win over a text field's own Ctrl keys (Ctrl+E exports the log, not "end of line" as on X11).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QMessageBox, QPushButton,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QLineEdit,
+                               QMessageBox, QPlainTextEdit, QPushButton, QTextEdit, QWidget)
 
 from workbench import documentation
 from workbench.bundled_models import bundled_models
@@ -37,6 +38,7 @@ START_TIP = "Start or stop the stream (Space, unless a button, check box, list o
 RECORD_TIP = "Record the microphone to a clip (Ctrl+R)"
 SPACE_TAKERS = (QAbstractButton, QComboBox, QAbstractItemView)  # Qt gives Space a meaning on these
 TYPE_TO_SEARCH = (QComboBox, QAbstractItemView)  # typed letters jump to a matching item
+TEXT_FIELDS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)  # claim Ctrl keys as editing keys on X11
 RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 
@@ -51,6 +53,9 @@ class FocusedControlKeys(QObject):
     focused widget only
     (it moves with the focus: no cost for all other events). And a push button outside a dialog ignores
     Return; keyboard users expect Return to press it, so the filter presses it (animated, as Space does).
+    The other way round, a text field claims Ctrl keys of its platform's editing bindings (on X11, Ctrl+E moves
+    to the end of the line) that are also window shortcuts; the filter releases those to the window, so a menu
+    shortcut works wherever the focus is.
     """
 
     def __init__(self, parent: QObject) -> None:
@@ -64,12 +69,28 @@ class FocusedControlKeys(QObject):
     def _on_focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
         if self._watched is not None and shiboken6.isValid(self._watched):
             self._watched.removeEventFilter(self)
-        self._watched = now if isinstance(now, SPACE_TAKERS) else None
+        self._watched = now if isinstance(now, SPACE_TAKERS + TEXT_FIELDS) else None
         if self._watched is not None:
             self._watched.installEventFilter(self)
 
+    def _is_window_shortcut(self, event: QKeyEvent) -> bool:
+        """Whether ``event`` is the Ctrl shortcut of an action of the window (asked only in a text field)."""
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        pressed = QKeySequence(event.keyCombination())
+        window = self.parent()
+        actions = window.actions() if isinstance(window, QWidget) else []
+        return any(action.isEnabled() and pressed in action.shortcuts() for action in actions)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if not isinstance(event, QKeyEvent) or event.modifiers() not in PLAIN:
+        if not isinstance(event, QKeyEvent):
+            return False
+        if isinstance(watched, TEXT_FIELDS):
+            if event.type() == QEvent.Type.ShortcutOverride and self._is_window_shortcut(event):
+                event.ignore()  # not claimed: the window's shortcut runs
+                return True
+            return False
+        if event.modifiers() not in PLAIN:
             return False
         if event.type() == QEvent.Type.ShortcutOverride and (
                 event.key() == Qt.Key.Key_Space or (isinstance(watched, TYPE_TO_SEARCH) and event.text().isprintable()
