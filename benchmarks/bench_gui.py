@@ -107,7 +107,7 @@ def measure_streaming(seconds: float, baseline: float, workspaces: list[str],
     _isolated_settings(tmp)
     from workbench.assets import default_model_path, sample_audio_path
     from workbench.gui.window.main_window import MainWindow, wait_for
-    from workbench.gui.session_controller import FILE, SourceChoice
+    from workbench.gui.stream.source_choice import FILE, SourceChoice
 
     window = MainWindow()
     if size is not None:

@@ -23,7 +23,7 @@ def check_output_file(output: Path, inputs: Iterable[Path | str], option: str | 
     the sentence starts with the ``option`` that named it (the window passes None)."""
     named = f"{option} {output}" if option else str(output)
     for source in inputs:
-        if _same_file(output, Path(source)):
+        if same_file(output, Path(source)):
             same = "" if str(source) == str(output) else f" {source}"  # the path once when it is spelt the same
             raise WorkbenchError(f"{named} is the input{same}: writing there would replace it; "
                                  f"choose another output file.")
@@ -35,7 +35,7 @@ def check_output_file(output: Path, inputs: Iterable[Path | str], option: str | 
                              f"workbench; choose another folder.")
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     """True when both name one existing file (also through links), or resolve to one path."""
     try:
         return os.path.samefile(a, b)

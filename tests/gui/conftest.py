@@ -58,7 +58,7 @@ def play_file(qtbot):
 
 
 def _play_file(qtbot, win, path: Path, timeout_ms: int = 30_000) -> None:
-    from workbench.gui.session_controller import FILE, SourceChoice
+    from workbench.gui.stream.source_choice import FILE, SourceChoice
 
     assert win.controller.set_source(SourceChoice(FILE, path=path, realtime=False, loop=False)), win.last_error
     session = win.controller.session

@@ -89,7 +89,7 @@ def test_the_same_kind_twice_is_one_sentence_and_status_2(tmp_path: Path, capsys
 
 
 def test_starting_with_an_audio_file_argument_plays_it(qtbot, window, tmp_path: Path) -> None:
-    from workbench.gui.session_controller import FILE
+    from workbench.gui.stream.source_choice import FILE
 
     flac = _flac(tmp_path / "a.flac")
     args = app.build_parser().parse_args([str(flac)])  # kws-workbench a.flac, as the desktop entry starts it

@@ -41,7 +41,7 @@ def test_a_model_the_board_runs_gets_no_notice(window, monkeypatch, tmp_path: Pa
 def test_the_detection_log_is_never_exported_over_the_model_or_the_audio_in_use(  # type: ignore[no-untyped-def]
         window, monkeypatch, tmp_path: Path) -> None:
     from workbench.assets import sample_audio_path
-    from workbench.gui.session_controller import FILE, SourceChoice
+    from workbench.gui.stream.source_choice import FILE, SourceChoice
 
     mine, audio = tmp_path / "mine.tflite", tmp_path / "take.wav"
     mine.write_bytes(default_model_path().read_bytes())

@@ -88,3 +88,24 @@ def read_model(path: str | Path, saved_params: SavedParams = None) -> ModelLoad:
         problem = str(exc).removeprefix(f"model {model.name}: ").rstrip(".")  # the sentences name it already
         return ModelLoad(model, None, None, own_settings(model), problem)
     return ModelLoad(model, tuning, engine, tuning.settings, None)
+
+
+def save_tuned_model(model: Any, settings: Any, tuning: Any, path: str | Path) -> tuple[Path, Any]:
+    """Write a copy of ``model`` carrying ``settings`` at ``path`` (``.tflite`` added; never a bundled model);
+    the file written, and the model read again when that file is the model's own -- its values are then the
+    ones in use, so ``tuning``'s model values follow -- else None. WorkbenchError when it cannot be written."""
+    from dataclasses import replace
+
+    from workbench.core.detection.tuning import save_settings_into_model
+    from workbench.core.model.model_file import load_model, model_copy_path
+    from workbench.output_guard import check_output_file, same_file
+
+    target = model_copy_path(path)
+    check_output_file(target, [], option=None)
+    saved = Path(save_settings_into_model(model, settings, target))
+    own = getattr(model, "path", None)
+    if own is None or not same_file(Path(own), saved):
+        return saved, None
+    if tuning is not None:
+        tuning.replace_model_defaults(settings)
+    return saved, replace(load_model(saved), name=model.name)

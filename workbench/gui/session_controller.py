@@ -10,7 +10,7 @@ instead of a traceback. Nothing here processes audio: the engine runs in LiveSes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,27 +18,10 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.core.errors import WorkbenchError
-from workbench.gui.model_loader import CANNOT_RUN_LIVE, ModelLoad, SavedParams, read_model
+from workbench.gui.model_loader import CANNOT_RUN_LIVE, ModelLoad, SavedParams, read_model, save_tuned_model
+from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
 
-MICROPHONE = "microphone"
-FILE = "file"
 DEVICE_RETRY_MS = 2000  # after a microphone vanished, try to reopen it this often
-
-
-@dataclass(frozen=True)
-class SourceChoice:
-    """What to listen to: a microphone (``device``: index, name or None = default) or a file."""
-
-    kind: str = MICROPHONE
-    device: int | str | None = None
-    path: Path | None = None
-    realtime: bool = True
-    loop: bool = False
-
-    def describe(self) -> str:
-        if self.kind == FILE and self.path is not None:
-            return f"file {self.path.name}" + (" (loop)" if self.loop else "")
-        return "microphone" + (f" {self.device}" if self.device is not None else " (default)")
 
 
 class SessionController(QObject):
@@ -52,6 +35,7 @@ class SessionController(QObject):
     status = Signal(str)  # informational, for the status bar
     error = Signal(str)  # an expected failure, one sentence, for a message box
     stream_started = Signal()  # a chosen or reopened source streams: earlier stream errors are stale
+    model_file_saved = Signal(object)  # LoadedModel: the loaded model's own file now holds the parameters in use
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +50,8 @@ class SessionController(QObject):
         self._resume = (False, False)  # while inspecting: reopen, and start, the stream for the next model
         self._resume_start_up = False  # ... by the start-up path (the microphone, else the bundled sample)
         self._was_running = False
+        self._awaiting_end = False  # a started session whose end ("finished playing") is not reported yet
+        self._interrupted_take: np.ndarray | None = None  # a recording whose session closed before it was taken
         self._reported_error: str | None = None
         self._retry = QTimer(self, interval=DEVICE_RETRY_MS)
         self._retry.timeout.connect(self._retry_device)
@@ -115,6 +101,7 @@ class SessionController(QObject):
         reopen, running = self._resume if self.inspect_only else (self.session is not None, self.running)
         if problem is not None:
             self._retry.stop()  # nothing can be reopened while the model is only inspected
+        resume_at = self._file_position()
         self._close_session()
         if self.tuning is not None:
             self.tuning.changed.disconnect(self._on_tuning_changed)
@@ -130,8 +117,8 @@ class SessionController(QObject):
         self.status.emit(f"model {model.name}: classes {', '.join(model.classes)}")
         if reopen and self._resume_start_up:  # the app started on a model that could not stream
             self.use_microphone_or_sample(self.source_choice.device)
-        elif reopen:  # keep listening to the same source with the new model
-            self._open_session(start=running)
+        elif reopen:  # keep listening to the same source with the new model, from where it was
+            self._open_session(start=running, resume_at=resume_at)
         self._resume_start_up = False
 
     # -- source ---------------------------------------------------------------------------------
@@ -190,6 +177,25 @@ class SessionController(QObject):
         self.status.emit(f"No microphone ({reason}); playing the bundled sample {sample.name} instead.")
         return False
 
+    def set_file_options(self, realtime: bool | None = None, loop: bool | None = None) -> None:
+        """The file player's Real time / Loop boxes changed: what plays now (Loop) and what a restart (another
+        model) reopens follow them, without restarting the stream. Ignored while a microphone is chosen."""
+        choice = self.source_choice
+        if choice.kind != FILE:
+            return
+        changed = replace(choice, realtime=choice.realtime if realtime is None else bool(realtime),
+                          loop=choice.loop if loop is None else bool(loop))
+        if changed != choice:
+            self.source_choice = changed
+            self.source_changed.emit(changed)
+
+    def _file_position(self) -> tuple[float, bool] | None:
+        """Where the file playing now is, and whether it is paused (None: no file, or it has ended)."""
+        source = getattr(self.session, "source", None)
+        if self.source_choice.kind != FILE or source is None or getattr(source, "finished", True):
+            return None
+        return source.position_s, source.paused
+
     def _make_source(self) -> Any:
         from workbench.core.audio import sources as audio_sources
 
@@ -203,10 +209,12 @@ class SessionController(QObject):
         return source
 
     # -- session life cycle ------------------------------------------------------------------------
-    def _open_session(self, start: bool, report: bool = True, source: Any = None, quiet: bool = False) -> bool:
+    def _open_session(self, start: bool, report: bool = True, source: Any = None, quiet: bool = False,
+                      resume_at: tuple[float, bool] | None = None) -> bool:
         """Replace the session with a fresh one on the current engine and ``source`` (else the chosen one).
 
         ``quiet`` (with ``report=False``) swallows a failure: used to fall back to the previous file.
+        ``resume_at`` (position in s, paused) continues a file where the closed session left it (a model switch).
         """
         from workbench.core.live_session import LiveSession
 
@@ -214,12 +222,17 @@ class SessionController(QObject):
         try:
             if source is None:
                 source = self._make_source()
+            if resume_at is not None:
+                source.seek(resume_at[0])
+                if resume_at[1]:
+                    source.pause()
             self.engine.reset()
             self.session = LiveSession(self.engine, source)
             self._reported_error = None
             self.session_changed.emit(self.session)
             if start:
                 self.session.start()
+                self._awaiting_end = True
         except WorkbenchError as exc:
             if not report:
                 self._close_session()
@@ -231,11 +244,17 @@ class SessionController(QObject):
             return False
         self._set_running(self.session.running)
         if start:
-            self.status.emit(f"listening to {getattr(source, 'name', self.source_choice.describe())}")
+            paused = " (paused)" if resume_at is not None and resume_at[1] else ""
+            self.status.emit(f"listening to {getattr(source, 'name', self.source_choice.describe())}{paused}")
         return True
 
     def _close_session(self) -> None:
+        """Close the session; a recording in it is kept for :meth:`take_recording` (the record button's stop,
+        which ``running_changed`` triggers, saves it), so a restart never throws a take away."""
+        self._awaiting_end = False
         if self.session is not None:
+            if self.session.recording:
+                self._interrupted_take = self.session.stop_recording()
             self.session.close()
             self.session = None
             self.session_changed.emit(None)
@@ -258,11 +277,13 @@ class SessionController(QObject):
         except WorkbenchError as exc:
             self.error.emit(str(exc))
             return False
+        self._awaiting_end = True
         self._set_running(True)
         return True
 
     def stop(self) -> None:
         self._retry.stop()
+        self._awaiting_end = False
         if self.session is not None:
             self.session.stop()
         self._set_running(False)
@@ -285,6 +306,7 @@ class SessionController(QObject):
             return
         if session.error and session.error != self._reported_error:
             self._reported_error = session.error
+            self._awaiting_end = False
             session.stop()
             self._set_running(False)
             self.error.emit(session.error)
@@ -292,7 +314,8 @@ class SessionController(QObject):
                 self.status.emit("The microphone stopped; trying to reopen it…")
                 self._retry.start()
             return
-        if self._was_running and not session.running:
+        if self._awaiting_end and not session.running:  # also a file so short it ended before the first poll
+            self._awaiting_end = False
             self._set_running(False)
             self.status.emit(f"finished playing {self.source_choice.describe()}")
 
@@ -345,28 +368,34 @@ class SessionController(QObject):
 
     def save_parameters_into_model(self, path: str | Path) -> Path:
         """Write a copy of the model with the current detection parameters (SL_PARAMSv1); raises WorkbenchError.
-        The loaded model's own file may be chosen (the dialog asked before replacing it); a bundled model never."""
-        from workbench.core.detection.tuning import save_settings_into_model
-        from workbench.core.model.model_file import model_copy_path
-        from workbench.output_guard import check_output_file
-
+        The loaded model's own file may be chosen (the dialog asked before replacing it); a bundled model never.
+        Then the file's values are the ones in use: Reset and the model's parameter table follow
+        (``model_file_saved``), else they would go on showing what the file held before."""
         if self.model is None:
             raise WorkbenchError("no model is loaded")
-        target = model_copy_path(path)
-        check_output_file(target, [], option=None)
-        return Path(save_settings_into_model(self.model, self.settings, target))
+        saved, reloaded = save_tuned_model(self.model, self.settings, self.tuning, path)
+        if reloaded is not None:
+            self.model = reloaded
+            self.model_file_saved.emit(reloaded)
+        return saved
 
     # -- recording ------------------------------------------------------------------------------
     def start_recording(self) -> bool:
         if not self.running:
             self.error.emit("start the stream before recording")
             return False
+        self._interrupted_take = None  # nobody took it; the new take must not be mistaken for it
         self.session.start_recording()
         self.status.emit("recording…")
         return True
 
     def take_recording(self) -> np.ndarray | None:
-        """End the recording and hand over its samples (int16 at ``engine.sample_rate``), or None."""
+        """End the recording and hand over its samples (int16 at ``engine.sample_rate``), or None.
+
+        A recording whose session was closed under it (another model, source or device) is handed over too."""
+        interrupted, self._interrupted_take = self._interrupted_take, None
+        if interrupted is not None:
+            return interrupted
         if self.session is None or not self.session.recording:
             return None
         return self.session.stop_recording()
@@ -374,3 +403,4 @@ class SessionController(QObject):
     def close(self) -> None:
         self._retry.stop()
         self._close_session()
+

@@ -100,7 +100,7 @@ def test_views_follow_again_after_a_freeze_in_the_first_ten_seconds(play_file, w
 
 
 def test_views_follow_the_file_opened_while_frozen(qtbot, play_file, window, long_clip: Path) -> None:
-    from workbench.gui.session_controller import FILE, SourceChoice
+    from workbench.gui.stream.source_choice import FILE, SourceChoice
 
     play_file(window, sample_audio_path())
     live = window.live

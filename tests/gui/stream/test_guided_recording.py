@@ -13,7 +13,8 @@ import soundfile as sf
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.audio.sources import list_input_devices
 from workbench.datasets.layout import scan_dataset
-from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
+from workbench.gui.session_controller import SessionController
+from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
 from workbench.gui.stream.guided_recording_view import DONE, IDLE, GuidedRecordingView, GuidedTiming
 from workbench.gui.stream.guided_source import NO_MICROPHONE, NOT_A_MICROPHONE, SOURCE_LEFT, STREAM_STOPPED
 from word_clip import word_clip

@@ -11,7 +11,7 @@ import soundfile as sf
 from workbench.assets import sample_audio_path
 from workbench.core.audio.audio_file import save_wav
 from workbench.gui.stream.recording_view import safe_label, unique_clip_path
-from workbench.gui.session_controller import MICROPHONE, SourceChoice
+from workbench.gui.stream.source_choice import MICROPHONE, SourceChoice
 from workbench.gui.stream.take_keeper import Take
 
 RATE = 16000

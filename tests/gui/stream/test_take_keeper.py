@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from workbench.gui.session_controller import MICROPHONE, SourceChoice
+from workbench.gui.stream.source_choice import MICROPHONE, SourceChoice
 from workbench.gui.stream.guided_recording_view import IDLE, GuidedTiming
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
 from workbench.gui.window.window_menus import open_guided_recording

@@ -16,7 +16,7 @@ from workbench.core.engine import Engine
 from workbench.core.errors import ModelError
 from workbench.core.model.model_file import load_model, model_with_params
 from workbench.core.model.tflite_graph import parse_model
-from workbench.gui.session_controller import FILE, SourceChoice
+from workbench.gui.stream.source_choice import FILE, SourceChoice
 
 CHANNELS_KEY = "fe.filterbank_n_channels"
 OTHER_CHANNELS = 20  # the bundled model takes 40 channels: 20 no longer fits its input

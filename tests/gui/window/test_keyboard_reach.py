@@ -57,7 +57,7 @@ def test_space_presses_the_focused_button_and_check_box_not_start(window, qtbot)
 
 
 def test_space_still_starts_and_stops_where_no_control_takes_it(window, qtbot) -> None:
-    from workbench.gui.session_controller import FILE, SourceChoice
+    from workbench.gui.stream.source_choice import FILE, SourceChoice
 
     _activate(window, qtbot)
     assert window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True))

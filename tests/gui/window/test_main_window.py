@@ -224,7 +224,7 @@ def test_kws_workbench_entry_point_self_test() -> None:
 
 
 def test_an_unreadable_audio_file_leaves_the_stream_playing(qtbot, window, tmp_path: Path) -> None:
-    from workbench.gui.session_controller import FILE, SourceChoice
+    from workbench.gui.stream.source_choice import FILE, SourceChoice
 
     sample = sample_audio_path()
     assert window.controller.set_source(SourceChoice(FILE, path=sample, realtime=True, loop=True))

@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
 from workbench.assets import default_model_path, sample_audio_path
-from workbench.gui.session_controller import MICROPHONE, SourceChoice
+from workbench.gui.stream.source_choice import MICROPHONE, SourceChoice
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from virtmic import VirtualMic, VirtualMicUnavailable  # noqa: E402

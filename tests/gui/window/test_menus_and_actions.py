@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from workbench import documentation
 from workbench.assets import sample_audio_path
 from workbench.core.audio.sources import list_input_devices
-from workbench.gui.session_controller import FILE, MICROPHONE, SourceChoice
+from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
 from workbench.gui.stream.source_panel import NO_INPUT_TIP, RECORD_NEEDS_STREAM_TIP, RECORD_NOT_A_FILE_TIP
 from workbench.gui.window.window_menus import GUIDES, RECORD_TIP, guide_not_opened
 

@@ -4,7 +4,7 @@ microphone that returns: test_main_window_state)."""
 from __future__ import annotations
 
 from workbench.assets import sample_audio_path
-from workbench.gui.session_controller import FILE, MICROPHONE, SourceChoice
+from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
 
 MISSING_DEVICE = 99
 

@@ -39,7 +39,7 @@ def test_every_workspace_has_a_shortcut_a_button_and_a_view_menu_entry(window, q
 
 
 def test_the_stream_runs_on_behind_another_workspace_and_the_views_catch_up(window, qtbot) -> None:
-    from workbench.gui.session_controller import FILE, SourceChoice
+    from workbench.gui.stream.source_choice import FILE, SourceChoice
 
     window.show_workspace("model")
     assert window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=False, loop=False))

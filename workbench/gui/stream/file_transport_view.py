@@ -37,10 +37,12 @@ def format_time(seconds: float) -> str:
 class FileTransportView(QGroupBox):
     """Open…, Play/Pause, a seek slider with the position, Loop and Real time.
 
-    ``file_requested(str, bool, bool)`` asks to play ``(path, realtime, loop)``.
+    ``file_requested(str, bool, bool)`` asks to play ``(path, realtime, loop)``; ``paused_changed(bool)`` says
+    that the bound file was paused or resumed (here, or bound already paused), so "listening" can follow it.
     """
 
     file_requested = Signal(str, bool, bool)
+    paused_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None, position_poll_ms: int = POSITION_POLL_MS) -> None:
         super().__init__("File playback", parent)
@@ -97,6 +99,11 @@ class FileTransportView(QGroupBox):
         return self._file_source
 
     @property
+    def paused(self) -> bool:
+        """True while the bound file is paused (a file that plays, ended or is unbound is not)."""
+        return self._file_source is not None and self._file_source.paused
+
+    @property
     def file_path(self) -> str | None:
         return self._file_path
 
@@ -139,6 +146,7 @@ class FileTransportView(QGroupBox):
 
     def set_file_source(self, source: FileSource | None) -> None:
         """Bind the transport to the running file source (None: unbind, e.g. the stream stopped)."""
+        was_paused = self.paused
         self._file_source = source
         if source is not None:
             if source.path is not None:
@@ -154,6 +162,8 @@ class FileTransportView(QGroupBox):
         self._update_position()
         self._update_position_timer()
         self._update_controls()
+        if self.paused != was_paused:
+            self.paused_changed.emit(self.paused)
 
     def toggle_play(self) -> None:
         """Pause/resume the bound file; without a running one, ask to play the last file again."""
@@ -163,7 +173,10 @@ class FileTransportView(QGroupBox):
                 source.resume()
             else:
                 source.pause()
-        elif self._file_path is not None:
+            self._update_controls()
+            self.paused_changed.emit(source.paused)
+            return
+        if self._file_path is not None:
             self.request_file(self._file_path)
         self._update_controls()
 

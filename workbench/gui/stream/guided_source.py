@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.core.errors import DeviceError
-from workbench.gui.session_controller import MICROPHONE
+from workbench.gui.stream.source_choice import MICROPHONE
 
 NO_MICROPHONE = ("The session cannot start: no microphone was found (connect one, then choose Stream > Use "
                  "microphone).")

@@ -26,6 +26,10 @@ RECORDINGS_DIR = "recordings"
 DEFAULT_LABEL = "clip"
 UNSAFE_CHARACTERS = re.compile(r"[^\w.-]+")  # a label becomes a folder and a file name
 SPEAKER_SEPARATOR = "_nohash_"  # Speech Commands: the part before it names the speaker
+# File systems allow 255 bytes per name: a label (a folder, and again in the file name) and a speaker are cut to
+# these UTF-8 lengths so <speaker>_nohash_<label>_<time>-<n>.wav always fits, whatever was typed.
+MAX_LABEL_BYTES = 120
+MAX_SPEAKER_BYTES = 80
 
 
 def default_recordings_folder() -> Path:
@@ -35,11 +39,14 @@ def default_recordings_folder() -> Path:
     return platformdirs.user_data_path("kws-workbench", appauthor=False) / RECORDINGS_DIR
 
 
-def safe_label(text: str) -> str:
-    """``text`` as a folder/file name: spaces and separators become ``_``; empty → ``clip``.
+def safe_label(text: str, max_bytes: int = MAX_LABEL_BYTES) -> str:
+    """``text`` as a folder/file name: spaces and separators become ``_``; empty → ``clip``; cut to ``max_bytes``
+    of UTF-8 (never inside a character), else a long label cannot be saved at all (ENAMETOOLONG).
 
     Underscores are kept at the ends: ``_silence_`` and ``_unknown_`` are what datasets call those classes."""
-    cleaned = UNSAFE_CHARACTERS.sub("_", text.strip()).strip(".")  # "_silence_" stays the dataset's folder
+    cleaned = UNSAFE_CHARACTERS.sub("_", text.strip())
+    cleaned = cleaned.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore")
+    cleaned = cleaned.strip(".")  # "_silence_" stays the dataset's folder
     return cleaned if cleaned.strip("_") else DEFAULT_LABEL
 
 
@@ -48,7 +55,7 @@ def unique_clip_path(folder: Path, label: str, when: float | None = None, speake
     label = safe_label(label)
     stem = f"{label}_{time.strftime(CLIP_TIME_FORMAT, time.localtime(when))}"
     if speaker.strip():
-        stem = f"{safe_label(speaker).replace(SPEAKER_SEPARATOR, '_')}{SPEAKER_SEPARATOR}{stem}"
+        stem = f"{safe_label(speaker, MAX_SPEAKER_BYTES).replace(SPEAKER_SEPARATOR, '_')}{SPEAKER_SEPARATOR}{stem}"
     path = folder / label / f"{stem}.wav"
     n = 2
     while path.exists():

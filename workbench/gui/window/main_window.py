@@ -29,7 +29,8 @@ from workbench.gui.live.detection_log_view import DetectionLogView
 from workbench.gui.live.live_views import LiveViews
 from workbench.gui.model.model_info_view import ModelInfoView
 from workbench.gui.model.profile_view import ProfileView
-from workbench.gui.session_controller import MICROPHONE, SessionController
+from workbench.gui.session_controller import SessionController
+from workbench.gui.stream.source_choice import MICROPHONE
 from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.take_keeper import TakeKeeper
 from workbench.gui.stream.tuning_panel import TuningPanel

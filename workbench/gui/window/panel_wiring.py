@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 
 from workbench.gui import file_dialogs
-from workbench.gui.session_controller import FILE, MICROPHONE, SessionController, SourceChoice
+from workbench.gui.session_controller import SessionController
+from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
 from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.tuning_panel import TuningPanel
 from workbench.gui.window.window_menus import RECORD_TIP
@@ -34,9 +36,34 @@ def connect_source_panel(source: SourcePanel, controller: SessionController, win
     controller.error.connect(lambda text: source.show_message(text)
                              if controller.source_choice.kind == MICROPHONE else None)
     controller.stream_started.connect(lambda: source.show_message(""))  # the old failure is over
+    _connect_transport(source, controller, window)
     source.controls_changed.connect(lambda: follow_record_button(source, window.record_action))
     follow_record_button(source, window.record_action)
     _connect_recording(source.recording, controller, window)
+
+
+def _connect_transport(source: SourcePanel, controller: SessionController, window: Any) -> None:
+    """The player's Loop / Real time boxes are the controller's file options (a restart for another model reopens
+    the file with them), and a paused file shows as not listening: the indicator and the log follow the pause.
+
+    Connected after the window's own ``running_changed`` handler, so a session reopened paused stays shown paused."""
+    transport = source.transport
+    transport.loop_check.toggled.connect(lambda on: controller.set_file_options(loop=on))
+    transport.realtime_check.toggled.connect(lambda on: controller.set_file_options(realtime=on))
+    transport.paused_changed.connect(lambda paused: _show_listening(source, controller, window, paused, True))
+    controller.running_changed.connect(
+        lambda _running: _show_listening(source, controller, window, bool(transport.paused), False))
+
+
+def _show_listening(source: SourcePanel, controller: SessionController, window: Any, paused: bool,
+                    say: bool) -> None:
+    """The window's dot and the log say "listening" only while audio really flows (not while a file is paused);
+    with ``say`` the status bar tells the pause or the resume."""
+    listening = controller.running and not paused
+    window.indicator.set_running(listening)
+    window.log.set_streaming(listening)
+    if say and controller.running and source.file_source is not None:
+        window.show_status(f"{'paused' if paused else 'listening to'} {source.file_source.name}")
 
 
 def follow_record_button(source: SourcePanel, action: QAction) -> None:
@@ -53,7 +80,14 @@ def follow_record_button(source: SourcePanel, action: QAction) -> None:
 
 def connect_tuning_panel(tuning: TuningPanel, controller: SessionController, window: Any) -> None:
     controller.model_changed.connect(lambda _model: tuning.set_tuning(controller.tuning))
+    controller.model_file_saved.connect(lambda model: _show_saved_model(tuning, controller, window, model))
     tuning.save_requested.connect(lambda: file_dialogs.choose_save_parameters(window))
+
+
+def _show_saved_model(tuning: TuningPanel, controller: SessionController, window: Any, model: Any) -> None:
+    """The model's own file was written: its values are the model's values now (Reset, "In the model file")."""
+    tuning.set_tuning(controller.tuning)
+    window.model_view.set_model(model, controller.tuning)
 
 
 def _connect_recording(view: Any, controller: SessionController, window: Any) -> None:
@@ -92,6 +126,12 @@ def record(controller: SessionController, window: Any, on: bool) -> None:
         return
     take = Take(samples, controller.engine.sample_rate)
     view = window.source_panel.recording
-    path = view.clip_path()
+    try:
+        path = view.clip_path()
+    except OSError:  # the folder cannot even be looked at: the keeper fails on the same path, keeps the take, says why
+        path = view.folder() / view.label() / f"{view.label()}.wav"
     window.settings.set_clip_label(view.label())  # the next session starts with the same word
-    window.takes.save(take, path)
+    restarted = controller.session is None  # the stream closed under the take (another model, file or device)
+    if window.takes.save(take, path) and restarted:  # else the reopened stream's status would hide where it went
+        QTimer.singleShot(0, window, lambda: window.show_status(
+            f"the stream restarted while recording: saved {path} ({take.seconds:.1f} s)"))

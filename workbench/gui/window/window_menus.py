@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpin
 from workbench import documentation
 from workbench.bundled_models import bundled_models
 from workbench.gui import file_dialogs
-from workbench.gui.session_controller import MICROPHONE, SourceChoice
+from workbench.gui.stream.source_choice import MICROPHONE, SourceChoice
 from workbench.gui.window import about_dialog
 
 # Help's guides: (menu text, document) -- the documents of docs/ a user reads from the window
