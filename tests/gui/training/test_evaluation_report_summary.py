@@ -35,3 +35,11 @@ def test_a_summary_that_is_no_object_is_no_run(view, tmp_path: Path) -> None:
     (tmp_path / "summary.json").write_text("[1, 2]")
     assert not view.show_run(tmp_path)
     assert view.summary is None and view.headline.text() == f"No finished run in {tmp_path}."
+
+
+def test_a_run_of_one_epoch_says_epoch(view, tmp_path: Path) -> None:
+    (tmp_path / "summary.json").write_text(json.dumps({"model": "m.tflite", "epochs": 1, "best_epoch": 1}))
+    assert view.show_run(tmp_path)
+    assert ": 1 epoch (best: epoch 1)," in view.headline.text(), view.headline.text()
+    (tmp_path / "summary.json").write_text(json.dumps({"model": "m.tflite", "epochs": 2, "best_epoch": 1}))
+    assert view.show_run(tmp_path) and ": 2 epochs (best: epoch 1)," in view.headline.text()

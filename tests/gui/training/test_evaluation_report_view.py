@@ -72,3 +72,16 @@ def test_a_bad_model_is_a_message_and_a_run_without_evaluation_cannot_compare(qt
     shutil.rmtree(run_folder / "eval")
     view.show_run(run_folder)
     assert not view.compare_button.isEnabled() and not view.compare_with(bad)
+
+
+def test_a_long_comparison_wraps_instead_of_widening_the_report(qtbot, view, run_folder: Path,
+                                                               reference_model_path: Path) -> None:
+    """The comparison's sentence about the interval is longer than a report is wide: it wraps, and the report
+    (in a scroll area that follows its minimum width) keeps the width of the window's results column."""
+    assert view.show_run(run_folder) and view.compare_with(reference_model_path)
+    qtbot.waitUntil(lambda: not view.child.running, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(view.compare_button.isEnabled, timeout=5_000)
+    metrics = view.comparison.fontMetrics()
+    longest = max(metrics.horizontalAdvance(line) for line in view.comparison.text().splitlines())
+    assert "balanced accuracy" in view.comparison.text()
+    assert view.minimumSizeHint().width() < longest, (view.minimumSizeHint().width(), longest)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.gui.training.spec_settings_dialog import VALUE_COLUMN, SpecSettingsDialog
+from workbench.gui.training.spec_settings_dialog import SETTING_COLUMN, VALUE_COLUMN, SpecSettingsDialog
 from workbench.gui.training.training_settings_view import SPEC_OWN_SETTINGS, TrainingSettingsView
 from workbench.gui.training.run_folder_state import run_spec
 from workbench.run_folder_layout import RUN_FILE, SPEC_FILE
@@ -24,6 +24,7 @@ from text_fit import cut_off_texts  # noqa: E402
 
 CHILD_TIMEOUT_MS = 60_000  # a safety net for a hung child, not a timing of the test
 MASK = "augmentation.mask_share"
+KEYWORDS = "data.keywords"  # the setting the form's Keywords field owns
 FORM_WIDTH_PX = 450  # the Training workspace's column of inputs is this narrow
 
 
@@ -152,3 +153,40 @@ def test_feature_workers_go_to_the_run_and_to_a_resumed_one(settings) -> None:
     settings.workers.setValue(1)
     args = settings.arguments()
     assert args[args.index("--workers") + 1] == "1" and settings.resume_arguments() == ["--workers", "1"]
+
+
+def test_keywords_changed_in_the_dialog_are_the_keywords_field(settings, qtbot) -> None:
+    """data.keywords set in the dialog is what trains: it goes into the Keywords field (and so the Data table), not
+    into a --set value the field would contradict; the dialog opens with the field's keywords, and a reset there
+    gives the field the spec's keywords again."""
+    assert settings.keyword_list() == ["yes", "no"]
+    _change_settings(qtbot, settings, {KEYWORDS: '["go", "left"]'})
+    assert settings.keywords.text() == "go,left" and settings.spec_settings == {}
+    assert settings.settings_summary.text() == SPEC_OWN_SETTINGS
+    args = settings.arguments()
+    assert args[args.index("--keywords") + 1] == "go,left" and "--set" not in args
+
+    settings.keywords.setText("up,down")
+    settings.settings_button.click()
+    dialog = _open_dialog(settings)
+    qtbot.waitUntil(lambda: dialog.row(KEYWORDS) is not None, timeout=CHILD_TIMEOUT_MS)
+    assert dialog.row(KEYWORDS).text(VALUE_COLUMN) == '["up", "down"]' and dialog.is_changed(KEYWORDS)
+    assert "Keywords field" in dialog.row(KEYWORDS).toolTip(SETTING_COLUMN)
+    dialog.reset_all()
+    with qtbot.waitSignal(dialog.accepted, timeout=CHILD_TIMEOUT_MS):
+        dialog.ok_button.click()
+    assert settings.keywords.text() == "yes,no" and "--keywords" not in settings.arguments()
+
+
+def test_a_run_folders_seed_and_starting_weights_come_back_locked(training_workspace, tmp_path: Path) -> None:
+    """A stopped run's seed and starting weights are what Resume keeps: the form shows them, locked with the spec
+    and keywords, and says why."""
+    ws = training_workspace
+    folder = tmp_path / "seeded"
+    folder.mkdir()
+    record = TrainRequest(datasets=(), out=folder, spec="default", seed=99, init_from="kws_yes_no").to_record()
+    (folder / RUN_FILE).write_text(json.dumps(record), encoding="utf-8")
+    ws.settings.choose_out_folder(folder)
+    assert ws.settings.seed.value() == 99 and ws.settings.init_from.text() == "kws_yes_no"
+    assert ws.resume_button.isEnabled() and ws.settings.resume_note.isVisible()
+    assert not ws.settings.seed.isEnabled() and not ws.settings.init_from.isEnabled()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.datasets.layout import scan_dataset
 from workbench.datasets.summary import dataset_summary
-from workbench.gui.training.training_workspace import TrainingWorkspace
+from workbench.gui.training.training_workspace import RESUME_LOG_LINE, TrainingWorkspace
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "training"))
@@ -96,6 +96,34 @@ def test_train_watch_cancel_resume_and_use_the_model(workspace, qtbot, tmp_path:
     assert host.opened == [tmp_path / "run" / "quick_kws.tflite"] and host.shown == ["live"]
     assert host.controller.model is not None and host.controller.model.name == "quick_kws"
     ws.grab().save(str(tmp_path / "training.png"))
+
+
+def test_a_stop_is_said_once_in_the_windows_terms_and_resume_keeps_the_log_and_takes_the_mltk_box(
+        workspace, qtbot, tmp_path: Path) -> None:
+    ws, host = workspace
+    assert ws.start()
+    qtbot.waitUntil(lambda: len(ws.curves.epochs) >= 1, timeout=START_TIMEOUT_MS)
+    ws.cancel()
+    qtbot.waitUntil(lambda: not ws.running, timeout=RUN_TIMEOUT_MS)
+    state = json.loads((tmp_path / "run" / "train" / "state.json").read_text())
+    done = state["epochs_done"]
+    sentence = (f"Stopped after {done} epoch{'s' if done > 1 else ''}: the best checkpoint (epoch "
+                f"{state['best_epoch']}) is kept; Resume continues the run.")
+    assert ws.phase.text() == sentence
+    first_session = ws.log.toPlainText()
+    said = [line for line in first_session.splitlines() if "stopped" in line.lower()]
+    assert said == ["[cancelled] " + sentence[0].lower() + sentence[1:]], said
+    assert not [line for line in first_session.splitlines() if "kws train" in line or "SIGTERM" in line]
+
+    assert not ws.settings.keywords.isEnabled() and ws.settings.resume_note.isVisible()  # what Resume keeps
+    ws.settings.mltk_zip.setChecked(True)
+    ws.settings.epochs.setValue(done)  # no more epochs: finish the run now
+    ws.resume_button.click()
+    qtbot.waitUntil(lambda: not ws.running, timeout=RUN_TIMEOUT_MS)
+    assert not host.errors, host.errors
+    assert ws.phase.text() == "Finished." and (tmp_path / "run" / "quick_kws.mltk.zip").is_file()
+    assert ws.log.toPlainText().startswith(first_session + "\n" + RESUME_LOG_LINE + "\n")
+    assert not ws.settings.resume_note.isVisible() and ws.settings.keywords.isEnabled()
 
 
 def test_closing_during_a_run_asks_and_stops_the_child(workspace, qtbot) -> None:

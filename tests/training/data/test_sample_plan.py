@@ -97,6 +97,16 @@ def test_a_split_without_a_keyword_is_a_clear_error(dataset: Path) -> None:
         make_plan(scan_dataset(dataset), _data(keywords=("yes", "maybe")), seed=1)
 
 
+def test_a_keyword_in_the_wrong_case_is_offered_the_word_folder_it_resembles(dataset: Path) -> None:
+    """``Yes`` does not match the folder ``yes/`` (keywords are matched as written): the error says which folder
+    was meant, and offers nothing for a word no folder resembles (nor "no" for "down": keywords are short)."""
+    with pytest.raises(WorkbenchError, match=r"no samples of Yes, NO: .* in it; did you mean yes, no\?$"):
+        make_plan(scan_dataset(dataset), _data(keywords=("Yes", "NO")), seed=1)
+    with pytest.raises(WorkbenchError) as refused:
+        make_plan(scan_dataset(dataset), _data(keywords=("yes", "down")), seed=1)
+    assert "did you mean" not in str(refused.value) and str(refused.value).endswith("in it.")
+
+
 def test_a_cap_that_leaves_a_split_without_samples_is_named_rather_than_the_dataset(dataset: Path) -> None:
     with pytest.raises(WorkbenchError, match="no samples of .* with data.max_clips_per_word = 1: raise the cap"):
         make_plan(scan_dataset(dataset), _data(max_clips_per_word=1), seed=1)

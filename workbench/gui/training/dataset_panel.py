@@ -1,11 +1,18 @@
 """The dataset part of the Training workspace: folders, what they hold, and downloading Speech Commands.
 
 Why the table: before minutes of training a user should see what the model will learn from -- clips
-per class and split as training counts them (other words are ``_unknown_``), speakers per split, and
+per class in the dataset's own splits (other words are ``_unknown_``), speakers per split, and
 files that cannot be read -- the same figures as ``kws dataset info``, from
 :func:`workbench.datasets.summary.dataset_summary`. Scanning reads every file header, so it runs in
 a worker thread; downloading is ``kws dataset download`` in a child process (progress from its
 output, Cancel interrupts it and keeps the partial download for a later resume).
+
+Why the columns say they are the dataset's splits, not the samples training uses: ``kws train`` draws its
+``_unknown_`` samples from these clips and generates ``_silence_`` ones, and a spec with
+``validation_resplit_percent`` (the default spec has it) re-splits the non-test clips by speaker. That plan is the
+training package's (:mod:`workbench.training.data.sample_plan`), which the window may not import (an
+import-linter contract) and must not copy (two rules drift apart); a run's Log lists its samples per split
+(its ``[plan]`` lines), and the table's tooltips and status line point there.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.child_command import kws_command
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import WorkbenchError, closest_name
 from workbench.datasets.layout import merge_datasets, scan_dataset
 from workbench.datasets.summary import DatasetSummary, dataset_summary
 from workbench.gui.flow_layout import FlowLayout
@@ -36,6 +43,12 @@ ERROR_PREFIX = "kws: error: "
 PERCENT = 100
 WORDS_SHOWN = 12  # the words of a class listed in the table (all of them in its tooltip)
 SHUTDOWN_WAIT_S = 10.0  # a scan still reading file headers when the window closes
+SPLIT_TIP = ("Clips of the dataset's own {split} split (as kws dataset info counts them). Training draws its "
+             "samples from them and may re-split the non-test clips (the default spec does): a run's Log lists "
+             "the samples it uses")
+SPLITS_NOTE = ("The columns are the dataset's own splits; a run's Log lists the samples training uses (its spec "
+               "may re-split them).")
+NOT_A_WORD_CUTOFF = 0.8  # a keyword this close to a word folder (case aside) is offered as "did you mean"
 
 
 class SummaryWorker(QObject):
@@ -77,6 +90,17 @@ class SummaryWorker(QObject):
             self.done.emit()
 
 
+def _missing(summary: DatasetSummary) -> str:
+    """The clause ``; no clips of Yes, NO (did you mean yes, no?)`` for keywords no folder holds ("" when every
+    keyword has clips): the Keywords field is matched to the folders as it is written."""
+    absent = [item.label for item in summary.classes if item.label in summary.keywords and not item.total]
+    if not absent:
+        return ""
+    words = set(summary.words) - set(summary.keywords)
+    guesses = [guess for name in absent if (guess := closest_name(name, words, NOT_A_WORD_CUTOFF)) is not None]
+    return f"; no clips of {', '.join(absent)}" + (f" (did you mean {', '.join(guesses)}?)" if guesses else "")
+
+
 class DatasetPanel(QWidget):
     """Dataset folders for training and their summary table. ``changed()`` when the list changes."""
 
@@ -108,12 +132,14 @@ class DatasetPanel(QWidget):
         self.download_progress.setVisible(False)
         self.table = QTableWidget(0, 1 + len(SPLITS) + 1)
         self.table.setHorizontalHeaderLabels(["class", *SPLITS, "words"])
+        for column, split in enumerate(SPLITS, start=1):
+            self.table.horizontalHeaderItem(column).setToolTip(SPLIT_TIP.format(split=split))
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
-        self.table.setAccessibleName("Clips per class and split")
+        self.table.setAccessibleName("Clips per class in the dataset's splits")
         self.table.setWordWrap(True)
         self.status = QLabel("Add a dataset folder (one folder per word, like Speech Commands).")
         self.status.setWordWrap(True)
@@ -220,7 +246,8 @@ class DatasetPanel(QWidget):
         speakers = ", ".join(f"{summary.speakers.get(s, 0)} {s}" for s in SPLITS)
         problems = f"; {len(summary.unreadable)} unreadable files are skipped" if summary.unreadable else ""
         self.status.setText(f"{summary.clips} clips, {summary.duration_s / 60:.0f} min; speakers: {speakers}; "
-                            f"{summary.background_files} background noise files{problems}.")
+                            f"{summary.background_files} background noise files{problems}{_missing(summary)}. "
+                            f"{SPLITS_NOTE}")
 
     # -- download ---------------------------------------------------------------------------------
     @property

@@ -59,6 +59,11 @@ def _count(value: Any) -> str:
     return f"{value:,}" if _is_number(value) else MISSING
 
 
+def _epochs(value: Any) -> str:
+    """``1 epoch``, ``12 epochs`` (``– epochs`` when the summary lacks the figure)."""
+    return f"{_count(value)} {'epoch' if _is_number(value) and value == 1 else 'epochs'}"
+
+
 def _text(value: Any) -> str:
     """A summary's value as HTML text (a model's name may hold "<" or "&")."""
     return html.escape(str(value)) if value is not None else MISSING
@@ -99,6 +104,8 @@ class EvaluationReportView(QWidget):
                                        "test speakers explain")
         self.compare_button.setEnabled(False)
         self.comparison = QLabel()
+        # its sentence about the interval is longer than any report is wide: it wraps instead of widening the report
+        self.comparison.setWordWrap(True)
         self.comparison.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.comparison.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.comparison.setVisible(False)
@@ -164,7 +171,7 @@ class EvaluationReportView(QWidget):
         self.compare_button.setEnabled(self._compare_inputs() is not None and not self.child.running)
         test = _mapping(summary.get("evaluation"))
         validation = _mapping(summary.get("validation_evaluation"))
-        lines = [f"<b>{_text(summary.get('model', ''))}</b>: {_count(summary.get('epochs'))} epochs (best: epoch "
+        lines = [f"<b>{_text(summary.get('model', ''))}</b>: {_epochs(summary.get('epochs'))} (best: epoch "
                  f"{_count(summary.get('best_epoch'))}), detection threshold "
                  f"{_count(summary.get('detection_threshold'))}, {_count(summary.get('macs'))} MACs, "
                  f"{_count(summary.get('flash_bytes'))} bytes."]

@@ -27,6 +27,7 @@ from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RUN_FILE, RUN_K
                                          TRAIN_DIR)
 
 BEST_EPOCH_KEY = "best_epoch"
+RUN_SEED_KEY, RUN_INIT_KEY = "seed", "init_from"  # run.json: its --seed and --init-from (null: the spec's)
 MAX_EPOCHS = 1_000_000  # more than any run trains: a larger epoch number is a damaged file
 SPEC_NAME_KEY = "name"  # spec.toml: the spec's (and the model's) name
 
@@ -70,13 +71,16 @@ class RunSpec:
     working folder); ``label`` is how the spec list shows that file. ``keywords`` None: the spec's own.
     ``settings``: the run's ``kws train --set`` values ({path: value}, as run.json holds them; {} for none), for a
     shipped spec; {} when ``spec`` is the run's own ``spec.toml``, which already holds them (the settings dialog
-    would show them as the spec's own values while the form said they were changed).
+    would show them as the spec's own values while the form said they were changed). ``seed`` and ``init_from``:
+    its ``--seed`` and ``--init-from``, None for the spec's own.
     """
 
     spec: str
     label: str | None
     keywords: list[str] | None
     settings: dict[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+    init_from: str | None = None
 
 
 def run_spec(folder: Path | None) -> RunSpec | None:
@@ -102,7 +106,11 @@ def run_spec(folder: Path | None) -> RunSpec | None:
         keywords = list(given) if isinstance(given, list) and given and all(isinstance(k, str) for k in given) \
             else None
     own_file = spec == str(resolved)  # the run's spec.toml already holds its --set changes, as its keywords
-    return RunSpec(spec, label, keywords, {} if own_file else _settings(run))
+    seed = run.get(RUN_SEED_KEY) if run is not None else None
+    init_from = run.get(RUN_INIT_KEY) if run is not None else None
+    return RunSpec(spec, label, keywords, {} if own_file else _settings(run),
+                   seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else None,
+                   init_from if isinstance(init_from, str) and init_from else None)
 
 
 def _settings(run: dict[str, Any] | None) -> dict[str, Any]:
@@ -235,3 +243,45 @@ def _state_best_epoch(folder: Path) -> int:
 
 def _epochs(count: int) -> str:
     return "1 epoch" if count == 1 else f"{count} epochs"
+
+
+def stopped_sentence(folder: Path | None) -> str:
+    """What a run stopped by Cancel left in ``folder``, in the window's terms (Resume, not ``--resume``).
+
+    Why from the folder, not from the child's last words: those name the command line ("Continue with: kws train
+    … --resume", "signal SIGTERM"), and a child stopped while TensorFlow loaded says nothing at all.
+    """
+    state = inspect_run_folder(folder)
+    if state.kind is RunKind.STOPPED and state.history:
+        best = f" (epoch {state.best_epoch})" if state.best_epoch else ""
+        return (f"Stopped after {_epochs(len(state.history))}: the best checkpoint{best} is kept; Resume continues "
+                "the run.")
+    if state.kind is RunKind.STOPPED:
+        return "Stopped before the first epoch finished: nothing was trained yet; Resume starts the run again."
+    return "Stopped before the training began: nothing was trained."
+
+
+def first_missing_folder(folder: Path) -> Path | None:
+    """The outermost folder of ``folder``'s path that does not exist yet (``folder`` itself, or one above it):
+    what starting a run there creates. None when ``folder`` exists."""
+    missing = None
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing
+
+
+def remove_empty_folders(folder: Path, created: Path) -> None:
+    """Remove ``folder`` and the folders above it up to ``created`` while they are empty: what a run that
+    never started left (the stop file's folder of an early Cancel), as ``kws train`` removes the folders of a
+    failed start. A folder holding anything stays."""
+    if folder != created and created not in folder.parents:
+        return
+    for candidate in (folder, *folder.parents):
+        try:
+            candidate.rmdir()  # only an empty folder
+        except OSError:
+            return
+        if candidate == created:
+            return

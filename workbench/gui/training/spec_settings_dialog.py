@@ -40,6 +40,7 @@ HEIGHT_LINES = 46  # about 35 rows of ~100 visible at once, with the filter, the
 BOLD_COLUMNS = (SETTING_COLUMN, VALUE_COLUMN)  # a changed row: its name and new value; the spec's stays plain
 VALUE_MIN_CHARS = 24  # the value columns never shrink below a short list ("[0.0, 1.0]") and its margins
 FILTER_PLACEHOLDER = "Filter settings (e.g. mask, augmentation, layers.1)"
+NOTE_MARK = "*"  # after the name of a setting that has a note (its tooltip)
 
 
 def _same_value(text: str, spec_value: Any) -> bool:
@@ -58,13 +59,17 @@ class _ValueColumnOnly(QStyledItemDelegate):
 class SpecSettingsDialog(QDialog):
     """The settings of ``spec`` (a shipped name or a .toml path) with ``changes`` ({path: TOML text}) filled in.
 
-    Accepted only once the child has accepted the changes; :meth:`changes` then gives them.
+    Accepted only once the child has accepted the changes; :meth:`changes` then gives them. ``notes``
+    ({path: sentence}) says where a setting also shows (the form's Keywords field owns ``data.keywords``): its
+    row's name ends with "*" and the sentence is its tooltip.
     """
 
-    def __init__(self, spec: str, changes: Mapping[str, str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: str, changes: Mapping[str, str] | None = None, parent: QWidget | None = None,
+                 notes: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
         self._initial = dict(changes or {})
+        self._notes = dict(notes or {})
         self._rows: dict[str, QTreeWidgetItem] = {}
         self._sections: dict[str, QTreeWidgetItem] = {}
         self._output: list[str] = []
@@ -170,11 +175,13 @@ class SpecSettingsDialog(QDialog):
                 section.setFirstColumnSpanned(True)
                 self._set_bold(section, True, (SETTING_COLUMN,))
             spec_text = toml_value(value)
-            item = QTreeWidgetItem(section, [name, self._initial.get(path, spec_text), spec_text])
+            note = self._notes.get(path)
+            shown_name = f"{name} {NOTE_MARK}" if note else name
+            item = QTreeWidgetItem(section, [shown_name, self._initial.get(path, spec_text), spec_text])
             item.setData(SETTING_COLUMN, Qt.ItemDataRole.UserRole, path)
             item.setData(SPEC_COLUMN, Qt.ItemDataRole.UserRole, value)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-            item.setToolTip(SETTING_COLUMN, path)
+            item.setToolTip(SETTING_COLUMN, f"{path}: {note}" if note else path)
             item.setToolTip(SPEC_COLUMN, f"The spec gives {path} = {spec_text}")
             self._rows[path] = item
         self.tree.blockSignals(False)
@@ -185,6 +192,7 @@ class SpecSettingsDialog(QDialog):
         name = listing.get("name") or self.spec
         unknown = [path for path in self._initial if path not in self._rows]
         note = f"; not a setting of this spec, left out: {', '.join(unknown)}" if unknown else ""
+        note += "".join(f"; {NOTE_MARK} {path}: {text}" for path, text in self._notes.items() if path in self._rows)
         text = (f"{len(self._rows)} settings of {name}: double-click a value to change it (TOML, as shown){note}.")
         (self.message.show_error if unknown else self.message.show_text)(text)
         self._apply_filter(self.filter.text())
@@ -280,8 +288,10 @@ class SpecSettingsDialog(QDialog):
         self.tree.blockSignals(True)
         self._set_bold(item, changed)
         path = item.data(SETTING_COLUMN, Qt.ItemDataRole.UserRole)
-        item.setToolTip(VALUE_COLUMN, f"Changed; the spec gives {item.text(SPEC_COLUMN)}" if changed
-                        else f"The spec's value of {path}; double-click to change it")
+        tip = (f"Changed; the spec gives {item.text(SPEC_COLUMN)}" if changed
+               else f"The spec's value of {path}; double-click to change it")
+        note = self._notes.get(path)
+        item.setToolTip(VALUE_COLUMN, f"{tip}; {note}" if note else tip)
         section = item.parent()
         count = sum(self._is_changed(section.child(i)) for i in range(section.childCount()))
         name = section.text(SETTING_COLUMN).split(" ")[0]

@@ -9,6 +9,12 @@ Stopping: :meth:`cancel` creates the run's ``STOP`` file (works on every platfor
 also sends SIGTERM; the child stops at the next batch, keeps its best checkpoint and exits with 130.
 Only a child that has not stopped after :data:`KILL_AFTER_MS` is killed (its files are written
 atomically, so even that leaves nothing half-written).
+
+Why the child's notes on stderr (``kws: …``, not its errors) are held until it ends and shown only when it
+failed without an ``end`` event: ``kws train`` prints them at its end, for a terminal, repeating that event in
+the command line's terms ("kws: training stopped; resume with: kws train … --resume", "kws: interrupted"); the
+window says a stop once, in its own (Resume), and only a child that died without a word has nothing better.
+Held, not dropped when the event arrives: stdout and stderr are separate pipes, read in no fixed order.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from workbench.gui.kws_child_process import (CANCELLED, ERROR_PREFIX, FAILED, SU
 KILL_AFTER_MS = 60_000  # stopping waits for the current batch and a checkpoint write
 CLI_PREFIX = "kws: "  # the child's own notes on stderr, worth showing in the log
 DONE = "done"  # with CANCELLED and FAILED, the statuses of ``finished``
+END_EVENT = "end"  # the child's last progress event (done, cancelled or error)
 # the Training workspace's boxes and buttons each option of kws train comes from: its errors name them instead
 TRAINING_BOXES = {"--dataset": "Data", "--spec": "Spec", "--keywords": "Keywords", "--epochs": "Epochs (max)",
                   "--seed": "Seed", "--workers": "Feature workers", "--init-from": "Start from",
@@ -54,6 +61,8 @@ class TrainingProcess(KwsChildProcess):
         self.stderr_line.connect(self._stderr_line)
         self.ended.connect(self._ended)
         self._last_event: dict[str, Any] = {}
+        self._ended_run = False  # the child's end event arrived (module docstring)
+        self._notes: list[str] = []  # its "kws: " notes, held until it ends
 
     @property
     def out(self) -> Path | None:
@@ -63,7 +72,7 @@ class TrainingProcess(KwsChildProcess):
         """Run ``kws train --out OUT ARGS --progress jsonl``."""
         if self.running:
             raise RuntimeError("a training run is already in progress")
-        self._last_event = {}
+        self._last_event, self._ended_run, self._notes = {}, False, []
         self.start_command(("train", "--out", str(out), *args, "--progress", "jsonl"), out_folder=Path(out))
 
     # -- child output ---------------------------------------------------------------------------
@@ -78,13 +87,17 @@ class TrainingProcess(KwsChildProcess):
             return
         if isinstance(item, dict):
             self._last_event = item
+            self._ended_run = self._ended_run or item.get("event") == END_EVENT
             self.event.emit(item)
 
     def _stderr_line(self, line: str) -> None:
         if line.startswith(CLI_PREFIX) and not line.startswith(ERROR_PREFIX):
-            self.log.emit(line)
+            self._notes.append(line)
 
     def _ended(self, outcome: str, error: str) -> None:
+        if outcome not in (SUCCEEDED, CANCELLED) and not self._ended_run:
+            for note in self._notes:
+                self.log.emit(note)
         if outcome == SUCCEEDED:
             self.finished.emit(DONE, str(self._last_event.get("message", "training finished")))
         elif outcome == CANCELLED:

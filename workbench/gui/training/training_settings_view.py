@@ -16,6 +16,13 @@ Why the spec's settings are changed in a dialog (:class:`SpecSettingsDialog`) an
 written into a spec file: a user who wants a stronger augmentation for one run should not have to write TOML,
 and the run's ``run.json`` then records exactly what was changed. Choosing another spec drops the changes: the
 other spec may not have those settings (another layer list, say), and its own values are what the user chose.
+The spec's ``data.keywords`` setting belongs to the Keywords field: the dialog shows the field's keywords there,
+and a change of it there changes the field -- two places for the classes would train one list while the form
+and the Data table showed the other.
+
+Why the fields a resumed run keeps are locked while the output folder holds a stopped run
+(:meth:`TrainingSettingsView.lock_to_run`): ``kws train --resume`` repeats the stored run's spec, keywords,
+settings, seed and starting weights; a field left editable there would be edited for nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +41,8 @@ from PySide6.QtWidgets import (
 
 from workbench.child_command import kws_command
 from workbench.core.errors import SettingsError
-from workbench.core.toml_file import toml_value
+from workbench.core.toml_file import toml_or_text, toml_value
+from workbench.gui.datasets.build_folder import output_folder
 from workbench.gui.training.spec_settings_dialog import ASSIGNMENT, SET_OPTION, SpecSettingsDialog
 from workbench.spec_files import spec_keywords
 
@@ -45,6 +53,14 @@ AUTO = 0  # spin box value meaning "the spec's own value"
 MODEL_FILTER = "Models (*.tflite *.h5 *.keras *.zip);;All files (*)"
 SPEC_OWN_SETTINGS = "the spec's own"
 SUMMARY_MIN_CHARS = 8  # an elided summary keeps at least "2 chan…"
+KEYWORDS_SETTING = "data.keywords"  # the spec setting the Keywords field owns (kws train --keywords)
+KEYWORDS_NOTE = "it is the form's Keywords field, and a change here changes that field"
+NO_KEYWORDS = ("\u201cKeywords\u201d is empty: list at least one keyword, comma-separated (the spec's own are "
+               "{spec}).")
+NO_OUT_FOLDER = "Choose an output folder for the training run."
+RESUME_KEEPS = ("The output folder holds a stopped run: Resume keeps its spec, keywords, settings, seed, starting "
+                "weights and datasets (only the epochs, the feature workers and the MLTK archive may change). "
+                "Choose another output folder to train with others.")
 
 
 def settings_summary(changes: Mapping[str, str]) -> str:
@@ -74,6 +90,14 @@ class ElidedLabel(QLabel):
     def elided(self) -> bool:
         """Whether the text does not fit as it is laid out now."""
         return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+
+def _keyword_list(text: str | None) -> list[str] | None:
+    """The keywords a ``data.keywords`` TOML text lists; None for no text, or one that is no list of words (left
+    as a --set value: ``kws train`` says what is wrong with it)."""
+    value = toml_or_text(text) if text is not None else None
+    return [word.strip() for word in value] if isinstance(value, list) and all(
+        isinstance(word, str) for word in value) else None
 
 
 def _own_keywords(name_or_file: str) -> list[str] | None:
@@ -131,11 +155,16 @@ class TrainingSettingsView(QWidget):
         self.settings_button.setAccessibleName("Change the spec's settings")
         self.settings_button.setToolTip("Change the chosen spec's training, augmentation and other settings for "
                                         "this run (kws train --set), without writing a spec file")
+        self.resume_note = QLabel(RESUME_KEEPS, wordWrap=True)
+        self.resume_note.setVisible(False)
+        self._kept_by_run: tuple[QWidget, ...] = (self.spec, self.keywords, self.settings_button, self.seed,
+                                                  self.init_from, self.init_button)
 
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         # the column is a few hundred pixels wide: at a large font a field goes under its label, not squeezed
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow(self.resume_note)
         form.addRow("Spec", self.spec)
         form.addRow("Keywords", self.keywords)
         form.addRow("Settings", self._with_button(self.settings_summary, self.settings_button))
@@ -208,9 +237,11 @@ class TrainingSettingsView(QWidget):
         self._spec_chosen()
 
     def show_run(self, spec: str, keywords: list[str] | None, label: str | None = None,
-                 settings: Mapping[str, Any] | None = None) -> None:
-        """Show the spec, keywords and changed settings a run trained with (``keywords`` None: the spec's own;
-        ``settings``: run.json's {path: value}), so training again repeats that run; ``label`` names a spec
+                 settings: Mapping[str, Any] | None = None, seed: int | None = None,
+                 init_from: str | None = None) -> None:
+        """Show the spec, keywords, changed settings, seed and starting weights a run trained with (``keywords``,
+        ``seed``, ``init_from`` None: the spec's own; ``settings``: run.json's {path: value}), so training again
+        repeats that run and a locked form (:meth:`lock_to_run`) shows what Resume keeps; ``label`` names a spec
         file in the list."""
         self._choose(spec, label)
         if keywords is None:
@@ -218,6 +249,8 @@ class TrainingSettingsView(QWidget):
         else:
             self._set_keywords(keywords)
         self.set_spec_settings({str(path): toml_value(value) for path, value in (settings or {}).items()})
+        self.seed.setValue(seed if seed is not None else AUTO)
+        self.init_from.setText(init_from or "")
 
     def _choose(self, name_or_file: str, label: str | None = None) -> None:
         index = self.spec.findData(name_or_file)
@@ -250,8 +283,14 @@ class TrainingSettingsView(QWidget):
 
     # -- the spec's settings ----------------------------------------------------------------------
     def set_spec_settings(self, changes: Mapping[str, str]) -> None:
-        """Train the chosen spec with ``changes`` ({path: TOML text}; empty: the spec's own settings)."""
-        self.spec_settings = dict(changes)
+        """Train the chosen spec with ``changes`` ({path: TOML text}; empty: the spec's own settings); a change of
+        ``data.keywords`` goes into the Keywords field instead (module docstring)."""
+        changes = dict(changes)
+        keywords = _keyword_list(changes.get(KEYWORDS_SETTING))
+        if keywords is not None:
+            del changes[KEYWORDS_SETTING]
+            self._set_keywords(keywords)
+        self.spec_settings = changes
         self._settings_spec = str(self.spec.currentData() or DEFAULT_SPEC)
         summary = settings_summary(self.spec_settings)
         self.settings_summary.setText(summary)
@@ -260,23 +299,53 @@ class TrainingSettingsView(QWidget):
     def open_spec_settings(self) -> SpecSettingsDialog:
         """Open the settings of the chosen spec, the current changes filled in; its OK sets them."""
         spec = str(self.spec.currentData() or DEFAULT_SPEC)
-        dialog = SpecSettingsDialog(spec, self.spec_settings if spec == self._settings_spec else {}, self)
+        changes = dict(self.spec_settings if spec == self._settings_spec else {})
+        if self.keyword_list() != self.spec_keywords():  # the field's keywords, as the dialog writes a list
+            changes[KEYWORDS_SETTING] = toml_value(self.keyword_list())
+        dialog = SpecSettingsDialog(spec, changes, self, notes={KEYWORDS_SETTING: KEYWORDS_NOTE})
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._settings_accepted(spec, dialog.changes()))
         dialog.open()
         return dialog
 
     def _settings_accepted(self, spec: str, changes: dict[str, str]) -> None:
-        if spec == self.spec.currentData():  # else the spec changed meanwhile: the changes were for another
-            self.set_spec_settings(changes)
+        if spec != self.spec.currentData():  # the spec changed meanwhile: the changes were for another
+            return
+        if KEYWORDS_SETTING not in changes:  # the dialog gave data.keywords the spec's value (again)
+            self._follow_spec()
+        self.set_spec_settings(changes)
 
     # -- values ---------------------------------------------------------------------------------
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.text().split(",") if k.strip()]
 
     def out_folder(self) -> Path | None:
-        text = self.out.text().strip()
-        return Path(text).expanduser() if text else None
+        """The output folder the form names; None for none, or for a relative path (:meth:`checked_out_folder`)."""
+        try:
+            return self.checked_out_folder()
+        except SettingsError:
+            return None
+
+    def checked_out_folder(self) -> Path:
+        """The output folder (``~`` expanded); SettingsError, one sentence, when there is none or it is relative.
+
+        Why a relative path is refused, as the dataset builder refuses it (the same sentence): ``kws train``
+        would resolve it against the app's working folder, which the user never chose."""
+        if not self.out.text().strip():
+            raise SettingsError(NO_OUT_FOLDER)
+        return output_folder(self.out.text())
+
+    def check_keywords(self) -> None:
+        """SettingsError when the Keywords field lists no keyword: ``kws train`` would silently train the spec's
+        own keywords while the form and the Data table showed none."""
+        if not self.keyword_list():
+            raise SettingsError(NO_KEYWORDS.format(spec=", ".join(self.spec_keywords() or ()) or "unreadable"))
+
+    def lock_to_run(self, locked: bool) -> None:
+        """Lock the fields a resumed run keeps (module docstring), and say why, while ``locked``."""
+        for widget in self._kept_by_run:
+            widget.setEnabled(not locked)
+        self.resume_note.setVisible(locked)
 
     def arguments(self) -> list[str]:
         """``kws train`` options for these settings (without --dataset, --out and --progress)."""
@@ -297,10 +366,10 @@ class TrainingSettingsView(QWidget):
         return args
 
     def resume_arguments(self) -> list[str]:
-        """What a resumed run may change: the epoch limit and the feature workers (everything else, --set values
-        too, is the stored run's; ``kws train --resume`` refuses --set)."""
+        """What a resumed run may change: the epoch limit, the feature workers and the MLTK archive (everything
+        else, --set values too, is the stored run's; ``kws train --resume`` refuses them, :meth:`lock_to_run`)."""
         epochs = ["--epochs", str(self.epochs.value())] if self.epochs.value() != AUTO else []
-        return epochs + self._workers_arguments()
+        return epochs + self._workers_arguments() + (["--mltk-zip"] if self.mltk_zip.isChecked() else [])
 
     def _workers_arguments(self) -> list[str]:
         """``--workers N`` when chosen (a run that died of memory is resumed with fewer), else the default."""

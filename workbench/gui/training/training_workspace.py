@@ -5,7 +5,9 @@ Why it is built this way: the training is ``kws train --progress jsonl`` in a ch
 folder is the single source of truth -- the curves follow the child's epoch events, the report is
 read from the folder's ``summary.json`` and ``eval/``, and "Use this model" opens the ``.tflite``
 the child wrote, through ``host.open_model`` (live view, Model and Profile workspaces). Cancel asks
-the child to stop at the next batch; it keeps its best checkpoint and Resume continues it.
+the child to stop at the next batch; it keeps its best checkpoint and Resume continues it (a Cancel before the
+first epoch leaves nothing to resume, and a folder the start created is removed again). Resume keeps the Log:
+it continues the run, and the Log shows its whole story, as the run's ``train/log.txt`` does.
 
 The same folder also shows a run this window did not start (a colleague's run copied over, ``kws train``
 on the command line, an earlier session's): whenever the output folder changes -- typed, chosen or
@@ -23,11 +25,13 @@ from PySide6.QtWidgets import (
     QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from workbench.core.errors import SettingsError
 from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
 from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind,
-                                                     inspect_run_folder, run_log, run_spec)
+                                                     first_missing_folder, inspect_run_folder, remove_empty_folders,
+                                                     run_log, run_spec, stopped_sentence)
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
@@ -45,6 +49,8 @@ INPUTS_MIN_WIDTH_PX = 450  # room for the spec names with their MACs and the fiv
 MAX_LOG_LINES = 5000
 CURVES_MIN_HEIGHT_PX = 200  # below this the charts' tick labels run into each other
 SHUTDOWN_WAIT_MS = 20_000
+RESUME_LOG_LINE = "----- Resume: the stopped run continues -----"
+LAST_WORD_PHASES = ("cancelled", "error")  # the child's last word, said in the window's terms by _finished
 
 
 def _clock(seconds: float | None) -> str:
@@ -69,6 +75,7 @@ class TrainingWorkspace(QWidget):
         self.host = host
         self.ask: Callable[[QWidget, str], bool] = _ask_user  # replaceable (tests answer for the user)
         self.model_path: Path | None = None
+        self._created: Path | None = None  # the outermost folder the running run's start created (None: none)
         self.process = TrainingProcess(self)
         self._qsettings = getattr(host.settings, "qsettings", None)
         dark = bool(getattr(host.settings, "dark", lambda: True)())
@@ -79,8 +86,8 @@ class TrainingWorkspace(QWidget):
         self.train_button.setToolTip("Train a model on the dataset folders with these settings (kws train); the "
                                      "model, logs and checkpoints go in the output folder")
         self.cancel_button = QPushButton("&Cancel")
-        self.cancel_button.setToolTip("Stop the training after the current batch; the best checkpoint is kept, "
-                                      "and Resume continues the run")
+        self.cancel_button.setToolTip("Stop the training after the current batch; once an epoch has finished, the "
+                                      "best checkpoint is kept and Resume continues the run")
         self.resume_button = QPushButton("&Resume")
         self.resume_button.setToolTip("Continue the stopped run in the output folder")
         self.use_button = QPushButton("&Use this model")
@@ -91,7 +98,6 @@ class TrainingWorkspace(QWidget):
         self.eta = QLabel("")
         self.curves = TrainingCurvesView(dark)
         self.log = QPlainTextEdit(readOnly=True)
-        self._logged_messages: set[str] = set()  # the child's event messages already in the log
         self.log.setMaximumBlockCount(MAX_LOG_LINES)
         self.report = EvaluationReportView(host=host)
         self.tabs = QTabWidget()
@@ -161,6 +167,7 @@ class TrainingWorkspace(QWidget):
         self.datasets.changed.connect(self._save)
         self.settings.keywords_changed.connect(self.datasets.set_keywords)
         self.settings.out.textChanged.connect(lambda _text: self.show_out_folder())
+        self.settings.out_chosen.connect(self.show_out_folder)  # chosen again: read again (its text is unchanged)
         self.settings.out_chosen.connect(self.take_run_settings)
 
     # -- persistence ------------------------------------------------------------------------------
@@ -247,7 +254,8 @@ class TrainingWorkspace(QWidget):
         state = inspect_run_folder(self.settings.out_folder())
         ran_with = run_spec(state.folder) if state.kind is not RunKind.NEW else None
         if ran_with is not None:
-            self.settings.show_run(ran_with.spec, ran_with.keywords, ran_with.label, ran_with.settings)
+            self.settings.show_run(ran_with.spec, ran_with.keywords, ran_with.label, ran_with.settings,
+                                   seed=ran_with.seed, init_from=ran_with.init_from)
 
     # -- running ----------------------------------------------------------------------------------
     @property
@@ -266,34 +274,27 @@ class TrainingWorkspace(QWidget):
         self.use_button.setEnabled(not running and self.model_path is not None and self.model_path.is_file())
         self.datasets.setEnabled(not running)
         self.settings.setEnabled(not running)
+        self.settings.lock_to_run(not running and self._resumable())
 
     def start(self, resume: bool = False) -> bool:
         """Start ``kws train`` (or resume the stopped run in the output folder); False when refused."""
         if self.running:
             return False
-        out = self.settings.out_folder()
-        if out is None:
-            self.host.show_error("Choose an output folder for the training run.")
+        try:
+            out = self.settings.checked_out_folder()
+            args = (["--resume"] + self.settings.resume_arguments()) if resume else self._new_run_arguments(out)
+        except SettingsError as exc:
+            self.host.show_error(str(exc))
             return False
-        if resume:
-            args = ["--resume"] + self.settings.resume_arguments()
-        else:
-            folders = self.datasets.folders()
-            if not folders:
-                self.host.show_error("Add at least one dataset folder to train on.")
-                return False
-            if (out / RUN_FILE).exists() or (out / SUMMARY_FILE).exists():  # a finished run may lack run.json
-                self.host.show_error(f"{out} already holds a training run: choose another output folder, "
-                                     "or press Resume to continue a stopped one.")
-                return False
-            args = [a for folder in folders for a in ("--dataset", str(folder))] + self.settings.arguments()
         self._save()
         self.model_path = None
-        if not resume:
+        self._created = None if resume else first_missing_folder(out)
+        if resume:  # the same run goes on: its curves and its log so far stay
+            self.log.appendPlainText(RESUME_LOG_LINE)
+        else:
             self.curves.clear()
+            self.log.clear()
         self.report.clear()
-        self.log.clear()
-        self._logged_messages: set[str] = set()
         self.progress.setValue(0)
         self.phase.setText("Starting (loading TensorFlow)…")
         self.eta.setText("")
@@ -302,9 +303,22 @@ class TrainingWorkspace(QWidget):
         self.host.show_status("Training started")
         return True
 
+    def _new_run_arguments(self, out: Path) -> list[str]:
+        """The options of a new run into ``out``; SettingsError (one sentence) when the form cannot start one."""
+        folders = self.datasets.folders()
+        if not folders:
+            raise SettingsError("Add at least one dataset folder to train on.")
+        self.settings.check_keywords()
+        if (out / RUN_FILE).exists() or (out / SUMMARY_FILE).exists():  # a finished run may lack run.json
+            if self._resumable():
+                raise SettingsError(f"{out} already holds a training run, a stopped one: press Resume to continue "
+                                    "it, or choose another output folder.")
+            raise SettingsError(f"{out} already holds a training run: choose another output folder.")
+        return [a for folder in folders for a in ("--dataset", str(folder))] + self.settings.arguments()
+
     def cancel(self) -> None:
         if self.running:
-            self.phase.setText("Stopping after the current batch (the best checkpoint is kept)…")
+            self.phase.setText("Stopping after the current batch…")
             self.process.cancel()
 
     def use_model(self) -> bool:
@@ -342,8 +356,7 @@ class TrainingWorkspace(QWidget):
             self._log(f"epoch {event.get('epoch')}: {figures}  lr {float(event.get('lr', 0)):.2e}{note}")
         elif kind == "end" and phase == "done" and event.get("model"):
             self.model_path = Path(str(event["model"]))
-        if event.get("message") and kind not in ("epoch",):
-            self._logged_messages.add(str(event["message"]))
+        if event.get("message") and kind != "epoch" and not (kind == "end" and phase in LAST_WORD_PHASES):
             self._log(f"[{phase}] {event['message']}")
 
     def _finished(self, status: str, message: str) -> None:
@@ -362,14 +375,17 @@ class TrainingWorkspace(QWidget):
         else:  # stopped or failed: no progress, no time left to show
             self.progress.setValue(0)
             self.eta.setText("")
-            if message not in self._logged_messages:  # the child's last event often said it already
-                self._log(message)
-            if status == CANCELLED:
-                self.phase.setText("Stopped: the best checkpoint is kept; Resume continues the run.")
+            if status == CANCELLED:  # said once, in the window's terms (the child's last event is not logged)
+                sentence = stopped_sentence(out)
+                self.phase.setText(sentence)
+                self._log(f"[{CANCELLED}] {sentence[:1].lower()}{sentence[1:]}")
                 self.host.show_status("Training stopped")
             else:
                 self.phase.setText("Failed.")
+                self._log(message)
                 self.host.show_error(message)
+            if out is not None and self._created is not None and inspect_run_folder(out).kind is RunKind.NEW:
+                remove_empty_folders(out, self._created)
         self._update_buttons()
 
     # -- window integration -----------------------------------------------------------------------
@@ -380,8 +396,8 @@ class TrainingWorkspace(QWidget):
     def confirm_close(self) -> bool:
         if not self.running:
             return True
-        return self.ask(self, "A training run is in progress. Stop it (the best checkpoint is kept, "
-                              "Resume continues it later) and close?")
+        return self.ask(self, "A training run is in progress. Stop it (once an epoch has finished, the best "
+                              "checkpoint is kept and Resume continues it later) and close?")
 
     def shutdown(self) -> None:
         self._save()

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import WorkbenchError, closest_name
 from workbench.datasets.layout import (SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class,
                                        label_of)
 from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_splits
@@ -43,6 +43,9 @@ MIN_GENERATED_SILENCE = 1
 MIN_TRAINING_SAMPLES = 20  # below this a class is too rare to learn: warn (the run still goes ahead)
 RESPLIT_OPTION = "validation_resplit_percent"  # the [data] setting that re-splits the non-test clips
 LISTS_RULE = "lists"  # how workbench.datasets describes a root split by its list files
+# how close a word folder must be to a missing keyword to be offered: keywords are short, and difflib's usual 0.6
+# offers "no" for "down"; a keyword in the wrong case ("Yes" for yes/) matches fully
+KEYWORD_GUESS_CUTOFF = 0.8
 
 
 @dataclass(frozen=True)
@@ -224,8 +227,17 @@ def make_plan(index: DatasetIndex, data: DataSettings, seed: int) -> SamplePlan:
                                  "it out.")
         if missing:
             raise WorkbenchError(f"The {split} split has no samples of {', '.join(missing)}: the dataset "
-                                 f"needs clips of every keyword (and other words for {UNKNOWN}) in it.")
+                                 f"needs clips of every keyword (and other words for {UNKNOWN}) in it"
+                                 + (_did_you_mean(missing, index) or "."))
     return plan
+
+
+def _did_you_mean(missing: list[str], index: DatasetIndex) -> str:
+    """The clause ``; did you mean yes, no?`` for classes missing because they are spelt unlike the dataset's word
+    folders (``Yes`` for ``yes/``: a keyword is matched as it is written); "" when no folder resembles them."""
+    words = {clip.word for clip in index.clips} - set(missing)
+    guesses = [guess for name in missing if (guess := closest_name(name, words, KEYWORD_GUESS_CUTOFF)) is not None]
+    return f"; did you mean {', '.join(guesses)}?" if guesses else ""
 
 
 def plan_warnings(plan: SamplePlan, data: DataSettings) -> list[str]:
