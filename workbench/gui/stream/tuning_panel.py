@@ -41,6 +41,7 @@ NOT_REPORTED_HELP = ("The firmware never reports a class whose name starts with 
 
 
 DECIMAL_MARKS = (",", ".")
+SPIN_ROOM = 10  # a value box is as wide as this many times the slider's end needs
 
 
 class DecimalSpinBox(QDoubleSpinBox):
@@ -65,6 +66,25 @@ class DecimalSpinBox(QDoubleSpinBox):
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt API)
         return super().valueFromText(self._normalized(text))
+
+
+def _readable_width(spin: QAbstractSpinBox, spec: ParameterSpec) -> int:
+    """The width a box needs for the values a user tunes (up to :data:`SPIN_ROOM` times the slider's end), not
+    for its whole range: sized for 2147483647 ms the boxes took the room of the sliders, the panel's main
+    controls. A larger value still shows, scrolled in its box."""
+    probe: QSpinBox | QDoubleSpinBox
+    if isinstance(spin, QDoubleSpinBox):
+        probe = QDoubleSpinBox()
+        probe.setDecimals(spec.decimals)
+        probe.setRange(spec.minimum, spec.slider_maximum * SPIN_ROOM)
+    else:
+        probe = QSpinBox()
+        probe.setRange(int(spec.minimum), int(spec.slider_maximum * SPIN_ROOM))
+    probe.setFont(spin.font())
+    probe.setSuffix(spin.suffix())
+    width = probe.sizeHint().width()
+    probe.deleteLater()
+    return width
 
 
 class ParameterRow:
@@ -93,6 +113,7 @@ class ParameterRow:
         self.spin.setStepType(QAbstractSpinBox.StepType.DefaultStepType)
         if spec.unit:
             self.spin.setSuffix(f" {spec.unit}")
+        self.spin.setMaximumWidth(_readable_width(self.spin, spec))
         for widget in (self.slider, self.spin):
             widget.setToolTip(spec.help)
             widget.setAccessibleDescription(spec.help)
@@ -174,6 +195,9 @@ class TuningPanel(QWidget):
             grid.addWidget(row.spin, line, 2)
             self.rows[spec.name] = row
         grid.setColumnStretch(1, 1)
+        widest = max(row.spin.maximumWidth() for row in self.rows.values())
+        for row in self.rows.values():  # one column of boxes of one width, as before they were capped
+            row.spin.setMinimumWidth(widest)
 
         self.class_box = QGroupBox("Per-class thresholds")
         self.class_box.setToolTip(CLASS_THRESHOLD_HELP)
