@@ -134,6 +134,12 @@ def test_an_incomplete_form_is_one_sentence(qtbot, dialog, tmp_path: Path) -> No
     dialog._ask_folder = lambda title, start: str(tmp_path / "chosen")
     dialog.out_button.click()
     assert dialog.out_edit.text() == str(tmp_path / "chosen")
+    tick_only(dialog, VOICE_IDS)
+    dialog.negatives_from.setText("speech_commands")  # relative: read from wherever the app was started
+    assert not dialog.build() and not dialog.child.running
+    assert dialog.host.errors[-1] == ("Give \u201cNegatives from\u201d as a full path (such as ~/speech_commands) or "
+                                      "choose it with \u201cFolder\u2026\u201d; 'speech_commands' alone would be "
+                                      "looked for in whatever folder the app was started from.")
 
 
 def test_the_clip_length_and_spectrogram_follow_the_loaded_model(qtbot, tmp_path: Path) -> None:

@@ -136,3 +136,16 @@ def test_the_data_table_names_the_datasets_splits_and_a_keyword_in_the_wrong_cas
     assert "no clips of Yes, NO (did you mean yes, no?)" in status, status
     assert "dataset's own splits" in status and "Log lists the samples training uses" in status
     assert all("dataset's own" in ws.datasets.table.horizontalHeaderItem(column).toolTip() for column in (1, 2, 3))
+
+
+
+def test_a_long_status_sentence_wraps_instead_of_widening_the_window(window, qtbot, tmp_path: Path) -> None:
+    """A finished run's status names its folder: it pushed a 1280 px window wider (to 1347 px at 16 pt)."""
+    window.show_workspace("training")
+    window.resize(1280, 720)
+    qtbot.wait(50)
+    width = window.width()
+    folder = tmp_path / ("a-long-folder-name-" * 12)
+    window.training.training.phase.setText(f"Finished run in {folder}: its report is in the Evaluation tab.")
+    qtbot.wait(50)
+    assert window.width() == width

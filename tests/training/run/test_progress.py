@@ -95,3 +95,12 @@ def test_the_bar_leaves_the_error_message_to_the_command_and_ends_its_line_first
     stream = io.StringIO()  # not a terminal: nothing at all
     BarProgress(stream).emit({"phase": "error", "event": "end", "message": "the disk is full"})
     assert stream.getvalue() == ""
+
+
+def test_the_log_file_lines_give_every_epoch_with_its_figures() -> None:
+    """``train/log.txt`` is what a run opened later shows: "train: best so far" alone said nothing."""
+    run = Progress()
+    run.emit("train", "epoch", epoch=1, epochs=5, loss=0.7, accuracy=0.6, lr=0.001, eta_s=40)
+    MemberProgress(run, 2, 4).emit("train", "epoch", epoch=3, epochs=5, loss=0.5, message="best so far", eta_s=10)
+    assert run.log_lines[0].endswith("train: epoch 1/5  loss 0.7000  accuracy 0.6000  lr 1.00e-03")
+    assert run.log_lines[1].endswith("train: member 2/4 epoch 3/5  loss 0.5000  best so far")

@@ -28,12 +28,17 @@ def output_folder(text: str) -> Path:
     text = text.strip()
     if not text:
         raise SettingsError("Choose an output folder for the dataset.")
-    folder = Path(text).expanduser()
-    if not folder.is_absolute():
-        raise SettingsError(f"Give the output folder as a full path (such as ~/{Path(text)}) or choose it with "
-                            f"\u201cBrowse\u2026\u201d; {text!r} alone would land in whatever folder the app was "
-                            "started from.")
-    return folder
+    return full_path(text, "the output folder", "\u201cBrowse\u2026\u201d", "would land in")
+
+
+def full_path(text: str, what: str, button: str, effect: str) -> Path:
+    """``text`` (``~`` expanded) as a path; a SettingsError when it is relative: it would be taken from wherever
+    the app was started, a folder the user never chose."""
+    path = Path(text.strip()).expanduser()
+    if not path.is_absolute():
+        raise SettingsError(f"Give {what} as a full path (such as ~/{Path(text.strip())}) or choose it with "
+                            f"{button}; {text.strip()!r} alone {effect} whatever folder the app was started from.")
+    return path
 
 
 def resumable(folder: Path) -> bool:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.gui.kws_child import KwsChild
-from workbench.gui.datasets.build_folder import built_line, check_new_folder, output_folder, resumable
+from workbench.gui.datasets.build_folder import built_line, check_new_folder, full_path, output_folder, resumable
 from workbench.gui.datasets.build_status_view import BuildStatusView
 from workbench.gui.datasets.clip_preview_view import ClipPreviewView
 from workbench.gui.datasets.form_words import form_words, keyword_list
@@ -237,7 +237,9 @@ class DatasetBuilderDialog(QDialog):
         if negatives:
             args += ["--negatives", ",".join(negatives)]
         if self.negatives_from.text().strip():
-            args += ["--negatives-from", self.negatives_from.text().strip()]
+            negatives_from = full_path(self.negatives_from.text(), "\u201cNegatives from\u201d",
+                                       "\u201cFolder\u2026\u201d", "would be looked for in")
+            args += ["--negatives-from", str(negatives_from)]
         if self.similar_spin.value() != AUTO_SIMILAR:
             args += ["--similar", str(self.similar_spin.value())]
         if self.room_check.isChecked():

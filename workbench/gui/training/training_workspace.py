@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import SettingsError
+from workbench.gui.datasets.flexible_label import flexible_width
 from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
@@ -92,7 +93,7 @@ class TrainingWorkspace(QWidget):
         self.resume_button.setToolTip("Continue the stopped run in the output folder")
         self.use_button = QPushButton("&Use this model")
         self.use_button.setToolTip("Load the trained model into the live view, the Model and the Profile workspaces")
-        self.phase = QLabel(READY)
+        self.phase = flexible_width(QLabel(READY))  # a finished run's path-long sentence wraps, never widens
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
         self.progress.setFormat("%p %")
         self.eta = QLabel("")

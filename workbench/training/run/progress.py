@@ -94,7 +94,7 @@ class BarProgress:
             self._last_draw = now
             self._line(self._bar(event), final=False)
         elif kind == "epoch":
-            self._line(self._epoch(event), final=True)
+            self._line(epoch_text(event), final=True)
         elif event.get("phase") == ERROR_PHASE:
             if self._open_line:  # the command's error line starts on a line of its own
                 self._line("", final=True)
@@ -115,17 +115,21 @@ class BarProgress:
             metrics = f" loss {event['loss']:.4f} acc {event.get('accuracy', 0.0):.4f}"
         return f"{label} [{bar}] {done}/{total}{metrics} eta {_duration(event.get('eta_s'))}"
 
-    def _epoch(self, event: dict[str, Any]) -> str:
-        parts = [f"{_member(event)}epoch {event['epoch']}/{event.get('epochs', '?')}"]
-        for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
-            if key in event and event[key] is not None:
-                parts.append(f"{key} {event[key]:.4f}")
-        if "lr" in event:
-            parts.append(f"lr {event['lr']:.2e}")
-        if event.get("message"):
-            parts.append(event["message"])
+
+def epoch_text(event: dict[str, Any], eta: bool = True) -> str:
+    """An epoch event as one line: ``epoch 3/40  loss 0.5000  …  lr 1.00e-03  best so far  eta 01:15``; without
+    ``eta`` for ``train/log.txt``, which is read after the run."""
+    parts = [f"{_member(event)}epoch {event['epoch']}/{event.get('epochs', '?')}"]
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        if key in event and event[key] is not None:
+            parts.append(f"{key} {event[key]:.4f}")
+    if "lr" in event:
+        parts.append(f"lr {event['lr']:.2e}")
+    if event.get("message"):
+        parts.append(event["message"])
+    if eta:
         parts.append(f"eta {_duration(event.get('eta_s'))}")
-        return "  ".join(parts)
+    return "  ".join(parts)
 
 
 def _member(event: dict[str, Any]) -> str:
@@ -143,8 +147,10 @@ class Progress:
 
     def emit(self, phase: str, event: str, **fields: Any) -> None:
         record = {"phase": phase, "event": event, **fields}
-        if fields.get("message"):
-            self.log_lines.append(f"[{time.monotonic() - self._start:8.1f}s] {phase}: {fields['message']}")
+        # every epoch with its figures (its note alone, "best so far", said nothing of which epoch or how good)
+        text = epoch_text(record, eta=False) if event == "epoch" and "epoch" in fields else fields.get("message")
+        if text:
+            self.log_lines.append(f"[{time.monotonic() - self._start:8.1f}s] {phase}: {text}")
         for sink in self.sinks:
             sink.emit(record)
 
