@@ -8,20 +8,18 @@ computes training and evaluation features) and run through LiteRT (:class:`Model
 runner). The result per clip is the output dequantised with the tensor's scale and zero point, which is
 what MLTK's ``TfliteModel.predict(y_dtype=float32)`` hands to its evaluation.
 
-Clips are independent, so large sets are split into chunks scored by a pool of spawned processes (spawn,
-not fork: the GUI process has threads). The workers ignore Ctrl+C and die with the parent
-(:mod:`workbench.worker_guard`): a stop is the parent's, and a parent killed outright leaves no worker
-behind. A clip that cannot be decoded is reported, not fatal.
+Clips are independent, so large sets are split into chunks scored by a :class:`~workbench.worker_pool.WorkerPool`
+of spawned processes (spawn, not fork: the GUI process has threads). The workers ignore Ctrl+C and die with the
+parent: a stop is the parent's, a parent killed outright leaves no worker behind, and a worker that dies is one
+sentence, never a hang. A clip that cannot be decoded is reported, not fatal.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as futures
-import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Protocol, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -32,19 +30,13 @@ from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
 from workbench.datasets.clip_length import MLTK_TRIM_DB, fit_length
-from workbench.worker_guard import ctrl_c_held_back, guard_worker
+from workbench.worker_pool import StopFlag, WorkerPool
 
 CHUNK_CLIPS = 64
 MIN_CLIPS_FOR_WORKERS = 400  # below this, starting processes costs more than it saves
-POLL_S = 0.2
+WORKER_DIED = "An evaluation worker process died (out of memory?); try --workers 1."
 
 ProgressCallback = Callable[[int, int], None]  # (clips done, clips in all)
-
-
-class StopFlag(Protocol):
-    """What a stop request is checked through: a ``threading.Event``, or a training run's cancel token."""
-
-    def is_set(self) -> bool: ...
 
 
 class EvaluationCancelled(WorkbenchError):
@@ -115,27 +107,17 @@ def score_clips(tflite: bytes, params: Mapping[str, Any], paths: Sequence[Path],
     chunks = [items[k:k + CHUNK_CLIPS] for k in range(0, len(items), CHUNK_CLIPS)]
     done = 0
     ClipScorer(tflite, params, trim_db)  # a bad model fails here, once, with its own message
-    pool = futures.ProcessPoolExecutor(max_workers=min(workers, len(chunks)),
-                                       mp_context=multiprocessing.get_context("spawn"), initializer=guard_worker)
-    try:
-        model, settings = bytes(tflite), dict(params)
-        with ctrl_c_held_back():  # the workers start in submit
-            pending = {pool.submit(_score_chunk, model, settings, trim_db, chunk) for chunk in chunks}
-        while pending:
-            finished, pending = futures.wait(pending, timeout=POLL_S, return_when=futures.FIRST_COMPLETED)
-            if cancel is not None and cancel.is_set():
-                raise EvaluationCancelled(f"The evaluation was cancelled after {done} of {len(items)} clips.")
-            for future in finished:
-                rows = future.result()
-                for row in rows:
-                    _store(scores, errors, row)
-                done += len(rows)
-                if progress is not None:
-                    progress(done, len(items))
-    except futures.process.BrokenProcessPool:
-        raise WorkbenchError("An evaluation worker process died (out of memory?); try --workers 1.") from None
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    model, settings = bytes(tflite), dict(params)
+    with WorkerPool(min(workers, len(chunks)), _score_chunk, lambda: WorkbenchError(WORKER_DIED),
+                    name="kws-evaluation") as pool:
+        for rows in pool.run([(model, settings, trim_db, chunk) for chunk in chunks], cancel):
+            for row in rows:
+                _store(scores, errors, row)
+            done += len(rows)
+            if progress is not None:
+                progress(done, len(items))
+    if cancel is not None and cancel.is_set() and done < len(items):
+        raise EvaluationCancelled(f"The evaluation was cancelled after {done} of {len(items)} clips.")
     return ScoredClips(scores, errors)
 
 

@@ -2,7 +2,7 @@
 
 Why processes: engines are CPU-bound (Kokoro ~0.5 s per word) and some hold global state (onnxruntime's
 seed), so each worker is a spawned process (spawn, not fork: the GUI has threads) running
-:func:`~workbench.synthesis.synthesis_worker.run_batch` (:mod:`~workbench.synthesis.worker_pool` starts, stops
+:func:`~workbench.synthesis.synthesis_worker.run_batch` (:mod:`~workbench.synthesis.synthesis_processes` starts, stops
 and cleans up after them); the parent writes every file atomically. Progress goes to a callback after each
 batch; ``cancel`` (a ``threading.Event``) ends the workers at once and keeps every clip already written.
 Because the plan fixes every file name and seed, building the same settings into the same folder again
@@ -49,7 +49,7 @@ from workbench.synthesis.engines.base import Voice
 from workbench.synthesis.noise import babble, generated_noise
 from workbench.synthesis.synthesis_worker import BABBLE, JobResult, VoiceBatch, run_batch
 from workbench.synthesis.voice_registry import VoiceRegistry
-from workbench.synthesis.worker_pool import run_in_workers
+from workbench.synthesis.synthesis_processes import run_in_workers
 
 MANIFEST = "synth.json"
 MANIFEST_SETTINGS_KEY = "settings"  # the manifest's record of the build settings (and so of its words)

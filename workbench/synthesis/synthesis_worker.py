@@ -4,7 +4,7 @@ Why batches of one voice: loading a neural voice costs about a second (Kokoro jo
 festival costs a process start per batch, so a worker gets many utterances of the same voice at once.
 Workers only compute: they return int16 clip bytes (or float32 babble audio) and the parent writes the
 files, so cancelling a build can end the workers at any moment without leaving a half-written clip
-(:mod:`workbench.synthesis.worker_pool` runs this in processes and stops them).
+(:mod:`workbench.synthesis.synthesis_processes` runs this in processes and stops them).
 Every result depends only on the job (its seeds), never on which worker ran it or when.
 """
 

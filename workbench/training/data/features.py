@@ -22,23 +22,20 @@ would cost more memory than the reads cost time.
 A clip that cannot be decoded (a corrupt WAV whose header looked fine) does not stop training: it is
 returned in ``failed`` with the reason, and the caller drops it from the plan and reports it.
 
-The workers are a :class:`concurrent.futures.ProcessPoolExecutor`, guarded by :mod:`workbench.worker_guard`:
-they leave Ctrl+C to the run (even while they still import: they are started with it held back) and die with
-the run when it is killed outright, instead of idling forever with the caller's pipes open. A worker that
-dies itself (the OOM killer, ``kill -9``) breaks the pool, and :meth:`FeatureMaker.compute` says so in one
-sentence (:class:`FeatureWorkerDied`): ``multiprocessing.Pool`` replaced such a worker silently and lost its
-chunk, so the run waited forever. A worker whose setup fails (an unreadable background noise) answers its
-chunks with that error rather than dying, so the run reports the file instead of a dead worker.
+The workers are a :class:`workbench.worker_pool.WorkerPool` (a pipe per worker): they leave Ctrl+C to the run
+(even while they still import) and die with the run when it is killed outright, instead of idling forever with the
+caller's pipes open. A worker that dies itself (the OOM killer, ``kill -9``) ends the computation with one sentence
+(:class:`FeatureWorkerDied`): ``multiprocessing.Pool`` replaced such a worker silently and lost its chunk, and
+``ProcessPoolExecutor`` waited forever when the worker died while it wrote a chunk's result. A worker whose setup
+fails (an unreadable background noise) answers its chunks with that error rather than dying, so the run reports
+the file instead of a dead worker.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as futures
 import contextlib
-import multiprocessing
 import os
 import threading
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -54,12 +51,10 @@ from workbench.training.data.augmentation import (INT16_SCALE, Transform, apply_
                                                   draw_transform, history_audio, sample_rng, to_int16)
 from workbench.training.data.sample_plan import Sample, SamplePlan
 from workbench.training.spec.model_spec import AugmentationSettings, ModelSpec
-from workbench.worker_guard import ctrl_c_held_back, guard_worker
+from workbench.worker_pool import WorkerPool
 
 CHUNK_SAMPLES = 32  # samples per task sent to a worker
 NO_AUGMENTATION_EPOCH = -1  # the "epoch" of fixed (validation) features
-POLL_S = 0.2  # how often compute() looks at its cancel event while no chunk comes back
-START_METHOD = "spawn"  # never fork a process that may have TensorFlow loaded (module docstring)
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
 ChunkItems = list[tuple[int, str | None]]  # (sample index, clip path or None for silence)
@@ -173,13 +168,12 @@ _worker_failure: WorkbenchError | None = None  # why this worker has no renderer
 
 
 def _init_worker(settings: FeatureSettings) -> None:
-    """Pool initializer: the guard first (Ctrl+C is the parent's, die with the parent), then the renderer.
+    """Pool initializer (after the pool's guard): the renderer.
 
     A renderer that cannot be made (an unreadable background noise) is kept as the answer to every chunk:
     an initializer that raised would end the worker, which the pool reports as a dead worker.
     """
     global _worker, _worker_failure
-    guard_worker()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     try:
         _worker = SampleRenderer(settings)
@@ -201,12 +195,10 @@ class FeatureMaker:
         self.settings = settings
         self.workers = workers if workers > 0 else max(1, os.cpu_count() or 1)
         self._local: SampleRenderer | None = None
-        self._pool: futures.ProcessPoolExecutor | None = None
+        self._pool: WorkerPool | None = None
         if self.workers > 1:
-            with ctrl_c_held_back():  # the executor starts multiprocessing's helpers here, the workers in submit
-                self._pool = futures.ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=multiprocessing.get_context(START_METHOD),
-                    initializer=_init_worker, initargs=(settings,))
+            self._pool = WorkerPool(self.workers, _render_chunk, lambda: FeatureWorkerDied(WORKER_DIED),
+                                    initializer=_init_worker, initargs=(settings,), name="kws-features")
         else:
             self._local = SampleRenderer(settings)
 
@@ -222,9 +214,9 @@ class FeatureMaker:
         self.close()
 
     def close(self) -> None:
-        """End the workers: chunks not started are dropped, a running one (a few samples) ends first."""
+        """End the workers (a chunk still running is not wanted: it is stopped)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
             self._pool = None
 
     def _chunks(self, samples: Sequence[Sample], epoch: int) -> list[tuple[ChunkItems, int]]:
@@ -233,29 +225,14 @@ class FeatureMaker:
 
     def _results(self, samples: Sequence[Sample], epoch: int, cancel: threading.Event | None
                  ) -> Iterator[ChunkResult]:
-        """Chunk results as they come (any order); stops early when ``cancel`` is set.
-
-        The pool's chunks not yet started are cancelled when the iteration ends (the caller stopped
-        early, or a worker died), so the next call's chunks are not queued behind them.
-        """
+        """Chunk results as they come (any order); stops early when ``cancel`` is set (the pool drops the
+        chunks not yet started, so the next call's chunks are not queued behind them)."""
         chunks = self._chunks(samples, epoch)
         if self._pool is None:
             assert self._local is not None
             yield from (self._local.render_chunk(*chunk) for chunk in chunks)
             return
-        pending: set[futures.Future[ChunkResult]] = set()
-        try:
-            with ctrl_c_held_back():  # a worker the pool starts in submit must never see a terminal's Ctrl+C
-                pending = {self._pool.submit(_render_chunk, *chunk) for chunk in chunks}
-            while pending and not (cancel is not None and cancel.is_set()):
-                finished, pending = futures.wait(pending, timeout=POLL_S, return_when=futures.FIRST_COMPLETED)
-                for future in finished:
-                    yield future.result()
-        except BrokenProcessPool:  # also from submit: a worker that died while the pool was idle
-            raise FeatureWorkerDied(WORKER_DIED) from None
-        finally:
-            for future in pending:
-                future.cancel()
+        yield from self._pool.run(chunks, cancel)
 
     def compute(self, samples: Sequence[Sample], epoch: int, progress: ProgressCallback | None = None,
                 cancel: threading.Event | None = None) -> FeatureBatch:
