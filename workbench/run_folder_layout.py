@@ -33,6 +33,10 @@ MLTK_ZIP_SUFFIX = ".mltk.zip"  # with --mltk-zip: the run folder in one archive
 
 # -- in TRAIN_DIR (or an ensemble member's folder in it) -------------------------------------------------
 LOG_FILE = "log.txt"  # every session's lines
+# how a stopped session's last line in LOG_FILE ends: the command that continues the run (the window says
+# "Resume" instead, see workbench.gui.training.run_folder_state.run_log)
+RESUME_HINT_START = "Continue with: kws train --out "
+RESUME_HINT_END = " --resume"
 STATE_FILE = "state.json"  # a checkpoint folder's state, saved after every epoch
 CHECKPOINTS_DIR = "checkpoints"
 HISTORY_NAME = "training-history"  # .json, .csv and .png

@@ -33,6 +33,7 @@ from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSetti
 from workbench.core.engine import Engine, EngineOptions, InferenceResult
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import LiveSession
+from workbench.core.wording import counted
 
 if TYPE_CHECKING:
     from workbench.calibration.streams.labels import StreamLabels
@@ -296,13 +297,8 @@ def labels_summary(detections: list[Detection], labels: StreamLabels, classes: t
 
 def _figures_text(keywords: int, hits: int, frr: float | None, false_accepts: int) -> str:
     rate = "" if frr is None else f" (FRR {frr * PERCENT:.1f} %)"
-    return (f"{_count(keywords, 'keyword')}, {hits} hit, {keywords - hits} missed{rate}, "
-            f"{_count(false_accepts, 'false accept')}")
-
-
-def _count(n: int, noun: str) -> str:
-    """``1 false accept``, ``2 false accepts``."""
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    return (f"{counted(keywords, 'keyword')}, {hits} hit, {keywords - hits} missed{rate}, "
+            f"{counted(false_accepts, 'false accept')}")
 
 
 def summary_text(summary: dict[str, Any]) -> str:

@@ -11,6 +11,8 @@ import sys
 import time
 from typing import Optional, TextIO
 
+from workbench.core.wording import clock_time
+
 BAR_WIDTH = 28
 REDRAW_INTERVAL_S = 0.1
 LOG_STEPS = 10
@@ -22,12 +24,6 @@ def human_bytes(n: float) -> str:
         if n >= size:
             return f"{n / size:.1f} {unit}"
     return f"{int(n)} B"
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(max(0, seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 class ProgressBar:
@@ -57,7 +53,7 @@ class ProgressBar:
         if total:
             fraction = min(1.0, done / total)
             filled = int(fraction * BAR_WIDTH)
-            eta = f" ETA {_clock((total - done) / rate)}" if rate > 0 and done < total else ""
+            eta = f" ETA {clock_time((total - done) / rate)}" if rate > 0 and done < total else ""
             return (f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {fraction * 100:5.1f}% "
                     f"{self._amount(done)}/{self._amount(total)}{speed}{eta}")
         return f"{self.label} {self._amount(done)}{speed}"

@@ -28,6 +28,7 @@ from typing import Any, Sequence
 
 from workbench.core.atomic_write import create_folder
 from workbench.core.file_set import Content, write_file_set
+from workbench.core.wording import counted
 from workbench.evaluation.clip_predictions import confident_mistakes, predictions_csv
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.evaluation.evaluate import EvaluationResult
@@ -104,7 +105,7 @@ def no_clips_note(result: EvaluationResult) -> str | None:
     whose = "its" if len(missing) == 1 else "their"
     others = len(result.classes) - len(missing)
     return (f"No clips of {', '.join(missing)}: {whose} accuracy and recall are n/a, and balanced "
-            f"accuracy averages the other {others} {'class' if others == 1 else 'classes'}.")
+            f"accuracy averages the other {counted(others, 'class', 'classes')}.")
 
 
 def summary_text(result: EvaluationResult) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from workbench.core.wording import listed, plural
 from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
 
 # (field of a layer's ``measured``, its name in a sentence), in the order the firmware prints them
@@ -33,15 +34,12 @@ def _layer_name(layer: Mapping[str, Any]) -> str:
     return f"{layer.get('index')} ({str(layer.get('op', '')).upper()})"
 
 
-def _joined(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
 def _layers_text(names: list[str]) -> str:
     """``layer 0 (CONV_2D)``, ``layers 2 (FULLY_CONNECTED) and 3 (SOFTMAX)``, the first few of many."""
     shown = names[:MAX_NAMED_LAYERS]
-    listed = _joined(shown) if len(shown) == len(names) else f"{', '.join(shown)} and {len(names) - len(shown)} more"
-    return f"layer{'s' if len(names) > 1 else ''} {listed}"
+    more = len(names) - len(shown)
+    names_text = listed(shown) if not more else f"{', '.join(shown)} and {more} more"
+    return f"{plural(len(names), 'layer')} {names_text}"
 
 
 def missing_figures(document: Mapping[str, Any]) -> str | None:
@@ -53,7 +51,7 @@ def missing_figures(document: Mapping[str, Any]) -> str | None:
         lacking = tuple(label for name, label in MEASURED_FIGURES if measured.get(name) is None)
         if lacking:
             groups.setdefault(lacking, []).append(_layer_name(layer))
-    parts = [f"{'every figure' if len(lacking) == len(MEASURED_FIGURES) else 'the ' + _joined(list(lacking))} "
+    parts = [f"{'every figure' if len(lacking) == len(MEASURED_FIGURES) else 'the ' + listed(lacking)} "
              f"of {_layers_text(names)}" for lacking, names in groups.items()]
     measured_summary = (document.get("summary") or {}).get("measured") or {}
     if measured_summary.get("clock_hz") is None:

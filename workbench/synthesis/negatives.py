@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.wording import counted
 from workbench.synthesis.pronunciations import (
     Phones,
     pronouncing_dictionary,
@@ -164,7 +165,7 @@ def phonetic_negatives(keywords: Sequence[str], *, per_keyword: int = DEFAULT_NE
         found = [n for n in found if n.text.lower() not in keyword_set]
         if not found:
             why = "it is not in the CMU pronouncing dictionary" if pronunciations(keyword) is None else \
-                f"no dictionary word is within {max_distance} phoneme{'s' if max_distance != 1 else ''} of it"
+                f"no dictionary word is within {counted(max_distance, 'phoneme')} of it"
             notes.append(f"no sound-alikes found for {keyword!r}: {why}")
         out += found
     return _unique(out, keyword_set), notes

@@ -143,8 +143,12 @@ def test_a_stopped_run_enables_resume_and_says_so(workspace, copied) -> None:
     assert ws.phase.text().endswith("holds a stopped run (1 epoch trained): Resume continues it.")
     assert ws.report.headline.text() == STOPPED_REPORT and ws.report.summary is None
     assert ws.curves.epochs == epochs == [1]
-    log = (folder / "train" / "log.txt").read_text(encoding="utf-8")
-    assert log and ws.log.toPlainText() == log  # the Log tab shows the run's own log
+    log = (folder / "train" / "log.txt").read_text(encoding="utf-8").splitlines()
+    shown = ws.log.toPlainText().splitlines()
+    assert len(shown) == len(log) and shown[:-1] == log[:-1]  # the Log tab shows the run's own log ...
+    stop = log[-1].index("Continue with: kws train --out ")
+    assert log[-1].endswith(" --resume")  # ... whose last line tells the command line how to continue,
+    assert shown[-1] == log[-1][:stop] + "Resume continues it."  # and the window how to
 
 
 def test_a_folder_without_a_run_looks_like_a_new_run(workspace, copied, tmp_path: Path) -> None:

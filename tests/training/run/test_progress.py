@@ -39,7 +39,7 @@ def test_the_bar_prints_epochs_and_messages_as_lines_when_not_a_terminal() -> No
     bar.emit({"phase": "done", "event": "end", "message": "model written"})
     text = stream.getvalue()
     assert "epoch 1/5  loss 0.7000  accuracy 0.6000  val_loss 0.8000  val_accuracy 0.5500  lr 1.00e-03" in text
-    assert "eta 01:15" in text and "[done] model written" in text and "[####" not in text
+    assert "eta 1:15" in text and "[done] model written" in text and "[####" not in text
 
 
 def test_an_ensemble_members_train_events_are_tagged_and_shown() -> None:

@@ -22,6 +22,7 @@ from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import sigterm_as_interrupt
 from workbench.cli.progress_bar import ProgressBar, human_bytes
 from workbench.core.errors import SettingsError, closest_name
+from workbench.core.wording import clock_time
 from workbench.cli.data.synth_commands import register_synth_commands
 from workbench.datasets.splits import (
     DEFAULT_TESTING_PERCENT,
@@ -94,12 +95,6 @@ def register(subparsers: Any) -> None:
 
 # -- info ------------------------------------------------------------------------------------------
 
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(round(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def _words_cell(words: list[str]) -> str:
     if len(words) <= MAX_WORDS_LISTED:
         return ", ".join(words)
@@ -113,10 +108,10 @@ def render_summary(summary: DatasetSummary, keywords_note: str = "") -> str:
         lines.append(f"{root}  ({summary.split_rules.get(root, 'no split rule')})")
     if keywords_note:
         lines.append(keywords_note)
-    lines.append(f"{summary.clips} clips ({_clock(summary.duration_s)}), {summary.speakers['total']} speakers"
+    lines.append(f"{summary.clips} clips ({clock_time(summary.duration_s)}), {summary.speakers['total']} speakers"
                  + (f" ({summary.clips_without_speaker_id} clips without a _nohash_ speaker id count as one "
                     "speaker each)" if summary.clips_without_speaker_id else ""))
-    lines.append(f"background noise: {summary.background_files} files ({_clock(summary.background_duration_s)})")
+    lines.append(f"background noise: {summary.background_files} files ({clock_time(summary.background_duration_s)})")
     lines.append("")
     header = f"{'class':<14}" + "".join(f"{s:>12}" for s in SPLITS) + f"{'total':>9}  words"
     lines.append(header)

@@ -21,6 +21,7 @@ from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
 from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.core.wording import listed, plural
 from workbench.synthesis.negatives import default_sound_alikes
 
 PROGRESS_MODES = ("bar", "jsonl", "none")
@@ -289,8 +290,7 @@ def keyword_shortfalls(settings: Any, report: Any, voices: int) -> tuple[list[st
 
 def no_clip_error(empty: list[str], out: Path) -> WorkbenchError:
     """The one sentence for keywords without a single clip (``empty`` from :func:`keyword_shortfalls`)."""
-    names = empty[0] if len(empty) == 1 else ", ".join(empty[:-1]) + " and " + empty[-1]
-    return WorkbenchError(f"No clip was made of the keyword{'s' if len(empty) > 1 else ''} {names}, so the "
+    return WorkbenchError(f"No clip was made of the {plural(len(empty), 'keyword')} {listed(empty)}, so the "
                           f"dataset in {out} cannot train a model.")
 
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from workbench.core.detection.detector import MAX_RESULTS, is_keyword_class
 from workbench.core.detection.settings import INT_PARAMETER_MAX, SCORE_MAX, THRESHOLD_LIST_KEY, DetectionSettings
+from workbench.core.wording import counted
 
 HIGHEST_USEFUL_THRESHOLD = SCORE_MAX - 1  # the highest threshold a score (at most SCORE_MAX) can exceed
 
@@ -57,7 +58,7 @@ def _count_reason(settings: DetectionSettings) -> str | None:
     needed = (count - 1) * latency  # a longer window is offered only when the firmware can hold it
     longer = f" or lengthen average_window_duration_ms to {needed} ms" if needed <= INT_PARAMETER_MAX else ""
     return (f"minimum_count {count} can never be reached: an averaging window of {window} ms holds at most "
-            f"{most} result{'s' if most != 1 else ''} at one inference every {latency} ms, so nothing is ever "
+            f"{counted(most, 'result')} at one inference every {latency} ms, so nothing is ever "
             f"detected (the board prints \"Too few samples for averaging\"); lower minimum_count to {most}"
             f"{longer}")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from workbench.core.errors import SettingsError
+from workbench.core.wording import counted
 from workbench.synthesis.build_plan import folder_name
 from workbench.synthesis.dataset_builder import MANIFEST
 
@@ -74,11 +75,6 @@ def word_clip_counts(folder: Path) -> dict[str, int]:
         return {word.name: sum(1 for _ in word.glob(WAV_PATTERN)) for word in words}
     except OSError:
         return {}
-
-
-def counted(number: int, noun: str) -> str:
-    """``1 clip``, ``2 clips``."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def built_line(folder: Path, keywords: Sequence[str]) -> tuple[str, bool]:

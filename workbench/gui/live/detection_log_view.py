@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.atomic_write import atomic_write_text
+from workbench.core.wording import counted
 from workbench.gui import theme
 
 FLASH_MS = 1000
@@ -157,7 +158,7 @@ class DetectionLogView(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, col, item)
         self.table.scrollToBottom()
-        self.count_label.setText(f"{len(self.entries)} detection{'s' if len(self.entries) != 1 else ''}")
+        self.count_label.setText(counted(len(self.entries), "detection"))
         self._flash(entry)
         if self.beep_box.isChecked():
             QApplication.beep()

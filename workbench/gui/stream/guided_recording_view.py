@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.wording import counted
 from workbench.gui.stream.guided_source import SOURCE_LEFT, STREAM_STOPPED, microphone_problem
 from workbench.gui.stream.recording_view import default_recordings_folder, unique_clip_path
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
@@ -376,7 +377,7 @@ class GuidedRecordingView(QDialog):
             self.detail.setText("Press Start, then say each word when asked." if problem is None else problem)
         elif self.state == DONE:
             self.prompt.setText("Done")
-            self.detail.setText(f"{len(self.kept)} take{'' if len(self.kept) == 1 else 's'} kept in {self._folder}")
+            self.detail.setText(f"{counted(len(self.kept), 'take')} kept in {self._folder}")
         else:
             self.prompt.setText(f"“{self.word}”")
             step = {COUNTDOWN: f"get ready… {self._countdown}", RECORDING: "speak now",

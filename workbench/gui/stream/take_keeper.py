@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import save_recording
+from workbench.core.wording import counted
 
 WAV_FILTER = "WAV audio (*.wav)"
 RESCUE_PREFIX = "unsaved-"  # a rescued take's name: unsaved-<the name it was meant to have>
@@ -117,7 +118,7 @@ class TakeKeeper(QObject):
         other.discard_unsaved()
         other._close_box()
         count = len(self._kept)
-        self._fail(f"{count} recording{'s' if count > 1 else ''} could not be saved.")
+        self._fail(f"{counted(count, 'recording')} could not be saved.")
 
     def rescue(self, folder: Path) -> list[Path]:
         """Last chance before the window closes: save every kept take into ``folder`` as
@@ -132,7 +133,7 @@ class TakeKeeper(QObject):
             self._forget(kept.take)
             written.append(path)
         if written:
-            self.saved.emit(f"saved {len(written)} unsaved recording{'s' if len(written) > 1 else ''} in {folder}")
+            self.saved.emit(f"saved {counted(len(written), 'unsaved recording')} in {folder}")
         if not self._kept:
             self._close_box()
         return written
@@ -172,7 +173,7 @@ class TakeKeeper(QObject):
             self.discard_unsaved()
         elif not self.save_unsaved_as() and self._kept and self.message_box is None:
             count = len(self._kept)  # the dialog was cancelled: the takes are still here, so is the box
-            self._fail(f"{count} recording{'s' if count > 1 else ''} not saved yet.")
+            self._fail(f"{counted(count, 'recording')} not saved yet.")
 
     def _offer(self, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "KWS Workbench", message, QMessageBox.StandardButton.NoButton,

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QWidget
 
+from workbench.core.wording import plural
 from workbench.evaluation.clip_predictions import ClipPrediction
 
 COLUMNS = ("#", "clip", "word", "true class", "predicted", "score", "true class score")
@@ -141,5 +142,5 @@ def count_line(shown: Sequence[ClipPrediction], total: int) -> str:
         return text + "."
     (word, predicted), times = mistakes.most_common(1)[0]
     wrong = sum(mistakes.values())
-    return (f"{text} ({wrong:,} {'mistake' if wrong == 1 else 'mistakes'}; most often {word} heard as {predicted}, "
-            f"{times:,} {'time' if times == 1 else 'times'}).")
+    return (f"{text} ({wrong:,} {plural(wrong, 'mistake')}; most often {word} heard as {predicted}, "
+            f"{times:,} {plural(times, 'time')}).")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QTabWidget, QVBoxLayout, QWidget,
 )
 
+from workbench.core.wording import plural
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.training.evaluation_clips_view import EvaluationClipsView
@@ -61,7 +62,7 @@ def _count(value: Any) -> str:
 
 def _epochs(value: Any) -> str:
     """``1 epoch``, ``12 epochs`` (``– epochs`` when the summary lacks the figure)."""
-    return f"{_count(value)} {'epoch' if _is_number(value) and value == 1 else 'epochs'}"
+    return f"{_count(value)} {plural(value if _is_number(value) else 0, 'epoch')}"
 
 
 def _text(value: Any) -> str:

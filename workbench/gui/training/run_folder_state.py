@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import SettingsError
+from workbench.core.wording import counted
 from workbench.spec_files import is_spec_file, read_table, table_keywords
-from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RUN_FILE, RUN_KEYWORDS_KEY, RUN_SETTINGS_KEY,
-                                         RUN_SPEC_KEY, SPEC_FILE, STATE_FILE, SUMMARY_FILE, SUMMARY_MODEL_KEY,
-                                         TRAIN_DIR)
+from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RESUME_HINT_END, RESUME_HINT_START, RUN_FILE,
+                                         RUN_KEYWORDS_KEY, RUN_SETTINGS_KEY, RUN_SPEC_KEY, SPEC_FILE, STATE_FILE,
+                                         SUMMARY_FILE, SUMMARY_MODEL_KEY, TRAIN_DIR)
 
 BEST_EPOCH_KEY = "best_epoch"
+WINDOW_RESUME_HINT = "Resume continues it."  # in place of the log's command line (see run_log)
 RUN_SEED_KEY, RUN_INIT_KEY = "seed", "init_from"  # run.json: its --seed and --init-from (null: the spec's)
 MAX_EPOCHS = 1_000_000  # more than any run trains: a larger epoch number is a damaged file
 SPEC_NAME_KEY = "name"  # spec.toml: the spec's (and the model's) name
@@ -163,13 +165,22 @@ def inspect_run_folder(folder: Path | None) -> RunFolderState:
 
 def run_log(folder: Path | None) -> str:
     """The run's ``train/log.txt`` (every session of it), "" when there is none or it cannot be read: the Log
-    tab of a run this window did not start."""
+    tab of a run this window did not start. A stopped session's "Continue with: kws train --out … --resume"
+    reads as the window's Resume."""
     if folder is None:
         return ""
     try:
-        return (folder / TRAIN_DIR / LOG_FILE).read_text(encoding="utf-8", errors="replace")
+        text = (folder / TRAIN_DIR / LOG_FILE).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
+    return "\n".join(_in_window_terms(line) for line in text.split("\n"))
+
+
+def _in_window_terms(line: str) -> str:
+    start = line.find(RESUME_HINT_START)
+    if start < 0 or not line.rstrip().endswith(RESUME_HINT_END):
+        return line
+    return line[:start] + WINDOW_RESUME_HINT
 
 
 def _finished(folder: Path) -> RunFolderState:
@@ -242,7 +253,7 @@ def _state_best_epoch(folder: Path) -> int:
 
 
 def _epochs(count: int) -> str:
-    return "1 epoch" if count == 1 else f"{count} epochs"
+    return counted(count, "epoch")
 
 
 def stopped_sentence(folder: Path | None) -> str:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import SettingsError
+from workbench.core.wording import clock_time
 from workbench.gui.datasets.flexible_label import flexible_width
 from workbench.gui.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
@@ -37,11 +38,13 @@ from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
 from workbench.gui.training.training_settings_view import TrainingSettingsView
+from workbench.progress_text import epoch_text
 
 if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
 
 PROGRESS_STEPS = 1000
+UNKNOWN_TIME = "–"  # the ETA before the first estimate
 READY = "Ready."
 STOPPED_REPORT = "This run stopped before its evaluation: Resume continues it, and the report appears here then."
 SETTINGS_PREFIX = "training/"
@@ -52,14 +55,6 @@ CURVES_MIN_HEIGHT_PX = 200  # below this the charts' tick labels run into each o
 SHUTDOWN_WAIT_MS = 20_000
 RESUME_LOG_LINE = "----- Resume: the stopped run continues -----"
 LAST_WORD_PHASES = ("cancelled", "error")  # the child's last word, said in the window's terms by _finished
-
-
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    seconds = int(max(0, seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 def _ask_user(parent: QWidget, question: str) -> bool:
@@ -342,7 +337,7 @@ class TrainingWorkspace(QWidget):
             self.progress.setValue(int(PROGRESS_STEPS * done / total))
             member = f" member {event['member']} of {event['members']}," if event.get("members") else ""
             self.phase.setText(f"Training:{member} epoch {event.get('epoch')} of at most {event.get('epochs')}")
-            self.eta.setText(f"ETA {_clock(event.get('eta_s'))}")
+            self.eta.setText(f"ETA {clock_time(event.get('eta_s'), UNKNOWN_TIME)}")
         elif kind == "progress":
             done, total = int(event.get("done", 0)), max(1, int(event.get("total", 1)))
             self.progress.setValue(int(PROGRESS_STEPS * done / total))
@@ -350,11 +345,8 @@ class TrainingWorkspace(QWidget):
                                 "threshold": "Choosing the detection threshold"}.get(phase, phase.capitalize()))
         elif kind == "epoch":
             self.curves.add_epoch(event)
-            self.eta.setText(f"ETA {_clock(event.get('eta_s'))}")
-            figures = "  ".join(f"{k} {float(event[k]):.4f}" for k in ("loss", "accuracy", "val_loss", "val_accuracy")
-                                if event.get(k) is not None)
-            note = f"  ({event['message']})" if event.get("message") else ""
-            self._log(f"epoch {event.get('epoch')}: {figures}  lr {float(event.get('lr', 0)):.2e}{note}")
+            self.eta.setText(f"ETA {clock_time(event.get('eta_s'), UNKNOWN_TIME)}")
+            self._log(epoch_text(event, eta=False))
         elif kind == "end" and phase == "done" and event.get("model"):
             self.model_path = Path(str(event["model"]))
         if event.get("message") and kind != "epoch" and not (kind == "end" and phase in LAST_WORD_PHASES):

@@ -46,6 +46,7 @@ from workbench.core.audio.audio_file import load_audio
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
+from workbench.core.wording import counted
 from workbench.training.data.audio_effects import trim_silence
 from workbench.training.data.augmentation import (INT16_SCALE, Transform, apply_masks, apply_transform,
                                                   draw_transform, history_audio, sample_rng, to_int16)
@@ -205,7 +206,7 @@ class FeatureMaker:
     @property
     def description(self) -> str:
         """Where the spectrograms are computed, for progress messages."""
-        return f"{self.workers} worker process{'es' if self.workers != 1 else ''}"
+        return counted(self.workers, "worker process", "worker processes")
 
     def __enter__(self) -> "FeatureMaker":
         return self

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.core.errors import WorkbenchError, closest_name
+from workbench.core.wording import listed
 from workbench.datasets.layout import (SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class,
                                        label_of)
 from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_splits
@@ -250,14 +251,13 @@ def plan_warnings(plan: SamplePlan, data: DataSettings) -> list[str]:
     sparse = [f"{name} ({n})" for name, n in plan.counts(TRAINING).items() if n < MIN_TRAINING_SAMPLES]
     if not sparse:
         return []
-    listed = ", ".join(sparse[:-1]) + (" and " if len(sparse) > 1 else "") + sparse[-1]
     remedy = "add clips of them"
     if data.validation_resplit_percent is None:
         remedy += (f", or set {RESPLIT_OPTION} in the spec's [data] table (the default spec does) to re-split "
                    "the non-test clips by speaker")
     has = "has" if len(sparse) == 1 else "have"
-    return [f"warning: {listed} {has} fewer than {MIN_TRAINING_SAMPLES} training samples, too few for the model "
-            f"to learn: {remedy}."]
+    return [f"warning: {listed(sparse)} {has} fewer than {MIN_TRAINING_SAMPLES} training samples, too few for the "
+            f"model to learn: {remedy}."]
 
 
 def resample_unknown(plan: SamplePlan, data: DataSettings, seed: int, epoch: int) -> list[Sample]:

@@ -30,7 +30,8 @@ from workbench.datasets.synthetic import unfinished_build
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
 from workbench.training.data.sample_plan import Sample, SamplePlan, class_weights, make_plan, plan_warnings
 from workbench.training.run.cancel import CancelToken, RunStopped
-from workbench.run_folder_layout import PLAN_FILE, RUN_FILE, SPEC_FILE, STATE_FILE, SUMMARY_FILE
+from workbench.run_folder_layout import (PLAN_FILE, RESUME_HINT_END, RESUME_HINT_START, RUN_FILE, SPEC_FILE, STATE_FILE,
+                                        SUMMARY_FILE)
 from workbench.training.run.output_folder import CheckpointWriteError, OutputFolder
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest, dumps
@@ -318,7 +319,7 @@ def _stopped(state: TrainingState, during: str, out: OutputFolder, progress: Pro
     best = (f"best checkpoint: epoch {state.best_epoch}" if state.epochs_done
             else "no epoch finished, so there is no checkpoint")
     message = (f"stopped {during}after {state.epochs_done} epochs ({cancel.reason}); {best}. "
-               f"Continue with: kws train --out {shlex.quote(str(out.root))} --resume")
+               f"{RESUME_HINT_START}{shlex.quote(str(out.root))}{RESUME_HINT_END}")
     progress.emit("cancelled", "end", message=message, epoch=state.epochs_done)
     out.write_log(progress.log_lines)
     return RunOutcome("cancelled", out.root)

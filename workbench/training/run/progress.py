@@ -30,6 +30,9 @@ import sys
 import time
 from typing import Any, Protocol, TextIO
 
+from workbench.core.wording import clock_time
+from workbench.progress_text import epoch_text, member_prefix
+
 BAR_WIDTH = 28
 MIN_REDRAW_S = 0.1
 ERROR_PHASE = "error"  # its message is the command's to print (module docstring)
@@ -58,14 +61,6 @@ class JsonLinesProgress:
         payload = {k: v for k, v in cleaned.items() if v is not None}  # NaN becomes None: left out
         self.stream.write(json.dumps(payload, separators=(",", ":")) + "\n")
         self.stream.flush()
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None or not math.isfinite(seconds):
-        return "--:--"
-    seconds = int(max(0, seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
 class BarProgress:
@@ -108,33 +103,12 @@ class BarProgress:
         fraction = done / total if total else 0.0
         filled = int(BAR_WIDTH * fraction)
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        label = f"{_member(event)}epoch {event['epoch']}/{event.get('epochs', '?')}" if "epoch" in event \
+        label = f"{member_prefix(event)}epoch {event['epoch']}/{event.get('epochs', '?')}" if "epoch" in event \
             else event.get("phase", "")
         metrics = ""
         if "loss" in event:
             metrics = f" loss {event['loss']:.4f} acc {event.get('accuracy', 0.0):.4f}"
-        return f"{label} [{bar}] {done}/{total}{metrics} eta {_duration(event.get('eta_s'))}"
-
-
-def epoch_text(event: dict[str, Any], eta: bool = True) -> str:
-    """An epoch event as one line: ``epoch 3/40  loss 0.5000  …  lr 1.00e-03  best so far  eta 01:15``; without
-    ``eta`` for ``train/log.txt``, which is read after the run."""
-    parts = [f"{_member(event)}epoch {event['epoch']}/{event.get('epochs', '?')}"]
-    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
-        if key in event and event[key] is not None:
-            parts.append(f"{key} {event[key]:.4f}")
-    if "lr" in event:
-        parts.append(f"lr {event['lr']:.2e}")
-    if event.get("message"):
-        parts.append(event["message"])
-    if eta:
-        parts.append(f"eta {_duration(event.get('eta_s'))}")
-    return "  ".join(parts)
-
-
-def _member(event: dict[str, Any]) -> str:
-    """``member 2/4 `` for an event of an ensemble member (see :class:`MemberProgress`), else nothing."""
-    return f"member {event['member']}/{event['members']} " if event.get("members") else ""
+        return f"{label} [{bar}] {done}/{total}{metrics} eta {clock_time(event.get('eta_s'))}"
 
 
 class Progress:
