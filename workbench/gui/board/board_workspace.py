@@ -27,7 +27,7 @@ from workbench.board.runs.job import ACCELERATORS, BoardCallbacks, BoardOptions
 from workbench.board.logs.classifier_log import BoardDetection, BoardNotice, BoardScores
 from workbench.board.platforms import DeviceInfo
 from workbench.board.runs.profile_run import BoardProfile
-from workbench.gui.flow_layout import FlowLayout
+from workbench.gui.widgets.flow_layout import FlowLayout
 from workbench.gui.board.board_connection_panel import BoardConnectionPanel
 from workbench.gui.board.board_console_view import BoardConsoleView
 from workbench.gui.board.board_detections_view import BoardDetectionsView

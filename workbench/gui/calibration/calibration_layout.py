@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from workbench.gui.flow_layout import FlowLayout
-from workbench.gui.small_screen import ScrollColumn
+from workbench.gui.widgets.flow_layout import FlowLayout
+from workbench.gui.widgets.small_screen import ScrollColumn
 
 if TYPE_CHECKING:
     from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace

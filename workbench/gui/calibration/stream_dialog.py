@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.gui.kws_child import KwsChild
-from workbench.gui.message_label import MessageLabel
+from workbench.gui.widgets.message_label import MessageLabel
 
 SPLITS = ("testing", "validation", "training", "all")
 SPLIT_METHODS = ("hash", "stratified")

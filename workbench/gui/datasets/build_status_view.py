@@ -6,7 +6,7 @@ train ended with only "Built 1 clips … Train with the keywords yes.". Here a `
 current line, in a warning colour, until the next build starts; other lines (progress notes, the command,
 the outcome) replace one another as before.
 
-Both labels wrap (:func:`~workbench.gui.datasets.flexible_label.flexible_width`): a long folder path never
+Both labels wrap (:func:`~workbench.gui.widgets.flexible_label.flexible_width`): a long folder path never
 widens the dialog.
 """
 
@@ -17,8 +17,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from workbench.gui import theme
-from workbench.gui.datasets.flexible_label import flexible_width
-from workbench.gui.message_label import MessageLabel
+from workbench.gui.widgets.flexible_label import flexible_width
+from workbench.gui.widgets.message_label import MessageLabel
 
 WARNING_PREFIX = "warning:"  # how the child starts a warning line (after in_window_terms)
 WARNING_SHOWN_AS = "Warning: "

@@ -26,9 +26,9 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.gui import theme
-from workbench.gui.datasets.flexible_label import flexible_width
+from workbench.gui.widgets.flexible_label import flexible_width
 from workbench.gui.live.plot_style import fixed_plot
-from workbench.gui.message_label import MessageLabel
+from workbench.gui.widgets.message_label import MessageLabel
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 MAX_LISTED = 5000

@@ -33,7 +33,7 @@ from workbench.core.detection.tuning import (
     CLASS_THRESHOLD_HELP, PARAMETER_SPECS, THRESHOLD_MAX, THRESHOLD_MIN, DetectionTuning, ParameterSpec,
 )
 from workbench.core.errors import SettingsError
-from workbench.gui.message_label import MessageLabel
+from workbench.gui.widgets.message_label import MessageLabel
 
 USE_GLOBAL_TEXT = "use global"
 NOT_REPORTED_HELP = ("The firmware never reports a class whose name starts with “_”, so its threshold has no "

@@ -34,7 +34,7 @@ from workbench.child_command import kws_command
 from workbench.core.errors import WorkbenchError, closest_name
 from workbench.datasets.layout import merge_datasets, scan_dataset
 from workbench.datasets.summary import DatasetSummary, dataset_summary
-from workbench.gui.flow_layout import FlowLayout
+from workbench.gui.widgets.flow_layout import FlowLayout
 
 SPLITS = ("training", "validation", "testing")
 DOWNLOAD_NAME = "speech_commands_v2"

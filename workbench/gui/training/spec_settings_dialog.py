@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.toml_file import toml_or_text, toml_value
 from workbench.gui.kws_child_process import CANCELLED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
-from workbench.gui.message_label import MessageLabel
+from workbench.gui.widgets.message_label import MessageLabel
 
 SETTING_COLUMN, VALUE_COLUMN, SPEC_COLUMN = range(3)
 COLUMN_TITLES = ("Setting", "Value", "Spec's value")

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from workbench.core.errors import SettingsError
 from workbench.core.wording import clock_time
-from workbench.gui.datasets.flexible_label import flexible_width
-from workbench.gui.small_screen import ScrollColumn
+from workbench.gui.widgets.flexible_label import flexible_width
+from workbench.gui.widgets.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
 from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind,

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import MODEL_FILE_SUFFIXES
-from workbench.gui import app_settings, board_link, file_dialogs, small_screen
+from workbench.gui import app_settings, board_link, file_dialogs
+from workbench.gui.widgets import small_screen
 from workbench.gui.window import (last_model, model_display, panel_wiring, window_areas, window_closing,
                                   window_menus, window_palette)
 from workbench.gui.board.board_workspace import BoardWorkspace

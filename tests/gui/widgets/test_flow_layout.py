@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
-from workbench.gui.flow_layout import FlowLayout
+from workbench.gui.widgets.flow_layout import FlowLayout
 
 TEXTS = ("Download Speech Commands…", "Synthesize…", "Remove")
 

@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from workbench.gui import theme
-from workbench.gui.message_label import MessageLabel
+from workbench.gui.widgets.message_label import MessageLabel
 
 
 def _text_and_background(label: MessageLabel) -> tuple[QColor, QColor]:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from workbench.gui.small_screen import FRAME_ALLOWANCE_PX, ScrollColumn, first_window_size
+from workbench.gui.widgets.small_screen import FRAME_ALLOWANCE_PX, ScrollColumn, first_window_size
 
 MAX_WINDOW_MIN_HEIGHT_PX = 600  # a 1280x720 screen less a title bar and a desktop panel
 SHORT_WINDOW_WIDTH = 1280

@@ -1,0 +1,2 @@
+"""Small widgets and layouts that several workspaces use: a wrapping row of buttons, a message line, a column
+that scrolls on a small screen, a label that gives up its width."""
