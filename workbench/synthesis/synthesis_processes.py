@@ -33,8 +33,8 @@ from workbench.worker_pool import WorkerPool, serve
 TEMP_PREFIX = "kws-synth-"
 TEMP_VARIABLES = ("TMPDIR", "TEMP", "TMP")  # where programs (and tempfile) put temporary files, POSIX and Windows
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-DIED = ("A synthesis worker process died (out of memory?); the clips made so far are kept: finish the build with "
-        "the same command, --resume and --workers 1.")
+WORKER_DIED = "A synthesis worker process died (out of memory?); the clips made so far are kept"  # + the remedy
+DIED = f"{WORKER_DIED}: finish the build with the same command, --resume and --workers 1."
 
 
 class WorkerDied(WorkbenchError):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from spawned_workers import spawned_workers
 
 from workbench.child_command import EXIT_CANCELLED, kws_command
 from workbench.synthesis.dataset_builder import MANIFEST
@@ -55,18 +56,7 @@ class Synth:
 
     def workers(self) -> list[int]:
         """The spawned worker processes (children of kws that run multiprocessing's spawn_main)."""
-        try:
-            children = Path(f"/proc/{self.child.pid}/task/{self.child.pid}/children").read_text().split()
-        except OSError:
-            return []
-        found = []
-        for pid in children:
-            try:
-                if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text():
-                    found.append(int(pid))
-            except OSError:
-                continue
-        return found
+        return spawned_workers(self.child.pid)
 
     def worker_catches_sigint(self) -> bool:
         """A worker has started Python and is importing: its interpreter has installed its SIGINT handler

@@ -138,7 +138,8 @@ def test_missing_or_busy_port_and_no_model(window, qtbot, commander, tmp_path: P
         ws.connection.port.setEditText(str(tmp_path / "ttyGONE"))
         ws.open_console()
         _wait_idle(qtbot, ws)
-        assert "does not exist" in window.last_error
+        assert window.last_error == (f"Serial port {tmp_path / 'ttyGONE'} does not exist (is the board connected? "
+                                     "the Serial port box lists the connected ones).")  # not `kws board list`
         from workbench.board.uart.line_reader import SerialLineReader
 
         sim = start_board(commander, tmp_path)
@@ -164,7 +165,8 @@ def test_board_info_several_debuggers_and_remembered_choice(window, qtbot, comma
         ws.connection.debugger.setEditText("")
         qtbot.mouseClick(ws.connection.info_button, Qt.MouseButton.LeftButton)
         _wait_idle(qtbot, ws)
-        assert window.last_error.startswith("Several debuggers are connected")
+        assert window.last_error == ("Several debuggers are connected: choose one (in the Debugger box, which lists "
+                                     "their serial numbers).")  # not --serialno nor `kws board list`
         ws.connection.debugger.setEditText("440000002")
         ws.read_info()
         _wait_idle(qtbot, ws)

@@ -5,17 +5,22 @@ parent window through open_dataset_builder."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
+from spawned_workers import spawned_workers
 
 from workbench.gui.datasets.dataset_builder_dialog import DatasetBuilderDialog, open_dataset_builder
 from workbench.synthesis.dataset_builder import MANIFEST
 
 VOICE_IDS = {"espeak:m3", "espeak:f2", "flite:kal16"}
+TAKES_FOR_MANY_BATCHES = 10  # 3 batches per voice: a worker killed after the first result still had work
 
 
 class Host:
@@ -182,3 +187,30 @@ def test_sound_alikes_start_at_auto_which_leaves_the_choice_to_kws(qtbot, dialog
     dialog.similar_spin.setValue(5)
     args = dialog.command_args()
     assert args[args.index("--similar") + 1] == "5"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the workers in /proc")
+def test_a_dead_worker_is_explained_in_the_dialogs_terms_and_continue_uses_one(qtbot, dialog, tmp_path) -> None:
+    """The command line's advice ("the same command, --resume and --workers 1") named an option the form has
+    not; the dialog says what Continue will do, and does it."""
+    out = tmp_path / "died"
+    fill(dialog, out, words="yes, no, seven, eight, nine, zero")
+    dialog.takes_spin.setValue(TAKES_FOR_MANY_BATCHES)
+    with qtbot.waitSignal(dialog.child.ended, timeout=120_000) as ended:
+        dialog.build()
+        qtbot.waitUntil(lambda: dialog.progress.value() > 0 and bool(spawned_workers(dialog.child.pid)),
+                        timeout=60_000)
+        os.kill(spawned_workers(dialog.child.pid)[0], signal.SIGKILL)
+    assert ended.args[0] == "failed", ended.args
+    assert dialog.host.errors[-1] == ("A synthesis worker process died (out of memory?); the clips made so far are "
+                                      "kept: Continue finishes the build with one worker process.")
+    assert dialog.continue_button.isEnabled()
+    assert dialog.command_args(resume=True)[-3:] == ["--resume", "--workers", "1"]
+    with qtbot.waitSignal(dialog.built, timeout=180_000):
+        dialog.continue_button.click()
+    assert len(list(out.glob("*/*_nohash_*.wav"))) == 6 * TAKES_FOR_MANY_BATCHES * 3 + 3
+    dialog.out_edit.setText(str(tmp_path / "next"))
+    with qtbot.waitSignal(dialog.child.ended, timeout=120_000):
+        assert dialog.build()  # a new build ...
+        dialog.cancel()
+    assert "--workers" not in dialog.command_args(resume=True)  # ... and its Continue have every worker again

@@ -31,6 +31,10 @@ _RANGE = re.compile(r"^(Comparing|Erasing|Programming) range 0x([0-9A-Fa-f]+) - 
 _PARSING = re.compile(r"^Parsing file (.*?)\.*$")
 _FLASHED = re.compile(r"^Flashing completed successfully")
 DONE = "DONE"
+# where the command line's user picks a debugger (the window names its Debugger box instead: gui/board)
+DEBUGGERS_HINT = "`kws board list` shows the connected ones"
+DEBUGGER_CHOICE = ("--serialno of kws board info/flash/profile/classify, or the Board tab's Debugger box; "
+                   "`kws board list` shows their serial numbers")
 DONE_PHASE = "done"
 
 _ERROR_LINE = re.compile(r"^\s*ERROR:\s*(.*)$")
@@ -154,12 +158,10 @@ def failure_of(returncode: int, text: str, *, what: str, serialno: str | None = 
         return None
     errors = error_lines(text)
     if "more than one debugger" in lower:
-        return SeveralDebuggers("Several debuggers are connected: choose one (--serialno of kws board "
-                                "info/flash/profile/classify, or the Board tab's Debugger box; `kws board list` "
-                                "shows their serial numbers).")
+        return SeveralDebuggers(f"Several debuggers are connected: choose one ({DEBUGGER_CHOICE}).")
     if "given serial number" in lower:
         return NoDebugger(f"No debugger with serial number {serialno or '(given)'} is connected "
-                          "(`kws board list` shows the connected ones).")
+                          f"({DEBUGGERS_HINT}).")
     if "cannot connect to j-link" in lower or "could not open j-link" in lower:
         return NoDebugger(f"No J-Link debugger found: connect the board over USB and {JLINK_HINT}.")
     # killed by a signal: whatever it printed last is where it stopped, not why

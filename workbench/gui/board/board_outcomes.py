@@ -1,5 +1,5 @@
-"""What the Board workspace says when a job ends well: the status line, and an error when the result is only
-partly good (a profile whose log lost figures on the serial line).
+"""What the Board workspace says when a job ends: the status line, an error when the result is only partly good
+(a profile whose log lost figures on the serial line), and a failure's advice in the window's terms.
 
 Why apart from the workspace: the sentences depend only on the result, so they are kept (and tested) without
 widgets, and the workspace stays about running jobs.
@@ -9,10 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.board.commander.output import DEBUGGER_CHOICE, DEBUGGERS_HINT
 from workbench.board.flashing.programming import ProgramResult
 from workbench.board.platforms import DeviceInfo
 from workbench.board.runs.measured_report import incomplete_warning
 from workbench.board.runs.profile_run import BoardProfile
+from workbench.board.uart.line_reader import PORTS_HINT
+
+# the command line's advice -> the window's: its boxes list what `kws board list` prints
+WINDOW_HINTS = {
+    PORTS_HINT: "the Serial port box lists the connected ones",
+    DEBUGGERS_HINT: "the Debugger box lists the connected ones",
+    DEBUGGER_CHOICE: "in the Debugger box, which lists their serial numbers",
+}
+
+
+def in_window_terms(message: str) -> str:
+    """A board error as the window says it: the boxes to use instead of ``kws board list`` and ``--serialno``."""
+    for cli, window in WINDOW_HINTS.items():
+        message = message.replace(cli, window)
+    return message
 
 
 def outcome_text(name: str, result: Any) -> tuple[str, str | None]:

@@ -31,7 +31,7 @@ from workbench.gui.widgets.flow_layout import FlowLayout
 from workbench.gui.board.board_connection_panel import BoardConnectionPanel
 from workbench.gui.board.board_console_view import BoardConsoleView
 from workbench.gui.board.board_detections_view import BoardDetectionsView
-from workbench.gui.board.board_outcomes import outcome_text
+from workbench.gui.board.board_outcomes import in_window_terms, outcome_text
 from workbench.gui.board.board_task import BUSY, BoardTask, Work
 from workbench.gui.board.measured_table_view import MeasuredTableView
 from workbench.gui.board.port_watcher import PortWatcher
@@ -135,7 +135,7 @@ class BoardWorkspace(QWidget):
         self.measured = MeasuredTableView(self)
         self.detections = BoardDetectionsView(self)
         self.console = BoardConsoleView(self)
-        self.console.error.connect(host.show_error)
+        self.console.error.connect(lambda message: host.show_error(in_window_terms(message)))
         self.console.saved.connect(lambda path: host.show_status(f"board console saved to {path}"))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.measured, "Measured vs estimated")
@@ -353,6 +353,7 @@ class BoardWorkspace(QWidget):
         if kind == "CommanderNotFound":  # the note under Commander holds the whole advice: not three copies of it
             self.connection.focus_commander()
             message = COMMANDER_MISSING
+        message = in_window_terms(message)
         self._on_ended(message)
         if kind == "SeveralDebuggers":
             self.connection.focus_debugger()

@@ -41,6 +41,7 @@ from workbench.gui.datasets.voice_picker_view import VoicePickerView
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.synthesis.build_plan import check_word
 from workbench.synthesis.negatives import default_sound_alikes
+from workbench.synthesis.synthesis_processes import WORKER_DIED
 
 PROGRESS_STEPS = 1000
 # the boxes each option of kws dataset synth comes from: the child's messages name the box instead
@@ -76,6 +77,7 @@ class DatasetBuilderDialog(QDialog):
         self.child.cancelled.connect(self._on_cancelled)
         self._since_refresh = QElapsedTimer()
         self.last_command: list[str] = []
+        self._one_worker = False  # a worker process died (out of memory?): Continue runs with one
         self._build_ui()
         self._use_model_settings()
         self.voices.failed.connect(self._on_voices_failed)
@@ -246,12 +248,16 @@ class DatasetBuilderDialog(QDialog):
             args.append("--room")
         if resume:
             args.append("--resume")
+            if self._one_worker:
+                args += ["--workers", "1"]
         return args
 
     def build(self, resume: bool = False) -> bool:
         """Start the build (False, with a message, when the form is incomplete or a build runs)."""
         if self.child.running:
             return False
+        if not resume:
+            self._one_worker = False
         try:
             args = self.command_args(resume)
         except WorkbenchError as exc:
@@ -300,6 +306,9 @@ class DatasetBuilderDialog(QDialog):
         self.built.emit(str(folder))
 
     def _on_failed(self, message: str) -> None:
+        if message.startswith(WORKER_DIED):  # the command line's advice names --workers, which the form has not
+            self._one_worker = True
+            message = f"{WORKER_DIED}: Continue finishes the build with one worker process."
         self.progress.setValue(0)  # a failed build is not "100 %", even when it failed at the very end
         self.status.show_error(message)
         self.host.show_error(message)
