@@ -31,6 +31,8 @@ SAMPLE_RATE = 16_000
 CLIP_S = 1
 DETECT = ("detect", "--format", "jsonl", "--scores")
 ANNOUNCED_BYTES = 1 << 30  # the stalled download's length: never reached
+ACCEPT_POLL_S = 0.2  # how often the stalled server's thread looks whether the test is over (a closed socket
+# does not wake a thread blocked in accept on Linux, and a test that failed before its request hung in teardown)
 INTERRUPTED = "kws: interrupted"  # the start of what a kws command prints when Ctrl-C stopped it
 
 
@@ -48,10 +50,17 @@ class StalledServer:
         return f"http://{host}:{port}/speech_commands.tar.gz"
 
     def _serve(self) -> None:
-        try:
-            connection, _ = self._listener.accept()
-        except OSError:
-            return  # closed before any request
+        self._listener.settimeout(ACCEPT_POLL_S)
+        while True:
+            try:
+                connection, _ = self._listener.accept()
+                break
+            except socket.timeout:
+                if self._closed.is_set():
+                    return  # closed before any request
+            except OSError:
+                return
+        connection.settimeout(None)
         with connection:
             connection.recv(65536)
             connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % ANNOUNCED_BYTES + b"\0" * 1024)

@@ -10,7 +10,6 @@ instead of a traceback. Nothing here processes audio: the engine runs in LiveSes
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -180,12 +179,8 @@ class SessionController(QObject):
     def set_file_options(self, realtime: bool | None = None, loop: bool | None = None) -> None:
         """The file player's Real time / Loop boxes changed: what plays now (Loop) and what a restart (another
         model) reopens follow them, without restarting the stream. Ignored while a microphone is chosen."""
-        choice = self.source_choice
-        if choice.kind != FILE:
-            return
-        changed = replace(choice, realtime=choice.realtime if realtime is None else bool(realtime),
-                          loop=choice.loop if loop is None else bool(loop))
-        if changed != choice:
+        changed = self.source_choice.with_file_options(realtime, loop)
+        if changed != self.source_choice:
             self.source_choice = changed
             self.source_changed.emit(changed)
 
@@ -197,16 +192,7 @@ class SessionController(QObject):
         return source.position_s, source.paused
 
     def _make_source(self) -> Any:
-        from workbench.core.audio import sources as audio_sources
-
-        choice = self.source_choice
-        if choice.kind == FILE:
-            if choice.path is None:
-                raise WorkbenchError("no audio file chosen")
-            return audio_sources.FileSource(choice.path, realtime=choice.realtime, loop=choice.loop)
-        source = audio_sources.MicrophoneSource(device=choice.device)
-        source.gain = self.settings.volume_gain  # the board applies volume_gain to its microphone
-        return source
+        return self.source_choice.open(self.settings.volume_gain)
 
     # -- session life cycle ------------------------------------------------------------------------
     def _open_session(self, start: bool, report: bool = True, source: Any = None, quiet: bool = False,

@@ -6,8 +6,11 @@ the guided recording and the window's menus build and read it; it holds no Qt an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import WorkbenchError
 
 MICROPHONE = "microphone"
 FILE = "file"
@@ -27,3 +30,24 @@ class SourceChoice:
         if self.kind == FILE and self.path is not None:
             return f"file {self.path.name}" + (" (loop)" if self.loop else "")
         return "microphone" + (f" {self.device}" if self.device is not None else " (default)")
+
+    def with_file_options(self, realtime: bool | None = None, loop: bool | None = None) -> "SourceChoice":
+        """This choice with the file player's Real time and Loop boxes as given (None: as it is); a
+        microphone's choice has neither and stays as it is."""
+        if self.kind != FILE:
+            return self
+        return replace(self, realtime=self.realtime if realtime is None else bool(realtime),
+                       loop=self.loop if loop is None else bool(loop))
+
+    def open(self, volume_gain: float) -> Any:
+        """A new audio source for this choice (a microphone gets the model's ``volume_gain``, as the board
+        applies it to its microphone); a WorkbenchError that names the file or device when it cannot open."""
+        from workbench.core.audio import sources as audio_sources  # PortAudio and soundfile: once one is opened
+
+        if self.kind == FILE:
+            if self.path is None:
+                raise WorkbenchError("no audio file chosen")
+            return audio_sources.FileSource(self.path, realtime=self.realtime, loop=self.loop)
+        source = audio_sources.MicrophoneSource(device=self.device)
+        source.gain = volume_gain
+        return source
