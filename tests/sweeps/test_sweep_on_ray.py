@@ -164,6 +164,8 @@ def test_cancel_stops_every_trial_cleanly_and_leaves_no_process(speech_slice: Pa
     for r in records:  # each kws train stopped after a batch and kept its checkpoint for --resume
         log = (Path(r["folder"]) / "train" / "log.txt").read_text()
         assert "stopped after" in log and "signal SIGINT" in log
+        # the trial says why in the sweep's words, not as the signal the trial sent its kws train
+        assert "stopped after" in r["message"] and "(the sweep was cancelled)" in r["message"], r["message"]
     assert json.loads((tmp_path / "out" / "results.json").read_text())["status"] == "cancelled"
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(tmp_path / "out") not in ps, "a process of the cancelled sweep is still running"

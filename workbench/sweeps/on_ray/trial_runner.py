@@ -27,6 +27,7 @@ import errno
 import json
 import math
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,10 @@ CHILD_STDERR_FILE = "kws-train.stderr.txt"
 CALIBRATION_DIR = "calibration"
 POLL_S = 0.5  # how often a trial looks for the cancel marker while its child is silent
 DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as kws train reports it
+# kws train's reason for a stop it was asked for (its CancelToken's "signal SIGINT"): a trial of a cancelled sweep
+# says why in the sweep's words instead
+SIGNAL_REASON = re.compile(r"\(signal SIG[A-Z]+\)")
+SWEEP_CANCELLED_REASON = "(the sweep was cancelled)"
 NO_VALUE = float("nan")  # ASHA ignores NaN (nanpercentile); Tune insists the metric key is present
 
 
@@ -220,7 +225,10 @@ class KwsTrainTrial(tune.Trainable):
             except WorkbenchError as exc:
                 self._end(FAILED, str(exc))
         elif code == EXIT_CANCELLED or self.child.stop_requested:
-            self._end(CANCELLED if self._cancelled() else STOPPED, message or "stopped")
+            if self._cancelled():
+                self._end(CANCELLED, SIGNAL_REASON.sub(SWEEP_CANCELLED_REASON, message) or "cancelled")
+            else:
+                self._end(STOPPED, message or "stopped")
         else:
             tail = self.child.stderr_tail(self.folder / CHILD_STDERR_FILE)
             if DISK_FULL in f"{message} {tail}":  # every later trial would fail the same way: the sweep's error
