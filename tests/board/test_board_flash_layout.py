@@ -63,7 +63,12 @@ def test_s37_and_hex_extents(tmp_path: Path) -> None:
      "cut short: it ends at line 3 without the S7/S8/S9 termination record"),
     ("header.s37", s37_text(b"").splitlines()[0] + "\n", "cut short: it ends at line 1"),
     ("cut.hex", ":020000040800F2\n:10000000000102030405060708090A0B0C0D0E0F78\n",
-     "cut short: it ends at line 2 without the end-of-file record")])
+     "cut short: it ends at line 2 without the end-of-file record"),
+    ("joined.s37", s37_text(b"abcdefgh") + s37_text(b"ijklmnop"),
+     r"goes on after its S7/S8/S9 termination record \(line 4\): it is not one image"),
+    ("joined.hex", ":10000000000102030405060708090A0B0C0D0E0F78\n:00000001FF\n"
+                   ":10000000000102030405060708090A0B0C0D0E0F78\n",
+     r"goes on after its end-of-file record \(:00000001FF\) \(line 3\)")])
 def test_bad_images_are_refused_with_the_reason(tmp_path: Path, name: str, text: str, words: str) -> None:
     path = tmp_path / name
     path.write_text(text)

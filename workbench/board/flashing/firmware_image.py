@@ -6,7 +6,9 @@ does not reach into the model's place. MLTK reads ``.s37`` files with ``bincopy`
 reader of the two text formats Commander takes (Motorola S-records, Intel HEX), checksums included,
 so a truncated or corrupt image is refused with the line that is wrong -- or, for a file cut at a line
 boundary, with its missing end record (S7/S8/S9, Intel HEX's EOF), which every complete image ends with.
-An empty file of any kind is refused: there is nothing to flash.
+Records after the end record are refused too (two images joined into one file, or a damaged one): whether they
+would be written is the programmer's guess, and the size check would count bytes that may not be flashed. An
+empty file of any kind is refused: there is nothing to flash.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ BIN_SUFFIX = ".bin"
 MAX_IMAGE_BYTES = 64 * 1024 * 1024  # no microcontroller image is larger; refuses the wrong file early
 _SREC_ADDRESS_BYTES = {"1": 2, "2": 3, "3": 4}  # data records S1/S2/S3
 _SREC_TERMINATION = ("7", "8", "9")  # S7/S8/S9 end the S3/S2/S1 records of a file
+SREC_END = "S7/S8/S9 termination record"
+HEX_END = "end-of-file record (:00000001FF)"
 _HEX_DATA, _HEX_EOF, _HEX_SEGMENT, _HEX_LINEAR = 0, 1, 2, 4
 _SEGMENT_SHIFT, _LINEAR_SHIFT = 4, 16
 
@@ -52,6 +56,11 @@ def _cut_short(path: Path, last_line: int, end_record: str) -> DeviceError:
                        "image ends with; get the whole file again.")
 
 
+def _after_end(path: Path, line_no: int, end_record: str) -> DeviceError:
+    return DeviceError(f"{path} goes on after its {end_record} (line {line_no}): it is not one image (two files "
+                       "joined, or a damaged one); get the image again.")
+
+
 def _extent(path: Path, ranges: list[tuple[int, int]]) -> ImageExtent:
     if not ranges:
         raise _no_data(path)
@@ -67,6 +76,8 @@ def read_srec(path: Path, text: str) -> ImageExtent:
         if not line:
             continue
         last_line = line_no
+        if terminated:
+            raise _after_end(path, line_no, SREC_END)
         if len(line) < 4 or line[0] != "S":
             raise DeviceError(f"{path} is not a valid .s37 image (line {line_no} is not an S-record).")
         record = _hex_bytes(line[2:], path, line_no)
@@ -80,7 +91,7 @@ def read_srec(path: Path, text: str) -> ImageExtent:
             ranges.append((address, len(record) - 2 - address_bytes))
         terminated = terminated or line[1] in _SREC_TERMINATION
     if last_line and not terminated:
-        raise _cut_short(path, last_line, "S7/S8/S9 termination record")
+        raise _cut_short(path, last_line, SREC_END)
     return _extent(path, ranges)
 
 
@@ -93,6 +104,8 @@ def read_intel_hex(path: Path, text: str) -> ImageExtent:
         if not line:
             continue
         last_line = line_no
+        if ended:
+            raise _after_end(path, line_no, HEX_END)
         if line[0] != ":":
             raise DeviceError(f"{path} is not a valid .hex image (line {line_no} does not start with ':').")
         record = _hex_bytes(line[1:], path, line_no)
@@ -109,9 +122,8 @@ def read_intel_hex(path: Path, text: str) -> ImageExtent:
             base = int.from_bytes(data, "big") << _LINEAR_SHIFT
         elif kind == _HEX_EOF:
             ended = True
-            break
     if last_line and not ended:
-        raise _cut_short(path, last_line, "end-of-file record (:00000001FF)")
+        raise _cut_short(path, last_line, HEX_END)
     return _extent(path, ranges)
 
 
