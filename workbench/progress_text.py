@@ -33,3 +33,32 @@ def epoch_text(event: dict[str, Any], eta: bool = True) -> str:
     if eta:
         parts.append(f"eta {clock_time(event.get('eta_s'))}")
     return SEPARATOR.join(parts)
+
+
+# the finishing phases' names on the window's status line (others are shown capitalised)
+PHASE_NAMES = {"features": "Computing validation spectrograms", "evaluate": "Evaluating",
+               "threshold": "Choosing the detection threshold"}
+
+
+def status_line(event: dict[str, Any]) -> str | None:
+    """What a status line says while a batch or progress event is the latest one (None for other events):
+    ``Training: member 2 of 4, epoch 3 of at most 40``, ``Evaluating``."""
+    kind, phase = event.get("event"), str(event.get("phase", ""))
+    if kind == "batch":
+        member = f" member {event['member']} of {event['members']}," if event.get("members") else ""
+        return f"Training:{member} epoch {event.get('epoch')} of at most {event.get('epochs')}"
+    if kind == "progress":
+        return PHASE_NAMES.get(phase, phase.capitalize())
+    return None
+
+
+def done_fraction(event: dict[str, Any]) -> float | None:
+    """How much of the running step a batch or progress event says is done (0..1; None for other events)."""
+    kind = event.get("event")
+    if kind == "batch":
+        done, total = int(event.get("batch", 0)), int(event.get("batches", 1))
+    elif kind == "progress":
+        done, total = int(event.get("done", 0)), int(event.get("total", 1))
+    else:
+        return None
+    return min(1.0, max(0.0, done / max(1, total)))

@@ -251,6 +251,19 @@ def test_a_finished_run_puts_its_spec_and_keywords_in_the_form(workspace, copied
     assert ws.settings.arguments() == ["--spec", str(folder / "spec.toml")]
 
 
+def test_a_stopped_run_shows_its_datasets_and_locks_them_as_resume_repeats_them(workspace, copied, runs,
+                                                                              tmp_path: Path) -> None:
+    ws, _ = workspace
+    other = tmp_path / "other dataset"
+    other.mkdir()
+    ws.datasets.set_folders([other])
+    ws.settings.choose_out_folder(copied("stopped"))
+    assert ws.datasets.folders() == [runs["stopped"].parent / "speech"]  # the folder the run trained on
+    assert ws.resume_button.isEnabled() and not ws.datasets.isEnabled()  # Resume would not use an edited list
+    ws.settings.choose_out_folder(tmp_path / "a new run")
+    assert ws.datasets.isEnabled() and ws.datasets.folders() == [runs["stopped"].parent / "speech"]
+
+
 def test_at_start_up_the_runs_keywords_win_over_the_remembered_ones(qtbot, copied, tmp_path: Path) -> None:
     folder = copied("stopped")
     first = TrainingWorkspace(WorkspaceHostDouble(tmp_path))

@@ -30,6 +30,7 @@ from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RESUME_HINT_END
 BEST_EPOCH_KEY = "best_epoch"
 WINDOW_RESUME_HINT = "Resume continues it."  # in place of the log's command line (see run_log)
 RUN_SEED_KEY, RUN_INIT_KEY = "seed", "init_from"  # run.json: its --seed and --init-from (null: the spec's)
+RUN_DATASETS_KEY, DATASET_PATH_KEY = "datasets", "path"  # run.json: its --dataset folders, [{"path": ...}, ...]
 MAX_EPOCHS = 1_000_000  # more than any run trains: a larger epoch number is a damaged file
 SPEC_NAME_KEY = "name"  # spec.toml: the spec's (and the model's) name
 
@@ -74,7 +75,8 @@ class RunSpec:
     ``settings``: the run's ``kws train --set`` values ({path: value}, as run.json holds them; {} for none), for a
     shipped spec; {} when ``spec`` is the run's own ``spec.toml``, which already holds them (the settings dialog
     would show them as the spec's own values while the form said they were changed). ``seed`` and ``init_from``:
-    its ``--seed`` and ``--init-from``, None for the spec's own.
+    its ``--seed`` and ``--init-from``, None for the spec's own. ``datasets``: its dataset folders, as run.json
+    holds them (absolute).
     """
 
     spec: str
@@ -83,6 +85,7 @@ class RunSpec:
     settings: dict[str, Any] = field(default_factory=dict)
     seed: int | None = None
     init_from: str | None = None
+    datasets: list[str] = field(default_factory=list)
 
 
 def run_spec(folder: Path | None) -> RunSpec | None:
@@ -112,7 +115,16 @@ def run_spec(folder: Path | None) -> RunSpec | None:
     init_from = run.get(RUN_INIT_KEY) if run is not None else None
     return RunSpec(spec, label, keywords, {} if own_file else _settings(run),
                    seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else None,
-                   init_from if isinstance(init_from, str) and init_from else None)
+                   init_from if isinstance(init_from, str) and init_from else None, _datasets(run))
+
+
+def _datasets(run: dict[str, Any] | None) -> list[str]:
+    """run.json's dataset folders; [] when the record has none or is malformed (the form keeps its own)."""
+    given = run.get(RUN_DATASETS_KEY) if run is not None else None
+    if not isinstance(given, list):
+        return []
+    paths = [d.get(DATASET_PATH_KEY) for d in given if isinstance(d, dict)]
+    return [p for p in paths if isinstance(p, str) and p] if len(paths) == len(given) else []
 
 
 def _settings(run: dict[str, Any] | None) -> dict[str, Any]:

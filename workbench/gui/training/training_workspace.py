@@ -38,7 +38,7 @@ from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
 from workbench.gui.training.training_settings_view import TrainingSettingsView
-from workbench.progress_text import epoch_text
+from workbench.progress_text import done_fraction, epoch_text, status_line
 
 if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
@@ -252,6 +252,8 @@ class TrainingWorkspace(QWidget):
         if ran_with is not None:
             self.settings.show_run(ran_with.spec, ran_with.keywords, ran_with.label, ran_with.settings,
                                    seed=ran_with.seed, init_from=ran_with.init_from)
+            if ran_with.datasets:  # what Resume repeats, and Train again trains on
+                self.datasets.set_folders(ran_with.datasets)
 
     # -- running ----------------------------------------------------------------------------------
     @property
@@ -268,9 +270,10 @@ class TrainingWorkspace(QWidget):
         self.cancel_button.setEnabled(running)
         self.resume_button.setEnabled(not running and self._resumable())
         self.use_button.setEnabled(not running and self.model_path is not None and self.model_path.is_file())
-        self.datasets.setEnabled(not running)
+        resumable = not running and self._resumable()
+        self.datasets.setEnabled(not running and not resumable)  # Resume repeats the run's datasets
         self.settings.setEnabled(not running)
-        self.settings.lock_to_run(not running and self._resumable())
+        self.settings.lock_to_run(resumable)
 
     def start(self, resume: bool = False) -> bool:
         """Start ``kws train`` (or resume the stopped run in the output folder); False when refused."""
@@ -332,20 +335,15 @@ class TrainingWorkspace(QWidget):
 
     def _event(self, event: dict[str, Any]) -> None:
         phase, kind = str(event.get("phase", "")), str(event.get("event", ""))
-        if kind == "batch":
-            done, total = int(event.get("batch", 0)), max(1, int(event.get("batches", 1)))
-            self.progress.setValue(int(PROGRESS_STEPS * done / total))
-            member = f" member {event['member']} of {event['members']}," if event.get("members") else ""
-            self.phase.setText(f"Training:{member} epoch {event.get('epoch')} of at most {event.get('epochs')}")
+        done, line = done_fraction(event), status_line(event)
+        if done is not None:
+            self.progress.setValue(int(PROGRESS_STEPS * done))
+        if line is not None:
+            self.phase.setText(line)
+        if kind in ("batch", "epoch"):
             self.eta.setText(f"ETA {clock_time(event.get('eta_s'), UNKNOWN_TIME)}")
-        elif kind == "progress":
-            done, total = int(event.get("done", 0)), max(1, int(event.get("total", 1)))
-            self.progress.setValue(int(PROGRESS_STEPS * done / total))
-            self.phase.setText({"features": "Computing validation spectrograms", "evaluate": "Evaluating",
-                                "threshold": "Choosing the detection threshold"}.get(phase, phase.capitalize()))
-        elif kind == "epoch":
+        if kind == "epoch":
             self.curves.add_epoch(event)
-            self.eta.setText(f"ETA {clock_time(event.get('eta_s'), UNKNOWN_TIME)}")
             self._log(epoch_text(event, eta=False))
         elif kind == "end" and phase == "done" and event.get("model"):
             self.model_path = Path(str(event["model"]))
