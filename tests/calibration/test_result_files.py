@@ -108,6 +108,35 @@ def test_a_copied_report_replaces_an_older_one_whole(calibrated: Path, tmp_path:
     assert sorted(p.name for p in report.iterdir()) == sorted([*REPORT_NAMES, "labels.json", "notes.txt"])
 
 
+def test_a_report_whose_files_are_gone_is_not_copied_and_the_target_keeps_its_own(calibrated: Path,
+                                                                                 tmp_path: Path) -> None:
+    import shutil
+
+    source = tmp_path / "source"
+    shutil.copytree(calibrated, source)
+    output = load_calibration_output(source)
+    target = tmp_path / "target"
+    shutil.copytree(calibrated, target)  # another report, saved there earlier
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    (source / "calibration.json").unlink()
+    (source / "scores.npz").unlink()
+    with pytest.raises(WorkbenchError, match=r"^cannot save the report: calibration.json and scores.npz are no "
+                                             r"longer in .*source; nothing was written into .*target$"):
+        output.copy_report(target)
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    shutil.move(source, tmp_path / "moved")
+    with pytest.raises(WorkbenchError, match=r"^cannot save the report: its folder .*source is gone; nothing was "):
+        output.copy_report(tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+    shutil.move(tmp_path / "moved", source)
+    (source / "det.png").unlink()  # a report without its plot (no matplotlib) still copies
+    shutil.copy(calibrated / "calibration.json", source)
+    shutil.copy(calibrated / "scores.npz", source)
+    assert sorted(p.name for p in output.copy_report(target)) == ["calibration.json", "labels.json", "scores.npz",
+                                                                  "sweep.csv"]
+    assert not (target / "det.png").exists()
+
+
 def test_a_report_opens_from_its_calibration_json_and_another_file_asks_for_the_folder(calibrated: Path) -> None:
     by_file = load_calibration_output(calibrated / "calibration.json")
     assert by_file.folder == calibrated
@@ -131,3 +160,8 @@ def test_a_set_is_never_written_over_the_calibrated_or_a_bundled_model(calibrate
     with pytest.raises(WorkbenchError, match="would overwrite the bundled model kws_yes_no.tflite"):
         output.save_set_into_model(own, output.pareto[-1], bundled)
     assert own.read_bytes() == reference_model_path.read_bytes() and bundled.read_bytes() == before
+    # the window's rule (its file dialog asked before replacing): the calibrated model itself, never a bundled one
+    with pytest.raises(WorkbenchError, match="would overwrite the bundled model kws_yes_no.tflite"):
+        output.save_set_into_model(own, output.pareto[-1], bundled, replace_model=True)
+    assert output.save_set_into_model(own, output.pareto[-1], own, replace_model=True) == own
+    assert load_model(own).params["detection_threshold"] == output.pareto[-1]["detection_threshold"]

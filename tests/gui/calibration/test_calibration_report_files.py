@@ -55,9 +55,86 @@ def test_save_into_model_says_the_model_is_gone_instead_of_doing_nothing(  # typ
     document = json.loads((moved / "calibration.json").read_text())
     document["model"]["file"] = str(tmp_path / "deleted.tflite")
     (moved / "calibration.json").write_text(json.dumps(document))
-    assert workspace.open_report(moved) and workspace.save_model_button.isEnabled()
+    assert workspace.open_report(moved)
+    workspace.table.select_row(0)  # this report recommends none: Save acts on the selected set
+    assert workspace.save_model_button.isEnabled()
     choose_save_into_model(workspace)  # no file dialog: the message, as "Use selected set" gives it
     assert workspace.host.errors == [f"the calibrated model {tmp_path / 'deleted.tflite'} was not found"]
-    workspace.table.select_row(0)
     workspace.use_selected()
     assert workspace.host.errors[-1] == workspace.host.errors[0]
+
+
+def own_copy(report: Path, tmp_path: Path, model: Path) -> Path:
+    """A copy of ``report`` in ``tmp_path`` whose calibrated model is ``model`` (a copy a test may write over)."""
+    moved = tmp_path / "report"
+    shutil.copytree(report, moved)
+    document = json.loads((moved / "calibration.json").read_text())
+    shutil.copy(document["model"]["file"], model)
+    document["model"]["file"] = str(model)
+    (moved / "calibration.json").write_text(json.dumps(document))
+    return moved
+
+
+def test_a_report_that_recommends_nothing_says_the_fewest_and_waits_for_a_selected_set(  # type: ignore[no-untyped-def]
+        qtbot, workspace, report, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    asked: list[object] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: asked.append(args) or ("", "")))
+    assert workspace.open_report(report) and workspace.output.recommended is None
+    fewest = min(p["fa_per_hour"] for p in workspace.output.pareto)
+    assert f"No set reaches 100 FA/h; the fewest is {fewest:.1f} FA/h" in workspace.status.text()
+    assert "Select a set in the table to use or save it." in workspace.status.text()
+    assert workspace.table.selected_row() is None
+    assert not workspace.use_button.isEnabled() and not workspace.save_model_button.isEnabled()
+    workspace.use_selected()
+    choose_save_into_model(workspace)
+    assert workspace.save_into_model(tmp_path / "x.tflite") is None and not (tmp_path / "x.tflite").exists()
+    assert workspace.host.errors == ["select a set in the table first"] * 3 and asked == []  # no file dialog
+    workspace.table.select_row(1)
+    assert workspace.use_button.isEnabled() and workspace.save_model_button.isEnabled()
+
+
+def test_save_report_refuses_when_the_opened_files_are_gone_and_keeps_the_target(  # type: ignore[no-untyped-def]
+        qtbot, workspace, report, tmp_path) -> None:
+    opened = tmp_path / "opened"
+    shutil.copytree(report, opened)
+    assert workspace.open_report(opened)
+    target = tmp_path / "target"
+    shutil.copytree(report, target)  # another report already there
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    (opened / "scores.npz").unlink()
+    statuses = list(workspace.host.statuses)
+    assert workspace.save_report(target) == []
+    assert workspace.host.errors == [f"cannot save the report: scores.npz is no longer in {opened}; nothing was "
+                                     f"written into {target}"]
+    assert workspace.host.statuses == statuses  # no "saved"
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+
+
+def test_a_set_is_saved_into_the_calibrated_models_own_file_as_the_tuning_panel_saves(  # type: ignore[no-untyped-def]
+        qtbot, workspace, report, tmp_path) -> None:
+    model = tmp_path / "model.tflite"
+    assert workspace.open_report(own_copy(report, tmp_path, model))
+    item = workspace.output.pareto[0]
+    workspace.table.select_row(0)
+    assert workspace.save_into_model(model) == model, workspace.host.errors  # not loaded: a file like any other
+    assert load_model(model).params["detection_threshold"] == item["detection_threshold"]
+
+    controller = workspace.host.controller  # loaded: the window's model, Reset and sliders follow the file
+    assert controller.load_model(model) and controller.tuning.set(detection_threshold=100)
+    workspace.table.select_row(1)
+    item = workspace.output.pareto[1]
+    assert workspace.save_into_model(model) == model, workspace.host.errors
+    assert load_model(model).params["minimum_count"] == item["minimum_count"]
+    assert controller.model.params["detection_threshold"] == item["detection_threshold"]
+    assert controller.tuning.settings.detection_threshold == item["detection_threshold"]
+    assert controller.tuning.model_defaults == controller.tuning.settings and not controller.tuning.is_modified
+    assert "the model open in the window" in workspace.host.statuses[-1]
+
+    other = tmp_path / "other.tflite"  # another model open: its file never gets the calibrated one's network
+    shutil.copy(model, other)
+    assert controller.load_model(other)
+    assert workspace.save_into_model(other) is None
+    assert workspace.host.errors[-1] == ("other.tflite is the model open in the window, not the calibrated "
+                                         "model.tflite: choose another file.")

@@ -13,7 +13,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ from workbench.calibration.streams.labels import load_labels
 from workbench.calibration.sweep.matching import SetMetrics
 from workbench.calibration.results.output_files import (
     DOCUMENT_NAME,
+    PLOT_NAME,
     REPORT_NAMES,
     SCORES_NAME,
     SWEEP_NAME,
@@ -37,7 +38,11 @@ from workbench.calibration.sweep.grid import ParameterSet
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import write_file_set
+from workbench.core.wording import listed, plural
 from workbench.output_guard import check_output_file
+
+if TYPE_CHECKING:
+    from workbench.core.model.model_file import LoadedModel
 
 
 def figures_text(frr: float, fa_per_hour: float) -> str:
@@ -88,13 +93,26 @@ class CalibrationOutput:
         document, recommended = self.document, self.recommended
         target = f"{document['target_fa_per_hour']:g} FA/h"
         if recommended is None:
-            lines = [f"No set reaches {target}; raise the target or improve the model."]
+            lines = [self._no_recommendation_line(target)]
         else:
             own = "the model's own parameters (nothing to change), " if recommended.get("model_own") else ""
             text = f"Recommended for ≤ {target}: {own}{figures_text(recommended['frr'], recommended['fa_per_hour'])}"
             spread = recommended.get("speaker_interval")
             lines = [text + (f" ({describe_interval(spread)})" if spread else "")]
         return lines + [describe_compared(entry, document["model"]["name"]) for entry in self.compared]
+
+    def _no_recommendation_line(self, target: str) -> str:
+        """Why nothing is recommended, with the fewest FA/h a set that can detect reaches (as ``kws calibrate``
+        says it).
+
+        Why only the sets over the target count: a set that can never detect scores 0 FA/h, and with no
+        recommendation every set at or under the target is such a set (any other would be recommended).
+        """
+        over = self.fa_per_hour[self.fa_per_hour > float(self.document["target_fa_per_hour"])]
+        if not over.size:
+            return "No set tried ever detects anything: try lower thresholds, or other windows and counts."
+        return (f"No set reaches {target}; the fewest is {float(np.min(over)):.1f} FA/h: raise the target or "
+                "improve the model.")
 
     def can_score(self, settings: DetectionSettings) -> str | None:
         """None if the stored scores apply to ``settings``, else why not (one sentence)."""
@@ -109,36 +127,56 @@ class CalibrationOutput:
             return "the per-class thresholds do not match the calibrated model's classes"
         return None
 
-    def save_set_into_model(self, model_path: str | Path, item: dict[str, Any], out_path: str | Path) -> Path:
+    def save_set_into_model(self, model_path: str | Path, item: dict[str, Any], out_path: str | Path,
+                            replace_model: bool = False) -> Path:
         """Write the ``pareto``/``recommended`` entry ``item`` into a copy of the calibrated model at
         ``model_path`` (the inference interval as calibrated), atomically; refused when the set can never
-        detect anything (the front's 0 FA/h end may be such a set)."""
+        detect anything (the front's 0 FA/h end may be such a set).
+
+        ``replace_model``: ``out_path`` may be the calibrated model itself -- the window's rule for "Save into
+        model…", whose file dialog asked before replacing it, as the Tuning panel's save does; without it the
+        output is always a copy. A bundled model is never written."""
         from workbench.core.detection.tuning import save_settings_into_model
         from workbench.core.model.model_file import load_model
 
-        check_output_file(Path(out_path), [model_path], option=None)  # a copy: never the calibrated or a bundled model
+        check_output_file(Path(out_path), [] if replace_model else [model_path], option=None)
         model = load_model(model_path)
+        return save_settings_into_model(model, self.settings_of(item, model), Path(out_path))
+
+    def settings_of(self, item: dict[str, Any], model: "LoadedModel") -> DetectionSettings:
+        """The settings the entry ``item`` gives ``model`` (its own values for the rest, the inference interval
+        as calibrated); WorkbenchError when they can never detect anything."""
         base = DetectionSettings.from_params(model.params).replace(latency_ms=self.latency_ms)
         settings = parameter_set_of(item).settings(base)
         refuse_never_detecting(settings, model.classes)
-        return save_settings_into_model(model, settings, Path(out_path))
+        return settings
 
     def copy_report(self, folder: str | Path) -> list[Path]:
         """Copy the report files the calibration wrote into ``folder`` (created if missing), as one set: an
-        older report there is replaced whole (see :func:`~.output_files.write_outputs`)."""
+        older report there is replaced whole (see :func:`~.output_files.write_outputs`).
+
+        Refused, ``folder`` untouched, when a file the report needs is no longer in :attr:`folder` (moved or
+        deleted since it was opened): the copy would replace the report there with one that cannot open. Only
+        the DET plot may be missing (a calibration without matplotlib writes none)."""
         target = Path(folder)
+        names = [*REPORT_NAMES, *([self.labels_file] if self.labels_file else [])]
+        missing = [name for name in names if name != PLOT_NAME and not (self.folder / name).is_file()]
+        if missing:
+            gone = (f"its folder {self.folder} is gone" if not self.folder.is_dir() else
+                    f"{listed(missing)} {plural(len(missing), 'is', 'are')} no longer in {self.folder}")
+            raise WorkbenchError(f"cannot save the report: {gone}; nothing was written into {target}")
+        files: dict[Path, bytes] = {}
+        for name in names:
+            source = self.folder / name
+            try:
+                if source.is_file():
+                    files[target / name] = source.read_bytes()
+            except OSError as exc:
+                raise WorkbenchError(f"cannot copy {name} into {folder}: {exc.strerror or exc}") from None
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WorkbenchError(f"cannot create the folder {target}: {exc.strerror or exc}") from None
-        files: dict[Path, bytes] = {}
-        for name in (*REPORT_NAMES, *([self.labels_file] if self.labels_file else [])):
-            source = self.folder / name
-            if source.is_file():
-                try:
-                    files[target / name] = source.read_bytes()
-                except OSError as exc:
-                    raise WorkbenchError(f"cannot copy {name} into {folder}: {exc.strerror or exc}") from None
         return write_file_set(files, stale=report_files(target))
 
     def score(self, settings: DetectionSettings) -> SetMetrics | None:

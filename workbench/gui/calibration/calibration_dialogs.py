@@ -1,5 +1,6 @@
 """The Calibration workspace's dialogs: where to save a model copy or a report, which report to open, and
-the questions before the window closes over a running calibration or unsaved results.
+the questions before the window closes over a running calibration or unsaved results, or another report
+replaces unsaved results.
 
 Why apart: each dialog only asks for a path and hands it to the workspace's ``save_into_model`` /
 ``save_report`` / ``open_report``, which are what tests and scripts call (as :mod:`workbench.gui.file_dialogs`
@@ -24,11 +25,16 @@ CALIBRATED_SUFFIX = "-calibrated" + TFLITE_SUFFIX
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"  # the answers of ask_unsaved_results
 UNSAVED_QUESTION = ("The finished calibration's report was not saved: its results are deleted when the window "
                     "closes.")
+REPLACING_QUESTION = ("The finished calibration's report was not saved: its results are deleted when another "
+                      "report is shown instead.")
 
 
 def choose_save_into_model(workspace: "CalibrationWorkspace") -> None:
-    """Ask where the copy of the calibrated model with the chosen set goes (beside the model by default);
-    when the model is gone, say so (as "Use selected set" does) instead of asking."""
+    """Ask where the copy of the calibrated model with the selected set goes (beside the model by default);
+    with no set selected, or when the model is gone, say so (as "Use selected set" does) instead of asking."""
+    if workspace.selected_set() is None:
+        workspace.host.show_error(workspace.nothing_selected())
+        return
     model = workspace.existing_model_of_run()
     if model is None:
         return
@@ -46,8 +52,18 @@ def choose_save_report(workspace: "CalibrationWorkspace") -> bool:
 
 
 def ask_unsaved_results(parent: QWidget) -> str:
-    """"Save report…", "Discard" or "Cancel" (:data:`SAVE`, :data:`DISCARD`, :data:`CANCEL`; Escape cancels)."""
-    box = QMessageBox(QMessageBox.Icon.Question, "KWS Workbench", UNSAVED_QUESTION, parent=parent)
+    """"Save report…", "Discard" or "Cancel" (:data:`SAVE`, :data:`DISCARD`, :data:`CANCEL`; Escape cancels)
+    before the window closes."""
+    return _ask_save_discard_cancel(parent, UNSAVED_QUESTION)
+
+
+def ask_replacing_results(parent: QWidget) -> str:
+    """The same answers before another report is shown instead of the unsaved results."""
+    return _ask_save_discard_cancel(parent, REPLACING_QUESTION)
+
+
+def _ask_save_discard_cancel(parent: QWidget, question: str) -> str:
+    box = QMessageBox(QMessageBox.Icon.Question, "KWS Workbench", question, parent=parent)
     save = box.addButton("Save report…", QMessageBox.ButtonRole.AcceptRole)
     discard = box.addButton(QMessageBox.StandardButton.Discard)
     box.addButton(QMessageBox.StandardButton.Cancel)
@@ -57,13 +73,15 @@ def ask_unsaved_results(parent: QWidget) -> str:
     return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL
 
 
-def confirm_discard_results(workspace: "CalibrationWorkspace") -> bool:
-    """Whether the window may close over a finished calibration whose report was not saved.
+def confirm_discard_results(workspace: "CalibrationWorkspace", replacing: bool = False) -> bool:
+    """Whether the window may close (``replacing``: another report may be shown) over a finished calibration
+    whose report was not saved.
 
-    Why ask: its results live in a temporary folder that closing deletes -- minutes of work gone without a
-    word. Save report… saves them first (a cancelled folder choice or a failed save keeps the window open).
+    Why ask: its results live in a temporary folder that closing (or showing another report) deletes --
+    minutes of work gone without a word. Save report… saves them first (a cancelled folder choice or a failed
+    save keeps them, and the window open).
     """
-    answer = ask_unsaved_results(workspace)
+    answer = ask_replacing_results(workspace) if replacing else ask_unsaved_results(workspace)
     if answer == SAVE:
         return choose_save_report(workspace)
     return answer == DISCARD
@@ -83,7 +101,8 @@ def ask_stop_running(parent: QWidget) -> bool:
 
 def confirm_close_calibration(workspace: "CalibrationWorkspace", unsaved: bool) -> bool:
     """The Calibration workspace's answer to "may the window close?" (``unsaved``: a finished run's report
-    was not saved)."""
-    if workspace.running:
-        return ask_stop_running(workspace)
+    was not saved). A running calibration is asked about first, then the results of the one before it:
+    closing deletes both."""
+    if workspace.running and not ask_stop_running(workspace):
+        return False
     return not unsaved or confirm_discard_results(workspace)

@@ -7,8 +7,9 @@ workspace then loads what the child wrote (:mod:`workbench.calibration.results.r
 Picking a set (a click on the curve's front, or a row of the table) puts it into the tuning sliders
 through ``host.controller.tuning`` -- the same object the Tuning panel edits -- so the live view, the
 sliders and the curve's "current parameters" ring all follow one source of truth; the ring is
-re-scored on the stored scores (milliseconds) whenever the tuning changes. "Save into model…" writes
-the chosen set into a copy of the calibrated model.
+re-scored on the stored scores (milliseconds) whenever the tuning changes. "Save selected set into model…"
+writes the selected set into a model file, and the report is saved or a saved one opened
+(:mod:`.calibration_files`: the files a user may lose are decided there).
 """
 
 from __future__ import annotations
@@ -25,14 +26,13 @@ from workbench.calibration.results.result_files import (
 )
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
-from workbench.core.model.model_file import model_copy_path
+from workbench.gui.calibration import calibration_files
 from workbench.gui.calibration.calibration_dialogs import (
     choose_open_report, choose_save_into_model, choose_save_report, confirm_close_calibration,
 )
 from workbench.gui.calibration.calibration_inputs_view import CALIBRATION_BOXES, CalibrationInputsView
 from workbench.gui.calibration.calibration_layout import lay_out_calibration
 from workbench.gui.calibration.det_curve_view import DetCurveView
-from workbench.gui.file_dialogs import notify_board_problems
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
 from workbench.gui.calibration.run_folders import new_run_folder, remove_orphaned_run_folders
@@ -76,11 +76,12 @@ class CalibrationWorkspace(QWidget):
         self.curve = DetCurveView(dark)
         self.table = ParetoTableView()
         self.use_button = QPushButton("&Use selected set")
-        self.use_button.setToolTip("Load the selected parameters into the tuning sliders (double-click a row "
-                                   "or click a point of the curve's front does the same)")
-        self.save_model_button = QPushButton("Save into &model…")
-        self.save_model_button.setToolTip("Write the selected set (or the recommendation) into a copy of the "
-                                          "calibrated model")
+        self.use_button.setToolTip("Load the set selected in the table into the tuning sliders (double-click a "
+                                   "row or click a point of the curve's front does the same)")
+        self.save_model_button = QPushButton("Save selected set into &model…")
+        self.save_model_button.setToolTip("Write the set selected in the table into a copy of the calibrated model "
+                                          "(or into that model): the set as the table shows it, not the sliders' "
+                                          "values, which the Tuning panel's Save into model… writes")
         self.save_report_button = QPushButton("Save re&port…")
         self.save_report_button.setToolTip("Copy calibration.json, the DET plot, the sweep CSV and the scores "
                                            "into a folder")
@@ -100,6 +101,7 @@ class CalibrationWorkspace(QWidget):
         self.inputs.build_stream_requested.connect(self.build_stream)
         self.curve.front_point_clicked.connect(self._use_row)
         self.table.set_activated.connect(self._use_row)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_set_buttons())
         self.use_button.clicked.connect(self.use_selected)
         self.save_model_button.clicked.connect(lambda: choose_save_into_model(self))
         self.save_report_button.clicked.connect(lambda: choose_save_report(self))
@@ -140,9 +142,21 @@ class CalibrationWorkspace(QWidget):
         self.child.cancel()
 
     def _set_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        self.inputs.setEnabled(not running)
+        """Lock what a run must not change (the inputs; another report, which would replace what it shows).
+
+        The keyboard focus goes to Cancel while running and back to Run after, when it was in the workspace:
+        Alt+R from a field of the form would otherwise leave it nowhere (the form is disabled under it)."""
+        focus = self.window().focusWidget()
+        if running:
+            self.cancel_button.setEnabled(True)
+            if focus is None or self.isAncestorOf(focus):
+                self.cancel_button.setFocus()
+        for widget in (self.run_button, self.inputs, self.open_report_button):
+            widget.setEnabled(not running)
+        if not running:
+            if focus is None or focus is self.cancel_button:
+                self.run_button.setFocus()
+            self.cancel_button.setEnabled(False)
         if running:
             self.progress.setValue(0)
 
@@ -171,16 +185,23 @@ class CalibrationWorkspace(QWidget):
     def _on_failed(self, message: str) -> None:
         self._set_running(False)
         self._drop_pending()
-        earlier = None if self.output is None else Path(self.output.document["stream"]["labels"]).name
-        shown = "" if earlier is None else f"; the results shown are still the earlier calibration's ({earlier})"
-        self.status.setText(f"the calibration failed{shown}")  # kept, not cleared: they are still valid
+        self.status.setText(self._still_shown("the calibration failed"))  # kept, not cleared: they are still valid
         self.host.show_error(message)
 
     def _on_cancelled(self) -> None:
         self._set_running(False)
         self._drop_pending()
         self.progress.setValue(0)
-        self.status.setText("cancelled")
+        self.status.setText(self._still_shown("cancelled", with_summary=True))
+
+    def _still_shown(self, what: str, with_summary: bool = False) -> str:
+        """``what`` happened to a run; the results shown, if any, are the earlier calibration's (and, with
+        ``with_summary``, its recommendation, which the status showed until the run started)."""
+        if self.output is None:
+            return what
+        earlier = Path(self.output.document["stream"]["labels"]).name
+        text = f"{what}; the results shown are still the earlier calibration's ({earlier})"
+        return text + (":\n" + self._summary_text() if with_summary else "")
 
     # -- results -----------------------------------------------------------------------------------
     def show_output(self, output: CalibrationOutput) -> None:
@@ -196,11 +217,24 @@ class CalibrationWorkspace(QWidget):
         row = next((i for i, p in enumerate(output.pareto) if same_parameters(p, recommended)), None)
         if row is not None:
             self.table.select_row(row)
-        # a percent sign stays with its number
-        self.status.setText("\n".join(output.summary_lines()).replace(" %", "\u00a0%"))
-        for button in (self.use_button, self.save_model_button, self.save_report_button):
-            button.setEnabled(True)
+        self.status.setText(self._summary_text())
+        self.save_report_button.setEnabled(True)
+        self._update_set_buttons()
         self._update_current()
+
+    def _summary_text(self) -> str:
+        """The shown calibration's recommendation and comparisons; without a recommendation, what to do."""
+        assert self.output is not None
+        lines = self.output.summary_lines()
+        if self.output.recommended is None:
+            lines.insert(1, "Select a set in the table to use or save it.")
+        return "\n".join(lines).replace(" %", "\u00a0%")  # a percent sign stays with its number
+
+    def _update_set_buttons(self) -> None:
+        """Use and Save act on the selected row: enabled only while one is (none is without a recommendation)."""
+        selected = self.output is not None and self.table.selected_row() is not None
+        self.use_button.setEnabled(selected)
+        self.save_model_button.setEnabled(selected)
 
     def _calibrated_model_is_loaded(self) -> bool:
         loaded = self._loaded_model_path()
@@ -246,8 +280,14 @@ class CalibrationWorkspace(QWidget):
 
     def use_selected(self) -> None:
         row = self.table.selected_row()
-        if row is not None:
+        if row is None:
+            self.host.show_error(self.nothing_selected())
+        else:
             self._use_row(row)
+
+    def nothing_selected(self) -> str:
+        """What to do before a set can be used or saved."""
+        return "run a calibration or open a report first" if self.output is None else "select a set in the table first"
 
     def _use_row(self, row: int) -> bool:
         """Put Pareto set ``row`` into the tuning sliders (opening the calibrated model first if needed)."""
@@ -284,53 +324,16 @@ class CalibrationWorkspace(QWidget):
         return self._model_of_run
 
     def save_into_model(self, path: str | Path) -> Path | None:
-        """Write the selected set (or the recommendation) into a copy of the calibrated model (``.tflite``
-        added to a name without a suffix; another suffix is refused with a message)."""
-        item = self.selected_set()
-        if item is None or self.output is None:
-            self.host.show_error("run a calibration first")
-            return None
-        model = self.existing_model_of_run()
-        if model is None:
-            return None
-        try:
-            target = self.output.save_set_into_model(model, item, model_copy_path(path))
-        except WorkbenchError as exc:
-            self.host.show_error(str(exc))
-            return None
-        self.host.show_status(f"saved {figures_text(item['frr'], item['fa_per_hour'])} into {target}")
-        notify_board_problems(self.host, target, parent=self)  # what the board would still refuse in it
-        return target
+        """Write the selected set (or the recommendation) into a model file (see :mod:`.calibration_files`)."""
+        return calibration_files.save_into_model(self, path)
 
     def save_report(self, folder: str | Path) -> list[Path]:
-        """Copy the run's report files into ``folder`` (each written atomically)."""
-        if self.output is None:
-            return []
-        try:
-            written = self.output.copy_report(folder)
-        except WorkbenchError as exc:
-            self.host.show_error(str(exc))
-            return []
-        self.host.show_status(f"saved the calibration report into {folder}")
-        self._saved_run = self._run_folder
-        return written
+        """Copy the shown calibration's report files into ``folder`` (all or none)."""
+        return calibration_files.save_report(self, folder)
 
     def open_report(self, folder: str | Path) -> bool:
-        """Show the calibration saved in ``folder``; its model is used to tune and save when it still exists."""
-        if self.running:
-            return False
-        try:
-            output = load_calibration_output(folder)
-        except WorkbenchError as exc:
-            self.host.show_error(str(exc))
-            return False
-        self._drop_run_folder()  # the user's folder is only read, never taken over
-        model = Path(output.model_file) if output.model_file else None
-        self._model_of_run = model if model is not None and model.is_file() else None
-        self.show_output(output)
-        missing = "" if self._model_of_run else f"; its model {output.model_file or '(unnamed)'} was not found"
-        self.host.show_status(f"opened the calibration in {folder}{missing}")
-        return True
+        """Show the calibration saved in ``folder`` (asking first about unsaved results it would replace)."""
+        return calibration_files.open_report(self, folder)
 
     # -- stream building ---------------------------------------------------------------------------
     def build_stream(self) -> None:
@@ -344,10 +347,28 @@ class CalibrationWorkspace(QWidget):
         """Restyle the DET curve for the palette (the window calls it when View > Dark palette changes)."""
         self.curve.set_dark(dark)
 
+    # -- the run's temporary folder ----------------------------------------------------------------
+    @property
+    def unsaved_results(self) -> bool:
+        """A finished run is shown whose report was not saved: its temporary folder is all there is of it."""
+        return self._run_folder not in (None, self._saved_run)
+
+    def is_run_folder(self, folder: str | Path) -> bool:
+        """Whether ``folder`` (or a file in it) is in the shown run's temporary folder."""
+        return self._run_folder is not None and Path(folder).resolve().is_relative_to(self._run_folder.resolve())
+
+    def mark_report_saved(self) -> None:
+        self._saved_run = self._run_folder
+
+    def replace_run(self, model: Path | None) -> None:
+        """A report from the user's folder, of ``model``, is shown instead of the run (its folder deleted)."""
+        self._drop_run_folder()
+        self._model_of_run = model
+
     # -- closing -----------------------------------------------------------------------------------
     def confirm_close(self) -> bool:
         """Ask before a running calibration is stopped, or a finished one's unsaved results are deleted."""
-        return confirm_close_calibration(self, unsaved=self._run_folder not in (None, self._saved_run))
+        return confirm_close_calibration(self, unsaved=self.unsaved_results)
 
     def shutdown(self) -> None:
         if self.running:
