@@ -49,7 +49,7 @@ def test_scores_option_prints_every_inference(capsys) -> None:
 
 def test_overrides_change_the_decision(capsys) -> None:
     code, out, err = run_cli(capsys, "detect", str(sample_audio_path()), "--threshold", "255")
-    assert code == 0 and "detected" not in out and "0 detection(s)" in err
+    assert code == 0 and "detected" not in out and "0 detections" in err
 
 
 def test_text_output_and_odd_wav_formats(capsys, tmp_path) -> None:

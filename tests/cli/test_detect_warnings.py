@@ -1,4 +1,4 @@
-"""`kws detect` says why "0 detection(s)" when the settings or the audio make it certain, and refuses options it
+"""`kws detect` says why "0 detections" when the settings or the audio make it certain, and refuses options it
 would ignore or misread (real model, real Speech Commands clip)."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def test_a_count_the_window_cannot_hold_is_said_before_the_run(capsys, yes_clip)
         f"{WARNING}minimum_count 3 can never be reached: an averaging window of 100 ms holds at most 2 results at "
         "one inference every 100 ms, so nothing is ever detected (the board prints \"Too few samples for "
         "averaging\"); lower minimum_count to 2 or lengthen average_window_duration_ms to 200 ms",
-        "0 detection(s) in 1.00 s of audio"]
+        "0 detections in 1.00 s of audio"]
     code, out, err = run(capsys, str(yes_clip), "--window-ms", "200")  # the fix the warning names
     assert code == 0 and "detected  yes" in out and WARNING not in err
 
@@ -55,7 +55,7 @@ def test_audio_shorter_than_one_inference_interval_is_said(capsys, yes_clip) -> 
     assert err.splitlines() == [
         f"{WARNING}no inference ran: the 1.00 s of audio is shorter than one inference interval (latency_ms "
         "100000); lower --latency-ms or give longer audio",
-        "0 detection(s) in 1.00 s of audio"]
+        "0 detections in 1.00 s of audio"]
 
 
 def test_gain_zero_is_refused_and_help_says_what_gain_is(capsys, yes_clip) -> None:

@@ -91,7 +91,7 @@ def test_files_the_scan_cannot_read_are_reported_not_dropped(small_speech_datase
     assert result.unreadable[0][1].startswith("not a readable audio file")
     assert results_document(result)["workbench"]["unreadable"] == [{"path": str(broken),
                                                                     "reason": result.unreadable[0][1]}]
-    assert "1 unreadable file(s) in the datasets" in summary_text(result) and str(broken) in summary_text(result)
+    assert "1 unreadable file in the datasets" in summary_text(result) and str(broken) in summary_text(result)
 
 
 def test_class_mapping_for_models_without_silence(small_speech_dataset: Path, reference_model_path: Path) -> None:

@@ -258,7 +258,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         _warn(f"no inference ran: the {engine.stream_time_s:.2f} s of audio is shorter than one inference "
               f"interval (latency_ms {engine.detection_settings.latency_ms}); lower --latency-ms or give longer audio")
     if args.format == "text" and not args.scores:
-        print(f"{len(detections)} detection(s) in {engine.stream_time_s:.2f} s of audio", file=sys.stderr)
+        print(f"{counted(len(detections), 'detection')} in {engine.stream_time_s:.2f} s of audio", file=sys.stderr)
     if labels is None:
         return 0
     if engine.samples_seen < source.clip.samples.size:  # stopped early: the unheard keywords are no misses

@@ -115,7 +115,7 @@ def summary_text(result: EvaluationResult) -> str:
     lines = [f"Model: {result.name}"]
     if result.description:
         lines.append(f"Evaluated: {result.description}")
-    unreadable = f", {len(result.unreadable)} unreadable file(s) in the datasets" if result.unreadable else ""
+    unreadable = f", {counted(len(result.unreadable), 'unreadable file')} in the datasets" if result.unreadable else ""
     lines.append(f"Clips: {len(result.paths)} scored, {len(result.skipped)} skipped{unreadable} "
                  f"({result.clips_per_s:.0f} clips/s)")
     lines.append(f"Overall accuracy: {m.overall_accuracy * PERCENT:.2f}%")

@@ -29,7 +29,7 @@ MEASURED_CSV_COLUMNS = ("measured_ops", "measured_macs", "measured_accelerator_c
 COMPARISON_HEADERS = ("Index", "OpCode", "Acc Cycles est.", "Acc Cycles board", "Acc err %", "CPU Cycles est.",
                       "CPU Cycles board", "CPU err %", "Time est. (ms)", "Time board (ms)", "Time err %")
 PERCENT = 100.0
-# workbench.profiler.refit.apply_refit appends "; refit to N saved board measurement(s): ..." to the basis
+# workbench.profiler.refit.apply_refit appends "; refit to N saved board measurements: ..." to the basis
 REFIT_MARKER = "refit to "
 ESTIMATED = "estimated"
 RATE_SIGNIFICANT_DIGITS = 3

@@ -27,6 +27,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from workbench.core.wording import counted
 from workbench.documentation import BOARD, doc_reference
 from workbench.profiler.refit_checks import measurement_problem
 from workbench.profiler.report import RATE_DECIMALS, TIME_DECIMALS, ProfileReport, round_kept
@@ -131,6 +132,6 @@ def apply_refit(report: ProfileReport, refit: CycleRefit) -> ProfileReport:
         s.total_accelerator_cycles = sum(layer.accelerator_cycles or 0 for layer in result.layers)
         s.total_time_ms = round_kept(sum(layer.time_ms or 0.0 for layer in result.layers), TIME_DECIMALS)
         s.inferences_per_s = round_kept(MS_PER_S / s.total_time_ms, RATE_DECIMALS) if s.total_time_ms > 0 else 0.0
-        s.estimate_basis = (f"{s.estimate_basis}; refit to {refit.measurements} saved board measurement(s): "
+        s.estimate_basis = (f"{s.estimate_basis}; refit to {counted(refit.measurements, 'saved board measurement')}: "
                             f"cycles and time scaled per op by measured/estimated ({doc_reference(BOARD)})")
     return result

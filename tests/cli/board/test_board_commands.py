@@ -285,7 +285,7 @@ def test_classify_text_prints_banner_settings_and_detections(board_factory, clas
     assert "fe.filterbank_upper_band_limit=7500.000" in out
     detections = [line for line in out.splitlines() if "detected" in line]
     assert detections == [f"{t / 1000:8.3f}s  detected  {label:<12} score=200  [board]" for t, label in SEED_DETECTIONS]
-    assert "scores" not in out and "4 detection(s)" in err and "warning" not in err
+    assert "scores" not in out and "4 detections" in err and "warning" not in err
 
 
 def test_classify_flashes_a_model_the_firmware_refuses_only_with_force(board_factory, classifier_image, capsys,

@@ -62,7 +62,7 @@ def test_custom_classes_label_the_startup_and_the_detections_text(board_factory,
     detections = [line for line in out.splitlines() if "detected" in line]
     assert detections == [f"{t / 1000:8.3f}s  detected  {'down':<12} score={score}  [board]"
                           for t, score in DOWN_DETECTIONS]
-    assert f"{len(DOWN_DETECTIONS)} detection(s)" in err
+    assert f"{len(DOWN_DETECTIONS)} detections" in err
 
 
 @pytest.mark.parametrize(("thresholds", "label", "index", "expected"),

@@ -94,7 +94,7 @@ def test_refit_skips_a_measurement_saved_with_a_lost_line_as_0(capsys, tmp_path:
     store.mkdir()
     (store / "old.json").write_text(json.dumps({"kind": "kws-board-measurement", "version": 1, "report": document}))
     code, out, err = _run(capsys, "board", "refit", "--store", str(store))
-    assert code == 0 and out.startswith("0 saved measurement(s) in ") and "x0.0000" not in out
+    assert code == 0 and out.startswith("0 saved measurements in ") and "x0.0000" not in out
     assert err == "board: skipped old.json: not used, as it lacks the CPU cycles of layer 0 (CONV_2D)\n"
     code, _, err = _run(capsys, "board", "refit", str(reference_model_path), "--store", str(store))
     assert code == 2 and "needs saved board measurements" in err

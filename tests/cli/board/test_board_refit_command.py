@@ -23,7 +23,7 @@ def test_refit_of_a_model_without_saved_measurements_is_refused(capsys, tmp_path
 def test_refit_without_a_model_still_lists_an_empty_store(capsys, tmp_path: Path) -> None:
     code = main(["board", "refit", "--store", str(tmp_path / "empty-store")])
     out = capsys.readouterr().out
-    assert code == 0 and out.startswith("0 saved measurement(s) in ")
+    assert code == 0 and out.startswith("0 saved measurements in ")
     assert "No refit factors yet" in out
 
 
@@ -32,7 +32,7 @@ def test_refit_names_a_store_that_does_not_exist_or_is_a_file(capsys, tmp_path: 
     missing = tmp_path / "nonexistent"
     code = main(["board", "refit", "--store", str(missing)])
     captured = capsys.readouterr()
-    assert code == 0 and captured.out.startswith("0 saved measurement(s) in ")
+    assert code == 0 and captured.out.startswith("0 saved measurements in ")
     assert captured.err == f"kws: warning: --store {missing} does not exist, so nothing was saved there yet: " \
                            "check the path.\n"
     afile = tmp_path / "afile.txt"

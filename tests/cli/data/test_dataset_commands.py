@@ -47,7 +47,7 @@ def test_info_text_counts_classes_speakers_and_unreadable_files(capsys, two_data
     assert lines["yes"][4] == "16" and lines["no"][4] == "10"
     assert lines["_unknown_"][4] == "11" and "go, left" in out  # 8 go + 3 left, broken go skipped
     assert lines["_silence_"][4] == "3"
-    assert "1 file(s) cannot be read" in out and "broken_nohash_0.wav" in out
+    assert "1 file cannot be read and is skipped" in out and "broken_nohash_0.wav" in out
     assert "4 clips without a _nohash_ speaker id" in out
     assert str(speech) in out and str(takes) in out and "hash of speaker" in out
     assert len(lines["left"]) == 4 and sum(map(int, lines["left"][1:])) == 3  # the --words table
@@ -71,7 +71,7 @@ def test_evaluate_says_how_many_files_it_could_not_read(capsys, two_datasets, re
     assert main(["evaluate", str(reference_model_path), "--dataset", str(speech), "--split", "all", "--format",
                  "json", "--workers", "1"]) == 0
     out, err = capsys.readouterr()
-    assert ("kws: note: 1 file(s) in the dataset folders cannot be read and are skipped (kws dataset info lists "
+    assert ("kws: note: 1 file in the dataset folders cannot be read and is skipped (kws dataset info lists "
             "them)\n") in err
     unreadable = json.loads(out)["workbench"]["unreadable"]
     assert [Path(u["path"]).name for u in unreadable] == ["broken_nohash_0.wav"]

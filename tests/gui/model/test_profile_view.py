@@ -99,7 +99,7 @@ def test_memory_bars_chart_diagram_and_netron(view):
 
 def test_headline_tells_the_large_input_dense_layer_apart(view):
     text = view.summary_label.text()
-    assert "0 layer(s) not supported on the MVP" in text
+    assert "0 layers not supported on the MVP" in text
     assert "1 listed as unsupported by MLTK but run on the MVP anyway" in text
 
 

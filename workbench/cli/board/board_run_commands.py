@@ -24,6 +24,7 @@ from workbench.board.uart.line_reader import BAUDRATE
 from workbench.cli.board.board_commands import (ProgressPrinter, add_debugger_options, board_status, load_tflite,
                                                 resolve_serialno, stop_cleanly)
 from workbench.cli.model_argument import MODEL_HELP, model_argument
+from workbench.core.wording import counted
 from workbench.output_guard import check_output_file
 from workbench.cli.parameter_option import parameter_type
 from workbench.core.errors import SettingsError, WorkbenchError
@@ -340,7 +341,8 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
                                    download_progress=_download_printer(), cancel=cancel)
         result = classify_on_board(tflite, options, callbacks, handlers, duration_s=args.duration, name=model.name)
         if args.format == "text":
-            board_status(f"{len(result.detections)} detection(s), {result.inferences} inference(s) printed by the board")
+            board_status(f"{counted(len(result.detections), 'detection')}, "
+                         f"{counted(result.inferences, 'inference')} printed by the board")
         return 0
 
     return stop_cleanly(classify)  # until Ctrl+C or SIGTERM ("board: stopped", 130) unless --duration ends it
@@ -350,7 +352,7 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
 def _check_store(root: Path, *, listing: bool) -> None:
     """A ``--store`` that is a file is refused; one that does not exist is named when listing it.
 
-    Why: a mistyped ``--store`` otherwise reads as "0 saved measurement(s)", as if the folder were empty.
+    Why: a mistyped ``--store`` otherwise reads as "0 saved measurements", as if the folder were empty.
     """
     if root.exists() and not root.is_dir():
         raise SettingsError(f"--store {root} is a file, not a folder of saved measurements: give the folder.")
@@ -375,7 +377,7 @@ def run_refit(args: argparse.Namespace, out: TextIO | None = None) -> int:
             _write(json.dumps({"store": str(store.root), **refit.to_dict(),
                                "files": [m.path.name for m in saved]}, indent=2), None, out)
             return 0
-        lines = [f"{len(saved)} saved measurement(s) in {store.root}"]
+        lines = [f"{counted(len(saved), 'saved measurement')} in {store.root}"]
         lines += [f"  {m.created}  {m.model_name}  {m.platform or '-'}  {m.accelerator}  {m.path.name}" for m in saved]
         lines.append("Refit factors (measured / estimated; 1.0 where nothing was measured):" if refit.factors
                      else "No refit factors yet: save measurements with `kws board profile MODEL --save`.")

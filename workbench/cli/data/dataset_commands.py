@@ -22,7 +22,7 @@ from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import sigterm_as_interrupt
 from workbench.cli.progress_bar import ProgressBar, human_bytes
 from workbench.core.errors import SettingsError, closest_name
-from workbench.core.wording import clock_time
+from workbench.core.wording import clock_time, counted, plural
 from workbench.cli.data.synth_commands import register_synth_commands
 from workbench.datasets.splits import (
     DEFAULT_TESTING_PERCENT,
@@ -125,7 +125,8 @@ def render_summary(summary: DatasetSummary, keywords_note: str = "") -> str:
                  + f"{summary.speakers['total']:>9}")
     if summary.unreadable:
         lines.append("")
-        lines.append(f"{len(summary.unreadable)} file(s) cannot be read and are skipped:")
+        unreadable = len(summary.unreadable)
+        lines.append(f"{counted(unreadable, 'file')} cannot be read and {plural(unreadable, 'is', 'are')} skipped:")
         lines += [f"  {entry['path']}: {entry['reason']}" for entry in summary.unreadable]
     return "\n".join(lines) + "\n"
 
@@ -151,7 +152,8 @@ def load_index(dirs: list[Path], args: argparse.Namespace, note_unreadable: bool
                             split_method=args.split_method, check_truncation=True) for d in dirs]
     index = merge_datasets(indexes)
     if note_unreadable and index.unreadable:
-        print(f"kws: note: {len(index.unreadable)} file(s) in the dataset folders cannot be read and are skipped "
+        print(f"kws: note: {counted(len(index.unreadable), 'file')} in the dataset folders cannot be read and "
+              f"{plural(len(index.unreadable), 'is', 'are')} skipped "
               f"(kws dataset info lists them)", file=sys.stderr)
     return index
 

@@ -25,6 +25,7 @@ from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
 from workbench.core.errors import SettingsError
+from workbench.core.wording import listed, plural
 
 SPLIT_CHOICES = ("testing", "validation", "training", "all")
 SPLIT_METHOD_CHOICES = ("hash", "stratified")
@@ -243,5 +244,6 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
                  "--background (background-only audio, every detection in it a false accept)") + "\n")
     missing = [c for c in keyword_classes(model.classes) if c not in counts]
     if missing:
-        out.write(f"note: no events for the keyword(s) {', '.join(missing)} of model {model.name}\n")
+        out.write(f"note: no events for the {plural(len(missing), 'keyword')} {listed(missing)} of model "
+                  f"{model.name}\n")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
+from workbench.core.wording import counted
 from workbench.profiler.device_limits import format_kb
 from workbench.profiler.export import format_units
 from workbench.profiler.report import BoardSummaryMeasurement, LayerReport, ProfileReport
@@ -24,7 +25,7 @@ def _mvp_summary(layers: list[LayerReport]) -> str:
     """How many layers the MVP leaves to the CPU, and how many MLTK lists as unsupported but the MVP runs."""
     cpu_only = sum(1 for layer in layers if not layer.supported and not layer.runs_on_accelerator)
     large_input = sum(1 for layer in layers if not layer.supported and layer.runs_on_accelerator)
-    text = f"{cpu_only} layer(s) not supported on the MVP"
+    text = f"{counted(cpu_only, 'layer')} not supported on the MVP"
     if large_input:
         text += f"; {large_input} listed as unsupported by MLTK but run on the MVP anyway (yes*)"
     return text + "."

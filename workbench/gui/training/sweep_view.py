@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QL
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from workbench.child_command import STOP_FILE_NAME
+from workbench.core.wording import counted
 from workbench.gui import theme
 from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 from workbench.gui.live.plot_style import WrappedTitleAxis, fix_plot, leave_room_for_end_labels
@@ -308,8 +309,8 @@ class SweepView(QWidget):
             self._show(record)
             self._replot()
             best = event.get("best_objective")
-            self.status_label.setText(f"{len(self.ended)} trial(s) ended; best {best:.4f}" if best is not None
-                                      else f"{len(self.ended)} trial(s) ended; none finished yet")
+            self.status_label.setText(f"{counted(len(self.ended), 'trial')} ended; best {best:.4f}" if best is not None
+                                      else f"{counted(len(self.ended), 'trial')} ended; none finished yet")
         elif kind == ev.CANCELLING:  # the child's reason ("signal SIGTERM") is the Cancel just pressed here
             self.status_label.setText(CANCELLING_TEXT)
         elif kind in (ev.MESSAGE, ev.ERROR):
