@@ -360,3 +360,6 @@ def describe_view(widget: QWidget, name: str, description: str) -> None:
     widget.setAccessibleName(name)
     widget.setAccessibleDescription(description)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    viewport = getattr(widget, "viewport", None)  # a graphics view paints into a widget of its own, a Tab stop too
+    if callable(viewport):
+        viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -52,3 +52,15 @@ def test_scroll_areas_are_no_unnamed_tab_stops_and_the_model_summary_is(  # type
     qtbot.waitUntil(lambda: QApplication.focusWidget() is path)
     QTest.keySequence(path, QKeySequence(QKeySequence.StandardKey.SelectAll))
     assert path.selectedText() == path.text()
+
+
+def test_every_tab_stop_of_every_workspace_has_a_name(window) -> None:  # type: ignore[no-untyped-def]
+    """A screen reader says something at each Tab stop: the plots' own painting widgets were unnamed Tab stops
+    (pyqtgraph's viewports), and so was the Training area's tab bar."""
+    from tests.gui.spoken import tab_walk
+
+    for key in ("live", "model", "calibration", "training", "board"):
+        window.show_workspace(key)
+        unnamed = [f"{type(w).__name__} in {type(w.parentWidget()).__name__}" for w in tab_walk(window, window)
+                   if w.isVisible() and not spoken_name(w)]
+        assert unnamed == [], key

@@ -25,6 +25,7 @@ class TrainingArea(QTabWidget):
         self.addTab(self.sweeps, "Sweeps")
         self.setTabToolTip(0, "Train one model on your datasets and evaluate it (kws train)")
         self.setTabToolTip(1, "Search settings and architectures over many trainings on Ray (kws sweep)")
+        self.setAccessibleName("Train or sweep")  # its tab bar is the Tab stop, read out by this name
 
     def set_dark(self, dark: bool) -> None:
         """Restyle both tabs' charts for the palette (the window calls it when View > Dark palette changes)."""
