@@ -9,8 +9,9 @@ resource tracker alive with them. So each worker watches its parent's sentinel, 
 every spawned child on every platform (a pipe the parent's end of which closes when it dies on POSIX, a
 process handle on Windows), and exits the moment the parent is gone: no polling, no platform-specific call.
 
-Pass :func:`guard_worker` as the pool's ``initializer`` (or call it first in your own initializer), and start
-the workers inside :func:`ctrl_c_held_back`: a Ctrl+C while a worker is still importing, before its
+:class:`workbench.worker_pool.WorkerPool` does both for its workers. Elsewhere, pass :func:`guard_worker` as a
+pool's ``initializer`` (or call it first in your own initializer), and start the workers inside
+:func:`ctrl_c_held_back`: a Ctrl+C while a worker is still importing, before its
 initializer runs, would otherwise kill it with a traceback. A worker with something to clean up when it is
 orphaned (the synthesis pool's, whose engines leave temporary files) calls :func:`watch_parent` itself, with
 its own ending instead of the immediate exit.
@@ -70,8 +71,8 @@ def watch_parent(on_gone: Callable[[], None]) -> None:
 
 @contextlib.contextmanager
 def ctrl_c_held_back(*more: signal.Signals) -> Iterator[None]:
-    """Around the calls that start workers (``submit`` for a ProcessPoolExecutor): SIGINT (and ``more``, e.g.
-    SIGTERM for workers that set their own handler for it) blocked in this thread.
+    """Around the calls that start workers (``Process.start``; ``submit`` for a ProcessPoolExecutor): SIGINT
+    (and ``more``, e.g. SIGTERM for workers that set their own handler for it) blocked in this thread.
 
     Why: a spawned child inherits the blocked signal mask, so it never sees a terminal's Ctrl+C, not even
     while it imports, before :func:`guard_worker` runs (multiprocessing starts its resource tracker the same
