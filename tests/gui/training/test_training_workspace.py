@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.datasets.layout import scan_dataset
 from workbench.datasets.summary import dataset_summary
+from workbench.gui.training.dataset_weights import DatasetFolder, recalled_folders
 from workbench.gui.training.training_workspace import RESUME_LOG_LINE, TrainingWorkspace
 
 REPO = Path(__file__).resolve().parents[3]
@@ -162,6 +164,36 @@ def test_datasets_output_folder_and_keywords_come_back_in_the_next_session(qtbot
                         staticmethod(lambda _parent, _caption, start="", *_args: starts.append(start) or ""))
     again.settings._choose_out()
     assert starts == [str(tmp_path / "runs")]  # a new run's folder: beside the last one
+    again.shutdown()
+
+
+def test_dataset_weights_come_back_in_the_next_session(qtbot, tmp_path: Path) -> None:
+    """An edited weight is remembered as it is edited (a crash loses nothing), and shown again with its folder."""
+    from PySide6.QtWidgets import QApplication, QDoubleSpinBox
+
+    speech, synthetic = tmp_path / "speech", tmp_path / "synthetic"
+    speech.mkdir()
+    synthetic.mkdir()
+    first = TrainingWorkspace(WorkspaceHostDouble(tmp_path))
+    qtbot.addWidget(first)
+    first.show()
+    first.datasets.set_folders([speech, synthetic])
+    first.datasets.list.setFocus()
+    first.datasets.list.setCurrentCell(1, 0)
+    qtbot.keyClick(first.datasets.list, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QDoubleSpinBox), timeout=2000)
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "0.5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    weighted = [DatasetFolder(speech), DatasetFolder(synthetic, 0.5)]
+    qtbot.waitUntil(lambda: first.datasets.weighted_folders() == weighted, timeout=2000)
+    assert recalled_folders(first.host.settings.qsettings, "training/") == weighted
+    first.shutdown()
+
+    again = TrainingWorkspace(WorkspaceHostDouble(tmp_path))
+    qtbot.addWidget(again)
+    assert again.datasets.weighted_folders() == weighted
     again.shutdown()
 
 

@@ -11,12 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from workbench.core.errors import SettingsError
 from workbench.gui.datasets.build_folder import output_folder
+from workbench.gui.training.dataset_folder_table import FOLDER_COLUMN
+from workbench.gui.training.dataset_weights import DatasetFolder
 from workbench.gui.training.training_workspace import READY
 from workbench.run_folder_layout import RUN_FILE, SUMMARY_FILE
-from workbench.training.run.run_request import TrainRequest
+from workbench.training.run.run_request import DatasetArg, TrainRequest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from dataset_builders import make_dataset, speaker_names  # noqa: E402
@@ -149,3 +152,50 @@ def test_a_long_status_sentence_wraps_instead_of_widening_the_window(window, qtb
     window.training.training.phase.setText(f"Finished run in {folder}: its report is in the Evaluation tab.")
     qtbot.wait(50)
     assert window.width() == width
+
+
+def test_a_zero_weight_is_refused_in_one_sentence_before_a_run_starts(ws, qtbot, tmp_path: Path) -> None:
+    """Typed as a user who means "leave it out" would: the command line would refuse it, the form says so first."""
+    from PySide6.QtWidgets import QApplication, QDoubleSpinBox
+
+    ws.settings.out.setText(str(tmp_path / "runs" / "run"))
+    table = ws.datasets.list
+    table.setFocus()
+    table.setCurrentCell(0, FOLDER_COLUMN)
+    qtbot.keyClick(table, Qt.Key.Key_0)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QDoubleSpinBox), timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ws.datasets.weighted_folders()[0].weight == 0.0, timeout=2000)
+    assert not ws.start() and not ws.running
+    sentence = ws.host.errors[-1]
+    assert sentence.startswith(f"The weight of dataset {tmp_path / 'data'} must be a positive number, not 0")
+    assert "remove it from the Data list" in sentence and sentence.count(". ") == 0, sentence
+    assert not (tmp_path / "runs").exists() and ws.phase.text() == READY
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").is_file(), reason="reads the child's command line from /proc")
+def test_the_weights_reach_kws_train_as_it_reads_them(ws, qtbot, tmp_path: Path) -> None:
+    """The child's own command line, read back by kws train's parser: 1 is left out, a ":" in a folder's name is
+    not taken for a weight."""
+    folders = [DatasetFolder(tmp_path / "data"), DatasetFolder(tmp_path / "synthetic", 0.5),
+               DatasetFolder(tmp_path / "take:2")]
+    for folder in folders[1:]:
+        folder.path.mkdir()
+    ws.datasets.set_folders(folders)
+    ws.settings.out.setText(str(tmp_path / "run"))
+    assert ws.start()
+    command: list[str] = []
+
+    def child_command() -> bool:
+        try:
+            command[:] = Path(f"/proc/{ws.process.pid}/cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            return False
+        return "jsonl" in command  # exec'd: the child's own arguments, not the forked window's
+
+    qtbot.waitUntil(child_command, timeout=CHILD_TIMEOUT_MS)
+    ws.cancel()
+    qtbot.waitUntil(lambda: not ws.running, timeout=CHILD_TIMEOUT_MS)
+    given = [command[i + 1] for i, arg in enumerate(command) if arg == "--dataset"]
+    assert given == [str(tmp_path / "data"), f"{tmp_path / 'synthetic'}:0.5", f"{tmp_path / 'take:2'}:1"]
+    assert [DatasetFolder(d.path, d.weight) for d in map(DatasetArg.parse, given)] == folders

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,8 +20,11 @@ from PySide6.QtCore import Qt
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.child_command import kws_command
 from workbench.gui.training.evaluation_report_view import EMPTY_HEADLINE
-from workbench.gui.training.run_folder_state import RunKind, inspect_run_folder
+from workbench.gui.training.dataset_folder_table import WEIGHT_COLUMN
+from workbench.gui.training.dataset_weights import DatasetFolder
+from workbench.gui.training.run_folder_state import RunKind, inspect_run_folder, run_spec
 from workbench.gui.training.training_workspace import PROGRESS_STEPS, READY, STOPPED_REPORT, TrainingWorkspace
+from workbench.training.run.run_request import DatasetArg, TrainRequest
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "training"))
@@ -262,6 +266,46 @@ def test_a_stopped_run_shows_its_datasets_and_locks_them_as_resume_repeats_them(
     assert ws.resume_button.isEnabled() and not ws.datasets.isEnabled()  # Resume would not use an edited list
     ws.settings.choose_out_folder(tmp_path / "a new run")
     assert ws.datasets.isEnabled() and ws.datasets.folders() == [runs["stopped"].parent / "speech"]
+
+
+def _run_with_datasets(folder: Path, datasets: list[Any]) -> Path:
+    """A stopped run's folder whose run.json records ``datasets`` ({"path": ..., "weight": ...} entries)."""
+    folder.mkdir(parents=True)
+    record = TrainRequest(datasets=(), out=folder, spec="tflite_micro_speech").to_record()
+    (folder / "run.json").write_text(json.dumps({**record, "datasets": datasets}), encoding="utf-8")
+    return folder
+
+
+def test_a_run_chosen_from_disk_shows_its_dataset_weights_and_train_again_repeats_them(workspace,
+                                                                                        tmp_path: Path) -> None:
+    ws, _ = workspace
+    speech, synthetic = tmp_path / "speech", tmp_path / "synthetic"
+    record = TrainRequest(datasets=(DatasetArg(speech), DatasetArg(synthetic, 0.5)), out=tmp_path).to_record()
+    ws.settings.choose_out_folder(_run_with_datasets(tmp_path / "weighed", record["datasets"]))
+    weighted = [DatasetFolder(speech.resolve()), DatasetFolder(synthetic.resolve(), 0.5)]
+    assert ws.datasets.weighted_folders() == weighted and ws.datasets.list.item(1, WEIGHT_COLUMN).text() == "0.5"
+    ws.settings.choose_out_folder(tmp_path / "again")  # Train again, elsewhere: the run's weights stay
+    assert ws.datasets.isEnabled() and ws.datasets.weighted_folders() == weighted
+
+
+@pytest.mark.parametrize("weight", [0, "half", None, True])
+def test_a_run_whose_weights_kws_train_would_refuse_leaves_the_list_alone(workspace, tmp_path: Path,
+                                                                          weight: Any) -> None:
+    ws, _ = workspace
+    ws.datasets.set_folders([DatasetFolder(tmp_path, 2.0)])
+    datasets = [{"path": str(tmp_path / "speech")}, {"path": str(tmp_path / "synthetic"), "weight": weight}]
+    folder = _run_with_datasets(tmp_path / "damaged", datasets)
+    ran_with = run_spec(folder)
+    assert ran_with is not None and ran_with.datasets == []
+    ws.settings.choose_out_folder(folder)
+    assert ws.datasets.weighted_folders() == [DatasetFolder(tmp_path, 2.0)]
+
+
+def test_a_run_recorded_without_weights_weighs_its_folders_one(tmp_path: Path) -> None:
+    """As kws train --resume reads such a record."""
+    folder = _run_with_datasets(tmp_path / "older", [{"path": str(tmp_path / "speech")}])
+    ran_with = run_spec(folder)
+    assert ran_with is not None and ran_with.datasets == [DatasetFolder(tmp_path / "speech", 1.0)]
 
 
 def test_at_start_up_the_runs_keywords_win_over_the_remembered_ones(qtbot, copied, tmp_path: Path) -> None:

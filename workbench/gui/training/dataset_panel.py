@@ -26,14 +26,15 @@ from typing import Sequence
 
 from PySide6.QtCore import QObject, QProcess, Signal
 from PySide6.QtWidgets import (
-    QFileDialog, QHeaderView, QLabel, QListWidget, QProgressBar, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QFileDialog, QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from workbench.child_command import kws_command
 from workbench.core.errors import WorkbenchError, closest_name
 from workbench.datasets.layout import merge_datasets, scan_dataset
 from workbench.datasets.summary import DatasetSummary, dataset_summary
+from workbench.gui.training.dataset_folder_table import DatasetFolderTable
+from workbench.gui.training.dataset_weights import DatasetFolder
 from workbench.gui.widgets.flow_layout import FlowLayout
 
 SPLITS = ("training", "validation", "testing")
@@ -102,7 +103,8 @@ def _missing(summary: DatasetSummary) -> str:
 
 
 class DatasetPanel(QWidget):
-    """Dataset folders for training and their summary table. ``changed()`` when the list changes."""
+    """Dataset folders for training, their weights and their summary table. ``changed()`` when the list or a
+    weight changes (a weight changes what training draws from the clips, not the clips: no rescan)."""
 
     changed = Signal()
     error = Signal(str)
@@ -117,8 +119,7 @@ class DatasetPanel(QWidget):
         self._download: QProcess | None = None
         self._download_error = ""
 
-        self.list = QListWidget()
-        self.list.setMaximumHeight(90)
+        self.list = DatasetFolderTable()  # the folders and their weights
         self.list.setAccessibleName("Dataset folders")
         self.add_button = QPushButton("Add folder…")
         self.add_button.setToolTip("Add a dataset folder: one subfolder of clips per word, like Speech Commands")
@@ -160,22 +161,25 @@ class DatasetPanel(QWidget):
         layout.addWidget(self.status)
         self.add_button.clicked.connect(self._choose_folder)
         self.remove_button.clicked.connect(self._remove_selected)
+        self.list.weights_changed.connect(self.changed)  # remembered; the clips and the table stay as they are
         self.download_button.clicked.connect(self._download_clicked)
         self.synth_button.clicked.connect(self.synthesize_requested)
 
     # -- folders ----------------------------------------------------------------------------------
     def folders(self) -> list[Path]:
-        return [Path(self.list.item(i).text()) for i in range(self.list.count())]
+        return [folder.path for folder in self.list.folders()]
 
-    def set_folders(self, folders: Sequence[str | Path]) -> None:
-        self.list.clear()
-        for folder in folders:
-            self.list.addItem(str(folder))
+    def weighted_folders(self) -> list[DatasetFolder]:
+        """The folders with their weights, as ``kws train --dataset DIR:WEIGHT`` takes them."""
+        return self.list.folders()
+
+    def set_folders(self, folders: Sequence[str | Path | DatasetFolder]) -> None:
+        """Show ``folders`` (a plain path weighs 1)."""
+        self.list.set_folders([f if isinstance(f, DatasetFolder) else DatasetFolder(Path(f)) for f in folders])
         self._folders_changed()
 
     def add_folder(self, folder: str | Path) -> None:
-        if str(folder) not in [str(f) for f in self.folders()]:
-            self.list.addItem(str(folder))
+        if self.list.add_folder(DatasetFolder(Path(folder))):
             self._folders_changed()
 
     def set_keywords(self, keywords: Sequence[str]) -> None:
@@ -189,8 +193,7 @@ class DatasetPanel(QWidget):
             self.add_folder(folder)
 
     def _remove_selected(self) -> None:
-        for item in self.list.selectedItems():
-            self.list.takeItem(self.list.row(item))
+        self.list.remove_selected()
         self._folders_changed()
 
     def _folders_changed(self) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from workbench.core.errors import SettingsError
 from workbench.core.wording import counted
+from workbench.gui.training.dataset_weights import DEFAULT_WEIGHT, DatasetFolder, is_weight
 from workbench.spec_files import is_spec_file, read_table, table_keywords
 from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RESUME_HINT_END, RESUME_HINT_START, RUN_FILE,
                                          RUN_KEYWORDS_KEY, RUN_SETTINGS_KEY, RUN_SPEC_KEY, SPEC_FILE, STATE_FILE,
@@ -30,7 +31,8 @@ from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RESUME_HINT_END
 BEST_EPOCH_KEY = "best_epoch"
 WINDOW_RESUME_HINT = "Resume continues it."  # in place of the log's command line (see run_log)
 RUN_SEED_KEY, RUN_INIT_KEY = "seed", "init_from"  # run.json: its --seed and --init-from (null: the spec's)
-RUN_DATASETS_KEY, DATASET_PATH_KEY = "datasets", "path"  # run.json: its --dataset folders, [{"path": ...}, ...]
+# run.json: its --dataset folders and their weights, [{"path": ..., "weight": 0.5}, ...]
+RUN_DATASETS_KEY, DATASET_PATH_KEY, DATASET_WEIGHT_KEY = "datasets", "path", "weight"
 MAX_EPOCHS = 1_000_000  # more than any run trains: a larger epoch number is a damaged file
 SPEC_NAME_KEY = "name"  # spec.toml: the spec's (and the model's) name
 
@@ -75,8 +77,8 @@ class RunSpec:
     ``settings``: the run's ``kws train --set`` values ({path: value}, as run.json holds them; {} for none), for a
     shipped spec; {} when ``spec`` is the run's own ``spec.toml``, which already holds them (the settings dialog
     would show them as the spec's own values while the form said they were changed). ``seed`` and ``init_from``:
-    its ``--seed`` and ``--init-from``, None for the spec's own. ``datasets``: its dataset folders, as run.json
-    holds them (absolute).
+    its ``--seed`` and ``--init-from``, None for the spec's own. ``datasets``: its dataset folders with their
+    weights, as run.json holds them (absolute).
     """
 
     spec: str
@@ -85,7 +87,7 @@ class RunSpec:
     settings: dict[str, Any] = field(default_factory=dict)
     seed: int | None = None
     init_from: str | None = None
-    datasets: list[str] = field(default_factory=list)
+    datasets: list[DatasetFolder] = field(default_factory=list)
 
 
 def run_spec(folder: Path | None) -> RunSpec | None:
@@ -118,13 +120,24 @@ def run_spec(folder: Path | None) -> RunSpec | None:
                    init_from if isinstance(init_from, str) and init_from else None, _datasets(run))
 
 
-def _datasets(run: dict[str, Any] | None) -> list[str]:
-    """run.json's dataset folders; [] when the record has none or is malformed (the form keeps its own)."""
+def _datasets(run: dict[str, Any] | None) -> list[DatasetFolder]:
+    """run.json's dataset folders and their weights; [] when the record has none or is malformed (the form keeps
+    its own): a folder shown without its weight would be trained again as it was not. A folder without a weight
+    counts 1, as ``kws train --resume`` reads it."""
     given = run.get(RUN_DATASETS_KEY) if run is not None else None
     if not isinstance(given, list):
         return []
-    paths = [d.get(DATASET_PATH_KEY) for d in given if isinstance(d, dict)]
-    return [p for p in paths if isinstance(p, str) and p] if len(paths) == len(given) else []
+    folders = [_dataset(entry) for entry in given]
+    return [folder for folder in folders if folder is not None] if None not in folders else []
+
+
+def _dataset(entry: Any) -> DatasetFolder | None:
+    """One entry of run.json's datasets, None when malformed (no path, or a weight kws train would refuse)."""
+    path = entry.get(DATASET_PATH_KEY) if isinstance(entry, dict) else None
+    weight = entry.get(DATASET_WEIGHT_KEY, DEFAULT_WEIGHT) if isinstance(entry, dict) else None
+    if not isinstance(path, str) or not path or not is_weight(weight):
+        return None
+    return DatasetFolder(Path(path), float(weight))
 
 
 def _settings(run: dict[str, Any] | None) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from workbench.core.wording import clock_time
 from workbench.gui.widgets.flexible_label import flexible_width
 from workbench.gui.widgets.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
+from workbench.gui.training.dataset_weights import dataset_arguments, recalled_folders, remember_folders
 from workbench.gui.training.evaluation_report_view import EvaluationReportView
 from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind,
                                                      first_missing_folder, inspect_run_folder, remove_empty_folders,
@@ -185,10 +186,8 @@ class TrainingWorkspace(QWidget):
             return
         self._restoring = True
         try:
-            folders = self._qsettings.value(SETTINGS_PREFIX + "datasets", []) or []
-            if isinstance(folders, str):
-                folders = [folders]
-            self.datasets.set_folders([f for f in folders if Path(f).is_dir()])
+            folders = recalled_folders(self._qsettings, SETTINGS_PREFIX)  # with their weights
+            self.datasets.set_folders([f for f in folders if f.path.is_dir()])
             keywords = str(self._qsettings.value(SETTINGS_PREFIX + "keywords", "") or "")
             if keywords:
                 self.settings.keywords.setText(keywords)
@@ -202,7 +201,7 @@ class TrainingWorkspace(QWidget):
     def _save(self) -> None:
         if self._qsettings is None or self._restoring:
             return
-        self._qsettings.setValue(SETTINGS_PREFIX + "datasets", [str(f) for f in self.datasets.folders()])
+        remember_folders(self._qsettings, SETTINGS_PREFIX, self.datasets.weighted_folders())
         self._qsettings.setValue(SETTINGS_PREFIX + "out", self.settings.out.text())
         self._qsettings.setValue(SETTINGS_PREFIX + "keywords", self.settings.keywords.text())
 
@@ -252,7 +251,7 @@ class TrainingWorkspace(QWidget):
         if ran_with is not None:
             self.settings.show_run(ran_with.spec, ran_with.keywords, ran_with.label, ran_with.settings,
                                    seed=ran_with.seed, init_from=ran_with.init_from)
-            if ran_with.datasets:  # what Resume repeats, and Train again trains on
+            if ran_with.datasets:  # what Resume repeats, and Train again trains on (with the run's weights)
                 self.datasets.set_folders(ran_with.datasets)
 
     # -- running ----------------------------------------------------------------------------------
@@ -304,16 +303,16 @@ class TrainingWorkspace(QWidget):
 
     def _new_run_arguments(self, out: Path) -> list[str]:
         """The options of a new run into ``out``; SettingsError (one sentence) when the form cannot start one."""
-        folders = self.datasets.folders()
-        if not folders:
+        if not self.datasets.folders():
             raise SettingsError("Add at least one dataset folder to train on.")
+        datasets = dataset_arguments(self.datasets.weighted_folders())  # a weight kws train refuses is refused here
         self.settings.check_keywords()
         if (out / RUN_FILE).exists() or (out / SUMMARY_FILE).exists():  # a finished run may lack run.json
             if self._resumable():
                 raise SettingsError(f"{out} already holds a training run, a stopped one: press Resume to continue "
                                     "it, or choose another output folder.")
             raise SettingsError(f"{out} already holds a training run: choose another output folder.")
-        return [a for folder in folders for a in ("--dataset", str(folder))] + self.settings.arguments()
+        return datasets + self.settings.arguments()
 
     def cancel(self) -> None:
         if self.running:
