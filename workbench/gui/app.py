@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 from workbench import __version__
 from workbench.core.config_folder import can_write_into, private_folder, user_config_folder
 from workbench.core.errors import WorkbenchError
+from workbench.core.wording import counted
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -264,7 +265,7 @@ def self_test(out: object = None) -> int:
     missing = [w for w in EXPECTED_WORDS if w not in labels]
     verdict = "FAIL: missing " + ", ".join(missing) if missing else "OK"
     print(f"self-test: model {model.name}, {session.engine.stream_time_s:.2f} s of "
-          f"{sample_audio_path().name}, {len(labels)} detection(s): {verdict}", file=stream)
+          f"{sample_audio_path().name}, {counted(len(labels), 'detection')}: {verdict}", file=stream)
     return 1 if missing else 0
 
 

@@ -34,6 +34,7 @@ from typing import Any, Callable
 from workbench.child_command import STOP_FILE_NAME
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import WorkbenchError
+from workbench.core.wording import counted
 from workbench.sweeps.reporting import events as ev
 from workbench.sweeps.definition.objectives import ObjectiveStream, make_validation_stream
 from workbench.sweeps.reporting.final_status import (closing_sentence, never_started, not_started,
@@ -153,7 +154,7 @@ class SweepRun:
         self._started_at = time.monotonic()
         if self._cancel.is_set():
             self._touch_cancel_marker()
-        self.emit(ev.MESSAGE, message=f"checking the datasets of {len(sweep.specs)} spec(s)")
+        self.emit(ev.MESSAGE, message=f"checking the datasets of {counted(len(sweep.specs), 'spec')}")
         data = check_datasets(sweep)
         stream = None
         if sweep.objective.metric == "frr" and not self.cancelled:

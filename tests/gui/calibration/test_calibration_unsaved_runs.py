@@ -77,3 +77,24 @@ def test_opening_a_report_over_unsaved_results_asks_and_keeps_the_runs_own_folde
     assert view.open_report(report)  # Discard: the run's temporary folder goes, the report is shown
     assert len(asked) == 2 and view.output.folder == report and not run_folder.exists()
     assert not view.unsaved_results and host.errors == []
+
+
+def test_a_run_that_finishes_while_the_stop_question_is_up_is_asked_about(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream, monkeypatch) -> None:  # noqa: F811
+    """The window's close asked "Stop it and close?"; the run finished behind the question, and a Yes then deleted
+    its results unasked (whether they were unsaved was decided before the question)."""
+    view = workspace
+    view.inputs.set_stream(stream)
+    with qtbot.waitSignal(view.child.progress, timeout=RUN_TIMEOUT_MS):
+        view.run()
+    asked: list[str] = []
+
+    def stop_after_it_finished(_parent) -> bool:  # type: ignore[no-untyped-def]
+        asked.append("stop")
+        qtbot.waitUntil(lambda: not view.running, timeout=RUN_TIMEOUT_MS)  # the user reads slowly
+        return True
+
+    monkeypatch.setattr(dialogs, "ask_stop_running", stop_after_it_finished)
+    monkeypatch.setattr(dialogs, "ask_unsaved_results", lambda _parent: asked.append("unsaved") or dialogs.CANCEL)
+    assert view.confirm_close() is False and asked == ["stop", "unsaved"]
+    assert view.unsaved_results and view._run_folder.is_dir()

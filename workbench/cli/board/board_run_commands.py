@@ -381,7 +381,7 @@ def run_refit(args: argparse.Namespace, out: TextIO | None = None) -> int:
         lines += [f"  {m.created}  {m.model_name}  {m.platform or '-'}  {m.accelerator}  {m.path.name}" for m in saved]
         lines.append("Refit factors (measured / estimated; 1.0 where nothing was measured):" if refit.factors
                      else "No refit factors yet: save measurements with `kws board profile MODEL --save`.")
-        lines += [f"  {f.op:<20} {f.placement:<4} {f.quantity:<19} x{f.factor:.4f}  ({f.layers} layer(s))"
+        lines += [f"  {f.op:<20} {f.placement:<4} {f.quantity:<19} x{f.factor:.4f}  ({counted(f.layers, 'layer')})"
                   for f in refit.sorted_factors()]
         _write("\n".join(lines), None, out)
         return 0

@@ -25,7 +25,7 @@ from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
 from workbench.core.errors import SettingsError
-from workbench.core.wording import listed, plural
+from workbench.core.wording import counted, listed, plural
 
 SPLIT_CHOICES = ("testing", "validation", "training", "all")
 SPLIT_METHOD_CHOICES = ("hash", "stratified")
@@ -145,7 +145,9 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
               + f", {counts.get('_unknown_', 0)} other words, {counts.get('_silence_', 0)} silences)"
               + f" with labels {json_path.name} and {csv_path.name}\n")
     if built.clipped_samples:
-        out.write(f"note: {built.clipped_samples} samples reached full scale and were clipped\n")
+        clipped = built.clipped_samples
+        out.write(f"note: {counted(clipped, 'sample')} reached full scale and {plural(clipped, 'was', 'were')} "
+                  "clipped\n")
     _warn_reuse(built.info, _given(args, "split"))
     _warn_peak_limited(built.info, _given(args, "gain_db"))
     return 0

@@ -22,6 +22,7 @@ from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import signals_routed
 from workbench.cli.stdout_routing import private_stdout
 from workbench.core.errors import SettingsError
+from workbench.core.wording import counted
 from workbench.documentation import SWEEPS, PathKeepingHelpFormatter, see, sweep_example_path
 
 FORMATS = ("text", "jsonl")
@@ -82,8 +83,9 @@ class _TextPrinter:
         kind = event["event"]
         line = None
         if kind == "start":
-            line = (f"sweep {event['sweep']}: {event['trials']} trials, objective {event['objective']} "
-                    f"({event['mode']}), Ray {event['address']} ({event['cpus']:g} CPUs, {event['nodes']} node(s))")
+            line = (f"sweep {event['sweep']}: {counted(event['trials'], 'trial')}, objective {event['objective']} "
+                    f"({event['mode']}), Ray {event['address']} ({event['cpus']:g} CPUs, "
+                    f"{counted(event['nodes'], 'node')})")
         elif kind in ("message", "cancelling", "error"):
             print(f"kws sweep: {event['message']}", file=sys.stderr, flush=True)
         elif kind == "trial_end":

@@ -99,10 +99,10 @@ def ask_stop_running(parent: QWidget) -> bool:
     return ask_yes_no(parent, "Calibration in progress", "A calibration is running. Stop it and close?")
 
 
-def confirm_close_calibration(workspace: "CalibrationWorkspace", unsaved: bool) -> bool:
-    """The Calibration workspace's answer to "may the window close?" (``unsaved``: a finished run's report
-    was not saved). A running calibration is asked about first, then the results of the one before it:
-    closing deletes both."""
+def confirm_close_calibration(workspace: "CalibrationWorkspace") -> bool:
+    """The Calibration workspace's answer to "may the window close?". A running calibration is asked about
+    first, then the unsaved results of the one before it: closing deletes both. Whether results are unsaved is
+    looked at after the first question, not before: the run may have finished while it was up."""
     if workspace.running and not ask_stop_running(workspace):
         return False
-    return not unsaved or confirm_discard_results(workspace)
+    return not workspace.unsaved_results or confirm_discard_results(workspace)

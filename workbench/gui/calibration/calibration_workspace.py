@@ -368,7 +368,7 @@ class CalibrationWorkspace(QWidget):
     # -- closing -----------------------------------------------------------------------------------
     def confirm_close(self) -> bool:
         """Ask before a running calibration is stopped, or a finished one's unsaved results are deleted."""
-        return confirm_close_calibration(self, unsaved=self.unsaved_results)
+        return confirm_close_calibration(self)
 
     def shutdown(self) -> None:
         if self.running:
