@@ -112,7 +112,7 @@ def test_a_stop_while_finishing_ends_a_stopped_run_that_resume_finishes(
 
     assert outcome.status == "cancelled" and outcome.model_path is None
     last = stopper.events[-1]
-    assert last["phase"] == "cancelled" and f"stopped during {step}, after 1 epochs" in last["message"]
+    assert last["phase"] == "cancelled" and f"stopped during {step}, after 1 epoch (" in last["message"]
     assert "--resume" in last["message"]
     assert "write" not in {e["phase"] for e in stopper.events}  # nothing of the model was written
     assert not any((out / name).exists() for name in ("quick_kws.tflite", "quick_kws.float32.tflite",

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.core.wording import counted
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.datasets.synthetic import unfinished_build
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
@@ -318,7 +319,7 @@ def _stopped(state: TrainingState, during: str, out: OutputFolder, progress: Pro
     """A stopped run's last word (``during``: the finishing step it stopped in, or ""): its log and outcome."""
     best = (f"best checkpoint: epoch {state.best_epoch}" if state.epochs_done
             else "no epoch finished, so there is no checkpoint")
-    message = (f"stopped {during}after {state.epochs_done} epochs ({cancel.reason}); {best}. "
+    message = (f"stopped {during}after {counted(state.epochs_done, 'epoch')} ({cancel.reason}); {best}. "
                f"{RESUME_HINT_START}{shlex.quote(str(out.root))}{RESUME_HINT_END}")
     progress.emit("cancelled", "end", message=message, epoch=state.epochs_done)
     out.write_log(progress.log_lines)

@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from workbench.core.wording import counted
 from workbench.evaluation.evaluate import fold_negative_classes
 from workbench.training.data.features import FeatureBatch, FeatureMaker
 from workbench.training.data.sample_plan import Sample, SamplePlan, class_weights, resample_unknown
@@ -229,7 +230,7 @@ class Trainer:
             notes.append(f"learning rate lowered to {new_lr:.2e}")
         if state.stop_reason == "early_stopping":
             notes.append(f"early stopping: no better {self.spec.training.early_stopping_monitor} "
-                         f"for {self.spec.training.early_stopping_patience} epochs")
+                         f"for {counted(self.spec.training.early_stopping_patience, 'epoch')}")
         left = state.epochs_left_estimate(self.spec.training, self.max_epochs) if not state.finished else 0
         self.progress.emit("train", "epoch", epoch=state.epochs_done, epochs=self.max_epochs,
                            lr=state.history[-1]["lr"], eta_s=float(np.mean(epoch_times)) * left,
