@@ -85,9 +85,18 @@ def _describe(manifest: dict[str, str]) -> str:
 
 
 def missing_message(places: list[Path]) -> str:
+    """The one sentence for no runtime in ``places``. The archive is unpacked into the user data folder, the
+    parent of ``training-runtime``: its top folder already is ``training-runtime/`` (the build's
+    TRAINING_TAR_TOP), so unpacking into ``training-runtime`` itself, as this once said, made
+    ``training-runtime/training-runtime`` and no runtime was found. INSTALL.txt and ``kws sweep`` say the same."""
+    looked = f"looked in {' and '.join(str(p) for p in places)}"
+    archive = ""
+    user_place = next((p for p in places if p.name == USER_RUNTIME_DIR), None)
+    if user_place is not None:  # None in a bundle built without platformdirs: only the package then
+        archive = (f", or unpack the training runtime archive (its top folder is {USER_RUNTIME_DIR}) into the user "
+                   f"data folder {user_place.parent}")
     return ("training needs the KWS Workbench training runtime (TensorFlow), which is not installed: install "
-            "the kws-workbench-training package, or unpack the training runtime archive into "
-            f"{places[-1]} (looked in {' and '.join(str(p) for p in places)})")
+            f"the kws-workbench-training package{archive} ({looked})")
 
 
 def check_runtime(folder: Path, bundle: dict[str, str]) -> str | None:

@@ -2,12 +2,15 @@
 
 Why a wrapper: the build must fail with one clear sentence when PyInstaller is missing, keep PyInstaller's
 long log out of the terminal (it is written to the work folder and its tail shown on failure), and hand
-the build steps after it the bundle's path (on macOS, the ``.app`` next to it).
+the build steps after it the bundle's path (on macOS, the ``.app`` next to it). It also refuses a bundle with a
+link to a file it does not hold: the spec drops the links of the libraries it leaves out, and a dangling one
+means something new slipped past that (the .deb and the .tar.gz would ship it).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -38,7 +41,24 @@ def build_bundle(dist_dir: Path, work_dir: Path) -> Path:
         raise SystemExit("PyInstaller failed (log: {}):\n{}".format(log, "\n".join(tail)))
     bundle = dist_dir / BUNDLE_NAME
     strip_own_libraries(bundle)
+    dangling = dangling_links(bundle)
+    if dangling:
+        raise SystemExit(f"the bundle {bundle} has links to files it does not hold: "
+                         f"{', '.join(map(str, dangling))} (drop them in {SPEC.name}, as its without_links_to does "
+                         "for the libraries it leaves out)")
     return bundle
+
+
+def dangling_links(folder: Path) -> list[Path]:
+    """The symbolic links under ``folder`` whose target does not exist, relative to ``folder`` (links to folders
+    are not followed)."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(root) / name
+            if path.is_symlink() and not path.exists():
+                found.append(path.relative_to(folder))
+    return sorted(found)
 
 
 def strip_own_libraries(bundle: Path) -> None:

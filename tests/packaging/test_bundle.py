@@ -57,6 +57,14 @@ def test_contents(packages: Packages) -> None:
     assert manifest["workbench"] == workbench.__version__ and set(manifest) >= {"python", "platform", "numpy"}
 
 
+def test_no_link_points_at_a_missing_file(packages: Packages) -> None:
+    """PyInstaller links each library of a subfolder into _internal/; the spec leaves some out (Qt's EGLFS
+    libraries), and their links stayed behind, dangling (``find -xtype l``)."""
+    links = [p for p in packages.bundle.rglob("*") if p.is_symlink()]
+    assert links, "no links at all: the check below would pass for nothing"
+    assert [str(p.relative_to(packages.bundle)) for p in links if not p.exists()] == []
+
+
 def test_licence_notices(packages: Packages) -> None:
     internal = packages.bundle / "_internal"
     notices = (internal / "THIRD-PARTY-NOTICES.txt").read_text()
@@ -74,6 +82,8 @@ def test_train_without_runtime_says_what_to_install(packages: Packages, home: Pa
     assert done.returncode == 2
     assert done.stderr.startswith("kws: error: training needs the KWS Workbench training runtime")
     assert "kws-workbench-training" in done.stderr and len(done.stderr.splitlines()) == 1
+    user_data = home / ".local/share/kws-workbench"  # where INSTALL.txt unpacks the archive (top: training-runtime/)
+    assert f"into the user data folder {user_data} (looked in" in done.stderr
     assert run([packages.bundle / "kws", "train", "--help"], env=user_env(home)).returncode == 0
 
 

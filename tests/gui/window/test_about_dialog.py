@@ -12,13 +12,17 @@ import PySide6
 import pytest
 from PySide6.QtCore import QObject, QUrl, Slot, qVersion
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 import workbench
 from workbench.gui.window import about_dialog, window_menus
 from workbench.gui.window.about_dialog import AboutDialog
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from text_fit import SLACK_PX, cut_off_words  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[3]
+INSTALLED = Path("home/someone/.local/opt/kws-workbench-0.1.0-linux-x86_64/_internal")  # a tarball install
 
 
 class OpenedUrls(QObject):
@@ -92,3 +96,29 @@ def test_help_opens_this_installs_guides(window, opened_urls) -> None:
         action.trigger()
         assert opened_urls.urls[-1].toLocalFile() == str(REPO / "docs" / name)
         assert (REPO / "docs" / name).is_file()
+
+
+def squeezed_lines(root: QWidget) -> list[str]:
+    """Single-line labels given less height than one line of their text (cut_off_words measures their width)."""
+    return [f"label {label.text()[:60]!r}: {label.height()} px high, needs {label.minimumSizeHint().height()}"
+            for label in root.findChildren(QLabel) if label.isVisibleTo(root) and label.text()
+            and not label.wordWrap() and label.minimumSizeHint().height() > label.height() + SLACK_PX]
+
+
+def test_the_dialog_grows_when_nothing_opens_the_licence_texts(qtbot, window, tmp_path: Path, monkeypatch) -> None:
+    """Offscreen, as on a desktop without a file viewer, nothing opens the texts: the line that says where they
+    are wraps onto more lines, and the dialog kept its height, so the Versions box under it was squeezed until
+    its rows ("3.11.7", "x86_64", "glibc2.36") were cut off at the bottom."""
+    notices = tmp_path / INSTALLED / about_dialog.NOTICES_NAME
+    notices.parent.mkdir(parents=True)
+    notices.write_text("KWS Workbench is distributed under the MIT licence.\n")
+    monkeypatch.setattr(about_dialog, "licence_file", lambda: notices)
+    dialog = _about(qtbot, window)
+    assert (cut_off_words(dialog), squeezed_lines(dialog)) == ([], [])
+    lines_before = dialog.licence_label.height()
+    dialog.licences_button.click()
+    assert dialog.licence_label.text().startswith("Nothing on this desktop opens the licence texts")
+    qtbot.wait(50)  # the layout settles
+    assert dialog.licence_label.height() > lines_before
+    assert (cut_off_words(dialog), squeezed_lines(dialog)) == ([], [])
+    dialog.reject()

@@ -21,10 +21,11 @@ from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
 from workbench.core.errors import SettingsError, WorkbenchError
-from workbench.core.wording import listed, plural
-from workbench.synthesis.negatives import default_sound_alikes
+from workbench.core.wording import counted, listed, plural
+from workbench.synthesis.negatives import NegativeWord, default_sound_alikes, phrase_words
 
 PROGRESS_MODES = ("bar", "jsonl", "none")
+PROGRESS_UNIT = "takes"  # what the bar counts: every take spoken, the keyword's and the babble noise's
 MS_PER_SECOND = 1000
 MAX_FAILURES_LISTED = 10
 MIN_SAMPLE_MS = 100
@@ -179,19 +180,21 @@ def _without_keywords(given: list[Any], words: tuple[str, ...], warnings: list[s
     return [n for n in given if n.text.lower() not in keywords]
 
 
+def _own_words(words: tuple[str, ...]) -> list[NegativeWord]:
+    """Each phrase's own words ("hey", "lamp" for "hey lamp"), as
+    :func:`~workbench.synthesis.negatives.phonetic_negatives` gives them first. Why here too: they are spelled
+    in the phrase and need no dictionary, so the packaged app (which ships none) must not lose them with the
+    sound-alikes -- without them "hey lamp" had no negative word at all."""
+    return [NegativeWord(part, f"part of {word}") for word in words if len(phrase_words(word)) > 1
+            for part in dict.fromkeys(phrase_words(word))]
+
+
 def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: list[str] | None = None) -> Any:
     """The :class:`~workbench.synthesis.build_plan.SynthSettings` of a ``synth`` command line; what the person
     should know goes to ``notes``, what will likely spoil the dataset to ``warnings`` (default: ``notes``)."""
     from workbench.synthesis.build_plan import SynthSettings, check_word
     from workbench.synthesis.clip_placement import PlacementSettings
-    from workbench.synthesis.negatives import (
-        NegativeWord,
-        merge_negatives,
-        parse_word_list,
-        phonetic_negatives,
-        phrase_words,
-        words_from,
-    )
+    from workbench.synthesis.negatives import merge_negatives, parse_word_list, phonetic_negatives, words_from
     from workbench.synthesis.noise import NOISE_KINDS
     from workbench.synthesis.pronunciations import cmudict_available, cmudict_missing
     from workbench.synthesis.room_effects import RoomSettings
@@ -212,7 +215,9 @@ def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: lis
             similar, missing = phonetic_negatives(words, per_keyword=per_keyword, seed=args.seed)
             warnings += [f"{note}; {ADD_NEGATIVES}" for note in missing]
         else:
-            notes.append(f"no sound-alike negatives: {cmudict_missing()}")
+            similar = _own_words(words)
+            if per_keyword:
+                notes.append(f"no sound-alike negatives: {cmudict_missing()}")
     listed = [NegativeWord(check_word(n.text), n.reason) for n in listed]
     negatives = merge_negatives(given, listed, similar, keywords=words)
     if not negatives:
@@ -228,14 +233,15 @@ def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: lis
 
 class _Progress:
     """Build progress: a bar on stderr, or JSON lines on stderr (``{"phase", "fraction", "done", "total"}``
-    and ``{"message"}``, what the GUI's child runner reads)."""
+    and ``{"message"}``, what the GUI's child runner reads). The bar counts takes, not clips: the build's
+    count holds the utterances spoken for the babble noise too, so a bar of "clips" reached 47 for 7 clips."""
 
     def __init__(self, mode: str, stream: TextIO | None = None) -> None:
         from workbench.cli.progress_bar import ProgressBar
 
         self.mode = mode
         self.stream = stream or sys.stderr
-        self.bar = ProgressBar("synthesising", unit="clips", stream=self.stream) if mode == "bar" else None
+        self.bar = ProgressBar("synthesising", unit=PROGRESS_UNIT, stream=self.stream) if mode == "bar" else None
 
     def __call__(self, report: Any) -> None:
         if self.mode == "jsonl":
@@ -321,8 +327,8 @@ def run_synth(args: argparse.Namespace) -> int:
         progress.say(f"note: {note}")
     for warning in warnings:
         progress.say(f"warning: {warning}")
-    progress.say(f"{len(settings.words)} keywords, {len(settings.negatives)} negative words, "
-                 f"{len(registry.voices)} voices ({len(registry.speakers())} speakers)")
+    progress.say(f"{counted(len(settings.words), 'keyword')}, {counted(len(settings.negatives), 'negative word')}, "
+                 f"{counted(len(registry.voices), 'voice')} ({counted(len(registry.speakers()), 'speaker')})")
     cancel = threading.Event()
     try:
         with cancel_on_signals(cancel):

@@ -162,7 +162,18 @@ class AboutDialog(QDialog):
         if not opened:
             self.licence_label.setText(f"Nothing on this desktop opens the licence texts; they are in "
                                        f"{self.licence_path}")
+            self._grow_to_fit()
         return opened
+
+    def _grow_to_fit(self) -> None:
+        """Grow to the height the laid-out text needs at this width. Why: a window's minimum size ignores
+        wrapped text (height-for-width), so the longer licence line squeezed the Versions box below it until its
+        rows were cut off at the bottom."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
 
 def show_about(parent: QWidget) -> AboutDialog:
