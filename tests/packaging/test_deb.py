@@ -20,7 +20,7 @@ pytestmark = pytest.mark.package
 APP_ID = "io.github.kwsworkbench.KwsWorkbench"
 DEB_BUDGET_BYTES = 100_000_000
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-SUMMARY_LINE = re.compile(r"^\d+ detection\(s\) in \d+\.\d+ s of audio$")
+SUMMARY_LINE = re.compile(r"^\d+ detections? in \d+\.\d+ s of audio$")
 
 
 def control_fields(deb: Path) -> dict[str, str]:
