@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from workbench.calibration.streams.labels import load_labels
 from workbench.child_command import kws_command
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.engine import Engine
@@ -37,6 +38,9 @@ SWEEP_TIMEOUT_S = 300
 FLASH_TOLERANCE = 0.06
 CLEAN_EXIT_WAIT_S = 10.0
 FULL_DISK_SIZE = "600k"  # the sweep starts, its trials' first files fill it
+FRR_OBJECTIVE = '\n[objective]\nmetric = "frr"\nstream_minutes = 1\n'
+DETECTION_KEYS = ("detection_threshold", "average_window_duration_ms", "suppression_ms", "minimum_count",
+                  "detection_threshold_list", "latency_ms")
 
 
 def _gone(pid: int) -> bool:
@@ -187,6 +191,61 @@ def test_ctrl_c_to_the_whole_process_group_still_lists_every_trial_of_the_budget
     assert len(json.loads((tmp_path / "out" / "results.json").read_text())["trials"]) == 4
 
 
+def test_a_second_ctrl_c_stops_at_once_and_still_leaves_the_results(speech_slice: Path, tmp_path: Path) -> None:
+    # a terminal's Ctrl+C twice: the first says what a second one does; the second, while the trials stop, ended the
+    # sweep with "kws: interrupted", no results and every trial record "running" (the folder then refused)
+    run = SweepProcess(write_sweep(tmp_path, sweep_text(speech_slice, epochs=30)), tmp_path / "out",
+                       own_group=True)
+    run.read_until("epoch")
+    os.killpg(run.process.pid, signal.SIGINT)
+    run.read_until("cancelling")
+    os.killpg(run.process.pid, signal.SIGINT)
+    code, err = run.finish()
+    assert code == 130, err
+    assert "kws: interrupted" not in err and "Traceback" not in err, err
+    assert "press Ctrl+C again to stop at once" in run.of("cancelling")[0]["message"]
+    done = run.of("done")
+    assert done and done[0]["status"] == "cancelled", err
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["status"] == "cancelled" and len(results["trials"]) == 2
+    assert [t["status"] for t in results["trials"]] == ["cancelled", "cancelled"], results["trials"]
+    assert (tmp_path / "out" / "results.csv").is_file() and (tmp_path / "out" / "results.png").is_file()
+    folders = [p for p in (tmp_path / "out" / "trials").iterdir() if p.is_dir()]
+    assert folders and all(json.loads((p / "sweep-trial.json").read_text())["status"] == "cancelled" for p in folders)
+    records = results["trials"]
+    assert _all_gone([r["child_pid"] for r in records if r["child_pid"]] + [r["worker_pid"] for r in records])
+
+
+def test_the_frr_sweeps_best_model_carries_its_calibrations_recommendation(speech_slice: Path,
+                                                                          tmp_path: Path) -> None:
+    # the audit's frr sweep: the copied best model kept the spec's detection settings (threshold 185, window 1000,
+    # count 3), at which the trial's own calibration measured 3,240 FA/h, not the FRR and FA/h it was chosen for
+    text = sweep_text(speech_slice).replace("[fixed]\n", '[fixed]\n"data.validation_resplit_percent" = "off"\n')
+    run = SweepProcess(write_sweep(tmp_path, text + FRR_OBJECTIVE), tmp_path / "out")
+    code, err = run.finish()
+    assert code == 0, err
+    done = run.of("done")[0]
+    best = done["best"]
+    assert best is not None, done["summary"]
+    recommended = json.loads((Path(best["folder"]) / "calibration" / "calibration.json").read_text())["recommended"]
+    assert not recommended["model_own"]  # (else the model's own parameters would be right by chance)
+    assert best["detection"] == {key: recommended.get(key) for key in DETECTION_KEYS}
+    assert (best["frr"], best["fa_per_hour"]) == (recommended["frr"], recommended["fa_per_hour"])
+    params = load_model(done["model"]).params
+    assert {key: params[key] for key in DETECTION_KEYS[:4]} == {key: recommended[key] for key in DETECTION_KEYS[:4]}
+    results = json.loads((run.out / "results.json").read_text())
+    assert results["model_detection"] == best["detection"] and results["summary"] == done["summary"]
+    assert done["summary"].startswith("the model carries its calibration's recommended detection parameters "
+                                      f"(detection_threshold {recommended['detection_threshold']}, ")
+    # the warnings the stream and the figures call for, as messages (stderr in text) and in the summary
+    counts = load_labels(run.out / "objective" / "validation-stream.json").keyword_counts()
+    missing = [word for word in ("yes", "no") if not counts.get(word)]
+    expected = ([f"holds no {missing[0]}"] if missing else []) + (["detect none"] if best["frr"] >= 1.0 else [])
+    assert [next(part for part in expected if part in w) for w in done["warnings"]] == expected, done["warnings"]
+    assert [e["message"] for e in run.of("message") if e["message"].startswith("warning: ")] == \
+        [f"warning: {w}" for w in done["warnings"]]
+
+
 def test_a_full_disk_is_one_error_line_naming_the_file(speech_slice: Path, tmp_path: Path) -> None:
     full = tmp_path / "full"
     with mounted_tmpfs(full, FULL_DISK_SIZE, lazy_unmount=True):
@@ -245,3 +304,7 @@ def test_ray_features_without_a_free_cpu_is_a_clear_error(speech_slice: Path, tm
     run = SweepProcess(write_sweep(tmp_path, text), tmp_path / "out")
     code, err = run.finish()
     assert code == 2 and "ray_features needs a CPU for the feature tasks" in err, err
+    # refused before Ray starts, naming the sweep file and the key
+    assert run.of("start") == [] and "starting Ray" not in str(run.events), run.events
+    assert run.of("error")[0]["message"].startswith("sweep.toml: [resources] ray_features needs a CPU")
+    assert "the 2 CPUs each trial reserves (cpus_per_trial)" in err and "has 2 CPUs (--num-cpus 2)" in err, err

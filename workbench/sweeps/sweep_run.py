@@ -8,7 +8,8 @@ turns Tune's callbacks into the sweep's events (:mod:`.events`) and writes the o
                                   from any folder: :func:`.sweep_preflight.sweep_copy_text`)
     OUT/trials/<trial>/           each trial's kws train folder (+ sweep-trial.toml/.json)
     OUT/results.csv|json|png      the results table and objective vs MACs / arena
-    OUT/<model>.tflite            the best trial's int8 model with its parameters
+    OUT/<model>.tflite            the best trial's int8 model with its parameters (frr objective: with the
+                                  detection parameters its calibration recommends, what its figures are for)
     OUT/best-spec.toml            the spec that made it, with the trial's epoch cap and seed (kws train
                                   --spec OUT/best-spec.toml --dataset ... repeats it: its header says how)
     OUT/ray/                      Tune's experiment folder
@@ -17,13 +18,15 @@ Cancel (:meth:`SweepRun.cancel` -- Ctrl+C or SIGTERM in ``kws sweep``, or a ``ST
 output folder, which works where signals do not) writes the trials' cancel marker: running trials ask
 their ``kws train`` to stop (one SIGINT each) and end, trials not yet started end at once; when no
 trial runs any more Tune is told to stop. So every child has ended before Ray is shut down, and the
-finished trials' results and best model are still written.
+finished trials' results and best model are still written. A second Ctrl+C in ``kws sweep`` stops at once
+(KeyboardInterrupt in the driver): the results are written at once from what the driver knows, every trial
+still running listed as cancelled (:data:`.final_status.ABANDONED_MESSAGE`) and its record file saying so, and
+Ray is shut down without waiting for the trials' ends.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import pickle
 import threading
 import time
@@ -32,31 +35,29 @@ from pathlib import Path
 from typing import Any, Callable
 
 from workbench.child_command import STOP_FILE_NAME
-from workbench.core.atomic_write import atomic_write_bytes
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
 from workbench.sweeps.reporting import events as ev
-from workbench.sweeps.definition.objectives import ObjectiveStream, make_validation_stream
-from workbench.sweeps.reporting.final_status import (closing_sentence, never_started, not_started,
-                                                     results_of_empty_sweep, settle)
+from workbench.sweeps.definition.objectives import ObjectiveStream, make_validation_stream, stream_warnings
+from workbench.sweeps.reporting.final_status import (ABANDONED_MESSAGE, closing_sentence, never_started,
+                                                     not_started, results_of_empty_sweep, settle, summary_text)
 from workbench.sweeps.reporting.results import (CANCELLED, EARLY_STOPPED, FAILED, RESULTS_CSV, RESULTS_JSON, RUNNING,
                                                 STOPPED, TrialRecord, judge_target, rank, write_results)
 from workbench.sweeps.reporting.results_plot import results_png
 from workbench.plot_advice import PlotUnavailable
-from workbench.sweeps.best_model import copy_best
+from workbench.sweeps.best_model import best_warnings, copy_best, detection_sentence
 from workbench.sweeps.definition.sweep_file import SweepFile
 from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, TRIAL_RECORD_FILE, TRIALS_DIR,
                                               NOT_STARTED_MESSAGE, WRITE_ERROR_KEY, check_datasets,
                                               prepare_out_folder)
+from workbench.sweeps.trial_slots import cluster_words, local_cpus, trial_slots
 
 RAY_DIR = "ray"
-TUNE_STATE_LOGGER = "ray.tune.execution.experiment_state"
 PLOT_FILE = "results.png"
 OBJECTIVE_DIR = "objective"  # the frr objective's validation stream
 UNSTARTED_PREFIX = "unstarted_"  # ids of budget trials Tune never created (a cancel before they were drawn)
-SEED_RANGE = 2**31 - 1
 SECONDS_PER_HOUR = 3600.0
-RAY_FEATURE_CPUS = 1.0  # kept free for the feature tasks of trials with [resources] ray_features
 
 Emit = Callable[[dict[str, Any]], None]
 
@@ -84,10 +85,6 @@ class SweepOutcome:
         return ended * SECONDS_PER_HOUR / self.wall_s if self.wall_s > 0 else 0.0
 
 
-def trial_dirname(trial: Any) -> str:
-    return str(trial.trial_id)
-
-
 class SweepRun:
     """One sweep; :meth:`run` blocks (call :meth:`cancel` from another thread or a signal handler)."""
 
@@ -105,20 +102,25 @@ class SweepRun:
         self.running: set[str] = set()
         self.write_error: str | None = None  # the first file a trial could not write: the sweep's error
         self._seen: dict[str, dict[str, Any]] = {}  # every trial Tune created (started or not): its config
+        self.warnings: list[str] = []  # what the sweep's summary warns of (the frr objective's stream)
+        self._cancel_note = ""
+        self._abandoned = False  # a second Ctrl+C: the trials still running are not waited for
+        self._writing_results = False
 
     # -- control ---------------------------------------------------------------------------------
     def emit(self, event: str, **fields: Any) -> None:
         self._emit({"event": event, **fields})
 
-    def cancel(self, reason: str = "cancel requested") -> None:
-        """Stop every trial cleanly and end the sweep (safe from signal handlers and other threads).
+    def cancel(self, reason: str = "cancel requested", note: str = "") -> None:
+        """Stop every trial cleanly and end the sweep (safe from signal handlers and other threads); ``note``
+        ends the ``cancelling`` message (what a second Ctrl+C would do).
 
         Only a flag and the marker file here; the ``cancelling`` event is printed by the driver loop
         (a signal handler must not write into a stream the main thread may be writing).
         """
         if self._cancel.is_set():
             return
-        self._cancel_reason = reason
+        self._cancel_reason, self._cancel_note = reason, note
         self._cancel.set()
         if self.trials_dir.is_dir():
             self._touch_cancel_marker()
@@ -141,12 +143,23 @@ class SweepRun:
             self.cancel(f"stop file {STOP_FILE_NAME} found")
         if self._cancel.is_set() and not self._cancel_announced:
             self._cancel_announced = True
-            self.emit(ev.CANCELLING, message=f"{self._cancel_reason}: stopping every trial")
+            note = f"; {self._cancel_note}" if self._cancel_note else ""
+            self.emit(ev.CANCELLING, message=f"{self._cancel_reason}: stopping every trial{note}")
         return self._cancel.is_set()
+
+    @property
+    def writing_results(self) -> bool:
+        """True while the results are written (a second or two): a stop at once then would only lose them."""
+        return self._writing_results
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self) -> SweepOutcome:
+        """The whole sweep; a KeyboardInterrupt while the trials run (a second Ctrl+C) ends it at once, with the
+        results of what is known (:meth:`_abandon`)."""
         sweep = self.sweep
+        options = self.options
+        if not options.address:  # a local instance too small for ray_features: refused before anything starts
+            trial_slots(sweep, None, local_cpus(options.num_cpus), cluster_words(None, options.num_cpus))
         self._forget_empty_sweep()
         prepare_out_folder(self.out, sweep)
         self.trials_dir.mkdir(parents=True, exist_ok=True)
@@ -160,72 +173,35 @@ class SweepRun:
         if sweep.objective.metric == "frr" and not self.cancelled:
             self.emit(ev.MESSAGE, message="building the validation stream for the frr objective (kws stream make)")
             stream = make_validation_stream(sweep, data, self.out / OBJECTIVE_DIR)
+            self.warnings = stream_warnings(stream, data.keywords, sweep.objective)
+            for warning in self.warnings:
+                self.emit(ev.MESSAGE, message=ev.WARNING_PREFIX + warning)
         if self.cancelled:
             return self._finish([])
         from workbench.sweeps.on_ray.ray_session import ray_cluster
 
-        self.emit(ev.MESSAGE, message="starting Ray" if not self.options.address
-                  else f"connecting to the Ray cluster at {self.options.address}")
-        with ray_cluster(self.options.address, self.options.num_cpus) as cluster:
+        self.emit(ev.MESSAGE, message="starting Ray" if not options.address
+                  else f"connecting to the Ray cluster at {options.address}")
+        with ray_cluster(options.address, options.num_cpus) as cluster:
             self.emit(ev.START, sweep=sweep.name, trials=sweep.budget.trials, objective=sweep.objective.metric,
                       mode=sweep.objective.mode, out=str(self.out), address=cluster.address, cpus=cluster.cpus,
                       nodes=cluster.nodes, dimensions=[d.describe() for d in sweep.dimensions()])
             if self.cancelled:  # cancelled while Ray started: run no trial
                 return self._finish([])
-            self._tune(stream, self._trial_slots(cluster.cpus))
+            slots = trial_slots(sweep, self.max_concurrent, cluster.cpus, cluster_words(options.address, None))
+            try:
+                self._tune(stream, slots)
+            except KeyboardInterrupt:  # a second Ctrl+C: the results at once, without waiting for the trials
+                return self._abandon()
         outcome = self._finish(list(self.records.values()))
         if self.write_error:  # the results are written (or _finish named why not): now the cause, as the error
             raise WorkbenchError(self.write_error)
         return outcome
 
-    def _trial_slots(self, cluster_cpus: float) -> int | None:
-        """Trials at once; with ``ray_features`` at most as many as leave one CPU for the feature tasks
-        (trials holding every CPU would wait for tasks that can never start)."""
-        wanted = self.max_concurrent
-        if not self.sweep.resources.ray_features:
-            return wanted
-        fitting = int((cluster_cpus - RAY_FEATURE_CPUS) // self.sweep.resources.cpus_per_trial)
-        if fitting < 1:
-            raise WorkbenchError(f"[resources] ray_features needs a CPU for the feature tasks beside each trial's "
-                                 f"{self.sweep.resources.cpus_per_trial:g}: the cluster has {cluster_cpus:g}. "
-                                 "Lower cpus_per_trial, add CPUs, or set ray_features = false.")
-        return min(wanted, fitting) if wanted else fitting
-
     def _tune(self, stream: ObjectiveStream | None, max_concurrent: int | None) -> None:
-        from ray import tune
-        from ray.tune.schedulers import ASHAScheduler, FIFOScheduler
-        from ray.tune.search.basic_variant import BasicVariantGenerator
+        from workbench.sweeps.on_ray.tune_experiment import make_tuner
 
-        from workbench.sweeps.on_ray.trial_runner import KwsTrainTrial, TrialContext
-        from workbench.sweeps.on_ray.tune_hooks import CancelStopper, SweepCallback
-
-        sweep = self.sweep
-        context = TrialContext(sweep=sweep, trials_dir=self.trials_dir, stream=stream)
-        trainable = tune.with_resources(tune.with_parameters(KwsTrainTrial, context=context),
-                                        {"cpu": sweep.resources.cpus_per_trial})
-        param_space = {"params": {d.path: d.to_tune() for d in sweep.dimensions()},
-                       "seed": tune.randint(0, SEED_RANGE)}
-        if sweep.scheduler.type == "asha":
-            scheduler: Any = ASHAScheduler(time_attr="epoch", metric="val_balanced_accuracy", mode="max",
-                                           max_t=sweep.run.epochs, grace_period=sweep.scheduler.grace_epochs,
-                                           reduction_factor=sweep.scheduler.reduction_factor,
-                                           stop_last_trials=False)
-        else:
-            scheduler = FIFOScheduler()
-        budget = sweep.budget
-        tune_config = tune.TuneConfig(
-            num_samples=budget.trials, scheduler=scheduler, reuse_actors=False,
-            search_alg=BasicVariantGenerator(random_state=sweep.run.seed,  # (Tune ignores max_concurrent_trials
-                                             max_concurrent=max_concurrent or 0),  # with a generator)
-            time_budget_s=budget.time_minutes * 60.0 if budget.time_minutes else None,
-            trial_name_creator=trial_dirname, trial_dirname_creator=trial_dirname)
-        run_config = tune.RunConfig(name="tune", storage_path=str(self.out / RAY_DIR), verbose=0,
-                                    callbacks=[SweepCallback(self)], stop=CancelStopper(self),
-                                    checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False))
-        tuner = tune.Tuner(trainable, param_space=param_space, tune_config=tune_config, run_config=run_config)
-        # Tune saves its experiment state for resuming, which sweeps never do; on a full disk it would log a
-        # traceback per save, burying the one line that names the file the sweep could not write
-        logging.getLogger(TUNE_STATE_LOGGER).setLevel(logging.CRITICAL)
+        tuner = make_tuner(self, stream, max_concurrent, self.out / RAY_DIR)
         try:
             tuner.fit()
         except (OSError, EOFError, pickle.UnpicklingError) as exc:
@@ -311,15 +287,37 @@ class SweepRun:
             if record is not None and record.status != RUNNING:
                 settled.append(record)
                 continue
-            final = settle(record, self._written_record(trial_id), self._stop_status(), self.sweep.objective.metric)
+            final = settle(record, self._written_record(trial_id), self._stop_status(), self.sweep.objective.metric,
+                           ABANDONED_MESSAGE if self._abandoned else "")
             if final is None:  # created by Tune, never started: _unstarted lists it
                 continue
+            if self._abandoned and final.message == ABANDONED_MESSAGE:  # its file must not claim "running"
+                self._save_record(final)
             self.records[trial_id] = final
             settled.append(final)
             best = rank(self.records.values(), self.sweep.objective.mode)
             self.emit(ev.TRIAL_END, trial=final.to_dict(), best_trial=best[0].trial_id if best else None,
                       best_objective=best[0].objective if best else None)
         return settled
+
+    def _save_record(self, record: TrialRecord) -> None:
+        """``record`` into its trial's record file, best effort (the results hold it anyway)."""
+        folder = self.trials_dir / record.trial_id
+        try:
+            if folder.is_dir():
+                atomic_write_text(folder / TRIAL_RECORD_FILE, json.dumps(record.to_dict(), indent=1) + "\n")
+        except WorkbenchError:
+            pass
+
+    def _abandon(self) -> SweepOutcome:
+        """The results of a sweep stopped at once (a second Ctrl+C while Tune ran): every trial the driver knows,
+        those still running cancelled with :data:`ABANDONED_MESSAGE` -- their ``kws train`` already had its stop
+        request from the first Ctrl+C, and ends with its Ray worker -- so OUT holds results, not a sweep that
+        seems to run."""
+        self.cancel("stopped at once")  # (a second Ctrl+C follows a first, which cancelled already)
+        self._abandoned = True
+        self.running.clear()
+        return self._finish(list(self.records.values()))
 
     def _forget_empty_sweep(self) -> None:
         """Let OUT be used again after a sweep that never started a trial (its results describe none)."""
@@ -359,23 +357,36 @@ class SweepRun:
         return added
 
     def _finish(self, records: list[TrialRecord]) -> SweepOutcome:
+        self._writing_results = True
+        try:
+            return self._write_outcome(records)
+        finally:
+            self._writing_results = False
+
+    def _write_outcome(self, records: list[TrialRecord]) -> SweepOutcome:
         sweep = self.sweep
         records = self._settled(records)
         records = records + self._unstarted(records)
         ranked = rank(records, sweep.objective.mode)
         best = ranked[0] if ranked else None
         target = sweep.objective.target_fa_per_hour if sweep.objective.metric == "frr" else None
-        summary = closing_sentence(records, sweep.objective.metric, target, best is not None)
         status = ev.SWEEP_CANCELLED if self.cancelled else ev.SWEEP_FINISHED
         try:
             model = copy_best(self.sweep, self.out, best) if best is not None else None
         except WorkbenchError as exc:  # the results still get written; run() raises the error after them
             model, self.write_error = None, self.write_error or str(exc)
+        warnings = [*self.warnings, *best_warnings(best)]
+        for warning in warnings[len(self.warnings):]:  # (the stream's were said when it was built)
+            self.emit(ev.MESSAGE, message=ev.WARNING_PREFIX + warning)
+        summary = summary_text(closing_sentence(records, sweep.objective.metric, target, best is not None)
+                               or (detection_sentence(best) if best is not None and model else ""), warnings)
         wall = time.monotonic() - self._started_at
         document = {"sweep": sweep.name, "file": str(sweep.source), "status": status,
                     "objective": sweep.objective.metric, "mode": sweep.objective.mode,
                     "target_fa_per_hour": target, "best_trial": best.trial_id if best else None,
-                    "model": str(model) if model else None, "summary": summary, "wall_s": round(wall, 3)}
+                    "model": str(model) if model else None,
+                    "model_detection": best.detection if best is not None and model else None,
+                    "summary": summary, "warnings": warnings, "wall_s": round(wall, 3)}
         files = write_results(self.out, document, records)
         try:
             files.append(atomic_write_bytes(self.out / PLOT_FILE, results_png(
@@ -385,5 +396,5 @@ class SweepRun:
         outcome = SweepOutcome(status, records, best, model, files, wall)
         self.emit(ev.DONE, status=status, best=best.to_dict() if best else None, model=str(model) if model else None,
                   results=[str(p) for p in files], trials_per_hour=outcome.trials_per_hour, wall_s=round(wall, 3),
-                  summary=summary, trials=[r.to_dict() for r in records])
+                  summary=summary, warnings=warnings, trials=[r.to_dict() for r in records])
         return outcome

@@ -5,6 +5,7 @@ The sweep itself (trials on a local Ray, cancel) is tested in tests/sweeps/test_
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,31 @@ def test_a_bad_sweep_file_is_one_error_line_and_exit_2(tmp_path: Path, capsys) -
     assert err.endswith("does not exist: set datasets in bad.toml to your dataset folder ('nowhere' is relative, "
                         "and a relative path is read beside the sweep file)")
     assert "\n" not in err
+
+
+def test_a_bad_sweep_file_is_an_error_event_for_jsonl_readers(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('datasets = ["nowhere"]\n')
+    assert main(["sweep", str(bad), "--format", "jsonl"]) == 2
+    captured = capsys.readouterr()
+    events = [json.loads(line) for line in captured.out.splitlines()]
+    assert len(events) == 1 and events[0]["event"] == "error"
+    assert events[0]["message"] == captured.err.strip().removeprefix("kws: error: ")
+    assert events[0]["message"].startswith("bad.toml: the dataset folder ")
+
+
+def test_ray_features_without_a_cpu_to_spare_is_refused_before_ray_starts(sweep_file: Path, tmp_path: Path,
+                                                                          capsys) -> None:
+    sweep_file.write_text(GOOD + "[resources]\nray_features = true\n")
+    out = tmp_path / "out"
+    assert main(["sweep", str(sweep_file), "--num-cpus", "1", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no start line: Ray never started
+    assert captured.err.strip() == (
+        "kws: error: good.toml: [resources] ray_features needs a CPU for the feature tasks besides the 1 CPU each "
+        "trial reserves (cpus_per_trial), so at least 2 CPUs, but the local Ray instance has 1 CPU (--num-cpus 1): "
+        "give Ray more CPUs, lower [resources] cpus_per_trial or set ray_features = false.")
+    assert not out.exists()
 
 
 def test_without_ray_the_command_says_how_to_get_it(sweep_file: Path, tmp_path: Path) -> None:

@@ -30,3 +30,24 @@ def test_a_sweep_without_a_best_trial_ends_with_its_summary() -> None:
     _TextPrinter(stream)({"event": "done", "status": "finished", "best": None, "model": None,
                           "results": ["OUT/results.csv"], "summary": summary})
     assert stream.getvalue().splitlines()[0] == f"sweep finished: {summary}"
+
+
+def test_the_start_line_counts_cpus_in_words() -> None:
+    lines = []
+    for cpus in (1.0, 2.0):
+        stream = io.StringIO()
+        _TextPrinter(stream)({"event": "start", "sweep": "s", "trials": 2, "objective": "frr", "mode": "min",
+                              "address": "local", "cpus": cpus, "nodes": 1})
+        lines.append(stream.getvalue().strip())
+    assert lines == ["sweep s: 2 trials, objective frr (min), Ray local (1 CPU, 1 node)",
+                     "sweep s: 2 trials, objective frr (min), Ray local (2 CPUs, 1 node)"]
+
+
+def test_a_sweep_with_a_best_trial_ends_with_its_summary_and_each_warning_on_a_line() -> None:
+    stream = io.StringIO()
+    carries = "the model carries its calibration's recommended detection parameters (detection_threshold 254)"
+    _TextPrinter(stream)({"event": "done", "status": "finished", "model": "OUT/m.tflite",
+                          "best": {"trial_id": "t_00000", "objective": 1.0}, "results": ["OUT/results.csv"],
+                          "summary": f"{carries}; warning: it detects nothing", "warnings": ["it detects nothing"]})
+    assert stream.getvalue().splitlines() == ["sweep finished: best trial t_00000 objective 1.0000; model OUT/m.tflite",
+                                              carries, "warning: it detects nothing", "wrote OUT/results.csv"]

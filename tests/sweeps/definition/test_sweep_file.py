@@ -87,6 +87,8 @@ def test_the_shipped_example_is_valid_when_the_shared_data_is_there(shared_dir: 
      "grace_epochs (5) is more than epochs (2): lower grace_epochs or raise epochs"),
     (lambda t: t.replace("epochs = 2", 'epochs = "ten"'), "bad.toml: epochs must be a whole number, got 'ten'"),
     (lambda t: t.replace("epochs = 2", "epochs = 0"), "bad.toml: epochs must be at least 1"),
+    # a negative seed passed every check and died in numpy's sampler once Ray ran
+    (lambda t: t.replace("seed = 3", "seed = -1"), "bad.toml: seed must be 0 or more, got -1"),
     (lambda t: t.replace("trials = 2", "trials = 0"), "trials must be at least 1"),
     (lambda t: t.replace("[board]", "[board]\nram_kb = -1"), "flash_kb and ram_kb must be positive"),
 ])
@@ -96,6 +98,21 @@ def test_mistakes_are_one_sentence_naming_the_file(tmp_path: Path, dataset: Path
         load_sweep(path)
     message = str(caught.value)
     assert expected in message and message.startswith("bad.toml") and "\n" not in message
+
+
+def test_a_fractional_range_for_a_whole_number_setting_suggests_int(tmp_path: Path, dataset: Path) -> None:
+    # its ends fit the spec; the check's own point inside the range (not in the file) does not: the sentence says
+    # that the range draws fractions, and which int range to use, not "= 33.8512 does not fit"
+    text = sweep_text(dataset).replace('"layers.1.filters" = { int = [4, 8] }',
+                                       '"training.batch_size" = { uniform = [16, 64] }')
+    with pytest.raises(SettingsError) as caught:
+        load_sweep(write_sweep(tmp_path, text, name="bad.toml"))
+    assert str(caught.value) == ("bad.toml: [search] training.batch_size = { uniform = [16, 64] } draws fractional "
+                                 "values, but training.batch_size must be a whole number in spec "
+                                 "tflite_micro_speech: use { int = [16, 64] }")
+    uneven = text.replace("uniform = [16, 64]", "loguniform = [16.5, 64.5]")
+    with pytest.raises(SettingsError, match=r"use \{ int = \[17, 64\] \}$"):
+        load_sweep(write_sweep(tmp_path, uneven, name="bad.toml"))
 
 
 def test_a_missing_dataset_key_and_the_frr_resplit_conflict_are_explained(tmp_path: Path, dataset: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.sweeps.reporting.results import FINISHED, TrialRecord
+from workbench.sweeps.reporting.results import CANCELLED, FINISHED, TrialRecord
 from workbench.sweeps.reporting.results_plot import results_png
 
 
@@ -22,3 +22,20 @@ def test_the_y_axis_says_it_plots_the_objective_of_the_int8_model(monkeypatch: p
     labels.clear()
     results_png([record], "frr", "t1")
     assert labels == ["objective: FRR at the target FA/h"] * 2
+
+
+def test_a_plot_without_a_finished_trial_shows_no_made_up_ticks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # an empty scatter's axes ran from -0.06 to 0.06: negative MACs and objectives around the "no finished trial"
+    pytest.importorskip("matplotlib", reason="plots need matplotlib")
+    from matplotlib.figure import Figure
+
+    figures: list[Figure] = []
+    real = Figure.savefig
+    monkeypatch.setattr(Figure, "savefig", lambda fig, *a, **k: (figures.append(fig), real(fig, *a, **k)))
+    record = TrialRecord(trial_id="t1", spec="s", seed=1, status=CANCELLED, macs=336_000)
+    assert results_png([record], "val_balanced_accuracy", None)[:8] == b"\x89PNG\r\n\x1a\n"
+    panels = figures[0].axes
+    assert len(panels) == 2
+    for ax in panels:
+        assert list(ax.get_xticks()) == [] and list(ax.get_yticks()) == []
+        assert [t.get_text() for t in ax.texts] == ["no finished trial"] and ax.get_xlabel()

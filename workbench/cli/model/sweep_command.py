@@ -4,7 +4,9 @@ Ray is imported only when a sweep runs (``kws --help`` and the sweep file checks
 without Ray the command says how to get it. With ``--format jsonl`` stdout carries only the sweep's
 events (:mod:`workbench.sweeps.reporting.events`), one JSON object per line, for the GUI and scripts; whatever
 Ray or Tune print goes to stderr. Ctrl+C or SIGTERM stops every trial cleanly (each ``kws train``
-keeps its best checkpoint), then the results of the trials that finished are still written.
+keeps its best checkpoint), then the results of the trials that finished are still written. A second
+Ctrl+C stops at once: the results are written from what is known (the trials still running listed as
+cancelled, without their last figures) and Ray is shut down without waiting for the trials' ends.
 Exit status: 0 finished (also when no trial finished or reached the frr objective's target: the sweep ran
 correctly and its summary says so), 130 cancelled, 2 an error.
 """
@@ -16,17 +18,24 @@ import contextlib
 import signal
 import sys
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import signals_routed
 from workbench.cli.stdout_routing import private_stdout
 from workbench.core.errors import SettingsError
-from workbench.core.wording import counted
+from workbench.core.wording import counted, plural
 from workbench.documentation import SWEEPS, PathKeepingHelpFormatter, see, sweep_example_path
+from workbench.sweeps.reporting.events import WARNING_PREFIX
+
+if TYPE_CHECKING:
+    from workbench.sweeps.sweep_run import SweepOutcome, SweepRun
 
 FORMATS = ("text", "jsonl")
 NO_FIGURE = "-"  # a figure the trial has not got (it never started, or never got that far)
+# the first Ctrl+C's cancelling message ends with what a second one does (and what it loses)
+SECOND_CTRL_C_NOTE = ("press Ctrl+C again to stop at once, without waiting for the trials: those still running "
+                      "are then listed as cancelled without their last figures")
 
 
 def register(subparsers: Any) -> None:
@@ -84,7 +93,7 @@ class _TextPrinter:
         line = None
         if kind == "start":
             line = (f"sweep {event['sweep']}: {counted(event['trials'], 'trial')}, objective {event['objective']} "
-                    f"({event['mode']}), Ray {event['address']} ({event['cpus']:g} CPUs, "
+                    f"({event['mode']}), Ray {event['address']} ({event['cpus']:g} {plural(event['cpus'], 'CPU')}, "
                     f"{counted(event['nodes'], 'node')})")
         elif kind in ("message", "cancelling", "error"):
             print(f"kws sweep: {event['message']}", file=sys.stderr, flush=True)
@@ -98,9 +107,10 @@ class _TextPrinter:
                     + (f"  ({t['message']})" if t.get("message") else ""))
         elif kind == "done":
             best = event.get("best")
+            summary = str(event.get("summary") or "").replace(f"; {WARNING_PREFIX}", f"\n{WARNING_PREFIX}")
             line = (f"sweep {event['status']}: best trial {best['trial_id']} objective {best['objective']:.4f}; "
-                    f"model {event['model']}" if best
-                    else f"sweep {event['status']}: {event.get('summary') or 'no trial finished'}")
+                    f"model {event['model']}" + (f"\n{summary}" if summary else "") if best
+                    else f"sweep {event['status']}: {summary or 'no trial finished'}")
             line += "\nwrote " + ", ".join(event.get("results", []))
         if line:
             print(line, file=self.stream, flush=True)
@@ -118,15 +128,20 @@ class _JsonPrinter:
 
 
 @contextlib.contextmanager
-def _stop_on_signals(cancel: Any) -> Iterator[None]:
-    """SIGINT/SIGTERM cancel the sweep cleanly; a second SIGINT stops at once (KeyboardInterrupt)."""
+def _stop_on_signals(sweep_run: "SweepRun") -> Iterator[None]:
+    """SIGINT/SIGTERM cancel the sweep cleanly; a second SIGINT stops at once (KeyboardInterrupt, which the
+    sweep turns into results of the trials known so far) -- unless the results are being written just then:
+    that takes a second or two, and stopping it would lose them."""
     state = {"asked": False}
 
     def handle(signum: int, _frame: Any) -> None:
         if state["asked"] and signum == signal.SIGINT:
-            raise KeyboardInterrupt
+            if not sweep_run.writing_results:
+                raise KeyboardInterrupt
+            return
         state["asked"] = True
-        cancel(f"signal {signal.Signals(signum).name}")
+        sweep_run.cancel(f"signal {signal.Signals(signum).name}",
+                         note=SECOND_CTRL_C_NOTE if signum == signal.SIGINT else "")
 
     stop_signals = [s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGBREAK")) if s is not None]
     with signals_routed(stop_signals, handle):
@@ -134,6 +149,19 @@ def _stop_on_signals(cancel: Any) -> Iterator[None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    with private_stdout() as stream:  # events on stdout; Ray's and Tune's prints on stderr
+        printer = _JsonPrinter(stream) if args.format == "jsonl" else _TextPrinter(stream)
+        try:
+            outcome = _sweep(args, printer)
+        except Exception as exc:  # a bad option or sweep file, no Ray, a sweep that cannot go on
+            if args.format == "jsonl":  # (text: main prints the error once)
+                printer({"event": "error", "message": str(exc)})
+            raise
+    return EXIT_CANCELLED if outcome.status == "cancelled" else 0
+
+
+def _sweep(args: argparse.Namespace, printer: Callable[[dict[str, Any]], None]) -> "SweepOutcome":
+    """Check the options and the sweep file, then run the sweep (its events to ``printer``); the outcome."""
     from workbench.sweeps.definition.sweep_file import load_sweep
 
     if args.max_concurrent is not None and args.max_concurrent < 1:
@@ -149,14 +177,6 @@ def run(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path.cwd() / sweep.name
     options = SweepOptions(out=out, address=args.address, max_concurrent=args.max_concurrent,
                            num_cpus=None if args.address else args.num_cpus)
-    with private_stdout() as stream:  # events on stdout; Ray's and Tune's prints on stderr
-        printer = _JsonPrinter(stream) if args.format == "jsonl" else _TextPrinter(stream)
-        sweep_run = SweepRun(sweep, options, emit=printer)
-        with _stop_on_signals(sweep_run.cancel):
-            try:
-                outcome = sweep_run.run()
-            except Exception as exc:
-                if args.format == "jsonl":  # (text: main prints the error once)
-                    printer({"event": "error", "message": str(exc)})
-                raise
-    return EXIT_CANCELLED if outcome.status == "cancelled" else 0
+    sweep_run = SweepRun(sweep, options, emit=printer)
+    with _stop_on_signals(sweep_run):
+        return sweep_run.run()

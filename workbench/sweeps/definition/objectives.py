@@ -6,7 +6,9 @@ detector), which ``kws train`` computes and stores in ``summary.json``; the test
 to choose. ``frr`` is the false-reject rate at the best detection parameters that stay at or under a
 target number of false accepts per hour, on a labelled stream of the validation speakers: the
 sweep builds the stream once (``kws stream make``) and each trial runs ``kws calibrate`` on its model,
-both as child processes, so the calibration's own rules decide.
+both as child processes, so the calibration's own rules decide. A trial's FRR and FA/h are those of its
+calibration's recommended detection parameters, which the trial keeps (``detection``): the sweep's best
+model is copied with them (:mod:`workbench.sweeps.best_model`), so its figures hold for the model as copied.
 
 ASHA compares trials during training on the per-epoch validation balanced accuracy Keras reports
 (cheap, every epoch); the objective ranks them once they finish.
@@ -18,16 +20,20 @@ import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from workbench.child_command import kws_command
 from workbench.core.errors import WorkbenchError
+from workbench.core.wording import listed
 from workbench.sweeps.definition.sweep_file import ObjectiveSettings, SweepFile
 from workbench.training.spec.model_spec import DataSettings
 
 STREAM_NAME = "validation-stream.wav"
 CALIBRATION_TIMEOUT_S = 3600.0
 WORST_FRR = 1.0  # no parameter set reaches the target: every keyword counts as missed
+# the recommended set's parameters as a model stores them (what kws calibrate --apply-to writes into a model)
+DETECTION_KEYS = ("detection_threshold", "average_window_duration_ms", "suppression_ms", "minimum_count",
+                  "detection_threshold_list", "latency_ms")
 
 
 @dataclass(frozen=True)
@@ -73,9 +79,31 @@ def make_validation_stream(sweep: SweepFile, data: DataSettings, folder: Path) -
     return ObjectiveStream(audio, audio.with_suffix(".json"))
 
 
+def stream_warnings(stream: ObjectiveStream, keywords: Sequence[str], settings: ObjectiveSettings) -> list[str]:
+    """What the stream lacks, for a warning: a keyword it never says has no FRR in any trial's objective.
+
+    Why here, once: every trial calibrates on this stream, so an FRR that counts "no" alone would otherwise
+    pass for the FRR of "yes" and "no". A stream with no keyword at all is an error (WorkbenchError): every
+    trial's ``kws calibrate`` would fail on it."""
+    from workbench.calibration.streams.labels import load_labels
+
+    counts = load_labels(stream.labels).keyword_counts()
+    missing = [word for word in keywords if not counts.get(word)]
+    remedy = (f"lengthen [objective] stream_minutes (now {settings.stream_minutes:g}) or give the dataset's "
+              f"validation split more clips of {listed(missing)}")
+    if len(missing) == len(keywords):
+        raise WorkbenchError(f"the frr objective's validation stream {stream.audio} holds none of the keywords "
+                             f"{listed(keywords)}, so no trial's FRR can be measured: {remedy}.")
+    if not missing:
+        return []
+    measured = [word for word in keywords if word not in missing]
+    return [f"the frr objective's validation stream holds no {listed(missing)}, so every trial's FRR is that of "
+            f"{listed(measured)} alone: {remedy}"]
+
 
 def frr_objective(model: Path, stream: ObjectiveStream, settings: ObjectiveSettings, out: Path) -> ObjectiveValue:
-    """FRR at ``settings.target_fa_per_hour`` from ``kws calibrate`` on ``model`` (files into ``out``)."""
+    """FRR at ``settings.target_fa_per_hour`` from ``kws calibrate`` on ``model`` (files into ``out``); the figures
+    hold the FRR, the FA/h and the recommended detection parameters they are for (``detection``)."""
     text = _run_kws(["calibrate", "--model", str(model), "--stream", str(stream.audio), "--labels",
                      str(stream.labels), "--target-fa-per-hour", f"{settings.target_fa_per_hour:g}",
                      "--tolerance-s", f"{settings.tolerance_s:g}", "--format", "json", "--out", str(out),
@@ -88,7 +116,9 @@ def frr_objective(model: Path, stream: ObjectiveStream, settings: ObjectiveSetti
     if not best:
         return ObjectiveValue(WORST_FRR, {"frr": None, "fa_per_hour": None},
                               f"no detection parameters reach {settings.target_fa_per_hour:g} FA/h")
-    return ObjectiveValue(float(best["frr"]), {"frr": best.get("frr"), "fa_per_hour": best.get("fa_per_hour")})
+    detection = {key: best.get(key) for key in DETECTION_KEYS}
+    return ObjectiveValue(float(best["frr"]), {"frr": best.get("frr"), "fa_per_hour": best.get("fa_per_hour"),
+                                               "detection": detection})
 
 
 def accuracy_objective(summary: dict[str, Any]) -> ObjectiveValue:

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from workbench.core.errors import SettingsError
 
 DISTRIBUTIONS = ("uniform", "loguniform", "int", "choice")
+CONTINUOUS_KINDS = ("uniform", "loguniform")  # draw fractional values; "int" draws whole numbers
 SPEC_DIMENSION = "spec"  # the dimension that chooses among several specs
 INSIDE_FRACTION = 0.3719  # where inside a continuous range the check samples (not a round number)
 
@@ -32,7 +33,7 @@ class Dimension:
     def samples(self) -> list[Any]:
         """Values that together exercise the range for checks: every choice; the ends of a range, and
         for a continuous range also a fractional value inside it (an integer setting must use ``int``)."""
-        if self.kind in ("uniform", "loguniform"):
+        if self.kind in CONTINUOUS_KINDS:
             low, high = self.values
             return [low, high, low + (high - low) * INSIDE_FRACTION]
         return list(self.values)

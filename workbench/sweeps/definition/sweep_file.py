@@ -145,6 +145,8 @@ class RunSettings:
     def __post_init__(self) -> None:
         if self.epochs < 1:
             raise ValueError(f"epochs must be at least 1, got {self.epochs}")
+        if self.seed < 0:  # Tune's sampler (numpy) and kws stream make take no negative seed
+            raise ValueError(f"seed must be 0 or more, got {self.seed}")
         if self.keywords is not None and not self.keywords:
             raise ValueError("keywords must name at least one word")
 

@@ -11,16 +11,18 @@ before anything trains.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from workbench.core.errors import SettingsError
 from workbench.spec_files import load_spec_table
-from workbench.sweeps.definition.search_space import SPEC_DIMENSION
+from workbench.sweeps.definition.search_space import CONTINUOUS_KINDS, SPEC_DIMENSION
 from workbench.training.spec.setting_paths import apply_values
 from workbench.training.spec.model_spec import ModelSpec, spec_from_table
 
 if TYPE_CHECKING:
+    from workbench.sweeps.definition.search_space import Dimension
     from workbench.sweeps.definition.sweep_file import SweepFile
 
 BUNDLED_PREFIX = "bundled:"
@@ -141,5 +143,32 @@ def check_trial_specs(sweep: "SweepFile") -> None:
                 try:
                     trial_spec(sweep, spec_name, {dimension.path: value})
                 except SettingsError as exc:
-                    raise SettingsError(f"{where}: [search] {dimension.path} = {value!r} does not fit spec "
-                                        f"{label}: {exc}") from None
+                    raise SettingsError(_sample_problem(sweep, spec_name, dimension, value, exc)) from None
+
+
+def _fits(sweep: "SweepFile", spec_name: str, path: str, value: Any) -> bool:
+    try:
+        trial_spec(sweep, spec_name, {path: value})
+    except SettingsError:
+        return False
+    return True
+
+
+def _sample_problem(sweep: "SweepFile", spec_name: str, dimension: "Dimension", value: Any,
+                    exc: SettingsError) -> str:
+    """Why a dimension's ``value`` breaks the spec, in the words of the sweep file.
+
+    Why not always "PATH = VALUE does not fit": a continuous range is checked at a fractional point inside it
+    too (:data:`~.search_space.INSIDE_FRACTION`), a value the file never names; when the spec takes whole
+    numbers there, the sentence says that the range draws fractions and gives the ``int`` range to use."""
+    where, label, path = sweep.source.name, Path(spec_name).stem, dimension.path
+    continuous = dimension.kind in CONTINUOUS_KINDS
+    if continuous and not float(value).is_integer() and _fits(sweep, spec_name, path, round(value)):
+        low, high = dimension.values
+        whole = f"{{ int = [{math.ceil(low)}, {math.floor(high)}] }}"
+        return (f"{where}: [search] {path} = {{ {dimension.kind} = [{low}, {high}] }} draws fractional values, but "
+                f"{path} must be a whole number in spec {label}: use {whole}")
+    if continuous and value not in dimension.values:
+        return (f"{where}: [search] {path}: a value inside its range ({value:.4g}) does not fit spec {label}: "
+                f"{exc}")
+    return f"{where}: [search] {path} = {value!r} does not fit spec {label}: {exc}"

@@ -256,6 +256,7 @@ class KwsTrainTrial(tune.Trainable):
             assert self.context.stream is not None
             value = frr_objective(model, self.context.stream, objective, self.folder / CALIBRATION_DIR)
             record.frr, record.fa_per_hour = value.figures.get("frr"), value.figures.get("fa_per_hour")
+            record.detection = value.figures.get("detection")  # what the figures are for: the best model gets it
         else:
             value = accuracy_objective(summary)
         record.objective = value.value

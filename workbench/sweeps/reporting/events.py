@@ -7,7 +7,8 @@ object with ``event`` set to one of:
 ==============  ===================================================================================
 ``start``       ``sweep``, ``trials`` (budget), ``objective``, ``mode`` ("max"/"min"), ``out``,
                 ``address`` (the Ray cluster or "local"), ``cpus``, ``dimensions`` (text)
-``message``     ``message``: one line for a person (building the stream, starting Ray, ...)
+``message``     ``message``: one line for a person (building the stream, starting Ray, ...; a warning
+                starts with "warning: ")
 ``trial_start`` ``trial`` (id), ``spec``, ``seed``, ``params``
 ``epoch``       ``trial``, ``epoch``, ``val_balanced_accuracy``
 ``trial_end``   ``trial``: the trial's whole record (see :class:`workbench.sweeps.reporting.results.TrialRecord`:
@@ -16,7 +17,9 @@ object with ``event`` set to one of:
 ``cancelling``  ``message``: a cancel was requested; every trial is being stopped
 ``done``        ``status`` ("finished" or "cancelled"), ``best`` (a record or null), ``model`` (the best
                 model copied into the output folder, or null), ``results`` (the files written),
-                ``summary`` (why there is no best, or ""), ``trials`` (every trial's final record)
+                ``summary`` (why there is no best, or what the best model carries, then each warning;
+                "" when there is nothing to say), ``warnings`` (each apart), ``trials`` (every trial's
+                final record)
 ``error``       ``message``: the sweep could not run
 ==============  ===================================================================================
 """
@@ -31,6 +34,7 @@ START, MESSAGE, TRIAL_START, EPOCH, TRIAL_END = "start", "message", "trial_start
 CANCELLING, DONE, ERROR = "cancelling", "done", "error"
 EVENTS = (START, MESSAGE, TRIAL_START, EPOCH, TRIAL_END, CANCELLING, DONE, ERROR)
 SWEEP_FINISHED, SWEEP_CANCELLED = "finished", "cancelled"
+WARNING_PREFIX = "warning: "  # starts a message that warns (and each warning in a summary)
 
 
 def _clean(value: Any) -> Any:

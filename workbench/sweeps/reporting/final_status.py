@@ -5,6 +5,7 @@ calling ``on_trial_complete`` for the trials it interrupts -- nor for a trial wh
 record, with the objective) had not reached the driver yet, though the trial finished and wrote its
 model. Every trial writes its own record file (``sweep-trial.json``), so that file, not the driver's
 last copy, says how the trial ended; a trial still "running" in its file was stopped by the sweep's end.
+The same holds for a sweep stopped at once (a second Ctrl+C): the trials still running are not waited for.
 """
 
 from __future__ import annotations
@@ -12,19 +13,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from workbench.sweeps.reporting.events import WARNING_PREFIX
 from workbench.sweeps.reporting.results import (CANCELLED, FINISHED, MISSED_TARGET, RUNNING, STOPPED, TrialRecord,
                                                 judge_target)
 
 TIME_BUDGET_STOP_MESSAGE = "stopped by the time budget"
 TIME_BUDGET_NOT_STARTED_MESSAGE = "the time budget ran out before this trial started"
 ENDED_NOT_STARTED_MESSAGE = "the sweep ended before this trial started"
+ABANDONED_MESSAGE = ("the sweep was stopped at once (a second Ctrl+C) before this trial ended: its last figures "
+                     "are unknown (its folder holds what its kws train wrote)")
 
 
-def settle(last: TrialRecord | None, written: TrialRecord | None, stop_status: str, metric: str) -> TrialRecord | None:
+def settle(last: TrialRecord | None, written: TrialRecord | None, stop_status: str, metric: str,
+           stop_message: str = "") -> TrialRecord | None:
     """The final record of a trial Tune did not report as ended (None: nothing is known of it).
 
     ``last``: the driver's last copy (from the trial's results), ``written``: its record file, ``stop_status``:
-    what a trial still running when the sweep ended became (stopped by the time budget, or cancelled).
+    what a trial still running when the sweep ended became (stopped by the time budget, or cancelled), and
+    ``stop_message`` its message (default: the time budget's for a stopped trial, else the trial's own).
     """
     record = written if written is not None and written.status != RUNNING else (written or last)
     if record is None:
@@ -33,8 +39,8 @@ def settle(last: TrialRecord | None, written: TrialRecord | None, stop_status: s
         record.epochs = last.epochs
     if record.status == RUNNING:
         record.status = stop_status
-        if stop_status == STOPPED:
-            record.message = TIME_BUDGET_STOP_MESSAGE
+        if stop_message or stop_status == STOPPED:
+            record.message = stop_message or TIME_BUDGET_STOP_MESSAGE
     return judge_target(record, metric)
 
 
@@ -58,6 +64,11 @@ def closing_sentence(records: list[TrialRecord], metric: str, target_fa_per_hour
     if metric == "frr" and any(r.status == MISSED_TARGET for r in records):
         return f"no trial reached the target of {target_fa_per_hour:g} false accepts per hour, so no model was copied"
     return "no trial finished"
+
+
+def summary_text(sentence: str, warnings: list[str]) -> str:
+    """The sweep's summary: why there is no best (or what the best model carries), then each warning."""
+    return "; ".join([part for part in (sentence, *(WARNING_PREFIX + w for w in warnings)) if part])
 
 
 def results_of_empty_sweep(out: Path, trials_dir: Path, names: tuple[str, ...]) -> list[Path]:

@@ -30,7 +30,7 @@ MISSED_TARGET = "missed_target"  # frr objective: no detection parameters reach 
 KERAS_VAL_KEY = "keras_val_balanced_accuracy_last_epoch"
 _OUTSIDE_NAMES = {"val_balanced_accuracy": KERAS_VAL_KEY}  # field -> its key in dicts, files and events
 _CSV_FIXED = ("trial_id", "status", "objective", "spec", "seed", "epochs", KERAS_VAL_KEY,
-              "validation_balanced_accuracy", "test_balanced_accuracy", "frr", "fa_per_hour", "macs",
+              "validation_balanced_accuracy", "test_balanced_accuracy", "frr", "fa_per_hour", "detection", "macs",
               "parameters", "flash_bytes", "arena_bytes", "estimated_flash_bytes", "estimated_arena_bytes",
               "wall_s", "node_id", "worker_pid", "child_pid", "folder", "model", "message")
 
@@ -51,6 +51,9 @@ class TrialRecord:
     test_balanced_accuracy: float | None = None  # reported only, never used to choose
     frr: float | None = None
     fa_per_hour: float | None = None
+    # frr objective: the detection parameters frr and fa_per_hour are for (its calibration's recommendation, as
+    # the model stores them); the best model is copied with them
+    detection: dict[str, Any] | None = None
     macs: int | None = None
     parameters: int | None = None
     estimated_flash_bytes: int | None = None
@@ -131,7 +134,8 @@ def results_csv(records: list[TrialRecord]) -> str:
     writer.writerow([*_CSV_FIXED, *params])
     for r in records:
         row = r.to_dict()
-        cells = ["" if row[k] is None else row[k] for k in _CSV_FIXED]
+        cells = ["" if row[k] is None else json.dumps(row[k]) if isinstance(row[k], dict) else row[k]
+                 for k in _CSV_FIXED]
         cells += [json.dumps(r.params[p]) if isinstance(r.params.get(p), list) else r.params.get(p, "")
                   for p in params]
         writer.writerow(cells)

@@ -1,0 +1,38 @@
+"""The frr objective's validation stream: a keyword it never says is warned of (its FRR would pass for that of every
+keyword), a stream with no keyword at all stops the sweep (every trial's calibration would fail on it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.calibration.streams.labels import LabelEvent, StreamLabels, save_labels
+from workbench.core.errors import WorkbenchError
+from workbench.sweeps.definition.objectives import ObjectiveStream, stream_warnings
+from workbench.sweeps.definition.sweep_file import ObjectiveSettings
+
+SETTINGS = ObjectiveSettings(metric="frr", stream_minutes=1)
+
+
+def _stream(folder: Path, *events: LabelEvent) -> ObjectiveStream:
+    audio = folder / "validation-stream.wav"
+    save_labels(StreamLabels(events), audio.with_suffix(".json"))
+    return ObjectiveStream(audio, audio.with_suffix(".json"))
+
+
+def test_a_keyword_the_stream_never_says_is_warned_of(tmp_path: Path) -> None:
+    # the audit's 1-minute stream: one "no", no "yes", other words as _unknown_
+    stream = _stream(tmp_path, LabelEvent("_unknown_", 1.6, 2.4, word="up"), LabelEvent("no", 9.0, 10.0))
+    assert stream_warnings(stream, ("yes", "no"), SETTINGS) == [
+        "the frr objective's validation stream holds no yes, so every trial's FRR is that of no alone: lengthen "
+        "[objective] stream_minutes (now 1) or give the dataset's validation split more clips of yes"]
+    both = _stream(tmp_path, LabelEvent("yes", 1.0, 2.0), LabelEvent("no", 3.0, 4.0))
+    assert stream_warnings(both, ("yes", "no"), SETTINGS) == []
+
+
+def test_a_stream_without_any_keyword_stops_the_sweep(tmp_path: Path) -> None:
+    stream = _stream(tmp_path, LabelEvent("_unknown_", 1.6, 2.4, word="up"))
+    with pytest.raises(WorkbenchError, match=r"holds none of the keywords yes and no, so no trial's FRR can be "
+                                             r"measured: lengthen \[objective\] stream_minutes \(now 1\)"):
+        stream_warnings(stream, ("yes", "no"), SETTINGS)
