@@ -73,6 +73,7 @@ def test_a_sweep_shows_its_trials_cancels_cleanly_and_hands_over_the_best_model(
     cells = [view.table.item(1, c) for c in range(view.table.columnCount())]
     assert all(cell.toolTip() == cell.text() for cell in cells)  # each cell's whole text on hover
     assert "cancelled" in view.status_label.text() and view.run_button.isEnabled()
+    assert "recommended detection parameters" in view.status_label.text()  # what the best model carries (frr)
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(tmp_path / "out") not in ps, "a process of the cancelled sweep is still running"
     assert view.use_best_button.isEnabled()

@@ -131,7 +131,7 @@ class SweepView(QWidget):
         self.ended: list[str] = []  # trial ids in the order they ended
         self.mode = "max"
         self.best_model: Path | None = None
-        self.summary = ""  # the sweep's closing sentence when no trial is the best (the done event's)
+        self.summary = ""  # the sweep's closing sentences (the done event's): why none is best, or what it carries
         self._build(dark)
         self._restore()
         self._update_buttons()
@@ -364,7 +364,8 @@ class SweepView(QWidget):
         else:
             ending = self.summary or "no trial finished"
             best = f"; best model {self.best_model.name}" if self.best_model else f"; {ending}"
-            self.status_label.setText(message + best)
+            told = f"\n{self.summary}" if self.best_model and self.summary else ""  # what it carries, warnings
+            self.status_label.setText(message + best + told)
             self.host.show_status(message)
         if self._close_when_stopped:  # the window waited for this to close
             self._close_when_stopped = False
