@@ -13,7 +13,7 @@ import pytest
 from workbench.assets import default_model_path
 from workbench.cli.main import main
 from workbench.core.errors import WorkbenchError
-from workbench.evaluation.clip_predictions import read_clip_predictions
+from workbench.evaluation.clip_predictions import clips_of_predictions, read_clip_predictions
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +106,38 @@ def test_an_unreadable_list_is_one_sentence(tmp_path: Path, make) -> None:
     make(path)
     with pytest.raises(WorkbenchError, match="^cannot read .*predictions.csv"):
         read_clip_predictions(path)
+
+
+@pytest.mark.parametrize("damage", [_cut_mid_row, _first_score("lots"), _first_score("1.5")])
+def test_a_damaged_list_is_refused_for_evaluating_again_with_the_clips_tabs_sentence(
+        predictions: Path, tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    """``kws evaluate --clips`` (and the Evaluation tab's Compare) would otherwise score the stub row as a clip
+    and silently miss the clips after it."""
+    broken = tmp_path / "predictions.csv"
+    broken.write_text(damage(predictions.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(WorkbenchError) as read:
+        read_clip_predictions(broken)
+    with pytest.raises(WorkbenchError) as listed:
+        clips_of_predictions(broken)
+    assert str(listed.value) == str(read.value)
+
+
+def test_a_hand_written_list_cut_short_is_refused(tmp_path: Path) -> None:
+    listed = tmp_path / "clips.csv"
+    listed.write_text("path,word\n/data/yes/a_nohash_0.wav,yes\n/data/no/b_nohash_0.wav\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"^line 3 of .*clips.csv is damaged: it needs a clip path and its word$"):
+        clips_of_predictions(listed)
+    listed.write_text("path,word\n/data/yes/a_nohash_0.wav,yes\n", encoding="utf-8")
+    assert [clip.word for clip in clips_of_predictions(listed)] == ["yes"]
+
+
+def test_kws_evaluate_compare_refuses_a_damaged_list_before_scoring(capsys, predictions: Path, tmp_path: Path,
+                                                                    reference_model_path: Path) -> None:
+    broken = tmp_path / "predictions.csv"
+    broken.write_text(_cut_mid_row(predictions.read_text(encoding="utf-8")), encoding="utf-8")
+    assert main(["evaluate", str(default_model_path()), "--compare", str(reference_model_path), "--clips",
+                 str(broken), "--workers", "1"]) == 2
+    captured = capsys.readouterr()
+    lines = predictions.read_text(encoding="utf-8").count("\n")
+    assert captured.err.startswith(f"kws: error: line {lines} of {broken} is damaged"), captured.err
+    assert "evaluating" not in captured.err and captured.out == ""

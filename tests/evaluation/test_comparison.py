@@ -144,3 +144,18 @@ def test_clips_whose_names_hold_no_speaker_are_not_counted_as_speakers() -> None
         comparison_text(c)
     again = type(c).from_json(c.to_json())
     assert again == c and c.to_json()["clips_without_speaker"] == 6
+
+
+def test_a_model_whose_file_has_another_name_is_named_by_its_file_too() -> None:
+    """A copy of kws_yes_no saved as otherfe2.tflite: "kws_yes_no" alone names a model the user never picked."""
+    labels, speakers = clips(10)
+    wrong_no = [0 if k == 1 else k for k in labels]
+    old, new = result("kws_yes_no", labels, wrong_no, speakers), result("quick_kws", labels, labels, speakers)
+    c = compare_results(old, new, files=(Path("/models/otherfe2.tflite"), Path("/runs/a/quick_kws.tflite")))
+    text = comparison_text(c)
+    assert text.startswith("quick_kws against kws_yes_no (otherfe2.tflite) on the same 40 clips:"), text
+    assert "clips only quick_kws gets right: 10; only kws_yes_no (otherfe2.tflite): 0" in text
+    back = ClipComparison.from_json(json.loads(json.dumps(c.to_json())))
+    assert back == c and comparison_text(back) == text and (back.first, back.second) == ("kws_yes_no", "quick_kws")
+    archive = compare_results(old, new, files=(Path("kws_yes_no.mltk.zip"), None))
+    assert comparison_text(archive).startswith("quick_kws against kws_yes_no on the same")

@@ -53,14 +53,32 @@ def predictions_csv(result: EvaluationResult) -> str:
 
 def clips_of_predictions(path: str | Path) -> list[ClipEntry]:
     """The clips a ``predictions.csv`` lists (its ``path`` and ``word`` columns), to evaluate another model on
-    exactly the clips of an earlier evaluation -- a training run's ``eval/`` among them."""
+    exactly the clips of an earlier evaluation -- a training run's ``eval/`` among them; WorkbenchError (one
+    sentence, naming the line) when a row is damaged.
+
+    Why every row is checked: a list cut short (a copy interrupted, a disk full) still parses, its last row a
+    stub; evaluated as it is, the stub counts as a clip and the clips after it are silently missing. A full
+    predictions list is checked as :func:`read_clip_predictions` checks it (the same sentence as the Clips tab's);
+    a hand-written ``path,word`` list by its two fields.
+    """
     source = Path(path)
     rows, columns = _csv_rows(source)
     if not rows or not {"path", "word"} <= set(columns):
         raise WorkbenchError(f"{source} lists no clips: it needs 'path' and 'word' columns, as the "
                              f"{EVAL_PREDICTIONS_FILE} of kws evaluate or of a training run's eval folder")
+    scored = _has_scores(columns)
+    for line, row in enumerate(rows, start=2):
+        if scored:
+            _clip_prediction(row, line, source)
+        elif not row["path"] or row["word"] is None or None in row:
+            raise WorkbenchError(f"line {line} of {source} is damaged: it needs a clip path and its word")
     return [ClipEntry(clip, row["word"] or "", speaker_of(clip), "testing")
             for row in rows for clip in [_listed_clip(str(row["path"]), source.parent)]]
+
+
+def _has_scores(columns: Sequence[str]) -> bool:
+    """Whether a CSV's columns are a predictions list's (the clip's columns and a score per class)."""
+    return set(CLIP_COLUMNS) <= set(columns) and any(c.startswith(SCORE_PREFIX) for c in columns)
 
 
 def read_clip_predictions(path: str | Path) -> list[ClipPrediction]:
@@ -74,7 +92,7 @@ def read_clip_predictions(path: str | Path) -> list[ClipPrediction]:
     """
     source = Path(path)
     rows, columns = _csv_rows(source)
-    if not set(CLIP_COLUMNS) <= set(columns) or not any(c.startswith(SCORE_PREFIX) for c in columns):
+    if not _has_scores(columns):
         raise WorkbenchError(f"{source} is not a list of clip predictions: it needs the columns "
                              f"{', '.join(CLIP_COLUMNS)} and {SCORE_PREFIX}<class>, as kws evaluate writes them")
     return confidence_ordered([_clip_prediction(row, line, source) for line, row in enumerate(rows, start=2)])

@@ -13,12 +13,14 @@ the two gets right, which is where they differ.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.model.model_file import ARCHIVE_SUFFIX, TFLITE_SUFFIX
 from workbench.datasets.layout import has_speaker_id, speaker_of
 from workbench.datasets.speaker_bootstrap import (
     CONFIDENCE, DRAWS, MIN_SPEAKERS, SEED, draw_weights, interval, interval_side,
@@ -29,6 +31,7 @@ PERCENT = 100.0
 # when both models carry the same name (a run trained with a bundled model's spec against that model), the
 # text tells them apart by their roles: ``kws evaluate MODEL --compare OTHER``, the GUI's run and its choice
 THIS_MODEL, OTHER_MODEL = "this model", "the other model"
+MODEL_SUFFIXES = (ARCHIVE_SUFFIX, TFLITE_SUFFIX)  # what a model file's name adds to a model's own name
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,16 @@ class ClipComparison:
     only_first_right: int
     only_second_right: int
     clips_without_speaker: int = 0
+    first_file: str = ""  # the file names the models were read from ("": not known)
+    second_file: str = ""
 
     @property
     def labels(self) -> tuple[str, str]:
-        """(first, second) as the text names them: the model names, with their roles added when the names
-        are the same -- "tflite_micro_speech against tflite_micro_speech" says nothing."""
-        return distinct_labels(self.first, self.second)
+        """(first, second) as the text names them: the model names, each with its file's name when that is
+        another (the file picked is what the user knows it by), and with their roles added when the names are
+        still the same -- "tflite_micro_speech against tflite_micro_speech" says nothing."""
+        return distinct_labels(named_with_file(self.first, self.first_file),
+                               named_with_file(self.second, self.second_file))
 
     @property
     def verdict(self) -> str:
@@ -73,7 +80,9 @@ class ClipComparison:
                 "speaker_interval": None if self.interval is None else {
                     "speakers": self.speakers, "confidence": CONFIDENCE, "balanced_accuracy_difference":
                     list(self.interval)},
-                "only_against_right": self.only_first_right, "only_model_right": self.only_second_right}
+                "only_against_right": self.only_first_right, "only_model_right": self.only_second_right,
+                **({"model_file": self.second_file} if self.second_file else {}),
+                **({"against_file": self.first_file} if self.first_file else {})}
 
     def _reported(self, accuracies: tuple[float, ...]) -> list[float | None]:
         return [a if n else None for a, n in zip(accuracies, self.clips_per_class)]
@@ -91,12 +100,25 @@ class ClipComparison:
                                                        float(span["balanced_accuracy_difference"][1])),
                    speakers=int(item["speakers"]),
                    only_first_right=int(item["only_against_right"]), only_second_right=int(item["only_model_right"]),
-                   clips_without_speaker=int(item.get("clips_without_speaker", 0)))
+                   clips_without_speaker=int(item.get("clips_without_speaker", 0)),
+                   first_file=str(item.get("against_file", "")), second_file=str(item.get("model_file", "")))
 
 
 def _accuracies(values: list[float | None]) -> tuple[float, ...]:
     """Accuracies read back from JSON: a class without clips (null) gets MLTK's 0, which no text shows."""
     return tuple(0.0 if v is None else float(v) for v in values)
+
+
+def named_with_file(name: str, file_name: str) -> str:
+    """``kws_yes_no (otherfe2.tflite)`` when the model's own name is not its file's (a copy renamed, a model
+    exported under another name); just the name when the file says the same (``kws_yes_no.tflite``) or is not
+    known."""
+    stem = file_name
+    for suffix in MODEL_SUFFIXES:
+        if stem.endswith(suffix):
+            stem = stem[:-len(suffix)]
+            break
+    return name if not file_name or stem == name else f"{name} ({file_name})"
 
 
 def distinct_labels(first: str, second: str) -> tuple[str, str]:
@@ -119,8 +141,10 @@ def _balanced(weights: npt.NDArray[np.float64], clips: npt.NDArray[np.float64],
 
 
 def compare_results(first: EvaluationResult, second: EvaluationResult, draws: int = DRAWS,
-                    seed: int = SEED) -> ClipComparison:
-    """``second`` against ``first``; both must have scored the same clips with the same classes."""
+                    seed: int = SEED, *, files: tuple[Path | None, Path | None] = (None, None)) -> ClipComparison:
+    """``second`` against ``first``; both must have scored the same clips with the same classes. ``files``: the
+    model files of ``first`` and ``second`` when known, named in the text when their names differ from the
+    models' own."""
     if list(first.classes) != list(second.classes):
         raise WorkbenchError(f"{second.name} has the classes {', '.join(second.classes)} and {first.name} "
                              f"{', '.join(first.classes)}: compare models with the same classes")
@@ -154,7 +178,9 @@ def compare_results(first: EvaluationResult, second: EvaluationResult, draws: in
         speakers=len({n for n, p in zip(names, first.paths) if has_speaker_id(p)}),
         only_first_right=int((right_first & ~right_second).sum()),
         only_second_right=int((right_second & ~right_first).sum()),
-        clips_without_speaker=sum(1 for p in first.paths if not has_speaker_id(p)))
+        clips_without_speaker=sum(1 for p in first.paths if not has_speaker_id(p)),
+        first_file=files[0].name if files[0] is not None else "",
+        second_file=files[1].name if files[1] is not None else "")
 
 
 def comparison_text(comparison: ClipComparison) -> str:

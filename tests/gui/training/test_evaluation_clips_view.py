@@ -136,6 +136,41 @@ def test_the_play_button_plays_the_selected_clip(view, host, rows) -> None:
     assert host.audio == [Path(_mistakes(rows)[0]["path"])] and host.shown == ["live"]
 
 
+def test_a_filter_that_hides_the_selected_clip_clears_the_selection(view, rows) -> None:
+    """Qt would move the selection to a neighbouring clip, which Play would then play without a word."""
+    view.mistakes_only.setChecked(False)
+    shown = _shown_paths(view)
+    row = next(i for i, path in enumerate(shown) if "/no/" in path and i > 0)  # after some clip of another word
+    view.table.selectRow(row)
+    view.word_filter.setText("n")  # the selected clip stays in sight: it stays selected
+    assert view.selected_clip() is not None and str(view.selected_clip().path) == shown[row]
+    assert view.play_button.isEnabled()
+    for text in ("yes", "go", "left"):
+        view.word_filter.setText("")
+        view.table.selectRow(row)
+        view.word_filter.setText(text)
+        assert _shown_paths(view) and view.selected_clip() is None and not view.play_button.isEnabled(), text
+        assert not view.table.selectionModel().hasSelection()
+
+
+def test_tab_into_the_table_selects_the_row_return_plays(view, host, qtbot, rows) -> None:
+    view.activateWindow()
+    view.word_filter.setFocus()
+    qtbot.waitUntil(view.word_filter.hasFocus)
+    qtbot.keyClick(view.word_filter, Qt.Key.Key_Tab)
+    assert view.table.hasFocus()
+    assert view.selected_clip() is not None and str(view.selected_clip().path) == _mistakes(rows)[0]["path"]
+    assert view.play_button.isEnabled()
+    where = view.table.visualRect(view.table.model().index(0, CLIP)).center()
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, where)
+    assert view.selected_clip() is None and view.table.currentIndex().row() == 0  # deselected, still current
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert host.audio == [] and host.shown == []  # an unselected row is not played
+    view.table.selectRow(0)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert host.audio == [Path(_mistakes(rows)[0]["path"])] and host.shown == ["live"]
+
+
 def test_a_clip_that_is_gone_is_one_error_sentence(view, host, tmp_path: Path) -> None:
     view.table.selectRow(0)
     clip = view.selected_clip()

@@ -85,3 +85,79 @@ def test_a_long_comparison_wraps_instead_of_widening_the_report(qtbot, view, run
     longest = max(metrics.horizontalAdvance(line) for line in view.comparison.text().splitlines())
     assert "balanced accuracy" in view.comparison.text()
     assert view.minimumSizeHint().width() < longest, (view.minimumSizeHint().width(), longest)
+
+
+def _cut_mid_row(path: Path) -> None:
+    """A predictions.csv written half-way (a copy interrupted in its last row)."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.rindex("\n", 0, len(text) - 1) + 30], encoding="utf-8")
+
+
+def test_a_damaged_clip_list_is_refused_with_the_clips_tabs_sentence(view, run_folder: Path, tmp_path: Path) -> None:
+    """Compared as it is, a list cut short would count its stub row as a clip and miss a class."""
+    _cut_mid_row(run_folder / "eval" / "predictions.csv")
+    view.show_run(run_folder)
+    assert view.clips.note.text().startswith("No test clips to list: line ")
+    damage = view.clips.note.text().removeprefix("No test clips to list: ")
+    assert not view.compare_button.isEnabled() and not view.compare_with(tmp_path / "other.tflite")
+    assert view.comparison.isVisible() and view.comparison.text() == f"No test clips to compare on: {damage}"
+    assert not view.child.running
+
+
+def test_compare_says_so_when_the_runs_folder_is_gone(view, run_folder: Path, tmp_path: Path, monkeypatch) -> None:
+    view.show_run(run_folder)
+    assert view.compare_button.isEnabled() and not view.comparison.isVisible()
+    shutil.move(run_folder, tmp_path / "moved")
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName",
+                        lambda *args, **kwargs: pytest.fail("a model picked for a run that is gone"))
+    view.compare_button.click()
+    assert view.comparison.isVisible() and not view.child.running
+    assert view.comparison.text() == f"Cannot compare: the run's folder {run_folder} is gone (moved or deleted)."
+    assert not view.compare_button.isEnabled()
+
+
+def test_the_comparison_shows_its_progress_and_names_the_file_picked(qtbot, view, run_folder: Path,
+                                                                    tmp_path: Path) -> None:
+    """A copy of the bundled model saved as otherfe2.tflite: its own name alone (kws_yes_no) is not what the user
+    picked."""
+    other = tmp_path / "otherfe2.tflite"
+    shutil.copy(default_model_path(), other)
+    view.show_run(run_folder)
+    seen: list[tuple[int, str]] = []
+    view.compare_progress.valueChanged.connect(lambda value: seen.append((value, view.compare_progress.format())))
+    assert view.compare_with(other)
+    assert view.compare_progress.isVisible() and view.cancel_compare_button.isVisible()
+    qtbot.waitUntil(lambda: not view.child.running, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(view.compare_button.isEnabled, timeout=5_000)
+    text = view.comparison.text()
+    assert text.startswith("kws_yes_no against kws_yes_no (otherfe2.tflite) on the same 13 clips:"), text
+    assert not view.compare_progress.isVisible() and not view.cancel_compare_button.isVisible()
+    assert seen and seen[-1][0] == view.compare_progress.maximum(), seen
+    assert any(format.startswith("kws_yes_no: ") and format.endswith(" of 13 clips") for _, format in seen), seen
+
+
+def test_cancel_stops_the_comparison(qtbot, view, run_folder: Path, reference_model_path: Path) -> None:
+    view.show_run(run_folder)
+    assert view.compare_with(reference_model_path)
+    view.cancel_compare_button.click()
+    qtbot.waitUntil(lambda: not view.child.running, timeout=RUN_TIMEOUT_MS)
+    assert view.comparison.text() == "The comparison was cancelled."
+    assert view.compare_button.isEnabled() and not view.cancel_compare_button.isVisible()
+    assert view._compare_dir is None
+
+
+def test_showing_another_run_cancels_the_comparison_and_the_same_run_keeps_it(qtbot, view, run_folder: Path,
+                                                                              reference_model_path: Path,
+                                                                              tmp_path: Path) -> None:
+    """The result of run A under the report of run B would be read as B's."""
+    other_run = tmp_path / "other-run"
+    shutil.copytree(run_folder, other_run)
+    view.show_run(run_folder)
+    assert view.compare_with(reference_model_path)
+    view.show_run(run_folder)  # the same run shown again (the folder's text edited back): the comparison goes on
+    assert view.child.running and view.comparison.text().startswith("Evaluating tflite_micro_speech")
+    view.show_run(other_run)
+    assert not view.comparison.isVisible()
+    qtbot.waitUntil(lambda: not view.child.running, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(view.compare_button.isEnabled, timeout=5_000)
+    assert not view.comparison.isVisible() and not view.compare_progress.isVisible()

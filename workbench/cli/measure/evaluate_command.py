@@ -135,7 +135,8 @@ def _run(args: argparse.Namespace) -> int:
         finally:
             bar.finish()
     result = results[0]
-    comparisons = [compare_results(other, result) for other in results[1:]]
+    comparisons = [compare_results(other, result, files=(path, args.model))
+                   for other, path in zip(results[1:], args.compare)]
     notes: list[str] = []  # PNGs that could not be drawn: the rest of the report is written all the same
     if args.out is not None:
         written = write_report(result, args.out, plots=not args.no_plots, comparisons=comparisons, notes=notes)

@@ -6,6 +6,10 @@ with the highest scores finds mislabelled clips and words the model has learned 
 source (``host.open_audio``), where its spectrogram and scores show -- the scores of the model loaded there, hence
 the note when that is not the run's model.
 
+Why the selection is the clip played: Play and Return play the *selected* clip, so a filter that hides it clears the
+selection (Qt would otherwise move it to a neighbouring clip without a word), Tab into the table selects the row it
+lands on, and Return on a row that is not selected (Ctrl+click deselects) plays nothing.
+
 The table's model and filters are :mod:`.evaluation_clips_model`.
 """
 
@@ -14,7 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -32,6 +37,8 @@ RANK_MARGIN_PX = 12  # beside the largest rank: room for the cell's margins
 ANY = "any"
 LIVE = "live"
 EMPTY_NOTE = "The test clips appear here when a run with an evaluation is shown."
+KEYBOARD_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                  Qt.FocusReason.ShortcutFocusReason)  # a click selects its own row
 PLAY_TIP = ("Play the selected clip as the live stream's source: its spectrogram and the scores of the model loaded "
             "there (double-click a row does the same)")
 
@@ -151,6 +158,7 @@ class EvaluationClipsView(QWidget):
         self.table.activated.connect(self.play_index)  # a double-click, or Return on a row
         self.play_button.clicked.connect(self.play_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_play)
+        self.table.installEventFilter(self)
         self.proxy.modelReset.connect(self._update_play)
         self.proxy.layoutChanged.connect(self._update_play)
         self.proxy.rowsRemoved.connect(self._update_play)
@@ -220,8 +228,11 @@ class EvaluationClipsView(QWidget):
                 for row in range(self.proxy.rowCount())]
 
     def _filter(self) -> None:
+        selected = self.selected_clip()
         self.proxy.set_filters(self.mistakes_only.isChecked(), str(self.label_filter.currentData() or ""),
                                str(self.predicted_filter.currentData() or ""), self.word_filter.text())
+        if selected is not None and self.selected_clip() is not selected:
+            self.table.selectionModel().clear()  # the clip is hidden: no other one takes its place unasked
         shown = [clip for clip in self.source.clips if self.proxy.accepts(clip)]  # the count needs no order
         self.count.setText(count_line(shown, len(self.source.clips)) if self.source.clips else "")
         self.count.setVisible(bool(self.source.clips))
@@ -239,9 +250,22 @@ class EvaluationClipsView(QWidget):
     def _update_play(self) -> None:
         self.play_button.setEnabled(self.host is not None and self.selected_clip() is not None)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Tab into the table selects the row it lands on (the first when none is current): what Return plays."""
+        if (watched is self.table and event.type() == QEvent.Type.FocusIn and isinstance(event, QFocusEvent)
+                and event.reason() in KEYBOARD_FOCUS and not self.table.selectionModel().hasSelection()
+                and self.proxy.rowCount() > 0):
+            current = self.table.currentIndex()
+            self.table.selectionModel().setCurrentIndex(
+                current if current.isValid() else self.proxy.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        return super().eventFilter(watched, event)
+
     def play_index(self, index: QModelIndex) -> bool:
+        """Play the clip of ``index`` (a double-click, or Return) when its row is the selected one."""
         clip = self._clip_at(index)
-        return clip is not None and self.play(clip)
+        selected = self.table.selectionModel().isRowSelected(index.row(), index.parent())
+        return clip is not None and selected and self.play(clip)
 
     def play_selected(self) -> bool:
         clip = self.selected_clip()

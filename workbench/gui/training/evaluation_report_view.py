@@ -7,7 +7,10 @@ view shows exactly what the folder holds -- also for a run finished earlier and 
 "Compare with a model…" answers the question after every run -- is it better than the model I have? --
 with ``kws evaluate RUN_MODEL --compare OTHER --clips eval/predictions.csv`` in a child process: the other
 model on exactly the run's test clips, and a paired interval over the test speakers
-(:mod:`workbench.evaluation.comparison`).
+(:mod:`workbench.evaluation.comparison`). Its progress shows in a bar beside a Cancel; when another run is shown
+meanwhile, the comparison is cancelled (its result would belong to no run in sight). Compare refuses, in one
+sentence, a run whose folder is gone and a test-clip list the Clips tab cannot read either (a list cut short would
+be compared on fewer clips than the headline counts).
 
 The "Clips" tab beside the plots lists the test clips of ``eval/predictions.csv``, the most confident mistakes
 first, and plays one in the Live workspace (:class:`EvaluationClipsView`): hearing the mistakes says *why*.
@@ -19,19 +22,23 @@ import html
 import json
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
-    QTabWidget, QVBoxLayout, QWidget,
+    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QScrollArea, QTableWidget,
+    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from workbench.core.errors import WorkbenchError
 from workbench.core.wording import plural
+from workbench.evaluation.clip_predictions import clips_of_predictions
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.gui.kws_child import KwsChild
+from workbench.gui.training.comparison_progress import ComparisonProgress
 from workbench.gui.training.evaluation_clips_view import EvaluationClipsView
 from workbench.run_folder_layout import (EVAL_DIR, EVAL_PLOT_SUFFIXES, EVAL_PREDICTIONS_FILE, EVAL_RESULTS_FILE,
                                          SUMMARY_FILE, SUMMARY_MODEL_KEY)
@@ -45,6 +52,9 @@ MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
 EMPTY_HEADLINE = "The evaluation on the test split appears here when a run finishes."
 MISSING = "–"
 PLOTS_TAB, CLIPS_TAB = "Plots", "Clips"
+COMPARED_MODELS = 2  # the run's model, then the one picked: scored one after the other
+PROGRESS_STEPS = 1000
+CANCELLED_TEXT = "The comparison was cancelled."
 
 
 def _is_number(value: Any) -> bool:
@@ -110,11 +120,23 @@ class EvaluationReportView(QWidget):
         self.comparison.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.comparison.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.comparison.setVisible(False)
+        self.cancel_compare_button = QPushButton("Cancel")
+        self.cancel_compare_button.setToolTip("Stop the comparison")
+        self.cancel_compare_button.setVisible(False)
+        self.compare_progress = QProgressBar()
+        self.compare_progress.setRange(0, PROGRESS_STEPS)
+        self.compare_progress.setAccessibleName("Comparison progress")
+        self.compare_progress.setVisible(False)
+        self._progress = ComparisonProgress(COMPARED_MODELS)
+        self._compared: Path | None = None  # the run folder of the running comparison (None: cancelled on a switch)
+        self._files = ("", "")  # the file names of the model picked and the run's, as the result names them
         self.child = KwsChild("the comparison", self)
         self.child.succeeded.connect(self._on_compared)
         self.child.failed.connect(self._on_compare_failed)
-        self.child.cancelled.connect(self._drop_compare_dir)
+        self.child.cancelled.connect(self._on_compare_cancelled)
+        self.child.stderr_line.connect(self._on_child_line)
         self.compare_button.clicked.connect(self.choose_compare)
+        self.cancel_compare_button.clicked.connect(self.cancel_compare)
         row = QWidget()
         self._plot_row = QHBoxLayout(row)
         self._plot_row.setContentsMargins(0, 0, 0, 0)
@@ -132,16 +154,24 @@ class EvaluationReportView(QWidget):
         layout.addWidget(self.table)
         compare_row = QHBoxLayout()
         compare_row.addWidget(self.compare_button)
+        compare_row.addWidget(self.cancel_compare_button)
+        compare_row.addWidget(self.compare_progress, 1)
         compare_row.addStretch(1)
         layout.addLayout(compare_row)
         layout.addWidget(self.comparison)
         layout.addWidget(self.details, 1)
 
     def clear(self) -> None:
+        self._cancel_for_switch()
+        self._clear_report()
+
+    def _clear_report(self) -> None:
+        """Empty the report; a comparison running for the run shown again stays in sight (see :meth:`show_run`)."""
         self.summary = None
         self.folder = None
         self.compare_button.setEnabled(False)
-        self.comparison.setVisible(False)
+        if self._compared is None:
+            self.comparison.setVisible(False)
         self.headline.setTextFormat(Qt.TextFormat.PlainText)  # notes name folders, whose names may hold "<"
         self.headline.setText(EMPTY_HEADLINE)
         self.table.setRowCount(0)
@@ -159,17 +189,21 @@ class EvaluationReportView(QWidget):
         self.headline.setText(text)
 
     def show_run(self, folder: Path) -> bool:
-        """Show the run in ``folder``; False (and a note) when it has no readable summary."""
-        self.clear()
+        """Show the run in ``folder``; False (and a note) when it has no readable summary. A comparison running
+        for this very folder goes on; one for another is cancelled."""
+        if self._compared != folder:
+            self._cancel_for_switch()
+        self._clear_report()
         try:
             summary = json.loads((folder / SUMMARY_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             summary = None
         if not isinstance(summary, dict):
+            self._cancel_for_switch()
             self.headline.setText(f"No finished run in {folder}.")
             return False
         self.summary, self.folder = summary, folder
-        self.compare_button.setEnabled(self._compare_inputs() is not None and not self.child.running)
+        self._update_compare(say_why=self._compared is None)
         test = _mapping(summary.get("evaluation"))
         validation = _mapping(summary.get("validation_evaluation"))
         lines = [f"<b>{_text(summary.get('model', ''))}</b>: {_epochs(summary.get('epochs'))} (best: epoch "
@@ -238,51 +272,121 @@ class EvaluationReportView(QWidget):
             self._draw_plots()
 
     # -- comparing with another model ------------------------------------------------------------
-    def _compare_inputs(self) -> tuple[Path, Path] | None:
-        """(the run's model, its test clips) when the run was evaluated, else None."""
+    def _compare_inputs(self) -> tuple[Path, Path] | str:
+        """(the run's model, its test clips) when they can be compared on, else why not in one sentence ("": no
+        run shown). Why the clips are read through: the child would evaluate a list cut short as it is."""
         if self.folder is None or self.summary is None:
-            return None
+            return ""
+        if not self.folder.is_dir():
+            return f"Cannot compare: the run's folder {self.folder} is gone (moved or deleted)."
         model = self.folder / str(self.summary.get(SUMMARY_MODEL_KEY, ""))
         clips = self.folder / EVAL_DIR / EVAL_PREDICTIONS_FILE
-        return (model, clips) if model.is_file() and clips.is_file() else None
+        if not model.is_file():
+            return f"Cannot compare: the run's model {model.name} is not in {self.folder}."
+        if not clips.is_file():
+            return f"No test clips to compare on: this run's evaluation has no {EVAL_DIR}/{EVAL_PREDICTIONS_FILE}."
+        try:
+            clips_of_predictions(clips)
+        except WorkbenchError as exc:
+            return f"No test clips to compare on: {exc}."
+        return model, clips
+
+    def _update_compare(self, say_why: bool) -> tuple[Path, Path] | None:
+        """Enable Compare when the run can be compared (its inputs returned) and no comparison runs; ``say_why``
+        it cannot in the comparison's place."""
+        inputs = self._compare_inputs()
+        self.compare_button.setEnabled(not isinstance(inputs, str) and not self.child.running)
+        if isinstance(inputs, str):
+            if inputs and say_why:
+                self.comparison.setText(inputs)
+                self.comparison.setVisible(True)
+            return None
+        return inputs
 
     def choose_compare(self) -> None:
+        """Pick the model to compare with -- once the run is known to still be comparable (its folder may have
+        been moved since it was shown)."""
+        if self._update_compare(say_why=True) is None:
+            return
         path, _ = QFileDialog.getOpenFileName(self, "Model to compare with", "", MODEL_FILTER)
         if path:
             self.compare_with(Path(path))
 
     def compare_with(self, other: Path) -> bool:
-        """Start evaluating ``other`` on the run's test clips beside the run's model."""
-        inputs = self._compare_inputs()
-        if inputs is None or self.child.running:
+        """Start evaluating ``other`` on the run's test clips beside the run's model; False (and why, when the
+        run cannot be compared) when refused."""
+        inputs = None if self.child.running else self._update_compare(say_why=True)
+        if inputs is None:
             return False
         model, clips = inputs
         self._drop_compare_dir()
         self._compare_dir = Path(tempfile.mkdtemp(prefix="kws-compare-"))
+        self._compared, self._files = self.folder, (other.name, model.name)
+        self._progress = ComparisonProgress(COMPARED_MODELS)
         self.child.start("evaluate", str(model), "--compare", str(other), "--clips", str(clips), "--no-plots",
                          "--out", str(self._compare_dir))
         self.compare_button.setEnabled(False)
         self.comparison.setText(f"Evaluating {other.name} on the run's test clips…")
         self.comparison.setVisible(True)
+        self._show_progress()
+        for widget in (self.compare_progress, self.cancel_compare_button):
+            widget.setEnabled(True)
+            widget.setVisible(True)
         return True
+
+    def cancel_compare(self) -> None:
+        if self.child.running:
+            self.cancel_compare_button.setEnabled(False)
+            self.child.cancel()
+
+    def _cancel_for_switch(self) -> None:
+        """Another run is shown: stop its comparison quietly (its result would belong to no run in sight)."""
+        if self._compared is not None:
+            self._compared = None
+            self.comparison.setVisible(False)
+            self.cancel_compare()
+
+    def _on_child_line(self, line: str) -> None:
+        if self._progress.read(line):
+            self._show_progress()
+
+    def _show_progress(self) -> None:
+        self.compare_progress.setValue(round(self._progress.fraction * PROGRESS_STEPS))
+        self.compare_progress.setFormat(self._progress.text)
+
+    def _for_run_shown(self) -> bool:
+        """Whether the comparison that just ended is the shown run's (not one cancelled on a switch)."""
+        return self._compared is not None and self._compared == self.folder
 
     def _on_compared(self) -> None:
         folder = self._compare_dir or Path()
         try:
             document = json.loads((folder / EVAL_RESULTS_FILE).read_text(encoding="utf-8"))
-            text = comparison_text(ClipComparison.from_json(document["workbench"]["compared"][0]))
+            comparison = ClipComparison.from_json(document["workbench"]["compared"][0])
+            # named by the files asked for: the one picked is what the user knows it by, whatever its own name
+            text = comparison_text(replace(comparison, first_file=self._files[0], second_file=self._files[1]))
         except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
             text = f"The comparison wrote no readable result ({exc})."
-        self.comparison.setText(text.rstrip())
+        if self._for_run_shown():
+            self.comparison.setText(text.rstrip())
         self._finish_compare()
 
     def _on_compare_failed(self, message: str) -> None:
-        self.comparison.setText(f"The comparison failed: {message}")
+        if self._for_run_shown():
+            self.comparison.setText(f"The comparison failed: {message}")
+        self._finish_compare()
+
+    def _on_compare_cancelled(self) -> None:
+        if self._for_run_shown():
+            self.comparison.setText(CANCELLED_TEXT)
         self._finish_compare()
 
     def _finish_compare(self) -> None:
         self._drop_compare_dir()
-        self.compare_button.setEnabled(self._compare_inputs() is not None)
+        self._compared = None
+        self.compare_progress.setVisible(False)
+        self.cancel_compare_button.setVisible(False)
+        self._update_compare(say_why=not self.comparison.isVisible())
 
     def _drop_compare_dir(self) -> None:
         if self._compare_dir is not None:
