@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 USERS = ("workbench/training/run/output_folder.py", "workbench/training/run/pipeline.py",
          "workbench/training/run/checkpoints.py", "workbench/training/run/finish.py",
          "workbench/evaluation/report.py", "workbench/evaluation/plots.py",
-         "workbench/gui/training/run_folder_state.py", "workbench/gui/training/evaluation_report_view.py",
+         "workbench/gui/training/run_folder_state.py", "workbench/gui/training/evaluation/evaluation_report_view.py",
          "workbench/sweeps/on_ray/trial_runner.py")
 NAMES = {value for key, value in vars(layout).items()  # the file and folder names (not summary.json's key)
          if key.isupper() and not key.endswith("_KEY") and isinstance(value, str)}

@@ -4,7 +4,7 @@ Why one module: ``kws train`` writes the folder (:mod:`workbench.training.run.ou
 docstring shows the whole layout; ``eval/`` holds :mod:`workbench.evaluation.report`'s files), a sweep reads
 each trial's ``summary.json``
 (:mod:`workbench.sweeps.on_ray.trial_runner`) and the Training workspace reads a run it did not start
-(:mod:`workbench.gui.training.run_folder_state`, :mod:`workbench.gui.training.evaluation_report_view`).
+(:mod:`workbench.gui.training.run_folder_state`, :mod:`workbench.gui.training.evaluation.evaluation_report_view`).
 Spelled in each of them, a renamed file would leave one reader looking for the old name -- a finished run
 the GUI calls new, a trial the sweep calls failed. The GUI may not import the training package (an
 import-linter contract), so the names live here, in a module that imports nothing: no Qt, no TensorFlow.

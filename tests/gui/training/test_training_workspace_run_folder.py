@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.child_command import kws_command
-from workbench.gui.training.evaluation_report_view import EMPTY_HEADLINE
+from workbench.gui.training.evaluation.evaluation_report_view import EMPTY_HEADLINE
 from workbench.gui.training.dataset_folder_table import WEIGHT_COLUMN
 from workbench.gui.training.dataset_weights import DatasetFolder
 from workbench.gui.training.run_folder_state import RunKind, inspect_run_folder, run_spec

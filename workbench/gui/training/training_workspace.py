@@ -31,7 +31,7 @@ from workbench.gui.widgets.flexible_label import flexible_width
 from workbench.gui.widgets.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.dataset_weights import dataset_arguments, recalled_folders, remember_folders
-from workbench.gui.training.evaluation_report_view import EvaluationReportView
+from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
 from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind,
                                                      first_missing_folder, inspect_run_folder, remove_empty_folders,
                                                      run_log, run_spec, stopped_sentence)

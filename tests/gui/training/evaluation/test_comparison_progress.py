@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from workbench.cli.progress_bar import ProgressBar
-from workbench.gui.training.comparison_progress import STARTING, ComparisonProgress
+from workbench.gui.training.evaluation.comparison_progress import STARTING, ComparisonProgress
 
 
 def _lines(label: str, total: int) -> list[str]:

@@ -11,9 +11,9 @@ import pytest
 
 from workbench.assets import default_model_path
 from workbench.cli.main import main
-from workbench.gui.training.evaluation_report_view import EvaluationReportView
+from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from dataset_builders import copy_clips  # noqa: E402
 
 RUN_TIMEOUT_MS = 120_000

@@ -38,8 +38,8 @@ from workbench.core.wording import plural
 from workbench.evaluation.clip_predictions import clips_of_predictions
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.gui.kws_child import KwsChild
-from workbench.gui.training.comparison_progress import ComparisonProgress
-from workbench.gui.training.evaluation_clips_view import EvaluationClipsView
+from workbench.gui.training.evaluation.comparison_progress import ComparisonProgress
+from workbench.gui.training.evaluation.evaluation_clips_view import EvaluationClipsView
 from workbench.run_folder_layout import (EVAL_DIR, EVAL_PLOT_SUFFIXES, EVAL_PREDICTIONS_FILE, EVAL_RESULTS_FILE,
                                          SUMMARY_FILE, SUMMARY_MODEL_KEY)
 

@@ -15,11 +15,11 @@ from PySide6.QtCore import Qt
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.assets import default_model_path
 from workbench.cli.main import main
-from workbench.gui.training.evaluation_clips_model import CLIP, LABEL_SCORE, PREDICTED_SCORE, RANK
-from workbench.gui.training.evaluation_clips_view import EMPTY_NOTE, EvaluationClipsView
-from workbench.gui.training.evaluation_report_view import CLIPS_TAB, EvaluationReportView
+from workbench.gui.training.evaluation.evaluation_clips_model import CLIP, LABEL_SCORE, PREDICTED_SCORE, RANK
+from workbench.gui.training.evaluation.evaluation_clips_view import EMPTY_NOTE, EvaluationClipsView
+from workbench.gui.training.evaluation.evaluation_report_view import CLIPS_TAB, EvaluationReportView
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from dataset_builders import copy_clips  # noqa: E402
 
 CLIPS_PER_WORD = {"yes": 4, "no": 4, "go": 6, "left": 6, "_silence_": 2}  # the yes/no model mishears go and left

@@ -15,7 +15,7 @@ from tests.gui.conftest import LARGE_FONT_PT
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QApplication
 
-from workbench.gui.training.evaluation_report_view import PLOT_HEIGHT_PX, EvaluationReportView
+from workbench.gui.training.evaluation.evaluation_report_view import PLOT_HEIGHT_PX, EvaluationReportView
 
 CLASSES = ("yes", "no", "_unknown_", "_silence_")
 PNG_PX = (800, 600)  # a plot as kws train writes it: larger than shown
@@ -82,7 +82,7 @@ import json, sys
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from workbench.gui.training.evaluation_report_view import EvaluationReportView
+from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
 view = EvaluationReportView()
 view.show()
 assert view.show_run(Path(sys.argv[1]))
@@ -96,7 +96,7 @@ def test_the_plots_are_drawn_at_the_screens_pixel_density(run_folder: Path) -> N
     """A real process at QT_SCALE_FACTOR=2 (the scale is fixed when Qt starts, so not in this process)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": str(SCALE_FACTOR)}
     result = subprocess.run([sys.executable, "-c", CHILD, str(run_folder)], env=env, capture_output=True,
-                            text=True, timeout=CHILD_TIMEOUT_S, cwd=Path(__file__).resolve().parents[3])
+                            text=True, timeout=CHILD_TIMEOUT_S, cwd=Path(__file__).resolve().parents[4])
     assert result.returncode == 0, result.stderr[-3000:]
     shown = json.loads(result.stdout.strip().splitlines()[-1])
     assert shown["screen_ratio"] == SCALE_FACTOR

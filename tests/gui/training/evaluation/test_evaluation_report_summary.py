@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.gui.training.evaluation_report_view import EvaluationReportView
+from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
 
 
 @pytest.fixture

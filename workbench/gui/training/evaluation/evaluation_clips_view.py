@@ -2,9 +2,9 @@
 
 Why this view: the figures say *how often* the model is wrong, not *on what*. Listening to the mistakes it makes
 with the highest scores finds mislabelled clips and words the model has learned as a keyword, so they come first
-(:func:`~workbench.evaluation.clip_predictions.read_clip_predictions`). A double-click plays the clip as the live stream's
-source (``host.open_audio``), where its spectrogram and scores show -- the scores of the model loaded there, hence
-the note when that is not the run's model.
+(:func:`~workbench.evaluation.clip_predictions.read_clip_predictions`). A double-click plays the clip as the live
+stream's source (``host.open_audio``), where its spectrogram and scores show -- the scores of the model loaded
+there, hence the note when that is not the run's model.
 
 Why the selection is the clip played: Play and Return play the *selected* clip, so a filter that hides it clears the
 selection (Qt would otherwise move it to a neighbouring clip without a word), Tab into the table selects the row it
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 
 from workbench.core.errors import WorkbenchError
 from workbench.evaluation.clip_predictions import ClipPrediction, read_clip_predictions
-from workbench.gui.training.evaluation_clips_model import CLIP, RANK, ClipFilter, ClipTableModel, count_line
+from workbench.gui.training.evaluation.evaluation_clips_model import CLIP, RANK, ClipFilter, ClipTableModel, count_line
 
 if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost

@@ -1,0 +1,1 @@
+"""A finished run's Evaluation tab: its report and plots, its test clips, and the comparison with another model."""
