@@ -7,7 +7,8 @@ per-class precision/recall, the confusion matrix and the words most often mistak
 and confusion PNGs (without matplotlib: the rest, and a warning naming the PNGs not written and how to
 get matplotlib). ``--compare OLD`` scores other models on the same clips and says, per class and in
 balanced accuracy, whether the model is better than each by more than the test speakers could explain
-(:mod:`workbench.evaluation.comparison`).
+(:mod:`workbench.evaluation.comparison`). ``--progress jsonl`` prints ``{"phase", "fraction"}`` lines on stderr
+instead of the bar, for the window that runs the comparison as a child (:mod:`workbench.cli.measure.scoring_progress`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals, sigterm_as_interrupt
 from workbench.cli.data.dataset_commands import add_split_options, load_index
 from workbench.cli.model_argument import MODEL_HELP, model_argument
-from workbench.cli.progress_bar import ProgressBar
+from workbench.cli.measure.scoring_progress import PROGRESS_MODES, ScoringProgress
+from workbench.core.wording import counted
 from workbench.datasets.clip_length import MLTK_TRIM_DB
 
 SPLIT_CHOICES = ("test", "validation", "all")
@@ -55,6 +57,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--trim-db", type=float, default=MLTK_TRIM_DB,
                    help=f"trim silence quieter than this many dB below the peak before padding, as MLTK "
                    f"does (default {MLTK_TRIM_DB:g}; 0 = no trimming)")
+    p.add_argument("--progress", choices=PROGRESS_MODES, default="bar",
+                   help="bar: a progress bar on stderr (default); jsonl: {\"phase\", \"fraction\"} JSON lines on "
+                   "stderr, the phase naming the model scored when there are several; none: no progress")
     add_split_options(p)
     p.set_defaults(func=run)
 
@@ -121,31 +126,33 @@ def _run(args: argparse.Namespace) -> int:
         unreadable = list(index.unreadable)
     cancel = threading.Event()
     results = []
-    for model in models:
-        bar = ProgressBar("evaluating" if len(models) == 1 else f"evaluating {model.name}", unit="clips")
+    progress = ScoringProgress(args.progress, len(models))
+    for number, model in enumerate(models):
+        progress.start(model.name, number)
         try:
             with cancel_on_signals(cancel):  # a flag the scoring loop polls, never an exception inside the pool
-                results.append(evaluate_model(model, clips, progress=bar.update, cancel=cancel, workers=args.workers,
-                                              trim_db=args.trim_db, description=description, unreadable=unreadable))
+                results.append(evaluate_model(model, clips, progress=progress.update, cancel=cancel,
+                                              workers=args.workers, trim_db=args.trim_db, description=description,
+                                              unreadable=unreadable))
         except (KeyboardInterrupt, EvaluationCancelled):
             cancel.set()
-            bar.finish()
+            progress.finish()
             print("kws: interrupted", file=sys.stderr)
             return EXIT_CANCELLED
         finally:
-            bar.finish()
+            progress.finish()
     result = results[0]
     comparisons = [compare_results(other, result, files=(path, args.model))
                    for other, path in zip(results[1:], args.compare)]
     notes: list[str] = []  # PNGs that could not be drawn: the rest of the report is written all the same
     if args.out is not None:
         written = write_report(result, args.out, plots=not args.no_plots, comparisons=comparisons, notes=notes)
-        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+        progress.say(f"wrote {counted(len(written), 'file')} to {args.out}")
     if args.format == "json":
         print(json.dumps(results_document(result, comparisons)))
     else:
         print(full_summary(result, comparisons), end="")
     sys.stdout.flush()  # the warning comes last, after the report, where a person still sees it
     for note in notes:
-        print(f"kws: warning: {note}", file=sys.stderr)
+        progress.warn(note)
     return 0

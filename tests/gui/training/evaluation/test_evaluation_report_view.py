@@ -49,41 +49,44 @@ def view(qtbot):  # type: ignore[no-untyped-def]
 
 def test_the_run_is_compared_with_another_model_on_its_own_test_clips(qtbot, view, run_folder: Path,
                                                                        reference_model_path: Path) -> None:
-    assert view.show_run(run_folder) and view.compare_button.isEnabled()
+    panel = view.comparison_panel
+    assert view.show_run(run_folder) and panel.compare_button.isEnabled()
     assert view.compare_with(reference_model_path)
-    assert not view.compare_button.isEnabled() and "Evaluating tflite_micro_speech" in view.comparison.text()
-    qtbot.waitUntil(lambda: not view.child.running, timeout=RUN_TIMEOUT_MS)
-    qtbot.waitUntil(view.compare_button.isEnabled, timeout=5_000)
-    text = view.comparison.text()
+    assert not panel.compare_button.isEnabled() and "Evaluating tflite_micro_speech" in panel.comparison.text()
+    qtbot.waitUntil(lambda: not panel.child.running, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(panel.compare_button.isEnabled, timeout=5_000)
+    text = panel.comparison.text()
     assert "kws_yes_no against tflite_micro_speech on the same 13 clips" in text, text
     assert "balanced accuracy" in text and "_silence_" in text
-    assert view._compare_dir is None  # the child's report folder is gone
+    assert panel._compare_dir is None  # the child's report folder is gone
 
 
 def test_a_bad_model_is_a_message_and_a_run_without_evaluation_cannot_compare(qtbot, view, run_folder: Path,
                                                                                tmp_path: Path) -> None:
+    panel = view.comparison_panel
     bad = tmp_path / "bad.tflite"
     bad.write_bytes(b"not a model")
     view.show_run(run_folder)
     assert view.compare_with(bad)
-    qtbot.waitUntil(lambda: "failed" in view.comparison.text(), timeout=RUN_TIMEOUT_MS)
-    assert "not a TensorFlow Lite model" in view.comparison.text()
-    assert view.compare_button.isEnabled()
+    qtbot.waitUntil(lambda: "failed" in panel.comparison.text(), timeout=RUN_TIMEOUT_MS)
+    assert "not a TensorFlow Lite model" in panel.comparison.text()
+    assert panel.compare_button.isEnabled()
     shutil.rmtree(run_folder / "eval")
     view.show_run(run_folder)
-    assert not view.compare_button.isEnabled() and not view.compare_with(bad)
+    assert not panel.compare_button.isEnabled() and not view.compare_with(bad)
 
 
 def test_a_long_comparison_wraps_instead_of_widening_the_report(qtbot, view, run_folder: Path,
                                                                reference_model_path: Path) -> None:
     """The comparison's sentence about the interval is longer than a report is wide: it wraps, and the report
     (in a scroll area that follows its minimum width) keeps the width of the window's results column."""
+    panel = view.comparison_panel
     assert view.show_run(run_folder) and view.compare_with(reference_model_path)
-    qtbot.waitUntil(lambda: not view.child.running, timeout=RUN_TIMEOUT_MS)
-    qtbot.waitUntil(view.compare_button.isEnabled, timeout=5_000)
-    metrics = view.comparison.fontMetrics()
-    longest = max(metrics.horizontalAdvance(line) for line in view.comparison.text().splitlines())
-    assert "balanced accuracy" in view.comparison.text()
+    qtbot.waitUntil(lambda: not panel.child.running, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(panel.compare_button.isEnabled, timeout=5_000)
+    metrics = panel.comparison.fontMetrics()
+    longest = max(metrics.horizontalAdvance(line) for line in panel.comparison.text().splitlines())
+    assert "balanced accuracy" in panel.comparison.text()
     assert view.minimumSizeHint().width() < longest, (view.minimumSizeHint().width(), longest)
 
 
@@ -95,69 +98,78 @@ def _cut_mid_row(path: Path) -> None:
 
 def test_a_damaged_clip_list_is_refused_with_the_clips_tabs_sentence(view, run_folder: Path, tmp_path: Path) -> None:
     """Compared as it is, a list cut short would count its stub row as a clip and miss a class."""
+    panel = view.comparison_panel
     _cut_mid_row(run_folder / "eval" / "predictions.csv")
     view.show_run(run_folder)
     assert view.clips.note.text().startswith("No test clips to list: line ")
     damage = view.clips.note.text().removeprefix("No test clips to list: ")
-    assert not view.compare_button.isEnabled() and not view.compare_with(tmp_path / "other.tflite")
-    assert view.comparison.isVisible() and view.comparison.text() == f"No test clips to compare on: {damage}"
-    assert not view.child.running
+    assert not panel.compare_button.isEnabled() and not view.compare_with(tmp_path / "other.tflite")
+    assert panel.comparison.isVisible() and panel.comparison.text() == f"No test clips to compare on: {damage}"
+    assert not panel.child.running
 
 
 def test_compare_says_so_when_the_runs_folder_is_gone(view, run_folder: Path, tmp_path: Path, monkeypatch) -> None:
+    panel = view.comparison_panel
     view.show_run(run_folder)
-    assert view.compare_button.isEnabled() and not view.comparison.isVisible()
+    assert panel.compare_button.isEnabled() and not panel.comparison.isVisible()
     shutil.move(run_folder, tmp_path / "moved")
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName",
                         lambda *args, **kwargs: pytest.fail("a model picked for a run that is gone"))
-    view.compare_button.click()
-    assert view.comparison.isVisible() and not view.child.running
-    assert view.comparison.text() == f"Cannot compare: the run's folder {run_folder} is gone (moved or deleted)."
-    assert not view.compare_button.isEnabled()
+    panel.compare_button.click()
+    assert panel.comparison.isVisible() and not panel.child.running
+    assert panel.comparison.text() == f"Cannot compare: the run's folder {run_folder} is gone (moved or deleted)."
+    assert not panel.compare_button.isEnabled()
 
 
 def test_the_comparison_shows_its_progress_and_names_the_file_picked(qtbot, view, run_folder: Path,
                                                                     tmp_path: Path) -> None:
     """A copy of the bundled model saved as otherfe2.tflite: its own name alone (kws_yes_no) is not what the user
     picked."""
+    panel = view.comparison_panel
     other = tmp_path / "otherfe2.tflite"
     shutil.copy(default_model_path(), other)
     view.show_run(run_folder)
     seen: list[tuple[int, str]] = []
-    view.compare_progress.valueChanged.connect(lambda value: seen.append((value, view.compare_progress.format())))
+    panel.compare_progress.valueChanged.connect(lambda value: seen.append((value, panel.compare_progress.format())))
     assert view.compare_with(other)
-    assert view.compare_progress.isVisible() and view.cancel_compare_button.isVisible()
-    qtbot.waitUntil(lambda: not view.child.running, timeout=RUN_TIMEOUT_MS)
-    qtbot.waitUntil(view.compare_button.isEnabled, timeout=5_000)
-    text = view.comparison.text()
+    assert panel.compare_progress.isVisible() and panel.cancel_compare_button.isVisible()
+    qtbot.waitUntil(lambda: not panel.child.running, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(panel.compare_button.isEnabled, timeout=5_000)
+    text = panel.comparison.text()
     assert text.startswith("kws_yes_no against kws_yes_no (otherfe2.tflite) on the same 13 clips:"), text
-    assert not view.compare_progress.isVisible() and not view.cancel_compare_button.isVisible()
-    assert seen and seen[-1][0] == view.compare_progress.maximum(), seen
-    assert any(format.startswith("kws_yes_no: ") and format.endswith(" of 13 clips") for _, format in seen), seen
+    assert not panel.compare_progress.isVisible() and not panel.cancel_compare_button.isVisible()
+    assert seen and seen[-1][0] == panel.compare_progress.maximum(), seen
+    # the child's phases: both models are called kws_yes_no, their place tells them apart
+    formats = [format for _, format in seen]
+    first, second = "evaluating kws_yes_no (1/2): %p%", "evaluating kws_yes_no (2/2): %p%"
+    assert first in formats and second in formats and formats.index(first) < formats.index(second), seen
+    assert seen[-1] == (panel.compare_progress.maximum(), second), seen
 
 
 def test_cancel_stops_the_comparison(qtbot, view, run_folder: Path, reference_model_path: Path) -> None:
+    panel = view.comparison_panel
     view.show_run(run_folder)
     assert view.compare_with(reference_model_path)
-    view.cancel_compare_button.click()
-    qtbot.waitUntil(lambda: not view.child.running, timeout=RUN_TIMEOUT_MS)
-    assert view.comparison.text() == "The comparison was cancelled."
-    assert view.compare_button.isEnabled() and not view.cancel_compare_button.isVisible()
-    assert view._compare_dir is None
+    panel.cancel_compare_button.click()
+    qtbot.waitUntil(lambda: not panel.child.running, timeout=RUN_TIMEOUT_MS)
+    assert panel.comparison.text() == "The comparison was cancelled."
+    assert panel.compare_button.isEnabled() and not panel.cancel_compare_button.isVisible()
+    assert panel._compare_dir is None
 
 
 def test_showing_another_run_cancels_the_comparison_and_the_same_run_keeps_it(qtbot, view, run_folder: Path,
                                                                               reference_model_path: Path,
                                                                               tmp_path: Path) -> None:
     """The result of run A under the report of run B would be read as B's."""
+    panel = view.comparison_panel
     other_run = tmp_path / "other-run"
     shutil.copytree(run_folder, other_run)
     view.show_run(run_folder)
     assert view.compare_with(reference_model_path)
     view.show_run(run_folder)  # the same run shown again (the folder's text edited back): the comparison goes on
-    assert view.child.running and view.comparison.text().startswith("Evaluating tflite_micro_speech")
+    assert panel.child.running and panel.comparison.text().startswith("Evaluating tflite_micro_speech")
     view.show_run(other_run)
-    assert not view.comparison.isVisible()
-    qtbot.waitUntil(lambda: not view.child.running, timeout=RUN_TIMEOUT_MS)
-    qtbot.waitUntil(view.compare_button.isEnabled, timeout=5_000)
-    assert not view.comparison.isVisible() and not view.compare_progress.isVisible()
+    assert not panel.comparison.isVisible()
+    qtbot.waitUntil(lambda: not panel.child.running, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(panel.compare_button.isEnabled, timeout=5_000)
+    assert not panel.comparison.isVisible() and not panel.compare_progress.isVisible()
