@@ -360,12 +360,12 @@ def test_a_failed_run_says_the_results_shown_are_the_earlier_ones(  # type: igno
     view, host = workspace, workspace.host
     view.inputs.set_stream(stream)
     run_to_end(qtbot, view)
-    earlier = view.output
-    assert earlier is not None and host.errors == []
+    earlier, recommendation = view.output, view.status.text()
+    assert earlier is not None and host.errors == [] and recommendation.startswith("Recommended for")
     labels = tmp_path / "late.json"
     labels.write_text('{"events": [{"label": "yes", "start_s": 100000.0, "end_s": 100000.5}]}')
     view.inputs.labels_edit.setText(str(labels))
     run_to_end(qtbot, view)
     assert len(host.errors) == 1 and view.output is earlier  # kept: nothing of the earlier run is lost
     assert view.status.text() == ("the calibration failed; the results shown are still the earlier "
-                                  f"calibration's ({stream.with_suffix('.json').name})")
+                                  f"calibration's ({stream.with_suffix('.json').name}):\n{recommendation}")

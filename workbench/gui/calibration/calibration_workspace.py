@@ -185,23 +185,23 @@ class CalibrationWorkspace(QWidget):
     def _on_failed(self, message: str) -> None:
         self._set_running(False)
         self._drop_pending()
-        self.status.setText(self._still_shown("the calibration failed"))  # kept, not cleared: they are still valid
+        # kept, not cleared: they are still valid, and so is their recommendation, which the run's start replaced
+        self.status.setText(self._still_shown("the calibration failed"))
         self.host.show_error(message)
 
     def _on_cancelled(self) -> None:
         self._set_running(False)
         self._drop_pending()
         self.progress.setValue(0)
-        self.status.setText(self._still_shown("cancelled", with_summary=True))
+        self.status.setText(self._still_shown("cancelled"))
 
-    def _still_shown(self, what: str, with_summary: bool = False) -> str:
-        """``what`` happened to a run; the results shown, if any, are the earlier calibration's (and, with
-        ``with_summary``, its recommendation, which the status showed until the run started)."""
+    def _still_shown(self, what: str) -> str:
+        """``what`` happened to a run; the results shown, if any, are the earlier calibration's, with its
+        recommendation, which the status showed until the run started."""
         if self.output is None:
             return what
         earlier = Path(self.output.document["stream"]["labels"]).name
-        text = f"{what}; the results shown are still the earlier calibration's ({earlier})"
-        return text + (":\n" + self._summary_text() if with_summary else "")
+        return f"{what}; the results shown are still the earlier calibration's ({earlier}):\n{self._summary_text()}"
 
     # -- results -----------------------------------------------------------------------------------
     def show_output(self, output: CalibrationOutput) -> None:
