@@ -8,8 +8,8 @@ silent, too quiet, too short, too long are rejected with the reason and the same
 kept take is cut to the model's clip length around the word and saved atomically into the dataset layout:
 ``<folder>/<word>/<speaker>_nohash_<word>_<time>.wav`` (the recorder's naming, see
 :mod:`workbench.gui.stream.recording_view`). The speaker is never left out: it starts as the login name
-(:func:`default_speaker`), so a person's takes always stay on one side of a dataset split. A take that cannot
-be saved is kept by a :class:`~workbench.gui.stream.take_keeper.TakeKeeper` until it is saved elsewhere, and
+(``recording_view.default_speaker``), so a person's takes always stay on one side of a dataset split. A take that
+cannot be saved is kept by a :class:`~workbench.gui.stream.take_keeper.TakeKeeper` until it is saved elsewhere, and
 the session stops there (the next take would fail the same way). "Retake" deletes the last kept take and asks
 for it again.
 
@@ -19,7 +19,6 @@ session's own thread.
 
 from __future__ import annotations
 
-import getpass
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +43,7 @@ from PySide6.QtWidgets import (
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
 from workbench.gui.stream.guided_source import SOURCE_LEFT, STREAM_STOPPED, microphone_problem
-from workbench.gui.stream.recording_view import default_recordings_folder, unique_clip_path
+from workbench.gui.stream.recording_view import default_recordings_folder, default_speaker, unique_clip_path
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
 from workbench.synthesis.build_plan import check_word, folder_name
 from workbench.synthesis.take_check import TakeRules, TakeVerdict, check_take
@@ -54,17 +53,7 @@ DEFAULT_TAKES = 5
 NON_KEYWORD_CLASSES = ("_unknown_", "_silence_")
 PROMPT_POINT_SIZE = 28
 KEPT_COLOR, REJECTED_COLOR, RECORDING_COLOR = "#3fb950", "#f85149", "#d29922"
-FALLBACK_SPEAKER = "me"
 START_TIP = "Record the words, one take after another, from the microphone the stream listens to"
-
-
-def default_speaker() -> str:
-    """The speaker id a session starts with: the login name, or ``me`` when there is none."""
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):  # no login name (a container without a passwd entry)
-        return FALLBACK_SPEAKER
-    return name.strip() or FALLBACK_SPEAKER
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ a model is never validated on the voice it was trained on.
 
 from __future__ import annotations
 
+import getpass
 import re
 import time
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ SPEAKER_SEPARATOR = "_nohash_"  # Speech Commands: the part before it names the 
 # these UTF-8 lengths so <speaker>_nohash_<label>_<time>-<n>.wav always fits, whatever was typed.
 MAX_LABEL_BYTES = 120
 MAX_SPEAKER_BYTES = 80
+FALLBACK_SPEAKER = "me"  # the speaker id without a login name
 
 
 def default_recordings_folder() -> Path:
@@ -37,6 +39,15 @@ def default_recordings_folder() -> Path:
     import platformdirs
 
     return platformdirs.user_data_path("kws-workbench", appauthor=False) / RECORDINGS_DIR
+
+
+def default_speaker() -> str:
+    """The speaker id a guided session starts with: the login name, or ``me`` when there is none."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return FALLBACK_SPEAKER
+    return name.strip() or FALLBACK_SPEAKER
 
 
 def safe_label(text: str, max_bytes: int = MAX_LABEL_BYTES) -> str:
