@@ -171,6 +171,13 @@ def phonetic_negatives(keywords: Sequence[str], *, per_keyword: int = DEFAULT_NE
     return _unique(out, keyword_set), notes
 
 
+def phrase_parts(keyword: str) -> list[NegativeWord]:
+    """A phrase's own words as negatives ("hey" and "lamp" for "hey lamp"; none for a single word). They are
+    spelled in the phrase, so they need no pronouncing dictionary (the packaged app ships none)."""
+    words = phrase_words(keyword)
+    return [NegativeWord(w, f"part of {keyword}") for w in dict.fromkeys(words)] if len(words) > 1 else []
+
+
 def _keyword_negatives(keyword: str, words: Sequence[str], forbidden: set[Phones], per_keyword: int,
                        max_distance: int, seed: int) -> list[NegativeWord]:
     """One keyword's negatives: its neighbours (one word), or its words and one-word swaps (a phrase)."""
@@ -180,7 +187,7 @@ def _keyword_negatives(keyword: str, words: Sequence[str], forbidden: set[Phones
         return [NegativeWord(w, f"sounds like {keyword}")
                 for w in word_neighbours(words[0], forbidden=forbidden, limit=per_keyword,
                                          max_distance=max_distance, seed=seed)]
-    out = [NegativeWord(w, f"part of {keyword}") for w in dict.fromkeys(words)]
+    out = phrase_parts(keyword)
     if not per_keyword:
         return out
     share = max(1, per_keyword // len(words))

@@ -22,7 +22,7 @@ from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.core.wording import counted, listed, plural
-from workbench.synthesis.negatives import NegativeWord, default_sound_alikes, phrase_words
+from workbench.synthesis.negatives import NegativeWord, default_sound_alikes, phrase_parts, phrase_words
 
 PROGRESS_MODES = ("bar", "jsonl", "none")
 PROGRESS_UNIT = "takes"  # what the bar counts: every take spoken, the keyword's and the babble noise's
@@ -180,15 +180,6 @@ def _without_keywords(given: list[Any], words: tuple[str, ...], warnings: list[s
     return [n for n in given if n.text.lower() not in keywords]
 
 
-def _own_words(words: tuple[str, ...]) -> list[NegativeWord]:
-    """Each phrase's own words ("hey", "lamp" for "hey lamp"), as
-    :func:`~workbench.synthesis.negatives.phonetic_negatives` gives them first. Why here too: they are spelled
-    in the phrase and need no dictionary, so the packaged app (which ships none) must not lose them with the
-    sound-alikes -- without them "hey lamp" had no negative word at all."""
-    return [NegativeWord(part, f"part of {word}") for word in words if len(phrase_words(word)) > 1
-            for part in dict.fromkeys(phrase_words(word))]
-
-
 def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: list[str] | None = None) -> Any:
     """The :class:`~workbench.synthesis.build_plan.SynthSettings` of a ``synth`` command line; what the person
     should know goes to ``notes``, what will likely spoil the dataset to ``warnings`` (default: ``notes``)."""
@@ -215,7 +206,7 @@ def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: lis
             similar, missing = phonetic_negatives(words, per_keyword=per_keyword, seed=args.seed)
             warnings += [f"{note}; {ADD_NEGATIVES}" for note in missing]
         else:
-            similar = _own_words(words)
+            similar = [part for word in words for part in phrase_parts(word)]  # they need no dictionary
             if per_keyword:
                 notes.append(f"no sound-alike negatives: {cmudict_missing()}")
     listed = [NegativeWord(check_word(n.text), n.reason) for n in listed]
