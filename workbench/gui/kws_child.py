@@ -6,7 +6,9 @@ the end, atomically), and a crash is a message, not a dead window. The process i
 the exit) is :class:`workbench.gui.kws_child_process.KwsChildProcess`.
 
 The child prints ``{"phase", "fraction"}`` lines (``--progress jsonl``) and ``{"message"}`` lines on
-stderr, and ``kws: error: …`` for an expected failure; anything else there (runtime chatter) is ignored.
+stderr, and ``kws: error: …`` for an expected failure; anything else there (runtime chatter) is ignored. A
+progress line may also count what the phase works through (``"done"``, ``"total"``, ``"unit"``: ``kws evaluate``'s
+clips), which a bar can show as "33 of 110 clips" rather than a percentage.
 """
 
 from __future__ import annotations
@@ -24,16 +26,26 @@ KILL_AFTER_MS = 3000  # after Cancel, a child that has not stopped is killed
 CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.INTERRUPT, kill_after_ms=KILL_AFTER_MS, cancel_is_final=True)
 
 
+def counted_text(item: Mapping[str, object]) -> str:
+    """"33 of 110 clips" for a progress line that counts (``done``, ``total``, ``unit``), else ""."""
+    done, total, unit = item.get("done"), item.get("total"), item.get("unit")
+    if not isinstance(done, int) or not isinstance(total, int) or total <= 0:
+        return ""
+    return f"{done:,} of {total:,}" + (f" {unit}" if unit else "")
+
+
 class KwsChild(KwsChildProcess):
     """Run one ``kws`` command at a time.
 
-    Signals: ``progress(phase, fraction)``, ``message(text)``, ``succeeded()``, ``failed(message)``
+    Signals: ``progress(phase, fraction)`` (after ``counted(text)``: "33 of 110 clips", or "" when the line
+    counts nothing), ``message(text)``, ``succeeded()``, ``failed(message)``
     (one sentence), ``cancelled()``. Exactly one of the last three follows every :meth:`start`.
     :meth:`cancel` interrupts the child (Ctrl-C on POSIX) and kills it if it has not stopped after a
     few seconds.
     """
 
     progress = Signal(str, float)
+    counted = Signal(str)
     message = Signal(str)
     succeeded = Signal()
     failed = Signal(str)
@@ -58,6 +70,7 @@ class KwsChild(KwsChildProcess):
         except json.JSONDecodeError:
             return
         if "fraction" in item:
+            self.counted.emit(counted_text(item))
             self.progress.emit(str(item.get("phase", "")), float(item["fraction"]))
         elif "message" in item:
             self.message.emit(in_window_terms(str(item["message"]), self.boxes))

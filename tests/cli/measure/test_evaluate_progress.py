@@ -45,6 +45,9 @@ def test_jsonl_names_each_compared_model_and_fills_one_bar(capsys, speech: Path,
     assert fractions == sorted(fractions)
     phases = [phase for phase, _ in steps]
     assert phases == sorted(phases, key=lambda phase: phase.endswith("(2/2)"))  # the models one after the other
+    # the clips of the model being scored are counted (a model's first line, before any clip, counts nothing)
+    counts = [(item["done"], item["total"], item["unit"]) for item in items if "done" in item]
+    assert counts[-1] == (CLIPS, CLIPS, "clips") and all(total == CLIPS for _, total, _ in counts)
     assert [item for item in items if "message" in item] == [{"message": f"wrote 3 files to {tmp_path / 'report'}"}]
 
 

@@ -5,7 +5,8 @@ line per tenth of the clips in a log); the window runs the command as a child an
 lines on stderr (``jsonl``, as ``kws calibrate`` and ``kws dataset synth`` print them for
 :class:`workbench.gui.kws_child.KwsChild`); a script may want neither (``none``). With ``--compare`` the models are
 scored one after the other: the JSON fraction is of all their clips, so one bar fills once, and the phase names
-the model being scored and its place ("evaluating kws_yes_no (1/2)"), since the models compared may share a name.
+the model being scored and its place ("evaluating kws_yes_no (1/2)"), since the models compared may share a name;
+``done``, ``total`` and ``unit`` count the clips of the model being scored ("33 of 110 clips" in the window).
 Lines for a person (files written, warnings) are ``{"message"}`` objects in ``jsonl`` and plain lines otherwise.
 """
 
@@ -61,7 +62,8 @@ class ScoringProgress:
             now = time.monotonic()
             if done >= total or now - self._last_time >= MIN_INTERVAL_S:
                 fraction = (self.number + min(1.0, done / total)) / self.count
-                self._json({"phase": self.phase, "fraction": round(fraction, FRACTION_DIGITS)})
+                self._json({"phase": self.phase, "fraction": round(fraction, FRACTION_DIGITS),
+                            "done": done, "total": total, "unit": UNIT})
 
     def say(self, text: str) -> None:
         """A line for the person: a ``{"message"}`` object in ``jsonl``, else a line on stderr (also with

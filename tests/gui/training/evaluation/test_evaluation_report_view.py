@@ -139,9 +139,10 @@ def test_the_comparison_shows_its_progress_and_names_the_file_picked(qtbot, view
     assert text.startswith("kws_yes_no against kws_yes_no (otherfe2.tflite) on the same 13 clips:"), text
     assert not panel.compare_progress.isVisible() and not panel.cancel_compare_button.isVisible()
     assert seen and seen[-1][0] == panel.compare_progress.maximum(), seen
-    # the child's phases: both models are called kws_yes_no, their place tells them apart
+    # the child's phases: both models are called kws_yes_no, their place tells them apart; the bar counts the
+    # clips of the model being scored
     formats = [format for _, format in seen]
-    first, second = "evaluating kws_yes_no (1/2): %p%", "evaluating kws_yes_no (2/2): %p%"
+    first, second = "evaluating kws_yes_no (1/2): 13 of 13 clips", "evaluating kws_yes_no (2/2): 13 of 13 clips"
     assert first in formats and second in formats and formats.index(first) < formats.index(second), seen
     assert seen[-1] == (panel.compare_progress.maximum(), second), seen
 

@@ -67,6 +67,8 @@ class ComparisonPanel(QWidget):
         self.compare_progress.setAccessibleName("Comparison progress")
         self.compare_progress.setVisible(False)
         self.child = KwsChild("the comparison", self)
+        self._counted = ""  # the child's count of the clips of the model being scored ("33 of 110 clips")
+        self.child.counted.connect(self._on_counted)
         self.child.progress.connect(self._on_progress)
         self.child.succeeded.connect(self._on_compared)
         self.child.failed.connect(self._on_compare_failed)
@@ -174,9 +176,14 @@ class ComparisonPanel(QWidget):
             self.comparison.setVisible(False)
             self.cancel_compare()
 
+    def _on_counted(self, text: str) -> None:
+        self._counted = text
+
     def _on_progress(self, phase: str, fraction: float) -> None:
-        """``evaluating kws_yes_no (1/2): 15%``: the model being scored, and how far both are."""
-        self.compare_progress.setFormat(f"{phase}: %p%" if phase else "%p%")  # before the value, which repaints
+        """``evaluating kws_yes_no (1/2): 33 of 110 clips``: the model being scored and how far it is (a
+        percentage of both models' clips before its first count); the bar fills once for both."""
+        done = self._counted or "%p%"
+        self.compare_progress.setFormat(f"{phase}: {done}" if phase else done)  # before the value, which repaints
         self.compare_progress.setValue(round(min(max(fraction, 0.0), 1.0) * PROGRESS_STEPS))
 
     def _for_run_shown(self) -> bool:
