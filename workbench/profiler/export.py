@@ -2,7 +2,9 @@
 
 Why: people paste profiles into issues, spreadsheets and firmware notes. The text table mirrors the
 layout of MLTK's ``profile`` output so numbers can be compared side by side; CSV is one row per layer
-with raw integers (no unit suffixes) for spreadsheets; Markdown is for docs and reviews. Every
+with raw integers (no unit suffixes) for spreadsheets, each row naming the model, accelerator and clock its
+time depends on (the summary -- flash, RAM, totals, host latency -- is JSON's); Markdown is for docs and
+reviews. With the accelerator ``none`` nothing is said about the MVP: no layer is asked of it. Every
 rendering labels the figures as estimates, and refit-scaled ones (``kws profile --calibrated``,
 ``kws board refit``) as scaled by board measurements: they are neither plain estimates nor measured.
 """
@@ -18,11 +20,18 @@ from workbench.profiler.report import LayerReport, ProfileReport, ProfileSummary
 UNKNOWN = "unknown"
 _UNIT_STEPS = ((1e9, "G"), (1e6, "M"), (1e3, "k"))
 _SMALL_STEPS = ((1.0, ""), (1e-3, "m"), (1e-6, "u"))
-CSV_COLUMNS = ("index", "op", "ops", "macs", "accelerator_cycles", "cpu_cycles", "time_ms",
+CSV_COLUMNS = ("model", "accelerator", "clock_mhz",
+               "index", "op", "ops", "macs", "accelerator_cycles", "cpu_cycles", "time_ms",
                "input_shapes", "input_types", "output_shapes", "output_types", "options",
                "params", "param_bytes", "supported", "reason", "runs_on_accelerator", "estimated")
 TABLE_HEADERS = ("Index", "OpCode", "# Ops", "# MACs", "Acc Cycles", "CPU Cycles", "Time (s)",
                  "Input Shape", "Output Shape", "Options", "Supported?", "Error Msg")
+SUPPORTED_COLUMN = TABLE_HEADERS.index("Supported?")  # left out with the accelerator none
+# the Supported? column: MLTK's verdict, and the kernel's large-input path where it differs (the window's MVP column)
+SUPPORTED_TEXT, LARGE_INPUT_TEXT, UNSUPPORTED_TEXT = "yes", "yes*", "no"
+LARGE_INPUT_NOTE = ("yes*: listed as unsupported by MLTK (Error Msg), but the MVP kernel still runs it with its "
+                    "large-input algorithm, so its cycles are accelerator cycles")
+HZ_PER_MHZ = 1_000_000
 # board measurements: estimate and measurement side by side, error = (estimate - measured) / measured
 MEASURED_CSV_COLUMNS = ("measured_ops", "measured_macs", "measured_accelerator_cycles", "measured_cpu_cycles",
                         "measured_time_ms", "measured_unsupported")
@@ -64,11 +73,37 @@ def _seconds(ms: float | None) -> float | None:
     return None if ms is None else ms / 1e3
 
 
-def _layer_row(layer: LayerReport) -> list[str]:
-    return [str(layer.index), layer.op.lower(), format_units(layer.ops), format_units(layer.macs),
-            format_units(layer.accelerator_cycles), format_units(layer.cpu_cycles),
-            format_units(_seconds(layer.time_ms)), layer.input_shape_text, layer.output_shape_text,
-            layer.options_text, str(layer.supported), layer.reason]
+def uses_mvp(summary: ProfileSummary | None) -> bool:
+    """Whether the profile asked the MVP for anything (False for ``--accelerator none``: all on the CPU)."""
+    return summary is None or summary.accelerator != "none"
+
+
+def supported_text(layer: LayerReport) -> str:
+    """yes, no, or yes* when MLTK lists the layer as unsupported but the MVP runs it (its cycles are the MVP's)."""
+    if layer.supported:
+        return SUPPORTED_TEXT
+    return LARGE_INPUT_TEXT if layer.runs_on_accelerator else UNSUPPORTED_TEXT
+
+
+def _layer_row(layer: LayerReport, mvp: bool = True) -> list[str]:
+    """A row of the layer table; without the MVP no support column and only the reasons the device refuses."""
+    reason = layer.reason if mvp or not layer.runs_on_device else ""
+    row = [str(layer.index), layer.op.lower(), format_units(layer.ops), format_units(layer.macs),
+           format_units(layer.accelerator_cycles), format_units(layer.cpu_cycles),
+           format_units(_seconds(layer.time_ms)), layer.input_shape_text, layer.output_shape_text,
+           layer.options_text, supported_text(layer), reason]
+    return row if mvp else row[:SUPPORTED_COLUMN] + row[SUPPORTED_COLUMN + 1:]
+
+
+def _table_headers(mvp: bool) -> tuple[str, ...]:
+    return TABLE_HEADERS if mvp else TABLE_HEADERS[:SUPPORTED_COLUMN] + TABLE_HEADERS[SUPPORTED_COLUMN + 1:]
+
+
+def _layer_notes(report: ProfileReport) -> list[str]:
+    """The footnote for yes* rows, when there are any."""
+    mvp = uses_mvp(report.summary)
+    return [LARGE_INPUT_NOTE] if mvp and any(supported_text(layer) == LARGE_INPUT_TEXT
+                                             for layer in report.layers) else []
 
 
 def _grid(headers: Sequence[str], rows: list[list[str]]) -> str:
@@ -101,9 +136,18 @@ def _shapes_text(shapes: list[list[int]], first: list[int]) -> str:
     return ", ".join("x".join(map(str, shape)) for shape in (shapes or [first]))
 
 
-def summary_lines(s: ProfileSummary) -> list[tuple[str, str]]:
-    """(label, value) pairs of the summary, labelled as estimates (or refit-scaled estimates) where they are."""
+def _unsupported_count(s: ProfileSummary, layers: list[LayerReport] | None) -> str:
+    """MLTK's count of unsupported layers, and how many of them the MVP runs anyway (yes*)."""
+    large_input = sum(1 for layer in layers or [] if supported_text(layer) == LARGE_INPUT_TEXT)
+    return str(s.unsupported_layer_count) + (f" ({large_input} of them run on the MVP anyway: yes*)"
+                                             if large_input else "")
+
+
+def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) -> list[tuple[str, str]]:
+    """(label, value) pairs of the summary, labelled as estimates (or refit-scaled estimates) where they are;
+    nothing about the MVP when the accelerator is none (``layers``: to tell the yes* layers apart)."""
     timing = REFIT_ESTIMATED if is_refit(s) else ESTIMATED
+    mvp = uses_mvp(s)
     lines = [
         ("Name", s.name or "-"), ("Accelerator", s.accelerator.upper() if s.accelerator != "none" else "None"),
         ("Input Shape", _shapes_text(s.input_shapes, s.input_shape)),
@@ -113,11 +157,11 @@ def summary_lines(s: ProfileSummary) -> list[tuple[str, str]]:
         ("Flash, Model File Size (bytes)", format_units(s.flash_bytes)),
         *([("Fits in Flash", s.flash_problem)] if s.flash_problem else []),
         ("RAM, Runtime Memory Size (bytes), estimated", format_units(s.arena_bytes)),
-        ("RAM with MVP (bytes), estimated", format_units(s.arena_bytes_mvp)),
+        *([("RAM with MVP (bytes), estimated", format_units(s.arena_bytes_mvp))] if mvp else []),
         ("Operation Count", format_units(s.total_ops)),
         ("Multiply-Accumulate Count", format_units(s.total_macs)),
         ("Layer Count", str(s.layer_count)),
-        ("Unsupported Layer Count", str(s.unsupported_layer_count)),
+        *([("Unsupported Layer Count", _unsupported_count(s, layers))] if mvp else []),
         ("Unknown Layer Count", str(s.unknown_layer_count)),
         *([("Runs on TFLite Micro", s.tflm_problem)] if s.tflm_problem else []),
         (f"Accelerator Cycle Count, {timing}", format_units(s.total_accelerator_cycles)),
@@ -182,9 +226,11 @@ def to_text_table(report: ProfileReport) -> str:
              else "estimated for EFR32xG24")
     out = [f"Profiling Summary ({basis}; "
            + ("with measurements from a board)" if measured else "not measured on a board)")]
+    mvp = uses_mvp(report.summary)
     if report.summary is not None:
-        out += [f"{label}: {value}" for label, value in summary_lines(report.summary)]
-    out += ["", "Model Layers", _grid(TABLE_HEADERS, [_layer_row(layer) for layer in report.layers])]
+        out += [f"{label}: {value}" for label, value in summary_lines(report.summary, report.layers)]
+    out += ["", "Model Layers", _grid(_table_headers(mvp), [_layer_row(layer, mvp) for layer in report.layers]),
+            *_layer_notes(report)]
     if measured:
         out += ["", "Estimate vs board (error = (estimate - board) / board)",
                 _grid(COMPARISON_HEADERS, _comparison_rows(report))]
@@ -200,7 +246,10 @@ def _csv_value(value: Any) -> Any:
 
 
 def to_csv(report: ProfileReport) -> str:
-    """One row per layer, raw numbers; unknown costs are the word 'unknown'."""
+    """One row per layer, raw numbers; unknown costs are the word 'unknown'. Each row starts with the model, the
+    accelerator and the clock (MHz), which its cycles and time depend on."""
+    s = report.summary
+    context = ["", "", ""] if s is None else [s.name, s.accelerator, f"{s.clock_hz / HZ_PER_MHZ:g}"]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     measured = has_measurements(report)
@@ -210,7 +259,7 @@ def to_csv(report: ProfileReport) -> str:
         board = ([] if not measured else [""] * len(MEASURED_CSV_COLUMNS) if m is None else
                  [_csv_value(m.ops), _csv_value(m.macs), _csv_value(m.accelerator_cycles),
                   _csv_value(m.cpu_cycles), _csv_value(m.time_ms), m.unsupported or ""])
-        writer.writerow([layer.index, layer.op, _csv_value(layer.ops), _csv_value(layer.macs),
+        writer.writerow([*context, layer.index, layer.op, _csv_value(layer.ops), _csv_value(layer.macs),
                          _csv_value(layer.accelerator_cycles), _csv_value(layer.cpu_cycles),
                          _csv_value(layer.time_ms), _shape_list(layer.input_shapes),
                          ",".join(layer.input_types), _shape_list(layer.output_shapes),
@@ -227,13 +276,16 @@ def _md_cell(text: str) -> str:
 def to_markdown(report: ProfileReport) -> str:
     """A Markdown summary list and layer table."""
     out = [f"# Model profile ({REFIT_ESTIMATED if is_refit(report.summary) else ESTIMATED})", ""]
+    mvp = uses_mvp(report.summary)
     if report.summary is not None:
-        out += [f"- **{label}**: {value}" for label, value in summary_lines(report.summary)]
+        out += [f"- **{label}**: {value}" for label, value in summary_lines(report.summary, report.layers)]
         out.append("")
-    out.append("| " + " | ".join(TABLE_HEADERS) + " |")
-    out.append("|" + "|".join("---" for _ in TABLE_HEADERS) + "|")
+    headers = _table_headers(mvp)
+    out.append("| " + " | ".join(headers) + " |")
+    out.append("|" + "|".join("---" for _ in headers) + "|")
     for layer in report.layers:
-        out.append("| " + " | ".join(_md_cell(c) for c in _layer_row(layer)) + " |")
+        out.append("| " + " | ".join(_md_cell(c) for c in _layer_row(layer, mvp)) + " |")
+    out += ["", *_layer_notes(report)] if _layer_notes(report) else []
     if has_measurements(report):
         out += ["", "## Estimate vs board", "", "| " + " | ".join(COMPARISON_HEADERS) + " |",
                 "|" + "|".join("---" for _ in COMPARISON_HEADERS) + "|"]

@@ -28,6 +28,12 @@ MS_PER_S = 1000.0
 TIME_DECIMALS = 6  # milliseconds to the nanosecond
 RATE_DECIMALS = 3  # inferences per second
 SIGNIFICANT_DIGITS = 6  # kept whatever the decimals: a small time (a fast clock) is small, never 0
+# the inputs that are a compute layer's parameters (weights, bias), by position: what Keras and MLTK count as
+# parameters; other constants (RESHAPE's shape, PAD's paddings, MEAN's axis, TRANSPOSE_CONV's output shape) are not
+PARAMETER_INPUTS: dict[str, tuple[int, ...]] = {
+    "CONV_2D": (1, 2), "DEPTHWISE_CONV_2D": (1, 2), "FULLY_CONNECTED": (1, 2), "TRANSPOSE_CONV": (1, 3),
+    "PRELU": (1,),
+}
 ESTIMATE_BASIS = ("ops/MACs: MLTK's counting rules; cycles/time: linear model fitted to the seed "
                   "model's EFR32xG24 board figures; RAM: greedy arena plan + TFLM bookkeeping")
 
@@ -89,8 +95,8 @@ class LayerReport:
     output_types: list[str]
     options: dict[str, Any]
     options_text: str
-    params: int
-    param_bytes: int
+    params: int  # weights and biases (:func:`parameter_elements`), as Keras counts them
+    param_bytes: int  # bytes of all the layer's constant inputs (what it keeps in flash)
     cpu_cycles: int | None
     accelerator_cycles: int | None
     time_ms: float | None
@@ -206,6 +212,13 @@ def _shapes(tensors: list[TensorInfo | None]) -> tuple[list[list[int]], list[str
     return [list(t.shape) for t in present], [t.dtype for t in present]
 
 
+def parameter_elements(op: OperatorInfo, inputs: list[TensorInfo | None]) -> int:
+    """Weights and biases of a compute layer (constant inputs at :data:`PARAMETER_INPUTS`' positions); 0 for
+    any other layer, so the model's total matches Keras' and MLTK's parameter count."""
+    positions = PARAMETER_INPUTS.get(op.op, ())
+    return sum(t.elements for i, t in enumerate(inputs) if i in positions and t is not None and t.is_constant)
+
+
 def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int) -> LayerReport:
     cost = op_cost(graph, op)
     verdict = mvp_verdict(graph, op)
@@ -221,7 +234,7 @@ def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int)
         index=op.index, op=op.op, ops=cost.ops, macs=cost.macs,
         input_shapes=in_shapes, input_types=in_types, output_shapes=out_shapes, output_types=out_types,
         options=dict(op.options), options_text=options_text(op),
-        params=sum(t.elements for t in constants), param_bytes=sum(t.size_bytes for t in constants),
+        params=parameter_elements(op, inputs), param_bytes=sum(t.size_bytes for t in constants),
         cpu_cycles=cycles.cpu_cycles, accelerator_cycles=cycles.accelerator_cycles,
         time_ms=None if time_ms is None else round_kept(time_ms, TIME_DECIMALS),
         supported=verdict.supported and hybrid is None,

@@ -67,12 +67,25 @@ def test_sorting_by_macs_is_numeric(view):
 
 
 def test_copy_gives_tab_separated_rows(view, qtbot):
+    """Raw numbers (652000, not 652.0k): a spreadsheet sums them; only the columns shown, with a header."""
     view.table.selectRow(0)
     view.copy_selection()
     from PySide6.QtWidgets import QApplication
     text = QApplication.clipboard().text()
     lines = text.strip().split("\n")
-    assert lines[0].startswith("#\tOp") and lines[1].startswith("0\tCONV_2D\t652.0k")
+    assert lines[0].startswith("#\tOp") and lines[1].startswith("0\tCONV_2D\t652000\t320000\t")
+    assert "Board ms" not in lines[0] and "—" not in text  # no board measurement: those columns are hidden
+    assert len(lines[0].split("\t")) == len(lines[1].split("\t"))
+    assert lines[1].split("\t")[lines[0].split("\t").index("Time ms")] == repr(view.report.layers[0].time_ms)
+
+
+def test_copy_follows_the_columns_as_shown(view):
+    """Dragged columns are copied in the order the table shows them; without a selection, every row."""
+    header = view.table.horizontalHeader()
+    header.moveSection(column_index("MACs"), 0)
+    lines = view.selected_text().strip().split("\n")
+    assert lines[0].split("\t")[:3] == ["MACs", "#", "Op"]
+    assert [line.split("\t")[0] for line in lines[1:]] == ["320000", "0", "16000", "0"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from workbench.profiler.report import ProfileReport
 
 FORMATS = ("table", "json", "csv", "markdown")
+DEFAULT_FORMAT = "table"
+# -o's extension names the format when --format is not given; a --format that contradicts it is refused
+FORMAT_OF_SUFFIX = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
 HZ_PER_MHZ = 1_000_000
 DEFAULT_CLOCK_MHZ = 78.0
 NUMBER_FORMAT = ".12g"  # a clock as typed: 78000000, not 7.8e+07
@@ -40,9 +43,12 @@ def register(subparsers: Any) -> None:
         description="Profile a .tflite model for the EFR32xG24: per-layer ops and MACs (counted as MLTK "
         "counts them), estimated CPU and MVP accelerator cycles and time, MVP support with the reason, "
         "flash and RAM (tensor arena) estimates. Cycle and RAM figures are estimates, not board "
-        "measurements. " + see(PROFILER))
+        "measurements. JSON holds the whole profile; CSV is the layer table only. " + see(PROFILER))
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="output format (default: from the -o extension .json/.csv/.md/.txt, else table); JSON "
+                        "holds the whole profile (flash, RAM, totals, host latency), CSV one row per layer "
+                        "(with the model, accelerator and clock), table and markdown round to MLTK's digits")
     p.add_argument("--accelerator", choices=("none", "mvp"), default="mvp",
                    help="run supported layers on the MVP accelerator (default) or on the CPU only")
     p.add_argument("--clock-mhz", type=float, default=DEFAULT_CLOCK_MHZ,
@@ -52,7 +58,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--calibrated", action="store_true",
                    help="scale the cycle and time estimates by the saved board measurements "
                         f"(kws board profile --save; see {_percent_safe(doc_reference(BOARD))})")
-    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    p.add_argument("-o", "--output", type=Path,
+                   help="write to this file instead of stdout (its extension picks the format)")
     p.set_defaults(func=run)
 
     e = subparsers.add_parser(
@@ -101,11 +108,27 @@ def _write(text: str, output: Path | None) -> None:
     atomic_write_bytes(output, text.encode("utf-8"))
 
 
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """The format to write: ``--format`` if given, else the one ``-o``'s extension names, else the table.
+
+    Why: ``-o profile.json`` writing the text table looked like a broken export; and ``--format csv -o p.json``
+    would write a file whose name lies about its content, so it is refused (SettingsError).
+    """
+    named = FORMAT_OF_SUFFIX.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return named or DEFAULT_FORMAT
+    if named is not None and named != fmt:
+        raise SettingsError(f"--format {fmt} does not match the {output.suffix} extension of {output}; "
+                            f"drop --format, or name the file for {fmt}.")
+    return fmt
+
+
 def run(args: argparse.Namespace) -> int:
     from workbench.profiler.export import render
     from workbench.profiler.report import build_report
     from workbench.core.model.tflite_graph import parse_model
 
+    fmt = output_format(args.format, args.output)
     check_clock(args.clock_mhz)
     if args.output is not None:
         check_output_file(args.output, [args.model])
@@ -118,7 +141,9 @@ def run(args: argparse.Namespace) -> int:
         from workbench.profiler.host_latency import measure_host_latency
         fe = {k: v for k, v in params.items() if str(k).startswith("fe.")}
         report.summary.host_latency = measure_host_latency(data, frontend_params=fe or None)
-    _write(render(report, args.format), args.output)
+    _write(render(report, fmt), args.output)
+    if args.output is not None:
+        print(f"wrote {args.output} ({fmt})")
     return 0
 
 

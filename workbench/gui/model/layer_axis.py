@@ -9,6 +9,9 @@ painted in, puts neighbours on alternating rows when one row is too tight, keeps
 the axis, and only then leaves out layers (every k-th keeps its label, named by the table's ``#``). Its
 height holds the rows and the axis title whole: pyqtgraph counts 0.8 of each (its measure of one line of text
 is "usually an overestimate"), which put the second row's names on the title "layer" at a large font.
+
+:class:`CountAxis` is the chart's value axis: cycles labelled as the table prints them (400k, 1.5M), where
+pyqtgraph's own labels turned to "1e+06" once a large font left room for few ticks.
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
+from workbench.gui.live.plot_style import WrappedTitleAxis
+
 LABEL_GAP_PX = 12  # space between two neighbouring labels of a row
 MAX_ROWS = 2  # more rows of names would take the chart's height
+SI_PREFIXES = ((1e9, "G"), (1e6, "M"), (1e3, "k"))  # the profiler's units (workbench.profiler.export)
+MAX_TICK_DECIMALS = 3
 
 
 @dataclass(frozen=True)
@@ -136,3 +143,20 @@ class LayerAxis(pg.AxisItem):
         height = math.ceil(names + self.style["tickTextOffset"][1] + max(0, self.style["tickLength"]) + title)
         if self.fixedHeight != height:
             self.setHeight(height)  # laid out again, and painted again with the same rows
+
+
+def si_tick_strings(values: list[float], spacing: float) -> list[str]:
+    """Tick labels with one SI prefix for the whole set (0, 200k, 400k; 1.0M, 1.5M), with just the decimals
+    that tell ticks ``spacing`` apart."""
+    largest = max((abs(v) for v in values), default=0.0)
+    step, prefix = next(((size, name) for size, name in SI_PREFIXES if largest >= size), (1.0, ""))
+    decimals = math.ceil(-math.log10(spacing / step)) if spacing > 0 else 0
+    decimals = min(max(decimals, 0), MAX_TICK_DECIMALS)
+    return [f"{v / step:.{decimals}f}{prefix}" if v else "0" for v in values]
+
+
+class CountAxis(WrappedTitleAxis):
+    """A value axis (cycles) whose tick labels carry k/M/G, as the layer table's figures do."""
+
+    def tickStrings(self, values: list, scale: float, spacing: float) -> list[str]:  # noqa: N802 (pyqtgraph's)
+        return si_tick_strings([float(v) * scale for v in values], float(spacing) * scale)

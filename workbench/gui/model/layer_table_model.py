@@ -21,6 +21,7 @@ from workbench.profiler.export import format_units
 from workbench.profiler.report import LayerReport
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
+COPY_ROLE = Qt.ItemDataRole.UserRole + 1  # the unrounded value as text, for the clipboard (a spreadsheet sums it)
 PERCENT = 100.0
 
 
@@ -52,11 +53,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("MACs", lambda l: l.macs, "units", "Multiply-accumulates"),
     Column("CPU cycles", lambda l: l.cpu_cycles, "units", "Estimated CPU cycles on the EFR32xG24"),
     Column("MVP cycles", lambda l: l.accelerator_cycles, "units", "Estimated MVP accelerator cycles"),
-    Column("Time ms", lambda l: l.time_ms, "ms", "Estimated time per inference at the board's clock"),
+    Column("Time ms", lambda l: l.time_ms, "ms", "Estimated time per inference at the chosen clock"),
     Column("Board ms", measured_ms, "ms", "Measured on the board", measured=True),
     Column("Error", error_percent, "percent", "Estimate vs board measurement", measured=True),
     Column("Output", lambda l: l.output_shape_text, "text", "Output tensor shape"),
-    Column("Params", lambda l: l.params, "count", "Constant elements (weights, biases)"),
+    Column("Params", lambda l: l.params, "count", "Weights and biases, as Keras counts parameters"),
     Column("MVP", lambda l: mvp_text(l), "text",
            "Whether the MVP accelerator supports the layer (MLTK's verdict) and whether it runs there; "
            "the tooltip says why not"),
@@ -83,6 +84,13 @@ def cell_text(column: Column, value: Any) -> str:
     if column.kind == "count":
         return f"{value:,}"
     return str(value)
+
+
+def copy_text(value: Any) -> str:
+    """A cell for the clipboard: raw numbers (32004, not 32.0k; every digit of a time), empty when unknown."""
+    if value is None:
+        return ""
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 class LayerTableModel(QAbstractTableModel):
@@ -130,6 +138,8 @@ class LayerTableModel(QAbstractTableModel):
             return str(value)
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(column, value)
+        if role == COPY_ROLE:
+            return copy_text(value)
         if role == Qt.ItemDataRole.ToolTipRole:
             if not layer.supported:
                 where = mvp_where(layer)
@@ -161,9 +171,9 @@ def layer_details_html(layer: LayerReport) -> str:
     """Everything about one layer, for the details pane."""
     types = ", ".join(layer.input_types) + " → " + ", ".join(layer.output_types)
     where = mvp_where(layer)
+    params = f"{layer.params:,} weights and biases; constants {layer.param_bytes:,} bytes"
     rows = [("Input", layer.input_shape_text), ("Output", layer.output_shape_text), ("Types", types),
-            ("Options", layer.options_text), ("Parameters", f"{layer.params:,} ({layer.param_bytes:,} bytes)"),
-            ("Accelerator", where)]
+            ("Options", layer.options_text), ("Parameters", params), ("Accelerator", where)]
     if layer.measured is not None and layer.measured.time_ms is not None:
         rows.append(("Board", f"{layer.measured.time_ms:.3f} ms measured ({layer.measured.source})"))
     body = "".join(f"<tr><td><b>{name}</b>&nbsp;</td><td>{html.escape(value)}</td></tr>" for name, value in rows)

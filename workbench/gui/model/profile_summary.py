@@ -13,7 +13,7 @@ from html import escape
 from workbench.core.wording import counted
 from workbench.profiler.device_limits import format_kb
 from workbench.profiler.export import format_units
-from workbench.profiler.report import BoardSummaryMeasurement, LayerReport, ProfileReport
+from workbench.profiler.report import BoardSummaryMeasurement, LayerReport, ProfileReport, ProfileSummary
 
 HZ_PER_MHZ = 1_000_000
 MS_PER_S = 1000.0
@@ -66,3 +66,11 @@ def summary_html(report: ProfileReport) -> str:
         text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
                  f"p90 {s.host_latency.p90_ms:.3f} ms per invoke.")
     return text
+
+
+def kept_measurement_html(measured: ProfileSummary) -> str:
+    """Where a board measurement kept for the model can be seen again: the estimate it was compared with was
+    made for one accelerator and clock, and its per-layer error means nothing beside another estimate."""
+    where = measured.accelerator.upper() if measured.accelerator != "none" else "none (CPU only)"
+    return (f"<br>A board measurement of this model is kept: it was compared with the estimate for "
+            f"Accelerator {escape(where)} at {measured.clock_hz / HZ_PER_MHZ:g} MHz; choose those to see it.")

@@ -5,7 +5,9 @@ select it to read its shapes, options and why the MVP cannot take it, see at a g
 and RAM fit the EFR32MG24, and export for a review. Computing a profile is the profiler's job: the window
 hands the model to :meth:`ProfileView.show_model`, which profiles it with the accelerator and clock chosen
 beside the Export button (``kws profile --accelerator/--clock-mhz``; a static graph walk, milliseconds, so
-a change re-profiles at once), or a finished report (a board's) to :meth:`ProfileView.set_report`.
+a change re-profiles at once), or a finished report (a board's) to :meth:`ProfileView.set_report`. A board
+report is kept for its model: whenever the chosen accelerator and clock are those it was compared at, it is
+shown instead of a fresh estimate, and otherwise the headline says at which it can be seen.
 """
 
 from __future__ import annotations
@@ -16,36 +18,31 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyqtgraph as pg
-from PySide6.QtCore import QItemSelection, QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDoubleSpinBox, QFileDialog, QFrame,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu, QProgressBar,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu,
                                QPushButton, QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.core.errors import WorkbenchError
 from workbench.gui import theme
-from workbench.gui.live.plot_style import WrappedTitleAxis, leave_room_for_end_labels
-from workbench.gui.model.layer_axis import LayerAxis
-from workbench.gui.model.layer_table_model import COLUMNS, SORT_ROLE, LayerTableModel, layer_details_html
-from workbench.gui.model.profile_summary import summary_html
+from workbench.gui.model.cycles_chart import CyclesChart
+from workbench.gui.model.layer_diagram import LayerDiagram
+from workbench.gui.model.layer_table_model import COLUMNS, COPY_ROLE, SORT_ROLE, LayerTableModel, layer_details_html
+from workbench.gui.model.memory_bars import MemoryBars
+from workbench.gui.model.profile_summary import kept_measurement_html, summary_html
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
-from workbench.profiler.device_limits import (BYTES_PER_COMMANDER_KB, CLOCK_RANGE_MHZ, XG24_FLASH_BYTES, XG24_RAM_BYTES,
-                                              format_kb)
+from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
 from workbench.profiler.export import render
 from workbench.profiler.report import ProfileReport, profile_model
 
 __all__ = ["SORT_ROLE", "ProfileView", "netron_available"]
 
-CPU_COLOR, ACC_COLOR = "#4e79a7", "#f28e2b"
-BAR_WIDTH = 0.6
-CHART_DESCRIPTION = "Estimated CPU and MVP accelerator cycles of each layer, stacked, in execution order."
-# the legend is a line of text above the chart: inside the plot it covered the bars at a large font
-LEGEND_HTML = (f'<span style="color:{CPU_COLOR}">&#9632;</span>&nbsp;CPU &nbsp; '
-               f'<span style="color:{ACC_COLOR}">&#9632;</span>&nbsp;MVP&nbsp;accelerator')
 EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "markdown": "Markdown (*.md)"}
 EXPORT_SUFFIX = {"csv": ".csv", "json": ".json", "markdown": ".md"}
 TABLE_SHARE, DETAILS_SHARE = 1, 1  # vertical splitter: the table above, details/memory/chart below
+MIN_TABLE_ROWS = 3  # the table never shrinks below a few rows (the details scroll instead)
+SELECTABLE_TEXT = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
 DETAILS_PLACEHOLDER = "Select a layer to see its shapes, options and where it runs."
 # the accelerator choice, by the names of `kws profile --accelerator` (the data) with what the box shows
 ACCELERATOR_CHOICES = (("mvp", "MVP"), ("none", "none (CPU only)"))
@@ -77,6 +74,7 @@ class ProfileView(QWidget):
         self._model_path = Path(model_path) if model_path else None
         self._settings = settings  # remembers the accelerator and clock; None: this session only
         self._model: tuple[bytes, str] | None = None  # (tflite, name) of the model show_model profiled
+        self._measured: ProfileReport | None = None  # the last board report of that model, kept across re-estimates
         self.table_model = LayerTableModel(parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.table_model)
@@ -92,6 +90,7 @@ class ProfileView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.selectionModel().currentRowChanged.connect(self._on_selection)
         copy = QAction("Copy", self.table)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -101,21 +100,21 @@ class ProfileView(QWidget):
 
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
-        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_label.setTextInteractionFlags(SELECTABLE_TEXT)
         self.details_label = QLabel(DETAILS_PLACEHOLDER, self)
         self.details_label.setWordWrap(True)
         self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.chart = pg.PlotWidget(self, axisItems={"bottom": LayerAxis("bottom"), "left": WrappedTitleAxis("left")})
-        theme.describe_view(self.chart, "Cycles per layer chart", CHART_DESCRIPTION)
-        self.chart.setLabel("left", "cycles (estimated)")
-        self.chart.setLabel("bottom", "layer")
-        self.chart_legend = QLabel(LEGEND_HTML, self)
-        self.chart_legend.setWordWrap(True)
+        self.details_label.setTextInteractionFlags(SELECTABLE_TEXT)
+        for label in (self.summary_label, self.details_label):
+            label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches the text to select it by keyboard
+        self.cycles_chart = CyclesChart(self)
+        self.chart, self.chart_legend = self.cycles_chart.plot, self.cycles_chart.legend
         self.set_dark(theme.palette_is_dark() if dark is None else dark)
-        self.flash_bar, self.ram_bar, self.ram_mvp_bar = QProgressBar(self), QProgressBar(self), QProgressBar(self)
-        self.diagram = QWidget(self)
-        self.diagram_layout = QVBoxLayout(self.diagram)
+        self.memory = MemoryBars(self)
+        self.flash_bar, self.ram_bar, self.ram_mvp_bar = (self.memory.flash_bar, self.memory.ram_bar,
+                                                          self.memory.ram_mvp_bar)
+        self.diagram = LayerDiagram(self)
+        self.diagram_layout = self.diagram.boxes_layout
         self.export_button = QPushButton("&Export…", self)
         self.export_button.setToolTip("Write the profile as CSV, JSON or Markdown (the same as `kws profile --format`)")
         self.export_actions: dict[str, QAction] = {}
@@ -158,41 +157,28 @@ class ProfileView(QWidget):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         buttons.addWidget(self.netron_button)
-        # a short title (a group box is never narrower than its title) and the chip's sizes in a wrapping line;
-        # the datasheet's sizes in KiB; the bars count kB of 1000 bytes, as `kws profile` does
-        memory = QGroupBox("Memory vs the xG24 Dev Kit", self)
-        chip = QLabel(f"EFR32MG24: {XG24_FLASH_BYTES // BYTES_PER_COMMANDER_KB} KiB flash, "
-                      f"{XG24_RAM_BYTES // BYTES_PER_COMMANDER_KB} KiB RAM (1 kB = 1000 bytes)", memory)
-        chip.setWordWrap(True)
-        mem_layout = QVBoxLayout(memory)
-        mem_layout.addWidget(chip)
-        for label, bar in (("Flash (model)", self.flash_bar), ("RAM arena, CPU (est.)", self.ram_bar),
-                           ("RAM arena, MVP (est.)", self.ram_mvp_bar)):
-            row = QHBoxLayout()
-            row.addWidget(QLabel(label, memory))
-            row.addWidget(bar, 1)
-            mem_layout.addLayout(row)
         details = QGroupBox("Layer", self)
         QVBoxLayout(details).addWidget(self.details_label, 1)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(details, 1)
-        left_layout.addWidget(memory)
+        left_layout.addWidget(self.memory)
+        # the details scroll rather than be cut off (a small window, a large font), and leave the table its rows
+        self.details_scroll = QScrollArea(self)
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_scroll.setWidget(left)
+        self.table.setMinimumHeight(self._table_height(MIN_TABLE_ROWS))
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.diagram)
-        chart_page = QWidget(self)
-        chart_column = QVBoxLayout(chart_page)
-        chart_column.setContentsMargins(0, 0, 0, 0)
-        chart_column.addWidget(self.chart_legend)
-        chart_column.addWidget(self.chart, 1)
         tabs = QTabWidget(self)
-        tabs.addTab(chart_page, "Cycles per layer")
+        tabs.addTab(self.cycles_chart, "Cycles per layer")
         tabs.addTab(scroll, "Layer diagram")
         bottom = QSplitter(Qt.Orientation.Horizontal, self)
         bottom.setChildrenCollapsible(False)
-        bottom.addWidget(left)
+        bottom.addWidget(self.details_scroll)
         bottom.addWidget(tabs)
         bottom.setStretchFactor(0, 1)
         bottom.setStretchFactor(1, 1)
@@ -207,10 +193,20 @@ class ProfileView(QWidget):
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
 
+    def _table_height(self, rows: int) -> int:
+        """The table's height for its header, ``rows`` rows and a horizontal scroll bar, in the current font."""
+        return (self.table.horizontalHeader().sizeHint().height()
+                + rows * self.table.verticalHeader().defaultSectionSize()
+                + self.table.horizontalScrollBar().sizeHint().height() + 2 * self.table.frameWidth())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.FontChange:  # a larger font: taller rows, so a taller minimum
+            self.table.setMinimumHeight(self._table_height(MIN_TABLE_ROWS))
+        super().changeEvent(event)
+
     def set_dark(self, dark: bool) -> None:
         """Restyle the cycles chart for the palette (the window calls it when View > Dark palette changes)."""
-        theme.style_chart(self.chart, dark, fixed_left_axis=False)  # "900000" needs more than the live plots' width
-        leave_room_for_end_labels(self.chart.getPlotItem())  # the top tick's label: no title above the chart
+        self.cycles_chart.set_dark(dark)
 
     # ---- content ------------------------------------------------------------------------------
     @property
@@ -232,16 +228,28 @@ class ProfileView(QWidget):
 
     def show_model(self, tflite: bytes, name: str, model_path: str | Path | None = None) -> ProfileReport:
         """Profile ``tflite`` with the chosen accelerator and clock and show it; WorkbenchError if it cannot be
-        profiled. The model is kept, so changing the accelerator or clock re-profiles it."""
+        profiled. The model is kept, so changing the accelerator or clock re-profiles it; a board report of it
+        (:meth:`set_report`) is shown instead whenever its accelerator and clock are the chosen ones."""
+        if self._model is None or self._model[0] != tflite:
+            self._measured = None  # another model: its board report is not this one's
         self._model = (tflite, name)
-        report = profile_model(tflite, name=name, accelerator=self.accelerator, clock_hz=self.clock_hz)
+        kept = self._measured.summary if self._measured is not None else None
+        if kept is not None and (kept.accelerator, kept.clock_hz) == (self.accelerator, self.clock_hz):
+            report = self._measured
+        else:
+            report = profile_model(tflite, name=name, accelerator=self.accelerator, clock_hz=self.clock_hz)
         self.set_report(report, model_path)
         return report
 
     def set_report(self, report: ProfileReport, model_path: str | Path | None = None) -> None:
         """Show a finished report (a board's, or one of :meth:`show_model`); the accelerator and clock
-        controls show what it was made with."""
+        controls show what it was made with. A board report is kept for the model :meth:`show_model` profiled,
+        and the selected layer stays selected."""
+        selected = self._current_layer()
         self._report = report
+        if report.summary is not None and (report.summary.measured is not None
+                                           or any(layer.measured is not None for layer in report.layers)):
+            self._measured = report
         if model_path is not None:
             self._model_path = Path(model_path)
         self._show_choices_of(report)
@@ -250,59 +258,53 @@ class ProfileView(QWidget):
         for i, column in enumerate(COLUMNS):
             self.table.setColumnHidden(i, column.measured and not measured)
         self.details_label.setText(DETAILS_PLACEHOLDER)
+        if selected is not None:
+            self._select_layer(*selected)
         self._update_summary()
-        self._update_chart()
-        self._update_memory()
-        self._update_diagram()
+        self.cycles_chart.set_layers(report.layers)
+        self.memory.show_summary(report.summary)
+        self.diagram.set_layers(report.layers)
         self.netron_button.setEnabled(netron_available() and self._model_path is not None)
         self.netron_button.setToolTip("" if netron_available() else "Install netron (pip install netron) to use this")
 
     def _update_summary(self) -> None:
-        self.summary_label.setText(summary_html(self._report))
+        text = summary_html(self._report)
+        if self._measured is not None and self._measured is not self._report and self._measured.summary:
+            text += kept_measurement_html(self._measured.summary)
+        self.summary_label.setText(text)
 
-    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+    def _current_row(self) -> int | None:
+        """The proxy row the details show: the current one when it is selected (Ctrl+click), else the first."""
+        selection = self.table.selectionModel()
+        current = self.table.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row()):
+            return current.row()
+        rows = sorted(index.row() for index in selection.selectedRows())
+        return rows[0] if rows else None
+
+    def _current_layer(self) -> tuple[int, str] | None:
+        """(index, op) of the layer the details show, to select it again in a new report of the model."""
+        row = self._current_row()
+        if row is None:
+            return None
+        layer = self.table_model.layer(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+        return layer.index, layer.op
+
+    def _select_layer(self, index: int, op: str) -> None:
+        for row in range(self.table_model.rowCount()):
+            layer = self.table_model.layer(row)
+            if (layer.index, layer.op) == (index, op):
+                self.table.selectRow(self.proxy.mapFromSource(self.table_model.index(row, 0)).row())
+                return
+
+    def _on_selection(self, *_changed: QItemSelection | QModelIndex) -> None:
+        row = self._current_row()
+        if row is None:
             self.details_label.setText(DETAILS_PLACEHOLDER)
             return
-        layer = self.table_model.layer(self.proxy.mapToSource(rows[0]).row())
-        self.details_label.setText(layer_details_html(layer))
-
-    def _update_chart(self) -> None:
-        self.chart.clear()
-        layers = self._report.layers
-        xs = [float(layer.index) for layer in layers]
-        cpu = [float(layer.cpu_cycles or 0) for layer in layers]
-        acc = [float(layer.accelerator_cycles or 0) for layer in layers]
-        self.chart.getAxis("bottom").set_layers({layer.index: layer.op for layer in layers})
-        if not layers:
-            return
-        self.chart.addItem(pg.BarGraphItem(x=xs, height=cpu, width=BAR_WIDTH, brush=CPU_COLOR))
-        self.chart.addItem(pg.BarGraphItem(x=xs, y0=cpu, height=acc, width=BAR_WIDTH, brush=ACC_COLOR))
-
-    def _update_memory(self) -> None:
-        s = self._report.summary
-        values = ((self.flash_bar, s.flash_bytes if s else 0, XG24_FLASH_BYTES),
-                  (self.ram_bar, s.arena_bytes if s else 0, XG24_RAM_BYTES),
-                  (self.ram_mvp_bar, s.arena_bytes_mvp if s else 0, XG24_RAM_BYTES))
-        for bar, used, capacity in values:
-            bar.setRange(0, capacity)
-            bar.setValue(min(used, capacity))
-            bar.setFormat(f"{format_kb(used)} of {format_kb(capacity)} ({100 * used / capacity:.1f}%)")
-
-    def _update_diagram(self) -> None:
-        while self.diagram_layout.count():
-            item = self.diagram_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        for layer in self._report.layers:
-            box = QLabel(f"<b>{layer.index}: {layer.op}</b><br>{layer.input_shape_text} → "
-                         f"{layer.output_shape_text}<br><small>{layer.options_text}</small>", self.diagram)
-            box.setFrameShape(QFrame.Shape.Box)
-            box.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            box.setToolTip(layer.reason or ("runs on the MVP" if layer.runs_on_accelerator else "runs on the CPU"))
-            self.diagram_layout.addWidget(box)
-        self.diagram_layout.addStretch(1)
+        self.details_label.setText(layer_details_html(self.table_model.layer(
+            self.proxy.mapToSource(self.proxy.index(row, 0)).row())))
+        self.table.scrollTo(self.proxy.index(row, max(self.table.currentIndex().column(), 0)))
 
     # ---- accelerator and clock ----------------------------------------------------------------
     def _restore_choices(self) -> None:
@@ -347,20 +349,15 @@ class ProfileView(QWidget):
 
     # ---- actions ------------------------------------------------------------------------------
     def selected_text(self) -> str:
-        """Selected cells (or the whole table if nothing is selected) as tab-separated text."""
-        indexes = self.table.selectionModel().selectedIndexes() if self.table.selectionModel() else []
-        if not indexes:
-            rows = range(self.proxy.rowCount())
-            cols = [c for c in range(self.proxy.columnCount()) if not self.table.isColumnHidden(c)]
-            cells = {(r, c): self.proxy.index(r, c) for r in rows for c in cols}
-        else:
-            cells = {(i.row(), i.column()): i for i in indexes}
-        rows_used = sorted({r for r, _ in cells})
-        cols_used = sorted({c for _, c in cells})
-        header = "\t".join(str(self.proxy.headerData(c, Qt.Orientation.Horizontal)) for c in cols_used)
-        lines = [header]
-        for r in rows_used:
-            lines.append("\t".join(str(cells[(r, c)].data()) if (r, c) in cells else "" for c in cols_used))
+        """The selected rows (or the whole table if none is) as tab-separated text for a spreadsheet: a header
+        row, the visible columns in the order shown, raw numbers (32004, not 32.0k) so that they sum."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedIndexes()})
+        header = self.table.horizontalHeader()
+        cols = sorted((c for c in range(self.proxy.columnCount()) if not self.table.isColumnHidden(c)),
+                      key=header.visualIndex)
+        lines = ["\t".join(str(self.proxy.headerData(c, Qt.Orientation.Horizontal)) for c in cols)]
+        lines += ["\t".join(str(self.proxy.index(r, c).data(COPY_ROLE)) for c in cols)
+                  for r in rows or range(self.proxy.rowCount())]
         return "\n".join(lines) + "\n"
 
     def copy_selection(self) -> None:

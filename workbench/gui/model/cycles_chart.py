@@ -1,0 +1,54 @@
+"""The Profile workspace's "Cycles per layer" page: each layer's estimated CPU and MVP cycles, stacked.
+
+Why a page of its own: the chart carries its legend as a line of text above it (inside the plot it covered
+the bars at a large font), a layer axis that names the bars and a value axis in the table's k/M units.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from workbench.gui import theme
+from workbench.gui.live.plot_style import leave_room_for_end_labels
+from workbench.gui.model.layer_axis import CountAxis, LayerAxis
+from workbench.profiler.report import LayerReport
+
+CPU_COLOR, ACC_COLOR = "#4e79a7", "#f28e2b"
+BAR_WIDTH = 0.6
+CHART_DESCRIPTION = "Estimated CPU and MVP accelerator cycles of each layer, stacked, in execution order."
+LEGEND_HTML = (f'<span style="color:{CPU_COLOR}">&#9632;</span>&nbsp;CPU &nbsp; '
+               f'<span style="color:{ACC_COLOR}">&#9632;</span>&nbsp;MVP&nbsp;accelerator')
+
+
+class CyclesChart(QWidget):
+    """The legend line above the stacked bar chart (``plot``); :meth:`set_layers` draws a profile's layers."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(self, axisItems={"bottom": LayerAxis("bottom"), "left": CountAxis("left")})
+        theme.describe_view(self.plot, "Cycles per layer chart", CHART_DESCRIPTION)
+        self.plot.setLabel("left", "cycles (estimated)")
+        self.plot.setLabel("bottom", "layer")
+        self.legend = QLabel(LEGEND_HTML, self)
+        self.legend.setWordWrap(True)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.legend)
+        column.addWidget(self.plot, 1)
+
+    def set_dark(self, dark: bool) -> None:
+        """Restyle the chart for the palette."""
+        theme.style_chart(self.plot, dark, fixed_left_axis=False)  # "900.0k" needs more than the live plots' width
+        leave_room_for_end_labels(self.plot.getPlotItem())  # the top tick's label: no title above the chart
+
+    def set_layers(self, layers: list[LayerReport]) -> None:
+        self.plot.clear()
+        xs = [float(layer.index) for layer in layers]
+        cpu = [float(layer.cpu_cycles or 0) for layer in layers]
+        acc = [float(layer.accelerator_cycles or 0) for layer in layers]
+        self.plot.getAxis("bottom").set_layers({layer.index: layer.op for layer in layers})
+        if not layers:
+            return
+        self.plot.addItem(pg.BarGraphItem(x=xs, height=cpu, width=BAR_WIDTH, brush=CPU_COLOR))
+        self.plot.addItem(pg.BarGraphItem(x=xs, y0=cpu, height=acc, width=BAR_WIDTH, brush=ACC_COLOR))

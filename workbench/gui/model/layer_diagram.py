@@ -1,0 +1,36 @@
+"""The Profile workspace's layer diagram: one box per layer, in execution order, shapes in and out.
+
+Why: a reviewer reads a model's structure top to bottom faster than in the table; each box's tooltip says
+where the layer runs and, when the MVP cannot take it, why.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from workbench.profiler.report import LayerReport
+
+
+class LayerDiagram(QWidget):
+    """A column of layer boxes (:meth:`set_layers`); put it in a scroll area."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.boxes_layout = QVBoxLayout(self)
+
+    def set_layers(self, layers: list[LayerReport]) -> None:
+        while self.boxes_layout.count():
+            item = self.boxes_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for layer in layers:
+            box = QLabel(f"<b>{layer.index}: {escape(layer.op)}</b><br>{layer.input_shape_text} → "
+                         f"{layer.output_shape_text}<br><small>{escape(layer.options_text)}</small>", self)
+            box.setFrameShape(QFrame.Shape.Box)
+            box.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            box.setToolTip(layer.reason or ("runs on the MVP" if layer.runs_on_accelerator else "runs on the CPU"))
+            self.boxes_layout.addWidget(box)
+        self.boxes_layout.addStretch(1)

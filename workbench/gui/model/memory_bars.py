@@ -1,0 +1,47 @@
+"""The Profile workspace's memory box: the model's flash and estimated RAM arenas against the xG24 Dev Kit's.
+
+Why one unit: ``kws profile`` prints memory as MLTK does, in kB of 1000 bytes (21,616 bytes -> 21.6k), so the
+bars do too; the datasheet's 1536 and 256 (kB of 1024 bytes, as Commander counts) are named as the datasheet's
+so that the chip stays recognisable without a KiB figure beside a kB one for the same memory.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from workbench.profiler.device_limits import BYTES_PER_COMMANDER_KB, XG24_FLASH_BYTES, XG24_RAM_BYTES, format_kb
+from workbench.profiler.report import ProfileSummary
+
+PERCENT = 100.0
+CHIP_TEXT = (f"EFR32MG24: {format_kb(XG24_FLASH_BYTES)} flash, {format_kb(XG24_RAM_BYTES)} RAM (kB of 1000 bytes, "
+             f"as kws profile counts; the datasheet's {XG24_FLASH_BYTES // BYTES_PER_COMMANDER_KB} and "
+             f"{XG24_RAM_BYTES // BYTES_PER_COMMANDER_KB} kB are of {BYTES_PER_COMMANDER_KB} bytes)")
+
+
+class MemoryBars(QGroupBox):
+    """Flash, CPU arena and MVP arena as bars of the chip's capacity (:meth:`show_summary`)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        # a short title: a group box is never narrower than its title; the chip's sizes in a wrapping line
+        super().__init__("Memory vs the xG24 Dev Kit", parent)
+        self.flash_bar, self.ram_bar, self.ram_mvp_bar = QProgressBar(self), QProgressBar(self), QProgressBar(self)
+        self.chip_label = QLabel(CHIP_TEXT, self)
+        self.chip_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.chip_label)
+        for label, bar in (("Flash (model)", self.flash_bar), ("RAM arena, CPU (est.)", self.ram_bar),
+                           ("RAM arena, MVP (est.)", self.ram_mvp_bar)):
+            row = QHBoxLayout()
+            row.addWidget(QLabel(label, self))
+            row.addWidget(bar, 1)
+            layout.addLayout(row)
+
+    def show_summary(self, s: ProfileSummary | None) -> None:
+        """The bars of a profile's summary (None: empty bars)."""
+        values = ((self.flash_bar, s.flash_bytes if s else 0, XG24_FLASH_BYTES),
+                  (self.ram_bar, s.arena_bytes if s else 0, XG24_RAM_BYTES),
+                  (self.ram_mvp_bar, s.arena_bytes_mvp if s else 0, XG24_RAM_BYTES))
+        for bar, used, capacity in values:
+            bar.setRange(0, capacity)
+            bar.setValue(min(used, capacity))
+            bar.setFormat(f"{format_kb(used)} of {format_kb(capacity)} ({PERCENT * used / capacity:.1f}%)")
