@@ -37,7 +37,7 @@ def test_another_accelerator_is_refused(reference_model_path: Path, profiler_mvp
         attach_measurements(profile_model(tflite, accelerator="none"), parse_profiler_log(profiler_mvp_log),
                             source="x")
     assert str(caught.value) == ("The board's profiler firmware runs with accelerator mvp, but the estimate is for "
-                                 "none: give --accelerator mvp (or choose it in the Board tab), or flash the none "
+                                 "none: give --accelerator mvp, or flash the none "
                                  "profiler firmware.")
     with pytest.raises(DeviceError, match="accelerator none, but the estimate is for mvp"):
         attach_measurements(profile_model(tflite, accelerator="mvp"), parse_profiler_log(profiler_none_log),

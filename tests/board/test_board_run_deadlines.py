@@ -51,17 +51,39 @@ def test_noise_on_the_port_is_called_a_baud_rate_problem(board_factory, profiler
                                  "the data looks garbled: is the baud rate right (MLTK's firmware uses 115200)?")
 
 
+def _own_build(image: Path) -> Path:
+    """The image under a name of the user's own: the run cannot tell its app before the board prints."""
+    own = image.with_name("own-build.s37")
+    own.write_bytes(image.read_bytes())
+    return own
+
+
 def test_classify_on_the_profiler_firmware_says_so(board, profiler_image: Path,
                                                    reference_model_path: Path) -> None:
     with pytest.raises(WrongFirmware) as caught:
         classify_on_board(reference_model_path.read_bytes(),
-                          BoardOptions(port=str(board.port), firmware=profiler_image, timeout_s=30))
+                          BoardOptions(port=str(board.port), firmware=_own_build(profiler_image), timeout_s=30))
     assert str(caught.value) == ("The board runs MLTK's model profiler firmware, not the audio classifier: give "
-                                 "the classifier's image (--firmware, or the Board tab's Firmware box).")
+                                 "the classifier's image (--firmware).")
 
 
 def test_profile_on_the_classifier_firmware_says_so(board, classifier_image: Path,
                                                     reference_model_path: Path) -> None:
     with pytest.raises(WrongFirmware, match="runs MLTK's audio classifier firmware, not the model profiler"):
         profile_on_board(reference_model_path.read_bytes(), "seed",
-                         BoardOptions(port=str(board.port), firmware=classifier_image, timeout_s=30))
+                         BoardOptions(port=str(board.port), firmware=_own_build(classifier_image), timeout_s=30))
+
+
+@pytest.mark.parametrize(("run", "image_fixture"), [("classify", "profiler_image"), ("profile", "classifier_image")])
+def test_the_other_apps_image_is_refused_before_flashing(board, commander, request, reference_model_path: Path,
+                                                         run: str, image_fixture: str) -> None:
+    image = request.getfixturevalue(image_fixture)
+    options = BoardOptions(port=str(board.port), firmware=image, timeout_s=30)
+    tflite = reference_model_path.read_bytes()
+    with pytest.raises(WrongFirmware) as caught:
+        classify_on_board(tflite, options) if run == "classify" else profile_on_board(tflite, "seed", options)
+    wanted, other = ("audio classifier", "model profiler") if run == "classify" else ("model profiler",
+                                                                                     "audio classifier")
+    assert str(caught.value) == (f"The image {image.name} is MLTK's {other} firmware, which cannot {run}: give the "
+                                 f"{wanted}'s image with --firmware, or leave --firmware out for the published one.")
+    assert commander.calls() == []  # nothing flashed, nor even asked

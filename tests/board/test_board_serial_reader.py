@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 import tty
 
 import pytest
 
-from workbench.board.uart.line_reader import LineAssembler, SerialLineReader
+from workbench.board.uart.line_reader import LineAssembler, SerialLineReader, vanished_message
 from workbench.core.errors import DeviceError
 
 
@@ -73,9 +74,19 @@ def test_a_vanished_port_delivers_what_was_read_then_says_so(pty_pair) -> None:
         time.sleep(0.1)
         os.close(master)
         assert _lines(reader, 1) == ["partial"]
-        with pytest.raises(DeviceError, match=f"serial port {name} vanished"):
+        with pytest.raises(DeviceError, match=f"serial port {name} vanished") as caught:
             _lines(reader, 1)
         assert reader.ended
+    # our sentence alone: pyserial's "readiness to read but returned no data" or the OS's EIO only repeat it
+    assert str(caught.value) == f"The board's serial port {name} vanished (unplugged, or the board reset its USB?)."
+
+
+def test_a_vanished_port_keeps_a_reason_that_says_more() -> None:
+    from serial import SerialException
+
+    said = vanished_message("/dev/ttyACM0", SerialException("read failed: [Errno 71] Protocol error"))
+    assert said.endswith("USB?): read failed: [Errno 71] Protocol error.")
+    assert vanished_message("/dev/ttyACM0", OSError(errno.EIO, "Input/output error")).endswith("USB?).")
 
 
 def test_wrong_baud_rate_looks_garbled(pty_pair) -> None:

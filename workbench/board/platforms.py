@@ -22,8 +22,9 @@ KIB = 1024
 FLASH_BASE_SERIES_2 = 0x0800_0000
 FLASH_BASE_SERIES_1 = 0x0000_0000
 FIRST_SERIES_WITH_HIGH_FLASH_BASE = 23
-# where a user gives an image of their own: the same words reach the command line and the Board tab
-FIRMWARE_HINT = "kws board profile/classify --firmware FILE, or the Board tab's Firmware box"
+# where a user gives an image of their own, in the command line's words (the Board tab says its Firmware box:
+# gui/board/board_outcomes.in_window_terms)
+FIRMWARE_HINT = "kws board profile/classify --firmware FILE"
 
 # platform -> Commander device names; the first entry is what ``--device`` gets (MLTK's table)
 DEVICE_MAPPING: dict[str, tuple[str, ...]] = {

@@ -18,10 +18,9 @@ from workbench.core.errors import DeviceError
 
 SEGGER_VID = 0x1366
 JLINK_DESCRIPTION = re.compile(r"J-?Link", re.IGNORECASE)
-# the same messages reach the command line and the Board tab: each names both ways to choose
-PORT_HINT = "--port of kws board profile/classify/console, or the Board tab's Serial port box"
-CHOOSE_HINT = ("--serialno or --port of kws board profile/classify/console, or the Board tab's Debugger or "
-               "Serial port box")
+# the command line's words; the Board tab says its boxes instead (gui/board/board_outcomes.in_window_terms)
+PORT_HINT = "--port of kws board profile/classify/console"
+CHOOSE_HINT = "--serialno or --port of kws board profile/classify/console"
 
 
 @dataclass(frozen=True)

@@ -17,38 +17,27 @@ from damaged_logs import cut_after_conv_time  # noqa: E402
 
 from workbench.assets import reference_model_path  # noqa: E402
 from workbench.gui.board import BoardWorkspace  # noqa: E402
+from tests.gui.board.board_workspace_steps import (RUN_TIMEOUT_MS, board_workspace, use_board,  # noqa: E402
+                                                  wait_idle)
 from workbench.gui.board.board_workspace import COMMANDER_MISSING  # noqa: E402
 
-RUN_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
 def workspace(window, qtbot, commander):
-    ws = BoardWorkspace(window)
-    qtbot.addWidget(ws)
-    ws.resize(1200, 800)
-    ws.show()
-    yield ws
-    ws.shutdown()
+    yield from board_workspace(window, qtbot)
 
 
-def _use(ws: BoardWorkspace, sim, image: Path) -> None:
-    ws.connection.port.setEditText(str(sim.port))
-    ws.firmware.setText(str(image))
-
-
-def _wait_idle(qtbot, ws: BoardWorkspace) -> None:
-    qtbot.waitUntil(lambda: not ws.busy, timeout=RUN_TIMEOUT_MS)
 
 
 def test_profile_fills_the_measured_table_and_reports_the_profile(workspace, window, qtbot, board,
                                                                   profiler_image) -> None:
     ws = workspace
-    _use(ws, board, profiler_image)
+    use_board(ws, board, profiler_image)
     with qtbot.waitSignal(ws.board_profile, timeout=RUN_TIMEOUT_MS) as blocker:
         qtbot.mouseClick(ws.profile_button, Qt.MouseButton.LeftButton)
         assert ws.busy and not ws.profile_button.isEnabled() and ws.cancel_button.isEnabled()
-    _wait_idle(qtbot, ws)
+    wait_idle(qtbot, ws)
     report = blocker.args[0]
     assert [layer.measured.time_ms for layer in report.layers] == [5.4, 0.27, 0.36, 0.06]
     assert ws.measured.table.rowCount() == 4
@@ -68,7 +57,7 @@ def test_classify_streams_detections_and_scores_until_cancel(window, qtbot, comm
     ws = BoardWorkspace(window)
     qtbot.addWidget(ws)
     try:
-        _use(ws, sim, classifier_image)
+        use_board(ws, sim, classifier_image)
         ws.verbose.setChecked(True)
         detections, scores = [], []
         ws.board_detection.connect(detections.append)
@@ -76,7 +65,7 @@ def test_classify_streams_detections_and_scores_until_cancel(window, qtbot, comm
         qtbot.mouseClick(ws.classify_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(detections) >= 2, timeout=RUN_TIMEOUT_MS)
         qtbot.mouseClick(ws.cancel_button, Qt.MouseButton.LeftButton)
-        _wait_idle(qtbot, ws)
+        wait_idle(qtbot, ws)
         assert detections[:2] == [{"source": "board", "time_ms": 3500, "class": 0, "label": "yes", "score": 200},
                                   {"source": "board", "time_ms": 6000, "class": 1, "label": "no", "score": 200}]
         assert ws.detections.labels()[:2] == ["yes", "no"] and ws.tabs.currentIndex() == 1
@@ -100,9 +89,9 @@ def test_board_faults_give_one_sentence_and_a_usable_window(window, qtbot, comma
     ws = BoardWorkspace(window, watch_ports=False)
     qtbot.addWidget(ws)
     try:
-        _use(ws, sim, profiler_image if action == "profile" else classifier_image)
+        use_board(ws, sim, profiler_image if action == "profile" else classifier_image)
         getattr(ws, action)()
-        _wait_idle(qtbot, ws)
+        wait_idle(qtbot, ws)
         assert window.last_error is not None and words in window.last_error
         assert "\n" not in window.last_error and "Traceback" not in window.last_error
         assert ws.profile_button.isEnabled() and ws.classify_button.isEnabled()
@@ -124,7 +113,7 @@ def test_console_shows_the_raw_log_and_saves_it(workspace, window, qtbot, board,
     board.press_reset()
     qtbot.waitUntil(lambda: ws.console.lines()[-1:] == ["done"], timeout=RUN_TIMEOUT_MS)
     ws.cancel()
-    _wait_idle(qtbot, ws)
+    wait_idle(qtbot, ws)
     saved = ws.console.save_to(tmp_path / "board.log")
     text = saved.read_text()
     assert text.startswith("Starting Model Profiler\n") and text.endswith("done\n")
@@ -137,7 +126,7 @@ def test_missing_or_busy_port_and_no_model(window, qtbot, commander, tmp_path: P
     try:
         ws.connection.port.setEditText(str(tmp_path / "ttyGONE"))
         ws.open_console()
-        _wait_idle(qtbot, ws)
+        wait_idle(qtbot, ws)
         assert window.last_error == (f"Serial port {tmp_path / 'ttyGONE'} does not exist (is the board connected? "
                                      "the Serial port box lists the connected ones).")  # not `kws board list`
         from workbench.board.uart.line_reader import SerialLineReader
@@ -146,7 +135,7 @@ def test_missing_or_busy_port_and_no_model(window, qtbot, commander, tmp_path: P
         with SerialLineReader(str(sim.port)):  # another program holds the board's port
             ws.connection.port.setEditText(str(sim.port))
             ws.open_console()
-            _wait_idle(qtbot, ws)
+            wait_idle(qtbot, ws)
         sim.stop()
         assert "is busy" in window.last_error
         window.controller.model = None
@@ -164,12 +153,12 @@ def test_board_info_several_debuggers_and_remembered_choice(window, qtbot, comma
     try:
         ws.connection.debugger.setEditText("")
         qtbot.mouseClick(ws.connection.info_button, Qt.MouseButton.LeftButton)
-        _wait_idle(qtbot, ws)
+        wait_idle(qtbot, ws)
         assert window.last_error == ("Several debuggers are connected: choose one (in the Debugger box, which lists "
                                      "their serial numbers).")  # not --serialno nor `kws board list`
         ws.connection.debugger.setEditText("440000002")
         ws.read_info()
-        _wait_idle(qtbot, ws)
+        wait_idle(qtbot, ws)
         assert "EFR32MG24B210F1536IM48 — brd4186" in ws.connection.info.text()
     finally:
         ws.shutdown()
@@ -189,7 +178,7 @@ def test_cancel_during_a_slow_flash(window, qtbot, commander, tmp_path: Path, pr
         ws.flash()
         qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
         ws.cancel()  # Commander is writing the image: what is left on the board is said as an error is
-        _wait_idle(qtbot, ws)
+        wait_idle(qtbot, ws)
         assert ws.status.text().startswith("Flashing: cancelled; the flash is incomplete")
         assert window.last_error == (f"Flashing was cancelled: the flash is incomplete: {profiler_image.name} may "
                                      "be only partly written and the model was not written; flash the board again "
@@ -227,9 +216,9 @@ def test_no_text_is_cut_off(window, qtbot, commander, board, profiler_image, siz
     try:
         ws.resize(*size)
         ws.show()
-        _use(ws, board, profiler_image)
+        use_board(ws, board, profiler_image)
         ws.profile()
-        _wait_idle(qtbot, ws)
+        wait_idle(qtbot, ws)
         qtbot.wait(50)
         problems = cut_off_texts(ws)
         ws.tabs.setCurrentIndex(1)
@@ -247,7 +236,7 @@ def test_closing_over_a_running_board_job_asks_first(window, qtbot, commander, t
     qtbot.addWidget(ws)
     questions: list[str] = []
     try:
-        _use(ws, sim, classifier_image)
+        use_board(ws, sim, classifier_image)
         ws.classify()
         assert ws.busy
         ws.ask = lambda _parent, question: questions.append(question) or False
@@ -267,7 +256,7 @@ def test_no_commander_is_explained_once_beside_its_box(window, qtbot, no_command
     try:
         assert "install Simplicity Commander" in ws.connection.commander_state.text()
         ws.read_info()
-        _wait_idle(qtbot, ws)
+        wait_idle(qtbot, ws)
         assert ws.status.text() == COMMANDER_MISSING and window.last_error == COMMANDER_MISSING
         assert "install Simplicity Commander" not in COMMANDER_MISSING
         assert "install Simplicity Commander" in ws.connection.commander_state.text()
@@ -285,10 +274,10 @@ def test_a_profile_that_lost_figures_on_the_serial_line_says_so_after_the_run(wi
     ws = BoardWorkspace(window, watch_ports=False)
     qtbot.addWidget(ws)
     try:
-        _use(ws, sim, profiler_image)
+        use_board(ws, sim, profiler_image)
         with qtbot.waitSignal(ws.board_profile, timeout=RUN_TIMEOUT_MS):
             assert ws.profile()
-        _wait_idle(qtbot, ws)
+        wait_idle(qtbot, ws)
         assert ws.status.text().startswith("Profiled, in part: the board's log lacks the CPU cycles")
         assert window.last_error is not None and window.last_error.startswith("The profile is incomplete: ")
         assert ws.measured.table.rowCount() == 4  # what was measured is shown, the rest as unknown

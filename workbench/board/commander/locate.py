@@ -16,10 +16,11 @@ from workbench.board.errors import CommanderNotFound
 
 ENV_VAR = "KWS_COMMANDER"
 EXECUTABLE_NAMES = ("commander", "commander-cli")
+# the command line's words; the Board tab says its Browse… button instead (gui/board/board_outcomes)
+COMMANDER_OPTION_HINT = "--commander of kws board info/flash/profile/classify"
 DOWNLOAD_HINT = ("install Simplicity Commander (https://www.silabs.com/developers/simplicity-studio/"
                  "simplicity-commander, or with Simplicity Studio) and the SEGGER J-Link drivers, then put "
-                 "it on PATH or give its path (--commander of kws board info/flash/profile/classify, the "
-                 "KWS_COMMANDER variable, or Browse… beside Commander in the Board tab)")
+                 "it on PATH or give its path (" + COMMANDER_OPTION_HINT + ", or the KWS_COMMANDER variable)")
 
 
 def _studio_locations() -> list[Path]:

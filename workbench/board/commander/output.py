@@ -33,8 +33,7 @@ _FLASHED = re.compile(r"^Flashing completed successfully")
 DONE = "DONE"
 # where the command line's user picks a debugger (the window names its Debugger box instead: gui/board)
 DEBUGGERS_HINT = "`kws board list` shows the connected ones"
-DEBUGGER_CHOICE = ("--serialno of kws board info/flash/profile/classify, or the Board tab's Debugger box; "
-                   "`kws board list` shows their serial numbers")
+DEBUGGER_CHOICE = "--serialno of kws board info/flash/profile/classify; `kws board list` shows their serial numbers"
 DONE_PHASE = "done"
 
 _ERROR_LINE = re.compile(r"^\s*ERROR:\s*(.*)$")

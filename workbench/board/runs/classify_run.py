@@ -20,6 +20,7 @@ from typing import Callable
 
 from workbench.board.errors import BoardTimeout, FirmwareFailure, WrongFirmware
 from workbench.board.firmware.catalog import CLASSIFIER_APP
+from workbench.board.firmware.image_app import check_image_app
 from workbench.board.runs.firmware_fault import FirmwareFault
 from workbench.board.runs.job import (BoardCallbacks, BoardJob, BoardOptions, not_started_message,
                                       run_firmware_hint)
@@ -50,6 +51,17 @@ class ClassifyHandlers:
     startup: Callable[[ClassifierStartup], None] = lambda startup: None
     event: Callable[[ClassifierEvent], None] = lambda event: None
     startup_line: Callable[[str], None] = lambda line: None
+
+
+def classifying_status(detections: int) -> str:
+    """The status once the classifier's banner came: the run is under way, with its detections so far.
+
+    Why: until the banner the status names the step that waits for it (the reset); after it, the user must see
+    the board classifying, not a reset that looks stuck. The CLI says it once, the window on every detection.
+    """
+    if detections == 0:
+        return "classifying on the board: no detections yet"
+    return f"classifying on the board: {detections} detection{'s' if detections != 1 else ''}"
 
 
 def model_for_classifier(tflite: bytes, settings: DetectionSettings, *, verbose: bool) -> bytes:
@@ -84,6 +96,8 @@ def classify_on_board(tflite: bytes, options: BoardOptions, callbacks: BoardCall
     handlers = handlers or ClassifyHandlers()
     job = BoardJob(options, callbacks)
     if options.flash:
+        if options.firmware is not None:
+            check_image_app(options.firmware, CLASSIFIER_APP, "classify")
         job.check_port()
         job.program(CLASSIFIER_APP, tflite, model_name=name)
     with job.open_reader() as reader:
@@ -125,6 +139,7 @@ def _read(reader: SerialLineReader, job: BoardJob, handlers: ClassifyHandlers,
         event = parser.feed(line)  # nothing before the banner but a fatal message
         if started_at is None and parser.startup.started:
             started_at = time.monotonic()
+            job.callbacks.status(classifying_status(0))
         if started_at is not None and not announced:
             handlers.startup_line(line)
             if parser.startup.complete:

@@ -30,6 +30,10 @@ DEFAULT_ACTIVITY_TIMEOUT_S = 90.0  # MLTK's read(activity_timeout=90)
 # default timeout, far beyond an arena search and one profiled inference
 PROFILE_RUN_TIMEOUTS = 4
 ACCELERATORS = ("mvp", "none")
+# the command line's words for the image option and for flashing again (the window translates them)
+FIRMWARE_OPTION = "--firmware"
+FLASH_AGAIN = "drop --no-flash"
+FLASHING_STEP = "flashing "  # how the flashing step's status starts: a stop then leaves a half-flashed board
 BAUD_QUESTION = f"is the baud rate right (MLTK's firmware uses {BAUDRATE})?"
 
 
@@ -109,7 +113,7 @@ class BoardJob:
         """
         self.image = self.firmware_for(app)
         device = self.query_device()  # before "flashing": the status must name the step that runs
-        self.callbacks.status(f"flashing {self.image.name} and the model")
+        self.callbacks.status(f"{FLASHING_STEP}{self.image.name} and the model")
         return program_board(self.commander(), image=self.image, tflite=tflite, device=device, halt=True,
                              on_progress=self.callbacks.flash_progress, cancel=self.cancel, model_name=model_name,
                              warn=lambda text: self.callbacks.status(f"warning: {text}"))
@@ -149,9 +153,11 @@ class BoardJob:
 
 def run_firmware_hint(program: str, flashed: bool) -> str:
     """What to do when the board runs the other MLTK firmware than ``program`` ("profiler", "classifier")
-    needs: flashed with the wrong image, give the right one; not flashed (``--no-flash``), flash it."""
-    return (f"give the {program}'s image (--firmware, or the Board tab's Firmware box)" if flashed
-            else f"flash the {program} (drop --no-flash)")
+    needs: flashed with the wrong image, give the right one; not flashed (``--no-flash``), flash it.
+
+    In the command line's words: the Board tab says its boxes instead (``gui/board/board_outcomes``).
+    """
+    return (f"give the {program}'s image ({FIRMWARE_OPTION})" if flashed else f"flash the {program} ({FLASH_AGAIN})")
 
 
 def not_started_message(reader: SerialLineReader, timeout_s: float, *, flashed: bool, what: str,
@@ -159,7 +165,7 @@ def not_started_message(reader: SerialLineReader, timeout_s: float, *, flashed: 
     """The timeout sentence when ``what`` (``the profiler's output``) never started: the board said nothing,
     said noise (the baud rate), or said something else (other firmware; ``firmware`` is the one wanted)."""
     if reader.bytes_seen == 0:
-        hint = (f"press the board's reset button, or flash {firmware} (drop --no-flash)" if not flashed
+        hint = (f"press the board's reset button, or flash {firmware} ({FLASH_AGAIN})" if not flashed
                 else "is this the board's serial port?")
         return f"Timed out: the board printed nothing within {timeout_s:g} s ({hint})."
     printing = f"Timed out: the board is printing, but not {what} within {timeout_s:g} s"
@@ -167,4 +173,4 @@ def not_started_message(reader: SerialLineReader, timeout_s: float, *, flashed: 
         return f"{printing}, and the data looks garbled: {BAUD_QUESTION}"
     if flashed:
         return f"{printing}: is {firmware} flashed?"
-    return f"{printing}: is {firmware} on it (drop --no-flash to flash it)?"
+    return f"{printing}: is {firmware} on it ({FLASH_AGAIN} to flash it)?"

@@ -58,7 +58,7 @@ def check_accelerator(report: ProfileReport, log: ProfilerLog) -> None:
     if board is None or wanted is None or board == wanted:
         return
     raise DeviceError(f"The board's profiler firmware runs with accelerator {board}, but the estimate is for "
-                      f"{wanted}: give --accelerator {board} (or choose it in the Board tab), or flash the "
+                      f"{wanted}: give --accelerator {board}, or flash the "
                       f"{wanted} profiler firmware.")
 
 

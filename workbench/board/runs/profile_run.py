@@ -22,6 +22,7 @@ from pathlib import Path
 
 from workbench.board.errors import BoardTimeout, Cancelled, FirmwareFailure, WrongFirmware
 from workbench.board.firmware.catalog import PROFILER_APP
+from workbench.board.firmware.image_app import check_image_app
 from workbench.board.runs.firmware_fault import FirmwareFault
 from workbench.board.runs.job import (BAUD_QUESTION, PROFILE_RUN_TIMEOUTS, BoardCallbacks, BoardJob, BoardOptions,
                                       not_started_message, run_firmware_hint)
@@ -138,6 +139,8 @@ def profile_on_board(tflite: bytes, name: str, options: BoardOptions,
     report = build_report(parse_model(tflite), name=name, accelerator=options.accelerator)
     job = BoardJob(options, callbacks)
     if options.flash:
+        if options.firmware is not None:
+            check_image_app(options.firmware, PROFILER_APP, "profile")
         job.check_port()
         job.program(PROFILER_APP, model_for_profiler(tflite), model_name=name)
     with job.open_reader() as reader:

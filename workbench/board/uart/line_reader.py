@@ -35,6 +35,9 @@ FIRST_DROPPED_HIGH = 127
 GARBLED_MIN_BYTES = 64
 GARBLED_FRACTION = 0.3
 JOIN_TIMEOUT_S = 2.0
+# what an unplugged port makes the OS or pyserial say: nothing the "vanished" sentence does not say already
+VANISHED_ERRNOS = (errno.EIO, errno.ENXIO, errno.ENODEV, errno.EBADF)
+VANISHED_TEXTS = ("returned no data", "device disconnected", "Input/output error", "Bad file descriptor")
 
 _KEEP = bytes(b for b in range(256) if b == TAB or FIRST_PRINTABLE <= b < FIRST_DROPPED_HIGH)
 _DROP = bytes(b for b in range(256) if b not in _KEEP and b != NEWLINE)
@@ -115,6 +118,21 @@ def open_error_message(port: str, exc: BaseException) -> str:
         return f"Serial port {port} is busy: another program (a terminal, another kws) has it open."
     reason = os.strerror(code) if isinstance(code, int) else text  # pyserial repeats "[Errno N]" in its text
     return f"Cannot open serial port {port}: {reason}."
+
+
+def vanished_message(port: str, exc: BaseException) -> str:
+    """The sentence for a port that went away while read; pyserial's text only when it says more than ours.
+
+    Why: an unplugged port makes pyserial say "device reports readiness to read but returned no data (device
+    disconnected or multiple access on port?)", or the OS "Input/output error": both only repeat "vanished".
+    """
+    sentence = f"The board's serial port {port} vanished (unplugged, or the board reset its USB?)"
+    code = getattr(exc, "errno", None)
+    text = str(exc).strip()
+    if (code in VANISHED_ERRNOS or isinstance(exc, (TypeError, AttributeError)) or not text
+            or any(words in text for words in VANISHED_TEXTS)):
+        return f"{sentence}."
+    return f"{sentence}: {text}."
 
 
 class SerialLineReader:
@@ -214,8 +232,7 @@ class SerialLineReader:
         except (OSError, ValueError, TypeError, AttributeError) as exc:
             # SerialException/OSError(EIO): unplugged; TypeError/AttributeError: pyserial after a close
             if not self._stop.is_set():
-                error = (f"The board's serial port {self.port} vanished (unplugged, or the board reset its "
-                         f"USB?): {exc}")
+                error = vanished_message(self.port, exc)
         rest = self._assembler.flush()
         if rest:
             self._lines.put(rest)

@@ -18,6 +18,7 @@ from workbench.board.commander.locate import find_commander
 from workbench.board.errors import CommanderNotFound
 from workbench.board.platforms import DeviceInfo
 from workbench.board.ports import SerialPortInfo, list_debuggers
+from workbench.gui.board.board_outcomes import in_window_terms
 
 SERIALNO_KEY = "board/serialno"
 PORT_KEY = "board/port"
@@ -128,7 +129,7 @@ class BoardConnectionPanel(QGroupBox):
         try:
             found = find_commander(text.strip() or None)
         except CommanderNotFound as exc:
-            self.commander_state.setText(str(exc))
+            self.commander_state.setText(in_window_terms(str(exc)))
         else:
             self.commander_state.setText(f"using {found}")
 

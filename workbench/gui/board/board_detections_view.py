@@ -1,17 +1,38 @@
-"""The board's detections, newest first: the chip's own decisions, in its own time (ms since boot)."""
+"""The board's detections of the current Classify run, newest first: the chip's own decisions, in its own time
+(ms since boot); Clear empties the list, Save… writes it as CSV (atomically, as the window's other files).
+
+Why one run at a time: the board's clock restarts with every run, so detections of two runs side by side would
+read as one run going back in time; the workspace clears the list when a run starts (save it first to keep it).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+import csv
+import io
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from workbench.board.logs.classifier_log import BoardDetection
+from workbench.core.atomic_write import atomic_write_text
+from workbench.core.errors import WorkbenchError
 from workbench.gui import theme
 
 HEADERS = ("Board time (s)", "Label", "Class", "Score")
+CSV_HEADERS = ("board_time_ms", "label", "class", "score")
+CSV_FILTER = "CSV (*.csv);;All files (*)"
+SUGGESTED_NAME = "board-detections.csv"
 MS_PER_S = 1000.0
 
 
 class BoardDetectionsView(QWidget):
+    """``add`` per detection; ``saved(path)`` after Save…, ``error(message)`` when the file cannot be written."""
+
+    error = Signal(str)
+    saved = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = QTableWidget(0, len(HEADERS), self)
@@ -21,9 +42,20 @@ class BoardDetectionsView(QWidget):
         self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.clear_button = QPushButton("Clear", self)
+        self.clear_button.setToolTip("Empty the list (the board keeps classifying); a new Classify run clears it too")
+        self.clear_button.clicked.connect(self.clear)
+        self.save_button = QPushButton("Save…", self)
+        self.save_button.setToolTip("Save this run's detections as CSV (board time in ms, label, class, score)")
+        self.save_button.clicked.connect(self._ask_save)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
         self.detections: list[BoardDetection] = []
 
     def add(self, detection: BoardDetection) -> None:
@@ -44,3 +76,27 @@ class BoardDetectionsView(QWidget):
     def clear(self) -> None:
         self.detections.clear()
         self.table.setRowCount(0)
+
+    def to_csv(self) -> str:
+        """The detections in the order the board reported them (oldest first), the board's time in ms."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_HEADERS)
+        for d in self.detections:
+            writer.writerow([d.time_ms, d.label, d.class_index, d.score])
+        return out.getvalue()
+
+    def save_to(self, path: str | Path) -> Path:
+        """Write :meth:`to_csv` atomically (WorkbenchError when the folder is not writable)."""
+        written = atomic_write_text(path, self.to_csv())
+        self.saved.emit(str(written))
+        return written
+
+    def _ask_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the board's detections", SUGGESTED_NAME, CSV_FILTER)
+        if not path:
+            return
+        try:
+            self.save_to(path)
+        except WorkbenchError as exc:
+            self.error.emit(str(exc))

@@ -7,34 +7,50 @@ widgets, and the workspace stays about running jobs.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from workbench.board.commander.locate import COMMANDER_OPTION_HINT
 from workbench.board.commander.output import DEBUGGER_CHOICE, DEBUGGERS_HINT
+from workbench.board.firmware.image_app import OTHER_IMAGE_HINT
 from workbench.board.flashing.programming import ProgramResult
-from workbench.board.platforms import DeviceInfo
+from workbench.board.platforms import FIRMWARE_HINT, DeviceInfo
+from workbench.board.ports import CHOOSE_HINT, PORT_HINT
+from workbench.board.runs.job import FIRMWARE_OPTION, FLASH_AGAIN
 from workbench.board.runs.measured_report import incomplete_warning
 from workbench.board.runs.profile_run import BoardProfile
 from workbench.board.uart.line_reader import PORTS_HINT
 
-# the command line's advice -> the window's: its boxes list what `kws board list` prints
+DONT_FLASH = "\u201cDon't flash\u201d"  # the check box, as the window names its controls
+# the command line's advice -> the window's: its boxes list what `kws board list` prints; longest first, as
+# CHOOSE_HINT holds PORT_HINT
 WINDOW_HINTS = {
     PORTS_HINT: "the Serial port box lists the connected ones",
     DEBUGGERS_HINT: "the Debugger box lists the connected ones",
     DEBUGGER_CHOICE: "in the Debugger box, which lists their serial numbers",
+    CHOOSE_HINT: "the Debugger or Serial port box",
+    PORT_HINT: "the Serial port box",
+    FIRMWARE_HINT: "the Firmware box",
+    OTHER_IMAGE_HINT: "in the Firmware box, or empty the box for the published one",
+    f"({FIRMWARE_OPTION})": "(the Firmware box)",
+    FLASH_AGAIN: f"clear {DONT_FLASH}",
+    COMMANDER_OPTION_HINT: "Browse\u2026 beside Commander",
 }
+_ACCELERATOR_OPTION = re.compile(r"give --accelerator (\w+)")
 
 
 def in_window_terms(message: str) -> str:
-    """A board error as the window says it: the boxes to use instead of ``kws board list`` and ``--serialno``."""
+    """A board error as the window says it: its boxes instead of ``kws board list`` and the command's options."""
     for cli, window in WINDOW_HINTS.items():
         message = message.replace(cli, window)
-    return message
+    return _ACCELERATOR_OPTION.sub(r"choose \1 in the Accelerator box", message)
 
 
 def outcome_text(name: str, result: Any) -> tuple[str, str | None]:
     """(status, error) for the job ``name`` that returned ``result``; error is None when all went well."""
     if isinstance(result, DeviceInfo):
-        return f"board: {result.part_number} ({result.platform or 'not an MLTK platform'})", None
+        # the status bar puts "Board: " before it
+        return f"{result.part_number} ({result.platform or 'not an MLTK platform'})", None
     if isinstance(result, BoardProfile):
         partial = incomplete_warning(result.report)
         if partial is not None:

@@ -23,6 +23,18 @@ def ask_about_running_job(parent: QWidget, question: str) -> bool:
     return ask_yes_no(parent, RUNNING_JOB_TITLE, question)
 
 
+def running_job_question(task: str, flashing: str | None) -> str:
+    """Asked before closing over the board job ``task``; ``flashing`` is its flashing step when it is in one.
+
+    Why the step: a job that flashes first (Profile, Classify) is named by what it is for, but a stop during the
+    flash is what matters -- it leaves the board half-flashed, and the user must know to flash it again.
+    """
+    if flashing:
+        return (f"The board is being flashed ({task}: {flashing}). Stopping now leaves it half-flashed: it must be "
+                "flashed again before it is used. Stop it and close?")
+    return f"The board is busy ({task}). Stop it and close?"
+
+
 def ask_to_flash(parent: QWidget, title: str, question: str) -> bool:
     """The question box, No its default button."""
     return ask_yes_no(parent, title, question)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import traceback
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QThread, Signal
 
@@ -22,11 +22,10 @@ from workbench.board.commander.output import FlashProgress
 from workbench.board.errors import Cancelled, FlashInterrupted
 from workbench.board.runs.job import BoardCallbacks
 from workbench.core.errors import WorkbenchError
+from workbench.gui.board.board_work import Work
 
 PERCENT = 100
 BUSY = -1  # progress value for "working, amount unknown"
-
-Work = Callable[[BoardCallbacks, ClassifyHandlers], Any]
 
 
 class BoardTask(QThread):

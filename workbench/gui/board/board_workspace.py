@@ -23,7 +23,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QProgressBar, QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
-from workbench.board.runs.job import ACCELERATORS, BoardCallbacks, BoardOptions
+from workbench.board.runs.classify_run import classifying_status
+from workbench.board.runs.job import ACCELERATORS, FLASHING_STEP, BoardOptions
 from workbench.board.logs.classifier_log import BoardDetection, BoardNotice, BoardScores
 from workbench.board.platforms import DeviceInfo
 from workbench.board.runs.profile_run import BoardProfile
@@ -32,10 +33,11 @@ from workbench.gui.board.board_connection_panel import BoardConnectionPanel
 from workbench.gui.board.board_console_view import BoardConsoleView
 from workbench.gui.board.board_detections_view import BoardDetectionsView
 from workbench.gui.board.board_outcomes import in_window_terms, outcome_text
-from workbench.gui.board.board_task import BUSY, BoardTask, Work
+from workbench.gui.board.board_task import BUSY, BoardTask
+from workbench.gui.board.board_work import Work, classify_work, console_work, flash_work, info_work, profile_work
 from workbench.gui.board.measured_table_view import MeasuredTableView
 from workbench.gui.board.port_watcher import PortWatcher
-from workbench.gui.board.board_questions import ask_about_running_job, ask_to_flash
+from workbench.gui.board.board_questions import ask_about_running_job, ask_to_flash, running_job_question
 from workbench.gui.board.board_run_checks import (FlashQuestion, classify_refusal, flash_anyway,
                                                   flash_refused_anyway)
 
@@ -43,6 +45,8 @@ ACCELERATOR_KEY = "board/accelerator"
 FIRMWARE_KEY = "board/firmware"
 SHUTDOWN_WAIT_MS = 5000
 PROFILE_TAB, DETECTIONS_TAB, CONSOLE_TAB = 0, 1, 2
+CLASSIFYING = "classifying on the board"
+WARNING_STATUS = "warning:"  # said during a step: not a step of its own
 COMMANDER_MISSING = "Simplicity Commander cannot be used: the note under Commander says why and what to do."
 NO_MODEL = "Load a model first (File ▸ Open model…): the board runs the model of the live stream."
 
@@ -64,6 +68,8 @@ class BoardWorkspace(QWidget):
         self.connection.info_requested.connect(self.read_info)
         self.task: BoardTask | None = None
         self._profiled: Any = None  # the LoadedModel the running (or last) board profile is of
+        self._step = ""  # what the running job said it is doing (the last status but a warning)
+        self._shown_model: Any = None  # the model the tables are of: another one clears them
         self.ask: Callable[[QWidget, str], bool] = ask_about_running_job  # replaceable (tests answer for the user)
         self.ask_flash: FlashQuestion = ask_to_flash  # replaceable, as ``ask``
 
@@ -137,6 +143,10 @@ class BoardWorkspace(QWidget):
         self.console = BoardConsoleView(self)
         self.console.error.connect(lambda message: host.show_error(in_window_terms(message)))
         self.console.saved.connect(lambda path: host.show_status(f"board console saved to {path}"))
+        for view in (self.measured, self.detections):
+            view.error.connect(lambda message: host.show_error(in_window_terms(message)))
+        self.detections.saved.connect(lambda path: host.show_status(f"board detections saved to {path}"))
+        self.measured.saved.connect(host.show_status)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.measured, "Measured vs estimated")
         self.tabs.addTab(self.detections, "Board detections")
@@ -168,7 +178,12 @@ class BoardWorkspace(QWidget):
         return getattr(getattr(self.host, "controller", None), "model", None)
 
     def _show_model(self) -> None:
+        """Name the live stream's model; another model than the tables are of clears them (not its results)."""
         model = self._model()
+        if model is not self._shown_model:
+            self._shown_model = model
+            self.measured.set_report(None)
+            self.detections.clear()
         self.model_label.setText(NO_MODEL if model is None else
                                  f"{model.name} ({len(model.tflite):,} bytes; classes {', '.join(model.classes)})")
 
@@ -205,6 +220,7 @@ class BoardWorkspace(QWidget):
         task.cancelled.connect(lambda left: self._on_cancelled(name, left))
         task.finished.connect(lambda: self._on_finished(task))
         self.task = task
+        self._step = name
         self._set_busy(True)
         self.progress.setRange(0, 0)
         self.progress.setFormat(name)
@@ -221,47 +237,30 @@ class BoardWorkspace(QWidget):
         return model
 
     def read_info(self) -> bool:
-        from workbench.board.commander import Commander
-
-        commander, serialno = self.connection.commander_path(), self.connection.serialno()
-
-        def work(callbacks: BoardCallbacks, _handlers: Any) -> Any:
-            return Commander.find(commander, serialno=serialno).device_info(cancel=callbacks.cancel)
-        return self._start("reading the board's info", work)
+        return self._start("reading the board's info",
+                           info_work(self.connection.commander_path(), self.connection.serialno()))
 
     def flash(self) -> bool:
         from workbench.board.runs.classify_run import model_for_classifier
-        from workbench.board.firmware.catalog import CLASSIFIER_APP
-        from workbench.board.runs.job import BoardJob
 
         model = self._need_model()
         if model is None or not flash_anyway(self, self.host.controller.live_problem, self.ask_flash):
             return False
-        options, settings, name = self.options(), self.host.controller.settings, model.name
-        tflite = model_for_classifier(model.tflite, settings, verbose=self.verbose.isChecked())
+        tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
         if not flash_refused_anyway(self, tflite, model, self.ask_flash):
             return False
-
-        def work(callbacks: BoardCallbacks, _handlers: Any) -> Any:
-            job = BoardJob(options, callbacks)
-            result = job.program(CLASSIFIER_APP, tflite, model_name=name)
-            job.reset()
-            return result
-        return self._start("flashing", work)
+        return self._start("flashing", flash_work(self.options(), tflite, model.name))
 
     def profile(self) -> bool:
-        from workbench.board.runs.profile_run import profile_on_board
-
         model = self._need_model()
         if model is None:
             return False
-        options, tflite, name = self.options(), bytes(model.tflite), model.name
         self._profiled = model
-        return self._start("profiling on the board",
-                           lambda callbacks, _h: profile_on_board(tflite, name, options, callbacks), PROFILE_TAB)
+        return self._start("profiling on the board", profile_work(self.options(), bytes(model.tflite), model.name),
+                           PROFILE_TAB)
 
     def classify(self) -> bool:
-        from workbench.board.runs.classify_run import classify_on_board, model_for_classifier
+        from workbench.board.runs.classify_run import model_for_classifier
 
         model = self._need_model()
         if model is None:
@@ -270,25 +269,17 @@ class BoardWorkspace(QWidget):
         if refusal:
             self.host.show_error(refusal)
             return False
-        options, name = self.options(), model.name
+        options = self.options()
         tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
         if options.flash and not flash_refused_anyway(self, tflite, model, self.ask_flash):
             return False
-        return self._start("classifying on the board",
-                           lambda callbacks, handlers: classify_on_board(tflite, options, callbacks, handlers,
-                                                                         name=name),
-                           DETECTIONS_TAB)
+        if not self._start(CLASSIFYING, classify_work(options, tflite, model.name), DETECTIONS_TAB):
+            return False
+        self.detections.clear()  # the board's clock restarts: one run's detections at a time
+        return True
 
     def open_console(self) -> bool:
-        from workbench.board.runs.console import read_console
-        from workbench.board.ports import choose_port, list_serial_ports
-
-        options = self.options()
-
-        def work(callbacks: BoardCallbacks, _handlers: Any) -> Any:
-            port = options.port or choose_port(list_serial_ports(), options.serialno)
-            return read_console(port, callbacks, baudrate=options.baudrate)
-        return self._start("console", work, CONSOLE_TAB)
+        return self._start("console", console_work(self.options()), CONSOLE_TAB)
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -297,6 +288,8 @@ class BoardWorkspace(QWidget):
 
     # -- task reports (GUI thread) -------------------------------------------------------------------
     def _on_status(self, text: str) -> None:
+        if not text.startswith(WARNING_STATUS):
+            self._step = text
         self.status.setText(text[:1].upper() + text[1:])
         self.host.show_status(f"Board: {text}")
         if self.task is not None and self.task.isRunning():  # a new step: busy until it reports progress
@@ -315,6 +308,7 @@ class BoardWorkspace(QWidget):
         if isinstance(event, BoardDetection):
             self.detections.add(event)
             self.board_detection.emit(event.to_json())
+            self._on_status(classifying_status(len(self.detections.detections)))
         elif isinstance(event, BoardScores):
             self.board_scores.emit(event.time_ms, list(event.scores))
         elif isinstance(event, BoardNotice):
@@ -322,7 +316,7 @@ class BoardWorkspace(QWidget):
 
     def _on_succeeded(self, name: str, result: Any) -> None:
         if isinstance(result, BoardProfile):
-            self.measured.set_report(result.report)
+            self.measured.set_report(result.report, bytes(self._profiled.tflite) if self._profiled else None)
             self.board_profile.emit(result.report, self._profiled)
         device = result if isinstance(result, DeviceInfo) else getattr(result, "device", None)  # a profile's, a flash's
         if device is not None:
@@ -380,7 +374,8 @@ class BoardWorkspace(QWidget):
     def confirm_close(self) -> bool:
         if self.task is None:
             return True
-        return self.ask(self, f"The board is busy ({self.task.name}). Stop it and close?")
+        return self.ask(self, running_job_question(self.task.name, self._step if self._step.startswith(
+            FLASHING_STEP) else None))
 
     def shutdown(self) -> None:
         """Cancel the job and stop the port watcher (waits a few seconds at most)."""

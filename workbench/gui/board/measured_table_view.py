@@ -2,15 +2,23 @@
 
 Why its own table: the Board workspace must answer "how far off was the estimate on this chip" at a
 glance; the full profile (with the same measured columns) is the Profile workspace's job, which gets
-the same report through :attr:`BoardWorkspace.board_profile`.
+the same report through :attr:`BoardWorkspace.board_profile`. "Save measurement" keeps it where
+``kws board profile --save`` does (:class:`~workbench.board.measurements.MeasurementStore`), so ``kws board refit``
+learns from the window's runs too; "Export…" writes the report as CSV (estimate and board side by side).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from pathlib import Path
 
-from workbench.profiler.export import error_percent, format_units
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from workbench.board.measurements import MeasurementStore
+from workbench.core.atomic_write import atomic_write_text
+from workbench.core.errors import WorkbenchError
+from workbench.profiler.export import error_percent, format_units, to_csv
 from workbench.profiler.report import LayerReport, ProfileReport
 
 HEADERS = ("Layer", "Op", "Acc est.", "Acc board", "Acc err %", "CPU est.", "CPU board", "CPU err %",
@@ -22,6 +30,8 @@ HEADER_TIPS = ("Layer index", "TFLite operator", "Accelerator (MVP) cycles, esti
                "(estimate − board) / board", "What the board's kernel said about the layer")
 EMPTY_TEXT = "Profile a model on the board to compare\nits measured cycles and times with the estimate."
 SUMMARY_LINES = 3
+CSV_FILTER = "CSV (*.csv);;All files (*)"
+NOT_SAVED = "Save this measurement for `kws board refit` (as `kws board profile --save` does)"
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -45,10 +55,16 @@ def layer_cells(layer: LayerReport) -> list[str]:
 
 
 class MeasuredTableView(QWidget):
-    """Shows one measured :class:`ProfileReport` (:meth:`set_report`; None clears)."""
+    """Shows one measured :class:`ProfileReport` (:meth:`set_report`; None clears); ``saved(text)`` after a save
+    or an export, ``error(message)`` when either fails. ``store`` is where measurements go (replaceable)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    saved = Signal(str)
+    error = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, store: MeasurementStore | None = None) -> None:
         super().__init__(parent)
+        self.store = store or MeasurementStore()
+        self.tflite: bytes | None = None  # the model measured: the saved measurement names it by its hash
         # one label per line: a multi-line or wrapping label can get a wrong height from the layout
         self.summary_lines = [QLabel(self) for _ in range(SUMMARY_LINES)]
         for label in self.summary_lines:
@@ -62,13 +78,26 @@ class MeasuredTableView(QWidget):
         self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.save_button = QPushButton("Save measurement", self)
+        self.save_button.clicked.connect(self._save_measurement)
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setToolTip("Save the estimate and the board's figures per layer as CSV")
+        self.export_button.clicked.connect(self._ask_export)
         layout = QVBoxLayout(self)
         sides = layout.contentsMargins()  # none above and below: at a large font the Board page is short of height
         layout.setContentsMargins(sides.left(), 0, sides.right(), 0)
+        # the buttons beside the summary, not in a row of their own: that row cost the Run box its Model line
+        top = QHBoxLayout()
+        lines = QVBoxLayout()
         for label in self.summary_lines:
-            layout.addWidget(label)
+            lines.addWidget(label)
+        top.addLayout(lines, 1)
+        top.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         self.report: ProfileReport | None = None
+        self._show_buttons()
         self._show_summary(EMPTY_TEXT)
 
     def _show_summary(self, text: str) -> None:
@@ -80,8 +109,18 @@ class MeasuredTableView(QWidget):
     def summary_text(self) -> str:
         return "\n".join(label.text() for label in self.summary_lines if label.isVisibleTo(self))
 
-    def set_report(self, report: ProfileReport | None) -> None:
+    def _show_buttons(self, saved_to: Path | None = None) -> None:
+        measured = self.report is not None and self.report.summary is not None and \
+            self.report.summary.measured is not None
+        self.save_button.setEnabled(measured and self.tflite is not None and saved_to is None)
+        self.save_button.setToolTip(NOT_SAVED if saved_to is None else f"Saved to {saved_to}")
+        self.export_button.setEnabled(measured)
+
+    def set_report(self, report: ProfileReport | None, tflite: bytes | None = None) -> None:
+        """Show ``report`` (None: nothing); ``tflite``, the model measured, lets it be saved for the refit."""
         self.report = report
+        self.tflite = tflite if report is not None else None
+        self._show_buttons()
         layers = report.layers if report is not None else []
         self.table.setRowCount(len(layers))
         for row, layer in enumerate(layers):
@@ -106,3 +145,38 @@ class MeasuredTableView(QWidget):
     def cell(self, row: int, column: int) -> str:
         item = self.table.item(row, column)
         return item.text() if item is not None else ""
+
+    # -- keeping it ----------------------------------------------------------------------------------
+    def save_measurement(self) -> Path:
+        """Store the measurement as ``kws board profile --save`` does; WorkbenchError when it cannot be."""
+        if self.report is None or self.tflite is None:
+            raise WorkbenchError("Profile a model on the board first: there is no measurement to save.")
+        path = self.store.save(self.report, self.tflite)
+        self._show_buttons(saved_to=path)
+        self.saved.emit(f"board measurement saved to {path} (for kws board refit)")
+        return path
+
+    def export_to(self, path: str | Path) -> Path:
+        """The report as CSV, written atomically."""
+        if self.report is None:
+            raise WorkbenchError("Profile a model on the board first: there is nothing to export.")
+        written = atomic_write_text(path, to_csv(self.report))
+        self.saved.emit(f"board profile exported to {written}")
+        return written
+
+    def _save_measurement(self) -> None:
+        try:
+            self.save_measurement()
+        except WorkbenchError as exc:
+            self.error.emit(str(exc))
+
+    def _ask_export(self) -> None:
+        name = self.report.summary.name if self.report is not None and self.report.summary else ""
+        path, _ = QFileDialog.getSaveFileName(self, "Export the board profile", f"{name or 'model'}-board.csv",
+                                              CSV_FILTER)
+        if not path:
+            return
+        try:
+            self.export_to(path)
+        except WorkbenchError as exc:
+            self.error.emit(str(exc))

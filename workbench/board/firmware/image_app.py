@@ -1,0 +1,75 @@
+"""Which MLTK app a firmware image is (model profiler, audio classifier, or unknown), before it is flashed.
+
+Why: one image is given for both runs (``--firmware``, the Board tab's Firmware box), and a profiler image
+flashed for Classify only fails half a minute later, when the board prints the wrong banner. MLTK's published
+images are named after their app (``mltk_model_profiler-brd2601-mvp.s37``); a build of one's own keeps the app's
+banner among its strings (``Starting Model Profiler``, ``Audio Classifier``: ``FORMATS.md``). An image that
+shows neither, or both, is the user's own firmware: it is not judged.
+"""
+
+from __future__ import annotations
+
+import binascii
+from pathlib import Path
+
+from workbench.board.errors import WrongFirmware
+from workbench.board.firmware.catalog import CLASSIFIER_APP, PROFILER_APP
+
+# what each app prints first (and so holds among its strings); the profile and classify runs wait for it
+APP_BANNERS = {PROFILER_APP: b"Starting Model Profiler", CLASSIFIER_APP: b"Audio Classifier"}
+APP_TITLES = {PROFILER_APP: "model profiler", CLASSIFIER_APP: "audio classifier"}
+MAX_SCANNED_BYTES = 32 * 1024 * 1024  # larger than any image for these chips: not scanned
+SREC_DATA = {"S1": 2, "S2": 3, "S3": 4}  # data record -> address bytes
+HEX_DATA_RECORD = 0
+HEX_HEADER_BYTES = 4  # length, address (2), type
+# the command line's words (the Board tab says its Firmware box: gui/board/board_outcomes.in_window_terms)
+OTHER_IMAGE_HINT = "with --firmware, or leave --firmware out for the published one"
+
+
+def _record_data(line: str) -> bytes:
+    """The data bytes of one S-record or Intel HEX line; nothing for other records or broken lines."""
+    try:
+        if line[:2] in SREC_DATA:
+            return binascii.unhexlify(line[2:])[1 + SREC_DATA[line[:2]]:-1]
+        if line.startswith(":"):
+            record = binascii.unhexlify(line[1:])
+            return record[HEX_HEADER_BYTES:-1] if len(record) > HEX_HEADER_BYTES and record[3] == HEX_DATA_RECORD \
+                else b""
+    except (binascii.Error, ValueError):
+        return b""
+    return b""
+
+
+def image_bytes(path: Path) -> bytes:
+    """What the image puts in flash, in file order (``.s37``/``.hex`` decoded, anything else as it is)."""
+    raw = path.read_bytes()
+    if path.suffix.lower() not in (".s37", ".srec", ".hex"):
+        return raw
+    return b"".join(_record_data(line.strip()) for line in raw.decode("ascii", "replace").splitlines())
+
+
+def image_app(path: str | Path) -> str | None:
+    """``PROFILER_APP``, ``CLASSIFIER_APP`` or None (the user's own firmware, or unreadable: not judged here)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size <= MAX_SCANNED_BYTES:
+            data = image_bytes(path)
+            found = [app for app, banner in APP_BANNERS.items() if banner in data]
+            if len(found) == 1:
+                return found[0]
+    except OSError:
+        return None  # flashing says what is wrong with the file
+    named = [app for app in APP_BANNERS if path.name.lower().startswith(app)]
+    return named[0] if named else None
+
+
+def check_image_app(path: str | Path, app: str, run: str) -> None:
+    """WrongFirmware when ``path`` is MLTK's other app than ``app``, which ``run`` ("profile", "classify") needs.
+
+    Checked before anything is flashed; in the command line's words (the Board tab says its Firmware box).
+    """
+    found = image_app(path)
+    if found is None or found == app:
+        return
+    raise WrongFirmware(f"The image {Path(path).name} is MLTK's {APP_TITLES[found]} firmware, which cannot {run}: "
+                        f"give the {APP_TITLES[app]}'s image {OTHER_IMAGE_HINT}.")
