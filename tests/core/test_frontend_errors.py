@@ -176,3 +176,11 @@ def test_output_buffer_too_small_stops_before_the_frame() -> None:
     more, rest = native.feed(audio[consumed:], room)
     assert consumed + rest == audio.size
     assert np.array_equal(room[:more], MicroFrontend().feed(audio))
+
+
+def test_the_band_limit_message_names_the_sample_rate_and_its_half() -> None:
+    """At 8000 Hz the limit is 4000 Hz: "half the sample rate (8000 Hz)" read as if half were 8000 Hz."""
+    with pytest.raises(FrontendSettingsError) as refused:
+        FrontendSettings().replace(sample_rate_hz=8000)
+    assert str(refused.value).endswith("must be below half the sample rate: fe.sample_rate_hz is 8000 Hz, so below "
+                                       "4000 Hz")

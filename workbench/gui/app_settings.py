@@ -34,7 +34,7 @@ RECENT = "files/recent"
 CLIPS_FOLDER = "recording/folder"
 CLIP_LABEL = "recording/label"
 CLIP_SPEAKER = "recording/speaker"
-TUNED = "detection/tuned"  # JSON list, most recent first: {"model": content hash, "name", "params"}
+TUNED = "detection/tuned"  # JSON list, most recent first: {"model": model_key, "name", "params"}
 LEGACY_DETECTION_KEYS = ("detection/model", "detection/params")  # one model's values only: replaced by TUNED
 MAX_TUNED_MODELS = 32  # models whose tuned detection parameters are remembered; the least recent is forgotten
 STARTED = "app/started"  # written at start-up: proves the settings file can be saved
@@ -43,11 +43,19 @@ MODEL_FOLDER, AUDIO_FOLDER, LOG_FOLDER = "model", "audio", "log"
 
 
 def model_key(model: "LoadedModel") -> str:
-    """The key of a model's remembered tuning: a hash of its content, not its path.
+    """The key of a model's remembered tuning: a hash of the model without its parameters, not of its path.
 
-    Why the content: a model file rewritten in place (retrained, re-exported) is another model, and the
-    values tuned for the old one would be stale for it; the same model under another name keeps its values.
+    Why the model: a file retrained or re-exported in place is another model, and the values tuned for the old
+    one would be stale for it; the same model under another name keeps its values, and so does a file whose
+    parameters only another tool rewrote (``kws params --in-place``), else its unsaved tuning would be lost on
+    reopening. (``LoadedModel.identity``, computed when the file is read; the whole file's hash where it is not.)
     """
+    return model.identity or file_key(model)
+
+
+def file_key(model: "LoadedModel") -> str:
+    """The key older versions remembered a tuning under: a hash of the whole file (looked up when the
+    model's own key has none, so a tuning kept before the key changed is not lost)."""
     return hashlib.sha256(model.tflite).hexdigest()
 
 
@@ -178,14 +186,15 @@ class AppSettings:
                 and isinstance(item.get("params"), dict)]
 
     def detection_params(self, model: "LoadedModel") -> dict[str, Any] | None:
-        """The tuned parameters remembered for this model's content, or None (the model's own values apply).
+        """The tuned parameters remembered for this model (:func:`model_key`), or None (the model's own values apply).
 
         They always say whether there is a per-class threshold list: the loader lays them over the model's own
         parameters, so a missing key would bring the model's list back. Entries remembered before this was
         written explicitly left the key out only when there was no list, so a missing key means none.
         """
-        key = model_key(model)
-        params = next((dict(item["params"]) for item in self._tuned_entries() if item["model"] == key), None)
+        entries = self._tuned_entries()
+        keys = (model_key(model), file_key(model))  # the second: remembered by an older version
+        params = next((dict(item["params"]) for key in keys for item in entries if item["model"] == key), None)
         if params is not None:
             params.setdefault(THRESHOLD_LIST_KEY, None)
         return params
@@ -197,8 +206,8 @@ class AppSettings:
         """
         if model is None or tuning is None:
             return
-        key = model_key(model)
-        entries = [item for item in self._tuned_entries() if item["model"] != key]
+        key, older = model_key(model), file_key(model)
+        entries = [item for item in self._tuned_entries() if item["model"] not in (key, older)]
         if tuning.is_modified:
             params = {THRESHOLD_LIST_KEY: None, **tuning.settings.to_params()}  # None: every class uses the global
             entries.insert(0, {"model": key, "name": model.name, "params": params})

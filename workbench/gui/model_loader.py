@@ -23,6 +23,16 @@ CANNOT_RUN_LIVE = "cannot run on the live stream"
 SavedParams = dict[str, Any] | Callable[[Any], dict[str, Any] | None] | None
 
 
+class ModelChangedOnDisk(WorkbenchError):
+    """Saving into the loaded model's own file was refused: another tool rewrote the file since it was opened,
+    and writing the parameters in use would undo that without a word (the window asks what to do)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path.name} changed on disk since it was opened (another tool rewrote it): nothing "
+                         "saved, so those changes are kept. Reopen it, or save into another file.")
+        self.path = path
+
+
 @dataclass(frozen=True)
 class ModelLoad:
     """A model read for the stream: what the controller adopts when it switches to it."""
@@ -90,22 +100,33 @@ def read_model(path: str | Path, saved_params: SavedParams = None) -> ModelLoad:
     return ModelLoad(model, tuning, engine, tuning.settings, None)
 
 
-def save_tuned_model(model: Any, settings: Any, tuning: Any, path: str | Path) -> tuple[Path, Any]:
+def save_tuned_model(model: Any, settings: Any, tuning: Any, path: str | Path,
+                     overwrite_changes: bool = False) -> tuple[Path, Any]:
     """Write a copy of ``model`` carrying ``settings`` at ``path`` (``.tflite`` added; never a bundled model);
     the file written, and the model read again when that file is the model's own -- its values are then the
-    ones in use, so ``tuning``'s model values follow -- else None. WorkbenchError when it cannot be written."""
+    ones in use, so ``tuning``'s model values follow and its values in force become them exactly (a gain as its
+    float32) -- else None. WorkbenchError when it cannot be written; :class:`ModelChangedOnDisk` when ``path`` is
+    the model's own file and another tool has rewritten it since it was loaded, unless ``overwrite_changes`` (the
+    user chose to overwrite them)."""
     from dataclasses import replace
 
     from workbench.core.detection.tuning import save_settings_into_model
-    from workbench.core.model.model_file import load_model, model_copy_path
+    from workbench.core.model.model_file import changed_on_disk, load_model, model_copy_path
     from workbench.output_guard import check_output_file, same_file
 
     target = model_copy_path(path)
     check_output_file(target, [], option=None)
-    saved = Path(save_settings_into_model(model, settings, target))
     own = getattr(model, "path", None)
-    if own is None or not same_file(Path(own), saved):
+    is_own = own is not None and same_file(Path(own), target)
+    if is_own and not overwrite_changes and changed_on_disk(model):
+        raise ModelChangedOnDisk(target)
+    saved = Path(save_settings_into_model(model, settings, target))
+    if not is_own:
         return saved, None
-    if tuning is not None:
-        tuning.replace_model_defaults(settings)
-    return saved, replace(load_model(saved), name=model.name)
+    reloaded = replace(load_model(saved), name=model.name)
+    if tuning is not None:  # the values as the file holds them (a gain as its float32), then in force as well
+        from workbench.core.detection.settings import DetectionSettings
+
+        tuning.replace_model_defaults(DetectionSettings.from_params(reloaded.params))
+        tuning.reset_to_model()
+    return saved, reloaded

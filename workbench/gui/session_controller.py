@@ -352,14 +352,15 @@ class SessionController(QObject):
         paths = [getattr(self.model, "path", None), playing]
         return [Path(p) for p in paths if p is not None]
 
-    def save_parameters_into_model(self, path: str | Path) -> Path:
+    def save_parameters_into_model(self, path: str | Path, overwrite_changes: bool = False) -> Path:
         """Write a copy of the model with the current detection parameters (SL_PARAMSv1); raises WorkbenchError.
         The loaded model's own file may be chosen (the dialog asked before replacing it); a bundled model never.
         Then the file's values are the ones in use: Reset and the model's parameter table follow
-        (``model_file_saved``), else they would go on showing what the file held before."""
+        (``model_file_saved``), else they would go on showing what the file held before. When another tool
+        rewrote the own file since it was loaded, ModelChangedOnDisk unless ``overwrite_changes``."""
         if self.model is None:
             raise WorkbenchError("no model is loaded")
-        saved, reloaded = save_tuned_model(self.model, self.settings, self.tuning, path)
+        saved, reloaded = save_tuned_model(self.model, self.settings, self.tuning, path, overwrite_changes)
         if reloaded is not None:
             self.model = reloaded
             self.model_file_saved.emit(reloaded)

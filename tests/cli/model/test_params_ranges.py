@@ -11,6 +11,7 @@ from tests.cli.installed_kws import run_kws
 from workbench.core.model.model_file import load_model
 
 INT32 = "from -2,147,483,648 to 2,147,483,647"
+COUNT = "from 0 to 2,147,483,647"  # what the detection settings accept: the range said is the real one
 STORABLE = "from -9,223,372,036,854,775,808 to 18,446,744,073,709,551,615"
 
 
@@ -19,10 +20,11 @@ def kws_params(*argv: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize(("change", "sentence"), [
-    ("minimum_count=1e30", f"minimum_count takes a whole number {INT32}, got '1e30'"),
-    ("detection_threshold=1e30", f"detection_threshold takes a whole number {INT32}, got '1e30'"),
-    ("minimum_count=5000000000", f"minimum_count takes a whole number {INT32}, got '5000000000'"),
-    ("latency_ms=1e19", f"latency_ms takes a whole number {INT32}, got '1e19'"),
+    ("minimum_count=1e30", f"minimum_count takes a whole number {COUNT}, got '1e30'"),
+    ("detection_threshold=1e30", "detection_threshold takes a whole number from 0 to 255, got '1e30'"),
+    ("minimum_count=5000000000", f"minimum_count takes a whole number {COUNT}, got '5000000000'"),
+    ("latency_ms=1e19", "latency_ms takes a whole number from 1 to 2,147,483,647, got '1e19'"),
+    ("suppression_ms=-5000000000", f"suppression_ms takes a whole number {COUNT}, got '-5000000000'"),
     ("detection_threshold_list=1e30,180,180,180",
      f"detection_threshold_list takes a comma-separated list of whole numbers {INT32}, got '1e30,180,180,180'"),
     ("fe.sample_rate_hz=1e30", f"fe.sample_rate_hz takes a whole number {STORABLE}, got '1e30'"),  # not a detection key

@@ -7,9 +7,11 @@ list is an integer list even where the model has none yet), others the type of t
 because the firmware reads list parameters only with their exact stored type (a class list must stay a
 string list). A key that neither the firmware nor MLTK reads, and the model does not hold, is refused with the
 closest known key (a typo would be stored beside the real key, which keeps its value), unless
-``--allow-new-keys`` says a key of one's own is meant (MLTK lets a model carry any key). It never writes over
-its input model (``-o``) or a bundled model. After writing, it warns about what the board would still refuse or
-ignore, and about detection settings that can never detect anything.
+``--allow-new-keys`` says a key of one's own is meant (MLTK lets a model carry any key). ``KEY=`` removes a key,
+except one the firmware cannot start without. It never writes over its input model (``-o``) or a bundled model,
+and names a copy as the window does (``model_copy_path``: ``.tflite`` added, another suffix refused). After
+writing, it warns about what the board would still refuse or ignore, and about detection settings that can
+never detect anything.
 """
 
 from __future__ import annotations
@@ -26,10 +28,14 @@ import numpy as np
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.output_guard import check_output_file
 from workbench.core.detection.never_detects import never_detects_reason
-from workbench.core.detection.parameter_text import LIST_SEPARATOR, parse_parameter, unknown_key_problem
-from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings, board_problems
+from workbench.core.detection.parameter_text import (
+    LIST_SEPARATOR, number_text, parse_parameter, unknown_key_problem,
+)
+from workbench.core.detection.settings import (
+    CLASSES_KEY, FIRMWARE_REQUIRED_FRONTEND_KEYS, THRESHOLD_LIST_KEY, DetectionSettings, board_problems,
+)
 from workbench.core.errors import WorkbenchError
-from workbench.core.model.model_file import LoadedModel, load_model, model_with_params, save_model
+from workbench.core.model.model_file import LoadedModel, load_model, model_copy_path, model_with_params, save_model
 from workbench.core.model.model_input import stream_problem
 from workbench.core.model.tflite_graph import parse_model
 
@@ -76,11 +82,13 @@ def register(subparsers: Any) -> None:
                                    description="Without KEY=VALUE: print the parameters. With them: write a "
                                    "copy of the model whose SL_PARAMSv1 metadata holds the new values. "
                                    "Values take the type the firmware reads (else of the value they "
-                                   "replace); list values are comma-separated; an empty "
-                                   "detection_threshold_list= removes the list.")
+                                   "replace); list values are comma-separated. KEY= (nothing after =) removes "
+                                   "the key, e.g. detection_threshold_list= (the board then uses the global "
+                                   "threshold); the keys the board firmware needs (classes, the fe.* settings it "
+                                   "reads) cannot be removed.")
     params.add_argument("model", type=model_argument, help=MODEL_HELP)
     params.add_argument("changes", nargs="*", metavar="KEY=VALUE",
-                        help="e.g. detection_threshold=200 classes=yes,no,_unknown_,_silence_")
+                        help="e.g. detection_threshold=200 classes=yes,no,_unknown_,_silence_; KEY= removes KEY")
     params.add_argument("-o", "--output", type=Path, help="where to write the changed model")
     params.add_argument("--in-place", action="store_true", help="overwrite the input model (atomically)")
     params.add_argument("--allow-new-keys", action="store_true",
@@ -96,8 +104,7 @@ def format_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        single = np.float32(value)
-        return repr(float(str(single))) if float(single) == value else repr(value)
+        return number_text(value)  # as the Model workspace shows it
     if isinstance(value, list):
         return LIST_SEPARATOR.join(format_value(v) for v in value)
     if isinstance(value, bytes):
@@ -235,6 +242,8 @@ def run_params(args: argparse.Namespace) -> int:
     if args.output is not None and args.output.name.lower().endswith(".zip"):
         raise WorkbenchError("kws params writes a .tflite model, not an archive; give -o OUT.tflite")
     if args.output is not None:
+        if not args.output.is_dir():  # (a folder is refused as any output file's is)
+            args.output = model_copy_path(args.output)  # the window's rule: .tflite added, another suffix refused
         check_output_file(args.output, [args.model])
     changes: dict[str, Any] = {}
     for item in args.changes:
@@ -242,7 +251,8 @@ def run_params(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             raise WorkbenchError(f"expected KEY=VALUE, got {item!r}")
         _check_key(key.strip(), model, args.allow_new_keys)
-        changes[key.strip()] = parse_parameter(key.strip(), text, model.params.get(key.strip()))
+        changes[key.strip()] = _removed(key.strip()) if not text.strip() else \
+            parse_parameter(key.strip(), text, model.params.get(key.strip()))
     updated = model_with_params(model, changes)
     from workbench.core.frontend_settings import FrontendSettings
 
@@ -268,6 +278,16 @@ def _check_key(key: str, model: LoadedModel, allow_new: bool) -> None:
         raise WorkbenchError(f"{problem}; nothing written: correct the key")
     raise WorkbenchError(f"{problem}; nothing written: correct the key, or pass --allow-new-keys to store a "
                          "key of your own")
+
+
+def _removed(key: str) -> None:
+    """``KEY=``: the key is removed (None), unless the board firmware cannot start without it (then one sentence).
+
+    Why refuse those: a model without its class names or a frontend setting the firmware reads with no default
+    would be written fine and stop the board at start-up."""
+    if key == CLASSES_KEY or key in FIRMWARE_REQUIRED_FRONTEND_KEYS:
+        raise WorkbenchError(f"{key} cannot be removed: the board firmware needs it; give it a value instead")
+    return None
 
 
 def _written(value: Any) -> str:

@@ -29,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from workbench.core.detection.settings import (
     CLASSES_KEY, KIND_BOOL, KIND_FLOAT, KIND_INT, KIND_INT_LIST, KIND_NUMBER, KIND_STR_LIST, PARAMETER_KINDS,
 )
@@ -43,6 +45,14 @@ STORABLE_INT_RANGE = (-(2**63), 2**64 - 1)  # what SL_PARAMSv1 can store a scala
 # prints the first ones at start-up; samplewise_norm.* describe the model's input normalisation)
 MLTK_METADATA_KEYS = ("name", "version", "hash", "date", "runtime_memory_size", "description",
                       "samplewise_norm.rescale", "samplewise_norm.mean_and_std")
+
+
+def number_text(value: float) -> str:
+    """A float parameter as stored and as every view shows it (``kws params``, ``kws info``, the Model view, the
+    Tuning panel): a float32 in its shortest form (1.2345679, not 1.2345678806 or 1.23457), any other float in
+    the shortest form that reads back as it; always with its decimal point (7500.0), as it is not an integer."""
+    single = np.float32(value)
+    return repr(float(str(single))) if float(single) == value else repr(float(value))
 
 
 def known_keys() -> tuple[str, ...]:
@@ -105,7 +115,7 @@ def _parse_kind(key: str, kind: str, text: str, current: Any) -> Any:
     if kind == KIND_BOOL:
         return _parse_bool(key, text)
     if kind == KIND_INT:
-        return _in_range(key, _parse_number(key, text.strip(), False), INT32_RANGE, text)
+        return _in_range(key, _parse_number(key, text.strip(), False), INT32_RANGE, text, _int_bounds(key))
     if kind == KIND_FLOAT:
         return _parse_number(key, text.strip(), True)
     if kind == KIND_NUMBER:
@@ -122,6 +132,19 @@ def _parse_kind(key: str, kind: str, text: str, current: Any) -> Any:
                                 "model its own class name")
         return items
     return _whole_numbers(key, items, text) if items else None
+
+
+def _int_bounds(key: str) -> tuple[int, int]:
+    """The range a message offers for a whole-number parameter the firmware reads: a detection parameter's own
+    (what the settings accept: a negative suppression is refused, so the message must not offer one), else the
+    int32. (The parse itself refuses only what cannot be stored; the settings then refuse the rest, naming why.)"""
+    from workbench.core.detection.tuning import parameter_spec
+
+    try:
+        spec = parameter_spec(key)
+    except SettingsError:
+        return INT32_RANGE
+    return int(spec.minimum), int(spec.maximum)
 
 
 def _list_items(text: str) -> list[str]:
@@ -146,10 +169,12 @@ def _whole_numbers(key: str, items: list[str], text: str) -> list[int]:
     return numbers
 
 
-def _in_range(key: str, value: Any, bounds: tuple[int, int], text: str) -> Any:
-    """``value``, unless it is a whole number outside ``bounds`` (then one sentence naming the key)."""
+def _in_range(key: str, value: Any, bounds: tuple[int, int], text: str, said: tuple[int, int] | None = None) -> Any:
+    """``value``, unless it is a whole number outside ``bounds`` (then one sentence naming the key and the range
+    ``said``, by default ``bounds``)."""
     low, high = bounds
     if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
+        low, high = said or bounds
         raise SettingsError(f"{key} takes a whole number from {low:,} to {high:,}, got {text!r}")
     return value
 
@@ -157,7 +182,8 @@ def _in_range(key: str, value: Any, bounds: tuple[int, int], text: str) -> Any:
 def _parse_bool(key: str, text: str) -> bool:
     low = text.strip().lower()
     if low not in TRUE_WORDS + FALSE_WORDS:
-        raise SettingsError(f"{key} takes true or false, got {text!r}")
+        raise SettingsError(f"{key} takes true or false ({'/'.join(TRUE_WORDS[1:])} or "
+                            f"{'/'.join(FALSE_WORDS[1:])} too), got {text!r}")
     return low in TRUE_WORDS
 
 

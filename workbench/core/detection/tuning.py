@@ -39,6 +39,9 @@ THRESHOLD_LIST_FIELD = "detection_threshold_list"
 GLOBAL_THRESHOLD_FIELD = "detection_threshold"
 # the spin boxes reach as far as DetectionSettings accepts, so a model's value is shown as it is used, never capped
 SPIN_MAXIMUM = INT_PARAMETER_MAX
+# a float parameter is stored as a float32 (about 7 significant digits): a box keeping 7 decimals holds every
+# stored gain as it is (1.25 and 0.04, not 1.3 and 0.0); it shows no more of them than the value needs
+FLOAT_DECIMALS = 7
 
 SettingsListener = Callable[[DetectionSettings], None]
 
@@ -77,7 +80,7 @@ class ParameterSpec:
     ``minimum``/``maximum`` bound the spin box: what :class:`DetectionSettings` accepts (a spin box that
     capped a value would show one value while another is in force); ``slider_maximum`` bounds the slider
     (the useful range, so a drag has resolution), the spin box reaches beyond it. ``decimals`` > 0 means
-    float.
+    float, kept to that many decimals.
     """
 
     name: str
@@ -110,7 +113,7 @@ PARAMETER_SPECS: tuple[ParameterSpec, ...] = (
         "detection (inference too slow for the window). 0 disables averaging: only the latest "
         "result counts."),
     ParameterSpec(
-        "volume_gain", "Volume gain", "×", 0.0, float(SPIN_MAXIMUM), 20.0, 0.1, 1,
+        "volume_gain", "Volume gain", "×", 0.0, float(SPIN_MAXIMUM), 20.0, 0.1, FLOAT_DECIMALS,
         "The board multiplies microphone samples by the integer part of this factor (1 or less: "
         "unchanged) without saturation, so too much gain wraps loud sounds around. Applies to the "
         "microphone, not to file playback."),

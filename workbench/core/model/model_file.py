@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import ModelError
 from workbench.core.model.model_input import SpectrogramInput, spectrogram_input
-from workbench.core.model.model_params import TFLITE_IDENTIFIER, read_params, write_params
+from workbench.core.model.model_params import TFLITE_IDENTIFIER, read_params, read_params_and_identity, write_params
 
 MAX_MODEL_BYTES = 64 * 1024 * 1024  # far above any microcontroller model; refuses accidents and bombs
 MAX_ARCHIVE_BYTES = 4 * MAX_MODEL_BYTES  # declared uncompressed total of an archive
@@ -45,6 +45,9 @@ class LoadedModel:
     tflite: bytes = field(repr=False)
     params: dict[str, Any]
     path: Path | None = None
+    # a hash of the model without its parameters (read_params_and_identity): a rewrite of only the parameters
+    # keeps it, so what was tuned for the model follows it; "" where it was not computed
+    identity: str = field(default="", repr=False, compare=False)
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -93,11 +96,11 @@ def model_from_bytes(data: bytes, name: str, path: Path | None = None) -> Loaded
     from workbench.core.model.tflite_graph import parse_model
 
     try:
-        params = read_params(data)
+        params, identity = read_params_and_identity(data)
         parse_model(data)
     except ModelError as exc:
         raise ModelError(f"{where}: {exc}", reason=f"{NOT_OPENED}: {exc}") from None
-    return LoadedModel(str(params.get("name") or name), data, dict(params), path)
+    return LoadedModel(str(params.get("name") or name), data, dict(params), path, identity)
 
 
 def _read_archive(path: Path) -> bytes:
@@ -192,6 +195,20 @@ def model_copy_path(path: str | Path) -> Path:
     if target.suffix.lower() != TFLITE_SUFFIX:
         raise ModelError(f"Cannot save the model copy as {target.name}: name it with the {TFLITE_SUFFIX} suffix.")
     return target
+
+
+def changed_on_disk(model: LoadedModel) -> bool:
+    """Whether the model's own file no longer holds the model as it was loaded: another tool (``kws params
+    --in-place``, a re-export) rewrote it since. Why: writing the model's bytes back over it would undo that
+    silently. A file that is gone has nothing to lose; one that cannot be read counts as changed."""
+    path = model.path
+    if path is None or not Path(path).exists():
+        return False
+    try:
+        on_disk = _read_archive(Path(path)) if zipfile.is_zipfile(path) else Path(path).read_bytes()
+    except (OSError, ModelError):
+        return True
+    return on_disk != model.tflite
 
 
 def save_model(model: LoadedModel, path: str | Path) -> Path:

@@ -12,6 +12,7 @@ type; bytes as a binary blob. The firmware casts any scalar type to what it asks
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from typing import Any, Mapping, Union
 
@@ -179,6 +180,13 @@ def value_type(value: ParamValue) -> int:
     raise ModelError(f"cannot store a parameter of type {type(value).__name__}: {value!r}")
 
 
+def stored_float(value: float) -> float:
+    """The float a file holds once ``value`` is written: rounded to float32 where :func:`value_type` stores an f32
+    (1.23456789 becomes 1.2345678806), else as it is. Why: a value typed or tuned is used as the file will hold
+    it, so what runs now, what is saved and what is read back are one number."""
+    return float(np.float32(value)) if value_type(float(value)) == F32 else float(value)
+
+
 def _encode_value(b: flatbuffers.Builder, code: int, value: ParamValue) -> int:
     if code in _SCALARS:
         flags = _SCALARS[code]
@@ -254,6 +262,10 @@ def _params_metadata(model: Any) -> Any | None:
 def params_buffer(tflite: bytes) -> bytes | None:
     """The raw ``SL_PARAMSv1`` buffer of a model (None when it has none)."""
     _, model = unpack_model(tflite)
+    return _params_bytes(model)
+
+
+def _params_bytes(model: Any) -> bytes | None:
     meta = _params_metadata(model)
     if meta is None:
         return None
@@ -265,6 +277,36 @@ def read_params(tflite: bytes) -> dict[str, ParamValue]:
     """All parameters embedded in a model, in stored order ({} when it has none)."""
     buf = params_buffer(tflite)
     return decode_dictionary(buf) if buf else {}
+
+
+def read_params_and_identity(tflite: bytes) -> tuple[dict[str, ParamValue], str]:
+    """The parameters embedded in a model and a hash of the model without them, from one parse of the file.
+
+    Why the identity: a file whose parameters another tool rewrote (``kws params --in-place``) still holds the
+    same network, so what was tuned for it still applies, while a retrained one is another model. It hashes the
+    model packed again without its ``SL_PARAMSv1`` entry, so neither the parameters nor the layout of the file
+    (a rewrite aligns every buffer) change it; where the model cannot be packed, the file's bytes are hashed.
+    """
+    schema, model = unpack_model(tflite)
+    buf = _params_bytes(model)
+    params = decode_dictionary(buf) if buf else {}
+    return params, _identity_without_params(schema, model, _params_metadata(model), tflite)
+
+
+def _identity_without_params(schema: Any, model: Any, meta: Any | None, tflite: bytes) -> str:
+    """sha256 of ``model`` (unpacked, changed here) packed without its parameters: their buffer is dropped when it
+    is the last one (where writing them first appends it), else emptied (where a rewrite keeps it)."""
+    if meta is not None:
+        model.metadata = [m for m in model.metadata if m is not meta]
+        if meta.buffer == len(model.buffers) - 1:
+            model.buffers = model.buffers[:-1]
+        else:
+            model.buffers[meta.buffer].data = None
+    try:
+        packed = pack_model(schema, model, len(tflite))
+    except ModelError:  # weights stored outside the FlatBuffer
+        packed = tflite
+    return hashlib.sha256(packed).hexdigest()
 
 
 def _aligned_buffer_class(schema: Any) -> type:

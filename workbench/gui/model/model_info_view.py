@@ -137,8 +137,8 @@ class ModelInfoView(QWidget):
         self.save_button.setToolTip("Write a copy of the model whose metadata holds the parameters in use, "
                                     "so the board firmware uses exactly these.")
         self.save_button.clicked.connect(self.save_requested)
-        hint = QLabel("Double-click a detection value in use to change it; it applies at the next "
-                      "inference, like the Tuning sliders.")
+        hint = QLabel("Double-click a detection value in use, or press F2 or Enter on its row, to change it; "
+                      "it applies at the next inference, like the Tuning sliders.")
         hint.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

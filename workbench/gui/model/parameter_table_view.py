@@ -16,18 +16,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from workbench.core.detection.parameter_text import parse_parameter
+from workbench.core.detection.parameter_text import number_text, parse_parameter
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.detection.tuning import PARAMETER_SPECS, DetectionTuning
 from workbench.core.errors import SettingsError
 from workbench.core.frontend_settings import PARAM_PREFIX
+from workbench.core.model.model_params import stored_float
 
 GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER = "Detection", "Frontend", "Other"
 GROUP_ORDER = (GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER)
-DETECTION_PARAM_KEYS = frozenset(f.name for f in DetectionSettings.__dataclass_fields__.values()) | {"sensitivity"}
+DETECTION_PARAM_KEYS = frozenset(f.name for f in DetectionSettings.__dataclass_fields__.values())
+NOT_USED_KEYS = frozenset({"sensitivity"})  # the firmware reads them; the workbench's detection does not
+EDIT_KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)  # edit the row's value in use, wherever the cursor
 COLUMN_NAME, COLUMN_FILE, COLUMN_NOW = 0, 1, 2
 HEADERS = ("Parameter", "In the model file", "In use now")
 MAX_LIST_ITEMS_SHOWN = 16  # longer lists are elided in the value columns (the tooltip shows all)
@@ -38,6 +41,10 @@ READ_ONLY_WHY = {
     GROUP_FRONTEND: "Fixed by training: the model only understands spectrograms made with these settings.",
     GROUP_OTHER: "Recorded when the model was built; change it by training or with `kws params`.",
 }
+NOT_USED_WHY = ("Read by the board firmware, not used by the workbench's detection: it has no effect here. "
+                "Change it with `kws params`.")
+EDIT_HINT = ("Double-click, or press F2 or Enter on the row, to change it; applies at the next inference "
+             "(Save into model… writes it into a copy of the model).")
 HELP = {spec.name: spec.help for spec in PARAMETER_SPECS} | {
     "detection_threshold_list": "Per-class thresholds, comma-separated, one per class (empty: use the "
                                 "global threshold for every class).",
@@ -49,7 +56,7 @@ def parameter_group(key: str) -> str:
     """The group a model parameter is listed under."""
     if key.startswith(PARAM_PREFIX):
         return GROUP_FRONTEND
-    if key in DETECTION_PARAM_KEYS:
+    if key in DETECTION_PARAM_KEYS:  # (not NOT_USED_KEYS: listed beside them, they would seem to act)
         return GROUP_DETECTION
     return GROUP_OTHER
 
@@ -67,7 +74,7 @@ def format_value(value: Any, limit: int = MAX_LIST_ITEMS_SHOWN) -> str:
         shown = items[:limit] + (["…"] if len(items) > limit else [])
         return "[" + ", ".join(shown) + "]"
     if isinstance(value, float):
-        return f"{value:g}"
+        return number_text(value)  # as kws params and kws info write it
     return str(value)
 
 
@@ -76,15 +83,26 @@ def cell_text(value: Any) -> str:
     return textwrap.fill(format_value(value), WRAP_CHARS, break_long_words=False, break_on_hyphens=False)
 
 
+def _comparable(value: Any) -> Any:
+    """A value as compared for the tuned-away mark: the numbers themselves, not their rounded text (a list and a
+    tuple of the same thresholds are equal)."""
+    return list(value) if isinstance(value, tuple) else value
+
+
 def parse_cell(key: str, text: str, current: Any) -> Any:
     """The value typed into an "In use now" cell, read as ``kws params KEY=VALUE`` reads it (raises
-    SettingsError); the brackets the cell shows around a list may be kept."""
-    return parse_parameter(key, text.strip().strip("[]").strip(), current)
+    SettingsError); the brackets the cell shows around a list may be kept. A decimal number is taken as the float
+    the file will hold (its float32), so what is used now is what "Save into model…" writes."""
+    value = parse_parameter(key, text.strip().strip("[]").strip(), current)
+    return stored_float(value) if isinstance(value, float) else value
 
 
 class ParameterTableView(QTreeWidget):
     """Parameters grouped Detection / Frontend / Other; detection values in use are editable.
 
+    Only an "In use now" cell is ever edited: a double-click on it, or F2 / Enter anywhere on its row (the row is
+    what the keyboard moves through). Why not Qt's edit triggers: they open an editor on whatever cell is
+    current, the parameter's name or the file's value too, and neither may change here.
     ``error(message)`` reports an edit the tuning refused (the cell then shows the value in use).
     """
 
@@ -96,8 +114,8 @@ class ParameterTableView(QTreeWidget):
         self.setRootIsDecorated(True)
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(False)  # wrapped values take several lines
-        self.setEditTriggers(QTreeWidget.EditTrigger.DoubleClicked | QTreeWidget.EditTrigger.EditKeyPressed
-                             | QTreeWidget.EditTrigger.SelectedClicked)
+        self.setEditTriggers(QTreeWidget.EditTrigger.NoEditTriggers)  # see the class docstring
+        self.itemDoubleClicked.connect(self._on_double_clicked)
         header = self.header()
         header.setStretchLastSection(False)
         for column in (COLUMN_NAME, COLUMN_FILE, COLUMN_NOW):
@@ -144,10 +162,9 @@ class ParameterTableView(QTreeWidget):
                 item = QTreeWidgetItem(group, [key, cell_text(value), ""])
                 item.setToolTip(COLUMN_FILE, format_value(value, limit=len(value))
                                 if isinstance(value, (list, tuple)) else format_value(value))
-                item.setToolTip(COLUMN_NAME, HELP.get(key, READ_ONLY_WHY.get(name, "")))
-                item.setToolTip(COLUMN_NOW, READ_ONLY_WHY.get(name, "") if name != GROUP_DETECTION else
-                                "Double-click to change; applies at the next inference (Save into model… "
-                                "writes it into a copy of the model).")
+                why = NOT_USED_WHY if key in NOT_USED_KEYS else READ_ONLY_WHY.get(name, "")
+                item.setToolTip(COLUMN_NAME, HELP.get(key, why))
+                item.setToolTip(COLUMN_NOW, EDIT_HINT if name == GROUP_DETECTION else why)
                 self._items[key] = item
             group.setExpanded(True)
         self._filling = False
@@ -170,7 +187,7 @@ class ParameterTableView(QTreeWidget):
             item.setText(COLUMN_NOW, text)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             font = QFont(item.font(COLUMN_NOW))
-            font.setBold(text != cell_text(model.get(key)))  # tuned away from the model's value
+            font.setBold(_comparable(now[key]) != _comparable(model.get(key)))  # tuned away from the model's value
             item.setFont(COLUMN_NOW, font)
         self._filling = False
 
@@ -184,6 +201,25 @@ class ParameterTableView(QTreeWidget):
         except SettingsError as exc:
             self.error.emit(str(exc))
         self._show_in_use(self._tuning.settings)  # the cell shows what is really in use
+
+    # -- editing ----------------------------------------------------------------------------------------
+    def edit_in_use(self, item: QTreeWidgetItem | None) -> bool:
+        """Open the editor of ``item``'s "In use now" cell; False for a row whose value cannot change here."""
+        if item is None or not item.flags() & Qt.ItemFlag.ItemIsEditable:
+            return False
+        self.editItem(item, COLUMN_NOW)
+        return True
+
+    def _on_double_clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        if column == COLUMN_NOW:
+            self.edit_in_use(item)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        editing = self.state() == QTreeWidget.State.EditingState
+        if not editing and event.key() in EDIT_KEYS and self.edit_in_use(self.currentItem()):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- reading (tests, copy) -----------------------------------------------------------------------
     def shown(self, column: int = COLUMN_FILE) -> dict[str, dict[str, str]]:

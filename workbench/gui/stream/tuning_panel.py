@@ -20,9 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+    QAbstractSpinBox, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
     QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
 )
 
@@ -33,6 +32,8 @@ from workbench.core.detection.tuning import (
     CLASS_THRESHOLD_HELP, PARAMETER_SPECS, THRESHOLD_MAX, THRESHOLD_MIN, DetectionTuning, ParameterSpec,
 )
 from workbench.core.errors import SettingsError
+from workbench.core.model.model_params import stored_float
+from workbench.gui.stream.decimal_spin_box import DecimalSpinBox, readable_width
 from workbench.gui.widgets.message_label import MessageLabel
 
 USE_GLOBAL_TEXT = "use global"
@@ -40,58 +41,13 @@ NOT_REPORTED_HELP = ("The firmware never reports a class whose name starts with 
                      "effect; it is kept in detection_threshold_list as the model holds it.")
 
 
-DECIMAL_MARKS = (",", ".")
-SPIN_ROOM = 10  # a value box is as wide as this many times the slider's end needs
-
-
-class DecimalSpinBox(QDoubleSpinBox):
-    """A float spin box that reads either "," or "." as the decimal mark.
-
-    Why: in an English locale Qt takes "," as a thousands separator, so "2,5" typed into Volume gain
-    became 25 -- ten times the gain meant, without a word. Group separators are never needed in these
-    boxes, so both marks mean the locale's decimal point.
-    """
-
-    def _normalized(self, text: str) -> str:
-        point = self.locale().decimalPoint()
-        for mark in DECIMAL_MARKS:
-            text = text.replace(mark, point)
-        return text
-
-    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        normalized = self._normalized(text)
-        result = super().validate(normalized, pos)
-        state = result[0] if isinstance(result, tuple) else result
-        return state, normalized, pos
-
-    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt API)
-        return super().valueFromText(self._normalized(text))
-
-
-def _readable_width(spin: QAbstractSpinBox, spec: ParameterSpec) -> int:
-    """The width a box needs for the values a user tunes (up to :data:`SPIN_ROOM` times the slider's end), not
-    for its whole range: sized for 2147483647 ms the boxes took the room of the sliders, the panel's main
-    controls. A larger value still shows, scrolled in its box."""
-    probe: QSpinBox | QDoubleSpinBox
-    if isinstance(spin, QDoubleSpinBox):
-        probe = QDoubleSpinBox()
-        probe.setDecimals(spec.decimals)
-        probe.setRange(spec.minimum, spec.slider_maximum * SPIN_ROOM)
-    else:
-        probe = QSpinBox()
-        probe.setRange(int(spec.minimum), int(spec.slider_maximum * SPIN_ROOM))
-    probe.setFont(spin.font())
-    probe.setSuffix(spin.suffix())
-    width = probe.sizeHint().width()
-    probe.deleteLater()
-    return width
-
-
 class ParameterRow:
     """One parameter: a slider (its useful range) and a spin box (its full range) showing one value.
 
     ``on_edit(value)`` is called when the user moves either; :meth:`show` displays a value without
-    calling it. Floats are mapped onto the integer slider in units of ``spec.step``.
+    calling it. Floats are mapped onto the integer slider in units of ``spec.step``. Either widget moved back to
+    where :meth:`show` put it reports the value shown, not its rounding (a gain of 1.25 sits at slider step 12:
+    a step right and back must leave 1.25 in force, not set 1.2).
     """
 
     def __init__(self, spec: ParameterSpec, on_edit: Callable[[float], None]) -> None:
@@ -100,7 +56,7 @@ class ParameterRow:
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(self._to_slider(spec.minimum), self._to_slider(spec.slider_maximum))
         self.slider.setSingleStep(1)
-        self.spin: QSpinBox | QDoubleSpinBox
+        self.spin: QSpinBox | DecimalSpinBox
         if spec.decimals > 0:
             self.spin = DecimalSpinBox()
             self.spin.setDecimals(spec.decimals)
@@ -113,13 +69,22 @@ class ParameterRow:
         self.spin.setStepType(QAbstractSpinBox.StepType.DefaultStepType)
         if spec.unit:
             self.spin.setSuffix(f" {spec.unit}")
-        self.spin.setMaximumWidth(_readable_width(self.spin, spec))
+        self.spin.setMaximumWidth(readable_width(self.spin, spec))
         for widget in (self.slider, self.spin):
             widget.setToolTip(spec.help)
             widget.setAccessibleDescription(spec.help)
         self.name_as(spec.label)
-        self.slider.valueChanged.connect(lambda v: self._on_edit(self._from_slider(v)))
-        self.spin.valueChanged.connect(lambda v: self._on_edit(self._typed(v)))
+        self._shown: tuple[float, int, float] | None = None  # (value, slider position, box value) of show()
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.spin.valueChanged.connect(self._spin_changed)
+
+    def _slider_moved(self, position: int) -> None:
+        shown = self._shown
+        self._on_edit(shown[0] if shown is not None and position == shown[1] else self._from_slider(position))
+
+    def _spin_changed(self, value: float) -> None:
+        shown = self._shown
+        self._on_edit(shown[0] if shown is not None and value == shown[2] else self._typed(value))
 
     def name_as(self, name: str) -> None:
         """What a screen reader says for both widgets (without it, each is named after its group box)."""
@@ -147,9 +112,13 @@ class ParameterRow:
             widget.blockSignals(True)
         if value > self.spin.maximum():  # never cap: the box shows the value in force, steps go from it
             self.spin.setMaximum(value)
-        self.spin.setValue(value)
+        if isinstance(self.spin, DecimalSpinBox):
+            self.spin.show_exact(value)
+        else:
+            self.spin.setValue(value)
         # past the slider's range it stays at its end (in Python: the position may not fit Qt's int)
         self.slider.setValue(min(max(self._to_slider(value), self.slider.minimum()), self.slider.maximum()))
+        self._shown = (self._typed(value), self.slider.value(), self.spin.value())
         for widget in (self.slider, self.spin):
             widget.blockSignals(False)
 
@@ -322,6 +291,8 @@ class TuningPanel(QWidget):
     def _edit(self, name: str, value: float) -> None:
         if self._tuning is None:
             return
+        if self.rows[name].spec.decimals > 0:
+            value = stored_float(value)  # in force as the file will hold it, so saving changes nothing
         self._apply(lambda: self._tuning.set(**{name: value}), name, self.rows[name].spec.label)
 
     def _edit_class(self, index: int, value: float | None) -> None:

@@ -22,14 +22,15 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import MODEL_FILE_SUFFIXES
 from workbench.gui import app_settings, board_link, file_dialogs
 from workbench.gui.widgets import small_screen
-from workbench.gui.window import (last_model, model_display, panel_wiring, window_areas, window_closing,
-                                  window_menus, window_palette)
+from workbench.gui.window import (changed_model_question, last_model, model_display, panel_wiring, window_areas,
+                                  window_closing, window_menus, window_palette)
 from workbench.gui.board.board_workspace import BoardWorkspace
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.live.detection_log_view import DetectionLogView
 from workbench.gui.live.live_views import LiveViews
 from workbench.gui.model.model_info_view import ModelInfoView
 from workbench.gui.model.profile_view import ProfileView
+from workbench.gui.model_loader import ModelChangedOnDisk
 from workbench.gui.session_controller import SessionController
 from workbench.gui.stream.source_choice import MICROPHONE
 from workbench.gui.stream.source_panel import SourcePanel
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.controller = SessionController(self)
         self.last_error: str | None = None
         self.model_path: Path | None = None
+        self.ask_changed_model = changed_model_question.ask_about_changed_model  # tests answer for the user
         self._frames = 0
         self.takes = TakeKeeper(self)  # a recording that could not be saved waits here
         self.live = LiveViews(dark=self.dark)
@@ -216,8 +218,12 @@ class MainWindow(QMainWindow):
         return False
 
     def save_parameters(self, path: str | Path) -> bool:
+        """Write the parameters in use into a model copy at ``path``; onto the open file only as it was read
+        (another tool's changes to it since are never overwritten without asking)."""
         try:
             target = self.controller.save_parameters_into_model(path)
+        except ModelChangedOnDisk as changed:
+            return changed_model_question.save_over_changed_model(self, path, changed)
         except WorkbenchError as exc:
             self.show_error(str(exc))
             return False
