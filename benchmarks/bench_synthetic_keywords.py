@@ -305,8 +305,9 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     stream = work / "stream_test.wav"
     if not stream.is_file():
+        # --snr-reference file: the stream the recorded figures were measured on (SNR to each noise file's level)
         kws("stream", "make", "--dataset", str(real), "--split", "testing", "--minutes", f"{args.stream_minutes:g}",
-            "--seed", "0", "--out", str(stream), "--progress", "none")
+            "--seed", "0", "--snr-reference", "file", "--out", str(stream), "--progress", "none")
     synthetic = synth(work, "synth")
     seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
     runs: dict[str, tuple[str, dict[str, Any], list[Path]]] = {

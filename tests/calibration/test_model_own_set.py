@@ -132,7 +132,8 @@ def test_the_model_own_set_in_the_grid_is_that_row_and_wins_its_ties(real_stream
 def longer_stream(tmp_path_factory: pytest.TempPathFactory, speech_commands: Path) -> Path:
     """Six minutes (about 30 keywords): enough misses for a front longer than the text report shows."""
     wav = tmp_path_factory.mktemp("longer") / "stream.wav"
-    write_stream(make_dataset_stream([speech_commands], StreamRecipe(minutes=LONGER_MINUTES, seed=3)), wav)
+    recipe = StreamRecipe(minutes=LONGER_MINUTES, seed=3, snr_reference="file")  # the stream the premise was found on
+    write_stream(make_dataset_stream([speech_commands], recipe), wav)
     return wav
 
 

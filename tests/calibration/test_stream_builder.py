@@ -9,7 +9,7 @@ import pytest
 import soundfile as sf
 
 from workbench.calibration.streams.labels import load_labels
-from workbench.calibration.streams.stream_builder import StreamRecipe
+from workbench.calibration.streams.stream_builder import StreamRecipe, whole_clip_hourly_counts
 from workbench.calibration.streams.stream_files import make_background_stream, make_dataset_stream, write_stream
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.datasets.layout import scan_dataset
@@ -160,6 +160,17 @@ def test_a_loud_background_is_built_and_its_clipping_counted(small_dataset: Path
 ])
 def test_a_keyword_count_sizes_the_others_in_the_recipes_proportions(counts: dict, expected: tuple) -> None:
     assert StreamRecipe(**counts).counts() == expected
+
+
+def test_an_hour_of_whole_clips_holds_the_counts_the_help_states(speech_commands: Path) -> None:
+    """Whole one-second clips 0.3-1.2 s apart fit about 2,055 items an hour, not issue 16's 2,179."""
+    hourly = whole_clip_hourly_counts()
+    assert sum(hourly) == 2055 and hourly == (313, 1583, 159)
+    built = make_dataset_stream([speech_commands], StreamRecipe(minutes=60.0, seed=16, snr_db=None))
+    counts = built.labels.label_counts()
+    kinds = (counts["yes"] + counts["no"], counts["_unknown_"], counts["_silence_"])
+    assert abs(sum(kinds) - sum(hourly)) < 0.01 * sum(hourly), kinds
+    assert all(abs(got - want) < 0.15 * want for got, want in zip(kinds, hourly)), kinds
 
 
 def test_a_stream_sized_by_keywords_keeps_the_proportions(small_dataset: Path) -> None:

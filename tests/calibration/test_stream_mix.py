@@ -17,10 +17,13 @@ from workbench.calibration.streams.stream_files import make_background_stream, m
 from workbench.calibration.streams.stream_mix import BuiltStream
 
 COUNTS = {"split": "all", "keyword_count": 8, "unknown_count": 10, "silence_count": 2}
+FILE = {"snr_reference": "file"}  # the pinned WAVs were made before the SNR was measured under each word
 RECIPES = {
-    "counts_whole": StreamRecipe(seed=3, **COUNTS),  # type: ignore[arg-type]
-    "counts_trim": StreamRecipe(seed=4, whole_clips=False, gap_s=(0.0, 0.1), **COUNTS),  # type: ignore[arg-type]
-    "minutes": StreamRecipe(split="all", minutes=1.5, seed=5),
+    "counts_whole": StreamRecipe(seed=3, **FILE, **COUNTS),  # type: ignore[arg-type]
+    "counts_trim": StreamRecipe(seed=4, whole_clips=False, gap_s=(0.0, 0.1), **FILE, **COUNTS),  # type: ignore
+    "minutes": StreamRecipe(split="all", minutes=1.5, seed=5, **FILE),  # type: ignore[arg-type]
+    "word_trim": StreamRecipe(seed=4, whole_clips=False, gap_s=(0.0, 0.1), **COUNTS),  # type: ignore[arg-type]
+    "word_minutes": StreamRecipe(split="all", minutes=1.5, seed=5),
 }
 # sha256 of the WAVs the whole-stream mix wrote (before the mix was made by blocks) for these recipes
 PINNED = {
@@ -45,7 +48,7 @@ def test_a_seed_still_gives_the_same_wav_byte_for_byte(small_dataset: Path, tmp_
     assert hashlib.sha256(wav.read_bytes()).hexdigest() == PINNED[name]
 
 
-@pytest.mark.parametrize("name", sorted(PINNED))
+@pytest.mark.parametrize("name", sorted({*PINNED, *RECIPES}))
 def test_blocks_of_any_size_make_the_same_samples(small_dataset: Path, name: str) -> None:
     built = background(small_dataset) if name == "background" else make_dataset_stream([small_dataset], RECIPES[name])
     whole, clipped = built.samples, built.clipped_samples  # counted by the pass that made ``whole``

@@ -37,9 +37,11 @@ def test_no_help_text_points_at_an_issue_number() -> None:
 def test_stream_make_help_states_the_default_mix() -> None:
     helps = dict(_parsers(build_parser()))
     text = " ".join(helps["kws stream make"].format_help().split())  # argparse wraps lines
-    assert "keywords : other words : silences about 332 : 1,678 : 169 per hour" in text
+    # issue 16's proportions, and what an hour of whole clips really holds (not issue 16's 2,179 items)
+    assert "keywords : other words : silences in the proportions 332 : 1,678 : 169" in text
+    assert "fit about 2,055 items an hour, about 313 : 1,583 : 159" in text
     target = " ".join(helps["kws calibrate"].format_help().split())
-    assert "(default 100: the goal on a dense-speech stream" in target and "1,678 other words an hour" in target
+    assert "(default 100: the goal on a dense-speech stream" in target and "1,583 other words an hour" in target
 
 
 def _citations() -> dict[str, list[str]]:

@@ -37,6 +37,24 @@ def test_negative_ranges_are_typed_as_the_help_shows(  # type: ignore[no-untyped
     assert code == 2 and err == "kws: error: gap_s must not be below 0, got -1\n"  # the range's own check
 
 
+def test_the_snr_reference_is_chosen_and_recorded(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    """word (the default) measures the SNR under each word; file keeps the streams of before, sample for sample."""
+    from workbench.calibration.streams.stream_builder import StreamRecipe
+    from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
+
+    for reference in ("word", "file"):
+        extra = () if reference == "word" else ("--snr-reference", reference)
+        code, _, err = make(capsys, small_dataset, tmp_path / f"{reference}.wav", "--keyword-count", "4", *extra)
+        assert code == 0, err
+        stream = json.loads((tmp_path / f"{reference}.json").read_text())["stream"]
+        assert stream["recipe"]["snr_reference"] == reference and stream["snr_boosted_items"] == 0
+        recipe = StreamRecipe(keyword_count=4, split="all", snr_reference=reference)
+        wav, _, _ = write_stream(make_dataset_stream([small_dataset], recipe), tmp_path / f"api_{reference}.wav")
+        assert wav.read_bytes() == (tmp_path / f"{reference}.wav").read_bytes()
+    assert (tmp_path / "word.wav").read_bytes() != (tmp_path / "file.wav").read_bytes()
+
+
 def test_a_gain_the_peak_limit_holds_back_is_warned_about(  # type: ignore[no-untyped-def]
         capsys, small_dataset, tmp_path) -> None:  # noqa: F811
     code, _, err = make(capsys, small_dataset, tmp_path / "s.wav", "--keyword-count", "2", "--unknown-count", "3",
@@ -56,6 +74,10 @@ def test_a_gain_the_peak_limit_holds_back_is_warned_about(  # type: ignore[no-un
      "out one of them"),
     (("--no-noise", "--snr-db", "10:20"), "--no-noise builds the stream without noise, so --snr-db has no use; "
      "leave out one of them"),
+    (("--no-noise", "--snr-reference", "file"), "--no-noise builds the stream without noise, so --snr-reference "
+     "has no use; leave out one of them"),
+    (("--background-only", "--snr-reference", "word"), "--snr-reference has no use with --background-only, which "
+     "writes noise alone (no words); leave it out"),
     (("--level-dbfs", "-30"), "--level-dbfs sets the level of a --background-only stream; a stream of words takes "
      "its noise level from the words and --snr-db"),
     (("--background-only", "--keyword-count", "3"), "--keyword-count has no use with --background-only, which "

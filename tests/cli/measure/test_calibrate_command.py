@@ -188,6 +188,45 @@ def test_other_models_are_compared_on_the_same_stream(  # type: ignore[no-untype
                            str(reference_model_path), "--stream", str(stream), *RANGES, "--progress", "none")
     assert code == 0 and "compared on the same stream" in out
     assert out.count("tflite_micro_speech") >= 2 and "FRR against kws_yes_no" in out
+    # the settings behind the compared model's figures, and the line that gives them again
+    options = " ".join(compared["recommended"]["kws_detect_options"])
+    rec = compared["recommended"]
+    assert (f"    tflite_micro_speech: threshold {rec['detection_threshold']}, window "
+            f"{rec['average_window_duration_ms']} ms, suppression {rec['suppression_ms']} ms, count "
+            f"{rec['minimum_count']}\n") in out
+    assert f"      reproduce: kws detect STREAM.wav --model {reference_model_path.name} {options}\n" in out
+
+
+def test_the_text_report_counts_the_inferences_of_stream_and_background(  # type: ignore[no-untyped-def]
+        capsys, stream, noise_recording, reference_model_path) -> None:  # noqa: F811
+    args = ("calibrate", "--model", str(reference_model_path), "--stream", str(stream), "--background",
+            str(noise_recording), *RANGES, "--progress", "none")
+    document = json.loads(run_cli(capsys, *args, "--format", "json")[1])
+    code, out, _ = run_cli(capsys, *args)
+    assert code == 0
+    in_stream = document["stream"]["inferences"]
+    in_background = int(document["background"][0]["duration_s"] * 1000 / document["model"]["latency_ms"])
+    first = out.splitlines()[0]
+    keywords = sum(document["stream"]["keywords"].values())
+    assert first == (f"model tflite_micro_speech: {in_stream + in_background:,} inferences every 100 ms: "
+                     f"{in_stream:,} over 2.0 min of stream ({keywords} keywords) and {in_background:,} over 0.5 min "
+                     "of background audio")
+
+
+def test_the_model_written_by_apply_to_is_named_with_its_parameters(  # type: ignore[no-untyped-def]
+        capsys, stream, reference_model_path, tmp_path) -> None:
+    applied = tmp_path / "tuned.tflite"
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                             *RANGES, "--target-fa-per-hour", "200", "--apply-to", str(applied), "--progress", "none")
+    assert code == 0 and err == ""
+    params = load_model(applied).params
+    assert out.splitlines()[-1] == (f"wrote {applied} (threshold {params['detection_threshold']}, window "
+                                    f"{params['average_window_duration_ms']} ms, suppression {params['suppression_ms']}"
+                                    f" ms, count {params['minimum_count']})")
+    code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
+                             *RANGES, "--target-fa-per-hour", "200", "--apply-to", str(applied), "--format", "json")
+    assert code == 0 and json.loads(out)["recommended"]  # stdout: the document alone
+    assert f"wrote {applied} (threshold {params['detection_threshold']}, window" in err
 
 
 def test_unreachable_target(capsys, stream, reference_model_path, tmp_path) -> None:  # type: ignore[no-untyped-def]

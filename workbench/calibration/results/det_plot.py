@@ -1,11 +1,13 @@
 """The DET plot PNG: false reject rate against false accepts per hour for every set tried.
 
 Why matplotlib here and pyqtgraph in the GUI: the PNG is a file for a report or an issue, written
-without a display; matplotlib is imported only inside :func:`det_plot_png`, so ``kws`` starts fast and
+without a display; matplotlib is imported only inside :func:`det_figure`, so ``kws`` starts fast and
 the GUI never loads it. The x axis is symmetric-log (0 FA/h is a real and important value), the y axis
 is FRR in percent. Grey dots are the grid's sets, the line is the Pareto front (the model's own set competes
 in it like any grid set), and the model's own parameters, the recommendation and the target are marked.
-Models compared on the same stream add their Pareto fronts and recommendations in other colours.
+Models compared on the same stream add their Pareto fronts and recommendations in other colours. Two models
+can recommend the very same point, so each recommendation has its own shape and size, outlined, and a smaller
+mark is drawn above a larger one: none hides another.
 """
 
 from __future__ import annotations
@@ -25,11 +27,33 @@ DPI = 120
 LINEAR_BELOW_FA_PER_HOUR = 1.0
 PERCENT = 100.0
 COMPARED_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+COMPARED_MARKERS = ("D", "^", "v", "P", "X", "h")  # the first model's is a star, its own parameters a square
+RECOMMENDED_SIZE = 260.0  # the first model's star (points^2); each compared model's mark is smaller ...
+SIZE_STEP = 0.4  # ... by this factor for each model before it (a star still shows around a diamond)
+SMALLEST_SIZE = 30.0
+RECOMMENDED_ZORDER = 4  # compared models' marks above it, the smaller the higher
+OUTLINE = {"edgecolors": "black", "linewidths": 0.8, "clip_on": False}  # not cut off at 0 % or 0 FA/h
 PLOT = "the DET plot"  # what needs matplotlib, in its error
 
 
 def det_plot_png(result: "CalibrationResult", compared: Sequence["CalibrationResult"] = ()) -> bytes:
     """The plot as PNG bytes; :class:`PlotUnavailable` (saying how to get matplotlib here) if it is missing."""
+    figure = det_figure(result, compared)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def recommended_mark(number: int) -> tuple[str, float, int]:
+    """(marker, size, zorder) of model ``number``'s recommendation (0: the first model)."""
+    if number == 0:
+        return "*", RECOMMENDED_SIZE, RECOMMENDED_ZORDER
+    size = max(SMALLEST_SIZE, RECOMMENDED_SIZE * SIZE_STEP ** number)
+    return COMPARED_MARKERS[(number - 1) % len(COMPARED_MARKERS)], size, RECOMMENDED_ZORDER + number
+
+
+def det_figure(result: "CalibrationResult", compared: Sequence["CalibrationResult"] = ()) -> Any:
+    """The plot as a matplotlib ``Figure`` (module docstring); :class:`PlotUnavailable` without matplotlib."""
     try:
         from matplotlib.figure import Figure  # no pyplot: no GUI backend, no global state
     except ImportError:
@@ -46,7 +70,7 @@ def det_plot_png(result: "CalibrationResult", compared: Sequence["CalibrationRes
         axes.step(fa[front], frr[front], where="post", color="#1f77b4", linewidth=1.6,
                   label=f"Pareto front{whose}", zorder=2)
     for number, other in enumerate(compared):
-        _draw_compared(axes, other, COMPARED_COLOURS[number % len(COMPARED_COLOURS)])
+        _draw_compared(axes, other, COMPARED_COLOURS[number % len(COMPARED_COLOURS)], number + 1)
     target = result.request.target_fa_per_hour
     axes.axvline(target, color="#7f7f7f", linestyle="--", linewidth=1, label=f"target {target:g} FA/h")
     if result.model_metrics is not None:
@@ -56,7 +80,8 @@ def det_plot_png(result: "CalibrationResult", compared: Sequence["CalibrationRes
     if result.recommended is not None:
         i = result.recommended
         own = " = model's parameters" if result.recommends_model_set else ""
-        axes.scatter([fa[i]], [frr[i]], marker="*", s=180, color="#d62728", zorder=4,
+        marker, size, zorder = recommended_mark(0)
+        axes.scatter([fa[i]], [frr[i]], marker=marker, s=size, color="#d62728", zorder=zorder, **OUTLINE,
                      label=f"recommended{whose}{own}: {frr[i]:.1f} % at {fa[i]:.1f} FA/h")
     axes.set_xscale("symlog", linthresh=LINEAR_BELOW_FA_PER_HOUR)
     axes.set_xlim(left=0)
@@ -69,12 +94,10 @@ def det_plot_png(result: "CalibrationResult", compared: Sequence["CalibrationRes
     axes.grid(True, which="both", alpha=0.3)
     axes.legend(loc="lower left", fontsize="small")
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
 
 
-def _draw_compared(axes: Any, other: "CalibrationResult", colour: str) -> None:
+def _draw_compared(axes: Any, other: "CalibrationResult", colour: str, number: int) -> None:
     """Another model's Pareto front and recommendation on the same axes (matplotlib ``Axes``)."""
     fa, frr = other.table.fa_per_hour, other.table.frr * PERCENT
     front = np.asarray(other.front, dtype=np.int64)
@@ -83,5 +106,6 @@ def _draw_compared(axes: Any, other: "CalibrationResult", colour: str) -> None:
                   label=f"Pareto front ({other.model.name})", zorder=2)
     if other.recommended is not None:
         i = other.recommended
-        axes.scatter([fa[i]], [frr[i]], marker="*", s=140, color=colour, edgecolors="black",
-                     linewidths=0.5, zorder=4, label=f"{other.model.name}: {frr[i]:.1f} % at {fa[i]:.1f} FA/h")
+        marker, size, zorder = recommended_mark(number)
+        axes.scatter([fa[i]], [frr[i]], marker=marker, s=size, color=colour, zorder=zorder, **OUTLINE,
+                     label=f"{other.model.name}: {frr[i]:.1f} % at {fa[i]:.1f} FA/h")

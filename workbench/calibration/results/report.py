@@ -198,6 +198,13 @@ def _describe_set(pset: ParameterSet, classes: tuple[str, ...]) -> str:
             f"count {pset.minimum_count}")
 
 
+def describe_recommended(result: CalibrationResult) -> str:
+    """The recommended set in words ("threshold 246, window 750 ms, ..."); empty when there is none."""
+    if result.recommended is None:
+        return ""
+    return _describe_set(result.table.sets[result.recommended], result.table.classes)
+
+
 def _describe_figures(m: SetMetrics) -> str:
     text = f"FRR {m.frr * PERCENT:.1f} % ({m.keywords - m.hits}/{m.keywords} missed), {m.fa_per_hour:.1f} FA/h"
     parts = [f"speech {m.fa_per_hour_speech:.1f}"]
@@ -268,14 +275,22 @@ def _front_lines(result: CalibrationResult) -> list[str]:
     return lines
 
 
+def _audio_line(result: CalibrationResult) -> str:
+    """What was replayed: the inferences counted over all of it, the stream's and the background's apart."""
+    stream, backgrounds = result.stream, result.backgrounds
+    text = f"model {result.model.name}: "
+    stream_part = f"{stream.duration_s / 60:.1f} min of stream ({result.table.keywords} keywords)"
+    if not backgrounds:
+        return text + f"{stream.inferences:,} inferences every {stream.latency_ms} ms over {stream_part}"
+    heard = sum(r.inferences for r in backgrounds)
+    return (text + f"{stream.inferences + heard:,} inferences every {stream.latency_ms} ms: {stream.inferences:,} "
+            f"over {stream_part} and {heard:,} over {sum(r.duration_s for r in backgrounds) / 60:.1f} min of "
+            "background audio")
+
+
 def render_text(result: CalibrationResult) -> str:
     table, req = result.table, result.request
-    lines = [f"model {result.model.name}: {result.stream.inferences:,} inferences every "
-             f"{result.stream.latency_ms} ms over {result.stream.duration_s / 60:.1f} min of stream "
-             f"({table.keywords} keywords)"
-             + (f" and {sum(r.duration_s for r in result.backgrounds) / 60:.1f} min of background audio"
-                if result.backgrounds else ""),
-             f"{_sets_tried(result)}, tolerance {req.tolerance_s:g} s", ""]
+    lines = [_audio_line(result), f"{_sets_tried(result)}, tolerance {req.tolerance_s:g} s", ""]
     if result.model_metrics is not None:
         own_set = ParameterSet.from_settings(result.model_settings)
         lines += [f"{_own_name(result)}: " + _describe_set(own_set, table.classes),
@@ -348,7 +363,23 @@ def describe_compared(entry: dict[str, Any], main: str) -> str:
     return text
 
 
+def _compared_settings_lines(compared: Sequence[CalibrationResult]) -> list[str]:
+    """The parameters behind each compared model's figures, with the ``kws detect`` line that gives them again
+    (as the first model's recommendation has): figures alone cannot be shipped or checked."""
+    lines = ["  the compared models' recommended sets:"]
+    for other in compared:
+        if other.recommended is None:
+            continue
+        pset, path = other.table.sets[other.recommended], other.model.path
+        options = detect_options(pset, other.stream.latency_ms, other.model_settings.latency_ms)
+        model = Path(path).name if path else other.model.name
+        lines += [f"    {other.model.name}: {_describe_set(pset, other.table.classes)}",
+                  f"      reproduce: kws detect STREAM.wav --model {model} " + " ".join(options)]
+    return lines if len(lines) > 1 else []
+
+
 def render_comparison(result: CalibrationResult, compared: Sequence[CalibrationResult]) -> str:
-    """:func:`comparison_lines` for results (the text report's last part)."""
+    """:func:`comparison_lines` for results and the compared models' settings (the text report's last part)."""
     lines = comparison_lines(calibration_document(result, None, compared)) if compared else []
+    lines += _compared_settings_lines(compared) if lines else []
     return "\n" + "\n".join(lines) + "\n" if lines else ""

@@ -116,9 +116,9 @@ class NoiseBed:
 
 
 def level_envelope(boundaries: npt.NDArray[np.int64], levels: npt.NDArray[np.float64], start: int, stop: int,
-                   ramp_samples: int) -> npt.NDArray[np.float32]:
+                   ramp_samples: int | npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
     """Samples [start, stop) of a level that is ``levels[i]`` between ``boundaries[i-1]`` and
-    ``boundaries[i]`` and ramps linearly over ``ramp_samples`` at each boundary."""
+    ``boundaries[i]`` and ramps linearly over ``ramp_samples`` (one for all, or one per boundary) at each."""
     if boundaries.size == 0:
         return np.full(stop - start, levels[0], np.float32)
     half = ramp_samples / 2.0

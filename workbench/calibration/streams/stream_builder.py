@@ -7,17 +7,21 @@ dataset and recipe always give the same WAV and labels.
 
 How a stream is laid out: a short lead-in of noise, then the items in a seeded random order, each
 ``gap_s`` (uniform) after the end of the previous clip, then a tail long enough for a late detection.
-Clips are placed whole by default, as issue 16's stream was (its 2,179 items an hour fit one-second
-clips 0.3–1.2 s apart); with ``whole_clips=False`` each word clip is cut to its spoken part plus
-``CONTEXT_S`` on each side and the gaps separate the spoken words -- a denser, harder stream.
+Clips are placed whole by default: one-second clips 0.3–1.2 s apart (1.75 s an item on average) fit about
+2,055 items an hour (:func:`whole_clip_hourly_counts`; 2,047-2,064 for seeds 1, 2 and 16), not issue 16's 2,179,
+which would need gaps of 0.65 s on average. With ``whole_clips=False`` each word clip is cut to its spoken
+part plus ``CONTEXT_S`` on each side and the gaps separate the spoken words -- a denser, harder stream (about
+2,750 items an hour with Speech Commands words, whose spoken parts are shorter than their clips).
 The items are ``keyword_count`` keywords (shared equally among the keywords), ``unknown_count`` other
 words and ``silence_count`` ``_silence_`` clips; without counts, items in issue 16's proportions
-(332 : 1,678 : 169) until the stream is ``minutes`` long. A count not given follows those proportions too:
+(332 : 1,678 : 169; about 313 : 1,583 : 159 an hour of whole clips) until the stream is ``minutes`` long.
+A count not given follows those proportions too:
 to ``keyword_count`` when it is given (the same kind of stream, sized by its keywords), else to ``minutes``.
 Labels always mark the spoken part (see :mod:`stream_audio`). Each clip gets a gain from ``gain_db``, lowered
 where it would take the clip's peak above ``PEAK_LIMIT`` (never clipping; ``peak_limited_clips`` counts the
 clips this puts below the range's low end, as ``gain_db=(100, 100)`` does to all), and lies over a continuous
-noise bed whose level under each word gives an SNR from ``snr_db``. The audio is mixed a block at a time
+noise bed whose level under each word gives an SNR from ``snr_db`` (measured under the word, or against each
+noise file's overall level: ``snr_reference``, :mod:`bed_levels`). The audio is mixed a block at a time
 when it is read or written (:mod:`stream_mix`). Clips come from one split of the dataset (``testing`` by
 default: speakers the training never used, with the split rule of :mod:`workbench.datasets`); a pool
 smaller than the count is cycled, each round in a new random order.
@@ -36,8 +40,9 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.calibration.replay import CalibrationCancelled
+from workbench.calibration.streams.bed_levels import SNR_REFERENCES, SNR_WORD, file_levels, word_levels
 from workbench.calibration.streams.labels import SILENCE_LABEL, UNKNOWN_LABEL, LabelEvent, StreamLabels
-from workbench.calibration.streams.stream_audio import SpokenPart, spoken_part, to_float
+from workbench.calibration.streams.stream_audio import SpokenPart, faded, rms_of, spoken_part, to_float
 from workbench.calibration.streams.stream_mix import BuiltStream, PlacedClip, dataset_blocks
 from workbench.calibration.streams.stream_resources import (
     check_items_fit_wav, check_stream_memory, check_wav_length,
@@ -46,9 +51,13 @@ from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
 from workbench.core.detection.detector import is_keyword_class
 from workbench.core.errors import SettingsError, WorkbenchError
 
-KEYWORDS_PER_HOUR = 332  # issue 16's stream: 332 keywords : 1,678 other words : 169 silences an hour
+# issue 16's stream, 332 keywords : 1,678 other words : 169 silences: the proportions a stream keeps (whole
+# one-second clips with the default gaps fit fewer items an hour: whole_clip_hourly_counts)
+KEYWORDS_PER_HOUR = 332
 UNKNOWN_PER_HOUR = 1678
 SILENCE_PER_HOUR = 169
+SECONDS_PER_HOUR = 3600.0
+DEFAULT_GAP_S = (0.3, 1.2)
 LEAD_IN_S = 1.0
 TAIL_S = 2.0
 CLIP_S = 1.0  # a Speech Commands clip (the length of the longest item the minimum stream must hold)
@@ -59,6 +68,15 @@ FILL_MARGIN = 3.0  # items drawn when filling a duration, relative to issue 16's
 DB_PER_AMPLITUDE_DECADE = 20.0
 
 ProgressCallback = Callable[[float], None]
+
+
+def whole_clip_hourly_counts(gap_s: tuple[float, float] = DEFAULT_GAP_S) -> tuple[int, int, int]:
+    """About how many (keywords, other words, silences) an hour of whole one-second clips ``gap_s`` apart holds:
+    the hour less the lead-in and the tail, over a clip and a mean gap an item, in issue 16's proportions."""
+    items = (SECONDS_PER_HOUR - LEAD_IN_S - TAIL_S) / (CLIP_S + (gap_s[0] + gap_s[1]) / 2)
+    total = KEYWORDS_PER_HOUR + UNKNOWN_PER_HOUR + SILENCE_PER_HOUR
+    return (round(items * KEYWORDS_PER_HOUR / total), round(items * UNKNOWN_PER_HOUR / total),
+            round(items * SILENCE_PER_HOUR / total))
 
 
 def _db(value: float) -> float:
@@ -83,12 +101,13 @@ class StreamRecipe:
     keyword_count: int | None = None
     unknown_count: int | None = None
     silence_count: int | None = None
-    gap_s: tuple[float, float] = (0.3, 1.2)
+    gap_s: tuple[float, float] = DEFAULT_GAP_S
     gain_db: tuple[float, float] = (-3.0, 3.0)
     snr_db: tuple[float, float] | None = (20.0, 40.0)  # None: no noise bed
     split: str = "testing"
     seed: int = 0
     whole_clips: bool = True  # gaps between whole clips (issue 16's density); False: between spoken words
+    snr_reference: str = SNR_WORD  # word: the SNR under each word; file: to each noise file's level (bed_levels)
 
     def __post_init__(self) -> None:
         if not self.keywords:
@@ -107,6 +126,8 @@ class StreamRecipe:
         object.__setattr__(self, "gain_db", _check_range(self.gain_db, "gain_db"))
         if self.snr_db is not None:
             object.__setattr__(self, "snr_db", _check_range(self.snr_db, "snr_db"))
+        if self.snr_reference not in SNR_REFERENCES:
+            raise SettingsError(f"snr_reference must be one of {', '.join(SNR_REFERENCES)}, got {self.snr_reference!r}")
 
     @property
     def fills_duration(self) -> bool:
@@ -181,17 +202,28 @@ def plan_items(recipe: StreamRecipe, pools: ClipPools, rng: np.random.Generator)
 
 
 class _SpokenParts:
-    """Where the word is in each clip used, and the clip's length: read once per clip, the audio not kept."""
+    """Where the word is in each clip used, the clip's length, and the word's RMS as the mix hears it (through the
+    fades at the edges of the part of the clip used): read once per clip, the audio not kept."""
 
-    def __init__(self, sample_rate: int) -> None:
-        self.sample_rate = sample_rate
-        self._parts: dict[Path, tuple[int, SpokenPart]] = {}
+    def __init__(self, sample_rate: int, whole_clips: bool) -> None:
+        self.sample_rate, self.whole_clips = sample_rate, whole_clips
+        self.context = int(CONTEXT_S * sample_rate)
+        self._parts: dict[Path, tuple[int, SpokenPart, float]] = {}
 
-    def get(self, path: Path) -> tuple[int, SpokenPart]:
+    def get(self, path: Path) -> tuple[int, SpokenPart, float]:
         if path not in self._parts:
             audio = to_float(load_audio(path, self.sample_rate).samples)
-            self._parts[path] = (audio.size, spoken_part(audio, self.sample_rate))
+            part = spoken_part(audio, self.sample_rate)
+            first, last = self.span(audio.size, part)
+            heard = rms_of(faded(audio[first:last], self.sample_rate)[part.start - first:part.end - first])
+            self._parts[path] = (audio.size, part, heard)
         return self._parts[path]
+
+    def span(self, size: int, part: SpokenPart) -> tuple[int, int]:
+        """The part of a word clip the stream uses: whole, or the spoken part with ``CONTEXT_S`` each side."""
+        if self.whole_clips:
+            return 0, size
+        return max(0, part.start - self.context), min(size, part.end + self.context)
 
 
 @dataclass
@@ -203,10 +235,9 @@ class _Placement:
 
 def _place_items(items: list[StreamItem], recipe: StreamRecipe, rng: np.random.Generator, sample_rate: int,
                  cancel: threading.Event | None, progress: ProgressCallback | None) -> _Placement:
-    parts = _SpokenParts(sample_rate)
+    parts = _SpokenParts(sample_rate, recipe.whole_clips)
     tail = int(TAIL_S * sample_rate)
     end_limit = int(recipe.minutes * 60 * sample_rate) if recipe.fills_duration else None
-    context = int(CONTEXT_S * sample_rate)
     cursor = int(LEAD_IN_S * sample_rate)  # end of the previous clip (or word, when trimming)
     placed: list[PlacedClip] = []
     peak_limited, lowest_gain = 0, _db(recipe.gain_db[0])
@@ -215,19 +246,18 @@ def _place_items(items: list[StreamItem], recipe: StreamRecipe, rng: np.random.G
             raise CalibrationCancelled("stream building cancelled")
         gap = int(rng.uniform(*recipe.gap_s) * sample_rate)
         gain = _db(rng.uniform(*recipe.gain_db))
+        heard = 0.0
         if item.path is None:  # silence without clips: one second of the noise bed alone
             span, word, rms = (0, sample_rate), (0, sample_rate), 0.0
         else:
-            size, part = parts.get(item.path)
+            size, part, heard = parts.get(item.path)
             if part.peak > 0:
                 gain = min(gain, PEAK_LIMIT / part.peak)
             if item.label == SILENCE_LABEL:  # a silence clip is used whole and has no speech level
-                span, word, rms = (0, size), (0, size), 0.0
-            elif recipe.whole_clips:
-                span, word, rms = (0, size), (part.start, part.end), part.rms * gain
+                span, word, rms, heard = (0, size), (0, size), 0.0, 0.0
             else:
-                first, last = max(0, part.start - context), min(size, part.end + context)
-                span, word, rms = (first, last), (part.start - first, part.end - first), part.rms * gain
+                span = parts.span(size, part)
+                word, rms, heard = (part.start - span[0], part.end - span[0]), part.rms * gain, heard * gain
         length = span[1] - span[0]
         spaced = (0, length) if recipe.whole_clips else word  # what the gaps separate
         at = cursor + gap - spaced[0]
@@ -237,7 +267,7 @@ def _place_items(items: list[StreamItem], recipe: StreamRecipe, rng: np.random.G
         clip_name = f"{item.path.parent.name}/{item.path.name}" if item.path is not None else ""
         event = LabelEvent(item.label, (at + word[0]) / sample_rate, (at + word[1]) / sample_rate, item.word,
                            clip_name)
-        placed.append(PlacedClip(item.path, span[0], span[1], gain, at, event, rms))
+        placed.append(PlacedClip(item.path, span[0], span[1], gain, at, event, rms, heard))
         peak_limited += gain < lowest_gain
         cursor = at + spaced[1]
         if progress is not None and number % 100 == 0:
@@ -252,12 +282,15 @@ def _place_items(items: list[StreamItem], recipe: StreamRecipe, rng: np.random.G
 
 
 def _noise_levels(placed: list[PlacedClip], recipe: StreamRecipe, rng: np.random.Generator) -> npt.NDArray[np.float64]:
-    """The noise bed's RMS under each item: the item's speech level minus a random SNR."""
-    speech = [p.speech_rms for p in placed if p.speech_rms > 0]
+    """The noise's RMS wanted under each item: the item's speech level minus a random SNR (a silence takes the
+    level of the speech before it). The ``word`` reference takes the word as mixed, the fades at the edges of its
+    clip included; ``file`` the word in its clip, as streams were first made."""
+    rms = [p.heard_rms if recipe.snr_reference == SNR_WORD else p.speech_rms for p in placed]
+    speech = [r for r in rms if r > 0]
     fallback = float(np.median(speech)) if speech else 0.05
     levels, previous = [], fallback
-    for p in placed:
-        level = p.speech_rms if p.speech_rms > 0 else previous
+    for r in rms:
+        level = r if r > 0 else previous
         previous = level
         snr = rng.uniform(*recipe.snr_db) if recipe.snr_db is not None else math.inf
         levels.append(level / _db(snr) if math.isfinite(snr) else 0.0)
@@ -277,8 +310,13 @@ def build_stream(recipe: StreamRecipe, pools: ClipPools, *, sample_rate: int = D
     items = plan_items(recipe, pools, rng)
     placement = _place_items(items, recipe, rng, sample_rate, cancel, progress)
     placed = placement.placed
-    levels = _noise_levels(placed, recipe, rng)
+    wanted = _noise_levels(placed, recipe, rng)
     noise = [to_float(load_audio(p, sample_rate).samples) for p in pools.noise] if recipe.snr_db is not None else None
+    if noise is not None and recipe.snr_reference == SNR_WORD:
+        words = np.asarray([p.word_span(sample_rate) for p in placed], np.int64)
+        levels = word_levels(words, wanted, placement.total, sample_rate, noise, rng, cancel)
+    else:
+        levels = file_levels(np.asarray([(p.at, p.at + p.size) for p in placed], np.int64), wanted, sample_rate)
     blocks = dataset_blocks(placed, levels, placement.total, sample_rate, noise, rng)
     labels = StreamLabels(tuple(p.event for p in placed), "stream")
     uses = Counter(e.clip for e in labels.events if e.clip)
@@ -289,5 +327,6 @@ def build_stream(recipe: StreamRecipe, pools: ClipPools, *, sample_rate: int = D
             "sample_rate": sample_rate, "duration_s": round(placement.total / sample_rate, 3),
             "clipped_samples": None, "reused_clips": sum(n > 1 for n in uses.values()),
             "most_uses_of_a_clip": max(uses.values(), default=0), "peak_limited_clips": placement.peak_limited,
+            "snr_boosted_items": levels.boosted,
             **pools.description}
     return BuiltStream(labels, sample_rate, placement.total, info, blocks)

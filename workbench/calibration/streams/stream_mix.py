@@ -19,12 +19,12 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from workbench.calibration.streams.bed_levels import BedLevels
 from workbench.calibration.streams.labels import LabelEvent, StreamLabels
-from workbench.calibration.streams.stream_audio import NoiseBed, faded, level_envelope, to_float
+from workbench.calibration.streams.stream_audio import NoiseBed, faded, to_float
 from workbench.core.audio.audio_file import load_audio, to_int16
 
 MIX_BLOCK_S = 10.0  # the audio made at a time (about 10 MB of working memory at 16 kHz)
-LEVEL_RAMP_S = 0.05
 FULL_SCALE = 1.0
 
 FloatBlocks = Callable[[int], Iterator[npt.NDArray[np.float32]]]  # block size -> the mix's float blocks
@@ -41,10 +41,15 @@ class PlacedClip:
     at: int
     event: LabelEvent
     speech_rms: float  # after gain; 0 for silence items
+    heard_rms: float = 0.0  # the same through the fades at the cut edges: the word as mixed
 
     @property
     def size(self) -> int:
         return self.last - self.first
+
+    def word_span(self, sample_rate: int) -> tuple[int, int]:
+        """The labelled part, in samples of the stream."""
+        return round(self.event.start_s * sample_rate), round(self.event.end_s * sample_rate)
 
     def audio(self, sample_rate: int) -> npt.NDArray[np.float32]:
         """The clip's samples as the mix adds them (read again from its file: clips are not kept)."""
@@ -106,12 +111,10 @@ def _candidates(placed: Sequence[PlacedClip]) -> tuple[npt.NDArray[np.int64], np
     return np.maximum.accumulate(ends), np.minimum.accumulate(starts[::-1])[::-1]
 
 
-def dataset_blocks(placed: Sequence[PlacedClip], levels: npt.NDArray[np.float64], total: int, sample_rate: int,
+def dataset_blocks(placed: Sequence[PlacedClip], levels: BedLevels, total: int, sample_rate: int,
                    noise: list[npt.NDArray[np.float32]] | None, rng: np.random.Generator) -> FloatBlocks:
     """The float mix of a dataset stream by blocks: the noise bed of ``noise`` at ``levels`` under each item (no
     bed when ``noise`` is None), then every clip added in the order it was placed. ``rng`` is copied for each pass."""
-    boundaries = np.asarray([(a.at + b.at + b.size) // 2 for a, b in zip(placed, placed[1:])], np.int64)
-    ramp = int(LEVEL_RAMP_S * sample_rate)
     max_end, min_start = _candidates(placed)
 
     def blocks(size: int) -> Iterator[npt.NDArray[np.float32]]:
@@ -120,7 +123,7 @@ def dataset_blocks(placed: Sequence[PlacedClip], levels: npt.NDArray[np.float64]
         for start in range(0, total, size):
             stop = min(total, start + size)
             if bed is not None:
-                mix = bed.read(stop - start) * level_envelope(boundaries, levels, start, stop, ramp)
+                mix = bed.read(stop - start) * levels.envelope(start, stop)
             else:
                 mix = np.zeros(stop - start, np.float32)
             first = int(np.searchsorted(max_end, start, side="right"))

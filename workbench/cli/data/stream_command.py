@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
+from workbench.calibration.streams.bed_levels import MAX_BOOST_DB, SNR_FILE, SNR_REFERENCES, SNR_WORD
 from workbench.calibration.streams.stream_builder import (
-    KEYWORDS_PER_HOUR, PEAK_LIMIT, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR,
+    KEYWORDS_PER_HOUR, PEAK_LIMIT, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR, whole_clip_hourly_counts,
 )
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
@@ -32,11 +33,12 @@ SPLIT_METHOD_CHOICES = ("hash", "stratified")
 DEFAULT_BACKGROUND_LEVEL_DBFS = -40.0
 # the defaults of options that are None when not given, so that a conflict can be told from a default
 DEFAULTS = {"minutes": 10.0, "keywords": "yes,no", "gap_s": "0.3:1.2", "gain_db": "-3:3", "snr_db": "20:40",
-            "split": "testing", "split_method": "hash", "level_dbfs": DEFAULT_BACKGROUND_LEVEL_DBFS}
+            "split": "testing", "split_method": "hash", "level_dbfs": DEFAULT_BACKGROUND_LEVEL_DBFS,
+            "snr_reference": SNR_WORD}
 # options a --background-only stream (noise alone) has no use for, by their argparse names (--split may stay:
 # the dataset's noise, which it then uses, belongs to every split)
 WORDS_ONLY = ("keywords", "keyword_count", "unknown_count", "silence_count", "gap_s", "gain_db", "snr_db",
-              "trim_clips", "no_noise")
+              "snr_reference", "trim_clips", "no_noise")
 
 
 def _float_range(text: str, what: str) -> tuple[float, float]:
@@ -52,6 +54,15 @@ def _float_range(text: str, what: str) -> tuple[float, float]:
     return values[0], values[1]
 
 
+def _mix_text() -> str:
+    """The default mix in words: issue 16's proportions, and what an hour of whole clips really holds."""
+    hourly = whole_clip_hourly_counts(_float_range(DEFAULTS["gap_s"], "--gap-s"))
+    return (f"keywords : other words : silences in the proportions {KEYWORDS_PER_HOUR:,} : {UNKNOWN_PER_HOUR:,} : "
+            f"{SILENCE_PER_HOUR:,} (dense speech, the mix kws calibrate's default target is meant for): whole "
+            f"one-second clips {DEFAULTS['gap_s'].replace(':', '-')} s apart fit about {sum(hourly):,} items an "
+            f"hour, about {hourly[0]:,} : {hourly[1]:,} : {hourly[2]:,}, and --trim-clips about a third more")
+
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("stream", help="build or check labelled test streams for kws calibrate",
                               description="Build labelled test streams, or check a recording's labels.")
@@ -61,9 +72,8 @@ def register(subparsers: Any) -> None:
         description="Lay keyword clips, other-word clips and silences from a dataset folder (one folder per "
         "word) in a seeded random order with random gaps and gains over background noise at random "
         "SNRs, and write OUT.wav with OUT.json and OUT.csv labels. Without counts the stream is MINUTES "
-        f"long, with keywords : other words : silences about {KEYWORDS_PER_HOUR:,} : {UNKNOWN_PER_HOUR:,} : "
-        f"{SILENCE_PER_HOUR:,} per hour (dense speech, the mix kws calibrate's default target is meant for); with "
-        "--keyword-count the stream is sized by its keywords instead, in the same proportions.")
+        f"long, with {_mix_text()}; with --keyword-count the stream is sized by its keywords instead, in the same "
+        "proportions.")
     make.add_argument("--dataset", type=Path, action="append", default=[], metavar="DIR",
                       help="dataset folder (repeat for several)")
     make.add_argument("--out", type=Path, required=True, help="the WAV to write (labels go beside it)")
@@ -78,10 +88,19 @@ def register(subparsers: Any) -> None:
     make.add_argument("--gain-db", metavar="LOW:HIGH",
                       help="gain of each clip in dB (default -3:3); a clip's gain stops where its peak reaches "
                       f"{PEAK_LIMIT:g} of full scale, so loud clips can stay below LOW (a warning says how many)")
-    make.add_argument("--snr-db", metavar="LOW:HIGH", help="speech-to-noise ratio in dB (default 20:40)")
+    make.add_argument("--snr-db", metavar="LOW:HIGH", help="speech-to-noise ratio in dB (default 20:40), drawn for "
+                      "each item; see --snr-reference")
+    make.add_argument("--snr-reference", choices=SNR_REFERENCES,
+                      help=f"what the SNR is measured against: {SNR_WORD} (default) the noise under each labelled "
+                      f"word, so every word's SNR is the one drawn (where the noise is nearly silent under a word "
+                      f"it is raised by at most {MAX_BOOST_DB:g} dB, and that word gets more SNR than asked); "
+                      f"{SNR_FILE} each noise file's overall level, so the noise keeps its own loud and quiet "
+                      "moments and a word's SNR can be many dB off (how streams were made before this option: "
+                      "the same seed gives the same WAV)")
     make.add_argument("--trim-clips", action="store_true",
                       help="cut each clip to its spoken word, so the gaps separate words (a denser stream "
-                      "than the default, whose gaps separate whole one-second clips)")
+                      "than the default, whose gaps separate whole one-second clips: about a third more items an "
+                      "hour with Speech Commands words)")
     make.add_argument("--no-noise", action="store_true", help="no background noise between and under the words")
     make.add_argument("--noise", type=Path, action="append", default=[], metavar="FILE",
                       help="noise recording to use instead of the dataset's _background_noise_ (repeat)")
@@ -150,6 +169,7 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
                   "clipped\n")
     _warn_reuse(built.info, _given(args, "split"))
     _warn_peak_limited(built.info, _given(args, "gain_db"))
+    _warn_snr_boosted(built.info)
     return 0
 
 
@@ -173,8 +193,8 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.keyword_count is not None and args.minutes is not None:
         raise SettingsError("--keyword-count sizes the stream by its keywords and --minutes by its length; give "
                             "one of them")
-    if args.no_noise and (args.noise or args.snr_db is not None):
-        option = "--noise" if args.noise else "--snr-db"
+    if args.no_noise and (args.noise or args.snr_db is not None or args.snr_reference is not None):
+        option = "--noise" if args.noise else "--snr-db" if args.snr_db is not None else "--snr-reference"
         raise SettingsError(f"--no-noise builds the stream without noise, so {option} has no use; leave out one "
                             "of them")
 
@@ -199,7 +219,8 @@ def _build(args: argparse.Namespace, cancel: threading.Event, progress: Progress
         gap_s=_float_range(_given(args, "gap_s"), "--gap-s"),
         gain_db=_float_range(_given(args, "gain_db"), "--gain-db"),
         snr_db=None if args.no_noise else _float_range(_given(args, "snr_db"), "--snr-db"),
-        split=_given(args, "split"), seed=args.seed, whole_clips=not args.trim_clips)
+        split=_given(args, "split"), seed=args.seed, whole_clips=not args.trim_clips,
+        snr_reference=_given(args, "snr_reference"))
     return make_dataset_stream(args.dataset, recipe, _given(args, "split_method"), args.noise,
                                progress=lambda f: progress("building", f), cancel=cancel)
 
@@ -222,6 +243,15 @@ def _warn_peak_limited(info: dict[str, Any], gain_db: str) -> None:
         clips = sum(int(info.get("counts", {}).get(k, 0)) for k in ("keywords", "unknown", "silence"))
         print(f"kws: warning: {limited} of {clips} clips are quieter than --gain-db {gain_db} asks: a clip's gain "
               f"stops where its peak reaches {PEAK_LIMIT:g} of full scale (no clipping)", file=sys.stderr)
+
+
+def _warn_snr_boosted(info: dict[str, Any]) -> None:
+    """Say on stderr when the noise was nearly silent under some words: they got more SNR than --snr-db asks."""
+    boosted = int(info.get("snr_boosted_items", 0))
+    if boosted:
+        print(f"kws: warning: the noise is nearly silent under {counted(boosted, 'item')}, which "
+              f"{plural(boosted, 'gets', 'get')} more SNR than --snr-db asks (the noise is raised by at most "
+              f"{MAX_BOOST_DB:g} dB)", file=sys.stderr)
 
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
-from workbench.calibration.streams.stream_builder import UNKNOWN_PER_HOUR
+from workbench.calibration.streams.stream_builder import whole_clip_hourly_counts
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
                    "or a folder of them; repeat for several")
     p.add_argument("--target-fa-per-hour", type=float, help="false accepts per hour to stay at or under "
                    f"(default {DEFAULT_TARGET_FA_PER_HOUR:g}: the goal on a dense-speech stream such as kws "
-                   f"stream make builds, with about {UNKNOWN_PER_HOUR:,} other words an hour)")
+                   f"stream make builds, with about {whole_clip_hourly_counts()[1]:,} other words an hour)")
     p.add_argument("--tolerance-s", type=float, help="a detection up to this long after a keyword's end "
                    "still hits it (default 1.5)")
     for option, _, text in _RANGE_OPTIONS:
@@ -183,9 +183,10 @@ def _calibrate_all(models: list[Any], request: Any, progress: ProgressOutput,
 
 
 def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutput, out: TextIO) -> None:
-    """Print the figures, then write the files --out and --apply-to ask for."""
+    """Print the figures, then write the files --out and --apply-to ask for: the model written by --apply-to is
+    named on stdout after the report (on stderr with --format json, whose stdout is the document alone)."""
     from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
-    from workbench.calibration.results.report import render_comparison, render_text
+    from workbench.calibration.results.report import describe_recommended, render_comparison, render_text
 
     result, compared = results[0], results[1:]
     if args.format == "json":  # the figures first: a disk that fills up while writing files cannot lose them
@@ -196,10 +197,14 @@ def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutp
     notes: list[str] = []
     written = (write_outputs(result, args.out, not args.no_plot, notes, compared)
                if args.out is not None else [])
-    if args.apply_to is not None:
-        written.append(apply_recommendation(result, args.apply_to))
     for line in [f"wrote {path}" for path in written] + notes:
         progress.message(line)
+    if args.apply_to is not None:  # said as kws params says it: the model to ship and what it now holds
+        line = f"wrote {apply_recommendation(result, args.apply_to)} ({describe_recommended(result)})"
+        if args.format == "text":
+            out.write(line + "\n")
+        else:  # stdout holds the document alone
+            progress.message(line)
 
 
 def _share_of(progress: Any, number: int, count: int, name: str) -> Any:
