@@ -5,6 +5,8 @@ Models from other tools, built here with TensorFlow (tests only) and profiled th
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Callable
@@ -13,7 +15,7 @@ import pytest
 
 from workbench.cli.main import main
 from workbench.profiler.device_limits import TFLM_HYBRID_REASON, XG24_FLASH_BYTES
-from workbench.profiler.export import to_text_table
+from workbench.profiler.export import to_csv, to_text_table
 from workbench.profiler.report import profile_model
 
 tf = pytest.importorskip("tensorflow", reason="tensorflow builds the test models")
@@ -58,6 +60,14 @@ def test_a_hybrid_layer_gets_no_device_time_and_the_summary_says_why(hybrid_mode
     line = next(text for text in out.splitlines() if text.startswith("Runs on TFLite Micro: "))
     assert line == (f"Runs on TFLite Micro: no: {TFLM_HYBRID_REASON}: layer {fc.index} (FULLY_CONNECTED, int8 "
                     "weights) takes float32 input (dynamic-range quantisation); quantise the whole model to int8")
+
+
+def test_without_the_mvp_the_csv_still_says_why_the_device_refuses_a_layer(hybrid_model: Path, capsys) -> None:
+    """The accelerator none empties the MVP's cells, not TFLite Micro's refusal (the text table keeps it too)."""
+    capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(to_csv(profile_model(hybrid_model.read_bytes(), accelerator="none")))))
+    (fc,) = [row for row in rows if row["op"] == "FULLY_CONNECTED"]
+    assert fc["reason"].startswith(TFLM_HYBRID_REASON) and fc["supported"] == fc["runs_on_accelerator"] == ""
 
 
 def test_a_plain_float_model_runs_on_tflm(tmp_path: Path) -> None:

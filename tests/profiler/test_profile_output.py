@@ -10,7 +10,7 @@ import json
 import pytest
 
 from workbench.cli.main import main
-from workbench.profiler.export import to_markdown, to_text_table
+from workbench.profiler.export import to_csv, to_markdown, to_text_table
 from workbench.profiler.report import profile_model
 
 KERAS_PARAMS_OF_SEED = 16_652  # conv 8x10x8x1 + 8 biases, dense 4000x4 + 4 biases (MLTK's summary says the same)
@@ -69,3 +69,15 @@ def test_params_count_weights_and_biases_only(reference_model_path):
     assert [layer.params for layer in report.layers] == [648, 0, 16_004, 0]  # RESHAPE's shape is no parameter
     assert sum(layer.params for layer in report.layers) == KERAS_PARAMS_OF_SEED
     assert report.layers[1].param_bytes == 8 and report.summary.flash_bytes == 21_616  # flash as before
+
+
+def test_csv_leaves_the_mvps_cells_empty_for_the_accelerator_none(reference_model_path):
+    """CPU only: no layer is asked of the MVP, so its verdict, reason and placement are empty (the columns stay,
+    one layout for every CSV); with the MVP they say what the Supported? column says."""
+    data = reference_model_path.read_bytes()
+    mvp_cells = ("supported", "reason", "runs_on_accelerator")
+    cpu_only = list(csv.DictReader(io.StringIO(to_csv(profile_model(data, name="seed", accelerator="none")))))
+    assert len(cpu_only) == 4 and {r["accelerator"] for r in cpu_only} == {"none"}
+    assert [[r[c] for c in mvp_cells] for r in cpu_only] == [["", "", ""]] * 4
+    with_mvp = list(csv.DictReader(io.StringIO(to_csv(profile_model(data, name="seed")))))
+    assert [with_mvp[2][c] for c in mvp_cells] == ["False", "weights_shape[1] (4000) > 2048", "True"]

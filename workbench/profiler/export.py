@@ -4,7 +4,8 @@ Why: people paste profiles into issues, spreadsheets and firmware notes. The tex
 layout of MLTK's ``profile`` output so numbers can be compared side by side; CSV is one row per layer
 with raw integers (no unit suffixes) for spreadsheets, each row naming the model, accelerator and clock its
 time depends on (the summary -- flash, RAM, totals, host latency -- is JSON's); Markdown is for docs and
-reviews. With the accelerator ``none`` nothing is said about the MVP: no layer is asked of it. Every
+reviews. With the accelerator ``none`` nothing is said about the MVP: no layer is asked of it (CSV keeps its
+columns, for one layout, with the MVP's cells empty; JSON keeps every field). Every
 rendering labels the figures as estimates, and refit-scaled ones (``kws profile --calibrated``,
 ``kws board refit``) as scaled by board measurements: they are neither plain estimates nor measured.
 """
@@ -85,9 +86,14 @@ def supported_text(layer: LayerReport) -> str:
     return LARGE_INPUT_TEXT if layer.runs_on_accelerator else UNSUPPORTED_TEXT
 
 
+def layer_reason(layer: LayerReport, mvp: bool = True) -> str:
+    """Why a layer does not run as asked: the MVP's reason, or without the MVP only why the device refuses it."""
+    return layer.reason if mvp or not layer.runs_on_device else ""
+
+
 def _layer_row(layer: LayerReport, mvp: bool = True) -> list[str]:
     """A row of the layer table; without the MVP no support column and only the reasons the device refuses."""
-    reason = layer.reason if mvp or not layer.runs_on_device else ""
+    reason = layer_reason(layer, mvp)
     row = [str(layer.index), layer.op.lower(), format_units(layer.ops), format_units(layer.macs),
            format_units(layer.accelerator_cycles), format_units(layer.cpu_cycles),
            format_units(_seconds(layer.time_ms)), layer.input_shape_text, layer.output_shape_text,
@@ -247,8 +253,11 @@ def _csv_value(value: Any) -> Any:
 
 def to_csv(report: ProfileReport) -> str:
     """One row per layer, raw numbers; unknown costs are the word 'unknown'. Each row starts with the model, the
-    accelerator and the clock (MHz), which its cycles and time depend on."""
+    accelerator and the clock (MHz), which its cycles and time depend on. With the accelerator none the MVP's
+    cells (supported, runs_on_accelerator, and reason unless the device refuses the layer) are left empty: the
+    columns stay, so that every CSV has one layout."""
     s = report.summary
+    mvp = uses_mvp(s)
     context = ["", "", ""] if s is None else [s.name, s.accelerator, f"{s.clock_hz / HZ_PER_MHZ:g}"]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -264,8 +273,8 @@ def to_csv(report: ProfileReport) -> str:
                          _csv_value(layer.time_ms), _shape_list(layer.input_shapes),
                          ",".join(layer.input_types), _shape_list(layer.output_shapes),
                          ",".join(layer.output_types), layer.options_text, layer.params,
-                         layer.param_bytes, layer.supported, layer.reason,
-                         layer.runs_on_accelerator, layer.estimated, *board])
+                         layer.param_bytes, layer.supported if mvp else "", layer_reason(layer, mvp),
+                         layer.runs_on_accelerator if mvp else "", layer.estimated, *board])
     return buf.getvalue()
 
 

@@ -125,3 +125,52 @@ def test_labels_tooltips_and_axis_say_what_they_show(profiled):
     assert axis.tickStrings([0.0, 2e5, 4e5], 1.0, 2e5) == ["0", "200k", "400k"]
     chip = view.memory.chip_label.text()
     assert "KiB" not in chip and "1572.9 kB flash" in chip and "1536" in chip
+
+
+def _board_report(data: bytes, accelerator: str):
+    """The seed's estimate for ``accelerator`` with the simulated board's measurements of it attached."""
+    from workbench.board.logs.profiler_log import parse_profiler_log
+    from workbench.board.runs.measured_report import attach_measurements
+    from workbench.profiler.report import profile_model
+
+    log = parse_profiler_log((SIM_LOGS / f"profiler_{accelerator}.log").read_text())
+    return attach_measurements(profile_model(data, name="seed", accelerator=accelerator), log,
+                               source="test board", platform="brd2601")
+
+
+def test_a_board_measurement_is_kept_for_each_accelerator(profiled, reference_model_path: Path):
+    view = profiled
+    data = reference_model_path.read_bytes()
+    with_mvp, cpu_only = _board_report(data, "mvp"), _board_report(data, "none")
+    view.set_report(with_mvp)
+    view.set_report(cpu_only)  # measured CPU only after the MVP: both are kept
+    assert view.accelerator == "none" and view.report is cpu_only
+    assert "Accelerator MVP at 78 MHz" in view.summary_label.text()
+    view.accelerator_box.setCurrentIndex(view.accelerator_box.findData("mvp"))
+    assert view.report is with_mvp and "Measured on the board" in view.summary_label.text()
+    assert "Accelerator none (CPU only) at 78 MHz" in view.summary_label.text()
+    view.clock_box.setValue(39.0)
+    text = view.summary_label.text()
+    assert view.report not in (with_mvp, cpu_only) and "2 board measurements of this model are kept" in text
+    view.clock_box.setValue(78.0)
+    view.accelerator_box.setCurrentIndex(view.accelerator_box.findData("none"))
+    assert view.report is cpu_only and not view.table.isColumnHidden(column_index("Board ms"))
+
+
+def test_a_board_measurement_survives_a_rewrite_of_the_parameters_only(profiled, reference_model_path: Path):
+    """The network is unchanged (the same identity): its measurement still applies; another network drops it."""
+    from workbench.core.model.model_file import load_model, model_with_params
+
+    view = profiled
+    loaded = load_model(reference_model_path)
+    board = _board_report(loaded.tflite, "mvp")
+    view.set_report(board)
+    rewritten = model_with_params(loaded, {"detection_threshold": 200})
+    assert rewritten.tflite != loaded.tflite and rewritten.identity == loaded.identity
+    view.show_model(rewritten.tflite, rewritten.name, reference_model_path)
+    assert view.report is board and "Measured on the board" in view.summary_label.text()
+    view.show_model(rewritten.tflite, rewritten.name, reference_model_path, identity=rewritten.identity)
+    assert view.report is board  # the window's LoadedModel.identity, where it is given, says the same
+    view.show_model(_other_model(), "other")
+    view.show_model(rewritten.tflite, rewritten.name, reference_model_path)
+    assert view.report is not board and "kept" not in view.summary_label.text()

@@ -1,7 +1,8 @@
 """The Profile workspace's "Cycles per layer" page: each layer's estimated CPU and MVP cycles, stacked.
 
 Why a page of its own: the chart carries its legend as a line of text above it (inside the plot it covered
-the bars at a large font), a layer axis that names the bars and a value axis in the table's k/M units.
+the bars at a large font), a layer axis that names the bars and a value axis in the table's k/M units. With the
+accelerator none every cycle is the CPU's, and the legend names the CPU alone.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from workbench.profiler.report import LayerReport
 CPU_COLOR, ACC_COLOR = "#4e79a7", "#f28e2b"
 BAR_WIDTH = 0.6
 CHART_DESCRIPTION = "Estimated CPU and MVP accelerator cycles of each layer, stacked, in execution order."
+CPU_ONLY_DESCRIPTION = "Estimated CPU cycles of each layer (Accelerator none), in execution order."
 LEGEND_HTML = (f'<span style="color:{CPU_COLOR}">&#9632;</span>&nbsp;CPU &nbsp; '
                f'<span style="color:{ACC_COLOR}">&#9632;</span>&nbsp;MVP&nbsp;accelerator')
+CPU_ONLY_LEGEND_HTML = f'<span style="color:{CPU_COLOR}">&#9632;</span>&nbsp;CPU (Accelerator none)'
 
 
 class CyclesChart(QWidget):
@@ -42,7 +45,10 @@ class CyclesChart(QWidget):
         theme.style_chart(self.plot, dark, fixed_left_axis=False)  # "900.0k" needs more than the live plots' width
         leave_room_for_end_labels(self.plot.getPlotItem())  # the top tick's label: no title above the chart
 
-    def set_layers(self, layers: list[LayerReport]) -> None:
+    def set_layers(self, layers: list[LayerReport], mvp: bool = True) -> None:
+        """Draw ``layers``' cycles; ``mvp`` False (the accelerator none): the legend names the CPU alone."""
+        self.legend.setText(LEGEND_HTML if mvp else CPU_ONLY_LEGEND_HTML)
+        self.plot.setAccessibleDescription(CHART_DESCRIPTION if mvp else CPU_ONLY_DESCRIPTION)
         self.plot.clear()
         xs = [float(layer.index) for layer in layers]
         cpu = [float(layer.cpu_cycles or 0) for layer in layers]

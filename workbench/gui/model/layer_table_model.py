@@ -3,7 +3,9 @@
 Why these columns: cost (ops, MACs, cycles, time) and where a layer runs are what a user compares
 across layers, so each gets a column that fits; shapes, types, options and the MVP's reason are
 read one layer at a time and live in the details pane (and in tooltips, and in every export). When a
-board measurement is present, the measured time and the estimate's error appear beside the estimate.
+board measurement is present, the measured time and the estimate's error appear beside the estimate. With
+the accelerator none nothing is asked of the MVP, so neither its column nor the details speak of it (as
+``kws profile --accelerator none`` does not).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from workbench.profiler.report import LayerReport
 SORT_ROLE = Qt.ItemDataRole.UserRole
 COPY_ROLE = Qt.ItemDataRole.UserRole + 1  # the unrounded value as text, for the clipboard (a spreadsheet sums it)
 PERCENT = 100.0
+CPU_ONLY_TEXT = "runs on the CPU (Accelerator none)"
 
 
 def measured_ms(layer: LayerReport) -> float | None:
@@ -44,6 +47,7 @@ class Column:
     kind: str = "text"  # text | units (k/M) | count | ms | percent
     tip: str = ""
     measured: bool = False  # shown only when the report carries board measurements
+    mvp: bool = False  # the MVP's verdict: shown only when the profile asked the MVP (not for the accelerator none)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -60,7 +64,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Params", lambda l: l.params, "count", "Weights and biases, as Keras counts parameters"),
     Column("MVP", lambda l: mvp_text(l), "text",
            "Whether the MVP accelerator supports the layer (MLTK's verdict) and whether it runs there; "
-           "the tooltip says why not"),
+           "the tooltip says why not", mvp=True),
 )
 NUMERIC_KINDS = frozenset({"units", "count", "ms", "percent"})
 
@@ -99,10 +103,13 @@ class LayerTableModel(QAbstractTableModel):
     def __init__(self, layers: list[LayerReport] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._layers = list(layers or [])
+        self._mvp = True
 
-    def set_layers(self, layers: list[LayerReport]) -> None:
+    def set_layers(self, layers: list[LayerReport], mvp: bool = True) -> None:
+        """Show ``layers``; ``mvp`` False (the accelerator none): the tooltips say nothing of the MVP."""
         self.beginResetModel()
         self._layers = list(layers)
+        self._mvp = mvp
         self.endResetModel()
 
     def layer(self, row: int) -> LayerReport:
@@ -141,8 +148,8 @@ class LayerTableModel(QAbstractTableModel):
         if role == COPY_ROLE:
             return copy_text(value)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if not layer.supported:
-                where = mvp_where(layer)
+            if not layer.supported and (self._mvp or not layer.runs_on_device):
+                where = layer_where(layer, self._mvp)
                 return where[0].upper() + where[1:]
             return f"{layer.op}: {layer.input_shape_text} → {layer.output_shape_text}; {layer.options_text}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in NUMERIC_KINDS:
@@ -167,10 +174,18 @@ def mvp_where(layer: LayerReport) -> str:
     return "runs on the MVP" if layer.runs_on_accelerator else "supported by the MVP; runs on the CPU"
 
 
-def layer_details_html(layer: LayerReport) -> str:
-    """Everything about one layer, for the details pane."""
+def layer_where(layer: LayerReport, mvp: bool = True) -> str:
+    """Where the layer runs, in words; without the MVP (the accelerator none) on the CPU, unless the device
+    refuses the layer altogether (its reason, as ``kws profile --accelerator none`` gives it)."""
+    if mvp:
+        return mvp_where(layer)
+    return layer.reason if not layer.runs_on_device else CPU_ONLY_TEXT
+
+
+def layer_details_html(layer: LayerReport, mvp: bool = True) -> str:
+    """Everything about one layer, for the details pane (``mvp`` False: nothing of the MVP)."""
     types = ", ".join(layer.input_types) + " → " + ", ".join(layer.output_types)
-    where = mvp_where(layer)
+    where = layer_where(layer, mvp)
     params = f"{layer.params:,} weights and biases; constants {layer.param_bytes:,} bytes"
     rows = [("Input", layer.input_shape_text), ("Output", layer.output_shape_text), ("Types", types),
             ("Options", layer.options_text), ("Parameters", params), ("Accelerator", where)]

@@ -2,7 +2,8 @@
 
 Why one unit: ``kws profile`` prints memory as MLTK does, in kB of 1000 bytes (21,616 bytes -> 21.6k), so the
 bars do too; the datasheet's 1536 and 256 (kB of 1024 bytes, as Commander counts) are named as the datasheet's
-so that the chip stays recognisable without a KiB figure beside a kB one for the same memory.
+so that the chip stays recognisable without a KiB figure beside a kB one for the same memory. The MVP's arena
+is hidden for the accelerator none, as ``kws profile`` leaves out its "RAM with MVP" line then.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from workbench.profiler.device_limits import BYTES_PER_COMMANDER_KB, XG24_FLASH_BYTES, XG24_RAM_BYTES, format_kb
+from workbench.profiler.export import uses_mvp
 from workbench.profiler.report import ProfileSummary
 
 PERCENT = 100.0
@@ -29,15 +31,19 @@ class MemoryBars(QGroupBox):
         self.chip_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.chip_label)
-        for label, bar in (("Flash (model)", self.flash_bar), ("RAM arena, CPU (est.)", self.ram_bar),
-                           ("RAM arena, MVP (est.)", self.ram_mvp_bar)):
+        self.ram_mvp_label = QLabel("RAM arena, MVP (est.)", self)
+        for label, bar in ((QLabel("Flash (model)", self), self.flash_bar),
+                           (QLabel("RAM arena, CPU (est.)", self), self.ram_bar),
+                           (self.ram_mvp_label, self.ram_mvp_bar)):
             row = QHBoxLayout()
-            row.addWidget(QLabel(label, self))
+            row.addWidget(label)
             row.addWidget(bar, 1)
             layout.addLayout(row)
 
     def show_summary(self, s: ProfileSummary | None) -> None:
-        """The bars of a profile's summary (None: empty bars)."""
+        """The bars of a profile's summary (None: empty bars); no MVP arena for the accelerator none."""
+        for widget in (self.ram_mvp_label, self.ram_mvp_bar):
+            widget.setVisible(uses_mvp(s))
         values = ((self.flash_bar, s.flash_bytes if s else 0, XG24_FLASH_BYTES),
                   (self.ram_bar, s.arena_bytes if s else 0, XG24_RAM_BYTES),
                   (self.ram_mvp_bar, s.arena_bytes_mvp if s else 0, XG24_RAM_BYTES))

@@ -8,6 +8,7 @@ whole view an estimate while its Board ms / Error columns show measurements.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from workbench.core.wording import counted
@@ -68,9 +69,21 @@ def summary_html(report: ProfileReport) -> str:
     return text
 
 
-def kept_measurement_html(measured: ProfileSummary) -> str:
-    """Where a board measurement kept for the model can be seen again: the estimate it was compared with was
-    made for one accelerator and clock, and its per-layer error means nothing beside another estimate."""
-    where = measured.accelerator.upper() if measured.accelerator != "none" else "none (CPU only)"
-    return (f"<br>A board measurement of this model is kept: it was compared with the estimate for "
-            f"Accelerator {escape(where)} at {measured.clock_hz / HZ_PER_MHZ:g} MHz; choose those to see it.")
+def _choice_text(s: ProfileSummary) -> str:
+    """The accelerator and clock a profile was made for, as the controls beside Export name them."""
+    where = s.accelerator.upper() if s.accelerator != "none" else "none (CPU only)"
+    return f"Accelerator {escape(where)} at {s.clock_hz / HZ_PER_MHZ:g} MHz"
+
+
+def kept_measurement_html(measured: Sequence[ProfileSummary]) -> str:
+    """Where the board measurements kept for the model can be seen again ("" when none is): each estimate they
+    were compared with was made for one accelerator and clock, and a per-layer error means nothing beside
+    another estimate."""
+    if not measured:
+        return ""
+    choices = " and ".join(_choice_text(s) for s in measured)
+    if len(measured) == 1:
+        return (f"<br>A board measurement of this model is kept: it was compared with the estimate for "
+                f"{choices}; choose those to see it.")
+    return (f"<br>{len(measured)} board measurements of this model are kept, compared with the estimates for "
+            f"{choices}; choose one of those to see it.")

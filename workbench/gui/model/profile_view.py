@@ -5,9 +5,12 @@ select it to read its shapes, options and why the MVP cannot take it, see at a g
 and RAM fit the EFR32MG24, and export for a review. Computing a profile is the profiler's job: the window
 hands the model to :meth:`ProfileView.show_model`, which profiles it with the accelerator and clock chosen
 beside the Export button (``kws profile --accelerator/--clock-mhz``; a static graph walk, milliseconds, so
-a change re-profiles at once), or a finished report (a board's) to :meth:`ProfileView.set_report`. A board
-report is kept for its model: whenever the chosen accelerator and clock are those it was compared at, it is
-shown instead of a fresh estimate, and otherwise the headline says at which it can be seen.
+a change re-profiles at once), or a finished report (a board's) to :meth:`ProfileView.set_report`. Board
+reports are kept for their model, one per accelerator and clock: whenever the chosen accelerator and clock are
+those one was compared at, it is shown instead of a fresh estimate, and otherwise the headline says at which
+they can be seen. The model is told by its identity (its hash without its parameters), so re-showing it with
+only its parameters changed keeps them. With the accelerator none the view, like ``kws profile``, says nothing
+of the MVP: no MVP column, verdicts or arena.
 """
 
 from __future__ import annotations
@@ -27,13 +30,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDoub
 from workbench.core.errors import WorkbenchError
 from workbench.gui import theme
 from workbench.gui.model.cycles_chart import CyclesChart
+from workbench.gui.model.kept_measurements import KeptMeasurements
 from workbench.gui.model.layer_diagram import LayerDiagram
 from workbench.gui.model.layer_table_model import COLUMNS, COPY_ROLE, SORT_ROLE, LayerTableModel, layer_details_html
 from workbench.gui.model.memory_bars import MemoryBars
 from workbench.gui.model.profile_summary import kept_measurement_html, summary_html
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
-from workbench.profiler.export import render
+from workbench.profiler.export import render, uses_mvp
 from workbench.profiler.report import ProfileReport, profile_model
 
 __all__ = ["SORT_ROLE", "ProfileView", "netron_available"]
@@ -74,7 +78,7 @@ class ProfileView(QWidget):
         self._model_path = Path(model_path) if model_path else None
         self._settings = settings  # remembers the accelerator and clock; None: this session only
         self._model: tuple[bytes, str] | None = None  # (tflite, name) of the model show_model profiled
-        self._measured: ProfileReport | None = None  # the last board report of that model, kept across re-estimates
+        self._measured = KeptMeasurements()  # that model's board reports, kept across re-estimates
         self.table_model = LayerTableModel(parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.table_model)
@@ -226,52 +230,50 @@ class ProfileView(QWidget):
     def clock_hz(self) -> int:
         return round(self.clock_box.value() * HZ_PER_MHZ)
 
-    def show_model(self, tflite: bytes, name: str, model_path: str | Path | None = None) -> ProfileReport:
+    def show_model(self, tflite: bytes, name: str, model_path: str | Path | None = None,
+                   identity: str = "") -> ProfileReport:
         """Profile ``tflite`` with the chosen accelerator and clock and show it; WorkbenchError if it cannot be
         profiled. The model is kept, so changing the accelerator or clock re-profiles it; a board report of it
-        (:meth:`set_report`) is shown instead whenever its accelerator and clock are the chosen ones."""
+        (:meth:`set_report`) is shown instead whenever its accelerator and clock are the chosen ones.
+        ``identity``: :attr:`LoadedModel.identity` where the caller has it, else computed from ``tflite``; the
+        board reports are dropped only when it changes (another network, not other parameters)."""
         if self._model is None or self._model[0] != tflite:
-            self._measured = None  # another model: its board report is not this one's
+            self._measured.follow_model(tflite, identity)  # another network: its board reports are not this one's
         self._model = (tflite, name)
-        kept = self._measured.summary if self._measured is not None else None
-        if kept is not None and (kept.accelerator, kept.clock_hz) == (self.accelerator, self.clock_hz):
-            report = self._measured
-        else:
+        report = self._measured.at(self.accelerator, self.clock_hz)
+        if report is None:
             report = profile_model(tflite, name=name, accelerator=self.accelerator, clock_hz=self.clock_hz)
         self.set_report(report, model_path)
         return report
 
     def set_report(self, report: ProfileReport, model_path: str | Path | None = None) -> None:
         """Show a finished report (a board's, or one of :meth:`show_model`); the accelerator and clock
-        controls show what it was made with. A board report is kept for the model :meth:`show_model` profiled,
-        and the selected layer stays selected."""
+        controls show what it was made with. A board report is kept for the model :meth:`show_model` profiled
+        (the last one of each accelerator and clock), and the selected layer stays selected."""
         selected = self._current_layer()
         self._report = report
-        if report.summary is not None and (report.summary.measured is not None
-                                           or any(layer.measured is not None for layer in report.layers)):
-            self._measured = report
+        self._measured.keep(report)
+        mvp = uses_mvp(report.summary)
         if model_path is not None:
             self._model_path = Path(model_path)
         self._show_choices_of(report)
-        self.table_model.set_layers(report.layers)
+        self.table_model.set_layers(report.layers, mvp)
         measured = self.table_model.has_measurements()
         for i, column in enumerate(COLUMNS):
-            self.table.setColumnHidden(i, column.measured and not measured)
+            self.table.setColumnHidden(i, (column.measured and not measured) or (column.mvp and not mvp))
         self.details_label.setText(DETAILS_PLACEHOLDER)
         if selected is not None:
             self._select_layer(*selected)
         self._update_summary()
-        self.cycles_chart.set_layers(report.layers)
+        self.cycles_chart.set_layers(report.layers, mvp)
         self.memory.show_summary(report.summary)
-        self.diagram.set_layers(report.layers)
+        self.diagram.set_layers(report.layers, mvp)
         self.netron_button.setEnabled(netron_available() and self._model_path is not None)
         self.netron_button.setToolTip("" if netron_available() else "Install netron (pip install netron) to use this")
 
     def _update_summary(self) -> None:
-        text = summary_html(self._report)
-        if self._measured is not None and self._measured is not self._report and self._measured.summary:
-            text += kept_measurement_html(self._measured.summary)
-        self.summary_label.setText(text)
+        kept = self._measured.others(self._report)
+        self.summary_label.setText(summary_html(self._report) + kept_measurement_html(kept))
 
     def _current_row(self) -> int | None:
         """The proxy row the details show: the current one when it is selected (Ctrl+click), else the first."""
@@ -303,7 +305,7 @@ class ProfileView(QWidget):
             self.details_label.setText(DETAILS_PLACEHOLDER)
             return
         self.details_label.setText(layer_details_html(self.table_model.layer(
-            self.proxy.mapToSource(self.proxy.index(row, 0)).row())))
+            self.proxy.mapToSource(self.proxy.index(row, 0)).row()), uses_mvp(self._report.summary)))
         self.table.scrollTo(self.proxy.index(row, max(self.table.currentIndex().column(), 0)))
 
     # ---- accelerator and clock ----------------------------------------------------------------

@@ -33,7 +33,7 @@ def show_model(window: Any, model: Any) -> None:
     window.setWindowTitle(f"{TITLE} — {name}" + (f" ({INSPECT_ONLY})" if reason else ""))
     window.model_view.set_model(model, window.controller.tuning)
     try:  # a static graph walk: milliseconds
-        window.profile_view.show_model(model.tflite, name, model.path)
+        window.profile_view.show_model(model.tflite, name, model.path, identity=model.identity)
     except WorkbenchError as exc:
         window.show_status(f"cannot profile {name}: {exc}")
     problem = window.controller.live_problem
