@@ -18,6 +18,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY
 
 if TYPE_CHECKING:
+    from workbench.core.detection.tuned_values import RememberedValues
     from workbench.core.detection.tuning import DetectionTuning
     from workbench.core.model.model_file import LoadedModel
 
@@ -34,7 +35,8 @@ RECENT = "files/recent"
 CLIPS_FOLDER = "recording/folder"
 CLIP_LABEL = "recording/label"
 CLIP_SPEAKER = "recording/speaker"
-TUNED = "detection/tuned"  # JSON list, most recent first: {"model": model_key, "name", "params"}
+# JSON list, most recent first: {"model": tuning_key, "name", "params": the tuned values, "from": the file's values}
+TUNED = "detection/tuned"
 LEGACY_DETECTION_KEYS = ("detection/model", "detection/params")  # one model's values only: replaced by TUNED
 MAX_TUNED_MODELS = 32  # models whose tuned detection parameters are remembered; the least recent is forgotten
 STARTED = "app/started"  # written at start-up: proves the settings file can be saved
@@ -42,14 +44,24 @@ FOLDER_PREFIX = "folders/"  # + a file dialog's kind: the folder it last chose i
 MODEL_FOLDER, AUDIO_FOLDER, LOG_FOLDER = "model", "audio", "log"
 
 
-def model_key(model: "LoadedModel") -> str:
-    """The key of a model's remembered tuning: a hash of the model without its parameters, not of its path.
+def tuning_key(model: "LoadedModel") -> str:
+    """The key of a model's remembered tuning: its file (resolved path) together with the model without its
+    parameters (``LoadedModel.identity``).
 
-    Why the model: a file retrained or re-exported in place is another model, and the values tuned for the old
-    one would be stale for it; the same model under another name keeps its values, and so does a file whose
-    parameters only another tool rewrote (``kws params --in-place``), else its unsaved tuning would be lost on
-    reopening. (``LoadedModel.identity``, computed when the file is read; the whole file's hash where it is not.)
+    Why both: a params-only rewrite of the same file (``kws params --in-place``) keeps the tuning, else its unsaved
+    values would be lost on reopening; a file retrained or re-exported in place is another model, for which the
+    old values would be stale; and a copy elsewhere with the same network (``kws params A … -o B``) is another
+    file with its own values, which must not silently take A's tuning. (A model without a path: its identity.)
     """
+    if model.path is None:
+        return model_key(model)
+    text = f"{model_key(model)}\n{Path(model.path).resolve()}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def model_key(model: "LoadedModel") -> str:
+    """The key the previous version remembered a tuning under: a hash of the model without its parameters
+    (the whole file's hash where that is not computed); read when :func:`tuning_key` has nothing."""
     return model.identity or file_key(model)
 
 
@@ -185,32 +197,61 @@ class AppSettings:
         return [item for item in items if isinstance(item, dict) and isinstance(item.get("model"), str)
                 and isinstance(item.get("params"), dict)]
 
-    def detection_params(self, model: "LoadedModel") -> dict[str, Any] | None:
-        """The tuned parameters remembered for this model (:func:`model_key`), or None (the model's own values apply).
+    def _remembered(self, model: "LoadedModel") -> "RememberedValues | None":
+        """What the tuning remembered for ``model`` does to its file as it is now, or None (nothing remembered).
 
-        They always say whether there is a per-class threshold list: the loader lays them over the model's own
-        parameters, so a missing key would bring the model's list back. Entries remembered before this was
-        written explicitly left the key out only when there was no list, so a missing key means none.
+        Entries written now hold only the tuned values and the file's values they were tuned from
+        (``"from"``); older ones hold every setting (``"params"`` alone) and, under a hash of the whole file,
+        mean the file is unchanged since, so the values differing from it are the tuned ones. They left the
+        per-class threshold list out only when there was none, so a missing key means none.
         """
+        from workbench.core.detection.tuned_values import values_to_apply
+        from workbench.gui.model_loader import own_settings
+
         entries = self._tuned_entries()
-        keys = (model_key(model), file_key(model))  # the second: remembered by an older version
-        params = next((dict(item["params"]) for key in keys for item in entries if item["model"] == key), None)
-        if params is not None:
-            params.setdefault(THRESHOLD_LIST_KEY, None)
-        return params
+        keys = (tuning_key(model), model_key(model), file_key(model))  # the last two: older versions' keys
+        entry = next((item for key in keys for item in entries if item["model"] == key), None)
+        if entry is None:
+            return None
+        tuned, tuned_from = dict(entry["params"]), entry.get("from")
+        if not isinstance(tuned_from, dict):
+            tuned_from = None
+            tuned.setdefault(THRESHOLD_LIST_KEY, None)
+        return values_to_apply(tuned, tuned_from, own_settings(model))
+
+    def detection_params(self, model: "LoadedModel") -> dict[str, Any] | None:
+        """The tuned values to lay over this model's own parameters (:func:`tuning_key`), or None (the file's
+        values apply): only what the user tuned, and only where the file still holds what it was tuned from."""
+        remembered = self._remembered(model)
+        return dict(remembered.params) if remembered is not None and remembered.params else None
+
+    def remembered_sentence(self, model: "LoadedModel | None", tuning: "DetectionTuning | None") -> str | None:
+        """What to tell the user about ``model`` just opened with ``tuning``: the remembered values in use, and
+        those set aside because the file changed since they were tuned; None when nothing was remembered."""
+        from workbench.core.detection.tuned_values import remembered_sentence, tuned_values
+
+        remembered = None if model is None else self._remembered(model)
+        if remembered is None:
+            return None
+        kept = tuned_values(tuning)[0] if tuning is not None else {}
+        return remembered_sentence(model.name, kept, remembered.set_aside)
 
     def remember_tuning(self, model: "LoadedModel | None", tuning: "DetectionTuning | None") -> None:
-        """Keep the values tuned for ``model`` (it becomes the most recent of at most MAX_TUNED_MODELS).
+        """Keep the values tuned for ``model`` (it becomes the most recent of at most MAX_TUNED_MODELS): only those
+        that differ from the file's, each with the file's value it was tuned from.
 
         Why forget untuned ones: values equal to the model's own need no slot; a reset model starts as the file says.
         """
+        from workbench.core.detection.tuned_values import tuned_values
+
         if model is None or tuning is None:
             return
-        key, older = model_key(model), file_key(model)
-        entries = [item for item in self._tuned_entries() if item["model"] not in (key, older)]
-        if tuning.is_modified:
-            params = {THRESHOLD_LIST_KEY: None, **tuning.settings.to_params()}  # None: every class uses the global
-            entries.insert(0, {"model": key, "name": model.name, "params": params})
+        key = tuning_key(model)
+        stale = (key, model_key(model), file_key(model))  # an older version's entry for it is replaced by this one
+        entries = [item for item in self._tuned_entries() if item["model"] not in stale]
+        tuned, tuned_from = tuned_values(tuning)
+        if tuned:
+            entries.insert(0, {"model": key, "name": model.name, "params": tuned, "from": tuned_from})
         self.qsettings.setValue(TUNED, json.dumps(entries[:MAX_TUNED_MODELS]))
         for legacy in LEGACY_DETECTION_KEYS:
             self.qsettings.remove(legacy)

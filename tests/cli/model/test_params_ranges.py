@@ -42,3 +42,15 @@ def test_numbers_the_model_can_hold_are_written(tmp_path, reference_model_path) 
     assert proc.returncode == 0, proc.stderr
     params = load_model(out).params
     assert params["minimum_count"] == 2**31 - 1 and params["volume_gain"] == pytest.approx(1e30)
+
+
+def test_a_gain_beyond_float32_is_written_and_shown_without_a_warning(tmp_path, reference_model_path) -> None:
+    """1e40 does not fit a float32: it is stored as a float64, and showing it must not make numpy warn on stderr."""
+    out = tmp_path / "out.tflite"
+    written = kws_params(str(reference_model_path), "volume_gain=1e40", "-o", str(out))
+    assert written.returncode == 0 and written.stderr == "", written.stderr
+    assert load_model(out).params["volume_gain"] == 1e40
+    shown = kws_params(str(out))
+    assert shown.returncode == 0 and shown.stderr == "" and "volume_gain=1e+40\n" in shown.stdout
+    info = run_kws("info", str(out))
+    assert info.returncode == 0 and info.stderr == "" and "1e+40" in info.stdout

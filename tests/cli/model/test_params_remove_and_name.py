@@ -80,3 +80,13 @@ def test_a_boolean_says_every_word_it_takes(capsys, reference_model_path, tmp_pa
                        str(tmp_path / "out.tflite"))
     assert code == 2
     assert err == (f"{ERROR}verbose_model_output_logs takes true or false (yes/on or no/off too), got 'maybe'\n")
+
+
+def test_removing_a_key_the_model_does_not_hold_writes_nothing(capsys, reference_model_path, tmp_path: Path) -> None:
+    assert "sensitivity" not in load_model(reference_model_path).params  # the premise
+    out = tmp_path / "out.tflite"
+    code, stdout, err = run(capsys, str(reference_model_path), "sensitivity=", "-o", str(out))
+    assert code == 2 and not stdout
+    assert err == f"{ERROR}{load_model(reference_model_path).name} has no parameter sensitivity: nothing to remove, " \
+                  "nothing written\n"
+    assert not out.exists()

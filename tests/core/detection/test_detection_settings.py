@@ -67,3 +67,17 @@ def test_board_problems(reference_model_path) -> None:
     short = board_problems({**params, "detection_threshold_list": [200, 200]})
     assert short and "has 2 entries but the model has 4 classes" in short[0]
     assert len(board_problems({})) == 2  # a plain TensorFlow model: no classes, no frontend settings
+
+
+def test_a_gain_too_large_for_an_int_stays_a_float_and_can_be_saved(reference_model_path, tmp_path) -> None:
+    """A whole gain is written as an int only where it fits the firmware's int32: 1e40 as an int would not fit the
+    64 bits SL_PARAMSv1 stores, and Save into model would fail."""
+    from workbench.core.detection.tuning import save_settings_into_model
+
+    model = model_from_bytes(write_params(load_model(reference_model_path).tflite, {"volume_gain": 2}), "int_gain")
+    huge = DetectionSettings(volume_gain=1e40)
+    assert type(huge.to_params()["volume_gain"]) is float
+    assert type(huge.to_params(model.params)["volume_gain"]) is float
+    assert type(DetectionSettings(volume_gain=3.0).to_params(model.params)["volume_gain"]) is int  # as before
+    saved = save_settings_into_model(model, huge, tmp_path / "huge.tflite")
+    assert load_model(saved).params["volume_gain"] == 1e40

@@ -88,3 +88,14 @@ def test_refusals_say_what_the_key_takes(key, text, current, message):
 ])
 def test_a_key_nothing_reads_is_named_with_the_closest_known_key(key, problem):
     assert unknown_key_problem(key, ["classes", "my_note"]) == problem
+
+
+@pytest.mark.parametrize(("value", "text"), [(1e40, "1e+40"), (-1e300, "-1e+300"), (1.25, "1.25")])
+def test_a_float_beyond_float32_is_shown_without_a_numpy_warning(value: float, text: str) -> None:
+    import warnings
+
+    from workbench.core.detection.parameter_text import number_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "overflow encountered in cast" would fail here
+        assert number_text(value) == text

@@ -23,8 +23,6 @@ from pathlib import Path
 from shlex import quote
 from typing import Any
 
-import numpy as np
-
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.output_guard import check_output_file
 from workbench.core.detection.never_detects import never_detects_reason
@@ -139,8 +137,8 @@ def _json_value(value: Any) -> Any:
         return value.hex()
     if isinstance(value, list):
         return [_json_value(v) for v in value]
-    if isinstance(value, float) and not isinstance(value, bool) and float(np.float32(value)) == value:
-        return float(str(np.float32(value)))
+    if isinstance(value, float) and not isinstance(value, bool):
+        return float(number_text(value))  # (a float beyond float32, 1e40, as it is, without a numpy warning)
     return value
 
 
@@ -251,7 +249,7 @@ def run_params(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             raise WorkbenchError(f"expected KEY=VALUE, got {item!r}")
         _check_key(key.strip(), model, args.allow_new_keys)
-        changes[key.strip()] = _removed(key.strip()) if not text.strip() else \
+        changes[key.strip()] = _removed(key.strip(), model) if not text.strip() else \
             parse_parameter(key.strip(), text, model.params.get(key.strip()))
     updated = model_with_params(model, changes)
     from workbench.core.frontend_settings import FrontendSettings
@@ -280,13 +278,17 @@ def _check_key(key: str, model: LoadedModel, allow_new: bool) -> None:
                          "key of your own")
 
 
-def _removed(key: str) -> None:
-    """``KEY=``: the key is removed (None), unless the board firmware cannot start without it (then one sentence).
+def _removed(key: str, model: LoadedModel) -> None:
+    """``KEY=``: the key is removed (None), unless the board firmware cannot start without it, or the model does
+    not hold it (then one sentence each, and nothing is written).
 
     Why refuse those: a model without its class names or a frontend setting the firmware reads with no default
-    would be written fine and stop the board at start-up."""
+    would be written fine and stop the board at start-up; and "KEY=(removed)" for a key that was never there
+    would report a change while the copy is the same model."""
     if key == CLASSES_KEY or key in FIRMWARE_REQUIRED_FRONTEND_KEYS:
         raise WorkbenchError(f"{key} cannot be removed: the board firmware needs it; give it a value instead")
+    if key not in model.params:
+        raise WorkbenchError(f"{model.name} has no parameter {key}: nothing to remove, nothing written")
     return None
 
 

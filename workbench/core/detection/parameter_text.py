@@ -51,7 +51,8 @@ def number_text(value: float) -> str:
     """A float parameter as stored and as every view shows it (``kws params``, ``kws info``, the Model view, the
     Tuning panel): a float32 in its shortest form (1.2345679, not 1.2345678806 or 1.23457), any other float in
     the shortest form that reads back as it; always with its decimal point (7500.0), as it is not an integer."""
-    single = np.float32(value)
+    with np.errstate(over="ignore"):  # beyond float32 (1e40) the cast gives inf: said as the float, never warned
+        single = np.float32(value)
     return repr(float(str(single))) if float(single) == value else repr(float(value))
 
 

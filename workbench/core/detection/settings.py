@@ -120,7 +120,15 @@ def _typed_like(value: Any, stored: Any) -> Any:
         return float(value)
     if isinstance(stored, int) and isinstance(value, bool):
         return int(value)
-    if isinstance(stored, int) and isinstance(value, float) and value.is_integer():
+    if isinstance(stored, int) and isinstance(value, float):
+        return _whole_as_int(value)
+    return value
+
+
+def _whole_as_int(value: float) -> int | float:
+    """A whole float as the int MLTK would write (``volume_gain = 2``) when it fits the int32 the firmware casts it
+    to; else the float itself (``1e40`` as an int would not fit the 64 bits SL_PARAMSv1 stores: Save would fail)."""
+    if value.is_integer() and -INT_PARAMETER_MAX - 1 <= value <= INT_PARAMETER_MAX:
         return int(value)
     return value
 
@@ -194,7 +202,7 @@ class DetectionSettings:
             "detection_threshold": self.detection_threshold,
             "suppression_ms": self.suppression_ms,
             "minimum_count": self.minimum_count,
-            "volume_gain": int(self.volume_gain) if self.volume_gain.is_integer() else self.volume_gain,
+            "volume_gain": _whole_as_int(self.volume_gain),
             "latency_ms": self.latency_ms,
             "verbose_model_output_logs": self.verbose_model_output_logs,
         }

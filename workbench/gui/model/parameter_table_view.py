@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from workbench.core.detection.parameter_text import number_text, parse_parameter
@@ -34,6 +34,7 @@ EDIT_KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)  # edit the row
 COLUMN_NAME, COLUMN_FILE, COLUMN_NOW = 0, 1, 2
 HEADERS = ("Parameter", "In the model file", "In use now")
 MAX_LIST_ITEMS_SHOWN = 16  # longer lists are elided in the value columns (the tooltip shows all)
+NAME_SHARE = 0.4  # the name column takes at most this share of the table's width (the rest: the values)
 WRAP_CHARS = 48  # longer values (a description, a class list) wrap onto several lines instead of widening
                  # the column past the window
 NOT_SET = "(not set)"
@@ -116,10 +117,14 @@ class ParameterTableView(QTreeWidget):
         self.setUniformRowHeights(False)  # wrapped values take several lines
         self.setEditTriggers(QTreeWidget.EditTrigger.NoEditTriggers)  # see the class docstring
         self.itemDoubleClicked.connect(self._on_double_clicked)
+        # the values in use as wide as they are, the names as wide as they are up to a share of the table, the
+        # file's values in what is left: at a large font in a narrow window a long value in the file is elided (its
+        # tooltip shows it all), never the "In use now" column pushed off-screen, where an editor could not be seen
         header = self.header()
         header.setStretchLastSection(False)
-        for column in (COLUMN_NAME, COLUMN_FILE, COLUMN_NOW):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMN_NAME, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COLUMN_FILE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COLUMN_NOW, QHeaderView.ResizeMode.ResizeToContents)
         self._items: dict[str, QTreeWidgetItem] = {}
         self._params: Mapping[str, Any] = {}
         self._tuning: DetectionTuning | None = None
@@ -168,6 +173,16 @@ class ParameterTableView(QTreeWidget):
                 self._items[key] = item
             group.setExpanded(True)
         self._filling = False
+        self._fit_name_column()
+
+    def _fit_name_column(self) -> None:
+        """The names as wide as the longest, but at most NAME_SHARE of the table (a drag of the divider widens it)."""
+        widest = max(self.sizeHintForColumn(COLUMN_NAME), self.header().sectionSizeHint(COLUMN_NAME))
+        self.header().resizeSection(COLUMN_NAME, min(widest, int(self.viewport().width() * NAME_SHARE)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_name_column()
 
     # -- the values in use -----------------------------------------------------------------------------
     def _show_in_use(self, settings: DetectionSettings) -> None:
@@ -207,6 +222,7 @@ class ParameterTableView(QTreeWidget):
         """Open the editor of ``item``'s "In use now" cell; False for a row whose value cannot change here."""
         if item is None or not item.flags() & Qt.ItemFlag.ItemIsEditable:
             return False
+        self.scrollTo(self.indexFromItem(item, COLUMN_NOW))  # an editor off-screen could not be seen
         self.editItem(item, COLUMN_NOW)
         return True
 

@@ -27,7 +27,8 @@ def ask_about_changed_model(parent: QWidget, path: Path) -> str:
                       QMessageBox.StandardButton.NoButton, parent)
     box.setInformativeText("Another tool rewrote it. Saving the parameters in use into it would overwrite those "
                            "changes with what the window read when it opened the file. Reopen it to see what it "
-                           "holds now; the values you tuned stay in use.")
+                           "holds now; the values you tuned stay in use if it still holds the same model "
+                           "(where the other tool changed a value you tuned, its value is used).")
     overwrite = box.addButton("Overwrite those changes", QMessageBox.ButtonRole.DestructiveRole)
     reopen = box.addButton("Reopen it", QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
@@ -49,8 +50,23 @@ def save_over_changed_model(window: Any, path: str | Path, problem: ModelChanged
         window.show_status(f"saved the detection parameters into {target}, over the changes made to it on disk")
         return True
     if answer == REOPEN:
-        if window.open_model(problem.path):
-            window.show_status(f"reopened {problem.path.name} as it is on disk now; nothing saved")
+        reopen_changed_model(window, problem.path)
         return False
     window.show_status(f"nothing saved: {problem.path.name} keeps the changes made to it on disk")
     return False
+
+
+def reopen_changed_model(window: Any, path: Path) -> bool:
+    """Open ``path`` as it is on disk now and say what became of the values tuned here: kept (the same model),
+    partly set aside (the other tool changed them too), or all set aside (it now holds another model)."""
+    before, tuning = window.controller.model, window.controller.tuning
+    was_tuned = tuning is not None and tuning.is_modified
+    if not window.open_model(path):
+        return False
+    parts = [f"reopened {path.name} as it is on disk now; nothing saved"]
+    if window.tuning_note:
+        parts.append(window.tuning_note)
+    elif was_tuned and getattr(before, "identity", "") != getattr(window.controller.model, "identity", ""):
+        parts.append("your tuning was set aside: the file now holds another model, so its own values are in use")
+    window.show_status("; ".join(parts))
+    return True

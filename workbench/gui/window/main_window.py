@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.controller = SessionController(self)
         self.last_error: str | None = None
         self.model_path: Path | None = None
+        self.tuning_note: str | None = None  # what the last model opened took from its remembered tuning
         self.ask_changed_model = changed_model_question.ask_about_changed_model  # tests answer for the user
         self._frames = 0
         self.takes = TakeKeeper(self)  # a recording that could not be saved waits here
@@ -177,10 +178,13 @@ class MainWindow(QMainWindow):
             self.open_audio(audio)
         else:
             self.controller.use_microphone_or_sample(device if device is not None else self.settings.device())
+        if self.tuning_note:  # said again: the stream's start-up messages replaced it
+            self.show_status(self.tuning_note)
 
     # -- files ----------------------------------------------------------------------------------
     def open_model(self, path: str | Path, report: bool = True) -> bool:
-        """Load ``path``; the tuning of the model it replaces is kept, its own remembered tuning comes back.
+        """Load ``path``; the tuning of the model it replaces is kept, its own remembered tuning comes back (the
+        status bar says so, ``tuning_note``).
 
         A model that loads but cannot stream opens for inspection only (``controller.live_problem``). With
         ``report=False`` a failure is only kept in ``controller.load_error`` (start-up says it its own way)."""
@@ -191,6 +195,9 @@ class MainWindow(QMainWindow):
         self.model_path = path
         self.settings.set_last_model(path)
         file_dialogs.update_recent_menu(self, self.settings.add_recent(path))
+        self.tuning_note = self.settings.remembered_sentence(self.controller.model, self.controller.tuning)
+        if self.tuning_note:  # values not the file's are in force: never without a word
+            self.show_status(self.tuning_note)
         return True
 
     def open_audio(self, path: str | Path) -> bool:
