@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
         "measurements. JSON holds the whole profile; CSV is the layer table only. " + see(PROFILER))
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     p.add_argument("--format", choices=FORMATS, default=None,
-                   help="output format (default: from the -o extension .json/.csv/.md/.txt, else table); JSON "
+                   help="output format (default: the one -o's extension names -- json, csv, md or txt -- else table); JSON "
                         "holds the whole profile (flash, RAM, totals, host latency), CSV one row per layer "
                         "(with the model, accelerator and clock), table and markdown round to MLTK's digits")
     p.add_argument("--accelerator", choices=("none", "mvp"), default="mvp",
