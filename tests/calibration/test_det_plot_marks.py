@@ -48,3 +48,20 @@ def test_recommendations_at_the_same_point_all_stay_visible(result: CalibrationR
 
 def test_the_png_is_still_written(result: CalibrationResult) -> None:
     assert det_plot_png(result, [result])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("compared", [0, MODELS - 1])
+def test_the_legend_hides_no_curve(result: CalibrationResult, compared: int) -> None:
+    """The legend lies outside the axes, whole within the figure (at lower left inside the axes it covered the
+    front between 0 and 15 FA/h)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = det_figure(result, [result] * compared)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    (axes,) = figure.axes
+    (legend,) = figure.legends + [a.get_legend() for a in figure.axes if a.get_legend() is not None]
+    box, plot = legend.get_window_extent(renderer), axes.get_window_extent(renderer)
+    assert not box.overlaps(plot), (box, plot)
+    assert 0 <= box.x0 and box.x1 <= figure.bbox.x1 and 0 <= box.y0

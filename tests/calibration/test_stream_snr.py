@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from workbench.calibration.streams.bed_levels import LEVEL_RAMP_S
 from workbench.calibration.streams.labels import SILENCE_LABEL
 from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.streams.stream_files import make_dataset_stream
@@ -28,6 +29,11 @@ BEFORE = {True: "63f07a2bc65ad6fecb955973ecc3a545db3b851ae976212e4cd95c0f9841363
           False: "fdb7db0c7822af7ab78e731e5ede71c3ccca9c942a531a0d128a0ca414872e47"}
 MEMORY_MINUTES = (2.0, 20.0)
 MEMORY_GROWTH_BYTES = 2 * 1024 * 1024
+GATED_SEED, GATED_RMS, GATED_ON_S, GATED_PERIOD_S = 5, 0.2, 0.5, 3.5  # white noise, 0.5 s on and 3 s off
+# the gaps' noise against the ``file`` reference's: a little lower (the word as mixed, through its clip's fades,
+# sets the level; the turn to the next item's level is placed apart), never raised
+GAP_TOLERANCE_DB, GAP_RAISE_DB = 3.0, 1.0
+SAMPLE_RATE = 16000
 
 
 def noise_file(folder: Path, name: str, samples: np.ndarray, rate: int) -> Path:
@@ -116,3 +122,40 @@ def test_measuring_the_bed_takes_no_more_memory_for_a_longer_stream(small_datase
 def test_an_unknown_reference_is_refused() -> None:
     with pytest.raises(SettingsError, match="snr_reference must be one of word, file, got 'speech'"):
         StreamRecipe(snr_reference="speech")
+
+
+def gated_noise(folder: Path, rate: int) -> Path:
+    """White noise of 0.2 RMS, on for 0.5 s and off for 3 s: loud moments beside quiet words."""
+    samples = np.random.default_rng(GATED_SEED).normal(0.0, GATED_RMS, NOISE_S * rate)
+    period = np.arange(samples.size) % int(GATED_PERIOD_S * rate)
+    samples[period >= int(GATED_ON_S * rate)] = 0.0
+    return noise_file(folder, "gated.wav", np.round(samples * 32767).astype(np.int16), rate)
+
+
+def outside_words(built: BuiltStream, margin_s: float) -> np.ndarray:
+    """A mask of the samples more than ``margin_s`` from every labelled word (silences count as outside)."""
+    outside = np.ones(built.n_samples, bool)
+    margin = round(margin_s * built.sample_rate)
+    for event in built.labels.events:
+        if event.label != SILENCE_LABEL:
+            start, end = round(event.start_s * built.sample_rate), round(event.end_s * built.sample_rate)
+            outside[max(0, start - margin):end + margin] = False
+    return outside
+
+
+def test_the_word_reference_leaves_the_gaps_at_the_file_level(small_dataset: Path, tmp_path: Path) -> None:
+    """Only the noise under each word is set to its SNR: a quiet word beside a burst of noise does not raise the
+    burst in the gap (by up to 30 dB, into clipping, before). The gaps keep the ``file`` level: the noise there is
+    what the ``file`` reference makes, but for where the level changes halfway through a gap."""
+    noise = gated_noise(tmp_path, SAMPLE_RATE)
+    words, built = word_snrs(small_dataset, noise, "word")
+    files, _ = word_snrs(small_dataset, noise, "file")
+    heard = np.isfinite(words)  # under the others the noise is off: digital silence, no level can change it
+    assert heard.any() and np.all(np.abs(words[heard] - SNR_DB) < WORD_TOLERANCE_DB), words.round(2)
+    clean = build(small_dataset, None, snr_db=None).samples.astype(np.float64)
+    by_word = built.samples.astype(np.float64) - clean
+    by_file = build(small_dataset, noise, snr_db=(SNR_DB, SNR_DB), snr_reference="file").samples - clean
+    gaps = outside_words(built, LEVEL_RAMP_S)
+    ratio_db = 10 * np.log10(np.mean(by_word[gaps] ** 2) / np.mean(by_file[gaps] ** 2))
+    assert -GAP_TOLERANCE_DB < ratio_db < GAP_RAISE_DB, ratio_db  # +16 dB before, and 19,252 samples clipped
+    assert np.max(np.abs(by_word[gaps])) <= np.max(np.abs(by_file[gaps])) and built.clipped_samples == 0

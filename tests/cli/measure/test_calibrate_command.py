@@ -67,7 +67,9 @@ def test_json_files_and_kws_detect_reproduces_the_recommendation(
                              "--background", str(noise_recording), "--target-fa-per-hour", "200", *RANGES,
                              "--format", "json", "--out", str(out_dir), "--apply-to", str(applied),
                              "--progress", "none")
-    assert code == 0 and err == ""
+    # stdout holds the document alone, so the model written is named on stderr: a result, which --progress none
+    # does not silence (it said nothing before)
+    assert code == 0 and err.startswith(f"wrote {applied} (threshold ") and err.count("\n") == 1
     document = json.loads(out)
     assert document == json.loads((out_dir / "calibration.json").read_text())
     assert document["sets_tried"] == 11 * 3 * 2 * 2
@@ -159,7 +161,7 @@ def test_a_model_without_stored_parameters_is_said_to_run_on_the_firmwares_defau
 
 
 def test_other_models_are_compared_on_the_same_stream(  # type: ignore[no-untyped-def]
-        capsys, stream, reference_model_path, tmp_path) -> None:
+        capsys, monkeypatch, stream, reference_model_path, tmp_path) -> None:
     """--compare: each model's figures are exactly those of its own calibration, side by side."""
     from workbench.assets import default_model_path
 
@@ -184,8 +186,12 @@ def test_other_models_are_compared_on_the_same_stream(  # type: ignore[no-untype
     assert any("tflite_micro_speech (2/2)" in line for line in err.splitlines())
     assert (tmp_path / "out" / "det.png").stat().st_size > 0
 
+    given = Path("sub") / reference_model_path.name  # a path relative to the working folder, with a folder
+    (tmp_path / "sub").mkdir()
+    (tmp_path / given).write_bytes(reference_model_path.read_bytes())
+    monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(capsys, "calibrate", "--model", str(default_model_path()), "--compare",
-                           str(reference_model_path), "--stream", str(stream), *RANGES, "--progress", "none")
+                           str(given), "--stream", str(stream), *RANGES, "--progress", "none")
     assert code == 0 and "compared on the same stream" in out
     assert out.count("tflite_micro_speech") >= 2 and "FRR against kws_yes_no" in out
     # the settings behind the compared model's figures, and the line that gives them again
@@ -194,7 +200,8 @@ def test_other_models_are_compared_on_the_same_stream(  # type: ignore[no-untype
     assert (f"    tflite_micro_speech: threshold {rec['detection_threshold']}, window "
             f"{rec['average_window_duration_ms']} ms, suppression {rec['suppression_ms']} ms, count "
             f"{rec['minimum_count']}\n") in out
-    assert f"      reproduce: kws detect STREAM.wav --model {reference_model_path.name} {options}\n" in out
+    # the model as it was given (its bare name, before, was no file in the working folder)
+    assert f"      reproduce: kws detect STREAM.wav --model {given.as_posix()} {options}\n" in out
 
 
 def test_the_text_report_counts_the_inferences_of_stream_and_background(  # type: ignore[no-untyped-def]
@@ -220,13 +227,17 @@ def test_the_model_written_by_apply_to_is_named_with_its_parameters(  # type: ig
                              *RANGES, "--target-fa-per-hour", "200", "--apply-to", str(applied), "--progress", "none")
     assert code == 0 and err == ""
     params = load_model(applied).params
-    assert out.splitlines()[-1] == (f"wrote {applied} (threshold {params['detection_threshold']}, window "
-                                    f"{params['average_window_duration_ms']} ms, suppression {params['suppression_ms']}"
-                                    f" ms, count {params['minimum_count']})")
+    said = (f"threshold {params['detection_threshold']}, window {params['average_window_duration_ms']} ms, "
+            f"suppression {params['suppression_ms']} ms, count {params['minimum_count']}")
+    assert out.splitlines()[-1] == f"wrote {applied} ({said})"
     code, out, err = run_cli(capsys, "calibrate", "--model", str(reference_model_path), "--stream", str(stream),
-                             *RANGES, "--target-fa-per-hour", "200", "--apply-to", str(applied), "--format", "json")
+                             *RANGES, "--target-fa-per-hour", "200", "--apply-to", str(tmp_path / "again"),
+                             "--format", "json", "--progress", "none")
     assert code == 0 and json.loads(out)["recommended"]  # stdout: the document alone
-    assert f"wrote {applied} (threshold {params['detection_threshold']}, window" in err
+    # named as kws params -o names a copy (.tflite added), and said whatever --progress is
+    again = tmp_path / "again.tflite"
+    assert not (tmp_path / "again").exists() and load_model(again).params == params
+    assert err == f"wrote {again} ({said})\n"
 
 
 def test_unreachable_target(capsys, stream, reference_model_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -266,6 +277,9 @@ def test_bad_input_is_one_line(capsys, stream, reference_model_path, tmp_path, e
     ("--out", "a_file/cal", "Cannot create the folder {tmp}/a_file/cal: {tmp}/a_file is a file, not a folder."),
     ("--apply-to", "missing/tuned.tflite", "Cannot write {tmp}/missing/tuned.tflite: the folder {tmp}/missing "
      "does not exist."),
+    ("--apply-to", "missing/tuned", "Cannot write {tmp}/missing/tuned.tflite: the folder {tmp}/missing "
+     "does not exist."),  # the name the copy would have (kws params -o's rule)
+    ("--apply-to", "tuned.bin", "Cannot save the model copy as tuned.bin: name it with the .tflite suffix."),
 ])
 def test_unwritable_destinations_stop_it_before_the_replay(  # type: ignore[no-untyped-def]
         capsys, stream, reference_model_path, tmp_path, option, where, message) -> None:

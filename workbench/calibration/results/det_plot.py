@@ -7,7 +7,9 @@ is FRR in percent. Grey dots are the grid's sets, the line is the Pareto front (
 in it like any grid set), and the model's own parameters, the recommendation and the target are marked.
 Models compared on the same stream add their Pareto fronts and recommendations in other colours. Two models
 can recommend the very same point, so each recommendation has its own shape and size, outlined, and a smaller
-mark is drawn above a larger one: none hides another.
+mark is drawn above a larger one: none hides another. The legend lies below the axes, outside them: inside, in
+any corner, it covered part of a front (at lower left the front between 0 and 15 FA/h); the figure grows by its
+rows, so the axes keep their size.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ SMALLEST_SIZE = 30.0
 RECOMMENDED_ZORDER = 4  # compared models' marks above it, the smaller the higher
 OUTLINE = {"edgecolors": "black", "linewidths": 0.8, "clip_on": False}  # not cut off at 0 % or 0 FA/h
 PLOT = "the DET plot"  # what needs matplotlib, in its error
+LEGEND_COLUMNS = 2  # one when a label is longer than LEGEND_PAIR_CHARS: two such would not fit the width
+LEGEND_PAIR_CHARS = 60
+LEGEND_ROW_IN = 0.25  # the figure's height grows by this for each row of the legend below the axes
 
 
 def det_plot_png(result: "CalibrationResult", compared: Sequence["CalibrationResult"] = ()) -> bytes:
@@ -60,7 +65,7 @@ def det_figure(result: "CalibrationResult", compared: Sequence["CalibrationResul
         raise plot_unavailable(PLOT) from None
     table = result.table
     fa, frr = table.fa_per_hour, table.frr * PERCENT
-    figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI)
+    figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI, layout="constrained")  # room for the legend outside
     axes = figure.add_subplot(1, 1, 1)
     whose = f" ({result.model.name})" if compared else ""  # with other models, every label names its model
     grid = result.grid_sets  # the grid's sets; the model's own is the square below
@@ -92,9 +97,16 @@ def det_figure(result: "CalibrationResult", compared: Sequence["CalibrationResul
     axes.set_title(f"{names}: {table.keywords} keywords, "
                    f"{(table.stream_hours + table.background_hours) * 60:.0f} min of audio")
     axes.grid(True, which="both", alpha=0.3)
-    axes.legend(loc="lower left", fontsize="small")
-    figure.tight_layout()
+    _legend_below(figure, axes)
     return figure
+
+
+def _legend_below(figure: Any, axes: Any) -> None:
+    """The legend under the axes, outside them (module docstring), the figure taller by its rows."""
+    handles, labels = axes.get_legend_handles_labels()
+    columns = LEGEND_COLUMNS if max(map(len, labels), default=0) <= LEGEND_PAIR_CHARS else 1
+    figure.set_figheight(FIGURE_SIZE_IN[1] + LEGEND_ROW_IN * -(-len(labels) // columns))
+    figure.legend(handles, labels, loc="outside lower center", ncols=columns, fontsize="small")
 
 
 def _draw_compared(axes: Any, other: "CalibrationResult", colour: str, number: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import shlex
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -372,7 +373,7 @@ def _compared_settings_lines(compared: Sequence[CalibrationResult]) -> list[str]
             continue
         pset, path = other.table.sets[other.recommended], other.model.path
         options = detect_options(pset, other.stream.latency_ms, other.model_settings.latency_ms)
-        model = Path(path).name if path else other.model.name
+        model = shlex.quote(str(path)) if path else other.model.name  # as given: it must run from where it was
         lines += [f"    {other.model.name}: {_describe_set(pset, other.table.classes)}",
                   f"      reproduce: kws detect STREAM.wav --model {model} " + " ".join(options)]
     return lines if len(lines) > 1 else []

@@ -1,15 +1,20 @@
-"""How loud the noise bed is under each item of a stream: the level envelope the mix multiplies the bed by.
+"""How loud the noise bed is along a stream: the level envelope the mix multiplies the bed by.
 
 Why two references: the bed is made of stretches of noise files, each file scaled by its whole-file RMS, and a
 file such as ``doing_the_dishes`` or ``running_tap`` is far louder in some seconds than in others. Scaling the
 bed by "speech level minus SNR" (``file``, how streams were first made) gives the SNR relative to each file's
 overall level: the noise's own loud and quiet moments stay, and the SNR under one word can be many dB off the
-value drawn for it. ``word`` first measures the bed's RMS under each labelled span (a pass over the bed made
-exactly as the mix makes it, block by block, so memory does not grow with the stream) and scales by
-wanted / measured, so the SNR under every word is the drawn one. Where the bed is nearly silent under a word,
-the boost stops at :data:`MAX_BOOST_DB` over the ``file`` level (a quiet stretch is not amplified into hiss);
-such a word gets more SNR than asked, and :attr:`BedLevels.boosted` counts them. ``file`` stays selectable, sample
-for sample the streams it always made, because figures measured on such streams must stay reproducible.
+value drawn for it. ``word`` first measures the bed's RMS under each labelled word (a pass over the bed made
+exactly as the mix makes it, block by block, so memory does not grow with the stream) and scales the bed under
+that word, and only there, by wanted / measured, so the SNR under every word is the drawn one. Everywhere else
+-- the gaps between words, the lead-in, the tail and the ``_silence_`` items, which have no speech to measure
+an SNR against -- the bed keeps the ``file`` level (the speech-minus-SNR level on the unit-RMS bed): raising
+the whole gap with its word would lift a loud moment beside a quiet word by up to the boost, into clipping.
+The level ramps between the two over at most :data:`LEVEL_RAMP_S` in the gap just outside each word, never
+inside the labelled span. Where the bed is nearly silent under a word, the boost stops at :data:`MAX_BOOST_DB`
+over the ``file`` level (a quiet stretch is not amplified into hiss); such a word gets more SNR than asked, and
+:attr:`BedLevels.boosted` counts them. ``file`` stays selectable, sample for sample the streams it always made,
+because figures measured on such streams must stay reproducible.
 """
 
 from __future__ import annotations
@@ -22,55 +27,76 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.calibration.replay import CalibrationCancelled
-from workbench.calibration.streams.stream_audio import NoiseBed, level_envelope
+from workbench.calibration.streams.stream_audio import NoiseBed
 
 SNR_WORD, SNR_FILE = "word", "file"
 SNR_REFERENCES = (SNR_WORD, SNR_FILE)
-LEVEL_RAMP_S = 0.05  # the level moves from one item's to the next over this, in the gap between them
+LEVEL_RAMP_S = 0.05  # the level moves from one level to the next over this (at most), in a gap between items
+GAP_RAMPS = 3  # ``word``: a gap holds up to three ramps (word to file level, file level to file level, to word)
 MAX_BOOST_DB = 30.0  # the most a quiet stretch of bed is raised above its file's overall level
 MEASURE_BLOCK_S = 10.0  # the bed measured at a time
 DB_PER_AMPLITUDE_DECADE = 20.0
+HALF_SAMPLE = 0.5  # knots lie between samples, so every sample of a labelled span is at its level exactly
 
 Spans = npt.NDArray[np.int64]  # (n, 2): [start, stop) of each item, in samples
 
 
 @dataclass(frozen=True)
 class BedLevels:
-    """A level for each item, held between ``boundaries`` and ramped over ``ramps`` samples across each one."""
+    """The bed's level, linear between knots (sample positions ``at``, non-decreasing) and held before the first
+    and after the last."""
 
-    boundaries: npt.NDArray[np.int64]
-    ramps: int | npt.NDArray[np.int64]
+    at: npt.NDArray[np.float64]
     levels: npt.NDArray[np.float64]
-    boosted: int = 0  # items whose bed was too quiet for the wanted level: their SNR is above the one drawn
+    boosted: int = 0  # words whose bed was too quiet for the wanted level: their SNR is above the one drawn
 
     def envelope(self, start: int, stop: int) -> npt.NDArray[np.float32]:
         """Samples [start, stop) of the envelope."""
-        return level_envelope(self.boundaries, self.levels, start, stop, self.ramps)
+        return np.interp(np.arange(start, stop, dtype=np.float64), self.at, self.levels).astype(np.float32)
 
 
 def file_levels(item_spans: Spans, wanted: npt.NDArray[np.float64], sample_rate: int) -> BedLevels:
     """``wanted`` as the bed's level (the bed at unit RMS per file), changing halfway between each item's start
     and the next one's end: the ``file`` reference, exactly as streams were first made."""
     boundaries = (item_spans[:-1, 0] + item_spans[1:, 1]) // 2
-    return BedLevels(boundaries.astype(np.int64), int(LEVEL_RAMP_S * sample_rate), wanted)
+    if boundaries.size == 0:
+        return BedLevels(np.zeros(1, np.float64), wanted[:1].astype(np.float64))
+    half = int(LEVEL_RAMP_S * sample_rate) / 2.0
+    at = np.stack([boundaries - half, boundaries + half], axis=1).ravel()
+    return BedLevels(at, np.stack([wanted[:-1], wanted[1:]], axis=1).ravel())
 
 
-def word_levels(word_spans: Spans, wanted: npt.NDArray[np.float64], total: int, sample_rate: int,
-                noise: list[npt.NDArray[np.float32]], rng: np.random.Generator,
+def word_levels(word_spans: Spans, wanted: npt.NDArray[np.float64], is_word: npt.NDArray[np.bool_], total: int,
+                sample_rate: int, noise: list[npt.NDArray[np.float32]], rng: np.random.Generator,
                 cancel: threading.Event | None = None) -> BedLevels:
-    """Levels giving the bed the RMS ``wanted`` under each item's labelled span (the ``word`` reference).
+    """Levels giving the bed the RMS ``wanted`` under each word's labelled span and the ``file`` level (``wanted``
+    on the unit-RMS bed) elsewhere (the ``word`` reference, module docstring).
 
-    The level changes in the middle of the gap between two spans and ramps within the gap only, so each span
-    lies under one constant level; ``rng`` is the bed's (copied, as every pass over the bed copies it).
+    ``word_spans`` are in order and do not overlap; items where ``is_word`` is False (silences) keep the ``file``
+    level throughout. Between two items the knots are: end of the first at its level, a ramp to its file level,
+    the file level changing to the next item's halfway through the gap, a ramp to the next item's level ending
+    where it starts; each ramp takes at most :data:`LEVEL_RAMP_S` and a third of the gap. ``rng`` is the bed's
+    (copied, as every pass over the bed copies it).
     """
     measured = bed_rms_under(word_spans, noise, total, sample_rate, rng, cancel)
     floor = 10.0 ** (-MAX_BOOST_DB / DB_PER_AMPLITUDE_DECADE)
-    boosted = int(np.count_nonzero((measured < floor) & (wanted > 0)))
-    levels = wanted / np.maximum(measured, floor)
-    ends, starts = word_spans[:-1, 1], word_spans[1:, 0]
-    gaps = np.maximum(starts - ends, 0)
-    ramps = np.minimum(gaps, int(LEVEL_RAMP_S * sample_rate))
-    return BedLevels((ends + starts) // 2, ramps.astype(np.int64), levels, boosted)
+    boosted = int(np.count_nonzero(is_word & (measured < floor) & (wanted > 0)))
+    under = np.where(is_word, wanted / np.maximum(measured, floor), wanted)
+    starts = word_spans[:, 0].astype(np.float64) - HALF_SAMPLE
+    ends = word_spans[:, 1].astype(np.float64) - HALF_SAMPLE
+    ramp = float(int(LEVEL_RAMP_S * sample_rate))
+    gaps = np.maximum(starts[1:] - ends[:-1], 0.0)
+    gap_ramps = np.minimum(gaps / GAP_RAMPS, ramp)
+    before = np.concatenate([[min(ramp, max(starts[0], 0.0))], gap_ramps])  # the ramp up to each item
+    after = np.concatenate([gap_ramps, [ramp]])  # the ramp down from each item
+    middles = (ends[:-1] + starts[1:]) / 2.0
+    at = np.stack([starts - before, starts, ends, ends + after], axis=1)
+    levels = np.stack([wanted, under, under, wanted], axis=1)
+    turns_at = np.stack([middles - gap_ramps / 2.0, middles + gap_ramps / 2.0], axis=1)
+    turns = np.stack([wanted[:-1], wanted[1:]], axis=1)
+    knots_at = np.concatenate([np.concatenate([at[:-1], turns_at], axis=1).ravel(), at[-1]])
+    knots = np.concatenate([np.concatenate([levels[:-1], turns], axis=1).ravel(), levels[-1]])
+    return BedLevels(knots_at, knots, boosted)
 
 
 def bed_rms_under(spans: Spans, noise: list[npt.NDArray[np.float32]], total: int, sample_rate: int,

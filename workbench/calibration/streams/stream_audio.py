@@ -114,14 +114,3 @@ class NoiseBed:
         self._pending[start - self._done:end - self._done] += piece[:end - start]
         self._next_start = start + length - fade
 
-
-def level_envelope(boundaries: npt.NDArray[np.int64], levels: npt.NDArray[np.float64], start: int, stop: int,
-                   ramp_samples: int | npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
-    """Samples [start, stop) of a level that is ``levels[i]`` between ``boundaries[i-1]`` and
-    ``boundaries[i]`` and ramps linearly over ``ramp_samples`` (one for all, or one per boundary) at each."""
-    if boundaries.size == 0:
-        return np.full(stop - start, levels[0], np.float32)
-    half = ramp_samples / 2.0
-    xs = np.stack([boundaries - half, boundaries + half], axis=1).ravel()
-    ys = np.stack([levels[:-1], levels[1:]], axis=1).ravel()
-    return np.interp(np.arange(start, stop, dtype=np.float64), xs, ys).astype(np.float32)

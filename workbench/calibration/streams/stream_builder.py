@@ -314,7 +314,8 @@ def build_stream(recipe: StreamRecipe, pools: ClipPools, *, sample_rate: int = D
     noise = [to_float(load_audio(p, sample_rate).samples) for p in pools.noise] if recipe.snr_db is not None else None
     if noise is not None and recipe.snr_reference == SNR_WORD:
         words = np.asarray([p.word_span(sample_rate) for p in placed], np.int64)
-        levels = word_levels(words, wanted, placement.total, sample_rate, noise, rng, cancel)
+        is_word = np.asarray([p.event.label != SILENCE_LABEL for p in placed], np.bool_)
+        levels = word_levels(words, wanted, is_word, placement.total, sample_rate, noise, rng, cancel)
     else:
         levels = file_levels(np.asarray([(p.at, p.at + p.size) for p in placed], np.int64), wanted, sample_rate)
     blocks = dataset_blocks(placed, levels, placement.total, sample_rate, noise, rng)

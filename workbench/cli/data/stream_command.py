@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
-from workbench.calibration.streams.bed_levels import MAX_BOOST_DB, SNR_FILE, SNR_REFERENCES, SNR_WORD
+from workbench.calibration.streams.bed_levels import (
+    LEVEL_RAMP_S, MAX_BOOST_DB, SNR_FILE, SNR_REFERENCES, SNR_WORD,
+)
 from workbench.calibration.streams.stream_builder import (
     KEYWORDS_PER_HOUR, PEAK_LIMIT, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR, whole_clip_hourly_counts,
 )
@@ -31,6 +33,7 @@ from workbench.core.wording import counted, listed, plural
 SPLIT_CHOICES = ("testing", "validation", "training", "all")
 SPLIT_METHOD_CHOICES = ("hash", "stratified")
 DEFAULT_BACKGROUND_LEVEL_DBFS = -40.0
+MS_PER_S = 1000.0
 # the defaults of options that are None when not given, so that a conflict can be told from a default
 DEFAULTS = {"minutes": 10.0, "keywords": "yes,no", "gap_s": "0.3:1.2", "gain_db": "-3:3", "snr_db": "20:40",
             "split": "testing", "split_method": "hash", "level_dbfs": DEFAULT_BACKGROUND_LEVEL_DBFS,
@@ -93,7 +96,10 @@ def register(subparsers: Any) -> None:
     make.add_argument("--snr-reference", choices=SNR_REFERENCES,
                       help=f"what the SNR is measured against: {SNR_WORD} (default) the noise under each labelled "
                       f"word, so every word's SNR is the one drawn (where the noise is nearly silent under a word "
-                      f"it is raised by at most {MAX_BOOST_DB:g} dB, and that word gets more SNR than asked); "
+                      f"it is raised by at most {MAX_BOOST_DB:g} dB, and that word gets more SNR than asked); only "
+                      f"the noise under the words is set so: the gaps, lead-in, tail and silences keep the "
+                      f"{SNR_FILE} level (the speech level less the SNR, against each noise file's overall level), "
+                      f"ramped to each word's level within {LEVEL_RAMP_S * MS_PER_S:g} ms outside the word; "
                       f"{SNR_FILE} each noise file's overall level, so the noise keeps its own loud and quiet "
                       "moments and a word's SNR can be many dB off (how streams were made before this option: "
                       "the same seed gives the same WAV)")

@@ -71,7 +71,8 @@ def register(subparsers: Any) -> None:
                    "and a copy of the stream's labels (labels.json, .csv or .txt: its own format)")
     p.add_argument("--apply-to", type=Path, metavar="OUT.tflite",
                    help="write a copy of the model with the recommended parameters (never over the model itself; "
-                   "refused when they could never detect anything)")
+                   "refused when they could never detect anything); .tflite is added to a name without a suffix, "
+                   "another suffix is refused")
     p.add_argument("--no-plot", action="store_true", help="with --out: skip the DET plot PNG")
     p.add_argument("--progress", choices=PROGRESS_MODES, default="text",
                    help="progress on stderr: for a person (default), JSON lines, or none")
@@ -117,14 +118,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     poll, so either signal ends in the same clean stop: nothing printed, nothing written, exit 130."""
     from workbench.assets import default_model_path
     from workbench.core.atomic_write import check_destination
-    from workbench.core.model.model_file import load_model
+    from workbench.core.model.model_file import load_model, model_copy_path
 
     out = out or sys.stdout
     request = build_request(args)
     if args.out is not None:
         check_destination(args.out, folder=True)
     model_paths = [args.model or default_model_path(), *args.compare]
-    if args.apply_to is not None:
+    if args.apply_to is not None:  # named as kws params -o names a copy: .tflite added, another suffix refused
+        args.apply_to = model_copy_path(args.apply_to)
         check_output_file(args.apply_to, model_paths, option="--apply-to")
         check_destination(args.apply_to)
     models = [load_model(path) for path in model_paths]
@@ -184,7 +186,9 @@ def _calibrate_all(models: list[Any], request: Any, progress: ProgressOutput,
 
 def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutput, out: TextIO) -> None:
     """Print the figures, then write the files --out and --apply-to ask for: the model written by --apply-to is
-    named on stdout after the report (on stderr with --format json, whose stdout is the document alone)."""
+    named on stdout after the report (on stderr with --format json, whose stdout is the document alone). That line
+    is a result, not progress: it is said whatever --progress is (as a JSON message with jsonl, which keeps stderr
+    all JSON lines)."""
     from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
     from workbench.calibration.results.report import describe_recommended, render_comparison, render_text
 
@@ -203,8 +207,11 @@ def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutp
         line = f"wrote {apply_recommendation(result, args.apply_to)} ({describe_recommended(result)})"
         if args.format == "text":
             out.write(line + "\n")
-        else:  # stdout holds the document alone
+        elif progress.mode == "jsonl":  # stdout holds the document alone
             progress.message(line)
+        else:
+            progress.finish()
+            print(line, file=sys.stderr)
 
 
 def _share_of(progress: Any, number: int, count: int, name: str) -> Any:
