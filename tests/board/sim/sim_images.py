@@ -36,3 +36,12 @@ def write_image(path: Path, app: str, accelerator: str = "mvp", size: int = 4096
     data = tag + bytes((i * 7 + 3) & 0xFF for i in range(size - len(tag)))
     path.write_text(s37_text(data, address))
     return path
+
+
+def s19_text(data: bytes, address: int = 0) -> str:
+    """``data`` as S1 records (16-bit addresses, an ``.s19`` file) from ``address``."""
+    lines = [_record("S0", 0, 2, b"kws-test")]
+    for offset in range(0, len(data), RECORD_DATA):
+        lines.append(_record("S1", address + offset, 2, data[offset:offset + RECORD_DATA]))
+    lines.append(_record("S9", address, 2, b""))
+    return "\n".join(lines) + "\n"

@@ -1,6 +1,6 @@
-"""Flash of a model open for inspection only, and Flash or Classify of a model the audio classifier firmware would
-refuse, ask first with No as the default, and flash nothing on No. A real window, the real question box, the
-simulated Commander."""
+"""Flash of a model open for inspection only, Flash or Classify of a model the audio classifier firmware would
+refuse, and Flash of MLTK's profiler image, ask first with No as the default, and flash nothing on No. A real
+window, the real question box, the simulated Commander."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
 
-from board_fixtures import classifier_image, commander  # noqa: E402,F401
+from board_fixtures import classifier_image, commander, profiler_image  # noqa: E402,F401
 
 from workbench.assets import default_model_path  # noqa: E402
 from workbench.core.model.model_file import load_model, model_with_params  # noqa: E402
 from workbench.gui.board import BoardWorkspace  # noqa: E402
-from workbench.gui.board.board_questions import (BOARD_QUESTION_TITLE, STREAM_QUESTION_TITLE,  # noqa: E402
-                                                 stream_question)
+from workbench.gui.board.board_questions import (BOARD_QUESTION_TITLE, OTHER_APP_TITLE,  # noqa: E402
+                                                 STREAM_QUESTION_TITLE, stream_question)
 
 CHANNELS_KEY = "fe.filterbank_n_channels"
 OTHER_CHANNELS = 20  # the bundled model takes 40 channels: with 20 it can be inspected, not streamed
@@ -114,3 +114,20 @@ def test_a_model_the_board_would_refuse_is_flashed_only_after_yes(workspace, win
     assert getattr(workspace, action)() is True and len(seen) == 1
     workspace.cancel()
     qtbot.waitUntil(lambda: not workspace.busy, timeout=RUN_TIMEOUT_MS)
+
+
+def test_flash_asks_before_writing_the_profilers_image(workspace, window, qtbot, commander,  # noqa: F811
+                                                       profiler_image) -> None:
+    """The Firmware box holds MLTK's profiler (left there for Profile): Flash says so and what the board will do,
+    as Profile and Classify refuse the other app's image; it flashed it without a word before."""
+    workspace.firmware.setText(str(profiler_image))
+    seen = answer_the_box(qtbot, Qt.Key.Key_Return)  # Enter takes the default: No
+    assert workspace.flash() is False
+    assert seen == [(OTHER_APP_TITLE, f"The image {profiler_image.name} is MLTK's model profiler firmware, not the "
+                     "audio classifier: after the flash the board profiles the model once at start-up, prints its "
+                     "figures on the serial port and classifies nothing. Flash it anyway?", True)]
+    assert commander.calls() == [] and not workspace.busy and window.last_error is None
+    seen = answer_the_box(qtbot, Qt.Key.Key_Y)
+    assert workspace.flash() is True and len(seen) == 1
+    qtbot.waitUntil(lambda: not workspace.busy, timeout=RUN_TIMEOUT_MS)
+    assert commander.calls() != [] and window.last_error is None

@@ -169,18 +169,18 @@ def test_board_info_several_debuggers_and_remembered_choice(window, qtbot, comma
     again.shutdown()
 
 
-def test_cancel_during_a_slow_flash(window, qtbot, commander, tmp_path: Path, profiler_image) -> None:
+def test_cancel_during_a_slow_flash(window, qtbot, commander, tmp_path: Path, classifier_image) -> None:
     commander.configure(line_delay_s=0.5)
     ws = BoardWorkspace(window, watch_ports=False)
     qtbot.addWidget(ws)
     try:
-        ws.firmware.setText(str(profiler_image))
+        ws.firmware.setText(str(classifier_image))  # Flash's own app (it asks before writing the profiler's)
         ws.flash()
         qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
         ws.cancel()  # Commander is writing the image: what is left on the board is said as an error is
         wait_idle(qtbot, ws)
         assert ws.status.text().startswith("Flashing: cancelled; the flash is incomplete")
-        assert window.last_error == (f"Flashing was cancelled: the flash is incomplete: {profiler_image.name} may "
+        assert window.last_error == (f"Flashing was cancelled: the flash is incomplete: {classifier_image.name} may "
                                      "be only partly written and the model was not written; flash the board again "
                                      "before using it.")
     finally:
@@ -281,5 +281,9 @@ def test_a_profile_that_lost_figures_on_the_serial_line_says_so_after_the_run(wi
         assert ws.status.text().startswith("Profiled, in part: the board's log lacks the CPU cycles")
         assert window.last_error is not None and window.last_error.startswith("The profile is incomplete: ")
         assert ws.measured.table.rowCount() == 4  # what was measured is shown, the rest as unknown
+        # the store would refuse it: Save is not offered (a click failed, before), and its tooltip says why
+        save = ws.measured.save_button
+        assert not save.isEnabled() and ws.measured.export_button.isEnabled()
+        assert save.toolTip().startswith("It cannot be saved, as the refit must not learn from it: it lacks ")
     finally:
         ws.shutdown()

@@ -17,6 +17,7 @@ from board_fixtures import (board, board_factory, classifier_image, commander, n
                             profiler_image, start_board)
 
 from workbench.assets import reference_model_path  # noqa: E402
+from workbench.board.logs.classifier_log import BoardDetection  # noqa: E402
 from workbench.board.measurements import MeasurementStore  # noqa: E402
 from workbench.board.runs.job import run_firmware_hint  # noqa: E402
 from workbench.gui.board import BoardWorkspace  # noqa: E402
@@ -129,6 +130,41 @@ def test_closing_mid_flash_names_the_task_and_the_half_flashed_board(window, wor
                          "used. Stop it and close?"]
     ws.cancel()
     wait_idle(qtbot, ws)
+
+
+def test_closing_mid_flash_of_flash_names_the_step_once(window, workspace, qtbot, board, commander,
+                                                        classifier_image) -> None:
+    """Flash's task and its step are both "flashing": the question says it once ("flashing: flashing …" before)."""
+    commander.configure(line_delay_s=0.5)
+    ws = workspace
+    use_board(ws, board, classifier_image)
+    questions: list[str] = []
+    ws.ask = lambda _parent, question: questions.append(question) or False
+    assert ws.flash()
+    qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
+    assert ws.confirm_close() is False and ws.busy
+    assert questions == [f"The board is being flashed (flashing {classifier_image.name} and the model). Stopping "
+                         "now leaves it half-flashed: it must be flashed again before it is used. Stop it and close?"]
+    ws.cancel()
+    wait_idle(qtbot, ws)
+
+
+def test_a_detection_after_cancel_leaves_stopping_in_the_status(window, workspace, qtbot, commander, tmp_path,
+                                                                classifier_image) -> None:
+    sim = start_board(commander, tmp_path, time_scale=0.05)
+    ws = workspace
+    try:
+        use_board(ws, sim, classifier_image)
+        _classify_until(qtbot, ws, 1)
+        task = ws.task
+        assert task is not None
+        ws.cancel()
+        task.event.emit(BoardDetection(9000, 0, "yes", 200))  # one more on its way as the stop was asked for
+        assert ws.status.text() == "Classifying on the board: stopping…"  # not "…: 2 detections" (before)
+        assert ws.detections.detections[-1].time_ms == 9000  # the detection itself is still the run's
+        wait_idle(qtbot, ws)
+    finally:
+        sim.stop()
 
 
 def test_board_info_in_the_status_bar_says_board_once(window, workspace, qtbot, board) -> None:

@@ -3,8 +3,12 @@
 Why: one image is given for both runs (``--firmware``, the Board tab's Firmware box), and a profiler image
 flashed for Classify only fails half a minute later, when the board prints the wrong banner. MLTK's published
 images are named after their app (``mltk_model_profiler-brd2601-mvp.s37``); a build of one's own keeps the app's
-banner among its strings (``Starting Model Profiler``, ``Audio Classifier``: ``FORMATS.md``). An image that
-shows neither, or both, is the user's own firmware: it is not judged.
+banner among its strings (``Starting Model Profiler``, ``Audio Classifier``: ``FORMATS.md``). What the image
+holds decides: one banner names its app, whatever the file is called. An image holding both banners is the user's
+own firmware and is not judged, its name neither. Only an image whose strings say nothing (neither banner, or too
+large to scan) is judged by its name, when it is named as MLTK names its images; else it is not judged either.
+S-record (``.s37``, ``.s19``, ... as :mod:`~workbench.board.flashing.firmware_image` reads them) and Intel HEX
+images are decoded before they are searched, so a banner split across two records is still found.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 
 from workbench.board.errors import WrongFirmware
 from workbench.board.firmware.catalog import CLASSIFIER_APP, PROFILER_APP
+from workbench.board.flashing.firmware_image import HEX_SUFFIXES, S37_SUFFIXES
 
 # what each app prints first (and so holds among its strings); the profile and classify runs wait for it
 APP_BANNERS = {PROFILER_APP: b"Starting Model Profiler", CLASSIFIER_APP: b"Audio Classifier"}
@@ -41,22 +46,23 @@ def _record_data(line: str) -> bytes:
 
 
 def image_bytes(path: Path) -> bytes:
-    """What the image puts in flash, in file order (``.s37``/``.hex`` decoded, anything else as it is)."""
+    """What the image puts in flash, in file order (S-records and Intel HEX decoded, anything else as it is)."""
     raw = path.read_bytes()
-    if path.suffix.lower() not in (".s37", ".srec", ".hex"):
+    if path.suffix.lower() not in S37_SUFFIXES + HEX_SUFFIXES:
         return raw
     return b"".join(_record_data(line.strip()) for line in raw.decode("ascii", "replace").splitlines())
 
 
 def image_app(path: str | Path) -> str | None:
-    """``PROFILER_APP``, ``CLASSIFIER_APP`` or None (the user's own firmware, or unreadable: not judged here)."""
+    """``PROFILER_APP``, ``CLASSIFIER_APP`` or None (the user's own firmware, or unreadable: not judged here);
+    the banners decide, the name only when the image holds neither (module docstring)."""
     path = Path(path)
     try:
         if path.stat().st_size <= MAX_SCANNED_BYTES:
             data = image_bytes(path)
             found = [app for app, banner in APP_BANNERS.items() if banner in data]
-            if len(found) == 1:
-                return found[0]
+            if found:
+                return found[0] if len(found) == 1 else None  # both: the user's own build, whatever its name
     except OSError:
         return None  # flashing says what is wrong with the file
     named = [app for app in APP_BANNERS if path.name.lower().startswith(app)]

@@ -39,7 +39,8 @@ from workbench.gui.board.measured_table_view import MeasuredTableView
 from workbench.gui.board.port_watcher import PortWatcher
 from workbench.gui.board.board_questions import ask_about_running_job, ask_to_flash, running_job_question
 from workbench.gui.board.board_run_checks import (FlashQuestion, classify_refusal, flash_anyway,
-                                                  flash_refused_anyway)
+                                                  flash_image_anyway, flash_refused_anyway)
+from workbench.gui.board.job_model import JobModel, previous_detections_status, previous_model_status
 
 ACCELERATOR_KEY = "board/accelerator"
 FIRMWARE_KEY = "board/firmware"
@@ -67,8 +68,9 @@ class BoardWorkspace(QWidget):
         self.connection = BoardConnectionPanel(qsettings, self)
         self.connection.info_requested.connect(self.read_info)
         self.task: BoardTask | None = None
-        self._profiled: Any = None  # the LoadedModel the running (or last) board profile is of
+        self._job = JobModel()  # the model the running (or last) job is of: its results only ever shown for it
         self._step = ""  # what the running job said it is doing (the last status but a warning)
+        self._stopping = False  # Cancel was pressed: "stopping…" stays until the job ends
         self._shown_model: Any = None  # the model the tables are of: another one clears them
         self.ask: Callable[[QWidget, str], bool] = ask_about_running_job  # replaceable (tests answer for the user)
         self.ask_flash: FlashQuestion = ask_to_flash  # replaceable, as ``ask``
@@ -206,10 +208,12 @@ class BoardWorkspace(QWidget):
         return self.task is not None
 
     # -- jobs ----------------------------------------------------------------------------------------
-    def _start(self, name: str, work: Work, tab: int | None = None) -> bool:
+    def _start(self, name: str, work: Work, tab: int | None = None, model: Any = None) -> bool:
         if self.task is not None:
             self.host.show_status("A board job is already running: cancel it first.")
             return False
+        self._job.start(model)
+        self._stopping = False
         task = BoardTask(name, work, self)
         task.status.connect(self._on_status)
         task.progress.connect(self._on_progress)
@@ -247,17 +251,17 @@ class BoardWorkspace(QWidget):
         if model is None or not flash_anyway(self, self.host.controller.live_problem, self.ask_flash):
             return False
         tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
-        if not flash_refused_anyway(self, tflite, model, self.ask_flash):
+        options = self.options()
+        if not flash_image_anyway(self, options.firmware, tflite, model, self.ask_flash):
             return False
-        return self._start("flashing", flash_work(self.options(), tflite, model.name))
+        return self._start("flashing", flash_work(options, tflite, model.name), model=model)
 
     def profile(self) -> bool:
         model = self._need_model()
         if model is None:
             return False
-        self._profiled = model
         return self._start("profiling on the board", profile_work(self.options(), bytes(model.tflite), model.name),
-                           PROFILE_TAB)
+                           PROFILE_TAB, model)
 
     def classify(self) -> bool:
         from workbench.board.runs.classify_run import model_for_classifier
@@ -273,7 +277,7 @@ class BoardWorkspace(QWidget):
         tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
         if options.flash and not flash_refused_anyway(self, tflite, model, self.ask_flash):
             return False
-        if not self._start(CLASSIFYING, classify_work(options, tflite, model.name), DETECTIONS_TAB):
+        if not self._start(CLASSIFYING, classify_work(options, tflite, model.name), DETECTIONS_TAB, model):
             return False
         self.detections.clear()  # the board's clock restarts: one run's detections at a time
         return True
@@ -284,6 +288,7 @@ class BoardWorkspace(QWidget):
     def cancel(self) -> None:
         if self.task is not None:
             self.task.cancel()
+            self._stopping = True
             self._on_status(f"{self.task.name}: stopping…")
 
     # -- task reports (GUI thread) -------------------------------------------------------------------
@@ -305,23 +310,32 @@ class BoardWorkspace(QWidget):
         self.progress.setFormat(f"{what} %p%" if percent != BUSY else what)
 
     def _on_event(self, event: Any) -> None:
-        if isinstance(event, BoardDetection):
+        previous = self._job.previous_name(self._model())  # the board runs the model open before: not this one's
+        if isinstance(event, BoardNotice):
+            self._on_status(f"the board says: {event.text}")
+        elif previous is not None:
+            if isinstance(event, BoardDetection) and not self._stopping:
+                self._on_status(previous_detections_status(CLASSIFYING, previous))
+        elif isinstance(event, BoardDetection):
             self.detections.add(event)
             self.board_detection.emit(event.to_json())
-            self._on_status(classifying_status(len(self.detections.detections)))
+            if not self._stopping:  # "stopping…" stays: the job has not ended
+                self._on_status(classifying_status(len(self.detections.detections)))
         elif isinstance(event, BoardScores):
             self.board_scores.emit(event.time_ms, list(event.scores))
-        elif isinstance(event, BoardNotice):
-            self._on_status(f"the board says: {event.text}")
 
     def _on_succeeded(self, name: str, result: Any) -> None:
+        previous, profiled = self._job.previous_name(self._model()), self._job.model
         if isinstance(result, BoardProfile):
-            self.measured.set_report(result.report, bytes(self._profiled.tflite) if self._profiled else None)
-            self.board_profile.emit(result.report, self._profiled)
+            if previous is None:
+                self.measured.set_report(result.report, bytes(profiled.tflite) if profiled is not None else None)
+            self.board_profile.emit(result.report, profiled)  # the window checks whose it is too (board_link)
         device = result if isinstance(result, DeviceInfo) else getattr(result, "device", None)  # a profile's, a flash's
         if device is not None:
             self.connection.show_info(device)
         status, error = outcome_text(name, result)
+        if previous is not None:  # e.g. a profile of the model before: not this model's figures, nor its warning
+            status, error = previous_model_status(status, previous), None
         self._on_status(status)
         if error is not None:
             self.host.show_error(error)

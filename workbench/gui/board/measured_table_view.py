@@ -19,6 +19,7 @@ from workbench.board.measurements import MeasurementStore
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import WorkbenchError
 from workbench.profiler.export import error_percent, format_units, to_csv
+from workbench.profiler.refit_checks import RUN_AGAIN, measurement_problem
 from workbench.profiler.report import LayerReport, ProfileReport
 
 HEADERS = ("Layer", "Op", "Acc est.", "Acc board", "Acc err %", "CPU est.", "CPU board", "CPU err %",
@@ -32,6 +33,7 @@ EMPTY_TEXT = "Profile a model on the board to compare\nits measured cycles and t
 SUMMARY_LINES = 3
 CSV_FILTER = "CSV (*.csv);;All files (*)"
 NOT_SAVED = "Save this measurement for `kws board refit` (as `kws board profile --save` does)"
+CANNOT_SAVE = "It cannot be saved, as the refit must not learn from it: {problem}; {advice}."
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -110,10 +112,18 @@ class MeasuredTableView(QWidget):
         return "\n".join(label.text() for label in self.summary_lines if label.isVisibleTo(self))
 
     def _show_buttons(self, saved_to: Path | None = None) -> None:
+        """Save is enabled only when saving can succeed: a measurement the store would refuse (a figure lost on
+        the serial line, an impossible one) says why in the button's tooltip instead of failing on a click."""
         measured = self.report is not None and self.report.summary is not None and \
             self.report.summary.measured is not None
-        self.save_button.setEnabled(measured and self.tflite is not None and saved_to is None)
-        self.save_button.setToolTip(NOT_SAVED if saved_to is None else f"Saved to {saved_to}")
+        problem = measurement_problem(self.report.to_dict()) if measured and self.report is not None else None
+        self.save_button.setEnabled(measured and self.tflite is not None and saved_to is None and problem is None)
+        if saved_to is not None:
+            self.save_button.setToolTip(f"Saved to {saved_to}")
+        elif problem is not None:
+            self.save_button.setToolTip(CANNOT_SAVE.format(problem=problem, advice=RUN_AGAIN))
+        else:
+            self.save_button.setToolTip(NOT_SAVED)
         self.export_button.setEnabled(measured)
 
     def set_report(self, report: ProfileReport | None, tflite: bytes | None = None) -> None:

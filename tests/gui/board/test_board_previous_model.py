@@ -1,0 +1,78 @@
+"""A board job's results once another model has been opened: they are the previous model's, so they stay out of
+the tables (and the window's log) and the status says whose they were. A real main window, the simulated board
+and Commander."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
+
+from board_fixtures import (board, board_factory, classifier_image, commander, no_commander,  # noqa: E402,F401
+                            profiler_image, start_board)
+
+from workbench.assets import default_model_path, reference_model_path  # noqa: E402
+from tests.gui.board.board_workspace_steps import (RUN_TIMEOUT_MS, board_workspace, use_board,  # noqa: E402
+                                                  wait_idle)
+from workbench.gui.board.measured_table_view import EMPTY_TEXT  # noqa: E402
+
+SLOW_FLASH_S = 0.5  # Commander's lines this far apart: time to open another model before the profile is read
+
+
+@pytest.fixture
+def workspace(window, qtbot, commander):  # noqa: F811
+    yield from board_workspace(window, qtbot, watch_ports=False)
+
+
+def test_a_profile_finishing_after_another_model_was_opened_is_not_shown_as_its(  # noqa: F811
+        window, workspace, qtbot, commander, board, profiler_image) -> None:
+    ws = workspace
+    profiled = window.controller.model.name
+    commander.configure(line_delay_s=SLOW_FLASH_S)
+    use_board(ws, board, profiler_image)
+    assert ws.profile()
+    qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
+    assert window.open_model(reference_model_path()), window.last_error
+    opened = window.controller.model.name
+    assert opened != profiled
+    wait_idle(qtbot, ws)
+    # before: the previous model's figures under the new model's name, Save measurement offered
+    assert ws.measured.report is None and ws.measured.table.rowCount() == 0
+    assert ws.measured.summary_text() == EMPTY_TEXT and not ws.measured.save_button.isEnabled()
+    assert ws.status.text().startswith("Profiled: ")
+    assert ws.status.text().endswith(f", of the previous model {profiled} (not the one open now)")
+    assert window.last_error is None
+
+
+def test_detections_after_another_model_was_opened_stay_out_of_its_list(  # noqa: F811
+        window, workspace, qtbot, commander, tmp_path, classifier_image) -> None:
+    ws = workspace
+    classified = window.controller.model.name
+    sim = start_board(commander, tmp_path, time_scale=0.05)
+    try:
+        use_board(ws, sim, classifier_image)
+        assert ws.classify()
+        qtbot.waitUntil(lambda: len(ws.detections.detections) >= 1, timeout=RUN_TIMEOUT_MS)
+        emitted: list[dict] = []  # what the window's log and score plot would get
+        ws.board_detection.connect(emitted.append)
+        ws.board_scores.connect(lambda time_ms, scores: emitted.append({"time_ms": time_ms}))
+        assert window.open_model(reference_model_path()), window.last_error
+        assert ws.detections.detections == []  # the list was of the model before
+        qtbot.waitUntil(lambda: "previous model" in ws.status.text(), timeout=RUN_TIMEOUT_MS)
+        assert ws.status.text() == (f"Classifying on the board with the previous model {classified}: its "
+                                    "detections are not shown here")
+        assert ws.detections.detections == [] and ws.detections.table.rowCount() == 0 and emitted == []
+        ws.cancel()
+        wait_idle(qtbot, ws)
+
+        assert window.open_model(default_model_path()), window.last_error  # the model the board runs, again
+        assert ws.classify()
+        qtbot.waitUntil(lambda: len(ws.detections.detections) >= 1, timeout=RUN_TIMEOUT_MS)
+        assert ws.status.text().startswith("Classifying on the board: ")
+        ws.cancel()
+        wait_idle(qtbot, ws)
+    finally:
+        sim.stop()
