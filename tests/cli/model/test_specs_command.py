@@ -36,6 +36,15 @@ def test_the_settings_listing_reads_back_as_the_same_spec(name: str, capsys) -> 
     assert "augmentation.mask_share" in paths and "training.learning_rate" in paths and "layers.1.filters" in paths
 
 
+def test_a_spec_that_starts_from_a_model_says_so_beside_its_settings(capsys) -> None:
+    """init_from is not a --set setting, so it is said on stderr, with the option that changes it."""
+    assert main(["specs", "--settings", "default"]) == 0
+    captured = capsys.readouterr()
+    assert "init_from" not in captured.out
+    assert 'init_from = "bundled:models/tflite_micro_speech.tflite"' in captured.err
+    assert "kws train --init-from" in captured.err
+
+
 def test_set_shows_the_settings_as_the_run_would_have_them(capsys) -> None:
     args = ["specs", "--settings", "default", "--json", "--set", "augmentation.mask_share=0.5",
             "--set", "layers.1.filters=12", "--set", "augmentation.pitch_range=[-1.0, 1.0]",

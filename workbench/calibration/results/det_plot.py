@@ -95,7 +95,7 @@ def det_figure(result: "CalibrationResult", compared: Sequence["CalibrationResul
     axes.set_ylabel("false reject rate (%)")
     names = f"{1 + len(compared)} models" if compared else result.model.name
     axes.set_title(f"{names}: {table.keywords} keywords, "
-                   f"{(table.stream_hours + table.background_hours) * 60:.0f} min of audio")
+                   f"{(table.stream_hours + table.background_hours) * 60:.1f} min of audio")
     axes.grid(True, which="both", alpha=0.3)
     _legend_below(figure, axes)
     return figure

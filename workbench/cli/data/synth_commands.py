@@ -121,7 +121,7 @@ def render_voices(registry: Any) -> str:
     lines = []
     for status in registry.statuses:
         count = sum(1 for v in registry.voices if v.engine == status.engine)
-        state = f"{count} voices" if status.available else "missing"
+        state = counted(count, "voice") if status.available else "missing"
         lines.append(f"{status.engine:<9} {state:<10} {status.detail}")
         if not status.available:
             lines += [f"{'':<9} add it:    {line}" for line in status.install]
@@ -132,7 +132,7 @@ def render_voices(registry: Any) -> str:
     speakers = registry.speakers()
     shared = {s: ids for s, ids in speakers.items() if len(ids) > 1}
     lines.append("")
-    lines.append(f"{len(registry.voices)} voices, {len(speakers)} speakers"
+    lines.append(f"{counted(len(registry.voices), 'voice')}, {counted(len(speakers), 'speaker')}"
                  + (" (" + "; ".join(f"{s} = {' + '.join(ids)}" for s, ids in shared.items()) + ")" if shared else ""))
     return "\n".join(lines) + "\n"
 

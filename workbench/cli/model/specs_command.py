@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from workbench.core.errors import SettingsError
@@ -18,6 +19,7 @@ from workbench.core.toml_file import toml_value
 from workbench.documentation import TRAINING, PathKeepingHelpFormatter, see
 
 SET_MARK = "# --set"  # after a changed setting in the text listing
+INIT_FROM_NOTE = "kws train --init-from MODEL starts from another model"  # init_from is not a --set setting
 
 
 def register(subparsers: Any) -> None:
@@ -71,9 +73,13 @@ def _settings(args: argparse.Namespace) -> int:
     values = setting_values(spec)
     if args.json:
         print(json.dumps({"spec": args.settings, "name": spec.name, "file": str(spec.source) if spec.source else None,
-                          "macs": spec.macs, "settings": [{"path": path, "value": value, "changed": path in changed}
-                                                          for path, value in values.items()]}, indent=2))
+                          "macs": spec.macs, "init_from": spec.init_from,
+                          "settings": [{"path": path, "value": value, "changed": path in changed}
+                                       for path, value in values.items()]}, indent=2))
         return 0
+    if spec.init_from:  # a top-level key, not a --set setting: said on stderr, so every stdout line is one
+        print(f"note: {spec.name} starts from init_from = {toml_value(spec.init_from)} ({INIT_FROM_NOTE})",
+              file=sys.stderr)
     for path, value in values.items():
         print(f"{path} = {toml_value(value)}" + (f"  {SET_MARK}" if path in changed else ""))
     return 0
