@@ -21,6 +21,8 @@ from workbench.core.errors import DeviceError
 S37_SUFFIXES = (".s37", ".srec", ".s19", ".s28", ".mot")
 HEX_SUFFIXES = (".hex", ".ihex")
 BIN_SUFFIX = ".bin"
+# what a file dialog offers for an image ("*.s37 *.srec … *.bin")
+IMAGE_PATTERNS = " ".join(f"*{suffix}" for suffix in (*S37_SUFFIXES, *HEX_SUFFIXES, BIN_SUFFIX))
 MAX_IMAGE_BYTES = 64 * 1024 * 1024  # no microcontroller image is larger; refuses the wrong file early
 _SREC_ADDRESS_BYTES = {"1": 2, "2": 3, "3": 4}  # data records S1/S2/S3
 _SREC_TERMINATION = ("7", "8", "9")  # S7/S8/S9 end the S3/S2/S1 records of a file

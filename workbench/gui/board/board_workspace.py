@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
                                QLineEdit, QProgressBar, QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.board.runs.classify_run import classifying_status
+from workbench.board.flashing.firmware_image import IMAGE_PATTERNS
 from workbench.board.runs.job import ACCELERATORS, FLASHING_STEP, BoardOptions
 from workbench.board.logs.classifier_log import BoardDetection, BoardNotice, BoardScores
 from workbench.board.platforms import DeviceInfo
@@ -191,7 +192,7 @@ class BoardWorkspace(QWidget):
 
     def _browse_firmware(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Firmware image", self.firmware.text(),
-                                              "Firmware images (*.s37 *.hex *.bin);;All files (*)")
+                                              f"Firmware images ({IMAGE_PATTERNS});;All files (*)")
         if path:
             self.firmware.setText(path)
 
