@@ -4,6 +4,7 @@ and Commander."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -76,3 +77,22 @@ def test_detections_after_another_model_was_opened_stay_out_of_its_list(  # noqa
         wait_idle(qtbot, ws)
     finally:
         sim.stop()
+
+
+def test_a_profile_of_the_model_saved_with_new_parameters_meanwhile_is_still_its(  # noqa: F811
+        window, workspace, qtbot, commander, board, profiler_image, tmp_path) -> None:
+    """Save into model rewrites only the parameters: the network the board profiled is the one open."""
+    ws = workspace
+    own = tmp_path / "own.tflite"
+    shutil.copy(default_model_path(), own)
+    assert window.open_model(own), window.last_error
+    commander.configure(line_delay_s=SLOW_FLASH_S)
+    use_board(ws, board, profiler_image)
+    assert ws.profile()
+    qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
+    assert window.controller.tuning.set(detection_threshold=211)
+    assert window.save_parameters(own), window.last_error
+    wait_idle(qtbot, ws)
+    assert ws.measured.report is not None and ws.measured.table.rowCount() > 0
+    assert ws.measured.save_button.isEnabled()
+    assert "previous model" not in ws.status.text()

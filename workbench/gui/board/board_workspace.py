@@ -41,7 +41,7 @@ from workbench.gui.board.port_watcher import PortWatcher
 from workbench.gui.board.board_questions import ask_about_running_job, ask_to_flash, running_job_question
 from workbench.gui.board.board_run_checks import (FlashQuestion, classify_refusal, flash_anyway,
                                                   flash_image_anyway, flash_refused_anyway)
-from workbench.gui.board.job_model import JobModel, previous_detections_status, previous_model_status
+from workbench.gui.board.job_model import JobModel, previous_detections_status, previous_model_status, same_model
 
 ACCELERATOR_KEY = "board/accelerator"
 FIRMWARE_KEY = "board/firmware"
@@ -183,10 +183,10 @@ class BoardWorkspace(QWidget):
     def _show_model(self) -> None:
         """Name the live stream's model; another model than the tables are of clears them (not its results)."""
         model = self._model()
-        if model is not self._shown_model:
-            self._shown_model = model
+        if not same_model(model, self._shown_model):  # not on Save into model: the same network, new parameters
             self.measured.set_report(None)
             self.detections.clear()
+        self._shown_model = model
         self.model_label.setText(NO_MODEL if model is None else
                                  f"{model.name} ({len(model.tflite):,} bytes; classes {', '.join(model.classes)})")
 

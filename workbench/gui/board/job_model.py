@@ -24,14 +24,24 @@ class JobModel:
     def previous_name(self, open_now: Any) -> str | None:
         """The job's model's name when ``open_now`` (the model open now) is another model, else None.
 
-        The same bytes opened again count as the same model: the results are of exactly that model.
+        The same model opened again, or saved with other parameters, counts as the same (:func:`same_model`).
         """
         job = self.model
-        if job is None or job is open_now:
-            return None
-        if open_now is not None and bytes(open_now.tflite) == bytes(job.tflite):
+        if job is None or same_model(job, open_now):
             return None
         return str(job.name)
+
+
+def same_model(a: Any, b: Any) -> bool:
+    """Whether two loaded models are one model for the board's results: the same object or bytes, or the same
+    network with other parameters (``LoadedModel.identity``: Save into model rewrites only the parameters, and a
+    board run or measurement of the model before is still of this one)."""
+    if a is b:
+        return True
+    if a is None or b is None:
+        return False
+    identity = getattr(a, "identity", "")
+    return (bool(identity) and identity == getattr(b, "identity", "")) or bytes(a.tflite) == bytes(b.tflite)
 
 
 def previous_model_status(status: str, name: str) -> str:
