@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workbench.calibration.streams.bed_levels import LEVEL_RAMP_S
+from workbench.calibration.streams.bed_levels import LEVEL_RAMP_S, MIN_RAMP_S, word_levels
 from workbench.calibration.streams.labels import SILENCE_LABEL
 from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.streams.stream_files import make_dataset_stream
 from workbench.calibration.streams.stream_mix import BuiltStream
-from workbench.core.errors import SettingsError
+from workbench.core.errors import SettingsError, WorkbenchError
 
 COUNTS = {"split": "all", "keyword_count": 8, "unknown_count": 10, "silence_count": 2}
 NOISE_S = 20
@@ -159,3 +159,27 @@ def test_the_word_reference_leaves_the_gaps_at_the_file_level(small_dataset: Pat
     ratio_db = 10 * np.log10(np.mean(by_word[gaps] ** 2) / np.mean(by_file[gaps] ** 2))
     assert -GAP_TOLERANCE_DB < ratio_db < GAP_RAISE_DB, ratio_db  # +16 dB before, and 19,252 samples clipped
     assert np.max(np.abs(by_word[gaps])) <= np.max(np.abs(by_file[gaps])) and built.clipped_samples == 0
+
+
+def test_two_words_with_no_gap_between_are_joined_by_a_ramp_not_a_step() -> None:
+    """Back to back words of levels 40 dB apart: the bed's level moves over MIN_RAMP_S (a step of 47 dB within one
+    sample before, a click), reaching into each word by half of it, and keeps each word's level elsewhere."""
+    rate = SAMPLE_RATE
+    noise = [np.random.default_rng(GATED_SEED).normal(0.0, 1.0, rate).astype(np.float32)]
+    spans = np.array([[800, 4000], [4000, 8000]], np.int64)
+    levels = word_levels(spans, np.array([0.001, 0.1]), np.array([True, True]), 9600, rate, noise,
+                         np.random.default_rng(1))
+    envelope = levels.envelope(0, 9600).astype(np.float64)
+    ramp = int(MIN_RAMP_S * rate)
+    low, high = envelope[2000], envelope[6000]  # inside each word, away from the join
+    assert high / low > 50
+    assert np.max(np.abs(np.diff(envelope))) <= 1.1 * (high - low) / ramp
+    assert np.allclose(envelope[800 + ramp:4000 - ramp], low) and np.allclose(envelope[4000 + ramp:8000 - ramp], high)
+
+
+@pytest.mark.parametrize("reference", ["word", "file"])
+def test_noise_too_short_to_use_is_refused_not_left_out(small_dataset: Path, tmp_path: Path, reference: str) -> None:
+    """A 0.1 s noise file gave a stream with no noise at all (and, by words, a warning about quiet noise)."""
+    tiny = noise_file(tmp_path, "tiny.wav", np.full(SAMPLE_RATE // 10, 1000, np.int16), SAMPLE_RATE)
+    with pytest.raises(WorkbenchError, match=r"no usable background noise in tiny\.wav: each is shorter than 0\.2 s"):
+        build(small_dataset, tiny, snr_db=(SNR_DB, SNR_DB), snr_reference=reference)

@@ -33,6 +33,9 @@ SNR_WORD, SNR_FILE = "word", "file"
 SNR_REFERENCES = (SNR_WORD, SNR_FILE)
 LEVEL_RAMP_S = 0.05  # the level moves from one level to the next over this (at most), in a gap between items
 GAP_RAMPS = 3  # ``word``: a gap holds up to three ramps (word to file level, file level to file level, to word)
+# ``word``: no level change is shorter than this; where two words leave less room between them, one ramp joins
+# their levels across the gap, reaching into each word by up to half of it (a step would be a click)
+MIN_RAMP_S = 0.005
 MAX_BOOST_DB = 30.0  # the most a quiet stretch of bed is raised above its file's overall level
 MEASURE_BLOCK_S = 10.0  # the bed measured at a time
 DB_PER_AMPLITUDE_DECADE = 20.0
@@ -94,9 +97,31 @@ def word_levels(word_spans: Spans, wanted: npt.NDArray[np.float64], is_word: npt
     levels = np.stack([wanted, under, under, wanted], axis=1)
     turns_at = np.stack([middles - gap_ramps / 2.0, middles + gap_ramps / 2.0], axis=1)
     turns = np.stack([wanted[:-1], wanted[1:]], axis=1)
+    _join_tight_gaps(at, levels, turns_at, turns, gaps, float(int(MIN_RAMP_S * sample_rate)))
     knots_at = np.concatenate([np.concatenate([at[:-1], turns_at], axis=1).ravel(), at[-1]])
     knots = np.concatenate([np.concatenate([levels[:-1], turns], axis=1).ravel(), levels[-1]])
     return BedLevels(knots_at, knots, boosted)
+
+
+def _join_tight_gaps(at: npt.NDArray[np.float64], levels: npt.NDArray[np.float64], turns_at: npt.NDArray[np.float64],
+                     turns: npt.NDArray[np.float64], gaps: npt.NDArray[np.float64], min_ramp: float) -> None:
+    """Where a gap is too short for three ramps of ``min_ramp``, one straight ramp from the first word's level to
+    the next one's, at least ``min_ramp`` long and centred on the gap (changes the knots in place). Why: a gap of
+    nothing gave ramps of nothing, a step of up to 47 dB between a quiet stretch and a loud one."""
+    tight = gaps < GAP_RAMPS * min_ramp
+    if not np.any(tight):
+        return
+    reach = np.maximum(min_ramp - gaps[tight], 0.0) / 2.0  # into each word, where the gap is shorter than a ramp
+    first = at[:-1][tight, 2] - reach  # the first word's level ends here
+    last = at[1:][tight, 1] + reach  # the next word's level starts here
+    low, high = levels[:-1][tight, 2], levels[1:][tight, 1]
+    steps = np.arange(1, 5, dtype=np.float64) / 5.0  # the four knots between, on the straight line
+    middle_at = first[:, None] + (last - first)[:, None] * steps
+    middle = low[:, None] + (high - low)[:, None] * steps
+    ends, starts = at[:-1], at[1:]
+    ends[tight, 2], starts[tight, 1] = first, last
+    ends[tight, 3], turns_at[tight, 0], turns_at[tight, 1], starts[tight, 0] = middle_at.T
+    levels[:-1][tight, 3], turns[tight, 0], turns[tight, 1], levels[1:][tight, 0] = middle.T
 
 
 def bed_rms_under(spans: Spans, noise: list[npt.NDArray[np.float32]], total: int, sample_rate: int,

@@ -21,6 +21,7 @@ SILENT_FLOOR = 1e-9  # energy floor so log10 of digital silence stays finite
 FADE_S = 0.010  # fade at the cut edges of a placed clip: no clicks from cutting into noise
 NOISE_SEGMENT_S = (4.0, 12.0)  # a noise bed is made of random stretches of the noise files
 CROSSFADE_S = 0.050
+USABLE_NOISE_FADES = 4  # a noise file shorter than this many cross-fades (0.2 s) gives the bed nothing
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,15 @@ def rms_of(audio: npt.NDArray[np.float32]) -> float:
     return float(np.sqrt(np.mean(audio.astype(np.float64) ** 2))) if audio.size else 0.0
 
 
+def crossfade_samples(sample_rate: int) -> int:
+    return max(1, int(CROSSFADE_S * sample_rate))
+
+
+def is_usable_noise(samples: npt.NDArray[np.float32], sample_rate: int) -> bool:
+    """Whether a noise bed can draw stretches from ``samples``: longer than four cross-fades, and not silent."""
+    return samples.size > USABLE_NOISE_FADES * crossfade_samples(sample_rate) and rms_of(samples) > 0
+
+
 class NoiseBed:
     """Noise at unit RMS, made a block at a time and in order: random stretches of random sources, cross-faded.
 
@@ -77,8 +87,8 @@ class NoiseBed:
 
     def __init__(self, sources: list[npt.NDArray[np.float32]], n_samples: int, sample_rate: int,
                  rng: np.random.Generator) -> None:
-        self._fade = max(1, int(CROSSFADE_S * sample_rate))
-        self._usable = [s / rms_of(s) for s in sources if s.size > 4 * self._fade and rms_of(s) > 0]
+        self._fade = crossfade_samples(sample_rate)
+        self._usable = [s / rms_of(s) for s in sources if is_usable_noise(s, sample_rate)]
         self._ramp = np.linspace(0.0, 1.0, self._fade, endpoint=False, dtype=np.float32)
         self._n_samples, self._sample_rate, self._rng = n_samples, sample_rate, rng
         self._next_start = 0  # where the next stretch begins

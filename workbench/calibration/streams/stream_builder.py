@@ -42,7 +42,8 @@ import numpy.typing as npt
 from workbench.calibration.replay import CalibrationCancelled
 from workbench.calibration.streams.bed_levels import SNR_REFERENCES, SNR_WORD, file_levels, word_levels
 from workbench.calibration.streams.labels import SILENCE_LABEL, UNKNOWN_LABEL, LabelEvent, StreamLabels
-from workbench.calibration.streams.stream_audio import SpokenPart, faded, rms_of, spoken_part, to_float
+from workbench.calibration.streams.stream_audio import (CROSSFADE_S, USABLE_NOISE_FADES, SpokenPart, faded,
+                                                        is_usable_noise, rms_of, spoken_part, to_float)
 from workbench.calibration.streams.stream_mix import BuiltStream, PlacedClip, dataset_blocks
 from workbench.calibration.streams.stream_resources import (
     check_items_fit_wav, check_stream_memory, check_wav_length,
@@ -50,6 +51,7 @@ from workbench.calibration.streams.stream_resources import (
 from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
 from workbench.core.detection.detector import is_keyword_class
 from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.core.wording import listed
 
 # issue 16's stream, 332 keywords : 1,678 other words : 169 silences: the proportions a stream keeps (whole
 # one-second clips with the default gaps fit fewer items an hour: whole_clip_hourly_counts)
@@ -312,6 +314,10 @@ def build_stream(recipe: StreamRecipe, pools: ClipPools, *, sample_rate: int = D
     placed = placement.placed
     wanted = _noise_levels(placed, recipe, rng)
     noise = [to_float(load_audio(p, sample_rate).samples) for p in pools.noise] if recipe.snr_db is not None else None
+    if noise is not None and not any(is_usable_noise(samples, sample_rate) for samples in noise):
+        raise WorkbenchError(f"no usable background noise in {listed([p.name for p in pools.noise])}: each is shorter "
+                             f"than {USABLE_NOISE_FADES * CROSSFADE_S:g} s or silent; give a longer noise file, or "
+                             "build without noise")
     if noise is not None and recipe.snr_reference == SNR_WORD:
         words = np.asarray([p.word_span(sample_rate) for p in placed], np.int64)
         is_word = np.asarray([p.event.label != SILENCE_LABEL for p in placed], np.bool_)
