@@ -11,10 +11,12 @@ that word, and only there, by wanted / measured, so the SNR under every word is 
 an SNR against -- the bed keeps the ``file`` level (the speech-minus-SNR level on the unit-RMS bed): raising
 the whole gap with its word would lift a loud moment beside a quiet word by up to the boost, into clipping.
 The level ramps between the two over at most :data:`LEVEL_RAMP_S` in the gap just outside each word, never
-inside the labelled span. Where the bed is nearly silent under a word, the boost stops at :data:`MAX_BOOST_DB`
-over the ``file`` level (a quiet stretch is not amplified into hiss); such a word gets more SNR than asked, and
-:attr:`BedLevels.boosted` counts them. ``file`` stays selectable, sample for sample the streams it always made,
-because figures measured on such streams must stay reproducible.
+inside the labelled span -- but where two words leave less room than three ramps of :data:`MIN_RAMP_S`, one such
+ramp joins their levels, reaching into each word by half the missing room (a step would be a click). Where the
+bed is nearly silent under a word, the boost stops at :data:`MAX_BOOST_DB` over the ``file`` level (a quiet stretch
+is not amplified into hiss); such a word gets more SNR than asked, and :attr:`BedLevels.boosted` counts them.
+``file`` stays selectable, sample for sample the streams it always made, because figures measured on such streams
+must stay reproducible.
 """
 
 from __future__ import annotations
