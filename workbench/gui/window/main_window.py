@@ -22,8 +22,8 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import MODEL_FILE_SUFFIXES
 from workbench.gui import app_settings, board_link, file_dialogs
 from workbench.gui.widgets import small_screen
-from workbench.gui.window import (changed_model_question, last_model, model_display, panel_wiring, window_areas,
-                                  window_closing, window_menus, window_palette)
+from workbench.gui.window import panel_wiring, window_areas, window_closing, window_menus, window_palette
+from workbench.gui.window.open_model import changed_model_question, last_model, model_display
 from workbench.gui.board.board_workspace import BoardWorkspace
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.gui.live.detection_log_view import DetectionLogView

@@ -14,7 +14,7 @@ import pytest
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.model.model_file import TFLITE_SUFFIX
 from workbench.gui.session_controller import SessionController
-from workbench.gui.window.last_model import last_model_reason, last_model_sentence
+from workbench.gui.window.open_model.last_model import last_model_reason, last_model_sentence
 
 NOT_TFLITE = "is not a TensorFlow Lite model (no 'TFL3' identifier)"
 CUT_SHORT_BYTES = 32  # past the 'TFL3' identifier (bytes 4..8), well before the end of the model's tables

@@ -12,7 +12,7 @@ import pytest
 from workbench.assets import default_model_path
 from workbench.core.model.model_file import load_model, model_with_params, save_model
 from workbench.core.model.model_params import read_params
-from workbench.gui.window.changed_model_question import CANCEL, OVERWRITE, REOPEN
+from workbench.gui.window.open_model.changed_model_question import CANCEL, OVERWRITE, REOPEN
 
 OTHER_CLASSES = ["alpha", "beta", "gamma", "delta"]
 OTHER_SUPPRESSION_MS = 640

@@ -19,7 +19,7 @@ from workbench.core.model.model_params import read_params
 from workbench.gui.app_settings import TUNED, file_key
 from workbench.gui.model.parameter_table_view import COLUMN_NOW, ParameterTableView
 from workbench.gui.model_loader import own_settings
-from workbench.gui.window.changed_model_question import REOPEN
+from workbench.gui.window.open_model.changed_model_question import REOPEN
 
 TUNED_THRESHOLD = 211
 OTHER_SUPPRESSION_MS, OTHER_MINIMUM_COUNT = 640, 5
@@ -106,7 +106,7 @@ def test_the_question_promises_the_tuning_only_for_the_same_model(window, opened
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
-    from workbench.gui.window.changed_model_question import CANCEL, ask_about_changed_model
+    from workbench.gui.window.open_model.changed_model_question import CANCEL, ask_about_changed_model
 
     said: list[str] = []
 
