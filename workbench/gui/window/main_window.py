@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         c.model_changed.connect(self._on_model_changed)
         c.running_changed.connect(self._on_running_changed)
         c.detection_settings_changed.connect(self.live.set_detection_settings)
+        c.detection_settings_changed.connect(lambda _settings: self._forget_tuning_note())
         c.source_changed.connect(lambda choice: self.indicator.set_source(choice.describe()))
         c.status.connect(self.show_status)
         c.error.connect(self.show_error)
@@ -252,6 +253,13 @@ class MainWindow(QMainWindow):
 
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, MESSAGE_MS)
+
+    def _forget_tuning_note(self) -> None:
+        """Reset (or tuning back to the file's values) makes "kept your tuning of …" untrue: it goes at once."""
+        if self.tuning_note and not self.controller.tuning.is_modified:
+            if self.statusBar().currentMessage() == self.tuning_note:
+                self.statusBar().clearMessage()
+            self.tuning_note = None
 
     def _on_take_failed(self, message: str) -> None:
         """The take keeper shows its own Save as…/Discard box; the status bar says it too."""

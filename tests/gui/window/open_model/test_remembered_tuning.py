@@ -88,6 +88,15 @@ def test_a_copy_with_the_same_network_keeps_its_own_values(window, opened: Path,
     assert "kept your tuning" in window.statusBar().currentMessage()
 
 
+def test_reset_takes_back_the_sentence_that_the_tuning_is_kept(window, opened: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.tflite"
+    shutil.copyfile(default_model_path(), other)
+    assert window.open_model(other) and window.open_model(opened)
+    assert "kept your tuning" in window.statusBar().currentMessage()
+    window.controller.tuning.reset_to_model()
+    assert "kept your tuning" not in window.statusBar().currentMessage() and window.tuning_note is None
+
+
 def test_an_entry_stored_the_old_way_still_comes_back(window, tmp_path: Path) -> None:
     """Older versions stored every setting under a hash of the whole file (so the file is as it was tuned)."""
     path = tmp_path / "old.tflite"
