@@ -256,7 +256,8 @@ class MainWindow(QMainWindow):
 
     def _forget_tuning_note(self) -> None:
         """Reset (or tuning back to the file's values) makes "kept your tuning of …" untrue: it goes at once."""
-        if self.tuning_note and not self.controller.tuning.is_modified:
+        tuning = self.controller.tuning  # None: a model without detection (inspection only)
+        if self.tuning_note and (tuning is None or not tuning.is_modified):
             if self.statusBar().currentMessage() == self.tuning_note:
                 self.statusBar().clearMessage()
             self.tuning_note = None
