@@ -11,10 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from workbench.core.atomic_write import atomic_write_text
-from workbench.core.errors import WorkbenchError
+from workbench.gui.widgets.save_dialog import ask_and_save
 
 FLUSH_MS = 50
 MAX_LINES = 20_000
@@ -77,11 +77,5 @@ class BoardConsoleView(QWidget):
         return written
 
     def _ask_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the board's serial log", "board-console.log",
-                                              "Log files (*.log *.txt);;All files (*)")
-        if not path:
-            return
-        try:
-            self.save_to(path)
-        except WorkbenchError as exc:
-            self.error.emit(str(exc))
+        ask_and_save(self, "Save the board's serial log", "board-console.log",
+                     "Log files (*.log *.txt);;All files (*)", self.save_to, self.error.emit)

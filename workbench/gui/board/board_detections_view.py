@@ -12,13 +12,13 @@ import io
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem,
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from workbench.board.logs.classifier_log import BoardDetection
 from workbench.core.atomic_write import atomic_write_text
-from workbench.core.errors import WorkbenchError
 from workbench.gui import theme
+from workbench.gui.widgets.save_dialog import ask_and_save
 
 HEADERS = ("Board time (s)", "Label", "Class", "Score")
 CSV_HEADERS = ("board_time_ms", "label", "class", "score")
@@ -93,10 +93,4 @@ class BoardDetectionsView(QWidget):
         return written
 
     def _ask_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the board's detections", SUGGESTED_NAME, CSV_FILTER)
-        if not path:
-            return
-        try:
-            self.save_to(path)
-        except WorkbenchError as exc:
-            self.error.emit(str(exc))
+        ask_and_save(self, "Save the board's detections", SUGGESTED_NAME, CSV_FILTER, self.save_to, self.error.emit)

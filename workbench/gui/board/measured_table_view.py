@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from workbench.board.measurements import MeasurementStore
@@ -21,6 +21,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.profiler.export import error_percent, format_units, to_csv
 from workbench.profiler.refit_checks import RUN_AGAIN, measurement_problem
 from workbench.profiler.report import LayerReport, ProfileReport
+from workbench.gui.widgets.save_dialog import ask_and_save
 
 HEADERS = ("Layer", "Op", "Acc est.", "Acc board", "Acc err %", "CPU est.", "CPU board", "CPU err %",
            "ms est.", "ms board", "ms err %", "Board note")
@@ -182,11 +183,5 @@ class MeasuredTableView(QWidget):
 
     def _ask_export(self) -> None:
         name = self.report.summary.name if self.report is not None and self.report.summary else ""
-        path, _ = QFileDialog.getSaveFileName(self, "Export the board profile", f"{name or 'model'}-board.csv",
-                                              CSV_FILTER)
-        if not path:
-            return
-        try:
-            self.export_to(path)
-        except WorkbenchError as exc:
-            self.error.emit(str(exc))
+        ask_and_save(self, "Export the board profile", f"{name or 'model'}-board.csv", CSV_FILTER, self.export_to,
+                     self.error.emit)
