@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QProgressBar, QPushButton, QTabWidget, QVBoxLayout, QWidget)
+                               QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.board.runs.classify_run import classifying_status
 from workbench.board.flashing.firmware_image import IMAGE_PATTERNS
@@ -34,7 +34,8 @@ from workbench.gui.board.board_connection_panel import BoardConnectionPanel
 from workbench.gui.board.board_console_view import BoardConsoleView
 from workbench.gui.board.board_detections_view import BoardDetectionsView
 from workbench.gui.board.board_outcomes import in_window_terms, outcome_text
-from workbench.gui.board.board_task import BUSY, BoardTask
+from workbench.gui.board.board_task import BoardTask
+from workbench.gui.board.job_progress_bar import JobProgressBar
 from workbench.gui.board.board_work import Work, classify_work, console_work, flash_work, info_work, profile_work
 from workbench.gui.board.measured_table_view import MeasuredTableView
 from workbench.gui.board.port_watcher import PortWatcher
@@ -116,9 +117,7 @@ class BoardWorkspace(QWidget):
         self.classify_button.clicked.connect(self.classify)
         self.console_button.clicked.connect(self.open_console)
         self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 100)
-        self.progress.setValue(0)
+        self.progress = JobProgressBar(self)
         self.status = QLabel("Idle.", self)
         self.status.setWordWrap(True)
 
@@ -217,7 +216,7 @@ class BoardWorkspace(QWidget):
         self._stopping = False
         task = BoardTask(name, work, self)
         task.status.connect(self._on_status)
-        task.progress.connect(self._on_progress)
+        task.progress.connect(self.progress.step)
         task.line.connect(self.console.append_line)
         task.event.connect(self._on_event)
         task.succeeded.connect(lambda result: self._on_succeeded(name, result))
@@ -227,8 +226,7 @@ class BoardWorkspace(QWidget):
         self.task = task
         self._step = name
         self._set_busy(True)
-        self.progress.setRange(0, 0)
-        self.progress.setFormat(name)
+        self.progress.busy(name)
         self._on_status(f"{name}…")
         if tab is not None:
             self.tabs.setCurrentIndex(tab)
@@ -299,16 +297,7 @@ class BoardWorkspace(QWidget):
         self.status.setText(text[:1].upper() + text[1:])
         self.host.show_status(f"Board: {text}")
         if self.task is not None and self.task.isRunning():  # a new step: busy until it reports progress
-            self.progress.setRange(0, 0)
-            self.progress.setFormat(self.task.name)
-
-    def _on_progress(self, what: str, percent: int) -> None:
-        if percent == BUSY:
-            self.progress.setRange(0, 0)
-        else:
-            self.progress.setRange(0, 100)
-            self.progress.setValue(percent)
-        self.progress.setFormat(f"{what} %p%" if percent != BUSY else what)
+            self.progress.busy(self.task.name)
 
     def _on_event(self, event: Any) -> None:
         previous = self._job.previous_name(self._model())  # the board runs the model open before: not this one's
@@ -340,15 +329,11 @@ class BoardWorkspace(QWidget):
         self._on_status(status)
         if error is not None:
             self.host.show_error(error)
-        self.progress.setRange(0, 100)
-        self.progress.setValue(100)
-        self.progress.setFormat(f"{name}: done")
+        self.progress.done(name)
 
     def _on_ended(self, text: str) -> None:
         """Cancelled or failed: no leftover progress from a step that did not finish the job."""
-        self.progress.setRange(0, 100)
-        self.progress.setValue(0)
-        self.progress.setFormat("")
+        self.progress.clear_job()
         self.status.setText(text[:1].upper() + text[1:])
         self.host.show_status(f"Board: {text}")
 
@@ -372,10 +357,8 @@ class BoardWorkspace(QWidget):
         if self.task is task:
             self.task = None
         task.deleteLater()
-        if self.progress.maximum() == 0:
-            self.progress.setRange(0, 100)
-            self.progress.setValue(0)
-            self.progress.setFormat("")
+        if self.progress.is_busy:
+            self.progress.clear_job()
         self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:
