@@ -4,29 +4,15 @@ A real window, a real copy of the bundled model, real files."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from workbench.assets import default_model_path
 from workbench.core.model.model_file import load_model, model_with_params, save_model
 from workbench.core.model.model_params import read_params
+from tests.gui.window.open_model.tuned_copy import TUNED_THRESHOLD
 from workbench.gui.window.open_model.changed_model_question import CANCEL, OVERWRITE, REOPEN
 
 OTHER_CLASSES = ["alpha", "beta", "gamma", "delta"]
 OTHER_SUPPRESSION_MS = 640
-TUNED_THRESHOLD = 211
-
-
-@pytest.fixture
-def opened(window, tmp_path: Path) -> Path:
-    """A copy of the bundled model open in the window, its threshold tuned away from the file's."""
-    path = tmp_path / "mine.tflite"
-    shutil.copyfile(default_model_path(), path)
-    assert window.open_model(path), window.last_error
-    assert window.controller.tuning.set(detection_threshold=TUNED_THRESHOLD)
-    return path
 
 
 def rewrite_elsewhere(path: Path) -> bytes:

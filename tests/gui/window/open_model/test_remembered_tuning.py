@@ -10,7 +10,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QApplication
 
 from workbench.assets import asset_path, default_model_path
@@ -19,21 +18,11 @@ from workbench.core.model.model_params import read_params
 from workbench.gui.app_settings import TUNED, file_key
 from workbench.gui.model.parameter_table_view import COLUMN_NOW, ParameterTableView
 from workbench.gui.model_loader import own_settings
+from tests.gui.window.open_model.tuned_copy import TUNED_THRESHOLD
 from workbench.gui.window.open_model.changed_model_question import REOPEN
 
-TUNED_THRESHOLD = 211
 OTHER_SUPPRESSION_MS, OTHER_MINIMUM_COUNT = 640, 5
 OTHER_NETWORK = "models/tflite_micro_speech.tflite"
-
-
-@pytest.fixture
-def opened(window, tmp_path: Path) -> Path:
-    """A copy of the bundled model open in the window, its threshold tuned away from the file's."""
-    path = tmp_path / "mine.tflite"
-    shutil.copyfile(default_model_path(), path)
-    assert window.open_model(path), window.last_error
-    assert window.controller.tuning.set(detection_threshold=TUNED_THRESHOLD)
-    return path
 
 
 def rewrite(path: Path, **params: object) -> None:
