@@ -115,38 +115,35 @@ def test_the_other_apps_image_is_refused_before_flashing(window, workspace, qtbo
     assert commander.calls() == []  # nothing was flashed
 
 
-def test_closing_mid_flash_names_the_task_and_the_half_flashed_board(window, workspace, qtbot, board, commander,
-                                                                     profiler_image) -> None:
+def _question_closing_mid_flash(ws, qtbot, commander, sim, image: Path, start) -> list[str]:  # noqa: ANN001
+    """What closing asks while ``start`` (a workspace action) flashes ``image``; the close is refused, the job
+    cancelled after."""
     commander.configure(line_delay_s=0.5)
-    ws = workspace
-    use_board(ws, board, profiler_image)
+    use_board(ws, sim, image)
     questions: list[str] = []
     ws.ask = lambda _parent, question: questions.append(question) or False
-    assert ws.profile()
+    assert start()
     qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
     assert ws.confirm_close() is False and ws.busy
+    ws.cancel()
+    wait_idle(qtbot, ws)
+    return questions
+
+
+def test_closing_mid_flash_names_the_task_and_the_half_flashed_board(window, workspace, qtbot, board, commander,
+                                                                     profiler_image) -> None:
+    questions = _question_closing_mid_flash(workspace, qtbot, commander, board, profiler_image, workspace.profile)
     assert questions == [f"The board is being flashed (profiling on the board: flashing {profiler_image.name} and "
                          "the model). Stopping now leaves it half-flashed: it must be flashed again before it is "
                          "used. Stop it and close?"]
-    ws.cancel()
-    wait_idle(qtbot, ws)
 
 
 def test_closing_mid_flash_of_flash_names_the_step_once(window, workspace, qtbot, board, commander,
                                                         classifier_image) -> None:
     """Flash's task and its step are both "flashing": the question says it once ("flashing: flashing …" before)."""
-    commander.configure(line_delay_s=0.5)
-    ws = workspace
-    use_board(ws, board, classifier_image)
-    questions: list[str] = []
-    ws.ask = lambda _parent, question: questions.append(question) or False
-    assert ws.flash()
-    qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
-    assert ws.confirm_close() is False and ws.busy
+    questions = _question_closing_mid_flash(workspace, qtbot, commander, board, classifier_image, workspace.flash)
     assert questions == [f"The board is being flashed (flashing {classifier_image.name} and the model). Stopping "
                          "now leaves it half-flashed: it must be flashed again before it is used. Stop it and close?"]
-    ws.cancel()
-    wait_idle(qtbot, ws)
 
 
 def test_a_detection_after_cancel_leaves_stopping_in_the_status(window, workspace, qtbot, commander, tmp_path,
