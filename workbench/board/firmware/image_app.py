@@ -19,9 +19,11 @@ from pathlib import Path
 from workbench.board.errors import WrongFirmware
 from workbench.board.firmware.catalog import CLASSIFIER_APP, PROFILER_APP
 from workbench.board.flashing.firmware_image import HEX_SUFFIXES, S37_SUFFIXES
+from workbench.board.logs.classifier_log import START_MARKER as CLASSIFIER_START
+from workbench.board.logs.profiler_log import START_MARKER as PROFILER_START
 
-# what each app prints first (and so holds among its strings); the profile and classify runs wait for it
-APP_BANNERS = {PROFILER_APP: b"Starting Model Profiler", CLASSIFIER_APP: b"Audio Classifier"}
+# what each app prints first (and so holds among its strings): the markers the profile and classify runs wait for
+APP_BANNERS = {PROFILER_APP: PROFILER_START.encode("ascii"), CLASSIFIER_APP: CLASSIFIER_START.encode("ascii")}
 APP_TITLES = {PROFILER_APP: "model profiler", CLASSIFIER_APP: "audio classifier"}
 MAX_SCANNED_BYTES = 32 * 1024 * 1024  # larger than any image for these chips: not scanned
 SREC_DATA = {"S1": 2, "S2": 3, "S3": 4}  # data record -> address bytes
