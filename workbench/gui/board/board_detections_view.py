@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QPushButton, QTableWidg
 from workbench.board.logs.classifier_log import BoardDetection
 from workbench.core.atomic_write import atomic_write_text
 from workbench.gui import theme
-from workbench.gui.widgets.save_dialog import ask_and_save
+from workbench.gui.widgets.save_dialog import CSV_FILTER, ask_and_save
 
 HEADERS = ("Board time (s)", "Label", "Class", "Score")
 CSV_HEADERS = ("board_time_ms", "label", "class", "score")
-CSV_FILTER = "CSV (*.csv);;All files (*)"
 SUGGESTED_NAME = "board-detections.csv"
 MS_PER_S = 1000.0
 

@@ -21,7 +21,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.profiler.export import error_percent, format_units, to_csv
 from workbench.profiler.refit_checks import RUN_AGAIN, measurement_problem
 from workbench.profiler.report import LayerReport, ProfileReport
-from workbench.gui.widgets.save_dialog import ask_and_save
+from workbench.gui.widgets.save_dialog import CSV_FILTER, ask_and_save
 
 HEADERS = ("Layer", "Op", "Acc est.", "Acc board", "Acc err %", "CPU est.", "CPU board", "CPU err %",
            "ms est.", "ms board", "ms err %", "Board note")
@@ -32,7 +32,6 @@ HEADER_TIPS = ("Layer index", "TFLite operator", "Accelerator (MVP) cycles, esti
                "(estimate − board) / board", "What the board's kernel said about the layer")
 EMPTY_TEXT = "Profile a model on the board to compare\nits measured cycles and times with the estimate."
 SUMMARY_LINES = 3
-CSV_FILTER = "CSV (*.csv);;All files (*)"
 NOT_SAVED = "Save this measurement for `kws board refit` (as `kws board profile --save` does)"
 CANNOT_SAVE = "It cannot be saved, as the refit must not learn from it: {problem}; {advice}."
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from workbench.core.errors import WorkbenchError
 
+CSV_FILTER = "CSV (*.csv);;All files (*)"
+
 
 def ask_and_save(parent: QWidget, title: str, suggested: str, file_filter: str, write: Callable[[str], Any],
                  failed: Callable[[str], Any]) -> None:
