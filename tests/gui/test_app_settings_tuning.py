@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from workbench.assets import asset_path
-from workbench.gui.app_settings import TUNED, AppSettings, model_key
+from workbench.gui.app_settings import TUNED, AppSettings, file_key
 from workbench.gui.model_loader import read_model
 from workbench.gui.stream.tuning_panel import TuningPanel
 
@@ -56,7 +56,7 @@ def test_no_list_remembered_by_an_older_version_means_none(tuned, tmp_path: Path
     """Older versions stored to_params(), which leaves out a list that is not there: such an entry means no list."""
     settings = settings_at(tmp_path / "settings.ini")
     global_only = tuned.tuning.settings.replace(detection_threshold_list=None)
-    old_entry = {"model": model_key(tuned.model), "name": tuned.model.name, "params": global_only.to_params()}
+    old_entry = {"model": file_key(tuned.model), "name": tuned.model.name, "params": global_only.to_params()}
     settings.qsettings.setValue(TUNED, json.dumps([old_entry]))
     reopened = read_model(asset_path(LIST_MODEL), settings.detection_params)
     assert reopened.settings.detection_threshold_list is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,8 @@ RECENT = "files/recent"
 CLIPS_FOLDER = "recording/folder"
 CLIP_LABEL = "recording/label"
 CLIP_SPEAKER = "recording/speaker"
-# JSON list, most recent first: {"model": tuning_key, "name", "params": the tuned values, "from": the file's values}
+# JSON list, most recent first: {"model": tuning_key, "network": network_key, "path": the resolved file, "name",
+# "params": the tuned values, "from": the file's values}
 TUNED = "detection/tuned"
 LEGACY_DETECTION_KEYS = ("detection/model", "detection/params")  # one model's values only: replaced by TUNED
 MAX_TUNED_MODELS = 32  # models whose tuned detection parameters are remembered; the least recent is forgotten
@@ -52,16 +54,17 @@ def tuning_key(model: "LoadedModel") -> str:
     values would be lost on reopening; a file retrained or re-exported in place is another model, for which the
     old values would be stale; and a copy elsewhere with the same network (``kws params A … -o B``) is another
     file with its own values, which must not silently take A's tuning. (A model without a path: its identity.)
+    A file moved or renamed finds its tuning by :func:`network_key` and the old place being gone.
     """
     if model.path is None:
-        return model_key(model)
-    text = f"{model_key(model)}\n{Path(model.path).resolve()}"
+        return network_key(model)
+    text = f"{network_key(model)}\n{Path(model.path).resolve()}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def model_key(model: "LoadedModel") -> str:
-    """The key the previous version remembered a tuning under: a hash of the model without its parameters
-    (the whole file's hash where that is not computed); read when :func:`tuning_key` has nothing."""
+def network_key(model: "LoadedModel") -> str:
+    """A hash of the model without its parameters (the whole file's hash where that is not computed): stored
+    beside each tuning so that a file moved elsewhere is recognised as the one tuned (:meth:`AppSettings._follow_moved_file`)."""
     return model.identity or file_key(model)
 
 
@@ -197,6 +200,31 @@ class AppSettings:
         return [item for item in items if isinstance(item, dict) and isinstance(item.get("model"), str)
                 and isinstance(item.get("params"), dict)]
 
+    def _entry(self, model: "LoadedModel") -> dict[str, Any] | None:
+        """The remembered tuning of ``model``: under its own key, else an older version's (a hash of the whole file)."""
+        entries = self._tuned_entries()
+        keys = (tuning_key(model), file_key(model))
+        return next((item for key in keys for item in entries if item["model"] == key), None)
+
+    def _follow_moved_file(self, model: "LoadedModel") -> None:
+        """Give a file opened from a new place the tuning of its old place, when it has none of its own.
+
+        The most recent tuning of the same network whose file is gone from where it was tuned is taken: the file
+        moved or was renamed. A copy, whose original is still in place, takes nothing. The entry is re-keyed at
+        once (with its old place, said when the model opens), so another model opened later cannot take it.
+        """
+        if model.path is None or self._entry(model) is not None:
+            return
+        entries = self._tuned_entries()
+        network = network_key(model)
+        for index, item in enumerate(entries):
+            old_place = item.get("path")
+            if item.get("network") == network and isinstance(old_place, str) and not Path(old_place).exists():
+                entries[index] = {**item, "model": tuning_key(model), "path": str(Path(model.path).resolve()),
+                                  "moved_from": old_place}
+                self.qsettings.setValue(TUNED, json.dumps(entries))
+                return
+
     def _remembered(self, model: "LoadedModel") -> "RememberedValues | None":
         """What the tuning remembered for ``model`` does to its file as it is now, or None (nothing remembered).
 
@@ -208,20 +236,21 @@ class AppSettings:
         from workbench.core.detection.tuned_values import values_to_apply
         from workbench.gui.model_loader import own_settings
 
-        entries = self._tuned_entries()
-        keys = (tuning_key(model), model_key(model), file_key(model))  # the last two: older versions' keys
-        entry = next((item for key in keys for item in entries if item["model"] == key), None)
+        entry = self._entry(model)
         if entry is None:
             return None
+        moved_from = entry.get("moved_from") if isinstance(entry.get("moved_from"), str) else None
         tuned, tuned_from = dict(entry["params"]), entry.get("from")
         if not isinstance(tuned_from, dict):
             tuned_from = None
             tuned.setdefault(THRESHOLD_LIST_KEY, None)
-        return values_to_apply(tuned, tuned_from, own_settings(model))
+        return replace(values_to_apply(tuned, tuned_from, own_settings(model)), moved_from=moved_from)
 
     def detection_params(self, model: "LoadedModel") -> dict[str, Any] | None:
         """The tuned values to lay over this model's own parameters (:func:`tuning_key`), or None (the file's
-        values apply): only what the user tuned, and only where the file still holds what it was tuned from."""
+        values apply): only what the user tuned, and only where the file still holds what it was tuned from; a file
+        moved or renamed since has its tuning back (:meth:`_follow_moved_file`)."""
+        self._follow_moved_file(model)
         remembered = self._remembered(model)
         return dict(remembered.params) if remembered is not None and remembered.params else None
 
@@ -234,7 +263,7 @@ class AppSettings:
         if remembered is None:
             return None
         kept = tuned_values(tuning)[0] if tuning is not None else {}
-        return remembered_sentence(model.name, kept, remembered.set_aside)
+        return remembered_sentence(model.name, kept, remembered.set_aside, remembered.moved_from)
 
     def remember_tuning(self, model: "LoadedModel | None", tuning: "DetectionTuning | None") -> None:
         """Keep the values tuned for ``model`` (it becomes the most recent of at most MAX_TUNED_MODELS): only those
@@ -247,11 +276,13 @@ class AppSettings:
         if model is None or tuning is None:
             return
         key = tuning_key(model)
-        stale = (key, model_key(model), file_key(model))  # an older version's entry for it is replaced by this one
+        stale = (key, file_key(model))  # an older version's entry for it is replaced by this one
         entries = [item for item in self._tuned_entries() if item["model"] not in stale]
         tuned, tuned_from = tuned_values(tuning)
         if tuned:
-            entries.insert(0, {"model": key, "name": model.name, "params": tuned, "from": tuned_from})
+            place = None if model.path is None else str(Path(model.path).resolve())
+            entries.insert(0, {"model": key, "network": network_key(model), "path": place, "name": model.name,
+                               "params": tuned, "from": tuned_from})
         self.qsettings.setValue(TUNED, json.dumps(entries[:MAX_TUNED_MODELS]))
         for legacy in LEGACY_DETECTION_KEYS:
             self.qsettings.remove(legacy)

@@ -40,6 +40,7 @@ class RememberedValues:
 
     params: dict[str, Any] = field(default_factory=dict)  # to lay over the file's parameters
     set_aside: dict[str, Any] = field(default_factory=dict)  # key: the file's value now, which replaced the tuned one
+    moved_from: str | None = None  # the file's old place, when the tuning was kept for a file since moved
 
 
 def values_to_apply(tuned: Mapping[str, Any], tuned_from: Mapping[str, Any] | None,
@@ -76,12 +77,15 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-def remembered_sentence(name: str, kept: Mapping[str, Any], set_aside: Mapping[str, Any]) -> str | None:
-    """What the status bar says when a model opens with remembered values (None: nothing was remembered)."""
+def remembered_sentence(name: str, kept: Mapping[str, Any], set_aside: Mapping[str, Any],
+                        moved_from: str | None = None) -> str | None:
+    """What the status bar says when a model opens with remembered values (None: nothing was remembered);
+    ``moved_from``: the old place of a file whose tuning followed it (said, as the user may not expect it)."""
     parts: list[str] = []
     if kept:
         values = ", ".join(f"{key} {value_text(value)}" for key, value in kept.items())
-        parts.append(f"kept your tuning of {name}: {values}; Reset gives the file's values")
+        where = f" (tuned at its old place {moved_from})" if moved_from else ""
+        parts.append(f"kept your tuning of {name}{where}: {values}; Reset gives the file's values")
     if set_aside:
         values = ", ".join(f"{key} {value_text(value)}" for key, value in set_aside.items())
         parts.append(f"the file changed since you tuned it, so its own values are in use: {values}")

@@ -1,6 +1,6 @@
 """Remembered tuning holds only what the user tuned, for that file: reopening a file another tool rewrote keeps the
 tuned values and takes every other value from the file (the next Save writes them back unchanged), a copy with the
-same network keeps its own values, the status bar says when remembered values are in force or set aside (and the
+same network keeps its own values, a file moved elsewhere keeps its tuning, the status bar says when remembered values are in force or set aside (and the
 question promises no more), and an entry stored the old way (every setting, under a hash of the whole file) still
 comes back. A real window, real model files."""
 
@@ -75,6 +75,24 @@ def test_a_copy_with_the_same_network_keeps_its_own_values(window, opened: Path,
     assert "kept your tuning" not in window.statusBar().currentMessage()
     assert window.open_model(opened) and window.controller.settings.detection_threshold == TUNED_THRESHOLD
     assert "kept your tuning" in window.statusBar().currentMessage()
+
+
+def test_a_moved_file_keeps_its_tuning_and_says_where_it_was_tuned(window, opened: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.tflite"
+    shutil.copyfile(default_model_path(), other)
+    assert window.open_model(other), window.last_error  # remembers the tuning of ``opened``
+    moved = tmp_path / "elsewhere" / "renamed.tflite"
+    moved.parent.mkdir()
+    opened.rename(moved)
+    assert window.open_model(moved), window.last_error
+    assert window.controller.settings.detection_threshold == TUNED_THRESHOLD
+    assert f"(tuned at its old place {opened.resolve()})" in window.statusBar().currentMessage()
+    assert window.open_model(other), window.last_error  # the tuning now lives under the new place only
+    entries = json.loads(window.settings.qsettings.value(TUNED))
+    assert [entry["path"] for entry in entries] == [str(moved.resolve())]
+    shutil.copyfile(moved, opened)  # a file back at the old place is a copy: the moved one keeps the tuning
+    assert window.open_model(opened), window.last_error
+    assert not window.controller.tuning.is_modified
 
 
 def test_reset_takes_back_the_sentence_that_the_tuning_is_kept(window, opened: Path, tmp_path: Path) -> None:
