@@ -67,9 +67,11 @@ def test_json_files_and_kws_detect_reproduces_the_recommendation(
                              "--background", str(noise_recording), "--target-fa-per-hour", "200", *RANGES,
                              "--format", "json", "--out", str(out_dir), "--apply-to", str(applied),
                              "--progress", "none")
-    # stdout holds the document alone, so the model written is named on stderr: a result, which --progress none
+    # stdout holds the document alone, so the files written are named on stderr: results, which --progress none
     # does not silence (it said nothing before)
-    assert code == 0 and err.startswith(f"wrote {applied} (threshold ") and err.count("\n") == 1
+    lines = err.splitlines()
+    assert code == 0 and lines[-1].startswith(f"wrote {applied} (threshold ")
+    assert sorted(lines[:-1]) == sorted(f"wrote {path}" for path in out_dir.iterdir())  # every file, once
     document = json.loads(out)
     assert document == json.loads((out_dir / "calibration.json").read_text())
     assert document["sets_tried"] == 11 * 3 * 2 * 2

@@ -185,10 +185,10 @@ def _calibrate_all(models: list[Any], request: Any, progress: ProgressOutput,
 
 
 def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutput, out: TextIO) -> None:
-    """Print the figures, then write the files --out and --apply-to ask for: the model written by --apply-to is
-    named on stdout after the report (on stderr with --format json, whose stdout is the document alone). That line
-    is a result, not progress: it is said whatever --progress is (as a JSON message with jsonl, which keeps stderr
-    all JSON lines)."""
+    """Print the figures, then write the files --out and --apply-to ask for, each named after the report: on stdout
+    with --format text, on stderr with --format json (whose stdout is the document alone). Those lines are results,
+    not progress: they are said whatever --progress is (as JSON messages with jsonl, which keeps stderr all JSON
+    lines)."""
     from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
     from workbench.calibration.results.report import describe_recommended, render_comparison, render_text
 
@@ -198,20 +198,24 @@ def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutp
     else:
         out.write(render_text(result) + render_comparison(result, compared))
     out.flush()
-    notes: list[str] = []
-    written = (write_outputs(result, args.out, not args.no_plot, notes, compared)
-               if args.out is not None else [])
-    for line in [f"wrote {path}" for path in written] + notes:
-        progress.message(line)
-    if args.apply_to is not None:  # said as kws params says it: the model to ship and what it now holds
-        line = f"wrote {apply_recommendation(result, args.apply_to)} ({describe_recommended(result)})"
+
+    def say(line: str) -> None:
         if args.format == "text":
             out.write(line + "\n")
+            out.flush()
         elif progress.mode == "jsonl":  # stdout holds the document alone
             progress.message(line)
         else:
             progress.finish()
             print(line, file=sys.stderr)
+
+    notes: list[str] = []
+    written = (write_outputs(result, args.out, not args.no_plot, notes, compared)
+               if args.out is not None else [])
+    for line in [f"wrote {path}" for path in written] + notes:
+        say(line)
+    if args.apply_to is not None:  # said as kws params says it: the model to ship and what it now holds
+        say(f"wrote {apply_recommendation(result, args.apply_to)} ({describe_recommended(result)})")
 
 
 def _share_of(progress: Any, number: int, count: int, name: str) -> Any:
