@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from workbench.calibration.replay import CalibrationCancelled
 from workbench.calibration.streams.stream_audio import NoiseBed
+from workbench.core.audio.decibels import amplitude_ratio
 
 SNR_WORD, SNR_FILE = "word", "file"
 SNR_REFERENCES = (SNR_WORD, SNR_FILE)
@@ -40,7 +41,6 @@ GAP_RAMPS = 3  # ``word``: a gap holds up to three ramps (word to file level, fi
 MIN_RAMP_S = 0.005
 MAX_BOOST_DB = 30.0  # the most a quiet stretch of bed is raised above its file's overall level
 MEASURE_BLOCK_S = 10.0  # the bed measured at a time
-DB_PER_AMPLITUDE_DECADE = 20.0
 HALF_SAMPLE = 0.5  # knots lie between samples, so every sample of a labelled span is at its level exactly
 
 Spans = npt.NDArray[np.int64]  # (n, 2): [start, stop) of each item, in samples
@@ -84,7 +84,7 @@ def word_levels(word_spans: Spans, wanted: npt.NDArray[np.float64], is_word: npt
     (copied, as every pass over the bed copies it).
     """
     measured = bed_rms_under(word_spans, noise, total, sample_rate, rng, cancel)
-    floor = 10.0 ** (-MAX_BOOST_DB / DB_PER_AMPLITUDE_DECADE)
+    floor = amplitude_ratio(-MAX_BOOST_DB)
     boosted = int(np.count_nonzero(is_word & (measured < floor) & (wanted > 0)))
     under = np.where(is_word, wanted / np.maximum(measured, floor), wanted)
     starts = word_spans[:, 0].astype(np.float64) - HALF_SAMPLE

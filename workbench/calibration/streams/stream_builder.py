@@ -52,6 +52,7 @@ from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
 from workbench.core.detection.detector import is_keyword_class
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.core.wording import listed
+from workbench.core.audio.decibels import amplitude_ratio
 
 # issue 16's stream, 332 keywords : 1,678 other words : 169 silences: the proportions a stream keeps (whole
 # one-second clips with the default gaps fit fewer items an hour: whole_clip_hourly_counts)
@@ -67,7 +68,6 @@ MINUTE_DECIMALS = 100  # the shortest length is said in hundredths of a minute
 CONTEXT_S = 0.1  # audio kept before and after the spoken part of a clip
 PEAK_LIMIT = 0.9  # a clip's gain never takes its peak above this (full scale = 1)
 FILL_MARGIN = 3.0  # items drawn when filling a duration, relative to issue 16's hourly rates
-DB_PER_AMPLITUDE_DECADE = 20.0
 
 ProgressCallback = Callable[[float], None]
 
@@ -79,10 +79,6 @@ def whole_clip_hourly_counts(gap_s: tuple[float, float] = DEFAULT_GAP_S) -> tupl
     total = KEYWORDS_PER_HOUR + UNKNOWN_PER_HOUR + SILENCE_PER_HOUR
     return (round(items * KEYWORDS_PER_HOUR / total), round(items * UNKNOWN_PER_HOUR / total),
             round(items * SILENCE_PER_HOUR / total))
-
-
-def _db(value: float) -> float:
-    return 10.0 ** (value / DB_PER_AMPLITUDE_DECADE)
 
 
 def _check_range(values: Sequence[float], what: str, minimum: float | None = None) -> tuple[float, float]:
@@ -242,12 +238,12 @@ def _place_items(items: list[StreamItem], recipe: StreamRecipe, rng: np.random.G
     end_limit = int(recipe.minutes * 60 * sample_rate) if recipe.fills_duration else None
     cursor = int(LEAD_IN_S * sample_rate)  # end of the previous clip (or word, when trimming)
     placed: list[PlacedClip] = []
-    peak_limited, lowest_gain = 0, _db(recipe.gain_db[0])
+    peak_limited, lowest_gain = 0, amplitude_ratio(recipe.gain_db[0])
     for number, item in enumerate(items):
         if cancel is not None and cancel.is_set():
             raise CalibrationCancelled("stream building cancelled")
         gap = int(rng.uniform(*recipe.gap_s) * sample_rate)
-        gain = _db(rng.uniform(*recipe.gain_db))
+        gain = amplitude_ratio(rng.uniform(*recipe.gain_db))
         heard = 0.0
         if item.path is None:  # silence without clips: one second of the noise bed alone
             span, word, rms = (0, sample_rate), (0, sample_rate), 0.0
@@ -295,7 +291,7 @@ def _noise_levels(placed: list[PlacedClip], recipe: StreamRecipe, rng: np.random
         level = r if r > 0 else previous
         previous = level
         snr = rng.uniform(*recipe.snr_db) if recipe.snr_db is not None else math.inf
-        levels.append(level / _db(snr) if math.isfinite(snr) else 0.0)
+        levels.append(level / amplitude_ratio(snr) if math.isfinite(snr) else 0.0)
     return np.asarray(levels, np.float64)
 
 

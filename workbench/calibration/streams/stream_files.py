@@ -26,9 +26,9 @@ from workbench.core.atomic_write import check_destination
 from workbench.core.file_set import WrittenInto, write_file_set
 from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
 from workbench.core.errors import SettingsError
+from workbench.core.audio.decibels import amplitude_ratio
 
 ALL_SPLITS = "all"
-DB_PER_AMPLITUDE_DECADE = 20.0
 FULL_SCALE_DBFS = 0.0
 MIX_PROGRESS_START = 0.5  # the layout reports progress up to here, the mix as it is written the rest
 
@@ -84,7 +84,7 @@ def make_background_stream(noise_files: Sequence[str | Path], minutes: float, le
                             f"got {level_dbfs:g} dBFS")
     sources = [to_float(load_audio(p, sample_rate).samples) for p in noise_files]
     total = int(minutes * 60 * sample_rate)
-    gain = 10.0 ** (level_dbfs / DB_PER_AMPLITUDE_DECADE)
+    gain = amplitude_ratio(level_dbfs)
     info = {"background_only": True, "noise_files": [Path(p).name for p in noise_files], "seed": seed,
             "level_dbfs": level_dbfs, "sample_rate": sample_rate,
             "duration_s": round(total / sample_rate, 3), "clipped_samples": None}

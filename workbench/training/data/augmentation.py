@@ -44,12 +44,12 @@ import numpy as np
 from workbench.training.data.audio_effects import (FloatArray, fit_length, place, placement_start,
                                                    stretch_and_shift, trim_silence)
 from workbench.training.spec.model_spec import AugmentationSettings
+from workbench.core.audio.decibels import amplitude_ratio
 
 INT16_SCALE = 32768.0
 INT16_MIN, INT16_MAX = -32768, 32767
 BEFORE, AFTER = -1, 1  # which side of the sample's word a neighbour sits on
 CONTEXT_SIDES = ((BEFORE,), (AFTER,), (BEFORE, AFTER))  # equally likely for a context sample
-DB_PER_AMPLITUDE_DECADE = 20.0
 FRAMES_AXIS, CHANNELS_AXIS = 0, 1  # of a (frames, channels) spectrogram
 MASK_VALUE = np.iinfo(np.int8).min  # the int8 spectrogram of silence: the frontend's floor
 
@@ -120,7 +120,7 @@ def draw_transform(rng: np.random.Generator, settings: AugmentationSettings, n_n
         semitones=uniform(settings.pitch_range, 0.0) if not silence else 0.0,
     )
     def gain() -> float:
-        return float(10.0 ** (uniform(settings.context_gain_db, 0.0) / DB_PER_AMPLITUDE_DECADE))
+        return amplitude_ratio(uniform(settings.context_gain_db, 0.0))
 
     if not silence and n_context and settings.context_share and rng.uniform() < settings.context_share:
         sides = CONTEXT_SIDES[int(rng.integers(len(CONTEXT_SIDES)))]
