@@ -1,5 +1,5 @@
 """A finished calibration whose report was not saved, under a second run or another report: nothing of it is
-deleted without asking, and what the workspace says and offers follows (real `kws calibrate` children)."""
+deleted without asking (a second run asks before it starts), and what the workspace says and offers follows (real `kws calibrate` children)."""
 
 from __future__ import annotations
 
@@ -34,15 +34,18 @@ def test_a_second_run_asks_about_the_first_runs_unsaved_results_and_a_cancel_say
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)
     view.inputs.stream_edit.setFocus()
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_rerun_results", lambda _parent: asked.append("rerun") or dialogs.DISCARD)
     with qtbot.waitSignal(view.child.progress, timeout=RUN_TIMEOUT_MS):
         qtbot.keyClick(view.inputs.stream_edit, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # Run, from a field
     assert view.running and view.focusWidget() is view.cancel_button
+    assert asked == ["rerun"] and first.is_dir()  # asked before the run; deleted only when it finishes
 
     assert not view.open_report_button.isEnabled()  # its results would replace the report
     assert not view.open_report(report) and host.errors == [
         "a calibration is running: cancel it, or let it finish, before opening a report"]
 
-    asked: list[str] = []
+    asked.clear()
     monkeypatch.setattr(dialogs, "ask_stop_running", lambda _parent: asked.append("stop") or True)
     monkeypatch.setattr(dialogs, "ask_unsaved_results", lambda _parent: asked.append("unsaved") or dialogs.CANCEL)
     assert view.confirm_close() is False and asked == ["stop", "unsaved"]  # Yes to stopping, Cancel to losing
@@ -98,3 +101,26 @@ def test_a_run_that_finishes_while_the_stop_question_is_up_is_asked_about(  # ty
     monkeypatch.setattr(dialogs, "ask_unsaved_results", lambda _parent: asked.append("unsaved") or dialogs.CANCEL)
     assert view.confirm_close() is False and asked == ["stop", "unsaved"]
     assert view.unsaved_results and view._run_folder.is_dir()
+
+
+def test_a_second_run_over_unsaved_results_is_not_started_on_cancel_and_saves_them_first_on_save(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream, tmp_path, monkeypatch) -> None:  # noqa: F811
+    from PySide6.QtWidgets import QFileDialog
+
+    view = workspace
+    view.inputs.set_stream(stream)
+    run_to_end(qtbot, view)
+    first, shown = view._run_folder, view.output
+    answers = iter([dialogs.CANCEL, dialogs.SAVE])
+    asked: list[object] = []
+    monkeypatch.setattr(dialogs, "ask_rerun_results", lambda parent: asked.append(parent) or next(answers))
+    report = tmp_path / "report"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *_args: str(report)))
+    assert not view.run() and not view.running  # Cancel: nothing starts, nothing is lost
+    assert asked == [view] and view.output is shown and first.is_dir() and view.unsaved_results
+    with qtbot.waitSignal(view.child.progress, timeout=RUN_TIMEOUT_MS):
+        assert view.run()  # Save report…: saved into the chosen folder, then the run starts
+    assert len(asked) == 2 and (report / "calibration.json").is_file() and not view.unsaved_results
+    qtbot.waitUntil(lambda: not view.running, timeout=RUN_TIMEOUT_MS)
+    assert view.unsaved_results and view._run_folder != first  # the new run's results, not saved yet
+    assert (report / "calibration.json").is_file()

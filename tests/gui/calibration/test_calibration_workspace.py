@@ -33,7 +33,12 @@ def stream(tmp_path_factory: pytest.TempPathFactory, speech_commands: Path) -> P
 
 
 @pytest.fixture
-def workspace(qtbot, tmp_path: Path, reference_model_path: Path):  # type: ignore[no-untyped-def]
+def workspace(qtbot, tmp_path: Path, reference_model_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The workspace on the reference model; a second run over unsaved results goes ahead (Discard) without the
+    question's modal box, which a test that looks at the question replaces with its own answers."""
+    from workbench.gui.calibration import calibration_dialogs
+
+    monkeypatch.setattr(calibration_dialogs, "ask_rerun_results", lambda _parent: calibration_dialogs.DISCARD)
     host = WorkspaceHostDouble(tmp_path)
     assert host.controller.load_model(reference_model_path)
     view = CalibrationWorkspace(host)

@@ -1,6 +1,6 @@
 """The Calibration workspace's dialogs: where to save a model copy or a report, which report to open, and
-the questions before the window closes over a running calibration or unsaved results, or another report
-replaces unsaved results.
+the questions before the window closes over a running calibration or unsaved results, or another report or a
+new run replaces unsaved results.
 
 Why apart: each dialog only asks for a path and hands it to the workspace's ``save_into_model`` /
 ``save_report`` / ``open_report``, which are what tests and scripts call (as :mod:`workbench.gui.file_dialogs`
@@ -27,6 +27,8 @@ UNSAVED_QUESTION = ("The finished calibration's report was not saved: its result
                     "closes.")
 REPLACING_QUESTION = ("The finished calibration's report was not saved: its results are deleted when another "
                       "report is shown instead.")
+RERUN_QUESTION = ("The finished calibration's report was not saved: its results are deleted when the new run "
+                  "finishes (a run that fails or is cancelled keeps them).")
 
 
 def choose_save_into_model(workspace: "CalibrationWorkspace") -> None:
@@ -62,6 +64,11 @@ def ask_replacing_results(parent: QWidget) -> str:
     return _ask_save_discard_cancel(parent, REPLACING_QUESTION)
 
 
+def ask_rerun_results(parent: QWidget) -> str:
+    """The same answers before a new run starts whose results will replace the unsaved ones."""
+    return _ask_save_discard_cancel(parent, RERUN_QUESTION)
+
+
 def _ask_save_discard_cancel(parent: QWidget, question: str) -> str:
     box = QMessageBox(QMessageBox.Icon.Question, "KWS Workbench", question, parent=parent)
     save = box.addButton("Save report…", QMessageBox.ButtonRole.AcceptRole)
@@ -73,15 +80,17 @@ def _ask_save_discard_cancel(parent: QWidget, question: str) -> str:
     return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL
 
 
-def confirm_discard_results(workspace: "CalibrationWorkspace", replacing: bool = False) -> bool:
-    """Whether the window may close (``replacing``: another report may be shown) over a finished calibration
-    whose report was not saved.
+def confirm_discard_results(workspace: "CalibrationWorkspace", replacing: bool = False,
+                            rerun: bool = False) -> bool:
+    """Whether the window may close (``replacing``: another report may be shown; ``rerun``: a new run may start)
+    over a finished calibration whose report was not saved.
 
-    Why ask: its results live in a temporary folder that closing (or showing another report) deletes --
-    minutes of work gone without a word. Save report… saves them first (a cancelled folder choice or a failed
-    save keeps them, and the window open).
+    Why ask: its results live in a temporary folder that closing (or showing another report, or a new run's
+    results) deletes -- minutes of work gone without a word. Save report… saves them first (a cancelled folder
+    choice or a failed save keeps them, and the window open, the report shown, the run not started).
     """
-    answer = ask_replacing_results(workspace) if replacing else ask_unsaved_results(workspace)
+    answer = (ask_rerun_results(workspace) if rerun else ask_replacing_results(workspace) if replacing
+              else ask_unsaved_results(workspace))
     if answer == SAVE:
         return choose_save_report(workspace)
     return answer == DISCARD

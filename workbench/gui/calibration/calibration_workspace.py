@@ -29,6 +29,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.gui.calibration import calibration_files
 from workbench.gui.calibration.calibration_dialogs import (
     choose_open_report, choose_save_into_model, choose_save_report, confirm_close_calibration,
+    confirm_discard_results,
 )
 from workbench.gui.calibration.calibration_inputs_view import CALIBRATION_BOXES, CalibrationInputsView
 from workbench.gui.calibration.calibration_layout import lay_out_calibration
@@ -122,13 +123,16 @@ class CalibrationWorkspace(QWidget):
         return self.child.running
 
     def run(self) -> bool:
-        """Start a calibration of the chosen inputs; False (and a message) if something is missing."""
+        """Start a calibration of the chosen inputs; False (and a message) if something is missing, or when the user
+        keeps the finished run's unsaved results from being replaced (asked: Save report… / Discard / Cancel)."""
         if self.running:
             return False
         try:
             args = self.inputs.calibrate_arguments()
         except WorkbenchError as exc:
             self.host.show_error(str(exc))
+            return False
+        if self.unsaved_results and not confirm_discard_results(self, rerun=True):
             return False
         folder = new_run_folder()
         self._pending = (folder, Path(args[args.index("--model") + 1]))
