@@ -170,7 +170,8 @@ class MainWindow(QMainWindow):
             self.show_error(unsaved)
         if model is None or not self.open_model(model):
             last, problem = last_model.open_last_model(self)
-            if self.controller.model is None and self.open_model(default_model_path()) and last and problem:
+            bundled = self.controller.model is None and self.open_model(default_model_path(), recent=False)
+            if bundled and last and problem:
                 self.last_error = last_model.last_model_sentence(last, problem, default_model_path())
                 self.notice.show_text(self.last_error)  # stays: the stream's start-up messages follow at once
         if self.controller.model is None:
@@ -183,19 +184,22 @@ class MainWindow(QMainWindow):
             self.show_status(self.tuning_note)
 
     # -- files ----------------------------------------------------------------------------------
-    def open_model(self, path: str | Path, report: bool = True) -> bool:
+    def open_model(self, path: str | Path, report: bool = True, recent: bool = True) -> bool:
         """Load ``path``; the tuning of the model it replaces is kept, its own remembered tuning comes back (the
         status bar says so, ``tuning_note``).
 
         A model that loads but cannot stream opens for inspection only (``controller.live_problem``). With
-        ``report=False`` a failure is only kept in ``controller.load_error`` (start-up says it its own way)."""
+        ``report=False`` a failure is only kept in ``controller.load_error`` (start-up says it its own way).
+        ``recent=False``: not listed in File > Recent (the bundled model start-up falls back on: the user chose
+        nothing)."""
         path = Path(path)
         self.settings.remember_tuning(self.controller.model, self.controller.tuning)
         if not self.controller.load_model(path, self.settings.detection_params, report=report):
             return False
         self.model_path = path
         self.settings.set_last_model(path)
-        file_dialogs.update_recent_menu(self, self.settings.add_recent(path))
+        if recent:
+            file_dialogs.update_recent_menu(self, self.settings.add_recent(path))
         self.tuning_note = self.settings.remembered_sentence(self.controller.model, self.controller.tuning)
         if self.tuning_note:  # values not the file's are in force: never without a word
             self.show_status(self.tuning_note)

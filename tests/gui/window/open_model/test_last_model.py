@@ -104,3 +104,19 @@ def test_start_up_names_a_last_model_with_odd_characters_once(qtbot, settings_di
     assert second.notice.text == second.last_error == (
         f"The last model used, {last}, is empty. Opened {default_model_path().name} instead.")
     second.close()
+
+
+def test_the_bundled_model_a_first_start_falls_back_on_is_not_a_recent_file(qtbot, settings_dir) -> None:
+    """The user opened nothing: File > Recent stays empty (the bundled models have their own menu)."""
+    from workbench.gui.window.main_window import MainWindow
+
+    window = MainWindow(dark=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.start_up(audio=sample_audio_path())
+    assert window.controller.model.path == default_model_path()
+    assert [action.toolTip() for action in window.recent_menu.actions() if action.toolTip()] == [
+        str(sample_audio_path().resolve())]  # the audio given, not the model
+    assert window.open_model(default_model_path())  # chosen by the user: listed
+    assert str(default_model_path().resolve()) in [action.toolTip() for action in window.recent_menu.actions()]
+    window.close()
