@@ -33,3 +33,21 @@ def test_a_new_file_beside_them_is_written(capsys, tmp_path: Path) -> None:
     out = tmp_path / "a.npy"
     assert main(["features", str(sample_audio_path()), "-o", str(out), "--clip"]) == 0
     assert np.load(out).shape == (49, 40)
+
+
+def test_a_csv_file_gets_csv_rows_of_the_same_spectrogram(capsys, tmp_path: Path) -> None:
+    """-o out.csv used to get NumPy binary under a .csv name."""
+    assert main(["features", str(sample_audio_path()), "-o", str(tmp_path / "a.npy"), "--dtype", "uint16"]) == 0
+    assert main(["features", str(sample_audio_path()), "-o", str(tmp_path / "a.CSV"), "--dtype", "uint16"]) == 0
+    expected = np.load(tmp_path / "a.npy")
+    lines = (tmp_path / "a.CSV").read_text(encoding="ascii").splitlines()
+    assert len(lines) == expected.shape[0] and lines[0].count(",") == expected.shape[1] - 1
+    np.testing.assert_array_equal(np.loadtxt(tmp_path / "a.CSV", delimiter=",", dtype=np.int64), expected)
+
+
+def test_an_extension_it_does_not_write_is_refused(capsys, tmp_path: Path) -> None:
+    for name in ("a.txt", "a"):
+        assert main(["features", str(sample_audio_path()), "-o", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("kws: error: ") and "kws features writes .npy or .csv files" in err
+        assert err.count("\n") == 1 and not (tmp_path / name).exists()

@@ -1,8 +1,9 @@
-"""``kws features``: the spectrogram the model sees, as a NumPy file (for notebooks and training checks).
+"""``kws features``: the spectrogram the model sees, as a NumPy file or CSV (for notebooks and training checks).
 
 The frontend settings come from the model's embedded ``fe.*`` parameters, so the features match what the
 model was trained on and what the board computes. The output never replaces the audio file or the model
-(:mod:`workbench.output_guard`).
+(:mod:`workbench.output_guard`). ``-o``'s extension names the format, and one it does not write is refused:
+a ``.csv`` used to get NumPy binary without a word.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ import numpy as np
 
 from workbench.cli.model_argument import model_argument
 from workbench.output_guard import check_output_file
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.core.frontend import MicroFrontend, quantize
 from workbench.core.frontend_settings import FrontendSettings
 
 MS_PER_S = 1000
+NPY, CSV = ".npy", ".csv"
+OUTPUT_SUFFIXES = (NPY, CSV)
+CSV_DELIMITER = ","
 
 
 def register(subparsers: Any) -> None:
@@ -29,10 +33,11 @@ def register(subparsers: Any) -> None:
         "features",
         help="compute the frontend spectrogram of an audio file",
         description="Run an audio file through the native frontend (from fresh state, as one stream) "
-        "and save the spectrogram (frames x channels) as .npy.",
+        "and save the spectrogram (frames x channels) as .npy (NumPy) or .csv (one line per frame, one "
+        "comma-separated column per channel, no header), as -o's extension says.",
     )
     p.add_argument("file", type=Path, help="WAV/FLAC/OGG/MP3 file (any rate, channels, depth)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="output .npy file")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output .npy or .csv file")
     p.add_argument("--dtype", choices=("int8", "uint16"), default="int8",
                    help="int8 = the model input (MLTK quantisation), uint16 = raw frontend output")
     p.add_argument("--model", type=model_argument, help="take the frontend settings from this model (default: bundled)")
@@ -59,6 +64,24 @@ def _heard_s(duration_s: float, settings: FrontendSettings, clip: bool) -> float
     return min(duration_s, settings.sample_length_ms / MS_PER_S) if clip else duration_s
 
 
+def check_output_suffix(output: Path) -> None:
+    """SettingsError for an ``-o`` whose extension names a format this command does not write."""
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        shown = f"the extension {output.suffix}" if output.suffix else "no extension"
+        raise SettingsError(f"-o {output} has {shown}: kws features writes {' or '.join(OUTPUT_SUFFIXES)} files.")
+
+
+def encode_features(features: np.ndarray, suffix: str) -> bytes:
+    """The file's bytes in the format ``suffix`` names: NumPy's .npy, or CSV rows of integers (one per frame)."""
+    if suffix == CSV:
+        text = io.StringIO()
+        np.savetxt(text, features, fmt="%d", delimiter=CSV_DELIMITER)
+        return text.getvalue().encode("ascii")
+    buffer = io.BytesIO()
+    np.save(buffer, features)
+    return buffer.getvalue()
+
+
 def run(args: argparse.Namespace) -> int:
     from workbench.assets import default_model_path
     from workbench.core.atomic_write import atomic_write_bytes
@@ -66,15 +89,14 @@ def run(args: argparse.Namespace) -> int:
     from workbench.core.model.model_file import load_model
 
     check_output_file(args.output, [args.file, *([args.model] if args.model else [])])
+    check_output_suffix(args.output)
     model = load_model(args.model or default_model_path())
     settings = FrontendSettings.from_params(model.params)
     clip = load_audio(args.file, sample_rate=int(settings.sample_rate_hz))
     features = compute_features(clip.samples, settings, args.dtype, args.clip)
     if features.shape[0] == 0:
         raise WorkbenchError(f"{args.file} is shorter than one frontend window ({settings.window_size_ms} ms)")
-    buffer = io.BytesIO()
-    np.save(buffer, features)
-    atomic_write_bytes(args.output, buffer.getvalue())
+    atomic_write_bytes(args.output, encode_features(features, args.output.suffix.lower()))
     print(f"wrote {args.output}: {features.shape[0]}x{features.shape[1]} {features.dtype} "
           f"({_heard_s(clip.duration_s, settings, args.clip):.2f} s of audio)", file=sys.stderr)
     return 0
