@@ -192,3 +192,51 @@ def test_a_cancelled_build_with_workers_says_so_and_resume_finishes(two_engine_r
     assert first.cancelled and json.loads((out / MANIFEST).read_text())["state"] == "cancelled"
     second = build_dataset(settings(noise_kinds=()), two_engine_registry, out, workers=2, resume=True)
     assert second.clips == 25 and json.loads((out / MANIFEST).read_text())["state"] == "finished"
+
+
+def _real_recordings(folder: Path) -> Path:
+    """A folder of real recordings in the Speech Commands layout, as a person keeps one (no synth.json)."""
+    (folder / "stop").mkdir(parents=True)
+    sf.write(str(folder / "stop" / "kal_nohash_0.wav"), np.zeros(16000, np.int16), 16000, subtype="PCM_16")
+    return folder
+
+
+def test_resume_never_writes_into_a_folder_no_build_made(two_engine_registry, tmp_path: Path) -> None:
+    """--resume on real recordings counted stop/kal_nohash_0.wav as a synthetic take and added synth.json and
+    _background_noise_ to the folder."""
+    real = _real_recordings(tmp_path / "real")
+    before = digests(real)
+    with pytest.raises(WorkbenchError) as refused:
+        build_dataset(settings(words=("stop",)), two_engine_registry, real, workers=1, resume=True)
+    assert str(refused.value) == (f"--resume continues a cancelled kws dataset synth build, but {real} holds no "
+                                  "synth.json, so it is no synth build: choose a new folder.")
+    assert sorted(p.name for p in real.iterdir()) == ["stop"] and digests(real) == before
+
+
+@pytest.mark.parametrize("text, why", [
+    ("{not json", "it is not valid JSON: "),
+    ("[1, 2]", "it holds no build settings"),
+    (b"\xff\xfe", "it is not UTF-8 text"),
+])
+def test_resume_says_an_unreadable_manifest_is_unreadable(two_engine_registry, tmp_path: Path, text, why) -> None:
+    """A corrupt synth.json was reported as "built with other settings"."""
+    out = _real_recordings(tmp_path / "synth")
+    if isinstance(text, bytes):
+        (out / MANIFEST).write_bytes(text)
+    else:
+        (out / MANIFEST).write_text(text)
+    with pytest.raises(WorkbenchError) as refused:
+        build_dataset(settings(words=("stop",)), two_engine_registry, out, workers=1, resume=True)
+    message = str(refused.value)
+    assert message.startswith(f"{out / MANIFEST} cannot be read ({why}") and "other settings" not in message
+    assert message.endswith(f"so --resume cannot tell whether {out} was built with the same settings: choose a new "
+                            "folder.")
+    assert sorted(p.name for p in out.iterdir()) == ["stop", MANIFEST]
+
+
+def test_resume_into_an_empty_or_missing_folder_builds_it(two_engine_registry, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    for out in (tmp_path / "empty", tmp_path / "new"):
+        report = build_dataset(settings(words=("yes",), noise_kinds=()), two_engine_registry, out, workers=1,
+                               resume=True)
+        assert report.counts == {"go": 5, "yes": 10} and report.kept == 0

@@ -6,9 +6,9 @@ seed), so each worker is a spawned process (spawn, not fork: the GUI has threads
 and cleans up after them); the parent writes every file atomically. Progress goes to a callback after each
 batch; ``cancel`` (a ``threading.Event``) ends the workers at once and keeps every clip already written.
 Because the plan fixes every file name and seed, building the same settings into the same folder again
-(``resume=True``; other settings are refused) only makes the clips that are missing. With ``workers=1``
-everything runs in this process and a cancel takes effect after the current voice batch (seconds; up to half
-a minute for a Kokoro batch).
+(``resume=True``; other settings, and a folder with no ``synth.json``, are refused) only makes the clips that
+are missing. With ``workers=1`` everything runs in this process and a cancel takes effect after the current
+voice batch (seconds; up to half a minute for a Kokoro batch).
 
 A job that fails (an engine error, a word too long for the clip) is listed in the report and the
 manifest, never fatal; a build where no voice is installed is one clear error naming the install lines.
@@ -32,7 +32,7 @@ from typing import Any, Callable
 import numpy as np
 
 from workbench import __version__
-from workbench.core.atomic_write import atomic_write_text, create_folder
+from workbench.core.atomic_write import atomic_write_text, check_destination, create_folder
 from workbench.core.audio.audio_file import save_wav
 from workbench.core.errors import WorkbenchError
 from workbench.synthesis.build_plan import (
@@ -126,21 +126,44 @@ def _settings_record(settings: SynthSettings) -> dict[str, Any]:
         "negatives": [n.text for n in settings.negatives]}
 
 
-def _check_out(out: Path, resume: bool, settings: SynthSettings) -> None:
+def _earlier_settings(out: Path) -> dict[str, Any]:
+    """The settings record of the synth build in ``out`` (which holds files), or WorkbenchError saying why there
+    is none to continue: a folder without ``synth.json`` (real recordings, say) is no synth build at all, and an
+    unreadable ``synth.json`` does not say which settings it was built with."""
+    path = out / MANIFEST
+    if not path.is_file():
+        raise WorkbenchError(f"--resume continues a cancelled kws dataset synth build, but {out} holds no {MANIFEST}, "
+                             "so it is no synth build: choose a new folder.")
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+    except UnicodeDecodeError:
+        why = "it is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        why = f"it is not valid JSON: {exc.msg} at line {exc.lineno}"
+    else:
+        if isinstance(earlier, dict) and isinstance(earlier.get(MANIFEST_SETTINGS_KEY), dict):
+            return earlier[MANIFEST_SETTINGS_KEY]
+        why = "it holds no build settings"
+    raise WorkbenchError(f"{path} cannot be read ({why}), so --resume cannot tell whether {out} was built with "
+                         "the same settings: choose a new folder.")
+
+
+def check_out(out: Path, resume: bool, settings: SynthSettings) -> None:
+    """WorkbenchError (one sentence) when the build of ``settings`` cannot go into ``out``: a file, a folder that
+    cannot be created or written, a folder that holds something (unless ``resume`` and it holds a synth build
+    of the same settings). Creates nothing, so a command line can check before it says or starts anything."""
     if out.exists() and not out.is_dir():
         raise WorkbenchError(f"{out} exists and is not a folder.")
-    if out.is_dir() and any(out.iterdir()) and not resume:
+    holds_files = out.is_dir() and any(out.iterdir())
+    if holds_files and not resume:
         raise WorkbenchError(f"The folder {out} is not empty: choose a new folder, or continue a build of the "
                              "same settings into it with --resume.")
-    if resume and (out / MANIFEST).is_file():
-        try:
-            earlier = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get(MANIFEST_SETTINGS_KEY, {})
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            earlier = {}
-        if json.loads(json.dumps(_settings_record(settings))) != earlier:
-            raise WorkbenchError(f"{out} was built with other settings: resume only with the same words, "
-                                 "negatives, takes, seed and clip settings (or choose a new folder).")
-    create_folder(out)
+    if holds_files and json.loads(json.dumps(_settings_record(settings))) != _earlier_settings(out):
+        raise WorkbenchError(f"{out} was built with other settings: resume only with the same words, "
+                             "negatives, takes, seed and clip settings (or choose a new folder).")
+    check_destination(out, folder=True)
 
 
 def _run_batches(batches: list[VoiceBatch], workers: int, cancel: threading.Event,
@@ -210,7 +233,8 @@ def build_dataset(settings: SynthSettings, registry: VoiceRegistry, out: str | P
     if not registry.voices:
         notes = "; ".join(registry.notes()) or "no engine was asked for"
         raise WorkbenchError(f"No voice is installed for the engines asked for ({notes}).")
-    _check_out(out, resume, settings)
+    check_out(out, resume, settings)
+    create_folder(out)
     cancel = cancel or threading.Event()
     jobs = plan_clips(settings, registry.voices)
     existing = {j.index for j in jobs if (out / j.path).is_file()} if resume else set()
@@ -243,9 +267,9 @@ def build_dataset(settings: SynthSettings, registry: VoiceRegistry, out: str | P
         if progress is not None:
             progress(BuildProgress("clips", done, total, f"{report.written} clips written"))
 
+    _write_manifest(settings, registry, report, jobs, started)  # state: building; first, so --resume knows it
     for folder in dict.fromkeys(job.folder for job in jobs):  # even when every take of a word fails
         (out / folder).mkdir(parents=True, exist_ok=True)
-    _write_manifest(settings, registry, report, jobs, started)  # state: building
     if progress is not None:
         progress(BuildProgress("clips", 0, total, f"{len(todo)} clips with {len(registry.voices)} voices"))
     batches = _batches(settings, todo, babble_jobs, registry.espeak_variants)

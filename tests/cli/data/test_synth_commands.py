@@ -298,6 +298,7 @@ def test_no_negative_words_is_a_warning_instead_of_a_training_command_that_fails
     assert "warning: no sound-alikes found for 'zyxq': it is not in the CMU pronouncing dictionary; add " \
            "--negatives WORDS" in done.stderr
     assert "would fail without them" in done.stderr and "train with" not in done.stderr
+    assert done.stderr.count("would fail without them") == 1, done.stderr  # it was said before and after the build
     given = _synth(tmp_path / "given", "zyxq", "--takes", "1", "--negatives", "go")
     assert given.returncode == 0 and "warning" not in given.stderr and "train with" in given.stderr
 
@@ -320,3 +321,58 @@ def test_no_noise_writes_no_noise_folder(tmp_path: Path) -> None:
     done = run("dataset", "synth", "--words", "stop", "--out", str(out), *SMALL, "--no-noise", "--progress", "none")
     assert done.returncode == 0, done.stderr
     assert {p.name for p in out.iterdir()} == {"stop", "go", MANIFEST}  # no empty _background_noise_/
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--takes", "0"], "kws: error: --takes must be at least 1, not 0.\n"),
+    (["--similar", "-1", "--negative-takes", "-2"],
+     "kws: error: --negative-takes must not be negative, not -2; --similar must not be negative, not -1.\n"),
+])
+def test_a_wrong_count_is_named_alone(capsys, tmp_path: Path, args: list[str], message: str) -> None:
+    """--takes 0 was told "--similar and --negative-takes must not be negative and --takes must be at least 1"."""
+    assert main(["dataset", "synth", "--words", "yes", "--out", str(tmp_path / "x"), *args]) == 2
+    assert capsys.readouterr().err == message
+
+
+def _unwritable(tmp_path: Path) -> Path:
+    if not Path("/proc/self").is_dir():
+        pytest.skip("needs Linux's /proc, where nobody can create files")
+    return Path("/proc/kws-synth-out")
+
+
+@pytest.mark.parametrize("out, message", [
+    (lambda tmp: tmp / "keep.txt", "exists and is not a folder"),
+    (lambda tmp: tmp, "is not empty: choose a new folder"),
+    (_unwritable, "Cannot create the folder /proc/kws-synth-out: /proc is not writable"),
+])
+def test_the_destination_is_checked_before_the_plan_is_said(capsys, tmp_path: Path, out, message: str) -> None:
+    """A non-empty, unwritable or file --out failed only after the plan and a warning that no negative word was
+    given: advice about a build that could not start."""
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["dataset", "synth", "--words", "yes", "--out", str(out(tmp_path)), "--similar", "0",
+                 "--engines", "espeak", "--progress", "none"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kws: error: ") and message in err and err.count("\n") == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
+def test_resume_refuses_a_folder_of_real_recordings(capsys, tmp_path: Path) -> None:
+    """--resume into real recordings (no synth.json) counted their clips as takes and added synth.json and
+    _background_noise_ to the folder."""
+    real = tmp_path / "real"
+    (real / "stop").mkdir(parents=True)
+    (real / "stop" / "kal_nohash_0.wav").write_bytes(b"RIFF")
+    assert main(["dataset", "synth", "--words", "stop", "--out", str(real), "--resume", *SMALL,
+                 "--progress", "none"]) == 2
+    assert capsys.readouterr().err == (f"kws: error: --resume continues a cancelled kws dataset synth build, but "
+                                       f"{real} holds no synth.json, so it is no synth build: choose a new folder.\n")
+    assert [p.relative_to(real).as_posix() for p in sorted(real.rglob("*"))] == ["stop", "stop/kal_nohash_0.wav"]
+
+
+def test_the_words_help_says_which_characters_a_word_may_hold(capsys) -> None:
+    """--words café is refused for its é; the help now says so before anyone tries."""
+    with pytest.raises(SystemExit):
+        main(["dataset", "synth", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert ("--words WORDS comma-separated keywords of the letters a-z (either case), digits, spaces, ' and -"
+            in help_text)

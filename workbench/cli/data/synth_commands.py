@@ -67,8 +67,9 @@ def register_synth_commands(dataset_subparsers: Any) -> None:
         "on two sides). Negative words (given, from a dataset's word folders, and words that sound like the "
         "keywords from the CMU dictionary) get one folder each (trained as _unknown_); _background_noise_ "
         "gets white, pink, brown noise, mains hum and babble. Nothing is downloaded.")
-    synth.add_argument("--words", required=True, help='comma-separated keywords, e.g. "hey lamp,stop" '
-                       "(folders and training labels: hey_lamp, stop)")
+    synth.add_argument("--words", required=True, help="comma-separated keywords of the letters a-z (either case), "
+                       "digits, spaces, ' and -, e.g. \"hey lamp,stop\" (folders and training labels: hey_lamp, "
+                       "stop)")
     synth.add_argument("--out", type=Path, required=True, help="new folder for the dataset")
     synth.add_argument("--negatives", help="comma-separated negative words to synthesise as well")
     synth.add_argument("--negatives-from", type=Path, metavar="DIR|FILE",
@@ -180,6 +181,17 @@ def _without_keywords(given: list[Any], words: tuple[str, ...], warnings: list[s
     return [n for n in given if n.text.lower() not in keywords]
 
 
+def check_counts(args: argparse.Namespace) -> None:
+    """SettingsError naming only the counts that are wrong (--takes 0 was told about --similar as well)."""
+    wrong = [f"--{option.replace('_', '-')} must {rule}, not {value}"
+             for option, value, lowest, rule in (("takes", args.takes, 1, "be at least 1"),
+                                                 ("negative_takes", args.negative_takes, 0, "not be negative"),
+                                                 ("similar", args.similar, 0, "not be negative"))
+             if value is not None and value < lowest]
+    if wrong:
+        raise SettingsError("; ".join(wrong) + ".")
+
+
 def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: list[str] | None = None) -> Any:
     """The :class:`~workbench.synthesis.build_plan.SynthSettings` of a ``synth`` command line; what the person
     should know goes to ``notes``, what will likely spoil the dataset to ``warnings`` (default: ``notes``)."""
@@ -194,8 +206,7 @@ def settings_from_args(args: argparse.Namespace, notes: list[str], warnings: lis
     words = tuple(check_word(w) for w in parse_word_list(args.words))
     if not words:
         raise SettingsError("--words names no keyword.")
-    if (args.similar or 0) < 0 or args.takes < 1 or args.negative_takes < 0:
-        raise SettingsError("--similar and --negative-takes must not be negative and --takes must be at least 1.")
+    check_counts(args)
     given = [NegativeWord(check_word(w), "given") for w in parse_word_list(args.negatives or "")]
     given = _without_keywords(given, words, warnings)
     listed = words_from(args.negatives_from, words) if args.negatives_from else []  # keywords left out there
@@ -301,7 +312,7 @@ def train_hint(out: Path, words: tuple[str, ...]) -> str:
 
 def run_synth(args: argparse.Namespace) -> int:
     from workbench.synthesis.build_plan import folder_name
-    from workbench.synthesis.dataset_builder import MANIFEST, build_dataset
+    from workbench.synthesis.dataset_builder import MANIFEST, build_dataset, check_out
     from workbench.synthesis.voice_registry import discover_voices
 
     notes: list[str] = []
@@ -309,6 +320,7 @@ def run_synth(args: argparse.Namespace) -> int:
     settings = settings_from_args(args, notes, warnings)
     if args.workers < 0:
         raise SettingsError(f"--workers must not be negative, not {args.workers}.")
+    check_out(args.out.expanduser(), args.resume, settings)  # before the plan and warnings: they would be moot
     voices = [v.strip() for v in (args.voices or "").split(",") if v.strip()]
     registry = discover_voices(args.engines, voices, espeak_variants=args.espeak_variants)
     if registry.unmatched:
@@ -345,7 +357,8 @@ def run_synth(args: argparse.Namespace) -> int:
         raise no_clip_error(empty, args.out)
     keyword_folders = {folder_name(w) for w in settings.words}
     if not any(n for folder, n in report.counts.items() if folder not in keyword_folders):
-        progress.say(f"warning: {args.out} holds no clip of a negative word: {NO_UNKNOWN}")
+        if settings.negatives:  # with none asked for, the warning before the build said so already
+            progress.say(f"warning: {args.out} holds no clip of a negative word: {NO_UNKNOWN}")
         return 0
     progress.say(f"train with: {train_hint(args.out, settings.words)}")
     return 0
