@@ -137,3 +137,57 @@ def test_export_c_never_names_the_array_after_a_c_keyword(reference_model_path, 
     assert "unsigned char model_int[]" in (tmp_path / "int.h").read_text()
     assert main(["export-c", str(reference_model_path), "-o", str(tmp_path / "m.h"), "--name", "int"]) == 2
     assert "try 'model_int'" in capsys.readouterr().err
+
+
+# file names whose stem is a C++ keyword, main, reserved (leading _ or __) or no identifier at all
+TRICKY_STEMS = ["static_cast", "char8_t", "co_await", "compl", "requires", "constinit", "thread_local", "main",
+                "__x", "_Z", "日本語"]
+
+
+def _array_name(header: Path) -> str:
+    found = re.search(r"^extern const unsigned char (\w+)\[\];$", header.read_text(), re.MULTILINE)
+    assert found is not None
+    return found.group(1)
+
+
+def test_any_model_file_name_gives_a_header_gcc_and_gxx_take(reference_model_path, tmp_path):
+    """static_cast.tflite gave `unsigned char static_cast[]`, which g++ refuses; main.tflite "cannot declare
+    '::main' to be a global variable"; __x.tflite a name reserved to the compiler."""
+    gcc, gxx = _compiler("gcc"), _compiler("g++")
+    names = []
+    for index, stem in enumerate(TRICKY_STEMS):
+        model = tmp_path / f"{stem}.tflite"
+        shutil.copy(reference_model_path, model)
+        assert main(["export-c", str(model), "-o", str(tmp_path / f"model{index}.h")]) == 0
+        names.append(_array_name(tmp_path / f"model{index}.h"))
+    assert len(set(names)) == len(names)
+    assert names[TRICKY_STEMS.index("__x")] == "model_x" and names[TRICKY_STEMS.index("日本語")] == "model"
+    source = "".join(f"#define KWS_{name.upper()}_IMPLEMENTATION\n" for name in names)
+    source += "".join(f'#include "model{index}.h"\n' for index in range(len(names)))
+    checks = " && ".join(f"{name}[4] == 'T' && {name}_len == {reference_model_path.stat().st_size}u"
+                         for name in names)
+    source += f"int main(void) {{ return ({checks}) ? 0 : 1; }}\n"
+    for compiler, file_name, standard in [(gcc, "all.c", "-std=c11"), (gxx, "all.cpp", "-std=c++20")]:
+        (tmp_path / file_name).write_text(source)
+        built = subprocess.run([compiler, *WARNINGS, standard, file_name, "-o", "all"], capture_output=True,
+                               text=True, cwd=tmp_path)
+        assert built.returncode == 0, built.stderr
+        subprocess.run([str(tmp_path / "all")], check=True)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("static_cast", "is a C or C++ keyword: it cannot name a C or C++ array (try 'model_static_cast')"),
+    ("main", "is the program's entry point"),
+    ("_Z", "starts with _, which C and C++ reserve for the compiler and its library: it cannot name a C or C++ "
+           "array (try 'model_Z')"),
+    ("__x", "(try 'model_x')"),
+    ("a__b", "holds __, which C++ reserves"),
+    ("", "--name is empty: give the array's C name, or leave --name out"),
+])
+def test_a_name_the_header_cannot_use_is_refused_with_one_that_works(reference_model_path, tmp_path, capsys,
+                                                                    name, message):
+    """--name '' fell back to the file's name without a word; --name _Z or __x gave a reserved name."""
+    assert main(["export-c", str(reference_model_path), "-o", str(tmp_path / "m.h"), "--name", name]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kws: error: ") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "m.h").exists()

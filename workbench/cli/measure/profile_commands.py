@@ -70,7 +70,9 @@ def register(subparsers: Any) -> None:
         "(NAME in capitals) before the include: that file holds the array, so the model is in flash once.")
     e.add_argument("model", type=model_argument, help=MODEL_HELP)
     e.add_argument("-o", "--output", type=Path, required=True, help="header file to write, e.g. model.h")
-    e.add_argument("--name", help="C variable name (default: from the model file name)")
+    e.add_argument("--name", help="C variable name: letters a-z and A-Z, digits and _, starting with a letter, "
+                   "without __ or a trailing _, and no C or C++ keyword (default: the model file's name, made "
+                   "into such a name)")
     e.set_defaults(func=run_export_c)
 
 
@@ -179,17 +181,33 @@ def _calibrated(report: "ProfileReport") -> "ProfileReport":
     return apply_refit(report, refit)
 
 
+def check_array_name(name: str | None) -> None:
+    """SettingsError for a ``--name`` the header cannot use as it is, with a name that works. Why refuse rather
+    than fix: firmware code refers to the array by the name given, so a silently different one would not link
+    (and ``--name ''`` used to fall back to the file name without a word)."""
+    from workbench.core.model.c_array import c_identifier, identifier_problem
+
+    if name is None:
+        return
+    if not name:
+        raise SettingsError("--name is empty: give the array's C name, or leave --name out to name it after the "
+                            "model file.")
+    problem = identifier_problem(name)
+    if problem is not None:
+        raise SettingsError(f"--name {name!r} {problem}: it cannot name a C or C++ array (try "
+                            f"{c_identifier(name)!r}).")
+
+
 def run_export_c(args: argparse.Namespace) -> int:
     from workbench.core.atomic_write import atomic_write_bytes
     from workbench.core.model.c_array import c_header, c_identifier, implementation_macro
     from workbench.core.model.tflite_graph import parse_model
 
+    check_array_name(args.name)
     check_output_file(args.output, [args.model])
     data, _name, params = _load(args.model)
     parse_model(data)  # refuse to export something that is not a model
-    name = c_identifier(args.name) if args.name else c_identifier(args.model.stem)
-    if args.name and name != args.name:
-        raise SettingsError(f"--name {args.name!r} is not a valid C identifier (try {name!r}).")
+    name = c_identifier(args.model.stem if args.name is None else args.name)
     header = c_header(data, name, params, args.model.name, header_name=args.output.name)
     atomic_write_bytes(args.output, header.encode("utf-8"))
     print(f"wrote {args.output}: define {implementation_macro(name)} in one file before including it "

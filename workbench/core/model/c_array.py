@@ -25,22 +25,68 @@ ALIGNMENT_BYTES = 16  # TensorFlow Lite Micro reads the flatbuffer in place: it 
 BYTES_SHOWN_OF_BINARY = 16
 LIST_SEPARATOR = ", "
 C_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]")
+UNDERSCORE_RUN = re.compile(r"_{2,}")
+SAFE_PREFIX = "model"  # before a name that would be a keyword, reserved, or start with a digit
+ALIGN_MACRO = "KWS_MODEL_ALIGN"  # the header's own macro: an array of that name would be expanded away
 
-# C11 and C++ keywords: a model file called int.tflite must not give `const unsigned char int[]`
+# Every keyword and alternative token of C11 and C++20 (and the keywords C23 added): a model file called
+# int.tflite or static_cast.tflite must not give `const unsigned char int[]`, which no compiler takes
 C_KEYWORDS = frozenset("""
     auto break case char const continue default do double else enum extern float for goto if inline int long
     register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while
     _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local
-    alignas alignof and asm bool catch class constexpr delete explicit export false friend mutable namespace new
-    noexcept not nullptr operator or private protected public template this throw true try typeid typename using
-    virtual wchar_t xor
+    alignas alignof asm bool catch char8_t char16_t char32_t class concept consteval constexpr constinit
+    const_cast co_await co_return co_yield decltype delete dynamic_cast explicit export false friend mutable
+    namespace new noexcept nullptr operator private protected public reinterpret_cast requires static_assert
+    static_cast template this thread_local throw true try typeid typename using virtual wchar_t
+    and and_eq bitand bitor compl not not_eq or or_eq xor xor_eq
+    typeof typeof_unqual _BitInt _Decimal32 _Decimal64 _Decimal128
 """.split())
+# Names the array may not take though they are no keywords, and why
+RESERVED_NAMES = {"main": "is the program's entry point (C++ refuses a global variable named main)",
+                  ALIGN_MACRO: "is a macro the header defines"}
+
+
+def identifier_problem(name: str) -> str | None:
+    """Why ``name`` cannot name the model's array (a phrase to follow the name), or None when it can.
+
+    Why more than the grammar: C reserves every file-scope name that starts with "_", and C++ every name that
+    holds "__" anywhere (the array's ``NAME_len`` too, so a trailing "_" is out as well); declaring one is
+    undefined behaviour that a compiler or a library header is free to break.
+    """
+    if not name:
+        return "is empty"
+    if C_IDENTIFIER.search(name):
+        return "holds characters other than the letters A-Z and a-z, digits and _"
+    if name[0].isdigit():
+        return "starts with a digit"
+    if name in C_KEYWORDS:
+        return "is a C or C++ keyword"
+    if name in RESERVED_NAMES:
+        return RESERVED_NAMES[name]
+    if name.startswith("_"):
+        return "starts with _, which C and C++ reserve for the compiler and its library"
+    if "__" in name:
+        return "holds __, which C++ reserves for the compiler and its library"
+    if name.endswith("_"):
+        return "ends with _, so its NAME_len would hold __, which C++ reserves for the compiler and its library"
+    return None
 
 
 def c_identifier(text: str) -> str:
-    """A valid C (and C++) identifier from a file name or user text."""
-    ident = C_IDENTIFIER.sub("_", text.strip()) or "model"
-    return f"model_{ident}" if ident[0].isdigit() or ident in C_KEYWORDS else ident
+    """A valid C and C++ identifier, not reserved in either, from a file name or user text (the name itself
+    when :func:`identifier_problem` finds nothing wrong with it).
+
+    Other characters become "_", a run of "_" becomes one, and a name that would start with a digit or "_", or be a
+    keyword or reserved, gets a ``model_`` prefix: ``__x`` gives ``model_x``, ``日本語`` gives ``model``.
+    """
+    ident = UNDERSCORE_RUN.sub("_", C_IDENTIFIER.sub("_", text.strip())).rstrip("_")
+    bare = ident.lstrip("_")
+    if not bare:
+        return SAFE_PREFIX
+    if bare != ident or bare[0].isdigit() or bare in C_KEYWORDS or bare in RESERVED_NAMES:
+        return f"{SAFE_PREFIX}_{bare}"
+    return bare
 
 
 def implementation_macro(name: str) -> str:
@@ -97,19 +143,19 @@ def c_header(data: bytes, name: str, params: dict[str, Any], source: str, header
               f"extern const unsigned char {name}[];", f"extern const unsigned int {name}_len;", "",
               "#ifdef __cplusplus", "}", "#endif", "", f"#endif  /* {guard} */", "",
               f"#if defined({macro}) && !defined({defined})", f"#define {defined}", "",
-              "#ifndef KWS_MODEL_ALIGN",
+              f"#ifndef {ALIGN_MACRO}",
               "#if defined(__cplusplus) && __cplusplus >= 201103L",
-              f"#define KWS_MODEL_ALIGN alignas({ALIGNMENT_BYTES})",
+              f"#define {ALIGN_MACRO} alignas({ALIGNMENT_BYTES})",
               "#elif defined(__GNUC__) || defined(__clang__)",
-              f"#define KWS_MODEL_ALIGN __attribute__((aligned({ALIGNMENT_BYTES})))",
+              f"#define {ALIGN_MACRO} __attribute__((aligned({ALIGNMENT_BYTES})))",
               "#elif defined(_MSC_VER)",
-              f"#define KWS_MODEL_ALIGN __declspec(align({ALIGNMENT_BYTES}))",
+              f"#define {ALIGN_MACRO} __declspec(align({ALIGNMENT_BYTES}))",
               "#else",
-              "#define KWS_MODEL_ALIGN",
+              f"#define {ALIGN_MACRO}",
               "#endif",
               "#endif", "",
               "#ifdef __cplusplus", 'extern "C" {', "#endif", "",
-              f"KWS_MODEL_ALIGN const unsigned char {name}[] = {{"]
+              f"{ALIGN_MACRO} const unsigned char {name}[] = {{"]
     for start in range(0, len(data), BYTES_PER_LINE):
         chunk = data[start:start + BYTES_PER_LINE]
         lines.append("  " + ", ".join(f"0x{b:02x}" for b in chunk) + ",")

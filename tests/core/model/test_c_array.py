@@ -1,0 +1,45 @@
+"""The array name of ``kws export-c``: every name it makes is a C and C++ identifier no standard reserves, and a
+name that already is one is kept as it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.core.model.c_array import C_KEYWORDS, c_identifier, identifier_problem
+
+# C++20 keywords and alternative tokens the list once lacked (a header named so failed to compile as C++)
+CPP_ONLY = ("static_cast dynamic_cast reinterpret_cast const_cast decltype char8_t char16_t char32_t thread_local "
+            "requires concept consteval constinit co_await co_return co_yield static_assert bitand bitor compl "
+            "and_eq or_eq xor_eq not_eq alignas alignof noexcept nullptr").split()
+
+
+@pytest.mark.parametrize("keyword", CPP_ONLY)
+def test_cpp_keywords_are_never_the_name(keyword: str) -> None:
+    assert keyword in C_KEYWORDS
+    assert c_identifier(keyword) == f"model_{keyword}"
+    assert identifier_problem(keyword) == "is a C or C++ keyword"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("__x", "model_x"),  # reserved: a leading _ at file scope (C), __ anywhere (C++)
+    ("_Z", "model_Z"),
+    ("--", "model"),  # replaced characters give no run of _
+    ("日本語", "model"),
+    ("my--model", "my_model"),
+    ("a__b", "a_b"),
+    ("model-", "model"),  # model_ would make model__len
+    ("1 bad", "model_1_bad"),
+    ("main", "model_main"),
+    ("KWS_MODEL_ALIGN", "model_KWS_MODEL_ALIGN"),
+    ("kws_yes_no", "kws_yes_no"),
+    ("g_model", "g_model"),
+])
+def test_names_are_made_safe(text: str, name: str) -> None:
+    assert c_identifier(text) == name
+    assert identifier_problem(name) is None
+
+
+@pytest.mark.parametrize("text", ["__x", "_Z", "a__b", "x_", "main", "int", "1x", "x y", ""])
+def test_a_name_with_a_problem_is_never_kept(text: str) -> None:
+    assert identifier_problem(text) is not None
+    assert c_identifier(text) != text and identifier_problem(c_identifier(text)) is None
