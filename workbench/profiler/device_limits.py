@@ -7,6 +7,10 @@ flash, answers the wrong question first.
 - Hybrid layers (dynamic-range quantisation: float32 activations, int8 weights) are refused by TFLM's
   kernels (``fully_connected.cc``, ``conv.cc``, ``depthwise_conv.cc``, … check that input and filter types
   match and fail with "Hybrid models are not supported on TFLite Micro."), so such a layer has no device time.
+- CONCATENATION takes at most 10 inputs on TFLM (``concatenation.cc``: ``kMaxInputNum``, checked in Prepare;
+  :data:`~workbench.core.model.tflm_limits.TFLM_MAX_CONCATENATION_INPUTS`): a wider one fails to prepare
+  ("Node CONCATENATION (number 8) failed to prepare"), so the model does not run, while LiteRT on the host
+  runs it without a word. ``kws average`` never writes one; other tools may.
 - Flash: MLTK's firmware reads the model from the end of flash as flatbuffer + 4-byte length
   (``mltk/utils/firmware_apps``; see :mod:`workbench.board.flashing.flash_layout`), and refuses to flash
   when image + model exceed the chip's flash. The xG24 Dev Kit's EFR32MG24 has 1536 kB as Commander counts
@@ -21,8 +25,10 @@ flash, answers the wrong question first.
 from __future__ import annotations
 
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo
+from workbench.core.model.tflm_limits import TFLM_MAX_CONCATENATION_INPUTS
 
 TFLM_HYBRID_REASON = "Hybrid models are not supported on TFLite Micro"
+TFLM_CONCATENATION_REASON = f"TFLite Micro's CONCATENATION takes at most {TFLM_MAX_CONCATENATION_INPUTS} inputs"
 FLOAT_ACTIVATION = "float32"
 QUANTIZED_WEIGHTS = frozenset({"int8", "uint8", "int4"})
 BYTES_PER_COMMANDER_KB = 1024  # Commander's "Flash Size : 1536 kB" counts KiB (FORMATS.md section 4)
@@ -49,14 +55,38 @@ def hybrid_reason(weights: str) -> str:
     return f"{TFLM_HYBRID_REASON} ({FLOAT_ACTIVATION} input, {weights} weights)"
 
 
-def tflm_problem(refused: list[tuple[int, str, str]]) -> str:
-    """One sentence about the layers TFLM refuses ((index, op, weight type) of each); "" when none."""
-    if not refused:
-        return ""
-    listed = ", ".join(f"{index} ({op}, {weights} weights)" for index, op, weights in refused)
-    subject = f"layer {listed} takes" if len(refused) == 1 else f"layers {listed} take"
-    return (f"no: {TFLM_HYBRID_REASON}: {subject} {FLOAT_ACTIVATION} input (dynamic-range quantisation); "
-            "quantise the whole model to int8")
+def concatenation_inputs(op: OperatorInfo) -> int | None:
+    """The input count of a CONCATENATION with more inputs than TFLM takes, else None."""
+    if op.op != "CONCATENATION" or len(op.inputs) <= TFLM_MAX_CONCATENATION_INPUTS:
+        return None
+    return len(op.inputs)
+
+
+def tflm_refusal(graph: ModelGraph, op: OperatorInfo) -> str | None:
+    """Why TFLM refuses the layer (a hybrid layer, a CONCATENATION of too many inputs), None when it takes it."""
+    weights = hybrid_weights(graph, op)
+    if weights is not None:
+        return hybrid_reason(weights)
+    inputs = concatenation_inputs(op)
+    return None if inputs is None else f"{TFLM_CONCATENATION_REASON} (this one has {inputs})"
+
+
+def tflm_problem(refused: list[tuple[int, str, str]], too_wide: list[tuple[int, int]] | None = None) -> str:
+    """One sentence about the layers TFLM refuses: hybrid ones ((index, op, weight type) of each) and
+    CONCATENATIONs of too many inputs ((index, input count) of each); "" when none."""
+    parts = []
+    if refused:
+        listed = ", ".join(f"{index} ({op}, {weights} weights)" for index, op, weights in refused)
+        subject = f"layer {listed} takes" if len(refused) == 1 else f"layers {listed} take"
+        parts.append(f"{TFLM_HYBRID_REASON}: {subject} {FLOAT_ACTIVATION} input (dynamic-range quantisation); "
+                     "quantise the whole model to int8")
+    if too_wide:
+        listed = ", ".join(f"{index} ({inputs} inputs)" for index, inputs in too_wide)
+        subject = f"layer {listed} fails" if len(too_wide) == 1 else f"layers {listed} fail"
+        parts.append(f"{TFLM_CONCATENATION_REASON}: {subject} to prepare; concatenate at most "
+                     f"{TFLM_MAX_CONCATENATION_INPUTS} at a time (a concatenation of concatenations gives the same "
+                     "tensor)")
+    return "no: " + ". ".join(parts) if parts else ""
 
 
 def format_kb(n_bytes: int | float) -> str:

@@ -17,8 +17,8 @@ from typing import Any
 from workbench.core.errors import SettingsError
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo, parse_model
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ, UNKNOWN_CYCLES, estimate_cycles
-from workbench.profiler.device_limits import (XG24_FLASH_BYTES, flash_problem, hybrid_reason, hybrid_weights,
-                                              tflm_problem)
+from workbench.profiler.device_limits import (XG24_FLASH_BYTES, concatenation_inputs, flash_problem, hybrid_weights,
+                                              tflm_problem, tflm_refusal)
 from workbench.profiler.graph_costs import op_cost
 from workbench.profiler.memory import estimate_memory
 from workbench.profiler.mvp_rules import mvp_verdict
@@ -106,7 +106,8 @@ class LayerReport:
     known: bool = True
     estimated: bool = True
     measured: BoardMeasurement | None = None
-    # False when TFLite Micro refuses the layer (a hybrid layer): no device cycles or time, ``reason`` says why
+    # False when TFLite Micro refuses the layer (a hybrid layer, a CONCATENATION of more than 10 inputs): no device
+    # cycles or time, ``reason`` says why
     runs_on_device: bool = True
 
     @property
@@ -222,9 +223,9 @@ def parameter_elements(op: OperatorInfo, inputs: list[TensorInfo | None]) -> int
 def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int) -> LayerReport:
     cost = op_cost(graph, op)
     verdict = mvp_verdict(graph, op)
-    hybrid = hybrid_weights(graph, op)
-    on_mvp = accelerator == "mvp" and verdict.runs_on_accelerator and hybrid is None
-    cycles = UNKNOWN_CYCLES if hybrid is not None else estimate_cycles(graph, op, cost, on_mvp)
+    refusal = tflm_refusal(graph, op)
+    on_mvp = accelerator == "mvp" and verdict.runs_on_accelerator and refusal is None
+    cycles = UNKNOWN_CYCLES if refusal is not None else estimate_cycles(graph, op, cost, on_mvp)
     inputs, outputs = graph.op_inputs(op), graph.op_outputs(op)
     in_shapes, in_types = _shapes(inputs)
     out_shapes, out_types = _shapes(outputs)
@@ -237,9 +238,9 @@ def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int)
         params=parameter_elements(op, inputs), param_bytes=sum(t.size_bytes for t in constants),
         cpu_cycles=cycles.cpu_cycles, accelerator_cycles=cycles.accelerator_cycles,
         time_ms=None if time_ms is None else round_kept(time_ms, TIME_DECIMALS),
-        supported=verdict.supported and hybrid is None,
-        reason=verdict.reason if hybrid is None else hybrid_reason(hybrid), runs_on_accelerator=on_mvp,
-        known=cost.known, runs_on_device=hybrid is None)
+        supported=verdict.supported and refusal is None,
+        reason=verdict.reason if refusal is None else refusal, runs_on_accelerator=on_mvp,
+        known=cost.known, runs_on_device=refusal is None)
 
 
 def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
@@ -259,6 +260,7 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
     out_shapes, out_types = _shapes([graph.tensor(i) for i in graph.outputs])
     refused = [(op.index, op.op, weights) for op in graph.operators
                if (weights := hybrid_weights(graph, op)) is not None]
+    too_wide = [(op.index, inputs) for op in graph.operators if (inputs := concatenation_inputs(op)) is not None]
     too_big = flash_problem(graph.size_bytes)
     summary = ProfileSummary(
         name=name, accelerator=accelerator, clock_hz=int(clock_hz),
@@ -279,7 +281,8 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
         output_type=first_out.dtype if first_out else "",
         input_shapes=in_shapes, input_types=in_types, output_shapes=out_shapes, output_types=out_types,
         fits_in_flash=not too_big, flash_problem=too_big,
-        tflm_unsupported_layer_count=len(refused), tflm_problem=tflm_problem(refused))
+        tflm_unsupported_layer_count=sum(not layer.runs_on_device for layer in layers),
+        tflm_problem=tflm_problem(refused, too_wide))
     return ProfileReport(layers=layers, summary=summary)
 
 

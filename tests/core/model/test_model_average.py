@@ -11,10 +11,12 @@ from workbench.core.errors import ModelError
 from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
-from workbench.core.model.model_average import Member, average_models, reduced_weights
+from workbench.core.model.model_average import (MAX_TOTAL_WEIGHT, Member, average_models, check_total_weight,
+                                                reduced_weights, smaller_ratio)
 from workbench.core.model.model_file import load_model, model_from_bytes, model_with_params
 from workbench.core.model.model_params import pack_model, unpack_model
 from workbench.core.model.tflite_graph import parse_model
+from workbench.core.model.tflm_limits import TFLM_MAX_CONCATENATION_INPUTS
 
 LSB = 1 / 256  # the int8 softmax's step
 
@@ -129,3 +131,57 @@ def test_messages_name_members_by_their_label(members) -> None:  # type: ignore[
     other_ear = model_with_params(default, {"fe.pcan_enable": False})
     with pytest.raises(ModelError, match="^runs/other.tflite hears audio .* than ref.tflite"):
         average_models([Member(reference, label="ref.tflite"), Member(other_ear, label="runs/other.tflite")])
+
+
+def distinct_copies(model, count: int) -> list:  # type: ignore[no-untyped-def]
+    """``count`` copies of ``model`` with other bytes (their descriptions differ), so none is folded."""
+    return [model_with_params(model, {"description": f"copy {n}"}) for n in range(count)]
+
+
+@pytest.mark.parametrize("shape", ["weights 7:4", "11 members", "weights 99:1"])
+def test_more_than_ten_outputs_stack_as_tflite_micro_allows(members, shape) -> None:  # type: ignore[no-untyped-def]
+    """TFLite Micro's CONCATENATION refuses more than 10 inputs; the average's mean is still the weighted one."""
+    reference, default = members
+    if shape == "11 members":
+        chosen = [Member(m) for m in distinct_copies(reference, 6) + distinct_copies(default, 5)]
+    else:
+        weights = [int(w) for w in shape.split()[1].split(":")]
+        chosen = [Member(reference, weights[0]), Member(default, weights[1])]
+    merged = average_models(chosen)
+    graph = parse_model(merged)
+    concatenations = [op for op in graph.operators if op.op == "CONCATENATION"]
+    assert len(concatenations) > 1
+    assert max(len(op.inputs) for op in concatenations) <= TFLM_MAX_CONCATENATION_INPUTS
+    mean = graph.operators[-1]
+    total = sum(m.weight for m in chosen)
+    assert mean.op == "MEAN" and graph.tensor(mean.inputs[0]).shape == (total, 4)  # every copy once in the stack
+    for op in concatenations:  # each only copies int8 values: one scale and zero point in and out (TFLM's rule)
+        quantisation = {(t.scale, t.zero_point) for t in graph.op_inputs(op) + graph.op_outputs(op) if t is not None}
+        assert len(quantisation) == 1
+    runner, runners = ModelRunner(merged), {m.model.tflite: ModelRunner(m.model.tflite) for m in chosen}
+    for window in spectrogram_windows(reference):
+        expected = sum(m.weight * runners[m.model.tflite].probabilities(window) for m in chosen) / total
+        assert np.abs(runner.probabilities(window) - expected).max() <= LSB / 2 + 1e-9
+
+
+def test_weights_adding_up_to_more_than_a_hundred_copies_are_refused(members) -> None:  # type: ignore[no-untyped-def]
+    reference, default = members
+    with pytest.raises(ModelError, match=r"^the weights 150:1 add up to 151, more than 100: each unit of weight is "
+                                         r"one more copy .*e\.g\. 99:1$"):
+        average_models([Member(reference, 150), Member(default)])
+    with pytest.raises(ModelError, match=r"99999999999:1 add up to 100,000,000,000"):
+        average_models([Member(reference, 99_999_999_999), Member(default)])
+    check_total_weight([200, 200])  # 1:1 once reduced
+    check_total_weight([MAX_TOTAL_WEIGHT - 1, 1])
+    assert smaller_ratio([2000, 1000, 1]) == (66, 33, 1) and smaller_ratio([70, 31]) == (69, 31)
+    assert smaller_ratio([1] * (MAX_TOTAL_WEIGHT + 1)) is None
+    with pytest.raises(ModelError, match=f"average at most {MAX_TOTAL_WEIGHT} models"):
+        check_total_weight([1] * (MAX_TOTAL_WEIGHT + 1))
+
+
+def test_identical_members_are_one_member_with_their_weights_summed(members) -> None:  # type: ignore[no-untyped-def]
+    reference, default = members
+    folded = average_models([Member(reference), Member(default), Member(reference, 2)])
+    assert folded == average_models([Member(reference, 3), Member(default)])
+    assert [layer.op for layer in parse_model(folded).operators].count("SOFTMAX") == 2
+    assert average_models([Member(default, 2), Member(default, 5)]) == default.tflite  # the mean of one model

@@ -9,8 +9,12 @@ board.
 
 Members are named by the file the user gave (its name without .tflite), not by the name inside the model:
 a retrained copy keeps its original's name, and "kws_yes_no differs from kws_yes_no" helps nobody. Weights
-are reduced by their greatest common divisor (the summary says so), and the averaged model is profiled as
-``kws profile`` does: a warning when it cannot fit the EFR32xG24's flash or RAM (large weights cost both).
+are reduced by their greatest common divisor (the summary says so) and their total may not exceed
+:data:`~workbench.core.model.model_average.MAX_TOTAL_WEIGHT`: that is checked as soon as the arguments are
+read, before any model is, since a weight in the millions would take minutes and gigabytes to refuse later.
+Models given twice (identical bytes) run once with their weights summed, and the summary says so. The averaged
+model is profiled as ``kws profile`` does: a warning when it cannot fit the EFR32xG24's flash or RAM (large
+members cost both).
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ def register(subparsers: Any) -> None:
         description="Merge models with the same classes, input and frontend settings into one .tflite whose "
         "output is the weighted mean of their class probabilities (all int8: their layers side by side, then "
         "CONCATENATION and MEAN). MODEL:W counts a model W times (a whole number, default 1; the weights are "
-        "divided by their greatest common divisor, so 2:2 is 1:1). The first model's parameters are kept. "
+        "divided by their greatest common divisor, so 2:2 is 1:1, and may add up to at most 100; a model given "
+        "twice runs once with its weights summed). The first model's parameters are kept. "
         "Negative-word classes (_go_, ...) of some members are kept: the members without them give them "
         "probability 0. Warns when the result cannot fit the EFR32xG24 (as kws profile estimates it).")
     p.add_argument("models", nargs="+", metavar="MODEL[:W]", help="models to average (at least two)")
@@ -68,9 +73,23 @@ def member_labels(paths: Sequence[Path]) -> list[str]:
 
 
 def _weights_note(given: Sequence[int], used: Sequence[int]) -> str:
-    if tuple(given) == tuple(used):
+    if tuple(given) == tuple(used) or len(used) == 1:  # one model's mean is the model, whatever its weight
         return ""
     return f" (weights {':'.join(map(str, given))} reduced to {':'.join(map(str, used))}: the same mean)"
+
+
+def folds_note(groups: Sequence[Sequence[Any]]) -> str:
+    """What the summary says about models given more than once (identical bytes; ``groups`` of
+    :class:`~workbench.core.model.model_average.Member`): run once, with their weights summed; "" when none."""
+    notes = []
+    for group in (group for group in groups if len(group) > 1):
+        names = list(dict.fromkeys(member.name for member in group))
+        if len(names) == 1:
+            same = f"{names[0]} given {len(group)} times"
+        else:
+            same = f"{', '.join(names)}: the same model (identical bytes)"
+        notes.append(f" ({same}, run once with weight {sum(member.weight for member in group)})")
+    return "".join(notes)
 
 
 def fit_warnings(tflite: bytes) -> list[str]:
@@ -89,7 +108,8 @@ def fit_warnings(tflite: bytes) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from workbench.cli.model_argument import resolve_model_path
     from workbench.output_guard import check_output_file
-    from workbench.core.model.model_average import Member, average_models, reduced_weights
+    from workbench.core.model.model_average import (Member, average_models, check_total_weight, folded_members,
+                                                    identical_groups, reduced_weights)
     from workbench.core.model.model_file import load_model, model_from_bytes, save_model
     from workbench.training.model.model_metadata import restamped
 
@@ -98,20 +118,22 @@ def run(args: argparse.Namespace) -> int:
         raise WorkbenchError("give at least two models to average")
     if str(args.out).endswith(".zip"):
         raise WorkbenchError("the averaged model is a .tflite; give -o OUT.tflite")
+    check_total_weight([weight for _path, weight in parsed])
     files = [resolve_model_path(path) for path, _weight in parsed]
     check_output_file(Path(args.out), files)
-    given = [weight for _path, weight in parsed]
-    weights = reduced_weights(given)
     labels = member_labels([path for path, _weight in parsed])
-    members = [Member(load_model(file), weight, label) for file, weight, label in zip(files, weights, labels)]
+    members = [Member(load_model(file), weight, label) for file, (_path, weight), label in zip(files, parsed, labels)]
+    folded = folded_members(members)  # as average_models folds them, for the summary
+    given = [member.weight for member in folded]
+    weights = reduced_weights(given)
     total = sum(weights)
-    shares = ", ".join(f"{m.name} {m.weight}/{total}" for m in members)
+    shares = ", ".join(f"{m.name} {weight}/{total}" for m, weight in zip(folded, weights))
     name = Path(args.out).name.removesuffix(".tflite")
     merged = restamped(model_from_bytes(average_models(members), name, Path(args.out)), name,
                        f"average of {shares}")
     out = save_model(merged, args.out)
     print(f"wrote {out}: {len(merged.tflite):,} bytes, classes {', '.join(merged.classes)}; output = {shares}"
-          f"{_weights_note(given, weights)}")
+          f"{folds_note(identical_groups(members))}{_weights_note(given, weights)}")
     for problem in fit_warnings(merged.tflite):
         print(f"kws: warning: {out} does not fit: {problem}; lower the weights or average fewer or smaller "
               "models.", file=sys.stderr)

@@ -9,13 +9,24 @@ model: every member's operators run on the same input tensor, their outputs are 
 TFLite Micro and LiteRT both provide. An integer weight w includes a member's output w times in the
 stack, so 2:1:1 is exactly (2a + b + c) / 4.
 
+TFLite Micro's CONCATENATION takes at most 10 inputs (``kMaxInputNum``,
+:data:`~workbench.core.model.tflm_limits.TFLM_MAX_CONCATENATION_INPUTS`; LiteRT has no such limit, so a
+wider one runs on the host and fails to prepare on the board). So the stack is a tree: groups of at most 10
+rows are concatenated, then the groups, and so on (:func:`_stack`). The rows end up in the same stack as one
+concatenation would make, and the MEAN over it is the same weighted mean; every concatenation's tensors share
+the members' output scale and zero point, so each one only copies int8 values (TFLite Micro requires that
+too) and the tree is as exact as one concatenation.
+
 Why repeats rather than a weighted sum: the members run once each whatever their weight; only the
 reference to a member's output tensor is repeated in CONCATENATION's inputs. That keeps the mean exact in
 int8 (a multiply by w / total would be rounded to the output's 1/256 steps before the sum), but each repeat
 costs 4 bytes of flash (the input index) and one row of the stacked tensor in RAM (a byte per class). So
 the weights are divided by their greatest common divisor first (:func:`reduced_weights`: 2:2 is 1:1, 4:2 is
-2:1, the same mean), and a weight in the millions makes a model the board cannot hold (``kws average``
-says so).
+2:1, the same mean), and their total may not exceed :data:`MAX_TOTAL_WEIGHT` copies (:func:`check_total_weight`:
+a weight in the millions would take minutes and gigabytes to write a model the board cannot hold, for a
+ratio that smaller numbers give almost exactly). Members whose .tflite bytes are identical (the same file
+given twice, or a copy) are one member whose weight is the sum of theirs (:func:`folded_members`): the same
+mean, with the model's layers run and stored once.
 
 The members must agree on what the firmware needs from a model: the same input (shape, type,
 quantisation), the same classes and frontend settings (``fe.*``), and outputs of the same quantisation
@@ -43,9 +54,16 @@ from workbench.core.errors import ModelError
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.model_file import LoadedModel
 from workbench.core.model.model_params import pack_model, set_params, unpack_model
+from workbench.core.model.tflm_limits import TFLM_MAX_CONCATENATION_INPUTS
 
 STACK_AXIS = 0
 PAD_VERSION = 2  # the PAD operator's version that takes int8
+CONCATENATION_VERSION = 2  # takes int8
+MEAN_VERSION = 2  # takes int8
+STACK_NAME = "average/stack"
+# copies of the members' outputs in the stack (the weights' total, once reduced): 100 give every member's share
+# to about 1%, for a few hundred bytes of flash and RAM; beyond it only the cost grows
+MAX_TOTAL_WEIGHT = 100
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,53 @@ def reduced_weights(weights: Sequence[int]) -> tuple[int, ...]:
     docstring)."""
     divisor = math.gcd(*weights) or 1
     return tuple(weight // divisor for weight in weights)
+
+
+def _ratio(weights: Sequence[int]) -> str:
+    return ":".join(map(str, weights))
+
+
+def smaller_ratio(weights: Sequence[int], limit: int = MAX_TOTAL_WEIGHT) -> tuple[int, ...] | None:
+    """About the same ratio as ``weights`` in whole numbers >= 1 that add up to at most ``limit`` (each scaled
+    and rounded, the largest lowered while the total is over); None when there are more weights than ``limit``."""
+    if len(weights) > limit:
+        return None
+    total = sum(weights)
+    scaled = [max(1, (2 * weight * limit + total) // (2 * total)) for weight in weights]  # rounded to nearest
+    while sum(scaled) > limit:
+        largest = scaled.index(max(scaled))
+        scaled[largest] -= 1
+    return reduced_weights(scaled)
+
+
+def check_total_weight(weights: Sequence[int]) -> None:
+    """Refuse weights whose total, once reduced, exceeds :data:`MAX_TOTAL_WEIGHT`, in one sentence that says why
+    and offers about the same ratio in smaller numbers (module docstring)."""
+    reduced = reduced_weights(weights)
+    total = sum(reduced)
+    if total <= MAX_TOTAL_WEIGHT:
+        return
+    given = _ratio(weights) + (f" (reduced: {_ratio(reduced)})" if tuple(reduced) != tuple(weights) else "")
+    smaller = smaller_ratio(reduced)
+    instead = (f"give about the same ratio in smaller numbers, e.g. {_ratio(smaller)}" if smaller is not None
+               else f"average at most {MAX_TOTAL_WEIGHT} models")
+    raise ModelError(f"the weights {given} add up to {total:,}, more than {MAX_TOTAL_WEIGHT}: each unit of weight is "
+                     f"one more copy of its model's output in the averaged graph (flash, RAM and time on the board); "
+                     f"{instead}")
+
+
+def identical_groups(members: Sequence[Member]) -> list[list[Member]]:
+    """The members grouped by their .tflite bytes, in the order each model first appears."""
+    groups: dict[bytes, list[Member]] = {}
+    for member in members:
+        groups.setdefault(member.model.tflite, []).append(member)
+    return list(groups.values())
+
+
+def folded_members(members: Sequence[Member]) -> list[Member]:
+    """One member per distinct model (identical bytes), named as its first copy, weighing what its copies weigh
+    together: the same mean with each model's layers once in the graph (module docstring)."""
+    return [replace(group[0], weight=sum(m.weight for m in group)) for group in identical_groups(members)]
 
 
 def _only_subgraph(model: Any, name: str) -> Any:
@@ -213,6 +278,45 @@ def _padded(schema: Any, model: Any, output: int, classes: int, name: str) -> in
     return wide
 
 
+def _concatenation(schema: Any, model: Any, inputs: list[int], name: str) -> int:
+    """One CONCATENATION of ``inputs`` (at most :data:`TFLM_MAX_CONCATENATION_INPUTS`) on the stack axis, into a
+    new tensor with their scale and zero point (TFLite Micro requires the same quantisation in and out)."""
+    tensors = model.subgraphs[0].tensors
+    shape = list(np.asarray(tensors[inputs[0]].shape).tolist())
+    rows = sum(int(np.asarray(tensors[index].shape)[STACK_AXIS]) for index in inputs)
+    stacked = _activation_like(schema, model, tensors[inputs[0]], [*shape[:STACK_AXIS], rows, *shape[STACK_AXIS + 1:]],
+                               name)
+    concat = schema.OperatorT()
+    concat.opcodeIndex = _opcode_index(model, _builtin_code(schema, schema.BuiltinOperator.CONCATENATION,
+                                                            CONCATENATION_VERSION))
+    concat.inputs, concat.outputs = list(inputs), [stacked]
+    concat.builtinOptionsType = schema.BuiltinOptions.ConcatenationOptions
+    concat.builtinOptions = schema.ConcatenationOptionsT()
+    concat.builtinOptions.axis = STACK_AXIS
+    model.subgraphs[0].operators.append(concat)
+    return stacked
+
+
+def _stack(schema: Any, model: Any, outputs: list[int]) -> int:
+    """``outputs`` stacked on the stack axis, in order, by a tree of CONCATENATIONs of at most
+    :data:`TFLM_MAX_CONCATENATION_INPUTS` inputs each (module docstring): each level concatenates consecutive
+    groups of that many (a group of one is passed on as it is) until one tensor is left. Groups with the same
+    inputs (a heavy member's output ten times) are concatenated once and that tensor is used again."""
+    level = 0
+    while len(outputs) > TFLM_MAX_CONCATENATION_INPUTS:
+        groups = [tuple(outputs[start:start + TFLM_MAX_CONCATENATION_INPUTS])
+                  for start in range(0, len(outputs), TFLM_MAX_CONCATENATION_INPUTS)]
+        made: dict[tuple[int, ...], int] = {}
+        for group in groups:
+            if group in made:
+                continue
+            name = f"{STACK_NAME}/{level}/{len(made)}"
+            made[group] = group[0] if len(group) == 1 else _concatenation(schema, model, list(group), name)
+        outputs = [made[group] for group in groups]
+        level += 1
+    return _concatenation(schema, model, outputs, STACK_NAME)
+
+
 def _widened_params(first: LoadedModel, classes: tuple[str, ...]) -> dict[str, Any]:
     """The first member's parameters for the average's classes: a threshold list gets the global threshold
     for each added class (the firmware never reports them; the list just needs an entry per class)."""
@@ -226,9 +330,14 @@ def _widened_params(first: LoadedModel, classes: tuple[str, ...]) -> dict[str, A
 
 def average_models(members: Sequence[Member]) -> bytes:
     """The .tflite bytes of one model whose output is the weighted mean of the members' (module docstring);
-    the weights are reduced by their greatest common divisor, which leaves the mean as it is."""
+    identical members are folded and the weights reduced by their greatest common divisor, which leaves the
+    mean as it is. When every member is the same model, the average is that model: its bytes, unchanged."""
     if len(members) < 2:
         raise ModelError("averaging needs at least two models")
+    members = folded_members(members)
+    check_total_weight([m.weight for m in members])
+    if len(members) == 1:
+        return members[0].model.tflite
     weights = reduced_weights([m.weight for m in members])
     members = [replace(member, weight=weight) for member, weight in zip(members, weights)]
     lead = members[0]
@@ -251,23 +360,16 @@ def average_models(members: Sequence[Member]) -> bytes:
         outputs += [_padded(schema, target, output, len(classes), f"member{number}/widened")] * member.weight
     output_tensor = graph.tensors[outputs[0]]
     shape = list(np.asarray(output_tensor.shape).tolist())
-    stacked = _activation_like(schema, target, output_tensor, [len(outputs) * shape[0], *shape[1:]], "average/stack")
+    stacked = _stack(schema, target, outputs)
     mean = _activation_like(schema, target, output_tensor, shape, "average/mean")
     axis = _constant(schema, target, "average/axis", [STACK_AXIS])
-
-    concat = schema.OperatorT()
-    concat.opcodeIndex = _opcode_index(target, _builtin_code(schema, schema.BuiltinOperator.CONCATENATION, 2))
-    concat.inputs, concat.outputs = list(outputs), [stacked]
-    concat.builtinOptionsType = schema.BuiltinOptions.ConcatenationOptions
-    concat.builtinOptions = schema.ConcatenationOptionsT()
-    concat.builtinOptions.axis = STACK_AXIS
     reduce = schema.OperatorT()
-    reduce.opcodeIndex = _opcode_index(target, _builtin_code(schema, schema.BuiltinOperator.MEAN, 2))
+    reduce.opcodeIndex = _opcode_index(target, _builtin_code(schema, schema.BuiltinOperator.MEAN, MEAN_VERSION))
     reduce.inputs, reduce.outputs = [stacked, axis], [mean]
     reduce.builtinOptionsType = schema.BuiltinOptions.ReducerOptions
     reduce.builtinOptions = schema.ReducerOptionsT()
     reduce.builtinOptions.keepDims = True
-    graph.operators += [concat, reduce]
+    graph.operators.append(reduce)
     graph.outputs = [mean]
     target.signatureDefs = None
     if classes != tuple(first.classes):
