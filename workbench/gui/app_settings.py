@@ -88,11 +88,17 @@ class AppSettings:
         layout) would be lost at exit without a word.
         """
         self.qsettings.setValue(STARTED, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        problem = self.sync_problem()
+        return None if problem is None else f"{problem}: what you choose in this session is forgotten when the " \
+                                            "window closes."
+
+    def sync_problem(self) -> str | None:
+        """Write the settings file now; the start of a sentence saying it cannot be written, or None when it was.
+        (QSettings keeps its first error, so once the file could not be written this says so every time.)"""
         self.qsettings.sync()
         if self.qsettings.status() == QSettings.Status.NoError:
             return None
-        return (f"Settings cannot be saved in {self.qsettings.fileName()} (the folder is read-only or full): "
-                "what you choose in this session is forgotten when the window closes.")
+        return f"Settings cannot be saved in {self.qsettings.fileName()} (the folder is read-only or full)"
 
     def _str(self, key: str) -> str:
         value = self.qsettings.value(key, "")

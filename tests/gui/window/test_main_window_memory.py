@@ -221,3 +221,31 @@ def test_a_settings_file_that_cannot_be_saved_is_said_at_start_up(qtbot, setting
         problem = window.last_error
         window.close()
     assert problem is not None and problem.startswith("Settings cannot be saved in ") and str(config) in problem
+
+
+def test_a_settings_file_that_cannot_be_saved_at_close_is_asked_about_first(qtbot, settings_dir: Path) -> None:
+    """A disk that fills up during the session: closing would lose the tuning without a word. Cancel keeps the
+    window open (and running); Close anyway closes it."""
+    from PySide6.QtCore import QSettings
+
+    from tests.small_disk import fill, mounted_tmpfs
+    from workbench.assets import sample_audio_path
+    from workbench.gui.window.main_window import MainWindow
+
+    with mounted_tmpfs(settings_dir.parent / "filling", "64k") as config:
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config))
+        window = MainWindow(dark=True)
+        qtbot.addWidget(window)
+        window.show()
+        window.start_up(audio=sample_audio_path())
+        assert window.last_error is None  # the settings file could be written at start-up
+        assert window.controller.tuning.set(detection_threshold=222)
+        fill(config)
+        asked: list[tuple[str, bool]] = []
+        answers = iter([False, True])
+        window.ask_close_over_unsaved_settings = lambda _parent, problem, tuned: (
+            asked.append((problem, tuned)) or next(answers))
+        assert not window.close() and window.isVisible() and window.controller.session is not None  # Cancel
+        assert asked[0] == (f"Settings cannot be saved in {window.settings.qsettings.fileName()} (the folder is "
+                            "read-only or full)", True)
+        assert window.close() and len(asked) == 2  # Close anyway

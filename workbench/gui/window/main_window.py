@@ -74,6 +74,8 @@ class MainWindow(QMainWindow):
         self.model_path: Path | None = None
         self.tuning_note: str | None = None  # what the last model opened took from its remembered tuning
         self.ask_changed_model = changed_model_question.ask_about_changed_model  # tests answer for the user
+        self.ask_close_over_unsaved_settings = window_closing.ask_close_over_unsaved_settings  # tests answer too
+        self.settings_problem_said = False  # start-up said the settings file cannot be written: not asked at close
         self._frames = 0
         self.takes = TakeKeeper(self)  # a recording that could not be saved waits here
         self.live = LiveViews(dark=self.dark)
@@ -167,6 +169,7 @@ class MainWindow(QMainWindow):
 
         unsaved = self.settings.save_problem()  # said once, before anything the user chooses is lost
         if unsaved is not None:
+            self.settings_problem_said = True
             self.show_error(unsaved)
         if model is None or not self.open_model(model):
             last, problem = last_model.open_last_model(self)
@@ -321,19 +324,11 @@ class MainWindow(QMainWindow):
     # -- shutdown ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         closing = window_closing.confirm_close(self, self.workspaces.values())  # e.g. "a sweep is running: stop it?"
-        if closing is None:
+        if closing is None or not self._save_settings():
             event.ignore()
             return
         window_closing.shut_down(closing)  # workspaces and open dialogs (a dataset build)
         self.timer.stop()
-        if self.current_workspace:
-            self.layouts.save(self.current_workspace)
-        self.settings.save_geometry(self.saveGeometry())
-        self.settings.remember_tuning(self.controller.model, self.controller.tuning)
-        choice = self.controller.source_choice
-        if choice.kind == MICROPHONE:
-            self.settings.set_device(choice.device)
-        self.settings.sync()
         from workbench.gui.stream.guided_recording_view import GuidedRecordingView
 
         for guided in self.findChildren(GuidedRecordingView):  # hands its unsaved takes to self.takes
@@ -344,6 +339,23 @@ class MainWindow(QMainWindow):
 
             self.takes.rescue(default_recordings_folder())
         super().closeEvent(event)
+
+
+    def _save_settings(self) -> bool:
+        """Write what the next start restores; False when it cannot be written and the user keeps the window open
+        (asked, unless start-up already said the file cannot be written), so that nothing goes unsaid."""
+        if self.current_workspace:
+            self.layouts.save(self.current_workspace)
+        self.settings.save_geometry(self.saveGeometry())
+        self.settings.remember_tuning(self.controller.model, self.controller.tuning)
+        choice = self.controller.source_choice
+        if choice.kind == MICROPHONE:
+            self.settings.set_device(choice.device)
+        problem = self.settings.sync_problem()
+        if problem is None or self.settings_problem_said:
+            return True
+        tuning = self.controller.tuning
+        return self.ask_close_over_unsaved_settings(self, problem, tuning is not None and tuning.is_modified)
 
 
 def wait_for(condition: object, timeout_s: float) -> bool:

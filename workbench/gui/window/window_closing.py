@@ -50,3 +50,18 @@ def shut_down(closing: Iterable[QWidget]) -> None:
             widget.shutdown()
         if isinstance(widget, QDialog):
             widget.close()
+
+
+def ask_close_over_unsaved_settings(parent: QWidget, problem: str, tuned: bool) -> bool:
+    """Close anyway / Cancel (Cancel the default) when the settings file could not be written as the window
+    closes (a disk that filled up during the session): ``problem`` says where; ``tuned``: the detection values
+    tuned in the window are not in the model file either, so they would be lost with the settings."""
+    lost = ("the detection values you tuned (Save into model… keeps them in the model file), the last model and "
+            "the window's layout are" if tuned else "the last model, the window's layout and your choices are")
+    box = QMessageBox(QMessageBox.Icon.Warning, "KWS Workbench", f"{problem}: {lost} forgotten if the window closes "
+                      "now.", parent=parent)
+    box.setInformativeText("Free some space (or make the folder writable) and close again, or close anyway.")
+    close = box.addButton("Close anyway", QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+    box.exec()
+    return box.clickedButton() is close
