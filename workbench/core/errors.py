@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import errno
+import os
+import tempfile
 from typing import Iterable
 
 SUGGESTION_CUTOFF = 0.6  # difflib's similarity a known name needs to be offered as "did you mean"
@@ -36,6 +38,14 @@ def os_error_sentence(exc: OSError) -> str:
         return (f"cannot use {where}: a file is in the way where a folder is needed (that name, or one above it); "
                 "remove or rename it, or choose another folder")
     return f"{exc.strerror or exc}: {where}" if exc.filename else str(exc.strerror or exc)
+
+
+def temp_folder_problem(what: str, temp_dir: str | os.PathLike[str] | None, exc: OSError) -> str:
+    """One sentence for a temporary folder ``what`` needs that could not be made (the temp dir named: it is not a
+    folder the user chose, so a bare "cannot write /tmp/kws-…" would leave them guessing why)."""
+    where = temp_dir or tempfile.gettempdir()
+    return (f"{what[0].upper()}{what[1:]} needs a temporary folder in {where} (TMPDIR), and none can be made there: "
+            f"{os_error_sentence(exc)}")
 
 
 class WorkbenchError(Exception):

@@ -374,3 +374,18 @@ def test_a_failed_run_says_the_results_shown_are_the_earlier_ones(  # type: igno
     assert len(host.errors) == 1 and view.output is earlier  # kept: nothing of the earlier run is lost
     assert view.status.text() == ("the calibration failed; the results shown are still the earlier "
                                   f"calibration's ({stream.with_suffix('.json').name}):\n{recommendation}")
+
+
+def test_a_temp_folder_that_cannot_be_made_is_said_and_nothing_starts(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream, tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    in_the_way = tmp_path / "not-a-folder"
+    in_the_way.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(in_the_way))  # as a full or read-only TMPDIR, mkdtemp fails
+    view, host = workspace, workspace.host
+    view.inputs.set_stream(stream)
+    assert not view.run() and not view.running
+    assert len(host.errors) == 1 and host.errors[0].startswith(
+        f"The calibration needs a temporary folder in {in_the_way} (TMPDIR), and none can be made there: ")
+    assert view.run_button.isEnabled()

@@ -134,7 +134,11 @@ class CalibrationWorkspace(QWidget):
             return False
         if self.unsaved_results and not confirm_discard_results(self, rerun=True):
             return False
-        folder = new_run_folder()
+        try:
+            folder = new_run_folder()
+        except WorkbenchError as exc:
+            self.host.show_error(str(exc))
+            return False
         self._pending = (folder, Path(args[args.index("--model") + 1]))
         self.child.start("calibrate", *args, "--format", "json", "--progress", "jsonl",
                          "--out", str(folder / "run"))

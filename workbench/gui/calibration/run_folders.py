@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from workbench.core.errors import WorkbenchError, temp_folder_problem
+
 PREFIX = "kws-calibration-"
 # PREFIX, the owner's pid, "-", then mkdtemp's random letters (which hold no "-": a name from before the pid was
 # there never matches)
@@ -24,8 +26,13 @@ OWNED_NAME = re.compile(rf"{re.escape(PREFIX)}([1-9][0-9]*)-")
 
 
 def new_run_folder(temp_dir: Path | None = None) -> Path:
-    """A new private folder for one run in ``temp_dir`` (default: the system's), named for this process."""
-    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=temp_dir))
+    """A new private folder for one run in ``temp_dir`` (default: the system's), named for this process;
+    WorkbenchError saying where and why when it cannot be made (a full disk, a read-only temp dir)."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=temp_dir))
+    except OSError as exc:
+        raise WorkbenchError(temp_folder_problem("the calibration", temp_dir, exc)) from None
+
 
 
 def owner_of(name: str) -> int | None:

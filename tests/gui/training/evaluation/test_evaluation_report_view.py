@@ -174,3 +174,17 @@ def test_showing_another_run_cancels_the_comparison_and_the_same_run_keeps_it(qt
     qtbot.waitUntil(lambda: not panel.child.running, timeout=RUN_TIMEOUT_MS)
     qtbot.waitUntil(panel.compare_button.isEnabled, timeout=5_000)
     assert not panel.comparison.isVisible() and not panel.compare_progress.isVisible()
+
+
+def test_a_temp_folder_that_cannot_be_made_is_said_in_the_comparisons_place(  # type: ignore[no-untyped-def]
+        view, run_folder: Path, reference_model_path: Path, tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    in_the_way = tmp_path / "not-a-folder"
+    in_the_way.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(in_the_way))  # as a full or read-only TMPDIR, mkdtemp fails
+    panel = view.comparison_panel
+    assert view.show_run(run_folder) and not view.compare_with(reference_model_path)
+    assert not panel.child.running and panel.compare_button.isEnabled()
+    assert panel.comparison.text().startswith(
+        f"The comparison needs a temporary folder in {in_the_way} (TMPDIR), and none can be made there: ")

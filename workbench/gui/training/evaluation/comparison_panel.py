@@ -25,7 +25,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import WorkbenchError, temp_folder_problem
 from workbench.evaluation.clip_predictions import clips_of_predictions
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.gui.kws_child import KwsChild
@@ -150,7 +150,12 @@ class ComparisonPanel(QWidget):
             return False
         model, clips = inputs
         self._drop_compare_dir()
-        self._compare_dir = Path(tempfile.mkdtemp(prefix="kws-compare-"))
+        try:
+            self._compare_dir = Path(tempfile.mkdtemp(prefix="kws-compare-"))
+        except OSError as exc:
+            self.comparison.setText(temp_folder_problem("the comparison", None, exc))
+            self.comparison.setVisible(True)
+            return False
         self._compared, self._files = self.folder, (other.name, model.name)
         self.child.start("evaluate", str(model), "--compare", str(other), "--clips", str(clips), "--no-plots",
                          "--progress", "jsonl", "--out", str(self._compare_dir))
