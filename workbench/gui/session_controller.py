@@ -16,11 +16,16 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from workbench.core.audio.devices import NO_INPUT_FOUND, NoInputDeviceError
 from workbench.core.errors import WorkbenchError
 from workbench.gui.model_loader import CANNOT_RUN_LIVE, ModelLoad, SavedParams, read_model, save_tuned_model
 from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
 
 DEVICE_RETRY_MS = 2000  # after a microphone vanished, try to reopen it this often
+# what to do without any audio input, in the window's words (the core's sentence says the command line's)
+NO_INPUT_REMEDY = ("play a recording with File > Open audio…, or plug in a microphone and choose "
+                   "Stream > Use microphone")
+NO_INPUT_TEXT = f"{NO_INPUT_FOUND.capitalize()}: {NO_INPUT_REMEDY}."
 
 
 class SessionController(QObject):
@@ -161,19 +166,21 @@ class SessionController(QObject):
             self._resume_start_up = True
             self.source_changed.emit(self.source_choice)
             return True
-        reason = ""
+        reason, no_input = "", False
         for candidate in dict.fromkeys((device, None)):  # the remembered device first, then the default
             self.source_choice = SourceChoice(MICROPHONE, device=candidate)
             try:
                 self._open_session(start=True, report=False)
             except WorkbenchError as exc:
-                reason = reason or str(exc)
+                reason, no_input = reason or str(exc), no_input or isinstance(exc, NoInputDeviceError)
                 continue
             self.source_changed.emit(self.source_choice)
             return True
         sample = sample_audio_path()
         self.set_source(SourceChoice(FILE, path=sample, realtime=True, loop=True))
-        self.status.emit(f"No microphone ({reason}); playing the bundled sample {sample.name} instead.")
+        self.status.emit(  # no input at all: what to do about it, rather than a remembered device's failure
+            f"{NO_INPUT_FOUND.capitalize()}, so the bundled sample {sample.name} plays: {NO_INPUT_REMEDY}." if no_input
+            else f"No microphone ({reason}); playing the bundled sample {sample.name} instead.")
         return False
 
     def set_file_options(self, realtime: bool | None = None, loop: bool | None = None) -> None:
@@ -192,7 +199,11 @@ class SessionController(QObject):
         return source.position_s, source.paused
 
     def _make_source(self) -> Any:
-        return self.source_choice.open(self.settings.volume_gain)
+        """The chosen source, opened; with no audio input at all, the error says what to do in the window."""
+        try:
+            return self.source_choice.open(self.settings.volume_gain)
+        except NoInputDeviceError as exc:
+            raise NoInputDeviceError(NO_INPUT_TEXT) from exc
 
     # -- session life cycle ------------------------------------------------------------------------
     def _open_session(self, start: bool, report: bool = True, source: Any = None, quiet: bool = False,

@@ -153,17 +153,22 @@ def test_play_without_a_running_source_requests_the_file_again(panel, qtbot):
 
 
 def test_no_input_disables_start_and_record_with_the_reason(panel, qtbot):
-    """No microphone: Stop stops the playing file, then Start stays off and says why (it would only fail in a
-    box); a file plays meanwhile, so Record says it takes the microphone, not the file."""
+    """No microphone: the Microphone group's Start stays off and says why (it would only fail in a box), also while
+    the bundled sample plays -- it acts on the microphone only; the file player pauses the file. A file plays, so
+    Record says it takes the microphone, not the file."""
     if list_input_devices():
         pytest.skip("this machine has an audio input (the virtual-microphone test covers the change)")
     source = play_file(panel, str(SAMPLE), realtime=True, loop=True)
     try:
-        assert panel.start_button.isEnabled() and panel.start_button.text() == "Stop"
+        assert not panel.start_button.isEnabled() and panel.start_button.text() == "Start"
+        assert panel.start_button.toolTip() == NO_INPUT_TIP
         assert not panel.record_button.isEnabled() and panel.record_reason == RECORD_NOT_A_FILE_TIP
         assert panel.record_button.toolTip() == RECORD_NOT_A_FILE_TIP
-        with qtbot.waitSignal(panel.stop_requested):
-            panel.start_button.click()
+        assert panel.refresh_button.isEnabled()  # a file holds no audio device: plug one in, Refresh finds it
+        with qtbot.assertNotEmitted(panel.stop_requested), qtbot.assertNotEmitted(panel.microphone_requested):
+            panel.toggle_microphone()  # what the button would do, were it enabled: nothing without an input
+        panel.transport.play_button.click()
+        assert source.paused
         panel.set_streaming(False)
         assert not panel.start_button.isEnabled() and panel.start_button.toolTip() == NO_INPUT_TIP
         assert not panel.record_button.isEnabled() and panel.record_button.toolTip() == NO_INPUT_TIP
@@ -171,6 +176,24 @@ def test_no_input_disables_start_and_record_with_the_reason(panel, qtbot):
             panel.start_button.click()
     finally:
         source.stop()
+
+
+def test_while_a_file_plays_start_asks_for_the_microphone_and_stop_only_stops_a_microphone(panel, qtbot):
+    with running_or_skip():
+        panel.refresh_device_list(rescan=True)
+        assert panel.devices
+        source = play_file(panel, str(SAMPLE), realtime=True, loop=True)
+        try:
+            assert panel.start_button.isEnabled() and panel.start_button.text() == "Start"
+            assert panel.device_combo.isEnabled() and panel.refresh_button.isEnabled()
+            with qtbot.assertNotEmitted(panel.stop_requested), qtbot.waitSignal(panel.microphone_requested):
+                panel.start_button.click()  # the microphone takes over from the file
+        finally:
+            source.stop()
+        panel.set_file_source(None)  # what the window reports once the microphone streams
+        assert panel.start_button.text() == "Stop" and not panel.refresh_button.isEnabled()
+        with qtbot.waitSignal(panel.stop_requested):
+            panel.start_button.click()
 
 
 def test_an_input_plugged_in_enables_start_and_its_loss_says_why_not(panel, qtbot):

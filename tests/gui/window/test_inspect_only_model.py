@@ -109,7 +109,9 @@ def _assert_streaming_again(qtbot, window) -> None:  # type: ignore[no-untyped-d
     assert window.start_action.isEnabled()
     recordable = window.source_panel.record_button.isEnabled()  # a microphone streams, not a file
     assert window.record_action.isEnabled() == recordable and recordable == (controller.source_choice.kind != FILE)
-    assert window.source_panel.start_button.isEnabled() and window.source_panel.transport.open_button.isEnabled()
+    panel = window.source_panel  # the microphone's Start is back: off only when there is no microphone at all
+    assert panel.unavailable is None and panel.start_button.isEnabled() == bool(panel.devices)
+    assert panel.transport.open_button.isEnabled()
     assert window.tuning_panel.isEnabled() and window.tuning_panel.notice == ""
     assert window.tuning_panel.rows["detection_threshold"].slider.isVisible()
     assert "inspection only" not in window.status_labels["model"].text()

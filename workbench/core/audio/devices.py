@@ -22,8 +22,16 @@ from workbench.core.audio.portaudio_guard import STALLED_HINT, OpenStreamCount, 
 from workbench.core.errors import DeviceError
 
 PORTAUDIO_HINT = "install it with `apt-get install libportaudio2` (Linux) or reinstall the sounddevice package"
-NO_INPUT_MESSAGE = "no audio input device found; pass a WAV file or plug in a microphone"
+NO_INPUT_FOUND = "no audio input device found"
+NO_INPUT_MESSAGE = f"{NO_INPUT_FOUND}; pass a WAV file or plug in a microphone"  # the command line's remedy
 REFRESH_TIMEOUT_S = 3.0  # re-enumerating takes ~30 ms; a stalled sound server makes it hang
+
+
+class NoInputDeviceError(DeviceError):
+    """There is no audio input at all (not: the one asked for is unknown or busy).
+
+    Why a class: the remedy depends on the program. The message (:data:`NO_INPUT_MESSAGE`) says the command
+    line's; the window catches this class and says what to do in the window instead."""
 
 
 def sounddevice_module() -> ModuleType:
@@ -124,7 +132,7 @@ def resolve_input_device(device: int | str | None) -> InputDevice:
     if device is None:
         found = default_input_device() if devices else None
         if found is None:
-            raise DeviceError(NO_INPUT_MESSAGE)
+            raise NoInputDeviceError(NO_INPUT_MESSAGE)
         return found
     if isinstance(device, int) or (isinstance(device, str) and device.strip().isdigit()):
         index = int(device)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
@@ -56,6 +56,7 @@ class ScoresView(FontRestyledView):
         self.plot = self.plot_widget.addPlot(row=1, col=0, axisItems={"bottom": self.time_axis})
         self.plot_widget.ci.setContentsMargins(0, 0, 0, 0)
         self.plot_widget.ci.setSpacing(0)
+        self.plot_widget.installEventFilter(self)  # refit the legend before pyqtgraph lays out the new size
         fix_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setLabel("left", "score")
@@ -129,19 +130,30 @@ class ScoresView(FontRestyledView):
         self.bars.set_classes(classes, [theme.class_color(i) for i in range(len(classes))])
         self._fit_legend()
 
-    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)  # type: ignore[arg-type]
-        self._fit_legend()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """Refit the legend on every resize of the plot widget, before the widget handles it itself (its plot is
+        then laid out in the new width with a legend that fits): the window or a dock changed size, the side bars
+        another width, or the hidden Live workspace is shown (Qt holds a hidden widget's resizes back until then;
+        its classes may have arrived at another width)."""
+        if watched is self.plot_widget and event.type() == QEvent.Type.Resize:
+            self._fit_legend()
+        return super().eventFilter(watched, event)
 
     def _fit_legend(self) -> None:
-        """As many legend columns as fit the plot's width. A legend wider than the widget would widen
-        the plot's layout past the widget's edge: the right of the plot cut off, and its time axis no
-        longer lined up with the views above (linked axes align by screen position)."""
-        available = self.plot_widget.width()
+        """As many legend columns as fit the plot widget's width, then lay the plot out again in the widget's
+        size.
+
+        Why the layout again: a legend wider than the widget widens the plot's layout past the widget's edge
+        (the layout never shrinks below its items' minimum), so the right of the plot (the newest seconds,
+        the time axis' title, half the legend) was cut off and its time axis no longer lined up with the
+        views above (linked axes align by screen position). Fewer columns lower that minimum, but the layout
+        keeps the wider geometry it was clamped to until it is given the widget's size again."""
+        width = self.plot_widget.width()
         for columns in range(max(len(self.legend.items), 1), 0, -1):
             self.legend.setColumnCount(columns)
-            if self.legend.minimumWidth() <= available:
+            if self.legend.minimumWidth() <= width:
                 break
+        self.plot_widget.ci.setGeometry(QRectF(self.plot_widget.rect()))
 
     def _pens(self) -> list[QPen]:
         """Raw traces first (thin, translucent), then the averaged ones on top (thick)."""

@@ -4,13 +4,18 @@ A view that *asks* for streams and never opens one: the main window owns the ``L
 answers the request signals, then reports back with :meth:`SourcePanel.set_streaming` and
 :meth:`SourcePanel.set_file_source`. That keeps one owner of the audio lifetime, so the panel cannot
 leak a stream, and the same requests can come from keyboard shortcuts or drag and drop
-(:meth:`SourcePanel.request_file`, :meth:`SourcePanel.toggle_streaming`,
+(:meth:`SourcePanel.request_file`, :meth:`SourcePanel.toggle_microphone`,
 :meth:`SourcePanel.toggle_recording`).
+
+Each group acts on its own source: the Microphone group's Start/Stop starts or stops the microphone (Start takes
+over from a file that plays; with no input it is off and says why), the file player's controls act on the file.
+A "Stop" under "No audio input found" that stopped the bundled sample read as a microphone running.
 
 Hot-plug: PortAudio enumerates devices only when initialised, so a slow timer re-initialises it
 (``refresh_devices``) and compares the list, but only while nothing streams (re-initialising would
-kill an open stream). A device that vanished is reported in the panel (and by ``status_message``) and
-the picker falls back to the system default, so the next Start works.
+kill an open stream); Refresh re-scans at once, also while a file plays (a file holds no audio device).
+A device that vanished is reported in the panel (and by ``status_message``) and the picker falls back to
+the system default, so the next Start works.
 
 The file player is a :class:`~workbench.gui.stream.file_transport_view.FileTransportView` below the
 microphone controls (``transport``); its request is forwarded as the panel's ``file_requested``.
@@ -31,10 +36,10 @@ from workbench.gui.stream.recording_view import RecordingView, default_recording
 DEVICE_POLL_MS = 3000  # hot-plug check; re-enumerating costs ~30 ms, so not more often
 DEFAULT_DEVICE_LABEL = "System default input"
 NO_DEVICE_LABEL = "No audio input found"
-START_TIP = "Start streaming the selected input through the model / stop the running stream."
+START_TIP = "Stream the selected input through the model (instead of a file that plays) / stop the microphone."
 RECORD_TIP = "Record the microphone to a 16 kHz WAV clip (for a dataset); press again to stop and save it."
-NO_INPUT_TIP = ("No audio input was found: plug in a microphone (the list follows it within seconds); "
-                "files play from the player below.")
+NO_INPUT_TIP = ("No audio input was found: plug in a microphone and press Refresh (while nothing plays, the list "
+                "follows it by itself); files play from the player below.")
 RECORD_NEEDS_STREAM_TIP = "Record takes the running microphone: press Start first."
 RECORD_NOT_A_FILE_TIP = "Record takes the microphone, not the file that plays: start a microphone to record."
 
@@ -88,11 +93,11 @@ class SourcePanel(QWidget):
         self.device_combo.setToolTip("The audio input to stream from. The list follows devices being "
                                      "plugged in or removed while nothing is streaming.")
         self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.setToolTip("Scan for audio inputs again (only while nothing streams).")
+        self.refresh_button.setToolTip("Scan for audio inputs again (not while the microphone streams).")
         self.refresh_button.clicked.connect(lambda: self.refresh_device_list(rescan=True))
         self.start_button = QPushButton("Start")
         self.start_button.setToolTip(START_TIP)
-        self.start_button.clicked.connect(self.toggle_streaming)
+        self.start_button.clicked.connect(self.toggle_microphone)
         self.record_button = QPushButton("Record")
         self.record_button.setCheckable(True)
         self.record_button.setToolTip(RECORD_TIP)
@@ -148,7 +153,7 @@ class SourcePanel(QWidget):
         """
         error = ""
         try:
-            if rescan and not self._streaming:
+            if rescan and not self.microphone_streaming:
                 refresh_devices()
             devices = list_input_devices()
         except DeviceError as exc:
@@ -232,11 +237,18 @@ class SourcePanel(QWidget):
         self.transport.set_unavailable(self._unavailable)
         self._update_controls()
 
-    def toggle_streaming(self) -> None:
-        """Start the selected microphone, or stop the running stream (the Start/Stop button)."""
-        if self._streaming:
+    @property
+    def microphone_streaming(self) -> bool:
+        """True while the stream is the microphone's (not a file's)."""
+        return self._streaming and self.transport.file_source is None
+
+    def toggle_microphone(self) -> None:
+        """Stop the microphone that streams, else start the selected one (the Microphone group's Start/Stop; a
+        file is paused by the file player, stopped by the window's Start/Stop); a no-op while :attr:`start_reason`
+        says why not."""
+        if self.microphone_streaming:
             self.stop_requested.emit()
-        else:
+        elif self.start_reason is None:
             self._show_message("")
             self.microphone_requested.emit(self.selected_device())
 
@@ -258,11 +270,11 @@ class SourcePanel(QWidget):
 
     @property
     def start_reason(self) -> str | None:
-        """Why Start cannot start a microphone now (None: it can, or it stops the running stream).
+        """Why Start cannot start a microphone now (None: it can, or it stops the microphone that streams).
 
         Why no input counts: a Start that fails in an error box each time, and stays enabled, teaches less than
-        a disabled button that says why; Space and the file player still resume a file."""
-        if self._streaming:
+        a disabled button that says why; Space still stops or resumes a file, the file player pauses it."""
+        if self.microphone_streaming:
             return None
         if self._unavailable is not None:
             return self._unavailable
@@ -282,14 +294,14 @@ class SourcePanel(QWidget):
 
     def _update_controls(self) -> None:
         start_reason, record_reason = self.start_reason, self.record_reason
-        self.start_button.setText("Stop" if self._streaming else "Start")
+        self.start_button.setText("Stop" if self.microphone_streaming else "Start")
         self.start_button.setEnabled(start_reason is None)
         self.start_button.setToolTip(start_reason or START_TIP)
         self.record_button.setEnabled(record_reason is None)
         self.record_button.setToolTip(record_reason or RECORD_TIP)
         self.record_button.setText("Stop recording" if self.record_button.isChecked() else "Record")
-        self.device_combo.setEnabled(not self._streaming)
-        self.refresh_button.setEnabled(not self._streaming)
+        self.device_combo.setEnabled(not self.microphone_streaming)
+        self.refresh_button.setEnabled(not self.microphone_streaming)
         self.transport.set_streaming(self._streaming)
         self.controls_changed.emit()
 

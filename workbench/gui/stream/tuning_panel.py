@@ -35,6 +35,7 @@ from workbench.core.errors import SettingsError
 from workbench.core.model.model_params import stored_float
 from workbench.gui.stream.decimal_spin_box import DecimalSpinBox, readable_width
 from workbench.gui.widgets.message_label import MessageLabel
+from workbench.gui.widgets.vertical_scroll_area import VerticalScrollArea
 
 USE_GLOBAL_TEXT = "use global"
 NOT_REPORTED_HELP = ("The firmware never reports a class whose name starts with “_”, so its threshold has no "
@@ -194,11 +195,17 @@ class TuningPanel(QWidget):
         buttons.addWidget(self.reset_button)
         buttons.addWidget(self.save_button)
 
+        # the controls scroll, the buttons stay below them in view (in a short dock they were a sliver to scroll to)
+        controls = QWidget()
+        controls_layout = QVBoxLayout(controls)
+        controls_layout.setContentsMargins(0, 0, 0, 0)
+        controls_layout.addWidget(params_box)
+        controls_layout.addWidget(self.hint_label)
+        controls_layout.addWidget(self.class_box)
+        self.controls_area = VerticalScrollArea(controls, "Detection parameters")
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice_label)
-        layout.addWidget(params_box)
-        layout.addWidget(self.hint_label)
-        layout.addWidget(self.class_box)
+        layout.addWidget(self.controls_area)
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -241,8 +248,8 @@ class TuningPanel(QWidget):
         self.notice_label.setVisible(bool(reason))
         for part in self._parts:
             part.setVisible(not reason and (part is not self.class_box or bool(self.class_rows)))
-        for button in (self.reset_button, self.save_button):
-            button.setVisible(not reason)
+        for widget in (self.controls_area, self.reset_button, self.save_button):
+            widget.setVisible(not reason)
         self.refresh()  # the hint shows only with the controls
 
     def _make_unbinder(self) -> Callable[[], None]:

@@ -1,0 +1,50 @@
+"""Without any microphone the window says what to do in the window -- File > Open audio…, or plug one in and choose
+Stream > Use microphone -- in a sentence that starts with a capital; not the command line's "pass a WAV file"."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QAction
+
+from workbench.core.audio import devices
+from workbench.gui.session_controller import NO_INPUT_TEXT
+from workbench.gui.stream.source_choice import FILE
+
+COMMAND_LINE_WORDS = "pass a WAV file"
+
+
+@pytest.fixture
+def no_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine with no audio input (PortAudio lists none), whatever this one has."""
+    monkeypatch.setattr(devices, "list_input_devices", lambda: [])
+
+
+def menu_action(window, path: str) -> QAction:  # type: ignore[no-untyped-def]
+    """The menu item at ``"Menu > Item"`` as the window shows it (without the & of its mnemonic)."""
+    menu_title, item = path.split(" > ")
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == menu_title)
+    return next(a for a in menu.actions() if a.text().replace("&", "") == item)
+
+
+def test_the_window_names_its_own_menu_items_for_a_missing_microphone(window) -> None:  # type: ignore[no-untyped-def]
+    for path in ("File > Open audio…", "Stream > Use microphone"):
+        assert path in NO_INPUT_TEXT
+        menu_action(window, path)  # the items the sentence names are there, so named
+    assert NO_INPUT_TEXT[0].isupper() and COMMAND_LINE_WORDS not in NO_INPUT_TEXT
+
+
+def test_use_microphone_without_one_says_what_to_do_in_the_window(qtbot, window, no_inputs) -> None:
+    menu_action(window, "Stream > Use microphone").trigger()
+    assert window.last_error == NO_INPUT_TEXT  # the message box's and the status bar's sentence
+
+
+def test_the_start_without_a_microphone_plays_the_sample_and_says_what_to_do(qtbot, window, no_inputs) -> None:
+    try:
+        assert not window.controller.use_microphone_or_sample()
+        assert window.controller.source_choice.kind == FILE and window.controller.running
+        status = window.statusBar().currentMessage()
+    finally:
+        window.controller.stop()
+    assert status.startswith("No audio input device found, so the bundled sample yes_no.wav plays: ")
+    assert "File > Open audio…" in status and "Stream > Use microphone" in status
+    assert COMMAND_LINE_WORDS not in status

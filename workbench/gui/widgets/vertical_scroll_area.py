@@ -1,0 +1,59 @@
+"""A scroll area for part of a panel: it scrolls up and down only, and is no taller than its contents want.
+
+Why: a panel whose controls are taller than its dock (the Tuning panel at 1280x720) scrolled as a whole, so the
+buttons at its end ("Reset to model values", "Save into model…") showed as a sliver at the bottom of the dock, to
+be scrolled to. Scrolling only the controls keeps the buttons below the area in view. A plain QScrollArea would not
+do: it asks for at most 24 lines of height (so it scrolled in a dock with room to spare) and for no width of its
+contents (so its contents were cut off at the right instead of the panel growing, or its dock scrolling, sideways).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSizePolicy, QWidget
+
+
+class VerticalScrollArea(QScrollArea):
+    """``contents`` scrolled vertically: the area asks for the contents' full size hint (and is given less only
+    when its panel has less), and for their minimum width plus the scroll bar's, so they never scroll sideways.
+
+    Like the docks' scroll areas, it is no Tab stop of its own: Tab goes to the controls, and the area scrolls to
+    the one focused, also when the focus comes from outside the area (Shift+Tab from the buttons below it: a
+    scroll area only scrolls for Tab pressed inside it)."""
+
+    def __init__(self, contents: QWidget, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setWidgetResizable(True)
+        self.setWidget(contents)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._show_focused)
+
+    def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.widget().isAncestorOf(new):
+            self.ensureWidgetVisible(new)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """The contents' layout changed (rows added, a part shown or hidden, another font): so does the size this
+        area asks for, which Qt does not pass on from a scroll area's contents to its own layout."""
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self._around(self.widget().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        """The contents' minimum width (they never scroll sideways); the height a scroll area needs at least."""
+        return QSize(self._around(self.widget().minimumSizeHint()).width(), super().minimumSizeHint().height())
+
+    def _around(self, contents: QSize) -> QSize:
+        """``contents`` with the frame and room for the vertical scroll bar (kept, so they never reflow when it
+        appears)."""
+        frame = 2 * self.frameWidth()
+        return QSize(contents.width() + frame + self.verticalScrollBar().sizeHint().width(), contents.height() + frame)
