@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
             progress.emit("error", "end", message=str(exc))
             raise
         finally:
-            cancel.clear_stop_file()
+            cancel.clear_stop_file(after_run=True)
     if outcome.status == "cancelled":
         print(f"kws: training stopped; resume with: kws train --out {shlex.quote(str(args.out))} --resume",
               file=sys.stderr)

@@ -54,11 +54,20 @@ class CancelToken:
         if self.is_set():
             raise RunStopped(step)
 
-    def clear_stop_file(self) -> None:
-        """Remove a stop request left from before; nothing to do where the folder is not (yet) a folder
-        (the run's own check then says what is wrong with it, in the user's words)."""
-        if self.stop_file is not None and self.stop_file.parent.is_dir():
+    def clear_stop_file(self, after_run: bool = False) -> None:
+        """Remove a stop request left from before; nothing to do where there is none, or the folder is not (yet) a
+        folder (the run's own check then says what is wrong with it, in the user's words).
+
+        ``after_run``: the clean-up after a run, which never raises: it runs in a ``finally``, where an error of its
+        own (the folder turned read-only: unlink says so even for a file that is not there) would replace the run's
+        error, which names the file the run could not write."""
+        if self.stop_file is None or not self.stop_file.parent.is_dir() or not self.stop_file.exists():
+            return
+        try:
             self.stop_file.unlink(missing_ok=True)
+        except OSError:
+            if not after_run:
+                raise
 
     # -- signals ------------------------------------------------------------------------------
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
