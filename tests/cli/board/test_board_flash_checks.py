@@ -84,3 +84,19 @@ def test_info_quotes_the_size_line_it_cannot_read(commander, capsys) -> None:  #
     assert code == EXIT_USAGE and out == ""
     assert err == ("kws: error: Commander's device info could not be read (its flash size is not understood: "
                    "Flash Size     : 1536 KB).\n")
+
+
+def test_a_temp_dir_that_cannot_take_the_model_is_said_before_anything_is_written(  # noqa: F811
+        commander, capsys, tmp_path: Path, reference_model_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    in_the_way = tmp_path / "not-a-folder"
+    in_the_way.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(in_the_way))  # as a full or read-only TMPDIR
+    image = write_image(tmp_path / "app.s37", "model_profiler")
+    code, _, err = _run(capsys, "board", "flash", "--model", str(reference_model_path), str(image))
+    assert code == EXIT_USAGE and "flashing image" not in err
+    assert err.splitlines()[-1].startswith(f"kws: error: Flashing the model needs a temporary folder in {in_the_way} "
+                                           "(TMPDIR), and none can be made there: ")
+    assert err.rstrip().endswith("; nothing was written to the board.")
+    assert [c[:2] for c in commander.calls()] == DEVICE_INFO_ONLY

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,7 +25,7 @@ from workbench.board.flashing.flash_layout import (FLASH_PAGE_BYTES, FlashPlan, 
                                                    model_flash_blob, plan_model)
 from workbench.board.flashing.flashed_images import FlashedImages
 from workbench.board.platforms import DeviceInfo
-from workbench.core.errors import DeviceError
+from workbench.core.errors import DeviceError, temp_folder_problem
 
 MODEL_FILE_NAME = "model.bin"
 IMAGE_STEP, MODEL_STEP = "image", "model"
@@ -60,6 +61,19 @@ def check_resident_image(device: DeviceInfo, plan: FlashPlan, images: FlashedIma
                           "together; nothing was written.")
 
 
+def _staged_model(stack: ExitStack, tflite: bytes) -> Path:
+    """The model as the firmware reads it from flash, in a temporary file that lives as long as ``stack``;
+    DeviceError saying where and why when the temp dir cannot take it (nothing is written to the board yet)."""
+    try:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="kws-board-"))
+        blob = Path(folder) / MODEL_FILE_NAME
+        blob.write_bytes(model_flash_blob(tflite))
+    except OSError as exc:
+        raise DeviceError(temp_folder_problem("flashing the model", None, exc) + "; nothing was written to the "
+                          "board.") from None
+    return blob
+
+
 def program_board(commander: Commander, *, image: Path | None = None, tflite: bytes | None = None,
                   device: DeviceInfo | None = None, halt: bool = True, on_progress: StepProgress | None = None,
                   cancel: threading.Event | None = None, model_name: str | None = None,
@@ -88,24 +102,25 @@ def program_board(commander: Commander, *, image: Path | None = None, tflite: by
             return None
         return lambda progress: on_progress(step, progress)
 
-    if image is not None and extent is not None:
-        if device.unique_id:
-            images.forget(device.unique_id)  # until the write completes, the board holds no known image
-        try:
-            commander.flash(image, device=device.commander_device, binary=extent.binary,
-                            address=device.flash_base if extent.binary else None,
-                            halt=halt, on_progress=reporter(IMAGE_STEP), cancel=cancel)
-        except Cancelled:
-            model = " and the model was not written" if tflite is not None else ""
-            raise FlashInterrupted(f"the flash is incomplete: {image.name} may be only partly written{model}; "
-                                   "flash the board again before using it") from None
-        problem = images.remember(device.unique_id, image.name, extent) if device.unique_id else None
-        if problem is not None and warn is not None:
-            warn(problem)
-    if tflite is not None and plan is not None:
-        with tempfile.TemporaryDirectory(prefix="kws-board-") as folder:
-            blob = Path(folder) / MODEL_FILE_NAME
-            blob.write_bytes(model_flash_blob(tflite))
+    with ExitStack() as stack:
+        # the model's flash blob is staged before anything is written: a full or read-only temp dir then leaves the
+        # board as it was, instead of failing between the image and the model (a half-flashed board)
+        blob = _staged_model(stack, tflite) if tflite is not None and plan is not None else None
+        if image is not None and extent is not None:
+            if device.unique_id:
+                images.forget(device.unique_id)  # until the write completes, the board holds no known image
+            try:
+                commander.flash(image, device=device.commander_device, binary=extent.binary,
+                                address=device.flash_base if extent.binary else None,
+                                halt=halt, on_progress=reporter(IMAGE_STEP), cancel=cancel)
+            except Cancelled:
+                model = " and the model was not written" if tflite is not None else ""
+                raise FlashInterrupted(f"the flash is incomplete: {image.name} may be only partly written{model}; "
+                                       "flash the board again before using it") from None
+            problem = images.remember(device.unique_id, image.name, extent) if device.unique_id else None
+            if problem is not None and warn is not None:
+                warn(problem)
+        if blob is not None and plan is not None:
             try:
                 commander.flash(blob, device=device.commander_device, binary=True, address=plan.model_address,
                                 halt=halt, on_progress=reporter(MODEL_STEP), cancel=cancel,
