@@ -264,6 +264,28 @@ def test_no_commander_is_explained_once_beside_its_box(window, qtbot, no_command
         ws.shutdown()
 
 
+@pytest.mark.parametrize("action", ["profile", "classify"])
+def test_a_run_that_flashes_without_commander_says_commander_is_missing(window, qtbot, no_commander,
+                                                                       action: str) -> None:
+    """As Flash and Read board info do: before, Profile and Classify looked for the debugger's serial port first
+    and said "No J-Link serial port (board) was found", never naming the missing Commander. With "Don't flash"
+    no Commander is needed, and the run fails on what it does lack (here: the port)."""
+    ws = BoardWorkspace(window, watch_ports=False)
+    qtbot.addWidget(ws)
+    ws.ask_flash = lambda _parent, _title, _question: True  # flash whatever the classifier would say of the model
+    try:
+        assert getattr(ws, action)()
+        wait_idle(qtbot, ws)
+        assert ws.status.text() == COMMANDER_MISSING and window.last_error == COMMANDER_MISSING
+        ws.no_flash.setChecked(True)
+        assert getattr(ws, action)()
+        wait_idle(qtbot, ws)
+        assert window.last_error is not None and window.last_error != COMMANDER_MISSING
+        assert "Commander" not in window.last_error
+    finally:
+        ws.shutdown()
+
+
 def test_a_profile_that_lost_figures_on_the_serial_line_says_so_after_the_run(window, qtbot, board_factory,
                                                                               profiler_image, profiler_mvp_log,
                                                                               tmp_path) -> None:

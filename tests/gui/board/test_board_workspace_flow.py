@@ -174,8 +174,9 @@ def test_the_window_says_its_controls_not_the_command_lines_options(window, qtbo
     dont_flash = "clear \u201cDon't flash\u201d"
     assert in_window_terms(run_firmware_hint("classifier", False)) == f"flash the classifier ({dont_flash})"
     assert in_window_terms(run_firmware_hint("profiler", True)) == "give the profiler's image (the Firmware box)"
-    assert in_window_terms("it stopped: give --accelerator none, or flash") == ("it stopped: choose none in the "
-                                                                             "Accelerator box, or flash")
+    assert in_window_terms("it stopped: give --accelerator none, or flash") == ("it stopped: choose \u201cnone (CPU "
+                                                                             "only)\u201d in the Accelerator box, "
+                                                                             "or flash")
     ws = BoardWorkspace(window, watch_ports=False)
     qtbot.addWidget(ws)
     try:

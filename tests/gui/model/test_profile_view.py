@@ -9,7 +9,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from workbench.gui.model.layer_table_model import column_index
+from workbench.gui.model.layer_table_model import COLUMNS, cell_text, column_index
 from workbench.gui.model.profile_view import SORT_ROLE, ProfileView, netron_available
 from workbench.profiler.report import profile_model
 
@@ -32,6 +32,14 @@ def test_rows_are_layers(view):
     assert [view.proxy.index(r, on_mvp).data() for r in range(4)][0::2] == ["yes", "yes*"]
     tip = view.proxy.index(2, on_mvp).data(Qt.ItemDataRole.ToolTipRole)
     assert "weights_shape[1] (4000) > 2048" in tip and "still runs it" in tip
+
+
+def test_a_small_count_is_a_whole_number_like_the_rest(view):
+    """SOFTMAX's 20 ops read "20.0" beside "0" and "652.0k" (MLTK's notation gives every count a decimal)."""
+    ops = column_index("Ops")
+    assert [view.proxy.index(r, ops).data() for r in range(4)] == ["652.0k", "0", "32.0k", "20"]
+    assert cell_text(COLUMNS[ops], 42.0) == "42" and cell_text(COLUMNS[ops], 999) == "999"
+    assert cell_text(COLUMNS[ops], 1_304_000) == "1.3M" and cell_text(COLUMNS[ops], 0.5) == "500.0m"
 
 
 def test_selecting_a_layer_shows_its_details(view):

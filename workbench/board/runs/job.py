@@ -30,6 +30,8 @@ DEFAULT_ACTIVITY_TIMEOUT_S = 90.0  # MLTK's read(activity_timeout=90)
 # default timeout, far beyond an arena search and one profiled inference
 PROFILE_RUN_TIMEOUTS = 4
 ACCELERATORS = ("mvp", "none")
+# what the window shows for each (the Board and Profile workspaces alike); the command line's words stay the data
+ACCELERATOR_NAMES = {"mvp": "MVP", "none": "none (CPU only)"}
 # the command line's words for the image option and for flashing again (the window translates them)
 FIRMWARE_OPTION = "--firmware"
 FLASH_AGAIN = "drop --no-flash"

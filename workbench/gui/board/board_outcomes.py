@@ -16,7 +16,7 @@ from workbench.board.firmware.image_app import OTHER_IMAGE_HINT
 from workbench.board.flashing.programming import ProgramResult
 from workbench.board.platforms import FIRMWARE_HINT, DeviceInfo
 from workbench.board.ports import CHOOSE_HINT, PORT_HINT
-from workbench.board.runs.job import FIRMWARE_OPTION, FLASH_AGAIN
+from workbench.board.runs.job import ACCELERATOR_NAMES, FIRMWARE_OPTION, FLASH_AGAIN
 from workbench.board.runs.measured_report import incomplete_warning
 from workbench.board.runs.profile_run import BoardProfile
 from workbench.board.uart.line_reader import PORTS_HINT
@@ -40,10 +40,12 @@ _ACCELERATOR_OPTION = re.compile(r"give --accelerator (\w+)")
 
 
 def in_window_terms(message: str) -> str:
-    """A board error as the window says it: its boxes instead of ``kws board list`` and the command's options."""
+    """A board error as the window says it: its boxes instead of ``kws board list`` and the command's options (an
+    accelerator by the name its box shows)."""
     for cli, window in WINDOW_HINTS.items():
         message = message.replace(cli, window)
-    return _ACCELERATOR_OPTION.sub(r"choose \1 in the Accelerator box", message)
+    return _ACCELERATOR_OPTION.sub(lambda match: f"choose \u201c{ACCELERATOR_NAMES.get(match[1], match[1])}\u201d in "
+                                   "the Accelerator box", message)
 
 
 def outcome_text(name: str, result: Any) -> tuple[str, str | None]:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
 
 from workbench.board.runs.classify_run import classifying_status
 from workbench.board.flashing.firmware_image import IMAGE_PATTERNS
-from workbench.board.runs.job import ACCELERATORS, FLASHING_STEP, BoardOptions
+from workbench.board.runs.job import ACCELERATOR_NAMES, ACCELERATORS, FLASHING_STEP, BoardOptions
 from workbench.board.logs.classifier_log import BoardDetection, BoardNotice, BoardScores
 from workbench.board.platforms import DeviceInfo
 from workbench.board.runs.profile_run import BoardProfile
@@ -51,6 +51,8 @@ PROFILE_TAB, DETECTIONS_TAB, CONSOLE_TAB = 0, 1, 2
 CLASSIFYING = "classifying on the board"
 WARNING_STATUS = "warning:"  # said during a step: not a step of its own
 COMMANDER_MISSING = "Simplicity Commander cannot be used: the note under Commander says why and what to do."
+ACCELERATOR_TIP = ("Which published firmware to flash, built for the MVP accelerator or for the CPU only, and which "
+                  "the estimate beside the measurement assumes (kws board profile --accelerator)")
 NO_MODEL = "Load a model first (File ▸ Open model…): the board runs the model of the live stream."
 
 
@@ -89,10 +91,13 @@ class BoardWorkspace(QWidget):
         firmware_browse = QPushButton("Browse…", self)
         firmware_browse.setToolTip("Choose your own firmware image (.s37, .hex or .bin)")
         firmware_browse.clicked.connect(self._browse_firmware)
-        self.accelerator = QComboBox(self)
-        self.accelerator.addItems(list(ACCELERATORS))
-        self.accelerator.setCurrentText(self._setting(ACCELERATOR_KEY) or ACCELERATORS[0])
-        self.accelerator.currentTextChanged.connect(lambda text: qsettings.setValue(ACCELERATOR_KEY, text))
+        self.accelerator = QComboBox(self)  # shows the Profile workspace's names; its data is the CLI's word
+        for key in ACCELERATORS:
+            self.accelerator.addItem(ACCELERATOR_NAMES[key], key)
+        self.accelerator.setCurrentIndex(max(self.accelerator.findData(self._setting(ACCELERATOR_KEY)), 0))
+        self.accelerator.setToolTip(ACCELERATOR_TIP)
+        self.accelerator.currentIndexChanged.connect(
+            lambda _index: qsettings.setValue(ACCELERATOR_KEY, self.accelerator_choice()))
         self.no_flash = QCheckBox("Don't flash (the board already runs the app)", self)  # short: it never wraps
         self.no_flash.setToolTip("Skip flashing: Classify and Profile talk to the app the board already runs "
                                  "(reset the board when asked)")
@@ -200,8 +205,12 @@ class BoardWorkspace(QWidget):
         firmware = self.firmware.text().strip()
         commander = self.connection.commander_path()
         return BoardOptions(port=self.connection.port_name(), firmware=Path(firmware) if firmware else None,
-                            flash=not self.no_flash.isChecked(), accelerator=self.accelerator.currentText(),
+                            flash=not self.no_flash.isChecked(), accelerator=self.accelerator_choice(),
                             serialno=self.connection.serialno(), commander=Path(commander) if commander else None)
+
+    def accelerator_choice(self) -> str:
+        """The Accelerator box's choice in the command line's words (``mvp``, ``none``)."""
+        return str(self.accelerator.currentData())
 
     @property
     def busy(self) -> bool:

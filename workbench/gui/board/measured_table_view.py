@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -23,18 +23,33 @@ from workbench.profiler.refit_checks import RUN_AGAIN, measurement_problem
 from workbench.profiler.report import LayerReport, ProfileReport
 from workbench.gui.widgets.save_dialog import CSV_FILTER, ask_and_save
 
-HEADERS = ("Layer", "Op", "Acc est.", "Acc board", "Acc err %", "CPU est.", "CPU board", "CPU err %",
-           "ms est.", "ms board", "ms err %", "Board note")
-HEADER_TIPS = ("Layer index", "TFLite operator", "Accelerator (MVP) cycles, estimated",
-               "Accelerator (MVP) cycles, measured on the board", "(estimate − board) / board",
+# the cycles named as the Profile workspace names them ("MVP cycles", "CPU cycles"): "Acc" read as accuracy; on two
+# lines, so that the longer names leave the Board note its room at 1200 px
+HEADERS = ("Layer", "Op", "MVP cycles\nest.", "MVP cycles\nboard", "MVP\nerr %", "CPU cycles\nest.",
+           "CPU cycles\nboard", "CPU\nerr %", "ms\nest.", "ms\nboard", "ms\nerr %", "Board note")
+HEADER_TIPS = ("Layer index", "TFLite operator", "MVP accelerator cycles, estimated",
+               "MVP accelerator cycles, measured on the board", "(estimate − board) / board",
                "CPU cycles, estimated", "CPU cycles, measured on the board", "(estimate − board) / board",
                "Time per inference in ms, estimated", "Time per inference in ms, measured on the board",
                "(estimate − board) / board", "What the board's kernel said about the layer")
-EMPTY_TEXT = "Profile a model on the board to compare\nits measured cycles and times with the estimate."
+EMPTY_TEXT = "Profile a model on the board to compare its measured cycles and times with the estimate."
 SUMMARY_LINES = 3
 NOT_SAVED = "Save this measurement for `kws board refit` (as `kws board profile --save` does)"
 CANNOT_SAVE = "It cannot be saved, as the refit must not learn from it: {problem}; {advice}."
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+RELAYOUT_EVENTS = (QEvent.Type.Resize, QEvent.Type.FontChange)  # the hint's room changed: break it again
+
+
+def fitted_lines(text: str, label: QLabel) -> list[str]:
+    """``text`` broken between words into lines that fit ``label``'s width (a longer word gets a line of its own)."""
+    metrics, width = label.fontMetrics(), label.contentsRect().width()
+    lines: list[str] = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 def _percent(value: float | None) -> str:
@@ -67,10 +82,13 @@ class MeasuredTableView(QWidget):
         super().__init__(parent)
         self.store = store or MeasurementStore()
         self.tflite: bytes | None = None  # the model measured: the saved measurement names it by its hash
-        # one label per line: a multi-line or wrapping label can get a wrong height from the layout
+        # one label per line: a multi-line or wrapping label can get a wrong height from the layout (here it took
+        # the height the Board page's top needs at a large font); the hint is broken into lines by hand instead
         self.summary_lines = [QLabel(self) for _ in range(SUMMARY_LINES)]
         for label in self.summary_lines:
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_lines[0].installEventFilter(self)  # its width decides where the hint breaks
+        self._summary = ""
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setHorizontalHeaderLabels(HEADERS)
         for column, tip in enumerate(HEADER_TIPS):
@@ -103,13 +121,30 @@ class MeasuredTableView(QWidget):
         self._show_summary(EMPTY_TEXT)
 
     def _show_summary(self, text: str) -> None:
-        lines = text.split("\n")
+        """Show ``text`` a line per label; the hint before a profile (one sentence) as few lines as the width holds.
+
+        Why by hand: the hint on one line made the window wider than 1280 px at a large font, and at a fixed break
+        it stopped after a few words at any width. While it shows, the labels ask for no width of their own
+        (minimum 1 px), so the window's width decides the lines and not the other way round.
+        """
+        self._summary = text
+        hint = text == EMPTY_TEXT
+        lines = fitted_lines(text, self.summary_lines[0]) if hint else text.split("\n")
+        if len(lines) > SUMMARY_LINES:  # a window too narrow for the hint in three lines: the rest on the last
+            lines = [*lines[:SUMMARY_LINES - 1], " ".join(lines[SUMMARY_LINES - 1:])]
         for i, label in enumerate(self.summary_lines):
+            label.setMinimumWidth(1 if hint else 0)  # 0: the label's own minimum (its text's width) again
             label.setText(lines[i] if i < len(lines) else "")
             label.setVisible(i < len(lines))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() in RELAYOUT_EVENTS and self._summary == EMPTY_TEXT:
+            self._show_summary(EMPTY_TEXT)
+        return False
+
     def summary_text(self) -> str:
-        return "\n".join(label.text() for label in self.summary_lines if label.isVisibleTo(self))
+        """The summary as set (the hint as one sentence, however many lines it takes on screen)."""
+        return self._summary
 
     def _show_buttons(self, saved_to: Path | None = None) -> None:
         """Save is enabled only when saving can succeed: a measurement the store would refuse (a figure lost on

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDoub
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu,
                                QPushButton, QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
+from workbench.board.runs.job import ACCELERATOR_NAMES
 from workbench.core.errors import WorkbenchError
 from workbench.gui import theme
 from workbench.gui.model.cycles_chart import CyclesChart
@@ -48,8 +49,9 @@ TABLE_SHARE, DETAILS_SHARE = 1, 1  # vertical splitter: the table above, details
 MIN_TABLE_ROWS = 3  # the table never shrinks below a few rows (the details scroll instead)
 SELECTABLE_TEXT = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
 DETAILS_PLACEHOLDER = "Select a layer to see its shapes, options and where it runs."
-# the accelerator choice, by the names of `kws profile --accelerator` (the data) with what the box shows
-ACCELERATOR_CHOICES = (("mvp", "MVP"), ("none", "none (CPU only)"))
+# the accelerator choice, by the names of `kws profile --accelerator` (the data) with what the box shows: the
+# Board workspace's names, so the two boxes say the same
+ACCELERATOR_CHOICES = tuple(ACCELERATOR_NAMES.items())
 HZ_PER_MHZ = 1_000_000
 (CLOCK_MIN_MHZ, CLOCK_MAX_MHZ), CLOCK_DECIMALS = CLOCK_RANGE_MHZ, 1  # the range kws profile --clock-mhz takes
 SETTING_ACCELERATOR, SETTING_CLOCK_MHZ = "profile/accelerator", "profile/clock_mhz"
