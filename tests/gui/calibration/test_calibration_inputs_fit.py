@@ -52,3 +52,25 @@ def test_the_check_finds_a_cut_placeholder(qtbot, window) -> None:
     view.labels_edit.setFixedWidth(view.labels_edit.fontMetrics().horizontalAdvance("JSON, CSV or Audacity"))
     qtbot.wait(10)
     assert any("Labels file" in p for p in cut_placeholders(view))
+
+
+def test_the_loaded_model_shows_its_file_name_first_and_its_path_on_hover(qtbot, window) -> None:
+    """At 1280x720 the field showed the path's end, "n/resources/models/kws_yes_no.tflite", and no tooltip: now
+    the name comes first (and fits), the whole path is the tooltip, and unticking "the loaded model" leaves its
+    path in the field to edit."""
+    window.resize(1280, 720)
+    window.show_workspace("calibration")
+    qtbot.waitUntil(lambda: window.size().width() == 1280, timeout=2000)
+    qtbot.wait(50)  # let the layouts settle
+    view = window.calibration.inputs
+    edit, loaded = view.model_edit, window.controller.model.path
+    assert view.use_loaded.isChecked() and view.model_path() == loaded
+    assert edit.text().startswith(f"{loaded.name} (") and edit.text().endswith(")")
+    assert edit.fontMetrics().horizontalAdvance(edit.text()) <= text_room(edit)  # all of it in sight, even on focus
+    assert edit.toolTip() == str(loaded)
+    view.use_loaded.setChecked(False)
+    assert edit.text() == str(loaded) and not edit.isReadOnly() and view.model_path() == loaded
+    edit.setText("")
+    assert view.model_path() is None and "the loaded model" in edit.toolTip()
+    view.use_loaded.setChecked(True)
+    assert view.model_path() == loaded and edit.toolTip() == str(loaded)

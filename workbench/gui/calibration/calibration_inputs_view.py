@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
-    QPushButton, QVBoxLayout, QWidget,
+    QPushButton, QStyle, QStyleOptionFrame, QVBoxLayout, QWidget,
 )
 
 from workbench.calibration.streams.labels import labels_beside
@@ -40,6 +41,33 @@ KEY_COMPARE = "calibration/compare"
 LIST_MAX_HEIGHT_PX = 80
 STREAM_PLACEHOLDER = "labelled WAV stream"  # short enough to fit: the detail is in the field's tooltip
 LABELS_PLACEHOLDER = "found beside the stream"
+MODEL_TIP = "The model to calibrate: clear \u201cthe loaded model\u201d to give another .tflite or .mltk.zip file"
+TEXT_MARGIN_PX = 2  # QLineEdit's own margin on each side of its text
+ELLIPSIS = "\u2026"
+RELAYOUT_EVENTS = (QEvent.Type.Resize, QEvent.Type.FontChange)  # the Model field's room for the loaded model changed
+
+
+def text_room(edit: QLineEdit) -> int:
+    """The width a line edit draws its text in, as its style lays it out."""
+    option = QStyleOptionFrame()
+    option.initFrom(edit)
+    option.rect = edit.rect()
+    option.lineWidth = edit.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, option, edit)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    return contents.width() - margins.left() - margins.right() - 2 * TEXT_MARGIN_PX
+
+
+def loaded_model_text(path: Path, metrics: QFontMetrics, room: int) -> str:
+    """What the Model field shows for the loaded model in ``room`` pixels: its file name first, then as much of its
+    folder as fits, elided in the middle (the whole path is the field's tooltip).
+
+    Why: the field is narrow, and the path shown by its end lost its start ("n/resources/models/kws_yes_no.tflite");
+    by its start it would lose the name that tells models apart. Text that fits never scrolls, even on focus.
+    """
+    folder_room = room - metrics.horizontalAdvance(f"{path.name} ()")
+    folder = metrics.elidedText(str(path.parent), Qt.TextElideMode.ElideMiddle, folder_room) if folder_room > 0 else ""
+    return f"{path.name} ({folder})" if folder.strip(ELLIPSIS) else path.name
 
 
 def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
@@ -111,6 +139,7 @@ class CalibrationInputsView(QWidget):
         self.use_loaded.setChecked(True)
         self.use_loaded.setToolTip("Calibrate the model the window has open; clear it to choose another model file")
         self.model_edit = QLineEdit()
+        self._showing_loaded = False  # the field holds loaded_model_text, not a path to read
         self.model_button = QPushButton("Browse…")
         self.model_button.setToolTip("Choose the model file to calibrate (clear “the loaded model” first)")
         self.stream_edit = QLineEdit()
@@ -161,6 +190,8 @@ class CalibrationInputsView(QWidget):
         layout.addLayout(form)
 
         self.use_loaded.toggled.connect(self._sync_model)
+        self.model_edit.textChanged.connect(lambda _text: self._show_model_tip())
+        self.model_edit.installEventFilter(self)  # its width decides how much of the loaded model's folder shows
         self.model_button.clicked.connect(self._choose_model)
         self.stream_button.clicked.connect(self._choose_stream)
         self.stream_edit.textEdited.connect(self._labels_follow_stream)
@@ -223,11 +254,30 @@ class CalibrationInputsView(QWidget):
 
     # -- dialogs ---------------------------------------------------------------------------------
     def _sync_model(self) -> None:
+        """The loaded model by its name (read-only), or an editable path: the loaded model's when just unticked."""
         loaded = self.use_loaded.isChecked()
         self.model_edit.setReadOnly(loaded)
         self.model_button.setEnabled(not loaded)
+        was_showing_loaded, self._showing_loaded = self._showing_loaded, loaded
         if loaded:
+            self._show_loaded_model()
+        elif was_showing_loaded:
             self.model_edit.setText(str(self._loaded_model or ""))
+        self._show_model_tip()
+
+    def _show_loaded_model(self) -> None:
+        edit, model = self.model_edit, self._loaded_model
+        edit.setText(loaded_model_text(model, edit.fontMetrics(), text_room(edit)) if model is not None else "")
+        edit.setCursorPosition(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.model_edit and event.type() in RELAYOUT_EVENTS and self._showing_loaded:
+            self._show_loaded_model()
+        return False
+
+    def _show_model_tip(self) -> None:
+        model = self.model_path()
+        self.model_edit.setToolTip(str(model) if model is not None else MODEL_TIP)
 
     def _choose_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Model to calibrate", self.model_edit.text(), MODEL_FILTER)

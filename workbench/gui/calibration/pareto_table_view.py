@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
+from workbench.core.detection.tuning import GLOBAL_THRESHOLD_FIELD, THRESHOLD_LIST_FIELD, parameter_spec
 
 PERCENT = 100.0
 MS_PER_S = 1000.0
@@ -34,26 +35,44 @@ def _number(value: Any, scale: float = 1.0, digits: int = 1) -> str:
     return f"{value * scale:.{digits}f}"
 
 
-COLUMNS: tuple[tuple[str, Callable[[dict[str, Any], tuple[str, ...]], str]], ...] = (
-    ("FA/h", lambda i, c: _number(i["fa_per_hour"])),
-    ("FRR %", lambda i, c: _number(i["frr"], PERCENT)),
-    ("Threshold", _threshold),
-    ("Window ms", lambda i, c: str(i["average_window_duration_ms"])),
-    ("Suppression ms", lambda i, c: str(i["suppression_ms"])),
-    ("Count", lambda i, c: str(i["minimum_count"])),
-    ("Speech FA/h", lambda i, c: _number(i.get("fa_per_hour_speech"))),
-    ("Background FA/h", lambda i, c: _number(i.get("fa_per_hour_background"))),
-    ("Latency mean ms", lambda i, c: _number(i.get("latency_mean_s"), MS_PER_S, 0)),
-    ("Latency p95 ms", lambda i, c: _number(i.get("latency_p95_s"), MS_PER_S, 0)),
+Cell = Callable[[dict[str, Any], tuple[str, ...]], str]
+
+
+def parameter_tip(key: str, extra: str = "") -> str:
+    """A parameter column's header tooltip: the name the Tuning panel gives it and the key the model's metadata
+    (and the report) holds it under, so a short header ("Count") is never a guess."""
+    spec = parameter_spec(key)
+    unit = f" in {spec.unit}" if spec.unit else ""
+    return f"{spec.label}{unit}: the Tuning panel's \u201c{spec.label}\u201d, metadata key {key}{extra}"
+
+
+LATENCY = "the delay from the end of a detected keyword to its detection (negative: detected before the word ended)"
+COLUMNS: tuple[tuple[str, Cell, str], ...] = (
+    ("FA/h", lambda i, c: _number(i["fa_per_hour"]),
+     "False accepts per hour over all the audio: the stream and the background-only recordings"),
+    ("FRR %", lambda i, c: _number(i["frr"], PERCENT), "False reject rate: the share of the stream's keywords missed"),
+    ("Threshold", _threshold, parameter_tip(GLOBAL_THRESHOLD_FIELD, f"; per keyword ({THRESHOLD_LIST_FIELD}) "
+                                                                    "shown as keyword>threshold")),
+    ("Window ms", lambda i, c: str(i["average_window_duration_ms"]), parameter_tip("average_window_duration_ms")),
+    ("Suppression ms", lambda i, c: str(i["suppression_ms"]), parameter_tip("suppression_ms")),
+    ("Count", lambda i, c: str(i["minimum_count"]), parameter_tip("minimum_count")),
+    ("Speech FA/h", lambda i, c: _number(i.get("fa_per_hour_speech")),
+     "False accepts per hour of the labelled stream: its other words, silences and noise between the keywords"),
+    ("Background FA/h", lambda i, c: _number(i.get("fa_per_hour_background")),
+     "False accepts per hour of the background-only recordings"),
+    ("Latency mean ms", lambda i, c: _number(i.get("latency_mean_s"), MS_PER_S, 0), f"Mean of {LATENCY}, in ms"),
+    ("Latency p95 ms", lambda i, c: _number(i.get("latency_p95_s"), MS_PER_S, 0),
+     f"95th percentile of {LATENCY}, in ms: 95 % of the detected keywords were detected sooner"),
 )
 
 
-def keyword_columns(classes: tuple[str, ...]) -> list[tuple[str, Callable[[dict[str, Any], tuple[str, ...]], str]]]:
+def keyword_columns(classes: tuple[str, ...]) -> list[tuple[str, Cell, str]]:
     """One "FRR <keyword> %" column per keyword (from the entries' ``per_keyword`` figures)."""
-    def frr_of(keyword: str) -> Callable[[dict[str, Any], tuple[str, ...]], str]:
+    def frr_of(keyword: str) -> Cell:
         return lambda i, c: _number((i.get("per_keyword") or {}).get(keyword, {}).get("frr"), PERCENT)
 
-    return [(f"FRR {k} %", frr_of(k)) for k in keyword_classes(classes)]
+    return [(f"FRR {k} %", frr_of(k), f"False reject rate of \u201c{k}\u201d: the share of its keywords in the stream "
+                                      "missed") for k in keyword_classes(classes)]
 
 
 def same_parameters(a: dict[str, Any], b: dict[str, Any] | None) -> bool:
@@ -101,7 +120,7 @@ class ParetoTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:  # two lines ("Suppression" over "ms"): 12 columns fit 1280 px
             return self.columns[section][0].replace(" ", "\n", 1)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.columns[section][0]
+            return self.columns[section][2]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

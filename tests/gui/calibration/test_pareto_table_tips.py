@@ -1,0 +1,51 @@
+"""The Pareto table keeps its short headers ("Count", "Window ms") and says in each header's tooltip what the column
+is: a parameter by the name the Tuning panel gives it and its metadata key, latency as the delay from a keyword's
+end to its detection. Before, a header's tooltip only repeated the header."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from workbench.core.detection.tuning import parameter_spec
+from workbench.gui.calibration.pareto_table_view import ParetoTableView
+
+ROW = {"fa_per_hour": 98.0, "frr": 0.4478, "detection_threshold": 248, "average_window_duration_ms": 1500,
+       "suppression_ms": 2000, "minimum_count": 5, "fa_per_hour_speech": 98.0, "fa_per_hour_background": 12.5,
+       "latency_mean_s": 0.5027, "latency_p95_s": 0.6851,
+       "per_keyword": {"yes": {"frr": 0.3088}, "no": {"frr": 0.3014}}}
+CLASSES = ("yes", "no", "_unknown_", "_silence_")
+PARAMETER_COLUMNS = {"Threshold": "detection_threshold", "Window ms": "average_window_duration_ms",
+                     "Suppression ms": "suppression_ms", "Count": "minimum_count"}
+
+
+@pytest.fixture
+def headers(qtbot) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """{header as shown on one line: its tooltip} of a table filled as a calibration of a yes/no model fills it."""
+    view = ParetoTableView()
+    qtbot.addWidget(view)
+    model = view.table_model
+    model.set_rows([ROW], CLASSES, ROW)
+    horizontal = Qt.Orientation.Horizontal
+    return {model.headerData(c, horizontal).replace("\n", " "): model.headerData(c, horizontal,
+                                                                                  Qt.ItemDataRole.ToolTipRole)
+            for c in range(model.columnCount())}
+
+
+def test_every_header_says_more_in_its_tooltip_than_the_header(headers: dict[str, str]) -> None:
+    assert len(headers) == 12
+    assert all(tip and tip != header and len(tip) > len(header) for header, tip in headers.items())
+
+
+@pytest.mark.parametrize(("header", "key"), PARAMETER_COLUMNS.items())
+def test_a_parameter_column_names_the_tuning_panels_parameter_and_its_metadata_key(headers: dict[str, str],
+                                                                                  header: str, key: str) -> None:
+    tip = headers[header]
+    assert parameter_spec(key).label in tip and f"metadata key {key}" in tip
+
+
+def test_the_latency_columns_say_from_where_to_where(headers: dict[str, str]) -> None:
+    for header in ("Latency mean ms", "Latency p95 ms"):
+        assert "from the end of a detected keyword to its detection" in headers[header]
+    assert headers["Latency p95 ms"].startswith("95th percentile")
+    assert "“yes”" in headers["FRR yes %"] and "background-only" in headers["Background FA/h"]
