@@ -193,3 +193,34 @@ def test_a_model_without_parameters_is_not_tuned_away_until_a_value_changes(view
     view.reset_button.click()
     assert not tuning.is_modified and not view.reset_button.isEnabled()
     assert not table.item("suppression_ms").font(COLUMN_NOW).bold()
+
+
+def test_no_operator_name_is_clipped_however_narrow_the_summary(qtbot, model):
+    """At 1280 px the audit saw "FULLY_CONNECTED" lose its comma: a word-wrapped label breaks only between words
+    and clips a longer one. The value is never narrower than its widest word; a narrow column puts it under its
+    name instead."""
+    view = ModelInfoView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    layers = view.summary_labels["layers"]
+    widest = max(layers.fontMetrics().horizontalAdvance(word) for word in layers.text().split())
+    assert "FULLY_CONNECTED," in layers.text().split()
+    total = sum(view.splitter.sizes())
+    narrow = []
+    for width in range(360, 150, -3):
+        view.splitter.setSizes([width, total - width])
+        qtbot.wait(1)
+        if layers.contentsRect().width() < widest:
+            narrow.append((width, layers.contentsRect().width()))
+    assert narrow == [], f"the Layers value is narrower than {widest} px (its widest word) at these widths"
+
+
+def test_reset_says_what_the_tuning_panels_reset_says(qtbot, view, model):
+    from workbench.gui.stream.tuning_panel import TuningPanel
+
+    panel = TuningPanel()
+    qtbot.addWidget(panel)
+    view.set_model(model)
+    assert view.reset_button.text() == panel.reset_button.text() == "Reset to model values"

@@ -25,6 +25,7 @@ from workbench.profiler.report import LayerReport
 SORT_ROLE = Qt.ItemDataRole.UserRole
 COPY_ROLE = Qt.ItemDataRole.UserRole + 1  # the unrounded value as text, for the clipboard (a spreadsheet sums it)
 PERCENT = 100.0
+UNIT_STEP = 1000  # from here on a count is written in k (format_units)
 CPU_ONLY_TEXT = "runs on the CPU (Accelerator none)"
 
 
@@ -80,7 +81,7 @@ def cell_text(column: Column, value: Any) -> str:
     if value is None:
         return "—" if column.measured else "unknown"
     if column.kind == "units":
-        return format_units(value)
+        return units_text(value)
     if column.kind == "ms":
         return f"{value:.3f}"
     if column.kind == "percent":
@@ -88,6 +89,14 @@ def cell_text(column: Column, value: Any) -> str:
     if column.kind == "count":
         return f"{value:,}"
     return str(value)
+
+
+def units_text(value: float) -> str:
+    """A count in k/M as ``kws profile`` writes it (1.3M, 64.0k), but a whole count under a thousand as a whole
+    number (20, not MLTK's 20.0): beside "0" and "1.3M", "20.0" read as a fraction of something."""
+    if abs(value) < UNIT_STEP and float(value).is_integer():
+        return f"{int(value)}"
+    return format_units(value)
 
 
 def copy_text(value: Any) -> str:

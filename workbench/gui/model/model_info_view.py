@@ -39,6 +39,19 @@ __all__ = ["GROUP_DETECTION", "GROUP_FRONTEND", "GROUP_OTHER", "ModelInfoView", 
 NO_MODEL_TEXT = "—"
 BOARD_OK_TEXT = "Nothing in its parameters that the firmware refuses"
 SUMMARY_SHARE, PARAMETERS_SHARE = 2, 3  # splitter stretch: the parameter table gets the larger part
+# rows whose words (operator names, class names) cannot break: op names such as FULLY_CONNECTED are long
+WHOLE_WORD_FIELDS = ("classes", "layers")
+
+
+def keep_words_whole(label: QLabel) -> None:
+    """Make a word-wrapped label at least as wide as its widest word, with the punctuation after it.
+
+    Why: a word-wrapped QLabel breaks lines only between words and clips a word wider than itself, and its size
+    hint does not tell the form so: at 1280 px the Layers row showed "FULLY_CONNECTED" without its comma. With
+    this minimum the form puts the value under its name when the column is too narrow (its WrapLongRows policy).
+    """
+    metrics = label.fontMetrics()
+    label.setMinimumWidth(max((metrics.horizontalAdvance(word) for word in label.text().split()), default=0))
 
 
 class ModelLike(Protocol):
@@ -130,7 +143,7 @@ class ModelInfoView(QWidget):
         params_box = QGroupBox("Parameters (SL_PARAMSv1 metadata)")
         self.parameter_table = ParameterTableView()
         self.parameter_table.error.connect(self.error)
-        self.reset_button = QPushButton("Reset to the model's values")
+        self.reset_button = QPushButton("Reset to model values")
         self.reset_button.setToolTip("Use the detection parameters stored in the model file again.")
         self.reset_button.clicked.connect(self._reset)
         self.save_button = QPushButton("Save into model…")
@@ -231,6 +244,8 @@ class ModelInfoView(QWidget):
             fields["output"].setText(self._tensors_text(graph, graph.outputs))
             ops = ", ".join(op.op for op in graph.operators)
             fields["layers"].setText(f"{len(graph.operators)}: {ops}" if ops else "0")
+        for key in WHOLE_WORD_FIELDS:
+            keep_words_whole(fields[key])
         frontend = describe_frontend(model.params)
         parsed = self._graph
         problem = stream_problem([parsed.tensors[i].shape for i in parsed.inputs], len(parsed.outputs),

@@ -126,20 +126,28 @@ class TrainingSettingsView(QWidget):
         self.keywords.setToolTip("Comma-separated keywords; _unknown_ and _silence_ are added")
         self.epochs = QSpinBox(minimum=AUTO, maximum=MAX_EPOCHS)
         self.epochs.setSpecialValueText("spec's (early stopping)")
+        self.epochs.setToolTip("The most epochs the training runs (kws train --epochs); early stopping usually ends "
+                               "it sooner. The spec's: its own maximum")
         self.seed = QSpinBox(minimum=AUTO, maximum=2**31 - 1)
         self.seed.setSpecialValueText("spec's")
+        self.seed.setToolTip("Random seed (kws train --seed): the same data and seed give the same run, figure for "
+                             "figure; another seed shows how much a result owes to chance")
         self.workers = QSpinBox(minimum=AUTO, maximum=MAX_WORKERS)
         self.workers.setSpecialValueText("one per CPU")
         self.workers.setToolTip("Processes that compute the training spectrograms (kws train --workers); fewer "
                                 "use less memory")
         self.init_from = QLineEdit()
         self.init_from.setPlaceholderText("random weights (or the spec's)")
+        self.init_from.setToolTip("Start from this model's weights (kws train --init-from): a .h5, .keras, .mltk.zip "
+                                  "or .tflite of the same spec, or a bundled model's name")
         self.init_button = QToolButton(text="…")  # as wide as its text: a push button is never under 80 px
         self.init_from.setAccessibleName("Start from")  # in a row with its button: not the form label's buddy
         self.init_button.setAccessibleName("Browse for the model to start from")
         self.init_button.setToolTip("Choose a trained model whose weights the training starts from")
         self.out = QLineEdit()
         self.out.setPlaceholderText("folder for the model, logs and checkpoints")
+        self.out.setToolTip("Where the run writes the model, its logs and checkpoints (kws train --out); a folder "
+                            "that holds a run shows it, and a stopped one can be resumed")
         self.out_button = QToolButton(text="…")
         self.out.setAccessibleName("Output folder")
         self.out_button.setAccessibleName("Browse for the output folder")
@@ -174,6 +182,8 @@ class TrainingSettingsView(QWidget):
         form.addRow("Start from", self._with_button(self.init_from, self.init_button))
         form.addRow("Output folder", self._with_button(self.out, self.out_button))
         form.addRow(self.mltk_zip)  # the whole row: its label is longer than the fields' column at a large font
+        for field in (self.epochs, self.seed, self.init_from, self.out):  # the row's name says what its field says
+            (form.labelForField(field) or form.labelForField(field.parentWidget())).setToolTip(field.toolTip())
         self.init_button.clicked.connect(self._choose_init)
         self.out_button.clicked.connect(self._choose_out)
         self.keywords.editingFinished.connect(lambda: self.keywords_changed.emit(self.keyword_list()))
