@@ -23,6 +23,7 @@ PROFILER = "profiler.md"
 SWEEPS = "sweeps.md"
 CALIBRATION = "calibration.md"
 TRAINING = "training.md"
+LIVE = "live.md"  # the Live workspace and the Tuning panel (Help menu only: no command's help cites it)
 CITED = (BOARD, PROFILER, SWEEPS, TRAINING)  # the documents the program's own texts refer to
 # A source checkout is recognised by its project file beside the docs (a site-packages "docs" folder of some
 # other distribution must not be taken for ours).

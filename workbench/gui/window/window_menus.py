@@ -3,7 +3,7 @@
 Why a module of its own: the menus only name what the window can do (open, save, switch workspace,
 start the stream…); keeping their layout here keeps :mod:`workbench.gui.window.main_window` about wiring.
 The actions that other code or tests reach (``start_action``, ``record_action``, ``freeze_action``,
-``dark_action``, ``about_action``, ``recent_menu``, ``help_menu``) are set on the window.
+``dark_action``, ``shortcuts_action``, ``about_action``, ``recent_menu``, ``help_menu``) are set on the window.
 
 Space starts and stops the stream, as in a media player, but only while the keyboard focus is on no control
 that Space works (a button, a check box, a list or a table, a combo box; text fields protect themselves):
@@ -26,12 +26,13 @@ from workbench import documentation
 from workbench.bundled_models import bundled_models
 from workbench.gui import file_dialogs
 from workbench.gui.stream.source_choice import MICROPHONE, SourceChoice
-from workbench.gui.window import about_dialog
+from workbench.gui.window import about_dialog, shortcuts_dialog
 
 # Help's guides: (menu text, document) -- the documents of docs/ a user reads from the window
 GUIDES = (("&Training guide", documentation.TRAINING), ("&Calibration guide", documentation.CALIBRATION),
           ("&Board guide", documentation.BOARD), ("&Profiler guide", documentation.PROFILER),
-          ("&Sweeps guide", documentation.SWEEPS))
+          ("&Sweeps guide", documentation.SWEEPS), ("&Live and Tuning guide", documentation.LIVE))
+SHORTCUTS_TEXT = "&Keyboard shortcuts"
 FREEZE_TIP = "Freeze the plots (F); drag or zoom the time axis to look back over the last minute"
 START_SHORTCUT = "Space"
 START_TIP = "Start or stop the stream (Space, unless a button, check box, list or field has the keyboard focus)"
@@ -192,8 +193,8 @@ def build_menus(window: Any) -> None:
 
 def build_help_menu(window: Any) -> None:
     """Help: this install's guides (docs/*.md, where :func:`workbench.documentation.doc_path` finds them; a wheel
-    install has none, and then the menu has none), then About KWS Workbench (the version, the licence and the
-    versions a bug report needs)."""
+    install has none, and then the menu has none), the keyboard shortcuts (read from the window when asked), then
+    About KWS Workbench (the version, the licence and the versions a bug report needs)."""
     window.help_menu = window.menuBar().addMenu("&Help")
     window.guide_actions = []
     for title, name in GUIDES:
@@ -204,6 +205,8 @@ def build_help_menu(window: Any) -> None:
             window.help_menu.addAction(action)
     if window.guide_actions:
         window.help_menu.addSeparator()
+    window.shortcuts_action = window_action(window, SHORTCUTS_TEXT, lambda: shortcuts_dialog.show_shortcuts(window))
+    window.help_menu.addAction(window.shortcuts_action)
     window.about_action = window_action(window, f"&About {about_dialog.APP_NAME}",
                                         lambda: about_dialog.show_about(window))
     window.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS puts it in the application menu
