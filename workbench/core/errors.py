@@ -23,11 +23,16 @@ def closest_name(name: str, known: Iterable[str], cutoff: float = SUGGESTION_CUT
     return by_lower[close[0]] if close else None
 
 
+# what an OSError that names no file failed to write: most often the command's own output redirected to a full
+# disk (``kws profile M > full/p.txt``), which Python cannot tell apart from another unnamed file
+UNNAMED_FILE = "a file (or the standard output)"
+
+
 def os_error_sentence(exc: OSError) -> str:
     """What the machine refused, for a user: the file and what to do, not only the C library's words ("Read-only
     file system: /x/yes", "File exists: /x/trials"). For an OSError no command foresaw (a full disk, a read-only
     mount, a file where a folder must go); one a command foresees it words itself."""
-    where = str(exc.filename) if exc.filename else "a file"
+    where = str(exc.filename) if exc.filename else UNNAMED_FILE
     if exc.errno == errno.ENOSPC:
         return f"cannot write {where}: the disk is full; free some space and run it again"
     if exc.errno == errno.EROFS:
