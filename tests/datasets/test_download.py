@@ -154,3 +154,25 @@ def test_a_failure_says_what_is_kept_as_it_is(server: FileServer, tmp_path: Path
     with pytest.raises(DownloadError, match=r"1000 bytes are kept in .*data\.bin\.part: run it again to resume"):
         download(server.url("/data.bin"), tmp_path / "data.bin", DIGEST, retries=1, **FAST)
     assert part_path(tmp_path / "data.bin").stat().st_size == 1000
+
+
+def test_a_full_disk_names_the_part_keeps_it_and_resumes_once_there_is_room(server: FileServer, tmp_path: Path) -> None:
+    """The last chunk may fail only when the file is closed (a buffered write): the same one sentence then."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from small_disk import mounted_tmpfs, resize
+
+    with mounted_tmpfs(tmp_path / "disk", "200k") as disk:  # less than the payload
+        dest = disk / "data.bin"
+        with pytest.raises(DownloadError) as raised:
+            download(server.url("/data.bin"), dest, DIGEST, **FAST)
+        message = str(raised.value)
+        assert message.startswith(f"Cannot write {part_path(dest)}: No space left on device. What was downloaded is "
+                                  "kept: make room (or make the folder writable) and run the same command again to "
+                                  "resume.")
+        kept = part_path(dest).stat().st_size
+        assert 0 < kept < len(PAYLOAD) and not dest.exists()
+        resize(disk, "2m")
+        assert download(server.url("/data.bin"), dest, DIGEST, **FAST).read_bytes() == PAYLOAD
+        assert server.state.requests[-1] == ("/data.bin", f"bytes={kept}-")

@@ -216,6 +216,13 @@ def download(url: str, dest: str | Path, sha256: str | None = None, *,
     return dest
 
 
+def _write_failure(part: Path, exc: OSError) -> str:
+    """One sentence for a part that cannot be written: which file, why, and that a second run resumes where it
+    stopped (what was written is kept)."""
+    return (f"Cannot write {part}: {exc.strerror or exc}. What was downloaded is kept: make room (or make the folder "
+            "writable) and run the same command again to resume.")
+
+
 def _attempt(url: str, part: Path, timeout_s: float, progress: ProgressCallback | None,
              cancel: threading.Event | None, resumed_from: int, attempt: int) -> None:
     """One request: append the rest of the file to ``part``; raises _Retry for transient failures."""
@@ -247,28 +254,28 @@ def _attempt(url: str, part: Path, timeout_s: float, progress: ProgressCallback 
         try:
             fh = part.open("ab" if start else "wb")
         except OSError as exc:
-            raise DownloadError(f"Cannot write {part}: {exc.strerror or exc}.") from None
-        with fh:
-            while True:
-                if _cancelled(cancel):
-                    raise DownloadCancelled(f"The download of {part.name[:-len(PART_SUFFIX)]} was cancelled; "
-                                            "run it again to resume.")
-                try:
-                    chunk = response.read(CHUNK_BYTES)
-                except (http.client.HTTPException, OSError) as exc:
-                    fh.flush()
-                    raise _Retry(_failure_text(exc)) from None
-                if not chunk:
-                    break
-                try:
+            raise DownloadError(_write_failure(part, exc)) from None
+        try:
+            with fh:  # closing flushes the last chunk: a full disk may show only there
+                while True:
+                    if _cancelled(cancel):
+                        raise DownloadCancelled(f"The download of {part.name[:-len(PART_SUFFIX)]} was cancelled; "
+                                                "run it again to resume.")
+                    try:
+                        chunk = response.read(CHUNK_BYTES)
+                    except (http.client.HTTPException, OSError) as exc:
+                        fh.flush()
+                        raise _Retry(_failure_text(exc)) from None
+                    if not chunk:
+                        break
                     fh.write(chunk)
-                except OSError as exc:
-                    raise DownloadError(f"Cannot write {part}: {exc.strerror or exc}.") from None
-                done += len(chunk)
-                now = time.monotonic()
-                if progress is not None and (now - last >= PROGRESS_INTERVAL_S or done == total):
-                    last = now
-                    progress(DownloadProgress(DOWNLOAD_PHASE, done, total, resumed_from, attempt))
+                    done += len(chunk)
+                    now = time.monotonic()
+                    if progress is not None and (now - last >= PROGRESS_INTERVAL_S or done == total):
+                        last = now
+                        progress(DownloadProgress(DOWNLOAD_PHASE, done, total, resumed_from, attempt))
+        except OSError as exc:  # writing, flushing or closing the part (the network's errors are _Retry above)
+            raise DownloadError(_write_failure(part, exc)) from None
         if total is not None and done < total:
             raise _Retry(f"the connection closed after {done} of {total} bytes")
         if total is not None and done > total:
