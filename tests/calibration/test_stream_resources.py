@@ -76,3 +76,13 @@ def test_a_wav_bigger_than_the_free_disk_is_refused(tmp_path: Path) -> None:
         check_disk_room(60 * minute, RATE, tmp_path / "s.wav", free=GB // 10)
     assert str(info.value) == (f"the 60.0-minute stream s.wav takes 110 MB, more than the 102 MB free in {tmp_path}; "
                                "make it shorter or write it to another disk")
+
+
+def test_a_small_stream_on_a_nearly_full_disk_is_said_in_sizes_that_differ(tmp_path: Path) -> None:
+    """Whole MB said "takes 1 MB, more than the 0 MB free" of half a minute and 300 kB."""
+    with pytest.raises(SettingsError) as info:
+        check_disk_room(30 * RATE, RATE, tmp_path / "s.wav", free=300_000)
+    assert "s.wav takes 0.9 MB, more than the 0.3 MB free" in str(info.value)
+    with pytest.raises(SettingsError) as info:
+        check_disk_room(30 * RATE, RATE, tmp_path / "s.wav", free=5_000)
+    assert "more than the 5 kB free" in str(info.value)

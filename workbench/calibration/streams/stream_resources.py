@@ -23,8 +23,10 @@ BYTES_PER_ITEM = 2048  # layout memory an item drawn takes: up to 1.7 kB measure
 MEMINFO = Path("/proc/meminfo")
 MEMINFO_FIELD = "MemAvailable:"
 BYTES_PER_KB = 1024
+BYTES_PER_KB = 1024
 BYTES_PER_MB = 1024 ** 2
 BYTES_PER_GB = 1024 ** 3
+WHOLE_MB_FROM = 10  # sizes from this many MB are said in whole MB
 BYTES_PER_SAMPLE = 2  # 16-bit PCM, one channel
 WAV_HEADER_BYTES = 44
 WAV_MAX_BYTES = 2 ** 32 - 1  # RIFF's sizes are 32-bit
@@ -33,7 +35,14 @@ SECONDS_PER_MINUTE = 60.0
 
 
 def _size(n_bytes: float) -> str:
-    return f"{n_bytes / BYTES_PER_GB:.1f} GB" if n_bytes >= BYTES_PER_GB else f"{n_bytes / BYTES_PER_MB:.0f} MB"
+    """A size as a sentence says it: GB with a decimal, MB whole from 10 MB, else MB with a decimal (a 0.3 MB
+    stream on a disk with 0.2 MB free was "1 MB, more than the 0 MB free")."""
+    if n_bytes >= BYTES_PER_GB:
+        return f"{n_bytes / BYTES_PER_GB:.1f} GB"
+    if n_bytes < BYTES_PER_MB / WHOLE_MB_FROM:
+        return f"{n_bytes / BYTES_PER_KB:.0f} kB"
+    decimals = 0 if n_bytes >= WHOLE_MB_FROM * BYTES_PER_MB else 1
+    return f"{n_bytes / BYTES_PER_MB:.{decimals}f} MB"
 
 
 def available_memory_bytes() -> int | None:
