@@ -97,3 +97,20 @@ def test_a_file_written_in_pieces_joins_the_set_and_a_failure_midway_changes_not
     assert contents(tmp_path) == old  # no target changed, no temporary file left
     write_file_set({tmp_path / "a.wav": WrittenInto(blocks), tmp_path / "a.json": b"new labels"})
     assert contents(tmp_path) == {**old, "a.wav": b"new audio", "a.json": b"new labels"}
+
+
+def test_a_folder_made_for_a_write_that_failed_goes_and_one_that_was_there_stays(tmp_path: Path) -> None:
+    from workbench.core.file_set import folder_kept_only_if_written
+
+    new, there = tmp_path / "new", tmp_path / "there"
+    there.mkdir()
+    for folder in (new, there):
+        with pytest.raises(WorkbenchError), folder_kept_only_if_written(folder):
+            folder.mkdir(exist_ok=True)
+            raise WorkbenchError("the disk is full")
+    assert not new.exists() and there.is_dir()
+    with pytest.raises(WorkbenchError), folder_kept_only_if_written(new):
+        new.mkdir()
+        (new / "kept.txt").write_text("not empty: never removed")
+        raise WorkbenchError("a later file failed")
+    assert (new / "kept.txt").is_file()

@@ -111,3 +111,20 @@ def write_file_set(files: Mapping[Path, Content], stale: Iterable[Path] = ()) ->
     for folder in {target_of(Path(p)).parent for p in files}:
         sync_directory(folder)
     return [Path(p) for p in files]
+
+
+@contextlib.contextmanager
+def folder_kept_only_if_written(folder: Path) -> Iterator[Path]:
+    """Around the creation of ``folder`` and a write into it: when the block fails and the folder was not there
+    before it, it is removed again if it is still empty.
+
+    Why: a report written all or nothing (a full disk while staging) left nothing of itself but a new empty
+    folder, which the next run's "not empty?" checks and the user then had to wonder about."""
+    existed = folder.exists()
+    try:
+        yield folder
+    except BaseException:
+        if not existed:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty: never anything of the user's
+        raise

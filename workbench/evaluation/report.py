@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from workbench.core.atomic_write import create_folder
-from workbench.core.file_set import Content, write_file_set
+from workbench.core.file_set import Content, folder_kept_only_if_written, write_file_set
 from workbench.core.wording import counted
 from workbench.evaluation.clip_predictions import confident_mistakes, predictions_csv
 from workbench.evaluation.comparison import ClipComparison, comparison_text
@@ -188,7 +188,13 @@ def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool =
     picture -- the plots are the optional part of a report (``kws calibrate`` treats its DET plot alike).
     """
     folder = Path(out_dir)
-    create_folder(folder, "the report folder")
+    with folder_kept_only_if_written(folder):
+        create_folder(folder, "the report folder")
+        return _write_report_files(result, folder, plots, comparisons, notes)
+
+
+def _write_report_files(result: EvaluationResult, folder: Path, plots: bool, comparisons: Sequence[ClipComparison],
+                        notes: list[str] | None) -> list[Path]:
     files: dict[Path, Content] = {
         folder / EVAL_RESULTS_FILE: (json.dumps(results_document(result, comparisons)) + "\n").encode("utf-8"),
         folder / SUMMARY_FILE: full_summary(result, comparisons).encode("utf-8"),

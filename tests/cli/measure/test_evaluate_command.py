@@ -195,3 +195,17 @@ def test_a_model_the_frontend_cannot_feed_is_refused_before_the_dataset_is_read(
     for dataset in (speech, tmp_path / "missing"):
         assert main(["evaluate", str(narrow), "--dataset", str(dataset), "--workers", "1"]) == 2
         assert capsys.readouterr().err == by_detect
+
+
+def test_a_report_that_does_not_fit_leaves_no_new_folder(capsys, speech: Path, reference_model_path: Path,
+                                                         tmp_path: Path) -> None:
+    """All or nothing includes the folder it made: a full disk left an empty report folder behind."""
+    from small_disk import fill, mounted_tmpfs
+
+    with mounted_tmpfs(tmp_path / "disk", "64k") as disk:
+        fill(disk)
+        code = main(["evaluate", str(reference_model_path), "--dataset", str(speech), "--out", str(disk / "ev"),
+                     "--no-plots", "--workers", "1"])
+        err = capsys.readouterr().err
+        assert code == 2 and "No space left on device" in err, err
+        assert sorted(p.name for p in disk.iterdir()) == ["filler"]

@@ -25,7 +25,7 @@ from workbench.calibration.streams.labels import LABEL_SUFFIXES
 from workbench.core.detection.never_detects import never_detects_reason
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
-from workbench.core.file_set import Content, write_file_set
+from workbench.core.file_set import Content, folder_kept_only_if_written, write_file_set
 from workbench.plot_advice import PlotUnavailable
 
 PLOT_NAME = "det.png"
@@ -71,6 +71,12 @@ def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = T
     long replay are never lost for want of a picture.
     """
     folder = Path(out_dir)
+    with folder_kept_only_if_written(folder):
+        return _write_outputs(result, folder, plot, notes, compared)
+
+
+def _write_outputs(result: CalibrationResult, folder: Path, plot: bool, notes: list[str] | None,
+                   compared: Sequence[CalibrationResult]) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
