@@ -240,3 +240,28 @@ def test_resume_into_an_empty_or_missing_folder_builds_it(two_engine_registry, t
         report = build_dataset(settings(words=("yes",), noise_kinds=()), two_engine_registry, out, workers=1,
                                resume=True)
         assert report.counts == {"go": 5, "yes": 10} and report.kept == 0
+
+
+def test_a_disk_that_fills_midway_says_to_resume_and_resume_finishes(two_engine_registry, tmp_path: Path) -> None:
+    """"free some space and run it again" alone led to a refusal (the folder is not empty): it says --resume."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from small_disk import fill, mounted_tmpfs
+
+    with mounted_tmpfs(tmp_path / "disk", "4m") as disk:
+        out = disk / "synth"
+        filler: list[Path] = []
+
+        def fill_after_a_few(report) -> None:
+            if report.phase == "clips" and report.done >= 5 and not filler:
+                filler.append(fill(disk))
+
+        with pytest.raises(WorkbenchError) as raised:
+            build_dataset(settings(), two_engine_registry, out, workers=1, progress=fill_after_a_few)
+        message = str(raised.value)
+        assert "No space left on device" in message and message.endswith(
+            "are kept: the same command with --resume continues the build."), message
+        filler[0].unlink()
+        report = build_dataset(settings(), two_engine_registry, out, workers=1, resume=True)
+        assert not report.cancelled and report.kept > 0 and report.counts == {"go": 5, "hey_lamp": 10, "yes": 10}

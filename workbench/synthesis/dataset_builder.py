@@ -34,7 +34,7 @@ import numpy as np
 from workbench import __version__
 from workbench.core.atomic_write import atomic_write_text, check_destination, create_folder
 from workbench.core.audio.audio_file import save_wav
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import WorkbenchError, os_error_sentence
 from workbench.synthesis.build_plan import (
     BABBLE_TALKERS,
     BabbleJob,
@@ -284,8 +284,12 @@ def build_dataset(settings: SynthSettings, registry: VoiceRegistry, out: str | P
         report.state = CANCELLED if isinstance(exc, KeyboardInterrupt) else FAILED
         try:
             _write_manifest(settings, registry, report, jobs, started)
-        except OSError:
+        except (OSError, WorkbenchError):
             pass  # the disk that failed the build may fail this too; the original error says more
+        if isinstance(exc, (OSError, WorkbenchError)):  # a full disk, a dead worker: --resume keeps what was made
+            said = os_error_sentence(exc) if isinstance(exc, OSError) else str(exc).rstrip(".")
+            raise WorkbenchError(f"{said}. The {report.written + report.kept} clips in {out} are kept: the same "
+                                 "command with --resume continues the build.") from None
         raise
     report.cancelled = not finished
     report.state = FINISHED if finished else CANCELLED
