@@ -57,6 +57,9 @@ def test_an_unwritable_log_still_prints_the_measurement_first(board, profiler_im
     assert _measured(out) == MEASURED_CPU_CYCLES  # the result is printed before the log is tried
     assert err.splitlines()[-1] == f"kws: error: Cannot write {log}: {DISK_FULL}."
     assert "Traceback" not in err and not log.exists()
+    # the board's raw log is not lost: it follows on stderr, said so
+    assert f"board: {log} cannot be written: the board's log follows on stderr instead" in err
+    assert "\nStarting Model Profiler\n" in err
 
 
 def test_an_unwritable_output_still_saves_the_measurement_and_prints_it(board, profiler_image, capsys,

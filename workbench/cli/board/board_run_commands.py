@@ -193,11 +193,7 @@ def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Eve
             board_status(f"measurement saved to {store.save(result.report, tflite)}")
         except WorkbenchError as exc:
             failures.append(str(exc))
-    if args.log is not None and lines:
-        try:
-            _write_log(args.log, lines)
-        except WorkbenchError as exc:
-            failures.append(str(exc))
+    failures += _deliver_log(args.log, lines)
     _report_failures(failures)
     return 0
 
@@ -223,14 +219,24 @@ def _write_log(path: Path, lines: list[str]) -> None:
     atomic_write_text(path, "\n".join(lines) + "\n")
 
 
-def _keep_log(path: Path | None, lines: list[str]) -> None:
-    """``--log`` of a failed run, best effort: the run's own error is the one to report, not this one."""
+def _deliver_log(path: Path | None, lines: list[str]) -> list[str]:
+    """The board's raw serial log to ``--log``; when it cannot be written, on stderr after all (as ``-o`` falls
+    back on stdout: the board said it once). Returns the failed write's message."""
     if path is None or not lines:
-        return
+        return []
     try:
         _write_log(path, lines)
     except WorkbenchError as exc:
-        board_status(str(exc))
+        board_status(f"{path} cannot be written: the board's log follows on stderr instead")
+        print("\n".join(lines), file=sys.stderr)
+        return [str(exc)]
+    return []
+
+
+def _keep_log(path: Path | None, lines: list[str]) -> None:
+    """``--log`` of a failed run, best effort: the run's own error is the one to report, not this one."""
+    for message in _deliver_log(path, lines):
+        board_status(message)
 
 
 def _report_failures(failures: list[str]) -> None:
