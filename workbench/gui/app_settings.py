@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,6 +43,7 @@ TUNED = "detection/tuned"
 LEGACY_DETECTION_KEYS = ("detection/model", "detection/params")  # one model's values only: replaced by TUNED
 MAX_TUNED_MODELS = 32  # models whose tuned detection parameters are remembered; the least recent is forgotten
 STARTED = "app/started"  # written at start-up: proves the settings file can be saved
+SYNCED = "app/synced"  # a token each check writes and reads back (AppSettings.sync_problem)
 FOLDER_PREFIX = "folders/"  # + a file dialog's kind: the folder it last chose in
 MODEL_FOLDER, AUDIO_FOLDER, LOG_FOLDER = "model", "audio", "log"
 
@@ -94,10 +96,20 @@ class AppSettings:
 
     def sync_problem(self) -> str | None:
         """Write the settings file now; the start of a sentence saying it cannot be written, or None when it was.
-        (QSettings keeps its first error, so once the file could not be written this says so every time.)"""
+
+        Why the file is read back: QSettings keeps its first error for good, so once a full disk failed one write
+        its status would say so after space was freed and the next write succeeded. A token written with this
+        sync and found in the file on disk is what proves the write."""
+        token = str(time.time_ns())
+        self.qsettings.setValue(SYNCED, token)
         self.qsettings.sync()
         if self.qsettings.status() == QSettings.Status.NoError:
             return None
+        try:  # read off the disk: QSettings objects of one file share what was set, written or not
+            if token in Path(self.qsettings.fileName()).read_text(encoding="utf-8", errors="replace"):
+                return None  # an earlier write failed; this one did not
+        except OSError:
+            pass
         return f"Settings cannot be saved in {self.qsettings.fileName()} (the folder is read-only or full)"
 
     def _str(self, key: str) -> str:

@@ -249,3 +249,28 @@ def test_a_settings_file_that_cannot_be_saved_at_close_is_asked_about_first(qtbo
         assert asked[0] == (f"Settings cannot be saved in {window.settings.qsettings.fileName()} (the folder is "
                             "read-only or full)", True)
         assert window.close() and len(asked) == 2  # Close anyway
+
+
+def test_closing_again_once_there_is_room_asks_nothing(qtbot, settings_dir: Path) -> None:
+    """QSettings keeps its first error: the question came back after the space was freed and the file written."""
+    from PySide6.QtCore import QSettings
+
+    from tests.small_disk import fill, mounted_tmpfs
+    from workbench.assets import sample_audio_path
+    from workbench.gui.window.main_window import MainWindow
+
+    with mounted_tmpfs(settings_dir.parent / "filling", "64k") as config:
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config))
+        window = MainWindow(dark=True)
+        qtbot.addWidget(window)
+        window.show()
+        window.start_up(audio=sample_audio_path())
+        assert window.controller.tuning.set(detection_threshold=190)
+        filler = fill(config)
+        asked: list[str] = []
+        window.ask_close_over_unsaved_settings = lambda _parent, problem, _tuned: asked.append(problem) or False
+        assert not window.close() and len(asked) == 1  # Cancel, to free some space
+        filler.unlink()
+        assert window.close() and len(asked) == 1  # saved now: closes without a word
+        saved = QSettings(window.settings.qsettings.fileName(), QSettings.Format.IniFormat)
+        assert '"detection_threshold": 190' in str(saved.value("detection/tuned"))
