@@ -228,3 +228,17 @@ def test_the_export_dialog_reports_through_the_window_not_a_modal_box(window, qt
     view._export_dialog("csv")
     assert window.statusBar().currentMessage() == f"Profile exported to {good}"
     assert good.read_bytes() == view.export_to(tmp_path / "again.csv", "csv").read_bytes()
+
+
+def test_a_model_tflite_micro_refuses_says_so_first_and_its_layer_runs_nowhere(qtbot) -> None:
+    """An 11-input CONCATENATION fails to prepare on the board: the headline read as if it only left the MVP."""
+    from tests.profiler.test_tflm_concatenation import one_concatenation
+    from workbench.gui.model.layer_table_model import mvp_where
+
+    report = profile_model(one_concatenation((7, 4)), name="w11")
+    view = ProfileView(report)
+    qtbot.addWidget(view)
+    text = view.summary_label.text()
+    assert text.startswith("<b>Runs on TFLite Micro: no: TFLite Micro&#x27;s CONCATENATION takes at most 10 inputs")
+    refused = [layer for layer in report.layers if not layer.runs_on_device]
+    assert len(refused) == 1 and mvp_where(refused[0]).startswith("does not run on the board: ")

@@ -178,6 +178,8 @@ def mvp_where(layer: LayerReport) -> str:
     if not layer.supported and layer.runs_on_accelerator:
         return (f"listed as unsupported by MLTK ({layer.reason}), but the MVP kernel still runs it "
                 "with its large-input algorithm")
+    if not layer.runs_on_device:  # refused by TFLite Micro itself: it runs nowhere, not on the CPU instead
+        return f"does not run on the board: {layer.reason}"
     if not layer.supported:
         return f"not supported on the MVP: {layer.reason}"
     return "runs on the MVP" if layer.runs_on_accelerator else "supported by the MVP; runs on the CPU"

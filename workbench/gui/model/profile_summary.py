@@ -58,7 +58,8 @@ def summary_html(report: ProfileReport) -> str:
     if s is None:
         return "No profile."
     mvp = _mvp_summary(report.layers) + " " if s.accelerator != "none" else ""  # CPU only: all layers on it
-    text = (f"<b>{escape(s.name or 'model')}</b> — estimated for EFR32xG24 at {s.clock_hz / HZ_PER_MHZ:g} MHz "
+    text = _runs_at_all_html(s)
+    text += (f"<b>{escape(s.name or 'model')}</b> — estimated for EFR32xG24 at {s.clock_hz / HZ_PER_MHZ:g} MHz "
             f"({s.accelerator.upper() if s.accelerator != 'none' else 'CPU only'}): "
             f"{format_units(s.total_ops)} ops, {format_units(s.total_macs)} MACs, "
             f"{s.total_time_ms:.2f} ms/inference ({s.inferences_per_s:.1f}/s). {mvp}")
@@ -67,6 +68,15 @@ def summary_html(report: ProfileReport) -> str:
         text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
                  f"p90 {s.host_latency.p90_ms:.3f} ms per invoke.")
     return text
+
+
+def _runs_at_all_html(s: ProfileSummary) -> str:
+    """What keeps the model off the board whatever its speed, first (as ``kws profile``'s summary says it): layers
+    TFLite Micro refuses (a hybrid layer, a CONCATENATION of too many inputs) or a model larger than the flash;
+    "" when nothing does. Why first: the times below are for layers the board would never get to run."""
+    lines = [f"Runs on TFLite Micro: {s.tflm_problem}" if s.tflm_problem else "",
+             f"Fits in flash: {s.flash_problem}" if s.flash_problem else ""]
+    return "".join(f"<b>{escape(line)}</b><br>" for line in lines if line)
 
 
 def _choice_text(s: ProfileSummary) -> str:
