@@ -173,7 +173,9 @@ def test_weights_adding_up_to_more_than_a_hundred_copies_are_refused(members) ->
         average_models([Member(reference, 99_999_999_999), Member(default)])
     check_total_weight([200, 200])  # 1:1 once reduced
     check_total_weight([MAX_TOTAL_WEIGHT - 1, 1])
-    assert smaller_ratio([2000, 1000, 1]) == (66, 33, 1) and smaller_ratio([70, 31]) == (69, 31)
+    assert smaller_ratio([2000, 1000, 1]) == (66, 33, 1) and smaller_ratio([70, 31]) == (23, 10)  # 69:30, reduced
+    assert smaller_ratio([200, 200, 1]) == (49, 49, 1)  # equal weights stay equal
+    assert smaller_ratio([51, 50]) == (50, 49)  # a tilt stays a tilt (not 1:1)
     assert smaller_ratio([1] * (MAX_TOTAL_WEIGHT + 1)) is None
     with pytest.raises(ModelError, match=f"average at most {MAX_TOTAL_WEIGHT} models"):
         check_total_weight([1] * (MAX_TOTAL_WEIGHT + 1))

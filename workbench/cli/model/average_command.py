@@ -118,13 +118,13 @@ def run(args: argparse.Namespace) -> int:
         raise WorkbenchError("give at least two models to average")
     if str(args.out).endswith(".zip"):
         raise WorkbenchError("the averaged model is a .tflite; give -o OUT.tflite")
-    check_total_weight([weight for _path, weight in parsed])
     files = [resolve_model_path(path) for path, _weight in parsed]
     check_output_file(Path(args.out), files)
     labels = member_labels([path for path, _weight in parsed])
     members = [Member(load_model(file), weight, label) for file, (_path, weight), label in zip(files, parsed, labels)]
     folded = folded_members(members)  # as average_models folds them, for the summary
     given = [member.weight for member in folded]
+    check_total_weight(given)  # after folding: a:50 a:51 b:101 is 1:1
     weights = reduced_weights(given)
     total = sum(weights)
     shares = ", ".join(f"{m.name} {weight}/{total}" for m, weight in zip(folded, weights))

@@ -99,15 +99,18 @@ def _ratio(weights: Sequence[int]) -> str:
 
 
 def smaller_ratio(weights: Sequence[int], limit: int = MAX_TOTAL_WEIGHT) -> tuple[int, ...] | None:
-    """About the same ratio as ``weights`` in whole numbers >= 1 that add up to at most ``limit`` (each scaled
-    and rounded, the largest lowered while the total is over); None when there are more weights than ``limit``."""
+    """About the same ratio as ``weights`` in whole numbers >= 1 that add up to at most ``limit``; None when there
+    are more weights than ``limit``.
+
+    Each is scaled down and rounded down (at least 1). Rounding down keeps the order: equal weights stay equal
+    (200:200:1 gives 49:49:1) and a tilt stays a tilt (51:50 gives 50:49; rounding to the nearest gave 1:1)."""
     if len(weights) > limit:
         return None
     total = sum(weights)
-    scaled = [max(1, (2 * weight * limit + total) // (2 * total)) for weight in weights]  # rounded to nearest
-    while sum(scaled) > limit:
-        largest = scaled.index(max(scaled))
-        scaled[largest] -= 1
+    scaled = [max(1, weight * limit // total) for weight in weights]
+    while sum(scaled) > limit:  # many weights lifted to 1: lower the largest, equal ones together
+        top = max(scaled)
+        scaled = [value - 1 if value == top else value for value in scaled]
     return reduced_weights(scaled)
 
 
