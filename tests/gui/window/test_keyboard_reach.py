@@ -156,3 +156,23 @@ def test_a_focused_combo_box_keeps_its_typed_letters_from_single_key_shortcuts(w
     window.activateWindow()
     _press(window.log.clear_button, Qt.Key.Key_F, qtbot)  # a button types nothing: F still freezes
     assert len(freezes) == 1
+
+
+def test_after_start_up_space_starts_and_stops_the_stream(qtbot, settings_dir) -> None:
+    """The first control in Tab order (the Source panel's device list) had the focus, so Space opened the list."""
+    from workbench.gui.window.main_window import MainWindow
+
+    window = MainWindow(dark=True)
+    qtbot.addWidget(window)
+    window.show()
+    _activate(window, qtbot)
+    window.start_up(audio=sample_audio_path())
+    qtbot.waitUntil(lambda: window.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.live, timeout=2000)
+    QTest.keyClick(window.live, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    window.source_panel.device_combo.setFocus()  # elsewhere; a click on the plots brings the focus back
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.source_panel.device_combo, timeout=2000)
+    QTest.mouseClick(window.live.spectrogram, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.live, timeout=2000)
+    window.close()

@@ -79,6 +79,9 @@ class MainWindow(QMainWindow):
         self._frames = 0
         self.takes = TakeKeeper(self)  # a recording that could not be saved waits here
         self.live = LiveViews(dark=self.dark)
+        # a click on the plots, and the start, put the keyboard focus here, where Space starts and stops the stream
+        # (the first control in Tab order, the Source panel's device list, would open on Space instead)
+        self.live.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.model_view = ModelInfoView()
         self.profile_view = ProfileView(settings=self.settings.qsettings)
         self.training = TrainingArea(self, dark=self.dark)
@@ -185,6 +188,8 @@ class MainWindow(QMainWindow):
             self.controller.use_microphone_or_sample(device if device is not None else self.settings.device())
         if self.tuning_note:  # said again: the stream's start-up messages replaced it
             self.show_status(self.tuning_note)
+        if self.current_workspace == LIVE:
+            self.live.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- files ----------------------------------------------------------------------------------
     def open_model(self, path: str | Path, report: bool = True, recent: bool = True) -> bool:
