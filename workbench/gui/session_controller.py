@@ -23,8 +23,9 @@ from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
 
 DEVICE_RETRY_MS = 2000  # after a microphone vanished, try to reopen it this often
 # what to do without any audio input, in the window's words (the core's sentence says the command line's)
-NO_INPUT_REMEDY = ("play a recording with File > Open audio…, or plug in a microphone and choose "
-                   "Stream > Use microphone")
+# (not "choose Stream > Use microphone": the error box follows that very choice)
+NO_INPUT_REMEDY = ("plug in a microphone and press Refresh, then Start, in the Source panel; or play a recording "
+                   "with File > Open audio…")
 NO_INPUT_TEXT = f"{NO_INPUT_FOUND.capitalize()}: {NO_INPUT_REMEDY}."
 
 

@@ -1,5 +1,6 @@
-"""Without any microphone the window says what to do in the window -- File > Open audio…, or plug one in and choose
-Stream > Use microphone -- in a sentence that starts with a capital; not the command line's "pass a WAV file"."""
+"""Without any microphone the window says what to do in the window -- plug one in and press Refresh, then Start, in
+the Source panel, or File > Open audio… -- in a sentence that starts with a capital; not the command line's "pass a
+WAV file", nor "choose Stream > Use microphone" in the box that follows that very choice."""
 
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ def menu_action(window, path: str) -> QAction:  # type: ignore[no-untyped-def]
 
 
 def test_the_window_names_its_own_menu_items_for_a_missing_microphone(window) -> None:  # type: ignore[no-untyped-def]
-    for path in ("File > Open audio…", "Stream > Use microphone"):
-        assert path in NO_INPUT_TEXT
-        menu_action(window, path)  # the items the sentence names are there, so named
+    assert "File > Open audio…" in NO_INPUT_TEXT
+    menu_action(window, "File > Open audio…")  # the item the sentence names is there, so named
+    panel = window.source_panel  # and so are the buttons
+    assert f"press {panel.refresh_button.text()}, then {panel.start_button.text()}, in the Source panel" in NO_INPUT_TEXT
     assert NO_INPUT_TEXT[0].isupper() and COMMAND_LINE_WORDS not in NO_INPUT_TEXT
+    assert "Use microphone" not in NO_INPUT_TEXT
 
 
 def test_use_microphone_without_one_says_what_to_do_in_the_window(qtbot, window, no_inputs) -> None:
@@ -46,5 +49,5 @@ def test_the_start_without_a_microphone_plays_the_sample_and_says_what_to_do(qtb
     finally:
         window.controller.stop()
     assert status.startswith("No audio input device found, so the bundled sample yes_no.wav plays: ")
-    assert "File > Open audio…" in status and "Stream > Use microphone" in status
+    assert "File > Open audio…" in status and "press Refresh, then Start, in the Source panel" in status
     assert COMMAND_LINE_WORDS not in status
