@@ -141,7 +141,10 @@ def test_export_c_never_names_the_array_after_a_c_keyword(reference_model_path, 
 
 # file names whose stem is a C++ keyword, main, reserved (leading _ or __) or no identifier at all
 TRICKY_STEMS = ["static_cast", "char8_t", "co_await", "compl", "requires", "constinit", "thread_local", "main",
-                "__x", "_Z", "日本語"]
+                "__x", "_Z", "日本語", "time", "signal", "errno", "stdin", "NULL", "EOF"]
+# the firmware includes the C library too: its names must not clash with the array's
+LIBRARY_HEADERS = "".join(f"#include <{header}>\n" for header in ("errno.h", "signal.h", "stdio.h", "stdlib.h",
+                                                                   "string.h", "time.h"))
 
 
 def _array_name(header: Path) -> str:
@@ -162,7 +165,7 @@ def test_any_model_file_name_gives_a_header_gcc_and_gxx_take(reference_model_pat
         names.append(_array_name(tmp_path / f"model{index}.h"))
     assert len(set(names)) == len(names)
     assert names[TRICKY_STEMS.index("__x")] == "model_x" and names[TRICKY_STEMS.index("日本語")] == "model"
-    source = "".join(f"#define KWS_{name.upper()}_IMPLEMENTATION\n" for name in names)
+    source = LIBRARY_HEADERS + "".join(f"#define KWS_{name.upper()}_IMPLEMENTATION\n" for name in names)
     source += "".join(f'#include "model{index}.h"\n' for index in range(len(names)))
     checks = " && ".join(f"{name}[4] == 'T' && {name}_len == {reference_model_path.stat().st_size}u"
                          for name in names)
@@ -178,6 +181,8 @@ def test_any_model_file_name_gives_a_header_gcc_and_gxx_take(reference_model_pat
 @pytest.mark.parametrize("name, message", [
     ("static_cast", "is a C or C++ keyword: it cannot name a C or C++ array (try 'model_static_cast')"),
     ("main", "is the program's entry point"),
+    ("time", "is a name of the C standard library, which the firmware links or includes: it cannot name a C or C++ "
+             "array (try 'model_time')"),
     ("_Z", "starts with _, which C and C++ reserve for the compiler and its library: it cannot name a C or C++ "
            "array (try 'model_Z')"),
     ("__x", "(try 'model_x')"),

@@ -45,6 +45,23 @@ C_KEYWORDS = frozenset("""
 # Names the array may not take though they are no keywords, and why
 RESERVED_NAMES = {"main": "is the program's entry point (C++ refuses a global variable named main)",
                   ALIGN_MACRO: "is a macro the header defines"}
+# The C standard library's functions, objects and macros (C11 7.1.3 reserves those with external linkage; a macro
+# of a header the firmware includes anyway rewrites the array's name): time.tflite must not give `time[]`
+C_LIBRARY_NAMES = frozenset("""
+    abort abs acos asin atan atan2 atexit atof atoi atol atoll bsearch calloc ceil clearerr clock cos cosh ctime
+    difftime div errno exit exp fabs fclose feof ferror fflush fgetc fgetpos fgets floor fmod fopen fprintf fputc
+    fputs fread free freopen frexp fscanf fseek fsetpos ftell fwrite getc getchar getenv gets gmtime isalnum
+    isalpha isblank iscntrl isdigit isgraph islower isprint ispunct isspace isupper isxdigit labs ldexp ldiv
+    localtime log log10 log2 longjmp malloc memchr memcmp memcpy memmove memset mktime modf perror pow printf putc
+    putchar puts qsort raise rand realloc remove rename rewind round scanf setbuf setjmp setlocale setvbuf signal
+    sin sinh snprintf sprintf sqrt srand sscanf stderr stdin stdout strcat strchr strcmp strcoll strcpy strcspn
+    strerror strftime strlen strncat strncmp strncpy strpbrk strrchr strspn strstr strtod strtof strtok strtol
+    strtold strtoll strtoul strtoull strxfrm system tan tanh time tmpfile tmpnam tolower toupper ungetc vfprintf
+    vprintf vsnprintf vsprintf
+    assert NULL EOF BUFSIZ FILENAME_MAX EXIT_SUCCESS EXIT_FAILURE RAND_MAX SEEK_SET SEEK_CUR SEEK_END CHAR_BIT
+    INT_MAX INT_MIN UINT_MAX LONG_MAX LONG_MIN SIZE_MAX INFINITY NAN HUGE_VAL EDOM ERANGE EILSEQ SIGINT SIGTERM
+    SIGABRT SIGFPE SIGILL SIGSEGV CLOCKS_PER_SEC offsetof bool true false
+""".split())
 
 
 def identifier_problem(name: str) -> str | None:
@@ -64,6 +81,8 @@ def identifier_problem(name: str) -> str | None:
         return "is a C or C++ keyword"
     if name in RESERVED_NAMES:
         return RESERVED_NAMES[name]
+    if name in C_LIBRARY_NAMES:
+        return "is a name of the C standard library, which the firmware links or includes"
     if name.startswith("_"):
         return "starts with _, which C and C++ reserve for the compiler and its library"
     if "__" in name:
@@ -84,7 +103,7 @@ def c_identifier(text: str) -> str:
     bare = ident.lstrip("_")
     if not bare:
         return SAFE_PREFIX
-    if bare != ident or bare[0].isdigit() or bare in C_KEYWORDS or bare in RESERVED_NAMES:
+    if bare != ident or bare[0].isdigit() or bare in C_KEYWORDS or bare in RESERVED_NAMES or bare in C_LIBRARY_NAMES:
         return f"{SAFE_PREFIX}_{bare}"
     return bare
 
