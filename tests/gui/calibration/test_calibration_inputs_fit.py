@@ -3,6 +3,8 @@ first sees it (and at a narrower width), and the detail the placeholder used to 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QLineEdit, QStyle, QStyleOptionFrame
 
@@ -74,3 +76,20 @@ def test_the_loaded_model_shows_its_file_name_first_and_its_path_on_hover(qtbot,
     assert view.model_path() is None and "the loaded model" in edit.toolTip()
     view.use_loaded.setChecked(True)
     assert view.model_path() == loaded and edit.toolTip() == str(loaded)
+
+
+def test_a_model_name_too_long_for_the_field_keeps_its_end(qtbot) -> None:
+    """The name alone was cut at the field's edge ("my_really_long_model_name_v2_fina"): the end tells versions
+    apart, so the name is elided in its middle."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from workbench.gui.calibration.calibration_inputs_view import loaded_model_text
+
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    path = Path("/models/my_really_long_model_name_v2_final.tflite")
+    room = edit.fontMetrics().horizontalAdvance(path.name) // 2
+    text = loaded_model_text(path, edit.fontMetrics(), room)
+    head, tail = text.split("\u2026")  # elided in its middle: its start and its end kept
+    assert path.name.startswith(head) and path.name.endswith(tail) and tail.endswith("nal.tflite")
+    assert edit.fontMetrics().horizontalAdvance(text) <= room

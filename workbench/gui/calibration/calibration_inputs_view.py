@@ -67,7 +67,10 @@ def loaded_model_text(path: Path, metrics: QFontMetrics, room: int) -> str:
     """
     folder_room = room - metrics.horizontalAdvance(f"{path.name} ()")
     folder = metrics.elidedText(str(path.parent), Qt.TextElideMode.ElideMiddle, folder_room) if folder_room > 0 else ""
-    return f"{path.name} ({folder})" if folder.strip(ELLIPSIS) else path.name
+    if folder.strip(ELLIPSIS):
+        return f"{path.name} ({folder})"
+    # not even the name fits: elided in its middle, so its end (v2_final.tflite) still tells versions apart
+    return metrics.elidedText(path.name, Qt.TextElideMode.ElideMiddle, room)
 
 
 def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
