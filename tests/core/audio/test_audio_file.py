@@ -146,6 +146,37 @@ def test_memory_follows_the_int16_result_not_the_source(tmp_path: Path) -> None:
     assert clip.samples.shape == (RATE * 60,)
     assert peak < source_float64_bytes / 3, f"peak {peak / 1e6:.1f} MB"
 
+
+@pytest.mark.parametrize("rate", [RATE, 44100])
+def test_the_result_is_held_once_not_twice(tmp_path: Path, rate: int) -> None:
+    """The blocks used to be joined at the end: the audio twice in memory at the peak (an hour's stream peaked at
+    307 MB for 115 MB). Now it is written into one array: the peak is the result and a block or two."""
+    import tracemalloc
+
+    path = tmp_path / "five-minutes.wav"
+    sf.write(path, np.random.default_rng(3).integers(-3000, 3000, rate * 300, dtype=np.int16), rate)
+    tracemalloc.start()
+    try:
+        clip = load_audio(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(clip.samples) == RATE * 300
+    assert peak < 1.3 * clip.samples.nbytes, f"peak {peak / 1e6:.1f} MB for {clip.samples.nbytes / 1e6:.1f} MB"
+
+
+def test_a_file_whose_length_is_not_trusted_still_loads_whole(tmp_path: Path, monkeypatch) -> None:
+    """A frame count a header cannot vouch for is not used: the array grows as the blocks come, same samples."""
+    from workbench.core.audio import audio_file
+
+    path = tmp_path / "clip.wav"
+    samples = np.random.default_rng(4).integers(-3000, 3000, RATE * 7 + 11, dtype=np.int16)
+    sf.write(path, samples, RATE)
+    monkeypatch.setattr(audio_file, "MAX_TRUSTED_FRAMES", 0)  # no count is trusted: grown from nothing
+    for block_frames in (997, 1 << 16):
+        with sf.SoundFile(path) as f:
+            assert np.array_equal(_decode_blocks(f, RATE, RATE, block_frames), samples)
+
 def test_float_beyond_full_scale_is_clipped(tmp_path: Path) -> None:
     path = tmp_path / "hot.wav"
     sf.write(path, np.array([2.0, -2.0, 0.5, -1.0], dtype=np.float32), RATE, subtype="FLOAT")

@@ -43,6 +43,9 @@ _CHUNK_HEADER = struct.Struct("<4sI")
 _UNKNOWN_DATA_SIZES = (0, 0xFFFFFFFF)  # written by streaming recorders that never patch the header
 WAV_HEAD_BYTES = 1 << 16  # enough for any realistic chunk table before "data"
 DECODE_BLOCK_FRAMES = 1 << 16  # ~1.4 s of 48 kHz per block: about a MB of float64 at a time
+RESAMPLE_SLACK_SAMPLES = 64  # room beyond frames x rate ratio for the resampler's rounding (no regrowth for it)
+MAX_TRUSTED_FRAMES = 1 << 36  # a frame count beyond this (days of 192 kHz) is a header's "unknown", not a size
+KEPT_SHARE = 0.9  # decoded samples filling at least this share of the array are returned as a view, not copied
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,15 +149,42 @@ def _decode_blocks(f: sf.SoundFile, source_rate: int, sample_rate: int,
     sample for sample, whatever the block size, so the result does not depend on ``block_frames``."""
     resampler = (None if source_rate == sample_rate else
                  soxr.ResampleStream(source_rate, sample_rate, 1, dtype="float64", quality=RESAMPLE_QUALITY))
-    pieces = []
+    known = f.seekable() and 0 < f.frames < MAX_TRUSTED_FRAMES  # a pipe or an odd header says nothing usable
+    out = _Int16Buffer(f.frames * sample_rate // source_rate + RESAMPLE_SLACK_SAMPLES if known else 0)
     for block in f.blocks(blocksize=block_frames, dtype="float64", always_2d=True):
         mono = block.mean(axis=1) if block.shape[1] > 1 else block[:, 0]
         if resampler is not None:
             mono = resampler.resample_chunk(mono, last=False)
-        pieces.append(to_int16(mono))
+        out.append(to_int16(mono))
     if resampler is not None:
-        pieces.append(to_int16(resampler.resample_chunk(np.empty(0, np.float64), last=True)))
-    return np.concatenate(pieces) if pieces else np.empty(0, np.int16)
+        out.append(to_int16(resampler.resample_chunk(np.empty(0, np.float64), last=True)))
+    return out.samples()
+
+
+class _Int16Buffer:
+    """The decoded samples, written into one array sized from the file's frame count (grown by doubling where
+    the count was short or unknown): a list of blocks joined at the end held the audio twice at the peak, which
+    for a night of recording is gigabytes."""
+
+    def __init__(self, expected: int) -> None:
+        self._array = np.empty(max(expected, 0), np.int16)
+        self._used = 0
+
+    def append(self, piece: np.ndarray) -> None:
+        needed = self._used + len(piece)
+        if needed > len(self._array):
+            grown = np.empty(max(needed, 2 * len(self._array)), np.int16)
+            grown[:self._used] = self._array[:self._used]
+            self._array = grown
+        self._array[self._used:needed] = piece
+        self._used = needed
+
+    def samples(self) -> np.ndarray:
+        """The samples written; a copy only when the array is much larger than them (a file shorter than its
+        header said), so a few spare samples never cost a second copy of the audio."""
+        if self._used >= len(self._array) * KEPT_SHARE:
+            return self._array[:self._used]
+        return self._array[:self._used].copy()
 
 
 def is_audio_name(name: str) -> bool:
