@@ -130,19 +130,24 @@ def test_block_decoding_equals_decoding_the_whole_file(tmp_path: Path) -> None:
             assert np.array_equal(_decode_blocks(f, 44100, RATE, block_frames), expected)
 
 
-def test_memory_follows_the_int16_result_not_the_source(tmp_path: Path) -> None:
-    """A minute of 48 kHz stereo is 46 MB as float64; decoding it must not hold that (hours must load)."""
+def _load_with_peak(path: Path) -> tuple[AudioClip, int]:
+    """The clip, and the most memory Python and NumPy held at once while loading it (tracemalloc)."""
     import tracemalloc
 
-    path = tmp_path / "minute.wav"
-    sf.write(path, np.zeros((48000 * 60, 2), np.float32), 48000, subtype="FLOAT")
-    source_float64_bytes = 48000 * 60 * 2 * 8
     tracemalloc.start()
     try:
         clip = load_audio(path)
-        peak = tracemalloc.get_traced_memory()[1]
+        return clip, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def test_memory_follows_the_int16_result_not_the_source(tmp_path: Path) -> None:
+    """A minute of 48 kHz stereo is 46 MB as float64; decoding it must not hold that (hours must load)."""
+    path = tmp_path / "minute.wav"
+    sf.write(path, np.zeros((48000 * 60, 2), np.float32), 48000, subtype="FLOAT")
+    source_float64_bytes = 48000 * 60 * 2 * 8
+    clip, peak = _load_with_peak(path)
     assert clip.samples.shape == (RATE * 60,)
     assert peak < source_float64_bytes / 3, f"peak {peak / 1e6:.1f} MB"
 
@@ -151,16 +156,9 @@ def test_memory_follows_the_int16_result_not_the_source(tmp_path: Path) -> None:
 def test_the_result_is_held_once_not_twice(tmp_path: Path, rate: int) -> None:
     """The blocks used to be joined at the end: the audio twice in memory at the peak (an hour's stream peaked at
     307 MB for 115 MB). Now it is written into one array: the peak is the result and a block or two."""
-    import tracemalloc
-
     path = tmp_path / "five-minutes.wav"
     sf.write(path, np.random.default_rng(3).integers(-3000, 3000, rate * 300, dtype=np.int16), rate)
-    tracemalloc.start()
-    try:
-        clip = load_audio(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    clip, peak = _load_with_peak(path)
     assert len(clip.samples) == RATE * 300
     assert peak < 1.3 * clip.samples.nbytes, f"peak {peak / 1e6:.1f} MB for {clip.samples.nbytes / 1e6:.1f} MB"
 
