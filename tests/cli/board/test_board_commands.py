@@ -62,6 +62,13 @@ def test_missing_commander_and_no_debugger(no_commander, capsys, tmp_path: Path)
     assert code == 2 and "Simplicity Commander was not found" in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("command", ["profile", "classify"])
+def test_a_run_that_flashes_names_a_missing_commander_not_the_port(no_commander, capsys, command: str) -> None:
+    """Without Commander no debugger's port is known: it said "No J-Link serial port", blaming the board."""
+    code, _, err = _run(capsys, "board", command, "kws_yes_no")
+    assert code == 2 and "Simplicity Commander was not found" in err and "serial port" not in err
+
+
 def test_no_debugger_connected(commander, capsys) -> None:
     commander.configure(fail="no-debugger")
     code, _, err = _run(capsys, "board", "info")

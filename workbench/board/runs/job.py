@@ -134,8 +134,12 @@ class BoardJob:
         """Find the port and open and close it once: DeviceError now, not after a minute of flashing.
 
         Why before flashing: a missing, busy or unusable port (or baud rate) is only found when the
-        reader opens it, and that comes after the flash; the run would throw the flash away.
+        reader opens it, and that comes after the flash; the run would throw the flash away. A run that flashes
+        looks for Commander first: without it no debugger's port is known, and "No J-Link serial port" would
+        blame the board for what is missing on the PC (as Flash and Read board info say it).
         """
+        if self.options.flash:
+            self.commander()
         port = self.port()
         SerialLineReader(port, baudrate=self.options.baudrate).probe()
         return port

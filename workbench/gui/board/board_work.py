@@ -37,26 +37,11 @@ def flash_work(options: BoardOptions, tflite: bytes, name: str) -> Work:
     return work
 
 
-def commander_first(options: BoardOptions) -> None:
-    """CommanderNotFound now when the run will flash and there is no Commander to flash with.
-
-    Why: a run that flashes looks for the serial port first (so a missing port fails before a minute of
-    flashing), and without Commander no debugger's port is known; the user then read "No J-Link serial port"
-    when what is missing is Commander, which Flash and Read board info name. A run that does not flash
-    ("Don't flash") needs no Commander.
-    """
-    if options.flash:
-        from workbench.board.commander.locate import find_commander
-
-        find_commander(options.commander)
-
-
 def profile_work(options: BoardOptions, tflite: bytes, name: str) -> Work:
     """Flash the model profiler (unless "Don't flash") and read the per-layer cycles and times it measures."""
     def work(callbacks: BoardCallbacks, _handlers: ClassifyHandlers) -> Any:
         from workbench.board.runs.profile_run import profile_on_board
 
-        commander_first(options)
         return profile_on_board(tflite, name, options, callbacks)
     return work
 
@@ -66,7 +51,6 @@ def classify_work(options: BoardOptions, tflite: bytes, name: str) -> Work:
     def work(callbacks: BoardCallbacks, handlers: ClassifyHandlers) -> Any:
         from workbench.board.runs.classify_run import classify_on_board
 
-        commander_first(options)
         return classify_on_board(tflite, options, callbacks, handlers, name=name)
     return work
 
