@@ -6,23 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLineEdit, QStyle, QStyleOptionFrame
+from PySide6.QtWidgets import QLineEdit
 
-from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
+from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView, text_room
 
-TEXT_MARGIN_PX = 2  # QLineEdit's own margin on each side of its text
 SIZES = [(1600, 960), (1584, 960), (1280, 800)]
-
-
-def text_room(edit: QLineEdit) -> int:
-    """The width a line edit draws its text (and placeholder) in, as its style lays it out."""
-    option = QStyleOptionFrame()
-    option.initFrom(edit)
-    option.rect = edit.rect()
-    option.lineWidth = edit.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, option, edit)
-    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
-    margins = edit.textMargins()
-    return contents.width() - margins.left() - margins.right() - 2 * TEXT_MARGIN_PX
 
 
 def cut_placeholders(view: CalibrationInputsView) -> list[str]:
