@@ -4,6 +4,7 @@ model that is gone is said, and each kind of file dialog starts where it last ch
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -223,12 +224,12 @@ def test_a_settings_file_that_cannot_be_saved_is_said_at_start_up(qtbot, setting
     assert problem is not None and problem.startswith("Settings cannot be saved in ") and str(config) in problem
 
 
-def test_a_settings_file_that_cannot_be_saved_at_close_is_asked_about_first(qtbot, settings_dir: Path) -> None:
-    """A disk that fills up during the session: closing would lose the tuning without a word. Cancel keeps the
-    window open (and running); Close anyway closes it."""
+@contextlib.contextmanager
+def _window_with_settings_on_a_small_disk(qtbot, settings_dir: Path):  # type: ignore[no-untyped-def]
+    """A started window whose settings file is on a 64k tmpfs (that the test fills): (window, the disk)."""
     from PySide6.QtCore import QSettings
 
-    from tests.small_disk import fill, mounted_tmpfs
+    from tests.small_disk import mounted_tmpfs
     from workbench.assets import sample_audio_path
     from workbench.gui.window.main_window import MainWindow
 
@@ -238,6 +239,15 @@ def test_a_settings_file_that_cannot_be_saved_at_close_is_asked_about_first(qtbo
         qtbot.addWidget(window)
         window.show()
         window.start_up(audio=sample_audio_path())
+        yield window, config
+
+
+def test_a_settings_file_that_cannot_be_saved_at_close_is_asked_about_first(qtbot, settings_dir: Path) -> None:
+    """A disk that fills up during the session: closing would lose the tuning without a word. Cancel keeps the
+    window open (and running); Close anyway closes it."""
+    from tests.small_disk import fill
+
+    with _window_with_settings_on_a_small_disk(qtbot, settings_dir) as (window, config):
         assert window.last_error is None  # the settings file could be written at start-up
         assert window.controller.tuning.set(detection_threshold=222)
         fill(config)
@@ -255,16 +265,9 @@ def test_closing_again_once_there_is_room_asks_nothing(qtbot, settings_dir: Path
     """QSettings keeps its first error: the question came back after the space was freed and the file written."""
     from PySide6.QtCore import QSettings
 
-    from tests.small_disk import fill, mounted_tmpfs
-    from workbench.assets import sample_audio_path
-    from workbench.gui.window.main_window import MainWindow
+    from tests.small_disk import fill
 
-    with mounted_tmpfs(settings_dir.parent / "filling", "64k") as config:
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config))
-        window = MainWindow(dark=True)
-        qtbot.addWidget(window)
-        window.show()
-        window.start_up(audio=sample_audio_path())
+    with _window_with_settings_on_a_small_disk(qtbot, settings_dir) as (window, config):
         assert window.controller.tuning.set(detection_threshold=190)
         filler = fill(config)
         asked: list[str] = []
