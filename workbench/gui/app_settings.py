@@ -218,9 +218,10 @@ class AppSettings:
         return [item for item in items if isinstance(item, dict) and isinstance(item.get("model"), str)
                 and isinstance(item.get("params"), dict)]
 
-    def _entry(self, model: "LoadedModel") -> dict[str, Any] | None:
-        """The remembered tuning of ``model``: under its own key, else an older version's (a hash of the whole file)."""
-        entries = self._tuned_entries()
+    def _entry(self, model: "LoadedModel", entries: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+        """The remembered tuning of ``model``: under its own key, else an older version's (a hash of the whole file);
+        ``entries``: the settings' entries already read (read here when None)."""
+        entries = self._tuned_entries() if entries is None else entries
         keys = (tuning_key(model), file_key(model))
         return next((item for key in keys for item in entries if item["model"] == key), None)
 
@@ -231,9 +232,9 @@ class AppSettings:
         moved or was renamed. A copy, whose original is still in place, takes nothing. The entry is re-keyed at
         once (with its old place, said when the model opens), so another model opened later cannot take it.
         """
-        if model.path is None or self._entry(model) is not None:
-            return
         entries = self._tuned_entries()
+        if model.path is None or self._entry(model, entries) is not None:
+            return
         network = network_key(model)
         for index, item in enumerate(entries):
             old_place = item.get("path")
