@@ -12,10 +12,10 @@ that install it, and the registry skips it with that note.
 from __future__ import annotations
 
 import importlib.util
-import io
 import os
 import shutil
 import subprocess
+import tempfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Mapping, Sequence
@@ -177,9 +177,29 @@ def run_program(argv: Sequence[str], *, stdin: str | None = None, timeout_s: flo
 
 
 def decode_wav(data: bytes, what: str) -> Speech:
-    """WAV bytes (as an engine writes them) → :class:`Speech`; empty or unreadable output is an error."""
+    """WAV bytes (as an engine writes them to its standard output) → :class:`Speech`, read back from a temporary
+    file rather than from memory: soundfile reads a file object through Python callbacks called from C, and the
+    SIGTERM that stops a synthesis worker, landing in one, is printed as "Exception ignored" and swallowed."""
+    handle, path = tempfile.mkstemp(suffix=".wav")
     try:
-        samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        return read_wav_file(path, what)
+    except OSError as exc:
+        raise SynthesisError(f"Cannot keep the audio {what} wrote ({exc.strerror or exc}).") from None
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def read_wav_file(path: str, what: str) -> Speech:
+    """An engine's WAV file → :class:`Speech` (mono, float32); missing, empty or unreadable output is an error."""
+    if not os.path.isfile(path):
+        raise SynthesisError(f"{what} wrote no audio file.")
+    try:
+        samples, rate = sf.read(path, dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
         raise SynthesisError(f"{what} wrote no readable audio ({str(exc).splitlines()[0] if str(exc) else exc}).") \
             from None
@@ -187,15 +207,6 @@ def decode_wav(data: bytes, what: str) -> Speech:
     if mono.size == 0:
         raise SynthesisError(f"{what} produced no audio.")
     return Speech(np.ascontiguousarray(mono), int(rate))
-
-
-def read_wav_file(path: str, what: str) -> Speech:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise SynthesisError(f"{what} wrote no audio file ({exc.strerror or exc}).") from None
-    return decode_wav(data, what)
 
 
 class VoiceListEngine(SpeechEngine):
