@@ -16,7 +16,13 @@ import csv
 import io
 from typing import Any, Sequence
 
-from workbench.profiler.report import LayerReport, ProfileReport, ProfileSummary
+from workbench.profiler.report import (
+    FLASH_PROBLEM_LABEL,
+    TFLM_PROBLEM_LABEL,
+    LayerReport,
+    ProfileReport,
+    ProfileSummary,
+)
 
 UNKNOWN = "unknown"
 _UNIT_STEPS = ((1e9, "G"), (1e6, "M"), (1e3, "k"))
@@ -161,7 +167,7 @@ def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) ->
         ("Output Shape", _shapes_text(s.output_shapes, s.output_shape)),
         ("Output Data Type", ", ".join(s.output_types) or s.output_type),
         ("Flash, Model File Size (bytes)", format_units(s.flash_bytes)),
-        *([("Fits in Flash", s.flash_problem)] if s.flash_problem else []),
+        *([(FLASH_PROBLEM_LABEL, s.flash_problem)] if s.flash_problem else []),
         ("RAM, Runtime Memory Size (bytes), estimated", format_units(s.arena_bytes)),
         *([("RAM with MVP (bytes), estimated", format_units(s.arena_bytes_mvp))] if mvp else []),
         ("Operation Count", format_units(s.total_ops)),
@@ -169,7 +175,7 @@ def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) ->
         ("Layer Count", str(s.layer_count)),
         *([("Unsupported Layer Count", _unsupported_count(s, layers))] if mvp else []),
         ("Unknown Layer Count", str(s.unknown_layer_count)),
-        *([("Runs on TFLite Micro", s.tflm_problem)] if s.tflm_problem else []),
+        *([(TFLM_PROBLEM_LABEL, s.tflm_problem)] if s.tflm_problem else []),
         (f"Accelerator Cycle Count, {timing}", format_units(s.total_accelerator_cycles)),
         (f"CPU Cycle Count, {timing}", format_units(s.total_cpu_cycles)),
         ("Clock Rate (hz)", format_units(s.clock_hz)),

@@ -36,6 +36,9 @@ PARAMETER_INPUTS: dict[str, tuple[int, ...]] = {
 }
 ESTIMATE_BASIS = ("ops/MACs: MLTK's counting rules; cycles/time: linear model fitted to the seed "
                   "model's EFR32xG24 board figures; RAM: greedy arena plan + TFLM bookkeeping")
+# what keeps a model off the board whatever its speed, as the summaries of `kws profile` and the window label it
+TFLM_PROBLEM_LABEL = "Runs on TFLite Micro"
+FLASH_PROBLEM_LABEL = "Fits in Flash"
 
 
 @dataclass

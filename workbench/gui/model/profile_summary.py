@@ -14,7 +14,14 @@ from html import escape
 from workbench.core.wording import counted
 from workbench.profiler.device_limits import format_kb
 from workbench.profiler.export import format_units
-from workbench.profiler.report import BoardSummaryMeasurement, LayerReport, ProfileReport, ProfileSummary
+from workbench.profiler.report import (
+    FLASH_PROBLEM_LABEL,
+    TFLM_PROBLEM_LABEL,
+    BoardSummaryMeasurement,
+    LayerReport,
+    ProfileReport,
+    ProfileSummary,
+)
 
 HZ_PER_MHZ = 1_000_000
 MS_PER_S = 1000.0
@@ -74,8 +81,8 @@ def _runs_at_all_html(s: ProfileSummary) -> str:
     """What keeps the model off the board whatever its speed, first (as ``kws profile``'s summary says it): layers
     TFLite Micro refuses (a hybrid layer, a CONCATENATION of too many inputs) or a model larger than the flash;
     "" when nothing does. Why first: the times below are for layers the board would never get to run."""
-    lines = [f"Runs on TFLite Micro: {s.tflm_problem}" if s.tflm_problem else "",
-             f"Fits in flash: {s.flash_problem}" if s.flash_problem else ""]
+    lines = [f"{TFLM_PROBLEM_LABEL}: {s.tflm_problem}" if s.tflm_problem else "",
+             f"{FLASH_PROBLEM_LABEL}: {s.flash_problem}" if s.flash_problem else ""]
     return "".join(f"<b>{escape(line)}</b><br>" for line in lines if line)
 
 
