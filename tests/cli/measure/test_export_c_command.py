@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from workbench.cli.main import main
+from workbench.core.model.c_array import implementation_macro
 
 # a main that prints the model, and a second file that reads it too (the flatbuffer's "TFL3" tag at byte 4)
 DUMP_C = """#include <stdio.h>
@@ -165,7 +166,7 @@ def test_any_model_file_name_gives_a_header_gcc_and_gxx_take(reference_model_pat
         names.append(_array_name(tmp_path / f"model{index}.h"))
     assert len(set(names)) == len(names)
     assert names[TRICKY_STEMS.index("__x")] == "model_x" and names[TRICKY_STEMS.index("日本語")] == "model"
-    source = LIBRARY_HEADERS + "".join(f"#define KWS_{name.upper()}_IMPLEMENTATION\n" for name in names)
+    source = LIBRARY_HEADERS + "".join(f"#define {implementation_macro(name)}\n" for name in names)
     source += "".join(f'#include "model{index}.h"\n' for index in range(len(names)))
     checks = " && ".join(f"{name}[4] == 'T' && {name}_len == {reference_model_path.stat().st_size}u"
                          for name in names)
@@ -196,3 +197,43 @@ def test_a_name_the_header_cannot_use_is_refused_with_one_that_works(reference_m
     err = capsys.readouterr().err
     assert err.startswith("kws: error: ") and message in err and err.count("\n") == 1
     assert not (tmp_path / "m.h").exists()
+
+
+def _macro_of(header: Path) -> str:
+    """The implementation macro the header's own usage note tells the firmware to define."""
+    found = re.search(r"^ \*     #define (\w+)$", header.read_text(), re.MULTILINE)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize("first, second, how", [
+    ("Yes", "yes", "file"), ("YES", "yes", "file"),
+    ("Yes", "yes", "name"), ("YES", "yes", "name"), ("Yes", "YES", "name"), ("g_Model", "g_model", "name"),
+])
+def test_names_that_differ_only_in_case_keep_both_arrays_in_one_file(reference_model_path, tmp_path, first, second,
+                                                                     how):
+    """Yes.tflite and yes.tflite (or --name Yes and --name yes) gave two arrays but one include guard and one
+    KWS_YES_IMPLEMENTATION: a file including both headers lost the second array without a word."""
+    gcc, gxx = _compiler("gcc"), _compiler("g++")
+    headers = []
+    for index, name in enumerate([first, second]):
+        # two folders: on a case-blind disk Yes.tflite and yes.tflite are one file; --name alone names the array
+        model = tmp_path / str(index) / (f"{name}.tflite" if how == "file" else "model.tflite")
+        model.parent.mkdir()
+        shutil.copy(reference_model_path, model)
+        headers.append(tmp_path / f"model{index}.h")
+        assert main(["export-c", str(model), "-o", str(headers[-1]), *(["--name", name] if how == "name" else [])]) == 0
+        assert _array_name(headers[-1]) == name
+    macros = [_macro_of(header) for header in headers]
+    assert macros[0] != macros[1]
+    size = reference_model_path.stat().st_size
+    source = "".join(f"#define {macro}\n" for macro in macros)
+    source += '#include "model0.h"\n#include "model1.h"\n#include "model0.h"\n'
+    source += (f"int main(void) {{ return ({first}[4] == 'T' && {second}[4] == 'T' && {first}_len == {size}u "
+               f"&& {second}_len == {size}u && (const void *){first} != (const void *){second}) ? 0 : 1; }}\n")
+    for compiler, file_name, standard in [(gcc, "both.c", "-std=c11"), (gxx, "both.cpp", "-std=c++17")]:
+        (tmp_path / file_name).write_text(source)
+        built = subprocess.run([compiler, *WARNINGS, standard, file_name, "-o", "both"], capture_output=True,
+                               text=True, cwd=tmp_path)
+        assert built.returncode == 0, built.stderr
+        subprocess.run([str(tmp_path / "both")], check=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.core.model.c_array import C_KEYWORDS, c_identifier, identifier_problem
+import itertools
+
+from workbench.core.model.c_array import (C_KEYWORDS, c_identifier, definition_guard, identifier_problem,
+                                          implementation_macro, include_guard)
 
 # C++20 keywords and alternative tokens the list once lacked (a header named so failed to compile as C++)
 CPP_ONLY = ("static_cast dynamic_cast reinterpret_cast const_cast decltype char8_t char16_t char32_t thread_local "
@@ -43,3 +46,28 @@ def test_names_are_made_safe(text: str, name: str) -> None:
 def test_a_name_with_a_problem_is_never_kept(text: str) -> None:
     assert identifier_problem(text) is not None
     assert c_identifier(text) != text and identifier_problem(c_identifier(text)) is None
+
+
+@pytest.mark.parametrize("name, macro", [
+    ("g_model", "KWS_G_MODEL_IMPLEMENTATION"),  # the usual lower-case name: the macro headers always had
+    ("kws_yes_no", "KWS_KWS_YES_NO_IMPLEMENTATION"),
+    ("myModel", "KWS_myModel_IMPLEMENTATION"),
+    ("YES", "KWS_yes_IMPLEMENTATION"),
+    ("model_NULL", "KWS_model_NULL_IMPLEMENTATION"),
+])
+def test_the_macro_spells_the_array_name(name: str, macro: str) -> None:
+    assert implementation_macro(name) == macro
+    assert include_guard(name) == macro.replace("_IMPLEMENTATION", "_H_")
+
+
+def _case_variants(name: str) -> set[str]:
+    choices = [(char.lower(), char.upper()) if char.isalpha() else (char,) for char in name]
+    return {"".join(letters) for letters in itertools.product(*choices)}
+
+
+def test_names_that_differ_only_in_case_never_share_a_guard_or_a_macro() -> None:
+    """Upper-casing gave Yes, YES and yes one guard and one macro: a firmware including two headers lost one."""
+    names = _case_variants("yes") | _case_variants("g_model1") | {"yes_1", "yes_h", "yes_defined", "yes_yes"}
+    made = [(include_guard(name), implementation_macro(name), definition_guard(name)) for name in sorted(names)]
+    every = [macro for macros in made for macro in macros]
+    assert len(set(every)) == len(every) == 3 * len(names)

@@ -67,7 +67,10 @@ def register(subparsers: Any) -> None:
         description="Write the .tflite model as a C header: it declares the 16-byte aligned 'const unsigned "
         "char NAME[]' and 'NAME_len', and holds the model's parameters (SL_PARAMSv1 metadata) as comments. "
         "Include it from any number of files; in exactly one of them define KWS_<NAME>_IMPLEMENTATION "
-        "(NAME in capitals) before the include: that file holds the array, so the model is in flash once.")
+        "before the include: that file holds the array, so the model is in flash once. NAME is in capitals "
+        "when the name has none (g_model: KWS_G_MODEL_IMPLEMENTATION), as spelt when it mixes cases, in lower "
+        "case when it is all capitals: names that differ only in case never share the macro or the include "
+        "guard. The header and this command print it.")
     e.add_argument("model", type=model_argument, help=MODEL_HELP)
     e.add_argument("-o", "--output", type=Path, required=True, help="header file to write, e.g. model.h")
     e.add_argument("--name", help="C variable name: letters a-z and A-Z, digits and _, starting with a letter, "

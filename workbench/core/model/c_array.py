@@ -7,7 +7,8 @@ link fails with "multiple definition", and ``static`` would put one copy of the 
 So the header is declaration-only by default (``extern const``) and defines the array where
 ``KWS_<NAME>_IMPLEMENTATION`` is defined before the include -- in exactly one file, as single-header C
 libraries do it. The definition sits outside the include guard (guarded on its own), so the implementing
-file may also have included the header earlier without the macro.
+file may also have included the header earlier without the macro. NAME is spelt so that two arrays never share
+a guard or a macro (:func:`macro_spelling`).
 
 The model's parameters go into the leading comment as plain text (``yes, no``, ``true``, ``0.95``): people
 read them next to C code, not Python.
@@ -108,9 +109,40 @@ def c_identifier(text: str) -> str:
     return bare
 
 
+def macro_spelling(name: str) -> str:
+    """NAME in the header's macros (its include guard and ``KWS_<NAME>_IMPLEMENTATION``) for the array ``name``:
+    in capitals when the name has none (``g_model`` gives ``G_MODEL``), as spelt when it mixes cases
+    (``myModel``), in lower case when it is all capitals (``YES`` gives ``yes``).
+
+    Why not always in capitals: ``Yes``, ``YES`` and ``yes`` are three arrays but shared one guard and one macro,
+    so a firmware including two of their headers silently lost the second. Why this spelling and not the name as
+    spelt everywhere, or a hash suffix: the usual lower-case C name keeps the capitals macros are written in, and
+    the macro firmware built on earlier headers already defines; a mixed-case name keeps its own spelling, which
+    a firmware engineer reads (and greps) as the array's; only an all-capitals name, whose capitals are its
+    lower-case twin's, is written in lower case. The three kinds hold capitals only, both cases, lower case only
+    (a name starts with a letter), and each spelling is one-to-one: no two names share a guard or a macro.
+    """
+    if not any(char.isupper() for char in name):
+        return name.upper()
+    if not any(char.islower() for char in name):
+        return name.lower()
+    return name
+
+
+def include_guard(name: str) -> str:
+    """The header's include guard: ``KWS_<NAME>_H_`` (NAME as :func:`macro_spelling` spells it)."""
+    return f"KWS_{macro_spelling(name)}_H_"
+
+
 def implementation_macro(name: str) -> str:
-    """The macro one file defines before the include to hold the array: ``KWS_<NAME>_IMPLEMENTATION``."""
-    return f"KWS_{name.upper()}_IMPLEMENTATION"
+    """The macro one file defines before the include to hold the array: ``KWS_<NAME>_IMPLEMENTATION`` (NAME as
+    :func:`macro_spelling` spells it)."""
+    return f"KWS_{macro_spelling(name)}_IMPLEMENTATION"
+
+
+def definition_guard(name: str) -> str:
+    """The guard that defines the array once per file however often the implementing file includes the header."""
+    return f"KWS_{macro_spelling(name)}_DEFINED_"
 
 
 def plain_value(value: Any) -> str:
@@ -155,7 +187,7 @@ def _leading_comment(size: int, name: str, params: dict[str, Any], source: str, 
 def c_header(data: bytes, name: str, params: dict[str, Any], source: str, header_name: str = "model.h") -> str:
     """The header text (module docstring): declarations under an include guard, then the aligned array and its
     length where ``KWS_<NAME>_IMPLEMENTATION`` is defined. ``header_name`` is what the usage note includes."""
-    guard, macro, defined = f"KWS_{name.upper()}_H_", implementation_macro(name), f"KWS_{name.upper()}_DEFINED_"
+    guard, macro, defined = include_guard(name), implementation_macro(name), definition_guard(name)
     lines = _leading_comment(len(data), name, params, source, header_name)
     lines += [f"#ifndef {guard}", f"#define {guard}", "",
               "#ifdef __cplusplus", 'extern "C" {', "#endif", "",
