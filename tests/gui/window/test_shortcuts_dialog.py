@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton
 
 from workbench import documentation
+from workbench.assets import sample_audio_path
 from workbench.core.detection.tuning import PARAMETER_SPECS
-from workbench.gui.window.shortcuts_dialog import WHOLE_WINDOW, ShortcutsDialog
+from workbench.gui.stream.source_choice import FILE, SourceChoice
+from workbench.gui.window.shortcuts_dialog import WHOLE_WINDOW, ShortcutsDialog, set_shortcut_does
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -26,7 +29,7 @@ def _open(qtbot, window) -> ShortcutsDialog:  # type: ignore[no-untyped-def]
 def test_the_dialog_lists_the_keys_a_new_user_looked_for(qtbot, window) -> None:
     rows = _open(qtbot, window).rows()
     menus = dict(rows[WHOLE_WINDOW])
-    assert menus["Space"] == "Stream ▸ Start" and menus["F"] == "View ▸ Freeze live views"
+    assert menus["Space"] == "Stream ▸ Start or stop" and menus["F"] == "View ▸ Freeze live views"
     assert [menus[f"Ctrl+{n}"] for n in range(1, 7)] == ["View ▸ Live", "View ▸ Model", "View ▸ Profile",
                                                          "View ▸ Training", "View ▸ Calibration", "View ▸ Board"]
     assert menus["Alt+S"] == "Open the Stream menu" and menus["Ctrl+R"] == "Stream ▸ Record"
@@ -49,6 +52,29 @@ def test_the_dialog_follows_the_window_not_a_list(qtbot, window) -> None:
     first = window.shortcuts_dialog
     assert _open(qtbot, window) is not first and not first.isVisible()  # one dialog at a time, built anew
     button.deleteLater()
+
+
+def test_the_space_row_is_the_same_whether_the_stream_runs_or_not(qtbot, window) -> None:
+    """The row read Stream's entry as it was when the dialog opened: "Stream ▸ Stop" while the stream ran, as if
+    Space only stopped it."""
+    assert not window.controller.running
+    stopped = _open(qtbot, window).rows()
+    assert window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True))
+    qtbot.waitUntil(lambda: window.start_action.text() == "&Stop", timeout=5000)
+    started = _open(qtbot, window).rows()
+    window.controller.toggle()
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    assert dict(started[WHOLE_WINDOW])["Space"] == dict(stopped[WHOLE_WINDOW])["Space"] == "Stream ▸ Start or stop"
+    assert started == stopped
+
+
+def test_a_workspace_action_whose_text_toggles_is_listed_by_what_it_does(qtbot, window) -> None:
+    action = QAction("&Hide", window.workspaces["model"])
+    action.setShortcut("Ctrl+Shift+H")
+    window.workspaces["model"].addAction(action)
+    set_shortcut_does(action, "Show or hide")
+    assert ("Ctrl+Shift+H", "Show or hide") in _open(qtbot, window).rows()["Model workspace"]
+    action.deleteLater()
 
 
 def test_help_has_a_guide_to_live_and_tuning(window) -> None:

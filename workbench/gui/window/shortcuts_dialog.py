@@ -5,6 +5,10 @@ window's own actions are the truth: the menus (with the workspace bar's Ctrl+1�
 their Alt letters, and the Alt letter and shortcut actions of each workspace's and panel's own controls. Each
 group says where its keys work: the whole window, or one workspace or panel (an Alt letter presses a button only
 while it is shown). A row's tooltip is its action's or button's, which says more (Space's exception, for one).
+
+An action whose text says its state (Stream ▸ Start, which reads Stop while the stream runs) carries what its key
+does whatever the state (:func:`set_shortcut_does`), and the dialog shows that: otherwise the row would say what
+the key happened to do the moment the dialog opened.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ KEYS_COLUMN, DOES_COLUMN = 0, 1
 WIDTH_EM, HEIGHT_LINES = 44, 40  # the first size, in the font's units: every row wide enough to read (the list scrolls)
 KEYS_GAP_EM = 2
 SUBMENU = " \u25b8 "
+DOES_PROPERTY = "shortcut_does"  # an action's dynamic property: what its key does, whatever the action's state
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,18 @@ def key_text(sequence: QKeySequence) -> str:
 def plain(text: str) -> str:
     """A menu or button text without its mnemonic marker ("&Save…" → "Save…"; "&&" is a real ampersand)."""
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def set_shortcut_does(action: QAction, does: str) -> None:
+    """Say what ``action``'s key does whatever its state ("Start or stop"), for an action whose text changes with
+    the state ("&Start" / "&Stop"): the dialog lists ``does`` in place of the text of the moment."""
+    action.setProperty(DOES_PROPERTY, does)
+
+
+def does_text(action: QAction) -> str:
+    """What ``action``'s key does as the dialog lists it: its :func:`set_shortcut_does` text, else its own text."""
+    does = action.property(DOES_PROPERTY)
+    return does if isinstance(does, str) and does else plain(action.text())
 
 
 def _tip(control: QAction | QAbstractButton) -> str:
@@ -70,7 +87,7 @@ def _entries(menu: QMenu, path: str) -> list[Shortcut]:
             found += _entries(action.menu(), path + SUBMENU + plain(action.text()))
         elif action.shortcuts():
             keys = ", ".join(key_text(key) for key in action.shortcuts())
-            found.append(Shortcut(keys, path + SUBMENU + plain(action.text()), _tip(action)))
+            found.append(Shortcut(keys, path + SUBMENU + does_text(action), _tip(action)))
     return found
 
 
@@ -88,7 +105,7 @@ def control_shortcuts(area: QWidget, window_actions: Iterable[QAction] = ()) -> 
     for action in area.findChildren(QAction):
         if action.shortcuts() and action not in known:
             keys = ", ".join(key_text(key) for key in action.shortcuts())
-            found.append(Shortcut(keys, plain(action.text()), _tip(action)))
+            found.append(Shortcut(keys, does_text(action), _tip(action)))
     return found
 
 

@@ -36,6 +36,7 @@ SHORTCUTS_TEXT = "&Keyboard shortcuts"
 FREEZE_TIP = "Freeze the plots (F); drag or zoom the time axis to look back over the last minute"
 START_SHORTCUT = "Space"
 START_TIP = "Start or stop the stream (Space, unless a button, check box, list or field has the keyboard focus)"
+START_DOES = "Start or stop"  # Help ▸ Keyboard shortcuts' row for Space: the action's text says Start or Stop
 RECORD_TIP = "Record the microphone to a clip (Ctrl+R)"
 SPACE_TAKERS = (QAbstractButton, QComboBox, QAbstractItemView)  # Qt gives Space a meaning on these
 TYPE_TO_SEARCH = (QComboBox, QAbstractItemView)  # typed letters jump to a matching item
@@ -174,6 +175,7 @@ def build_menus(window: Any) -> None:
     stream_menu = menu.addMenu("&Stream")
     window.start_action = act("&Start", window.controller.toggle, START_SHORTCUT)
     window.start_action.setToolTip(START_TIP)
+    shortcuts_dialog.set_shortcut_does(window.start_action, START_DOES)
     window.focused_control_keys = FocusedControlKeys(window)
     stream_menu.addAction(window.start_action)
     window.record_action = act("&Record", window.toggle_recording, "Ctrl+R")
