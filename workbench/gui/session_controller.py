@@ -16,17 +16,13 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from workbench.core.audio.devices import NO_INPUT_FOUND, NoInputDeviceError
+from workbench.core.audio.devices import NoInputDeviceError
 from workbench.core.errors import WorkbenchError
 from workbench.gui.model_loader import CANNOT_RUN_LIVE, ModelLoad, SavedParams, read_model, save_tuned_model
+from workbench.gui.stream.no_input_words import NO_INPUT_TEXT, sample_instead_text
 from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
 
 DEVICE_RETRY_MS = 2000  # after a microphone vanished, try to reopen it this often
-# what to do without any audio input, in the window's words (the core's sentence says the command line's)
-# (not "choose Stream > Use microphone": the error box follows that very choice)
-NO_INPUT_REMEDY = ("plug in a microphone and press Refresh, then Start, in the Source panel; or play a recording "
-                   "with File > Open audio…")
-NO_INPUT_TEXT = f"{NO_INPUT_FOUND.capitalize()}: {NO_INPUT_REMEDY}."
 
 
 class SessionController(QObject):
@@ -167,21 +163,19 @@ class SessionController(QObject):
             self._resume_start_up = True
             self.source_changed.emit(self.source_choice)
             return True
-        reason, no_input = "", False
+        failures: list[WorkbenchError] = []
         for candidate in dict.fromkeys((device, None)):  # the remembered device first, then the default
             self.source_choice = SourceChoice(MICROPHONE, device=candidate)
             try:
                 self._open_session(start=True, report=False)
             except WorkbenchError as exc:
-                reason, no_input = reason or str(exc), no_input or isinstance(exc, NoInputDeviceError)
+                failures.append(exc)
                 continue
             self.source_changed.emit(self.source_choice)
             return True
         sample = sample_audio_path()
         self.set_source(SourceChoice(FILE, path=sample, realtime=True, loop=True))
-        self.status.emit(  # no input at all: what to do about it, rather than a remembered device's failure
-            f"{NO_INPUT_FOUND.capitalize()}, so the bundled sample {sample.name} plays: {NO_INPUT_REMEDY}." if no_input
-            else f"No microphone ({reason}); playing the bundled sample {sample.name} instead.")
+        self.status.emit(sample_instead_text(sample.name, failures))
         return False
 
     def set_file_options(self, realtime: bool | None = None, loop: bool | None = None) -> None:

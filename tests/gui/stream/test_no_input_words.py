@@ -8,10 +8,12 @@ import pytest
 from PySide6.QtGui import QAction
 
 from workbench.core.audio import devices
-from workbench.gui.session_controller import NO_INPUT_TEXT
+from workbench.core.errors import DeviceError
+from workbench.gui.stream.no_input_words import NO_INPUT_REMEDY, NO_INPUT_TEXT, sample_instead_text
 from workbench.gui.stream.source_choice import FILE
 
 COMMAND_LINE_WORDS = "pass a WAV file"
+SAMPLE = "yes_no.wav"
 
 
 @pytest.fixture
@@ -52,3 +54,15 @@ def test_the_start_without_a_microphone_plays_the_sample_and_says_what_to_do(qtb
     assert status.startswith("No audio input device found, so the bundled sample yes_no.wav plays: ")
     assert "File > Open audio…" in status and "press Refresh, then Start, in the Source panel" in status
     assert COMMAND_LINE_WORDS not in status
+
+
+def test_no_input_at_all_outweighs_a_remembered_devices_failure() -> None:
+    failures = [DeviceError("device 7 is gone"), devices.NoInputDeviceError(devices.NO_INPUT_MESSAGE)]
+    assert sample_instead_text(SAMPLE, failures) == (
+        f"No audio input device found, so the bundled sample {SAMPLE} plays: {NO_INPUT_REMEDY}.")
+
+
+def test_devices_that_fail_to_open_are_named_by_the_first_reason() -> None:
+    failures = [DeviceError("device 7 is gone"), DeviceError("the default input is busy")]
+    assert sample_instead_text(SAMPLE, failures) == (
+        f"No microphone (device 7 is gone); playing the bundled sample {SAMPLE} instead.")
