@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from workbench.gui.training.spec_settings_dialog import SETTING_COLUMN, VALUE_COLUMN, SpecSettingsDialog
-from workbench.gui.training.training_settings_view import SPEC_OWN_SETTINGS, TrainingSettingsView
+from workbench.gui.training.training_settings_view import TrainingSettingsView
+from workbench.gui.training.training_settings_words import SPEC_OWN_SETTINGS
 from workbench.gui.training.run_folder_state import run_spec
 from workbench.run_folder_layout import RUN_FILE, SPEC_FILE
 from workbench.training.run.run_request import TrainRequest

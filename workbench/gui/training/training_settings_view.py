@@ -43,6 +43,7 @@ from workbench.child_command import kws_command
 from workbench.core.errors import SettingsError
 from workbench.core.toml_file import toml_or_text, toml_value
 from workbench.gui.datasets.build_folder import output_folder
+from workbench.gui.training import training_settings_words as words
 from workbench.gui.training.spec_settings_dialog import ASSIGNMENT, SET_OPTION, SpecSettingsDialog
 from workbench.spec_files import spec_keywords
 
@@ -50,24 +51,8 @@ DEFAULT_SPEC = "tflite_micro_speech"
 MAX_EPOCHS = 10_000
 MAX_WORKERS = 256
 AUTO = 0  # spin box value meaning "the spec's own value"
-MODEL_FILTER = "Models (*.tflite *.h5 *.keras *.zip);;All files (*)"
-SPEC_OWN_SETTINGS = "the spec's own"
 SUMMARY_MIN_CHARS = 8  # an elided summary keeps at least "2 chan…"
 KEYWORDS_SETTING = "data.keywords"  # the spec setting the Keywords field owns (kws train --keywords)
-KEYWORDS_NOTE = "it is the form's Keywords field, and a change here changes that field"
-NO_KEYWORDS = ("\u201cKeywords\u201d is empty: list at least one keyword, comma-separated (the spec's own are "
-               "{spec}).")
-NO_OUT_FOLDER = "Choose an output folder for the training run."
-RESUME_KEEPS = ("The output folder holds a stopped run: Resume keeps its spec, keywords, settings, seed, starting "
-                "weights and datasets (only the epochs, the feature workers and the MLTK archive may change). "
-                "Choose another output folder to train with others.")
-
-
-def settings_summary(changes: Mapping[str, str]) -> str:
-    """One line for the changed settings: "the spec's own", or "2 changed: augmentation.mask_share = 0.5, …"."""
-    if not changes:
-        return SPEC_OWN_SETTINGS
-    return f"{len(changes)} changed: " + ", ".join(f"{path} = {text}" for path, text in changes.items())
 
 
 class ElidedLabel(QLabel):
@@ -121,49 +106,43 @@ class TrainingSettingsView(QWidget):
         self.specs: list[dict[str, Any]] = []
         self.spec = QComboBox()
         self.spec.addItem(DEFAULT_SPEC, DEFAULT_SPEC)
-        self.spec.setToolTip("Model spec: layers and training settings (see `kws specs`)")
+        self.spec.setToolTip(words.SPEC_TIP)
         self.keywords = QLineEdit(",".join(_own_keywords(DEFAULT_SPEC) or ()))
-        self.keywords.setToolTip("Comma-separated keywords; _unknown_ and _silence_ are added")
+        self.keywords.setToolTip(words.KEYWORDS_TIP)
         self.epochs = QSpinBox(minimum=AUTO, maximum=MAX_EPOCHS)
-        self.epochs.setSpecialValueText("spec's (early stopping)")
-        self.epochs.setToolTip("The most epochs the training runs (kws train --epochs); early stopping usually ends "
-                               "it sooner. The spec's: its own maximum")
+        self.epochs.setSpecialValueText(words.EPOCHS_AUTO)
+        self.epochs.setToolTip(words.EPOCHS_TIP)
         self.seed = QSpinBox(minimum=AUTO, maximum=2**31 - 1)
-        self.seed.setSpecialValueText("spec's")
-        self.seed.setToolTip("Random seed (kws train --seed): the same data and seed give the same run, figure for "
-                             "figure; another seed shows how much a result owes to chance")
+        self.seed.setSpecialValueText(words.SEED_AUTO)
+        self.seed.setToolTip(words.SEED_TIP)
         self.workers = QSpinBox(minimum=AUTO, maximum=MAX_WORKERS)
-        self.workers.setSpecialValueText("one per CPU")
-        self.workers.setToolTip("Processes that compute the training spectrograms (kws train --workers); fewer "
-                                "use less memory")
+        self.workers.setSpecialValueText(words.WORKERS_AUTO)
+        self.workers.setToolTip(words.WORKERS_TIP)
         self.init_from = QLineEdit()
-        self.init_from.setPlaceholderText("random weights (or the spec's)")
-        self.init_from.setToolTip("Start from this model's weights (kws train --init-from): a .h5, .keras, .mltk.zip "
-                                  "or .tflite of the same spec, or a bundled model's name")
-        self.init_button = QToolButton(text="…")  # as wide as its text: a push button is never under 80 px
-        self.init_from.setAccessibleName("Start from")  # in a row with its button: not the form label's buddy
-        self.init_button.setAccessibleName("Browse for the model to start from")
-        self.init_button.setToolTip("Choose a trained model whose weights the training starts from")
+        self.init_from.setPlaceholderText(words.INIT_FROM_PLACEHOLDER)
+        self.init_from.setToolTip(words.INIT_FROM_TIP)
+        # a tool button, as wide as its text: a push button is never under 80 px
+        self.init_button = QToolButton(text=words.BROWSE_LABEL)
+        self.init_from.setAccessibleName(words.INIT_FROM_ROW)  # in a row with its button: not the form label's buddy
+        self.init_button.setAccessibleName(words.INIT_BUTTON_NAME)
+        self.init_button.setToolTip(words.INIT_BUTTON_TIP)
         self.out = QLineEdit()
-        self.out.setPlaceholderText("folder for the model, logs and checkpoints")
-        self.out.setToolTip("Where the run writes the model, its logs and checkpoints (kws train --out); a folder "
-                            "that holds a run shows it, and a stopped one can be resumed")
-        self.out_button = QToolButton(text="…")
-        self.out.setAccessibleName("Output folder")
-        self.out_button.setAccessibleName("Browse for the output folder")
-        self.out_button.setToolTip("Choose the folder for the model, logs and checkpoints")
-        self.mltk_zip = QCheckBox("also write an MLTK .mltk.zip")
-        self.mltk_zip.setToolTip("Also package the trained model as an MLTK model archive (.mltk.zip) in the "
-                                 "output folder")
+        self.out.setPlaceholderText(words.OUT_PLACEHOLDER)
+        self.out.setToolTip(words.OUT_TIP)
+        self.out_button = QToolButton(text=words.BROWSE_LABEL)
+        self.out.setAccessibleName(words.OUT_ROW)
+        self.out_button.setAccessibleName(words.OUT_BUTTON_NAME)
+        self.out_button.setToolTip(words.OUT_BUTTON_TIP)
+        self.mltk_zip = QCheckBox(words.MLTK_ZIP_LABEL)
+        self.mltk_zip.setToolTip(words.MLTK_ZIP_TIP)
         self.spec_settings: dict[str, str] = {}  # {path: TOML text}: kws train --set PATH=TEXT for each
         self._settings_spec = DEFAULT_SPEC  # the spec the changes belong to
-        self.settings_summary = ElidedLabel(SPEC_OWN_SETTINGS)
-        self.settings_summary.setAccessibleName("Spec settings changed for this run")
-        self.settings_button = QPushButton("Change…")
-        self.settings_button.setAccessibleName("Change the spec's settings")
-        self.settings_button.setToolTip("Change the chosen spec's training, augmentation and other settings for "
-                                        "this run (kws train --set), without writing a spec file")
-        self.resume_note = QLabel(RESUME_KEEPS, wordWrap=True)
+        self.settings_summary = ElidedLabel(words.SPEC_OWN_SETTINGS)
+        self.settings_summary.setAccessibleName(words.SETTINGS_SUMMARY_NAME)
+        self.settings_button = QPushButton(words.SETTINGS_BUTTON_LABEL)
+        self.settings_button.setAccessibleName(words.SETTINGS_BUTTON_NAME)
+        self.settings_button.setToolTip(words.SETTINGS_BUTTON_TIP)
+        self.resume_note = QLabel(words.RESUME_KEEPS, wordWrap=True)
         self.resume_note.setVisible(False)
         self._kept_by_run: tuple[QWidget, ...] = (self.spec, self.keywords, self.settings_button, self.seed,
                                                   self.init_from, self.init_button)
@@ -173,14 +152,14 @@ class TrainingSettingsView(QWidget):
         # the column is a few hundred pixels wide: at a large font a field goes under its label, not squeezed
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.resume_note)
-        form.addRow("Spec", self.spec)
-        form.addRow("Keywords", self.keywords)
-        form.addRow("Settings", self._with_button(self.settings_summary, self.settings_button))
-        form.addRow("Epochs (max)", self.epochs)
-        form.addRow("Seed", self.seed)
-        form.addRow("Feature workers", self.workers)
-        form.addRow("Start from", self._with_button(self.init_from, self.init_button))
-        form.addRow("Output folder", self._with_button(self.out, self.out_button))
+        form.addRow(words.SPEC_ROW, self.spec)
+        form.addRow(words.KEYWORDS_ROW, self.keywords)
+        form.addRow(words.SETTINGS_ROW, self._with_button(self.settings_summary, self.settings_button))
+        form.addRow(words.EPOCHS_ROW, self.epochs)
+        form.addRow(words.SEED_ROW, self.seed)
+        form.addRow(words.WORKERS_ROW, self.workers)
+        form.addRow(words.INIT_FROM_ROW, self._with_button(self.init_from, self.init_button))
+        form.addRow(words.OUT_ROW, self._with_button(self.out, self.out_button))
         form.addRow(self.mltk_zip)  # the whole row: its label is longer than the fields' column at a large font
         for field in (self.epochs, self.seed, self.init_from, self.out):  # the row's name says what its field says
             (form.labelForField(field) or form.labelForField(field.parentWidget())).setToolTip(field.toolTip())
@@ -302,9 +281,9 @@ class TrainingSettingsView(QWidget):
             self._set_keywords(keywords)
         self.spec_settings = changes
         self._settings_spec = str(self.spec.currentData() or DEFAULT_SPEC)
-        summary = settings_summary(self.spec_settings)
+        summary = words.settings_summary(self.spec_settings)
         self.settings_summary.setText(summary)
-        self.settings_summary.setToolTip(summary if self.spec_settings else "The spec's own settings: none changed")
+        self.settings_summary.setToolTip(summary if self.spec_settings else words.NO_SETTINGS_CHANGED_TIP)
 
     def open_spec_settings(self) -> SpecSettingsDialog:
         """Open the settings of the chosen spec, the current changes filled in; its OK sets them."""
@@ -312,7 +291,7 @@ class TrainingSettingsView(QWidget):
         changes = dict(self.spec_settings if spec == self._settings_spec else {})
         if self.keyword_list() != self.spec_keywords():  # the field's keywords, as the dialog writes a list
             changes[KEYWORDS_SETTING] = toml_value(self.keyword_list())
-        dialog = SpecSettingsDialog(spec, changes, self, notes={KEYWORDS_SETTING: KEYWORDS_NOTE})
+        dialog = SpecSettingsDialog(spec, changes, self, notes={KEYWORDS_SETTING: words.KEYWORDS_NOTE})
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._settings_accepted(spec, dialog.changes()))
         dialog.open()
@@ -342,14 +321,14 @@ class TrainingSettingsView(QWidget):
         Why a relative path is refused, as the dataset builder refuses it (the same sentence): ``kws train``
         would resolve it against the app's working folder, which the user never chose."""
         if not self.out.text().strip():
-            raise SettingsError(NO_OUT_FOLDER)
+            raise SettingsError(words.NO_OUT_FOLDER)
         return output_folder(self.out.text())
 
     def check_keywords(self) -> None:
         """SettingsError when the Keywords field lists no keyword: ``kws train`` would silently train the spec's
         own keywords while the form and the Data table showed none."""
         if not self.keyword_list():
-            raise SettingsError(NO_KEYWORDS.format(spec=", ".join(self.spec_keywords() or ()) or "unreadable"))
+            raise SettingsError(words.NO_KEYWORDS.format(spec=", ".join(self.spec_keywords() or ()) or "unreadable"))
 
     def lock_to_run(self, locked: bool) -> None:
         """Lock the fields a resumed run keeps (module docstring), and say why, while ``locked``."""
@@ -386,7 +365,7 @@ class TrainingSettingsView(QWidget):
         return ["--workers", str(self.workers.value())] if self.workers.value() != AUTO else []
 
     def _choose_init(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Start from this model's weights", "", MODEL_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, words.INIT_DIALOG_TITLE, "", words.MODEL_FILTER)
         if path:
             self.init_from.setText(path)
 
@@ -395,7 +374,7 @@ class TrainingSettingsView(QWidget):
         a new run needs a new folder, usually next to the last one."""
         current = self.out_folder()
         start = str(current.parent) if current is not None else ""
-        folder = QFileDialog.getExistingDirectory(self, "Output folder for the training run", start)
+        folder = QFileDialog.getExistingDirectory(self, words.OUT_DIALOG_TITLE, start)
         if folder:
             self.choose_out_folder(Path(folder))
 
