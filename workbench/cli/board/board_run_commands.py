@@ -23,6 +23,7 @@ from workbench.board.runs.job import (ACCELERATORS, DEFAULT_ACTIVITY_TIMEOUT_S, 
 from workbench.board.uart.line_reader import BAUDRATE
 from workbench.cli.board.board_commands import (ProgressPrinter, add_debugger_options, board_status, load_tflite,
                                                 resolve_serialno, stop_cleanly)
+from workbench.cli.board.board_log_output import deliver_log, keep_log
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.core.wording import counted
 from workbench.output_guard import check_output_file
@@ -185,7 +186,7 @@ def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Eve
     try:
         result = profile_on_board(tflite, name, options, callbacks)
     except BaseException:
-        _keep_log(args.log, lines)  # what the board said is what explains its failure
+        keep_log(args.log, lines)  # what the board said is what explains its failure
         raise
     failures = _deliver_profile(render(result.report, args.format), args.output, out)
     if store is not None:
@@ -193,7 +194,7 @@ def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Eve
             board_status(f"measurement saved to {store.save(result.report, tflite)}")
         except WorkbenchError as exc:
             failures.append(str(exc))
-    failures += _deliver_log(args.log, lines)
+    failures += deliver_log(args.log, lines)
     _report_failures(failures)
     return 0
 
@@ -211,32 +212,6 @@ def _deliver_profile(text: str, output: Path | None, out: TextIO) -> list[str]:
         _write(text, None, out)
         return [str(exc)]
     return []
-
-
-def _write_log(path: Path, lines: list[str]) -> None:
-    from workbench.core.atomic_write import atomic_write_text
-
-    atomic_write_text(path, "\n".join(lines) + "\n")
-
-
-def _deliver_log(path: Path | None, lines: list[str]) -> list[str]:
-    """The board's raw serial log to ``--log``; when it cannot be written, on stderr after all (as ``-o`` falls
-    back on stdout: the board said it once). Returns the failed write's message."""
-    if path is None or not lines:
-        return []
-    try:
-        _write_log(path, lines)
-    except WorkbenchError as exc:
-        board_status(f"{path} cannot be written: the board's log follows on stderr instead")
-        print("\n".join(lines), file=sys.stderr)
-        return [str(exc)]
-    return []
-
-
-def _keep_log(path: Path | None, lines: list[str]) -> None:
-    """``--log`` of a failed run, best effort: the run's own error is the one to report, not this one."""
-    for message in _deliver_log(path, lines):
-        board_status(message)
 
 
 def _report_failures(failures: list[str]) -> None:
