@@ -55,7 +55,7 @@ def test_background_only_and_check(capsys, small_dataset, tmp_path) -> None:  # 
     code, out, _ = run_cli(capsys, "stream", "make", "--background-only", "--dataset", str(small_dataset),
                            "--minutes", "0.25", "--out", str(tmp_path / "bg.wav"))
     assert code == 0 and "(15.0 s: 0 keywords, 0 other words, 0 silences)" in out
-    code, out, _ = run_cli(capsys, "stream", "check", str(tmp_path / "bg.wav"))
+    code, out, _ = run_cli(capsys, "stream", "check", str(tmp_path / "bg.wav"), "--model", "kws_yes_no")
     assert code == 0 and out.startswith("bg.wav: 15.0 s, 0 events")
     assert "note: no events for the keywords yes and no" in out
     make(capsys, small_dataset, tmp_path / "s.wav")
@@ -151,7 +151,7 @@ def test_check_refuses_a_recording_shorter_than_the_models_window(  # type: igno
         capsys, tmp_path) -> None:
     save_wav(tmp_path / "short.wav", np.zeros(8000, np.int16))  # 0.5 s
     (tmp_path / "short.json").write_text('{"events": [{"label": "yes", "start_s": 0.1, "end_s": 0.4}]}')
-    code, out, err = run_cli(capsys, "stream", "check", str(tmp_path / "short.wav"))
+    code, out, err = run_cli(capsys, "stream", "check", str(tmp_path / "short.wav"), "--model", "kws_yes_no")
     assert code == 2 and out == ""
     assert err.startswith("kws: error: the stream short.wav is 0.50 s long, shorter than the 1.00 s window one "
                           "inference of model kws_yes_no hears;") and err.count("\n") == 1

@@ -130,3 +130,65 @@ def test_check_names_the_labels_formats_it_reads(  # type: ignore[no-untyped-def
     assert code == 2 and out == ""
     assert err == ("kws: error: s.lab: labels are read from JSON (.json), CSV (.csv) or Audacity labels (.txt), told "
                    "apart by the file's extension; its content looks like Audacity labels: name it s.txt\n")
+
+
+def _stream_clips(document: dict) -> set[str]:  # type: ignore[type-arg]
+    return {event["clip"] for event in document["events"] if event.get("clip")}
+
+
+def test_the_split_percentages_choose_the_clips_as_they_split_the_dataset(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    """A model trained with other percentages has other testing speakers: the stream takes exactly the testing
+    split those percentages give (counts above every pool, so that each clip of the split is used)."""
+    from workbench.datasets.layout import scan_dataset
+
+    counts = ("--keyword-count", "24", "--unknown-count", "24", "--silence-count", "0", "--progress", "none")
+    clips = {}
+    for name, percents in (("default", ()), ("moved", ("--validation-percent", "17", "--testing-percent", "10"))):
+        code, _, err = run_cli(capsys, "stream", "make", "--dataset", str(small_dataset), "--out",
+                               str(tmp_path / f"{name}.wav"), *counts, *percents)
+        assert code == 0, err
+        document = json.loads((tmp_path / f"{name}.json").read_text())
+        validation, testing = (17.0, 10.0) if percents else (15.0, 10.0)
+        testing_split = scan_dataset(small_dataset, validation_percent=validation,
+                                     testing_percent=testing).select("testing")
+        clips[name] = _stream_clips(document)
+        assert clips[name] == {f"{c.word}/{c.path.name}" for c in testing_split}
+        assert document["stream"]["validation_percent"] == validation and document["stream"]["testing_percent"] == 10
+    assert clips["default"] != clips["moved"]
+
+
+def _copy_dataset(source: Path, root: Path, words: tuple[str, ...]) -> Path:
+    import shutil
+
+    root.mkdir()
+    for word in (*words, "_background_noise_"):
+        shutil.copytree(source / word, root / word)
+    return root
+
+
+def test_without_keywords_a_synthetic_datasets_own_words_are_taken(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    dataset = _copy_dataset(small_dataset, tmp_path / "synth", ("up", "go", "cat", "left"))
+    (dataset / "synth.json").write_text(json.dumps({"settings": {"words": ["up", "go"]}}))
+    code, out, err = make(capsys, dataset, tmp_path / "s.wav", "--keyword-count", "4", "--unknown-count", "4",
+                          "--silence-count", "0")
+    assert code == 0, err
+    assert err == (f"kws: note: keywords: up, go -- the words {dataset} was synthesised for (its synth.json); "
+                   "choose others with --keywords\n")
+    assert "4 keywords (go 2, up 2), 4 other words, 0 silences" in out
+    assert json.loads((tmp_path / "s.json").read_text())["stream"]["recipe"]["keywords"] == ["up", "go"]
+    code, out, err = make(capsys, dataset, tmp_path / "t.wav", "--keywords", "left", "--keyword-count", "2",
+                          "--unknown-count", "2", "--silence-count", "0")
+    assert code == 0 and err == "" and "2 keywords (left 2)" in out  # --keywords wins, without a note
+
+
+def test_default_keywords_the_dataset_lacks_are_said_to_be_the_defaults(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    dataset = _copy_dataset(small_dataset, tmp_path / "mine", ("up", "left", "_silence_"))
+    code, out, err = make(capsys, dataset, tmp_path / "s.wav", "--keyword-count", "2")
+    assert code == 2 and out == ""
+    assert err == ("kws: error: the dataset has no 'yes' clips: without --keywords a stream's keywords are yes,no "
+                   "(a synthetic dataset's own words come from its synth.json); pass --keywords with the dataset's "
+                   "keywords (its words here: left, up)\n")
+    assert list(tmp_path.iterdir()) == [dataset]

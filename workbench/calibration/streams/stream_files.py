@@ -3,11 +3,14 @@
 Why through :mod:`workbench.datasets`: the stream must be made of speakers the model never trained on,
 and "never trained on" is only true if the stream uses the very split rule the training used. So the
 clips, their split and the background noise come from ``scan_dataset`` (with the same split method and
-percentages as the training), never from a second rule of our own.
+percentages as the training), never from a second rule of our own. The labels JSON records the keywords
+(``stream.recipe.keywords``), which :func:`recorded_keywords` reads back, so a stream made for the user's own words
+is checked against those words rather than a model's.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from pathlib import Path
@@ -27,6 +30,7 @@ from workbench.core.file_set import WrittenInto, write_file_set
 from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
 from workbench.core.errors import SettingsError
 from workbench.core.audio.decibels import amplitude_ratio
+from workbench.datasets.splits import DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT
 
 ALL_SPLITS = "all"
 FULL_SCALE_DBFS = 0.0
@@ -34,16 +38,20 @@ MIX_PROGRESS_START = 0.5  # the layout reports progress up to here, the mix as i
 
 
 def pools_from_datasets(roots: Sequence[str | Path], keywords: Sequence[str], split: str,
-                        split_method: str = "hash", noise_files: Sequence[str | Path] = ()) -> ClipPools:
+                        split_method: str = "hash", noise_files: Sequence[str | Path] = (), *,
+                        validation_percent: float = DEFAULT_VALIDATION_PERCENT,
+                        testing_percent: float = DEFAULT_TESTING_PERCENT) -> ClipPools:
     """Keyword, other-word and silence clips of ``split`` (or every clip for ``"all"``), and noise files.
 
-    ``noise_files`` replace the datasets' ``_background_noise_`` recordings when given.
+    ``noise_files`` replace the datasets' ``_background_noise_`` recordings when given. The percentages are
+    those of a dataset without split lists, as ``kws train`` takes them (``data.validation_percent``, ...).
     """
     from workbench.datasets.layout import SILENCE, merge_datasets, scan_dataset
 
     if not roots:
         raise SettingsError("give at least one dataset folder")
-    index = merge_datasets([scan_dataset(root, split_method=split_method) for root in roots])
+    index = merge_datasets([scan_dataset(root, split_method=split_method, validation_percent=validation_percent,
+                                         testing_percent=testing_percent) for root in roots])
     clips = index.clips if split == ALL_SPLITS else index.select(split)
     pools = ClipPools(keywords={k: [] for k in keywords}, unknown=[], silence=[],
                       noise=[Path(p) for p in noise_files] or list(index.background))
@@ -57,6 +65,7 @@ def pools_from_datasets(roots: Sequence[str | Path], keywords: Sequence[str], sp
     speakers = {clip.speaker for clip in clips}
     pools.description = {
         "datasets": [str(Path(r).absolute()) for r in index.roots], "split": split, "split_method": split_method,
+        "validation_percent": validation_percent, "testing_percent": testing_percent,
         "split_rules": [index.split_rules[r] for r in index.roots if r in index.split_rules],
         "pool": {"keywords": {k: len(v) for k, v in pools.keywords.items()}, "unknown": len(pools.unknown),
                  "silence": len(pools.silence), "speakers": len(speakers)},
@@ -67,8 +76,11 @@ def pools_from_datasets(roots: Sequence[str | Path], keywords: Sequence[str], sp
 
 def make_dataset_stream(roots: Sequence[str | Path], recipe: StreamRecipe, split_method: str = "hash",
                         noise_files: Sequence[str | Path] = (), progress: ProgressCallback | None = None,
-                        cancel: threading.Event | None = None) -> BuiltStream:
-    pools = pools_from_datasets(roots, recipe.keywords, recipe.split, split_method, noise_files)
+                        cancel: threading.Event | None = None, *,
+                        validation_percent: float = DEFAULT_VALIDATION_PERCENT,
+                        testing_percent: float = DEFAULT_TESTING_PERCENT) -> BuiltStream:
+    pools = pools_from_datasets(roots, recipe.keywords, recipe.split, split_method, noise_files,
+                                validation_percent=validation_percent, testing_percent=testing_percent)
     return build_stream(recipe, pools, progress=progress, cancel=cancel)
 
 
@@ -96,6 +108,25 @@ def labels_paths(wav_path: str | Path) -> tuple[Path, Path]:
     """The JSON and CSV labels that go with a stream WAV (same name, other suffix)."""
     wav = Path(wav_path)
     return wav.with_suffix(".json"), wav.with_suffix(".csv")
+
+
+def recorded_keywords(labels_path: str | Path) -> tuple[str, ...] | None:
+    """The keywords a stream was made for, as :func:`write_stream` records them in its labels JSON; None for
+    labels that do not record them (a CSV, a file labelled by hand, a background-only stream, an unreadable
+    file: loading the labels reports that one)."""
+    path = Path(labels_path)
+    if path.suffix.lower() != ".json":
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    stream = document.get("stream") if isinstance(document, dict) else None
+    recipe = stream.get("recipe") if isinstance(stream, dict) else None
+    keywords = recipe.get("keywords") if isinstance(recipe, dict) else None
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        return None
+    return tuple(keywords)
 
 
 def check_stream_destination(wav_path: str | Path) -> Path:

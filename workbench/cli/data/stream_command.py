@@ -2,10 +2,13 @@
 
 ``make`` lays keywords, other words and silences from a dataset folder (Speech Commands layout, the
 user's own takes) over background noise, in a seeded order, and writes the WAV with its labels as
-JSON and CSV; ``--background-only`` writes noise alone (no events). ``check`` validates a recording's
-labels (a user's own long recording labelled by hand) and prints what it holds, so a bad labels file
-is found before a calibration. Ctrl-C or SIGTERM stops ``make`` cleanly ("kws: interrupted", exit code 130)
-with nothing written: the files are written together at the end.
+JSON and CSV; ``--background-only`` writes noise alone (no events). Its split options are ``kws evaluate``'s and
+``kws dataset info``'s (one helper): a "held-out" stream holds speakers the training never used only when it is
+split with the percentages and method the training used. Without ``--keywords`` a synthetic dataset's own words
+(its ``synth.json``) are the keywords, as ``kws dataset info`` takes them. ``check``
+(:mod:`workbench.cli.data.stream_check_command`) validates a recording's labels and prints what it holds, so a bad
+labels file is found before a calibration. Ctrl-C or SIGTERM stops ``make`` cleanly ("kws: interrupted", exit
+code 130) with nothing written: the files are written together at the end.
 """
 
 from __future__ import annotations
@@ -21,23 +24,24 @@ from workbench.calibration.streams.bed_levels import (
     LEVEL_RAMP_S, MAX_BOOST_DB, SNR_FILE, SNR_REFERENCES, SNR_WORD,
 )
 from workbench.calibration.streams.stream_builder import (
-    KEYWORDS_PER_HOUR, PEAK_LIMIT, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR, whole_clip_hourly_counts,
+    KEYWORDS_PER_HOUR, PEAK_LIMIT, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR, ClipPools, whole_clip_hourly_counts,
 )
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
+from workbench.cli.data.dataset_commands import add_split_options, info_keywords, keyword_list, keywords_note
+from workbench.cli.data.stream_check_command import run_check
 from workbench.cli.model_argument import model_argument
-from workbench.core.detection.detector import is_keyword_class, keyword_classes
+from workbench.core.detection.detector import is_keyword_class
 from workbench.core.errors import SettingsError
-from workbench.core.wording import counted, listed, plural
+from workbench.core.wording import counted, plural
 
 SPLIT_CHOICES = ("testing", "validation", "training", "all")
-SPLIT_METHOD_CHOICES = ("hash", "stratified")
 DEFAULT_BACKGROUND_LEVEL_DBFS = -40.0
 MS_PER_S = 1000.0
+MAX_WORDS_NAMED = 8  # words of the split named when the default keywords are not among them
 # the defaults of options that are None when not given, so that a conflict can be told from a default
-DEFAULTS = {"minutes": 10.0, "keywords": "yes,no", "gap_s": "0.3:1.2", "gain_db": "-3:3", "snr_db": "20:40",
-            "split": "testing", "split_method": "hash", "level_dbfs": DEFAULT_BACKGROUND_LEVEL_DBFS,
-            "snr_reference": SNR_WORD}
+DEFAULTS = {"minutes": 10.0, "gap_s": "0.3:1.2", "gain_db": "-3:3", "snr_db": "20:40",
+            "split": "testing", "level_dbfs": DEFAULT_BACKGROUND_LEVEL_DBFS, "snr_reference": SNR_WORD}
 # options a --background-only stream (noise alone) has no use for, by their argparse names (--split may stay:
 # the dataset's noise, which it then uses, belongs to every split)
 WORDS_ONLY = ("keywords", "keyword_count", "unknown_count", "silence_count", "gap_s", "gain_db", "snr_db",
@@ -80,7 +84,9 @@ def register(subparsers: Any) -> None:
     make.add_argument("--dataset", type=Path, action="append", default=[], metavar="DIR",
                       help="dataset folder (repeat for several)")
     make.add_argument("--out", type=Path, required=True, help="the WAV to write (labels go beside it)")
-    make.add_argument("--keywords", help="keyword words of the dataset, comma-separated (default yes,no)")
+    make.add_argument("--keywords", type=keyword_list,
+                      help="keyword words of the dataset, comma-separated (default: the words a synthetic dataset "
+                      "was made for, from its synth.json, else yes,no)")
     make.add_argument("--minutes", type=float, help="length of the stream (default 10); with only "
                       "--unknown-count or --silence-count given it sizes the other counts")
     make.add_argument("--keyword-count", type=int, help="exact number of keywords, instead of --minutes: the "
@@ -112,9 +118,9 @@ def register(subparsers: Any) -> None:
                       help="noise recording to use instead of the dataset's _background_noise_ (repeat)")
     make.add_argument("--split", choices=SPLIT_CHOICES,
                       help="which clips: a split of the dataset (default testing: speakers training never "
-                      "used) or all")
-    make.add_argument("--split-method", choices=SPLIT_METHOD_CHOICES,
-                      help="the split rule the model's training used (default hash)")
+                      "used, when --validation-percent, --testing-percent and --split-method are the ones the "
+                      "model's training used) or all")
+    add_split_options(make)
     make.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     make.add_argument("--background-only", action="store_true",
                       help="write noise only (no words, no events) for background false accepts")
@@ -126,12 +132,13 @@ def register(subparsers: Any) -> None:
 
     check = sub.add_parser("check", help="check a recording's labels file",
                            description="Check that a labels file (JSON, CSV or Audacity .txt) fits its "
-                           "recording (and a model's classes) and print what it holds.")
+                           "recording (and, with --model, a model's classes) and print what it holds.")
     check.add_argument("audio", type=Path, help="the recording")
     check.add_argument("--labels", type=Path,
                        help="its labels (default: the recording's name with .json, .csv or .txt)")
-    check.add_argument("--model", type=model_argument, help="check the labels against this model's classes "
-                       "(default: the bundled model)")
+    check.add_argument("--model", type=model_argument, help="check the labels against this model's classes and "
+                       "input window (default: no model; the keywords are the ones kws stream make recorded in "
+                       "the labels JSON, else the keyword labels used)")
     check.set_defaults(func=run_check)
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
@@ -208,10 +215,8 @@ def _check_options(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace, cancel: threading.Event, progress: ProgressOutput) -> Any:
     """The stream ``make``'s options describe (background only, or from datasets): laid out and labelled, its
     audio made as it is written. The layout polls ``cancel``."""
-    from workbench.calibration.streams.stream_builder import StreamRecipe
-    from workbench.calibration.streams.stream_files import (
-        make_background_stream, make_dataset_stream, pools_from_datasets,
-    )
+    from workbench.calibration.streams.stream_builder import StreamRecipe, build_stream
+    from workbench.calibration.streams.stream_files import make_background_stream, pools_from_datasets
 
     minutes = _given(args, "minutes")
     if args.background_only:
@@ -219,16 +224,40 @@ def _build(args: argparse.Namespace, cancel: threading.Event, progress: Progress
         return make_background_stream(noise, minutes, _given(args, "level_dbfs"), args.seed)
     if not args.dataset:
         raise SettingsError("give a dataset folder with --dataset")
+    # kws dataset info's choice of keywords, so both commands take the same words from the same folders
+    keywords, sources = info_keywords(argparse.Namespace(keywords=args.keywords, dirs=args.dataset))
+    if sources:  # said first: a build that fails then fails on these words
+        print(f"kws: note: {keywords_note(keywords, sources)}", file=sys.stderr)
     recipe = StreamRecipe(
-        keywords=tuple(k.strip() for k in _given(args, "keywords").split(",") if k.strip()), minutes=minutes,
+        keywords=tuple(keywords), minutes=minutes,
         keyword_count=args.keyword_count, unknown_count=args.unknown_count, silence_count=args.silence_count,
         gap_s=_float_range(_given(args, "gap_s"), "--gap-s"),
         gain_db=_float_range(_given(args, "gain_db"), "--gain-db"),
         snr_db=None if args.no_noise else _float_range(_given(args, "snr_db"), "--snr-db"),
         split=_given(args, "split"), seed=args.seed, whole_clips=not args.trim_clips,
         snr_reference=_given(args, "snr_reference"))
-    return make_dataset_stream(args.dataset, recipe, _given(args, "split_method"), args.noise,
-                               progress=lambda f: progress("building", f), cancel=cancel)
+    pools = pools_from_datasets(args.dataset, recipe.keywords, recipe.split, args.split_method, args.noise,
+                                validation_percent=args.validation_percent, testing_percent=args.testing_percent)
+    if args.keywords is None and not sources:
+        _check_default_keywords(pools, recipe.split, args.dataset)
+    return build_stream(recipe, pools, progress=lambda f: progress("building", f), cancel=cancel)
+
+
+def _check_default_keywords(pools: ClipPools, split: str, roots: list[Path]) -> None:
+    """Refuse default keywords (yes,no) the datasets have no word folder of, saying they were the defaults: the
+    builder's "no 'yes' clips" alone sends a user with a dataset of other words looking for clips it never meant
+    to have. A keyword whose folder holds no clips of the split is left to the builder's words."""
+    missing = next((k for k, clips in pools.keywords.items()
+                    if not clips and not any((root / k).is_dir() for root in roots)), None)
+    if missing is None:
+        return
+    words = sorted({word for _, word in pools.unknown if is_keyword_class(word)})  # not an _unknown_ folder
+    named = ", ".join(words[:MAX_WORDS_NAMED]) + (", ..." if len(words) > MAX_WORDS_NAMED else "")
+    where = "the dataset" if split == "all" else f"the {split} split of the dataset"
+    raise SettingsError(f"{where} has no '{missing}' clips: without --keywords a stream's keywords are "
+                        f"{','.join(pools.keywords)} (a synthetic dataset's own words come from its synth.json); "
+                        "pass --keywords with the dataset's keywords"
+                        + (f" (its words here: {named})" if words else ""))
 
 
 def _warn_reuse(info: dict[str, Any], split: str) -> None:
@@ -258,30 +287,3 @@ def _warn_snr_boosted(info: dict[str, Any]) -> None:
         print(f"kws: warning: the noise is nearly silent under {counted(boosted, 'item')}, which "
               f"{plural(boosted, 'gets', 'get')} more SNR than --snr-db asks (the noise is raised by at most "
               f"{MAX_BOOST_DB:g} dB)", file=sys.stderr)
-
-
-def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from workbench.assets import default_model_path
-    from workbench.calibration.streams.labels import labels_for, load_labels
-    from workbench.calibration.streams.stream_length import check_stream_length
-    from workbench.core.audio.audio_file import load_audio
-    from workbench.core.model.model_file import load_model
-
-    out = out or sys.stdout
-    labels_path = labels_for(args.audio, args.labels)
-    clip = load_audio(args.audio)
-    model = load_model(args.model or default_model_path())
-    check_stream_length(clip.duration_s, model, Path(args.audio).name)
-    labels = load_labels(labels_path).validated(model.classes, clip.duration_s, f"model {model.name}",
-                                                Path(args.audio).name)
-    counts = labels.label_counts()
-    listing = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-    out.write(f"{Path(args.audio).name}: {clip.duration_s:.1f} s, {len(labels.events)} events"
-              + (f" ({listing})" if listing else "")
-              + ("" if labels.keyword_events else ": no keyword events, so kws calibrate takes it only as "
-                 "--background (background-only audio, every detection in it a false accept)") + "\n")
-    missing = [c for c in keyword_classes(model.classes) if c not in counts]
-    if missing:
-        out.write(f"note: no events for the {plural(len(missing), 'keyword')} {listed(missing)} of model "
-                  f"{model.name}\n")
-    return 0

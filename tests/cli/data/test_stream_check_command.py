@@ -1,0 +1,71 @@
+"""`kws stream check` without --model: the labels on their own, against the keywords the stream records (or the
+labels use), so a stream made for the user's own words is not checked against the bundled yes/no model."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
+from tests.cli.data.test_stream_command import run_cli
+from workbench.core.audio.audio_file import save_wav
+
+SECONDS = 3
+RATE = 16000
+
+
+def test_a_stream_of_the_users_words_is_checked_against_the_words_it_was_made_for(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    code, _, err = run_cli(capsys, "stream", "make", "--dataset", str(small_dataset), "--out", str(tmp_path / "s.wav"),
+                           "--split", "all", "--keywords", "up,left", "--keyword-count", "4", "--unknown-count", "3",
+                           "--silence-count", "0", "--progress", "none")
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"))
+    assert code == 0 and err == ""
+    assert out.splitlines()[0].endswith(" s, 7 events (_unknown_ 3, left 2, up 2)")
+    assert out.splitlines()[1] == ("keywords: up, left (recorded by kws stream make in s.json); checked without a "
+                                   "model: --model MODEL checks them against its keywords, and the recording's "
+                                   "length against its input window")
+    code, out, err = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"), "--model", "kws_yes_no")
+    assert code == 2 and out == ""  # a model given is still checked: its keywords are yes and no
+    assert err.startswith("kws: error: s.json: event ") and "which is not a keyword of model kws_yes_no" in err
+    code, out, _ = run_cli(capsys, "stream", "check", str(tmp_path / "s.wav"), "--labels", str(tmp_path / "s.csv"))
+    assert code == 0 and "keywords: left, up (the keyword labels of s.csv);" in out  # a CSV records no keywords
+
+
+def _recording(tmp_path, events: list[dict], keywords: list[str] | None) -> str:  # type: ignore[no-untyped-def]
+    save_wav(tmp_path / "rec.wav", np.zeros(SECONDS * RATE, np.int16))
+    document: dict = {"events": events}  # type: ignore[type-arg]
+    if keywords is not None:
+        document["stream"] = {"recipe": {"keywords": keywords}}
+    (tmp_path / "rec.json").write_text(json.dumps(document))
+    return str(tmp_path / "rec.wav")
+
+
+def test_a_label_the_stream_does_not_record_as_a_keyword_is_refused(  # type: ignore[no-untyped-def]
+        capsys, tmp_path) -> None:
+    audio = _recording(tmp_path, [{"label": "lamp", "start_s": 0.5, "end_s": 0.9},
+                                  {"label": "stop", "start_s": 1.5, "end_s": 1.9}], ["lamp", "left"])
+    code, out, err = run_cli(capsys, "stream", "check", audio)
+    assert code == 2 and out == ""
+    assert err == ("kws: error: rec.json: event 2 has the label 'stop', which is not a keyword of the stream rec.json "
+                   "describes (its keywords: lamp, left); label other speech '_unknown_'\n")
+
+
+def test_recorded_keywords_without_events_are_noted(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    audio = _recording(tmp_path, [{"label": "lamp", "start_s": 0.5, "end_s": 0.9}], ["lamp", "left"])
+    code, out, _ = run_cli(capsys, "stream", "check", audio)
+    assert code == 0 and out.splitlines()[-1] == "note: no events for the keyword left that rec.json records"
+
+
+def test_without_a_model_the_labels_times_and_overlaps_are_still_checked(  # type: ignore[no-untyped-def]
+        capsys, tmp_path) -> None:
+    audio = _recording(tmp_path, [{"label": "lamp", "start_s": 2.5, "end_s": 3.5}], None)
+    code, _, err = run_cli(capsys, "stream", "check", audio)
+    assert code == 2 and err == ("kws: error: rec.json: event 1 ('lamp' 2.50–3.50 s) ends after the end of rec.wav, "
+                                 "which is 3.00 s long\n")
+    audio = _recording(tmp_path, [{"label": "lamp", "start_s": 0.5, "end_s": 1.0},
+                                  {"label": "_unknown_", "start_s": 0.8, "end_s": 1.2}], None)
+    code, _, err = run_cli(capsys, "stream", "check", audio)
+    assert code == 2 and "overlaps event 1" in err
