@@ -36,3 +36,24 @@ def test_a_stream_without_any_keyword_stops_the_sweep(tmp_path: Path) -> None:
     with pytest.raises(WorkbenchError, match=r"holds none of the keywords yes and no, so no trial's FRR can be "
                                              r"measured: lengthen \[objective\] stream_minutes \(now 1\)"):
         stream_warnings(stream, ("yes", "no"), SETTINGS)
+
+
+def test_the_validation_stream_is_split_as_the_trials_are(tmp_path: Path, speech_slice: Path) -> None:
+    """A fixed validation share (or testing share) reaches kws stream make: the stream's clips are the validation
+    split the trials validate on, not the default 15/10 split's, which would hold clips they train on."""
+    import json
+
+    from sweep_data import sweep_text, write_sweep
+
+    from workbench.sweeps.definition.objectives import make_validation_stream
+    from workbench.sweeps.definition.sweep_file import load_sweep
+    from workbench.sweeps.definition.trial_spec import trial_spec
+
+    text = (sweep_text(speech_slice).replace("[fixed]\n", '[fixed]\n"data.validation_resplit_percent" = "off"\n'
+                                             '"data.validation_percent" = 30.0\n"data.testing_percent" = 20.0\n')
+            + '\n[objective]\nmetric = "frr"\nstream_minutes = 0.5\n')
+    sweep = load_sweep(write_sweep(tmp_path, text))
+    data = trial_spec(sweep, sweep.specs[0], {}).data
+    stream = make_validation_stream(sweep, data, tmp_path / "objective")
+    recipe = json.loads(stream.labels.read_text(encoding="utf-8"))["stream"]
+    assert (recipe["validation_percent"], recipe["testing_percent"], recipe["split"]) == (30.0, 20.0, "validation")

@@ -163,3 +163,19 @@ def test_a_dataset_weight_is_kept_for_kws_train(tmp_path: Path, dataset: Path) -
     assert sweep.datasets[0].weight == 2.5 and sweep.datasets[0].argument == f"{dataset.resolve()}:2.5"
     with pytest.raises(SettingsError, match="must be positive"):
         load_sweep(write_sweep(tmp_path, sweep_text(Path("data")).replace("'data'", "'data:0'"), name="w.toml"))
+
+
+@pytest.mark.parametrize("searched", ['"data.validation_percent" = { uniform = [10.0, 20.0] }',
+                                      '"data.testing_percent" = { choice = [10.0, 20.0] }'])
+def test_the_frr_objective_refuses_a_searched_split(tmp_path: Path, dataset: Path, searched: str) -> None:
+    """One validation stream serves every trial: a split that changed from trial to trial would put clips some
+    trials train on into it."""
+    text = (sweep_text(dataset, search=searched).replace("[fixed]\n", '[fixed]\n"data.validation_resplit_percent" '
+                                                                       '= "off"\n')
+            + '\n[objective]\nmetric = "frr"\n')
+    path = searched.split('"')[1]
+    with pytest.raises(SettingsError, match=rf"^frr\.toml: the frr objective streams the validation split once for "
+                                            rf"every trial, so \[search\] cannot vary {path}: set it in \[fixed\]$"):
+        load_sweep(write_sweep(tmp_path, text, name="frr.toml"))
+    accuracy = text.replace('metric = "frr"', 'metric = "val_balanced_accuracy"')
+    assert load_sweep(write_sweep(tmp_path, accuracy, name="accuracy.toml")).search

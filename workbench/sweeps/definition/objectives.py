@@ -66,11 +66,13 @@ def _run_kws(args: list[str], what: str, timeout: float) -> str:
 def make_validation_stream(sweep: SweepFile, data: DataSettings, folder: Path) -> ObjectiveStream:
     """Build the ``frr`` objective's stream from the validation split of the sweep's datasets.
 
-    ``data``: the trials' data settings (their keywords and speaker split rule).
+    ``data``: the trials' data settings (their keywords and speaker split rule, percentages included: a stream
+    split with other percentages would hold clips the trials train on).
     """
     folder.mkdir(parents=True, exist_ok=True)
     audio = folder / STREAM_NAME
     args = ["stream", "make", "--out", str(audio), "--split", "validation", "--split-method", data.split_method,
+            "--validation-percent", f"{data.validation_percent:g}", "--testing-percent", f"{data.testing_percent:g}",
             "--minutes", f"{sweep.objective.stream_minutes:g}", "--seed", str(sweep.run.seed),
             "--keywords", ",".join(data.keywords), "--progress", "none"]
     for dataset in sweep.datasets:

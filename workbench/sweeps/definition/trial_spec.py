@@ -34,6 +34,9 @@ DESCRIPTION_KEY = "description"
 MODEL_PATH_PREFIXES = ("layers.", "frontend.")
 MODEL_PATHS = ("data.keywords",)
 MACS_PER_K = 1000
+# which clips are in the validation split: one frr objective stream cannot follow them changing from trial to trial
+SPLIT_SETTINGS = ("data.validation_percent", "data.testing_percent", "data.split_method",
+                  "data.validation_resplit_percent")
 
 
 def plain(value: Any) -> Any:
@@ -139,6 +142,9 @@ def check_trial_specs(sweep: "SweepFile") -> None:
                                 f"{label} re-splits validation (data.validation_resplit_percent): set "
                                 "\"data.validation_resplit_percent\" = \"off\" in [fixed]")
         for dimension in sweep.search:
+            if sweep.objective.metric == "frr" and dimension.path in SPLIT_SETTINGS:
+                raise SettingsError(f"{where}: the frr objective streams the validation split once for every trial, "
+                                    f"so [search] cannot vary {dimension.path}: set it in [fixed]")
             for value in dimension.samples():
                 try:
                     trial_spec(sweep, spec_name, {dimension.path: value})
