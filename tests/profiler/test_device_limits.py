@@ -60,6 +60,9 @@ def test_a_hybrid_layer_gets_no_device_time_and_the_summary_says_why(hybrid_mode
     line = next(text for text in out.splitlines() if text.startswith("Runs on TFLite Micro: "))
     assert line == (f"Runs on TFLite Micro: no: {TFLM_HYBRID_REASON}: layer {fc.index} (FULLY_CONNECTED, int8 "
                     "weights) takes float32 input (dynamic-range quantisation); quantise the whole model to int8")
+    # its ops are counted, its time is not: the time is a lower bound (its only layer: no rate), the op count is not
+    assert "Time (s), estimated: at least 0" in out.splitlines() and "Inference/s, estimated: unknown" in out
+    assert "Operation Count: at least" not in out and report.summary.untimed_layer_count == 1
 
 
 def test_without_the_mvp_the_csv_still_says_why_the_device_refuses_a_layer(hybrid_model: Path, capsys) -> None:

@@ -11,6 +11,12 @@ flash, answers the wrong question first.
   :data:`~workbench.core.model.tflm_limits.TFLM_MAX_CONCATENATION_INPUTS`): a wider one fails to prepare
   ("Node CONCATENATION (number 8) failed to prepare"), so the model does not run, while LiteRT on the host
   runs it without a word. ``kws average`` never writes one; other tools may.
+- Custom ops (builtin code CUSTOM) need a kernel registered under their name. MLTK's ``audio_classifier``
+  loads the model with ``tflite::AllOpsResolver`` (``audio_classifier.cc``), whose only custom kernel is
+  ``TFLite_Detection_PostProcess`` (:data:`TFLM_CUSTOM_KERNELS`); any other fails to load ("Didn't find op for
+  custom opcode"). A Flex op (``Flex`` + a TensorFlow op name, what the converter keeps with ``SELECT_TF_OPS``)
+  runs in LiteRT's TensorFlow delegate, which TFLite Micro never has; another custom op is some tool's own
+  kernel, which the board firmware does not register. Its cost is unknown too, so it has no device time.
 - Flash: MLTK's firmware reads the model from the end of flash as flatbuffer + 4-byte length
   (``mltk/utils/firmware_apps``; see :mod:`workbench.board.flashing.flash_layout`), and refuses to flash
   when image + model exceed the chip's flash. The xG24 Dev Kit's EFR32MG24 has 1536 kB as Commander counts
@@ -29,6 +35,11 @@ from workbench.core.model.tflm_limits import TFLM_MAX_CONCATENATION_INPUTS
 
 TFLM_HYBRID_REASON = "Hybrid models are not supported on TFLite Micro"
 TFLM_CONCATENATION_REASON = f"TFLite Micro's CONCATENATION takes at most {TFLM_MAX_CONCATENATION_INPUTS} inputs"
+TFLM_FLEX_REASON = "TFLite Micro has no TensorFlow (Flex) ops"
+TFLM_CUSTOM_REASON = "the board firmware registers no kernel for this custom op"
+FLEX_PREFIX = "Flex"  # the converter names a TensorFlow op it keeps (SELECT_TF_OPS) "Flex" + the op's name
+TFLM_CUSTOM_KERNELS = frozenset({"TFLite_Detection_PostProcess"})  # AllOpsResolver's AddDetectionPostprocess()
+PROBLEM_PREFIX = "no: "  # a problem answers the summary's question ("Runs on TFLite Micro", "Fits in Flash")
 FLOAT_ACTIVATION = "float32"
 QUANTIZED_WEIGHTS = frozenset({"int8", "uint8", "int4"})
 BYTES_PER_COMMANDER_KB = 1024  # Commander's "Flash Size : 1536 kB" counts KiB (FORMATS.md section 4)
@@ -62,8 +73,32 @@ def concatenation_inputs(op: OperatorInfo) -> int | None:
     return len(op.inputs)
 
 
+def refused_custom_op(op: OperatorInfo) -> str | None:
+    """The custom code of a custom op the board has no kernel for (a Flex op or another tool's), else None.
+
+    ``OperatorInfo.custom_code`` is set for the builtin code CUSTOM alone."""
+    code = op.custom_code
+    return None if code is None or code in TFLM_CUSTOM_KERNELS else code
+
+
+def is_flex(code: str) -> bool:
+    """Whether a custom code names a TensorFlow op kept by the converter (``FlexCumprod``)."""
+    return code.startswith(FLEX_PREFIX)
+
+
+def custom_op_reason(code: str) -> str:
+    """Why the board cannot run the custom op ``code``."""
+    if is_flex(code):
+        return f"{TFLM_FLEX_REASON} ({code} runs in LiteRT's TensorFlow delegate only)"
+    return f"{TFLM_CUSTOM_REASON} ({code})"
+
+
 def tflm_refusal(graph: ModelGraph, op: OperatorInfo) -> str | None:
-    """Why TFLM refuses the layer (a hybrid layer, a CONCATENATION of too many inputs), None when it takes it."""
+    """Why TFLM refuses the layer (a hybrid layer, a CONCATENATION of too many inputs, a Flex or other custom op
+    without a kernel), None when it takes it."""
+    code = refused_custom_op(op)
+    if code is not None:
+        return custom_op_reason(code)
     weights = hybrid_weights(graph, op)
     if weights is not None:
         return hybrid_reason(weights)
@@ -71,10 +106,32 @@ def tflm_refusal(graph: ModelGraph, op: OperatorInfo) -> str | None:
     return None if inputs is None else f"{TFLM_CONCATENATION_REASON} (this one has {inputs})"
 
 
-def tflm_problem(refused: list[tuple[int, str, str]], too_wide: list[tuple[int, int]] | None = None) -> str:
-    """One sentence about the layers TFLM refuses: hybrid ones ((index, op, weight type) of each) and
-    CONCATENATIONs of too many inputs ((index, input count) of each); "" when none."""
+def _custom_op_parts(custom: list[tuple[int, str]]) -> list[str]:
+    """The sentences for Flex ops and for other custom ops ((index, custom code) of each)."""
     parts = []
+    flex = [(index, code) for index, code in custom if is_flex(code)]
+    other = [(index, code) for index, code in custom if not is_flex(code)]
+    if flex:
+        listed = ", ".join(f"{index} ({code})" for index, code in flex)
+        subject = f"layer {listed} is a TensorFlow op" if len(flex) == 1 else f"layers {listed} are TensorFlow ops"
+        parts.append(f"{TFLM_FLEX_REASON}: {subject} the converter kept (SELECT_TF_OPS); convert the model with "
+                     "TFLite builtin ops only")
+    if other:
+        listed = ", ".join(f"{index} ({code})" for index, code in other)
+        one = len(other) == 1
+        subject = f"layer {listed} is a custom op" if one else f"layers {listed} are custom ops"
+        parts.append(f"the board firmware registers no kernel for custom ops: {subject}; replace "
+                     f"{'it' if one else 'them'} with builtin ops, or build firmware that registers "
+                     f"{'a kernel' if one else 'kernels'} for {'it' if one else 'them'}")
+    return parts
+
+
+def tflm_problem(refused: list[tuple[int, str, str]], too_wide: list[tuple[int, int]] | None = None,
+                 custom: list[tuple[int, str]] | None = None) -> str:
+    """One sentence about the layers TFLM refuses: hybrid ones ((index, op, weight type) of each),
+    CONCATENATIONs of too many inputs ((index, input count) of each) and custom ops without a kernel
+    ((index, custom code) of each); "" when none."""
+    parts = _custom_op_parts(custom or [])
     if refused:
         listed = ", ".join(f"{index} ({op}, {weights} weights)" for index, op, weights in refused)
         subject = f"layer {listed} takes" if len(refused) == 1 else f"layers {listed} take"
@@ -86,7 +143,17 @@ def tflm_problem(refused: list[tuple[int, str, str]], too_wide: list[tuple[int, 
         parts.append(f"{TFLM_CONCATENATION_REASON}: {subject} to prepare; concatenate at most "
                      f"{TFLM_MAX_CONCATENATION_INPUTS} at a time (a concatenation of concatenations gives the same "
                      "tensor)")
-    return "no: " + ". ".join(parts) if parts else ""
+    return PROBLEM_PREFIX + ". ".join(parts) if parts else ""
+
+
+def graph_tflm_problem(graph: ModelGraph) -> str:
+    """:func:`tflm_problem` of every layer of ``graph`` ("" when TFLM takes them all): what ``kws profile``'s
+    summary and ``kws export-c``'s warning say. A custom op is listed as such alone, whatever its inputs."""
+    custom = [(op.index, code) for op in graph.operators if (code := refused_custom_op(op)) is not None]
+    builtin = [op for op in graph.operators if refused_custom_op(op) is None]
+    refused = [(op.index, op.op, weights) for op in builtin if (weights := hybrid_weights(graph, op)) is not None]
+    too_wide = [(op.index, inputs) for op in builtin if (inputs := concatenation_inputs(op)) is not None]
+    return tflm_problem(refused, too_wide, custom)
 
 
 def format_kb(n_bytes: int | float) -> str:
@@ -110,7 +177,7 @@ def flash_shortfall(model_bytes: int, capacity_bytes: int = XG24_FLASH_BYTES) ->
 def flash_problem(model_bytes: int, capacity_bytes: int = XG24_FLASH_BYTES) -> str:
     """One sentence when the model (with its length) exceeds the flash on its own; "" when it fits."""
     shortfall = flash_shortfall(model_bytes, capacity_bytes)
-    return f"no: {shortfall}, before any firmware" if shortfall else ""
+    return f"{PROBLEM_PREFIX}{shortfall}, before any firmware" if shortfall else ""
 
 
 def ram_shortfall(arena_bytes: int, capacity_bytes: int = XG24_RAM_BYTES, how: str = "") -> str:

@@ -22,9 +22,13 @@ from workbench.profiler.report import (
     LayerReport,
     ProfileReport,
     ProfileSummary,
+    shapes_text,
 )
 
 UNKNOWN = "unknown"
+# totals that leave out layers without an estimate (ProfileSummary.unknown_layer_count, untimed_layer_count)
+AT_LEAST, AT_MOST = "at least ", "at most "
+UNKNOWN_LAYERS_NOTE = "no cost estimate: left out of every total"
 _UNIT_STEPS = ((1e9, "G"), (1e6, "M"), (1e3, "k"))
 _SMALL_STEPS = ((1.0, ""), (1e-3, "m"), (1e-6, "u"))
 CSV_COLUMNS = ("model", "accelerator", "clock_mhz",
@@ -144,8 +148,9 @@ def _measured_ram(s: ProfileSummary, measured_bytes: int | None) -> tuple[str, s
 
 
 def _shapes_text(shapes: list[list[int]], first: list[int]) -> str:
-    """Every input's (or output's) shape, ``1x1, 1x4``; the first one's for a summary saved without the list."""
-    return ", ".join("x".join(map(str, shape)) for shape in (shapes or [first]))
+    """Every input's (or output's) shape, ``1x1, 1x4``; the first one's for a summary saved without the list
+    (nothing when that is empty too: a graph without inputs, not a scalar one)."""
+    return shapes_text(shapes or ([first] if first else []), ", ")
 
 
 def _unsupported_count(s: ProfileSummary, layers: list[LayerReport] | None) -> str:
@@ -155,11 +160,31 @@ def _unsupported_count(s: ProfileSummary, layers: list[LayerReport] | None) -> s
                                              if large_input else "")
 
 
+def _unknown_count(s: ProfileSummary) -> str:
+    """How many layers have no cost estimate, and that the totals leave them out."""
+    return str(s.unknown_layer_count) + (f" ({UNKNOWN_LAYERS_NOTE})" if s.unknown_layer_count else "")
+
+
+def _bounded(text: str, partial: bool, bound: str = AT_LEAST) -> str:
+    """A total as a bound when it leaves layers out: the known layers' sum is the least the model takes."""
+    return bound + text if partial else text
+
+
+def _rate(s: ProfileSummary) -> str:
+    """Inferences per second: at most the rate of the layers with a time, unknown when none has one."""
+    if s.untimed_layer_count and not s.total_time_ms:
+        return UNKNOWN
+    return _bounded(rate_text(s.inferences_per_s), bool(s.untimed_layer_count), AT_MOST)
+
+
 def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) -> list[tuple[str, str]]:
     """(label, value) pairs of the summary, labelled as estimates (or refit-scaled estimates) where they are;
-    nothing about the MVP when the accelerator is none (``layers``: to tell the yes* layers apart)."""
+    nothing about the MVP when the accelerator is none (``layers``: to tell the yes* layers apart). Totals that
+    leave out layers without an estimate (unknown cost, or refused by TFLite Micro) say "at least" (the rate
+    "at most"): a sum over the known layers alone would read as the model's whole cost."""
     timing = REFIT_ESTIMATED if is_refit(s) else ESTIMATED
     mvp = uses_mvp(s)
+    uncounted, untimed = bool(s.unknown_layer_count), bool(s.untimed_layer_count)
     lines = [
         ("Name", s.name or "-"), ("Accelerator", s.accelerator.upper() if s.accelerator != "none" else "None"),
         ("Input Shape", _shapes_text(s.input_shapes, s.input_shape)),
@@ -170,17 +195,17 @@ def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) ->
         *([(FLASH_PROBLEM_LABEL, s.flash_problem)] if s.flash_problem else []),
         ("RAM, Runtime Memory Size (bytes), estimated", format_units(s.arena_bytes)),
         *([("RAM with MVP (bytes), estimated", format_units(s.arena_bytes_mvp))] if mvp else []),
-        ("Operation Count", format_units(s.total_ops)),
-        ("Multiply-Accumulate Count", format_units(s.total_macs)),
+        ("Operation Count", _bounded(format_units(s.total_ops), uncounted)),
+        ("Multiply-Accumulate Count", _bounded(format_units(s.total_macs), uncounted)),
         ("Layer Count", str(s.layer_count)),
         *([("Unsupported Layer Count", _unsupported_count(s, layers))] if mvp else []),
-        ("Unknown Layer Count", str(s.unknown_layer_count)),
+        ("Unknown Layer Count", _unknown_count(s)),
         *([(TFLM_PROBLEM_LABEL, s.tflm_problem)] if s.tflm_problem else []),
-        (f"Accelerator Cycle Count, {timing}", format_units(s.total_accelerator_cycles)),
-        (f"CPU Cycle Count, {timing}", format_units(s.total_cpu_cycles)),
+        (f"Accelerator Cycle Count, {timing}", _bounded(format_units(s.total_accelerator_cycles), untimed)),
+        (f"CPU Cycle Count, {timing}", _bounded(format_units(s.total_cpu_cycles), untimed)),
         ("Clock Rate (hz)", format_units(s.clock_hz)),
-        (f"Time (s), {timing}", format_units(s.total_time_ms / 1e3)),
-        (f"Inference/s, {timing}", rate_text(s.inferences_per_s)),
+        (f"Time (s), {timing}", _bounded(format_units(s.total_time_ms / 1e3), untimed)),
+        (f"Inference/s, {timing}", _rate(s)),
     ]
     if s.host_latency is not None:
         h = s.host_latency
@@ -249,10 +274,6 @@ def to_text_table(report: ProfileReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def _shape_list(shapes: list[list[int]]) -> str:
-    return ",".join("x".join(map(str, s)) for s in shapes)
-
-
 def _csv_value(value: Any) -> Any:
     return UNKNOWN if value is None else value
 
@@ -276,8 +297,8 @@ def to_csv(report: ProfileReport) -> str:
                   _csv_value(m.cpu_cycles), _csv_value(m.time_ms), m.unsupported or ""])
         writer.writerow([*context, layer.index, layer.op, _csv_value(layer.ops), _csv_value(layer.macs),
                          _csv_value(layer.accelerator_cycles), _csv_value(layer.cpu_cycles),
-                         _csv_value(layer.time_ms), _shape_list(layer.input_shapes),
-                         ",".join(layer.input_types), _shape_list(layer.output_shapes),
+                         _csv_value(layer.time_ms), shapes_text(layer.input_shapes),
+                         ",".join(layer.input_types), shapes_text(layer.output_shapes),
                          ",".join(layer.output_types), layer.options_text, layer.params,
                          layer.param_bytes, layer.supported if mvp else "", layer_reason(layer, mvp),
                          layer.runs_on_accelerator if mvp else "", layer.estimated, *board])

@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from workbench.core.errors import SettingsError
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo, parse_model
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ, UNKNOWN_CYCLES, estimate_cycles
-from workbench.profiler.device_limits import (XG24_FLASH_BYTES, concatenation_inputs, flash_problem, hybrid_weights,
-                                              tflm_problem, tflm_refusal)
+from workbench.profiler.device_limits import XG24_FLASH_BYTES, flash_problem, graph_tflm_problem, tflm_refusal
 from workbench.profiler.graph_costs import op_cost
 from workbench.profiler.memory import estimate_memory
 from workbench.profiler.mvp_rules import mvp_verdict
@@ -36,9 +35,21 @@ PARAMETER_INPUTS: dict[str, tuple[int, ...]] = {
 }
 ESTIMATE_BASIS = ("ops/MACs: MLTK's counting rules; cycles/time: linear model fitted to the seed "
                   "model's EFR32xG24 board figures; RAM: greedy arena plan + TFLM bookkeeping")
+SCALAR_SHAPE_TEXT = "scalar"  # a tensor of no dimensions, as `kws info` writes it (TensorInfo.shape_str)
 # what keeps a model off the board whatever its speed, as the summaries of `kws profile` and the window label it
 TFLM_PROBLEM_LABEL = "Runs on TFLite Micro"
 FLASH_PROBLEM_LABEL = "Fits in Flash"
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    """``1x49x40x1``, and "scalar" for a tensor of no dimensions (a STRIDED_SLICE's output, CUMPROD's axis), which
+    would otherwise print as nothing, or as a stray comma in a list of shapes."""
+    return "x".join(map(str, shape)) if len(shape) else SCALAR_SHAPE_TEXT
+
+
+def shapes_text(shapes: Sequence[Sequence[int]], separator: str = ",") -> str:
+    """Several tensors' shapes, ``1x4,scalar``."""
+    return separator.join(shape_text(shape) for shape in shapes)
 
 
 @dataclass
@@ -109,17 +120,17 @@ class LayerReport:
     known: bool = True
     estimated: bool = True
     measured: BoardMeasurement | None = None
-    # False when TFLite Micro refuses the layer (a hybrid layer, a CONCATENATION of more than 10 inputs): no device
-    # cycles or time, ``reason`` says why
+    # False when TFLite Micro refuses the layer (a hybrid layer, a CONCATENATION of more than 10 inputs, a Flex or
+    # other custom op without a kernel): no device cycles or time, ``reason`` says why
     runs_on_device: bool = True
 
     @property
     def input_shape_text(self) -> str:
-        return ",".join("x".join(map(str, s)) for s in self.input_shapes)
+        return shapes_text(self.input_shapes)
 
     @property
     def output_shape_text(self) -> str:
-        return ",".join("x".join(map(str, s)) for s in self.output_shapes)
+        return shapes_text(self.output_shapes)
 
 
 @dataclass
@@ -157,6 +168,9 @@ class ProfileSummary:
     flash_problem: str = ""
     tflm_unsupported_layer_count: int = 0
     tflm_problem: str = ""
+    # layers without a cycle or time estimate (an op of unknown cost, or one TFLite Micro refuses): the cycle and
+    # time totals leave them out, so they are lower bounds (and the inference rate an upper one)
+    untimed_layer_count: int = 0
 
 
 @dataclass
@@ -261,9 +275,6 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
     first_out = graph.tensor(graph.outputs[0]) if graph.outputs else None
     in_shapes, in_types = _shapes([graph.tensor(i) for i in graph.inputs])
     out_shapes, out_types = _shapes([graph.tensor(i) for i in graph.outputs])
-    refused = [(op.index, op.op, weights) for op in graph.operators
-               if (weights := hybrid_weights(graph, op)) is not None]
-    too_wide = [(op.index, inputs) for op in graph.operators if (inputs := concatenation_inputs(op)) is not None]
     too_big = flash_problem(graph.size_bytes)
     summary = ProfileSummary(
         name=name, accelerator=accelerator, clock_hz=int(clock_hz),
@@ -285,7 +296,8 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
         input_shapes=in_shapes, input_types=in_types, output_shapes=out_shapes, output_types=out_types,
         fits_in_flash=not too_big, flash_problem=too_big,
         tflm_unsupported_layer_count=sum(not layer.runs_on_device for layer in layers),
-        tflm_problem=tflm_problem(refused, too_wide))
+        tflm_problem=graph_tflm_problem(graph),
+        untimed_layer_count=sum(layer.time_ms is None for layer in layers))
     return ProfileReport(layers=layers, summary=summary)
 
 

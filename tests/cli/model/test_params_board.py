@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from workbench.core.engine import Engine
 from workbench.core.model.model_file import load_model
 from workbench.core.model.model_params import F32, INT32_LIST, STR_LIST, decode_entries, params_buffer, write_params
 
+FLOAT32_EPSILON = 1.2e-7  # SL_PARAMSv1 keeps a float setting as a float32 (0.025 reads back as 0.0250000004)
 CLASSES_NOTICE = "the board firmware needs the class names: add them with kws params {} classes="
 
 
@@ -82,6 +84,29 @@ def test_a_model_without_classes_is_written_with_a_warning(capsys, tmp_path, ref
     assert capsys.readouterr().err == ""  # a model the board runs: no warning
     assert main(["info", str(bare)]) == 0
     assert f"board: {CLASSES_NOTICE.format(bare)}" in capsys.readouterr().out
+
+
+def test_the_frontend_warning_gives_the_command_that_fixes_it(capsys, tmp_path, reference_model_path) -> None:
+    """The command in the warning writes the values the workbench ran the model with, and the warning goes."""
+    from workbench.core.frontend_settings import FrontendSettings
+
+    params = load_model(reference_model_path).params
+    no_frontend = tmp_path / "no_fe.tflite"
+    no_frontend.write_bytes(write_params(reference_model_path.read_bytes(),
+                                         {k: v for k, v in params.items() if not k.startswith("fe.")}))
+    out = tmp_path / "out.tflite"
+    assert main(["params", str(no_frontend), "-o", str(out), "detection_threshold=200"]) == 0
+    (warning,) = capsys.readouterr().err.splitlines()
+    fix = shlex.split(warning.split("write those into a copy with ", 1)[1])
+    assert fix[:3] == ["kws", "params", str(out)] and fix[-2:] == ["-o", "OUT.tflite"]
+    fixed = tmp_path / "fixed.tflite"
+    assert main([*fix[1:-1], str(fixed)]) == 0
+    assert capsys.readouterr().err == ""  # nothing left for the board to refuse
+    written = load_model(fixed).params
+    used = FrontendSettings.from_params(written).to_params()  # the workbench's defaults, stored as float32
+    assert used == pytest.approx(FrontendSettings.from_params({}).to_params(), rel=FLOAT32_EPSILON)
+    assert written["detection_threshold"] == 200 and written["classes"] == params["classes"]
+    Engine(load_model(fixed))  # it runs as before
 
 
 def test_a_threshold_shadowed_by_the_list_is_said(capsys, tmp_path, reference_model_path) -> None:

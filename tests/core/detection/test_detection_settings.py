@@ -63,10 +63,25 @@ def test_board_problems(reference_model_path) -> None:
     no_frontend = {k: v for k, v in params.items() if k not in FIRMWARE_REQUIRED_FRONTEND_KEYS[:2]}
     assert board_problems(no_frontend) == ["the board firmware needs 2 audio frontend settings the model lacks "
                                            "(fe.sample_rate_hz, fe.sample_length_ms); the workbench uses its "
-                                           "defaults for them, the board refuses to start"]
+                                           "defaults for them, the board refuses to start: write those into a copy "
+                                           "with kws params MODEL fe.sample_rate_hz=16000 fe.sample_length_ms=1000 "
+                                           "-o OUT.tflite"]
     short = board_problems({**params, "detection_threshold_list": [200, 200]})
     assert short and "has 2 entries but the model has 4 classes" in short[0]
     assert len(board_problems({})) == 2  # a plain TensorFlow model: no classes, no frontend settings
+
+
+def test_the_frontend_fix_writes_the_values_the_workbench_uses_beside_the_models_own() -> None:
+    """A model with a 40 ms window but no fft_length is run with a 1024-point FFT: the command says 1024, not the
+    default 512; fe.* values the frontend cannot run with leave the defaults (the line is still given)."""
+    own = {f"fe.{name}": value for name, value in (("sample_rate_hz", 16000), ("window_size_ms", 40))}
+    frontend_line = board_problems({"classes": ["yes"], **own}, "m.tflite")[0]
+    fix = frontend_line.split("write those into a copy with ", 1)[1]
+    assert fix.startswith("kws params m.tflite fe.sample_length_ms=1000 fe.window_step_ms=20 fe.fft_length=1024 ")
+    assert " fe.noise_reduction_enable=true " in fix and " fe.pcan_strength=0.95 " in fix
+    assert "fe.window_size_ms" not in fix and fix.endswith(" fe.log_scale_shift=6 -o OUT.tflite")
+    impossible = board_problems({"classes": ["yes"], "fe.sample_rate_hz": -1}, "m.tflite")[0]
+    assert " fe.fft_length=512 " in impossible and "fe.sample_rate_hz=" not in impossible
 
 
 def test_a_gain_too_large_for_an_int_stays_a_float_and_can_be_saved(reference_model_path, tmp_path) -> None:

@@ -27,6 +27,9 @@ from workbench.core.errors import SettingsError
     ("my_new_key", "-9223372036854775808", None, -(2**63)),
     ("my_new_key", "1e30", None, 1e30),  # a new key guesses a float from a float's text
     ("my_ints", "2147483647,-2147483648", [5, 6], [2**31 - 1, -(2**31)]),
+    ("features_dtype", " Int8 ", None, "int8"),  # a key the workbench reads: one of its values, as listed
+    ("features_dtype", "uint16", "int8", "uint16"),
+    ("features_dtype", "", "int8", None),  # removed
 ])
 def test_values_take_the_type_the_firmware_reads(key, text, current, expected):
     value = parse_parameter(key, text, current)
@@ -66,6 +69,8 @@ def test_values_take_the_type_the_firmware_reads(key, text, current, expected):
      "classes names yes more than once: give every output of the model its own class name"),
     ("classes", "a,b,a,b", None,
      "classes names a, b more than once: give every output of the model its own class name"),
+    ("features_dtype", "float32", None, "features_dtype takes int8 (a float32 model fed the int8 spectrogram) or "
+     "uint16 (the raw spectrogram, as without the key), got 'float32'"),
 ])
 def test_refusals_say_what_the_key_takes(key, text, current, message):
     with pytest.raises(SettingsError) as raised:
@@ -85,6 +90,9 @@ def test_refusals_say_what_the_key_takes(key, text, current, message):
     ("my_note", None),  # the model holds it: a key of its own
     ("detection_threshold_list", None),  # read by the firmware, though the model does not hold it
     ("samplewise_norm.rescale", None), ("description", None), ("fe.pcan_enable", None),
+    ("features_dtype", None),  # read by the workbench
+    ("features_dtyp", "neither the board firmware nor MLTK reads a parameter features_dtyp "
+     "(did you mean features_dtype?)"),
 ])
 def test_a_key_nothing_reads_is_named_with_the_closest_known_key(key, problem):
     assert unknown_key_problem(key, ["classes", "my_note"]) == problem

@@ -5,6 +5,8 @@ plus flash/RAM estimates, as a table, JSON, CSV or Markdown; optionally the meas
 this machine. ``export-c`` writes the model as a header declaring a 16-byte aligned C array and its length,
 defined in the one file that asks for it (:mod:`workbench.core.model.c_array`), with the model's parameters
 as comments, which is how TFLite Micro firmware embeds a model in flash. Neither writes over its model.
+``export-c`` writes a model TFLite Micro refuses too (one's own firmware may register a custom op's kernel), with
+a warning in the words of ``profile``'s "Runs on TFLite Micro" line.
 """
 
 from __future__ import annotations
@@ -205,14 +207,19 @@ def run_export_c(args: argparse.Namespace) -> int:
     from workbench.core.atomic_write import atomic_write_bytes
     from workbench.core.model.c_array import c_header, c_identifier, implementation_macro
     from workbench.core.model.tflite_graph import parse_model
+    from workbench.profiler.device_limits import PROBLEM_PREFIX, graph_tflm_problem
 
     check_array_name(args.name)
     check_output_file(args.output, [args.model])
     data, _name, params = _load(args.model)
-    parse_model(data)  # refuse to export something that is not a model
+    graph = parse_model(data)  # refuse to export something that is not a model
     name = c_identifier(args.model.stem if args.name is None else args.name)
     header = c_header(data, name, params, args.model.name, header_name=args.output.name)
     atomic_write_bytes(args.output, header.encode("utf-8"))
     print(f"wrote {args.output}: define {implementation_macro(name)} in one file before including it "
           f"(the header says how)", file=sys.stderr)
+    problem = graph_tflm_problem(graph)  # (written all the same: the firmware may be one's own, with the kernel)
+    if problem:
+        print(f"kws: warning: the board cannot run {args.model.name}: {problem.removeprefix(PROBLEM_PREFIX)}",
+              file=sys.stderr)
     return 0

@@ -21,7 +21,11 @@ Class names must differ (:data:`CLASSES_KEY`): each output of the model stands f
 name makes two outputs one keyword for every later step (``kws detect --labels``, ``kws calibrate``).
 
 :func:`unknown_key_problem` names a key nobody reads -- a typo such as ``detection_treshold`` would otherwise be
-stored beside the real key, which keeps its value -- with the closest key that is read.
+stored beside the real key, which keeps its value -- with the closest key that is read. Besides the firmware's and
+MLTK's keys, the workbench reads keys of its own (:data:`WORKBENCH_CHOICES`), each with the few values it takes:
+``features_dtype=int8`` is how a float model trained on the int8 spectrogram is fed it (training writes it into
+its float twin; a float model from elsewhere needs it typed), so it must be writable without ``--allow-new-keys``
+and refused when it says something :mod:`workbench.core.model.inference` would not act on.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from workbench.core.detection.settings import (
 )
 from workbench.core.errors import SettingsError, closest_name
 from workbench.core.frontend_settings import FrontendSettings
+from workbench.core.model.inference import FEATURES_DTYPE_KEY
 
 LIST_SEPARATOR = ","
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on"), ("false", "no", "off")
@@ -45,6 +50,11 @@ STORABLE_INT_RANGE = (-(2**63), 2**64 - 1)  # what SL_PARAMSv1 can store a scala
 # prints the first ones at start-up; samplewise_norm.* describe the model's input normalisation)
 MLTK_METADATA_KEYS = ("name", "version", "hash", "date", "runtime_memory_size", "description",
                       "samplewise_norm.rescale", "samplewise_norm.mean_and_std")
+# what the workbench alone reads, with the values each takes and what they mean (inference.ModelRunner: a float32
+# model with "int8" is fed the int8 spectrogram; "uint16", the raw spectrogram, is what it is fed without the key)
+FEATURES_DTYPES = {"int8": "a float32 model fed the int8 spectrogram",
+                   "uint16": "the raw spectrogram, as without the key"}
+WORKBENCH_CHOICES: dict[str, dict[str, str]] = {FEATURES_DTYPE_KEY: FEATURES_DTYPES}
 
 
 def number_text(value: float) -> str:
@@ -57,8 +67,8 @@ def number_text(value: float) -> str:
 
 
 def known_keys() -> tuple[str, ...]:
-    """Every key the firmware reads or MLTK writes, whether a model holds it or not."""
-    return (*PARAMETER_KINDS, *FrontendSettings().to_params(), *MLTK_METADATA_KEYS)
+    """Every key the firmware reads, MLTK writes or the workbench reads, whether a model holds it or not."""
+    return (*PARAMETER_KINDS, *FrontendSettings().to_params(), *MLTK_METADATA_KEYS, *WORKBENCH_CHOICES)
 
 
 def unknown_key_problem(key: str, stored: Iterable[str]) -> str | None:
@@ -82,6 +92,8 @@ def parse_parameter(key: str, text: str, current: Any) -> Any:
     kind = PARAMETER_KINDS.get(key)
     if kind is not None:
         return _parse_kind(key, kind, text, current)
+    if key in WORKBENCH_CHOICES:
+        return _parse_choice(key, text, WORKBENCH_CHOICES[key])
     if current is None:
         return _in_range(key, _guess(text), STORABLE_INT_RANGE, text)
     if isinstance(current, bool):
@@ -133,6 +145,17 @@ def _parse_kind(key: str, kind: str, text: str, current: Any) -> Any:
                                 "model its own class name")
         return items
     return _whole_numbers(key, items, text) if items else None
+
+
+def _parse_choice(key: str, text: str, choices: dict[str, str]) -> str | None:
+    """One of a workbench key's values (any case; stored as listed), None (removed) for nothing."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value not in choices:
+        said = " or ".join(f"{name} ({meaning})" for name, meaning in choices.items())
+        raise SettingsError(f"{key} takes {said}, got {text!r}")
+    return value
 
 
 def _int_bounds(key: str) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from numbers import Integral, Real
 from typing import Any, Mapping
 
 from workbench.core.errors import SettingsError
+from workbench.core.frontend_settings import FrontendSettings, FrontendSettingsError
 
 SCORE_MAX = 255
 MIN_LATENCY_MS = 1
@@ -73,6 +74,7 @@ FIRMWARE_REQUIRED_FRONTEND_KEYS: tuple[str, ...] = (
     "fe.pcan_strength", "fe.pcan_offset", "fe.pcan_gain_bits", "fe.log_scale_enable", "fe.log_scale_shift",
 )
 _SHOWN_MISSING_KEYS = 3
+COPY_PLACEHOLDER = "OUT.tflite"  # the copy a suggested ``kws params`` command writes
 
 
 def _is_int_list(value: Any) -> bool:
@@ -225,6 +227,29 @@ class DetectionSettings:
         return self.detection_threshold
 
 
+def _value_text(value: Any) -> str:
+    """A frontend setting as ``kws params`` reads it back into the same value (``true``, ``16000``, ``0.025``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def frontend_fix(params: Mapping[str, Any], missing: Sequence[str], model: str = "MODEL") -> str:
+    """The ``kws params`` command that writes the ``missing`` frontend settings into a copy of ``model``, with the
+    values the workbench uses for them (its defaults beside the model's own fe.* values; the defaults alone when
+    those cannot be read).
+
+    Why these values: the workbench already runs the model with them, so the board then computes the spectrogram
+    the workbench shows; a copy with other values would have to be chosen by whoever trained the model."""
+    try:
+        frontend = FrontendSettings.from_params(params)
+    except FrontendSettingsError:
+        frontend = FrontendSettings()
+    values = frontend.to_params()
+    assignments = " ".join(f"{key}={_value_text(values[key])}" for key in missing)
+    return f"kws params {model} {assignments} -o {COPY_PLACEHOLDER}"
+
+
 def board_problems(params: Mapping[str, Any], model: str = "MODEL") -> list[str]:
     """Why the board's ``audio_classifier`` firmware would not run a model with ``params`` as the workbench
     does, one sentence each ([] when it would); the fixes name the model file as ``model``.
@@ -246,7 +271,8 @@ def board_problems(params: Mapping[str, Any], model: str = "MODEL") -> list[str]
     if missing:
         shown = ", ".join(missing[:_SHOWN_MISSING_KEYS]) + (", …" if len(missing) > _SHOWN_MISSING_KEYS else "")
         problems.append(f"the board firmware needs {len(missing)} audio frontend settings the model lacks "
-                        f"({shown}); the workbench uses its defaults for them, the board refuses to start")
+                        f"({shown}); the workbench uses its defaults for them, the board refuses to start: write "
+                        f"those into a copy with {frontend_fix(params, missing, model)}")
     thresholds = params.get(THRESHOLD_LIST_KEY)
     if thresholds is not None and not _is_int_list(thresholds):
         problems.append(f"the board firmware ignores {THRESHOLD_LIST_KEY} unless it is a list of whole "
