@@ -107,7 +107,7 @@ def update_recent_menu(window: Any, recent: list[Path]) -> None:
     menu = window.recent_menu
     menu.clear()
     for path in recent:
-        action = menu.addAction(path.name)
+        action = menu.addAction(path.name.replace("&", "&&"))  # a menu reads "&" as a mnemonic: "a & b" lost it
         action.setToolTip(str(path))
         action.triggered.connect(lambda _=False, p=path: open_recent(window, p))
     menu.setEnabled(bool(recent))

@@ -57,6 +57,17 @@ def test_recent_files_newest_first_deduplicated_persistent_and_pruned(qtbot, win
     again.close()
 
 
+def test_an_ampersand_in_a_recent_file_name_is_shown(window, tmp_path: Path) -> None:
+    """A menu reads "&" as the mark of the next letter's Alt key: "a & b.tflite" drew as "a _b.tflite"."""
+    from workbench.gui.window.shortcuts_dialog import plain
+
+    model_copy = tmp_path / "a & b #1.tflite"
+    shutil.copy(default_model_path(), model_copy)
+    assert window.open_model(model_copy)
+    action = next(a for a in window.recent_menu.actions() if a.toolTip() == str(model_copy.resolve()))
+    assert plain(action.text()) == "a & b #1.tflite"
+
+
 def test_light_palette_changes_the_window_and_the_plots_and_persists(qtbot, window) -> None:
     from workbench.gui.window.main_window import MainWindow
 
