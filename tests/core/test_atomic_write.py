@@ -143,3 +143,13 @@ def test_check_destination_probes_instead_of_trusting_permission_bits() -> None:
         check_destination("/proc/kws-out", folder=True)
     with pytest.raises(WorkbenchError, match=r"^Cannot write /proc/kws.json: /proc is not writable"):
         check_destination("/proc/kws.json")
+
+
+@pytest.mark.parametrize("stem", ["m" * 245, "é" * 122 + "x"])  # names of 250 and 249 bytes (é: 2 bytes)
+def test_a_name_near_the_limit_is_written_and_replaced(tmp_path, stem: str) -> None:
+    """A legal name of 250+ bytes: the temporary file's name (14 bytes longer) must still fit the folder's limit."""
+    target = tmp_path / (stem[: len(stem) - 2] + ".tflite")
+    assert 245 <= len(os.fsencode(target.name)) <= 255
+    atomic_write_bytes(target, ORIGINAL)
+    atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"new" and leftovers(tmp_path) == []

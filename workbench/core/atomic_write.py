@@ -16,6 +16,8 @@ from typing import BinaryIO, Callable
 from workbench.core.errors import WorkbenchError
 
 _TEMP_SUFFIX = ".tmp"
+_RANDOM_CHARS = 8  # what tempfile.mkstemp puts between the prefix and the suffix
+_DEFAULT_NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
 _DEFAULT_MODE = 0o666  # new files get this minus the umask, like open(..., "w") would give them
 _PERMISSION_BITS = 0o777
 FILE_IN_THE_WAY = "a file is in the way (that name, or one above it, is a file)"
@@ -97,12 +99,26 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     return given
 
 
+def temp_prefix(name: str, directory: Path) -> str:
+    """``.NAME.``, the temporary file's prefix, with NAME shortened (at a character) so the whole temporary name
+    fits the folder's limit on a name: a legal name near the limit (250 bytes) was refused as "File name too long"
+    because its temporary name, 14 bytes longer, was not."""
+    try:
+        name_max = os.pathconf(directory, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows), or the folder does not say
+        name_max = _DEFAULT_NAME_MAX
+    room = name_max - len(os.fsencode(f"..{_TEMP_SUFFIX}")) - _RANDOM_CHARS
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return f".{name}."
+
+
 def stage_beside(target: Path, directory: Path, data: bytes | Callable[[BinaryIO], None]) -> str:
     """Write ``data`` to a hidden temporary file in ``directory`` (``target``'s folder), flushed to disk and
     with the mode ``target`` has (or a new file would get); returns its name. Renaming it onto ``target``
     is the caller's one atomic step. On failure nothing is left behind and the exception propagates.
     ``data`` may be a function that writes into the open file: content too large to hold at once."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=directory)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(target.name, directory), suffix=_TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             if callable(data):
