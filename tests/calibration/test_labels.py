@@ -145,6 +145,17 @@ def test_labels_beside_a_recording_json_then_csv_then_txt(tmp_path: Path) -> Non
         assert labels_beside(audio) == tmp_path / f"take{suffix}"
 
 
+def test_labels_beside_a_recording_are_found_whatever_the_extensions_case(tmp_path: Path) -> None:
+    audio = tmp_path / "FLUX2.WAV"
+    audio.write_bytes(b"")
+    (tmp_path / "FLUX2.TXT").write_text("")
+    assert labels_beside(audio) == tmp_path / "FLUX2.TXT"
+    (tmp_path / "FLUX2.Csv").write_text("")
+    assert labels_beside(audio) == tmp_path / "FLUX2.Csv"  # .csv before .txt, as in lower case
+    (tmp_path / "flux2.json").write_text("")  # another stem's case: not this recording's
+    assert labels_for(audio) == tmp_path / "FLUX2.Csv"
+
+
 def test_a_spreadsheet_trailing_comma_is_ignored_but_a_value_past_the_header_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("label,start_s,end_s\nyes,0.5,0.9,\n_unknown_,1.2,1.6,,\n")

@@ -239,12 +239,19 @@ def parse_labels_audacity(text: str, source: str = "labels") -> StreamLabels:
 
 
 def labels_beside(audio: str | Path) -> Path | None:
-    """The labels file of a recording: its name with ``.json``, ``.csv`` or ``.txt`` (first found)."""
+    """The labels file of a recording: its name with ``.json``, ``.csv`` or ``.txt`` (first found), the extension
+    in any case (``take.CSV`` beside ``take.wav``, as audio extensions are), the exact case first."""
+    wav = Path(audio)
     for suffix in LABEL_SUFFIXES:
-        candidate = Path(audio).with_suffix(suffix)
+        candidate = wav.with_suffix(suffix)
         if candidate.is_file():
             return candidate
-    return None
+    try:
+        beside = sorted(p for p in wav.parent.iterdir() if p.stem == wav.stem and p.suffix.lower() in LABEL_SUFFIXES
+                        and p.is_file())
+    except OSError:
+        return None
+    return min(beside, key=lambda p: LABEL_SUFFIXES.index(p.suffix.lower()), default=None)
 
 
 def labels_for(audio: str | Path, given: str | Path | None = None) -> Path:
