@@ -3,11 +3,14 @@ name that already is one is kept as it is."""
 
 from __future__ import annotations
 
+import itertools
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
-import itertools
-
-from workbench.core.model.c_array import (C_KEYWORDS, c_identifier, definition_guard, identifier_problem,
+from workbench.core.model.c_array import (C_KEYWORDS, c_header, c_identifier, definition_guard, identifier_problem,
                                           implementation_macro, include_guard)
 
 # C++20 keywords and alternative tokens the list once lacked (a header named so failed to compile as C++)
@@ -36,6 +39,9 @@ def test_cpp_keywords_are_never_the_name(keyword: str) -> None:
     ("KWS_MODEL_ALIGN", "model_KWS_MODEL_ALIGN"),
     ("kws_yes_no", "kws_yes_no"),
     ("g_model", "g_model"),
+    ("été", "ete"),  # accents dropped, not the letters: "model_t" named nothing
+    ("modèle 2026", "modele_2026"),
+    ("Straße", "Stra_e"),  # a letter with no plain form is replaced
 ])
 def test_names_are_made_safe(text: str, name: str) -> None:
     assert c_identifier(text) == name
@@ -71,3 +77,18 @@ def test_names_that_differ_only_in_case_never_share_a_guard_or_a_macro() -> None
     made = [(include_guard(name), implementation_macro(name), definition_guard(name)) for name in sorted(names)]
     every = [macro for macros in made for macro in macros]
     assert len(set(every)) == len(every) == 3 * len(names)
+
+
+def test_text_in_the_header_comment_never_breaks_a_werror_build(tmp_path: Path) -> None:
+    """A description holding "/*" made gcc's -Wcomment (so -Werror) refuse the header; "*/" ended the comment."""
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is not installed")
+    params = {"description": "keyword /* model */ for the /*kitchen*/ lamp\r\nsecond line", "classes": ["a", "b"]}
+    header = c_header(b"TFL3" * 4, "g_model", params, "a /* b */.tflite", header_name="model.h")
+    (tmp_path / "model.h").write_text(header)
+    (tmp_path / "main.c").write_text('#define KWS_G_MODEL_IMPLEMENTATION\n#include "model.h"\n'
+                                     "int main(void) { return (int)g_model_len - 16; }\n")
+    subprocess.run([gcc, "-std=c11", "-Wall", "-Wextra", "-Wcomment", "-Werror", "-pedantic", "main.c", "-o", "m"],
+                   check=True, cwd=tmp_path)
+    assert subprocess.run([str(tmp_path / "m")]).returncode == 0

@@ -17,6 +17,7 @@ read them next to C code, not Python.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -97,10 +98,12 @@ def c_identifier(text: str) -> str:
     """A valid C and C++ identifier, not reserved in either, from a file name or user text (the name itself
     when :func:`identifier_problem` finds nothing wrong with it).
 
-    Other characters become "_", a run of "_" becomes one, and a name that would start with a digit or "_", or be a
-    keyword or reserved, gets a ``model_`` prefix: ``__x`` gives ``model_x``, ``日本語`` gives ``model``.
+    Accented letters lose their accents (``été`` gives ``ete``, not ``model_t``), other characters become "_", a run
+    of "_" becomes one, and a name that would start with a digit or "_", or be a keyword or reserved, gets a
+    ``model_`` prefix: ``__x`` gives ``model_x``, ``日本語`` gives ``model``.
     """
-    ident = UNDERSCORE_RUN.sub("_", C_IDENTIFIER.sub("_", text.strip())).rstrip("_")
+    unaccented = "".join(c for c in unicodedata.normalize("NFKD", text.strip()) if not unicodedata.combining(c))
+    ident = UNDERSCORE_RUN.sub("_", C_IDENTIFIER.sub("_", unaccented)).rstrip("_")
     bare = ident.lstrip("_")
     if not bare:
         return SAFE_PREFIX
@@ -161,7 +164,9 @@ def plain_value(value: Any) -> str:
 
 
 def _comment_safe(text: str) -> str:
-    return str(text).replace("*/", "* /").replace("\n", " ")
+    """``text`` inside a ``/* */`` comment: no "*/" to end it early, no "/*" that -Wcomment (and so a firmware
+    built with -Werror) refuses, no line break."""
+    return str(text).replace("*/", "* /").replace("/*", "/ *").replace("\r", " ").replace("\n", " ")
 
 
 def _leading_comment(size: int, name: str, params: dict[str, Any], source: str, header_name: str) -> list[str]:
