@@ -53,6 +53,18 @@ def test_info_text_counts_classes_speakers_and_unreadable_files(capsys, two_data
     assert len(lines["left"]) == 4 and sum(map(int, lines["left"][1:])) == 3  # the --words table
 
 
+def test_info_says_that_clips_without_a_speaker_id_are_grouped_by_file_name(capsys, tmp_path: Path) -> None:
+    """left/rec00.wav and right/rec00.wav are one speaker (the rule that keeps them in one split): the sentence
+    says so and counts the speakers they make, rather than "count as one speaker each" beside 30 speakers."""
+    names = [f"rec{i:02d}.wav" for i in range(30)]
+    recorded = make_dataset(tmp_path / "recorded", {"left": names, "right": names})
+    assert main(["dataset", "info", str(recorded), "--keywords", "left,right"]) == 0
+    out = capsys.readouterr().out
+    assert "60 clips (1:00), 30 speakers (60 clips without a _nohash_ speaker id are grouped by file name into " \
+           "30 speakers: the same name in several word folders counts as one speaker)" in out
+    assert "one speaker each" not in out
+
+
 def test_info_says_when_a_synthetic_sets_manifest_cannot_be_read(capsys, two_datasets) -> None:
     """Counted with the default yes/no without a word, a set made for other words would look like a yes/no set."""
     speech, _ = two_datasets

@@ -16,8 +16,9 @@ from workbench.cli.main import main
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "training"))
-from training_data import QUICK_SPEC, copy_slice  # noqa: E402
+from training_data import QUICK_SPEC, SLICE, copy_slice  # noqa: E402
 
+FEW_CLIPS = 12  # fewer than MIN_TRAINING_SAMPLES training samples of "no": a warning of the run
 NO_TENSORFLOW = ("import sys; sys.modules['tensorflow'] = None; sys.modules['keras'] = None; "
                  "from workbench.cli.main import main; sys.exit(main(sys.argv[1:]))")
 
@@ -70,19 +71,22 @@ def test_mistakes_are_one_line_and_exit_2(tmp_path: Path, capsys, args: list[str
 
 
 @pytest.mark.slow
-def test_progress_none_prints_only_where_the_model_is(speech_slice_copy: Path, tmp_path: Path, capsys) -> None:
+def test_progress_none_prints_only_where_the_model_is_and_the_warnings_on_stderr(shared_dir: Path, tmp_path: Path,
+                                                                                 capsys) -> None:
+    """The help's promise: the path alone on stdout (model=$(kws train ...)); the run's warnings -- here too few
+    "no" clips -- are no progress, so they reach stderr as the CLI's warnings do."""
     pytest.importorskip("tensorflow")
+    sparse = copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path / "data", {**SLICE, "no": FEW_CLIPS})
     spec = tmp_path / "quick.toml"
     spec.write_text(QUICK_SPEC.format(epochs=1))
     out = tmp_path / "run"
-    assert main(["train", "--dataset", str(speech_slice_copy), "--out", str(out), "--spec", str(spec),
+    assert main(["train", "--dataset", str(sparse), "--out", str(out), "--spec", str(spec),
                  "--workers", "1", "--no-evaluate", "--progress", "none"]) == 0
-    assert capsys.readouterr().out == f"wrote {out / 'quick_kws.tflite'}\n"
-
-
-@pytest.fixture()
-def speech_slice_copy(shared_dir: Path, tmp_path: Path) -> Path:
-    return copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path / "data")
+    captured = capsys.readouterr()
+    assert captured.out == f"{out / 'quick_kws.tflite'}\n"
+    warnings = [line for line in captured.err.splitlines() if line.startswith("kws: warning: ")]
+    assert len(warnings) == 1 and warnings[0].startswith("kws: warning: no (") and "add clips" in warnings[0]
+    assert "[plan]" not in captured.err and "epoch 1/1" not in captured.err  # no progress
 
 
 @pytest.mark.slow

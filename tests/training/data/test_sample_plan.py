@@ -187,3 +187,25 @@ def test_a_spec_that_already_re_splits_is_only_told_to_add_clips(tmp_path: Path)
     warnings = plan_warnings(plan, data)
     assert len(warnings) == 1 and warnings[0].startswith("warning: no (")
     assert " has fewer than" in warnings[0] and "validation_resplit_percent" not in warnings[0]
+
+
+def test_too_few_silence_samples_name_silence_percentage_not_the_re_split(tmp_path: Path) -> None:
+    """_silence_'s count is generated samples, silence_percentage x the mean keyword count: re-splitting speakers
+    would not raise it, so its warning names that setting (and the words' warning keeps the re-split)."""
+    root = make_dataset(tmp_path / "data", {"yes": speaker_names(30), "no": speaker_names(30, start=100),
+                                            "go": speaker_names(90, clips_each=1, start=300)})
+    data = _data(validation_resplit_percent=None, silence_percentage=0.2)
+    plan = make_plan(scan_dataset(root, validation_percent=10, testing_percent=10), data, seed=1)
+    counts = plan.counts("training")
+    assert counts["_silence_"] < MIN_TRAINING_SAMPLES <= min(counts["yes"], counts["no"], counts["_unknown_"])
+    warnings = plan_warnings(plan, data)
+    assert len(warnings) == 1 and warnings[0].startswith(f"warning: _silence_ ({counts['_silence_']}) has fewer")
+    assert "silence_percentage" in warnings[0] and "(now 0.2;" in warnings[0]
+    assert "validation_resplit_percent" not in warnings[0]
+    enough = float(warnings[0].split("--set data.silence_percentage=")[1].split()[0])
+    planned = make_plan(scan_dataset(root, validation_percent=10, testing_percent=10),
+                        dataclasses.replace(data, silence_percentage=enough), seed=1)
+    assert planned.counts("training")["_silence_"] >= MIN_TRAINING_SAMPLES  # the value offered is enough
+    assert "clips of background sound to a _silence_ folder" in warnings[0]  # the dataset's own clips count too,
+    without_clips = dataclasses.replace(data, silence_clips=False)
+    assert "_silence_ folder" not in plan_warnings(plan, without_clips)[0]  # when the spec uses them

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from workbench.core.errors import SettingsError
-from workbench.training.run.progress import BarProgress, JsonLinesProgress, MemberProgress, Progress
+from workbench.training.run.progress import (BarProgress, JsonLinesProgress, MemberProgress, Progress,
+                                             WarningLines)
 from workbench.training.run.run_request import DatasetArg, TrainRequest
 
 
@@ -28,6 +29,20 @@ def test_json_lines_are_one_flat_object_per_event() -> None:
                      "loss": 0.5, "eta_s": 12.345679}  # NaN and None are left out, numpy made plain
     assert json.loads(lines[1]) == {"phase": "scan", "event": "info", "message": "scanning data"}
     assert progress.log_lines[-1].endswith("scan: scanning data")
+
+
+def test_warnings_are_marked_and_the_warning_lines_show_them_alone() -> None:
+    """``kws train --progress none`` shows nothing of the progress but the run's warnings (a warning is not
+    progress); the JSON lines mark them, the log keeps them as any line."""
+    lines, json_lines = io.StringIO(), io.StringIO()
+    progress = Progress(WarningLines(lines, "kws: "), JsonLinesProgress(json_lines))
+    progress.info("plan", "training: yes 40, no 3")
+    progress.warn("plan", "warning: no (3) has fewer than 20 training samples")
+    progress.emit("error", "end", message="it failed")
+    assert lines.getvalue() == "kws: warning: no (3) has fewer than 20 training samples\n"
+    events = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    assert [e.get("warning") for e in events] == [None, True, None] and events[1]["event"] == "info"
+    assert progress.log_lines[1].endswith("plan: warning: no (3) has fewer than 20 training samples")
 
 
 def test_the_bar_prints_epochs_and_messages_as_lines_when_not_a_terminal() -> None:
@@ -71,6 +86,8 @@ def test_a_weight_must_be_positive_and_requests_round_trip(tmp_path: Path) -> No
     assert again.datasets[0].weight == 2.0 and again.keywords == ("on", "off") and again.seed == 3
     resumed = TrainRequest(datasets=(), out=tmp_path / "out", resume=True, epochs=0).resumed(again)
     assert resumed.resume and resumed.epochs == 0 and resumed.spec == "default"
+    for dataset in (DatasetArg(tmp_path, 2.5), DatasetArg(tmp_path)):  # as the run's spec.toml header gives them
+        assert DatasetArg.parse(dataset.argument()) == DatasetArg(tmp_path.resolve(), dataset.weight)
 
 
 def test_the_bar_leaves_the_error_message_to_the_command_and_ends_its_line_first() -> None:

@@ -24,10 +24,12 @@ from workbench.cli.progress_bar import ProgressBar, human_bytes
 from workbench.core.errors import SettingsError, closest_name
 from workbench.core.wording import clock_time, counted, plural
 from workbench.cli.data.synth_commands import register_synth_commands
+from workbench.datasets.layout import SILENCE
 from workbench.datasets.splits import (
     DEFAULT_TESTING_PERCENT,
     DEFAULT_VALIDATION_PERCENT,
     HASH_METHOD,
+    NOHASH_MARK,
     SPLIT_METHODS,
     SPLITS,
 )
@@ -101,16 +103,35 @@ def _words_cell(words: list[str]) -> str:
     return f"{len(words)} words: " + ", ".join(words[:MAX_WORDS_LISTED]) + ", ..."
 
 
-def render_summary(summary: DatasetSummary, keywords_note: str = "") -> str:
-    """The text ``kws dataset info`` prints; ``keywords_note`` says where the keywords came from."""
+def speakers_without_id(index: Any) -> int:
+    """How many speakers the word clips without a ``_nohash_`` speaker id make: one per file name (stem), as
+    :func:`workbench.datasets.layout.speaker_of` groups them for the split."""
+    return len({clip.speaker for clip in index.clips if clip.word != SILENCE and NOHASH_MARK not in clip.path.name})
+
+
+def _speakers_note(summary: DatasetSummary, anonymous_speakers: int | None) -> str:
+    """What the speaker count makes of clips without a speaker id ("" when every clip has one).
+
+    Why say it: such clips are grouped by file name, so ``left/rec00.wav`` and ``right/rec00.wav`` are one
+    speaker -- the rule that keeps them in one split -- and the count is lower than the clips suggest."""
+    clips = summary.clips_without_speaker_id
+    if not clips:
+        return ""
+    into = f" into {counted(anonymous_speakers, 'speaker')}" if anonymous_speakers is not None else ""
+    return (f" ({clips} clips without a {NOHASH_MARK} speaker id are grouped by file name{into}: the same name in "
+            "several word folders counts as one speaker)")
+
+
+def render_summary(summary: DatasetSummary, keywords_note: str = "", anonymous_speakers: int | None = None) -> str:
+    """The text ``kws dataset info`` prints; ``keywords_note`` says where the keywords came from,
+    ``anonymous_speakers`` how many speakers the clips without a speaker id make (:func:`speakers_without_id`)."""
     lines = []
     for root in summary.roots:
         lines.append(f"{root}  ({summary.split_rules.get(root, 'no split rule')})")
     if keywords_note:
         lines.append(keywords_note)
     lines.append(f"{summary.clips} clips ({clock_time(summary.duration_s)}), {summary.speakers['total']} speakers"
-                 + (f" ({summary.clips_without_speaker_id} clips without a _nohash_ speaker id count as one "
-                    "speaker each)" if summary.clips_without_speaker_id else ""))
+                 + _speakers_note(summary, anonymous_speakers))
     lines.append(f"background noise: {summary.background_files} files ({clock_time(summary.background_duration_s)})")
     lines.append("")
     header = f"{'class':<14}" + "".join(f"{s:>12}" for s in SPLITS) + f"{'total':>9}  words"
@@ -226,7 +247,7 @@ def run_info(args: argparse.Namespace, out: TextIO | None = None) -> int:
                     "unfinished_builds": [str(d) for d in unfinished]}
         out.write(json.dumps(document, indent=2) + "\n")
         return 0
-    out.write(render_summary(summary, keywords_note(keywords, sources)))
+    out.write(render_summary(summary, keywords_note(keywords, sources), speakers_without_id(index)))
     if args.words:
         out.write("\n" + render_words(summary))
     return 0

@@ -3,7 +3,9 @@
 TensorFlow is imported only when a training actually starts, so ``kws --help`` stays fast and works
 without it; a missing TensorFlow is one clear sentence. With ``--progress jsonl`` stdout carries only
 the JSON progress lines (anything TensorFlow prints goes to stderr), so the GUI and scripts can parse
-it line by line. Exit status: 0 finished, 130 stopped on request (resumable), 2 an error.
+it line by line; with ``--progress none`` only the finished model's path, and stderr the run's warnings
+(a warning is not progress) and errors. Exit status: 0 finished, 130 stopped on request (resumable), 2 an
+error.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from workbench.documentation import TRAINING, PathKeepingHelpFormatter, see
 PROGRESS_MODES = ("bar", "jsonl", "none")
 DEFAULT_SPEC = "tflite_micro_speech"
 AUTO_WORKERS = 0  # TrainRequest.workers: one per CPU (a resumed run: the stored run's number)
+CLI_PREFIX = "kws: "  # before a warning on stderr with --progress none, as the CLI's other warnings
 
 
 def register(subparsers: Any) -> None:
@@ -56,7 +59,8 @@ def register(subparsers: Any) -> None:
                    "or a bundled model's name)")
     p.add_argument("--progress", choices=PROGRESS_MODES, default="bar",
                    help="bar: a progress bar on stderr (default); jsonl: one JSON object per line on stdout; "
-                   "none: no progress, only the finished model's path on stdout (and errors on stderr)")
+                   "none: no progress, only the finished model's path on stdout (and warnings and errors on "
+                   "stderr)")
     p.add_argument("--mltk-zip", action="store_true", help="also write <name>.mltk.zip with the whole run")
     p.add_argument("--resume", action="store_true", help="continue the stopped run in --out")
     p.add_argument("--workers", type=int, help="feature worker processes, at least 1 (default: one per CPU; "
@@ -118,8 +122,9 @@ def _check_ray_address(address: str) -> None:
 
 @contextlib.contextmanager
 def _stdout_for_progress(mode: str) -> Iterator[TextIO]:
-    """The stream progress lines go to; with jsonl, everything else printed to stdout goes to stderr."""
-    if mode != "jsonl":
+    """The stream progress lines go to; with jsonl and none, everything else printed to stdout goes to stderr
+    (stdout is the JSON lines', or the model path's printed after the run)."""
+    if mode == "bar":
         yield sys.stderr
         return
     with private_stdout() as stream:  # TensorFlow's prints must not reach the JSON lines
@@ -147,11 +152,12 @@ def run(args: argparse.Namespace) -> int:
     from workbench.child_command import STOP_FILE_NAME
     from workbench.training.run.cancel import CancelToken
     from workbench.training.run.pipeline import run_training
-    from workbench.training.run.progress import BarProgress, JsonLinesProgress, Progress
+    from workbench.training.run.progress import BarProgress, JsonLinesProgress, Progress, WarningLines
 
     with _stdout_for_progress(args.progress) as stream:
-        sinks = {"jsonl": [JsonLinesProgress(stream)], "bar": [BarProgress(stream)], "none": []}[args.progress]
-        progress = Progress(*sinks)
+        sink = {"jsonl": JsonLinesProgress(stream), "bar": BarProgress(stream),
+                "none": WarningLines(sys.stderr, CLI_PREFIX)}[args.progress]  # none: a warning is not progress
+        progress = Progress(sink)
         cancel = CancelToken(stop_file=args.out / STOP_FILE_NAME)
         cancel.clear_stop_file()
         try:
@@ -166,6 +172,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"kws: training stopped; resume with: kws train --out {shlex.quote(str(args.out))} --resume",
               file=sys.stderr)
         return EXIT_CANCELLED
-    if args.progress == "none":  # the one line a script needs: where the model is
-        print(f"wrote {outcome.model_path}")
+    if args.progress == "none":  # the one line a script needs: where the model is, alone (model=$(kws train ...))
+        print(outcome.model_path)
     return 0

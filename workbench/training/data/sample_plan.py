@@ -27,6 +27,7 @@ the remedy; the run prints it among its ``[plan]`` lines.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,6 +44,8 @@ from workbench.training.spec.model_spec import DataSettings, TrainingSettings, c
 MIN_GENERATED_SILENCE = 1
 MIN_TRAINING_SAMPLES = 20  # below this a class is too rare to learn: warn (the run still goes ahead)
 RESPLIT_OPTION = "validation_resplit_percent"  # the [data] setting that re-splits the non-test clips
+SILENCE_OPTION = "silence_percentage"  # the [data] setting that sets how many _silence_ samples are generated
+SILENCE_PERCENTAGE_STEP = 0.05  # the silence_percentage a warning suggests is a multiple of this
 LISTS_RULE = "lists"  # how workbench.datasets describes a root split by its list files
 # how close a word folder must be to a missing keyword to be offered: keywords are short, and difflib's usual 0.6
 # offers "no" for "down"; a keyword in the wrong case ("Yes" for yes/) matches fully
@@ -245,19 +248,50 @@ def plan_warnings(plan: SamplePlan, data: DataSettings) -> list[str]:
     """One-line warnings about the plan: classes with fewer than ``MIN_TRAINING_SAMPLES`` training samples.
 
     Why: the run does not fail on them, it learns nothing of them (0 % recall on the test split), and the
-    counts line alone is easy to read past. The remedy offered is more clips, and -- unless the spec
-    already re-splits -- the re-split that moves the validation split's speakers into training.
+    counts line alone is easy to read past. The remedy offered for a word class is more clips, and -- unless
+    the spec already re-splits -- the re-split that moves the validation split's speakers into training.
+    ``_silence_`` has a warning of its own: its count is mostly generated samples, ``silence_percentage`` times
+    the mean keyword count (module docstring), so that setting is its remedy, not the re-split.
     """
-    sparse = [f"{name} ({n})" for name, n in plan.counts(TRAINING).items() if n < MIN_TRAINING_SAMPLES]
-    if not sparse:
-        return []
+    counts = plan.counts(TRAINING)
+    sparse = [f"{name} ({n})" for name, n in counts.items() if n < MIN_TRAINING_SAMPLES and name != SILENCE]
+    warnings = [_sparse_words_warning(sparse, data)] if sparse else []
+    if counts.get(SILENCE, MIN_TRAINING_SAMPLES) < MIN_TRAINING_SAMPLES:
+        warnings.append(_sparse_silence_warning(counts, data))
+    return warnings
+
+
+def _too_few(sparse: list[str]) -> str:
+    has = "has" if len(sparse) == 1 else "have"
+    return f"warning: {listed(sparse)} {has} fewer than {MIN_TRAINING_SAMPLES} training samples, too few for the model"
+
+
+def _sparse_words_warning(sparse: list[str], data: DataSettings) -> str:
     remedy = "add clips of them"
     if data.validation_resplit_percent is None:
         remedy += (f", or set {RESPLIT_OPTION} in the spec's [data] table (the default spec does) to re-split "
                    "the non-test clips by speaker")
-    has = "has" if len(sparse) == 1 else "have"
-    return [f"warning: {listed(sparse)} {has} fewer than {MIN_TRAINING_SAMPLES} training samples, too few for the "
-            f"model to learn: {remedy}."]
+    return f"{_too_few(sparse)} to learn: {remedy}."
+
+
+def _enough_silence_percentage(counts: dict[str, int], data: DataSettings) -> float:
+    """The smallest ``silence_percentage`` (in steps of ``SILENCE_PERCENTAGE_STEP``) that generates
+    ``MIN_TRAINING_SAMPLES`` silence samples for the training keyword ``counts`` (as :func:`_split_samples`)."""
+    mean_keyword = max(1, sum(counts[k] for k in data.keywords) // len(data.keywords))
+    steps = math.ceil(MIN_TRAINING_SAMPLES / mean_keyword / SILENCE_PERCENTAGE_STEP)
+    while int(mean_keyword * round(steps * SILENCE_PERCENTAGE_STEP, 2)) < MIN_TRAINING_SAMPLES:  # float rounding
+        steps += 1
+    return round(steps * SILENCE_PERCENTAGE_STEP, 2)
+
+
+def _sparse_silence_warning(counts: dict[str, int], data: DataSettings) -> str:
+    enough = _enough_silence_percentage(counts, data)
+    remedy = (f"raise {SILENCE_OPTION} in the spec's [data] table (now {data.silence_percentage:g}; it generates "
+              f"that times the mean keyword count of {SILENCE} samples), e.g. kws train --set "
+              f"data.{SILENCE_OPTION}={enough:g} for at least {MIN_TRAINING_SAMPLES}")
+    if data.silence_clips:
+        remedy += f", or add clips of background sound to a {SILENCE} folder"
+    return f"{_too_few([f'{SILENCE} ({counts[SILENCE]})'])} to learn: {remedy}."
 
 
 def resample_unknown(plan: SamplePlan, data: DataSettings, seed: int, epoch: int) -> list[Sample]:

@@ -10,28 +10,53 @@ tflite_micro_speech model.
 the larger of the CPU-only and the MVP-accelerated estimate is stored, because the EFR32xG24
 firmware runs the supported layers on the MVP, which needs the extra buffers, and an arena that is
 too small stops the model from loading while one a little too large only costs RAM.
+
+The ``description`` is the spec's, with its MACs figure ("(336k MACs)") replaced by the model's own count from
+the same profile (:func:`described_macs`): a ``--set`` that changes the layers or the frontend (32 filterbank
+channels instead of 40) changes the MACs, and ``kws info``, ``kws params`` and ``kws export-c`` show this text.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timezone
 from typing import Any
 
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.model.model_file import LoadedModel, model_from_bytes, model_with_params
-from workbench.profiler import profile_model
+from workbench.profiler import ProfileSummary, profile_model
 from workbench.training.spec.model_spec import ModelSpec
 
 RESCALE_KEY = "samplewise_norm.rescale"
 MEAN_AND_STD_KEY = "samplewise_norm.mean_and_std"
+# a MACs figure as spec descriptions write it: "336k MACs", "~0.8M MACs", "336,000 MACs"
+MACS_FIGURE = re.compile(r"~?\d[\d,.]*\s*[kKM]?\s*MACs\b")
+MACS_PER_K = 1000
+
+
+def _summary(tflite: bytes) -> ProfileSummary:
+    summary = profile_model(tflite).summary
+    assert summary is not None
+    return summary
+
+
+def _arena_bytes(summary: ProfileSummary) -> int:
+    return int(max(summary.arena_bytes, summary.arena_bytes_mvp))
 
 
 def runtime_memory_size(tflite: bytes) -> int:
     """Tensor arena bytes the board needs for this model (see the module docstring)."""
-    summary = profile_model(tflite).summary
-    assert summary is not None
-    return int(max(summary.arena_bytes, summary.arena_bytes_mvp))
+    return _arena_bytes(_summary(tflite))
+
+
+def described_macs(description: str, macs: int) -> str:
+    """``description`` with each MACs figure in it made ``macs`` ("336k MACs" -> "272k MACs"); as it is without.
+
+    Why not the spec's figure: it was written for the spec file's layers and frontend, which ``--set`` (or a
+    recipe extending the spec) may have changed; the count here is the trained model's (module docstring)."""
+    figure = f"{round(macs / MACS_PER_K):,}k MACs" if macs >= MACS_PER_K else f"{macs:,} MACs"
+    return MACS_FIGURE.sub(figure, description)
 
 
 def _now_text() -> str:
@@ -59,20 +84,21 @@ def detection_settings(spec: ModelSpec, threshold: int) -> DetectionSettings:
 def model_parameters(spec: ModelSpec, tflite: bytes, detection: DetectionSettings,
                      extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every parameter, in MLTK's order: identity, memory, detection, normalisation, ``fe.*``."""
+    summary = _summary(tflite)
     params: dict[str, Any] = {
         "name": spec.name,
         "version": spec.version,
         "classes": list(spec.classes),
         "hash": hashlib.md5(tflite).hexdigest(),  # of the bare model, before parameters are added
         "date": _now_text(),
-        "runtime_memory_size": runtime_memory_size(tflite),
+        "runtime_memory_size": _arena_bytes(summary),
         **detection.to_params(),
         RESCALE_KEY: 0.0,
         MEAN_AND_STD_KEY: False,
         **spec.frontend.to_params(),
     }
     if spec.description:
-        params["description"] = spec.description
+        params["description"] = described_macs(spec.description, summary.total_macs)
     params.update(extra or {})
     return params
 

@@ -4,7 +4,8 @@
 
     OUT/<name>.tflite            int8 model with SL_PARAMSv1 (written last: its presence = finished)
     OUT/<name>.float32.tflite    float twin;  OUT/<name>.keras, OUT/<name>.h5: the Keras model
-    OUT/spec.toml                the fully resolved spec (kws train --spec OUT/spec.toml repeats it)
+    OUT/spec.toml                the fully resolved spec, command-line options included; its first lines
+                                 give the kws train command (--spec it, --dataset ...) that repeats the run
     OUT/run.json                 datasets, seed, options and versions of the run
     OUT/plan.json                samples per split and class, skipped files
     OUT/summary.json             figures of the finished run (epochs, threshold, evaluation)

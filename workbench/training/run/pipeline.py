@@ -35,7 +35,7 @@ from workbench.run_folder_layout import (PLAN_FILE, RESUME_HINT_END, RESUME_HINT
                                         SUMMARY_FILE)
 from workbench.training.run.output_folder import CheckpointWriteError, OutputFolder
 from workbench.training.run.progress import Progress
-from workbench.training.run.run_request import TrainRequest, dumps
+from workbench.training.run.run_request import TrainRequest, dumps, repeat_header
 from workbench.training.run.teacher import Teacher
 from workbench.training.run.training_state import TrainingState
 from workbench.training.spec.model_spec import ModelSpec, check_named_classes, load_spec
@@ -59,7 +59,10 @@ class RunOutcome:
 
 def resolve_spec(request: TrainRequest) -> ModelSpec:
     """The request's spec with the command line's settings (``--set``), keywords, epochs, seed and init_from
-    applied."""
+    applied: every setting the run trains with, so ``OUT/spec.toml`` (this spec) repeats the run.
+
+    ``--epochs 0`` (a resumed run's "finish now") is no epoch limit a spec can hold: the spec keeps its own.
+    """
     spec = load_spec(request.spec) if not request.settings else spec_with_settings(request.spec, request.settings)
     changes: dict[str, Any] = {}
     if request.keywords:
@@ -67,8 +70,10 @@ def resolve_spec(request: TrainRequest) -> ModelSpec:
             changes["data"] = dataclasses.replace(spec.data, keywords=tuple(request.keywords))
         except ValueError as exc:  # checked as the spec's own keywords are
             raise SettingsError(f"--keywords: {exc}") from None
-    if request.epochs is not None or request.seed is not None:
+    if request.epochs or request.seed is not None:
         training = spec.training
+        if request.epochs:
+            training = dataclasses.replace(training, max_epochs=request.epochs)
         if request.seed is not None:
             training = dataclasses.replace(training, seed=request.seed)
         changes["training"] = training
@@ -143,7 +148,7 @@ def _scan(request: TrainRequest, spec: ModelSpec, progress: Progress) -> Dataset
         progress.info("scan", f"scanning {dataset.path}")
         unfinished = unfinished_build(dataset.path)
         if unfinished:  # said, not refused: training on part of a build can be what the user wants
-            progress.info("scan", f"warning: {unfinished}.")
+            progress.warn("scan", f"warning: {unfinished}.")
         indexes.append(scan_dataset(dataset.path, validation_percent=spec.data.validation_percent,
                                     testing_percent=spec.data.testing_percent,
                                     split_method=spec.data.split_method))
@@ -225,7 +230,7 @@ def _start(request: TrainRequest, spec: ModelSpec, out: OutputFolder, progress: 
     plan = _weighted(make_plan(index, spec.data, spec.training.seed), request, spec.training.seed)
     weights = class_weights(plan, spec.training)
     if not request.resume:  # only now: a run whose data cannot be read is no run to refuse or resume later
-        out.write_text(out.root / SPEC_FILE, spec.to_toml())
+        out.write_text(out.root / SPEC_FILE, repeat_header(request, out.root / SPEC_FILE) + spec.to_toml())
         out.write_text(out.run_path, dumps(request))
     out.write_json(out.root / PLAN_FILE, _plan_record(plan, index, weights))
     with _forgotten_unless_trained(out, fresh=not request.resume, spec_source=spec.source):
@@ -264,7 +269,7 @@ def _train_and_finish(request: TrainRequest, spec: ModelSpec, plan: SamplePlan, 
         counts = ", ".join(f"{k} {v}" for k, v in plan.counts(split).items())
         progress.info("plan", f"{split}: {counts}")
     for warning in plan_warnings(plan, spec.data):  # too few clips of a class: said before hours of training
-        progress.info("plan", warning)
+        progress.warn("plan", warning)
 
     from workbench.training.model.keras_builder import configure_tensorflow
     from workbench.training.run.ensemble_members import train_members

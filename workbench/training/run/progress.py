@@ -14,12 +14,14 @@ the terminal bar all see the same facts. Every event is a flat dict with at leas
 ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``, ``lr``: Keras' figures
 ``eta_s``      seconds left, assuming no further improvement (early stopping's patience) for training
 ``message``    one line for a person
+``warning``    true on an ``info`` event that is a warning of the run (its message starts ``warning:``)
 =============  =====================================================================================
 
 The final ``done`` event carries ``model`` (the .tflite path) and ``metrics``; ``cancelled`` and
 ``error`` carry ``message``. The bar shows every message but the ``error`` one: ``kws train`` raises the
 error after the event, and the CLI prints it as its one ``kws: error:`` line (a second ``[error]`` copy
-above it read as two failures).
+above it read as two failures). :class:`WarningLines` shows the warnings alone, for a command whose progress
+is otherwise silent (``kws train --progress none``): a warning is not progress.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from workbench.progress_text import epoch_text, member_prefix
 BAR_WIDTH = 28
 MIN_REDRAW_S = 0.1
 ERROR_PHASE = "error"  # its message is the command's to print (module docstring)
+WARNING_FIELD = "warning"  # marks an info event as a warning of the run (module docstring)
 
 
 class ProgressSink(Protocol):
@@ -111,6 +114,19 @@ class BarProgress:
         return f"{label} [{bar}] {done}/{total}{metrics} eta {clock_time(event.get('eta_s'))}"
 
 
+class WarningLines:
+    """Only the run's warnings, one line each after ``prefix`` (the CLI's ``kws: ``), flushed at once."""
+
+    def __init__(self, stream: TextIO, prefix: str = "") -> None:
+        self.stream = stream
+        self.prefix = prefix
+
+    def emit(self, event: dict[str, Any]) -> None:
+        if event.get(WARNING_FIELD) and event.get("message"):
+            self.stream.write(f"{self.prefix}{event['message']}\n")
+            self.stream.flush()
+
+
 class Progress:
     """Fans events out to sinks and keeps the log lines for ``train/log.txt``."""
 
@@ -130,6 +146,11 @@ class Progress:
 
     def info(self, phase: str, message: str, **fields: Any) -> None:
         self.emit(phase, "info", message=message, **fields)
+
+    def warn(self, phase: str, message: str) -> None:
+        """A warning of the run (``message`` as said, "warning: ..."): an info event marked so that a sink
+        showing nothing else (:class:`WarningLines`) still says it."""
+        self.info(phase, message, **{WARNING_FIELD: True})
 
 
 class MemberProgress(Progress):

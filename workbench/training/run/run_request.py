@@ -7,6 +7,7 @@ the run it continues, whatever the second command line says; only the epoch limi
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -17,6 +18,8 @@ from workbench.core.errors import SettingsError
 from workbench.run_folder_layout import RUN_KEYWORDS_KEY, RUN_SETTINGS_KEY, RUN_SPEC_KEY
 
 WEIGHT_SEPARATOR = ":"
+REPEAT_COMMENT = "#"  # the spec.toml header's lines are TOML comments: the file reads as the spec alone
+REPEAT_FOLDER_SUFFIX = "_repeat"  # the repeat command's --out: beside the run, as kws train needs a new folder
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,12 @@ class DatasetArg:
                 raise SettingsError(f"The weight of dataset {head} must be positive, not {tail}.")
             return cls(Path(head), weight)
         return cls(Path(text))
+
+    def argument(self) -> str:
+        """The ``--dataset`` text that gives this dataset again from anywhere: the folder absolute, the weight
+        when it is not 1."""
+        folder = str(self.path.resolve())
+        return folder if self.weight == 1.0 else f"{folder}{WEIGHT_SEPARATOR}{self.weight:g}"
 
 
 @dataclass(frozen=True)
@@ -93,3 +102,20 @@ class TrainRequest:
 
 def dumps(request: TrainRequest) -> str:
     return json.dumps(request.to_record(), indent=2) + "\n"
+
+
+def repeat_header(request: TrainRequest, spec_path: Path) -> str:
+    """The comment lines ``OUT/spec.toml`` starts with: the ``kws train`` command that repeats the run.
+
+    Why: the spec holds every setting the run trained with (``--epochs``, ``--seed``, ``--keywords``,
+    ``--init-from`` and ``--set`` included), but a spec cannot name the datasets, so ``--spec OUT/spec.toml``
+    alone trains on nothing; the command adds them as this run had them (and a new ``--out``: kws train refuses
+    a folder that holds a run). The other options (``--workers``, ``--no-evaluate``, ``--mltk-zip``) do not
+    change the model.
+    """
+    command = ["kws", "train", "--spec", str(spec_path.resolve())]
+    for dataset in request.datasets:
+        command += ["--dataset", dataset.argument()]
+    command += ["--out", f"{request.out.resolve()}{REPEAT_FOLDER_SUFFIX}"]
+    return (f"{REPEAT_COMMENT} every setting this training run used, its command-line options included; a spec names "
+            f"no datasets,\n{REPEAT_COMMENT} so repeat the run with\n{REPEAT_COMMENT}   {shlex.join(command)}\n")

@@ -1,7 +1,7 @@
 """Writing the small TOML subset spec files use (Python reads TOML but cannot write it).
 
 Why: every output folder gets ``spec.toml``, the fully resolved spec that made the model, so a run
-can be repeated with ``kws train --spec <folder>/spec.toml``. Only what specs hold is supported:
+can be repeated with ``kws train --spec <folder>/spec.toml`` and its datasets. Only what specs hold is supported:
 strings, numbers, booleans, lists of those, tables, and arrays of tables (``[[layers]]``).
 """
 
