@@ -37,7 +37,7 @@ class DatasetSummary:
     words: dict[str, dict[str, int]]  # word -> split -> clips
     speakers: dict[str, int]  # split -> distinct speakers of word clips (and "total"); _silence_ has none
     clips: int
-    clips_without_speaker_id: int  # word clips without "_nohash_": grouped by file name (one name in several word folders: one speaker)
+    clips_without_speaker_id: int  # word clips without "_nohash_": grouped by file name into speakers
     duration_s: float
     background_files: int
     background_duration_s: float
