@@ -169,6 +169,21 @@ def test_profile_table_and_csv_show_estimate_beside_measurement(board, profiler_
 
 
 
+def test_profile_output_takes_its_format_from_the_extension_as_kws_profile_does(board, profiler_image, capsys,
+                                                                             commander, tmp_path: Path,
+                                                                             reference_model_path: Path) -> None:
+    measured = tmp_path / "mesure été #1.csv"
+    code, out, err = _profile(capsys, board, profiler_image, reference_model_path, "-o", str(measured))
+    assert code == 0 and out == "" and f"wrote {measured} (csv)" in err
+    rows = list(csv.DictReader(io.StringIO(measured.read_text())))
+    assert rows[1]["measured_time_ms"] == "0.27"
+    calls = len(commander.calls())
+    code, out, err = _profile(capsys, board, profiler_image, reference_model_path, "--format", "json", "-o",
+                              str(tmp_path / "x.csv"))
+    assert code == 2 and "--format json does not match the .csv extension" in err
+    assert len(commander.calls()) == calls  # refused before the board was touched
+
+
 def test_profile_unwritable_output_stops_it_before_the_board_is_flashed(board, profiler_image, capsys, commander,
                                                                        tmp_path: Path,
                                                                        reference_model_path: Path) -> None:

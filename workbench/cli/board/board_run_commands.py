@@ -25,6 +25,7 @@ from workbench.cli.board.board_commands import (ProgressPrinter, add_debugger_op
                                                 resolve_serialno, stop_cleanly)
 from workbench.cli.board.board_log_output import deliver_log, keep_log
 from workbench.cli.model_argument import MODEL_HELP, model_argument
+from workbench.cli.measure.profile_commands import output_format
 from workbench.core.wording import counted
 from workbench.output_guard import check_output_file
 from workbench.cli.parameter_option import parameter_type
@@ -70,7 +71,8 @@ def register(sub: Any) -> None:
                        "profile`, with `measured` filled; the table adds the error in %).")
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     _board_options(p, "profiler")
-    p.add_argument("--format", choices=PROFILE_FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--format", choices=PROFILE_FORMATS, help="output format (default: the one -o's extension "
+                   "names, .json .csv .md .txt, as `kws profile`; else table)")
     p.add_argument("-o", "--output", type=Path, help="write the result to this file instead of stdout")
     p.add_argument("--log", type=Path, help="also write the board's raw serial log to this file")
     p.add_argument("--save", action="store_true", help="save the measurement for `kws board refit` "
@@ -169,6 +171,7 @@ def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Eve
     from workbench.profiler.export import render
 
     out = out or sys.stdout
+    fmt = output_format(args.format, args.output)  # a .csv must not get the table, found after a minute's run
     tflite, name = load_tflite(args.model)
     inputs = [args.model, *([args.firmware] if args.firmware else [])]
     for option, destination in (("-o", args.output), ("--log", args.log)):  # before the board works a minute
@@ -188,7 +191,9 @@ def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Eve
     except BaseException:
         keep_log(args.log, lines)  # what the board said is what explains its failure
         raise
-    failures = _deliver_profile(render(result.report, args.format), args.output, out)
+    failures = _deliver_profile(render(result.report, fmt), args.output, out)
+    if args.output is not None and not failures:
+        board_status(f"wrote {args.output} ({fmt})")
     if store is not None:
         try:
             board_status(f"measurement saved to {store.save(result.report, tflite)}")
