@@ -90,6 +90,21 @@ def test_a_weight_must_be_positive_and_requests_round_trip(tmp_path: Path) -> No
         assert DatasetArg.parse(dataset.argument()) == DatasetArg(tmp_path.resolve(), dataset.weight)
 
 
+def test_an_existing_folder_whose_name_ends_in_a_number_is_that_folder(tmp_path: Path) -> None:
+    """"séance 12:30" was read as folder "séance 12" weighted 30: a wrong folder, or "does not exist"."""
+    (tmp_path / "séance 12").mkdir()
+    folder = tmp_path / "séance 12:30"
+    folder.mkdir()
+    assert DatasetArg.parse(str(folder)) == DatasetArg(folder, 1.0)
+    assert DatasetArg.parse(f"{folder}:0.5") == DatasetArg(folder, 0.5)
+    assert DatasetArg.parse(str(tmp_path / "séance 12:3")) == DatasetArg(tmp_path / "séance 12", 3.0)
+    assert DatasetArg.parse(DatasetArg(folder).argument()) == DatasetArg(folder.resolve(), 1.0)
+    assert DatasetArg(folder).argument().endswith("12:30:1")  # whole even where the folder is gone
+    for weight in ("inf", "nan", "-1"):
+        with pytest.raises(SettingsError, match="must be a positive number"):
+            DatasetArg.parse(f"{tmp_path}:{weight}")
+
+
 def test_the_bar_leaves_the_error_message_to_the_command_and_ends_its_line_first() -> None:
     """``kws train`` prints the error as ``kws: error: ...``; the bar must not print it too, but a bar drawn on a
     terminal (a real pty here) is ended, so that line starts on a line of its own."""

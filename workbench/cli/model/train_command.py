@@ -42,7 +42,8 @@ def register(subparsers: Any) -> None:
         "its best checkpoint and continues with --resume. " + see(TRAINING))
     p.add_argument("--dataset", action="append", default=[], metavar="DIR[:WEIGHT]",
                    help="dataset folder (one folder per word); repeat to merge several, WEIGHT (default 1) "
-                   "counts that dataset's training clips more or less")
+                   "counts that dataset's training clips more or less (an existing folder whose name ends in "
+                   ":NUMBER is that folder; DIR:1 says so where it is not yet made)")
     p.add_argument("--out", type=Path, required=True, help="output folder for the model, logs and checkpoints")
     p.add_argument("--spec", help="model spec: a shipped name (see `kws specs`) or a .toml file (default: "
                    f"{DEFAULT_SPEC})")

@@ -7,6 +7,7 @@ the run it continues, whatever the second command line says; only the epoch limi
 from __future__ import annotations
 
 import json
+import math
 import shlex
 import sys
 from dataclasses import asdict, dataclass, field, replace
@@ -31,17 +32,19 @@ class DatasetArg:
 
     @classmethod
     def parse(cls, text: str) -> "DatasetArg":
-        """``DIR`` or ``DIR:WEIGHT`` (a Windows drive letter is not mistaken for a weight)."""
+        """``DIR`` or ``DIR:WEIGHT`` (a Windows drive letter is not mistaken for a weight). A folder whose own name
+        ends in ``:NUMBER`` ("séance 12:30") is that folder when it exists: read as folder "séance 12" with weight 30
+        it trained on another folder or none; ``séance 12:30:1`` gives it a weight."""
         head, sep, tail = text.rpartition(WEIGHT_SEPARATOR)
-        if sep and head and len(head) > 1:
+        if sep and head and len(head) > 1 and not Path(text).is_dir():
             try:
                 weight = float(tail)
             except ValueError:
                 if Path(head).is_dir() and not Path(text).exists():  # DIR:abc -- a mistyped weight, not a folder
                     raise SettingsError(f"The weight of dataset {head} must be a number, not {tail!r}.") from None
                 return cls(Path(text))
-            if not weight > 0:
-                raise SettingsError(f"The weight of dataset {head} must be positive, not {tail}.")
+            if not 0 < weight < math.inf:
+                raise SettingsError(f"The weight of dataset {head} must be a positive number, not {tail}.")
             return cls(Path(head), weight)
         return cls(Path(text))
 
@@ -49,7 +52,8 @@ class DatasetArg:
         """The ``--dataset`` text that gives this dataset again from anywhere: the folder absolute, the weight
         when it is not 1."""
         folder = str(self.path.resolve())
-        return folder if self.weight == 1.0 else f"{folder}{WEIGHT_SEPARATOR}{self.weight:g}"
+        plain = self.weight == 1.0 and WEIGHT_SEPARATOR not in folder  # "take:2" weighs itself: "take:2:1"
+        return folder if plain else f"{folder}{WEIGHT_SEPARATOR}{self.weight:g}"
 
 
 @dataclass(frozen=True)
