@@ -37,6 +37,7 @@ def test_two_models_become_one_that_detects_and_says_what_it_is(capsys, tmp_path
 @pytest.mark.parametrize("argv, message", [
     (["one.tflite"], "at least two models"),
     (["a.tflite", "b.tflite", "-o", "x.mltk.zip"], "is a .tflite"),
+    (["a.tflite", "b.tflite", "-o", "AVG.MLTK.ZIP"], "is a .tflite"),  # any case
 ])
 def test_mistakes_are_one_line(capsys, tmp_path: Path, argv: list[str], message: str) -> None:
     if "-o" not in argv:

@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     parsed = [parse_member(text) for text in args.models]
     if len(parsed) < 2:
         raise WorkbenchError("give at least two models to average")
-    if str(args.out).endswith(".zip"):
+    if str(args.out).lower().endswith(".zip"):  # X.ZIP too: a .tflite named as an archive
         raise WorkbenchError("the averaged model is a .tflite; give -o OUT.tflite")
     files = [resolve_model_path(path) for path, _weight in parsed]
     check_output_file(Path(args.out), files)
