@@ -33,6 +33,8 @@ from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSetti
 from workbench.core.engine import Engine, EngineOptions, InferenceResult
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import LiveSession
+from workbench.core.model.output_kind import output_kind
+from workbench.core.model.tflite_graph import parse_model
 from workbench.core.wording import counted
 
 if TYPE_CHECKING:
@@ -215,6 +217,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     source = _open_source(args, engine)
     labels = _file_labels(args, engine, source) if args.labels is not None else None
     _warn_never_detects(args, engine)  # after the audio and labels are known good: errors come first
+    if notice := output_kind(parse_model(engine.model.tflite)).notice():  # logits averaged as the board does
+        _warn(notice)
     results: queue.Queue[InferenceResult] = queue.Queue()
     session = LiveSession(engine, source)
     session.result_listeners.append(results.put)
@@ -261,7 +265,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print(f"{counted(len(detections), 'detection')} in {engine.stream_time_s:.2f} s of audio", file=sys.stderr)
     if labels is None:
         return 0
-    if engine.samples_seen < source.clip.samples.size:  # stopped early: the unheard keywords are no misses
+    if not _heard_whole_file(engine, source):  # stopped early: the unheard keywords are no misses
         print(f"kws: interrupted: no summary against {Path(args.labels).name}, the file was analysed to "
               f"{engine.stream_time_s:.2f} s of {source.duration_s:.2f} s", file=sys.stderr)
         return EXIT_CANCELLED
@@ -271,6 +275,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out.write(json.dumps(summary) + "\n" if args.format == "jsonl" else summary_text(summary))
     out.flush()
     return 0
+
+
+def _heard_whole_file(engine: Engine, source: Any) -> bool:
+    """Did the engine hear the file to its end? In time, not samples: the file source delivers 16 kHz and a model
+    whose frontend runs at another rate hears it converted, to the nearest whole sample of its rate."""
+    return engine.stream_time_s > source.duration_s - 1 / engine.sample_rate
 
 
 def labels_summary(detections: list[Detection], labels: StreamLabels, classes: tuple[str, ...],

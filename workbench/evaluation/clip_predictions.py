@@ -2,13 +2,16 @@
 
 Why a file of its own: the mistakes are what a user listens to (the GUI's Clips tab, ``kws evaluate``'s most
 confident mistakes), and the list of clips is what ``kws evaluate --clips`` evaluates another model on, so
-both the report writer and those readers share one column layout and one way to find a listed clip.
+both the report writer and those readers share one column layout and one way to find a listed clip. A model whose
+output is logits (:mod:`workbench.core.model.output_kind`) has ``logit_<class>`` columns instead of
+``score_<class>``: its values are no probabilities from 0 to 1, and the file says so to whoever reads it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -19,6 +22,8 @@ from workbench.evaluation.evaluate import EvaluationResult
 from workbench.run_folder_layout import EVAL_PREDICTIONS_FILE
 
 SCORE_PREFIX = "score_"  # a predictions.csv column of one class's scores: score_<class>
+LOGIT_PREFIX = "logit_"  # the same for a model whose output is logits: logit_<class>
+SCORE_RANGE = (0.0, 1.0)
 CLIP_COLUMNS = ("path", "word", "label", "predicted")  # a predictions.csv's first columns
 
 
@@ -32,6 +37,7 @@ class ClipPrediction:
     predicted: str
     predicted_score: float  # the model's score for the class it chose
     label_score: float  # its score for the clip's true class
+    logits: bool = False  # the scores are logits (logit_<class> columns), not probabilities
 
     @property
     def correct(self) -> bool:
@@ -43,7 +49,8 @@ def predictions_csv(result: EvaluationResult) -> str:
     the folder the evaluation ran in would name nothing from elsewhere)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([*CLIP_COLUMNS, "correct", *[f"{SCORE_PREFIX}{c}" for c in result.classes]])
+    prefix = LOGIT_PREFIX if result.scores_are_logits else SCORE_PREFIX
+    writer.writerow([*CLIP_COLUMNS, "correct", *[f"{prefix}{c}" for c in result.classes]])
     for path, word, label, guess, row in zip(result.paths, result.words, result.labels, result.predicted,
                                              result.scores):
         writer.writerow([str(Path(path).absolute()), word, result.classes[int(label)], result.classes[int(guess)],
@@ -69,7 +76,7 @@ def clips_of_predictions(path: str | Path) -> list[ClipEntry]:
     scored = _has_scores(columns)
     for line, row in enumerate(rows, start=2):
         if scored:
-            _clip_prediction(row, line, source)
+            _clip_prediction(row, line, source, _score_prefix(columns))
         elif not row["path"] or row["word"] is None or None in row:
             raise WorkbenchError(f"line {line} of {source} is damaged: it needs a clip path and its word")
     return [ClipEntry(clip, row["word"] or "", speaker_of(clip), "testing")
@@ -78,7 +85,12 @@ def clips_of_predictions(path: str | Path) -> list[ClipEntry]:
 
 def _has_scores(columns: Sequence[str]) -> bool:
     """Whether a CSV's columns are a predictions list's (the clip's columns and a score per class)."""
-    return set(CLIP_COLUMNS) <= set(columns) and any(c.startswith(SCORE_PREFIX) for c in columns)
+    return set(CLIP_COLUMNS) <= set(columns) and any(c.startswith((SCORE_PREFIX, LOGIT_PREFIX)) for c in columns)
+
+
+def _score_prefix(columns: Sequence[str]) -> str:
+    """``logit_`` when the list holds a logits model's scores, else ``score_``."""
+    return LOGIT_PREFIX if any(c.startswith(LOGIT_PREFIX) for c in columns) else SCORE_PREFIX
 
 
 def read_clip_predictions(path: str | Path) -> list[ClipPrediction]:
@@ -95,14 +107,16 @@ def read_clip_predictions(path: str | Path) -> list[ClipPrediction]:
     if not _has_scores(columns):
         raise WorkbenchError(f"{source} is not a list of clip predictions: it needs the columns "
                              f"{', '.join(CLIP_COLUMNS)} and {SCORE_PREFIX}<class>, as kws evaluate writes them")
-    return confidence_ordered([_clip_prediction(row, line, source) for line, row in enumerate(rows, start=2)])
+    prefix = _score_prefix(columns)
+    return confidence_ordered([_clip_prediction(row, line, source, prefix)
+                               for line, row in enumerate(rows, start=2)])
 
 
 def clip_predictions(result: EvaluationResult) -> list[ClipPrediction]:
     """The clips of ``result`` in :func:`read_clip_predictions`'s order (what its ``predictions.csv`` will hold)."""
     return confidence_ordered([
         ClipPrediction(Path(path), word, result.classes[int(label)], result.classes[int(guess)],
-                       float(scores[int(guess)]), float(scores[int(label)]))
+                       float(scores[int(guess)]), float(scores[int(label)]), result.scores_are_logits)
         for path, word, label, guess, scores in zip(result.paths, result.words, result.labels, result.predicted,
                                                     result.scores)])
 
@@ -128,18 +142,22 @@ def _csv_rows(source: Path) -> tuple[list[dict[str, str | None]], list[str]]:
         raise WorkbenchError(f"cannot read {source}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-def _clip_prediction(row: dict[str, str | None], line: int, source: Path) -> ClipPrediction:
-    """One row as a :class:`ClipPrediction`; WorkbenchError naming the line when a field or score is missing."""
+def _clip_prediction(row: dict[str, str | None], line: int, source: Path, prefix: str) -> ClipPrediction:
+    """One row as a :class:`ClipPrediction`; WorkbenchError naming the line when a field or score is missing
+    (a ``score_`` outside 0 to 1, a ``logit_`` that is no finite number)."""
+    logits = prefix == LOGIT_PREFIX
+    low, high = (-math.inf, math.inf) if logits else SCORE_RANGE
     try:
         label, predicted = str(row["label"]), str(row["predicted"])
-        scores = (float(str(row[SCORE_PREFIX + predicted])), float(str(row[SCORE_PREFIX + label])))
-        if not all(0.0 <= score <= 1.0 for score in scores) or not row["path"]:
+        scores = (float(str(row[prefix + predicted])), float(str(row[prefix + label])))
+        if not all(low <= score <= high and math.isfinite(score) for score in scores) or not row["path"]:
             raise ValueError
     except (KeyError, ValueError):
-        raise WorkbenchError(f"line {line} of {source} is damaged: it needs a clip path and a score from 0 to 1 "
+        needed = "a finite logit" if logits else "a score from 0 to 1"
+        raise WorkbenchError(f"line {line} of {source} is damaged: it needs a clip path and {needed} "
                              f"for its true and its predicted class") from None
     return ClipPrediction(_listed_clip(str(row["path"]), source.parent), str(row["word"] or ""), label, predicted,
-                          *scores)
+                          *scores, logits)
 
 
 def _confidence_order(clip: ClipPrediction, index: int) -> tuple[int, float, float, int]:

@@ -10,6 +10,11 @@ folder, ``_go_`` for a ``go`` folder when the model has that negative-word class
 other word. A model without a ``_silence_`` class scores silence clips as ``_unknown_``; a clip whose class
 the model lacks altogether is skipped and reported.
 
+A model with one output (a wake-word sigmoid) is scored as its class against the rest
+(:mod:`workbench.evaluation.one_vs_rest`): every clip counts, as the class or as ``not <class>``. A model whose
+output is logits (:mod:`workbench.core.model.output_kind`) is scored on them as they are, as the board averages
+them; the result says so (``output``), and the report labels the figures that would assume probabilities.
+
 Negative-word classes (``_go_``: a word the model learned apart from its keywords, never detected) are
 reported folded into ``_unknown_``: their clips count as unknown words and their scores are added to
 ``_unknown_``'s, so the figures answer what a user asks of any model -- keyword, other word or silence
@@ -30,11 +35,16 @@ from workbench.core.errors import ModelError, SettingsError, WorkbenchError
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import LoadedModel, load_model
 from workbench.core.model.model_input import require_fit
+from workbench.core.model.output_kind import OutputKind, output_kind
+from workbench.core.model.tflite_graph import parse_model
 from workbench.datasets.clip_length import MLTK_TRIM_DB
 from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class
 from workbench.datasets.splits import TESTING, VALIDATION
 from workbench.evaluation.clip_scores import ProgressCallback, StopFlag, score_clips
 from workbench.evaluation.metrics import ClassifierMetrics, classifier_metrics
+from workbench.evaluation.one_vs_rest import (
+    CLASS_INDEX, is_one_vs_rest, one_vs_rest_label, one_vs_rest_scores, rest_class,
+)
 
 EVALUATION_SPLITS = {"test": TESTING, "validation": VALIDATION, "all": None}
 LISTED_CLASSES = 6  # class names an error message lists before "…"
@@ -55,6 +65,12 @@ class EvaluationResult:
     trim_db: float = MLTK_TRIM_DB
     description: str = ""  # what was evaluated, e.g. "testing split of speech_commands"
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # dataset files the scan could not read
+    output: Optional[OutputKind] = None  # what the model's scores are (None: not known, read as probabilities)
+    one_vs_rest: bool = False  # a one-output model, scored as its class (the first) against the rest
+
+    @property
+    def scores_are_logits(self) -> bool:
+        return self.output is not None and self.output.logits
 
     @property
     def predicted(self) -> npt.NDArray[np.int64]:
@@ -138,24 +154,29 @@ def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
     drops what ``kws dataset info`` counts without a word. Raises :class:`ModelError` when the frontend
     cannot feed the model (before any clip is read), :class:`WorkbenchError` when nothing is left to
     evaluate (saying so when no clip is of a word the model has a class for),
-    :class:`~workbench.evaluation.clip_scores.EvaluationCancelled` when cancelled.
+    :class:`~workbench.evaluation.clip_scores.EvaluationCancelled` when cancelled. A one-output model skips no
+    clip for its class: the clips of every other word are its rest (:mod:`workbench.evaluation.one_vs_rest`).
     """
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    output = output_kind(parse_model(loaded.tflite))
     runner = ModelRunner(loaded.tflite)
     require_fit(runner.spectrogram, loaded.name)  # check_model_input's check, on the runner made here anyway
     names = list(classes) if classes is not None else list(loaded.classes)
     n_outputs = runner.num_classes
     if len(names) != n_outputs:
         raise ModelError(f"{len(names)} class names were given but the model has {n_outputs} outputs.")
+    one_vs_rest = is_one_vs_rest(n_outputs)
     skipped: list[tuple[Path, str]] = []
     usable: list[tuple[ClipEntry, int]] = []
     for clip in clips:
         label = class_of(clip.word, names)
-        if label is None:
+        if one_vs_rest:  # every clip counts: as the model's class, or as the rest
+            usable.append((clip, one_vs_rest_label(label, names[CLASS_INDEX])))
+        elif label is None:
             skipped.append((clip.path, f"the model has no class for the word {clip.word!r}"))
         else:
             usable.append((clip, names.index(label)))
-    if not usable and clips:
+    if clips and (not usable or (one_vs_rest and all(index != CLASS_INDEX for _, index in usable))):
         raise no_class_matches(loaded, names)
     if not usable:
         raise WorkbenchError("No clips to evaluate: the selection is empty (check the dataset folders and --split).")
@@ -167,10 +188,13 @@ def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
     skipped += [(usable[i][0].path, reason) for i, reason in sorted(scored.errors.items())]
     if not kept:
         raise WorkbenchError(f"None of the {len(usable)} clips could be read: {skipped[0][1]}")
-    names, scores, labels = fold_negative_classes(names, scored.scores[kept],
+    scores = scored.scores[kept]
+    if one_vs_rest:
+        names, scores = [names[CLASS_INDEX], rest_class(names[CLASS_INDEX])], one_vs_rest_scores(scores, output)
+    names, scores, labels = fold_negative_classes(names, scores,
                                                   np.array([usable[i][1] for i in kept], dtype=np.int64))
     return EvaluationResult(
         name=loaded.name, classes=names, paths=[usable[i][0].path for i in kept],
         words=[usable[i][0].word for i in kept], labels=labels, scores=scores,
         metrics=classifier_metrics(scores, labels), skipped=skipped, elapsed_s=elapsed, trim_db=trim_db,
-        description=description, unreadable=list(unreadable))
+        description=description, unreadable=list(unreadable), output=output, one_vs_rest=one_vs_rest)

@@ -16,6 +16,11 @@ model never recognises), the precision of a class never predicted, a ROC AUC (an
 without clips of the class or of the others, the ``precision``/``recall`` curve of a class without clips; the
 plots draw no line for those. The text then says which classes had no clips and that balanced accuracy
 averages the others.
+
+A model whose output is logits (:mod:`workbench.core.model.output_kind`) is reported on them, as the board uses
+them: the text says so first, and labels the figures that assume probabilities (the ROC AUC, whose thresholds
+run from 0 to 1, and the scores of the most confident mistakes); the JSON says ``"scores": "logits"``. A
+one-output model's report says how it was scored against the rest (:mod:`.one_vs_rest`).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from workbench.core.wording import counted
 from workbench.evaluation.clip_predictions import confident_mistakes, predictions_csv
 from workbench.evaluation.comparison import ClipComparison, comparison_text
 from workbench.evaluation.evaluate import EvaluationResult
+from workbench.evaluation.one_vs_rest import decision_text
 from workbench.run_folder_layout import EVAL_PREDICTIONS_FILE, EVAL_RESULTS_FILE
 
 SUMMARY_FILE = "summary.txt"
@@ -39,6 +45,8 @@ TOP_CONFUSIONS = 10
 CONFIDENT_MISTAKES = 10  # the text report's list of the mistakes made with the highest scores
 PERCENT = 100.0
 NOT_AVAILABLE = "n/a"
+PROBABILITIES, LOGITS = "probabilities", "logits"  # the JSON's "scores"
+LOGITS_ROC = " (thresholds from 0 to 1 applied to logits: not comparable with a softmax model's)"
 
 
 def results_document(result: EvaluationResult, comparisons: Sequence[ClipComparison] = ()) -> dict[str, Any]:
@@ -55,6 +63,9 @@ def results_document(result: EvaluationResult, comparisons: Sequence[ClipCompari
                class_precisions=result.metrics.reported_precisions())
     doc["workbench"] = {
         "evaluated": result.description,
+        "scores": LOGITS if result.scores_are_logits else PROBABILITIES,
+        "scores_notice": result.output.notice() if result.output is not None else "",
+        "one_vs_rest": result.one_vs_rest,
         "clips": len(result.paths),
         "skipped": [{"path": str(p), "reason": r} for p, r in result.skipped],
         "unreadable": [{"path": str(p), "reason": r} for p, r in result.unreadable],
@@ -108,6 +119,17 @@ def no_clips_note(result: EvaluationResult) -> str | None:
             f"accuracy averages the other {counted(others, 'class', 'classes')}.")
 
 
+def scoring_notes(result: EvaluationResult) -> list[str]:
+    """What the report must say before its figures: that the scores are logits, how a one-output model was
+    scored (module docstring)."""
+    notes: list[str] = []
+    if result.output is not None and result.output.logits:
+        notes.append(f"Scores: {result.output.notice()}.")
+    if result.one_vs_rest and result.output is not None:
+        notes.append(decision_text(result.classes[0], result.output))
+    return notes
+
+
 def summary_text(result: EvaluationResult) -> str:
     """The report ``kws evaluate`` prints and ``summary.txt`` holds."""
     m = result.metrics
@@ -115,6 +137,7 @@ def summary_text(result: EvaluationResult) -> str:
     lines = [f"Model: {result.name}"]
     if result.description:
         lines.append(f"Evaluated: {result.description}")
+    lines += scoring_notes(result)
     unreadable = f", {counted(len(result.unreadable), 'unreadable file')} in the datasets" if result.unreadable else ""
     lines.append(f"Clips: {len(result.paths)} scored, {len(result.skipped)} skipped{unreadable} "
                  f"({result.clips_per_s:.0f} clips/s)")
@@ -124,7 +147,8 @@ def summary_text(result: EvaluationResult) -> str:
     if note:
         lines.append(note)
     lines.append(f"Average ROC AUC: {percent_or_na(m.roc_auc_avg)}"
-                 + (" (over the classes with clips of their own and of others)" if None in m.roc_auc else ""))
+                 + (" (over the classes with clips of their own and of others)" if None in m.roc_auc else "")
+                 + (LOGITS_ROC if result.scores_are_logits else ""))
     lines.append("")
     lines.append(f"{'class':<{width}}{'clips':>7}{'accuracy':>10}{'precision':>11}{'recall':>9}{'ROC AUC':>9}")
     accuracies, precisions = m.reported_accuracies(), m.reported_precisions()
@@ -145,7 +169,9 @@ def summary_text(result: EvaluationResult) -> str:
     mistakes = confident_mistakes(result, CONFIDENT_MISTAKES)
     if mistakes:
         lines.append("")
-        lines.append("Most confident mistakes (listen to these first; predictions.csv of --out lists every clip):")
+        scored_by = "by logit, not a probability; " if result.scores_are_logits else ""
+        lines.append(f"Most confident mistakes ({scored_by}listen to these first; predictions.csv of --out lists "
+                     "every clip):")
         lines += [f"  {clip.predicted_score:.3f}  {clip.label} heard as {clip.predicted}: "
                   f"{Path(clip.path.parent.name, clip.path.name)}" for clip in mistakes]
     if result.skipped:

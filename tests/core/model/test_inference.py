@@ -1,6 +1,9 @@
-"""ModelRunner on the real reference model and on float models built here with TensorFlow."""
+"""ModelRunner on the real reference model and on float models built here with TensorFlow, and on models the
+workbench did not make: no layers, Flex or custom ops, a uint8 input quantised for another range."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pytest
@@ -11,6 +14,8 @@ from workbench.core.model.inference import ModelRunner, runtime_message
 from workbench.core.model.model_params import pack_model, read_params, unpack_model, write_params
 
 FRAMES, CHANNELS = 49, 40
+CLASSES = 4
+NO_OPERATORS = "The model has no operators (nothing to run)."
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +149,92 @@ def test_a_model_litert_refuses_says_why_in_one_line(reference) -> None:
     message = str(err.value)
     assert message.startswith(f"LiteRT cannot load the model: unsupported zero-point value ({BAD_ZERO_POINT})")
     assert "\n" not in message and "delegateunsupported" not in message and "; " in message
+
+
+# -- models the workbench did not make ------------------------------------------------------------------------------
+def test_a_model_without_operators_is_refused_at_load(reference) -> None:
+    schema, model = unpack_model(reference)
+    model.subgraphs[0].operators = []  # LiteRT loads it, and has no output to give
+    with pytest.raises(ModelError) as err:
+        ModelRunner(pack_model(schema, model))
+    assert str(err.value) == NO_OPERATORS
+
+
+def test_an_output_litert_cannot_give_is_a_model_error(float_model, monkeypatch) -> None:
+    runner = ModelRunner(float_model)
+
+    def null_tensor(index: int) -> np.ndarray:
+        raise ValueError("Tensor data is null. Run allocate_tensors() first")
+
+    monkeypatch.setattr(runner._interp, "get_tensor", null_tensor)  # what LiteRT raised for a model with no layers
+    with pytest.raises(ModelError, match="^LiteRT failed to run the model: Tensor data is null"):
+        runner.run(_raw_spectrogram(3))
+
+
+def _summary_model(tf, tail, **converter_options) -> bytes:  # type: ignore[no-untyped-def]
+    """A float32 spectrogram model whose four scores pass through ``tail`` (one TensorFlow op) before the softmax."""
+    @tf.function(input_signature=[tf.TensorSpec([1, FRAMES, CHANNELS, 1], tf.float32)])
+    def scores(x):  # type: ignore[no-untyped-def]
+        mean = tf.reduce_mean(x, axis=[1, 2])
+        return tf.nn.softmax(tail(tf.concat([mean * (k + 1) for k in range(CLASSES)], axis=1)))
+
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([scores.get_concrete_function()])
+    for name, value in converter_options.items():
+        setattr(converter, name, value)
+    return bytes(converter.convert())
+
+
+def test_a_model_with_flex_ops_is_refused_naming_them() -> None:
+    tf = pytest.importorskip("tensorflow")
+    ops = tf.lite.OpsSet
+    flex = _summary_model(tf, lambda y: tf.math.cumprod(y, axis=1),
+                          target_spec=tf.lite.TargetSpec(supported_ops={ops.TFLITE_BUILTINS, ops.SELECT_TF_OPS}))
+    with pytest.raises(ModelError) as err:
+        ModelRunner(flex)
+    assert str(err.value) == ("LiteRT cannot load the model: the model uses the TensorFlow (Flex) op Cumprod, which "
+                              "neither LiteRT here nor TFLite Micro on the board can run: convert it without "
+                              "SELECT_TF_OPS, with built-in TensorFlow Lite ops only")
+
+
+def test_a_model_with_custom_ops_is_refused_naming_them() -> None:
+    tf = pytest.importorskip("tensorflow")
+    custom = _summary_model(tf, tf.math.bessel_i0e, allow_custom_ops=True)
+    with pytest.raises(ModelError) as err:
+        ModelRunner(custom)
+    assert str(err.value) == ("LiteRT cannot load the model: the model uses the custom op BesselI0e, which neither "
+                              "LiteRT here nor TFLite Micro on the board can run: convert it without allow_custom_ops, "
+                              "with built-in TensorFlow Lite ops only")
+
+
+SIGNED_RANGE = (-128, 127)  # what a converter is often calibrated on: int8-like values, not the raw spectrogram
+
+
+def test_a_uint8_input_for_another_range_warns_which_values_it_clips(golden_dir) -> None:
+    tf = pytest.importorskip("tensorflow")
+    tf.keras.utils.set_random_seed(3)
+    model = tf.keras.Sequential([tf.keras.Input((FRAMES, CHANNELS, 1), batch_size=1),
+                                 tf.keras.layers.Conv2D(4, (5, 5), strides=(3, 3), activation="relu"),
+                                 tf.keras.layers.Flatten(), tf.keras.layers.Dense(CLASSES, activation="softmax")])
+    rng = np.random.default_rng(4)
+
+    def representative():  # type: ignore[no-untyped-def]
+        for _ in range(8):
+            yield [rng.uniform(*SIGNED_RANGE, (1, FRAMES, CHANNELS, 1)).astype(np.float32)]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = converter.inference_output_type = tf.uint8
+    runner = ModelRunner(converter.convert())
+    scale, zero = runner.input_quantization
+    high = (255 - zero) * scale
+    assert runner.input_dtype == np.uint8 and high < 200  # the model holds about -128..127
+    warning = runner.input_range_problem
+    assert warning.startswith(f"the model's uint8 input (scale {scale:.4g}, zero point {zero}) holds ")
+    assert f"so values above {high:.4g} become 255: convert the model with int8 input and output" in warning
+    assert "the frontend's raw spectrogram (0..666)" in warning  # the convention the workbench assumes
+    # what it says is so: the raw spectrogram's values above that are fed as 255, as if they were no higher
+    features = np.load(golden_dir / "tts_yes.npz")["features_uint16"]
+    assert (features > high).mean() > 0.2
+    np.testing.assert_array_equal(runner.run(features), runner.run(np.minimum(features, math.ceil(high))))

@@ -3,20 +3,22 @@ does), and a mismatch says which fe.* values would match -- checked on the rule 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 import numpy as np
 import pytest
 
-from workbench.assets import sample_audio_path
+from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.engine import Engine
 from workbench.core.errors import ModelError
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import model_from_bytes, model_with_params
-from workbench.core.model.model_input import spectrogram_input
+from workbench.core.model.model_input import input_range_problem, spectrogram_input, stream_problem
+from workbench.core.model.tflite_graph import ModelGraph, parse_model
 from workbench.evaluation.clip_scores import ClipScorer
 
 FRAMES, CHANNELS = 49, 40
@@ -75,6 +77,26 @@ def test_a_spectrogram_of_another_shape_names_fe_values_that_give_it(shape: tupl
     fixed = {**params, **_suggested_params(problem)}
     assert FrontendSettings.from_params(fixed).spectrogram_shape == (shape[1], shape[2])
     assert spectrogram_input(shape, fixed).fits
+
+
+@pytest.mark.parametrize("shape,fix", [
+    ((1, 98, 40, 1), "fe.window_step_ms=10"),
+    ((1, 99, 40), "fe.window_step_ms=10 and fe.window_size_ms=20"),  # 1 s at 10 ms, not 2 s at 20 ms
+    ((1, 98, 13), "fe.filterbank_n_channels=13 and fe.window_step_ms=10"),
+])
+def test_more_frames_are_the_same_second_at_a_finer_step(shape: tuple[int, ...], fix: str) -> None:
+    problem = spectrogram_input(shape, {}).problem
+    assert problem.endswith(f"give 49 x 40: set {fix} to match")
+    fixed = _suggested_params(problem)
+    settings = FrontendSettings.from_params(fixed)
+    assert settings.sample_length_ms == FrontendSettings().sample_length_ms  # the model's second of audio, kept
+    assert settings.spectrogram_shape == (shape[1], shape[2]) and spectrogram_input(shape, fixed).fits
+
+
+def test_fewer_frames_than_any_step_gives_come_from_a_shorter_sample() -> None:
+    """24 frames of 1 s would need a step longer than the window: the sample length changes instead."""
+    problem = spectrogram_input((1, 24, 40, 1), {}).problem
+    assert problem.endswith("set fe.sample_length_ms=490 to match")
 
 
 def test_the_mfcc_message_names_the_channel_setting() -> None:
@@ -198,10 +220,71 @@ def test_a_bare_conversion_still_runs_on_its_own_spectrogram() -> None:
         runner.feature_shape
 
 
-def test_a_view_describing_a_model_gets_the_runners_reason_before_anyone_runs_it() -> None:
-    from workbench.core.model.model_input import stream_problem
+def _bundled_graph(input_shape: tuple[int, ...] = (1, FRAMES, CHANNELS, 1), outputs: int = 1) -> ModelGraph:
+    """The bundled model's graph, its input reshaped and its output listed ``outputs`` times."""
+    graph = parse_model(default_model_path().read_bytes())
+    tensors = list(graph.tensors)
+    tensors[graph.inputs[0]] = dataclasses.replace(tensors[graph.inputs[0]], shape=input_shape)
+    return dataclasses.replace(graph, tensors=tuple(tensors), outputs=graph.outputs * outputs)
 
-    assert stream_problem([(1, FRAMES, CHANNELS, 1)], 1, {}) == ""
-    assert stream_problem([(1, FRAMES, CHANNELS, 1)], 2, {}) == ("expected a model with one input and one output, "
-                                                                 "got 1 and 2")
-    assert stream_problem([(1, 1000)], 1, {}) == spectrogram_input((1, 1000), {}).problem != ""
+
+def test_a_view_describing_a_model_gets_the_runners_reason_before_anyone_runs_it() -> None:
+    assert stream_problem(_bundled_graph(), {}) == ""
+    assert stream_problem(_bundled_graph(outputs=2), {}) == ("expected a model with one input and one output, "
+                                                             "got 1 and 2")
+    assert stream_problem(_bundled_graph((1, 1000)), {}) == spectrogram_input((1, 1000), {}).problem != ""
+
+
+def _int16_model() -> bytes:
+    """A 16x8 model (int16 activations and input, int8 weights), as the converter's experimental mode makes it."""
+    tf = pytest.importorskip("tensorflow")
+    tf.keras.utils.set_random_seed(9)
+    model = tf.keras.Sequential([tf.keras.Input((FRAMES, CHANNELS, 1), batch_size=1), tf.keras.layers.Flatten(),
+                                 tf.keras.layers.Dense(CLASSES, activation="softmax")])
+    rng = np.random.default_rng(9)
+
+    def representative():  # type: ignore[no-untyped-def]
+        for _ in range(4):
+            yield [rng.uniform(-128, 127, (1, FRAMES, CHANNELS, 1)).astype(np.float32)]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+    converter.inference_input_type = converter.inference_output_type = tf.int16
+    return bytes(converter.convert())
+
+
+def test_an_input_type_the_runner_cannot_fill_is_the_views_problem_too() -> None:
+    """kws info and the Model workspace say what kws detect and the Live view would fail with."""
+    int16 = model_from_bytes(_int16_model(), "int16")  # it loads: it can be described and profiled
+    problem = stream_problem(parse_model(int16.tflite), int16.params)
+    assert problem.startswith("the model's input type int16 is not supported (the workbench feeds int8, uint8, "
+                              "uint16 or float32 spectrograms): convert the model with int8 input and output")
+    assert "inference_input_type=tf.int8" in problem
+    with pytest.raises(ModelError) as caught:
+        ModelRunner(int16.tflite)
+    assert str(caught.value) == problem
+
+
+@pytest.mark.parametrize("dtype,scale,zero,clipped", [
+    ("uint8", 1.0, 128, "values above 127 become 255"),  # the converter's default for a uint8 input
+    ("uint8", 1 / 255, 0, "values above 1 become 255"),  # a model that takes 0..1
+    ("uint8", 2.6, -100, "values below 260 become 0"),
+    ("uint8", 0.0, 0, "values above 255 become 255"),  # unquantised: the values as they are
+])
+def test_a_uint8_input_that_cannot_hold_the_spectrogram_says_what_is_clipped(dtype: str, scale: float, zero: int,
+                                                                              clipped: str) -> None:
+    problem = input_range_problem(dtype, scale, zero)
+    assert f"so {clipped}: convert the model with int8 input and output" in problem
+
+
+@pytest.mark.parametrize("dtype,scale,zero", [("uint8", 666 / 255, 0), ("uint8", 640 / 255, 0), ("int8", 1.0, 0),
+                                              ("float32", 0.0, 0), ("uint16", 0.0, 0)])
+def test_an_input_that_holds_the_spectrogram_gets_no_warning(dtype: str, scale: float, zero: int) -> None:
+    assert input_range_problem(dtype, scale, zero) == ""
+
+
+def test_a_model_calibrated_on_the_spectrogram_it_is_fed_gets_no_warning(twins) -> None:  # type: ignore[no-untyped-def]
+    grid_tflite, flat_tflite, _ = twins
+    assert ModelRunner(grid_tflite).input_range_problem == ModelRunner(flat_tflite).input_range_problem == ""

@@ -1,5 +1,6 @@
 """A model file that cannot be parsed gets one sentence saying it is damaged or cut short, whatever the parser
-raised: real bundled models, cut short and damaged with fixed seeds."""
+raised, and one with nothing to run says so: real bundled models, cut short and damaged with fixed seeds, or with
+their layers removed."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import pytest
 
 from workbench.assets import default_model_path
 from workbench.core.errors import ModelError
+from workbench.core.model.model_file import model_from_bytes
+from workbench.core.model.model_params import pack_model, unpack_model
 from workbench.core.model.tflite_graph import parse_model
 
 FLIPPED_BYTES = 50  # spread over a 39 kB model: a file damaged on disk, its length unchanged
 FLIP_SEEDS = range(12)
 FIRST_FLIPPED_BYTE = 8  # after the root offset and the 'TFL3' identifier, so that the file still claims to be a model
 UNREADABLE = "the TensorFlow Lite model is damaged or truncated: its tables cannot be read"
+NO_OPERATORS = "The model has no operators (nothing to run)."
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +53,19 @@ def test_damaged_bytes_get_the_same_sentence_or_a_layer_error(model_bytes: bytes
     assert len(messages) >= len(FLIP_SEEDS) // 2  # most of these seeds break the tables
     assert any(m.startswith(UNREADABLE) for m in messages)
     assert all(m.startswith(UNREADABLE) or m.startswith("Layer ") for m in messages)
+
+
+def without_operators(tflite: bytes) -> bytes:
+    """``tflite`` with its main subgraph's layers removed: its tensors, inputs and outputs kept, so LiteRT loads it."""
+    schema, model = unpack_model(tflite)
+    model.subgraphs[0].operators = []
+    return pack_model(schema, model)
+
+
+def test_a_model_without_operators_is_refused_when_it_is_read(model_bytes: bytes) -> None:
+    empty = without_operators(model_bytes)
+    assert _parse_error(empty) == NO_OPERATORS
+    with pytest.raises(ModelError) as caught:  # what kws detect/evaluate/calibrate and the window load it with
+        model_from_bytes(empty, "empty")
+    assert str(caught.value) == f"empty: {NO_OPERATORS}"
+    assert len(parse_model(model_bytes).operators) > 0  # the same model with its layers is read

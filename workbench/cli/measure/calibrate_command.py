@@ -119,6 +119,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.assets import default_model_path
     from workbench.core.atomic_write import check_destination
     from workbench.core.model.model_file import load_model, model_copy_path
+    from workbench.core.model.output_kind import output_kind
+    from workbench.core.model.tflite_graph import parse_model
 
     out = out or sys.stdout
     request = build_request(args)
@@ -131,8 +133,16 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         check_destination(args.apply_to)
     models = [load_model(path) for path in model_paths]
     _check_runnable(model_paths, models)
+    if args.model is None:
+        _check_default_model_knows(request.labels_path, models[0])
     _check_length(request.stream_path, models)
     progress = ProgressOutput(args.progress)
+    for model in models:  # before the replay: the thresholds swept below would mean no probability
+        if notice := output_kind(parse_model(model.tflite)).notice():  # (JSON lines keep stderr all JSON)
+            if progress.mode == "jsonl":
+                progress.message(f"warning: {model.name}: {notice}")
+            else:
+                print(f"kws: warning: {model.name}: {notice}", file=sys.stderr)
     cancel = threading.Event()
     with cancel_on_signals(cancel):
         results = _calibrate_all(models, request, progress, cancel)
@@ -154,6 +164,23 @@ def _check_runnable(paths: list[Path], models: list[Any]) -> None:
             Engine(model)
         except WorkbenchError as exc:
             raise ModelError(f"{path}: {exc}") from None
+
+
+def _check_default_model_knows(labels_path: Path, model: Any) -> None:
+    """Without --model the bundled model is calibrated: labels of keywords it does not know are the user's own
+    words, so say which model was used and to pass theirs (the label check's advice, to label those words
+    '_unknown_', is for a model the user chose)."""
+    from workbench.calibration.streams.labels import LabelsError, load_labels
+    from workbench.core.detection.detector import keyword_classes
+    from workbench.core.wording import listed, plural
+
+    labels = load_labels(labels_path)
+    unknown = list(dict.fromkeys(e.label for e in labels.keyword_events if e.label not in model.classes))
+    if unknown:
+        known = ", ".join(keyword_classes(model.classes)) or "none"  # as the label check lists them
+        raise LabelsError(f"{labels.source} marks the {plural(len(unknown), 'keyword')} {listed(unknown)}, which "
+                          f"the default model {model.name} does not know (its keywords: {known}): no --model was "
+                          "given, so the bundled model was used; pass your model with --model")
 
 
 def _check_length(stream: Path, models: list[Any]) -> None:

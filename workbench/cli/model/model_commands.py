@@ -1,5 +1,8 @@
 """``kws info`` (what a model is and every parameter it carries) and ``kws params`` (change them).
 
+``kws info`` says when the output is logits rather than probabilities
+(:mod:`workbench.core.model.output_kind`): the scores it gives are then on no 0-1 scale.
+
 ``kws params`` writes MLTK's ``SL_PARAMSv1`` metadata, so the tuned values travel with the model to the
 board. It never overwrites the input unless asked (``--in-place``), and writes atomically. Values typed
 on the command line for a parameter the firmware reads take its type (``PARAMETER_KINDS``: a threshold
@@ -35,6 +38,7 @@ from workbench.core.detection.settings import (
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import LoadedModel, load_model, model_copy_path, model_with_params, save_model
 from workbench.core.model.model_input import stream_problem
+from workbench.core.model.output_kind import output_kind
 from workbench.core.model.tflite_graph import parse_model
 
 FRONTEND_PREFIX = "fe."
@@ -113,6 +117,7 @@ def format_value(value: Any) -> str:
 def describe(model: LoadedModel) -> dict[str, Any]:
     """Everything ``kws info`` shows, as JSON-ready data."""
     graph = parse_model(model.tflite)
+    output = output_kind(graph)
 
     def tensor(i: int) -> dict[str, Any]:
         t = graph.tensors[i]
@@ -125,10 +130,10 @@ def describe(model: LoadedModel) -> dict[str, Any]:
     return {"name": model.name, "path": str(model.path) if model.path else None, "file_size": model.file_size,
             "classes": list(model.classes), "inputs": [tensor(i) for i in graph.inputs],
             "outputs": [tensor(i) for i in graph.outputs], "layers": layers,
+            "scores": "probabilities" if output.probabilities else "logits", "scores_notice": output.notice(),
             "parameters": {k: _json_value(v) for k, v in model.params.items()},
             "board_problems": board_problems(model.params, quote(str(model.path)) if model.path else "MODEL"),
-            "stream_problem": stream_problem([graph.tensors[i].shape for i in graph.inputs], len(graph.outputs),
-                                             model.params)}
+            "stream_problem": stream_problem(graph, model.params)}
 
 
 def _json_value(value: Any) -> Any:
@@ -162,6 +167,8 @@ def _print_info(info: dict[str, Any], params: dict[str, Any]) -> None:
             print(f"{title}:")
             for key in keys:
                 print(f"  {key:<{_KEY_WIDTH}} {format_value(params[key])}")
+    if info["scores_notice"]:
+        print(f"scores: {info['scores_notice']}")
     if info["stream_problem"]:
         print(f"stream: {info['stream_problem']}")
     for problem in info["board_problems"]:

@@ -13,7 +13,10 @@ flattened ``[1, 1960]`` alike; :mod:`workbench.core.model.model_input` is that r
 * float32 input: the raw uint16 frontend output as float, times ``samplewise_norm.rescale`` when that
   parameter is non-zero, else standardised per sample when ``samplewise_norm.mean_and_std`` is true;
 * uint8 input (the firmware has no path for it): the raw output quantised with the tensor's own scale
-  and zero point.
+  and zero point; an input quantised for another range runs with the values it cannot hold clipped, and
+  :attr:`ModelRunner.input_range_problem` says which (:func:`~workbench.core.model.model_input.input_range_problem`).
+
+Any other input type is refused, in the words ``kws info`` uses (:mod:`workbench.core.model.model_input`).
 
 Scores: int8 output + 128 and float ``(uint8_t)(p * 255)``, as ``recognize_commands.cc`` converts them;
 uint8 output as is. The runtime falls back to ``tflite_runtime`` when LiteRT is absent. TensorFlow is never
@@ -23,6 +26,9 @@ LiteRT's native code prints "INFO: Created TensorFlow Lite XNNPACK delegate for 
 descriptor 2 when the tensors are allocated, and has no switch for it (``TF_CPP_MIN_LOG_LEVEL`` does not
 reach its minimal logger). Stderr must carry only the workbench's own messages (a CLI error is one line),
 so fd 2 is filtered while the interpreter is made (:mod:`workbench.core.native_noise`): only those lines are dropped.
+
+A model converted with ``SELECT_TF_OPS`` (Flex ops) or ``allow_custom_ops`` fails to load with LiteRT's text for
+Android builds; when that text names the graph's custom ops, the error names them and says how to convert instead.
 """
 
 from __future__ import annotations
@@ -37,8 +43,10 @@ import numpy.typing as npt
 
 from workbench.core import native_noise
 from workbench.core.errors import ModelError
-from workbench.core.model.model_input import SpectrogramInput, spectrogram_input, tensor_count_problem
+from workbench.core.model.model_input import (SpectrogramInput, input_range_problem, input_type_problem,
+                                              spectrogram_input, tensor_count_problem)
 from workbench.core.model.model_params import read_params
+from workbench.core.model.tflite_graph import ModelGraph, parse_model
 
 SCORE_OFFSET_INT8 = 128
 SCORE_SCALE_FLOAT = 255
@@ -51,7 +59,7 @@ _UINT8_MAX = 255
 # The TensorFlow Lite runtimes in the order they are tried: (package, distribution, the name users know)
 RUNTIMES = (("ai_edge_litert", "ai-edge-litert", "LiteRT"), ("tflite_runtime", "tflite-runtime", "TFLite runtime"))
 _INTERPRETER_MODULES = tuple(f"{package}.interpreter" for package, _distribution, _name in RUNTIMES)
-_SUPPORTED_INPUTS = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.float32))
+FLEX_PREFIX = "Flex"  # the converter names a Select TensorFlow op (SELECT_TF_OPS) "Flex" + the TensorFlow op
 # LiteRT's error reporter appends each message to the last with no separator: "... in XNNPACK delegateunsupported
 # datatype ...", "... for tensor 0Node number 4 ...". Where one message ends and the next begins: after the
 # XNNPACK delegate's closing words, or where a capitalised word follows a number or a full stop directly.
@@ -80,11 +88,32 @@ def runtime_message(exc: BaseException) -> str:
     return MESSAGE_SEPARATOR.join(messages) if messages else type(exc).__name__
 
 
+def _ops_text(kind: str, names: list[str]) -> str:
+    return f"the {kind} op{'s' if len(names) > 1 else ''} {', '.join(names)}"
+
+
+def custom_ops_problem(graph: ModelGraph, runtime_text: str) -> str:
+    """Why LiteRT could not load ``graph``, when its error (``runtime_text``) names the graph's custom ops ("" when
+    it names none): Flex ops need TensorFlow's kernels and other custom ops kernels of their own, which neither
+    LiteRT's standard interpreter nor TFLite Micro on the board has."""
+    named = [code for code in dict.fromkeys(op.custom_code for op in graph.operators if op.custom_code)
+             if code in runtime_text]
+    if not named:
+        return ""
+    flex = [code.removeprefix(FLEX_PREFIX) for code in named if code.startswith(FLEX_PREFIX)]
+    custom = [code for code in named if not code.startswith(FLEX_PREFIX)]
+    uses = ([_ops_text("TensorFlow (Flex)", flex)] if flex else []) + ([_ops_text("custom", custom)] if custom else [])
+    without = (["SELECT_TF_OPS"] if flex else []) + (["allow_custom_ops"] if custom else [])
+    return (f"the model uses {' and '.join(uses)}, which neither LiteRT here nor TFLite Micro on the board can run: "
+            f"convert it without {' or '.join(without)}, with built-in TensorFlow Lite ops only")
+
+
 class ModelRunner:
     """One interpreter for one model; ``run`` takes one (frames, channels) spectrogram."""
 
     def __init__(self, tflite: bytes, num_threads: int = 1) -> None:
         params = read_params(bytes(tflite))  # also rejects bytes that are not a TFLite model
+        graph = parse_model(bytes(tflite))  # ... and one with nothing to run; names its custom ops
         self._rescale = float(params.get(RESCALE_KEY) or 0.0)
         self._mean_and_std = bool(params.get(MEAN_AND_STD_KEY, False))
         self._int8_values = params.get(FEATURES_DTYPE_KEY) == "int8"
@@ -95,14 +124,14 @@ class ModelRunner:
         except ModelError:
             raise
         except Exception as exc:  # LiteRT raises ValueError/RuntimeError with its own text
-            raise ModelError(f"LiteRT cannot load the model: {runtime_message(exc)}") from None
+            said = runtime_message(exc)
+            raise ModelError(f"LiteRT cannot load the model: {custom_ops_problem(graph, said) or said}") from None
         inputs, outputs = self._interp.get_input_details(), self._interp.get_output_details()
         if problem := tensor_count_problem(len(inputs), len(outputs)):
             raise ModelError(problem)
         self._in, self._out = inputs[0], outputs[0]
-        if self.input_dtype not in _SUPPORTED_INPUTS:
-            raise ModelError(f"the model's input type {self.input_dtype} is not supported "
-                             "(int8, uint8, uint16 or float32 spectrograms)")
+        if problem := input_type_problem(self.input_dtype.name):
+            raise ModelError(problem)
         self._spectrogram = spectrogram_input(self.input_shape, params)
 
     # -- what the model expects --------------------------------------------------------------------
@@ -150,6 +179,12 @@ class ModelRunner:
     def output_quantization(self) -> tuple[float, int]:
         scale, zero = self._out.get("quantization", (0.0, 0))
         return float(scale), int(zero)
+
+    @property
+    def input_range_problem(self) -> str:
+        """A warning for the user ("" when there is none): which spectrogram values the input clips, and the input
+        convention the workbench assumes. The model runs all the same, as it would wherever it is fed this way."""
+        return input_range_problem(self.input_dtype.name, *self.input_quantization)
 
     # -- running ---------------------------------------------------------------------------------
     def _check_shape(self, x: np.ndarray) -> None:
@@ -200,12 +235,13 @@ class ModelRunner:
 
     def run(self, features: npt.ArrayLike) -> np.ndarray:
         """The raw output row for one spectrogram."""
-        self._interp.set_tensor(self._in["index"], self._model_input(features))
+        x = self._model_input(features)  # (its ModelErrors say what is wrong with the spectrogram)
         try:
+            self._interp.set_tensor(self._in["index"], x)
             self._interp.invoke()
-        except Exception as exc:  # a kernel error inside LiteRT
+            return self._interp.get_tensor(self._out["index"]).reshape(-1).copy()
+        except Exception as exc:  # a kernel error inside LiteRT, or an output it never wrote
             raise ModelError(f"LiteRT failed to run the model: {runtime_message(exc)}") from None
-        return self._interp.get_tensor(self._out["index"]).reshape(-1).copy()
 
     def scores_u8(self, features: npt.ArrayLike) -> npt.NDArray[np.uint8]:
         """Scores 0-255 exactly as the firmware converts the output tensor."""

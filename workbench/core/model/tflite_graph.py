@@ -192,7 +192,8 @@ def _tensor(index: int, t: Any, buffers: list[Any], tflite: bytes) -> TensorInfo
 def parse_model(tflite: bytes) -> ModelGraph:
     """Parse a .tflite FlatBuffer into a :class:`ModelGraph` (its first subgraph).
 
-    Raises :class:`ModelError` when the bytes are not a TFLite model or are truncated/corrupt.
+    Raises :class:`ModelError` when the bytes are not a TFLite model, are truncated/corrupt, or hold nothing to
+    run (no subgraph, or a subgraph without operators).
     """
     if not isinstance(tflite, (bytes, bytearray, memoryview)):
         raise ModelError("A model must be given as bytes.")
@@ -204,6 +205,8 @@ def parse_model(tflite: bytes) -> ModelGraph:
         if not model.subgraphs:
             raise ModelError("The model has no subgraph (no layers to run).")
         sub = model.subgraphs[0]
+        if not sub.operators:  # LiteRT loads it, then has no output to read: refused here, as above
+            raise ModelError("The model has no operators (nothing to run).")
         buffers = list(model.buffers or [])
         tensors = tuple(_tensor(i, t, buffers, tflite) for i, t in enumerate(sub.tensors or []))
         codes = [_op_name(c) for c in (model.operatorCodes or [])]

@@ -6,7 +6,9 @@ with, and the detection parameters the firmware reads from the SL_PARAMSv1 metad
 all of them for the model the workbench runs, so "why does the board behave differently" starts
 from facts. It reads the structure with :func:`workbench.core.model.tflite_graph.parse_model` (no
 interpreter, no TensorFlow). The parameter table (:class:`ParameterTableView`) puts the file's value
-beside the value in use and lets the user edit the detection parameters there.
+beside the value in use and lets the user edit the detection parameters there. A model whose output is logits
+rather than probabilities (:mod:`workbench.core.model.output_kind`) gets a note under its output: its scores, the
+Live view's threshold among them, are then on no 0-1 scale.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from workbench.core.detection.tuning import DetectionTuning
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.model_input import stream_problem
+from workbench.core.model.output_kind import output_kind
 from workbench.core.model.tflite_graph import ModelGraph, TensorInfo, parse_model
 from workbench.gui.model.parameter_table_view import (
     COLUMN_FILE, COLUMN_NOW, GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER, ParameterTableView, format_value,
@@ -241,15 +244,16 @@ class ModelInfoView(QWidget):
         else:
             graph = self._graph
             fields["input"].setText(self._tensors_text(graph, graph.inputs))
-            fields["output"].setText(self._tensors_text(graph, graph.outputs))
+            notice = output_kind(graph).notice()
+            fields["output"].setText(self._tensors_text(graph, graph.outputs)
+                                     + (f"\n{notice[0].upper()}{notice[1:]}." if notice else ""))
             ops = ", ".join(op.op for op in graph.operators)
             fields["layers"].setText(f"{len(graph.operators)}: {ops}" if ops else "0")
         for key in WHOLE_WORD_FIELDS:
             keep_words_whole(fields[key])
         frontend = describe_frontend(model.params)
         parsed = self._graph
-        problem = stream_problem([parsed.tensors[i].shape for i in parsed.inputs], len(parsed.outputs),
-                                 model.params) if parsed else ""
+        problem = stream_problem(parsed, model.params) if parsed else ""
         fields["frontend"].setText(f"{frontend}\nThe live stream cannot feed this model: {problem}." if problem
                                    else frontend)
         refused = board_problems(model.params, quote(str(model.path)) if model.path is not None else "MODEL")
