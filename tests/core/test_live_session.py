@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.frontend_rates import LOW_RATE, low_rate_model
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.audio.sources import FileSource
 from workbench.core.engine import Engine, detections_of
-from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import LiveSession
 from workbench.core.model.model_file import load_model
 
@@ -65,9 +65,39 @@ def test_recording_captures_what_the_engine_heard(model) -> None:
     assert not session.recording
 
 
-def test_source_rate_must_match_the_model(model) -> None:
-    class Odd:
-        sample_rate = 8000
+def test_a_model_at_another_rate_hears_the_file_as_the_file_loader_gives_it(model) -> None:
+    """An 8 kHz frontend gets the 16 kHz source converted, sample for sample as ``load_audio(path, 8000)``: the
+    audio kws calibrate replays. Times, recording and stream length count the model's samples."""
+    low = low_rate_model(model)
+    clip = load_audio(sample_audio_path(), LOW_RATE)
+    offline = Engine(low).run_clip(clip.samples)
+    session = LiveSession(Engine(low), FileSource(sample_audio_path(), realtime=False))
+    session.start_recording()
+    session.start()
+    assert session.wait(30), "the file source never finished"
+    recorded = session.stop_recording()
+    session.close()
+    assert session.error is None
+    np.testing.assert_array_equal(recorded, clip.samples)
+    assert session.engine.samples_seen == clip.samples.size and session.engine.stream_time_s == 4.5
+    rows, cursor = session.inferences.since(0)
+    assert cursor == len(offline) == 45  # one every 100 ms of the 4.5 s, as at 16 kHz
+    np.testing.assert_array_equal(rows[:, 0], [r.time_s for r in offline])
+    np.testing.assert_array_equal(rows[:, 1:1 + len(low.classes)], np.stack([r.scores for r in offline]))
+    assert [e.detection for e in session.detections.all()] == detections_of(offline)
+    _, blocks = session.envelope.since(0)
+    assert blocks == clip.samples.size // (LOW_RATE // 100)  # one min/max pair per 10 ms
 
-    with pytest.raises(WorkbenchError, match="8000 Hz"):
-        LiveSession(Engine(model), Odd())  # type: ignore[arg-type]
+
+def test_a_source_slower_than_the_model_is_converted_up() -> None:
+    """A source at 8 kHz feeding a 16 kHz model (no such source ships, but the rule is any rate to the model's)."""
+
+    class Slow(FileSource):
+        sample_rate = LOW_RATE
+
+    model_16k = load_model(default_model_path())
+    session = LiveSession(Engine(model_16k), Slow(sample_audio_path(), realtime=False))
+    session.start()
+    assert session.wait(30)
+    session.close()
+    assert session.error is None and session.engine.samples_seen == 2 * load_audio(sample_audio_path()).samples.size

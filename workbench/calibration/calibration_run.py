@@ -25,15 +25,22 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.calibration.results.false_accept_words import false_accept_words, top_false_accept_words
+from workbench.calibration.results.keyword_misses import keyword_misses_reason
 from workbench.calibration.results.speaker_spread import SpeakerCounts, SpeakerSpread, speaker_counts, spread_of
 from workbench.calibration.streams.labels import StreamLabels, load_labels
 from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S, SetMetrics
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
-from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS, ReplayScores, replay_samples
+from workbench.calibration.replay import (
+    FRONTEND_RESET_SUPPRESSION_MS,
+    ReplayScores,
+    model_sample_rate,
+    replay_samples,
+)
 from workbench.calibration.sweep.scoring import CalibrationAudio, SweepTable, evaluate_set, run_sweep
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.sweep.grid import ParameterSet, SweepRanges, parameter_grid
-from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
+from workbench.core.audio.audio_file import load_audio
+from workbench.core.detection.detector import keyword_classes
 from workbench.core.detection.never_detects import never_detects_reason
 from workbench.core.detection.settings import SCORE_MAX, DetectionSettings
 from workbench.core.errors import SettingsError, WorkbenchError
@@ -128,6 +135,14 @@ class CalibrationResult:
         """Is the recommendation the model's own parameters (nothing to change)?"""
         return self.recommended is not None and self.recommended == self.model_index
 
+    @cached_property
+    def keyword_misses(self) -> str | None:
+        """Why the recommended set is no setting to ship though it meets the target: it detects none of the
+        stream's keywords (:mod:`~workbench.calibration.results.keyword_misses`); None when it detects some."""
+        frr = None if self.recommended is None else float(self.table.frr[self.recommended])
+        return keyword_misses_reason(self.table.frr, self.table.fa_per_hour, frr, self.request.target_fa_per_hour,
+                                     keyword_classes(self.model.classes))
+
     @property
     def recommended_set(self) -> ParameterSet | None:
         return None if self.recommended is None else self.table.sets[self.recommended]
@@ -145,8 +160,9 @@ class CalibrationResult:
         return pset.settings(self.calibrated_settings)
 
 
-def _load_samples(path: Path, what: str) -> npt.NDArray[np.int16]:
-    clip = load_audio(path)
+def _load_samples(path: Path, what: str, sample_rate: int) -> npt.NDArray[np.int16]:
+    """The recording at ``sample_rate`` (the model's: see :func:`model_sample_rate`)."""
+    clip = load_audio(path, sample_rate)
     if clip.samples.size == 0:
         raise WorkbenchError(f"the {what} {path.name} holds no audio")
     return clip.samples
@@ -155,14 +171,15 @@ def _load_samples(path: Path, what: str) -> npt.NDArray[np.int16]:
 def run_calibration(model: LoadedModel, request: CalibrationRequest, progress: PhaseProgress | None = None,
                     cancel: threading.Event | None = None) -> CalibrationResult:
     """Replay, sweep and recommend (see the module docstring)."""
-    stream_samples = _load_samples(request.stream_path, "stream")
+    rate = model_sample_rate(model)
+    stream_samples = _load_samples(request.stream_path, "stream", rate)
     labels = load_labels(request.labels_path).validated(
-        model.classes, stream_samples.size / DEFAULT_SAMPLE_RATE, model_name=f"model {model.name}",
+        model.classes, stream_samples.size / rate, model_name=f"model {model.name}",
         audio_name=request.stream_path.name)
     if not labels.keyword_events:
         raise WorkbenchError(f"{labels.source} marks no keyword of model {model.name}: false rejects cannot be "
                              "measured without keywords (give background-only audio with --background)")
-    backgrounds = [(p, _load_samples(p, "background recording")) for p in request.background_paths]
+    backgrounds = [(p, _load_samples(p, "background recording", rate)) for p in request.background_paths]
     total = stream_samples.size + sum(s.size for _, s in backgrounds)
     done = 0
 

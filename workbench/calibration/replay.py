@@ -26,6 +26,7 @@ import numpy.typing as npt
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import MS_PER_SECOND, Engine
 from workbench.core.errors import WorkbenchError
+from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.model_file import LoadedModel
 
 REPLAY_BLOCK_S = 10.0  # progress and cancel granularity
@@ -70,10 +71,18 @@ def replay_settings(model: LoadedModel, latency_ms: int | None = None) -> Detect
     return settings
 
 
+def model_sample_rate(model: LoadedModel) -> int:
+    """The rate ``model``'s frontend hears (``fe.sample_rate_hz``, as the engine reads it): every recording a
+    replay gets is loaded at this rate, once, so its samples, its length and its label times all count the same
+    seconds (a 16 kHz load for an 8 kHz model doubled the stream's length and halved its FA/h)."""
+    return int(FrontendSettings.from_params(model.params).sample_rate_hz)
+
+
 def replay_samples(model: LoadedModel, samples: npt.NDArray[np.int16], name: str, *,
                    latency_ms: int | None = None, progress: ProgressCallback | None = None,
                    cancel: threading.Event | None = None) -> ReplayScores:
-    """Run ``samples`` (16 kHz mono int16) through a fresh engine once; raises :class:`CalibrationCancelled`."""
+    """Run ``samples`` (mono int16 at :func:`model_sample_rate`) through a fresh engine once; raises
+    :class:`CalibrationCancelled`."""
     engine = Engine(model, replay_settings(model, latency_ms))
     audio = np.asarray(samples)
     if audio.dtype != np.int16 or audio.ndim != 1:
@@ -107,8 +116,8 @@ def replay_samples(model: LoadedModel, samples: npt.NDArray[np.int16], name: str
 
 
 def replay_file(model: LoadedModel, path: str | Path, **kwargs: object) -> ReplayScores:
-    """Load an audio file as the engine hears it (16 kHz mono int16, recorded level) and replay it."""
+    """Load an audio file as the engine hears it (mono int16 at the model's rate, recorded level) and replay it."""
     from workbench.core.audio.audio_file import load_audio
 
-    clip = load_audio(path)
+    clip = load_audio(path, model_sample_rate(model))
     return replay_samples(model, clip.samples, Path(path).name, **kwargs)  # type: ignore[arg-type]

@@ -5,6 +5,10 @@ single worker pulls whatever has arrived, runs the engine, and appends what the 
 fixed-size histories (spectrogram rows, score vectors, waveform envelope, detections). A GUI timer
 then reads only the rows that are new since its last frame; nothing here knows about Qt. The CLI uses
 the same class for ``kws detect --mic``, so live and offline share one code path.
+
+Sources deliver 16 kHz; a model whose frontend runs at another rate (``fe.sample_rate_hz``) hears the
+source converted to its rate (:class:`~workbench.core.audio.rate_converter.RateConverter`, the file
+loader's conversion streamed), so every history, the recording and every time here count the model's samples.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from workbench.core.audio.rate_converter import RateConverter
 from workbench.core.detection.detector import Detection
 from workbench.core.engine import Engine, InferenceResult
 from workbench.core.errors import WorkbenchError
@@ -64,10 +69,6 @@ class LiveSession:
     """Owns the worker thread; views read the histories, never the engine."""
 
     def __init__(self, engine: Engine, source: AudioSourceLike, history_seconds: float = HISTORY_SECONDS) -> None:
-        if source.sample_rate != engine.sample_rate:
-            raise WorkbenchError(
-                f"audio source delivers {source.sample_rate} Hz but the model needs {engine.sample_rate} Hz"
-            )
         self.engine = engine
         self.source = source
         n_classes = len(engine.classes)
@@ -82,6 +83,8 @@ class LiveSession:
         self.result_listeners: list[Callable[[InferenceResult], None]] = []
         self.error: str | None = None
         self._block = engine.sample_rate * ENVELOPE_BLOCK_MS // 1000
+        self._converter = (None if source.sample_rate == engine.sample_rate
+                           else RateConverter(source.sample_rate, engine.sample_rate))
         self._carry = np.empty(0, np.int16)
         self._clipped = 0
         self._stop = threading.Event()
@@ -139,7 +142,7 @@ class LiveSession:
             stream_time_s=self.engine.stream_time_s,
             inferences=self.inferences.total,
             overflows=int(getattr(self.source, "overflows", 0)),
-            lag_s=pending / self.engine.sample_rate,
+            lag_s=pending / self.source.sample_rate,  # the source's samples, not yet converted
             cpu_load=self._cpu_load,
             clipped_blocks=self._clipped,
         )
@@ -188,12 +191,20 @@ class LiveSession:
                 source_error = getattr(self.source, "error", None)
                 if source_error:
                     raise WorkbenchError(str(source_error))
+            if self._converter is not None and self.source.finished:  # the samples the filter still holds
+                self._hear(self._converter.flush())
         except WorkbenchError as exc:
             self.error = str(exc)
         except Exception as exc:  # a bug: keep the message, never kill the GUI
             self.error = f"internal error in the engine: {type(exc).__name__}: {exc}"
 
     def _handle(self, chunk: np.ndarray) -> None:
+        self._hear(chunk if self._converter is None else self._converter.convert(chunk))
+
+    def _hear(self, chunk: np.ndarray) -> None:
+        """What the engine hears of a source's block (at the model's rate): recorded, drawn and processed."""
+        if chunk.size == 0:  # a converter holding back the first samples of a stream
+            return
         with self._record_lock:
             if self._recording is not None and self._recorded < MAX_RECORDING_S * self.engine.sample_rate:
                 self._recording.append(chunk.copy())

@@ -111,11 +111,8 @@ def apply_recommendation(result: CalibrationResult, out_model: str | Path) -> Pa
         raise WorkbenchError(f"no parameter set reaches {result.request.target_fa_per_hour:g} false accepts per "
                              "hour, so there is nothing to write into the model; raise the target")
     refuse_never_detecting(settings, result.model.classes)
-    assert result.recommended is not None
-    if result.table.frr[result.recommended] >= 1.0:  # the least bad of sets that all miss every keyword
-        raise WorkbenchError("nothing written: the recommended set detects none of the stream's keywords (FRR "
-                             "100 %), so it is no setting to ship; check --latency-ms and the stream's labels, or "
-                             "raise the target")
+    if result.keyword_misses:  # the least bad of sets that all miss every keyword: the report says the same
+        raise WorkbenchError(f"no model copy written: {result.keyword_misses}")
     return save_settings_into_model(result.model, settings, Path(out_model))
 
 

@@ -240,7 +240,10 @@ def _recommendation_lines(result: CalibrationResult) -> list[str]:
                 f"({_describe_set(table.sets[best], table.classes)})"]
     pset = table.sets[result.recommended]
     lines = [f"recommended for <= {req.target_fa_per_hour:g} FA/h: {_describe_set(pset, table.classes)}"]
-    if result.recommends_model_set:
+    if result.keyword_misses:  # not "nothing to change": --apply-to refuses it with this very sentence
+        lines = [f"no setting to ship for <= {req.target_fa_per_hour:g} FA/h: {result.keyword_misses}",
+                 f"  the fewest misses: {_describe_set(pset, table.classes)}"]
+    elif result.recommends_model_set:
         own = _own_name(result).removeprefix("the ")
         lines.append(f"  the {own}: no grid set does better, nothing to change "
                      "(--apply-to writes a copy of the model that keeps them)")
@@ -266,7 +269,8 @@ def _front_lines(result: CalibrationResult) -> list[str]:
     lines = ["Pareto front (FA/h -> FRR):"]
     for i in shown:
         marks = "".join(["  (model's own)" if i == result.model_index else "",
-                         "  (recommended)" if i == result.recommended else ""])
+                         "" if i != result.recommended else
+                         "  (fewest misses)" if result.keyword_misses else "  (recommended)"])
         lines.append(f"  {table.fa_per_hour[i]:8.1f} FA/h  FRR {table.frr[i] * PERCENT:5.1f} %  "
                      f"{_describe_set(table.sets[i], table.classes)}{marks}")
     if len(shown) < len(front):

@@ -29,12 +29,14 @@ from workbench.calibration.results.output_files import (
     refuse_never_detecting,
     report_files,
 )
+from workbench.calibration.results.keyword_misses import keyword_misses_reason
 from workbench.calibration.results.report import DOCUMENT_VERSION, PERCENT, describe_compared
 from workbench.calibration.results.speaker_spread import describe_interval
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
 from workbench.calibration.results.scores_file import load_scores
 from workbench.calibration.sweep.scoring import CalibrationAudio, evaluate_set
 from workbench.calibration.sweep.grid import ParameterSet
+from workbench.core.detection.detector import keyword_classes
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import write_file_set
@@ -92,14 +94,25 @@ class CalibrationOutput:
         """The recommendation (with its speaker interval) and one line per compared model, for a status."""
         document, recommended = self.document, self.recommended
         target = f"{document['target_fa_per_hour']:g} FA/h"
+        misses = self.keyword_misses()
         if recommended is None:
             lines = [self._no_recommendation_line(target)]
+        elif misses:  # as kws calibrate says it (not "nothing to change": no set of it is one to ship)
+            lines = [f"Nothing to ship for ≤ {target}: {misses}."]
         else:
             own = "the model's own parameters (nothing to change), " if recommended.get("model_own") else ""
             text = f"Recommended for ≤ {target}: {own}{figures_text(recommended['frr'], recommended['fa_per_hour'])}"
             spread = recommended.get("speaker_interval")
             lines = [text + (f" ({describe_interval(spread)})" if spread else "")]
         return lines + [describe_compared(entry, document["model"]["name"]) for entry in self.compared]
+
+    def keyword_misses(self) -> str | None:
+        """Why the recommended set is no setting to ship (it detects none of the stream's keywords), in ``kws
+        calibrate``'s words; None when it detects some or nothing is recommended."""
+        recommended = self.recommended
+        return keyword_misses_reason(self.frr, self.fa_per_hour, None if recommended is None else
+                                     float(recommended["frr"]), float(self.document["target_fa_per_hour"]),
+                                     keyword_classes(self.document["model"]["classes"]))
 
     def _no_recommendation_line(self, target: str) -> str:
         """Why nothing is recommended, with the fewest FA/h a set that can detect reaches (as ``kws calibrate``
