@@ -34,7 +34,6 @@ from workbench.core.engine import Engine, EngineOptions, InferenceResult
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import LiveSession
 from workbench.core.model.output_kind import output_kind
-from workbench.core.model.tflite_graph import parse_model
 from workbench.core.wording import counted
 
 if TYPE_CHECKING:
@@ -217,7 +216,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     source = _open_source(args, engine)
     labels = _file_labels(args, engine, source) if args.labels is not None else None
     _warn_never_detects(args, engine)  # after the audio and labels are known good: errors come first
-    if notice := output_kind(parse_model(engine.model.tflite)).notice():  # logits averaged as the board does
+    if notice := output_kind(engine.model.graph).notice():  # logits averaged as the board does
         _warn(notice)
     results: queue.Queue[InferenceResult] = queue.Queue()
     session = LiveSession(engine, source)

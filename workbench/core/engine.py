@@ -73,7 +73,7 @@ class Engine:
         self.model = model
         self.options = options or EngineOptions()
         self.frontend_settings = FrontendSettings.from_params(model.params)
-        self._runner = ModelRunner(model.tflite)
+        self._runner = ModelRunner(model.tflite, params=model.params, graph=model.graph)
         frames, channels = require_fit(self._runner.spectrogram, model.name)  # what fills the input
         self.classes: tuple[str, ...] = model.classes
         if len(self.classes) != self._runner.num_classes:

@@ -36,7 +36,6 @@ from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import LoadedModel, load_model
 from workbench.core.model.model_input import require_fit
 from workbench.core.model.output_kind import OutputKind, output_kind
-from workbench.core.model.tflite_graph import parse_model
 from workbench.datasets.clip_length import MLTK_TRIM_DB
 from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class
 from workbench.datasets.splits import TESTING, VALIDATION
@@ -158,8 +157,8 @@ def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
     clip for its class: the clips of every other word are its rest (:mod:`workbench.evaluation.one_vs_rest`).
     """
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
-    output = output_kind(parse_model(loaded.tflite))
-    runner = ModelRunner(loaded.tflite)
+    output = output_kind(loaded.graph)
+    runner = ModelRunner(loaded.tflite, params=loaded.params, graph=loaded.graph)
     require_fit(runner.spectrogram, loaded.name)  # check_model_input's check, on the runner made here anyway
     names = list(classes) if classes is not None else list(loaded.classes)
     n_outputs = runner.num_classes

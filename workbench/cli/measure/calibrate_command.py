@@ -120,7 +120,6 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.core.atomic_write import check_destination
     from workbench.core.model.model_file import load_model, model_copy_path
     from workbench.core.model.output_kind import output_kind
-    from workbench.core.model.tflite_graph import parse_model
 
     out = out or sys.stdout
     request = build_request(args)
@@ -138,7 +137,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     _check_length(request.stream_path, models)
     progress = ProgressOutput(args.progress)
     for model in models:  # before the replay: the thresholds swept below would mean no probability
-        if notice := output_kind(parse_model(model.tflite)).notice():  # (JSON lines keep stderr all JSON)
+        if notice := output_kind(model.graph).notice():  # (JSON lines keep stderr all JSON)
             if progress.mode == "jsonl":
                 progress.message(f"warning: {model.name}: {notice}")
             else:

@@ -39,7 +39,6 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import LoadedModel, load_model, model_copy_path, model_with_params, save_model
 from workbench.core.model.model_input import stream_problem
 from workbench.core.model.output_kind import output_kind
-from workbench.core.model.tflite_graph import parse_model
 
 FRONTEND_PREFIX = "fe."
 _KEY_WIDTH = 42
@@ -116,7 +115,7 @@ def format_value(value: Any) -> str:
 
 def describe(model: LoadedModel) -> dict[str, Any]:
     """Everything ``kws info`` shows, as JSON-ready data."""
-    graph = parse_model(model.tflite)
+    graph = model.graph
     output = output_kind(graph)
 
     def tensor(i: int) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import importlib
 import re
 from math import prod
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -111,9 +111,12 @@ def custom_ops_problem(graph: ModelGraph, runtime_text: str) -> str:
 class ModelRunner:
     """One interpreter for one model; ``run`` takes one (frames, channels) spectrogram."""
 
-    def __init__(self, tflite: bytes, num_threads: int = 1) -> None:
-        params = read_params(bytes(tflite))  # also rejects bytes that are not a TFLite model
-        graph = parse_model(bytes(tflite))  # ... and one with nothing to run; names its custom ops
+    def __init__(self, tflite: bytes, num_threads: int = 1, *, params: Mapping[str, Any] | None = None,
+                 graph: ModelGraph | None = None) -> None:
+        """``params`` and ``graph``: the model's, when the caller holds them parsed (a
+        :class:`~workbench.core.model.model_file.LoadedModel`); read from ``tflite`` otherwise."""
+        params = read_params(bytes(tflite)) if params is None else params  # rejects bytes that are no TFLite model
+        graph = parse_model(bytes(tflite)) if graph is None else graph  # ... or have nothing to run
         self._rescale = float(params.get(RESCALE_KEY) or 0.0)
         self._mean_and_std = bool(params.get(MEAN_AND_STD_KEY, False))
         self._int8_values = params.get(FEATURES_DTYPE_KEY) == "int8"

@@ -19,6 +19,7 @@ from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import ModelError
 from workbench.core.model.model_input import SpectrogramInput, spectrogram_input
 from workbench.core.model.model_params import TFLITE_IDENTIFIER, read_params, read_params_and_identity, write_params
+from workbench.core.model.tflite_graph import ModelGraph, parse_model
 
 MAX_MODEL_BYTES = 64 * 1024 * 1024  # far above any microcontroller model; refuses accidents and bombs
 MAX_ARCHIVE_BYTES = 4 * MAX_MODEL_BYTES  # declared uncompressed total of an archive
@@ -48,6 +49,12 @@ class LoadedModel:
     # a hash of the model without its parameters (read_params_and_identity): a rewrite of only the parameters
     # keeps it, so what was tuned for the model follows it; "" where it was not computed
     identity: str = field(default="", repr=False, compare=False)
+    # the flatbuffer parsed once, at load: the classes, the runner, the output's kind and the views read this one
+    graph: ModelGraph = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.graph is None:
+            object.__setattr__(self, "graph", parse_model(self.tflite))
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -57,10 +64,7 @@ class LoadedModel:
             return tuple(c.strip() for c in classes.split(","))
         if isinstance(classes, (list, tuple)) and classes:
             return tuple(str(c) for c in classes)
-        from workbench.core.model.tflite_graph import parse_model
-
-        graph = parse_model(self.tflite)
-        out = graph.tensors[graph.outputs[0]].shape
+        out = self.graph.tensors[self.graph.outputs[0]].shape
         return tuple(f"class_{i}" for i in range(int(out[-1]) if out else 1))
 
     @property
@@ -72,9 +76,7 @@ class LoadedModel:
         """How the frontend's spectrogram (``fe.*``, else the defaults) fills the model's input, without loading
         LiteRT: the rule :class:`~workbench.core.model.inference.ModelRunner` applies, for views that only
         describe the model (``problem`` is the sentence ``kws detect`` would fail with)."""
-        from workbench.core.model.tflite_graph import parse_model
-
-        graph = parse_model(self.tflite)
+        graph = self.graph
         if not graph.inputs:
             raise ModelError(f"{self.name} has no input tensor, so no spectrogram can be fed to it")
         return spectrogram_input(graph.tensors[graph.inputs[0]].shape, self.params)
@@ -93,14 +95,12 @@ def model_from_bytes(data: bytes, name: str, path: Path | None = None) -> Loaded
     where = str(path) if path is not None else name
     if len(data) < len(TFLITE_IDENTIFIER) * 2 or data[4:8] != TFLITE_IDENTIFIER:
         raise _file_error(where, "is not a TensorFlow Lite model (no 'TFL3' identifier)")
-    from workbench.core.model.tflite_graph import parse_model
-
     try:
         params, identity = read_params_and_identity(data)
-        parse_model(data)
+        graph = parse_model(data)
     except ModelError as exc:
         raise ModelError(f"{where}: {exc}", reason=f"{NOT_OPENED}: {exc}") from None
-    return LoadedModel(str(params.get("name") or name), data, dict(params), path, identity)
+    return LoadedModel(str(params.get("name") or name), data, dict(params), path, identity, graph)
 
 
 def _read_archive(path: Path) -> bytes:

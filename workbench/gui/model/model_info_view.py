@@ -4,7 +4,7 @@ Why: a model's behaviour on the board is decided by things that are invisible in
 the class order, the int8 input quantisation, the frontend settings the spectrogram must be made
 with, and the detection parameters the firmware reads from the SL_PARAMSv1 metadata. This view shows
 all of them for the model the workbench runs, so "why does the board behave differently" starts
-from facts. It reads the structure with :func:`workbench.core.model.tflite_graph.parse_model` (no
+from facts. It reads the structure the model was parsed into at load (:attr:`LoadedModel.graph`; no
 interpreter, no TensorFlow). The parameter table (:class:`ParameterTableView`) puts the file's value
 beside the value in use and lets the user edit the detection parameters there. A model whose output is logits
 rather than probabilities (:mod:`workbench.core.model.output_kind`) gets a note under its output: its scores, the
@@ -29,7 +29,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.model_input import stream_problem
 from workbench.core.model.output_kind import output_kind
-from workbench.core.model.tflite_graph import ModelGraph, TensorInfo, parse_model
+from workbench.core.model.tflite_graph import ModelGraph, TensorInfo
 from workbench.gui.model.parameter_table_view import (
     COLUMN_FILE, COLUMN_NOW, GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER, ParameterTableView, format_value,
     parameter_group,
@@ -237,7 +237,7 @@ class ModelInfoView(QWidget):
         fields["classes"].setText(f"{len(model.classes)}: " + ", ".join(model.classes)
                                   if model.classes else "(none listed)")
         try:
-            self._graph = parse_model(model.tflite)
+            self._graph = model.graph
         except WorkbenchError as exc:
             for key in ("input", "output", "layers"):
                 fields[key].setText(str(exc))

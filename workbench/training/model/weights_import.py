@@ -86,9 +86,8 @@ def _read_keras(path: Path) -> list[tuple[str, list[np.ndarray]]]:
 
 def _read_tflite(path: Path) -> list[tuple[str, list[np.ndarray]]]:
     from workbench.core.model.model_file import load_model
-    from workbench.core.model.tflite_graph import parse_model
 
-    graph = parse_model(load_model(path).tflite)
+    graph = load_model(path).graph
     layers = []
     for op in graph.operators:
         if op.op not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"):
