@@ -78,9 +78,11 @@ def run(mic: object, out: Path, wav: Path | None, shots: list[tuple[str, Path]],
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from workbench.gui.app_locale import use_window_locale
+
     app = QApplication(sys.argv[:1])
+    use_window_locale()  # numbers as the window shows them when kws-workbench starts it
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, _scratch_folder("kws-shot-"))
-    from workbench.assets import sample_audio_path
     from workbench.gui.window.main_window import MainWindow, wait_for
 
     window = MainWindow(dark=True)

@@ -34,7 +34,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from workbench import __version__
 from workbench.core.config_folder import can_write_into, private_folder, user_config_folder
@@ -43,7 +43,7 @@ from workbench.core.wording import counted
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QMainWindow
+    from PySide6.QtWidgets import QApplication, QMainWindow
 
     from workbench.gui.window.main_window import MainWindow
 
@@ -287,17 +287,28 @@ def start_window(window: MainWindow, files: StartFiles, device_text: str | None)
     window.start_up(model=files.model, audio=files.audio, device=device)
 
 
-def run_gui(args: argparse.Namespace, files: StartFiles) -> int:
-    from PySide6.QtCore import QTimer
+def start_application() -> QApplication:
+    """The QApplication, named as the settings and the desktop know it, in the window's locale: right after Qt
+    set the C library's locale to the system's, :func:`~workbench.gui.app_locale.use_window_locale` gives
+    messages and numbers back to "C" (English OS errors, '.' decimals), before any widget is made."""
     from PySide6.QtWidgets import QApplication
 
     from workbench.gui import app_settings
+    from workbench.gui.app_locale import use_window_locale
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
+    use_window_locale()
     app.setOrganizationName(app_settings.ORGANIZATION)
     app.setApplicationName(app_settings.APPLICATION)
     app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(_window_icon())
+    return app
+
+
+def run_gui(args: argparse.Namespace, files: StartFiles) -> int:
+    from PySide6.QtCore import QTimer
+
+    app = start_application()
     settings_notice = use_settings_folder()  # before the window reads its settings
     from workbench.gui.gui_thread_gc import GuiThreadGarbageCollector
     from workbench.gui.window.main_window import MainWindow

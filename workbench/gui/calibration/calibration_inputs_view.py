@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
-    QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
+    QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
     QPushButton, QStyle, QStyleOptionFrame, QVBoxLayout, QWidget,
 )
 
@@ -24,6 +24,7 @@ from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
 from workbench.core.errors import WorkbenchError
 from workbench.gui.file_dialogs import AUDIO_FILTER
+from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 
 LABELS_FILTER = "Labels (*.json *.csv *.txt);;All files (*)"
 MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
@@ -165,11 +166,11 @@ class CalibrationInputsView(QWidget):
         self.compare = PathList("Models to compare", MODEL_FILTER,
                                 "Other models calibrated on the same stream and grid, drawn on the same curve "
                                 "and compared at their recommended sets (kws calibrate --compare)")
-        self.target_spin = QDoubleSpinBox(decimals=1, minimum=0.0, maximum=MAX_TARGET, singleStep=10.0,
+        self.target_spin = DecimalSpinBox(decimals=1, minimum=0.0, maximum=MAX_TARGET, singleStep=10.0,
                                           suffix=" FA/h", value=DEFAULT_TARGET_FA_PER_HOUR)
         self.target_spin.setToolTip("The recommendation is the set with the fewest misses at or under this many "
                                     "false accepts per hour")
-        self.tolerance_spin = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=MAX_TOLERANCE_S, singleStep=0.1,
+        self.tolerance_spin = DecimalSpinBox(decimals=2, minimum=0.0, maximum=MAX_TOLERANCE_S, singleStep=0.1,
                                              suffix=" s", value=DEFAULT_TOLERANCE_S)
         self.tolerance_spin.setToolTip("A detection up to this long after a keyword's end still counts as a hit")
         self.per_class = QCheckBox("per-class thresholds")

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from workbench.gui.kws_child import KwsChild
+from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.message_label import MessageLabel
 
 SPLITS = ("testing", "validation", "training", "all")
@@ -49,7 +50,7 @@ class StreamDialog(QDialog):
         dataset_button = QPushButton("Browse…")
         dataset_button.clicked.connect(self._choose_dataset)
         self.keywords_edit = QLineEdit(",".join(keywords))
-        self.minutes_spin = QDoubleSpinBox(decimals=1, minimum=0.5, maximum=MAX_MINUTES, value=DEFAULT_MINUTES,
+        self.minutes_spin = DecimalSpinBox(decimals=1, minimum=0.5, maximum=MAX_MINUTES, value=DEFAULT_MINUTES,
                                            suffix=" min")
         self.split_combo = QComboBox()
         self.split_combo.addItems(SPLITS)

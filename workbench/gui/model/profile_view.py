@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDoubleSpinBox, QFileDialog, QFrame,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QFrame,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu,
                                QPushButton, QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
@@ -36,6 +36,7 @@ from workbench.gui.model.layer_diagram import LayerDiagram
 from workbench.gui.model.layer_table_model import COLUMNS, COPY_ROLE, SORT_ROLE, LayerTableModel, layer_details_html
 from workbench.gui.model.memory_bars import MemoryBars
 from workbench.gui.model.profile_summary import kept_measurement_html, summary_html
+from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
 from workbench.profiler.export import render, uses_mvp
@@ -131,7 +132,7 @@ class ProfileView(QWidget):
             self.accelerator_box.addItem(text, key)
         self.accelerator_box.setToolTip("Run the layers the MVP supports on it, or everything on the CPU "
                                         "(`kws profile --accelerator`)")
-        self.clock_box = QDoubleSpinBox(self)
+        self.clock_box = DecimalSpinBox(self)
         self.clock_box.setRange(CLOCK_MIN_MHZ, CLOCK_MAX_MHZ)
         self.clock_box.setDecimals(CLOCK_DECIMALS)
         self.clock_box.setSuffix(" MHz")

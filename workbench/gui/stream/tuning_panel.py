@@ -33,7 +33,8 @@ from workbench.core.detection.tuning import (
 )
 from workbench.core.errors import SettingsError
 from workbench.core.model.model_params import stored_float
-from workbench.gui.stream.decimal_spin_box import DecimalSpinBox, readable_width
+from workbench.gui.stream.tuning_box_width import readable_width
+from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.message_label import MessageLabel
 from workbench.gui.widgets.vertical_scroll_area import VerticalScrollArea
 

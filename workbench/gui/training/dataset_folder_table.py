@@ -16,11 +16,12 @@ from typing import Sequence
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDoubleSpinBox, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableWidget,
+    QAbstractItemView, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableWidget,
     QTableWidgetItem, QWidget,
 )
 
 from workbench.gui.training.dataset_weights import DEFAULT_WEIGHT, DatasetFolder
+from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 
 FOLDER_COLUMN, WEIGHT_COLUMN = 0, 1
 COLUMN_TITLES = ("folder", "weight")
@@ -45,7 +46,7 @@ class _WeightEditor(QStyledItemDelegate):
                      index: ModelIndex) -> QWidget | None:
         if index.column() != WEIGHT_COLUMN:
             return None
-        box = QDoubleSpinBox(parent)
+        box = DecimalSpinBox(parent)
         box.setDecimals(WEIGHT_DECIMALS)
         box.setRange(0.0, MAX_WEIGHT)  # 0 is typed by users who mean "leave it out": the form says to remove it
         box.setSingleStep(WEIGHT_STEP)
