@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,15 @@ def test_info_json_gives_float32_values_at_float32_precision(capsys, reference_m
     assert main(["info", str(reference_model_path), "--json"]) == 0
     params = json.loads(capsys.readouterr().out)["parameters"]
     assert params["fe.pcan_strength"] == 0.95 and params["fe.noise_reduction_even_smoothing"] == 0.025
+
+
+@pytest.mark.parametrize("name", ["RÉF.MLTK.ZIP", "renamed.tflite"])
+def test_params_never_rewrites_an_archive_in_place(capsys, shared_dir: Path, tmp_path: Path, name: str) -> None:
+    """By name in any case, and by content: `--in-place` on RÉF.MLTK.ZIP wrote a bare .tflite over the archive, its
+    .h5, logs and evaluation gone."""
+    archive = tmp_path / name
+    shutil.copy(shared_dir / "reference-models" / "tflite_micro_speech.mltk.zip", archive)
+    before = archive.read_bytes()
+    assert main(["params", str(archive), "--in-place", "detection_threshold=180"]) == 2
+    assert "cannot rewrite an .mltk.zip archive in place" in capsys.readouterr().err
+    assert archive.read_bytes() == before

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import zipfile
 from pathlib import Path
 from shlex import quote
 from typing import Any
@@ -241,7 +242,8 @@ def run_params(args: argparse.Namespace) -> int:
     if args.in_place and is_bundled_model(args.model):  # `kws params kws_yes_no --in-place` must not edit the package
         raise WorkbenchError(f"--in-place would overwrite the bundled model {args.model.name}; "
                              "write a changed copy with -o OUT.tflite")
-    if args.in_place and args.model.name.endswith(".zip"):
+    if args.in_place and (args.model.name.lower().endswith(".zip") or zipfile.is_zipfile(args.model)):
+        # by content too: the bare .tflite written in place of MODEL.MLTK.ZIP lost the archive's .h5 and logs
         raise WorkbenchError("cannot rewrite an .mltk.zip archive in place; pass -o OUT.tflite")
     if args.output is not None and args.output.name.lower().endswith(".zip"):
         raise WorkbenchError("kws params writes a .tflite model, not an archive; give -o OUT.tflite")

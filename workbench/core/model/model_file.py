@@ -146,7 +146,7 @@ def load_model(path: str | Path) -> LoadedModel:
         raise ModelError(f"{path} {what}: give a .tflite or .mltk.zip file", reason=what)
     name = path.name
     for suffix in (ARCHIVE_SUFFIX, TFLITE_SUFFIX, ".zip"):
-        if name.endswith(suffix):
+        if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
             break
     if zipfile.is_zipfile(path):
