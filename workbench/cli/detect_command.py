@@ -74,7 +74,7 @@ def register(subparsers: Any) -> None:
     thresholds = p.add_mutually_exclusive_group()
     thresholds.add_argument("--threshold", type=parameter_type(_OVERRIDES["threshold"]),
                             help="detection_threshold, 0-255, for every class (replaces a per-class list in the model)")
-    thresholds.add_argument("--threshold-list", metavar="T,T,…", type=parameter_type(THRESHOLD_LIST_KEY),
+    thresholds.add_argument("--threshold-list", metavar="T,T,...", type=parameter_type(THRESHOLD_LIST_KEY),
                             help="detection_threshold_list: one threshold per class, in the model's class order; "
                             "empty (\"\") for the model's detection_threshold for every class")
     p.add_argument("--window-ms", type=parameter_type(_OVERRIDES["window_ms"]), help="average_window_duration_ms")

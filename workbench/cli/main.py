@@ -56,7 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerate_unencodable_output() -> None:
+    """Write what the terminal's encoding cannot hold as escapes rather than fail: in a Latin-1 locale a "…" or a
+    "▸" in a help text or a file name ended the command with a UnicodeEncodeError traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and getattr(stream, "errors", "") == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerate_unencodable_output()
     parser = build_parser()
     try:
         # a model argument is resolved here and may be missing; "--gain-db -6:0" works as the help shows it
