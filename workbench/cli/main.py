@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Sequence
 
@@ -41,8 +42,26 @@ _COMMAND_MODULES = (
 
 
 class _Parser(argparse.ArgumentParser):
+    """One-line errors; ``tokens`` (the command line being parsed, given by :func:`main`) let an error name a file
+    whose name starts with "-", which argparse reads as an option ("one of the arguments file --mic is required"
+    for ``kws detect -v.wav``)."""
+
+    tokens: Sequence[str] = ()
+
     def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage first)
+        dashed = [t for t in self.tokens if t.startswith("-") and len(t) > 1 and os.path.isfile(t)]
+        if dashed:
+            message += f" ({dashed[0]} is read as an option: write ./{dashed[0]}, or -- before it)"
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _all_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = [parser]
+    for action in parser._actions:  # argparse keeps its sub-commands' parsers only here
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found += _all_parsers(sub)
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,9 +86,12 @@ def tolerate_unencodable_output() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     tolerate_unencodable_output()
     parser = build_parser()
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    for each in _all_parsers(parser):
+        each.tokens = tokens
     try:
         # a model argument is resolved here and may be missing; "--gain-db -6:0" works as the help shows it
-        args = parser.parse_args(joined_negative_values(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(joined_negative_values(tokens))
     except WorkbenchError as exc:
         print(f"kws: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
