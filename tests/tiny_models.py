@@ -25,9 +25,9 @@ REPRESENTATIVE_SAMPLES = 8
 INT8_RANGE = (-128, 127)
 
 
-def _int8(model: Any, tf: Any, float_output: bool) -> bytes:
+def _int8(model: Any, tf: Any, float_output: bool, uint8_io: bool = False) -> bytes:
     """Full-integer conversion (int8 input; int8 output unless ``float_output``), as MLTK and most exporters
-    quantise."""
+    quantise; ``uint8_io``: uint8 input and output, as older exporters write them."""
     rng = np.random.default_rng(0)
 
     def representative():  # type: ignore[no-untyped-def]
@@ -38,12 +38,13 @@ def _int8(model: Any, tf: Any, float_output: bool) -> bytes:
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = representative
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tf.int8
-    converter.inference_output_type = tf.float32 if float_output else tf.int8
+    converter.inference_input_type = tf.uint8 if uint8_io else tf.int8
+    converter.inference_output_type = tf.uint8 if uint8_io else tf.float32 if float_output else tf.int8
     return bytes(converter.convert())
 
 
-def _dense_model(biases: tuple[float, ...], activation: str | None, float_output: bool = False) -> bytes:
+def _dense_model(biases: tuple[float, ...], activation: str | None, float_output: bool = False,
+                 uint8_io: bool = False) -> bytes:
     tf = pytest.importorskip("tensorflow", reason="tensorflow builds the test models")
     tf.keras.utils.set_random_seed(5)
     inputs = tf.keras.Input((FRAMES, CHANNELS, 1), batch_size=1)
@@ -51,7 +52,7 @@ def _dense_model(biases: tuple[float, ...], activation: str | None, float_output
     outputs = dense(tf.keras.layers.Flatten()(inputs))
     kernel = np.random.default_rng(1).uniform(-TINY_WEIGHT, TINY_WEIGHT, (FRAMES * CHANNELS, len(biases)))
     dense.set_weights([kernel.astype(np.float32), np.asarray(biases, np.float32)])
-    return _int8(tf.keras.Model(inputs, outputs), tf, float_output)
+    return _int8(tf.keras.Model(inputs, outputs), tf, float_output, uint8_io)
 
 
 @cache
@@ -71,3 +72,10 @@ def softmax_model(classes: tuple[str, ...] = CLASSES, float_output: bool = False
 def sigmoid_model(name: str = "yes") -> bytes:
     """A one-unit sigmoid, a wake-word model that always says ``name``."""
     return write_params(_dense_model((SIGMOID_BIAS,), "sigmoid"), {"classes": [name]})
+
+
+@cache
+def uint8_signed_input_model(classes: tuple[str, ...] = CLASSES) -> bytes:
+    """The Softmax model with uint8 input and output, its input quantised for int8-like values (-128..127), not
+    for the raw spectrogram (0..666) the workbench feeds a uint8 input: most of a word's values clip."""
+    return write_params(_dense_model(LOGIT_BIASES, "softmax", uint8_io=True), {"classes": list(classes)})

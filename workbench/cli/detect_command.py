@@ -218,6 +218,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     _warn_never_detects(args, engine)  # after the audio and labels are known good: errors come first
     if notice := output_kind(engine.model.graph).notice():  # logits averaged as the board does
         _warn(notice)
+    if clipped := engine.runner.input_range_problem:  # a uint8 input quantised for another range
+        _warn(clipped)
     results: queue.Queue[InferenceResult] = queue.Queue()
     session = LiveSession(engine, source)
     session.result_listeners.append(results.put)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from tests.tiny_models import logits_model, softmax_model
+from tests.tiny_models import logits_model, softmax_model, uint8_signed_input_model
 from workbench.assets import default_model_path
 from workbench.core.model.model_file import load_model, model_from_bytes
 from workbench.core.model.model_params import write_params
@@ -26,6 +25,15 @@ def test_the_output_row_says_the_scores_are_logits(qtbot) -> None:
     assert "int8, scale" in tensor and note.startswith(NOTE) and note.endswith("before converting.")
     view.set_model(model_from_bytes(softmax_model(), "softmax"))
     assert "\n" not in view.field_text("output") and "logits" not in view.field_text("output")
+
+
+def test_the_input_row_says_a_uint8_input_clips_the_spectrogram(qtbot) -> None:
+    view = ModelInfoView(model_from_bytes(uint8_signed_input_model(), "uint8"))
+    qtbot.addWidget(view)
+    tensor, note = view.field_text("input").split("\n")
+    assert "uint8, scale" in tensor and note.startswith("The model's uint8 input (scale ") and "become 255" in note
+    view.set_model(model_from_bytes(softmax_model(), "softmax"))
+    assert "\n" not in view.field_text("input")
 
 
 def test_the_note_is_seen_whole_in_a_small_window(window, qtbot, tmp_path: Path) -> None:

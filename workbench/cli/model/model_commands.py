@@ -38,7 +38,7 @@ from workbench.core.detection.settings import (
 )
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import LoadedModel, load_model, model_copy_path, model_with_params, save_model
-from workbench.core.model.model_input import stream_problem
+from workbench.core.model.model_input import graph_input_range_problem, stream_problem
 from workbench.core.model.output_kind import output_kind
 
 FRONTEND_PREFIX = "fe."
@@ -131,6 +131,7 @@ def describe(model: LoadedModel) -> dict[str, Any]:
             "classes": list(model.classes), "inputs": [tensor(i) for i in graph.inputs],
             "outputs": [tensor(i) for i in graph.outputs], "layers": layers,
             "scores": "probabilities" if output.probabilities else "logits", "scores_notice": output.notice(),
+            "input_range_problem": graph_input_range_problem(graph),
             "parameters": {k: _json_value(v) for k, v in model.params.items()},
             "board_problems": board_problems(model.params, quote(str(model.path)) if model.path else "MODEL"),
             "stream_problem": stream_problem(graph, model.params)}
@@ -169,6 +170,8 @@ def _print_info(info: dict[str, Any], params: dict[str, Any]) -> None:
                 print(f"  {key:<{_KEY_WIDTH}} {format_value(params[key])}")
     if info["scores_notice"]:
         print(f"scores: {info['scores_notice']}")
+    if info["input_range_problem"]:
+        print(f"input: {info['input_range_problem']}")
     if info["stream_problem"]:
         print(f"stream: {info['stream_problem']}")
     for problem in info["board_problems"]:

@@ -109,6 +109,16 @@ def input_range_problem(dtype: str, scale: float, zero_point: int) -> str:
             "spectrogram as the board does, or calibrate its uint8 input on the raw spectrogram")
 
 
+def graph_input_range_problem(graph: ModelGraph) -> str:
+    """:func:`input_range_problem` of ``graph``'s first input, for views that describe a model without running it
+    (``kws info``, the Model workspace); "" for a model without inputs (refused elsewhere)."""
+    if not graph.inputs:
+        return ""
+    tensor = graph.tensors[graph.inputs[0]]
+    return input_range_problem(tensor.dtype, tensor.scale[0] if tensor.scale else 0.0,
+                               tensor.zero_point[0] if tensor.zero_point else 0)
+
+
 def stream_problem(graph: ModelGraph, params: Mapping[str, Any]) -> str:
     """Why the stream cannot run ``graph`` ("" when it can), for views that describe a model (``kws info``, the
     Model workspace) before anyone tries to run it; the runner's

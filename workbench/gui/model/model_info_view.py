@@ -27,7 +27,7 @@ from workbench.core.detection.settings import board_problems
 from workbench.core.detection.tuning import DetectionTuning
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend_settings import FrontendSettings
-from workbench.core.model.model_input import stream_problem
+from workbench.core.model.model_input import graph_input_range_problem, stream_problem
 from workbench.core.model.output_kind import output_kind
 from workbench.core.model.tflite_graph import ModelGraph, TensorInfo
 from workbench.gui.model.parameter_table_view import (
@@ -243,7 +243,9 @@ class ModelInfoView(QWidget):
                 fields[key].setText(str(exc))
         else:
             graph = self._graph
-            fields["input"].setText(self._tensors_text(graph, graph.inputs))
+            clipped = graph_input_range_problem(graph)
+            fields["input"].setText(self._tensors_text(graph, graph.inputs)
+                                    + (f"\n{clipped[0].upper()}{clipped[1:]}." if clipped else ""))
             notice = output_kind(graph).notice()
             fields["output"].setText(self._tensors_text(graph, graph.outputs)
                                      + (f"\n{notice[0].upper()}{notice[1:]}." if notice else ""))
