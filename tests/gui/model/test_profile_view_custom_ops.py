@@ -40,3 +40,15 @@ def test_the_scalar_axis_reads_scalar_in_the_details(view) -> None:
     view.show_model(flex_model(), "flex")
     view.table.selectRow(FOREIGN_LAYER)
     assert "1x4,scalar" in view.details_label.text()
+
+
+def test_the_headline_totals_are_bounds_when_a_layer_has_no_estimate(view) -> None:
+    """As kws profile says them: the time of the other layers is no model's time."""
+    report = view.show_model(flex_model(), "flex")
+    untimed = report.summary.untimed_layer_count
+    assert untimed >= 1
+    headline = view.summary_label.text().split("<br>")[1]
+    assert f"at least {report.summary.total_time_ms:.2f} ms/inference (at most " in headline
+    assert f"({untimed} layer{'s' if untimed > 1 else ''} without an estimate left out)" in headline
+    view.show_model(custom_model(), "custom")
+    assert "without an estimate left out" in view.summary_label.text()

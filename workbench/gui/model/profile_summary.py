@@ -13,7 +13,7 @@ from html import escape
 
 from workbench.core.wording import counted
 from workbench.profiler.device_limits import format_kb
-from workbench.profiler.export import format_units
+from workbench.profiler.export import AT_LEAST, AT_MOST, format_units
 from workbench.profiler.report import (
     FLASH_PROBLEM_LABEL,
     TFLM_PROBLEM_LABEL,
@@ -68,13 +68,28 @@ def summary_html(report: ProfileReport) -> str:
     text = _runs_at_all_html(s)
     text += (f"<b>{escape(s.name or 'model')}</b> — estimated for EFR32xG24 at {s.clock_hz / HZ_PER_MHZ:g} MHz "
             f"({s.accelerator.upper() if s.accelerator != 'none' else 'CPU only'}): "
-            f"{format_units(s.total_ops)} ops, {format_units(s.total_macs)} MACs, "
-            f"{s.total_time_ms:.2f} ms/inference ({s.inferences_per_s:.1f}/s). {mvp}")
+            f"{_totals_text(s)}. {mvp}")
     text += NOT_MEASURED if s.measured is None else "<br>" + measured_summary(s.measured, s.total_time_ms)
     if s.host_latency is not None:
         text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
                  f"p90 {s.host_latency.p90_ms:.3f} ms per invoke.")
     return text
+
+
+def _totals_text(s: ProfileSummary) -> str:
+    """Ops, MACs and time per inference, said as bounds where layers have no estimate (as ``kws profile`` says them:
+    a sum over the known layers alone read as the model's whole cost)."""
+    ops_floor = AT_LEAST if s.unknown_layer_count else ""
+    time_floor = AT_LEAST if s.untimed_layer_count else ""
+    if s.untimed_layer_count and not s.total_time_ms:
+        time = "time unknown"
+    else:
+        rate = f"{AT_MOST if s.untimed_layer_count else ''}{s.inferences_per_s:.1f}/s"
+        time = f"{time_floor}{s.total_time_ms:.2f} ms/inference ({rate})"
+    unknown = (f" ({counted(s.untimed_layer_count, 'layer')} without an estimate left out)"
+               if s.untimed_layer_count else "")
+    return (f"{ops_floor}{format_units(s.total_ops)} ops, {ops_floor}{format_units(s.total_macs)} MACs, "
+            f"{time}{unknown}")
 
 
 def _runs_at_all_html(s: ProfileSummary) -> str:
