@@ -138,3 +138,19 @@ def test_a_set_is_saved_into_the_calibrated_models_own_file_as_the_tuning_panel_
     assert workspace.save_into_model(other) is None
     assert workspace.host.errors[-1] == ("other.tflite is the model open in the window, not the calibrated "
                                          "model.tflite: choose another file.")
+
+
+def test_a_set_that_misses_every_keyword_is_not_saved_into_a_model(  # type: ignore[no-untyped-def]
+        qtbot, workspace, report, tmp_path) -> None:
+    """Such a set on the board would never wake: the status already said "Nothing to ship"; Save says why not."""
+    missing = tmp_path / "report"
+    shutil.copytree(report, missing)
+    document = json.loads((missing / "calibration.json").read_text())
+    for entry in document["pareto"]:
+        entry["frr"] = 1.0
+    (missing / "calibration.json").write_text(json.dumps(document))
+    assert workspace.open_report(missing), workspace.host.errors
+    workspace.table.select_row(0)
+    assert workspace.save_into_model(tmp_path / "dead") is None and not (tmp_path / "dead.tflite").exists()
+    assert workspace.host.errors[-1].startswith("This set misses every keyword of the stream (FRR 100")
+    assert workspace.host.errors[-1].endswith("choose a set that detects keywords.")

@@ -22,6 +22,8 @@ from workbench.gui.calibration.calibration_dialogs import confirm_discard_result
 from workbench.gui.file_dialogs import notify_board_problems
 from workbench.output_guard import same_file
 
+ALL_MISSED = 1.0  # a set's FRR when it detects none of the stream's keywords
+
 if TYPE_CHECKING:
     from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 
@@ -32,6 +34,10 @@ def save_into_model(workspace: "CalibrationWorkspace", path: str | Path) -> Path
     host, output, item = workspace.host, workspace.output, workspace.selected_set()
     if output is None or item is None:
         host.show_error(workspace.nothing_selected())
+        return None
+    if float(item["frr"]) >= ALL_MISSED:  # a board with it would never wake on the stream's keywords
+        host.show_error(f"This set misses every keyword of the stream ({figures_text(item['frr'], item['fa_per_hour'])}"
+                        "), so a model with it would never detect one: choose a set that detects keywords.")
         return None
     model = workspace.existing_model_of_run()
     if model is None:
