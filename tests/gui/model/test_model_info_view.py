@@ -167,7 +167,7 @@ def test_the_board_row_says_what_the_firmware_would_refuse(view, model, tmp_path
     lines = view.field_text("board").splitlines()
     assert len(lines) == 2
     assert lines[0] == ("The board firmware needs the class names: add them with "
-                        f"kws params {path} classes=NAME,NAME,…")
+                        f"kws params {path.name} classes=NAME,NAME,…")  # the Path row says where it is
     assert lines[1].startswith("The board firmware needs 19 audio frontend settings the model lacks (fe.")
 
 

@@ -42,6 +42,7 @@ __all__ = ["GROUP_DETECTION", "GROUP_FRONTEND", "GROUP_OTHER", "ModelInfoView", 
 NO_MODEL_TEXT = "—"
 BOARD_OK_TEXT = "Nothing in its parameters that the firmware refuses"
 SUMMARY_SHARE, PARAMETERS_SHARE = 2, 3  # splitter stretch: the parameter table gets the larger part
+SHARE_PIXELS = 1000  # setSizes' unit for the shares (the splitter scales them to its width)
 # rows whose words (operator names, class names) cannot break: op names such as FULLY_CONNECTED are long
 WHOLE_WORD_FIELDS = ("classes", "layers")
 
@@ -170,6 +171,9 @@ class ModelInfoView(QWidget):
         splitter.addWidget(params_box)
         splitter.setStretchFactor(0, SUMMARY_SHARE)
         splitter.setStretchFactor(1, PARAMETERS_SHARE)
+        # the shares from the start, not only of the space left over: after the table's wide size hint the summary
+        # got 250 px of a 1280 px window, its path, shapes and board fixes cut at the right
+        splitter.setSizes([SUMMARY_SHARE * SHARE_PIXELS, PARAMETERS_SHARE * SHARE_PIXELS])
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
@@ -258,7 +262,9 @@ class ModelInfoView(QWidget):
         problem = stream_problem(parsed, model.params) if parsed else ""
         fields["frontend"].setText(f"{frontend}\nThe live stream cannot feed this model: {problem}." if problem
                                    else frontend)
-        refused = board_problems(model.params, quote(str(model.path)) if model.path is not None else "MODEL")
+        # the file's name, not its path: the Path row shows where it is, and a long path is one word the summary
+        # cannot wrap (at 1280x720 it pushed the summary into a sideways scroll)
+        refused = board_problems(model.params, quote(model.path.name) if model.path is not None else "MODEL")
         fields["board"].setText("\n".join(f"{p[0].upper()}{p[1:]}{'' if p.endswith('…') else '.'}" for p in refused)
                                 or BOARD_OK_TEXT)
 
