@@ -142,7 +142,8 @@ def _open_source(args: argparse.Namespace, engine: Engine) -> Any:
         else:  # the model's volume_gain, applied exactly as the firmware applies it to its microphone
             source.gain = engine.detection_settings.volume_gain
         return source
-    source = audio_sources.FileSource(args.file, realtime=args.realtime)
+    # at the model's rate: what kws calibrate replays, not 16 kHz converted again by the session
+    source = audio_sources.FileSource(args.file, realtime=args.realtime, sample_rate=engine.sample_rate)
     if args.gain is not None:
         source.gain = args.gain
     return source

@@ -196,7 +196,7 @@ class SessionController(QObject):
     def _make_source(self) -> Any:
         """The chosen source, opened; with no audio input at all, the error says what to do in the window."""
         try:
-            return self.source_choice.open(self.settings.volume_gain)
+            return self.source_choice.open(self.settings.volume_gain, getattr(self.engine, "sample_rate", None))
         except NoInputDeviceError as exc:
             raise NoInputDeviceError(NO_INPUT_TEXT) from exc
 

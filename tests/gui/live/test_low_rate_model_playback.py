@@ -26,3 +26,4 @@ def test_the_window_plays_a_file_of_any_rate_to_a_low_rate_model(qtbot, window, 
     assert session.error is None, session.error
     assert session.engine.sample_rate == LOW_RATE and session.engine.stream_time_s == SAMPLE_SECONDS
     assert session.inferences.total == INFERENCES
+    assert session.source.sample_rate == LOW_RATE  # decoded at the model's rate once, as kws calibrate loads it

@@ -34,14 +34,17 @@ class PacedSource(AudioSource):
     """Base for file and synthetic sources: ``_length`` samples (None = endless) made by ``_produce``."""
 
     def __init__(self, name: str, length: int | None, realtime: bool = True, loop: bool = False,
-                 chunk_ms: int = DEFAULT_CHUNK_MS) -> None:
+                 chunk_ms: int = DEFAULT_CHUNK_MS, sample_rate: int = DELIVERY_RATE) -> None:
         super().__init__(name)
+        if int(sample_rate) <= 0:
+            raise SettingsError(f"sample rate must be a positive number of Hz, got {sample_rate}")
+        self.sample_rate = int(sample_rate)
         if int(chunk_ms) <= 0:
             raise SettingsError(f"chunk length must be a positive number of milliseconds, got {chunk_ms}")
         self._length = length
         self._realtime = bool(realtime)
         self._loop = bool(loop)
-        self._chunk = max(1, int(chunk_ms) * DELIVERY_RATE // MS_PER_S)
+        self._chunk = max(1, int(chunk_ms) * self.sample_rate // MS_PER_S)
         self._cond = threading.Condition()
         self._pos = 0  # index of the next sample to deliver
         self._started = False
@@ -66,7 +69,7 @@ class PacedSource(AudioSource):
             return self._anchor_count
         if not self._realtime:
             return math.inf
-        chunks = int((now - self._anchor_time) * DELIVERY_RATE) // self._chunk
+        chunks = int((now - self._anchor_time) * self.sample_rate) // self._chunk
         return self._anchor_count + chunks * self._chunk
 
     def _freeze(self) -> None:
@@ -141,8 +144,8 @@ class PacedSource(AudioSource):
                     return False
                 wake = deadline
                 if self._running and self._realtime:
-                    elapsed_chunks = int((now - self._anchor_time) * DELIVERY_RATE) // self._chunk
-                    next_due = self._anchor_time + (elapsed_chunks + 1) * self._chunk / DELIVERY_RATE
+                    elapsed_chunks = int((now - self._anchor_time) * self.sample_rate) // self._chunk
+                    next_due = self._anchor_time + (elapsed_chunks + 1) * self._chunk / self.sample_rate
                     wake = min(wake, next_due)
                 self._cond.wait(max(0.0, wake - now))
 

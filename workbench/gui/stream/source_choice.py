@@ -39,15 +39,17 @@ class SourceChoice:
         return replace(self, realtime=self.realtime if realtime is None else bool(realtime),
                        loop=self.loop if loop is None else bool(loop))
 
-    def open(self, volume_gain: float) -> Any:
+    def open(self, volume_gain: float, file_rate: int | None = None) -> Any:
         """A new audio source for this choice (a microphone gets the model's ``volume_gain``, as the board
-        applies it to its microphone); a WorkbenchError that names the file or device when it cannot open."""
+        applies it to its microphone; a file is decoded at ``file_rate``, the model's, when given, so the model
+        hears it as ``kws calibrate`` does); a WorkbenchError that names the file or device when it cannot open."""
         from workbench.core.audio import sources as audio_sources  # PortAudio and soundfile: once one is opened
 
         if self.kind == FILE:
             if self.path is None:
                 raise WorkbenchError("no audio file chosen")
-            return audio_sources.FileSource(self.path, realtime=self.realtime, loop=self.loop)
+            rate = {} if file_rate is None else {"sample_rate": file_rate}
+            return audio_sources.FileSource(self.path, realtime=self.realtime, loop=self.loop, **rate)
         source = audio_sources.MicrophoneSource(device=self.device)
         source.gain = volume_gain
         return source
