@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.stale_temps import remove_dead_temps, temp_prefix
 
 _TEMP_SUFFIX = ".tmp"
-_RANDOM_CHARS = 8  # what tempfile.mkstemp puts between the prefix and the suffix
-_DEFAULT_NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
 _DEFAULT_MODE = 0o666  # new files get this minus the umask, like open(..., "w") would give them
 _PERMISSION_BITS = 0o777
 FILE_IN_THE_WAY = "a file is in the way (that name, or one above it, is a file)"
@@ -71,14 +70,14 @@ def sync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, clean_stale: bool = False) -> Path:
     """Replace ``path`` with ``data`` atomically; returns the path written.
 
     A symbolic link keeps pointing where it did: the file it points at is replaced. A device or a named
     pipe (``/dev/null``, ``/dev/stdout``) is written into, not replaced.
 
     Raises :class:`WorkbenchError` (one sentence naming the file) when the folder is missing or not
-    writable, the disk is full, or the target cannot be replaced.
+    writable, the disk is full, or the target cannot be replaced. ``clean_stale``: see :func:`stage_beside`.
     """
     given = Path(path)
     target, directory = writable_target(given)
@@ -87,7 +86,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         return given
     tmp_name = ""
     try:
-        tmp_name = stage_beside(target, directory, data)
+        tmp_name = stage_beside(target, directory, data, clean_stale)
         os.replace(tmp_name, target)
         tmp_name = ""
     except OSError as exc:
@@ -99,26 +98,18 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     return given
 
 
-def temp_prefix(name: str, directory: Path) -> str:
-    """``.NAME.``, the temporary file's prefix, with NAME shortened (at a character) so the whole temporary name
-    fits the folder's limit on a name: a legal name near the limit (250 bytes) was refused as "File name too long"
-    because its temporary name, 14 bytes longer, was not."""
-    try:
-        name_max = os.pathconf(directory, "PC_NAME_MAX")
-    except (OSError, ValueError, AttributeError):  # no pathconf (Windows), or the folder does not say
-        name_max = _DEFAULT_NAME_MAX
-    room = name_max - len(os.fsencode(f"..{_TEMP_SUFFIX}")) - _RANDOM_CHARS
-    while len(os.fsencode(name)) > room:
-        name = name[:-1]
-    return f".{name}."
-
-
-def stage_beside(target: Path, directory: Path, data: bytes | Callable[[BinaryIO], None]) -> str:
+def stage_beside(target: Path, directory: Path, data: bytes | Callable[[BinaryIO], None],
+                 clean_stale: bool = False) -> str:
     """Write ``data`` to a hidden temporary file in ``directory`` (``target``'s folder), flushed to disk and
     with the mode ``target`` has (or a new file would get); returns its name. Renaming it onto ``target``
     is the caller's one atomic step. On failure nothing is left behind and the exception propagates.
-    ``data`` may be a function that writes into the open file: content too large to hold at once."""
-    fd, name = tempfile.mkstemp(prefix=temp_prefix(target.name, directory), suffix=_TEMP_SUFFIX, dir=directory)
+    ``data`` may be a function that writes into the open file: content too large to hold at once.
+    ``clean_stale``: first remove the temporary files of earlier writes of ``target`` whose process died
+    (:mod:`workbench.core.stale_temps`; it lists the folder, so not for writes of thousands of clips)."""
+    if clean_stale:
+        remove_dead_temps(directory, target.name, _TEMP_SUFFIX)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(target.name, directory, _TEMP_SUFFIX), suffix=_TEMP_SUFFIX,
+                                dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             if callable(data):
@@ -152,13 +143,14 @@ def _write_special(given: Path, target: Path, data: bytes) -> None:
         raise WorkbenchError(f"Cannot write {given}: {exc.strerror or exc}.") from None
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8",
+                      clean_stale: bool = False) -> Path:
     """Text variant of :func:`atomic_write_bytes`."""
     try:
         data = text.encode(encoding)
     except (LookupError, UnicodeEncodeError) as exc:
         raise WorkbenchError(f"Cannot write {path}: the text cannot be encoded as {encoding} ({exc}).") from None
-    return atomic_write_bytes(path, data)
+    return atomic_write_bytes(path, data, clean_stale)
 
 
 def create_folder(folder: Path, what: str = "the folder", error: type[WorkbenchError] = WorkbenchError) -> Path:

@@ -72,13 +72,14 @@ def signals_held() -> Iterator[None]:
 
 
 def _stage(path: Path, content: Content) -> str:
-    """Write ``content`` to a temporary file beside ``path``; returns its name."""
+    """Write ``content`` to a temporary file beside ``path``; returns its name. The temporary files of an earlier
+    write of the set that was killed go first (a stream's WAV: hundreds of megabytes each)."""
     target, folder = writable_target(path)
     if target.exists() and not target.is_file():
         raise WorkbenchError(f"Cannot write {path}: it is not a regular file.")
     if isinstance(content, WrittenInto):
-        return stage_beside(target, folder, content.write)
-    return stage_beside(target, folder, content() if callable(content) else content)
+        return stage_beside(target, folder, content.write, clean_stale=True)
+    return stage_beside(target, folder, content() if callable(content) else content, clean_stale=True)
 
 
 def write_file_set(files: Mapping[Path, Content], stale: Iterable[Path] = ()) -> list[Path]:

@@ -37,6 +37,7 @@ from typing import Any, Mapping
 
 from workbench.datasets.download import DownloadCancelled, DownloadError, DownloadProgress, ProgressCallback
 from workbench.core.atomic_write import create_folder, new_folder_mode
+from workbench.core.stale_temps import remove_dead_temps, temp_prefix
 
 EXTRACT_PHASE = "extract"
 READ_CHUNK_BYTES = 1 << 20
@@ -138,7 +139,9 @@ def extract_tar(archive: str | Path, dest: str | Path, *, marker: tuple[str, Map
     archive, dest = Path(archive), Path(dest)
     _prepare_destination(dest)
     total = archive.stat().st_size
-    temp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=PARTIAL_SUFFIX, dir=dest.parent))
+    remove_dead_temps(dest.parent, dest.name, PARTIAL_SUFFIX)  # extractions killed before: a dataset's size each
+    temp = Path(tempfile.mkdtemp(prefix=temp_prefix(dest.name, dest.parent, PARTIAL_SUFFIX), suffix=PARTIAL_SUFFIX,
+                                 dir=dest.parent))
     try:
         os.chmod(temp, new_folder_mode())  # mkdtemp's 0o700 would make the dataset private
         with archive.open("rb") as raw, _open_tar(raw, archive) as tar:

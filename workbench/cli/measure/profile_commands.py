@@ -215,7 +215,7 @@ def run_export_c(args: argparse.Namespace) -> int:
     graph = parse_model(data)  # refuse to export something that is not a model
     name = c_identifier(args.model.stem if args.name is None else args.name)
     header = c_header(data, name, params, args.model.name, header_name=args.output.name)
-    atomic_write_bytes(args.output, header.encode("utf-8"))
+    atomic_write_bytes(args.output, header.encode("utf-8"), clean_stale=True)
     print(f"wrote {args.output}: define {implementation_macro(name)} in one file before including it "
           f"(the header says how)", file=sys.stderr)
     problem = graph_tflm_problem(graph)  # (written all the same: the firmware may be one's own, with the kernel)

@@ -214,5 +214,5 @@ def changed_on_disk(model: LoadedModel) -> bool:
 def save_model(model: LoadedModel, path: str | Path) -> Path:
     """Write the model's bytes atomically."""
     path = Path(path)
-    atomic_write_bytes(path, model.tflite)
+    atomic_write_bytes(path, model.tflite, clean_stale=True)  # one model file: its folder is listed once
     return path
