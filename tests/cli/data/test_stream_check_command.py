@@ -69,3 +69,20 @@ def test_without_a_model_the_labels_times_and_overlaps_are_still_checked(  # typ
                                   {"label": "_unknown_", "start_s": 0.8, "end_s": 1.2}], None)
     code, _, err = run_cli(capsys, "stream", "check", audio)
     assert code == 2 and "overlaps event 1" in err
+
+
+def test_a_wav_and_labels_of_different_builds_are_refused(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    """A rebuild killed between renaming the WAV and its labels left a 20-minute WAV beside 5-minute labels, which
+    check (and calibrate) took; the labels record the stream's length, so the two are compared."""
+    for name, count in (("a", 3), ("b", 6)):
+        code, _, err = run_cli(capsys, "stream", "make", "--dataset", str(small_dataset), "--out",
+                               str(tmp_path / f"{name}.wav"), "--split", "all", "--keywords", "up,left",
+                               "--keyword-count", str(count), "--unknown-count", "2", "--silence-count", "0",
+                               "--progress", "none")
+        assert code == 0, err
+    (tmp_path / "b.wav").replace(tmp_path / "a.wav")  # a's labels, b's longer audio
+    code, out, err = run_cli(capsys, "stream", "check", str(tmp_path / "a.wav"))
+    assert code == 2 and out == ""
+    assert err.startswith("kws: error: a.json was written for a stream of ") and "they belong to different " \
+        "builds of the stream; build it again" in err and err.count("\n") == 1

@@ -21,6 +21,7 @@ actually spoken (``"cat"`` for an ``_unknown_`` event), ``clip`` the file it cam
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -36,6 +37,7 @@ from workbench.core.errors import AudioError, WorkbenchError
 UNKNOWN_LABEL = "_unknown_"
 SILENCE_LABEL = "_silence_"
 TIME_EPSILON_S = 0.001  # times are written with finite precision: an end 1 ms past the audio is still inside
+RECORDED_DURATION_TOLERANCE_S = 0.01  # kws stream make rounds the duration it records to the millisecond
 CSV_FIELDS = ("label", "start_s", "end_s", "word", "clip")
 CSV_REQUIRED = CSV_FIELDS[:3]
 CSV_TIMES = ("start_s", "end_s")
@@ -85,6 +87,8 @@ class StreamLabels:
 
     events: tuple[LabelEvent, ...]
     source: str = "labels"  # file name used in error messages
+    # the length of the stream the labels were written for, as kws stream make records it (None: not recorded)
+    recorded_duration_s: float | None = None
 
     @property
     def keyword_events(self) -> tuple[LabelEvent, ...]:
@@ -105,6 +109,11 @@ class StreamLabels:
     def validated(self, classes: Sequence[str], duration_s: float, model_name: str = "the model",
                   audio_name: str = "the audio") -> "StreamLabels":
         """These labels if they fit the model's classes and the audio's length; else :class:`LabelsError`."""
+        recorded = self.recorded_duration_s
+        if recorded is not None and abs(recorded - duration_s) > RECORDED_DURATION_TOLERANCE_S:
+            raise LabelsError(  # a rebuild killed between renaming the WAV and its labels, or files mixed by hand
+                f"{self.source} was written for a stream of {recorded:.2f} s, but {audio_name} is {duration_s:.2f} "
+                "s long: they belong to different builds of the stream; build it again (or give its own labels)")
         known = set(classes)
         for number, event in enumerate(self.events, start=1):
             if event.is_keyword and event.label not in known:
@@ -170,7 +179,12 @@ def parse_labels_json(text: str, source: str = "labels") -> StreamLabels:
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise LabelsError(f'{source} has no "events" list (expected {{"events": [{{"label", "start_s", '
                           f'"end_s"}}, …]}})')
-    return labels_from_items(document["events"], source)
+    labels = labels_from_items(document["events"], source)
+    stream = document.get("stream")
+    recorded = stream.get("duration_s") if isinstance(stream, dict) else None
+    if isinstance(recorded, (int, float)) and not isinstance(recorded, bool) and math.isfinite(recorded):
+        return dataclasses.replace(labels, recorded_duration_s=float(recorded))
+    return labels
 
 
 def _csv_delimiter(text: str) -> str:
