@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
+from workbench.core.errors import WorkbenchError
 from workbench.training.data.features import FeatureBatch
 from workbench.training.data.sample_plan import SamplePlan
 from workbench.training.model.ensemble_merge import merge_members, merge_plan, merged_spec
@@ -42,13 +43,26 @@ def member_spec(spec: ModelSpec, index: int) -> ModelSpec:
     return spec.replace(training=dataclasses.replace(spec.training, seed=spec.training.seed + index))
 
 
+def _log_writer(out: OutputFolder, progress: Progress) -> Callable[[], None]:
+    """The run's log written as it stands (after each epoch); a failed write is left to the run's last one,
+    which reports it: a full disk must not stop the epochs."""
+    def write() -> None:
+        try:
+            out.write_log(progress.log_lines)
+        except WorkbenchError:
+            pass
+    return write
+
+
 def train_members(spec: ModelSpec, plan: SamplePlan, maker: Any, out: OutputFolder, progress: Progress,
                   cancel: CancelToken, max_epochs: int, teacher: Teacher | None, validation: FeatureBatch,
                   init_from: str | None, resume: bool) -> MembersResult:
     """Train the spec's members (one for a plain spec) and return the model to convert."""
     count = spec.training.ensemble_members
+    log_now = _log_writer(out, progress)
     if count == 1:
-        trainer = Trainer(spec, plan, maker, Checkpoints(out.train_dir), progress, cancel, max_epochs, teacher)
+        trainer = Trainer(spec, plan, maker, Checkpoints(out.train_dir), progress, cancel, max_epochs, teacher,
+                          after_epoch=log_now)
         return MembersResult(trainer.run(validation, init_from, resume), spec)
     # the merge's checks before any member trains (a spec the merge refuses must not cost N trainings)
     probe = prepare_model(spec, init_from, validation.features[:CALIBRATION_SAMPLES])
@@ -61,7 +75,7 @@ def train_members(spec: ModelSpec, plan: SamplePlan, maker: Any, out: OutputFold
         progress.info("train", f"ensemble member {index + 1} of {count} (seed {mspec.training.seed})")
         trainer = Trainer(mspec, plan, maker, checkpoints, MemberProgress(progress, index + 1, count), cancel,
                           max_epochs, teacher,
-                          feature_epoch_offset=index * MEMBER_EPOCH_STRIDE)
+                          feature_epoch_offset=index * MEMBER_EPOCH_STRIDE, after_epoch=log_now)
         result = trainer.run(validation, init_from, resume)
         results.append(result)
         records.append({"seed": mspec.training.seed, "epochs": result.state.epochs_done,

@@ -18,7 +18,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -135,8 +135,11 @@ class Trainer:
 
     def __init__(self, spec: ModelSpec, plan: SamplePlan, maker: FeatureMaker, checkpoints: Checkpoints,
                  progress: Progress, cancel: CancelToken, max_epochs: int, teacher: Teacher | None = None,
-                 feature_epoch_offset: int = 0) -> None:
+                 feature_epoch_offset: int = 0, after_epoch: Callable[[], None] | None = None) -> None:
+        """``after_epoch``: called once each epoch's checkpoint is written (the run's log goes to disk then, so a
+        run killed later still says what its epochs did)."""
         self.spec, self.plan, self.maker = spec, plan, maker
+        self.after_epoch = after_epoch
         self.checkpoints, self.progress, self.cancel = checkpoints, progress, cancel
         self.max_epochs = max_epochs
         self.teacher = teacher
@@ -173,6 +176,9 @@ class Trainer:
         if resume and self.checkpoints.exists():
             model, state, imported = self._resumed_model()
         else:
+            if resume:  # said, not silent: the user asked to continue and gets a start from the beginning
+                self.progress.info("train", "no checkpoint to resume from (the run stopped before its first epoch "
+                                            "ended): training from epoch 1")
             model, state, imported = self._new_model(init_from, validation)
         settings = self.spec.training
         n_classes = len(self.spec.classes)
@@ -215,6 +221,8 @@ class Trainer:
                 state.wall_time_s += epoch_times[-1]
                 self.checkpoints.save(model, state, outcome.is_best)
                 self._report_epoch(state, logs, outcome.is_best, outcome.new_learning_rate, epoch_times)
+                if self.after_epoch is not None:
+                    self.after_epoch()
             cancelled = cancelled or (self.cancel.is_set() and not state.finished)
         finally:
             feeder.close()
