@@ -98,6 +98,8 @@ def test_jsonl_progress_and_a_cancel_that_resume_finishes(tmp_path: Path) -> Non
     progress = [json.loads(l) for l in again.stderr.splitlines() if l.startswith("{") and "fraction" in l]
     assert progress[-1]["phase"] == "done" and progress[-1]["fraction"] == 1.0
     assert sum(json.loads((out / MANIFEST).read_text())["counts"].values()) == 4 * 6 + 3
+    said = [json.loads(l).get("message", "") for l in again.stderr.splitlines() if l.startswith("{")]
+    assert any(m.endswith(f"; {made} kept from before, {4 * 6 + 3 - made} made now") for m in said), said
 
 
 def test_voices_lists_installed_voices_and_missing_engines(tmp_path: Path) -> None:

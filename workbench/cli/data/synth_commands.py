@@ -348,8 +348,9 @@ def run_synth(args: argparse.Namespace) -> int:
         progress.say(f"cancelled after {report.written} new clips; finish with the same command and --resume")
         return EXIT_CANCELLED
     summary = ", ".join(f"{folder} {n}" for folder, n in report.counts.items())
+    resumed = f"; {report.kept} kept from before, {report.written} made now" if report.kept else ""
     progress.say(f"{report.clips} clips in {args.out}" + (f" ({summary})" if summary else "")
-                 + f" in {report.seconds:.0f} s")
+                 + f" in {report.seconds:.0f} s{resumed}")
     empty, short = keyword_shortfalls(settings, report, len(registry.voices))
     for warning in short:
         progress.say(f"warning: {warning}")
