@@ -30,13 +30,14 @@ from workbench.core.wording import clock_time
 from workbench.gui.widgets.flexible_label import flexible_width
 from workbench.gui.widgets.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
-from workbench.gui.training.dataset_weights import dataset_arguments, recalled_folders, remember_folders
+from workbench.gui.training.dataset_weights import dataset_arguments
 from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
 from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind,
                                                      first_missing_folder, inspect_run_folder, remove_empty_folders,
                                                      run_log, run_spec, stopped_sentence)
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import TrainingCurvesView
+from workbench.gui.training.training_form_memory import TrainingFormMemory
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
 from workbench.gui.training.training_settings_view import TrainingSettingsView
 from workbench.progress_text import done_fraction, epoch_text, status_line
@@ -48,7 +49,6 @@ PROGRESS_STEPS = 1000
 UNKNOWN_TIME = "–"  # the ETA before the first estimate
 READY = "Ready."
 STOPPED_REPORT = "This run stopped before its evaluation: Resume continues it, and the report appears here then."
-SETTINGS_PREFIX = "training/"
 INPUTS_MAX_WIDTH_PX = 460
 INPUTS_MIN_WIDTH_PX = 450  # room for the spec names with their MACs and the five columns of the data summary
 MAX_LOG_LINES = 5000
@@ -65,8 +65,6 @@ def _ask_user(parent: QWidget, question: str) -> bool:
 class TrainingWorkspace(QWidget):
     """Training for the window that hosts it (see :class:`WorkspaceHost`)."""
 
-    _restoring = False  # True while _restore fills the form: nothing is saved then
-
     def __init__(self, host: "WorkspaceHost", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host = host
@@ -74,7 +72,6 @@ class TrainingWorkspace(QWidget):
         self.model_path: Path | None = None
         self._created: Path | None = None  # the outermost folder the running run's start created (None: none)
         self.process = TrainingProcess(self)
-        self._qsettings = getattr(host.settings, "qsettings", None)
         dark = bool(getattr(host.settings, "dark", lambda: True)())
 
         self.datasets = DatasetPanel()
@@ -106,7 +103,8 @@ class TrainingWorkspace(QWidget):
         self.tabs.addTab(self._report_scroll, "Evaluation")
         self._layout(dark)
         self._connect()
-        self._restore()
+        self.memory = TrainingFormMemory(getattr(host.settings, "qsettings", None), self.datasets, self.settings, self)
+        self.memory.restore(self.take_run_settings)
         self._update_buttons()
         self.settings.load_specs()
 
@@ -161,7 +159,6 @@ class TrainingWorkspace(QWidget):
         self.process.finished.connect(self._finished)
         self.datasets.error.connect(self.host.show_error)
         self.datasets.synthesize_requested.connect(self.open_dataset_builder)
-        self.datasets.changed.connect(self._save)
         self.settings.keywords_changed.connect(self.datasets.set_keywords)
         self.settings.out.textChanged.connect(lambda _text: self.show_out_folder())
         self.settings.out_chosen.connect(self.show_out_folder)  # chosen again: read again (its text is unchanged)
@@ -175,35 +172,6 @@ class TrainingWorkspace(QWidget):
         dialog = open_dataset_builder(self.host, self)
         dialog.built.connect(self.datasets.add_folder)
         return dialog
-
-    def _restore(self) -> None:
-        """Show the last session's datasets, keywords and output folder.
-
-        Why saving is off meanwhile: setting the dataset list emits ``changed``, whose save would store the
-        still empty output folder and default keywords over the remembered ones before they are read.
-        """
-        if self._qsettings is None:
-            return
-        self._restoring = True
-        try:
-            folders = recalled_folders(self._qsettings, SETTINGS_PREFIX)  # with their weights
-            self.datasets.set_folders([f for f in folders if f.path.is_dir()])
-            keywords = str(self._qsettings.value(SETTINGS_PREFIX + "keywords", "") or "")
-            if keywords:
-                self.settings.keywords.setText(keywords)
-                self.datasets.set_keywords(self.settings.keyword_list())
-            # after the keywords: a run in the output folder shows its own spec and keywords
-            self.settings.out.setText(str(self._qsettings.value(SETTINGS_PREFIX + "out", "") or ""))
-            self.take_run_settings()
-        finally:
-            self._restoring = False
-
-    def _save(self) -> None:
-        if self._qsettings is None or self._restoring:
-            return
-        remember_folders(self._qsettings, SETTINGS_PREFIX, self.datasets.weighted_folders())
-        self._qsettings.setValue(SETTINGS_PREFIX + "out", self.settings.out.text())
-        self._qsettings.setValue(SETTINGS_PREFIX + "keywords", self.settings.keywords.text())
 
     # -- the output folder's run --------------------------------------------------------------------
     def show_out_folder(self) -> RunFolderState | None:
@@ -284,7 +252,7 @@ class TrainingWorkspace(QWidget):
         except SettingsError as exc:
             self.host.show_error(str(exc))
             return False
-        self._save()
+        self.memory.save()
         self.model_path = None
         self._created = None if resume else first_missing_folder(out)
         if resume:  # the same run goes on: its curves and its log so far stay
@@ -390,7 +358,7 @@ class TrainingWorkspace(QWidget):
                               "checkpoint is kept and Resume continues it later) and close?")
 
     def shutdown(self) -> None:
-        self._save()
+        self.memory.autosave.flush()  # the form as it is now, whether or not a write was pending
         self.report.shutdown()
         if self.running:
             self.process.cancel()

@@ -32,6 +32,7 @@ from workbench.gui.model.model_info_view import ModelInfoView
 from workbench.gui.model.profile_view import ProfileView
 from workbench.gui.model_loader import ModelChangedOnDisk
 from workbench.gui.session_controller import SessionController
+from workbench.gui.settings_autosave import SettingsAutosave
 from workbench.gui.stream.source_choice import MICROPHONE
 from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.take_keeper import TakeKeeper
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.settings = app_settings.AppSettings(settings)
         self.dark = self.settings.dark() if dark is None else dark
         self.controller = SessionController(self)
+        # a tuning is written a moment after it changes (a killed window never reaches _save_settings)
+        self.tuning_autosave = SettingsAutosave(self._remember_tuning, self.settings.qsettings, self)
         self.last_error: str | None = None
         self.model_path: Path | None = None
         self.tuning_note: str | None = None  # what the last model opened took from its remembered tuning
@@ -128,6 +131,8 @@ class MainWindow(QMainWindow):
         c.running_changed.connect(self._on_running_changed)
         c.detection_settings_changed.connect(self.live.set_detection_settings)
         c.detection_settings_changed.connect(lambda _settings: self._forget_tuning_note())
+        # a model switch emits it too: that write is the one the close would make
+        c.detection_settings_changed.connect(self.tuning_autosave.schedule)
         c.source_changed.connect(lambda choice: self.indicator.set_source(choice.describe()))
         c.status.connect(self.show_status)
         c.error.connect(self.show_error)
@@ -201,7 +206,7 @@ class MainWindow(QMainWindow):
         ``recent=False``: not listed in File > Recent (the bundled model start-up falls back on: the user chose
         nothing)."""
         path = Path(path)
-        self.settings.remember_tuning(self.controller.model, self.controller.tuning)
+        self._remember_tuning()
         if not self.controller.load_model(path, self.settings.detection_params, report=report):
             return False
         self.model_path = path
@@ -265,6 +270,9 @@ class MainWindow(QMainWindow):
 
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, MESSAGE_MS)
+
+    def _remember_tuning(self) -> None:
+        self.settings.remember_tuning(self.controller.model, self.controller.tuning)
 
     def _forget_tuning_note(self) -> None:
         """Reset (or tuning back to the file's values) makes "kept your tuning of …" untrue: it goes at once."""
@@ -352,7 +360,8 @@ class MainWindow(QMainWindow):
         if self.current_workspace:
             self.layouts.save(self.current_workspace)
         self.settings.save_geometry(self.saveGeometry())
-        self.settings.remember_tuning(self.controller.model, self.controller.tuning)
+        self.tuning_autosave.cancel()  # written here, with what only the close writes
+        self._remember_tuning()
         choice = self.controller.source_choice
         if choice.kind == MICROPHONE:
             self.settings.set_device(choice.device)
