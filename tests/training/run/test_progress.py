@@ -136,3 +136,23 @@ def test_the_log_file_lines_give_every_epoch_with_its_figures() -> None:
     MemberProgress(run, 2, 4).emit("train", "epoch", epoch=3, epochs=5, loss=0.5, message="best so far", eta_s=10)
     assert run.log_lines[0].endswith("train: epoch 1/5  loss 0.7000  accuracy 0.6000  lr 1.00e-03")
     assert run.log_lines[1].endswith("train: member 2/4 epoch 3/5  loss 0.5000  best so far")
+
+
+def test_the_repeat_command_keeps_a_spec_toml_valid_and_the_weights_exact(tmp_path: Path) -> None:
+    """A dataset folder whose name holds a line break split the header's comment line (the spec, and so --resume,
+    no longer read as TOML); weights were shortened to 6 figures ("0.123457")."""
+    import subprocess
+    import tomllib
+
+    from workbench.training.run.run_request import repeat_header
+
+    odd = tmp_path / "nl\nset\t'q'"
+    request = TrainRequest(datasets=(DatasetArg(odd, 0.1234567), DatasetArg(tmp_path, 1234567.0)), out=tmp_path / "o")
+    header = repeat_header(request, tmp_path / "o" / "spec.toml")
+    assert all(line.startswith("#") for line in header.splitlines())
+    assert tomllib.loads(header + 'name = "x"\n') == {"name": "x"}
+    command = header.splitlines()[-1].removeprefix("#").strip()
+    assert ":0.1234567" in command and f"{tmp_path}:1234567 " in command
+    words = subprocess.run(["bash", "-c", f'for w in {command}; do printf "%s\\0" "$w"; done'], check=True,
+                           capture_output=True).stdout.split(b"\0")[:-1]
+    assert os.fsencode(f"{odd.resolve()}:0.1234567") in words  # the shell gives the folder's name back whole

@@ -72,7 +72,8 @@ def make_validation_stream(sweep: SweepFile, data: DataSettings, folder: Path) -
     folder.mkdir(parents=True, exist_ok=True)
     audio = folder / STREAM_NAME
     args = ["stream", "make", "--out", str(audio), "--split", "validation", "--split-method", data.split_method,
-            "--validation-percent", f"{data.validation_percent:g}", "--testing-percent", f"{data.testing_percent:g}",
+            "--validation-percent", repr(float(data.validation_percent)), "--testing-percent",
+            repr(float(data.testing_percent)),
             "--minutes", f"{sweep.objective.stream_minutes:g}", "--seed", str(sweep.run.seed),
             "--keywords", ",".join(data.keywords), "--progress", "none"]
     for dataset in sweep.datasets:

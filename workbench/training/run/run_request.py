@@ -21,6 +21,8 @@ from workbench.run_folder_layout import RUN_KEYWORDS_KEY, RUN_SETTINGS_KEY, RUN_
 WEIGHT_SEPARATOR = ":"
 REPEAT_COMMENT = "#"  # the spec.toml header's lines are TOML comments: the file reads as the spec alone
 REPEAT_FOLDER_SUFFIX = "_repeat"  # the repeat command's --out: beside the run, as kws train needs a new folder
+SPACE, DELETE = 0x20, 0x7F  # the control characters are below the one and the other itself
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\", "'": "\\'"}  # bash's $'...' escapes
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,16 @@ class DatasetArg:
             return cls(Path(head), weight)
         return cls(Path(text))
 
+    def weight_text(self) -> str:
+        """The weight in full ("0.1234567", "1234567"): a shortened figure would repeat another run."""
+        return str(int(self.weight)) if self.weight.is_integer() else repr(self.weight)
+
     def argument(self) -> str:
         """The ``--dataset`` text that gives this dataset again from anywhere: the folder absolute, the weight
         when it is not 1."""
         folder = str(self.path.resolve())
         plain = self.weight == 1.0 and WEIGHT_SEPARATOR not in folder  # "take:2" weighs itself: "take:2:1"
-        return folder if plain else f"{folder}{WEIGHT_SEPARATOR}{self.weight:g}"
+        return folder if plain else f"{folder}{WEIGHT_SEPARATOR}{self.weight_text()}"
 
 
 @dataclass(frozen=True)
@@ -122,4 +128,17 @@ def repeat_header(request: TrainRequest, spec_path: Path) -> str:
         command += ["--dataset", dataset.argument()]
     command += ["--out", f"{request.out.resolve()}{REPEAT_FOLDER_SUFFIX}"]
     return (f"{REPEAT_COMMENT} every setting this training run used, its command-line options included; a spec names "
-            f"no datasets,\n{REPEAT_COMMENT} so repeat the run with\n{REPEAT_COMMENT}   {shlex.join(command)}\n")
+            f"no datasets,\n{REPEAT_COMMENT} so repeat the run with\n{REPEAT_COMMENT}   "
+            f"{' '.join(map(shell_word, command))}\n")
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word of a POSIX shell command on one line: quoted as :func:`shlex.quote` does, or, when it
+    holds a line break or another control character, in bash's ``$'...'`` form with escapes. Why: a dataset folder
+    whose name held a line break split the spec.toml's comment line, and the spec (and so ``--resume``) no longer
+    read as TOML."""
+    if not any(ord(char) < SPACE or ord(char) == DELETE for char in text):
+        return shlex.quote(text)
+    escaped = "".join(_ESCAPES.get(char, f"\\x{ord(char):02x}" if ord(char) < SPACE or ord(char) == DELETE else char)
+                      for char in text)
+    return f"$'{escaped}'"
