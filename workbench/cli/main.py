@@ -49,9 +49,11 @@ class _Parser(argparse.ArgumentParser):
     tokens: Sequence[str] = ()
 
     def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage first)
-        dashed = [t for t in self.tokens if t.startswith("-") and len(t) > 1 and os.path.isfile(t)]
-        if dashed:
-            message += f" ({dashed[0]} is read as an option: write ./{dashed[0]}, or -- before it)"
+        options = {option for action in self._actions for option in action.option_strings}
+        dashed = [t for t in self.tokens if t.startswith("-") and len(t) > 1 and t not in options
+                  and os.path.isfile(t)]
+        if dashed:  # ./NAME works for a positional and an option's value alike ("--" only for a positional)
+            message += f" ({dashed[0]} is read as an option: write it as ./{dashed[0]})"
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
