@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.model.c_array import (C_KEYWORDS, c_header, c_identifier, definition_guard, identifier_problem,
-                                          implementation_macro, include_guard)
+from workbench.core.model.c_array import (C_KEYWORDS, c_header, c_identifier, content_tag, definition_guard,
+                                          identifier_problem, implementation_macro, include_guard)
 
 # C++20 keywords and alternative tokens the list once lacked (a header named so failed to compile as C++)
 CPP_ONLY = ("static_cast dynamic_cast reinterpret_cast const_cast decltype char8_t char16_t char32_t thread_local "
@@ -63,7 +63,8 @@ def test_a_name_with_a_problem_is_never_kept(text: str) -> None:
 ])
 def test_the_macro_spells_the_array_name(name: str, macro: str) -> None:
     assert implementation_macro(name) == macro
-    assert include_guard(name) == macro.replace("_IMPLEMENTATION", "_H_")
+    tag = content_tag(b"TFL3")
+    assert include_guard(name, b"TFL3") == macro.replace("_IMPLEMENTATION", f"_{tag}_H_")
 
 
 def _case_variants(name: str) -> set[str]:
@@ -74,7 +75,8 @@ def _case_variants(name: str) -> set[str]:
 def test_names_that_differ_only_in_case_never_share_a_guard_or_a_macro() -> None:
     """Upper-casing gave Yes, YES and yes one guard and one macro: a firmware including two headers lost one."""
     names = _case_variants("yes") | _case_variants("g_model1") | {"yes_1", "yes_h", "yes_defined", "yes_yes"}
-    made = [(include_guard(name), implementation_macro(name), definition_guard(name)) for name in sorted(names)]
+    made = [(include_guard(name, b"TFL3"), implementation_macro(name), definition_guard(name, b"TFL3"))
+            for name in sorted(names)]
     every = [macro for macros in made for macro in macros]
     assert len(set(every)) == len(every) == 3 * len(names)
 
@@ -92,3 +94,23 @@ def test_text_in_the_header_comment_never_breaks_a_werror_build(tmp_path: Path) 
     subprocess.run([gcc, "-std=c11", "-Wall", "-Wextra", "-Wcomment", "-Werror", "-pedantic", "main.c", "-o", "m"],
                    check=True, cwd=tmp_path)
     assert subprocess.run([str(tmp_path / "m")]).returncode == 0
+
+
+def test_two_models_whose_arrays_share_a_name_fail_to_compile_together(tmp_path: Path) -> None:
+    """été.tflite and ete.tflite both give the array ete: one guard made a file including both keep the first
+    model silently; with each model's tag in its guards the compiler says "redefinition" instead."""
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is not installed")
+    first, second = b"TFL3" + b"\x01" * 12, b"TFL3" + b"\x02" * 12
+    assert c_identifier("été") == c_identifier("ete") == "ete"
+    (tmp_path / "ete1.h").write_text(c_header(first, "ete", {}, "été.tflite", header_name="ete1.h"))
+    (tmp_path / "ete2.h").write_text(c_header(second, "ete", {}, "ete.tflite", header_name="ete2.h"))
+    (tmp_path / "main.c").write_text('#define KWS_ETE_IMPLEMENTATION\n#include "ete1.h"\n#include "ete2.h"\n'
+                                     '#include "ete1.h"\nint main(void) { return (int)ete_len; }\n')
+    built = subprocess.run([gcc, "-std=c11", "-c", "main.c"], cwd=tmp_path, capture_output=True, text=True)
+    assert built.returncode != 0 and "redefinition of" in built.stderr and "ete" in built.stderr
+    (tmp_path / "once.c").write_text('#define KWS_ETE_IMPLEMENTATION\n#include "ete1.h"\n#include "ete1.h"\n'
+                                     "int main(void) { return (int)ete_len - 16; }\n")
+    subprocess.run([gcc, "-std=c11", "-Wall", "-Werror", "once.c", "-o", "once"], cwd=tmp_path, check=True)
+    assert subprocess.run([str(tmp_path / "once")]).returncode == 0  # one header twice: still one array

@@ -16,6 +16,7 @@ read them next to C code, not Python.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from typing import Any
@@ -30,6 +31,7 @@ C_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]")
 UNDERSCORE_RUN = re.compile(r"_{2,}")
 SAFE_PREFIX = "model"  # before a name that would be a keyword, reserved, or start with a digit
 ALIGN_MACRO = "KWS_MODEL_ALIGN"  # the header's own macro: an array of that name would be expanded away
+CONTENT_TAG_CHARS = 8  # hex digits of the model's hash in the guards: 4 billion to one against two models sharing
 
 # Every keyword and alternative token of C11 and C++20 (and the keywords C23 added): a model file called
 # int.tflite or static_cast.tflite must not give `const unsigned char int[]`, which no compiler takes
@@ -132,9 +134,20 @@ def macro_spelling(name: str) -> str:
     return name
 
 
-def include_guard(name: str) -> str:
-    """The header's include guard: ``KWS_<NAME>_H_`` (NAME as :func:`macro_spelling` spells it)."""
-    return f"KWS_{macro_spelling(name)}_H_"
+def content_tag(data: bytes) -> str:
+    """A short tag of the model's bytes for the header's guards (upper-case hex).
+
+    Why: two models whose arrays get one name (``été.tflite`` and ``ete.tflite`` both give ``ete``, as
+    ``a-b`` and ``a_b`` give ``a_b``) shared their guards, so a file including both headers silently kept the
+    first model's array; with the model's tag in the guards it fails to compile ("redefinition of 'ete'")
+    instead. One header included twice keeps one tag: its guards still work."""
+    return hashlib.sha256(data).hexdigest()[:CONTENT_TAG_CHARS].upper()
+
+
+def include_guard(name: str, data: bytes) -> str:
+    """The header's include guard: ``KWS_<NAME>_<TAG>_H_`` (NAME as :func:`macro_spelling` spells it, TAG the
+    model's :func:`content_tag`)."""
+    return f"KWS_{macro_spelling(name)}_{content_tag(data)}_H_"
 
 
 def implementation_macro(name: str) -> str:
@@ -143,9 +156,10 @@ def implementation_macro(name: str) -> str:
     return f"KWS_{macro_spelling(name)}_IMPLEMENTATION"
 
 
-def definition_guard(name: str) -> str:
-    """The guard that defines the array once per file however often the implementing file includes the header."""
-    return f"KWS_{macro_spelling(name)}_DEFINED_"
+def definition_guard(name: str, data: bytes) -> str:
+    """The guard that defines the array once per file however often the implementing file includes the header
+    (the model's :func:`content_tag` in it, as in the include guard)."""
+    return f"KWS_{macro_spelling(name)}_{content_tag(data)}_DEFINED_"
 
 
 def plain_value(value: Any) -> str:
@@ -192,7 +206,7 @@ def _leading_comment(size: int, name: str, params: dict[str, Any], source: str, 
 def c_header(data: bytes, name: str, params: dict[str, Any], source: str, header_name: str = "model.h") -> str:
     """The header text (module docstring): declarations under an include guard, then the aligned array and its
     length where ``KWS_<NAME>_IMPLEMENTATION`` is defined. ``header_name`` is what the usage note includes."""
-    guard, macro, defined = include_guard(name), implementation_macro(name), definition_guard(name)
+    guard, macro, defined = include_guard(name, data), implementation_macro(name), definition_guard(name, data)
     lines = _leading_comment(len(data), name, params, source, header_name)
     lines += [f"#ifndef {guard}", f"#define {guard}", "",
               "#ifdef __cplusplus", 'extern "C" {', "#endif", "",
