@@ -77,6 +77,8 @@ def test_progress_none_prints_only_where_the_model_is_and_the_warnings_on_stderr
     "no" clips -- are no progress, so they reach stderr as the CLI's warnings do."""
     pytest.importorskip("tensorflow")
     sparse = copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path / "data", {**SLICE, "no": FEW_CLIPS})
+    broken = sparse / "yes" / "broken_nohash_0.wav"
+    broken.write_bytes(b"RIFF this is no audio")  # a clip the scan skips: said, as a bar run says it
     spec = tmp_path / "quick.toml"
     spec.write_text(QUICK_SPEC.format(epochs=1))
     out = tmp_path / "run"
@@ -84,6 +86,7 @@ def test_progress_none_prints_only_where_the_model_is_and_the_warnings_on_stderr
                  "--workers", "1", "--no-evaluate", "--progress", "none"]) == 0
     captured = capsys.readouterr()
     assert captured.out == f"{out / 'quick_kws.tflite'}\n"
+    assert any(line.startswith(f"kws: skipped {broken}") for line in captured.err.splitlines()), captured.err
     warnings = [line for line in captured.err.splitlines() if line.startswith("kws: warning: ")]
     assert len(warnings) == 1 and warnings[0].startswith("kws: warning: no (") and "add clips" in warnings[0]
     assert "[plan]" not in captured.err and "epoch 1/1" not in captured.err  # no progress

@@ -104,7 +104,7 @@ def _evaluate(model: LoadedModel, clips: list[ClipEntry], split: str, out: Outpu
                "roc_auc_avg": metrics.roc_auc_avg, "clips": len(result.paths),
                "skipped": [[str(p), r] for p, r in result.skipped]}
     for path, reason in result.skipped:
-        progress.info("evaluate", f"skipped {path}: {reason}")
+        progress.warn("evaluate", f"skipped {path}: {reason}")
     accuracies = ", ".join(f"{k} {'n/a' if v is None else f'{v:.3f}'}" for k, v in figures["class_accuracies"].items())
     progress.info("evaluate", f"{split} split: balanced accuracy {metrics.balanced_accuracy:.3f}, overall "
                               f"{metrics.overall_accuracy:.3f} ({accuracies})")

@@ -154,7 +154,7 @@ def _scan(request: TrainRequest, spec: ModelSpec, progress: Progress) -> Dataset
                                     split_method=spec.data.split_method))
     index = merge_datasets(indexes)
     for path, reason in index.unreadable:
-        progress.info("scan", f"skipped {path}: {reason}")
+        progress.warn("scan", f"skipped {path}: {reason}")
     return index
 
 
@@ -292,7 +292,7 @@ def _train_and_finish(request: TrainRequest, spec: ModelSpec, plan: SamplePlan, 
                                 init_source(spec.init_from, spec), request.resume)
     result = trained.result
     for path, reason in validation.failed + result.skipped:
-        progress.info("features", f"skipped {path}: {reason}")
+        progress.warn("features", f"skipped {path}: {reason}")
     out.write_history(result.state.history)
     if result.cancelled:
         return _stopped(result.state, "", out, progress, cancel)
