@@ -172,9 +172,10 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
     counts = built.labels.label_counts()
     keywords = {k: v for k, v in counts.items() if is_keyword_class(k)}
     summary = ", ".join(f"{k} {v}" for k, v in sorted(keywords.items()))
-    out.write(f"wrote {wav} ({built.duration_s:.1f} s: {sum(keywords.values())} keywords"
+    out.write(f"wrote {wav} ({built.duration_s:.1f} s: {counted(sum(keywords.values()), 'keyword')}"
               + (f" ({summary})" if summary else "")
-              + f", {counts.get('_unknown_', 0)} other words, {counts.get('_silence_', 0)} silences)"
+              + f", {counted(counts.get('_unknown_', 0), 'other word')}, "
+              f"{counted(counts.get('_silence_', 0), 'silence')})"
               + f" with labels {json_path.name} and {csv_path.name}\n")
     if built.clipped_samples:
         clipped = built.clipped_samples
