@@ -72,7 +72,7 @@ def register(sub: Any) -> None:
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     _board_options(p, "profiler")
     p.add_argument("--format", choices=PROFILE_FORMATS, help="output format (default: the one -o's extension "
-                   "names, .json .csv .md .txt, as `kws profile`; else table)")
+                   "names -- json, csv, md or txt, as for `kws profile` -- else table)")
     p.add_argument("-o", "--output", type=Path, help="write the result to this file instead of stdout")
     p.add_argument("--log", type=Path, help="also write the board's raw serial log to this file")
     p.add_argument("--save", action="store_true", help="save the measurement for `kws board refit` "
