@@ -19,6 +19,13 @@ def model():
     return load_model(default_model_path())
 
 
+@pytest.fixture(autouse=True)
+def user_data(tmp_path, monkeypatch):
+    """Recordings are spooled into the user data folder: the test's own, not the user's."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
 def run_session(model, source) -> LiveSession:
     session = LiveSession(Engine(model), source)
     session.start()
@@ -53,7 +60,7 @@ def test_worker_path_equals_offline_replay(model) -> None:
     assert env[:, 1].max() == clip.samples[: blocks * 160].max()
 
 
-def test_recording_captures_what_the_engine_heard(model) -> None:
+def test_recording_captures_what_the_engine_heard(model, user_data) -> None:
     clip = load_audio(sample_audio_path())
     session = LiveSession(Engine(model), FileSource(sample_audio_path(), realtime=False))
     session.start_recording()
@@ -63,6 +70,7 @@ def test_recording_captures_what_the_engine_heard(model) -> None:
     session.close()
     np.testing.assert_array_equal(recorded, clip.samples)
     assert not session.recording
+    assert session.spool_problem is None and list((user_data / "kws-workbench" / "recording-spool").iterdir()) == []
 
 
 def test_a_model_at_another_rate_hears_the_file_as_the_file_loader_gives_it(model) -> None:

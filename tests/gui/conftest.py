@@ -23,6 +23,14 @@ def gui_thread_gc(qapp):
     collector.deleteLater()
 
 
+@pytest.fixture(autouse=True)
+def user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user data folder, where recordings and kept takes are spooled (and rescued), board records kept: the
+    test's own, never the user's (a window of a test killed mid-recording must not leave a spool there)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
     """Point every QSettings (and QStandardPaths) of the test at a fresh temporary directory."""

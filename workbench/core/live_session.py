@@ -9,6 +9,9 @@ the same class for ``kws detect --mic``, so live and offline share one code path
 Sources deliver 16 kHz; a model whose frontend runs at another rate (``fe.sample_rate_hz``) hears the
 source converted to its rate (:class:`~workbench.core.audio.rate_converter.RateConverter`, the file
 loader's conversion streamed), so every history, the recording and every time here count the model's samples.
+
+A recording is also copied to disk as it is made (:mod:`~workbench.core.audio.recording_spool`), so that the
+window dying never takes it along: the next start turns the copy into a WAV. Ending it removes the copy.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from workbench.core.audio.rate_converter import RateConverter
+from workbench.core.audio.recording_spool import RecordingSpool, default_spool_folder
 from workbench.core.detection.detector import Detection
 from workbench.core.engine import Engine, InferenceResult
 from workbench.core.errors import WorkbenchError
@@ -68,7 +72,8 @@ class SessionStats:
 class LiveSession:
     """Owns the worker thread; views read the histories, never the engine."""
 
-    def __init__(self, engine: Engine, source: AudioSourceLike, history_seconds: float = HISTORY_SECONDS) -> None:
+    def __init__(self, engine: Engine, source: AudioSourceLike, history_seconds: float = HISTORY_SECONDS,
+                 spool_folder: Path | None = None) -> None:
         self.engine = engine
         self.source = source
         n_classes = len(engine.classes)
@@ -93,6 +98,9 @@ class LiveSession:
         self._recording: list[np.ndarray] | None = None
         self._recorded = 0
         self._record_lock = threading.Lock()
+        self.spool_folder = spool_folder  # where recordings are copied as they are made (None: the user's default)
+        self.spool_problem: str | None = None  # why the recording being made has no copy on disk
+        self._spool: RecordingSpool | None = None
         engine.row_listeners.append(self.spectrogram.append)
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -124,7 +132,13 @@ class LiveSession:
         return not self._thread.is_alive()
 
     def close(self) -> None:
+        """Stop for good. A recording nobody took stays on disk (its spool, flushed), recovered at the next start
+        unless :meth:`stop_recording` still takes it."""
         self.stop()
+        with self._record_lock:
+            spool = self._spool
+        if spool is not None:
+            spool.finish()
         if self.spectrogram.append in self.engine.row_listeners:
             self.engine.row_listeners.remove(self.spectrogram.append)
 
@@ -157,14 +171,30 @@ class LiveSession:
         return self._recorded / self.engine.sample_rate
 
     def start_recording(self) -> None:
+        """Record from the next block on (a recording in progress is dropped). The samples are also spooled to
+        disk, so they outlive a crash; when no spool can be made the recording is kept in memory only and
+        ``spool_problem`` says why."""
+        folder = default_spool_folder() if self.spool_folder is None else self.spool_folder
+        spool: RecordingSpool | None = None
+        try:
+            spool = RecordingSpool.create(folder, self.engine.sample_rate)
+            self.spool_problem = None
+        except OSError as exc:
+            self.spool_problem = f"cannot write into {folder}: {exc.strerror or exc}"
         with self._record_lock:
+            dropped, self._spool = self._spool, spool
             self._recording = []
             self._recorded = 0
+        if dropped is not None:
+            dropped.remove()
 
     def stop_recording(self) -> np.ndarray:
-        """End the recording and return its samples (the caller saves them, atomically)."""
+        """End the recording and return its samples (the caller saves them, atomically); its spool goes."""
         with self._record_lock:
             chunks, self._recording = self._recording or [], None
+            spool, self._spool = self._spool, None
+        if spool is not None:
+            spool.remove()
         return np.concatenate(chunks) if chunks else np.empty(0, np.int16)
 
     # -- worker -------------------------------------------------------------------------------
@@ -207,8 +237,11 @@ class LiveSession:
             return
         with self._record_lock:
             if self._recording is not None and self._recorded < MAX_RECORDING_S * self.engine.sample_rate:
-                self._recording.append(chunk.copy())
+                copy = chunk.copy()
+                self._recording.append(copy)
                 self._recorded += chunk.size
+                if self._spool is not None:
+                    self._spool.append(copy)  # only handed over: the spool's own thread writes it
         self._append_envelope(chunk)
         for result in self.engine.process(chunk):
             row = np.concatenate(([result.time_s], result.scores, result.averages))

@@ -17,6 +17,10 @@ by Qt: with ``HOME`` unset Qt takes ``/`` as the home and writes ``/.config``. W
 folder the settings live in a private temporary folder for the session, and the status bar says they are not
 kept (:func:`use_settings_folder`).
 
+A recording is copied to disk while it is made, and so is a take that could not be saved: when the workbench
+dies first, its next start turns those copies into WAVs in the recordings folder and the status bar says where
+(:func:`show_recovered_recordings`).
+
 Without a display Qt aborts (a core dump) with a message that sends the user after the wrong package
 ("xcb-cursor0 is needed"), so on Linux the display is checked first, before Qt is imported: no
 ``DISPLAY``/``WAYLAND_DISPLAY``, an X server that refuses the connection (a tiny libxcb probe), or an X11
@@ -167,6 +171,22 @@ def show_settings_notice(window: QMainWindow, notice: str) -> None:
     field.setAccessibleDescription(notice)
     window.statusBar().addPermanentWidget(field)
     window.statusBar().showMessage(notice)
+
+
+def show_recovered_recordings(window: MainWindow, spool_folder: Path | None = None,
+                              recordings_folder: Path | None = None) -> str | None:
+    """Turn the recordings a workbench that died left on disk into WAVs in the recordings folder (the one the
+    window rescues unsaved takes into) and say so in the status bar: one sentence, no dialog to answer at
+    start-up. Returns the sentence (None: nothing was left behind). Spools of a live workbench stay its own."""
+    from workbench.core.audio.recording_spool import default_spool_folder, recover_spools
+    from workbench.gui.stream.recording_view import default_recordings_folder
+
+    recovery = recover_spools(default_spool_folder() if spool_folder is None else spool_folder,
+                              default_recordings_folder() if recordings_folder is None else recordings_folder)
+    sentence = recovery.sentence()
+    if sentence is not None:
+        window.show_status(sentence)
+    return sentence
 
 
 class StartFilesError(WorkbenchError):
@@ -321,6 +341,7 @@ def run_gui(args: argparse.Namespace, files: StartFiles) -> int:
     QTimer.singleShot(0, lambda: start_window(window, files, args.device))
     if settings_notice is not None:  # after the start-up's own messages
         QTimer.singleShot(0, lambda: show_settings_notice(window, settings_notice))
+    QTimer.singleShot(0, lambda: show_recovered_recordings(window))  # last: where the recovered files went
     return app.exec()
 
 

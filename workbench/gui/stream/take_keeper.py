@@ -5,6 +5,10 @@ here -- every one of them, not just the last: a guided session can fail on sever
 user answers -- and the user gets ONE message box (updated, never stacked) with "Save as…" and
 "Discard" acting on all the kept takes. Closing the window (or the guided dialog) still tries the
 default recordings folder before anything is dropped.
+
+Memory alone does not outlive a crash, so a kept take is also written to a spool on disk
+(:mod:`~workbench.core.audio.recording_spool`, as a recording being made is) until it is saved or
+discarded: if the workbench dies first, the next start turns it into a WAV in the recordings folder.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from workbench.core.audio.recording_spool import RecordingSpool, default_spool_folder, free_path
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import save_recording
 from workbench.core.wording import counted
@@ -36,10 +41,12 @@ class Take:
 
 @dataclass(frozen=True)
 class _Kept:
-    """A take that could not be saved, and where it was meant to go (its name is reused elsewhere)."""
+    """A take that could not be saved, where it was meant to go (its name is reused elsewhere), and its copy on
+    disk (None when none could be written either)."""
 
     take: Take
     wanted: Path
+    spool: RecordingSpool | None
 
 
 def _reason(exc: Exception) -> str:
@@ -51,25 +58,17 @@ def _write(take: Take, path: Path) -> None:
     save_recording(take.samples, path, take.sample_rate)
 
 
-def _free_path(path: Path) -> Path:
-    """``path``, or ``name-2.wav``, ``name-3.wav``…: a kept take never overwrites another recording."""
-    candidate, n = path, 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-        n += 1
-    return candidate
-
-
 class TakeKeeper(QObject):
     """Saves takes atomically; keeps every take that could not be saved (``unsaved``, oldest first)."""
 
     saved = Signal(str)  # a one-line notice: where and how long
     failed = Signal(str)  # a one-line error
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, spool_folder: Path | None = None) -> None:
         super().__init__(parent)
         self._parent = parent
         self._kept: list[_Kept] = []
+        self._spool_folder = spool_folder  # where kept takes are copied (None: the user's default spool folder)
         self.message_box: QMessageBox | None = None
 
     @property
@@ -83,7 +82,7 @@ class TakeKeeper(QObject):
             _write(take, path)
         except (OSError, WorkbenchError) as exc:
             if all(kept.take is not take for kept in self._kept):
-                self._kept.append(_Kept(take, path))
+                self._kept.append(_Kept(take, path, self._spool(take)))
             self._fail(f"Could not save the {take.seconds:.1f} s recording to {path}: {_reason(exc)}.")
             return False
         self._forget(take)
@@ -103,19 +102,22 @@ class TakeKeeper(QObject):
         if len(self._kept) == 1:
             return self.save(self._kept[0].take, target)
         for kept in list(self._kept):
-            if not self.save(kept.take, _free_path(target / kept.wanted.parent.name / kept.wanted.name)):
+            if not self.save(kept.take, free_path(target / kept.wanted.parent.name / kept.wanted.name)):
                 return False
         return True
 
     def discard_unsaved(self) -> None:
+        for kept in self._kept:
+            if kept.spool is not None:
+                kept.spool.remove()
         self._kept.clear()
 
     def adopt(self, other: TakeKeeper) -> None:
         """Take over ``other``'s kept takes (a closing dialog hands them to the window's keeper)."""
         if not other._kept:
             return
-        self._kept.extend(other._kept)
-        other.discard_unsaved()
+        self._kept.extend(other._kept)  # their spools with them
+        other._kept = []
         other._close_box()
         count = len(self._kept)
         self._fail(f"{counted(count, 'recording')} could not be saved.")
@@ -125,7 +127,7 @@ class TakeKeeper(QObject):
         ``unsaved-<meant name>``; returns the files written (a take that still fails stays kept)."""
         written: list[Path] = []
         for kept in list(self._kept):
-            path = _free_path(folder / f"{RESCUE_PREFIX}{kept.wanted.name}")
+            path = free_path(folder / f"{RESCUE_PREFIX}{kept.wanted.name}")
             try:
                 _write(kept.take, path)
             except (OSError, WorkbenchError):
@@ -138,7 +140,22 @@ class TakeKeeper(QObject):
             self._close_box()
         return written
 
+    def _spool(self, take: Take) -> RecordingSpool | None:
+        """A copy of ``take`` on disk until it is saved or discarded; None when it cannot be written either
+        (the take is still kept in memory)."""
+        folder = default_spool_folder() if self._spool_folder is None else self._spool_folder
+        try:
+            spool = RecordingSpool.create(folder, take.sample_rate)
+        except OSError:
+            return None
+        spool.append(take.samples)
+        spool.finish()
+        return spool
+
     def _forget(self, take: Take) -> None:
+        for kept in self._kept:
+            if kept.take is take and kept.spool is not None:
+                kept.spool.remove()
         self._kept = [kept for kept in self._kept if kept.take is not take]
         if not self._kept:
             self._close_box()

@@ -1,0 +1,95 @@
+"""A take that could not be saved is also on disk until it is saved or discarded, so a workbench killed while it
+waits for the user loses nothing: the next start recovers it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PySide6.QtWidgets import QWidget
+
+from workbench.core.audio.recording_spool import recover_spools
+from workbench.gui.stream.take_keeper import Take, TakeKeeper
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+RATE = 16000
+CHILD_TIMEOUT_S = 60
+
+# A window's keeper that fails to save one take into BLOCKED, says how many it keeps, and waits to be killed.
+KEEPING_CHILD = """
+import sys, time
+from pathlib import Path
+import numpy as np
+from PySide6.QtWidgets import QApplication, QWidget
+from workbench.gui.stream.take_keeper import Take, TakeKeeper
+
+app = QApplication([])
+parent = QWidget()
+keeper = TakeKeeper(parent, spool_folder=Path(sys.argv[1]))
+keeper.save(Take(np.arange(-8000, 8000, dtype=np.int16), 16000), Path(sys.argv[2]) / "yes" / "clip.wav")
+print(len(keeper.unsaved), flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.fixture
+def blocked(tmp_path: Path) -> Path:
+    """A dataset folder that cannot be written: a file stands where the folder should be."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    return blocker
+
+
+def on_disk(folder: Path) -> list[np.ndarray]:
+    return [np.frombuffer(path.read_bytes(), "<i2") for path in sorted(folder.glob("*.pcm"))]
+
+
+def test_a_kept_take_is_on_disk_until_it_is_saved_elsewhere_or_discarded(qtbot, blocked, tmp_path) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    spool = tmp_path / "spool"
+    keeper = TakeKeeper(parent, spool_folder=spool)
+    first, second = Take(np.full(RATE, 1, np.int16), RATE), Take(np.arange(RATE, dtype=np.int16), RATE)
+    assert not keeper.save(first, blocked / "yes" / "a.wav")
+    assert not keeper.save(first, blocked / "yes" / "a.wav")  # tried again: still one copy
+    assert [copy.tolist() for copy in on_disk(spool)] == [first.samples.tolist()]
+    assert not keeper.save(second, blocked / "no" / "b.wav")
+    assert len(on_disk(spool)) == 2
+    assert keeper.save(second, tmp_path / "b.wav")  # saved: its copy goes, the other stays
+    assert [copy.tolist() for copy in on_disk(spool)] == [first.samples.tolist()]
+    keeper.discard_unsaved()
+    assert on_disk(spool) == [] and keeper.unsaved == []
+
+
+def test_adopted_takes_keep_their_copies_and_a_rescue_removes_them(qtbot, blocked, tmp_path) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog, window = TakeKeeper(parent, spool_folder=tmp_path / "spool"), TakeKeeper(parent)
+    dialog.save(Take(np.full(800, 3, np.int16), RATE), blocked / "clip.wav")
+    window.adopt(dialog)  # the guided dialog closes: its take is the window's now
+    assert len(on_disk(tmp_path / "spool")) == 1 and len(window.unsaved) == 1 and dialog.unsaved == []
+    assert window.rescue(tmp_path / "rescue") == [tmp_path / "rescue" / "unsaved-clip.wav"]
+    assert on_disk(tmp_path / "spool") == []
+
+
+def test_a_kept_take_outlives_a_killed_workbench(blocked, tmp_path) -> None:
+    spool, recordings = tmp_path / "spool", tmp_path / "recordings"
+    child = subprocess.Popen([sys.executable, "-c", KEEPING_CHILD, str(spool), str(blocked)], cwd=REPO_ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "1", child.stderr.read() if child.poll() is not None else line
+        assert recover_spools(spool, recordings).recovered == []  # the live workbench still holds it
+    finally:
+        child.kill()
+        child.wait(CHILD_TIMEOUT_S)
+        child.stdout.close()
+        child.stderr.close()
+    recovery = recover_spools(spool, recordings)
+    assert len(recovery.recovered) == 1 and recovery.left == []
+    samples, rate = sf.read(recovery.recovered[0].path, dtype="int16")
+    assert rate == RATE and np.array_equal(samples, np.arange(-8000, 8000))
