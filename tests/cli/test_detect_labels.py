@@ -90,20 +90,24 @@ def test_a_file_without_keywords_counts_its_false_accepts(capsys, tmp_path) -> N
     (["FILE", "--tolerance-s", "1"], None,
      "--tolerance-s is for --labels: it says when a detection hits a labelled keyword"),
     (["FILE", "--tolerance-s", "-1"], '{"events": []}', "--tolerance-s must be a number of seconds >= 0, got -1"),
-    (["FILE"], '{"events": [{"label": "up", "start_s": 1, "end_s": 2}]}',
+    (["FILE", "--model", "MODEL"], '{"events": [{"label": "up", "start_s": 1, "end_s": 2}]}',
      "l.json: event 1 has the label 'up', which is not a keyword of model kws_yes_no (its keywords: yes, no); "
      "label other speech '_unknown_'"),
+    (["FILE"], '{"events": [{"label": "up", "start_s": 1, "end_s": 2}, {"label": "lamp", "start_s": 3, "end_s": 4}]}',
+     "l.json marks the keywords up and lamp, which the default model kws_yes_no does not know (its keywords: yes, "
+     "no): no --model was given, so the bundled model was used; pass your model with --model"),
     (["FILE"], '{"events": [{"label": "yes", "start_s": 1, "end_s": 9}]}',
      "l.json: event 1 ('yes' 1.00–9.00 s) ends after the end of yes_no.wav, which is 4.50 s long"),
 ])
 def test_bad_labels_options_are_one_line_before_any_detection(  # type: ignore[no-untyped-def]
         capsys, tmp_path, options, labels, message) -> None:
-    from workbench.assets import sample_audio_path
+    from workbench.assets import default_model_path, sample_audio_path
 
     path = tmp_path / "l.json"
     if labels is not None:
         path.write_text(labels)
-    argv = [str(sample_audio_path()) if o == "FILE" else o for o in options]
+    paths = {"FILE": str(sample_audio_path()), "MODEL": str(default_model_path())}  # the model: the user's choice
+    argv = [paths.get(o, o) for o in options]
     if "--tolerance-s" not in options or labels is not None:
         argv += ["--labels", str(path)]
     code, out, err = run_cli(capsys, "detect", *argv)

@@ -7,6 +7,9 @@ model's own figures, the recommended set for ``--target-fa-per-hour`` and the Pa
 and the scores; ``--apply-to`` writes the recommended parameters into a copy of the model. ``--compare``
 calibrates other models on the same stream and grid: side by side in the report, the plot and the
 document, each with a paired speaker interval of its difference from the first model.
+Before the replay each model gets a warning when its figures would mislead: scores that are logits, a uint8
+input that clips the spectrogram, or a run (``spec.toml`` beside the model) that split its dataset otherwise than
+the stream was split (:mod:`workbench.cli.measure.stream_split_check`).
 Progress goes to stderr; Ctrl-C or SIGTERM (``timeout``, ``kill``, the GUI's Cancel) stops the replay or the
 sweep cleanly with "kws: interrupted" and exit code 130, before anything is printed or written (every file is
 written atomically, at the end; a stop asked for while they are written lets them finish).
@@ -117,8 +120,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Calibrate (see the module docstring). SIGINT and SIGTERM set a cancel flag the replay and the sweep
     poll, so either signal ends in the same clean stop: nothing printed, nothing written, exit 130."""
     from workbench.assets import default_model_path
+    from workbench.calibration.streams.labels import load_labels
+    from workbench.cli.default_model_labels import check_default_model_knows
+    from workbench.cli.measure.stream_split_check import split_mismatch
     from workbench.core.atomic_write import check_destination
     from workbench.core.model.model_file import load_model, model_copy_path
+    from workbench.core.model.model_input import graph_input_range_problem
     from workbench.core.model.output_kind import output_kind
 
     out = out or sys.stdout
@@ -133,15 +140,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     models = [load_model(path) for path in model_paths]
     _check_runnable(model_paths, models)
     if args.model is None:
-        _check_default_model_knows(request.labels_path, models[0])
+        check_default_model_knows(load_labels(request.labels_path), models[0])
     _check_length(request.stream_path, models)
     progress = ProgressOutput(args.progress)
-    for model in models:  # before the replay: the thresholds swept below would mean no probability
-        if notice := output_kind(model.graph).notice():  # (JSON lines keep stderr all JSON)
-            if progress.mode == "jsonl":
-                progress.message(f"warning: {model.name}: {notice}")
-            else:
-                print(f"kws: warning: {model.name}: {notice}", file=sys.stderr)
+    for path, model in zip(model_paths, models):  # before the replay: the figures below would mislead
+        for notice in (output_kind(model.graph).notice(),  # thresholds on no probability scale
+                       graph_input_range_problem(model.graph),  # a spectrogram clipped by a uint8 input
+                       split_mismatch(request.labels_path, path)):  # a stream that may hold training clips
+            if notice:
+                _warn(progress, f"{model.name}: {notice}")
     cancel = threading.Event()
     with cancel_on_signals(cancel):
         results = _calibrate_all(models, request, progress, cancel)
@@ -165,21 +172,13 @@ def _check_runnable(paths: list[Path], models: list[Any]) -> None:
             raise ModelError(f"{path}: {exc}") from None
 
 
-def _check_default_model_knows(labels_path: Path, model: Any) -> None:
-    """Without --model the bundled model is calibrated: labels of keywords it does not know are the user's own
-    words, so say which model was used and to pass theirs (the label check's advice, to label those words
-    '_unknown_', is for a model the user chose)."""
-    from workbench.calibration.streams.labels import LabelsError, load_labels
-    from workbench.core.detection.detector import keyword_classes
-    from workbench.core.wording import listed, plural
-
-    labels = load_labels(labels_path)
-    unknown = list(dict.fromkeys(e.label for e in labels.keyword_events if e.label not in model.classes))
-    if unknown:
-        known = ", ".join(keyword_classes(model.classes)) or "none"  # as the label check lists them
-        raise LabelsError(f"{labels.source} marks the {plural(len(unknown), 'keyword')} {listed(unknown)}, which "
-                          f"the default model {model.name} does not know (its keywords: {known}): no --model was "
-                          "given, so the bundled model was used; pass your model with --model")
+def _warn(progress: ProgressOutput, text: str) -> None:
+    """A warning on stderr: the CLI's "kws: warning: …" line, or a JSON message with --progress jsonl (which keeps
+    stderr all JSON lines)."""
+    if progress.mode == "jsonl":
+        progress.message(f"warning: {text}")
+    else:
+        print(f"kws: warning: {text}", file=sys.stderr)
 
 
 def _check_length(stream: Path, models: list[Any]) -> None:

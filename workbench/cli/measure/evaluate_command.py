@@ -9,6 +9,8 @@ get matplotlib). ``--compare OLD`` scores other models on the same clips and say
 balanced accuracy, whether the model is better than each by more than the test speakers could explain
 (:mod:`workbench.evaluation.comparison`). ``--progress jsonl`` prints ``{"phase", "fraction"}`` lines on stderr
 instead of the bar, for the window that runs the comparison as a child (:mod:`workbench.cli.measure.scoring_progress`).
+A model whose uint8 input clips the spectrogram is warned of before the scoring, as ``kws calibrate`` warns
+(the report's figures would be those of the clipped input).
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ def _run(args: argparse.Namespace) -> int:
     from workbench.core.atomic_write import check_destination
     from workbench.core.errors import SettingsError
     from workbench.core.model.model_file import load_model
+    from workbench.core.model.model_input import graph_input_range_problem
     from workbench.evaluation.comparison import compare_results
     from workbench.evaluation.clip_scores import EvaluationCancelled
     from workbench.evaluation.evaluate import check_model_input, clips_for_split, evaluate_model
@@ -117,6 +120,10 @@ def _run(args: argparse.Namespace) -> int:
     models = [load_model(path) for path in [args.model, *args.compare]]
     for model in models:  # a model the frontend cannot feed is refused before the dataset is scanned
         check_model_input(model)
+    progress = ScoringProgress(args.progress, len(models))
+    for model in models:  # before the minutes of scoring: its figures would be of a clipped spectrogram
+        if clipped := graph_input_range_problem(model.graph):
+            progress.warn(f"{model.name}: {clipped}")
     unreadable: list[tuple[Path, str]] = []
     if args.clips is not None:
         clips, description = clips_of_predictions(args.clips), f"the clips listed in {args.clips}"
@@ -126,7 +133,6 @@ def _run(args: argparse.Namespace) -> int:
         unreadable = list(index.unreadable)
     cancel = threading.Event()
     results = []
-    progress = ScoringProgress(args.progress, len(models))
     for number, model in enumerate(models):
         progress.start(model.name, number)
         try:
