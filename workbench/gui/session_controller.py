@@ -379,7 +379,8 @@ class SessionController(QObject):
             return False
         self._interrupted_take = None  # nobody took it; the new take must not be mistaken for it
         self.session.start_recording()
-        self.status.emit("recording…")
+        problem = self.session.spool_problem  # no copy on disk: a crash would lose the take, so say it
+        self.status.emit(f"recording… (in memory only: {problem})" if problem else "recording…")
         return True
 
     def take_recording(self) -> np.ndarray | None:

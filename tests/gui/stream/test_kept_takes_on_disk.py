@@ -93,3 +93,20 @@ def test_a_kept_take_outlives_a_killed_workbench(blocked, tmp_path) -> None:
     assert len(recovery.recovered) == 1 and recovery.left == []
     samples, rate = sf.read(recovery.recovered[0].path, dtype="int16")
     assert rate == RATE and np.array_equal(samples, np.arange(-8000, 8000))
+
+
+def test_a_recording_without_a_copy_on_disk_says_so(qtbot, window, user_data: Path) -> None:
+    """No spool can be made (a file where its folder should be): the take is kept in memory, and the status says
+    that a crash would lose it rather than only "recording…"."""
+    from workbench.assets import sample_audio_path
+    from workbench.gui.stream.source_choice import FILE, SourceChoice
+
+    user_data.mkdir(parents=True, exist_ok=True)
+    (user_data / "kws-workbench").write_bytes(b"in the way")
+    assert window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True))
+    said: list[str] = []
+    window.controller.status.connect(said.append)
+    assert window.controller.start_recording()
+    assert said and said[-1].startswith("recording… (in memory only: cannot write into ")
+    samples = window.controller.take_recording()
+    assert samples is not None
