@@ -1,6 +1,6 @@
 """The "Build a labelled stream" dialog with a real `kws stream make` child: the choices are locked while it
-runs, the stream it reports is the one the child wrote, a folder as "Write to" gets stream.wav inside it,
-and the dialog opens wide enough to show a path."""
+runs, the stream it reports is the one the child wrote, a folder as "Write to" gets stream.wav inside it, the
+split typed reaches the stream's labels JSON, and the dialog opens wide enough to show a path."""
 
 from __future__ import annotations
 
@@ -37,6 +37,26 @@ def test_a_folder_as_write_to_gets_stream_wav_and_edits_during_the_build_change_
     assert load_audio(dialog.built_path).duration_s == 30.0
     assert json.loads((folder / "stream.json").read_text())["events"]
     assert not (tmp_path / "streams.wav").exists() and dialog.form_box.isEnabled()
+
+
+def test_the_split_typed_is_the_one_the_stream_records(  # type: ignore[no-untyped-def]
+        qtbot, small_dataset, tmp_path) -> None:  # noqa: F811
+    dialog = StreamDialog(("yes", "no"), dataset=small_dataset)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.minutes_spin.setValue(0.5)
+    fields = dialog.split_fields
+    for box, typed in ((fields.testing_spin, "60"), (fields.validation_spin, "20.5")):
+        box.setFocus()
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box.lineEdit(), typed)  # no Return: in the dialog that is Build
+    fields.method_combo.setCurrentText("stratified")
+    dialog.out_edit.setText(str(tmp_path / "split.wav"))
+    with qtbot.waitSignal(dialog.accepted, timeout=RUN_TIMEOUT_MS):
+        qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    recorded = json.loads((tmp_path / "split.json").read_text())["stream"]
+    assert (recorded["split"], recorded["testing_percent"], recorded["validation_percent"],
+            recorded["split_method"]) == ("testing", 60.0, 20.5, "stratified")
 
 
 def test_a_failed_build_unlocks_the_choices(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -347,7 +347,7 @@ class CalibrationWorkspace(QWidget):
     def build_stream(self) -> None:
         model = getattr(self.host.controller, "model", None)
         keywords = keyword_classes(getattr(model, "classes", ("yes", "no")))
-        dialog = StreamDialog(keywords, parent=self)
+        dialog = StreamDialog(keywords, parent=self, model=self.inputs.model_path())
         if dialog.exec() and dialog.built_path is not None:
             self.inputs.set_stream(dialog.built_path)
 

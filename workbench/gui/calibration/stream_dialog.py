@@ -1,11 +1,13 @@
 """Build a labelled test stream from a dataset folder, in a dialog (``kws stream make`` in a child).
 
 Why a dialog: a user who has no stream yet needs one before a calibration means anything; the dialog
-asks for the few choices that matter (dataset folder, keywords, length, which speakers, seed, where
-to write) and runs the same command-line tool as a child process, with progress and Cancel. On success
+asks for the few choices that matter (dataset folder, keywords, length, which speakers and how the dataset is split,
+seed, where to write) and runs the same command-line tool as a child process, with progress and Cancel. On success
 :attr:`StreamDialog.built_path` is the WAV written (its labels JSON and CSV lie beside it): the path given
 to the child, whatever the form says by then (the choices are locked while it runs anyway). "Write to" an
-existing folder writes ``<folder>/stream.wav`` into it; a name without ``.wav`` gets the suffix.
+existing folder writes ``<folder>/stream.wav`` into it; a name without ``.wav`` gets the suffix. The split's
+boxes start from the calibrated model's training run when it has one (:mod:`.stream_split_fields`): a testing
+stream split otherwise may hold clips the model trained on.
 """
 
 from __future__ import annotations
@@ -18,29 +20,30 @@ from PySide6.QtWidgets import (
     QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from workbench.gui.calibration.stream_split_fields import SPLIT_BOXES, StreamSplitFields
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.message_label import MessageLabel
 
 SPLITS = ("testing", "validation", "training", "all")
-SPLIT_METHODS = ("hash", "stratified")
 DEFAULT_MINUTES = 10.0
 MAX_MINUTES = 600.0
 MAX_SEED = 2**31 - 1
 PROGRESS_STEPS = 1000
 # the boxes each option of kws stream make comes from: the child's messages name the box instead
 STREAM_BOXES = {"--dataset": "Dataset", "--keywords": "Keywords", "--minutes": "Length", "--split": "Speakers",
-                "--split-method": "Split rule", "--seed": "Seed", "--out": "Write to"}
+                **SPLIT_BOXES, "--seed": "Seed", "--out": "Write to"}
 MIN_WIDTH_PX = 620  # the path fields show a whole path and their placeholders, not 125 px of them
 STREAM_NAME = "stream.wav"  # the file written into a folder chosen as "Write to"
 WAV_SUFFIX = ".wav"
 
 
 class StreamDialog(QDialog):
-    """Choices for ``kws stream make`` and a Build button; accepted once the stream is written."""
+    """Choices for ``kws stream make`` and a Build button; accepted once the stream is written. ``model``: the
+    model the stream is for, whose training run's ``spec.toml`` (when beside it) gives the split."""
 
     def __init__(self, keywords: Sequence[str] = ("yes", "no"), dataset: Path | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, model: Path | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Build a labelled stream")
         self.built_path: Path | None = None
@@ -54,10 +57,8 @@ class StreamDialog(QDialog):
                                            suffix=" min")
         self.split_combo = QComboBox()
         self.split_combo.addItems(SPLITS)
-        self.split_combo.setToolTip("testing: speakers the training never used (with the same split rule)")
-        self.method_combo = QComboBox()
-        self.method_combo.addItems(SPLIT_METHODS)
-        self.method_combo.setToolTip("the split rule the model's training used")
+        self.split_combo.setToolTip("testing: speakers the training never used (with its split shares and rule)")
+        self.split_fields = StreamSplitFields(model)
         self.seed_spin = QSpinBox(minimum=0, maximum=MAX_SEED)
         self.out_edit = QLineEdit()
         self.out_edit.setPlaceholderText("stream.wav (labels are written beside it)")
@@ -80,7 +81,7 @@ class StreamDialog(QDialog):
         form.addRow("Keywords", self.keywords_edit)
         form.addRow("Length", self.minutes_spin)
         form.addRow("Speakers", self.split_combo)
-        form.addRow("Split rule", self.method_combo)
+        self.split_fields.add_rows(form)
         form.addRow("Seed", self.seed_spin)
         form.addRow("Write to", self._row(self.out_edit, out_button))
         layout = QVBoxLayout(self)
@@ -122,8 +123,7 @@ class StreamDialog(QDialog):
             self.out_edit.setText(out)
         return ["stream", "make", "--dataset", dataset, "--out", out, "--keywords", self.keywords_edit.text().strip(),
                 "--minutes", f"{self.minutes_spin.value():g}", "--split", self.split_combo.currentText(),
-                "--split-method", self.method_combo.currentText(), "--seed", str(self.seed_spin.value()),
-                "--progress", "jsonl"]
+                *self.split_fields.arguments(), "--seed", str(self.seed_spin.value()), "--progress", "jsonl"]
 
     def build(self) -> None:
         args = self.arguments()
