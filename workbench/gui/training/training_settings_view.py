@@ -100,6 +100,7 @@ class TrainingSettingsView(QWidget):
     specs_loaded = Signal()
     keywords_changed = Signal(list)
     out_chosen = Signal()  # the output folder was chosen (Browse, or its field edited and left), not typed half-way
+    spec_settings_changed = Signal()  # set_spec_settings ran: the changes, or the spec they belong to, changed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -284,6 +285,7 @@ class TrainingSettingsView(QWidget):
         summary = words.settings_summary(self.spec_settings)
         self.settings_summary.setText(summary)
         self.settings_summary.setToolTip(summary if self.spec_settings else words.NO_SETTINGS_CHANGED_TIP)
+        self.spec_settings_changed.emit()
 
     def open_spec_settings(self) -> SpecSettingsDialog:
         """Open the settings of the chosen spec, the current changes filled in; its OK sets them."""

@@ -104,6 +104,7 @@ class TrainingWorkspace(QWidget):
         self._layout(dark)
         self._connect()
         self.memory = TrainingFormMemory(getattr(host.settings, "qsettings", None), self.datasets, self.settings, self)
+        self.memory.note.connect(self.host.show_status)  # a remembered choice dropped: said, not an error box
         self.memory.restore(self.take_run_settings)
         self._update_buttons()
         self.settings.load_specs()
@@ -358,7 +359,7 @@ class TrainingWorkspace(QWidget):
                               "checkpoint is kept and Resume continues it later) and close?")
 
     def shutdown(self) -> None:
-        self.memory.autosave.flush()  # the form as it is now, whether or not a write was pending
+        self.memory.shutdown()  # the form as it is now, whether or not a write was pending
         self.report.shutdown()
         if self.running:
             self.process.cancel()
