@@ -65,7 +65,7 @@ def test_an_unwritable_log_still_prints_the_measurement_first(board, profiler_im
 def test_an_unwritable_output_still_saves_the_measurement_and_prints_it(board, profiler_image, capsys,
                                                                         full_disk: Path, tmp_path: Path,
                                                                         reference_model_path: Path) -> None:
-    output, log, store = full_disk / "bp.txt", tmp_path / "bp.log", tmp_path / "store"
+    output, log, store = full_disk / "bp.json", tmp_path / "bp.log", tmp_path / "store"
     code, out, err = _profile(capsys, board, profiler_image, reference_model_path, "--format", "json",
                               "-o", str(output), "--log", str(log), "--save", "--store", str(store))
     assert code == 2
@@ -82,7 +82,7 @@ def test_an_unwritable_output_still_saves_the_measurement_and_prints_it(board, p
 
 def test_every_failed_write_is_reported(board, profiler_image, capsys, full_disk: Path,
                                         reference_model_path: Path) -> None:
-    output, log = full_disk / "bp.txt", full_disk / "bp.log"
+    output, log = full_disk / "bp.json", full_disk / "bp.log"
     code, out, err = _profile(capsys, board, profiler_image, reference_model_path, "--format", "json",
                               "-o", str(output), "--log", str(log))
     assert code == 2 and _measured(out) == MEASURED_CPU_CYCLES

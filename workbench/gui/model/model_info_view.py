@@ -41,7 +41,7 @@ __all__ = ["GROUP_DETECTION", "GROUP_FRONTEND", "GROUP_OTHER", "ModelInfoView", 
 
 NO_MODEL_TEXT = "—"
 BOARD_OK_TEXT = "Nothing in its parameters that the firmware refuses"
-SUMMARY_SHARE, PARAMETERS_SHARE = 2, 3  # splitter stretch: the parameter table gets the larger part
+SUMMARY_SHARE, PARAMETERS_SHARE = 1, 2  # splitter stretch: the parameter table gets the larger part
 SHARE_PIXELS = 1000  # setSizes' unit for the shares (the splitter scales them to its width)
 # rows whose words (operator names, class names) cannot break: op names such as FULLY_CONNECTED are long
 WHOLE_WORD_FIELDS = ("classes", "layers")

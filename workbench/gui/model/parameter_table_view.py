@@ -34,7 +34,7 @@ EDIT_KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)  # edit the row
 COLUMN_NAME, COLUMN_FILE, COLUMN_NOW = 0, 1, 2
 HEADERS = ("Parameter", "In the model file", "In use now")
 MAX_LIST_ITEMS_SHOWN = 16  # longer lists are elided in the value columns (the tooltip shows all)
-NAME_SHARE = 0.4  # the name column takes at most this share of the table's width (the rest: the values)
+NAME_SHARE = 0.45  # the name column takes at most this share of the table's width (the rest: the values)
 WRAP_CHARS = 48  # longer values (a description, a class list) wrap onto several lines instead of widening
                  # the column past the window
 NOT_SET = "(not set)"
