@@ -25,15 +25,20 @@ DEFAULT_NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows fil
 
 
 def process_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (True where that cannot be asked safely: removing a live write's file is
-    worse than leaving a dead one's)."""
+    """False only when the system says no process ``pid`` exists; anything in doubt counts as alive.
+
+    Why so careful: removing what a live process still writes (a temporary file, a spool, a calibration's run
+    folder) loses its work, while leaving a dead one's costs only disk. Another user's process (PermissionError)
+    is alive. On Windows nothing is asked: ``os.kill(pid, 0)`` there sends Ctrl+C (``CTRL_C_EVENT`` is 0) instead
+    of only looking.
+    """
     if sys.platform == "win32":
         return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):  # another user's process: alive
+    except (OSError, OverflowError):  # another user's process; a number no process id can be
         return True
     return True
 

@@ -13,8 +13,8 @@ import pytest
 
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
-from workbench.gui.calibration.run_folders import (PREFIX, may_be_running, new_run_folder, owner_of,
-                                                   remove_orphaned_run_folders)
+from workbench.core.stale_temps import process_alive
+from workbench.gui.calibration.run_folders import PREFIX, new_run_folder, owner_of, remove_orphaned_run_folders
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="on Windows no process is asked: all count as running")
 
@@ -52,8 +52,8 @@ def test_only_names_with_a_process_id_have_an_owner() -> None:
 
 @posix_only
 def test_a_process_that_ended_is_not_running(dead_pid: int) -> None:
-    assert may_be_running(os.getpid()) and not may_be_running(dead_pid)
-    assert may_be_running(1)  # init: alive, and another user's (PermissionError) unless the tests run as root
+    assert process_alive(os.getpid()) and not process_alive(dead_pid)
+    assert process_alive(1)  # init: alive, and another user's (PermissionError) unless the tests run as root
 
 
 @posix_only

@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 from workbench.core.errors import WorkbenchError, temp_folder_problem
+from workbench.core.stale_temps import process_alive
 
 PREFIX = "kws-calibration-"
 # PREFIX, the owner's pid, "-", then mkdtemp's random letters (which hold no "-": a name from before the pid was
@@ -41,24 +41,6 @@ def owner_of(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def may_be_running(pid: int) -> bool:
-    """False only when the system says no process ``pid`` exists; anything in doubt counts as running.
-
-    Why so careful: a folder deleted under a running workbench loses its results. Another user's process
-    (PermissionError) is running. On Windows nothing is asked: ``os.kill(pid, 0)`` there sends Ctrl+C
-    (``CTRL_C_EVENT`` is 0) instead of only looking.
-    """
-    if sys.platform == "win32":
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):  # another user's process; a number no process id can be
-        return True
-    return True
-
-
 def remove_orphaned_run_folders(temp_dir: Path | None = None) -> list[Path]:
     """Delete the run folders in ``temp_dir`` (default: the system's) whose owning process has ended; the
     folders removed. A folder of a process still running (this one, another workbench), a name without a
@@ -67,7 +49,7 @@ def remove_orphaned_run_folders(temp_dir: Path | None = None) -> list[Path]:
     removed: list[Path] = []
     for entry in sorted(folder.glob(f"{PREFIX}*")):
         pid = owner_of(entry.name)
-        if pid is None or entry.is_symlink() or not entry.is_dir() or may_be_running(pid):
+        if pid is None or entry.is_symlink() or not entry.is_dir() or process_alive(pid):
             continue
         shutil.rmtree(entry, ignore_errors=True)  # one that cannot go now is tried again next time
         if not entry.exists():
