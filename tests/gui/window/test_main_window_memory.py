@@ -4,13 +4,13 @@ model that is gone is said, and each kind of file dialog starts where it last ch
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
+from tests.gui.small_disk_window import window_with_settings_on_a_small_disk
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.gui import file_dialogs
 
@@ -224,30 +224,12 @@ def test_a_settings_file_that_cannot_be_saved_is_said_at_start_up(qtbot, setting
     assert problem is not None and problem.startswith("Settings cannot be saved in ") and str(config) in problem
 
 
-@contextlib.contextmanager
-def _window_with_settings_on_a_small_disk(qtbot, settings_dir: Path):  # type: ignore[no-untyped-def]
-    """A started window whose settings file is on a 64k tmpfs (that the test fills): (window, the disk)."""
-    from PySide6.QtCore import QSettings
-
-    from tests.small_disk import mounted_tmpfs
-    from workbench.assets import sample_audio_path
-    from workbench.gui.window.main_window import MainWindow
-
-    with mounted_tmpfs(settings_dir.parent / "filling", "64k") as config:
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config))
-        window = MainWindow(dark=True)
-        qtbot.addWidget(window)
-        window.show()
-        window.start_up(audio=sample_audio_path())
-        yield window, config
-
-
 def test_a_settings_file_that_cannot_be_saved_at_close_is_asked_about_first(qtbot, settings_dir: Path) -> None:
     """A disk that fills up during the session: closing would lose the tuning without a word. Cancel keeps the
     window open (and running); Close anyway closes it."""
     from tests.small_disk import fill
 
-    with _window_with_settings_on_a_small_disk(qtbot, settings_dir) as (window, config):
+    with window_with_settings_on_a_small_disk(qtbot, settings_dir) as (window, config):
         assert window.last_error is None  # the settings file could be written at start-up
         assert window.controller.tuning.set(detection_threshold=222)
         fill(config)
@@ -267,7 +249,7 @@ def test_closing_again_once_there_is_room_asks_nothing(qtbot, settings_dir: Path
 
     from tests.small_disk import fill
 
-    with _window_with_settings_on_a_small_disk(qtbot, settings_dir) as (window, config):
+    with window_with_settings_on_a_small_disk(qtbot, settings_dir) as (window, config):
         assert window.controller.tuning.set(detection_threshold=190)
         filler = fill(config)
         asked: list[str] = []

@@ -79,16 +79,10 @@ def test_a_slider_moved_many_times_in_a_row_is_written_once_after_it_stops(qtbot
 
 def test_a_full_disk_while_running_asks_nothing_until_the_close(qtbot, settings_dir: Path) -> None:
     """The writes that follow a change fail silently; the close still asks once (and closes on Close anyway)."""
-    from tests.small_disk import fill, mounted_tmpfs
-    from workbench.assets import sample_audio_path
-    from workbench.gui.window.main_window import MainWindow
+    from tests.gui.small_disk_window import window_with_settings_on_a_small_disk
+    from tests.small_disk import fill
 
-    with mounted_tmpfs(settings_dir.parent / "filling", "64k") as config:
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config))
-        window = MainWindow(dark=True)
-        qtbot.addWidget(window)
-        window.show()
-        window.start_up(audio=sample_audio_path())
+    with window_with_settings_on_a_small_disk(qtbot, settings_dir) as (window, config):
         assert window.last_error is None
         qtbot.waitUntil(lambda: not window.tuning_autosave.pending, timeout=WRITE_TIMEOUT_MS)
         fill(config)
