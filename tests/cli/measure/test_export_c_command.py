@@ -67,6 +67,17 @@ def _build(folder: Path, compiler: str, sources: dict[str, str], *flags: str) ->
     return program
 
 
+def _compile_and_run(folder: Path, source: str, program: str, builds: list[tuple[str, str, str]]) -> None:
+    """Compile ``source`` as one program with each (compiler, file suffix, standard), warnings as errors, and run
+    it: it exits 0 when the arrays it checks are right."""
+    for compiler, suffix, standard in builds:
+        (folder / f"{program}{suffix}").write_text(source)
+        built = subprocess.run([compiler, *WARNINGS, standard, f"{program}{suffix}", "-o", program],
+                               capture_output=True, text=True, cwd=folder)
+        assert built.returncode == 0, built.stderr
+        subprocess.run([str(folder / program)], check=True)
+
+
 def test_export_c_compiles_and_matches(reference_model_path, tmp_path):
     text = _export(reference_model_path, tmp_path).read_text()
     data = reference_model_path.read_bytes()
@@ -171,12 +182,7 @@ def test_any_model_file_name_gives_a_header_gcc_and_gxx_take(reference_model_pat
     checks = " && ".join(f"{name}[4] == 'T' && {name}_len == {reference_model_path.stat().st_size}u"
                          for name in names)
     source += f"int main(void) {{ return ({checks}) ? 0 : 1; }}\n"
-    for compiler, file_name, standard in [(gcc, "all.c", "-std=c11"), (gxx, "all.cpp", "-std=c++20")]:
-        (tmp_path / file_name).write_text(source)
-        built = subprocess.run([compiler, *WARNINGS, standard, file_name, "-o", "all"], capture_output=True,
-                               text=True, cwd=tmp_path)
-        assert built.returncode == 0, built.stderr
-        subprocess.run([str(tmp_path / "all")], check=True)
+    _compile_and_run(tmp_path, source, "all", [(gcc, ".c", "-std=c11"), (gxx, ".cpp", "-std=c++20")])
 
 
 @pytest.mark.parametrize("name, message", [
@@ -231,9 +237,4 @@ def test_names_that_differ_only_in_case_keep_both_arrays_in_one_file(reference_m
     source += '#include "model0.h"\n#include "model1.h"\n#include "model0.h"\n'
     source += (f"int main(void) {{ return ({first}[4] == 'T' && {second}[4] == 'T' && {first}_len == {size}u "
                f"&& {second}_len == {size}u && (const void *){first} != (const void *){second}) ? 0 : 1; }}\n")
-    for compiler, file_name, standard in [(gcc, "both.c", "-std=c11"), (gxx, "both.cpp", "-std=c++17")]:
-        (tmp_path / file_name).write_text(source)
-        built = subprocess.run([compiler, *WARNINGS, standard, file_name, "-o", "both"], capture_output=True,
-                               text=True, cwd=tmp_path)
-        assert built.returncode == 0, built.stderr
-        subprocess.run([str(tmp_path / "both")], check=True)
+    _compile_and_run(tmp_path, source, "both", [(gcc, ".c", "-std=c11"), (gxx, ".cpp", "-std=c++17")])
