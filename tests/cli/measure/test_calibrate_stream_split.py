@@ -13,6 +13,7 @@ import pytest
 from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
 from workbench.assets import default_model_path
 from workbench.cli.main import main
+from workbench.calibration.streams.labels import load_labels
 from workbench.cli.measure.stream_split_check import split_mismatch
 from workbench.training.spec.model_spec import load_spec
 
@@ -79,17 +80,18 @@ def test_nothing_is_said_when_the_splits_agree_or_either_is_unknown(capsys, smal
 def test_streams_of_every_clip_or_listed_splits_and_unloadable_specs_are_no_mismatch(
         capsys, small_dataset: Path, run_model: Path, tmp_path: Path) -> None:  # noqa: F811
     every = make_stream(capsys, small_dataset, tmp_path / "all.wav", "--split", "all", "--testing-percent", "30")
-    assert split_mismatch(every.with_suffix(".json"), run_model) == ""  # no split chose its clips
+    assert split_mismatch(load_labels(every.with_suffix(".json")), run_model) == ""  # no split chose its clips
     listed = Path(shutil.copytree(small_dataset, tmp_path / "listed"))
     for name, words in (("testing_list.txt", ("yes", "no", "cat")), ("validation_list.txt", ("up",))):  # they decide
         (listed / name).write_text("\n".join(f"{clip.parent.name}/{clip.name}" for word in words
                                              for clip in sorted((listed / word).glob("*.wav"))))
     by_lists = make_stream(capsys, listed, tmp_path / "lists.wav", "--testing-percent", "30")
-    assert split_mismatch(by_lists.with_suffix(".json"), run_model) == ""
+    assert split_mismatch(load_labels(by_lists.with_suffix(".json")), run_model) == ""
     split = make_stream(capsys, small_dataset, tmp_path / "testing30.wav", "--testing-percent", "30")
-    assert split_mismatch(split.with_suffix(".json"), run_model) == TESTING_30.removeprefix(WARNING).rstrip("\n")
+    said = split_mismatch(load_labels(split.with_suffix(".json")), run_model)
+    assert said == TESTING_30.removeprefix(WARNING).rstrip("\n")
     broken = tmp_path / "broken" / "model.tflite"
     broken.parent.mkdir()
     shutil.copy(run_model, broken)
     (broken.parent / "spec.toml").write_text("[data]\ntesting_percent = 30.0\n", encoding="utf-8")  # no layers
-    assert split_mismatch(split.with_suffix(".json"), broken) == ""
+    assert split_mismatch(load_labels(split.with_suffix(".json")), broken) == ""

@@ -26,9 +26,9 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
@@ -37,6 +37,7 @@ from workbench.core.errors import AudioError, WorkbenchError
 UNKNOWN_LABEL = "_unknown_"
 SILENCE_LABEL = "_silence_"
 TIME_EPSILON_S = 0.001  # times are written with finite precision: an end 1 ms past the audio is still inside
+STREAM_RECORD_KEY = "stream"  # where kws stream make records the stream in its labels JSON
 RECORDED_DURATION_TOLERANCE_S = 0.01  # kws stream make rounds the duration it records to the millisecond
 CSV_FIELDS = ("label", "start_s", "end_s", "word", "clip")
 CSV_REQUIRED = CSV_FIELDS[:3]
@@ -87,8 +88,18 @@ class StreamLabels:
 
     events: tuple[LabelEvent, ...]
     source: str = "labels"  # file name used in error messages
-    # the length of the stream the labels were written for, as kws stream make records it (None: not recorded)
-    recorded_duration_s: float | None = None
+    # what kws stream make recorded of the stream under "stream" in its labels JSON (its length, recipe, split),
+    # read once with the events; None for labels that record none (a CSV, a file labelled by hand)
+    record: Mapping[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def recorded_duration_s(self) -> float | None:
+        """The length of the stream the labels were written for, as kws stream make records it (None: not
+        recorded)."""
+        recorded = None if self.record is None else self.record.get("duration_s")
+        if isinstance(recorded, (int, float)) and not isinstance(recorded, bool) and math.isfinite(recorded):
+            return float(recorded)
+        return None
 
     @property
     def keyword_events(self) -> tuple[LabelEvent, ...]:
@@ -180,11 +191,8 @@ def parse_labels_json(text: str, source: str = "labels") -> StreamLabels:
         raise LabelsError(f'{source} has no "events" list (expected {{"events": [{{"label", "start_s", '
                           f'"end_s"}}, …]}})')
     labels = labels_from_items(document["events"], source)
-    stream = document.get("stream")
-    recorded = stream.get("duration_s") if isinstance(stream, dict) else None
-    if isinstance(recorded, (int, float)) and not isinstance(recorded, bool) and math.isfinite(recorded):
-        return dataclasses.replace(labels, recorded_duration_s=float(recorded))
-    return labels
+    stream = document.get(STREAM_RECORD_KEY)
+    return dataclasses.replace(labels, record=stream) if isinstance(stream, dict) else labels
 
 
 def _csv_delimiter(text: str) -> str:

@@ -10,7 +10,6 @@ is checked against those words rather than a model's.
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from pathlib import Path
@@ -20,7 +19,13 @@ import numpy as np
 import soundfile as sf
 
 from workbench.calibration.replay import CalibrationCancelled
-from workbench.calibration.streams.labels import SILENCE_LABEL, StreamLabels, labels_csv, labels_json
+from workbench.calibration.streams.labels import (
+    SILENCE_LABEL,
+    STREAM_RECORD_KEY,
+    StreamLabels,
+    labels_csv,
+    labels_json,
+)
 from workbench.calibration.streams.stream_audio import to_float
 from workbench.calibration.streams.stream_builder import ClipPools, ProgressCallback, StreamRecipe, build_stream
 from workbench.calibration.streams.stream_mix import BuiltStream, background_blocks
@@ -111,19 +116,11 @@ def labels_paths(wav_path: str | Path) -> tuple[Path, Path]:
     return wav.with_suffix(".json"), wav.with_suffix(".csv")
 
 
-def recorded_keywords(labels_path: str | Path) -> tuple[str, ...] | None:
-    """The keywords a stream was made for, as :func:`write_stream` records them in its labels JSON; None for
-    labels that do not record them (a CSV, a file labelled by hand, a background-only stream, an unreadable
-    file: loading the labels reports that one)."""
-    path = Path(labels_path)
-    if path.suffix.lower() != ".json":
-        return None
-    try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    stream = document.get("stream") if isinstance(document, dict) else None
-    recipe = stream.get("recipe") if isinstance(stream, dict) else None
+def recorded_keywords(labels: StreamLabels) -> tuple[str, ...] | None:
+    """The keywords a stream was made for, as :func:`write_stream` records them in its labels JSON (read with the
+    labels: :attr:`StreamLabels.record`); None for labels that do not record them (a CSV, a file labelled by hand,
+    a background-only stream)."""
+    recipe = None if labels.record is None else labels.record.get("recipe")
     keywords = recipe.get("keywords") if isinstance(recipe, dict) else None
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
         return None
@@ -155,7 +152,8 @@ def write_stream(built: BuiltStream, wav_path: str | Path, progress: ProgressCal
     order = sorted(counts, key=lambda k: (k == SILENCE_LABEL, k))
 
     def labels_document() -> bytes:  # after the WAV: built.info counts the samples the mix clipped
-        extra = {"stream": {"audio": wav.name, **built.info, "events_per_label": {k: counts[k] for k in order}}}
+        extra = {STREAM_RECORD_KEY: {"audio": wav.name, **built.info,
+                                     "events_per_label": {k: counts[k] for k in order}}}
         return labels_json(built.labels, extra).encode("utf-8")
 
     write_file_set({wav: WrittenInto(lambda handle: _write_wav(built, handle, progress, cancel)),

@@ -65,7 +65,7 @@ def _labels_keywords(labels: StreamLabels, labels_path: Path) -> tuple[list[str]
     make`` recorded in the labels JSON, else the keyword labels the events use."""
     from workbench.calibration.streams.stream_files import recorded_keywords
 
-    recorded = recorded_keywords(labels_path)
+    recorded = recorded_keywords(labels)
     if recorded is not None:
         return list(recorded), f"recorded by kws stream make in {labels_path.name}"
     used = sorted(labels.keyword_counts())

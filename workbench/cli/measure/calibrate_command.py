@@ -139,14 +139,16 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         check_destination(args.apply_to)
     models = [load_model(path) for path in model_paths]
     _check_runnable(model_paths, models)
-    if args.model is None:
-        check_default_model_knows(load_labels(request.labels_path), models[0])
+    labels = load_labels(request.labels_path) if args.model is None else None  # read once, where first needed
+    if labels is not None:
+        check_default_model_knows(labels, models[0])
     _check_length(request.stream_path, models)
+    labels = labels or load_labels(request.labels_path)
     progress = ProgressOutput(args.progress)
     for path, model in zip(model_paths, models):  # before the replay: the figures below would mislead
         for notice in (output_kind(model.graph).notice(),  # thresholds on no probability scale
                        graph_input_range_problem(model.graph),  # a spectrogram clipped by a uint8 input
-                       split_mismatch(request.labels_path, path)):  # a stream that may hold training clips
+                       split_mismatch(labels, path)):  # a stream that may hold training clips
             if notice:
                 _warn(progress, f"{model.name}: {notice}")
     cancel = threading.Event()

@@ -13,16 +13,18 @@ split whatever the percentages.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import listed
 from workbench.run_folder_layout import SPEC_FILE
 
-STREAM_KEY = "stream"  # the labels JSON's record of how kws stream make built the stream
+if TYPE_CHECKING:
+    from workbench.calibration.streams.labels import StreamLabels
+
 ALL_CLIPS_SPLIT = "all"  # kws stream make --split all: every clip, whatever the split
 LISTS_RULE_PREFIX = "lists:"  # how SplitRule.describe starts for a dataset split by its own lists
 PERCENT_KEYS = ("validation_percent", "testing_percent")
@@ -52,16 +54,11 @@ class DatasetSplit:
                 f"--split-method {self.split_method}")
 
 
-def stream_split(labels_path: Path) -> DatasetSplit | None:
-    """The split recorded in a stream's labels JSON; None when it records none that chose its clips."""
-    if labels_path.suffix.lower() != ".json":
-        return None
-    try:
-        document = json.loads(labels_path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None  # loading the labels reports that
-    stream = document.get(STREAM_KEY) if isinstance(document, dict) else None
-    if not isinstance(stream, dict) or stream.get("split") == ALL_CLIPS_SPLIT:
+def stream_split(labels: StreamLabels) -> DatasetSplit | None:
+    """The split recorded in a stream's labels JSON (:attr:`StreamLabels.record`, read with the labels); None when
+    it records none that chose its clips."""
+    stream = labels.record
+    if stream is None or stream.get("split") == ALL_CLIPS_SPLIT:
         return None
     rules = stream.get("split_rules")
     if isinstance(rules, list) and rules and all(str(rule).startswith(LISTS_RULE_PREFIX) for rule in rules):
@@ -84,9 +81,9 @@ def run_split(model_path: Path) -> DatasetSplit | None:
     return DatasetSplit(float(data.validation_percent), float(data.testing_percent), data.split_method)
 
 
-def split_mismatch(labels_path: Path, model_path: Path) -> str:
+def split_mismatch(labels: StreamLabels, model_path: Path) -> str:
     """One sentence when the stream and the model's run were split differently ("" when alike or unknown)."""
-    stream = stream_split(labels_path)
+    stream = stream_split(labels)
     run = run_split(model_path) if stream is not None else None
     if stream is None or run is None or stream == run:
         return ""
@@ -95,7 +92,7 @@ def split_mismatch(labels_path: Path, model_path: Path) -> str:
             f"kws stream make {run.options()}")
 
 
-def _split(stream: dict[str, Any]) -> DatasetSplit | None:
+def _split(stream: Mapping[str, Any]) -> DatasetSplit | None:
     percents = [stream.get(key) for key in PERCENT_KEYS]
     method = stream.get(METHOD_KEY)
     if not isinstance(method, str) or not all(isinstance(p, (int, float)) and not isinstance(p, bool)
