@@ -179,3 +179,14 @@ def test_the_frr_objective_refuses_a_searched_split(tmp_path: Path, dataset: Pat
         load_sweep(write_sweep(tmp_path, text, name="frr.toml"))
     accuracy = text.replace('metric = "frr"', 'metric = "val_balanced_accuracy"')
     assert load_sweep(write_sweep(tmp_path, accuracy, name="accuracy.toml")).search
+
+
+def test_a_trials_dataset_argument_keeps_its_weight_in_full_and_a_colon_folder_whole(tmp_path: Path) -> None:
+    """The trials' --dataset was written with ":g" (0.1234567 trained as 0.123457); it is now written as the
+    training run and the window write it."""
+    from workbench.sweeps.definition.sweep_file import DatasetEntry
+
+    assert DatasetEntry(tmp_path, 0.1234567).argument == f"{tmp_path}:0.1234567"
+    assert DatasetEntry(tmp_path, 1234567.0).argument == f"{tmp_path}:1234567"
+    assert DatasetEntry(tmp_path / "take:2").argument == f"{tmp_path}/take:2:1"
+    assert DatasetEntry(tmp_path).argument == str(tmp_path)

@@ -4,10 +4,9 @@ Why a module of its own, without Qt: a (folder, weight) pair travels through the
 session (QSettings) and a run's ``run.json`` (read by :mod:`run_folder_state`, which has no widgets); one place
 says how each of them writes a weight.
 
-Why a folder whose path holds ":" always carries its weight: ``kws train`` splits the weight off at the last ":"
-(``DatasetArg.parse`` in the training package, which the GUI may not import), so ``/data/take:2`` alone would train
-on ``/data/take`` weighted 2; ``/data/take:2:1`` is that folder as it is. Any other folder carries its weight only
-when it is not 1, as the README writes ``--dataset speech_commands --dataset synthetic:0.5``.
+How ``--dataset`` is written (when a folder carries its weight, and how a weight is spelt) is
+:mod:`workbench.datasets.dataset_option`'s, shared with the training run and the sweeps; its reader is
+``DatasetArg.parse`` in the training package, which the GUI may not import.
 """
 
 from __future__ import annotations
@@ -18,10 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
 from workbench.core.errors import SettingsError
-
-WEIGHT_SEPARATOR = ":"  # kws train's DIR:WEIGHT
-DEFAULT_WEIGHT = 1.0  # the folder's training clips count as they are
-FLOAT_SUFFIX = ".0"  # repr(2.0): the command line and the settings file say "2"
+from workbench.datasets.dataset_option import DEFAULT_WEIGHT, dataset_option_value, weight_text
 FOLDERS_KEY, WEIGHTS_KEY = "datasets", "dataset_weights"  # the remembered session's two lists (after a prefix)
 
 
@@ -47,18 +43,10 @@ def is_weight(value: Any) -> bool:
             and value > 0)
 
 
-def weight_text(weight: float) -> str:
-    """``weight`` as the shortest text that reads back as the same number: "0.5", "2" (not "2.0")."""
-    text = repr(float(weight))
-    return text[:-len(FLOAT_SUFFIX)] if text.endswith(FLOAT_SUFFIX) else text
-
-
 def dataset_argument(folder: DatasetFolder) -> str:
-    """The value of ``--dataset`` for ``folder`` (see the module docstring for when it carries its weight)."""
-    path = str(folder.path)
-    if folder.weight == DEFAULT_WEIGHT and WEIGHT_SEPARATOR not in path:
-        return path
-    return f"{path}{WEIGHT_SEPARATOR}{weight_text(folder.weight)}"
+    """The value of ``--dataset`` for ``folder`` (:mod:`workbench.datasets.dataset_option` says when it carries
+    its weight)."""
+    return dataset_option_value(folder.path, folder.weight)
 
 
 def dataset_arguments(folders: Iterable[DatasetFolder]) -> list[str]:

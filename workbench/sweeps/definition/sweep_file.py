@@ -36,6 +36,7 @@ from typing import Any, Mapping
 
 from workbench.core.errors import SettingsError
 from workbench.core.toml_file import read_toml_table
+from workbench.datasets.dataset_option import WEIGHT_SEPARATOR, dataset_option_value
 from workbench.spec_files import load_spec_table
 from workbench.sweeps.definition.search_space import (DISTRIBUTIONS, SPEC_DIMENSION, Dimension, flatten_paths,
                                                       parse_dimension)
@@ -45,7 +46,6 @@ from workbench.training.spec.values import build_settings, coerce
 
 OBJECTIVES = {"val_balanced_accuracy": "max", "frr": "min"}
 SCHEDULERS = ("asha", "fifo")
-WEIGHT_SEPARATOR = ":"
 SWEEP_FILE_KIND = "sweep file"  # in messages
 _TOP_LEVEL = ("name", "datasets", "specs", "keywords", "epochs", "seed", "evaluate_test", "fixed", "search",
               "objective", "budget", "scheduler", "board", "resources")
@@ -160,8 +160,8 @@ class DatasetEntry:
 
     @property
     def argument(self) -> str:
-        """The ``--dataset`` value: ``DIR`` or ``DIR:WEIGHT``."""
-        return str(self.folder) if self.weight == 1.0 else f"{self.folder}{WEIGHT_SEPARATOR}{self.weight:g}"
+        """The ``--dataset`` value: ``DIR`` or ``DIR:WEIGHT`` (the weight in full, as every writer of it gives it)."""
+        return dataset_option_value(self.folder, self.weight)
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from typing import Any
 
 from workbench import __version__
 from workbench.core.errors import SettingsError
+from workbench.datasets.dataset_option import WEIGHT_SEPARATOR, dataset_option_value
 from workbench.run_folder_layout import RUN_KEYWORDS_KEY, RUN_SETTINGS_KEY, RUN_SPEC_KEY
 
-WEIGHT_SEPARATOR = ":"
 REPEAT_COMMENT = "#"  # the spec.toml header's lines are TOML comments: the file reads as the spec alone
 REPEAT_FOLDER_SUFFIX = "_repeat"  # the repeat command's --out: beside the run, as kws train needs a new folder
 SPACE, DELETE = 0x20, 0x7F  # the control characters are below the one and the other itself
@@ -50,16 +50,10 @@ class DatasetArg:
             return cls(Path(head), weight)
         return cls(Path(text))
 
-    def weight_text(self) -> str:
-        """The weight in full ("0.1234567", "1234567"): a shortened figure would repeat another run."""
-        return str(int(self.weight)) if self.weight.is_integer() else repr(self.weight)
-
     def argument(self) -> str:
         """The ``--dataset`` text that gives this dataset again from anywhere: the folder absolute, the weight
-        when it is not 1."""
-        folder = str(self.path.resolve())
-        plain = self.weight == 1.0 and WEIGHT_SEPARATOR not in folder  # "take:2" weighs itself: "take:2:1"
-        return folder if plain else f"{folder}{WEIGHT_SEPARATOR}{self.weight_text()}"
+        in full when it is not 1 (or the folder's name holds ":")."""
+        return dataset_option_value(self.path.resolve(), self.weight)
 
 
 @dataclass(frozen=True)
