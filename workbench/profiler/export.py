@@ -165,7 +165,7 @@ def _unknown_count(s: ProfileSummary) -> str:
     return str(s.unknown_layer_count) + (f" ({UNKNOWN_LAYERS_NOTE})" if s.unknown_layer_count else "")
 
 
-def _bounded(text: str, partial: bool, bound: str = AT_LEAST) -> str:
+def bounded(text: str, partial: bool, bound: str = AT_LEAST) -> str:
     """A total as a bound when it leaves layers out: the known layers' sum is the least the model takes."""
     return bound + text if partial else text
 
@@ -174,7 +174,7 @@ def _rate(s: ProfileSummary) -> str:
     """Inferences per second: at most the rate of the layers with a time, unknown when none has one."""
     if s.untimed_layer_count and not s.total_time_ms:
         return UNKNOWN
-    return _bounded(rate_text(s.inferences_per_s), bool(s.untimed_layer_count), AT_MOST)
+    return bounded(rate_text(s.inferences_per_s), bool(s.untimed_layer_count), AT_MOST)
 
 
 def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) -> list[tuple[str, str]]:
@@ -195,16 +195,16 @@ def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) ->
         *([(FLASH_PROBLEM_LABEL, s.flash_problem)] if s.flash_problem else []),
         ("RAM, Runtime Memory Size (bytes), estimated", format_units(s.arena_bytes)),
         *([("RAM with MVP (bytes), estimated", format_units(s.arena_bytes_mvp))] if mvp else []),
-        ("Operation Count", _bounded(format_units(s.total_ops), uncounted)),
-        ("Multiply-Accumulate Count", _bounded(format_units(s.total_macs), uncounted)),
+        ("Operation Count", bounded(format_units(s.total_ops), uncounted)),
+        ("Multiply-Accumulate Count", bounded(format_units(s.total_macs), uncounted)),
         ("Layer Count", str(s.layer_count)),
         *([("Unsupported Layer Count", _unsupported_count(s, layers))] if mvp else []),
         ("Unknown Layer Count", _unknown_count(s)),
         *([(TFLM_PROBLEM_LABEL, s.tflm_problem)] if s.tflm_problem else []),
-        (f"Accelerator Cycle Count, {timing}", _bounded(format_units(s.total_accelerator_cycles), untimed)),
-        (f"CPU Cycle Count, {timing}", _bounded(format_units(s.total_cpu_cycles), untimed)),
+        (f"Accelerator Cycle Count, {timing}", bounded(format_units(s.total_accelerator_cycles), untimed)),
+        (f"CPU Cycle Count, {timing}", bounded(format_units(s.total_cpu_cycles), untimed)),
         ("Clock Rate (hz)", format_units(s.clock_hz)),
-        (f"Time (s), {timing}", _bounded(format_units(s.total_time_ms / 1e3), untimed)),
+        (f"Time (s), {timing}", bounded(format_units(s.total_time_ms / 1e3), untimed)),
         (f"Inference/s, {timing}", _rate(s)),
     ]
     if s.host_latency is not None:

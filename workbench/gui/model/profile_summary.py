@@ -13,7 +13,7 @@ from html import escape
 
 from workbench.core.wording import counted
 from workbench.profiler.device_limits import format_kb
-from workbench.profiler.export import AT_LEAST, AT_MOST, format_units
+from workbench.profiler.export import AT_MOST, bounded, format_units
 from workbench.profiler.report import (
     FLASH_PROBLEM_LABEL,
     TFLM_PROBLEM_LABEL,
@@ -79,17 +79,15 @@ def summary_html(report: ProfileReport) -> str:
 def _totals_text(s: ProfileSummary) -> str:
     """Ops, MACs and time per inference, said as bounds where layers have no estimate (as ``kws profile`` says them:
     a sum over the known layers alone read as the model's whole cost)."""
-    ops_floor = AT_LEAST if s.unknown_layer_count else ""
-    time_floor = AT_LEAST if s.untimed_layer_count else ""
-    if s.untimed_layer_count and not s.total_time_ms:
+    uncounted, untimed = bool(s.unknown_layer_count), bool(s.untimed_layer_count)
+    if untimed and not s.total_time_ms:
         time = "time unknown"
     else:
-        rate = f"{AT_MOST if s.untimed_layer_count else ''}{s.inferences_per_s:.1f}/s"
-        time = f"{time_floor}{s.total_time_ms:.2f} ms/inference ({rate})"
-    unknown = (f" ({counted(s.untimed_layer_count, 'layer')} without an estimate left out)"
-               if s.untimed_layer_count else "")
-    return (f"{ops_floor}{format_units(s.total_ops)} ops, {ops_floor}{format_units(s.total_macs)} MACs, "
-            f"{time}{unknown}")
+        rate = bounded(f"{s.inferences_per_s:.1f}/s", untimed, AT_MOST)
+        time = f"{bounded(f'{s.total_time_ms:.2f} ms/inference', untimed)} ({rate})"
+    unknown = f" ({counted(s.untimed_layer_count, 'layer')} without an estimate left out)" if untimed else ""
+    return (f"{bounded(format_units(s.total_ops), uncounted)} ops, {bounded(format_units(s.total_macs), uncounted)} "
+            f"MACs, {time}{unknown}")
 
 
 def _runs_at_all_html(s: ProfileSummary) -> str:
