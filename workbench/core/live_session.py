@@ -11,7 +11,8 @@ source converted to its rate (:class:`~workbench.core.audio.rate_converter.RateC
 loader's conversion streamed), so every history, the recording and every time here count the model's samples.
 
 A recording is also copied to disk as it is made (:mod:`~workbench.core.audio.recording_spool`), so that the
-window dying never takes it along: the next start turns the copy into a WAV. Ending it removes the copy.
+window dying never takes it along: the next start turns the copy into a WAV. The copy goes when the caller says
+the samples are safe (:class:`~workbench.core.audio.recording_spool.EndedRecording`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from workbench.core.audio.rate_converter import RateConverter
-from workbench.core.audio.recording_spool import RecordingSpool, default_spool_folder
+from workbench.core.audio.recording_spool import EndedRecording, RecordingSpool, default_spool_folder
 from workbench.core.detection.detector import Detection
 from workbench.core.engine import Engine, InferenceResult
 from workbench.core.errors import WorkbenchError
@@ -188,14 +189,22 @@ class LiveSession:
         if dropped is not None:
             dropped.remove()
 
-    def stop_recording(self) -> np.ndarray:
-        """End the recording and return its samples (the caller saves them, atomically); its spool goes."""
+    def end_recording(self) -> EndedRecording:
+        """End the recording: its samples, and its copy on disk (flushed), which stays until the caller has
+        saved the samples and releases it."""
         with self._record_lock:
             chunks, self._recording = self._recording or [], None
             spool, self._spool = self._spool, None
         if spool is not None:
-            spool.remove()
-        return np.concatenate(chunks) if chunks else np.empty(0, np.int16)
+            spool.finish()
+        return EndedRecording(np.concatenate(chunks) if chunks else np.empty(0, np.int16), spool)
+
+    def stop_recording(self) -> np.ndarray:
+        """End the recording and return its samples, its copy on disk removed (a take that is not kept, or that
+        the caller saves at once)."""
+        ended = self.end_recording()
+        ended.release()
+        return ended.samples
 
     # -- worker -------------------------------------------------------------------------------
     def _run(self) -> None:

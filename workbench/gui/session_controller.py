@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.core.audio.devices import NoInputDeviceError
+from workbench.core.audio.recording_spool import EndedRecording
 from workbench.core.errors import WorkbenchError
 from workbench.gui.model_loader import CANNOT_RUN_LIVE, ModelLoad, SavedParams, read_model, save_tuned_model
 from workbench.gui.stream.no_input_words import NO_INPUT_TEXT, sample_instead_text
@@ -52,7 +52,7 @@ class SessionController(QObject):
         self._resume_start_up = False  # ... by the start-up path (the microphone, else the bundled sample)
         self._was_running = False
         self._awaiting_end = False  # a started session whose end ("finished playing") is not reported yet
-        self._interrupted_take: np.ndarray | None = None  # a recording whose session closed before it was taken
+        self._interrupted_take: EndedRecording | None = None  # a recording whose session closed before it was taken
         self._reported_error: str | None = None
         self._retry = QTimer(self, interval=DEVICE_RETRY_MS)
         self._retry.timeout.connect(self._retry_device)
@@ -246,7 +246,7 @@ class SessionController(QObject):
         self._awaiting_end = False
         if self.session is not None:
             if self.session.recording:
-                self._interrupted_take = self.session.stop_recording()
+                self._interrupted_take = self.session.end_recording()  # its copy on disk stays until it is saved
             self.session.close()
             self.session = None
             self.session_changed.emit(None)
@@ -377,22 +377,22 @@ class SessionController(QObject):
         if not self.running:
             self.error.emit("start the stream before recording")
             return False
-        self._interrupted_take = None  # nobody took it; the new take must not be mistaken for it
+        if self._interrupted_take is not None:  # nobody took it; the new take must not be mistaken for it
+            self._interrupted_take, dropped = None, self._interrupted_take
+            dropped.release()
         self.session.start_recording()
         problem = self.session.spool_problem  # no copy on disk: a crash would lose the take, so say it
         self.status.emit(f"recording… (in memory only: {problem})" if problem else "recording…")
         return True
 
-    def take_recording(self) -> np.ndarray | None:
-        """End the recording and hand over its samples (int16 at ``engine.sample_rate``), or None.
-
-        A recording whose session was closed under it (another model, source or device) is handed over too."""
+    def take_recording(self) -> EndedRecording | None:
+        """End the recording; its samples (int16 at ``engine.sample_rate``) and their copy on disk, to release once
+        saved or dropped (None: nothing records). A recording whose session was closed under it (another model,
+        source or device) is handed over too."""
         interrupted, self._interrupted_take = self._interrupted_take, None
-        if interrupted is not None:
+        if interrupted is not None or self.session is None or not self.session.recording:
             return interrupted
-        if self.session is None or not self.session.recording:
-            return None
-        return self.session.stop_recording()
+        return self.session.end_recording()
 
     def close(self) -> None:
         self._retry.stop()

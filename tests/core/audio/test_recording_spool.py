@@ -31,7 +31,8 @@ CHILD_TIMEOUT_S = 60
 # A workbench recording a file into SPOOL: in real time until it has recorded SECONDS, or as fast as it can to the
 # file's end (then nothing more arrives: only the writer's flush when idle puts the last samples on disk). It prints
 # how many samples it had recorded, waits three flush intervals (so the spool holds at least those) and goes on
-# until it is killed.
+# until it is killed. With a fourth argument "ended" it ends the recording first, as the record button's stop does
+# before the take is saved.
 RECORDING_CHILD = """
 import sys, time
 from pathlib import Path
@@ -50,6 +51,8 @@ session.start()
 while session.recorded_seconds < float(sys.argv[2]) if realtime else not session.wait(0.01):
     time.sleep(0.01)
 recorded = round(session.recorded_seconds * session.engine.sample_rate)
+if sys.argv[4:] == ["ended"]:
+    ended = session.end_recording()  # never released: the process dies before the take is saved
 time.sleep(3 * FLUSH_INTERVAL_S)
 print(recorded, flush=True)
 time.sleep(60)
@@ -73,11 +76,13 @@ def left_behind(folder: Path, samples: np.ndarray, rate: int = RATE, started: fl
     return path
 
 
-@pytest.mark.parametrize("pace", ["realtime", "fast"])
+@pytest.mark.parametrize("pace", ["realtime", "fast", "ended"])
 def test_a_recording_killed_with_its_process_is_recovered_up_to_the_last_flush(tmp_path: Path, pace: str) -> None:
+    """Killed while recording, or after the recording ended but before its take was saved ("ended")."""
     spool_folder, recordings = tmp_path / "spool", tmp_path / "recordings"
+    args = ["realtime"] if pace == "realtime" else ["fast"] + (["ended"] if pace == "ended" else [])
     child = subprocess.Popen([sys.executable, "-c", RECORDING_CHILD, str(spool_folder), str(RECORD_BEFORE_KILL_S),
-                              pace], cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              *args], cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = child.stdout.readline()
         assert line.strip().isdigit(), child.stderr.read() if child.poll() is not None else line
@@ -124,6 +129,23 @@ def test_a_recording_that_ends_normally_leaves_no_spool(model, tmp_path: Path) -
     np.testing.assert_array_equal(on_disk, clip)
     np.testing.assert_array_equal(session.stop_recording(), clip)
     assert list(folder.iterdir()) == []
+
+
+def test_an_ended_recording_keeps_its_copy_on_disk_until_it_is_released(model, tmp_path: Path) -> None:
+    folder, recordings = tmp_path / "spool", tmp_path / "recordings"
+    session = LiveSession(Engine(model), FileSource(sample_audio_path(), realtime=False), spool_folder=folder)
+    session.start_recording()
+    session.start()
+    assert session.wait(30)
+    ended = session.end_recording()
+    clip = load_audio(sample_audio_path()).samples
+    np.testing.assert_array_equal(ended.samples, clip)
+    assert not session.recording and ended.spool is not None and spools(folder) == [ended.spool.path]
+    np.testing.assert_array_equal(np.frombuffer(ended.spool.path.read_bytes(), "<i2"), clip)  # all of it, flushed
+    assert recover_spools(folder, recordings).recovered == []  # this process still holds it
+    ended.release()
+    assert spools(folder) == []
+    session.close()
 
 
 def test_a_new_recording_drops_the_spool_of_the_one_it_replaces(model, tmp_path: Path) -> None:

@@ -108,5 +108,33 @@ def test_a_recording_without_a_copy_on_disk_says_so(qtbot, window, user_data: Pa
     window.controller.status.connect(said.append)
     assert window.controller.start_recording()
     assert said and said[-1].startswith("recording… (in memory only: cannot write into ")
-    samples = window.controller.take_recording()
-    assert samples is not None
+    ended = window.controller.take_recording()
+    assert ended is not None and ended.spool is None
+
+
+def test_a_take_stays_on_disk_until_the_window_has_saved_it(qtbot, window, user_data: Path, blocked: Path,
+                                                             tmp_path: Path, monkeypatch) -> None:
+    """The record button's stop hands the take over with its recording's copy on disk, which goes once the take is
+    saved (a workbench dying during a save that hangs loses nothing); a take that cannot be saved keeps that copy
+    (not a second one)."""
+    from workbench.assets import sample_audio_path
+    from workbench.gui.stream.source_choice import FILE, SourceChoice
+
+    spool = user_data / "kws-workbench" / "recording-spool"
+    panel, save = window.source_panel, window.takes.save
+    copies_while_saving: list[int] = []
+    monkeypatch.setattr(window.takes, "save", lambda take, path: copies_while_saving.append(len(on_disk(spool)))
+                        or save(take, path))
+    panel.recording.set_label("yes")
+    assert window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True))
+    for folder in (tmp_path / "dataset", blocked):
+        panel.recording.set_folder(folder)
+        panel.record_toggled.emit(True)
+        qtbot.waitUntil(lambda: window.controller.session.recorded_seconds > 0.5, timeout=10_000)
+        panel.record_toggled.emit(False)
+    assert copies_while_saving == [1, 1]
+    assert len(list((tmp_path / "dataset").rglob("*.wav"))) == 1 and len(window.takes.unsaved) == 1
+    copies = on_disk(spool)
+    assert len(copies) == 1 and np.array_equal(copies[0], window.takes.unsaved[0].samples)
+    assert window.takes.save_unsaved_as(tmp_path / "take.wav")
+    assert on_disk(spool) == [] and (tmp_path / "take.wav").is_file()

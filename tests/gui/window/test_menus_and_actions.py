@@ -82,7 +82,7 @@ def test_the_record_action_records_the_microphone_as_the_button_does(qtbot, wind
         action.trigger()
         assert controller.session.recording and window.source_panel.record_button.isChecked()
         assert action.isEnabled()  # pressed again, it stops and saves
-        controller.take_recording()
+        controller.take_recording().release()
         controller.stop()
 
 

@@ -165,6 +165,21 @@ class RecordingSpool:
 
 
 @dataclass(frozen=True)
+class EndedRecording:
+    """A recording that has ended, with its copy on disk still there: the copy goes only when the caller calls
+    :meth:`release`, once the samples are safe in a file (or dropped on purpose), so a workbench that dies
+    between the end of a take and its save still leaves it for :func:`recover_spools`."""
+
+    samples: np.ndarray  # int16 mono
+    spool: RecordingSpool | None = None  # finished, still held; None when no copy could be made
+
+    def release(self) -> None:
+        """The samples are safe elsewhere (or not wanted): remove the copy on disk."""
+        if self.spool is not None:
+            self.spool.remove()
+
+
+@dataclass(frozen=True)
 class RecoveredRecording:
     path: Path  # the WAV written
     seconds: float

@@ -214,7 +214,7 @@ class GuidedRecordingView(QDialog):
         problem = self.start_problem()
         if self.state not in (IDLE, DONE) and (problem is not None or not self.controller.running):
             if self.state == RECORDING:
-                self.controller.take_recording()  # not a take of the user: dropped
+                self._drop_take()  # not a take of the user
             self._abort(SOURCE_LEFT if problem is not None else STREAM_STOPPED)  # the detail line says why
         self._show_state()
 
@@ -269,16 +269,22 @@ class GuidedRecordingView(QDialog):
         elif self.state == REVIEW:
             self._begin_take()
 
-    def _judge(self, samples: Any) -> None:
-        if samples is None:
+    def _drop_take(self) -> None:
+        """A take cut by a stop or a skip is no take of the user's: it goes, with its copy on disk."""
+        ended = self.controller.take_recording()
+        if ended is not None:
+            ended.release()
+
+    def _judge(self, ended: Any) -> None:
+        if ended is None:
             self._abort(STREAM_STOPPED)
             return
-        verdict = check_take(samples, self.rules())
+        verdict = check_take(ended.samples, self.rules())
         self.last_verdict = verdict
         self.take_judged.emit(verdict)
         if verdict.ok and verdict.clip is not None:
             path = unique_clip_path(self._folder, folder_name(self.word), time.time(), self.speaker_edit.text())
-            if self.keeper.save(Take(verdict.clip, self.rules().sample_rate), path):
+            if self.keeper.save(Take(verdict.clip, self.rules().sample_rate, ended.spool), path):  # then the copy goes
                 self.kept.append(path)
                 self.last_kept = path
                 self.saved_list.addItem(f"{path.parent.name}/{path.name}")
@@ -289,6 +295,7 @@ class GuidedRecordingView(QDialog):
                             "choose another dataset folder and press Start.")
                 return
         else:
+            ended.release()
             self._say(f"Again: {verdict.reason}", REJECTED_COLOR)
         if self.position >= len(self.words) * self.takes:
             self._finish()
@@ -318,7 +325,7 @@ class GuidedRecordingView(QDialog):
             return
         self._timer.stop()
         if self.state == RECORDING:
-            self.controller.take_recording()
+            self._drop_take()
         self.position = (self.position // self.takes + 1) * self.takes
         self.last_kept = None
         if self.position >= len(self.words) * self.takes:
@@ -330,7 +337,7 @@ class GuidedRecordingView(QDialog):
         """End the session; kept takes stay."""
         self._timer.stop()
         if self.state == RECORDING:
-            self.controller.take_recording()
+            self._drop_take()
         if self.state not in (IDLE, DONE):
             self._finish()
 

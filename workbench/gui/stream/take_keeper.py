@@ -8,12 +8,13 @@ default recordings folder before anything is dropped.
 
 Memory alone does not outlive a crash, so a kept take is also written to a spool on disk
 (:mod:`~workbench.core.audio.recording_spool`, as a recording being made is) until it is saved or
-discarded: if the workbench dies first, the next start turns it into a WAV in the recordings folder.
+discarded: if the workbench dies first, the next start turns it into a WAV in the recordings folder. A take
+that comes with its recording's copy (``Take.spool``) keeps that one: the copy goes once the take is saved.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,7 @@ RESCUE_PREFIX = "unsaved-"  # a rescued take's name: unsaved-<the name it was me
 class Take:
     samples: np.ndarray  # int16 mono
     sample_rate: int
+    spool: RecordingSpool | None = field(default=None, compare=False)  # its recording's copy on disk, if any
 
     @property
     def seconds(self) -> float:
@@ -77,7 +79,8 @@ class TakeKeeper(QObject):
         return [kept.take for kept in self._kept]
 
     def save(self, take: Take, path: Path) -> bool:
-        """Write ``take`` to ``path`` (folders made); on failure keep it and offer Save as…/Discard."""
+        """Write ``take`` to ``path`` (folders made), then remove its copy on disk; on failure keep it (and its
+        copy) and offer Save as…/Discard."""
         try:
             _write(take, path)
         except (OSError, WorkbenchError) as exc:
@@ -86,6 +89,8 @@ class TakeKeeper(QObject):
             self._fail(f"Could not save the {take.seconds:.1f} s recording to {path}: {_reason(exc)}.")
             return False
         self._forget(take)
+        if take.spool is not None:
+            take.spool.remove()
         self.saved.emit(f"saved {path} ({take.seconds:.1f} s)")
         return True
 
@@ -141,8 +146,10 @@ class TakeKeeper(QObject):
         return written
 
     def _spool(self, take: Take) -> RecordingSpool | None:
-        """A copy of ``take`` on disk until it is saved or discarded; None when it cannot be written either
-        (the take is still kept in memory)."""
+        """A copy of ``take`` on disk until it is saved or discarded (its recording's, when it came with one);
+        None when it cannot be written either (the take is still kept in memory)."""
+        if take.spool is not None:
+            return take.spool
         folder = default_spool_folder() if self._spool_folder is None else self._spool_folder
         try:
             spool = RecordingSpool.create(folder, take.sample_rate)

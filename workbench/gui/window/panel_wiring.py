@@ -121,10 +121,12 @@ def record(controller: SessionController, window: Any, on: bool) -> None:
         if not controller.start_recording():
             window.source_panel.set_recording(False)
         return
-    samples = controller.take_recording()
-    if samples is None or samples.size == 0:
+    ended = controller.take_recording()
+    if ended is None or ended.samples.size == 0:
+        if ended is not None:
+            ended.release()
         return
-    take = Take(samples, controller.engine.sample_rate)
+    take = Take(ended.samples, controller.engine.sample_rate, ended.spool)  # the copy on disk goes once it is saved
     view = window.source_panel.recording
     try:
         path = view.clip_path()
