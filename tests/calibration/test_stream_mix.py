@@ -4,14 +4,17 @@ written in memory that does not grow with the stream's length, and nothing writt
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 from workbench.calibration.replay import CalibrationCancelled
+from workbench.calibration.streams.build_tag import audio_build_token
 from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.streams.stream_files import make_background_stream, make_dataset_stream, write_stream
 from workbench.calibration.streams.stream_mix import BuiltStream
@@ -43,9 +46,19 @@ def background(dataset: Path, minutes: float = 1.5) -> BuiltStream:
 
 @pytest.mark.parametrize("name", sorted(PINNED))
 def test_a_seed_still_gives_the_same_wav_byte_for_byte(small_dataset: Path, tmp_path: Path, name: str) -> None:
-    built = background(small_dataset) if name == "background" else make_dataset_stream([small_dataset], RECIPES[name])
-    wav, _, _ = write_stream(built, tmp_path / "s.wav")
-    assert hashlib.sha256(wav.read_bytes()).hexdigest() == PINNED[name]
+    """The same samples as the pinned WAVs (which had no build comment yet: the samples are written again without
+    it), and the same file, comment included, from a second build."""
+    def build() -> BuiltStream:
+        return background(small_dataset) if name == "background" else \
+            make_dataset_stream([small_dataset], RECIPES[name])
+
+    wav, _, _ = write_stream(build(), tmp_path / "s.wav")
+    samples, rate = sf.read(wav, dtype="int16")
+    without_comment = io.BytesIO()
+    sf.write(without_comment, samples, rate, subtype="PCM_16", format="WAV")
+    assert hashlib.sha256(without_comment.getvalue()).hexdigest() == PINNED[name]
+    again, _, _ = write_stream(build(), tmp_path / "again.wav")
+    assert again.read_bytes() == wav.read_bytes() and audio_build_token(wav) is not None  # the comment too
 
 
 @pytest.mark.parametrize("name", sorted({*PINNED, *RECIPES}))

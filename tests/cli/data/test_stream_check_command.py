@@ -86,3 +86,30 @@ def test_a_wav_and_labels_of_different_builds_are_refused(  # type: ignore[no-un
     assert code == 2 and out == ""
     assert err.startswith("kws: error: a.json was written for a stream of ") and "they belong to different " \
         "builds of the stream; build it again" in err and err.count("\n") == 1
+
+
+def test_a_wav_and_labels_of_builds_of_the_same_length_are_refused(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    """Two builds of one length (another seed) differ only in content: the build token that kws stream make writes
+    into both the WAV's comment and the labels tells them apart, for check, detect and calibrate alike; a copy of
+    the WAV without the token (edited, converted) is not judged by it."""
+    import soundfile as sf
+
+    for name, seed in (("a", "1"), ("b", "2")):
+        code, _, err = run_cli(capsys, "stream", "make", "--dataset", str(small_dataset), "--out",
+                               str(tmp_path / f"{name}.wav"), "--split", "all", "--keywords", "up,left",
+                               "--minutes", "0.2", "--seed", seed, "--progress", "none")
+        assert code == 0, err
+    a, b = sf.read(tmp_path / "a.wav", dtype="int16")[0], sf.read(tmp_path / "b.wav", dtype="int16")[0]
+    assert a.size == b.size and not np.array_equal(a, b)  # the case the recorded length cannot catch
+    (tmp_path / "b.wav").replace(tmp_path / "a.wav")  # a's labels, b's audio of the same length
+    refusal = ("kws: error: a.json was written for another build of a.wav (the build token in its comment differs): "
+               "build the stream again (or give its own labels)\n")
+    for command in (("stream", "check", str(tmp_path / "a.wav")),
+                    ("detect", str(tmp_path / "a.wav"), "--labels", str(tmp_path / "a.json")),
+                    ("calibrate", "--stream", str(tmp_path / "a.wav"))):
+        code, out, err = run_cli(capsys, *command)
+        assert (code, out, err) == (2, "", refusal), command
+    sf.write(tmp_path / "a.wav", a, RATE, subtype="PCM_16")  # a's own samples again, without the comment
+    code, _, err = run_cli(capsys, "stream", "check", str(tmp_path / "a.wav"))
+    assert code == 0 and err == ""

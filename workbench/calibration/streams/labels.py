@@ -38,6 +38,7 @@ UNKNOWN_LABEL = "_unknown_"
 SILENCE_LABEL = "_silence_"
 TIME_EPSILON_S = 0.001  # times are written with finite precision: an end 1 ms past the audio is still inside
 STREAM_RECORD_KEY = "stream"  # where kws stream make records the stream in its labels JSON
+BUILD_KEY = "build"  # the token of the stream's build in that record, also in its WAV's comment
 RECORDED_DURATION_TOLERANCE_S = 0.01  # kws stream make rounds the duration it records to the millisecond
 CSV_FIELDS = ("label", "start_s", "end_s", "word", "clip")
 CSV_REQUIRED = CSV_FIELDS[:3]
@@ -102,6 +103,12 @@ class StreamLabels:
         return None
 
     @property
+    def recorded_build(self) -> str | None:
+        """The token of the build of the stream the labels were written for (:mod:`.build_tag`; None: none)."""
+        token = None if self.record is None else self.record.get(BUILD_KEY)
+        return token if isinstance(token, str) and token else None
+
+    @property
     def keyword_events(self) -> tuple[LabelEvent, ...]:
         return tuple(e for e in self.events if e.is_keyword)
 
@@ -118,13 +125,18 @@ class StreamLabels:
         return counts
 
     def validated(self, classes: Sequence[str], duration_s: float, model_name: str = "the model",
-                  audio_name: str = "the audio") -> "StreamLabels":
-        """These labels if they fit the model's classes and the audio's length; else :class:`LabelsError`."""
+                  audio_name: str = "the audio", audio_build: str | None = None) -> "StreamLabels":
+        """These labels if they fit the model's classes and the audio's length and build (the token in its file,
+        :func:`~.build_tag.audio_build_token`; None: not known); else :class:`LabelsError`."""
         recorded = self.recorded_duration_s
         if recorded is not None and abs(recorded - duration_s) > RECORDED_DURATION_TOLERANCE_S:
             raise LabelsError(  # a rebuild killed between renaming the WAV and its labels, or files mixed by hand
                 f"{self.source} was written for a stream of {recorded:.2f} s, but {audio_name} is {duration_s:.2f} "
                 "s long: they belong to different builds of the stream; build it again (or give its own labels)")
+        if None not in (audio_build, self.recorded_build) and audio_build != self.recorded_build:
+            raise LabelsError(  # the same, for a rebuild of the same length
+                f"{self.source} was written for another build of {audio_name} (the build token in its comment "
+                "differs): build the stream again (or give its own labels)")
         known = set(classes)
         for number, event in enumerate(self.events, start=1):
             if event.is_keyword and event.label not in known:

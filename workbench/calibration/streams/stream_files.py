@@ -19,7 +19,9 @@ import numpy as np
 import soundfile as sf
 
 from workbench.calibration.replay import CalibrationCancelled
+from workbench.calibration.streams.build_tag import BuildDigest, build_comment
 from workbench.calibration.streams.labels import (
+    BUILD_KEY,
     SILENCE_LABEL,
     STREAM_RECORD_KEY,
     StreamLabels,
@@ -142,7 +144,9 @@ def write_stream(built: BuiltStream, wav_path: str | Path, progress: ProgressCal
     Why together: a WAV replaced without its labels (a Ctrl+C between the files) would be checked and
     calibrated against the labels of another stream -- and nothing would look wrong. The WAV is mixed into
     its temporary file a block at a time (``progress`` from 0.5 to 1, ``cancel`` polled between blocks), so
-    memory does not grow with the stream; the labels follow, as they hold the count of clipped samples.
+    memory does not grow with the stream; the labels follow, as they hold the count of clipped samples. Both
+    carry the digest of its samples (:mod:`~workbench.calibration.streams.build_tag`), so that even a SIGKILL
+    between their renames cannot pair them unnoticed.
     """
     wav = check_stream_destination(wav_path)
     json_path, csv_path = labels_paths(wav)
@@ -150,18 +154,19 @@ def write_stream(built: BuiltStream, wav_path: str | Path, progress: ProgressCal
     check_disk_room(built.n_samples, built.sample_rate, wav)
     counts = built.labels.label_counts()
     order = sorted(counts, key=lambda k: (k == SILENCE_LABEL, k))
+    digest = BuildDigest()
 
     def labels_document() -> bytes:  # after the WAV: built.info counts the samples the mix clipped
-        extra = {STREAM_RECORD_KEY: {"audio": wav.name, **built.info,
+        extra = {STREAM_RECORD_KEY: {"audio": wav.name, BUILD_KEY: digest.token, **built.info,
                                      "events_per_label": {k: counts[k] for k in order}}}
         return labels_json(built.labels, extra).encode("utf-8")
 
-    write_file_set({wav: WrittenInto(lambda handle: _write_wav(built, handle, progress, cancel)),
+    write_file_set({wav: WrittenInto(lambda handle: _write_wav(built, handle, digest, progress, cancel)),
                     json_path: labels_document, csv_path: labels_csv(built.labels).encode("utf-8")})
     return wav, json_path, csv_path
 
 
-def _write_wav(built: BuiltStream, handle: BinaryIO, progress: ProgressCallback | None,
+def _write_wav(built: BuiltStream, handle: BinaryIO, digest: BuildDigest, progress: ProgressCallback | None,
                cancel: threading.Event | None) -> None:
     with sf.SoundFile(handle, "w", samplerate=built.sample_rate, channels=1, subtype="PCM_16",
                       format="WAV") as out:
@@ -170,6 +175,8 @@ def _write_wav(built: BuiltStream, handle: BinaryIO, progress: ProgressCallback 
             if cancel is not None and cancel.is_set():
                 raise CalibrationCancelled("stream writing cancelled")
             out.write(block)
+            digest.update(block)
             done += block.size
             if progress is not None:
                 progress(MIX_PROGRESS_START + (1.0 - MIX_PROGRESS_START) * done / max(1, built.n_samples))
+        out.comment = build_comment(digest.token)  # after the samples: a LIST/INFO chunk behind them

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from workbench.calibration.streams.build_tag import audio_build_token
     from workbench.calibration.streams.labels import labels_for, load_labels
     from workbench.calibration.streams.stream_length import check_stream_length
     from workbench.core.audio.audio_file import load_audio
@@ -34,17 +35,18 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     audio_name = Path(args.audio).name
     labels_path = labels_for(args.audio, args.labels)
     clip = load_audio(args.audio)
-    labels = load_labels(labels_path)
+    labels, build = load_labels(labels_path), audio_build_token(args.audio)
     if args.model is not None:
         model = load_model(args.model)
         check_stream_length(clip.duration_s, model, audio_name)
         keywords, source = keyword_classes(model.classes), ""
         owner = f"of model {model.name}"
-        labels = labels.validated(model.classes, clip.duration_s, f"model {model.name}", audio_name)
+        labels = labels.validated(model.classes, clip.duration_s, f"model {model.name}", audio_name, build)
     else:
         keywords, source = _labels_keywords(labels, labels_path)
         owner = f"that {labels_path.name} records"
-        labels = labels.validated(keywords, clip.duration_s, f"the stream {labels_path.name} describes", audio_name)
+        labels = labels.validated(keywords, clip.duration_s, f"the stream {labels_path.name} describes", audio_name,
+                                  build)
     counts = labels.label_counts()
     listing = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     out.write(f"{audio_name}: {clip.duration_s:.1f} s, {len(labels.events)} events"
