@@ -84,6 +84,7 @@ class DatasetIndex:
     unreadable: list[tuple[Path, str]]  # (file, reason): listed, skipped, never fatal
     durations: dict[Path, float] = field(default_factory=dict)  # seconds, from the headers (check_audio)
     split_rules: dict[Path, str] = field(default_factory=dict)  # root -> how it was split (one line)
+    listed_roots: frozenset[Path] = frozenset()  # the roots split by their own list files, not by percentages
 
     def words(self) -> dict[str, int]:
         """Clips per word folder, sorted by word."""
@@ -258,7 +259,8 @@ def scan_dataset(root: str | Path, *, validation_percent: float = DEFAULT_VALIDA
                              f"audio files inside{hint}.")
     if split_method == STRATIFIED_METHOD and not rule.uses_lists and clips:
         clips = _stratify(clips, validation_percent, testing_percent)
-    return DatasetIndex((root,), clips, background, unreadable, durations, {root: rule.describe(split_method)})
+    return DatasetIndex((root,), clips, background, unreadable, durations, {root: rule.describe(split_method)},
+                        frozenset({root}) if rule.uses_lists else frozenset())
 
 
 def _unique(paths: Iterable[Path]) -> list[Path]:
@@ -297,4 +299,4 @@ def merge_datasets(indexes: Sequence[DatasetIndex]) -> DatasetIndex:
     unreadable_paths = _unique(path for index in indexes for path, _ in index.unreadable)
     reasons = {path: reason for index in indexes for path, reason in index.unreadable}
     return DatasetIndex(roots, clips, background, [(p, reasons[p]) for p in unreadable_paths],
-                        durations, rules)
+                        durations, rules, frozenset().union(*(index.listed_roots for index in indexes)))

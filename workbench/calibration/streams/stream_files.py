@@ -74,6 +74,7 @@ def pools_from_datasets(roots: Sequence[str | Path], keywords: Sequence[str], sp
         "datasets": [str(Path(r).absolute()) for r in index.roots], "split": split, "split_method": split_method,
         "validation_percent": validation_percent, "testing_percent": testing_percent,
         "split_rules": [index.split_rules[r] for r in index.roots if r in index.split_rules],
+        "split_by_lists": all(root in index.listed_roots for root in index.roots),  # the percentages chose nothing
         "pool": {"keywords": {k: len(v) for k, v in pools.keywords.items()}, "unknown": len(pools.unknown),
                  "silence": len(pools.silence), "speakers": len(speakers)},
         "noise_files": [p.name for p in pools.noise],

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from workbench.calibration.streams.labels import StreamLabels
 
 ALL_CLIPS_SPLIT = "all"  # kws stream make --split all: every clip, whatever the split
-LISTS_RULE_PREFIX = "lists:"  # how SplitRule.describe starts for a dataset split by its own lists
+BY_LISTS_KEY = "split_by_lists"  # true when every dataset of the stream was split by its own lists
+OLD_LISTS_RULE_PREFIX = "lists:"  # how the split rules of labels written before that key start for such datasets
 PERCENT_KEYS = ("validation_percent", "testing_percent")
 METHOD_KEY = "split_method"
 
@@ -60,8 +61,12 @@ def stream_split(labels: StreamLabels) -> DatasetSplit | None:
     stream = labels.record
     if stream is None or stream.get("split") == ALL_CLIPS_SPLIT:
         return None
-    rules = stream.get("split_rules")
-    if isinstance(rules, list) and rules and all(str(rule).startswith(LISTS_RULE_PREFIX) for rule in rules):
+    by_lists = stream.get(BY_LISTS_KEY)
+    if by_lists is None:  # labels of an older kws stream make: only the rules' wording says it
+        rules = stream.get("split_rules")
+        by_lists = isinstance(rules, list) and bool(rules) and all(
+            str(rule).startswith(OLD_LISTS_RULE_PREFIX) for rule in rules)
+    if by_lists is True:
         return None
     return _split(stream)
 

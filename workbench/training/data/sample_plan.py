@@ -46,7 +46,6 @@ MIN_TRAINING_SAMPLES = 20  # below this a class is too rare to learn: warn (the 
 RESPLIT_OPTION = "validation_resplit_percent"  # the [data] setting that re-splits the non-test clips
 SILENCE_OPTION = "silence_percentage"  # the [data] setting that sets how many _silence_ samples are generated
 SILENCE_PERCENTAGE_STEP = 0.05  # the silence_percentage a warning suggests is a multiple of this
-LISTS_RULE = "lists"  # how workbench.datasets describes a root split by its list files
 # how close a word folder must be to a missing keyword to be offered: keywords are short, and difflib's usual 0.6
 # offers "no" for "down"; a keyword in the wrong case ("Yes" for yes/) matches fully
 KEYWORD_GUESS_CUTOFF = 0.8
@@ -96,7 +95,7 @@ class SamplePlan:
 
 def _listed_roots(index: DatasetIndex) -> list[Path]:
     """Dataset roots split by their own lists (``validation_list.txt``/``testing_list.txt``)."""
-    return [root for root, rule in index.split_rules.items() if rule.startswith(LISTS_RULE)]
+    return [root for root in index.split_rules if root in index.listed_roots]
 
 
 def assign_splits(index: DatasetIndex, data: DataSettings) -> list[ClipEntry]:
