@@ -66,6 +66,8 @@ class CalibrationRequest:
     tolerance_s: float = DEFAULT_TOLERANCE_S
     ranges: SweepRanges = field(default_factory=SweepRanges)
     latency_ms: int | None = None  # None: the model's
+    # the labels already read from labels_path (a caller that checked them first); None: the run reads them
+    labels: StreamLabels | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not 0 <= self.target_fa_per_hour < math.inf:
@@ -174,7 +176,7 @@ def run_calibration(model: LoadedModel, request: CalibrationRequest, progress: P
     """Replay, sweep and recommend (see the module docstring)."""
     rate = model_sample_rate(model)
     stream_samples = _load_samples(request.stream_path, "stream", rate)
-    labels = load_labels(request.labels_path).validated(
+    labels = (request.labels or load_labels(request.labels_path)).validated(
         model.classes, stream_samples.size / rate, model_name=f"model {model.name}",
         audio_name=request.stream_path.name, audio_build=audio_build_token(request.stream_path))
     if not labels.keyword_events:

@@ -87,6 +87,16 @@ def test_streams_of_every_clip_or_listed_splits_and_unloadable_specs_are_no_mism
                                              for clip in sorted((listed / word).glob("*.wav"))))
     by_lists = make_stream(capsys, listed, tmp_path / "lists.wav", "--testing-percent", "30")
     assert split_mismatch(load_labels(by_lists.with_suffix(".json")), run_model) == ""
+    labels_path = by_lists.with_suffix(".json")
+    document = json.loads(labels_path.read_text(encoding="utf-8"))
+    assert document["stream"]["split_by_lists"] is True
+    document["stream"]["split_rules"] = ["another wording"]  # the recorded flag decides, not how rules are worded
+    labels_path.write_text(json.dumps(document), encoding="utf-8")
+    assert split_mismatch(load_labels(labels_path), run_model) == ""
+    del document["stream"]["split_by_lists"]  # labels of an older kws stream make: the rules' wording is all there is
+    document["stream"]["split_rules"] = ["lists: testing=3 clips, validation=1 clips"]
+    labels_path.write_text(json.dumps(document), encoding="utf-8")
+    assert split_mismatch(load_labels(labels_path), run_model) == ""
     split = make_stream(capsys, small_dataset, tmp_path / "testing30.wav", "--testing-percent", "30")
     said = split_mismatch(load_labels(split.with_suffix(".json")), run_model)
     assert said == TESTING_30.removeprefix(WARNING).rstrip("\n")
@@ -95,3 +105,23 @@ def test_streams_of_every_clip_or_listed_splits_and_unloadable_specs_are_no_mism
     shutil.copy(run_model, broken)
     (broken.parent / "spec.toml").write_text("[data]\ntesting_percent = 30.0\n", encoding="utf-8")  # no layers
     assert split_mismatch(load_labels(split.with_suffix(".json")), broken) == ""
+
+
+def test_the_labels_are_read_once_for_all_the_models_compared(capsys, monkeypatch, small_dataset: Path,  # noqa: F811
+                                                              run_model: Path, tmp_path: Path) -> None:
+    """The command reads the labels for its checks and hands them to every model's run (parse once)."""
+    import workbench.calibration.calibration_run as calibration_run
+    import workbench.calibration.streams.labels as labels_module
+
+    stream = make_stream(capsys, small_dataset, tmp_path / "same.wav")
+    reads: list[Path] = []
+    real = labels_module.load_labels
+
+    def counting(path):  # type: ignore[no-untyped-def]
+        reads.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(labels_module, "load_labels", counting)
+    monkeypatch.setattr(calibration_run, "load_labels", counting)
+    assert calibrate(capsys, stream, run_model, "--compare", str(default_model_path()), "--progress", "none") == ""
+    assert reads == [stream.with_suffix(".json")]

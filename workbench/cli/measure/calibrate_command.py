@@ -18,6 +18,7 @@ written atomically, at the end; a stop asked for while they are written lets the
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import threading
 from pathlib import Path
@@ -144,6 +145,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         check_default_model_knows(labels, models[0])
     _check_length(request.stream_path, models)
     labels = labels or load_labels(request.labels_path)
+    request = dataclasses.replace(request, labels=labels)  # every model's run takes them as read here
     progress = ProgressOutput(args.progress)
     for path, model in zip(model_paths, models):  # before the replay: the figures below would mislead
         for notice in (output_kind(model.graph).notice(),  # thresholds on no probability scale
