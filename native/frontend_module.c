@@ -9,6 +9,9 @@
 
 #include "kws_frontend.h"
 
+/* What feed, reset, ... and a re-init say while another thread is inside feed (the GIL released). */
+#define BUSY_MESSAGE "Frontend is being used by another thread"
+
 typedef struct {
     PyObject_HEAD
     kws_frontend fe;
@@ -73,6 +76,12 @@ static int Frontend_init(PyObject *self_obj, PyObject *args, PyObject *kwargs)
     c.activity_trip_threshold = (float)trip;
     c.dc_notch_coefficient = (float)dc;
 
+    /* Checked after parsing (which may run Python code, letting a feed start) and with no Python code
+     * between here and the free: a re-init while another thread is inside feed would free its buffers. */
+    if (self->busy) {
+        PyErr_SetString(PyExc_RuntimeError, BUSY_MESSAGE);
+        return -1;
+    }
     if (self->ready) {
         kws_frontend_free(&self->fe);
         self->ready = 0;
@@ -105,7 +114,7 @@ static int check_usable(FrontendObject *self)
         return 0;
     }
     if (self->busy) {
-        PyErr_SetString(PyExc_RuntimeError, "Frontend is being used by another thread");
+        PyErr_SetString(PyExc_RuntimeError, BUSY_MESSAGE);
         return 0;
     }
     return 1;

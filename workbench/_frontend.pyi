@@ -1,7 +1,8 @@
 """Type stub of the private native frontend; use workbench.core.frontend instead."""
 
-from typing import Any
+from typing import Any, final
 
+@final  # its C type lacks Py_TPFLAGS_BASETYPE: subclassing it raises TypeError
 class Frontend:
     def __init__(
         self,
@@ -32,7 +33,7 @@ class Frontend:
         dc_notch_enable: bool,
         dc_notch_coefficient: float,
     ) -> None: ...
-    def feed(self, samples: Any, out: Any) -> tuple[int, int]: ...
+    def feed(self, samples: Any, out: Any, /) -> tuple[int, int]: ...  # METH_VARARGS: no keywords
     def reset(self) -> None: ...
     def samples_to_next_frame(self) -> int: ...
     def take_activity(self) -> bool: ...

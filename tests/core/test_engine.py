@@ -9,7 +9,7 @@ from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine, EngineOptions, InferenceResult, detections_of
-from workbench.core.errors import ModelError
+from workbench.core.errors import ModelError, SettingsError
 from workbench.core.model.model_file import load_model, model_with_params
 
 RATE = 16000
@@ -78,6 +78,18 @@ def test_threshold_change_applies_at_next_inference(model, sample) -> None:
     first = engine.process(sample[:split])
     engine.set_detection_settings(strict.replace(detection_threshold=185))
     assert labels(first) == [] and labels(engine.process(sample[split:])) == ["no"]
+
+
+def test_settings_that_do_not_fit_the_model_are_refused_by_the_setter(model, sample) -> None:
+    engine = Engine(model)
+    before = engine.detection_settings
+    misfit = before.replace(detection_threshold_list=(1, 2), latency_ms=50)  # 2 thresholds, 4 classes
+    with pytest.raises(SettingsError, match="2 entries but the model has 4 classes"):
+        engine.set_detection_settings(misfit)
+    # nothing was queued or half-applied: the stream goes on with the settings the detector holds
+    assert engine.detection_settings == before
+    assert labels(engine.run_clip(sample)) == ["yes", "no"]
+    assert engine.detection_settings == before and engine.hop_samples == before.latency_ms * RATE // 1000
 
 
 def test_replay_is_deterministic_and_reset_restores_fresh_state(model, sample) -> None:

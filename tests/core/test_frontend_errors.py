@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -184,3 +187,80 @@ def test_the_band_limit_message_names_the_sample_rate_and_its_half() -> None:
         FrontendSettings().replace(sample_rate_hz=8000)
     assert str(refused.value).endswith("must be below half the sample rate: fe.sample_rate_hz is 8000 Hz, so below "
                                        "4000 Hz")
+
+
+# A feed on a thread (the GIL released inside it) while the main thread re-initialises the same native frontend,
+# which used to free the buffers the feed was using (free(): invalid size). Run in a child process, so a
+# regression aborts the child, not pytest.
+REINIT_WHILE_FEEDING = textwrap.dedent("""
+    import threading
+    import numpy as np
+    from workbench.core.frontend import MicroFrontend
+
+    OTHER = dict(sample_rate_hz=16000, window_size_ms=1, window_step_ms=1, fft_length=16, n_channels=1,
+                 lower_band_limit=125.0, upper_band_limit=7000.0, noise_reduction_enable=False, smoothing_bits=10,
+                 even_smoothing=0.025, odd_smoothing=0.06, min_signal_remaining=0.05, pcan_enable=False,
+                 pcan_strength=0.95, pcan_offset=80.0, pcan_gain_bits=21, log_scale_enable=True,
+                 log_scale_shift=6, activity_enable=False, activity_alpha_a=0.5, activity_alpha_b=0.8,
+                 activity_arm_threshold=0.75, activity_trip_threshold=0.8, dc_notch_enable=False,
+                 dc_notch_coefficient=0.95)
+    frontend = MicroFrontend()
+    native = frontend._stream
+    audio = np.random.default_rng(0).integers(-3000, 3000, 16000 * 600, dtype=np.int16)
+    out = np.empty((frontend.frames_for(audio.size), frontend.n_channels), np.uint16)
+    for attempt in range(20):
+        native.reset()
+        fed = []
+        feeder = threading.Thread(target=lambda: fed.append(native.feed(audio, out)))
+        feeder.start()
+        while feeder.is_alive():  # until the feed is seen inside the C code: reset is refused then
+            try:
+                native.reset()
+            except RuntimeError:
+                break
+        try:
+            native.__init__(**OTHER)
+        except RuntimeError as exc:
+            feeder.join()
+            print("refused:", exc)
+            print("fed frames:", fed[0][0], "of", out.shape[0])
+            native.__init__(**OTHER)  # once the feed is over, re-initialising is allowed
+            print("re-initialised after the feed")
+            break
+        feeder.join()
+        native = MicroFrontend()._stream  # the feed ended before the re-init: try again on a fresh frontend
+""")
+
+
+def test_reinitialising_while_another_thread_feeds_is_refused_not_a_crash() -> None:
+    child = subprocess.run([sys.executable, "-c", REINIT_WHILE_FEEDING], capture_output=True, text=True,
+                           timeout=300)
+    assert child.returncode == 0, child.stderr
+    lines = child.stdout.splitlines()
+    assert lines[0] == "refused: Frontend is being used by another thread", child.stdout
+    frames = lines[1].split()
+    assert frames[2] == frames[4]  # the feed finished its whole array with the buffers it started with
+    assert lines[2] == "re-initialised after the feed"
+
+
+@pytest.mark.parametrize("field,value,stored", [
+    ("window_step_ms", np.int64(10), 10),
+    ("filterbank_n_channels", np.uint8(32), 32),
+    ("window_size_ms", np.float32(30.0), 30),
+    ("pcan_enable", np.bool_(False), False),
+    ("noise_reduction_enable", np.int64(1), True),
+    ("pcan_offset", np.int32(40), 40.0),
+])
+def test_numpy_scalars_are_taken_and_stored_as_plain_python_values(field: str, value: object, stored: object) -> None:
+    settings = FrontendSettings().replace(**{field: value})
+    kept = settings.to_params()[f"fe.{field}"]
+    assert kept == stored and type(kept) is type(stored)
+    assert FrontendSettings.from_params(settings.to_params()) == settings
+
+
+def test_numpy_bools_are_bools_and_still_not_numbers() -> None:
+    assert FrontendSettings(dc_notch_filter_enable=np.bool_(True)).to_params()["fe.dc_notch_filter_enable"] is True
+    for field, value in [("window_step_ms", np.bool_(True)), ("window_step_ms", True),
+                         ("pcan_enable", np.float64(1.0)), ("pcan_offset", np.bool_(True))]:
+        with pytest.raises(TypeError, match=field):
+            FrontendSettings(**{field: value})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.audio.sources import FileSource
 from workbench.core.engine import Engine, detections_of
+from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import LiveSession
 from workbench.core.model.model_file import load_model
 
@@ -108,3 +111,34 @@ def test_a_source_slower_than_the_model_is_converted_up() -> None:
     session.close()
     heard = 2 * load_audio(sample_audio_path(), LOW_RATE).samples.size
     assert session.error is None and session.engine.samples_seen == heard
+
+
+def test_a_worker_that_outlives_stop_is_kept_and_start_waits_for_it(model) -> None:
+    """A stop that times out used to drop the worker's handle: start then un-stopped it and ran a second worker
+    on the same engine. Now the handle stays, start waits for the old worker or refuses, and one worker plays on."""
+    clip = load_audio(sample_audio_path())
+    session = LiveSession(Engine(model), FileSource(sample_audio_path(), realtime=False))
+    inside, release = threading.Event(), threading.Event()
+
+    def busy(_result) -> None:  # the worker is busy (a slow listener, a long engine call) when stop comes
+        inside.set()
+        release.wait(30)
+
+    def workers() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name == "kws-engine" and t.is_alive()}
+
+    others = workers()
+    session.result_listeners.append(busy)
+    session.start()
+    assert inside.wait(30)
+    assert session.stop(timeout_s=0.05) is False
+    assert not session.running and not session.wait(0)  # told to stop, still finishing: its handle is kept
+    with pytest.raises(WorkbenchError, match="still finishing"):
+        session.start(timeout_s=0.05)
+    assert len(workers() - others) == 1
+    release.set()
+    session.start()  # waits for the old worker, then one new worker plays the rest of the file
+    assert session.running and session.wait(30)
+    assert session.stop() is True and session.error is None
+    session.close()
+    assert session.engine.samples_seen == clip.samples.size

@@ -122,7 +122,13 @@ class Engine:
         return self._runner
 
     def set_detection_settings(self, settings: DetectionSettings) -> None:
-        """Apply new detection parameters at the next inference (any thread)."""
+        """Apply new detection parameters at the next inference (any thread).
+
+        Settings that do not fit the model (a threshold list without one entry per class) raise
+        :class:`~workbench.core.errors.SettingsError` here, in the caller's thread, and are not queued: the
+        worker that applies them later could only fail mid-stream, with no caller left to tell.
+        """
+        self._detector.check_settings(settings)  # reads only the detector's immutable class names
         with self._settings_lock:
             self._pending_settings = settings
 
@@ -162,8 +168,8 @@ class Engine:
         with self._settings_lock:
             pending, self._pending_settings = self._pending_settings, None
         if pending is not None and pending != self._detection_settings:
+            self._detector.update_settings(pending)  # first: what it refuses never becomes the engine's
             self._detection_settings = pending
-            self._detector.update_settings(pending)
         return max(1, self._detection_settings.latency_ms * self.sample_rate // MS_PER_SECOND)
 
     def _consume(self, chunk: np.ndarray) -> None:

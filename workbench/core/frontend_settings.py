@@ -11,7 +11,10 @@ import dataclasses
 import difflib
 import math
 from dataclasses import dataclass, fields
+from numbers import Integral, Real
 from typing import Any, Mapping
+
+import numpy as np
 
 from workbench.core.errors import WorkbenchError
 
@@ -80,21 +83,24 @@ class FrontendSettings:
     quantize_dynamic_scale_range_db: float = 40.0
 
     def __post_init__(self) -> None:
+        """Check each value's type and store it as the plain Python bool, int or float the model's metadata
+        holds: numpy scalars (``np.int64(10)``, ``np.bool_(True)``, what arrays and pandas hand out) are taken
+        as the numbers they are, but must not reach ``to_params`` as numpy types."""
         for f in fields(self):
             value = getattr(self, f.name)
             kind = _FIELD_TYPES[f.name]
             if kind is bool:
-                if not isinstance(value, (bool, int)) or isinstance(value, float):
+                if not isinstance(value, (Integral, np.bool_)):
                     raise FrontendSettingsTypeError(f"fe.{f.name} must be a bool, got {value!r}")
                 object.__setattr__(self, f.name, bool(value))
             elif kind is int:
-                if isinstance(value, bool) or not isinstance(value, (int,)) and not (
-                    isinstance(value, float) and value.is_integer()
+                if isinstance(value, bool) or not isinstance(value, Integral) and not (
+                    isinstance(value, Real) and float(value).is_integer()
                 ):
                     raise FrontendSettingsTypeError(f"fe.{f.name} must be an integer, got {value!r}")
                 object.__setattr__(self, f.name, int(value))
             else:
-                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                if isinstance(value, bool) or not isinstance(value, Real):
                     raise FrontendSettingsTypeError(f"fe.{f.name} must be a number, got {value!r}")
                 if not math.isfinite(float(value)):
                     raise FrontendSettingsError(f"fe.{f.name} must be finite, got {value!r}")
@@ -185,8 +191,6 @@ class FrontendSettings:
         if not self.quantize_dynamic_scale_enable:
             return 0
         # single-precision product as the device computes it
-        import numpy as np
-
         scale = np.float32(self.quantize_dynamic_scale_range_db) * np.float32(1 << self.log_scale_shift)
         return int(float(scale) * LN10_DIV_20)
 

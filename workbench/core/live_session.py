@@ -35,6 +35,7 @@ from workbench.core.history import EventLog, RowHistory
 HISTORY_SECONDS = 60.0
 ENVELOPE_BLOCK_MS = 10  # one waveform min/max pair per 10 ms of audio
 WAIT_TIMEOUT_S = 0.05
+STOP_TIMEOUT_S = 2.0  # how long stop() waits for the worker, and start() for one a timed-out stop left finishing
 STATS_WINDOW_S = 1.0
 MAX_RECORDING_S = 600.0
 INT16_FULL_SCALE = 32767
@@ -107,23 +108,42 @@ class LiveSession:
     # -- lifecycle ----------------------------------------------------------------------------
     @property
     def running(self) -> bool:
+        """The worker is alive and not told to stop (one a timed-out :meth:`stop` left finishing is not running)."""
+        return self._worker_alive() and not self._stop.is_set()
+
+    def _worker_alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self) -> None:
+    def start(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """Start the worker (nothing when it runs). A worker a timed-out :meth:`stop` left finishing is waited for,
+        up to ``timeout_s``, then refused with a :class:`WorkbenchError`: clearing the stop flag would un-stop it,
+        and a second worker beside it would run the (not thread-safe) engine twice at once."""
         if self.running:
             return
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                raise WorkbenchError(f"the stream cannot start again yet: its previous run is still finishing "
+                                     f"(waited {timeout_s:g} s for it); try again in a moment")
         self.error = None
         self._stop.clear()
         self.source.start()
         self._thread = threading.Thread(target=self._run, name="kws-engine", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout_s: float = 2.0) -> None:
+    def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> bool:
+        """Tell the worker to stop, wait up to ``timeout_s`` for it, stop the source; True when no worker is left.
+
+        False when the worker is still finishing (it ends at its next check of the stop flag): its handle is kept,
+        so :meth:`start` waits for it instead of starting a second worker beside it, and :meth:`wait` can join it.
+        """
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout_s)
-            self._thread = None
+            if not self._thread.is_alive():
+                self._thread = None
         self.source.stop()
+        return self._thread is None
 
     def wait(self, timeout_s: float | None = None) -> bool:
         """Block until the worker ends (a file source finished); True if it has."""

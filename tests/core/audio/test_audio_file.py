@@ -247,3 +247,35 @@ def test_broken_float_samples_become_silence_or_full_scale_without_a_warning() -
         warnings.simplefilter("error")
         out = to_int16(np.array([np.nan, np.inf, -np.inf, 0.5]))
     assert out.tolist() == [0, 32767, -32768, 16384]
+
+
+def test_from_samples_converts_float_audio_as_a_float_file_is_loaded_and_keeps_int16_values(tmp_path: Path) -> None:
+    audio = tone(RATE) * 0.5
+    path = tmp_path / "float.wav"
+    sf.write(path, audio, RATE, subtype="DOUBLE")
+    clip = AudioClip.from_samples(audio, RATE)
+    assert np.array_equal(clip.samples, load_audio(path).samples)
+    assert AudioClip.from_samples(np.array([0.5, -0.25, 1.0, -1.0])).samples.tolist() == [16384, -8192, 32767, -32768]
+    # whole numbers are int16 values, kept in a read-only copy
+    pcm = np.array([0, 1000, -32768, 32767], np.int16)
+    clip = AudioClip.from_samples(pcm, 8000)
+    pcm[0] = 5
+    assert clip.samples.dtype == np.int16 and clip.samples.tolist() == [0, 1000, -32768, 32767]
+    assert not clip.samples.flags.writeable and clip.sample_rate == clip.source_rate == 8000
+    assert AudioClip.from_samples([3, -4], np.int64(16000)).samples.tolist() == [3, -4]
+
+
+@pytest.mark.parametrize("samples,rate,error,match", [
+    (np.array([70000, 0], np.int32), RATE, ValueError, "from 0 to 70000"),  # would wrap to 4464
+    (np.array([2.0, 0.0]), RATE, ValueError, r"\[-1, 1\]"),  # int16-range floats: not clipped to full scale
+    (np.array([np.nan]), RATE, ValueError, "NaN"),
+    (np.zeros((10, 2), np.int16), RATE, ValueError, "mono"),  # stereo frames: not 20 interleaved samples
+    (np.array([True, False]), RATE, TypeError, "bool"),
+    (np.zeros(4, np.int16), 0, ValueError, "positive"),
+    (np.zeros(4, np.int16), -16000, ValueError, "positive"),
+    (np.zeros(4, np.int16), 16000.5, ValueError, "whole"),
+    (np.zeros(4, np.int16), "16000", TypeError, "sample_rate"),
+])
+def test_from_samples_refuses_what_a_cast_would_change(samples, rate, error, match) -> None:
+    with pytest.raises(error, match=match):
+        AudioClip.from_samples(samples, rate)

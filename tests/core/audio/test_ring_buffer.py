@@ -114,3 +114,16 @@ def test_invalid_sizes() -> None:
         RingBuffer(0)
     with pytest.raises(ValueError):
         RingBuffer(4, channels=0)
+
+
+@pytest.mark.parametrize("block,error,match", [
+    (np.array([0.5, -0.25]), TypeError, "int16 samples, got dtype float64"),  # would be stored as zeros
+    (np.array([70000], np.int32), TypeError, "dtype int32"),  # would wrap
+    ([1, 2, 3], TypeError, "got list"),
+    (np.zeros((2, 1, 1), np.int16), ValueError, "shape"),
+])
+def test_blocks_that_would_be_cast_are_refused(block, error, match) -> None:
+    ring = RingBuffer(8)
+    with pytest.raises(error, match=match):
+        ring.write(block)
+    assert ring.total_written == 0 and ring.overflows == 0

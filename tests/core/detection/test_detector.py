@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from workbench.core.detection.settings import DetectionSettings
@@ -101,3 +102,20 @@ def test_keyword_classes_are_the_ones_the_detector_can_report() -> None:
         if hit is not None:
             reported.add(hit.label)
     assert reported == set(keyword_classes(classes))
+
+
+@pytest.mark.parametrize("scores,error,match", [
+    (np.array([0.95, 0.02, 0.02, 0.01]), TypeError, "uint8-scaled scores 0-255"),  # probabilities: not 0
+    (np.array([300, 0, 0, 0]), ValueError, "from 0 to 300"),  # would wrap to 44
+    (np.array([-56, 0, 0, 0]), ValueError, "from -56 to 0"),  # would wrap to 200: a detection
+    ([True, False, False, False], TypeError, "bool"),
+])
+def test_scores_that_are_not_uint8_values_are_refused(scores, error, match) -> None:
+    det = Detector(CLASSES, BASE)
+    with pytest.raises(error, match=match):
+        det.process(scores, T0)
+    assert det.result_count == 0
+    # integers 0-255 are the scores themselves, whatever their dtype
+    for step, dtype in enumerate((np.uint8, np.int16, np.int64, np.uint16)):
+        found = Detector(CLASSES, BASE).process(np.array(YES, dtype), T0 + step)
+        assert found is not None and (found.label, found.score) == ("yes", 200)

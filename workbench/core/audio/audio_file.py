@@ -19,9 +19,12 @@ from __future__ import annotations
 import io
 import struct
 from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import soundfile as sf
 import soxr
 
@@ -38,6 +41,7 @@ RESAMPLE_QUALITY = "HQ"  # soxr high quality: passband flat to ~0.91 fs/2, >120 
 INT16_SCALE = 32768.0  # libsndfile maps int16 v to v / 32768: the exact inverse keeps 16-bit files bit-exact
 INT16_MIN = -32768
 INT16_MAX = 32767
+FLOAT_FULL_SCALE = 1.0  # float audio runs from -1 to 1 (libsndfile's float range)
 _RIFF_HEADER = struct.Struct("<4sI4s")  # "RIFF", size, "WAVE"
 _CHUNK_HEADER = struct.Struct("<4sI")
 _UNKNOWN_DATA_SIZES = (0, 0xFFFFFFFF)  # written by streaming recorders that never patch the header
@@ -63,11 +67,43 @@ class AudioClip:
         return self.samples.shape[0] / self.sample_rate if self.sample_rate else 0.0
 
     @classmethod
-    def from_samples(cls, samples: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE) -> AudioClip:
-        """Wrap int16 samples already at ``sample_rate`` (synthetic audio, recordings)."""
-        data = np.array(samples, dtype=np.int16, copy=True).reshape(-1)
+    def from_samples(cls, samples: npt.ArrayLike, sample_rate: int = DEFAULT_SAMPLE_RATE) -> AudioClip:
+        """Wrap mono samples already at ``sample_rate`` (synthetic audio, recordings) in a read-only copy.
+
+        The rule: whole numbers are int16 PCM values (any integer dtype, each within -32768..32767); floats are
+        audio in [-1, 1], converted with :func:`to_int16` exactly as :func:`load_audio` converts a float file.
+        Anything else raises instead of being cast: a cast turns floats into silence, wraps wider integers and
+        reads stereo ``(n, 2)`` frames as ``2n`` samples. Only 1-D (mono) input, and a positive whole
+        ``sample_rate``, are taken (TypeError for the wrong kind of value, ValueError for one out of range).
+        """
+        rate = _positive_rate(sample_rate)
+        data = np.asarray(samples)
+        if data.ndim != 1:
+            raise ValueError(f"samples must be one-dimensional mono samples, got shape {data.shape} (mix the "
+                             f"channels of (frames, channels) audio first, e.g. with .mean(axis=1))")
+        if data.dtype.kind == "f":
+            if not np.all(np.abs(data) <= FLOAT_FULL_SCALE):
+                raise ValueError("float samples must be audio in [-1, 1] (scale int16-range values to int16 "
+                                 "first), got values beyond full scale or NaN")
+            data = to_int16(data)
+        elif data.dtype.kind in "iu":
+            if data.size and (int(data.min()) < INT16_MIN or int(data.max()) > INT16_MAX):
+                raise ValueError(f"whole-number samples must be int16 PCM values {INT16_MIN}..{INT16_MAX}, got "
+                                 f"values from {int(data.min())} to {int(data.max())}")
+            data = data.astype(np.int16)  # a copy: the caller's array stays theirs
+        else:
+            raise TypeError(f"samples must be int16 PCM values or float audio in [-1, 1], got dtype {data.dtype}")
         data.setflags(write=False)
-        return cls(data, int(sample_rate), int(sample_rate), 1, "PCM_16")
+        return cls(data, rate, rate, 1, "PCM_16")
+
+
+def _positive_rate(sample_rate: Any) -> int:
+    """``sample_rate`` as a positive int (numpy integers and whole floats too), else TypeError/ValueError."""
+    if isinstance(sample_rate, (bool, np.bool_)) or not isinstance(sample_rate, Real):
+        raise TypeError(f"sample_rate must be a number of samples per second, got {sample_rate!r}")
+    if not sample_rate > 0 or not float(sample_rate).is_integer():  # NaN, inf and 16000.5 too
+        raise ValueError(f"sample_rate must be a positive whole number of Hz, got {sample_rate!r}")
+    return int(sample_rate)
 
 
 def to_int16(x: np.ndarray) -> np.ndarray:

@@ -30,6 +30,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+_BLOCK_NDIMS = (1, 2)  # a (frames,) mono block or (frames, channels) frames
+
 
 class RingBuffer:
     """Fixed-capacity SPSC sample ring; ``channels > 1`` stores frames of shape ``(channels,)``."""
@@ -91,7 +93,16 @@ class RingBuffer:
 
         Real-time safe: no sample buffers are allocated (only array views), no lock, no I/O.
         Frames that do not fit are dropped (newest first) and counted.
+
+        ``block`` must be a numpy array of the ring's own dtype: a cast here would turn float audio in [-1, 1]
+        into silence and wrap wider integers, and converting would allocate on the audio callback's thread, so
+        anything else raises TypeError (a block of more than two dimensions ValueError).
         """
+        if not isinstance(block, np.ndarray) or block.dtype != self._buf.dtype:
+            got = f"dtype {block.dtype}" if isinstance(block, np.ndarray) else type(block).__name__
+            raise TypeError(f"ring buffer blocks must be numpy arrays of {self._buf.dtype} samples, got {got}")
+        if block.ndim not in _BLOCK_NDIMS:
+            raise ValueError(f"ring buffer blocks must be (frames,) or (frames, channels), got shape {block.shape}")
         n = block.shape[0]
         if n == 0:
             return 0

@@ -29,12 +29,13 @@ from typing import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from workbench.core.detection.settings import DetectionSettings, threshold_list_length_error
+from workbench.core.detection.settings import SCORE_MAX, DetectionSettings, threshold_list_length_error
 from workbench.core.errors import SettingsError
 
 MAX_RESULTS = 50  # MAX_RESULT_COUNT of the firmware's results queue
 IGNORED_PREFIX = "_"
 MS_PER_SECOND = 1000
+_INTEGER_KINDS = "iu"  # numpy dtype kinds the detector takes scores in (signed, unsigned integers)
 
 
 def is_keyword_class(name: str) -> bool:
@@ -83,21 +84,46 @@ class Detector:
     def resets_frontend_after_detection(self) -> bool:
         return self._settings.suppression_ms <= 1
 
-    def update_settings(self, settings: DetectionSettings) -> None:
-        """New parameters from the next result on; the queued results are kept."""
+    def check_settings(self, settings: DetectionSettings) -> None:
+        """Raise :class:`SettingsError` when ``settings`` do not fit this detector's classes.
+
+        Why separate from :meth:`update_settings`: it reads only the (immutable) class names, so a caller in
+        another thread (``Engine.set_detection_settings``) can refuse settings before they are queued.
+        """
         length_error = threshold_list_length_error(settings.detection_threshold_list, len(self.classes))
         if length_error:
             raise SettingsError(length_error)
+
+    def update_settings(self, settings: DetectionSettings) -> None:
+        """New parameters from the next result on; the queued results are kept."""
+        self.check_settings(settings)
         self._settings = settings
 
     def reset(self) -> None:
+        """Back to the firmware's state at start-up: no queued results, zero averages, and "previous
+        detection" class 0 at 0 ms (so the ``time_ms`` of the following :meth:`process` calls restart from 0)."""
         self._results.clear()
         self._averages = np.zeros(len(self.classes), np.uint8)
         self._previous_index = 0
         self._previous_time_ms = 0
 
     def _checked_scores(self, scores_u8: npt.ArrayLike) -> np.ndarray:
-        scores = np.asarray(scores_u8, dtype=np.uint8).reshape(-1).copy()
+        """A copy of ``scores_u8`` as uint8; refuses what a uint8 cast would silently change.
+
+        Why: ``np.asarray(..., dtype=np.uint8)`` turns probabilities into 0, 300 into 44 and -56 into 200 (a
+        detection); integers 0-255 of any integer dtype (a list of ints too) are the scores themselves.
+        """
+        scores = np.asarray(scores_u8)
+        if scores.dtype != np.uint8 and scores.size:
+            if scores.dtype.kind not in _INTEGER_KINDS:
+                raise TypeError(f"the detector takes the model's uint8-scaled scores 0-{SCORE_MAX} (int8 output "
+                                f"+ 128, or (uint8)(p * {SCORE_MAX}) for a float output), as MLTK's firmware "
+                                f"does; got {scores.dtype} values")
+            low, high = int(scores.min()), int(scores.max())
+            if low < 0 or high > SCORE_MAX:
+                raise ValueError(f"scores must be whole numbers 0-{SCORE_MAX} (the model's uint8-scaled "
+                                 f"scores), got values from {low} to {high}")
+        scores = scores.astype(np.uint8).reshape(-1)
         if scores.size != len(self.classes):
             raise ValueError(f"expected {len(self.classes)} scores, got {scores.size}")
         return scores
@@ -117,6 +143,16 @@ class Detector:
         return total // len(self._results)
 
     def process(self, scores_u8: npt.ArrayLike, time_ms: int) -> Detection | None:
+        """One inference's scores; the detection it triggers, or None.
+
+        ``scores_u8``: one score per class, the model's uint8-scaled scores 0-255 as the firmware computes them
+        (int8 output + 128; ``(uint8)(p * 255)`` for a float output: ``ModelRunner.scores_u8``). Any integer
+        dtype holding 0-255 is taken; floats (probabilities) and values out of range raise TypeError /
+        ValueError instead of wrapping.
+        ``time_ms``: the inference's timestamp in whole milliseconds since the stream (or the last
+        :meth:`reset`) started, as the firmware loop's clock; it should not go backwards, since the averaging
+        window and the suppression time are measured on it.
+        """
         scores = self._checked_scores(scores_u8)
         averaged = self._smoothed(scores, int(time_ms))
         if averaged is None:
