@@ -3,6 +3,13 @@
 Why a module: the keys and their types are in one place, and everything read back is checked, so
 a hand-edited or stale settings file can never stop the window from opening (a bad value is ignored).
 Tests point QSettings at a temporary directory (``QSettings.setPath``) before creating the window.
+
+Why a window writes only what it changed: several windows (processes) share the one file, and QSettings writes
+every key set in a process over the file's. A value written only because the window holds it -- its geometry at
+close, the per-model tuning list as it read it at start -- would undo what another window chose meanwhile. So
+window state is written only when it differs from this window's copy (:meth:`AppSettings._write`), and the tuning
+list is read again from the file and only this window's entries are changed in it (:meth:`AppSettings._merge_tuned`),
+as the Recent list is.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -46,6 +53,7 @@ STARTED = "app/started"  # written at start-up: proves the settings file can be 
 SYNCED = "app/synced"  # a token each check writes and reads back (AppSettings.sync_problem)
 FOLDER_PREFIX = "folders/"  # + a file dialog's kind: the folder it last chose in
 MODEL_FOLDER, AUDIO_FOLDER, LOG_FOLDER = "model", "audio", "log"
+_NO_COPY = object()  # a key this window has neither read nor written
 
 
 def tuning_key(model: "LoadedModel") -> str:
@@ -76,12 +84,22 @@ def file_key(model: "LoadedModel") -> str:
     return hashlib.sha256(model.tflite).hexdigest()
 
 
+def _tuning_content(entry: dict[str, Any] | None) -> str:
+    """What a tuning entry says about the values (tuned values, the file's values they were tuned from, a moved
+    file's old place) as text to compare; "" for no entry. Its name and place follow from its key."""
+    if entry is None:
+        return ""
+    return json.dumps([entry.get("params"), entry.get("from"), entry.get("moved_from")], sort_keys=True)
+
+
 class AppSettings:
     """Typed access to the workbench's QSettings."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
         self.qsettings = settings or QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                                                ORGANIZATION, APPLICATION)
+        self._copies: dict[str, object] = {}  # window state: the value this window last read or wrote, by key
+        self._tunings: dict[str, str] = {}  # tuning key: the entry's content as this window opened or wrote it
 
     def save_problem(self) -> str | None:
         """One sentence when the settings file cannot be written (a read-only or full config folder), else None.
@@ -116,26 +134,45 @@ class AppSettings:
         value = self.qsettings.value(key, "")
         return value if isinstance(value, str) else ""
 
+    def _read(self, key: str) -> str:
+        """The text of window state ``key``, kept as this window's copy (:meth:`_write`)."""
+        self._copies[key] = text = self._str(key)
+        return text
+
+    def _write(self, key: str, value: object) -> None:
+        """Set window state ``key`` to ``value``, unless that is this window's copy (what it last read or wrote).
+
+        Why: a value the window only holds, unchanged since it read it, is no choice of this window; written (at
+        close), it would replace the value another window chose meanwhile.
+        """
+        if self._copies.get(key, _NO_COPY) == value:
+            return
+        self.qsettings.setValue(key, value)
+        self._copies[key] = value
+
     # -- window ---------------------------------------------------------------------------------
     def geometry(self) -> QByteArray | None:
         value = self.qsettings.value(GEOMETRY)
-        return value if isinstance(value, QByteArray) else None
+        geometry = value if isinstance(value, QByteArray) else None
+        self._copies[GEOMETRY] = geometry
+        return geometry
 
     def save_geometry(self, geometry: QByteArray) -> None:
-        self.qsettings.setValue(GEOMETRY, geometry)
+        """Keep the window's geometry; one unchanged since it was restored is left out (:meth:`_write`)."""
+        self._write(GEOMETRY, geometry)
 
     def workspace(self) -> str:
         """The workspace that was in front when the window closed (dock layouts: WorkspaceLayouts)."""
-        return self._str(WORKSPACE)
+        return self._read(WORKSPACE)
 
     def set_workspace(self, key: str) -> None:
-        self.qsettings.setValue(WORKSPACE, key)
+        self._write(WORKSPACE, key)
 
     def dark(self) -> bool:
-        return self._str(DARK) != "false"
+        return self._read(DARK) != "false"
 
     def set_dark(self, dark: bool) -> None:
-        self.qsettings.setValue(DARK, "true" if dark else "false")
+        self._write(DARK, "true" if dark else "false")
 
     # -- model and source -------------------------------------------------------------------------
     def last_model(self) -> Path | None:
@@ -154,13 +191,14 @@ class AppSettings:
         return Path(text) if text and not Path(text).is_file() else None
 
     def device(self) -> int | str | None:
-        text = self._str(DEVICE)
+        text = self._read(DEVICE)
         if not text:
             return None
         return int(text) if text.isdigit() else text
 
     def set_device(self, device: int | str | None) -> None:
-        self.qsettings.setValue(DEVICE, "" if device is None else str(device))
+        """Keep the microphone in use (at close); one unchanged since it was read is left out (:meth:`_write`)."""
+        self._write(DEVICE, "" if device is None else str(device))
 
     # -- recent files ----------------------------------------------------------------------------
     def recent_files(self) -> list[Path]:
@@ -171,6 +209,7 @@ class AppSettings:
         return [Path(p) for p in items if isinstance(p, str) and Path(p).exists()][:MAX_RECENT]
 
     def add_recent(self, path: Path) -> list[Path]:
+        self.qsettings.sync()  # the list as stored now: another window's additions are kept
         items = [p for p in self.recent_files() if p.resolve() != path.resolve()]
         items.insert(0, path.resolve())
         items = items[:MAX_RECENT]
@@ -179,6 +218,7 @@ class AppSettings:
 
     def remove_recent(self, path: Path) -> list[Path]:
         """Forget ``path`` (e.g. it was deleted); returns the remaining list."""
+        self.qsettings.sync()
         try:
             items = json.loads(self._str(RECENT) or "[]")
         except json.JSONDecodeError:
@@ -189,23 +229,23 @@ class AppSettings:
 
     # -- recording -----------------------------------------------------------------------------
     def clips_folder(self) -> Path | None:
-        text = self._str(CLIPS_FOLDER)
+        text = self._read(CLIPS_FOLDER)
         return Path(text) if text else None
 
     def set_clips_folder(self, folder: Path) -> None:
-        self.qsettings.setValue(CLIPS_FOLDER, str(Path(folder).resolve()))
+        self._write(CLIPS_FOLDER, str(Path(folder).resolve()))
 
     def clip_label(self) -> str:
-        return self._str(CLIP_LABEL)
+        return self._read(CLIP_LABEL)
 
     def set_clip_label(self, label: str) -> None:
-        self.qsettings.setValue(CLIP_LABEL, label)
+        self._write(CLIP_LABEL, label)
 
     def clip_speaker(self) -> str:
-        return self._str(CLIP_SPEAKER)
+        return self._read(CLIP_SPEAKER)
 
     def set_clip_speaker(self, speaker: str) -> None:
-        self.qsettings.setValue(CLIP_SPEAKER, speaker)
+        self._write(CLIP_SPEAKER, speaker)
 
     # -- detection parameters, per model ----------------------------------------------------------
     def _tuned_entries(self) -> list[dict[str, Any]]:
@@ -225,6 +265,23 @@ class AppSettings:
         keys = (tuning_key(model), file_key(model))
         return next((item for key in keys for item in entries if item["model"] == key), None)
 
+    def _merge_tuned(self, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> None:
+        """Write the tuning list as ``change`` makes it from the list as stored now, at most MAX_TUNED_MODELS long.
+
+        Why read again (``sync`` first): another window may have written its own entries since this one read the
+        list; only the entries ``change`` touches are this window's to replace. Written at once (a second
+        ``sync``), so that another window's next read has it.
+        """
+        self.qsettings.sync()
+        stored = self._tuned_entries()
+        entries = change(list(stored))[:MAX_TUNED_MODELS]
+        if entries != stored:
+            self.qsettings.setValue(TUNED, json.dumps(entries))
+        for legacy in LEGACY_DETECTION_KEYS:
+            if self.qsettings.contains(legacy):
+                self.qsettings.remove(legacy)
+        self.qsettings.sync()
+
     def _follow_moved_file(self, model: "LoadedModel") -> None:
         """Give a file opened from a new place the tuning of its old place, when it has none of its own.
 
@@ -232,17 +289,22 @@ class AppSettings:
         moved or was renamed. A copy, whose original is still in place, takes nothing. The entry is re-keyed at
         once (with its old place, said when the model opens), so another model opened later cannot take it.
         """
-        entries = self._tuned_entries()
-        if model.path is None or self._entry(model, entries) is not None:
+        if model.path is None or self._entry(model) is not None:
             return
         network = network_key(model)
-        for index, item in enumerate(entries):
-            old_place = item.get("path")
-            if item.get("network") == network and isinstance(old_place, str) and not Path(old_place).exists():
-                entries[index] = {**item, "model": tuning_key(model), "path": str(Path(model.path).resolve()),
-                                  "moved_from": old_place}
-                self.qsettings.setValue(TUNED, json.dumps(entries))
-                return
+
+        def moved(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            if self._entry(model, entries) is not None:  # another window gave it one meanwhile
+                return entries
+            for index, item in enumerate(entries):
+                old_place = item.get("path")
+                if item.get("network") == network and isinstance(old_place, str) and not Path(old_place).exists():
+                    entries[index] = {**item, "model": tuning_key(model), "path": str(Path(model.path).resolve()),
+                                      "moved_from": old_place}
+                    break
+            return entries
+
+        self._merge_tuned(moved)
 
     def _remembered(self, model: "LoadedModel") -> "RememberedValues | None":
         """What the tuning remembered for ``model`` does to its file as it is now, or None (nothing remembered).
@@ -268,8 +330,14 @@ class AppSettings:
     def detection_params(self, model: "LoadedModel") -> dict[str, Any] | None:
         """The tuned values to lay over this model's own parameters (:func:`tuning_key`), or None (the file's
         values apply): only what the user tuned, and only where the file still holds what it was tuned from; a file
-        moved or renamed since has its tuning back (:meth:`_follow_moved_file`)."""
+        moved or renamed since has its tuning back (:meth:`_follow_moved_file`).
+
+        Called as the model opens: what the file holds then (another window's tuning of it among it) is this
+        window's copy of the model's entry, which :meth:`remember_tuning` leaves alone unless the window changes it.
+        """
+        self.qsettings.sync()  # another window's tuning of this model since this one last read the file
         self._follow_moved_file(model)
+        self._tunings[tuning_key(model)] = _tuning_content(self._entry(model))
         remembered = self._remembered(model)
         return dict(remembered.params) if remembered is not None and remembered.params else None
 
@@ -289,6 +357,8 @@ class AppSettings:
         that differ from the file's, each with the file's value it was tuned from.
 
         Why forget untuned ones: values equal to the model's own need no slot; a reset model starts as the file says.
+        Why only a changed entry is written: the entry as this window opened it (:meth:`detection_params`) may be
+        older than another window's tuning of the same model; unchanged, it only moves to the front, as it is stored.
         """
         from workbench.core.detection.tuned_values import tuned_values
 
@@ -296,15 +366,21 @@ class AppSettings:
             return
         key = tuning_key(model)
         stale = (key, file_key(model))  # an older version's entry for it is replaced by this one
-        entries = [item for item in self._tuned_entries() if item["model"] not in stale]
         tuned, tuned_from = tuned_values(tuning)
-        if tuned:
-            place = None if model.path is None else str(Path(model.path).resolve())
-            entries.insert(0, {"model": key, "network": network_key(model), "path": place, "name": model.name,
-                               "params": tuned, "from": tuned_from})
-        self.qsettings.setValue(TUNED, json.dumps(entries[:MAX_TUNED_MODELS]))
-        for legacy in LEGACY_DETECTION_KEYS:
-            self.qsettings.remove(legacy)
+        place = None if model.path is None else str(Path(model.path).resolve())
+        entry = {"model": key, "network": network_key(model), "path": place, "name": model.name,
+                 "params": tuned, "from": tuned_from} if tuned else None
+        changed = self._tunings.get(key) != _tuning_content(entry)
+
+        def merged(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            others = [item for item in entries if item["model"] not in stale]
+            if changed:
+                return others if entry is None else [entry, *others]
+            stored = self._entry(model, entries)  # another window's tuning of it, maybe: kept as it is
+            return others if stored is None else [stored, *others]
+
+        self._merge_tuned(merged)
+        self._tunings[key] = _tuning_content(entry)
 
     # -- file dialogs ------------------------------------------------------------------------------
     def last_folder(self, kind: str) -> str:

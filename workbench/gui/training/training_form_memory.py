@@ -7,6 +7,12 @@ next start showed an empty output folder and the keywords of an earlier session.
 moment after the last keystroke (:class:`SettingsAutosave`), so a path typed letter by letter is one write; the
 dataset list is also put into the settings at once, as before (a weight is remembered as it is edited).
 
+Why only the fields changed in this window are written (at close too): several windows share the settings file,
+and a form written whole would put the values it showed at its start over those another window chose since --
+an untouched form closed last blanked the other's output folder and epochs. A field (or the spec with its label and
+changed settings, or the dataset list with its weights: each written together) is written when it differs from what
+this form last restored or wrote.
+
 Why a remembered choice that no longer fits is dropped with a sentence in the status bar, not an error box: the
 spec may have been a run's ``spec.toml`` deleted since, or a file edited so that a remembered ``--set`` value is
 no longer one of its settings (:class:`RememberedSettingsCheck`). The form then shows the default spec, or the
@@ -17,7 +23,7 @@ choice in place would only have ``kws train`` refuse it when Train is pressed.
 from __future__ import annotations
 
 import json
-from typing import Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QSpinBox
@@ -35,6 +41,7 @@ OUT_KEY, KEYWORDS_KEY = "out", "keywords"  # after the prefix
 SPEC_KEY, SPEC_LABEL_KEY, SPEC_SETTINGS_KEY = "spec", "spec_label", "spec_settings"  # the settings: JSON {path: text}
 EPOCHS_KEY, SEED_KEY, WORKERS_KEY, INIT_FROM_KEY, MLTK_ZIP_KEY = "epochs", "seed", "workers", "init_from", "mltk_zip"
 TRUE_TEXTS = ("true", "1")  # a remembered True, as an INI file gives it back
+DATASETS = "datasets"  # the dataset list's field: its folders and weights (dataset_weights' two keys)
 SPEC_GONE = "The spec of the last session is gone ({reason}): the form shows {default} with its own settings again."
 
 
@@ -76,6 +83,7 @@ class TrainingFormMemory(QObject):
         self._datasets = datasets
         self._form = form
         self._restoring = False  # True while restore() fills the form: nothing is saved then
+        self._held: dict[str, Any] = self._fields()  # what the settings hold of each field, as this form knows it
         self.autosave = SettingsAutosave(self.save, settings, self)
         self.check = RememberedSettingsCheck(self)
         self.check.checked.connect(self._checked)
@@ -106,7 +114,7 @@ class TrainingFormMemory(QObject):
         try:
             folders = recalled_folders(self._settings, SETTINGS_PREFIX)  # with their weights
             self._datasets.set_folders([f for f in folders if f.path.is_dir()])
-            self._restore_choices()  # before the keywords: choosing the spec shows its own
+            spec_gone = self._restore_choices()  # before the keywords: choosing the spec shows its own
             keywords = self._text(KEYWORDS_KEY)
             if keywords:
                 self._form.keywords.setText(keywords)
@@ -117,19 +125,24 @@ class TrainingFormMemory(QObject):
             take_run_settings()
         finally:
             self._restoring = False
+        self._held = self._fields()  # what the form shows now is no change of this window's
+        if spec_gone:
+            del self._held[SPEC_KEY]  # the default spec replaces the gone one in the file too
         if remembered[1] and (self._form.spec.currentData(), self._form.spec_settings) == remembered:
             self.check.start(str(remembered[0]), remembered[1])  # a run's own settings are that run's record
 
-    def _restore_choices(self) -> None:
+    def _restore_choices(self) -> bool:
         """Show the remembered spec with its changed settings, the epochs, seed, workers, starting weights and MLTK
-        option; a spec that is gone gives way to the default, and its settings go with it (they were its own)."""
+        option; a spec that is gone gives way to the default, and its settings go with it (they were its own).
+        True when it did (the default is then to be written)."""
         form = self._form
         spec, changes = self._text(SPEC_KEY) or DEFAULT_SPEC, _changes(self._text(SPEC_SETTINGS_KEY))
+        gone = False
         try:
             resolve_spec_path(spec)
         except SettingsError as exc:
             self.note.emit(SPEC_GONE.format(reason=str(exc).rstrip("."), default=DEFAULT_SPEC))
-            spec, changes = DEFAULT_SPEC, {}
+            spec, changes, gone = DEFAULT_SPEC, {}, True
             self.autosave.schedule()  # the next start need not say it again
         label = (self._text(SPEC_LABEL_KEY) or None) if is_spec_file(spec) else None  # a name's label has its MACs
         form.show_run(spec, None, label, seed=_whole(self._text(SEED_KEY), form.seed),
@@ -138,6 +151,7 @@ class TrainingFormMemory(QObject):
         form.epochs.setValue(_whole(self._text(EPOCHS_KEY), form.epochs))
         form.workers.setValue(_whole(self._text(WORKERS_KEY), form.workers))
         form.mltk_zip.setChecked(_flag(self._text(MLTK_ZIP_KEY)))
+        return gone
 
     def _checked(self, spec: str, given: dict[str, str], accepted: dict[str, str], sentence: str) -> None:
         """Drop the remembered settings the spec no longer takes, unless the form changed meanwhile (the user's
@@ -153,21 +167,40 @@ class TrainingFormMemory(QObject):
         """The remembered value of ``key`` (after the prefix) as text, "" for none."""
         return str(self._settings.value(SETTINGS_PREFIX + key, "") or "") if self._settings is not None else ""
 
+    def _fields(self) -> dict[str, Any]:
+        """The form's remembered fields as they are written, by field; the spec's is (spec, its changed settings).
+
+        Why the spec's label is no field: it changes when the spec list arrives (a name gets its MACs), which is no
+        choice of the user's; it is written with its spec (:meth:`save`), never alone over another window's spec.
+        """
+        form = self._form
+        spec = (str(form.spec.currentData() or DEFAULT_SPEC), json.dumps(form.spec_settings))
+        return {DATASETS: tuple(self._datasets.weighted_folders()), OUT_KEY: form.out.text(),
+                KEYWORDS_KEY: form.keywords.text(), SPEC_KEY: spec, EPOCHS_KEY: form.epochs.value(),
+                SEED_KEY: form.seed.value(), WORKERS_KEY: form.workers.value(), INIT_FROM_KEY: form.init_from.text(),
+                MLTK_ZIP_KEY: form.mltk_zip.isChecked()}
+
     def save(self) -> None:
-        """Put the form's remembered fields into the settings (written to disk by the settings' own sync)."""
+        """Put the fields changed since the form was restored or last saved into the settings (written to disk by
+        the settings' own sync); the others are left as the file has them, maybe another window's since."""
         if self._settings is None or self._restoring:
             return
-        form = self._form
-        remember_folders(self._settings, SETTINGS_PREFIX, self._datasets.weighted_folders())
-        values = {OUT_KEY: form.out.text(), KEYWORDS_KEY: form.keywords.text(),
-                  SPEC_KEY: str(form.spec.currentData() or DEFAULT_SPEC), SPEC_LABEL_KEY: form.spec.currentText(),
-                  SPEC_SETTINGS_KEY: json.dumps(form.spec_settings), EPOCHS_KEY: form.epochs.value(),
-                  SEED_KEY: form.seed.value(), WORKERS_KEY: form.workers.value(),
-                  INIT_FROM_KEY: form.init_from.text(), MLTK_ZIP_KEY: form.mltk_zip.isChecked()}
-        for key, value in values.items():
-            self._settings.setValue(SETTINGS_PREFIX + key, value)
+        fields = self._fields()
+        for name, value in fields.items():
+            if name in self._held and self._held[name] == value:
+                continue
+            if name == DATASETS:
+                remember_folders(self._settings, SETTINGS_PREFIX, value)
+            elif name == SPEC_KEY:
+                spec, changes = value
+                for key, part in ((SPEC_KEY, spec), (SPEC_LABEL_KEY, self._form.spec.currentText()),
+                                  (SPEC_SETTINGS_KEY, changes)):
+                    self._settings.setValue(SETTINGS_PREFIX + key, part)
+            else:
+                self._settings.setValue(SETTINGS_PREFIX + name, value)
+        self._held = fields
 
     def shutdown(self) -> None:
-        """Write the form as it is now, whether or not a write was pending, and end a running check."""
+        """Write what changed in the form, whether or not a write was pending, and end a running check."""
         self.check.stop()
         self.autosave.flush()
