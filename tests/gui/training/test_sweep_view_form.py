@@ -47,3 +47,22 @@ def test_the_form_comes_back_in_the_next_session_and_browsing_starts_beside_it(q
     again._choose_sweep()
     again._choose_out()
     assert starts == [str(tmp_path / "sweeps"), str(tmp_path / "runs")]
+
+
+def test_a_form_closed_untouched_keeps_what_another_window_chose(qtbot, tmp_path: Path) -> None:
+    """Two windows share the settings file: the one closed last, never touched, wrote its empty form over the
+    other's choices. Only fields changed in a window are written."""
+    from workbench.gui.training.sweep_view import SweepView
+    from tests.gui.workspace_host_double import SETTINGS_FILE
+
+    first, second = SweepView(WorkspaceHostDouble(tmp_path)), SweepView(WorkspaceHostDouble(tmp_path))
+    for view in (first, second):
+        qtbot.addWidget(view)
+    first.out_edit.setText(str(tmp_path / "runs" / "out"))
+    second.concurrent_spin.setValue(3)
+    first.shutdown()
+    second.shutdown()
+    again = SweepView(WorkspaceHostDouble(tmp_path))
+    qtbot.addWidget(again)
+    assert again.out_edit.text() == str(tmp_path / "runs" / "out") and again.concurrent_spin.value() == 3
+    assert (tmp_path / SETTINGS_FILE).is_file()

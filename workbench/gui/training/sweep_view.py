@@ -13,7 +13,6 @@ table lists every trial with its status, objective, cost (MACs, RAM, flash) and 
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,8 @@ from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import WholeNumberAxis
 from workbench.sweeps.reporting import events as ev
 from workbench.profiler.export import format_units
-from workbench.sweeps.reporting.results import FINISHED, RUNNING, STOPPED, TrialRecord, best_so_far
+from workbench.sweeps.reporting.results import (FINISHED, RUNNING, STOPPED, TrialRecord, best_so_far,
+                                                values_text)
 
 KILL_AFTER_MS = 180_000  # trials stop after a batch; Ray then shuts down
 CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FILE_NAME, kill_after_ms=KILL_AFTER_MS,
@@ -94,15 +94,6 @@ class SweepProcess(KwsChildProcess):
             self.finished.emit(FAILED, error)
 
 
-def _value_text(value: Any) -> str:
-    """A searched value, short: 4 significant digits for fractions (lists too)."""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_value_text(v) for v in value) + "]"
-    return json.dumps(value)
-
-
 def _cell(value: Any, fmt: str = "") -> QTableWidgetItem:
     """A table cell; its tooltip holds the whole text (a trial's message is longer than its column)."""
     text = "" if value is None else (format(value, fmt) if fmt else str(value))
@@ -124,6 +115,7 @@ class SweepView(QWidget):
         self.ask = _ask_user  # replaceable (tests answer for the user)
         self._close_when_stopped = False  # the window asked to close: it does once the sweep has stopped
         self._qsettings = getattr(getattr(host, "settings", None), "qsettings", None)
+        self._held: dict[str, str] = {}  # the settings' fields as this window restored or wrote them
         self.process = SweepProcess(self)
         self.process.event.connect(self.add_event)
         self.process.finished.connect(self._sweep_finished)
@@ -225,18 +217,27 @@ class SweepView(QWidget):
         """The last session's sweep file, output folder, Ray address and trials at once (a sweep is re-run often)."""
         if self._qsettings is None:
             return
-        for name, edit in (("file", self.sweep_edit), ("out", self.out_edit), ("address", self.address_edit)):
+        for name, edit in self._edits().items():
             edit.setText(str(self._qsettings.value(SETTINGS_PREFIX + name, "") or ""))
         concurrent = str(self._qsettings.value(SETTINGS_PREFIX + "concurrent", "") or "")
         if concurrent.isdigit():
             self.concurrent_spin.setValue(int(concurrent))
+        self._held = self._fields()  # as restored: no choice of this window's
+
+    def _edits(self) -> dict[str, QLineEdit]:
+        return {"file": self.sweep_edit, "out": self.out_edit, "address": self.address_edit}
+
+    def _fields(self) -> dict[str, str]:
+        return {**{name: edit.text().strip() for name, edit in self._edits().items()},
+                "concurrent": str(self.concurrent_spin.value())}
 
     def _save(self) -> None:
-        if self._qsettings is None:
-            return
-        for name, edit in (("file", self.sweep_edit), ("out", self.out_edit), ("address", self.address_edit)):
-            self._qsettings.setValue(SETTINGS_PREFIX + name, edit.text().strip())
-        self._qsettings.setValue(SETTINGS_PREFIX + "concurrent", str(self.concurrent_spin.value()))
+        """Write only the fields changed in this window: another window may have chosen others since."""
+        if self._qsettings is not None:
+            fields = self._fields()
+            for name in (name for name, value in fields.items() if self._held.get(name) != value):
+                self._qsettings.setValue(SETTINGS_PREFIX + name, fields[name])
+            self._held = fields
 
     def _update_buttons(self) -> None:
         running = self.process.running
@@ -331,7 +332,7 @@ class SweepView(QWidget):
             self.table.insertRow(row)
         arena = record.arena_bytes or record.estimated_arena_bytes
         flash = record.flash_bytes or record.estimated_flash_bytes
-        values = ", ".join(f"{k}={_value_text(v)}" for k, v in record.params.items())
+        values = values_text(record)
         cells = (_cell(record.trial_id), _cell(record.status), _cell(record.objective, ".4f"), _cell(record.epochs),
                  _cell(record.macs, ","), _cell(format_units(arena) if arena else None),
                  _cell(format_units(flash) if flash else None), _cell(record.seed), _cell(values),

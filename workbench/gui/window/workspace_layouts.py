@@ -35,20 +35,27 @@ class WorkspaceLayouts:
         self._defaults = defaults
         self._states: dict[str, QByteArray] = {}
         self._size: QSize | None = None  # the window's size when the last arrangement was saved
+        self._known: dict[str, QByteArray | None] = {}  # what the settings file held of each key, as last seen here
         for key in defaults:
-            value = qsettings.value(LAYOUT_KEY.format(key=key))
-            if isinstance(value, QByteArray) and not value.isEmpty():
+            value = self._known[key] = _state(qsettings.value(LAYOUT_KEY.format(key=key)))
+            if value is not None:
                 self._states[key] = value
 
     def has_saved(self, key: str) -> bool:
         return key in self._states
 
     def save(self, key: str) -> None:
-        """Remember the current arrangement as ``key``'s (in memory and in QSettings)."""
+        """Remember the current arrangement as ``key``'s, in memory and in QSettings -- unless another window
+        sharing the settings file saved its own arrangement of ``key`` since this one read or wrote it: an
+        arrangement merely shown here (never touched, or its docks resized by the window) must not replace it."""
         state = self._window.saveState(LAYOUT_VERSION)
         self._states[key] = state
         self._size = self._window.size()
-        self._qsettings.setValue(LAYOUT_KEY.format(key=key), state)
+        name = LAYOUT_KEY.format(key=key)
+        self._qsettings.sync()
+        if _state(self._qsettings.value(name)) == self._known.get(key):
+            self._qsettings.setValue(name, state)
+            self._known[key] = state
 
     def restore(self, key: str) -> None:
         """Arrange the docks as ``key`` had them, else as its default."""
@@ -71,5 +78,11 @@ class WorkspaceLayouts:
         """Forget every saved arrangement and apply ``key``'s default."""
         for name in self._defaults:
             self._qsettings.remove(LAYOUT_KEY.format(key=name))
+            self._known[name] = None
         self._states.clear()
         self._defaults[key]()
+
+
+def _state(value: object) -> QByteArray | None:
+    """A stored arrangement, or None for none (or a value that is none)."""
+    return value if isinstance(value, QByteArray) and not value.isEmpty() else None

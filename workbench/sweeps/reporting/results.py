@@ -80,6 +80,19 @@ class TrialRecord:
         return cls(**fields)
 
 
+def values_text(record: TrialRecord) -> str:
+    """The values a trial tried, short ("lr=0.0003, filters=[8, 16]"): 4 significant digits for fractions."""
+    return ", ".join(f"{name}={_value_text(value)}" for name, value in record.params.items())
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value_text(v) for v in value) + "]"
+    return json.dumps(value)
+
+
 def _json_safe(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
