@@ -7,7 +7,10 @@ first written in full to a hidden temporary file beside its target (same file sy
 then are all of them renamed into place in one short step during which SIGINT and SIGTERM are held back
 (delivered right after), and the files of the same set that this run does not write (``stale``: a plot
 the run skipped, another model's PNGs) are removed in that same step. Any failure before that step
-removes the temporary files and leaves every target as it was.
+removes the temporary files and leaves every target as it was. The step holds the targets' folders
+(:func:`~workbench.core.folder_lock.folder_step_lock`): two ``kws stream make --out same.wav`` at once left the
+WAV and JSON of one beside the CSV of the other, their renames interleaved; now one set lands whole, then the
+other (the last writer wins, completely).
 
 It builds on :mod:`workbench.core.atomic_write` (one file) and keeps its rules: a link's file is
 replaced, not the link; new files get the mode ``open`` would give them. A file too large to hold in memory
@@ -26,6 +29,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Union
 
 from workbench.core.atomic_write import remove_quietly, stage_beside, sync_directory, target_of, writable_target
 from workbench.core.errors import WorkbenchError
+from workbench.core.folder_lock import folder_step_lock
 
 HELD_SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s)
 
@@ -82,6 +86,21 @@ def _stage(path: Path, content: Content) -> str:
     return stage_beside(target, folder, content() if callable(content) else content, clean_stale=True)
 
 
+@contextlib.contextmanager
+def _folders_locked(folders: Iterable[Path]) -> Iterator[None]:
+    """Each folder's :func:`folder_step_lock`, taken in one order (by device and inode) so that two writers of
+    sets spanning the same folders never each wait for the other; a folder that cannot be read is not locked."""
+    keys: dict[tuple[int, int], Path] = {}
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            info = folder.stat()
+            keys.setdefault((info.st_dev, info.st_ino), folder)
+    with contextlib.ExitStack() as stack:
+        for key in sorted(keys):
+            stack.enter_context(folder_step_lock(keys[key]))
+        yield
+
+
 def write_file_set(files: Mapping[Path, Content], stale: Iterable[Path] = ()) -> list[Path]:
     """Write every file of ``files`` and remove the ``stale`` ones, all or nothing (module docstring).
 
@@ -96,7 +115,8 @@ def write_file_set(files: Mapping[Path, Content], stale: Iterable[Path] = ()) ->
             except OSError as exc:
                 raise WorkbenchError(f"Cannot write {path}: {exc.strerror or exc}.") from None
         removed = [Path(p) for p in stale if Path(p) not in staged]
-        with signals_held():
+        folders = [*(target_of(p).parent for p in staged), *(p.parent for p in removed)]
+        with _folders_locked(folders), signals_held():
             for path, name in list(staged.items()):
                 try:
                     os.replace(name, target_of(path))

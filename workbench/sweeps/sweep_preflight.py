@@ -18,6 +18,7 @@ from typing import Any
 
 from workbench.core.atomic_write import atomic_write_text, create_folder
 from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.core.folder_lock import FolderHold, hold_output_folder
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.sweeps.budget.budget_check import estimate_problem, overshoot
 from workbench.sweeps.budget.spec_graph import SpecEstimate, estimate_spec
@@ -40,6 +41,20 @@ MAX_BUDGET_CORNERS = 256  # models estimated for the budget check (about a milli
 COPY_HEADER = ("# The sweep of {source}, written by kws sweep with its dataset folders and spec files as\n"
                "# absolute paths (and its name), so that kws sweep repeats it from any folder; the comments are\n"
                "# in the original.\n\n")
+
+
+def hold_out_folder(out: Path) -> FolderHold:
+    """Create ``out`` and hold it for the sweep's life (release it when the sweep ends): the first step of the
+    preflight, before anything is read or removed in it.
+
+    Why: two sweeps started a second apart into one folder both passed :func:`prepare_out_folder` (neither had
+    started a trial) and both "succeeded" into one folder. Held, the second is refused at once with the
+    first's PID (:func:`~workbench.core.folder_lock.hold_output_folder`).
+    """
+    if out.exists() and not out.is_dir():
+        raise WorkbenchError(f"{out} is a file, not an output folder.")
+    create_folder(out, "the output folder")
+    return hold_output_folder(out)
 
 
 def prepare_out_folder(out: Path, sweep: SweepFile) -> None:

@@ -50,7 +50,7 @@ from workbench.sweeps.best_model import best_warnings, copy_best, detection_sent
 from workbench.sweeps.definition.sweep_file import SweepFile
 from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, TRIAL_RECORD_FILE, TRIALS_DIR,
                                               NOT_STARTED_MESSAGE, WRITE_ERROR_KEY, check_datasets,
-                                              prepare_out_folder)
+                                              hold_out_folder, prepare_out_folder)
 from workbench.sweeps.trial_slots import cluster_words, local_cpus, trial_slots
 
 RAY_DIR = "ray"
@@ -156,11 +156,16 @@ class SweepRun:
     def run(self) -> SweepOutcome:
         """The whole sweep; a KeyboardInterrupt while the trials run (a second Ctrl+C) ends it at once, with the
         results of what is known (:meth:`_abandon`)."""
-        sweep = self.sweep
-        options = self.options
+        sweep, options = self.sweep, self.options
         if not options.address:  # a local instance too small for ray_features: refused before anything starts
             trial_slots(sweep, None, local_cpus(options.num_cpus), cluster_words(None, options.num_cpus))
-        self._forget_empty_sweep()
+        with hold_out_folder(self.out):  # until the sweep ends: another kws run into OUT is refused at once
+            return self._run_held(sweep, options)
+
+    def _run_held(self, sweep: SweepFile, options: SweepOptions) -> SweepOutcome:
+        # OUT may be used again after a sweep that never started a trial (its results describe none)
+        for path in results_of_empty_sweep(self.out, self.trials_dir, (RESULTS_JSON, RESULTS_CSV, PLOT_FILE)):
+            path.unlink(missing_ok=True)
         prepare_out_folder(self.out, sweep)
         self.trials_dir.mkdir(parents=True, exist_ok=True)
         self.stop_file.unlink(missing_ok=True)
@@ -318,11 +323,6 @@ class SweepRun:
         self._abandoned = True
         self.running.clear()
         return self._finish(list(self.records.values()))
-
-    def _forget_empty_sweep(self) -> None:
-        """Let OUT be used again after a sweep that never started a trial (its results describe none)."""
-        for path in results_of_empty_sweep(self.out, self.trials_dir, (RESULTS_JSON, RESULTS_CSV, PLOT_FILE)):
-            path.unlink(missing_ok=True)
 
     # -- outputs ---------------------------------------------------------------------------------------
     def _unstarted(self, records: list[TrialRecord]) -> list[TrialRecord]:

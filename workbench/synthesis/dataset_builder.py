@@ -8,7 +8,9 @@ batch; ``cancel`` (a ``threading.Event``) ends the workers at once and keeps eve
 Because the plan fixes every file name and seed, building the same settings into the same folder again
 (``resume=True``; other settings, and a folder with no ``synth.json``, are refused) only makes the clips that
 are missing. With ``workers=1`` everything runs in this process and a cancel takes effect after the current
-voice batch (seconds; up to half a minute for a Kokoro batch).
+voice batch (seconds; up to half a minute for a Kokoro batch). A build holds its folder while it runs
+(:func:`~workbench.core.folder_lock.hold_output_folder`): a second build into it, ``--resume`` or not, is
+refused at once instead of writing the same clips in parallel.
 
 A job that fails (an engine error, a word too long for the clip) is listed in the report and the
 manifest, never fatal; a build where no voice is installed is one clear error naming the install lines.
@@ -35,6 +37,7 @@ from workbench import __version__
 from workbench.core.atomic_write import atomic_write_text, check_destination, create_folder
 from workbench.core.audio.audio_file import save_wav
 from workbench.core.errors import WorkbenchError, os_error_sentence
+from workbench.core.folder_lock import LOCK_FILE, hold_output_folder, refuse_if_held
 from workbench.synthesis.build_plan import (
     BABBLE_TALKERS,
     BabbleJob,
@@ -153,10 +156,13 @@ def _earlier_settings(out: Path) -> dict[str, Any]:
 def check_out(out: Path, resume: bool, settings: SynthSettings) -> None:
     """WorkbenchError (one sentence) when the build of ``settings`` cannot go into ``out``: a file, a folder that
     cannot be created or written, a folder that holds something (unless ``resume`` and it holds a synth build
-    of the same settings). Creates nothing, so a command line can check before it says or starts anything."""
+    of the same settings; one another build is writing is refused so). Creates nothing, so a command line can
+    check before it says or starts anything."""
     if out.exists() and not out.is_dir():
         raise WorkbenchError(f"{out} exists and is not a folder.")
-    holds_files = out.is_dir() and any(out.iterdir())
+    holds_files = out.is_dir() and any(path.name != LOCK_FILE for path in out.iterdir())
+    if holds_files:
+        refuse_if_held(out)  # a build still running there: that, not "continue with --resume", is the news
     if holds_files and not resume:
         raise WorkbenchError(f"The folder {out} is not empty: choose a new folder, or continue a build of the "
                              "same settings into it with --resume.")
@@ -235,6 +241,15 @@ def build_dataset(settings: SynthSettings, registry: VoiceRegistry, out: str | P
         raise WorkbenchError(f"No voice is installed for the engines asked for ({notes}).")
     check_out(out, resume, settings)
     create_folder(out)
+    with hold_output_folder(out):  # for the build's life: a second build (--resume too) is refused at once
+        check_out(out, resume, settings)  # again, held: another build may have filled it since
+        return _build(settings, registry, out, workers, progress, cancel, resume, started)
+
+
+def _build(settings: SynthSettings, registry: VoiceRegistry, out: Path, workers: int,
+           progress: ProgressCallback | None, cancel: threading.Event | None, resume: bool,
+           started: float) -> BuildReport:
+    """The build of :func:`build_dataset` in the folder it holds."""
     cancel = cancel or threading.Event()
     jobs = plan_clips(settings, registry.voices)
     existing = {j.index for j in jobs if (out / j.path).is_file()} if resume else set()

@@ -36,7 +36,9 @@ from workbench.core.detection.parameter_text import (
 from workbench.core.detection.settings import (
     CLASSES_KEY, FIRMWARE_REQUIRED_FRONTEND_KEYS, THRESHOLD_LIST_KEY, DetectionSettings, board_problems,
 )
+from workbench.core.atomic_write import target_of
 from workbench.core.errors import WorkbenchError
+from workbench.core.folder_lock import folder_step_lock
 from workbench.core.model.model_file import LoadedModel, load_model, model_copy_path, model_with_params, save_model
 from workbench.core.model.model_input import graph_input_range_problem, stream_problem
 from workbench.core.model.output_kind import output_kind
@@ -226,6 +228,16 @@ def _refuse_breaking_changes(original: LoadedModel, updated: LoadedModel) -> Non
 
 
 def run_params(args: argparse.Namespace) -> int:
+    """``kws params``. A change ``--in-place`` runs from reading the model to its rename under the step lock of
+    the folder it is written in, so two at once each keep the other's change: both used to read the old file,
+    and the later write dropped the earlier change."""
+    if args.in_place and args.changes:
+        with folder_step_lock(target_of(args.model).parent):
+            return _run_params(args)
+    return _run_params(args)
+
+
+def _run_params(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     if args.output is not None and args.in_place:
         raise WorkbenchError("pass either -o OUT or --in-place, not both")

@@ -13,7 +13,8 @@ holds: a gap would make the rest of it a lie.
 
 While its owner holds a spool the file is locked (``flock``), and the lock dies with the process: a spool
 nobody holds was left by a workbench that died. :func:`recover_spools` turns each such spool into a WAV in the
-recordings folder (atomically) and removes it; a spool still held (another window recording) is left alone.
+recordings folder (atomically, under a name no other start-up recovering at the same moment takes) and removes
+it; a spool still held (another window recording) is left alone.
 A recording that ends normally removes its own spool. Where files cannot be locked (Windows) a spool counts as
 held while its process lives; a process cannot be asked that safely there (:func:`process_alive`), so such spools
 stay in the folder, never taken from a workbench still recording.
@@ -37,6 +38,7 @@ import numpy as np
 from workbench.core.atomic_write import remove_quietly
 from workbench.core.audio.audio_file import save_wav
 from workbench.core.errors import WorkbenchError
+from workbench.core.folder_lock import folder_step_lock, lock_if_free
 from workbench.core.stale_temps import process_alive
 from workbench.core.wording import counted
 
@@ -248,8 +250,9 @@ def _recover(spool: Path, recordings_folder: Path) -> RecoveredRecording | None:
         found = None
         if samples.size:
             recordings_folder.mkdir(parents=True, exist_ok=True)
-            wav = free_path(recordings_folder / f"{RECOVERED_PREFIX}{stamp}.wav")
-            save_wav(wav, samples.astype(np.int16), rate)
+            with folder_step_lock(recordings_folder):  # a free name, and it taken, before another start-up looks
+                wav = free_path(recordings_folder / f"{RECOVERED_PREFIX}{stamp}.wav")
+                save_wav(wav, samples.astype(np.int16), rate)
             found = RecoveredRecording(wav, samples.size / rate)
         remove_quietly(spool)  # while still locked
     return found
@@ -263,11 +266,7 @@ def _claim(spool: Path, pid: int) -> BinaryIO | None:
         handle = open(spool, "r+b")  # writable: an exclusive lock on NFS needs it
     except FileNotFoundError:  # another start-up recovered it a moment ago
         return None
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        if os.fstat(handle.fileno()).st_ino != os.stat(spool).st_ino:  # removed (and reused) while we waited
-            raise FileNotFoundError(spool)
-    except (BlockingIOError, PermissionError, FileNotFoundError):  # held: a workbench is recording into it
+    if not lock_if_free(handle.fileno(), spool):  # held (a workbench is recording into it), or removed meanwhile
         handle.close()
         return None
     return handle

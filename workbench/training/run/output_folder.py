@@ -37,6 +37,7 @@ from typing import Any
 
 from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text, create_folder
 from workbench.core.errors import WorkbenchError
+from workbench.core.folder_lock import FolderHold, hold_output_folder
 from workbench.run_folder_layout import (CHECKPOINTS_DIR, EVAL_DIR, FLOAT_MODEL_SUFFIX, H5_SUFFIX, HISTORY_NAME,
                                          KERAS_SUFFIX, LOG_FILE, MLTK_ZIP_SUFFIX, MODEL_SUFFIX, RUN_FILE,
                                          SUMMARY_FILE, TRAIN_DIR)
@@ -83,6 +84,7 @@ class OutputFolder:
         self.eval_dir = self.root / EVAL_DIR
         self._earlier_log = ""  # the log of the sessions before this one (a resumed run)
         self._created: Path | None = None  # the outermost folder prepare() made (all below it are new too)
+        self._hold = FolderHold()  # the run's hold of its folder, from prepare() to release()
 
     # -- paths --------------------------------------------------------------------------------
     @property
@@ -114,9 +116,22 @@ class OutputFolder:
         return self.root / RUN_FILE
 
     def prepare(self, resume: bool) -> None:
-        """Create the folders; refuse to mix a new run into the folder of another one."""
+        """Create the folders and hold the output folder until :meth:`release`; refuse a folder another live
+        run holds, and refuse to mix a new run into the folder of another one.
+
+        Why hold it first: two runs started into one folder both passed the checks below (neither had written
+        its ``run.json`` yet) and wrote one folder together; a second start told to use ``--resume`` trained
+        into the folder of a run still training. Held, the second is refused at once, naming the first's PID.
+        """
         if self.root.exists() and not self.root.is_dir():
             raise WorkbenchError(f"{self.root} is a file, not an output folder.")
+        if resume and not self.root.is_dir():  # (said before the folder is made only to be refused)
+            raise WorkbenchError(f"{self.root} holds no training run to resume (no {RUN_FILE}).")
+        created = next((path for path in reversed((self.train_dir, *self.train_dir.parents)) if not path.exists()),
+                       None)
+        create_folder(self.root, "the output folder")  # atomic_write's sentence, as kws sweep gives it
+        self._created = created
+        self._hold = hold_output_folder(self.root)
         if not resume and self.run_path.exists():
             raise WorkbenchError(f"{self.root} already holds a training run: continue it with --resume "
                                  "or give --out another folder.")
@@ -125,12 +140,13 @@ class OutputFolder:
                                  "--out another folder.")
         if resume and not self.run_path.exists():
             raise WorkbenchError(f"{self.root} holds no training run to resume (no {RUN_FILE}).")
-        self._created = next((path for path in reversed((self.train_dir, *self.train_dir.parents))
-                              if not path.exists()), None)
-        create_folder(self.root, "the output folder")  # atomic_write's sentence, as kws sweep gives it
         create_folder(self.train_dir, "the training folder")
         if resume:
             self._earlier_log = self._read_earlier_log()
+
+    def release(self) -> None:
+        """The run has ended: another run may write the folder (see :meth:`prepare`). Safe to call again."""
+        self._hold.release()
 
     def remove_created_folders(self) -> None:
         """Remove the folders :meth:`prepare` made when nothing was left in them (a run that failed to start).
@@ -139,6 +155,7 @@ class OutputFolder:
         then has to find and delete. Only empty folders go, and only those this session created (with the
         empty folders the run made inside them): a folder that was there before, or holds a file, stays.
         """
+        self.release()  # its lock file goes first: the folder it leaves alone is empty
         if self._created is None or not self._created.is_dir():
             return
         inside = sorted((p for p in self._created.rglob("*") if p.is_dir()), key=lambda p: len(p.parts))

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.core.folder_lock import refuse_if_held
 from workbench.core.wording import counted
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.datasets.synthetic import unfinished_build
@@ -135,6 +136,7 @@ def _anchored(spec: ModelSpec, request: TrainRequest) -> tuple[ModelSpec, TrainR
 def _stored_request(request: TrainRequest) -> TrainRequest:
     folder = OutputFolder(request.out, "")
     if not folder.run_path.is_file():
+        refuse_if_held(request.out)  # a run still scanning there has written none yet: that is the reason
         raise WorkbenchError(f"{request.out} holds no training run to resume (no run.json).")
     stored = TrainRequest.from_record(folder.read_json(folder.run_path))
     return request.resumed(dataclasses.replace(stored, spec=str(request.out / SPEC_FILE)))
@@ -199,8 +201,11 @@ def run_training(request: TrainRequest, progress: Progress, cancel: CancelToken,
         spec, request = _anchored(spec, request)
     max_epochs = request.epochs if request.epochs is not None else spec.training.max_epochs
     out = OutputFolder(request.out, spec.name)
-    with _folders_removed_unless_started(out):
-        return _start(request, spec, out, progress, cancel, make_features, max_epochs)
+    try:
+        with _folders_removed_unless_started(out):
+            return _start(request, spec, out, progress, cancel, make_features, max_epochs)
+    finally:
+        out.release()  # held from prepare() on: for the run's whole life
 
 
 @contextlib.contextmanager
@@ -246,7 +251,8 @@ def _forgotten_unless_trained(out: OutputFolder, fresh: bool, spec_source: Path 
     made) must leave neither, or the next attempt is refused or repeats the mistake. A stop (Ctrl+C) is
     not a failure: ``--resume`` continues it. Nor is a checkpoint that could not be written (a full disk):
     the run itself is sound, and ``--resume`` repeats it once there is room. The spec copy stays when it is
-    the spec file the run was started with (``--spec OUT/spec.toml``): that one is the user's.
+    the spec file the run was started with (``--spec OUT/spec.toml``): that one is the user's. The files are this
+    run's own: it holds the folder (:meth:`OutputFolder.prepare`), so no other run wrote them since.
     """
     try:
         yield
