@@ -57,6 +57,17 @@ def window(qtbot, settings_dir: Path):
     assert win.open_model(default_model_path()), win.last_error
     yield win
     win.close()
+    _delete_now(win)
+
+
+def _delete_now(widget) -> None:  # type: ignore[no-untyped-def]
+    """Destroy ``widget`` before the next test builds its window: a closed window left to a later event loop (Qt's
+    deleteLater) was still sent the next window's style change, with part of its Python side already collected, and
+    its scroll areas' layouts then crashed the interpreter (a focus-chain walk over the whole window made it likely)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

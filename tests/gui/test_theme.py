@@ -119,3 +119,48 @@ def test_text_sizes_grow_with_the_font(qapp: QApplication) -> None:
     assert theme.left_axis_px(large) > theme.left_axis_px(small)
     assert theme.side_panel_px(large) > theme.side_panel_px(small)
     assert theme.css_font_size(large) == "16pt"
+
+
+@pytest.mark.parametrize("dark", [True, False])
+def test_item_focus_frames_stand_out_on_both_palettes(qapp: QApplication, dark: bool) -> None:
+    """WCAG 1.4.11: the focused cell's frame 3:1 on the base, the alternate rows and a selected row."""
+    pairs = theme.focus_pairs(theme.palette_for(qapp, dark))
+    low = {name: round(theme.contrast_ratio(fg, bg), 2) for name, (fg, bg) in pairs.items()
+           if theme.contrast_ratio(fg, bg) < theme.MIN_BOUNDARY_CONTRAST}
+    assert len(pairs) == 3 and not low
+
+
+@pytest.mark.parametrize("row", [0, 1], ids=["base row", "alternate row"])
+@pytest.mark.parametrize("dark", [True, False], ids=["dark", "light"])
+def test_a_rendered_cell_focus_frame_stands_out(qtbot, qapp: QApplication, dark: bool, row: int) -> None:
+    """The audit measured the Profile table and the detection log with no row selected: the focused cell was only a
+    #32415d outline on #1e1f22 (1.6:1)."""
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QTableWidget
+
+    old = qapp.palette()
+    theme.apply_palette(qapp, dark)
+    try:
+        table = QTableWidget(3, 3)  # empty cells: inside the frame there is only the cell's background
+        qtbot.addWidget(table)
+        table.setAlternatingRowColors(True)
+        table.show()
+        table.activateWindow()
+        table.setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is table, timeout=2000)
+        table.selectionModel().setCurrentIndex(table.model().index(row, 1), QItemSelectionModel.SelectionFlag.NoUpdate)
+        assert not table.selectionModel().hasSelection()
+        qtbot.wait(20)
+        image = table.viewport().grab().toImage()
+        ratio = image.devicePixelRatio()
+        cell = table.visualRect(table.model().index(row, 1))
+        background = image.pixelColor(round(cell.center().x() * ratio), round(cell.center().y() * ratio))
+        sides = [[(cell.left() + i, cell.center().y()) for i in range(EDGE_PX)],
+                 [(cell.right() - i, cell.center().y()) for i in range(EDGE_PX)],
+                 [(cell.center().x(), cell.top() + i) for i in range(EDGE_PX)],
+                 [(cell.center().x(), cell.bottom() - i) for i in range(EDGE_PX)]]
+        weakest = min(max(theme.contrast_ratio(image.pixelColor(round(x * ratio), round(y * ratio)), background)
+                          for x, y in side) for side in sides)
+        assert weakest >= theme.MIN_BOUNDARY_CONTRAST
+    finally:
+        qapp.setPalette(old)

@@ -6,7 +6,8 @@ Sizes that hold text (axis widths, side panels) are derived from the application
 pixels, so a large font or a HiDPI scale never clips or hides a label. Text colours are checked against
 WCAG's 4.5:1 contrast (:func:`contrast_ratio`); a class colour used as text is darkened or lightened
 (same hue) until it reads on its background (:func:`readable_on`). The outline of a check box or radio button,
-which Fusion draws in a shade of the window colour, is drawn 3:1 against it (:class:`IndicatorStyle`).
+which Fusion draws in a shade of the window colour, is drawn 3:1 against it (:class:`IndicatorStyle`), and so is the
+keyboard focus frame of a table's or list's current cell (:func:`item_focus_outline`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 # Okabe-Ito colour-blind-safe palette, in an order that puts the two keywords first.
 CLASS_COLORS = ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#0072B2", "#D55E00", "#999999")
@@ -24,6 +25,7 @@ SPECTROGRAM_COLORMAP = "inferno"  # perceptually uniform, readable on dark and l
 MIN_TEXT_CONTRAST = 4.5  # WCAG 2 AA for normal text
 MIN_BOUNDARY_CONTRAST = 3.0  # WCAG 2.1 AA (1.4.11) for what marks a control out: a check box's outline
 BOUNDARY_TEXT_SHARE = 0.5  # an indicator's outline is the window colour moved this far towards the text colour
+FOCUS_FRAME_PX = 2  # the keyboard focus frame of a table's current cell
 ERROR_RED = "#d04040"  # the hue of error messages; error_text_color() makes it readable on a background
 BLACK, WHITE = QColor("#000000"), QColor("#ffffff")
 # WCAG relative luminance: sRGB channel linearisation and the channel weights
@@ -231,17 +233,49 @@ def boundary_pairs(palette: QPalette) -> dict[str, tuple[QColor, QColor]]:
             "indicator on base": (outline, palette.color(group.Active, role.Base))}
 
 
+def item_focus_outline(palette: QPalette, selected: bool = False) -> QColor:
+    """The frame of an item view's current cell while the view has the keyboard focus: on a selected row the selected
+    text's colour; elsewhere the selection colour, moved until it is 3:1 on the base and on the alternate rows."""
+    role = QPalette.ColorRole
+    if selected:
+        return palette.color(role.HighlightedText)
+    outline = palette.color(role.Highlight)
+    for background in (role.Base, role.AlternateBase):
+        outline = readable_on(outline, palette.color(background), MIN_BOUNDARY_CONTRAST)
+    return outline
+
+
+def focus_pairs(palette: QPalette) -> dict[str, tuple[QColor, QColor]]:
+    """The (focus frame, background) pairs of ``palette``'s item views, for the 3:1 check."""
+    role = QPalette.ColorRole
+    return {"cell focus on base": (item_focus_outline(palette), palette.color(role.Base)),
+            "cell focus on alternate rows": (item_focus_outline(palette), palette.color(role.AlternateBase)),
+            "cell focus on a selected row": (item_focus_outline(palette, True), palette.color(role.Highlight))}
+
+
 class IndicatorStyle(QProxyStyle):
-    """Fusion, with check box and radio button indicators outlined in :func:`indicator_outline`.
+    """Fusion, with check box and radio button indicators outlined in :func:`indicator_outline`, and the focused
+    cell of a table or list framed in :func:`item_focus_outline`.
 
     Why: Fusion outlines an indicator in a darker shade of the window colour and fills it with the base colour.
     On the dark palette that drew #222326 around #1e1f22 on #2b2d30 (1.2:1), on the light one #bcbcbc on #efefef
     (1.7:1): an unchecked box was a faint square or none. The outline is drawn again over Fusion's, on its
     very pixels, except while the indicator has the keyboard focus (Fusion's highlight outline shows that).
+    Fusion frames a focused cell in a translucent shade of the selection colour: #32415d on #1e1f22 (1.6:1), where
+    the cell was the only mark of the keyboard in a table with no row selected.
     """
 
     def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,  # noqa: N802 (Qt API)
                       painter: QPainter, widget: QWidget | None = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_FrameFocusRect and isinstance(widget, QAbstractItemView):
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)
+            painter.save()
+            painter.setPen(QPen(item_focus_outline(option.palette, selected), FOCUS_FRAME_PX))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            inset = FOCUS_FRAME_PX / 2  # the pen's middle: the whole frame inside the cell
+            painter.drawRect(QRectF(option.rect).adjusted(inset, inset, -inset, -inset))
+            painter.restore()
+            return
         super().drawPrimitive(element, option, painter, widget)
         kinds = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
         focused = QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_KeyboardFocusChange

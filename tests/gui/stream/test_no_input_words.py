@@ -32,8 +32,9 @@ def menu_action(window, path: str) -> QAction:  # type: ignore[no-untyped-def]
 def test_the_window_names_its_own_menu_items_for_a_missing_microphone(window) -> None:  # type: ignore[no-untyped-def]
     assert "File > Open audio…" in NO_INPUT_TEXT
     menu_action(window, "File > Open audio…")  # the item the sentence names is there, so named
-    panel = window.source_panel  # and so are the buttons
-    buttons = f"press {panel.refresh_button.text()}, then {panel.start_button.text()}, in the Source panel"
+    panel = window.source_panel  # and so are the buttons (as they show, without the & of a mnemonic)
+    refresh, start = (button.text().replace("&", "") for button in (panel.refresh_button, panel.start_button))
+    buttons = f"press {refresh}, then {start}, in the Source panel"
     assert buttons in NO_INPUT_TEXT
     assert NO_INPUT_TEXT[0].isupper() and COMMAND_LINE_WORDS not in NO_INPUT_TEXT
     assert "Use microphone" not in NO_INPUT_TEXT

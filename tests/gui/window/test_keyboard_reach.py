@@ -119,15 +119,25 @@ def _mnemonics(window) -> list[str]:
     return [QKeySequence.mnemonic(text).toString() for text in texts if QKeySequence.mnemonic(text).count()]
 
 
-@pytest.mark.parametrize("key", ["model", *KEYBOARD_WORKSPACES, "sweeps"])
+def _live_buttons(window) -> list[QAbstractButton]:
+    """The Live docks' buttons a keyboard user reaches by Alt (the stream's own Start and Record are the menu's)."""
+    source, log = window.source_panel, window.log
+    return [source.refresh_button, source.transport.open_button, source.recording.folder_button, log.clear_button,
+            log.export_button, window.tuning_panel.save_button]
+
+
+@pytest.mark.parametrize("key", ["live", "model", *KEYBOARD_WORKSPACES, "sweeps"])
 def test_main_actions_have_mnemonics_that_do_not_clash(window, qtbot, key: str) -> None:
     if key == "sweeps":
         window.show_workspace("training")
         window.training.setCurrentWidget(window.training.sweeps)
         mains = [window.training.sweeps.run_button]
+    elif key == "live":
+        window.show_workspace(key)
+        mains = _live_buttons(window)
     else:
         window.show_workspace(key)
-        mains = [] if key == "model" else [_main_buttons(window)[key]]
+        mains = [_main_buttons(window)[key]]
     qtbot.wait(10)
     for button in mains:
         assert QKeySequence.mnemonic(button.text()).count() == 1, button.text()

@@ -48,7 +48,7 @@ def test_the_dialog_follows_the_window_not_a_list(qtbot, window) -> None:
     rows = _open(qtbot, window).rows()
     menus = dict(rows[WHOLE_WINDOW])
     assert menus["Ctrl+Shift+F"] == "View ▸ Freeze live views" and "F" not in menus
-    assert rows["Model workspace"] == [("Alt+Z", "Zap")]
+    assert rows["Model workspace"] == [("Alt+M", "Save into model…"), ("Alt+Z", "Zap")]
     first = window.shortcuts_dialog
     assert _open(qtbot, window) is not first and not first.isVisible()  # one dialog at a time, built anew
     button.deleteLater()

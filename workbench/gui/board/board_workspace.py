@@ -30,6 +30,7 @@ from workbench.board.logs.classifier_log import BoardDetection, BoardNotice, Boa
 from workbench.board.platforms import DeviceInfo
 from workbench.board.runs.profile_run import BoardProfile
 from workbench.gui.widgets.flow_layout import FlowLayout
+from workbench.gui.widgets.small_screen import ScrollColumn
 from workbench.gui.board.board_connection_panel import BoardConnectionPanel
 from workbench.gui.board.board_console_view import BoardConsoleView
 from workbench.gui.board.board_detections_view import BoardDetectionsView
@@ -145,6 +146,12 @@ class BoardWorkspace(QWidget):
         grid.addWidget(self.status, 7, 0, 1, 4)
         grid.setColumnStretch(1, 1)
 
+        boxes = QWidget(self)  # built before the tables: Tab reaches the boxes first
+        top = QHBoxLayout(boxes)
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.connection, 3)  # the wider share: a missing Commander's message is the tallest text
+        top.addWidget(run_box, 2)
+        boxes_area = ScrollColumn(boxes, self)  # scrolls where the window is short (a large font): the tables keep rows
         self.measured = MeasuredTableView(self)
         self.detections = BoardDetectionsView(self)
         self.console = BoardConsoleView(self)
@@ -154,16 +161,13 @@ class BoardWorkspace(QWidget):
             view.error.connect(lambda message: host.show_error(in_window_terms(message)))
         self.detections.saved.connect(lambda path: host.show_status(f"board detections saved to {path}"))
         self.measured.saved.connect(host.show_status)
-        self.tabs = QTabWidget(self)
+        self.tabs = QTabWidget(self, accessibleName="Board results")  # its tab bar is a Tab stop: named
         self.tabs.addTab(self.measured, "Measured vs estimated")
         self.tabs.addTab(self.detections, "Board detections")
         self.tabs.addTab(self.console, "Console")
 
-        top = QHBoxLayout()
-        top.addWidget(self.connection, 3)  # the wider share: a missing Commander's message is the tallest text
-        top.addWidget(run_box, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(boxes_area)
         layout.addWidget(self.tabs, 1)
 
         controller = getattr(host, "controller", None)

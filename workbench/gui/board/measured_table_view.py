@@ -22,6 +22,7 @@ from workbench.profiler.export import error_percent, format_units, to_csv
 from workbench.profiler.refit_checks import RUN_AGAIN, measurement_problem
 from workbench.profiler.report import LayerReport, ProfileReport
 from workbench.gui.widgets.save_dialog import CSV_FILTER, ask_and_save
+from workbench.gui.widgets.table_rows import RowsInSight
 
 # the cycles named as the Profile workspace names them ("MVP cycles", "CPU cycles"): "Acc" read as accuracy; on two
 # lines, so that the longer names leave the Board note its room at 1200 px
@@ -34,6 +35,7 @@ HEADER_TIPS = ("Layer index", "TFLite operator", "MVP accelerator cycles, estima
                "(estimate − board) / board", "What the board's kernel said about the layer")
 EMPTY_TEXT = "Profile a model on the board to compare its measured cycles and times with the estimate."
 SUMMARY_LINES = 3
+MIN_VISIBLE_ROWS = 3  # a few layers in sight at any font: at 16 pt the table showed only its header
 NOT_SAVED = "Save this measurement for `kws board refit` (as `kws board profile --save` does)"
 CANNOT_SAVE = "It cannot be saved, as the refit must not learn from it: {problem}; {advice}."
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -96,6 +98,10 @@ class MeasuredTableView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
+        self.table.setAccessibleName("Measured vs estimated layers")
+        self.table.setAccessibleDescription("Per layer: the cycles and time estimated, measured on the board, and the "
+                                            "error in %; the board's note on the layer last.")
+        RowsInSight(self.table, MIN_VISIBLE_ROWS)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.save_button = QPushButton("Save measurement", self)

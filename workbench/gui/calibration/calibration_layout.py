@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 
 from workbench.gui.widgets.flow_layout import FlowLayout
 from workbench.gui.widgets.small_screen import ScrollColumn
+from workbench.gui.widgets.wrapped_height import WrappedHeight
 
 if TYPE_CHECKING:
     from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
@@ -54,6 +55,7 @@ def lay_out_calibration(workspace: "CalibrationWorkspace") -> None:
     for button in (workspace.use_button, workspace.save_model_button, workspace.save_report_button):
         row.addWidget(button)
     table_column.addLayout(row)
+    WrappedHeight(table_box)  # the splitter leaves the table its rows (ParetoTableView) and the buttons theirs
     splitter.addWidget(table_box)
     splitter.setStretchFactor(0, CURVE_SHARE)
     splitter.setStretchFactor(1, TABLE_SHARE)

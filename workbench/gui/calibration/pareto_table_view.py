@@ -16,9 +16,11 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
 from workbench.core.detection.tuning import GLOBAL_THRESHOLD_FIELD, THRESHOLD_LIST_FIELD, parameter_spec
+from workbench.gui.widgets.table_rows import RowsInSight
 
 PERCENT = 100.0
 MS_PER_S = 1000.0
+MIN_VISIBLE_ROWS = 3  # a few sets to compare at any font: at 16 pt the curve above left the table one row
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -159,6 +161,7 @@ class ParetoTableView(QTableView):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(False)
         self.activated.connect(lambda index: self.set_activated.emit(index.row()))
+        RowsInSight(self, MIN_VISIBLE_ROWS)
 
     def selected_row(self) -> int | None:
         rows = self.selectionModel().selectedRows()

@@ -8,6 +8,10 @@ to the child, whatever the form says by then (the choices are locked while it ru
 existing folder writes ``<folder>/stream.wav`` into it; a name without ``.wav`` gets the suffix. The split's
 boxes start from the calibrated model's training run when it has one (:mod:`.stream_split_fields`): a testing
 stream split otherwise may hold clips the model trained on.
+
+The dialog is never shorter than its wrapped lines need at its width (:meth:`StreamDialog.event`): a window's
+layout asks only for a wrapped label's minimum height, and Qt opens a dialog at most two thirds of the screen
+high, so at a 16 pt font on a 1280x720 screen the split's two-line note was cut and ran into the Seed row.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
@@ -48,9 +53,10 @@ class StreamDialog(QDialog):
         self.setWindowTitle("Build a labelled stream")
         self.built_path: Path | None = None
         self._building: Path | None = None  # the WAV the running child writes
-        self.dataset_edit = QLineEdit(str(dataset or ""))
+        # the label of a row that holds a field and its button names the row, not the field: each is named here
+        self.dataset_edit = QLineEdit(str(dataset or ""), accessibleName="Dataset folder")
         self.dataset_edit.setPlaceholderText("a folder with one folder per word (Speech Commands layout)")
-        dataset_button = QPushButton("Browse…")
+        dataset_button = QPushButton("B&rowse…", accessibleName="Browse for the dataset folder")
         dataset_button.clicked.connect(self._choose_dataset)
         self.keywords_edit = QLineEdit(",".join(keywords))
         self.minutes_spin = DecimalSpinBox(decimals=1, minimum=0.5, maximum=MAX_MINUTES, value=DEFAULT_MINUTES,
@@ -60,14 +66,14 @@ class StreamDialog(QDialog):
         self.split_combo.setToolTip("testing: speakers the training never used (with its split shares and rule)")
         self.split_fields = StreamSplitFields(model)
         self.seed_spin = QSpinBox(minimum=0, maximum=MAX_SEED)
-        self.out_edit = QLineEdit()
+        self.out_edit = QLineEdit(accessibleName="Write the stream to")
         self.out_edit.setPlaceholderText("stream.wav (labels are written beside it)")
-        out_button = QPushButton("Browse…")
+        out_button = QPushButton("Bro&wse…", accessibleName="Browse for where to write the stream")
         out_button.clicked.connect(self._choose_out)
         self.progress = QProgressBar(maximum=PROGRESS_STEPS, textVisible=False, visible=False)
         self.status = MessageLabel()
         self.buttons = QDialogButtonBox()
-        self.build_button = self.buttons.addButton("Build", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.build_button = self.buttons.addButton("&Build", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.build_button.clicked.disconnect()
         self.build_button.clicked.connect(self.build)
@@ -96,6 +102,18 @@ class StreamDialog(QDialog):
         self.child.failed.connect(self._failed)
         self.child.cancelled.connect(self._cancelled)
         self.setMinimumWidth(MIN_WIDTH_PX)
+
+    def event(self, event: QEvent) -> bool:
+        """After each layout and resize: the dialog's minimum height is what its wrapped lines need at its width (the
+        module docstring says why); a wider dialog may be shorter again."""
+        fits = event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize)  # (after a DeferredDelete, self is gone)
+        handled = super().event(event)
+        layout = self.layout() if fits else None
+        if layout is not None:
+            needed = max(layout.totalMinimumSize().height(), layout.totalHeightForWidth(self.width()))
+            if needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+        return handled
 
     @staticmethod
     def _row(edit: QLineEdit, button: QPushButton) -> QWidget:

@@ -38,6 +38,7 @@ from workbench.gui.datasets.build_status_view import BuildStatusView
 from workbench.gui.datasets.clip_preview_view import ClipPreviewView
 from workbench.gui.datasets.form_words import form_words, keyword_list
 from workbench.gui.datasets.voice_picker_view import VoicePickerView
+from workbench.gui.widgets.small_screen import first_window_size
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.synthesis.build_plan import check_word
 from workbench.synthesis.negatives import default_sound_alikes
@@ -53,6 +54,7 @@ PREVIEW_REFRESH_MS = 1500
 DEFAULT_CLIP_MS = 1000
 SAMPLES_PER_MS = 16
 AUTO_SIMILAR = -1  # the sound-alike spin box's "auto": --similar left out, kws dataset synth decides
+FIRST_SIZE_PX = (1100, 720)  # the form beside a preview that shows a spectrogram; never more than the screen holds
 
 
 def _ask_user(parent: QWidget, question: str) -> bool:
@@ -94,9 +96,9 @@ class DatasetBuilderDialog(QDialog):
                                    "'hey lamp' → hey_lamp.")
         self.negatives_edit = QLineEdit()
         self.negatives_edit.setPlaceholderText("optional: other words the model must ignore")
-        self.negatives_from = QLineEdit()
+        self.negatives_from = QLineEdit(accessibleName="Negatives from")  # its label names the row, not the field
         self.negatives_from.setPlaceholderText("optional: a dataset folder whose words are negatives")
-        self.negatives_button = QPushButton("Folder…")
+        self.negatives_button = QPushButton("Folder…", accessibleName="Browse for the negatives folder")
         self.negatives_button.clicked.connect(self._choose_negatives)
         self.similar_spin = QSpinBox(minimum=AUTO_SIMILAR, maximum=60, value=AUTO_SIMILAR)
         self.similar_spin.setSpecialValueText("auto")
@@ -115,9 +117,9 @@ class DatasetBuilderDialog(QDialog):
         self.curated_check.setToolTip("All usable espeak-ng variants make better models; the curated set is "
                                       "quicker to build and train.")
         self.curated_check.toggled.connect(lambda on: self.voices.refresh("curated" if on else "all"))
-        self.out_edit = QLineEdit()
+        self.out_edit = QLineEdit(accessibleName="Output folder")
         self.out_edit.setPlaceholderText("a new, empty folder")
-        self.out_button = QPushButton("Browse…")
+        self.out_button = QPushButton("Browse…", accessibleName="Browse for the output folder")
         self.out_button.clicked.connect(self._choose_out)
         for edit in (self.words_edit, self.out_edit):
             edit.textChanged.connect(self._update_buttons)
@@ -146,15 +148,15 @@ class DatasetBuilderDialog(QDialog):
         voices_layout.addWidget(self.voices)
         voices_layout.addWidget(self.curated_check)
 
-        self.build_button = QPushButton("Build")
+        self.build_button = QPushButton("&Build")
         self.build_button.setDefault(True)
         self.build_button.clicked.connect(self.build)
-        self.continue_button = QPushButton("Continue")
+        self.continue_button = QPushButton("C&ontinue")  # Alt+C is Close's
         self.continue_button.setToolTip("Finish a cancelled or failed build of the same settings in the same folder")
         self.continue_button.clicked.connect(lambda: self.build(resume=True))
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton("&Close")
         self.close_button.clicked.connect(self.close)
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
         self.status = BuildStatusView()
@@ -170,6 +172,7 @@ class DatasetBuilderDialog(QDialog):
         left_layout.addLayout(form)
         left_layout.addWidget(voices_box, 1)
         self.preview = ClipPreviewView()
+        self.preview.clip_list.setAccessibleName("Clips built so far")
         self.preview.error.connect(self.host.show_error)
         preview_box = QGroupBox("Preview")
         QVBoxLayout(preview_box).addWidget(self.preview)
@@ -182,7 +185,7 @@ class DatasetBuilderDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
-        self.resize(1100, 720)
+        self.resize(first_window_size(FIRST_SIZE_PX, self.screen().availableGeometry()))  # room for a title bar
 
     def _use_model_settings(self) -> None:
         """Clip length and spectrogram settings of the loaded model, when there is one."""

@@ -8,6 +8,10 @@ distance; an optional beep does the same for the ear. The log exports to CSV ato
 
 The log keeps its own list of entries (not the table's text) so an export is exact and survives a
 session restart; the table shows the newest :data:`MAX_TABLE_ROWS`.
+
+Read by keyboard as by mouse: the table follows new detections only while it is scrolled to its end (or nothing is
+selected), so a row being read stays put while the stream runs; Tab into it selects a whole row (the current one,
+else the newest), and Ctrl+C copies the selected rows as tab-separated text, as the Profile's layer table does.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,10 +42,16 @@ from PySide6.QtWidgets import (
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.wording import counted
 from workbench.gui import theme
+from workbench.gui.widgets.flow_layout import FlowLayout
+from workbench.gui.widgets.table_rows import RowOnKeyboardFocus, RowsInSight, add_copy_action, rows_text
+from workbench.gui.widgets.wrapped_height import WrappedHeight
 
 FLASH_MS = 1000
 FLASH_FONT_PT = 26
+FLASH_MIN_PT = 8  # a dock too narrow for the flashed word in FLASH_FONT_PT shows it smaller, down to this
+FLASH_MARGIN_PX = 8  # beside the flashed word, inside its rounded background
 MAX_TABLE_ROWS = 500
+MIN_VISIBLE_ROWS = 2  # the table never gets shorter than its header and this many rows (the Tuning dock gives way)
 WALL_TIME_FORMAT = "%H:%M:%S"
 MS_PER_S = 1000
 CSV_HEADER = ("wall_time", "stream_time_s", "label", "class_index", "score", "source")
@@ -83,17 +94,22 @@ class DetectionLogView(QWidget):
         self.flash_label.setFont(font)
         self.flash_label.setAutoFillBackground(True)
         self.flash_label.setMinimumHeight(int(FLASH_FONT_PT * 2.2))
+        # no width of its own: the word is made smaller to fit the dock instead (at 26 pt "_unknown_ (board)" made
+        # the dock 382 px wide at any font, "not listening" 258 px)
+        self.flash_label.setSizePolicy(QSizePolicy.Policy.Ignored, self.flash_label.sizePolicy().verticalPolicy())
+        self.flash_label.installEventFilter(self)
         self._unflash = QTimer(self, singleShot=True, interval=FLASH_MS)
         self._unflash.timeout.connect(self._end_flash)
         self.beep_box = QCheckBox("Beep")
         self.beep_box.setToolTip("Play the system beep on every detection")
-        self.clear_button = QPushButton("Clear")
+        self.clear_button = QPushButton("&Clear")
         self.clear_button.setToolTip("Empty the detection log (the stream keeps running; Export CSV… then saves "
                                      "only later detections)")
         self.clear_button.clicked.connect(self.clear)
-        self.export_button = QPushButton("Export CSV…")
+        self.export_button = QPushButton("&Export CSV…")
         self.export_button.setToolTip("Save the whole log as CSV (wall time, stream time, label, score)")
         self.count_label = QLabel("0 detections")
+        self.count_label.setWordWrap(True)  # "12" over "detections" where the dock is narrow
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["wall time", "stream s", "label", "score", "from"])
         self.table.horizontalHeaderItem(1).setToolTip("Stream time: seconds of audio since the stream started "
@@ -107,19 +123,28 @@ class DetectionLogView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # read-only: arrows move between cells, Tab moves on
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        RowOnKeyboardFocus(self.table, lambda table: table.model().rowCount() - 1)  # none current: the newest
+        add_copy_action(self.table, self.copy_rows)
+        RowsInSight(self.table, MIN_VISIBLE_ROWS)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(LABEL_COLUMN, QHeaderView.ResizeMode.Stretch)
+        # the controls continue on a further row where the dock is narrow (a large font): in one row they made the
+        # dock at least 457 px wide at 16 pt, which left the live plots some 70 px
+        controls = QWidget()
+        flow = FlowLayout(controls)
+        flow.setContentsMargins(0, 0, 0, 0)
+        for control in (self.beep_box, self.clear_button, self.export_button):
+            flow.addWidget(control)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
-        buttons.addWidget(self.beep_box)
-        buttons.addWidget(self.clear_button)
-        buttons.addWidget(self.export_button)
+        buttons.addWidget(controls)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.flash_label)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        WrappedHeight(self)  # the dock leaves the rows the controls wrap onto, not one row's height
         self._end_flash()
 
     # -- binding ------------------------------------------------------------------------------
@@ -140,9 +165,15 @@ class DetectionLogView(QWidget):
 
     # -- log ------------------------------------------------------------------------------------
     def add_entry(self, entry: LogEntry) -> None:
+        """Log ``entry``: a row at the end, followed only when the table is at its end or nothing is selected."""
         self.entries.append(entry)
+        bar = self.table.verticalScrollBar()
+        follow = bar.value() >= bar.maximum() or not self.table.selectionModel().hasSelection()
+        top = self.table.rowAt(0)
         if self.table.rowCount() >= MAX_TABLE_ROWS:
             self.table.removeRow(0)
+            if not follow and top > 0:  # the rows being read moved up by the one removed: keep them in place
+                self.table.scrollToItem(self.table.item(top - 1, 0), QAbstractItemView.ScrollHint.PositionAtTop)
         row = self.table.rowCount()
         self.table.insertRow(row)
         color = self._label_color(entry.class_index)
@@ -157,7 +188,8 @@ class DetectionLogView(QWidget):
             if col in (1, 3):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, col, item)
-        self.table.scrollToBottom()
+        if follow:
+            self.table.scrollToBottom()
         self.count_label.setText(counted(len(self.entries), "detection"))
         self._flash(entry)
         if self.beep_box.isChecked():
@@ -183,6 +215,10 @@ class DetectionLogView(QWidget):
     def labels(self) -> list[str]:
         return [e.label for e in self.entries]
 
+    def copy_rows(self) -> None:
+        """Ctrl+C: the selected rows (all shown when none is) as tab-separated text with a header row."""
+        QApplication.clipboard().setText(rows_text(self.table))
+
     def clear(self) -> None:
         self.entries.clear()
         self.table.setRowCount(0)
@@ -193,6 +229,7 @@ class DetectionLogView(QWidget):
         color = theme.class_color(entry.class_index)
         text_color = theme.text_on(color).name()
         self.flash_label.setText(entry.label if entry.source == SOURCE_PC else f"{entry.label} ({entry.source})")
+        self._fit_flash()
         self.flash_label.setStyleSheet(f"background-color: {color.name()}; color: {text_color};"
                                        "border-radius: 6px;")
         self._unflash.start()
@@ -206,8 +243,25 @@ class DetectionLogView(QWidget):
     def _end_flash(self) -> None:
         last = self.entries[-1].label if self.entries else (IDLE_TEXT if self._streaming else STOPPED_TEXT)
         self.flash_label.setText(last)
+        self._fit_flash()
         idle = self.palette().color(QPalette.ColorRole.PlaceholderText)  # dim, yet 4.5:1 in both palettes
         self.flash_label.setStyleSheet(f"border-radius: 6px; color: {idle.name()};")
+
+    def _fit_flash(self) -> None:
+        """The flashed word in FLASH_FONT_PT, or as much smaller as the label's width needs to show it whole."""
+        font = QFont(self.flash_label.font())
+        font.setPointSizeF(FLASH_FONT_PT)
+        room = self.flash_label.contentsRect().width() - 2 * FLASH_MARGIN_PX
+        needed = QFontMetrics(font).horizontalAdvance(self.flash_label.text())
+        if needed > room > 0:
+            font.setPointSizeF(max(FLASH_MIN_PT, FLASH_FONT_PT * room / needed))
+        if font != self.flash_label.font():
+            self.flash_label.setFont(font)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.flash_label and event.type() == QEvent.Type.Resize:
+            self._fit_flash()
+        return super().eventFilter(watched, event)
 
     @property
     def flashing(self) -> bool:

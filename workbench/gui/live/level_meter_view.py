@@ -5,7 +5,9 @@ as one vertical segment per block by an :class:`~workbench.gui.live.scrolling_it
 the visible ten seconds; a frame shifts in the new blocks (a minute is kept for scrolling back). The
 meter shows the peak of the newest audio in dBFS with a slowly falling peak hold, and a CLIP lamp that
 stays lit for a moment after any block touched full scale — the clue that ``volume_gain`` is too high
-or the microphone is too close.
+or the microphone is too close. The lamp says it in words and weight too, not only in red ("no clip" in a thin
+outline, "CLIP" bold on red), and a screen reader hears the level and the clipping from the meter's accessible
+description, which changes only when what it says changes (not on every frame).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from workbench.gui import theme
@@ -36,11 +38,14 @@ METER_RED_DB = -3.0
 PEAK_FALL_DB_PER_S = 20.0
 CLIP_HOLD_S = 1.5
 LAMP_PADDING_PX = 4  # the CLIP lamp is a line of its bold text and this much more
+LAMP_LIT_TEXT, LAMP_UNLIT_TEXT = "CLIP", "no clip"
+SPOKEN_STEP_DB = 6  # the accessible description says the peak hold to this step, so it changes a few times a second
 SCALE_FONT_FACTOR = 0.75  # the dB numbers are smaller than the application font
 METER_SCALE_DB = (0, -12, -24, -36, -48, -60)
 METER_HEIGHT_HINT_PX = 120
 METER_BAR_FRACTION = 0.55  # bar width; the dB scale is drawn to its right
 WAVE_COLOR = "#7fb8e6"
+CLIP_RED = "#e53935"  # the top of the bar and the lit CLIP lamp
 
 
 def to_dbfs(peak: float) -> float:
@@ -72,6 +77,8 @@ class LevelMeter(QWidget):
         self._geometry: tuple[QSize, QRectF, QRectF] | None = None  # (size, lamp, bar): computed once per size
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Input level")
+        self._spoken: tuple[int, bool] | None = None  # (peak hold in SPOKEN_STEP_DB steps, clipping) last described
+        self._describe()
         self.setFixedWidth(theme.side_panel_px(self.font()))
         # every pixel is painted (the cached background first): Qt need not repaint the parents
         # beneath the meter, which would otherwise redraw the whole window ~50 times a second
@@ -97,6 +104,20 @@ class LevelMeter(QWidget):
             self.clip_count += 1
         if self._state() != self._shown:
             self.update()
+        self._describe()
+
+    def _describe(self) -> None:
+        """The accessible description: the peak hold, rounded, and whether the input clipped; set only when that
+        changes (a screen reader is told of every change)."""
+        spoken = (int(round(self.hold_db / SPOKEN_STEP_DB)) * SPOKEN_STEP_DB, self.clipping)
+        if spoken == self._spoken:
+            return
+        self._spoken = spoken
+        level, clipping = spoken
+        said = "silent" if level <= METER_FLOOR_DB else f"peak about {level} dBFS"
+        self.setAccessibleDescription(
+            f"Input {said}; clipping: a sample reached full scale, lower volume_gain or move away from the "
+            f"microphone." if clipping else f"Input {said}; no clipping.")
 
     # -- geometry -------------------------------------------------------------------------------
     def _rects(self) -> tuple[QRectF, QRectF]:
@@ -154,24 +175,31 @@ class LevelMeter(QWidget):
             y = self._y(db)
             p.drawText(QRectF(bar.right() + 2, y - line / 2, self.width() - bar.right() - 2, line),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(db))
-        self._paint_lamp(p, lamp, pal.base().color(), pal.windowText().color())
+        self._paint_lamp(p, lamp, lit=False)
         p.end()
         self._lit, p = layer_pixmap(self, pal.window().color())
         for lo, hi, color in ((METER_FLOOR_DB, METER_YELLOW_DB, "#43a047"),
                               (METER_YELLOW_DB, METER_RED_DB, "#fdd835"),
-                              (METER_RED_DB, 0.0, "#e53935")):
+                              (METER_RED_DB, 0.0, CLIP_RED)):
             p.fillRect(QRectF(bar.left(), self._y(hi), bar.width(), self._y(lo) - self._y(hi)), QColor(color))
-        self._paint_lamp(p, lamp, QColor("#e53935"), QColor("white"))
+        self._paint_lamp(p, lamp, lit=True)
         p.end()
         self._hold_color = QColor("#ffffff") if theme.is_dark_color(pal.window().color()) else QColor("#000000")
 
-    def _paint_lamp(self, p: QPainter, lamp: QRectF, fill: QColor, text: QColor) -> None:
-        p.fillRect(lamp, fill)
-        p.setPen(text)
+    def _paint_lamp(self, p: QPainter, lamp: QRectF, lit: bool) -> None:
+        """Lit: "CLIP" in bold on red. Unlit: "no clip" in a thin outline; the state reads without its colour."""
+        pal = self.palette()
         font = QFont(self.font())
-        font.setBold(True)
+        font.setBold(lit)
         p.setFont(font)
-        p.drawText(lamp, Qt.AlignmentFlag.AlignCenter, "CLIP")
+        if lit:
+            p.fillRect(lamp, QColor(CLIP_RED))
+            p.setPen(theme.text_on(CLIP_RED))
+        else:
+            p.setPen(theme.indicator_outline(pal))
+            p.drawRect(lamp.adjusted(0.5, 0.5, -0.5, -0.5))
+            p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
+        p.drawText(lamp, Qt.AlignmentFlag.AlignCenter, LAMP_LIT_TEXT if lit else LAMP_UNLIT_TEXT)
 
     def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
         if self._background is None or self._background.deviceIndependentSize().toSize() != self.size():

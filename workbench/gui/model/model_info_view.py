@@ -150,7 +150,7 @@ class ModelInfoView(QWidget):
         self.reset_button = QPushButton("Reset to model values")
         self.reset_button.setToolTip("Use the detection parameters stored in the model file again.")
         self.reset_button.clicked.connect(self._reset)
-        self.save_button = QPushButton("Save into model…")
+        self.save_button = QPushButton("Save into &model…")
         self.save_button.setToolTip("Write a copy of the model whose metadata holds the parameters in use, "
                                     "so the board firmware uses exactly these.")
         self.save_button.clicked.connect(self.save_requested)

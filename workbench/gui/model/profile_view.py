@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QSettings, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QFrame,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu,
                                QPushButton, QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
@@ -37,6 +37,7 @@ from workbench.gui.model.layer_table_model import COLUMNS, COPY_ROLE, SORT_ROLE,
 from workbench.gui.model.memory_bars import MemoryBars
 from workbench.gui.model.profile_summary import kept_measurement_html, summary_html
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
+from workbench.gui.widgets.table_rows import add_copy_action, rows_text
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
 from workbench.profiler.export import render, uses_mvp
@@ -98,12 +99,7 @@ class ProfileView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.selectionModel().currentRowChanged.connect(self._on_selection)
-        copy = QAction("Copy", self.table)
-        copy.setShortcut(QKeySequence.StandardKey.Copy)
-        copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        copy.triggered.connect(self.copy_selection)
-        self.table.addAction(copy)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        add_copy_action(self.table, self.copy_selection)
 
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
@@ -172,15 +168,15 @@ class ProfileView(QWidget):
         left_layout.addWidget(details, 1)
         left_layout.addWidget(self.memory)
         # the details scroll rather than be cut off (a small window, a large font), and leave the table its rows
-        self.details_scroll = QScrollArea(self)
+        self.details_scroll = QScrollArea(self, accessibleName="Layer details")  # a Tab stop: named
         self.details_scroll.setWidgetResizable(True)
         self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.details_scroll.setWidget(left)
         self.table.setMinimumHeight(self._table_height(MIN_TABLE_ROWS))
-        scroll = QScrollArea(self)
+        scroll = QScrollArea(self, accessibleName="Layer diagram")
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.diagram)
-        tabs = QTabWidget(self)
+        tabs = QTabWidget(self, accessibleName="Cycles per layer or layer diagram")  # its tab bar is a Tab stop
         tabs.addTab(self.cycles_chart, "Cycles per layer")
         tabs.addTab(scroll, "Layer diagram")
         bottom = QSplitter(Qt.Orientation.Horizontal, self)
@@ -356,14 +352,7 @@ class ProfileView(QWidget):
     def selected_text(self) -> str:
         """The selected rows (or the whole table if none is) as tab-separated text for a spreadsheet: a header
         row, the visible columns in the order shown, raw numbers (32004, not 32.0k) so that they sum."""
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedIndexes()})
-        header = self.table.horizontalHeader()
-        cols = sorted((c for c in range(self.proxy.columnCount()) if not self.table.isColumnHidden(c)),
-                      key=header.visualIndex)
-        lines = ["\t".join(str(self.proxy.headerData(c, Qt.Orientation.Horizontal)) for c in cols)]
-        lines += ["\t".join(str(self.proxy.index(r, c).data(COPY_ROLE)) for c in cols)
-                  for r in rows or range(self.proxy.rowCount())]
-        return "\n".join(lines) + "\n"
+        return rows_text(self.table, COPY_ROLE)
 
     def copy_selection(self) -> None:
         QApplication.clipboard().setText(self.selected_text())

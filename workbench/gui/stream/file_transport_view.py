@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QGroupBox, Q
 from workbench.core.audio.audio_file import AUDIO_FORMATS
 from workbench.core.audio.sources import FileSource
 from workbench.gui.file_dialogs import AUDIO_FILTER
+from workbench.gui.widgets.flexible_label import flexible_width
 
 POSITION_POLL_MS = 250  # transport position refresh, as media players do: each one repaints the slider and its panel
 SEEK_STEPS_PER_S = 100  # seek slider resolution: 10 ms
@@ -59,10 +60,12 @@ class FileTransportView(QGroupBox):
         self._update_controls()
 
     def _build(self) -> None:
-        self.open_button = QPushButton("Open…")
+        self.open_button = QPushButton("&Open…")
         self.open_button.setToolTip(OPEN_TIP)
         self.open_button.clicked.connect(self._choose_file)
-        self.file_label = QLabel(NO_FILE_TEXT)
+        # neither the file's name nor the time holds the panel at its whole width: at a large font they made the
+        # Source panel wider than its dock (a long name wraps or is cut, whole in the tooltip; the time wraps at "/")
+        self.file_label = flexible_width(QLabel(NO_FILE_TEXT))
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.play_button = QPushButton("Play")
         self.play_button.setToolTip(PLAY_TIP)
@@ -74,6 +77,7 @@ class FileTransportView(QGroupBox):
         self.seek_slider.sliderReleased.connect(self._on_seek_released)
         self.seek_slider.valueChanged.connect(self._on_seek_value)
         self.time_label = QLabel(self._time_text(0.0, 0.0))
+        self.time_label.setWordWrap(True)
         self.loop_check = QCheckBox("Loop")
         self.loop_check.setToolTip("Start over at the end of the file.")
         self.loop_check.toggled.connect(self._on_loop_toggled)

@@ -22,6 +22,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton,
                                QWidget)
 
+from workbench.gui.widgets.flexible_label import flexible_width
+
 CLIP_TIME_FORMAT = "%Y%m%d-%H%M%S"
 RECORDINGS_DIR = "recordings"
 DEFAULT_LABEL = "clip"
@@ -97,9 +99,11 @@ class RecordingView(QGroupBox):
                                      "keeps each speaker's takes in one split (never trained and validated "
                                      "on the same voice).")
         self.speaker_edit.textChanged.connect(lambda text: self.speaker_changed.emit(text))
-        self.folder_label = QLabel()
+        # no width of its own (a long folder name wraps, its whole path is the tooltip): at a large font the name
+        # beside the button made the Source panel wider than its dock, and the button was cut at the dock's edge
+        self.folder_label = flexible_width(QLabel())
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder_button = QPushButton("Folder…")
+        self.folder_button = QPushButton("Fol&der…")
         self.folder_button.setToolTip("The dataset folder the clips are saved in, one sub-folder per label.")
         self.folder_button.clicked.connect(self.choose_folder)
         grid = QGridLayout(self)

@@ -32,9 +32,13 @@ from workbench.core.audio.sources import FileSource, InputDevice, list_input_dev
 from workbench.core.errors import DeviceError
 from workbench.gui.stream.file_transport_view import FileTransportView
 from workbench.gui.stream.recording_view import RecordingView, default_recordings_folder
+from workbench.gui.widgets.flow_layout import FlowLayout
 
 DEVICE_POLL_MS = 3000  # hot-plug check; re-enumerating costs ~30 ms, so not more often
 DEFAULT_DEVICE_LABEL = "System default input"
+# the input list is as wide as this many characters at least, and otherwise as its column: sized to its longest
+# device name, it made the panel wider than its dock at a large font and cut Refresh off at the dock's edge
+DEVICE_MIN_CHARS = 6
 NO_DEVICE_LABEL = "No audio input found"
 START_TIP = "Stream the selected input through the model (instead of a file that plays) / stop the microphone."
 RECORD_TIP = "Record the microphone to a 16 kHz WAV clip (for a dataset); press again to stop and save it."
@@ -92,7 +96,9 @@ class SourcePanel(QWidget):
         self.device_combo = QComboBox()
         self.device_combo.setToolTip("The audio input to stream from. The list follows devices being "
                                      "plugged in or removed while nothing is streaming.")
-        self.refresh_button = QPushButton("Refresh")
+        self.device_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.device_combo.setMinimumContentsLength(DEVICE_MIN_CHARS)
+        self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setToolTip("Scan for audio inputs again (not while the microphone streams).")
         self.refresh_button.clicked.connect(lambda: self.refresh_device_list(rescan=True))
         self.start_button = QPushButton("Start")
@@ -108,8 +114,12 @@ class SourcePanel(QWidget):
         mic = QGridLayout(mic_box)
         mic.addWidget(self.device_combo, 0, 0, 1, 2)
         mic.addWidget(self.refresh_button, 0, 2)
-        mic.addWidget(self.start_button, 1, 0)
-        mic.addWidget(self.record_button, 1, 1)
+        # Start and Record take a row of their own where the panel is narrow (a large font, "Stop recording"),
+        # rather than three buttons abreast making it wider than its dock
+        stream_buttons = FlowLayout()
+        stream_buttons.addWidget(self.start_button)
+        stream_buttons.addWidget(self.record_button)
+        mic.addLayout(stream_buttons, 1, 0, 1, 3)
         mic.addWidget(self.message_label, 2, 0, 1, 3)
 
         self.recording = RecordingView(default_recordings_folder())

@@ -188,7 +188,7 @@ class TuningPanel(QWidget):
         self.reset_button = QPushButton("Reset to model values")
         self.reset_button.setToolTip("Return every parameter to the values stored in the model file.")
         self.reset_button.clicked.connect(self._reset)
-        self.save_button = QPushButton("Save into model…")
+        self.save_button = QPushButton("Save into &model…")
         self.save_button.setToolTip("Write a copy of the .tflite with these parameters in its "
                                     "SL_PARAMSv1 metadata, so the board firmware uses them.")
         self.save_button.clicked.connect(self.save_requested.emit)

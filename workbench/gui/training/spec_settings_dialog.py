@@ -7,7 +7,8 @@ contract). The child lists every setting with the value the spec gives; OK asks 
 print, instead of minutes later when TensorFlow has loaded. Both children run asynchronously; closing the
 dialog ends a running one.
 
-Values are edited as TOML text, as ``kws specs --settings`` prints them (``0.5``, ``[-1.0, 1.0]``,
+A value is edited with a double-click, or with F2 or Enter anywhere on its row (:class:`_SettingsTree`). Values are
+edited as TOML text, as ``kws specs --settings`` prints them (``0.5``, ``[-1.0, 1.0]``,
 ``"off"``); text that is not TOML is taken as it is (``off``), as ``kws train --set`` does. A row is
 changed when its text means another value than the spec's; an emptied value goes back to the spec's.
 """
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
     QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from workbench.core.toml_file import toml_or_text, toml_value
 from workbench.gui.kws_child_process import CANCELLED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 from workbench.gui.widgets.message_label import MessageLabel
+from workbench.gui.widgets.small_screen import first_window_size
 
 SETTING_COLUMN, VALUE_COLUMN, SPEC_COLUMN = range(3)
 COLUMN_TITLES = ("Setting", "Value", "Spec's value")
@@ -41,6 +43,8 @@ BOLD_COLUMNS = (SETTING_COLUMN, VALUE_COLUMN)  # a changed row: its name and new
 VALUE_MIN_CHARS = 24  # the value columns never shrink below a short list ("[0.0, 1.0]") and its margins
 FILTER_PLACEHOLDER = "Filter settings (e.g. mask, augmentation, layers.1)"
 NOTE_MARK = "*"  # after the name of a setting that has a note (its tooltip)
+EDIT_KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)  # edit the row's value, wherever the cursor
+EDIT_HOW = "double-click a value, or press F2 or Enter on its row, to change it"
 
 
 def _same_value(text: str, spec_value: Any) -> bool:
@@ -54,6 +58,26 @@ class _ValueColumnOnly(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 (Qt API)
                      index: QModelIndex) -> QWidget | None:
         return super().createEditor(parent, option, index) if index.column() == VALUE_COLUMN else None
+
+
+class _SettingsTree(QTreeWidget):
+    """The settings, whose value F2 or Enter edits from anywhere on its row.
+
+    Why not Qt's F2 edit trigger: it edits the current cell, and the arrow keys leave the cursor in the Setting
+    column, which opens no editor (nor does Right move to the Value column). Why Enter stops here: the dialog
+    would take it as OK and close; on a section it does nothing, and while a value is edited it only ends the
+    edit (the delegate commits the value).
+    """
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() not in EDIT_KEYS:
+            super().keyPressEvent(event)
+            return
+        item = self.currentItem()
+        if self.state() != QAbstractItemView.State.EditingState and item is not None and item.parent() is not None:
+            self.scrollTo(self.indexFromItem(item, VALUE_COLUMN))  # an editor off-screen could not be seen
+            self.editItem(item, VALUE_COLUMN)
+        event.accept()
 
 
 class SpecSettingsDialog(QDialog):
@@ -78,13 +102,12 @@ class SpecSettingsDialog(QDialog):
         self.filter = QLineEdit(placeholderText=FILTER_PLACEHOLDER, clearButtonEnabled=True)
         self.filter.setAccessibleName("Filter settings")
         self.filter.setToolTip("Show only the settings whose name contains this text")
-        self.tree = QTreeWidget()
+        self.tree = _SettingsTree()
         self.tree.setColumnCount(len(COLUMN_TITLES))
         self.tree.setHeaderLabels(list(COLUMN_TITLES))
         self.tree.setAccessibleName("Spec settings")
         self.tree.setItemDelegate(_ValueColumnOnly(self.tree))
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked  # the keys: _SettingsTree
                                   | QAbstractItemView.EditTrigger.SelectedClicked)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
@@ -113,9 +136,8 @@ class SpecSettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         metrics = self.fontMetrics()
-        screen = self.screen().availableGeometry()
-        self.resize(min(screen.width(), WIDTH_CHARS * metrics.averageCharWidth()),
-                    min(screen.height(), HEIGHT_LINES * metrics.height()))
+        self.resize(first_window_size((WIDTH_CHARS * metrics.averageCharWidth(), HEIGHT_LINES * metrics.height()),
+                                      self.screen().availableGeometry()))
 
         self.filter.textChanged.connect(self._apply_filter)
         self.tree.itemChanged.connect(self._item_changed)
@@ -193,7 +215,7 @@ class SpecSettingsDialog(QDialog):
         unknown = [path for path in self._initial if path not in self._rows]
         note = f"; not a setting of this spec, left out: {', '.join(unknown)}" if unknown else ""
         note += "".join(f"; {NOTE_MARK} {path}: {text}" for path, text in self._notes.items() if path in self._rows)
-        text = (f"{len(self._rows)} settings of {name}: double-click a value to change it (TOML, as shown){note}.")
+        text = f"{len(self._rows)} settings of {name}: {EDIT_HOW} (TOML, as shown){note}."
         (self.message.show_error if unknown else self.message.show_text)(text)
         self._apply_filter(self.filter.text())
 
@@ -205,9 +227,8 @@ class SpecSettingsDialog(QDialog):
         value_px = max(VALUE_MIN_CHARS * char, *(self.tree.sizeHintForColumn(c) for c in (VALUE_COLUMN, SPEC_COLUMN)))
         needed = self.tree.sizeHintForColumn(SETTING_COLUMN) + 2 * value_px
         missing = needed + self.tree.verticalScrollBar().sizeHint().width() - self.tree.viewport().width()
-        screen = self.screen().availableGeometry().width()
         if missing > 0:
-            self.resize(min(screen, self.width() + missing), self.height())
+            self.resize(first_window_size((self.width() + missing, self.height()), self.screen().availableGeometry()))
 
     def accept(self) -> None:
         """Check the changes with the child (``kws specs --settings SPEC --set …``); accepted when it agrees.
@@ -289,7 +310,7 @@ class SpecSettingsDialog(QDialog):
         self._set_bold(item, changed)
         path = item.data(SETTING_COLUMN, Qt.ItemDataRole.UserRole)
         tip = (f"Changed; the spec gives {item.text(SPEC_COLUMN)}" if changed
-               else f"The spec's value of {path}; double-click to change it")
+               else f"The spec's value of {path}; double-click, or press F2 or Enter, to change it")
         note = self._notes.get(path)
         item.setToolTip(VALUE_COLUMN, f"{tip}; {note}" if note else tip)
         section = item.parent()

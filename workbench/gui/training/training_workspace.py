@@ -91,10 +91,10 @@ class TrainingWorkspace(QWidget):
         self.progress.setFormat("%p %")
         self.eta = QLabel("")
         self.curves = TrainingCurvesView(dark)
-        self.log = QPlainTextEdit(readOnly=True)
+        self.log = QPlainTextEdit(readOnly=True, accessibleName="Training log")
         self.log.setMaximumBlockCount(MAX_LOG_LINES)
         self.report = EvaluationReportView(host=host)
-        self.tabs = QTabWidget()
+        self.tabs = QTabWidget(accessibleName="Training log or evaluation")  # its tab bar is a Tab stop
         self.tabs.addTab(self.log, "Log")
         self._report_scroll = QScrollArea()  # the report is tall: on a small screen it scrolls, the curves stay
         self._report_scroll.setWidgetResizable(True)

@@ -21,6 +21,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QDialog, QDialogButtonBox, QLabel, QMenu, QMenuBar, QStackedWidget,
                                QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from workbench.gui.widgets.small_screen import first_window_size
+
 TITLE = "Keyboard shortcuts"
 WHOLE_WINDOW = "Whole window (menus)"
 INTRO = ("The keys of this window, as its menus and controls define them. Alt and a letter presses a button of "
@@ -165,8 +167,9 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.tree, 1)
         layout.addWidget(buttons)
-        metrics = self.fontMetrics()
-        self.resize(metrics.horizontalAdvance("M") * WIDTH_EM, metrics.lineSpacing() * HEIGHT_LINES)
+        metrics = self.fontMetrics()  # never beyond the screen: 40 lines at 16 pt on 1280x720 hid the Close button
+        self.resize(first_window_size((metrics.horizontalAdvance("M") * WIDTH_EM, metrics.lineSpacing() * HEIGHT_LINES),
+                                      self.screen().availableGeometry()))
 
     def rows(self) -> dict[str, list[tuple[str, str]]]:
         """{where: [(keys, does), …]} as the dialog shows them."""

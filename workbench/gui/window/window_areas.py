@@ -5,6 +5,11 @@ Why a module: where each panel sits is layout, not wiring; keeping the docks' co
 arrangement here keeps :mod:`workbench.gui.window.main_window` about wiring. What a user arranges afterwards is
 remembered per workspace by :class:`~workbench.gui.window.workspace_layouts.WorkspaceLayouts`, which falls back
 on :func:`arrange_default` the first time and after "Reset layout".
+
+The Live columns are as wide as a number of text lines, so they grow with the font, but together never more than
+leaves the live plots :data:`MIN_CENTRE_SHARE` of the window: at 16 pt in a 1280x720 window fixed widths and the
+docks' minimums left the plots some 70 px. The Source column is never narrower than its panel (which scrolls up and
+down, never sideways: its buttons were cut at the dock's edge); the right column gives way, its Tuning panel scrolls.
 """
 
 from __future__ import annotations
@@ -12,11 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QDockWidget, QFrame, QMainWindow, QScrollArea, QSizePolicy, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFrame, QMainWindow, QScrollArea, QSizePolicy, QStackedWidget, QStyle,
+                               QToolBar, QVBoxLayout, QWidget)
+
+from workbench.gui import theme
+from workbench.gui.widgets.small_screen import ScrollColumn
 
 SOURCE, DETECTIONS, TUNING = "Source", "Detections", "Tuning"
-LIVE_DOCK_WIDTHS = (350, 380)  # Live workspace: source column on the left, detections and tuning on the right
+# Live workspace: source column on the left, detections and tuning on the right, in lines of text (350 and 378 px
+# at 9 pt, where a line is 14 px)
+LIVE_DOCK_LINES = (25, 27)
+MIN_CENTRE_SHARE = 0.4  # of the window's width, left to the live plots when the columns would take more
 RIGHT_DOCK_HEIGHTS = (300, 500)  # detections above tuning
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
@@ -49,11 +60,16 @@ def central_column(notice: QWidget, workspaces: QWidget) -> QWidget:
 
 
 def add_dock(window: QMainWindow, title: str, widget: QWidget, area: Qt.DockWidgetArea,
-             scroll: bool = False) -> QDockWidget:
-    """A dock for ``widget``; ``scroll`` lets a panel with a tall minimum size share a short column."""
+             scroll: bool = False, sideways: bool = True) -> QDockWidget:
+    """A dock for ``widget``; ``scroll`` lets a panel with a tall minimum size share a short column, and one too wide
+    for its dock scroll sideways unless ``sideways`` is False (then the dock is never narrower than the panel)."""
     dock = QDockWidget(title, window)
     dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")  # saveState/restoreState find docks by name
-    if scroll:
+    if scroll and not sideways:
+        column = ScrollColumn(widget)
+        column.setAccessibleName(f"{title} panel")
+        widget = column
+    elif scroll:
         area_widget = QScrollArea()
         area_widget.setAccessibleName(f"{title} panel")
         # not a Tab stop of its own: Tab goes to the panel's controls, and the area scrolls to the focused one
@@ -71,7 +87,7 @@ def build_docks(window: QMainWindow, source: QWidget, detections: QWidget,
                 tuning: QWidget) -> dict[str, QDockWidget]:
     """The three side panels docked in ``window``, by title: the source on the left, the others on the right."""
     return {
-        SOURCE: add_dock(window, SOURCE, source, LEFT, scroll=True),
+        SOURCE: add_dock(window, SOURCE, source, LEFT, scroll=True, sideways=False),
         DETECTIONS: add_dock(window, DETECTIONS, detections, RIGHT),
         TUNING: add_dock(window, TUNING, tuning, RIGHT, scroll=True),
     }
@@ -94,5 +110,25 @@ def arrange_default(window: QMainWindow, docks: dict[str, QDockWidget], live: bo
 
 def size_live_docks(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
     """The Live workspace's column widths and the right column's split."""
-    window.resizeDocks([docks[SOURCE], docks[DETECTIONS]], list(LIVE_DOCK_WIDTHS), Qt.Orientation.Horizontal)
+    separators = 2 * window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent, None, window)
+    room = round(window.width() * (1 - MIN_CENTRE_SHARE)) - _side_bars_width(window) - separators
+    widths = live_dock_widths(theme.line_px(window.font()), room, docks[SOURCE].minimumSizeHint().width())
+    window.resizeDocks([docks[SOURCE], docks[DETECTIONS]], widths, Qt.Orientation.Horizontal)
     window.resizeDocks([docks[DETECTIONS], docks[TUNING]], list(RIGHT_DOCK_HEIGHTS), Qt.Orientation.Vertical)
+
+
+def live_dock_widths(line_px: int, room: int, source_minimum: int) -> list[int]:
+    """The Source and the right column's widths: :data:`LIVE_DOCK_LINES` lines of ``line_px``, or, when they would
+    take more than ``room``, shares of it in the same proportion, the Source column never below ``source_minimum``."""
+    wanted = [lines * line_px for lines in LIVE_DOCK_LINES]
+    if sum(wanted) <= room:
+        return wanted
+    source = max(source_minimum, room * wanted[0] // sum(wanted))
+    return [source, max(room - source, 0)]
+
+
+def _side_bars_width(window: QMainWindow) -> int:
+    """The width of the tool bars at the window's sides (the workspace bar): not the docks' to take."""
+    sides = (Qt.ToolBarArea.LeftToolBarArea, Qt.ToolBarArea.RightToolBarArea)
+    return sum(bar.width() for bar in window.findChildren(QToolBar)
+               if bar.isVisible() and window.toolBarArea(bar) in sides)
