@@ -69,8 +69,12 @@ def test_a_row_being_read_stays_in_view_while_detections_arrive(qtbot) -> None:
     log.add_entry(_entry(ROWS + 5))
     qtbot.waitUntil(lambda: _row_in_view(log, table.rowCount() - 1), timeout=2000)
     table.clearSelection()
-    bar.setValue(0)  # scrolled up with the mouse wheel, nothing chosen: the newest are shown again
+    bar.setValue(0)  # scrolled up with the mouse wheel, nothing chosen: what is read there stays too
     log.add_entry(_entry(ROWS + 6))
+    qtbot.wait(5)
+    assert bar.value() == 0 and _row_in_view(log, 0)
+    bar.setValue(bar.maximum())  # scrolled back to the end: the newest are followed again
+    log.add_entry(_entry(ROWS + 7))
     qtbot.waitUntil(lambda: _row_in_view(log, table.rowCount() - 1), timeout=2000)
 
 

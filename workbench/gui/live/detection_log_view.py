@@ -9,8 +9,8 @@ distance; an optional beep does the same for the ear. The log exports to CSV ato
 The log keeps its own list of entries (not the table's text) so an export is exact and survives a
 session restart; the table shows the newest :data:`MAX_TABLE_ROWS`.
 
-Read by keyboard as by mouse: the table follows new detections only while it is scrolled to its end (or nothing is
-selected), so a row being read stays put while the stream runs; Tab into it selects a whole row (the current one,
+Read by keyboard as by mouse: the table follows new detections only while it is scrolled to its end, so rows being
+read (chosen with the arrows, or scrolled to with the wheel) stay put while the stream runs; Tab into it selects a whole row (the current one,
 else the newest), and Ctrl+C copies the selected rows as tab-separated text, as the Profile's layer table does.
 """
 
@@ -165,10 +165,10 @@ class DetectionLogView(QWidget):
 
     # -- log ------------------------------------------------------------------------------------
     def add_entry(self, entry: LogEntry) -> None:
-        """Log ``entry``: a row at the end, followed only when the table is at its end or nothing is selected."""
+        """Log ``entry``: a row at the end, followed only when the table was scrolled to its end."""
         self.entries.append(entry)
         bar = self.table.verticalScrollBar()
-        follow = bar.value() >= bar.maximum() or not self.table.selectionModel().hasSelection()
+        follow = bar.value() >= bar.maximum()
         top = self.table.rowAt(0)
         if self.table.rowCount() >= MAX_TABLE_ROWS:
             self.table.removeRow(0)
