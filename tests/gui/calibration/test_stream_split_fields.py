@@ -111,6 +111,25 @@ def test_the_workspace_gives_the_dialog_the_model_it_calibrates(  # type: ignore
     workspace.build_stream()
     [dialog] = opened
     assert dialog.split_fields.run is not None and dialog.split_fields.testing_spin.value() == 20.0
+    assert dialog.keywords_edit.text() == "yes,no"  # a run folder without a model file: the loaded model's words
+
+
+def test_the_stream_is_built_for_the_calibrated_models_keywords(  # type: ignore[no-untyped-def]
+        workspace, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keywords came from the model loaded in the window, the split from the calibrated one: a stream of one
+    model's words split as another's run. Both come from the calibrated model now."""
+    from workbench.assets import default_model_path
+    from workbench.cli.main import main
+
+    model = run_model(tmp_path / "run", **RUN_SPLIT)
+    assert main(["params", str(default_model_path()), "-o", str(model), "classes=up,left,_unknown_,_silence_"]) == 0
+    workspace.inputs.use_loaded.setChecked(False)
+    workspace.inputs.model_edit.setText(str(model))
+    opened: list[StreamDialog] = []
+    monkeypatch.setattr(stream_dialog.StreamDialog, "exec", lambda dialog: opened.append(dialog) or 0)
+    workspace.build_stream()
+    [dialog] = opened
+    assert dialog.keywords_edit.text() == "up,left" and dialog.split_fields.testing_spin.value() == 20.0
 
 
 def test_the_dialog_fits_a_small_screen_at_a_large_font(large_font, qtbot,  # type: ignore[no-untyped-def]

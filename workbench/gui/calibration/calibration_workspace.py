@@ -24,7 +24,6 @@ from PySide6.QtCore import Qt
 from workbench.calibration.results.result_files import (
     CalibrationOutput, figures_text, load_calibration_output, parameter_set_of,
 )
-from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.gui.calibration import calibration_files
 from workbench.gui.calibration.calibration_dialogs import (
@@ -37,7 +36,7 @@ from workbench.gui.calibration.det_curve_view import DetCurveView
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
 from workbench.gui.calibration.run_folders import new_run_folder, remove_orphaned_run_folders
-from workbench.gui.calibration.stream_dialog import StreamDialog
+from workbench.gui.calibration.stream_dialog import StreamDialog, stream_keywords
 
 if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
@@ -345,9 +344,9 @@ class CalibrationWorkspace(QWidget):
 
     # -- stream building ---------------------------------------------------------------------------
     def build_stream(self) -> None:
-        model = getattr(self.host.controller, "model", None)
-        keywords = keyword_classes(getattr(model, "classes", ("yes", "no")))
-        dialog = StreamDialog(keywords, parent=self, model=self.inputs.model_path())
+        path = self.inputs.model_path()  # the calibrated model: its keywords and its run's split
+        dialog = StreamDialog(stream_keywords(path, getattr(self.host.controller, "model", None)), parent=self,
+                              model=path)
         if dialog.exec() and dialog.built_path is not None:
             self.inputs.set_stream(dialog.built_path)
 

@@ -17,7 +17,7 @@ high, so at a 16 pt font on a 1280x720 screen the split's two-line note was cut 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
     QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from workbench.core.detection.detector import keyword_classes
+from workbench.core.errors import WorkbenchError
+from workbench.core.model.model_file import load_model
 from workbench.gui.calibration.stream_split_fields import SPLIT_BOXES, StreamSplitFields
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
@@ -41,6 +44,23 @@ STREAM_BOXES = {"--dataset": "Dataset", "--keywords": "Keywords", "--minutes": "
 MIN_WIDTH_PX = 620  # the path fields show a whole path and their placeholders, not 125 px of them
 STREAM_NAME = "stream.wav"  # the file written into a folder chosen as "Write to"
 WAV_SUFFIX = ".wav"
+DEFAULT_KEYWORDS = ("yes", "no")  # with no model at all
+
+
+def stream_keywords(model_path: Path | None, loaded: Any = None) -> tuple[str, ...]:
+    """The keywords of the model a stream is built for: the calibrated model's (the Calibration workspace's Model
+    field), read from its file unless it is the loaded model ``loaded``; the loaded model's when it cannot be read.
+
+    Why not always the loaded model's: the stream's split comes from the calibrated model's run
+    (:mod:`.stream_split_fields`), and a stream of one model's keywords split as another's run fits neither."""
+    classes = getattr(loaded, "classes", DEFAULT_KEYWORDS)
+    loaded_path = getattr(loaded, "path", None)
+    if model_path is not None and (loaded_path is None or Path(loaded_path).resolve() != Path(model_path).resolve()):
+        try:
+            classes = load_model(model_path).classes
+        except WorkbenchError:
+            pass  # the run says why the model does not load; the stream is still built for the loaded model's words
+    return tuple(keyword_classes(classes))
 
 
 class StreamDialog(QDialog):
