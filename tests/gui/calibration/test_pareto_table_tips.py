@@ -49,3 +49,25 @@ def test_the_latency_columns_say_from_where_to_where(headers: dict[str, str]) ->
         assert "from the end of a detected keyword to its detection" in headers[header]
     assert headers["Latency p95 ms"].startswith("95th percentile")
     assert "“yes”" in headers["FRR yes %"] and "background-only" in headers["Background FA/h"]
+
+
+def test_ctrl_c_copies_the_selected_set_as_tab_separated_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A parameter set goes into a note or a bug report as a row with its header (its two-line headers on one line),
+    as the Profile's rows do: Qt's own copy took the current cell alone ("98.0")."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    view = ParetoTableView()
+    qtbot.addWidget(view)
+    view.table_model.set_rows([ROW, {**ROW, "detection_threshold": 200}], CLASSES, ROW)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow, timeout=2000)
+    view.select_row(1)
+    view.setFocus()
+    QApplication.clipboard().clear()
+    QTest.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    header, row, *more = QApplication.clipboard().text().splitlines()
+    columns = header.split("\t")
+    assert not more and len(columns) == view.table_model.columnCount() and "FRR %" in columns
+    assert row.split("\t")[columns.index("Threshold")] == "200"

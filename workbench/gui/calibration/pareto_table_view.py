@@ -12,11 +12,11 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
 
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
 from workbench.core.detection.tuning import GLOBAL_THRESHOLD_FIELD, THRESHOLD_LIST_FIELD, parameter_spec
-from workbench.gui.widgets.table_rows import RowsInSight
+from workbench.gui.widgets.table_rows import RowsInSight, add_copy_action, rows_text
 
 PERCENT = 100.0
 MS_PER_S = 1000.0
@@ -162,6 +162,7 @@ class ParetoTableView(QTableView):
         self.horizontalHeader().setStretchLastSection(False)
         self.activated.connect(lambda index: self.set_activated.emit(index.row()))
         RowsInSight(self, MIN_VISIBLE_ROWS)
+        add_copy_action(self, lambda: QApplication.clipboard().setText(rows_text(self)))  # a set, for a note or a bug
 
     def selected_row(self) -> int | None:
         rows = self.selectionModel().selectedRows()

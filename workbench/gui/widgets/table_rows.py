@@ -89,11 +89,16 @@ def rows_text(view: QTableView, role: int = Qt.ItemDataRole.DisplayRole) -> str:
     def cell(row: int, col: int) -> str:
         index = model.index(row, col)
         value = index.data(role)
-        return str(index.data(Qt.ItemDataRole.DisplayRole) if value is None else value)
+        return _one_line(index.data(Qt.ItemDataRole.DisplayRole) if value is None else value)
 
-    lines = [COLUMN_SEPARATOR.join(str(model.headerData(c, Qt.Orientation.Horizontal)) for c in cols)]
+    lines = [COLUMN_SEPARATOR.join(_one_line(model.headerData(c, Qt.Orientation.Horizontal)) for c in cols)]
     lines += [COLUMN_SEPARATOR.join(cell(r, c) for c in cols) for r in rows or range(model.rowCount())]
     return ROW_SEPARATOR.join(lines) + ROW_SEPARATOR
+
+
+def _one_line(value: object) -> str:
+    """A cell's text on one line: a header set on two lines ("FRR\n%") would split the copied row in two."""
+    return " ".join(str(value).split("\n"))
 
 
 def add_copy_action(view: QAbstractItemView, copy: Callable[[], None]) -> QAction:
