@@ -165,3 +165,44 @@ def test_a_set_is_never_written_over_the_calibrated_or_a_bundled_model(calibrate
         output.save_set_into_model(own, output.pareto[-1], bundled, replace_model=True)
     assert output.save_set_into_model(own, output.pareto[-1], own, replace_model=True) == own
     assert load_model(own).params["detection_threshold"] == output.pareto[-1]["detection_threshold"]
+
+
+def test_a_set_is_not_saved_into_another_model_put_where_the_calibrated_one_was(
+        calibrated: Path, tmp_path: Path, reference_model_path: Path) -> None:
+    """The report records the calibrated network's digest: a file replaced since by another model (the window's
+    "Save into model…" after a copy over it) is refused instead of getting thresholds measured on another model."""
+    from workbench.assets import default_model_path
+
+    output = load_calibration_output(calibrated)
+    assert output.document["model"]["sha256"] == load_model(reference_model_path).digest
+    replaced = tmp_path / "model.tflite"
+    replaced.write_bytes(default_model_path().read_bytes())  # another network under the calibrated name
+    with pytest.raises(WorkbenchError, match="no longer the model this calibration measured"):
+        output.save_set_into_model(replaced, output.pareto[-1], tmp_path / "tuned.tflite")
+    assert not (tmp_path / "tuned.tflite").exists()
+
+
+def test_the_report_keeps_the_labels_that_were_scored_though_the_file_went_meanwhile(
+        real_stream: Path, reference_model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Labels deleted (or replaced) while the stream replayed: the report was lost ("cannot read the labels"), or
+    held the new file's labels beside figures scored on the old ones. It copies the bytes that were scored."""
+    import shutil
+
+    import workbench.calibration.calibration_run as calibration_run
+
+    stream = Path(shutil.copy(real_stream, tmp_path / "stream.wav"))
+    labels = Path(shutil.copy(real_stream.with_suffix(".json"), tmp_path / "stream.json"))
+    scored = labels.read_bytes()
+    replay = calibration_run.replay_samples
+
+    def replay_then_lose_the_labels(*args, **kwargs):  # type: ignore[no-untyped-def]
+        labels.unlink(missing_ok=True)  # during the replay, as a user tidying up
+        return replay(*args, **kwargs)
+
+    monkeypatch.setattr(calibration_run, "replay_samples", replay_then_lose_the_labels)
+    folder = tmp_path / "run"
+    assert main(["calibrate", "--model", str(reference_model_path), "--stream", str(stream), "--thresholds",
+                 "150:250:50", "--windows-ms", "500", "--suppressions-ms", "1000", "--counts", "1",
+                 "--out", str(folder), "--progress", "none"]) == 0
+    assert (folder / "labels.json").read_bytes() == scored
+    assert load_calibration_output(folder).pareto

@@ -81,7 +81,7 @@ def network_key(model: "LoadedModel") -> str:
 def file_key(model: "LoadedModel") -> str:
     """The key older versions remembered a tuning under: a hash of the whole file (looked up when the
     model's own key has none, so a tuning kept before the key changed is not lost)."""
-    return hashlib.sha256(model.tflite).hexdigest()
+    return model.digest
 
 
 def _tuning_content(entry: dict[str, Any] | None) -> str:

@@ -81,10 +81,13 @@ def _write_outputs(result: CalibrationResult, folder: Path, plot: bool, notes: l
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WorkbenchError(f"cannot create the output folder {folder}: {exc.strerror or exc}") from None
-    try:
-        labels = result.request.labels_path.read_bytes()
-    except OSError as exc:
-        raise WorkbenchError(f"cannot read the labels {result.request.labels_path}: {exc.strerror or exc}") from None
+    labels = result.labels.raw  # the bytes that were scored: the file may be gone or replaced since
+    if labels is None:
+        try:
+            labels = result.request.labels_path.read_bytes()
+        except OSError as exc:
+            raise WorkbenchError(f"cannot read the labels {result.request.labels_path}: "
+                                 f"{exc.strerror or exc}") from None
     files: dict[Path, Content] = {folder / SCORES_NAME: scores_bytes(result.stream, result.backgrounds),
                                   folder / SWEEP_NAME: sweep_csv(result).encode("utf-8"),
                                   folder / labels_name(result): labels}

@@ -30,7 +30,7 @@ from workbench.calibration.results.output_files import (
     report_files,
 )
 from workbench.calibration.results.keyword_misses import keyword_misses_reason
-from workbench.calibration.results.report import DOCUMENT_VERSION, PERCENT, describe_compared
+from workbench.calibration.results.report import DOCUMENT_VERSION, MODEL_DIGEST_KEY, PERCENT, describe_compared
 from workbench.calibration.results.speaker_spread import describe_interval
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
 from workbench.calibration.results.scores_file import load_scores
@@ -154,6 +154,10 @@ class CalibrationOutput:
 
         check_output_file(Path(out_path), [] if replace_model else [model_path], option=None)
         model = load_model(model_path)
+        calibrated = self.document["model"].get(MODEL_DIGEST_KEY)  # (None in reports of older versions)
+        if calibrated is not None and calibrated != model.digest:
+            raise WorkbenchError(f"{model_path} is no longer the model this calibration measured (the file was "
+                                 "replaced since): calibrate it again, or save into the model that was calibrated")
         return save_settings_into_model(model, self.settings_of(item, model), Path(out_path))
 
     def settings_of(self, item: dict[str, Any], model: "LoadedModel") -> DetectionSettings:

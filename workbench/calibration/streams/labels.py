@@ -92,6 +92,8 @@ class StreamLabels:
     # what kws stream make recorded of the stream under "stream" in its labels JSON (its length, recipe, split),
     # read once with the events; None for labels that record none (a CSV, a file labelled by hand)
     record: Mapping[str, Any] | None = field(default=None, compare=False)
+    # the file's bytes as they were read and scored: a report copies these, not the file as it is by then
+    raw: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def recorded_duration_s(self) -> float | None:
@@ -312,18 +314,17 @@ def load_labels(path: str | Path) -> StreamLabels:
     if not path.is_file():
         raise LabelsError(f"labels file not found: {path}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LabelsError(f"{path.name} is not a text labels file (JSON, CSV or Audacity .txt)") from None
     except OSError as exc:
         raise LabelsError(f"cannot read labels file {path}: {exc.strerror or exc}") from None
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return parse_labels_csv(text, path.name)
-    if suffix == ".txt":
-        return parse_labels_audacity(text, path.name)
-    if suffix == ".json":
-        return parse_labels_json(text, path.name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as read_text gave the text
+    parse = {".csv": parse_labels_csv, ".txt": parse_labels_audacity, ".json": parse_labels_json}.get(
+        path.suffix.lower())
+    if parse is not None:
+        return dataclasses.replace(parse(text, path.name), raw=raw)
     looks = _suffix_of_content(text)
     hint = f"; its content looks like {LABEL_FORMATS[looks]}: name it {path.stem}{looks}" if looks else ""
     raise LabelsError(f"{path.name}: labels are read from JSON (.json), CSV (.csv) or Audacity labels (.txt), "

@@ -9,6 +9,7 @@ or exhaust memory.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -70,6 +71,11 @@ class LoadedModel:
     @property
     def file_size(self) -> int:
         return len(self.tflite)
+
+    @property
+    def digest(self) -> str:
+        """The SHA-256 of the flatbuffer (hex): what tells this model from another saved under the same name."""
+        return hashlib.sha256(self.tflite).hexdigest()
 
     @property
     def spectrogram(self) -> SpectrogramInput:
