@@ -209,3 +209,28 @@ def test_a_report_that_does_not_fit_leaves_no_new_folder(capsys, speech: Path, r
         err = capsys.readouterr().err
         assert code == 2 and "No space left on device" in err, err
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]
+
+
+def test_the_figures_are_printed_though_the_out_folder_went_meanwhile(capsys, speech: Path, reference_model_path: Path,
+                                                                      tmp_path: Path, monkeypatch) -> None:
+    """The --out folder deleted while the clips were scored: the report files cannot be written (exit 2, saying
+    why), but the figures were lost with them; they are printed first."""
+    import shutil
+
+    import workbench.evaluation.evaluate as evaluate
+
+    out_dir = tmp_path / "report"
+    out_dir.mkdir()
+    scored = evaluate.evaluate_model
+
+    def score_then_lose_the_folder(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = scored(*args, **kwargs)
+        shutil.rmtree(out_dir)  # as a user tidying up during a long evaluation
+        (tmp_path / "report").write_text("a file where the folder was")
+        return result
+
+    monkeypatch.setattr(evaluate, "evaluate_model", score_then_lose_the_folder)
+    code = main(["evaluate", str(reference_model_path), "--dataset", str(speech), "--out", str(out_dir),
+                 "--no-plots", "--workers", "1"])
+    printed = capsys.readouterr()
+    assert code == 2 and "Clips: 15 scored, 0 skipped" in printed.out and "report" in printed.err

@@ -151,14 +151,14 @@ def _run(args: argparse.Namespace) -> int:
     comparisons = [compare_results(other, result, files=(path, args.model))
                    for other, path in zip(results[1:], args.compare)]
     notes: list[str] = []  # PNGs that could not be drawn: the rest of the report is written all the same
-    if args.out is not None:
-        written = write_report(result, args.out, plots=not args.no_plots, comparisons=comparisons, notes=notes)
-        progress.say(f"wrote {counted(len(written), 'file')} to {args.out}")
-    if args.format == "json":
+    if args.format == "json":  # first: a folder that cannot be written (deleted meanwhile) must not cost the figures
         print(json.dumps(results_document(result, comparisons)))
     else:
         print(full_summary(result, comparisons), end="")
     sys.stdout.flush()  # the warning comes last, after the report, where a person still sees it
+    if args.out is not None:
+        written = write_report(result, args.out, plots=not args.no_plots, comparisons=comparisons, notes=notes)
+        progress.say(f"wrote {counted(len(written), 'file')} to {args.out}")
     for note in notes:
         progress.warn(note)
     return 0
