@@ -174,12 +174,17 @@ def test_a_set_is_not_saved_into_another_model_put_where_the_calibrated_one_was(
     from workbench.assets import default_model_path
 
     output = load_calibration_output(calibrated)
-    assert output.document["model"]["sha256"] == load_model(reference_model_path).digest
+    assert output.document["model"]["network_sha256"] == load_model(reference_model_path).network_digest
     replaced = tmp_path / "model.tflite"
     replaced.write_bytes(default_model_path().read_bytes())  # another network under the calibrated name
     with pytest.raises(WorkbenchError, match="no longer the model this calibration measured"):
         output.save_set_into_model(replaced, output.pareto[-1], tmp_path / "tuned.tflite")
     assert not (tmp_path / "tuned.tflite").exists()
+    own = tmp_path / "own.tflite"  # the calibrated network: a set saved into it, then another set over that
+    own.write_bytes(reference_model_path.read_bytes())
+    for item in (output.pareto[-1], output.pareto[0]):
+        output.save_set_into_model(own, item, own, replace_model=True)
+        assert DetectionSettings.from_params(load_model(own).params).detection_threshold == item["detection_threshold"]
 
 
 def test_the_report_keeps_the_labels_that_were_scored_though_the_file_went_meanwhile(

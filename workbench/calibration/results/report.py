@@ -26,7 +26,7 @@ from workbench.core.detection.detector import is_keyword_class
 from workbench.core.detection.settings import DEFAULTS
 
 DOCUMENT_VERSION = 1
-MODEL_DIGEST_KEY = "sha256"  # under "model": the calibrated network's digest (LoadedModel.digest)
+MODEL_DIGEST_KEY = "network_sha256"  # under "model": the calibrated network's LoadedModel.network_digest
 DOCUMENT_NAME = "calibration.json"  # the output folder's files the text report refers to (output_files writes them)
 SWEEP_NAME = "sweep.csv"
 TEXT_FRONT_ROWS = 12  # rows of the Pareto front the text report shows
@@ -112,11 +112,12 @@ def _model_parameters_json(result: CalibrationResult) -> dict[str, Any] | None:
 
 def _model_json(result: CalibrationResult) -> dict[str, Any]:
     """The calibrated model: its name, file and classes, the interval it was replayed at, and the digest of its
-    network, by which a set saved into the file later is refused when another model is there by then."""
+    network (parameters aside), by which a set saved into the file later is refused when another network is there
+    by then (saving a set into the calibrated file itself changes only its parameters)."""
     path = result.model.path
     return {"name": result.model.name, "file": str(Path(path).absolute()) if path else "",
             "classes": list(result.table.classes), "latency_ms": result.stream.latency_ms,
-            MODEL_DIGEST_KEY: result.model.digest}
+            MODEL_DIGEST_KEY: result.model.network_digest}
 
 
 def _difference_json(result: CalibrationResult, other: CalibrationResult) -> dict[str, Any] | None:

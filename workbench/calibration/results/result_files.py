@@ -155,7 +155,7 @@ class CalibrationOutput:
         check_output_file(Path(out_path), [] if replace_model else [model_path], option=None)
         model = load_model(model_path)
         calibrated = self.document["model"].get(MODEL_DIGEST_KEY)  # (None in reports of older versions)
-        if calibrated is not None and calibrated != model.digest:
+        if calibrated is not None and calibrated != model.network_digest:
             raise WorkbenchError(f"{model_path} is no longer the model this calibration measured (the file was "
                                  "replaced since): calibrate it again, or save into the model that was calibrated")
         return save_settings_into_model(model, self.settings_of(item, model), Path(out_path))

@@ -74,8 +74,14 @@ class LoadedModel:
 
     @property
     def digest(self) -> str:
-        """The SHA-256 of the flatbuffer (hex): what tells this model from another saved under the same name."""
+        """The SHA-256 of the whole flatbuffer (hex): its parameters change it too."""
         return hashlib.sha256(self.tflite).hexdigest()
+
+    @property
+    def network_digest(self) -> str:
+        """The network's digest: :attr:`identity` (the model without its parameters), else :attr:`digest`. What
+        tells this network from another saved under the same name, whatever parameters were saved into it since."""
+        return self.identity or self.digest
 
     @property
     def spectrogram(self) -> SpectrogramInput:
