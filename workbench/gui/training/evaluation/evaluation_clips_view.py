@@ -18,14 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from workbench.core.errors import WorkbenchError
 from workbench.evaluation.clip_predictions import ClipPrediction, read_clip_predictions
 from workbench.gui.training.evaluation.evaluation_clips_model import CLIP, RANK, ClipFilter, ClipTableModel, count_line
+from workbench.gui.widgets.table_rows import RowOnKeyboardFocus
 
 if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
@@ -37,8 +37,6 @@ RANK_MARGIN_PX = 12  # beside the largest rank: room for the cell's margins
 ANY = "any"
 LIVE = "live"
 EMPTY_NOTE = "The test clips appear here when a run with an evaluation is shown."
-KEYBOARD_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
-                  Qt.FocusReason.ShortcutFocusReason)  # a click selects its own row
 PLAY_TIP = ("Play the selected clip as the live stream's source: its spectrogram and the scores of the model loaded "
             "there (double-click a row does the same)")
 
@@ -158,7 +156,7 @@ class EvaluationClipsView(QWidget):
         self.table.activated.connect(self.play_index)  # a double-click, or Return on a row
         self.play_button.clicked.connect(self.play_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_play)
-        self.table.installEventFilter(self)
+        RowOnKeyboardFocus(self.table, lambda _table: 0)  # Tab selects the current row, else the first (Return plays)
         self.proxy.modelReset.connect(self._update_play)
         self.proxy.layoutChanged.connect(self._update_play)
         self.proxy.rowsRemoved.connect(self._update_play)
@@ -249,17 +247,6 @@ class EvaluationClipsView(QWidget):
 
     def _update_play(self) -> None:
         self.play_button.setEnabled(self.host is not None and self.selected_clip() is not None)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        """Tab into the table selects the row it lands on (the first when none is current): what Return plays."""
-        if (watched is self.table and event.type() == QEvent.Type.FocusIn and isinstance(event, QFocusEvent)
-                and event.reason() in KEYBOARD_FOCUS and not self.table.selectionModel().hasSelection()
-                and self.proxy.rowCount() > 0):
-            current = self.table.currentIndex()
-            self.table.selectionModel().setCurrentIndex(
-                current if current.isValid() else self.proxy.index(0, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        return super().eventFilter(watched, event)
 
     def play_index(self, index: QModelIndex) -> bool:
         """Play the clip of ``index`` (a double-click, or Return) when its row is the selected one."""
