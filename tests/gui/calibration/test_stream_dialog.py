@@ -5,6 +5,7 @@ split typed reaches the stream's labels JSON, and the dialog opens wide enough t
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 
@@ -13,15 +14,24 @@ from workbench.core.audio.audio_file import load_audio
 from workbench.gui.calibration.stream_dialog import MIN_WIDTH_PX, STREAM_NAME, StreamDialog
 
 RUN_TIMEOUT_MS = 120_000
+SHORT_MINUTES = 0.5
 READABLE_PATH_PX = 300  # a path field this wide shows a path, not "a folder with one …"
+
+
+def shown_dialog(qtbot, dataset: Path | None = None,  # type: ignore[no-untyped-def]
+                 minutes: float | None = None) -> StreamDialog:
+    """The dialog for yes and no over ``dataset``, shown; ``minutes`` long streams (short ones build in seconds)."""
+    dialog = StreamDialog(("yes", "no"), dataset=dataset)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    if minutes is not None:
+        dialog.minutes_spin.setValue(minutes)
+    return dialog
 
 
 def test_a_folder_as_write_to_gets_stream_wav_and_edits_during_the_build_change_nothing(  # type: ignore[no-untyped-def]
         qtbot, small_dataset, tmp_path) -> None:  # noqa: F811
-    dialog = StreamDialog(("yes", "no"), dataset=small_dataset)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.minutes_spin.setValue(0.5)
+    dialog = shown_dialog(qtbot, small_dataset, SHORT_MINUTES)
     dialog.split_combo.setCurrentText("all")
     folder = tmp_path / "streams"
     folder.mkdir()
@@ -41,10 +51,7 @@ def test_a_folder_as_write_to_gets_stream_wav_and_edits_during_the_build_change_
 
 def test_the_split_typed_is_the_one_the_stream_records(  # type: ignore[no-untyped-def]
         qtbot, small_dataset, tmp_path) -> None:  # noqa: F811
-    dialog = StreamDialog(("yes", "no"), dataset=small_dataset)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.minutes_spin.setValue(0.5)
+    dialog = shown_dialog(qtbot, small_dataset, SHORT_MINUTES)
     fields = dialog.split_fields
     for box, typed in ((fields.testing_spin, "60"), (fields.validation_spin, "20.5")):
         box.setFocus()
@@ -70,9 +77,7 @@ def test_a_failed_build_unlocks_the_choices(qtbot, tmp_path) -> None:  # type: i
 
 
 def test_the_dialog_opens_wide_enough_for_a_path(qtbot) -> None:  # type: ignore[no-untyped-def]
-    dialog = StreamDialog(("yes", "no"))
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_dialog(qtbot)
     qtbot.waitExposed(dialog)
     assert dialog.width() >= MIN_WIDTH_PX
     assert dialog.dataset_edit.width() >= READABLE_PATH_PX and dialog.out_edit.width() >= READABLE_PATH_PX

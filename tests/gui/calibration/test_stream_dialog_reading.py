@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton
 
+from tests.gui.calibration.test_stream_dialog import shown_dialog
 from tests.gui.spoken import spoken_name, tab_walk
-from workbench.gui.calibration.stream_dialog import StreamDialog
 from workbench.gui.calibration.stream_split_fields import NO_RUN_NOTE
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -21,9 +21,7 @@ WRAPPED_LINES = 2  # the note without a training run, at 16 pt in the dialog's f
 
 
 def test_every_tab_stop_is_named_and_every_button_has_its_own_alt_letter(qtbot) -> None:  # type: ignore[no-untyped-def]
-    dialog = StreamDialog(("yes", "no"))
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_dialog(qtbot)
     qtbot.waitExposed(dialog)
     stops = tab_walk(dialog.dataset_edit, dialog)
     assert dialog.out_edit in stops and dialog.build_button in stops
@@ -37,9 +35,7 @@ def test_every_tab_stop_is_named_and_every_button_has_its_own_alt_letter(qtbot) 
 
 
 def test_the_wrapped_note_keeps_its_lines_at_a_large_font(large_font, qtbot) -> None:  # type: ignore[no-untyped-def]
-    dialog = StreamDialog(("yes", "no"))  # no model, so no run: the long note
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_dialog(qtbot)  # no model, so no run: the long note
     qtbot.waitExposed(dialog)
     note = dialog.split_fields.note
     assert note.text() == NO_RUN_NOTE
