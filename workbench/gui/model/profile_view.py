@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QFrame,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu,
@@ -37,7 +37,7 @@ from workbench.gui.model.layer_table_model import COLUMNS, COPY_ROLE, SORT_ROLE,
 from workbench.gui.model.memory_bars import MemoryBars
 from workbench.gui.model.profile_summary import kept_measurement_html, summary_html
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
-from workbench.gui.widgets.table_rows import add_copy_action, rows_text
+from workbench.gui.widgets.table_rows import RowsInSight, add_copy_action, rows_text
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
 from workbench.profiler.export import render, uses_mvp
@@ -172,7 +172,7 @@ class ProfileView(QWidget):
         self.details_scroll.setWidgetResizable(True)
         self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.details_scroll.setWidget(left)
-        self.table.setMinimumHeight(self._table_height(MIN_TABLE_ROWS))
+        RowsInSight(self.table, MIN_TABLE_ROWS)  # measured again when the font changes
         scroll = QScrollArea(self, accessibleName="Layer diagram")
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.diagram)
@@ -195,17 +195,6 @@ class ProfileView(QWidget):
         layout.addWidget(self.summary_label)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
-
-    def _table_height(self, rows: int) -> int:
-        """The table's height for its header, ``rows`` rows and a horizontal scroll bar, in the current font."""
-        return (self.table.horizontalHeader().sizeHint().height()
-                + rows * self.table.verticalHeader().defaultSectionSize()
-                + self.table.horizontalScrollBar().sizeHint().height() + 2 * self.table.frameWidth())
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.FontChange:  # a larger font: taller rows, so a taller minimum
-            self.table.setMinimumHeight(self._table_height(MIN_TABLE_ROWS))
-        super().changeEvent(event)
 
     def set_dark(self, dark: bool) -> None:
         """Restyle the cycles chart for the palette (the window calls it when View > Dark palette changes)."""
