@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,10 +12,14 @@ from tests.frontend_rates import LOW_RATE, low_rate_model
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.audio.sources import FileSource
-from workbench.core.engine import Engine, detections_of
+from workbench.core.detection.settings import DetectionSettings
+from workbench.core.engine import Engine, EngineOptions, detections_of
 from workbench.core.errors import WorkbenchError
-from workbench.core.live_session import LiveSession
+from workbench.core.live_session import LiveSession, engine_for_next_session
 from workbench.core.model.model_file import load_model
+
+SHORT_STOP_S = 0.05  # a stop timeout the blocked worker below outlives at once
+TUNED_THRESHOLD = 201  # a detection threshold none of the bundled model's own values is
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +147,39 @@ def test_a_worker_that_outlives_stop_is_kept_and_start_waits_for_it(model) -> No
     assert session.stop() is True and session.error is None
     session.close()
     assert session.engine.samples_seen == clip.samples.size
+
+
+def test_a_session_after_one_whose_worker_outlived_close_gets_a_fresh_engine(model) -> None:
+    """A worker stuck (here in a listener) past close()'s timeout still runs on its engine: the next session gets a
+    fresh engine built like it, the old one is neither reset nor shared; once that worker ended, the engine is reused
+    (reset)."""
+    clip = load_audio(sample_audio_path())
+    tuned = replace(DetectionSettings.from_params(model.params), detection_threshold=TUNED_THRESHOLD)
+    engine = Engine(model, tuned, EngineOptions(semantics="tflm"))
+    left = LiveSession(engine, FileSource(sample_audio_path(), realtime=False))
+    left.stop_timeout_s = SHORT_STOP_S
+    inside, release = threading.Event(), threading.Event()
+
+    def stuck(_result) -> None:
+        inside.set()
+        release.wait(30)
+
+    left.result_listeners.append(stuck)
+    try:
+        left.start()
+        assert inside.wait(30)
+        assert left.close() is False  # its worker outlived the stop: it still holds the engine
+        heard = engine.samples_seen
+        fresh = engine_for_next_session(left, engine)
+        assert fresh is not engine and fresh.model is model and fresh.options == engine.options
+        assert fresh.detection_settings == tuned and fresh.samples_seen == 0
+        assert engine.samples_seen == heard > 0  # not reset under its worker
+        session = LiveSession(fresh, FileSource(sample_audio_path(), realtime=False))
+        session.start()
+        assert session.wait(30) and session.close() is True
+        assert session.error is None and fresh.samples_seen == clip.samples.size
+    finally:
+        release.set()
+    assert left.wait(30) and left.error is None  # released, the old worker ends
+    assert engine_for_next_session(left, engine) is engine and engine.samples_seen == 0  # reused, reset
+    assert engine_for_next_session(None, fresh) is fresh and fresh.samples_seen == 0

@@ -78,6 +78,7 @@ class LiveSession:
                  spool_folder: Path | None = None) -> None:
         self.engine = engine
         self.source = source
+        self.stop_timeout_s = STOP_TIMEOUT_S  # what start/stop/close wait for the worker unless told (tests shorten it)
         n_classes = len(engine.classes)
         step_ms = float(engine.frontend_settings.window_step_ms)
         channels = engine.frontend_settings.filterbank_n_channels
@@ -114,12 +115,14 @@ class LiveSession:
     def _worker_alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+    def start(self, timeout_s: float | None = None) -> None:
         """Start the worker (nothing when it runs). A worker a timed-out :meth:`stop` left finishing is waited for,
-        up to ``timeout_s``, then refused with a :class:`WorkbenchError`: clearing the stop flag would un-stop it,
-        and a second worker beside it would run the (not thread-safe) engine twice at once."""
+        up to ``timeout_s`` (None: :attr:`stop_timeout_s`), then refused with a :class:`WorkbenchError`: clearing the
+        stop flag would un-stop it, and a second worker beside it would run the (not thread-safe) engine twice at once.
+        """
         if self.running:
             return
+        timeout_s = self.stop_timeout_s if timeout_s is None else timeout_s
         if self._thread is not None:
             self._thread.join(timeout_s)
             if self._thread.is_alive():
@@ -131,15 +134,16 @@ class LiveSession:
         self._thread = threading.Thread(target=self._run, name="kws-engine", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> bool:
-        """Tell the worker to stop, wait up to ``timeout_s`` for it, stop the source; True when no worker is left.
+    def stop(self, timeout_s: float | None = None) -> bool:
+        """Tell the worker to stop, wait up to ``timeout_s`` (None: :attr:`stop_timeout_s`) for it, stop the source;
+        True when no worker is left.
 
         False when the worker is still finishing (it ends at its next check of the stop flag): its handle is kept,
         so :meth:`start` waits for it instead of starting a second worker beside it, and :meth:`wait` can join it.
         """
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout_s)
+            self._thread.join(self.stop_timeout_s if timeout_s is None else timeout_s)
             if not self._thread.is_alive():
                 self._thread = None
         self.source.stop()
@@ -152,16 +156,18 @@ class LiveSession:
         self._thread.join(timeout_s)
         return not self._thread.is_alive()
 
-    def close(self) -> None:
-        """Stop for good. A recording nobody took stays on disk (its spool, flushed), recovered at the next start
-        unless :meth:`stop_recording` still takes it."""
-        self.stop()
+    def close(self) -> bool:
+        """Stop for good; True when no worker is left, False when one outlived the stop and still runs on the engine
+        (see :func:`engine_for_next_session`). A recording nobody took stays on disk (its spool, flushed), recovered
+        at the next start unless :meth:`stop_recording` still takes it."""
+        stopped = self.stop()
         with self._record_lock:
             spool = self._spool
         if spool is not None:
             spool.finish()
         if self.spectrogram.append in self.engine.row_listeners:
             self.engine.row_listeners.remove(self.spectrogram.append)
+        return stopped
 
     def __enter__(self) -> "LiveSession":
         self.start()
@@ -289,6 +295,18 @@ class LiveSession:
             self._clipped += int(np.count_nonzero((hi >= INT16_FULL_SCALE) | (lo <= -INT16_FULL_SCALE)))
             self.envelope.append(np.stack((lo, hi), axis=1))
         self._carry = data[whole:].copy()
+
+
+def engine_for_next_session(left: LiveSession | None, engine: Engine) -> Engine:
+    """The engine a session that follows ``left`` (the session closed before it, or None) runs on: ``engine`` itself,
+    reset, unless ``left``'s worker still runs on it (it outlived close()'s timeout: a listener or an engine call
+    that blocks). Then a fresh engine built as ``engine`` was (its loaded model, options and detection settings as
+    tuned; the frontend settings follow the model), and ``engine`` is left to that worker: resetting it under the
+    worker or sharing it would race the worker (an Engine is not thread-safe), and waiting would block the caller."""
+    if left is None or left.engine is not engine or left.wait(0):
+        engine.reset()
+        return engine
+    return Engine(engine.model, engine.detection_settings, engine.options)
 
 
 def save_recording(samples: np.ndarray, path: Path, sample_rate: int) -> None:

@@ -43,6 +43,7 @@ class SessionController(QObject):
         self.model: Any = None  # LoadedModel
         self.engine: Any = None
         self.session: Any = None  # LiveSession
+        self._left: Any = None  # a closed LiveSession whose worker outlived close(): it may still run on its engine
         self.source_choice = SourceChoice()
         self.settings: Any = None  # DetectionSettings in force
         self.tuning: Any = None  # DetectionTuning of the loaded model (what the tuning panel edits)
@@ -203,12 +204,12 @@ class SessionController(QObject):
     # -- session life cycle ------------------------------------------------------------------------
     def _open_session(self, start: bool, report: bool = True, source: Any = None, quiet: bool = False,
                       resume_at: tuple[float, bool] | None = None) -> bool:
-        """Replace the session with a fresh one on the current engine and ``source`` (else the chosen one).
+        """Replace the session with a fresh one on ``source`` (else the chosen one); see ``engine_for_next_session``.
 
         ``quiet`` (with ``report=False``) swallows a failure: used to fall back to the previous file.
         ``resume_at`` (position in s, paused) continues a file where the closed session left it (a model switch).
         """
-        from workbench.core.live_session import LiveSession
+        from workbench.core.live_session import LiveSession, engine_for_next_session
 
         self._close_session()
         try:
@@ -218,7 +219,7 @@ class SessionController(QObject):
                 source.seek(resume_at[0])
                 if resume_at[1]:
                     source.pause()
-            self.engine.reset()
+            self.engine = engine_for_next_session(self._left, self.engine)
             self.session = LiveSession(self.engine, source)
             self._reported_error = None
             self.session_changed.emit(self.session)
@@ -247,8 +248,7 @@ class SessionController(QObject):
         if self.session is not None:
             if self.session.recording:
                 self._interrupted_take = self.session.end_recording()  # its copy on disk stays until it is saved
-            self.session.close()
-            self.session = None
+            self._left, self.session = (None if self.session.close() else self.session), None
             self.session_changed.emit(None)
         self._set_running(False)
 
