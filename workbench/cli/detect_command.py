@@ -209,9 +209,10 @@ def _warn(text: str) -> None:
 
 
 def _warn_never_detects(args: argparse.Namespace, engine: Engine) -> None:
-    """Say why nothing can be detected with these settings (the classes only matter to the firmware's rules:
-    TFLM's may report a ``_``-class)."""
-    reason = never_detects_reason(engine.detection_settings, engine.classes if args.semantics == "mltk" else None)
+    """Say why nothing can be detected with these settings, by the rules chosen (the classes only matter to the
+    firmware's rules: TFLM's may report a ``_``-class; TFLM's also need the window to span two results)."""
+    classes = engine.classes if args.semantics == "mltk" else None
+    reason = never_detects_reason(engine.detection_settings, classes, args.semantics)
     if reason:
         _warn(reason)
 

@@ -31,8 +31,26 @@ def detects_ever(settings: DetectionSettings, detector: type[Detector] = Detecto
 def test_the_count_rule_says_exactly_when_the_detector_can_decide(window_ms, latency_ms, count) -> None:
     settings = BASE.replace(average_window_duration_ms=window_ms, latency_ms=latency_ms, minimum_count=count)
     reason = never_detects_reason(settings, CLASSES)
-    assert (reason is None) == detects_ever(settings) == detects_ever(settings, TflmDetector)
+    assert (reason is None) == detects_ever(settings)
     assert useful_count(window_ms, count, latency_ms) == (count <= results_in_window(window_ms, latency_ms))
+    tflm_reason = never_detects_reason(settings, CLASSES, "tflm")  # the same rules, and TFLM's span rule
+    assert (tflm_reason is None) == detects_ever(settings, TflmDetector)
+    assert tflm_reason == reason or (reason is None and tflm_reason is not None and latency_ms > window_ms)
+
+
+def test_the_tflm_span_sentence_names_the_fixes_and_they_work() -> None:
+    settings = BASE.replace(average_window_duration_ms=100, latency_ms=600, minimum_count=0)
+    reason = never_detects_reason(settings, semantics="tflm")
+    assert reason == ("average_window_duration_ms 100 is shorter than the 600 ms between inferences: TFLM's "
+                      "recognizer decides only when its averaged results span 25 ms (a quarter of the window), and "
+                      "this window never holds two results, so nothing is ever detected; lengthen "
+                      "average_window_duration_ms to 600 ms or shorten latency_ms to 100")
+    assert never_detects_reason(settings) is None and detects_ever(settings)  # MLTK's firmware decides
+    assert not detects_ever(settings, TflmDetector)
+    for fixed in (settings.replace(average_window_duration_ms=600), settings.replace(latency_ms=100)):
+        assert never_detects_reason(fixed, semantics="tflm") is None and detects_ever(fixed, TflmDetector)
+    tiny = settings.replace(average_window_duration_ms=3)  # a quarter of 3 ms is 0 ms: a lone result decides
+    assert never_detects_reason(tiny, semantics="tflm") is None and detects_ever(tiny, TflmDetector)
 
 
 def test_the_count_sentence_names_the_fixes_and_they_work() -> None:

@@ -17,7 +17,9 @@ Rules (MLTK ``cpp/shared/apps/audio_classifier/recognize_commands.cc``, ``audio_
   (``audio_classifier.cc`` ``handle_results``): :attr:`Detector.resets_frontend_after_detection`.
 
 :class:`TflmDetector` offers TensorFlow Lite Micro's ``micro_speech`` ``RecognizeCommands`` instead: the
-same averaging, but "silence" may be reported and a repeated label always waits ``suppression_ms``.
+same queue and integer mean, but no decision until the queued results span a quarter of the window, averaging
+at ``minimum_count`` 0 too, every label ("silence" included) reported, and a repeated label waits
+``suppression_ms`` unless it is silence.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from workbench.core.errors import SettingsError
 MAX_RESULTS = 50  # MAX_RESULT_COUNT of the firmware's results queue
 IGNORED_PREFIX = "_"
 MS_PER_SECOND = 1000
+MLTK_SEMANTICS = "mltk"  # make_detector's names of the two rule sets
+TFLM_SEMANTICS = "tflm"
 _INTEGER_KINDS = "iu"  # numpy dtype kinds the detector takes scores in (signed, unsigned integers)
 
 
@@ -132,13 +136,25 @@ class Detector:
         s = self._settings
         if s.minimum_count == 0:
             return scores.astype(np.int64)
-        if len(self._results) < MAX_RESULTS:
-            self._results.append((time_ms, scores))
-        limit = time_ms - s.average_window_duration_ms
-        while self._results and self._results[0][0] < limit:
-            self._results.popleft()
+        self._queue(scores, time_ms)
         if len(self._results) < s.minimum_count:
             return None
+        return self._queued_mean()
+
+    def _queue(self, scores: np.ndarray, time_ms: int) -> None:
+        """Queue the result, then drop the expired ones: both firmwares' results queue.
+
+        The new result is refused when the queue is already full (``push_back`` before the pruning), and a
+        result is dropped only when strictly older than ``time_ms - average_window_duration_ms``.
+        """
+        if len(self._results) < MAX_RESULTS:
+            self._results.append((time_ms, scores))
+        limit = time_ms - self._settings.average_window_duration_ms
+        while self._results and self._results[0][0] < limit:
+            self._results.popleft()
+
+    def _queued_mean(self) -> np.ndarray:
+        """The integer mean per class of the queued uint8 scores (summed, then divided with truncation)."""
         total = np.sum([r for _, r in self._results], axis=0, dtype=np.int64)
         return total // len(self._results)
 
@@ -171,14 +187,38 @@ class Detector:
 
 
 class TflmDetector(Detector):
-    """TFLM ``micro_speech`` ``RecognizeCommands`` (``recognize_commands.cc`` of TFLM's example).
+    """TFLM ``micro_speech`` ``RecognizeCommands::ProcessLatestResults`` (``recognize_commands.cc``), rule for rule.
 
-    Differences from the firmware: every label, ``_silence_``/``_unknown_`` included, can be a new
-    command (the example's responder decides what to show); after "silence" the suppression time does not
-    apply; the frontend is never reset.
+    For each inference (the statement of TFLM's source each rule follows in brackets):
+
+    * the result is queued and the expired ones dropped as the MLTK firmware does (:meth:`_queue`: the same
+      ``PreviousResultsQueue`` of :data:`MAX_RESULTS`, ``push_back`` then ``time_ < time_limit``);
+    * no decision -- TFLM returns the previous label, score 0, not a new command, and keeps its state --
+      while fewer than ``minimum_count`` results are queued or they span less than a quarter of the window
+      (``how_many_results < minimum_count_ || samples_duration < average_window_duration_ms_ / 4``, with
+      ``samples_duration`` = now - the earliest queued result's time, integer division); ``minimum_count`` 0
+      has no case of its own: the latest result alone is never used, the window is averaged all the same;
+    * the average is the integer mean per class of the uint8 scores (``scores[i] + 128`` summed in int32,
+      then ``/= how_many_results``);
+    * the top class is the first index with the largest average, and only an average above 0 replaces
+      index 0 (``average_scores[i] > current_top_score``, starting from index 0 and score 0);
+    * a new command needs the top average strictly above the threshold and a label other than the
+      previous command's or more than ``suppression_ms`` since the previous command; that time counts as
+      forever before the first command and after a silence command (``previous_top_label_ ==
+      kCategoryLabels[0]``: TFLM's class 0 is "silence", here the class named ``_silence...``);
+    * only a new command sets the previous label and time (initially "silence" at ``INT32_MIN``), so the
+      suppression counts from the last command, not from the last change of the top class.
+
+    An empty queue (a full queue refusing the result, then every queued one expiring) makes no decision
+    where TFLM, at ``minimum_count`` 0, would divide by zero. TFLM has one threshold; a
+    ``detection_threshold_list`` is honoured as by MLTK's firmware. Differences from that firmware: every
+    label, ``_silence_``/``_unknown_`` included, can be a new command (the example's responder decides what
+    to show); the frontend is never reset.
     """
 
     SILENCE_PREFIX = "_silence"
+    INITIAL_LABEL = "_silence_"  # the constructor's previous_top_label_ = "silence"
+    MINIMUM_SPAN_FRACTION = 4  # the queued results must span average_window_duration_ms / 4 for a decision
 
     @property
     def resets_frontend_after_detection(self) -> bool:
@@ -186,16 +226,28 @@ class TflmDetector(Detector):
 
     def reset(self) -> None:
         super().reset()
-        self._previous_label = "_silence_"
-        self._previous_time_ms: int | None = None
+        self._previous_label = self.INITIAL_LABEL
+        self._previous_time_ms: int | None = None  # previous_top_label_time_ = INT32_MIN: no command yet
+
+    def _smoothed(self, scores: np.ndarray, time_ms: int) -> np.ndarray | None:
+        """The window's mean, or None where TFLM bails out (too few results, or too short a span)."""
+        s = self._settings
+        self._queue(scores, time_ms)
+        if not self._results or len(self._results) < s.minimum_count:
+            return None
+        if time_ms - self._results[0][0] < s.average_window_duration_ms // self.MINIMUM_SPAN_FRACTION:
+            return None
+        return self._queued_mean()
 
     def process(self, scores_u8: npt.ArrayLike, time_ms: int) -> Detection | None:
+        """One inference's scores (as :meth:`Detector.process` takes them); the new command, or None."""
         scores = self._checked_scores(scores_u8)
         averaged = self._smoothed(scores, int(time_ms))
-        if averaged is None:
+        if averaged is None:  # bail-out: score 0, not new, previous label and time kept
+            self._averages = np.zeros(len(self.classes), np.uint8)
             return None
         self._averages = averaged.astype(np.uint8)
-        top = int(np.argmax(averaged))
+        top = int(np.argmax(averaged)) if averaged.max() > 0 else 0
         label, score = self.classes[top], int(averaged[top])
         if self._previous_time_ms is None or self._previous_label.startswith(self.SILENCE_PREFIX):
             since_last = None  # "forever": suppression does not apply
@@ -210,8 +262,8 @@ class TflmDetector(Detector):
 
 def make_detector(semantics: str, classes: Sequence[str], settings: DetectionSettings) -> Detector:
     """``"mltk"`` (the EFR32 firmware, default) or ``"tflm"`` (TFLM micro_speech)."""
-    if semantics == "mltk":
+    if semantics == MLTK_SEMANTICS:
         return Detector(classes, settings)
-    if semantics == "tflm":
+    if semantics == TFLM_SEMANTICS:
         return TflmDetector(classes, settings)
     raise SettingsError(f"unknown detection semantics {semantics!r}; use 'mltk' or 'tflm'")

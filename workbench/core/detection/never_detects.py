@@ -15,13 +15,19 @@ inference). Two things make a set of settings useless, both from the firmware's 
 
 ``minimum_count`` 0 averages nothing and always decides. The rule is about the configured interval: a
 board whose inference takes longer than ``latency_ms`` holds fewer results still.
+
+TFLM's ``micro_speech`` recognizer (``semantics="tflm"``, :class:`~.detector.TflmDetector`) has one more:
+it decides only once the queued results span ``average_window_duration_ms // 4``, so a window shorter than
+the interval between inferences (which then holds one result, spanning 0 ms) never decides unless that
+quarter is 0 ms -- at any ``minimum_count``, 0 included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.core.detection.detector import MAX_RESULTS, is_keyword_class
+from workbench.core.detection.detector import (MAX_RESULTS, MLTK_SEMANTICS, TFLM_SEMANTICS, TflmDetector,
+                                                is_keyword_class)
 from workbench.core.detection.settings import INT_PARAMETER_MAX, SCORE_MAX, THRESHOLD_LIST_KEY, DetectionSettings
 from workbench.core.wording import counted
 
@@ -38,13 +44,27 @@ def useful_count(window_ms: int, count: int, latency_ms: int) -> bool:
     return count <= results_in_window(window_ms, latency_ms)
 
 
-def never_detects_reason(settings: DetectionSettings, classes: Sequence[str] | None = None) -> str | None:
+def never_detects_reason(settings: DetectionSettings, classes: Sequence[str] | None = None,
+                         semantics: str = MLTK_SEMANTICS) -> str | None:
     """Why ``settings`` can never detect anything, in one sentence saying what to change (None when they can).
 
     ``classes`` (the model's, when known) limits a per-class threshold list to the keywords: the firmware
-    never reports a ``_``-class, so its entry may be anything.
+    never reports a ``_``-class, so its entry may be anything. ``semantics`` names the detector's rules as
+    :func:`~.detector.make_detector` takes them; ``"tflm"`` adds TFLM's span rule (module docstring).
     """
-    return _count_reason(settings) or _threshold_reason(settings, classes)
+    span_reason = _span_reason(settings) if semantics == TFLM_SEMANTICS else None
+    return _count_reason(settings) or span_reason or _threshold_reason(settings, classes)
+
+
+def _span_reason(settings: DetectionSettings) -> str | None:
+    window, latency = settings.average_window_duration_ms, settings.latency_ms
+    quarter = window // TflmDetector.MINIMUM_SPAN_FRACTION
+    if latency <= window or quarter == 0:
+        return None
+    return (f"average_window_duration_ms {window} is shorter than the {latency} ms between inferences: TFLM's "
+            f"recognizer decides only when its averaged results span {quarter} ms (a quarter of the window), "
+            f"and this window never holds two results, so nothing is ever detected; lengthen "
+            f"average_window_duration_ms to {latency} ms or shorten latency_ms to {window}")
 
 
 def _count_reason(settings: DetectionSettings) -> str | None:
