@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from workbench.calibration.results.speaker_spread import (
-    event_speaker, paired_difference, speaker_counts, spread_of as spread_of_counts,
+    describe_interval, event_speaker, paired_difference, speaker_counts, spread_of as spread_of_counts,
 )
 from workbench.calibration.streams.labels import LabelEvent, StreamLabels
 from workbench.calibration.sweep.fast_detector import DetectionArrays
@@ -90,6 +90,40 @@ def test_streams_without_enough_speakers_get_no_interval() -> None:
     unnamed = StreamLabels(tuple(LabelEvent(e.label, e.start_s, e.end_s, e.word) for e in stream(
         [f"s{i}" for i in range(8)]).events))
     assert spread_of(unnamed, detections([], [])) is None
+
+
+def with_listeners(labels: StreamLabels, listeners: int) -> StreamLabels:
+    """``labels`` and then ``listeners`` more speakers who each say "go" once and no keyword."""
+    t = labels.events[-1].end_s + GAP_S
+    extra = tuple(LabelEvent("_unknown_", t + GAP_S * n, t + GAP_S * n + 0.5, "go", f"go/quiet{n}_nohash_0.wav")
+                  for n in range(listeners))
+    return StreamLabels(labels.events + extra)
+
+
+def test_every_speaker_of_the_stream_is_redrawn_and_the_line_names_both_counts() -> None:
+    """8 speakers say keywords and 5 more only "go": the bootstrap redraws all 13 (a false accept on a quiet
+    speaker's word comes and goes with the draws), so the line says 13 redrawn, 8 of them speaking keywords;
+    before, it said "the stream's 8 speakers redrawn"."""
+    labels = with_listeners(stream([f"s{i}" for i in range(8)]), 5)
+    keywords = [e for e in labels.events if e.label == "yes"]
+    hits = [e.start_s + 0.6 for e in keywords]
+    on_quiet = [e.start_s + 0.2 for e in labels.events if e.clip.startswith("go/quiet0_")]
+    spread = spread_of(labels, detections(hits + on_quiet, [0] * len(hits) + [1]))
+    assert spread is not None and spread.redrawn == 13 and spread.speakers == 8
+    low, high = spread.fa_per_hour
+    assert low == 0.0 and high >= 2.0  # quiet0 left out of some draws, drawn twice in others: it is redrawn
+    document = spread.to_json()
+    assert (document["speakers_redrawn"], document["keyword_speakers"], document["speakers"]) == (13, 8, 8)
+    assert "95 % interval over the stream's 13 speakers redrawn (8 of them speak keywords): FRR 0.0–0.0 %" \
+        in describe_interval(document)
+
+
+def test_a_document_without_the_redrawn_count_names_no_wrong_one() -> None:
+    """A calibration.json written before ``speakers_redrawn`` (opened again in the window) holds only the
+    speakers of keywords, under ``speakers``: the line does not pass them off as the speakers redrawn."""
+    old = {"speakers": 8, "confidence": 0.95, "frr": [0.1, 0.3], "fa_per_hour": [2.0, 6.0]}
+    assert describe_interval(old) == ("95 % interval over the stream's speakers redrawn (8 of them speak keywords): "
+                                      "FRR 10.0–30.0 %, 2.0–6.0 FA/h")
 
 
 def counts_of(labels: StreamLabels, dets: DetectionArrays):  # type: ignore[no-untyped-def]

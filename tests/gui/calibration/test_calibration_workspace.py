@@ -75,7 +75,9 @@ def test_small_calibration_end_to_end(qtbot, workspace, stream, tmp_path) -> Non
     recommended = document["recommended"]
     assert recommended is not None and "Recommended for ≤ 100 FA/h" in view.status.text()
     spread = recommended["speaker_interval"]
-    assert spread is not None and f"over the stream's {spread['speakers']} speakers redrawn" in view.status.text()
+    assert spread is not None and spread["speakers_redrawn"] >= spread["keyword_speakers"] == spread["speakers"]
+    assert (f"over the stream's {spread['speakers_redrawn']} speakers redrawn ({spread['keyword_speakers']} of them "
+            "speak keywords)") in view.status.text()
     assert view.table.table_model.rows[view.table.selected_row()]["frr"] == recommended["frr"]
     star_x, star_y = view.curve.recommended.getData()
     assert (star_x[0], star_y[0]) == (pytest.approx(fa_axis(recommended["fa_per_hour"])),

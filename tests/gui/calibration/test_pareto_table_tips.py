@@ -51,6 +51,17 @@ def test_the_latency_columns_say_from_where_to_where(headers: dict[str, str]) ->
     assert "“yes”" in headers["FRR yes %"] and "background-only" in headers["Background FA/h"]
 
 
+def test_the_fa_columns_say_every_hour_of_the_stream_counts_and_latency_starts_at_the_labelled_end(
+        headers: dict[str, str]) -> None:
+    """FA/h divides by the whole stream's duration, keywords included; "per hour of the labelled stream: its other
+    words, silences and noise between the keywords" read as the hours between the keywords alone."""
+    for header in ("FA/h", "Speech FA/h"):
+        assert "the whole stream, keywords included" in headers[header]
+    assert "between the keywords" not in headers["Speech FA/h"]
+    for header in ("Latency mean ms", "Latency p95 ms"):
+        assert "the keyword's end as labelled" in headers[header]
+
+
 def test_ctrl_c_copies_the_selected_set_as_tab_separated_text(qtbot) -> None:  # type: ignore[no-untyped-def]
     """A parameter set goes into a note or a bug report as a row with its header (its two-line headers on one line),
     as the Profile's rows do: Qt's own copy took the current cell alone ("98.0")."""

@@ -298,9 +298,15 @@ def _audio_line(result: CalibrationResult) -> str:
             "background audio")
 
 
+def _figures_line(result: CalibrationResult) -> str:
+    """The hours FA/h divides by and where latency starts (:mod:`workbench.calibration.sweep.matching`), said once."""
+    audio = "stream (all of it, keywords included)" + (" and background audio" if result.backgrounds else "")
+    return f"FA/h: false accepts per hour of {audio}; latency from each keyword's end"
+
+
 def render_text(result: CalibrationResult) -> str:
     table, req = result.table, result.request
-    lines = [_audio_line(result), f"{_sets_tried(result)}, tolerance {req.tolerance_s:g} s", ""]
+    lines = [_audio_line(result), f"{_sets_tried(result)}, tolerance {req.tolerance_s:g} s", _figures_line(result), ""]
     if result.model_metrics is not None:
         own_set = ParameterSet.from_settings(result.model_settings)
         lines += [f"{_own_name(result)}: " + _describe_set(own_set, table.classes),

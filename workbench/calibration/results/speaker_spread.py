@@ -10,8 +10,10 @@ before calling one model or parameter set better than another.
 A speaker is the Speech Commands speaker id of an event's clip (``<speaker>_nohash_<n>.wav``: the part of the
 file name before ``_nohash_``), which ``kws stream make`` writes for every word. A false accept belongs to the
 speaker of the word it falls on (the attribution of :mod:`false_accept_words`); false accepts between words,
-on events without a speaker, and on background recordings stay as they are in every draw. A stream with fewer
-than ``MIN_SPEAKERS`` speakers of keywords gets no interval.
+on events without a speaker, and on background recordings stay as they are in every draw. Every speaker of the
+stream is redrawn -- those of other words too, as they carry false accepts -- so a stream of 34 speakers, 13 of whom
+say a keyword, redraws 34; the interval's line names both counts. A stream with fewer than ``MIN_SPEAKERS``
+speakers of keywords gets no interval.
 
 Two models on one stream are compared with the SAME speakers drawn for both (:func:`paired_difference`): the
 speakers both find hard cancel out, so the interval of the difference is much narrower than the two models'
@@ -45,17 +47,26 @@ class SpeakerSpread:
     speakers: int  # speakers with at least one keyword
     frr: tuple[float, float]
     fa_per_hour: tuple[float, float]
+    redrawn: int  # every speaker of the stream: how many are drawn (with replacement) in each draw
 
     def to_json(self) -> dict[str, Any]:
-        return {"speakers": self.speakers, "confidence": CONFIDENCE, "frr": list(self.frr),
-                "fa_per_hour": list(self.fa_per_hour)}
+        """The interval's document; ``speakers`` is the old name of ``keyword_speakers``, kept for readers of
+        earlier documents (it never counted the speakers redrawn, ``speakers_redrawn`` does)."""
+        return {"speakers_redrawn": self.redrawn, "keyword_speakers": self.speakers, "speakers": self.speakers,
+                "confidence": CONFIDENCE, "frr": list(self.frr), "fa_per_hour": list(self.fa_per_hour)}
 
 
 def describe_interval(spread: dict[str, Any]) -> str:
-    """One line for a report or a status bar, from :meth:`SpeakerSpread.to_json`'s document."""
+    """One line for a report or a status bar, from :meth:`SpeakerSpread.to_json`'s document: how many speakers
+    each draw takes and how many of them say keywords. A document written before ``speakers_redrawn`` holds
+    only the second count, so its line names no number of speakers redrawn rather than a wrong one."""
     (frr_low, frr_high), (fa_low, fa_high) = spread["frr"], spread["fa_per_hour"]
-    return (f"{spread['confidence'] * PERCENT:.0f} % interval over the stream's {spread['speakers']} speakers "
-            f"redrawn: FRR {frr_low * PERCENT:.1f}–{frr_high * PERCENT:.1f} %, {fa_low:.1f}–{fa_high:.1f} FA/h")
+    redrawn = spread.get("speakers_redrawn")
+    speakers = "speakers" if redrawn is None else f"{redrawn} speakers"
+    keyword_speakers = spread.get("keyword_speakers", spread["speakers"])
+    return (f"{spread['confidence'] * PERCENT:.0f} % interval over the stream's {speakers} redrawn "
+            f"({keyword_speakers} of them speak keywords): FRR {frr_low * PERCENT:.1f}–{frr_high * PERCENT:.1f} %, "
+            f"{fa_low:.1f}–{fa_high:.1f} FA/h")
 
 
 def event_speaker(event: LabelEvent) -> str | None:
@@ -70,7 +81,7 @@ class SpeakerCounts:
     order of first appearance in the labels, so two models calibrated on one stream share the indices)."""
 
     speakers: int  # speakers with at least one keyword
-    keywords: np.ndarray  # per speaker
+    keywords: np.ndarray  # per speaker (every speaker of the stream: its size is how many a draw takes)
     misses: np.ndarray
     false_accepts: np.ndarray
     fixed_keywords: float  # on events without a speaker: the same in every draw
@@ -126,11 +137,12 @@ def speaker_counts(detections: DetectionArrays, labels: StreamLabels, events: Ke
 
 
 def spread_of(counts: SpeakerCounts | None, draws: int = DRAWS, seed: int = SEED) -> SpeakerSpread | None:
-    """The 95 % intervals of FRR and FA/h over redrawn speakers."""
+    """The 95 % intervals of FRR and FA/h over every speaker of the stream redrawn."""
     if counts is None:
         return None
     frr, fa = counts.drawn(draw_weights(counts.keywords.size, draws, seed))
-    return SpeakerSpread(speakers=counts.speakers, frr=interval(frr), fa_per_hour=interval(fa))
+    return SpeakerSpread(speakers=counts.speakers, frr=interval(frr), fa_per_hour=interval(fa),
+                         redrawn=counts.keywords.size)
 
 
 def paired_difference(first: SpeakerCounts | None, second: SpeakerCounts | None, draws: int = DRAWS,
@@ -142,4 +154,5 @@ def paired_difference(first: SpeakerCounts | None, second: SpeakerCounts | None,
         return None  # not the same stream's speakers and keywords
     weights = draw_weights(first.keywords.size, draws, seed)
     (frr_a, fa_a), (frr_b, fa_b) = first.drawn(weights), second.drawn(weights)
-    return SpeakerSpread(speakers=first.speakers, frr=interval(frr_b - frr_a), fa_per_hour=interval(fa_b - fa_a))
+    return SpeakerSpread(speakers=first.speakers, frr=interval(frr_b - frr_a), fa_per_hour=interval(fa_b - fa_a),
+                         redrawn=first.keywords.size)

@@ -48,10 +48,12 @@ def parameter_tip(key: str, extra: str = "") -> str:
     return f"{spec.label}{unit}: the Tuning panel's \u201c{spec.label}\u201d, metadata key {key}{extra}"
 
 
-LATENCY = "the delay from the end of a detected keyword to its detection (negative: detected before the word ended)"
+LATENCY = ("the delay from the end of a detected keyword to its detection (the keyword's end as labelled; "
+           "negative: detected before the word ended)")
+WHOLE_STREAM = "the whole stream, keywords included (not only the time between them)"  # the hours FA/h divides by
 COLUMNS: tuple[tuple[str, Cell, str], ...] = (
     ("FA/h", lambda i, c: _number(i["fa_per_hour"]),
-     "False accepts per hour over all the audio: the stream and the background-only recordings"),
+     f"False accepts per hour of all the audio: {WHOLE_STREAM}, and any background-only recordings"),
     ("FRR %", lambda i, c: _number(i["frr"], PERCENT), "False reject rate: the share of the stream's keywords missed"),
     ("Threshold", _threshold, parameter_tip(GLOBAL_THRESHOLD_FIELD, f"; per keyword ({THRESHOLD_LIST_FIELD}) "
                                                                     "shown as keyword>threshold")),
@@ -59,7 +61,7 @@ COLUMNS: tuple[tuple[str, Cell, str], ...] = (
     ("Suppression ms", lambda i, c: str(i["suppression_ms"]), parameter_tip("suppression_ms")),
     ("Count", lambda i, c: str(i["minimum_count"]), parameter_tip("minimum_count")),
     ("Speech FA/h", lambda i, c: _number(i.get("fa_per_hour_speech")),
-     "False accepts per hour of the labelled stream: its other words, silences and noise between the keywords"),
+     f"False accepts in the labelled stream per hour of {WHOLE_STREAM}"),
     ("Background FA/h", lambda i, c: _number(i.get("fa_per_hour_background")),
      "False accepts per hour of the background-only recordings"),
     ("Latency mean ms", lambda i, c: _number(i.get("latency_mean_s"), MS_PER_S, 0), f"Mean of {LATENCY}, in ms"),
