@@ -2,7 +2,8 @@
 
 Why a table beside the curve: the curve shows the trade-off, the table shows the exact parameters and
 figures (FA/h, FRR overall and per keyword, speech and background FA/h, latency) to compare a few
-candidates; the recommended row is bold. A row is "activated" by a double-click, Enter, or the workspace's "Use selected set".
+candidates; the recommended row is bold. A row is "activated" by a double-click, Enter, or the workspace's
+"Use selected set".
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ class ParetoTableModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
 
-    def set_rows(self, rows: list[dict[str, Any]], classes: tuple[str, ...], recommended: dict[str, Any] | None) -> None:
+    def set_rows(self, rows: list[dict[str, Any]], classes: tuple[str, ...],
+                 recommended: dict[str, Any] | None) -> None:
         self.beginResetModel()
         self.rows, self.classes, self.recommended = list(rows), tuple(classes), recommended
         self.columns = [*COLUMNS[:2], *keyword_columns(self.classes), *COLUMNS[2:]]
@@ -118,7 +120,8 @@ class ParetoTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:  # two lines ("Suppression" over "ms"): 12 columns fit 1280 px
