@@ -4,8 +4,8 @@ into model…" stay below them (at 1280x720 they were a sliver at the bottom of 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea
 
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.detection.tuning import DetectionTuning
@@ -14,6 +14,7 @@ from workbench.gui.stream.tuning_panel import TuningPanel
 
 DOCK_WIDTH = 380  # the Live workspace's right column
 SHORT, TALL = 300, 900  # shorter than the panel's controls; room for all of them
+NARROW, TALLER = 307, 1400  # the right column at 16 pt in a 1280x720 window (its rows wrap); room for all of them
 SMALL_WINDOW = (1280, 720)
 
 
@@ -61,8 +62,23 @@ def test_in_a_tall_dock_nothing_scrolls_and_the_buttons_follow_the_controls(qtbo
     area = panel.controls_area
     assert area.verticalScrollBar().maximum() == 0 and dock.verticalScrollBar().maximum() == 0
     assert area.height() == area.widget().sizeHint().height()  # as tall as its controls, not taller
-    gap = panel.reset_button.geometry().top() - area.geometry().bottom()
+    gap = panel.reset_button.mapTo(panel, QPoint(0, 0)).y() - area.geometry().bottom()  # (in their row's box)
     assert 0 < gap <= panel.layout().spacing() + 1  # right below them, not at the bottom of the dock
+    assert fully_visible(panel.reset_button) and fully_visible(panel.save_button)
+
+
+def test_at_a_large_font_the_wrapped_rows_show_whole_in_a_tall_dock(qtbot, large_font, docked_panel) -> None:
+    dock, panel = docked_panel
+    dock.resize(NARROW, TALLER)
+    qtbot.waitUntil(lambda: panel.height() > TALL, timeout=2000)
+    qtbot.wait(50)
+    area = panel.controls_area
+    row = panel.rows["detection_threshold"]
+    caption = next(label for label in panel.findChildren(QLabel) if label.buddy() is row.spin)
+    assert row.slider.mapTo(panel, QPoint(0, 0)).y() >= caption.mapTo(panel, QPoint(0, caption.height())).y()
+    assert dock.horizontalScrollBar().maximum() == 0
+    # the area asked for the wrapped rows' height, not for their size hint's (one line a row): it scrolled 330 px
+    assert area.verticalScrollBar().maximum() == 0 and dock.verticalScrollBar().maximum() == 0
     assert fully_visible(panel.reset_button) and fully_visible(panel.save_button)
 
 

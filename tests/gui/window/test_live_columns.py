@@ -1,6 +1,7 @@
 """In a 1280x720 window, at the default font and at 16 pt, the Live workspace's docks give way to the plots: these keep
 at least MIN_CENTRE_SHARE of the window's width, the Source panel's buttons fit its dock whole (it scrolled sideways
-with "Refre" and "Folde" cut at 16 pt) and the Detections dock's controls wrap without covering its table."""
+with "Refre" and "Folde" cut at 16 pt), the Detections dock's controls wrap without covering its table, the Tuning
+dock's rows and buttons wrap instead of scrolling sideways, and the recordings folder shows its name."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
-from workbench.gui.window.window_areas import MIN_CENTRE_SHARE, SOURCE
+from tests.gui.spoken import spoken_description
+from workbench.gui import theme
+from workbench.gui.stream.tuning_panel import SLIDER_MIN_LINES
+from workbench.gui.window.window_areas import MIN_CENTRE_SHARE, SOURCE, TUNING
 
 SMALL_SCREEN = (1280, 720)
 SLACK_PX = 2  # rounding of the shares between the docks and their separators
@@ -51,3 +55,24 @@ def test_the_source_panels_buttons_fit_its_dock(small_window) -> None:
     for button in buttons:
         assert viewport.rect().contains(_place(button, viewport)), button.text()
         assert button.width() >= button.sizeHint().width(), button.text()
+
+
+def test_the_tuning_dock_never_scrolls_sideways(small_window) -> None:
+    area, panel = small_window.docks[TUNING].widget(), small_window.tuning_panel
+    viewport = area.viewport()
+    assert area.horizontalScrollBar().maximum() == 0  # 16 pt: 171 px to scroll, "Save into model…" off screen
+    for button in (panel.reset_button, panel.save_button):  # on two rows where the dock is narrow
+        assert viewport.rect().contains(_place(button, viewport)), button.text()
+        assert button.width() >= button.sizeHint().width(), button.text()
+    usable = SLIDER_MIN_LINES * theme.line_px(small_window.font())
+    for row in list(panel.rows.values()) + [row for _check, row in panel.class_rows]:  # under their labels at 16 pt
+        assert row.slider.width() >= usable, row.spec.label
+        assert _place(row.spin, viewport).right() <= viewport.rect().right(), row.spec.label
+
+
+def test_the_recordings_folder_shows_its_name(small_window) -> None:
+    recording = small_window.source_panel.recording
+    label, folder = recording.folder_label, recording.folder()
+    assert label.text().endswith(folder.name)  # 16 pt: "recor"
+    assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+    assert label.toolTip() == str(folder) == spoken_description(label)

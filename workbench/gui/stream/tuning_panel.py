@@ -21,8 +21,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-    QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
+    QAbstractSpinBox, QCheckBox, QGroupBox, QLabel, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from workbench.core.detection.detector import is_keyword_class
@@ -33,14 +32,21 @@ from workbench.core.detection.tuning import (
 )
 from workbench.core.errors import SettingsError
 from workbench.core.model.model_params import stored_float
+from workbench.gui import theme
 from workbench.gui.stream.tuning_box_width import readable_width
+from workbench.gui.widgets.button_rows import ButtonRows
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.message_label import MessageLabel
 from workbench.gui.widgets.vertical_scroll_area import VerticalScrollArea
+from workbench.gui.widgets.wrapping_form import one_line, wrapping_form
 
 USE_GLOBAL_TEXT = "use global"
 NOT_REPORTED_HELP = ("The firmware never reports a class whose name starts with “_”, so its threshold has no "
                      "effect; it is kept in detection_threshold_list as the model holds it.")
+# a slider is never narrower than this many lines of text: where its label leaves it less, the row wraps (the
+# slider and its box under the label) rather than squeezing the slider to a knob or the dock scrolling sideways
+SLIDER_MIN_LINES = 3
+PANEL_MARGIN_PX = 4  # as the Detections panel above it: the style's 11 px cost the controls room in a narrow dock
 
 
 class ParameterRow:
@@ -58,6 +64,7 @@ class ParameterRow:
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(self._to_slider(spec.minimum), self._to_slider(spec.slider_maximum))
         self.slider.setSingleStep(1)
+        self.slider.setMinimumWidth(SLIDER_MIN_LINES * theme.line_px(self.slider.font()))
         self.spin: QSpinBox | DecimalSpinBox
         if spec.decimals > 0:
             self.spin = DecimalSpinBox()
@@ -154,26 +161,23 @@ class TuningPanel(QWidget):
         self.rows: dict[str, ParameterRow] = {}
         self.class_rows: list[tuple[QCheckBox, ParameterRow]] = []
 
+        # rows wrap where the dock is narrow (a large font): the slider and its box go under their label
         params_box = QGroupBox("Detection")
-        grid = QGridLayout(params_box)
-        for line, spec in enumerate(PARAMETER_SPECS):
+        form = wrapping_form(params_box)
+        for spec in PARAMETER_SPECS:
             row = ParameterRow(spec, lambda value, name=spec.name: self._edit(name, value))
             label = QLabel(spec.label)
             label.setToolTip(spec.help)
             label.setBuddy(row.spin)
-            grid.addWidget(label, line, 0)
-            grid.addWidget(row.slider, line, 1)
-            grid.addWidget(row.spin, line, 2)
+            form.addRow(label, one_line(row.slider, row.spin, stretch=row.slider))
             self.rows[spec.name] = row
-        grid.setColumnStretch(1, 1)
         widest = max(row.spin.maximumWidth() for row in self.rows.values())
         for row in self.rows.values():  # one column of boxes of one width, as before they were capped
             row.spin.setMinimumWidth(widest)
 
         self.class_box = QGroupBox("Per-class thresholds")
         self.class_box.setToolTip(CLASS_THRESHOLD_HELP)
-        self._class_grid = QGridLayout(self.class_box)
-        self._class_grid.setColumnStretch(2, 1)
+        self._class_form = wrapping_form(self.class_box)
 
         self.hint_label = QLabel()
         self.hint_label.setWordWrap(True)
@@ -192,9 +196,7 @@ class TuningPanel(QWidget):
         self.save_button.setToolTip("Write a copy of the .tflite with these parameters in its "
                                     "SL_PARAMSv1 metadata, so the board firmware uses them.")
         self.save_button.clicked.connect(self.save_requested.emit)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.reset_button)
-        buttons.addWidget(self.save_button)
+        buttons = ButtonRows((self.reset_button, self.save_button))  # one under the other in a narrow dock
 
         # the controls scroll, the buttons stay below them in view (in a short dock they were a sliver to scroll to)
         controls = QWidget()
@@ -205,10 +207,11 @@ class TuningPanel(QWidget):
         controls_layout.addWidget(self.class_box)
         self.controls_area = VerticalScrollArea(controls, "Detection parameters")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(PANEL_MARGIN_PX, PANEL_MARGIN_PX, PANEL_MARGIN_PX, PANEL_MARGIN_PX)
         layout.addWidget(self.notice_label)
         layout.addWidget(self.controls_area)
         layout.addWidget(self.error_label)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         layout.addStretch(1)
         self.destroyed.connect(self._make_unbinder())
         self.set_tuning(tuning)
@@ -332,14 +335,14 @@ class TuningPanel(QWidget):
 
     # -- per-class rows ---------------------------------------------------------------------------
     def _build_class_rows(self, classes: tuple[str, ...], tuning: DetectionTuning | None) -> None:
-        for check, row in self.class_rows:
-            for widget in (check, row.slider, row.spin):
-                widget.deleteLater()
-        while self._class_grid.count():
-            item = self._class_grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        while self._class_form.rowCount():
+            taken = self._class_form.takeRow(0)
+            for item in (taken.labelItem, taken.fieldItem):
+                if item is not None and item.widget() is not None:  # a row's parts, with their widgets
+                    item.widget().hide()
+                    item.widget().deleteLater()
         self.class_rows = []
+        labels: list[QLabel] = []
         count = tuning.class_count if tuning is not None else 0
         names = list(classes) + [f"class {i}" for i in range(len(classes), count)]
         for index, name in enumerate(names):
@@ -357,11 +360,14 @@ class TuningPanel(QWidget):
                 for widget in (label, check):
                     widget.setEnabled(False)
                     widget.setToolTip(NOT_REPORTED_HELP)
-            self._class_grid.addWidget(label, index, 0)
-            self._class_grid.addWidget(check, index, 1)
-            self._class_grid.addWidget(row.slider, index, 2)
-            self._class_grid.addWidget(row.spin, index, 3)
+            # the check box goes with the name: beside the slider it left the slider no room at a large font
+            self._class_form.addRow(one_line(label, check, stretch=label),
+                                    one_line(row.slider, row.spin, stretch=row.slider))
             self.class_rows.append((check, row))
+            labels.append(label)
+        widest = max((label.sizeHint().width() for label in labels), default=0)
+        for label in labels:  # the check boxes in a column
+            label.setMinimumWidth(widest)
         self.class_box.setVisible(bool(names) and not self.notice)
         self._chain_tab_order()
 

@@ -5,11 +5,14 @@ buttons at its end ("Reset to model values", "Save into model…") showed as a s
 be scrolled to. Scrolling only the controls keeps the buttons below the area in view. A plain QScrollArea would not
 do: it asks for at most 24 lines of height (so it scrolled in a dock with room to spare) and for no width of its
 contents (so its contents were cut off at the right instead of the panel growing, or its dock scrolling, sideways).
+Contents whose rows wrap where they are narrow (a form at a large font) ask for the height they take at the width they
+have: their size hint, the height of unwrapped rows, left them scrolling in a dock with room to spare.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSizePolicy, QWidget
 
 
@@ -39,14 +42,20 @@ class VerticalScrollArea(QScrollArea):
             self.ensureWidgetVisible(new)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        """The contents' layout changed (rows added, a part shown or hidden, another font): so does the size this
-        area asks for, which Qt does not pass on from a scroll area's contents to its own layout."""
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+        """The contents' layout changed (rows added, a part shown or hidden, another font), or their width (their
+        rows wrap otherwise): so does the size this area asks for, which Qt does not pass on from a scroll area's
+        contents to its own layout."""
+        if watched is self.widget() and (event.type() == QEvent.Type.LayoutRequest or (
+                isinstance(event, QResizeEvent) and event.size().width() != event.oldSize().width())):
             self.updateGeometry()
         return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        return self._around(self.widget().sizeHint())
+        contents = self.widget()
+        hint = contents.sizeHint()
+        if contents.hasHeightForWidth():  # as tall as the rows wrap to at the contents' width
+            hint.setHeight(max(hint.height(), contents.heightForWidth(contents.width())))
+        return self._around(hint)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         """The contents' minimum width (they never scroll sideways); the height a scroll area needs at least."""

@@ -10,6 +10,10 @@ The Live columns are as wide as a number of text lines, so they grow with the fo
 leaves the live plots :data:`MIN_CENTRE_SHARE` of the window: at 16 pt in a 1280x720 window fixed widths and the
 docks' minimums left the plots some 70 px. The Source column is never narrower than its panel (which scrolls up and
 down, never sideways: its buttons were cut at the dock's edge); the right column gives way, its Tuning panel scrolls.
+
+An arrangement restored from the settings keeps the widths it was saved with, perhaps at a smaller font: a column
+narrower than its panels now need widens to that width (:func:`widen_narrow_docks`), as far as the columns stay
+within the same share of the window; a column the user made wider keeps its width.
 """
 
 from __future__ import annotations
@@ -110,9 +114,8 @@ def arrange_default(window: QMainWindow, docks: dict[str, QDockWidget], live: bo
 
 def size_live_docks(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
     """The Live workspace's column widths and the right column's split."""
-    separators = 2 * window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent, None, window)
-    room = round(window.width() * (1 - MIN_CENTRE_SHARE)) - _side_bars_width(window) - separators
-    widths = live_dock_widths(theme.line_px(window.font()), room, docks[SOURCE].minimumSizeHint().width())
+    source_minimum = docks[SOURCE].minimumSizeHint().width()
+    widths = live_dock_widths(theme.line_px(window.font()), _docks_room(window), source_minimum)
     window.resizeDocks([docks[SOURCE], docks[DETECTIONS]], widths, Qt.Orientation.Horizontal)
     window.resizeDocks([docks[DETECTIONS], docks[TUNING]], list(RIGHT_DOCK_HEIGHTS), Qt.Orientation.Vertical)
 
@@ -125,6 +128,49 @@ def live_dock_widths(line_px: int, room: int, source_minimum: int) -> list[int]:
         return wanted
     source = max(source_minimum, room * wanted[0] // sum(wanted))
     return [source, max(room - source, 0)]
+
+
+def widen_narrow_docks(window: QMainWindow) -> None:
+    """Once the restored arrangement is laid out: widen each side column narrower than its panels need to that width.
+
+    The columns grow together by at most what leaves the plots :data:`MIN_CENTRE_SHARE` of the window (each by the
+    same share of what it lacks); none is ever made narrower."""
+    QTimer.singleShot(0, window, lambda: _widen_columns(window))  # the timer dies with the window
+
+
+def _widen_columns(window: QMainWindow) -> None:
+    columns: dict[Qt.DockWidgetArea, list[QDockWidget]] = {LEFT: [], RIGHT: []}
+    for dock in window.findChildren(QDockWidget):
+        area = window.dockWidgetArea(dock)
+        if area in columns and dock.isVisible() and not dock.isFloating():
+            columns[area].append(dock)
+    widths = {area: max((dock.width() for dock in docks), default=0) for area, docks in columns.items()}
+    lacking = {area: max([needed_width(dock) - widths[area] for dock in docks] + [0])
+               for area, docks in columns.items()}
+    spare = _docks_room(window) - sum(widths.values())
+    if spare <= 0 or not any(lacking.values()):
+        return
+    share = min(1.0, spare / sum(lacking.values()))
+    growing = [area for area in columns if lacking[area] > 0]
+    window.resizeDocks([columns[area][0] for area in growing],
+                       [widths[area] + int(lacking[area] * share) for area in growing], Qt.Orientation.Horizontal)
+
+
+def needed_width(dock: QDockWidget) -> int:
+    """The width ``dock`` needs to show its panel without scrolling sideways: the minimum width of the panel (of a
+    scroll area's contents, where the dock scrolls) and what the dock puts around it."""
+    widget = dock.widget()
+    contents = widget.widget() if isinstance(widget, QScrollArea) else None
+    if contents is None:
+        return dock.width() - widget.width() + widget.minimumSizeHint().width()
+    minimum = contents.minimumSizeHint().expandedTo(contents.minimumSize()).width()
+    return dock.width() - widget.viewport().width() + minimum
+
+
+def _docks_room(window: QMainWindow) -> int:
+    """The width the side columns may take together: what leaves the plots :data:`MIN_CENTRE_SHARE` of the window."""
+    separators = 2 * window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent, None, window)
+    return round(window.width() * (1 - MIN_CENTRE_SHARE)) - _side_bars_width(window) - separators
 
 
 def _side_bars_width(window: QMainWindow) -> int:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QByteArray, QSettings, QSize
 from PySide6.QtWidgets import QMainWindow
 
+from workbench.gui.window.window_areas import widen_narrow_docks
+
 LAYOUT_KEY = "layout/{key}"
 LAYOUT_VERSION = 2  # bump when the set of docks changes: older layouts are then ignored
 
@@ -58,12 +60,16 @@ class WorkspaceLayouts:
             self._known[key] = state
 
     def restore(self, key: str) -> None:
-        """Arrange the docks as ``key`` had them, else as its default."""
+        """Arrange the docks as ``key`` had them (a column narrower than its panels need at the current font
+        widened), else as its default."""
         state = self._states.get(key)
-        if state is None or not self._window.restoreState(state, LAYOUT_VERSION):
+        restored = state is not None and self._window.restoreState(state, LAYOUT_VERSION)
+        if not restored:
             self._states.pop(key, None)
             self._defaults[key]()
         self._keep_size()
+        if restored:
+            widen_narrow_docks(self._window)
 
     def _keep_size(self) -> None:
         """The size the window had before the switch, once its layout has the new docks' minimum size."""
