@@ -19,6 +19,7 @@ from workbench.core.audio.audio_file import load_audio
 from workbench.core.audio.file_source import FileSource
 from workbench.core.audio.recording_spool import (RECOVERED_PREFIX, RecordingSpool, recover_spools,
                                                   spool_name)
+from workbench.core.audio.recordings_folder import RecordingsFolder
 from workbench.core.engine import Engine
 from workbench.core.live_session import LiveSession
 from workbench.core.model.model_file import load_model
@@ -64,6 +65,11 @@ def model():
     return load_model(default_model_path())
 
 
+def default(folder: Path) -> RecordingsFolder:
+    """``folder`` as the workbench's own recordings folder (made when missing): what start-up recovers into."""
+    return RecordingsFolder.workbench_default(folder)
+
+
 def spools(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.pcm"))
 
@@ -88,7 +94,7 @@ def test_a_recording_killed_with_its_process_is_recovered_up_to_the_last_flush(t
         assert line.strip().isdigit(), child.stderr.read() if child.poll() is not None else line
         recorded = int(line)
         # while the workbench lives its spool is its own: nothing is recovered, nothing removed
-        alive = recover_spools(spool_folder, recordings)
+        alive = recover_spools(spool_folder, default(recordings))
         assert alive.recovered == [] and alive.left == [] and alive.sentence() is None
         assert len(spools(spool_folder)) == 1 and not recordings.exists()
     finally:
@@ -98,7 +104,7 @@ def test_a_recording_killed_with_its_process_is_recovered_up_to_the_last_flush(t
         child.stderr.close()
     assert child.returncode == -9
 
-    recovery = recover_spools(spool_folder, recordings)
+    recovery = recover_spools(spool_folder, default(recordings))
     assert recovery.left == [] and len(recovery.recovered) == 1
     found = recovery.recovered[0]
     assert found.path.parent == recordings and found.path.name.startswith(RECOVERED_PREFIX)
@@ -112,7 +118,7 @@ def test_a_recording_killed_with_its_process_is_recovered_up_to_the_last_flush(t
     assert found.seconds == samples.size / RATE
     assert str(found.path) in recovery.sentence()
     assert spools(spool_folder) == []
-    assert recover_spools(spool_folder, recordings).recovered == []  # recovered once
+    assert recover_spools(spool_folder, default(recordings)).recovered == []  # recovered once
 
 
 def test_a_recording_that_ends_normally_leaves_no_spool(model, tmp_path: Path) -> None:
@@ -142,7 +148,7 @@ def test_an_ended_recording_keeps_its_copy_on_disk_until_it_is_released(model, t
     np.testing.assert_array_equal(ended.samples, clip)
     assert not session.recording and ended.spool is not None and spools(folder) == [ended.spool.path]
     np.testing.assert_array_equal(np.frombuffer(ended.spool.path.read_bytes(), "<i2"), clip)  # all of it, flushed
-    assert recover_spools(folder, recordings).recovered == []  # this process still holds it
+    assert recover_spools(folder, default(recordings)).recovered == []  # this process still holds it
     ended.release()
     assert spools(folder) == []
     session.close()
@@ -178,10 +184,10 @@ def test_a_spool_this_process_holds_is_left_alone_until_it_is_dropped(tmp_path: 
     spool = RecordingSpool.create(folder, RATE)
     spool.append(np.arange(RATE, dtype=np.int16))
     spool.finish()
-    assert recover_spools(folder, recordings).recovered == [] and spools(folder) == [spool.path]
+    assert recover_spools(folder, default(recordings)).recovered == [] and spools(folder) == [spool.path]
     del spool  # an owner dropped without ending its recording: the lock goes with it, the samples stay
     gc.collect()
-    recovery = recover_spools(folder, recordings)
+    recovery = recover_spools(folder, default(recordings))
     assert len(recovery.recovered) == 1 and spools(folder) == []
     np.testing.assert_array_equal(sf.read(recovery.recovered[0].path, dtype="int16")[0], np.arange(RATE))
 
@@ -195,7 +201,7 @@ def test_recovered_recordings_never_overwrite_and_empty_spools_just_go(tmp_path:
     odd = left_behind(folder, np.full(10, 3, np.int16))
     with odd.open("ab") as handle:
         handle.write(b"\x01")  # killed in the middle of a sample
-    recovery = recover_spools(folder, recordings)
+    recovery = recover_spools(folder, default(recordings))
     assert recovery.left == [] and spools(folder) == [] and not empty.exists()
     found = []
     for recovered in recovery.recovered:
@@ -213,15 +219,33 @@ def test_a_spool_that_cannot_be_saved_stays_for_the_next_start(tmp_path: Path) -
     spool = left_behind(folder, np.full(800, 4, np.int16))
     blocker = tmp_path / "a-file"
     blocker.write_text("a file where the recordings folder should be")
-    recovery = recover_spools(folder, blocker / "recordings")
+    recovery = recover_spools(folder, default(blocker / "recordings"))
     assert recovery.recovered == [] and recovery.left == [spool] and spool.exists()
     sentence = recovery.sentence()
     assert sentence is not None and sentence.startswith("1 recording left behind by a workbench")
     assert str(blocker / "recordings") in sentence and str(folder) in sentence
-    assert len(recover_spools(folder, tmp_path / "recordings").recovered) == 1 and not spool.exists()
+    assert len(recover_spools(folder, default(tmp_path / "recordings")).recovered) == 1 and not spool.exists()
 
 
 def test_names_say_the_rate_start_and_process(tmp_path: Path) -> None:
     started = time.mktime((2025, 1, 2, 13, 45, 1, 0, 0, -1))
     name = spool_name(RATE, started)
     assert name.startswith(f"recording-20250102-134501-16000hz-{os.getpid()}-") and name.endswith(".pcm")
+
+
+def test_spools_stay_while_the_chosen_recordings_folder_is_gone_and_go_there_once_it_is_back(tmp_path: Path) -> None:
+    """An unmounted drive: the recording is neither made a WAV at the old path (inside the empty mount point) nor
+    lost; the sentence says the folder is missing and where the recording waits."""
+    folder, mount_point = tmp_path / "spool", tmp_path / "media" / "usb"
+    mount_point.mkdir(parents=True)
+    spool = left_behind(folder, np.full(800, 5, np.int16))
+    chosen = RecordingsFolder.user_chosen(mount_point / "takes")
+    recovery = recover_spools(folder, chosen)
+    assert recovery.recovered == [] and recovery.left == [spool] and spool.exists()
+    assert list(mount_point.iterdir()) == []
+    assert recovery.sentence() == (f"1 recording left behind by a workbench that stopped unexpectedly could not be "
+                                   f"saved into {chosen.path} (it is missing: moved, or its drive is not mounted): "
+                                   f"they stay in {folder} for the next start.")
+    chosen.path.mkdir()  # the drive is mounted again
+    again = recover_spools(folder, chosen)
+    assert [found.path.parent for found in again.recovered] == [chosen.path] and not spool.exists()

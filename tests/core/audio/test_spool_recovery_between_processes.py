@@ -28,6 +28,7 @@ RATE = 16000
 RECOVERING = """
 from pathlib import Path
 from workbench.core.audio import recording_spool
+from workbench.core.audio.recordings_folder import RecordingsFolder
 
 saved = recording_spool.save_wav
 
@@ -37,7 +38,7 @@ def pause_then_save(*args):
 
 if sys.argv[3:] == ["pause"]:
     recording_spool.save_wav = pause_then_save
-recording_spool.recover_spools(Path(sys.argv[1]), Path(sys.argv[2]))
+recording_spool.recover_spools(Path(sys.argv[1]), RecordingsFolder.workbench_default(Path(sys.argv[2])))
 """
 
 

@@ -46,6 +46,7 @@ def test_a_guided_session_keeps_good_takes_and_asks_again_for_bad_ones(qtbot, co
     view.words_edit.setText("yes")
     view.takes_spin.setValue(2)
     view.speaker_edit.setText("ada")
+    (tmp_path / "dataset").mkdir()  # chosen in a folder dialog: it exists
     view._ask_folder = lambda: str(tmp_path / "dataset")
     view.choose_folder()
     prompts, verdicts = [], []

@@ -13,6 +13,7 @@ import soundfile as sf
 from PySide6.QtWidgets import QWidget
 
 from workbench.core.audio.recording_spool import recover_spools
+from workbench.core.audio.recordings_folder import RecordingsFolder
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -42,6 +43,11 @@ def blocked(tmp_path: Path) -> Path:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the folder should be")
     return blocker
+
+
+def default(folder: Path) -> RecordingsFolder:
+    """``folder`` as the workbench's own recordings folder (made when missing): what start-up recovers into."""
+    return RecordingsFolder.workbench_default(folder)
 
 
 def on_disk(folder: Path) -> list[np.ndarray]:
@@ -83,13 +89,13 @@ def test_a_kept_take_outlives_a_killed_workbench(blocked, tmp_path) -> None:
     try:
         line = child.stdout.readline()
         assert line.strip() == "1", child.stderr.read() if child.poll() is not None else line
-        assert recover_spools(spool, recordings).recovered == []  # the live workbench still holds it
+        assert recover_spools(spool, default(recordings)).recovered == []  # the live workbench still holds it
     finally:
         child.kill()
         child.wait(CHILD_TIMEOUT_S)
         child.stdout.close()
         child.stderr.close()
-    recovery = recover_spools(spool, recordings)
+    recovery = recover_spools(spool, default(recordings))
     assert len(recovery.recovered) == 1 and recovery.left == []
     samples, rate = sf.read(recovery.recovered[0].path, dtype="int16")
     assert rate == RATE and np.array_equal(samples, np.arange(-8000, 8000))
@@ -123,10 +129,11 @@ def test_a_take_stays_on_disk_until_the_window_has_saved_it(qtbot, window, user_
     spool = user_data / "kws-workbench" / "recording-spool"
     panel, save = window.source_panel, window.takes.save
     copies_while_saving: list[int] = []
-    monkeypatch.setattr(window.takes, "save", lambda take, path: copies_while_saving.append(len(on_disk(spool)))
-                        or save(take, path))
+    monkeypatch.setattr(window.takes, "save", lambda take, path, into=None: copies_while_saving.append(
+                        len(on_disk(spool))) or save(take, path, into))
     panel.recording.set_label("yes")
     assert window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True))
+    (tmp_path / "dataset").mkdir()  # chosen in a folder dialog: it exists
     for folder in (tmp_path / "dataset", blocked):
         panel.recording.set_folder(folder)
         panel.record_toggled.emit(True)

@@ -52,6 +52,7 @@ def test_a_take_goes_into_the_dataset_folder_under_its_label(qtbot, window, mic,
     view = panel.recording
     assert [view.label_combo.itemText(i) for i in range(view.label_combo.count())] == \
         list(window.controller.model.classes)  # the label list follows the model
+    (tmp_path / "dataset").mkdir()  # chosen in a folder dialog: it exists
     view._ask_folder = lambda: str(tmp_path / "dataset")
     view.choose_folder()
     view.set_label("yes")

@@ -33,6 +33,7 @@ def clips(folder: Path) -> list[Path]:
 def test_a_take_is_saved_when_the_stream_restarts_while_recording(qtbot, window, mic, tmp_path: Path,
                                                                    restart: str) -> None:
     panel = window.source_panel
+    (tmp_path / "dataset").mkdir()  # chosen in a folder dialog: it exists
     panel.recording.set_folder(tmp_path / "dataset")
     panel.recording.set_label("yes")
     stream_from_pulse(qtbot, window)
@@ -66,6 +67,7 @@ def test_a_long_label_and_speaker_still_make_a_file_name(tmp_path: Path, label: 
 
 def test_a_very_long_label_records_into_the_dataset(qtbot, window, mic, tmp_path: Path) -> None:
     panel = window.source_panel
+    (tmp_path / "dataset").mkdir()  # chosen in a folder dialog: it exists
     panel.recording.set_folder(tmp_path / "dataset")
     panel.recording.label_combo.setCurrentText(LONG_LABELS[0])
     stream_from_pulse(qtbot, window)

@@ -8,16 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from workbench.gui.stream.source_choice import MICROPHONE, SourceChoice
-from workbench.gui.stream.guided_recording_view import IDLE, GuidedTiming
+from workbench.gui.stream.guided_recording_view import IDLE
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
 from workbench.gui.window.window_menus import open_guided_recording
-from word_clip import word_clip
+from guided_saying import start_saying_yes, visible_boxes
 
 RATE = 16000
-SPOKEN = GuidedTiming(countdown_steps=2, step_ms=30, record_ms=2200, review_ms=30)  # room for the word's latency
 
 
 @pytest.fixture
@@ -37,10 +35,6 @@ def recordings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = default_recordings_folder()
     assert folder.is_relative_to(tmp_path)
     return folder
-
-
-def visible_boxes(parent: QWidget) -> list[QMessageBox]:
-    return [box for box in parent.findChildren(QMessageBox) if box.isVisible()]
 
 
 def take(value: int) -> Take:
@@ -104,17 +98,7 @@ def test_the_window_rescues_its_unsaved_takes_when_it_closes(qtbot, window, bloc
 
 def test_a_guided_session_stops_at_the_first_take_it_cannot_save(qtbot, window, mic, blocked, recordings,
                                                                   tmp_path) -> None:
-    assert window.controller.set_source(SourceChoice(MICROPHONE, device="pulse")), window.last_error
-    qtbot.waitUntil(lambda: window.controller.running, timeout=10_000)
-    view = open_guided_recording(window)
-    view.timing = SPOKEN
-    said = word_clip(tmp_path, "yes", 0.4)
-    view.recording_started.connect(lambda *_take: mic.play(said, wait=False))  # a person says the word
-    view.words_edit.setText("yes")
-    view.takes_spin.setValue(3)
-    view.speaker_edit.setText("ada")
-    view.set_folder(blocked)
-    assert view.start()
+    view = start_saying_yes(qtbot, window, mic, tmp_path, blocked, takes=3)
     qtbot.waitUntil(lambda: view.state == IDLE, timeout=60_000)
     assert len(view.keeper.unsaved) == 1 and view.last_verdict is not None and view.last_verdict.ok
     assert "could not be saved, so the session stopped" in view.result.text()

@@ -14,7 +14,8 @@ holds: a gap would make the rest of it a lie.
 While its owner holds a spool the file is locked (``flock``), and the lock dies with the process: a spool
 nobody holds was left by a workbench that died. :func:`recover_spools` turns each such spool into a WAV in the
 recordings folder (atomically, under a name no other start-up recovering at the same moment takes) and removes
-it; a spool still held (another window recording) is left alone.
+it; a spool still held (another window recording) is left alone. A recordings folder the user chose that is
+missing is not made again (:mod:`~workbench.core.audio.recordings_folder`): its spools stay, and the sentence says so.
 A recording that ends normally removes its own spool. Where files cannot be locked (Windows) a spool counts as
 held while its process lives; a process cannot be asked that safely there (:func:`process_alive`), so such spools
 stay in the folder, never taken from a workbench still recording.
@@ -37,6 +38,7 @@ import numpy as np
 
 from workbench.core.atomic_write import remove_quietly
 from workbench.core.audio.audio_file import save_wav
+from workbench.core.audio.recordings_folder import MISSING_BECAUSE, RecordingsFolder, RecordingsFolderMissing
 from workbench.core.errors import WorkbenchError
 from workbench.core.folder_lock import folder_step_lock, lock_if_free
 from workbench.core.stale_temps import process_alive
@@ -215,9 +217,14 @@ class SpoolRecovery:
         return f"{said}." if said else None
 
 
-def recover_spools(spool_folder: Path, recordings_folder: Path) -> SpoolRecovery:
+def recover_spools(spool_folder: Path, recordings_folder: RecordingsFolder) -> SpoolRecovery:
     """Turn every spool in ``spool_folder`` that no process holds into ``recovered-<start time>.wav`` in
-    ``recordings_folder`` (never over another file) and remove it; an empty one is only removed."""
+    ``recordings_folder`` (never over another file) and remove it; an empty one is only removed.
+
+    A recordings folder the user chose that is missing keeps its spools where they are (``left``, and the sentence
+    says the folder is missing) rather than recovering them into the default folder: the spool folder is already a
+    safe place the next start tries again, so once the drive is back the takes land where the user wants them,
+    instead of one person's takes being split over two folders by a start-up that happened while it was away."""
     recovered: list[RecoveredRecording] = []
     left: list[Path] = []
     problem: str | None = None
@@ -230,14 +237,22 @@ def recover_spools(spool_folder: Path, recordings_folder: Path) -> SpoolRecovery
             found = _recover(spool, recordings_folder)
         except (OSError, WorkbenchError) as exc:
             left.append(spool)
-            problem = problem or (getattr(exc, "strerror", None) or str(exc)).rstrip(".")
+            problem = problem or _problem(exc)
             continue
         if found is not None:
             recovered.append(found)
-    return SpoolRecovery(recordings_folder, spool_folder, recovered, left, problem)
+    return SpoolRecovery(recordings_folder.path, spool_folder, recovered, left, problem)
 
 
-def _recover(spool: Path, recordings_folder: Path) -> RecoveredRecording | None:
+def _problem(exc: OSError | WorkbenchError) -> str:
+    """Why a spool could not be saved, as the parenthesis of :meth:`SpoolRecovery.sentence` (which names the
+    recordings folder already)."""
+    if isinstance(exc, RecordingsFolderMissing):
+        return f"it is missing: {MISSING_BECAUSE}"
+    return (getattr(exc, "strerror", None) or str(exc)).rstrip(".")
+
+
+def _recover(spool: Path, recordings: RecordingsFolder) -> RecoveredRecording | None:
     match = SPOOL_NAME.fullmatch(spool.name)
     assert match is not None  # recover_spools lists only such names
     stamp, rate, pid = match.group(1), int(match.group(2)), int(match.group(3))
@@ -249,9 +264,9 @@ def _recover(spool: Path, recordings_folder: Path) -> RecoveredRecording | None:
         samples = np.frombuffer(data, SAMPLE_TYPE, len(data) // SAMPLE_TYPE.itemsize)
         found = None
         if samples.size:
-            recordings_folder.mkdir(parents=True, exist_ok=True)
-            with folder_step_lock(recordings_folder):  # a free name, and it taken, before another start-up looks
-                wav = free_path(recordings_folder / f"{RECOVERED_PREFIX}{stamp}.wav")
+            recordings.make(recordings.path)  # a folder the user chose is never made again
+            with folder_step_lock(recordings.path):  # a free name, and it taken, before another start-up looks
+                wav = free_path(recordings.path / f"{RECOVERED_PREFIX}{stamp}.wav")
                 save_wav(wav, samples.astype(np.int16), rate)
             found = RecoveredRecording(wav, samples.size / rate)
         remove_quietly(spool)  # while still locked

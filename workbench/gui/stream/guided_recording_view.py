@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.audio.recordings_folder import RecordingsFolder
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
 from workbench.gui.stream.guided_source import SOURCE_LEFT, STREAM_STOPPED, microphone_problem
@@ -87,7 +88,7 @@ class GuidedRecordingView(QDialog):
         self.last_kept: Path | None = None
         self.last_verdict: TakeVerdict | None = None
         self._countdown = 0
-        self._folder = default_recordings_folder()
+        self._folder = RecordingsFolder.workbench_default(default_recordings_folder())  # until the user picks one
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._tick)
         self._build()
@@ -106,7 +107,7 @@ class GuidedRecordingView(QDialog):
         self.speaker_edit.setToolTip("Takes are named <speaker>_nohash_…, so a dataset split keeps all of them "
                                      "on one side (never trained and validated on the same voice). Use one "
                                      "id per person.")
-        self.folder_label = QLabel(str(self._folder))
+        self.folder_label = QLabel(str(self.folder))
         self.folder_button = QPushButton("Folder…", autoDefault=False)  # Enter in a field is Start's, never this
         self.folder_button.clicked.connect(self.choose_folder)
         folder_row = QHBoxLayout()
@@ -177,15 +178,16 @@ class GuidedRecordingView(QDialog):
     # -- folder ------------------------------------------------------------------------------------
     @property
     def folder(self) -> Path:
-        return self._folder
+        return self._folder.path
 
     def set_folder(self, folder: Path | str) -> None:
-        self._folder = Path(folder)
-        self.folder_label.setText(str(self._folder))
+        """A folder the user chose: never made again when it is missing (its word folders are made)."""
+        self._folder = RecordingsFolder.user_chosen(Path(folder))
+        self.folder_label.setText(str(self.folder))
 
     def _ask_folder(self) -> str:
         """The folder dialog (a method so tests can answer it)."""
-        return QFileDialog.getExistingDirectory(self, "Dataset folder for the takes", str(self._folder))
+        return QFileDialog.getExistingDirectory(self, "Dataset folder for the takes", str(self.folder))
 
     def choose_folder(self) -> None:
         chosen = self._ask_folder()
@@ -283,8 +285,9 @@ class GuidedRecordingView(QDialog):
         self.last_verdict = verdict
         self.take_judged.emit(verdict)
         if verdict.ok and verdict.clip is not None:
-            path = unique_clip_path(self._folder, folder_name(self.word), time.time(), self.speaker_edit.text())
-            if self.keeper.save(Take(verdict.clip, self.rules().sample_rate, ended.spool), path):  # then the copy goes
+            path = unique_clip_path(self.folder, folder_name(self.word), time.time(), self.speaker_edit.text())
+            take = Take(verdict.clip, self.rules().sample_rate, ended.spool)
+            if self.keeper.save(take, path, self._folder):  # then the copy goes
                 self.kept.append(path)
                 self.last_kept = path
                 self.saved_list.addItem(f"{path.parent.name}/{path.name}")
@@ -373,7 +376,7 @@ class GuidedRecordingView(QDialog):
             self.detail.setText("Press Start, then say each word when asked." if problem is None else problem)
         elif self.state == DONE:
             self.prompt.setText("Done")
-            self.detail.setText(f"{counted(len(self.kept), 'take')} kept in {self._folder}")
+            self.detail.setText(f"{counted(len(self.kept), 'take')} kept in {self.folder}")
         else:
             self.prompt.setText(f"“{self.word}”")
             step = {COUNTDOWN: f"get ready… {self._countdown}", RECORDING: "speak now",

@@ -22,7 +22,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton,
                                QWidget)
 
-from workbench.gui.widgets.flexible_label import flexible_width
+from workbench.core.audio.recordings_folder import RecordingsFolder
+from workbench.gui.widgets.elided_path_label import ElidedPathLabel
 
 CLIP_TIME_FORMAT = "%Y%m%d-%H%M%S"
 RECORDINGS_DIR = "recordings"
@@ -78,7 +79,9 @@ def unique_clip_path(folder: Path, label: str, when: float | None = None, speake
 
 
 class RecordingView(QGroupBox):
-    """The label to record and the dataset folder (``label_changed`` / ``folder_changed`` on edits)."""
+    """The label to record and the dataset folder (``label_changed`` / ``folder_changed`` on edits).
+
+    ``folder`` is the workbench's default (made when missing) until the user picks one with :meth:`set_folder`."""
 
     label_changed = Signal(str)
     folder_changed = Signal(str)
@@ -86,7 +89,7 @@ class RecordingView(QGroupBox):
 
     def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__("Recording clips", parent)
-        self._folder = Path(folder)
+        self._folder = RecordingsFolder.workbench_default(folder)
         self.label_combo = QComboBox()
         self.label_combo.setEditable(True)
         self.label_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -99,10 +102,10 @@ class RecordingView(QGroupBox):
                                      "keeps each speaker's takes in one split (never trained and validated "
                                      "on the same voice).")
         self.speaker_edit.textChanged.connect(lambda text: self.speaker_changed.emit(text))
-        # no width of its own (a long folder name wraps, its whole path is the tooltip): at a large font the name
-        # beside the button made the Source panel wider than its dock, and the button was cut at the dock's edge
-        self.folder_label = flexible_width(QLabel())
-        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # the path elided in its middle, the folder's name whole (the full path in its tooltip), on a line of its
+        # own with the button under it: beside the button at a large font the name was cut to "recor", and a name
+        # wide enough for both made the Source panel wider than its dock, the button cut at the dock's edge
+        self.folder_label = ElidedPathLabel()
         self.folder_button = QPushButton("Fol&der…")
         self.folder_button.setToolTip("The dataset folder the clips are saved in, one sub-folder per label.")
         self.folder_button.clicked.connect(self.choose_folder)
@@ -113,10 +116,10 @@ class RecordingView(QGroupBox):
             label.setBuddy(field)  # a screen reader names the field after it (else after the group box)
             field.setAccessibleName(f"Recording {text.lower()}")
             grid.addWidget(label, line, 0)
-        grid.addWidget(self.label_combo, 0, 1, 1, 2)
-        grid.addWidget(self.speaker_edit, 1, 1, 1, 2)
+        grid.addWidget(self.label_combo, 0, 1)
+        grid.addWidget(self.speaker_edit, 1, 1)
         grid.addWidget(self.folder_label, 2, 1)
-        grid.addWidget(self.folder_button, 2, 2)
+        grid.addWidget(self.folder_button, 3, 1, Qt.AlignmentFlag.AlignLeft)
         grid.setColumnStretch(1, 1)
         self._show_folder()
 
@@ -144,26 +147,30 @@ class RecordingView(QGroupBox):
 
     # -- folder --------------------------------------------------------------------------------
     def folder(self) -> Path:
+        return self._folder.path
+
+    def recordings_folder(self) -> RecordingsFolder:
+        """The folder with whether it may be made: what a take is saved into."""
         return self._folder
 
     def set_folder(self, folder: Path | str) -> None:
-        self._folder = Path(folder)
+        """A folder the user chose (the dialog, or the settings remembering one): never made again when missing."""
+        self._folder = RecordingsFolder.user_chosen(Path(folder))
         self._show_folder()
 
     def choose_folder(self) -> None:
         chosen = self._ask_folder()
         if chosen:
             self.set_folder(chosen)
-            self.folder_changed.emit(str(self._folder))
+            self.folder_changed.emit(str(self.folder()))
 
     def _ask_folder(self) -> str:
         """The folder dialog (a method so tests can answer it)."""
-        return QFileDialog.getExistingDirectory(self, "Folder for recorded clips", str(self._folder))
+        return QFileDialog.getExistingDirectory(self, "Folder for recorded clips", str(self.folder()))
 
     def _show_folder(self) -> None:
-        self.folder_label.setText(self._folder.name or str(self._folder))
-        self.folder_label.setToolTip(str(self._folder))
+        self.folder_label.set_path(self.folder())
 
     def clip_path(self, when: float | None = None) -> Path:
         """Where the next take goes."""
-        return unique_clip_path(self._folder, self.label(), when, self.speaker())
+        return unique_clip_path(self.folder(), self.label(), when, self.speaker())

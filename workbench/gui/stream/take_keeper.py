@@ -6,6 +6,10 @@ user answers -- and the user gets ONE message box (updated, never stacked) with 
 "Discard" acting on all the kept takes. Closing the window (or the guided dialog) still tries the
 default recordings folder before anything is dropped.
 
+A recordings folder the user chose that is missing (moved, its drive not mounted) is such a failure too: it is
+never made again at its old path (:mod:`~workbench.core.audio.recordings_folder`), only the folders the workbench
+names inside it are.
+
 Memory alone does not outlive a crash, so a kept take is also written to a spool on disk
 (:mod:`~workbench.core.audio.recording_spool`, as a recording being made is) until it is saved or
 discarded: if the workbench dies first, the next start turns it into a WAV in the recordings folder. A take
@@ -22,6 +26,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from workbench.core.audio.recording_spool import RecordingSpool, default_spool_folder, free_path
+from workbench.core.audio.recordings_folder import RecordingsFolder
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import save_recording
 from workbench.core.wording import counted
@@ -55,8 +60,10 @@ def _reason(exc: Exception) -> str:
     return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).rstrip(".")
 
 
-def _write(take: Take, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(take: Take, path: Path, into: RecordingsFolder | None) -> None:
+    """``path``'s folders made as ``into`` allows (none without it: the folder must be there)."""
+    if into is not None:
+        into.make(path.parent)
     save_recording(take.samples, path, take.sample_rate)
 
 
@@ -78,11 +85,12 @@ class TakeKeeper(QObject):
         """The takes waiting to be saved elsewhere or discarded (a copy of the list)."""
         return [kept.take for kept in self._kept]
 
-    def save(self, take: Take, path: Path) -> bool:
-        """Write ``take`` to ``path`` (folders made), then remove its copy on disk; on failure keep it (and its
-        copy) and offer Save as…/Discard."""
+    def save(self, take: Take, path: Path, into: RecordingsFolder | None = None) -> bool:
+        """Write ``take`` to ``path``, then remove its copy on disk; on failure keep it (and its copy) and offer
+        Save as…/Discard. ``into`` is the recordings folder ``path`` lies in: the folders between them are made,
+        it itself only when it may be. None: ``path``'s folder must exist (a file the user just chose)."""
         try:
-            _write(take, path)
+            _write(take, path, into)
         except (OSError, WorkbenchError) as exc:
             if all(kept.take is not take for kept in self._kept):
                 self._kept.append(_Kept(take, path, self._spool(take)))
@@ -106,8 +114,9 @@ class TakeKeeper(QObject):
         target = Path(path)
         if len(self._kept) == 1:
             return self.save(self._kept[0].take, target)
+        chosen = RecordingsFolder.user_chosen(target)  # its word folders are made, never the folder itself
         for kept in list(self._kept):
-            if not self.save(kept.take, free_path(target / kept.wanted.parent.name / kept.wanted.name)):
+            if not self.save(kept.take, free_path(target / kept.wanted.parent.name / kept.wanted.name), chosen):
                 return False
         return True
 
@@ -128,13 +137,15 @@ class TakeKeeper(QObject):
         self._fail(f"{counted(count, 'recording')} could not be saved.")
 
     def rescue(self, folder: Path) -> list[Path]:
-        """Last chance before the window closes: save every kept take into ``folder`` as
-        ``unsaved-<meant name>``; returns the files written (a take that still fails stays kept)."""
+        """Last chance before the window closes: save every kept take into ``folder``, the workbench's default
+        recordings folder (so made when missing), as ``unsaved-<meant name>``; returns the files written (a take
+        that still fails stays kept)."""
         written: list[Path] = []
+        own = RecordingsFolder.workbench_default(folder)
         for kept in list(self._kept):
             path = free_path(folder / f"{RESCUE_PREFIX}{kept.wanted.name}")
             try:
-                _write(kept.take, path)
+                _write(kept.take, path, own)
             except (OSError, WorkbenchError):
                 continue
             self._forget(kept.take)

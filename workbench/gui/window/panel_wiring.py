@@ -134,6 +134,7 @@ def record(controller: SessionController, window: Any, on: bool) -> None:
         path = view.folder() / view.label() / f"{view.label()}.wav"
     window.settings.set_clip_label(view.label())  # the next session starts with the same word
     restarted = controller.session is None  # the stream closed under the take (another model, file or device)
-    if window.takes.save(take, path) and restarted:  # else the reopened stream's status would hide where it went
+    saved = window.takes.save(take, path, view.recordings_folder())  # never makes a folder the user chose
+    if saved and restarted:  # else the reopened stream's status would hide where it went
         QTimer.singleShot(0, window, lambda: window.show_status(
             f"the stream restarted while recording: saved {path} ({take.seconds:.1f} s)"))
