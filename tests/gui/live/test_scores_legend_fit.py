@@ -16,6 +16,8 @@ from workbench.gui.stream.source_choice import FILE, SourceChoice
 CLASSES = ("yes", "no", "_unknown_", "_silence_", "_go_", "_down_", "_left_")  # a seven-class model's legend
 WIDE, NARROW = (1000, 700), (420, 700)  # the scores view ~880 px wide, then ~300 px as at 1280x720
 SMALL_WINDOW, START_WINDOW = (1280, 720), (1300, 800)
+SHORT_NARROW, TALL_NARROW = (420, 330), (420, 1400)  # the scores view ~100 px tall, then ~460 px
+PLOT_SHARE = 0.5  # of the plot widget's height the traces get at least without a legend
 SLACK_PX = 1.0  # pyqtgraph places items at half pixels
 
 
@@ -28,8 +30,8 @@ def assert_inside(scores: ScoresView) -> None:
     """The view box, the legend and the time axis (with its title) lie inside the widget; the legend within the
     plot's width."""
     frame = QRectF(scores.plot_widget.rect()).adjusted(-SLACK_PX, -SLACK_PX, SLACK_PX, SLACK_PX)
-    for name, item in (("view box", scores.plot.vb), ("legend", scores.legend),
-                       ("time axis", scores.plot.getAxis("bottom"))):
+    items = [("view box", scores.plot.vb), ("time axis", scores.plot.getAxis("bottom"))]
+    for name, item in items + ([("legend", scores.legend)] if scores.legend_shown else []):
         assert frame.contains(on_widget(scores, item)), (name, on_widget(scores, item), frame)
     assert scores.legend.width() <= scores.plot.width() + SLACK_PX
     assert scores.plot_widget.ci.geometry().width() <= scores.plot_widget.width()
@@ -94,4 +96,25 @@ def test_the_scores_fit_when_the_live_workspace_is_shown_after_starting_elsewher
         qtbot.wait(100)
     finally:
         window.controller.stop()
+    assert_inside(scores)
+
+
+def test_a_short_plot_leaves_the_legend_out_and_the_bars_key_the_colours(qtbot) -> None:
+    """In a short, narrow plot a seven-class legend took most of the height (at 16 pt in a 1280x720 window all of
+    it): it is left out, the traces get the height, and the bars beside the plot show each class's colour before
+    its name, scores at 0 included. A taller plot shows the legend again."""
+    views = shown_views(qtbot, SHORT_NARROW)
+    scores = views.scores
+    qtbot.waitUntil(lambda: not scores.legend_shown, timeout=2000)
+    assert scores.legend.scene() is None
+    assert on_widget(scores, scores.plot.vb).height() >= PLOT_SHARE * scores.plot_widget.height()
+    assert_inside(scores)
+    bars = scores.bars
+    image = bars.grab().toImage()
+    area = bars._area()
+    for (top, row_h), color in zip(bars._rows(area), bars._colors):  # every score is 0: no bar drawn
+        assert image.pixelColor(int(area.left()) + 1, int(top + row_h / 2)).name() == color.name()
+    views.resize(*TALL_NARROW)
+    qtbot.waitUntil(lambda: scores.legend_shown, timeout=2000)
+    assert scores.legend.scene() is scores.plot_widget.scene()
     assert_inside(scores)

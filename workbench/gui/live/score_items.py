@@ -30,6 +30,8 @@ SCORE_MAX = 255
 POINT_FIELDS = 2  # QPointF: x, y as doubles
 BAR_HEIGHT = 0.7  # of a class's row
 BAR_MARGIN_PX = 4
+SWATCH_PX = 4  # a strip of each class's colour before its name: the colour key where the plot has no legend
+NAME_GAP_PX = 3  # between the strip and the name
 SCALE_TICKS = (0, 128, 255)
 SCALE_FONT_FACTOR = 0.8  # the scale's numbers are a little smaller than the class names
 SCALE_TICK_PX = 3  # the scale's tick marks, and the gap between them and the numbers
@@ -150,7 +152,8 @@ class ScoreTraces(pg.GraphicsObject):
 
 
 class ScoreBars(QWidget):
-    """The newest score of each class as a horizontal bar (0–255), its name, and the threshold(s).
+    """The newest score of each class as a horizontal bar (0–255), its name after a strip of its colour, and the
+    threshold(s).
 
     Everything but the bars is pre-rendered (again on resize, or when the classes, thresholds, colours
     or font change): the background with the 0/128/255 scale beneath the bars, a transparent layer with
@@ -264,6 +267,8 @@ class ScoreBars(QWidget):
         rows = self._rows(area)
         below, p = layer_pixmap(self, self._background)
         self._paint_scale(p, area)
+        for color, strip in zip(self._colors, self._bars(area, [area.left() + SWATCH_PX] * len(rows))):
+            p.fillRect(strip, color)  # under a bar of that colour once the score is above 0
         self._paint_names(p, area, [self._foreground] * len(self._names))
         p.end()
         lit, p = layer_pixmap(self, self._background)
@@ -284,7 +289,8 @@ class ScoreBars(QWidget):
         p.setFont(self.font())  # not the scale's smaller font
         for name, color, (top, row_h) in zip(self._names, colors, self._rows(area)):
             p.setPen(color)
-            p.drawText(QRectF(area.left() + 2, top, area.width() - 2, row_h),
+            inset = SWATCH_PX + NAME_GAP_PX
+            p.drawText(QRectF(area.left() + inset, top, area.width() - inset, row_h),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
 
     def _bars(self, area: QRectF, rights: Sequence[float]) -> list[QRectF]:

@@ -41,6 +41,7 @@ RAW_ALPHA = 110  # of 255: raw scores stay visible behind the averaged ones
 SCORE_TICKS = (0, 64, 128, 192, 255)  # fixed ticks and faint level lines (quarters of the range)
 BOARD_WIDTH = 1.5
 BOARD_CAPACITY = 6000  # a minute of board results at the firmware's fastest loop (10 ms)
+MAX_LEGEND_SHARE = 0.3  # of the plot widget's height: a taller legend is left out (the bars name the classes)
 
 
 class ScoresView(FontRestyledView):
@@ -52,6 +53,7 @@ class ScoresView(FontRestyledView):
         self.plot_widget = pg.GraphicsLayoutWidget()
         self.legend = pg.LegendItem(colCount=len(theme.CLASS_COLORS), horSpacing=16)
         self.plot_widget.addItem(self.legend, row=0, col=0)
+        self.legend_shown = True  # False while it would take too much of a short plot's height (_fit_legend)
         self.time_axis = TimeAxisItem()
         self.plot = self.plot_widget.addPlot(row=1, col=0, axisItems={"bottom": self.time_axis})
         self.plot_widget.ci.setContentsMargins(0, 0, 0, 0)
@@ -140,19 +142,30 @@ class ScoresView(FontRestyledView):
         return super().eventFilter(watched, event)
 
     def _fit_legend(self) -> None:
-        """As many legend columns as fit the plot widget's width, then lay the plot out again in the widget's
-        size.
+        """As many legend columns as fit the plot widget's width, the legend left out where it would take more than
+        :data:`MAX_LEGEND_SHARE` of the height, then the plot laid out again in the widget's size.
 
         Why the layout again: a legend wider than the widget widens the plot's layout past the widget's edge
         (the layout never shrinks below its items' minimum), so the right of the plot (the newest seconds,
         the time axis' title, half the legend) was cut off and its time axis no longer lined up with the
         views above (linked axes align by screen position). Fewer columns lower that minimum, but the layout
-        keeps the wider geometry it was clamped to until it is given the widget's size again."""
+        keeps the wider geometry it was clamped to until it is given the widget's size again.
+
+        Why left out: in a narrow plot (a large font, a small screen, a model of seven classes) the legend took one
+        row per class and left the traces a strip or nothing. The bars beside the plot name every class with its
+        colour, and the plot's tooltip says what the thick, thin and dashed lines are."""
         width = self.plot_widget.width()
         for columns in range(max(len(self.legend.items), 1), 0, -1):
             self.legend.setColumnCount(columns)
             if self.legend.minimumWidth() <= width:
                 break
+        fits = self.legend.minimumHeight() <= self.plot_widget.height() * MAX_LEGEND_SHARE
+        if fits != self.legend_shown:
+            if fits:
+                self.plot_widget.addItem(self.legend, row=0, col=0)
+            else:
+                self.plot_widget.ci.removeItem(self.legend)
+            self.legend_shown = fits
         self.plot_widget.ci.setGeometry(QRectF(self.plot_widget.rect()))
 
     def _pens(self) -> list[QPen]:
