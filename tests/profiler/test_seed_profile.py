@@ -65,6 +65,21 @@ def test_cycle_estimates_close_to_board_measurements(report):
     assert report.summary.estimated is True and report.summary.measured is None
 
 
+@pytest.mark.parametrize(("accelerator", "cycles", "total_ms"), [
+    ("mvp", [(85_700, 380_500, 5.436538), (20_500, 0, 0.271795), (5_100, 24_100, 0.350641), (3_700, 0, 0.0564103)],
+     6.115384),
+    ("none", [(722_181, 0, 9.267705), (20_500, 0, 0.271795), (33_581, 0, 0.4395), (3_700, 0, 0.0564103)], 10.03541)])
+def test_the_seeds_estimates_are_exactly_what_the_model_was_fitted_to_give(seed_bytes, accelerator, cycles,
+                                                                            total_ms):
+    """Costing layers MLTK counts no work for from their elements must not move the seed's figures (docs: 6.12 ms at
+    78 MHz): its RESHAPE keeps its fitted copy rate, its SOFTMAX's 4 classes are its 4 elements."""
+    report = profile_model(seed_bytes, accelerator=accelerator)
+    assert [(layer.cpu_cycles, layer.accelerator_cycles, layer.time_ms) for layer in report.layers] == cycles
+    assert report.summary.total_time_ms == total_ms
+    assert [layer.cycles_basis for layer in report.layers] == [
+        "", "cycles from 4,000 bytes copied: MLTK counts 0 ops for RESHAPE", "", ""]
+
+
 def test_cpu_only_profile_puts_everything_on_the_cpu(seed_bytes):
     report = profile_model(seed_bytes, accelerator="none")
     assert all(layer.accelerator_cycles == 0 for layer in report.layers)

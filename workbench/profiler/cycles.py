@@ -16,6 +16,13 @@ SOFTMAX               0                   3.7k             60 us
 so for the seed the model reproduces those numbers by construction; for other models it is an
 extrapolation (see docs/profiler.md for the per-op formulas and which coefficients are assumptions).
 Every figure produced here is an *estimate*; measured values live in separate report fields.
+
+Most layers are costed from MLTK's op count, but MLTK counts 0 ops for MEAN (a FIXME in its
+``mltk_tflite_micro_profiler_metrics.cc``) and for data movement (CONCATENATION, SPLIT …), and its count of a
+SOFTMAX or a RESIZE_NEAREST_NEIGHBOR leaves out part of the tensor. Costed from those counts, such a layer would
+take the same time whatever its size, so these are costed from the elements they read and write, at rates
+taken from the other layers' (RESHAPE's copy, ADD's and MUL's per-element op); :attr:`CycleEstimate.basis`
+says so, in words the profile shows beside the layer. The ops column stays MLTK's.
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo
-from workbench.profiler.graph_costs import SOFTMAX_OPS_PER_ELEMENT, OpCost
+from workbench.profiler.graph_costs import (ADD_OPS_PER_ELEMENT, MUL_OPS_PER_ELEMENT, SOFTMAX_OPS_PER_ELEMENT,
+                                            OpCost)
 
 DEFAULT_CLOCK_HZ = 78_000_000  # EFR32xG24 HFXO-derived core clock used by MLTK's board profile
 
@@ -44,8 +52,18 @@ SOFTMAX_CYCLES_PER_ELEMENT = (3_700 - CPU_LAYER_BASE_CYCLES) / 4  # fitted: SOFT
 CPU_CYCLES_PER_MAC = 2.0  # CMSIS-NN int8 on Cortex-M33 with DSP extension (assumption, not fitted)
 CPU_REQUANT_CYCLES_PER_OUTPUT = MVP_CPU_CYCLES_PER_OUTPUT  # per-output requantisation (assumption)
 CPU_CYCLES_PER_OP = 4.0  # element-wise kernels, per MLTK op (assumption)
-COPY_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
+COPY_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})  # a copy of the input's bytes
 MAC_OPS = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV"})
+# --- layers MLTK's op count misses: costed from the elements they read and write ----------------------------------
+# pure data movement, 0 ops in MLTK: every byte written to the outputs is copied once, at RESHAPE's fitted rate
+DATA_MOVEMENT_OPS = frozenset({"CONCATENATION", "PACK", "SPLIT", "STRIDED_SLICE", "SHAPE"})
+# MEAN (0 ops in MLTK): one add per input element, costed as ADD's op per element, and one multiply/requantise per
+# output element, as MUL's; both at CPU_CYCLES_PER_OP, whose rate covers the element's loads and stores
+MEAN_CYCLES_PER_INPUT_ELEMENT = CPU_CYCLES_PER_OP * ADD_OPS_PER_ELEMENT
+MEAN_CYCLES_PER_OUTPUT_ELEMENT = CPU_CYCLES_PER_OP * MUL_OPS_PER_ELEMENT
+# RESIZE_NEAREST_NEIGHBOR: MLTK counts its pixel lookups (CPU_CYCLES_PER_OP each), not the channels each lookup
+# copies, which are charged at RESHAPE's copy rate per byte written
+LOOKUP_COPY_OPS = frozenset({"RESIZE_NEAREST_NEIGHBOR"})
 # --- time -----------------------------------------------------------------------------------------
 # the CPU overlaps part of its work with the MVP: time = acc + fraction * cpu (+ fixed per layer);
 # fitted so conv/FC/reshape/softmax land within a few % of 5.4 ms / 360 us / 270 us / 60 us
@@ -55,11 +73,16 @@ LAYER_TIMING_OVERHEAD_CYCLES = 700
 
 @dataclass(frozen=True)
 class CycleEstimate:
-    """Estimated cycles of one layer; ``None`` everywhere when the op's cost is unknown."""
+    """Estimated cycles of one layer; ``None`` everywhere when the op's cost is unknown.
+
+    ``basis`` says how the cycles were estimated when not from MLTK's op count (which misses the layer's work),
+    e.g. "cycles from 4,160 input and 32 output elements: MLTK counts 0 ops for MEAN"; "" otherwise.
+    """
 
     cpu_cycles: int | None
     accelerator_cycles: int | None
     time_cycles: int | None
+    basis: str = ""
 
     def time_ms(self, clock_hz: float) -> float | None:
         return None if self.time_cycles is None else self.time_cycles / clock_hz * 1e3
@@ -73,9 +96,18 @@ def _output_elements(graph: ModelGraph, op: OperatorInfo) -> int:
     return out.elements if out is not None else 0
 
 
+def _input_elements(graph: ModelGraph, op: OperatorInfo) -> int:
+    inp = graph.tensor(op.inputs[0]) if op.inputs else None
+    return inp.elements if inp is not None else 0
+
+
 def _input_bytes(graph: ModelGraph, op: OperatorInfo) -> int:
     inp = graph.tensor(op.inputs[0]) if op.inputs else None
     return inp.size_bytes if inp is not None else 0
+
+
+def _bytes_written(graph: ModelGraph, op: OperatorInfo) -> int:
+    return sum(t.size_bytes for t in graph.op_outputs(op) if t is not None)
 
 
 def _time(cpu: float, acc: float) -> int:
@@ -84,16 +116,50 @@ def _time(cpu: float, acc: float) -> int:
     return round(cpu + LAYER_TIMING_OVERHEAD_CYCLES)
 
 
-def _cpu_cycles(graph: ModelGraph, op: OperatorInfo, cost: OpCost) -> float:
+def _copy(op: OperatorInfo, copied: int) -> tuple[float, str]:
+    return (CPU_LAYER_BASE_CYCLES + COPY_CYCLES_PER_BYTE * copied,
+            f"cycles from {copied:,} bytes copied: MLTK counts 0 ops for {op.op}")
+
+
+def _mean(graph: ModelGraph, op: OperatorInfo) -> tuple[float, str]:
+    inputs, outputs = _input_elements(graph, op), _output_elements(graph, op)
+    cycles = (CPU_LAYER_BASE_CYCLES + MEAN_CYCLES_PER_INPUT_ELEMENT * inputs
+              + MEAN_CYCLES_PER_OUTPUT_ELEMENT * outputs)
+    return cycles, f"cycles from {inputs:,} input and {outputs:,} output elements: MLTK counts 0 ops for MEAN"
+
+
+def _softmax(graph: ModelGraph, op: OperatorInfo, ops: int) -> tuple[float, str]:
+    """Per element of the input: MLTK counts one dimension only (the classes of a 1xN input; 1 of a 1x1x1xN)."""
+    elements, counted = _input_elements(graph, op), ops // SOFTMAX_OPS_PER_ELEMENT
+    basis = "" if elements == counted else (f"cycles from {elements:,} elements: MLTK's {ops:,} ops for SOFTMAX "
+                                            f"count {counted:,} of them")
+    return CPU_LAYER_BASE_CYCLES + SOFTMAX_CYCLES_PER_ELEMENT * elements, basis
+
+
+def _lookup_copy(graph: ModelGraph, op: OperatorInfo, ops: int) -> tuple[float, str]:
+    copied = _bytes_written(graph, op)
+    return (CPU_LAYER_BASE_CYCLES + CPU_CYCLES_PER_OP * ops + COPY_CYCLES_PER_BYTE * copied,
+            f"cycles from MLTK's {ops:,} ops and {copied:,} bytes copied: MLTK counts the pixel lookups of "
+            f"{op.op}, not the channels it copies")
+
+
+def _cpu_cycles(graph: ModelGraph, op: OperatorInfo, cost: OpCost) -> tuple[float, str]:
+    """CPU cycles of a layer off the MVP, and how they were estimated where MLTK's ops miss the work ("" if not)."""
     assert cost.ops is not None and cost.macs is not None
     if op.op in MAC_OPS:
         return (CPU_LAYER_BASE_CYCLES + CPU_CYCLES_PER_MAC * cost.macs
-                + CPU_REQUANT_CYCLES_PER_OUTPUT * _output_elements(graph, op))
+                + CPU_REQUANT_CYCLES_PER_OUTPUT * _output_elements(graph, op)), ""
     if op.op in COPY_OPS:
-        return CPU_LAYER_BASE_CYCLES + COPY_CYCLES_PER_BYTE * _input_bytes(graph, op)
+        return _copy(op, _input_bytes(graph, op))
+    if op.op in DATA_MOVEMENT_OPS:
+        return _copy(op, _bytes_written(graph, op))
+    if op.op == "MEAN":
+        return _mean(graph, op)
     if op.op == "SOFTMAX":
-        return CPU_LAYER_BASE_CYCLES + SOFTMAX_CYCLES_PER_ELEMENT * (cost.ops / SOFTMAX_OPS_PER_ELEMENT)
-    return CPU_LAYER_BASE_CYCLES + CPU_CYCLES_PER_OP * cost.ops
+        return _softmax(graph, op, cost.ops)
+    if op.op in LOOKUP_COPY_OPS:
+        return _lookup_copy(graph, op, cost.ops)
+    return CPU_LAYER_BASE_CYCLES + CPU_CYCLES_PER_OP * cost.ops, ""
 
 
 def estimate_cycles(graph: ModelGraph, op: OperatorInfo, cost: OpCost, on_mvp: bool) -> CycleEstimate:
@@ -106,5 +172,5 @@ def estimate_cycles(graph: ModelGraph, op: OperatorInfo, cost: OpCost, on_mvp: b
         acc = per_mac * cost.macs if per_mac is not None else MVP_CYCLES_PER_OP * cost.ops
         cpu = MVP_CPU_SETUP_CYCLES + MVP_CPU_CYCLES_PER_OUTPUT * _output_elements(graph, op)
         return CycleEstimate(round(cpu), round(acc), _time(cpu, acc))
-    cpu = _cpu_cycles(graph, op, cost)
-    return CycleEstimate(round(cpu), 0, _time(cpu, 0))
+    cpu, basis = _cpu_cycles(graph, op, cost)
+    return CycleEstimate(round(cpu), 0, _time(cpu, 0), basis)

@@ -34,7 +34,7 @@ _SMALL_STEPS = ((1.0, ""), (1e-3, "m"), (1e-6, "u"))
 CSV_COLUMNS = ("model", "accelerator", "clock_mhz",
                "index", "op", "ops", "macs", "accelerator_cycles", "cpu_cycles", "time_ms",
                "input_shapes", "input_types", "output_shapes", "output_types", "options",
-               "params", "param_bytes", "supported", "reason", "runs_on_accelerator", "estimated")
+               "params", "param_bytes", "supported", "reason", "runs_on_accelerator", "estimated", "cycles_basis")
 TABLE_HEADERS = ("Index", "OpCode", "# Ops", "# MACs", "Acc Cycles", "CPU Cycles", "Time (s)",
                  "Input Shape", "Output Shape", "Options", "Supported?", "Error Msg")
 SUPPORTED_COLUMN = TABLE_HEADERS.index("Supported?")  # left out with the accelerator none
@@ -280,8 +280,9 @@ def _csv_value(value: Any) -> Any:
 
 def to_csv(report: ProfileReport) -> str:
     """One row per layer, raw numbers; unknown costs are the word 'unknown'. Each row starts with the model, the
-    accelerator and the clock (MHz), which its cycles and time depend on. With the accelerator none the MVP's
-    cells (supported, runs_on_accelerator, and reason unless the device refuses the layer) are left empty: the
+    accelerator and the clock (MHz), which its cycles and time depend on; ``cycles_basis`` says how a layer's
+    cycles were estimated where MLTK's op count misses its work (a MEAN's 0 ops). With the accelerator none the
+    MVP's cells (supported, runs_on_accelerator, and reason unless the device refuses the layer) are left empty: the
     columns stay, so that every CSV has one layout."""
     s = report.summary
     mvp = uses_mvp(s)
@@ -301,7 +302,7 @@ def to_csv(report: ProfileReport) -> str:
                          ",".join(layer.input_types), shapes_text(layer.output_shapes),
                          ",".join(layer.output_types), layer.options_text, layer.params,
                          layer.param_bytes, layer.supported if mvp else "", layer_reason(layer, mvp),
-                         layer.runs_on_accelerator if mvp else "", layer.estimated, *board])
+                         layer.runs_on_accelerator if mvp else "", layer.estimated, layer.cycles_basis, *board])
     return buf.getvalue()
 
 

@@ -123,6 +123,10 @@ class LayerReport:
     # False when TFLite Micro refuses the layer (a hybrid layer, a CONCATENATION of more than 10 inputs, a Flex or
     # other custom op without a kernel): no device cycles or time, ``reason`` says why
     runs_on_device: bool = True
+    # how the cycles and time were estimated where MLTK's op count misses the layer's work (MEAN, CONCATENATION …:
+    # workbench.profiler.cycles), e.g. "cycles from 56 bytes copied: MLTK counts 0 ops for CONCATENATION"; "" when
+    # they follow from the ops and MACs
+    cycles_basis: str = ""
 
     @property
     def input_shape_text(self) -> str:
@@ -257,7 +261,7 @@ def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int)
         time_ms=None if time_ms is None else round_kept(time_ms, TIME_DECIMALS),
         supported=verdict.supported and refusal is None,
         reason=verdict.reason if refusal is None else refusal, runs_on_accelerator=on_mvp,
-        known=cost.known, runs_on_device=refusal is None)
+        known=cost.known, runs_on_device=refusal is None, cycles_basis=cycles.basis)
 
 
 def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",

@@ -200,6 +200,8 @@ def layer_details_html(layer: LayerReport, mvp: bool = True) -> str:
     params = f"{layer.params:,} weights and biases; constants {layer.param_bytes:,} bytes"
     rows = [("Input", layer.input_shape_text), ("Output", layer.output_shape_text), ("Types", types),
             ("Options", layer.options_text), ("Parameters", params), ("Accelerator", where)]
+    if layer.cycles_basis:  # MLTK's ops miss the layer's work (a MEAN's 0): say what its cycles come from
+        rows.append(("Estimate", layer.cycles_basis))
     if layer.measured is not None and layer.measured.time_ms is not None:
         rows.append(("Board", f"{layer.measured.time_ms:.3f} ms measured ({layer.measured.source})"))
     body = "".join(f"<tr><td><b>{name}</b>&nbsp;</td><td>{html.escape(value)}</td></tr>" for name, value in rows)
