@@ -151,6 +151,20 @@ def test_a_model_with_a_negative_class_is_reported_with_it_folded(small_speech_d
     assert negative.scores[:, 1] == pytest.approx(plain.scores[:, no] + plain.scores[:, unknown])
 
 
+def test_the_exact_auc_of_scores_crowded_below_the_first_step(shared_speech: Path,
+                                                               reference_model_path: Path) -> None:
+    """The reference model's _silence_ scores on the test split sit mostly below 0.01, where MLTK's steps cannot
+    order them: its AUC by MLTK's rule and the exact one (every pair of clips, ties counting half) part."""
+    result = evaluate_model(reference_model_path, clips_for_split(scan_dataset(shared_speech), "test"), workers=1)
+    silence = result.classes.index("_silence_")
+    is_silence, score = result.labels == silence, result.scores[:, silence]
+    positives, negatives = score[is_silence][:, None], score[~is_silence][None, :]
+    wins = (positives > negatives).sum() + 0.5 * (positives == negatives).sum()
+    assert result.metrics.roc_auc_exact[silence] == pytest.approx(wins / (positives.size * negatives.size), abs=1e-12)
+    assert result.metrics.roc_auc[silence] == pytest.approx(0.537, abs=0.001)
+    assert result.metrics.roc_auc_exact[silence] == pytest.approx(0.554, abs=0.001)
+
+
 def _reference_with_params(reference_model_path: Path, folder: Path, name: str, drop: tuple[str, ...] = (),
                            **changes: object) -> Path:
     """A copy of the reference model whose parameters lack ``drop`` and take ``changes`` (a real file)."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.evaluation.metrics import classifier_metrics, precision_recall_curve, roc_curves
+from workbench.evaluation.metrics import classifier_metrics, exact_auc, precision_recall_curve, roc_curves
+
+INT8_STEPS = 256  # a quantised softmax's scores: multiples of 1/256, so ties are common
 
 
 def test_accuracies_precision_and_confusion_by_hand() -> None:
@@ -117,3 +119,42 @@ def test_curves_are_none_where_they_do_not_exist() -> None:
     assert only_one.fpr == [None, None] and only_one.tpr == [None, None]
     assert only_one.precision[0] == pytest.approx([1.0, 1.0, 1.0]) and only_one.precision[1] is None
     assert only_one.recall[0] == pytest.approx([1.0, 0.5, 0.0]) and only_one.recall[1] is None
+
+
+def test_exact_auc_by_hand_with_ties() -> None:
+    # positives 0.9, 0.5, 0.5; negatives 0.5, 0.1. Pairs (pos, neg): 0.9 beats both (2); each 0.5 ties the
+    # negative 0.5 (a half each) and beats 0.1 (1 each): (2 + 2 * 1.5) / (3 * 2) = 5/6.
+    is_positive = np.array([True, True, True, False, False])
+    assert exact_auc(is_positive, np.array([0.9, 0.5, 0.5, 0.5, 0.1])) == pytest.approx(5 / 6)
+    assert exact_auc(is_positive, np.full(5, 0.3)) == pytest.approx(0.5)  # all ties: a half per pair
+    assert exact_auc(np.array([True, True]), np.array([0.1, 0.2])) is None  # no negatives
+
+
+def _pairwise_auc(is_positive: np.ndarray, score: np.ndarray) -> float:
+    """The definition, pair by pair: wins plus half the ties, over every (positive, negative) pair."""
+    positives, negatives = score[is_positive][:, None], score[~is_positive][None, :]
+    wins = (positives > negatives).sum() + 0.5 * (positives == negatives).sum()
+    return float(wins / (positives.size * negatives.size))
+
+
+def test_exact_auc_is_the_pairwise_count_on_int8_like_scores() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n = int(rng.integers(2, 300))
+        score = rng.integers(0, int(rng.integers(2, INT8_STEPS + 1)), n) / INT8_STEPS  # few or many distinct
+        is_positive = rng.random(n) < rng.uniform(0.05, 0.95)
+        if is_positive.all() or not is_positive.any():
+            continue
+        assert exact_auc(is_positive, score) == pytest.approx(_pairwise_auc(is_positive, score), abs=1e-12)
+
+
+def test_scores_below_the_first_step_are_ordered_only_by_the_exact_auc() -> None:
+    # class 1's scores all lie below 0.01 and rank its clips perfectly: MLTK's 0.01 steps see one point, 50 %
+    scores = np.array([[0.995, 0.005], [0.996, 0.004], [0.999, 0.001], [0.998, 0.002]])
+    m = classifier_metrics(scores, [1, 1, 0, 0])
+    assert m.roc_auc[1] == pytest.approx(0.5) and m.roc_auc_exact[1] == pytest.approx(1.0)
+    partial = classifier_metrics(np.c_[scores, np.zeros(4)], [1, 1, 0, 0])  # class 2 without clips: n/a, as MLTK's
+    assert partial.roc_auc_exact[2] is None and partial.roc_auc_exact[:2] == pytest.approx([1.0, 1.0])
+    assert partial.roc_auc_exact_avg == pytest.approx(1.0)
+    only_one = classifier_metrics([[0.9, 0.1], [0.8, 0.2]], [0, 0])
+    assert only_one.roc_auc_exact == [None, None] and only_one.roc_auc_exact_avg is None

@@ -137,8 +137,8 @@ def test_a_class_without_clips_is_na_not_zero_and_named(result, tmp_path: Path) 
     predicted_no = int((partial.predicted == no).sum())
     text = summary_text(partial)
     no_row = next(line for line in text.splitlines() if line.startswith("no "))
-    _, clips, accuracy, precision, recall, roc = no_row.split()
-    assert (clips, accuracy, recall, roc) == ("0", "n/a", "n/a", "n/a")
+    _, clips, accuracy, precision, recall, roc, exact_roc = no_row.split()
+    assert (clips, accuracy, recall, roc, exact_roc) == ("0", "n/a", "n/a", "n/a", "n/a")
     assert precision == ("n/a" if predicted_no == 0 else "0.00%")  # predicted without clips: false alarms
     lines = text.splitlines()
     balanced = next(i for i, line in enumerate(lines) if line.startswith("Balanced accuracy:"))
@@ -193,3 +193,34 @@ def test_the_json_report_lists_the_word_confusions_the_text_lists(result) -> Non
     start = lines.index("Most frequent mistakes (word heard as class):") + 1
     assert [f"  {c['word']:<12} -> {c['predicted']:<12} {c['clips']:>5} of {c['of']}" for c in confusions] == \
         lines[start:start + len(confusions)]
+
+
+def test_the_roc_auc_is_labelled_as_mltks_with_the_exact_one_beside_it(result, tmp_path: Path) -> None:
+    m = result.metrics
+    lines = summary_text(result).splitlines()
+    assert f"Average ROC AUC: {m.roc_auc_avg:.2%} (MLTK, 0.01 steps)" in lines
+    assert f"Average ROC AUC: {m.roc_auc_exact_avg:.2%} (exact, ties count half)" in lines
+    header = next(line for line in lines if line.startswith("class "))
+    assert header.split()[-4:] == ["AUC", "MLTK", "AUC", "exact"]
+    for name, mltk, exact in zip(result.classes, m.roc_auc, m.roc_auc_exact):
+        row = next(line for line in lines if line.startswith(f"{name} "))
+        assert row.split()[-2:] == [f"{mltk:.2%}", f"{exact:.2%}"]
+    write_report(result, tmp_path, plots=False)
+    document = json.loads((tmp_path / "eval-results.json").read_text())
+    assert document["roc_auc_exact"] == pytest.approx(m.roc_auc_exact)
+    assert document["roc_auc_exact_avg"] == pytest.approx(m.roc_auc_exact_avg)
+    assert document["roc_auc"] == pytest.approx(m.roc_auc) and document["roc_auc_avg"] == pytest.approx(m.roc_auc_avg)
+    methods = document["workbench"]["roc_auc_methods"]
+    assert "0.00, 0.01, ..., 1.00" in methods["roc_auc"] and "a tie counting half" in methods["roc_auc_exact"]
+
+
+def test_the_roc_plot_gives_both_aucs(result) -> None:
+    pytest.importorskip("matplotlib", reason="plots need matplotlib")
+    from workbench.evaluation.plots import roc_figure
+
+    m = result.metrics
+    (ax,) = roc_figure(result).axes
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert f"yes: AUC {m.roc_auc[0]:.4f} (MLTK), exact {m.roc_auc_exact[0]:.4f}" in labels
+    assert f"average AUC {m.roc_auc_avg:.4f} (MLTK), exact {m.roc_auc_exact_avg:.4f}" in labels
+    assert "AUC (MLTK, 0.01 steps), then exact AUC (ties count half)" in ax.get_title()

@@ -18,7 +18,10 @@ them; the result says so (``output``), and the report labels the figures that wo
 Negative-word classes (``_go_``: a word the model learned apart from its keywords, never detected) are
 reported folded into ``_unknown_``: their clips count as unknown words and their scores are added to
 ``_unknown_``'s, so the figures answer what a user asks of any model -- keyword, other word or silence
--- and compare with models without such classes.
+-- and compare with models without such classes (and an average of members with and without them, whose
+missing classes ``kws average`` pads with probability 0, compares its members' ``_unknown_`` with the sum).
+An argmax over the model's own outputs picks otherwise for some clips, so the result names the folded classes
+(``folded``) and every report says so in :func:`folding_note`'s sentence.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ from workbench.evaluation.one_vs_rest import (
 EVALUATION_SPLITS = {"test": TESTING, "validation": VALIDATION, "all": None}
 LISTED_CLASSES = 6  # class names an error message lists before "…"
 CLASSES_PARAM = "classes"
+FOLD_RULE = (f"the clips of these classes count as {UNKNOWN} clips, and their scores are added to {UNKNOWN}'s "
+             "before the top class is picked")  # the JSON's rule for folding_note's classes
 
 
 @dataclass
@@ -66,10 +71,16 @@ class EvaluationResult:
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # dataset files the scan could not read
     output: Optional[OutputKind] = None  # what the model's scores are (None: not known, read as probabilities)
     one_vs_rest: bool = False  # a one-output model, scored as its class (the first) against the rest
+    folded: list[str] = field(default_factory=list)  # the negative-word classes counted as _unknown_
 
     @property
     def scores_are_logits(self) -> bool:
         return self.output is not None and self.output.logits
+
+    @property
+    def folding_note(self) -> Optional[str]:
+        """The sentence saying which classes were counted as ``_unknown_`` and how, or None when none was."""
+        return folding_note(self.folded, self.scores_are_logits) if self.folded else None
 
     @property
     def predicted(self) -> npt.NDArray[np.int64]:
@@ -101,14 +112,32 @@ def class_of(word: str, classes: Sequence[str]) -> Optional[str]:
     return None
 
 
+def folded_classes(classes: Sequence[str]) -> list[str]:
+    """The classes :func:`fold_negative_classes` folds into ``_unknown_``: the negative-word ones, none when the
+    model has no ``_unknown_`` class."""
+    return [c for c in classes if is_negative_class(c)] if UNKNOWN in classes else []
+
+
+def folding_note(folded: Sequence[str], logits: bool = False) -> str:
+    """The report's sentence on ``folded`` classes (module docstring), e.g. "_go_, _down_ are counted as
+    _unknown_ (their probabilities summed before the top class is picked)."; ``logits``: the model's scores are
+    logits, which is what was summed then."""
+    if len(folded) == 1:
+        what = "logit" if logits else "probability"
+        return f"{folded[0]} is counted as {UNKNOWN} (its {what} added to {UNKNOWN}'s before the top class is picked)."
+    what = "logits" if logits else "probabilities"
+    return f"{', '.join(folded)} are counted as {UNKNOWN} (their {what} summed before the top class is picked)."
+
+
 def fold_negative_classes(classes: Sequence[str], scores: npt.NDArray[np.float64],
                           labels: npt.NDArray[np.int64]) -> tuple[list[str], npt.NDArray[np.float64],
                                                                  npt.NDArray[np.int64]]:
     """Classes, scores and labels with every negative-word class folded into ``_unknown_`` (module
     docstring); returned unchanged when the model has none or no ``_unknown_`` class."""
-    negative = [i for i, c in enumerate(classes) if is_negative_class(c)]
-    if not negative or UNKNOWN not in classes:
+    names = folded_classes(classes)
+    if not names:
         return list(classes), scores, labels
+    negative = [i for i, c in enumerate(classes) if c in names]
     kept = [i for i in range(len(classes)) if i not in negative]
     unknown = kept.index(list(classes).index(UNKNOWN))
     folded = scores[:, kept].copy()
@@ -190,10 +219,12 @@ def evaluate_model(model: LoadedModel | str | Path, clips: Sequence[ClipEntry],
     scores = scored.scores[kept]
     if one_vs_rest:
         names, scores = [names[CLASS_INDEX], rest_class(names[CLASS_INDEX])], one_vs_rest_scores(scores, output)
+    folded = folded_classes(names)
     names, scores, labels = fold_negative_classes(names, scores,
                                                   np.array([usable[i][1] for i in kept], dtype=np.int64))
     return EvaluationResult(
         name=loaded.name, classes=names, paths=[usable[i][0].path for i in kept],
         words=[usable[i][0].word for i in kept], labels=labels, scores=scores,
         metrics=classifier_metrics(scores, labels), skipped=skipped, elapsed_s=elapsed, trim_db=trim_db,
-        description=description, unreadable=list(unreadable), output=output, one_vs_rest=one_vs_rest)
+        description=description, unreadable=list(unreadable), output=output, one_vs_rest=one_vs_rest,
+        folded=folded)

@@ -19,6 +19,14 @@ the reference model's). Definitions (``scores``: n_samples x n_classes, the mode
   a made-up curve there, which a plot would draw as if measured); ``roc_auc_avg`` is the mean over the
   classes that have both (MLTK divides by every class, so a class with no clips pulled its average towards
   0 or 1 at random); None when no class has both. ``roc_thresholds`` is one list for all classes.
+  Reports label it :data:`MLTK_AUC_LABEL` (:data:`MLTK_AUC_RULE`): on scores that cluster between two
+  thresholds (a weak class's scores all below 0.01) the 0.01 steps cannot order them, and the figure falls
+  towards 50 %.
+* ``roc_auc_exact``/``roc_auc_exact_avg`` (:data:`EXACT_AUC_LABEL`): the exact area (scikit-learn's
+  ``roc_auc_score``): the share of (clip of the class, clip of another class) pairs whose class score is higher
+  on the class's clip, a tie counting half (the Mann-Whitney U over both counts). Not MLTK's, so kept beside
+  it, never instead: what people compare with MLTK stays MLTK's figure. None where ``roc_auc`` is None;
+  averaged over the same classes.
 * ``precision``/``recall`` curves (scikit-learn's ``precision_recall_curve`` as MLTK called it, in the
   version that made the reference archive): one point per distinct score, from the lowest threshold
   that reaches full recall up to the highest score, then the end point (precision 1, recall 0). None for a
@@ -37,6 +45,13 @@ import numpy.typing as npt
 
 ROC_STEP = 0.01
 ROC_POINTS = 101  # thresholds 0.00 .. 1.00
+MLTK_AUC = f"MLTK, {ROC_STEP:.2f} steps"  # how reports qualify roc_auc (module docstring) ...
+EXACT_AUC = "exact, ties count half"  # ... and roc_auc_exact
+MLTK_AUC_LABEL, EXACT_AUC_LABEL = f"ROC AUC ({MLTK_AUC})", f"ROC AUC ({EXACT_AUC})"
+MLTK_AUC_RULE = (f"MLTK's calculate_auc: trapezoids through the one-vs-rest ROC points at thresholds 0.00, "
+                 f"{ROC_STEP:.2f}, ..., 1.00")
+EXACT_AUC_RULE = ("the share of (clip of the class, clip of another class) pairs whose score for the class is higher "
+                  "on the class's clip, a tie counting half (scikit-learn's roc_auc_score)")
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,8 @@ class ClassifierMetrics:
     precision: list[list[float] | None]  # None: the class has no clips
     recall: list[list[float] | None]
     confusion_matrix: list[list[int]]
+    roc_auc_exact: list[float | None]  # None where roc_auc is None
+    roc_auc_exact_avg: float | None
 
     @property
     def classes_without_samples(self) -> list[int]:
@@ -106,6 +123,29 @@ def roc_curves(scores: npt.NDArray[np.float64], labels: npt.NDArray[np.int64]
     return fpr, tpr, thresholds, auc
 
 
+def _midranks(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The rank of each value from 1 (the lowest), equal values sharing the mean of their ranks."""
+    order = np.argsort(values, kind="mergesort")
+    ranked = values[order]
+    starts = np.r_[True, ranked[1:] != ranked[:-1]]  # the first of each run of equal values
+    first = np.flatnonzero(starts)
+    runs = np.diff(np.r_[first, values.size])
+    ranks = np.empty(values.size, dtype=np.float64)
+    ranks[order] = (first + (runs + 1) / 2.0)[np.cumsum(starts) - 1]
+    return ranks
+
+
+def exact_auc(is_positive: npt.NDArray[np.bool_], score: npt.NDArray[np.float64]) -> float | None:
+    """The exact ROC AUC of one class (module docstring): Mann-Whitney U / (positives x negatives) from the
+    mid-ranks, so a tie counts half; None without positives or without negatives."""
+    n_pos = int(is_positive.sum())
+    n_neg = is_positive.size - n_pos
+    if n_pos == 0 or n_neg == 0:
+        return None
+    u = _midranks(np.asarray(score, dtype=np.float64))[is_positive].sum() - n_pos * (n_pos + 1) / 2.0
+    return float(u / (n_pos * n_neg))
+
+
 def precision_recall_curve(is_positive: npt.NDArray[np.bool_], score: npt.NDArray[np.float64]
                            ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Precision and recall for one class (module docstring); recall decreasing, ending at (1, 0)."""
@@ -140,6 +180,8 @@ def classifier_metrics(scores: npt.ArrayLike, labels: npt.ArrayLike) -> Classifi
     has_roc = (counts > 0) & (counts < y.size)  # positives and negatives both present
     present = counts > 0
     curves = [precision_recall_curve(y == c, s[:, c]) if present[c] else None for c in range(n_classes)]
+    exact = [exact_auc(y == c, s[:, c]) if has_roc[c] else None for c in range(n_classes)]
+    exact_known = [a for a in exact if a is not None]
     return ClassifierMetrics(
         overall_accuracy=float(correct.sum() / y.size),
         class_accuracies=recalls.tolist(),
@@ -155,4 +197,6 @@ def classifier_metrics(scores: npt.ArrayLike, labels: npt.ArrayLike) -> Classifi
         precision=[None if curve is None else curve[0].tolist() for curve in curves],
         recall=[None if curve is None else curve[1].tolist() for curve in curves],
         confusion_matrix=cm.tolist(),
+        roc_auc_exact=exact,
+        roc_auc_exact_avg=float(np.mean(exact_known)) if exact_known else None,
     )

@@ -11,6 +11,9 @@ report, as one set. Without matplotlib, :class:`~workbench.plot_advice.PlotUnava
 A class whose curve does not exist (its metrics hold None: no clips of it, or for the ROC none of the others)
 gets a legend entry saying "n/a" and no line, never a made-up one; it still takes its turn in the colour
 cycle, so every class has the same colour in both curve plots. The confusion matrix keeps its row.
+
+The ROC legend gives MLTK's AUC and the exact one (:mod:`.metrics`), and every plot of a model whose negative-word
+classes were counted as ``_unknown_`` says so below it (a PNG travels without the text report).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import numpy as np
 
 from workbench.plot_advice import plot_unavailable
 from workbench.evaluation.evaluate import EvaluationResult
+from workbench.evaluation.metrics import MLTK_AUC
 from workbench.run_folder_layout import EVAL_PLOT_SUFFIXES
 
 DPI = 100
@@ -33,6 +37,8 @@ PERCENT = 100.0
 _SAFE_NAME = re.compile(r"[^\w.-]+")
 _DARK_CELL = 0.5  # cells darker than half the colour scale get white text
 PLOTS = "the ROC, precision-recall and confusion matrix plots"  # what needs matplotlib, in its error
+NOTE_FONT_PT = 8
+NOTE_SPACE = 0.05  # the share of the figure's height below the plot kept for the folding note
 
 
 def _legend_name(label: str) -> str:
@@ -49,6 +55,23 @@ def _figure(size: tuple[float, float]) -> Any:
     figure = Figure(figsize=size, dpi=DPI)
     FigureCanvasAgg(figure)
     return figure
+
+
+def _lay_out(figure: Any, result: EvaluationResult) -> None:
+    """Fit the plot to the figure, leaving a line below it for the sentence on folded classes when there is one."""
+    note = result.folding_note
+    if note is None:
+        figure.tight_layout()
+        return
+    figure.text(0.5, NOTE_SPACE / 2, note, ha="center", va="center", fontsize=NOTE_FONT_PT, wrap=True)
+    figure.tight_layout(rect=(0.0, NOTE_SPACE, 1.0, 1.0))
+
+
+def _auc_pair(mltk: float | None, exact: float | None) -> str:
+    """``0.9712 (MLTK), exact 0.9730``, or ``n/a``."""
+    if mltk is None or exact is None:
+        return "n/a"
+    return f"{mltk:.4f} (MLTK), exact {exact:.4f}"
 
 
 def _png(figure: Any) -> bytes:
@@ -69,19 +92,18 @@ def roc_figure(result: EvaluationResult) -> Any:
     figure = _figure(CURVE_SIZE_IN)
     ax = figure.add_subplot()
     for i, name in enumerate(result.classes):
-        auc, fpr, tpr = m.roc_auc[i], m.fpr[i], m.tpr[i]
-        if auc is None or fpr is None or tpr is None:  # no curve: the class has no clips (or nothing else had)
-            _no_curve(ax, f"{_legend_name(name)}: AUC n/a")
+        auc, fpr, tpr = _auc_pair(m.roc_auc[i], m.roc_auc_exact[i]), m.fpr[i], m.tpr[i]
+        if fpr is None or tpr is None:  # no curve: the class has no clips (or nothing else had)
+            _no_curve(ax, f"{_legend_name(name)}: AUC {auc}")
         else:
-            ax.plot(fpr, tpr, label=f"{_legend_name(name)}: AUC {auc:.4f}")
+            ax.plot(fpr, tpr, label=f"{_legend_name(name)}: AUC {auc}")
     ax.plot([0, 1], [0, 1], linestyle=":", color="grey", linewidth=1)
-    average = "n/a" if m.roc_auc_avg is None else f"{m.roc_auc_avg:.4f}"
-    _no_curve(ax, f"average AUC {average}")
+    _no_curve(ax, f"average AUC {_auc_pair(m.roc_auc_avg, m.roc_auc_exact_avg)}")
     ax.set(xlim=(0.0, 1.0), ylim=(0.0, 1.01), xlabel="False positive rate", ylabel="True positive rate",
-           title=f"ROC (one class vs the rest): {result.name}")
+           title=f"ROC (one class vs the rest): {result.name}\nAUC ({MLTK_AUC}), then exact AUC (ties count half)")
     ax.grid(True, alpha=0.4)
     ax.legend(loc="lower right")
-    figure.tight_layout()
+    _lay_out(figure, result)
     return figure
 
 
@@ -100,7 +122,7 @@ def precision_recall_figure(result: EvaluationResult) -> Any:
            title=f"Precision vs recall: {result.name}")
     ax.grid(True, alpha=0.4)
     ax.legend(loc="lower left")
-    figure.tight_layout()
+    _lay_out(figure, result)
     return figure
 
 
@@ -121,7 +143,7 @@ def _confusion(result: EvaluationResult) -> bytes:
                     color=colour, fontsize=9)
     ax.set(xlabel="Predicted class", ylabel="True class",
            title=f"Confusion matrix: {result.name}\nbalanced accuracy {result.metrics.balanced_accuracy:.1%}")
-    figure.tight_layout()
+    _lay_out(figure, result)
     return _png(figure)
 
 

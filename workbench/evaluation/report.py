@@ -21,6 +21,11 @@ A model whose output is logits (:mod:`workbench.core.model.output_kind`) is repo
 them: the text says so first, and labels the figures that assume probabilities (the ROC AUC, whose thresholds
 run from 0 to 1, and the scores of the most confident mistakes); the JSON says ``"scores": "logits"``. A
 one-output model's report says how it was scored against the rest (:mod:`.one_vs_rest`).
+
+Two figures a user's own script would compute otherwise are said so: the ROC AUC is MLTK's (labelled
+:data:`~.metrics.MLTK_AUC_LABEL`), with the exact one beside it (``roc_auc_exact``, ``roc_auc_exact_avg``; the
+``workbench`` block's ``roc_auc_methods`` defines both), and a model's negative-word classes counted as
+``_unknown_`` are named before the figures (the ``workbench`` block's ``folded_into_unknown``, only then).
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ from workbench.core.file_set import Content, folder_kept_only_if_written, write_
 from workbench.core.wording import counted
 from workbench.evaluation.clip_predictions import confident_mistakes, predictions_csv
 from workbench.evaluation.comparison import ClipComparison, comparison_text
-from workbench.evaluation.evaluate import EvaluationResult
+from workbench.evaluation.evaluate import FOLD_RULE, EvaluationResult
+from workbench.evaluation.metrics import EXACT_AUC, EXACT_AUC_RULE, MLTK_AUC, MLTK_AUC_RULE
 from workbench.evaluation.one_vs_rest import decision_text
 from workbench.run_folder_layout import EVAL_PREDICTIONS_FILE, EVAL_RESULTS_FILE
 
@@ -56,7 +62,7 @@ def results_document(result: EvaluationResult, comparisons: Sequence[ClipCompari
     doc: dict[str, Any] = {"name": result.name, "model_type": "classification", "classes": list(result.classes)}
     for key in ("overall_accuracy", "class_accuracies", "fpr", "tpr", "roc_auc", "roc_thresholds", "roc_auc_avg",
                 "precision", "recall", "confusion_matrix", "balanced_accuracy", "class_counts",
-                "class_precisions", "class_recalls"):
+                "class_precisions", "class_recalls", "roc_auc_exact", "roc_auc_exact_avg"):
         doc[key] = metrics[key]
     accuracies = result.metrics.reported_accuracies()  # null, not MLTK's 0, where a figure does not exist
     doc.update(class_accuracies=accuracies, class_recalls=accuracies,
@@ -79,7 +85,11 @@ def results_document(result: EvaluationResult, comparisons: Sequence[ClipCompari
                                 "predicted": clip.predicted, "score": round(clip.predicted_score, 6)}
                                for clip in confident_mistakes(result, CONFIDENT_MISTAKES)],
         "compared": [c.to_json() for c in comparisons],
+        "roc_auc_methods": {"roc_auc": MLTK_AUC_RULE, "roc_auc_exact": EXACT_AUC_RULE},
     }
+    if result.folded:
+        doc["workbench"]["folded_into_unknown"] = {"classes": list(result.folded), "rule": FOLD_RULE,
+                                                   "note": result.folding_note}
     return doc
 
 
@@ -121,12 +131,14 @@ def no_clips_note(result: EvaluationResult) -> str | None:
 
 def scoring_notes(result: EvaluationResult) -> list[str]:
     """What the report must say before its figures: that the scores are logits, how a one-output model was
-    scored (module docstring)."""
+    scored, which classes were counted as ``_unknown_`` (module docstring)."""
     notes: list[str] = []
     if result.output is not None and result.output.logits:
         notes.append(f"Scores: {result.output.notice()}.")
     if result.one_vs_rest and result.output is not None:
         notes.append(decision_text(result.classes[0], result.output))
+    if result.folding_note:
+        notes.append(result.folding_note)
     return notes
 
 
@@ -146,16 +158,18 @@ def summary_text(result: EvaluationResult) -> str:
     note = no_clips_note(result)
     if note:
         lines.append(note)
-    lines.append(f"Average ROC AUC: {percent_or_na(m.roc_auc_avg)}"
-                 + (" (over the classes with clips of their own and of others)" if None in m.roc_auc else "")
+    over = " (over the classes with clips of their own and of others)" if None in m.roc_auc else ""
+    lines.append(f"Average ROC AUC: {percent_or_na(m.roc_auc_avg)} ({MLTK_AUC}){over}"
                  + (LOGITS_ROC if result.scores_are_logits else ""))
+    lines.append(f"Average ROC AUC: {percent_or_na(m.roc_auc_exact_avg)} ({EXACT_AUC}){over}")
     lines.append("")
-    lines.append(f"{'class':<{width}}{'clips':>7}{'accuracy':>10}{'precision':>11}{'recall':>9}{'ROC AUC':>9}")
+    lines.append(f"{'class':<{width}}{'clips':>7}{'accuracy':>10}{'precision':>11}{'recall':>9}{'AUC MLTK':>10}"
+                 f"{'AUC exact':>11}")
     accuracies, precisions = m.reported_accuracies(), m.reported_precisions()
     for i, name in enumerate(result.classes):
         lines.append(f"{name:<{width}}{m.class_counts[i]:>7}{percent_or_na(accuracies[i]):>10}"
                      f"{percent_or_na(precisions[i]):>11}{percent_or_na(accuracies[i]):>9}"
-                     f"{percent_or_na(m.roc_auc[i]):>9}")
+                     f"{percent_or_na(m.roc_auc[i]):>10}{percent_or_na(m.roc_auc_exact[i]):>11}")
     lines.append("")
     lines.append("Confusion matrix (rows: true class, columns: predicted):")
     lines.append(" " * width + "".join(f"{c:>{width}}" for c in result.classes))

@@ -42,6 +42,23 @@ def test_json_and_out_folder(capsys, speech: Path, reference_model_path: Path, t
     assert sorted(p.name for p in out_dir.iterdir()) == ["eval-results.json", "predictions.csv", "summary.txt"]
 
 
+def test_a_model_with_negative_classes_is_said_to_count_them_as_unknown(capsys, speech: Path, tmp_path: Path) -> None:
+    """The bundled kws_yes_no_stream, by its name: its _go_, _down_ and _left_ outputs count as _unknown_ (the
+    dataset's "down" clips among them), and the printed text, the JSON and summary.txt say so."""
+    note = "_go_, _down_, _left_ are counted as _unknown_ (their probabilities summed before the top class is picked)."
+    assert main(["evaluate", "kws_yes_no_stream", "--dataset", str(speech), "--workers", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert note in lines and "Average ROC AUC: " in "\n".join(lines)
+    assert main(["evaluate", "kws_yes_no_stream", "--dataset", str(speech), "--format", "json", "--out",
+                 str(tmp_path / "report"), "--no-plots", "--workers", "1"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["classes"] == ["yes", "no", "_unknown_", "_silence_"] and printed["class_counts"] == [5, 5, 3, 2]
+    folded = printed["workbench"]["folded_into_unknown"]
+    assert folded["classes"] == ["_go_", "_down_", "_left_"] and folded["note"] == note
+    assert note in (tmp_path / "report" / "summary.txt").read_text(encoding="utf-8").splitlines()
+    assert len(printed["roc_auc_exact"]) == 4 and printed["roc_auc_exact_avg"] is not None
+
+
 def test_split_all_merges_datasets_and_counts_other_words_as_unknown(capsys, speech: Path,
                                                                       reference_model_path: Path,
                                                                       tmp_path: Path) -> None:

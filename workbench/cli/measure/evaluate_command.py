@@ -1,8 +1,10 @@
 """``kws evaluate``: how well a model classifies a dataset's clips, through the device's own path.
 
 Every clip goes through the project's frontend (fresh state per clip, as MLTK evaluates) and LiteRT,
-after MLTK's trim-and-pad to the model's sample length. Prints MLTK's figures plus balanced accuracy,
-per-class precision/recall, the confusion matrix and the words most often mistaken; ``--out`` also writes
+after MLTK's trim-and-pad to the model's sample length. Prints MLTK's figures (its ROC AUC labelled as MLTK's,
+the exact one beside it) plus balanced accuracy, per-class precision/recall, the confusion matrix and the words
+most often mistaken, after a sentence naming any negative-word classes counted as ``_unknown_``
+(:mod:`workbench.evaluation.report` writes all of it); ``--out`` also writes
 ``eval-results.json`` (MLTK's keys), ``summary.txt``, ``predictions.csv`` and the ROC, precision-recall
 and confusion PNGs (without matplotlib: the rest, and a warning naming the PNGs not written and how to
 get matplotlib). ``--compare OLD`` scores other models on the same clips and says, per class and in

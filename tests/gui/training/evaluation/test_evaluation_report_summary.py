@@ -5,18 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
-
-
-@pytest.fixture
-def view(qtbot):  # type: ignore[no-untyped-def]
-    widget = EvaluationReportView()
-    qtbot.addWidget(widget)
-    yield widget
-    widget.shutdown()
-
 
 def test_values_of_the_wrong_type_show_as_missing(view, tmp_path: Path) -> None:
     (tmp_path / "summary.json").write_text(json.dumps({

@@ -10,6 +10,10 @@ sight.
 
 The "Clips" tab beside the plots lists the test clips of ``eval/predictions.csv``, the most confident mistakes
 first, and plays one in the Live workspace (:class:`EvaluationClipsView`): hearing the mistakes says *why*.
+
+From ``eval/eval-results.json`` the headline adds what ``summary.json`` does not hold: the average ROC AUC,
+MLTK's and the exact one, each labelled, and the report's sentence naming the negative-word classes counted as
+``_unknown_`` -- without it the figures differ from an argmax over the model's outputs with no word why.
 """
 
 from __future__ import annotations
@@ -26,10 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.wording import plural
+from workbench.evaluation.metrics import EXACT_AUC_LABEL, MLTK_AUC_LABEL
 from workbench.gui.training.evaluation.comparison_panel import ComparisonPanel
 from workbench.gui.training.evaluation.evaluation_clips_view import EvaluationClipsView
-from workbench.run_folder_layout import (EVAL_DIR, EVAL_PLOT_SUFFIXES, EVAL_PREDICTIONS_FILE, SUMMARY_FILE,
-                                         SUMMARY_MODEL_KEY)
+from workbench.run_folder_layout import (EVAL_DIR, EVAL_PLOT_SUFFIXES, EVAL_PREDICTIONS_FILE, EVAL_RESULTS_FILE,
+                                         SUMMARY_FILE, SUMMARY_MODEL_KEY)
 
 if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
@@ -66,6 +71,27 @@ def _text(value: Any) -> str:
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _report_document(folder: Path) -> dict[str, Any]:
+    """The run's ``eval/eval-results.json``; empty when it is missing or damaged (the summary's figures still
+    show)."""
+    try:
+        return _mapping(json.loads((folder / EVAL_DIR / EVAL_RESULTS_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+def _report_lines(document: dict[str, Any]) -> list[str]:
+    """The headline's lines from the report file (module docstring), as HTML."""
+    lines: list[str] = []
+    if "roc_auc_avg" in document:
+        lines.append(f"Average {MLTK_AUC_LABEL} {_percent(document.get('roc_auc_avg'))}, {EXACT_AUC_LABEL} "
+                     f"{_percent(document.get('roc_auc_exact_avg'))}.")
+    folded = _mapping(_mapping(document.get("workbench")).get("folded_into_unknown"))
+    if isinstance(folded.get("note"), str):
+        lines.append(_text(folded["note"]))
+    return lines
 
 
 def _model_of(folder: Path, summary: dict[str, Any]) -> Path:
@@ -167,6 +193,7 @@ class EvaluationReportView(QWidget):
                          f"{_percent(test.get('overall_accuracy'))}.")
         else:
             lines.append("Not evaluated on a test split.")
+        lines += _report_lines(_report_document(folder))
         self.headline.setTextFormat(Qt.TextFormat.RichText)  # the figures in bold; the rest was escaped
         self.headline.setText("<br>".join(lines))
         test_classes = _mapping(test.get("class_accuracies"))
