@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from workbench.core.atomic_write import create_folder
+from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import Content, folder_kept_only_if_written, write_file_set
 from workbench.core.wording import counted
 from workbench.evaluation.clip_predictions import confident_mistakes, predictions_csv
@@ -217,7 +218,8 @@ def report_files(folder: Path) -> list[Path]:
 
 
 def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool = True,
-                 comparisons: Sequence[ClipComparison] = (), notes: list[str] | None = None) -> list[Path]:
+                 comparisons: Sequence[ClipComparison] = (), notes: list[str] | None = None,
+                 parents: bool = True) -> list[Path]:
     """Write ``eval-results.json``, ``summary.txt``, ``predictions.csv`` and (``plots``) the PNGs, all or
     nothing; the files of an earlier report in the folder that this one does not write (another model's
     PNGs, PNGs skipped with ``plots=False``) are removed in the same step, so a folder never mixes two
@@ -226,11 +228,24 @@ def write_report(result: EvaluationResult, out_dir: str | Path, *, plots: bool =
     Without matplotlib the PNGs are skipped and a line saying which and how to get matplotlib is appended to
     ``notes`` (when given): an evaluation can take minutes, and its figures are never lost for want of a
     picture -- the plots are the optional part of a report (``kws calibrate`` treats its DET plot alike).
+
+    ``parents=False``: only the report folder itself is made, in a folder that must exist -- a training run's
+    ``OUT/eval``, whose ``OUT`` deleted while the run went on must not be made again by its report.
     """
     folder = Path(out_dir)
     with folder_kept_only_if_written(folder):
-        create_folder(folder, "the report folder")
+        _make_report_folder(folder, parents)
         return _write_report_files(result, folder, plots, comparisons, notes)
+
+
+def _make_report_folder(folder: Path, parents: bool) -> None:
+    if parents:
+        create_folder(folder, "the report folder")
+        return
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot create the report folder {folder}: {exc.strerror or exc}.") from None
 
 
 def _write_report_files(result: EvaluationResult, folder: Path, plots: bool, comparisons: Sequence[ClipComparison],

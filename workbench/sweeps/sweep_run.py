@@ -21,12 +21,13 @@ trial runs any more Tune is told to stop. So every child has ended before Ray is
 finished trials' results and best model are still written. A second Ctrl+C in ``kws sweep`` stops at once
 (KeyboardInterrupt in the driver): the results are written at once from what the driver knows, every trial
 still running listed as cancelled (:data:`.final_status.ABANDONED_MESSAGE`) and its record file saying so, and
-Ray is shut down without waiting for the trials' ends.
+Ray is shut down without waiting for the trials' ends. An output folder deleted (or replaced) while the sweep runs
+stops it like a cancel, before its next trial starts, and ends it with that error instead of results
+(:mod:`.sweep_out_folder`).
 """
 
 from __future__ import annotations
 
-import json
 import pickle
 import threading
 import time
@@ -34,8 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from workbench.child_command import STOP_FILE_NAME
-from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text
+from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
 from workbench.sweeps.reporting import events as ev
@@ -48,9 +48,9 @@ from workbench.sweeps.reporting.results_plot import results_png
 from workbench.plot_advice import PlotUnavailable
 from workbench.sweeps.best_model import best_warnings, copy_best, detection_sentence
 from workbench.sweeps.definition.sweep_file import SweepFile
-from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, TRIAL_RECORD_FILE, TRIALS_DIR,
-                                              NOT_STARTED_MESSAGE, WRITE_ERROR_KEY, check_datasets,
-                                              hold_out_folder, prepare_out_folder)
+from workbench.sweeps.sweep_out_folder import SweepOutFolder
+from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, NOT_STARTED_MESSAGE, WRITE_ERROR_KEY, check_datasets,
+                                              prepare_out_folder)
 from workbench.sweeps.trial_slots import cluster_words, local_cpus, trial_slots
 
 RAY_DIR = "ray"
@@ -92,7 +92,8 @@ class SweepRun:
         self.sweep = sweep
         self.options = options
         self.out = options.out.expanduser().resolve()
-        self.trials_dir = self.out / TRIALS_DIR
+        self.folder = SweepOutFolder(self.out)  # held by run(): watched between trials
+        self.trials_dir = self.folder.trials_dir
         self._emit = emit or (lambda event: None)
         self._cancel = threading.Event()
         self._cancel_reason = ""
@@ -135,12 +136,14 @@ class SweepRun:
     @property
     def stop_file(self) -> Path:
         """Creating this file cancels the sweep like :meth:`cancel` (for callers without signals: Windows GUIs)."""
-        return self.out / STOP_FILE_NAME
+        return self.folder.stop_file
 
     @property
     def cancelled(self) -> bool:
-        if not self._cancel.is_set() and self._started_at and self.stop_file.exists():
-            self.cancel(f"stop file {STOP_FILE_NAME} found")
+        """True once cancelled, also by the stop file or by the output folder gone (Tune asks between trials)."""
+        reason = self.folder.stop_reason() if not self._cancel.is_set() and self._started_at else None
+        if reason:
+            self.cancel(reason)
         if self._cancel.is_set() and not self._cancel_announced:
             self._cancel_announced = True
             note = f"; {self._cancel_note}" if self._cancel_note else ""
@@ -159,7 +162,7 @@ class SweepRun:
         sweep, options = self.sweep, self.options
         if not options.address:  # a local instance too small for ray_features: refused before anything starts
             trial_slots(sweep, None, local_cpus(options.num_cpus), cluster_words(None, options.num_cpus))
-        with hold_out_folder(self.out):  # until the sweep ends: another kws run into OUT is refused at once
+        with self.folder.hold():  # until the sweep ends: another kws run into OUT is refused at once
             return self._run_held(sweep, options)
 
     def _run_held(self, sweep: SweepFile, options: SweepOptions) -> SweepOutcome:
@@ -198,6 +201,7 @@ class SweepRun:
                 self._tune(stream, slots)
             except KeyboardInterrupt:  # a second Ctrl+C: the results at once, without waiting for the trials
                 return self._abandon()
+        self.folder.remove_made_again(self.out / RAY_DIR)  # (only when OUT went: Tune makes its folder again)
         outcome = self._finish(list(self.records.values()))
         if self.write_error:  # the results are written (or _finish named why not): now the cause, as the error
             raise WorkbenchError(self.write_error)
@@ -268,16 +272,8 @@ class SweepRun:
         return EARLY_STOPPED
 
     def _record_from_folder(self, trial_id: str) -> TrialRecord:
-        return self._written_record(trial_id) or TrialRecord(trial_id=trial_id, spec="", seed=0,
-                                                             folder=str(self.trials_dir / trial_id))
-
-    def _written_record(self, trial_id: str) -> TrialRecord | None:
-        """The record the trial wrote into its folder (None: it wrote none)."""
-        try:
-            data = json.loads((self.trials_dir / trial_id / TRIAL_RECORD_FILE).read_text(encoding="utf-8"))
-            return TrialRecord.from_dict(data)
-        except (OSError, ValueError, TypeError):
-            return None
+        return self.folder.written_record(trial_id) or TrialRecord(trial_id=trial_id, spec="", seed=0,
+                                                                   folder=str(self.trials_dir / trial_id))
 
     def _settled(self, records: list[TrialRecord]) -> list[TrialRecord]:
         """Every trial Tune did not report as ended (its time budget ends the run without a word about the
@@ -292,27 +288,18 @@ class SweepRun:
             if record is not None and record.status != RUNNING:
                 settled.append(record)
                 continue
-            final = settle(record, self._written_record(trial_id), self._stop_status(), self.sweep.objective.metric,
-                           ABANDONED_MESSAGE if self._abandoned else "")
+            final = settle(record, self.folder.written_record(trial_id), self._stop_status(),
+                           self.sweep.objective.metric, ABANDONED_MESSAGE if self._abandoned else "")
             if final is None:  # created by Tune, never started: _unstarted lists it
                 continue
             if self._abandoned and final.message == ABANDONED_MESSAGE:  # its file must not claim "running"
-                self._save_record(final)
+                self.folder.save_record(final)
             self.records[trial_id] = final
             settled.append(final)
             best = rank(self.records.values(), self.sweep.objective.mode)
             self.emit(ev.TRIAL_END, trial=final.to_dict(), best_trial=best[0].trial_id if best else None,
                       best_objective=best[0].objective if best else None)
         return settled
-
-    def _save_record(self, record: TrialRecord) -> None:
-        """``record`` into its trial's record file, best effort (the results hold it anyway)."""
-        folder = self.trials_dir / record.trial_id
-        try:
-            if folder.is_dir():
-                atomic_write_text(folder / TRIAL_RECORD_FILE, json.dumps(record.to_dict(), indent=1) + "\n")
-        except WorkbenchError:
-            pass
 
     def _abandon(self) -> SweepOutcome:
         """The results of a sweep stopped at once (a second Ctrl+C while Tune ran): every trial the driver knows,
@@ -364,6 +351,7 @@ class SweepRun:
             self._writing_results = False
 
     def _write_outcome(self, records: list[TrialRecord]) -> SweepOutcome:
+        self.folder.check()  # gone: its error, and no results into whatever is at its path now
         sweep = self.sweep
         records = self._settled(records)
         records = records + self._unstarted(records)

@@ -38,7 +38,9 @@ def _sweep(tmp_path: Path, board: str) -> SweepFile:
 
 
 def _trial(sweep: SweepFile, trials_dir: Path) -> KwsTrainTrial:
-    """A trial object as Tune's worker holds it, without Tune (``trial_id`` is then "default")."""
+    """A trial object as Tune's worker holds it, without Tune (``trial_id`` is then "default"), in the trials folder
+    the sweep's driver made."""
+    trials_dir.mkdir(exist_ok=True)
     trial = KwsTrainTrial.__new__(KwsTrainTrial)
     trial._trial_info = None
     trial.setup({"params": {"layers.1.filters": 4}, "seed": 1}, TrialContext(sweep=sweep, trials_dir=trials_dir))

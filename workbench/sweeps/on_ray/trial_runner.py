@@ -18,7 +18,8 @@ worker before the worker ends):
    one SIGINT -- it stops after the current batch and keeps its best checkpoint -- and is waited for.
 
 A sweep's cancel is a marker file in the trials folder: a trial that sees it asks its child to stop
-(or does not start one) and ends with status ``cancelled``, so every child ends before Ray does.
+(or does not start one) and ends with status ``cancelled``, so every child ends before Ray does. A trials folder
+that is gone (the sweep's output folder deleted or moved) is a cancel too, and is never made again by a trial.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class KwsTrainTrial(tune.Trainable):
                                   params=params, node_id=_node_id(), worker_pid=os.getpid(),
                                   folder=str(self.folder))
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(exist_ok=True)  # (not its parents: a sweep folder deleted meanwhile is not made again)
         except OSError as exc:
             self.write_error = f"Cannot write {self.folder}: {exc.strerror or exc}."
             self._end(FAILED, self.write_error)
@@ -183,7 +184,7 @@ class KwsTrainTrial(tune.Trainable):
         self.final = self._result(done=True)
 
     def _cancelled(self) -> bool:
-        return self.context.cancel_marker.exists()
+        return self.context.cancel_marker.exists() or not self.context.trials_dir.is_dir()
 
     # -- Tune's interface ------------------------------------------------------------------------
     def step(self) -> dict[str, Any]:

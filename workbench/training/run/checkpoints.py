@@ -5,6 +5,8 @@ instant, and the disk can fill. Each checkpoint file is serialised in memory and
 (:mod:`.keras_files`), and ``state.json`` -- written last, also atomically -- names the files it
 belongs to; older files are deleted only after that. So ``--resume`` always finds a state and the
 exact checkpoint it describes, and a checkpoint that cannot be written leaves the previous one as it was.
+A run's checkpoints are written under its hold of the output folder (:class:`~workbench.core.folder_lock.FolderHold`):
+into a folder deleted or replaced while the run went on, none is written and no folder is made again.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text, create_folder, remove_quietly
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text, remove_quietly
 from workbench.core.errors import WorkbenchError
+from workbench.core.folder_lock import FolderHold
 from workbench.training.model.keras_builder import keras
 from workbench.training.model.weights_import import weight_key
 from workbench.training.run.keras_files import archive_weights, keras_archive
@@ -37,12 +40,14 @@ class CheckpointFiles:
 
 
 class Checkpoints:
-    """Saving and restoring a run's model, optimizer and :class:`TrainingState` under ``folder``."""
+    """Saving and restoring a run's model, optimizer and :class:`TrainingState` under ``folder``; ``hold``: the
+    run's hold of the output folder ``folder`` is in (None: none, nothing is checked)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, hold: FolderHold | None = None) -> None:
         self.folder = folder
         self.dir = folder / CHECKPOINTS_DIR
         self.state_path = folder / STATE_FILE
+        self._hold = hold if hold is not None else FolderHold()
 
     def exists(self) -> bool:
         return self.state_path.is_file()
@@ -59,20 +64,21 @@ class Checkpoints:
         if is_best or best is None:
             best = BEST_PATTERN.format(epoch=state.epochs_done)
         written: list[Path] = []
-        try:
-            create_folder(self.dir)
-            archive = keras_archive(model)
-            written.append(atomic_write_bytes(self.dir / last, archive))
-            if best != files.best:
-                written.append(atomic_write_bytes(self.dir / best, archive_weights(archive)))
-            payload = json.loads(state.to_json())
-            payload["files"] = {"last": last, "best": best}
-            atomic_write_text(self.state_path, json.dumps(payload, indent=1))
-        except WorkbenchError as exc:
-            for path in written:
-                if path.name not in (files.last, files.best):  # never the files the state still names
-                    remove_quietly(path)
-            raise CheckpointWriteError(str(exc)) from None
+        with self._hold.guarding():  # (a folder gone: FolderGone, not a checkpoint to write again on --resume)
+            try:
+                self._hold.make_folder(self.dir)
+                archive = keras_archive(model)
+                written.append(atomic_write_bytes(self.dir / last, archive))
+                if best != files.best:
+                    written.append(atomic_write_bytes(self.dir / best, archive_weights(archive)))
+                payload = json.loads(state.to_json())
+                payload["files"] = {"last": last, "best": best}
+                atomic_write_text(self.state_path, json.dumps(payload, indent=1))
+            except WorkbenchError as exc:
+                for path in written:
+                    if path.name not in (files.last, files.best):  # never the files the state still names
+                        remove_quietly(path)
+                raise CheckpointWriteError(str(exc)) from None
         keep = {last, best}
         for path in self.dir.iterdir():
             if path.name not in keep:
@@ -87,8 +93,9 @@ class Checkpoints:
     def save_imported(self, masks: dict[str, np.ndarray]) -> None:
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **{name.replace("/", "|"): mask for name, mask in masks.items()})
-        self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(self.folder / IMPORTED_FILE, buffer.getvalue())
+        self._hold.make_folder(self.folder)
+        with self._hold.guarding():
+            atomic_write_bytes(self.folder / IMPORTED_FILE, buffer.getvalue())
 
     def load_imported(self) -> dict[str, np.ndarray]:
         path = self.folder / IMPORTED_FILE

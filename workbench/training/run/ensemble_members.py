@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.folder_lock import FolderGone
 from workbench.training.data.features import FeatureBatch
 from workbench.training.data.sample_plan import SamplePlan
 from workbench.training.model.ensemble_merge import merge_members, merge_plan, merged_spec
@@ -45,10 +46,12 @@ def member_spec(spec: ModelSpec, index: int) -> ModelSpec:
 
 def _log_writer(out: OutputFolder, progress: Progress) -> Callable[[], None]:
     """The run's log written as it stands (after each epoch); a failed write is left to the run's last one,
-    which reports it: a full disk must not stop the epochs."""
+    which reports it: a full disk must not stop the epochs. A folder gone does: nothing more can be written."""
     def write() -> None:
         try:
             out.write_log(progress.log_lines)
+        except FolderGone:
+            raise
         except WorkbenchError:
             pass
     return write
@@ -61,8 +64,8 @@ def train_members(spec: ModelSpec, plan: SamplePlan, maker: Any, out: OutputFold
     count = spec.training.ensemble_members
     log_now = _log_writer(out, progress)
     if count == 1:
-        trainer = Trainer(spec, plan, maker, Checkpoints(out.train_dir), progress, cancel, max_epochs, teacher,
-                          after_epoch=log_now)
+        trainer = Trainer(spec, plan, maker, Checkpoints(out.train_dir, out.hold), progress, cancel, max_epochs,
+                          teacher, after_epoch=log_now)
         return MembersResult(trainer.run(validation, init_from, resume), spec)
     # the merge's checks before any member trains (a spec the merge refuses must not cost N trainings)
     probe = prepare_model(spec, init_from, validation.features[:CALIBRATION_SAMPLES])
@@ -71,7 +74,7 @@ def train_members(spec: ModelSpec, plan: SamplePlan, maker: Any, out: OutputFold
     records: list[dict[str, Any]] = []
     for index in range(count):
         mspec = member_spec(spec, index)
-        checkpoints = Checkpoints(out.train_dir / MEMBER_FOLDER.format(index=index + 1))
+        checkpoints = Checkpoints(out.train_dir / MEMBER_FOLDER.format(index=index + 1), out.hold)
         progress.info("train", f"ensemble member {index + 1} of {count} (seed {mspec.training.seed})")
         trainer = Trainer(mspec, plan, maker, checkpoints, MemberProgress(progress, index + 1, count), cancel,
                           max_epochs, teacher,

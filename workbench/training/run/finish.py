@@ -95,7 +95,8 @@ def _evaluate(model: LoadedModel, clips: list[ClipEntry], split: str, out: Outpu
         cancel.check(step)
     if out is not None:
         notes: list[str] = []  # PNGs matplotlib could not draw: the run's figures are kept all the same
-        write_report(result, out.eval_dir, notes=notes)
+        with out.writing():  # OUT/eval alone is made: never an OUT deleted while the clips were scored
+            write_report(result, out.eval_dir, notes=notes, parents=False)
         for note in notes:
             progress.info("evaluate", note)
     metrics = result.metrics
@@ -111,6 +112,13 @@ def _evaluate(model: LoadedModel, clips: list[ClipEntry], split: str, out: Outpu
     return figures
 
 
+def _between_steps(out: OutputFolder, cancel: CancelToken, step: str) -> None:
+    """A folder gone ends the run (it is said first: a stopped run's --resume would name a folder that is not
+    there), then a stop request does."""
+    out.check()
+    cancel.check(step)
+
+
 def finish_run(spec: ModelSpec, request: TrainRequest, plan: SamplePlan, validation: FeatureBatch,
                result: TrainingResult, out: OutputFolder, progress: Progress,
                representative: np.ndarray, cancel: CancelToken) -> tuple[dict[str, Any], LoadedModel]:
@@ -118,7 +126,9 @@ def finish_run(spec: ModelSpec, request: TrainRequest, plan: SamplePlan, validat
 
     ``summary["skipped"]`` lists every clip that could not be read: in training, validation or test.
     A stop is honoured between the steps (and between clips) up to the writing, which comes last and is
-    not interrupted: :class:`~.cancel.RunStopped` then leaves the folder as the last epoch left it.
+    not interrupted: :class:`~.cancel.RunStopped` then leaves the folder as the last epoch left it. Between the
+    steps the folder is checked too (:meth:`~.output_folder.OutputFolder.check`): one deleted meanwhile ends the
+    run there, not after minutes of work nothing can be written for.
     """
     progress.emit("convert", "start", message=f"converting the best checkpoint (epoch {result.state.best_epoch}) "
                                               "to int8 and float32 .tflite")
@@ -127,17 +137,19 @@ def finish_run(spec: ModelSpec, request: TrainRequest, plan: SamplePlan, validat
         progress.info("convert", f"channel ranges before the dense layer equalised (factors "
                                  f"{float(factors.min()):.3g}..{float(factors.max()):.3g}) for int8")
     conversion = "the conversion"
-    cancel.check(conversion)
+    _between_steps(out, cancel, conversion)
     float_tflite = to_tflite(result.model)
-    cancel.check(conversion)
+    _between_steps(out, cancel, conversion)
     int8 = to_tflite(result.model, representative)
-    cancel.check(conversion)
+    _between_steps(out, cancel, conversion)
     agreement, max_diff = _agreement(result.model, int8, validation.features)
     progress.info("convert", f"int8 and float pick the same class on {agreement:.2%} of validation samples")
     threshold, threshold_info = _threshold(spec, int8, plan, progress, cancel)
     detection = detection_settings(spec, threshold)
     model = labelled_model(spec, int8, detection)
+    out.check()
     validation_figures = _evaluate(model, plan.validation_clips, "validation", None, progress, cancel)
+    out.check()
     # the last stop point before writing: once the test clips are scored (before their report), or here
     evaluation = _evaluate(model, plan.testing, "testing", out, progress, cancel) if request.evaluate else None
     if not request.evaluate:

@@ -21,6 +21,11 @@ themselves live in :mod:`workbench.run_folder_layout`, which the sweeps and the 
 
 Why atomic writes everywhere: a run can be stopped (or the disk can fill) at any moment; every file
 is either its previous version or complete, never half-written (:mod:`workbench.core.atomic_write`).
+
+Why every write is guarded (:meth:`OutputFolder.writing`): a folder deleted, moved or replaced while the run went
+on must stop the run with one sentence (:class:`~workbench.core.folder_lock.FolderGone`), not be made again by
+the next write -- which left a ``summary.json`` naming a model that was never written, or "model written" for a
+folder that was gone.
 """
 
 from __future__ import annotations
@@ -140,13 +145,32 @@ class OutputFolder:
                                  "--out another folder.")
         if resume and not self.run_path.exists():
             raise WorkbenchError(f"{self.root} holds no training run to resume (no {RUN_FILE}).")
-        create_folder(self.train_dir, "the training folder")
+        self.make_folder(self.train_dir, "the training folder")
         if resume:
             self._earlier_log = self._read_earlier_log()
 
     def release(self) -> None:
         """The run has ended: another run may write the folder (see :meth:`prepare`). Safe to call again."""
         self._hold.release()
+
+    @property
+    def hold(self) -> FolderHold:
+        """The run's hold of its folder (from :meth:`prepare` on): for writers of its files outside this class."""
+        return self._hold
+
+    def check(self) -> None:
+        """:class:`~workbench.core.folder_lock.FolderGone` when the folder is no longer the one :meth:`prepare`
+        held (deleted, moved or replaced since): for the cheap checks between the run's phases and epochs."""
+        self._hold.check()
+
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        """Around a write into the folder (:meth:`FolderHold.guarding`): nothing is written into a folder that is
+        no longer the run's, and a write that failed because the folder went says so."""
+        return self._hold.guarding()
+
+    def make_folder(self, path: Path, what: str = "the folder") -> Path:
+        """``path`` inside the run's folder, made without ever making the run's folder again."""
+        return self._hold.make_folder(path, what)
 
     def remove_created_folders(self) -> None:
         """Remove the folders :meth:`prepare` made when nothing was left in them (a run that failed to start).
@@ -177,13 +201,15 @@ class OutputFolder:
 
     # -- writers ------------------------------------------------------------------------------
     def write_json(self, path: Path, data: Any) -> Path:
-        return atomic_write_text(path, json.dumps(data, indent=2, default=str) + "\n")
+        return self.write_text(path, json.dumps(data, indent=2, default=str) + "\n")
 
     def write_text(self, path: Path, text: str) -> Path:
-        return atomic_write_text(path, text)
+        with self.writing():
+            return atomic_write_text(path, text)
 
     def write_bytes(self, path: Path, data: bytes) -> Path:
-        return atomic_write_bytes(path, data)
+        with self.writing():
+            return atomic_write_bytes(path, data)
 
     def read_json(self, path: Path) -> Any:
         try:

@@ -10,6 +10,10 @@ is written, and ``--resume`` continues (or, with ``--epochs`` no higher than the
 finishes from the best checkpoint at once). After the last epoch a stop is honoured between the
 finishing steps and clips up to the ``write`` phase: the run is then a stopped run that ``--resume``
 finishes.
+
+An output folder deleted, moved or replaced while the run goes on ends it at the next write (or the check after
+each epoch and between the finishing steps) with :class:`~workbench.core.folder_lock.FolderGone`: nothing is
+written, made again or removed at its path any more (:mod:`.output_folder`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from workbench.core.errors import SettingsError, WorkbenchError
-from workbench.core.folder_lock import refuse_if_held
+from workbench.core.folder_lock import FolderGone, refuse_if_held
 from workbench.core.wording import counted
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.datasets.synthetic import unfinished_build
@@ -213,13 +217,16 @@ def _folders_removed_unless_started(out: OutputFolder) -> Iterator[None]:
     """The folders a failed start created (still empty) are removed again: see ``remove_created_folders``.
 
     A checkpoint that could not be written is no failed start (``--resume`` repeats the run, see
-    :func:`_forgotten_unless_trained`); a folder holding anything of a run is not empty, so it stays.
+    :func:`_forgotten_unless_trained`); a folder holding anything of a run is not empty, so it stays. A folder
+    gone while the run went on is left alone: whatever is at its path now is not the run's (a failure it caused,
+    e.g. a checkpoint that could not be read back, is said as :class:`FolderGone`).
     """
     try:
         yield
-    except CheckpointWriteError:
+    except (CheckpointWriteError, FolderGone):
         raise
     except Exception:
+        out.check()
         out.remove_created_folders()
         raise
 
@@ -256,9 +263,10 @@ def _forgotten_unless_trained(out: OutputFolder, fresh: bool, spec_source: Path 
     """
     try:
         yield
-    except CheckpointWriteError:
+    except (CheckpointWriteError, FolderGone):
         raise
     except Exception:
+        out.check()  # (the files at the path of a folder gone are not this run's)
         if fresh and not any(out.train_dir.rglob(STATE_FILE)):
             for name in (RUN_FILE, SPEC_FILE, PLAN_FILE):  # run.json first: it makes the folder a run
                 path = out.root / name
