@@ -121,6 +121,8 @@ def test_small_training_run_gives_a_working_int8_model_and_skips_broken_clips(
     twin = _engine_accuracy(out / "quick_kws.float32.tflite", test_clips, model.classes)
     assert abs(np.mean(list(twin.values())) - np.mean(list(accuracy.values()))) < 0.1, (twin, accuracy)
     assert summary["evaluation"]["balanced_accuracy"] > 0.4
+    assert 0.0 <= summary["evaluation"]["roc_auc_exact_avg"] <= 1.0  # beside MLTK's roc_auc_avg
+    assert summary["evaluation"]["folded_into_unknown"] == []  # no negative-word classes to count as _unknown_
     phases = [e["phase"] for e in recorder.events]
     for phase in ("scan", "plan", "features", "train", "convert", "evaluate", "done"):
         assert phase in phases

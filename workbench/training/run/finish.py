@@ -102,13 +102,16 @@ def _evaluate(model: LoadedModel, clips: list[ClipEntry], split: str, out: Outpu
     metrics = result.metrics
     figures = {"overall_accuracy": metrics.overall_accuracy, "balanced_accuracy": metrics.balanced_accuracy,
                "class_accuracies": dict(zip(result.classes, metrics.reported_accuracies())),  # None: no clips
-               "roc_auc_avg": metrics.roc_auc_avg, "clips": len(result.paths),
+               "roc_auc_avg": metrics.roc_auc_avg, "roc_auc_exact_avg": metrics.roc_auc_exact_avg,
+               "folded_into_unknown": list(result.folded), "clips": len(result.paths),
                "skipped": [[str(p), r] for p, r in result.skipped]}
     for path, reason in result.skipped:
         progress.warn("evaluate", f"skipped {path}: {reason}")
     accuracies = ", ".join(f"{k} {'n/a' if v is None else f'{v:.3f}'}" for k, v in figures["class_accuracies"].items())
     progress.info("evaluate", f"{split} split: balanced accuracy {metrics.balanced_accuracy:.3f}, overall "
                               f"{metrics.overall_accuracy:.3f} ({accuracies})")
+    if result.folding_note:  # the figures above count these classes as _unknown_
+        progress.info("evaluate", result.folding_note)
     return figures
 
 
