@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtCore import QByteArray, QSettings
 
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY
+from workbench.gui.legacy_settings import migrate_legacy_tuning
 
 if TYPE_CHECKING:
     from workbench.core.detection.tuned_values import RememberedValues
@@ -46,8 +47,7 @@ CLIP_LABEL = "recording/label"
 CLIP_SPEAKER = "recording/speaker"
 # JSON list, most recent first: {"model": tuning_key, "network": network_key, "path": the resolved file, "name",
 # "params": the tuned values, "from": the file's values}
-TUNED = "detection/tuned"
-LEGACY_DETECTION_KEYS = ("detection/model", "detection/params")  # one model's values only: replaced by TUNED
+TUNED = "detection/tuned"  # the first versions' one model's values are moved into it (legacy_settings)
 MAX_TUNED_MODELS = 32  # models whose tuned detection parameters are remembered; the least recent is forgotten
 STARTED = "app/started"  # written at start-up: proves the settings file can be saved
 SYNCED = "app/synced"  # a token each check writes and reads back (AppSettings.sync_problem)
@@ -249,6 +249,7 @@ class AppSettings:
 
     # -- detection parameters, per model ----------------------------------------------------------
     def _tuned_entries(self) -> list[dict[str, Any]]:
+        migrate_legacy_tuning(self.qsettings, TUNED)  # read first as a model opens: its tuning may be the one moved
         try:
             items = json.loads(self._str(TUNED) or "[]")
         except json.JSONDecodeError:
@@ -277,9 +278,6 @@ class AppSettings:
         entries = change(list(stored))[:MAX_TUNED_MODELS]
         if entries != stored:
             self.qsettings.setValue(TUNED, json.dumps(entries))
-        for legacy in LEGACY_DETECTION_KEYS:
-            if self.qsettings.contains(legacy):
-                self.qsettings.remove(legacy)
         self.qsettings.sync()
 
     def _follow_moved_file(self, model: "LoadedModel") -> None:

@@ -2,7 +2,7 @@
 tuned values and takes every other value from the file (the next Save writes them back unchanged), a copy with the
 same network keeps its own values, a file moved elsewhere keeps its tuning, the status bar says when remembered values are in force or set aside (and the
 question promises no more), and an entry stored the old way (every setting, under a hash of the whole file) still
-comes back. A real window, real model files."""
+comes back, as does the first versions' single tuning. A real window, real model files."""
 
 from __future__ import annotations
 
@@ -116,6 +116,20 @@ def test_an_entry_stored_the_old_way_still_comes_back(window, tmp_path: Path) ->
     assert window.controller.settings.detection_threshold == TUNED_THRESHOLD
     assert window.controller.settings.suppression_ms == own_settings(model).suppression_ms
     assert "kept your tuning" in window.statusBar().currentMessage()
+
+
+def test_a_first_versions_tuning_comes_back_with_the_note(window, tmp_path: Path) -> None:
+    """The first versions kept one model's every setting under detection/model and detection/params."""
+    path = tmp_path / "first.tflite"
+    save_model(model_with_params(load_model(default_model_path()), {"suppression_ms": 700}), path)  # not bundled
+    whole = own_settings(load_model(path)).replace(detection_threshold=TUNED_THRESHOLD).to_params()
+    window.settings.qsettings.setValue("detection/model", str(path.resolve()))
+    window.settings.qsettings.setValue("detection/params", json.dumps(whole))
+    assert window.open_model(path), window.last_error
+    assert window.controller.settings.detection_threshold == TUNED_THRESHOLD
+    assert f"kept your tuning of {window.controller.model.name}: detection_threshold {TUNED_THRESHOLD};" in \
+        window.statusBar().currentMessage()
+    assert not window.settings.qsettings.contains("detection/params")
 
 
 def test_the_question_promises_the_tuning_only_for_the_same_model(window, opened: Path) -> None:
