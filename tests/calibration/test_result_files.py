@@ -211,3 +211,52 @@ def test_the_report_keeps_the_labels_that_were_scored_though_the_file_went_meanw
                  "--out", str(folder), "--progress", "none"]) == 0
     assert (folder / "labels.json").read_bytes() == scored
     assert load_calibration_output(folder).pareto
+
+
+def first_version_report(calibrated: Path, folder: Path, labels: str) -> Path:
+    """The report of ``calibrated`` as the first version left it: no copy of the labels, and the stream and
+    labels named as given on its command line, relative to the folder it ran in (``streams/s.json``)."""
+    load_calibration_output(calibrated).copy_report(folder)
+    (folder / "labels.json").unlink()
+    document = json.loads((folder / "calibration.json").read_text())
+    del document["labels_file"]
+    document["stream"].update(audio=str(Path(labels).with_suffix(".wav")), labels=labels)
+    (folder / "calibration.json").write_text(json.dumps(document))
+    return folder
+
+
+def test_a_first_version_report_finds_its_relative_labels_or_says_it_stored_a_relative_path(
+        calibrated: Path, tmp_path: Path, real_stream: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from workbench.calibration.results.result_files import LabelsNotFound
+
+    made_in = tmp_path / "made in"
+    (made_in / "streams").mkdir(parents=True)
+    labels = Path(shutil.copy(real_stream.with_suffix(".json"), made_in / "streams" / "s.json"))
+    report = first_version_report(calibrated, made_in / "cal" / "c-old", "streams/s.json")
+    pareto = load_calibration_output(calibrated).pareto
+    monkeypatch.chdir(made_in)  # where it was made: the name as given
+    assert load_calibration_output(report).pareto == pareto
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with pytest.raises(LabelsNotFound) as raised:
+        load_calibration_output(report)
+    assert str(raised.value) == (
+        f"the calibration report in {report} was made by an older version of the workbench, which stored its labels "
+        "file as a path relative to the folder it ran in (streams/s.json), and it is neither in the report's folder "
+        f"nor in the working folder {elsewhere}: choose the labels file its stream was made with")
+    assert raised.value.stored == "streams/s.json"
+    assert load_calibration_output(report, labels).pareto == pareto  # the file chosen
+    shutil.copytree(made_in / "streams", report / "streams")  # the report kept with its stream
+    assert load_calibration_output(report).pareto == pareto
+
+
+def test_labels_chosen_for_a_report_must_fit_its_stream(calibrated: Path, tmp_path: Path, real_stream: Path) -> None:
+    report = first_version_report(calibrated, tmp_path / "report", "streams/gone.json")
+    other = json.loads(real_stream.with_suffix(".json").read_text())
+    other["stream"]["duration_s"] += 60  # another build of the stream, a minute longer
+    (tmp_path / "other.json").write_text(json.dumps(other))
+    with pytest.raises(WorkbenchError, match="they belong to different builds of the stream"):
+        load_calibration_output(report, tmp_path / "other.json")

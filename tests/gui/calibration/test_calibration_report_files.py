@@ -154,3 +154,30 @@ def test_a_set_that_misses_every_keyword_is_not_saved_into_a_model(  # type: ign
     assert workspace.save_into_model(tmp_path / "dead") is None and not (tmp_path / "dead.tflite").exists()
     assert workspace.host.errors[-1].startswith("This set misses every keyword of the stream (FRR 100")
     assert workspace.host.errors[-1].endswith("choose a set that detects keywords.")
+
+
+def test_a_first_version_report_whose_labels_are_not_found_asks_for_them(  # type: ignore[no-untyped-def]
+        qtbot, workspace, report, tmp_path, monkeypatch, real_stream) -> None:  # noqa: F811
+    """The first version kept no copy of the labels and named them relative to the folder it ran in."""
+    from PySide6.QtWidgets import QFileDialog
+
+    old = tmp_path / "c-old"
+    shutil.copytree(report, old)
+    (old / "labels.json").unlink()
+    document = json.loads((old / "calibration.json").read_text())
+    del document["labels_file"]
+    document["stream"].update(audio="streams/s.wav", labels="streams/s.json")
+    (old / "calibration.json").write_text(json.dumps(document))
+    monkeypatch.chdir(tmp_path)
+    asked: list[tuple[object, ...]] = []
+    answer = ""
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *args: asked.append(args) or (answer, "")))
+    assert not workspace.open_report(old) and workspace.output is None
+    assert asked[0][1] == "Choose the labels file of the report (streams/s.json was not found)"
+    assert workspace.host.errors == [
+        f"the calibration report in {old} was made by an older version of the workbench, which stored its labels file "
+        f"as a path relative to the folder it ran in (streams/s.json), and it is neither in the report's folder nor in "
+        f"the working folder {tmp_path}: choose the labels file its stream was made with (Open report… asks for it)"]
+    answer = str(real_stream.with_suffix(".json"))  # the user chooses the stream's labels
+    assert workspace.open_report(old) and workspace.output is not None and workspace.output.pareto
+    assert len(workspace.host.errors) == 1

@@ -47,6 +47,16 @@ if TYPE_CHECKING:
     from workbench.core.model.model_file import LoadedModel
 
 
+class LabelsNotFound(WorkbenchError):
+    """The labels file a report was scored with is not found, and the report holds no copy of it (the first
+    version made none). ``stored``: the path as the report names it. A caller that can ask for a file offers to
+    choose it, and passes it as :func:`load_calibration_output`'s ``labels_path``."""
+
+    def __init__(self, message: str, stored: str) -> None:
+        super().__init__(message)
+        self.stored = stored
+
+
 def figures_text(frr: float, fa_per_hour: float) -> str:
     """A set's two figures as the workspace and its status lines say them."""
     return f"FRR {frr * PERCENT:.1f} % at {fa_per_hour:.1f} FA/h"
@@ -247,13 +257,41 @@ def _report_folder(given: Path) -> Path:
                          f"{DOCUMENT_NAME})")
 
 
+def _report_labels(folder: Path, document: dict[str, Any]) -> Path:
+    """The labels the report in ``folder`` was scored with: its copy, else the file the document names (folders
+    written before copies were made); :class:`LabelsNotFound` when that is not found.
+
+    Why a relative name is looked for in the report's folder first: the first version stored the path as it was
+    given, relative to the folder it ran in, which says nothing from another working folder; a report kept with
+    its stream beside it still opens. Then the name is taken as given (the working folder), as that version did.
+    """
+    copy = document.get("labels_file")
+    if copy and (folder / copy).is_file():
+        return folder / copy
+    stored = str(document["stream"]["labels"])
+    given = Path(stored)
+    found = next((place for place in ([given] if given.is_absolute() else [folder / given, given])
+                  if place.is_file()), None)
+    if found is not None:
+        return found
+    choose = "choose the labels file its stream was made with"
+    if given.is_absolute():
+        raise LabelsNotFound(f"the labels file the calibration report in {folder} was scored with, {stored}, is "
+                             f"not found (moved or deleted), and the report holds no copy of it: {choose}", stored)
+    raise LabelsNotFound(f"the calibration report in {folder} was made by an older version of the workbench, which "
+                         f"stored its labels file as a path relative to the folder it ran in ({stored}), and it is "
+                         f"neither in the report's folder nor in the working folder {Path.cwd()}: {choose}", stored)
+
+
 def load_calibration_output(folder: str | Path, labels_path: str | Path | None = None) -> CalibrationOutput:
     """Load ``calibration.json``, ``sweep.csv`` and ``scores.npz`` from ``folder``.
 
     ``labels_path`` defaults to the folder's copy of the labels, else the labels file the document names
-    (folders written before copies were made). ``folder`` may also be its ``calibration.json`` (what a
-    person picks when asked for "the report"); any other file is one sentence asking for the folder.
-    Raises :class:`WorkbenchError`.
+    (folders written before copies were made; :func:`_report_labels`). Labels given are checked against the
+    calibrated model's classes and the stream's length, as ``kws calibrate`` checked the stream's: a file chosen by
+    hand may be another stream's. ``folder`` may also be its ``calibration.json`` (what a person picks when asked
+    for "the report"); any other file is one sentence asking for the folder. Raises :class:`WorkbenchError`
+    (:class:`LabelsNotFound` when the labels the document names are not found).
     """
     folder = _report_folder(Path(folder))
     try:
@@ -264,10 +302,13 @@ def load_calibration_output(folder: str | Path, labels_path: str | Path | None =
     except (OSError, ValueError, KeyError) as exc:
         raise WorkbenchError(f"cannot read the calibration in {folder}: {exc}") from None
     stream, backgrounds = load_scores(folder / (document.get("scores_file") or SCORES_NAME))
-    copy = document.get("labels_file")
     if labels_path is None:
-        labels_path = folder / copy if copy and (folder / copy).is_file() else document["stream"]["labels"]
-    labels = load_labels(labels_path)
+        labels = load_labels(_report_labels(folder, document))
+    else:
+        model, stream_file = document["model"], document["stream"].get("audio")
+        labels = load_labels(labels_path).validated(
+            tuple(model["classes"]), float(document["stream"]["duration_s"]), f"model {model['name']}",
+            Path(stream_file).name if stream_file else "the stream")
     audio = CalibrationAudio.from_replays(stream, labels, backgrounds)
     if not math.isclose(stream.duration_s, float(document["stream"]["duration_s"])):
         raise WorkbenchError(f"the scores in {folder} do not belong to its calibration.json")

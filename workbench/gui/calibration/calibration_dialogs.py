@@ -1,6 +1,6 @@
-"""The Calibration workspace's dialogs: where to save a model copy or a report, which report to open, and
-the questions before the window closes over a running calibration or unsaved results, or another report or a
-new run replaces unsaved results.
+"""The Calibration workspace's dialogs: where to save a model copy or a report, which report to open (and the
+labels file of an older report whose own is not found), and the questions before the window closes over a running
+calibration or unsaved results, or another report or a new run replaces unsaved results.
 
 Why apart: each dialog only asks for a path and hands it to the workspace's ``save_into_model`` /
 ``save_report`` / ``open_report``, which are what tests and scripts call (as :mod:`workbench.gui.file_dialogs`
@@ -9,12 +9,14 @@ does for the window); the questions are module functions a test can answer for t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from workbench.bundled_models import copy_beside
 from workbench.core.model.model_file import TFLITE_SUFFIX
+from workbench.gui.calibration.calibration_inputs_view import LABELS_FILTER
 from workbench.gui.window.window_closing import ask_yes_no
 
 if TYPE_CHECKING:
@@ -101,6 +103,14 @@ def choose_open_report(workspace: "CalibrationWorkspace") -> None:
                                               "calibration.json)")
     if folder:
         workspace.open_report(folder)
+
+
+def ask_report_labels(workspace: "CalibrationWorkspace", report: Path, stored: str) -> str:
+    """The labels file the user chooses for the report in ``report``, whose own (``stored``, as the report names
+    it) is not found; "" when cancelled. Why ask: reports of the first version hold no copy of their labels."""
+    path, _ = QFileDialog.getOpenFileName(workspace, f"Choose the labels file of the report ({stored} was not found)",
+                                          str(report), LABELS_FILTER)
+    return path
 
 
 def ask_stop_running(parent: QWidget) -> bool:

@@ -15,10 +15,11 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.calibration.results.result_files import figures_text, load_calibration_output
+from workbench.calibration.results.result_files import (CalibrationOutput, LabelsNotFound, figures_text,
+                                                         load_calibration_output)
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import model_copy_path
-from workbench.gui.calibration.calibration_dialogs import confirm_discard_results
+from workbench.gui.calibration.calibration_dialogs import ask_report_labels, confirm_discard_results
 from workbench.gui.file_dialogs import notify_board_problems
 from workbench.output_guard import same_file
 
@@ -104,10 +105,8 @@ def open_report(workspace: "CalibrationWorkspace", folder: str | Path) -> bool:
     own = workspace.is_run_folder(folder)
     if not own and workspace.unsaved_results and not confirm_discard_results(workspace, replacing=True):
         return False
-    try:
-        output = load_calibration_output(folder)
-    except WorkbenchError as exc:
-        host.show_error(str(exc))
+    output = _load_report(workspace, folder)
+    if output is None:
         return False
     if not own:  # the user's folder is only read, never taken over
         model = Path(output.model_file) if output.model_file else None
@@ -116,3 +115,24 @@ def open_report(workspace: "CalibrationWorkspace", folder: str | Path) -> bool:
     missing = "" if workspace.model_of_run else f"; its model {output.model_file or '(unnamed)'} was not found"
     host.show_status(f"opened the calibration in {folder}{missing}")
     return True
+
+
+def _load_report(workspace: "CalibrationWorkspace", folder: str | Path) -> CalibrationOutput | None:
+    """The report in ``folder``, None after a message. A report that names a labels file not found (an older
+    version's, which kept no copy, often by a path relative to another working folder) asks for the file."""
+    try:
+        return load_calibration_output(folder)
+    except LabelsNotFound as exc:
+        missing = exc
+    except WorkbenchError as exc:
+        workspace.host.show_error(str(exc))
+        return None
+    chosen = ask_report_labels(workspace, Path(folder), missing.stored)
+    if not chosen:
+        workspace.host.show_error(f"{missing} (Open report… asks for it)")
+        return None
+    try:
+        return load_calibration_output(folder, chosen)
+    except WorkbenchError as exc:
+        workspace.host.show_error(str(exc))
+        return None
