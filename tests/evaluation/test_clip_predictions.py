@@ -141,3 +141,61 @@ def test_kws_evaluate_compare_refuses_a_damaged_list_before_scoring(capsys, pred
     lines = predictions.read_text(encoding="utf-8").count("\n")
     assert captured.err.startswith(f"kws: error: line {lines} of {broken} is damaged"), captured.err
     assert "evaluating" not in captured.err and captured.out == ""
+
+
+def first_version_run(predictions: Path, dataset: Path, run: Path) -> Path:
+    """A training run as the first version left it: run.json records the dataset absolute, and its eval/
+    predictions.csv names every clip as given on the command line (``--dataset speech-parent/speech``), relative to
+    the folder the run was started in (the dataset's grandparent)."""
+    import json
+
+    given = Path(dataset.parent.name) / dataset.name
+    (run / "eval").mkdir(parents=True)
+    (run / "run.json").write_text(json.dumps({"datasets": [{"path": str(dataset), "weight": 1.0}],
+                                              "out": "runs/v1run", "command": ["train", "--dataset", str(given)]}))
+    rows = _rows(predictions)
+    listed = run / "eval" / "predictions.csv"
+    with listed.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "path": str(given / Path(row["path"]).relative_to(dataset))} for row in rows)
+    return listed
+
+
+def test_a_first_version_runs_relative_clips_are_found_in_its_datasets_from_any_folder(
+        predictions: Path, small_speech_dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    listed = first_version_run(predictions, small_speech_dataset, tmp_path / "runs" / "v1run")
+    assert not Path(_rows(listed)[0]["path"]).is_absolute()
+    monkeypatch.chdir(tmp_path)  # not the folder the run was started in
+    clips = read_clip_predictions(listed)
+    assert sorted(c.path for c in clips) == sorted(Path(row["path"]) for row in _rows(predictions))
+    assert all(c.path.is_file() and not c.unresolved for c in clips)
+    assert [c.path for c in clips_of_predictions(listed)] == [Path(row["path"]) for row in _rows(predictions)]
+
+
+def test_relative_clips_found_nowhere_are_said_to_be_listed_so_not_moved(
+        predictions: Path, small_speech_dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.evaluation.clip_predictions import missing_clip_sentence
+
+    listed = first_version_run(predictions, small_speech_dataset, tmp_path / "runs" / "v1run")
+    (listed.parent.parent / "run.json").write_text('{"datasets": [{"path": "/nowhere/speech", "weight": 1.0}]}')
+    monkeypatch.chdir(tmp_path)
+    clip = read_clip_predictions(listed)[0]
+    assert clip.unresolved and not clip.path.is_absolute()
+    assert missing_clip_sentence(clip) == (
+        f"The clip {clip.path} is not found: the list names it by a path relative to the folder its evaluation ran "
+        "in (an older version of the workbench wrote such lists), and that path names no file from here; evaluate "
+        "the model again to list every clip by its full path.")
+    with pytest.raises(WorkbenchError) as raised:
+        clips_of_predictions(listed)
+    assert str(raised.value).startswith(
+        f"{listed} names its clips by a path relative to the folder its evaluation ran in (an older version of the "
+        f"workbench wrote such lists), and none of them is found from here (the first: {_rows(listed)[0]['path']})")
+
+
+def test_kws_evaluate_takes_a_first_version_runs_list_from_another_folder(
+        capsys, predictions: Path, small_speech_dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    listed = first_version_run(predictions, small_speech_dataset, tmp_path / "runs" / "v1run")
+    monkeypatch.chdir(tmp_path)
+    assert main(["evaluate", str(default_model_path()), "--clips", str(listed), "--workers", "1"]) == 0
+    assert f"Clips: {len(_rows(predictions))} scored, 0 skipped" in capsys.readouterr().out

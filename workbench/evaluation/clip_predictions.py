@@ -5,26 +5,34 @@ confident mistakes), and the list of clips is what ``kws evaluate --clips`` eval
 both the report writer and those readers share one column layout and one way to find a listed clip. A model whose
 output is logits (:mod:`workbench.core.model.output_kind`) has ``logit_<class>`` columns instead of
 ``score_<class>``: its values are no probabilities from 0 to 1, and the file says so to whoever reads it.
+
+Lists of the first version name each clip as given on its command line, relative to the folder it ran in
+(``data/ds/cat/x.wav``), which names nothing from another working folder; :class:`ClipPlaces` finds them, and a clip
+still not found is said to be named so, not to have been moved or deleted (:func:`missing_clip_sentence`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import ClipEntry, speaker_of
 from workbench.evaluation.evaluate import EvaluationResult
-from workbench.run_folder_layout import EVAL_PREDICTIONS_FILE
+from workbench.run_folder_layout import EVAL_DIR, EVAL_PREDICTIONS_FILE, RUN_FILE
 
 SCORE_PREFIX = "score_"  # a predictions.csv column of one class's scores: score_<class>
 LOGIT_PREFIX = "logit_"  # the same for a model whose output is logits: logit_<class>
 SCORE_RANGE = (0.0, 1.0)
 CLIP_COLUMNS = ("path", "word", "label", "predicted")  # a predictions.csv's first columns
+RUN_DATASETS_KEY, DATASET_PATH_KEY = "datasets", "path"  # run.json's dataset folders: [{"path": absolute}, …]
+RELATIVE_PATHS = ("by a path relative to the folder its evaluation ran in (an older version of the workbench wrote "
+                  "such lists)")
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,21 @@ class ClipPrediction:
     predicted_score: float  # the model's score for the class it chose
     label_score: float  # its score for the clip's true class
     logits: bool = False  # the scores are logits (logit_<class> columns), not probabilities
+    unresolved: bool = False  # listed by a relative path found nowhere (ClipPlaces): ``path`` is as listed
 
     @property
     def correct(self) -> bool:
         return self.label == self.predicted
+
+
+def missing_clip_sentence(clip: ClipPrediction) -> str:
+    """Why ``clip``, whose file is not there, cannot be played: gone since the evaluation, or listed by a
+    relative path of an older version's list that names no file from here (no one moved anything then)."""
+    if clip.unresolved:
+        return (f"The clip {clip.path} is not found: the list names it {RELATIVE_PATHS}, and that path names no "
+                "file from here; evaluate the model again to list every clip by its full path.")
+    return (f"The clip {clip.path.name} is no longer in {clip.path.parent}: it was moved or deleted after the "
+            "evaluation.")
 
 
 def predictions_csv(result: EvaluationResult) -> str:
@@ -66,21 +85,30 @@ def clips_of_predictions(path: str | Path) -> list[ClipEntry]:
     Why every row is checked: a list cut short (a copy interrupted, a disk full) still parses, its last row a
     stub; evaluated as it is, the stub counts as a clip and the clips after it are silently missing. A full
     predictions list is checked as :func:`read_clip_predictions` checks it (the same sentence as the Clips tab's);
-    a hand-written ``path,word`` list by its two fields.
+    a hand-written ``path,word`` list by its two fields. An older version's list whose relative paths name none of
+    its clips from here is one sentence saying so, not kws evaluate's "none could be read" of files that exist.
     """
     source = Path(path)
     rows, columns = _csv_rows(source)
     if not rows or not {"path", "word"} <= set(columns):
         raise WorkbenchError(f"{source} lists no clips: it needs 'path' and 'word' columns, as the "
                              f"{EVAL_PREDICTIONS_FILE} of kws evaluate or of a training run's eval folder")
-    scored = _has_scores(columns)
+    scored, places = _has_scores(columns), ClipPlaces.of(source)
+    found: list[tuple[Path, bool]] = []  # each clip, and whether it was found (ClipPlaces.find)
     for line, row in enumerate(rows, start=2):
         if scored:
-            _clip_prediction(row, line, source, _score_prefix(columns))
-        elif not row["path"] or row["word"] is None or None in row:
+            prediction = _clip_prediction(row, line, source, _score_prefix(columns), places)
+            found.append((prediction.path, not prediction.unresolved))
+            continue
+        if not row["path"] or row["word"] is None or None in row:
             raise WorkbenchError(f"line {line} of {source} is damaged: it needs a clip path and its word")
-    return [ClipEntry(clip, row["word"] or "", speaker_of(clip), "testing")
-            for row in rows for clip in [_listed_clip(str(row["path"]), source.parent)]]
+        found.append(places.find(str(row["path"])))
+    unresolved = [clip for clip, was_found in found if not was_found]
+    if unresolved and not any(clip.exists() for clip, _ in found):  # else kws evaluate says "None … could be read"
+        raise WorkbenchError(f"{source} names its clips {RELATIVE_PATHS}, and none of them is found from here (the "
+                             f"first: {unresolved[0]}): run kws evaluate in that folder, or evaluate the model on "
+                             "its dataset again (--dataset)")
+    return [ClipEntry(clip, row["word"] or "", speaker_of(clip), "testing") for row, (clip, _) in zip(rows, found)]
 
 
 def _has_scores(columns: Sequence[str]) -> bool:
@@ -107,8 +135,8 @@ def read_clip_predictions(path: str | Path) -> list[ClipPrediction]:
     if not _has_scores(columns):
         raise WorkbenchError(f"{source} is not a list of clip predictions: it needs the columns "
                              f"{', '.join(CLIP_COLUMNS)} and {SCORE_PREFIX}<class>, as kws evaluate writes them")
-    prefix = _score_prefix(columns)
-    return confidence_ordered([_clip_prediction(row, line, source, prefix)
+    prefix, places = _score_prefix(columns), ClipPlaces.of(source)
+    return confidence_ordered([_clip_prediction(row, line, source, prefix, places)
                                for line, row in enumerate(rows, start=2)])
 
 
@@ -142,7 +170,8 @@ def _csv_rows(source: Path) -> tuple[list[dict[str, str | None]], list[str]]:
         raise WorkbenchError(f"cannot read {source}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-def _clip_prediction(row: dict[str, str | None], line: int, source: Path, prefix: str) -> ClipPrediction:
+def _clip_prediction(row: dict[str, str | None], line: int, source: Path, prefix: str,
+                     places: "ClipPlaces") -> ClipPrediction:
     """One row as a :class:`ClipPrediction`; WorkbenchError naming the line when a field or score is missing
     (a ``score_`` outside 0 to 1, a ``logit_`` that is no finite number)."""
     logits = prefix == LOGIT_PREFIX
@@ -156,8 +185,8 @@ def _clip_prediction(row: dict[str, str | None], line: int, source: Path, prefix
         needed = "a finite logit" if logits else "a score from 0 to 1"
         raise WorkbenchError(f"line {line} of {source} is damaged: it needs a clip path and {needed} "
                              f"for its true and its predicted class") from None
-    return ClipPrediction(_listed_clip(str(row["path"]), source.parent), str(row["word"] or ""), label, predicted,
-                          *scores, logits)
+    clip, found = places.find(str(row["path"]))
+    return ClipPrediction(clip, str(row["word"] or ""), label, predicted, *scores, logits, unresolved=not found)
 
 
 def _confidence_order(clip: ClipPrediction, index: int) -> tuple[int, float, float, int]:
@@ -167,10 +196,64 @@ def _confidence_order(clip: ClipPrediction, index: int) -> tuple[int, float, flo
     return (0, -clip.predicted_score, clip.label_score, index)
 
 
-def _listed_clip(text: str, csv_folder: Path) -> Path:
-    """A clip path of a clip list: as written when absolute; a relative one (lists written before paths were
-    stored whole, or by hand) is taken beside the list when it is there, else from the working folder."""
-    listed = Path(text)
-    if listed.is_absolute() or not (csv_folder / listed).exists():
-        return listed
-    return csv_folder / listed
+@dataclass(frozen=True)
+class ClipPlaces:
+    """Where the relative clip paths of one list are looked for, before the working folder.
+
+    A list in a training run's ``eval/`` names the clips of the run's datasets, which its ``run.json`` records
+    absolute (the first version too): ``data/ds/cat/x.wav``, given from the folder the run was started in, is
+    ``cat/x.wav`` of the dataset ``/home/me/data/ds``. Another list (kws evaluate ``--out``, one written by hand)
+    names them from its own folder, if from anywhere.
+    """
+
+    datasets: tuple[Path, ...] | None  # the run's dataset folders; None: the list is in no run's eval/
+    folder: Path  # the list's own folder
+
+    @classmethod
+    def of(cls, source: Path) -> "ClipPlaces":
+        run = source.parent.parent
+        in_run = source.parent.name == EVAL_DIR and (run / RUN_FILE).is_file()
+        return cls(_run_datasets(run / RUN_FILE) if in_run else None, source.parent)
+
+    def find(self, text: str) -> tuple[Path, bool]:
+        """The clip a list names ``text`` and whether it was found: an absolute path as written (gone, it was
+        moved or deleted); a relative one where it is found first, else as written (found nowhere)."""
+        listed = Path(text)
+        if listed.is_absolute():
+            return listed, True
+        found = next((place for place in self._candidates(listed) if place.exists()), None)
+        return (listed, False) if found is None else (found.absolute(), True)
+
+    def _candidates(self, listed: Path) -> Iterator[Path]:
+        if self.datasets is None:
+            yield self.folder / listed
+        for dataset in self.datasets or ():
+            yield from _in_dataset(listed, dataset)
+        yield listed  # from the working folder
+
+
+def _in_dataset(listed: Path, dataset: Path) -> Iterator[Path]:
+    """Where a clip named ``listed`` from some working folder is in ``dataset`` (absolute): the path's leading
+    folders that are the dataset's last ones (``data/ds`` of ``/home/me/data/ds``) are the dataset itself, longest
+    match first; then the path taken from the dataset (given as ``.``). Leading ``..`` say only where it ran."""
+    parts = list(listed.parts)
+    while parts and parts[0] == "..":
+        parts.pop(0)
+    if not parts:
+        return
+    for count in range(min(len(parts) - 1, len(dataset.parts)), 0, -1):
+        if tuple(parts[:count]) == dataset.parts[-count:]:
+            yield dataset.joinpath(*parts[count:])
+    yield dataset.joinpath(*parts)
+
+
+def _run_datasets(run_file: Path) -> tuple[Path, ...]:
+    """The absolute dataset folders ``run.json`` records; none when it cannot be read or records none."""
+    try:
+        record = json.loads(run_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return ()
+    given = record.get(RUN_DATASETS_KEY) if isinstance(record, dict) else None
+    paths = [entry.get(DATASET_PATH_KEY) for entry in given if isinstance(entry, dict)] if isinstance(given, list) \
+        else []
+    return tuple(Path(path) for path in paths if isinstance(path, str) and Path(path).is_absolute())

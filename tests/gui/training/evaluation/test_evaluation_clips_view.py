@@ -186,6 +186,38 @@ def test_a_clip_that_is_gone_is_one_error_sentence(view, host, tmp_path: Path) -
     assert clip.path.name in message and message.endswith(".") and ". " not in message, message
 
 
+def first_version_run(run_folder: Path, rows: list[dict[str, str]], run: Path, dataset: str) -> Path:
+    """``run_folder`` as the first version left it: its predictions.csv names the clips relative to the folder the
+    run was started in (``speech/yes/x.wav``), and its run.json records the dataset ``dataset`` (absolute)."""
+    shutil.copytree(run_folder, run)
+    speech = Path(rows[0]["path"]).parents[1]  # the dataset: <speech>/<word>/<clip>
+    (run / "run.json").write_text(json.dumps({"datasets": [{"path": dataset, "weight": 1.0}]}))
+    with (run / "eval" / "predictions.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "path": str(speech.name / Path(row["path"]).relative_to(speech))} for row in rows)
+    return run
+
+
+def test_a_first_version_runs_clips_play_from_its_dataset_and_else_say_they_are_listed_relative(
+        qtbot, host, run_folder: Path, rows, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # not the folder the run was started in
+    speech = str(Path(rows[0]["path"]).parents[1])
+    for name, dataset in (("found", speech), ("gone", str(tmp_path / "moved" / "speech"))):
+        run = first_version_run(run_folder, rows, tmp_path / name, dataset)
+        widget = EvaluationClipsView(host)
+        qtbot.addWidget(widget)
+        assert widget.show_run(run / "eval" / "predictions.csv", run / MODEL_NAME)
+        widget.table.selectRow(0)
+        widget.play_selected()
+    assert host.audio == [Path(_mistakes(rows)[0]["path"])] and len(host.errors) == 1
+    listed = Path(_mistakes(rows)[0]["path"]).relative_to(Path(speech).parent)
+    assert host.errors[0].startswith(f"The clip {listed} is not found: the list names it by a path relative to the "
+                                     "folder its evaluation ran in (an older version of the workbench wrote such "
+                                     "lists)"), host.errors[0]
+    assert "moved or deleted" not in host.errors[0]
+
+
 @pytest.mark.parametrize("damage, words", [
     (lambda path: path.write_text(path.read_text()[:-40]), "is damaged"),  # cut off in the last row
     (lambda path: path.write_bytes(b"\x00\xff PK zip, not a list"), "No test clips to list"),

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from workbench.core.errors import WorkbenchError
-from workbench.evaluation.clip_predictions import ClipPrediction, read_clip_predictions
+from workbench.evaluation.clip_predictions import ClipPrediction, missing_clip_sentence, read_clip_predictions
 from workbench.gui.training.evaluation.evaluation_clips_model import CLIP, RANK, ClipFilter, ClipTableModel, count_line
 from workbench.gui.widgets.table_rows import RowOnKeyboardFocus
 
@@ -263,8 +263,7 @@ class EvaluationClipsView(QWidget):
         if self.host is None:
             return False
         if not clip.path.is_file():
-            self.host.show_error(f"The clip {clip.path.name} is no longer in {clip.path.parent}: it was moved or "
-                                 f"deleted after the evaluation.")
+            self.host.show_error(missing_clip_sentence(clip))  # gone, or named by an older list's relative path
             return False
         if not self.host.open_audio(clip.path):
             return False  # the window said why
