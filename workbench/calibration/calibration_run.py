@@ -27,7 +27,7 @@ import numpy.typing as npt
 from workbench.calibration.results.false_accept_words import false_accept_words, top_false_accept_words
 from workbench.calibration.results.keyword_misses import keyword_misses_reason
 from workbench.calibration.results.speaker_spread import SpeakerCounts, SpeakerSpread, speaker_counts, spread_of
-from workbench.calibration.streams.build_tag import audio_build_token
+from workbench.calibration.streams.build_tag import audio_build
 from workbench.calibration.streams.labels import StreamLabels, load_labels
 from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S, SetMetrics
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
@@ -178,7 +178,7 @@ def run_calibration(model: LoadedModel, request: CalibrationRequest, progress: P
     stream_samples = _load_samples(request.stream_path, "stream", rate)
     labels = (request.labels or load_labels(request.labels_path)).validated(
         model.classes, stream_samples.size / rate, model_name=f"model {model.name}",
-        audio_name=request.stream_path.name, audio_build=audio_build_token(request.stream_path))
+        audio_name=request.stream_path.name, audio_build=audio_build(request.stream_path))
     if not labels.keyword_events:
         raise WorkbenchError(f"{labels.source} marks no keyword of model {model.name}: false rejects cannot be "
                              "measured without keywords (give background-only audio with --background)")

@@ -193,7 +193,7 @@ def _file_labels(args: argparse.Namespace, engine: Engine, source: Any) -> Strea
     """The --labels of the file, checked against the model's classes and the file's length as ``kws calibrate``
     checks them (before any detection, so a bad labels file costs no replay); without --model, keywords the
     bundled model does not know are the user's own words, said as ``kws calibrate`` says them."""
-    from workbench.calibration.streams.build_tag import audio_build_token
+    from workbench.calibration.streams.build_tag import audio_build
     from workbench.calibration.streams.labels import load_labels
     from workbench.cli.default_model_labels import check_default_model_knows
 
@@ -201,7 +201,7 @@ def _file_labels(args: argparse.Namespace, engine: Engine, source: Any) -> Strea
     if args.model is None:
         check_default_model_knows(labels, engine.model)
     return labels.validated(engine.classes, source.duration_s, f"model {engine.model.name}", Path(args.file).name,
-                            audio_build_token(args.file))
+                            audio_build(args.file))
 
 
 def _warn(text: str) -> None:

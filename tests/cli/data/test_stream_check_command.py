@@ -4,6 +4,7 @@ labels use), so a stream made for the user's own words is not checked against th
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -88,6 +89,19 @@ def test_a_wav_and_labels_of_different_builds_are_refused(  # type: ignore[no-un
         "builds of the stream; build it again" in err and err.count("\n") == 1
 
 
+def two_builds_of_one_length(capsys, dataset: Path,  # type: ignore[no-untyped-def]
+                             folder: Path) -> tuple[np.ndarray, np.ndarray]:
+    """``a.wav``/``a.json`` and ``b.wav``/``b.json`` built from ``dataset`` with two seeds; their samples."""
+    import soundfile as sf
+
+    for name, seed in (("a", "1"), ("b", "2")):
+        code, _, err = run_cli(capsys, "stream", "make", "--dataset", str(dataset), "--out",
+                               str(folder / f"{name}.wav"), "--split", "all", "--keywords", "up,left", "--minutes",
+                               "0.2", "--seed", seed, "--progress", "none")
+        assert code == 0, err
+    return sf.read(folder / "a.wav", dtype="int16")[0], sf.read(folder / "b.wav", dtype="int16")[0]
+
+
 def test_a_wav_and_labels_of_builds_of_the_same_length_are_refused(  # type: ignore[no-untyped-def]
         capsys, small_dataset, tmp_path) -> None:  # noqa: F811
     """Two builds of one length (another seed) differ only in content: the build token that kws stream make writes
@@ -95,12 +109,7 @@ def test_a_wav_and_labels_of_builds_of_the_same_length_are_refused(  # type: ign
     the WAV without the token (edited, converted) is not judged by it."""
     import soundfile as sf
 
-    for name, seed in (("a", "1"), ("b", "2")):
-        code, _, err = run_cli(capsys, "stream", "make", "--dataset", str(small_dataset), "--out",
-                               str(tmp_path / f"{name}.wav"), "--split", "all", "--keywords", "up,left",
-                               "--minutes", "0.2", "--seed", seed, "--progress", "none")
-        assert code == 0, err
-    a, b = sf.read(tmp_path / "a.wav", dtype="int16")[0], sf.read(tmp_path / "b.wav", dtype="int16")[0]
+    a, b = two_builds_of_one_length(capsys, small_dataset, tmp_path)
     assert a.size == b.size and not np.array_equal(a, b)  # the case the recorded length cannot catch
     (tmp_path / "b.wav").replace(tmp_path / "a.wav")  # a's labels, b's audio of the same length
     refusal = ("kws: error: a.json was written for another build of a.wav (the build token in its comment differs): "
@@ -111,5 +120,36 @@ def test_a_wav_and_labels_of_builds_of_the_same_length_are_refused(  # type: ign
         code, out, err = run_cli(capsys, *command)
         assert (code, out, err) == (2, "", refusal), command
     sf.write(tmp_path / "a.wav", a, RATE, subtype="PCM_16")  # a's own samples again, without the comment
+    code, _, err = run_cli(capsys, "stream", "check", str(tmp_path / "a.wav"))
+    assert code == 0 and err == ""
+
+
+def test_a_pair_of_which_one_side_predates_the_build_token_is_refused_by_every_reader(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    """An older version wrote neither the WAV's comment nor the labels' token: its WAV beside a current build's
+    labels (or its labels beside a current WAV) cannot be one build, whatever their lengths say."""
+    import soundfile as sf
+
+    a, b = two_builds_of_one_length(capsys, small_dataset, tmp_path)
+    current_labels, current_wav = (tmp_path / "a.json").read_text(), (tmp_path / "a.wav").read_bytes()
+    sf.write(tmp_path / "a.wav", b, RATE, subtype="PCM_16")  # an older version's WAV (no comment) of b's samples
+    older_wav = ("kws: error: a.json was written for another build of a.wav: a.wav carries no build token and holds "
+                 "other samples (an older version of the workbench or another build made it); build the stream "
+                 "again (or choose the labels written with it)\n")
+    older = json.loads(current_labels)
+    del older["stream"]["build"]
+    older_labels = ("kws: error: a.json was written by an older version of the workbench (it records no build "
+                    "token), but a.wav carries one: they are not of one build; build the stream again (or choose "
+                    "the labels written with it)\n")
+    for refusal in (older_wav, older_labels):
+        if refusal is older_labels:
+            (tmp_path / "a.wav").write_bytes(current_wav)
+            (tmp_path / "a.json").write_text(json.dumps(older))
+        for command in (("stream", "check", str(tmp_path / "a.wav")),
+                        ("detect", str(tmp_path / "a.wav"), "--labels", str(tmp_path / "a.json")),
+                        ("calibrate", "--stream", str(tmp_path / "a.wav"))):
+            code, out, err = run_cli(capsys, *command)
+            assert (code, out, err) == (2, "", refusal), command
+    sf.write(tmp_path / "a.wav", a, RATE, subtype="PCM_16")  # both without a token: an old pair, as before
     code, _, err = run_cli(capsys, "stream", "check", str(tmp_path / "a.wav"))
     assert code == 0 and err == ""

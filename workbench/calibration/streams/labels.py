@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from workbench.calibration.streams.build_tag import AudioBuild, build_problem
 from workbench.core.atomic_write import atomic_write_bytes
 from workbench.core.detection.detector import is_keyword_class, keyword_classes
 from workbench.core.errors import AudioError, WorkbenchError
@@ -127,18 +128,19 @@ class StreamLabels:
         return counts
 
     def validated(self, classes: Sequence[str], duration_s: float, model_name: str = "the model",
-                  audio_name: str = "the audio", audio_build: str | None = None) -> "StreamLabels":
-        """These labels if they fit the model's classes and the audio's length and build (the token in its file,
-        :func:`~.build_tag.audio_build_token`; None: not known); else :class:`LabelsError`."""
+                  audio_name: str = "the audio", audio_build: AudioBuild | None = None) -> "StreamLabels":
+        """These labels if they fit the model's classes and the audio's length and build (what its file says,
+        :func:`~.build_tag.audio_build`, judged by :func:`~.build_tag.build_problem`, which every reader of a
+        pair goes through; None: no audio file, not judged); else :class:`LabelsError`."""
         recorded = self.recorded_duration_s
         if recorded is not None and abs(recorded - duration_s) > RECORDED_DURATION_TOLERANCE_S:
             raise LabelsError(  # a rebuild killed between renaming the WAV and its labels, or files mixed by hand
                 f"{self.source} was written for a stream of {recorded:.2f} s, but {audio_name} is {duration_s:.2f} "
                 "s long: they belong to different builds of the stream; build it again (or give its own labels)")
-        if None not in (audio_build, self.recorded_build) and audio_build != self.recorded_build:
-            raise LabelsError(  # the same, for a rebuild of the same length
-                f"{self.source} was written for another build of {audio_name} (the build token in its comment "
-                "differs): build the stream again (or give its own labels)")
+        problem = None if audio_build is None else build_problem(audio_build, self.recorded_build,
+                                                                 self.record is not None, self.source, audio_name)
+        if problem is not None:  # the same, for a rebuild of the same length, or one side older than the token
+            raise LabelsError(problem)
         known = set(classes)
         for number, event in enumerate(self.events, start=1):
             if event.is_keyword and event.label not in known:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from workbench.calibration.streams.build_tag import audio_build_token
+    from workbench.calibration.streams.build_tag import audio_build
     from workbench.calibration.streams.labels import labels_for, load_labels
     from workbench.calibration.streams.stream_length import check_stream_length
     from workbench.core.audio.audio_file import load_audio
@@ -35,7 +35,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     audio_name = Path(args.audio).name
     labels_path = labels_for(args.audio, args.labels)
     clip = load_audio(args.audio)
-    labels, build = load_labels(labels_path), audio_build_token(args.audio)
+    labels, build = load_labels(labels_path), audio_build(args.audio)
     if args.model is not None:
         model = load_model(args.model)
         check_stream_length(clip.duration_s, model, audio_name)
