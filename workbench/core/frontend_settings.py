@@ -238,3 +238,29 @@ def _next_pow2(n: int) -> int:
 
 
 _FIELD_TYPES = {f.name: {"bool": bool, "int": int, "float": float}[f.type] for f in fields(FrontendSettings)}
+
+
+# -- where the filterbank's channels lie in frequency ---------------------------------------------------------------
+# The TFLM filterbank (MLTK's frontend) spaces ``channels + 1`` intervals evenly on the mel scale 1127 ln(1 + f / 700)
+# between the lower and upper band limits; channel ``i`` peaks at the ``i + 1``-th point. A picture of the
+# spectrogram labels its channels in Hz from these (the Live view, ``kws features -o f.png``).
+MEL_BREAK_HZ = 700.0
+MEL_FACTOR = 1127.0
+
+
+def band_centre_frequencies(lower_hz: float, upper_hz: float, channels: int) -> np.ndarray:
+    """Centre frequency (Hz) of each of ``channels`` mel filterbank channels between the band limits."""
+
+    def mel(f: float) -> float:
+        return MEL_FACTOR * math.log1p(f / MEL_BREAK_HZ)
+
+    lo, hi = mel(lower_hz), mel(upper_hz)
+    spacing = (hi - lo) / (channels + 1)
+    mels = lo + spacing * np.arange(1, channels + 1)
+    return MEL_BREAK_HZ * np.expm1(mels / MEL_FACTOR)
+
+
+def channel_centres_hz(settings: FrontendSettings) -> np.ndarray:
+    """Centre frequency (Hz) of each channel of the spectrogram ``settings`` give, lowest channel first."""
+    return band_centre_frequencies(settings.filterbank_lower_band_limit, settings.filterbank_upper_band_limit,
+                                   settings.filterbank_n_channels)

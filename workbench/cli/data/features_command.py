@@ -1,7 +1,11 @@
-"""``kws features``: the spectrogram the model sees, as a NumPy file or CSV (for notebooks and training checks).
+"""``kws features``: the spectrogram the model sees, as a NumPy file or CSV (for notebooks and training checks),
+or as a PNG picture.
 
 The frontend settings come from the model's embedded ``fe.*`` parameters, so the features match what the
-model was trained on and what the board computes. The output never replaces the audio file or the model
+model was trained on and what the board computes. ``--set fe.NAME=VALUE`` changes any of them
+(:mod:`.frontend_changes`) to see what other settings make of the audio before training for them, as MLTK's
+``view_audio`` is used to choose them: the model's input is not enforced here, the summary only says when the
+model could not run the settings. The output never replaces the audio file or the model
 (:mod:`workbench.output_guard`). ``-o``'s extension names the format, and one it does not write is refused:
 a ``.csv`` used to get NumPy binary without a word.
 """
@@ -12,19 +16,26 @@ import argparse
 import io
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from workbench.cli.data.frontend_changes import SET_OPTION, changed_params, changes_text, settings_with_changes
 from workbench.cli.model_argument import model_argument
+from workbench.documentation import TRAINING, see
 from workbench.output_guard import check_output_file
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.core.frontend import MicroFrontend, quantize
 from workbench.core.frontend_settings import FrontendSettings
+from workbench.core.model.model_input import spectrogram_input
+
+if TYPE_CHECKING:
+    from workbench.core.model.model_file import LoadedModel
 
 MS_PER_S = 1000
-NPY, CSV = ".npy", ".csv"
-OUTPUT_SUFFIXES = (NPY, CSV)
+NPY, CSV, PNG = ".npy", ".csv", ".png"
+DATA_SUFFIXES = (NPY, CSV)
+OUTPUT_SUFFIXES = (*DATA_SUFFIXES, PNG)
 CSV_DELIMITER = ","
 
 
@@ -33,16 +44,22 @@ def register(subparsers: Any) -> None:
         "features",
         help="compute the frontend spectrogram of an audio file",
         description="Run an audio file through the native frontend (from fresh state, as one stream) "
-        "and save the spectrogram (frames x channels) as .npy (NumPy) or .csv (one line per frame, one "
-        "comma-separated column per channel, no header), as -o's extension says.",
+        "and save the spectrogram (frames x channels) as .npy (NumPy), .csv (one line per frame, one "
+        "comma-separated column per channel, no header) or .png (a picture: time across, channel centre "
+        "frequencies up; needs matplotlib), as -o's extension says. --set tries other frontend settings; "
+        "two pictures to compare: for n in 40 32; do kws features a.wav --set fe.filterbank_n_channels=$n "
+        "-o a-$n.png; done. Choosing settings: the training guide's [frontend] section. " + see(TRAINING),
     )
     p.add_argument("file", type=Path, help="WAV/FLAC/OGG/MP3 file (any rate, channels, depth)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="output .npy or .csv file")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output .npy, .csv or .png file")
     p.add_argument("--dtype", choices=("int8", "uint16"), default="int8",
                    help="int8 = the model input (MLTK quantisation), uint16 = raw frontend output")
     p.add_argument("--model", type=model_argument, help="take the frontend settings from this model (default: bundled)")
     p.add_argument("--clip", action="store_true",
                    help="one model input: the first sample_length_ms of audio (zero-padded), as MLTK trains")
+    p.add_argument(SET_OPTION, action="append", default=[], dest="changes", metavar="fe.NAME=VALUE",
+                   help="change one frontend setting from the model's (repeatable; the names kws params prints); "
+                   "the model's input need not fit them")
     p.set_defaults(func=run)
 
 
@@ -68,7 +85,8 @@ def check_output_suffix(output: Path) -> None:
     """SettingsError for an ``-o`` whose extension names a format this command does not write."""
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
         shown = f"the extension {output.suffix}" if output.suffix else "no extension"
-        raise SettingsError(f"-o {output} has {shown}: kws features writes {' or '.join(OUTPUT_SUFFIXES)} files.")
+        raise SettingsError(f"-o {output} has {shown}: kws features writes {' or '.join(DATA_SUFFIXES)} files, "
+                            f"or a {PNG} picture.")
 
 
 def encode_features(features: np.ndarray, suffix: str) -> bytes:
@@ -82,6 +100,20 @@ def encode_features(features: np.ndarray, suffix: str) -> bytes:
     return buffer.getvalue()
 
 
+def model_problem(model: LoadedModel, settings: FrontendSettings) -> str:
+    """Why ``model`` could not run with ``settings`` ("" when it could): its input tensor must take the frames x
+    channels of one input of theirs, by the rule every runner applies (:func:`spectrogram_input`)."""
+    graph = model.graph
+    if not graph.inputs:
+        return f"{model.name} has no input tensor"
+    shape = [int(d) for d in graph.tensors[graph.inputs[0]].shape]
+    if spectrogram_input(shape, {**model.params, **settings.to_params()}).fits:
+        return ""
+    frames, channels = settings.spectrogram_shape
+    return (f"{model.name} could not run these settings: one input of {settings.sample_length_ms} ms is "
+            f"{frames}x{channels} with them, its input tensor is {shape}")
+
+
 def run(args: argparse.Namespace) -> int:
     from workbench.assets import default_model_path
     from workbench.core.atomic_write import atomic_write_bytes
@@ -91,12 +123,27 @@ def run(args: argparse.Namespace) -> int:
     check_output_file(args.output, [args.file, *([args.model] if args.model else [])])
     check_output_suffix(args.output)
     model = load_model(args.model or default_model_path())
-    settings = FrontendSettings.from_params(model.params)
+    own = FrontendSettings.from_params(model.params)
+    settings = settings_with_changes(own, args.changes)
     clip = load_audio(args.file, sample_rate=int(settings.sample_rate_hz))
     features = compute_features(clip.samples, settings, args.dtype, args.clip)
     if features.shape[0] == 0:
         raise WorkbenchError(f"{args.file} is shorter than one frontend window ({settings.window_size_ms} ms)")
-    atomic_write_bytes(args.output, encode_features(features, args.output.suffix.lower()))
+    changes = changes_text(changed_params(settings, own), model.name)
+    suffix = args.output.suffix.lower()
+    if suffix == PNG:
+        from workbench.cli.data.spectrogram_plot import spectrogram_png
+
+        title = f"{args.file.name}\n{changes or f'the frontend settings of {model.name}'}"
+        data = spectrogram_png(features, settings, title)
+    else:
+        data = encode_features(features, suffix)
+    atomic_write_bytes(args.output, data)
     print(f"wrote {args.output}: {features.shape[0]}x{features.shape[1]} {features.dtype} "
           f"({_heard_s(clip.duration_s, settings, args.clip):.2f} s of audio)", file=sys.stderr)
+    if changes:
+        print(f"frontend settings changed: {changes}", file=sys.stderr)
+    problem = model_problem(model, settings) if args.model else ""
+    if problem:
+        print(problem, file=sys.stderr)
     return 0

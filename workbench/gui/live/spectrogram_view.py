@@ -12,7 +12,6 @@ dragged and zoomed over it; un-freezing catches up from the session's history.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,6 +19,7 @@ from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from workbench.core.frontend_settings import band_centre_frequencies
 from workbench.gui import theme
 from workbench.gui.live.font_restyled_view import FontRestyledView
 from workbench.gui.live.plot_style import fixed_plot, leave_room_for_end_labels
@@ -28,8 +28,6 @@ from workbench.gui.live.scrolling_items import ScrollingImage, TimePlacement, ma
 INT8_OFFSET = 128  # int8 → uint8 display value
 SIGN_BIT = 0x80  # flipping it on the int8 bit pattern adds INT8_OFFSET
 VISIBLE_SECONDS = 10.0  # time span shown while following the stream
-MEL_BREAK_HZ = 700.0  # mel scale as the TFLM filterbank uses it: 1127 ln(1 + f / 700)
-MEL_FACTOR = 1127.0
 HZ_TICK_EVERY = 8  # one labelled band every 8 channels
 MS_PER_S = 1000.0
 INT8_MIN, INT8_MAX = -128, 127
@@ -38,22 +36,6 @@ SCALE_MARGIN_PX = 8
 SCALE_BAR_PX = 16
 SCALE_TEXT_GAP_PX = 4
 SCALE_CAPTION = "model input (int8)"
-
-
-def band_centre_frequencies(lower_hz: float, upper_hz: float, channels: int) -> np.ndarray:
-    """Centre frequency (Hz) of each mel filterbank channel between the band limits.
-
-    The TFLM filterbank spaces ``channels + 1`` intervals evenly on the mel scale between the limits;
-    channel ``i`` peaks at the ``i + 1``-th point.
-    """
-
-    def mel(f: float) -> float:
-        return MEL_FACTOR * math.log1p(f / MEL_BREAK_HZ)
-
-    lo, hi = mel(lower_hz), mel(upper_hz)
-    spacing = (hi - lo) / (channels + 1)
-    mels = lo + spacing * np.arange(1, channels + 1)
-    return MEL_BREAK_HZ * np.expm1(mels / MEL_FACTOR)
 
 
 def _hz_label(hz: float) -> str:
