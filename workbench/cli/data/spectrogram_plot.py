@@ -8,8 +8,8 @@ without ``pyplot``, so no global backend is switched. Without matplotlib,
 Every channel is one row of equal height, as the model sees it, labelled with its centre frequency in Hz
 (:func:`workbench.core.frontend_settings.channel_centres_hz`): the channels are mel-spaced, so a linear Hz axis
 would squeeze the low ones the filterbank resolves finest. Each column is one frame, one window step wide, at the
-time its window starts. The int8 colours span the whole int8 range whatever the audio, so two PNGs of two settings compare
-colour for colour; the raw uint16 output takes its own range (it depends on the log scale and PCAN settings).
+time its window starts. The int8 colours span the whole int8 range whatever the audio, so two PNGs of two settings
+compare colour for colour; the raw uint16 output takes its own range (it depends on the log scale and PCAN settings).
 """
 
 from __future__ import annotations
