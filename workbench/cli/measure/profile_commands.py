@@ -4,7 +4,9 @@
 plus flash/RAM estimates, as a table, JSON, CSV or Markdown; optionally the measured LiteRT time on
 this machine. ``export-c`` writes the model as a header declaring a 16-byte aligned C array and its length,
 defined in the one file that asks for it (:mod:`workbench.core.model.c_array`), with the model's parameters
-as comments, which is how TFLite Micro firmware embeds a model in flash. Neither writes over its model.
+as comments, which is how TFLite Micro firmware embeds a model in flash, and what integrating it takes besides as
+macros (:mod:`workbench.core.model.c_integration`): the arena ``profile`` estimates for its default accelerator,
+the labels, detection and frontend parameters, tensors and operators. Neither writes over its model.
 ``export-c`` writes a model TFLite Micro refuses too (one's own firmware may register a custom op's kernel), with
 a warning in the words of ``profile``'s "Runs on TFLite Micro" line.
 """
@@ -22,6 +24,8 @@ from workbench.core.errors import ModelError, SettingsError
 from workbench.documentation import BOARD, PROFILER, PathKeepingHelpFormatter, doc_reference, see
 
 if TYPE_CHECKING:
+    from workbench.core.model.c_integration import ArenaEstimate
+    from workbench.core.model.tflite_graph import ModelGraph
     from workbench.profiler.report import ProfileReport
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -31,6 +35,7 @@ FORMAT_OF_SUFFIX = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdow
 HZ_PER_MHZ = 1_000_000
 DEFAULT_CLOCK_MHZ = 78.0
 NUMBER_FORMAT = ".12g"  # a clock as typed: 78000000, not 7.8e+07
+DEFAULT_ACCELERATOR = "mvp"  # profile's, and the one export-c's arena size is for
 
 
 def _percent_safe(text: str) -> str:
@@ -51,7 +56,7 @@ def register(subparsers: Any) -> None:
                    help="output format (default: the one -o's extension names -- json, csv, md or txt -- else table); JSON "
                         "holds the whole profile (flash, RAM, totals, host latency), CSV one row per layer "
                         "(with the model, accelerator and clock), table and markdown round to MLTK's digits")
-    p.add_argument("--accelerator", choices=("none", "mvp"), default="mvp",
+    p.add_argument("--accelerator", choices=("none", "mvp"), default=DEFAULT_ACCELERATOR,
                    help="run supported layers on the MVP accelerator (default) or on the CPU only")
     p.add_argument("--clock-mhz", type=float, default=DEFAULT_CLOCK_MHZ,
                    help=f"core clock for the time estimates (default: {DEFAULT_CLOCK_MHZ:g} MHz)")
@@ -67,7 +72,11 @@ def register(subparsers: Any) -> None:
     e = subparsers.add_parser(
         "export-c", help="write the model as an aligned C array for firmware",
         description="Write the .tflite model as a C header: it declares the 16-byte aligned 'const unsigned "
-        "char NAME[]' and 'NAME_len', and holds the model's parameters (SL_PARAMSv1 metadata) as comments. "
+        "char NAME[]' and 'NAME_len', holds the model's parameters (SL_PARAMSv1 metadata) as comments, and "
+        "defines what the firmware needs besides, each named after NAME: the tensor arena size (the profile's "
+        "estimate with the MVP), the class labels, the detection and audio frontend parameters, the input and "
+        "output tensors' shapes, types and quantisation, and the TFLite Micro operators with the "
+        "MicroMutableOpResolver calls that register them. "
         "Include it from any number of files; in exactly one of them define KWS_<NAME>_IMPLEMENTATION "
         "before the include: that file holds the array, so the model is in flash once. NAME is in capitals "
         "when the name has none (g_model: KWS_G_MODEL_IMPLEMENTATION), as spelt when it mixes cases, in lower "
@@ -206,20 +215,36 @@ def check_array_name(name: str | None) -> None:
 def run_export_c(args: argparse.Namespace) -> int:
     from workbench.core.atomic_write import atomic_write_bytes
     from workbench.core.model.c_array import c_header, c_identifier, implementation_macro
-    from workbench.core.model.tflite_graph import parse_model
+    from workbench.core.model.c_integration import firmware_section
+    from workbench.core.model.model_file import load_model
     from workbench.profiler.device_limits import PROBLEM_PREFIX, graph_tflm_problem
 
     check_array_name(args.name)
     check_output_file(args.output, [args.model])
-    data, _name, params = _load(args.model)
-    graph = parse_model(data)  # refuse to export something that is not a model
+    model = load_model(args.model)  # refuses what is not a model; parsed once, parameters and graph
     name = c_identifier(args.model.stem if args.name is None else args.name)
-    header = c_header(data, name, params, args.model.name, header_name=args.output.name)
+    section = firmware_section(name, model, arena_estimate(model.graph))
+    header = c_header(model.tflite, name, model.params, args.model.name, header_name=args.output.name,
+                      integration=section.lines)
     atomic_write_bytes(args.output, header.encode("utf-8"), clean_stale=True)
     print(f"wrote {args.output}: define {implementation_macro(name)} in one file before including it "
           f"(the header says how)", file=sys.stderr)
-    problem = graph_tflm_problem(graph)  # (written all the same: the firmware may be one's own, with the kernel)
+    for unwritten in section.problems:
+        print(f"kws: warning: {unwritten}", file=sys.stderr)
+    problem = graph_tflm_problem(model.graph)  # (written all the same: the firmware may be one's own, with the kernel)
     if problem:
         print(f"kws: warning: the board cannot run {args.model.name}: {problem.removeprefix(PROBLEM_PREFIX)}",
               file=sys.stderr)
     return 0
+
+
+def arena_estimate(graph: "ModelGraph") -> "ArenaEstimate":
+    """The tensor arena ``kws profile`` estimates for ``graph``, with and without the MVP (its summary's RAM
+    figures), for :data:`DEFAULT_ACCELERATOR`: the header's arena size is the profile's figure, not another."""
+    from workbench.core.model.c_integration import ArenaEstimate
+    from workbench.profiler.report import build_report
+
+    summary = build_report(graph, accelerator=DEFAULT_ACCELERATOR).summary
+    if summary is None:  # build_report always summarises a graph it takes
+        raise ModelError("the profiler gave no summary of the model, so no arena size")
+    return ArenaEstimate(DEFAULT_ACCELERATOR, mvp_bytes=summary.arena_bytes_mvp, cpu_bytes=summary.arena_bytes)
