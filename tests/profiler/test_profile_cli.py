@@ -98,3 +98,20 @@ def test_profile_never_writes_over_its_model(reference_model_path, tmp_path, cap
     assert main(["profile", str(model), "-o", str(model)]) == 2
     assert "is the input" in capsys.readouterr().err
     assert model.read_bytes() == reference_model_path.read_bytes()
+
+
+def test_a_latency_the_board_cannot_keep_up_with_is_the_line_after_the_totals(tmp_path, capsys):
+    fast = tmp_path / "fast.tflite"
+    assert main(["params", "kws_yes_no_stream", "latency_ms=10", "-o", str(fast)]) == 0
+    capsys.readouterr()
+    assert main(["profile", str(fast)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rate = next(i for i, line in enumerate(lines) if line.startswith("Inference/s, estimated: "))
+    assert lines[rate + 1].startswith("Keeps up with latency_ms: no: latency_ms 10 is shorter than the 46.3 ms an "
+                                      "inference of the model takes on the EFR32xG24 (estimated, MVP; ")
+    assert lines[rate + 1].endswith("set latency_ms to 50 or more")
+    assert main(["profile", str(fast), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert summary["latency_ms"] == 10 and summary["latency_problem"] == lines[rate + 1].split(": ", 1)[1]
+    assert main(["profile", "kws_yes_no_stream"]) == 0  # its own 100 ms: kept up with, nothing said
+    assert "Keeps up with latency_ms" not in capsys.readouterr().out

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 from workbench.profiler.report import (
     FLASH_PROBLEM_LABEL,
+    LATENCY_PROBLEM_LABEL,
     TFLM_PROBLEM_LABEL,
     LayerReport,
     ProfileReport,
@@ -206,6 +207,7 @@ def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) ->
         ("Clock Rate (hz)", format_units(s.clock_hz)),
         (f"Time (s), {timing}", bounded(format_units(s.total_time_ms / 1e3), untimed)),
         (f"Inference/s, {timing}", _rate(s)),
+        *([(LATENCY_PROBLEM_LABEL, s.latency_problem)] if s.latency_problem else []),
     ]
     if s.host_latency is not None:
         h = s.host_latency

@@ -39,6 +39,8 @@ SCALAR_SHAPE_TEXT = "scalar"  # a tensor of no dimensions, as `kws info` writes 
 # what keeps a model off the board whatever its speed, as the summaries of `kws profile` and the window label it
 TFLM_PROBLEM_LABEL = "Runs on TFLite Micro"
 FLASH_PROBLEM_LABEL = "Fits in Flash"
+# and whether an inference fits in the model's latency_ms (workbench.profiler.inference_pace)
+LATENCY_PROBLEM_LABEL = "Keeps up with latency_ms"
 
 
 def shape_text(shape: Sequence[int]) -> str:
@@ -175,6 +177,10 @@ class ProfileSummary:
     # layers without a cycle or time estimate (an op of unknown cost, or one TFLite Micro refuses): the cycle and
     # time totals leave them out, so they are lower bounds (and the inference rate an upper one)
     untimed_layer_count: int = 0
+    # the model's latency_ms (None: not given) and, when an inference takes longer, why the board cannot keep up
+    # ("no: ..."; workbench.profiler.inference_pace.note_latency fills both)
+    latency_ms: int | None = None
+    latency_problem: str = ""
 
 
 @dataclass

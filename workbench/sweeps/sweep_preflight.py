@@ -130,13 +130,14 @@ def check_datasets(sweep: SweepFile) -> DataSettings:
     return first
 
 
-def _size(sweep: SweepFile, spec_name: str, values: dict[str, Any]) -> tuple[int, ...] | None:
-    """What of a model decides its budget (MACs, parameters, arena), or None for values that make the spec invalid."""
+def _size(sweep: SweepFile, spec_name: str, values: dict[str, Any]) -> tuple[float, ...] | None:
+    """What of a model decides its budget (MACs, parameters, arena, time), or None for values that make the spec
+    invalid."""
     try:
         estimate = estimate_spec(trial_spec(sweep, spec_name, values), accelerator=sweep.board.accelerator)
     except SettingsError:
         return None
-    return (estimate.macs, estimate.parameters, estimate.arena_bytes, estimate.arena_bytes_mvp)
+    return (estimate.macs, estimate.parameters, estimate.arena_bytes, estimate.arena_bytes_mvp, estimate.time_ms)
 
 
 def _model_corners(sweep: SweepFile, spec_name: str) -> list[dict[str, Any]] | None:

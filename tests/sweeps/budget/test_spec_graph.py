@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from workbench.profiler import profile_model
-from workbench.sweeps.budget.budget_check import budget_problem, estimate_problem
+from workbench.sweeps.budget.budget_check import budget_problem, estimate_problem, overshoot
 from workbench.sweeps.budget.spec_graph import estimate_spec, spec_graph
 from workbench.sweeps.definition.sweep_file import BoardBudget
 from workbench.training.spec.model_spec import load_spec
@@ -56,3 +56,18 @@ def test_budget_problems_name_what_does_not_fit() -> None:
     assert estimate_problem(estimate, BoardBudget(accelerator="none", flash_kb=32, ram_kb=10)) is None  # 9.0 kB
     assert budget_problem(1000, 1000, BoardBudget(), "the model") is None
     assert budget_problem(2 * 1024 * 1024, 0, BoardBudget(), "the model").startswith("the model does not fit")
+
+
+def test_a_time_budget_refuses_a_spec_slower_than_it_on_the_boards_accelerator(reference_model_path: Path) -> None:
+    estimate = estimate_spec(load_spec("tflite_micro_speech"))  # 6.1 ms with the MVP, as the real model
+    assert estimate.time_ms == pytest.approx(profile_model(reference_model_path.read_bytes()).summary.total_time_ms)
+    assert estimate_problem(estimate, BoardBudget(max_inference_ms=5)) == (
+        "the model (estimated before training) does not fit the board budget: time per inference 6.1 ms > 5 ms "
+        "(max_inference_ms, estimated with the MVP)")
+    assert estimate_problem(estimate, BoardBudget(max_inference_ms=7)) is None
+    assert estimate_problem(estimate, BoardBudget()) is None  # no time budget: any time
+    on_cpu = estimate_spec(load_spec("tflite_micro_speech"), accelerator="none")  # 10.04 ms
+    problem = estimate_problem(on_cpu, BoardBudget(accelerator="none", max_inference_ms=10))
+    assert problem is not None and problem.endswith("time per inference 10.04 ms > 10 ms (max_inference_ms, "
+                                                    "estimated on the CPU only)")
+    assert overshoot(estimate, BoardBudget(max_inference_ms=3)) == pytest.approx(estimate.time_ms / 3)

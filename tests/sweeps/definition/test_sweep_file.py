@@ -31,7 +31,8 @@ def test_a_sweep_file_parses_into_dimensions_settings_and_absolute_paths(tmp_pat
 "training.batch_size" = { choice = [16, 32] }
 [search.layers.1]
 filters = { int = [4, 12] }
-""", board="flash_kb = 64\nram_kb = 32", scheduler='type = "asha"\ngrace_epochs = 1\nreduction_factor = 2')
+""", board="flash_kb = 64\nram_kb = 32\nmax_inference_ms = 20", scheduler='type = "asha"\ngrace_epochs = 1\n'
+                                                                   'reduction_factor = 2')
     sweep = load_sweep(write_sweep(tmp_path, text))
     assert [(d.folder, d.weight) for d in sweep.datasets] == [(dataset.resolve(), 1.0)]  # relative to the file
     assert {d.path: (d.kind, d.values) for d in sweep.search} == {
@@ -39,6 +40,7 @@ filters = { int = [4, 12] }
         "layers.1.filters": ("int", (4, 12))}
     assert sweep.fixed == {"data.split_method": "stratified", "conversion.representative_samples": 32}
     assert (sweep.board.flash_kb, sweep.board.ram_kb, sweep.scheduler.type) == (64, 32, "asha")
+    assert sweep.board.max_inference_ms == 20
     assert sweep.objective.mode == "max" and sweep.budget.trials == 2 and sweep.run.epochs == 2
 
 
@@ -91,6 +93,11 @@ def test_the_shipped_example_is_valid_when_the_shared_data_is_there(shared_dir: 
     (lambda t: t.replace("seed = 3", "seed = -1"), "bad.toml: seed must be 0 or more, got -1"),
     (lambda t: t.replace("trials = 2", "trials = 0"), "trials must be at least 1"),
     (lambda t: t.replace("[board]", "[board]\nram_kb = -1"), "flash_kb and ram_kb must be positive"),
+    (lambda t: t.replace("[board]", "[board]\nmax_inference_ms = 0"),
+     "max_inference_ms must be a positive number of milliseconds, got 0"),
+    # the listing of a table's known settings names the time budget beside the memory ones
+    (lambda t: t.replace("[board]", "[board]\nmax_inference_time = 20"),
+     "[board]: unknown setting 'max_inference_time' (known: accelerator, flash_kb, max_inference_ms, ram_kb)"),
 ])
 def test_mistakes_are_one_sentence_naming_the_file(tmp_path: Path, dataset: Path, change, expected: str) -> None:
     path = write_sweep(tmp_path, change(sweep_text(dataset)), name="bad.toml")

@@ -8,8 +8,9 @@ and the scores; ``--apply-to`` writes the recommended parameters into a copy of 
 calibrates other models on the same stream and grid: side by side in the report, the plot and the
 document, each with a paired speaker interval of its difference from the first model.
 Before the replay each model gets a warning when its figures would mislead: scores that are logits, a uint8
-input that clips the spectrogram, or a run (``spec.toml`` beside the model) that split its dataset otherwise than
-the stream was split (:mod:`workbench.cli.measure.stream_split_check`).
+input that clips the spectrogram, a run (``spec.toml`` beside the model) that split its dataset otherwise than
+the stream was split (:mod:`workbench.cli.measure.stream_split_check`), or an interval between inferences shorter
+than an inference takes on the board (:mod:`workbench.profiler.inference_pace`).
 Progress goes to stderr; Ctrl-C or SIGTERM (``timeout``, ``kill``, the GUI's Cancel) stops the replay or the
 sweep cleanly with "kws: interrupted" and exit code 130, before anything is printed or written (every file is
 written atomically, at the end; a stop asked for while they are written lets them finish).
@@ -121,6 +122,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Calibrate (see the module docstring). SIGINT and SIGTERM set a cancel flag the replay and the sweep
     poll, so either signal ends in the same clean stop: nothing printed, nothing written, exit 130."""
     from workbench.assets import default_model_path
+    from workbench.calibration.replay import replay_settings
     from workbench.calibration.streams.labels import load_labels
     from workbench.cli.default_model_labels import check_default_model_knows
     from workbench.cli.measure.stream_split_check import split_mismatch
@@ -128,6 +130,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.core.model.model_file import load_model, model_copy_path
     from workbench.core.model.model_input import graph_input_range_problem
     from workbench.core.model.output_kind import output_kind
+    from workbench.profiler.inference_pace import board_pace
 
     out = out or sys.stdout
     request = build_request(args)
@@ -150,7 +153,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     for path, model in zip(model_paths, models):  # before the replay: the figures below would mislead
         for notice in (output_kind(model.graph).notice(),  # thresholds on no probability scale
                        graph_input_range_problem(model.graph),  # a spectrogram clipped by a uint8 input
-                       split_mismatch(labels, path)):  # a stream that may hold training clips
+                       split_mismatch(labels, path),  # a stream that may hold training clips
+                       # a board that infers less often than the replay (an inference longer than latency_ms)
+                       board_pace(model, replay_settings(model, request.latency_ms).latency_ms).problem):
             if notice:
                 _warn(progress, f"{model.name}: {notice}")
     cancel = threading.Event()

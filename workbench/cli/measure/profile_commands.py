@@ -141,6 +141,7 @@ def output_format(fmt: str | None, output: Path | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from workbench.profiler.export import render
+    from workbench.profiler.inference_pace import note_latency, stored_latency_ms
     from workbench.profiler.report import build_report
     from workbench.core.model.tflite_graph import parse_model
 
@@ -153,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
                           clock_hz=round(args.clock_mhz * HZ_PER_MHZ))
     if args.calibrated:
         report = _calibrated(report)
+    note_latency(report, stored_latency_ms(params))  # the line after the totals when it cannot keep up
     if args.host_latency and report.summary is not None:
         from workbench.profiler.host_latency import measure_host_latency
         fe = {k: v for k, v in params.items() if str(k).startswith("fe.")}

@@ -13,8 +13,9 @@ closest known key (a typo would be stored beside the real key, which keeps its v
 ``--allow-new-keys`` says a key of one's own is meant (MLTK lets a model carry any key). ``KEY=`` removes a key,
 except one the firmware cannot start without. It never writes over its input model (``-o``) or a bundled model,
 and names a copy as the window does (``model_copy_path``: ``.tflite`` added, another suffix refused). After
-writing, it warns about what the board would still refuse or ignore, and about detection settings that can
-never detect anything.
+writing, it warns about what the board would still refuse or ignore, about detection settings that can
+never detect anything, and about a ``latency_ms`` shorter than an inference takes on the board
+(:func:`~workbench.profiler.inference_pace.board_pace`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from workbench.core.folder_lock import folder_step_lock
 from workbench.core.model.model_file import LoadedModel, load_model, model_copy_path, model_with_params, save_model
 from workbench.core.model.model_input import graph_input_range_problem, stream_problem
 from workbench.core.model.output_kind import output_kind
+from workbench.profiler.inference_pace import board_pace
 
 FRONTEND_PREFIX = "fe."
 _KEY_WIDTH = 42
@@ -282,8 +284,9 @@ def _run_params(args: argparse.Namespace) -> int:
     _refuse_breaking_changes(model, updated)
     out = save_model(updated, args.model if args.in_place else args.output)
     print(f"wrote {out}: " + ", ".join(f"{k}={_written(updated.params.get(k))}" for k in changes))
+    settings = DetectionSettings.from_params(updated.params)
     warnings = [shadowed_threshold(changes, updated.params), *board_problems(updated.params, quote(str(out))),
-                never_detects_reason(DetectionSettings.from_params(updated.params), updated.classes)]
+                never_detects_reason(settings, updated.classes), board_pace(updated, settings.latency_ms).problem]
     for warning in filter(None, warnings):
         print(f"kws: warning: {warning}", file=sys.stderr)
     return 0

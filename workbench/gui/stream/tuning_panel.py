@@ -9,7 +9,9 @@ event to the engine, which applies it on the next inference without restarting t
 
 Settings that can never detect anything (a minimum count the window cannot hold, a threshold of 255) are
 applied like any others -- a user may pass through them while dragging -- but a hint under the sliders says
-why nothing will be detected (:func:`workbench.core.detection.never_detects.never_detects_reason`).
+why nothing will be detected (:func:`workbench.core.detection.never_detects.never_detects_reason`). Likewise an
+Inference interval shorter than the model's estimated time per inference on the board is applied, with a line under
+its row (:mod:`workbench.gui.stream.inference_pace_label`; the estimate is made once per model).
 
 The panel never writes files: "Save into model…" emits :attr:`TuningPanel.save_requested`; the main
 window asks for a path and calls :func:`workbench.core.detection.tuning.save_settings_into_model`.
@@ -31,8 +33,10 @@ from workbench.core.detection.tuning import (
     CLASS_THRESHOLD_HELP, PARAMETER_SPECS, THRESHOLD_MAX, THRESHOLD_MIN, DetectionTuning, ParameterSpec,
 )
 from workbench.core.errors import SettingsError
+from workbench.core.model.model_file import LoadedModel
 from workbench.core.model.model_params import stored_float
 from workbench.gui import theme
+from workbench.gui.stream.inference_pace_label import InferencePaceLabel
 from workbench.gui.stream.tuning_box_width import readable_width
 from workbench.gui.widgets.button_rows import ButtonRows
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
@@ -47,6 +51,7 @@ NOT_REPORTED_HELP = ("The firmware never reports a class whose name starts with 
 # slider and its box under the label) rather than squeezing the slider to a knob or the dock scrolling sideways
 SLIDER_MIN_LINES = 3
 PANEL_MARGIN_PX = 4  # as the Detections panel above it: the style's 11 px cost the controls room in a narrow dock
+INTERVAL_ROW = "latency_ms"  # the row the board's pace is said under
 
 
 class ParameterRow:
@@ -149,7 +154,8 @@ class TuningPanel(QWidget):
       and writes ``save_settings_into_model(model, panel.tuning.settings, path)``.
 
     Attributes for tests and shortcuts: ``rows`` (parameter name → :class:`ParameterRow`),
-    ``class_rows`` (one ``(checkbox, ParameterRow)`` per class), ``reset_button``, ``save_button``.
+    ``class_rows`` (one ``(checkbox, ParameterRow)`` per class), ``reset_button``, ``save_button``,
+    ``pace_label`` (under the Inference interval row).
     """
 
     save_requested = Signal()
@@ -164,12 +170,15 @@ class TuningPanel(QWidget):
         # rows wrap where the dock is narrow (a large font): the slider and its box go under their label
         params_box = QGroupBox("Detection")
         form = wrapping_form(params_box)
+        self.pace_label = InferencePaceLabel()
         for spec in PARAMETER_SPECS:
             row = ParameterRow(spec, lambda value, name=spec.name: self._edit(name, value))
             label = QLabel(spec.label)
             label.setToolTip(spec.help)
             label.setBuddy(row.spin)
             form.addRow(label, one_line(row.slider, row.spin, stretch=row.slider))
+            if spec.name == INTERVAL_ROW:
+                form.addRow(self.pace_label)
             self.rows[spec.name] = row
         widest = max(row.spin.maximumWidth() for row in self.rows.values())
         for row in self.rows.values():  # one column of boxes of one width, as before they were capped
@@ -221,8 +230,10 @@ class TuningPanel(QWidget):
     def tuning(self) -> DetectionTuning | None:
         return self._tuning
 
-    def set_tuning(self, tuning: DetectionTuning | None) -> None:
-        """Show and edit ``tuning`` (e.g. a newly loaded model's); the old one is released."""
+    def set_tuning(self, tuning: DetectionTuning | None, model: LoadedModel | None = None) -> None:
+        """Show and edit ``tuning`` (e.g. a newly loaded model's); the old one is released. ``model``, the tuned
+        one, is profiled here, once, for the line under the Inference interval (None: no line)."""
+        self.pace_label.set_model(model if tuning is not None else None)
         if self._tuning is not None:
             self._tuning.changed.disconnect(self._on_changed)
         self._binding.clear()
@@ -275,6 +286,7 @@ class TuningPanel(QWidget):
         else:
             self.reset_button.setEnabled(False)
             self.hint_label.setVisible(False)
+            self.pace_label.show_for(None)
 
     # -- model → widgets --------------------------------------------------------------------------
     def _on_changed(self, settings: DetectionSettings) -> None:
@@ -297,6 +309,7 @@ class TuningPanel(QWidget):
         reason = None if self.notice else never_detects_reason(settings, classes or None)
         self.hint_label.setText(f"Nothing can be detected: {reason}." if reason else "")
         self.hint_label.setVisible(bool(reason))
+        self.pace_label.show_for(None if self.notice else settings.latency_ms)  # a comparison: no profile
 
     # -- widgets → model --------------------------------------------------------------------------
     def _edit(self, name: str, value: float) -> None:

@@ -79,14 +79,14 @@ def follow_record_button(source: SourcePanel, action: QAction) -> None:
 
 
 def connect_tuning_panel(tuning: TuningPanel, controller: SessionController, window: Any) -> None:
-    controller.model_changed.connect(lambda _model: tuning.set_tuning(controller.tuning))
+    controller.model_changed.connect(lambda model: tuning.set_tuning(controller.tuning, model))
     controller.model_file_saved.connect(lambda model: _show_saved_model(tuning, controller, window, model))
     tuning.save_requested.connect(lambda: file_dialogs.choose_save_parameters(window))
 
 
 def _show_saved_model(tuning: TuningPanel, controller: SessionController, window: Any, model: Any) -> None:
     """The model's own file was written: its values are the model's values now (Reset, "In the model file")."""
-    tuning.set_tuning(controller.tuning)
+    tuning.set_tuning(controller.tuning, model)
     window.model_view.set_model(model, controller.tuning)
 
 

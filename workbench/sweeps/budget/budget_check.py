@@ -5,11 +5,13 @@ spent; the trained model's own figures (its file size and its tensor arena, prof
 confirm it, so a model the estimate let through by a few bytes is still never reported as the best.
 Both sides take the RAM figure from :func:`board_arena_bytes`, so the figure checked before training,
 the one checked after it and the one the results show are the same kind of figure for the board's
-accelerator.
+accelerator. The time per inference (``max_inference_ms``) is checked before training alone: the spec's graph has
+the trained model's layers and shapes, which are all the profiler's time estimate looks at.
 """
 
 from __future__ import annotations
 
+from workbench.profiler.inference_pace import time_text
 from workbench.sweeps.budget.spec_graph import SpecEstimate
 from workbench.sweeps.definition.sweep_file import BoardBudget
 
@@ -37,13 +39,24 @@ def estimated_arena_bytes(estimate: SpecEstimate, board: BoardBudget) -> int:
     return board_arena_bytes(estimate.arena_bytes, estimate.arena_bytes_mvp, board.accelerator)
 
 
-def budget_problem(flash_bytes: int, arena_bytes: int, board: BoardBudget, what: str) -> str | None:
-    """One sentence saying how ``what`` exceeds ``board``, or None when it fits."""
+def _slower(time_ms: float, board: BoardBudget) -> str:
+    """``time per inference 46.3 ms > 20 ms (max_inference_ms, estimated with the MVP)``."""
+    limit = board.max_inference_ms or 0.0
+    how = "with the MVP" if board.accelerator == MVP else "on the CPU only"
+    return f"time per inference {time_text(time_ms, limit)} ms > {limit:g} ms (max_inference_ms, estimated {how})"
+
+
+def budget_problem(flash_bytes: int, arena_bytes: int, board: BoardBudget, what: str,
+                   time_ms: float | None = None) -> str | None:
+    """One sentence saying how ``what`` exceeds ``board``, or None when it fits; ``time_ms`` (the estimated time per
+    inference) is held against ``max_inference_ms`` when both are given."""
     problems = []
     if flash_bytes > board.flash_kb * KIB:
         problems.append(_over("flash", flash_bytes, board.flash_kb))
     if arena_bytes > board.ram_kb * KIB:
         problems.append(_over("RAM (tensor arena)", arena_bytes, board.ram_kb))
+    if time_ms is not None and board.max_inference_ms is not None and time_ms > board.max_inference_ms:
+        problems.append(_slower(time_ms, board))
     if not problems:
         return None
     return f"{what} does not fit the board budget: {' and '.join(problems)}"
@@ -51,13 +64,16 @@ def budget_problem(flash_bytes: int, arena_bytes: int, board: BoardBudget, what:
 
 def estimate_problem(estimate: SpecEstimate, board: BoardBudget,
                      what: str = "the model (estimated before training)") -> str | None:
-    """:func:`budget_problem` for a spec's estimate, with the board's RAM figure."""
-    return budget_problem(estimate.flash_bytes, estimated_arena_bytes(estimate, board), board, what)
+    """:func:`budget_problem` for a spec's estimate, with the board's RAM figure and its time per inference."""
+    return budget_problem(estimate.flash_bytes, estimated_arena_bytes(estimate, board), board, what,
+                          estimate.time_ms)
 
 
 def overshoot(estimate: SpecEstimate, board: BoardBudget) -> float:
-    """How far the estimate is over the budget (the larger ratio of flash and RAM to their budgets).
+    """How far the estimate is over the budget (the largest ratio of flash, RAM and, when budgeted, time per
+    inference to their budgets).
 
     Why: among models that all miss the budget, the one nearest to fitting is the one worth naming."""
+    time = estimate.time_ms / board.max_inference_ms if board.max_inference_ms is not None else 0.0
     return max(estimate.flash_bytes / (board.flash_kb * KIB),
-               estimated_arena_bytes(estimate, board) / (board.ram_kb * KIB))
+               estimated_arena_bytes(estimate, board) / (board.ram_kb * KIB), time)

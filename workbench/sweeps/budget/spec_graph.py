@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo
 from workbench.core.model.model_params import encode_dictionary
 from workbench.profiler import ProfileSummary, build_report
+from workbench.profiler.inference_pace import inference_time
 from workbench.training.spec.layers import CLASSES_UNITS, LayerShape
 from workbench.training.spec.model_spec import ModelSpec
 
@@ -56,6 +57,7 @@ class SpecEstimate:
     flash_bytes: int
     arena_bytes: int
     arena_bytes_mvp: int
+    time_ms: float = 0.0  # estimated time per inference on the board, with the accelerator estimated for
 
     @property
     def runtime_memory_bytes(self) -> int:
@@ -184,10 +186,11 @@ def metadata_bytes(spec: ModelSpec) -> int:
 
 
 def estimate_spec(spec: ModelSpec, accelerator: str = "mvp") -> SpecEstimate:
-    """Flash, arena (without and with the MVP), MACs and parameters of ``spec`` as an int8 model."""
+    """Flash, arena (without and with the MVP), MACs, parameters and time per inference (with ``accelerator``) of
+    ``spec`` as an int8 model."""
     report = build_report(spec_graph(spec), name=spec.name, accelerator=accelerator)
     summary: ProfileSummary | None = report.summary
     assert summary is not None
     return SpecEstimate(macs=spec.macs, parameters=sum(s.params for s in spec.shapes()),
                         flash_bytes=summary.flash_bytes, arena_bytes=summary.arena_bytes,
-                        arena_bytes_mvp=summary.arena_bytes_mvp)
+                        arena_bytes_mvp=summary.arena_bytes_mvp, time_ms=inference_time(report).time_ms)

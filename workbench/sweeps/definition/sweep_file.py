@@ -22,13 +22,14 @@ starts. See ``docs/sweeps.md`` for the format; in short::
     [objective]  metric = "val_balanced_accuracy" | "frr" (+ target_fa_per_hour, stream_minutes)
     [budget]     trials, time_minutes, max_concurrent
     [scheduler]  type = "asha" | "fifo", grace_epochs, reduction_factor
-    [board]      flash_kb, ram_kb (the model's share of the board), accelerator
+    [board]      flash_kb, ram_kb (the model's share of the board), accelerator, max_inference_ms
     [resources]  cpus_per_trial, feature_workers, ray_features
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,15 +108,22 @@ class SchedulerSettings:
 
 @dataclass(frozen=True)
 class BoardBudget:
-    """The model's share of the board: trials whose model would not fit are rejected before training."""
+    """The model's share of the board: trials whose model would not fit are rejected before training, and so are
+    those slower than ``max_inference_ms`` (estimated time per inference, the model alone; None: any time).
+
+    Why a time budget: the board infers at most once per inference's time, whatever ``latency_ms`` says, so a model
+    slower than the interval it is meant to run at is tuned on the PC for results the board never delivers."""
 
     flash_kb: float = DEFAULT_MODEL_FLASH_KB
     ram_kb: float = DEFAULT_ARENA_RAM_KB
     accelerator: str = "mvp"
+    max_inference_ms: float | None = None
 
     def __post_init__(self) -> None:
         if not self.flash_kb > 0 or not self.ram_kb > 0:
             raise ValueError("flash_kb and ram_kb must be positive")
+        if self.max_inference_ms is not None and not 0 < self.max_inference_ms < math.inf:
+            raise ValueError(f"max_inference_ms must be a positive number of milliseconds, got {self.max_inference_ms}")
         if self.accelerator not in ("mvp", "none"):
             raise ValueError(f"accelerator must be 'mvp' or 'none', got {self.accelerator!r}")
 
