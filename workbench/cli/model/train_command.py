@@ -6,6 +6,10 @@ the JSON progress lines (anything TensorFlow prints goes to stderr), so the GUI 
 it line by line; with ``--progress none`` only the finished model's path, and stderr the run's warnings
 (a warning is not progress) and errors. Exit status: 0 finished, 130 stopped on request (resumable), 2 an
 error.
+
+``--preview-augmentation N`` trains nothing: it writes N of the run's first-epoch samples, augmented as the training
+augments them, for the user to hear and see (:mod:`workbench.training.preview`, MLTK's ``data_dump_dir``). That path
+needs no TensorFlow, so it is not asked for; with ``--progress none`` stdout gets the preview folder's path.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ def register(subparsers: Any) -> None:
         "trimming, background noise), convert it to int8 with its parameters, choose its detection threshold "
         "on validation clips and evaluate it on the dataset's test split. The output folder is laid out like "
         "an MLTK model archive. Stop with Ctrl+C (or a file named STOP in the output folder): the run keeps "
-        "its best checkpoint and continues with --resume. " + see(TRAINING))
+        "its best checkpoint and continues with --resume. With --preview-augmentation N it trains nothing and writes "
+        "N augmented samples to hear and see. " + see(TRAINING))
     p.add_argument("--dataset", action="append", default=[], metavar="DIR[:WEIGHT]",
                    help="dataset folder (one folder per word); repeat to merge several, WEIGHT (default 1) "
                    "counts that dataset's training clips more or less (an existing folder whose name ends in "
@@ -70,6 +75,11 @@ def register(subparsers: Any) -> None:
                    "cluster at HOST:PORT (or 'auto') instead of --workers processes: every CPU of the cluster "
                    "works on them (needs the cluster extra; kws sweep passes it to trials with ray_features)")
     p.add_argument("--no-evaluate", action="store_true", help="skip the evaluation on the test split")
+    p.add_argument("--preview-augmentation", type=int, metavar="N",
+                   help="train nothing: write N samples of the run's first epoch, drawn and augmented as the training "
+                   "draws and augments them, into --out's augmentation-preview folder: each as a WAV and its int8 "
+                   "spectrogram (the model's input) as a PNG, and index.csv with each sample's clip, class and "
+                   "drawn transform values (needs no TensorFlow)")
     p.set_defaults(func=run)
 
 
@@ -147,18 +157,46 @@ def _feature_makers(ray_address: str | None) -> Iterator[Any]:
         yield lambda settings, _workers: RayFeatureMaker(settings)
 
 
+def _progress(mode: str, stream: TextIO) -> Any:
+    """The run's Progress for ``--progress mode``, its lines on ``stream``."""
+    from workbench.training.run.progress import BarProgress, JsonLinesProgress, Progress, WarningLines
+
+    sink = {"jsonl": JsonLinesProgress(stream), "bar": BarProgress(stream),
+            "none": WarningLines(sys.stderr, CLI_PREFIX)}[mode]  # none: a warning is not progress
+    return Progress(sink)
+
+
+def _preview(args: argparse.Namespace) -> int:
+    """``--preview-augmentation N``: the samples written, nothing trained (module docstring)."""
+    if args.resume:
+        raise SettingsError("--preview-augmentation previews a new run, not a stopped one: give the stopped run's "
+                            "--spec OUT/spec.toml and its --dataset options instead of --resume.")
+    request = _request(args)
+    from workbench.training.preview.preview_run import run_preview
+
+    with _stdout_for_progress(args.progress) as stream:
+        progress = _progress(args.progress, stream)
+        try:
+            outcome = run_preview(request, args.preview_augmentation, progress)
+        except WorkbenchError as exc:
+            progress.emit("error", "end", message=str(exc))
+            raise
+    if args.progress == "none":  # where the files are, alone (as the model's path after a training)
+        print(outcome.folder)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.preview_augmentation is not None:
+        return _preview(args)
     _require_tensorflow()
     request = _request(args)
     from workbench.child_command import STOP_FILE_NAME
     from workbench.training.run.cancel import CancelToken
     from workbench.training.run.pipeline import run_training
-    from workbench.training.run.progress import BarProgress, JsonLinesProgress, Progress, WarningLines
 
     with _stdout_for_progress(args.progress) as stream:
-        sink = {"jsonl": JsonLinesProgress(stream), "bar": BarProgress(stream),
-                "none": WarningLines(sys.stderr, CLI_PREFIX)}[args.progress]  # none: a warning is not progress
-        progress = Progress(sink)
+        progress = _progress(args.progress, stream)
         cancel = CancelToken(stop_file=args.out / STOP_FILE_NAME)
         cancel.clear_stop_file()
         try:

@@ -153,12 +153,17 @@ def apply_masks(spectrogram: np.ndarray, masks: Sequence[Mask]) -> np.ndarray:
         return spectrogram
     out = spectrogram.copy()
     for mask in masks:
-        size = out.shape[mask.axis]
-        width = min(mask.width, size)
-        start = int(mask.position * (size - width + 1))
-        region = slice(start, start + width)
+        region = slice(*mask_span(mask, out.shape[mask.axis]))
         out[(region, slice(None)) if mask.axis == FRAMES_AXIS else (slice(None), region)] = MASK_VALUE
     return out
+
+
+def mask_span(mask: Mask, size: int) -> tuple[int, int]:
+    """The ``(start, stop)`` of the frames or channels ``mask`` covers on an axis of ``size``: what
+    :func:`apply_masks` sets, and what the augmentation preview's index reports (empty when the width drawn is 0)."""
+    width = min(mask.width, size)
+    start = int(mask.position * (size - width + 1))
+    return start, start + width
 
 
 def apply_transform(audio: FloatArray, transform: Transform, settings: AugmentationSettings,

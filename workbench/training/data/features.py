@@ -99,6 +99,15 @@ class FeatureBatch:
     failed: list[tuple[Path, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class RenderedSample:
+    """One sample as :class:`SampleRenderer` makes it."""
+
+    transform: Transform  # its random choices
+    audio: np.ndarray  # int16, the window the spectrogram is cut from (a history heard before it is not in it)
+    spectrogram: np.ndarray  # int8 (frames, channels), masks set: the model's input
+
+
 class SampleRenderer:
     """Augmentation + frontend for one process (the worker's state, or the in-process path)."""
 
@@ -143,6 +152,11 @@ class SampleRenderer:
 
     def render(self, index: int, path: Path | None, epoch: int) -> np.ndarray:
         """The int8 spectrogram of sample ``index`` in ``epoch`` (NO_AUGMENTATION_EPOCH: plain)."""
+        return self.rendered(index, path, epoch).spectrogram
+
+    def rendered(self, index: int, path: Path | None, epoch: int) -> RenderedSample:
+        """Sample ``index`` in ``epoch`` with what made it: :meth:`render`'s spectrogram, its audio and its
+        random choices (the augmentation preview shows all three of the very sample training computes)."""
         transform = self.transform(index, path, epoch)
         window = to_int16(self._window(path, transform))
         heard = None
@@ -150,7 +164,8 @@ class SampleRenderer:
             heard = to_int16(history_audio(transform, self.settings.augmentation, self.noises,
                                            self.neighbour(transform.history.clip), self.rate,
                                            self.frontend.step_samples))
-        return apply_masks(self.frontend.process_clip(window, dtype=np.int8, history=heard), transform.masks)
+        spectrogram = apply_masks(self.frontend.process_clip(window, dtype=np.int8, history=heard), transform.masks)
+        return RenderedSample(transform, window, spectrogram)
 
     def render_chunk(self, chunk: Sequence[tuple[int, str | None]], epoch: int) -> ChunkResult:
         done, rows, failed = [], [], []

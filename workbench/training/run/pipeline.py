@@ -180,6 +180,13 @@ def _weighted(plan: SamplePlan, request: TrainRequest, seed: int) -> SamplePlan:
     return dataclasses.replace(plan, training=samples)
 
 
+def planned_samples(request: TrainRequest, spec: ModelSpec, progress: Progress) -> tuple[DatasetIndex, SamplePlan]:
+    """The run's datasets scanned and its samples planned, weights applied: what a run trains on, and what
+    ``--preview-augmentation`` draws from (so the preview plans exactly as the run would)."""
+    index = _scan(request, spec, progress)
+    return index, _weighted(make_plan(index, spec.data, spec.training.seed), request, spec.training.seed)
+
+
 def _plan_record(plan: SamplePlan, index: DatasetIndex, weights: dict[int, float] | None) -> dict[str, Any]:
     """``plan.json``: the samples, and the loss weights the training uses (None: every class 1)."""
     used = weights if weights is not None else dict.fromkeys(range(len(plan.classes)), 1.0)
@@ -238,8 +245,7 @@ def _start(request: TrainRequest, spec: ModelSpec, out: OutputFolder, progress: 
     members = spec.training.ensemble_members
     per_member = f" per member ({members} members, merged after training)" if members > 1 else ""
     progress.info("scan", f"spec {spec.name}: {spec.macs:,} MACs{per_member}, classes {', '.join(spec.classes)}")
-    index = _scan(request, spec, progress)
-    plan = _weighted(make_plan(index, spec.data, spec.training.seed), request, spec.training.seed)
+    index, plan = planned_samples(request, spec, progress)
     weights = class_weights(plan, spec.training)
     if not request.resume:  # only now: a run whose data cannot be read is no run to refuse or resume later
         out.write_text(out.root / SPEC_FILE, repeat_header(request, out.root / SPEC_FILE) + spec.to_toml())
