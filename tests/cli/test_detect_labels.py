@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,17 @@ def test_the_summary_gives_exactly_calibrates_recommended_counts(  # type: ignor
                                       *rec["kws_detect_options"], "--labels", str(labels), *tolerance_option,
                                       "--format", "jsonl"), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    *detections, summary = [json.loads(line) for line in done.stdout.splitlines()]
-    assert {d["type"] for d in detections} == {"detection"} and summary["type"] == "summary"
+    *events, summary = [json.loads(line) for line in done.stdout.splitlines()]
+    detections = [e for e in events if e["type"] == "detection"]
+    assert {e["type"] for e in events} == {"detection", "miss"} and summary["type"] == "summary"
     assert len(detections) == rec["hits"] + rec["false_accepts_speech"]
+    outcomes = Counter(e["outcome"] for e in events)  # each line's outcome: exactly what calibrate counts
+    assert outcomes == {"hit": rec["hits"], "false_accept": rec["false_accepts_speech"], "miss": rec["misses"]}
+    assert [e["time_s"] for e in events] == sorted(e["time_s"] for e in events)
+    for name, item in rec["per_keyword"].items():
+        mine = Counter(e["outcome"] for e in events if e["label"] == name)
+        assert (mine["hit"], mine["false_accept"], mine["miss"]) == (
+            item["hits"], item["false_accepts"], item["keywords"] - item["hits"])
     assert {key: summary[key] for key in FIGURES} == {key: rec[key] for key in FIGURES}
     assert summary["false_accepts"] == rec["false_accepts_speech"]
     assert summary["tolerance_s"] == (1.5 if tolerance is None else float(tolerance))
@@ -63,7 +72,11 @@ def test_the_summary_gives_exactly_calibrates_recommended_counts(  # type: ignor
                            *rec["kws_detect_options"], "--labels", str(labels), *tolerance_option)
     assert code == 0
     *lines, headline, yes, no = out.splitlines()
-    assert len(lines) == len(detections) and all(" detected " in line for line in lines)
+    detected = [line for line in lines if " detected " in line]
+    assert len(detected) == len(detections) and len(lines) == len(detections) + rec["misses"]
+    assert sum(" hit " in line for line in detected) == rec["hits"]
+    assert sum(" false accept " in line for line in detected) == rec["false_accepts_speech"]
+    assert sum(" missed " in line for line in lines) == rec["misses"]
     assert headline == (f"against {labels.name} (tolerance {summary['tolerance_s']:g} s, 60.0 s of audio): "
                         f"{rec['keywords']} keywords, {rec['hits']} hit, {rec['misses']} missed "
                         f"(FRR {rec['frr'] * 100:.1f} %), {rec['false_accepts_speech']} false accept"

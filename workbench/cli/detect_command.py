@@ -7,7 +7,9 @@ shows and what the EFR32 firmware would print for the same samples.
 ``--labels`` scores a file's detections against its labels with ``kws calibrate``'s own reader and matching
 rule (:mod:`workbench.calibration.streams.labels`, :func:`~workbench.calibration.sweep.matching.evaluate_detections`)
 and prints one summary after the detections: the figures ``kws calibrate`` reports for a parameter set, so its
-recommendation can be checked with the options it prints, without a scorer of one's own.
+recommendation can be checked with the options it prints, without a scorer of one's own. Each detection line then
+says its outcome and each missed keyword has a line of its own, and the mistakes can be saved as clips to train on
+(:mod:`workbench.cli.detect_outcomes`).
 
 Settings that can never detect anything (:func:`~workbench.core.detection.never_detects.never_detects_reason`)
 and a recording shorter than one inference interval are run as asked, with a warning: "0 detection(s)" alone
@@ -26,6 +28,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
 from workbench.child_command import EXIT_CANCELLED
+from workbench.cli import detect_outcomes
+from workbench.cli.detect_lines import detection_line, scores_line
 from workbench.cli.model_argument import model_argument
 from workbench.cli.parameter_option import REMOVED, parameter_type
 from workbench.core.detection.never_detects import never_detects_reason
@@ -41,7 +45,6 @@ if TYPE_CHECKING:
     from workbench.core.detection.detector import Detection
 
 POLL_S = 0.1
-MS_PER_SECOND = 1000  # a live detection's time_s is its firmware time in ms / 1000: this gets the ms back
 PERCENT = 100.0
 GAIN_HELP = ("multiply the audio by this plain factor: 1 = unchanged, 0.5 = half, 2 = double, clipped at full scale "
              "(default: the microphone gets the model's volume_gain, applied as the firmware applies it; files play "
@@ -91,11 +94,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--fresh-state", action="store_true",
                    help="recompute each window from fresh frontend state (as in training)")
     p.add_argument("--labels", type=Path, metavar="LABELS",
-                   help="the file's labels (JSON, CSV or Audacity .txt, as for kws calibrate): after the "
-                   "detections, print keywords, hits, misses, FRR and false accepts (per hour), per keyword, "
+                   help="the file's labels (JSON, CSV or Audacity .txt, as for kws calibrate): say each "
+                   "detection's outcome (hit, or false accept and the word it fell on) and each missed keyword, "
+                   "in time order, then keywords, hits, misses, FRR and false accepts (per hour), per keyword, "
                    "matched as kws calibrate matches them")
     p.add_argument("--tolerance-s", type=float, help=f"with --labels: a detection up to this long after a "
                    f"keyword's end still hits it (default {DEFAULT_TOLERANCE_S:g}, as kws calibrate)")
+    detect_outcomes.add_options(p)
     p.set_defaults(func=run)
 
 
@@ -151,20 +156,9 @@ def _open_source(args: argparse.Namespace, engine: Engine) -> Any:
 
 def _print_result(result: InferenceResult, classes: tuple[str, ...], args: argparse.Namespace, out: TextIO) -> None:
     if args.scores:
-        if args.format == "jsonl":
-            out.write(json.dumps({"type": "scores", "time_s": round(result.time_s, 4),
-                                  "scores": dict(zip(classes, map(int, result.scores))),
-                                  "averages": dict(zip(classes, map(int, result.averages)))}) + "\n")
-        else:
-            cells = "  ".join(f"{c}={int(s):3d}" for c, s in zip(classes, result.scores))
-            out.write(f"{result.time_s:8.3f}s  scores  {cells}\n")
-    d = result.detection
-    if d is not None:
-        if args.format == "jsonl":
-            out.write(json.dumps({"type": "detection", "time_s": round(d.time_s, 4), "label": d.label,
-                                  "class_index": d.class_index, "score": int(d.score)}) + "\n")
-        else:
-            out.write(f"{d.time_s:8.3f}s  detected  {d.label:<12} score={d.score}\n")
+        out.write(scores_line(result, classes, args.format) + "\n")
+    if result.detection is not None:
+        out.write(detection_line(result.detection, args.format) + "\n")
     out.flush()
 
 
@@ -187,6 +181,7 @@ def _check_options(args: argparse.Namespace) -> None:
         raise WorkbenchError("--tolerance-s is for --labels: it says when a detection hits a labelled keyword")
     if args.tolerance_s is not None and not 0 <= args.tolerance_s < math.inf:
         raise WorkbenchError(f"--tolerance-s must be a number of seconds >= 0, got {args.tolerance_s:g}")
+    detect_outcomes.check_options(args)
 
 
 def _file_labels(args: argparse.Namespace, engine: Engine, source: Any) -> StreamLabels:
@@ -233,6 +228,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     session.result_listeners.append(results.put)
     detections: list[Detection] = []
     inferences = 0
+    tolerance_s = DEFAULT_TOLERANCE_S if args.tolerance_s is None else float(args.tolerance_s)
+    log = None if labels is None else detect_outcomes.OutcomeLog(labels, engine.classes, tolerance_s, args.format,
+                                                                  out)
 
     def drain() -> None:
         nonlocal inferences
@@ -241,7 +239,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             inferences += 1
             if result.detection is not None:
                 detections.append(result.detection)
-            _print_result(result, engine.classes, args, out)
+            if log is None:
+                _print_result(result, engine.classes, args, out)
+            else:  # held until its outcome and its place among the missed keywords are known
+                log.add(result, scores_line(result, engine.classes, args.format) if args.scores else None)
+        if log is not None:
+            log.release()
 
     try:  # from the start: a Ctrl+C right after it must close the device here, not in an exit handler that a
         # stalled sound server would hang
@@ -264,6 +267,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         except KeyboardInterrupt:  # a second Ctrl+C: leave the device to the operating system
             pass
     drain()
+    outcomes = None if log is None else log.finish(_heard_whole_file(engine, source))
     error = session.error or getattr(source, "error", None)  # the source's: it could not be stopped
     if error:
         raise WorkbenchError(error)
@@ -272,17 +276,18 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
               f"interval (latency_ms {engine.detection_settings.latency_ms}); lower --latency-ms or give longer audio")
     if args.format == "text" and not args.scores:
         print(f"{counted(len(detections), 'detection')} in {engine.stream_time_s:.2f} s of audio", file=sys.stderr)
-    if labels is None:
+    if labels is None or outcomes is None:
         return 0
     if not _heard_whole_file(engine, source):  # stopped early: the unheard keywords are no misses
-        print(f"kws: interrupted: no summary against {Path(args.labels).name}, the file was analysed to "
+        saving = " and no clips saved" if args.save_false_accepts or args.save_misses else ""
+        print(f"kws: interrupted: no summary against {Path(args.labels).name}{saving}, the file was analysed to "
               f"{engine.stream_time_s:.2f} s of {source.duration_s:.2f} s", file=sys.stderr)
         return EXIT_CANCELLED
-    tolerance_s = DEFAULT_TOLERANCE_S if args.tolerance_s is None else float(args.tolerance_s)
     summary = labels_summary(detections, labels, engine.classes, tolerance_s, source.duration_s)
     summary["labels"] = str(args.labels)
     out.write(json.dumps(summary) + "\n" if args.format == "jsonl" else summary_text(summary))
     out.flush()
+    detect_outcomes.save_clips(args, outcomes, engine, source, out)
     return 0
 
 
@@ -296,16 +301,11 @@ def labels_summary(detections: list[Detection], labels: StreamLabels, classes: t
                    tolerance_s: float, duration_s: float) -> dict[str, Any]:
     """What ``detections`` score against ``labels``, with ``kws calibrate``'s matching and its document's keys
     (``calibration.json``'s figures of a set), so the two can be compared key by key."""
-    import numpy as np
-
     from workbench.calibration.results.report import metrics_json
-    from workbench.calibration.sweep.fast_detector import DetectionArrays
     from workbench.calibration.sweep.matching import SECONDS_PER_HOUR, KeywordEvents, evaluate_detections
 
-    arrays = DetectionArrays(np.array([round(d.time_s * MS_PER_SECOND) for d in detections], np.int64),
-                             np.array([d.class_index for d in detections], np.int64),
-                             np.array([d.score for d in detections], np.int64))
-    metrics = evaluate_detections(arrays, KeywordEvents.from_labels(labels, classes), tolerance_s,
+    metrics = evaluate_detections(detect_outcomes.detection_arrays(detections),
+                                  KeywordEvents.from_labels(labels, classes), tolerance_s,
                                   duration_s / SECONDS_PER_HOUR)
     figures = metrics_json(metrics, classes)
     for item in figures["per_keyword"].values():

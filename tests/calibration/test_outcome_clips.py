@@ -1,0 +1,74 @@
+"""Where a mistake's clip is cut and which folder it goes to: never a keyword's, never outside the recording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from workbench.calibration.results.detection_outcomes import FALSE_ACCEPT, MISS, Outcome
+from workbench.calibration.results.outcome_clips import (FALSE_ACCEPT_FOLDER, clip_samples, clip_start,
+                                                         plan_false_accepts, plan_misses, write_clips)
+from workbench.calibration.streams.labels import LabelEvent
+from workbench.datasets.layout import class_label, scan_dataset
+
+CLASSES = ("yes", "no", "_unknown_", "_silence_")
+RATE, LENGTH = 16000, 16000
+TOTAL = 10 * RATE
+
+
+def false_accept(time_s: float, event: LabelEvent | None, label: str = "no") -> Outcome:
+    return Outcome(FALSE_ACCEPT, time_s, label, CLASSES.index(label), event, 200)
+
+
+def test_a_clip_is_centred_on_a_word_else_ends_at_the_detection() -> None:
+    go = LabelEvent("_unknown_", 4.0, 4.5, "go")
+    assert clip_start(false_accept(5.0, go), LENGTH, RATE, TOTAL) == round(4.25 * RATE) - LENGTH // 2
+    other = LabelEvent("_unknown_", 4.0, 4.5)  # other speech, its word not named: still a word to centre on
+    assert clip_start(false_accept(5.0, other), LENGTH, RATE, TOTAL) == round(4.25 * RATE) - LENGTH // 2
+    silence = LabelEvent("_silence_", 3.0, 6.0, "_silence_")
+    assert clip_start(false_accept(5.0, silence), LENGTH, RATE, TOTAL) == 4 * RATE
+    assert clip_start(false_accept(5.0, None), LENGTH, RATE, TOTAL) == 4 * RATE
+
+
+def test_a_clip_stays_inside_the_recording() -> None:
+    assert clip_start(false_accept(0.3, None), LENGTH, RATE, TOTAL) == 0
+    late = LabelEvent("yes", 9.7, 9.95, "yes")
+    assert clip_start(Outcome(MISS, 9.7, "yes", 0, late), LENGTH, RATE, TOTAL) == TOTAL - LENGTH
+    short = np.arange(RATE // 2, dtype=np.int16)  # a recording shorter than a clip: padded with zeros
+    assert clip_start(false_accept(0.4, None), LENGTH, RATE, short.size) == 0
+    assert np.array_equal(clip_samples(short, 0, LENGTH), np.concatenate((short, np.zeros(RATE // 2, np.int16))))
+
+
+def test_false_accepts_go_to_word_folders_that_train_as_unknown_never_to_keywords() -> None:
+    cases = [
+        (LabelEvent("_unknown_", 1.0, 1.4, "go", "go/abc_nohash_0.wav"), "go", "abc"),
+        (LabelEvent("_unknown_", 2.0, 2.4, "left/right"), FALSE_ACCEPT_FOLDER, "stream"),  # no folder name
+        (LabelEvent("_unknown_", 3.0, 3.4, ".hidden"), FALSE_ACCEPT_FOLDER, "stream"),
+        (LabelEvent("_silence_", 4.0, 5.0), FALSE_ACCEPT_FOLDER, "stream"),
+        (LabelEvent("_noise_", 5.0, 6.0, "", "noise/a b_nohash_0.wav"), FALSE_ACCEPT_FOLDER, "stream"),
+        (None, FALSE_ACCEPT_FOLDER, "stream"),
+    ]
+    on_keywords = [LabelEvent("yes", 7.0, 7.4, "yes"), LabelEvent("no", 8.0, 8.3),  # a second detection of it
+                   LabelEvent("_unknown_", 9.0, 9.4, "Yes"), LabelEvent("_unknown_", 9.5, 9.8, "NO")]
+    outcomes = [false_accept(1.0 + n, event) for n, (event, _, _) in enumerate(cases)]
+    outcomes += [false_accept(e.start_s + 0.1, e) for e in on_keywords]
+    outcomes += [Outcome(MISS, 7.5, "yes", 0, LabelEvent("yes", 7.5, 7.9))]  # not a false accept
+    plans, left_out = plan_false_accepts(outcomes, CLASSES, LENGTH, RATE, TOTAL)
+    assert [(p.folder, p.speaker) for p in plans] == [(folder, speaker) for _, folder, speaker in cases]
+    assert [o.event for o in left_out] == on_keywords
+    assert all(class_label(p.folder, CLASSES) == "_unknown_" for p in plans)
+
+
+def test_misses_go_to_their_keywords_folder(tmp_path: Path) -> None:
+    audio = (np.arange(TOTAL) % 1000).astype(np.int16)
+    misses = [Outcome(MISS, 2.0, "yes", 0, LabelEvent("yes", 2.0, 2.5, "yes", "yes/abc_nohash_3.wav")),
+              Outcome(MISS, 6.0, "no", 1, LabelEvent("no", 6.0, 6.3))]
+    plans = plan_misses([*misses, false_accept(3.0, None)], LENGTH, RATE, TOTAL)
+    written = write_clips(tmp_path, plans, audio, LENGTH, RATE, lambda piece: piece // 2)
+    assert written == [tmp_path / "yes" / "abc_nohash_0.wav", tmp_path / "no" / "stream_nohash_0.wav"]
+    for path, plan in zip(written, plans):  # what the model heard: here, at half the level
+        data, rate = sf.read(str(path), dtype="int16")
+        assert rate == RATE and np.array_equal(data, audio[plan.first:plan.first + LENGTH] // 2)
+    assert scan_dataset(tmp_path).words() == {"no": 1, "yes": 1}

@@ -1,0 +1,93 @@
+"""Which detection hit which keyword, which was a false accept and on what word, and which keywords were missed.
+
+Why a list beside the counts: ``kws calibrate`` says "no on 'go' 2"; to act on it -- listen to those words, train
+on them -- one needs *which* detections they were. The outcomes come from the calibration's own rule
+(:func:`~workbench.calibration.sweep.matching.match_detections`) and its attribution of false accepts to words
+(:func:`~workbench.calibration.results.false_accept_words.events_under`), so they always add up to what
+``kws calibrate`` counts for the same detections.
+
+The rule takes detections in time order and gives each the earliest unmatched keyword whose window holds it, so
+a detection's outcome depends only on the detections before it: it can be said while the file still plays. A
+keyword is missed once no later detection can reach its window (``end_s + tolerance``); until then it is
+unsettled, and :attr:`StreamOutcomes.unsettled_s` says from when the order of what follows is not yet known.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+from workbench.calibration.results.false_accept_words import NO_EVENT, events_under
+from workbench.calibration.results.speaker_spread import event_speaker
+from workbench.calibration.streams.labels import LabelEvent, StreamLabels
+from workbench.calibration.sweep.fast_detector import DetectionArrays
+from workbench.calibration.sweep.matching import KeywordEvents, class_events, match_detections
+
+HIT = "hit"
+FALSE_ACCEPT = "false_accept"
+MISS = "miss"
+_RANK = {HIT: 0, FALSE_ACCEPT: 0, MISS: 1}  # at one time: the detection, then the miss
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One detection judged against the labels, or one keyword that no detection hit."""
+
+    kind: str  # HIT, FALSE_ACCEPT or MISS
+    time_s: float  # the detection's time; for a miss, its keyword's start
+    label: str  # the class detected, or the keyword missed
+    class_index: int
+    event: LabelEvent | None  # the keyword hit or missed; the event a false accept fell on (None: between words)
+    score: int | None = None  # the detection's score (None for a miss)
+
+    @property
+    def word(self) -> str | None:
+        """What ``kws calibrate`` names the event by (its word, else its label); None between words."""
+        return None if self.event is None else self.event.word or self.event.label
+
+    @property
+    def speaker(self) -> str | None:
+        """The speaker id of the event's clip (``<speaker>_nohash_<n>.wav``), None when unknown."""
+        return None if self.event is None else event_speaker(self.event)
+
+
+@dataclass(frozen=True)
+class StreamOutcomes:
+    """The outcomes known so far, in time order, and where the unknown begins."""
+
+    outcomes: tuple[Outcome, ...]
+    unsettled_s: float  # the start of the earliest keyword a later detection could still hit (inf: none)
+
+    def of_kind(self, kind: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.kind == kind]
+
+
+def detection_outcomes(detections: DetectionArrays, labels: StreamLabels, classes: Sequence[str],
+                       tolerance_s: float, heard_s: float = math.inf) -> StreamOutcomes:
+    """Every detection's outcome, and a miss for each keyword no detection hit whose window closed before
+    ``heard_s`` -- the earliest time a detection still to come can have (inf: the whole recording was heard)."""
+    match = match_detections(detections, KeywordEvents.from_labels(labels, classes), tolerance_s)
+    under = events_under(detections.time_s, labels, tolerance_s)
+    keywords = [class_events(labels, name) for name in classes]
+    outcomes = []
+    for k, (time_s, c, score) in enumerate(zip(detections.time_s.tolist(), detections.class_index.tolist(),
+                                              detections.score.tolist())):
+        if match.true_detection[k]:
+            outcomes.append(Outcome(HIT, time_s, classes[c], c, keywords[c][int(match.matched_event[k])], score))
+        else:
+            event = None if under[k] == NO_EVENT else labels.events[int(under[k])]
+            outcomes.append(Outcome(FALSE_ACCEPT, time_s, classes[c], c, event, score))
+    hit = set(zip(detections.class_index[match.true_detection].tolist(),
+                  match.matched_event[match.true_detection].tolist()))
+    unsettled = math.inf
+    for c, events in enumerate(keywords):
+        for i, event in enumerate(events):
+            if (c, i) in hit:
+                continue
+            if event.end_s + tolerance_s < heard_s:
+                outcomes.append(Outcome(MISS, event.start_s, event.label, c, event))
+            else:
+                unsettled = min(unsettled, event.start_s)
+    outcomes.sort(key=lambda o: (o.time_s, _RANK[o.kind]))  # stable: detections keep their order
+    return StreamOutcomes(tuple(outcomes), unsettled)
