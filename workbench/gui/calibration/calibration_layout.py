@@ -37,6 +37,7 @@ def lay_out_calibration(workspace: "CalibrationWorkspace") -> None:
     column.addLayout(buttons)
     column.addWidget(workspace.progress)
     column.addWidget(workspace.status)
+    column.addWidget(workspace.mistakes.open_button, 0, Qt.AlignmentFlag.AlignLeft)  # under its sentence
     column.addWidget(workspace.summary)
     column.addStretch(1)
     results = QWidget()
@@ -52,7 +53,8 @@ def lay_out_calibration(workspace: "CalibrationWorkspace") -> None:
     table_column.addWidget(caption)
     table_column.addWidget(workspace.table)
     row = FlowLayout()
-    for button in (workspace.use_button, workspace.save_model_button, workspace.save_report_button):
+    for button in (workspace.use_button, workspace.save_model_button, workspace.mistakes.button,
+                   workspace.save_report_button):
         row.addWidget(button)
     table_column.addLayout(row)
     WrappedHeight(table_box)  # the splitter leaves the table its rows (ParetoTableView) and the buttons theirs

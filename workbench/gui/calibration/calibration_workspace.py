@@ -33,6 +33,7 @@ from workbench.gui.calibration.calibration_dialogs import (
 from workbench.gui.calibration.calibration_inputs_view import CALIBRATION_BOXES, CalibrationInputsView
 from workbench.gui.calibration.calibration_layout import lay_out_calibration
 from workbench.gui.calibration.det_curve_view import DetCurveView
+from workbench.gui.calibration.mistake_clips_action import MistakeClipsAction
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
 from workbench.gui.calibration.run_folders import new_run_folder, remove_orphaned_run_folders
@@ -89,6 +90,7 @@ class CalibrationWorkspace(QWidget):
             button.setEnabled(False)
         self.open_report_button = QPushButton("&Open report…")
         self.open_report_button.setToolTip("Show a calibration saved earlier (Save report…, or kws calibrate --out)")
+        self.mistakes = MistakeClipsAction(self)  # Save mistakes as clips…
         lay_out_calibration(self)
 
         self.child = KwsChild("the calibration", self, boxes=CALIBRATION_BOXES)
@@ -141,14 +143,14 @@ class CalibrationWorkspace(QWidget):
         self._pending = (folder, Path(args[args.index("--model") + 1]))
         self.child.start("calibrate", *args, "--format", "json", "--progress", "jsonl",
                          "--out", str(folder / "run"))
-        self._set_running(True)
+        self.set_running(True)
         self.status.setText("starting…")
         return True
 
     def cancel(self) -> None:
         self.child.cancel()
 
-    def _set_running(self, running: bool) -> None:
+    def set_running(self, running: bool) -> None:
         """Lock what a run must not change (the inputs; another report, which would replace what it shows).
 
         The keyboard focus goes to Cancel while running and back to Run after, when it was in the workspace:
@@ -166,13 +168,14 @@ class CalibrationWorkspace(QWidget):
             self.cancel_button.setEnabled(False)
         if running:
             self.progress.setValue(0)
+        self._update_set_buttons()
 
     def _on_progress(self, phase: str, fraction: float) -> None:
         self.progress.setValue(int(fraction * PROGRESS_STEPS))
         self.status.setText(f"{phase}…")
 
     def _on_succeeded(self) -> None:
-        self._set_running(False)
+        self.set_running(False)
         self.progress.setValue(PROGRESS_STEPS)
         assert self._pending is not None
         folder, model = self._pending
@@ -190,14 +193,14 @@ class CalibrationWorkspace(QWidget):
                               f"{output.document['sets_tried']:,}")
 
     def _on_failed(self, message: str) -> None:
-        self._set_running(False)
+        self.set_running(False)
         self._drop_pending()
         # kept, not cleared: they are still valid, and so is their recommendation, which the run's start replaced
         self.status.setText(self._still_shown("the calibration failed"))
         self.host.show_error(message)
 
     def _on_cancelled(self) -> None:
-        self._set_running(False)
+        self.set_running(False)
         self._drop_pending()
         self.progress.setValue(0)
         self.status.setText(self._still_shown("cancelled"))
@@ -242,6 +245,7 @@ class CalibrationWorkspace(QWidget):
         selected = self.output is not None and self.table.selected_row() is not None
         self.use_button.setEnabled(selected)
         self.save_model_button.setEnabled(selected)
+        self.mistakes.set_available(selected)
 
     def _calibrated_model_is_loaded(self) -> bool:
         loaded = self._loaded_model_path()
@@ -381,6 +385,7 @@ class CalibrationWorkspace(QWidget):
         if self.running:
             self.child.cancel()
             self.child.wait_stopped()
+        self.mistakes.shutdown()
         self._drop_pending()
         self._drop_run_folder()
 
