@@ -7,7 +7,8 @@ independent (one voice is hard for both models), so a clip-level test would be o
 test speakers are drawn again with replacement, the SAME draw for both models, and the balanced accuracy of
 each is recomputed on the drawn clips (:mod:`workbench.datasets.speaker_bootstrap`). The interval of the
 difference says whether another group of such speakers could reverse it. Also counted: the clips only one of
-the two gets right, which is where they differ.
+the two gets right, which is where they differ, and how closely their scores agree clip by clip
+(:mod:`workbench.evaluation.score_agreement`: a float model against its int8 twin, as X-CUBE-AI validates them).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from workbench.datasets.speaker_bootstrap import (
     CONFIDENCE, DRAWS, MIN_SPEAKERS, SEED, draw_weights, interval, interval_side,
 )
 from workbench.evaluation.evaluate import EvaluationResult
+from workbench.evaluation.score_agreement import (
+    ScoreAgreement, agreement_text, score_agreement, why_not_comparable,
+)
 
 PERCENT = 100.0
 # when both models carry the same name (a run trained with a bundled model's spec against that model), the
@@ -52,6 +56,10 @@ class ClipComparison:
     clips_without_speaker: int = 0
     first_file: str = ""  # the file names the models were read from ("": not known)
     second_file: str = ""
+    # the scores' agreement clip by clip (None: not computed, ``scores_note`` says why; both empty when read from a
+    # comparison saved before they were)
+    scores: ScoreAgreement | None = None
+    scores_note: str = ""
 
     @property
     def labels(self) -> tuple[str, str]:
@@ -81,6 +89,8 @@ class ClipComparison:
                     "speakers": self.speakers, "confidence": CONFIDENCE, "balanced_accuracy_difference":
                     list(self.interval)},
                 "only_against_right": self.only_first_right, "only_model_right": self.only_second_right,
+                "score_agreement": None if self.scores is None else self.scores.to_json(),
+                **({"score_agreement_not_computed": self.scores_note} if self.scores_note else {}),
                 **({"model_file": self.second_file} if self.second_file else {}),
                 **({"against_file": self.first_file} if self.first_file else {})}
 
@@ -91,6 +101,7 @@ class ClipComparison:
     def from_json(cls, item: dict[str, Any]) -> "ClipComparison":
         """Back from :meth:`to_json` (``eval-results.json``'s ``workbench.compared`` entries)."""
         span = item.get("speaker_interval")
+        scores = item.get("score_agreement")
         return cls(first=item["against"], second=item["model"], classes=tuple(item["classes"]),
                    clips_per_class=tuple(item["clips_per_class"]),
                    first_accuracies=_accuracies(item["against_class_accuracies"]),
@@ -101,7 +112,9 @@ class ClipComparison:
                    speakers=int(item["speakers"]),
                    only_first_right=int(item["only_against_right"]), only_second_right=int(item["only_model_right"]),
                    clips_without_speaker=int(item.get("clips_without_speaker", 0)),
-                   first_file=str(item.get("against_file", "")), second_file=str(item.get("model_file", "")))
+                   first_file=str(item.get("against_file", "")), second_file=str(item.get("model_file", "")),
+                   scores=None if scores is None else ScoreAgreement.from_json(scores),
+                   scores_note=str(item.get("score_agreement_not_computed", "")))
 
 
 def _accuracies(values: list[float | None]) -> tuple[float, ...]:
@@ -169,6 +182,7 @@ def compare_results(first: EvaluationResult, second: EvaluationResult, draws: in
         weights = draw_weights(len(ids), draws, seed)
         span = interval(_balanced(weights, clips, correct_second) - _balanced(weights, clips, correct_first))
     a, b = first.metrics, second.metrics
+    scores_note = why_not_comparable(first, second, distinct_labels(first.name, second.name))
     return ClipComparison(
         first=first.name, second=second.name, classes=tuple(first.classes),
         clips_per_class=tuple(int(n) for n in a.class_counts),
@@ -180,7 +194,8 @@ def compare_results(first: EvaluationResult, second: EvaluationResult, draws: in
         only_second_right=int((right_second & ~right_first).sum()),
         clips_without_speaker=sum(1 for p in first.paths if not has_speaker_id(p)),
         first_file=files[0].name if files[0] is not None else "",
-        second_file=files[1].name if files[1] is not None else "")
+        second_file=files[1].name if files[1] is not None else "",
+        scores=None if scores_note else score_agreement(first, second), scores_note=scores_note)
 
 
 def comparison_text(comparison: ClipComparison) -> str:
@@ -204,4 +219,5 @@ def comparison_text(comparison: ClipComparison) -> str:
                  f"same {c.speakers} speakers redrawn for both{lone})")
     lines += [text + f": {c.verdict}",
               f"  clips only {second} gets right: {c.only_second_right}; only {first}: {c.only_first_right}"]
-    return "\n".join(lines) + "\n"
+    scores = agreement_text(c.scores, c.scores_note)
+    return "\n".join(lines + ([scores] if scores else [])) + "\n"

@@ -8,6 +8,8 @@ reviews. With the accelerator ``none`` nothing is said about the MVP: no layer i
 columns, for one layout, with the MVP's cells empty; JSON keeps every field). Every
 rendering labels the figures as estimates, and refit-scaled ones (``kws profile --calibrated``,
 ``kws board refit``) as scaled by board measurements: they are neither plain estimates nor measured.
+A layer's activation RAM is CSV's last column (JSON's field) but no column of the table or Markdown, which keep
+MLTK's columns; their summaries name the layer of the peak.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ _SMALL_STEPS = ((1.0, ""), (1e-3, "m"), (1e-6, "u"))
 CSV_COLUMNS = ("model", "accelerator", "clock_mhz",
                "index", "op", "ops", "macs", "accelerator_cycles", "cpu_cycles", "time_ms",
                "input_shapes", "input_types", "output_shapes", "output_types", "options",
-               "params", "param_bytes", "supported", "reason", "runs_on_accelerator", "estimated", "cycles_basis")
+               "params", "param_bytes", "supported", "reason", "runs_on_accelerator", "estimated", "cycles_basis",
+               "activation_bytes")
 TABLE_HEADERS = ("Index", "OpCode", "# Ops", "# MACs", "Acc Cycles", "CPU Cycles", "Time (s)",
                  "Input Shape", "Output Shape", "Options", "Supported?", "Error Msg")
 SUPPORTED_COLUMN = TABLE_HEADERS.index("Supported?")  # left out with the accelerator none
@@ -55,6 +58,8 @@ REFIT_MARKER = "refit to "
 ESTIMATED = "estimated"
 RATE_SIGNIFICANT_DIGITS = 3
 REFIT_ESTIMATED = "estimated, scaled by board measurements (refit)"
+# the layer whose moment needs the most activation RAM, in the arena of the profile's accelerator
+PEAK_ACTIVATION_LABEL = "Peak Activation RAM (bytes), estimated"
 
 
 def format_units(value: float | int | None, precision: int = 1) -> str:
@@ -178,6 +183,14 @@ def _rate(s: ProfileSummary) -> str:
     return bounded(rate_text(s.inferences_per_s), bool(s.untimed_layer_count), AT_MOST)
 
 
+def peak_activation_text(s: ProfileSummary) -> str:
+    """``8,000 during 1: RESHAPE``: the most activation RAM a layer's moment needs, and that layer ("" without
+    layers). Bytes in full, as X-CUBE-AI reports activations: the arena's planned part is no smaller."""
+    if s.peak_activation_layer is None:
+        return ""
+    return f"{s.peak_activation_bytes:,} during {s.peak_activation_layer}: {s.peak_activation_op}"
+
+
 def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) -> list[tuple[str, str]]:
     """(label, value) pairs of the summary, labelled as estimates (or refit-scaled estimates) where they are;
     nothing about the MVP when the accelerator is none (``layers``: to tell the yes* layers apart). Totals that
@@ -196,6 +209,7 @@ def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) ->
         *([(FLASH_PROBLEM_LABEL, s.flash_problem)] if s.flash_problem else []),
         ("RAM, Runtime Memory Size (bytes), estimated", format_units(s.arena_bytes)),
         *([("RAM with MVP (bytes), estimated", format_units(s.arena_bytes_mvp))] if mvp else []),
+        *([(PEAK_ACTIVATION_LABEL, peak_activation_text(s))] if peak_activation_text(s) else []),
         ("Operation Count", bounded(format_units(s.total_ops), uncounted)),
         ("Multiply-Accumulate Count", bounded(format_units(s.total_macs), uncounted)),
         ("Layer Count", str(s.layer_count)),
@@ -304,7 +318,8 @@ def to_csv(report: ProfileReport) -> str:
                          ",".join(layer.input_types), shapes_text(layer.output_shapes),
                          ",".join(layer.output_types), layer.options_text, layer.params,
                          layer.param_bytes, layer.supported if mvp else "", layer_reason(layer, mvp),
-                         layer.runs_on_accelerator if mvp else "", layer.estimated, layer.cycles_basis, *board])
+                         layer.runs_on_accelerator if mvp else "", layer.estimated, layer.cycles_basis,
+                         layer.activation_bytes, *board])
     return buf.getvalue()
 
 

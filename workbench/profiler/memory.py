@@ -13,6 +13,10 @@ linked into flash as a const array). RAM is the TFLM tensor arena, estimated the
 
 The fixed parts are calibrated on the seed model against MLTK's profiled figures (9.2k without and
 11.4k with MVP; the model's metadata records 9,032 bytes); see docs/profiler.md. Everything else follows from the model's tensors.
+
+The plan also says which layer's moment needs the most RAM (:meth:`MemoryEstimate.live_bytes`, X-CUBE-AI's
+per-layer activations): the arena can be no smaller than the buffers alive together there, so that layer (and
+the tensors alive across it) is where a smaller arena must come from.
 """
 
 from __future__ import annotations
@@ -70,6 +74,13 @@ class MemoryEstimate:
     persistent_bytes: int
     arena_bytes: int
     buffers: tuple[PlannedBuffer, ...]
+
+    def live_bytes(self, layer: int) -> int:
+        """Bytes of the planned buffers alive while ``layer`` runs: its inputs and outputs, every tensor made
+        earlier and read later (a graph input a later branch reads), and its scratch; each buffer as the arena
+        holds it (16-byte aligned). The planned part is at least the largest of these: the greedy placement
+        may leave gaps."""
+        return sum(b.size for b in self.buffers if b.first <= layer <= b.last)
 
 
 def greedy_plan(buffers: list[PlannedBuffer]) -> tuple[list[PlannedBuffer], int]:

@@ -129,6 +129,9 @@ class LayerReport:
     # workbench.profiler.cycles), e.g. "cycles from 56 bytes copied: MLTK counts 0 ops for CONCATENATION"; "" when
     # they follow from the ops and MACs
     cycles_basis: str = ""
+    # activation RAM live while the layer runs (workbench.profiler.memory.MemoryEstimate.live_bytes): its inputs,
+    # outputs, tensors kept for later layers and its scratch, in the arena plan of the profile's accelerator
+    activation_bytes: int = 0
 
     @property
     def input_shape_text(self) -> str:
@@ -181,6 +184,11 @@ class ProfileSummary:
     # ("no: ..."; workbench.profiler.inference_pace.note_latency fills both)
     latency_ms: int | None = None
     latency_problem: str = ""
+    # the layer whose moment needs the most activation RAM (LayerReport.activation_bytes; the first such layer):
+    # its index and op (None and "" for a graph without layers) and that figure
+    peak_activation_bytes: int = 0
+    peak_activation_layer: int | None = None
+    peak_activation_op: str = ""
 
 
 @dataclass
@@ -247,7 +255,13 @@ def parameter_elements(op: OperatorInfo, inputs: list[TensorInfo | None]) -> int
     return sum(t.elements for i, t in enumerate(inputs) if i in positions and t is not None and t.is_constant)
 
 
-def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int) -> LayerReport:
+def peak_activation(layers: Sequence[LayerReport]) -> LayerReport | None:
+    """The layer with the most activation RAM live while it runs (the first of equals), None without layers."""
+    return max(layers, key=lambda layer: layer.activation_bytes, default=None)
+
+
+def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int,
+           activation_bytes: int) -> LayerReport:
     cost = op_cost(graph, op)
     verdict = mvp_verdict(graph, op)
     refusal = tflm_refusal(graph, op)
@@ -267,7 +281,8 @@ def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int)
         time_ms=None if time_ms is None else round_kept(time_ms, TIME_DECIMALS),
         supported=verdict.supported and refusal is None,
         reason=verdict.reason if refusal is None else refusal, runs_on_accelerator=on_mvp,
-        known=cost.known, runs_on_device=refusal is None, cycles_basis=cycles.basis)
+        known=cost.known, runs_on_device=refusal is None, cycles_basis=cycles.basis,
+        activation_bytes=activation_bytes)
 
 
 def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
@@ -277,9 +292,11 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
         raise SettingsError(f"Unknown accelerator {accelerator!r}; choose one of {', '.join(ACCELERATORS)}.")
     if clock_hz <= 0:
         raise SettingsError(f"The clock must be positive, not {clock_hz} Hz.")
-    layers = [_layer(graph, op, accelerator, clock_hz) for op in graph.operators]
     mvp_layers = frozenset(op.index for op in graph.operators if mvp_verdict(graph, op).runs_on_accelerator)
     plain, with_mvp = estimate_memory(graph), estimate_memory(graph, mvp_layers)
+    plan = plain if accelerator == "none" else with_mvp  # the arena of the layers where this profile runs them
+    layers = [_layer(graph, op, accelerator, clock_hz, plan.live_bytes(op.index)) for op in graph.operators]
+    peak = peak_activation(layers)
     time_ms = sum(layer.time_ms or 0.0 for layer in layers)
     first_in = graph.tensor(graph.inputs[0]) if graph.inputs else None
     first_out = graph.tensor(graph.outputs[0]) if graph.outputs else None
@@ -307,7 +324,9 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
         fits_in_flash=not too_big, flash_problem=too_big,
         tflm_unsupported_layer_count=sum(not layer.runs_on_device for layer in layers),
         tflm_problem=graph_tflm_problem(graph),
-        untimed_layer_count=sum(layer.time_ms is None for layer in layers))
+        untimed_layer_count=sum(layer.time_ms is None for layer in layers),
+        peak_activation_bytes=peak.activation_bytes if peak else 0,
+        peak_activation_layer=peak.index if peak else None, peak_activation_op=peak.op if peak else "")
     return ProfileReport(layers=layers, summary=summary)
 
 

@@ -5,7 +5,8 @@ across layers, so each gets a column that fits; shapes, types, options and the M
 read one layer at a time and live in the details pane (and in tooltips, and in every export). When a
 board measurement is present, the measured time and the estimate's error appear beside the estimate. With
 the accelerator none nothing is asked of the MVP, so neither its column nor the details speak of it (as
-``kws profile --accelerator none`` does not).
+``kws profile --accelerator none`` does not). The layer whose moment needs the most activation RAM is marked in
+words ("(peak)"), in bold and in its tooltip -- never by colour alone -- since that layer decides the arena.
 """
 
 from __future__ import annotations
@@ -17,16 +18,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from workbench.profiler.export import format_units
-from workbench.profiler.report import LayerReport
+from workbench.profiler.report import LayerReport, peak_activation
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 COPY_ROLE = Qt.ItemDataRole.UserRole + 1  # the unrounded value as text, for the clipboard (a spreadsheet sums it)
 PERCENT = 100.0
 UNIT_STEP = 1000  # from here on a count is written in k (format_units)
 CPU_ONLY_TEXT = "runs on the CPU (Accelerator none)"
+ACTIVATION_TITLE = "Activation RAM"
+PEAK_MARK = " (peak)"  # after the peak layer's activation RAM: the mark a screen reader reads too
+PEAK_TIP = ("The most activation RAM of any layer: {bytes:,} bytes live while it runs. The arena's planned part "
+            "is at least this: a smaller arena must start here.")
 
 
 def measured_ms(layer: LayerReport) -> float | None:
@@ -62,6 +68,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("Board ms", measured_ms, "ms", "Measured on the board", measured=True),
     Column("Error", error_percent, "percent", "Estimate vs board measurement", measured=True),
     Column("Output", lambda l: l.output_shape_text, "text", "Output tensor shape"),
+    Column(ACTIVATION_TITLE, lambda l: l.activation_bytes, "count",
+           "Estimated bytes of activations live while the layer runs: its inputs and outputs, tensors kept for "
+           "later layers and its scratch; (peak) marks the layer that needs the most"),
     Column("Params", lambda l: l.params, "count", "Weights and biases, as Keras counts parameters"),
     Column("MVP", lambda l: mvp_text(l), "text",
            "Whether the MVP accelerator supports the layer (MLTK's verdict) and whether it runs there; "
@@ -113,16 +122,22 @@ class LayerTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._layers = list(layers or [])
         self._mvp = True
+        self._peak = peak_activation(self._layers)
 
     def set_layers(self, layers: list[LayerReport], mvp: bool = True) -> None:
         """Show ``layers``; ``mvp`` False (the accelerator none): the tooltips say nothing of the MVP."""
         self.beginResetModel()
         self._layers = list(layers)
         self._mvp = mvp
+        self._peak = peak_activation(self._layers)
         self.endResetModel()
 
     def layer(self, row: int) -> LayerReport:
         return self._layers[row]
+
+    def is_peak(self, layer: LayerReport) -> bool:
+        """Whether ``layer`` is the one whose moment needs the most activation RAM (the summary's peak)."""
+        return layer is self._peak
 
     def has_measurements(self) -> bool:
         return any(layer.measured is not None for layer in self._layers)
@@ -152,10 +167,17 @@ class LayerTableModel(QAbstractTableModel):
             if column.kind in NUMERIC_KINDS:
                 return float("-inf") if value is None else float(value)
             return str(value)
+        peak = column.title == ACTIVATION_TITLE and self.is_peak(layer)
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell_text(column, value)
+            return cell_text(column, value) + (PEAK_MARK if peak else "")
         if role == COPY_ROLE:
             return copy_text(value)
+        if role == Qt.ItemDataRole.FontRole and peak:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and peak:
+            return PEAK_TIP.format(bytes=layer.activation_bytes)
         if role == Qt.ItemDataRole.ToolTipRole:
             if not layer.supported and (self._mvp or not layer.runs_on_device):
                 where = layer_where(layer, self._mvp)
@@ -193,13 +215,21 @@ def layer_where(layer: LayerReport, mvp: bool = True) -> str:
     return layer.reason if not layer.runs_on_device else CPU_ONLY_TEXT
 
 
-def layer_details_html(layer: LayerReport, mvp: bool = True) -> str:
-    """Everything about one layer, for the details pane (``mvp`` False: nothing of the MVP)."""
+def activation_text(layer: LayerReport, peak: bool = False) -> str:
+    """The details' activation RAM line; ``peak``: the layer needs the most of the model's layers, said in words."""
+    text = f"{layer.activation_bytes:,} bytes live while it runs (inputs, outputs, tensors kept for later, scratch)"
+    return text + ("; the peak: no other layer needs more" if peak else "")
+
+
+def layer_details_html(layer: LayerReport, mvp: bool = True, peak: bool = False) -> str:
+    """Everything about one layer, for the details pane (``mvp`` False: nothing of the MVP; ``peak``: the layer
+    needs the most activation RAM)."""
     types = ", ".join(layer.input_types) + " → " + ", ".join(layer.output_types)
     where = layer_where(layer, mvp)
     params = f"{layer.params:,} weights and biases; constants {layer.param_bytes:,} bytes"
     rows = [("Input", layer.input_shape_text), ("Output", layer.output_shape_text), ("Types", types),
-            ("Options", layer.options_text), ("Parameters", params), ("Accelerator", where)]
+            ("Options", layer.options_text), ("Parameters", params), ("Activation RAM", activation_text(layer, peak)),
+            ("Accelerator", where)]
     if layer.cycles_basis:  # MLTK's ops miss the layer's work (a MEAN's 0): say what its cycles come from
         rows.append(("Estimate", layer.cycles_basis))
     if layer.measured is not None and layer.measured.time_ms is not None:

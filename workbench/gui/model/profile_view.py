@@ -292,8 +292,9 @@ class ProfileView(QWidget):
         if row is None:
             self.details_label.setText(DETAILS_PLACEHOLDER)
             return
-        self.details_label.setText(layer_details_html(self.table_model.layer(
-            self.proxy.mapToSource(self.proxy.index(row, 0)).row()), uses_mvp(self._report.summary)))
+        layer = self.table_model.layer(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+        self.details_label.setText(layer_details_html(layer, uses_mvp(self._report.summary),
+                                                      self.table_model.is_peak(layer)))
         self.table.scrollTo(self.proxy.index(row, max(self.table.currentIndex().column(), 0)))
 
     # ---- accelerator and clock ----------------------------------------------------------------

@@ -1,0 +1,104 @@
+"""Each layer's activation RAM (the arena buffers alive while it runs) and the layer of the peak, worked out by hand
+from the tensors' sizes, in every format of ``kws profile``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from workbench.bundled_models import bundled_model_file
+from workbench.cli.main import main
+from workbench.core.model.tflite_graph import parse_model
+from workbench.profiler.export import to_csv, to_markdown, to_text_table
+from workbench.profiler.memory import align, estimate_memory
+from workbench.profiler.report import profile_model
+
+INT8 = 1  # bytes per element of every activation below
+SEED_INPUT = 49 * 40 * 1 * INT8  # 1x49x40x1, 1,960 bytes: 1,968 in the 16-byte aligned arena
+SEED_CONV_OUT = 25 * 20 * 8 * INT8  # 1x25x20x8
+SEED_RESHAPE_OUT = 4000 * INT8  # 1x4000, a copy: TFLite Micro does not alias RESHAPE
+SEED_CLASSES = 4 * INT8  # 1x4 out of the dense layer and out of the softmax: 16 bytes each in the arena
+# CMSIS-NN's im2col scratch of the seed's conv on the CPU: 2 x in_channels 1 x filter 10x8 int16 values
+SEED_CONV_SCRATCH = 2 * 1 * 10 * 8 * 2
+PEAK_LINE = "Peak Activation RAM (bytes), estimated: 8,000 during 1: RESHAPE"
+
+
+@pytest.fixture(scope="module")
+def seed_bytes(reference_model_path):
+    return reference_model_path.read_bytes()
+
+
+def seed_layers_by_hand(scratch: int) -> list[int]:
+    """conv: the input, its output, its scratch; reshape: the conv's output and its copy; dense: the copy and the
+    classes; softmax: the classes in and out."""
+    return [align(SEED_INPUT) + SEED_CONV_OUT + scratch, SEED_CONV_OUT + SEED_RESHAPE_OUT,
+            SEED_RESHAPE_OUT + align(SEED_CLASSES), 2 * align(SEED_CLASSES)]
+
+
+@pytest.mark.parametrize(("accelerator", "scratch"), [("none", SEED_CONV_SCRATCH), ("mvp", 0)])
+def test_the_seeds_layers_hold_their_tensors_and_the_reshape_is_the_peak(seed_bytes, accelerator, scratch):
+    """The MVP runs the conv without CMSIS-NN's scratch: the layer figures follow the profile's accelerator."""
+    report = profile_model(seed_bytes, name="seed", accelerator=accelerator)
+    assert [layer.activation_bytes for layer in report.layers] == seed_layers_by_hand(scratch)
+    assert seed_layers_by_hand(scratch) == [6_288 if scratch else 5_968, 8_000, 4_016, 32]
+    s = report.summary
+    assert (s.peak_activation_bytes, s.peak_activation_layer, s.peak_activation_op) == (8_000, 1, "RESHAPE")
+    # the arena's figures do not move (docs/profiler.md): 8,000 planned + 1,184 persistent, 11,408 with the MVP
+    assert (s.arena_bytes, s.arena_bytes_mvp) == (9_184, 11_408)
+    assert estimate_memory(parse_model(seed_bytes)).planned_bytes == s.peak_activation_bytes
+
+
+def test_a_tensor_kept_for_a_later_layer_counts_where_it_waits(tiny_all_ops_model):
+    """conv -> depthwise -> ADD(conv, depthwise): the conv's output waits through the depthwise layer for the ADD,
+    which holds three 6x6x4 tensors at once and is the peak, the third of seven layers."""
+    report = profile_model(tiny_all_ops_model, accelerator="none")
+    assert [layer.op for layer in report.layers] == ["CONV_2D", "DEPTHWISE_CONV_2D", "ADD", "MAX_POOL_2D",
+                                                     "AVERAGE_POOL_2D", "FULLY_CONNECTED", "SOFTMAX"]
+    feature_map, pooled, averaged, classes = 6 * 6 * 4, align(3 * 3 * 4), align(4), align(3)
+    conv_scratch = align(2 * 2 * 3 * 3 * 2)  # 2 x in_channels 2 x filter 3x3 int16 values
+    assert [layer.activation_bytes for layer in report.layers] == [
+        8 * 8 * 2 + feature_map + conv_scratch,  # the 8x8x2 input, the conv's output, its scratch
+        2 * feature_map,  # the conv's output (kept for the ADD) and the depthwise output
+        3 * feature_map,  # both ADD inputs and its output
+        feature_map + pooled, pooled + averaged, averaged + classes, 2 * classes]
+    s = report.summary
+    assert (s.peak_activation_bytes, s.peak_activation_layer, s.peak_activation_op) == (432, 2, "ADD")
+    assert "Peak Activation RAM (bytes), estimated: 432 during 2: ADD" in to_text_table(report)
+
+
+def test_the_stream_models_input_waits_for_its_last_member():
+    """kws_yes_no_stream runs five members on one input: the 1x49x40x1 spectrogram stays in the arena until the
+    last member's conv (layer 21) reads it, so every layer before counts it; the peak is the first member's
+    reshape, and the planned part of the arena is no smaller than it."""
+    data = bundled_model_file("kws_yes_no_stream").read_bytes()  # type: ignore[union-attr]
+    graph = parse_model(data)
+    report = profile_model(data, accelerator="none")
+    layers = report.layers
+    assert [layers[i].op for i in (0, 1, 21)] == ["CONV_2D", "RESHAPE", "CONV_2D"]
+    waiting_input = align(SEED_INPUT)
+    assert layers[1].activation_bytes == 2 * 25 * 20 * 16 + waiting_input  # 16 filters: 8,000 bytes in and out
+    assert report.summary.peak_activation_layer == 1 and report.summary.peak_activation_bytes == 17_968
+    member_conv_out, member_scratch = 25 * 20 * 8, align(2 * 8 * 3 * 3 * 2)  # its second conv: 3x3 over 8 channels
+    waiting_outputs = 4 * align(7)  # the earlier members' 1x7 outputs, kept for the CONCATENATION (layer 27)
+    assert layers[21].activation_bytes == waiting_input + member_conv_out + SEED_CONV_SCRATCH + waiting_outputs
+    assert layers[22].activation_bytes == member_conv_out + 13 * 10 * 16 + member_scratch + waiting_outputs  # gone
+    assert estimate_memory(graph).planned_bytes >= report.summary.peak_activation_bytes
+
+
+def test_every_format_carries_the_figure(seed_bytes, reference_model_path, capsys):
+    report = profile_model(seed_bytes, name="seed")
+    rows = list(csv.DictReader(io.StringIO(to_csv(report))))
+    assert list(rows[0])[-1] == "activation_bytes"  # the last column: a spreadsheet's earlier columns stay put
+    assert [int(row["activation_bytes"]) for row in rows] == [5_968, 8_000, 4_016, 32]
+    for text in (to_text_table(report), to_markdown(report).replace("**", "")):
+        header = next(line for line in text.splitlines() if line.startswith("| Index"))
+        assert PEAK_LINE in text and "Activation" not in header  # the layer table keeps MLTK's columns
+    assert main(["profile", str(reference_model_path), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [layer["activation_bytes"] for layer in document["layers"]] == [5_968, 8_000, 4_016, 32]
+    summary = document["summary"]
+    assert (summary["peak_activation_bytes"], summary["peak_activation_layer"], summary["peak_activation_op"]) == (
+        8_000, 1, "RESHAPE")
