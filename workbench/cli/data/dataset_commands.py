@@ -6,7 +6,11 @@ per class as a model with the given keywords sees them (keywords, ``_unknown_`` 
 ``_silence_``) in each split, the speakers per split, the total duration and every file that cannot be
 read; a synthetic build that did not finish gets a warning. Without ``--keywords`` a synthetic dataset's own
 words (its ``synth.json``) are the keywords, with a line saying so: counted as yes/no, a set made for other
-words shows its negatives as keywords. ``download`` fetches a catalog dataset (resumable, verified,
+words shows its negatives as keywords. After the tables come warnings about the split (keywords with few
+training clips, classes missing from validation or testing, speakers in two splits); ``--spec`` adds the samples
+a ``kws train`` run with that spec would plan (:mod:`workbench.cli.data.dataset_plan`: its keywords, unless
+``--keywords``), ``--check`` reads every clip for silent, clipped, short and other-format ones
+(:mod:`workbench.cli.data.info_warnings`). ``download`` fetches a catalog dataset (resumable, verified,
 extracted all-or-nothing).
 """
 
@@ -23,6 +27,7 @@ from workbench.cli.cancel_signals import sigterm_as_interrupt
 from workbench.cli.progress_bar import ProgressBar, human_bytes
 from workbench.core.errors import SettingsError, closest_name
 from workbench.core.wording import clock_time, counted, plural
+from workbench.documentation import TRAINING, PathKeepingHelpFormatter, see
 from workbench.cli.data.synth_commands import register_synth_commands
 from workbench.datasets.layout import SILENCE
 from workbench.datasets.splits import (
@@ -67,14 +72,21 @@ def register(subparsers: Any) -> None:
 
     info = sub.add_parser(
         "info", help="clips per class and split, speakers, duration, unreadable files",
+        formatter_class=PathKeepingHelpFormatter,
         description="Scan dataset folders (several are merged, as training merges them) and show the clips "
         "per class as a model with these keywords sees them, per split, plus speakers, total duration and "
-        "the files that cannot be read (listed, skipped).")
+        "the files that cannot be read (listed, skipped), then warnings: keywords with few training clips, classes "
+        "without validation or testing clips, speakers in more than one split. " + see(TRAINING))
     info.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="dataset folder")
     info.add_argument("--keywords", type=keyword_list,
                       help=f"comma-separated keywords (default: the words a synthetic dataset was made for, from "
                       f"its synth.json, else {','.join(DEFAULT_KEYWORDS)}); other words count as _unknown_")
     info.add_argument("--words", action="store_true", help="also list the clips of every word folder")
+    info.add_argument("--spec", metavar="SPEC", help="also show the samples a kws train run with this spec (a shipped "
+                      "name such as default, or a .toml file) would plan per class and split: its re-split, "
+                      "_unknown_ and _silence_ shares and caps applied; its keywords unless --keywords")
+    info.add_argument("--check", action="store_true", help="read every clip and list the silent, clipped, too short "
+                      "(under half the model's input) and other-rate or multi-channel ones")
     info.add_argument("--json", action="store_true", help="print the figures as JSON")
     add_split_options(info)
     info.set_defaults(func=run_info)
@@ -233,24 +245,56 @@ def check_keywords_found(keywords: list[str], words: Collection[str], dirs: list
 
 
 def run_info(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Exit 0, or 130 when Ctrl+C or SIGTERM stopped ``--check`` (what it read so far is printed)."""
+    from workbench.cli.data.dataset_plan import info_spec, render_plan
+    from workbench.cli.data.info_warnings import check_index_clips, info_warnings, render_warnings
+    from workbench.core.frontend_settings import FrontendSettings
     from workbench.datasets.summary import dataset_summary
 
     out = out or sys.stdout
-    keywords, sources = info_keywords(args)
+    spec = info_spec(args.spec, args.keywords) if args.spec else None  # --keywords refused as kws train refuses them
+    if spec is not None and args.keywords is None:  # the spec's keywords, as kws train takes them
+        keywords, sources = list(spec.data.keywords), []
+    else:
+        keywords, sources = info_keywords(args)
     unfinished = unfinished_builds(args.dirs)
     index = load_index(args.dirs, args, note_unreadable=False)
     if args.keywords is not None:  # the user's words; a synthetic set's own are its folders' names
         check_keywords_found(keywords, index.words(), args.dirs)
     summary = dataset_summary(index, keywords)
+    plan = _info_plan(spec, index, args)
+    warnings = info_warnings(index, summary, plan)
+    frontend = spec.frontend if spec is not None else FrontendSettings()  # the frontend --check measures against
     if args.json:
+        report = check_index_clips(index, frontend) if args.check else None
         document = {**summary.to_dict(), "keywords_from": [str(s) for s in sources],
-                    "unfinished_builds": [str(d) for d in unfinished]}
+                    "unfinished_builds": [str(d) for d in unfinished], "plan": plan.to_dict() if plan else None,
+                    "warnings": [w.to_dict() for w in warnings], "clip_check": report.to_dict() if report else None}
         out.write(json.dumps(document, indent=2) + "\n")
-        return 0
+        return _check_status(report)
     out.write(render_summary(summary, keywords_note(keywords, sources), speakers_without_id(index)))
     if args.words:
         out.write("\n" + render_words(summary))
-    return 0
+    if plan is not None:
+        out.write("\n" + render_plan(plan))
+    out.flush()  # the tables stand while --check reads every clip
+    report = check_index_clips(index, frontend) if args.check else None
+    out.write(render_warnings(warnings, report))
+    return _check_status(report)
+
+
+def _info_plan(spec: Any, index: Any, args: argparse.Namespace) -> Any:
+    """The plan of ``--spec`` for the datasets (None without it), the index reused when the run would scan alike."""
+    if spec is None:
+        return None
+    from workbench.cli.data.dataset_plan import plan_for_info, training_index
+
+    split = (args.validation_percent, args.testing_percent, args.split_method)
+    return plan_for_info(spec, training_index(args.dirs, spec.data, index, split))
+
+
+def _check_status(report: Any) -> int:
+    return EXIT_CANCELLED if report is not None and not report.complete else 0
 
 
 # -- download --------------------------------------------------------------------------------------
