@@ -1,9 +1,11 @@
 """Frontend throughput: seconds of audio per CPU second, single thread, 200 one-second clips.
 
-Prints our figure and, in the same run, MLTK's own frontend on the same clips when it is installed
-(``pip install silabs-mltk --no-deps``), with the speed-up and a bit-exactness check. Goal: >= 3x
-MLTK's figure measured in the same run (MLTK's absolute figure varies by machine). The streaming
-figure includes the Python facade's per-call cost of 50 calls per second of audio.
+Prints our figure and, in the same run, MLTK's own frontend on the same clips (the silabs-mltk wheel pinned
+in ``baselines.txt``, which ``make bench`` installs with ``--no-deps``), with the speed-up and a bit-exactness
+check. Goal: >= 3x MLTK's figure measured in the same run (MLTK's absolute figure varies by machine). When
+MLTK cannot be run the comparison is reported as failed, with the reason, and no verdict is given (exit code
+0, as the other benchmarks treat a missing prerequisite). The streaming figure includes the Python facade's
+per-call cost of 50 calls per second of audio.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _baseline import mltk_frontend  # noqa: E402
+from _baseline import BaselineMissing, mltk_frontend  # noqa: E402
 
 from workbench.core.frontend import MicroFrontend  # noqa: E402
 from workbench.core.frontend_settings import FrontendSettings  # noqa: E402
 
 N_CLIPS = 200
 ROUNDS = 5
+SPEED_UP_GOAL = 3.0  # times MLTK's figure in the same run
 
 
 def make_clips(settings: FrontendSettings) -> list[np.ndarray]:
@@ -71,14 +74,18 @@ def main() -> int:
     streaming = seconds_per_cpu_second(stream_all, [joined], audio_seconds)
     print(f"workbench streaming: {streaming:10.0f} s/s (20 ms chunks, as the live engine feeds it)")
 
-    mltk = mltk_frontend(settings)
-    if mltk is None:
-        print("MLTK frontend      : not installed (pip install silabs-mltk --no-deps to compare)")
+    try:
+        mltk = mltk_frontend(settings)
+    except BaselineMissing as missing:
+        print(f"MLTK frontend      : comparison FAILED, MLTK's frontend could not be run: {missing}")
+        print(f"speed-up           :    no verdict (goal >= {SPEED_UP_GOAL:.0f}x MLTK needs MLTK measured in this run)")
         return 0
     theirs = seconds_per_cpu_second(mltk, clips, audio_seconds)
     identical = all(np.array_equal(mltk(c), fe.process_clip(c)) for c in clips)
+    speed_up = ours / theirs
     print(f"MLTK frontend      : {theirs:10.0f} s/s (same clips, same run)")
-    print(f"speed-up           : {ours / theirs:10.2f}x (goal >= 3x); outputs bit-identical: {identical}")
+    print(f"speed-up           : {speed_up:10.2f}x   goal >= {SPEED_UP_GOAL:.0f}x: "
+          f"{'met' if speed_up >= SPEED_UP_GOAL else 'NOT met'}; outputs bit-identical: {identical}")
     return 0
 
 

@@ -1,14 +1,17 @@
-"""GUI cost: cold start to a visible window, and process CPU while streaming at 50 fps.
+"""GUI cost: cold start to a visible window, process CPU while streaming, and what the live views draw.
 
 Figures printed:
 * cold start: wall time from launching a fresh Python process to the main window being shown and
   painted (median of a few runs), and to the bundled model loaded and streaming; goal <= 1.5 s.
 * streaming: the bundled sample looped in real time through a FileSource for ``--seconds`` (default
   60) per workspace, first with the Live workspace in front (every live view updating), then with
-  another one (``--workspaces``; the stream runs on behind it); CPU of the whole process (GUI thread + engine thread + audio
-  pacing) as a share of one core, the GUI thread alone, frames per second actually drawn, and audio
-  overflows; goal <= 15 % of one core and zero overflows. Baseline in the same run: the same stream
-  through the same LiveSession without any window, so "window adds" is the GUI's own cost.
+  another one (``--workspaces``; the stream runs on behind it); CPU of the whole process (GUI thread +
+  engine thread + audio pacing) as a share of one core, the GUI thread alone, and audio overflows; goal
+  <= 15 % of one core and zero overflows. Baseline in the same run: the same stream through the same
+  LiveSession without any window, so "window adds" is the GUI's own cost.
+* what is drawn, per live view (waveform, spectrogram, scores), per second: redraws (refreshes that brought new
+  rows) and paints (Qt paint events of the view's plot); none are expected while another workspace is in front.
+  The frame timer's ticks are a line of their own: it ticks 50 times a second whatever is drawn.
 
 Runs on the offscreen Qt platform unless a display is available (DISPLAY set), where the cost
 includes the X server round trips.
@@ -25,6 +28,10 @@ import shutil
 import sys
 import tempfile
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _view_redraws import Counts
 
 STARTUP_RUNS = 3
 CPU_GOAL = 0.15
@@ -32,6 +39,7 @@ START_GOAL_S = 1.5
 READY_TIMEOUT_S = 30.0
 BASELINE_MAX_S = 20.0
 SETTLE_S = 1.0
+MEANING = {"redraws": "refreshes that brought new rows", "paints": "Qt paint events of each view's plot"}
 
 
 def _scratch_folder(prefix: str) -> str:
@@ -106,13 +114,17 @@ def measure_streaming(seconds: float, baseline: float, workspaces: list[str],
     app = QApplication(sys.argv[:1])
     _isolated_settings(tmp)
     from workbench.assets import default_model_path, sample_audio_path
-    from workbench.gui.window.main_window import MainWindow, wait_for
+    from workbench.gui.window.main_window import LIVE, MainWindow, wait_for
     from workbench.gui.stream.source_choice import FILE, SourceChoice
+
+    from _view_redraws import ViewRedraws
 
     window = MainWindow()
     if size is not None:
         window.resize(*size)
     window.show()
+    views = ViewRedraws({"waveform": window.live.waveform, "spectrogram": window.live.spectrogram,
+                         "scores": window.live.scores})
     window.open_model(default_model_path())
     window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True))
     if not wait_for(lambda: window.controller.running, READY_TIMEOUT_S):
@@ -126,7 +138,7 @@ def measure_streaming(seconds: float, baseline: float, workspaces: list[str],
         QTimer.singleShot(int(SETTLE_S * 1000), mark)  # past the switch's one-off redraws
 
     def mark() -> None:
-        start.update(frames=window._frames, wall=time.monotonic(), cpu=time.process_time(),
+        start.update(ticks=window._frames, views=views.counts(), wall=time.monotonic(), cpu=time.process_time(),
                      gui=time.thread_time())
         QTimer.singleShot(int(seconds * 1000), finish)
 
@@ -134,7 +146,8 @@ def measure_streaming(seconds: float, baseline: float, workspaces: list[str],
         results.append(dict(workspace=pending.pop(0), wall=time.monotonic() - start["wall"],
                             cpu=time.process_time() - start["cpu"], gui=time.thread_time() - start["gui"],
                             stats=window.controller.session.stats(), detections=len(window.log.entries),
-                            frames=window._frames - start["frames"]))
+                            ticks=window._frames - start["ticks"],  # the frame timer's ticks, drawn or not
+                            views={name: c - start["views"][name] for name, c in views.counts().items()}))
         if pending:
             begin()
         else:
@@ -153,9 +166,19 @@ def measure_streaming(seconds: float, baseline: float, workspaces: list[str],
         print(f"  GUI thread    : {r['gui'] / wall * 100:6.1f} % of one core")
         print(f"  window adds   : {(share - baseline) * 100:6.1f} % of one core over the baseline")
         print(f"  engine thread : {stats.cpu_load * 100:6.1f} % of one core (last second)")
-        print(f"  frames        : {r['frames'] / wall:6.1f} per second")
+        print(f"  timer ticks   : {r['ticks'] / wall:6.1f} per second (the window's frame timer, drawn or not)")
+        _print_views(r["views"], wall, live=r["workspace"] == LIVE)
         print(f"  overflows     : {stats.overflows}   stream time {stats.stream_time_s:.1f} s, "
               f"{r['detections']} detections so far")
+
+
+def _print_views(counts: dict[str, Counts], wall: float, live: bool) -> None:
+    """Redraws and paints per view per second; behind another workspace, whether nothing was drawn."""
+    for what in ("redraws", "paints"):
+        figures = ", ".join(f"{name} {getattr(c, what) / wall:.1f}" for name, c in counts.items())
+        drawn = sum(getattr(c, what) for c in counts.values())
+        expected = "" if live else f"   none expected while hidden: {'met' if drawn == 0 else 'NOT met'}"
+        print(f"  {what:<14}: {figures} per second ({MEANING[what]}){expected}")
 
 
 def measure_core(seconds: float) -> float:

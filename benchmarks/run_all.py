@@ -1,7 +1,8 @@
 """Runs the benchmark scripts in this directory one after another; each prints its figures and its baseline.
 
-``make bench`` runs this. The long ones are left out unless asked for (``--all`` or ``--only``): they are
-worth running on purpose, not as part of a quick look at the machine.
+``make bench`` runs this. The long ones (``LONG``: training, sweeps, synthetic speech, packages) are left
+out unless asked for (``--all`` or ``--only``): they take minutes to hours of every CPU, worth running on
+purpose, not as part of a quick look at the machine. ``--list`` says which run by default.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ HERE = Path(__file__).resolve().parent
 LONG = {  # script -> why it is not run by default
     "bench_synthetic_keywords.py": "trains models from scratch on real and synthetic speech: hours of CPU",
     "bench_package.py": "builds the .deb and .tar.gz first: several minutes",
+    "bench_training.py": "trains the default model end to end, goal <= 15 min on 2 cores: minutes of every CPU",
+    "bench_sweeps.py": "starts a local Ray and trains 4 small models twice, as a sweep and in turn: minutes",
 }
 
 
@@ -32,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     every = scripts()
     if args.list:
         for script in every:
-            print(f"{script.name:<32} {'(long: ' + LONG[script.name] + ')' if script.name in LONG else ''}")
+            why = LONG.get(script.name)
+            print(f"{script.name:<32} {'runs by default' if why is None else 'long, not run by default: ' + why}")
+        print("(make bench and run_all.py run the default ones; --all adds the long ones, --only NAME runs NAME)")
         return 0
     if args.only:
         wanted = {n if n.startswith("bench_") else f"bench_{n}" for n in args.only}
