@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.gui.training.child_command_line import CHILD_TIMEOUT_MS, running_child_command
 from workbench.core.errors import SettingsError
 from workbench.gui.datasets.build_folder import output_folder
 from workbench.gui.training.dataset_folder_table import FOLDER_COLUMN
@@ -24,7 +25,6 @@ from workbench.training.run.run_request import DatasetArg, TrainRequest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from dataset_builders import make_dataset, speaker_names  # noqa: E402
 
-CHILD_TIMEOUT_MS = 120_000  # a safety net for a hung child, not a timing of the test
 SCAN_TIMEOUT_MS = 30_000
 NOTHING_TRAINED = "Stopped before the training began: nothing was trained."
 
@@ -184,18 +184,7 @@ def test_the_weights_reach_kws_train_as_it_reads_them(ws, qtbot, tmp_path: Path)
     ws.datasets.set_folders(folders)
     ws.settings.out.setText(str(tmp_path / "run"))
     assert ws.start()
-    command: list[str] = []
-
-    def child_command() -> bool:
-        try:
-            command[:] = Path(f"/proc/{ws.process.pid}/cmdline").read_bytes().decode().split("\0")
-        except OSError:
-            return False
-        return "jsonl" in command  # exec'd: the child's own arguments, not the forked window's
-
-    qtbot.waitUntil(child_command, timeout=CHILD_TIMEOUT_MS)
-    ws.cancel()
-    qtbot.waitUntil(lambda: not ws.running, timeout=CHILD_TIMEOUT_MS)
+    command = running_child_command(qtbot, ws)
     given = [command[i + 1] for i, arg in enumerate(command) if arg == "--dataset"]
     assert given == [str(tmp_path / "data"), f"{tmp_path / 'synthetic'}:0.5", f"{tmp_path / 'take:2'}:1"]
     assert [DatasetFolder(d.path, d.weight) for d in map(DatasetArg.parse, given)] == folders

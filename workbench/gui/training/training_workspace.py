@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 
 from workbench.core.errors import SettingsError
 from workbench.core.wording import clock_time
+from workbench.gui.widgets.button_rows import ButtonRows
 from workbench.gui.widgets.flexible_label import flexible_width
 from workbench.gui.widgets.small_screen import ScrollColumn
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.dataset_weights import dataset_arguments
 from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
+from workbench.gui.training.preview.augmentation_preview import AugmentationPreview
 from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind,
                                                      first_missing_folder, inspect_run_folder, remove_empty_folders,
                                                      run_log, run_spec, stopped_sentence)
@@ -86,6 +88,8 @@ class TrainingWorkspace(QWidget):
         self.resume_button.setToolTip("Continue the stopped run in the output folder")
         self.use_button = QPushButton("&Use this model")
         self.use_button.setToolTip("Load the trained model into the live view, the Model and the Profile workspaces")
+        self.preview = AugmentationPreview(self._form_command, self)  # its button, child and samples' view
+        self.preview_button = self.preview.button
         self.phase = flexible_width(QLabel(READY))  # a finished run's path-long sentence wraps, never widens
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
         self.progress.setFormat("%p %")
@@ -115,14 +119,13 @@ class TrainingWorkspace(QWidget):
         QVBoxLayout(data_box).addWidget(self.datasets)
         settings_box = QGroupBox("Model and training")
         QVBoxLayout(settings_box).addWidget(self.settings)
-        buttons = QHBoxLayout()
-        for button in (self.train_button, self.cancel_button, self.resume_button):
-            buttons.addWidget(button)
+        # on further rows where the column is narrow (a large font): the four never squeeze each other's text
+        buttons = ButtonRows((self.train_button, self.preview_button, self.cancel_button, self.resume_button))
         inputs = QWidget()
         column = QVBoxLayout(inputs)
         column.addWidget(data_box, 3)
         column.addWidget(settings_box)
-        column.addLayout(buttons)
+        column.addWidget(buttons)
         column.addWidget(self.use_button)
         inputs.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
         inputs.setMinimumWidth(INPUTS_MIN_WIDTH_PX)
@@ -158,6 +161,11 @@ class TrainingWorkspace(QWidget):
         self.process.event.connect(self._event)
         self.process.log.connect(self._log)
         self.process.finished.connect(self._finished)
+        self.preview.said.connect(self.phase.setText)  # a failure too: one sentence in the status line
+        self.preview.progress.connect(lambda done: self.progress.setValue(int(PROGRESS_STEPS * done)))
+        self.preview.busy_changed.connect(self._update_buttons)
+        self.datasets.changed.connect(self._update_buttons)  # the preview's button follows the form
+        self.settings.keywords_changed.connect(lambda _words: self._update_buttons())
         self.datasets.error.connect(self.host.show_error)
         self.datasets.synthesize_requested.connect(self.open_dataset_builder)
         self.settings.keywords_changed.connect(self.datasets.set_keywords)
@@ -233,8 +241,9 @@ class TrainingWorkspace(QWidget):
         return out is not None and (out / RUN_FILE).is_file() and not (out / SUMMARY_FILE).exists()
 
     def _update_buttons(self) -> None:
-        running = self.running
+        running = self.running or self.preview.running  # a preview holds the output folder and the form too
         self.train_button.setEnabled(not running)
+        self.preview.update_button(not running)
         self.cancel_button.setEnabled(running)
         self.resume_button.setEnabled(not running and self._resumable())
         self.use_button.setEnabled(not running and self.model_path is not None and self.model_path.is_file())
@@ -270,20 +279,28 @@ class TrainingWorkspace(QWidget):
         self.host.show_status("Training started")
         return True
 
-    def _new_run_arguments(self, out: Path) -> list[str]:
-        """The options of a new run into ``out``; SettingsError (one sentence) when the form cannot start one."""
+    def _form_command(self) -> tuple[Path, list[str]]:
+        """The output folder and the options of a new run from the form, whatever the folder holds (the preview's
+        command); SettingsError (one sentence) when the form cannot start one."""
+        out = self.settings.checked_out_folder()
         if not self.datasets.folders():
             raise SettingsError("Add at least one dataset folder to train on.")
         datasets = dataset_arguments(self.datasets.weighted_folders())  # a weight kws train refuses is refused here
         self.settings.check_keywords()
+        return out, datasets + self.settings.arguments()
+
+    def _new_run_arguments(self, out: Path) -> list[str]:
+        """The options of a new run into ``out``; SettingsError (one sentence) when the form cannot start one."""
+        _out, arguments = self._form_command()
         if (out / RUN_FILE).exists() or (out / SUMMARY_FILE).exists():  # a finished run may lack run.json
             if self._resumable():
                 raise SettingsError(f"{out} already holds a training run, a stopped one: press Resume to continue "
                                     "it, or choose another output folder.")
             raise SettingsError(f"{out} already holds a training run: choose another output folder.")
-        return datasets + self.settings.arguments()
+        return arguments
 
     def cancel(self) -> None:
+        self.preview.cancel()
         if self.running:
             self.phase.setText("Stopping after the current batch…")
             self.process.cancel()
@@ -361,6 +378,7 @@ class TrainingWorkspace(QWidget):
     def shutdown(self) -> None:
         self.memory.shutdown()  # the form as it is now, whether or not a write was pending
         self.report.shutdown()
+        self.preview.shutdown(SHUTDOWN_WAIT_MS)
         if self.running:
             self.process.cancel()
             self.process.wait_stopped(SHUTDOWN_WAIT_MS)

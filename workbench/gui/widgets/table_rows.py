@@ -77,6 +77,18 @@ class RowOnKeyboardFocus(QObject):
         return False
 
 
+def read_only_rows(table: QTableView, name: str) -> None:
+    """``table`` as a read-only list read a row at a time: whole single rows selected, nothing edited, arrows move
+    between rows and Tab moves on, no wrapping, no row numbers; ``name`` is what a screen reader calls it."""
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+
+
 def rows_text(view: QTableView, role: int = Qt.ItemDataRole.DisplayRole) -> str:
     """The selected rows of ``view`` (the whole table when none is) as tab-separated text for a spreadsheet: a header
     row, then the visible columns in the order shown. ``role`` is the cells' data to copy (the Profile's raw numbers,

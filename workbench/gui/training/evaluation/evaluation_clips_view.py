@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from workbench.core.errors import WorkbenchError
 from workbench.evaluation.clip_predictions import ClipPrediction, missing_clip_sentence, read_clip_predictions
 from workbench.gui.training.evaluation.evaluation_clips_model import CLIP, RANK, ClipFilter, ClipTableModel, count_line
-from workbench.gui.widgets.table_rows import RowOnKeyboardFocus
+from workbench.gui.widgets.table_rows import RowOnKeyboardFocus, read_only_rows
 
 if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
@@ -100,13 +100,7 @@ class EvaluationClipsView(QWidget):
     def _make_table(self) -> QTableView:
         table = QTableView()
         table.setModel(self.proxy)
-        table.setAccessibleName("Test clips with the class predicted and the scores")
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)  # read-only: arrows move between rows, Tab moves on
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
+        read_only_rows(table, "Test clips with the class predicted and the scores")
         table.setSortingEnabled(True)
         table.sortByColumn(RANK, Qt.SortOrder.AscendingOrder)
         header = table.horizontalHeader()
