@@ -27,7 +27,6 @@ from workbench.calibration.sweep.matching import evaluate_detections
 from workbench.calibration.replay import replay_samples
 from workbench.calibration.streams.bed_levels import SNR_FILE
 from workbench.calibration.streams.stream_builder import StreamRecipe
-from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
 from workbench.calibration.sweep.scoring import CalibrationAudio, SweepTable, run_sweep
 from workbench.calibration.sweep.grid import SweepRanges, parameter_grid
@@ -36,8 +35,8 @@ from workbench.core.detection.detector import Detector
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.model.model_file import load_model
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATASET = REPO.parent / "shared" / "datasets" / "speech_commands"
+from _streams import stream_to_measure  # the script's folder is on sys.path
+
 NAIVE_SETS = 5
 REPLAY_GOAL_S_PER_HOUR = 60.0
 SWEEP_GOAL_SETS = 1000
@@ -68,17 +67,11 @@ def main() -> int:
     model = load_model(args.model or default_model_path())
 
     with tempfile.TemporaryDirectory() as scratch:
-        stream = args.stream
+        # the SNR reference of the stream the recorded timings were measured on (``word`` adds a pass)
+        recipe = StreamRecipe(minutes=args.minutes, seed=16, snr_reference=SNR_FILE)
+        stream = stream_to_measure(args.stream, scratch, recipe)
         if stream is None:
-            if not SHARED_DATASET.is_dir():
-                print(f"no stream given and no shared dataset at {SHARED_DATASET}; pass --stream")
-                return 1
-            stream = Path(scratch) / "stream.wav"
-            start = time.perf_counter()
-            # the SNR reference of the stream the recorded timings were measured on (``word`` adds a pass)
-            recipe = StreamRecipe(minutes=args.minutes, seed=16, snr_reference=SNR_FILE)
-            write_stream(make_dataset_stream([SHARED_DATASET], recipe), stream)
-            print(f"built a {args.minutes:g} min stream in {time.perf_counter() - start:.1f} s")
+            return 1
         samples = load_audio(stream).samples
         labels = load_labels(stream.with_suffix(".json"))
 

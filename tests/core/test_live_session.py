@@ -20,6 +20,7 @@ from workbench.core.model.model_file import load_model
 
 SHORT_STOP_S = 0.05  # a stop timeout the blocked worker below outlives at once
 TUNED_THRESHOLD = 201  # a detection threshold none of the bundled model's own values is
+LOUD_GAIN = 8  # a linear gain at which the sample clips in places
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +67,41 @@ def test_worker_path_equals_offline_replay(model) -> None:
     assert blocks == clip.samples.size // 160
     assert env[:, 0].min() == clip.samples[: blocks * 160].min()
     assert env[:, 1].max() == clip.samples[: blocks * 160].max()
+
+
+def test_a_session_without_views_hears_the_same_and_keeps_no_view_rows(model) -> None:
+    """``views=False`` (kws detect: nothing draws it) skips only the bookkeeping: the engine, the listeners, the
+    detections and the statistics -- clipped blocks too, measured a batch at a time -- are those of a session with
+    views; the spectrogram, score and envelope rows stay empty and the engine makes no display rows."""
+    clip = load_audio(sample_audio_path())
+    heard: dict[bool, list] = {}
+    sessions: dict[bool, LiveSession] = {}
+    for views in (True, False):
+        source = FileSource(sample_audio_path(), realtime=False)
+        source.gain = LOUD_GAIN  # some blocks clip, so the count is checked, not just zero twice
+        session = LiveSession(Engine(model), source, views=views)
+        assert session.views is views
+        assert bool(session.engine.row_listeners) is views
+        heard[views] = []
+        session.result_listeners.append(heard[views].append)
+        session.start()
+        assert session.wait(30)
+        session.close()
+        assert session.error is None
+        sessions[views] = session
+    with_views, without = sessions[True], sessions[False]
+    louder = np.clip(clip.samples.astype(np.int32) * LOUD_GAIN, np.iinfo(np.int16).min, np.iinfo(np.int16).max)
+    loud = Engine(model).run_clip(louder.astype(np.int16))
+    for views in (True, False):
+        assert [(r.time_s, r.scores.tolist(), r.averages.tolist(), r.detection) for r in heard[views]] == [
+            (r.time_s, r.scores.tolist(), r.averages.tolist(), r.detection) for r in loud]
+    assert [e.detection for e in without.detections.all()] == [e.detection for e in with_views.detections.all()]
+    stats, expected = without.stats(), with_views.stats()
+    assert stats.inferences == expected.inferences == len(loud)
+    assert stats.clipped_blocks == expected.clipped_blocks > 0
+    assert stats.stream_time_s == expected.stream_time_s == clip.duration_s
+    assert with_views.inferences.total and with_views.spectrogram.total and with_views.envelope.total
+    assert without.inferences.total == without.spectrogram.total == without.envelope.total == 0
 
 
 def test_recording_captures_what_the_engine_heard(model, user_data) -> None:

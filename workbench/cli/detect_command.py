@@ -224,7 +224,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if clipped := engine.runner.input_range_problem:  # a uint8 input quantised for another range
         _warn(clipped)
     results: queue.Queue[InferenceResult] = queue.Queue()
-    session = LiveSession(engine, source)
+    session = LiveSession(engine, source, views=False)  # nothing draws it: what it prints comes from the listener
     session.result_listeners.append(results.put)
     detections: list[Detection] = []
     inferences = 0
