@@ -11,12 +11,25 @@ from workbench.cli.main import main
 
 WARNING = "kws: warning: "
 ERROR = "kws: error: "
+TOO_FEW_SAMPLES = "Too few samples for averaging"  # what MLTK's firmware prints; TFLM's recognizer prints nothing
 
 
 @pytest.fixture(scope="module")
 def yes_clip():  # type: ignore[no-untyped-def]
     """One second of a real "yes": the bundled model detects it with a short averaging window."""
     return shared_path("datasets", "speech_commands", "yes", "022cd682_nohash_0.wav")
+
+
+@pytest.fixture(scope="module")
+def ten_ms_model(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """kws_yes_no_stream asking for an inference every 10 ms: one takes about 46 ms on the board, estimated."""
+    path = tmp_path_factory.mktemp("pace") / "lat10.tflite"
+    assert main(["params", "kws_yes_no_stream", "latency_ms=10", "-o", str(path)]) == 0
+    return path
+
+
+def warnings(err: str) -> list[str]:
+    return [line.removeprefix(WARNING) for line in err.splitlines() if line.startswith(WARNING)]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
@@ -42,6 +55,38 @@ def test_a_count_the_window_cannot_hold_is_said_before_the_run(capsys, yes_clip)
         "0 detections in 1.00 s of audio"]
     code, out, err = run(capsys, str(yes_clip), "--window-ms", "200")  # the fix the warning names
     assert code == 0 and "detected  yes" in out and WARNING not in err
+
+
+def test_a_count_is_said_without_mltks_firmware_message_for_tflms_rules(capsys, yes_clip) -> None:
+    code, out, err = run(capsys, str(yes_clip), "--semantics", "tflm", "--count", "20")
+    assert code == 0 and not out
+    assert warnings(err) == [
+        "minimum_count 20 can never be reached: an averaging window of 1000 ms holds at most 11 results at one "
+        "inference every 100 ms, so nothing is ever detected; lower minimum_count to 11 or lengthen "
+        "average_window_duration_ms to 1900 ms"]
+    code, _, err = run(capsys, str(yes_clip), "--count", "20")  # MLTK's firmware does print it
+    assert code == 0 and len(warnings(err)) == 1 and f'(the board prints "{TOO_FEW_SAMPLES}")' in err
+
+
+def test_a_models_interval_the_board_cannot_keep_up_with_is_said_once(capsys, yes_clip, ten_ms_model) -> None:
+    code, _, err = run(capsys, str(yes_clip), "--model", str(ten_ms_model))
+    assert code == 0
+    assert warnings(err) == [
+        "latency_ms 10 is shorter than the 46.3 ms an inference of the model takes on the EFR32xG24 (estimated, "
+        "MVP; the audio frontend's time comes on top): the board infers about every 47 ms at best, so averaging "
+        "windows and minimum_count tuned on this PC count fewer results there; set latency_ms to 50 or more"]
+    code, _, err = run(capsys, str(yes_clip), "--model", str(ten_ms_model), "--latency-ms", "50")  # the fix named
+    assert code == 0 and WARNING not in err
+
+
+@pytest.mark.parametrize("semantics", ["mltk", "tflm"])
+def test_a_latency_option_the_board_cannot_keep_up_with_is_said_once(capsys, yes_clip, semantics) -> None:
+    code, _, err = run(capsys, str(yes_clip), "--latency-ms", "5", "--semantics", semantics)
+    assert code == 0
+    pace = [line for line in warnings(err) if line.startswith("latency_ms ")]
+    assert len(pace) == 1 and pace[0].startswith("latency_ms 5 is shorter than the 12.1 ms an inference of the model "
+                                                 "takes on the EFR32xG24 (estimated, MVP; ")
+    assert pace[0].endswith("set latency_ms to 20 or more")
 
 
 def test_a_threshold_list_no_keyword_can_exceed_is_said(capsys, yes_clip) -> None:

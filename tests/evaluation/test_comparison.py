@@ -159,3 +159,20 @@ def test_a_model_whose_file_has_another_name_is_named_by_its_file_too() -> None:
     assert back == c and comparison_text(back) == text and (back.first, back.second) == ("kws_yes_no", "quick_kws")
     archive = compare_results(old, new, files=(Path("kws_yes_no.mltk.zip"), None))
     assert comparison_text(archive).startswith("quick_kws against kws_yes_no on the same")
+
+
+def test_models_of_one_name_with_other_classes_are_named_by_their_files() -> None:
+    """A copy of kws_yes_no with its classes reordered keeps the name kws_yes_no: the refusal named both
+    "kws_yes_no", which says nothing of which is which (``kws evaluate kws_yes_no --compare swapped.tflite``)."""
+    labels, speakers = clips(4)
+    bundled, swapped = (result("kws_yes_no", labels, labels, speakers) for _ in range(2))
+    swapped.classes = ["no", "yes", "_unknown_", "_silence_"]
+    with pytest.raises(WorkbenchError) as refused:
+        compare_results(swapped, bundled, files=(Path("/models/swapped.tflite"), Path("/app/kws_yes_no.tflite")))
+    assert str(refused.value) == ("kws_yes_no has the classes yes, no, _unknown_, _silence_ and kws_yes_no "
+                                  "(swapped.tflite) no, yes, _unknown_, _silence_: compare models with the same "
+                                  "classes")
+    with pytest.raises(WorkbenchError) as unknown_files:
+        compare_results(swapped, bundled)
+    assert str(unknown_files.value).startswith("kws_yes_no (this model) has the classes yes, no, _unknown_, "
+                                               "_silence_ and kws_yes_no (the other model) no, yes")

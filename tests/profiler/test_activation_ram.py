@@ -23,7 +23,8 @@ SEED_RESHAPE_OUT = 4000 * INT8  # 1x4000, a copy: TFLite Micro does not alias RE
 SEED_CLASSES = 4 * INT8  # 1x4 out of the dense layer and out of the softmax: 16 bytes each in the arena
 # CMSIS-NN's im2col scratch of the seed's conv on the CPU: 2 x in_channels 1 x filter 10x8 int16 values
 SEED_CONV_SCRATCH = 2 * 1 * 10 * 8 * 2
-PEAK_LINE = "Peak Activation RAM (bytes), estimated: 8,000 during 1: RESHAPE"
+# in the layer table's conventions: the figure as its cells write them, the op in lower case
+PEAK_LINE = "Peak Activation RAM (bytes), estimated: 8.0k during 1: reshape"
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,7 @@ def test_a_tensor_kept_for_a_later_layer_counts_where_it_waits(tiny_all_ops_mode
         feature_map + pooled, pooled + averaged, averaged + classes, 2 * classes]
     s = report.summary
     assert (s.peak_activation_bytes, s.peak_activation_layer, s.peak_activation_op) == (432, 2, "ADD")
-    assert "Peak Activation RAM (bytes), estimated: 432 during 2: ADD" in to_text_table(report)
+    assert "Peak Activation RAM (bytes), estimated: 432.0 during 2: add" in to_text_table(report)
 
 
 def test_the_stream_models_input_waits_for_its_last_member():
@@ -102,3 +103,17 @@ def test_every_format_carries_the_figure(seed_bytes, reference_model_path, capsy
     summary = document["summary"]
     assert (summary["peak_activation_bytes"], summary["peak_activation_layer"], summary["peak_activation_op"]) == (
         8_000, 1, "RESHAPE")
+
+
+def test_the_peak_line_follows_the_layer_tables_conventions(capsys):
+    """"17,968 during 1: RESHAPE" above a table of "reshape" rows and "18.0k" figures read as another layer and
+    another unit; the exact bytes stay in JSON."""
+    assert main(["profile", "kws_yes_no_stream", "--accelerator", "none"]) == 0
+    text = capsys.readouterr().out
+    peak = "Peak Activation RAM (bytes), estimated: 18.0k during 1: reshape"
+    assert peak in text.splitlines()
+    row = next(line for line in text.splitlines() if line.startswith("| 1 "))
+    assert row.split("|")[2].strip() == "reshape"  # the op as the row writes it
+    assert main(["profile", "kws_yes_no_stream", "--accelerator", "none", "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert (summary["peak_activation_bytes"], summary["peak_activation_op"]) == (17_968, "RESHAPE")

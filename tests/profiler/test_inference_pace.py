@@ -70,13 +70,20 @@ def test_a_time_just_over_the_limit_never_reads_as_within_it() -> None:
 def test_the_profile_summary_says_it_after_the_totals(stream_model) -> None:
     report = build_report(stream_model.graph)
     note_latency(report, stored_latency_ms({"latency_ms": 10}))
-    assert report.summary.latency_ms == 10 and report.summary.latency_problem == f"no: {TEN_MS_WARNING}"
+    assert report.summary.latency_ms == 10 and report.summary.latency_problem == TEN_MS_WARNING  # the sentence alone
+    assert report.summary.keeps_up is False
     labels = [label for label, _ in summary_lines(report.summary)]
     assert labels.index(LATENCY_PROBLEM_LABEL) == labels.index("Inference/s, estimated") + 1
+    assert dict(summary_lines(report.summary))[LATENCY_PROBLEM_LABEL] == f"no: {TEN_MS_WARNING}"  # the answer, why
     kept_up = build_report(stream_model.graph)
     note_latency(kept_up, stored_latency_ms(stream_model.params))  # its own 100 ms
     assert kept_up.summary.latency_ms == 100 and not kept_up.summary.latency_problem
+    assert kept_up.summary.keeps_up is True
     assert LATENCY_PROBLEM_LABEL not in dict(summary_lines(kept_up.summary))
+    unjudged = build_report(stream_model.graph)
+    note_latency(unjudged, stored_latency_ms({}))
+    summary = unjudged.summary
+    assert (summary.latency_ms, summary.latency_problem, summary.keeps_up) == (None, "", None)
 
 
 @pytest.mark.parametrize("params", [{}, {"latency_ms": "10"}, {"latency_ms": 0}, {"latency_ms": True}])

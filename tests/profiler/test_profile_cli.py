@@ -111,7 +111,42 @@ def test_a_latency_the_board_cannot_keep_up_with_is_the_line_after_the_totals(tm
                                       "inference of the model takes on the EFR32xG24 (estimated, MVP; ")
     assert lines[rate + 1].endswith("set latency_ms to 50 or more")
     assert main(["profile", str(fast), "--format", "json"]) == 0
-    summary = json.loads(capsys.readouterr().out)["summary"]
-    assert summary["latency_ms"] == 10 and summary["latency_problem"] == lines[rate + 1].split(": ", 1)[1]
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)["summary"]
+    assert summary["latency_ms"] == 10 and summary["latency_problem"] == lines[rate + 1].split(": no: ", 1)[1]
+    assert summary["latency_problem"].startswith("latency_ms 10 is shorter") and summary["keeps_up"] is False
+    assert captured.err == ""  # the JSON says it
     assert main(["profile", "kws_yes_no_stream"]) == 0  # its own 100 ms: kept up with, nothing said
     assert "Keeps up with latency_ms" not in capsys.readouterr().out
+    assert main(["profile", "kws_yes_no_stream", "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert (summary["latency_ms"], summary["latency_problem"], summary["keeps_up"]) == (100, "", True)
+
+
+def test_a_model_without_latency_ms_is_not_judged_in_json(reference_model_path, tmp_path, capsys):
+    bare = tmp_path / "bare.tflite"
+    assert main(["params", str(reference_model_path), "latency_ms=", "-o", str(bare)]) == 0
+    capsys.readouterr()
+    assert main(["profile", str(bare), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert (summary["latency_ms"], summary["latency_problem"], summary["keeps_up"]) == (None, "", None)
+
+
+def test_a_format_without_the_summary_says_the_latency_problem_on_stderr(tmp_path, capsys):
+    fast = tmp_path / "fast.tflite"
+    assert main(["params", "kws_yes_no_stream", "latency_ms=10", "-o", str(fast)]) == 0
+    capsys.readouterr()
+    assert main(["profile", str(fast), "-o", str(tmp_path / "x.csv")]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("kws: warning: latency_ms 10 is shorter than the 46.3 ms an inference of the model takes "
+                          "on the EFR32xG24 (estimated, MVP; ") and err.count("\n") == 1
+    assert "latency_ms" not in (tmp_path / "x.csv").read_text()  # CSV is the layer table alone
+    assert main(["profile", str(fast), "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == err and "latency_ms" not in captured.out  # stdout stays CSV
+    assert main(["profile", str(fast), "-o", str(tmp_path / "x.md")]) == 0  # Markdown has the summary's line
+    assert capsys.readouterr().err == ""
+    assert f"- **Keeps up with latency_ms**: no: {err.removeprefix('kws: warning: ').strip()}" in (
+        tmp_path / "x.md").read_text()
+    assert main(["profile", "kws_yes_no_stream", "--format", "csv"]) == 0  # kept up with: nothing to say
+    assert capsys.readouterr().err == ""

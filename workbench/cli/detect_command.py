@@ -13,7 +13,9 @@ says its outcome and each missed keyword has a line of its own, and the mistakes
 
 Settings that can never detect anything (:func:`~workbench.core.detection.never_detects.never_detects_reason`)
 and a recording shorter than one inference interval are run as asked, with a warning: "0 detection(s)" alone
-would read as "the model heard nothing".
+would read as "the model heard nothing". So is a ``latency_ms`` shorter than an inference takes on the board
+(:func:`~workbench.profiler.inference_pace.board_pace`): this simulation infers every ``latency_ms`` whatever it
+costs, the board less often, so what is tuned here would count fewer results there.
 """
 
 from __future__ import annotations
@@ -212,6 +214,15 @@ def _warn_never_detects(args: argparse.Namespace, engine: Engine) -> None:
         _warn(reason)
 
 
+def _warn_board_pace(engine: Engine) -> None:
+    """Say when the board cannot infer as often as this run does (one inference every ``latency_ms``)."""
+    from workbench.profiler.inference_pace import board_pace
+
+    problem = board_pace(engine.model, engine.detection_settings.latency_ms).problem
+    if problem:
+        _warn(problem)
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     _check_options(args)
@@ -219,6 +230,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     source = _open_source(args, engine)
     labels = _file_labels(args, engine, source) if args.labels is not None else None
     _warn_never_detects(args, engine)  # after the audio and labels are known good: errors come first
+    _warn_board_pace(engine)
     if notice := output_kind(engine.model.graph).notice():  # logits averaged as the board does
         _warn(notice)
     if clipped := engine.runner.input_range_problem:  # a uint8 input quantised for another range

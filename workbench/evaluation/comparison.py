@@ -157,12 +157,15 @@ def compare_results(first: EvaluationResult, second: EvaluationResult, draws: in
                     seed: int = SEED, *, files: tuple[Path | None, Path | None] = (None, None)) -> ClipComparison:
     """``second`` against ``first``; both must have scored the same clips with the same classes. ``files``: the
     model files of ``first`` and ``second`` when known, named in the text when their names differ from the
-    models' own."""
+    models' own. The refusals name the models as the text would: a copy of a model with its classes reordered
+    keeps the model's name, and "kws_yes_no has the classes … and kws_yes_no …" says nothing."""
+    first_file, second_file = (path.name if path is not None else "" for path in files)
+    first_name, second_name = distinct_labels(named_with_file(first.name, first_file),
+                                              named_with_file(second.name, second_file))
     if list(first.classes) != list(second.classes):
-        raise WorkbenchError(f"{second.name} has the classes {', '.join(second.classes)} and {first.name} "
+        raise WorkbenchError(f"{second_name} has the classes {', '.join(second.classes)} and {first_name} "
                              f"{', '.join(first.classes)}: compare models with the same classes")
     if list(first.paths) != list(second.paths):
-        first_name, second_name = distinct_labels(first.name, second.name)
         raise WorkbenchError(f"{first_name} and {second_name} were scored on different clips (a clip could be "
                              "read for one and not the other); nothing to compare clip by clip")
     classes = len(first.classes)
@@ -182,7 +185,7 @@ def compare_results(first: EvaluationResult, second: EvaluationResult, draws: in
         weights = draw_weights(len(ids), draws, seed)
         span = interval(_balanced(weights, clips, correct_second) - _balanced(weights, clips, correct_first))
     a, b = first.metrics, second.metrics
-    scores_note = why_not_comparable(first, second, distinct_labels(first.name, second.name))
+    scores_note = why_not_comparable(first, second, (first_name, second_name))
     return ClipComparison(
         first=first.name, second=second.name, classes=tuple(first.classes),
         clips_per_class=tuple(int(n) for n in a.class_counts),
@@ -193,8 +196,7 @@ def compare_results(first: EvaluationResult, second: EvaluationResult, draws: in
         only_first_right=int((right_first & ~right_second).sum()),
         only_second_right=int((right_second & ~right_first).sum()),
         clips_without_speaker=sum(1 for p in first.paths if not has_speaker_id(p)),
-        first_file=files[0].name if files[0] is not None else "",
-        second_file=files[1].name if files[1] is not None else "",
+        first_file=first_file, second_file=second_file,
         scores=None if scores_note else score_agreement(first, second), scores_note=scores_note)
 
 

@@ -18,6 +18,7 @@ import csv
 import io
 from typing import Any, Sequence
 
+from workbench.profiler.device_limits import PROBLEM_PREFIX
 from workbench.profiler.report import (
     FLASH_PROBLEM_LABEL,
     LATENCY_PROBLEM_LABEL,
@@ -184,11 +185,12 @@ def _rate(s: ProfileSummary) -> str:
 
 
 def peak_activation_text(s: ProfileSummary) -> str:
-    """``8,000 during 1: RESHAPE``: the most activation RAM a layer's moment needs, and that layer ("" without
-    layers). Bytes in full, as X-CUBE-AI reports activations: the arena's planned part is no smaller."""
+    """``8.0k during 1: reshape``: the most activation RAM a layer's moment needs, and that layer ("" without
+    layers), as the layer table writes its figures and ops: "16,000 during 1: RESHAPE" above "17.2k" cells and
+    "reshape" rows read as another unit and another layer. The exact bytes are JSON's."""
     if s.peak_activation_layer is None:
         return ""
-    return f"{s.peak_activation_bytes:,} during {s.peak_activation_layer}: {s.peak_activation_op}"
+    return f"{format_units(s.peak_activation_bytes)} during {s.peak_activation_layer}: {s.peak_activation_op.lower()}"
 
 
 def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) -> list[tuple[str, str]]:
@@ -221,7 +223,7 @@ def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) ->
         ("Clock Rate (hz)", format_units(s.clock_hz)),
         (f"Time (s), {timing}", bounded(format_units(s.total_time_ms / 1e3), untimed)),
         (f"Inference/s, {timing}", _rate(s)),
-        *([(LATENCY_PROBLEM_LABEL, s.latency_problem)] if s.latency_problem else []),
+        *([(LATENCY_PROBLEM_LABEL, PROBLEM_PREFIX + s.latency_problem)] if s.latency_problem else []),
     ]
     if s.host_latency is not None:
         h = s.host_latency

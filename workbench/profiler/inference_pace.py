@@ -5,7 +5,7 @@ take longer, the board infers less often than that, while the PC (``kws detect``
 workspace) runs the model every ``latency_ms`` of stream time whatever it costs. The averaging window and
 ``minimum_count`` tuned on the PC then count fewer results on the board, and nothing on the board says why (at
 most "Too few samples for averaging"). So the estimate is said where ``latency_ms`` is set or used: ``kws params``,
-``kws profile``, ``kws calibrate``, the Tuning panel; and a sweep's ``max_inference_ms`` budgets it.
+``kws profile``, ``kws detect``, ``kws calibrate``, the Tuning panel; and a sweep's ``max_inference_ms`` budgets it.
 
 The time is the profiler's estimate for the model alone, for the report's accelerator and clock: by default the
 MVP at 78 MHz, what MLTK's firmware runs an EFR32xG24 model with (layers the MVP refuses run on the CPU in that
@@ -27,7 +27,7 @@ from workbench.core.detection.settings import MIN_LATENCY_MS
 from workbench.core.detection.tuning import parameter_spec
 from workbench.core.model.tflite_graph import ModelGraph
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
-from workbench.profiler.device_limits import PROBLEM_PREFIX, TARGET_NAME
+from workbench.profiler.device_limits import TARGET_NAME
 from workbench.profiler.export import is_refit
 from workbench.profiler.report import ProfileReport, build_report
 
@@ -141,11 +141,13 @@ def stored_latency_ms(params: Mapping[str, Any]) -> int | None:
 
 
 def note_latency(report: ProfileReport, latency_ms: int | None) -> None:
-    """Put the model's ``latency_ms`` and :func:`board_pace`'s problem (``no: …``) into ``report``'s summary, for
-    the line after ``kws profile``'s totals and its JSON; None (a model without the key) leaves them unset."""
+    """Put the model's ``latency_ms``, whether the board keeps up and :func:`board_pace`'s problem into ``report``'s
+    summary, for the line after ``kws profile``'s totals and its JSON; None (a model without the key) leaves them
+    unset. The problem is the sentence alone: the summary's line answers its question with ``no:`` before it."""
     summary = report.summary
     if summary is None or latency_ms is None:
         return
     problem = board_pace(report, latency_ms).problem
     summary.latency_ms = int(latency_ms)
-    summary.latency_problem = PROBLEM_PREFIX + problem if problem else ""
+    summary.latency_problem = problem or ""
+    summary.keeps_up = problem is None

@@ -180,10 +180,12 @@ class ProfileSummary:
     # layers without a cycle or time estimate (an op of unknown cost, or one TFLite Micro refuses): the cycle and
     # time totals leave them out, so they are lower bounds (and the inference rate an upper one)
     untimed_layer_count: int = 0
-    # the model's latency_ms (None: not given) and, when an inference takes longer, why the board cannot keep up
-    # ("no: ..."; workbench.profiler.inference_pace.note_latency fills both)
+    # the model's latency_ms (None: not given), whether an inference fits in it (None: not judged) and, when it does
+    # not, the sentence saying why (the summary's line prefixes "no: "; workbench.profiler.inference_pace.note_latency
+    # fills all three)
     latency_ms: int | None = None
     latency_problem: str = ""
+    keeps_up: bool | None = None
     # the layer whose moment needs the most activation RAM (LayerReport.activation_bytes; the first such layer):
     # its index and op (None and "" for a graph without layers) and that figure
     peak_activation_bytes: int = 0

@@ -65,6 +65,20 @@ def test_info_says_that_clips_without_a_speaker_id_are_grouped_by_file_name(caps
     assert "one speaker each" not in out
 
 
+def test_info_counts_one_of_a_kind_in_the_singular(capsys, tmp_path: Path) -> None:
+    """A dataset of one speaker's one clip read "1 clips (0:01), 1 speakers"."""
+    one = make_dataset(tmp_path / "one", {"yes": speaker_names(1, clips_each=1), "left": ["rec00.wav"]},
+                       background=["pink_noise.wav"])
+    assert main(["dataset", "info", str(one), "--keywords", "yes,left"]) == 0
+    out = capsys.readouterr().out
+    assert ("2 clips (0:02), 2 speakers (1 clip without a _nohash_ speaker id is grouped by file name into 1 "
+            "speaker: the same name in several word folders counts as one speaker)") in out
+    assert "background noise: 1 file (0:03)" in out
+    (one / "left" / "rec00.wav").unlink()
+    assert main(["dataset", "info", str(one), "--keywords", "yes"]) == 0
+    assert "\n1 clip (0:01), 1 speaker\n" in capsys.readouterr().out
+
+
 def test_info_says_when_a_synthetic_sets_manifest_cannot_be_read(capsys, two_datasets) -> None:
     """Counted with the default yes/no without a word, a set made for other words would look like a yes/no set."""
     speech, _ = two_datasets

@@ -101,6 +101,19 @@ def test_compare_scores_both_models_on_the_same_clips(capsys, speech: Path, refe
     assert printed.endswith(block) and "balanced accuracy " in block and "clips only kws_yes_no gets right" in block
 
 
+def test_models_of_one_name_with_other_classes_are_told_apart_by_file(capsys, speech: Path, tmp_path: Path) -> None:
+    """kws_yes_no against its copy with the classes reordered was refused as "kws_yes_no has the classes … and
+    kws_yes_no …": both carry the name kws_yes_no, so the sentence must name the copy by its file."""
+    swapped = tmp_path / "swapped.tflite"
+    assert main(["params", "kws_yes_no", "classes=no,yes,_unknown_,_silence_", "-o", str(swapped)]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", "kws_yes_no", "--compare", str(swapped), "--dataset", str(speech),
+                 "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith("kws: error: kws_yes_no has the classes yes, no, _unknown_, _silence_ and kws_yes_no "
+                        "(swapped.tflite) no, yes, _unknown_, _silence_: compare models with the same classes\n"), err
+
+
 def test_clips_of_an_earlier_evaluation_are_evaluated_again(capsys, speech: Path, reference_model_path: Path,
                                                            tmp_path: Path) -> None:
     assert main(["evaluate", str(reference_model_path), "--dataset", str(speech), "--format", "json", "--out",

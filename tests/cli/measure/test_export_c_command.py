@@ -238,3 +238,33 @@ def test_names_that_differ_only_in_case_keep_both_arrays_in_one_file(reference_m
     source += (f"int main(void) {{ return ({first}[4] == 'T' && {second}[4] == 'T' && {first}_len == {size}u "
                f"&& {second}_len == {size}u && (const void *){first} != (const void *){second}) ? 0 : 1; }}\n")
     _compile_and_run(tmp_path, source, "both", [(gcc, ".c", "-std=c11"), (gxx, ".cpp", "-std=c++17")])
+
+
+@pytest.mark.parametrize("file_name", ["q.c", "model.inc", "model.cpp"])
+def test_a_header_named_as_something_else_is_said_to_be_a_header(tmp_path, capsys, file_name):
+    """q.c compiled alone defines the labels but no model array (only the one file defining
+    KWS_<NAME>_IMPLEMENTATION does), so the build fails at the link, far from the export: the export says so."""
+    output = tmp_path / file_name
+    assert main(["export-c", "kws_yes_no", "-o", str(output)]) == 0
+    assert output.is_file()  # written all the same: a build may want .inc
+    warning = (f"kws: warning: {output} is a header, not a source file: compiled alone it defines no model array; "
+               "include it, and define KWS_KWS_YES_NO_IMPLEMENTATION in one file before the include")
+    assert warning in capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize("file_name", ["model.h", "model.hpp", "model.hh", "MODEL.H"])
+def test_a_header_named_as_one_gets_no_warning(tmp_path, capsys, file_name):
+    assert main(["export-c", "kws_yes_no", "-o", str(tmp_path / file_name)]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_an_archive_names_the_array_after_the_model_not_its_mltk_suffix(shared_dir, tmp_path, capsys):
+    """tflite_micro_speech.mltk.zip gave tflite_micro_speech_mltk: the file's stem keeps the .mltk of .mltk.zip."""
+    archive = shared_dir / "reference-models" / "tflite_micro_speech.mltk.zip"
+    assert main(["export-c", str(archive), "-o", str(tmp_path / "speech.h")]) == 0
+    assert _array_name(tmp_path / "speech.h") == "tflite_micro_speech"
+    assert "KWS_TFLITE_MICRO_SPEECH_IMPLEMENTATION" in capsys.readouterr().err
+    renamed = tmp_path / "Other.MLTK.ZIP"  # as a case-blind disk may hold it
+    shutil.copy(archive, renamed)
+    assert main(["export-c", str(renamed), "-o", str(tmp_path / "other.h")]) == 0
+    assert _array_name(tmp_path / "other.h") == "Other"

@@ -130,8 +130,8 @@ def _speakers_note(summary: DatasetSummary, anonymous_speakers: int | None) -> s
     if not clips:
         return ""
     into = f" into {counted(anonymous_speakers, 'speaker')}" if anonymous_speakers is not None else ""
-    return (f" ({clips} clips without a {NOHASH_MARK} speaker id are grouped by file name{into}: the same name in "
-            "several word folders counts as one speaker)")
+    return (f" ({counted(clips, 'clip')} without a {NOHASH_MARK} speaker id {plural(clips, 'is', 'are')} grouped by "
+            f"file name{into}: the same name in several word folders counts as one speaker)")
 
 
 def render_summary(summary: DatasetSummary, keywords_note: str = "", anonymous_speakers: int | None = None) -> str:
@@ -142,9 +142,10 @@ def render_summary(summary: DatasetSummary, keywords_note: str = "", anonymous_s
         lines.append(f"{root}  ({summary.split_rules.get(root, 'no split rule')})")
     if keywords_note:
         lines.append(keywords_note)
-    lines.append(f"{summary.clips} clips ({clock_time(summary.duration_s)}), {summary.speakers['total']} speakers"
-                 + _speakers_note(summary, anonymous_speakers))
-    lines.append(f"background noise: {summary.background_files} files ({clock_time(summary.background_duration_s)})")
+    lines.append(f"{counted(summary.clips, 'clip')} ({clock_time(summary.duration_s)}), "
+                 f"{counted(summary.speakers['total'], 'speaker')}" + _speakers_note(summary, anonymous_speakers))
+    lines.append(f"background noise: {counted(summary.background_files, 'file')} "
+                 f"({clock_time(summary.background_duration_s)})")
     lines.append("")
     header = f"{'class':<14}" + "".join(f"{s:>12}" for s in SPLITS) + f"{'total':>9}  words"
     lines.append(header)

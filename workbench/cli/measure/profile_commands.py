@@ -9,6 +9,8 @@ macros (:mod:`workbench.core.model.c_integration`): the arena ``profile`` estima
 the labels, detection and frontend parameters, tensors and operators. Neither writes over its model.
 ``export-c`` writes a model TFLite Micro refuses too (one's own firmware may register a custom op's kernel), with
 a warning in the words of ``profile``'s "Runs on TFLite Micro" line.
+A ``latency_ms`` the board cannot keep up with is a line of the summary (table, JSON, Markdown); CSV, the layer
+table alone, leaves it to a warning on stderr rather than lose it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ HZ_PER_MHZ = 1_000_000
 DEFAULT_CLOCK_MHZ = 78.0
 NUMBER_FORMAT = ".12g"  # a clock as typed: 78000000, not 7.8e+07
 DEFAULT_ACCELERATOR = "mvp"  # profile's, and the one export-c's arena size is for
+FORMATS_WITHOUT_SUMMARY = ("csv",)  # one row per layer: the summary's lines are said on stderr instead
+# what export-c's output is named when it is the header it is; under another name (q.c, model.inc) it is written
+# with a warning: compiled alone it defines no model array, and the link fails far from the export
+HEADER_SUFFIXES = (".h", ".hpp", ".hh")
 
 
 def _percent_safe(text: str) -> str:
@@ -53,8 +59,8 @@ def register(subparsers: Any) -> None:
         "measurements. JSON holds the whole profile; CSV is the layer table only. " + see(PROFILER))
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     p.add_argument("--format", choices=FORMATS, default=None,
-                   help="output format (default: the one -o's extension names -- json, csv, md or txt -- else table); JSON "
-                        "holds the whole profile (flash, RAM, totals, host latency), CSV one row per layer "
+                   help="output format (default: the one -o's extension names -- json, csv, md or txt -- else "
+                        "table); JSON holds the whole profile (flash, RAM, totals, host latency), CSV one row per layer "
                         "(with the model, accelerator and clock), table and markdown round to MLTK's digits")
     p.add_argument("--accelerator", choices=("none", "mvp"), default=DEFAULT_ACCELERATOR,
                    help="run supported layers on the MVP accelerator (default) or on the CPU only")
@@ -85,8 +91,8 @@ def register(subparsers: Any) -> None:
     e.add_argument("model", type=model_argument, help=MODEL_HELP)
     e.add_argument("-o", "--output", type=Path, required=True, help="header file to write, e.g. model.h")
     e.add_argument("--name", help="C variable name: letters a-z and A-Z, digits and _, starting with a letter, "
-                   "without __ or a trailing _, and no C or C++ keyword (default: the model file's name, made "
-                   "into such a name)")
+                   "without __ or a trailing _, and no C or C++ keyword (default: the model file's name without "
+                   ".tflite or .mltk.zip, made into such a name)")
     e.set_defaults(func=run_export_c)
 
 
@@ -162,6 +168,8 @@ def run(args: argparse.Namespace) -> int:
     _write(render(report, fmt), args.output)
     if args.output is not None:
         print(f"wrote {args.output} ({fmt})")
+    if fmt in FORMATS_WITHOUT_SUMMARY and report.summary is not None and report.summary.latency_problem:
+        print(f"kws: warning: {report.summary.latency_problem}", file=sys.stderr)
     return 0
 
 
@@ -224,13 +232,17 @@ def run_export_c(args: argparse.Namespace) -> int:
     check_array_name(args.name)
     check_output_file(args.output, [args.model])
     model = load_model(args.model)  # refuses what is not a model; parsed once, parameters and graph
-    name = c_identifier(args.model.stem if args.name is None else args.name)
+    name = c_identifier(model_file_name(args.model) if args.name is None else args.name)
     section = firmware_section(name, model, arena_estimate(model.graph))
     header = c_header(model.tflite, name, model.params, args.model.name, header_name=args.output.name,
                       integration=section.lines)
     atomic_write_bytes(args.output, header.encode("utf-8"), clean_stale=True)
     print(f"wrote {args.output}: define {implementation_macro(name)} in one file before including it "
           f"(the header says how)", file=sys.stderr)
+    if args.output.suffix.lower() not in HEADER_SUFFIXES:
+        print(f"kws: warning: {args.output} is a header, not a source file: compiled alone it defines no model "
+              f"array; include it, and define {implementation_macro(name)} in one file before the include",
+              file=sys.stderr)
     for unwritten in section.problems:
         print(f"kws: warning: {unwritten}", file=sys.stderr)
     problem = graph_tflm_problem(model.graph)  # (written all the same: the firmware may be one's own, with the kernel)
@@ -238,6 +250,16 @@ def run_export_c(args: argparse.Namespace) -> int:
         print(f"kws: warning: the board cannot run {args.model.name}: {problem.removeprefix(PROBLEM_PREFIX)}",
               file=sys.stderr)
     return 0
+
+
+def model_file_name(path: Path) -> str:
+    """The model's name as its file gives it, the array's default name: the stem, without the ``.mltk`` of an
+    ``.mltk.zip`` archive (MLTK names it ``<model>.mltk.zip``; ``tflite_micro_speech_mltk`` is no model's name)."""
+    from workbench.core.model.model_file import ARCHIVE_SUFFIX
+
+    if path.name.lower().endswith(ARCHIVE_SUFFIX):
+        return path.name[:-len(ARCHIVE_SUFFIX)]
+    return path.stem
 
 
 def arena_estimate(graph: "ModelGraph") -> "ArenaEstimate":

@@ -2,9 +2,9 @@
 
 Why one rule: ``kws detect``, ``kws params``, the tuning panel, a training spec's ``[detection]`` defaults
 and ``kws calibrate`` all meet such settings, and the board gives no error for them -- it just never
-detects (for a too large ``minimum_count`` its firmware prints "Too few samples for averaging" on every
-inference). Two things make a set of settings useless, both from the firmware's recognizer (see
-``detector.py``):
+detects (for a too large ``minimum_count`` MLTK's firmware prints "Too few samples for averaging" on every
+inference; TFLM's recognizer prints nothing, so only the sentence for MLTK's rules quotes it). Two things make a
+set of settings useless, both from the firmware's recognizer (see ``detector.py``):
 
 * ``minimum_count`` above the results an averaging window can ever hold: one result every ``latency_ms``,
   results older than ``now - average_window_duration_ms`` (strictly) dropped, so at most
@@ -32,6 +32,7 @@ from workbench.core.detection.settings import INT_PARAMETER_MAX, SCORE_MAX, THRE
 from workbench.core.wording import counted
 
 HIGHEST_USEFUL_THRESHOLD = SCORE_MAX - 1  # the highest threshold a score (at most SCORE_MAX) can exceed
+TOO_FEW_SAMPLES = "Too few samples for averaging"  # what MLTK's audio_classifier prints for each undecided inference
 
 
 def results_in_window(window_ms: int, latency_ms: int) -> int:
@@ -53,7 +54,7 @@ def never_detects_reason(settings: DetectionSettings, classes: Sequence[str] | N
     :func:`~.detector.make_detector` takes them; ``"tflm"`` adds TFLM's span rule (module docstring).
     """
     span_reason = _span_reason(settings) if semantics == TFLM_SEMANTICS else None
-    return _count_reason(settings) or span_reason or _threshold_reason(settings, classes)
+    return _count_reason(settings, semantics) or span_reason or _threshold_reason(settings, classes)
 
 
 def _span_reason(settings: DetectionSettings) -> str | None:
@@ -67,7 +68,7 @@ def _span_reason(settings: DetectionSettings) -> str | None:
             f"average_window_duration_ms to {latency} ms or shorten latency_ms to {window}")
 
 
-def _count_reason(settings: DetectionSettings) -> str | None:
+def _count_reason(settings: DetectionSettings, semantics: str) -> str | None:
     count, window, latency = settings.minimum_count, settings.average_window_duration_ms, settings.latency_ms
     if count == 0 or useful_count(window, count, latency):
         return None
@@ -77,10 +78,10 @@ def _count_reason(settings: DetectionSettings) -> str | None:
     most = results_in_window(window, latency)
     needed = (count - 1) * latency  # a longer window is offered only when the firmware can hold it
     longer = f" or lengthen average_window_duration_ms to {needed} ms" if needed <= INT_PARAMETER_MAX else ""
+    printed = f" (the board prints \"{TOO_FEW_SAMPLES}\")" if semantics == MLTK_SEMANTICS else ""
     return (f"minimum_count {count} can never be reached: an averaging window of {window} ms holds at most "
             f"{counted(most, 'result')} at one inference every {latency} ms, so nothing is ever "
-            f"detected (the board prints \"Too few samples for averaging\"); lower minimum_count to {most}"
-            f"{longer}")
+            f"detected{printed}; lower minimum_count to {most}{longer}")
 
 
 def _threshold_reason(settings: DetectionSettings, classes: Sequence[str] | None) -> str | None:
