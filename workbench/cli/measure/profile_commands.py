@@ -60,8 +60,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="output format (default: the one -o's extension names -- json, csv, md or txt -- else "
-                        "table); JSON holds the whole profile (flash, RAM, totals, host latency), CSV one row per layer "
-                        "(with the model, accelerator and clock), table and markdown round to MLTK's digits")
+                        "table); JSON holds the whole profile (flash, RAM, totals, host latency), CSV one row per "
+                        "layer (with the model, accelerator and clock), table and markdown round to MLTK's digits")
     p.add_argument("--accelerator", choices=("none", "mvp"), default=DEFAULT_ACCELERATOR,
                    help="run supported layers on the MVP accelerator (default) or on the CPU only")
     p.add_argument("--clock-mhz", type=float, default=DEFAULT_CLOCK_MHZ,
