@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from workbench.calibration.results.detection_outcomes import FALSE_ACCEPT, HIT, MISS, detection_outcomes
+from workbench.calibration.results.detection_outcomes import FALSE_ACCEPT, HIT, MISS, NOT_SCORED, detection_outcomes
 from workbench.calibration.results.false_accept_words import BETWEEN_WORDS, false_accept_words
 from workbench.calibration.streams.labels import LabelEvent, StreamLabels
 from workbench.calibration.sweep.fast_detector import DetectionArrays
@@ -85,3 +85,24 @@ def test_each_outcome_names_its_event_word_and_speaker() -> None:
     early = detection_outcomes(detections, labels, CLASSES, TOLERANCE_S, heard_s=11.9)  # "no" may still be hit
     assert [o.kind for o in early.outcomes] == [HIT, FALSE_ACCEPT, FALSE_ACCEPT, FALSE_ACCEPT]
     assert early.unsettled_s == 10.0
+
+
+@pytest.mark.parametrize("seed", range(TRIALS))
+def test_detections_of_classes_that_are_no_keywords_are_not_scored(seed: int) -> None:
+    """TFLM's recognizer reports ``_unknown_`` and ``_silence_`` too: such a detection gets no outcome and no event,
+    and the keywords' detections keep the outcomes they have without it -- calibrate's figures."""
+    rng = np.random.default_rng(seed)
+    detections, labels = _random_stream(rng)
+    n = int(rng.integers(1, 40))
+    other_ms = rng.integers(0, int(detections.time_ms.max(initial=0)) + 3000, n).astype(np.int64)
+    times = np.concatenate([detections.time_ms, other_ms])
+    order = np.argsort(times, kind="stable")
+    mixed = DetectionArrays(times[order], np.concatenate([detections.class_index, rng.integers(2, 4, n)])[order],
+                            np.concatenate([detections.score, np.full(n, 255, np.int64)])[order])
+    found = detection_outcomes(mixed, labels, CLASSES, TOLERANCE_S)
+    scored = [o for o in found.outcomes if o.kind != NOT_SCORED]
+    assert scored == list(detection_outcomes(detections, labels, CLASSES, TOLERANCE_S).outcomes)
+    others = [o for o in found.outcomes if o.kind == NOT_SCORED]
+    assert sorted(o.time_s for o in others) == sorted((other_ms / 1000).tolist())
+    assert all(o.label in ("_unknown_", "_silence_") and o.event is None and o.score == 255 for o in others)
+    assert [o.time_s for o in found.outcomes] == sorted(o.time_s for o in found.outcomes)

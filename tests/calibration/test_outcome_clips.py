@@ -8,8 +8,8 @@ import numpy as np
 import soundfile as sf
 
 from workbench.calibration.results.detection_outcomes import FALSE_ACCEPT, MISS, Outcome
-from workbench.calibration.results.outcome_clips import (FALSE_ACCEPT_FOLDER, clip_samples, clip_start,
-                                                         plan_false_accepts, plan_misses, write_clips)
+from workbench.calibration.results.outcome_clips import (FALSE_ACCEPT_FOLDER, clip_samples, clip_start, held_out,
+                                                         one_per_clip, plan_false_accepts, plan_misses, write_clips)
 from workbench.calibration.streams.labels import LabelEvent
 from workbench.datasets.layout import class_label, scan_dataset
 
@@ -72,3 +72,35 @@ def test_misses_go_to_their_keywords_folder(tmp_path: Path) -> None:
         data, rate = sf.read(str(path), dtype="int16")
         assert rate == RATE and np.array_equal(data, audio[plan.first:plan.first + LENGTH] // 2)
     assert scan_dataset(tmp_path).words() == {"no": 1, "yes": 1}
+
+
+def test_false_accepts_on_one_word_give_one_clip() -> None:
+    go = LabelEvent("_unknown_", 2.0, 2.5, "go", "go/abc_nohash_0.wav")
+    silence = LabelEvent("_silence_", 5.0, 7.0)
+    outcomes = [false_accept(2.6, go, "no"), false_accept(3.4, go, "yes"),  # two keywords heard in one "go"
+                false_accept(5.5, silence), false_accept(6.5, silence),  # two moments of one silence: two clips
+                false_accept(8.0, None), false_accept(9.0, None)]
+    plans, _ = plan_false_accepts(outcomes, CLASSES, LENGTH, RATE, TOTAL)
+    kept = one_per_clip(plans)
+    assert [p.outcome for p in kept] == [outcomes[0], *outcomes[2:]]
+    assert [p.first for p in kept] == [round(2.25 * RATE) - LENGTH // 2, 4 * RATE + RATE // 2, 5 * RATE + RATE // 2,
+                                       7 * RATE, 8 * RATE]
+
+
+def test_a_second_write_skips_the_clips_already_there(tmp_path: Path) -> None:
+    audio = (np.arange(TOTAL) % 1000).astype(np.int16)
+    plans = plan_misses([Outcome(MISS, 2.0, "yes", 0, LabelEvent("yes", 2.0, 2.5, "yes", "yes/abc_nohash_3.wav")),
+                         Outcome(MISS, 6.0, "yes", 0, LabelEvent("yes", 6.0, 6.3))], LENGTH, RATE, TOTAL)
+    assert write_clips(tmp_path, plans, audio, LENGTH, RATE, lambda piece: piece) == [
+        tmp_path / "yes" / "abc_nohash_0.wav", tmp_path / "yes" / "stream_nohash_0.wav"]
+    assert write_clips(tmp_path, plans, audio, LENGTH, RATE, lambda piece: piece) == []
+    louder = write_clips(tmp_path, plans[:1], audio, LENGTH, RATE, lambda piece: piece * 2)  # other audio: written
+    assert louder == [tmp_path / "yes" / "abc_nohash_1.wav"]
+    assert scan_dataset(tmp_path).words() == {"yes": 3}
+
+
+def test_held_out_counts_the_clips_the_split_keeps_from_training() -> None:
+    paths = [Path("go/spk59_nohash_0.wav"), Path("go/spk59_nohash_1.wav"), Path("no/spk5_nohash_0.wav"),
+             Path("off/spk0_nohash_0.wav"), Path("_false_accept_/stream_nohash_0.wav")]
+    assert held_out(paths) == {"testing": 2, "validation": 1}
+    assert held_out(paths[3:]) == {}

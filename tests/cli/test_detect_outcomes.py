@@ -19,6 +19,7 @@ So 11 keywords, 8 hits, 3 misses, 6 false accepts, 3 of them on keywords (never 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -203,7 +204,7 @@ def test_false_accepts_are_saved_as_unknown_word_clips(  # type: ignore[no-untyp
     assert counts == {"yes": 0, "no": 0, "_unknown_": 3, "_silence_": 0}
 
 
-def test_a_second_run_adds_clips_and_overwrites_none(  # type: ignore[no-untyped-def]
+def test_a_second_run_adds_only_clips_not_there_and_overwrites_none(  # type: ignore[no-untyped-def]
         capsys, reference_model_path, stream, tmp_path) -> None:
     out_dir = tmp_path / "mistakes"
     assert detect(capsys, reference_model_path, stream, "--save-false-accepts", str(out_dir))[0] == 0
@@ -211,13 +212,17 @@ def test_a_second_run_adds_clips_and_overwrites_none(  # type: ignore[no-untyped
     kept = np.full(CLIP, 7, np.int16)
     save_wav(first, kept)  # the user's own clip of that name: a second run must keep it
     code, out, _ = detect(capsys, reference_model_path, stream, "--save-false-accepts", str(out_dir))
-    assert code == 0 and f"wrote 3 false-accept clips of 1 s into {out_dir}" in out
+    assert code == 0  # the "go" clip is no longer there; the other two are, byte for byte
+    assert f"wrote 1 false-accept clip of 1 s into {out_dir} (go 1): 2 already there\n" in out
     assert np.array_equal(_clip(first), kept)
     assert np.array_equal(_clip(out_dir / "go" / "bbb_nohash_1.wav"),
                           _stream_audio(stream)[_centred(EVENTS[3]):_centred(EVENTS[3]) + CLIP])
-    assert scan_dataset(out_dir).words() == {"_false_accept_": 4, "go": 2}
+    assert scan_dataset(out_dir).words() == {"_false_accept_": 2, "go": 2}
     assert sorted(p.name for p in (out_dir / "_false_accept_").iterdir()) == [
-        f"stream_nohash_{n}.wav" for n in range(4)]  # and no temporary file left behind
+        f"stream_nohash_{n}.wav" for n in range(2)]  # and no temporary file left behind
+    code, out, _ = detect(capsys, reference_model_path, stream, "--save-false-accepts", str(out_dir))
+    assert code == 0 and f"wrote 0 false-accept clips of 1 s into {out_dir}: 3 already there\n" in out
+    assert scan_dataset(out_dir).words() == {"_false_accept_": 2, "go": 2}
 
 
 def test_misses_are_saved_as_keyword_clips(  # type: ignore[no-untyped-def]
@@ -285,3 +290,28 @@ def test_lines_are_written_as_soon_as_their_order_is_known(  # type: ignore[no-u
     assert EVENTS[4].end_s + 1.5 < written_by[miss] <= EVENTS[4].end_s + 1.5 + 0.2
     first_hit = next(line for line in lines if " hit " in line)
     assert written_by[first_hit] <= float(first_hit.split("s")[0]) + 0.2  # by the next inference or so
+
+
+def test_tflm_reports_of_classes_that_are_no_keywords_are_not_scored(  # type: ignore[no-untyped-def]
+        capsys, reference_model_path, stream, tmp_path) -> None:
+    """TFLM's recognizer reports ``_silence_`` and ``_unknown_`` too: shown without an outcome, never counted as
+    false accepts nor saved, so the totals are the keywords' sums and the outcomes those of the MLTK rules."""
+    out_dir = tmp_path / "mistakes"
+    code, out, err = detect(capsys, reference_model_path, stream, "--semantics", "tflm", "--format", "jsonl",
+                            "--save-false-accepts", str(out_dir))
+    assert code == 0
+    *events, summary = [json.loads(line) for line in out.splitlines()]
+    others = [e for e in events if e["label"].startswith("_")]
+    assert len(others) > 100  # one a quiet second or so: far more than the keywords' detections
+    assert all(e["type"] == "detection" and e["outcome"] is None and "not a keyword class" in e["reason"]
+               and "event" not in e and "word" not in e for e in others)
+    assert Counter(e["outcome"] for e in events if e not in others) == {"hit": 8, "false_accept": 6, "miss": 3}
+    assert (summary["hits"], summary["misses"], summary["false_accepts"]) == (8, 3, 6)
+    assert summary["false_accepts"] == sum(k["false_accepts"] for k in summary["per_keyword"].values())
+    assert f"wrote 3 false-accept clips of 1 s into {out_dir} (_false_accept_ 2, go 1)\n" in err
+    assert scan_dataset(out_dir).words() == {"_false_accept_": 2, "go": 1}
+    code, out, _ = detect(capsys, reference_model_path, stream, "--semantics", "tflm")
+    lines = out.splitlines()
+    silence = [line for line in lines if " detected  _silence_ " in line]
+    assert silence and all(re.fullmatch(r" *[0-9.]+s  detected  _silence_ +score=[0-9]+", line) for line in silence)
+    assert ": 11 keywords, 8 hit, 3 missed (FRR 27.3 %), 6 false accepts (" in lines[-3]

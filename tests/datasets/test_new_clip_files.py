@@ -49,3 +49,31 @@ def test_a_folder_that_cannot_be_made_is_one_sentence(tmp_path: Path) -> None:
     (tmp_path / "go").write_text("a file where the word's folder belongs")
     with pytest.raises(WorkbenchError, match=r"^Cannot create the clip folder .*go: a file is in the way"):
         NewClips(tmp_path).add("go", "abc", b"1")
+
+
+def test_a_clip_already_in_its_folder_is_not_added_again(tmp_path: Path) -> None:
+    (tmp_path / "go").mkdir()
+    (tmp_path / "go" / "someone_nohash_0.wav").write_bytes(b"clip A")  # a clip of an earlier run, any name
+    (tmp_path / "go" / "other_nohash_0.wav").write_bytes(b"clip B")  # the same size, other bytes
+    (tmp_path / "go" / ".staged.tmp").write_bytes(b"clip C")  # a hidden temporary is no clip
+    (tmp_path / "off").mkdir()
+    (tmp_path / "off" / "abc_nohash_0.wav").write_bytes(b"clip D")  # in another word's folder
+    clips = NewClips(tmp_path)
+    assert clips.add_new("go", "abc", b"clip A") is None
+    assert clips.add_new("go", "abc", b"clip C") == tmp_path / "go" / "abc_nohash_0.wav"
+    assert clips.add_new("go", "abc", b"clip D") == tmp_path / "go" / "abc_nohash_1.wav"
+    assert clips.add_new("go", "abc", b"clip A, longer") == tmp_path / "go" / "abc_nohash_2.wav"
+    assert clips.add_new("go", "abc", b"clip B") is None
+    assert clips.present == [tmp_path / "go" / "someone_nohash_0.wav", tmp_path / "go" / "other_nohash_0.wav"]
+    assert clips.written == [tmp_path / "go" / f"abc_nohash_{n}.wav" for n in range(3)]
+    assert (tmp_path / "go" / "someone_nohash_0.wav").read_bytes() == b"clip A"
+
+
+def test_the_clips_of_one_run_are_all_written_and_found_by_the_next(tmp_path: Path) -> None:
+    """Two places of one recording may sound alike (digital silence): both are kept; a rerun adds neither."""
+    first = NewClips(tmp_path)
+    assert [first.add_new("_false_accept_", "stream", b"\0\0") for _ in range(2)] == [
+        tmp_path / "_false_accept_" / clip_name("stream", n) for n in range(2)]
+    second = NewClips(tmp_path)
+    assert second.add_new("_false_accept_", "stream", b"\0\0") is None and second.written == []
+    assert second.present == [tmp_path / "_false_accept_" / clip_name("stream", 0)]

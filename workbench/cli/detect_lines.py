@@ -3,8 +3,9 @@ outcome and each missed keyword, as text for a person or as JSON lines for a pro
 
 Why one module: with ``--labels`` the lines are held until their order is known
 (:mod:`workbench.cli.detect_outcomes`) and then written exactly as the plain command writes them, with the
-outcome added -- a person or a script reading both sees one format. Text stays ASCII (``0.72-1.31 s``), so a
-narrow terminal encoding can print it.
+outcome added -- a person or a script reading both sees one format. A detection of a class that is no keyword
+(TFLM's ``_silence_``) is not scored: its text line has no outcome note, its JSON ``"outcome": null`` and a
+``reason``. Text stays ASCII (``0.72-1.31 s``), so a narrow terminal encoding can print it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from workbench.calibration.results.detection_outcomes import FALSE_ACCEPT, HIT, MISS
+from workbench.calibration.results.detection_outcomes import FALSE_ACCEPT, HIT, MISS, NOT_SCORED
 
 if TYPE_CHECKING:
     from workbench.calibration.results.detection_outcomes import Outcome
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 JSONL = "jsonl"
 TIME_DECIMALS = 4  # the JSON lines' times: a tenth of a millisecond
+NOT_SCORED_REASON = ("not a keyword class (its name starts with '_'): MLTK's firmware never reports it, so only "
+                     "keywords are scored, as by kws calibrate")
 
 
 def scores_line(result: InferenceResult, classes: tuple[str, ...], fmt: str) -> str:
@@ -80,7 +83,8 @@ def _outcome_fields(outcome: Outcome) -> dict[str, Any]:
 
 
 def outcome_line(outcome: Outcome, fmt: str) -> str:
-    """A detection with its outcome, or a missed keyword (at its start, in the detections' time order)."""
+    """A detection with its outcome (none when not scored), or a missed keyword (at its start, in the detections'
+    time order)."""
     if outcome.kind == MISS:
         if fmt == JSONL:
             return json.dumps({"type": MISS, "time_s": round(outcome.time_s, TIME_DECIMALS), "label": outcome.label,
@@ -88,6 +92,11 @@ def outcome_line(outcome: Outcome, fmt: str) -> str:
         span = "" if outcome.event is None else _span(outcome.event)  # a miss always has its keyword's event
         return f"{outcome.time_s:8.3f}s  missed    {outcome.label:<12} {span}{_speaker(outcome)}"
     score = int(outcome.score or 0)
+    if outcome.kind == NOT_SCORED:
+        if fmt == JSONL:
+            return json.dumps({**_detection_record(outcome.time_s, outcome.label, outcome.class_index, score),
+                               "outcome": None, "reason": NOT_SCORED_REASON})
+        return _detection_text(outcome.time_s, outcome.label, score)
     if fmt == JSONL:
         return json.dumps({**_detection_record(outcome.time_s, outcome.label, outcome.class_index, score),
                            **_outcome_fields(outcome)})

@@ -10,6 +10,12 @@ its window (``end_s + tolerance``) has passed; so a line is written as soon as n
 a detection by the next inference unless a keyword before it is still unsettled, a miss a tolerance after its
 keyword ends. A file read as fast as possible prints as before; ``--realtime`` lags by at most a keyword and the
 tolerance.
+
+Why the save lines say more than a count: "wrote 0 clips" reads as a failure when there was nothing to save, so
+that is said instead; several false accepts on one word give one clip, and a clip already in the folder (a second
+run) is not written again, so the line says how many mistakes the clips stand for and how many were there. The
+clips keep their speakers, so those of a stream built from the testing split land in testing again: a warning
+says how many, by the split's own hash, when the labels record such a stream.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
 
@@ -25,8 +32,10 @@ import numpy as np
 from workbench.calibration.results.detection_outcomes import StreamOutcomes, detection_outcomes
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.cli.detect_lines import JSONL, outcome_line
+from workbench.core.detection.detector import is_keyword_class
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
+from workbench.datasets.splits import TESTING, TRAINING, VALIDATION
 
 if TYPE_CHECKING:
     from workbench.calibration.results.outcome_clips import ClipPlan
@@ -40,12 +49,18 @@ MS_PER_SECOND = 1000  # a detection's time_s is its firmware time in ms / 1000: 
 # inference heard
 DETECTION_TIME_STEP_S = 1 / MS_PER_SECOND
 SCORES_RANK, OUTCOME_RANK = 0, 1  # at one time: an inference's scores, then its detection (or a miss)
+# the result lines' marks, which the Calibration workspace's Save mistakes as clips… looks for
+NOTHING_WRITTEN, LEFT_OUT_MARK = ": nothing written into ", " on keywords not saved"
+SPLIT_KEY = "split"  # where kws stream make's record in the labels names the split the stream was built from
+HELD_OUT_VERB = {TESTING: "tests", VALIDATION: "validates"}  # the splits training holds out, and what it does there
 SAVE_FALSE_ACCEPTS_HELP = (
     "with --labels: save each false accept's audio as a clip of the model's input length (centred on the word it "
     "fell on, else ending at the detection) into DIR in the Speech Commands layout, for kws train --dataset DIR "
     "to learn as other words: DIR/<word>/<speaker>_nohash_<n>.wav, or DIR/_false_accept_/ when the labels name "
-    "no word (speaker 'stream' when unknown); false accepts on keywords are not saved, and no clip already "
-    "there is overwritten (a second run adds)")
+    "no word (speaker 'stream' when unknown); one clip per word, none on keywords, no file overwritten and no "
+    "clip already there saved again. The speakers are kept, so the clips of a stream of the testing split "
+    "(kws stream make's default) land in testing again: harvest from a stream made with --split training to "
+    "train on them")
 SAVE_MISSES_HELP = ("with --labels: save each missed keyword's audio the same way into DIR/<keyword>/: keyword "
                     "clips the model failed on, to train on again")
 
@@ -68,7 +83,14 @@ def check_options(args: argparse.Namespace) -> None:
 
 
 def detection_arrays(detections: Sequence[Detection]) -> DetectionArrays:
-    """Detections as ``kws calibrate`` holds them (times in whole milliseconds)."""
+    """Detections as ``kws calibrate`` holds them: of keyword classes only, which alone are scored (TFLM's
+    recognizer also reports ``_silence_``: :mod:`~workbench.calibration.results.detection_outcomes`), times in whole
+    milliseconds."""
+    return _arrays([d for d in detections if is_keyword_class(d.label)])
+
+
+def _arrays(detections: Sequence[Detection]) -> DetectionArrays:
+    """All the detections, as the outcome lines need them (each is printed, scored or not)."""
     return DetectionArrays(np.array([round(d.time_s * MS_PER_SECOND) for d in detections], np.int64),
                            np.array([d.class_index for d in detections], np.int64),
                            np.array([d.score for d in detections], np.int64))
@@ -109,7 +131,7 @@ class OutcomeLog:
         return found
 
     def _outcomes(self, heard_s: float) -> StreamOutcomes:
-        return detection_outcomes(detection_arrays(self._detections), self._labels, self._classes,
+        return detection_outcomes(_arrays(self._detections), self._labels, self._classes,
                                   self._tolerance_s, heard_s)
 
     def _write(self, found: StreamOutcomes, horizon_s: float) -> None:
@@ -123,34 +145,79 @@ class OutcomeLog:
         self._out.flush()
 
 
+def _recorded_split(args: argparse.Namespace) -> str | None:
+    """The dataset split the labels record the stream was built from (``kws stream make``'s record; None: none)."""
+    from workbench.calibration.streams.labels import load_labels
+
+    try:  # read again: cheap, and the run's labels object is not passed here
+        record = load_labels(args.labels).record
+    except WorkbenchError:  # gone since it was read: a warning is no reason to fail a save that succeeded
+        return None
+    split = None if record is None else record.get(SPLIT_KEY)
+    return split if isinstance(split, str) else None
+
+
+def held_out_warning(held: Counter[str], written: int) -> str:
+    """The warning that clips of a held-out split's stream are held out again: how many land in each such split
+    (``held``, of the ``written``), what training does with them there, and where to harvest instead."""
+    where = " and ".join(f"{split} ({n})" for split, n in sorted(held.items()))
+    verbs = " and ".join(HELD_OUT_VERB[split] for split in sorted(held))
+    return (f"{sum(held.values())} of the {written} clips written keep their speakers, whose clips the dataset split "
+            f"puts in {where}: kws train {verbs} on them rather than learns from them; harvest from a stream of the "
+            f"training split (kws stream make --split {TRAINING}) to train on its mistakes")
+
+
 def save_clips(args: argparse.Namespace, found: StreamOutcomes, engine: Engine, source: FileSource,
                out: TextIO) -> None:
     """Write the clips ``--save-false-accepts`` and ``--save-misses`` ask for, and say how many went where (on
-    stdout after the summary; on stderr with ``--format jsonl``, whose stdout holds JSON alone)."""
+    stdout after the summary; on stderr with ``--format jsonl``, whose stdout holds JSON alone); then warn, on
+    stderr, when the labels say the stream is of a split held out from training and clips land there too."""
     if args.save_false_accepts is None and args.save_misses is None:
         return
-    from workbench.calibration.results.outcome_clips import (folder_counts, plan_false_accepts, plan_misses,
-                                                             write_clips)
+    from workbench.calibration.results.outcome_clips import (folder_counts, held_out, one_per_clip,
+                                                             plan_false_accepts, plan_misses, write_clips)
     from workbench.core.audio.source_base import apply_gain
 
     samples = source.clip.samples
     rate, length = engine.sample_rate, engine.frontend_settings.sample_length
     stream = sys.stderr if args.format == JSONL else out
+    all_written: list[Path] = []
 
     def heard(piece: np.ndarray) -> np.ndarray:  # the audio as the model heard it: with --gain
         return apply_gain(piece, source.gain, source.gain_mode)
 
-    def write(what: str, folder: Path, plans: Sequence[ClipPlan]) -> None:
-        written = write_clips(folder, plans, samples, length, rate, heard)
-        where = f" ({folder_counts(plans)})" if plans else ""
-        stream.write(f"wrote {counted(len(written), what)} of {length / rate:g} s into {folder}{where}\n")
+    def write(what: str, mistake: str, folder: Path, plans: Sequence[ClipPlan]) -> None:
+        """"wrote 16 false-accept clips of 1 s into DIR (go 10, _false_accept_ 6): 20 false accepts in 18 clips
+        (one per word), 2 already there"."""
+        clips = one_per_clip(plans)
+        written = write_clips(folder, clips, samples, length, rate, heard)
+        all_written.extend(written)
+        where = f" ({folder_counts(path.parent.name for path in written)})" if written else ""
+        notes = []
+        if len(clips) < len(plans):
+            notes.append(f"{counted(len(plans), mistake)} in {counted(len(clips), 'clip')} (one per word)")
+        if len(written) < len(clips):
+            notes.append(f"{len(clips) - len(written)} already there")
+        stream.write(f"wrote {counted(len(written), what)} of {length / rate:g} s into {folder}{where}"
+                     + (": " + ", ".join(notes) if notes else "") + "\n")
 
     if args.save_false_accepts is not None:
         plans, on_keywords = plan_false_accepts(found.outcomes, engine.classes, length, rate, samples.size)
-        write("false-accept clip", args.save_false_accepts, plans)
+        if plans:
+            write("false-accept clip", "false accept", args.save_false_accepts, plans)
+        else:
+            none = "no false accepts to save" if on_keywords else "no false accepts"
+            stream.write(f"{none}{NOTHING_WRITTEN}{args.save_false_accepts}\n")
         if on_keywords:
-            stream.write(f"{counted(len(on_keywords), 'false accept')} on keywords not saved: their audio is a "
+            stream.write(f"{counted(len(on_keywords), 'false accept')}{LEFT_OUT_MARK}: their audio is a "
                          "keyword, which training must not learn as another word\n")
     if args.save_misses is not None:
-        write("missed-keyword clip", args.save_misses, plan_misses(found.outcomes, length, rate, samples.size))
+        misses = plan_misses(found.outcomes, length, rate, samples.size)
+        if misses:
+            write("missed-keyword clip", "missed keyword", args.save_misses, misses)
+        else:
+            stream.write(f"no missed keywords{NOTHING_WRITTEN}{args.save_misses}\n")
     stream.flush()
+    held = held_out(all_written) if all_written and _recorded_split(args) in HELD_OUT_VERB else Counter()
+    if held:
+        print(f"kws: warning: {held_out_warning(held, len(all_written))}", file=sys.stderr)

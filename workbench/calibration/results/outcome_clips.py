@@ -11,7 +11,14 @@ keyword -- is not saved at all: its audio is a keyword, and training it as anoth
 miss that keyword. A missed keyword goes to its keyword's folder.
 
 The speaker is kept (the part before ``_nohash_`` of the clip the word came from; ``stream`` when unknown), so
-the split rule keeps a speaker's clips in one split, as the dataset the stream was built from does.
+the split rule keeps a speaker's clips in one split, as the dataset the stream was built from does: a model must
+not be tested on voices it trained on. The price: the clips of a stream built from the testing split land in
+testing again, where training tests on them rather than learns from them -- :func:`held_out` counts them, so
+the command can say so.
+
+One clip per place: two false accepts on one word (a "no" and then a "yes" on one "go") would give two identical
+clips, which training would weigh twice; :func:`one_per_clip` keeps one. A clip already in its folder (a second
+run over the same stream) is not written again (:meth:`~workbench.datasets.new_clip_files.NewClips.add_new`).
 
 A clip is as long as the model's input (``fe.sample_length_ms``), centred on the word when the labels place one
 there, else ending at the detection (the audio the model had just heard); at the recording's ends it is moved
@@ -24,7 +31,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +41,7 @@ from workbench.calibration.streams.labels import UNKNOWN_LABEL
 from workbench.core.audio.audio_file import wav_bytes
 from workbench.core.detection.detector import keyword_classes
 from workbench.datasets.new_clip_files import NewClips
+from workbench.datasets.splits import TRAINING, split_of
 
 FALSE_ACCEPT_FOLDER = "_false_accept_"
 UNKNOWN_SPEAKER = "stream"
@@ -111,6 +119,19 @@ def plan_misses(outcomes: Sequence[Outcome], length: int, sample_rate: int, tota
             for o in outcomes if o.kind == MISS]
 
 
+def one_per_clip(plans: Sequence[ClipPlan]) -> list[ClipPlan]:
+    """``plans`` without repeats of one clip (same folder, speaker and first sample): the false accepts that fell on
+    one word give one clip, the first's."""
+    seen: set[tuple[str, str, int]] = set()
+    kept = []
+    for plan in plans:
+        key = (plan.folder, plan.speaker, plan.first)
+        if key not in seen:
+            seen.add(key)
+            kept.append(plan)
+    return kept
+
+
 def clip_samples(samples: npt.NDArray[np.int16], first: int, length: int) -> npt.NDArray[np.int16]:
     """``length`` samples from ``first``, zero-padded past the recording's end."""
     piece = samples[first:first + length]
@@ -119,14 +140,22 @@ def clip_samples(samples: npt.NDArray[np.int16], first: int, length: int) -> npt
 
 def write_clips(root: Path, plans: Sequence[ClipPlan], samples: npt.NDArray[np.int16], length: int,
                 sample_rate: int, heard: Callable[[npt.NDArray[np.int16]], npt.NDArray[np.int16]]) -> list[Path]:
-    """Write each planned clip into ``root`` (never over a clip already there); ``heard`` turns the recording's
-    samples into what the model heard (the gain it was played with). Returns the files written."""
+    """Write each planned clip into ``root`` unless its folder holds the same clip already (and never over a file
+    there); ``heard`` turns the recording's samples into what the model heard (the gain it was played with).
+    Returns the files written: the plans less those already there."""
     clips = NewClips(root)
     for plan in plans:
-        clips.add(plan.folder, plan.speaker, wav_bytes(heard(clip_samples(samples, plan.first, length)), sample_rate))
+        clips.add_new(plan.folder, plan.speaker,
+                      wav_bytes(heard(clip_samples(samples, plan.first, length)), sample_rate))
     return clips.written
 
 
-def folder_counts(plans: Sequence[ClipPlan]) -> str:
-    """"go 2, _false_accept_ 1": clips per folder, the most first."""
-    return ", ".join(f"{folder} {n}" for folder, n in Counter(p.folder for p in plans).most_common())
+def held_out(paths: Iterable[Path]) -> Counter[str]:
+    """How many of the clips ``paths`` the dataset split puts in each split other than training: by the hash of
+    their speaker at the default percentages, as ``kws train --dataset`` splits a folder without lists."""
+    return Counter(split for split in map(split_of, paths) if split != TRAINING)
+
+
+def folder_counts(folders: Iterable[str]) -> str:
+    """"go 2, _false_accept_ 1": clips per folder (one name per clip), the most first."""
+    return ", ".join(f"{folder} {n}" for folder, n in Counter(folders).most_common())

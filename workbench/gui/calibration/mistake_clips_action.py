@@ -7,7 +7,8 @@ options of the set's "reproduce:" line (:func:`~workbench.calibration.results.re
 calibration's labels and tolerance, its detections are that set's, so the clips are exactly its mistakes. The
 child is a :class:`KwsChildProcess` (Cancel, a crash is a sentence); the workspace shows it as busy (its Cancel,
 its progress bar, its status line), and the status line ends with the command's own sentences: how many clips it
-wrote where, how many false accepts on keywords it left out.
+wrote where (or that there was nothing to write), how many false accepts on keywords it left out, and its warning
+when the clips keep speakers that the dataset split holds out from training (a stream of the testing split).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 # when Cancel came wrote them all
 CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.INTERRUPT, kill_after_ms=KILL_AFTER_MS, cancel_is_final=False)
 # the lines of kws detect's stderr that say what it saved (detect_outcomes.save_clips); the rest is not for the user
-WROTE_START, LEFT_OUT_MARK = "wrote ", " on keywords not saved"
+WROTE_START, LEFT_OUT_MARK, NOTHING_MARK = "wrote ", " on keywords not saved", ": nothing written into "
+COMMAND_PREFIX, HELD_OUT_MARK = "kws: ", " keep their speakers, "  # its warning that the clips are held out
 SUMMARY_TYPE = "summary"  # kws detect --format jsonl prints it once the stream is heard, just before the clips
 BUSY_RANGE = (0, 0)  # a progress bar's "busy" look: kws detect says nothing of how far it is
 
@@ -181,8 +183,10 @@ class MistakeClipsAction(QObject):
 
     def _stderr_line(self, line: str) -> None:
         text = line.strip()
-        if text.startswith(WROTE_START) or LEFT_OUT_MARK in text:
+        if text.startswith(WROTE_START) or LEFT_OUT_MARK in text or NOTHING_MARK in text:
             self._lines.append(text)
+        elif text.startswith(COMMAND_PREFIX) and HELD_OUT_MARK in text:
+            self._lines.append(text.removeprefix(COMMAND_PREFIX))
 
     def _figures(self) -> str:
         figures = figures_text(float(self._item["frr"]), float(self._item["fa_per_hour"]))
@@ -199,7 +203,7 @@ class MistakeClipsAction(QObject):
                              "not saved: only the labelled stream's are.")
             status.setText("\n".join(lines))
             self.open_button.setToolTip(f"Open {folder} with the desktop's file manager")
-            self.open_button.setVisible(True)
+            self.open_button.setVisible(folder is not None and folder.is_dir())  # not made when nothing was written
             self.workspace.host.show_status(f"saved the mistakes' clips into {folder}")
         elif outcome == CANCELLED:
             status.setText(f"saving the mistakes cancelled: the clips written stay in {folder}" if self._saving
