@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.atomic_write import atomic_write_bytes
+from workbench.core.atomic_write import atomic_write_bytes, stage_beside
 from workbench.core.file_set import write_file_set
-from workbench.core.stale_temps import remove_dead_temps, temp_prefix
+from workbench.core.stale_temps import remove_dead_temps, remove_temps_of_kind, temp_prefix
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Windows cannot ask whether a process lives")
 
@@ -91,3 +91,30 @@ def test_a_long_name_still_fits_with_the_process_in_it(tmp_path: Path) -> None:
     assert len(os.fsencode(prefix)) + 8 + len(".tmp") <= 255 and prefix.endswith(f".{os.getpid()}.")
     atomic_write_bytes(tmp_path / name, b"x", clean_stale=True)
     assert (tmp_path / name).read_bytes() == b"x"
+
+
+def _numbered(name: str) -> bool:
+    """The kind of the next test's targets: numbered samples."""
+    return name[:1].isdigit()
+
+
+def test_temporaries_of_a_kind_go_when_their_process_is_gone_and_this_ones_only_when_asked(tmp_path: Path) -> None:
+    killed = _stager(tmp_path / "003_yes_a.png")
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    other_killed = _stager(tmp_path / "notes.txt")
+    other_killed.send_signal(signal.SIGKILL)
+    other_killed.wait()
+    running = _stager(tmp_path / "004_no_b.wav")
+    try:
+        own = Path(stage_beside(tmp_path / "005_no_c.wav", tmp_path, b"cut short"))
+        removed = remove_temps_of_kind(tmp_path, ".tmp", _numbered)
+        assert len(removed) == 1 and f".{killed.pid}." in removed[0].name and not removed[0].exists()
+        left = _temps(tmp_path)
+        assert own.name in left and any(f".{running.pid}." in name for name in left)  # alive: kept
+        assert any(f".{other_killed.pid}." in name for name in left)  # not of the kind: not this caller's to judge
+        assert remove_temps_of_kind(tmp_path, ".tmp", _numbered, own=True) == [own]
+        assert len(_temps(tmp_path)) == 2
+    finally:
+        running.kill()
+        running.wait()

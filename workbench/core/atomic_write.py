@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.stale_temps import remove_dead_temps, temp_prefix
+from workbench.core.stale_temps import remove_dead_temps, remove_temps_of_kind, temp_prefix
 
 _TEMP_SUFFIX = ".tmp"
 _DEFAULT_MODE = 0o666  # new files get this minus the umask, like open(..., "w") would give them
@@ -123,6 +123,14 @@ def stage_beside(target: Path, directory: Path, data: bytes | Callable[[BinaryIO
         remove_quietly(name)
         raise
     return name
+
+
+def remove_stale_temps(directory: Path, of_kind: Callable[[str], bool], own: bool = False) -> list[Path]:
+    """Remove the temporary files :func:`stage_beside` left in ``directory`` for the targets whose names ``of_kind``
+    accepts: those of processes that are gone, and with ``own`` this process's (see
+    :func:`~workbench.core.stale_temps.remove_temps_of_kind`). Why beside ``clean_stale``: a writer of many files
+    named as it goes (a preview's samples) cannot name the targets whose temporary files a killed run left."""
+    return remove_temps_of_kind(directory, _TEMP_SUFFIX, of_kind, own)
 
 
 def remove_quietly(name: str | os.PathLike[str]) -> None:

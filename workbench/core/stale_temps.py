@@ -18,6 +18,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from typing import Callable
 
 RANDOM_CHARS = 8  # what tempfile.mkstemp / mkdtemp put between the prefix and the suffix
 RANDOM_PATTERN = rf"[a-z0-9_]{{{RANDOM_CHARS}}}"  # tempfile's alphabet
@@ -64,31 +65,48 @@ def temp_prefix(name: str, directory: Path, suffix: str) -> str:
     return f".{_short_name(name, directory, suffix, pid)}.{pid}."
 
 
-def remove_dead_temps(directory: Path, name: str, suffix: str) -> list[Path]:
-    """Remove the temporary files or folders staged for ``name`` in ``directory`` by processes that are gone;
-    the ones removed (best effort: one that cannot be removed stays, as it would have)."""
-    removed: list[Path] = []
-    if sys.platform == "win32":
-        return removed
+def _staged(directory: Path, suffix: str) -> list[tuple[os.DirEntry[str], str, int]]:
+    """The temporary files and folders in ``directory`` named as :func:`temp_prefix` and ``suffix`` name them: each
+    with the (maybe shortened) name of its target and the ID of the process that staged it."""
     pattern = re.compile(rf"\.(.*)\.(\d+)\.{RANDOM_PATTERN}{re.escape(suffix)}")
     try:
         entries = [entry for entry in os.scandir(directory) if entry.name.startswith(".")]
     except OSError:
-        return removed
-    for entry in entries:
-        match = pattern.fullmatch(entry.name)
-        if match is None:
-            continue
-        pid = int(match.group(2))
-        if pid == os.getpid() or match.group(1) != _short_name(name, directory, suffix, pid) or process_alive(pid):
-            continue
-        path = Path(entry.path)
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-        except OSError:
-            continue
-        removed.append(path)
-    return removed
+        return []
+    return [(entry, match.group(1), int(match.group(2))) for entry in entries
+            if (match := pattern.fullmatch(entry.name)) is not None]
+
+
+def _removed(entry: os.DirEntry[str]) -> Path | None:
+    """``entry`` removed (a folder with all it holds); None when it cannot be (it stays, as it would have)."""
+    path = Path(entry.path)
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except OSError:
+        return None
+    return path
+
+
+def remove_dead_temps(directory: Path, name: str, suffix: str) -> list[Path]:
+    """Remove the temporary files or folders staged for ``name`` in ``directory`` by processes that are gone;
+    the ones removed (best effort: one that cannot be removed stays, as it would have)."""
+    if sys.platform == "win32":
+        return []
+    gone = [entry for entry, target, pid in _staged(directory, suffix)
+            if pid != os.getpid() and target == _short_name(name, directory, suffix, pid) and not process_alive(pid)]
+    return [path for entry in gone if (path := _removed(entry)) is not None]
+
+
+def remove_temps_of_kind(directory: Path, suffix: str, of_kind: Callable[[str], bool],
+                         own: bool = False) -> list[Path]:
+    """Remove the temporary files or folders staged in ``directory`` for every target name ``of_kind`` accepts
+    (a family of files whose names are not known beforehand, such as numbered samples) by processes that are
+    gone -- and, with ``own``, this process's too: for a writer whose writes have all ended, where one of its
+    own is a write it was interrupted in. The ones removed (best effort, as :func:`remove_dead_temps`; where no
+    process can be asked whether it lives, only this process's own)."""
+    chosen = [entry for entry, target, pid in _staged(directory, suffix) if of_kind(target)
+              and (own if pid == os.getpid() else not process_alive(pid))]
+    return [path for entry in chosen if (path := _removed(entry)) is not None]

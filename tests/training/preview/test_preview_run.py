@@ -17,7 +17,7 @@ from workbench.datasets.layout import scan_dataset
 from workbench.training.data.augmentation import MASK_VALUE, to_int16
 from workbench.training.data.features import FeatureMaker, FeatureSettings, SampleRenderer
 from workbench.training.data.sample_plan import Sample, SamplePlan, make_plan
-from workbench.training.preview.preview_folder import INDEX_FILE, PREVIEW_DIR
+from workbench.training.preview.preview_folder import INDEX_FILE, PREVIEW_DIR, RECORD_FILE
 from workbench.training.preview.preview_run import run_preview
 from workbench.training.preview.preview_samples import PREVIEW_EPOCH, epoch_order, epoch_samples, preview_choice
 from workbench.training.run.pipeline import resolve_spec
@@ -60,7 +60,7 @@ def test_six_samples_are_wav_and_png_pairs_with_an_index_in_the_plans_balance(sp
     folder, rows = _preview(request, COUNT)
     side = TrainingSide(request, COUNT)
     assert [row["n"] for row in rows] == [str(n) for n in range(1, COUNT + 1)]
-    files = [INDEX_FILE] + [row["audio"] for row in rows] + [row["spectrogram"] for row in rows]
+    files = [INDEX_FILE, RECORD_FILE] + [row["audio"] for row in rows] + [row["spectrogram"] for row in rows]
     assert sorted(path.name for path in folder.iterdir()) == sorted(files)
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [PREVIEW_DIR]  # nothing else, no lock
     for row, index in zip(rows, side.chosen, strict=True):

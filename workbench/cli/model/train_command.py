@@ -9,7 +9,10 @@ error.
 
 ``--preview-augmentation N`` trains nothing: it writes N of the run's first-epoch samples, augmented as the training
 augments them, for the user to hear and see (:mod:`workbench.training.preview`, MLTK's ``data_dump_dir``). That path
-needs no TensorFlow, so it is not asked for; with ``--progress none`` stdout gets the preview folder's path.
+needs no TensorFlow, so it is not asked for; with ``--progress none`` stdout gets the preview folder's path. Ctrl+C
+(or SIGTERM) while it writes stops it between two samples: the samples written so far stay, listed by its index,
+stderr says how many ("kws: interrupted: N of M samples written to DIR (index.csv lists them)") and the exit status is
+130.
 """
 
 from __future__ import annotations
@@ -78,8 +81,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--preview-augmentation", type=int, metavar="N",
                    help="train nothing: write N samples of the run's first epoch, drawn and augmented as the training "
                    "draws and augments them, into --out's augmentation-preview folder: each as a WAV and its int8 "
-                   "spectrogram (the model's input) as a PNG, and index.csv with each sample's clip, class and "
-                   "drawn transform values (needs no TensorFlow)")
+                   "spectrogram (the model's input) as a PNG, index.csv with each sample's clip, class and drawn "
+                   "transform values, and preview.json with the spec, --set changes and datasets previewed (needs no "
+                   "TensorFlow)")
     p.set_defaults(func=run)
 
 
@@ -173,14 +177,19 @@ def _preview(args: argparse.Namespace) -> int:
                             "--spec OUT/spec.toml and its --dataset options instead of --resume.")
     request = _request(args)
     from workbench.training.preview.preview_run import run_preview
+    from workbench.training.run.cancel import CancelToken
 
     with _stdout_for_progress(args.progress) as stream:
         progress = _progress(args.progress, stream)
         try:
-            outcome = run_preview(request, args.preview_augmentation, progress)
+            outcome = run_preview(request, args.preview_augmentation, progress, CancelToken())
         except WorkbenchError as exc:
             progress.emit("error", "end", message=str(exc))
             raise
+    if outcome.interrupted:
+        if args.progress != "bar":  # (the bar said it as its last line)
+            print(f"{CLI_PREFIX}{outcome.interrupted_text()}", file=sys.stderr)
+        return EXIT_CANCELLED
     if args.progress == "none":  # where the files are, alone (as the model's path after a training)
         print(outcome.folder)
     return 0

@@ -6,23 +6,37 @@ with that run's PID, and a ``kws train --out OUT`` started while the preview wri
 with a stopped or finished run is accepted: the preview writes nothing into it but its own subfolder (and the lock
 file while it runs), which neither ``--resume`` nor the run's readers look at.
 
-A previous preview there is replaced: the files a preview writes (``<n>_<class>_<clip>.wav`` / ``.png`` and
-``index.csv``) are removed first, so none of an earlier, longer preview stays beside the new index (nor the files of
-one stopped with Ctrl+C before its index); any other file in the subfolder is left alone.
+A previous preview there is replaced: the files a preview writes (``<n>_<class>_<clip>.wav`` / ``.png``,
+``index.csv`` and ``preview.json``) are removed first, so none of an earlier, longer preview stays beside the new
+index (nor the files of one killed before its index), and so are the hidden temporary files of those files' atomic
+writes whose process is gone (a preview killed mid-write); any other file in the subfolder is left alone.
+
+Why the preview also removes its own temporary files when it lets go of the folder: Ctrl+C can land between a write's
+creating its temporary file and renaming it, and an empty hidden ``.<n>_<class>_<clip>.png.<pid>.<random>.tmp`` was
+left that no later write of that name would ever come to remove. When the folder is let go, every write of this
+process there has ended, so any such file of its own is one an interrupt cut short.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
+from typing import Collection
 
-from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text, create_folder
+from workbench.core.atomic_write import atomic_write_bytes, atomic_write_text, create_folder, remove_stale_temps
 from workbench.core.errors import WorkbenchError
 from workbench.core.folder_lock import FolderHold, hold_output_folder, refuse_if_held
 
 PREVIEW_DIR = "augmentation-preview"
 INDEX_FILE = "index.csv"
-PREVIEW_FILE = re.compile(r"\d+_.+\.(wav|png)")  # a sample's audio or spectrogram, as a preview names them
+RECORD_FILE = "preview.json"  # what was previewed: spec, --set changes, datasets, seed (see preview_record)
+SAMPLE_FILE = re.compile(r"\d+_.+\.(wav|png)")  # a sample's audio or spectrogram, as a preview names them
+
+
+def preview_file(name: str) -> bool:
+    """Whether ``name`` is one a preview writes: a sample's WAV or PNG, the index or the record."""
+    return name in (INDEX_FILE, RECORD_FILE) or SAMPLE_FILE.fullmatch(name) is not None
 
 
 class PreviewFolder:
@@ -32,6 +46,7 @@ class PreviewFolder:
         self.out = Path(out)
         self.path = self.out / PREVIEW_DIR
         self._hold = FolderHold()
+        self._opened = False
 
     def check(self) -> None:
         """Refuse now what :meth:`open` would refuse after the scan: ``OUT`` a file, or held by a live run."""
@@ -44,10 +59,18 @@ class PreviewFolder:
         self.check()
         create_folder(self.out, "the output folder")
         self._hold = hold_output_folder(self.out)
+        self._opened = True
         self._hold.make_folder(self.path, "the preview folder")
+        self.keep_only(())
+        with self._hold.guarding():
+            remove_stale_temps(self.path, preview_file)
+
+    def keep_only(self, samples: Collection[str]) -> None:
+        """Remove every file a preview writes but the sample files ``samples``: at the start all of an earlier
+        preview's, after an interrupt the half-written sample's (its WAV written, its PNG not)."""
         with self._hold.guarding():
             for old in sorted(self.path.iterdir()):
-                if old.is_file() and (old.name == INDEX_FILE or PREVIEW_FILE.fullmatch(old.name)):
+                if old.is_file() and preview_file(old.name) and old.name not in samples:
                     old.unlink(missing_ok=True)
 
     def write_bytes(self, name: str, data: bytes) -> Path:
@@ -59,7 +82,13 @@ class PreviewFolder:
             return atomic_write_text(self.path / name, text)
 
     def release(self) -> None:
-        """Let another run write ``OUT`` (safe to call again)."""
+        """Remove this process's temporary files left in the subfolder (module docstring), then let another run
+        write ``OUT`` (safe to call again)."""
+        if self._opened:
+            self._opened = False
+            with contextlib.suppress(WorkbenchError):  # the folder gone: what is at its path now is not ours
+                self._hold.check()
+                remove_stale_temps(self.path, preview_file, own=True)
         self._hold.release()
 
     def __enter__(self) -> PreviewFolder:

@@ -43,6 +43,7 @@ def test_one_row_per_sample_as_the_index_lists_it(view: AugmentationPreviewView,
         assert "mask" in table.item(row, TRANSFORMS_COLUMN).text()  # written with every sample masked
     assert view.path_label.path() == str(written_preview)
     assert view.summary.text().startswith(f"{len(written)} samples of the first epoch")
+    assert " of spec quick_kws, " in view.summary.text()  # the folder may hold a run of another spec
     assert view.selected_row() is view.rows[0]  # the first sample is shown at once
 
 

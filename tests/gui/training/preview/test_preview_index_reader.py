@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from workbench.gui.training.preview import preview_index_reader as reader
-from workbench.gui.training.preview.preview_index_reader import (GENERATED_CLIP, PreviewIndexError,
+from workbench.gui.training.preview.preview_index_reader import (GENERATED_CLIP, PreviewIndexError, preview_spec,
                                                                  read_preview_index, transform_words)
-from workbench.training.preview.preview_folder import INDEX_FILE, PREVIEW_DIR
+from workbench.training.preview.preview_folder import INDEX_FILE, PREVIEW_DIR, RECORD_FILE
+from workbench.training.preview.preview_record import SPEC_KEY
 from workbench.training.preview.preview_index import INDEX_COLUMNS, LIST_SEPARATOR
 
 
@@ -21,6 +22,7 @@ def test_the_reader_names_the_columns_and_folder_the_writer_writes() -> None:
              reader.CONTEXT, reader.HISTORY}
     assert named <= set(INDEX_COLUMNS)
     assert (reader.PREVIEW_DIR, reader.INDEX_FILE) == (PREVIEW_DIR, INDEX_FILE)
+    assert (reader.RECORD_FILE, reader.RECORD_SPEC) == (RECORD_FILE, SPEC_KEY)
     assert LIST_SEPARATOR.strip() == reader.LIST_SEPARATOR
 
 
@@ -38,6 +40,16 @@ def test_a_real_preview_reads_as_its_index_says(written_preview: Path) -> None:
         assert row.clip_name == (GENERATED_CLIP if source is None else f"{source.parent.name}/{source.name}")
         assert "mask" in row.transforms  # the preview was written with every sample masked
         assert f"masks: {values['masks']}" in row.details.splitlines()
+
+
+def test_the_spec_previewed_is_read_from_the_record_and_none_is_no_error(written_preview: Path) -> None:
+    assert preview_spec(written_preview) == "quick_kws"  # the quick spec's name
+    record = written_preview / RECORD_FILE
+    for text in ("{not json", '["quick_kws"]', '{"spec": 3}'):
+        record.write_text(text, encoding="utf-8")
+        assert preview_spec(written_preview) == ""
+    record.unlink()  # a preview of an earlier version: no record
+    assert preview_spec(written_preview) == "" and len(read_preview_index(written_preview)) > 0
 
 
 def test_every_transform_in_short_words_and_none_when_nothing_changed() -> None:

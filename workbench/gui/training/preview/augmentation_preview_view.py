@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QHeaderVi
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
-from workbench.gui.training.preview.preview_index_reader import PreviewRow, read_preview_index
+from workbench.gui.training.preview.preview_index_reader import PreviewRow, preview_spec, read_preview_index
 from workbench.gui.training.preview.sample_player import play_sample
 from workbench.gui.training.preview.spectrogram_image_view import SpectrogramImageView
 from workbench.gui.widgets.elided_path_label import ElidedPathLabel
@@ -39,13 +39,17 @@ OPEN_FOLDER_TIP = "Open the preview's folder (the WAV and PNG files and index.cs
 PLAY_TIP = "Play the selected sample's augmented audio on the default output device (double-click a row does too)"
 
 
-def summary_text(rows: list[PreviewRow]) -> str:
-    """``24 samples of the first epoch: yes 6, no 6, _unknown_ 9, _silence_ 3`` (classes in order of appearance)."""
+def summary_text(rows: list[PreviewRow], spec: str = "") -> str:
+    """``24 samples of the first epoch of spec ds_cnn_small, augmented as the training augments them: yes 6, no 6,
+    _unknown_ 9, _silence_ 3`` (classes in order of appearance; the spec named when known: the folder may hold a run
+    of another)."""
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.class_name] = counts.get(row.class_name, 0) + 1
     classes = ", ".join(f"{name} {count}" for name, count in counts.items())
-    return f"{counted(len(rows), 'sample')} of the first epoch, augmented as the training augments them: {classes}"
+    of_spec = f" of spec {spec}" if spec else ""
+    return (f"{counted(len(rows), 'sample')} of the first epoch{of_spec}, augmented as the training augments them: "
+            f"{classes}")
 
 
 class AugmentationPreviewView(QDialog):
@@ -125,7 +129,7 @@ class AugmentationPreviewView(QDialog):
         PreviewIndexError (one sentence) when its index cannot be read, the list then left as it was."""
         rows = read_preview_index(folder)
         self.folder, self.rows = Path(folder), rows
-        self.summary.setText(summary_text(rows))
+        self.summary.setText(summary_text(rows, preview_spec(folder)))
         self.path_label.set_path(str(folder))
         self.table.setRowCount(0)
         self.table.setRowCount(len(rows))

@@ -4,12 +4,14 @@ words, the transforms that changed it.
 Why its own reader, and Qt-free: the GUI may not import the training package that writes the index (an
 import-linter contract), so the columns it needs are named here (a test holds them to the writer's); and what a row
 says in words is plain text, testable without a window. A transform that changed nothing (loudness 1, speed 1,
-pitch 0, an empty cell) is left out of the short words; every value is in :attr:`PreviewRow.details`.
+pitch 0, an empty cell) is left out of the short words; every value is in :attr:`PreviewRow.details`. The preview's
+``preview.json`` gives the name of the spec it is of (:func:`preview_spec`).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from workbench.core.wording import counted
 
 PREVIEW_DIR = "augmentation-preview"  # where kws train --preview-augmentation writes into its --out folder
 INDEX_FILE = "index.csv"
+RECORD_FILE, RECORD_SPEC = "preview.json", "spec"  # what the preview is of, and its key of the spec's name
 NUMBER, AUDIO, SPECTROGRAM, CLASS, SOURCE = "n", "audio", "spectrogram", "class", "source"
 REQUIRED_COLUMNS = (NUMBER, AUDIO, SPECTROGRAM, CLASS, SOURCE)
 OFFSET, NOISE, NOISE_FACTOR = "offset", "noise", "noise_factor"
@@ -140,3 +143,14 @@ def read_preview_index(folder: Path) -> list[PreviewRow]:
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise PreviewIndexError(f"Cannot read {path}: {reason}.") from exc
+
+
+def preview_spec(folder: Path) -> str:
+    """The name of the spec the preview in ``folder`` is of; "" when its ``preview.json`` is missing (a preview of an
+    earlier version) or cannot be read: the samples are shown all the same."""
+    try:
+        record = json.loads((Path(folder) / RECORD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    name = record.get(RECORD_SPEC) if isinstance(record, dict) else None
+    return name if isinstance(name, str) else ""
