@@ -8,13 +8,13 @@ it mixed into the WAV's comment (a RIFF ``LIST/INFO`` chunk after the samples, w
 digest into the labels: a WAV whose digest differs from its labels' is another build. A digest of the content, not
 a random token, so the same command still gives the same WAV byte for byte.
 
-Why a pair where only one side carries it is refused too (:func:`build_problem`): a build writes both, so labels
-recording a digest beside a WAV without one, or a WAV with one beside labels ``kws stream make`` wrote without one,
-are not of one build -- one of them was made by an older version of the workbench (before the digest) or is another
-build's. A WAV that lost its comment (edited, saved again) but holds the very samples is still the labels' stream:
-its samples are hashed as the build hashed them. Not judged, as before: a pair of which neither carries a digest
-(an old version's, whose length the labels still check), and labels that are no ``kws stream make`` record (a CSV,
-labels made by hand), which cannot carry one.
+Why a WAV with a digest beside labels ``kws stream make`` wrote without one is refused too (:func:`build_problem`):
+a build writes both, so those labels were written by an older version of the workbench (before the digest), for
+another build. Not judged: a WAV without the comment -- whatever its labels -- because audio edited, converted,
+resampled or normalised in another tool loses the comment while its labels stay true (an older version's WAV beside
+a current build's labels is therefore not caught: the labels' recorded length still catches a build of another
+length); a pair of which neither carries a digest (an old version's); and labels that are no ``kws stream make``
+record (a CSV, labels made by hand), which cannot carry one.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ import soundfile as sf
 
 TAG_PREFIX = "kws stream build "
 DIGEST_BYTES = 8
-HASH_BLOCK_SAMPLES = 1 << 16  # samples read at a time to hash a WAV without its comment
 CHOOSE_THE_PAIR = "build the stream again (or choose the labels written with it)"
 
 
@@ -64,29 +63,12 @@ def audio_build_token(path: str | Path) -> str | None:
     return comment[len(TAG_PREFIX):].strip() or None
 
 
-def samples_token(path: str | Path) -> str | None:
-    """The digest of the samples of the audio file ``path`` as ``kws stream make`` computes it while it mixes them
-    (:class:`BuildDigest` of the int16 samples); None when the file cannot be read here."""
-    digest = BuildDigest()
-    try:
-        with sf.SoundFile(str(path)) as audio:
-            for block in audio.blocks(blocksize=HASH_BLOCK_SAMPLES, dtype="int16"):
-                digest.update(block)
-    except (OSError, RuntimeError):
-        return None
-    return digest.token
-
-
 @dataclass(frozen=True)
 class AudioBuild:
     """The audio's side of a stream's pair: the file and the token in its comment (None: it has none)."""
 
     path: Path
     token: str | None
-
-    def holds(self, recorded: str) -> bool:
-        """Whether the audio is the build whose token is ``recorded``: by its comment, else by its samples."""
-        return (self.token or samples_token(self.path)) == recorded
 
 
 def audio_build(path: str | Path) -> AudioBuild:
@@ -104,13 +86,7 @@ def build_problem(audio: AudioBuild, recorded: str | None, made_by_stream_make: 
             return None
         return (f"{labels_name} was written for another build of {audio_name} (the build token in its comment "
                 "differs): build the stream again (or give its own labels)")
-    if recorded is not None:
-        if audio.holds(recorded):
-            return None  # the comment was lost, the samples are the build's
-        return (f"{labels_name} was written for another build of {audio_name}: {audio_name} carries no build token "
-                f"and holds other samples (an older version of the workbench or another build made it); "
-                f"{CHOOSE_THE_PAIR}")
-    if audio.token is not None and made_by_stream_make:
+    if audio.token is not None and recorded is None and made_by_stream_make:
         return (f"{labels_name} was written by an older version of the workbench (it records no build token), but "
                 f"{audio_name} carries one: they are not of one build; {CHOOSE_THE_PAIR}")
     return None
