@@ -102,7 +102,8 @@ def test_the_scores_fit_when_the_live_workspace_is_shown_after_starting_elsewher
 def test_a_short_plot_leaves_the_legend_out_and_the_bars_key_the_colours(qtbot) -> None:
     """In a short, narrow plot a seven-class legend took most of the height (at 16 pt in a 1280x720 window all of
     it): it is left out, the traces get the height, and the bars beside the plot show each class's colour before
-    its name, scores at 0 included. A taller plot shows the legend again."""
+    its name (left of the bar's 0, so never read as a score), scores at 0 included. A taller plot shows the legend
+    again."""
     views = shown_views(qtbot, SHORT_NARROW)
     scores = views.scores
     qtbot.waitUntil(lambda: not scores.legend_shown, timeout=2000)
@@ -113,7 +114,10 @@ def test_a_short_plot_leaves_the_legend_out_and_the_bars_key_the_colours(qtbot) 
     image = bars.grab().toImage()
     area = bars._area()
     for (top, row_h), color in zip(bars._rows(area), bars._colors):  # every score is 0: no bar drawn
-        assert image.pixelColor(int(area.left()) + 1, int(top + row_h / 2)).name() == color.name()
+        strip = bars.swatch(QRectF(area.left(), top, 0, row_h))
+        middle = int(top + row_h / 2)
+        assert image.pixelColor(int(strip.center().x()), middle).name() == color.name()
+        assert image.pixelColor(int(area.left()) + 1, middle).name() != color.name()  # no colour at the bar's 0
     views.resize(*TALL_NARROW)
     qtbot.waitUntil(lambda: scores.legend_shown, timeout=2000)
     assert scores.legend.scene() is scores.plot_widget.scene()

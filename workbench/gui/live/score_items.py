@@ -30,8 +30,8 @@ SCORE_MAX = 255
 POINT_FIELDS = 2  # QPointF: x, y as doubles
 BAR_HEIGHT = 0.7  # of a class's row
 BAR_MARGIN_PX = 4
-SWATCH_PX = 4  # a strip of each class's colour before its name: the colour key where the plot has no legend
-NAME_GAP_PX = 3  # between the strip and the name
+SWATCH_PX = 5  # a strip of each class's colour left of its bar: the colour key where the plot has no legend
+SWATCH_GAP_PX = 3  # between the strip and the bar's 0, so the strip never reads as a small score
 SCALE_TICKS = (0, 128, 255)
 SCALE_FONT_FACTOR = 0.8  # the scale's numbers are a little smaller than the class names
 SCALE_TICK_PX = 3  # the scale's tick marks, and the gap between them and the numbers
@@ -241,7 +241,8 @@ class ScoreBars(QWidget):
     def _area(self) -> QRectF:
         size = self.size()
         if self._geometry is None or self._geometry[0] != size:
-            area = QRectF(BAR_MARGIN_PX, BAR_MARGIN_PX, size.width() - 2 * BAR_MARGIN_PX,
+            left = BAR_MARGIN_PX + SWATCH_PX + SWATCH_GAP_PX  # the colour strips stand left of the bars' 0
+            area = QRectF(left, BAR_MARGIN_PX, size.width() - left - BAR_MARGIN_PX,
                           size.height() - 2 * BAR_MARGIN_PX - self.scale_px())
             self._geometry = (size, area)
         return self._geometry[1]
@@ -267,8 +268,8 @@ class ScoreBars(QWidget):
         rows = self._rows(area)
         below, p = layer_pixmap(self, self._background)
         self._paint_scale(p, area)
-        for color, strip in zip(self._colors, self._bars(area, [area.left() + SWATCH_PX] * len(rows))):
-            p.fillRect(strip, color)  # under a bar of that colour once the score is above 0
+        for color, bar in zip(self._colors, self._bars(area, [area.left()] * len(rows))):
+            p.fillRect(self.swatch(bar), color)
         self._paint_names(p, area, [self._foreground] * len(self._names))
         p.end()
         lit, p = layer_pixmap(self, self._background)
@@ -289,9 +290,13 @@ class ScoreBars(QWidget):
         p.setFont(self.font())  # not the scale's smaller font
         for name, color, (top, row_h) in zip(self._names, colors, self._rows(area)):
             p.setPen(color)
-            inset = SWATCH_PX + NAME_GAP_PX
-            p.drawText(QRectF(area.left() + inset, top, area.width() - inset, row_h),
+            p.drawText(QRectF(area.left() + 2, top, area.width() - 2, row_h),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+
+    @staticmethod
+    def swatch(bar: QRectF) -> QRectF:
+        """The colour strip of the row whose bar is ``bar``: as tall as the bar, left of the bars' 0."""
+        return QRectF(bar.left() - SWATCH_GAP_PX - SWATCH_PX, bar.top(), SWATCH_PX, bar.height())
 
     def _bars(self, area: QRectF, rights: Sequence[float]) -> list[QRectF]:
         """Each class's bar, from the area's left to ``rights``."""
