@@ -116,3 +116,25 @@ def test_an_unreadable_index_leaves_the_list_as_it_was(view: AugmentationPreview
     with pytest.raises(PreviewIndexError):
         view.show_folder(tmp_path / "empty")
     assert view.rows == rows and view.table.rowCount() == len(rows)
+
+
+def test_the_samples_take_the_keyboard_and_tab_follows_the_reading_order(view: AugmentationPreviewView,
+                                                                         qtbot) -> None:
+    """Open folder, created first, led the Tab chain and took the focus: Enter opened the file manager and the arrows
+    moved through no samples. The table has it now, and Tab goes Open folder, samples, Play, Close."""
+    view.activateWindow()
+    qtbot.waitUntil(lambda: view.focusWidget() is view.table, timeout=2000)
+    chain = [view.open_button, view.table, view.play_button]
+    for first, second in zip(chain, chain[1:]):
+        assert first.nextInFocusChain() is second or second in _following(first, 3)
+    assert view.table.currentRow() == 0
+
+
+def _following(widget, count: int) -> list:  # type: ignore[no-untyped-def]
+    """The next ``count`` widgets that take Tab focus after ``widget``."""
+    found, current = [], widget.nextInFocusChain()
+    while current is not widget and len(found) < count:
+        if current.focusPolicy() & Qt.FocusPolicy.TabFocus and current.isVisible():
+            found.append(current)
+        current = current.nextInFocusChain()
+    return found

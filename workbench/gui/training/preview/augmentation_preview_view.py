@@ -63,13 +63,13 @@ class AugmentationPreviewView(QDialog):
         self.rows: list[PreviewRow] = []
         self.summary = QLabel(wordWrap=True)
         self.path_label = ElidedPathLabel()
-        self.open_button = QPushButton("&Open folder")
+        self.open_button = QPushButton("&Open folder", autoDefault=False)  # Return in the list plays, never these
         self.open_button.setToolTip(OPEN_FOLDER_TIP)
         self.table = self._make_table()
         self.image = SpectrogramImageView()
         self.caption = QLabel(wordWrap=True)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.play_button = QPushButton("&Play")
+        self.play_button = QPushButton("&Play", autoDefault=False)
         self.play_button.setToolTip(PLAY_TIP)
         self.info = MessageLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -122,6 +122,13 @@ class AugmentationPreviewView(QDialog):
         layout.addLayout(folder_row)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.buttons)
+        # Tab in reading order (Open folder at the top right was created first, so it led the chain and took the
+        # focus: Enter opened the file manager and the arrows moved through no samples); the samples take the focus
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        chain = (self.open_button, self.table, self.play_button, close)
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+        self.table.setFocus()
 
     # -- the samples ------------------------------------------------------------------------------
     def show_folder(self, folder: Path) -> list[PreviewRow]:
