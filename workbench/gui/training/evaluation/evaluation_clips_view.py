@@ -10,6 +10,11 @@ Why the selection is the clip played: Play and Return play the *selected* clip, 
 selection (Qt would otherwise move it to a neighbouring clip without a word), Tab into the table selects the row it
 lands on, and Return on a row that is not selected (Ctrl+click deselects) plays nothing.
 
+Why the filters go on further rows where the tab is narrow: side by side at a 16 pt font they asked for 580 px, and
+the Evaluation tab's report, never narrower than this view, grew wider than its 479 px column at 1280x720 -- its
+headline then wrapped at 584 px and was read by scrolling sideways. Wider columns fit into the table, which scrolls
+sideways inside itself.
+
 The table's model and filters are :mod:`.evaluation_clips_model`.
 """
 
@@ -25,7 +30,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, Q
 from workbench.core.errors import WorkbenchError
 from workbench.evaluation.clip_predictions import ClipPrediction, missing_clip_sentence, read_clip_predictions
 from workbench.gui.training.evaluation.evaluation_clips_model import CLIP, RANK, ClipFilter, ClipTableModel, count_line
+from workbench.gui.widgets.button_rows import ButtonRows
 from workbench.gui.widgets.table_rows import RowOnKeyboardFocus, read_only_rows
+from workbench.gui.widgets.wrapping_form import one_line
 
 if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
@@ -121,14 +128,13 @@ class EvaluationClipsView(QWidget):
             self._fit_table()
 
     def _layout(self) -> None:
-        filters = QHBoxLayout()
-        filters.addWidget(self.mistakes_only)
+        labelled = []
         for text, widget in (("true class", self.label_filter), ("predicted", self.predicted_filter)):
             label = QLabel(text)
             label.setBuddy(widget)
-            filters.addWidget(label)
-            filters.addWidget(widget)
-        filters.addWidget(self.word_filter, 1)
+            labelled.append(one_line(label, widget))  # a filter never parted from its label
+        # on further rows where the tab is narrow (the module's docstring)
+        filters = ButtonRows((self.mistakes_only, *labelled, self.word_filter))
         texts = QVBoxLayout()
         texts.addWidget(self.count)
         texts.addWidget(self.live_note)
@@ -138,7 +144,7 @@ class EvaluationClipsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
-        layout.addLayout(filters)
+        layout.addWidget(filters)
         layout.addLayout(play_row)
         layout.addWidget(self.table, 1)
 

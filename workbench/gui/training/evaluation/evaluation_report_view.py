@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout, QHeaderView, QLabel, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout, QHeaderView, QLabel, QScrollArea, QStyle, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
 from workbench.core.wording import plural
@@ -44,6 +45,7 @@ PERCENT = 100.0
 EMPTY_HEADLINE = "The evaluation on the test split appears here when a run finishes."
 MISSING = "–"
 PLOTS_TAB, CLIPS_TAB = "Plots", "Clips"
+HEADERS = ("class", "test accuracy", "validation accuracy")
 
 
 def _is_number(value: Any) -> bool:
@@ -86,8 +88,8 @@ def _report_lines(document: dict[str, Any]) -> list[str]:
     """The headline's lines from the report file (module docstring), as HTML."""
     lines: list[str] = []
     if "roc_auc_avg" in document:
-        lines.append(f"Average {MLTK_AUC_LABEL} {_percent(document.get('roc_auc_avg'))}, {EXACT_AUC_LABEL} "
-                     f"{_percent(document.get('roc_auc_exact_avg'))}.")
+        lines.append(f"Average {MLTK_AUC_LABEL} {_percent(document.get('roc_auc_avg'))}, average {EXACT_AUC_LABEL} "
+                     f"{_percent(document.get('roc_auc_exact_avg'))}.")  # both are averages over the classes
     folded = _mapping(_mapping(document.get("workbench")).get("folded_into_unknown"))
     if isinstance(folded.get("note"), str):
         lines.append(_text(folded["note"]))
@@ -111,8 +113,8 @@ class EvaluationReportView(QWidget):
         self.headline = QLabel(EMPTY_HEADLINE)
         self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["class", "test accuracy", "validation accuracy"])
+        self.table = QTableWidget(0, len(HEADERS))
+        self._headers: tuple[str, ...] = ()  # the labels shown: HEADERS, or a word a line (see _fit_headers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -120,6 +122,7 @@ class EvaluationReportView(QWidget):
         self.table.setAccessibleName("Accuracy per class")
         # rows as tall as their text in the font in use (a large application font makes them taller)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._fit_headers()
         self.plots: list[QLabel] = []
         self._plot_paths: list[Path] = []  # the PNG each of self.plots shows (redrawn when the density changes)
         self.folder: Path | None = None
@@ -231,6 +234,23 @@ class EvaluationReportView(QWidget):
         self.table.setFixedHeight(header.sizeHint().height() + self.table.verticalHeader().length()
                                   + 2 * self.table.frameWidth())
 
+    def _fit_headers(self) -> None:
+        """Each header on one line where its column has room for it, else a word a line: the columns share the
+        report's width, and at 16 pt in a 1280x720 window a third of it is narrower than "validation accuracy"."""
+        header = self.table.horizontalHeader()
+        margins = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        room = self.table.viewport().width() // len(HEADERS)  # the columns stretch alike
+        one_line = all(header.fontMetrics().horizontalAdvance(text) + margins <= room for text in HEADERS)
+        labels = HEADERS if one_line else tuple(text.replace(" ", "\n") for text in HEADERS)
+        if labels != self._headers:
+            self._headers = labels
+            self.table.setHorizontalHeaderLabels(list(labels))
+            self._fit_table()  # as tall as its header now is
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_headers()
+
     def _draw_plots(self) -> None:
         """Scale each plot to PLOT_HEIGHT_PX at the screen's pixel density (sharp at 200 %, not blurred up)."""
         ratio = self.devicePixelRatioF()
@@ -241,10 +261,11 @@ class EvaluationReportView(QWidget):
             label.setPixmap(pixmap)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
-        """Refit the table to a new font and redraw the plots for a screen of another pixel density."""
+        """Refit the table and its headers to a new font and redraw the plots for a screen of another pixel density."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit_table()
+            self._fit_headers()
         elif event.type() == QEvent.Type.DevicePixelRatioChange:
             self._draw_plots()
 
