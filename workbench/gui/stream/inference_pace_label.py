@@ -7,14 +7,17 @@ says so in a line; its tooltip holds the whole sentence ``kws params`` and ``kws
 (:func:`workbench.profiler.inference_pace.board_pace`).
 
 The model's estimate is made once per model (:meth:`InferencePaceLabel.set_model`); a slider move only compares the
-interval with it (:meth:`InferencePaceLabel.show_for`), so dragging costs no profile.
+interval with it (:meth:`InferencePaceLabel.show_for`), so dragging costs no profile. A change of the interval that
+makes the line appear scrolls it into view (:meth:`InferencePaceLabel.reveal_if_shown`: in a short dock only its first
+line was in sight, not its advice), once the slider is let go: dragged, it would scroll away from under the mouse.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QAbstractSlider, QLabel, QWidget
 
 from workbench.core.model.model_file import LoadedModel
+from workbench.gui.widgets.vertical_scroll_area import VerticalScrollArea
 from workbench.profiler.inference_pace import InferenceTime, board_pace, inference_time, time_text
 
 
@@ -26,6 +29,9 @@ class InferencePaceLabel(QLabel):
         self.setWordWrap(True)
         self.setVisible(False)
         self._time: InferenceTime | None = None
+        self._area: VerticalScrollArea | None = None
+        self._slider: QAbstractSlider | None = None
+        self._pending = False  # the user's change made it appear: to be scrolled into view
 
     @property
     def estimate(self) -> InferenceTime | None:
@@ -55,3 +61,21 @@ class InferencePaceLabel(QLabel):
                      f"{time.suggested_latency_ms} ms or more keeps up.")
         self.setToolTip(f"{problem}.")  # the whole sentence, as kws params and kws profile say it
         self.setVisible(True)
+
+    def reveal_in(self, area: VerticalScrollArea, slider: QAbstractSlider) -> None:
+        """Scroll ``area`` to this line when a change makes it appear (:meth:`reveal_if_shown`), once ``slider``
+        (the Inference interval's) is let go."""
+        self._area, self._slider = area, slider
+        slider.sliderReleased.connect(self._reveal)
+
+    def reveal_if_shown(self) -> None:
+        """The user changed the interval, and the line was hidden before: bring it into sight if it shows now; the
+        focus stays in the field typed in."""
+        self._pending = bool(self.warning)
+        self._reveal()
+
+    def _reveal(self) -> None:
+        if self._pending and self._area is not None and not (self._slider is not None and self._slider.isSliderDown()):
+            self._pending = False
+            if self.warning:  # not gone again before the slider was let go
+                self._area.reveal(self)

@@ -11,7 +11,8 @@ Settings that can never detect anything (a minimum count the window cannot hold,
 applied like any others -- a user may pass through them while dragging -- but a hint under the sliders says
 why nothing will be detected (:func:`workbench.core.detection.never_detects.never_detects_reason`). Likewise an
 Inference interval shorter than the model's estimated time per inference on the board is applied, with a line under
-its row (:mod:`workbench.gui.stream.inference_pace_label`; the estimate is made once per model).
+its row (:mod:`workbench.gui.stream.inference_pace_label`; the estimate is made once per model, and a change that
+makes the line appear scrolls it into view).
 
 The panel never writes files: "Save into model…" emits :attr:`TuningPanel.save_requested`; the main
 window asks for a path and calls :func:`workbench.core.detection.tuning.save_settings_into_model`.
@@ -215,6 +216,7 @@ class TuningPanel(QWidget):
         controls_layout.addWidget(self.hint_label)
         controls_layout.addWidget(self.class_box)
         self.controls_area = VerticalScrollArea(controls, "Detection parameters")
+        self.pace_label.reveal_in(self.controls_area, self.rows[INTERVAL_ROW].slider)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(PANEL_MARGIN_PX, PANEL_MARGIN_PX, PANEL_MARGIN_PX, PANEL_MARGIN_PX)
         layout.addWidget(self.notice_label)
@@ -317,7 +319,10 @@ class TuningPanel(QWidget):
             return
         if self.rows[name].spec.decimals > 0:
             value = stored_float(value)  # in force as the file will hold it, so saving changes nothing
+        warned = bool(self.pace_label.warning)
         self._apply(lambda: self._tuning.set(**{name: value}), name, self.rows[name].spec.label)
+        if name == INTERVAL_ROW and not warned:
+            self.pace_label.reveal_if_shown()  # the user's change made it appear: in sight, once the slider is let go
 
     def _edit_class(self, index: int, value: float | None) -> None:
         if self._tuning is None:
