@@ -1,6 +1,7 @@
 """Save mistakes as clips… under pytest-qt: after a real `kws calibrate` child, a real `kws detect` child saves the
-selected set's false accepts as other words' clips (and its misses as keyword clips), Cancel stops it, and a folder
-that cannot be written is one sentence."""
+selected set's false accepts as other words' clips (and its misses as keyword clips), Cancel stops it, a folder
+that cannot be written is one sentence, a set without false accepts saves its misses, nothing written is never
+said saved, and Open clips folder opens the last folder that holds clips."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from workbench.core.wording import counted
 from workbench.datasets.splits import TRAINING, split_of
 from workbench.gui.calibration import mistake_clips_dialog
 from workbench.gui.calibration.mistake_clips_action import detect_arguments
-from workbench.gui.calibration.mistake_clips_dialog import ClipsChoice
+from workbench.gui.calibration.mistake_clips_dialog import ClipsChoice, MistakeClipsDialog
 
 LONG_REPEATS = 20  # 30 minutes of the 1.5-minute stream: seconds of replay for Cancel to land in
 LEFT_OUT = re.compile(r"(\d+) false accepts? on keywords not saved")
@@ -57,6 +58,28 @@ def answer_with(monkeypatch: pytest.MonkeyPatch, choice: ClipsChoice | None) -> 
 
     monkeypatch.setattr(mistake_clips_dialog, "ask_clips_folder", ask)
     return offered
+
+
+def answer_the_dialog(monkeypatch: pytest.MonkeyPatch, folder: Path) -> list[MistakeClipsDialog]:
+    """Answer the real dialog: ``folder`` typed, its check box left as it comes, Save clips clicked (nothing when it
+    is disabled); returns the dialogs shown."""
+    shown: list[MistakeClipsDialog] = []
+
+    def execute(dialog: MistakeClipsDialog) -> int:
+        shown.append(dialog)
+        dialog.folder_edit.setText(str(folder))
+        dialog.save_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(MistakeClipsDialog, "exec", execute)
+    return shown
+
+
+def opened_folders(monkeypatch: pytest.MonkeyPatch) -> list[QUrl]:
+    """What the desktop is asked to open, instead of opening it."""
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    return opened
 
 
 def wait_for_the_child(qtbot, view) -> None:  # type: ignore[no-untyped-def]
@@ -201,3 +224,108 @@ def test_a_stream_that_is_gone_is_said_before_the_question(  # type: ignore[no-u
     assert offered == [] and not view.mistakes.running
     assert view.host.errors == [f"the stream this calibration replayed, {gone}, is not found (moved or deleted): the "
                                 "clips are cut from its audio"]
+
+
+def test_a_set_without_false_accepts_saves_its_misses_and_says_when_none_are_written(  # type: ignore[no-untyped-def]
+        qtbot, workspace, stream, tmp_path, monkeypatch) -> None:
+    view, host, action = workspace, workspace.host, workspace.mistakes
+    view.inputs.set_stream(stream)
+    run_to_end(qtbot, view)
+    pareto = view.output.pareto
+    row = next(i for i, item in enumerate(pareto) if not item["false_accepts_speech"] and item["misses"])
+    misses = pareto[row]["misses"]
+    keywords = set(keyword_classes(view.output.document["model"]["classes"]))
+    view.table.select_row(row)
+
+    nothing = tmp_path / "nothing"  # its false accepts alone: none to write
+    assert action.save(nothing, misses=False)
+    wait_for_the_child(qtbot, view)
+    assert host.errors == [] and not nothing.exists()
+    first, said = view.status.text().splitlines()[:2]
+    assert first.startswith("No clips written for the mistakes of the selected set (")
+    assert said == f"no false accepts: nothing written into {nothing}"
+    assert host.statuses[-1] == f"no new clips of the mistakes: nothing written into {nothing}"
+    assert not action.open_button.isVisible()
+
+    folder = tmp_path / "misses"
+    shown = answer_the_dialog(monkeypatch, folder)
+    qtbot.mouseClick(action.button, Qt.MouseButton.LeftButton)
+    assert [dialog.intro.text().split(":")[0] for dialog in shown] == [
+        f"The selected set has no false accepts in the stream, only {counted(misses, 'missed keyword')}"]
+    assert shown[0].misses_box.isChecked()  # all there is to save
+    wait_for_the_child(qtbot, view)
+    assert host.errors == []
+    clips = list(folder.rglob("*.wav"))
+    assert len(clips) == misses and {clip.parent.name for clip in clips} <= keywords
+    lines = view.status.text().splitlines()
+    assert lines[0].startswith("Saved the mistakes of the selected set (")
+    assert lines[1] == f"no false accepts: nothing written into {folder}"
+    assert lines[2].startswith(f"wrote {counted(misses, 'missed-keyword clip')} of 1 s into {folder} (")
+    assert host.statuses[-1] == f"saved the mistakes' clips into {folder}"
+    tip = f"Open {folder} with the desktop's file manager"
+    assert action.open_button.isVisible() and action.open_button.toolTip() == tip
+
+    qtbot.mouseClick(action.button, Qt.MouseButton.LeftButton)  # again into the same folder: all there already
+    wait_for_the_child(qtbot, view)
+    assert len(shown) == 2 and host.errors == [] and len(list(folder.rglob("*.wav"))) == misses
+    lines = view.status.text().splitlines()
+    assert lines[0].startswith("No clips written for the mistakes of the selected set (")
+    assert lines[2] == f"wrote 0 missed-keyword clips of 1 s into {folder}: {misses} already there"
+    assert host.statuses[-1] == f"no new clips of the mistakes: nothing written into {folder}"
+    assert action.open_button.isVisible() and action.open_button.toolTip() == tip  # it holds the clips
+
+
+def test_a_set_without_mistakes_is_refused_before_the_question(  # type: ignore[no-untyped-def]
+        qtbot, workspace, long_report, tmp_path, monkeypatch) -> None:
+    moved = tmp_path / "report"
+    shutil.copytree(long_report, moved)
+    document = json.loads((moved / "calibration.json").read_text())
+    document["pareto"][0].update(false_accepts_speech=0, misses=0)
+    (moved / "calibration.json").write_text(json.dumps(document))
+    view = workspace
+    assert view.open_report(moved)
+    view.table.select_row(0)
+    offered = answer_with(monkeypatch, ClipsChoice(tmp_path / "clips", misses=True))
+    qtbot.mouseClick(view.mistakes.button, Qt.MouseButton.LeftButton)
+    assert offered == [] and not view.mistakes.running
+    assert view.host.errors == ["the selected set has no false accepts and no missed keywords in the stream: it has "
+                                "no mistakes to save as clips"]
+
+
+def test_open_clips_folder_opens_the_last_folder_that_holds_clips(  # type: ignore[no-untyped-def]
+        qtbot, workspace, long_report, tmp_path, monkeypatch) -> None:
+    view, host, action = workspace, workspace.host, workspace.mistakes
+    assert view.open_report(long_report)
+    view.table.select_row(0)
+    saved = tmp_path / "clipsA"
+    assert action.save(saved)
+    wait_for_the_child(qtbot, view)
+    assert host.errors == [] and list(saved.rglob("*.wav"))
+    tip = f"Open {saved} with the desktop's file manager"
+    assert action.open_button.isVisible() and action.open_button.toolTip() == tip
+    opened = opened_folders(monkeypatch)
+
+    cancelled = tmp_path / "clipsB"
+    with qtbot.waitSignal(action.child.stdout_line, timeout=RUN_TIMEOUT_MS):  # replaying: a detection is out
+        assert action.save(cancelled, misses=True)
+    assert not action.open_button.isEnabled()  # while a save runs
+    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    wait_for_the_child(qtbot, view)
+    assert view.status.text() == "saving the mistakes cancelled: no clips were saved" and not cancelled.exists()
+    assert action.open_button.isVisible() and action.open_button.isEnabled() and action.open_button.toolTip() == tip
+    qtbot.mouseClick(action.open_button, Qt.MouseButton.LeftButton)
+    assert opened == [QUrl.fromLocalFile(str(saved))]
+
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("")
+    assert action.save(in_the_way / "clips")
+    wait_for_the_child(qtbot, view)
+    assert len(host.errors) == 1 and view.status.text().startswith("saving the mistakes failed: ")
+    assert action.open_button.isVisible() and action.open_button.isEnabled() and action.open_button.toolTip() == tip
+    qtbot.mouseClick(action.open_button, Qt.MouseButton.LeftButton)
+    assert opened == [QUrl.fromLocalFile(str(saved))] * 2
+
+    shutil.rmtree(saved)  # no folder holds clips any more
+    assert action.save(in_the_way / "clips")
+    wait_for_the_child(qtbot, view)
+    assert len(host.errors) == 2 and not action.open_button.isVisible()

@@ -1,5 +1,5 @@
 """Save mistakes as clips…'s question: the folder beside the stream offered, Browse… starting where it can, the
-misses check box, and no Save without a folder."""
+misses check box, what the set has to save said first, and no Save without a folder or with nothing to save."""
 
 from __future__ import annotations
 
@@ -43,3 +43,39 @@ def test_the_dialog_gives_the_folder_and_whether_misses_go_too(  # type: ignore[
     assert dialog.save_button.isEnabled()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == MistakeClipsDialog.DialogCode.Accepted
+
+
+def test_the_dialog_says_first_what_the_set_has_to_save(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    both = MistakeClipsDialog(tmp_path, false_accepts=12, misses=1)
+    qtbot.addWidget(both)
+    intro = both.intro.text()
+    assert intro.startswith("The selected set has 12 false accepts and 1 missed keyword in the stream. ")
+    assert both.misses_box.isEnabled() and not both.misses_box.isChecked()
+
+    no_misses = MistakeClipsDialog(tmp_path, false_accepts=1, misses=0)
+    qtbot.addWidget(no_misses)
+    assert no_misses.intro.text().startswith(
+        "The selected set has 1 false accept and no missed keywords in the stream. ")
+    assert not no_misses.misses_box.isEnabled() and not no_misses.misses_box.isChecked()
+    assert no_misses.choice() == ClipsChoice(tmp_path, misses=False) and no_misses.save_button.isEnabled()
+
+
+def test_a_set_without_false_accepts_offers_its_misses_checked(  # type: ignore[no-untyped-def]
+        qtbot, tmp_path: Path) -> None:
+    dialog = MistakeClipsDialog(tmp_path, false_accepts=0, misses=11)
+    qtbot.addWidget(dialog)
+    assert dialog.intro.text().startswith(
+        "The selected set has no false accepts in the stream, only 11 missed keywords: only the misses can be "
+        "saved, as keyword clips (FOLDER/<keyword>/…).")
+    assert dialog.misses_box.isChecked() and dialog.misses_box.text().startswith("Save the misses (11 missed")
+    assert dialog.choice() == ClipsChoice(tmp_path, misses=True) and dialog.save_button.isEnabled()
+    qtbot.mouseClick(dialog.misses_box, Qt.MouseButton.LeftButton)  # unchecked: nothing left to save
+    assert dialog.choice() is None and not dialog.save_button.isEnabled()
+
+
+def test_a_set_without_mistakes_has_nothing_to_save(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog = MistakeClipsDialog(tmp_path, false_accepts=0, misses=0)
+    qtbot.addWidget(dialog)
+    assert dialog.intro.text() == ("The selected set has no false accepts and no missed keywords in the "
+                                               "stream: it has no mistakes to save as clips.")
+    assert not dialog.misses_box.isEnabled() and dialog.choice() is None and not dialog.save_button.isEnabled()

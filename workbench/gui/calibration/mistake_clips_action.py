@@ -9,13 +9,20 @@ child is a :class:`KwsChildProcess` (Cancel, a crash is a sentence); the workspa
 its progress bar, its status line), and the status line ends with the command's own sentences: how many clips it
 wrote where (or that there was nothing to write), how many false accepts on keywords it left out, and its warning
 when the clips keep speakers that the dataset split holds out from training (a stream of the testing split).
+
+Why the status counts what the command wrote: a set with no false accepts, or a second run over the same folder,
+ends well having written nothing, and "saved … into DIR" would then name a folder that may not even exist. And
+why Open clips folder keeps its own folder: the folder of a save that is running, was cancelled or failed may
+hold nothing yet, so the button opens the last folder that holds clips (greyed while a save runs, hidden when no
+folder does), and its tooltip names that folder.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -25,6 +32,7 @@ from workbench.calibration.results.report import detect_options
 from workbench.calibration.results.result_files import CalibrationOutput, figures_text, parameter_set_of
 from workbench.core.wording import counted
 from workbench.gui.calibration import mistake_clips_dialog
+from workbench.gui.calibration.mistake_clips_dialog import NOTHING_TO_SAVE
 from workbench.gui.kws_child import KILL_AFTER_MS
 from workbench.gui.kws_child_process import CANCELLED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 
@@ -39,6 +47,19 @@ WROTE_START, LEFT_OUT_MARK, NOTHING_MARK = "wrote ", " on keywords not saved", "
 COMMAND_PREFIX, HELD_OUT_MARK = "kws: ", " keep their speakers, "  # its warning that the clips are held out
 SUMMARY_TYPE = "summary"  # kws detect --format jsonl prints it once the stream is heard, just before the clips
 BUSY_RANGE = (0, 0)  # a progress bar's "busy" look: kws detect says nothing of how far it is
+# how many clips a "wrote" line says were written: "wrote 0 false-accept clips … : 3 already there" on a rerun
+WROTE_COUNT = re.compile(re.escape(WROTE_START) + r"(\d+) ")
+CLIP_PATTERN = "*.wav"  # the clips kws detect writes
+
+
+def clips_written(lines: Sequence[str]) -> int:
+    """How many clips ``kws detect``'s result ``lines`` say it wrote (none for "nothing written into" lines)."""
+    return sum(int(match[1]) for line in lines if (match := WROTE_COUNT.match(line)))
+
+
+def holds_clips(folder: Path) -> bool:
+    """Whether ``folder`` holds a clip anywhere under it (stops at the first: a dataset folder may hold many)."""
+    return folder.is_dir() and next(folder.rglob(CLIP_PATTERN), None) is not None
 
 
 def detect_arguments(output: CalibrationOutput, item: dict[str, Any], model: Path, folder: Path,
@@ -73,7 +94,8 @@ class MistakeClipsAction(QObject):
         self.button.setEnabled(False)
         self.open_button = QPushButton("Open clips fol&der")
         self.open_button.setVisible(False)  # until clips were saved
-        self.folder: Path | None = None  # where the last clips went
+        self.folder: Path | None = None  # what Open clips folder opens: the last folder that holds clips
+        self.target: Path | None = None  # where the running (or the last) save writes
         self._lines: list[str] = []  # kws detect's sentences about what it saved
         self._saving = False  # the stream was heard: the clips are being written
         self._item: dict[str, Any] = {}
@@ -102,10 +124,13 @@ class MistakeClipsAction(QObject):
         if ready is None:
             return False
         output, item, _ = ready
+        false_accepts, misses = int(item.get("false_accepts_speech") or 0), int(item.get("misses") or 0)
+        if not false_accepts and not misses:
+            self.workspace.host.show_error(NOTHING_TO_SAVE)
+            return False
         stream = Path(output.document["stream"]["audio"])
         choice = mistake_clips_dialog.ask_clips_folder(
-            self.workspace, mistake_clips_dialog.suggested_folder(stream), int(item.get("false_accepts_speech", 0)),
-            int(item.get("misses", 0)))
+            self.workspace, mistake_clips_dialog.suggested_folder(stream), false_accepts, misses)
         return choice is not None and self.save(choice.folder, choice.misses)
 
     def save(self, folder: str | Path, misses: bool = False) -> bool:
@@ -115,11 +140,12 @@ class MistakeClipsAction(QObject):
         if ready is None:
             return False
         output, item, model = ready
-        self.folder, self._item, self._lines, self._saving = Path(folder), item, [], False
-        self.child.start_command(detect_arguments(output, item, model, self.folder, misses))
+        self.target, self._item, self._lines, self._saving = Path(folder), item, [], False
+        self.child.start_command(detect_arguments(output, item, model, self.target, misses))
         self._set_busy(True)
+        self.open_button.setEnabled(False)  # its folder may be the one being written: until the save ends
         self.workspace.status.setText(f"saving the mistakes of the selected set ({self._figures()}) into "
-                                      f"{self.folder}…")
+                                      f"{self.target}…")
         return True
 
     def cancel(self) -> None:
@@ -194,20 +220,38 @@ class MistakeClipsAction(QObject):
 
     def _ended(self, outcome: str, error: str) -> None:
         self._set_busy(False)
-        status, folder = self.workspace.status, self.folder
+        status, folder = self.workspace.status, self.target
         if outcome == SUCCEEDED:
-            background = int(self._item.get("false_accepts_background") or 0)
-            lines = [f"Saved the mistakes of the selected set ({self._figures()}) as clips:", *self._lines]
-            if background:
-                lines.append(f"The set's {counted(background, 'false accept')} in the background recordings are "
-                             "not saved: only the labelled stream's are.")
-            status.setText("\n".join(lines))
-            self.open_button.setToolTip(f"Open {folder} with the desktop's file manager")
-            self.open_button.setVisible(folder is not None and folder.is_dir())  # not made when nothing was written
-            self.workspace.host.show_status(f"saved the mistakes' clips into {folder}")
+            self._say_saved()
         elif outcome == CANCELLED:
             status.setText(f"saving the mistakes cancelled: the clips written stay in {folder}" if self._saving
                            else "saving the mistakes cancelled: no clips were saved")
         else:
             status.setText(f"saving the mistakes failed: {error}")
             self.workspace.host.show_error(error)
+        self._show_open_folder()
+
+    def _say_saved(self) -> None:
+        """The status line after a save that ended well: the command's sentences under a first line that says
+        whether any clip was written (a set without false accepts, a rerun into the same folder: none)."""
+        written, folder = clips_written(self._lines), self.target
+        first = ("Saved the mistakes of the selected set ({}) as clips:" if written
+                 else "No clips written for the mistakes of the selected set ({}):")
+        lines = [first.format(self._figures()), *self._lines]
+        background = int(self._item.get("false_accepts_background") or 0)
+        if background:
+            lines.append(f"The set's {counted(background, 'false accept')} in the background recordings are "
+                         "not saved: only the labelled stream's are.")
+        self.workspace.status.setText("\n".join(lines))
+        self.workspace.host.show_status(f"saved the mistakes' clips into {folder}" if written
+                                        else f"no new clips of the mistakes: nothing written into {folder}")
+
+    def _show_open_folder(self) -> None:
+        """Open clips folder after a save: the folder just written to when it holds clips, else the last one that
+        still does (a cancelled or failed save, or one with nothing to write, leaves it), else hidden."""
+        self.folder = next((folder for folder in (self.target, self.folder)
+                            if folder is not None and holds_clips(folder)), None)
+        if self.folder is not None:
+            self.open_button.setToolTip(f"Open {self.folder} with the desktop's file manager")
+        self.open_button.setVisible(self.folder is not None)
+        self.open_button.setEnabled(True)

@@ -6,6 +6,11 @@ does not exist yet -- ``kws detect`` creates it -- and a folder dialog can only 
 misses are a second choice a folder dialog cannot ask. One folder serves both: false accepts go into other words'
 folders (never a keyword's), misses into their keywords' folders, so the two never mix, and the folder is one
 dataset to add to a training run. :func:`ask_clips_folder` is what the workspace calls and what tests answer.
+
+Why the counts come first: what is saved depends on the set -- a set with no false accepts has only its misses to
+save, and a dialog that offers "0 false accepts" with the misses unchecked saves nothing and reads as a success.
+So the dialog says up front what the set holds and offers only that (the misses checked when they are all there
+is); a set with no mistakes at all is refused before it (:data:`NOTHING_TO_SAVE`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,12 @@ from workbench.core.wording import counted
 
 TITLE = "Save mistakes as clips"
 MISTAKES_SUFFIX = "-mistakes"  # the suggested folder: "<stream stem>-mistakes" beside the stream
+NOTHING_TO_SAVE = ("the selected set has no false accepts and no missed keywords in the stream: it has no mistakes "
+                   "to save as clips")
+FALSE_ACCEPTS_GO = ("saved as other words' clips (FOLDER/<word>/…, never into a keyword's folder; those on keywords "
+                    "are left out)")
+MISSES_GO = "as keyword clips (FOLDER/<keyword>/…)"
+TRAIN_ON_THEM = "Add the folder to a training run's datasets to learn from them."
 
 
 @dataclass(frozen=True)
@@ -43,35 +54,57 @@ def existing_ancestor(path: Path) -> Path:
     return path
 
 
+def what_is_saved(false_accepts: int, misses: int) -> str:
+    """The dialog's opening: what the selected set has in the stream (``false_accepts``, ``misses``) and what of it
+    is saved where."""
+    missed = counted(misses, "missed keyword")
+    if false_accepts and misses:
+        return (f"The selected set has {counted(false_accepts, 'false accept')} and {missed} in the stream. False "
+                f"accepts are {FALSE_ACCEPTS_GO}; misses, if asked, {MISSES_GO}. {TRAIN_ON_THEM}")
+    if false_accepts:
+        return (f"The selected set has {counted(false_accepts, 'false accept')} and no missed keywords in the "
+                f"stream. False accepts are {FALSE_ACCEPTS_GO}. {TRAIN_ON_THEM}")
+    if misses:
+        return (f"The selected set has no false accepts in the stream, only {missed}: only the misses can be "
+                f"saved, {MISSES_GO}. {TRAIN_ON_THEM}")
+    return f"{NOTHING_TO_SAVE[:1].upper()}{NOTHING_TO_SAVE[1:]}."  # the refusal, as a sentence
+
+
 class MistakeClipsDialog(QDialog):
-    """The folder (typed or chosen with Browse…) and the misses check box; Save clips is enabled with a folder."""
+    """The folder (typed or chosen with Browse…) and the misses check box; Save clips is enabled with a folder and
+    something to save (false accepts, or the misses checked)."""
 
     def __init__(self, default: Path, false_accepts: int, misses: int, parent: QWidget | None = None) -> None:
-        """``false_accepts``, ``misses``: the selected set's counts in the stream, said next to each choice."""
+        """``false_accepts``, ``misses``: the selected set's counts in the stream, said first and next to the
+        misses' choice; with no false accepts the misses are checked (all there is), with no misses unavailable."""
         super().__init__(parent)
         self.setWindowTitle(TITLE)
-        intro = QLabel(f"The selected set's {counted(false_accepts, 'false accept')} in the stream are saved as "
-                       "other words' clips (FOLDER/<word>/…, never into a keyword's folder; those on keywords are "
-                       "left out). Add the folder to a training run's datasets to learn from them.")
-        intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.PlainText)  # "<word>" is no tag
+        self.false_accepts = false_accepts
+        self.intro = QLabel(what_is_saved(false_accepts, misses))
+        self.intro.setWordWrap(True)
+        self.intro.setTextFormat(Qt.TextFormat.PlainText)  # "<word>" is no tag
         self.folder_edit = QLineEdit(str(default))
         self.folder_edit.setAccessibleName("Dataset folder for the clips")
         browse = QPushButton("B&rowse…", accessibleName="Browse for the dataset folder")
         browse.clicked.connect(self.browse)
-        self.misses_box = QCheckBox(f"Also save the misses ({counted(misses, 'missed keyword')}) into the keywords' "
+        also = "Also save" if false_accepts else "Save"
+        self.misses_box = QCheckBox(f"{also} the misses ({counted(misses, 'missed keyword')}) into the keywords' "
                                     "folders")
         self.misses_box.setToolTip("Keyword clips the model failed on, to train on again (FOLDER/<keyword>/…)")
+        self.misses_box.setChecked(misses > 0 and not false_accepts)  # all there is to save
+        self.misses_box.setEnabled(misses > 0)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton("&Save clips", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.folder_edit.textChanged.connect(lambda text: self.save_button.setEnabled(bool(text.strip())))
+        self.folder_edit.textChanged.connect(self._update_save)
+        self.misses_box.toggled.connect(self._update_save)
+        self._update_save()
         row = QHBoxLayout()
         row.addWidget(self.folder_edit, 1)
         row.addWidget(browse)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         folder_label = QLabel("Dataset &folder:")
         folder_label.setBuddy(self.folder_edit)
         layout.addWidget(folder_label)
@@ -88,9 +121,15 @@ class MistakeClipsDialog(QDialog):
             self.folder_edit.setText(folder)
 
     def choice(self) -> ClipsChoice | None:
-        """What the dialog holds (None without a folder)."""
+        """What the dialog holds (None without a folder, or with nothing to save)."""
         text = self.folder_edit.text().strip()
-        return ClipsChoice(Path(text).expanduser(), self.misses_box.isChecked()) if text else None
+        return ClipsChoice(Path(text).expanduser(), self.misses_box.isChecked()) if self._can_save() else None
+
+    def _can_save(self) -> bool:
+        return bool(self.folder_edit.text().strip()) and (self.false_accepts > 0 or self.misses_box.isChecked())
+
+    def _update_save(self) -> None:
+        self.save_button.setEnabled(self._can_save())
 
 
 def ask_clips_folder(parent: QWidget, default: Path, false_accepts: int, misses: int) -> ClipsChoice | None:
