@@ -299,7 +299,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     summary["labels"] = str(args.labels)
     out.write(json.dumps(summary) + "\n" if args.format == "jsonl" else summary_text(summary))
     out.flush()
-    detect_outcomes.save_clips(args, outcomes, engine, source, out)
+    detect_outcomes.save_clips(args, labels, outcomes, engine, source, out)
     return 0
 
 

@@ -145,15 +145,9 @@ class OutcomeLog:
         self._out.flush()
 
 
-def _recorded_split(args: argparse.Namespace) -> str | None:
+def _recorded_split(labels: StreamLabels) -> str | None:
     """The dataset split the labels record the stream was built from (``kws stream make``'s record; None: none)."""
-    from workbench.calibration.streams.labels import load_labels
-
-    try:  # read again: cheap, and the run's labels object is not passed here
-        record = load_labels(args.labels).record
-    except WorkbenchError:  # gone since it was read: a warning is no reason to fail a save that succeeded
-        return None
-    split = None if record is None else record.get(SPLIT_KEY)
+    split = None if labels.record is None else labels.record.get(SPLIT_KEY)
     return split if isinstance(split, str) else None
 
 
@@ -167,8 +161,8 @@ def held_out_warning(held: Counter[str], written: int) -> str:
             f"training split (kws stream make --split {TRAINING}) to train on its mistakes")
 
 
-def save_clips(args: argparse.Namespace, found: StreamOutcomes, engine: Engine, source: FileSource,
-               out: TextIO) -> None:
+def save_clips(args: argparse.Namespace, labels: StreamLabels, found: StreamOutcomes, engine: Engine,
+               source: FileSource, out: TextIO) -> None:
     """Write the clips ``--save-false-accepts`` and ``--save-misses`` ask for, and say how many went where (on
     stdout after the summary; on stderr with ``--format jsonl``, whose stdout holds JSON alone); then warn, on
     stderr, when the labels say the stream is of a split held out from training and clips land there too."""
@@ -218,6 +212,6 @@ def save_clips(args: argparse.Namespace, found: StreamOutcomes, engine: Engine, 
         else:
             stream.write(f"no missed keywords{NOTHING_WRITTEN}{args.save_misses}\n")
     stream.flush()
-    held = held_out(all_written) if all_written and _recorded_split(args) in HELD_OUT_VERB else Counter()
+    held = held_out(all_written) if all_written and _recorded_split(labels) in HELD_OUT_VERB else Counter()
     if held:
         print(f"kws: warning: {held_out_warning(held, len(all_written))}", file=sys.stderr)
