@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -208,14 +209,19 @@ def test_cancelling_the_question_starts_nothing(  # type: ignore[no-untyped-def]
     assert view.host.errors == []
 
 
+def edited_report(report: Path, folder: Path, edit: Callable[[dict], object]) -> Path:
+    """A copy of the calibration report folder ``report`` in ``folder``, its calibration.json changed by ``edit``."""
+    shutil.copytree(report, folder)
+    document = json.loads((folder / "calibration.json").read_text())
+    edit(document)
+    (folder / "calibration.json").write_text(json.dumps(document))
+    return folder
+
+
 def test_a_stream_that_is_gone_is_said_before_the_question(  # type: ignore[no-untyped-def]
         qtbot, workspace, long_report, tmp_path, monkeypatch) -> None:
-    moved = tmp_path / "report"
-    shutil.copytree(long_report, moved)
-    document = json.loads((moved / "calibration.json").read_text())
     gone = tmp_path / "deleted.wav"
-    document["stream"]["audio"] = str(gone)
-    (moved / "calibration.json").write_text(json.dumps(document))
+    moved = edited_report(long_report, tmp_path / "report", lambda document: document["stream"].update(audio=str(gone)))
     view = workspace
     assert view.open_report(moved)
     view.table.select_row(0)
@@ -277,11 +283,8 @@ def test_a_set_without_false_accepts_saves_its_misses_and_says_when_none_are_wri
 
 def test_a_set_without_mistakes_is_refused_before_the_question(  # type: ignore[no-untyped-def]
         qtbot, workspace, long_report, tmp_path, monkeypatch) -> None:
-    moved = tmp_path / "report"
-    shutil.copytree(long_report, moved)
-    document = json.loads((moved / "calibration.json").read_text())
-    document["pareto"][0].update(false_accepts_speech=0, misses=0)
-    (moved / "calibration.json").write_text(json.dumps(document))
+    moved = edited_report(long_report, tmp_path / "report",
+                          lambda document: document["pareto"][0].update(false_accepts_speech=0, misses=0))
     view = workspace
     assert view.open_report(moved)
     view.table.select_row(0)

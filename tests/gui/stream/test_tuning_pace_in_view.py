@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QWidget
 
 from workbench.bundled_models import bundled_model_file
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.detection.tuning import DetectionTuning
 from workbench.core.model.model_file import load_model
 from workbench.gui.stream.tuning_panel import INTERVAL_ROW, TuningPanel
+from panel_dock import in_dock
 
 SMALL_SCREEN = (1280, 720)
 RIGHT_COLUMN_WIDTH = 378  # the Live workspace's right column at 1600x960
@@ -58,14 +59,7 @@ def docked_panel(qtbot):  # type: ignore[no-untyped-def]
     model = load_model(bundled_model_file("kws_yes_no_stream"))
     panel = TuningPanel()
     panel.set_tuning(DetectionTuning(DetectionSettings.from_params(model.params), classes=model.classes), model)
-    dock = QScrollArea()
-    dock.setWidgetResizable(True)
-    dock.setFrameShape(QFrame.Shape.NoFrame)
-    dock.setWidget(panel)
-    qtbot.addWidget(dock)
-    dock.show()
-    qtbot.waitExposed(dock)
-    return dock, panel
+    return in_dock(qtbot, panel), panel
 
 
 def test_a_drag_scrolls_to_the_warning_once_the_slider_is_let_go(docked_panel, qtbot) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.detection.tuning import DetectionTuning
 from workbench.core.model.model_file import load_model
 from workbench.gui.stream.tuning_panel import TuningPanel
+from panel_dock import in_dock
 
 DOCK_WIDTH = 380  # the Live workspace's right column
 SHORT, TALL = 300, 900  # shorter than the panel's controls; room for all of them
@@ -23,14 +24,7 @@ def docked_panel(qtbot, reference_model_path):
     """The panel bound to the reference model's tuning, in a scroll area as its dock holds it."""
     model = load_model(reference_model_path)
     panel = TuningPanel(DetectionTuning(DetectionSettings.from_params(model.params), classes=model.classes))
-    dock = QScrollArea()
-    dock.setWidgetResizable(True)
-    dock.setFrameShape(QFrame.Shape.NoFrame)
-    dock.setWidget(panel)
-    qtbot.addWidget(dock)
-    dock.show()
-    qtbot.waitExposed(dock)
-    return dock, panel
+    return in_dock(qtbot, panel), panel
 
 
 def fully_visible(button: QPushButton) -> bool:
