@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import shlex
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -20,7 +19,6 @@ import numpy as np
 from workbench.calibration.calibration_run import CalibrationResult
 from workbench.calibration.results.speaker_spread import describe_interval, paired_difference
 from workbench.calibration.sweep.matching import SetMetrics
-from workbench.datasets.speaker_bootstrap import interval_side
 from workbench.calibration.sweep.grid import ParameterSet, keyword_indices
 from workbench.core.detection.detector import is_keyword_class
 from workbench.core.detection.settings import DEFAULTS
@@ -194,7 +192,7 @@ def sweep_csv(result: CalibrationResult) -> str:
     return buffer.getvalue()
 
 
-def _describe_set(pset: ParameterSet, classes: tuple[str, ...]) -> str:
+def describe_set(pset: ParameterSet, classes: tuple[str, ...]) -> str:
     if pset.detection_threshold_list:
         thresholds = ", ".join(f"{c}>{t}" for c, t in zip(classes, pset.detection_threshold_list)
                                if is_keyword_class(c))
@@ -208,7 +206,7 @@ def describe_recommended(result: CalibrationResult) -> str:
     """The recommended set in words ("threshold 246, window 750 ms, ..."); empty when there is none."""
     if result.recommended is None:
         return ""
-    return _describe_set(result.table.sets[result.recommended], result.table.classes)
+    return describe_set(result.table.sets[result.recommended], result.table.classes)
 
 
 def _describe_figures(m: SetMetrics) -> str:
@@ -242,12 +240,12 @@ def _recommendation_lines(result: CalibrationResult) -> list[str]:
                     "below 255"]
         best = int(can_detect[np.argmin(table.fa_per_hour[can_detect])])
         return [f"no set reaches {req.target_fa_per_hour:g} FA/h; the fewest is {table.fa_per_hour[best]:.1f} FA/h "
-                f"({_describe_set(table.sets[best], table.classes)})"]
+                f"({describe_set(table.sets[best], table.classes)})"]
     pset = table.sets[result.recommended]
-    lines = [f"recommended for <= {req.target_fa_per_hour:g} FA/h: {_describe_set(pset, table.classes)}"]
+    lines = [f"recommended for <= {req.target_fa_per_hour:g} FA/h: {describe_set(pset, table.classes)}"]
     if result.keyword_misses:  # not "nothing to change": --apply-to refuses it with this very sentence
         lines = [f"no setting to ship for <= {req.target_fa_per_hour:g} FA/h: {result.keyword_misses}",
-                 f"  the fewest misses: {_describe_set(pset, table.classes)}"]
+                 f"  the fewest misses: {describe_set(pset, table.classes)}"]
     elif result.recommends_model_set:
         own = _own_name(result).removeprefix("the ")
         lines.append(f"  the {own}: no grid set does better, nothing to change "
@@ -277,7 +275,7 @@ def _front_lines(result: CalibrationResult) -> list[str]:
                          "" if i != result.recommended else
                          "  (fewest misses)" if result.keyword_misses else "  (recommended)"])
         lines.append(f"  {table.fa_per_hour[i]:8.1f} FA/h  FRR {table.frr[i] * PERCENT:5.1f} %  "
-                     f"{_describe_set(table.sets[i], table.classes)}{marks}")
+                     f"{describe_set(table.sets[i], table.classes)}{marks}")
     if len(shown) < len(front):
         added = result.model_set_added and result.model_index in front  # in the document, not a sweep.csv row
         also = f"the grid's in {SWEEP_NAME} too" if added else f"and {SWEEP_NAME}"
@@ -309,93 +307,10 @@ def render_text(result: CalibrationResult) -> str:
     lines = [_audio_line(result), f"{_sets_tried(result)}, tolerance {req.tolerance_s:g} s", _figures_line(result), ""]
     if result.model_metrics is not None:
         own_set = ParameterSet.from_settings(result.model_settings)
-        lines += [f"{_own_name(result)}: " + _describe_set(own_set, table.classes),
+        lines += [f"{_own_name(result)}: " + describe_set(own_set, table.classes),
                   "  " + _describe_figures(result.model_metrics)]
         if result.model_never_detects:
             lines.append(f"  not recommended: {result.model_never_detects}")
     lines += _recommendation_lines(result)
     lines += ["", *_front_lines(result)]
     return "\n".join(lines) + "\n"
-
-
-def _comparison_figures(entry: dict[str, Any]) -> str:
-    recommended, own = entry.get("recommended"), entry.get("model_parameters")
-    if recommended is None:
-        text = "no set reaches the target"
-    else:
-        text = f"FRR {recommended['frr'] * PERCENT:5.1f} % at {recommended['fa_per_hour']:6.1f} FA/h"
-        spread = recommended.get("speaker_interval")
-        if spread:
-            text += f" (speakers: {spread['frr'][0] * PERCENT:.1f}–{spread['frr'][1] * PERCENT:.1f} %)"
-    if own is not None:
-        text += f"; own parameters FRR {own['frr'] * PERCENT:.1f} % at {own['fa_per_hour']:.1f} FA/h"
-    return text
-
-
-def comparison_lines(document: dict[str, Any]) -> list[str]:
-    """The models of a document side by side at their recommended sets, and whether each differs from the
-    first by more than the stream's speakers could account for (a paired speaker bootstrap). Empty without
-    compared models. The GUI shows the same lines."""
-    compared = document.get("compared") or []
-    if not compared:
-        return []
-    main = document["model"]["name"]
-    everyone = [document, *compared]
-    width = max(len(e["model"]["name"]) for e in everyone)
-    lines = [f"compared on the same stream, each at its recommended set for <= {document['target_fa_per_hour']:g} "
-             "FA/h:"]
-    lines += [f"  {e['model']['name']:<{width}}  {_comparison_figures(e)}" for e in everyone]
-    differences = [(e["model"]["name"], e["difference"]) for e in compared if e.get("difference")]
-    if differences:
-        lines.append(f"  FRR against {main} (paired 95 % interval: the same speakers redrawn for both):")
-    for name, difference in differences:
-        text = f"    {name:<{width}}  {difference['frr'] * PERCENT:+5.1f} points"
-        paired = difference.get("speaker_interval")
-        if paired:
-            text += f" {_paired_verdict(paired)}"
-        lines.append(text)
-    return lines
-
-
-_FRR_VERDICTS = {-1: "fewer misses", 1: "more misses", 0: "within what the speakers alone could change"}
-
-
-def _paired_verdict(paired: dict[str, Any]) -> str:
-    low, high = (v * PERCENT for v in paired["frr"])
-    return f"({low:+.1f} to {high:+.1f}): {_FRR_VERDICTS[interval_side(paired['frr'])]}"
-
-
-def describe_compared(entry: dict[str, Any], main: str) -> str:
-    """One sentence for a compared model of a document (the GUI's status column)."""
-    text = f"{entry['model']['name']}: "
-    recommended, difference = entry.get("recommended"), entry.get("difference")
-    if recommended is None:
-        return text + "no set reaches the target"
-    text += f"FRR {recommended['frr'] * PERCENT:.1f} % at {recommended['fa_per_hour']:.1f} FA/h"
-    if difference:
-        text += f", {difference['frr'] * PERCENT:+.1f} points against {main}"
-        if difference.get("speaker_interval"):
-            text += f" {_paired_verdict(difference['speaker_interval'])}"
-    return text
-
-
-def _compared_settings_lines(compared: Sequence[CalibrationResult]) -> list[str]:
-    """The parameters behind each compared model's figures, with the ``kws detect`` line that gives them again
-    (as the first model's recommendation has): figures alone cannot be shipped or checked."""
-    lines = ["  the compared models' recommended sets:"]
-    for other in compared:
-        if other.recommended is None:
-            continue
-        pset, path = other.table.sets[other.recommended], other.model.path
-        options = detect_options(pset, other.stream.latency_ms, other.model_settings.latency_ms)
-        model = shlex.quote(str(path)) if path else other.model.name  # as given: it must run from where it was
-        lines += [f"    {other.model.name}: {_describe_set(pset, other.table.classes)}",
-                  f"      reproduce: kws detect STREAM.wav --model {model} " + " ".join(options)]
-    return lines if len(lines) > 1 else []
-
-
-def render_comparison(result: CalibrationResult, compared: Sequence[CalibrationResult]) -> str:
-    """:func:`comparison_lines` for results and the compared models' settings (the text report's last part)."""
-    lines = comparison_lines(calibration_document(result, None, compared)) if compared else []
-    lines += _compared_settings_lines(compared) if lines else []
-    return "\n" + "\n".join(lines) + "\n" if lines else ""

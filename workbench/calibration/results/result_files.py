@@ -30,7 +30,8 @@ from workbench.calibration.results.output_files import (
     report_files,
 )
 from workbench.calibration.results.keyword_misses import keyword_misses_reason
-from workbench.calibration.results.report import DOCUMENT_VERSION, MODEL_DIGEST_KEY, PERCENT, describe_compared
+from workbench.calibration.results.comparison_report import describe_compared
+from workbench.calibration.results.report import DOCUMENT_VERSION, MODEL_DIGEST_KEY, PERCENT
 from workbench.calibration.results.speaker_spread import describe_interval
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
 from workbench.calibration.results.scores_file import load_scores

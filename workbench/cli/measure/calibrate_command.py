@@ -224,7 +224,8 @@ def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutp
     not progress: they are said whatever --progress is (as JSON messages with jsonl, which keeps stderr all JSON
     lines)."""
     from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
-    from workbench.calibration.results.report import describe_recommended, render_comparison, render_text
+    from workbench.calibration.results.comparison_report import render_comparison
+    from workbench.calibration.results.report import describe_recommended, render_text
 
     result, compared = results[0], results[1:]
     if args.format == "json":  # the figures first: a disk that fills up while writing files cannot lose them
