@@ -18,6 +18,7 @@ import csv
 import io
 from typing import Any, Sequence
 
+from workbench.profiler.accelerators import MVP, NO_ACCELERATOR
 from workbench.profiler.device_limits import PROBLEM_PREFIX
 from workbench.profiler.report import (
     FLASH_PROBLEM_LABEL,
@@ -93,7 +94,7 @@ def _seconds(ms: float | None) -> float | None:
 
 def uses_mvp(summary: ProfileSummary | None) -> bool:
     """Whether the profile asked the MVP for anything (False for ``--accelerator none``: all on the CPU)."""
-    return summary is None or summary.accelerator != "none"
+    return summary is None or summary.accelerator != NO_ACCELERATOR
 
 
 def supported_text(layer: LayerReport) -> str:
@@ -144,7 +145,7 @@ def is_refit(summary: ProfileSummary | None) -> bool:
 
 def _measured_ram(s: ProfileSummary, measured_bytes: int | None) -> tuple[str, str]:
     """The board's arena beside the estimate it is comparable with: with the MVP, the MVP estimate."""
-    mvp = s.accelerator == "mvp"
+    mvp = s.accelerator == MVP
     estimate = s.arena_bytes_mvp if mvp else s.arena_bytes
     label = "RAM with MVP (bytes), measured" if mvp else "RAM, Runtime Memory Size (bytes), measured"
     value = format_units(measured_bytes)
@@ -202,7 +203,7 @@ def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) ->
     mvp = uses_mvp(s)
     uncounted, untimed = bool(s.unknown_layer_count), bool(s.untimed_layer_count)
     lines = [
-        ("Name", s.name or "-"), ("Accelerator", s.accelerator.upper() if s.accelerator != "none" else "None"),
+        ("Name", s.name or "-"), ("Accelerator", s.accelerator.upper() if mvp else "None"),
         ("Input Shape", _shapes_text(s.input_shapes, s.input_shape)),
         ("Input Data Type", ", ".join(s.input_types) or s.input_type),
         ("Output Shape", _shapes_text(s.output_shapes, s.output_shape)),

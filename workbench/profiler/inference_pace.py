@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Union
 from workbench.core.detection.settings import MIN_LATENCY_MS
 from workbench.core.detection.tuning import parameter_spec
 from workbench.core.model.tflite_graph import ModelGraph
+from workbench.profiler.accelerators import DEFAULT_ACCELERATOR, MVP
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import TARGET_NAME
 from workbench.profiler.export import is_refit
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from workbench.core.model.model_file import LoadedModel
 
 LATENCY_KEY = "latency_ms"
-MVP = "mvp"
 HZ_PER_MHZ = 1_000_000
 MAX_DECIMALS = 6  # a time is shown with the fewest decimals (at least one) that keep it apart from a limit
 # the suggested latency_ms is a multiple of the Tuning panel's Inference interval step: a value its slider reaches
@@ -50,7 +50,7 @@ class InferenceTime:
     """One inference's estimated time on the board, and what it was estimated for."""
 
     time_ms: float
-    accelerator: str = MVP
+    accelerator: str = DEFAULT_ACCELERATOR
     clock_hz: int = DEFAULT_CLOCK_HZ
     lower_bound: bool = False  # layers without an estimate are left out: it takes at least this long
     refit: bool = False  # scaled by saved board measurements (kws profile --calibrated)

@@ -29,11 +29,11 @@ from typing import Any, Iterable
 
 from workbench.core.wording import counted
 from workbench.documentation import BOARD, doc_reference
+from workbench.profiler.accelerators import CPU, MVP
 from workbench.profiler.refit_checks import measurement_problem
 from workbench.profiler.report import RATE_DECIMALS, TIME_DECIMALS, ProfileReport, round_kept
 
 QUANTITIES = ("accelerator_cycles", "cpu_cycles", "time_ms")
-MVP, CPU = "mvp", "cpu"
 MS_PER_S = 1000.0
 
 

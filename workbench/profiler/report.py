@@ -16,13 +16,13 @@ from typing import Any, Sequence
 
 from workbench.core.errors import SettingsError
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo, parse_model
+from workbench.profiler.accelerators import ACCELERATORS, DEFAULT_ACCELERATOR, MVP, NO_ACCELERATOR
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ, UNKNOWN_CYCLES, estimate_cycles
 from workbench.profiler.device_limits import XG24_FLASH_BYTES, flash_problem, graph_tflm_problem, tflm_refusal
 from workbench.profiler.graph_costs import op_cost
 from workbench.profiler.memory import estimate_memory
 from workbench.profiler.mvp_rules import mvp_verdict
 
-ACCELERATORS = ("none", "mvp")
 MS_PER_S = 1000.0
 TIME_DECIMALS = 6  # milliseconds to the nanosecond
 RATE_DECIMALS = 3  # inferences per second
@@ -267,7 +267,7 @@ def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int,
     cost = op_cost(graph, op)
     verdict = mvp_verdict(graph, op)
     refusal = tflm_refusal(graph, op)
-    on_mvp = accelerator == "mvp" and verdict.runs_on_accelerator and refusal is None
+    on_mvp = accelerator == MVP and verdict.runs_on_accelerator and refusal is None
     cycles = UNKNOWN_CYCLES if refusal is not None else estimate_cycles(graph, op, cost, on_mvp)
     inputs, outputs = graph.op_inputs(op), graph.op_outputs(op)
     in_shapes, in_types = _shapes(inputs)
@@ -287,7 +287,7 @@ def _layer(graph: ModelGraph, op: OperatorInfo, accelerator: str, clock_hz: int,
         activation_bytes=activation_bytes)
 
 
-def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
+def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = DEFAULT_ACCELERATOR,
                  clock_hz: int = DEFAULT_CLOCK_HZ) -> ProfileReport:
     """Profile a parsed graph (see :func:`profile_model`)."""
     if accelerator not in ACCELERATORS:
@@ -296,7 +296,7 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
         raise SettingsError(f"The clock must be positive, not {clock_hz} Hz.")
     mvp_layers = frozenset(op.index for op in graph.operators if mvp_verdict(graph, op).runs_on_accelerator)
     plain, with_mvp = estimate_memory(graph), estimate_memory(graph, mvp_layers)
-    plan = plain if accelerator == "none" else with_mvp  # the arena of the layers where this profile runs them
+    plan = plain if accelerator == NO_ACCELERATOR else with_mvp  # the arena of the layers where this profile runs them
     layers = [_layer(graph, op, accelerator, clock_hz, plan.live_bytes(op.index)) for op in graph.operators]
     peak = peak_activation(layers)
     time_ms = sum(layer.time_ms or 0.0 for layer in layers)
@@ -332,7 +332,7 @@ def build_report(graph: ModelGraph, *, name: str = "", accelerator: str = "mvp",
     return ProfileReport(layers=layers, summary=summary)
 
 
-def profile_model(tflite: bytes, *, name: str = "", accelerator: str = "mvp",
+def profile_model(tflite: bytes, *, name: str = "", accelerator: str = DEFAULT_ACCELERATOR,
                   clock_hz: int = DEFAULT_CLOCK_HZ) -> ProfileReport:
     """Estimate ops, MACs, memory, cycles and MVP support of a .tflite model.
 

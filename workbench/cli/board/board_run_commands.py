@@ -31,6 +31,7 @@ from workbench.output_guard import check_output_file
 from workbench.cli.parameter_option import parameter_type
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.documentation import BOARD, PathKeepingHelpFormatter, see
+from workbench.profiler.accelerators import DEFAULT_ACCELERATOR
 
 if TYPE_CHECKING:
     from workbench.core.detection.settings import DetectionSettings
@@ -107,7 +108,7 @@ def register(sub: Any) -> None:
                        "applied. The default estimate (`kws profile`) never changes. " + see(BOARD))
     p.add_argument("model", type=model_argument, nargs="?", help="model to profile with the refit")
     p.add_argument("--store", type=Path, help="folder of saved measurements (default: the user data folder)")
-    p.add_argument("--accelerator", choices=ACCELERATORS, default="mvp", help="as `kws profile`")
+    p.add_argument("--accelerator", choices=ACCELERATORS, default=DEFAULT_ACCELERATOR, help="as `kws profile`")
     p.add_argument("--format", choices=PROFILE_FORMATS, default="table", help="output format (default: table)")
     p.set_defaults(func=run_refit)
 

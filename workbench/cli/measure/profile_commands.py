@@ -24,6 +24,7 @@ from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.output_guard import check_output_file
 from workbench.core.errors import ModelError, SettingsError
 from workbench.documentation import BOARD, PROFILER, PathKeepingHelpFormatter, doc_reference, see
+from workbench.profiler.accelerators import ACCELERATORS, DEFAULT_ACCELERATOR  # profile's, and export-c's arena's
 
 if TYPE_CHECKING:
     from workbench.core.model.c_integration import ArenaEstimate
@@ -37,7 +38,6 @@ FORMAT_OF_SUFFIX = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdow
 HZ_PER_MHZ = 1_000_000
 DEFAULT_CLOCK_MHZ = 78.0
 NUMBER_FORMAT = ".12g"  # a clock as typed: 78000000, not 7.8e+07
-DEFAULT_ACCELERATOR = "mvp"  # profile's, and the one export-c's arena size is for
 FORMATS_WITHOUT_SUMMARY = ("csv",)  # one row per layer: the summary's lines are said on stderr instead
 # what export-c's output is named when it is the header it is; under another name (q.c, model.inc) it is written
 # with a warning: compiled alone it defines no model array, and the link fails far from the export
@@ -62,7 +62,7 @@ def register(subparsers: Any) -> None:
                    help="output format (default: the one -o's extension names -- json, csv, md or txt -- else "
                         "table); JSON holds the whole profile (flash, RAM, totals, host latency), CSV one row per "
                         "layer (with the model, accelerator and clock), table and markdown round to MLTK's digits")
-    p.add_argument("--accelerator", choices=("none", "mvp"), default=DEFAULT_ACCELERATOR,
+    p.add_argument("--accelerator", choices=ACCELERATORS, default=DEFAULT_ACCELERATOR,
                    help="run supported layers on the MVP accelerator (default) or on the CPU only")
     p.add_argument("--clock-mhz", type=float, default=DEFAULT_CLOCK_MHZ,
                    help=f"core clock for the time estimates (default: {DEFAULT_CLOCK_MHZ:g} MHz)")

@@ -13,7 +13,7 @@ from html import escape
 
 from workbench.core.wording import counted
 from workbench.profiler.device_limits import format_kb
-from workbench.profiler.export import AT_MOST, bounded, format_units
+from workbench.profiler.export import AT_MOST, bounded, format_units, uses_mvp
 from workbench.profiler.report import (
     FLASH_PROBLEM_LABEL,
     TFLM_PROBLEM_LABEL,
@@ -64,10 +64,10 @@ def summary_html(report: ProfileReport) -> str:
     s = report.summary
     if s is None:
         return "No profile."
-    mvp = _mvp_summary(report.layers) + " " if s.accelerator != "none" else ""  # CPU only: all layers on it
+    mvp = _mvp_summary(report.layers) + " " if uses_mvp(s) else ""  # CPU only: all layers on it
     text = _runs_at_all_html(s)
     text += (f"<b>{escape(s.name or 'model')}</b> — estimated for EFR32xG24 at {s.clock_hz / HZ_PER_MHZ:g} MHz "
-            f"({s.accelerator.upper() if s.accelerator != 'none' else 'CPU only'}): "
+            f"({s.accelerator.upper() if uses_mvp(s) else 'CPU only'}): "
             f"{_totals_text(s)}. {mvp}")
     text += NOT_MEASURED if s.measured is None else "<br>" + measured_summary(s.measured, s.total_time_ms)
     if s.host_latency is not None:
@@ -101,7 +101,7 @@ def _runs_at_all_html(s: ProfileSummary) -> str:
 
 def _choice_text(s: ProfileSummary) -> str:
     """The accelerator and clock a profile was made for, as the controls beside Export name them."""
-    where = s.accelerator.upper() if s.accelerator != "none" else "none (CPU only)"
+    where = s.accelerator.upper() if uses_mvp(s) else "none (CPU only)"
     return f"Accelerator {escape(where)} at {s.clock_hz / HZ_PER_MHZ:g} MHz"
 
 

@@ -38,6 +38,7 @@ from workbench.gui.model.memory_bars import MemoryBars
 from workbench.gui.model.profile_summary import kept_measurement_html, summary_html
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.table_rows import RowsInSight, add_copy_action, rows_text
+from workbench.profiler.accelerators import DEFAULT_ACCELERATOR
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
 from workbench.profiler.export import render, uses_mvp
@@ -300,7 +301,7 @@ class ProfileView(QWidget):
     # ---- accelerator and clock ----------------------------------------------------------------
     def _restore_choices(self) -> None:
         """The remembered accelerator and clock, else the CLI's defaults (MVP at the board's clock)."""
-        accelerator, clock_mhz = ACCELERATOR_CHOICES[0][0], DEFAULT_CLOCK_HZ / HZ_PER_MHZ
+        accelerator, clock_mhz = DEFAULT_ACCELERATOR, DEFAULT_CLOCK_HZ / HZ_PER_MHZ
         if self._settings is not None:
             accelerator = str(self._settings.value(SETTING_ACCELERATOR, accelerator))
             try:

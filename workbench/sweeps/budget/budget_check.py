@@ -11,12 +11,12 @@ the trained model's layers and shapes, which are all the profiler's time estimat
 
 from __future__ import annotations
 
+from workbench.profiler.accelerators import MVP  # the accelerator whose kernels need the larger (MVP) arena
 from workbench.profiler.inference_pace import time_text
 from workbench.sweeps.budget.spec_graph import SpecEstimate
 from workbench.sweeps.definition.sweep_file import BoardBudget
 
 KIB = 1024  # flash_kb and ram_kb count 1024 bytes, as the chip's 1536 kB flash and 256 kB RAM do
-MVP = "mvp"  # the accelerator value whose kernels need the larger (MVP) arena
 
 
 def _over(what: str, n_bytes: int, budget_kib: float) -> str:
