@@ -1,6 +1,7 @@
 """How closely two models' scores agree clip by clip (``kws evaluate X.float32.tflite --compare X.tflite``): a real
 float twin of the bundled reference against the reference itself, every figure recomputed with numpy from the
-two models' own per-clip scores; figures by hand on made-up scores; and no figures for scores of two kinds."""
+two models' own per-clip scores; figures by hand on made-up scores (the L2 relative error's reference: the model
+compared against); a model against itself; and no figures for scores of two kinds."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from workbench.datasets.layout import scan_dataset
 from workbench.evaluation.comparison import ClipComparison, compare_results, comparison_text
 from workbench.evaluation.evaluate import EvaluationResult, clips_for_split, evaluate_model
 from workbench.evaluation.metrics import classifier_metrics
+from workbench.evaluation.score_agreement import WholeOutputAgreement
 
 CLASSES = ["yes", "no", "_unknown_", "_silence_"]
 SEED = "tflite_micro_speech"
@@ -56,6 +58,49 @@ def test_the_figures_by_hand() -> None:
     assert back == c and comparison_text(back) == text
 
 
+def test_the_l2_relative_error_and_the_cosine_by_hand() -> None:
+    """Over the twelve scores as one vector, old (compared against) the reference: the differences' squares sum to
+    0.01 + 0.01 + 0.09 + 0.09 = 0.2; old's squares to 0.52 + 0.42 + 0.34 = 1.28, new's to 0.42 + 0.42 + 0.52 = 1.36;
+    old . new = 0.46 + 0.42 + 0.34 = 1.22. So l2r = sqrt(0.2 / 1.28), cos = 1.22 / sqrt(1.28 * 1.36); with new as
+    the reference the error is sqrt(0.2 / 1.36) and the cosine the same."""
+    c = compare_results(made_up("old", OLD), made_up("new", NEW))
+    a = c.scores
+    assert a is not None and a.whole_output is not None
+    assert a.whole_output.l2_relative_error == pytest.approx(np.sqrt(0.2 / 1.28))
+    assert a.whole_output.cosine_similarity == pytest.approx(1.22 / np.sqrt(1.28 * 1.36))
+    reversed_scores = compare_results(made_up("new", NEW), made_up("old", OLD)).scores
+    assert reversed_scores is not None and reversed_scores.whole_output is not None
+    assert reversed_scores.whole_output.l2_relative_error == pytest.approx(np.sqrt(0.2 / 1.36))
+    assert reversed_scores.whole_output.cosine_similarity == pytest.approx(1.22 / np.sqrt(1.28 * 1.36))
+    text = comparison_text(c)
+    assert ("over all clips' scores at once (reference: old): L2 relative error 0.3953, "
+            "cosine similarity 0.924667") in text
+    document = json.loads(json.dumps(c.to_json()))
+    assert document["against"] == "old"
+    assert document["score_agreement"]["l2_relative_error"] == pytest.approx(np.sqrt(0.2 / 1.28))
+    assert document["score_agreement"]["cosine_similarity"] == pytest.approx(1.22 / np.sqrt(1.28 * 1.36))
+    assert ClipComparison.from_json(document) == c
+
+
+def test_identical_scores_give_no_error_and_a_cosine_of_one() -> None:
+    c = compare_results(made_up("old", OLD), made_up("twin", OLD))
+    assert c.scores is not None
+    assert c.scores.whole_output == WholeOutputAgreement(l2_relative_error=0.0, cosine_similarity=1.0)
+
+
+def test_all_zero_scores_leave_the_figures_undefined_not_infinite() -> None:
+    """A reference of all-0 logits has no length to divide by: JSON gets null (not Infinity, which is no JSON) and
+    the text says why."""
+    zeros = [[0.0] * len(CLASSES)] * 3
+    c = compare_results(made_up("old", zeros, logits=True), made_up("new", OLD, logits=True))
+    assert c.scores is not None
+    assert c.scores.whole_output == WholeOutputAgreement(l2_relative_error=None, cosine_similarity=None)
+    undefined = "L2 relative error undefined (all scores 0), cosine similarity undefined (all scores 0)"
+    assert undefined in comparison_text(c)
+    document = json.loads(json.dumps(c.to_json(), allow_nan=False))
+    assert ClipComparison.from_json(document) == c
+
+
 def test_logits_against_probabilities_are_not_compared_and_the_text_says_why() -> None:
     c = compare_results(made_up("old", OLD, logits=True), made_up("new", NEW))
     assert c.scores is None
@@ -71,6 +116,17 @@ def test_a_comparison_saved_before_the_figures_reads_back_without_them() -> None
     del document["score_agreement"]
     back = ClipComparison.from_json(document)
     assert back.scores is None and "score differences" not in comparison_text(back)
+
+
+def test_a_comparison_saved_before_the_l2_error_and_cosine_reads_back_without_them() -> None:
+    document = compare_results(made_up("old", OLD), made_up("new", NEW)).to_json()
+    for key in ("l2_relative_error", "cosine_similarity"):
+        del document["score_agreement"][key]
+    back = ClipComparison.from_json(document)
+    assert back.scores is not None and back.scores.whole_output is None
+    assert back.scores.rmse == pytest.approx(np.sqrt(0.2 / 12))
+    text = comparison_text(back)
+    assert "RMSE 0.1291" in text and "L2 relative error" not in text
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +177,26 @@ def test_a_float_model_against_its_int8_model_matches_numpy(capsys, float_twin: 
     printed = capsys.readouterr().out
     assert f"both pick the same top class on {same} of 28 clips ({same / 28:.1%})" in printed
     assert f"RMSE {figures['rmse']:.4f}" in printed
+    # over the whole output, the model given to --compare (here the int8 one) the reference
+    squared_error, int8_squares = ((float_scores - int8_scores) ** 2).sum(), (int8_scores ** 2).sum()
+    assert figures["l2_relative_error"] == pytest.approx(np.sqrt(squared_error / int8_squares),
+                                                         abs=10 ** -FLOAT_DIGITS)
+    cosine = (float_scores * int8_scores).sum() / np.sqrt((float_scores ** 2).sum() * int8_squares)
+    assert figures["cosine_similarity"] == pytest.approx(cosine, abs=10 ** -FLOAT_DIGITS)
+    assert 0 < figures["l2_relative_error"] < 0.5 and 0.9 < figures["cosine_similarity"] < 1
+    assert (f"(reference: {SEED}): L2 relative error {figures['l2_relative_error']:.4f}, "
+            f"cosine similarity {figures['cosine_similarity']:.6f}") in printed
+
+
+def test_a_model_against_itself_on_the_command_line(capsys, reference_model_path: Path,
+                                                     small_speech_dataset: Path) -> None:
+    """The same model twice: no error, a cosine of exactly 1, and the text names both figures."""
+    command = ["evaluate", str(reference_model_path), "--compare", str(reference_model_path), "--dataset",
+               str(small_speech_dataset), "--workers", "1"]
+    assert main(command + ["--format", "json"]) == 0
+    (compared,) = json.loads(capsys.readouterr().out)["workbench"]["compared"]
+    figures = compared["score_agreement"]
+    assert (figures["l2_relative_error"], figures["cosine_similarity"]) == (0.0, 1.0)
+    assert main(command) == 0
+    printed = capsys.readouterr().out
+    assert "L2 relative error 0.0000, cosine similarity 1.000000" in printed

@@ -221,5 +221,5 @@ def comparison_text(comparison: ClipComparison) -> str:
                  f"same {c.speakers} speakers redrawn for both{lone})")
     lines += [text + f": {c.verdict}",
               f"  clips only {second} gets right: {c.only_second_right}; only {first}: {c.only_first_right}"]
-    scores = agreement_text(c.scores, c.scores_note)
+    scores = agreement_text(c.scores, c.scores_note, first)
     return "\n".join(lines + ([scores] if scores else [])) + "\n"

@@ -45,7 +45,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     p.add_argument("--compare", type=model_argument, action="append", default=[], metavar="MODEL",
                    help="another model (same classes) to score on the same clips and compare with, with a "
-                   "paired speaker interval of the difference; repeat for several")
+                   "paired speaker interval of the difference and how closely the scores agree (MODEL the "
+                   "reference of their L2 relative error); repeat for several")
     clips = p.add_mutually_exclusive_group(required=True)
     clips.add_argument("--dataset", type=Path, action="append", metavar="DIR",
                        help="dataset folder (repeat to merge several)")
