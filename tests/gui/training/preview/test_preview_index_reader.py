@@ -4,15 +4,18 @@ augmentation did to it in a few words."""
 from __future__ import annotations
 
 import csv
+import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 
 from workbench.gui.training.preview import preview_index_reader as reader
-from workbench.gui.training.preview.preview_index_reader import (GENERATED_CLIP, PreviewIndexError, preview_spec,
-                                                                 read_preview_index, transform_words)
+from workbench.gui.training.preview.preview_index_reader import (GENERATED_CLIP, PreviewIndexError, PreviewRecord,
+                                                                 check_complete, preview_spec, read_preview_index,
+                                                                 read_preview_record, transform_words)
 from workbench.training.preview.preview_folder import INDEX_FILE, PREVIEW_DIR, RECORD_FILE
-from workbench.training.preview.preview_record import SPEC_KEY
+from workbench.training.preview.preview_record import SPEC_KEY, PreviewCounts
 from workbench.training.preview.preview_index import INDEX_COLUMNS, LIST_SEPARATOR
 
 
@@ -23,6 +26,8 @@ def test_the_reader_names_the_columns_and_folder_the_writer_writes() -> None:
     assert named <= set(INDEX_COLUMNS)
     assert (reader.PREVIEW_DIR, reader.INDEX_FILE) == (PREVIEW_DIR, INDEX_FILE)
     assert (reader.RECORD_FILE, reader.RECORD_SPEC) == (RECORD_FILE, SPEC_KEY)
+    counts = {field.name for field in dataclasses.fields(PreviewCounts)}
+    assert {reader.RECORD_CHOSEN, reader.RECORD_WRITTEN, reader.RECORD_INTERRUPTED} <= counts
     assert LIST_SEPARATOR.strip() == reader.LIST_SEPARATOR
 
 
@@ -50,6 +55,27 @@ def test_the_spec_previewed_is_read_from_the_record_and_none_is_no_error(written
         assert preview_spec(written_preview) == ""
     record.unlink()  # a preview of an earlier version: no record
     assert preview_spec(written_preview) == "" and len(read_preview_index(written_preview)) > 0
+
+
+def test_an_interrupted_preview_is_whole_when_its_record_index_and_files_agree(written_preview: Path) -> None:
+    """What a cancelled preview left is shown only when its record counts what its index lists, and every sample's
+    WAV and PNG is there."""
+    rows = read_preview_index(written_preview)
+    record = read_preview_record(written_preview)
+    assert record == PreviewRecord("quick_kws", len(rows), len(rows), interrupted=False)
+    path = written_preview / RECORD_FILE
+    path.write_text(json.dumps({**json.loads(path.read_text()), "chosen": 24, "interrupted": True}))
+    record = read_preview_record(written_preview)
+    assert record == PreviewRecord("quick_kws", 24, len(rows), interrupted=True)
+    check_complete(written_preview, rows, record)  # whole: no error
+    broken = [(dataclasses.replace(record, written=len(rows) + 1), f"lists {len(rows)} samples where "),
+              (dataclasses.replace(record, written=None), "does not count the samples written."),
+              (record, f"{rows[-1].spectrogram.name} of sample {rows[-1].number} is missing.")]
+    rows[-1].spectrogram.unlink()
+    for wrong, words in broken:
+        with pytest.raises(PreviewIndexError) as raised:
+            check_complete(written_preview, rows, wrong)
+        assert words in str(raised.value) and str(raised.value).endswith(".")
 
 
 def test_every_transform_in_short_words_and_none_when_nothing_changed() -> None:

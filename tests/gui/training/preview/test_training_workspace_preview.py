@@ -1,6 +1,7 @@
 """The Training workspace's "Preview augmentation…" with the real ``kws train --preview-augmentation`` child: it runs
 the form's command (datasets with weights, ``--set`` changes, keywords, output folder), lists what the child wrote,
-leaves a run already in the folder alone, stops on Cancel and says a failure in one sentence."""
+leaves a run already in the folder alone, stops on Cancel (showing the samples it finished, when they add up) and says
+a failure in one sentence."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from tests.gui.training.child_command_line import CHILD_TIMEOUT_MS, running_chil
 from tests.gui.training.preview.preview_checks import grey_pixels, index_rows, played_calls
 from workbench.cli.main import build_parser
 from workbench.gui.training.dataset_weights import DatasetFolder
-from workbench.gui.training.preview.augmentation_preview import CANCELLED_TEXT, PREVIEW_SAMPLES
+from workbench.gui.kws_child_process import CANCELLED
+from workbench.gui.training.preview.augmentation_preview import PREVIEW_SAMPLES
 from workbench.gui.training.preview.augmentation_preview_view import CLASS_COLUMN, TRANSFORMS_COLUMN
 from workbench.gui.training.training_workspace import PROGRESS_STEPS
 from workbench.gui.window.shortcuts_dialog import Shortcut, control_shortcuts
@@ -133,8 +135,10 @@ def test_a_run_in_the_output_folder_is_left_alone(ws, qtbot, tmp_path: Path) -> 
     assert ws.resume_button.isEnabled()  # the stopped run is still there to resume
 
 
-def test_cancel_stops_the_child_and_the_view_lists_none_of_the_files_it_replaced(ws, qtbot, speech: Path,
-                                                                                  tmp_path: Path) -> None:
+def test_cancel_stops_the_child_and_the_view_lists_the_samples_it_finished(ws, qtbot, speech: Path,
+                                                                         tmp_path: Path) -> None:
+    """A long preview cancelled: the window lists the samples the child finished, says it was cancelled after K of
+    N, and plays them (it showed an empty list, though the child had left those samples and their index)."""
     assert ws.preview.start()
     _wait_for_preview(ws, qtbot)
     view = ws.preview.view
@@ -146,9 +150,6 @@ def test_cancel_stops_the_child_and_the_view_lists_none_of_the_files_it_replaced
     assert view.table.rowCount() == 0  # the new preview removes the files the list named
     pid = ws.preview.process.pid
     _wait_for_preview(ws, qtbot)
-    assert ws.phase.text() == CANCELLED_TEXT == view.summary.text() and ws.host.errors == []
-    assert ws.preview.view is view and view.table.rowCount() == 0 and not view.play_button.isEnabled()
-    assert ws.progress.value() == 0 and ws.train_button.isEnabled() and not ws.cancel_button.isEnabled()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # gone, and reaped
     folder = tmp_path / "run" / PREVIEW
@@ -156,6 +157,42 @@ def test_cancel_stops_the_child_and_the_view_lists_none_of_the_files_it_replaced
     assert 0 < len(written) < SLOW_SAMPLES  # stopped while it wrote samples
     assert sorted(path.name for path in folder.glob("*.wav")) == sorted(row["audio"] for row in written)
     assert [path.name for path in (tmp_path / "run").iterdir()] == [PREVIEW]  # it let go of the folder: no lock
+    assert ws.phase.text() == (f"Augmentation preview cancelled after {len(written)} of {SLOW_SAMPLES} samples; the "
+                               "preview window lists them.") and ws.host.errors == []
+    assert ws.preview.view is view and view.isVisible() and view.table.rowCount() == len(written)
+    assert [view.table.item(row, CLASS_COLUMN).text() for row in range(len(written))] == [
+        values["class"] for values in written]
+    assert view.summary.text().startswith(f"Cancelled after {len(written)} of {SLOW_SAMPLES} samples of the first "
+                                          "epoch of spec quick_kws, augmented as the training augments them: ")
+    assert view.selected_row() is view.rows[0] and view.play_button.isEnabled()
+    assert ws.progress.value() == int(PROGRESS_STEPS * len(written) / SLOW_SAMPLES)
+    assert ws.train_button.isEnabled() and not ws.cancel_button.isEnabled() and ws.preview_button.isEnabled()
+
+
+def test_a_cancelled_preview_whose_files_do_not_add_up_is_not_shown(ws, qtbot, written_preview: Path) -> None:
+    """The child's last line names the folder, but its record counts other samples than its index lists, or a
+    sample's file is gone: the list stays empty and the status line says why."""
+    record_path = written_preview / "preview.json"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    written = record["written"]
+    record.update(interrupted=True, chosen=PREVIEW_SAMPLES, written=written + 1)
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    message = f"interrupted: {written + 1} of {PREVIEW_SAMPLES} samples written to {written_preview}"
+    ws.preview.process.finished.emit(CANCELLED, message, str(written_preview))
+    assert ws.phase.text() == (f"Augmentation preview cancelled; the samples it wrote cannot be shown: "
+                               f"{written_preview / 'index.csv'} lists {written} samples where {record_path} counts "
+                               f"{written + 1} written.")
+    assert ws.preview.view is None and ws.progress.value() == 0 and ws.host.errors == []
+
+    record.update(written=written)  # as the child leaves it: shown ...
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    ws.preview.process.finished.emit(CANCELLED, message, str(written_preview))
+    view = ws.preview.view
+    assert view is not None and view.table.rowCount() == written, ws.phase.text()
+    next(written_preview.glob("*.png")).unlink()  # ... unless a sample's file is gone
+    ws.preview.process.finished.emit(CANCELLED, message, str(written_preview))
+    assert ws.phase.text().startswith("Augmentation preview cancelled; the samples it wrote cannot be shown: ")
+    assert ws.phase.text().endswith(" is missing.") and view.table.rowCount() == 0
 
 
 def test_a_failure_is_one_sentence_in_the_status_line(ws, qtbot) -> None:

@@ -14,7 +14,13 @@ read through, where a form field would be one more thing to set before seeing an
 Progress and the outcome are sentences for the workspace's status line (``said``), the progress bar's fraction
 (``progress``); a failure is one sentence there, never a message box. The samples open in a non-modal
 :class:`~.augmentation_preview_view.AugmentationPreviewView`, which the next preview fills again; it is emptied
-while that preview writes, and stays empty when it fails or is cancelled: the files it listed are being replaced.
+while that preview writes (the files it listed are being replaced), and stays empty when it fails.
+
+Why a cancelled preview's samples are shown: the user who cancels a long preview has heard enough to stop, not
+nothing, and the child leaves a consistent folder -- the samples it finished, an index of them, a record counting
+them as written of how many. So the window lists those (saying "cancelled after K of N") and the status line says
+so; it stays empty when the child said nothing of a folder (stopped before any sample, or killed), wrote no sample,
+or left files that do not add up (:func:`~.preview_index_reader.check_complete`), which the status line then says.
 """
 
 from __future__ import annotations
@@ -26,10 +32,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from workbench.core.errors import SettingsError
+from workbench.core.wording import counted
 from workbench.gui.kws_child_process import CANCELLED
 from workbench.gui.training.preview.augmentation_preview_process import DONE, AugmentationPreviewProcess
 from workbench.gui.training.preview.augmentation_preview_view import AugmentationPreviewView
-from workbench.gui.training.preview.preview_index_reader import PreviewIndexError
+from workbench.gui.training.preview.preview_index_reader import PreviewIndexError, read_preview_record
 
 PREVIEW_SAMPLES = 24  # module docstring
 BUTTON_TEXT = "Preview &augmentation…"
@@ -39,6 +46,8 @@ BUTTON_TIP = (f"Write {PREVIEW_SAMPLES} samples of the first epoch, augmented as
 STARTING = "Augmentation preview: starting…"
 STOPPING = "Stopping the augmentation preview…"
 CANCELLED_TEXT = "Augmentation preview cancelled."
+CANCELLED_AFTER = "Augmentation preview cancelled after {written} of {chosen}; the preview window lists them."
+CANCELLED_UNSHOWN = "Augmentation preview cancelled; the samples it wrote cannot be shown: {}"
 STAGE = "Augmentation preview: {}"  # the child's words on where it is (scanning, the plan's counts, rendering)
 FAILED_TEXT = "Augmentation preview failed: {}"
 
@@ -122,13 +131,35 @@ class AugmentationPreview(QObject):
                 shown, said = True, sentence(message)
             except PreviewIndexError as exc:
                 said = FAILED_TEXT.format(sentence(str(exc)))
+        elif status == CANCELLED and folder:
+            shown, said = self._show_cancelled(Path(folder), message)
         else:
             said = CANCELLED_TEXT if status == CANCELLED else FAILED_TEXT.format(sentence(message))
         if not shown and self.view is not None:  # its list would name files the new preview replaced
             self.view.clear(said)
-        self.progress.emit(1.0 if shown else 0.0)
+        self.progress.emit(self._shown_fraction() if shown else 0.0)
         self.said.emit(said)
         self.busy_changed.emit()
+
+    def _shown_fraction(self) -> float:
+        """How much of the preview the view shows: all, or a cancelled one's share written (its bar stays there)."""
+        view = self.view
+        if view is None or not view.record.interrupted or not view.record.chosen:
+            return 1.0
+        return len(view.rows) / view.record.chosen
+
+    def _show_cancelled(self, folder: Path, message: str) -> tuple[bool, str]:
+        """Show what the cancelled preview in ``folder`` finished (module docstring): (shown, the status line)."""
+        record = read_preview_record(folder)
+        if record.interrupted and not record.written:
+            return False, CANCELLED_TEXT  # stopped before its first sample: nothing to show
+        try:
+            shown = self.open_view(folder).record
+        except PreviewIndexError as exc:
+            return False, CANCELLED_UNSHOWN.format(sentence(str(exc)))
+        if not shown.interrupted:  # it had finished when Cancel came: the whole preview
+            return True, sentence(message)
+        return True, CANCELLED_AFTER.format(written=shown.written, chosen=counted(shown.chosen or 0, "sample"))
 
     def open_view(self, folder: Path) -> AugmentationPreviewView:
         """Show the preview in ``folder`` in the view (made on first use, deleted when closed); PreviewIndexError

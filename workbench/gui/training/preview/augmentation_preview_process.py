@@ -6,7 +6,9 @@ import (an import-linter contract); the child writes files, the window reads the
 Why Cancel is Ctrl+C (SIGINT) and no stop file: the preview polls no ``STOP`` file (it is a few seconds' work), and
 Ctrl+C ends it cleanly -- the hold on the output folder released, no lock file left -- where SIGTERM would kill the
 interpreter outright. A ``STOP`` file would also be written into a folder that may hold someone's stopped run. Once
-Cancel is pressed the preview counts as cancelled: the user no longer wants to see it.
+Cancel is pressed the preview counts as cancelled; yet the child, stopped between two samples, still writes the
+index of those it finished and says where in its last line, and a user who cancels a long preview wants to see what
+was made: ``finished`` then names the folder (:mod:`.augmentation_preview` shows it when it is whole).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ class AugmentationPreviewProcess(KwsChildProcess):
 
     Signals: ``progress(fraction)`` (0..1) while samples are rendered, ``message(text)`` for the child's
     informative lines (the plan's counts), and ``finished(status, message, folder)`` once per :meth:`start`: status
-    ``done`` (message: what was written; folder: where), ``cancelled`` or ``failed`` (message: one sentence).
+    ``done`` (message: what was written; folder: where), ``cancelled`` (message and folder: the child's last words
+    and where it wrote what it finished, when it said so; else empty) or ``failed`` (message: one sentence).
     """
 
     progress = Signal(float)
@@ -73,6 +76,8 @@ class AugmentationPreviewProcess(KwsChildProcess):
             self.finished.emit(DONE, str(event.get("message", "")), str(event["folder"]))
         elif outcome == SUCCEEDED:  # exit 0 without saying where: not a preview this window understands
             self.finished.emit(FAILED, f"{WHAT} ended without saying where it wrote its samples", "")
+        elif outcome == CANCELLED and event.get("event") == END_EVENT and event.get("folder"):
+            self.finished.emit(CANCELLED, str(event.get("message", "")), str(event["folder"]))
         elif outcome == CANCELLED:
             self.finished.emit(CANCELLED, "", "")
         else:

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QHeaderVi
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
-from workbench.gui.training.preview.preview_index_reader import PreviewRow, preview_spec, read_preview_index
+from workbench.gui.training.preview.preview_index_reader import (PreviewRecord, PreviewRow, check_complete,
+                                                                 read_preview_index, read_preview_record)
 from workbench.gui.training.preview.sample_player import play_sample
 from workbench.gui.training.preview.spectrogram_image_view import SpectrogramImageView
 from workbench.gui.widgets.elided_path_label import ElidedPathLabel
@@ -39,17 +40,19 @@ OPEN_FOLDER_TIP = "Open the preview's folder (the WAV and PNG files and index.cs
 PLAY_TIP = "Play the selected sample's augmented audio on the default output device (double-click a row does too)"
 
 
-def summary_text(rows: list[PreviewRow], spec: str = "") -> str:
+def summary_text(rows: list[PreviewRow], spec: str = "", cancelled_of: int | None = None) -> str:
     """``24 samples of the first epoch of spec ds_cnn_small, augmented as the training augments them: yes 6, no 6,
     _unknown_ 9, _silence_ 3`` (classes in order of appearance; the spec named when known: the folder may hold a run
-    of another)."""
+    of another); ``Cancelled after 5 of 24 samples of the first epoch …`` for a preview cancelled when it had
+    written ``rows`` of the ``cancelled_of`` it set out to write."""
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.class_name] = counts.get(row.class_name, 0) + 1
     classes = ", ".join(f"{name} {count}" for name, count in counts.items())
     of_spec = f" of spec {spec}" if spec else ""
-    return (f"{counted(len(rows), 'sample')} of the first epoch{of_spec}, augmented as the training augments them: "
-            f"{classes}")
+    samples = (counted(len(rows), "sample") if cancelled_of is None
+               else f"Cancelled after {len(rows)} of {counted(cancelled_of, 'sample')}")
+    return f"{samples} of the first epoch{of_spec}, augmented as the training augments them: {classes}"
 
 
 class AugmentationPreviewView(QDialog):
@@ -61,6 +64,7 @@ class AugmentationPreviewView(QDialog):
         self.setModal(False)
         self.folder: Path | None = None
         self.rows: list[PreviewRow] = []
+        self.record = PreviewRecord()  # what the preview shown says of itself (preview.json)
         self.summary = QLabel(wordWrap=True)
         self.path_label = ElidedPathLabel()
         self.open_button = QPushButton("&Open folder", autoDefault=False)  # Return in the list plays, never these
@@ -132,11 +136,15 @@ class AugmentationPreviewView(QDialog):
 
     # -- the samples ------------------------------------------------------------------------------
     def show_folder(self, folder: Path) -> list[PreviewRow]:
-        """List the preview in ``folder`` (``OUT/augmentation-preview``) and select its first sample;
-        PreviewIndexError (one sentence) when its index cannot be read, the list then left as it was."""
+        """List the preview in ``folder`` (``OUT/augmentation-preview``) and select its first sample -- of a
+        cancelled preview, the samples it finished (:func:`check_complete`); PreviewIndexError (one sentence) when
+        its index cannot be read or what a cancelled one left is not whole, the list then left as it was."""
         rows = read_preview_index(folder)
-        self.folder, self.rows = Path(folder), rows
-        self.summary.setText(summary_text(rows, preview_spec(folder)))
+        record = read_preview_record(folder)
+        if record.interrupted:
+            check_complete(folder, rows, record)
+        self.folder, self.rows, self.record = Path(folder), rows, record
+        self.summary.setText(summary_text(rows, record.spec, record.chosen if record.interrupted else None))
         self.path_label.set_path(str(folder))
         self.table.setRowCount(0)
         self.table.setRowCount(len(rows))
@@ -154,7 +162,7 @@ class AugmentationPreviewView(QDialog):
 
     def clear(self, note: str) -> None:
         """Empty the list and say ``note`` instead: a new preview is replacing these files (or failed to)."""
-        self.rows = []
+        self.rows, self.record = [], PreviewRecord()
         self.table.setRowCount(0)
         self.summary.setText(note)
         self._show_selected()

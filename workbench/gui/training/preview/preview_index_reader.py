@@ -5,7 +5,13 @@ Why its own reader, and Qt-free: the GUI may not import the training package tha
 import-linter contract), so the columns it needs are named here (a test holds them to the writer's); and what a row
 says in words is plain text, testable without a window. A transform that changed nothing (loudness 1, speed 1,
 pitch 0, an empty cell) is left out of the short words; every value is in :attr:`PreviewRow.details`. The preview's
-``preview.json`` gives the name of the spec it is of (:func:`preview_spec`).
+``preview.json`` gives the name of the spec it is of and its counts (:func:`read_preview_record`).
+
+Why an interrupted preview is checked before it is shown (:func:`check_complete`): ``kws train
+--preview-augmentation`` stopped by Ctrl+C (the window's Cancel) still writes an index of the samples it finished
+and a record that counts them as written and says it was interrupted, so what was made can be heard. A folder
+whose index lists another number of samples than its record, or a sample whose WAV or PNG is missing, is not that
+consistent folder, and is not shown as one.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from workbench.core.wording import counted
 PREVIEW_DIR = "augmentation-preview"  # where kws train --preview-augmentation writes into its --out folder
 INDEX_FILE = "index.csv"
 RECORD_FILE, RECORD_SPEC = "preview.json", "spec"  # what the preview is of, and its key of the spec's name
+# the record's keys of the samples it set out to write, of those written, and of whether an interrupt ended it first
+RECORD_CHOSEN, RECORD_WRITTEN, RECORD_INTERRUPTED = "chosen", "written", "interrupted"
 NUMBER, AUDIO, SPECTROGRAM, CLASS, SOURCE = "n", "audio", "spectrogram", "class", "source"
 REQUIRED_COLUMNS = (NUMBER, AUDIO, SPECTROGRAM, CLASS, SOURCE)
 OFFSET, NOISE, NOISE_FACTOR = "offset", "noise", "noise_factor"
@@ -145,12 +153,52 @@ def read_preview_index(folder: Path) -> list[PreviewRow]:
         raise PreviewIndexError(f"Cannot read {path}: {reason}.") from exc
 
 
-def preview_spec(folder: Path) -> str:
-    """The name of the spec the preview in ``folder`` is of; "" when its ``preview.json`` is missing (a preview of an
-    earlier version) or cannot be read: the samples are shown all the same."""
+@dataclass(frozen=True)
+class PreviewRecord:
+    """What a preview's ``preview.json`` says: the spec's name ("" when unknown), the samples it set out to write
+    and those written (None when not said), and whether an interrupt ended it before all were written."""
+
+    spec: str = ""
+    chosen: int | None = None
+    written: int | None = None
+    interrupted: bool = False
+
+
+def _count(record: dict[str, object], key: str) -> int | None:
+    value = record.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def read_preview_record(folder: Path) -> PreviewRecord:
+    """The record of the preview in ``folder``; an empty one when its ``preview.json`` is missing (a preview of an
+    earlier version) or cannot be read: a whole preview's samples are shown all the same."""
     try:
         record = json.loads((Path(folder) / RECORD_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return ""
-    name = record.get(RECORD_SPEC) if isinstance(record, dict) else None
-    return name if isinstance(name, str) else ""
+        return PreviewRecord()
+    if not isinstance(record, dict):
+        return PreviewRecord()
+    name = record.get(RECORD_SPEC)
+    return PreviewRecord(name if isinstance(name, str) else "", _count(record, RECORD_CHOSEN),
+                         _count(record, RECORD_WRITTEN), record.get(RECORD_INTERRUPTED) is True)
+
+
+def preview_spec(folder: Path) -> str:
+    """The name of the spec the preview in ``folder`` is of; "" when its record does not say."""
+    return read_preview_record(folder).spec
+
+
+def check_complete(folder: Path, rows: list[PreviewRow], record: PreviewRecord) -> None:
+    """PreviewIndexError (one sentence) unless the interrupted preview in ``folder`` left what it made whole: its
+    record counts the samples chosen and written, its index lists as many (``rows``), and each one's WAV and PNG
+    are there (module docstring)."""
+    path = Path(folder) / RECORD_FILE
+    if record.written is None or record.chosen is None:
+        raise PreviewIndexError(f"{path} does not count the samples written.")
+    if len(rows) != record.written:
+        raise PreviewIndexError(f"{Path(folder) / INDEX_FILE} lists {counted(len(rows), 'sample')} where {path} "
+                                f"counts {record.written} written.")
+    for row in rows:
+        for file in (row.audio, row.spectrogram):
+            if not file.is_file():
+                raise PreviewIndexError(f"{file.name} of sample {row.number} is missing.")
