@@ -11,6 +11,11 @@ leaves the live plots :data:`MIN_CENTRE_SHARE` of the window: at 16 pt in a 1280
 docks' minimums left the plots some 70 px. The Source column is never narrower than its panel (which scrolls up and
 down, never sideways: its buttons were cut at the dock's edge); the right column gives way, its Tuning panel scrolls.
 
+The right column is a third Detections, two thirds Tuning (:data:`RIGHT_DOCK_SHARES`), as Qt shares the column's
+height in proportion to the sizes it is given. Why not the 300:500 it was: at the default 1600x960 the Tuning panel
+of a seven-class model with the board-pace warning showing needed 537 px of the 536 that left it, and its controls
+scrolled by a pixel; a third still shows the log's status, buttons and some six of its rows there.
+
 An arrangement restored from the settings keeps the widths it was saved with, perhaps at a smaller font: a column
 narrower than its panels now need widens to that width (:func:`widen_narrow_docks`), as far as the columns stay
 within the same share of the window; a column the user made wider keeps its width.
@@ -32,7 +37,8 @@ SOURCE, DETECTIONS, TUNING = "Source", "Detections", "Tuning"
 # at 9 pt, where a line is 14 px)
 LIVE_DOCK_LINES = (25, 27)
 MIN_CENTRE_SHARE = 0.4  # of the window's width, left to the live plots when the columns would take more
-RIGHT_DOCK_HEIGHTS = (300, 500)  # detections above tuning
+# detections above tuning: the right column's height is split in these proportions (module docstring)
+RIGHT_DOCK_SHARES = (1, 2)
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
@@ -117,7 +123,7 @@ def size_live_docks(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
     source_minimum = docks[SOURCE].minimumSizeHint().width()
     widths = live_dock_widths(theme.line_px(window.font()), _docks_room(window), source_minimum)
     window.resizeDocks([docks[SOURCE], docks[DETECTIONS]], widths, Qt.Orientation.Horizontal)
-    window.resizeDocks([docks[DETECTIONS], docks[TUNING]], list(RIGHT_DOCK_HEIGHTS), Qt.Orientation.Vertical)
+    window.resizeDocks([docks[DETECTIONS], docks[TUNING]], list(RIGHT_DOCK_SHARES), Qt.Orientation.Vertical)
 
 
 def live_dock_widths(line_px: int, room: int, source_minimum: int) -> list[int]:
