@@ -7,11 +7,16 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.calibration.results.detection_outcomes import FALSE_ACCEPT, MISS, Outcome
-from workbench.calibration.results.outcome_clips import (FALSE_ACCEPT_FOLDER, clip_samples, clip_start, held_out,
-                                                         one_per_clip, plan_false_accepts, plan_misses, write_clips)
+from workbench.calibration.results.detection_outcomes import (FALSE_ACCEPT, MISS, NOT_SCORED, Outcome,
+                                                               background_outcomes)
+from workbench.calibration.results.outcome_clips import (BACKGROUND_SPEAKER, FALSE_ACCEPT_FOLDER, clip_samples,
+                                                         clip_start, held_out, one_per_clip,
+                                                         plan_background_false_accepts, plan_false_accepts,
+                                                         plan_misses, write_clips)
 from workbench.calibration.streams.labels import LabelEvent
+from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.datasets.layout import class_label, scan_dataset
+from workbench.datasets.splits import TRAINING, split_of
 
 CLASSES = ("yes", "no", "_unknown_", "_silence_")
 RATE, LENGTH = 16000, 16000
@@ -104,3 +109,29 @@ def test_held_out_counts_the_clips_the_split_keeps_from_training() -> None:
              Path("off/spk0_nohash_0.wav"), Path("_false_accept_/stream_nohash_0.wav")]
     assert held_out(paths) == {"testing": 2, "validation": 1}
     assert held_out(paths[3:]) == {}
+
+
+def test_every_keyword_detected_in_background_audio_is_a_false_accept_saved_as_an_unknown_clip(
+        tmp_path: Path) -> None:
+    """A background-only recording has no labels: each keyword detection is a false accept, its clip the window
+    that ends at it, in ``_false_accept_`` under one speaker the split puts in training; ``_silence_`` (reported by
+    TFLM's rules) is not scored, as kws calibrate does not count it."""
+    detections = DetectionArrays(np.array([300, 2500, 2500, 7000, 9800], np.int64),
+                                 np.array([0, 1, 3, 0, 1], np.int64), np.array([200, 210, 250, 190, 220], np.int64))
+    outcomes = background_outcomes(detections, CLASSES)
+    assert [(o.kind, o.label, o.event) for o in outcomes] == [
+        (FALSE_ACCEPT, "yes", None), (FALSE_ACCEPT, "no", None), (NOT_SCORED, "_silence_", None),
+        (FALSE_ACCEPT, "yes", None), (FALSE_ACCEPT, "no", None)]
+    plans = plan_background_false_accepts(outcomes, LENGTH, RATE, TOTAL)
+    assert [p.outcome for p in plans] == [outcomes[0], outcomes[1], *outcomes[3:]]
+    assert {(p.folder, p.speaker) for p in plans} == {(FALSE_ACCEPT_FOLDER, BACKGROUND_SPEAKER)}
+    assert [p.first for p in plans] == [0, round(2.5 * RATE) - LENGTH, 6 * RATE, round(9.8 * RATE) - LENGTH]
+    twice = plan_background_false_accepts(background_outcomes(DetectionArrays(
+        np.array([200, 600], np.int64), np.array([0, 1], np.int64), np.array([200, 200], np.int64)), CLASSES),
+        LENGTH, RATE, TOTAL)
+    assert len(one_per_clip(twice)) == 1  # both in the first second: one window, one clip
+    audio = (np.arange(TOTAL) % 1000).astype(np.int16)
+    written = write_clips(tmp_path, plans, audio, LENGTH, RATE, lambda piece: piece)
+    assert written == [tmp_path / FALSE_ACCEPT_FOLDER / f"{BACKGROUND_SPEAKER}_nohash_{n}.wav" for n in range(4)]
+    assert [(c.word, c.split) for c in scan_dataset(tmp_path).clips] == [(FALSE_ACCEPT_FOLDER, TRAINING)] * 4
+    assert split_of(written[0]) == TRAINING and class_label(FALSE_ACCEPT_FOLDER, CLASSES) == "_unknown_"

@@ -9,7 +9,8 @@ rule (:mod:`workbench.calibration.streams.labels`, :func:`~workbench.calibration
 and prints one summary after the detections: the figures ``kws calibrate`` reports for a parameter set, so its
 recommendation can be checked with the options it prints, without a scorer of one's own. Each detection line then
 says its outcome and each missed keyword has a line of its own, and the mistakes can be saved as clips to train on
-(:mod:`workbench.cli.detect_outcomes`).
+(:mod:`workbench.cli.detect_outcomes`), those in background-only recordings (``--background``) too
+(:mod:`workbench.cli.detect_background`).
 
 Settings that can never detect anything (:func:`~workbench.core.detection.never_detects.never_detects_reason`)
 and a recording shorter than one inference interval are run as asked, with a warning: "0 detection(s)" alone
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
 from workbench.child_command import EXIT_CANCELLED
-from workbench.cli import detect_outcomes
+from workbench.cli import detect_background, detect_outcomes
 from workbench.cli.detect_lines import detection_line, scores_line
 from workbench.cli.model_argument import model_argument
 from workbench.cli.parameter_option import REMOVED, parameter_type
@@ -103,6 +104,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--tolerance-s", type=float, help=f"with --labels: a detection up to this long after a "
                    f"keyword's end still hits it (default {DEFAULT_TOLERANCE_S:g}, as kws calibrate)")
     detect_outcomes.add_options(p)
+    detect_background.add_option(p)
     p.set_defaults(func=run)
 
 
@@ -184,6 +186,7 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.tolerance_s is not None and not 0 <= args.tolerance_s < math.inf:
         raise WorkbenchError(f"--tolerance-s must be a number of seconds >= 0, got {args.tolerance_s:g}")
     detect_outcomes.check_options(args)
+    detect_background.check_option(args)
 
 
 def _file_labels(args: argparse.Namespace, engine: Engine, source: Any) -> StreamLabels:
@@ -295,11 +298,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print(f"kws: interrupted: no summary against {Path(args.labels).name}{saving}, the file was analysed to "
               f"{engine.stream_time_s:.2f} s of {source.duration_s:.2f} s", file=sys.stderr)
         return EXIT_CANCELLED
+    backgrounds = detect_background.hear_backgrounds(args, engine, source)  # before the summary and any clip
     summary = labels_summary(detections, labels, engine.classes, tolerance_s, source.duration_s)
     summary["labels"] = str(args.labels)
     out.write(json.dumps(summary) + "\n" if args.format == "jsonl" else summary_text(summary))
     out.flush()
-    detect_outcomes.save_clips(args, labels, outcomes, engine, source, out)
+    detect_outcomes.save_clips(args, labels, outcomes, engine, source, out, backgrounds)
     return 0
 
 

@@ -25,7 +25,7 @@ import math
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Sequence, TextIO
 
 import numpy as np
 
@@ -39,6 +39,7 @@ from workbench.datasets.splits import TESTING, TRAINING, VALIDATION
 
 if TYPE_CHECKING:
     from workbench.calibration.results.outcome_clips import ClipPlan
+    from workbench.cli.detect_background import HeardBackground
     from workbench.calibration.streams.labels import StreamLabels
     from workbench.core.audio.file_source import FileSource
     from workbench.core.detection.detector import Detection
@@ -51,6 +52,7 @@ DETECTION_TIME_STEP_S = 1 / MS_PER_SECOND
 SCORES_RANK, OUTCOME_RANK = 0, 1  # at one time: an inference's scores, then its detection (or a miss)
 # the result lines' marks, which the Calibration workspace's Save mistakes as clips… looks for
 NOTHING_WRITTEN, LEFT_OUT_MARK = ": nothing written into ", " on keywords not saved"
+BACKGROUND_ORIGIN = "from background audio"  # what the line of the --background recordings' clips says they are
 SPLIT_KEY = "split"  # where kws stream make's record in the labels names the split the stream was built from
 HELD_OUT_VERB = {TESTING: "tests", VALIDATION: "validates"}  # the splits training holds out, and what it does there
 SAVE_FALSE_ACCEPTS_HELP = (
@@ -63,6 +65,15 @@ SAVE_FALSE_ACCEPTS_HELP = (
     "train on them")
 SAVE_MISSES_HELP = ("with --labels: save each missed keyword's audio the same way into DIR/<keyword>/: keyword "
                     "clips the model failed on, to train on again")
+
+
+# the clips of one recording: their plans, its samples, and how to make them what the model heard
+Recording = tuple[Sequence["ClipPlan"], np.ndarray, Callable[[np.ndarray], np.ndarray]]
+
+
+def _as_is(piece: np.ndarray) -> np.ndarray:
+    """A background recording's samples are kept as the model heard them (``--gain`` applied when it was heard)."""
+    return piece
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -162,14 +173,16 @@ def held_out_warning(held: Counter[str], written: int) -> str:
 
 
 def save_clips(args: argparse.Namespace, labels: StreamLabels, found: StreamOutcomes, engine: Engine,
-               source: FileSource, out: TextIO) -> None:
-    """Write the clips ``--save-false-accepts`` and ``--save-misses`` ask for, and say how many went where (on
+               source: FileSource, out: TextIO, backgrounds: Sequence[HeardBackground] = ()) -> None:
+    """Write the clips ``--save-false-accepts`` and ``--save-misses`` ask for -- the false accepts of the
+    ``backgrounds`` (``--background``, :mod:`workbench.cli.detect_background`) too -- and say how many went where (on
     stdout after the summary; on stderr with ``--format jsonl``, whose stdout holds JSON alone); then warn, on
     stderr, when the labels say the stream is of a split held out from training and clips land there too."""
     if args.save_false_accepts is None and args.save_misses is None:
         return
     from workbench.calibration.results.outcome_clips import (folder_counts, held_out, one_per_clip,
-                                                             plan_false_accepts, plan_misses, write_clips)
+                                                             plan_background_false_accepts, plan_false_accepts,
+                                                             plan_misses, write_clips)
     from workbench.core.audio.source_base import apply_gain
 
     samples = source.clip.samples
@@ -180,35 +193,49 @@ def save_clips(args: argparse.Namespace, labels: StreamLabels, found: StreamOutc
     def heard(piece: np.ndarray) -> np.ndarray:  # the audio as the model heard it: with --gain
         return apply_gain(piece, source.gain, source.gain_mode)
 
-    def write(what: str, mistake: str, folder: Path, plans: Sequence[ClipPlan]) -> None:
+    def write(what: str, mistake: str, folder: Path, recordings: Sequence[Recording], origin: str = "") -> None:
         """"wrote 16 false-accept clips of 1 s into DIR (go 10, _false_accept_ 6): 20 false accepts in 18 clips
-        (one per word), 2 already there"."""
-        clips = one_per_clip(plans)
-        written = write_clips(folder, clips, samples, length, rate, heard)
+        (one per word), 2 already there" -- ``origin`` after the length ("from background audio (2 recordings)")
+        when the clips are cut from other audio than the stream's."""
+        planned = cut = 0
+        written: list[Path] = []
+        for plans, audio, as_heard in recordings:
+            clips = one_per_clip(plans)
+            planned, cut = planned + len(plans), cut + len(clips)
+            written += write_clips(folder, clips, audio, length, rate, as_heard)
         all_written.extend(written)
         where = f" ({folder_counts(path.parent.name for path in written)})" if written else ""
         notes = []
-        if len(clips) < len(plans):
-            notes.append(f"{counted(len(plans), mistake)} in {counted(len(clips), 'clip')} (one per word)")
-        if len(written) < len(clips):
-            notes.append(f"{len(clips) - len(written)} already there")
-        stream.write(f"wrote {counted(len(written), what)} of {length / rate:g} s into {folder}{where}"
+        if cut < planned:  # a background recording has no words: its clips are one per window heard
+            per = "window" if origin else "word"
+            notes.append(f"{counted(planned, mistake)} in {counted(cut, 'clip')} (one per {per})")
+        if len(written) < cut:
+            notes.append(f"{cut - len(written)} already there")
+        stream.write(f"wrote {counted(len(written), what)} of {length / rate:g} s{origin} into {folder}{where}"
                      + (": " + ", ".join(notes) if notes else "") + "\n")
 
     if args.save_false_accepts is not None:
         plans, on_keywords = plan_false_accepts(found.outcomes, engine.classes, length, rate, samples.size)
         if plans:
-            write("false-accept clip", "false accept", args.save_false_accepts, plans)
+            write("false-accept clip", "false accept", args.save_false_accepts, [(plans, samples, heard)])
         else:
             none = "no false accepts to save" if on_keywords else "no false accepts"
             stream.write(f"{none}{NOTHING_WRITTEN}{args.save_false_accepts}\n")
         if on_keywords:
             stream.write(f"{counted(len(on_keywords), 'false accept')}{LEFT_OUT_MARK}: their audio is a "
                          "keyword, which training must not learn as another word\n")
+        if backgrounds:
+            origin = f" {BACKGROUND_ORIGIN} ({counted(len(backgrounds), 'recording')})"
+            recordings = [(plan_background_false_accepts(heard_one.outcomes, length, rate, heard_one.samples.size),
+                           heard_one.samples, _as_is) for heard_one in backgrounds]
+            if any(plans for plans, _, _ in recordings):
+                write("false-accept clip", "false accept", args.save_false_accepts, recordings, origin)
+            else:
+                stream.write(f"no false accepts{origin}{NOTHING_WRITTEN}{args.save_false_accepts}\n")
     if args.save_misses is not None:
         misses = plan_misses(found.outcomes, length, rate, samples.size)
         if misses:
-            write("missed-keyword clip", "missed keyword", args.save_misses, misses)
+            write("missed-keyword clip", "missed keyword", args.save_misses, [(misses, samples, heard)])
         else:
             stream.write(f"no missed keywords{NOTHING_WRITTEN}{args.save_misses}\n")
     stream.flush()

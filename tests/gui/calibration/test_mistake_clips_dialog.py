@@ -79,3 +79,18 @@ def test_a_set_without_mistakes_has_nothing_to_save(qtbot, tmp_path: Path) -> No
     assert dialog.intro.text() == ("The selected set has no false accepts and no missed keywords in the "
                                                "stream: it has no mistakes to save as clips.")
     assert not dialog.misses_box.isEnabled() and dialog.choice() is None and not dialog.save_button.isEnabled()
+
+
+def test_the_background_recordings_false_accepts_are_said_apart(  # type: ignore[no-untyped-def]
+        qtbot, tmp_path: Path) -> None:
+    both = MistakeClipsDialog(tmp_path, false_accepts=11, misses=2, background=6)
+    qtbot.addWidget(both)
+    assert both.intro.text().startswith(
+        "The selected set has 11 false accepts (6 of them in the background recordings, saved as _false_accept_/ "
+        "clips) and 2 missed keywords. False accepts are ")
+    background_only = MistakeClipsDialog(tmp_path, false_accepts=3, misses=0, background=3)
+    qtbot.addWidget(background_only)
+    assert background_only.intro.text().startswith(
+        "The selected set has 3 false accepts (3 of them in the background recordings, saved as _false_accept_/ "
+        "clips) and no missed keywords. ")
+    assert background_only.choice() == ClipsChoice(tmp_path, misses=False) and background_only.save_button.isEnabled()

@@ -15,6 +15,9 @@ Only keyword classes are scored (:func:`~workbench.core.detection.detector.is_ke
 reports a ``_`` class, but TFLM's recognizer (``--semantics tflm``) reports every label, ``_silence_`` on every
 quiet second. Such a detection is neither a hit nor a false accept -- counting it would bury the keywords' figures
 under the silence and make them no longer ``kws calibrate``'s -- so it is :data:`NOT_SCORED`, with no event.
+
+A background-only recording (``kws calibrate --background``: TV, music, an office) has no labels: every scored
+detection in it is a false accept, on no event (:func:`background_outcomes`), as the calibration counts it.
 """
 
 from __future__ import annotations
@@ -117,3 +120,12 @@ def detection_outcomes(detections: DetectionArrays, labels: StreamLabels, classe
                 unsettled = min(unsettled, event.start_s)
     outcomes.sort(key=lambda o: (o.time_s, _RANK[o.kind]))  # stable: detections keep their order
     return StreamOutcomes(tuple(outcomes), unsettled)
+
+
+def background_outcomes(detections: DetectionArrays, classes: Sequence[str]) -> tuple[Outcome, ...]:
+    """Every detection in a background-only recording: a false accept on no event when its class is a keyword
+    (there is no keyword to hit), else :data:`NOT_SCORED` -- as ``kws calibrate`` counts the background's."""
+    scored = scored_detections(detections, classes)
+    return tuple(Outcome(FALSE_ACCEPT if is_scored else NOT_SCORED, time_s, classes[c], c, None, score)
+                 for is_scored, time_s, c, score in zip(scored.tolist(), detections.time_s.tolist(),
+                                                        detections.class_index.tolist(), detections.score.tolist()))

@@ -20,6 +20,12 @@ One clip per place: two false accepts on one word (a "no" and then a "yes" on on
 clips, which training would weigh twice; :func:`one_per_clip` keeps one. A clip already in its folder (a second
 run over the same stream) is not written again (:meth:`~workbench.datasets.new_clip_files.NewClips.add_new`).
 
+A background-only recording (``--background``) has no labels: every keyword detected in it is a false accept on no
+word (:func:`~workbench.calibration.results.detection_outcomes.background_outcomes`), saved by the same rules into
+``_false_accept_`` under the speaker ``background`` (:func:`plan_background_false_accepts`). One speaker for all
+of them: no one's voice is in them to keep apart, and the split's hash puts that name in training, where clips to
+learn from belong (a recording's name as the speaker could land them all in testing).
+
 A clip is as long as the model's input (``fe.sample_length_ms``), centred on the word when the labels place one
 there, else ending at the detection (the audio the model had just heard); at the recording's ends it is moved
 inside it (and padded with zeros only when the recording is shorter than a clip).
@@ -45,6 +51,7 @@ from workbench.datasets.splits import TRAINING, split_of
 
 FALSE_ACCEPT_FOLDER = "_false_accept_"
 UNKNOWN_SPEAKER = "stream"
+BACKGROUND_SPEAKER = "background"  # the speaker of every background recording's clip (module docstring)
 FOLDER_WORD = re.compile(r"[^\W_][\w'-]*")  # a word, never a class name (_...) or a hidden folder (.)
 SPEAKER_ID = re.compile(r"[\w-]+")
 MAX_NAME_BYTES = 100  # well inside every file system's 255: the file name adds the speaker and a number
@@ -111,6 +118,15 @@ def plan_false_accepts(outcomes: Sequence[Outcome], classes: Sequence[str], leng
         plans.append(ClipPlan(false_accept_folder(outcome), clip_speaker(outcome),
                               clip_start(outcome, length, sample_rate, total), outcome))
     return plans, left_out
+
+
+def plan_background_false_accepts(outcomes: Sequence[Outcome], length: int, sample_rate: int,
+                                  total: int) -> list[ClipPlan]:
+    """The clips of a background-only recording's false accepts (its
+    :func:`~workbench.calibration.results.detection_outcomes.background_outcomes`, ``total`` samples long): each in
+    ``_false_accept_``, speaker :data:`BACKGROUND_SPEAKER`, ending at its detection; none is on a keyword."""
+    return [ClipPlan(FALSE_ACCEPT_FOLDER, BACKGROUND_SPEAKER, clip_start(o, length, sample_rate, total), o)
+            for o in outcomes if o.kind == FALSE_ACCEPT]
 
 
 def plan_misses(outcomes: Sequence[Outcome], length: int, sample_rate: int, total: int) -> list[ClipPlan]:

@@ -10,6 +10,11 @@ its progress bar, its status line), and the status line ends with the command's 
 wrote where (or that there was nothing to write), how many false accepts on keywords it left out, and its warning
 when the clips keep speakers that the dataset split holds out from training (a stream of the testing split).
 
+The calibration's background-only recordings (``kws calibrate --background``) are given to the command too
+(``--background``): every detection there is a false accept, saved into ``_false_accept_``, and the command's line
+says how many clips came from background audio. A recording moved or deleted since is left out, and said so: the
+stream's mistakes are still worth saving.
+
 Why the status counts what the command wrote: a set with no false accepts, or a second run over the same folder,
 ends well having written nothing, and "saved … into DIR" would then name a folder that may not even exist. And
 why Open clips folder keeps its own folder: the folder of a save that is running, was cancelled or failed may
@@ -30,7 +35,6 @@ from PySide6.QtWidgets import QPushButton
 
 from workbench.calibration.results.report import detect_options
 from workbench.calibration.results.result_files import CalibrationOutput, figures_text, parameter_set_of
-from workbench.core.wording import counted
 from workbench.gui.calibration import mistake_clips_dialog
 from workbench.gui.calibration.mistake_clips_dialog import NOTHING_TO_SAVE
 from workbench.gui.kws_child import KILL_AFTER_MS
@@ -62,10 +66,18 @@ def holds_clips(folder: Path) -> bool:
     return folder.is_dir() and next(folder.rglob(CLIP_PATTERN), None) is not None
 
 
+def background_recordings(output: CalibrationOutput) -> tuple[list[Path], list[Path]]:
+    """(the background-only recordings the calibration ``output`` replayed that are still there, those gone)."""
+    entries = output.document.get("background") or []
+    paths = [Path(entry["audio"]) for entry in entries if isinstance(entry, dict) and entry.get("audio")]
+    return [path for path in paths if path.is_file()], [path for path in paths if not path.is_file()]
+
+
 def detect_arguments(output: CalibrationOutput, item: dict[str, Any], model: Path, folder: Path,
                      misses: bool) -> list[str]:
     """The ``kws detect`` command line whose detections are those of the set ``item`` (a ``pareto`` or
-    ``recommended`` entry) in the calibration ``output``, saving its false accepts (and ``misses``) into ``folder``.
+    ``recommended`` entry) in the calibration ``output``, saving its false accepts (and ``misses``) into ``folder``
+    -- those in the calibration's background recordings that are still there too (``--background``).
 
     The set's options are the "reproduce:" line's; ``--latency-ms`` is always given (the line leaves it out when
     it is the model's own), so a model whose stored interval changed since is still replayed as calibrated. The
@@ -78,6 +90,8 @@ def detect_arguments(output: CalibrationOutput, item: dict[str, Any], model: Pat
                  *detect_options(parameter_set_of(item), latency, latency), "--latency-ms", str(latency),
                  "--labels", str(labels), "--tolerance-s", str(document["tolerance_s"]), "--format", "jsonl",
                  "--save-false-accepts", str(folder)]
+    for recording in background_recordings(output)[0]:
+        arguments += ["--background", str(recording)]
     return arguments + (["--save-misses", str(folder)] if misses else [])
 
 
@@ -88,9 +102,9 @@ class MistakeClipsAction(QObject):
         super().__init__(workspace)
         self.workspace = workspace
         self.button = QPushButton("Save mista&kes as clips…")
-        self.button.setToolTip("Save the selected set's false accepts in the stream as other words' clips (and, if "
-                               "asked, its missed keywords as keyword clips) into a dataset folder to train on "
-                               "(kws detect --save-false-accepts)")
+        self.button.setToolTip("Save the selected set's false accepts in the stream and its background recordings as "
+                               "other words' clips (and, if asked, its missed keywords as keyword clips) into a "
+                               "dataset folder to train on (kws detect --save-false-accepts)")
         self.button.setEnabled(False)
         self.open_button = QPushButton("Open clips fol&der")
         self.open_button.setVisible(False)  # until clips were saved
@@ -99,6 +113,7 @@ class MistakeClipsAction(QObject):
         self._lines: list[str] = []  # kws detect's sentences about what it saved
         self._saving = False  # the stream was heard: the clips are being written
         self._item: dict[str, Any] = {}
+        self._gone: list[Path] = []  # the calibration's background recordings not found: their clips cannot be cut
         self._progress_was = (0, 0, 0)  # the progress bar's (minimum, maximum, value) before the busy look
         self.child = KwsChildProcess("saving the mistakes", CANCEL_POLICY, parent=self)
         self.child.stdout_line.connect(self._stdout_line)
@@ -124,13 +139,14 @@ class MistakeClipsAction(QObject):
         if ready is None:
             return False
         output, item, _ = ready
-        false_accepts, misses = int(item.get("false_accepts_speech") or 0), int(item.get("misses") or 0)
+        background = int(item.get("false_accepts_background") or 0) if background_recordings(output)[0] else 0
+        false_accepts, misses = int(item.get("false_accepts_speech") or 0) + background, int(item.get("misses") or 0)
         if not false_accepts and not misses:
             self.workspace.host.show_error(NOTHING_TO_SAVE)
             return False
         stream = Path(output.document["stream"]["audio"])
         choice = mistake_clips_dialog.ask_clips_folder(
-            self.workspace, mistake_clips_dialog.suggested_folder(stream), false_accepts, misses)
+            self.workspace, mistake_clips_dialog.suggested_folder(stream), false_accepts, misses, background)
         return choice is not None and self.save(choice.folder, choice.misses)
 
     def save(self, folder: str | Path, misses: bool = False) -> bool:
@@ -141,6 +157,7 @@ class MistakeClipsAction(QObject):
             return False
         output, item, model = ready
         self.target, self._item, self._lines, self._saving = Path(folder), item, [], False
+        self._gone = background_recordings(output)[1]
         self.child.start_command(detect_arguments(output, item, model, self.target, misses))
         self._set_busy(True)
         self.open_button.setEnabled(False)  # its folder may be the one being written: until the save ends
@@ -239,9 +256,10 @@ class MistakeClipsAction(QObject):
                  else "No clips written for the mistakes of the selected set ({}):")
         lines = [first.format(self._figures()), *self._lines]
         background = int(self._item.get("false_accepts_background") or 0)
-        if background:
-            lines.append(f"The set's {counted(background, 'false accept')} in the background recordings are "
-                         "not saved: only the labelled stream's are.")
+        if background and self._gone:
+            gone = ", ".join(path.name for path in self._gone)
+            which = "that background recording is" if len(self._gone) == 1 else "those background recordings are"
+            lines.append(f"The set's false accepts in {gone} are not saved: {which} not found (moved or deleted).")
         self.workspace.status.setText("\n".join(lines))
         self.workspace.host.show_status(f"saved the mistakes' clips into {folder}" if written
                                         else f"no new clips of the mistakes: nothing written into {folder}")

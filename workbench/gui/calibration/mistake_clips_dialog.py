@@ -10,7 +10,9 @@ dataset to add to a training run. :func:`ask_clips_folder` is what the workspace
 Why the counts come first: what is saved depends on the set -- a set with no false accepts has only its misses to
 save, and a dialog that offers "0 false accepts" with the misses unchecked saves nothing and reads as a success.
 So the dialog says up front what the set holds and offers only that (the misses checked when they are all there
-is); a set with no mistakes at all is refused before it (:data:`NOTHING_TO_SAVE`).
+is); a set with no mistakes at all is refused before it (:data:`NOTHING_TO_SAVE`). The false accepts in the
+calibration's background recordings are counted with the stream's and said apart: they are saved too, into
+``_false_accept_`` (:mod:`workbench.cli.detect_background`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
+from workbench.calibration.results.outcome_clips import FALSE_ACCEPT_FOLDER
 from workbench.core.wording import counted
 
 TITLE = "Save mistakes as clips"
@@ -54,16 +57,19 @@ def existing_ancestor(path: Path) -> Path:
     return path
 
 
-def what_is_saved(false_accepts: int, misses: int) -> str:
-    """The dialog's opening: what the selected set has in the stream (``false_accepts``, ``misses``) and what of it
-    is saved where."""
+def what_is_saved(false_accepts: int, misses: int, background: int = 0) -> str:
+    """The dialog's opening: what the selected set has (``false_accepts``, ``background`` of them in the background
+    recordings, and ``misses`` in the stream) and what of it is saved where."""
     missed = counted(misses, "missed keyword")
+    accepts = counted(false_accepts, "false accept") + (f" ({background} of them in the background recordings, "
+                                                        f"saved as {FALSE_ACCEPT_FOLDER}/ clips)" if background else "")
+    where = "" if background else " in the stream"  # the misses are the stream's alone
     if false_accepts and misses:
-        return (f"The selected set has {counted(false_accepts, 'false accept')} and {missed} in the stream. False "
-                f"accepts are {FALSE_ACCEPTS_GO}; misses, if asked, {MISSES_GO}. {TRAIN_ON_THEM}")
+        return (f"The selected set has {accepts} and {missed}{where}. False accepts are {FALSE_ACCEPTS_GO}; misses, "
+                f"if asked, {MISSES_GO}. {TRAIN_ON_THEM}")
     if false_accepts:
-        return (f"The selected set has {counted(false_accepts, 'false accept')} and no missed keywords in the "
-                f"stream. False accepts are {FALSE_ACCEPTS_GO}. {TRAIN_ON_THEM}")
+        return (f"The selected set has {accepts} and no missed keywords{where}. False accepts are "
+                f"{FALSE_ACCEPTS_GO}. {TRAIN_ON_THEM}")
     if misses:
         return (f"The selected set has no false accepts in the stream, only {missed}: only the misses can be "
                 f"saved, {MISSES_GO}. {TRAIN_ON_THEM}")
@@ -74,13 +80,15 @@ class MistakeClipsDialog(QDialog):
     """The folder (typed or chosen with Browse…) and the misses check box; Save clips is enabled with a folder and
     something to save (false accepts, or the misses checked)."""
 
-    def __init__(self, default: Path, false_accepts: int, misses: int, parent: QWidget | None = None) -> None:
-        """``false_accepts``, ``misses``: the selected set's counts in the stream, said first and next to the
-        misses' choice; with no false accepts the misses are checked (all there is), with no misses unavailable."""
+    def __init__(self, default: Path, false_accepts: int, misses: int, parent: QWidget | None = None,
+                 background: int = 0) -> None:
+        """``false_accepts``, ``misses``: the selected set's counts (``background`` of the false accepts in the
+        background recordings), said first and next to the misses' choice; with no false accepts the misses are
+        checked (all there is), with no misses unavailable."""
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.false_accepts = false_accepts
-        self.intro = QLabel(what_is_saved(false_accepts, misses))
+        self.intro = QLabel(what_is_saved(false_accepts, misses, background))
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)  # "<word>" is no tag
         self.folder_edit = QLineEdit(str(default))
@@ -132,7 +140,8 @@ class MistakeClipsDialog(QDialog):
         self.save_button.setEnabled(self._can_save())
 
 
-def ask_clips_folder(parent: QWidget, default: Path, false_accepts: int, misses: int) -> ClipsChoice | None:
+def ask_clips_folder(parent: QWidget, default: Path, false_accepts: int, misses: int,
+                     background: int = 0) -> ClipsChoice | None:
     """Ask where the clips go (``default`` offered); None when cancelled."""
-    dialog = MistakeClipsDialog(default, false_accepts, misses, parent)
+    dialog = MistakeClipsDialog(default, false_accepts, misses, parent, background)
     return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,90 @@
+"""`kws detect FILE --labels L --save-false-accepts DIR --background REC`: every keyword detected in a
+background-only recording is a false accept, saved as a clip (the window that ends at it, as the model heard it)
+into DIR/_false_accept_/ beside the stream's; a folder stands for its recordings, a recording named twice is heard
+once; the line says how many came from background audio, and a rerun writes none again.
+
+The stream is test_detect_outcomes' (the bundled sample seven times), labelled so that every detection in it is a
+hit: every false accept comes from the background. The "TV" is the sample after half a second of silence: the
+reference model detects its "yes" and its "no" there; the "office" is silence, where it detects nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.cli.test_detect_mistake_clips import _hits, _labels
+from tests.cli.test_detect_outcomes import CLIP, RATE, REPEATS, _clip, detect, stream  # noqa: F401  (stream: fixture)
+from workbench.assets import sample_audio_path
+from workbench.core.audio.audio_file import load_audio, save_wav
+from workbench.core.engine import Engine, detections_of
+from workbench.core.model.model_file import load_model
+from workbench.datasets.layout import scan_dataset
+from workbench.datasets.splits import TRAINING
+
+LEAD_S = 0.5
+FALSE_ACCEPTS = "_false_accept_"
+
+
+@pytest.fixture
+def recordings(tmp_path: Path) -> tuple[Path, Path, np.ndarray]:
+    """The TV recording, a folder holding the silent office recording, and the TV's audio."""
+    sample = load_audio(sample_audio_path()).samples
+    tv_audio = np.concatenate([np.zeros(int(LEAD_S * RATE), np.int16), sample, np.zeros(RATE, np.int16)])
+    tv = tmp_path / "tv.wav"
+    save_wav(tv, tv_audio)
+    folder = tmp_path / "office"
+    folder.mkdir()
+    save_wav(folder / "quiet.wav", np.zeros(3 * RATE, np.int16))
+    return tv, folder, tv_audio
+
+
+def test_background_false_accepts_are_saved_beside_the_streams_and_said_as_such(  # type: ignore[no-untyped-def]
+        capsys, reference_model_path, stream, recordings, tmp_path) -> None:
+    tv, folder, tv_audio = recordings
+    labelled = (stream[0], _labels(tmp_path, _hits(*range(REPEATS))))  # no false accept in the stream
+    out_dir = tmp_path / "mistakes"
+    options = ("--save-false-accepts", str(out_dir), "--background", str(tv), "--background", str(folder),
+               "--background", str(tv))  # the TV named twice: heard once
+    code, out, err = detect(capsys, reference_model_path, labelled, *options)
+    assert code == 0, err
+    heard = detections_of(Engine(load_model(reference_model_path)).run_clip(tv_audio))
+    assert [d.label for d in heard] == ["yes", "no"]  # the TV's two false accepts
+    assert out.splitlines()[-2:] == [
+        f"no false accepts: nothing written into {out_dir}",
+        f"wrote 2 false-accept clips of 1 s from background audio (2 recordings) into {out_dir} ({FALSE_ACCEPTS} 2)"]
+    saved = sorted(out_dir.rglob("*.wav"))
+    assert saved == [out_dir / FALSE_ACCEPTS / f"background_nohash_{n}.wav" for n in range(2)]
+    for path, detection in zip(saved, heard):  # the window the model had just heard when it detected
+        end = round(detection.time_s * RATE)
+        assert np.array_equal(_clip(path), tv_audio[end - CLIP:end]), path
+    assert [(clip.word, clip.split) for clip in scan_dataset(out_dir).clips] == [(FALSE_ACCEPTS, TRAINING)] * 2
+    assert "kws: warning:" not in err
+
+    code, out, err = detect(capsys, reference_model_path, labelled, *options, "--format", "jsonl")
+    assert code == 0 and "wrote" not in out  # stdout holds JSON alone
+    assert err.splitlines()[-1] == (f"wrote 0 false-accept clips of 1 s from background audio (2 recordings) into "
+                                    f"{out_dir}: 2 already there")
+    assert sorted(out_dir.rglob("*.wav")) == saved
+
+    code, out, _ = detect(capsys, reference_model_path, labelled, "--save-false-accepts", str(out_dir),
+                          "--background", str(folder / "quiet.wav"))
+    assert code == 0 and out.splitlines()[-1] == (f"no false accepts from background audio (1 recording): nothing "
+                                                  f"written into {out_dir}")
+
+
+@pytest.mark.parametrize(("options", "sentence"), [
+    (("--background", "tv.wav"), "kws: error: --background is for --save-false-accepts: the false accepts in "
+                                 "background-only recordings are saved as clips, not printed (kws calibrate "
+                                 "--background counts them)\n"),
+    (("--save-false-accepts", "clips", "--background", "gone.wav"), "kws: error: background recording not found: "
+                                                                    "{tmp}/gone.wav\n"),
+])
+def test_a_background_that_cannot_be_heard_is_one_sentence_before_the_stream_is(  # type: ignore[no-untyped-def]
+        capsys, reference_model_path, stream, recordings, tmp_path, options, sentence) -> None:
+    given = [str(tmp_path / option) if option.endswith((".wav", "clips")) else option for option in options]
+    code, out, err = detect(capsys, reference_model_path, stream, *given)
+    assert code == 2 and out == "" and err == sentence.format(tmp=tmp_path)
+    assert not (tmp_path / "clips").exists()
