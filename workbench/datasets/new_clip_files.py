@@ -1,12 +1,8 @@
 """Add clips to a dataset folder atomically and under names never taken, so that a second run adds to the first.
 
-Why not :func:`~workbench.core.atomic_write.atomic_write_bytes`: it replaces its target, and a clip whose name
-is already taken (``go/stream_nohash_0.wav`` from last week's run, or a clip of the dataset itself) must be kept.
-Each clip is written whole to a hidden temporary file beside its name and then *linked* to the name, which the
-file system refuses when the name exists -- in one step, so two writers never take one name and no one ever
-sees half a clip; the next number is tried then. Where the file system cannot link (FAT, some network shares),
-the name is claimed by creating it exclusively and then replaced by the whole clip: a crash between the two
-leaves an empty file, which the dataset scanner lists as unreadable and skips, never a truncated clip.
+Each clip is written whole and takes the first free ``<speaker>_nohash_<n>.wav`` in one step
+(:func:`~workbench.core.new_file.write_new_file`, which also says why neither replacing a file nor probing for a
+free name will do): a clip already there is kept, and two writers never take one name.
 
 :meth:`NewClips.add_new` first looks for the same clip among the files the word's folder held before: a second
 run over one stream would otherwise add a copy of every clip, and training would weigh each mistake twice. Files
@@ -20,8 +16,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from workbench.core.atomic_write import create_folder, new_file_mode, remove_quietly, stage_beside, sync_directory
+from workbench.core.atomic_write import create_folder
 from workbench.core.errors import WorkbenchError
+from workbench.core.new_file import write_new_file
 from workbench.datasets.splits import NOHASH_MARK
 
 CLIP_SUFFIX = ".wav"
@@ -31,23 +28,6 @@ HIDDEN_MARK = "."  # a hidden file (a write's staged temporary) is no clip
 def clip_name(speaker: str, number: int) -> str:
     """``<speaker>_nohash_<n>.wav``: the Speech Commands name, whose part before ``_nohash_`` the split hashes."""
     return f"{speaker}{NOHASH_MARK}{number}{CLIP_SUFFIX}"
-
-
-def _claim(staged: str, path: Path) -> bool:
-    """Give the staged file the name ``path`` unless the name is taken (False)."""
-    try:
-        os.link(staged, path)
-        return True
-    except FileExistsError:
-        return False
-    except OSError:  # no links on this file system: claim the name, then fill it
-        pass
-    try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, new_file_mode()))
-    except FileExistsError:
-        return False
-    os.replace(staged, path)
-    return True
 
 
 def _digest(data: bytes) -> bytes:
@@ -108,20 +88,7 @@ class NewClips:
     def add(self, word: str, speaker: str, wav: bytes) -> Path:
         """Write ``wav`` (a whole WAV file) as the first free ``<speaker>_nohash_<n>.wav`` of ``root/word``."""
         folder = create_folder(self.root / word, "the clip folder")
-        number = self._next.get((word, speaker), 0)
-        path = folder / clip_name(speaker, number)
-        staged = ""
-        try:
-            staged = stage_beside(path, folder, wav)
-            while not _claim(staged, path):
-                number += 1
-                path = folder / clip_name(speaker, number)
-        except OSError as exc:
-            raise WorkbenchError(f"Cannot write {path}: {exc.strerror or exc}.") from None
-        finally:
-            if staged:
-                remove_quietly(staged)  # linked: the name keeps the clip; replaced: already gone
-        sync_directory(folder)
+        path, number = write_new_file(lambda n: folder / clip_name(speaker, n), wav, self._next.get((word, speaker), 0))
         self._next[(word, speaker)] = number + 1
         self.written.append(path)
         return path

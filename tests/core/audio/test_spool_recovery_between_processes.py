@@ -1,13 +1,14 @@
 """Two workbenches starting at once, each recovering a recording left behind in the same second: both recordings
 survive, under two names (both used to pick the same free ``recovered-<time>.wav``, and one was lost).
 
-The first is a real :func:`recover_spools` in a second process, stopped once it chose its name and before it
-wrote it; while it is stopped, a writer of the recordings folder must wait; the second runs in a third.
+The first is a real :func:`recover_spools` in a second process, stopped with its WAV written whole, just as it puts
+it under a name; while it is stopped the second runs, in a third process, to its end, and takes that name.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -17,27 +18,32 @@ import pytest
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from paused_child import PausedChild, another_writer_must_wait, finish_child, running_child  # noqa: E402
+from paused_child import PausedChild, running_child  # noqa: E402
 
 from workbench.core.audio.recording_spool import RECOVERED_PREFIX, spool_name  # noqa: E402
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Windows leaves spools of dead processes alone")
 
 RATE = 16000
-# a start-up recovering the spools of argv[1] into argv[2]; with argv[3] "pause", stopped before it writes a WAV
+WAIT_LIMIT_S = 60  # the second start-up never waits for the first: only a hang would reach this
+# a start-up recovering the spools of argv[1] into argv[2]; with argv[3] "pause", stopped once, as it first puts a
+# file under a name (a link, or the rename of an atomic write: whichever the recovery uses)
 RECOVERING = """
+import os
 from pathlib import Path
 from workbench.core.audio import recording_spool
 from workbench.core.audio.recordings_folder import RecordingsFolder
 
-saved = recording_spool.save_wav
+def paused_once(step):
+    def stepping(*args, **kwargs):
+        os.link, os.replace = real_link, real_replace
+        pause()
+        return step(*args, **kwargs)
+    return stepping
 
-def pause_then_save(*args):
-    pause()
-    return saved(*args)
-
+real_link, real_replace = os.link, os.replace
 if sys.argv[3:] == ["pause"]:
-    recording_spool.save_wav = pause_then_save
+    os.link, os.replace = paused_once(real_link), paused_once(real_replace)
 recording_spool.recover_spools(Path(sys.argv[1]), RecordingsFolder.workbench_default(Path(sys.argv[2])))
 """
 
@@ -55,12 +61,15 @@ def test_two_start_ups_recovering_at_once_keep_both_recordings(tmp_path: Path) -
     started = time.time()
     for value in (1, 2):
         _left_behind(spools, value, started)
-    with PausedChild(RECOVERING, spools, recordings, "pause") as first:  # took the first spool, chose its name
-        assert another_writer_must_wait(recordings)
+    with PausedChild(RECOVERING, spools, recordings, "pause") as first:  # took the first spool, about to name its WAV
         with running_child(RECOVERING, spools, recordings) as second:  # takes the other spool: the first one's is held
-            first.resume()
-            finish_child(second)
+            try:
+                _, errors = second.communicate(timeout=WAIT_LIMIT_S)
+            except subprocess.TimeoutExpired:
+                pytest.fail("the second start-up waited for the first one, stopped before naming its recording")
+            assert second.returncode == 0, errors
+        first.resume()
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
     found = {path.name: int(sf.read(path, dtype="int16")[0][0]) for path in recordings.iterdir()}
-    assert found == {f"{RECOVERED_PREFIX}{stamp}.wav": 1, f"{RECOVERED_PREFIX}{stamp}-2.wav": 2}
+    assert found == {f"{RECOVERED_PREFIX}{stamp}.wav": 2, f"{RECOVERED_PREFIX}{stamp}-2.wav": 1}
     assert list(spools.iterdir()) == []

@@ -37,10 +37,10 @@ from typing import BinaryIO
 import numpy as np
 
 from workbench.core.atomic_write import remove_quietly
-from workbench.core.audio.audio_file import save_wav
+from workbench.core.audio.audio_file import save_new_wav
 from workbench.core.audio.recordings_folder import MISSING_BECAUSE, RecordingsFolder, RecordingsFolderMissing
 from workbench.core.errors import WorkbenchError
-from workbench.core.folder_lock import folder_step_lock, lock_if_free
+from workbench.core.folder_lock import lock_if_free
 from workbench.core.stale_temps import process_alive
 from workbench.core.wording import counted
 
@@ -265,9 +265,8 @@ def _recover(spool: Path, recordings: RecordingsFolder) -> RecoveredRecording | 
         found = None
         if samples.size:
             recordings.make(recordings.path)  # a folder the user chose is never made again
-            with folder_step_lock(recordings.path):  # a free name, and it taken, before another start-up looks
-                wav = free_path(recordings.path / f"{RECOVERED_PREFIX}{stamp}.wav")
-                save_wav(wav, samples.astype(np.int16), rate)
+            # the name is chosen and taken in one step: two start-ups recovering takes of one second keep both
+            wav = save_new_wav(recordings.path / f"{RECOVERED_PREFIX}{stamp}.wav", samples.astype(np.int16), rate)
             found = RecoveredRecording(wav, samples.size / rate)
         remove_quietly(spool)  # while still locked
     return found
@@ -286,12 +285,3 @@ def _claim(spool: Path, pid: int) -> BinaryIO | None:
         return None
     return handle
 
-
-def free_path(path: Path) -> Path:
-    """``path``, or ``name-2.wav``, ``name-3.wav``…: a recovered recording (or a kept take) never overwrites
-    another file."""
-    candidate, n = path, 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-        n += 1
-    return candidate

@@ -25,7 +25,8 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from workbench.core.audio.recording_spool import RecordingSpool, default_spool_folder, free_path
+from workbench.core.audio.audio_file import save_new_wav
+from workbench.core.audio.recording_spool import RecordingSpool, default_spool_folder
 from workbench.core.audio.recordings_folder import RecordingsFolder
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import save_recording
@@ -60,11 +61,15 @@ def _reason(exc: Exception) -> str:
     return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).rstrip(".")
 
 
-def _write(take: Take, path: Path, into: RecordingsFolder | None) -> None:
-    """``path``'s folders made as ``into`` allows (none without it: the folder must be there)."""
+def _write(take: Take, path: Path, into: RecordingsFolder | None, keep_existing: bool = False) -> Path:
+    """``path``'s folders made as ``into`` allows (none without it: the folder must be there); returns the file
+    written. ``keep_existing``: a file at ``path`` stays, and the take goes to ``name-2.wav``…"""
     if into is not None:
         into.make(path.parent)
+    if keep_existing:
+        return save_new_wav(path, take.samples, take.sample_rate)
     save_recording(take.samples, path, take.sample_rate)
+    return path
 
 
 class TakeKeeper(QObject):
@@ -85,12 +90,13 @@ class TakeKeeper(QObject):
         """The takes waiting to be saved elsewhere or discarded (a copy of the list)."""
         return [kept.take for kept in self._kept]
 
-    def save(self, take: Take, path: Path, into: RecordingsFolder | None = None) -> bool:
+    def save(self, take: Take, path: Path, into: RecordingsFolder | None = None, keep_existing: bool = False) -> bool:
         """Write ``take`` to ``path``, then remove its copy on disk; on failure keep it (and its copy) and offer
         Save as…/Discard. ``into`` is the recordings folder ``path`` lies in: the folders between them are made,
-        it itself only when it may be. None: ``path``'s folder must exist (a file the user just chose)."""
+        it itself only when it may be. None: ``path``'s folder must exist (a file the user just chose).
+        ``keep_existing``: never over a file (``name-2.wav``… when ``path`` is taken)."""
         try:
-            _write(take, path, into)
+            written = _write(take, path, into, keep_existing)
         except (OSError, WorkbenchError) as exc:
             if all(kept.take is not take for kept in self._kept):
                 self._kept.append(_Kept(take, path, self._spool(take)))
@@ -99,7 +105,7 @@ class TakeKeeper(QObject):
         self._forget(take)
         if take.spool is not None:
             take.spool.remove()
-        self.saved.emit(f"saved {path} ({take.seconds:.1f} s)")
+        self.saved.emit(f"saved {written} ({take.seconds:.1f} s)")
         return True
 
     def save_unsaved_as(self, path: Path | str | None = None) -> bool:
@@ -116,7 +122,8 @@ class TakeKeeper(QObject):
             return self.save(self._kept[0].take, target)
         chosen = RecordingsFolder.user_chosen(target)  # its word folders are made, never the folder itself
         for kept in list(self._kept):
-            if not self.save(kept.take, free_path(target / kept.wanted.parent.name / kept.wanted.name), chosen):
+            wanted = target / kept.wanted.parent.name / kept.wanted.name
+            if not self.save(kept.take, wanted, chosen, keep_existing=True):
                 return False
         return True
 
@@ -143,9 +150,8 @@ class TakeKeeper(QObject):
         written: list[Path] = []
         own = RecordingsFolder.workbench_default(folder)
         for kept in list(self._kept):
-            path = free_path(folder / f"{RESCUE_PREFIX}{kept.wanted.name}")
             try:
-                _write(kept.take, path, own)
+                path = _write(kept.take, folder / f"{RESCUE_PREFIX}{kept.wanted.name}", own, keep_existing=True)
             except (OSError, WorkbenchError):
                 continue
             self._forget(kept.take)
