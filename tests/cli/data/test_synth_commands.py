@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,31 @@ from workbench.synthesis.dataset_builder import MANIFEST
 
 SMALL = ["--engines", "espeak,flite", "--voices", "espeak:m3,espeak:f2,flite:kal16", "--takes", "2",
          "--similar", "0", "--negatives", "go", "--noise-seconds", "1", "--workers", "1"]
+CANCEL_ME = "cancel me"
+# `kws ARGV` in a child whose build, at its first progress line with clips made, says CANCEL_ME on stdout and goes
+# on only once the cancel has arrived: the test's signal lands at that known point however loaded the machine is
+# (the build of 3 voice batches used to end before a slow test had read the line and sent the signal)
+HELD_FOR_A_CANCEL = f"""
+import sys
+from workbench.cli.main import main
+from workbench.synthesis import dataset_builder
+
+WAIT_S = 0.05  # between looks at the cancel flag: the signal's handler sets it
+built = dataset_builder.build_dataset
+
+def build_dataset(*args, progress, cancel, **kwargs):
+    def held_for_a_cancel(report):
+        progress(report)
+        if report.done > 0 and not cancel.is_set():
+            print({CANCEL_ME!r}, flush=True)
+            while not cancel.wait(WAIT_S):
+                pass
+
+    return built(*args, progress=held_for_a_cancel, cancel=cancel, **kwargs)
+
+dataset_builder.build_dataset = build_dataset
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 def needs_engines() -> None:
@@ -74,20 +100,21 @@ def test_info_counts_a_synthetic_sets_own_words_as_its_keywords(tmp_path: Path) 
 def test_jsonl_progress_and_a_cancel_that_resume_finishes(tmp_path: Path) -> None:
     needs_engines()
     out = tmp_path / "synth"
-    args = kws_command("dataset", "synth", "--words", "yes,no,seven,eight", "--out", str(out), *SMALL,
-                       "--progress", "jsonl", "--workers", "2")  # worker processes end with the parent
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    lines = []
-    assert child.stderr is not None
-    for line in child.stderr:
-        lines.append(line)
-        if line.startswith("{") and json.loads(line).get("done", 0) > 0:
-            child.send_signal(signal.SIGINT)
-            break
-    _, rest = child.communicate(timeout=120)
-    lines += rest.splitlines()
-    assert child.returncode == 130, lines
-    assert any("--resume" in json.loads(l).get("message", "") for l in lines if l.startswith("{"))
+    args = ["dataset", "synth", "--words", "yes,no,seven,eight", "--out", str(out), *SMALL, "--progress", "jsonl",
+            "--workers", "2"]  # worker processes end with the parent
+    child = subprocess.Popen([sys.executable, "-c", HELD_FOR_A_CANCEL, *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    said = child.stdout.readline()
+    if said.strip() == CANCEL_ME:
+        child.send_signal(signal.SIGINT)
+    else:
+        child.kill()
+    _, errors = child.communicate(timeout=120)
+    lines = errors.splitlines()
+    assert said.strip() == CANCEL_ME and child.returncode == 130, lines
+    reports = [json.loads(l) for l in lines if l.startswith("{")]
+    assert any(r.get("done", 0) > 0 for r in reports) and reports[-1]["message"].endswith("and --resume")
     manifest = json.loads((out / MANIFEST).read_text())
     assert manifest["cancelled"] is True
     made = sum(manifest["counts"].values())
