@@ -9,6 +9,7 @@ import pytest
 
 from workbench.assets import default_model_path
 from workbench.core.errors import ModelError
+from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import model_from_bytes
 from workbench.core.model.model_params import pack_model, unpack_model
 from workbench.core.model.tflite_graph import parse_model
@@ -69,3 +70,36 @@ def test_a_model_without_operators_is_refused_when_it_is_read(model_bytes: bytes
         model_from_bytes(empty, "empty")
     assert str(caught.value) == f"empty: {NO_OPERATORS}"
     assert len(parse_model(model_bytes).operators) > 0  # the same model with its layers is read
+
+
+def _rewired(tflite: bytes, change: str) -> bytes:
+    """``tflite`` with one tensor reference pointing nowhere, as a damaged or hand-edited file has it."""
+    schema, model = unpack_model(tflite)
+    graph = model.subgraphs[0]
+    last = len(graph.tensors)
+    if change == "input is -1":  # Python would take it for the last tensor, LiteRT fails outside its error handling
+        graph.inputs = [-1]
+    elif change == "output past the end":
+        graph.outputs = [last]
+    elif change == "layer input -2":  # only -1 marks an omitted optional input
+        graph.operators[0].inputs = [-2, *graph.operators[0].inputs[1:]]
+    elif change == "buffer past the end":
+        graph.tensors[1].buffer = len(model.buffers) + 5
+    return pack_model(schema, model)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("input is -1", "The model's input is tensor -1, which the model does not have."),
+    ("output past the end", "The model's output is tensor {last}, which the model does not have."),
+    ("layer input -2", "Layer 0 (CONV_2D) refers to a tensor the model does not have."),
+    ("buffer past the end", "Tensor 1 refers to buffer {buffer}, which the model does not have."),
+])
+def test_a_tensor_reference_to_nothing_is_one_sentence_before_litert_sees_it(model_bytes: bytes, change: str,
+                                                                             message: str) -> None:
+    schema, model = unpack_model(model_bytes)
+    expected = message.format(last=len(model.subgraphs[0].tensors), buffer=len(model.buffers) + 5)
+    damaged = _rewired(model_bytes, change)
+    assert _parse_error(damaged) == expected
+    with pytest.raises(ModelError) as caught:  # kws detect, the live stream: LiteRT is never handed the model
+        ModelRunner(damaged)
+    assert str(caught.value) == expected

@@ -20,6 +20,7 @@ from typing import Any
 from ai_edge_litert import schema_py_generated as schema
 
 from workbench.core.errors import ModelError, unreadable_model
+from workbench.core.model.graph_checks import graph_problem, layer_problem
 
 TFLITE_FILE_IDENTIFIER = b"TFL3"
 _IDENTIFIER_OFFSET = slice(4, 8)  # a FlatBuffer's file identifier follows the 4-byte root offset
@@ -176,6 +177,8 @@ def _tensor(index: int, t: Any, buffers: list[Any], tflite: bytes) -> TensorInfo
     scale = tuple(float(s) for s in (q.scale if q is not None and q.scale is not None else ()))
     zero = tuple(int(z) for z in (q.zeroPoint if q is not None and q.zeroPoint is not None else ()))
     data: bytes | None = None
+    if int(t.buffer) >= max(len(buffers), 1):  # (buffer 0, the empty sentinel, may be left out)
+        raise ModelError(f"Tensor {index} refers to buffer {t.buffer}, which the model does not have.")
     buf = buffers[t.buffer] if 0 < int(t.buffer) < len(buffers) else None
     if buf is not None:
         if buf.data is not None and len(buf.data):
@@ -189,11 +192,17 @@ def _tensor(index: int, t: Any, buffers: list[Any], tflite: bytes) -> TensorInfo
                       is_variable=bool(t.isVariable), data=data)
 
 
+def _indices(values: Any) -> tuple[int, ...]:
+    """A FlatBuffer vector of tensor indices (None when absent) as plain ints."""
+    return tuple(int(x) for x in (values if values is not None else ()))
+
+
 def parse_model(tflite: bytes) -> ModelGraph:
     """Parse a .tflite FlatBuffer into a :class:`ModelGraph` (its first subgraph).
 
-    Raises :class:`ModelError` when the bytes are not a TFLite model, are truncated/corrupt, or hold nothing to
-    run (no subgraph, or a subgraph without operators).
+    Raises :class:`ModelError` when the bytes are not a TFLite model, are truncated/corrupt, hold nothing to
+    run (no subgraph, or a subgraph without operators), or a graph that would crash LiteRT or the code indexing
+    its tensors (:mod:`~workbench.core.model.graph_checks`).
     """
     if not isinstance(tflite, (bytes, bytearray, memoryview)):
         raise ModelError("A model must be given as bytes.")
@@ -218,16 +227,16 @@ def parse_model(tflite: bytes) -> ModelGraph:
             name, builtin, custom = codes[int(op.opcodeIndex)]
             options = decode_options(op.builtinOptions)
             options.update(decode_options(getattr(op, "builtinOptions2", None)))
-            ins = tuple(int(x) for x in (op.inputs if op.inputs is not None else ()))
-            outs = tuple(int(x) for x in (op.outputs if op.outputs is not None else ()))
-            if any(x >= len(tensors) for x in ins + outs):
-                raise ModelError(f"Layer {i} ({name}) refers to a tensor the model does not have.")
+            ins, outs = _indices(op.inputs), _indices(op.outputs)
+            if problem := layer_problem(i, name, ins, outs, len(tensors)):
+                raise ModelError(problem)
             operators.append(OperatorInfo(index=i, op=name, inputs=ins, outputs=outs,
                                           options=options, builtin_code=builtin, custom_code=custom))
+        inputs, outputs = _indices(sub.inputs), _indices(sub.outputs)
+        if problem := graph_problem(inputs, outputs, len(tensors), [(op.op, op.outputs) for op in operators]):
+            raise ModelError(problem)
         return ModelGraph(
-            tensors=tensors, operators=tuple(operators),
-            inputs=tuple(int(x) for x in (sub.inputs if sub.inputs is not None else ())),
-            outputs=tuple(int(x) for x in (sub.outputs if sub.outputs is not None else ())),
+            tensors=tensors, operators=tuple(operators), inputs=inputs, outputs=outputs,
             size_bytes=len(tflite), version=int(model.version or 0),
             description=_text(model.description), subgraph_count=len(model.subgraphs),
             metadata_names=tuple(_text(m.name) for m in (model.metadata or [])))
