@@ -13,7 +13,7 @@ from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_average import (MAX_TOTAL_WEIGHT, Member, average_models, check_total_weight,
                                                 reduced_weights, smaller_ratio)
-from workbench.core.model.model_file import load_model, model_from_bytes, model_with_params
+from workbench.core.model.model_file import LoadedModel, load_model, model_from_bytes, model_with_params
 from workbench.core.model.model_params import pack_model, unpack_model
 from workbench.core.model.tflite_graph import parse_model
 from workbench.core.model.tflm_limits import TFLM_MAX_CONCATENATION_INPUTS
@@ -187,3 +187,43 @@ def test_identical_members_are_one_member_with_their_weights_summed(members) -> 
     assert folded == average_models([Member(reference, 3), Member(default)])
     assert [layer.op for layer in parse_model(folded).operators].count("SOFTMAX") == 2
     assert average_models([Member(default, 2), Member(default, 5)]) == default.tflite  # the mean of one model
+
+
+def with_output_tensor(model: LoadedModel, change: str) -> LoadedModel:
+    """``model`` with its output tensor damaged as a hand-edited or corrupted file has it: ``"no shape"`` (a
+    scalar), ``"no class axis"`` (a size its classes do not explain) or ``"no quantisation"``."""
+    schema, tree = unpack_model(model.tflite)
+    tensor = tree.subgraphs[0].tensors[tree.subgraphs[0].outputs[0]]
+    if change == "no shape":
+        tensor.shape = None
+    elif change == "no class axis":
+        tensor.shape = np.array([1, -2**31], dtype=np.int32)
+    else:
+        tensor.quantization = None
+    tree.description = f"{model.name} with {change}"  # other bytes than any other copy: never folded
+    return model_from_bytes(pack_model(schema, tree), model.name + "_damaged")
+
+
+@pytest.mark.parametrize(("change", "held"), [("no shape", "no shape (a scalar)"),
+                                              ("no class axis", "the shape [1, -2147483648]")])
+@pytest.mark.parametrize("damaged_first", [True, False])
+def test_a_member_whose_output_is_not_one_score_per_class_is_refused(members: tuple[LoadedModel, LoadedModel],
+                                                                     change: str, held: str,
+                                                                     damaged_first: bool) -> None:
+    reference, default = members
+    damaged = with_output_tensor(reference, change)
+    order = [Member(damaged, label="bad.tflite"), Member(default)]
+    with pytest.raises(ModelError) as caught:
+        average_models(order if damaged_first else order[::-1])
+    assert str(caught.value) == (f"bad.tflite's output has {held}, not one score for each of its 4 classes on its "
+                                 "last axis; such a model cannot be averaged")
+
+
+def test_members_whose_outputs_have_no_quantisation_average_as_they_are(
+        members: tuple[LoadedModel, LoadedModel]) -> None:
+    reference, _default = members
+    first, second = with_output_tensor(reference, "no quantisation"), distinct_copies(reference, 1)[0]
+    second = with_output_tensor(second, "no quantisation")
+    merged = parse_model(average_models([Member(first), Member(second)]))
+    assert [op.op for op in merged.operators][-2:] == ["CONCATENATION", "MEAN"]
+    assert merged.tensors[merged.outputs[0]].scale == ()  # none made up for the mean either

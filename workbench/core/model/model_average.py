@@ -154,11 +154,27 @@ def _only_subgraph(model: Any, name: str) -> Any:
     return graph
 
 
+def _shape(tensor: Any) -> list[int]:
+    """A tensor's shape as ints; a FlatBuffer tensor without one is a scalar."""
+    return [] if tensor.shape is None else list(np.asarray(tensor.shape).tolist())
+
+
 def _tensor_signature(tensor: Any) -> tuple[Any, ...]:
     quant = tensor.quantization
     scale = tuple(np.asarray(quant.scale).tolist()) if quant is not None and quant.scale is not None else ()
     zero = tuple(np.asarray(quant.zeroPoint).tolist()) if quant is not None and quant.zeroPoint is not None else ()
-    return tuple(np.asarray(tensor.shape).tolist()), int(tensor.type), scale, zero
+    return tuple(_shape(tensor)), int(tensor.type), scale, zero
+
+
+def _check_scores(graph: Any, member: Member) -> None:
+    """Refuse a member whose output does not end in one score per class: the average pads and stacks on that
+    axis, so a damaged shape (none, or a size its classes do not explain) would build a graph that makes no sense
+    or fail in the building."""
+    shape, classes = _shape(graph.tensors[graph.outputs[0]]), len(member.model.classes)
+    if not shape or shape[-1] != classes:
+        held = f"the shape {shape}" if shape else "no shape (a scalar)"
+        raise ModelError(f"{member.name}'s output has {held}, not one score for each of its {classes} classes on "
+                         "its last axis; such a model cannot be averaged")
 
 
 def _output_signature(tensor: Any) -> tuple[Any, ...]:
@@ -236,7 +252,7 @@ def _append_member(schema: Any, target: Any, source: Any, prefix: str) -> int:
     for op in other.operators:
         op.opcodeIndex = _opcode_index(target, source.operatorCodes[op.opcodeIndex])
         op.inputs = [tensor_map[i] if i >= 0 else i for i in op.inputs]
-        op.outputs = [tensor_map[i] for i in op.outputs]
+        op.outputs = [tensor_map[i] if i >= 0 else i for i in op.outputs]
         graph.operators.append(op)
     return tensor_map[other.outputs[0]]
 
@@ -256,9 +272,10 @@ def _constant(schema: Any, model: Any, name: str, values: list[int] | list[list[
 def _activation_like(schema: Any, model: Any, like: Any, shape: list[int], name: str) -> int:
     tensor = schema.TensorT()
     tensor.shape, tensor.type, tensor.name, tensor.buffer = shape, like.type, name, 0
-    quant = schema.QuantizationParametersT()
-    quant.scale, quant.zeroPoint = like.quantization.scale, like.quantization.zeroPoint
-    tensor.quantization = quant
+    if like.quantization is not None:  # (an unquantised tensor may have none)
+        quant = schema.QuantizationParametersT()
+        quant.scale, quant.zeroPoint = like.quantization.scale, like.quantization.zeroPoint
+        tensor.quantization = quant
     model.subgraphs[0].tensors.append(tensor)
     return len(model.subgraphs[0].tensors) - 1
 
@@ -266,7 +283,7 @@ def _activation_like(schema: Any, model: Any, like: Any, shape: list[int], name:
 def _padded(schema: Any, model: Any, output: int, classes: int, name: str) -> int:
     """``output`` (a member's class probabilities) widened to ``classes`` columns of probability 0."""
     tensor = model.subgraphs[0].tensors[output]
-    shape = list(np.asarray(tensor.shape).tolist())
+    shape = _shape(tensor)
     missing = classes - shape[-1]
     if missing == 0:
         return output
@@ -285,8 +302,8 @@ def _concatenation(schema: Any, model: Any, inputs: list[int], name: str) -> int
     """One CONCATENATION of ``inputs`` (at most :data:`TFLM_MAX_CONCATENATION_INPUTS`) on the stack axis, into a
     new tensor with their scale and zero point (TFLite Micro requires the same quantisation in and out)."""
     tensors = model.subgraphs[0].tensors
-    shape = list(np.asarray(tensors[inputs[0]].shape).tolist())
-    rows = sum(int(np.asarray(tensors[index].shape)[STACK_AXIS]) for index in inputs)
+    shape = _shape(tensors[inputs[0]])
+    rows = sum(_shape(tensors[index])[STACK_AXIS] for index in inputs)
     stacked = _activation_like(schema, model, tensors[inputs[0]], [*shape[:STACK_AXIS], rows, *shape[STACK_AXIS + 1:]],
                                name)
     concat = schema.OperatorT()
@@ -348,6 +365,7 @@ def average_models(members: Sequence[Member]) -> bytes:
     classes = average_classes(members)
     schema, target = unpack_model(first.tflite)
     graph = _only_subgraph(target, lead.name)
+    _check_scores(graph, lead)
     input_sig = _tensor_signature(graph.tensors[graph.inputs[0]])
     output_sig = _output_signature(graph.tensors[graph.outputs[0]])
     outputs = [_padded(schema, target, graph.outputs[0], len(classes), "member0/widened")] * members[0].weight
@@ -355,6 +373,7 @@ def average_models(members: Sequence[Member]) -> bytes:
         _check_compatible(lead, member)
         _, source = unpack_model(member.model.tflite)
         other = _only_subgraph(source, member.name)
+        _check_scores(other, member)
         if _tensor_signature(other.tensors[other.inputs[0]]) != input_sig:
             raise ModelError(f"{member.name}'s input differs from {lead.name}'s (shape, type or quantisation)")
         if _output_signature(other.tensors[other.outputs[0]]) != output_sig:
@@ -362,7 +381,7 @@ def average_models(members: Sequence[Member]) -> bytes:
         output = _append_member(schema, target, source, f"member{number}/")
         outputs += [_padded(schema, target, output, len(classes), f"member{number}/widened")] * member.weight
     output_tensor = graph.tensors[outputs[0]]
-    shape = list(np.asarray(output_tensor.shape).tolist())
+    shape = _shape(output_tensor)
     stacked = _stack(schema, target, outputs)
     mean = _activation_like(schema, target, output_tensor, shape, "average/mean")
     axis = _constant(schema, target, "average/axis", [STACK_AXIS])
