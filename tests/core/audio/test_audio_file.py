@@ -240,6 +240,28 @@ def test_truncated_wav(tmp_path: Path) -> None:
         load_audio(header_only)
 
 
+
+WAV_RATE_FIELD = slice(24, 28)  # the canonical header's sample rate (fmt chunk at 12, rate 12 bytes into it)
+
+
+@pytest.mark.parametrize("damaged_rate", [1, 999])
+def test_a_header_claiming_a_rate_no_recording_has_is_refused(tmp_path: Path, damaged_rate: int) -> None:
+    """1 Hz would turn each second into 16,000 of them at 16 kHz: minutes of resampling and gigabytes (kws detect
+    seemed to hang on such a damaged file) for audio that was never recorded so."""
+    path = tmp_path / "damaged.wav"
+    sf.write(path, tone(RATE, seconds=0.01), RATE, subtype="PCM_16")
+    data = bytearray(path.read_bytes())
+    assert int.from_bytes(data[WAV_RATE_FIELD], "little") == RATE  # the field patched is the rate
+    data[WAV_RATE_FIELD] = damaged_rate.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(AudioError) as caught:
+        load_audio(path)
+    assert str(caught.value) == (f"{path} says its sample rate is {damaged_rate} Hz; no recording of speech is made "
+                                 "at under 1000 Hz, so its header is likely damaged")
+    data[WAV_RATE_FIELD] = (1000).to_bytes(4, "little")  # the lowest rate read
+    path.write_bytes(bytes(data))
+    assert load_audio(path).samples.size == round(tone(RATE, seconds=0.01).size * RATE / 1000)
+
 def test_broken_float_samples_become_silence_or_full_scale_without_a_warning() -> None:
     import warnings
 

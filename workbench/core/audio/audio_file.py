@@ -38,6 +38,9 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
 AUDIO_FORMATS = "WAV/FLAC/OGG/MP3"
 
 DEFAULT_SAMPLE_RATE = 16000
+# the lowest source rate read: a header claiming 1 Hz is damaged, and resampling it to 16 kHz would make every
+# second of it 16,000 seconds -- minutes of work and gigabytes for nothing; 1 kHz still takes any real recording
+MIN_SOURCE_RATE = 1000
 RESAMPLE_QUALITY = "HQ"  # soxr high quality: passband flat to ~0.91 fs/2, >120 dB rejection
 INT16_SCALE = 32768.0  # libsndfile maps int16 v to v / 32768: the exact inverse keeps 16-bit files bit-exact
 INT16_MIN = -32768
@@ -163,6 +166,9 @@ def load_audio(path: str | Path, sample_rate: int = DEFAULT_SAMPLE_RATE) -> Audi
         check_wav_not_truncated(path, _read_head(path, WAV_HEAD_BYTES), file_size)
         with sf.SoundFile(str(path)) as f:
             source_rate, channels, subtype = int(f.samplerate), int(f.channels), str(f.subtype)
+            if source_rate < MIN_SOURCE_RATE:
+                raise AudioError(f"{path} says its sample rate is {source_rate} Hz; no recording of speech is made "
+                                 f"at under {MIN_SOURCE_RATE} Hz, so its header is likely damaged")
             samples = _decode_blocks(f, source_rate, int(sample_rate))
     except AudioError:
         raise
