@@ -216,3 +216,34 @@ def test_a_labels_file_of_another_extension_names_the_formats_read(tmp_path: Pat
         load_labels(path)
     assert str(info.value) == (f"{name}: labels are read from JSON (.json), CSV (.csv) or Audacity labels (.txt), "
                                f"told apart by the file's extension{hint}")
+
+
+HUGE_DIGITS = 5000  # beyond the digits Python converts to an int (sys.get_int_max_str_digits: 4300)
+NESTING = 100_000  # deeper than Python's JSON reader recurses
+CSV_FIELD_CHARS = 200_000  # longer than the csv module reads in one field (131,072)
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("labels.json", '{"events": [{"label": "yes", "start_s": 1' + "0" * 400 + ', "end_s": 2}]}',
+     "labels.json: event 1: start_s must be a finite number of seconds, got a number of 401 digits"),
+    ("labels.json", '{"events": [{"label": "yes", "start_s": 1, "end_s": ' + "9" * HUGE_DIGITS + "}]}",
+     "labels.json holds a number of thousands of digits, which no time or label is"),
+    ("labels.json", '{"events": ' + "[" * NESTING + "]" * NESTING + "}",
+     "labels.json nests lists or objects too deeply to be a labels file"),
+    ("labels.csv", 'label,start_s,end_s,word\n_unknown_,1,2,"' + "a" * CSV_FIELD_CHARS + '"\n',
+     "labels.csv is not a CSV labels file the workbench can read (field larger than field limit (131072))"),
+], ids=["a time of 401 digits", "a number of 5000 digits", "nested 100,000 deep", "a CSV field of 200,000 chars"])
+def test_numbers_nesting_and_fields_past_what_python_reads_are_one_sentence(tmp_path: Path, name: str,
+                                                                            content: str, expected: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(LabelsError) as info:
+        load_labels(path)
+    assert str(info.value) == expected
+
+
+def test_a_recorded_length_too_large_for_a_float_is_no_recorded_length(tmp_path: Path) -> None:
+    path = write_json(tmp_path, [{"label": "yes", "start_s": 1.0, "end_s": 1.5}], stream={"duration_s": 10 ** 400})
+    labels = load_labels(path)
+    assert labels.recorded_duration_s is None
+    assert labels.validated(CLASSES, 10.0) is labels  # judged by its events, as labels that record no length

@@ -103,6 +103,16 @@ def test_the_native_frontend_checks_the_same_limits(changes: dict, _message: str
         frontend._make_native()
 
 
+def test_an_input_of_hours_is_refused_a_minute_is_not() -> None:
+    """A model's or a spec's fe.sample_length_ms of 100,000,000 made every input 28 hours of audio: kws train's
+    preview ran out of time (and memory) instead of saying so."""
+    with pytest.raises(FrontendSettingsError) as caught:
+        FrontendSettings(sample_length_ms=100_000_000)
+    assert str(caught.value) == ("fe.sample_length_ms must be at most 60000 (a minute of audio in one model input), "
+                                 "got 100000000")
+    assert FrontendSettings(sample_length_ms=60_000).n_frames == (60_000 - 30) // 20 + 1
+
+
 def test_window_longer_than_sample_is_rejected() -> None:
     with pytest.raises(ValueError, match="longer than the sample"):
         FrontendSettings(sample_length_ms=20)

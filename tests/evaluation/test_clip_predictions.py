@@ -48,6 +48,15 @@ def test_every_clip_is_read_with_its_scores_the_most_confident_mistakes_first(pr
     assert right == sorted(right)  # then the correct clips, the nearest misses first
 
 
+def test_a_list_saved_by_a_spreadsheet_with_a_byte_order_mark_is_read_as_it_is(predictions: Path,
+                                                                               tmp_path: Path) -> None:
+    """Saved as "CSV UTF-8", the list starts with a BOM: it was said to have no 'path' column."""
+    saved = tmp_path / "predictions.csv"
+    saved.write_bytes(b"\xef\xbb\xbf" + predictions.read_bytes())
+    assert read_clip_predictions(saved) == read_clip_predictions(predictions)
+    assert clips_of_predictions(saved) == clips_of_predictions(predictions)
+
+
 def test_relative_clip_paths_are_taken_beside_the_list(predictions: Path, tmp_path: Path) -> None:
     rows = _rows(predictions)
     clip = Path(rows[0]["path"])

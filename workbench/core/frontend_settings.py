@@ -33,6 +33,9 @@ SAMPLE_RATE_RANGE_HZ = (1000, 384000)
 CHANNELS_RANGE = (1, 256)
 MIN_WINDOW_SAMPLES = 4
 MAX_WINDOW_SAMPLES = 16384
+# far beyond any keyword model's input (1 s here); a spec or model asking for hours of audio per input would make
+# every sample hours long -- a run that seems to hang, then runs out of memory
+MAX_SAMPLE_LENGTH_MS = 60_000
 SMOOTHING_BITS_RANGE = (0, 16)
 PCAN_GAIN_BITS_RANGE = (1, 30)
 LOG_SCALE_SHIFT_RANGE = (0, 15)
@@ -128,6 +131,9 @@ class FrontendSettings:
             outside("sample_rate_hz", SAMPLE_RATE_RANGE_HZ),
             outside("filterbank_n_channels", CHANNELS_RANGE),
             "" if self.sample_length_ms > 0 else f"fe.sample_length_ms must be positive, got {self.sample_length_ms}",
+            "" if self.sample_length_ms <= MAX_SAMPLE_LENGTH_MS else
+            (f"fe.sample_length_ms must be at most {MAX_SAMPLE_LENGTH_MS} (a minute of audio in one model input), "
+             f"got {self.sample_length_ms}"),
             "" if self.window_size_ms >= 1 and self.window_step_ms >= 1 else
             "fe.window_size_ms and fe.window_step_ms must be at least 1",
             "" if MIN_WINDOW_SAMPLES <= self.window_size_samples <= MAX_WINDOW_SAMPLES else

@@ -163,7 +163,8 @@ def confidence_ordered(clips: Sequence[ClipPrediction]) -> list[ClipPrediction]:
 def _csv_rows(source: Path) -> tuple[list[dict[str, str | None]], list[str]]:
     """The rows and column names of a CSV file; WorkbenchError (one sentence) when it cannot be read."""
     try:
-        with source.open(newline="", encoding="utf-8") as handle:
+        # utf-8-sig: a spreadsheet's "CSV UTF-8" starts with a byte order mark, which would hide the 'path' column
+        with source.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             return list(reader), list(reader.fieldnames or [])
     except (OSError, UnicodeDecodeError, csv.Error) as exc:

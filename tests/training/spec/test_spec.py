@@ -104,6 +104,9 @@ def test_a_spec_file_may_extend_a_shipped_spec_and_a_sibling_file(tmp_path: Path
     (TINY + "\n[data]\nmax_clips_per_word = 0\n", ["max_clips_per_word must be at least 1", "got 0"]),
     (TINY + "\n[frontend]\nwindow_size_ms = \"wide\"\n", ["[frontend]"]),
     ("layer = 3\n" + TINY, ["unknown key", "layer"]),
+    (TINY.replace('type = "flatten"', 'type = ["flatten"]'), ["'type' must be one of conv2d", "got ['flatten']"]),
+    (TINY + "\n[frontend]\nsample_length_ms = 100000000\n",  # hours per sample: the preview seemed to hang
+     ["[frontend]", "fe.sample_length_ms must be at most 60000", "got 100000000"]),
 ])
 def test_mistakes_name_the_file_and_the_setting(tmp_path: Path, text: str, words: list[str]) -> None:
     with pytest.raises(SettingsError) as info:

@@ -101,7 +101,7 @@ class StreamLabels:
         """The length of the stream the labels were written for, as kws stream make records it (None: not
         recorded)."""
         recorded = None if self.record is None else self.record.get("duration_s")
-        if isinstance(recorded, (int, float)) and not isinstance(recorded, bool) and math.isfinite(recorded):
+        if isinstance(recorded, (int, float)) and not isinstance(recorded, bool) and _is_finite(recorded):
             return float(recorded)
         return None
 
@@ -155,11 +155,23 @@ class StreamLabels:
         return self
 
 
+def _is_finite(value: int | float) -> bool:
+    """Whether ``value`` is a finite float: an integer too large for one (a JSON number of 400 digits) is no more
+    finite than ``1e400``, which JSON reads as inf (:func:`math.isfinite` raises OverflowError on it)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _number(value: Any, what: str, where: str) -> float:
     if isinstance(value, bool):
         raise LabelsError(f"{where}: {what} must be a number of seconds, got {value!r}")
     try:
         number = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise LabelsError(f"{where}: {what} must be a finite number of seconds, got a number of "
+                          f"{len(str(value))} digits") from None
     except (TypeError, ValueError):
         raise LabelsError(f"{where}: {what} must be a number of seconds, got {value!r}") from None
     if not math.isfinite(number):
@@ -203,6 +215,10 @@ def parse_labels_json(text: str, source: str = "labels") -> StreamLabels:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LabelsError(f"{source} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except ValueError:  # a number of more digits than Python converts (sys.get_int_max_str_digits)
+        raise LabelsError(f"{source} holds a number of thousands of digits, which no time or label is") from None
+    except RecursionError:
+        raise LabelsError(f"{source} nests lists or objects too deeply to be a labels file") from None
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise LabelsError(f'{source} has no "events" list (expected {{"events": [{{"label", "start_s", '
                           f'"end_s"}}, …]}})')
@@ -236,7 +252,13 @@ def parse_labels_csv(text: str, source: str = "labels") -> StreamLabels:
     """CSV labels with a header row, separated by commas, semicolons or tabs (what spreadsheets write in
     any locale; with semicolons or tabs a decimal comma is read too); empty fields past the header's (a
     spreadsheet's trailing separator) are ignored, a value there is refused: it would belong to no column."""
-    delimiter = _csv_delimiter(text)
+    try:
+        return _parse_csv(text, source, _csv_delimiter(text))
+    except csv.Error as exc:  # a field longer than the csv module reads, a NUL, a quote left open at the end
+        raise LabelsError(f"{source} is not a CSV labels file the workbench can read ({exc})") from None
+
+
+def _parse_csv(text: str, source: str, delimiter: str) -> StreamLabels:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     fields = [f.strip() for f in (reader.fieldnames or [])]
     missing = [f for f in CSV_REQUIRED if f not in fields]

@@ -71,7 +71,7 @@ def parse_layer(table: Mapping[str, Any], where: str) -> LayerSpec:
     """A validated :class:`LayerSpec` from a ``[[layers]]`` table."""
     table = dict(table)
     kind = table.pop("type", None)
-    if kind not in LAYER_OPTIONS:
+    if not isinstance(kind, str) or kind not in LAYER_OPTIONS:  # (a list or table is no name, and unhashable)
         raise SettingsError(f"{where}: 'type' must be one of {', '.join(LAYER_OPTIONS)}, got {kind!r}")
     allowed = LAYER_OPTIONS[kind]
     unknown = sorted(set(table) - set(allowed))
