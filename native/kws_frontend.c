@@ -78,7 +78,11 @@ static int setup_filterbank(kws_frontend *fe, char *err, size_t err_len)
     const float hz_per_bin = (float)(0.5 * c->sample_rate_hz / ((float)spectrum_size - 1));
     fe->fb_start = (int)(1.5 + c->lower_band_limit / hz_per_bin); /* DC is always excluded */
 
-    /* First pass: where each band ends (a bin belongs to the first band whose centre is above it). */
+    /* First pass: where each band ends (a bin belongs to the first band whose centre is above it). The last band
+     * may take the Nyquist bin (spectrum_size - 1), so the filterbank may end at spectrum_size, as TFLM's
+     * FilterbankPopulateState allows (it refuses only end_index > spectrum_size): MLTK's keyword_spotting_pacman
+     * puts filterbank_upper_band_limit at 8000 Hz of 16000 Hz. Counting one bin past the spectrum is enough
+     * to know the bands do not fit. */
     int *band_end = malloc((size_t)n_bands * sizeof(int));
     if (!band_end) {
         free(centre);
@@ -86,17 +90,17 @@ static int setup_filterbank(kws_frontend *fe, char *err, size_t err_len)
     }
     int bin = fe->fb_start;
     for (int b = 0; b < n_bands; ++b) {
-        while (bin < spectrum_size && hz_to_mel((float)bin * hz_per_bin) <= centre[b]) {
+        while (bin <= spectrum_size && hz_to_mel((float)bin * hz_per_bin) <= centre[b]) {
             ++bin;
         }
         band_end[b] = bin;
     }
     fe->fb_end = bin;
-    if (fe->fb_end >= spectrum_size) {
+    if (fe->fb_end > spectrum_size) {
         free(centre);
         free(band_end);
         return fail(err, err_len,
-                    "filterbank_upper_band_limit reaches the Nyquist frequency: the filterbank "
+                    "filterbank_upper_band_limit lies above the Nyquist frequency: the filterbank "
                     "needs bins above the spectrum");
     }
 
@@ -238,8 +242,8 @@ static int validate(const kws_frontend_config *c, char *err, size_t err_len)
         return fail(err, err_len,
                     "filterbank band limits must satisfy 0 <= lower_band_limit < upper_band_limit");
     }
-    if (c->upper_band_limit >= 0.5f * (float)c->sample_rate_hz) {
-        return fail(err, err_len, "filterbank_upper_band_limit must be below half the sample rate");
+    if (c->upper_band_limit > 0.5f * (float)c->sample_rate_hz) {
+        return fail(err, err_len, "filterbank_upper_band_limit must not be above half the sample rate");
     }
     if (c->smoothing_bits < 0 || c->smoothing_bits > 16) {
         return fail(err, err_len, "noise_reduction_smoothing_bits must be 0..16");

@@ -73,7 +73,7 @@ ABSURD_SETTINGS = [  # (changes, what FrontendSettings says, what the native fro
     ({"window_step_ms": 0}, "at least 1", "at least 1"),
     ({"window_step_ms": 40}, "must not exceed fe.window_size_ms", "must not exceed window_size_ms"),
     ({"sample_rate_hz": 0}, "sample_rate_hz", "sample_rate_hz"),
-    ({"filterbank_upper_band_limit": 9000.0}, "below half the sample rate", "below half the sample rate"),
+    ({"filterbank_upper_band_limit": 9000.0}, "not be above half the sample rate", "not be above half the sample rate"),
     ({"filterbank_lower_band_limit": 8000.0, "filterbank_upper_band_limit": 7000.0}, "band limits", "band limits"),
     ({"noise_reduction_enable": False}, "pcan_enable needs fe.noise_reduction_enable",
      "pcan_enable needs noise_reduction_enable"),
@@ -195,8 +195,8 @@ def test_the_band_limit_message_names_the_sample_rate_and_its_half() -> None:
     """At 8000 Hz the limit is 4000 Hz: "half the sample rate (8000 Hz)" read as if half were 8000 Hz."""
     with pytest.raises(FrontendSettingsError) as refused:
         FrontendSettings().replace(sample_rate_hz=8000)
-    assert str(refused.value).endswith("must be below half the sample rate: fe.sample_rate_hz is 8000 Hz, so below "
-                                       "4000 Hz")
+    assert str(refused.value).endswith("must not be above half the sample rate: fe.sample_rate_hz is 8000 Hz, so at "
+                                       "most 4000 Hz")
 
 
 # A feed on a thread (the GIL released inside it) while the main thread re-initialises the same native frontend,

@@ -145,9 +145,9 @@ class FrontendSettings:
             "" if 0 <= self.filterbank_lower_band_limit < self.filterbank_upper_band_limit else
             (f"the filterbank band limits must satisfy 0 <= lower < upper (got {self.filterbank_lower_band_limit:g} "
              f"and {self.filterbank_upper_band_limit:g} Hz)"),
-            "" if self.filterbank_upper_band_limit < self.sample_rate_hz / 2 else
-            (f"fe.filterbank_upper_band_limit ({self.filterbank_upper_band_limit:g} Hz) must be below half the "
-             f"sample rate: fe.sample_rate_hz is {self.sample_rate_hz} Hz, so below {self.sample_rate_hz / 2:g} Hz"),
+            "" if self.filterbank_upper_band_limit <= self.sample_rate_hz / 2 else
+            (f"fe.filterbank_upper_band_limit ({self.filterbank_upper_band_limit:g} Hz) must not be above half the "
+             f"sample rate: fe.sample_rate_hz is {self.sample_rate_hz} Hz, so at most {self.sample_rate_hz / 2:g} Hz"),
             outside("noise_reduction_smoothing_bits", SMOOTHING_BITS_RANGE),
             "" if all(0.0 <= getattr(self, n) <= 1.0 for n in ("noise_reduction_even_smoothing",
                                                               "noise_reduction_odd_smoothing",

@@ -94,7 +94,7 @@ def test_the_summary_says_when_the_model_could_not_run_the_settings(capsys, tmp_
 @pytest.mark.parametrize("change, words", [
     ("fe.filterbank_n_channels=300", ("fe.filterbank_n_channels must be 1..256, got 300",)),
     ("fe.window_step_ms=40", ("fe.window_step_ms must not exceed fe.window_size_ms",)),
-    ("fe.filterbank_upper_band_limit=9000", ("fe.filterbank_upper_band_limit", "below 8000 Hz")),
+    ("fe.filterbank_upper_band_limit=9000", ("fe.filterbank_upper_band_limit", "at most 8000 Hz")),
     ("fe.window_step_ms=ten", ("--set fe.window_step_ms=ten", "takes a number")),
     ("fe.window_step_ms=10.5", ("fe.window_step_ms must be an integer",)),
     ("fe.window_step=10", ("fe.window_step is not a frontend setting", "did you mean fe.window_step_ms?")),
