@@ -1,7 +1,7 @@
 """Add clips to a dataset folder atomically and under names never taken, so that a second run adds to the first.
 
 Each clip is written whole and takes the first free ``<speaker>_nohash_<n>.wav`` in one step
-(:func:`~workbench.core.new_file.write_new_file`, which also says why neither replacing a file nor probing for a
+(:func:`~workbench.core.atomic_write.write_new_file`, which also says why neither replacing a file nor probing for a
 free name will do): a clip already there is kept, and two writers never take one name.
 
 :meth:`NewClips.add_new` first looks for the same clip among the files the word's folder held before: a second
@@ -16,9 +16,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from workbench.core.atomic_write import create_folder
+from workbench.core.atomic_write import create_folder, write_new_file
 from workbench.core.errors import WorkbenchError
-from workbench.core.new_file import write_new_file
 from workbench.datasets.splits import NOHASH_MARK
 
 CLIP_SUFFIX = ".wav"

@@ -28,9 +28,8 @@ import numpy.typing as npt
 import soundfile as sf
 import soxr
 
-from workbench.core.atomic_write import atomic_write_bytes
+from workbench.core.atomic_write import atomic_write_bytes, numbered_names, write_new_file
 from workbench.core.errors import AudioError
-from workbench.core.new_file import numbered_names, write_new_file
 
 # What libsndfile decodes for us (soundfile >= 0.12 bundles libsndfile >= 1.1, which reads MP3 too): a
 # phone's or an editor's MP3 export replays like a WAV. Dataset folders, file dialogs and drops use this list.
@@ -263,6 +262,6 @@ def save_wav(path: str | Path, samples_int16: np.ndarray, sample_rate: int = DEF
 
 def save_new_wav(path: Path, samples_int16: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE) -> Path:
     """Write a 16-bit mono WAV as ``path``, or ``name-2.wav``, ``name-3.wav``… when taken, never over another
-    file, even by a writer of the same name at the same moment (:func:`~workbench.core.new_file.write_new_file`);
+    file, even by a writer of the same name at the same moment (:func:`~workbench.core.atomic_write.write_new_file`);
     returns the path written. ``path``'s folder must exist."""
     return write_new_file(numbered_names(path), wav_bytes(samples_int16, sample_rate))[0]

@@ -12,14 +12,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from paused_child import PausedChild  # noqa: E402
 
 from workbench.core.errors import WorkbenchError  # noqa: E402
-from workbench.core.new_file import numbered_names, write_new_file  # noqa: E402
+from workbench.core.atomic_write import numbered_names, write_new_file  # noqa: E402
 
 # writes argv[2] under the first free name of argv[1], stopped once, when it first puts a file under a name (a link,
 # or the rename of an atomic write: whichever the writer uses)
 WRITING = """
 import os
 from pathlib import Path
-from workbench.core.new_file import numbered_names, write_new_file
+from workbench.core.atomic_write import numbered_names, write_new_file
 
 def paused_once(step):
     def stepping(*args, **kwargs):
