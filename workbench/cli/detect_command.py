@@ -29,6 +29,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from workbench.cli.command_list import summary
 from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli import detect_background, detect_outcomes
@@ -67,7 +68,7 @@ _OVERRIDES = {
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "detect",
-        help="detect keywords in an audio file or from the microphone",
+        help=summary("detect"),
         description="Stream audio through the frontend, the model and the firmware's detection logic. "
         "Parameters default to the values stored in the model.",
     )

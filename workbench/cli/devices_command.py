@@ -13,6 +13,7 @@ import sys
 from dataclasses import asdict
 from typing import Any, TextIO
 
+from workbench.cli.command_list import summary
 from workbench.core.audio.devices import list_input_devices, refresh_devices
 
 NO_DEVICES_MESSAGE = "no audio input devices"
@@ -22,7 +23,7 @@ DEFAULT_MARK = "*"
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "devices",
-        help="list audio input devices",
+        help=summary("devices"),
         description="List the audio input devices (microphones) PortAudio can open. The default input "
         f"is marked with {DEFAULT_MARK}. Use the number or name with `kws detect --mic --device`.",
     )

@@ -3,6 +3,12 @@
 Each command module exposes ``register(subparsers)``, which adds its sub-command and sets
 ``func=run`` where ``run(args) -> int`` returns the exit code. Expected failures are raised as
 :class:`~workbench.core.errors.WorkbenchError` and become one line on stderr with exit code 2.
+
+Only the module of the command being run is imported: the command modules import numpy, LiteRT, the audio and
+board libraries at their top, and ``kws --help`` (or ``kws models``) spent most of its time loading what it never
+used. So ``kws --help`` lists the commands from :data:`~workbench.cli.command_list.COMMANDS` (each one's module and its
+line in the list, which its module registers it with), and a command named on the command line has its own module
+imported and registered; the others are listed, never loaded.
 """
 
 from __future__ import annotations
@@ -11,34 +17,16 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Sequence
+from typing import Collection, Sequence
 
 from workbench import __version__
 from workbench.child_command import EXIT_CANCELLED
+from workbench.cli.command_list import ALL_MODULES, COMMANDS
 from workbench.cli.negative_values import joined_negative_values
 from workbench.core.errors import WorkbenchError, os_error_sentence
 from workbench.core.plot_cache import ensure_writable_plot_cache
 
 EXIT_USAGE = 2
-
-# command modules, in the order their commands appear in --help
-_COMMAND_MODULES = (
-    "workbench.cli.detect_command",
-    "workbench.cli.data.features_command",
-    "workbench.cli.model.model_commands",
-    "workbench.cli.model.average_command",
-    "workbench.cli.devices_command",
-    "workbench.cli.measure.profile_commands",
-    "workbench.cli.board.board_commands",
-    "workbench.cli.data.stream_command",
-    "workbench.cli.measure.calibrate_command",
-    "workbench.cli.data.dataset_commands",
-    "workbench.cli.measure.evaluate_command",
-    "workbench.cli.model.models_command",
-    "workbench.cli.model.train_command",
-    "workbench.cli.model.specs_command",
-    "workbench.cli.model.sweep_command",
-)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,14 +54,28 @@ def _all_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParse
     return found
 
 
-def build_parser() -> argparse.ArgumentParser:
+def modules_to_load(argv: Sequence[str]) -> tuple[str, ...]:
+    """The module of the command ``argv`` names (its first word that is no option: ``kws``'s own options take no
+    value), or none: ``kws --help``, ``kws --version``, ``kws`` alone and an unknown command need only the list."""
+    named = next((word for word in argv if not word.startswith("-")), None)
+    return tuple(command.module for command in COMMANDS if command.name == named)
+
+
+def build_parser(modules: Collection[str] = ALL_MODULES) -> argparse.ArgumentParser:
+    """The ``kws`` parser with the commands of ``modules`` registered by them (the default: every command, for a
+    caller that parses any command line); every other command is only listed, under its summary."""
     parser = _Parser(prog="kws", description="KWS Workbench command line: detect keywords, inspect and tune "
                      "models, build datasets, train, evaluate and calibrate models, profile them for the "
                      "board and run them on it.")
     parser.add_argument("--version", action="version", version=f"kws {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for name in _COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    for module in ALL_MODULES:
+        if module in modules:
+            importlib.import_module(module).register(sub)
+        else:
+            for command in COMMANDS:
+                if command.module == module:
+                    sub.add_parser(command.name, help=command.summary, add_help=False)
     return parser
 
 
@@ -87,13 +89,13 @@ def tolerate_unencodable_output() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     tolerate_unencodable_output()
-    parser = build_parser()
     tokens = list(sys.argv[1:] if argv is None else argv)
+    words = joined_negative_values(tokens)  # "--gain-db -6:0" works as the help shows it
+    parser = build_parser(modules_to_load(words))
     for each in _all_parsers(parser):
         each.tokens = tokens
     try:
-        # a model argument is resolved here and may be missing; "--gain-db -6:0" works as the help shows it
-        args = parser.parse_args(joined_negative_values(tokens))
+        args = parser.parse_args(words)  # a model argument is resolved here and may be missing
     except WorkbenchError as exc:
         print(f"kws: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

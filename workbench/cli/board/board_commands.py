@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from workbench.cli.command_list import summary
 from workbench.board.commander import Commander
 from workbench.board.commander.output import FlashProgress
 from workbench.board.errors import SeveralDebuggers
@@ -37,7 +38,7 @@ def add_debugger_options(p: argparse.ArgumentParser) -> None:
 
 def register(subparsers: Any) -> None:
     board = subparsers.add_parser(
-        "board", help="flash, profile and classify on a Silicon Labs EFR32 board",
+        "board", help=summary("board"),
         formatter_class=PathKeepingHelpFormatter,
         description="Work with an EFR32 dev kit (BRD2601B and the other boards MLTK supports) through "
         "Simplicity Commander and the board's J-Link serial port. " + see(BOARD))

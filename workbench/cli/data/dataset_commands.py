@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any, Collection, TextIO
 
+from workbench.cli.command_list import summary
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import sigterm_as_interrupt
 from workbench.cli.progress_bar import ProgressBar, human_bytes
@@ -64,7 +65,7 @@ def add_split_options(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "dataset", help="inspect, download or synthesize keyword-spotting datasets",
+        "dataset", help=summary("dataset"),
         description="Datasets use the Speech Commands layout: one folder per word, <speaker>_nohash_<n>.wav, "
         "_background_noise_/, optional validation_list.txt/testing_list.txt.")
     sub = p.add_subparsers(title="dataset commands", metavar="ACTION", parser_class=type(p))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from workbench.cli.command_list import summary
 from workbench.cli.data.frontend_changes import SET_OPTION, changed_params, changes_text, settings_with_changes
 from workbench.cli.model_argument import model_argument
 from workbench.documentation import TRAINING, see
@@ -42,7 +43,7 @@ CSV_DELIMITER = ","
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "features",
-        help="compute the frontend spectrogram of an audio file",
+        help=summary("features"),
         description="Run an audio file through the native frontend (from fresh state, as one stream) "
         "and save the spectrogram (frames x channels) as .npy (NumPy), .csv (one line per frame, one "
         "comma-separated column per channel, no header) or .png (a picture: time across, channel centre "

@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any, TextIO
 
+from workbench.cli.command_list import summary
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
 from workbench.calibration.streams.bed_levels import (
     LEVEL_RAMP_S, MAX_BOOST_DB, SNR_FILE, SNR_REFERENCES, SNR_WORD,
@@ -71,7 +72,7 @@ def _mix_text() -> str:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("stream", help="build or check labelled test streams for kws calibrate",
+    p = subparsers.add_parser("stream", help=summary("stream"),
                               description="Build labelled test streams, or check a recording's labels.")
     sub = p.add_subparsers(title="stream commands", metavar="ACTION", parser_class=type(p))
     make = sub.add_parser(

@@ -25,6 +25,7 @@ import threading
 from pathlib import Path
 from typing import Any, TextIO
 
+from workbench.cli.command_list import summary
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
 from workbench.calibration.streams.stream_builder import whole_clip_hourly_counts
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
@@ -44,7 +45,7 @@ _RANGE_OPTIONS = (
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "calibrate", help="find the detection parameters for a target false-accept rate on a labelled stream",
+        "calibrate", help=summary("calibrate"),
         description="Replay a labelled stream (kws stream make, or your own recording and labels) and "
         "optional background-only recordings through the live engine once, then score every detection "
         "parameter set of a grid on the stored scores: false rejects, false accepts per hour (speech and "

@@ -24,6 +24,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from workbench.cli.command_list import summary
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals, sigterm_as_interrupt
 from workbench.cli.data.dataset_commands import add_split_options, load_index
@@ -38,7 +39,7 @@ DEFAULT_SPLIT = "test"  # resolved in run, not by argparse: a --split given besi
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "evaluate", help="accuracy, ROC AUC, confusion matrix of a model on dataset clips",
+        "evaluate", help=summary("evaluate"),
         description="Evaluate a model on a dataset split through the same frontend and LiteRT path as the live "
         "view. --split test/validation use the dataset's lists or its hash-of-speaker split (the percentages "
         "training uses); --split all evaluates every clip once (words that are not classes count as _unknown_).")

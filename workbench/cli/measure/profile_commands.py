@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.cli.command_list import summary
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.output_guard import check_output_file
 from workbench.core.errors import ModelError, SettingsError
@@ -51,7 +52,7 @@ def _percent_safe(text: str) -> str:
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "profile", help="estimate ops, MACs, memory and EFR32xG24 CPU/MVP time per layer",
+        "profile", help=summary("profile"),
         formatter_class=PathKeepingHelpFormatter,
         description="Profile a .tflite model for the EFR32xG24: per-layer ops and MACs (counted as MLTK "
         "counts them), estimated CPU and MVP accelerator cycles and time, MVP support with the reason, "
@@ -76,7 +77,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
     e = subparsers.add_parser(
-        "export-c", help="write the model as an aligned C array for firmware",
+        "export-c", help=summary("export-c"),
         description="Write the .tflite model as a C header: it declares the 16-byte aligned 'const unsigned "
         "char NAME[]' and 'NAME_len', holds the model's parameters (SL_PARAMSv1 metadata) as comments, and "
         "defines what the firmware needs besides, each named after NAME: the tensor arena size (the profile's "

@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from workbench.cli.command_list import summary
 from workbench.core.errors import WorkbenchError
 
 WEIGHT_SEPARATOR = ":"
@@ -34,7 +35,7 @@ MODEL_SUFFIXES = (".mltk.zip", ".tflite")
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "average", help="merge models into one whose output is the weighted mean of theirs",
+        "average", help=summary("average"),
         description="Merge models with the same classes, input and frontend settings into one .tflite whose "
         "output is the weighted mean of their class probabilities (all int8: their layers side by side, then "
         "CONCATENATION and MEAN). MODEL:W counts a model W times (a whole number, default 1; the weights are "

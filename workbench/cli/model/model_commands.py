@@ -28,6 +28,7 @@ from pathlib import Path
 from shlex import quote
 from typing import Any
 
+from workbench.cli.command_list import summary
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.output_guard import check_output_file
 from workbench.core.detection.never_detects import never_detects_reason
@@ -78,13 +79,13 @@ def _intermixed(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    info = subparsers.add_parser("info", help="show a model's layers, classes and parameters",
+    info = subparsers.add_parser("info", help=summary("info"),
                                  description="Layers summary, input/output tensors and every parameter "
                                  "embedded in a .tflite or .mltk.zip model.")
     info.add_argument("model", type=model_argument, help=MODEL_HELP)
     info.add_argument("--json", action="store_true", help="print JSON")
     info.set_defaults(func=run_info)
-    params = subparsers.add_parser("params", help="print or change a model's embedded parameters",
+    params = subparsers.add_parser("params", help=summary("params"),
                                    description="Without KEY=VALUE: print the parameters. With them: write a "
                                    "copy of the model whose SL_PARAMSv1 metadata holds the new values. "
                                    "Values take the type the firmware reads (else of the value they "

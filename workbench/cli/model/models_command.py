@@ -7,12 +7,14 @@ import json
 import sys
 from typing import Any, TextIO
 
+from workbench.cli.command_list import summary
+
 THOUSAND = 1000.0
 
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "models", help="list the bundled models",
+        "models", help=summary("models"),
         description="List the models that ship with the workbench: name, classes, MACs per inference (as MLTK "
         "counts them) and the default model the other commands use when no --model is given.")
     p.add_argument("--json", action="store_true",

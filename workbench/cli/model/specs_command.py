@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from workbench.cli.command_list import summary
 from workbench.core.errors import SettingsError
 from workbench.core.toml_file import toml_value
 from workbench.documentation import TRAINING, PathKeepingHelpFormatter, see
@@ -23,7 +24,7 @@ INIT_FROM_NOTE = "kws train --init-from MODEL starts from another model"  # init
 
 
 def register(subparsers: Any) -> None:
-    s = subparsers.add_parser("specs", help="list the model specs kws train can use, or one spec's settings",
+    s = subparsers.add_parser("specs", help=summary("specs"),
                               description="List the shipped model specs and recipes with their MACs and "
                               "parameter counts (what a model costs on the board); with --settings SPEC, every "
                               "setting of that spec by the path kws train --set takes. " + see(TRAINING),

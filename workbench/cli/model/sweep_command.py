@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
+from workbench.cli.command_list import summary
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import signals_routed
 from workbench.cli.stdout_routing import private_stdout
@@ -40,7 +41,7 @@ SECOND_CTRL_C_NOTE = ("press Ctrl+C again to stop at once, without waiting for t
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "sweep", help="search hyper-parameters and architectures: kws train trials on Ray Tune",
+        "sweep", help=summary("sweep"),
         formatter_class=PathKeepingHelpFormatter,
         description="Run the search a sweep file describes (datasets, specs, search space, objective, budget, "
         "ASHA early stopping, the board's flash/RAM budget): every trial is a kws train in a Ray worker with "

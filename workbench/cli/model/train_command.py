@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
+from workbench.cli.command_list import summary
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.model_argument import model_argument
 from workbench.cli.stdout_routing import private_stdout
@@ -39,7 +40,7 @@ CLI_PREFIX = "kws: "  # before a warning on stderr with --progress none, as the 
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "train", help="train a keyword model on dataset folders (needs TensorFlow)",
+        "train", help=summary("train"),
         formatter_class=PathKeepingHelpFormatter,
         description="Train a keyword-spotting model with the workbench's own frontend and MLTK's data rules "
         "(unknown words 3x and silence 0.2x the mean keyword count, balanced class weights, random offset, "
