@@ -129,8 +129,8 @@ def test_a_take_stays_on_disk_until_the_window_has_saved_it(qtbot, window, user_
     spool = user_data / "kws-workbench" / "recording-spool"
     panel, save = window.source_panel, window.takes.save
     copies_while_saving: list[int] = []
-    monkeypatch.setattr(window.takes, "save", lambda take, path, into=None: copies_while_saving.append(
-                        len(on_disk(spool))) or save(take, path, into))
+    monkeypatch.setattr(window.takes, "save", lambda take, path, into=None, **how: copies_while_saving.append(
+                        len(on_disk(spool))) or save(take, path, into, **how))
     panel.recording.set_label("yes")
     assert window.controller.set_source(SourceChoice(FILE, path=sample_audio_path(), realtime=True, loop=True))
     (tmp_path / "dataset").mkdir()  # chosen in a folder dialog: it exists

@@ -72,6 +72,29 @@ def test_a_take_goes_into_the_dataset_folder_under_its_label(qtbot, window, mic,
     assert window.settings.clips_folder() == tmp_path / "dataset" and window.settings.clip_label() == "yes"
 
 
+def test_a_take_never_replaces_a_clip_saved_under_its_name_meanwhile(qtbot, window, mic, tmp_path: Path) -> None:
+    """The name is chosen before the take is written: another window recording the same word in the same second
+    (or any file put there meanwhile) keeps its clip, and the take goes to ``-2`` (the status line says where)."""
+    panel = window.source_panel
+    view = panel.recording
+    (tmp_path / "dataset" / "yes").mkdir(parents=True)
+    view._ask_folder = lambda: str(tmp_path / "dataset")
+    view.choose_folder()
+    view.set_label("yes")
+    taken = tmp_path / "dataset" / "yes" / "yes_20261206-120000.wav"
+    view.clip_path = lambda when=None: taken  # as if chosen just before the other window's clip appeared
+    stream_from_pulse(qtbot, window)
+    panel.record_button.click()
+    mic.play(sample_audio_path())
+    save_wav(taken, np.full(RATE, 7, np.int16), RATE)  # the other window's clip, saved while this one records
+    panel.record_button.click()
+    assert sf.read(taken, dtype="int16")[0].tolist() == [7] * RATE
+    again = taken.with_name("yes_20261206-120000-2.wav")
+    samples, rate = sf.read(again, dtype="int16")
+    assert rate == RATE and 4.0 < samples.size / RATE < 8.0
+    assert str(again) in window.statusBar().currentMessage()
+
+
 def test_a_take_that_cannot_be_saved_is_kept_until_saved_elsewhere(qtbot, window, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the folder should be")

@@ -285,9 +285,10 @@ class GuidedRecordingView(QDialog):
         self.last_verdict = verdict
         self.take_judged.emit(verdict)
         if verdict.ok and verdict.clip is not None:
-            path = unique_clip_path(self.folder, folder_name(self.word), time.time(), self.speaker_edit.text())
+            wanted = unique_clip_path(self.folder, folder_name(self.word), time.time(), self.speaker_edit.text())
             take = Take(verdict.clip, self.rules().sample_rate, ended.spool)
-            if self.keeper.save(take, path, self._folder):  # then the copy goes
+            # then the copy goes; never over a clip another window saved under this second's name meanwhile
+            if (path := self.keeper.save(take, wanted, self._folder, keep_existing=True)) is not None:
                 self.kept.append(path)
                 self.last_kept = path
                 self.saved_list.addItem(f"{path.parent.name}/{path.name}")

@@ -90,23 +90,25 @@ class TakeKeeper(QObject):
         """The takes waiting to be saved elsewhere or discarded (a copy of the list)."""
         return [kept.take for kept in self._kept]
 
-    def save(self, take: Take, path: Path, into: RecordingsFolder | None = None, keep_existing: bool = False) -> bool:
-        """Write ``take`` to ``path``, then remove its copy on disk; on failure keep it (and its copy) and offer
-        Save as…/Discard. ``into`` is the recordings folder ``path`` lies in: the folders between them are made,
-        it itself only when it may be. None: ``path``'s folder must exist (a file the user just chose).
-        ``keep_existing``: never over a file (``name-2.wav``… when ``path`` is taken)."""
+    def save(self, take: Take, path: Path, into: RecordingsFolder | None = None,
+             keep_existing: bool = False) -> Path | None:
+        """Write ``take`` to ``path``, then remove its copy on disk; the file written, or None when it failed: then
+        the take (and its copy) is kept and Save as…/Discard offered. ``into`` is the recordings folder ``path`` lies
+        in: the folders between them are made, it itself only when it may be. None: ``path``'s folder must exist (a
+        file the user just chose). ``keep_existing``: never over a file (``name-2.wav``… when ``path`` is taken,
+        even by another window saving at the same moment)."""
         try:
             written = _write(take, path, into, keep_existing)
         except (OSError, WorkbenchError) as exc:
             if all(kept.take is not take for kept in self._kept):
                 self._kept.append(_Kept(take, path, self._spool(take)))
             self._fail(f"Could not save the {take.seconds:.1f} s recording to {path}: {_reason(exc)}.")
-            return False
+            return None
         self._forget(take)
         if take.spool is not None:
             take.spool.remove()
         self.saved.emit(f"saved {written} ({take.seconds:.1f} s)")
-        return True
+        return written
 
     def save_unsaved_as(self, path: Path | str | None = None) -> bool:
         """Save the kept takes: one take to the file ``path``; several into the folder ``path``, each
@@ -119,11 +121,11 @@ class TakeKeeper(QObject):
                 return False
         target = Path(path)
         if len(self._kept) == 1:
-            return self.save(self._kept[0].take, target)
+            return self.save(self._kept[0].take, target) is not None
         chosen = RecordingsFolder.user_chosen(target)  # its word folders are made, never the folder itself
         for kept in list(self._kept):
             wanted = target / kept.wanted.parent.name / kept.wanted.name
-            if not self.save(kept.take, wanted, chosen, keep_existing=True):
+            if self.save(kept.take, wanted, chosen, keep_existing=True) is None:
                 return False
         return True
 

@@ -134,7 +134,8 @@ def record(controller: SessionController, window: Any, on: bool) -> None:
         path = view.folder() / view.label() / f"{view.label()}.wav"
     window.settings.set_clip_label(view.label())  # the next session starts with the same word
     restarted = controller.session is None  # the stream closed under the take (another model, file or device)
-    saved = window.takes.save(take, path, view.recordings_folder())  # never makes a folder the user chose
-    if saved and restarted:  # else the reopened stream's status would hide where it went
+    # never makes a folder the user chose, nor replaces a clip (another window may have saved one of this second)
+    saved = window.takes.save(take, path, view.recordings_folder(), keep_existing=True)
+    if saved is not None and restarted:  # else the reopened stream's status would hide where it went
         QTimer.singleShot(0, window, lambda: window.show_status(
-            f"the stream restarted while recording: saved {path} ({take.seconds:.1f} s)"))
+            f"the stream restarted while recording: saved {saved} ({take.seconds:.1f} s)"))
