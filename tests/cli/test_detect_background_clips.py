@@ -81,9 +81,17 @@ def test_background_false_accepts_are_saved_beside_the_streams_and_said_as_such(
                                  "--background counts them)\n"),
     (("--save-false-accepts", "clips", "--background", "gone.wav"), "kws: error: background recording not found: "
                                                                     "{tmp}/gone.wav\n"),
+    # unreadable: said only once the stream had been heard, its summary and clips lost to it
+    (("--save-false-accepts", "clips", "--background", "notes.wav"), "kws: error: {tmp}/notes.wav is not a readable "
+                                                                     "WAV/FLAC/OGG/MP3 audio file (Format not "
+                                                                     "recognised.)\n"),
+    (("--save-false-accepts", "clips", "--background", "empty.wav"), "kws: error: {tmp}/empty.wav is empty (0 "
+                                                                     "bytes), not an audio file\n"),
 ])
 def test_a_background_that_cannot_be_heard_is_one_sentence_before_the_stream_is(  # type: ignore[no-untyped-def]
         capsys, reference_model_path, stream, recordings, tmp_path, options, sentence) -> None:
+    (tmp_path / "notes.wav").write_text("not audio: a text file given a .wav name\n")
+    (tmp_path / "empty.wav").write_bytes(b"")
     given = [str(tmp_path / option) if option.endswith((".wav", "clips")) else option for option in options]
     code, out, err = detect(capsys, reference_model_path, stream, *given)
     assert code == 2 and out == "" and err == sentence.format(tmp=tmp_path)

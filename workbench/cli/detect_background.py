@@ -57,8 +57,12 @@ def add_option(parser: argparse.ArgumentParser) -> None:
 
 
 def check_option(args: argparse.Namespace) -> None:
-    """Refuse ``--background`` without ``--save-false-accepts`` (it would be heard for nothing) or naming no
-    recording, before FILE is heard; ``args.background`` becomes the recordings it names (:func:`background_files`)."""
+    """Refuse ``--background`` without ``--save-false-accepts`` (it would be heard for nothing), naming no
+    recording or one that cannot be read (its header checked: nothing decoded), before FILE is heard -- not after,
+    when the summary and the stream's clips would be lost to it; ``args.background`` becomes the recordings it
+    names (:func:`background_files`)."""
+    from workbench.core.audio.audio_file import check_audio_file
+
     if args.background and args.save_false_accepts is None:
         raise WorkbenchError("--background is for --save-false-accepts: the false accepts in background-only "
                              "recordings are saved as clips, not printed (kws calibrate --background counts them)")
@@ -66,6 +70,7 @@ def check_option(args: argparse.Namespace) -> None:
     for path in args.background:
         if not path.is_file():
             raise WorkbenchError(f"background recording not found: {path}")
+        check_audio_file(path)
 
 
 def background_files(given: Sequence[Path]) -> list[Path]:

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workbench.core.audio.audio_file import AudioClip, _decode_blocks, load_audio, save_wav, to_int16
+from workbench.core.audio.audio_file import (AudioClip, _decode_blocks, check_audio_file, load_audio, save_wav,
+                                             to_int16)
 from workbench.core.errors import AudioError
 
 RATE = 16000
@@ -258,8 +259,12 @@ def test_a_header_claiming_a_rate_no_recording_has_is_refused(tmp_path: Path, da
         load_audio(path)
     assert str(caught.value) == (f"{path} says its sample rate is {damaged_rate} Hz; no recording of speech is made "
                                  "at under 1000 Hz, so its header is likely damaged")
+    with pytest.raises(AudioError) as checked:  # the header alone tells (kws detect --background checks it first)
+        check_audio_file(path)
+    assert str(checked.value) == str(caught.value)
     data[WAV_RATE_FIELD] = (1000).to_bytes(4, "little")  # the lowest rate read
     path.write_bytes(bytes(data))
+    check_audio_file(path)
     assert load_audio(path).samples.size == round(tone(RATE, seconds=0.01).size * RATE / 1000)
 
 def test_broken_float_samples_become_silence_or_full_scale_without_a_warning() -> None:

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import io
 import struct
+from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -149,11 +150,11 @@ def _read_head(path: Path, n: int) -> bytes:
         return fh.read(n)
 
 
-def load_audio(path: str | Path, sample_rate: int = DEFAULT_SAMPLE_RATE) -> AudioClip:
-    """Decode ``path`` to mono int16 at ``sample_rate`` (see the module docstring for the steps)."""
-    path = Path(path)
-    if int(sample_rate) <= 0:
-        raise AudioError(f"sample rate must be positive, got {sample_rate}")
+@contextmanager
+def _opened(path: Path) -> Iterator[sf.SoundFile]:
+    """``path`` opened for decoding once the checks its header allows have passed (there, a file; not empty, not a
+    truncated WAV, readable by libsndfile, a believable sample rate); every failure in them, and in the reading done
+    while it is open, an :class:`AudioError` naming the file."""
     if not path.exists():
         raise AudioError(f"audio file not found: {path}")
     if not path.is_file():
@@ -164,17 +165,34 @@ def load_audio(path: str | Path, sample_rate: int = DEFAULT_SAMPLE_RATE) -> Audi
             raise AudioError(f"{path} is empty (0 bytes), not an audio file")
         check_wav_not_truncated(path, _read_head(path, WAV_HEAD_BYTES), file_size)
         with sf.SoundFile(str(path)) as f:
-            source_rate, channels, subtype = int(f.samplerate), int(f.channels), str(f.subtype)
-            if source_rate < MIN_SOURCE_RATE:
-                raise AudioError(f"{path} says its sample rate is {source_rate} Hz; no recording of speech is made "
-                                 f"at under {MIN_SOURCE_RATE} Hz, so its header is likely damaged")
-            samples = _decode_blocks(f, source_rate, int(sample_rate))
+            if int(f.samplerate) < MIN_SOURCE_RATE:
+                raise AudioError(f"{path} says its sample rate is {int(f.samplerate)} Hz; no recording of speech is "
+                                 f"made at under {MIN_SOURCE_RATE} Hz, so its header is likely damaged")
+            yield f
     except AudioError:
         raise
     except sf.LibsndfileError as exc:
         raise AudioError(f"{path} is not a readable {AUDIO_FORMATS} audio file ({exc.error_string})") from exc
     except (OSError, RuntimeError) as exc:
         raise AudioError(f"cannot read audio file {path}: {exc}") from exc
+
+
+def check_audio_file(path: str | Path) -> None:
+    """:class:`AudioError`, in :func:`load_audio`'s words, when ``path`` is no audio file it could read, from the
+    header alone (nothing decoded): a command that reads a file only after long work checks it before that work."""
+    with _opened(Path(path)):
+        pass
+
+
+def load_audio(path: str | Path, sample_rate: int = DEFAULT_SAMPLE_RATE) -> AudioClip:
+    """Decode ``path`` to mono int16 at ``sample_rate`` (see the module docstring for the steps)."""
+    path = Path(path)
+    if int(sample_rate) <= 0:
+        raise AudioError(f"sample rate must be positive, got {sample_rate}")
+    try:
+        with _opened(path) as f:
+            source_rate, channels, subtype = int(f.samplerate), int(f.channels), str(f.subtype)
+            samples = _decode_blocks(f, source_rate, int(sample_rate))
     except MemoryError:
         raise AudioError(f"{path} is too long to hold in memory at {sample_rate} Hz") from None
     if samples.shape[0] == 0:
