@@ -14,8 +14,10 @@ imported and registered; the others are listed, never loaded.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
+import re
 import sys
 from typing import Collection, Sequence
 
@@ -27,6 +29,9 @@ from workbench.core.errors import WorkbenchError, os_error_sentence
 from workbench.core.plot_cache import ensure_writable_plot_cache
 
 EXIT_USAGE = 2
+INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)")
+QUOTED = re.compile(r"'([^']*)'")
+SUGGESTION_CUTOFF = 0.6  # difflib's own default: "detcet" -> "detect", "evalute" -> "evaluate"; "xyz" -> none
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,7 +47,19 @@ class _Parser(argparse.ArgumentParser):
                   and os.path.isfile(t)]
         if dashed:  # ./NAME works for a positional and an option's value alike ("--" only for a positional)
             message += f" ({dashed[0]} is read as an option: write it as ./{dashed[0]})"
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}{_suggestion(message)}\n")
+
+
+def _suggestion(message: str) -> str:
+    """" -- did you mean 'detect'?" for argparse's "invalid choice: 'detcet' (choose from ...)" when one choice is
+    close (a command, a sub-command, an option's value); "" otherwise. Why: the list of 17 commands says what
+    exists, not which one was meant (Python 3.14's argparse suggests; the 3.11 it must run on does not)."""
+    invalid = INVALID_CHOICE.search(message)
+    if invalid is None:
+        return ""
+    close = difflib.get_close_matches(invalid["given"], QUOTED.findall(invalid["choices"]), n=1,
+                                      cutoff=SUGGESTION_CUTOFF)
+    return f" -- did you mean '{close[0]}'?" if close else ""
 
 
 def _all_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
