@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 from tests.cli.test_detect_mistake_clips import _hits, _labels
 from tests.cli.test_detect_outcomes import CLIP, RATE, REPEATS, _clip, detect, stream  # noqa: F401  (stream: fixture)
@@ -87,11 +88,14 @@ def test_background_false_accepts_are_saved_beside_the_streams_and_said_as_such(
                                                                      "recognised.)\n"),
     (("--save-false-accepts", "clips", "--background", "empty.wav"), "kws: error: {tmp}/empty.wav is empty (0 "
                                                                      "bytes), not an audio file\n"),
+    (("--save-false-accepts", "clips", "--background", "header.wav"), "kws: error: {tmp}/header.wav contains no "
+                                                                      "audio samples\n"),  # a header, no frames
 ])
 def test_a_background_that_cannot_be_heard_is_one_sentence_before_the_stream_is(  # type: ignore[no-untyped-def]
         capsys, reference_model_path, stream, recordings, tmp_path, options, sentence) -> None:
     (tmp_path / "notes.wav").write_text("not audio: a text file given a .wav name\n")
     (tmp_path / "empty.wav").write_bytes(b"")
+    sf.write(tmp_path / "header.wav", np.zeros(0, np.int16), 16000, subtype="PCM_16")
     given = [str(tmp_path / option) if option.endswith((".wav", "clips")) else option for option in options]
     code, out, err = detect(capsys, reference_model_path, stream, *given)
     assert code == 2 and out == "" and err == sentence.format(tmp=tmp_path)

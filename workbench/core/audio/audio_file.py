@@ -179,9 +179,11 @@ def _opened(path: Path) -> Iterator[sf.SoundFile]:
 
 def check_audio_file(path: str | Path) -> None:
     """:class:`AudioError`, in :func:`load_audio`'s words, when ``path`` is no audio file it could read, from the
-    header alone (nothing decoded): a command that reads a file only after long work checks it before that work."""
-    with _opened(Path(path)):
-        pass
+    header alone (nothing decoded): a command that reads a file only after long work checks it before that work.
+    A header that counts no frames is refused too: libsndfile decodes no more than its header counts."""
+    with _opened(Path(path)) as f:
+        if f.frames == 0:
+            raise AudioError(f"{path} contains no audio samples")
 
 
 def load_audio(path: str | Path, sample_rate: int = DEFAULT_SAMPLE_RATE) -> AudioClip:
