@@ -25,6 +25,18 @@ def test_kws_version(packages: Packages, home: Path) -> None:
     assert (done.returncode, done.stdout.strip(), done.stderr) == (0, f"kws {workbench.__version__}", "")
 
 
+def test_every_command_loads_in_the_bundle(packages: Packages, home: Path) -> None:
+    """``kws`` imports a command's module only when it is named (workbench/cli/command_list.py), which PyInstaller's
+    import analysis cannot see: each one's help must still come from its own module inside the bundle."""
+    from workbench.cli.command_list import COMMANDS
+
+    listed = run([packages.bundle / "kws", "--help"], env=user_env(home))
+    assert listed.returncode == 0 and all(command.name in listed.stdout for command in COMMANDS), listed.stdout
+    for command in COMMANDS:
+        done = run([packages.bundle / "kws", command.name, "--help"], env=user_env(home))
+        assert done.returncode == 0 and f"usage: kws {command.name}" in done.stdout, done.stdout + done.stderr
+
+
 def test_gui_self_test_headless(packages: Packages, home: Path) -> None:
     """No display at all: --self-test never needs one, and hears both words of the bundled sample."""
     done = run([packages.bundle / "kws-workbench", "--self-test"], env=user_env(home))
