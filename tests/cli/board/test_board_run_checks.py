@@ -57,7 +57,8 @@ def test_no_flash_refuses_a_retrained_model_of_the_same_layers(board, commander,
     from workbench.core.model.model_params import read_params, write_params
 
     tflite = reference_model_path.read_bytes()
-    older = write_params(tflite, {**read_params(tflite), "hash": "0123456789abcdef0123456789abcdef"})
+    older = write_params(tflite, {**read_params(tflite), "hash": "0123456789abcdef0123456789abcdef"},
+                         rehash=False)  # a forged stale hash: the writer would otherwise compute the model's own
     _flash_profiler(profiler_image, older)
     code, out, err = run_kws_then_reset(board, RESET_MARKER, "board", "profile", str(reference_model_path),
                                         "--port", str(board.port), "--no-flash", "--timeout", "30")

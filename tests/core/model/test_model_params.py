@@ -65,7 +65,7 @@ def test_write_read_back_and_model_still_runs(reference, golden_dir) -> None:
     back = read_params(written)
     assert len(back) == 34 + len(changes) - 1
     for key, value in {**REFERENCE_PARAMS, **changes}.items():
-        assert back[key] == value, key
+        assert back[key] == value or key == "hash", key  # the hash is recomputed: test_model_params_hash.py
     assert list(back)[:34] == list(REFERENCE_PARAMS)
     features = np.load(golden_dir / "mltk_yes.npz")["features_int8"]
     np.testing.assert_array_equal(ModelRunner(written).run(features), ModelRunner(reference).run(features))

@@ -50,13 +50,14 @@ class BoardProfile:
 
 
 def model_for_profiler(tflite: bytes) -> bytes:
-    """The model without ``runtime_memory_size``, so the firmware searches the arena size (as MLTK does)."""
+    """The model without ``runtime_memory_size``, so the firmware searches the arena size (as MLTK does); its
+    ``hash`` kept, as MLTK's profile_model keeps it, so the board names the user's model (check_model_identity)."""
     from workbench.core.model.model_params import read_params, write_params
 
     params = read_params(tflite)
     if RUNTIME_MEMORY_PARAM not in params:
         return tflite
-    return write_params(tflite, {k: v for k, v in params.items() if k != RUNTIME_MEMORY_PARAM})
+    return write_params(tflite, {k: v for k, v in params.items() if k != RUNTIME_MEMORY_PARAM}, rehash=False)
 
 
 def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog:

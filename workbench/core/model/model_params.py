@@ -24,6 +24,8 @@ from flatbuffers.table import Table
 from workbench.core.errors import ModelError, unreadable_model
 
 METADATA_NAME = "SL_PARAMSv1"
+HASH_PARAM = "hash"  # MLTK's identity of the model with its parameters (params_hash)
+DATE_PARAM = "date"  # emptied with the hash while the hash is computed, as MLTK does
 SCHEMA_VERSION = 1
 TFLITE_IDENTIFIER = b"TFL3"
 _IDENTIFIER_SLICE = slice(4, 8)  # a FlatBuffer's file identifier follows its 4-byte root offset
@@ -336,18 +338,37 @@ def _aligned_buffer_class(schema: Any) -> type:
     return AlignedBufferT
 
 
-def write_params(tflite: bytes, params: Mapping[str, ParamValue]) -> bytes:
-    """A copy of the model whose ``SL_PARAMSv1`` entry holds exactly ``params``; all else is kept."""
+def write_params(tflite: bytes, params: Mapping[str, ParamValue], *, rehash: bool = True) -> bytes:
+    """A copy of the model whose ``SL_PARAMSv1`` entry holds exactly ``params`` (a ``hash`` recomputed unless
+    ``rehash`` is False, see :func:`set_params`); all else is kept."""
     payload = encode_dictionary(params)  # fail on an unstorable value before touching the model
     schema, model = unpack_model(tflite)
-    _set_params_payload(schema, model, payload)
+    set_params(schema, model, params, rehash=rehash)
     return pack_model(schema, model, len(tflite) + len(payload))
 
 
-def set_params(schema: Any, model: Any, params: Mapping[str, ParamValue]) -> None:
+def set_params(schema: Any, model: Any, params: Mapping[str, ParamValue], *, rehash: bool = True) -> None:
     """Make an unpacked (and edited) ``ModelT``'s ``SL_PARAMSv1`` entry hold exactly ``params``, so a
-    caller that packs the model anyway does not pack, unpack and pack it again (:func:`write_params`)."""
+    caller that packs the model anyway does not pack, unpack and pack it again (:func:`write_params`). A ``hash``
+    key is recomputed for the model as written (:func:`params_hash`), as MLTK's update_params does; a model without
+    one is given none. ``rehash`` False keeps the given hash: a working copy that must still name the user's model,
+    as MLTK's ``profile_model`` keeps it when it drops ``runtime_memory_size`` for the board."""
+    if rehash and HASH_PARAM in params:
+        params = {**params, HASH_PARAM: params_hash(schema, model, params)}
     _set_params_payload(schema, model, encode_dictionary(params))
+
+
+def params_hash(schema: Any, model: Any, params: Mapping[str, ParamValue]) -> str:
+    """MLTK's ``hash`` parameter: the MD5 of the model packed as MLTK packs it (the FlatBuffers object API,
+    buffers unaligned) with ``SL_PARAMSv1`` holding ``params`` with ``hash`` and ``date`` empty (MLTK 0.20.0,
+    ``mltk/core/update_model_parameters.py``, ``add_default_parameters``; ``mltk/utils/hasher.py``). Why: the
+    firmware prints it to name the model, and MLTK recomputes it at every parameter update, so a rewrite that
+    kept the old value would name another model. The packing, not the file's bytes, makes it the same for a
+    model MLTK wrote and one written here. Leaves ``model``'s parameters holding that emptied copy."""
+    _set_params_payload(schema, model, encode_dictionary({**params, HASH_PARAM: "", DATE_PARAM: ""}))
+    builder = flatbuffers.Builder(0)
+    builder.Finish(model.Pack(builder), file_identifier=TFLITE_IDENTIFIER)
+    return hashlib.md5(builder.Output()).hexdigest()
 
 
 def _set_params_payload(schema: Any, model: Any, payload: bytes) -> None:

@@ -18,7 +18,6 @@ channels instead of 40) changes the MACs, and ``kws info``, ``kws params`` and `
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -67,7 +66,7 @@ def _now_text() -> str:
 def restamped(model: LoadedModel, name: str, description: str | None = None) -> LoadedModel:
     """``model`` under a new name, with the identity and arena of its own graph (hash, date,
     ``runtime_memory_size``): for a model made from others, e.g. an average (``kws average``)."""
-    params: dict[str, Any] = {"name": name, "hash": hashlib.md5(model.tflite).hexdigest(), "date": _now_text(),
+    params: dict[str, Any] = {"name": name, "hash": "", "date": _now_text(),  # hash: the writer computes it
                               "runtime_memory_size": runtime_memory_size(model.tflite)}
     if description is not None:
         params["description"] = description
@@ -89,7 +88,7 @@ def model_parameters(spec: ModelSpec, tflite: bytes, detection: DetectionSetting
         "name": spec.name,
         "version": spec.version,
         "classes": list(spec.classes),
-        "hash": hashlib.md5(tflite).hexdigest(),  # of the bare model, before parameters are added
+        "hash": "",  # computed when written, by MLTK's rule (workbench.core.model.model_params.params_hash)
         "date": _now_text(),
         "runtime_memory_size": _arena_bytes(summary),
         **detection.to_params(),
