@@ -63,3 +63,18 @@ def tanh_model() -> bytes:
     x = layers.Activation("tanh")(x)
     out = layers.Reshape((4, 2))(x)
     return convert_int8(tf.keras.Model(inp, out))
+
+
+@pytest.fixture(scope="session")
+def ds_cnn() -> bytes:
+    """DS-CNN in small: conv 10x4 stride 2 -> 2 x (depthwise 3x3 + pointwise 1x1) -> average pool -> dense(4)."""
+    layers = tf.keras.layers
+    tf.keras.utils.set_random_seed(3)
+    inp = layers.Input(shape=(49, 10, 1), batch_size=1)
+    x = layers.Conv2D(32, (10, 4), strides=(2, 2), padding="same", activation="relu")(inp)
+    for _ in range(2):
+        x = layers.DepthwiseConv2D((3, 3), padding="same", activation="relu")(x)
+        x = layers.Conv2D(32, (1, 1), padding="same", activation="relu")(x)
+    x = layers.AveragePooling2D(pool_size=(25, 5))(x)
+    out = layers.Softmax()(layers.Dense(4)(layers.Flatten()(x)))
+    return convert_int8(tf.keras.Model(inp, out))

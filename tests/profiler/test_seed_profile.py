@@ -40,7 +40,7 @@ def test_memory_matches_mltk(report, seed_bytes):
     assert format_units(s.flash_bytes) == "21.6k"
     assert abs(s.arena_bytes - MLTK_ARENA_BYTES) / MLTK_ARENA_BYTES <= ARENA_TOLERANCE
     assert format_units(s.arena_bytes) == "9.2k"
-    assert format_units(s.arena_bytes_mvp) == "11.4k"
+    assert format_units(s.arena_bytes_mvp) == "11.3k"
 
 
 def test_fully_connected_unsupported_on_mvp_with_mltk_reason(report):
@@ -90,7 +90,7 @@ def test_cpu_only_profile_puts_everything_on_the_cpu(seed_bytes):
     for mvp_line in ("weights_shape[1] (4000) > 2048", "Unsupported Layer Count", "RAM with MVP", "Supported?"):
         assert mvp_line not in table
     with_mvp = to_text_table(profile_model(seed_bytes))
-    assert "weights_shape[1] (4000) > 2048" in with_mvp and "RAM with MVP (bytes), estimated: 11.4k" in with_mvp
+    assert "weights_shape[1] (4000) > 2048" in with_mvp and "RAM with MVP (bytes), estimated: 11.3k" in with_mvp
 
 
 def test_graph_parse_shapes_and_options(seed_bytes):

@@ -42,7 +42,10 @@ def test_a_depthwise_spec_matches_its_real_conversion() -> None:
     assert [op.op for op in spec_graph(spec).operators] == ["CONV_2D", "DEPTHWISE_CONV_2D", "CONV_2D",
                                                             "DEPTHWISE_CONV_2D", "CONV_2D", "MEAN",
                                                             "FULLY_CONNECTED", "SOFTMAX"]
-    assert abs(estimate.arena_bytes - real.arena_bytes) <= 16 and estimate.arena_bytes_mvp == real.arena_bytes_mvp
+    # the untrained dense layer's bias is all zeros, which the converter leaves out; the spec graph keeps it, as
+    # a trained model does: one tensor's bookkeeping (16 bytes), and with the MVP its float16 copy (16 more)
+    assert abs(estimate.arena_bytes - real.arena_bytes) <= 16
+    assert abs(estimate.arena_bytes_mvp - real.arena_bytes_mvp) <= 32
     assert abs(estimate.flash_bytes - len(model.tflite)) <= FLASH_TOLERANCE * len(model.tflite)
     assert estimate.macs == real.total_macs
 

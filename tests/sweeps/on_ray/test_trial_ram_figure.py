@@ -2,7 +2,7 @@
 and shows that figure in the results: the CPU-only arena with accelerator = "none", the MVP arena with "mvp".
 
 The trial runs outside Tune here (no Ray instance: its checks need none); the trained model is MLTK's
-reference model (arena 9,184 B on the CPU, 11,408 B with the MVP; its summary's runtime_memory_size is the
+reference model (arena 9,248 B on the CPU, 11,264 B with the MVP; its summary's runtime_memory_size is the
 larger one, as kws train stores it).
 """
 
@@ -28,7 +28,7 @@ pytest.importorskip("ray", reason="Ray is not installed (pip install kws-workben
 from workbench.sweeps.on_ray.trial_runner import KwsTrainTrial, TrialContext  # noqa: E402
 
 REFERENCE_MODEL = "tflite_micro_speech.tflite"
-REFERENCE_ARENA_CPU, REFERENCE_ARENA_MVP = 9184, 11408  # its profiled arenas (shared/README.md: 9.2k, 11.4k)
+REFERENCE_ARENA_CPU, REFERENCE_ARENA_MVP = 9248, 11264  # its estimated arenas (docs/profiler.md: 9.2k, 11.3k)
 BETWEEN_KB = 10  # a RAM budget the CPU-only arena meets and the MVP arena does not
 
 
