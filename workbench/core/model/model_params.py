@@ -362,9 +362,8 @@ def params_hash(schema: Any, model: Any, params: Mapping[str, ParamValue]) -> st
     """MLTK's ``hash`` parameter: the MD5 of the model packed as MLTK packs it (the FlatBuffers object API,
     buffers unaligned) with ``SL_PARAMSv1`` holding ``params`` with ``hash`` and ``date`` empty (MLTK 0.20.0,
     ``mltk/core/update_model_parameters.py``, ``add_default_parameters``; ``mltk/utils/hasher.py``). Why: the
-    firmware prints it to name the model, and MLTK recomputes it at every parameter update, so a rewrite that
-    kept the old value would name another model. The packing, not the file's bytes, makes it the same for a
-    model MLTK wrote and one written here. Leaves ``model``'s parameters holding that emptied copy."""
+    firmware prints it to name the model and MLTK recomputes it at every parameter update. The packing, not the file's
+    bytes, makes it the same for a model MLTK wrote and one written here. Leaves ``model``'s parameters emptied."""
     _set_params_payload(schema, model, encode_dictionary({**params, HASH_PARAM: "", DATE_PARAM: ""}))
     builder = flatbuffers.Builder(0)
     builder.Finish(model.Pack(builder), file_identifier=TFLITE_IDENTIFIER)

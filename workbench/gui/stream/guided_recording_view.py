@@ -287,8 +287,7 @@ class GuidedRecordingView(QDialog):
         if verdict.ok and verdict.clip is not None:
             wanted = unique_clip_path(self.folder, folder_name(self.word), time.time(), self.speaker_edit.text())
             take = Take(verdict.clip, self.rules().sample_rate, ended.spool)
-            # then the copy goes; never over a clip another window saved under this second's name meanwhile
-            if (path := self.keeper.save(take, wanted, self._folder, keep_existing=True)) is not None:
+            if (path := self.keeper.save(take, wanted, self._folder, keep_existing=True)) is not None:  # no overwrite
                 self.kept.append(path)
                 self.last_kept = path
                 self.saved_list.addItem(f"{path.parent.name}/{path.name}")
