@@ -145,9 +145,9 @@ def test_saved_model_carries_the_settings_and_still_loads(model, tuning, default
 
     params = read_params(target.read_bytes())
     assert DetectionSettings.from_params(params) == tuning.settings
-    for key, value in model.params.items():  # everything else is kept
+    for key, value in model.params.items():  # everything else is kept; the hash names the changed model
         if key not in tuning.settings.to_params():
-            assert params[key] == value
+            assert params[key] == value or (key == "hash" and params[key] != value), key
 
     reloaded = load_model(target)
     assert reloaded.classes == model.classes
