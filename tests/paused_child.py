@@ -25,6 +25,24 @@ def pause(*_args, **_kwargs):
     sys.stdin.readline()
 """
 
+# for a script to call pause_at_first_naming(): then it stops once, as it first puts a file under a name (a link, or
+# the rename of an atomic write: whichever the code under test uses)
+PAUSING_AT_FIRST_NAMING = """
+import os
+
+def pause_at_first_naming():
+    real_link, real_replace = os.link, os.replace
+
+    def paused_once(step):
+        def stepping(*args, **kwargs):
+            os.link, os.replace = real_link, real_replace
+            pause()
+            return step(*args, **kwargs)
+        return stepping
+
+    os.link, os.replace = paused_once(real_link), paused_once(real_replace)
+"""
+
 
 def start_child(script: str, *args: object) -> subprocess.Popen[str]:
     """``python -c PRELUDE + script args...``, started (not waited for); its stdin, stdout and stderr are pipes."""

@@ -9,27 +9,17 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from paused_child import PausedChild  # noqa: E402
+from paused_child import PAUSING_AT_FIRST_NAMING, PausedChild  # noqa: E402
 
 from workbench.core.errors import WorkbenchError  # noqa: E402
 from workbench.core.atomic_write import numbered_names, write_new_file  # noqa: E402
 
-# writes argv[2] under the first free name of argv[1], stopped once, when it first puts a file under a name (a link,
-# or the rename of an atomic write: whichever the writer uses)
-WRITING = """
-import os
+# writes argv[2] under the first free name of argv[1], stopped once, when it first puts a file under a name
+WRITING = PAUSING_AT_FIRST_NAMING + """
 from pathlib import Path
 from workbench.core.atomic_write import numbered_names, write_new_file
 
-def paused_once(step):
-    def stepping(*args, **kwargs):
-        os.link, os.replace = real_link, real_replace
-        pause()
-        return step(*args, **kwargs)
-    return stepping
-
-real_link, real_replace = os.link, os.replace
-os.link, os.replace = paused_once(real_link), paused_once(real_replace)
+pause_at_first_naming()
 write_new_file(numbered_names(Path(sys.argv[1])), sys.argv[2].encode())
 """
 

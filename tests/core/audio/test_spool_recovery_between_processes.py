@@ -18,7 +18,7 @@ import pytest
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from paused_child import PausedChild, running_child  # noqa: E402
+from paused_child import PAUSING_AT_FIRST_NAMING, PausedChild, running_child  # noqa: E402
 
 from workbench.core.audio.recording_spool import RECOVERED_PREFIX, spool_name  # noqa: E402
 
@@ -27,23 +27,14 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Windows leaves 
 RATE = 16000
 WAIT_LIMIT_S = 60  # the second start-up never waits for the first: only a hang would reach this
 # a start-up recovering the spools of argv[1] into argv[2]; with argv[3] "pause", stopped once, as it first puts a
-# file under a name (a link, or the rename of an atomic write: whichever the recovery uses)
-RECOVERING = """
-import os
+# file under a name
+RECOVERING = PAUSING_AT_FIRST_NAMING + """
 from pathlib import Path
 from workbench.core.audio import recording_spool
 from workbench.core.audio.recordings_folder import RecordingsFolder
 
-def paused_once(step):
-    def stepping(*args, **kwargs):
-        os.link, os.replace = real_link, real_replace
-        pause()
-        return step(*args, **kwargs)
-    return stepping
-
-real_link, real_replace = os.link, os.replace
 if sys.argv[3:] == ["pause"]:
-    os.link, os.replace = paused_once(real_link), paused_once(real_replace)
+    pause_at_first_naming()
 recording_spool.recover_spools(Path(sys.argv[1]), RecordingsFolder.workbench_default(Path(sys.argv[2])))
 """
 
