@@ -12,12 +12,12 @@ from tests.conftest import shared_path
 from workbench.assets import default_model_path
 from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
-from workbench.cli import detect_command
 from workbench.cli.detect_lines import JSONL, detection_line, scores_line
 from workbench.cli.main import main
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.audio.sources import FileSource
 from workbench.core.engine import Engine, InferenceResult
+from workbench.core import live_session
 from workbench.core.live_session import LiveSession
 from workbench.core.model.model_file import load_model
 
@@ -76,7 +76,7 @@ def test_detect_prints_what_the_live_path_with_views_and_the_engine_give(stream:
             super().__init__(*args, **kwargs)
             sessions.append(self)
 
-    monkeypatch.setattr(detect_command, "LiveSession", SeenSession)
+    monkeypatch.setattr(live_session, "LiveSession", SeenSession)  # kws detect imports it when it runs
     code = main(["detect", str(stream), "--format", JSONL, "--scores"])
     out = capsys.readouterr().out.splitlines()
     assert code == 0

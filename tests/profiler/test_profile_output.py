@@ -39,6 +39,26 @@ def test_a_format_that_contradicts_the_extension_is_refused(reference_model_path
     assert other.read_text().startswith("model,accelerator,clock_mhz,")
 
 
+@pytest.mark.parametrize("name", ["report.xlsx", "report.HTML", "profile.v2"])
+def test_an_extension_that_names_no_format_is_refused_unless_format_is_given(reference_model_path, tmp_path, capsys,
+                                                                            name):
+    out = tmp_path / name
+    assert main(["profile", str(reference_model_path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"kws: error: cannot tell the format from the {out.suffix} extension of {out}: use .json, .csv, "
+                   ".md, .markdown or .txt, or give --format.\n")
+    assert not out.exists()
+    assert main(["profile", str(reference_model_path), "--format", "markdown", "-o", str(out)]) == 0
+    assert out.read_text().startswith("# Model profile (estimated)")
+
+
+def test_a_name_without_an_extension_gets_the_table(reference_model_path, tmp_path, capsys):
+    out = tmp_path / "profile"
+    assert main(["profile", str(reference_model_path), "-o", str(out)]) == 0
+    assert out.read_text().startswith("Profiling Summary (estimated for EFR32xG24")
+    assert capsys.readouterr().out == f"wrote {out} (table)\n"
+
+
 def test_csv_rows_say_the_model_accelerator_and_clock(reference_model_path, capsys):
     assert main(["profile", str(reference_model_path), "--format", "csv", "--clock-mhz", "39",
                  "--accelerator", "none"]) == 0

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from workbench.calibration.results.detection_outcomes import Outcome
     from workbench.core.audio.file_source import FileSource
     from workbench.core.audio.source_base import GainMode
+    from workbench.core.detection.detector import Detection
     from workbench.core.engine import Engine
 
 HEARING_BLOCK_S = 10.0  # how much audio the engine is given at a time: an hour of TV is never one array of results
@@ -92,13 +93,14 @@ def hear_background(path: Path, engine: Engine, gain: float = 1.0, gain_mode: Ga
     from workbench.cli.detect_outcomes import detection_arrays
     from workbench.core.audio.audio_file import load_audio
     from workbench.core.audio.source_base import apply_gain
+    from workbench.core.engine import detections_of
 
     samples = apply_gain(load_audio(path, engine.sample_rate).samples, gain, gain_mode)
     block = max(1, int(HEARING_BLOCK_S * engine.sample_rate))
     engine.reset()
-    detections = []
+    detections: list[Detection] = []
     for start in range(0, samples.size, block):
-        detections += [r.detection for r in engine.process(samples[start:start + block]) if r.detection is not None]
+        detections += detections_of(engine.process(samples[start:start + block]))
     return HeardBackground(path, samples, background_outcomes(detection_arrays(detections), engine.classes))
 
 

@@ -17,6 +17,9 @@ and a recording shorter than one inference interval are run as asked, with a war
 would read as "the model heard nothing". So is a ``latency_ms`` shorter than an inference takes on the board
 (:func:`~workbench.profiler.inference_pace.board_pace`): this simulation infers every ``latency_ms`` whatever it
 costs, the board less often, so what is tuned here would count fewer results there.
+
+The engine, the session and the scoring are imported where they are used: ``kws detect --help`` registers this
+command and loads neither numpy nor LiteRT (:mod:`workbench.cli.main`).
 """
 
 from __future__ import annotations
@@ -30,23 +33,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from workbench.cli.command_list import summary
-from workbench.calibration.sweep.matching import DEFAULT_TOLERANCE_S
+from workbench.calibration.sweep.tolerance import DEFAULT_TOLERANCE_S
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli import detect_background, detect_outcomes
-from workbench.cli.detect_lines import detection_line, scores_line
 from workbench.cli.model_argument import model_argument
 from workbench.cli.parameter_option import REMOVED, parameter_type
-from workbench.core.detection.never_detects import never_detects_reason
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings, threshold_list_length_error
-from workbench.core.engine import Engine, EngineOptions, InferenceResult
 from workbench.core.errors import WorkbenchError
-from workbench.core.live_session import LiveSession
-from workbench.core.model.output_kind import output_kind
 from workbench.core.wording import counted
 
 if TYPE_CHECKING:
     from workbench.calibration.streams.labels import StreamLabels
     from workbench.core.detection.detector import Detection
+    from workbench.core.engine import Engine, InferenceResult
 
 POLL_S = 0.1
 PERCENT = 100.0
@@ -112,13 +111,14 @@ def register(subparsers: Any) -> None:
 def build_engine(args: argparse.Namespace) -> Engine:
     """The model and detection parameters the options ask for."""
     from workbench.assets import default_model_path
+    from workbench.core.engine import Engine, EngineOptions
     from workbench.core.model.model_file import load_model
 
     model = load_model(args.model or default_model_path())
     settings = DetectionSettings.from_params(model.params)
     changes = {field: getattr(args, opt) for opt, field in _OVERRIDES.items() if getattr(args, opt, None) is not None}
     if getattr(args, "threshold", None) is not None:
-        changes["detection_threshold_list"] = None  # one threshold for every class, as `kws calibrate` sweeps it
+        changes[THRESHOLD_LIST_KEY] = None  # one threshold for every class, as `kws calibrate` sweeps it
     threshold_list = getattr(args, "threshold_list", None)
     if threshold_list == REMOVED:
         changes[THRESHOLD_LIST_KEY] = None  # as `kws params M detection_threshold_list=` removes a stored list
@@ -160,6 +160,8 @@ def _open_source(args: argparse.Namespace, engine: Engine) -> Any:
 
 
 def _print_result(result: InferenceResult, classes: tuple[str, ...], args: argparse.Namespace, out: TextIO) -> None:
+    from workbench.cli.detect_lines import detection_line, scores_line
+
     if args.scores:
         out.write(scores_line(result, classes, args.format) + "\n")
     if result.detection is not None:
@@ -212,6 +214,8 @@ def _warn(text: str) -> None:
 def _warn_never_detects(args: argparse.Namespace, engine: Engine) -> None:
     """Say why nothing can be detected with these settings, by the rules chosen (the classes only matter to the
     firmware's rules: TFLM's may report a ``_``-class; TFLM's also need the window to span two results)."""
+    from workbench.core.detection.never_detects import never_detects_reason
+
     classes = engine.classes if args.semantics == "mltk" else None
     reason = never_detects_reason(engine.detection_settings, classes, args.semantics)
     if reason:
@@ -228,6 +232,10 @@ def _warn_board_pace(engine: Engine) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from workbench.cli.detect_lines import scores_line
+    from workbench.core.live_session import LiveSession
+    from workbench.core.model.output_kind import output_kind
+
     out = out or sys.stdout
     _check_options(args)
     engine = build_engine(args)

@@ -16,6 +16,9 @@ that is said instead; several false accepts on one word give one clip, and a cli
 run) is not written again, so the line says how many mistakes the clips stand for and how many were there. The
 clips keep their speakers, so those of a stream built from the testing split land in testing again: a warning
 says how many, by the split's own hash, when the labels record such a stream.
+
+Why the scoring is imported where it is used: ``kws detect`` registers this module's options, and its ``--help``
+loads neither numpy nor LiteRT (:mod:`workbench.cli.main`).
 """
 
 from __future__ import annotations
@@ -27,23 +30,24 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence, TextIO
 
-import numpy as np
-
-from workbench.calibration.results.detection_outcomes import StreamOutcomes, detection_outcomes
-from workbench.calibration.sweep.fast_detector import DetectionArrays
-from workbench.cli.detect_lines import JSONL, outcome_line
-from workbench.core.detection.detector import is_keyword_class
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
 from workbench.datasets.splits import TESTING, TRAINING, VALIDATION
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from workbench.calibration.results.detection_outcomes import StreamOutcomes
     from workbench.calibration.results.outcome_clips import ClipPlan
+    from workbench.calibration.sweep.fast_detector import DetectionArrays
     from workbench.cli.detect_background import HeardBackground
     from workbench.calibration.streams.labels import StreamLabels
     from workbench.core.audio.file_source import FileSource
     from workbench.core.detection.detector import Detection
     from workbench.core.engine import Engine, InferenceResult
+
+    # the clips of one recording: their plans, its samples, and how to make them what the model heard
+    Recording = tuple[Sequence[ClipPlan], np.ndarray, Callable[[np.ndarray], np.ndarray]]
 
 MS_PER_SECOND = 1000  # a detection's time_s is its firmware time in ms / 1000: this gets the ms back
 # detection times are whole milliseconds, rounded down: one still to come may be this much before the last
@@ -65,10 +69,6 @@ SAVE_FALSE_ACCEPTS_HELP = (
     "train on them")
 SAVE_MISSES_HELP = ("with --labels: save each missed keyword's audio the same way into DIR/<keyword>/: keyword "
                     "clips the model failed on, to train on again")
-
-
-# the clips of one recording: their plans, its samples, and how to make them what the model heard
-Recording = tuple[Sequence["ClipPlan"], np.ndarray, Callable[[np.ndarray], np.ndarray]]
 
 
 def _as_is(piece: np.ndarray) -> np.ndarray:
@@ -97,11 +97,17 @@ def detection_arrays(detections: Sequence[Detection]) -> DetectionArrays:
     """Detections as ``kws calibrate`` holds them: of keyword classes only, which alone are scored (TFLM's
     recognizer also reports ``_silence_``: :mod:`~workbench.calibration.results.detection_outcomes`), times in whole
     milliseconds."""
+    from workbench.core.detection.detector import is_keyword_class
+
     return _arrays([d for d in detections if is_keyword_class(d.label)])
 
 
 def _arrays(detections: Sequence[Detection]) -> DetectionArrays:
     """All the detections, as the outcome lines need them (each is printed, scored or not)."""
+    import numpy as np
+
+    from workbench.calibration.sweep.fast_detector import DetectionArrays
+
     return DetectionArrays(np.array([round(d.time_s * MS_PER_SECOND) for d in detections], np.int64),
                            np.array([d.class_index for d in detections], np.int64),
                            np.array([d.score for d in detections], np.int64))
@@ -142,10 +148,14 @@ class OutcomeLog:
         return found
 
     def _outcomes(self, heard_s: float) -> StreamOutcomes:
+        from workbench.calibration.results.detection_outcomes import detection_outcomes
+
         return detection_outcomes(_arrays(self._detections), self._labels, self._classes,
                                   self._tolerance_s, heard_s)
 
     def _write(self, found: StreamOutcomes, horizon_s: float) -> None:
+        from workbench.cli.detect_lines import outcome_line
+
         new = [o for o in found.outcomes[self._written:] if o.time_s < horizon_s]
         self._written += len(new)
         due = [(time_s, SCORES_RANK, n, text) for n, (time_s, text) in enumerate(self._scores) if time_s < horizon_s]
@@ -183,6 +193,7 @@ def save_clips(args: argparse.Namespace, labels: StreamLabels, found: StreamOutc
     from workbench.calibration.results.outcome_clips import (folder_counts, held_out, one_per_clip,
                                                              plan_background_false_accepts, plan_false_accepts,
                                                              plan_misses, write_clips)
+    from workbench.cli.detect_lines import JSONL
     from workbench.core.audio.source_base import apply_gain
 
     samples = source.clip.samples

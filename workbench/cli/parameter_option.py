@@ -1,12 +1,15 @@
 """A command-line option that sets a model parameter (``kws detect --threshold``, ``kws board classify
---window-ms``), read as ``kws params KEY=TEXT`` and the Model view read the same text."""
+--window-ms``), read as ``kws params KEY=TEXT`` and the Model view read the same text.
+
+The reader is imported when an option is read, not with this module: it loads numpy and LiteRT, which the
+commands' ``--help`` must not (:mod:`workbench.cli.main`).
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any, Callable
 
-from workbench.core.detection.parameter_text import parse_parameter
 from workbench.core.errors import WorkbenchError
 
 REMOVED = ()  # what an option reads as when its text removes the parameter (`--threshold-list ""`)
@@ -19,6 +22,8 @@ def parameter_type(key: str) -> Callable[[str], Any]:
     text the model parameter refuses must be refused with the same sentence, not argparse's ``invalid int``.
     """
     def parse(text: str) -> Any:
+        from workbench.core.detection.parameter_text import parse_parameter
+
         try:
             value = parse_parameter(key, text, None)
         except WorkbenchError as exc:

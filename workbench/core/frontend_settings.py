@@ -3,6 +3,9 @@
 The field names are MLTK's ``fe.`` keys without the prefix and the defaults are those of the
 ``tflite_micro_speech`` reference model, so a model's metadata round-trips through this class
 unchanged and the workbench computes the spectrogram the model was trained with.
+
+numpy is imported where it is used: the detection settings build on these, and ``kws detect --help`` reads their
+names without loading numpy (:mod:`workbench.cli.main`).
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ import difflib
 import math
 from dataclasses import dataclass, fields
 from numbers import Integral, Real
-from typing import Any, Mapping
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Mapping
 
 from workbench.core.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PARAM_PREFIX = "fe."
 
@@ -89,6 +93,8 @@ class FrontendSettings:
         """Check each value's type and store it as the plain Python bool, int or float the model's metadata
         holds: numpy scalars (``np.int64(10)``, ``np.bool_(True)``, what arrays and pandas hand out) are taken
         as the numbers they are, but must not reach ``to_params`` as numpy types."""
+        import numpy as np
+
         for f in fields(self):
             value = getattr(self, f.name)
             kind = _FIELD_TYPES[f.name]
@@ -196,6 +202,8 @@ class FrontendSettings:
         """The uint16 span mapped onto int8 by dynamic quantisation (0 when it is disabled)."""
         if not self.quantize_dynamic_scale_enable:
             return 0
+        import numpy as np
+
         # single-precision product as the device computes it
         scale = np.float32(self.quantize_dynamic_scale_range_db) * np.float32(1 << self.log_scale_shift)
         return int(float(scale) * LN10_DIV_20)
@@ -256,6 +264,7 @@ MEL_FACTOR = 1127.0
 
 def band_centre_frequencies(lower_hz: float, upper_hz: float, channels: int) -> np.ndarray:
     """Centre frequency (Hz) of each of ``channels`` mel filterbank channels between the band limits."""
+    import numpy as np
 
     def mel(f: float) -> float:
         return MEL_FACTOR * math.log1p(f / MEL_BREAK_HZ)

@@ -181,7 +181,10 @@ def test_profile_output_takes_its_format_from_the_extension_as_kws_profile_does(
     code, out, err = _profile(capsys, board, profiler_image, reference_model_path, "--format", "json", "-o",
                               str(tmp_path / "x.csv"))
     assert code == 2 and "--format json does not match the .csv extension" in err
+    code, out, err = _profile(capsys, board, profiler_image, reference_model_path, "-o", str(tmp_path / "x.xlsx"))
+    assert code == 2 and "cannot tell the format from the .xlsx extension" in err  # not the table under that name
     assert len(commander.calls()) == calls  # refused before the board was touched
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_profile_unwritable_output_stops_it_before_the_board_is_flashed(board, profiler_image, capsys, commander,

@@ -26,7 +26,6 @@ import numpy.typing as npt
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.streams.labels import LabelEvent, StreamLabels
 
-DEFAULT_TOLERANCE_S = 1.5
 LATENCY_PERCENTILE = 95
 SECONDS_PER_HOUR = 3600.0
 

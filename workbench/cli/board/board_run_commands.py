@@ -27,7 +27,6 @@ from workbench.cli.board.board_log_output import deliver_log, keep_log
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.cli.measure.profile_commands import output_format
 from workbench.core.wording import counted
-from workbench.output_guard import check_output_file
 from workbench.cli.parameter_option import parameter_type
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.documentation import BOARD, PathKeepingHelpFormatter, see
@@ -73,7 +72,8 @@ def register(sub: Any) -> None:
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     _board_options(p, "profiler")
     p.add_argument("--format", choices=PROFILE_FORMATS, help="output format (default: the one -o's extension "
-                   "names -- json, csv, md or txt, as for `kws profile` -- else table)")
+                   "names -- .json, .csv, .md or .txt, as for `kws profile`; another extension needs --format -- "
+                   "else table)")
     p.add_argument("-o", "--output", type=Path, help="write the result to this file instead of stdout")
     p.add_argument("--log", type=Path, help="also write the board's raw serial log to this file")
     p.add_argument("--save", action="store_true", help="save the measurement for `kws board refit` "
@@ -169,16 +169,17 @@ def _profile(args: argparse.Namespace, out: TextIO | None, cancel: threading.Eve
     from workbench.board.measurements import MeasurementStore
     from workbench.board.runs.profile_run import profile_on_board
     from workbench.core.atomic_write import check_destination
+    from workbench.output_guard import check_output_file
     from workbench.profiler.export import render
 
     out = out or sys.stdout
-    fmt = output_format(args.format, args.output)  # a .csv must not get the table, found after a minute's run
     tflite, name = load_tflite(args.model)
     inputs = [args.model, *([args.firmware] if args.firmware else [])]
     for option, destination in (("-o", args.output), ("--log", args.log)):  # before the board works a minute
         if destination is not None:  # neither may replace the model or the firmware it was measured with
             check_output_file(destination, inputs, option)
             check_destination(destination)
+    fmt = output_format(args.format, args.output)  # a .csv must not get the table, found after a minute's run
     store = MeasurementStore(args.store) if args.save else None
     if store is not None:
         check_destination(store.root, folder=True)

@@ -20,7 +20,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, Collection, TextIO
+from typing import TYPE_CHECKING, Any, Collection, TextIO
 
 from workbench.cli.command_list import summary
 from workbench.child_command import EXIT_CANCELLED
@@ -30,7 +30,6 @@ from workbench.core.errors import SettingsError, closest_name
 from workbench.core.wording import clock_time, counted, plural
 from workbench.documentation import TRAINING, PathKeepingHelpFormatter, see
 from workbench.cli.data.synth_commands import register_synth_commands
-from workbench.datasets.layout import SILENCE
 from workbench.datasets.splits import (
     DEFAULT_TESTING_PERCENT,
     DEFAULT_VALIDATION_PERCENT,
@@ -39,7 +38,10 @@ from workbench.datasets.splits import (
     SPLIT_METHODS,
     SPLITS,
 )
-from workbench.datasets.summary import DEFAULT_KEYWORDS, DatasetSummary
+from workbench.datasets.summary import DEFAULT_KEYWORDS
+
+if TYPE_CHECKING:
+    from workbench.datasets.summary import DatasetSummary
 
 MAX_WORDS_LISTED = 6
 EXTRACT_PHASE = "extract"  # as workbench.datasets.archive reports it (imported lazily there: it is not small)
@@ -119,6 +121,8 @@ def _words_cell(words: list[str]) -> str:
 def speakers_without_id(index: Any) -> int:
     """How many speakers the word clips without a ``_nohash_`` speaker id make: one per file name (stem), as
     :func:`workbench.datasets.layout.speaker_of` groups them for the split."""
+    from workbench.datasets.layout import SILENCE
+
     return len({clip.speaker for clip in index.clips if clip.word != SILENCE and NOHASH_MARK not in clip.path.name})
 
 

@@ -7,7 +7,8 @@ model was trained on and what the board computes. ``--set fe.NAME=VALUE`` change
 ``view_audio`` is used to choose them: the model's input is not enforced here, the summary only says when the
 model could not run the settings. The output never replaces the audio file or the model
 (:mod:`workbench.output_guard`). ``-o``'s extension names the format, and one it does not write is refused:
-a ``.csv`` used to get NumPy binary without a word.
+a ``.csv`` used to get NumPy binary without a word. numpy, the frontend and the model are imported where they are
+used: ``kws features --help`` loads neither numpy nor LiteRT (:mod:`workbench.cli.main`).
 """
 
 from __future__ import annotations
@@ -18,19 +19,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from workbench.cli.command_list import summary
 from workbench.cli.data.frontend_changes import SET_OPTION, changed_params, changes_text, settings_with_changes
 from workbench.cli.model_argument import model_argument
 from workbench.documentation import TRAINING, see
-from workbench.output_guard import check_output_file
 from workbench.core.errors import SettingsError, WorkbenchError
-from workbench.core.frontend import MicroFrontend, quantize
-from workbench.core.frontend_settings import FrontendSettings
-from workbench.core.model.model_input import spectrogram_input
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from workbench.core.frontend_settings import FrontendSettings
     from workbench.core.model.model_file import LoadedModel
 
 MS_PER_S = 1000
@@ -66,6 +64,10 @@ def register(subparsers: Any) -> None:
 
 def compute_features(samples: np.ndarray, settings: FrontendSettings, dtype: str, clip: bool) -> np.ndarray:
     """Spectrogram of ``samples`` with ``settings``; ``clip`` = one training-style model input."""
+    import numpy as np
+
+    from workbench.core.frontend import MicroFrontend, quantize
+
     frontend = MicroFrontend(settings)
     if clip:
         audio = np.zeros(settings.sample_length, np.int16)
@@ -92,6 +94,8 @@ def check_output_suffix(output: Path) -> None:
 
 def encode_features(features: np.ndarray, suffix: str) -> bytes:
     """The file's bytes in the format ``suffix`` names: NumPy's .npy, or CSV rows of integers (one per frame)."""
+    import numpy as np
+
     if suffix == CSV:
         text = io.StringIO()
         np.savetxt(text, features, fmt="%d", delimiter=CSV_DELIMITER)
@@ -104,6 +108,8 @@ def encode_features(features: np.ndarray, suffix: str) -> bytes:
 def model_problem(model: LoadedModel, settings: FrontendSettings) -> str:
     """Why ``model`` could not run with ``settings`` ("" when it could): its input tensor must take the frames x
     channels of one input of theirs, by the rule every runner applies (:func:`spectrogram_input`)."""
+    from workbench.core.model.model_input import spectrogram_input
+
     graph = model.graph
     if not graph.inputs:
         return f"{model.name} has no input tensor"
@@ -119,7 +125,9 @@ def run(args: argparse.Namespace) -> int:
     from workbench.assets import default_model_path
     from workbench.core.atomic_write import atomic_write_bytes
     from workbench.core.audio.audio_file import load_audio
+    from workbench.core.frontend_settings import FrontendSettings
     from workbench.core.model.model_file import load_model
+    from workbench.output_guard import check_output_file
 
     check_output_file(args.output, [args.file, *([args.model] if args.model else [])])
     check_output_suffix(args.output)

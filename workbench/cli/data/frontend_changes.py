@@ -6,16 +6,18 @@ frontend runs with must be seen. Nothing is written into a model, so only the fr
 
 The text is read as ``kws params fe.NAME=TEXT`` reads it (:func:`parse_parameter`, typed by the setting's
 current value), so the same text means the same value everywhere; the settings together are checked by
-:class:`FrontendSettings` itself, whose sentences name the setting and the range it takes.
+:class:`FrontendSettings` itself, whose sentences name the setting and the range it takes. Both are imported where
+they are used: ``kws features`` registers ``--set`` from here, and its ``--help`` loads neither numpy nor LiteRT.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from workbench.core.detection.parameter_text import number_text, parse_parameter
 from workbench.core.errors import SettingsError, closest_name
-from workbench.core.frontend_settings import PARAM_PREFIX, FrontendSettings, FrontendSettingsError
+
+if TYPE_CHECKING:
+    from workbench.core.frontend_settings import FrontendSettings
 
 SET_OPTION = "--set"
 ASSIGNMENT = "="
@@ -28,6 +30,9 @@ def settings_with_changes(base: FrontendSettings, texts: Sequence[str]) -> Front
     Raises :class:`SettingsError` for an assignment that is not one, a name that is no frontend setting (with
     the closest that is), a value of the wrong kind, or settings the frontend cannot run with.
     """
+    from workbench.core.detection.parameter_text import parse_parameter
+    from workbench.core.frontend_settings import PARAM_PREFIX, FrontendSettingsError
+
     current = base.to_params()
     changes: dict[str, Any] = {}
     for text in texts:
@@ -59,6 +64,8 @@ def changes_text(changed: dict[str, tuple[Any, Any]], whose: str) -> str:
 
 def _shown(value: Any) -> str:
     """A setting's value as ``kws params`` prints it (``true``, ``7500.0``, ``0.95``), so it can be typed back."""
+    from workbench.core.detection.parameter_text import number_text
+
     if isinstance(value, bool):
         return "true" if value else "false"
     return number_text(value) if isinstance(value, float) else str(value)
@@ -66,6 +73,8 @@ def _shown(value: Any) -> str:
 
 def _assignment(text: str, current: dict[str, Any]) -> tuple[str, str]:
     """(``fe.NAME``, value text) of one ``--set``; SettingsError naming what was meant when it is none."""
+    from workbench.core.frontend_settings import PARAM_PREFIX
+
     key, sep, value = text.partition(ASSIGNMENT)
     key = key.strip()
     if not sep or not key:

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from workbench.core.detection.detector import keyword_classes
 from workbench.core.wording import listed, plural
 
 if TYPE_CHECKING:
@@ -29,6 +28,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.calibration.streams.labels import labels_for, load_labels
     from workbench.calibration.streams.stream_length import check_stream_length
     from workbench.core.audio.audio_file import load_audio
+    from workbench.core.detection.detector import keyword_classes
     from workbench.core.model.model_file import load_model
 
     out = out or sys.stdout

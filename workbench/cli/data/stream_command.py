@@ -17,7 +17,7 @@ import argparse
 import sys
 import threading
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from workbench.cli.command_list import summary
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
@@ -25,16 +25,18 @@ from workbench.calibration.streams.bed_levels import (
     LEVEL_RAMP_S, MAX_BOOST_DB, SNR_FILE, SNR_REFERENCES, SNR_WORD,
 )
 from workbench.calibration.streams.stream_builder import (
-    KEYWORDS_PER_HOUR, PEAK_LIMIT, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR, ClipPools, whole_clip_hourly_counts,
+    KEYWORDS_PER_HOUR, PEAK_LIMIT, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR, whole_clip_hourly_counts,
 )
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.data.dataset_commands import add_split_options, info_keywords, keyword_list, keywords_note
 from workbench.cli.data.stream_check_command import run_check
 from workbench.cli.model_argument import model_argument
-from workbench.core.detection.detector import is_keyword_class
 from workbench.core.errors import SettingsError
 from workbench.core.wording import counted, plural
+
+if TYPE_CHECKING:
+    from workbench.calibration.streams.stream_builder import ClipPools
 
 SPLIT_CHOICES = ("testing", "validation", "training", "all")
 DEFAULT_BACKGROUND_LEVEL_DBFS = -40.0
@@ -150,6 +152,7 @@ def run_make(args: argparse.Namespace, out: TextIO | None = None) -> int:
     belong together)."""
     from workbench.calibration.replay import CalibrationCancelled
     from workbench.calibration.streams.stream_files import check_stream_destination, write_stream
+    from workbench.core.detection.detector import is_keyword_class
 
     out = out or sys.stdout
     _check_options(args)
@@ -249,6 +252,8 @@ def _check_default_keywords(pools: ClipPools, split: str, roots: list[Path]) -> 
     """Refuse default keywords (yes,no) the datasets have no word folder of, saying they were the defaults: the
     builder's "no 'yes' clips" alone sends a user with a dataset of other words looking for clips it never meant
     to have. A keyword whose folder holds no clips of the split is left to the builder's words."""
+    from workbench.core.detection.detector import is_keyword_class
+
     missing = next((k for k, clips in pools.keywords.items()
                     if not clips and not any((root / k).is_dir() for root in roots)), None)
     if missing is None:

@@ -29,10 +29,10 @@ from workbench.cli.command_list import summary
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
 from workbench.calibration.streams.stream_builder import whole_clip_hourly_counts
 from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
+from workbench.calibration.sweep.tolerance import DEFAULT_TOLERANCE_S
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
-from workbench.output_guard import check_output_file
 
 # CLI option → SweepRanges field (and its help)
 _RANGE_OPTIONS = (
@@ -65,7 +65,7 @@ def register(subparsers: Any) -> None:
                    f"(default {DEFAULT_TARGET_FA_PER_HOUR:g}: the goal on a dense-speech stream such as kws "
                    f"stream make builds, with about {whole_clip_hourly_counts()[1]:,} other words an hour)")
     p.add_argument("--tolerance-s", type=float, help="a detection up to this long after a keyword's end "
-                   "still hits it (default 1.5)")
+                   f"still hits it (default {DEFAULT_TOLERANCE_S:g})")
     for option, _, text in _RANGE_OPTIONS:
         p.add_argument(option, help=text)
     p.add_argument("--per-class-thresholds", action="store_true",
@@ -131,6 +131,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.core.model.model_file import load_model, model_copy_path
     from workbench.core.model.model_input import graph_input_range_problem
     from workbench.core.model.output_kind import output_kind
+    from workbench.output_guard import check_output_file
     from workbench.profiler.inference_pace import board_pace
 
     out = out or sys.stdout

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.cli.command_list import summary
 from workbench.cli.model_argument import MODEL_HELP, model_argument
-from workbench.output_guard import check_output_file
 from workbench.core.errors import ModelError, SettingsError
 from workbench.documentation import BOARD, PROFILER, PathKeepingHelpFormatter, doc_reference, see
 from workbench.profiler.accelerators import ACCELERATORS, DEFAULT_ACCELERATOR  # profile's, and export-c's arena's
@@ -34,7 +33,8 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "json", "csv", "markdown")
 DEFAULT_FORMAT = "table"
-# -o's extension names the format when --format is not given; a --format that contradicts it is refused
+# -o's extension names the format when --format is not given; a --format that contradicts it is refused, and so is
+# an extension that names none without --format (a name without one gets the table)
 FORMAT_OF_SUFFIX = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
 HZ_PER_MHZ = 1_000_000
 DEFAULT_CLOCK_MHZ = 78.0
@@ -60,9 +60,10 @@ def register(subparsers: Any) -> None:
         "measurements. JSON holds the whole profile; CSV is the layer table only. " + see(PROFILER))
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     p.add_argument("--format", choices=FORMATS, default=None,
-                   help="output format (default: the one -o's extension names -- json, csv, md or txt -- else "
-                        "table); JSON holds the whole profile (flash, RAM, totals, host latency), CSV one row per "
-                        "layer (with the model, accelerator and clock), table and markdown round to MLTK's digits")
+                   help="output format (default: the one -o's extension names -- .json, .csv, .md or .txt; another "
+                        "extension needs --format -- else table); JSON holds the whole profile (flash, RAM, totals, "
+                        "host latency), CSV one row per layer (with the model, accelerator and clock), table and "
+                        "markdown round to MLTK's digits")
     p.add_argument("--accelerator", choices=ACCELERATORS, default=DEFAULT_ACCELERATOR,
                    help="run supported layers on the MVP accelerator (default) or on the CPU only")
     p.add_argument("--clock-mhz", type=float, default=DEFAULT_CLOCK_MHZ,
@@ -73,7 +74,8 @@ def register(subparsers: Any) -> None:
                    help="scale the cycle and time estimates by the saved board measurements "
                         f"(kws board profile --save; see {_percent_safe(doc_reference(BOARD))})")
     p.add_argument("-o", "--output", type=Path,
-                   help="write to this file instead of stdout (its extension picks the format)")
+                   help="write to this file instead of stdout (its extension picks the format: .json, .csv, .md or "
+                        ".txt; another needs --format)")
     p.set_defaults(func=run)
 
     e = subparsers.add_parser(
@@ -132,13 +134,20 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def output_format(fmt: str | None, output: Path | None) -> str:
-    """The format to write: ``--format`` if given, else the one ``-o``'s extension names, else the table.
+    """The format to write: ``--format`` if given, else the one ``-o``'s extension names, else (no ``-o``, or a
+    name without an extension) the table.
 
-    Why: ``-o profile.json`` writing the text table looked like a broken export; and ``--format csv -o p.json``
-    would write a file whose name lies about its content, so it is refused (SettingsError).
+    Why: ``-o profile.json`` writing the text table looked like a broken export; ``--format csv -o p.json``
+    would write a file whose name lies about its content, so it is refused (SettingsError); and so is ``-o
+    report.xlsx`` (or .html, .pdf) without ``--format``: it got the text table, a file no program that the name
+    promises could open.
     """
     named = FORMAT_OF_SUFFIX.get(output.suffix.lower()) if output is not None else None
     if fmt is None:
+        if output is not None and output.suffix and named is None:
+            suffixes = list(FORMAT_OF_SUFFIX)
+            raise SettingsError(f"cannot tell the format from the {output.suffix} extension of {output}: use "
+                                f"{', '.join(suffixes[:-1])} or {suffixes[-1]}, or give --format.")
         return named or DEFAULT_FORMAT
     if named is not None and named != fmt:
         raise SettingsError(f"--format {fmt} does not match the {output.suffix} extension of {output}; "
@@ -151,11 +160,12 @@ def run(args: argparse.Namespace) -> int:
     from workbench.profiler.inference_pace import note_latency, stored_latency_ms
     from workbench.profiler.report import build_report
     from workbench.core.model.tflite_graph import parse_model
+    from workbench.output_guard import check_output_file
 
+    if args.output is not None:  # first: "-o MODEL.tflite" is the model itself, not a format to name
+        check_output_file(args.output, [args.model])
     fmt = output_format(args.format, args.output)
     check_clock(args.clock_mhz)
-    if args.output is not None:
-        check_output_file(args.output, [args.model])
     data, name, params = _load(args.model)
     report = build_report(parse_model(data), name=name, accelerator=args.accelerator,
                           clock_hz=round(args.clock_mhz * HZ_PER_MHZ))
@@ -228,6 +238,7 @@ def run_export_c(args: argparse.Namespace) -> int:
     from workbench.core.model.c_array import c_header, c_identifier, implementation_macro
     from workbench.core.model.c_integration import firmware_section
     from workbench.core.model.model_file import load_model
+    from workbench.output_guard import check_output_file
     from workbench.profiler.device_limits import PROBLEM_PREFIX, graph_tflm_problem
 
     check_array_name(args.name)

@@ -16,6 +16,9 @@ and names a copy as the window does (``model_copy_path``: ``.tflite`` added, ano
 writing, it warns about what the board would still refuse or ignore, about detection settings that can
 never detect anything, and about a ``latency_ms`` shorter than an inference takes on the board
 (:func:`~workbench.profiler.inference_pace.board_pace`).
+
+The model, its parameter reader and the board pace are imported where they are used: ``kws info --help`` and
+``kws params --help`` load neither numpy nor LiteRT (:mod:`workbench.cli.main`).
 """
 
 from __future__ import annotations
@@ -26,25 +29,20 @@ import sys
 import zipfile
 from pathlib import Path
 from shlex import quote
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.cli.command_list import summary
 from workbench.cli.model_argument import MODEL_HELP, model_argument
-from workbench.output_guard import check_output_file
-from workbench.core.detection.never_detects import never_detects_reason
-from workbench.core.detection.parameter_text import (
-    LIST_SEPARATOR, number_text, parse_parameter, unknown_key_problem,
-)
+from workbench.core.atomic_write import target_of
 from workbench.core.detection.settings import (
     CLASSES_KEY, FIRMWARE_REQUIRED_FRONTEND_KEYS, THRESHOLD_LIST_KEY, DetectionSettings, board_problems,
 )
-from workbench.core.atomic_write import target_of
 from workbench.core.errors import WorkbenchError
 from workbench.core.folder_lock import folder_step_lock
-from workbench.core.model.model_file import LoadedModel, load_model, model_copy_path, model_with_params, save_model
-from workbench.core.model.model_input import graph_input_range_problem, stream_problem
-from workbench.core.model.output_kind import output_kind
-from workbench.profiler.inference_pace import board_pace
+from workbench.core.frontend_settings import FrontendSettings
+
+if TYPE_CHECKING:
+    from workbench.core.model.model_file import LoadedModel
 
 FRONTEND_PREFIX = "fe."
 _KEY_WIDTH = 42
@@ -108,6 +106,8 @@ def register(subparsers: Any) -> None:
 # -- kws info ----------------------------------------------------------------------------------
 def format_value(value: Any) -> str:
     """A parameter as a person reads it: f32 values at f32 precision (0.95, not 0.949999988)."""
+    from workbench.core.detection.parameter_text import LIST_SEPARATOR, number_text
+
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -121,6 +121,9 @@ def format_value(value: Any) -> str:
 
 def describe(model: LoadedModel) -> dict[str, Any]:
     """Everything ``kws info`` shows, as JSON-ready data."""
+    from workbench.core.model.model_input import graph_input_range_problem, stream_problem
+    from workbench.core.model.output_kind import output_kind
+
     graph = model.graph
     output = output_kind(graph)
 
@@ -144,6 +147,8 @@ def describe(model: LoadedModel) -> dict[str, Any]:
 
 def _json_value(value: Any) -> Any:
     """A parameter for JSON: bytes as hex, float32 values at float32 precision (0.025, not 0.02500000037)."""
+    from workbench.core.detection.parameter_text import number_text
+
     if isinstance(value, bytes):
         return value.hex()
     if isinstance(value, list):
@@ -184,6 +189,8 @@ def _print_info(info: dict[str, Any], params: dict[str, Any]) -> None:
 
 
 def run_info(args: argparse.Namespace) -> int:
+    from workbench.core.model.model_file import load_model
+
     model = load_model(args.model)
     info = describe(model)
     if args.json:
@@ -241,6 +248,12 @@ def run_params(args: argparse.Namespace) -> int:
 
 
 def _run_params(args: argparse.Namespace) -> int:
+    from workbench.core.detection.never_detects import never_detects_reason
+    from workbench.core.detection.parameter_text import parse_parameter
+    from workbench.core.model.model_file import load_model, model_copy_path, model_with_params, save_model
+    from workbench.output_guard import check_output_file
+    from workbench.profiler.inference_pace import board_pace
+
     model = load_model(args.model)
     if args.output is not None and args.in_place:
         raise WorkbenchError("pass either -o OUT or --in-place, not both")
@@ -278,8 +291,6 @@ def _run_params(args: argparse.Namespace) -> int:
         changes[key.strip()] = _removed(key.strip(), model) if not text.strip() else \
             parse_parameter(key.strip(), text, model.params.get(key.strip()))
     updated = model_with_params(model, changes)
-    from workbench.core.frontend_settings import FrontendSettings
-
     DetectionSettings.from_params(updated.params)  # refuse values the firmware would reject
     FrontendSettings.from_params(updated.params)
     _refuse_breaking_changes(model, updated)
@@ -296,6 +307,8 @@ def _run_params(args: argparse.Namespace) -> int:
 def _check_key(key: str, model: LoadedModel, allow_new: bool) -> None:
     """Refuse a key nothing reads (see the module docstring); an unknown ``fe.*`` key is refused even with
     ``--allow-new-keys``, since the frontend settings refuse it (the firmware reads only its own)."""
+    from workbench.core.detection.parameter_text import unknown_key_problem
+
     problem = unknown_key_problem(key, model.params)
     if problem is None or (allow_new and not key.startswith(FRONTEND_PREFIX)):
         return
