@@ -93,7 +93,8 @@ def flashed_model(flatbuffer: bytes) -> FlashedModel:
     boards that never run a model)."""
     if str(PROJECT_DIR) not in sys.path:
         sys.path.insert(0, str(PROJECT_DIR))
-    from workbench.core.model.model_params import INT32_LIST, STR_LIST, decode_entries, params_buffer
+    from workbench.core.model.model_params import params_buffer
+    from workbench.core.model.params_dictionary import INT32_LIST, STR_LIST, decode_entries
     from workbench.core.model.tflite_graph import parse_model
 
     buf = params_buffer(flatbuffer)

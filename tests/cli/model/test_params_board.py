@@ -12,7 +12,8 @@ from workbench.cli.main import main
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine
 from workbench.core.model.model_file import load_model
-from workbench.core.model.model_params import F32, INT32_LIST, STR_LIST, decode_entries, params_buffer, write_params
+from workbench.core.model.model_params import params_buffer, write_params
+from workbench.core.model.params_dictionary import F32, INT32_LIST, STR_LIST, decode_entries
 
 FLOAT32_EPSILON = 1.2e-7  # SL_PARAMSv1 keeps a float setting as a float32 (0.025 reads back as 0.0250000004)
 CLASSES_NOTICE = "the board firmware needs the class names: add them with kws params {} classes="

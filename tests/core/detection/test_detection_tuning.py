@@ -164,7 +164,8 @@ def test_saving_keeps_the_types_the_model_stores(model, tmp_path):
     """MLTK's on_off_v3 stores volume_gain 0.0 (a float): saving tuned values (GUI, calibrate --apply-to)
     must not turn it into the integer 0."""
     from workbench.core.model.model_file import model_from_bytes
-    from workbench.core.model.model_params import F64, decode_entries, params_buffer, write_params
+    from workbench.core.model.model_params import params_buffer, write_params
+    from workbench.core.model.params_dictionary import F64, decode_entries
 
     float_gain = model_from_bytes(write_params(model.tflite, {**model.params, "volume_gain": 0.0}), "on_off_like")
     settings = DetectionSettings.from_params(float_gain.params).replace(detection_threshold=201)

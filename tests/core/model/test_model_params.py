@@ -13,9 +13,10 @@ from ai_edge_litert import schema_py_generated as schema
 
 from workbench.core.errors import ModelError
 from workbench.core.model.inference import ModelRunner
-from workbench.core.model.model_params import (BIN, BOOL, F32, F64, FLOAT_LIST, I8, I16, I32, I64, INT32_LIST, STR,
-                                         STR_LIST, U8, U16, U32, U64, decode_dictionary, decode_entries,
-                                         encode_dictionary, params_buffer, read_params, value_type, write_params)
+from workbench.core.model.model_params import params_buffer, read_params, write_params
+from workbench.core.model.params_dictionary import (BIN, BOOL, F32, F64, FLOAT_LIST, I8, I16, I32, I64, INT32_LIST, STR,
+                                                   STR_LIST, U8, U16, U32, U64, decode_dictionary, decode_entries,
+                                                   encode_dictionary, value_type)
 from workbench.core.model.tflite_graph import parse_model
 
 F = np.float32  # the reference stores these as f32; compare at f32 precision

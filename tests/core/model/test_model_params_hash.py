@@ -14,7 +14,8 @@ import numpy as np
 from ai_edge_litert import schema_py_generated as schema
 
 from workbench.cli.main import main
-from workbench.core.model.model_params import METADATA_NAME, encode_dictionary, read_params, write_params
+from workbench.core.model.model_params import METADATA_NAME, read_params, write_params
+from workbench.core.model.params_dictionary import encode_dictionary
 
 # MLTK 0.20.0 on a copy of ../shared/reference-models/tflite_micro_speech.tflite:
 #   python -c "from mltk.core import update_model_parameters as u; u('copy.tflite', params={'date': \

@@ -12,7 +12,7 @@ string ``"180,200"``); any other key takes the type of the value it replaces, or
 
 Whole numbers are refused here, naming the key, when they cannot be read back: the firmware reads its
 integer parameters and the entries of ``detection_threshold_list`` as int32 (``audio_classifier_config.cc``
-keeps them in ``int`` / ``Int32List``), and ``SL_PARAMSv1`` (``model_params.py``) stores any other integer
+keeps them in ``int`` / ``Int32List``), and ``SL_PARAMSv1`` (``params_dictionary.py``) stores any other integer
 in at most 64 bits and integer lists only as int32 lists. Refusing at the parse, not at the write, gives the
 Model view's cell and ``kws params`` the same sentence, and keeps the cell from taking a value in use that
 "Save into model" could never write.

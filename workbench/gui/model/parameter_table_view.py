@@ -24,7 +24,7 @@ from workbench.core.detection.settings import DetectionSettings
 from workbench.core.detection.tuning import PARAMETER_SPECS, DetectionTuning
 from workbench.core.errors import SettingsError
 from workbench.core.frontend_settings import PARAM_PREFIX
-from workbench.core.model.model_params import stored_float
+from workbench.core.model.params_dictionary import stored_float
 
 GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER = "Detection", "Frontend", "Other"
 GROUP_ORDER = (GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER)

@@ -35,7 +35,7 @@ from workbench.core.detection.tuning import (
 )
 from workbench.core.errors import SettingsError
 from workbench.core.model.model_file import LoadedModel
-from workbench.core.model.model_params import stored_float
+from workbench.core.model.params_dictionary import stored_float
 from workbench.gui import theme
 from workbench.gui.stream.inference_pace_label import InferencePaceLabel
 from workbench.gui.stream.tuning_box_width import readable_width

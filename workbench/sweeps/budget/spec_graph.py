@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo
-from workbench.core.model.model_params import encode_dictionary
+from workbench.core.model.params_dictionary import encode_dictionary
 from workbench.profiler import ProfileSummary, build_report
 from workbench.profiler.inference_pace import inference_time
 from workbench.training.spec.layers import CLASSES_UNITS, LayerShape
