@@ -169,14 +169,21 @@ def test_cancel_interrupts_a_long_command_and_leaves_no_process(qtbot, server: S
     assert_gone(pid)
 
 
-def test_cancel_with_a_stop_file_creates_it_sends_sigterm_and_removes_it_after(qtbot, server: StalledServer,
-                                                                              tmp_path: Path, monkeypatch) -> None:
+def _recording_kills(monkeypatch) -> list[tuple[int, int]]:
+    """The signals Cancel sends, recorded (and sent)."""
     import workbench.gui.kws_child_process as child_module
 
     sent: list[tuple[int, int]] = []
     real_kill = os.kill
     monkeypatch.setattr(child_module.os, "kill", lambda pid, sig: (sent.append((pid, sig)), real_kill(pid, sig)))
-    out = tmp_path / "out"  # not there yet: Cancel creates it for the stop file
+    return sent
+
+
+def test_cancel_with_a_stop_file_creates_it_sends_sigterm_and_removes_it_after(qtbot, server: StalledServer,
+                                                                              tmp_path: Path, monkeypatch) -> None:
+    sent = _recording_kills(monkeypatch)
+    out = tmp_path / "out"
+    out.mkdir()
     child, recorder = make_child(CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file="STOP"))
     pid = start_long_run(qtbot, child, server, tmp_path, out_folder=out)
     with qtbot.waitSignal(child.ended, timeout=CHILD_TIMEOUT_MS):
@@ -185,6 +192,21 @@ def test_cancel_with_a_stop_file_creates_it_sends_sigterm_and_removes_it_after(q
     assert recorder.outcomes == [(CANCELLED, "")]
     assert sent == [(pid, signal.SIGTERM)]  # SIGTERM, not Ctrl-C (the download stops the same way on both)
     assert not (out / "STOP").exists() and child.out_folder == out
+    assert_gone(pid)
+
+
+def test_cancel_never_makes_the_output_folder_for_its_stop_file(qtbot, server: StalledServer, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    sent = _recording_kills(monkeypatch)
+    out = tmp_path / "out"  # deleted or moved while the child ran (or not made yet): the signal alone stops it
+    child, recorder = make_child(CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file="STOP"))
+    pid = start_long_run(qtbot, child, server, tmp_path, out_folder=out)
+    with qtbot.waitSignal(child.ended, timeout=CHILD_TIMEOUT_MS):
+        child.cancel()
+        assert not out.exists()
+    assert recorder.outcomes == [(CANCELLED, "")]
+    assert sent == [(pid, signal.SIGTERM)]
+    assert not out.exists()
     assert_gone(pid)
 
 

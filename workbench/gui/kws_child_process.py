@@ -10,7 +10,9 @@ and turning the exit into succeeded / cancelled / failed is the same, and lives 
 Stopping (:class:`CancelPolicy`): on POSIX the child gets SIGINT (Ctrl-C) or SIGTERM, which every
 ``kws`` command handles cleanly (exit code :data:`EXIT_CANCELLED`); a command that polls a stop file
 (``kws train``, ``kws sweep``) also finds that file in its output folder -- the only polite request on
-Windows, where a child without a stop file is killed at once. A child still running
+Windows, where a child without a stop file is killed at once. The stop file goes only into a folder that is
+there: Cancel never makes the folder (one deleted or moved meanwhile would come back holding nothing but
+``STOP``; one the child has not made yet gets nothing to stop). A child still running
 :attr:`CancelPolicy.kill_after_ms` after Cancel is killed.
 """
 
@@ -173,8 +175,9 @@ class KwsChildProcess(QObject):
         stop_file = self._stop_file()
         if stop_file is None:
             return False
+        if not stop_file.parent.is_dir():
+            return False  # never made here (module docstring): the signal, or on Windows the kill, stops it
         try:
-            stop_file.parent.mkdir(parents=True, exist_ok=True)
             stop_file.touch()
         except OSError:
             return False

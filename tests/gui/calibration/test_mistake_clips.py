@@ -53,8 +53,8 @@ def answer_with(monkeypatch: pytest.MonkeyPatch, choice: ClipsChoice | None) -> 
     """Answer the folder question with ``choice``; returns what it offered (folder, false accepts, misses)."""
     offered: list[tuple[Path, int, int]] = []
 
-    def ask(_parent: object, default: Path, false_accepts: int, misses: int,
-            _background: int = 0) -> ClipsChoice | None:
+    def ask(_parent: object, default: Path, false_accepts: int, misses: int, _background: int = 0,
+            _left_out: object = ()) -> ClipsChoice | None:
         offered.append((default, false_accepts, misses))
         return choice
 

@@ -41,7 +41,7 @@ from workbench.core.detection.detector import keyword_classes
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
 from workbench.core.file_set import write_file_set
-from workbench.core.wording import listed, plural
+from workbench.core.wording import counted, listed, plural
 from workbench.output_guard import check_output_file
 
 if TYPE_CHECKING:
@@ -206,6 +206,24 @@ class CalibrationOutput:
         except OSError as exc:
             raise WorkbenchError(f"cannot create the folder {target}: {exc.strerror or exc}") from None
         return write_file_set(files, stale=report_files(target))
+
+    def background_false_accepts(self, item: dict[str, Any]) -> list[tuple[Path, int]]:
+        """(recording, the entry ``item``'s false accepts in it) for each background recording of the document.
+
+        Why recounted on the stored scores: the document keeps only their sum (``false_accepts_background``), which
+        says nothing of how many a recording moved or deleted since takes with it -- and every version's folder
+        holds the scores, so reports written before this need nothing new. The same detector on the same scores
+        gives the sweep's own figures. WorkbenchError when the scores hold another number of recordings."""
+        entries = self.document.get("background") or []
+        recordings = [Path(entry["audio"]) for entry in entries if isinstance(entry, dict) and entry.get("audio")]
+        if len(recordings) != len(self.audio.backgrounds):
+            raise WorkbenchError(f"the scores in {self.folder} do not belong to its calibration.json: they hold "
+                                 f"{counted(len(self.audio.backgrounds), 'background recording')}, it names "
+                                 f"{len(recordings)}")
+        pset = parameter_set_of(item)
+        detections = (pset.average_window_duration_ms, pset.minimum_count, pset.threshold, pset.suppression_ms)
+        return [(recording, len(track.detect(*detections)))
+                for recording, track in zip(recordings, self.audio.backgrounds)]
 
     def score(self, settings: DetectionSettings) -> SetMetrics | None:
         """The figures of ``settings`` on the calibration audio (None when :meth:`can_score` says no)."""

@@ -13,7 +13,10 @@ when the clips keep speakers that the dataset split holds out from training (a s
 The calibration's background-only recordings (``kws calibrate --background``) are given to the command too
 (``--background``): every detection there is a false accept, saved into ``_false_accept_``, and the command's line
 says how many clips came from background audio. A recording moved or deleted since is left out, and said so: the
-stream's mistakes are still worth saving.
+stream's mistakes are still worth saving. Why the false accepts are counted per recording, on the calibration's
+stored scores (:meth:`~workbench.calibration.results.result_files.CalibrationOutput.background_false_accepts`): the
+document keeps only their sum, and a dialog that counted a gone recording's false accepts promised clips that are
+never written.
 
 Why the status counts what the command wrote: a set with no false accepts, or a second run over the same folder,
 ends well having written nothing, and "saved … into DIR" would then name a folder that may not even exist. And
@@ -35,8 +38,9 @@ from PySide6.QtWidgets import QPushButton
 
 from workbench.calibration.results.report import detect_options
 from workbench.calibration.results.result_files import CalibrationOutput, figures_text, parameter_set_of
+from workbench.core.errors import WorkbenchError
 from workbench.gui.calibration import mistake_clips_dialog
-from workbench.gui.calibration.mistake_clips_dialog import NOTHING_TO_SAVE
+from workbench.gui.calibration.mistake_clips_dialog import left_out_sentence, nothing_to_save
 from workbench.gui.kws_child import KILL_AFTER_MS
 from workbench.gui.kws_child_process import CANCELLED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
 
@@ -66,11 +70,20 @@ def holds_clips(folder: Path) -> bool:
     return folder.is_dir() and next(folder.rglob(CLIP_PATTERN), None) is not None
 
 
-def background_recordings(output: CalibrationOutput) -> tuple[list[Path], list[Path]]:
-    """(the background-only recordings the calibration ``output`` replayed that are still there, those gone)."""
+def background_recordings(output: CalibrationOutput) -> list[Path]:
+    """The background-only recordings the calibration ``output`` replayed that are still there."""
     entries = output.document.get("background") or []
     paths = [Path(entry["audio"]) for entry in entries if isinstance(entry, dict) and entry.get("audio")]
-    return [path for path in paths if path.is_file()], [path for path in paths if not path.is_file()]
+    return [path for path in paths if path.is_file()]
+
+
+def background_false_accepts(output: CalibrationOutput, item: dict[str, Any]) -> tuple[int, list[tuple[str, int]]]:
+    """(the set ``item``'s false accepts in the background recordings still there, [(name, its false accepts)] of
+    each recording not found that has some): what can be saved, and what is left out. WorkbenchError when the
+    calibration's scores cannot be counted on."""
+    counts = output.background_false_accepts(item)
+    kept = sum(count for recording, count in counts if recording.is_file())
+    return kept, [(recording.name, count) for recording, count in counts if count and not recording.is_file()]
 
 
 def detect_arguments(output: CalibrationOutput, item: dict[str, Any], model: Path, folder: Path,
@@ -90,7 +103,7 @@ def detect_arguments(output: CalibrationOutput, item: dict[str, Any], model: Pat
                  *detect_options(parameter_set_of(item), latency, latency), "--latency-ms", str(latency),
                  "--labels", str(labels), "--tolerance-s", str(document["tolerance_s"]), "--format", "jsonl",
                  "--save-false-accepts", str(folder)]
-    for recording in background_recordings(output)[0]:
+    for recording in background_recordings(output):
         arguments += ["--background", str(recording)]
     return arguments + (["--save-misses", str(folder)] if misses else [])
 
@@ -113,7 +126,8 @@ class MistakeClipsAction(QObject):
         self._lines: list[str] = []  # kws detect's sentences about what it saved
         self._saving = False  # the stream was heard: the clips are being written
         self._item: dict[str, Any] = {}
-        self._gone: list[Path] = []  # the calibration's background recordings not found: their clips cannot be cut
+        # (name, false accepts) of the background recordings not found: their clips cannot be cut
+        self._left_out: list[tuple[str, int]] = []
         self._progress_was = (0, 0, 0)  # the progress bar's (minimum, maximum, value) before the busy look
         self.child = KwsChildProcess("saving the mistakes", CANCEL_POLICY, parent=self)
         self.child.stdout_line.connect(self._stdout_line)
@@ -139,14 +153,18 @@ class MistakeClipsAction(QObject):
         if ready is None:
             return False
         output, item, _ = ready
-        background = int(item.get("false_accepts_background") or 0) if background_recordings(output)[0] else 0
+        try:
+            background, left_out = background_false_accepts(output, item)
+        except WorkbenchError as exc:
+            self.workspace.host.show_error(str(exc))
+            return False
         false_accepts, misses = int(item.get("false_accepts_speech") or 0) + background, int(item.get("misses") or 0)
         if not false_accepts and not misses:
-            self.workspace.host.show_error(NOTHING_TO_SAVE)
+            self.workspace.host.show_error(nothing_to_save(left_out))
             return False
         stream = Path(output.document["stream"]["audio"])
         choice = mistake_clips_dialog.ask_clips_folder(
-            self.workspace, mistake_clips_dialog.suggested_folder(stream), false_accepts, misses, background)
+            self.workspace, mistake_clips_dialog.suggested_folder(stream), false_accepts, misses, background, left_out)
         return choice is not None and self.save(choice.folder, choice.misses)
 
     def save(self, folder: str | Path, misses: bool = False) -> bool:
@@ -156,8 +174,12 @@ class MistakeClipsAction(QObject):
         if ready is None:
             return False
         output, item, model = ready
+        try:
+            self._left_out = background_false_accepts(output, item)[1]
+        except WorkbenchError as exc:
+            self.workspace.host.show_error(str(exc))
+            return False
         self.target, self._item, self._lines, self._saving = Path(folder), item, [], False
-        self._gone = background_recordings(output)[1]
         self.child.start_command(detect_arguments(output, item, model, self.target, misses))
         self._set_busy(True)
         self.open_button.setEnabled(False)  # its folder may be the one being written: until the save ends
@@ -255,11 +277,8 @@ class MistakeClipsAction(QObject):
         first = ("Saved the mistakes of the selected set ({}) as clips:" if written
                  else "No clips written for the mistakes of the selected set ({}):")
         lines = [first.format(self._figures()), *self._lines]
-        background = int(self._item.get("false_accepts_background") or 0)
-        if background and self._gone:
-            gone = ", ".join(path.name for path in self._gone)
-            which = "that background recording is" if len(self._gone) == 1 else "those background recordings are"
-            lines.append(f"The set's false accepts in {gone} are not saved: {which} not found (moved or deleted).")
+        if self._left_out:
+            lines.append(left_out_sentence(self._left_out))
         self.workspace.status.setText("\n".join(lines))
         self.workspace.host.show_status(f"saved the mistakes' clips into {folder}" if written
                                         else f"no new clips of the mistakes: nothing written into {folder}")

@@ -12,20 +12,23 @@ save, and a dialog that offers "0 false accepts" with the misses unchecked saves
 So the dialog says up front what the set holds and offers only that (the misses checked when they are all there
 is); a set with no mistakes at all is refused before it (:data:`NOTHING_TO_SAVE`). The false accepts in the
 calibration's background recordings are counted with the stream's and said apart: they are saved too, into
-``_false_accept_`` (:mod:`workbench.cli.detect_background`).
+``_false_accept_`` (:mod:`workbench.cli.detect_background`). Those in a recording moved or deleted since cannot be
+cut, so they are not counted, and a sentence names the recording and how many it takes with it
+(:func:`left_out_sentence`): a count that promised them would be a count of clips never written.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
 from workbench.calibration.results.outcome_clips import FALSE_ACCEPT_FOLDER
-from workbench.core.wording import counted
+from workbench.core.wording import counted, listed, plural
 
 TITLE = "Save mistakes as clips"
 MISTAKES_SUFFIX = "-mistakes"  # the suggested folder: "<stream stem>-mistakes" beside the stream
@@ -57,9 +60,42 @@ def existing_ancestor(path: Path) -> Path:
     return path
 
 
-def what_is_saved(false_accepts: int, misses: int, background: int = 0) -> str:
+def left_out_sentence(left_out: Sequence[tuple[str, int]]) -> str:
+    """The sentence naming the background recordings not found (``left_out``: name, the set's false accepts in it)
+    and the false accepts they take with them; empty when none is."""
+    if not left_out:
+        return ""
+    accepts, where, which = _left_out_parts(left_out)
+    verb = plural(sum(count for _, count in left_out), "is", "are")
+    return f"The set's {accepts} in {where} {verb} left out: {which}."
+
+
+def nothing_to_save(left_out: Sequence[tuple[str, int]] = ()) -> str:
+    """Why a set is refused before the dialog: no mistakes (:data:`NOTHING_TO_SAVE`), or only false accepts in
+    background recordings not found."""
+    if not left_out:
+        return NOTHING_TO_SAVE
+    accepts, where, which = _left_out_parts(left_out)
+    return f"the selected set's only mistakes are its {accepts} in {where}, and {which}: there are no clips to save"
+
+
+def _left_out_parts(left_out: Sequence[tuple[str, int]]) -> tuple[str, str, str]:
+    """(how many false accepts, in which recordings, why they cannot be saved) of :func:`left_out_sentence`."""
+    accepts = counted(sum(count for _, count in left_out), "false accept")
+    which = "that background recording is" if len(left_out) == 1 else "those background recordings are"
+    return accepts, listed([name for name, _ in left_out]), f"{which} not found (moved or deleted)"
+
+
+def what_is_saved(false_accepts: int, misses: int, background: int = 0,
+                  left_out: Sequence[tuple[str, int]] = ()) -> str:
     """The dialog's opening: what the selected set has (``false_accepts``, ``background`` of them in the background
-    recordings, and ``misses`` in the stream) and what of it is saved where."""
+    recordings that are still there, and ``misses`` in the stream) and what of it is saved where; then what is
+    left out (:func:`left_out_sentence`)."""
+    said = _what_is_saved(false_accepts, misses, background)
+    return f"{said} {left_out_sentence(left_out)}" if left_out else said
+
+
+def _what_is_saved(false_accepts: int, misses: int, background: int) -> str:
     missed = counted(misses, "missed keyword")
     accepts = counted(false_accepts, "false accept") + (f" ({background} of them in the background recordings, "
                                                         f"saved as {FALSE_ACCEPT_FOLDER}/ clips)" if background else "")
@@ -81,14 +117,14 @@ class MistakeClipsDialog(QDialog):
     something to save (false accepts, or the misses checked)."""
 
     def __init__(self, default: Path, false_accepts: int, misses: int, parent: QWidget | None = None,
-                 background: int = 0) -> None:
+                 background: int = 0, left_out: Sequence[tuple[str, int]] = ()) -> None:
         """``false_accepts``, ``misses``: the selected set's counts (``background`` of the false accepts in the
-        background recordings), said first and next to the misses' choice; with no false accepts the misses are
-        checked (all there is), with no misses unavailable."""
+        background recordings, ``left_out`` those in recordings not found: not counted), said first and next to the
+        misses' choice; with no false accepts the misses are checked (all there is), with no misses unavailable."""
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.false_accepts = false_accepts
-        self.intro = QLabel(what_is_saved(false_accepts, misses, background))
+        self.intro = QLabel(what_is_saved(false_accepts, misses, background, left_out))
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)  # "<word>" is no tag
         self.folder_edit = QLineEdit(str(default))
@@ -140,8 +176,8 @@ class MistakeClipsDialog(QDialog):
         self.save_button.setEnabled(self._can_save())
 
 
-def ask_clips_folder(parent: QWidget, default: Path, false_accepts: int, misses: int,
-                     background: int = 0) -> ClipsChoice | None:
+def ask_clips_folder(parent: QWidget, default: Path, false_accepts: int, misses: int, background: int = 0,
+                     left_out: Sequence[tuple[str, int]] = ()) -> ClipsChoice | None:
     """Ask where the clips go (``default`` offered); None when cancelled."""
-    dialog = MistakeClipsDialog(default, false_accepts, misses, parent, background)
+    dialog = MistakeClipsDialog(default, false_accepts, misses, parent, background, left_out)
     return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None

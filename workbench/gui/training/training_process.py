@@ -8,7 +8,10 @@ Cancel, the exit) is :class:`workbench.gui.kws_child_process.KwsChildProcess`.
 Stopping: :meth:`cancel` creates the run's ``STOP`` file (works on every platform) and, on POSIX,
 also sends SIGTERM; the child stops at the next batch, keeps its best checkpoint and exits with 130.
 Only a child that has not stopped after :data:`KILL_AFTER_MS` is killed (its files are written
-atomically, so even that leaves nothing half-written).
+atomically, so even that leaves nothing half-written). When the output folder is not there (deleted or moved
+while the run went on), no ``STOP`` file is written, since that would make the folder again
+(:mod:`workbench.gui.kws_child_process`): SIGTERM alone stops the child (on Windows it is killed), and the
+child itself never writes into a folder gone since (:class:`~workbench.core.folder_lock.FolderGone`).
 
 Why the child's notes on stderr (``kws: …``, not its errors) are held until it ends and shown only when it
 failed without an ``end`` event: ``kws train`` prints them at its end, for a terminal, repeating that event in
@@ -42,6 +45,11 @@ CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FI
                              kill_after_ms=KILL_AFTER_MS, cancel_is_final=False)
 
 
+def stopping_without_folder(out: Path) -> str:
+    """What Cancel says when the run's output folder ``out`` is gone: it is stopped without being made again."""
+    return f"Stopping the run: its output folder {out} was deleted or moved, and is not made again."
+
+
 class TrainingProcess(KwsChildProcess):
     """One ``kws train`` run at a time.
 
@@ -67,6 +75,12 @@ class TrainingProcess(KwsChildProcess):
     @property
     def out(self) -> Path | None:
         return self.out_folder
+
+    @property
+    def folder_gone(self) -> bool:
+        """Whether the run's output folder, which the child had made (its first progress line comes after), is no
+        longer there (deleted or moved)."""
+        return bool(self._last_event) and self.out is not None and not self.out.is_dir()
 
     def start(self, out: Path, *args: str) -> None:
         """Run ``kws train --out OUT ARGS --progress jsonl``."""

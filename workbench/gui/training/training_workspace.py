@@ -6,7 +6,8 @@ folder is the single source of truth -- the curves follow the child's epoch even
 read from the folder's ``summary.json`` and ``eval/``, and "Use this model" opens the ``.tflite``
 the child wrote, through ``host.open_model`` (live view, Model and Profile workspaces). Cancel asks
 the child to stop at the next batch; it keeps its best checkpoint and Resume continues it (a Cancel before the
-first epoch leaves nothing to resume, and a folder the start created is removed again). Resume keeps the Log:
+first epoch leaves nothing to resume, and a folder the start created is removed again; a folder deleted meanwhile is
+not made again, and said). Resume keeps the Log:
 it continues the run, and the Log shows its whole story, as the run's ``train/log.txt`` does.
 
 The same folder also shows a run this window did not start (a colleague's run copied over, ``kws train``
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import SettingsError
+from workbench.core.folder_lock import gone_sentence
 from workbench.core.wording import clock_time
 from workbench.gui.widgets.button_rows import ButtonRows
 from workbench.gui.widgets.flexible_label import flexible_width
@@ -40,7 +42,7 @@ from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, Run
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_form_memory import TrainingFormMemory
-from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
+from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess, stopping_without_folder
 from workbench.gui.training.training_settings_view import TrainingSettingsView
 from workbench.progress_text import done_fraction, epoch_text, status_line
 
@@ -302,7 +304,9 @@ class TrainingWorkspace(QWidget):
     def cancel(self) -> None:
         self.preview.cancel()
         if self.running:
-            self.phase.setText("Stopping after the current batch…")
+            out = self.process.out
+            gone = out is not None and self.process.folder_gone
+            self.phase.setText(stopping_without_folder(out) if gone else "Stopping after the current batch…")
             self.process.cancel()
 
     def use_model(self) -> bool:
@@ -352,7 +356,7 @@ class TrainingWorkspace(QWidget):
             self.progress.setValue(0)
             self.eta.setText("")
             if status == CANCELLED:  # said once, in the window's terms (the child's last event is not logged)
-                sentence = stopped_sentence(out)
+                sentence = gone_sentence(out) if out is not None and self.process.folder_gone else stopped_sentence(out)
                 self.phase.setText(sentence)
                 self._log(f"[{CANCELLED}] {sentence[:1].lower()}{sentence[1:]}")
                 self.host.show_status("Training stopped")

@@ -10,6 +10,12 @@ both as child processes, so the calibration's own rules decide. A trial's FRR an
 calibration's recommended detection parameters, which the trial keeps (``detection``): the sweep's best
 model is copied with them (:mod:`workbench.sweeps.best_model`), so its figures hold for the model as copied.
 
+Why ``kws calibrate`` writes into a folder of its own in the system's temporary folder, and the trial then moves its
+files into the trial's ``calibration/``: ``kws calibrate --out`` makes the folders above its own, as a person giving
+a new path expects, and the replay takes minutes -- a trial folder deleted or moved meanwhile (the sweep's whole
+folder, by its user) was made again, holding a calibration and nothing else. The trial makes only ``calibration/``,
+in its folder as it is then; a folder gone is one sentence (:func:`~workbench.core.folder_lock.gone_sentence`).
+
 ASHA compares trials during training on the per-epoch validation balanced accuracy Keras reports
 (cheap, every epoch); the objective ranks them once they finish.
 """
@@ -18,17 +24,21 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 from workbench.child_command import kws_command
 from workbench.core.errors import WorkbenchError
+from workbench.core.file_set import write_file_set
+from workbench.core.folder_lock import gone_sentence
 from workbench.core.wording import listed
 from workbench.sweeps.definition.sweep_file import ObjectiveSettings, SweepFile
 from workbench.training.spec.model_spec import DataSettings
 
 STREAM_NAME = "validation-stream.wav"
+CALIBRATING_PREFIX = "kws-trial-calibration-"  # the temporary folder kws calibrate writes into (module docstring)
 CALIBRATION_TIMEOUT_S = 3600.0
 WORST_FRR = 1.0  # no parameter set reaches the target: every keyword counts as missed
 # the recommended set's parameters as a model stores them (what kws calibrate --apply-to writes into a model)
@@ -105,12 +115,16 @@ def stream_warnings(stream: ObjectiveStream, keywords: Sequence[str], settings: 
 
 
 def frr_objective(model: Path, stream: ObjectiveStream, settings: ObjectiveSettings, out: Path) -> ObjectiveValue:
-    """FRR at ``settings.target_fa_per_hour`` from ``kws calibrate`` on ``model`` (files into ``out``); the figures
-    hold the FRR, the FA/h and the recommended detection parameters they are for (``detection``)."""
-    text = _run_kws(["calibrate", "--model", str(model), "--stream", str(stream.audio), "--labels",
-                     str(stream.labels), "--target-fa-per-hour", f"{settings.target_fa_per_hour:g}",
-                     "--tolerance-s", f"{settings.tolerance_s:g}", "--format", "json", "--out", str(out),
-                     "--no-plot", "--progress", "none"], "kws calibrate", CALIBRATION_TIMEOUT_S)
+    """FRR at ``settings.target_fa_per_hour`` from ``kws calibrate`` on ``model`` (files into ``out``, made here in
+    its folder, never that folder: see the module docstring); the figures hold the FRR, the FA/h and the
+    recommended detection parameters they are for (``detection``). WorkbenchError when ``out``'s folder is gone."""
+    with tempfile.TemporaryDirectory(prefix=CALIBRATING_PREFIX) as calibrating:
+        written = Path(calibrating) / out.name
+        text = _run_kws(["calibrate", "--model", str(model), "--stream", str(stream.audio), "--labels",
+                         str(stream.labels), "--target-fa-per-hour", f"{settings.target_fa_per_hour:g}",
+                         "--tolerance-s", f"{settings.tolerance_s:g}", "--format", "json", "--out", str(written),
+                         "--no-plot", "--progress", "none"], "kws calibrate", CALIBRATION_TIMEOUT_S)
+        _move_files(written, out)
     try:
         document = json.loads(text)
     except ValueError:
@@ -122,6 +136,18 @@ def frr_objective(model: Path, stream: ObjectiveStream, settings: ObjectiveSetti
     detection = {key: best.get(key) for key in DETECTION_KEYS}
     return ObjectiveValue(float(best["frr"]), {"frr": best.get("frr"), "fa_per_hour": best.get("fa_per_hour"),
                                                "detection": detection})
+
+
+def _move_files(written: Path, out: Path) -> None:
+    """The files of the folder ``written`` into ``out``, made in its folder as it is now (never that folder: a
+    trial folder gone stays gone), all or nothing."""
+    try:
+        out.mkdir(exist_ok=True)
+    except FileNotFoundError:
+        raise WorkbenchError(gone_sentence(out.parent)) from None
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot create {out}: {exc.strerror or exc}.") from None
+    write_file_set({out / path.name: path.read_bytes() for path in sorted(written.iterdir()) if path.is_file()})
 
 
 def accuracy_objective(summary: dict[str, Any]) -> ObjectiveValue:
