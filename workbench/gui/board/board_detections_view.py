@@ -3,6 +3,9 @@
 
 Why one run at a time: the board's clock restarts with every run, so detections of two runs side by side would
 read as one run going back in time; the workspace clears the list when a run starts (save it first to keep it).
+Why a caption naming the run's model: the list is the run's, and the run belongs to the model it flashed, so the
+list stays with it when another model is opened meanwhile (:mod:`~workbench.gui.board.job_model`); the caption
+says whose detections they are, and when that is not the model open now.
 """
 
 from __future__ import annotations
@@ -10,14 +13,16 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem,
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from workbench.board.logs.classifier_log import BoardDetection
 from workbench.core.atomic_write import atomic_write_text
 from workbench.gui import theme
+from workbench.gui.board.job_model import run_caption, same_model
 from workbench.gui.widgets.save_dialog import CSV_FILTER, ask_and_save
 
 HEADERS = ("Board time (s)", "Label", "Class", "Score")
@@ -27,13 +32,17 @@ MS_PER_S = 1000.0
 
 
 class BoardDetectionsView(QWidget):
-    """``add`` per detection; ``saved(path)`` after Save…, ``error(message)`` when the file cannot be written."""
+    """:meth:`start_run` per Classify run, ``add`` per detection; ``saved(path)`` after Save…, ``error(message)``
+    when the file cannot be written."""
 
     error = Signal(str)
     saved = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.run_model: Any = None  # the LoadedModel the run listed was started with (None: no run yet)
+        self.run_label = QLabel(run_caption(None, open_now=False), self)
+        self.run_label.setWordWrap(True)
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().setVisible(False)
@@ -53,9 +62,21 @@ class BoardDetectionsView(QWidget):
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.run_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.detections: list[BoardDetection] = []
+
+    def start_run(self, model: Any) -> None:
+        """An empty list for a Classify run of ``model`` (a LoadedModel: the model open now)."""
+        self.clear()
+        self.run_model = model
+        self.show_open_model(model)
+
+    def show_open_model(self, open_now: Any) -> None:
+        """Say whether the run's model is ``open_now`` (the model open now); the list itself stays the run's."""
+        name = None if self.run_model is None else str(self.run_model.name)
+        self.run_label.setText(run_caption(name, same_model(self.run_model, open_now)))
 
     def add(self, detection: BoardDetection) -> None:
         self.detections.append(detection)

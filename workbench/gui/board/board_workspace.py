@@ -76,7 +76,7 @@ class BoardWorkspace(QWidget):
         self._job = JobModel()  # the model the running (or last) job is of: its results only ever shown for it
         self._step = ""  # what the running job said it is doing (the last status but a warning)
         self._stopping = False  # Cancel was pressed: "stopping…" stays until the job ends
-        self._shown_model: Any = None  # the model the tables are of: another one clears them
+        self._shown_model: Any = None  # the model the measured table is of: another one clears it
         self.ask: Callable[[QWidget, str], bool] = ask_about_running_job  # replaceable (tests answer for the user)
         self.ask_flash: FlashQuestion = ask_to_flash  # replaceable, as ``ask``
 
@@ -189,12 +189,13 @@ class BoardWorkspace(QWidget):
         return getattr(getattr(self.host, "controller", None), "model", None)
 
     def _show_model(self) -> None:
-        """Name the live stream's model; another model than the tables are of clears them (not its results)."""
+        """Name the live stream's model; another model than the measured table is of clears it (not its results).
+        Classify's list stays with its run, which is of the model it flashed: its caption says if that is this."""
         model = self._model()
         if not same_model(model, self._shown_model):  # not on Save into model: the same network, new parameters
             self.measured.set_report(None)
-            self.detections.clear()
         self._shown_model = model
+        self.detections.show_open_model(model)
         self.model_label.setText(NO_MODEL if model is None else
                                  f"{model.name} ({len(model.tflite):,} bytes; classes {', '.join(model.classes)})")
 
@@ -291,7 +292,7 @@ class BoardWorkspace(QWidget):
             return False
         if not self._start(CLASSIFYING, classify_work(options, tflite, model.name), DETECTIONS_TAB, model):
             return False
-        self.detections.clear()  # the board's clock restarts: one run's detections at a time
+        self.detections.start_run(model)  # the board's clock restarts: one run's detections at a time
         return True
 
     def open_console(self) -> bool:
@@ -316,15 +317,15 @@ class BoardWorkspace(QWidget):
         previous = self._job.previous_name(self._model())  # the board runs the model open before: not this one's
         if isinstance(event, BoardNotice):
             self._on_status(f"the board says: {event.text}")
-        elif previous is not None:
-            if isinstance(event, BoardDetection) and not self._stopping:
-                self._on_status(previous_detections_status(CLASSIFYING, previous))
         elif isinstance(event, BoardDetection):
-            self.detections.add(event)
-            self.board_detection.emit(event.to_json())
+            self.detections.add(event)  # the run's list, whatever model is open: never the live views of another
+            if previous is None:
+                self.board_detection.emit(event.to_json())
             if not self._stopping:  # "stopping…" stays: the job has not ended
-                self._on_status(classifying_status(len(self.detections.detections)))
-        elif isinstance(event, BoardScores):
+                count = len(self.detections.detections)
+                self._on_status(classifying_status(count) if previous is None else
+                                previous_detections_status(CLASSIFYING, previous, count))
+        elif isinstance(event, BoardScores) and previous is None:
             self.board_scores.emit(event.time_ms, list(event.scores))
 
     def _on_succeeded(self, name: str, result: Any) -> None:

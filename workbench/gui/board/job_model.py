@@ -1,15 +1,22 @@
 """Which model a board job is of, and what its results are once another model has been opened.
 
 Why: a board job takes a minute (a profile) or runs until Cancel (Classify), and the user may open another
-model meanwhile. Opening it empties the Board tab's tables, which were of the model before; a result of the
-job arriving later is still the previous model's, and shown in those tables it would pass for the new
-model's figures (under its name, with Save measurement offered). Such results are kept out, and the status
-says whose they were. No Qt here: the sentences are kept (and tested) apart from the widgets.
+model meanwhile. Opening it empties the measured table, which was of the model before; a profile arriving later
+is still the previous model's, and shown in that table it would pass for the new model's figures (under its
+name, with Save measurement offered). It is kept out, and the status says whose it was. Classify's list is not a
+model's but a run's (the board's clock restarts with each run): it stays with its run whatever model is open
+meanwhile -- emptied, or restarted when the run's model is opened again, it lost the detections already shown --
+and its caption names the run's model (:func:`run_caption`); the live views of another model never get them.
+No Qt here: the sentences are kept (and tested) apart from the widgets.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from workbench.core.wording import counted
+
+NO_RUN_CAPTION = "No Classify run yet: a run lists the board's detections here, newest first."
 
 
 class JobModel:
@@ -50,6 +57,18 @@ def previous_model_status(status: str, name: str) -> str:
     return f"{status}, of the previous model {name} (not the one open now)"
 
 
-def previous_detections_status(task: str, name: str) -> str:
-    """Classify's status while the board classifies with a model that is no longer the open one."""
-    return f"{task} with the previous model {name}: its detections are not shown here"
+def previous_detections_status(task: str, name: str, detections: int) -> str:
+    """Classify's status while the board classifies with a model that is no longer the open one: its detections
+    go on into the run's list, not into the live views of the model open now."""
+    return (f"{task} with the previous model {name}: {counted(detections, 'detection')} in its list, not in the "
+            "live views")
+
+
+def run_caption(run_model: str | None, open_now: bool) -> str:
+    """What the Board detections list says it is: the Classify run of the model named ``run_model`` (None: no run
+    yet), and whether that model is not the one open now (``open_now`` False, :func:`same_model`)."""
+    if run_model is None:
+        return NO_RUN_CAPTION
+    if open_now:
+        return f"Classify run of {run_model}: the board's detections, newest first."
+    return f"Classify run of {run_model}, not the model open now: the board's detections, newest first."
