@@ -8,6 +8,8 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from tests.gui.typed_numbers import SYSTEM_LOCALES, default_locale  # noqa: E402 (needs Qt: after the skip)
+
 LARGE_FONT_PT = 16.0  # a large desktop font, as a user with poor sight or a HiDPI screen sets it
 
 
@@ -99,3 +101,11 @@ def large_font(qapp):  # type: ignore[no-untyped-def]
     qapp.setFont(large)
     yield large
     qapp.setFont(font)
+
+
+@pytest.fixture(params=sorted(SYSTEM_LOCALES))
+def system_locale(request):  # type: ignore[no-untyped-def]
+    """Each default locale a system could give the window in turn (:data:`tests.gui.typed_numbers.SYSTEM_LOCALES`):
+    for the tests of what a user types into number boxes."""
+    with default_locale(SYSTEM_LOCALES[request.param]) as locale:
+        yield locale

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget
 
-from tests.gui.typed_numbers import SYSTEM_LOCALES, TYPED_ONE_AND_A_HALF, default_locale, type_number
+from tests.gui.typed_numbers import TYPED_ONE_AND_A_HALF, type_number
 from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
 from workbench.gui.calibration.stream_dialog import StreamDialog
 from workbench.gui.model.profile_view import ProfileView
@@ -79,12 +79,6 @@ def weight_box(qtbot, tmp_path: Path) -> tuple[QAbstractSpinBox, Reader]:  # typ
 
 BOXES = {"calibration target": target_box, "calibration tolerance": tolerance_box,
          "stream minutes": minutes_box, "profile clock": clock_box, "data weight": weight_box}
-
-
-@pytest.fixture(params=sorted(SYSTEM_LOCALES))
-def system_locale(request) -> QLocale:  # type: ignore[no-untyped-def]
-    with default_locale(SYSTEM_LOCALES[request.param]) as locale:
-        yield locale
 
 
 @pytest.mark.parametrize("typed", TYPED_ONE_AND_A_HALF)

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget,
 )
 
 from workbench.core.detection.detector import keyword_classes
@@ -32,6 +32,7 @@ from workbench.gui.calibration.stream_split_fields import SPLIT_BOXES, StreamSpl
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.message_label import MessageLabel
+from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 
 SPLITS = ("testing", "validation", "training", "all")
 DEFAULT_MINUTES = 10.0
@@ -85,7 +86,7 @@ class StreamDialog(QDialog):
         self.split_combo.addItems(SPLITS)
         self.split_combo.setToolTip("testing: speakers the training never used (with its split shares and rule)")
         self.split_fields = StreamSplitFields(model)
-        self.seed_spin = QSpinBox(minimum=0, maximum=MAX_SEED)
+        self.seed_spin = WholeSpinBox(minimum=0, maximum=MAX_SEED)
         self.out_edit = QLineEdit(accessibleName="Write the stream to")
         self.out_edit.setPlaceholderText("stream.wav (labels are written beside it)")
         out_button = QPushButton("Bro&wse…", accessibleName="Browse for where to write the stream")

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -39,6 +38,7 @@ from workbench.gui.datasets.clip_preview_view import ClipPreviewView
 from workbench.gui.datasets.form_words import form_words, keyword_list
 from workbench.gui.datasets.voice_picker_view import VoicePickerView
 from workbench.gui.widgets.small_screen import first_window_size
+from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.synthesis.build_plan import check_word
 from workbench.synthesis.negatives import default_sound_alikes
@@ -100,17 +100,17 @@ class DatasetBuilderDialog(QDialog):
         self.negatives_from.setPlaceholderText("optional: a dataset folder whose words are negatives")
         self.negatives_button = QPushButton("Folder…", accessibleName="Browse for the negatives folder")
         self.negatives_button.clicked.connect(self._choose_negatives)
-        self.similar_spin = QSpinBox(minimum=AUTO_SIMILAR, maximum=60, value=AUTO_SIMILAR)
+        self.similar_spin = WholeSpinBox(minimum=AUTO_SIMILAR, maximum=60, value=AUTO_SIMILAR)
         self.similar_spin.setSpecialValueText("auto")
         self.similar_spin.setToolTip("Words that sound like each keyword (CMU dictionary), trained as unknown. "
                                      "auto: none when other negative words are given (beside them, synthetic "
                                      f"sound-alikes cost recall on real speakers), else {default_sound_alikes(False)}.")
-        self.takes_spin = QSpinBox(minimum=1, maximum=100, value=5)
+        self.takes_spin = WholeSpinBox(minimum=1, maximum=100, value=5)
         self.takes_spin.setToolTip("How often each voice says each keyword (varied rate, pitch and accent).")
-        self.negative_takes_spin = QSpinBox(minimum=0, maximum=20, value=1)
-        self.clip_ms_spin = QSpinBox(minimum=300, maximum=5000, value=DEFAULT_CLIP_MS, singleStep=100, suffix=" ms")
+        self.negative_takes_spin = WholeSpinBox(minimum=0, maximum=20, value=1)
+        self.clip_ms_spin = WholeSpinBox(minimum=300, maximum=5000, value=DEFAULT_CLIP_MS, singleStep=100, suffix=" ms")
         self.clip_ms_spin.setToolTip("Clip length: the model's sample length (taken from the loaded model).")
-        self.seed_spin = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.seed_spin = WholeSpinBox(minimum=0, maximum=2**31 - 1, value=0)
         self.seed_spin.setToolTip("The same seed and settings give the same dataset.")
         self.room_check = QCheckBox("Make clips sound recorded (room, microphone, noise floor)")
         self.curated_check = QCheckBox("Only the 26 most distinct espeak-ng variants (a smaller dataset)")

@@ -43,8 +43,8 @@ from workbench.core.atomic_write import atomic_write_text
 from workbench.core.wording import counted
 from workbench.gui import theme
 from workbench.gui.widgets.flow_layout import FlowLayout
-from workbench.gui.widgets.table_rows import RowOnKeyboardFocus, RowsInSight, add_copy_action, rows_text
-from workbench.gui.widgets.wrapped_height import WrappedHeight
+from workbench.gui.widgets.table_rows import RowOnKeyboardFocus, RowsInSight, add_copy_action, rows_height, rows_text
+from workbench.gui.widgets.wrapped_height import NO_HEIGHT_FOR_WIDTH, WrappedHeight
 
 FLASH_MS = 1000
 FLASH_FONT_PT = 26
@@ -127,8 +127,10 @@ class DetectionLogView(QWidget):
         add_copy_action(self.table, self.copy_rows)
         RowsInSight(self.table, MIN_VISIBLE_ROWS)
         header = self.table.horizontalHeader()
+        # every column as wide as its text, the last one taking the room left: a stretched label column was the one
+        # squeezed to "y…" where the dock is narrow (a large font), and the label is what the log is read for
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(LABEL_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         # the controls continue on a further row where the dock is narrow (a large font): in one row they made the
         # dock at least 457 px wide at 16 pt, which left the live plots some 70 px
         controls = QWidget()
@@ -146,6 +148,16 @@ class DetectionLogView(QWidget):
         layout.addWidget(self.table, 1)
         WrappedHeight(self)  # the dock leaves the rows the controls wrap onto, not one row's height
         self._end_flash()
+
+    def height_for_rows(self, rows: int) -> int:
+        """The height that shows ``rows`` rows of the table whole, at the log's width and font: the flashed word,
+        the controls as they wrap at this width, the table's header, the rows and its horizontal scroll bar if shown."""
+        layout = self.layout()
+        wrapped = layout.minimumHeightForWidth(self.width())
+        minimum = wrapped if wrapped != NO_HEIGHT_FOR_WIDTH else layout.minimumSize().height()
+        bar = self.table.horizontalScrollBar()
+        no_bar = 0 if bar.isVisible() else bar.sizeHint().height()  # rows_height leaves room for one
+        return minimum - self.table.minimumHeight() + rows_height(self.table, rows) - no_bar
 
     # -- binding ------------------------------------------------------------------------------
     def bind(self, session: object | None) -> None:

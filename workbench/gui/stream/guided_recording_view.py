@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +45,7 @@ from workbench.core.wording import counted
 from workbench.gui.stream.guided_source import SOURCE_LEFT, STREAM_STOPPED, microphone_problem
 from workbench.gui.stream.recording_view import default_recordings_folder, default_speaker, unique_clip_path
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
+from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 from workbench.synthesis.build_plan import check_word, folder_name
 from workbench.synthesis.take_check import TakeRules, TakeVerdict, check_take
 
@@ -101,7 +101,7 @@ class GuidedRecordingView(QDialog):
     def _build(self) -> None:
         self.words_edit = QLineEdit()
         self.words_edit.setToolTip("The words to record, separated by commas")
-        self.takes_spin = QSpinBox(minimum=1, maximum=200, value=DEFAULT_TAKES)
+        self.takes_spin = WholeSpinBox(minimum=1, maximum=200, value=DEFAULT_TAKES)
         self.speaker_edit = QLineEdit(default_speaker())
         self.speaker_edit.setPlaceholderText("your name or an id")
         self.speaker_edit.setToolTip("Takes are named <speaker>_nohash_…, so a dataset split keeps all of them "

@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QGroupBox, QLabel, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
+    QAbstractSpinBox, QCheckBox, QGroupBox, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget,
 )
 
 from workbench.core.detection.detector import is_keyword_class
@@ -43,6 +43,7 @@ from workbench.gui.widgets.button_rows import ButtonRows
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.message_label import MessageLabel
 from workbench.gui.widgets.vertical_scroll_area import VerticalScrollArea
+from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 from workbench.gui.widgets.wrapping_form import one_line, wrapping_form
 
 USE_GLOBAL_TEXT = "use global"
@@ -71,13 +72,13 @@ class ParameterRow:
         self.slider.setRange(self._to_slider(spec.minimum), self._to_slider(spec.slider_maximum))
         self.slider.setSingleStep(1)
         self.slider.setMinimumWidth(SLIDER_MIN_LINES * theme.line_px(self.slider.font()))
-        self.spin: QSpinBox | DecimalSpinBox
+        self.spin: WholeSpinBox | DecimalSpinBox
         if spec.decimals > 0:
             self.spin = DecimalSpinBox()
             self.spin.setDecimals(spec.decimals)
             self.spin.setRange(spec.minimum, spec.maximum)
         else:
-            self.spin = QSpinBox()
+            self.spin = WholeSpinBox()
             self.spin.setRange(int(spec.minimum), int(spec.maximum))
         self.spin.setSingleStep(spec.step)
         self.spin.setKeyboardTracking(False)  # typing "185" applies 185, not 1 and 18 first

@@ -20,7 +20,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from workbench.child_command import STOP_FILE_NAME
 from workbench.core.wording import counted
@@ -30,6 +30,7 @@ from workbench.gui.live.plot_style import WrappedTitleAxis, fix_plot, leave_room
 from workbench.gui.theme import CLASS_COLORS
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import WholeNumberAxis
+from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 from workbench.sweeps.reporting import events as ev
 from workbench.profiler.export import format_units
 from workbench.sweeps.reporting.results import (FINISHED, RUNNING, STOPPED, TrialRecord, best_so_far,
@@ -133,7 +134,7 @@ class SweepView(QWidget):
         self.sweep_edit = QLineEdit(placeholderText="sweep file (.toml)")
         self.out_edit = QLineEdit(placeholderText="output folder")
         self.address_edit = QLineEdit(placeholderText="local Ray instance")
-        self.concurrent_spin = QSpinBox(minimum=0, maximum=1024, specialValueText="auto")
+        self.concurrent_spin = WholeSpinBox(minimum=0, maximum=1024, specialValueText="auto")
         for widget, name in ((self.sweep_edit, "Sweep file"), (self.out_edit, "Output folder"),
                              (self.address_edit, "Ray address"), (self.concurrent_spin, "Trials at once")):
             widget.setAccessibleName(name)  # the placeholder text is no name for a screen reader

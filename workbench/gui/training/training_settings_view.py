@@ -36,7 +36,7 @@ from PySide6.QtCore import QProcess, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QSpinBox, QToolButton, QWidget,
+    QToolButton, QWidget,
 )
 
 from workbench.child_command import kws_command
@@ -45,6 +45,7 @@ from workbench.core.toml_file import toml_or_text, toml_value
 from workbench.gui.datasets.build_folder import output_folder
 from workbench.gui.training import training_settings_words as words
 from workbench.gui.training.spec_settings_dialog import ASSIGNMENT, SET_OPTION, SpecSettingsDialog
+from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 from workbench.spec_files import spec_keywords
 
 DEFAULT_SPEC = "tflite_micro_speech"
@@ -110,13 +111,13 @@ class TrainingSettingsView(QWidget):
         self.spec.setToolTip(words.SPEC_TIP)
         self.keywords = QLineEdit(",".join(_own_keywords(DEFAULT_SPEC) or ()))
         self.keywords.setToolTip(words.KEYWORDS_TIP)
-        self.epochs = QSpinBox(minimum=AUTO, maximum=MAX_EPOCHS)
+        self.epochs = WholeSpinBox(minimum=AUTO, maximum=MAX_EPOCHS)
         self.epochs.setSpecialValueText(words.EPOCHS_AUTO)
         self.epochs.setToolTip(words.EPOCHS_TIP)
-        self.seed = QSpinBox(minimum=AUTO, maximum=2**31 - 1)
+        self.seed = WholeSpinBox(minimum=AUTO, maximum=2**31 - 1)
         self.seed.setSpecialValueText(words.SEED_AUTO)
         self.seed.setToolTip(words.SEED_TIP)
-        self.workers = QSpinBox(minimum=AUTO, maximum=MAX_WORKERS)
+        self.workers = WholeSpinBox(minimum=AUTO, maximum=MAX_WORKERS)
         self.workers.setSpecialValueText(words.WORKERS_AUTO)
         self.workers.setToolTip(words.WORKERS_TIP)
         self.init_from = QLineEdit()

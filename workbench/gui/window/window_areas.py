@@ -14,7 +14,11 @@ down, never sideways: its buttons were cut at the dock's edge); the right column
 The right column is a third Detections, two thirds Tuning (:data:`RIGHT_DOCK_SHARES`), as Qt shares the column's
 height in proportion to the sizes it is given. Why not the 300:500 it was: at the default 1600x960 the Tuning panel
 of a seven-class model with the board-pace warning showing needed 537 px of the 536 that left it, and its controls
-scrolled by a pixel; a third still shows the log's status, buttons and some six of its rows there.
+scrolled by a pixel; a third still shows the log's status, buttons and some six of its rows there. Why more where
+the font is large: at 16 pt in 1600x960 a third showed two rows under the flashed word, the count and the buttons
+(wrapped onto two rows), so the Detections dock then takes from Tuning what :data:`LOG_ROWS` rows need, up to
+:data:`MAX_LOG_SHARE` of the column (:func:`give_log_rows`); the Tuning panel, which at that font scrolls anyway,
+keeps its buttons in view under its scrolling controls.
 
 An arrangement restored from the settings keeps the widths it was saved with, perhaps at a smaller font: a column
 narrower than its panels now need widens to that width (:func:`widen_narrow_docks`), as far as the columns stay
@@ -30,6 +34,7 @@ from PySide6.QtWidgets import (QDockWidget, QFrame, QMainWindow, QScrollArea, QS
                                QToolBar, QVBoxLayout, QWidget)
 
 from workbench.gui import theme
+from workbench.gui.live.detection_log_view import DetectionLogView
 from workbench.gui.widgets.small_screen import ScrollColumn
 
 SOURCE, DETECTIONS, TUNING = "Source", "Detections", "Tuning"
@@ -39,6 +44,8 @@ LIVE_DOCK_LINES = (25, 27)
 MIN_CENTRE_SHARE = 0.4  # of the window's width, left to the live plots when the columns would take more
 # detections above tuning: the right column's height is split in these proportions (module docstring)
 RIGHT_DOCK_SHARES = (1, 2)
+LOG_ROWS = 5  # rows of detections the default arrangement keeps in sight whatever the font (module docstring)
+MAX_LOG_SHARE = 0.5  # of the right column's height: the most the Detections dock takes from Tuning for them
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
@@ -124,6 +131,21 @@ def size_live_docks(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
     widths = live_dock_widths(theme.line_px(window.font()), _docks_room(window), source_minimum)
     window.resizeDocks([docks[SOURCE], docks[DETECTIONS]], widths, Qt.Orientation.Horizontal)
     window.resizeDocks([docks[DETECTIONS], docks[TUNING]], list(RIGHT_DOCK_SHARES), Qt.Orientation.Vertical)
+    QTimer.singleShot(0, window, lambda: give_log_rows(window, docks))  # once the shares are laid out
+
+
+def give_log_rows(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
+    """A Detections dock too short for :data:`LOG_ROWS` rows of its log (a large font) takes the height they need
+    from the Tuning dock under it, up to :data:`MAX_LOG_SHARE` of the column; one tall enough stays as it is."""
+    log_dock, tuning_dock = docks[DETECTIONS], docks[TUNING]
+    log = log_dock.widget()
+    if (not isinstance(log, DetectionLogView) or not (log_dock.isVisible() and tuning_dock.isVisible())
+            or log_dock.isFloating() or tuning_dock.isFloating()):
+        return
+    column = log_dock.height() + tuning_dock.height()
+    wanted = min(log_dock.height() - log.height() + log.height_for_rows(LOG_ROWS), int(column * MAX_LOG_SHARE))
+    if wanted > log_dock.height():
+        window.resizeDocks([log_dock, tuning_dock], [wanted, column - wanted], Qt.Orientation.Vertical)
 
 
 def live_dock_widths(line_px: int, room: int, source_minimum: int) -> list[int]:
