@@ -25,9 +25,10 @@ from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.streams.labels import load_labels
 from workbench.calibration.sweep.matching import evaluate_detections
 from workbench.calibration.replay import replay_samples
-from workbench.calibration.streams.bed_levels import SNR_FILE
+from workbench.calibration.streams.recipe_defaults import SNR_FILE
 from workbench.calibration.streams.stream_builder import StreamRecipe
-from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
+from workbench.calibration.sweep.calibration_defaults import DEFAULT_TARGET_FA_PER_HOUR
+from workbench.calibration.sweep.pareto import pareto_front, recommend
 from workbench.calibration.sweep.scoring import CalibrationAudio, SweepTable, run_sweep
 from workbench.calibration.sweep.grid import SweepRanges, parameter_grid
 from workbench.core.audio.audio_file import load_audio

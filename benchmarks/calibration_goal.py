@@ -22,8 +22,9 @@ from pathlib import Path
 from workbench.assets import default_model_path
 from workbench.calibration.calibration_run import CalibrationRequest, run_calibration
 from workbench.calibration.progress_output import ProgressOutput
-from workbench.calibration.results.report import render_comparison, render_text
-from workbench.calibration.streams.bed_levels import SNR_FILE
+from workbench.calibration.results.comparison_report import render_comparison
+from workbench.calibration.results.report import render_text
+from workbench.calibration.streams.recipe_defaults import SNR_FILE
 from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.streams.stream_files import make_dataset_stream, write_stream
 from workbench.cli.model_argument import model_argument

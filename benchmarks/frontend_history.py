@@ -25,7 +25,8 @@ from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import load_model
-from workbench.datasets.clip_length import MLTK_TRIM_DB, fit_length
+from workbench.datasets.clip_length import fit_length
+from workbench.datasets.dataset_defaults import MLTK_TRIM_DB
 from workbench.datasets.layout import SILENCE, UNKNOWN, scan_dataset
 from workbench.evaluation.evaluate import clips_for_split
 

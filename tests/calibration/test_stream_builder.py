@@ -9,7 +9,8 @@ import pytest
 import soundfile as sf
 
 from workbench.calibration.streams.labels import load_labels
-from workbench.calibration.streams.stream_builder import StreamRecipe, whole_clip_hourly_counts
+from workbench.calibration.streams.recipe_defaults import whole_clip_hourly_counts
+from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.streams.stream_files import make_background_stream, make_dataset_stream, write_stream
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.datasets.layout import scan_dataset

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workbench.calibration.streams.bed_levels import LEVEL_RAMP_S, MIN_RAMP_S, word_levels
+from workbench.calibration.streams.bed_levels import MIN_RAMP_S, word_levels
+from workbench.calibration.streams.recipe_defaults import LEVEL_RAMP_S
 from workbench.calibration.streams.labels import SILENCE_LABEL
 from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.streams.stream_files import make_dataset_stream

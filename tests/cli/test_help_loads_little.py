@@ -17,14 +17,6 @@ from workbench.cli.main import build_parser
 
 HEAVY = ("numpy", "ai_edge_litert", "tensorflow")
 IMPORTED = re.compile(r"^import time:\s*\d+ \|\s*\d+ \|\s*(\S+)$", re.MULTILINE)  # -X importtime's lines
-# commands whose help still shows a default or a figure kept in a module that loads numpy: each waits for that
-# constant to move into a light module, as workbench.calibration.sweep.tolerance holds kws detect's default tolerance
-HELP_FIGURES_BEHIND_NUMPY = {
-    "stream": "bed_levels' SNR_* and LEVEL_RAMP_S, stream_builder's hourly counts and PEAK_LIMIT",
-    "calibrate": "stream_builder.whole_clip_hourly_counts, sweep.pareto.DEFAULT_TARGET_FA_PER_HOUR",
-    "dataset": "datasets.summary.DEFAULT_KEYWORDS",
-    "evaluate": "datasets.clip_length.MLTK_TRIM_DB, and dataset's DEFAULT_KEYWORDS",
-}
 
 
 def _run_and_list_imports(*argv: str) -> tuple[int, str, set[str]]:
@@ -46,16 +38,7 @@ def test_help_loads_neither_numpy_nor_litert(argv: tuple[str, ...], code: int, s
     assert [name for name in HEAVY if name in imported] == []
 
 
-def _help_case(command: str) -> object:
-    """``command`` as a case of the test below: one still waiting for a light home for a figure of its help is
-    expected to fail (strictly: the day it passes, the mark must go)."""
-    behind = HELP_FIGURES_BEHIND_NUMPY.get(command)
-    if behind is None:
-        return command
-    return pytest.param(command, marks=pytest.mark.xfail(strict=True, reason=f"its help shows {behind}"))
-
-
-@pytest.mark.parametrize("command", [_help_case(command.name) for command in COMMANDS])
+@pytest.mark.parametrize("command", [command.name for command in COMMANDS])
 def test_a_commands_help_loads_neither_numpy_nor_litert(command: str) -> None:
     returncode, text, imported = _run_and_list_imports(command, "--help")
     assert returncode == 0 and f"usage: kws {command}" in text, text

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import threading
+import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -130,7 +133,7 @@ def test_http_errors_and_bad_arguments_are_one_sentence(server: FileServer, tmp_
         download(server.url("/data.bin"), tmp_path / "x", "abc")
     with pytest.raises(SettingsError, match="only http"):
         download("ftp://example.com/x", tmp_path / "x")
-    with pytest.raises(DownloadError, match="failed"):
+    with pytest.raises(DownloadError, match="refused the connection"):
         download("http://127.0.0.1:9/nothing", tmp_path / "x", retries=0, **FAST)  # connection refused
     assert not (tmp_path / "x").exists()
 
@@ -147,9 +150,11 @@ def test_file_urls_work_for_local_mirrors(tmp_path: Path) -> None:
 
 def test_a_failure_says_what_is_kept_as_it_is(server: FileServer, tmp_path: Path) -> None:
     """Bytes that came are kept and resumable; when none came there is no .part to speak of."""
-    with pytest.raises(DownloadError, match="nothing was downloaded: check the URL") as refused:
-        download("http://127.0.0.1:9/nothing", tmp_path / "x", retries=1, **FAST)  # connection refused
-    assert "kept" not in str(refused.value) and not part_path(tmp_path / "x").exists()
+    server.state.fail_status = 503
+    with pytest.raises(DownloadError, match="nothing was downloaded: check the URL") as failed:
+        download(server.url("/data.bin"), tmp_path / "x", retries=1, **FAST)
+    assert "kept" not in str(failed.value) and not part_path(tmp_path / "x").exists()
+    server.state.fail_status = None
     server.state.drops = [1000] + [0] * 100  # some bytes, then no progress at all
     with pytest.raises(DownloadError, match=r"1000 bytes are kept in .*data\.bin\.part: run it again to resume"):
         download(server.url("/data.bin"), tmp_path / "data.bin", DIGEST, retries=1, **FAST)
@@ -176,3 +181,76 @@ def test_a_full_disk_names_the_part_keeps_it_and_resumes_once_there_is_room(serv
         resize(disk, "2m")
         assert download(server.url("/data.bin"), dest, DIGEST, **FAST).read_bytes() == PAYLOAD
         assert server.state.requests[-1] == ("/data.bin", f"bytes={kept}-")
+
+
+@pytest.fixture()
+def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The pauses download() takes between its attempts (one per retry), taken at once."""
+    taken: list[float] = []
+    monkeypatch.setattr(time, "sleep", taken.append)
+    return taken
+
+
+@pytest.fixture()
+def refusing_address() -> Iterator[str]:
+    """host:port of a local socket that is bound but does not listen: every connection to it is refused."""
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        host, port = bound.getsockname()
+        yield f"{host}:{port}"
+
+
+def test_a_refused_connection_fails_at_once_saying_what_to_check(refusing_address: str, tmp_path: Path,
+                                                                 pauses: list[float]) -> None:
+    """No server listens there: waiting the retries' 15 s cannot change that, so the first refusal is the answer."""
+    url = f"http://{refusing_address}/data.bin"
+    with pytest.raises(DownloadError) as refused:
+        download(url, tmp_path / "data.bin", DIGEST)
+    assert str(refused.value) == (f"The download of {url} cannot start: {refusing_address} refused the connection; "
+                                  "check the host and port in the URL and that the server there is running, then run "
+                                  "it again.")
+    assert pauses == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_name_that_does_not_resolve_fails_at_once_saying_what_to_check(tmp_path: Path, pauses: list[float]) -> None:
+    """A host under .invalid never resolves (RFC 2606), as no name does on a machine offline."""
+    url = "http://kws-workbench-mirror.invalid/data.bin"
+    with pytest.raises(DownloadError) as unresolved:
+        download(url, tmp_path / "data.bin", DIGEST)
+    message = str(unresolved.value)
+    assert message.startswith(f"The download of {url} cannot start: the host name kws-workbench-mirror.invalid does "
+                              "not resolve ("), message
+    assert message.endswith("); check the host name in the URL and that this machine is online, then run it again.")
+    assert pauses == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_refusal_names_the_part_an_earlier_call_left(refusing_address: str, tmp_path: Path,
+                                                       pauses: list[float]) -> None:
+    dest = tmp_path / "data.bin"
+    part_path(dest).write_bytes(PAYLOAD[:1000])
+    url = f"http://{refusing_address}/data.bin"
+    with pytest.raises(DownloadError) as refused:
+        download(url, dest, DIGEST)
+    assert str(refused.value) == (f"The download of {url} cannot resume: {refusing_address} refused the connection; "
+                                  "check the host and port in the URL and that the server there is running, then run "
+                                  f"it again (1000 bytes are kept in {part_path(dest)} to resume from).")
+    assert pauses == [] and part_path(dest).read_bytes() == PAYLOAD[:1000]
+
+
+def test_a_server_gone_after_bytes_came_in_this_call_is_retried(tmp_path: Path, pauses: list[float]) -> None:
+    """Bytes came, then the server went (its connection dropped mid-file, every next one refused): a server gone
+    for a moment, retried as a dropped connection is."""
+    with FileServer() as server:
+        server.state.files["/data.bin"] = PAYLOAD
+        server.state.drops = [1000]
+
+        def stop_the_server(report: DownloadProgress) -> None:
+            if report.done_bytes and not pauses:  # the first bytes: the server stops listening
+                server.__exit__(None, None, None)
+
+        dest = tmp_path / "data.bin"
+        with pytest.raises(DownloadError) as failed:
+            download(server.url("/data.bin"), dest, DIGEST, progress=stop_the_server, retries=2)
+    assert str(failed.value) == (f"The download of {server.url('/data.bin')} failed 3 times in a row (Connection "
+                                 f"refused); 1000 bytes are kept in {part_path(dest)}: run it again to resume.")
+    assert len(pauses) == 3  # after the drop, and after two refusals

@@ -30,8 +30,8 @@ from workbench.calibration.results.speaker_spread import SpeakerCounts, SpeakerS
 from workbench.calibration.streams.build_tag import audio_build
 from workbench.calibration.streams.labels import StreamLabels, load_labels
 from workbench.calibration.sweep.matching import SetMetrics
-from workbench.calibration.sweep.tolerance import DEFAULT_TOLERANCE_S
-from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR, pareto_front, recommend
+from workbench.calibration.sweep.calibration_defaults import DEFAULT_TARGET_FA_PER_HOUR, DEFAULT_TOLERANCE_S
+from workbench.calibration.sweep.pareto import pareto_front, recommend
 from workbench.calibration.replay import (
     FRONTEND_RESET_SUPPRESSION_MS,
     ReplayScores,

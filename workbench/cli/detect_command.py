@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from workbench.cli.command_list import summary
-from workbench.calibration.sweep.tolerance import DEFAULT_TOLERANCE_S
+from workbench.calibration.sweep.calibration_defaults import DEFAULT_TOLERANCE_S
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli import detect_background, detect_outcomes
 from workbench.cli.model_argument import model_argument

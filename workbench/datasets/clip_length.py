@@ -24,11 +24,12 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from workbench.datasets.dataset_defaults import MLTK_TRIM_DB
+
 TRIM_FRAME_LENGTH = 2048
 TRIM_HOP_LENGTH = 512
 POWER_FLOOR = 1e-10  # librosa amin (1e-5) squared, on full-scale-1.0 audio
 INT16_SCALE = 32768.0
-MLTK_TRIM_DB = 20.0  # tflite_micro_speech's trim_threshold_db
 _DB_PER_DECADE = 10.0
 
 

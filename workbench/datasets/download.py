@@ -7,7 +7,12 @@ never leave a truncated file where a complete one is expected. So:
 * bytes go to ``DEST.part``; a later call (or a retry after a dropped connection) asks the server for
   the rest with an HTTP ``Range`` request and appends; a server that ignores ranges (200) restarts it;
 * a response that ends before its announced length is a dropped connection (``http.client`` does not
-  raise for that): the attempt is retried, up to ``retries`` times in a row without progress;
+  raise for that): the attempt is retried, up to ``retries`` times in a row without progress, as are timeouts,
+  resets and HTTP 5xx/429;
+* a server that cannot be reached at all -- its name does not resolve, or it refuses the connection -- fails at
+  once when nothing has come in this call: a machine offline or a mistyped address is not fixed by waiting the
+  15 s the retries take, and the sentence says what to check (once bytes came, it is a server gone for a moment:
+  retried);
 * with ``sha256`` the finished ``.part`` is hashed; a mismatch deletes it (resuming a corrupt file can
   never fix it) and fails; only a verified (or unverified, when no checksum is given) file is renamed
   to ``DEST`` in one atomic step;
@@ -22,6 +27,7 @@ import hashlib
 import http.client
 import os
 import re
+import socket
 import threading
 import time
 import urllib.error
@@ -76,6 +82,15 @@ ProgressCallback = Callable[[DownloadProgress], None]
 
 class _Retry(Exception):
     """One attempt failed in a way a new attempt (with a Range request) can fix."""
+
+
+class _Unreachable(_Retry):
+    """The server could not be reached at all (module docstring): ``cause`` what happened, ``check`` what to check.
+    Retried only once this call has downloaded something."""
+
+    def __init__(self, failure: str, cause: str, check: str) -> None:
+        super().__init__(failure)
+        self.cause, self.check = cause, check
 
 
 def normalise_sha256(value: str | None) -> str | None:
@@ -155,9 +170,31 @@ def _failure_text(exc: BaseException) -> str:
     return (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).strip()
 
 
+def _unreachable(url: str, exc: urllib.error.URLError) -> _Unreachable | None:
+    """An unreachable server (its name does not resolve, it refuses the connection) as :class:`_Unreachable`;
+    None for any other failure."""
+    reason = exc.reason
+    where = urllib.parse.urlsplit(url)
+    if isinstance(reason, socket.gaierror):
+        return _Unreachable(_failure_text(exc), f"the host name {where.hostname or where.netloc} does not resolve "
+                            f"({_failure_text(exc)})", "the host name in the URL and that this machine is online")
+    if isinstance(reason, ConnectionRefusedError):
+        return _Unreachable(_failure_text(exc), f"{where.netloc} refused the connection",
+                            "the host and port in the URL and that the server there is running")
+    return None
+
+
+def _unreachable_sentence(url: str, part: Path, unreachable: _Unreachable) -> str:
+    """One sentence: the download cannot start (or resume), why, what to check, and the bytes kept if any."""
+    have = part.stat().st_size if part.is_file() else 0
+    kept = f" ({have} bytes are kept in {part} to resume from)" if have else ""
+    return (f"The download of {url} cannot {'resume' if have else 'start'}: {unreachable.cause}; check "
+            f"{unreachable.check}, then run it again{kept}.")
+
+
 def _what_is_kept(part: Path) -> str:
     """What a failed download leaves, as it is: a ``.part`` to resume from, or nothing (no byte ever came,
-    e.g. an unreachable server) -- then there is nothing to resume, only the address to check."""
+    e.g. a server that never answered) -- then there is nothing to resume, only the address to check."""
     have = part.stat().st_size if part.is_file() else 0
     if have:
         return f"{have} bytes are kept in {part}: run it again to resume"
@@ -184,6 +221,7 @@ def download(url: str, dest: str | Path, sha256: str | None = None, *,
     resumed_from = part.stat().st_size if part.is_file() else 0
     failures = 0
     attempt = 0
+    fetched = False  # whether any attempt of this call has brought bytes
     while True:
         attempt += 1
         if _cancelled(cancel):
@@ -194,6 +232,9 @@ def download(url: str, dest: str | Path, sha256: str | None = None, *,
             break
         except _Retry as exc:
             progressed = (part.stat().st_size if part.is_file() else 0) > before
+            fetched = fetched or progressed
+            if isinstance(exc, _Unreachable) and not fetched:  # retrying cannot help (module docstring)
+                raise DownloadError(_unreachable_sentence(url, part, exc)) from None
             failures = 0 if progressed else failures + 1
             if failures > retries:
                 raise DownloadError(f"The download of {url} failed {failures} times in a row ({exc}); "
@@ -242,7 +283,8 @@ def _attempt(url: str, part: Path, timeout_s: float, progress: ProgressCallback 
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, FileNotFoundError):
             raise DownloadError(f"Cannot download {url}: the file does not exist.") from None
-        raise _Retry(_failure_text(exc)) from None
+        unreachable = _unreachable(url, exc) if isinstance(exc, urllib.error.URLError) else None
+        raise (unreachable or _Retry(_failure_text(exc))) from None
     with response:
         plan = _plan(response, offset)
         if plan is None:

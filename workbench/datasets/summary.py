@@ -12,10 +12,9 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
+from workbench.datasets.dataset_defaults import DEFAULT_KEYWORDS
 from workbench.datasets.layout import SILENCE, UNKNOWN, DatasetIndex, label_of
 from workbench.datasets.splits import NOHASH_MARK, SPLITS
-
-DEFAULT_KEYWORDS = ("yes", "no")  # the seed model's keywords
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ from workbench.core.errors import AudioError, WorkbenchError
 from workbench.core.frontend import MicroFrontend
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
-from workbench.datasets.clip_length import MLTK_TRIM_DB, fit_length
+from workbench.datasets.clip_length import fit_length
+from workbench.datasets.dataset_defaults import MLTK_TRIM_DB
 from workbench.worker_pool import StopFlag, WorkerPool
 
 CHUNK_CLIPS = 64

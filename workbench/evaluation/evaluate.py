@@ -39,7 +39,7 @@ from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import LoadedModel, load_model
 from workbench.core.model.model_input import require_fit
 from workbench.core.model.output_kind import OutputKind, output_kind
-from workbench.datasets.clip_length import MLTK_TRIM_DB
+from workbench.datasets.dataset_defaults import MLTK_TRIM_DB
 from workbench.datasets.layout import SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class
 from workbench.datasets.splits import TESTING, VALIDATION
 from workbench.evaluation.clip_scores import ProgressCallback, StopFlag, score_clips

@@ -303,16 +303,27 @@ def test_a_file_that_is_no_archive_is_named_so_in_one_sentence(capsys, archive_s
         f"(the file was kept as {dest.parent / 'speech_commands_v0.02.tar.gz'} (--keep-archive)).")
 
 
-def test_an_unreachable_server_does_not_promise_a_partial_file(capsys, tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(("url", "cause", "check"), [
+    ("http://127.0.0.1:9/speech_commands_v0.02.tar.gz", "127.0.0.1:9 refused the connection",
+     "the host and port in the URL and that the server there is running"),
+    ("http://kws-workbench-mirror.invalid/speech_commands_v0.02.tar.gz",  # never resolves (RFC 2606)
+     "the host name kws-workbench-mirror.invalid does not resolve (", "the host name in the URL and that this "
+     "machine is online"),
+])
+def test_an_unreachable_server_fails_at_once_and_promises_no_partial_file(capsys, tmp_path: Path, monkeypatch,
+                                                                          url: str, cause: str, check: str) -> None:
+    """No server there, or no network: the retries' pauses (15 s in all) could not change it, so none is taken."""
     import time
 
-    monkeypatch.setattr(time, "sleep", lambda _seconds: None)  # the pauses between the retries
+    pauses: list[float] = []
+    monkeypatch.setattr(time, "sleep", pauses.append)  # the pauses between the retries, recorded
     dest = tmp_path / "datasets" / "sc"
-    assert main(["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url",
-                 "http://127.0.0.1:9/speech_commands_v0.02.tar.gz", "--sha256", "f" * 64]) == 2
+    assert main(["dataset", "download", "speech_commands_v2", "--dest", str(dest), "--url", url,
+                 "--sha256", "f" * 64]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("kws: error: The download of http://127.0.0.1:9/") and err.count("\n") == 1
-    assert "bytes are kept" not in err and "resume" not in err and "nothing was downloaded" in err
+    assert err.startswith(f"kws: error: The download of {url} cannot start: {cause}") and err.count("\n") == 1, err
+    assert err.endswith(f"; check {check}, then run it again.\n"), err
+    assert "bytes are kept" not in err and "resume" not in err and pauses == []
     assert not dest.parent.exists() or list(dest.parent.iterdir()) == []
 
 

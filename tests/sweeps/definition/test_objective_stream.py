@@ -57,3 +57,23 @@ def test_the_validation_stream_is_split_as_the_trials_are(tmp_path: Path, speech
     stream = make_validation_stream(sweep, data, tmp_path / "objective")
     recipe = json.loads(stream.labels.read_text(encoding="utf-8"))["stream"]
     assert (recipe["validation_percent"], recipe["testing_percent"], recipe["split"]) == (30.0, 20.0, "validation")
+
+
+def test_a_sweep_folder_deleted_before_its_stream_is_not_made_again(tmp_path: Path, speech_slice: Path) -> None:
+    """The sweep's folder deleted (or moved) while its datasets were checked: the stream's folder is made only in the
+    sweep's folder as it is, so nothing is made again at the old path, and the sweep stops with one sentence (the
+    stream's folder used to be made with its parents, the sweep's folder with it)."""
+    from sweep_data import sweep_text, write_sweep
+
+    from workbench.core.folder_lock import gone_sentence
+    from workbench.sweeps.definition.objectives import make_validation_stream
+    from workbench.sweeps.definition.sweep_file import load_sweep
+    from workbench.sweeps.definition.trial_spec import trial_spec
+
+    sweep = load_sweep(write_sweep(tmp_path, sweep_text(speech_slice) + '\n[objective]\nmetric = "frr"\n'))
+    data = trial_spec(sweep, sweep.specs[0], {}).data
+    out = tmp_path / "out"  # deleted: never made, as after "rm -rf out"
+    with pytest.raises(WorkbenchError) as gone:
+        make_validation_stream(sweep, data, out / "objective")
+    assert str(gone.value) == gone_sentence(out)
+    assert not out.exists()

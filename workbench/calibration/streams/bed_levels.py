@@ -16,7 +16,8 @@ ramp joins their levels, reaching into each word by half the missing room (a ste
 bed is nearly silent under a word, the boost stops at :data:`MAX_BOOST_DB` over the ``file`` level (a quiet stretch
 is not amplified into hiss); such a word gets more SNR than asked, and :attr:`BedLevels.boosted` counts them.
 ``file`` stays selectable, sample for sample the streams it always made, because figures measured on such streams
-must stay reproducible.
+must stay reproducible. The references, the ramp and the boost live in :mod:`recipe_defaults`, which the help of
+``kws stream make`` reads without loading numpy.
 """
 
 from __future__ import annotations
@@ -29,17 +30,14 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.calibration.replay import CalibrationCancelled
+from workbench.calibration.streams.recipe_defaults import LEVEL_RAMP_S, MAX_BOOST_DB
 from workbench.calibration.streams.stream_audio import NoiseBed
 from workbench.core.audio.decibels import amplitude_ratio
 
-SNR_WORD, SNR_FILE = "word", "file"
-SNR_REFERENCES = (SNR_WORD, SNR_FILE)
-LEVEL_RAMP_S = 0.05  # the level moves from one level to the next over this (at most), in a gap between items
 GAP_RAMPS = 3  # ``word``: a gap holds up to three ramps (word to file level, file level to file level, to word)
 # ``word``: no level change is shorter than this; where two words leave less room between them, one ramp joins
 # their levels across the gap, reaching into each word by up to half of it (a step would be a click)
 MIN_RAMP_S = 0.005
-MAX_BOOST_DB = 30.0  # the most a quiet stretch of bed is raised above its file's overall level
 MEASURE_BLOCK_S = 10.0  # the bed measured at a time
 HALF_SAMPLE = 0.5  # knots lie between samples, so every sample of a labelled span is at its level exactly
 

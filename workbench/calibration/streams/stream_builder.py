@@ -24,7 +24,8 @@ noise bed whose level under each word gives an SNR from ``snr_db`` (measured und
 noise file's overall level: ``snr_reference``, :mod:`bed_levels`). The audio is mixed a block at a time
 when it is read or written (:mod:`stream_mix`). Clips come from one split of the dataset (``testing`` by
 default: speakers the training never used, with the split rule of :mod:`workbench.datasets`); a pool
-smaller than the count is cycled, each round in a new random order.
+smaller than the count is cycled, each round in a new random order. The recipe's defaults and figures (issue 16's
+proportions, gaps, lead-in, tail, ``PEAK_LIMIT``) live in :mod:`recipe_defaults`, which help texts read without numpy.
 """
 
 from __future__ import annotations
@@ -40,8 +41,12 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.calibration.replay import CalibrationCancelled
-from workbench.calibration.streams.bed_levels import SNR_REFERENCES, SNR_WORD, file_levels, word_levels
+from workbench.calibration.streams.bed_levels import file_levels, word_levels
 from workbench.calibration.streams.labels import SILENCE_LABEL, UNKNOWN_LABEL, LabelEvent, StreamLabels
+from workbench.calibration.streams.recipe_defaults import (
+    CLIP_S, DEFAULT_GAP_S, KEYWORDS_PER_HOUR, LEAD_IN_S, PEAK_LIMIT, SILENCE_PER_HOUR, SNR_REFERENCES, SNR_WORD, TAIL_S,
+    UNKNOWN_PER_HOUR,
+)
 from workbench.calibration.streams.stream_audio import (CROSSFADE_S, USABLE_NOISE_FADES, SpokenPart, faded,
                                                         is_usable_noise, rms_of, spoken_part, to_float)
 from workbench.calibration.streams.stream_mix import BuiltStream, PlacedClip, dataset_blocks
@@ -54,31 +59,11 @@ from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.core.wording import listed
 from workbench.core.audio.decibels import amplitude_ratio
 
-# issue 16's stream, 332 keywords : 1,678 other words : 169 silences: the proportions a stream keeps (whole
-# one-second clips with the default gaps fit fewer items an hour: whole_clip_hourly_counts)
-KEYWORDS_PER_HOUR = 332
-UNKNOWN_PER_HOUR = 1678
-SILENCE_PER_HOUR = 169
-SECONDS_PER_HOUR = 3600.0
-DEFAULT_GAP_S = (0.3, 1.2)
-LEAD_IN_S = 1.0
-TAIL_S = 2.0
-CLIP_S = 1.0  # a Speech Commands clip (the length of the longest item the minimum stream must hold)
 MINUTE_DECIMALS = 100  # the shortest length is said in hundredths of a minute
 CONTEXT_S = 0.1  # audio kept before and after the spoken part of a clip
-PEAK_LIMIT = 0.9  # a clip's gain never takes its peak above this (full scale = 1)
 FILL_MARGIN = 3.0  # items drawn when filling a duration, relative to issue 16's hourly rates
 
 ProgressCallback = Callable[[float], None]
-
-
-def whole_clip_hourly_counts(gap_s: tuple[float, float] = DEFAULT_GAP_S) -> tuple[int, int, int]:
-    """About how many (keywords, other words, silences) an hour of whole one-second clips ``gap_s`` apart holds:
-    the hour less the lead-in and the tail, over a clip and a mean gap an item, in issue 16's proportions."""
-    items = (SECONDS_PER_HOUR - LEAD_IN_S - TAIL_S) / (CLIP_S + (gap_s[0] + gap_s[1]) / 2)
-    total = KEYWORDS_PER_HOUR + UNKNOWN_PER_HOUR + SILENCE_PER_HOUR
-    return (round(items * KEYWORDS_PER_HOUR / total), round(items * UNKNOWN_PER_HOUR / total),
-            round(items * SILENCE_PER_HOUR / total))
 
 
 def _check_range(values: Sequence[float], what: str, minimum: float | None = None) -> tuple[float, float]:

@@ -21,8 +21,6 @@ import numpy.typing as npt
 
 from workbench.calibration.sweep.scoring import SweepTable
 
-DEFAULT_TARGET_FA_PER_HOUR = 100.0  # issue 16's goal on its dense-speech stream (~1,600 other words an hour)
-
 
 def _tie_break_keys(table: SweepTable, preferred: int | None) -> list[npt.NDArray]:
     """Secondary keys, most significant first (all "smaller is better")."""

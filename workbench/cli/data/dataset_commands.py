@@ -38,7 +38,7 @@ from workbench.datasets.splits import (
     SPLIT_METHODS,
     SPLITS,
 )
-from workbench.datasets.summary import DEFAULT_KEYWORDS
+from workbench.datasets.dataset_defaults import DEFAULT_KEYWORDS
 
 if TYPE_CHECKING:
     from workbench.datasets.summary import DatasetSummary

@@ -21,11 +21,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from workbench.cli.command_list import summary
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
-from workbench.calibration.streams.bed_levels import (
-    LEVEL_RAMP_S, MAX_BOOST_DB, SNR_FILE, SNR_REFERENCES, SNR_WORD,
-)
-from workbench.calibration.streams.stream_builder import (
-    KEYWORDS_PER_HOUR, PEAK_LIMIT, SILENCE_PER_HOUR, UNKNOWN_PER_HOUR, whole_clip_hourly_counts,
+from workbench.calibration.streams.recipe_defaults import (
+    KEYWORDS_PER_HOUR, LEVEL_RAMP_S, MAX_BOOST_DB, PEAK_LIMIT, SILENCE_PER_HOUR, SNR_FILE, SNR_REFERENCES, SNR_WORD,
+    UNKNOWN_PER_HOUR, whole_clip_hourly_counts,
 )
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals

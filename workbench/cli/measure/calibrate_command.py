@@ -27,9 +27,8 @@ from typing import Any, TextIO
 
 from workbench.cli.command_list import summary
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
-from workbench.calibration.streams.stream_builder import whole_clip_hourly_counts
-from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
-from workbench.calibration.sweep.tolerance import DEFAULT_TOLERANCE_S
+from workbench.calibration.streams.recipe_defaults import whole_clip_hourly_counts
+from workbench.calibration.sweep.calibration_defaults import DEFAULT_TARGET_FA_PER_HOUR, DEFAULT_TOLERANCE_S
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument

@@ -31,7 +31,7 @@ from workbench.cli.data.dataset_commands import add_split_options, load_index
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.cli.measure.scoring_progress import PROGRESS_MODES, ScoringProgress
 from workbench.core.wording import counted
-from workbench.datasets.clip_length import MLTK_TRIM_DB
+from workbench.datasets.dataset_defaults import MLTK_TRIM_DB
 
 SPLIT_CHOICES = ("test", "validation", "all")
 DEFAULT_SPLIT = "test"  # resolved in run, not by argparse: a --split given beside --clips must be detectable

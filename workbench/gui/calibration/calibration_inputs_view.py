@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.calibration.streams.labels import labels_beside
-from workbench.calibration.sweep.tolerance import DEFAULT_TOLERANCE_S
-from workbench.calibration.sweep.pareto import DEFAULT_TARGET_FA_PER_HOUR
+from workbench.calibration.sweep.calibration_defaults import DEFAULT_TARGET_FA_PER_HOUR, DEFAULT_TOLERANCE_S
 from workbench.core.errors import WorkbenchError
 from workbench.gui.file_dialogs import AUDIO_FILTER
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox

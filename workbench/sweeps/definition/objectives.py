@@ -15,6 +15,7 @@ files into the trial's ``calibration/``: ``kws calibrate --out`` makes the folde
 a new path expects, and the replay takes minutes -- a trial folder deleted or moved meanwhile (the sweep's whole
 folder, by its user) was made again, holding a calibration and nothing else. The trial makes only ``calibration/``,
 in its folder as it is then; a folder gone is one sentence (:func:`~workbench.core.folder_lock.gone_sentence`).
+The sweep's validation stream goes into a folder made the same way, in the sweep's folder as it is then.
 
 ASHA compares trials during training on the per-epoch validation balanced accuracy Keras reports
 (cheap, every epoch); the objective ranks them once they finish.
@@ -77,9 +78,10 @@ def make_validation_stream(sweep: SweepFile, data: DataSettings, folder: Path) -
     """Build the ``frr`` objective's stream from the validation split of the sweep's datasets.
 
     ``data``: the trials' data settings (their keywords and speaker split rule, percentages included: a stream
-    split with other percentages would hold clips the trials train on).
+    split with other percentages would hold clips the trials train on). ``folder`` is made in the sweep's folder
+    as it is now, never that folder: a sweep folder deleted or moved meanwhile is one sentence (WorkbenchError).
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_own_folder(folder)
     audio = folder / STREAM_NAME
     args = ["stream", "make", "--out", str(audio), "--split", "validation", "--split-method", data.split_method,
             "--validation-percent", repr(float(data.validation_percent)), "--testing-percent",
@@ -138,15 +140,21 @@ def frr_objective(model: Path, stream: ObjectiveStream, settings: ObjectiveSetti
                                                "detection": detection})
 
 
+def _make_own_folder(folder: Path) -> None:
+    """``folder`` made (or kept) in its parent as it is now, never the parent: a sweep or trial folder deleted or
+    moved while the sweep ran stays gone, and that is one sentence (WorkbenchError)."""
+    try:
+        folder.mkdir(exist_ok=True)
+    except FileNotFoundError:
+        raise WorkbenchError(gone_sentence(folder.parent)) from None
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot create {folder}: {exc.strerror or exc}.") from None
+
+
 def _move_files(written: Path, out: Path) -> None:
     """The files of the folder ``written`` into ``out``, made in its folder as it is now (never that folder: a
     trial folder gone stays gone), all or nothing."""
-    try:
-        out.mkdir(exist_ok=True)
-    except FileNotFoundError:
-        raise WorkbenchError(gone_sentence(out.parent)) from None
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot create {out}: {exc.strerror or exc}.") from None
+    _make_own_folder(out)
     write_file_set({out / path.name: path.read_bytes() for path in sorted(written.iterdir()) if path.is_file()})
 
 
