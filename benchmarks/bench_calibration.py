@@ -7,7 +7,9 @@ score one inference at a time, then the same matching -- on a few sets, per set.
 stream replays in under a minute, a sweep of >= 1,000 sets takes seconds. Last, the analysis after a large
 sweep -- the Pareto front and the recommendation on a table the size of the per-class default grid (137,180
 sets for two keywords) -- against its baseline, the old front's re-summing of the whole table for every set
-(one re-sum measured, times the sets).
+(one re-sum measured, times the sets). With ``--per-class`` (on by default; ``--no-per-class`` skips it, it takes
+minutes on one core) the per-class default grid is swept for real, in one process and on every usable CPU
+(``kws calibrate``'s default): the one-process sweep is the baseline, and both tables must be the same.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.sweep.calibration_defaults import DEFAULT_TARGET_FA_PER_HOUR
 from workbench.calibration.sweep.pareto import pareto_front, recommend
 from workbench.calibration.sweep.scoring import CalibrationAudio, SweepTable, run_sweep
+from workbench.calibration.sweep.sweep_workers import SweepWorkers, usable_cpus
 from workbench.calibration.sweep.grid import SweepRanges, parameter_grid
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.detection.detector import Detector
@@ -64,6 +67,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=60.0, help="length of the built stream")
     parser.add_argument("--stream", type=Path, help="use this labelled stream instead of building one")
     parser.add_argument("--model", type=Path, help="model (default: the bundled model)")
+    parser.add_argument("--per-class", action=argparse.BooleanOptionalAction, default=True,
+                        help="also sweep the per-class default grid, in one process and on every CPU")
     args = parser.parse_args()
     model = load_model(args.model or default_model_path())
 
@@ -88,7 +93,7 @@ def main() -> int:
     audio = CalibrationAudio.from_replays(replay, labels)
     sets = parameter_grid(SweepRanges(), model.classes, replay.latency_ms)
     start = time.perf_counter()
-    table = run_sweep(audio, sets, 1.5)
+    table = run_sweep(audio, sets, 1.5, workers=SweepWorkers(1))  # the vectorised detector's own speed
     sweep_s = time.perf_counter() - start
     rate = len(sets) / sweep_s
     print(f"vectorised sweep     : {len(sets):,} sets in {sweep_s:.2f} s = {rate:,.0f} sets/s; "
@@ -104,7 +109,31 @@ def main() -> int:
           f"{SWEEP_GOAL_SETS:,} sets would take {SWEEP_GOAL_SETS * naive_s:.0f} s "
           f"(vectorised is {naive_s * rate:.0f}x faster; same figures: {same})")
     large_analysis(table, model.classes)
+    if args.per_class:
+        per_class_sweep(audio, model.classes, replay.latency_ms)
     return 0
+
+
+def _same_tables(a: SweepTable, b: SweepTable) -> bool:
+    columns = ("hits_per_class", "false_accepts_per_class", "false_accepts_speech", "false_accepts_background",
+               "latency_mean_s", "latency_p95_s")
+    return a.sets == b.sets and all(np.array_equal(getattr(a, c), getattr(b, c), equal_nan=True) for c in columns)
+
+
+def per_class_sweep(audio: CalibrationAudio, classes: tuple[str, ...], latency_ms: int) -> None:
+    """The per-class default grid (``kws calibrate --per-class-thresholds``) swept in one process, then on every
+    usable CPU; the first is the baseline."""
+    sets = parameter_grid(SweepRanges(per_class_thresholds=True), classes, latency_ms)
+    timings = []
+    tables = []
+    for workers in (SweepWorkers(1), SweepWorkers()):
+        start = time.perf_counter()
+        tables.append(run_sweep(audio, sets, 1.5, workers=workers))
+        timings.append(time.perf_counter() - start)
+    used = SweepWorkers().count_for(len(sets), audio.inferences)
+    print(f"per-class sweep      : {len(sets):,} sets in {timings[1]:.1f} s on {used} processes "
+          f"({usable_cpus()} usable CPUs); baseline, one process: {timings[0]:.1f} s "
+          f"({timings[0] / timings[1]:.2f}x; same figures: {_same_tables(*tables)})")
 
 
 def large_analysis(table: SweepTable, classes: tuple[str, ...]) -> None:

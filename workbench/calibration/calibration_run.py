@@ -39,6 +39,7 @@ from workbench.calibration.replay import (
     replay_samples,
 )
 from workbench.calibration.sweep.scoring import CalibrationAudio, SweepTable, evaluate_set, run_sweep
+from workbench.calibration.sweep.sweep_workers import SweepWorkers
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.sweep.grid import ParameterSet, SweepRanges, parameter_grid
 from workbench.core.audio.audio_file import load_audio
@@ -67,6 +68,8 @@ class CalibrationRequest:
     tolerance_s: float = DEFAULT_TOLERANCE_S
     ranges: SweepRanges = field(default_factory=SweepRanges)
     latency_ms: int | None = None  # None: the model's
+    # processes the sweep may use (None: one per usable CPU); how the run goes, not what it finds
+    workers: int | None = field(default=None, compare=False)
     # the labels already read from labels_path (a caller that checked them first); None: the run reads them
     labels: StreamLabels | None = field(default=None, compare=False)
 
@@ -76,6 +79,7 @@ class CalibrationRequest:
                                 f"got {self.target_fa_per_hour}")
         if not 0 <= self.tolerance_s < math.inf:
             raise SettingsError(f"the tolerance must be a number of seconds >= 0, got {self.tolerance_s}")
+        SweepWorkers(self.workers)  # refuses fewer than one
 
 
 @dataclass(frozen=True, eq=False)
@@ -214,7 +218,7 @@ def run_calibration(model: LoadedModel, request: CalibrationRequest, progress: P
         if progress is not None:
             progress(f"{PHASE_SWEEP} {len(sets):,} sets", 1 - SWEEP_SHARE + SWEEP_SHARE * fraction)
 
-    table = run_sweep(audio, sets, request.tolerance_s, sweep_progress, cancel)
+    table = run_sweep(audio, sets, request.tolerance_s, sweep_progress, cancel, SweepWorkers(request.workers))
     if progress is not None:
         progress(PHASE_ANALYSIS, 1.0)
     model_settings = DetectionSettings.from_params(model.params)

@@ -96,6 +96,11 @@ class ScoreTrack:
         """Drop the cached averages (memory) once a sweep has finished with a window/count."""
         self._smoothed.clear()
 
+    def __getstate__(self) -> dict[str, object]:
+        """The track without its cached averages: a sweep's worker processes get the scores with every chunk, and
+        compute the averages their chunk needs themselves."""
+        return {**self.__dict__, "_smoothed": {}}
+
     def _queue_membership(self, window_ms: int) -> tuple[np.ndarray, np.ndarray]:
         """(first index of each inference's window, whether the queue accepted each result)."""
         times = self.time_ms

@@ -8,6 +8,7 @@ model's own parameters, the GUI's current sliders).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import threading
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ from workbench.calibration.streams.labels import StreamLabels
 from workbench.calibration.sweep.matching import KeywordEvents, SetMetrics, evaluate_detections
 from workbench.calibration.replay import CalibrationCancelled, ReplayScores
 from workbench.calibration.sweep.grid import ParameterSet
+from workbench.calibration.sweep.sweep_workers import SweepWorkers, score_in_workers
 
 PROGRESS_EVERY_SETS = 50
 
@@ -48,6 +50,11 @@ class CalibrationAudio:
                    events=KeywordEvents.from_labels(labels, stream.classes), stream_hours=stream.hours,
                    backgrounds=tuple(track(b) for b in backgrounds),
                    background_hours=sum(b.hours for b in backgrounds))
+
+    @property
+    def inferences(self) -> int:
+        """The inferences a set is scored on (stream and background): what one set's scoring costs follows it."""
+        return len(self.stream) + sum(len(b) for b in self.backgrounds)
 
     def forget_smoothed(self) -> None:
         for track in (self.stream, *self.backgrounds):
@@ -141,17 +148,39 @@ def _frozen(column: npt.NDArray) -> npt.NDArray:
     return column
 
 
-def run_sweep(audio: CalibrationAudio, sets: Sequence[ParameterSet], tolerance_s: float,
-              progress: Callable[[float], None] | None = None,
-              cancel: threading.Event | None = None) -> SweepTable:
-    """Score every set; raises :class:`CalibrationCancelled` when ``cancel`` is set."""
-    n, n_classes = len(sets), len(audio.classes)
-    hits = np.zeros((n, n_classes), np.int64)
-    false = np.zeros((n, n_classes), np.int64)
-    speech = np.zeros(n, np.int64)
-    background = np.zeros(n, np.int64)
-    mean = np.full(n, np.nan)
-    p95 = np.full(n, np.nan)
+@dataclass(frozen=True, eq=False)
+class SweepColumns:
+    """The figures of consecutive sets as a :class:`SweepTable` keeps them: a whole sweep's, or one chunk's (what a
+    worker process sends back, see :mod:`~workbench.calibration.sweep.sweep_workers`)."""
+
+    hits_per_class: npt.NDArray[np.int64]
+    false_accepts_per_class: npt.NDArray[np.int64]
+    false_accepts_speech: npt.NDArray[np.int64]
+    false_accepts_background: npt.NDArray[np.int64]
+    latency_mean_s: npt.NDArray[np.float64]
+    latency_p95_s: npt.NDArray[np.float64]
+
+    @classmethod
+    def empty(cls, sets: int, classes: int) -> "SweepColumns":
+        return cls(np.zeros((sets, classes), np.int64), np.zeros((sets, classes), np.int64), np.zeros(sets, np.int64),
+                   np.zeros(sets, np.int64), np.full(sets, np.nan), np.full(sets, np.nan))
+
+    def arrays(self) -> list[npt.NDArray]:
+        """The columns in field order (the order :class:`SweepTable` takes them in)."""
+        return [getattr(self, f.name) for f in dataclasses.fields(self)]
+
+    def put(self, start: int, chunk: "SweepColumns") -> None:
+        """Write ``chunk``'s rows over rows ``start``… of these columns."""
+        for mine, theirs in zip(self.arrays(), chunk.arrays()):
+            mine[start:start + len(theirs)] = theirs
+
+
+def score_sets(audio: CalibrationAudio, sets: Sequence[ParameterSet], tolerance_s: float,
+               progress: Callable[[float], None] | None = None,
+               cancel: threading.Event | None = None) -> SweepColumns:
+    """Every set's figures, in this process; raises :class:`CalibrationCancelled` when ``cancel`` is set."""
+    n = len(sets)
+    columns = SweepColumns.empty(n, len(audio.classes))
     done = 0
     for _, group in itertools.groupby(enumerate(sets), key=lambda item: (
             item[1].average_window_duration_ms, item[1].minimum_count)):
@@ -159,14 +188,41 @@ def run_sweep(audio: CalibrationAudio, sets: Sequence[ParameterSet], tolerance_s
             if cancel is not None and done % PROGRESS_EVERY_SETS == 0 and cancel.is_set():
                 raise CalibrationCancelled("calibration cancelled")
             m = evaluate_set(audio, pset, tolerance_s)
-            hits[i], false[i] = m.hits_per_class, m.false_accepts_per_class
-            speech[i], background[i] = m.false_accepts_speech, m.false_accepts_background
-            mean[i], p95[i] = m.latency_mean_s, m.latency_p95_s
+            columns.hits_per_class[i], columns.false_accepts_per_class[i] = m.hits_per_class, m.false_accepts_per_class
+            columns.false_accepts_speech[i] = m.false_accepts_speech
+            columns.false_accepts_background[i] = m.false_accepts_background
+            columns.latency_mean_s[i], columns.latency_p95_s[i] = m.latency_mean_s, m.latency_p95_s
             done += 1
             if progress is not None and done % PROGRESS_EVERY_SETS == 0:
                 progress(done / n)
         audio.forget_smoothed()
+    return columns
+
+
+def score_chunk(audio: CalibrationAudio, tolerance_s: float, sets: Sequence[ParameterSet]) -> SweepColumns:
+    """A worker process's share of a sweep (:func:`score_sets` on a chunk of its sets)."""
+    return score_sets(audio, sets, tolerance_s)
+
+
+def run_sweep(audio: CalibrationAudio, sets: Sequence[ParameterSet], tolerance_s: float,
+              progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None,
+              workers: SweepWorkers | None = None) -> SweepTable:
+    """Score every set, in this process or spread over worker processes (``workers``; default: one per usable CPU,
+    for a sweep large enough to gain from them: :mod:`~workbench.calibration.sweep.sweep_workers`). The figures
+    and their order are the same either way. Raises :class:`CalibrationCancelled` when ``cancel`` is set."""
+    n = len(sets)
+    plan = workers or SweepWorkers()
+    count = plan.count_for(n, audio.inferences)
+    if progress is not None:
+        progress(0.0)  # the sweep has begun: a pool's first chunk takes a while to come back
+    if count == 1:
+        columns = score_sets(audio, sets, tolerance_s, progress, cancel)
+    else:
+        columns = SweepColumns.empty(n, len(audio.classes))
+        for start, chunk in score_in_workers(score_chunk, (audio, tolerance_s), sets, plan.chunks(n, count), count,
+                                             progress, cancel):
+            columns.put(start, chunk)
     if progress is not None:
         progress(1.0)
-    return SweepTable(tuple(sets), audio.classes, tuple(audio.events.count(i) for i in range(n_classes)),
-                      audio.stream_hours, audio.background_hours, hits, false, speech, background, mean, p95)
+    return SweepTable(tuple(sets), audio.classes, tuple(audio.events.count(i) for i in range(len(audio.classes))),
+                      audio.stream_hours, audio.background_hours, *columns.arrays())

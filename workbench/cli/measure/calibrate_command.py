@@ -11,6 +11,8 @@ Before the replay each model gets a warning when its figures would mislead: scor
 input that clips the spectrogram, a run (``spec.toml`` beside the model) that split its dataset otherwise than
 the stream was split (:mod:`workbench.cli.measure.stream_split_check`), or an interval between inferences shorter
 than an inference takes on the board (:mod:`workbench.profiler.inference_pace`).
+A large sweep is spread over ``--workers`` processes (default: one per usable CPU;
+:mod:`workbench.calibration.sweep.sweep_workers`), with the figures of a sweep in one process.
 Progress goes to stderr; Ctrl-C or SIGTERM (``timeout``, ``kill``, the GUI's Cancel) stops the replay or the
 sweep cleanly with "kws: interrupted" and exit code 130, before anything is printed or written (every file is
 written atomically, at the end; a stop asked for while they are written lets them finish).
@@ -71,6 +73,8 @@ def register(subparsers: Any) -> None:
                    help="give every keyword its own threshold (the grid becomes the product over keywords)")
     p.add_argument("--max-sets", type=int, help="refuse grids larger than this (default 200000)")
     p.add_argument("--latency-ms", type=int, help="time between inferences (default: the model's latency_ms)")
+    p.add_argument("--workers", type=int, help="processes the sweep may use, at least 1 (default: one per CPU this "
+                   "process may run on; a small sweep runs in one process whatever this says)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     p.add_argument("--out", type=Path, help="folder for calibration.json, det.png, sweep.csv, scores.npz "
                    "and a copy of the stream's labels (labels.json, .csv or .txt: its own format)")
@@ -98,6 +102,7 @@ def build_request(args: argparse.Namespace) -> Any:
     from workbench.calibration.calibration_run import CalibrationRequest
     from workbench.calibration.streams.labels import labels_for
     from workbench.calibration.sweep.grid import SweepRanges, parse_int_range
+    from workbench.core.errors import SettingsError
 
     ranges: dict[str, Any] = {"per_class_thresholds": bool(args.per_class_thresholds)}
     for option, field, _ in _RANGE_OPTIONS:
@@ -106,10 +111,12 @@ def build_request(args: argparse.Namespace) -> Any:
             ranges[field] = parse_int_range(text, option)
     if args.max_sets is not None:
         ranges["max_sets"] = int(args.max_sets)
+    if args.workers is not None and args.workers < 1:  # as kws train and kws evaluate say it
+        raise SettingsError(f"--workers must be at least 1, not {args.workers}.")
     request: dict[str, Any] = {
         "stream_path": Path(args.stream), "labels_path": labels_for(args.stream, args.labels),
         "background_paths": _backgrounds(args.background), "ranges": SweepRanges(**ranges),
-        "latency_ms": args.latency_ms,
+        "latency_ms": args.latency_ms, "workers": args.workers,
     }
     if args.target_fa_per_hour is not None:
         request["target_fa_per_hour"] = float(args.target_fa_per_hour)

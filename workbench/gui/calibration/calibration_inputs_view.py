@@ -24,6 +24,7 @@ from workbench.calibration.sweep.calibration_defaults import DEFAULT_TARGET_FA_P
 from workbench.core.errors import WorkbenchError
 from workbench.gui.file_dialogs import AUDIO_FILTER
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
+from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 
 LABELS_FILTER = "Labels (*.json *.csv *.txt);;All files (*)"
 MODEL_FILTER = "Models (*.tflite *.mltk.zip);;All files (*)"
@@ -33,11 +34,16 @@ KEY_STREAM = "calibration/stream"
 KEY_LABELS = "calibration/labels"
 # the boxes of this form each option of kws calibrate comes from: the child's messages name the box instead
 CALIBRATION_BOXES = {"--model": "Model", "--stream": "Stream", "--labels": "Labels", "--background": "Background",
-                     "--target-fa-per-hour": "Target", "--tolerance-s": "Tolerance", "--compare": "Compare with"}
+                     "--target-fa-per-hour": "Target", "--tolerance-s": "Tolerance", "--compare": "Compare with",
+                     "--workers": "Sweep processes"}
 KEY_BACKGROUND = "calibration/background"
 KEY_TARGET = "calibration/target"
 KEY_TOLERANCE = "calibration/tolerance"
 KEY_COMPARE = "calibration/compare"
+KEY_WORKERS = "calibration/workers"
+AUTO_WORKERS = 0  # the Sweep processes box's "one per CPU": kws calibrate's default, no --workers
+MAX_WORKERS = 256
+WORKERS_AUTO_TEXT = "one per CPU"
 LIST_MAX_HEIGHT_PX = 80
 STREAM_PLACEHOLDER = "labelled WAV stream"  # short enough to fit: the detail is in the field's tooltip
 LABELS_PLACEHOLDER = "found beside the stream"
@@ -174,6 +180,10 @@ class CalibrationInputsView(QWidget):
         self.tolerance_spin.setToolTip("A detection up to this long after a keyword's end still counts as a hit")
         self.per_class = QCheckBox("per-class thresholds")
         self.per_class.setToolTip("Give every keyword its own threshold (a larger grid)")
+        self.workers_spin = WholeSpinBox(minimum=AUTO_WORKERS, maximum=MAX_WORKERS, value=AUTO_WORKERS)
+        self.workers_spin.setSpecialValueText(WORKERS_AUTO_TEXT)
+        self.workers_spin.setToolTip("Processes a large sweep is spread over (kws calibrate --workers); fewer leave "
+                                     "CPUs to other work, the figures are the same")
 
         for edit, name in ((self.model_edit, "Model file"), (self.stream_edit, "Stream file"),
                            (self.labels_edit, "Labels file")):
@@ -187,6 +197,7 @@ class CalibrationInputsView(QWidget):
         form.addRow("Target", self.target_spin)
         form.addRow("Tolerance", self.tolerance_spin)
         form.addRow("", self.per_class)
+        form.addRow("Sweep processes", self.workers_spin)
         form.addRow("Compare with", self.compare)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -250,6 +261,8 @@ class CalibrationInputsView(QWidget):
             args += ["--background", str(path)]
         if self.per_class.isChecked():
             args.append("--per-class-thresholds")
+        if self.workers_spin.value() != AUTO_WORKERS:
+            args += ["--workers", str(self.workers_spin.value())]
         for path in self.compare.paths():
             args += ["--compare", str(path)]
         self._remember()
@@ -308,6 +321,7 @@ class CalibrationInputsView(QWidget):
         s.setValue(KEY_COMPARE, json.dumps([str(p) for p in self.compare.paths()]))
         s.setValue(KEY_TARGET, str(self.target_spin.value()))
         s.setValue(KEY_TOLERANCE, str(self.tolerance_spin.value()))
+        s.setValue(KEY_WORKERS, str(self.workers_spin.value()))
 
     def _restore(self) -> None:
         s = self._qsettings
@@ -323,5 +337,6 @@ class CalibrationInputsView(QWidget):
                 field.set_paths([Path(p) for p in paths if isinstance(p, str) and Path(p).is_file()])
             self.target_spin.setValue(float(s.value(KEY_TARGET, DEFAULT_TARGET_FA_PER_HOUR)))
             self.tolerance_spin.setValue(float(s.value(KEY_TOLERANCE, DEFAULT_TOLERANCE_S)))
+            self.workers_spin.setValue(int(s.value(KEY_WORKERS, AUTO_WORKERS)))
         except (ValueError, TypeError):  # a hand-edited settings file never stops the workspace
             pass

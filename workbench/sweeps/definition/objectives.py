@@ -41,6 +41,7 @@ from workbench.training.spec.model_spec import DataSettings
 STREAM_NAME = "validation-stream.wav"
 CALIBRATING_PREFIX = "kws-trial-calibration-"  # the temporary folder kws calibrate writes into (module docstring)
 CALIBRATION_TIMEOUT_S = 3600.0
+TRIAL_CALIBRATION_WORKERS = "1"  # the sweep runs its trials side by side already: one process each, not one per CPU
 WORST_FRR = 1.0  # no parameter set reaches the target: every keyword counts as missed
 # the recommended set's parameters as a model stores them (what kws calibrate --apply-to writes into a model)
 DETECTION_KEYS = ("detection_threshold", "average_window_duration_ms", "suppression_ms", "minimum_count",
@@ -125,7 +126,8 @@ def frr_objective(model: Path, stream: ObjectiveStream, settings: ObjectiveSetti
         text = _run_kws(["calibrate", "--model", str(model), "--stream", str(stream.audio), "--labels",
                          str(stream.labels), "--target-fa-per-hour", f"{settings.target_fa_per_hour:g}",
                          "--tolerance-s", f"{settings.tolerance_s:g}", "--format", "json", "--out", str(written),
-                         "--no-plot", "--progress", "none"], "kws calibrate", CALIBRATION_TIMEOUT_S)
+                         "--no-plot", "--progress", "none", "--workers", TRIAL_CALIBRATION_WORKERS],
+                        "kws calibrate", CALIBRATION_TIMEOUT_S)
         _move_files(written, out)
     try:
         document = json.loads(text)
