@@ -72,6 +72,17 @@ def answer_with(monkeypatch: pytest.MonkeyPatch, folder: Path) -> list[tuple[int
     return offered
 
 
+def _open_with_the_first_recording_gone(  # type: ignore[no-untyped-def]
+        view, report: Path, tmp_path: Path) -> tuple[Path, dict]:
+    """Open ``report`` with its first background recording moved away; (where it was said to be, the selected set
+    with the most background false accepts)."""
+    gone = tmp_path / "moved-tv.wav"
+    moved = edited_report(report, tmp_path / "report",
+                          lambda document: document["background"][0].update(audio=str(gone)))
+    assert view.open_report(moved)
+    return gone, _select_most_background_false_accepts(view)
+
+
 def _select_most_background_false_accepts(view) -> dict:  # type: ignore[no-untyped-def]
     pareto = view.output.pareto
     row = max(range(len(pareto)), key=lambda i: pareto[i]["false_accepts_background"])
@@ -102,12 +113,8 @@ def test_the_background_recordings_false_accepts_are_saved_too(  # type: ignore[
 
 def test_a_background_recording_gone_is_left_out_and_said(  # type: ignore[no-untyped-def]
         qtbot, workspace, background_report, tmp_path, monkeypatch) -> None:
-    gone = tmp_path / "moved-tv.wav"
-    moved = edited_report(background_report, tmp_path / "report",
-                          lambda document: document["background"][0].update(audio=str(gone)))
     view, host, action = workspace, workspace.host, workspace.mistakes
-    assert view.open_report(moved)
-    item = _select_most_background_false_accepts(view)
+    gone, item = _open_with_the_first_recording_gone(view, background_report, tmp_path)
     folder = tmp_path / "clips"
     offered = answer_with(monkeypatch, folder)
     qtbot.mouseClick(action.button, Qt.MouseButton.LeftButton)
@@ -122,12 +129,8 @@ def test_a_background_recording_gone_is_left_out_and_said(  # type: ignore[no-un
 
 def test_the_dialog_counts_only_the_false_accepts_of_recordings_still_there(  # type: ignore[no-untyped-def]
         qtbot, workspace, two_backgrounds_report, tmp_path, monkeypatch) -> None:
-    gone = tmp_path / "moved-tv.wav"
-    moved = edited_report(two_backgrounds_report, tmp_path / "report",
-                          lambda document: document["background"][0].update(audio=str(gone)))
     view, host, action = workspace, workspace.host, workspace.mistakes
-    assert view.open_report(moved)
-    item = _select_most_background_false_accepts(view)
+    gone, item = _open_with_the_first_recording_gone(view, two_backgrounds_report, tmp_path)
     folder = tmp_path / "clips"
     shown = answer_the_dialog(monkeypatch, folder)
     qtbot.mouseClick(action.button, Qt.MouseButton.LeftButton)

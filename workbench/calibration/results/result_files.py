@@ -207,6 +207,12 @@ class CalibrationOutput:
             raise WorkbenchError(f"cannot create the folder {target}: {exc.strerror or exc}") from None
         return write_file_set(files, stale=report_files(target))
 
+    @property
+    def background_recordings(self) -> list[Path]:
+        """The background-only recordings the document names, in the order they were replayed (on disk or not)."""
+        entries = self.document.get("background") or []
+        return [Path(entry["audio"]) for entry in entries if isinstance(entry, dict) and entry.get("audio")]
+
     def background_false_accepts(self, item: dict[str, Any]) -> list[tuple[Path, int]]:
         """(recording, the entry ``item``'s false accepts in it) for each background recording of the document.
 
@@ -214,8 +220,7 @@ class CalibrationOutput:
         says nothing of how many a recording moved or deleted since takes with it -- and every version's folder
         holds the scores, so reports written before this need nothing new. The same detector on the same scores
         gives the sweep's own figures. WorkbenchError when the scores hold another number of recordings."""
-        entries = self.document.get("background") or []
-        recordings = [Path(entry["audio"]) for entry in entries if isinstance(entry, dict) and entry.get("audio")]
+        recordings = self.background_recordings
         if len(recordings) != len(self.audio.backgrounds):
             raise WorkbenchError(f"the scores in {self.folder} do not belong to its calibration.json: they hold "
                                  f"{counted(len(self.audio.backgrounds), 'background recording')}, it names "

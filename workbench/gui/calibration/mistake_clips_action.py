@@ -72,9 +72,7 @@ def holds_clips(folder: Path) -> bool:
 
 def background_recordings(output: CalibrationOutput) -> list[Path]:
     """The background-only recordings the calibration ``output`` replayed that are still there."""
-    entries = output.document.get("background") or []
-    paths = [Path(entry["audio"]) for entry in entries if isinstance(entry, dict) and entry.get("audio")]
-    return [path for path in paths if path.is_file()]
+    return [path for path in output.background_recordings if path.is_file()]
 
 
 def background_false_accepts(output: CalibrationOutput, item: dict[str, Any]) -> tuple[int, list[tuple[str, int]]]:
