@@ -32,12 +32,13 @@ from workbench.calibration.streams.stream_builder import StreamRecipe
 from workbench.calibration.sweep.calibration_defaults import DEFAULT_TARGET_FA_PER_HOUR
 from workbench.calibration.sweep.pareto import pareto_front, recommend
 from workbench.calibration.sweep.scoring import CalibrationAudio, SweepTable, run_sweep
-from workbench.calibration.sweep.sweep_workers import SweepWorkers, usable_cpus
+from workbench.calibration.sweep.sweep_workers import SweepWorkers
 from workbench.calibration.sweep.grid import SweepRanges, parameter_grid
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.detection.detector import Detector
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.model.model_file import load_model
+from workbench.usable_cpus import usable_cpus
 
 from _streams import stream_to_measure  # the script's folder is on sys.path
 

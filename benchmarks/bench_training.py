@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from workbench.usable_cpus import usable_cpus
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("KWS_SHARED_DIR", REPO.parent / "shared"))
 DATASET = SHARED / "datasets" / "speech_commands"
@@ -81,7 +83,7 @@ def default_training(out: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=600, help="samples for the throughput figures")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--workers", type=int, default=usable_cpus())
     parser.add_argument("--skip-training", action="store_true", help="only the throughput figures")
     parser.add_argument("--out", type=Path, help="keep the default training's folder here")
     args = parser.parse_args()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -254,3 +255,60 @@ def test_a_server_gone_after_bytes_came_in_this_call_is_retried(tmp_path: Path, 
     assert str(failed.value) == (f"The download of {server.url('/data.bin')} failed 3 times in a row (Connection "
                                  f"refused); 1000 bytes are kept in {part_path(dest)}: run it again to resume.")
     assert len(pauses) == 3  # after the drop, and after two refusals
+
+
+CONNECT_TIMEOUT_S = 0.5  # the SYN Linux drops is sent again only after 1 s: no connection can come in time
+SILENT_SERVER_TIMEOUT_S = 0.3  # how long a connected download waits for the silent server's response
+
+
+def _drops_connections_when_full() -> bool:
+    """Whether a listening socket whose accept queue is full drops new connections' SYNs without a word (Linux
+    with net.ipv4.tcp_abort_on_overflow = 0, its default) rather than resetting them."""
+    if not sys.platform.startswith("linux"):
+        return False
+    setting = Path("/proc/sys/net/ipv4/tcp_abort_on_overflow")
+    return not setting.is_file() or setting.read_text().strip() == "0"
+
+
+@pytest.fixture()
+def silent_address() -> Iterator[str]:
+    """host:port of a local server whose queue of connections waiting to be accepted is full: every new
+    connection's SYN is dropped, as a host behind a firewall that drops packets does. A connection is never made."""
+    if not _drops_connections_when_full():
+        pytest.skip("a full accept queue drops SYNs only on Linux with net.ipv4.tcp_abort_on_overflow = 0")
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(0)  # room for one connection waiting to be accepted
+        host, port = listening.getsockname()
+        with socket.create_connection((host, port), timeout=10.0):  # takes that room; it is never accepted
+            yield f"{host}:{port}"
+
+
+def test_a_host_that_never_answers_fails_after_one_attempt_saying_what_to_check(silent_address: str, tmp_path: Path,
+                                                                                 pauses: list[float]) -> None:
+    """Not one packet back: waiting out the retries (a timeout each) cannot change that. Connecting has its own
+    timeout, which the sentence names."""
+    url = f"http://{silent_address}/data.bin"
+    with pytest.raises(DownloadError) as silent:
+        download(url, tmp_path / "data.bin", DIGEST, connect_timeout_s=CONNECT_TIMEOUT_S)
+    assert str(silent.value) == (f"The download of {url} cannot start: {silent_address} did not answer (no connection "
+                                 f"within {CONNECT_TIMEOUT_S:g} s); check the host and port in the URL, that this "
+                                 "machine is online and that no firewall or proxy blocks the connection, then run it "
+                                 "again.")
+    assert pauses == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_server_that_connects_but_does_not_respond_is_retried(tmp_path: Path, pauses: list[float]) -> None:
+    """The connection is made (the kernel completes it for a listening socket) but no response comes: a busy server,
+    retried after a timeout of reading as before."""
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(8)  # never accepted: the requests are received by the kernel and never answered
+        host, port = listening.getsockname()
+        url = f"http://{host}:{port}/data.bin"
+        with pytest.raises(DownloadError) as failed:
+            download(url, tmp_path / "data.bin", DIGEST, retries=1, timeout_s=SILENT_SERVER_TIMEOUT_S,
+                     connect_timeout_s=CONNECT_TIMEOUT_S)
+    assert str(failed.value) == (f"The download of {url} failed 2 times in a row (timed out); nothing was "
+                                 "downloaded: check the URL and the network connection, then run it again.")
+    assert len(pauses) == 1

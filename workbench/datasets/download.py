@@ -7,12 +7,15 @@ never leave a truncated file where a complete one is expected. So:
 * bytes go to ``DEST.part``; a later call (or a retry after a dropped connection) asks the server for
   the rest with an HTTP ``Range`` request and appends; a server that ignores ranges (200) restarts it;
 * a response that ends before its announced length is a dropped connection (``http.client`` does not
-  raise for that): the attempt is retried, up to ``retries`` times in a row without progress, as are timeouts,
-  resets and HTTP 5xx/429;
-* a server that cannot be reached at all -- its name does not resolve, or it refuses the connection -- fails at
-  once when nothing has come in this call: a machine offline or a mistyped address is not fixed by waiting the
-  15 s the retries take, and the sentence says what to check (once bytes came, it is a server gone for a moment:
-  retried);
+  raise for that): the attempt is retried, up to ``retries`` times in a row without progress, as are timeouts
+  of a connection that was made (no answer to the request, a stall mid-file), resets and HTTP 5xx/429;
+* a server that cannot be reached at all -- its name does not resolve, it refuses the connection, or no
+  connection is made within ``connect_timeout_s`` (a host or firewall that drops the packets without a word) --
+  fails at once when nothing has come in this call: a machine offline or a mistyped address is not fixed by
+  waiting out the retries (15 s of pauses, and for a silent host a timeout each: minutes), and the sentence says
+  what to check (once bytes came, it is a server gone for a moment: retried);
+* connecting has a timeout of its own, shorter than the one for reading (``timeout_s``): a server that answers
+  at all makes the connection in well under a second, while a busy one may take long over a response;
 * with ``sha256`` the finished ``.part`` is hashed; a mismatch deletes it (resuming a corrupt file can
   never fix it) and fails; only a verified (or unverified, when no checksum is given) file is renamed
   to ``DEST`` in one atomic step;
@@ -23,6 +26,7 @@ Nothing here knows about datasets: the board firmware cache can use :func:`downl
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import http.client
 import os
@@ -35,7 +39,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from workbench import __version__
 from workbench.core.atomic_write import create_folder
@@ -45,7 +49,8 @@ PART_SUFFIX = ".part"
 CHUNK_BYTES = 1 << 16
 HASH_CHUNK_BYTES = 1 << 20
 DEFAULT_RETRIES = 5
-DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_TIMEOUT_S = 30.0  # the wait for the response and for each chunk of it
+DEFAULT_CONNECT_TIMEOUT_S = 10.0  # the wait for a connection: four SYNs (Linux sends them at 0, 1, 3 and 7 s)
 RETRY_DELAY_S = 1.0  # times the attempt number: 1 s, 2 s, 3 s ...
 PROGRESS_INTERVAL_S = 0.1
 SCHEMES = ("http", "https", "file")
@@ -140,11 +145,58 @@ def _check_url(url: str) -> None:
         raise SettingsError(f"Cannot download {url!r}: only {', '.join(SCHEMES)} URLs are supported.")
 
 
-def _open(url: str, offset: int, timeout_s: float) -> http.client.HTTPResponse:
+class _HTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection that waits ``connect_timeout_s`` for the connection (with an HTTPS one's handshake, and a
+    proxy's tunnel) and its ``timeout`` for everything after it. ``http.client`` has one timeout for both."""
+
+    def __init__(self, *args: Any, connect_timeout_s: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connect_timeout_s = connect_timeout_s
+
+    def connect(self) -> None:
+        read_timeout = self.timeout
+        self.timeout = self.connect_timeout_s
+        try:
+            super().connect()
+        finally:
+            self.timeout = read_timeout
+        self.sock.settimeout(read_timeout)
+
+
+class _HTTPSConnection(_HTTPConnection, http.client.HTTPSConnection):
+    """:class:`_HTTPConnection` over TLS (the handshake is part of connecting)."""
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    """urllib's HTTP handler with :class:`_HTTPConnection`'s connect timeout."""
+
+    def __init__(self, connect_timeout_s: float) -> None:
+        super().__init__()
+        self.connect_timeout_s = connect_timeout_s
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_HTTPConnection, connect_timeout_s=self.connect_timeout_s), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    """urllib's HTTPS handler (its default certificate checks) with :class:`_HTTPSConnection`'s connect timeout."""
+
+    def __init__(self, connect_timeout_s: float) -> None:
+        super().__init__()
+        self.connect_timeout_s = connect_timeout_s
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_HTTPSConnection, connect_timeout_s=self.connect_timeout_s), req)
+
+
+def _open(url: str, offset: int, timeout_s: float, connect_timeout_s: float) -> http.client.HTTPResponse:
+    """The response to a GET of ``url`` from byte ``offset``. A connection not made in time raises a URLError whose
+    reason is a TimeoutError; a timeout once connected (no response) raises the TimeoutError itself (urllib)."""
     headers = {"User-Agent": f"kws-workbench/{__version__}", "Accept-Encoding": "identity"}
     if offset:
         headers["Range"] = f"bytes={offset}-"
-    return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout_s)
+    opener = urllib.request.build_opener(_HTTPHandler(connect_timeout_s), _HTTPSHandler(connect_timeout_s))
+    return opener.open(urllib.request.Request(url, headers=headers), timeout=timeout_s)
 
 
 def _length(value: str | None) -> int | None:
@@ -170,9 +222,9 @@ def _failure_text(exc: BaseException) -> str:
     return (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).strip()
 
 
-def _unreachable(url: str, exc: urllib.error.URLError) -> _Unreachable | None:
-    """An unreachable server (its name does not resolve, it refuses the connection) as :class:`_Unreachable`;
-    None for any other failure."""
+def _unreachable(url: str, exc: urllib.error.URLError, connect_timeout_s: float) -> _Unreachable | None:
+    """An unreachable server (its name does not resolve, it refuses the connection, no connection is made within
+    ``connect_timeout_s``) as :class:`_Unreachable`; None for any other failure."""
     reason = exc.reason
     where = urllib.parse.urlsplit(url)
     if isinstance(reason, socket.gaierror):
@@ -181,6 +233,10 @@ def _unreachable(url: str, exc: urllib.error.URLError) -> _Unreachable | None:
     if isinstance(reason, ConnectionRefusedError):
         return _Unreachable(_failure_text(exc), f"{where.netloc} refused the connection",
                             "the host and port in the URL and that the server there is running")
+    if isinstance(reason, TimeoutError):  # while connecting (_open): not one packet came back
+        return _Unreachable(_failure_text(exc), f"{where.netloc} did not answer (no connection within "
+                            f"{connect_timeout_s:g} s)", "the host and port in the URL, that this machine is online "
+                            "and that no firewall or proxy blocks the connection")
     return None
 
 
@@ -204,7 +260,7 @@ def _what_is_kept(part: Path) -> str:
 def download(url: str, dest: str | Path, sha256: str | None = None, *,
              progress: ProgressCallback | None = None, cancel: threading.Event | None = None,
              retries: int = DEFAULT_RETRIES, timeout_s: float = DEFAULT_TIMEOUT_S,
-             retry_delay_s: float = RETRY_DELAY_S) -> Path:
+             connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S, retry_delay_s: float = RETRY_DELAY_S) -> Path:
     """Fetch ``url`` into ``dest`` (resumable, verified, atomic; see the module docstring).
 
     An existing ``dest`` whose checksum matches (or any existing ``dest`` when no checksum is given)
@@ -228,7 +284,7 @@ def download(url: str, dest: str | Path, sha256: str | None = None, *,
             raise DownloadCancelled(f"The download of {dest.name} was cancelled; run it again to resume.")
         before = part.stat().st_size if part.is_file() else 0
         try:
-            _attempt(url, part, timeout_s, progress, cancel, resumed_from, attempt)
+            _attempt(url, part, timeout_s, connect_timeout_s, progress, cancel, resumed_from, attempt)
             break
         except _Retry as exc:
             progressed = (part.stat().st_size if part.is_file() else 0) > before
@@ -264,12 +320,12 @@ def _write_failure(part: Path, exc: OSError) -> str:
             "writable) and run the same command again to resume.")
 
 
-def _attempt(url: str, part: Path, timeout_s: float, progress: ProgressCallback | None,
+def _attempt(url: str, part: Path, timeout_s: float, connect_timeout_s: float, progress: ProgressCallback | None,
              cancel: threading.Event | None, resumed_from: int, attempt: int) -> None:
     """One request: append the rest of the file to ``part``; raises _Retry for transient failures."""
     offset = part.stat().st_size if part.is_file() else 0
     try:
-        response = _open(url, offset, timeout_s)
+        response = _open(url, offset, timeout_s, connect_timeout_s)
     except urllib.error.HTTPError as exc:
         if exc.code == HTTP_RANGE_NOT_SATISFIABLE and offset:
             match = _UNSATISFIED_RANGE.match(exc.headers.get("Content-Range", "") if exc.headers else "")
@@ -283,7 +339,7 @@ def _attempt(url: str, part: Path, timeout_s: float, progress: ProgressCallback 
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, FileNotFoundError):
             raise DownloadError(f"Cannot download {url}: the file does not exist.") from None
-        unreachable = _unreachable(url, exc) if isinstance(exc, urllib.error.URLError) else None
+        unreachable = _unreachable(url, exc, connect_timeout_s) if isinstance(exc, urllib.error.URLError) else None
         raise (unreachable or _Retry(_failure_text(exc))) from None
     with response:
         plan = _plan(response, offset)

@@ -16,7 +16,6 @@ sentence, never a hang. A clip that cannot be decoded is reported, not fatal.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Sequence
@@ -31,10 +30,12 @@ from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import ModelRunner
 from workbench.datasets.clip_length import fit_length
 from workbench.datasets.dataset_defaults import MLTK_TRIM_DB
+from workbench.usable_cpus import usable_cpus
 from workbench.worker_pool import StopFlag, WorkerPool
 
 CHUNK_CLIPS = 64
 MIN_CLIPS_FOR_WORKERS = 400  # below this, starting processes costs more than it saves
+MAX_DEFAULT_WORKERS = 8  # the default's cap: more only when asked for (kws evaluate --workers)
 WORKER_DIED = "An evaluation worker process died (out of memory?); try --workers 1."
 
 ProgressCallback = Callable[[int, int], None]  # (clips done, clips in all)
@@ -84,7 +85,8 @@ def _score_one(scorer: ClipScorer, index: int, path: str) -> tuple[int, Optional
 
 
 def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+    """Worker processes when the caller names none: one per usable CPU, up to :data:`MAX_DEFAULT_WORKERS`."""
+    return min(usable_cpus(), MAX_DEFAULT_WORKERS)
 
 
 def score_clips(tflite: bytes, params: Mapping[str, Any], paths: Sequence[Path], n_classes: int, *,

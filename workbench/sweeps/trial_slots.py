@@ -9,11 +9,10 @@ that cannot run one trial is refused before Ray starts, naming the sweep file an
 
 from __future__ import annotations
 
-import os
-
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import plural
 from workbench.sweeps.definition.sweep_file import SweepFile
+from workbench.usable_cpus import usable_cpus
 
 RAY_FEATURE_CPUS = 1.0  # kept free for the feature tasks of trials with [resources] ray_features
 
@@ -24,8 +23,9 @@ def _cpus(number: float) -> str:
 
 
 def local_cpus(num_cpus: int | None) -> int:
-    """The CPUs a local Ray instance gets: ``--num-cpus``, else at most the machine's (Ray may see fewer)."""
-    return num_cpus if num_cpus is not None else os.cpu_count() or 1
+    """The CPUs a local Ray instance gets: ``--num-cpus``, else those this process may use (Ray counts a
+    container's quota, which may be fewer, but not ``taskset``'s affinity)."""
+    return num_cpus if num_cpus is not None else usable_cpus()
 
 
 def cluster_words(address: str | None, num_cpus: int | None) -> str:

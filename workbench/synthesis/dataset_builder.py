@@ -23,7 +23,6 @@ is still recognisable as unfinished (:func:`workbench.datasets.synthetic.unfinis
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections import Counter
@@ -53,6 +52,7 @@ from workbench.synthesis.noise import babble, generated_noise
 from workbench.synthesis.synthesis_worker import BABBLE, JobResult, VoiceBatch, run_batch
 from workbench.synthesis.voice_registry import VoiceRegistry
 from workbench.synthesis.synthesis_processes import run_in_workers
+from workbench.usable_cpus import usable_cpus
 
 MANIFEST = "synth.json"
 MANIFEST_SETTINGS_KEY = "settings"  # the manifest's record of the build settings (and so of its words)
@@ -97,7 +97,8 @@ class BuildReport:
 
 
 def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
+    """Worker processes when the caller names none: one per CPU this process may use."""
+    return usable_cpus()
 
 
 def _batches(settings: SynthSettings, clips: list[ClipJob], babble_jobs: list[BabbleJob],

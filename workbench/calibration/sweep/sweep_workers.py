@@ -26,13 +26,13 @@ scores, and each chunk's rows are put back where its sets came from (``start``).
 from __future__ import annotations
 
 import math
-import os
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 from workbench.calibration.replay import CalibrationCancelled
 from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.usable_cpus import usable_cpus
 from workbench.worker_pool import WorkerPool
 
 # measured (module docstring): a set cost 0.11 ms on 1,200 inferences and 0.25 ms on 18,000, about 8.4 ns an
@@ -42,15 +42,6 @@ MIN_WORK_FOR_WORKERS = 120_000_000  # sets x (inferences + SET_COST_INFERENCES):
 CHUNKS_PER_WORKER = 16  # progress steps and load balance: chunks each worker gets, on average
 WORKER_DIED = ("A sweep worker process died (out of memory?); calibrate again with fewer worker processes "
                "(kws calibrate --workers 1 runs the sweep in one process).")
-
-
-def usable_cpus() -> int:
-    """The CPUs this process may run on: its affinity where the platform has one (``taskset``, a container's CPU
-    set, a cluster's job slot), else every CPU of the machine."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    if affinity is not None:
-        return max(1, len(affinity(0)))
-    return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from workbench.gui import theme
 AXES = ("left", "bottom", "right", "top")
 HALF = 2
 PYQTGRAPH_TITLE_SHARE = 0.8  # of an axis title's height, what pyqtgraph makes room for beside the tick labels
+MARGIN_TOLERANCE_PX = 0.5  # a wrapped title's margin this close to the one it needs is left as it is
 
 
 def fixed_plot() -> tuple[pg.PlotWidget, pg.PlotItem]:
@@ -78,11 +79,19 @@ class WrappedTitleAxis(pg.AxisItem):
     than the title ("val. balanced accuracy" at 16 pt needs 250 px, the sweeps plot has 160 at 1280x720);
     pyqtgraph then cuts it at both ends. Wrapped, the axis grows a line wider instead. Give the axis its
     width from its contents (``setWidth(None)``), not a fixed one, so that the second line has room.
+
+    pyqtgraph makes room for only :data:`PYQTGRAPH_TITLE_SHARE` of the title's height beside the tick labels (its
+    text box has empty margins, so one line still clears them); of a wrapped title the last line then ran into
+    them. So a wrapped title's text box gets a wider margin on the side of the tick labels, by as much as makes
+    pyqtgraph's share of the box its whole former height: the axis grows by that, through pyqtgraph's own width
+    rule (no private method of it is replaced), and the lines stay where they were.
     """
 
     def __init__(self, orientation: str, **kwargs: object) -> None:
         super().__init__(orientation, **kwargs)
-        self.label.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))  # lines centred
+        document = self.label.document()
+        document.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))  # lines centred
+        document.contentsChanged.connect(self._fit_tick_side_margin)  # a new title's HTML resets the margins
 
     def resizeEvent(self, ev: object = None) -> None:  # noqa: N802 (pyqtgraph's name)
         label = getattr(self, "label", None)  # None while pyqtgraph builds the axis, and after it is closed
@@ -91,18 +100,27 @@ class WrappedTitleAxis(pg.AxisItem):
             room = self.size().height()
             if label.boundingRect().width() > room > 0:
                 label.setTextWidth(room)
+            self._fit_tick_side_margin()
             self.showLabel(label.isVisible())  # the axis' width follows the title's lines
         super().resizeEvent(ev)
 
-    def _updateWidth(self) -> None:  # noqa: N802 (pyqtgraph's name)
-        """pyqtgraph's width, with room for the whole of a wrapped title.
-
-        pyqtgraph counts 0.8 of the title's height (its text box has empty margins, so one line still clears
-        the tick labels); of a wrapped title the last line then ran into them, so such a title gets all of it.
-        """
-        super()._updateWidth()
+    def _fit_tick_side_margin(self) -> None:
+        """The title's text box wider on the tick labels' side where it wraps (class docstring): its bottom on a
+        left axis (the title reads upwards, its lines' tops outwards), its top on a right one."""
         label = getattr(self, "label", None)
-        if self.fixedWidth is None and label is not None and label.isVisible() and label.textWidth() > 0:
-            width = self.maximumWidth() + (1 - PYQTGRAPH_TITLE_SHARE) * label.boundingRect().height()
-            self.setMaximumWidth(width)
-            self.setMinimumWidth(width)
+        if label is None or self.orientation not in ("left", "right"):
+            return
+        document = label.document()
+        frame = document.rootFrame()
+        box = frame.frameFormat()
+        margin = box.bottomMargin() if self.orientation == "left" else box.topMargin()
+        height = label.boundingRect().height() - (margin - document.documentMargin())  # without the extra
+        wanted = document.documentMargin() + (height * (1 / PYQTGRAPH_TITLE_SHARE - 1) if label.textWidth() > 0
+                                              else 0.0)
+        if abs(wanted - margin) < MARGIN_TOLERANCE_PX:  # also ends the call its own change below makes
+            return
+        if self.orientation == "left":
+            box.setBottomMargin(wanted)
+        else:
+            box.setTopMargin(wanted)
+        frame.setFrameFormat(box)

@@ -52,6 +52,7 @@ from workbench.training.data.augmentation import (INT16_SCALE, Transform, apply_
                                                   draw_transform, history_audio, sample_rng, to_int16)
 from workbench.training.data.sample_plan import Sample, SamplePlan
 from workbench.training.spec.model_spec import AugmentationSettings, ModelSpec
+from workbench.usable_cpus import usable_cpus
 from workbench.worker_pool import WorkerPool
 
 CHUNK_SAMPLES = 32  # samples per task sent to a worker
@@ -209,7 +210,7 @@ class FeatureMaker:
 
     def __init__(self, settings: FeatureSettings, workers: int = 0) -> None:
         self.settings = settings
-        self.workers = workers if workers > 0 else max(1, os.cpu_count() or 1)
+        self.workers = workers if workers > 0 else usable_cpus()
         self._local: SampleRenderer | None = None
         self._pool: WorkerPool | None = None
         if self.workers > 1:

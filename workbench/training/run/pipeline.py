@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,7 @@ from workbench.training.run.teacher import Teacher
 from workbench.training.run.training_state import TrainingState
 from workbench.training.spec.model_spec import ModelSpec, check_named_classes, load_spec
 from workbench.training.spec.setting_paths import spec_with_settings
+from workbench.usable_cpus import usable_cpus
 
 # Makes the feature maker of a run from its settings and ``--workers``: FeatureMaker (processes on this
 # machine) unless the caller brings another with its interface, e.g. the Ray tasks of ``kws train
@@ -294,7 +294,7 @@ def _train_and_finish(request: TrainRequest, spec: ModelSpec, plan: SamplePlan, 
     from workbench.training.model.keras_builder import configure_tensorflow
     from workbench.training.run.ensemble_members import train_members
 
-    configure_tensorflow(spec.training.seed, os.cpu_count() or 1)
+    configure_tensorflow(spec.training.seed, usable_cpus())
     settings = FeatureSettings.for_plan(spec, plan)
     with make_features(settings, request.workers) as maker:
         progress.emit("features", "start", message=f"validation spectrograms ({len(plan.validation)} samples, "
