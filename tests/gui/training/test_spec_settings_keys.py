@@ -1,6 +1,7 @@
 """The spec settings dialog with the keyboard alone: F2 or Enter on a row edits its value wherever the cursor is in
 the row, Enter in the editor commits the value and leaves the dialog open (it pressed OK and closed it), Enter on a
-section does nothing, and the hint says which keys edit. Real key events on a real ``kws specs`` listing. And at a
+section does nothing, Enter in the filter goes to the first setting it shows (it pressed OK and closed the dialog with
+the changes made so far), and the hint says which keys edit. Real key events on a real ``kws specs`` listing. And at a
 large font the dialog leaves its screen room for a title bar (it took the screen's whole height)."""
 
 from __future__ import annotations
@@ -61,6 +62,19 @@ def test_enter_on_a_section_neither_edits_nor_closes_and_the_hint_names_the_keys
     QTest.keyClick(dialog.tree, Qt.Key.Key_Return)
     assert editor(dialog) is None and dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     assert "F2 or Enter" in dialog.message.text() and "F2 or Enter" in dialog.row(MASK).toolTip(VALUE_COLUMN)
+
+
+def test_enter_in_the_filter_goes_to_the_first_setting_shown_and_keeps_the_dialog_open(dialog, qtbot) -> None:
+    dialog.set_value("training.max_epochs", "3")  # a change made before filtering: not taken by an Enter in the filter
+    dialog.filter.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.filter)
+    QTest.keyClicks(dialog.filter, "mask")
+    QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted and not dialog.child.running
+    assert QApplication.focusWidget() is dialog.tree and dialog.tree.currentItem() is dialog.row(MASK)
+    assert dialog.visible_paths()[0] == MASK
+    QTest.keyClick(dialog.tree, Qt.Key.Key_Return)  # and Enter there edits the value found
+    assert editor(dialog) is not None
 
 
 def test_at_a_large_font_the_dialog_leaves_room_for_its_title_bar(  # type: ignore[no-untyped-def]

@@ -1,5 +1,5 @@
 """Small screens: the first window fits the screen, tall workspaces scroll instead of making the window
-taller than a 1280x720 screen, and a scrolled column follows the keyboard focus."""
+taller than a 1280x720 screen, and a scrolled column follows the keyboard focus down to its last control."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def test_a_short_window_scrolls_the_inputs_to_the_focused_button(window, qtbot, 
     bar, viewport, content = column.verticalScrollBar(), column.viewport(), column.widget()
     assert bar.maximum() > 0 and bar.value() == 0  # the inputs are taller than the window: they scroll
     assert content.width() >= content.minimumSizeHint().width()  # and are never squeezed sideways
-    button = window.training.training.train_button if key == "training" else window.calibration.run_button
+    # the column's last control: Training's buttons are under the column, in view (tests/gui/training/
+    # test_training_buttons_in_view.py)
+    button = window.training.training.settings.mltk_zip if key == "training" else window.calibration.run_button
     assert button.mapTo(content, button.rect().bottomLeft()).y() > viewport.height()  # below the fold
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)

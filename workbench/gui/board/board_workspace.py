@@ -152,6 +152,7 @@ class BoardWorkspace(QWidget):
         top.addWidget(self.connection, 3)  # the wider share: a missing Commander's message is the tallest text
         top.addWidget(run_box, 2)
         boxes_area = ScrollColumn(boxes, self)  # scrolls where the window is short (a large font): the tables keep rows
+        self.tabs = QTabWidget(self, accessibleName="Board results")  # a named Tab stop, made before its pages
         self.measured = MeasuredTableView(self)
         self.detections = BoardDetectionsView(self)
         self.console = BoardConsoleView(self)
@@ -161,7 +162,6 @@ class BoardWorkspace(QWidget):
             view.error.connect(lambda message: host.show_error(in_window_terms(message)))
         self.detections.saved.connect(lambda path: host.show_status(f"board detections saved to {path}"))
         self.measured.saved.connect(host.show_status)
-        self.tabs = QTabWidget(self, accessibleName="Board results")  # its tab bar is a Tab stop: named
         self.tabs.addTab(self.measured, "Measured vs estimated")
         self.tabs.addTab(self.detections, "Board detections")
         self.tabs.addTab(self.console, "Console")

@@ -91,6 +91,11 @@ class MeasuredTableView(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary_lines[0].installEventFilter(self)  # its width decides where the hint breaks
         self._summary = ""
+        self.save_button = QPushButton("Save measurement", self)  # made before the table: Tab reaches it first
+        self.save_button.clicked.connect(self._save_measurement)
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setToolTip("Save the estimate and the board's figures per layer as CSV")
+        self.export_button.clicked.connect(self._ask_export)
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setHorizontalHeaderLabels(HEADERS)
         for column, tip in enumerate(HEADER_TIPS):
@@ -104,11 +109,6 @@ class MeasuredTableView(QWidget):
         RowsInSight(self.table, MIN_VISIBLE_ROWS)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.save_button = QPushButton("Save measurement", self)
-        self.save_button.clicked.connect(self._save_measurement)
-        self.export_button = QPushButton("Export…", self)
-        self.export_button.setToolTip("Save the estimate and the board's figures per layer as CSV")
-        self.export_button.clicked.connect(self._ask_export)
         layout = QVBoxLayout(self)
         sides = layout.contentsMargins()  # none above and below: at a large font the Board page is short of height
         layout.setContentsMargins(sides.left(), 0, sides.right(), 0)

@@ -196,6 +196,12 @@ class ProfileView(QWidget):
         layout.addWidget(self.summary_label)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
+        # Tab in reading order: by creation it went from the table up to the summary, down to the buttons, and back
+        # up to the details and the chart's tabs
+        chain = (self.summary_label, self.table, self.details_scroll, self.details_label, tabs, scroll,
+                 self.export_button, self.accelerator_box, self.clock_box, self.netron_button)
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def set_dark(self, dark: bool) -> None:
         """Restyle the cycles chart for the palette (the window calls it when View > Dark palette changes)."""

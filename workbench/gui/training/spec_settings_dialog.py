@@ -7,7 +7,8 @@ contract). The child lists every setting with the value the spec gives; OK asks 
 print, instead of minutes later when TensorFlow has loaded. Both children run asynchronously; closing the
 dialog ends a running one.
 
-A value is edited with a double-click, or with F2 or Enter anywhere on its row (:class:`_SettingsTree`). Values are
+A value is edited with a double-click, or with F2 or Enter anywhere on its row (:class:`_SettingsTree`); Enter in the
+filter goes to the first setting it shows (:class:`_FilterField`), not to OK. Values are
 edited as TOML text, as ``kws specs --settings`` prints them (``0.5``, ``[-1.0, 1.0]``,
 ``"off"``); text that is not TOML is taken as it is (``off``), as ``kws train --set`` does. A row is
 changed when its text means another value than the spec's; an emptied value goes back to the spec's.
@@ -50,6 +51,19 @@ EDIT_HOW = "double-click a value, or press F2 or Enter on its row, to change it"
 def _same_value(text: str, spec_value: Any) -> bool:
     """Whether ``text`` means the spec's value (``0.50`` for ``0.5``, bare ``off`` for ``"off"``)."""
     return toml_value(toml_or_text(text)) == toml_value(spec_value)
+
+
+class _FilterField(QLineEdit):
+    """The filter, where Enter goes to the settings it shows (:attr:`returnPressed`).
+
+    Why it keeps the Enter: a line edit leaves it to the dialog, whose default button is OK, so Enter after typing
+    a filter closed the dialog (and took the changes made so far) when the user meant to go to the rows found.
+    """
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
 
 
 class _ValueColumnOnly(QStyledItemDelegate):
@@ -99,7 +113,7 @@ class SpecSettingsDialog(QDialog):
         self._output: list[str] = []
         self._checking = False
         self.setWindowTitle(f"Settings of {spec}")
-        self.filter = QLineEdit(placeholderText=FILTER_PLACEHOLDER, clearButtonEnabled=True)
+        self.filter = _FilterField(placeholderText=FILTER_PLACEHOLDER, clearButtonEnabled=True)
         self.filter.setAccessibleName("Filter settings")
         self.filter.setToolTip("Show only the settings whose name contains this text")
         self.tree = _SettingsTree()
@@ -140,6 +154,7 @@ class SpecSettingsDialog(QDialog):
                                       self.screen().availableGeometry()))
 
         self.filter.textChanged.connect(self._apply_filter)
+        self.filter.returnPressed.connect(self._go_to_shown)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemDoubleClicked.connect(lambda item, _column: self._edit_value(item))
         self.tree.currentItemChanged.connect(lambda _now, _before: self._update_buttons())
@@ -341,6 +356,13 @@ class SpecSettingsDialog(QDialog):
                 item.setHidden(hidden)
                 shown += not hidden
             section.setHidden(shown == 0)
+
+    def _go_to_shown(self) -> None:
+        """Enter in the filter: the keyboard focus to the first setting it shows (where Enter edits the value)."""
+        shown = self.visible_paths()
+        if shown:
+            self.tree.setCurrentItem(self._rows[shown[0]], VALUE_COLUMN)
+            self.tree.setFocus()
 
     def visible_paths(self) -> list[str]:
         """The settings the filter shows."""

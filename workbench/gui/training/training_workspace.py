@@ -31,7 +31,7 @@ from workbench.core.folder_lock import gone_sentence
 from workbench.core.wording import clock_time
 from workbench.gui.widgets.button_rows import ButtonRows
 from workbench.gui.widgets.flexible_label import flexible_width
-from workbench.gui.widgets.small_screen import ScrollColumn
+from workbench.gui.widgets.small_screen import scroll_column_with_footer
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.dataset_weights import dataset_arguments
 from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
@@ -127,10 +127,10 @@ class TrainingWorkspace(QWidget):
         column = QVBoxLayout(inputs)
         column.addWidget(data_box, 3)
         column.addWidget(settings_box)
-        column.addWidget(buttons)
-        column.addWidget(self.use_button)
         inputs.setMaximumWidth(INPUTS_MAX_WIDTH_PX)
         inputs.setMinimumWidth(INPUTS_MIN_WIDTH_PX)
+        # the buttons stay in view under the inputs, which scroll on a short screen (at 1366x768 Train was below)
+        left = scroll_column_with_footer(inputs, (buttons, self.use_button))
 
         status = QHBoxLayout()
         status.addWidget(self.phase, 1)
@@ -148,7 +148,7 @@ class TrainingWorkspace(QWidget):
         right.addWidget(splitter, 1)
 
         main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(ScrollColumn(inputs))  # on a short screen the inputs scroll, the window fits
+        main.addWidget(left)  # on a short screen the inputs scroll, the window fits
         main.addWidget(results)
         main.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)

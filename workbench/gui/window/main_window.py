@@ -22,7 +22,8 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import MODEL_FILE_SUFFIXES
 from workbench.gui import app_settings, board_link, file_dialogs
 from workbench.gui.widgets import small_screen
-from workbench.gui.window import panel_wiring, window_areas, window_closing, window_menus, window_palette
+from workbench.gui.window import (panel_mnemonics, panel_wiring, window_areas, window_closing, window_menus,
+                                  window_palette)
 from workbench.gui.window.open_model import changed_model_question, last_model, model_display
 from workbench.gui.board.board_workspace import BoardWorkspace
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
@@ -159,6 +160,8 @@ class MainWindow(QMainWindow):
             self.layouts.save(self.current_workspace)
         self.current_workspace = key
         window_areas.bring_to_front(self.stack, self.workspaces, key)
+        # a panel shown beside it leaves its Alt letters to the workspace's buttons (Alt+R runs the calibration)
+        panel_mnemonics.give_way_to_workspace([dock.widget() for dock in self.docks.values()], self.workspaces[key])
         self.layouts.restore(key)
         self.workspace_bar.set_current(key)
         self.settings.set_workspace(key)

@@ -26,7 +26,8 @@ from workbench.gui.widgets.small_screen import first_window_size
 TITLE = "Keyboard shortcuts"
 WHOLE_WINDOW = "Whole window (menus)"
 INTRO = ("The keys of this window, as its menus and controls define them. Alt and a letter presses a button of "
-         "the workspace or panel that is shown; hover a row for what it does.")
+         "the workspace or panel that is shown (a panel's letter that the workspace in front also has is the "
+         "workspace's there); hover a row for what it does.")
 KEYS_COLUMN, DOES_COLUMN = 0, 1
 WIDTH_EM, HEIGHT_LINES = 44, 40  # the first size, in the font's units: every row wide enough to read (the list scrolls)
 KEYS_GAP_EM = 2
