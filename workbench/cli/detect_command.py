@@ -36,9 +36,9 @@ from workbench.cli.command_list import summary
 from workbench.calibration.sweep.calibration_defaults import DEFAULT_TOLERANCE_S
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli import detect_background, detect_outcomes
-from workbench.cli.model_argument import model_argument
-from workbench.cli.parameter_option import REMOVED, parameter_type
-from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings, threshold_list_length_error
+from workbench.cli.model_argument import looks_like_model_file, model_argument
+from workbench.cli.parameter_option import add_threshold_options, parameter_type, threshold_changes
+from workbench.core.detection.settings import DetectionSettings
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
 
@@ -54,9 +54,8 @@ GAIN_HELP = ("multiply the audio by this plain factor: 1 = unchanged, 0.5 = half
              "at their recorded level); unlike volume_gain, where 0 means no gain, 0 would mute the audio and is "
              "refused")
 
-# CLI option → DetectionSettings field
+# CLI option → DetectionSettings field (the thresholds: parameter_option.threshold_changes)
 _OVERRIDES = {
-    "threshold": "detection_threshold",
     "window_ms": "average_window_duration_ms",
     "suppression_ms": "suppression_ms",
     "count": "minimum_count",
@@ -77,12 +76,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--device", help="with --mic: input device index or name (see `kws devices`)")
     p.add_argument("--seconds", type=float, help="with --mic: stop after this many seconds")
     p.add_argument("--model", type=model_argument, help="model .tflite or .mltk.zip (default: the bundled model)")
-    thresholds = p.add_mutually_exclusive_group()
-    thresholds.add_argument("--threshold", type=parameter_type(_OVERRIDES["threshold"]),
-                            help="detection_threshold, 0-255, for every class (replaces a per-class list in the model)")
-    thresholds.add_argument("--threshold-list", metavar="T,T,...", type=parameter_type(THRESHOLD_LIST_KEY),
-                            help="detection_threshold_list: one threshold per class, in the model's class order; "
-                            "empty (\"\") for the model's detection_threshold for every class")
+    add_threshold_options(p)
     p.add_argument("--window-ms", type=parameter_type(_OVERRIDES["window_ms"]), help="average_window_duration_ms")
     p.add_argument("--suppression-ms", type=parameter_type(_OVERRIDES["suppression_ms"]), help="suppression_ms")
     p.add_argument("--count", type=parameter_type(_OVERRIDES["count"]), help="minimum_count")
@@ -117,25 +111,10 @@ def build_engine(args: argparse.Namespace) -> Engine:
     model = load_model(args.model or default_model_path())
     settings = DetectionSettings.from_params(model.params)
     changes = {field: getattr(args, opt) for opt, field in _OVERRIDES.items() if getattr(args, opt, None) is not None}
-    if getattr(args, "threshold", None) is not None:
-        changes[THRESHOLD_LIST_KEY] = None  # one threshold for every class, as `kws calibrate` sweeps it
-    threshold_list = getattr(args, "threshold_list", None)
-    if threshold_list == REMOVED:
-        changes[THRESHOLD_LIST_KEY] = None  # as `kws params M detection_threshold_list=` removes a stored list
-    elif threshold_list is not None:
-        changes[THRESHOLD_LIST_KEY] = _threshold_list(threshold_list, len(model.classes))
+    changes.update(threshold_changes(args, len(model.classes)))
     if changes:
         settings = settings.replace(**changes)
     return Engine(model, settings, EngineOptions(semantics=args.semantics, fresh_state=args.fresh_state))
-
-
-def _threshold_list(values: list[int], n_classes: int) -> tuple[int, ...]:
-    """``--threshold-list 255,255,170,190`` (read by :func:`parameter_type`): one threshold per class of the
-    model; :class:`DetectionSettings` checks they are 0-255."""
-    length_error = threshold_list_length_error(values, n_classes)
-    if length_error:
-        raise WorkbenchError(length_error)
-    return tuple(values)
 
 
 def _open_source(args: argparse.Namespace, engine: Engine) -> Any:
@@ -173,6 +152,9 @@ def _check_options(args: argparse.Namespace) -> None:
     """Refuse option combinations that would be silently ignored, before the model is loaded."""
     if args.mic and args.file is not None:
         raise WorkbenchError("give either an audio file or --mic, not both")
+    if args.file is not None and looks_like_model_file(args.file) and not args.file.is_dir():
+        raise WorkbenchError(f"{args.file} is a model, not audio: give the audio as the argument and the model with "
+                             f"--model (kws detect AUDIO --model {args.file})")
     if args.seconds is not None and not args.mic:
         raise WorkbenchError("--seconds is for --mic; a file is always analysed to its end")
     if args.seconds is not None and not args.seconds > 0:

@@ -24,6 +24,7 @@ from typing import Collection, Sequence
 from workbench import __version__
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.command_list import ALL_MODULES, COMMANDS
+from workbench.cli.model_argument import model_placement_hint
 from workbench.cli.negative_values import joined_negative_values
 from workbench.core.errors import WorkbenchError, os_error_sentence
 from workbench.core.plot_cache import ensure_writable_plot_cache
@@ -31,6 +32,8 @@ from workbench.core.plot_cache import ensure_writable_plot_cache
 EXIT_USAGE = 2
 INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)")
 QUOTED = re.compile(r"'([^']*)'")
+UNRECOGNIZED = "unrecognized arguments: "  # argparse's start of the error for words no option or argument takes
+REQUIRED = "the following arguments are required: "
 SUGGESTION_CUTOFF = 0.6  # difflib's own default: "detcet" -> "detect", "evalute" -> "evaluate"; "xyz" -> none
 
 
@@ -47,7 +50,22 @@ class _Parser(argparse.ArgumentParser):
                   and os.path.isfile(t)]
         if dashed:  # ./NAME works for a positional and an option's value alike ("--" only for a positional)
             message += f" ({dashed[0]} is read as an option: write it as ./{dashed[0]})"
+        elif message.startswith(UNRECOGNIZED):  # (said by the top parser, for the command's words too)
+            message += model_placement_hint(_named_parser(self, self.tokens), message[len(UNRECOGNIZED):].split())
+        elif message.startswith(REQUIRED):  # (said by the command's parser: --model=M left its argument out)
+            message += model_placement_hint(self, [t for t in self.tokens if t.startswith("-")])
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}{_suggestion(message)}\n")
+
+
+def _named_parser(parser: argparse.ArgumentParser, words: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of the command ``words`` name (``kws board classify``'s for ``board classify M ...``): each level's
+    first word that is no option; ``parser`` itself when it has no sub-commands or the word names none."""
+    named = next((word for word in words if not word.startswith("-")), None)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and named in action.choices:
+            rest = list(words)[list(words).index(named) + 1:]
+            return _named_parser(action.choices[named], rest)
+    return parser
 
 
 def _suggestion(message: str) -> str:

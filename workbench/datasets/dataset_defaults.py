@@ -7,3 +7,6 @@ itself); a help text must not (``kws`` imports only what the command named needs
 
 DEFAULT_KEYWORDS = ("yes", "no")  # the seed model's keywords
 MLTK_TRIM_DB = 20.0  # tflite_micro_speech's trim_threshold_db: silence this far below a clip's peak is trimmed
+# the default recipe's validation_resplit_percent: the share of the non-test clips a re-split by speaker puts in
+# validation, which the warnings about keywords with few training clips suggest (kws train --set data.…=20)
+RESPLIT_PERCENT = 20.0

@@ -138,11 +138,12 @@ def test_the_runs_own_warnings_come_with_the_spec(capsys, shared_dir: Path) -> N
     warnings = [line for line in capsys.readouterr().out.splitlines() if line.startswith("warning: ")]
     assert warnings == [
         "warning: yes (7) and no (5) have fewer than 20 training clips in the dataset's split, too few for a model to "
-        "learn them: add clips, or set validation_resplit_percent in the spec's [data] table to re-split the non-test "
-        "clips by speaker",
+        "learn them: add clips, or set validation_resplit_percent in the spec's [data] table (for one run: kws train "
+        "--set data.validation_resplit_percent=20) to re-split the non-test clips by speaker",
         "warning: the run: yes (7), no (5) and _unknown_ (18) have fewer than 20 training samples, too few for the "
         "model to learn: add clips of them, or set validation_resplit_percent in the spec's [data] table (the default "
-        "spec does) to re-split the non-test clips by speaker."]
+        "spec does; for one run: kws train --set data.validation_resplit_percent=20) to re-split the non-test clips "
+        "by speaker."]
     assert main(["dataset", "info", str(speech), "--spec", "tflite_micro_speech", "--json"]) == 0
     kinds = [w["kind"] for w in json.loads(capsys.readouterr().out)["warnings"]]
     assert kinds == ["few_training_clips", "run_plan"]

@@ -143,7 +143,8 @@ def test_text_report(capsys, stream, reference_model_path) -> None:  # type: ign
                              *RANGES, "--progress", "text")
     assert code == 0
     assert "model's own parameters: threshold 185, window 1000 ms, suppression 750 ms, count 3" in out
-    assert "recommended for <= 100 FA/h: threshold " in out and "reproduce: kws detect STREAM.wav" in out
+    assert "recommended for <= 100 FA/h: threshold " in out
+    assert f"reproduce: kws detect {stream} --model {reference_model_path} --threshold " in out
     assert "Pareto front (FA/h -> FRR):" in out
     assert "100.0 %  sweep 132 sets" in err  # progress for a person (not a terminal: a line per 10 %)
 
@@ -203,7 +204,8 @@ def test_other_models_are_compared_on_the_same_stream(  # type: ignore[no-untype
             f"{rec['average_window_duration_ms']} ms, suppression {rec['suppression_ms']} ms, count "
             f"{rec['minimum_count']}\n") in out
     # the model as it was given (its bare name, before, was no file in the working folder)
-    assert f"      reproduce: kws detect STREAM.wav --model {given.as_posix()} {options}\n" in out
+    assert (f"      reproduce: kws detect {stream} --model {given.as_posix()} {options} "
+            f"--labels {stream.with_suffix('.json')}\n") in out
 
 
 def test_the_text_report_counts_the_inferences_of_stream_and_background(  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ from workbench.board.logs.classifier_log import (BoardDetection, BoardNotice, Bo
                                                  ClassifierEvent, ClassifierLogParser, ClassifierStartup)
 from workbench.board.logs.profiler_log import START_MARKER as PROFILER_MARKER
 from workbench.board.uart.line_reader import SerialLineReader
-from workbench.core.detection.settings import DetectionSettings
+from workbench.core.detection.settings import THRESHOLD_LIST_KEY, DetectionSettings
 
 POLL_S = 0.1
 VERBOSE_PARAM = "verbose_model_output_logs"
@@ -65,11 +65,19 @@ def classifying_status(detections: int) -> str:
 
 
 def model_for_classifier(tflite: bytes, settings: DetectionSettings, *, verbose: bool) -> bytes:
-    """The model with ``settings`` (and ``verbose_model_output_logs``) written into its parameters."""
+    """The model with ``settings`` (and ``verbose_model_output_logs``) written into its parameters.
+
+    Settings with one threshold for every class remove a per-class list the model stores: the firmware uses such a
+    list whenever there is one, so the board would have kept its thresholds while the PC used the one asked for.
+    (A stored list the firmware cannot read stays, for :func:`classifier_problems` to say so.)
+    """
     from workbench.core.model.model_file import model_from_bytes, model_with_params
 
     model = model_from_bytes(tflite, "model")
     params = {**settings.to_params(model.params), VERBOSE_PARAM: bool(verbose)}  # the stored types kept
+    stored = DetectionSettings.from_params(model.params)
+    if settings.detection_threshold_list is None and stored.detection_threshold_list:
+        params[THRESHOLD_LIST_KEY] = None  # (a key mapped to None is removed)
     return model_with_params(model, params).tflite
 
 

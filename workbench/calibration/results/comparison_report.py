@@ -7,11 +7,11 @@ Why apart from :mod:`.report`: the single calibration's document and text are on
 
 from __future__ import annotations
 
-import shlex
 from typing import Any, Sequence
 
 from workbench.calibration.calibration_run import CalibrationResult
-from workbench.calibration.results.report import PERCENT, calibration_document, describe_set, detect_options
+from workbench.calibration.results.model_labels import model_labels
+from workbench.calibration.results.report import PERCENT, calibration_document, describe_set, reproduce_command
 from workbench.datasets.speaker_bootstrap import interval_side
 
 
@@ -36,13 +36,13 @@ def comparison_lines(document: dict[str, Any]) -> list[str]:
     compared = document.get("compared") or []
     if not compared:
         return []
-    main = document["model"]["name"]
     everyone = [document, *compared]
-    width = max(len(e["model"]["name"]) for e in everyone)
+    main, *others = document_labels(document)
+    width = max(len(label) for label in (main, *others))
     lines = [f"compared on the same stream, each at its recommended set for <= {document['target_fa_per_hour']:g} "
              "FA/h:"]
-    lines += [f"  {e['model']['name']:<{width}}  {_comparison_figures(e)}" for e in everyone]
-    differences = [(e["model"]["name"], e["difference"]) for e in compared if e.get("difference")]
+    lines += [f"  {label:<{width}}  {_comparison_figures(e)}" for label, e in zip((main, *others), everyone)]
+    differences = [(label, e["difference"]) for label, e in zip(others, compared) if e.get("difference")]
     if differences:
         lines.append(f"  FRR against {main} (paired 95 % interval: the same speakers redrawn for both):")
     for name, difference in differences:
@@ -62,9 +62,16 @@ def _paired_verdict(paired: dict[str, Any]) -> str:
     return f"({low:+.1f} to {high:+.1f}): {_FRR_VERDICTS[interval_side(paired['frr'])]}"
 
 
-def describe_compared(entry: dict[str, Any], main: str) -> str:
-    """One sentence for a compared model of a document (the GUI's status column)."""
-    text = f"{entry['model']['name']}: "
+def document_labels(document: dict[str, Any]) -> list[str]:
+    """The names of a document's models, the first model's first (:func:`.model_labels.model_labels`)."""
+    entries = [document, *(document.get("compared") or [])]
+    return model_labels([(e["model"]["name"], e["model"].get("file", "")) for e in entries])
+
+
+def describe_compared(entry: dict[str, Any], main: str, label: str = "") -> str:
+    """One sentence for a compared model of a document (the GUI's status column); ``label``: what to call it
+    (:func:`document_labels`; its own name when not given), ``main``: what to call the first model."""
+    text = f"{label or entry['model']['name']}: "
     recommended, difference = entry.get("recommended"), entry.get("difference")
     if recommended is None:
         return text + "no set reaches the target"
@@ -76,23 +83,22 @@ def describe_compared(entry: dict[str, Any], main: str) -> str:
     return text
 
 
-def _compared_settings_lines(compared: Sequence[CalibrationResult]) -> list[str]:
+def _compared_settings_lines(compared: Sequence[CalibrationResult], labels: Sequence[str]) -> list[str]:
     """The parameters behind each compared model's figures, with the ``kws detect`` line that gives them again
     (as the first model's recommendation has): figures alone cannot be shipped or checked."""
     lines = ["  the compared models' recommended sets:"]
-    for other in compared:
+    for other, label in zip(compared, labels):
         if other.recommended is None:
             continue
-        pset, path = other.table.sets[other.recommended], other.model.path
-        options = detect_options(pset, other.stream.latency_ms, other.model_settings.latency_ms)
-        model = shlex.quote(str(path)) if path else other.model.name  # as given: it must run from where it was
-        lines += [f"    {other.model.name}: {describe_set(pset, other.table.classes)}",
-                  f"      reproduce: kws detect STREAM.wav --model {model} " + " ".join(options)]
+        pset = other.table.sets[other.recommended]
+        lines += [f"    {label}: {describe_set(pset, other.table.classes)}",
+                  f"      reproduce: {reproduce_command(other, pset)}"]
     return lines if len(lines) > 1 else []
 
 
 def render_comparison(result: CalibrationResult, compared: Sequence[CalibrationResult]) -> str:
     """:func:`comparison_lines` for results and the compared models' settings (the text report's last part)."""
-    lines = comparison_lines(calibration_document(result, None, compared)) if compared else []
-    lines += _compared_settings_lines(compared) if lines else []
+    document = calibration_document(result, None, compared)
+    lines = comparison_lines(document) if compared else []
+    lines += _compared_settings_lines(compared, document_labels(document)[1:]) if lines else []
     return "\n" + "\n".join(lines) + "\n" if lines else ""

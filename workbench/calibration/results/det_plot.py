@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
+from workbench.calibration.results.model_labels import model_labels
 from workbench.plot_advice import plot_unavailable
 
 if TYPE_CHECKING:
@@ -36,8 +37,8 @@ SMALLEST_SIZE = 30.0
 RECOMMENDED_ZORDER = 4  # compared models' marks above it, the smaller the higher
 OUTLINE = {"edgecolors": "black", "linewidths": 0.8, "clip_on": False}  # not cut off at 0 % or 0 FA/h
 PLOT = "the DET plot"  # what needs matplotlib, in its error
-LEGEND_COLUMNS = 2  # one when a label is longer than LEGEND_PAIR_CHARS: two such would not fit the width
-LEGEND_PAIR_CHARS = 60
+LEGEND_COLUMNS = 2  # one when the widest label of each column together are longer than LEGEND_ROW_CHARS:
+LEGEND_ROW_CHARS = 95  # a row of the small legend font holds about this many characters in the figure's width
 LEGEND_ROW_IN = 0.25  # the figure's height grows by this for each row of the legend below the axes
 
 
@@ -67,7 +68,8 @@ def det_figure(result: "CalibrationResult", compared: Sequence["CalibrationResul
     fa, frr = table.fa_per_hour, table.frr * PERCENT
     figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI, layout="constrained")  # room for the legend outside
     axes = figure.add_subplot(1, 1, 1)
-    whose = f" ({result.model.name})" if compared else ""  # with other models, every label names its model
+    labels = model_labels([(r.model.name, str(r.model.path or "")) for r in (result, *compared)])
+    whose = f" ({labels[0]})" if compared else ""  # with other models, every label names its model
     grid = result.grid_sets  # the grid's sets; the model's own is the square below
     axes.scatter(fa[:grid], frr[:grid], s=4, color="#b0b0b0", label=f"{grid:,} parameter sets{whose}", zorder=1)
     front = np.asarray(result.front, dtype=np.int64)
@@ -75,7 +77,7 @@ def det_figure(result: "CalibrationResult", compared: Sequence["CalibrationResul
         axes.step(fa[front], frr[front], where="post", color="#1f77b4", linewidth=1.6,
                   label=f"Pareto front{whose}", zorder=2)
     for number, other in enumerate(compared):
-        _draw_compared(axes, other, COMPARED_COLOURS[number % len(COMPARED_COLOURS)], number + 1)
+        _draw_compared(axes, other, COMPARED_COLOURS[number % len(COMPARED_COLOURS)], number + 1, labels[number + 1])
     target = result.request.target_fa_per_hour
     axes.axvline(target, color="#7f7f7f", linestyle="--", linewidth=1, label=f"target {target:g} FA/h")
     if result.model_metrics is not None:
@@ -104,20 +106,22 @@ def det_figure(result: "CalibrationResult", compared: Sequence["CalibrationResul
 def _legend_below(figure: Any, axes: Any) -> None:
     """The legend under the axes, outside them (module docstring), the figure taller by its rows."""
     handles, labels = axes.get_legend_handles_labels()
-    columns = LEGEND_COLUMNS if max(map(len, labels), default=0) <= LEGEND_PAIR_CHARS else 1
+    first = -(-len(labels) // LEGEND_COLUMNS)  # the legend fills its first column first
+    widest_row = max(map(len, labels[:first]), default=0) + max(map(len, labels[first:]), default=0)
+    columns = LEGEND_COLUMNS if widest_row <= LEGEND_ROW_CHARS else 1  # (two columns side by side, or one)
     figure.set_figheight(FIGURE_SIZE_IN[1] + LEGEND_ROW_IN * -(-len(labels) // columns))
     figure.legend(handles, labels, loc="outside lower center", ncols=columns, fontsize="small")
 
 
-def _draw_compared(axes: Any, other: "CalibrationResult", colour: str, number: int) -> None:
-    """Another model's Pareto front and recommendation on the same axes (matplotlib ``Axes``)."""
+def _draw_compared(axes: Any, other: "CalibrationResult", colour: str, number: int, label: str) -> None:
+    """Another model's Pareto front and recommendation on the same axes (matplotlib ``Axes``), named ``label``."""
     fa, frr = other.table.fa_per_hour, other.table.frr * PERCENT
     front = np.asarray(other.front, dtype=np.int64)
     if front.size:
         axes.step(fa[front], frr[front], where="post", color=colour, linewidth=1.4,
-                  label=f"Pareto front ({other.model.name})", zorder=2)
+                  label=f"Pareto front ({label})", zorder=2)
     if other.recommended is not None:
         i = other.recommended
         marker, size, zorder = recommended_mark(number)
         axes.scatter([fa[i]], [frr[i]], marker=marker, s=size, color=colour, zorder=zorder, **OUTLINE,
-                     label=f"{other.model.name}: {frr[i]:.1f} % at {fa[i]:.1f} FA/h")
+                     label=f"{label}: {frr[i]:.1f} % at {fa[i]:.1f} FA/h")

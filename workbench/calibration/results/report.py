@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import shlex
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from workbench.calibration.calibration_run import CalibrationResult
 from workbench.calibration.results.speaker_spread import describe_interval, paired_difference
+from workbench.calibration.sweep.calibration_defaults import DEFAULT_TOLERANCE_S
 from workbench.calibration.sweep.matching import SetMetrics
 from workbench.calibration.sweep.grid import ParameterSet, keyword_indices
 from workbench.core.detection.detector import is_keyword_class
@@ -85,6 +87,20 @@ def detect_options(pset: ParameterSet, latency_ms: int, model_latency_ms: int) -
     if latency_ms != model_latency_ms:
         options += ["--latency-ms", str(latency_ms)]
     return options
+
+
+def reproduce_command(result: CalibrationResult, pset: ParameterSet) -> str:
+    """The ``kws detect`` command line that gives ``pset``'s stream figures again, runnable as printed: the stream,
+    its labels (so ``kws detect`` scores the detections) and the model as the calibration was given them -- from
+    the folder it ran in -- with the set's options, and the tolerance when it is not the default."""
+    request, path = result.request, result.model.path
+    words = ["kws", "detect", shlex.quote(str(request.stream_path)),
+             "--model", shlex.quote(str(path)) if path else result.model.name,
+             *detect_options(pset, result.stream.latency_ms, result.model_settings.latency_ms),
+             "--labels", shlex.quote(str(request.labels_path))]
+    if request.tolerance_s != DEFAULT_TOLERANCE_S:
+        words += ["--tolerance-s", f"{request.tolerance_s:g}"]
+    return " ".join(words)
 
 
 def _recommended_json(result: CalibrationResult) -> dict[str, Any] | None:
@@ -251,8 +267,7 @@ def _recommendation_lines(result: CalibrationResult) -> list[str]:
         lines.append(f"  the {own}: no grid set does better, nothing to change "
                      "(--apply-to writes a copy of the model that keeps them)")
     lines.append("  " + _describe_figures(table.metrics(result.recommended)))
-    options = detect_options(pset, result.stream.latency_ms, result.model_settings.latency_ms)
-    lines.append("  reproduce: kws detect STREAM.wav --model MODEL " + " ".join(options))
+    lines.append("  reproduce: " + reproduce_command(result, pset))
     if result.recommended_spread is not None:
         lines.append("  " + describe_interval(result.recommended_spread.to_json()))
     words = result.false_accept_words(pset)[:TEXT_WORDS]

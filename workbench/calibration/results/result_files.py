@@ -30,7 +30,7 @@ from workbench.calibration.results.output_files import (
     report_files,
 )
 from workbench.calibration.results.keyword_misses import keyword_misses_reason
-from workbench.calibration.results.comparison_report import describe_compared
+from workbench.calibration.results.comparison_report import describe_compared, document_labels
 from workbench.calibration.results.report import DOCUMENT_VERSION, MODEL_DIGEST_KEY, PERCENT
 from workbench.calibration.results.speaker_spread import describe_interval
 from workbench.calibration.replay import FRONTEND_RESET_SUPPRESSION_MS
@@ -115,7 +115,8 @@ class CalibrationOutput:
             text = f"Recommended for ≤ {target}: {own}{figures_text(recommended['frr'], recommended['fa_per_hour'])}"
             spread = recommended.get("speaker_interval")
             lines = [text + (f" ({describe_interval(spread)})" if spread else "")]
-        return lines + [describe_compared(entry, document["model"]["name"]) for entry in self.compared]
+        main, *labels = document_labels(document)
+        return lines + [describe_compared(entry, main, label) for entry, label in zip(self.compared, labels)]
 
     def keyword_misses(self) -> str | None:
         """Why the recommended set is no setting to ship (it detects none of the stream's keywords), in ``kws

@@ -55,7 +55,7 @@ from workbench.calibration.streams.stream_resources import (
 )
 from workbench.core.audio.audio_file import DEFAULT_SAMPLE_RATE, load_audio
 from workbench.core.detection.detector import is_keyword_class
-from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.core.errors import SettingsError, WorkbenchError, closest_name
 from workbench.core.wording import listed
 from workbench.core.audio.decibels import amplitude_ratio
 
@@ -170,7 +170,10 @@ def plan_items(recipe: StreamRecipe, pools: ClipPools, rng: np.random.Generator)
         wanted = share + (1 if i < extra else 0)
         pool = pools.keywords.get(keyword, [])
         if not pool:
-            raise WorkbenchError(f"the dataset has no '{keyword}' clips in its {recipe.split} split")
+            close = closest_name(keyword, {word for _, word in pools.unknown})  # a typo of another word (stpo)
+            hint = (f" (did you mean {close}?): choose the keywords among the dataset's words (kws dataset info DIR "
+                    "--words lists them)") if close else ""
+            raise WorkbenchError(f"the dataset has no '{keyword}' clips in its {recipe.split} split{hint}")
         items += [StreamItem(p, keyword, keyword) for p in _cycled(pool, wanted, rng)]
     if n_unknown and not pools.unknown:
         raise WorkbenchError(f"the dataset has no other-word clips in its {recipe.split} split")

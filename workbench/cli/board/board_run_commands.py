@@ -27,7 +27,7 @@ from workbench.cli.board.board_log_output import deliver_log, keep_log
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.cli.measure.profile_commands import output_format
 from workbench.core.wording import counted
-from workbench.cli.parameter_option import parameter_type
+from workbench.cli.parameter_option import add_threshold_options, parameter_type, threshold_changes
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.documentation import BOARD, PathKeepingHelpFormatter, see
 from workbench.profiler.accelerators import DEFAULT_ACCELERATOR
@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 PROFILE_FORMATS = ("table", "json", "csv", "markdown")
 CLASSIFY_FORMATS = ("text", "jsonl")
 MS_PER_S = 1000.0
-# CLI option -> DetectionSettings field (the names `kws detect` uses, plus --volume-gain)
-DETECTION_OPTIONS = {"threshold": "detection_threshold", "window_ms": "average_window_duration_ms",
+# CLI option -> DetectionSettings field (the names `kws detect` uses, plus --volume-gain; the thresholds:
+# parameter_option.threshold_changes, as for `kws detect`)
+DETECTION_OPTIONS = {"window_ms": "average_window_duration_ms",
                      "suppression_ms": "suppression_ms", "count": "minimum_count", "latency_ms": "latency_ms",
                      "volume_gain": "volume_gain"}
 
@@ -90,7 +91,7 @@ def register(sub: Any) -> None:
     p.add_argument("--verbose", action="store_true", help="the board prints every inference's scores")
     p.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl+C)")
     p.add_argument("--format", choices=CLASSIFY_FORMATS, default="text", help="output format (default: text)")
-    p.add_argument("--threshold", type=parameter_type("detection_threshold"), help="detection_threshold, 0-255")
+    add_threshold_options(p)
     p.add_argument("--window-ms", type=parameter_type("average_window_duration_ms"), help="average_window_duration_ms")
     p.add_argument("--suppression-ms", type=parameter_type("suppression_ms"), help="suppression_ms")
     p.add_argument("--count", type=parameter_type("minimum_count"), help="minimum_count")
@@ -310,6 +311,7 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
     model = load_model(args.model)
     settings = DetectionSettings.from_params(model.params)
     changes = {field: getattr(args, opt) for opt, field in DETECTION_OPTIONS.items() if getattr(args, opt) is not None}
+    changes.update(threshold_changes(args, len(model.classes)))
     if changes:
         settings = settings.replace(**changes)
     tflite = model_for_classifier(model.tflite, settings, verbose=args.verbose)

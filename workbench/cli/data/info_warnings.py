@@ -21,6 +21,7 @@ from workbench.core.wording import counted, plural
 from workbench.datasets.clip_checks import (CLIPPED, CLIPPED_SHARE, KINDS, OTHER_FORMAT, PERCENT, SILENT,
                                             SILENT_PEAK_DBFS, TOO_SHORT, UNREADABLE, ClipCheckReport, ClipLimits,
                                             check_clips)
+from workbench.datasets.dataset_defaults import RESPLIT_PERCENT
 from workbench.datasets.layout import ClipEntry, DatasetIndex
 from workbench.datasets.split_checks import DatasetWarning, split_warnings
 from workbench.datasets.summary import DatasetSummary
@@ -42,7 +43,8 @@ def sparse_remedy(plan_shown: bool, resplits: bool) -> str:
                 f"add --spec {RESPLITTING_SPEC} (or your spec) to see the samples a run trains on")
     if resplits:
         return f"the spec re-splits the non-test clips by speaker ({RESPLIT_OPTION}): the plan shows what a run gets"
-    return f"add clips, or set {RESPLIT_OPTION} in the spec's [data] table to re-split the non-test clips by speaker"
+    return (f"add clips, or set {RESPLIT_OPTION} in the spec's [data] table (for one run: kws train --set "
+            f"data.{RESPLIT_OPTION}={RESPLIT_PERCENT:g}) to re-split the non-test clips by speaker")
 
 
 def _kind_sentence(kind: str, count: int, limits: ClipLimits) -> str:

@@ -36,6 +36,7 @@ import numpy as np
 
 from workbench.core.errors import WorkbenchError, closest_name
 from workbench.core.wording import listed
+from workbench.datasets.dataset_defaults import RESPLIT_PERCENT
 from workbench.datasets.layout import (SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class,
                                        label_of)
 from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_splits
@@ -268,8 +269,8 @@ def _too_few(sparse: list[str]) -> str:
 def _sparse_words_warning(sparse: list[str], data: DataSettings) -> str:
     remedy = "add clips of them"
     if data.validation_resplit_percent is None:
-        remedy += (f", or set {RESPLIT_OPTION} in the spec's [data] table (the default spec does) to re-split "
-                   "the non-test clips by speaker")
+        remedy += (f", or set {RESPLIT_OPTION} in the spec's [data] table (the default spec does; for one run: kws "
+                   f"train --set data.{RESPLIT_OPTION}={RESPLIT_PERCENT:g}) to re-split the non-test clips by speaker")
     return f"{_too_few(sparse)} to learn: {remedy}."
 
 

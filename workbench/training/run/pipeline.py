@@ -42,6 +42,7 @@ from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest, dumps, repeat_header
 from workbench.training.run.teacher import Teacher
 from workbench.training.run.training_state import TrainingState
+from workbench.training.spec.init_classes import check_init_classes
 from workbench.training.spec.model_spec import ModelSpec, check_named_classes, load_spec
 from workbench.training.spec.setting_paths import spec_with_settings
 from workbench.usable_cpus import usable_cpus
@@ -245,6 +246,10 @@ def _start(request: TrainRequest, spec: ModelSpec, out: OutputFolder, progress: 
     members = spec.training.ensemble_members
     per_member = f" per member ({members} members, merged after training)" if members > 1 else ""
     progress.info("scan", f"spec {spec.name}: {spec.macs:,} MACs{per_member}, classes {', '.join(spec.classes)}")
+    if not request.resume:  # (a resumed run starts from its checkpoint; its start was checked)
+        renamed = check_init_classes(init_source(spec.init_from, spec), spec)  # refuses outputs that never learn
+        if renamed:
+            progress.warn("scan", renamed)
     index, plan = planned_samples(request, spec, progress)
     weights = class_weights(plan, spec.training)
     if not request.resume:  # only now: a run whose data cannot be read is no run to refuse or resume later
