@@ -20,7 +20,13 @@ RUN_SPEC_KEY = "spec"  # run.json: the --spec the run was started with (a shippe
 RUN_KEYWORDS_KEY = "keywords"  # run.json: its --keywords (null: the spec's own)
 RUN_SETTINGS_KEY = "settings"  # run.json: its --set values, {path: value} ({}: none)
 SPEC_FILE = "spec.toml"  # the fully resolved spec
-PLAN_FILE = "plan.json"  # samples per split and class, skipped files
+PLAN_FILE = "plan.json"  # samples per split and class, which clips validate, skipped files
+PLAN_SAMPLES_KEY = "samples"  # plan.json: split -> class -> samples (testing: clips)
+# plan.json: every clip of the run's validation split, {"count": N, "sha256": ...} (sample_plan.clips_digest), which
+# kws evaluate --split validation checks the clips it makes again by the run's rules against
+PLAN_VALIDATION_KEY = "validation_clips"
+PLAN_COUNT_KEY = "count"
+PLAN_DIGEST_KEY = "sha256"
 SUMMARY_FILE = "summary.json"  # the finished run's figures; written with the model, so it marks a finished run
 SUMMARY_MODEL_KEY = "model"  # summary.json's name of the model file (beside summary.json)
 

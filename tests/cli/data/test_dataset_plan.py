@@ -150,3 +150,44 @@ def test_the_shared_subset_trains_on_more_than_its_split_says(capsys, shared_dir
     assert data["plan"]["samples"]["training"]["yes"] > 100 and data["plan"]["samples"]["training"]["no"] > 100
     assert data["warnings"][0]["message"].endswith("the spec re-splits the non-test clips by speaker "
                                                    "(validation_resplit_percent): the plan shows what a run gets")
+
+
+def test_a_run_kws_train_would_refuse_at_its_start_is_said_with_its_sentence(capsys, dataset: Path,
+                                                                              tmp_path: Path) -> None:
+    """The default recipe starts from MLTK's yes/no model and keeps its keyword outputs frozen: with other keywords
+    kws train refuses the run before it trains, and dataset info --spec says so in the same words (its plan still
+    shown: what the datasets give)."""
+    argv = ["--spec", "default", "--keywords", "yes,go"]
+    assert main(["train", *argv, "--dataset", str(dataset), "--out", str(tmp_path / "out"), "--progress", "none"]) == 2
+    refusal = capsys.readouterr().err.strip().removeprefix("kws: error: ")
+    assert "so go could never learn" in refusal  # the run's own sentence, as kws train says it
+    assert main(["dataset", "info", str(dataset), *argv]) == 0
+    out = capsys.readouterr().out
+    assert f"\nwarning: the run would stop: {refusal}\n" in out
+    assert "  kws train would refuse this run before it trains (the warning below says why)" in out
+    assert main(["dataset", "info", str(dataset), *argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["plan"]["error"] == refusal and data["plan"]["samples"] == training_plan([dataset], "default",
+                                                                                        ("yes", "go"))
+    assert data["warnings"][-1] == {"kind": "run_would_stop", "names": [], "message": f"the run would stop: {refusal}"}
+    assert main(["dataset", "info", str(dataset), "--spec", "default", "--json"]) == 0  # its own keywords: no word
+    assert json.loads(capsys.readouterr().out)["plan"]["error"] is None
+
+
+def test_renamed_outputs_that_learn_are_the_runs_warning(capsys, dataset: Path, tmp_path: Path) -> None:
+    """A spec starting from the yes/no model that trains every output: the run goes ahead and warns where go
+    starts; dataset info says it among the run's warnings."""
+    from workbench.cli.data.dataset_plan import info_spec
+    from workbench.training.spec.init_classes import check_init_classes, init_source
+
+    spec_file = tmp_path / "from_mltk.toml"
+    spec_file.write_text('extends = "tflite_micro_speech"\ninit_from = "bundled:models/tflite_micro_speech.tflite"\n'
+                         '\n[data]\nvalidation_resplit_percent = 20.0\n')
+    spec = info_spec(str(spec_file), ["yes", "go"])
+    expected = check_init_classes(init_source(spec.init_from, spec), spec)  # what kws train warns before training
+    assert expected is not None and "go as its no" in expected
+    assert main(["dataset", "info", str(dataset), "--spec", str(spec_file), "--keywords", "yes,go", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["plan"]["error"] is None
+    assert {"kind": "run_plan", "names": [],
+            "message": "the run: " + expected.removeprefix("warning: ")} in data["warnings"]

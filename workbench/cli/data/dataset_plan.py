@@ -7,7 +7,10 @@ mean keyword count, ``_silence_`` is partly generated, ``max_clips_per_word`` ca
 those rules would drift from the training's, so the plan is :func:`workbench.training.data.sample_plan.make_plan`
 itself, with the spec read by the training's loader: both are numpy and TOML only (no TensorFlow, which a test
 checks), and the import-linter contracts let the CLI import them (only the core and the GUI may not). They are
-imported when ``--spec`` is given, so ``kws dataset info`` alone stays as light as before.
+imported when ``--spec`` is given, so ``kws dataset info`` alone stays as light as before. A run ``kws train`` would
+refuse at its start, before it plans (a model to start from whose outputs would never learn the keywords:
+:func:`start_check`), is said with the run's own sentence; that check reads the ``init_from`` model's parameters
+only.
 
 The datasets are scanned as ``kws train`` scans them (the spec's split settings, headers checked, WAVs cut short
 left to the run to skip); ``kws train --dataset DIR:WEIGHT`` weights and ``--set`` changes are not applied.
@@ -105,18 +108,36 @@ def training_index(dirs: Sequence[Path], data: Any, scanned: DatasetIndex | None
                            for d in dirs])
 
 
+def start_check(spec: Any) -> tuple[str, list[str]]:
+    """The sentence with which ``kws train`` would refuse the spec before it plans ("" when it would not), and its
+    warnings about the model it starts from: :func:`~workbench.training.spec.init_classes.check_init_classes`, the
+    run's own check (``--keywords go,stop`` with the default recipe: outputs imported by position and kept frozen,
+    so go and stop never learn). It reads only the ``init_from`` model's parameters: no TensorFlow."""
+    from workbench.training.spec.init_classes import check_init_classes, init_source
+
+    try:
+        renamed = check_init_classes(init_source(spec.init_from, spec), spec)
+    except WorkbenchError as exc:
+        return str(exc), []
+    return "", [renamed.removeprefix(WARNING_PREFIX)] if renamed else []
+
+
 def plan_for_info(spec: Any, index: DatasetIndex) -> InfoPlan:
-    """The run's plan of ``index`` (see the module docstring), its warnings, or the error that would stop it."""
+    """The run's plan of ``index`` (see the module docstring), its warnings, or the error that would stop it.
+
+    A run refused at its start (:func:`start_check`) keeps its plan -- what the datasets give is still worth
+    seeing -- with the refusal as its error; a plan that cannot be made has none."""
     from workbench.training.data.sample_plan import make_plan, plan_warnings
 
     data = spec.data
     unknown = {c.word for c in index.clips if label_of(c.word, data.keywords, data.negative_words) == UNKNOWN}
+    refusal, start_warnings = start_check(spec)
     try:
         plan = make_plan(index, data, spec.training.seed)
     except WorkbenchError as exc:
-        return InfoPlan(spec, None, error=str(exc), unknown_words=len(unknown))
-    warnings = [w.removeprefix(WARNING_PREFIX) for w in plan_warnings(plan, data)]
-    return InfoPlan(spec, plan, warnings=warnings, unknown_words=len(unknown))
+        return InfoPlan(spec, None, error=refusal or str(exc), unknown_words=len(unknown))
+    warnings = start_warnings + [w.removeprefix(WARNING_PREFIX) for w in plan_warnings(plan, data)]
+    return InfoPlan(spec, plan, error=refusal, warnings=warnings, unknown_words=len(unknown))
 
 
 def _settings_lines(info: InfoPlan) -> list[str]:
@@ -150,6 +171,8 @@ def render_plan(info: InfoPlan) -> str:
     lines += _settings_lines(info)
     if info.plan is None:
         return "\n".join([*lines, "  no plan: the run would stop (the warning below says why)"]) + "\n"
+    if info.error:  # refused at its start: the plan is what the datasets give, not what a run would train on
+        lines.append("  kws train would refuse this run before it trains (the warning below says why)")
     counts = info.counts()
     header = f"{'class':<14}" + "".join(f"{s:>12}" for s in SPLITS)
     lines += ["", header, "-" * len(header)]

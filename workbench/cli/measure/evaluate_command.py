@@ -12,7 +12,9 @@ balanced accuracy, whether the model is better than each by more than the test s
 (:mod:`workbench.evaluation.comparison`). ``--progress jsonl`` prints ``{"phase", "fraction"}`` lines on stderr
 instead of the bar, for the window that runs the comparison as a child (:mod:`workbench.cli.measure.scoring_progress`).
 A model whose uint8 input clips the spectrogram is warned of before the scoring, as ``kws calibrate`` warns
-(the report's figures would be those of the clipped input).
+(the report's figures would be those of the clipped input). ``--split validation`` of a training run's model is the
+run's own validation clips (:mod:`workbench.cli.measure.run_validation`: a re-split by speaker makes them others
+than the dataset's split), or a warning saying why the datasets' own split is scored instead.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from workbench.cli.measure.scoring_progress import PROGRESS_MODES, ScoringProgre
 from workbench.core.wording import counted
 from workbench.datasets.dataset_defaults import MLTK_TRIM_DB
 
-SPLIT_CHOICES = ("test", "validation", "all")
+VALIDATION_SPLIT = "validation"  # of a training run's model: the run's own validation clips (run_validation)
+SPLIT_CHOICES = ("test", VALIDATION_SPLIT, "all")
 DEFAULT_SPLIT = "test"  # resolved in run, not by argparse: a --split given beside --clips must be detectable
 
 
@@ -42,7 +45,8 @@ def register(subparsers: Any) -> None:
         "evaluate", help=summary("evaluate"),
         description="Evaluate a model on a dataset split through the same frontend and LiteRT path as the live "
         "view. --split test/validation use the dataset's lists or its hash-of-speaker split (the percentages "
-        "training uses); --split all evaluates every clip once (words that are not classes count as _unknown_).")
+        "training uses), except that the model of a training run is scored on the run's own validation clips; "
+        "--split all evaluates every clip once (words that are not classes count as _unknown_).")
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     p.add_argument("--compare", type=model_argument, action="append", default=[], metavar="MODEL",
                    help="another model (same classes) to score on the same clips and compare with, with a "
@@ -54,7 +58,10 @@ def register(subparsers: Any) -> None:
     clips.add_argument("--clips", type=Path, metavar="CSV",
                        help="exactly the clips of an earlier evaluation: its predictions.csv (a training run's "
                        "eval/predictions.csv too)")
-    p.add_argument("--split", choices=SPLIT_CHOICES, help=f"clips of --dataset to evaluate (default: {DEFAULT_SPLIT})")
+    p.add_argument("--split", choices=SPLIT_CHOICES, help=f"clips of --dataset to evaluate (default: {DEFAULT_SPLIT}); "
+                   "validation with the model of a kws train run (in its output folder) and that run's datasets: the "
+                   "clips the run validated on (its re-split by speaker and caps applied), as its summary.json counts "
+                   "them")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text report, or eval-results.json content on stdout")
     p.add_argument("--out", type=Path, help="write eval-results.json, summary.txt, predictions.csv and PNGs here")
@@ -113,6 +120,7 @@ def _run(args: argparse.Namespace) -> int:
     from workbench.evaluation.evaluate import check_model_input, clips_for_split, evaluate_model
     from workbench.evaluation.clip_predictions import clips_of_predictions
     from workbench.evaluation.report import full_summary, results_document, write_report
+    from workbench.cli.measure.run_validation import run_validation
 
     if args.workers is not None and args.workers < 1:
         raise SettingsError(f"--workers must be at least 1, not {args.workers}.")
@@ -129,8 +137,13 @@ def _run(args: argparse.Namespace) -> int:
         if clipped := graph_input_range_problem(model.graph):
             progress.warn(f"{model.name}: {clipped}")
     unreadable: list[tuple[Path, str]] = []
+    own = run_validation(args.model, args.dataset) if args.split == VALIDATION_SPLIT and args.clips is None else None
+    if own is not None and own.note:  # before the minutes of scoring: these are not the run's validation clips
+        progress.warn(own.note)
     if args.clips is not None:
         clips, description = clips_of_predictions(args.clips), f"the clips listed in {args.clips}"
+    elif own is not None and own.clips is not None:
+        clips, description, unreadable = own.clips, own.description, own.unreadable
     else:
         index = load_index(args.dataset, args)
         clips, description = clips_for_split(index, args.split), _describe(args, index)

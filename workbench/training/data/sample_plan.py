@@ -27,10 +27,12 @@ the remedy; the run prints it among its ``[plan]`` lines.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -117,6 +119,17 @@ def assign_splits(index: DatasetIndex, data: DataSettings) -> list[ClipEntry]:
     splits = stratified_splits(words, names, data.validation_resplit_percent, 0.0)
     resplit = {id(c): replace(c, split=splits[c.speaker]) for c in pool}
     return [resplit.get(id(c), c) for c in index.clips]
+
+
+def clips_digest(clips: Sequence[ClipEntry]) -> str:
+    """SHA-256 of the clips' word folders and file names, sorted: which clips, wherever their datasets are now.
+
+    Why: the run's ``plan.json`` records it for its validation clips, so ``kws evaluate`` can tell that the clips
+    it makes again from the datasets by the run's rules are exactly those the run validated on (a clip added or
+    removed since can move whole speakers in the re-split), and a dataset moved to another folder still matches.
+    """
+    names = sorted(f"{clip.path.parent.name}/{clip.path.name}" for clip in clips)
+    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
 
 
 def _split_quotas(sizes: dict[str, int], cap: int) -> dict[str, int]:

@@ -7,7 +7,7 @@
     OUT/spec.toml                the fully resolved spec, command-line options included; its first lines
                                  give the kws train command (--spec it, --dataset ...) that repeats the run
     OUT/run.json                 datasets, seed, options and versions of the run
-    OUT/plan.json                samples per split and class, skipped files
+    OUT/plan.json                samples per split and class, which clips validate (count, digest), skipped files
     OUT/summary.json             figures of the finished run (epochs, threshold, evaluation)
     OUT/train/log.txt            every session's lines (a resumed session's after a "resumed" line)
     OUT/train/training-history.json|.csv|.png, state.json, checkpoints/

@@ -33,16 +33,18 @@ from workbench.core.wording import counted
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.datasets.synthetic import unfinished_build
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
-from workbench.training.data.sample_plan import Sample, SamplePlan, class_weights, make_plan, plan_warnings
+from workbench.training.data.sample_plan import (Sample, SamplePlan, class_weights, clips_digest, make_plan,
+                                                 plan_warnings)
 from workbench.training.run.cancel import CancelToken, RunStopped
-from workbench.run_folder_layout import (PLAN_FILE, RESUME_HINT_END, RESUME_HINT_START, RUN_FILE, SPEC_FILE, STATE_FILE,
-                                        SUMMARY_FILE)
+from workbench.run_folder_layout import (PLAN_COUNT_KEY, PLAN_DIGEST_KEY, PLAN_FILE, PLAN_SAMPLES_KEY,
+                                         PLAN_VALIDATION_KEY, RESUME_HINT_END, RESUME_HINT_START, RUN_FILE, SPEC_FILE,
+                                         STATE_FILE, SUMMARY_FILE)
 from workbench.training.run.output_folder import CheckpointWriteError, OutputFolder
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import TrainRequest, dumps, repeat_header
 from workbench.training.run.teacher import Teacher
 from workbench.training.run.training_state import TrainingState
-from workbench.training.spec.init_classes import check_init_classes
+from workbench.training.spec.init_classes import BUNDLED_PREFIX, check_init_classes, init_source
 from workbench.training.spec.model_spec import ModelSpec, check_named_classes, load_spec
 from workbench.training.spec.setting_paths import spec_with_settings
 from workbench.usable_cpus import usable_cpus
@@ -52,7 +54,6 @@ from workbench.usable_cpus import usable_cpus
 # --features-on-ray`` (the CLI builds it: training imports no tool).
 FeatureMakerFactory = Callable[[FeatureSettings, int], Any]
 REPRESENTATIVE_STREAM = 0x4E9
-BUNDLED_PREFIX = "bundled:"  # init_from = "bundled:models/x.tflite": a model shipped with the workbench
 
 
 @dataclass
@@ -96,25 +97,6 @@ def _check_named_classes(spec: ModelSpec) -> None:
     training = spec.training
     check_named_classes("class_weight_scale", training.class_weight_scale, spec.classes)
     check_named_classes("trainable_classes", training.trainable_classes, spec.classes)
-
-
-def init_source(text: str | None, spec: ModelSpec) -> str | None:
-    """The file ``init_from`` names: a bundled asset, a path relative to the spec file, or as given."""
-    if not text:
-        return None
-    if text.startswith(BUNDLED_PREFIX):
-        from workbench.assets import asset_path
-
-        try:
-            return str(asset_path(text[len(BUNDLED_PREFIX):]))
-        except FileNotFoundError as exc:
-            raise WorkbenchError(f"init_from {text!r}: {exc}.") from None
-    path = Path(text).expanduser()
-    if not path.is_absolute() and not path.exists() and spec.source is not None:
-        near = spec.source.parent / path
-        if near.exists():
-            return str(near)
-    return str(path)
 
 
 def _absolute(text: str | None, spec: ModelSpec) -> str | None:
@@ -189,10 +171,13 @@ def planned_samples(request: TrainRequest, spec: ModelSpec, progress: Progress) 
 
 
 def _plan_record(plan: SamplePlan, index: DatasetIndex, weights: dict[int, float] | None) -> dict[str, Any]:
-    """``plan.json``: the samples, and the loss weights the training uses (None: every class 1)."""
+    """``plan.json``: the samples, which clips validate (what ``kws evaluate --split validation`` checks its own
+    against), and the loss weights the training uses (None: every class 1)."""
     used = weights if weights is not None else dict.fromkeys(range(len(plan.classes)), 1.0)
     return {"classes": list(plan.classes),
-            "samples": {split: plan.counts(split) for split in ("training", "validation", "testing")},
+            PLAN_SAMPLES_KEY: {split: plan.counts(split) for split in ("training", "validation", "testing")},
+            PLAN_VALIDATION_KEY: {PLAN_COUNT_KEY: len(plan.validation_clips),
+                                  PLAN_DIGEST_KEY: clips_digest(plan.validation_clips)},
             "class_weights": {plan.classes[i]: w for i, w in used.items()},
             "split_rules": {str(k): v for k, v in index.split_rules.items()},
             "unreadable": [[str(p), r] for p, r in index.unreadable]}

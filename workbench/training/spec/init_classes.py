@@ -18,9 +18,32 @@ from pathlib import Path
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.training.spec.model_spec import ModelSpec
 
+BUNDLED_PREFIX = "bundled:"  # init_from = "bundled:models/x.tflite": a model shipped with the workbench
 NAMED_SUFFIXES = (".tflite", ".mltk.zip")  # model files that store their class names (SL_PARAMSv1 ``classes``)
 REMEDY = ("train other keywords with a spec that starts from no model (tflite_micro_speech or ds_cnn_small, see "
           "kws specs), or train the keywords that model has")
+
+
+def init_source(text: str | None, spec: ModelSpec) -> str | None:
+    """The file ``init_from`` names: a bundled asset, a path relative to the spec file, or as given.
+
+    Here, beside the check, and not in the run's pipeline: ``kws dataset info --spec`` makes the same check, and
+    needs no more of the training than the spec and the model file's parameters."""
+    if not text:
+        return None
+    if text.startswith(BUNDLED_PREFIX):
+        from workbench.assets import asset_path
+
+        try:
+            return str(asset_path(text[len(BUNDLED_PREFIX):]))
+        except FileNotFoundError as exc:
+            raise WorkbenchError(f"init_from {text!r}: {exc}.") from None
+    path = Path(text).expanduser()
+    if not path.is_absolute() and not path.exists() and spec.source is not None:
+        near = spec.source.parent / path
+        if near.exists():
+            return str(near)
+    return str(path)
 
 
 def source_classes(path: str | Path) -> tuple[str, ...]:
