@@ -210,6 +210,30 @@ def test_cancel_never_makes_the_output_folder_for_its_stop_file(qtbot, server: S
     assert_gone(pid)
 
 
+def test_an_output_folder_made_again_at_its_path_is_gone_and_gets_no_stop_file(qtbot, server: StalledServer,
+                                                                               tmp_path: Path, monkeypatch) -> None:
+    # Ray Tune makes a deleted sweep folder's OUT/ray again within seconds: Cancel saw a folder there, called the
+    # output folder there, and wrote its STOP file into the folder made again (which then stayed at the old path)
+    sent = _recording_kills(monkeypatch)
+    out = tmp_path / "out"
+    out.mkdir()
+    child, recorder = make_child(CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file="STOP"))
+    pid = start_long_run(qtbot, child, server, tmp_path, out_folder=out)
+    assert not child.folder_gone  # the child has said nothing of its folder yet
+    child.note_folder_made()  # (a subclass does it at the child's first progress line)
+    assert not child.folder_gone
+    out.rename(tmp_path / "moved")
+    assert child.folder_gone
+    out.mkdir()  # another folder at the same path
+    assert child.folder_gone and str(out) in child.stopping_without_folder()
+    with qtbot.waitSignal(child.ended, timeout=CHILD_TIMEOUT_MS):
+        child.cancel()
+        assert list(out.iterdir()) == []
+    assert recorder.outcomes == [(CANCELLED, "")] and sent == [(pid, signal.SIGTERM)]
+    assert list(out.iterdir()) == [] and list((tmp_path / "moved").iterdir()) == []
+    assert_gone(pid)
+
+
 def test_a_stale_stop_file_is_removed_before_the_start(qtbot, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

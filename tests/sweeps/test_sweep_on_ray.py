@@ -6,12 +6,14 @@ of the shared Speech Commands clips, with two-epoch trials so the module stays w
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -24,6 +26,7 @@ from workbench.child_command import kws_command
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.engine import Engine
 from workbench.core.model.model_file import load_model
+from workbench.sweeps.reporting.final_status import ABANDONED_MESSAGE
 
 from sweep_data import sweep_text, write_sweep
 
@@ -50,6 +53,12 @@ def _gone(pid: int) -> bool:
         return True
     except OSError:
         return False
+
+
+def _resume(pid: int) -> None:
+    """SIGCONT to a process paused with SIGSTOP (gone already: nothing to do)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGCONT)
 
 
 def _all_gone(pids: list[int]) -> bool:
@@ -214,6 +223,36 @@ def test_a_second_ctrl_c_stops_at_once_and_still_leaves_the_results(speech_slice
     assert folders and all(json.loads((p / "sweep-trial.json").read_text())["status"] == "cancelled" for p in folders)
     records = results["trials"]
     assert _all_gone([r["child_pid"] for r in records if r["child_pid"]] + [r["worker_pid"] for r in records])
+
+
+def test_a_second_sigterm_stops_at_once_as_a_second_ctrl_c_does(speech_slice: Path, tmp_path: Path) -> None:
+    # TERM twice to kws sweep alone (timeout, a service manager, a script) while a trial's kws train is slow to stop
+    # (held here with SIGSTOP): the second SIGTERM was ignored, and the sweep waited for that trial however long
+    out = tmp_path / "out"
+    run = SweepProcess(write_sweep(tmp_path, sweep_text(speech_slice, epochs=30)), out)
+    run.read_until("epoch")
+    trial = run.events[-1]["trial"]
+    record = out / "trials" / trial / "sweep-trial.json"
+    slow = json.loads(record.read_text())["child_pid"]
+    os.kill(slow, signal.SIGSTOP)
+    release = threading.Timer(SWEEP_TIMEOUT_S, _resume, (slow,))  # a safety net for the old code, not a timing
+    release.start()
+    try:
+        run.process.send_signal(signal.SIGTERM)
+        run.read_until("cancelling")
+        run.process.send_signal(signal.SIGTERM)
+        code, err = run.finish()
+    finally:
+        release.cancel()
+        _resume(slow)  # its kws train then takes the stop it was sent, and ends
+    assert code == 130 and "Traceback" not in err, err
+    ended = {e["trial"]["trial_id"]: e["trial"] for e in run.of("trial_end")}
+    assert ended[trial]["status"] == "cancelled" and ended[trial]["message"] == ABANDONED_MESSAGE, ended[trial]
+    assert json.loads(record.read_text())["status"] == "cancelled"  # its file does not claim "running"
+    results = json.loads((out / "results.json").read_text())
+    assert results["status"] == "cancelled" and len(results["trials"]) == 2
+    assert (out / "results.csv").is_file() and (out / "results.png").is_file()
+    assert _all_gone([slow])
 
 
 def test_the_frr_sweeps_best_model_carries_its_calibrations_recommendation(speech_slice: Path,

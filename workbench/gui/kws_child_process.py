@@ -13,7 +13,12 @@ Stopping (:class:`CancelPolicy`): on POSIX the child gets SIGINT (Ctrl-C) or SIG
 Windows, where a child without a stop file is killed at once. The stop file goes only into a folder that is
 there: Cancel never makes the folder (one deleted or moved meanwhile would come back holding nothing but
 ``STOP``; one the child has not made yet gets nothing to stop). A child still running
-:attr:`CancelPolicy.kill_after_ms` after Cancel is killed.
+:attr:`CancelPolicy.kill_after_ms` after Cancel is killed. Whether the folder the child had made is gone
+(:attr:`KwsChildProcess.folder_gone`) and what Cancel then says (:meth:`KwsChildProcess.stopping_without_folder`)
+live here too, so the Training workspace and its Sweeps view say it alike. The folder is known by its identity
+(device and inode) from the child's first progress line on, not by its path: one deleted and made again at the path
+(Ray Tune makes a sweep's ``OUT/ray`` again, with its parents, within a second or two) is gone all the same, and
+gets no stop file.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import enum
 import os
 import re
 import signal
+import stat
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -75,6 +81,15 @@ def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
     return _OPTION.sub(lambda found: f"\u201c{boxes[found[1]]}\u201d" if found[1] in boxes else found[0], message)
 
 
+def _folder_identity(folder: Path) -> tuple[int, int] | None:
+    """(device, inode) of the folder ``folder``; None when there is none at that path."""
+    try:
+        found = folder.stat()
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISDIR(found.st_mode) else None
+
+
 class KwsChildProcess(QObject):
     """Run one ``kws`` command at a time; subclasses turn its lines and its end into their own signals.
 
@@ -103,6 +118,8 @@ class KwsChildProcess(QObject):
         self._buffers = {QProcess.ProcessChannel.StandardOutput: b"", QProcess.ProcessChannel.StandardError: b""}
         self._error = ""
         self._cancelling = False
+        self._folder_made = False  # the child's output showed it had made its output folder (note_folder_made)
+        self._folder_identity: tuple[int, int] | None = None  # that folder's (device, inode) then
         self._kill_timer = QTimer(self, singleShot=True, interval=policy.kill_after_ms)
         self._kill_timer.timeout.connect(self._kill)
 
@@ -120,6 +137,26 @@ class KwsChildProcess(QObject):
         """The output folder of the last :meth:`start_command` (kept after the end, for reading the results)."""
         return self._out_folder
 
+    def note_folder_made(self) -> None:
+        """For the subclasses: the child's output shows it has made its output folder (its first progress line), which
+        is known by its identity from now on (module docstring)."""
+        if not self._folder_made and self._out_folder is not None:
+            self._folder_made, self._folder_identity = True, _folder_identity(self._out_folder)
+
+    @property
+    def folder_gone(self) -> bool:
+        """Whether the output folder the child had made (:meth:`note_folder_made`) is no longer there: deleted, moved,
+        or made again at its path. Cancel then writes no stop file, and the child's end is the folder's loss."""
+        if not self._folder_made or self._out_folder is None:
+            return False
+        now = _folder_identity(self._out_folder)
+        return now is None or (self._folder_identity is not None and now != self._folder_identity)
+
+    def stopping_without_folder(self) -> str:
+        """What Cancel says when :attr:`folder_gone`: the child is stopped, and its folder is not made again."""
+        return (f"Stopping {self.what}: its output folder {self._out_folder} was deleted or moved, and is not made "
+                "again.")
+
     def start_command(self, args: Sequence[str], out_folder: Path | None = None) -> None:
         """Run ``kws ARGS``; ``out_folder`` is where the policy's stop file goes."""
         if self._process is not None:
@@ -136,7 +173,7 @@ class KwsChildProcess(QObject):
         process.errorOccurred.connect(self._process_error)
         self._process, self._out_folder = process, None if out_folder is None else Path(out_folder)
         self._buffers = dict.fromkeys(self._buffers, b"")
-        self._error, self._cancelling = "", False
+        self._error, self._cancelling, self._folder_made, self._folder_identity = "", False, False, None
         self._remove_stop_file()
         process.start(program, arguments)
 
@@ -175,8 +212,8 @@ class KwsChildProcess(QObject):
         stop_file = self._stop_file()
         if stop_file is None:
             return False
-        if not stop_file.parent.is_dir():
-            return False  # never made here (module docstring): the signal, or on Windows the kill, stops it
+        if self.folder_gone or not stop_file.parent.is_dir():  # never made here, nor put into one made again
+            return False  # (module docstring): the signal, or on Windows the kill, stops it
         try:
             stop_file.touch()
         except OSError:
@@ -185,7 +222,7 @@ class KwsChildProcess(QObject):
 
     def _remove_stop_file(self) -> None:
         stop_file = self._stop_file()
-        if stop_file is not None:
+        if stop_file is not None and not self.folder_gone:  # (a folder made again holds none of this child's)
             try:
                 stop_file.unlink(missing_ok=True)
             except OSError:

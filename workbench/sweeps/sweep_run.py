@@ -18,8 +18,8 @@ Cancel (:meth:`SweepRun.cancel` -- Ctrl+C or SIGTERM in ``kws sweep``, or a ``ST
 output folder, which works where signals do not) writes the trials' cancel marker: running trials ask
 their ``kws train`` to stop (one SIGINT each) and end, trials not yet started end at once; when no
 trial runs any more Tune is told to stop. So every child has ended before Ray is shut down, and the
-finished trials' results and best model are still written. A second Ctrl+C in ``kws sweep`` stops at once
-(KeyboardInterrupt in the driver): the results are written at once from what the driver knows, every trial
+finished trials' results and best model are still written. A second Ctrl+C or SIGTERM in ``kws sweep`` stops
+at once (KeyboardInterrupt in the driver): the results are written at once from what the driver knows, every trial
 still running listed as cancelled (:data:`.final_status.ABANDONED_MESSAGE`) and its record file saying so, and
 Ray is shut down without waiting for the trials' ends. An output folder deleted (or replaced) while the sweep runs
 stops it like a cancel, before its next trial starts, and ends it with that error instead of results

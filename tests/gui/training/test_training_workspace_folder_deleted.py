@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.core.folder_lock import gone_sentence
-from workbench.gui.training.training_process import stopping_without_folder
 from workbench.gui.training.training_workspace import TrainingWorkspace
 
 REPO = Path(__file__).resolve().parents[3]
@@ -69,7 +68,8 @@ def test_cancel_after_the_run_folder_was_deleted_does_not_make_it_again(workspac
     shutil.rmtree(out.rename(tmp_path / "deleted"))  # "rm -rf run", then Cancel before the child notices
     qtbot.mouseClick(ws.cancel_button, Qt.MouseButton.LeftButton)
     assert not out.exists()  # no STOP file written: it used to make the folder again for it
-    assert ws.phase.text() == stopping_without_folder(out)
+    assert ws.phase.text() == ws.process.stopping_without_folder()  # the Sweeps view's Cancel says it alike
+    assert f"its output folder {out} was deleted or moved, and is not made again" in ws.phase.text()
     qtbot.waitUntil(lambda: not ws.running, timeout=RUN_TIMEOUT_MS)
 
     sentence = gone_sentence(out)

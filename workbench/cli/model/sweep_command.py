@@ -5,8 +5,9 @@ without Ray the command says how to get it. With ``--format jsonl`` stdout carri
 events (:mod:`workbench.sweeps.reporting.events`), one JSON object per line, for the GUI and scripts; whatever
 Ray or Tune print goes to stderr. Ctrl+C or SIGTERM stops every trial cleanly (each ``kws train``
 keeps its best checkpoint), then the results of the trials that finished are still written. A second
-Ctrl+C stops at once: the results are written from what is known (the trials still running listed as
-cancelled, without their last figures) and Ray is shut down without waiting for the trials' ends.
+Ctrl+C or SIGTERM stops at once: the results are written from what is known (the trials still running listed as
+cancelled, without their last figures) and Ray is shut down without waiting for the trials' ends. (SIGTERM twice:
+``timeout``, a service manager or a script repeating its stop when a trial's ``kws train`` is slow to stop.)
 Exit status: 0 finished (also when no trial finished or reached the frr objective's target: the sweep ran
 correctly and its summary says so), 130 cancelled, 2 an error.
 """
@@ -130,13 +131,14 @@ class _JsonPrinter:
 
 @contextlib.contextmanager
 def _stop_on_signals(sweep_run: "SweepRun") -> Iterator[None]:
-    """SIGINT/SIGTERM cancel the sweep cleanly; a second SIGINT stops at once (KeyboardInterrupt, which the
+    """SIGINT/SIGTERM cancel the sweep cleanly; a second one of either stops at once (KeyboardInterrupt, which the
     sweep turns into results of the trials known so far) -- unless the results are being written just then:
-    that takes a second or two, and stopping it would lose them."""
+    that takes a second or two, and stopping it would lose them. Why SIGTERM too: a sender that repeats it is
+    as impatient as a second Ctrl+C, and ignoring it left the sweep waiting for a trial that did not stop."""
     state = {"asked": False}
 
     def handle(signum: int, _frame: Any) -> None:
-        if state["asked"] and signum == signal.SIGINT:
+        if state["asked"]:
             if not sweep_run.writing_results:
                 raise KeyboardInterrupt
             return

@@ -1,11 +1,9 @@
 """The Training workspace's sweep view: launch ``kws sweep``, watch trials finish, cancel, use the best model.
 
-Why a child process: a sweep starts Ray and trains for hours; as ``kws sweep --format jsonl`` in a
-QProcess the window stays responsive, never imports Ray or TensorFlow, and reads the sweep's events
-(:mod:`workbench.sweeps.reporting.events`) line by line. Cancel writes the sweep's ``STOP`` file and, on POSIX,
-sends SIGTERM: ``kws sweep`` then stops every trial's training cleanly (each keeps its best
-checkpoint), writes the results of the finished trials and exits; only a sweep that has not ended
-after :data:`KILL_AFTER_MS` is killed.
+The sweep runs as ``kws sweep --format jsonl`` in a child process (:mod:`.sweep_process`, which says why and how
+Cancel stops it). An output folder deleted or moved while the sweep ran is said as the Training workspace says it:
+Cancel says it stops the sweep without making the folder again, and the end says the folder is gone (the child's
+one sentence, :func:`~workbench.core.folder_lock.gone_sentence`), not "every trial stopped".
 
 The plot shows each finished trial's objective in the order trials end, and the best so far; the
 table lists every trial with its status, objective, cost (MACs, RAM, flash) and searched values.
@@ -18,17 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from workbench.child_command import STOP_FILE_NAME
+from workbench.core.folder_lock import gone_sentence
 from workbench.core.wording import counted
 from workbench.gui import theme
-from workbench.gui.kws_child_process import CANCELLED, FAILED, SUCCEEDED, CancelPolicy, KwsChildProcess, StopSignal
+from workbench.gui.kws_child_process import FAILED
 from workbench.gui.live.plot_style import WrappedTitleAxis, fix_plot, leave_room_for_end_labels
 from workbench.gui.theme import CLASS_COLORS
 from workbench.gui.window.window_closing import ask_yes_no
+from workbench.gui.training.sweep_process import SweepProcess
 from workbench.gui.training.training_curves_view import WholeNumberAxis
 from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 from workbench.sweeps.reporting import events as ev
@@ -36,9 +35,6 @@ from workbench.profiler.export import format_units
 from workbench.sweeps.reporting.results import (FINISHED, RUNNING, STOPPED, TrialRecord, best_so_far,
                                                 values_text)
 
-KILL_AFTER_MS = 180_000  # trials stop after a batch; Ray then shuts down
-CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FILE_NAME, kill_after_ms=KILL_AFTER_MS,
-                             cancel_is_final=False)  # a sweep that ended with exit code 0 finished
 POINT_PX = 9
 TRIAL_COLOR, BEST_COLOR = CLASS_COLORS[0], CLASS_COLORS[2]
 # short: the label runs along the plot's height, ~160 px at 1280x720 (at a large font it wraps; the table says more)
@@ -52,47 +48,8 @@ MAX_X_TICKS = 12
 # RAM and flash in bytes as kws profile writes them (15456 -> 15.5k)
 COLUMNS = ("trial", "status", "objective", "epochs", "MACs", "RAM", "flash", "seed", "values", "message")
 SETTINGS_PREFIX = "sweeps/"  # + file, out, address, concurrent: the form, remembered between sessions
-# the boxes each option of kws sweep comes from: the child's errors name them instead
-SWEEP_BOXES = {"--out": "Output", "--address": "Ray address", "--max-concurrent": "Trials at once"}
 CANCELLING_TEXT = "cancelling: stopping every trial…"
 PLOT_DESCRIPTION = "Each finished trial's objective in the order the trials ended, and the best so far."
-
-
-class SweepProcess(KwsChildProcess):
-    """``kws sweep … --format jsonl`` as a child: ``event(dict)`` per line, ``finished(status, message)`` once."""
-
-    event = Signal(dict)
-    finished = Signal(str, str)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__("the sweep", CANCEL_POLICY, parent=parent, boxes=SWEEP_BOXES)
-        self.stdout_line.connect(self._event_line)
-        self.ended.connect(self._ended)
-
-    @property
-    def out(self) -> Path | None:
-        return self.out_folder
-
-    def start(self, sweep_file: Path, out: Path, address: str = "", max_concurrent: int = 0) -> None:
-        if self.running:
-            raise RuntimeError("a sweep is already running")
-        args = ["sweep", str(sweep_file), "--out", str(out), "--format", "jsonl"]
-        args += ["--address", address] if address else []
-        args += ["--max-concurrent", str(max_concurrent)] if max_concurrent > 0 else []
-        self.start_command(args, out_folder=out)
-
-    def _event_line(self, line: str) -> None:
-        event = ev.parse_event_line(line)
-        if event is not None:
-            self.event.emit(event)
-
-    def _ended(self, outcome: str, error: str) -> None:
-        if outcome == SUCCEEDED:
-            self.finished.emit(ev.SWEEP_FINISHED, "the sweep finished")
-        elif outcome == CANCELLED:
-            self.finished.emit(ev.SWEEP_CANCELLED, "the sweep was cancelled; every trial stopped")
-        else:
-            self.finished.emit(FAILED, error)
 
 
 def _cell(value: Any, fmt: str = "") -> QTableWidgetItem:
@@ -265,8 +222,12 @@ class SweepView(QWidget):
 
     def cancel(self) -> None:
         self.process.cancel()
-        self.status_label.setText(CANCELLING_TEXT)
+        self.status_label.setText(self._cancelling_text())
         self._update_buttons()
+
+    def _cancelling_text(self) -> str:
+        """What the view says while the sweep stops: that its folder is gone and not made again, when it is."""
+        return self.process.stopping_without_folder() if self.process.folder_gone else CANCELLING_TEXT
 
     def use_best_model(self) -> bool:
         if self.best_model is None:
@@ -314,7 +275,7 @@ class SweepView(QWidget):
             self.status_label.setText(f"{counted(len(self.ended), 'trial')} ended; best {best:.4f}" if best is not None
                                       else f"{counted(len(self.ended), 'trial')} ended; none finished yet")
         elif kind == ev.CANCELLING:  # the child's reason ("signal SIGTERM") is the Cancel just pressed here
-            self.status_label.setText(CANCELLING_TEXT)
+            self.status_label.setText(self._cancelling_text())
         elif kind in (ev.MESSAGE, ev.ERROR):
             self.status_label.setText(str(event.get("message", "")))
         elif kind == ev.DONE:
@@ -360,9 +321,13 @@ class SweepView(QWidget):
             if record.status == RUNNING and status != FAILED:  # (a failed kws sweep: their end is unknown)
                 record.status = ev.SWEEP_CANCELLED if status == ev.SWEEP_CANCELLED else STOPPED
                 self._show(record)
+        out = self.process.out
         if status == FAILED:
             self.status_label.setText(message)
             self.host.show_error(message)
+        elif status == ev.SWEEP_CANCELLED and out is not None and self.process.folder_gone:  # no results: said why
+            self.status_label.setText(gone_sentence(out))
+            self.host.show_status(message)
         else:
             ending = self.summary or "no trial finished"
             best = f"; best model {self.best_model.name}" if self.best_model else f"; {ending}"

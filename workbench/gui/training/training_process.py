@@ -10,8 +10,9 @@ also sends SIGTERM; the child stops at the next batch, keeps its best checkpoint
 Only a child that has not stopped after :data:`KILL_AFTER_MS` is killed (its files are written
 atomically, so even that leaves nothing half-written). When the output folder is not there (deleted or moved
 while the run went on), no ``STOP`` file is written, since that would make the folder again
-(:mod:`workbench.gui.kws_child_process`): SIGTERM alone stops the child (on Windows it is killed), and the
-child itself never writes into a folder gone since (:class:`~workbench.core.folder_lock.FolderGone`).
+(:mod:`workbench.gui.kws_child_process`, which also says it: ``folder_gone``, ``stopping_without_folder``): SIGTERM
+alone stops the child (on Windows it is killed), and the child itself never writes into a folder gone since
+(:class:`~workbench.core.folder_lock.FolderGone`).
 
 Why the child's notes on stderr (``kws: …``, not its errors) are held until it ends and shown only when it
 failed without an ``end`` event: ``kws train`` prints them at its end, for a terminal, repeating that event in
@@ -45,11 +46,6 @@ CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FI
                              kill_after_ms=KILL_AFTER_MS, cancel_is_final=False)
 
 
-def stopping_without_folder(out: Path) -> str:
-    """What Cancel says when the run's output folder ``out`` is gone: it is stopped without being made again."""
-    return f"Stopping the run: its output folder {out} was deleted or moved, and is not made again."
-
-
 class TrainingProcess(KwsChildProcess):
     """One ``kws train`` run at a time.
 
@@ -76,12 +72,6 @@ class TrainingProcess(KwsChildProcess):
     def out(self) -> Path | None:
         return self.out_folder
 
-    @property
-    def folder_gone(self) -> bool:
-        """Whether the run's output folder, which the child had made (its first progress line comes after), is no
-        longer there (deleted or moved)."""
-        return bool(self._last_event) and self.out is not None and not self.out.is_dir()
-
     def start(self, out: Path, *args: str) -> None:
         """Run ``kws train --out OUT ARGS --progress jsonl``."""
         if self.running:
@@ -101,6 +91,7 @@ class TrainingProcess(KwsChildProcess):
             return
         if isinstance(item, dict):
             self._last_event = item
+            self.note_folder_made()  # kws train makes its output folder before its first progress line
             self._ended_run = self._ended_run or item.get("event") == END_EVENT
             self.event.emit(item)
 

@@ -42,7 +42,7 @@ from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, Run
 from workbench.gui.window.window_closing import ask_yes_no
 from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_form_memory import TrainingFormMemory
-from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess, stopping_without_folder
+from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
 from workbench.gui.training.training_settings_view import TrainingSettingsView
 from workbench.progress_text import done_fraction, epoch_text, status_line
 
@@ -304,9 +304,9 @@ class TrainingWorkspace(QWidget):
     def cancel(self) -> None:
         self.preview.cancel()
         if self.running:
-            out = self.process.out
-            gone = out is not None and self.process.folder_gone
-            self.phase.setText(stopping_without_folder(out) if gone else "Stopping after the current batch…")
+            process = self.process
+            self.phase.setText(process.stopping_without_folder() if process.folder_gone
+                               else "Stopping after the current batch…")
             self.process.cancel()
 
     def use_model(self) -> bool:

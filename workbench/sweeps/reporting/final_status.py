@@ -5,7 +5,8 @@ calling ``on_trial_complete`` for the trials it interrupts -- nor for a trial wh
 record, with the objective) had not reached the driver yet, though the trial finished and wrote its
 model. Every trial writes its own record file (``sweep-trial.json``), so that file, not the driver's
 last copy, says how the trial ended; a trial still "running" in its file was stopped by the sweep's end.
-The same holds for a sweep stopped at once (a second Ctrl+C): the trials still running are not waited for.
+The same holds for a sweep stopped at once (a second Ctrl+C or SIGTERM): the trials still running are not waited
+for.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from workbench.sweeps.reporting.results import (CANCELLED, FINISHED, MISSED_TARG
 TIME_BUDGET_STOP_MESSAGE = "stopped by the time budget"
 TIME_BUDGET_NOT_STARTED_MESSAGE = "the time budget ran out before this trial started"
 ENDED_NOT_STARTED_MESSAGE = "the sweep ended before this trial started"
-ABANDONED_MESSAGE = ("the sweep was stopped at once (a second Ctrl+C) before this trial ended: its last figures "
-                     "are unknown (its folder holds what its kws train wrote)")
+ABANDONED_MESSAGE = ("the sweep was stopped at once (a second Ctrl+C or SIGTERM) before this trial ended: its last "
+                     "figures are unknown (its folder holds what its kws train wrote)")
 
 
 def settle(last: TrialRecord | None, written: TrialRecord | None, stop_status: str, metric: str,
