@@ -277,3 +277,39 @@ def test_a_child_that_cannot_start_fails_with_a_message(qtbot, tmp_path: Path, m
     outcome, error = recorder.outcomes[0]
     assert outcome == FAILED and error.startswith("cannot start the test command: ")
     assert not child.running
+
+
+def test_a_policy_that_insists_sends_its_signal_again_before_the_kill(qtbot, server: StalledServer, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    # kws sweep takes a second SIGTERM as "stop at once, results kept": a sweep slow to stop used to get nothing
+    # more until the kill, which lost its finished trials' results. The first signal is kept from the child here (a
+    # child slow to stop); the second, sent on its own, stops it long before the kill.
+    import workbench.gui.kws_child_process as child_module
+
+    sent: list[tuple[int, int]] = []
+    real_kill = os.kill
+
+    def second_only(pid: int, sig: int) -> None:
+        sent.append((pid, sig))
+        if len(sent) > 1:
+            real_kill(pid, sig)
+
+    monkeypatch.setattr(child_module.os, "kill", second_only)
+    insist_ms, kill_ms = 300, 10 * CHILD_TIMEOUT_MS
+    child, recorder = make_child(CancelPolicy(stop_signal=StopSignal.TERMINATE, kill_after_ms=kill_ms,
+                                              cancel_is_final=False, insist_after_ms=insist_ms))
+    pid = start_long_run(qtbot, child, server, tmp_path)
+    child.cancel()
+    assert sent == [(pid, signal.SIGTERM)]  # the first: nothing more at once
+    with qtbot.waitSignal(child.ended, timeout=CHILD_TIMEOUT_MS):  # far before the kill
+        pass
+    assert sent == [(pid, signal.SIGTERM), (pid, signal.SIGTERM)]
+    assert recorder.outcomes == [(CANCELLED, "")]  # stopped by its own handler (exit 130), not killed
+    assert_gone(pid)
+
+
+def test_the_sweeps_cancel_insists_before_it_kills() -> None:
+    from workbench.gui.training.sweep_process import CANCEL_POLICY
+
+    assert CANCEL_POLICY.stop_signal is StopSignal.TERMINATE  # kws sweep's second SIGTERM: stop at once, results kept
+    assert 0 < CANCEL_POLICY.insist_after_ms < CANCEL_POLICY.kill_after_ms

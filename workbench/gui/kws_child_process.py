@@ -57,13 +57,17 @@ class CancelPolicy:
     the end), for commands that poll it; empty for none. ``cancel_is_final``: True when, once Cancel was
     pressed, the run counts as cancelled whatever the child then does (its results are discarded, as the
     user asked); False when the exit code decides -- 0 is a finished run even after Cancel (nothing it
-    wrote is lost), :data:`EXIT_CANCELLED` is a stop on request (by Cancel or anyone else).
+    wrote is lost), :data:`EXIT_CANCELLED` is a stop on request (by Cancel or anyone else). ``insist_after_ms``:
+    for a command that takes a second signal as "stop at once, keeping what you have" (``kws sweep``: the finished
+    trials' results), the signal is sent once more when the child has not stopped this long after Cancel, so that
+    the kill, later, is the last resort rather than the usual end of a slow stop (a kill loses those results).
     """
 
     stop_signal: StopSignal = StopSignal.INTERRUPT
     stop_file: str = ""
     kill_after_ms: int = DEFAULT_KILL_AFTER_MS
     cancel_is_final: bool = True
+    insist_after_ms: int = 0  # >0: the stop signal again after this long, before the kill (see the class docstring)
 
 
 # a command-line option named in a message, and the placeholder of its value when one follows ("--negatives WORDS",
@@ -122,6 +126,8 @@ class KwsChildProcess(QObject):
         self._folder_identity: tuple[int, int] | None = None  # that folder's (device, inode) then
         self._kill_timer = QTimer(self, singleShot=True, interval=policy.kill_after_ms)
         self._kill_timer.timeout.connect(self._kill)
+        self._insist_timer = QTimer(self, singleShot=True, interval=policy.insist_after_ms)
+        self._insist_timer.timeout.connect(self._send_stop_signal)
 
     @property
     def running(self) -> bool:
@@ -184,15 +190,24 @@ class KwsChildProcess(QObject):
             return
         self._cancelling = True
         asked = self._create_stop_file()
-        pid = int(process.processId())
-        if sys.platform != "win32" and pid > 0:
-            try:
-                os.kill(pid, self.policy.stop_signal.value)
-            except ProcessLookupError:
-                pass  # it has just ended; finished follows
+        if self._send_stop_signal():
+            if self.policy.insist_after_ms > 0:
+                self._insist_timer.start()
         elif not asked:
             process.kill()  # no polite way to ask: a child without a stop file on Windows
         self._kill_timer.start()
+
+    def _send_stop_signal(self) -> bool:
+        """The policy's stop signal to the child (POSIX); False where signals cannot be sent (Windows)."""
+        process = self._process
+        pid = int(process.processId()) if process is not None else 0
+        if sys.platform == "win32" or pid <= 0:
+            return False
+        try:
+            os.kill(pid, self.policy.stop_signal.value)
+        except ProcessLookupError:
+            pass  # it has just ended; finished follows
+        return True
 
     def wait_stopped(self, timeout_ms: int | None = None) -> None:
         """Block until the child is gone (window shutdown); kill it if it does not stop in time."""
@@ -268,6 +283,7 @@ class KwsChildProcess(QObject):
             return
         self._flush_lines()
         self._kill_timer.stop()
+        self._insist_timer.stop()
         process, self._process = self._process, None
         process.deleteLater()
         self._remove_stop_file()

@@ -6,7 +6,9 @@ by line. The process itself (start, Cancel, the exit) is :class:`workbench.gui.k
 
 Stopping: :meth:`~KwsChildProcess.cancel` writes the sweep's ``STOP`` file and, on POSIX, sends SIGTERM:
 ``kws sweep`` then stops every trial's training cleanly (each keeps its best checkpoint), writes the results of
-the finished trials and exits; only a sweep that has not ended after :data:`KILL_AFTER_MS` is killed. An output
+the finished trials and exits. One still running after :data:`INSIST_AFTER_MS` (a trial slow to stop) gets SIGTERM
+again, which ``kws sweep`` takes as "stop at once": the trials still running are left, the finished ones' results
+written. Only a sweep that has not ended after :data:`KILL_AFTER_MS` is killed (which loses them). An output
 folder deleted or moved meanwhile gets no ``STOP`` file (it would be made again for it):
 :attr:`~KwsChildProcess.folder_gone` says so, and the view says it instead of "every trial stopped".
 """
@@ -23,8 +25,10 @@ from workbench.gui.kws_child_process import (CANCELLED, FAILED, SUCCEEDED, Cance
 from workbench.sweeps.reporting import events as ev
 
 KILL_AFTER_MS = 180_000  # trials stop after a batch; Ray then shuts down
+INSIST_AFTER_MS = 60_000  # then SIGTERM again: kws sweep stops at once, writing the finished trials' results
 CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FILE_NAME, kill_after_ms=KILL_AFTER_MS,
-                             cancel_is_final=False)  # a sweep that ended with exit code 0 finished
+                             cancel_is_final=False,  # a sweep that ended with exit code 0 finished
+                             insist_after_ms=INSIST_AFTER_MS)
 # the boxes each option of kws sweep comes from: the child's errors name them instead
 SWEEP_BOXES = {"--out": "Output", "--address": "Ray address", "--max-concurrent": "Trials at once"}
 
