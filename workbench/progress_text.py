@@ -7,12 +7,15 @@ are those of :mod:`workbench.training.run.progress`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
-from workbench.core.wording import clock_time
+from workbench.core.wording import clock_time, counted
 
 EPOCH_FIGURES = ("loss", "accuracy", "val_loss", "val_accuracy")  # Keras' figures, in the order they are shown
 SEPARATOR = "  "
+WARNING_FIELD = "warning"  # true on an info event that is a warning of the run (its message starts WARNING_PREFIX)
+WARNING_PREFIX = "warning: "
+FINISHED = "Finished."
 
 
 def member_prefix(event: dict[str, Any]) -> str:
@@ -53,12 +56,38 @@ def status_line(event: dict[str, Any]) -> str | None:
 
 
 def done_fraction(event: dict[str, Any]) -> float | None:
-    """How much of the running step a batch or progress event says is done (0..1; None for other events)."""
+    """How much of the running step a batch or progress event says is done (0..1; None for other events).
+
+    A batch event's step is the whole training (every member's epochs, up to the most it may run), not its epoch:
+    with epochs of a second or two the bar stood at 100 % for most of a run whose status line said "epoch 19 of at
+    most 30". Early stopping may end the training before the bar is full."""
     kind = event.get("event")
     if kind == "batch":
-        done, total = int(event.get("batch", 0)), int(event.get("batches", 1))
-    elif kind == "progress":
+        epochs, members = max(1, int(event.get("epochs", 1))), max(1, int(event.get("members", 1)))
+        epoch_done = int(event.get("batch", 0)) / max(1, int(event.get("batches", 1)))
+        done = (int(event.get("member", 1)) - 1) * epochs + int(event.get("epoch", 1)) - 1 + epoch_done
+        total = members * epochs
+        return min(1.0, max(0.0, done / total))
+    if kind == "progress":
         done, total = int(event.get("done", 0)), int(event.get("total", 1))
     else:
         return None
     return min(1.0, max(0.0, done / max(1, total)))
+
+
+def warning_of(event: dict[str, Any]) -> str | None:
+    """The warning an event carries, without its "warning: " (None for an event that is no warning)."""
+    if not event.get(WARNING_FIELD) or not event.get("message"):
+        return None
+    return str(event["message"]).removeprefix(WARNING_PREFIX)
+
+
+def finished_line(warnings: Sequence[str]) -> str:
+    """What the status line says of a run that finished: "Finished.", or with the first of its warnings.
+
+    Why the warning there: a run whose keywords had too few training clips finishes with a model that learned
+    nothing, and the window's Log, the only place that said why, is behind the Evaluation tab by then."""
+    if not warnings:
+        return FINISHED
+    more = f" ({counted(len(warnings) - 1, 'more warning')} in the Log)" if len(warnings) > 1 else ""
+    return f"Finished with a warning: {warnings[0]}{more}"

@@ -28,6 +28,7 @@ class WorkspaceHostDouble:
         self.shown: list[str] = []
         self.opened: list[Path] = []
         self.audio: list[Path] = []  # the files open_audio was asked to play
+        self.remembered: list[Path] = []  # the model files a workspace wrote, for the window to offer
 
     def open_model(self, path: str | Path) -> bool:
         self.opened.append(Path(path))
@@ -37,6 +38,9 @@ class WorkspaceHostDouble:
         """Record the file; the live stream is the window's, so nothing plays here."""
         self.audio.append(Path(path))
         return True
+
+    def remember_model_file(self, path: Path) -> None:
+        self.remembered.append(Path(path))
 
     def show_error(self, message: str) -> None:
         self.errors.append(message)

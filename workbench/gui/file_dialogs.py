@@ -4,7 +4,8 @@ Why apart from the window: each dialog only asks for a path and hands it to the 
 ``open_model`` / ``open_audio`` / ``save_parameters`` / the log's export, which are what scripts and
 tests call; keeping the asking here keeps :mod:`workbench.gui.window.main_window` about wiring. After a
 save it says what the board would still refuse in the copy (:func:`notify_board_problems`). Each
-kind of dialog starts in the folder it last chose in (``AppSettings.last_folder``), not the working directory.
+kind of dialog starts in the folder it last chose in (``AppSettings.last_folder``), not the working directory;
+a model copy saved with the detection parameters counts as chosen there (:func:`remember_saved_model`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,16 @@ def choose_save_parameters(window: Any) -> None:
                                           "TFLite model (*.tflite)")
     if path and window.save_parameters(path):
         notify_board_problems(window, model_copy_path(path))
+
+
+def remember_saved_model(window: Any, saved: Path) -> None:
+    """A model copy just saved joins File ▸ Recent, and File ▸ Open model… starts in its folder.
+
+    Why: the copy is the model the user opens next (in the Model and Profile workspaces, on the board, in the next
+    session), and it was saved where no Open dialog had been (beside the model a training run wrote, say): with
+    neither it had to be looked for in the working directory."""
+    window.settings.set_last_folder(MODEL_FOLDER, saved.parent)
+    update_recent_menu(window, window.settings.add_recent(saved))
 
 
 def notify_board_problems(window: Any, saved: Path, parent: QWidget | None = None) -> list[str]:

@@ -56,6 +56,7 @@ def save_into_model(workspace: "CalibrationWorkspace", path: str | Path) -> Path
         return None
     loaded_now = " (the model open in the window: the sliders hold that set now)" if into_loaded else ""
     host.show_status(f"saved {figures_text(item['frr'], item['fa_per_hour'])} into {target}{loaded_now}")
+    host.remember_model_file(target)  # the copy is what the user opens next: File > Recent lists it
     notify_board_problems(host, target, parent=workspace)  # what the board would still refuse in it
     return target
 

@@ -7,7 +7,8 @@ seed, where to write) and runs the same command-line tool as a child process, wi
 to the child, whatever the form says by then (the choices are locked while it runs anyway). "Write to" an
 existing folder writes ``<folder>/stream.wav`` into it; a name without ``.wav`` gets the suffix. The split's
 boxes start from the calibrated model's training run when it has one (:mod:`.stream_split_fields`): a testing
-stream split otherwise may hold clips the model trained on.
+stream split otherwise may hold clips the model trained on. So does the Dataset box (:func:`run_dataset`): the run
+names the folder it trained on, and the speakers it kept for testing are in that folder only.
 
 The dialog is never shorter than its wrapped lines need at its width (:meth:`StreamDialog.event`): a window's
 layout asks only for a wrapped label's minimum height, and Qt opens a dialog at most two thirds of the screen
@@ -29,6 +30,7 @@ from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import load_model
 from workbench.gui.calibration.stream_split_fields import SPLIT_BOXES, StreamSplitFields
+from workbench.gui.training.run_folder_state import run_spec
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.message_label import MessageLabel
@@ -64,9 +66,19 @@ def stream_keywords(model_path: Path | None, loaded: Any = None) -> tuple[str, .
     return tuple(keyword_classes(classes))
 
 
+def run_dataset(model: Path | None) -> Path | None:
+    """The dataset folder the training run of ``model`` (a ``kws train`` folder, ``run.json`` beside the model)
+    trained on, the one it weighed most of those still there (the first of equals: a real dataset is usually listed
+    before a synthetic one weighed less); None for a model without a run, or none of its folders there."""
+    ran_with = run_spec(Path(model).parent) if model is not None else None
+    folders = [folder for folder in (ran_with.datasets if ran_with is not None else []) if folder.path.is_dir()]
+    return max(folders, key=lambda folder: folder.weight).path if folders else None
+
+
 class StreamDialog(QDialog):
     """Choices for ``kws stream make`` and a Build button; accepted once the stream is written. ``model``: the
-    model the stream is for, whose training run's ``spec.toml`` (when beside it) gives the split."""
+    model the stream is for, whose training run (when beside it) gives the split and, without ``dataset``, the
+    dataset folder."""
 
     def __init__(self, keywords: Sequence[str] = ("yes", "no"), dataset: Path | None = None,
                  parent: QWidget | None = None, model: Path | None = None) -> None:
@@ -75,7 +87,7 @@ class StreamDialog(QDialog):
         self.built_path: Path | None = None
         self._building: Path | None = None  # the WAV the running child writes
         # the label of a row that holds a field and its button names the row, not the field: each is named here
-        self.dataset_edit = QLineEdit(str(dataset or ""), accessibleName="Dataset folder")
+        self.dataset_edit = QLineEdit(str(dataset or run_dataset(model) or ""), accessibleName="Dataset folder")
         self.dataset_edit.setPlaceholderText("a folder with one folder per word (Speech Commands layout)")
         dataset_button = QPushButton("B&rowse…", accessibleName="Browse for the dataset folder")
         dataset_button.clicked.connect(self._choose_dataset)

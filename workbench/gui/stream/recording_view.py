@@ -125,8 +125,15 @@ class RecordingView(QGroupBox):
 
     # -- label ---------------------------------------------------------------------------------
     def set_classes(self, classes: Sequence[str]) -> None:
-        """Offer the model's classes; a label already typed is kept."""
+        """Offer the model's classes; a label already typed is kept, one of the previous model's classes is not.
+
+        Why not keep the previous model's class: it was only what that model offered (its first class, unless
+        another was picked), and with a go/stop model opened after the yes/no one the field still said "yes": the
+        next takes of "go" were filed as "yes" clips."""
         current = self.label_combo.currentText()
+        offered = {self.label_combo.itemText(index) for index in range(self.label_combo.count())}
+        if current in offered and current not in classes:
+            current = ""
         self.label_combo.blockSignals(True)
         self.label_combo.clear()
         self.label_combo.addItems(list(classes))

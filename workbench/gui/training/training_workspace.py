@@ -44,7 +44,7 @@ from workbench.gui.training.training_curves_view import TrainingCurvesView
 from workbench.gui.training.training_form_memory import TrainingFormMemory
 from workbench.gui.training.training_process import CANCELLED, DONE, TrainingProcess
 from workbench.gui.training.training_settings_view import TrainingSettingsView
-from workbench.progress_text import done_fraction, epoch_text, status_line
+from workbench.progress_text import done_fraction, epoch_text, finished_line, status_line, warning_of
 
 if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
@@ -75,6 +75,7 @@ class TrainingWorkspace(QWidget):
         self.ask: Callable[[QWidget, str], bool] = _ask_user  # replaceable (tests answer for the user)
         self.model_path: Path | None = None
         self._created: Path | None = None  # the outermost folder the running run's start created (None: none)
+        self._warnings: list[str] = []  # the running run's warnings: said when it finishes (finished_line)
         self.process = TrainingProcess(self)
         dark = bool(getattr(host.settings, "dark", lambda: True)())
 
@@ -272,6 +273,8 @@ class TrainingWorkspace(QWidget):
         else:
             self.curves.clear()
             self.log.clear()
+        self._warnings = []
+        self.tabs.setCurrentWidget(self.log)  # the last run's report gives way to this one's Log until it finishes
         self.report.clear()
         self.progress.setValue(0)
         self.phase.setText("Starting (loading TensorFlow)…")
@@ -336,6 +339,8 @@ class TrainingWorkspace(QWidget):
             self._log(epoch_text(event, eta=False))
         elif kind == "end" and phase == "done" and event.get("model"):
             self.model_path = Path(str(event["model"]))
+        if (warning := warning_of(event)) is not None:
+            self._warnings.append(warning)
         if event.get("message") and kind != "epoch" and not (kind == "end" and phase in LAST_WORD_PHASES):
             self._log(f"[{phase}] {event['message']}")
 
@@ -344,7 +349,7 @@ class TrainingWorkspace(QWidget):
         self._update_buttons()
         if status == DONE:
             self.progress.setValue(PROGRESS_STEPS)
-            self.phase.setText("Finished.")
+            self.phase.setText(finished_line(self._warnings))
             self.eta.setText("")
             if out is not None:
                 if self.model_path is None or not self.model_path.is_file():

@@ -256,7 +256,12 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return False
         self.show_status(f"saved the detection parameters into {target}")
+        self.remember_model_file(Path(target))
         return True
+
+    def remember_model_file(self, path: Path) -> None:
+        """A model file a workspace saved: offered in File ▸ Recent and by File ▸ Open model… (WorkspaceHost)."""
+        file_dialogs.remember_saved_model(self, path)
 
     def toggle_recording(self) -> None:
         self.source_panel.toggle_recording()

@@ -32,6 +32,9 @@ class WorkspaceHost(Protocol):
     def open_audio(self, path: str | Path) -> bool:
         """Play the audio file ``path`` as the live stream's source; False (the window said why) on error."""
 
+    def remember_model_file(self, path: Path) -> None:
+        """A model file the workspace wrote (a copy with detection parameters): the window offers it next."""
+
     def show_error(self, message: str) -> None:
         """An expected failure: a non-blocking message box and the status bar, never a traceback."""
 

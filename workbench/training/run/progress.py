@@ -33,12 +33,11 @@ import time
 from typing import Any, Protocol, TextIO
 
 from workbench.core.wording import clock_time
-from workbench.progress_text import epoch_text, member_prefix
+from workbench.progress_text import WARNING_FIELD, epoch_text, member_prefix
 
 BAR_WIDTH = 28
 MIN_REDRAW_S = 0.1
 ERROR_PHASE = "error"  # its message is the command's to print (module docstring)
-WARNING_FIELD = "warning"  # marks an info event as a warning of the run (module docstring)
 
 
 class ProgressSink(Protocol):
