@@ -30,7 +30,8 @@ PLAN_DIGEST_KEY = "sha256"
 SUMMARY_FILE = "summary.json"  # the finished run's figures; written with the model, so it marks a finished run
 SUMMARY_MODEL_KEY = "model"  # summary.json's name of the model file (beside summary.json)
 
-# -- the model files: <stem> + suffix, the stem being the spec's name made safe for a file name ----------
+# -- the model files: <stem> + suffix, the stem being the model's name made safe for a file name (the spec's name, with
+# the run's keywords when they are not the spec's own: workbench.training.spec.keyword_names) -----------------------
 MODEL_SUFFIX = ".tflite"  # the int8 model with its parameters (written last: its presence = finished)
 FLOAT_MODEL_SUFFIX = ".float32.tflite"
 KERAS_SUFFIX = ".keras"

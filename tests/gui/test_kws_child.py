@@ -25,6 +25,22 @@ def test_other_options_and_longer_names_are_left_as_they_are() -> None:
     assert in_window_terms(said, BOXES) == said
 
 
+def test_a_command_line_giving_one_setting_names_the_box_and_the_setting_as_it_shows_them() -> None:
+    """The training's remedies ("for one run: kws train --set PATH=VALUE") in the window's Settings ▸ Change… terms,
+    the sentence's punctuation kept; without a box for its option the command line stays."""
+    from workbench.gui.training.training_process import TRAINING_BOXES
+
+    said = ("warning: no has too few: add clips, or set it (for one run: kws train --set "
+            "data.validation_resplit_percent=20) to re-split; raise it, e.g. kws train --set "
+            "data.silence_percentage=1.5 for at least 20; or kws train --set data.silence_percentage=2.")
+    change = "\u201cSettings \u25b8 Change\u2026\u201d"
+    assert in_window_terms(said, TRAINING_BOXES) == (
+        f"warning: no has too few: add clips, or set it (for one run: {change}: data.validation_resplit_percent = 20) "
+        f"to re-split; raise it, e.g. {change}: data.silence_percentage = 1.5 for at least 20; or {change}: "
+        "data.silence_percentage = 2.")
+    assert in_window_terms(said, BOXES) == said
+
+
 def test_a_training_child_s_error_names_the_workspace_s_buttons_and_boxes(qtbot, tmp_path) -> None:
     """A real `kws train` child refusing an output folder that holds a run: the sentence speaks of Resume and the
     Output folder box, as the Training workspace shows it, not of --resume and --out."""

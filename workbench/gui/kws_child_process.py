@@ -73,6 +73,9 @@ class CancelPolicy:
 # a command-line option named in a message, and the placeholder of its value when one follows ("--negatives WORDS",
 # "--negatives-from DIR|FILE"): in the window the box is named alone
 _OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)((?: [A-Z][A-Z0-9_]*(?:\|[A-Z][A-Z0-9_]*)*)(?![\w|]))?")
+# a whole command line giving one setting in a message ("for one run: kws train --set data.x=20)"): its option, the
+# setting and the value, which ends before the sentence's closing punctuation
+_SETTING_COMMAND = re.compile(r"\bkws [a-z][a-z-]* (--[a-z][a-z0-9-]*) ([A-Za-z_][\w.]*)=(\S+?)(?=[).,;:]*(?:\s|$))")
 
 
 def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
@@ -80,8 +83,15 @@ def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
 
     The child's sentences are the command line's ("give background-only audio with --background"); in the
     window the user never typed ``--background`` but chose files in "Background". Options not in ``boxes``
-    (those the window sets itself) are left as they are.
+    (those the window sets itself) are left as they are. A command line that gives one setting ("kws train --set
+    data.validation_resplit_percent=20") names the box of its option and the setting as the box shows it
+    ("“Settings ▸ Change…”: data.validation_resplit_percent = 20"): a window user types no command.
     """
+    def setting(found: re.Match[str]) -> str:
+        option, path, value = found.groups()
+        return f"\u201c{boxes[option]}\u201d: {path} = {value}" if option in boxes else found[0]
+
+    message = _SETTING_COMMAND.sub(setting, message)
     return _OPTION.sub(lambda found: f"\u201c{boxes[found[1]]}\u201d" if found[1] in boxes else found[0], message)
 
 
@@ -132,6 +142,10 @@ class KwsChildProcess(QObject):
     @property
     def running(self) -> bool:
         return self._process is not None
+
+    def window_terms(self, message: str) -> str:
+        """``message`` of the child (or of its files) in the window's terms: :func:`in_window_terms` with its boxes."""
+        return in_window_terms(message, self.boxes)
 
     @property
     def pid(self) -> int:
@@ -264,7 +278,7 @@ class KwsChildProcess(QObject):
             return
         stripped = text.strip()
         if stripped.startswith(ERROR_PREFIX):
-            self._error = in_window_terms(stripped[len(ERROR_PREFIX):], self.boxes)
+            self._error = self.window_terms(stripped[len(ERROR_PREFIX):])
         self.stderr_line.emit(text)
 
     def _flush_lines(self) -> None:

@@ -29,6 +29,11 @@ def sparse(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
                       {**SLICE, "no": FEW_NO_CLIPS})
 
 
+@pytest.fixture(scope="module")
+def speech_slice(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path_factory.mktemp("slice"))
+
+
 def test_the_finished_run_says_its_warning_and_a_new_run_shows_its_log(  # type: ignore[no-untyped-def]
         qtbot, tmp_path: Path, sparse: Path) -> None:
     host = WorkspaceHostDouble(tmp_path)
@@ -57,5 +62,43 @@ def test_the_finished_run_says_its_warning_and_a_new_run_shows_its_log(  # type:
         assert ws.running and ws.tabs.currentWidget() is ws.log
         ws.cancel()
         qtbot.waitUntil(lambda: not ws.running, timeout=RUN_TIMEOUT_MS)
+    finally:
+        ws.shutdown()
+
+
+RESPLIT_COMMAND = "kws train --set data.validation_resplit_percent=20"  # the remedy's command line (kws train's)
+RESPLIT_IN_WINDOW = "\u201cSettings \u25b8 Change\u2026\u201d: data.validation_resplit_percent = 20"
+
+
+def test_a_warnings_remedy_names_the_settings_button_not_the_command_line(  # type: ignore[no-untyped-def]
+        qtbot, tmp_path: Path, speech_slice: Path) -> None:
+    """The too-few-clips warning of a spec that does not re-split offers the re-split "for one run": in the window
+    through the Settings row's Change… button, in its status line, its Log and the Log of the run's folder shown
+    again; the run's own log file (kws train's) keeps the command line."""
+    host = WorkspaceHostDouble(tmp_path)
+    ws = TrainingWorkspace(host)
+    qtbot.addWidget(ws)
+    ws.show()
+    spec = tmp_path / "no_resplit.toml"
+    spec.write_text(QUICK_SPEC.format(epochs=1).replace("validation_resplit_percent = 25.0",
+                                                        'validation_resplit_percent = "off"'))
+    qtbot.waitUntil(lambda: ws.settings._process is None, timeout=SPECS_TIMEOUT_MS)  # the spec list arrived
+    ws.datasets.set_folders([speech_slice])  # the dataset's own split leaves each word a few training clips
+    ws.settings.select_spec(str(spec))
+    out = tmp_path / "run"
+    ws.settings.out.setText(str(out))
+    try:
+        qtbot.mouseClick(ws.train_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not ws.running, timeout=RUN_TIMEOUT_MS)
+        assert not host.errors, host.errors
+        warnings = [line for line in ws.log.toPlainText().splitlines() if line.startswith(PLAN_WARNING)]
+        assert warnings and RESPLIT_IN_WINDOW in warnings[0] and "kws train" not in ws.log.toPlainText(), warnings
+        assert ws.phase.text().startswith("Finished with a warning: ") and RESPLIT_IN_WINDOW in ws.phase.text()
+        assert RESPLIT_COMMAND in (out / "train" / "log.txt").read_text()  # the command line's own words stay
+
+        ws.settings.out.setText(str(tmp_path / "elsewhere"))
+        ws.settings.out.setText(str(out))  # the finished run chosen again: its Log is read from its folder
+        shown = ws.log.toPlainText()
+        assert RESPLIT_IN_WINDOW in shown and RESPLIT_COMMAND not in shown, shown
     finally:
         ws.shutdown()

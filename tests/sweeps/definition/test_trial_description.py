@@ -35,3 +35,15 @@ def test_values_that_leave_the_model_as_it_is_keep_the_base_description(tmp_path
     filters = trial_spec(sweep, BASE, {}).layers[0].get("filters")
     assert trial_spec(sweep, BASE, {"training.learning_rate": 0.005}).description == _base_description()
     assert trial_spec(sweep, BASE, {"layers.1.filters": filters}).description == _base_description()
+
+
+def test_a_sweep_for_other_keywords_names_its_trials_models_after_them(tmp_path: Path) -> None:
+    """As ``kws train --keywords`` does: the trial's spec (its kws train --spec, and the best spec) names the model
+    after the spec and the keywords, never as the bundled yes/no model of the spec's own name."""
+    (tmp_path / "data" / "yes").mkdir(parents=True)
+    other = load_sweep(write_sweep(tmp_path, sweep_text(tmp_path / "data", extra='keywords = ["go", "stop"]')))
+    spec = trial_spec(other, BASE, {"training.learning_rate": 0.005})
+    assert spec.name == f"{BASE}_go_stop" and f'name = "{BASE}_go_stop"' in spec.to_toml()
+    assert spec.description.startswith(f"{BASE} with data.keywords=")  # the description names the base spec
+    own = load_sweep(write_sweep(tmp_path, sweep_text(tmp_path / "data", extra='keywords = ["yes", "no"]')))
+    assert trial_spec(own, BASE, {}).name == BASE

@@ -66,7 +66,7 @@ def test_the_record_names_spec_settings_datasets_keywords_seed_and_counts(speech
     record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
     when = datetime.fromisoformat(record.pop("date"))
     assert abs(datetime.now().astimezone() - when) < RECENT
-    assert record == {"spec": "quick_kws", "spec_file": str(quick_spec.resolve()),
+    assert record == {"spec": "quick_kws_yes_no_go", "spec_file": str(quick_spec.resolve()),  # named as its run
                       "settings": {"augmentation.mask_share": 0.5},
                       "datasets": [{"path": str(speech_slice.resolve()), "weight": 2.0}],
                       "keywords": ["yes", "no", "go"], "seed": 11, "requested": COUNT, "chosen": COUNT,

@@ -19,6 +19,10 @@ failed without an ``end`` event: ``kws train`` prints them at its end, for a ter
 the command line's terms ("kws: training stopped; resume with: kws train … --resume", "kws: interrupted"); the
 window says a stop once, in its own (Resume), and only a child that died without a word has nothing better.
 Held, not dropped when the event arrives: stdout and stderr are separate pipes, read in no fixed order.
+
+Why the events' messages are said in the window's terms (:func:`~workbench.gui.kws_child_process.in_window_terms`):
+a warning's remedy is a command line ("for one run: kws train --set data.validation_resplit_percent=20"), which a
+user of the window never types; it names the form's boxes instead (the Settings row's Change… button).
 """
 
 from __future__ import annotations
@@ -32,15 +36,18 @@ from PySide6.QtCore import QObject, Signal
 from workbench.child_command import STOP_FILE_NAME
 from workbench.gui.kws_child_process import (CANCELLED, ERROR_PREFIX, FAILED, SUCCEEDED, CancelPolicy,
                                              KwsChildProcess, StopSignal)
+from workbench.gui.training import training_settings_words as words
 
 KILL_AFTER_MS = 60_000  # stopping waits for the current batch and a checkpoint write
 CLI_PREFIX = "kws: "  # the child's own notes on stderr, worth showing in the log
 DONE = "done"  # with CANCELLED and FAILED, the statuses of ``finished``
 END_EVENT = "end"  # the child's last progress event (done, cancelled or error)
-# the Training workspace's boxes and buttons each option of kws train comes from: its errors name them instead
+# the Training workspace's boxes and buttons each option of kws train comes from: its errors and messages name them
+# instead (a setting, --set, is changed with the Settings row's Change… button)
 TRAINING_BOXES = {"--dataset": "Data", "--spec": "Spec", "--keywords": "Keywords", "--epochs": "Epochs (max)",
                   "--seed": "Seed", "--workers": "Feature workers", "--init-from": "Start from",
-                  "--out": "Output folder", "--resume": "Resume", "--mltk-zip": "also write an MLTK .mltk.zip"}
+                  "--out": "Output folder", "--resume": "Resume", "--mltk-zip": "also write an MLTK .mltk.zip",
+                  "--set": f"{words.SETTINGS_ROW} \u25b8 {words.SETTINGS_BUTTON_LABEL}"}
 # a run that ended with exit code 0 finished, even when Cancel came too late to stop it
 CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FILE_NAME,
                              kill_after_ms=KILL_AFTER_MS, cancel_is_final=False)
@@ -90,6 +97,8 @@ class TrainingProcess(KwsChildProcess):
             self.log.emit(line)
             return
         if isinstance(item, dict):
+            if item.get("message"):  # its warnings' remedies name the form's boxes, not kws train's options
+                item["message"] = self.window_terms(str(item["message"]))
             self._last_event = item
             self.note_folder_made()  # kws train makes its output folder before its first progress line
             self._ended_run = self._ended_run or item.get("event") == END_EVENT

@@ -197,7 +197,8 @@ class TrainingWorkspace(QWidget):
             return None
         state = inspect_run_folder(self.settings.out_folder())
         self.model_path = state.model_path
-        self.log.setPlainText(run_log(state.folder) if state.kind is not RunKind.NEW else "")
+        log = run_log(state.folder) if state.kind is not RunKind.NEW else ""
+        self.log.setPlainText(self.process.window_terms(log))  # (the file is kws train's: its warnings' remedies)
         self.curves.clear()
         for event in state.curve_events():
             self.curves.add_epoch(event)

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from workbench.core.errors import SettingsError
-from workbench.spec_files import load_spec_table
+from workbench.spec_files import load_spec_table, table_keywords
 from workbench.sweeps.definition.search_space import CONTINUOUS_KINDS, SPEC_DIMENSION
+from workbench.training.spec.keyword_names import keywords_model_name
 from workbench.training.spec.setting_paths import apply_values
 from workbench.training.spec.model_spec import ModelSpec, spec_from_table
 
@@ -29,6 +30,7 @@ BUNDLED_PREFIX = "bundled:"
 MAX_EPOCHS_PATH = "training.max_epochs"  # what kws train --epochs sets for a trial
 SEED_PATH = "training.seed"  # what kws train --seed sets
 DESCRIPTION_KEY = "description"
+NAME_KEY = "name"
 # settings that change the model itself (its layers, its input, its classes), so a base spec's description of
 # the model (filters, MACs) is no longer true once one of them differs from the spec file
 MODEL_PATH_PREFIXES = ("layers.", "frontend.")
@@ -96,7 +98,9 @@ def trial_description(base_name: str, changed: Mapping[str, Any], macs: int) -> 
 
 def trial_spec(sweep: "SweepFile", spec_name: str, params: Mapping[str, Any]) -> ModelSpec:
     """The validated spec of one trial (SettingsError when the values make it invalid); its description is
-    :func:`trial_description` when a value changes the model of the spec file."""
+    :func:`trial_description` when a value changes the model of the spec file, and its name says the sweep's keywords
+    when they are not the spec file's own, as ``kws train --keywords`` names its model
+    (:mod:`~workbench.training.spec.keyword_names`)."""
     base, path = load_spec_table(spec_name)
     values = trial_values(sweep, params)
     table = apply_values(base, values)
@@ -108,6 +112,7 @@ def trial_spec(sweep: "SweepFile", spec_name: str, params: Mapping[str, Any]) ->
     if not changed:
         return spec
     table[DESCRIPTION_KEY] = trial_description(str(base.get("name") or Path(spec_name).stem), changed, spec.macs)
+    table[NAME_KEY] = keywords_model_name(spec.name, table_keywords(base, where), spec.data.keywords)
     return spec_from_table(table, where, source=path)
 
 

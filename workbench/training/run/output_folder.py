@@ -16,8 +16,9 @@
     OUT/<name>.mltk.zip          with --mltk-zip: all of the above in one archive
 
 ``<name>`` is the spec's name as written ("my spec" gives ``my spec.tflite``), with only the characters
-no file name may hold replaced (:func:`file_stem`); ``summary.json`` names the model file. The names
-themselves live in :mod:`workbench.run_folder_layout`, which the sweeps and the GUI read them from too.
+no file name may hold replaced (:func:`file_stem`); a run for other keywords than the spec's own adds them
+(``tflite_micro_speech_go_stop``: :mod:`workbench.training.spec.keyword_names`). ``summary.json`` names the model
+file. The names themselves live in :mod:`workbench.run_folder_layout`, which the sweeps and the GUI read them from too.
 
 Why atomic writes everywhere: a run can be stopped (or the disk can fill) at any moment; every file
 is either its previous version or complete, never half-written (:mod:`workbench.core.atomic_write`).

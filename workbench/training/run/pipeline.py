@@ -36,6 +36,7 @@ from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch
 from workbench.training.data.sample_plan import (Sample, SamplePlan, class_weights, clips_digest, make_plan,
                                                  plan_warnings)
 from workbench.training.run.cancel import CancelToken, RunStopped
+from workbench.spec_files import spec_keywords
 from workbench.run_folder_layout import (PLAN_COUNT_KEY, PLAN_DIGEST_KEY, PLAN_FILE, PLAN_SAMPLES_KEY,
                                          PLAN_VALIDATION_KEY, RESUME_HINT_END, RESUME_HINT_START, RUN_FILE, SPEC_FILE,
                                          STATE_FILE, SUMMARY_FILE)
@@ -45,6 +46,7 @@ from workbench.training.run.run_request import TrainRequest, dumps, repeat_heade
 from workbench.training.run.teacher import Teacher
 from workbench.training.run.training_state import TrainingState
 from workbench.training.spec.init_classes import BUNDLED_PREFIX, check_init_classes, init_source
+from workbench.training.spec.keyword_names import keywords_model_name
 from workbench.training.spec.model_spec import ModelSpec, check_named_classes, load_spec
 from workbench.training.spec.setting_paths import spec_with_settings
 from workbench.usable_cpus import usable_cpus
@@ -69,8 +71,11 @@ def resolve_spec(request: TrainRequest) -> ModelSpec:
     applied: every setting the run trains with, so ``OUT/spec.toml`` (this spec) repeats the run.
 
     ``--epochs 0`` (a resumed run's "finish now") is no epoch limit a spec can hold: the spec keeps its own.
+    Keywords other than the spec file's own (``--keywords``, or ``--set data.keywords``) rename the spec, so its model
+    and files say them (:mod:`~workbench.training.spec.keyword_names`).
     """
     spec = load_spec(request.spec) if not request.settings else spec_with_settings(request.spec, request.settings)
+    own_keywords = spec_keywords(request.spec) if request.settings else spec.data.keywords
     changes: dict[str, Any] = {}
     if request.keywords:
         try:
@@ -86,7 +91,9 @@ def resolve_spec(request: TrainRequest) -> ModelSpec:
         changes["training"] = training
     if request.init_from:
         changes["init_from"] = request.init_from
-    resolved = spec.replace(**changes) if changes else spec.replace()
+    keywords = changes["data"].keywords if "data" in changes else spec.data.keywords
+    changes["name"] = keywords_model_name(spec.name, own_keywords, keywords)
+    resolved = spec.replace(**changes)
     _check_named_classes(resolved)
     return resolved
 
