@@ -1,7 +1,8 @@
-"""`kws detect FILE --labels L --save-false-accepts DIR --background REC`: every keyword detected in a
-background-only recording is a false accept, saved as a clip (the window that ends at it, as the model heard it)
-into DIR/_false_accept_/ beside the stream's; a folder stands for its recordings, a recording named twice is heard
-once; the line says how many came from background audio, and a rerun writes none again.
+"""`kws detect FILE --labels L --background REC`: every keyword detected in a background-only recording is a false
+accept, counted in the summary as kws calibrate counts it (FA/h over all the audio, the stream's and the
+background's apart), and with --save-false-accepts DIR saved as a clip (the window that ends at it, as the model
+heard it) into DIR/_false_accept_/ beside the stream's; a folder stands for its recordings, a recording named twice
+is heard once; the line says how many came from background audio, and a rerun writes none again.
 
 The stream is test_detect_outcomes' (the bundled sample seven times), labelled so that every detection in it is a
 hit: every false accept comes from the background. The "TV" is the sample after half a second of silence: the
@@ -10,6 +11,7 @@ reference model detects its "yes" and its "no" there; the "office" is silence, w
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +19,10 @@ import pytest
 import soundfile as sf
 
 from tests.cli.test_detect_mistake_clips import _hits, _labels
-from tests.cli.test_detect_outcomes import CLIP, RATE, REPEATS, _clip, detect, stream  # noqa: F401  (stream: fixture)
+from tests.cli.test_detect_outcomes import CLIP, RATE, REPEATS, _clip, detect, run_cli
+from tests.cli.test_detect_outcomes import stream  # noqa: F401  (fixture)
 from workbench.assets import sample_audio_path
+from workbench.calibration.sweep.matching import SECONDS_PER_HOUR
 from workbench.core.audio.audio_file import load_audio, save_wav
 from workbench.core.engine import Engine, detections_of
 from workbench.core.model.model_file import load_model
@@ -27,6 +31,7 @@ from workbench.datasets.splits import TRAINING
 
 LEAD_S = 0.5
 FALSE_ACCEPTS = "_false_accept_"
+QUIET_S = 3  # the office recording's length
 
 
 @pytest.fixture
@@ -38,7 +43,7 @@ def recordings(tmp_path: Path) -> tuple[Path, Path, np.ndarray]:
     save_wav(tv, tv_audio)
     folder = tmp_path / "office"
     folder.mkdir()
-    save_wav(folder / "quiet.wav", np.zeros(3 * RATE, np.int16))
+    save_wav(folder / "quiet.wav", np.zeros(QUIET_S * RATE, np.int16))
     return tv, folder, tv_audio
 
 
@@ -76,10 +81,48 @@ def test_background_false_accepts_are_saved_beside_the_streams_and_said_as_such(
                                                   f"written into {out_dir}")
 
 
+def test_the_summary_counts_the_backgrounds_false_accepts_with_the_streams(  # type: ignore[no-untyped-def]
+        capsys, reference_model_path, stream, recordings, tmp_path) -> None:
+    """With --labels alone (no clips asked for): the TV's two detections are false accepts over the stream's and
+    the recordings' hours together, and apart, under calibration.json's keys; nothing is written."""
+    tv, folder, tv_audio = recordings
+    labelled = (stream[0], _labels(tmp_path, _hits(*range(REPEATS))))  # no false accept in the stream
+    code, out, err = detect(capsys, reference_model_path, labelled, "--background", str(tv), "--background",
+                            str(folder), "--format", "jsonl")
+    assert code == 0, err
+    summary = json.loads(out.splitlines()[-1])
+    stream_s, tv_s = load_audio(stream[0]).duration_s, tv_audio.size / RATE
+    assert summary["background"] == [{"audio": str(tv.absolute()), "duration_s": tv_s, "false_accepts": 2},
+                                     {"audio": str((folder / "quiet.wav").absolute()), "duration_s": QUIET_S,
+                                      "false_accepts": 0}]
+    assert (summary["false_accepts_speech"], summary["false_accepts_background"], summary["false_accepts"]) == (0, 2, 2)
+    assert summary["hits"] == summary["keywords"] == 2 * REPEATS
+    assert summary["fa_per_hour"] == pytest.approx(2 * SECONDS_PER_HOUR / (stream_s + tv_s + QUIET_S))
+    assert summary["fa_per_hour_speech"] == 0
+    assert summary["fa_per_hour_background"] == pytest.approx(2 * SECONDS_PER_HOUR / (tv_s + QUIET_S))
+    assert [item["false_accepts"] for item in summary["per_keyword"].values()] == [1, 1]  # the TV's yes and no
+
+    code, out, err = detect(capsys, reference_model_path, labelled, "--background", str(tv), "--background",
+                            str(folder))
+    assert code == 0, err
+    assert out.splitlines()[-3] == (
+        f"against labels.json and 2 background recordings (tolerance 1.5 s, {stream_s:.1f} s of audio and "
+        f"{tv_s + QUIET_S:.1f} s of background audio): {2 * REPEATS} keywords, {2 * REPEATS} hit, 0 missed "
+        f"(FRR 0.0 %), 2 false accepts ({summary['fa_per_hour']:.1f} per hour; stream 0, 0.0 per hour; "
+        f"background 2, {summary['fa_per_hour_background']:.1f} per hour)")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["labels.json", "office", "tv.wav"]
+
+
+def test_background_audio_without_labels_is_one_sentence(  # type: ignore[no-untyped-def]
+        capsys, reference_model_path, stream, recordings) -> None:
+    code, out, err = run_cli(capsys, "detect", str(stream[0]), "--model", str(reference_model_path),
+                             "--background", str(recordings[0]))
+    assert code == 2 and out == ""
+    assert err == ("kws: error: --background is for --labels: the false accepts in background-only recordings are "
+                   "counted with the labelled file's, as kws calibrate --background counts them\n")
+
+
 @pytest.mark.parametrize(("options", "sentence"), [
-    (("--background", "tv.wav"), "kws: error: --background is for --save-false-accepts: the false accepts in "
-                                 "background-only recordings are saved as clips, not printed (kws calibrate "
-                                 "--background counts them)\n"),
     (("--save-false-accepts", "clips", "--background", "gone.wav"), "kws: error: background recording not found: "
                                                                     "{tmp}/gone.wav\n"),
     # unreadable: said only once the stream had been heard, its summary and clips lost to it

@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -42,7 +42,7 @@ from workbench.calibration.sweep.scoring import CalibrationAudio, SweepTable, ev
 from workbench.calibration.sweep.sweep_workers import SweepWorkers
 from workbench.calibration.sweep.fast_detector import DetectionArrays
 from workbench.calibration.sweep.grid import ParameterSet, SweepRanges, parameter_grid
-from workbench.core.audio.audio_file import load_audio
+from workbench.core.audio.audio_file import audio_files_in, load_audio
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.detection.never_detects import never_detects_reason
 from workbench.core.detection.settings import SCORE_MAX, DetectionSettings
@@ -63,7 +63,7 @@ class CalibrationRequest:
 
     stream_path: Path
     labels_path: Path
-    background_paths: tuple[Path, ...] = ()
+    background_paths: tuple[Path, ...] = ()  # the recordings themselves (:func:`background_files`)
     target_fa_per_hour: float = DEFAULT_TARGET_FA_PER_HOUR
     tolerance_s: float = DEFAULT_TOLERANCE_S
     ranges: SweepRanges = field(default_factory=SweepRanges)
@@ -72,6 +72,9 @@ class CalibrationRequest:
     workers: int | None = field(default=None, compare=False)
     # the labels already read from labels_path (a caller that checked them first); None: the run reads them
     labels: StreamLabels | None = field(default=None, compare=False)
+    # the --background arguments background_paths were found from, as given (a folder unexpanded), which the
+    # reproduce: line repeats; None: background_paths themselves
+    background_arguments: tuple[Path, ...] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not 0 <= self.target_fa_per_hour < math.inf:
@@ -166,6 +169,18 @@ class CalibrationResult:
         if pset is None:
             return None
         return pset.settings(self.calibrated_settings)
+
+
+def background_files(given: Sequence[Path]) -> tuple[Path, ...]:
+    """The recordings ``--background`` arguments name, a folder standing for every audio file in it, each once: a
+    file given again, or also in a folder given, is the same audio, which ``kws calibrate`` would count twice (its
+    false accepts and its hours) and ``kws detect`` save clips of twice. Both commands take them so, in this order,
+    so the figures of ``kws detect`` with the calibration's ``--background`` arguments are the calibration's."""
+    files: dict[Path, Path] = {}
+    for path in map(Path, given):
+        for file in audio_files_in(path) if path.is_dir() else [path]:
+            files.setdefault(file.resolve(), file)
+    return tuple(files.values())
 
 
 def _load_samples(path: Path, what: str, sample_rate: int) -> npt.NDArray[np.int16]:

@@ -11,6 +11,11 @@ One firmware rule ties the scores to the parameters: with ``suppression_ms <= 1`
 the frontend after each detection, so later scores depend on where detections fell. The replay
 therefore runs with a suppression above that limit, and the sweep refuses such suppressions (see
 :mod:`sweep_grid`).
+
+Each recording -- the stream, and each background-only recording apart -- is heard from a fresh state
+(:func:`hear`), as a freshly flashed device would hear it. ``kws detect --background`` hears its recordings through
+:func:`hear` too, with its own engine: the figures it reports for a set are then the calibration's for that set,
+background recordings included, not just alike.
 """
 
 from __future__ import annotations
@@ -18,13 +23,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import numpy.typing as npt
 
 from workbench.core.detection.settings import DetectionSettings
-from workbench.core.engine import MS_PER_SECOND, Engine
+from workbench.core.engine import MS_PER_SECOND, Engine, InferenceResult
 from workbench.core.errors import WorkbenchError
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.model_file import LoadedModel
@@ -88,31 +93,47 @@ def replay_samples(model: LoadedModel, samples: npt.NDArray[np.int16], name: str
     if audio.dtype != np.int16 or audio.ndim != 1:
         raise WorkbenchError(f"{name}: replay needs 1-D int16 samples, got {audio.dtype} {audio.shape}")
     rate = engine.sample_rate
-    block = max(1, int(REPLAY_BLOCK_S * rate))
     times: list[int] = []
     scores: list[np.ndarray] = []
     fed: list[bool] = []
-    engine.reset()
-    for start in range(0, audio.size, block):
-        if cancel is not None and cancel.is_set():
-            raise CalibrationCancelled("calibration cancelled")
-        for result in engine.process(audio[start:start + block]):
-            samples_done = round(result.time_s * rate)  # time_s = samples / rate exactly
-            times.append(samples_done * MS_PER_SECOND // rate)
-            scores.append(result.scores)
-            fed.append(result.ran_model)
-        if progress is not None:
-            progress(min(1.0, (start + block) / audio.size))
+    for result in hear(engine, audio, progress=progress, cancel=cancel):
+        samples_done = round(result.time_s * rate)  # time_s = samples / rate exactly
+        times.append(samples_done * MS_PER_SECOND // rate)
+        scores.append(result.scores)
+        fed.append(result.ran_model)
     n_classes = len(engine.classes)
     return ReplayScores(
         name=name,
-        duration_s=audio.size / rate,
+        duration_s=recording_duration_s(audio, rate),
         classes=tuple(engine.classes),
         latency_ms=engine.detection_settings.latency_ms,
         time_ms=np.asarray(times, dtype=np.int64),
         scores=np.asarray(scores, dtype=np.uint8).reshape(-1, n_classes),
         fed=np.asarray(fed, dtype=bool),
     )
+
+
+def recording_duration_s(samples: npt.NDArray[np.int16], sample_rate: int) -> float:
+    """How long a recording of ``samples`` at ``sample_rate`` lasts: the seconds its FA/h divides by, counted the
+    same way wherever a recording's false accepts are counted per hour."""
+    return samples.size / sample_rate
+
+
+def hear(engine: Engine, samples: npt.NDArray[np.int16], *, progress: ProgressCallback | None = None,
+         cancel: threading.Event | None = None) -> Iterator[InferenceResult]:
+    """Every inference of ``samples`` (mono int16 at the engine's rate) through ``engine``, from the state of a
+    freshly flashed device: empty spectrogram, fresh frontend, and a detector whose previous detection is class 0
+    at 0 ms, so suppression counts from the recording's start (:meth:`Engine.reset`). A block of
+    :data:`REPLAY_BLOCK_S` at a time, reporting ``progress`` and checking ``cancel`` between blocks (raises
+    :class:`CalibrationCancelled`): a recording of an hour is never one array of results."""
+    block = max(1, int(REPLAY_BLOCK_S * engine.sample_rate))
+    engine.reset()
+    for start in range(0, samples.size, block):
+        if cancel is not None and cancel.is_set():
+            raise CalibrationCancelled("calibration cancelled")
+        yield from engine.process(samples[start:start + block])
+        if progress is not None:
+            progress(min(1.0, (start + block) / samples.size))
 
 
 def replay_file(model: LoadedModel, path: str | Path, **kwargs: object) -> ReplayScores:

@@ -9,8 +9,10 @@ rule (:mod:`workbench.calibration.streams.labels`, :func:`~workbench.calibration
 and prints one summary after the detections: the figures ``kws calibrate`` reports for a parameter set, so its
 recommendation can be checked with the options it prints, without a scorer of one's own. Each detection line then
 says its outcome and each missed keyword has a line of its own, and the mistakes can be saved as clips to train on
-(:mod:`workbench.cli.detect_outcomes`), those in background-only recordings (``--background``) too
-(:mod:`workbench.cli.detect_background`).
+(:mod:`workbench.cli.detect_outcomes`). Background-only recordings (``--background``) are heard after the file as
+``kws calibrate`` hears them, and the summary counts their false accepts as it does -- FA/h over all the audio, the
+stream's and the background's apart -- so a calibration's ``reproduce:`` line gives its figures with background
+audio too; their false accepts can be saved as clips as well (:mod:`workbench.cli.detect_background`).
 
 Settings that can never detect anything (:func:`~workbench.core.detection.never_detects.never_detects_reason`)
 and a recording shorter than one inference interval are run as asked, with a warning: "0 detection(s)" alone
@@ -30,7 +32,7 @@ import math
 import queue
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Sequence, TextIO
 
 from workbench.cli.command_list import summary
 from workbench.calibration.sweep.calibration_defaults import DEFAULT_TOLERANCE_S
@@ -44,6 +46,7 @@ from workbench.core.wording import counted
 
 if TYPE_CHECKING:
     from workbench.calibration.streams.labels import StreamLabels
+    from workbench.cli.detect_background import HeardBackground
     from workbench.core.detection.detector import Detection
     from workbench.core.engine import Engine, InferenceResult
 
@@ -290,7 +293,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
               f"{engine.stream_time_s:.2f} s of {source.duration_s:.2f} s", file=sys.stderr)
         return EXIT_CANCELLED
     backgrounds = detect_background.hear_backgrounds(args, engine, source)  # before the summary and any clip
-    summary = labels_summary(detections, labels, engine.classes, tolerance_s, source.duration_s)
+    summary = labels_summary(detections, labels, engine.classes, tolerance_s, source.duration_s, backgrounds)
     summary["labels"] = str(args.labels)
     out.write(json.dumps(summary) + "\n" if args.format == "jsonl" else summary_text(summary))
     out.flush()
@@ -305,20 +308,26 @@ def _heard_whole_file(engine: Engine, source: Any) -> bool:
 
 
 def labels_summary(detections: list[Detection], labels: StreamLabels, classes: tuple[str, ...],
-                   tolerance_s: float, duration_s: float) -> dict[str, Any]:
-    """What ``detections`` score against ``labels``, with ``kws calibrate``'s matching and its document's keys
-    (``calibration.json``'s figures of a set), so the two can be compared key by key."""
+                   tolerance_s: float, duration_s: float, backgrounds: Sequence[HeardBackground] = ()
+                   ) -> dict[str, Any]:
+    """What ``detections`` score against ``labels``, and the ``backgrounds``' detections (every one a false accept),
+    with ``kws calibrate``'s matching, hours and document keys (``calibration.json``'s figures of a set and its
+    ``background`` list), so the two can be compared key by key; ``false_accepts`` is all of them, the sum of the
+    keywords' as in their lines."""
     from workbench.calibration.results.report import metrics_json
     from workbench.calibration.sweep.matching import SECONDS_PER_HOUR, KeywordEvents, evaluate_detections
 
     metrics = evaluate_detections(detect_outcomes.detection_arrays(detections),
                                   KeywordEvents.from_labels(labels, classes), tolerance_s,
-                                  duration_s / SECONDS_PER_HOUR)
+                                  duration_s / SECONDS_PER_HOUR, [heard.detections for heard in backgrounds],
+                                  sum(heard.duration_s / SECONDS_PER_HOUR for heard in backgrounds))
     figures = metrics_json(metrics, classes)
     for item in figures["per_keyword"].values():
         item["misses"] = item["keywords"] - item["hits"]
     return {"type": "summary", "tolerance_s": tolerance_s, "duration_s": duration_s,
-            "false_accepts": metrics.false_accepts_speech, **figures}
+            "background": [{"audio": str(heard.path.absolute()), "duration_s": heard.duration_s,
+                            "false_accepts": len(heard.detections)} for heard in backgrounds],
+            "false_accepts": metrics.false_accepts_speech + metrics.false_accepts_background, **figures}
 
 
 def _figures_text(keywords: int, hits: int, frr: float | None, false_accepts: int) -> str:
@@ -327,13 +336,31 @@ def _figures_text(keywords: int, hits: int, frr: float | None, false_accepts: in
             f"{counted(false_accepts, 'false accept')}")
 
 
-def summary_text(summary: dict[str, Any]) -> str:
-    """The summary for a person: the whole file, then one line per keyword of the model."""
+def _per_hour_text(summary: dict[str, Any]) -> str:
+    """" (68.0 per hour)", and with background recordings the stream's and the background's apart, as ``kws
+    calibrate`` reports them: " (68.0 per hour; stream 34, 102.0 per hour; background 6, 3.2 per hour)"."""
     per_hour = summary["fa_per_hour"]
-    lines = [f"against {Path(summary['labels']).name} (tolerance {summary['tolerance_s']:g} s, "
-             f"{summary['duration_s']:.1f} s of audio): "
+    if per_hour is None:
+        return ""
+    if not summary["background"] or summary["fa_per_hour_background"] is None:
+        return f" ({per_hour:.1f} per hour)"
+    return (f" ({per_hour:.1f} per hour; stream {summary['false_accepts_speech']}, "
+            f"{summary['fa_per_hour_speech']:.1f} per hour; background {summary['false_accepts_background']}, "
+            f"{summary['fa_per_hour_background']:.1f} per hour)")
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """The summary for a person: the whole file (and the background recordings), then one line per keyword of the
+    model."""
+    backgrounds = summary["background"]
+    against = Path(summary["labels"]).name
+    audio = f"{summary['duration_s']:.1f} s of audio"
+    if backgrounds:
+        against += f" and {counted(len(backgrounds), 'background recording')}"
+        audio += f" and {sum(item['duration_s'] for item in backgrounds):.1f} s of background audio"
+    lines = [f"against {against} (tolerance {summary['tolerance_s']:g} s, {audio}): "
              + _figures_text(summary["keywords"], summary["hits"], summary["frr"], summary["false_accepts"])
-             + ("" if per_hour is None else f" ({per_hour:.1f} per hour)")]
+             + _per_hour_text(summary)]
     for name, item in summary["per_keyword"].items():
         lines.append(f"  {name}: " + _figures_text(item["keywords"], item["hits"], item["frr"],
                                                   item["false_accepts"]))

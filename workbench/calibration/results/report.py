@@ -90,14 +90,18 @@ def detect_options(pset: ParameterSet, latency_ms: int, model_latency_ms: int) -
 
 
 def reproduce_command(result: CalibrationResult, pset: ParameterSet) -> str:
-    """The ``kws detect`` command line that gives ``pset``'s stream figures again, runnable as printed: the stream,
-    its labels (so ``kws detect`` scores the detections) and the model as the calibration was given them -- from
-    the folder it ran in -- with the set's options, and the tolerance when it is not the default."""
+    """The ``kws detect`` command line that gives ``pset``'s figures again, runnable as printed: the stream, its
+    labels (so ``kws detect`` scores the detections), the background-only recordings (so its FA/h counts theirs
+    too: ``kws calibrate``'s is over all the audio) and the model as the calibration was given them -- from the
+    folder it ran in -- with the set's options, and the tolerance when it is not the default."""
     request, path = result.request, result.model.path
     words = ["kws", "detect", shlex.quote(str(request.stream_path)),
              "--model", shlex.quote(str(path)) if path else result.model.name,
              *detect_options(pset, result.stream.latency_ms, result.model_settings.latency_ms),
              "--labels", shlex.quote(str(request.labels_path))]
+    backgrounds = request.background_paths if request.background_arguments is None else request.background_arguments
+    for background in backgrounds:
+        words += ["--background", shlex.quote(str(background))]
     if request.tolerance_s != DEFAULT_TOLERANCE_S:
         words += ["--tolerance-s", f"{request.tolerance_s:g}"]
     return " ".join(words)

@@ -61,7 +61,7 @@ def register(subparsers: Any) -> None:
                    "(default: the stream's name with .json, .csv or .txt)")
     p.add_argument("--background", type=Path, action="append", default=[], metavar="FILE",
                    help="background-only recording (TV, music, office) where every detection is false, "
-                   "or a folder of them; repeat for several")
+                   "or a folder of them; repeat for several (a recording named twice is counted once)")
     p.add_argument("--target-fa-per-hour", type=float, help="false accepts per hour to stay at or under "
                    f"(default {DEFAULT_TARGET_FA_PER_HOUR:g}: the goal on a dense-speech stream such as kws "
                    f"stream make builds, with about {whole_clip_hourly_counts()[1]:,} other words an hour)")
@@ -88,18 +88,8 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _backgrounds(given: list[Path]) -> tuple[Path, ...]:
-    """The --background files, a folder standing for every audio file in it."""
-    from workbench.core.audio.audio_file import audio_files_in
-
-    paths: list[Path] = []
-    for path in map(Path, given):
-        paths += audio_files_in(path) if path.is_dir() else [path]
-    return tuple(paths)
-
-
 def build_request(args: argparse.Namespace) -> Any:
-    from workbench.calibration.calibration_run import CalibrationRequest
+    from workbench.calibration.calibration_run import CalibrationRequest, background_files
     from workbench.calibration.streams.labels import labels_for
     from workbench.calibration.sweep.grid import SweepRanges, parse_int_range
     from workbench.core.errors import SettingsError
@@ -115,7 +105,8 @@ def build_request(args: argparse.Namespace) -> Any:
         raise SettingsError(f"--workers must be at least 1, not {args.workers}.")
     request: dict[str, Any] = {
         "stream_path": Path(args.stream), "labels_path": labels_for(args.stream, args.labels),
-        "background_paths": _backgrounds(args.background), "ranges": SweepRanges(**ranges),
+        "background_paths": background_files(args.background), "background_arguments": tuple(args.background),
+        "ranges": SweepRanges(**ranges),
         "latency_ms": args.latency_ms, "workers": args.workers,
     }
     if args.target_fa_per_hour is not None:
