@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from workbench.usable_cpus import usable_cpus
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("KWS_SHARED_DIR", REPO.parent / "shared"))
 sys.path.insert(0, str(REPO / "tests" / "sweeps"))
@@ -51,7 +53,7 @@ def feature_generation(samples: int) -> None:
         t1 = time.perf_counter()
         single = maker.compute(chosen, AUGMENTED_EPOCH)
         t2 = time.perf_counter()
-    cpus = os.cpu_count() or 1
+    cpus = usable_cpus()  # as a sweep's local Ray instance counts them (its affinity: taskset)
     ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
     try:
         maker_ray = RayFeatureMaker(settings)
@@ -102,7 +104,7 @@ def trials_per_hour(trials: int, epochs: int) -> None:
     print(f"trials per hour, {done} trials of {epochs} epochs on a {clips}-clip slice:")
     print(f"  one kws train after another (baseline): {done * SECONDS_PER_HOUR / sequential_s:7.1f} trials/h "
           f"({sequential_s:.1f} s)")
-    print(f"  kws sweep on local Ray ({os.cpu_count()} CPUs):     {done * SECONDS_PER_HOUR / sweep_s:7.1f} trials/h "
+    print(f"  kws sweep on local Ray ({usable_cpus()} CPUs):     {done * SECONDS_PER_HOUR / sweep_s:7.1f} trials/h "
           f"({sweep_s:.1f} s incl. Ray start; x{sequential_s / sweep_s:.2f})")
     print(f"  statuses: {', '.join(sorted(r.status for r in outcome.records))}")
 

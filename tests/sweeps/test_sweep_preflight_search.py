@@ -3,6 +3,7 @@ search space meets is refused -- each in one sentence naming what is wrong, not 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,28 @@ def test_a_budget_only_the_small_models_meet_is_not_refused(tmp_path: Path, spee
 def test_a_time_budget_only_the_fast_models_meet_is_not_refused(tmp_path: Path, speech_slice: Path) -> None:
     """With the MVP 8 filters take 6.1 ms per inference (estimated), 4 filters less than 5 ms, 12 more."""
     check_datasets(_sweep(tmp_path, speech_slice, board="max_inference_ms = 5"))
+
+
+@pytest.mark.parametrize(("keywords", "where"), [
+    ('keywords = ["yes", "go"]', ""),
+    ('"data.keywords" = { choice = [["yes", "no"], ["yes", "go"]] }', ', [search] data.keywords = ["yes", "go"]')],
+    ids=["sweep-keywords", "searched-keywords"])
+def test_keywords_the_starting_models_outputs_would_keep_from_learning_are_refused_once(
+        tmp_path: Path, speech_slice: Path, keywords: str, where: str) -> None:
+    """The default recipe starts from MLTK's yes/no model and keeps its yes and no outputs frozen: kws train refuses
+    a run for other keywords before it trains. Here before Ray starts, in kws train's sentence: every trial failed
+    with it, and the sweep ended "finished" with no trial finished."""
+    from workbench.training.spec.init_classes import check_init_classes, init_source
+    from workbench.training.spec.model_spec import load_spec
+
+    search = f"{FILTERS}\n{keywords}" if keywords.startswith('"') else FILTERS
+    text = sweep_text(speech_slice, search=search, extra="" if keywords.startswith('"') else keywords)
+    sweep = load_sweep(write_sweep(tmp_path / "project", text.replace('specs = ["tflite_micro_speech"]',
+                                                                      'specs = ["default"]'), name="my_search.toml"))
+    with pytest.raises(WorkbenchError) as error:
+        check_datasets(sweep)
+    default = load_spec("default")
+    go = default.replace(data=dataclasses.replace(default.data, keywords=("yes", "go")))
+    with pytest.raises(WorkbenchError) as refusal:  # what kws train says of such a run
+        check_init_classes(init_source(go.init_from, go), go)
+    assert str(error.value) == f"my_search.toml (spec default{where}): {refusal.value}"

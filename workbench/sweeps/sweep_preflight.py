@@ -1,11 +1,15 @@
 """Checks before Ray starts: the output folder, that the datasets can feed every spec of the sweep (with every
-searched data value), and that some model of the search space fits the board.
+searched data value), that no trial's keywords are ones its starting model would keep from learning, and that some
+model of the search space fits the board.
 
 Why before: a sweep of fifty trials that fails in each trial for the same missing keyword folder
 wastes the cluster and buries the one sentence the user needs. The datasets are scanned (headers
 not read: the trials do that) and planned with each spec's data rules exactly as ``kws train`` plans
-them, so "the validation split has no samples of yes" appears once, here. The same holds for a board
-budget that no model of the search space meets: every trial would be rejected, so it is refused here.
+them, so "the validation split has no samples of yes" appears once, here. So does ``kws train``'s refusal of a run
+whose outputs, imported by position from the model it starts from, would never learn its keywords (the default
+recipe with other keywords than yes and no: :func:`~workbench.training.spec.init_classes.check_init_classes`,
+which reads only that model's parameters). The same holds for a board budget that no model of the search space
+meets: every trial would be rejected, so it is refused here.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from workbench.sweeps.budget.spec_graph import SpecEstimate, estimate_spec
 from workbench.sweeps.definition.sweep_file import SweepFile, portable_table
 from workbench.sweeps.definition.trial_spec import is_model_path, trial_spec
 from workbench.training.data.sample_plan import make_plan
+from workbench.training.spec.init_classes import check_init_classes, init_source
 from workbench.training.spec.model_spec import DataSettings
 from workbench.training.spec.toml_writer import dumps
 
@@ -101,9 +106,10 @@ def _data_cases(sweep: SweepFile) -> list[dict[str, Any]]:
 
 
 def check_datasets(sweep: SweepFile) -> DataSettings:
-    """Check that some model fits the board (:func:`check_budget`), then plan each spec's samples from the
-    datasets, with its fixed settings and with every searched ``data.*`` value (WorkbenchError naming what is
-    missing, and the searched key and value that asked for it).
+    """Check that some model fits the board (:func:`check_budget`), then each spec, with its fixed settings and
+    with every searched ``data.*`` value: that ``kws train`` would not refuse it at its start (its keywords against
+    the outputs of the model it starts from) and that the datasets give it samples (WorkbenchError naming what is
+    wrong, and the searched key and value that asked for it).
 
     Returns the first spec's data settings (the frr objective's stream uses its keywords and split rule).
     """
@@ -118,6 +124,7 @@ def check_datasets(sweep: SweepFile) -> DataSettings:
             first = first or data
             key = (data.validation_percent, data.testing_percent, data.split_method)
             try:
+                check_init_classes(init_source(spec.init_from, spec), spec)  # (a warning is the trial's to give)
                 if key not in scans:  # (the scan depends on the split alone: searched keywords share it)
                     scans[key] = [scan_dataset(d.folder, validation_percent=data.validation_percent,
                                                testing_percent=data.testing_percent, check_audio=False,

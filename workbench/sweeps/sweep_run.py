@@ -106,7 +106,7 @@ class SweepRun:
         self.warnings: list[str] = []  # what the sweep's summary warns of (the frr objective's stream)
         self._cancel_note = ""
         self._abandoned = False  # a second Ctrl+C: the trials still running are not waited for
-        self._writing_results = False
+        self._finishing = False  # the trials have ended: the results come next (finishing)
 
     # -- control ---------------------------------------------------------------------------------
     def emit(self, event: str, **fields: Any) -> None:
@@ -151,9 +151,10 @@ class SweepRun:
         return self._cancel.is_set()
 
     @property
-    def writing_results(self) -> bool:
-        """True while the results are written (a second or two): a stop at once then would only lose them."""
-        return self._writing_results
+    def finishing(self) -> bool:
+        """True once the trials have ended -- Tune returned, Ray shuts down (a second or so), the results are written
+        (a second or two) -- to the end: a stop at once then waits for no trial and would only lose the results."""
+        return self._finishing
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self) -> SweepOutcome:
@@ -201,8 +202,11 @@ class SweepRun:
                 self._tune(stream, slots)
             except KeyboardInterrupt:  # a second Ctrl+C: the results at once, without waiting for the trials
                 return self._abandon()
-        self.folder.remove_made_again(self.out / RAY_DIR)  # (only when OUT went: Tune makes its folder again)
-        outcome = self._finish(list(self.records.values()))
+            # the trials have ended: the results are written before Ray shuts down, which leaves SIGTERM to the
+            # system's default for as long as it takes (ray_cluster): a stop then would end the process at once
+            self._finishing = True
+            self.folder.remove_made_again(self.out / RAY_DIR)  # (only when OUT went: Tune makes its folder again)
+            outcome = self._finish(list(self.records.values()))
         if self.write_error:  # the results are written (or _finish named why not): now the cause, as the error
             raise WorkbenchError(self.write_error)
         return outcome
@@ -344,11 +348,8 @@ class SweepRun:
         return added
 
     def _finish(self, records: list[TrialRecord]) -> SweepOutcome:
-        self._writing_results = True
-        try:
-            return self._write_outcome(records)
-        finally:
-            self._writing_results = False
+        self._finishing = True
+        return self._write_outcome(records)
 
     def _write_outcome(self, records: list[TrialRecord]) -> SweepOutcome:
         self.folder.check()  # gone: its error, and no results into whatever is at its path now

@@ -7,7 +7,8 @@ Ray or Tune print goes to stderr. Ctrl+C or SIGTERM stops every trial cleanly (e
 keeps its best checkpoint), then the results of the trials that finished are still written. A second
 Ctrl+C or SIGTERM stops at once: the results are written from what is known (the trials still running listed as
 cancelled, without their last figures) and Ray is shut down without waiting for the trials' ends. (SIGTERM twice:
-``timeout``, a service manager or a script repeating its stop when a trial's ``kws train`` is slow to stop.)
+``timeout``, a service manager or a script repeating its stop when a trial's ``kws train`` is slow to stop.) Once
+the trials have ended, a second one changes nothing: the results are on their way, and stopping would lose them.
 Exit status: 0 finished (also when no trial finished or reached the frr objective's target: the sweep ran
 correctly and its summary says so), 130 cancelled, 2 an error.
 """
@@ -56,8 +57,8 @@ def register(subparsers: Any) -> None:
                    "HOST:PORT of its head node (default: start a local Ray instance for this sweep)")
     p.add_argument("--max-concurrent", type=int, metavar="N", help="run at most N trials at once "
                    "(default: the sweep file's, else as many as the CPUs allow)")
-    p.add_argument("--num-cpus", type=int, metavar="N", help="CPUs of the local Ray instance (default: all; "
-                   "ignored with --address)")
+    p.add_argument("--num-cpus", type=int, metavar="N", help="CPUs of the local Ray instance (default: all "
+                   "this process may use, its affinity counted; ignored with --address)")
     p.add_argument("--out", type=Path, help="output folder (default: ./<sweep name>)")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text: a line per finished trial and a summary (default); jsonl: one JSON event per line")
@@ -132,14 +133,16 @@ class _JsonPrinter:
 @contextlib.contextmanager
 def _stop_on_signals(sweep_run: "SweepRun") -> Iterator[None]:
     """SIGINT/SIGTERM cancel the sweep cleanly; a second one of either stops at once (KeyboardInterrupt, which the
-    sweep turns into results of the trials known so far) -- unless the results are being written just then:
-    that takes a second or two, and stopping it would lose them. Why SIGTERM too: a sender that repeats it is
-    as impatient as a second Ctrl+C, and ignoring it left the sweep waiting for a trial that did not stop."""
+    sweep turns into results of the trials known so far) -- unless the trials have ended already
+    (:attr:`SweepRun.finishing`: Ray shuts down, the results are written, a few seconds): there is no trial left to
+    wait for, and stopping then would lose the results. Why SIGTERM too: a sender that repeats it is as impatient
+    as a second Ctrl+C, and ignoring it left the sweep waiting for a trial that did not stop; the Sweeps view's
+    Cancel repeats it a minute after the first, which may be just when a slow trial has ended."""
     state = {"asked": False}
 
     def handle(signum: int, _frame: Any) -> None:
         if state["asked"]:
-            if not sweep_run.writing_results:
+            if not sweep_run.finishing:
                 raise KeyboardInterrupt
             return
         state["asked"] = True

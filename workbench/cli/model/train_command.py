@@ -56,7 +56,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help="output folder for the model, logs and checkpoints")
     p.add_argument("--spec", help="model spec: a shipped name (see `kws specs`) or a .toml file (default: "
                    f"{DEFAULT_SPEC})")
-    p.add_argument("--keywords", help="comma-separated keywords (default: the spec's, e.g. yes,no)")
+    p.add_argument("--keywords", help="comma-separated keywords (default: the spec's, e.g. yes,no); other "
+                   "keywords than the spec's own name the model after them too (SPEC_go_stop.tflite)")
     p.add_argument("--epochs", type=int, help="maximum number of epochs (default: the spec's; early stopping "
                    "usually ends sooner). With --resume and no more than the epochs done: finish now")
     p.add_argument("--seed", type=int, help="random seed (default: the spec's)")

@@ -8,6 +8,10 @@ must stop it however the sweep ends (finished, cancelled, an error), so nothing 
 ``ray.init`` replaces the process's SIGINT/SIGTERM handlers (Ray's driver exits on SIGTERM, and its
 C++ core installs a crash handler that re-raises it); the handlers the caller had -- ``kws sweep``'s
 clean cancel -- are put back right after, so a SIGTERM from the GUI still stops the trials in order.
+``ray.shutdown`` in turn leaves SIGTERM to the system's default (the process ends at once), while Python still
+believes its handler installed: the handlers are put back after it too, so a SIGTERM after the ``with`` block is
+the caller's again. During the shutdown itself (a second or so) a SIGTERM ends the process: ``kws sweep`` has its
+results written by then (:mod:`workbench.sweeps.sweep_run`).
 """
 
 from __future__ import annotations
@@ -126,7 +130,11 @@ def ray_cluster(address: str | None, num_cpus: int | None = None) -> Iterator[Ra
         nodes = sum(1 for node in ray.nodes() if node.get("Alive"))
         yield RayCluster(address or LOCAL, float(resources.get("CPU", 0.0)), nodes)
     finally:
-        ray.shutdown()
+        saved = _signal_handlers()
+        try:
+            ray.shutdown()
+        finally:
+            _restore(saved)  # (see the module docstring)
 
 
 _HANDLED = ("SIGINT", "SIGTERM", "SIGBREAK")

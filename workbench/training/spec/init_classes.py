@@ -19,7 +19,6 @@ from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.training.spec.model_spec import ModelSpec
 
 BUNDLED_PREFIX = "bundled:"  # init_from = "bundled:models/x.tflite": a model shipped with the workbench
-NAMED_SUFFIXES = (".tflite", ".mltk.zip")  # model files that store their class names (SL_PARAMSv1 ``classes``)
 REMEDY = ("train other keywords with a spec that starts from no model (tflite_micro_speech or ds_cnn_small, see "
           "kws specs), or train the keywords that model has")
 
@@ -49,10 +48,10 @@ def init_source(text: str | None, spec: ModelSpec) -> str | None:
 def source_classes(path: str | Path) -> tuple[str, ...]:
     """The class names stored in the model at ``path``, in output order; () when it stores none or cannot be read
     (the import then says what is wrong with the file)."""
-    if not str(path).lower().endswith(NAMED_SUFFIXES):
-        return ()
-    from workbench.core.model.model_file import load_model
+    from workbench.core.model.model_file import ARCHIVE_SUFFIX, TFLITE_SUFFIX, load_model
 
+    if not str(path).lower().endswith((TFLITE_SUFFIX, ARCHIVE_SUFFIX)):  # (a Keras file stores no class names)
+        return ()
     try:
         model = load_model(path)
     except WorkbenchError:
