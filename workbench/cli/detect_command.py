@@ -216,6 +216,23 @@ def _warn_board_pace(engine: Engine) -> None:
         _warn(problem)
 
 
+def _warn_overloaded(args: argparse.Namespace, engine: Engine, source: Any) -> None:
+    """Say when the microphone's gain pushed samples beyond full scale: the firmware gain (the model's volume_gain)
+    wraps them around, as the board does, so the model hears noise where the speech was loud, and the detections
+    then differ from those of the same audio as a file for no reason the output shows."""
+    overloaded = int(getattr(source, "gain_overflows", 0))
+    if not args.mic or not overloaded:
+        return
+    heard = max(1, round(engine.stream_time_s * source.sample_rate))
+    if source.gain_mode == "firmware":
+        how = (f"wrapped around by volume_gain {source.gain:g}, as the board does; lower the input level, or give "
+               "--gain 1 to hear the audio without volume_gain")
+    else:
+        how = f"clipped by --gain {source.gain:g}; lower the input level or the gain"
+    _warn(f"the microphone was too loud for its gain: {counted(overloaded, 'sample')} "
+          f"({overloaded / heard * PERCENT:.2g} % of the audio) went beyond full scale and were {how}")
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.cli.detect_lines import scores_line
     from workbench.core.live_session import LiveSession
@@ -280,6 +297,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     error = session.error or getattr(source, "error", None)  # the source's: it could not be stopped
     if error:
         raise WorkbenchError(error)
+    _warn_overloaded(args, engine, source)
     if not inferences and (not args.mic or args.seconds is not None):  # a Ctrl+C at once is no surprise
         _warn(f"no inference ran: the {engine.stream_time_s:.2f} s of audio is shorter than one inference "
               f"interval (latency_ms {engine.detection_settings.latency_ms}); lower --latency-ms or give longer audio")

@@ -74,6 +74,7 @@ class SessionStats:
     lag_s: float  # audio waiting to be processed
     cpu_load: float  # worker CPU seconds per wall second over the last second (1.0 = one core)
     clipped_blocks: int
+    gain_overflows: int  # samples the source's gain pushed beyond int16 (the firmware gain wraps them: no full scale)
 
 
 class LiveSession:
@@ -200,7 +201,14 @@ class LiveSession:
             lag_s=pending / self.source.sample_rate,  # the source's samples, not yet converted
             cpu_load=self._cpu_load,
             clipped_blocks=self._measure.clipped,
+            gain_overflows=self.gain_overflows,
         )
+
+    @property
+    def gain_overflows(self) -> int:
+        """Samples the source's gain pushed beyond int16 so far: clipped ones also reach full scale, but the firmware
+        gain wraps them around, so only this count tells that the engine hears an overloaded signal."""
+        return int(getattr(self.source, "gain_overflows", 0))
 
     # -- recording ------------------------------------------------------------------------------
     @property

@@ -321,8 +321,8 @@ class SessionController(QObject):
             return
         try:
             self._open_session(start=True, report=False)
-        except WorkbenchError as exc:
-            self.status.emit(f"The microphone is still unavailable ({exc}); retrying…")
+        except WorkbenchError as exc:  # no input at all: its reason without the remedy, which this retry makes moot
+            self.status.emit(f"The microphone is still unavailable ({getattr(exc, 'reason', exc)}); retrying…")
             return
         self._retry.stop()
         self.stream_started.emit()

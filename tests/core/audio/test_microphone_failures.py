@@ -8,6 +8,7 @@ is what a user's terminal shows.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from typing import Iterator
 
 import pytest
 
-from workbench.core.audio.microphone_source import CLOSE_TIMEOUT_S
+from workbench.core.audio.microphone_source import CLOSE_TIMEOUT_S, STALL_TIMEOUT_S
 from workbench.core.audio.portaudio_guard import stalled_calls
 from workbench.core.audio.sources import MicrophoneSource, refresh_devices
 from workbench.core.errors import DeviceError
@@ -28,6 +29,7 @@ KWS = REPO_ROOT / ".venv" / "bin" / "kws"
 # generous bounds for "did not hang": a hang here lasts as long as the server is stopped (forever)
 HANG_S = 30.0
 NOISE_MARKS = ("Expression '", "ALSA lib ", "pa_linux_alsa.c", "Traceback")
+STOPPED_FOR_S = STALL_TIMEOUT_S + 1.0
 
 sys.path.insert(0, str(REPO_ROOT / "tests"))
 from virtmic import VirtualMic, VirtualMicUnavailable, missing_tools  # noqa: E402
@@ -179,3 +181,23 @@ def test_retrying_a_vanished_device_prints_no_library_noise(own_mic: VirtualMic,
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"attempt {n}: cannot open the audio input 'default' (Input/output error)" for n in range(3)]
+
+
+# -- finding 4: a process that was stopped, not its microphone --------------------------------------
+def test_detect_stopped_with_ctrl_z_and_resumed_goes_on_listening(own_mic: VirtualMic) -> None:
+    """Ctrl+Z then ``fg`` (SIGSTOP, SIGCONT) stops the callback thread with the rest of the process, and the sound
+    server keeps the audio meanwhile: after the resume the stream goes on, it is no vanished device."""
+    proc = start_detect("--seconds", str(STOPPED_FOR_S + 1))
+    try:
+        wait_for_listening(proc)
+        proc.send_signal(signal.SIGSTOP)
+        time.sleep(STOPPED_FOR_S)  # longer than a device may stay silent while the reader looks
+        proc.send_signal(signal.SIGCONT)
+        out, err = proc.communicate(timeout=HANG_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "error" not in err
+    assert re.match(r"\d+ detections? in ", err.strip().splitlines()[-1]), err  # the run's own summary, to its end

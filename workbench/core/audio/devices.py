@@ -33,6 +33,8 @@ class NoInputDeviceError(DeviceError):
     Why a class: the remedy depends on the program. The message (:data:`NO_INPUT_MESSAGE`) says the command
     line's; the window catches this class and says what to do in the window instead."""
 
+    reason = NO_INPUT_FOUND  # what is wrong, without the remedy (the window's retry says its own)
+
 
 def sounddevice_module() -> ModuleType:
     """Import ``sounddevice``; a missing PortAudio library becomes a DeviceError with the fix."""

@@ -8,7 +8,9 @@ with a ``soxr.ResampleStream`` when the device refuses 16 kHz, and the gain.
 
 A device that disappears (unplugged, sound server gone) shows up as the stream finishing on its own
 or as the callbacks stopping; either sets ``error`` and the next ``read()`` raises DeviceError once
-the audio that did arrive has been consumed.
+the audio that did arrive has been consumed. Callbacks only count as stopped while the reader was there to see
+them: a process that was itself stopped (Ctrl+Z then ``fg``, a debugger) stopped the callback thread too, and the
+sound server hands over what it kept meanwhile, so the device gets its full ``STALL_TIMEOUT_S`` again from then.
 
 A stalled sound server makes PortAudio's open and close block for as long as it stalls, so both run
 through :func:`~workbench.core.audio.portaudio_guard.call_bounded`: the caller waits at most
@@ -43,6 +45,9 @@ DEFAULT_BLOCK_MS = 20  # one spectrogram hop: half the wake-ups of 10 ms
 DEFAULT_RING_SECONDS = 10.0
 MS_PER_S = 1000
 STALL_TIMEOUT_S = 2.0  # no callback for this long while running = the device is gone
+# a reader that last looked this long ago was not running either (its process stopped): the silence it finds
+# says nothing about the device; a reader looks every few milliseconds while it waits for audio
+READER_ABSENT_S = STALL_TIMEOUT_S / 4
 WAIT_POLL_S = 0.005  # wait() polls the ring: the callback must not signal (that takes a lock)
 RESAMPLE_QUALITY = "HQ"
 OPEN_TIMEOUT_S = 3.0  # a healthy open takes well under 1 s even on a loaded machine
@@ -104,6 +109,8 @@ class MicrophoneSource(AudioSource):
         self._spill = np.empty(0, np.int16)  # resampled samples beyond a read's max_samples
         self._driver_overflows = 0  # written by the callback thread only
         self._last_callback = 0.0  # written by the callback thread only
+        self._last_look = 0.0  # when the reader last checked for callbacks (the reader's thread only)
+        self._watched_since = 0.0  # since when the reader has been checking without a gap (the reader's thread only)
         self._running = False
         self._stopping = False
 
@@ -156,7 +163,7 @@ class MicrophoneSource(AudioSource):
         self._driver_overflows = 0
         self.error = None
         self._stopping = False
-        self._last_callback = time.monotonic()
+        self._last_callback = self._last_look = self._watched_since = time.monotonic()
         self._stream = call_bounded(partial(self._open_stream, sd, ring, rate, channels, block), OPEN_TIMEOUT_S,
                                     opening, cleanup=_close_unwanted)
         self._running = True
@@ -218,8 +225,14 @@ class MicrophoneSource(AudioSource):
 
     # -- consumer thread ------------------------------------------------------------------------
     def _check_alive(self) -> None:
+        """Set ``error`` when no callback came for STALL_TIMEOUT_S of the time the reader was looking."""
+        now = time.monotonic()
+        if now - self._last_look > READER_ABSENT_S:  # the reader was away: count the silence from now on
+            self._watched_since = now
+        self._last_look = now
+        silent_since = max(self._last_callback, self._watched_since)
         if (self._running and self.error is None and self._stream is not None
-                and time.monotonic() - self._last_callback > STALL_TIMEOUT_S):
+                and now - silent_since > STALL_TIMEOUT_S):
             self.error = (f"the audio input {self.name!r} delivered nothing for {STALL_TIMEOUT_S:g} s "
                           "(unplugged or sound server gone?)")
 

@@ -15,6 +15,9 @@ Volume gain (``gain``, ``gain_mode``):
   because the engine sets their gain from the model's ``volume_gain``, as the board does.
 * ``"linear"`` (default for files and synthetic audio, and for a user's ``--gain``): any non-negative
   real factor, ``round(sample * gain)`` (half to even) clipped to the int16 range.
+
+Every source counts the samples its gain pushed beyond int16 (``gain_overflows``): a clipped sample shows at full
+scale, but a wrapped one lands anywhere, so without the count a level meter would call wrapped audio clean.
 """
 
 from __future__ import annotations
@@ -55,6 +58,21 @@ def apply_gain(samples: np.ndarray, gain: float, mode: GainMode = "linear") -> n
     return np.clip(scaled, INT16_MIN, INT16_MAX).astype(np.int16)
 
 
+def gain_overflow_count(samples: np.ndarray, gain: float, mode: GainMode = "linear") -> int:
+    """How many int16 ``samples`` :func:`apply_gain` pushes beyond the int16 range (clipped at full scale in
+    ``"linear"`` mode, wrapped around to the other sign in ``"firmware"`` mode); 0 for a gain that cannot."""
+    if mode == "firmware":
+        factor = firmware_gain_factor(gain)
+        if factor == 1:
+            return 0
+        # x * factor fits in int16 exactly when -(32768 // factor) <= x <= 32767 // factor
+        return int(np.count_nonzero((samples > INT16_MAX // factor) | (samples < -(-INT16_MIN // factor))))
+    if gain <= 1.0:
+        return 0
+    scaled = np.rint(samples.astype(np.float64) * gain)
+    return int(np.count_nonzero((scaled > INT16_MAX) | (scaled < INT16_MIN)))
+
+
 def check_gain(gain: float) -> float:
     value = float(gain)
     if not math.isfinite(value) or value < 0:
@@ -77,6 +95,7 @@ class AudioSource(ABC):
         self._gain = 1.0
         self._gain_mode: GainMode = self.default_gain_mode
         self.error: str | None = None  # set when a running stream died (read() then raises)
+        self._gain_overflows = 0  # written by the reading thread only
 
     # -- gain -----------------------------------------------------------------------------------
     @property
@@ -119,7 +138,15 @@ class AudioSource(ABC):
         """Samples that have arrived (up to ``max_samples``), gain applied; never blocks."""
         if max_samples is not None and max_samples <= 0:
             return np.empty(0, np.int16)
-        return apply_gain(self._read_raw(max_samples), self._gain, self._gain_mode)
+        samples = self._read_raw(max_samples)
+        gain, mode = self._gain, self._gain_mode  # one snapshot: the GUI thread may change them meanwhile
+        self._gain_overflows += gain_overflow_count(samples, gain, mode)
+        return apply_gain(samples, gain, mode)
+
+    @property
+    def gain_overflows(self) -> int:
+        """Samples read so far that the gain pushed beyond int16 (clipped, or wrapped by the firmware gain)."""
+        return self._gain_overflows
 
     @property
     def finished(self) -> bool:

@@ -4,8 +4,10 @@ A view over ``LiveSession.envelope`` (one [min, max] int16 pair per 10 ms block)
 as one vertical segment per block by an :class:`~workbench.gui.live.scrolling_items.EnvelopeLines` holding
 the visible ten seconds; a frame shifts in the new blocks (a minute is kept for scrolling back). The
 meter shows the peak of the newest audio in dBFS with a slowly falling peak hold, and a CLIP lamp that
-stays lit for a moment after any block touched full scale — the clue that ``volume_gain`` is too high
-or the microphone is too close. The lamp says it in words and weight too, not only in red ("no clip" in a thin
+stays lit for a moment after any block touched full scale, or the source's gain pushed a sample beyond it (the
+session's ``gain_overflows``: the microphone's ``volume_gain`` wraps such a sample around to the other sign, as the
+board does, so it reaches no full scale to see) — the clue that ``volume_gain`` is too high or the microphone is
+too close. The lamp says it in words and weight too, not only in red ("no clip" in a thin
 outline, "CLIP" bold on red), and a screen reader hears the level and the clipping from the meter's accessible
 description, which changes only when what it says changes (not on every frame).
 """
@@ -83,8 +85,9 @@ class LevelMeter(QWidget):
         # every pixel is painted (the cached background first): Qt need not repaint the parents
         # beneath the meter, which would otherwise redraw the whole window ~50 times a second
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setToolTip("Input peak level in dBFS. CLIP lights when a sample reached full scale: "
-                        "lower volume_gain or move away from the microphone.")
+        self.setToolTip("Input peak level in dBFS. CLIP lights when a sample reached full scale, or the volume gain "
+                        "pushed one beyond it (the board wraps it around): lower volume_gain or move away from the "
+                        "microphone.")
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(theme.side_panel_px(self.font()), METER_HEIGHT_HINT_PX)
@@ -116,8 +119,8 @@ class LevelMeter(QWidget):
         level, clipping = spoken
         said = "silent" if level <= METER_FLOOR_DB else f"peak about {level} dBFS"
         self.setAccessibleDescription(
-            f"Input {said}; clipping: a sample reached full scale, lower volume_gain or move away from the "
-            f"microphone." if clipping else f"Input {said}; no clipping.")
+            f"Input {said}; clipping: a sample reached full scale or the volume gain pushed one beyond it, lower "
+            f"volume_gain or move away from the microphone." if clipping else f"Input {said}; no clipping.")
 
     # -- geometry -------------------------------------------------------------------------------
     def _rects(self) -> tuple[QRectF, QRectF]:
@@ -252,6 +255,7 @@ class WaveformView(FontRestyledView):
         self._session: object | None = None
         self._cursor = 0
         self._total = 0
+        self._gain_overflows = 0  # the session's count the lamp has shown
         self._blocks = np.zeros((1, 2), np.float32)  # the last minute of (min, max), full scale = 1
         self.set_dark(dark)
 
@@ -259,8 +263,10 @@ class WaveformView(FontRestyledView):
         self._session = session
         self._cursor = 0
         self._total = 0
+        self._gain_overflows = 0
         if session is None:
             return
+        self._gain_overflows = session.gain_overflows  # type: ignore[attr-defined]
         self._blocks = np.zeros((session.envelope.capacity, 2), np.float32)  # type: ignore[attr-defined]
         self._redraw()
 
@@ -279,7 +285,9 @@ class WaveformView(FontRestyledView):
         self.curve.push(newest)
         self._place()
         peak = float(max(-int(rows.min()), int(rows.max())))
-        clipped = bool(rows.max() >= CLIP_LEVEL or rows.min() <= -CLIP_LEVEL)
+        overflows = self._session.gain_overflows  # type: ignore[attr-defined]
+        clipped = bool(rows.max() >= CLIP_LEVEL or rows.min() <= -CLIP_LEVEL or overflows > self._gain_overflows)
+        self._gain_overflows = overflows
         self.meter.show_peak(peak, clipped)
         return n
 

@@ -40,6 +40,9 @@ DEFAULT_DEVICE_LABEL = "System default input"
 # device name, it made the panel wider than its dock at a large font and cut Refresh off at the dock's edge
 DEVICE_MIN_CHARS = 6
 NO_DEVICE_LABEL = "No audio input found"
+DEVICE_TIP = ("The audio input to stream from. The list follows devices being plugged in or removed while nothing "
+              "is streaming.")
+DEVICE_IN_USE_TIP = "The microphone streams from this input: press Stop to choose another."
 START_TIP = "Stream the selected input through the model (instead of a file that plays) / stop the microphone."
 RECORD_TIP = "Record the microphone to a 16 kHz WAV clip (for a dataset); press again to stop and save it."
 NO_INPUT_TIP = ("No audio input was found: plug in a microphone and press Refresh (while nothing plays, the list "
@@ -94,8 +97,7 @@ class SourcePanel(QWidget):
     def _build(self) -> None:
         mic_box = QGroupBox("Microphone")
         self.device_combo = QComboBox()
-        self.device_combo.setToolTip("The audio input to stream from. The list follows devices being "
-                                     "plugged in or removed while nothing is streaming.")
+        self.device_combo.setToolTip(DEVICE_TIP)
         self.device_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.device_combo.setMinimumContentsLength(DEVICE_MIN_CHARS)
         self.refresh_button = QPushButton("&Refresh")
@@ -226,10 +228,16 @@ class SourcePanel(QWidget):
         return self._streaming
 
     def set_streaming(self, streaming: bool) -> None:
-        """The main window reports whether a stream runs (after a request, an error or the end)."""
+        """The main window reports whether a stream runs (after a request, an error or the end).
+
+        A stream that starts re-reads the list (not a re-scan: that would kill the stream): opening the microphone
+        may have re-scanned PortAudio itself (the window's retry after a loss), and the list, kept while nothing
+        streamed, would go on saying "No audio input found" above a microphone that streams."""
         self._streaming = bool(streaming)
         if not self._streaming and self.record_button.isChecked():
             self.record_button.setChecked(False)  # emits record_toggled(False): save what we have
+        if self._streaming and self.refresh_device_list(rescan=False):
+            return  # the list changed: its refresh updated the controls
         self._update_controls()
 
     @property
@@ -311,6 +319,7 @@ class SourcePanel(QWidget):
         self.record_button.setToolTip(record_reason or RECORD_TIP)
         self.record_button.setText("Stop recording" if self.record_button.isChecked() else "Record")
         self.device_combo.setEnabled(not self.microphone_streaming)
+        self.device_combo.setToolTip(DEVICE_IN_USE_TIP if self.microphone_streaming else DEVICE_TIP)  # greyed: why
         self.refresh_button.setEnabled(not self.microphone_streaming)
         self.transport.set_streaming(self._streaming)
         self.controls_changed.emit()
