@@ -24,14 +24,22 @@ from workbench.cli.main import main
 
 from sweep_data import sweep_text, write_sweep
 
-pytest.importorskip("ray", reason="Ray is not installed (pip install kws-workbench[cluster])")
+ray = pytest.importorskip("ray", reason="Ray is not installed (pip install kws-workbench[cluster])")
 pytestmark = pytest.mark.ray
 
 CPUS = "2"
 
 
+@pytest.fixture
+def no_ray_in_this_process() -> None:
+    """Ray as a ``kws sweep`` process finds it: not started. Tests of the trial code earlier in this pytest process
+    (a Tune trainable run without Tune) may leave the driver that Ray starts on first use."""
+    if ray.is_initialized():
+        ray.shutdown()
+
+
 def test_a_second_sigterm_after_the_trials_ended_still_leaves_the_results(
-        speech_slice: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        no_ray_in_this_process: None, speech_slice: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     from workbench.sweeps import sweep_run
     from workbench.sweeps.on_ray import ray_session
