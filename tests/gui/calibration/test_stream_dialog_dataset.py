@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from workbench.assets import default_model_path
-from workbench.gui.calibration import stream_dialog
-from workbench.gui.calibration.stream_dialog import StreamDialog
 from workbench.run_folder_layout import RUN_FILE
 from workbench.training.run.run_request import DatasetArg, TrainRequest
+
+from tests.gui.calibration.stream_dialog_opening import dialog_of_build
 
 
 def trained_model(run: Path, *datasets: DatasetArg) -> Path:
@@ -23,18 +23,6 @@ def trained_model(run: Path, *datasets: DatasetArg) -> Path:
     record = TrainRequest(datasets=datasets, out=run, spec="tflite_micro_speech").to_record()
     (run / RUN_FILE).write_text(json.dumps(record), encoding="utf-8")
     return Path(shutil.copy(default_model_path(), run / "tflite_micro_speech.tflite"))
-
-
-def dialog_of_build(  # type: ignore[no-untyped-def]
-        workspace, model: Path, monkeypatch: pytest.MonkeyPatch) -> StreamDialog:
-    """The dialog Build… opens while ``model`` is the model to calibrate (cancelled: it never stays open)."""
-    workspace.inputs.use_loaded.setChecked(False)
-    workspace.inputs.model_edit.setText(str(model))
-    opened: list[StreamDialog] = []
-    monkeypatch.setattr(stream_dialog.StreamDialog, "exec", lambda dialog: opened.append(dialog) or 0)
-    workspace.build_stream()
-    [dialog] = opened
-    return dialog
 
 
 def test_build_starts_from_the_dataset_the_run_trained_on_most(  # type: ignore[no-untyped-def]

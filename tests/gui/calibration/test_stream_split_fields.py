@@ -20,6 +20,8 @@ from workbench.gui.calibration.stream_split_fields import NO_RUN_NOTE
 from workbench.run_folder_layout import SPEC_FILE
 from workbench.training.spec.model_spec import load_spec
 
+from tests.gui.calibration.stream_dialog_opening import dialog_of_build
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from text_fit import cut_off_texts  # noqa: E402
 
@@ -123,12 +125,7 @@ def test_the_stream_is_built_for_the_calibrated_models_keywords(  # type: ignore
 
     model = run_model(tmp_path / "run", **RUN_SPLIT)
     assert main(["params", str(default_model_path()), "-o", str(model), "classes=up,left,_unknown_,_silence_"]) == 0
-    workspace.inputs.use_loaded.setChecked(False)
-    workspace.inputs.model_edit.setText(str(model))
-    opened: list[StreamDialog] = []
-    monkeypatch.setattr(stream_dialog.StreamDialog, "exec", lambda dialog: opened.append(dialog) or 0)
-    workspace.build_stream()
-    [dialog] = opened
+    dialog = dialog_of_build(workspace, model, monkeypatch)
     assert dialog.keywords_edit.text() == "up,left" and dialog.split_fields.testing_spin.value() == 20.0
 
 
