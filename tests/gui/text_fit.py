@@ -113,11 +113,8 @@ def cut_off_words(root: QWidget) -> list[str]:
     return [p for p in cut_off_texts(root) if p.startswith(("label ", "button ", "group "))]
 
 
-def painted_tick_labels(plot_widget: object, name: str) -> list[tuple[QRectF, str]]:
-    """(rect in the axis' coordinates, text) of each tick label the axis ``name`` draws when painted afresh.
-
-    pyqtgraph gives each rect 0.8 of the text's height ("usually an overestimate") and draws the text
-    unclipped around it: centred on the tick beside a vertical axis, from the rect's top under a horizontal one."""
+def painted_axis_specs(plot_widget: object, name: str) -> tuple[list, list, list] | None:
+    """What the axis ``name`` paints when painted afresh: pyqtgraph's (axis line, tick marks, tick labels)."""
     axis = plot_widget.getPlotItem().getAxis(name)  # type: ignore[attr-defined]
     drawn: list = []
     paint_specs = axis.generateDrawSpecs
@@ -134,9 +131,16 @@ def painted_tick_labels(plot_widget: object, name: str) -> list[tuple[QRectF, st
         plot_widget.grab()  # type: ignore[attr-defined]
     finally:
         del axis.generateDrawSpecs
-    if not drawn or drawn[-1] is None:
-        return []
-    return [(rect, text) for rect, _flags, text in drawn[-1][2]]
+    return drawn[-1] if drawn else None
+
+
+def painted_tick_labels(plot_widget: object, name: str) -> list[tuple[QRectF, str]]:
+    """(rect in the axis' coordinates, text) of each tick label the axis ``name`` draws when painted afresh.
+
+    pyqtgraph gives each rect 0.8 of the text's height ("usually an overestimate") and draws the text
+    unclipped around it: centred on the tick beside a vertical axis, from the rect's top under a horizontal one."""
+    specs = painted_axis_specs(plot_widget, name)
+    return [] if specs is None else [(rect, text) for rect, _flags, text in specs[2]]
 
 
 def _text_height(metrics: QFontMetricsF, text: str) -> float:

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from workbench.gui import theme
@@ -24,6 +25,9 @@ from workbench.gui.live.plot_style import fix_plot
 
 PERCENT = 100.0
 TICK_VALUES = (0, 1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000)
+EMPTY_AXIS_END_FA = 1000  # FA/h the axis reaches before a calibration is shown
+MIN_AXIS_END_FA = 10
+LAST_LABEL_ROOM = 0.04  # share of the axis right of its last tick, where that tick's label goes
 ALL_SETS_COLOR = "#8c8f94"
 FRONT_COLOR = "#56B4E9"
 RECOMMENDED_COLOR = "#D55E00"
@@ -53,10 +57,26 @@ def staircase(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> tuple[n
 
 
 class FaPerHourAxis(pg.AxisItem):
-    """Bottom axis whose ticks are FA/h values at ``log10(1 + FA/h)``."""
+    """Bottom axis whose ticks are FA/h values at ``log10(1 + FA/h)``.
+
+    A tick too near either end for its label to fit is left out: pyqtgraph hides such a label but draws the
+    tick, which then reads as a value the plot forgot to name.
+    """
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802,N803
-        major = [float(fa_axis(v)) for v in TICK_VALUES if minVal <= fa_axis(v) <= maxVal]
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return [(1.0, [])]
+        metrics = QFontMetricsF(self.style["tickFont"] or self.font())
+        major = []
+        for value in TICK_VALUES:
+            x = float(fa_axis(value))
+            if not minVal <= x <= maxVal:
+                continue
+            half_label_px = metrics.horizontalAdvance(self.tickStrings([x], 1.0, 1.0)[0]) / 2
+            room_px = min(x - minVal, maxVal - x) / span * size
+            if value == 0 or room_px >= half_label_px:  # 0 sits at the start, where pyqtgraph shows it whole
+                major.append(x)
         return [(1.0, major)]
 
     def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
@@ -121,7 +141,7 @@ class DetCurveView(QWidget):
         self.show_compared([])
         self.front_line.setData([], [])
         self.target.setVisible(False)
-        self.plot.setXRange(0, float(fa_axis(1000)), padding=0.02)
+        self._end_x_axis_at(EMPTY_AXIS_END_FA)
         self.plot.setYRange(0, PERCENT, padding=0.02)
 
     def show_calibration(self, fa: npt.ArrayLike, frr: npt.ArrayLike, front: Sequence[dict[str, Any]],
@@ -138,9 +158,15 @@ class DetCurveView(QWidget):
             self.recommended.setData([], [])
         self.target.setValue(float(fa_axis(target_fa_per_hour)))
         self.target.setVisible(True)
-        right = max(float(np.max(x)) if x.size else 0.0, float(fa_axis(target_fa_per_hour)), float(fa_axis(10)))
-        self.plot.setXRange(0, math.ceil(right * 10) / 10, padding=0.02)
+        widest = max(float(np.max(fa)) if np.size(fa) else 0.0, target_fa_per_hour, MIN_AXIS_END_FA)
+        self._end_x_axis_at(widest)
         self.plot.setYRange(0, PERCENT, padding=0.02)
+
+    def _end_x_axis_at(self, fa_per_hour: float) -> None:
+        """Show 0 to the first tick at or past ``fa_per_hour``, with room right of it for its label."""
+        end = next((v for v in TICK_VALUES if v >= fa_per_hour), TICK_VALUES[-1])
+        right = float(fa_axis(max(end, fa_per_hour)))
+        self.plot.setXRange(0, right * (1 + LAST_LABEL_ROOM), padding=0.02)
 
     def show_compared(self, entries: Sequence[dict[str, Any]]) -> None:
         """Other models' Pareto fronts and recommendations (the document's ``compared`` entries)."""
