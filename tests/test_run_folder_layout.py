@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import workbench.run_folder_layout as layout
+from workbench.core.errors import WorkbenchError
 from workbench.gui.training.run_folder_state import RunKind, inspect_run_folder, run_log
 from workbench.training.run.output_folder import OutputFolder
 
@@ -97,3 +101,62 @@ def test_the_gui_reads_the_spec_and_keywords_a_run_was_started_with(tmp_path: Pa
     (tmp_path / layout.RUN_FILE).write_text(json.dumps(record), encoding="utf-8")
     spec = run_spec(tmp_path)
     assert spec is not None and (spec.spec, spec.keywords) == ("default", ["up", "down"])
+
+
+# a run's JSON file as a damaged or foreign copy leaves it: what it holds (None: no file), what the reader says of it
+DAMAGED_RUN_FILES = {
+    "missing": (None, "cannot read {path}: No such file or directory"),
+    "cut short": ('{"samples": ', "cannot read {path}: Expecting value: line 1 column 13 (char 12)"),
+    "not text": (b"\xff\xfe\x00", "cannot read {path}: 'utf-8' codec can't decode byte 0xff in position 0"),
+    "nested too deeply": ("[" * 100_000, "cannot read {path}: it is nested too deeply to be a file of a training run"),
+    "no object": ("[1, 2]", "{path} is no run.json of a training run"),
+}
+
+
+def _write(path: Path, content: str | bytes | None) -> Path:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", DAMAGED_RUN_FILES)
+def test_the_run_file_reader_says_in_one_sentence_why_a_file_is_no_record(tmp_path: Path, kind: str) -> None:
+    content, sentence = DAMAGED_RUN_FILES[kind]
+    path = _write(tmp_path / layout.RUN_FILE, content)
+    with pytest.raises(WorkbenchError) as caught:
+        layout.read_json_object(path)
+    assert str(caught.value).startswith(sentence.format(path=path)) and "\n" not in str(caught.value)
+
+
+def test_the_run_file_reader_gives_the_object_training_wrote(tmp_path: Path) -> None:
+    out = OutputFolder(tmp_path / "run", "my model")
+    out.prepare(resume=False)
+    out.write_json(out.run_path, {layout.RUN_SPEC_KEY: "default", layout.RUN_KEYWORDS_KEY: ["up", "down"]})
+    assert layout.read_json_object(out.run_path) == {"spec": "default", "keywords": ["up", "down"]}
+
+
+@pytest.mark.parametrize("kind", [kind for kind, (content, _) in DAMAGED_RUN_FILES.items() if content is not None])
+def test_kws_evaluate_says_the_readers_sentence_and_the_window_keeps_its_form(tmp_path: Path, kind: str) -> None:
+    """The two readers of a run they did not write: ``kws evaluate --split validation`` scores the datasets' own
+    split with the reader's sentence as the reason (a plan.json nested too deeply was a RecursionError traceback),
+    the Training workspace's form takes nothing from a damaged run.json."""
+    from workbench.cli.measure.run_validation import run_validation
+    from workbench.gui.training.run_folder_state import run_spec
+    from workbench.spec_files import SPECS_DIR
+
+    content, sentence = DAMAGED_RUN_FILES[kind]
+    run = tmp_path / "run"
+    run.mkdir()
+    shutil.copy(SPECS_DIR / "tflite_micro_speech.toml", run / layout.SPEC_FILE)
+    plan = _write(run / layout.PLAN_FILE, content)
+    scored = run_validation(run / "model.tflite", [tmp_path / "data"])
+    assert scored is not None and scored.clips is None
+    reason = sentence.format(path=plan).replace(layout.RUN_FILE, layout.PLAN_FILE)
+    assert scored.note.startswith(f"the model is of the training run in {run}, but which clips it validated on is "
+                                  f"not known ({reason}")
+
+    (run / layout.SPEC_FILE).unlink()  # the form then has nothing of the run to show
+    _write(run / layout.RUN_FILE, content)
+    assert run_spec(run) is None

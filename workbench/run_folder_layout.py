@@ -7,10 +7,23 @@ each trial's ``summary.json``
 (:mod:`workbench.gui.training.run_folder_state`, :mod:`workbench.gui.training.evaluation.evaluation_report_view`).
 Spelled in each of them, a renamed file would leave one reader looking for the old name -- a finished run
 the GUI calls new, a trial the sweep calls failed. The GUI may not import the training package (an
-import-linter contract), so the names live here, in a module that imports nothing: no Qt, no TensorFlow.
+import-linter contract), so the names live here, in a module that imports only the standard library and the core's
+errors: no Qt, no TensorFlow.
+
+Why the reader of a run's JSON files (:func:`read_json_object`) is here too: ``kws evaluate --split validation``
+(:mod:`workbench.cli.measure.run_validation`) and the Training workspace
+(:mod:`workbench.gui.training.run_folder_state`) both read files of a run they did not write, which may be damaged or
+half-copied; read by two copies of the code, the two drifted (one caught a file nested too deeply, the other did not).
+The CLI says the reader's sentence; the window leaves its form as it is.
 """
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import WorkbenchError
 
 # -- in the run folder ------------------------------------------------------------------------------
 TRAIN_DIR = "train"  # the training's own files (below)
@@ -53,3 +66,18 @@ HISTORY_FILE = f"{HISTORY_NAME}.json"
 EVAL_RESULTS_FILE = "eval-results.json"
 EVAL_PREDICTIONS_FILE = "predictions.csv"  # every test clip with its scores (kws evaluate --clips takes it)
 EVAL_PLOT_SUFFIXES = ("-roc.png", "-precision_vs_recall.png", "-confusion_matrix.png")  # after the model's name
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """The JSON object in the run's file ``path`` (``run.json``, ``plan.json``, …); raises :class:`WorkbenchError`
+    with one sentence when the file is missing or unreadable, is not JSON (cut short, not text, nested deeper than
+    any file a run writes) or holds no object (a file of another kind under that name)."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # (ValueError: not JSON, or not UTF-8 text)
+        raise WorkbenchError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    except RecursionError:
+        raise WorkbenchError(f"cannot read {path}: it is nested too deeply to be a file of a training run") from None
+    if not isinstance(value, dict):
+        raise WorkbenchError(f"{path} is no {path.name} of a training run")
+    return value

@@ -41,6 +41,17 @@ def test_a_command_line_giving_one_setting_names_the_box_and_the_setting_as_it_s
     assert in_window_terms(said, BOXES) == said
 
 
+def test_a_command_named_as_where_to_look_is_the_box_that_lists_what_it_prints() -> None:
+    """"see kws specs" in the Training workspace is its Spec box, which lists the specs; a command line given options
+    (one to type), a longer command name and a child without that box keep the command's words."""
+    from workbench.gui.training.training_process import TRAINING_BOXES
+
+    said = "a spec (tflite_micro_speech, see kws specs); kws specs --settings SPEC lists them; kws specsx"
+    assert in_window_terms(said, TRAINING_BOXES) == ("a spec (tflite_micro_speech, see \u201cSpec\u201d); kws specs "
+                                                     "--settings SPEC lists them; kws specsx")
+    assert in_window_terms(said, BOXES) == said
+
+
 def test_a_training_child_s_error_names_the_workspace_s_buttons_and_boxes(qtbot, tmp_path) -> None:
     """A real `kws train` child refusing an output folder that holds a run: the sentence speaks of Resume and the
     Output folder box, as the Training workspace shows it, not of --resume and --out."""

@@ -76,6 +76,9 @@ _OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)((?: [A-Z][A-Z0-9_]*(?:\|[A-
 # a whole command line giving one setting in a message ("for one run: kws train --set data.x=20)"): its option, the
 # setting and the value, which ends before the sentence's closing punctuation
 _SETTING_COMMAND = re.compile(r"\bkws [a-z][a-z-]* (--[a-z][a-z0-9-]*) ([A-Za-z_][\w.]*)=(\S+?)(?=[).,;:]*(?:\s|$))")
+# a command named alone as where to look ("see kws specs"; not one given options, a line to type): in the window, the
+# box that shows what it prints
+_COMMAND = re.compile(r"(?<![\w-])(kws [a-z][a-z-]*)(?![\w-]| --)")
 
 
 def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
@@ -85,13 +88,16 @@ def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
     window the user never typed ``--background`` but chose files in "Background". Options not in ``boxes``
     (those the window sets itself) are left as they are. A command line that gives one setting ("kws train --set
     data.validation_resplit_percent=20") names the box of its option and the setting as the box shows it
-    ("“Settings ▸ Change…”: data.validation_resplit_percent = 20"): a window user types no command.
+    ("“Settings ▸ Change…”: data.validation_resplit_percent = 20"): a window user types no command. Nor does one
+    look things up with another: a command named alone in ``boxes`` ("see kws specs", ``{"kws specs": "Spec"}``) is
+    named as the box that lists what it prints.
     """
     def setting(found: re.Match[str]) -> str:
         option, path, value = found.groups()
         return f"\u201c{boxes[option]}\u201d: {path} = {value}" if option in boxes else found[0]
 
     message = _SETTING_COMMAND.sub(setting, message)
+    message = _COMMAND.sub(lambda found: f"\u201c{boxes[found[1]]}\u201d" if found[1] in boxes else found[0], message)
     return _OPTION.sub(lambda found: f"\u201c{boxes[found[1]]}\u201d" if found[1] in boxes else found[0], message)
 
 

@@ -43,7 +43,7 @@ class InfoPlan:
     spec: Any  # workbench.training.spec.model_spec.ModelSpec (imported lazily)
     plan: Any | None  # workbench.training.data.sample_plan.SamplePlan, None when the run would stop
     error: str = ""
-    warnings: list[str] = field(default_factory=list)  # the run's own (plan_warnings, without "warning: ")
+    warnings: list[str] = field(default_factory=list)  # the run's own (warnings_before_training, without "warning: ")
     unknown_words: int = 0  # word folders the _unknown_ samples are drawn from
 
     @property
@@ -127,7 +127,7 @@ def plan_for_info(spec: Any, index: DatasetIndex) -> InfoPlan:
 
     A run refused at its start (:func:`start_check`) keeps its plan -- what the datasets give is still worth
     seeing -- with the refusal as its error; a plan that cannot be made has none."""
-    from workbench.training.data.sample_plan import make_plan, plan_warnings
+    from workbench.training.data.sample_plan import make_plan, warnings_before_training
 
     data = spec.data
     unknown = {c.word for c in index.clips if label_of(c.word, data.keywords, data.negative_words) == UNKNOWN}
@@ -136,7 +136,7 @@ def plan_for_info(spec: Any, index: DatasetIndex) -> InfoPlan:
         plan = make_plan(index, data, spec.training.seed)
     except WorkbenchError as exc:
         return InfoPlan(spec, None, error=refusal or str(exc), unknown_words=len(unknown))
-    warnings = start_warnings + [w.removeprefix(WARNING_PREFIX) for w in plan_warnings(plan, data)]
+    warnings = [w.removeprefix(WARNING_PREFIX) for w in warnings_before_training(plan, data, start_warnings)]
     return InfoPlan(spec, plan, error=refusal, warnings=warnings, unknown_words=len(unknown))
 
 

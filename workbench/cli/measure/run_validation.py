@@ -15,7 +15,6 @@ is the datasets' test split, the one the run's own evaluation used when its spec
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -24,7 +23,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.datasets.layout import ClipEntry, DatasetIndex
 from workbench.datasets.splits import TESTING, VALIDATION
 from workbench.run_folder_layout import (PLAN_COUNT_KEY, PLAN_DIGEST_KEY, PLAN_FILE, PLAN_SAMPLES_KEY,
-                                         PLAN_VALIDATION_KEY, RUN_FILE, SPEC_FILE, SUMMARY_FILE)
+                                         PLAN_VALIDATION_KEY, RUN_FILE, SPEC_FILE, SUMMARY_FILE, read_json_object)
 
 RESPLIT_OPTION = "validation_resplit_percent"
 CAP_OPTION = "max_clips_per_word"
@@ -60,7 +59,7 @@ def run_validation(model: Path, dirs: Sequence[Path]) -> RunValidation | None:
         return None
     try:
         spec = load_spec(run / SPEC_FILE)
-        record = _json_object(run / PLAN_FILE)
+        record = read_json_object(run / PLAN_FILE)
     except WorkbenchError as exc:
         return RunValidation(run, None, note=_unknown_note(run, str(exc).rstrip(".")))
     data = spec.data
@@ -75,23 +74,13 @@ def run_validation(model: Path, dirs: Sequence[Path]) -> RunValidation | None:
     return RunValidation(run, plan.validation_clips, _description(run, ordered, index, data), list(index.unreadable))
 
 
-def _json_object(path: Path) -> dict[str, Any]:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise WorkbenchError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    if not isinstance(value, dict):
-        raise WorkbenchError(f"{path} is no {PLAN_FILE} of a training run")
-    return value
-
-
 def _in_run_order(dirs: Sequence[Path], run: Path) -> list[Path]:
     """``dirs`` in the order the run's ``run.json`` lists them when they are its datasets (merged in another order,
     a ``max_clips_per_word`` cap keeps other clips), else as given."""
     from workbench.training.run.run_request import TrainRequest
 
     try:
-        recorded = [d.path.resolve() for d in TrainRequest.from_record(_json_object(run / RUN_FILE)).datasets]
+        recorded = [d.path.resolve() for d in TrainRequest.from_record(read_json_object(run / RUN_FILE)).datasets]
     except (WorkbenchError, KeyError, TypeError, ValueError, AttributeError):  # no run.json, or a damaged one
         return list(dirs)
     given = {Path(d).resolve(): Path(d) for d in dirs}

@@ -20,13 +20,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from workbench.core.errors import SettingsError
+from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.core.wording import counted
 from workbench.gui.training.dataset_weights import DEFAULT_WEIGHT, DatasetFolder, is_weight
 from workbench.spec_files import is_spec_file, read_table, table_keywords
 from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RESUME_HINT_END, RESUME_HINT_START, RUN_FILE,
                                          RUN_KEYWORDS_KEY, RUN_SETTINGS_KEY, RUN_SPEC_KEY, SPEC_FILE, STATE_FILE,
-                                         SUMMARY_FILE, SUMMARY_MODEL_KEY, TRAIN_DIR)
+                                         SUMMARY_FILE, SUMMARY_MODEL_KEY, TRAIN_DIR, read_json_object)
 
 BEST_EPOCH_KEY = "best_epoch"
 WINDOW_RESUME_HINT = "Resume continues it."  # in place of the log's command line (see run_log)
@@ -150,11 +150,12 @@ def _settings(run: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _json_object(path: Path) -> dict[str, Any] | None:
+    """The JSON object in the run's file ``path``, read as ``kws evaluate`` reads it; None where that says why not
+    (missing, damaged, no object): the window then does without it (the form keeps its own choices)."""
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        return read_json_object(path)
+    except WorkbenchError:
         return None
-    return value if isinstance(value, dict) else None
 
 
 def _spec_table(path: Path) -> dict[str, Any] | None:
@@ -270,11 +271,8 @@ def _whole_number(value: Any) -> int:
 
 def _state_best_epoch(folder: Path) -> int:
     """The best epoch so far of a stopped single-model run (``train/state.json``); 0 when not known."""
-    try:
-        state = json.loads((folder / TRAIN_DIR / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return 0
-    return _whole_number(state.get(BEST_EPOCH_KEY)) if isinstance(state, dict) else 0
+    state = _json_object(folder / TRAIN_DIR / STATE_FILE)
+    return _whole_number(state.get(BEST_EPOCH_KEY)) if state is not None else 0
 
 
 def _epochs(count: int) -> str:

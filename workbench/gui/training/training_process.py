@@ -43,11 +43,12 @@ CLI_PREFIX = "kws: "  # the child's own notes on stderr, worth showing in the lo
 DONE = "done"  # with CANCELLED and FAILED, the statuses of ``finished``
 END_EVENT = "end"  # the child's last progress event (done, cancelled or error)
 # the Training workspace's boxes and buttons each option of kws train comes from: its errors and messages name them
-# instead (a setting, --set, is changed with the Settings row's Change… button)
-TRAINING_BOXES = {"--dataset": "Data", "--spec": "Spec", "--keywords": "Keywords", "--epochs": "Epochs (max)",
+# instead (a setting, --set, is changed with the Settings row's Change… button); the specs kws specs lists are the
+# Spec box's (each with its description as its tooltip)
+TRAINING_BOXES = {"--dataset": "Data", "--spec": words.SPEC_ROW, "--keywords": "Keywords", "--epochs": "Epochs (max)",
                   "--seed": "Seed", "--workers": "Feature workers", "--init-from": "Start from",
                   "--out": "Output folder", "--resume": "Resume", "--mltk-zip": "also write an MLTK .mltk.zip",
-                  "--set": f"{words.SETTINGS_ROW} \u25b8 {words.SETTINGS_BUTTON_LABEL}"}
+                  "--set": f"{words.SETTINGS_ROW} \u25b8 {words.SETTINGS_BUTTON_LABEL}", "kws specs": words.SPEC_ROW}
 # a run that ended with exit code 0 finished, even when Cancel came too late to stop it
 CANCEL_POLICY = CancelPolicy(stop_signal=StopSignal.TERMINATE, stop_file=STOP_FILE_NAME,
                              kill_after_ms=KILL_AFTER_MS, cancel_is_final=False)

@@ -274,6 +274,17 @@ def plan_warnings(plan: SamplePlan, data: DataSettings) -> list[str]:
     return warnings
 
 
+def warnings_before_training(plan: SamplePlan, data: DataSettings, start_warnings: Sequence[str] = ()) -> list[str]:
+    """What a run warns of before it trains, the most serious first: its classes with too few training samples
+    (:func:`plan_warnings`), then ``start_warnings`` (the model it starts from, whose renamed outputs learn from
+    there: :func:`~workbench.training.spec.init_classes.check_init_classes`).
+
+    Why that order, and here once: a class with too few samples is one the model never learns, the graver news, and
+    the Training workspace's status line says a finished run's first warning; the run's log, the terminal and
+    ``kws dataset info --spec`` list them in the order given here."""
+    return [*plan_warnings(plan, data), *start_warnings]
+
+
 def _too_few(sparse: list[str]) -> str:
     has = "has" if len(sparse) == 1 else "have"
     return f"warning: {listed(sparse)} {has} fewer than {MIN_TRAINING_SAMPLES} training samples, too few for the model"

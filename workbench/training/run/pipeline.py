@@ -34,7 +34,7 @@ from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.datasets.synthetic import unfinished_build
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
 from workbench.training.data.sample_plan import (Sample, SamplePlan, class_weights, clips_digest, make_plan,
-                                                 plan_warnings)
+                                                 warnings_before_training)
 from workbench.training.run.cancel import CancelToken, RunStopped
 from workbench.spec_files import spec_keywords
 from workbench.run_folder_layout import (PLAN_COUNT_KEY, PLAN_DIGEST_KEY, PLAN_FILE, PLAN_SAMPLES_KEY,
@@ -47,7 +47,7 @@ from workbench.training.run.teacher import Teacher
 from workbench.training.run.training_state import TrainingState
 from workbench.training.spec.init_classes import BUNDLED_PREFIX, check_init_classes, init_source
 from workbench.training.spec.keyword_names import keywords_model_name
-from workbench.training.spec.model_spec import ModelSpec, check_named_classes, load_spec
+from workbench.training.spec.model_spec import DataSettings, ModelSpec, check_named_classes, load_spec
 from workbench.training.spec.setting_paths import spec_with_settings
 from workbench.usable_cpus import usable_cpus
 
@@ -238,10 +238,10 @@ def _start(request: TrainRequest, spec: ModelSpec, out: OutputFolder, progress: 
     members = spec.training.ensemble_members
     per_member = f" per member ({members} members, merged after training)" if members > 1 else ""
     progress.info("scan", f"spec {spec.name}: {spec.macs:,} MACs{per_member}, classes {', '.join(spec.classes)}")
+    start_warnings: list[str] = []
     if not request.resume:  # (a resumed run starts from its checkpoint; its start was checked)
         renamed = check_init_classes(init_source(spec.init_from, spec), spec)  # refuses outputs that never learn
-        if renamed:
-            progress.warn("scan", renamed)
+        start_warnings = [renamed] if renamed else []  # said with the plan's, after the graver ones
     index, plan = planned_samples(request, spec, progress)
     weights = class_weights(plan, spec.training)
     if not request.resume:  # only now: a run whose data cannot be read is no run to refuse or resume later
@@ -249,7 +249,18 @@ def _start(request: TrainRequest, spec: ModelSpec, out: OutputFolder, progress: 
         out.write_text(out.run_path, dumps(request))
     out.write_json(out.root / PLAN_FILE, _plan_record(plan, index, weights))
     with _forgotten_unless_trained(out, fresh=not request.resume, spec_source=spec.source):
+        _say_plan(plan, spec.data, start_warnings, progress)  # (once the run's files are written)
         return _train_and_finish(request, spec, plan, out, progress, cancel, make_features, max_epochs)
+
+
+def _say_plan(plan: SamplePlan, data: DataSettings, start_warnings: list[str], progress: Progress) -> None:
+    """The samples per split and class, and the run's warnings before it trains (too few clips of a class: said
+    before hours of training), the most serious first (:func:`warnings_before_training`)."""
+    for split in ("training", "validation", "testing"):
+        counts = ", ".join(f"{k} {v}" for k, v in plan.counts(split).items())
+        progress.info("plan", f"{split}: {counts}")
+    for warning in warnings_before_training(plan, data, start_warnings):
+        progress.warn("plan", warning)
 
 
 @contextlib.contextmanager
@@ -282,12 +293,6 @@ def _train_and_finish(request: TrainRequest, spec: ModelSpec, plan: SamplePlan, 
                       progress: Progress, cancel: CancelToken, make_features: FeatureMakerFactory,
                       max_epochs: int) -> RunOutcome:
     """Features, training, conversion, evaluation and the folder's files (module docstring)."""
-    for split in ("training", "validation", "testing"):
-        counts = ", ".join(f"{k} {v}" for k, v in plan.counts(split).items())
-        progress.info("plan", f"{split}: {counts}")
-    for warning in plan_warnings(plan, spec.data):  # too few clips of a class: said before hours of training
-        progress.warn("plan", warning)
-
     from workbench.training.model.keras_builder import configure_tensorflow
     from workbench.training.run.ensemble_members import train_members
 
