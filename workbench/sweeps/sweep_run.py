@@ -202,8 +202,8 @@ class SweepRun:
                 self._tune(stream, slots)
             except KeyboardInterrupt:  # a second Ctrl+C: the results at once, without waiting for the trials
                 return self._abandon()
-            # the trials have ended: the results are written before Ray shuts down, which leaves SIGTERM to the
-            # system's default for as long as it takes (ray_cluster): a stop then would end the process at once
+            # the trials have ended: the results are written before Ray shuts down, where a second stop signal
+            # ends the process at once (ray_cluster: the first is held until Ray has shut down)
             self._finishing = True
             self.folder.remove_made_again(self.out / RAY_DIR)  # (only when OUT went: Tune makes its folder again)
             outcome = self._finish(list(self.records.values()))

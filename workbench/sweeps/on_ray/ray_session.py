@@ -5,13 +5,17 @@ must stop it however the sweep ends (finished, cancelled, an error), so nothing 
 ``kws sweep``; with ``--address`` it only connects to the user's cluster and disconnects at the end
 (the cluster keeps running).
 
-``ray.init`` replaces the process's SIGINT/SIGTERM handlers (Ray's driver exits on SIGTERM, and its
-C++ core installs a crash handler that re-raises it); the handlers the caller had -- ``kws sweep``'s
-clean cancel -- are put back right after, so a SIGTERM from the GUI still stops the trials in order.
-``ray.shutdown`` in turn leaves SIGTERM to the system's default (the process ends at once), while Python still
-believes its handler installed: the handlers are put back after it too, so a SIGTERM after the ``with`` block is
-the caller's again. During the shutdown itself (a second or so) a SIGTERM ends the process: ``kws sweep`` has its
-results written by then (:mod:`workbench.sweeps.sweep_run`).
+``ray.init`` replaces the process's SIGTERM handler (Ray's driver exits on SIGTERM); the handlers the caller
+had -- ``kws sweep``'s clean cancel -- are put back right after, so a SIGTERM from the GUI still stops the trials in
+order. Ray's C++ core would also install a crash handler (SIGSEGV, SIGABRT, ... and SIGTERM) and remove it in
+``ray.shutdown`` by setting each of those signals to the system's default, behind Python's back: a SIGTERM in the
+rest of the shutdown (a second or so) then ended the process at once, its exit status "killed". Ray installs none
+when ``RAY_DISABLE_FAILURE_SIGNAL_HANDLER`` is set as it is imported (its documented switch), so :func:`require_ray`
+sets it for that import only: this process keeps its handlers throughout (a crash is still reported by Python's
+fault handler, which ``ray.init`` enables), and Ray's own processes, started later, keep their crash handler.
+During the shutdown a stop signal is held and given to the caller's handler once Ray has shut down (for ``kws
+sweep`` that is its cancel, as during the trials; its results are written by then, :mod:`workbench.sweeps.sweep_run`);
+a second one during it ends the process at once with :data:`EXIT_CANCELLED`, should Ray's shutdown hang.
 """
 
 from __future__ import annotations
@@ -22,10 +26,11 @@ import signal
 import socket
 import threading
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any, Iterator
 
 from workbench.core.errors import WorkbenchError
-from workbench.child_command import is_frozen
+from workbench.child_command import EXIT_CANCELLED, is_frozen
 from workbench.documentation import SWEEPS, doc_reference
 from workbench.sweeps import RAY_BROKEN, RAY_MISSING, RAY_REMEDY_PACKAGED, RAY_REMEDY_PIP
 
@@ -38,6 +43,9 @@ CONNECT_TIMEOUT_S = 5.0
 FROZEN_PYTHON_MODE = "KWS_PYTHON_MODE"
 # Tune's own Ctrl+C handler would stop trials its way; kws sweep stops them in order (see sweep_run)
 _TUNE_ENV = {"TUNE_DISABLE_SIGINT_HANDLER": "1", "RAY_AIR_NEW_OUTPUT": "0", "TUNE_DISABLE_AUTO_CALLBACK_LOGGERS": "1"}
+# read by Ray as it is imported: no C++ crash handler in this process, so none that ray.shutdown removes (see above)
+NO_CRASH_HANDLER = ("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
+STOPPED_DURING_SHUTDOWN = "kws: stopped at once while Ray was shutting down\n"
 
 
 @dataclass(frozen=True)
@@ -54,11 +62,26 @@ def require_ray() -> Any:
     pyarrow, ...) is missing, and "install Ray" would then send the user after the wrong thing. Why two
     remedies: the packaged app has no pip; Ray comes with its training runtime there."""
     try:
-        import ray
-        from ray import tune  # noqa: F401  (Tune is the part a sweep needs: ray[tune])
+        with _environment_while_importing(*NO_CRASH_HANDLER):
+            import ray
+            from ray import tune  # noqa: F401  (Tune is the part a sweep needs: ray[tune])
     except ImportError as exc:
         raise WorkbenchError(ray_missing_message(exc)) from None
     return ray
+
+
+@contextlib.contextmanager
+def _environment_while_importing(name: str, value: str) -> Iterator[None]:
+    """``name=value`` in the environment for the block, unless the user set it: Ray reads its switch as it is
+    imported, while the processes it starts afterwards inherit the environment (they keep Ray's defaults)."""
+    if name in os.environ:
+        yield
+        return
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        os.environ.pop(name, None)
 
 
 def ray_missing_message(exc: ImportError) -> str:
@@ -130,14 +153,32 @@ def ray_cluster(address: str | None, num_cpus: int | None = None) -> Iterator[Ra
         nodes = sum(1 for node in ray.nodes() if node.get("Alive"))
         yield RayCluster(address or LOCAL, float(resources.get("CPU", 0.0)), nodes)
     finally:
-        saved = _signal_handlers()
-        try:
-            ray.shutdown()
-        finally:
-            _restore(saved)  # (see the module docstring)
+        _shut_down(ray)
 
 
 _HANDLED = ("SIGINT", "SIGTERM", "SIGBREAK")
+STDERR_FD = 2
+
+
+def _shut_down(ray: Any) -> None:
+    """``ray.shutdown`` with the stop signals held: the first one goes to the caller's handler once Ray has shut
+    down, a second one ends the process at once (see the module docstring)."""
+    saved = _signal_handlers()
+    held: list[int] = []
+
+    def hold(signum: int, _frame: FrameType | None) -> None:
+        if held:  # (no print: the main thread may be inside a write to the same stream)
+            os.write(STDERR_FD, STOPPED_DURING_SHUTDOWN.encode())
+            os._exit(EXIT_CANCELLED)
+        held.append(signum)
+
+    _restore({signum: hold for signum, handler in saved.items() if handler not in (None, signal.SIG_IGN)})
+    try:
+        ray.shutdown()
+    finally:
+        _restore(saved)
+    for signum in held:
+        signal.raise_signal(signum)
 
 
 def _signal_handlers() -> dict[int, object]:
