@@ -22,7 +22,7 @@ KIB = 1024
 FLASH_BASE_SERIES_2 = 0x0800_0000
 FLASH_BASE_SERIES_1 = 0x0000_0000
 FIRST_SERIES_WITH_HIGH_FLASH_BASE = 23
-# where a user gives an image of their own, in the command line's words (the Board tab says its Firmware box:
+# where a user gives an image of their own, in the command line's words (the Board tab names the run's image box:
 # gui/board/board_outcomes.in_window_terms)
 FIRMWARE_HINT = "kws board profile/classify --firmware FILE"
 

@@ -21,10 +21,13 @@ def board_workspace(window: Any, qtbot: Any, **options: Any) -> Iterator[BoardWo
     ws.shutdown()
 
 
-def use_board(ws: BoardWorkspace, sim: Any, image: Path) -> None:
-    """Point the workspace's Serial port box at the simulator and its Firmware box at ``image``."""
+def use_board(ws: BoardWorkspace, sim: Any, *, profiler: Path | None = None, classifier: Path | None = None) -> None:
+    """Point the workspace's Serial port box at the simulator and its Profiler image and Classifier image boxes at
+    the images given."""
     ws.connection.port.setEditText(str(sim.port))
-    ws.firmware.setText(str(image))
+    for box, image in ((ws.firmware.profiler, profiler), (ws.firmware.classifier, classifier)):
+        if image is not None:
+            box.setText(str(image))
 
 
 def wait_idle(qtbot: Any, ws: BoardWorkspace) -> None:

@@ -40,7 +40,7 @@ def inspected(window, tmp_path: Path) -> str:
 def workspace(window, qtbot, commander, classifier_image):  # noqa: F811
     ws = BoardWorkspace(window, watch_ports=False)
     qtbot.addWidget(ws)
-    ws.firmware.setText(str(classifier_image))
+    ws.firmware.classifier.setText(str(classifier_image))
     yield ws
     ws.shutdown()
 
@@ -118,9 +118,9 @@ def test_a_model_the_board_would_refuse_is_flashed_only_after_yes(workspace, win
 
 def test_flash_asks_before_writing_the_profilers_image(workspace, window, qtbot, commander,  # noqa: F811
                                                        profiler_image) -> None:
-    """The Firmware box holds MLTK's profiler (left there for Profile): Flash says so and what the board will do,
-    as Profile and Classify refuse the other app's image; it flashed it without a word before."""
-    workspace.firmware.setText(str(profiler_image))
+    """The Classifier image box holds MLTK's profiler (browsed to by mistake): Flash says so and what the board will
+    do, as Classify refuses the other app's image; it flashed it without a word before."""
+    workspace.firmware.classifier.setText(str(profiler_image))
     seen = answer_the_box(qtbot, Qt.Key.Key_Return)  # Enter takes the default: No
     assert workspace.flash() is False
     assert seen == [(OTHER_APP_TITLE, f"The image {profiler_image.name} is MLTK's model profiler firmware, not the "

@@ -23,7 +23,7 @@ def test_board_detections_and_scores_reach_the_live_views(window, qtbot, command
     try:
         window.show_workspace("board")
         ws.connection.port.setEditText(str(sim.port))
-        ws.firmware.setText(str(classifier_image))
+        ws.firmware.classifier.setText(str(classifier_image))
         ws.verbose.setChecked(True)
         qtbot.mouseClick(ws.classify_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.log.labels()[:2] == ["yes", "no"], timeout=RUN_TIMEOUT_MS)
@@ -51,7 +51,7 @@ def test_a_board_profile_shows_beside_the_estimate_in_the_profile_workspace(wind
     ws = window.board
     try:
         ws.connection.port.setEditText(str(board.port))
-        ws.firmware.setText(str(profiler_image))
+        ws.firmware.profiler.setText(str(profiler_image))
         with qtbot.waitSignal(ws.board_profile, timeout=RUN_TIMEOUT_MS):
             qtbot.mouseClick(ws.profile_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not ws.busy, timeout=RUN_TIMEOUT_MS)

@@ -37,7 +37,7 @@ def classifying(window, ws, qtbot, commander, tmp_path, image) -> Iterator[str]:
     classified = window.controller.model.name
     sim = start_board(commander, tmp_path, time_scale=0.05)
     try:
-        use_board(ws, sim, image)
+        use_board(ws, sim, classifier=image)
         assert ws.classify()
         qtbot.waitUntil(lambda: len(ws.detections.detections) >= 1, timeout=RUN_TIMEOUT_MS)
         yield classified
@@ -50,7 +50,7 @@ def test_a_profile_finishing_after_another_model_was_opened_is_not_shown_as_its(
     ws = workspace
     profiled = window.controller.model.name
     commander.configure(line_delay_s=SLOW_FLASH_S)
-    use_board(ws, board, profiler_image)
+    use_board(ws, board, profiler=profiler_image)
     assert ws.profile()
     qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
     assert window.open_model(reference_model_path()), window.last_error
@@ -97,7 +97,7 @@ def test_a_profile_of_the_model_saved_with_new_parameters_meanwhile_is_still_its
     shutil.copy(default_model_path(), own)
     assert window.open_model(own), window.last_error
     commander.configure(line_delay_s=SLOW_FLASH_S)
-    use_board(ws, board, profiler_image)
+    use_board(ws, board, profiler=profiler_image)
     assert ws.profile()
     qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
     assert window.controller.tuning.set(detection_threshold=211)

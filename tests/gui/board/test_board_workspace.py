@@ -33,7 +33,7 @@ def workspace(window, qtbot, commander):
 def test_profile_fills_the_measured_table_and_reports_the_profile(workspace, window, qtbot, board,
                                                                   profiler_image) -> None:
     ws = workspace
-    use_board(ws, board, profiler_image)
+    use_board(ws, board, profiler=profiler_image)
     with qtbot.waitSignal(ws.board_profile, timeout=RUN_TIMEOUT_MS) as blocker:
         qtbot.mouseClick(ws.profile_button, Qt.MouseButton.LeftButton)
         assert ws.busy and not ws.profile_button.isEnabled() and ws.cancel_button.isEnabled()
@@ -57,7 +57,7 @@ def test_classify_streams_detections_and_scores_until_cancel(window, qtbot, comm
     ws = BoardWorkspace(window)
     qtbot.addWidget(ws)
     try:
-        use_board(ws, sim, classifier_image)
+        use_board(ws, sim, classifier=classifier_image)
         ws.verbose.setChecked(True)
         detections, scores = [], []
         ws.board_detection.connect(detections.append)
@@ -89,7 +89,7 @@ def test_board_faults_give_one_sentence_and_a_usable_window(window, qtbot, comma
     ws = BoardWorkspace(window, watch_ports=False)
     qtbot.addWidget(ws)
     try:
-        use_board(ws, sim, profiler_image if action == "profile" else classifier_image)
+        use_board(ws, sim, profiler=profiler_image, classifier=classifier_image)
         getattr(ws, action)()
         wait_idle(qtbot, ws)
         assert window.last_error is not None and words in window.last_error
@@ -174,7 +174,7 @@ def test_cancel_during_a_slow_flash(window, qtbot, commander, tmp_path: Path, cl
     ws = BoardWorkspace(window, watch_ports=False)
     qtbot.addWidget(ws)
     try:
-        ws.firmware.setText(str(classifier_image))  # Flash's own app (it asks before writing the profiler's)
+        ws.firmware.classifier.setText(str(classifier_image))  # Flash's own app
         ws.flash()
         qtbot.waitUntil(lambda: ws.progress.format().startswith("flashing image"), timeout=RUN_TIMEOUT_MS)
         ws.cancel()  # Commander is writing the image: what is left on the board is said as an error is
@@ -216,7 +216,7 @@ def test_no_text_is_cut_off(window, qtbot, commander, board, profiler_image, siz
     try:
         ws.resize(*size)
         ws.show()
-        use_board(ws, board, profiler_image)
+        use_board(ws, board, profiler=profiler_image)
         ws.profile()
         wait_idle(qtbot, ws)
         qtbot.wait(50)
@@ -236,7 +236,7 @@ def test_closing_over_a_running_board_job_asks_first(window, qtbot, commander, t
     qtbot.addWidget(ws)
     questions: list[str] = []
     try:
-        use_board(ws, sim, classifier_image)
+        use_board(ws, sim, classifier=classifier_image)
         ws.classify()
         assert ws.busy
         ws.ask = lambda _parent, question: questions.append(question) or False
@@ -296,7 +296,7 @@ def test_a_profile_that_lost_figures_on_the_serial_line_says_so_after_the_run(wi
     ws = BoardWorkspace(window, watch_ports=False)
     qtbot.addWidget(ws)
     try:
-        use_board(ws, sim, profiler_image)
+        use_board(ws, sim, profiler=profiler_image)
         with qtbot.waitSignal(ws.board_profile, timeout=RUN_TIMEOUT_MS):
             assert ws.profile()
         wait_idle(qtbot, ws)

@@ -19,6 +19,7 @@ from board_fixtures import (board, board_factory, classifier_image, commander, n
 from workbench.assets import reference_model_path  # noqa: E402
 from workbench.board.logs.classifier_log import BoardDetection  # noqa: E402
 from workbench.board.measurements import MeasurementStore  # noqa: E402
+from workbench.board.firmware.catalog import CLASSIFIER_APP, PROFILER_APP  # noqa: E402
 from workbench.board.runs.job import run_firmware_hint  # noqa: E402
 from workbench.gui.board import BoardWorkspace  # noqa: E402
 from tests.gui.board.board_workspace_steps import (RUN_TIMEOUT_MS, board_workspace, use_board,  # noqa: E402
@@ -46,7 +47,7 @@ def test_classify_says_it_classifies_and_keeps_one_run_apart(window, workspace, 
     sim = start_board(commander, tmp_path, time_scale=0.05)
     ws = workspace
     try:
-        use_board(ws, sim, classifier_image)
+        use_board(ws, sim, classifier=classifier_image)
         _classify_until(qtbot, ws, 2)
         count = len(ws.detections.detections)
         assert ws.status.text() == f"Classifying on the board: {count} detections"  # not "Resetting the board"
@@ -80,7 +81,7 @@ def test_a_profile_is_saved_for_the_refit_exported_and_cleared_by_another_model(
     store = tmp_path / "measurements"
     ws.measured.store = MeasurementStore(store)
     assert not ws.measured.save_button.isEnabled() and not ws.measured.export_button.isEnabled()
-    use_board(ws, board, profiler_image)
+    use_board(ws, board, profiler=profiler_image)
     with qtbot.waitSignal(ws.board_profile, timeout=RUN_TIMEOUT_MS):
         assert ws.profile()
     wait_idle(qtbot, ws)
@@ -103,23 +104,29 @@ def test_a_profile_is_saved_for_the_refit_exported_and_cleared_by_another_model(
     assert ws.measured.summary_text() == EMPTY_TEXT and not ws.measured.save_button.isEnabled()
 
 
-def test_the_other_apps_image_is_refused_before_flashing(window, workspace, qtbot, board, commander,
-                                                         profiler_image) -> None:
+@pytest.mark.parametrize(("action", "box", "wrong", "wanted"), [
+    ("classify", "classifier", "model profiler", "the audio classifier's image in the Classifier image box"),
+    ("profile", "profiler", "audio classifier", "the model profiler's image in the Profiler image box")])
+def test_the_other_apps_image_is_refused_before_flashing_naming_its_box(window, workspace, qtbot, board, commander,
+                                                                        profiler_image, classifier_image, action,
+                                                                        box, wrong, wanted) -> None:
+    """Each box swapped with the other's image (browsed to by mistake): the run names the box to correct, not the
+    other one (one "Firmware box" before)."""
     ws = workspace
-    use_board(ws, board, profiler_image)  # given for Profile, then Classify pressed
-    assert ws.classify()
+    use_board(ws, board, profiler=classifier_image, classifier=profiler_image)
+    given = profiler_image if box == "classifier" else classifier_image
+    assert getattr(ws, action)()
     wait_idle(qtbot, ws)
-    assert window.last_error == (f"The image {profiler_image.name} is MLTK's model profiler firmware, which cannot "
-                                 "classify: give the audio classifier's image in the Firmware box, or empty the box "
-                                 "for the published one.")
+    assert window.last_error == (f"The image {given.name} is MLTK's {wrong} firmware, which cannot {action}: give "
+                                 f"{wanted}, or empty it for the published one.")
     assert commander.calls() == []  # nothing was flashed
 
 
-def _question_closing_mid_flash(ws, qtbot, commander, sim, image: Path, start) -> list[str]:  # noqa: ANN001
-    """What closing asks while ``start`` (a workspace action) flashes ``image``; the close is refused, the job
-    cancelled after."""
+def _question_closing_mid_flash(ws, qtbot, commander, sim, start, **images: Path) -> list[str]:  # noqa: ANN001
+    """What closing asks while ``start`` (a workspace action) flashes the image of its box in ``images``
+    (``profiler=``, ``classifier=``); the close is refused, the job cancelled after."""
     commander.configure(line_delay_s=0.5)
-    use_board(ws, sim, image)
+    use_board(ws, sim, **images)
     questions: list[str] = []
     ws.ask = lambda _parent, question: questions.append(question) or False
     assert start()
@@ -132,7 +139,8 @@ def _question_closing_mid_flash(ws, qtbot, commander, sim, image: Path, start) -
 
 def test_closing_mid_flash_names_the_task_and_the_half_flashed_board(window, workspace, qtbot, board, commander,
                                                                      profiler_image) -> None:
-    questions = _question_closing_mid_flash(workspace, qtbot, commander, board, profiler_image, workspace.profile)
+    questions = _question_closing_mid_flash(workspace, qtbot, commander, board, workspace.profile,
+                                            profiler=profiler_image)
     assert questions == [f"The board is being flashed (profiling on the board: flashing {profiler_image.name} and "
                          "the model). Stopping now leaves it half-flashed: it must be flashed again before it is "
                          "used. Stop it and close?"]
@@ -141,7 +149,8 @@ def test_closing_mid_flash_names_the_task_and_the_half_flashed_board(window, wor
 def test_closing_mid_flash_of_flash_names_the_step_once(window, workspace, qtbot, board, commander,
                                                         classifier_image) -> None:
     """Flash's task and its step are both "flashing": the question says it once ("flashing: flashing …" before)."""
-    questions = _question_closing_mid_flash(workspace, qtbot, commander, board, classifier_image, workspace.flash)
+    questions = _question_closing_mid_flash(workspace, qtbot, commander, board, workspace.flash,
+                                            classifier=classifier_image)
     assert questions == [f"The board is being flashed (flashing {classifier_image.name} and the model). Stopping "
                          "now leaves it half-flashed: it must be flashed again before it is used. Stop it and close?"]
 
@@ -151,7 +160,7 @@ def test_a_detection_after_cancel_leaves_stopping_in_the_status(window, workspac
     sim = start_board(commander, tmp_path, time_scale=0.05)
     ws = workspace
     try:
-        use_board(ws, sim, classifier_image)
+        use_board(ws, sim, classifier=classifier_image)
         _classify_until(qtbot, ws, 1)
         task = ws.task
         assert task is not None
@@ -173,7 +182,10 @@ def test_board_info_in_the_status_bar_says_board_once(window, workspace, qtbot, 
 def test_the_window_says_its_controls_not_the_command_lines_options(window, qtbot, no_commander) -> None:
     dont_flash = "clear \u201cDon't flash\u201d"
     assert in_window_terms(run_firmware_hint("classifier", False)) == f"flash the classifier ({dont_flash})"
-    assert in_window_terms(run_firmware_hint("profiler", True)) == "give the profiler's image (the Firmware box)"
+    assert in_window_terms(run_firmware_hint("profiler", True), PROFILER_APP) == ("give the profiler's image (the "
+                                                                                 "Profiler image box)")
+    assert in_window_terms(run_firmware_hint("classifier", True), CLASSIFIER_APP) == ("give the classifier's image "
+                                                                                     "(the Classifier image box)")
     assert in_window_terms("it stopped: give --accelerator none, or flash") == ("it stopped: choose \u201cnone (CPU "
                                                                              "only)\u201d in the Accelerator box, "
                                                                              "or flash")

@@ -24,7 +24,7 @@ def test_a_board_profile_of_the_previous_model_is_dropped_with_a_message(window,
     old_name = window.controller.model.name
     try:
         ws.connection.port.setEditText(str(board.port))
-        ws.firmware.setText(str(profiler_image))
+        ws.firmware.profiler.setText(str(profiler_image))
         with qtbot.waitSignal(ws.board_profile, timeout=RUN_TIMEOUT_MS) as blocker:
             qtbot.mouseClick(ws.profile_button, Qt.MouseButton.LeftButton)
             assert window.open_model(reference_model_path), window.last_error  # while the board works

@@ -1,14 +1,15 @@
 """Which MLTK app a firmware image is (model profiler, audio classifier, or unknown), before it is flashed.
 
-Why: one image is given for both runs (``--firmware``, the Board tab's Firmware box), and a profiler image
-flashed for Classify only fails half a minute later, when the board prints the wrong banner. MLTK's published
-images are named after their app (``mltk_model_profiler-brd2601-mvp.s37``); a build of one's own keeps the app's
-banner among its strings (``Starting Model Profiler``, ``Audio Classifier``: ``FORMATS.md``). What the image
-holds decides: one banner names its app, whatever the file is called. An image holding both banners is the user's
-own firmware and is not judged, its name neither. Only an image whose strings say nothing (neither banner, or too
-large to scan) is judged by its name, when it is named as MLTK names its images; else it is not judged either.
-S-record (``.s37``, ``.s19``, ... as :mod:`~workbench.board.flashing.firmware_image` reads them) and Intel HEX
-images are decoded before they are searched, so a banner split across two records is still found.
+Why: each run is given its own image (``kws board profile --firmware``, ``kws board classify --firmware``; the Board
+tab's Profiler image and Classifier image boxes), and an image of the other app given by mistake would only fail
+half a minute later, when the board prints the wrong banner. MLTK's published images are named after their app
+(``mltk_model_profiler-brd2601-mvp.s37``); a build of one's own keeps the app's banner among its strings
+(``Starting Model Profiler``, ``Audio Classifier``: ``FORMATS.md``). What the image holds decides: one banner names
+its app, whatever the file is called. An image holding both banners is the user's own firmware and is not judged,
+its name neither. Only an image whose strings say nothing (neither banner, or too large to scan) is judged by its
+name, when it is named as MLTK names its images; else it is not judged either. S-record (``.s37``, ``.s19``, ... as
+:mod:`~workbench.board.flashing.firmware_image` reads them) and Intel HEX images are decoded before they are
+searched, so a banner split across two records is still found.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ MAX_SCANNED_BYTES = 32 * 1024 * 1024  # larger than any image for these chips: n
 SREC_DATA = {"S1": 2, "S2": 3, "S3": 4}  # data record -> address bytes
 HEX_DATA_RECORD = 0
 HEX_HEADER_BYTES = 4  # length, address (2), type
-# the command line's words (the Board tab says its Firmware box: gui/board/board_outcomes.in_window_terms)
+# the command line's words (the Board tab names the run's image box: gui/board/board_outcomes.in_window_terms)
 OTHER_IMAGE_HINT = "with --firmware, or leave --firmware out for the published one"
 
 
@@ -74,7 +75,7 @@ def image_app(path: str | Path) -> str | None:
 def check_image_app(path: str | Path, app: str, run: str) -> None:
     """WrongFirmware when ``path`` is MLTK's other app than ``app``, which ``run`` ("profile", "classify") needs.
 
-    Checked before anything is flashed; in the command line's words (the Board tab says its Firmware box).
+    Checked before anything is flashed; in the command line's words (the Board tab names the run's image box).
     """
     found = image_app(path)
     if found is None or found == app:

@@ -49,9 +49,9 @@ def classify_refusal(live_reason: str | None) -> str | None:
 
 
 def flash_image_anyway(parent: QWidget, firmware: Path | None, tflite: bytes, model: Any, ask: FlashQuestion) -> bool:
-    """True unless the user says No to what Flash would write: MLTK's other app's image in the Firmware box (asked,
-    naming the app and what the board does after it; Profile and Classify refuse it outright), else the model when
-    the classifier firmware would refuse it (:func:`flash_refused_anyway`)."""
+    """True unless the user says No to what Flash would write: MLTK's other app's image in the Classifier image box
+    (asked, naming the app and what the board does after it; Classify refuses it outright), else the model when the
+    classifier firmware would refuse it (:func:`flash_refused_anyway`)."""
     app = other_app(firmware)
     if app is not None and firmware is not None:
         return ask(parent, OTHER_APP_TITLE, other_app_question(firmware.name, app))
@@ -59,7 +59,7 @@ def flash_image_anyway(parent: QWidget, firmware: Path | None, tflite: bytes, mo
 
 
 def other_app(firmware: Path | None) -> str | None:
-    """MLTK's app other than the audio classifier that the Firmware box's image is (the model profiler), else None
+    """MLTK's app other than the audio classifier that Flash's image is (the model profiler), else None
     (the published classifier, the classifier's image, or the user's own firmware: :mod:`image_app` says which)."""
     from workbench.board.firmware.catalog import CLASSIFIER_APP
     from workbench.board.firmware.image_app import image_app

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QTabWidget, QVBoxLayout, QWidget)
 
+from workbench.board.firmware.catalog import CLASSIFIER_APP, PROFILER_APP
 from workbench.board.runs.classify_run import classifying_status
-from workbench.board.flashing.firmware_image import IMAGE_PATTERNS
 from workbench.board.runs.job import ACCELERATOR_NAMES, ACCELERATORS, FLASHING_STEP, BoardOptions
 from workbench.board.logs.classifier_log import BoardDetection, BoardNotice, BoardScores
 from workbench.board.platforms import DeviceInfo
@@ -34,6 +34,7 @@ from workbench.gui.widgets.small_screen import ScrollColumn
 from workbench.gui.board.board_connection_panel import BoardConnectionPanel
 from workbench.gui.board.board_console_view import BoardConsoleView
 from workbench.gui.board.board_detections_view import BoardDetectionsView
+from workbench.gui.board.firmware_images_view import FirmwareImagesView
 from workbench.gui.board.board_outcomes import in_window_terms, outcome_text
 from workbench.gui.board.board_task import BoardTask
 from workbench.gui.board.job_progress_bar import JobProgressBar
@@ -46,7 +47,6 @@ from workbench.gui.board.board_run_checks import (FlashQuestion, classify_refusa
 from workbench.gui.board.job_model import JobModel, previous_detections_status, previous_model_status, same_model
 
 ACCELERATOR_KEY = "board/accelerator"
-FIRMWARE_KEY = "board/firmware"
 SHUTDOWN_WAIT_MS = 5000
 PROFILE_TAB, DETECTIONS_TAB, CONSOLE_TAB = 0, 1, 2
 CLASSIFYING = "classifying on the board"
@@ -77,21 +77,14 @@ class BoardWorkspace(QWidget):
         self._step = ""  # what the running job said it is doing (the last status but a warning)
         self._stopping = False  # Cancel was pressed: "stopping…" stays until the job ends
         self._shown_model: Any = None  # the model the measured table is of: another one clears it
+        self._app: str | None = None  # the MLTK app the running (or last) job flashes: its failures name its box
         self.ask: Callable[[QWidget, str], bool] = ask_about_running_job  # replaceable (tests answer for the user)
         self.ask_flash: FlashQuestion = ask_to_flash  # replaceable, as ``ask``
 
         run_box = QGroupBox("Run", self)
         self.model_label = QLabel(self)
         self.model_label.setWordWrap(True)
-        self.firmware = QLineEdit(self)
-        self.firmware.setPlaceholderText("MLTK's published image for the board (downloaded once)")
-        self.firmware.setToolTip("Your own firmware image (.s37/.hex/.bin); empty: the published profiler or "
-                                 "classifier image for the connected board")
-        self.firmware.setText(self._setting(FIRMWARE_KEY))
-        self.firmware.textChanged.connect(lambda text: qsettings.setValue(FIRMWARE_KEY, text.strip()))
-        firmware_browse = QPushButton("Browse…", self)
-        firmware_browse.setToolTip("Choose your own firmware image (.s37, .hex or .bin)")
-        firmware_browse.clicked.connect(self._browse_firmware)
+        self.firmware = FirmwareImagesView(qsettings, self)  # a box per app: Profile's and Classify's images
         self.accelerator = QComboBox(self)  # shows the Profile workspace's names; its data is the CLI's word
         for key in ACCELERATORS:
             self.accelerator.addItem(ACCELERATOR_NAMES[key], key)
@@ -106,12 +99,14 @@ class BoardWorkspace(QWidget):
         self.verbose.setToolTip("Flash and Classify set the model so the board prints every inference's scores, "
                                 "not only its detections (more serial output)")
         self.flash_button = QPushButton("F&lash", self)
-        self.flash_button.setToolTip("Flash the firmware (default: the audio classifier) and the model with "
-                                     "the current detection settings, then reset the board")
+        self.flash_button.setToolTip("Flash the Classifier image (empty: MLTK's published audio classifier) and "
+                                     "the model with the current detection settings, then reset the board")
         self.profile_button = QPushButton("P&rofile", self)
-        self.profile_button.setToolTip("Measure the model's cycles and time per layer on the board")
+        self.profile_button.setToolTip("Measure the model's cycles and time per layer on the board (flashes the "
+                                       "Profiler image first, unless \u201cDon't flash\u201d)")
         self.classify_button = QPushButton("Cl&assify", self)
-        self.classify_button.setToolTip("Run the model on the board and show its detections until Cancel")
+        self.classify_button.setToolTip("Run the model on the board and show its detections until Cancel "
+                                        "(flashes the Classifier image first, unless \u201cDon't flash\u201d)")
         self.console_button = QPushButton("Open c&onsole", self)
         self.console_button.setToolTip("Show the board's serial output (no flashing) until Cancel")
         self.cancel_button = QPushButton("&Cancel", self)
@@ -130,20 +125,18 @@ class BoardWorkspace(QWidget):
         grid = QGridLayout(run_box)
         grid.addWidget(QLabel("Model:"), 0, 0)
         grid.addWidget(self.model_label, 0, 1, 1, 3)
-        grid.addWidget(QLabel("Firmware:"), 1, 0)
-        grid.addWidget(self.firmware, 1, 1, 1, 2)
-        grid.addWidget(firmware_browse, 1, 3)
-        grid.addWidget(QLabel("Accelerator:"), 2, 0)
-        grid.addWidget(self.accelerator, 2, 1, Qt.AlignmentFlag.AlignLeft)
-        grid.addWidget(self.no_flash, 3, 0, 1, 4)
-        grid.addWidget(self.verbose, 4, 0, 1, 4)
+        row = self.firmware.add_rows(grid, 1)
+        grid.addWidget(QLabel("Accelerator:"), row, 0)
+        grid.addWidget(self.accelerator, row, 1, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(self.no_flash, row + 1, 0, 1, 4)
+        grid.addWidget(self.verbose, row + 2, 0, 1, 4)
         buttons = FlowLayout()  # at a large font the buttons take two rows of the box
         for button in (self.flash_button, self.profile_button, self.classify_button, self.console_button,
                        self.cancel_button):
             buttons.addWidget(button)
-        grid.addLayout(buttons, 5, 0, 1, 4)
-        grid.addWidget(self.progress, 6, 0, 1, 4)
-        grid.addWidget(self.status, 7, 0, 1, 4)
+        grid.addLayout(buttons, row + 3, 0, 1, 4)
+        grid.addWidget(self.progress, row + 4, 0, 1, 4)
+        grid.addWidget(self.status, row + 5, 0, 1, 4)
         grid.setColumnStretch(1, 1)
 
         boxes = QWidget(self)  # built before the tables: Tab reaches the boxes first
@@ -199,17 +192,11 @@ class BoardWorkspace(QWidget):
         self.model_label.setText(NO_MODEL if model is None else
                                  f"{model.name} ({len(model.tflite):,} bytes; classes {', '.join(model.classes)})")
 
-    def _browse_firmware(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Firmware image", self.firmware.text(),
-                                              f"Firmware images ({IMAGE_PATTERNS});;All files (*)")
-        if path:
-            self.firmware.setText(path)
-
-    def options(self) -> BoardOptions:
-        """The run options as the controls say now (a snapshot: later edits do not touch a running job)."""
-        firmware = self.firmware.text().strip()
+    def options(self, app: str | None = None) -> BoardOptions:
+        """The run options as the controls say now, with the image of ``app``'s box (the MLTK app the job
+        flashes; None for a job that flashes none) -- a snapshot: later edits do not touch a running job."""
         commander = self.connection.commander_path()
-        return BoardOptions(port=self.connection.port_name(), firmware=Path(firmware) if firmware else None,
+        return BoardOptions(port=self.connection.port_name(), firmware=self.firmware.image(app),
                             flash=not self.no_flash.isChecked(), accelerator=self.accelerator_choice(),
                             serialno=self.connection.serialno(), commander=Path(commander) if commander else None)
 
@@ -222,11 +209,12 @@ class BoardWorkspace(QWidget):
         return self.task is not None
 
     # -- jobs ----------------------------------------------------------------------------------------
-    def _start(self, name: str, work: Work, tab: int | None = None, model: Any = None) -> bool:
+    def _start(self, name: str, work: Work, tab: int | None = None, model: Any = None, app: str | None = None) -> bool:
         if self.task is not None:
             self.host.show_status("A board job is already running: cancel it first.")
             return False
         self._job.start(model)
+        self._app = app
         self._stopping = False
         task = BoardTask(name, work, self)
         task.status.connect(self._on_status)
@@ -264,17 +252,17 @@ class BoardWorkspace(QWidget):
         if model is None or not flash_anyway(self, self.host.controller.live_problem, self.ask_flash):
             return False
         tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
-        options = self.options()
+        options = self.options(CLASSIFIER_APP)
         if not flash_image_anyway(self, options.firmware, tflite, model, self.ask_flash):
             return False
-        return self._start("flashing", flash_work(options, tflite, model.name), model=model)
+        return self._start("flashing", flash_work(options, tflite, model.name), model=model, app=CLASSIFIER_APP)
 
     def profile(self) -> bool:
         model = self._need_model()
         if model is None:
             return False
-        return self._start("profiling on the board", profile_work(self.options(), bytes(model.tflite), model.name),
-                           PROFILE_TAB, model)
+        return self._start("profiling on the board", profile_work(self.options(PROFILER_APP), bytes(model.tflite),
+                                                                  model.name), PROFILE_TAB, model, PROFILER_APP)
 
     def classify(self) -> bool:
         from workbench.board.runs.classify_run import model_for_classifier
@@ -286,11 +274,12 @@ class BoardWorkspace(QWidget):
         if refusal:
             self.host.show_error(refusal)
             return False
-        options = self.options()
+        options = self.options(CLASSIFIER_APP)
         tflite = model_for_classifier(model.tflite, self.host.controller.settings, verbose=self.verbose.isChecked())
         if options.flash and not flash_refused_anyway(self, tflite, model, self.ask_flash):
             return False
-        if not self._start(CLASSIFYING, classify_work(options, tflite, model.name), DETECTIONS_TAB, model):
+        if not self._start(CLASSIFYING, classify_work(options, tflite, model.name), DETECTIONS_TAB, model,
+                           CLASSIFIER_APP):
             return False
         self.detections.start_run(model)  # the board's clock restarts: one run's detections at a time
         return True
@@ -361,7 +350,7 @@ class BoardWorkspace(QWidget):
         if kind == "CommanderNotFound":  # the note under Commander holds the whole advice: not three copies of it
             self.connection.focus_commander()
             message = COMMANDER_MISSING
-        message = in_window_terms(message)
+        message = in_window_terms(message, self._app)
         self._on_ended(message)
         if kind == "SeveralDebuggers":
             self.connection.focus_debugger()
