@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from workbench.core.audio.devices import DeviceIdentity
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY
 from workbench.gui.legacy_settings import migrate_legacy_tuning
 
@@ -196,9 +197,11 @@ class AppSettings:
             return None
         return int(text) if text.isdigit() else text
 
-    def set_device(self, device: int | str | None) -> None:
-        """Keep the microphone in use (at close); one unchanged since it was read is left out (:meth:`_write`)."""
-        self._write(DEVICE, "" if device is None else str(device))
+    def set_device(self, device: int | str | DeviceIdentity | None) -> None:
+        """Keep the microphone in use (at close), an input by its name as ``--device`` takes it (its index may be
+        another input's at the next start); one unchanged since it was read is left out (:meth:`_write`)."""
+        kept = device.name if isinstance(device, DeviceIdentity) else device
+        self._write(DEVICE, "" if kept is None else str(kept))
 
     # -- recent files ----------------------------------------------------------------------------
     def recent_files(self) -> list[Path]:

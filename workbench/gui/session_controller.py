@@ -15,11 +15,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from workbench.core.audio.devices import NoInputDeviceError
+from workbench.core.audio.devices import DeviceIdentity
 from workbench.core.audio.recording_spool import EndedRecording
 from workbench.core.errors import WorkbenchError
 from workbench.gui.model_loader import CANNOT_RUN_LIVE, ModelLoad, SavedParams, read_model, save_tuned_model
-from workbench.gui.stream.no_input_words import NO_INPUT_TEXT, sample_instead_text
+from workbench.gui.stream.no_input_words import sample_instead_text
 from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
 
 DEVICE_RETRY_MS = 2000  # after a microphone vanished, try to reopen it this often
@@ -103,7 +103,7 @@ class SessionController(QObject):
         reopen, running = self._resume if self.inspect_only else (self.session is not None, self.running)
         if problem is not None:
             self._retry.stop()  # nothing can be reopened while the model is only inspected
-        resume_at = self._file_position()
+        resume_at = self.source_choice.resume_point(getattr(self.session, "source", None))
         self._close_session()
         if self.tuning is not None:
             self.tuning.changed.disconnect(self._on_tuning_changed)
@@ -144,7 +144,7 @@ class SessionController(QObject):
             self.source_choice = previous
             self.error.emit(str(exc))
             return False
-        self.source_changed.emit(choice)
+        self.source_changed.emit(self.source_choice)  # a microphone by the identity of the input that opened
         if self._open_session(start=start, source=source):
             if self.running:
                 self.stream_started.emit()
@@ -155,7 +155,7 @@ class SessionController(QObject):
             self._open_session(start=was_running, report=False, quiet=True)
         return False
 
-    def use_microphone_or_sample(self, device: int | str | None = None) -> bool:
+    def use_microphone_or_sample(self, device: int | str | DeviceIdentity | None = None) -> bool:
         """Start on ``device`` (else the default input); without any, loop the bundled sample (start-up path)."""
         from workbench.assets import sample_audio_path
 
@@ -187,19 +187,11 @@ class SessionController(QObject):
             self.source_choice = changed
             self.source_changed.emit(changed)
 
-    def _file_position(self) -> tuple[float, bool] | None:
-        """Where the file playing now is, and whether it is paused (None: no file, or it has ended)."""
-        source = getattr(self.session, "source", None)
-        if self.source_choice.kind != FILE or source is None or getattr(source, "finished", True):
-            return None
-        return source.position_s, source.paused
-
     def _make_source(self) -> Any:
-        """The chosen source, opened; with no audio input at all, the error says what to do in the window."""
-        try:
-            return self.source_choice.open(self.settings.volume_gain, getattr(self.engine, "sample_rate", None))
-        except NoInputDeviceError as exc:
-            raise NoInputDeviceError(NO_INPUT_TEXT) from exc
+        """The chosen source, opened; the choice then names the microphone that opened, for what reopens it."""
+        source = self.source_choice.open(self.settings.volume_gain, getattr(self.engine, "sample_rate", None))
+        self.source_choice = self.source_choice.naming(source)
+        return source
 
     # -- session life cycle ------------------------------------------------------------------------
     def _open_session(self, start: bool, report: bool = True, source: Any = None, quiet: bool = False,
@@ -325,6 +317,7 @@ class SessionController(QObject):
             self.status.emit(f"The microphone is still unavailable ({getattr(exc, 'reason', exc)}); retrying…")
             return
         self._retry.stop()
+        self.source_changed.emit(self.source_choice)  # the Source panel's list shows the input that reopened
         self.stream_started.emit()
         self.status.emit("The microphone is back.")
 

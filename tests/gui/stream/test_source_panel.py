@@ -75,13 +75,13 @@ def test_virtual_microphone_is_listed_and_its_loss_falls_back_to_default(panel, 
         names = [d.name for d in panel.devices]
         assert "pulse" in names, names
         pulse = next(d for d in panel.devices if d.name == "pulse")
-        assert panel.select_device(pulse.index)
-        assert panel.selected_device() == pulse.index
+        assert panel.select_device(pulse.identity)
+        assert panel.selected_device() == pulse.identity
         # a stream runs: the hot-plug poll must not re-scan (it would kill the stream)
         panel.set_streaming(True)
         mic.kill_server()
         panel.poll_devices()
-        assert panel.selected_device() == pulse.index
+        assert panel.selected_device() == pulse.identity
         panel.set_streaming(False)
         with qtbot.waitSignal(panel.status_message) as notice:
             panel.poll_devices()

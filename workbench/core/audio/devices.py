@@ -10,11 +10,15 @@ and re-initialises PortAudio to enumerate again. Terminating PortAudio invalidat
 so it only does so when none of our streams is open (:class:`OpenStreamCount`, which
 ``MicrophoneSource`` maintains); otherwise it returns False and the old list stays. A stalled sound server
 makes re-initialising block, so it runs as a bounded call (:mod:`~workbench.core.audio.portaudio_guard`).
+
+Renumbering: PortAudio numbers the devices in the order it finds them, so after a re-scan an index may name another
+input (one plugged in meanwhile took its number). A chosen input is therefore reopened by its
+:class:`DeviceIdentity` (name and host API), never by the index it had when it was chosen.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -48,6 +52,23 @@ def sounddevice_module() -> ModuleType:
 
 
 @dataclass(frozen=True)
+class DeviceIdentity:
+    """An input as it stays across re-scans: its name and host API.
+
+    Why not the index: a re-scan renumbers the devices (see the module's docstring), and reopening "device 3" then
+    listens to whatever input has that number now. ``last_index`` (where it was last listed) only tells apart two
+    inputs of the same name and host API (two identical USB microphones); it takes no part in equality."""
+
+    name: str
+    host_api: str
+    last_index: int | None = field(default=None, compare=False)
+
+    def label(self) -> str:
+        """One line for pickers and the status bar."""
+        return f"{self.name} ({self.host_api})"
+
+
+@dataclass(frozen=True)
 class InputDevice:
     index: int
     name: str
@@ -56,9 +77,14 @@ class InputDevice:
     default_samplerate: float
     is_default: bool
 
+    @property
+    def identity(self) -> DeviceIdentity:
+        """What finds this input again after a re-scan (its index may then belong to another)."""
+        return DeviceIdentity(self.name, self.host_api, self.index)
+
     def label(self) -> str:
         """One line for pickers and the status bar."""
-        return f"{self.name} ({self.host_api})"
+        return self.identity.label()
 
 
 def _portaudio_error(sd: ModuleType) -> type[BaseException]:
@@ -128,9 +154,20 @@ def _reinitialise(sd: ModuleType) -> None:
     sd._initialize()
 
 
-def resolve_input_device(device: int | str | None) -> InputDevice:
-    """The input device meant by an index, an exact or unique partial name, or None (the default)."""
+def _find_identity(devices: list[InputDevice], identity: DeviceIdentity) -> InputDevice:
+    """The input in ``devices`` that is ``identity`` (of two alike, the one at its last index); DeviceError when
+    it is not listed: never another input, whatever number it has now."""
+    alike = [dev for dev in devices if dev.identity == identity]
+    if not alike:
+        raise DeviceError(f"the audio input {identity.label()!r} is not connected")
+    return next((dev for dev in alike if dev.index == identity.last_index), alike[0])
+
+
+def resolve_input_device(device: int | str | DeviceIdentity | None) -> InputDevice:
+    """The input device meant by an identity, an index, an exact or unique partial name, or None (the default)."""
     devices = list_input_devices()
+    if isinstance(device, DeviceIdentity):
+        return _find_identity(devices, device)
     if device is None:
         found = default_input_device() if devices else None
         if found is None:

@@ -6,6 +6,11 @@ for ``ring_seconds``) and counts driver overruns (``status.input_overflow``). Ev
 in ``read()`` on the consumer's thread: channel down-mix (for devices that refuse mono), resampling
 with a ``soxr.ResampleStream`` when the device refuses 16 kHz, and the gain.
 
+Which device: the one asked for (index, name, :class:`~workbench.core.audio.devices.DeviceIdentity`, or None for
+the default input) is looked up once; every later ``start()`` reopens that same device by its identity
+(``stable_device``), because a re-scan in between (hot-plug) may have given its index to another input. Only the
+default input is looked up again each time: it follows whatever the system's default is then.
+
 A device that disappears (unplugged, sound server gone) shows up as the stream finishing on its own
 or as the callbacks stopping; either sets ``error`` and the next ``read()`` raises DeviceError once
 the audio that did arrive has been consumed. Callbacks only count as stopped while the reader was there to see
@@ -30,6 +35,7 @@ import soxr
 
 from workbench.core import native_noise
 from workbench.core.audio.devices import (
+    DeviceIdentity,
     InputDevice,
     OpenStreamCount,
     refresh_devices,
@@ -81,11 +87,11 @@ def _device_failure(exc: Exception) -> str:
 
 
 class MicrophoneSource(AudioSource):
-    """Captures 16 kHz mono int16 from ``device`` (index, name, or None for the default input)."""
+    """Captures 16 kHz mono int16 from ``device`` (index, name, identity, or None for the default input)."""
 
     default_gain_mode: GainMode = "firmware"
 
-    def __init__(self, device: int | str | None = None, block_ms: int = DEFAULT_BLOCK_MS,
+    def __init__(self, device: int | str | DeviceIdentity | None = None, block_ms: int = DEFAULT_BLOCK_MS,
                  ring_seconds: float = DEFAULT_RING_SECONDS, capture_rate: int | None = None) -> None:
         """``capture_rate`` forces the device rate (then resampled to 16 kHz), for devices whose own
         16 kHz conversion is poor; by default 16 kHz is used whenever the device accepts it."""
@@ -99,7 +105,9 @@ class MicrophoneSource(AudioSource):
         if capture_rate is not None and int(capture_rate) <= 0:
             raise SettingsError(f"capture rate must be a positive number of Hz, got {capture_rate}")
         self.capture_rate = None if capture_rate is None else int(capture_rate)
-        self.device: InputDevice = self._resolve()
+        self.device: InputDevice = self._resolve(device)
+        # what start() opens: the input just found, by its identity (None: the default input, whichever it is then)
+        self.stable_device: DeviceIdentity | None = None if device is None else self.device.identity
         super().__init__(self.device.name)
         self.device_rate = DELIVERY_RATE
         self.channels = 1
@@ -115,14 +123,15 @@ class MicrophoneSource(AudioSource):
         self._stopping = False
 
     # -- set-up ---------------------------------------------------------------------------------
-    def _resolve(self) -> InputDevice:
+    @staticmethod
+    def _resolve(device: int | str | DeviceIdentity | None) -> InputDevice:
         """Find the device; if it is unknown, re-scan once (it may have been plugged in since)."""
         try:
-            return resolve_input_device(self.requested_device)
+            return resolve_input_device(device)
         except DeviceError:
             if not refresh_devices():
                 raise
-            return resolve_input_device(self.requested_device)
+            return resolve_input_device(device)
 
     def _choose_format(self, sd: Any) -> tuple[int, int]:
         """16 kHz mono if the device takes it, else its own rate and/or up to two channels."""
@@ -148,7 +157,7 @@ class MicrophoneSource(AudioSource):
         if self._stream is not None:
             return
         sd = sounddevice_module()
-        self.device = self._resolve()
+        self.device = self._resolve(self.stable_device)
         self.name = self.device.name
         native_noise.hold()  # released when the stream is closed (or did not open)
         opening = self._stalled("open", OPEN_TIMEOUT_S)

@@ -15,7 +15,9 @@ Hot-plug: PortAudio enumerates devices only when initialised, so a slow timer re
 (``refresh_devices``) and compares the list, but only while nothing streams (re-initialising would
 kill an open stream); Refresh re-scans at once, also while a file plays (a file holds no audio device).
 A device that vanished is reported in the panel (and by ``status_message``) and the picker falls back to
-the system default, so the next Start works.
+the system default, so the next Start works. Inputs are told apart by their
+:class:`~workbench.core.audio.devices.DeviceIdentity` (name and host API), never by their PortAudio index: a re-scan
+renumbers them, and Start must ask for the input the user sees selected.
 
 The file player is a :class:`~workbench.gui.stream.file_transport_view.FileTransportView` below the
 microphone controls (``transport``); its request is forwarded as the panel's ``file_requested``.
@@ -28,6 +30,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from workbench.core.audio.devices import DeviceIdentity
 from workbench.core.audio.sources import FileSource, InputDevice, list_input_devices, refresh_devices
 from workbench.core.errors import DeviceError
 from workbench.gui.stream.file_transport_view import FileTransportView
@@ -51,17 +54,12 @@ RECORD_NEEDS_STREAM_TIP = "Record takes the running microphone: press Start firs
 RECORD_NOT_A_FILE_TIP = "Record takes the microphone, not the file that plays: start a microphone to record."
 
 
-def _device_key(device: InputDevice) -> tuple[str, str]:
-    """Identity of a device across re-enumerations (PortAudio indices change when devices come and go)."""
-    return (device.name, device.host_api)
-
-
 class SourcePanel(QWidget):
     """Microphone picker + Start/Stop + Record, and a file player with transport.
 
     Signals (the main window connects them to its session handling):
 
-    * ``microphone_requested(object)`` -- start streaming from this PortAudio device index, or
+    * ``microphone_requested(object)`` -- start streaming from this input (a ``DeviceIdentity``), or
       ``None`` for the system default.
     * ``file_requested(str, bool, bool)`` -- play this file: ``(path, realtime, loop)``.
     * ``stop_requested()`` -- stop whatever streams.
@@ -140,15 +138,14 @@ class SourcePanel(QWidget):
         """The input devices currently listed (may be empty)."""
         return list(self._devices)
 
-    def selected_device(self) -> int | None:
-        """The PortAudio index of the chosen input, or None for the system default."""
-        data = self.device_combo.currentData()
-        return int(data) if data is not None else None
+    def selected_device(self) -> DeviceIdentity | None:
+        """The chosen input, or None for the system default."""
+        return self.device_combo.currentData()
 
-    def select_device(self, index: int | None) -> bool:
-        """Choose the input with this PortAudio index (None: the default); False if it is not listed."""
+    def select_device(self, device: DeviceIdentity | None) -> bool:
+        """Choose this input (None: the default); False if it is not listed."""
         for row in range(self.device_combo.count()):
-            if self.device_combo.itemData(row) == index:
+            if self.device_combo.itemData(row) == device:
                 self.device_combo.setCurrentIndex(row)
                 return True
         return False
@@ -174,22 +171,15 @@ class SourcePanel(QWidget):
             self._show_message(error)  # once, not on every poll
         if devices == self._devices and self.device_combo.count() > 0:
             return False  # leave the combo alone (an open popup must not flicker every poll)
-        previous = self._selected_key()
+        previous = self.selected_device()
         self._devices = devices
         self._fill_combo(previous)
-        if previous is not None and self._selected_key() != previous:
-            self._show_message(f"The input “{previous[0]}” disappeared; using the system default input.")
+        if previous is not None and self.selected_device() != previous:
+            self._show_message(f"The input “{previous.name}” disappeared; using the system default input.")
         self._update_controls()  # the first input plugged in, or the last one removed, changes Start and Record
         return True
 
-    def _selected_key(self) -> tuple[str, str] | None:
-        index = self.device_combo.currentData()
-        for device in self._devices:
-            if device.index == index:
-                return _device_key(device)
-        return None
-
-    def _fill_combo(self, keep: tuple[str, str] | None) -> None:
+    def _fill_combo(self, keep: DeviceIdentity | None) -> None:
         combo = self.device_combo
         combo.blockSignals(True)
         combo.clear()
@@ -201,8 +191,8 @@ class SourcePanel(QWidget):
             combo.addItem(NO_DEVICE_LABEL, None)
         selected = 0
         for device in self._devices:
-            combo.addItem(device.label(), device.index)
-            if keep is not None and _device_key(device) == keep:
+            combo.addItem(device.label(), device.identity)
+            if keep is not None and device.identity == keep:
                 selected = combo.count() - 1
         combo.setCurrentIndex(selected)
         combo.blockSignals(False)

@@ -36,6 +36,9 @@ def connect_source_panel(source: SourcePanel, controller: SessionController, win
     controller.error.connect(lambda text: source.show_message(text)
                              if controller.source_choice.kind == MICROPHONE else None)
     controller.stream_started.connect(lambda: source.show_message(""))  # the old failure is over
+    # the input that streams is the one selected (also one the window reopened by itself after it vanished)
+    controller.source_changed.connect(
+        lambda choice: source.select_device(choice.device) if choice.kind == MICROPHONE else None)
     _connect_transport(source, controller, window)
     source.controls_changed.connect(lambda: follow_record_button(source, window.record_action))
     follow_record_button(source, window.record_action)

@@ -1,0 +1,106 @@
+"""The window reopens the input the user chose, whatever number PortAudio gives it by then.
+
+The audit: the Source panel asked for a microphone by its PortAudio number, and the window kept that number to
+reopen it: after the retry that follows a lost microphone, or for another model. A re-scan in between (the panel's
+hot-plug scan, the retry's own) renumbers the inputs, so the window went on listening, without a word, to the input
+that had taken the number -- another microphone -- while the panel's list showed the default input selected.
+
+Real PortAudio on a private PulseAudio server (tests/virtmic.py) with named ALSA inputs that a rewritten
+configuration plugs in and out and so renumbers (tests/alsa_inputs.py); the window under pytest-qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from workbench.assets import default_model_path
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+from alsa_inputs import alsa_inputs  # noqa: E402
+from virtmic import VirtualMic, running_or_skip  # noqa: E402
+
+CHOSEN, OTHER = "kws_mic_b", "kws_mic_a"
+RETRY_MS = 200
+STREAM_MS = 20_000
+STILL_UNAVAILABLE = "The microphone is still unavailable"
+
+
+def choose_and_start(qtbot, window, name: str):  # type: ignore[no-untyped-def]
+    """Pick ``name`` in the Source panel's list, press Start and wait until audio flows; the session."""
+    panel, controller = window.source_panel, window.controller
+    panel.refresh_device_list(rescan=False)
+    row = panel.device_combo.findText(f"{name} (ALSA)")
+    assert row > 0, [panel.device_combo.itemText(i) for i in range(panel.device_combo.count())]
+    panel.device_combo.setCurrentIndex(row)
+    panel.start_button.click()
+    assert controller.running, window.last_error
+    session = controller.session
+    qtbot.waitUntil(lambda: session.spectrogram.total > 10, timeout=STREAM_MS)
+    return session
+
+
+def test_the_retry_reopens_the_input_chosen_and_not_the_one_given_its_number(qtbot, window, tmp_path: Path) -> None:
+    controller, panel, bar = window.controller, window.source_panel, window.statusBar()
+    controller.set_retry_interval(RETRY_MS)
+    second: VirtualMic | None = None
+    with running_or_skip() as mic, alsa_inputs(tmp_path) as inputs:
+        try:
+            inputs.plug_and_rescan(CHOSEN)
+            number = inputs.listed(CHOSEN).index
+            first = choose_and_start(qtbot, window, CHOSEN)
+            mic.kill_server()  # the microphone vanishes mid-stream: the window retries it
+            qtbot.waitUntil(lambda: not controller.running and window.last_error is not None, timeout=STREAM_MS)
+            window.error_box.close()
+            panel.poll_devices()  # the hot-plug scan while nothing streams: the list falls back to the default
+            assert panel.selected_device() is None and "disappeared" in panel.message
+            mic.stop()
+            second = VirtualMic().start()  # the sound server is back, and with it another input, on that number
+            inputs.plug_and_rescan(OTHER)
+            assert inputs.listed(OTHER).index == number
+            bar.clearMessage()
+            qtbot.waitUntil(lambda: controller.running or bar.currentMessage().startswith(STILL_UNAVAILABLE),
+                            timeout=STREAM_MS)
+            assert not controller.running, f"the retry listens to {controller.session.source.name!r}"
+            assert bar.currentMessage() == (f"{STILL_UNAVAILABLE} (the audio input '{CHOSEN} (ALSA)' is not "
+                                            "connected); retrying…")
+
+            inputs.plug(OTHER, CHOSEN)  # the chosen input is back, under the next number (the retry re-scans)
+            qtbot.waitUntil(lambda: controller.running and controller.session is not first, timeout=STREAM_MS)
+            reopened = controller.session.source.device
+            assert (reopened.name, reopened.index) == (CHOSEN, number + 1)
+            assert bar.currentMessage() == "The microphone is back."
+            assert panel.selected_device() == reopened.identity  # the list shows the input that streams
+            assert panel.device_combo.currentText() == f"{CHOSEN} (ALSA)"
+        finally:
+            controller.stop()
+            if second is not None:
+                second.stop()
+
+
+def test_another_model_reopens_the_input_chosen_after_a_renumbering(qtbot, window, tmp_path: Path) -> None:
+    controller = window.controller
+    with running_or_skip(), alsa_inputs(tmp_path) as inputs:
+        try:
+            inputs.plug_and_rescan(CHOSEN)
+            choose_and_start(qtbot, window, CHOSEN)
+            window.source_panel.start_button.click()  # Stop
+            assert not controller.running
+            inputs.plug_and_rescan(OTHER, CHOSEN)  # plugged in while stopped: it takes the chosen one's number
+            assert window.open_model(default_model_path()), window.last_error
+            window.start_action.trigger()
+            assert controller.running, window.last_error
+            assert controller.session.source.device.name == CHOSEN
+            assert window.source_panel.device_combo.currentText() == f"{CHOSEN} (ALSA)"
+        finally:
+            controller.stop()
+
+
+def test_the_input_chosen_is_remembered_by_its_name_not_its_number(qtbot, window, tmp_path: Path) -> None:
+    """The next start finds it by name (``--device`` takes names too): its number may be another input's then."""
+    with running_or_skip(), alsa_inputs(tmp_path) as inputs:
+        inputs.plug_and_rescan(CHOSEN)
+        choose_and_start(qtbot, window, CHOSEN)
+        window.close()  # the window keeps the microphone in use
+    assert window.settings.device() == CHOSEN
