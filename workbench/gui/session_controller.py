@@ -13,12 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from workbench.core.audio.devices import DeviceIdentity
 from workbench.core.audio.recording_spool import EndedRecording
 from workbench.core.errors import WorkbenchError
 from workbench.gui.model_loader import CANNOT_RUN_LIVE, ModelLoad, SavedParams, read_model, save_tuned_model
+from workbench.gui.stream.device_retry_timer import DeviceRetryTimer
 from workbench.gui.stream.no_input_words import sample_instead_text
 from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
 
@@ -36,6 +37,7 @@ class SessionController(QObject):
     status = Signal(str)  # informational, for the status bar
     error = Signal(str)  # an expected failure, one sentence, for a message box
     stream_started = Signal()  # a chosen or reopened source streams: earlier stream errors are stale
+    retrying_changed = Signal(bool)  # the microphone (``source_choice``) vanished and is tried again / no longer
     model_file_saved = Signal(object)  # LoadedModel: the loaded model's own file now holds the parameters in use
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -55,8 +57,9 @@ class SessionController(QObject):
         self._awaiting_end = False  # a started session whose end ("finished playing") is not reported yet
         self._interrupted_take: EndedRecording | None = None  # a recording whose session closed before it was taken
         self._reported_error: str | None = None
-        self._retry = QTimer(self, interval=DEVICE_RETRY_MS)
+        self._retry = DeviceRetryTimer(self, DEVICE_RETRY_MS)
         self._retry.timeout.connect(self._retry_device)
+        self._retry.active_changed.connect(self.retrying_changed)
 
     # -- model ----------------------------------------------------------------------------------
     @property
@@ -272,8 +275,12 @@ class SessionController(QObject):
             self.session.stop()
         self._set_running(False)
 
+    @property
+    def retrying(self) -> bool:  # the vanished microphone is tried again: Stop (not Start) is what one can do now
+        return self._retry.isActive()
+
     def toggle(self) -> None:
-        if self.running:
+        if self.running or self.retrying:  # Stop also ends the wait for a vanished microphone
             self.stop()
         else:
             self.start()

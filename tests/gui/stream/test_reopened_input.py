@@ -5,6 +5,9 @@ reopen it: after the retry that follows a lost microphone, or for another model.
 hot-plug scan, the retry's own) renumbers the inputs, so the window went on listening, without a word, to the input
 that had taken the number -- another microphone -- while the panel's list showed the default input selected.
 
+And while the window retries the input that vanished, the Source panel's hot-plug scan said the opposite of what
+the window does: that the input disappeared and the system default input is used now.
+
 Real PortAudio on a private PulseAudio server (tests/virtmic.py) with named ALSA inputs that a rewritten
 configuration plugs in and out and so renumbers (tests/alsa_inputs.py); the window under pytest-qt.
 """
@@ -15,6 +18,7 @@ import sys
 from pathlib import Path
 
 from workbench.assets import default_model_path
+from workbench.gui.stream.source_panel import FELL_BACK_TEXT, REOPENING_TEXT
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO_ROOT / "tests"))
@@ -104,3 +108,78 @@ def test_the_input_chosen_is_remembered_by_its_name_not_its_number(qtbot, window
         choose_and_start(qtbot, window, CHOSEN)
         window.close()  # the window keeps the microphone in use
     assert window.settings.device() == CHOSEN
+
+
+def lose_the_chosen_input(qtbot, window, mic: VirtualMic):  # type: ignore[no-untyped-def]
+    """Stream the chosen input, then kill its sound server: the window retries it, and the panel's hot-plug scan (as
+    nothing streams) finds it gone. The session that streamed."""
+    controller = window.controller
+    controller.set_retry_interval(RETRY_MS)
+    first = choose_and_start(qtbot, window, CHOSEN)
+    mic.kill_server()
+    qtbot.waitUntil(lambda: not controller.running and window.last_error is not None, timeout=STREAM_MS)
+    window.error_box.close()
+    window.source_panel.poll_devices()
+    return first
+
+
+def test_while_the_window_retries_the_vanished_input_the_panel_says_it_will_be_reopened(
+        qtbot, window, tmp_path: Path) -> None:
+    controller, panel = window.controller, window.source_panel
+    second: VirtualMic | None = None
+    with running_or_skip() as mic, alsa_inputs(tmp_path) as inputs:
+        try:
+            inputs.plug_and_rescan(CHOSEN)
+            first = lose_the_chosen_input(qtbot, window, mic)
+            assert panel.message == REOPENING_TEXT.format(name=CHOSEN)
+            assert panel.reopening and panel.start_button.isEnabled() and panel.start_button.text() == "Stop"
+            assert not panel.device_combo.isEnabled()  # chosen again only after Stop, as the notice says
+            assert window.start_action.text() == "&Stop"  # the window's Stream menu agrees with the panel
+
+            mic.stop()
+            second = VirtualMic().start()  # the sound server is back, and with it the input: the retry reopens it
+            qtbot.waitUntil(lambda: controller.running and controller.session is not first, timeout=STREAM_MS)
+            assert not panel.reopening and panel.message == ""
+            assert panel.selected_device() == controller.session.source.device.identity
+        finally:
+            controller.stop()
+            if second is not None:
+                second.stop()
+
+
+def test_stop_ends_the_wait_and_the_panel_then_says_the_default_input_is_used(qtbot, window, tmp_path: Path) -> None:
+    controller, panel = window.controller, window.source_panel
+    with running_or_skip() as mic, alsa_inputs(tmp_path) as inputs:
+        inputs.plug_and_rescan(CHOSEN)
+        lose_the_chosen_input(qtbot, window, mic)
+        assert panel.reopening
+        panel.start_button.click()  # Stop
+        assert not panel.reopening and not controller.running
+        assert panel.message == FELL_BACK_TEXT.format(name=CHOSEN)
+        assert panel.start_button.text() == "Start" and panel.device_combo.isEnabled()
+
+
+def test_an_input_that_vanishes_while_nothing_streams_leaves_the_default_input(qtbot, window, tmp_path: Path) -> None:
+    panel = window.source_panel
+    with running_or_skip(), alsa_inputs(tmp_path) as inputs:
+        inputs.plug_and_rescan(OTHER, CHOSEN)
+        choose_and_start(qtbot, window, CHOSEN)
+        panel.start_button.click()  # Stop
+        inputs.plug(OTHER)  # unplugged while stopped
+        panel.poll_devices()
+        assert not panel.reopening and panel.selected_device() is None
+        assert panel.message == FELL_BACK_TEXT.format(name=CHOSEN)
+
+
+def test_the_windows_stop_ends_the_wait_too(qtbot, window, tmp_path: Path) -> None:
+    """Stream ▸ Stop (and Space) while the window waits for the vanished input ends the wait, as the panel's Stop
+    does: it read Start, and starting asked for the missing input again (an error box) while the retry went on."""
+    controller, panel = window.controller, window.source_panel
+    with running_or_skip() as mic, alsa_inputs(tmp_path) as inputs:
+        inputs.plug_and_rescan(CHOSEN)
+        lose_the_chosen_input(qtbot, window, mic)
+        assert controller.retrying and window.start_action.text() == "&Stop"
+        window.last_error = None
+        window.start_action.trigger()
+        assert not controller.retrying and not controller.running and window.last_error is None
+        assert window.start_action.text() == "&Start" and not panel.reopening

@@ -14,10 +14,16 @@ makes re-initialising block, so it runs as a bounded call (:mod:`~workbench.core
 Renumbering: PortAudio numbers the devices in the order it finds them, so after a re-scan an index may name another
 input (one plugged in meanwhile took its number). A chosen input is therefore reopened by its
 :class:`DeviceIdentity` (name and host API), never by the index it had when it was chosen.
+
+Re-plugging: on Linux, PortAudio names an ALSA sound card with its card and device numbers ("USB Audio Device: -
+(hw:1,0)"), and a USB microphone plugged into another port may come back as another card ("... (hw:2,0)"). Its
+identity then finds it by the rest of its name when exactly one input on the same host API has it
+(:func:`find_identity`); of two alike neither is taken: which one was chosen cannot be told.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -29,6 +35,8 @@ PORTAUDIO_HINT = "install it with `apt-get install libportaudio2` (Linux) or rei
 NO_INPUT_FOUND = "no audio input device found"
 NO_INPUT_MESSAGE = f"{NO_INPUT_FOUND}; pass a WAV file or plug in a microphone"  # the command line's remedy
 REFRESH_TIMEOUT_S = 3.0  # re-enumerating takes ~30 ms; a stalled sound server makes it hang
+# the card and device numbers PortAudio's ALSA host API puts at the end of a sound card's name: " (hw:1,0)"
+ALSA_CARD_NUMBERS = re.compile(r" \(hw:\d+,\d+\)$")
 
 
 class NoInputDeviceError(DeviceError):
@@ -154,20 +162,39 @@ def _reinitialise(sd: ModuleType) -> None:
     sd._initialize()
 
 
-def _find_identity(devices: list[InputDevice], identity: DeviceIdentity) -> InputDevice:
-    """The input in ``devices`` that is ``identity`` (of two alike, the one at its last index); DeviceError when
-    it is not listed: never another input, whatever number it has now."""
+def find_identity(devices: list[InputDevice], identity: DeviceIdentity) -> InputDevice:
+    """The input in ``devices`` that is ``identity``: the one of its name and host API (of two alike, the one at
+    its last index), else the only one that is its sound card under other card numbers (see the module's docstring).
+    DeviceError when there is none, or several such: never another input, whatever number it has now."""
     alike = [dev for dev in devices if dev.identity == identity]
-    if not alike:
-        raise DeviceError(f"the audio input {identity.label()!r} is not connected")
-    return next((dev for dev in alike if dev.index == identity.last_index), alike[0])
+    if alike:
+        return next((dev for dev in alike if dev.index == identity.last_index), alike[0])
+    renumbered = _renumbered_cards(devices, identity)
+    if len(renumbered) == 1:
+        return renumbered[0]
+    raise DeviceError(f"the audio input {identity.label()!r} is not connected")
+
+
+def _renumbered_cards(devices: list[InputDevice], identity: DeviceIdentity) -> list[InputDevice]:
+    """The inputs on ``identity``'s host API whose names are its name with other ALSA card numbers (none when its
+    name has none: only a sound card's numbers change with the port it is plugged into)."""
+    card = _without_card_numbers(identity.name)
+    if card is None:
+        return []
+    return [dev for dev in devices if dev.host_api == identity.host_api and _without_card_numbers(dev.name) == card]
+
+
+def _without_card_numbers(name: str) -> str | None:
+    """``name`` without the ALSA card numbers it ends in (None: it ends in none)."""
+    card, numbered = ALSA_CARD_NUMBERS.subn("", name)
+    return card if numbered else None
 
 
 def resolve_input_device(device: int | str | DeviceIdentity | None) -> InputDevice:
     """The input device meant by an identity, an index, an exact or unique partial name, or None (the default)."""
     devices = list_input_devices()
     if isinstance(device, DeviceIdentity):
-        return _find_identity(devices, device)
+        return find_identity(devices, device)
     if device is None:
         found = default_input_device() if devices else None
         if found is None:

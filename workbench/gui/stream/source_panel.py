@@ -15,7 +15,9 @@ Hot-plug: PortAudio enumerates devices only when initialised, so a slow timer re
 (``refresh_devices``) and compares the list, but only while nothing streams (re-initialising would
 kill an open stream); Refresh re-scans at once, also while a file plays (a file holds no audio device).
 A device that vanished is reported in the panel (and by ``status_message``) and the picker falls back to
-the system default, so the next Start works. Inputs are told apart by their
+the system default, so the next Start works -- unless the window is reopening it (:meth:`SourcePanel.set_reopening`:
+it streamed when it vanished, and the window tries it again until it is back): then the notice says so, and Start
+reads Stop, which ends the wait so that another input can be chosen. Inputs are told apart by their
 :class:`~workbench.core.audio.devices.DeviceIdentity` (name and host API), never by their PortAudio index: a re-scan
 renumbers them, and Start must ask for the input the user sees selected.
 
@@ -46,6 +48,10 @@ NO_DEVICE_LABEL = "No audio input found"
 DEVICE_TIP = ("The audio input to stream from. The list follows devices being plugged in or removed while nothing "
               "is streaming.")
 DEVICE_IN_USE_TIP = "The microphone streams from this input: press Stop to choose another."
+DEVICE_REOPENING_TIP = "The input that disappeared is reopened when it is back: press Stop to choose another."
+FELL_BACK_TEXT = "The input “{name}” disappeared; using the system default input."
+REOPENING_TEXT = ("The input “{name}” disappeared; it will be reopened when it is back (press Stop to choose "
+                  "another).")
 START_TIP = "Stream the selected input through the model (instead of a file that plays) / stop the microphone."
 RECORD_TIP = "Record the microphone to a 16 kHz WAV clip (for a dataset); press again to stop and save it."
 NO_INPUT_TIP = ("No audio input was found: plug in a microphone and press Refresh (while nothing plays, the list "
@@ -68,7 +74,8 @@ class SourcePanel(QWidget):
       recording, so an interrupted recording is never silently lost.
     * ``status_message(str)`` -- a one-line notice for the status bar (device vanished, etc.).
 
-    The main window reports the state back with :meth:`set_streaming` and :meth:`set_file_source`.
+    The main window reports the state back with :meth:`set_streaming`, :meth:`set_reopening` and
+    :meth:`set_file_source`.
     """
 
     microphone_requested = Signal(object)
@@ -82,6 +89,8 @@ class SourcePanel(QWidget):
         super().__init__(parent)
         self._devices: list[InputDevice] = []
         self._streaming = False
+        self._reopening = False  # the window tries the microphone that vanished again until it is back
+        self._awaited: DeviceIdentity | None = None  # ... that input (None: the system default input)
         self._unavailable: str | None = None
         self._build()
         self._device_timer = QTimer(self)
@@ -175,9 +184,15 @@ class SourcePanel(QWidget):
         self._devices = devices
         self._fill_combo(previous)
         if previous is not None and self.selected_device() != previous:
-            self._show_message(f"The input “{previous.name}” disappeared; using the system default input.")
+            self._show_message(self._vanished_text(previous))
         self._update_controls()  # the first input plugged in, or the last one removed, changes Start and Record
         return True
+
+    def _vanished_text(self, device: DeviceIdentity) -> str:
+        """What became of ``device``, no longer listed: the window reopens it once it is back, or Start now takes
+        the system default input."""
+        text = REOPENING_TEXT if self._reopening and device == self._awaited else FELL_BACK_TEXT
+        return text.format(name=device.name)
 
     def _fill_combo(self, keep: DeviceIdentity | None) -> None:
         combo = self.device_combo
@@ -231,6 +246,31 @@ class SourcePanel(QWidget):
         self._update_controls()
 
     @property
+    def reopening(self) -> bool:
+        """True while the window tries the microphone that vanished again (see :meth:`set_reopening`)."""
+        return self._reopening
+
+    def set_reopening(self, reopening: bool, device: DeviceIdentity | None = None) -> None:
+        """The main window reports that it tries the microphone ``device`` (None: the default input) again until it
+        is back (``reopening``), or no longer (it is back, Stop, another source).
+
+        Why: the picker's fall-back to the default input said the opposite of what the window does. While it reopens,
+        the microphone counts as in use (Start reads Stop, the list is fixed); a notice that it will be reopened
+        becomes, once the wait is over with the input still gone, the fall-back's."""
+        waited_for = self._awaited
+        self._reopening, self._awaited = bool(reopening), (device if reopening else None)
+        if not self._reopening and waited_for is not None and self.message == REOPENING_TEXT.format(
+                name=waited_for.name):
+            still_gone = waited_for not in [listed.identity for listed in self._devices]
+            self._show_message(FELL_BACK_TEXT.format(name=waited_for.name) if still_gone else "")
+        self._update_controls()
+
+    @property
+    def microphone_in_use(self) -> bool:
+        """True while the microphone streams or the window reopens it: Start reads Stop, the input list is fixed."""
+        return self.microphone_streaming or self._reopening
+
+    @property
     def unavailable(self) -> str | None:
         """Why nothing can stream now (None: streaming is possible)."""
         return self._unavailable
@@ -254,7 +294,7 @@ class SourcePanel(QWidget):
         """Stop the microphone that streams, else start the selected one (the Microphone group's Start/Stop; a
         file is paused by the file player, stopped by the window's Start/Stop); a no-op while :attr:`start_reason`
         says why not."""
-        if self.microphone_streaming:
+        if self.microphone_in_use:
             self.stop_requested.emit()
         elif self.start_reason is None:
             self._show_message("")
@@ -278,11 +318,12 @@ class SourcePanel(QWidget):
 
     @property
     def start_reason(self) -> str | None:
-        """Why Start cannot start a microphone now (None: it can, or it stops the microphone that streams).
+        """Why Start cannot start a microphone now (None: it can, or it stops the microphone that streams or that
+        the window reopens).
 
         Why no input counts: a Start that fails in an error box each time, and stays enabled, teaches less than
         a disabled button that says why; Space still stops or resumes a file, the file player pauses it."""
-        if self.microphone_streaming:
+        if self.microphone_in_use:
             return None
         if self._unavailable is not None:
             return self._unavailable
@@ -302,14 +343,15 @@ class SourcePanel(QWidget):
 
     def _update_controls(self) -> None:
         start_reason, record_reason = self.start_reason, self.record_reason
-        self.start_button.setText("Stop" if self.microphone_streaming else "Start")
+        self.start_button.setText("Stop" if self.microphone_in_use else "Start")
         self.start_button.setEnabled(start_reason is None)
         self.start_button.setToolTip(start_reason or START_TIP)
         self.record_button.setEnabled(record_reason is None)
         self.record_button.setToolTip(record_reason or RECORD_TIP)
         self.record_button.setText("Stop recording" if self.record_button.isChecked() else "Record")
-        self.device_combo.setEnabled(not self.microphone_streaming)
-        self.device_combo.setToolTip(DEVICE_IN_USE_TIP if self.microphone_streaming else DEVICE_TIP)  # greyed: why
+        self.device_combo.setEnabled(not self.microphone_in_use)
+        in_use_tip = DEVICE_IN_USE_TIP if self.microphone_streaming else DEVICE_REOPENING_TIP
+        self.device_combo.setToolTip(in_use_tip if self.microphone_in_use else DEVICE_TIP)  # greyed: why
         self.refresh_button.setEnabled(not self.microphone_streaming)
         self.transport.set_streaming(self._streaming)
         self.controls_changed.emit()

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         c.session_changed.connect(self._on_session_changed)
         c.model_changed.connect(self._on_model_changed)
         c.running_changed.connect(self._on_running_changed)
+        c.retrying_changed.connect(lambda _retrying: self._follow_start_action())
         c.detection_settings_changed.connect(self.live.set_detection_settings)
         c.detection_settings_changed.connect(lambda _settings: self._forget_tuning_note())
         # a model switch emits it too: that write is the one the close would make
@@ -304,9 +305,13 @@ class MainWindow(QMainWindow):
         model_display.show_model(self, model)  # also: a model that cannot stream is shown for inspection
 
     def _on_running_changed(self, running: bool) -> None:
-        self.start_action.setText("&Stop" if running else "&Start")
+        self._follow_start_action()
         self.indicator.set_running(running)
         self.log.set_streaming(running)
+
+    def _follow_start_action(self) -> None:
+        """Stop while the stream runs or the window waits for its vanished microphone (as the Source panel's)."""
+        self.start_action.setText("&Stop" if self.controller.running or self.controller.retrying else "&Start")
 
     def _on_frame(self) -> None:
         self.controller.poll()

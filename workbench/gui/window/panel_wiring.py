@@ -39,6 +39,8 @@ def connect_source_panel(source: SourcePanel, controller: SessionController, win
     # the input that streams is the one selected (also one the window reopened by itself after it vanished)
     controller.source_changed.connect(
         lambda choice: source.select_device(choice.device) if choice.kind == MICROPHONE else None)
+    # while the window tries the microphone that vanished again, the panel says so (not: the default input is used)
+    controller.retrying_changed.connect(lambda on: source.set_reopening(on, controller.source_choice.device))
     _connect_transport(source, controller, window)
     source.controls_changed.connect(lambda: follow_record_button(source, window.record_action))
     follow_record_button(source, window.record_action)
