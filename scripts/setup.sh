@@ -75,12 +75,17 @@ fi
 extras="train,plots"
 [ "$profile" = "test" ] && extras="train,plots,cluster,package,voices,test"
 
-# Reinstall only when the build inputs changed (pyproject, CMake, native sources, resources).
+# Reinstall only when the build inputs changed (pyproject, CMake, native sources, resources). A test install
+# holds every extra a run needs, so make run after make test starts at once instead of installing again.
 stamp="$venv/.workbench-installed-$profile"
+covering=("$stamp")
+[ "$profile" = "run" ] && covering+=("$venv/.workbench-installed-test")
 digest=$(cat pyproject.toml CMakeLists.txt native/* 2>/dev/null | sha256sum | cut -d' ' -f1)-$(ls -R resources | sha256sum | cut -c1-16)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then
-    exit 0
-fi
+for installed in "${covering[@]}"; do
+    if [ -f "$installed" ] && [ "$(cat "$installed")" = "$digest" ]; then
+        exit 0
+    fi
+done
 echo "setup: installing the workbench and its dependencies into $venv (first time: several minutes)"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet "scikit-build-core>=0.10"
