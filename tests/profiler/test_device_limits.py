@@ -120,3 +120,14 @@ def test_a_model_larger_than_the_flash_says_it_will_not_fit(tmp_path: Path, refe
     assert small["fits_in_flash"] is True and small["flash_problem"] == ""
     assert main(["profile", str(reference_model_path)]) == 0
     assert "Fits in Flash" not in capsys.readouterr().out
+
+
+def test_a_hybrid_layer_in_a_loops_body_is_named_too(capsys) -> None:
+    """A Keras LSTM quantised for its weights only: its hybrid layers are in the body of the WHILE (subgraph 2), not
+    in the main graph, and TFLite Micro refuses them there all the same; a float one runs."""
+    from tests.loop_models import lstm_model
+
+    problem = profile_model(lstm_model(dynamic_range=True)).summary.tflm_problem
+    assert problem.startswith(f"no: {TFLM_HYBRID_REASON}: layers ")
+    assert "of subgraph 2 (FULLY_CONNECTED, int8 weights)" in problem
+    assert profile_model(lstm_model()).summary.tflm_problem == ""

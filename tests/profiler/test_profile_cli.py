@@ -47,6 +47,33 @@ def test_profile_table_with_host_latency(reference_model_path, capsys):
     assert match and 0 < float(match.group(1)) <= float(match.group(2))
 
 
+@pytest.mark.parametrize("outputs", [1, 2])
+def test_host_latency_of_a_model_with_two_inputs_or_two_outputs(build_int8, tmp_path, capsys, outputs):
+    """LiteRT runs what the live stream does not (two inputs, two outputs): its invoke is timed, every input filled,
+    and no pipeline hop is (the stream never runs it, though this int8 two-output model takes its spectrogram)."""
+    tf = pytest.importorskip("tensorflow")
+    layers = tf.keras.layers
+    tf.keras.utils.set_random_seed(5)
+    grid, extra = layers.Input((49, 40, 1), batch_size=1), layers.Input((8,), batch_size=1)
+    hidden = layers.Dense(8, activation="relu")(layers.Flatten()(grid))
+    scores = layers.Dense(4, activation="softmax")
+    if outputs == 1:  # float: the converter's representative data would have to follow its own input order
+        model = tf.keras.Model([grid, extra], scores(layers.Concatenate()([hidden, extra])))
+        tflite = bytes(tf.lite.TFLiteConverter.from_keras_model(model).convert())
+    else:
+        tflite = build_int8(tf.keras.Model(grid, [scores(hidden), layers.Dense(1, activation="sigmoid")(hidden)]))
+    path = tmp_path / "two.tflite"
+    path.write_bytes(tflite)
+    graph = parse_model(tflite)
+    assert (len(graph.inputs), len(graph.outputs)) == ((2, 1) if outputs == 1 else (1, 2))
+    capsys.readouterr()  # the converter's own prints
+    assert main(["profile", str(path), "--host-latency"]) == 0
+    out = capsys.readouterr().out
+    match = re.search(r"Host invoke time \(ms\), measured on this PC: median ([0-9.]+), p90 ([0-9.]+)", out)
+    assert match and 0 < float(match.group(1)) <= float(match.group(2))
+    assert "Host pipeline per hop" not in out
+
+
 def test_profile_bad_inputs_exit_2(tmp_path, capsys):
     junk = tmp_path / "junk.tflite"
     junk.write_bytes(b"definitely not a flatbuffer")

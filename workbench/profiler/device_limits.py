@@ -51,6 +51,7 @@ PERCENT = 100.0
 BYTES_PER_KB = 1000  # kB as MLTK and `kws profile` count (21,616 bytes -> 21.6k), not KiB
 XG24_MAX_CLOCK_MHZ = 78.0  # EFR32MG24 datasheet: Cortex-M33 "up to 78 MHz"
 CLOCK_RANGE_MHZ = (1.0, 1000.0)  # clocks an estimate may be asked for (the Profile panel's clock box too)
+LayerLabel = int | str  # a main-graph layer's index, or "9 of subgraph 2" for a layer of another subgraph
 
 
 def hybrid_weights(graph: ModelGraph, op: OperatorInfo) -> str | None:
@@ -106,7 +107,7 @@ def tflm_refusal(graph: ModelGraph, op: OperatorInfo) -> str | None:
     return None if inputs is None else f"{TFLM_CONCATENATION_REASON} (this one has {inputs})"
 
 
-def _custom_op_parts(custom: list[tuple[int, str]]) -> list[str]:
+def _custom_op_parts(custom: list[tuple[LayerLabel, str]]) -> list[str]:
     """The sentences for Flex ops and for other custom ops ((index, custom code) of each)."""
     parts = []
     flex = [(index, code) for index, code in custom if is_flex(code)]
@@ -126,8 +127,8 @@ def _custom_op_parts(custom: list[tuple[int, str]]) -> list[str]:
     return parts
 
 
-def tflm_problem(refused: list[tuple[int, str, str]], too_wide: list[tuple[int, int]] | None = None,
-                 custom: list[tuple[int, str]] | None = None) -> str:
+def tflm_problem(refused: list[tuple[LayerLabel, str, str]], too_wide: list[tuple[LayerLabel, int]] | None = None,
+                 custom: list[tuple[LayerLabel, str]] | None = None) -> str:
     """One sentence about the layers TFLM refuses: hybrid ones ((index, op, weight type) of each),
     CONCATENATIONs of too many inputs ((index, input count) of each) and custom ops without a kernel
     ((index, custom code) of each); "" when none."""
@@ -148,11 +149,24 @@ def tflm_problem(refused: list[tuple[int, str, str]], too_wide: list[tuple[int, 
 
 def graph_tflm_problem(graph: ModelGraph) -> str:
     """:func:`tflm_problem` of every layer of ``graph`` ("" when TFLM takes them all): what ``kws profile``'s
-    summary and ``kws export-c``'s warning say. A custom op is listed as such alone, whatever its inputs."""
-    custom = [(op.index, code) for op in graph.operators if (code := refused_custom_op(op)) is not None]
-    builtin = [op for op in graph.operators if refused_custom_op(op) is None]
-    refused = [(op.index, op.op, weights) for op in builtin if (weights := hybrid_weights(graph, op)) is not None]
-    too_wide = [(op.index, inputs) for op in builtin if (inputs := concatenation_inputs(op)) is not None]
+    summary and ``kws export-c``'s warning say. A custom op is listed as such alone, whatever its inputs.
+
+    The layers of the model's other subgraphs count too, named "layer 9 of subgraph 2": TFLM prepares them with
+    the model, so a hybrid layer in the body of a WHILE (a Keras LSTM quantised for its weights only) stops the
+    model as one in the main graph does."""
+    custom: list[tuple[LayerLabel, str]] = []
+    refused: list[tuple[LayerLabel, str, str]] = []
+    too_wide: list[tuple[LayerLabel, int]] = []
+    for number, subgraph in enumerate((graph, *graph.subgraphs)):
+        for op in subgraph.operators:
+            label: LayerLabel = op.index if number == 0 else f"{op.index} of subgraph {number}"
+            if (code := refused_custom_op(op)) is not None:
+                custom.append((label, code))
+                continue
+            if (weights := hybrid_weights(subgraph, op)) is not None:
+                refused.append((label, op.op, weights))
+            if (inputs := concatenation_inputs(op)) is not None:
+                too_wide.append((label, inputs))
     return tflm_problem(refused, too_wide, custom)
 
 

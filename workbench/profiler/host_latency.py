@@ -5,8 +5,9 @@ something we can *measure* right now -- useful for the live view's budget (one h
 and to spot a model that is pathologically slow. The figures are labelled "measured on this PC" and
 never mixed into the board estimates.
 
-Uses ``workbench.core.model.inference.ModelRunner`` when it exists (the project's runner), else the LiteRT
-interpreter directly.
+Uses ``workbench.core.model.inference.ModelRunner`` when it exists (the project's runner) and takes the model, else
+the LiteRT interpreter directly: a model the stream cannot run (two inputs or two outputs, another input type) is
+still timed, every input filled, and has no pipeline hop (the stream never runs it).
 """
 
 from __future__ import annotations
@@ -45,22 +46,32 @@ class _Invoker:
             from workbench.core.model.inference import ModelRunner  # written by another part of the project
         except ImportError:
             ModelRunner = None
-        runner = None
+        runner, refused = None, None
         if ModelRunner is not None:
             try:
                 runner = ModelRunner(tflite)
             except TypeError:  # a different constructor than expected: use LiteRT directly
                 runner = None
+            except ModelError as exc:  # a model the stream does not run: LiteRT alone times it
+                refused = exc
+        try:
+            details = _interpreter_details(tflite)
+        except ModelError:
+            if refused is not None:
+                raise refused from None  # its sentence says why LiteRT cannot load it (a custom op: what to do)
+            raise
+        self.streams = runner is not None  # the live stream runs it: one hop of the pipeline can be timed
         if runner is not None:
             self._call = runner.run
             self.runtime = "ai-edge-litert (workbench ModelRunner)"
-            details = _interpreter_details(tflite)
         else:
-            details = _interpreter_details(tflite)
             interp = details["interpreter"]
+            others = [(index, _random_input(shape, dtype)) for index, shape, dtype in details["inputs"][1:]]
 
             def call(features: np.ndarray) -> Any:
                 interp.set_tensor(details["index"], features)
+                for index, values in others:
+                    interp.set_tensor(index, values)
                 interp.invoke()
                 return interp.get_tensor(details["out_index"])
             self._call = call
@@ -79,9 +90,10 @@ def _interpreter_details(tflite: bytes) -> dict[str, Any]:
         interp.allocate_tensors()
     except (ValueError, RuntimeError) as exc:
         raise ModelError(f"LiteRT cannot load this model: {runtime_message(exc)}") from exc
-    inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
-    return {"interpreter": interp, "index": inp["index"], "out_index": out["index"],
-            "shape": tuple(int(d) for d in inp["shape"]), "dtype": np.dtype(inp["dtype"])}
+    inputs = [(d["index"], tuple(int(n) for n in d["shape"]), np.dtype(d["dtype"])) for d in interp.get_input_details()]
+    (index, shape, dtype), out = inputs[0], interp.get_output_details()[0]
+    return {"interpreter": interp, "index": index, "out_index": out["index"], "shape": shape, "dtype": dtype,
+            "inputs": inputs}
 
 
 def _stats(samples_s: list[float]) -> tuple[float, float]:
@@ -127,7 +139,7 @@ def _pipeline_hop(invoker: _Invoker, runs: int,
 
     settings = FrontendSettings.from_params(frontend_params) if frontend_params else FrontendSettings()
     rows, cols = settings.spectrogram_shape
-    if invoker.dtype != np.int8 or rows * cols != int(np.prod(invoker.shape)):
+    if not invoker.streams or invoker.dtype != np.int8 or rows * cols != int(np.prod(invoker.shape)):
         return None
     frontend = MicroFrontend(settings)
     rng = np.random.default_rng(_SEED)

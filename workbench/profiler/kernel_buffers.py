@@ -95,9 +95,14 @@ def cmsis_depthwise_scratch(inp: tuple[int, ...], filt: tuple[int, ...], out: tu
     return inp[3] * filt[1] * filt[2] * INT16_BYTES if inp[3] == out[3] and inp[0] == 1 else 0
 
 
+def data_input(op: OperatorInfo) -> int:
+    """The position of the layer's data (activation) input: 0, but 2 for TRANSPOSE_CONV, whose input 0 is the
+    int32 output shape."""
+    return TRANSPOSE_CONV_DATA_INPUT if op.op == "TRANSPOSE_CONV" else 0
+
+
 def _conv_buffers(graph: ModelGraph, op: OperatorInfo, on_mvp: bool) -> KernelBuffers:
-    data_input = TRANSPOSE_CONV_DATA_INPUT if op.op == "TRANSPOSE_CONV" else 0
-    inp_t, filt_t = _tensor(graph, op.inputs, data_input), _tensor(graph, op.inputs, FILTER_INPUT)
+    inp_t, filt_t = _tensor(graph, op.inputs, data_input(op)), _tensor(graph, op.inputs, FILTER_INPUT)
     out_t = _tensor(graph, op.outputs, 0)
     inp, out, filt = _dims4(inp_t), _dims4(out_t), _dims4(filt_t)
     if inp_t is None or out_t is None or inp is None or out is None or filt is None:

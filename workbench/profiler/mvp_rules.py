@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo
+from workbench.profiler.kernel_buffers import data_input
 
 SRC_DOCS = ("Silicon Labs, 'MVP Accelerator' (docs.silabs.com/machine-learning/latest/"
             "aiml-fundamentals/mvp-accelerator)")
@@ -86,7 +87,9 @@ def factorize(number: int, limit: int) -> tuple[int, int] | None:
 
 
 def _type_check(graph: ModelGraph, op: OperatorInfo) -> MvpVerdict | None:
-    inp, out = _t(graph, op.inputs, 0), _t(graph, op.outputs, 0)
+    """The MVP takes int8 data only: the layer's data input (not a TRANSPOSE_CONV's int32 output-shape input,
+    which every such layer has) and its output."""
+    inp, out = _t(graph, op.inputs, data_input(op)), _t(graph, op.outputs, 0)
     for label, tensor in (("input", inp), ("output", out)):
         if tensor is not None and tensor.dtype != MVP_DTYPE:
             return MvpVerdict(False, f"{label} type {tensor.dtype} is not {MVP_DTYPE}", False)

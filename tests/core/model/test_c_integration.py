@@ -103,3 +103,32 @@ def test_the_arena_is_the_one_for_the_accelerator_asked(stream_lines: list[str])
     assert "#define G_MODEL_TENSOR_ARENA_SIZE 2048" in stream_lines
     assert "#define G_MODEL_TENSOR_ARENA_SIZE 1024" in cpu
     assert "on the CPU only" in "\n".join(cpu).split("#define")[0]
+
+
+
+def test_the_ops_of_a_loops_body_are_registered_too(tmp_path: Path) -> None:
+    """A Keras LSTM's work is in the body of its WHILE: TFLite Micro prepares every subgraph, so a resolver without
+    the body's LOGISTIC or TANH fails at AllocateTensors ("Didn't find op for builtin opcode")."""
+    from tests.loop_models import lstm_model
+    from workbench.cli.main import main
+
+    tflite = lstm_model()
+    model = schema.ModelT.InitFromPackedBuf(tflite, 0)
+    names = {value: key for key, value in vars(schema.BuiltinOperator).items() if not key.startswith("_")}
+    used = {names[model.operatorCodes[op.opcodeIndex].builtinCode] for sub in model.subgraphs for op in sub.operators}
+    assert len(model.subgraphs) > 1 and {"WHILE", "LOGISTIC", "TANH"} <= used
+    (tmp_path / "lstm.tflite").write_bytes(tflite)
+    assert main(["export-c", str(tmp_path / "lstm.tflite"), "-o", str(tmp_path / "lstm.h")]) == 0
+    header = (tmp_path / "lstm.h").read_text()
+    assert f"#define LSTM_OP_COUNT {len(used)}\n" in header
+    assert all(f"failed += resolver.{add_method(op)}() != 0;" in header for op in used)
+    gxx = shutil.which("g++")
+    if gxx is None:
+        pytest.skip("g++ is not installed")
+    (tmp_path / "tflm_stub.h").write_text(stub_header())
+    (tmp_path / "main.cpp").write_text('#include "tflm_stub.h"\n#include "lstm.h"\nint main() {\n'
+                                       "  tflite::MicroMutableOpResolver<LSTM_OP_COUNT> resolver;\n"
+                                       "  return lstm_add_ops(resolver) + (int)resolver.GetRegistrationLength()"
+                                       f" - {len(used)};\n}}\n")
+    subprocess.run([gxx, "-std=c++11", "-Wall", "-Wextra", "-Werror", "main.cpp", "-o", "m"], check=True, cwd=tmp_path)
+    assert subprocess.run([str(tmp_path / "m")]).returncode == 0

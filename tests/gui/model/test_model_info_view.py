@@ -224,3 +224,25 @@ def test_reset_says_what_the_tuning_panels_reset_says(qtbot, view, model):
     qtbot.addWidget(panel)
     view.set_model(model)
     assert view.reset_button.text() == panel.reset_button.text() == "Reset to model values"
+
+
+def test_a_model_without_parameters_says_it_has_none(qtbot) -> None:
+    """A model another tool converted carries no SL_PARAMSv1 metadata; one the stream cannot feed (an MFCC input)
+    is only inspected, so nothing is in use either: the table says so instead of staying blank."""
+    from workbench.core.model.model_file import model_from_bytes
+    from workbench.gui.model.parameter_table_view import NO_PARAMETERS_TEXT
+
+    tf = pytest.importorskip("tensorflow", reason="tensorflow builds the test model")
+    inputs = tf.keras.Input((49, 10, 1), batch_size=1)
+    outputs = tf.keras.layers.Dense(4, activation="softmax")(tf.keras.layers.Flatten()(inputs))
+    converter = tf.lite.TFLiteConverter.from_keras_model(tf.keras.Model(inputs, outputs))
+    model = model_from_bytes(bytes(converter.convert()), "mfcc")
+    assert model.params == {}
+    view = ModelInfoView()
+    qtbot.addWidget(view)
+    view.set_model(model)  # no tuning: what the window gives a model it only inspects
+    table = view.parameter_table
+    assert [table.topLevelItem(i).text(0) for i in range(table.topLevelItemCount())] == [NO_PARAMETERS_TEXT]
+    assert view.parameters_shown() == {} and view.parameters_in_use() == {}
+    view.set_model(None)  # no model: nothing to say about its parameters
+    assert table.topLevelItemCount() == 0

@@ -72,8 +72,10 @@ BODY_INDENT = "  "
 
 
 def model_ops(graph: ModelGraph) -> list[str]:
-    """The model's operators, each once, sorted (``OperatorInfo.op`` names: ``CONV_2D``, ``CUSTOM:<code>``)."""
-    return sorted({op.op for op in graph.operators})
+    """The model's operators, each once, sorted (``OperatorInfo.op`` names: ``CONV_2D``, ``CUSTOM:<code>``): those of
+    every subgraph, since TFLite Micro prepares the condition and body of a WHILE (a Keras LSTM's loop) with the
+    model, and a kernel missing there fails ``AllocateTensors`` as one missing from the main graph does."""
+    return sorted({op.op for sub in (graph, *graph.subgraphs) for op in sub.operators})
 
 
 def add_method(op: str) -> str | None:

@@ -89,7 +89,13 @@ class OperatorInfo:
 
 @dataclass(frozen=True)
 class ModelGraph:
-    """The main subgraph of a model: tensors, layers in execution order, graph inputs/outputs."""
+    """The main subgraph of a model: tensors, layers in execution order, graph inputs/outputs.
+
+    ``subgraphs`` holds the model's other subgraphs (the condition and body of a WHILE, the branches of an IF, a
+    CALL_ONCE's initialiser), each read the same way, ``subgraphs[0]`` being the model's subgraph 1. Their layers
+    run on the board too, so what the firmware must register and what TFLite Micro refuses is read from them as
+    well; everything else here (the profile's layers, ``kws info``) is the main subgraph's.
+    """
 
     tensors: tuple[TensorInfo, ...]
     operators: tuple[OperatorInfo, ...]
@@ -100,6 +106,7 @@ class ModelGraph:
     description: str = ""
     subgraph_count: int = 1
     metadata_names: tuple[str, ...] = ()
+    subgraphs: tuple["ModelGraph", ...] = ()
 
     def tensor(self, index: int) -> TensorInfo | None:
         """The tensor at ``index``, or None for an omitted optional input (-1)."""
@@ -197,8 +204,29 @@ def _indices(values: Any) -> tuple[int, ...]:
     return tuple(int(x) for x in (values if values is not None else ()))
 
 
+def _subgraph(sub: Any, codes: list[tuple[str, int, str | None]], buffers: list[Any], tflite: bytes) -> ModelGraph:
+    """One subgraph's tensors and layers (``size_bytes`` the whole model's); a layer that cannot run raises
+    :class:`ModelError`."""
+    tensors = tuple(_tensor(i, t, buffers, tflite) for i, t in enumerate(sub.tensors or []))
+    operators = []
+    for i, op in enumerate(sub.operators or []):
+        if not 0 <= int(op.opcodeIndex) < len(codes):
+            raise ModelError(f"Layer {i} refers to operator code {op.opcodeIndex}, "
+                             "which the model does not define.")
+        name, builtin, custom = codes[int(op.opcodeIndex)]
+        options = decode_options(op.builtinOptions)
+        options.update(decode_options(getattr(op, "builtinOptions2", None)))
+        ins, outs = _indices(op.inputs), _indices(op.outputs)
+        if problem := layer_problem(i, name, ins, outs, len(tensors)):
+            raise ModelError(problem)
+        operators.append(OperatorInfo(index=i, op=name, inputs=ins, outputs=outs,
+                                      options=options, builtin_code=builtin, custom_code=custom))
+    return ModelGraph(tensors=tensors, operators=tuple(operators), inputs=_indices(sub.inputs),
+                      outputs=_indices(sub.outputs), size_bytes=len(tflite))
+
+
 def parse_model(tflite: bytes) -> ModelGraph:
-    """Parse a .tflite FlatBuffer into a :class:`ModelGraph` (its first subgraph).
+    """Parse a .tflite FlatBuffer into a :class:`ModelGraph` (its first subgraph, the others in ``subgraphs``).
 
     Raises :class:`ModelError` when the bytes are not a TFLite model, are truncated/corrupt, hold nothing to
     run (no subgraph, or a subgraph without operators), or a graph that would crash LiteRT or the code indexing
@@ -213,33 +241,18 @@ def parse_model(tflite: bytes) -> ModelGraph:
         model = schema.ModelT.InitFromPackedBuf(tflite, 0)
         if not model.subgraphs:
             raise ModelError("The model has no subgraph (no layers to run).")
-        sub = model.subgraphs[0]
-        if not sub.operators:  # LiteRT loads it, then has no output to read: refused here, as above
+        if not model.subgraphs[0].operators:  # LiteRT loads it, then has no output to read: refused here, as above
             raise ModelError("The model has no operators (nothing to run).")
-        buffers = list(model.buffers or [])
-        tensors = tuple(_tensor(i, t, buffers, tflite) for i, t in enumerate(sub.tensors or []))
         codes = [_op_name(c) for c in (model.operatorCodes or [])]
-        operators = []
-        for i, op in enumerate(sub.operators or []):
-            if not 0 <= int(op.opcodeIndex) < len(codes):
-                raise ModelError(f"Layer {i} refers to operator code {op.opcodeIndex}, "
-                                 "which the model does not define.")
-            name, builtin, custom = codes[int(op.opcodeIndex)]
-            options = decode_options(op.builtinOptions)
-            options.update(decode_options(getattr(op, "builtinOptions2", None)))
-            ins, outs = _indices(op.inputs), _indices(op.outputs)
-            if problem := layer_problem(i, name, ins, outs, len(tensors)):
-                raise ModelError(problem)
-            operators.append(OperatorInfo(index=i, op=name, inputs=ins, outputs=outs,
-                                          options=options, builtin_code=builtin, custom_code=custom))
-        inputs, outputs = _indices(sub.inputs), _indices(sub.outputs)
-        if problem := graph_problem(inputs, outputs, len(tensors), [(op.op, op.outputs) for op in operators]):
+        main, *nested = [_subgraph(sub, codes, list(model.buffers or []), tflite) for sub in model.subgraphs]
+        if problem := graph_problem(main.inputs, main.outputs, len(main.tensors),
+                                    [(op.op, op.outputs) for op in main.operators]):
             raise ModelError(problem)
         return ModelGraph(
-            tensors=tensors, operators=tuple(operators), inputs=inputs, outputs=outputs,
+            tensors=main.tensors, operators=main.operators, inputs=main.inputs, outputs=main.outputs,
             size_bytes=len(tflite), version=int(model.version or 0),
             description=_text(model.description), subgraph_count=len(model.subgraphs),
-            metadata_names=tuple(_text(m.name) for m in (model.metadata or [])))
+            metadata_names=tuple(_text(m.name) for m in (model.metadata or [])), subgraphs=tuple(nested))
     except ModelError:
         raise
     except Exception as exc:  # the generated parser raises anything from IndexError to struct.error

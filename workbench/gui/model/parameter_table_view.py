@@ -38,6 +38,9 @@ NAME_SHARE = 0.45  # the name column takes at most this share of the table's wid
 WRAP_CHARS = 48  # longer values (a description, a class list) wrap onto several lines instead of widening
                  # the column past the window
 NOT_SET = "(not set)"
+# a model that carries no parameters and cannot run (nothing in use either): said, not an empty table
+NO_PARAMETERS_TEXT = "None: the model carries no SL_PARAMSv1 metadata"
+NO_PARAMETERS_WHY = "kws params MODEL KEY=VALUE -o OUT.tflite writes parameters into a copy of the model."
 READ_ONLY_WHY = {
     GROUP_FRONTEND: "Fixed by training: the model only understands spectrograms made with these settings.",
     GROUP_OTHER: "Recorded when the model was built; change it by training or with `kws params`.",
@@ -127,16 +130,19 @@ class ParameterTableView(QTreeWidget):
         header.setSectionResizeMode(COLUMN_NOW, QHeaderView.ResizeMode.ResizeToContents)
         self._items: dict[str, QTreeWidgetItem] = {}
         self._params: Mapping[str, Any] = {}
+        self._has_model = False
         self._tuning: DetectionTuning | None = None
         self._filling = False
         self.itemChanged.connect(self._on_item_changed)
 
     # -- binding --------------------------------------------------------------------------------
     def set_params(self, params: Mapping[str, Any] | None, tuning: DetectionTuning | None = None) -> None:
-        """Show a model's parameters; with ``tuning``, its detection values in use are shown and editable."""
+        """Show a model's parameters (None: no model); with ``tuning``, its detection values in use are shown and
+        editable."""
         if self._tuning is not None:
             self._tuning.changed.disconnect(self._show_in_use)
         self._params = dict(params or {})
+        self._has_model = params is not None
         self._tuning = tuning
         self._fill()
         if tuning is not None:
@@ -172,6 +178,11 @@ class ParameterTableView(QTreeWidget):
                 item.setToolTip(COLUMN_NOW, EDIT_HINT if name == GROUP_DETECTION else why)
                 self._items[key] = item
             group.setExpanded(True)
+        if self._has_model and not self._items:  # a model with none, and none in use: say so, not a blank table
+            placeholder = QTreeWidgetItem(self, [NO_PARAMETERS_TEXT])
+            placeholder.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            placeholder.setFirstColumnSpanned(True)
+            placeholder.setToolTip(COLUMN_NAME, NO_PARAMETERS_WHY)
         self._filling = False
         self._fit_name_column()
 
