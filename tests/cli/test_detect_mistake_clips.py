@@ -40,10 +40,13 @@ MISTAKES = (
 )
 
 
-def _labels(folder: Path, events: tuple[LabelEvent, ...] | list[LabelEvent], split: str | None = None) -> Path:
-    """The labels JSON, with kws stream make's record of the split the stream was built from when ``split``."""
+def _labels(folder: Path, events: tuple[LabelEvent, ...] | list[LabelEvent], split: str | None = None,
+            **record: object) -> Path:
+    """The labels JSON, with kws stream make's record of the split the stream was built from when ``split`` (and
+    the rest of its ``record``: how the dataset was split)."""
     path = folder / "labels.json"
-    save_labels(StreamLabels(tuple(events)), path, extra=None if split is None else {"stream": {"split": split}})
+    extra = None if split is None else {"stream": {"split": split, **record}}
+    save_labels(StreamLabels(tuple(events)), path, extra=extra)
     return path
 
 
@@ -81,6 +84,26 @@ def test_one_clip_per_word_and_a_warning_when_the_clips_are_held_out(  # type: i
         "there",
         f"wrote 0 missed-keyword clips of 1 s into {out_dir}: 1 already there"]  # and no warning: none written
     assert sorted(p for p in out_dir.rglob("*") if p.is_file()) == sorted(expected)
+
+
+@pytest.mark.parametrize("record", [
+    {"split_method": "stratified", "validation_percent": 15.0, "testing_percent": 10.0, "split_by_lists": False},
+    {"split_method": "hash", "validation_percent": 10.0, "testing_percent": 10.0, "split_by_lists": True},
+])
+def test_clips_of_a_stream_not_split_by_the_hash_are_held_out_where_its_speakers_are(  # type: ignore[no-untyped-def]
+        capsys, reference_model_path, stream, tmp_path, record) -> None:
+    """A stream of a stratified dataset's (or a listed one's, as the official archive) testing split: its speakers
+    are testing speakers whatever their hash, and kws train, merging the clips' folder with that dataset, keeps them
+    there (workbench.datasets.layout.merge_datasets). The warning said what the hash alone would do: 1 in testing, 1
+    in validation, and the third clip learned from."""
+    labelled = (stream[0], _labels(tmp_path, MISTAKES, TESTING, **record))
+    out_dir = tmp_path / "mistakes"
+    code, _, err = detect(capsys, reference_model_path, labelled, "--save-false-accepts", str(out_dir),
+                          "--save-misses", str(out_dir))
+    assert code == 0 and len(list(out_dir.rglob("*.wav"))) == 3
+    assert err.endswith("kws: warning: 3 of the 3 clips written keep their speakers, whose clips the dataset split "
+                        "puts in testing (3): kws train tests on them rather than learns from them; harvest from a "
+                        "stream of the training split (kws stream make --split training) to train on its mistakes\n")
 
 
 @pytest.mark.parametrize(("split", "events", "written"), [

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from workbench.calibration.results.detection_outcomes import StreamOutcomes
-    from workbench.calibration.results.outcome_clips import ClipPlan
+    from workbench.calibration.results.outcome_clips import ClipPlan, StreamSplitRule
     from workbench.calibration.sweep.fast_detector import DetectionArrays
     from workbench.cli.detect_background import HeardBackground
     from workbench.calibration.streams.labels import StreamLabels
@@ -172,6 +172,21 @@ def _recorded_split(labels: StreamLabels) -> str | None:
     return split if isinstance(split, str) else None
 
 
+def _split_rule(labels: StreamLabels, split: str | None) -> StreamSplitRule:
+    """How the labels record the stream's dataset was split (:func:`held_out`'s rule): by the hash at its
+    percentages, or stratified or by its own lists, which put the stream's speakers in its ``split`` whatever their
+    hash; unrecorded, the hash at the default percentages."""
+    from workbench.calibration.results.outcome_clips import StreamSplitRule
+    from workbench.cli.measure.stream_split_check import split_by_lists, stream_split
+    from workbench.datasets.splits import HASH_METHOD
+
+    settings = stream_split(labels)  # None: split by the datasets' own lists, or not recorded
+    if settings is None:
+        return StreamSplitRule(split=split) if split_by_lists(labels) else StreamSplitRule()
+    return StreamSplitRule(settings.validation_percent, settings.testing_percent,
+                           None if settings.split_method == HASH_METHOD else split)
+
+
 def held_out_warning(held: Counter[str], written: int) -> str:
     """The warning that clips of a held-out split's stream are held out again: how many land in each such split
     (``held``, of the ``written``), what training does with them there, and where to harvest instead."""
@@ -250,6 +265,7 @@ def save_clips(args: argparse.Namespace, labels: StreamLabels, found: StreamOutc
         else:
             stream.write(f"no missed keywords{NOTHING_WRITTEN}{args.save_misses}\n")
     stream.flush()
-    held = held_out(all_written) if all_written and _recorded_split(labels) in HELD_OUT_VERB else Counter()
+    split = _recorded_split(labels)
+    held = held_out(all_written, _split_rule(labels, split)) if all_written and split in HELD_OUT_VERB else Counter()
     if held:
         print(f"kws: warning: {held_out_warning(held, len(all_written))}", file=sys.stderr)

@@ -277,8 +277,8 @@ def _unique(paths: Iterable[Path]) -> list[Path]:
 def merge_datasets(indexes: Sequence[DatasetIndex]) -> DatasetIndex:
     """One index over several datasets (e.g. Speech Commands plus a user's own takes).
 
-    Each clip keeps the split its own dataset gave it; a file reached twice (the same folder given twice,
-    a link) is kept once.
+    A file reached twice (the same folder given twice, a link) is kept once. Each clip keeps the split its own
+    dataset gave it, except that a speaker keeps one split across the datasets (:func:`_speakers_kept_together`).
     """
     if not indexes:
         raise WorkbenchError("No dataset to merge: give at least one dataset folder.")
@@ -298,5 +298,39 @@ def merge_datasets(indexes: Sequence[DatasetIndex]) -> DatasetIndex:
     background = _unique(path for index in indexes for path in index.background)
     unreadable_paths = _unique(path for index in indexes for path, _ in index.unreadable)
     reasons = {path: reason for index in indexes for path, reason in index.unreadable}
-    return DatasetIndex(roots, clips, background, [(p, reasons[p]) for p in unreadable_paths],
-                        durations, rules, frozenset().union(*(index.listed_roots for index in indexes)))
+    listed_roots = frozenset().union(*(index.listed_roots for index in indexes))
+    return DatasetIndex(roots, _speakers_kept_together(clips, listed_roots), background,
+                        [(p, reasons[p]) for p in unreadable_paths], durations, rules, listed_roots)
+
+
+def _follows_its_speaker(clip: ClipEntry) -> bool:
+    """Whether ``clip`` names a person whose split it shares (``SPEAKER_nohash_N``, not a silence clip)."""
+    return clip.word != SILENCE and NOHASH_MARK in clip.path.name
+
+
+def _speakers_kept_together(clips: list[ClipEntry], listed_roots: frozenset[Path]) -> list[ClipEntry]:
+    """``clips`` (in the datasets' order) with each speaker's clips in one split: the split of a dataset's own
+    lists when one lists the speaker (whatever the datasets' order: lists are a deliberate choice), else the split
+    of the first dataset that holds the speaker. Clips of lists keep their lists' split.
+
+    Why: each dataset is split by itself, and a folder of clips cut from another dataset's stream (``kws detect
+    --save-false-accepts`` keeps the speakers) was split apart by the hash at its percentages or stratified on
+    its own -- not by the other's lists (the official archive's) or its stratified split. The folder's clips of a
+    testing speaker then went into training: a model trained on noisy copies of its test clips, and tested on
+    voices it trained on. Clips without a speaker id (takes named by their time, silence) are no one to follow.
+    """
+    def listed(clip: ClipEntry) -> bool:
+        return any(clip.path.is_relative_to(root) for root in listed_roots)
+
+    placed: dict[str, str] = {}
+    for clip in clips:
+        if listed_roots and _follows_its_speaker(clip) and listed(clip):
+            placed.setdefault(clip.speaker, clip.split)
+    kept: list[ClipEntry] = []
+    for clip in clips:
+        if not _follows_its_speaker(clip) or (listed_roots and listed(clip)):
+            kept.append(clip)
+            continue
+        split = placed.setdefault(clip.speaker, clip.split)
+        kept.append(clip if split == clip.split else replace(clip, split=split))
+    return kept

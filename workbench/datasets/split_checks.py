@@ -9,8 +9,9 @@ split (the table ``kws dataset info`` prints above them); what a run with a spec
 plan (``kws dataset info --spec``).
 
 Speakers are compared only where a clip's name says who spoke (``SPEAKER_nohash_N.wav``): the hash rule and the
-stratified rule keep a speaker in one split, so only a dataset's own split lists (or two datasets merged) can put
-one in two, and the file-name "speakers" of clips without an id are no people.
+stratified rule keep a speaker in one split, and datasets merged keep a speaker in the split of the first that
+holds them (:func:`~workbench.datasets.layout.merge_datasets`), so only split lists (one dataset's, or two listed
+datasets merged) can put one in two, and the file-name "speakers" of clips without an id are no people.
 """
 
 from __future__ import annotations
@@ -121,8 +122,7 @@ def _shared_speakers_warning(shared: dict[str, dict[str, int]]) -> DatasetWarnin
     more = len(shared) - len(shown)
     names = ", ".join(shown) + (f" and {more} more" if more else "")
     has = "has" if len(shared) == 1 else "have"
-    message = (f"{counted(len(shared), 'speaker')} {has} clips in more than one split (put there by split lists, "
-               "or by datasets split apart and merged): a model is then validated or tested on voices it trained on, "
-               f"and its figures flatter it: {names}")
+    message = (f"{counted(len(shared), 'speaker')} {has} clips in more than one split (put there by split lists): "
+               f"a model is then validated or tested on voices it trained on, and its figures flatter it: {names}")
     return DatasetWarning(SPEAKER_IN_SEVERAL_SPLITS, message, tuple(shared))
 

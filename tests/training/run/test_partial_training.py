@@ -212,3 +212,39 @@ def test_negative_word_classes_are_added_mute_after_the_references_and_learn(ref
     _fit(model, features, weight_keeper(model, spec, prepared.imported), classes=6)
     learned = np.array(model.layers[-1].weights[0].numpy())
     assert np.array_equal(kernel[:, :4], learned[:, :4]) and learned[:, 4:].any()
+
+
+def test_a_run_says_which_outputs_learn_and_which_keep_their_weights(speech_slice: Path, tmp_path: Path,
+                                                                     reference_model_path: Path) -> None:
+    """The default spec's outputs yes, no and _unknown_ never learn (``trainable_classes``): a user who adds other
+    words' clips to it -- a model's false accepts, saved to learn from -- must read that in the run's log, or the run
+    looks as if it had learned them (it said only that the first layers are frozen)."""
+    import sys
+
+    from workbench.training.run.cancel import CancelToken
+    from workbench.training.run.pipeline import run_training
+    from workbench.training.run.progress import Progress
+    from workbench.training.run.run_request import DatasetArg, TrainRequest
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from training_data import QUICK_SPEC
+
+    spec = tmp_path / "quick.toml"
+    spec.write_text(QUICK_SPEC.format(epochs=1), encoding="utf-8")
+    said: list[str] = []
+
+    class Lines:
+        def emit(self, event: dict[str, object]) -> None:
+            if event["event"] == "info":
+                said.append(str(event["message"]))
+
+    for trainable, line in ((["_silence_"], "only the _silence_ output learns: yes, no and _unknown_ keep the weights "
+                                            "they start with (trainable_classes)"),
+                            ([], None)):
+        said.clear()
+        request = TrainRequest(datasets=(DatasetArg(speech_slice),), out=tmp_path / f"run{len(trainable)}",
+                               spec=str(spec), epochs=1, workers=1, evaluate=False,
+                               init_from=str(reference_model_path),
+                               settings=(("training.trainable_classes", trainable),))
+        assert run_training(request, Progress(Lines()), CancelToken()).status == "done"
+        assert (line in said) if line else not any("keep the weights" in text for text in said), said

@@ -11,10 +11,11 @@ keyword -- is not saved at all: its audio is a keyword, and training it as anoth
 miss that keyword. A missed keyword goes to its keyword's folder.
 
 The speaker is kept (the part before ``_nohash_`` of the clip the word came from; ``stream`` when unknown), so
-the split rule keeps a speaker's clips in one split, as the dataset the stream was built from does: a model must
-not be tested on voices it trained on. The price: the clips of a stream built from the testing split land in
-testing again, where training tests on them rather than learns from them -- :func:`held_out` counts them, so
-the command can say so.
+the split rule keeps a speaker's clips in one split, as the dataset the stream was built from does (and a run that
+merges the clips' folder with that dataset keeps each speaker where the dataset puts them:
+:func:`~workbench.datasets.layout.merge_datasets`): a model must not be tested on voices it trained on. The
+price: the clips of a stream built from the testing split land in testing again, where training tests on them
+rather than learns from them -- :func:`held_out` counts them, so the command can say so.
 
 One clip per place: two false accepts on one word (a "no" and then a "yes" on one "go") would give two identical
 clips, which training would weigh twice; :func:`one_per_clip` keeps one. A clip already in its folder (a second
@@ -47,15 +48,28 @@ from workbench.calibration.streams.labels import UNKNOWN_LABEL
 from workbench.core.audio.audio_file import wav_bytes
 from workbench.core.detection.detector import keyword_classes
 from workbench.datasets.new_clip_files import NewClips
-from workbench.datasets.splits import TRAINING, split_of
+from workbench.datasets.layout import speaker_of
+from workbench.datasets.splits import DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT, TRAINING, split_of
 
 FALSE_ACCEPT_FOLDER = "_false_accept_"
 UNKNOWN_SPEAKER = "stream"
 BACKGROUND_SPEAKER = "background"  # the speaker of every background recording's clip (module docstring)
+NO_ONES_SPEAKERS = (UNKNOWN_SPEAKER, BACKGROUND_SPEAKER)  # clip speakers that name no speaker of the dataset
 FOLDER_WORD = re.compile(r"[^\W_][\w'-]*")  # a word, never a class name (_...) or a hidden folder (.)
 SPEAKER_ID = re.compile(r"[\w-]+")
 MAX_NAME_BYTES = 100  # well inside every file system's 255: the file name adds the speaker and a number
 CLASS_MARK = "_"  # names starting with it mark other audio (_silence_, _noise_), not a word
+
+
+@dataclass(frozen=True)
+class StreamSplitRule:
+    """How the dataset a stream was cut from was split: by the speaker hash at these percentages, or -- ``split``
+    set -- by a rule that put every speaker of the stream in the stream's ``split`` whatever their hash (stratified,
+    the dataset's own lists)."""
+
+    validation_percent: float = DEFAULT_VALIDATION_PERCENT
+    testing_percent: float = DEFAULT_TESTING_PERCENT
+    split: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,10 +180,18 @@ def write_clips(root: Path, plans: Sequence[ClipPlan], samples: npt.NDArray[np.i
     return clips.written
 
 
-def held_out(paths: Iterable[Path]) -> Counter[str]:
-    """How many of the clips ``paths`` the dataset split puts in each split other than training: by the hash of
-    their speaker at the default percentages, as ``kws train --dataset`` splits a folder without lists."""
-    return Counter(split for split in map(split_of, paths) if split != TRAINING)
+def held_out(paths: Iterable[Path], rule: StreamSplitRule = StreamSplitRule()) -> Counter[str]:
+    """How many of the clips ``paths`` a run puts in each split other than training when it trains on their folder
+    beside the dataset the stream was cut from, split by ``rule``: a clip of one of the stream's speakers lands where
+    that speaker is -- by the hash of their speaker (as ``kws train --dataset`` splits a folder without lists), or
+    in ``rule.split`` (merged datasets keep a speaker in one split); a clip of no one's (``stream``, ``background``)
+    by the hash alone."""
+    def landing(path: Path) -> str:
+        if rule.split is not None and speaker_of(path) not in NO_ONES_SPEAKERS:
+            return rule.split
+        return split_of(path, rule.validation_percent, rule.testing_percent)
+
+    return Counter(split for split in map(landing, paths) if split != TRAINING)
 
 
 def folder_counts(folders: Iterable[str]) -> str:

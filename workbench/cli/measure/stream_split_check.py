@@ -59,16 +59,23 @@ def stream_split(labels: StreamLabels) -> DatasetSplit | None:
     """The split recorded in a stream's labels JSON (:attr:`StreamLabels.record`, read with the labels); None when
     it records none that chose its clips."""
     stream = labels.record
-    if stream is None or stream.get("split") == ALL_CLIPS_SPLIT:
+    if stream is None or stream.get("split") == ALL_CLIPS_SPLIT or split_by_lists(labels):
         return None
+    return _split(stream)
+
+
+def split_by_lists(labels: StreamLabels) -> bool:
+    """Whether the labels record that every dataset of the stream was split by its own lists (the percentages and
+    the method then chose nothing)."""
+    stream = labels.record
+    if stream is None:
+        return False
     by_lists = stream.get(BY_LISTS_KEY)
     if by_lists is None:  # labels of an older kws stream make: only the rules' wording says it
         rules = stream.get("split_rules")
         by_lists = isinstance(rules, list) and bool(rules) and all(
             str(rule).startswith(OLD_LISTS_RULE_PREFIX) for rule in rules)
-    if by_lists is True:
-        return None
-    return _split(stream)
+    return by_lists is True
 
 
 def run_split(model_path: Path) -> DatasetSplit | None:

@@ -45,6 +45,7 @@ from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_
 from workbench.training.spec.model_spec import DataSettings, TrainingSettings, check_named_classes
 
 MIN_GENERATED_SILENCE = 1
+DATASET_WEIGHT_STREAM = 0x3E1  # the random stream that draws a fractional dataset weight's copies in the plan
 MIN_TRAINING_SAMPLES = 20  # below this a class is too rare to learn: warn (the run still goes ahead)
 RESPLIT_OPTION = "validation_resplit_percent"  # the [data] setting that re-splits the non-test clips
 SILENCE_OPTION = "silence_percentage"  # the [data] setting that sets how many _silence_ samples are generated
@@ -74,6 +75,10 @@ class SamplePlan:
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
     unknown_pool: dict[str, list[Path]] = field(default_factory=dict)  # training clips by word
     validation_clips: list[ClipEntry] = field(default_factory=list)  # every clip of the validation split
+    # (dataset root resolved, weight) of the datasets weighted other than 1 (kws train --dataset DIR:WEIGHT), and
+    # the unknown samples drawn before those weights (None: as many as ``training`` holds): see weighted_plan
+    dataset_weights: tuple[tuple[Path, float], ...] = ()
+    unknown_draw: int | None = None
 
     def counts(self, split: str) -> dict[str, int]:
         """Samples per class of ``training`` or ``validation``; ``testing`` counts clips by class."""
@@ -318,14 +323,47 @@ def _sparse_silence_warning(counts: dict[str, int], data: DataSettings) -> str:
     return f"{_too_few([f'{SILENCE} ({counts[SILENCE]})'])} to learn: {remedy}."
 
 
+def weigh_samples(samples: Sequence[Sample], weights: Sequence[tuple[Path, float]],
+                  rng: np.random.Generator) -> list[Sample]:
+    """``samples`` with each one of a dataset root weighted w (``weights``: resolved root, weight) counted w times,
+    the fraction drawn at random (0.5: half of them, 2.5: two or three copies); without weights ``samples`` as they
+    are, ``rng`` untouched."""
+    if not weights:
+        return list(samples)
+    weighted: list[Sample] = []
+    for sample in samples:
+        weight = next((w for root, w in weights if sample.path is not None and
+                       sample.path.resolve().is_relative_to(root)), 1.0)
+        copies = int(weight) + int(rng.random() < weight - int(weight))
+        weighted += [sample] * copies
+    return weighted
+
+
+def weighted_plan(plan: SamplePlan, weights: Sequence[tuple[Path, float]], seed: int) -> SamplePlan:
+    """``plan`` with the training samples of each dataset root weighted w counted w times (``kws train --dataset
+    DIR:WEIGHT``; ``weights``: resolved root, weight, of the datasets weighted other than 1).
+
+    Why the plan keeps the weights and its unknown count before them: a spec that draws the unknown words afresh
+    each epoch (:func:`resample_unknown`) draws that count again and weighs the new draw the same way. Without them
+    it drew the weighted count from the unweighted pool, so a folder of false accepts (other words) weighted 3
+    counted once, and its weight only drew more clips of every other word."""
+    if not weights:
+        return plan
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, DATASET_WEIGHT_STREAM])
+    unknown = plan.classes.index(UNKNOWN)
+    return replace(plan, training=weigh_samples(plan.training, weights, rng), dataset_weights=tuple(weights),
+                   unknown_draw=sum(1 for sample in plan.training if sample.label == unknown))
+
+
 def resample_unknown(plan: SamplePlan, data: DataSettings, seed: int, epoch: int) -> list[Sample]:
-    """The training samples with a fresh draw of unknown clips for ``epoch`` (same count)."""
+    """The training samples with a fresh draw of unknown clips for ``epoch``: as many as the plan drew, weighted
+    by their datasets' weights as the plan's were (:func:`weighted_plan`)."""
     unknown = plan.classes.index(UNKNOWN)
     kept = [s for s in plan.training if s.label != unknown]
-    count = len(plan.training) - len(kept)
+    count = plan.unknown_draw if plan.unknown_draw is not None else len(plan.training) - len(kept)
     rng = np.random.default_rng([seed & 0xFFFFFFFF, epoch, 0x0A4E])
-    drawn = draw_unknown(plan.unknown_pool, count, data.unknown_word_weights, rng)
-    return kept + [Sample(p, unknown) for p in drawn]
+    drawn = [Sample(p, unknown) for p in draw_unknown(plan.unknown_pool, count, data.unknown_word_weights, rng)]
+    return kept + weigh_samples(drawn, plan.dataset_weights, rng)
 
 
 def class_weights(plan: SamplePlan, settings: TrainingSettings) -> dict[int, float] | None:

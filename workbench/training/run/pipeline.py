@@ -33,8 +33,8 @@ from workbench.core.wording import counted
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
 from workbench.datasets.synthetic import unfinished_build
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
-from workbench.training.data.sample_plan import (Sample, SamplePlan, class_weights, clips_digest, make_plan,
-                                                 warnings_before_training)
+from workbench.training.data.sample_plan import (SamplePlan, class_weights, clips_digest, make_plan,
+                                                 warnings_before_training, weighted_plan)
 from workbench.training.run.cancel import CancelToken, RunStopped
 from workbench.spec_files import spec_keywords
 from workbench.run_folder_layout import (PLAN_COUNT_KEY, PLAN_DIGEST_KEY, PLAN_FILE, PLAN_SAMPLES_KEY,
@@ -155,19 +155,8 @@ def _scan(request: TrainRequest, spec: ModelSpec, progress: Progress) -> Dataset
 
 
 def _weighted(plan: SamplePlan, request: TrainRequest, seed: int) -> SamplePlan:
-    """Training clips of a dataset with weight w counted w times (fractions drawn at random)."""
-    weighted = [d for d in request.datasets if d.weight != 1.0]
-    if not weighted:
-        return plan
-    rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x3E1])
-    roots = [(d.path.resolve(), d.weight) for d in weighted]
-    samples: list[Sample] = []
-    for sample in plan.training:
-        weight = next((w for root, w in roots if sample.path is not None and
-                       sample.path.resolve().is_relative_to(root)), 1.0)
-        copies = int(weight) + int(rng.random() < weight - int(weight))
-        samples += [sample] * copies
-    return dataclasses.replace(plan, training=samples)
+    """Training clips of a dataset with weight w counted w times (fractions drawn at random), in every epoch."""
+    return weighted_plan(plan, [(d.path.resolve(), d.weight) for d in request.datasets if d.weight != 1.0], seed)
 
 
 def planned_samples(request: TrainRequest, spec: ModelSpec, progress: Progress) -> tuple[DatasetIndex, SamplePlan]:

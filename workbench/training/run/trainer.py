@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from workbench.core.wording import counted
+from workbench.core.wording import counted, listed
 from workbench.evaluation.evaluate import fold_negative_classes
 from workbench.training.data.features import FeatureBatch, FeatureMaker
 from workbench.training.data.sample_plan import Sample, SamplePlan, class_weights, resample_unknown
@@ -155,6 +155,12 @@ class Trainer:
             self.progress.info("train", f"weights initialised from {Path(init_from).name}")
         if self.spec.training.frozen_layers:
             self.progress.info("train", f"the first {self.spec.training.frozen_layers} layers are frozen")
+        learning = self.spec.training.trainable_classes
+        kept = [name for name in self.spec.classes if learning and name not in learning]
+        if kept:  # the default spec's: the clips of its other classes (false accepts too) teach those nothing
+            outputs, learns = ("outputs", "learn") if len(learning) > 1 else ("output", "learns")
+            self.progress.info("train", f"only the {listed(list(learning))} {outputs} {learns}: {listed(kept)} keep "
+                                        "the weights they start with (trainable_classes)")
         if self.spec.training.freeze_batch_norm:
             self.progress.info("train", "batch normalisation is frozen (inference mode)")
         state = TrainingState(learning_rate=self.spec.training.learning_rate)
