@@ -23,7 +23,9 @@ at once (KeyboardInterrupt in the driver): the results are written at once from 
 still running listed as cancelled (:data:`.final_status.ABANDONED_MESSAGE`) and its record file saying so, and
 Ray is shut down without waiting for the trials' ends. An output folder deleted (or replaced) while the sweep runs
 stops it like a cancel, before its next trial starts, and ends it with that error instead of results
-(:mod:`.sweep_out_folder`).
+(:mod:`.sweep_out_folder`). A cluster given by ``--address`` that stops answering while the trials run
+(:mod:`.on_ray.cluster_watch`) ends the sweep as a second Ctrl+C does, its running trials listed as lost with it, and
+with that error (:meth:`SweepRun.cluster_lost`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from __future__ import annotations
 import pickle
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -40,8 +41,9 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
 from workbench.sweeps.reporting import events as ev
 from workbench.sweeps.definition.objectives import ObjectiveStream, make_validation_stream, stream_warnings
-from workbench.sweeps.reporting.final_status import (ABANDONED_MESSAGE, closing_sentence, never_started,
-                                                     not_started, results_of_empty_sweep, settle, summary_text)
+from workbench.sweeps.reporting.final_status import (ABANDONED_MESSAGE, CLUSTER_LOST_TRIAL_MESSAGE,
+                                                     closing_sentence, cluster_lost_sentence, not_started,
+                                                     results_of_empty_sweep, settle, summary_text)
 from workbench.sweeps.reporting.results import (CANCELLED, EARLY_STOPPED, FAILED, RESULTS_CSV, RESULTS_JSON, RUNNING,
                                                 STOPPED, TrialRecord, judge_target, rank, write_results)
 from workbench.sweeps.reporting.results_plot import results_png
@@ -49,6 +51,7 @@ from workbench.plot_advice import PlotUnavailable
 from workbench.sweeps.best_model import best_warnings, copy_best, detection_sentence
 from workbench.sweeps.definition.sweep_file import SweepFile
 from workbench.sweeps.sweep_out_folder import SweepOutFolder
+from workbench.sweeps.sweep_outcome import SweepOptions, SweepOutcome
 from workbench.sweeps.sweep_preflight import (CANCEL_MARKER, NOT_STARTED_MESSAGE, WRITE_ERROR_KEY, check_datasets,
                                               prepare_out_folder)
 from workbench.sweeps.trial_slots import cluster_words, local_cpus, trial_slots
@@ -57,38 +60,17 @@ RAY_DIR = "ray"
 PLOT_FILE = "results.png"
 OBJECTIVE_DIR = "objective"  # the frr objective's validation stream
 UNSTARTED_PREFIX = "unstarted_"  # ids of budget trials Tune never created (a cancel before they were drawn)
-SECONDS_PER_HOUR = 3600.0
 
 Emit = Callable[[dict[str, Any]], None]
-
-
-@dataclass(frozen=True)
-class SweepOptions:
-    out: Path
-    address: str | None = None  # None: a private local Ray instance
-    max_concurrent: int | None = None  # overrides the sweep file's [budget] max_concurrent
-    num_cpus: int | None = None  # CPUs of the local instance (None: all)
-
-
-@dataclass
-class SweepOutcome:
-    status: str  # events.SWEEP_FINISHED or SWEEP_CANCELLED
-    records: list[TrialRecord]
-    best: TrialRecord | None
-    model: Path | None
-    files: list[Path] = field(default_factory=list)
-    wall_s: float = 0.0
-
-    @property
-    def trials_per_hour(self) -> float:
-        ended = sum(1 for r in self.records if r.status not in (CANCELLED,) and not never_started(r))
-        return ended * SECONDS_PER_HOUR / self.wall_s if self.wall_s > 0 else 0.0
 
 
 class SweepRun:
     """One sweep; :meth:`run` blocks (call :meth:`cancel` from another thread or a signal handler)."""
 
-    def __init__(self, sweep: SweepFile, options: SweepOptions, emit: Emit | None = None) -> None:
+    def __init__(self, sweep: SweepFile, options: SweepOptions, emit: Emit | None = None,
+                 on_cluster_lost: Callable[[str], None] | None = None) -> None:
+        """``on_cluster_lost(error)``: called by :meth:`cluster_lost` once the results are written (kws sweep ends
+        there); without it the error is raised by :meth:`run` -- should Ray give its blocked call back."""
         self.sweep = sweep
         self.options = options
         self.out = options.out.expanduser().resolve()
@@ -105,7 +87,10 @@ class SweepRun:
         self._seen: dict[str, dict[str, Any]] = {}  # every trial Tune created (started or not): its config
         self.warnings: list[str] = []  # what the sweep's summary warns of (the frr objective's stream)
         self._cancel_note = ""
-        self._abandoned = False  # a second Ctrl+C: the trials still running are not waited for
+        self._abandoned = ""  # a second Ctrl+C (or the cluster lost): the running trials' message, not waited for
+        self.driver_lock = threading.RLock()  # the trial events (tune_hooks) vs. cluster_lost, in the watch's thread
+        self.lost = ""  # the error of a cluster that stopped answering (cluster_lost): the results are written
+        self._on_cluster_lost = on_cluster_lost
         self._finishing = False  # the trials have ended: the results come next (finishing)
 
     # -- control ---------------------------------------------------------------------------------
@@ -187,6 +172,7 @@ class SweepRun:
                 self.emit(ev.MESSAGE, message=ev.WARNING_PREFIX + warning)
         if self.cancelled:
             return self._finish([])
+        from workbench.sweeps.on_ray.cluster_watch import cluster_watched
         from workbench.sweeps.on_ray.ray_session import ray_cluster
 
         self.emit(ev.MESSAGE, message="starting Ray" if not options.address
@@ -199,9 +185,13 @@ class SweepRun:
                 return self._finish([])
             slots = trial_slots(sweep, self.max_concurrent, cluster.cpus, cluster_words(options.address, None))
             try:
-                self._tune(stream, slots)
+                with cluster_watched(cluster.head, lambda: self.cluster_lost(cluster.where)):
+                    self._tune(stream, slots)
             except KeyboardInterrupt:  # a second Ctrl+C: the results at once, without waiting for the trials
-                return self._abandon()
+                if not self.lost:
+                    return self._abandon()
+            if self.lost:  # written by cluster_lost: its error follows Ray's shutdown
+                raise WorkbenchError(self.lost)
             # the trials have ended: the results are written before Ray shuts down, where a second stop signal
             # ends the process at once (ray_cluster: the first is held until Ray has shut down)
             self._finishing = True
@@ -293,10 +283,10 @@ class SweepRun:
                 settled.append(record)
                 continue
             final = settle(record, self.folder.written_record(trial_id), self._stop_status(),
-                           self.sweep.objective.metric, ABANDONED_MESSAGE if self._abandoned else "")
+                           self.sweep.objective.metric, self._abandoned)
             if final is None:  # created by Tune, never started: _unstarted lists it
                 continue
-            if self._abandoned and final.message == ABANDONED_MESSAGE:  # its file must not claim "running"
+            if self._abandoned and final.message == self._abandoned:  # its file must not claim "running"
                 self.folder.save_record(final)
             self.records[trial_id] = final
             settled.append(final)
@@ -305,13 +295,29 @@ class SweepRun:
                       best_objective=best[0].objective if best else None)
         return settled
 
-    def _abandon(self) -> SweepOutcome:
+    def cluster_lost(self, where: str) -> None:
+        """The cluster (at ``where``) stopped answering (called in :mod:`.on_ray.cluster_watch`'s thread: the driver's
+        may be blocked in Ray until Ray ends the process): the results of what is known at once, as :meth:`_abandon`
+        writes them, and no trial event after them; then ``on_cluster_lost`` with the error, else :meth:`run` raises
+        it."""
+        with self.driver_lock:
+            if self._finishing:  # Tune has returned: the driver writes the results (Ray's shutdown says the rest)
+                return
+            try:
+                outcome = self._abandon(f"the Ray cluster at {where} stopped answering", CLUSTER_LOST_TRIAL_MESSAGE)
+                self.lost = cluster_lost_sentence(where, outcome.records, self.out / RESULTS_CSV)
+            except (WorkbenchError, OSError) as exc:  # (OUT gone, a full disk): the results are not written
+                self.lost = cluster_lost_sentence(where, [], None, str(exc).rstrip("."))
+        if self._on_cluster_lost is not None:
+            self._on_cluster_lost(self.lost)
+
+    def _abandon(self, reason: str = "stopped at once", message: str = ABANDONED_MESSAGE) -> SweepOutcome:
         """The results of a sweep stopped at once (a second Ctrl+C while Tune ran): every trial the driver knows,
-        those still running cancelled with :data:`ABANDONED_MESSAGE` -- their ``kws train`` already had its stop
+        those still running cancelled with ``message`` -- their ``kws train`` already had its stop
         request from the first Ctrl+C, and ends with its Ray worker -- so OUT holds results, not a sweep that
         seems to run."""
-        self.cancel("stopped at once")  # (a second Ctrl+C follows a first, which cancelled already)
-        self._abandoned = True
+        self.cancel(reason)  # (a second Ctrl+C follows a first, which cancelled already)
+        self._abandoned = message
         self.running.clear()
         return self._finish(list(self.records.values()))
 

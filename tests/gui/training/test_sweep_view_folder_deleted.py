@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.core.folder_lock import gone_sentence
 
 REPO = Path(__file__).resolve().parents[3]
@@ -29,41 +28,31 @@ RUN_TIMEOUT_MS = 300_000  # a safety net for a hung sweep, not a timing of the t
 EPOCHS = 30  # the first trial still trains when its folder is deleted
 
 
-@pytest.fixture()
-def view(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from workbench.gui.training.sweep_view import SweepView
-
-    widget = SweepView(WorkspaceHostDouble(tmp_path))
-    qtbot.addWidget(widget)
-    widget.show()
-    yield widget
-    widget.shutdown()
-
-
 @pytest.mark.parametrize("made_again", [False, True], ids=["deleted", "made-again"])
-def test_cancel_after_the_sweep_folder_was_deleted_says_the_folder_is_gone(qtbot, view, shared_dir: Path,
+def test_cancel_after_the_sweep_folder_was_deleted_says_the_folder_is_gone(qtbot, sweep_view, shared_dir: Path,
                                                                           tmp_path: Path, made_again: bool) -> None:
     from workbench.gui.training.sweep_view import COLUMNS
 
     data = copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path / "data")
     text = sweep_text(data, trials=2, epochs=EPOCHS).replace("trials = 2", "trials = 2\nmax_concurrent = 1")
     out = tmp_path / "out"
-    view.sweep_edit.setText(str(write_sweep(tmp_path, text)))
-    view.out_edit.setText(str(out))
-    assert view.start()
-    qtbot.waitUntil(lambda: any(record.epochs >= 1 for record in view.records.values()), timeout=RUN_TIMEOUT_MS)
+    sweep_view.sweep_edit.setText(str(write_sweep(tmp_path, text)))
+    sweep_view.out_edit.setText(str(out))
+    assert sweep_view.start()
+    qtbot.waitUntil(lambda: any(record.epochs >= 1 for record in sweep_view.records.values()), timeout=RUN_TIMEOUT_MS)
     shutil.rmtree(out.rename(tmp_path / "deleted"))  # "rm -rf out" from a shell, in one step
     if made_again:
         out.mkdir()  # what Ray Tune does for its experiment folder (or someone making a folder of that name)
-    view.cancel_button.click()
+    sweep_view.cancel_button.click()
 
-    stopping = view.status_label.text()
+    stopping = sweep_view.status_label.text()
     assert f"its output folder {out} was deleted or moved, and is not made again" in stopping, stopping
-    assert stopping == view.process.stopping_without_folder()  # as the Training workspace words it
+    assert stopping == sweep_view.process.stopping_without_folder()  # as the Training workspace words it
     assert not (out / "STOP").exists()  # no stop file: not in the old path's place, nor in a folder made again
-    qtbot.waitUntil(lambda: not view.process.running, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not sweep_view.process.running, timeout=RUN_TIMEOUT_MS)
 
-    assert view.status_label.text() == gone_sentence(out)  # not "every trial stopped; no trial finished"
+    assert sweep_view.status_label.text() == gone_sentence(out)  # not "every trial stopped; no trial finished"
+    view = sweep_view
     assert view.host.errors == [] and view.run_button.isEnabled() and not view.use_best_button.isEnabled()
     statuses = [view.table.item(row, COLUMNS.index("status")).text() for row in range(view.table.rowCount())]
     assert statuses and "running" not in statuses, statuses

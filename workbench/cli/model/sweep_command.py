@@ -9,14 +9,16 @@ Ctrl+C or SIGTERM stops at once: the results are written from what is known (the
 cancelled, without their last figures) and Ray is shut down without waiting for the trials' ends. (SIGTERM twice:
 ``timeout``, a service manager or a script repeating its stop when a trial's ``kws train`` is slow to stop.) Once
 the trials have ended, a second one changes nothing: the results are on their way, and stopping would lose them.
-Exit status: 0 finished (also when no trial finished or reached the frr objective's target: the sweep ran
-correctly and its summary says so), 130 cancelled, 2 an error.
+A cluster (``--address``) that stops answering while the trials run ends the sweep with its results and an error
+(:func:`_ended_by_a_lost_cluster`). Exit status: 0 finished (also when no trial finished or reached the frr
+objective's target: the sweep ran correctly and its summary says so), 130 cancelled, 2 an error.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 from pathlib import Path
@@ -166,6 +168,22 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_CANCELLED if outcome.status == "cancelled" else 0
 
 
+def _ended_by_a_lost_cluster(args: argparse.Namespace, printer: Callable[[dict[str, Any]], None]
+                             ) -> Callable[[str], None]:
+    """The end of ``kws sweep`` whose cluster stopped answering, its results written (the cluster's watch calls it
+    from its thread): the error as :func:`run` and ``kws``'s main report any, and exit status 2 at once. Why at once:
+    the driver's thread may be blocked inside Ray, which would end the process a minute later with status 1."""
+    from workbench.cli.main import EXIT_USAGE
+
+    def end(message: str) -> None:
+        if args.format == "jsonl":
+            printer({"event": "error", "message": message})
+        print(f"kws: error: {message}", file=sys.stderr, flush=True)
+        os._exit(EXIT_USAGE)
+
+    return end
+
+
 def _sweep(args: argparse.Namespace, printer: Callable[[dict[str, Any]], None]) -> "SweepOutcome":
     """Check the options and the sweep file, then run the sweep (its events to ``printer``); the outcome."""
     from workbench.sweeps.definition.sweep_file import load_sweep
@@ -183,6 +201,6 @@ def _sweep(args: argparse.Namespace, printer: Callable[[dict[str, Any]], None]) 
     out = args.out if args.out is not None else Path.cwd() / sweep.name
     options = SweepOptions(out=out, address=args.address, max_concurrent=args.max_concurrent,
                            num_cpus=None if args.address else args.num_cpus)
-    sweep_run = SweepRun(sweep, options, emit=printer)
+    sweep_run = SweepRun(sweep, options, emit=printer, on_cluster_lost=_ended_by_a_lost_cluster(args, printer))
     with _stop_on_signals(sweep_run):
         return sweep_run.run()

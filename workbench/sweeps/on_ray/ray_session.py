@@ -16,6 +16,11 @@ fault handler, which ``ray.init`` enables), and Ray's own processes, started lat
 During the shutdown a stop signal is held and given to the caller's handler once Ray has shut down (for ``kws
 sweep`` that is its cancel, as during the trials; its results are written by then, :mod:`workbench.sweeps.sweep_run`);
 a second one during it ends the process at once with :data:`EXIT_CANCELLED`, should Ray's shutdown hang.
+
+A cluster is checked before ``ray.init``, which would otherwise retry for many minutes: its head node must answer
+at once (:func:`check_reachable`), ``--address auto`` included -- resolved as Ray resolves it (``RAY_ADDRESS``, else
+the cluster ``ray start`` last started on this machine, whose record outlives a head node that was killed). While the
+sweep runs, :mod:`.cluster_watch` watches the same head node (:attr:`RayCluster.head`).
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ _TUNE_ENV = {"TUNE_DISABLE_SIGINT_HANDLER": "1", "RAY_AIR_NEW_OUTPUT": "0", "TUN
 # read by Ray as it is imported: no C++ crash handler in this process, so none that ray.shutdown removes (see above)
 NO_CRASH_HANDLER = ("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
 STOPPED_DURING_SHUTDOWN = "kws: stopped at once while Ray was shutting down\n"
+RAY_ADDRESS_VARIABLE = "RAY_ADDRESS"  # what --address auto means first, as for Ray itself
+AUTO_FOUND = ", the address --address auto found (RAY_ADDRESS, or the last ray start --head on this machine)"
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,12 @@ class RayCluster:
     address: str  # "local" or what --address said
     cpus: float
     nodes: int
+    head: str = ""  # HOST:PORT of the head node this process is connected to; "" for a local instance or ray://
+
+    @property
+    def where(self) -> str:
+        """The cluster in a sentence: what --address said, with the head node it found for ``auto``."""
+        return f"{self.address} ({self.head})" if self.address == AUTO and self.head else self.address
 
 
 def require_ray() -> Any:
@@ -105,18 +118,57 @@ def _root_import_error(exc: ImportError) -> ImportError:
     return exc
 
 
-def check_reachable(address: str) -> None:
-    """WorkbenchError at once when nothing answers at ``HOST:PORT`` (Ray itself retries for many minutes)."""
+def check_reachable(address: str, found_by: str = "") -> None:
+    """WorkbenchError at once when nothing answers at ``HOST:PORT`` (Ray itself retries for many minutes);
+    ``found_by`` follows the address in the sentence (how ``auto`` came to it)."""
     if address == AUTO or "://" in address:
         return
     host, sep, port = address.rpartition(":")
     if not sep or not port.isdigit():
         raise WorkbenchError(f"--address must be 'auto' or HOST:PORT of the Ray head node, not {address!r}")
+    cause = head_silence(address, CONNECT_TIMEOUT_S)
+    if cause:
+        raise WorkbenchError(f"no Ray head node answers at {address} ({cause}){found_by}: start one there with "
+                             "ray start --head, or leave out --address for a local Ray instance")
+
+
+def head_silence(address: str, timeout_s: float) -> str:
+    """Why nothing answers at ``HOST:PORT`` within ``timeout_s`` ("Connection refused", "timed out"); "" when
+    something does."""
+    host, _, port = address.rpartition(":")
     try:
-        socket.create_connection((host or "127.0.0.1", int(port)), timeout=CONNECT_TIMEOUT_S).close()
+        socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout_s).close()
     except OSError as exc:
-        raise WorkbenchError(f"no Ray head node answers at {address} ({exc.strerror or exc}): start one there with "
-                             "ray start --head, or leave out --address for a local Ray instance") from None
+        return str(exc.strerror or exc)
+    return ""
+
+
+def resolved_address(address: str) -> str:
+    """``address``, with ``auto`` resolved as ``ray.init`` resolves it; WorkbenchError when it finds no cluster.
+
+    Why here: ``ray.init(address="auto")`` with the record of a head node that was killed (``kill``, a crash: only
+    ``ray stop`` removes it) retried for many minutes, printing a log line every few seconds."""
+    if address != AUTO:
+        return address
+    if os.environ.get(RAY_ADDRESS_VARIABLE):
+        return os.environ[RAY_ADDRESS_VARIABLE]
+    try:
+        from ray._private.services import canonicalize_bootstrap_address
+    except ImportError:  # (another Ray version: its own ray.init resolves it)
+        return address
+    try:
+        return canonicalize_bootstrap_address(AUTO) or address
+    except (ConnectionError, ValueError) as exc:  # none found; an unreadable record
+        raise WorkbenchError(f"cannot connect to the Ray cluster at {AUTO}: {str(exc).splitlines()[0]}") from None
+
+
+def _head_of(ray: Any) -> str:
+    """HOST:PORT of the head node (Ray's GCS) this process is connected to; "" when Ray does not say (ray://)."""
+    try:
+        head = str(ray.get_runtime_context().gcs_address or "")
+    except Exception:  # (a Ray Client session has no GCS of its own)
+        return ""
+    return head if head.rpartition(":")[2].isdigit() else ""
 
 
 @contextlib.contextmanager
@@ -129,12 +181,13 @@ def ray_cluster(address: str | None, num_cpus: int | None = None) -> Iterator[Ra
         os.environ[FROZEN_PYTHON_MODE] = "1"
     options: dict[str, Any] = {"namespace": NAMESPACE, "log_to_driver": False, "include_dashboard": False,
                                "configure_logging": True, "logging_level": "ERROR"}
+    head = resolved_address(address) if address else ""
     if address:
-        check_reachable(address)
+        check_reachable(head, AUTO_FOUND if head != address else "")
     saved = _signal_handlers()
     try:
         if address:
-            ray.init(address=address, **options)
+            ray.init(address=head, **options)
         else:
             ray.init(num_cpus=num_cpus, **options)
     except ConnectionError as exc:
@@ -151,7 +204,7 @@ def ray_cluster(address: str | None, num_cpus: int | None = None) -> Iterator[Ra
     try:
         resources = ray.cluster_resources()
         nodes = sum(1 for node in ray.nodes() if node.get("Alive"))
-        yield RayCluster(address or LOCAL, float(resources.get("CPU", 0.0)), nodes)
+        yield RayCluster(address or LOCAL, float(resources.get("CPU", 0.0)), nodes, _head_of(ray) if address else "")
     finally:
         _shut_down(ray)
 

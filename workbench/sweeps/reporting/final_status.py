@@ -5,8 +5,8 @@ calling ``on_trial_complete`` for the trials it interrupts -- nor for a trial wh
 record, with the objective) had not reached the driver yet, though the trial finished and wrote its
 model. Every trial writes its own record file (``sweep-trial.json``), so that file, not the driver's
 last copy, says how the trial ended; a trial still "running" in its file was stopped by the sweep's end.
-The same holds for a sweep stopped at once (a second Ctrl+C or SIGTERM): the trials still running are not waited
-for.
+The same holds for a sweep stopped at once (a second Ctrl+C or SIGTERM, or its Ray cluster gone): the trials still
+running are not waited for.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from workbench.core.wording import counted
 from workbench.sweeps.reporting.events import WARNING_PREFIX
 from workbench.sweeps.reporting.results import (CANCELLED, FINISHED, MISSED_TARGET, RUNNING, STOPPED, TrialRecord,
                                                 judge_target)
@@ -23,6 +24,11 @@ TIME_BUDGET_NOT_STARTED_MESSAGE = "the time budget ran out before this trial sta
 ENDED_NOT_STARTED_MESSAGE = "the sweep ended before this trial started"
 ABANDONED_MESSAGE = ("the sweep was stopped at once (a second Ctrl+C or SIGTERM) before this trial ended: its last "
                      "figures are unknown (its folder holds what its kws train wrote)")
+CLUSTER_LOST_TRIAL_MESSAGE = ("the Ray cluster stopped answering before this trial ended: its last figures are "
+                              "unknown (its folder holds what its kws train wrote)")
+CLUSTER_LOST = "the Ray cluster at {where} stopped answering (its head node stopped, or the network to it is down)"
+CLUSTER_LOST_REMEDY = ("start the cluster again and repeat the sweep with another --out, or leave out --address for a "
+                       "local Ray instance")
 
 
 def settle(last: TrialRecord | None, written: TrialRecord | None, stop_status: str, metric: str,
@@ -65,6 +71,19 @@ def closing_sentence(records: list[TrialRecord], metric: str, target_fa_per_hour
     if metric == "frr" and any(r.status == MISSED_TARGET for r in records):
         return f"no trial reached the target of {target_fa_per_hour:g} false accepts per hour, so no model was copied"
     return "no trial finished"
+
+
+def cluster_lost_sentence(where: str, records: list[TrialRecord], results: Path | None, problem: str = "") -> str:
+    """The error of a sweep whose cluster (at ``where``) stopped answering: what is kept -- ``results`` (None: not
+    written, because of ``problem``) with ``records`` -- and what to do."""
+    ended = sum(1 for record in records if record.status != CANCELLED)
+    if results is None:
+        kept = f"its results could not be written ({problem})"
+    elif ended:
+        kept = f"{results} holds the {counted(ended, 'trial')} that had ended, the others listed as cancelled"
+    else:
+        kept = f"no trial had ended ({results} lists every trial as cancelled)"
+    return f"{CLUSTER_LOST.format(where=where)}, so the sweep stopped: {kept}; {CLUSTER_LOST_REMEDY}"
 
 
 def summary_text(sentence: str, warnings: list[str]) -> str:
