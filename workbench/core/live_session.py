@@ -43,7 +43,7 @@ ENVELOPE_BLOCK_MS = 10  # one waveform min/max pair per 10 ms of audio
 WAIT_TIMEOUT_S = 0.05
 STOP_TIMEOUT_S = 2.0  # how long stop() waits for the worker, and start() for one a timed-out stop left finishing
 STATS_WINDOW_S = 1.0
-MAX_RECORDING_S = 600.0
+MAX_RECORDING_S = 600.0  # the longest recording kept (19 MB of 16 kHz samples); the stream goes on unrecorded past it
 
 
 class AudioSourceLike(Protocol):
@@ -86,6 +86,7 @@ class LiveSession:
         self.source = source
         self._views = views
         self.stop_timeout_s = STOP_TIMEOUT_S  # what start/stop/close wait for the worker unless told (tests shorten it)
+        self.max_recording_s = MAX_RECORDING_S  # a recording keeps this much, then stops growing (recording_full)
         n_classes = len(engine.classes)
         step_ms = float(engine.frontend_settings.window_step_ms)
         channels = engine.frontend_settings.filterbank_n_channels
@@ -219,6 +220,12 @@ class LiveSession:
     def recorded_seconds(self) -> float:
         return self._recorded / self.engine.sample_rate
 
+    @property
+    def recording_full(self) -> bool:
+        """A recording holds :attr:`max_recording_s` of audio and takes no more (the stream itself goes on): a window
+        left recording must say so, or its "recording…" would go on promising audio that is not kept."""
+        return self._recording is not None and self._recorded >= self.max_recording_s * self.engine.sample_rate
+
     def start_recording(self) -> None:
         """Record from the next block on (a recording in progress is dropped). The samples are also spooled to
         disk, so they outlive a crash; when no spool can be made the recording is kept in memory only and
@@ -294,7 +301,7 @@ class LiveSession:
         if chunk.size == 0:  # a converter holding back the first samples of a stream
             return
         with self._record_lock:
-            if self._recording is not None and self._recorded < MAX_RECORDING_S * self.engine.sample_rate:
+            if self._recording is not None and not self.recording_full:
                 copy = chunk.copy()
                 self._recording.append(copy)
                 self._recorded += chunk.size

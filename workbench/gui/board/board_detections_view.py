@@ -6,6 +6,9 @@ read as one run going back in time; the workspace clears the list when a run sta
 Why a caption naming the run's model: the list is the run's, and the run belongs to the model it flashed, so the
 list stays with it when another model is opened meanwhile (:mod:`~workbench.gui.board.job_model`); the caption
 says whose detections they are, and when that is not the model open now.
+Why the table lists only the newest rows (:data:`~workbench.gui.widgets.table_rows.MAX_LISTED_ROWS`): a board left
+classifying overnight added Qt items for every detection, about 2.7 kB each, without end; the run's list
+(:attr:`BoardDetectionsView.detections`) still keeps every one for Save…, and the caption says when rows are left out.
 """
 
 from __future__ import annotations
@@ -21,14 +24,17 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QT
 
 from workbench.board.logs.classifier_log import BoardDetection
 from workbench.core.atomic_write import atomic_write_text
+from workbench.core.wording import counted
 from workbench.gui import theme
 from workbench.gui.board.job_model import run_caption, same_model
 from workbench.gui.widgets.save_dialog import CSV_FILTER, ask_and_save
+from workbench.gui.widgets.table_rows import MAX_LISTED_ROWS, listed_rows_note
 
 HEADERS = ("Board time (s)", "Label", "Class", "Score")
 CSV_HEADERS = ("board_time_ms", "label", "class", "score")
 SUGGESTED_NAME = "board-detections.csv"
 MS_PER_S = 1000.0
+SAVE_KEEPS_ALL = "Save… writes all"  # where the detections the table no longer lists still go
 
 
 class BoardDetectionsView(QWidget):
@@ -41,7 +47,8 @@ class BoardDetectionsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.run_model: Any = None  # the LoadedModel the run listed was started with (None: no run yet)
-        self.run_label = QLabel(run_caption(None, open_now=False), self)
+        self._caption = run_caption(None, open_now=False)
+        self.run_label = QLabel(self._caption, self)
         self.run_label.setWordWrap(True)
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -76,7 +83,14 @@ class BoardDetectionsView(QWidget):
     def show_open_model(self, open_now: Any) -> None:
         """Say whether the run's model is ``open_now`` (the model open now); the list itself stays the run's."""
         name = None if self.run_model is None else str(self.run_model.name)
-        self.run_label.setText(run_caption(name, same_model(self.run_model, open_now)))
+        self._caption = run_caption(name, same_model(self.run_model, open_now))
+        self._show_caption()
+
+    def _show_caption(self) -> None:
+        """The run's caption; past the rows the table lists, also how many there are and that only the newest are."""
+        note = listed_rows_note(len(self.detections), SAVE_KEEPS_ALL)
+        count = f" {counted(len(self.detections), 'detection')}, {note}." if note else ""
+        self.run_label.setText(self._caption + count)
 
     def add(self, detection: BoardDetection) -> None:
         self.detections.append(detection)
@@ -89,6 +103,9 @@ class BoardDetectionsView(QWidget):
             if column == 1:
                 item.setForeground(color)
             self.table.setItem(0, column, item)
+        if self.table.rowCount() > MAX_LISTED_ROWS:  # the oldest, at the bottom, is still in the list Save… writes
+            self.table.removeRow(self.table.rowCount() - 1)
+            self._show_caption()
 
     def labels(self) -> list[str]:
         return [d.label for d in self.detections]
@@ -96,6 +113,7 @@ class BoardDetectionsView(QWidget):
     def clear(self) -> None:
         self.detections.clear()
         self.table.setRowCount(0)
+        self._show_caption()
 
     def to_csv(self) -> str:
         """The detections in the order the board reported them (oldest first), the board's time in ms."""

@@ -7,11 +7,13 @@ label is shown large in its class colour for :data:`FLASH_MS` so one can watch t
 distance; an optional beep does the same for the ear. The log exports to CSV atomically.
 
 The log keeps its own list of entries (not the table's text) so an export is exact and survives a
-session restart; the table shows the newest :data:`MAX_TABLE_ROWS`.
+session restart; the table lists the newest :data:`~workbench.gui.widgets.table_rows.MAX_LISTED_ROWS`, and the count
+says so once it holds more (a night of listening: the rows scrolled away are still exported).
 
 Read by keyboard as by mouse: the table follows new detections only while it is scrolled to its end, so rows being
-read (chosen with the arrows, or scrolled to with the wheel) stay put while the stream runs; Tab into it selects a whole row (the current one,
-else the newest), and Ctrl+C copies the selected rows as tab-separated text, as the Profile's layer table does.
+read (chosen with the arrows, or scrolled to with the wheel) stay put while the stream runs; Tab into it selects a
+whole row (the current one, else the newest), and Ctrl+C copies the selected rows as tab-separated text, as the
+Profile's layer table does.
 """
 
 from __future__ import annotations
@@ -43,14 +45,14 @@ from workbench.core.atomic_write import atomic_write_text
 from workbench.core.wording import counted
 from workbench.gui import theme
 from workbench.gui.widgets.flow_layout import FlowLayout
-from workbench.gui.widgets.table_rows import RowOnKeyboardFocus, RowsInSight, add_copy_action, rows_height, rows_text
+from workbench.gui.widgets.table_rows import (MAX_LISTED_ROWS, RowOnKeyboardFocus, RowsInSight, add_copy_action,
+                                              listed_rows_note, rows_height, rows_text)
 from workbench.gui.widgets.wrapped_height import NO_HEIGHT_FOR_WIDTH, WrappedHeight
 
 FLASH_MS = 1000
 FLASH_FONT_PT = 26
 FLASH_MIN_PT = 8  # a dock too narrow for the flashed word in FLASH_FONT_PT shows it smaller, down to this
 FLASH_MARGIN_PX = 8  # beside the flashed word, inside its rounded background
-MAX_TABLE_ROWS = 500
 MIN_VISIBLE_ROWS = 2  # the table never gets shorter than its header and this many rows (the Tuning dock gives way)
 WALL_TIME_FORMAT = "%H:%M:%S"
 MS_PER_S = 1000
@@ -58,6 +60,7 @@ CSV_HEADER = ("wall_time", "stream_time_s", "label", "class_index", "score", "so
 SOURCE_PC, SOURCE_BOARD = "PC", "board"  # who detected it: this workbench, or a board over serial
 IDLE_TEXT = "listening…"  # shown while the stream runs and nothing was detected yet
 STOPPED_TEXT = "not listening"
+EXPORT_KEEPS_ALL = "Export CSV… saves all"  # where the rows the table no longer lists still go
 LABEL_COLUMN = 2
 
 
@@ -182,7 +185,7 @@ class DetectionLogView(QWidget):
         bar = self.table.verticalScrollBar()
         follow = bar.value() >= bar.maximum()
         top = self.table.rowAt(0)
-        if self.table.rowCount() >= MAX_TABLE_ROWS:
+        if self.table.rowCount() >= MAX_LISTED_ROWS:
             self.table.removeRow(0)
             if not follow and top > 0:  # the rows being read moved up by the one removed: keep them in place
                 self.table.scrollToItem(self.table.item(top - 1, 0), QAbstractItemView.ScrollHint.PositionAtTop)
@@ -202,11 +205,17 @@ class DetectionLogView(QWidget):
             self.table.setItem(row, col, item)
         if follow:
             self.table.scrollToBottom()
-        self.count_label.setText(counted(len(self.entries), "detection"))
+        self._show_count()
         self._flash(entry)
         if self.beep_box.isChecked():
             QApplication.beep()
         self.detected.emit(entry.label)
+
+    def _show_count(self) -> None:
+        """"12 detections"; past the rows the table lists, also that only the newest are listed."""
+        count = counted(len(self.entries), "detection")
+        note = listed_rows_note(len(self.entries), EXPORT_KEEPS_ALL)
+        self.count_label.setText(f"{count}, {note}" if note else count)
 
     def _label_color(self, class_index: int) -> QColor:
         """The class colour, darkened or lightened (same hue) until it reads on the table's background."""
@@ -234,7 +243,7 @@ class DetectionLogView(QWidget):
     def clear(self) -> None:
         self.entries.clear()
         self.table.setRowCount(0)
-        self.count_label.setText("0 detections")
+        self._show_count()
         self._end_flash()
 
     def _flash(self, entry: LogEntry) -> None:

@@ -1,11 +1,16 @@
-"""Tables read a row at a time: a few rows kept in sight at any font, a row selected when the keyboard arrives, and
-Ctrl+C copying the selected rows whole.
+"""Tables read a row at a time: a few rows kept in sight at any font, a row selected when the keyboard arrives,
+Ctrl+C copying the selected rows whole, and a log's table listing only its newest rows.
 
 Why one place: the Profile layers, the detection log, the Pareto sets and the Board's measurements are each read
 and compared row by row. A table given only the height of its header at a large font shows no row at all; a table
 reached by Tab showed a faint outline on one cell and had nothing selected, so Ctrl+C had nothing to copy; and a
 copy of one cell ("15:52:42.379") is not what a spreadsheet or a bug report needs. The same rules for every such
 table, written once.
+
+Why a log's table lists only its newest :data:`MAX_LISTED_ROWS`: a log that runs all night (the Live detections, a
+board's Classify run) would otherwise keep every row as Qt items, about 2.7 kB a row, and lay out more rows with each
+one added. The log's own list keeps every entry for its save button; the count says that only the newest are listed
+(:func:`listed_rows_note`), so nobody scrolls up looking for a row that is no longer there.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ KEYBOARD_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReas
                   Qt.FocusReason.ShortcutFocusReason)  # a click selects the row it lands on by itself
 RESIZING_EVENTS = (QEvent.Type.FontChange, QEvent.Type.StyleChange)  # a row's height or the header's changed
 COLUMN_SEPARATOR, ROW_SEPARATOR = "\t", "\n"  # what a spreadsheet pastes as cells
+MAX_LISTED_ROWS = 500  # a log's table lists its newest this many rows (its own list keeps all, for saving)
 
 
 def row_px(view: QTableView) -> int:
@@ -123,3 +129,9 @@ def add_copy_action(view: QAbstractItemView, copy: Callable[[], None]) -> QActio
     view.addAction(action)
     view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     return action
+
+
+def listed_rows_note(total: int, keeps_all: str, listed: int = MAX_LISTED_ROWS) -> str:
+    """What a log says when its table lists only the newest ``listed`` of its ``total`` rows ("" while it lists them
+    all): "the newest 500 listed (Export CSV… saves all)", ``keeps_all`` naming where every row still goes."""
+    return f"the newest {listed} listed ({keeps_all})" if total > listed else ""

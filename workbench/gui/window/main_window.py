@@ -40,7 +40,7 @@ from workbench.gui.stream.take_keeper import TakeKeeper
 from workbench.gui.stream.tuning_panel import TuningPanel
 from workbench.gui.window.status_message import MessageStatusBar
 from workbench.gui.window.notice_bar import NoticeBar
-from workbench.gui.window.stream_indicator_view import StreamIndicatorView
+from workbench.gui.window.stream_indicator_view import StreamIndicatorView, recording_text
 from workbench.gui.training.training_area import TrainingArea
 from workbench.gui.window.workspace_bar import WorkspaceBar, WorkspaceEntry
 from workbench.gui.window.workspace_layouts import WorkspaceLayouts
@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         session = self.controller.session
         self.indicator.update(session)
         if session is not None and session.recording:
-            self.show_status(f"recording… {session.recorded_seconds:.1f} s")
+            self.show_status(recording_text(session))
 
     def set_dark(self, dark: bool) -> None:
         """The palette of the whole window; every workspace, panel and bar with ``set_dark`` is told."""

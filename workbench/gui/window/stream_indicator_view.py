@@ -117,6 +117,17 @@ class StreamIndicatorView:
         return self.labels[key].text()
 
 
+def recording_text(session: Any) -> str:
+    """The status bar's line while ``session`` records: how long the take is, and once it is full (the session keeps
+    no more than ``max_recording_s``) that later audio is not recorded and how to save the take, instead of a
+    "recording…" that would stand still at the limit all night."""
+    seconds = session.recorded_seconds
+    if not session.recording_full:
+        return f"recording… {seconds:.1f} s"
+    return (f"recording full at {seconds:.1f} s (a take keeps up to {session.max_recording_s:g} s; later audio is not "
+            "recorded): Stop recording saves it")
+
+
 def _ago_text(seconds: float) -> str:
     """``3 s ago``, ``2 min ago``: coarse on purpose, so the label changes rarely."""
     if seconds < S_PER_MIN:
