@@ -31,7 +31,7 @@ TIPS = {
     "cpu": "CPU used by the whole workbench (one core = 100 %); the tooltip gives the engine thread's share",
     "overflows": "Audio blocks lost because the engine fell behind (should stay 0)",
     "lag": "Audio waiting for the engine",
-    "time": "Stream time: seconds of audio processed",
+    "time": "Stream time: audio processed (seconds; after an hour, hours:minutes:seconds)",
 }
 
 
@@ -88,7 +88,7 @@ class StreamIndicatorView:
         self.labels["cpu"].setToolTip(f"{TIPS['cpu']}: engine {stats.cpu_load * PERCENT:.1f} %")
         self._set("overflows", f"overflows: {stats.overflows}")
         self._set("lag", f"lag: {stats.lag_s * MS_PER_S:.0f} ms")
-        self._set("time", f"{stats.stream_time_s:7.1f} s")
+        self._set("time", stream_time_text(stats.stream_time_s))
         self._show_heard(session.detections.last())
 
     # -- drawing ----------------------------------------------------------------------------------
@@ -126,6 +126,16 @@ def recording_text(session: Any) -> str:
         return f"recording… {seconds:.1f} s"
     return (f"recording full at {seconds:.1f} s (a take keeps up to {session.max_recording_s:g} s; later audio is not "
             "recorded): Stop recording saves it")
+
+
+def stream_time_text(seconds: float) -> str:
+    """The stream's time: ``  123.4 s`` in its first hour, then ``10:00:00`` (hours:minutes:seconds) -- a session
+    left listening overnight read ``36000.0 s``, which no one reads as ten hours at a glance."""
+    if seconds < S_PER_HOUR:
+        return f"{seconds:7.1f} s"
+    hours, rest = divmod(int(seconds), int(S_PER_HOUR))
+    minutes, whole_seconds = divmod(rest, int(S_PER_MIN))
+    return f"{hours}:{minutes:02d}:{whole_seconds:02d}"
 
 
 def _ago_text(seconds: float) -> str:
