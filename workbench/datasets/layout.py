@@ -303,7 +303,7 @@ def merge_datasets(indexes: Sequence[DatasetIndex]) -> DatasetIndex:
                         [(p, reasons[p]) for p in unreadable_paths], durations, rules, listed_roots)
 
 
-def _follows_its_speaker(clip: ClipEntry) -> bool:
+def follows_its_speaker(clip: ClipEntry) -> bool:
     """Whether ``clip`` names a person whose split it shares (``SPEAKER_nohash_N``, not a silence clip)."""
     return clip.word != SILENCE and NOHASH_MARK in clip.path.name
 
@@ -324,11 +324,11 @@ def _speakers_kept_together(clips: list[ClipEntry], listed_roots: frozenset[Path
 
     placed: dict[str, str] = {}
     for clip in clips:
-        if listed_roots and _follows_its_speaker(clip) and listed(clip):
+        if listed_roots and follows_its_speaker(clip) and listed(clip):
             placed.setdefault(clip.speaker, clip.split)
     kept: list[ClipEntry] = []
     for clip in clips:
-        if not _follows_its_speaker(clip) or (listed_roots and listed(clip)):
+        if not follows_its_speaker(clip) or (listed_roots and listed(clip)):
             kept.append(clip)
             continue
         split = placed.setdefault(clip.speaker, clip.split)

@@ -14,7 +14,6 @@ as the Recent list is.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import replace
@@ -27,6 +26,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from workbench.core.audio.devices import DeviceIdentity
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY
 from workbench.gui.legacy_settings import migrate_legacy_tuning
+from workbench.gui.tuning_keys import file_key, network_key, tuning_content, tuning_key
 
 if TYPE_CHECKING:
     from workbench.core.detection.tuned_values import RememberedValues
@@ -41,7 +41,8 @@ GEOMETRY = "window/geometry"
 WORKSPACE = "window/workspace"
 DARK = "view/dark"
 MODEL = "model/last"
-DEVICE = "source/device"
+DEVICE = "source/device"  # the microphone's name (the first versions: its name, or its PortAudio number)
+DEVICE_HOST_API = "source/device_host_api"  # ... and its host API: with the name, its DeviceIdentity
 RECENT = "files/recent"
 CLIPS_FOLDER = "recording/folder"
 CLIP_LABEL = "recording/label"
@@ -55,42 +56,6 @@ SYNCED = "app/synced"  # a token each check writes and reads back (AppSettings.s
 FOLDER_PREFIX = "folders/"  # + a file dialog's kind: the folder it last chose in
 MODEL_FOLDER, AUDIO_FOLDER, LOG_FOLDER = "model", "audio", "log"
 _NO_COPY = object()  # a key this window has neither read nor written
-
-
-def tuning_key(model: "LoadedModel") -> str:
-    """The key of a model's remembered tuning: its file (resolved path) together with the model without its
-    parameters (``LoadedModel.identity``).
-
-    Why both: a params-only rewrite of the same file (``kws params --in-place``) keeps the tuning, else its unsaved
-    values would be lost on reopening; a file retrained or re-exported in place is another model, for which the
-    old values would be stale; and a copy elsewhere with the same network (``kws params A … -o B``) is another
-    file with its own values, which must not silently take A's tuning. (A model without a path: its identity.)
-    A file moved or renamed finds its tuning by :func:`network_key` and the old place being gone.
-    """
-    if model.path is None:
-        return network_key(model)
-    text = f"{network_key(model)}\n{Path(model.path).resolve()}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def network_key(model: "LoadedModel") -> str:
-    """A hash of the model without its parameters (the whole file's hash where that is not computed): stored
-    beside each tuning so that a file moved elsewhere is recognised as the one tuned (:meth:`AppSettings._follow_moved_file`)."""
-    return model.identity or file_key(model)
-
-
-def file_key(model: "LoadedModel") -> str:
-    """The key older versions remembered a tuning under: a hash of the whole file (looked up when the
-    model's own key has none, so a tuning kept before the key changed is not lost)."""
-    return model.digest
-
-
-def _tuning_content(entry: dict[str, Any] | None) -> str:
-    """What a tuning entry says about the values (tuned values, the file's values they were tuned from, a moved
-    file's old place) as text to compare; "" for no entry. Its name and place follow from its key."""
-    if entry is None:
-        return ""
-    return json.dumps([entry.get("params"), entry.get("from"), entry.get("moved_from")], sort_keys=True)
 
 
 class AppSettings:
@@ -191,17 +156,30 @@ class AppSettings:
         text = self._str(MODEL)
         return Path(text) if text and not Path(text).is_file() else None
 
-    def device(self) -> int | str | None:
-        text = self._read(DEVICE)
+    def device(self) -> int | str | DeviceIdentity | None:
+        """The microphone used last, by its identity (:func:`~workbench.core.audio.devices.find_identity`); by name or
+        number as earlier versions kept it; None: the default input. Why not the name alone: Windows lists a microphone
+        once per host API under one name (the first was opened), and a USB one re-plugged under other ALSA card
+        numbers was not found (the default input was used, without a word)."""
+        text, host_api = self._read(DEVICE), self._read(DEVICE_HOST_API)
         if not text:
             return None
+        if host_api:
+            return DeviceIdentity(text, host_api)
         return int(text) if text.isdigit() else text
 
     def set_device(self, device: int | str | DeviceIdentity | None) -> None:
-        """Keep the microphone in use (at close), an input by its name as ``--device`` takes it (its index may be
-        another input's at the next start); one unchanged since it was read is left out (:meth:`_write`)."""
-        kept = device.name if isinstance(device, DeviceIdentity) else device
-        self._write(DEVICE, "" if kept is None else str(kept))
+        """Keep the microphone in use (at close), by its identity; one unchanged since it was read is left out
+        (:meth:`_write`), its name and host API together."""
+        if isinstance(device, DeviceIdentity):
+            name, host_api = device.name, device.host_api
+        else:
+            name, host_api = "" if device is None else str(device), ""
+        if (self._copies.get(DEVICE, _NO_COPY), self._copies.get(DEVICE_HOST_API, "")) == (name, host_api):
+            return
+        for key, value in ((DEVICE, name), (DEVICE_HOST_API, host_api)):
+            self.qsettings.setValue(key, value)
+            self._copies[key] = value
 
     # -- recent files ----------------------------------------------------------------------------
     def recent_files(self) -> list[Path]:
@@ -338,7 +316,7 @@ class AppSettings:
         """
         self.qsettings.sync()  # another window's tuning of this model since this one last read the file
         self._follow_moved_file(model)
-        self._tunings[tuning_key(model)] = _tuning_content(self._entry(model))
+        self._tunings[tuning_key(model)] = tuning_content(self._entry(model))
         remembered = self._remembered(model)
         return dict(remembered.params) if remembered is not None and remembered.params else None
 
@@ -371,7 +349,7 @@ class AppSettings:
         place = None if model.path is None else str(Path(model.path).resolve())
         entry = {"model": key, "network": network_key(model), "path": place, "name": model.name,
                  "params": tuned, "from": tuned_from} if tuned else None
-        changed = self._tunings.get(key) != _tuning_content(entry)
+        changed = self._tunings.get(key) != tuning_content(entry)
 
         def merged(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             others = [item for item in entries if item["model"] not in stale]
@@ -381,7 +359,7 @@ class AppSettings:
             return others if stored is None else [stored, *others]
 
         self._merge_tuned(merged)
-        self._tunings[key] = _tuning_content(entry)
+        self._tunings[key] = tuning_content(entry)
 
     # -- file dialogs ------------------------------------------------------------------------------
     def last_folder(self, kind: str) -> str:

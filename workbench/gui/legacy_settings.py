@@ -7,7 +7,7 @@ and only deleted the two keys, so the values a user had tuned were lost without 
 the upgrade.
 
 The entry is moved in the shape the second version gave its entries: every setting, under a hash of the whole file
-(``app_settings.file_key``). The first versions took the file at that path to be the one tuned, so its values now
+(``tuning_keys.file_key``). The first versions took the file at that path to be the one tuned, so its values now
 are the base the tuned ones differ from, as for any entry of that shape (``AppSettings._remembered``); the file's
 network and place go with it, so that a file moved since still finds its tuning. The two keys are removed only once
 the entry is in the list; while the file is missing (on a drive not mounted now) they are kept for a later start,
@@ -66,7 +66,7 @@ def legacy_entry(path: Path, params_text: str) -> dict[str, Any] | None:
         model = load_model(path)
     except (WorkbenchError, OSError):
         return None
-    # digest: the whole file's hash (app_settings.file_key); network_digest: app_settings.network_key
+    # digest: the whole file's hash (tuning_keys.file_key); network_digest: tuning_keys.network_key
     return {"model": model.digest, "network": model.network_digest, "path": str(path.resolve()),
             "name": model.name, "params": params}
 

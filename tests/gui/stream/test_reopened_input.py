@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from workbench.assets import default_model_path
+from workbench.core.audio.devices import DeviceIdentity
 from workbench.gui.stream.source_panel import FELL_BACK_TEXT, REOPENING_TEXT
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -102,12 +103,29 @@ def test_another_model_reopens_the_input_chosen_after_a_renumbering(qtbot, windo
 
 
 def test_the_input_chosen_is_remembered_by_its_name_not_its_number(qtbot, window, tmp_path: Path) -> None:
-    """The next start finds it by name (``--device`` takes names too): its number may be another input's then."""
+    """The next start finds it by its name and host API: its number may be another input's then."""
     with running_or_skip(), alsa_inputs(tmp_path) as inputs:
         inputs.plug_and_rescan(CHOSEN)
         choose_and_start(qtbot, window, CHOSEN)
         window.close()  # the window keeps the microphone in use
-    assert window.settings.device() == CHOSEN
+    assert window.settings.device() == DeviceIdentity(CHOSEN, "ALSA")
+
+
+def test_the_next_start_opens_the_input_remembered_whatever_its_number(qtbot, window, tmp_path: Path) -> None:
+    """What the window keeps of its microphone is what its start-up path opens (tests/gui/test_app_settings_device.py:
+    the same name on another host API, a card's new numbers)."""
+    controller = window.controller
+    with running_or_skip(), alsa_inputs(tmp_path) as inputs:
+        try:
+            inputs.plug_and_rescan(CHOSEN)
+            choose_and_start(qtbot, window, CHOSEN)
+            controller.stop()
+            window.settings.set_device(controller.source_choice.device)  # as the window's close keeps it
+            inputs.plug_and_rescan(OTHER, CHOSEN)  # the chosen input's number is the other's now
+            assert controller.use_microphone_or_sample(window.settings.device())  # (start-up, no --device)
+            assert controller.running and controller.session.source.device.name == CHOSEN
+        finally:
+            controller.stop()
 
 
 def lose_the_chosen_input(qtbot, window, mic: VirtualMic):  # type: ignore[no-untyped-def]

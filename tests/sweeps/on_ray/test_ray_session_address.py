@@ -42,3 +42,22 @@ def test_auto_finding_a_head_node_that_is_gone_is_one_sentence_at_once() -> None
     assert done.stdout.strip() == (f"no Ray head node answers at {gone} (Connection refused), the address --address "
                                    "auto found (RAY_ADDRESS, or the last ray start --head on this machine): start one "
                                    "there with ray start --head, or leave out --address for a local Ray instance")
+
+
+@pytest.mark.parametrize("given", ["auto", "gone"])
+def test_kws_train_says_its_own_option_for_a_head_node_that_is_gone(shared_dir: Path, tmp_path: Path,
+                                                                    given: str) -> None:
+    """``kws train --features-on-ray`` attaches through the same session: its sentence named ``--address``, which
+    kws train does not have, and a local Ray instance, which leaving its option out does not start."""
+    from workbench.child_command import kws_command
+
+    gone = f"127.0.0.1:{free_port()}"
+    done = subprocess.run(kws_command("train", "--dataset", str(shared_dir / "datasets" / "speech_commands"), "--out",
+                                      str(tmp_path / "out"), "--features-on-ray", gone if given == "gone" else "auto",
+                                      "--progress", "none"),
+                          capture_output=True, text=True, timeout=TIMEOUT_S,
+                          env={**os.environ, **AUTH_DISABLED, "RAY_ADDRESS": gone})
+    found = ", the address --features-on-ray auto found (RAY_ADDRESS, or the last ray start --head on this machine)"
+    assert done.returncode == 2 and done.stderr.splitlines()[-1] == (
+        f"kws: error: no Ray head node answers at {gone} (Connection refused){found if given == 'auto' else ''}: "
+        "start one there with ray start --head, or leave out --features-on-ray to compute them in processes here")

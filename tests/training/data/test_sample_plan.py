@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from workbench.core.errors import WorkbenchError
-from workbench.datasets.layout import scan_dataset
+from workbench.datasets.layout import merge_datasets, scan_dataset
 from workbench.training.data.sample_plan import (MIN_TRAINING_SAMPLES, assign_splits, draw_unknown, make_plan,
                                                   plan_warnings, resample_unknown)
 from workbench.training.spec import DataSettings, load_spec
@@ -209,3 +209,29 @@ def test_too_few_silence_samples_name_silence_percentage_not_the_re_split(tmp_pa
     assert "clips of background sound to a _silence_ folder" in warnings[0]  # the dataset's own clips count too,
     without_clips = dataclasses.replace(data, silence_clips=False)
     assert "_silence_ folder" not in plan_warnings(plan, without_clips)[0]  # when the spec uses them
+
+
+def test_the_re_split_leaves_the_speakers_of_a_listed_dataset_where_its_lists_put_them(tmp_path: Path) -> None:
+    """The official archive is split by its lists, which the re-split leaves alone; a folder of false accepts cut
+    from a stream of its speakers has none, and merge_datasets puts its clips with their speakers. The re-split
+    then re-cut that folder alone: clips of the lists' validation speakers went into training, beside their
+    validation clips (and training speakers' into validation) -- the spec the window starts with re-splits."""
+    ids = [f"{i:08x}" for i in range(60)]
+    validation_speakers = set(ids[:20])
+    dataset = make_dataset(tmp_path / "dataset", {"yes": [f"{s}_nohash_0.wav" for s in ids],
+                                                  "go": [f"{s}_nohash_1.wav" for s in ids]})
+    listed = [f"yes/{s}_nohash_0.wav\ngo/{s}_nohash_1.wav\n" for s in sorted(validation_speakers)]
+    (dataset / "validation_list.txt").write_text("".join(listed))
+    (dataset / "testing_list.txt").write_text("")
+    mistakes = make_dataset(tmp_path / "mistakes", {"go": [f"{s}_nohash_0.wav" for s in ids]})
+    own_takes = make_dataset(tmp_path / "takes", {"yes": speaker_names(20, start=1000)})  # no one the lists name
+    index = merge_datasets([scan_dataset(path) for path in (dataset, mistakes, own_takes)])
+    clips = assign_splits(index, load_spec("default").data)
+    splits: dict[str, set[str]] = {}
+    for clip in clips:
+        splits.setdefault(clip.speaker, set()).add(clip.split)
+    assert {s: splits[s] for s in ids} == {s: {"validation" if s in validation_speakers else "training"} for s in ids}
+    assert [c for c in clips if c.path.is_relative_to(dataset)] == [c for c in index.clips
+                                                                    if c.path.is_relative_to(dataset)]
+    re_split = {c.split for c in clips if c.path.is_relative_to(own_takes) and c.split != "testing"}
+    assert re_split == {"training", "validation"}  # the other datasets' own speakers are re-split as before

@@ -36,6 +36,7 @@ PROGRESS_MODES = ("bar", "jsonl", "none")
 DEFAULT_SPEC = "tflite_micro_speech"
 AUTO_WORKERS = 0  # TrainRequest.workers: one per CPU (a resumed run: the stored run's number)
 CLI_PREFIX = "kws: "  # before a warning on stderr with --progress none, as the CLI's other warnings
+FEATURES_ON_RAY = "--features-on-ray"
 
 
 def register(subparsers: Any) -> None:
@@ -76,7 +77,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--resume", action="store_true", help="continue the stopped run in --out")
     p.add_argument("--workers", type=int, help="feature worker processes, at least 1 (default: one per CPU; "
                    "with --resume: the stopped run's)")
-    p.add_argument("--features-on-ray", metavar="ADDRESS", help="compute the spectrograms as Ray tasks on the Ray "
+    p.add_argument(FEATURES_ON_RAY, metavar="ADDRESS", help="compute the spectrograms as Ray tasks on the Ray "
                    "cluster at HOST:PORT (or 'auto') instead of --workers processes: every CPU of the cluster "
                    "works on them (needs the cluster extra; kws sweep passes it to trials with ray_features)")
     p.add_argument("--no-evaluate", action="store_true", help="skip the evaluation on the test split")
@@ -157,9 +158,9 @@ def _feature_makers(ray_address: str | None) -> Iterator[Any]:
         yield FeatureMaker
         return
     from workbench.sweeps.on_ray.ray_features import RayFeatureMaker
-    from workbench.sweeps.on_ray.ray_session import ray_cluster
+    from workbench.sweeps.on_ray.ray_session import AddressOption, ray_cluster
 
-    with ray_cluster(ray_address):
+    with ray_cluster(ray_address, option=AddressOption(FEATURES_ON_RAY, "to compute them in processes here")):
         yield lambda settings, _workers: RayFeatureMaker(settings)
 
 

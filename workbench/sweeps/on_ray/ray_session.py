@@ -52,7 +52,16 @@ _TUNE_ENV = {"TUNE_DISABLE_SIGINT_HANDLER": "1", "RAY_AIR_NEW_OUTPUT": "0", "TUN
 NO_CRASH_HANDLER = ("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
 STOPPED_DURING_SHUTDOWN = "kws: stopped at once while Ray was shutting down\n"
 RAY_ADDRESS_VARIABLE = "RAY_ADDRESS"  # what --address auto means first, as for Ray itself
-AUTO_FOUND = ", the address --address auto found (RAY_ADDRESS, or the last ray start --head on this machine)"
+AUTO_FOUND = ", the address {option} auto found (RAY_ADDRESS, or the last ray start --head on this machine)"
+
+
+@dataclass(frozen=True)
+class AddressOption:
+    """The command's option that gives the cluster, and what leaving it out does: the sentences about a cluster name
+    them (``kws train --features-on-ray`` has no ``--address``, and no local Ray instance either)."""
+
+    name: str = "--address"
+    instead: str = "for a local Ray instance"
 
 
 @dataclass(frozen=True)
@@ -118,18 +127,18 @@ def _root_import_error(exc: ImportError) -> ImportError:
     return exc
 
 
-def check_reachable(address: str, found_by: str = "") -> None:
+def check_reachable(address: str, found_by: str = "", option: AddressOption = AddressOption()) -> None:
     """WorkbenchError at once when nothing answers at ``HOST:PORT`` (Ray itself retries for many minutes);
-    ``found_by`` follows the address in the sentence (how ``auto`` came to it)."""
+    ``found_by`` follows the address in the sentence (how ``auto`` came to it), which names ``option``."""
     if address == AUTO or "://" in address:
         return
     host, sep, port = address.rpartition(":")
     if not sep or not port.isdigit():
-        raise WorkbenchError(f"--address must be 'auto' or HOST:PORT of the Ray head node, not {address!r}")
+        raise WorkbenchError(f"{option.name} must be 'auto' or HOST:PORT of the Ray head node, not {address!r}")
     cause = head_silence(address, CONNECT_TIMEOUT_S)
     if cause:
         raise WorkbenchError(f"no Ray head node answers at {address} ({cause}){found_by}: start one there with "
-                             "ray start --head, or leave out --address for a local Ray instance")
+                             f"ray start --head, or leave out {option.name} {option.instead}")
 
 
 def head_silence(address: str, timeout_s: float) -> str:
@@ -172,8 +181,10 @@ def _head_of(ray: Any) -> str:
 
 
 @contextlib.contextmanager
-def ray_cluster(address: str | None, num_cpus: int | None = None) -> Iterator[RayCluster]:
-    """Ray connected for the ``with`` block: a private local instance (``address`` None) or a cluster."""
+def ray_cluster(address: str | None, num_cpus: int | None = None,
+                option: AddressOption = AddressOption()) -> Iterator[RayCluster]:
+    """Ray connected for the ``with`` block: a private local instance (``address`` None) or a cluster (given by
+    ``option``, which its sentences name)."""
     ray = require_ray()
     for key, value in _TUNE_ENV.items():
         os.environ.setdefault(key, value)
@@ -183,7 +194,7 @@ def ray_cluster(address: str | None, num_cpus: int | None = None) -> Iterator[Ra
                                "configure_logging": True, "logging_level": "ERROR"}
     head = resolved_address(address) if address else ""
     if address:
-        check_reachable(head, AUTO_FOUND if head != address else "")
+        check_reachable(head, AUTO_FOUND.format(option=option.name) if head != address else "", option)
     saved = _signal_handlers()
     try:
         if address:

@@ -39,8 +39,8 @@ import numpy as np
 from workbench.core.errors import WorkbenchError, closest_name
 from workbench.core.wording import listed
 from workbench.datasets.dataset_defaults import RESPLIT_PERCENT
-from workbench.datasets.layout import (SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, is_negative_class,
-                                       label_of)
+from workbench.datasets.layout import (SILENCE, UNKNOWN, ClipEntry, DatasetIndex, class_label, follows_its_speaker,
+                                       is_negative_class, label_of)
 from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, stratified_splits
 from workbench.training.spec.model_spec import DataSettings, TrainingSettings, check_named_classes
 
@@ -110,12 +110,18 @@ def assign_splits(index: DatasetIndex, data: DataSettings) -> list[ClipEntry]:
     """The index's clips with their splits, the validation split re-cut when the settings ask for it.
 
     Only clips of datasets split by the speaker hash are re-cut; a dataset with split lists keeps
-    its lists' decisions (e.g. a folder of extra clips listed as training only).
+    its lists' decisions (e.g. a folder of extra clips listed as training only), and so do the clips of the
+    speakers it lists in the other datasets, which :func:`~workbench.datasets.layout.merge_datasets` put in the
+    lists' split: re-cut, a folder of false accepts cut from a stream of the official archive's validation
+    speakers went partly into training, beside those speakers' validation clips.
     """
     if data.validation_resplit_percent is None:
         return list(index.clips)
     listed = _listed_roots(index)
-    pool = [c for c in index.clips if c.split != TESTING and not any(c.path.is_relative_to(r) for r in listed)]
+    in_lists = {id(c) for c in index.clips if any(c.path.is_relative_to(r) for r in listed)}
+    listed_speakers = {c.speaker for c in index.clips if id(c) in in_lists and follows_its_speaker(c)}
+    pool = [c for c in index.clips if c.split != TESTING and id(c) not in in_lists
+            and not (follows_its_speaker(c) and c.speaker in listed_speakers)]
     words: dict[str, Counter[str]] = defaultdict(Counter)
     names: dict[str, str] = {}
     for clip in pool:
