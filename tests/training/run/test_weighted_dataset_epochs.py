@@ -69,3 +69,22 @@ def test_each_epoch_counts_the_weighted_datasets_clips_weight_times(folders: tup
         # the other datasets' samples as many as without the weight: it adds the weighted clips' copies, no others
         assert sum(others.values()) + sum(drawn.values()) // WEIGHT == len(plain), epoch
 
+
+
+def test_a_fresh_draw_each_epoch_looks_its_weights_up_instead_of_resolving_paths(folders: tuple[Path, Path],
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan works out once which pool clips are weighted: an epoch's draw resolves no path (it resolved each
+    drawn clip's against every weighted root, every epoch), and still counts the weighted clips WEIGHT times."""
+    spec = _spec(True)
+    plan = _plan(folders, spec, WEIGHT)
+    resolved: list[Path] = []
+    real_resolve = Path.resolve
+
+    def counting_resolve(self: Path, strict: bool = False) -> Path:
+        resolved.append(self)
+        return real_resolve(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counting_resolve)
+    samples = resample_unknown(plan, spec.data, spec.training.seed, 1)
+    assert not resolved
+    assert set(_of(samples, folders[1]).values()) == {WEIGHT}

@@ -32,7 +32,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -79,6 +79,9 @@ class SamplePlan:
     # the unknown samples drawn before those weights (None: as many as ``training`` holds): see weighted_plan
     dataset_weights: tuple[tuple[Path, float], ...] = ()
     unknown_draw: int | None = None
+    # the clips of ``unknown_pool`` weighted other than 1, by path: worked out once (weighted_plan), so a fresh draw
+    # each epoch looks its clips up instead of resolving every path against every weighted root again
+    unknown_pool_weights: dict[Path, float] = field(default_factory=dict)
 
     def counts(self, split: str) -> dict[str, int]:
         """Samples per class of ``training`` or ``validation``; ``testing`` counts clips by class."""
@@ -329,17 +332,22 @@ def _sparse_silence_warning(counts: dict[str, int], data: DataSettings) -> str:
     return f"{_too_few([f'{SILENCE} ({counts[SILENCE]})'])} to learn: {remedy}."
 
 
-def weigh_samples(samples: Sequence[Sample], weights: Sequence[tuple[Path, float]],
+def dataset_weight(path: Path | None, weights: Sequence[tuple[Path, float]]) -> float:
+    """The weight of the first dataset root (``weights``: resolved root, weight) that holds ``path``; 1 for none
+    and for generated silence (``path`` None)."""
+    if path is None or not weights:
+        return 1.0
+    resolved = path.resolve()
+    return next((w for root, w in weights if resolved.is_relative_to(root)), 1.0)
+
+
+def weigh_samples(samples: Sequence[Sample], weight_of: Callable[[Path | None], float],
                   rng: np.random.Generator) -> list[Sample]:
-    """``samples`` with each one of a dataset root weighted w (``weights``: resolved root, weight) counted w times,
-    the fraction drawn at random (0.5: half of them, 2.5: two or three copies); without weights ``samples`` as they
-    are, ``rng`` untouched."""
-    if not weights:
-        return list(samples)
+    """``samples`` with each one weighted w (``weight_of`` its path) counted w times, the fraction drawn at random
+    (0.5: half of them, 2.5: two or three copies)."""
     weighted: list[Sample] = []
     for sample in samples:
-        weight = next((w for root, w in weights if sample.path is not None and
-                       sample.path.resolve().is_relative_to(root)), 1.0)
+        weight = weight_of(sample.path)
         copies = int(weight) + int(rng.random() < weight - int(weight))
         weighted += [sample] * copies
     return weighted
@@ -357,7 +365,10 @@ def weighted_plan(plan: SamplePlan, weights: Sequence[tuple[Path, float]], seed:
         return plan
     rng = np.random.default_rng([seed & 0xFFFFFFFF, DATASET_WEIGHT_STREAM])
     unknown = plan.classes.index(UNKNOWN)
-    return replace(plan, training=weigh_samples(plan.training, weights, rng), dataset_weights=tuple(weights),
+    pool_weights = {path: weight for paths in plan.unknown_pool.values() for path in paths
+                    if (weight := dataset_weight(path, weights)) != 1.0}
+    return replace(plan, training=weigh_samples(plan.training, lambda path: dataset_weight(path, weights), rng),
+                   dataset_weights=tuple(weights), unknown_pool_weights=pool_weights,
                    unknown_draw=sum(1 for sample in plan.training if sample.label == unknown))
 
 
@@ -369,7 +380,9 @@ def resample_unknown(plan: SamplePlan, data: DataSettings, seed: int, epoch: int
     count = plan.unknown_draw if plan.unknown_draw is not None else len(plan.training) - len(kept)
     rng = np.random.default_rng([seed & 0xFFFFFFFF, epoch, 0x0A4E])
     drawn = [Sample(p, unknown) for p in draw_unknown(plan.unknown_pool, count, data.unknown_word_weights, rng)]
-    return kept + weigh_samples(drawn, plan.dataset_weights, rng)
+    if not plan.dataset_weights:
+        return kept + drawn
+    return kept + weigh_samples(drawn, lambda path: plan.unknown_pool_weights.get(path, 1.0), rng)
 
 
 def class_weights(plan: SamplePlan, settings: TrainingSettings) -> dict[int, float] | None:
