@@ -96,6 +96,8 @@ def _assert_inspecting(window, path: Path) -> None:  # type: ignore[no-untyped-d
     assert not panel.start_button.isEnabled() and detail in panel.start_button.toolTip()
     assert not panel.transport.play_button.isEnabled() and not panel.transport.open_button.isEnabled()
     assert not window.tuning_panel.isEnabled() and detail in window.tuning_panel.notice
+    # File > Save parameters (Ctrl+S) would write the last streamable model's sliders into this one: off, and why
+    assert not window.save_parameters_action.isEnabled() and detail in window.save_parameters_action.statusTip()
     assert window.model_view.field_text("name") in window.status_labels["model"].text()
     assert "inspection only" in window.status_labels["model"].text()
 
@@ -113,6 +115,7 @@ def _assert_streaming_again(qtbot, window) -> None:  # type: ignore[no-untyped-d
     assert panel.unavailable is None and panel.start_button.isEnabled() == bool(panel.devices)
     assert panel.transport.open_button.isEnabled()
     assert window.tuning_panel.isEnabled() and window.tuning_panel.notice == ""
+    assert window.save_parameters_action.isEnabled() and "Ctrl+S" in window.save_parameters_action.statusTip()
     assert window.tuning_panel.rows["detection_threshold"].slider.isVisible()
     assert "inspection only" not in window.status_labels["model"].text()
 

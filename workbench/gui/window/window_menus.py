@@ -38,6 +38,7 @@ START_SHORTCUT = "Space"
 START_TIP = "Start or stop the stream (Space, unless a button, check box, list or field has the keyboard focus)"
 START_DOES = "Start or stop"  # Help ▸ Keyboard shortcuts' row for Space: the action's text says Start or Stop
 RECORD_TIP = "Record the microphone to a clip (Ctrl+R)"
+SAVE_PARAMETERS_TIP = "Write a copy of the model with the detection parameters in use (Ctrl+S)"
 SPACE_TAKERS = (QAbstractButton, QComboBox, QAbstractItemView)  # Qt gives Space a meaning on these
 TYPE_TO_SEARCH = (QComboBox, QAbstractItemView)  # typed letters jump to a matching item
 TEXT_FIELDS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)  # claim Ctrl keys as editing keys on X11
@@ -152,8 +153,10 @@ def build_menus(window: Any) -> None:
     window.bundled_menu = file_menu.addMenu("&Bundled models")
     window.bundled_menu.aboutToShow.connect(lambda: fill_bundled_models_menu(window))
     file_menu.addSeparator()
-    file_menu.addAction(act("&Save parameters into model…", lambda: file_dialogs.choose_save_parameters(window),
-                            QKeySequence.StandardKey.Save))
+    window.save_parameters_action = act("&Save parameters into model…", lambda: file_dialogs.choose_save_parameters(
+        window), QKeySequence.StandardKey.Save)
+    window.save_parameters_action.setStatusTip(SAVE_PARAMETERS_TIP)
+    file_menu.addAction(window.save_parameters_action)
     file_menu.addAction(act("&Export detection log…", lambda: file_dialogs.choose_export_log(window), "Ctrl+E"))
     file_menu.addSeparator()
     file_menu.addAction(act("&Quit", window.close, QKeySequence.StandardKey.Quit))
@@ -182,8 +185,9 @@ def build_menus(window: Any) -> None:
     window.record_action.setToolTip(RECORD_TIP)
     stream_menu.addAction(window.record_action)
     stream_menu.addSeparator()
+    # the input picked this session (the Source panel's), not the one saved at the last close
     stream_menu.addAction(act("Use &microphone", lambda: window.controller.set_source(
-        SourceChoice(MICROPHONE, device=window.settings.device()))))
+        SourceChoice(MICROPHONE, device=window.source_panel.microphone_choice))))
     stream_menu.addAction(act("&Play the bundled sample", window.play_sample))  # S is Start/Stop (README)
     stream_menu.addAction(act("Record &guided takes…", lambda: open_guided_recording(window)))
     build_help_menu(window)

@@ -14,7 +14,7 @@ from typing import Any
 from workbench.core.errors import WorkbenchError
 from workbench.gui.session_controller import CANNOT_RUN_LIVE
 from workbench.gui.window.stream_indicator_view import INSPECT_ONLY
-from workbench.gui.window.window_menus import START_TIP
+from workbench.gui.window.window_menus import SAVE_PARAMETERS_TIP, START_TIP
 
 TITLE = "KWS Workbench"
 
@@ -42,3 +42,6 @@ def show_model(window: Any, model: Any) -> None:
     window.start_action.setToolTip(reason or START_TIP)
     window.source_panel.set_unavailable(reason)  # the Record action follows the panel's Record button
     window.tuning_panel.set_unavailable(reason)
+    # the sliders are the last streamable model's, never tried on this one: saved into it they would pass for its own
+    window.save_parameters_action.setEnabled(reason is None)
+    window.save_parameters_action.setStatusTip(reason or SAVE_PARAMETERS_TIP)
