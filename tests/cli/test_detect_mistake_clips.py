@@ -20,9 +20,10 @@ from workbench.datasets.splits import TESTING, TRAINING, VALIDATION, split_of
 
 SPEAKERS = {TESTING: "spk59", TRAINING: "spk0", VALIDATION: "spk5"}  # where the split's hash puts each
 HELD_OUT = ("kws: warning: 2 of the 3 clips written keep their speakers, whose clips the dataset split puts in "
-            "testing (1) and validation (1): kws train tests and validates on them rather than learns from them; "
-            "harvest from a stream of the training split (kws stream make --split training) to train on its "
-            "mistakes\n")
+            "testing (1) and validation (1): kws train tests and validates on them rather than learns from them (a "
+            "spec with data.validation_resplit_percent, as the default spec, re-splits the validation speakers and "
+            "trains on most of them); harvest from a stream of the training split (kws stream make --split training) "
+            "to train on its mistakes\n")
 
 
 def _hits(*repetitions: int) -> list[LabelEvent]:
@@ -104,6 +105,22 @@ def test_clips_of_a_stream_not_split_by_the_hash_are_held_out_where_its_speakers
     assert err.endswith("kws: warning: 3 of the 3 clips written keep their speakers, whose clips the dataset split "
                         "puts in testing (3): kws train tests on them rather than learns from them; harvest from a "
                         "stream of the training split (kws stream make --split training) to train on its mistakes\n")
+
+
+def test_a_validation_stream_of_a_listed_dataset_is_validated_on_by_every_spec(  # type: ignore[no-untyped-def]
+        capsys, reference_model_path, stream, tmp_path) -> None:
+    """The default spec's re-split keeps a listed dataset's speakers where its lists put them
+    (sample_plan.assign_splits), so the warning names no re-split for a stream of such a dataset's validation split;
+    of a hash-split dataset's it does (HELD_OUT): there the default spec trains on most of those speakers."""
+    record = {"split_method": "hash", "validation_percent": 10.0, "testing_percent": 10.0, "split_by_lists": True}
+    labelled = (stream[0], _labels(tmp_path, MISTAKES, VALIDATION, **record))
+    code, _, err = detect(capsys, reference_model_path, labelled, "--save-false-accepts", str(tmp_path / "out"),
+                          "--save-misses", str(tmp_path / "out"))
+    assert code == 0
+    assert err.endswith("kws: warning: 3 of the 3 clips written keep their speakers, whose clips the dataset split "
+                        "puts in validation (3): kws train validates on them rather than learns from them; harvest "
+                        "from a stream of the training split (kws stream make --split training) to train on its "
+                        "mistakes\n")
 
 
 @pytest.mark.parametrize(("split", "events", "written"), [

@@ -187,14 +187,21 @@ def _split_rule(labels: StreamLabels, split: str | None) -> StreamSplitRule:
                            None if settings.split_method == HASH_METHOD else split)
 
 
-def held_out_warning(held: Counter[str], written: int) -> str:
+def held_out_warning(held: Counter[str], written: int, resplit: bool = False) -> str:
     """The warning that clips of a held-out split's stream are held out again: how many land in each such split
-    (``held``, of the ``written``), what training does with them there, and where to harvest instead."""
+    (``held``, of the ``written``), what training does with them there, and where to harvest instead. ``resplit``:
+    the stream's dataset was not split by its own lists, so a spec that re-splits the non-test clips (the default
+    spec does) re-cuts the validation speakers and trains on most of them -- said, as "validates on them" is true
+    only of the other specs."""
+    from workbench.cli.data.info_warnings import RESPLIT_OPTION
+
     where = " and ".join(f"{split} ({n})" for split, n in sorted(held.items()))
     verbs = " and ".join(HELD_OUT_VERB[split] for split in sorted(held))
+    resplit_note = (f" (a spec with data.{RESPLIT_OPTION}, as the default spec, re-splits the {VALIDATION} speakers "
+                    "and trains on most of them)") if resplit and VALIDATION in held else ""
     return (f"{sum(held.values())} of the {written} clips written keep their speakers, whose clips the dataset split "
-            f"puts in {where}: kws train {verbs} on them rather than learns from them; harvest from a stream of the "
-            f"training split (kws stream make --split {TRAINING}) to train on its mistakes")
+            f"puts in {where}: kws train {verbs} on them rather than learns from them{resplit_note}; harvest from a "
+            f"stream of the training split (kws stream make --split {TRAINING}) to train on its mistakes")
 
 
 def save_clips(args: argparse.Namespace, labels: StreamLabels, found: StreamOutcomes, engine: Engine,
@@ -268,4 +275,7 @@ def save_clips(args: argparse.Namespace, labels: StreamLabels, found: StreamOutc
     split = _recorded_split(labels)
     held = held_out(all_written, _split_rule(labels, split)) if all_written and split in HELD_OUT_VERB else Counter()
     if held:
-        print(f"kws: warning: {held_out_warning(held, len(all_written))}", file=sys.stderr)
+        from workbench.cli.measure.stream_split_check import split_by_lists
+
+        warning = held_out_warning(held, len(all_written), resplit=not split_by_lists(labels))
+        print(f"kws: warning: {warning}", file=sys.stderr)
