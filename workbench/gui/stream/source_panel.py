@@ -19,7 +19,9 @@ the system default, so the next Start works -- unless the window is reopening it
 it streamed when it vanished, and the window tries it again until it is back): then the notice says so, and Start
 reads Stop, which ends the wait so that another input can be chosen. Inputs are told apart by their
 :class:`~workbench.core.audio.devices.DeviceIdentity` (name and host API), never by their PortAudio index: a re-scan
-renumbers them, and Start must ask for the input the user sees selected.
+renumbers them, and Start must ask for the input the user sees selected. The list finds an input as the window's
+retry and start-up reopen it (:func:`~workbench.core.audio.devices.find_identity`): a USB microphone re-plugged under
+other ALSA card numbers stays selected, and what is selected, and so asked for, is the input listed now.
 
 The file player is a :class:`~workbench.gui.stream.file_transport_view.FileTransportView` below the
 microphone controls (``transport``); its request is forwarded as the panel's ``file_requested``.
@@ -32,7 +34,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from workbench.core.audio.devices import DeviceIdentity
+from workbench.core.audio.devices import DeviceIdentity, find_identity
 from workbench.core.audio.sources import FileSource, InputDevice, list_input_devices, refresh_devices
 from workbench.core.errors import DeviceError
 from workbench.gui.stream.file_transport_view import FileTransportView
@@ -151,13 +153,31 @@ class SourcePanel(QWidget):
         """The chosen input, or None for the system default."""
         return self.device_combo.currentData()
 
-    def select_device(self, device: DeviceIdentity | None) -> bool:
-        """Choose this input (None: the default); False if it is not listed."""
-        for row in range(self.device_combo.count()):
-            if self.device_combo.itemData(row) == device:
-                self.device_combo.setCurrentIndex(row)
-                return True
-        return False
+    @property
+    def microphone_choice(self) -> DeviceIdentity | None:
+        """The input a microphone started now listens to (Stream > Use microphone): the one selected, or while the
+        window reopens the input that vanished, that one (the list, fixed meanwhile, may show the default input)."""
+        return self._awaited if self._reopening else self.selected_device()
+
+    def select_device(self, device: int | str | DeviceIdentity | None) -> bool:
+        """Choose this input (None: the default), also under a sound card's new numbers; False if it is not listed
+        (a number or a name is not: the list holds identities)."""
+        row = self._row_of(device)
+        if row is not None:
+            self.device_combo.setCurrentIndex(row)
+        return row is not None
+
+    def _row_of(self, device: int | str | DeviceIdentity | None) -> int | None:
+        """The list's row of ``device`` as :func:`find_identity` finds it among the inputs listed (row 0: the
+        default input), or None."""
+        if device is None:
+            return 0
+        if not isinstance(device, DeviceIdentity):
+            return None
+        try:
+            return 1 + self._devices.index(find_identity(self._devices, device))
+        except DeviceError:
+            return None
 
     def poll_devices(self) -> None:
         """The hot-plug timer's work: re-scan only when nothing streams (a re-scan kills streams)."""
@@ -183,7 +203,7 @@ class SourcePanel(QWidget):
         previous = self.selected_device()
         self._devices = devices
         self._fill_combo(previous)
-        if previous is not None and self.selected_device() != previous:
+        if previous is not None and self.selected_device() is None:
             self._show_message(self._vanished_text(previous))
         self._update_controls()  # the first input plugged in, or the last one removed, changes Start and Record
         return True
@@ -204,12 +224,9 @@ class SourcePanel(QWidget):
             combo.addItem(DEFAULT_DEVICE_LABEL + suffix, None)
         else:
             combo.addItem(NO_DEVICE_LABEL, None)
-        selected = 0
         for device in self._devices:
             combo.addItem(device.label(), device.identity)
-            if keep is not None and device.identity == keep:
-                selected = combo.count() - 1
-        combo.setCurrentIndex(selected)
+        combo.setCurrentIndex(self._row_of(keep) or 0)
         combo.blockSignals(False)
 
     def _show_message(self, text: str) -> None:

@@ -22,7 +22,12 @@ from workbench.gui.window.window_menus import RECORD_TIP
 
 
 def connect_source_panel(source: SourcePanel, controller: SessionController, window: Any) -> None:
-    """The source panel's requests become controller calls; it follows the stream's state."""
+    """The source panel's requests become controller calls; it follows the stream's state.
+
+    Its list starts on the input saved at the last close (what start-up opens, also when it plays a file instead),
+    then follows the user's picks and the stream's: so it holds this session's microphone, which Stream > Use
+    microphone opens (:attr:`SourcePanel.microphone_choice`)."""
+    source.select_device(window.settings.device())
     source.microphone_requested.connect(
         lambda device: controller.set_source(SourceChoice(MICROPHONE, device=device)))
     source.file_requested.connect(
