@@ -96,3 +96,23 @@ def test_while_the_window_reopens_its_vanished_input_that_input_is_the_one_to_us
     finally:
         panel.set_reopening(False)
     assert panel.microphone_choice is None
+
+
+def test_the_next_start_opens_the_input_picked_this_session_though_a_file_played_at_the_close(
+        qtbot, window, tmp_path: Path) -> None:
+    """The close kept the microphone only while one streamed: a session that picked another input and then played a
+    file left the last session's input saved, so the next start opened that one."""
+    controller = window.controller
+    with running_or_skip(), alsa_inputs(tmp_path) as inputs:
+        try:
+            inputs.plug_and_rescan(SAVED, CHOSEN)
+            window.settings.set_device(DeviceIdentity(SAVED, "ALSA"))
+            window.settings.sync()
+            choose_and_start(qtbot, window, CHOSEN)
+            window.play_sample()
+            assert controller.source_choice.kind == FILE and controller.running, window.last_error
+            window.close()  # writes what the next start restores
+            saved = AppSettings().device()
+            assert isinstance(saved, DeviceIdentity) and saved.name == CHOSEN
+        finally:
+            controller.stop()

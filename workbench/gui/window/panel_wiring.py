@@ -41,15 +41,23 @@ def connect_source_panel(source: SourcePanel, controller: SessionController, win
     controller.error.connect(lambda text: source.show_message(text)
                              if controller.source_choice.kind == MICROPHONE else None)
     controller.stream_started.connect(lambda: source.show_message(""))  # the old failure is over
-    # the input that streams is the one selected (also one the window reopened by itself after it vanished)
-    controller.source_changed.connect(
-        lambda choice: source.select_device(choice.device) if choice.kind == MICROPHONE else None)
+    controller.source_changed.connect(lambda choice: _follow_microphone(source, window, choice))
     # while the window tries the microphone that vanished again, the panel says so (not: the default input is used)
     controller.retrying_changed.connect(lambda on: source.set_reopening(on, controller.source_choice.device))
     _connect_transport(source, controller, window)
     source.controls_changed.connect(lambda: follow_record_button(source, window.record_action))
     follow_record_button(source, window.record_action)
     _connect_recording(source.recording, controller, window)
+
+
+def _follow_microphone(source: SourcePanel, window: Any, choice: SourceChoice) -> None:
+    """The input that streams is the one selected (also one the window reopened by itself after it vanished), and
+    the one the next start opens: kept now, not only by the close, which keeps it only while a microphone streams
+    (a session that moved on to a file would bring back the input of the session before)."""
+    if choice.kind != MICROPHONE:
+        return
+    source.select_device(choice.device)
+    window.settings.set_device(choice.device)
 
 
 def _connect_transport(source: SourcePanel, controller: SessionController, window: Any) -> None:
