@@ -103,3 +103,22 @@ def test_a_tensor_reference_to_nothing_is_one_sentence_before_litert_sees_it(mod
     with pytest.raises(ModelError) as caught:  # kws detect, the live stream: LiteRT is never handed the model
         ModelRunner(damaged)
     assert str(caught.value) == expected
+
+
+def test_every_subgraph_reads_the_one_list_of_the_models_buffers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model's buffers are listed once per model: a copy for each subgraph cost subgraphs x buffers (a Keras LSTM
+    has three subgraphs, its loop's condition and body besides the main graph)."""
+    from tests.loop_models import lstm_model
+    from workbench.core.model import tflite_graph
+
+    lists_read: list[list[object]] = []
+    parse_subgraph = tflite_graph._subgraph
+
+    def recording(sub: object, codes: list, buffers: list[object], tflite: bytes) -> tflite_graph.ModelGraph:
+        lists_read.append(buffers)
+        return parse_subgraph(sub, codes, buffers, tflite)
+
+    monkeypatch.setattr(tflite_graph, "_subgraph", recording)
+    graph = parse_model(lstm_model())
+    assert len(lists_read) == 1 + len(graph.subgraphs) > 1
+    assert all(buffers is lists_read[0] for buffers in lists_read)

@@ -244,7 +244,8 @@ def parse_model(tflite: bytes) -> ModelGraph:
         if not model.subgraphs[0].operators:  # LiteRT loads it, then has no output to read: refused here, as above
             raise ModelError("The model has no operators (nothing to run).")
         codes = [_op_name(c) for c in (model.operatorCodes or [])]
-        main, *nested = [_subgraph(sub, codes, list(model.buffers or []), tflite) for sub in model.subgraphs]
+        buffers = list(model.buffers or [])  # one list for every subgraph: a copy each cost O(subgraphs x buffers)
+        main, *nested = [_subgraph(sub, codes, buffers, tflite) for sub in model.subgraphs]
         if problem := graph_problem(main.inputs, main.outputs, len(main.tensors),
                                     [(op.op, op.outputs) for op in main.operators]):
             raise ModelError(problem)
