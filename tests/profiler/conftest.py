@@ -4,30 +4,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-import numpy as np
 import pytest
 
+from tests.int8_conversion import convert_int8
+
 tf = pytest.importorskip("tensorflow", reason="tensorflow builds the test models")
-
-REPRESENTATIVE_SAMPLES = 8
-
-
-def convert_int8(model: "tf.keras.Model") -> bytes:
-    """Full-integer TFLite conversion (int8 input/output), the way MLTK quantises models."""
-    shape = [1, *model.input_shape[1:]]
-    rng = np.random.default_rng(0)
-
-    def representative():
-        for _ in range(REPRESENTATIVE_SAMPLES):
-            yield [rng.uniform(-1, 1, size=shape).astype(np.float32)]
-
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = representative
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tf.int8
-    converter.inference_output_type = tf.int8
-    return converter.convert()
 
 
 @pytest.fixture(scope="session")
@@ -54,13 +35,13 @@ def tiny_all_ops_model() -> bytes:
 
 
 @pytest.fixture(scope="session")
-def tanh_model() -> bytes:
-    """dense(16->8) -> TANH (an op MLTK has no cost formula for) -> reshape to 4x2."""
+def leaky_relu_model() -> bytes:
+    """dense(16->8) -> LEAKY_RELU (an op neither MLTK nor the profiler has a cost formula for) -> reshape to 4x2."""
     layers = tf.keras.layers
     tf.keras.utils.set_random_seed(2)
     inp = layers.Input(shape=(16,), batch_size=1)
     x = layers.Dense(8)(inp)
-    x = layers.Activation("tanh")(x)
+    x = layers.LeakyReLU(negative_slope=0.1)(x)
     out = layers.Reshape((4, 2))(x)
     return convert_int8(tf.keras.Model(inp, out))
 

@@ -22,7 +22,9 @@ Most layers are costed from MLTK's op count, but MLTK counts 0 ops for MEAN (a F
 SOFTMAX or a RESIZE_NEAREST_NEIGHBOR leaves out part of the tensor. Costed from those counts, such a layer would
 take the same time whatever its size, so these are costed from the elements they read and write, at rates
 taken from the other layers' (RESHAPE's copy, ADD's and MUL's per-element op); :attr:`CycleEstimate.basis`
-says so, in words the profile shows beside the layer. The ops column stays MLTK's.
+says so, in words the profile shows beside the layer. The ops column stays MLTK's, but for int8 LOGISTIC and TANH,
+which MLTK does not count at all: their ops are counted from TFLite Micro's kernels (graph_costs) and costed like
+any other op's, and the basis says where the count comes from.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo
-from workbench.profiler.graph_costs import (ADD_OPS_PER_ELEMENT, MUL_OPS_PER_ELEMENT, SOFTMAX_OPS_PER_ELEMENT,
-                                            OpCost)
+from workbench.profiler.graph_costs import (ADD_OPS_PER_ELEMENT, KERNEL_COUNTED_OPS_PER_ELEMENT, MUL_OPS_PER_ELEMENT,
+                                            SOFTMAX_OPS_PER_ELEMENT, OpCost)
 
 DEFAULT_CLOCK_HZ = 78_000_000  # EFR32xG24 HFXO-derived core clock used by MLTK's board profile
 
@@ -143,6 +145,14 @@ def _lookup_copy(graph: ModelGraph, op: OperatorInfo, ops: int) -> tuple[float, 
             f"{op.op}, not the channels it copies")
 
 
+def _kernel_counted(graph: ModelGraph, op: OperatorInfo, ops: int) -> tuple[float, str]:
+    """An int8 LOGISTIC or TANH: its ops (counted from TFLite Micro's kernel) at the rate of every other op."""
+    elements, per_element = _input_elements(graph, op), KERNEL_COUNTED_OPS_PER_ELEMENT[op.op]
+    return (CPU_LAYER_BASE_CYCLES + CPU_CYCLES_PER_OP * ops,
+            f"ops and cycles from {elements:,} elements, {per_element} ops each as TFLite Micro's int8 kernel "
+            f"computes them: MLTK counts 0 ops for {op.op}")
+
+
 def _cpu_cycles(graph: ModelGraph, op: OperatorInfo, cost: OpCost) -> tuple[float, str]:
     """CPU cycles of a layer off the MVP, and how they were estimated where MLTK's ops miss the work ("" if not)."""
     assert cost.ops is not None and cost.macs is not None
@@ -159,6 +169,8 @@ def _cpu_cycles(graph: ModelGraph, op: OperatorInfo, cost: OpCost) -> tuple[floa
         return _softmax(graph, op, cost.ops)
     if op.op in LOOKUP_COPY_OPS:
         return _lookup_copy(graph, op, cost.ops)
+    if op.op in KERNEL_COUNTED_OPS_PER_ELEMENT:
+        return _kernel_counted(graph, op, cost.ops)
     return CPU_LAYER_BASE_CYCLES + CPU_CYCLES_PER_OP * cost.ops, ""
 
 

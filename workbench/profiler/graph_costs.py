@@ -6,7 +6,10 @@ ReLU adds 2 ops per output, softmax is 5 ops per class, RESHAPE counts 0 because
 before the arena is planned and sees input and output at the same address). The formulas follow the
 algorithm of MLTK's ``mltk_tflite_micro_profiler_metrics.cc``; the code here is our own.
 
-An op MLTK has no formula for gives ``known=False`` and ``None`` counts ("unknown"), never a crash.
+Two ops MLTK has no formula for (it reports 0 ops for them) are counted from TFLite Micro's own kernels instead:
+int8 LOGISTIC and TANH, whose kernels do a fixed amount of fixed-point arithmetic per element (the derivation is at
+their constants). A sigmoid output or an LSTM's gates would otherwise leave every total of the model a bound. Any
+other op MLTK has no formula for gives ``known=False`` and ``None`` counts ("unknown"), never a crash.
 """
 
 from __future__ import annotations
@@ -29,6 +32,36 @@ PAD_OPS_PER_ELEMENT = 6  # one move + ~5 comparisons
 RELU_OPS_PER_ELEMENT = 2
 RESIZE_NEAREST_OPS_PER_LOOKUP = 8  # MLTK's approximation of GetNearestNeighbor()
 INT32_BYTES = 4
+# --- LOGISTIC and TANH (int8), counted from TFLite Micro's kernels: MLTK has no formula for them -------------------
+# reference_integer_ops::Logistic / Tanh (micro/kernels/logistic.cc, tanh.cc) run gemmlowp's fixed-point logistic /
+# tanh on each element. Counted as the C source writes it, one op per fixed-point multiply, rounding shift, add or
+# subtract, compare or mask, and select (loads and stores are in the CPU's rate per op, as for the other ops), for an
+# element inside the kernel's input range; one beyond it saturates after 3 ops, so a layer of such costs less.
+# exp(x) for x < 0 (exp_on_negative_values): x mod 1/4 - 1/4 (2), to 0 integer bits (1), a 4th-order Taylor series
+# on [-1/4, 0) (12: x + 1/8, x^2, x^3, x^4, x^4/4, + x^3, * 1/3, + x^2, / 2, + x, * e^-1/8, + e^-1/8), the remainder
+# (1), and x == 0 (mask, select: 2); then one step per power of two of the input's range, from 1/4 up (bit, mask,
+# multiply by e^-power, select: 4)
+EXP_FIXED_OPS = 2 + 1 + 12 + 1 + 2
+EXP_OPS_PER_POWER_OF_TWO = 4
+# 1 / (1 + x) for x in (0, 1), Newton-Raphson: half the denominator (1), first estimate (multiply, add: 2), 3
+# iterations of multiply, 1 - that, multiply, rescale, add (15), rescale (1)
+NEWTON_DIVISION_OPS = 1 + 2 + 3 * 5 + 1
+# the kernel around gemmlowp: subtract the input zero point (1), 2 compares with the input radius, rescale to Q4.27
+# (MultiplyByQuantizedMultiplier: shift, multiply, rounding shift: 3), the result to int8 (rounding shift: 1), clamp (2)
+INT8_ACTIVATION_KERNEL_OPS = 1 + 2 + 3 + 1 + 2
+# LOGISTIC: add its output zero point (1); the sign: masks x > 0 and x == 0 (2), |x| (negate, select: 2), -|x| (1),
+# 1 - the result (1), 2 selects (2): 8; exp(-|x|) of a 4-integer-bit input (6 powers of two: 1/4 .. 8);
+# 1 / (1 + exp(-|x|))
+LOGISTIC_OPS_PER_ELEMENT = (INT8_ACTIVATION_KERNEL_OPS + 1 + 8 + EXP_FIXED_OPS + 6 * EXP_OPS_PER_POWER_OF_TWO
+                            + NEWTON_DIVISION_OPS)  # 79
+# TANH: the sign: masks x < 0 and x == 0 (2), |x| (negate, select: 2), negate the result (1), 2 selects (2): 7;
+# exp(-2|x|), the doubling exact, so its input has 5 integer bits (7 powers of two: 1/4 .. 16); (1 - e) / (1 + e):
+# the division and 1 subtract more
+TANH_OPS_PER_ELEMENT = (INT8_ACTIVATION_KERNEL_OPS + 7 + EXP_FIXED_OPS + 7 * EXP_OPS_PER_POWER_OF_TWO
+                        + NEWTON_DIVISION_OPS + 1)  # 82
+KERNEL_COUNTED_OPS_PER_ELEMENT = {"LOGISTIC": LOGISTIC_OPS_PER_ELEMENT, "TANH": TANH_OPS_PER_ELEMENT}
+# only int8 has that kernel: int16 interpolates a 256-entry table and float calls expf/tanhf, work of another shape
+KERNEL_COUNTED_TYPE = "int8"
 
 # ops MLTK counts as 0: pure data movement or shape bookkeeping, and MEAN (a FIXME in MLTK); the cycle estimate
 # costs them from the elements they read and write instead (workbench.profiler.cycles)
@@ -145,6 +178,16 @@ def _per_input_element(ops_per_element: int) -> Callable[[ModelGraph, OperatorIn
     return lambda g, op: OpCost(_flat(_input(g, op, 0)) * ops_per_element, 0)
 
 
+def _kernel_counted(ops_per_element: int) -> Callable[[ModelGraph, OperatorInfo], OpCost]:
+    """Ops of an int8 LOGISTIC or TANH, per element of its input (see their constants); unknown for other types."""
+    def count(g: ModelGraph, op: OperatorInfo) -> OpCost:
+        inp = _input(g, op, 0)
+        if inp is None or inp.dtype != KERNEL_COUNTED_TYPE:
+            return UNKNOWN_COST
+        return OpCost(inp.elements * ops_per_element, 0)
+    return count
+
+
 def _pad(g: ModelGraph, op: OperatorInfo) -> OpCost:
     return OpCost(_flat(_output(g, op)) * PAD_OPS_PER_ELEMENT, 0)
 
@@ -181,6 +224,7 @@ _COUNTERS: dict[str, Callable[[ModelGraph, OperatorInfo], OpCost]] = {
     "PAD": _pad,
     "MUL": _mul,
     "RESIZE_NEAREST_NEIGHBOR": _resize_nearest,
+    **{name: _kernel_counted(per_element) for name, per_element in KERNEL_COUNTED_OPS_PER_ELEMENT.items()},
     **{name: _zero for name in ZERO_COST_OPS},
 }
 

@@ -56,5 +56,19 @@ class CyclesChart(QWidget):
         self.plot.getAxis("bottom").set_layers({layer.index: layer.op for layer in layers})
         if not layers:
             return
-        self.plot.addItem(pg.BarGraphItem(x=xs, height=cpu, width=BAR_WIDTH, brush=CPU_COLOR))
-        self.plot.addItem(pg.BarGraphItem(x=xs, y0=cpu, height=acc, width=BAR_WIDTH, brush=ACC_COLOR))
+        self.plot.addItem(stacked_bars(xs, [0.0] * len(xs), cpu, CPU_COLOR))
+        self.plot.addItem(stacked_bars(xs, cpu, acc, ACC_COLOR))
+
+
+def stacked_bars(xs: list[float], bottoms: list[float], heights: list[float], color: str) -> pg.BarGraphItem:
+    """Bars of one colour, outlined in that colour, for the layers with a height (cycles of this kind).
+
+    Why the outline is the fill's colour: pyqtgraph outlines bars in the foreground colour by default, and with
+    hundreds of layers (a 683-layer unrolled LSTM) a bar is a pixel or less wide, so the outlines covered the fills
+    and the chart turned grey; without any outline, a bar narrower than a pixel is often not painted at all. A
+    one-pixel outline of the bar's own colour paints every bar, in its colour. A zero height is left out: its outline
+    would be a line across the bar below (every CPU layer's MVP bar).
+    """
+    kept = [i for i, height in enumerate(heights) if height > 0]
+    return pg.BarGraphItem(x=[xs[i] for i in kept], y0=[bottoms[i] for i in kept],
+                           height=[heights[i] for i in kept], width=BAR_WIDTH, brush=color, pen=pg.mkPen(color))
