@@ -28,7 +28,7 @@ def run(settings_file: Path | str, *action: str) -> None:
 def main(settings_file: str, action: str, *args: str) -> None:
     from PySide6.QtCore import QSettings
 
-    from workbench.gui.app_settings import AppSettings
+    from workbench.gui.settings.app_settings import AppSettings
     from workbench.gui.model_loader import read_model
 
     settings = AppSettings(QSettings(settings_file, QSettings.Format.IniFormat))

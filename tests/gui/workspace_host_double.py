@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from workbench.gui.app_settings import AppSettings
+from workbench.gui.settings.app_settings import AppSettings
 from workbench.gui.session_controller import SessionController
 
 SETTINGS_FILE = "settings.ini"

@@ -316,7 +316,7 @@ def start_application() -> QApplication:
     messages and numbers back to "C" (English OS errors, '.' decimals), before any widget is made."""
     from PySide6.QtWidgets import QApplication
 
-    from workbench.gui import app_settings
+    from workbench.gui.settings import app_settings
     from workbench.gui.app_locale import use_window_locale
 
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))

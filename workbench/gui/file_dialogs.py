@@ -22,7 +22,7 @@ from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.detection.settings import board_problems
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import load_model, model_copy_path
-from workbench.gui.app_settings import AUDIO_FOLDER, LOG_FOLDER, MODEL_FOLDER
+from workbench.gui.settings.app_settings import AUDIO_FOLDER, LOG_FOLDER, MODEL_FOLDER
 from workbench.output_guard import check_output_file
 
 MODEL_FILTER = "Models (*.tflite *.mltk.zip *.zip);;All files (*)"

@@ -21,7 +21,7 @@ from workbench.board.firmware.catalog import CLASSIFIER_APP, PROFILER_APP  # noq
 from workbench.board.firmware.image_app import APP_BANNERS  # noqa: E402
 from workbench.board.logs.classifier_log import START_MARKER as CLASSIFIER_BANNER  # noqa: E402
 from workbench.board.logs.profiler_log import START_MARKER as PROFILER_BANNER  # noqa: E402
-from workbench.gui.app_settings import APPLICATION, ORGANIZATION  # noqa: E402
+from workbench.gui.settings.app_settings import APPLICATION, ORGANIZATION  # noqa: E402
 from workbench.gui.board import BoardWorkspace  # noqa: E402
 from workbench.gui.board.firmware_images_view import FIRMWARE_BOXES, LEGACY_FIRMWARE_KEY  # noqa: E402
 from tests.gui.board.board_workspace_steps import (RUN_TIMEOUT_MS, board_workspace, use_board,  # noqa: E402

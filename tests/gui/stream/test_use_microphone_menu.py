@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from workbench.assets import sample_audio_path
 from workbench.core.audio.devices import DeviceIdentity
-from workbench.gui.app_settings import AppSettings
+from workbench.gui.settings.app_settings import AppSettings
 from workbench.gui.stream.source_choice import FILE
 from workbench.gui.window.main_window import DEFAULT_SIZE, MainWindow
 from tests.gui.stream.test_no_input_words import menu_action

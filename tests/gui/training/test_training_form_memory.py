@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 
 from tests.gui.training.conftest import SPECS_TIMEOUT_MS
 from tests.gui.workspace_host_double import SETTINGS_FILE, WorkspaceHostDouble
-from workbench.gui.settings_autosave import SAVE_DELAY_MS
+from workbench.gui.settings.settings_autosave import SAVE_DELAY_MS
 from workbench.gui.training.training_workspace import TrainingWorkspace
 
 WRITE_TIMEOUT_MS = SAVE_DELAY_MS + 4000  # the debounce, and a busy machine's slack

@@ -17,7 +17,7 @@ from PySide6.QtCore import QSettings
 
 from tests.gui.training.conftest import SPECS_TIMEOUT_MS
 from tests.gui.workspace_host_double import SETTINGS_FILE, WorkspaceHostDouble
-from workbench.gui.settings_autosave import SAVE_DELAY_MS
+from workbench.gui.settings.settings_autosave import SAVE_DELAY_MS
 from workbench.gui.training.spec_settings_dialog import SpecSettingsDialog
 from workbench.gui.training.training_settings_view import AUTO, DEFAULT_SPEC
 from workbench.gui.training.training_settings_words import SPEC_OWN_SETTINGS

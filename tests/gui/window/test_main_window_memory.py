@@ -69,7 +69,7 @@ def test_only_the_most_recently_tuned_models_are_remembered(tmp_path: Path) -> N
     from workbench.core.detection.settings import DetectionSettings
     from workbench.core.detection.tuning import DetectionTuning
     from workbench.core.model.model_file import load_model
-    from workbench.gui.app_settings import MAX_TUNED_MODELS, AppSettings
+    from workbench.gui.settings.app_settings import MAX_TUNED_MODELS, AppSettings
 
     settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     base = load_model(default_model_path())
@@ -189,7 +189,7 @@ def test_each_file_dialog_starts_in_the_folder_it_last_chose(qtbot, window, tmp_
 def test_paths_are_remembered_whole_so_a_start_from_another_folder_finds_them(tmp_path: Path, monkeypatch) -> None:
     from PySide6.QtCore import QSettings
 
-    from workbench.gui.app_settings import MODEL_FOLDER, AppSettings
+    from workbench.gui.settings.app_settings import MODEL_FOLDER, AppSettings
 
     work = tmp_path / "Mes données"
     (work / "clips").mkdir(parents=True)
@@ -209,7 +209,7 @@ def test_a_settings_file_that_cannot_be_saved_is_said_at_start_up(qtbot, setting
 
     from tests.small_disk import make_read_only, mounted_tmpfs
     from workbench.assets import sample_audio_path
-    from workbench.gui.app_settings import AppSettings
+    from workbench.gui.settings.app_settings import AppSettings
     from workbench.gui.window.main_window import MainWindow
 
     assert AppSettings().save_problem() is None  # the test's own writable folder

@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractSlider, QMessageBox
 
-from workbench.gui.app_settings import TUNED, AppSettings
-from workbench.gui.settings_autosave import SAVE_DELAY_MS
+from workbench.gui.settings.app_settings import TUNED, AppSettings
+from workbench.gui.settings.settings_autosave import SAVE_DELAY_MS
 
 STEP_GAP_MS = 50  # between two slider steps: far under the debounce, as in a drag
 STEPS = 10

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings
 
 from tests.gui import other_window_settings
 from workbench.assets import default_model_path
-from workbench.gui.app_settings import AppSettings
+from workbench.gui.settings.app_settings import AppSettings
 from workbench.gui.model_loader import read_model
 
 OTHER_THRESHOLD = 222  # differs from the bundled model's own threshold

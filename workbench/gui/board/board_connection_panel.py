@@ -19,6 +19,7 @@ from workbench.board.errors import CommanderNotFound
 from workbench.board.platforms import DeviceInfo
 from workbench.board.ports import SerialPortInfo, list_debuggers
 from workbench.gui.board.board_outcomes import in_window_terms
+from workbench.gui.settings.stored_values import stored_text
 
 SERIALNO_KEY = "board/serialno"
 PORT_KEY = "board/port"
@@ -74,19 +75,15 @@ class BoardConnectionPanel(QGroupBox):
         layout.addLayout(form)
         layout.addLayout(info_row)
 
-        self.debugger.setEditText(self._setting(SERIALNO_KEY))
-        self.port.setEditText(self._setting(PORT_KEY))
-        self.commander.setText(self._setting(COMMANDER_KEY))
+        self.debugger.setEditText(stored_text(self._qsettings, SERIALNO_KEY))
+        self.port.setEditText(stored_text(self._qsettings, PORT_KEY))
+        self.commander.setText(stored_text(self._qsettings, COMMANDER_KEY))
         self.debugger.currentTextChanged.connect(lambda text: self._store(SERIALNO_KEY, text.strip()))
         self.port.currentTextChanged.connect(lambda text: self._store(PORT_KEY, text.strip()))
         self.commander.textChanged.connect(self._commander_changed)
         self._commander_changed(self.commander.text())
 
     # -- settings ----------------------------------------------------------------------------------
-    def _setting(self, key: str) -> str:
-        value = self._qsettings.value(key, "")
-        return value if isinstance(value, str) else ""
-
     def _store(self, key: str, value: str) -> None:
         self._qsettings.setValue(key, value)
 

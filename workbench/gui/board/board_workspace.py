@@ -45,6 +45,7 @@ from workbench.gui.board.board_questions import ask_about_running_job, ask_to_fl
 from workbench.gui.board.board_run_checks import (FlashQuestion, classify_refusal, flash_anyway,
                                                   flash_image_anyway, flash_refused_anyway)
 from workbench.gui.board.job_model import JobModel, previous_detections_status, previous_model_status, same_model
+from workbench.gui.settings.stored_values import stored_text
 
 ACCELERATOR_KEY = "board/accelerator"
 SHUTDOWN_WAIT_MS = 5000
@@ -88,7 +89,8 @@ class BoardWorkspace(QWidget):
         self.accelerator = QComboBox(self)  # shows the Profile workspace's names; its data is the CLI's word
         for key in ACCELERATORS:
             self.accelerator.addItem(ACCELERATOR_NAMES[key], key)
-        self.accelerator.setCurrentIndex(max(self.accelerator.findData(self._setting(ACCELERATOR_KEY)), 0))
+        remembered = stored_text(self._qsettings, ACCELERATOR_KEY)
+        self.accelerator.setCurrentIndex(max(self.accelerator.findData(remembered), 0))
         self.accelerator.setToolTip(ACCELERATOR_TIP)
         self.accelerator.currentIndexChanged.connect(
             lambda _index: qsettings.setValue(ACCELERATOR_KEY, self.accelerator_choice()))
@@ -174,10 +176,6 @@ class BoardWorkspace(QWidget):
             self.watcher.start()
 
     # -- helpers -----------------------------------------------------------------------------------
-    def _setting(self, key: str) -> str:
-        value = self._qsettings.value(key, "")
-        return value if isinstance(value, str) else ""
-
     def _model(self) -> Any:
         return getattr(getattr(self.host, "controller", None), "model", None)
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QGridLayout, QLabel, QLineEdit, QPush
 from workbench.board.firmware.catalog import CLASSIFIER_APP, PROFILER_APP
 from workbench.board.firmware.image_app import APP_TITLES, image_app
 from workbench.board.flashing.firmware_image import IMAGE_PATTERNS
+from workbench.gui.settings.stored_values import stored_text
 
 LEGACY_FIRMWARE_KEY = "board/firmware"  # the first versions' one image for Profile and Classify alike
 LABEL_COLUMN, FIELD_COLUMN, FIELD_SPAN, BROWSE_COLUMN = 0, 1, 2, 3  # the Run box's grid
@@ -58,18 +59,13 @@ def move_legacy_image(qsettings: Any) -> None:
     remembered (another window moved it first) are left as they are."""
     if not qsettings.contains(LEGACY_FIRMWARE_KEY):
         return
-    legacy = _text(qsettings, LEGACY_FIRMWARE_KEY)
+    legacy = stored_text(qsettings, LEGACY_FIRMWARE_KEY)
     if legacy and not any(qsettings.contains(box.key) for box in FIRMWARE_BOXES):
         app = image_app(legacy)
         for box in FIRMWARE_BOXES:
             if app is None or app == box.app:
                 qsettings.setValue(box.key, legacy)
     qsettings.remove(LEGACY_FIRMWARE_KEY)
-
-
-def _text(qsettings: Any, key: str) -> str:
-    value = qsettings.value(key, "")
-    return value if isinstance(value, str) else ""
 
 
 class FirmwareImagesView:
@@ -84,7 +80,7 @@ class FirmwareImagesView:
         self.browse_buttons: dict[str, QPushButton] = {}
         for box in FIRMWARE_BOXES:  # each box before its button: the Tab order
             title = APP_TITLES[box.app]
-            edit = QLineEdit(_text(qsettings, box.key), parent)
+            edit = QLineEdit(stored_text(qsettings, box.key), parent)
             edit.setPlaceholderText(f"MLTK's published {title}")
             edit.setClearButtonEnabled(True)  # one click back to the published image
             edit.setAccessibleName(box.label)

@@ -29,7 +29,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QSpinBox
 
 from workbench.core.errors import SettingsError
-from workbench.gui.settings_autosave import SettingsAutosave
+from workbench.gui.settings.settings_autosave import SettingsAutosave
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.dataset_weights import recalled_folders, remember_folders
 from workbench.gui.training.remembered_settings_check import RememberedSettingsCheck

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from workbench.core.audio.audio_file import AUDIO_SUFFIXES
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import MODEL_FILE_SUFFIXES
-from workbench.gui import app_settings, board_link, file_dialogs
+from workbench.gui import board_link, file_dialogs
+from workbench.gui.settings import app_settings
 from workbench.gui.widgets import small_screen
 from workbench.gui.window import (panel_mnemonics, panel_wiring, window_areas, window_closing, window_menus,
                                   window_palette)
@@ -33,7 +34,7 @@ from workbench.gui.model.model_info_view import ModelInfoView
 from workbench.gui.model.profile_view import ProfileView
 from workbench.gui.model_loader import ModelChangedOnDisk
 from workbench.gui.session_controller import SessionController
-from workbench.gui.settings_autosave import SettingsAutosave
+from workbench.gui.settings.settings_autosave import SettingsAutosave
 from workbench.gui.stream.source_choice import MICROPHONE
 from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.take_keeper import TakeKeeper

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from workbench.gui.app_settings import AppSettings
+    from workbench.gui.settings.app_settings import AppSettings
     from workbench.gui.session_controller import SessionController
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from workbench.assets import asset_path, default_model_path
 from workbench.core.model.model_file import load_model, model_with_params, save_model
 from workbench.core.model.model_params import read_params
-from workbench.gui.app_settings import TUNED, file_key
+from workbench.gui.settings.app_settings import TUNED, file_key
 from workbench.gui.model.parameter_table_view import COLUMN_NOW, ParameterTableView
 from workbench.gui.model_loader import own_settings
 from tests.gui.window.open_model.tuned_copy import TUNED_THRESHOLD

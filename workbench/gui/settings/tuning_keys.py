@@ -2,7 +2,7 @@
 
 Why a module of its own: which model a remembered tuning belongs to is a question of model identity (the file,
 the network without its parameters, the whole file's hash of older versions), not of where settings are stored;
-:mod:`workbench.gui.app_settings` and :mod:`workbench.gui.legacy_settings` both ask it.
+:mod:`workbench.gui.settings.app_settings` and :mod:`workbench.gui.settings.legacy_settings` both ask it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def tuning_key(model: "LoadedModel") -> str:
 def network_key(model: "LoadedModel") -> str:
     """A hash of the model without its parameters (the whole file's hash where that is not computed): stored
     beside each tuning so that a file moved elsewhere is recognised as the one tuned
-    (:meth:`~workbench.gui.app_settings.AppSettings._follow_moved_file`)."""
+    (:meth:`~workbench.gui.settings.app_settings.AppSettings._follow_moved_file`)."""
     return model.identity or file_key(model)
 
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from tests.gui import other_window_settings
 from workbench.assets import default_model_path, sample_audio_path
-from workbench.gui.app_settings import TUNED, AppSettings
+from workbench.gui.settings.app_settings import TUNED, AppSettings
 from workbench.gui.model_loader import read_model
 
 A_THRESHOLD, B_THRESHOLD = 222, 199  # each differs from the bundled model's own threshold

@@ -24,6 +24,7 @@ from PySide6.QtCore import QSettings
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import load_model
+from workbench.gui.settings.stored_values import stored_text
 
 LEGACY_MODEL = "detection/model"  # the first versions' tuned model file (its resolved path)
 LEGACY_PARAMS = "detection/params"  # every detection setting it was tuned to (JSON)
@@ -40,12 +41,12 @@ def migrate_legacy_tuning(qsettings: QSettings, tuned_key: str) -> None:
     """
     if not any(qsettings.contains(key) for key in LEGACY_DETECTION_KEYS):
         return
-    place = _text(qsettings, LEGACY_MODEL)
+    place = stored_text(qsettings, LEGACY_MODEL)
     if place and not Path(place).is_file():
         return  # kept for a later start: the file may be back then
-    entry = legacy_entry(Path(place), _text(qsettings, LEGACY_PARAMS)) if place else None
+    entry = legacy_entry(Path(place), stored_text(qsettings, LEGACY_PARAMS)) if place else None
     if entry is not None:
-        entries = _stored_list(_text(qsettings, tuned_key))
+        entries = _stored_list(stored_text(qsettings, tuned_key))
         if not any(isinstance(item, dict) and item.get("model") == entry["model"] for item in entries):
             qsettings.setValue(tuned_key, json.dumps([*entries, entry]))
     for key in LEGACY_DETECTION_KEYS:
@@ -69,11 +70,6 @@ def legacy_entry(path: Path, params_text: str) -> dict[str, Any] | None:
     # digest: the whole file's hash (tuning_keys.file_key); network_digest: tuning_keys.network_key
     return {"model": model.digest, "network": model.network_digest, "path": str(path.resolve()),
             "name": model.name, "params": params}
-
-
-def _text(qsettings: QSettings, key: str) -> str:
-    value = qsettings.value(key, "")
-    return value if isinstance(value, str) else ""
 
 
 def _stored_list(text: str) -> list[Any]:

@@ -12,8 +12,8 @@ from PySide6.QtCore import QSettings
 
 from workbench.assets import default_model_path
 from workbench.core.model.model_file import load_model, model_with_params, save_model
-from workbench.gui.app_settings import TUNED, AppSettings
-from workbench.gui.legacy_settings import LEGACY_DETECTION_KEYS
+from workbench.gui.settings.app_settings import TUNED, AppSettings
+from workbench.gui.settings.legacy_settings import LEGACY_DETECTION_KEYS
 from workbench.gui.model_loader import own_settings, read_model
 
 TUNED_THRESHOLD, TUNED_COUNT = 222, 2  # what the audit's first-version settings file held

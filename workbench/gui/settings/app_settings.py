@@ -25,8 +25,9 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from workbench.core.audio.devices import DeviceIdentity
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY
-from workbench.gui.legacy_settings import migrate_legacy_tuning
-from workbench.gui.tuning_keys import file_key, network_key, tuning_content, tuning_key
+from workbench.gui.settings.legacy_settings import migrate_legacy_tuning
+from workbench.gui.settings.stored_values import stored_text
+from workbench.gui.settings.tuning_keys import file_key, network_key, tuning_content, tuning_key
 
 if TYPE_CHECKING:
     from workbench.core.detection.tuned_values import RememberedValues
@@ -97,8 +98,7 @@ class AppSettings:
         return f"Settings cannot be saved in {self.qsettings.fileName()} (the folder is read-only or full)"
 
     def _str(self, key: str) -> str:
-        value = self.qsettings.value(key, "")
-        return value if isinstance(value, str) else ""
+        return stored_text(self.qsettings, key)
 
     def _read(self, key: str) -> str:
         """The text of window state ``key``, kept as this window's copy (:meth:`_write`)."""

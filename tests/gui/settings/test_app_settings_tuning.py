@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from workbench.assets import asset_path
-from workbench.gui.app_settings import TUNED, AppSettings, file_key
+from workbench.gui.settings.app_settings import TUNED, AppSettings, file_key
 from workbench.gui.model_loader import read_model
 from workbench.gui.stream.tuning_panel import TuningPanel
 

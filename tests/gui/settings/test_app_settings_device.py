@@ -18,7 +18,7 @@ from PySide6.QtCore import QSettings
 
 from workbench.core.audio import devices
 from workbench.core.audio.devices import DeviceIdentity, InputDevice, resolve_input_device
-from workbench.gui.app_settings import DEVICE, AppSettings
+from workbench.gui.settings.app_settings import DEVICE, AppSettings
 
 WINDOWS_MIC = "Microphone (USB Audio Device)"
 USB_CARD = "USB Audio Device: -"

@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from workbench.gui import app
-from workbench.gui.app_settings import APPLICATION, ORGANIZATION, AppSettings
+from workbench.gui.settings.app_settings import APPLICATION, ORGANIZATION, AppSettings
 
 ROOT_SETTINGS = Path("/") / ".config" / ORGANIZATION  # where Qt put them with HOME unset
 START_TIMEOUT_S = 60.0
