@@ -69,6 +69,13 @@ def test_a_model_with_a_sigmoid_or_tanh_has_totals_not_bounds(int8_profiles, act
     assert layer.cycles_basis in to_csv(report)
 
 
+def test_the_one_output_of_a_sigmoid_wake_word_model_is_one_element(build_int8) -> None:
+    """The usual sigmoid layer: a wake-word model's single output, whose basis names "1 element", not "1 elements"."""
+    layer = only(profile_model(build_int8(dense("sigmoid", 1)), name="wake_word"), "LOGISTIC")
+    assert layer.input_shapes == [[1, 1]]
+    assert layer.cycles_basis.startswith("ops and cycles from 1 element, ")
+
+
 def test_every_gate_of_an_unrolled_lstm_is_estimated() -> None:
     report = profile_model(unrolled_lstm_model(LSTM_FRAMES), name="lstm")
     gates = [layer for layer in report.layers if layer.op in ("LOGISTIC", "TANH")]

@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo
+from workbench.core.wording import plural
 from workbench.profiler.graph_costs import (ADD_OPS_PER_ELEMENT, KERNEL_COUNTED_OPS_PER_ELEMENT, MUL_OPS_PER_ELEMENT,
                                             SOFTMAX_OPS_PER_ELEMENT, OpCost)
 
@@ -149,8 +150,8 @@ def _kernel_counted(graph: ModelGraph, op: OperatorInfo, ops: int) -> tuple[floa
     """An int8 LOGISTIC or TANH: its ops (counted from TFLite Micro's kernel) at the rate of every other op."""
     elements, per_element = _input_elements(graph, op), KERNEL_COUNTED_OPS_PER_ELEMENT[op.op]
     return (CPU_LAYER_BASE_CYCLES + CPU_CYCLES_PER_OP * ops,
-            f"ops and cycles from {elements:,} elements, {per_element} ops each as TFLite Micro's int8 kernel "
-            f"computes them: MLTK counts 0 ops for {op.op}")
+            f"ops and cycles from {elements:,} {plural(elements, 'element')}, {per_element} ops each as TFLite Micro's "
+            f"int8 kernel computes them: MLTK counts 0 ops for {op.op}")
 
 
 def _cpu_cycles(graph: ModelGraph, op: OperatorInfo, cost: OpCost) -> tuple[float, str]:

@@ -61,14 +61,16 @@ class CyclesChart(QWidget):
 
 
 def stacked_bars(xs: list[float], bottoms: list[float], heights: list[float], color: str) -> pg.BarGraphItem:
-    """Bars of one colour, outlined in that colour, for the layers with a height (cycles of this kind).
+    """Bars of one colour, outlined in that colour, one per layer; a layer without cycles of this kind has none.
 
     Why the outline is the fill's colour: pyqtgraph outlines bars in the foreground colour by default, and with
     hundreds of layers (a 683-layer unrolled LSTM) a bar is a pixel or less wide, so the outlines covered the fills
     and the chart turned grey; without any outline, a bar narrower than a pixel is often not painted at all. A
-    one-pixel outline of the bar's own colour paints every bar, in its colour. A zero height is left out: its outline
-    would be a line across the bar below (every CPU layer's MVP bar).
+    one-pixel outline of the bar's own colour paints every bar, in its colour. A zero height gets no outline (it
+    would be a line across the bar below: every CPU layer's MVP bar) but stays a bar, so the chart spans every layer:
+    left out, a layer without an estimate at either end (an op of unknown cost, one TFLite Micro refuses) fell off
+    the chart and its axis.
     """
-    kept = [i for i, height in enumerate(heights) if height > 0]
-    return pg.BarGraphItem(x=[xs[i] for i in kept], y0=[bottoms[i] for i in kept],
-                           height=[heights[i] for i in kept], width=BAR_WIDTH, brush=color, pen=pg.mkPen(color))
+    outline, no_outline = pg.mkPen(color), pg.mkPen(None)
+    return pg.BarGraphItem(x=xs, y0=bottoms, height=heights, width=BAR_WIDTH, brush=color,
+                           pens=[outline if height > 0 else no_outline for height in heights])
