@@ -15,7 +15,7 @@ import pytest
 
 from workbench.core.audio.devices import DeviceIdentity, InputDevice
 from workbench.gui.stream import source_panel
-from workbench.gui.stream.source_panel import FELL_BACK_TEXT, SourcePanel
+from workbench.gui.stream.source_panel import FELL_BACK_TEXT, REOPENING_TEXT, SourcePanel
 
 ALSA = "ALSA"
 USB_MIC = "USB Audio Device: -"
@@ -99,3 +99,18 @@ def test_of_two_alike_cards_neither_is_selected(panel: SourcePanel, cards: Plugg
     assert panel.selected_device() is None
     assert panel.message == FELL_BACK_TEXT.format(name=FIRST_PORT)
     assert not panel.select_device(DeviceIdentity(FIRST_PORT, ALSA))
+
+
+def test_a_wait_that_ends_with_the_microphone_back_under_other_numbers_says_no_fall_back(
+        panel: SourcePanel, cards: PluggedCards) -> None:
+    """The window reopened the microphone the retry waited for, re-plugged into another port: the wait's notice
+    goes, and the panel does not say it fell back to the default input (it compared the input exactly)."""
+    pick(panel, FIRST_PORT)
+    panel.set_reopening(True, panel.selected_device())  # it vanished while it streamed: the window waits for it
+    cards.plug()
+    panel.refresh_device_list(rescan=False)
+    assert panel.message == REOPENING_TEXT.format(name=FIRST_PORT)
+    cards.plug(OTHER_PORT)  # back, in another port
+    panel.refresh_device_list(rescan=False)
+    panel.set_reopening(False)  # the window reopened it
+    assert panel.message == ""

@@ -278,7 +278,7 @@ class SourcePanel(QWidget):
         self._reopening, self._awaited = bool(reopening), (device if reopening else None)
         if not self._reopening and waited_for is not None and self.message == REOPENING_TEXT.format(
                 name=waited_for.name):
-            still_gone = waited_for not in [listed.identity for listed in self._devices]
+            still_gone = self._row_of(waited_for) is None  # back under other card numbers counts as back
             self._show_message(FELL_BACK_TEXT.format(name=waited_for.name) if still_gone else "")
         self._update_controls()
 
