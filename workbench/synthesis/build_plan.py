@@ -68,6 +68,12 @@ def folder_name(word: str) -> str:
     return name
 
 
+def spoken_word(folder: str) -> str:
+    """The words a word folder (or a model's class) says: ``hey_lamp`` → ``hey lamp``, the inverse of
+    :func:`folder_name`. Why: a prompt or a synthesiser reads the phrase, and :func:`check_word` refuses ``_``."""
+    return " ".join(folder.replace("_", " ").split())
+
+
 @dataclass(frozen=True)
 class SynthSettings:
     """Everything that decides a synthetic dataset (the plan is a pure function of it and the voices)."""

@@ -40,18 +40,18 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.audio.recordings_folder import RecordingsFolder
+from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
 from workbench.gui.stream.guided_source import SOURCE_LEFT, STREAM_STOPPED, microphone_problem
 from workbench.gui.stream.recording_view import default_recordings_folder, default_speaker, unique_clip_path
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
 from workbench.gui.widgets.whole_spin_box import WholeSpinBox
-from workbench.synthesis.build_plan import check_word, folder_name
+from workbench.synthesis.build_plan import check_word, folder_name, spoken_word
 from workbench.synthesis.take_check import TakeRules, TakeVerdict, check_take
 
 IDLE, COUNTDOWN, RECORDING, REVIEW, DONE = "idle", "countdown", "recording", "review", "done"
 DEFAULT_TAKES = 5
-NON_KEYWORD_CLASSES = ("_unknown_", "_silence_")
 PROMPT_POINT_SIZE = 28
 KEPT_COLOR, REJECTED_COLOR, RECORDING_COLOR = "#3fb950", "#f85149", "#d29922"
 START_TIP = "Record the words, one take after another, from the microphone the stream listens to"
@@ -158,9 +158,10 @@ class GuidedRecordingView(QDialog):
         self.resize(560, 520)
 
     def _fill_from_model(self) -> None:
+        """The loaded model's keywords as spoken: its class ``hey_lamp`` is the phrase "hey lamp" (whose takes go
+        back into ``hey_lamp/``); ``_unknown_``, ``_silence_`` and negative-word classes are no words to say."""
         model = getattr(self.controller, "model", None)
-        classes = [c for c in getattr(model, "classes", ()) if c not in NON_KEYWORD_CLASSES]
-        self.words_edit.setText(", ".join(classes))
+        self.words_edit.setText(", ".join(spoken_word(c) for c in keyword_classes(getattr(model, "classes", ()))))
 
     def rules(self) -> TakeRules:
         """The take rules for the loaded model's clip length (1 s without a model)."""

@@ -28,7 +28,9 @@ from workbench.gui.widgets.elided_path_label import ElidedPathLabel
 CLIP_TIME_FORMAT = "%Y%m%d-%H%M%S"
 RECORDINGS_DIR = "recordings"
 DEFAULT_LABEL = "clip"
-UNSAFE_CHARACTERS = re.compile(r"[^\w.-]+")  # a label becomes a folder and a file name
+# a label becomes a folder and a file name; an apostrophe stays, as in the folders kws dataset synth makes ("don't"),
+# so a take of a phrase lands in the folder of its synthetic clips
+UNSAFE_CHARACTERS = re.compile(r"[^\w.'-]+")
 SPEAKER_SEPARATOR = "_nohash_"  # Speech Commands: the part before it names the speaker
 # File systems allow 255 bytes per name: a label (a folder, and again in the file name) and a speaker are cut to
 # these UTF-8 lengths so <speaker>_nohash_<label>_<time>-<n>.wav always fits, whatever was typed.
@@ -61,7 +63,7 @@ def safe_label(text: str, max_bytes: int = MAX_LABEL_BYTES) -> str:
     cleaned = UNSAFE_CHARACTERS.sub("_", text.strip())
     cleaned = cleaned.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore")
     cleaned = cleaned.strip(".")  # "_silence_" stays the dataset's folder
-    return cleaned if cleaned.strip("_") else DEFAULT_LABEL
+    return cleaned if cleaned.strip("_'") else DEFAULT_LABEL
 
 
 def unique_clip_path(folder: Path, label: str, when: float | None = None, speaker: str = "") -> Path:
