@@ -16,6 +16,7 @@ from typing import Sequence
 
 from workbench.core.errors import SettingsError
 from workbench.core.wording import counted
+from workbench.datasets.synthetic import synthetic_keywords
 from workbench.synthesis.build_plan import folder_name
 from workbench.synthesis.dataset_builder import MANIFEST
 
@@ -66,6 +67,14 @@ def check_new_folder(folder: Path) -> None:
     if used and not resumable(folder):
         raise SettingsError(f"The folder {folder} holds other files, not a dataset build: choose a new or empty "
                             "folder.")
+
+
+def built_keywords(folder: str | Path) -> list[str]:
+    """The words a build in ``folder`` was for (its manifest), in the order asked; [] when it cannot be read."""
+    try:
+        return synthetic_keywords(Path(folder))
+    except SettingsError:
+        return []
 
 
 def word_clip_counts(folder: Path) -> dict[str, int]:

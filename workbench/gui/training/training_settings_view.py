@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from workbench.child_command import kws_command
 from workbench.core.errors import SettingsError
 from workbench.core.toml_file import toml_or_text, toml_value
-from workbench.gui.datasets.build_folder import output_folder
+from workbench.gui.datasets.build_folder import built_keywords, output_folder
 from workbench.gui.training import training_settings_words as words
 from workbench.gui.training.spec_settings_dialog import ASSIGNMENT, SET_OPTION, SpecSettingsDialog
 from workbench.gui.widgets.whole_spin_box import WholeSpinBox
@@ -238,7 +238,7 @@ class TrainingSettingsView(QWidget):
         if keywords is None:
             self._follow_spec()
         else:
-            self._set_keywords(keywords)
+            self.set_keywords(keywords)
         self.set_spec_settings({str(path): toml_value(value) for path, value in (settings or {}).items()})
         self.seed.setValue(seed if seed is not None else AUTO)
         self.init_from.setText(init_from or "")
@@ -266,9 +266,17 @@ class TrainingSettingsView(QWidget):
         """Show the chosen spec's keywords in the field (left as it is for a spec that cannot be read)."""
         keywords = self.spec_keywords()
         if keywords is not None:
-            self._set_keywords(keywords)
+            self.set_keywords(keywords)
 
-    def _set_keywords(self, keywords: list[str]) -> None:
+    def take_built_keywords(self, folder: str) -> None:
+        """The words a dataset was just built for (kept at yes,no, the form counted its hey_lamp as _unknown_ and
+        refused to train); not while a run, or a stopped run's Resume, holds the field."""
+        keywords = built_keywords(folder)
+        if keywords and self.keywords.isEnabled() and keywords != self.keyword_list():
+            self.set_keywords(keywords)
+
+    def set_keywords(self, keywords: list[str]) -> None:
+        """Show ``keywords`` in the field, as if typed (the Data table counts them at once)."""
         self.keywords.setText(",".join(keywords))
         self.keywords_changed.emit(self.keyword_list())
 
@@ -280,7 +288,7 @@ class TrainingSettingsView(QWidget):
         keywords = _keyword_list(changes.get(KEYWORDS_SETTING))
         if keywords is not None:
             del changes[KEYWORDS_SETTING]
-            self._set_keywords(keywords)
+            self.set_keywords(keywords)
         self.spec_settings = changes
         self._settings_spec = str(self.spec.currentData() or DEFAULT_SPEC)
         summary = words.settings_summary(self.spec_settings)

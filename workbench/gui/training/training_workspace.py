@@ -183,6 +183,7 @@ class TrainingWorkspace(QWidget):
 
         dialog = open_dataset_builder(self.host, self)
         dialog.built.connect(self.datasets.add_folder)
+        dialog.built.connect(self.settings.take_built_keywords)
         return dialog
 
     # -- the output folder's run --------------------------------------------------------------------
