@@ -310,8 +310,23 @@ def test_a_keyword_without_a_single_clip_is_an_error_and_fewer_clips_a_warning(t
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("kws: error: No clip was made of the keyword 'supercalifragilistic' (the word lasts ")
     assert "too long for a 0.5 s clip" in last and "'yes'" not in last and "'seventeen'" not in last
+    assert last.endswith("cannot train a model: say a shorter phrase, or make clips long enough to hold it "
+                         "(--sample-ms MS) and train the model at that length (kws train --set "
+                         "frontend.sample_length_ms=MS).")
     assert "warning: 'seventeen' got 1 of 6 clips (the word lasts" in done.stderr  # the seed makes it repeatable
     assert "train with" not in done.stderr
+
+
+def test_clips_longer_than_a_second_are_trained_at_their_length(tmp_path: Path) -> None:
+    """The training command of a set of 2.5 s clips trains a 2.5 s model: without the setting the run would crop
+    every clip to the shipped specs' 1 s, cutting the phrase the clips were made long for."""
+    needs_engines()
+    out = tmp_path / "long"
+    done = _synth(out, "hey lamp turn on the kitchen light", "--takes", "1", "--negatives", "go", "--similar", "0",
+                  "--sample-ms", "2500")
+    assert done.returncode == 0, done.stderr
+    line = next(l for l in done.stderr.splitlines() if l.startswith("train with: "))
+    assert line.endswith("--keywords hey_lamp_turn_on_the_kitchen_light --set frontend.sample_length_ms=2500")
 
 
 def test_no_negative_words_is_a_warning_instead_of_a_training_command_that_fails(tmp_path: Path) -> None:

@@ -30,6 +30,8 @@ MS_PER_SECOND = 1000
 MAX_FAILURES_LISTED = 10
 MIN_SAMPLE_MS = 100
 SAMPLES_PER_MS = 16  # 16 kHz
+TRAIN_LENGTH_SETTING = "frontend.sample_length_ms"  # kws train --set: the model's input length
+TOO_LONG = "too long for a"  # in the reason a take is not made (clip_placement.PlacementError)
 ADD_NEGATIVES = "add --negatives WORDS"
 NO_UNKNOWN = ("kws train needs them as its _unknown_ class and would fail without them "
               "(\"no samples of _unknown_\"); add --negatives WORDS or --negatives-from DIR|FILE")
@@ -297,17 +299,28 @@ def keyword_shortfalls(settings: Any, report: Any, voices: int) -> tuple[list[st
 
 
 def no_clip_error(empty: list[str], out: Path) -> WorkbenchError:
-    """The one sentence for keywords without a single clip (``empty`` from :func:`keyword_shortfalls`)."""
+    """The one sentence for keywords without a single clip (``empty`` from :func:`keyword_shortfalls`), with what
+    to do when a phrase is too long for the clip: the clip length is the model's input, so a longer clip needs a
+    model trained at that length too."""
+    remedy = ""
+    if any(TOO_LONG in reason for reason in empty):
+        remedy = (": say a shorter phrase, or make clips long enough to hold it (--sample-ms MS) and train the "
+                  f"model at that length (kws train --set {TRAIN_LENGTH_SETTING}=MS)")
     return WorkbenchError(f"No clip was made of the {plural(len(empty), 'keyword')} {listed(empty)}, so the "
-                          f"dataset in {out} cannot train a model.")
+                          f"dataset in {out} cannot train a model{remedy}.")
 
 
-def train_hint(out: Path, words: tuple[str, ...]) -> str:
-    """The ``kws train`` line for the dataset, quoted for a shell (``o'clock`` would otherwise open a quote)."""
+def train_hint(out: Path, words: tuple[str, ...], sample_length: int = MS_PER_SECOND * SAMPLES_PER_MS) -> str:
+    """The ``kws train`` line for the dataset, quoted for a shell (``o'clock`` would otherwise open a quote). Clips
+    of another length than the shipped specs' 1 s add the setting that trains a model of their length: without
+    it the run crops each clip to 1 s, cutting the phrase the clips were made long for."""
     from workbench.synthesis.build_plan import folder_name
 
     keywords = ",".join(folder_name(w) for w in words)
-    return f"kws train --dataset {shlex.quote(str(out))} --keywords {shlex.quote(keywords)}"
+    line = f"kws train --dataset {shlex.quote(str(out))} --keywords {shlex.quote(keywords)}"
+    if sample_length != MS_PER_SECOND * SAMPLES_PER_MS:
+        line += f" --set {TRAIN_LENGTH_SETTING}={sample_length / SAMPLES_PER_MS:g}"
+    return line
 
 
 def run_synth(args: argparse.Namespace) -> int:
@@ -361,5 +374,5 @@ def run_synth(args: argparse.Namespace) -> int:
         if settings.negatives:  # with none asked for, the warning before the build said so already
             progress.say(f"warning: {args.out} holds no clip of a negative word: {NO_UNKNOWN}")
         return 0
-    progress.say(f"train with: {train_hint(args.out, settings.words)}")
+    progress.say(f"train with: {train_hint(args.out, settings.words, settings.placement.sample_length)}")
     return 0

@@ -31,10 +31,11 @@ from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.core.folder_lock import FolderGone, refuse_if_held
 from workbench.core.wording import counted
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
-from workbench.datasets.synthetic import unfinished_build
+from workbench.datasets.synthetic import datasets_keywords, unfinished_build
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
 from workbench.training.data.sample_plan import (SamplePlan, class_weights, clips_digest, make_plan,
                                                  warnings_before_training, weighted_plan)
+from workbench.training.data.untrained_datasets import untrained_dataset_warnings
 from workbench.training.run.cancel import CancelToken, RunStopped
 from workbench.spec_files import spec_keywords
 from workbench.run_folder_layout import (PLAN_COUNT_KEY, PLAN_DIGEST_KEY, PLAN_FILE, PLAN_SAMPLES_KEY,
@@ -163,7 +164,24 @@ def planned_samples(request: TrainRequest, spec: ModelSpec, progress: Progress) 
     """The run's datasets scanned and its samples planned, weights applied: what a run trains on, and what
     ``--preview-augmentation`` draws from (so the preview plans exactly as the run would)."""
     index = _scan(request, spec, progress)
-    return index, _weighted(make_plan(index, spec.data, spec.training.seed), request, spec.training.seed)
+    try:
+        plan = make_plan(index, spec.data, spec.training.seed)
+    except WorkbenchError as exc:
+        raise WorkbenchError(f"{exc}{_synthesised_words_hint(request, spec)}") from None
+    return index, _weighted(plan, request, spec.training.seed)
+
+
+def _synthesised_words_hint(request: TrainRequest, spec: ModelSpec) -> str:
+    """`` DIR was synthesised for hey_lamp: train them with --keywords hey_lamp.`` when the run, without
+    ``--keywords``, asked the spec's keywords of datasets built for other words (their synth.json); else "".
+    Why: the refusal alone ("no samples of yes, no") does not say that the dataset's own words need naming."""
+    keywords, sources, _problems = datasets_keywords([d.path for d in request.datasets])
+    if request.keywords is not None or not keywords or set(keywords) <= set(spec.data.keywords):
+        return ""
+    names = ", ".join(str(source) for source in sources)
+    words = ",".join(keywords)
+    return f" {names} {'was' if len(sources) == 1 else 'were'} synthesised for {words}: train them with " \
+           f"--keywords {shlex.quote(words)}."
 
 
 def _plan_record(plan: SamplePlan, index: DatasetIndex, weights: dict[int, float] | None) -> dict[str, Any]:
@@ -232,6 +250,7 @@ def _start(request: TrainRequest, spec: ModelSpec, out: OutputFolder, progress: 
         renamed = check_init_classes(init_source(spec.init_from, spec), spec)  # refuses outputs that never learn
         start_warnings = [renamed] if renamed else []  # said with the plan's, after the graver ones
     index, plan = planned_samples(request, spec, progress)
+    start_warnings += untrained_dataset_warnings([dataset.path for dataset in request.datasets], plan)
     weights = class_weights(plan, spec.training)
     if not request.resume:  # only now: a run whose data cannot be read is no run to refuse or resume later
         out.write_text(out.root / SPEC_FILE, repeat_header(request, out.root / SPEC_FILE) + spec.to_toml())
