@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,25 +19,13 @@ from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import DatasetArg, TrainRequest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from plan_sink import StopAfterPlan  # noqa: E402
 from training_data import copy_slice  # noqa: E402
 
 pytest.importorskip("tensorflow")
 pytestmark = pytest.mark.slow
 
 from workbench.training.run.pipeline import run_training  # noqa: E402
-
-class StopAfterPlan:
-    """Keeps every message and stops the run at its next check once the plan was said, before any training."""
-
-    def __init__(self, cancel: CancelToken) -> None:
-        self.cancel = cancel
-        self.messages: list[tuple[str, str]] = []
-
-    def emit(self, event: dict[str, Any]) -> None:
-        if event.get("message"):
-            self.messages.append((event["phase"], event["message"]))
-        if event["phase"] == "plan":
-            self.cancel.set("enough: the plan was said")
 
 
 def _synthetic(shared_dir: Path, folder: Path, state: str) -> Path:

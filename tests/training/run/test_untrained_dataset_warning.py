@@ -6,8 +6,8 @@ clips (flite and espeak-ng)."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,6 +17,9 @@ from workbench.training.run.cancel import CancelToken
 from workbench.training.run.progress import Progress
 from workbench.training.run.run_request import DatasetArg, TrainRequest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from plan_sink import StopAfterPlan  # noqa: E402
+
 pytest.importorskip("tensorflow")
 pytestmark = pytest.mark.slow
 
@@ -24,20 +27,6 @@ from workbench.training.run.pipeline import run_training  # noqa: E402
 
 SPEAKER = "ada"  # the hash of the speaker puts ada into the validation split (checked below)
 RESPLIT = "validation_resplit_percent = 25.0"
-
-
-class StopAfterPlan:
-    """Keeps every message and stops the run at its next check once the plan was said, before any training."""
-
-    def __init__(self, cancel: CancelToken) -> None:
-        self.cancel = cancel
-        self.messages: list[tuple[str, str]] = []
-
-    def emit(self, event: dict[str, Any]) -> None:
-        if event.get("message"):
-            self.messages.append((event["phase"], event["message"]))
-        if event["phase"] == "plan":
-            self.cancel.set("enough: the plan was said")
 
 
 @pytest.fixture
