@@ -98,6 +98,28 @@ def test_flash_refuses_what_does_not_fit_before_writing(commander, capsys, tmp_p
     assert [c[:2] for c in commander.calls()] == [["device", "info"]]
 
 
+def test_flash_with_the_classifier_image_refuses_a_model_it_would_refuse(commander, classifier_image, capsys,
+                                                                         reference_model_path: Path,
+                                                                         tmp_path: Path) -> None:
+    """The audio classifier's image with a model it stops on (no class names): said and nothing written, as
+    classify and the Board tab's Flash do, unless --force."""
+    from workbench.core.model.model_file import load_model
+    from workbench.core.model.model_params import write_params
+
+    nameless = tmp_path / "nameless.tflite"
+    params = {k: v for k, v in load_model(reference_model_path).params.items() if k != "classes"}
+    nameless.write_bytes(write_params(reference_model_path.read_bytes(), params))
+    problem = f"the board firmware needs the class names: add them with kws params {nameless} classes="
+    code, out, err = _run(capsys, "board", "flash", str(classifier_image), "--model", str(nameless))
+    assert code == 2 and out == "" and err.startswith(f"kws: error: {problem}"), err[:300]
+    assert err.splitlines()[-1] == ("kws: error: nothing flashed: fix the model as said above, "
+                                    "or add --force to flash it as it is")
+    assert commander.calls() == []
+    code, out, err = _run(capsys, "board", "flash", str(classifier_image), "--model", str(nameless), "--force")
+    assert code == 0 and err.startswith(f"kws: warning: {problem}") and "Flashed" in out, err[:300]
+    assert commander.flash()[-len(nameless.read_bytes()) - 4:-4] == nameless.read_bytes()
+
+
 def test_flash_error_is_one_sentence(commander, capsys, tmp_path: Path) -> None:
     commander.configure(fail="flash-error")
     code, _, err = _run(capsys, "board", "flash", str(write_image(tmp_path / "a.s37", "x")))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 import threading
 from pathlib import Path
@@ -65,6 +66,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("image", nargs="?", type=Path, help="firmware image (.s37, .hex or .bin)")
     p.add_argument("--model", type=model_argument, help="model (.tflite or .mltk.zip) to put at the end of flash")
     p.add_argument("--halt", action="store_true", help="leave the CPU halted (default: reset so it runs)")
+    p.add_argument("--force", action="store_true", help="with MLTK's audio-classifier image, flash a model that "
+                   "firmware would refuse or read differently (no class names, missing fe.* settings, a wrong "
+                   "threshold list) instead of stopping")
     add_debugger_options(p)
     p.set_defaults(func=run_flash)
 
@@ -109,6 +113,21 @@ def board_status(text: str) -> None:
 def board_warning(text: str) -> None:
     """A warning, on stderr as every ``kws`` command gives them."""
     print(f"kws: warning: {text}", file=sys.stderr, flush=True)
+
+
+def say_classifier_problems(problems: list[str], *, refuse: bool) -> None:
+    """What the audio-classifier firmware would refuse in the model about to be flashed, each on stderr (errors when
+    ``refuse``, then SettingsError before anything is written; else warnings).
+
+    Why before the flash: it takes half a minute and ends on a board that stops at start-up or does not classify as
+    the workbench does; ``flash`` and ``classify`` say it alike, and ``--force`` flashes the model as it is.
+    """
+    from workbench.core.errors import SettingsError
+
+    for problem in problems:
+        print(f"kws: {'error' if refuse else 'warning'}: {problem}", file=sys.stderr)
+    if problems and refuse:
+        raise SettingsError("nothing flashed: fix the model as said above, or add --force to flash it as it is")
 
 
 def stop_cleanly(work: Callable[[threading.Event], int]) -> int:
@@ -219,6 +238,8 @@ def _flash(args: argparse.Namespace, cancel: threading.Event) -> int:
     if args.image is None and args.model is None:
         raise WorkbenchError("give a firmware image, --model, or both")
     tflite, name = load_tflite(args.model) if args.model is not None else (None, "")
+    if tflite is not None and args.image is not None:
+        _check_classifier_model(args.image, tflite, args.model, force=args.force)
     commander = make_commander(args)
     result = program_board(commander, image=args.image, tflite=tflite, halt=True, on_progress=ProgressPrinter(),
                            cancel=cancel, model_name=name or None, warn=board_warning)
@@ -232,6 +253,20 @@ def _flash(args: argparse.Namespace, cancel: threading.Event) -> int:
     print(f"Flashed {' and '.join(parts)} on {result.device.platform or result.device.part_number} "
           f"({result.device.part_number}){'; CPU halted' if args.halt else ''}.")
     return EXIT_OK
+
+
+def _check_classifier_model(image: Path, tflite: bytes, model: Path, *, force: bool) -> None:
+    """With MLTK's audio-classifier image, what that firmware would refuse in the model, as ``classify`` says it.
+
+    Why only then: ``flash`` also writes the profiler and the user's own firmware, which read the model otherwise;
+    the Board tab's Flash (the audio classifier's) asks the same question.
+    """
+    from workbench.board.firmware.catalog import CLASSIFIER_APP
+    from workbench.board.firmware.image_app import image_app
+    from workbench.board.runs.classify_run import classifier_problems
+
+    if image_app(image) == CLASSIFIER_APP:
+        say_classifier_problems(classifier_problems(tflite, shlex.quote(str(model))), refuse=not force)
 
 
 # -- console ----------------------------------------------------------------------------------------

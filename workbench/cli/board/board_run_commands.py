@@ -22,7 +22,7 @@ from workbench.board.runs.job import (ACCELERATORS, DEFAULT_ACTIVITY_TIMEOUT_S, 
                                       BoardCallbacks, BoardOptions)
 from workbench.board.uart.line_reader import BAUDRATE
 from workbench.cli.board.board_commands import (ProgressPrinter, add_debugger_options, board_status, load_tflite,
-                                                resolve_serialno, stop_cleanly)
+                                                resolve_serialno, say_classifier_problems, stop_cleanly)
 from workbench.cli.board.board_log_output import deliver_log, keep_log
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.cli.measure.profile_commands import output_format
@@ -317,11 +317,7 @@ def run_classify(args: argparse.Namespace, out: TextIO | None = None) -> int:
     tflite = model_for_classifier(model.tflite, settings, verbose=args.verbose)
     options = board_options(args)
     problems = classifier_problems(tflite, shlex.quote(str(args.model)))  # said before the flashing
-    refused = bool(problems) and options.flash and not args.force
-    for problem in problems:
-        print(f"kws: {'error' if refused else 'warning'}: {problem}", file=sys.stderr)
-    if refused:
-        raise SettingsError("nothing flashed: fix the model as said above, or add --force to flash it as it is")
+    say_classifier_problems(problems, refuse=options.flash and not args.force)
     _check_detects(settings, model.classes, flash=options.flash, verbose=args.verbose)
     printer = _ClassifyPrinter(args.format, out)
     handlers = ClassifyHandlers(startup=printer.startup, event=printer.event, startup_line=printer.startup_line)

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QT
 from workbench.board.measurements import MeasurementStore
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import WorkbenchError
-from workbench.profiler.export import error_percent, format_units, to_csv
+from workbench.core.wording import counted
+from workbench.profiler.export import AT_LEAST, error_percent, format_units, to_csv
 from workbench.profiler.refit_checks import RUN_AGAIN, measurement_problem
-from workbench.profiler.report import LayerReport, ProfileReport
+from workbench.profiler.report import LayerReport, ProfileReport, ProfileSummary
 from workbench.gui.widgets.save_dialog import CSV_FILTER, ask_and_save
 from workbench.gui.widgets.table_rows import RowsInSight
 
@@ -60,6 +61,18 @@ def _percent(value: float | None) -> str:
 
 def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
+
+
+def estimate_beside_board(summary: ProfileSummary, board_ms: float | None) -> str:
+    """The estimated time per inference beside the board's, as ``kws board profile`` states it.
+
+    Why not always with the error: an estimate that leaves out layers of unknown cost is the least the model takes
+    (the CLI says "at least"); its error against the board's whole time would blame the estimate for those layers.
+    """
+    if summary.untimed_layer_count:
+        return (f"estimate {AT_LEAST}{_ms(summary.total_time_ms)} ms: "
+                f"{counted(summary.untimed_layer_count, 'layer')} without an estimate")
+    return f"estimate {_ms(summary.total_time_ms)} ms, {_percent(error_percent(summary.total_time_ms, board_ms))} %"
 
 
 def layer_cells(layer: LayerReport) -> list[str]:
@@ -189,7 +202,7 @@ class MeasuredTableView(QWidget):
         s, m = report.summary, report.summary.measured
         return (f"{s.name}: measured on {m.platform or 'board'} ({m.part_number or '?'}) at "
                 f"{format_units(m.clock_hz)}Hz\n{_ms(m.total_time_ms)} ms per inference "
-                f"(estimate {_ms(s.total_time_ms)} ms, {_percent(error_percent(s.total_time_ms, m.total_time_ms))} %), "
+                f"({estimate_beside_board(s, m.total_time_ms)}), "
                 f"runtime memory {m.runtime_memory_bytes if m.runtime_memory_bytes is not None else '?'} bytes.\n"
                 f"Source: {m.source}")
 
