@@ -96,7 +96,7 @@ def test_background_only_stream(small_dataset: Path) -> None:
 
 
 def test_clear_errors(small_dataset: Path, tmp_path: Path) -> None:
-    with pytest.raises(WorkbenchError, match="the dataset has no 'stop' clips in its all split"):
+    with pytest.raises(WorkbenchError, match="the dataset has no 'stop' clips"):
         build(small_dataset, keywords=("yes", "stop"))
     with pytest.raises(SettingsError, match="gap_s must be LOW:HIGH with LOW <= HIGH"):
         StreamRecipe(gap_s=(1.0, 0.5))
@@ -186,7 +186,7 @@ def test_a_class_name_is_not_a_keyword(keyword: str) -> None:
 
 
 def test_a_keyword_the_dataset_lacks_is_refused_even_with_no_share(small_dataset: Path) -> None:
-    with pytest.raises(WorkbenchError, match="the dataset has no 'stop' clips in its all split"):
+    with pytest.raises(WorkbenchError, match="the dataset has no 'stop' clips"):
         build(small_dataset, keywords=("yes", "stop"), keyword_count=1)  # 'stop' would get no item
 
 

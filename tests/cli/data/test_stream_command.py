@@ -73,7 +73,7 @@ def test_background_only_and_check(capsys, small_dataset, tmp_path) -> None:  # 
 @pytest.mark.parametrize(("extra", "message"), [
     (("--gap-s", "1:0.2"), "gap_s must be LOW:HIGH with LOW <= HIGH, got 1:0.2"),
     (("--gain-db", "loud"), "--gain-db must be LOW:HIGH or one number, got 'loud'"),
-    (("--keywords", "yes,stop"), "the dataset has no 'stop' clips in its all split"),
+    (("--keywords", "yes,stop"), "the dataset has no 'stop' clips"),
 ])
 def test_bad_options_are_one_line(capsys, small_dataset, tmp_path, extra, message) -> None:  # type: ignore[no-untyped-def]
     code, out, err = make(capsys, small_dataset, tmp_path / "s.wav", *extra)

@@ -86,7 +86,7 @@ def test_a_gain_the_peak_limit_holds_back_is_warned_about(  # type: ignore[no-un
      "alone (no words); leave it out"),
     (("--keywords", "_silence_"), "_silence_ is a class name, not a keyword (names starting with _ mark other "
      "audio); give keyword words of the dataset, such as yes,no"),
-    (("--keywords", "yes,stop", "--keyword-count", "1"), "the dataset has no 'stop' clips in its all split"),
+    (("--keywords", "yes,stop", "--keyword-count", "1"), "the dataset has no 'stop' clips"),
     (("--minutes", "100000"), "a 100,000-minute stream does not fit in a WAV file (4 GiB: at most 2,236 minutes "
      "at 16000 Hz); make it shorter or build several streams with other seeds"),
 ])

@@ -141,6 +141,8 @@ class StreamItem:
     label: str  # a keyword, UNKNOWN_LABEL or SILENCE_LABEL
     word: str
 
+ALL_SPLITS = "all"  # a stream of every clip of the datasets, whatever their split
+
 
 @dataclass
 class ClipPools:
@@ -151,6 +153,8 @@ class ClipPools:
     silence: list[Path]
     noise: list[Path]
     description: dict[str, Any] = field(default_factory=dict)
+    # keywords without a clip in the stream's split, and the splits that hold theirs (a small dataset's few speakers)
+    other_splits: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _cycled(pool: Sequence[Any], count: int, rng: np.random.Generator) -> list[Any]:
@@ -159,6 +163,20 @@ def _cycled(pool: Sequence[Any], count: int, rng: np.random.Generator) -> list[A
     while len(picks) < count:
         picks.extend(pool[i] for i in rng.permutation(len(pool)))
     return picks[:count]
+
+
+def _in_split(split: str) -> str:
+    """`` in its testing split``; "" for every clip (``all``)."""
+    return "" if split == ALL_SPLITS else f" in its {split} split"
+
+
+def _other_splits_hint(splits: Sequence[str]) -> str:
+    """Where a keyword's clips are when the stream's split has none: a dataset of a few speakers (one person's
+    takes, a small synthetic set) may hold a word in one split only, and "no clips" alone reads as none at all."""
+    if not splits:
+        return ""
+    return (f": its clips are in the {listed(list(splits))} {'split' if len(splits) == 1 else 'splits'}; build the "
+            "stream from there or from all clips (a model trained on this dataset has heard those speakers)")
 
 
 def plan_items(recipe: StreamRecipe, pools: ClipPools, rng: np.random.Generator) -> list[StreamItem]:
@@ -172,11 +190,11 @@ def plan_items(recipe: StreamRecipe, pools: ClipPools, rng: np.random.Generator)
         if not pool:
             close = closest_name(keyword, {word for _, word in pools.unknown})  # a typo of another word (stpo)
             hint = (f" (did you mean {close}?): choose the keywords among the dataset's words (kws dataset info DIR "
-                    "--words lists them)") if close else ""
-            raise WorkbenchError(f"the dataset has no '{keyword}' clips in its {recipe.split} split{hint}")
+                    "--words lists them)") if close else _other_splits_hint(pools.other_splits.get(keyword, ()))
+            raise WorkbenchError(f"the dataset has no '{keyword}' clips{_in_split(recipe.split)}{hint}")
         items += [StreamItem(p, keyword, keyword) for p in _cycled(pool, wanted, rng)]
     if n_unknown and not pools.unknown:
-        raise WorkbenchError(f"the dataset has no other-word clips in its {recipe.split} split")
+        raise WorkbenchError(f"the dataset has no other-word clips{_in_split(recipe.split)}")
     items += [StreamItem(p, UNKNOWN_LABEL, w) for p, w in _cycled(pools.unknown, n_unknown, rng)]
     if n_silence and not pools.silence and not pools.noise:
         raise WorkbenchError("the dataset has neither _silence_ clips nor background noise for silence items")

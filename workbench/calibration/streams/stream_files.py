@@ -29,7 +29,8 @@ from workbench.calibration.streams.labels import (
     labels_json,
 )
 from workbench.calibration.streams.stream_audio import to_float
-from workbench.calibration.streams.stream_builder import ClipPools, ProgressCallback, StreamRecipe, build_stream
+from workbench.calibration.streams.stream_builder import (ALL_SPLITS, ClipPools, ProgressCallback, StreamRecipe,
+                                                         build_stream)
 from workbench.calibration.streams.stream_mix import BuiltStream, background_blocks
 from workbench.calibration.streams.stream_resources import check_disk_room, check_wav_length
 from workbench.core.atomic_write import check_destination
@@ -39,7 +40,6 @@ from workbench.core.errors import SettingsError
 from workbench.core.audio.decibels import amplitude_ratio
 from workbench.datasets.splits import DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT
 
-ALL_SPLITS = "all"
 FULL_SCALE_DBFS = 0.0
 MIX_PROGRESS_START = 0.5  # the layout reports progress up to here, the mix as it is written the rest
 
@@ -69,6 +69,9 @@ def pools_from_datasets(roots: Sequence[str | Path], keywords: Sequence[str], sp
             pools.silence.append(clip.path)
         else:
             pools.unknown.append((clip.path, clip.word))
+    if split != ALL_SPLITS:
+        pools.other_splits = {k: tuple(sorted({c.split for c in index.clips if c.word == k}))
+                              for k, found in pools.keywords.items() if not found}
     speakers = {clip.speaker for clip in clips}
     pools.description = {
         "datasets": [str(Path(r).absolute()) for r in index.roots], "split": split, "split_method": split_method,
