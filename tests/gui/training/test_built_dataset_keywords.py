@@ -4,6 +4,7 @@ the new words as _unknown_. A real `kws dataset synth` child with the flite voic
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -59,3 +60,22 @@ def test_a_run_in_the_output_folder_keeps_its_keywords(qtbot, training_workspace
     (built / "synth.json").write_text('{"settings": {"words": ["hey lamp"]}}', encoding="utf-8")
     ws.settings.take_built_keywords(str(built))
     assert ws.settings.keyword_list() == ["yes", "no"]
+
+
+def _built(folder: Path, *words: str) -> Path:
+    folder.mkdir()
+    (folder / "synth.json").write_text(json.dumps({"settings": {"words": list(words)}}), encoding="utf-8")
+    return folder
+
+
+def test_keywords_typed_on_purpose_keep_theirs(qtbot, training_workspace: TrainingWorkspace, tmp_path: Path) -> None:
+    """Keywords the user typed (Speech Commands' yes,no beside a wake word; a second phrase built after the first)
+    are not dropped: the built words are added to them. Only the spec's own keywords, untouched, give way."""
+    ws = training_workspace
+    ws.settings.keywords.clear()
+    qtbot.keyClicks(ws.settings.keywords, "yes,no,hey_lamp")
+    ws.settings.take_built_keywords(str(_built(tmp_path / "lamp", "hey lamp")))
+    assert ws.settings.keyword_list() == ["yes", "no", "hey_lamp"]
+    ws.settings.take_built_keywords(str(_built(tmp_path / "off", "lamp off")))
+    assert ws.settings.keyword_list() == ["yes", "no", "hey_lamp", "lamp_off"]
+    assert ws.datasets.keywords == ["yes", "no", "hey_lamp", "lamp_off"]

@@ -77,6 +77,16 @@ def built_keywords(folder: str | Path) -> list[str]:
         return []
 
 
+def keywords_after_build(shown: list[str], spec: list[str] | None, built: list[str]) -> list[str]:
+    """The Training form's keywords once a dataset was built for ``built``: they replace the spec's own (``spec``;
+    kept at yes,no, the form counted the new hey_lamp as _unknown_ and refused to train) and are added to keywords
+    the user typed (``shown``): the dataset list keeps its other folders, whose words -- Speech Commands' yes,no
+    beside a wake word, a phrase built before -- replaced would train as _unknown_."""
+    if shown != spec:
+        return shown + [word for word in built if word not in shown]
+    return list(built)
+
+
 def word_clip_counts(folder: Path) -> dict[str, int]:
     """The clips of each word folder of a dataset (not the background noise), by folder name."""
     try:

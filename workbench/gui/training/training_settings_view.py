@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from workbench.child_command import kws_command
 from workbench.core.errors import SettingsError
 from workbench.core.toml_file import toml_or_text, toml_value
-from workbench.gui.datasets.build_folder import built_keywords, output_folder
+from workbench.gui.datasets.build_folder import built_keywords, keywords_after_build, output_folder
 from workbench.gui.training import training_settings_words as words
 from workbench.gui.training.spec_settings_dialog import ASSIGNMENT, SET_OPTION, SpecSettingsDialog
 from workbench.gui.widgets.whole_spin_box import WholeSpinBox
@@ -269,11 +269,12 @@ class TrainingSettingsView(QWidget):
             self.set_keywords(keywords)
 
     def take_built_keywords(self, folder: str) -> None:
-        """The words a dataset was just built for (kept at yes,no, the form counted its hey_lamp as _unknown_ and
-        refused to train); not while a run, or a stopped run's Resume, holds the field."""
-        keywords = built_keywords(folder)
-        if keywords and self.keywords.isEnabled() and keywords != self.keyword_list():
-            self.set_keywords(keywords)
+        """The field after a dataset was built for its words (:func:`keywords_after_build`); left alone while a run,
+        or a stopped run's Resume, holds it."""
+        built, shown = built_keywords(folder), self.keyword_list()
+        wanted = keywords_after_build(shown, self.spec_keywords(), built)
+        if built and self.keywords.isEnabled() and wanted != shown:
+            self.set_keywords(wanted)
 
     def set_keywords(self, keywords: list[str]) -> None:
         """Show ``keywords`` in the field, as if typed (the Data table counts them at once)."""

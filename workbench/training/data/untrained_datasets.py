@@ -6,6 +6,11 @@ wholly in validation or testing. Added to a synthetic set, even with a weight (`
 changes nothing the model learns, and the plan's totals per class do not show it; the run says so before it trains.
 The remedy for one person's folder is its own split lists: with a ``validation_list.txt`` and a
 ``testing_list.txt`` that name none of its clips, every clip of it trains.
+
+Why from the clips' splits, not from the plan's training samples: a folder's training clips can be missing from the
+plan for reasons the warning does not name and its remedy does not mend -- a weight below 1 or
+``data.max_clips_per_word`` drew none of them, ``silence_clips = false`` left its ``_silence_`` clips out -- and a
+folder whose own lists hold its clips out of training does so on purpose.
 """
 
 from __future__ import annotations
@@ -14,30 +19,33 @@ from pathlib import Path
 from typing import Sequence
 
 from workbench.core.wording import counted, listed, plural
-from workbench.training.data.sample_plan import SamplePlan
+from workbench.datasets.layout import DatasetIndex
+from workbench.datasets.splits import TRAINING
+from workbench.training.data.sample_plan import assign_splits
+from workbench.training.spec.model_spec import DataSettings
 
 MAX_SPEAKERS_NAMED = 3
 
 
-def untrained_dataset_warnings(roots: Sequence[Path], plan: SamplePlan) -> list[str]:
-    """One warning per folder of ``roots`` whose clips are all held out of training (module docstring)."""
-    trained = [sample.path for sample in plan.training if sample.path is not None]
-    trained += [path for paths in plan.unknown_pool.values() for path in paths]  # training clips not drawn yet
-    held_out = [*plan.validation_clips, *plan.testing]
+def untrained_dataset_warnings(roots: Sequence[Path], index: DatasetIndex, data: DataSettings) -> list[str]:
+    """One warning per folder of ``roots`` (as scanned into ``index``) whose clips all fall outside the training
+    split the run makes with ``data`` (module docstring); none for a folder split by its own lists."""
+    clips = assign_splits(index, data)  # the splits make_plan draws from (re-split included)
     warnings = []
     for root in roots:  # a clip's path starts with its root as the scan was given it: no resolving needed
-        if any(path.is_relative_to(root) for path in trained):
+        if root in index.listed_roots:
             continue
-        clips = [clip for clip in held_out if clip.path.is_relative_to(root)]
-        if not clips:
+        own = [clip for clip in clips if clip.path.is_relative_to(root)]
+        if not own or any(clip.split == TRAINING for clip in own):
             continue
-        speakers = sorted({clip.speaker for clip in clips})
+        speakers = sorted({clip.speaker for clip in own})
         named = listed(speakers[:MAX_SPEAKERS_NAMED] + ([f"{len(speakers) - MAX_SPEAKERS_NAMED} more"]
                                                         if len(speakers) > MAX_SPEAKERS_NAMED else []))
-        splits = sorted({clip.split for clip in clips})
+        splits = sorted({clip.split for clip in own})
         where = f"{listed(splits)} {plural(len(splits), 'split')}"
-        warnings.append(f"warning: {root} gives the run no training samples: its {counted(len(clips), 'clip')} "
-                        f"({plural(len(speakers), 'speaker')} {named}) are all in the {where}, since a speaker's "
+        are = "is in" if len(own) == 1 else "are all in"
+        warnings.append(f"warning: {root} gives the run no training samples: its {counted(len(own), 'clip')} "
+                        f"({plural(len(speakers), 'speaker')} {named}) {are} the {where}, since a speaker's "
                         "clips stay in one split; to train on them, record more speakers into it, or put an empty "
                         "validation_list.txt and testing_list.txt into it (every clip not listed trains).")
     return warnings
