@@ -158,10 +158,11 @@ class GuidedRecordingView(QDialog):
         self.resize(560, 520)
 
     def _fill_from_model(self) -> None:
-        """The loaded model's keywords as spoken: its class ``hey_lamp`` is the phrase "hey lamp" (whose takes go
-        back into ``hey_lamp/``); ``_unknown_``, ``_silence_`` and negative-word classes are no words to say."""
+        """The loaded model's keywords as spoken ("hey lamp" for ``hey_lamp``, whose takes go back into its folder as
+        spelt: ``Hey_Lamp/`` too); ``_unknown_``, ``_silence_`` and negative-word classes are no words to say."""
         model = getattr(self.controller, "model", None)
-        self.words_edit.setText(", ".join(spoken_word(c) for c in keyword_classes(getattr(model, "classes", ()))))
+        self._class_of = {spoken_word(c): c for c in keyword_classes(getattr(model, "classes", ()))}
+        self.words_edit.setText(", ".join(self._class_of))
 
     def rules(self) -> TakeRules:
         """The take rules for the loaded model's clip length (1 s without a model)."""
@@ -286,7 +287,8 @@ class GuidedRecordingView(QDialog):
         self.last_verdict = verdict
         self.take_judged.emit(verdict)
         if verdict.ok and verdict.clip is not None:
-            wanted = unique_clip_path(self.folder, folder_name(self.word), time.time(), self.speaker_edit.text())
+            label = self._class_of.get(self.word) or folder_name(self.word)  # a model's class as it is spelt
+            wanted = unique_clip_path(self.folder, label, time.time(), self.speaker_edit.text())
             take = Take(verdict.clip, self.rules().sample_rate, ended.spool)
             if (path := self.keeper.save(take, wanted, self._folder, keep_existing=True)) is not None:  # no overwrite
                 self.kept.append(path)
