@@ -88,3 +88,16 @@ def test_a_fresh_draw_each_epoch_looks_its_weights_up_instead_of_resolving_paths
     samples = resample_unknown(plan, spec.data, spec.training.seed, 1)
     assert not resolved
     assert set(_of(samples, folders[1]).values()) == {WEIGHT}
+
+
+def test_a_weighted_folder_given_under_an_unexpanded_home_is_weighted(folders: tuple[Path, Path],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--dataset=~/mistakes:3``: no shell expands a ``~`` after ``=``. The scan expanded it, but the weight was
+    matched against the folder as given (``~/mistakes`` under the working directory) and never applied."""
+    dataset, mistakes = folders
+    monkeypatch.setenv("HOME", str(mistakes.parent))
+    spec = _spec(False)
+    request = TrainRequest(datasets=(DatasetArg(dataset), DatasetArg.parse(f"~/{mistakes.name}:{WEIGHT}")),
+                           out=dataset.parent / "out")
+    plan = planned_samples(request, spec, Progress())[1]
+    assert set(_of(plan.training, mistakes).values()) == {WEIGHT}

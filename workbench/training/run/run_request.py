@@ -25,6 +25,11 @@ SPACE, DELETE = 0x20, 0x7F  # the control characters are below the one and the o
 _ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\", "'": "\\'"}  # bash's $'...' escapes
 
 
+def _folder(text: str) -> Path:
+    """A dataset folder as given, ``~`` expanded."""
+    return Path(text).expanduser()
+
+
 @dataclass(frozen=True)
 class DatasetArg:
     """A dataset folder and how strongly its training clips count (1.0: as is)."""
@@ -36,19 +41,21 @@ class DatasetArg:
     def parse(cls, text: str) -> "DatasetArg":
         """``DIR`` or ``DIR:WEIGHT`` (a Windows drive letter is not mistaken for a weight). A folder whose own name
         ends in ``:NUMBER`` ("séance 12:30") is that folder when it exists: read as folder "séance 12" with weight 30
-        it trained on another folder or none; ``séance 12:30:1`` gives it a weight."""
+        it trained on another folder or none; ``séance 12:30:1`` gives it a weight. ``~`` is the home folder also
+        where no shell expanded it (``--dataset=~/takes:2``): the scan expanded it, but the weight, matched against
+        the folder as given, never applied."""
         head, sep, tail = text.rpartition(WEIGHT_SEPARATOR)
-        if sep and head and len(head) > 1 and not Path(text).is_dir():
+        if sep and head and len(head) > 1 and not _folder(text).is_dir():
             try:
                 weight = float(tail)
             except ValueError:
-                if Path(head).is_dir() and not Path(text).exists():  # DIR:abc -- a mistyped weight, not a folder
+                if _folder(head).is_dir() and not _folder(text).exists():  # DIR:abc -- a mistyped weight, not a folder
                     raise SettingsError(f"The weight of dataset {head} must be a number, not {tail!r}.") from None
-                return cls(Path(text))
+                return cls(_folder(text))
             if not 0 < weight < math.inf:
                 raise SettingsError(f"The weight of dataset {head} must be a positive number, not {tail}.")
-            return cls(Path(head), weight)
-        return cls(Path(text))
+            return cls(_folder(head), weight)
+        return cls(_folder(text))
 
     def argument(self) -> str:
         """The ``--dataset`` text that gives this dataset again from anywhere: the folder absolute, the weight
