@@ -193,3 +193,17 @@ def test_the_remedy_names_a_real_setting_that_the_named_recipe_sets() -> None:
 
     assert load_spec(info_warnings.RESPLITTING_SPEC).data.validation_resplit_percent is not None
     assert getattr(load_spec("tflite_micro_speech").data, info_warnings.RESPLIT_OPTION) is None
+
+
+def test_a_folder_without_the_default_keywords_says_to_name_its_own(tmp_path: Path, capsys) -> None:
+    """One's own takes of "hey lamp" (no synth.json names their words): counted against yes and no, the table said
+    nothing of the dataset's words and the only remedy offered was a re-split; the warning names --keywords and the
+    dataset's words, first, and not when the keywords are chosen."""
+    takes = make_dataset(tmp_path / "takes", {"hey_lamp": speaker_names(3, start=7), "camp": speaker_names(2)})
+    assert main(["dataset", "info", str(takes), "--json"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert warnings[0] == {"kind": "keywords_absent", "names": ["yes", "no"], "message": (
+        "the dataset has none of the keywords yes,no, which are counted without --keywords (its words: camp, "
+        "hey_lamp): count its own with --keywords WORDS, as kws train takes them")}
+    assert main(["dataset", "info", str(takes), "--json", "--keywords", "hey_lamp"]) == 0
+    assert "keywords_absent" not in {w["kind"] for w in json.loads(capsys.readouterr().out)["warnings"]}

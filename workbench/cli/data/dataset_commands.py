@@ -269,7 +269,8 @@ def run_info(args: argparse.Namespace, out: TextIO | None = None) -> int:
         check_keywords_found(keywords, index.words(), args.dirs)
     summary = dataset_summary(index, keywords)
     plan = _info_plan(spec, index, args)
-    warnings = info_warnings(index, summary, plan)
+    defaults = keywords if args.keywords is None and not sources and spec is None else []
+    warnings = info_warnings(index, summary, plan, defaults)
     frontend = spec.frontend if spec is not None else FrontendSettings()  # the frontend --check measures against
     if args.json:
         report = check_index_clips(index, frontend) if args.check else None

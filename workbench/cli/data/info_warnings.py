@@ -16,6 +16,7 @@ from typing import Sequence, TextIO
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.data.dataset_plan import InfoPlan
 from workbench.cli.progress_bar import ProgressBar
+from workbench.core.detection.detector import is_keyword_class
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.wording import counted, plural
 from workbench.datasets.clip_checks import (CLIPPED, CLIPPED_SHARE, KINDS, OTHER_FORMAT, PERCENT, SILENT,
@@ -83,11 +84,29 @@ def render_clip_report(report: ClipCheckReport) -> list[str]:
     return lines
 
 
-def info_warnings(index: DatasetIndex, summary: DatasetSummary, plan: InfoPlan | None) -> list[DatasetWarning]:
-    """The dataset's split warnings, then (with ``--spec``) the run's own about its plan."""
+def info_warnings(index: DatasetIndex, summary: DatasetSummary, plan: InfoPlan | None,
+                  default_keywords: Sequence[str] = ()) -> list[DatasetWarning]:
+    """The dataset's split warnings, then (with ``--spec``) the run's own about its plan; first, when the keywords
+    counted are the defaults (``default_keywords``: no --keywords, no synthetic set's words) and the dataset has none
+    of them, that its own words need naming."""
     resplits = plan is not None and plan.data.validation_resplit_percent is not None
     warnings = split_warnings(index, summary, sparse_remedy(plan is not None, resplits))
-    return warnings + (plan.run_warnings() if plan is not None else [])
+    return absent_default_keywords(index, default_keywords) + warnings + (
+        plan.run_warnings() if plan is not None else [])
+
+
+def absent_default_keywords(index: DatasetIndex, keywords: Sequence[str]) -> list[DatasetWarning]:
+    """The warning that the default keywords are no words of the dataset (a folder of one's own takes of "hey lamp",
+    which has no synth.json to name its words): the table counted it against yes and no, and the sparse-class
+    warning's remedy (a re-split) would not help; the remedy is --keywords."""
+    words = index.words()
+    if not keywords or any(keyword in words for keyword in keywords):
+        return []
+    own = [word for word in words if is_keyword_class(word)]
+    listed_words = f" (its words: {', '.join(own)})" if own else ""
+    return [DatasetWarning("keywords_absent", f"the dataset has none of the keywords {','.join(keywords)}, which "
+                           f"are counted without --keywords{listed_words}: count its own with --keywords WORDS, as "
+                           "kws train takes them", tuple(keywords))]
 
 
 def render_warnings(warnings: Sequence[DatasetWarning], report: ClipCheckReport | None) -> str:
