@@ -22,6 +22,8 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
+MS_PER_SECOND = 1000
+
 
 def manifest_path(folder: Path) -> Path:
     """Where a synthetic dataset keeps its manifest."""
@@ -84,6 +86,30 @@ def _manifest_document(folder: Path) -> Any:
         return json.loads(manifest_path(folder).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return None
+
+
+def longer_clips(folder: Path, model_ms: float) -> str | None:
+    """One sentence when ``folder`` holds synthetic clips longer than the model's input (``model_ms``), else None.
+
+    Why: a phrase too long for 1 s is synthesised into longer clips (``kws dataset synth --sample-ms``, the
+    builder's Clip length), and a run whose frontend keeps its 1 s input cuts each clip to that: the phrase the
+    clips were made long for is cut, and nothing said so."""
+    from workbench.synthesis.dataset_builder import MANIFEST_SETTINGS_KEY
+
+    document = _manifest_document(folder)
+    settings = document.get(MANIFEST_SETTINGS_KEY) if isinstance(document, dict) else None
+    placement = settings.get("placement") if isinstance(settings, dict) else None
+    if not isinstance(placement, dict):
+        return None
+    length, rate = placement.get("sample_length"), placement.get("sample_rate")
+    if not isinstance(length, int) or not isinstance(rate, int) or rate <= 0:
+        return None
+    clip_ms = MS_PER_SECOND * length / rate
+    if clip_ms <= model_ms:
+        return None
+    return (f"{folder} holds clips of {clip_ms:g} ms, and the model hears {model_ms:g} ms of each: set "
+            f"frontend.sample_length_ms = {clip_ms:g} (kws train --set frontend.sample_length_ms={clip_ms:g}) to "
+            "train on the whole phrase")
 
 
 def unfinished_build(folder: Path) -> str | None:

@@ -31,7 +31,7 @@ from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.core.folder_lock import FolderGone, refuse_if_held
 from workbench.core.wording import counted
 from workbench.datasets.layout import DatasetIndex, merge_datasets, scan_dataset
-from workbench.datasets.synthetic import datasets_keywords, unfinished_build
+from workbench.datasets.synthetic import datasets_keywords, longer_clips, unfinished_build
 from workbench.training.data.features import NO_AUGMENTATION_EPOCH, FeatureBatch, FeatureMaker, FeatureSettings
 from workbench.training.data.sample_plan import (SamplePlan, class_weights, clips_digest, make_plan,
                                                  warnings_before_training, weighted_plan)
@@ -146,6 +146,8 @@ def _scan(request: TrainRequest, spec: ModelSpec, progress: Progress) -> Dataset
         unfinished = unfinished_build(dataset.path)
         if unfinished:  # said, not refused: training on part of a build can be what the user wants
             progress.warn("scan", f"warning: {unfinished}.")
+        if longer := longer_clips(dataset.path, spec.frontend.sample_length_ms):
+            progress.warn("scan", f"warning: {longer}.")
         indexes.append(scan_dataset(dataset.path, validation_percent=spec.data.validation_percent,
                                     testing_percent=spec.data.testing_percent,
                                     split_method=spec.data.split_method))
