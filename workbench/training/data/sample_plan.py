@@ -82,6 +82,9 @@ class SamplePlan:
     # the clips of ``unknown_pool`` weighted other than 1, by path: worked out once (weighted_plan), so a fresh draw
     # each epoch looks its clips up instead of resolving every path against every weighted root again
     unknown_pool_weights: dict[Path, float] = field(default_factory=dict)
+    # every scanned clip with the split the run gave it, before data.max_clips_per_word: what a warning about a
+    # folder's split reads (untrained_datasets), so the splits are assigned once per run
+    assigned: list[ClipEntry] = field(default_factory=list)
 
     def counts(self, split: str) -> dict[str, int]:
         """Samples per class of ``training`` or ``validation``; ``testing`` counts clips by class."""
@@ -242,14 +245,15 @@ def make_plan(index: DatasetIndex, data: DataSettings, seed: int) -> SamplePlan:
     """The plan for ``index`` (see the module docstring); WorkbenchError when a class has no samples."""
     rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x5A17])
     classes = data.classes
-    clips = _cap_per_word(assign_splits(index, data), data.max_clips_per_word, rng)
+    assigned = assign_splits(index, data)
+    clips = _cap_per_word(assigned, data.max_clips_per_word, rng)
     by_split: dict[str, list[ClipEntry]] = defaultdict(list)
     for clip in clips:
         by_split[clip.split].append(clip)
     training, pool = _split_samples(by_split[TRAINING], classes, data, rng)
     validation, _ = _split_samples(by_split[VALIDATION], classes, data, rng)
     plan = SamplePlan(classes, training, validation, by_split[TESTING], list(index.background),
-                      list(index.unreadable), pool, by_split[VALIDATION])
+                      list(index.unreadable), pool, by_split[VALIDATION], assigned=assigned)
     for split in (TRAINING, VALIDATION):
         missing = [name for name, n in plan.counts(split).items() if n == 0]
         if missing and data.max_clips_per_word is not None:  # the cap, not the dataset, is the likely cause

@@ -16,26 +16,24 @@ folder whose own lists hold its clips out of training does so on purpose.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Collection, Sequence
 
 from workbench.core.wording import counted, listed, plural
-from workbench.datasets.layout import DatasetIndex
 from workbench.datasets.splits import TRAINING
-from workbench.training.data.sample_plan import assign_splits
-from workbench.training.spec.model_spec import DataSettings
+from workbench.training.data.sample_plan import SamplePlan
 
 MAX_SPEAKERS_NAMED = 3
 
 
-def untrained_dataset_warnings(roots: Sequence[Path], index: DatasetIndex, data: DataSettings) -> list[str]:
-    """One warning per folder of ``roots`` (as scanned into ``index``) whose clips all fall outside the training
-    split the run makes with ``data`` (module docstring); none for a folder split by its own lists."""
-    clips = assign_splits(index, data)  # the splits make_plan draws from (re-split included)
+def untrained_dataset_warnings(roots: Sequence[Path], listed_roots: Collection[Path], plan: SamplePlan) -> list[str]:
+    """One warning per folder of ``roots`` whose clips all fall outside the training split of ``plan`` (its clips'
+    splits before any cap, re-split included: module docstring); none for a folder of ``listed_roots``, split by
+    its own lists."""
     warnings = []
     for root in roots:  # a clip's path starts with its root as the scan was given it: no resolving needed
-        if root in index.listed_roots:
+        if root in listed_roots:
             continue
-        own = [clip for clip in clips if clip.path.is_relative_to(root)]
+        own = [clip for clip in plan.assigned if clip.path.is_relative_to(root)]
         if not own or any(clip.split == TRAINING for clip in own):
             continue
         speakers = sorted({clip.speaker for clip in own})

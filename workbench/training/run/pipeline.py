@@ -252,8 +252,8 @@ def _start(request: TrainRequest, spec: ModelSpec, out: OutputFolder, progress: 
         renamed = check_init_classes(init_source(spec.init_from, spec), spec)  # refuses outputs that never learn
         start_warnings = [renamed] if renamed else []  # said with the plan's, after the graver ones
     index, plan = planned_samples(request, spec, progress)
-    start_warnings += untrained_dataset_warnings([dataset.path for dataset in request.datasets], index,
-                                                 spec.data)
+    start_warnings += untrained_dataset_warnings([dataset.path for dataset in request.datasets],
+                                                 index.listed_roots, plan)
     weights = class_weights(plan, spec.training)
     if not request.resume:  # only now: a run whose data cannot be read is no run to refuse or resume later
         out.write_text(out.root / SPEC_FILE, repeat_header(request, out.root / SPEC_FILE) + spec.to_toml())
