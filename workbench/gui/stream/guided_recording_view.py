@@ -43,6 +43,7 @@ from workbench.core.audio.recordings_folder import RecordingsFolder
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
+from workbench.gui.stream.guided_plan import DEFAULT_TAKES, GuidedPlan
 from workbench.gui.stream.guided_source import SOURCE_LEFT, STREAM_STOPPED, microphone_problem
 from workbench.gui.stream.recording_view import default_recordings_folder, default_speaker, unique_clip_path
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
@@ -51,7 +52,6 @@ from workbench.synthesis.build_plan import check_word, folder_name, spoken_word
 from workbench.synthesis.take_check import TakeRules, TakeVerdict, check_take
 
 IDLE, COUNTDOWN, RECORDING, REVIEW, DONE = "idle", "countdown", "recording", "review", "done"
-DEFAULT_TAKES = 5
 PROMPT_POINT_SIZE = 28
 KEPT_COLOR, REJECTED_COLOR, RECORDING_COLOR = "#3fb950", "#f85149", "#d29922"
 START_TIP = "Record the words, one take after another, from the microphone the stream listens to"
@@ -81,11 +81,7 @@ class GuidedRecordingView(QDialog):
         self.setWindowTitle("Record keywords")
         self.keeper = TakeKeeper(self)
         self.state = IDLE
-        self.words: list[str] = []
-        self.takes = DEFAULT_TAKES
-        self.position = 0  # index into the plan: word = position // takes
-        self.kept: list[Path] = []
-        self.last_kept: Path | None = None
+        self.plan = GuidedPlan()
         self.last_verdict: TakeVerdict | None = None
         self._countdown = 0
         self._folder = RecordingsFolder.workbench_default(default_recordings_folder())  # until the user picks one
@@ -198,12 +194,9 @@ class GuidedRecordingView(QDialog):
 
     # -- the session ---------------------------------------------------------------------------------
     @property
-    def word(self) -> str:
-        return self.words[self.position // self.takes] if self.words else ""
-
-    @property
-    def take_number(self) -> int:
-        return self.position % self.takes + 1
+    def kept(self) -> list[Path]:
+        """The takes kept in this session, in the order they were kept."""
+        return self.plan.kept
 
     def start_problem(self) -> str | None:
         """Why Start cannot begin a session now: a model open for inspection only, no microphone, or a stream
@@ -241,8 +234,7 @@ class GuidedRecordingView(QDialog):
         if not self.controller.running and not self.controller.start():
             self._say("The stream cannot start: choose a microphone in the source panel first.", REJECTED_COLOR)
             return False
-        self.words, self.takes = words, self.takes_spin.value()
-        self.position, self.kept, self.last_kept = 0, [], None
+        self.plan = GuidedPlan(words, self.takes_spin.value())
         self.saved_list.clear()
         self._say("", KEPT_COLOR)
         self._begin_take()
@@ -266,7 +258,7 @@ class GuidedRecordingView(QDialog):
                 return
             self.state = RECORDING
             self._show_state()
-            self.recording_started.emit(self.word, self.take_number)
+            self.recording_started.emit(self.plan.word, self.plan.take_number)
             self._timer.start(self.timing.record_ms)
         elif self.state == RECORDING:
             self._judge(self.controller.take_recording())
@@ -287,23 +279,21 @@ class GuidedRecordingView(QDialog):
         self.last_verdict = verdict
         self.take_judged.emit(verdict)
         if verdict.ok and verdict.clip is not None:
-            label = self._class_of.get(self.word) or folder_name(self.word)  # a model's class as it is spelt
+            label = self._class_of.get(self.plan.word) or folder_name(self.plan.word)  # a model's class as it is spelt
             wanted = unique_clip_path(self.folder, label, time.time(), self.speaker_edit.text())
             take = Take(verdict.clip, self.rules().sample_rate, ended.spool)
             if (path := self.keeper.save(take, wanted, self._folder, keep_existing=True)) is not None:  # no overwrite
-                self.kept.append(path)
-                self.last_kept = path
                 self.saved_list.addItem(f"{path.parent.name}/{path.name}")
-                self._say(f"{self.word}, take {self.take_number}: {verdict.reason}", KEPT_COLOR)
-                self.position += 1
+                self._say(f"{self.plan.word}, take {self.plan.take_number}: {verdict.reason}", KEPT_COLOR)
+                self.plan.keep(path)
             else:  # the next take would fail the same way: stop at the first, the keeper holds the take
-                self._abort(f"{self.word}, take {self.take_number} could not be saved, so the session stopped: "
+                self._abort(f"{self.plan.word}, take {self.plan.take_number} could not be saved, so the session stopped: "
                             "choose another dataset folder and press Start.")
                 return
         else:
             ended.release()
             self._say(f"Again: {verdict.reason}", REJECTED_COLOR)
-        if self.position >= len(self.words) * self.takes:
+        if self.plan.done:
             self._finish()
             return
         self.state = REVIEW
@@ -312,18 +302,16 @@ class GuidedRecordingView(QDialog):
 
     def retake(self) -> None:
         """Delete the last kept take and ask for it again."""
-        if self.last_kept is None or self.state not in (REVIEW, DONE, COUNTDOWN):
+        if self.plan.last_kept is None or self.state not in (REVIEW, DONE, COUNTDOWN):
             return
         self._timer.stop()
+        path = self.plan.take_back()
         try:
-            self.last_kept.unlink()
+            path.unlink()
         except OSError:
             pass
-        self.kept.remove(self.last_kept)
         self.saved_list.takeItem(self.saved_list.count() - 1)
-        self.last_kept = None
-        self.position -= 1
-        self._say(f"Retake of {self.word}, take {self.take_number}", RECORDING_COLOR)
+        self._say(f"Retake of {self.plan.word}, take {self.plan.take_number}", RECORDING_COLOR)
         self._begin_take()
 
     def skip_word(self) -> None:
@@ -332,9 +320,8 @@ class GuidedRecordingView(QDialog):
         self._timer.stop()
         if self.state == RECORDING:
             self._drop_take()
-        self.position = (self.position // self.takes + 1) * self.takes
-        self.last_kept = None
-        if self.position >= len(self.words) * self.takes:
+        self.plan.skip_word()
+        if self.plan.done:
             self._finish()
         else:
             self._begin_take()
@@ -372,7 +359,7 @@ class GuidedRecordingView(QDialog):
         self.start_button.setToolTip(problem or START_TIP)
         self.stop_button.setEnabled(running)
         self.skip_button.setEnabled(running)
-        self.retake_button.setEnabled(self.last_kept is not None and self.state in (REVIEW, DONE, COUNTDOWN))
+        self.retake_button.setEnabled(self.plan.last_kept is not None and self.state in (REVIEW, DONE, COUNTDOWN))
         self.prompt.setStyleSheet(f"color: {RECORDING_COLOR};" if self.state == RECORDING else "")
         if self.state == IDLE:
             self.prompt.setText("")
@@ -381,11 +368,12 @@ class GuidedRecordingView(QDialog):
             self.prompt.setText("Done")
             self.detail.setText(f"{counted(len(self.kept), 'take')} kept in {self.folder}")
         else:
-            self.prompt.setText(f"“{self.word}”")
+            plan = self.plan
+            self.prompt.setText(f"“{plan.word}”")
             step = {COUNTDOWN: f"get ready… {self._countdown}", RECORDING: "speak now",
                     REVIEW: "next take coming"}[self.state]
-            self.detail.setText(f"take {self.take_number} of {self.takes}, word {self.position // self.takes + 1} "
-                                f"of {len(self.words)}: {step}")
+            self.detail.setText(f"take {plan.take_number} of {plan.takes}, word {plan.word_number} of "
+                                f"{len(plan.words)}: {step}")
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
         """Stop the session and rescue the takes that could not be saved into the default recordings folder
