@@ -18,7 +18,7 @@ extrapolation (see docs/profiler.md for the per-op formulas and which coefficien
 Every figure produced here is an *estimate*; measured values live in separate report fields.
 
 Most layers are costed from MLTK's op count, but MLTK counts 0 ops for MEAN (a FIXME in its
-``mltk_tflite_micro_profiler_metrics.cc``) and for data movement (CONCATENATION, SPLIT …), and its count of a
+``mltk_tflite_micro_profiler_metrics.cc``) and for data movement (CONCATENATION, SPLIT, UNPACK …), and its count of a
 SOFTMAX or a RESIZE_NEAREST_NEIGHBOR leaves out part of the tensor. Costed from those counts, such a layer would
 take the same time whatever its size, so these are costed from the elements they read and write, at rates
 taken from the other layers' (RESHAPE's copy, ADD's and MUL's per-element op); :attr:`CycleEstimate.basis`
@@ -59,7 +59,8 @@ COPY_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})  # a copy of the inp
 MAC_OPS = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV"})
 # --- layers MLTK's op count misses: costed from the elements they read and write ----------------------------------
 # pure data movement, 0 ops in MLTK: every byte written to the outputs is copied once, at RESHAPE's fitted rate
-DATA_MOVEMENT_OPS = frozenset({"CONCATENATION", "PACK", "SPLIT", "STRIDED_SLICE", "SHAPE"})
+# (TFLite Micro's UNPACK copies each output's slices of the input in turn: every input byte once)
+DATA_MOVEMENT_OPS = frozenset({"CONCATENATION", "PACK", "UNPACK", "SPLIT", "STRIDED_SLICE", "SHAPE"})
 # MEAN (0 ops in MLTK): one add per input element, costed as ADD's op per element, and one multiply/requantise per
 # output element, as MUL's; both at CPU_CYCLES_PER_OP, whose rate covers the element's loads and stores
 MEAN_CYCLES_PER_INPUT_ELEMENT = CPU_CYCLES_PER_OP * ADD_OPS_PER_ELEMENT

@@ -8,7 +8,9 @@ algorithm of MLTK's ``mltk_tflite_micro_profiler_metrics.cc``; the code here is 
 
 Two ops MLTK has no formula for (it reports 0 ops for them) are counted from TFLite Micro's own kernels instead:
 int8 LOGISTIC and TANH, whose kernels do a fixed amount of fixed-point arithmetic per element (the derivation is at
-their constants). A sigmoid output or an LSTM's gates would otherwise leave every total of the model a bound. Any
+their constants). A sigmoid output or an LSTM's gates would otherwise leave every total of the model a bound. UNPACK
+(an unrolled LSTM splits its input into frames with it) has no case in MLTK either, which reports it as its metrics'
+default of 0 ops and 0 MACs; it is pure data movement like PACK, which MLTK lists as 0, so it counts 0 here too. Any
 other op MLTK has no formula for gives ``known=False`` and ``None`` counts ("unknown"), never a crash.
 """
 
@@ -64,8 +66,9 @@ KERNEL_COUNTED_OPS_PER_ELEMENT = {"LOGISTIC": LOGISTIC_OPS_PER_ELEMENT, "TANH": 
 KERNEL_COUNTED_TYPE = "int8"
 
 # ops MLTK counts as 0: pure data movement or shape bookkeeping, and MEAN (a FIXME in MLTK); the cycle estimate
-# costs them from the elements they read and write instead (workbench.profiler.cycles)
-ZERO_COST_OPS = frozenset({"SHAPE", "STRIDED_SLICE", "PACK", "SPLIT", "EXPAND_DIMS",
+# costs them from the elements they read and write instead (workbench.profiler.cycles). UNPACK has no case in MLTK's
+# calculator, so MLTK's report shows its metrics' default: 0 ops, 0 MACs (TFLite Micro's kernel only copies)
+ZERO_COST_OPS = frozenset({"SHAPE", "STRIDED_SLICE", "PACK", "UNPACK", "SPLIT", "EXPAND_DIMS",
                            "CONCATENATION", "MEAN", "RESHAPE"})
 
 
