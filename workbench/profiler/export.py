@@ -143,11 +143,15 @@ def is_refit(summary: ProfileSummary | None) -> bool:
     return summary is not None and REFIT_MARKER in summary.estimate_basis
 
 
+def comparable_arena_bytes(s: ProfileSummary) -> int | None:
+    """The arena estimate a board's runtime memory is comparable with: with the MVP, the MVP estimate."""
+    return s.arena_bytes_mvp if s.accelerator == MVP else s.arena_bytes
+
+
 def _measured_ram(s: ProfileSummary, measured_bytes: int | None) -> tuple[str, str]:
-    """The board's arena beside the estimate it is comparable with: with the MVP, the MVP estimate."""
-    mvp = s.accelerator == MVP
-    estimate = s.arena_bytes_mvp if mvp else s.arena_bytes
-    label = "RAM with MVP (bytes), measured" if mvp else "RAM, Runtime Memory Size (bytes), measured"
+    """The board's arena beside the estimate it is comparable with (:func:`comparable_arena_bytes`)."""
+    estimate = comparable_arena_bytes(s)
+    label = "RAM with MVP (bytes), measured" if s.accelerator == MVP else "RAM, Runtime Memory Size (bytes), measured"
     value = format_units(measured_bytes)
     if measured_bytes is not None:
         value += (f" (estimated {format_units(estimate)}, error "

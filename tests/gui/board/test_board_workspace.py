@@ -44,6 +44,12 @@ def test_profile_fills_the_measured_table_and_reports_the_profile(workspace, win
     assert [ws.measured.cell(row, 9) for row in range(4)] == ["5.400", "0.270", "0.360", "0.060"]
     assert ws.measured.cell(3, 10) == "-6.0" and ws.measured.cell(2, 11).startswith("weights_shape")
     assert "brd2601" in ws.measured.summary_text() and "EFR32MG24B310F1536IM48" in ws.connection.info.text()
+    summary = report.summary  # the board's arena beside the estimate of the same accelerator, as the CLI gives them
+    board_bytes, estimate = summary.measured.runtime_memory_bytes, summary.arena_bytes_mvp
+    assert summary.accelerator == "mvp" and board_bytes and estimate and estimate != summary.arena_bytes
+    error = (estimate - board_bytes) / board_bytes * 100
+    assert (f"runtime memory {board_bytes:,} bytes (estimate {estimate:,} bytes, {error:+.1f} %)"
+            in ws.measured.summary_text())
     assert ws.progress.value() == 100 and window.last_error is None
     assert ws.console.lines()[0] == "Starting Model Profiler" and ws.console.lines()[-1] == "done"
     assert ws.profile_button.isEnabled() and not ws.cancel_button.isEnabled()

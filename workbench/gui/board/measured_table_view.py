@@ -19,7 +19,7 @@ from workbench.board.measurements import MeasurementStore
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
-from workbench.profiler.export import AT_LEAST, error_percent, format_units, to_csv
+from workbench.profiler.export import AT_LEAST, comparable_arena_bytes, error_percent, format_units, to_csv
 from workbench.profiler.refit_checks import RUN_AGAIN, measurement_problem
 from workbench.profiler.report import LayerReport, ProfileReport, ProfileSummary
 from workbench.gui.widgets.save_dialog import CSV_FILTER, ask_and_save
@@ -73,6 +73,17 @@ def estimate_beside_board(summary: ProfileSummary, board_ms: float | None) -> st
         return (f"estimate {AT_LEAST}{_ms(summary.total_time_ms)} ms: "
                 f"{counted(summary.untimed_layer_count, 'layer')} without an estimate")
     return f"estimate {_ms(summary.total_time_ms)} ms, {_percent(error_percent(summary.total_time_ms, board_ms))} %"
+
+
+def memory_beside_estimate(summary: ProfileSummary, board_bytes: int | None) -> str:
+    """The board's runtime memory beside the arena estimate it is comparable with, as ``kws board profile`` gives
+    them (with the MVP, the MVP estimate): the window showed the board's figure alone."""
+    if board_bytes is None:
+        return "runtime memory ? bytes"
+    estimate = comparable_arena_bytes(summary)
+    beside = "" if estimate is None else \
+        f" (estimate {estimate:,} bytes, {_percent(error_percent(estimate, board_bytes))} %)"
+    return f"runtime memory {board_bytes:,} bytes{beside}"
 
 
 def layer_cells(layer: LayerReport) -> list[str]:
@@ -203,7 +214,7 @@ class MeasuredTableView(QWidget):
         return (f"{s.name}: measured on {m.platform or 'board'} ({m.part_number or '?'}) at "
                 f"{format_units(m.clock_hz)}Hz\n{_ms(m.total_time_ms)} ms per inference "
                 f"({estimate_beside_board(s, m.total_time_ms)}), "
-                f"runtime memory {m.runtime_memory_bytes if m.runtime_memory_bytes is not None else '?'} bytes.\n"
+                f"{memory_beside_estimate(s, m.runtime_memory_bytes)}.\n"
                 f"Source: {m.source}")
 
     def cell(self, row: int, column: int) -> str:
