@@ -3,7 +3,8 @@
 Why outside the training package: ``kws train``, the sweeps and the Training workspace must all read a spec the
 same way -- a shipped name or a file, a base looked for beside the spec that extends it first -- and the
 window may not import the training package (an import-linter contract). The window needs only a spec's
-keywords (:func:`spec_keywords`), to show them and to pass ``--keywords`` only when the user changed them.
+keywords (:func:`spec_keywords`), to show them and to pass ``--keywords`` only when the user changed them, and
+its input length (:func:`spec_sample_length_ms`), to train at the length of the clips a dataset was built with.
 This module reads TOML and nothing else: no Qt, no TensorFlow.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import SettingsError
+from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.toml_file import read_toml_table
 
 SPEC_SUFFIX = ".toml"
@@ -23,6 +25,7 @@ RECIPES_DIR = Path(__file__).resolve().parent / "training" / "recipes"  # specs 
 MAX_EXTENDS_DEPTH = 8  # deeper than any recipe chain: a cycle
 DEFAULT_KEYWORDS = ("yes", "no")  # a spec's keywords when neither it nor its bases name any
 DATA_TABLE, KEYWORDS_KEY, EXTENDS_KEY = "data", "keywords", "extends"
+FRONTEND_TABLE, SAMPLE_LENGTH_KEY = "frontend", "sample_length_ms"
 BASE_ONLY_KEYS = ("name", "description")  # a base's own, never inherited
 
 
@@ -100,6 +103,20 @@ def spec_keywords(name_or_path: str | Path) -> tuple[str, ...]:
     that cannot be read; the spec's own checks refuse malformed keywords when it is trained)."""
     table, _ = load_spec_table(name_or_path)
     return table_keywords(table, str(name_or_path))
+
+
+def spec_sample_length_ms(name_or_path: str | Path) -> int:
+    """How many ms of audio one input of spec ``name_or_path``'s model hears (its ``[frontend] sample_length_ms``,
+    else the frontend's default); SettingsError for a spec that cannot be read or a length that is no number of
+    ms (``kws train`` then says what is wrong with it)."""
+    table, _ = load_spec_table(name_or_path)
+    frontend = table.get(FRONTEND_TABLE)
+    length = frontend.get(SAMPLE_LENGTH_KEY) if isinstance(frontend, Mapping) else None
+    if length is None:
+        return FrontendSettings.sample_length_ms
+    if not isinstance(length, int) or isinstance(length, bool):
+        raise SettingsError(f"{name_or_path}: [{FRONTEND_TABLE}] {SAMPLE_LENGTH_KEY} must be a whole number of ms")
+    return length
 
 
 def table_keywords(table: Mapping[str, Any], where: str) -> tuple[str, ...]:

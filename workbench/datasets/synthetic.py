@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 MS_PER_SECOND = 1000
+SAMPLE_LENGTH_SETTING = "frontend.sample_length_ms"  # the spec setting of the model's input length
 
 
 def manifest_path(folder: Path) -> Path:
@@ -88,12 +89,9 @@ def _manifest_document(folder: Path) -> Any:
         return None
 
 
-def longer_clips(folder: Path, model_ms: float) -> str | None:
-    """One sentence when ``folder`` holds synthetic clips longer than the model's input (``model_ms``), else None.
-
-    Why: a phrase too long for 1 s is synthesised into longer clips (``kws dataset synth --sample-ms``, the
-    builder's Clip length), and a run whose frontend keeps its 1 s input cuts each clip to that: the phrase the
-    clips were made long for is cut, and nothing said so."""
+def synthetic_clip_ms(folder: Path) -> float | None:
+    """How long the clips synthesised into ``folder`` are, in ms (its manifest's placement); None when it is not
+    synthetic or its manifest does not say (the clips are then whatever length they are)."""
     from workbench.synthesis.dataset_builder import MANIFEST_SETTINGS_KEY
 
     document = _manifest_document(folder)
@@ -104,11 +102,20 @@ def longer_clips(folder: Path, model_ms: float) -> str | None:
     length, rate = placement.get("sample_length"), placement.get("sample_rate")
     if not isinstance(length, int) or not isinstance(rate, int) or rate <= 0:
         return None
-    clip_ms = MS_PER_SECOND * length / rate
-    if clip_ms <= model_ms:
+    return MS_PER_SECOND * length / rate
+
+
+def longer_clips(folder: Path, model_ms: float) -> str | None:
+    """One sentence when ``folder`` holds synthetic clips longer than the model's input (``model_ms``), else None.
+
+    Why: a phrase too long for 1 s is synthesised into longer clips (``kws dataset synth --sample-ms``, the
+    builder's Clip length), and a run whose frontend keeps its 1 s input cuts each clip to that: the phrase the
+    clips were made long for is cut, and nothing said so."""
+    clip_ms = synthetic_clip_ms(folder)
+    if clip_ms is None or clip_ms <= model_ms:
         return None
     return (f"{folder} holds clips of {clip_ms:g} ms, and the model hears {model_ms:g} ms of each: set "
-            f"frontend.sample_length_ms = {clip_ms:g} (kws train --set frontend.sample_length_ms={clip_ms:g}) to "
+            f"{SAMPLE_LENGTH_SETTING} = {clip_ms:g} (kws train --set {SAMPLE_LENGTH_SETTING}={clip_ms:g}) to "
             "train on the whole phrase")
 
 

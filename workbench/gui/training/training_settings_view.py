@@ -6,11 +6,9 @@ compute for accuracy, and they come from the training package's layer shapes, wh
 (it would pull TensorFlow's world closer to the window; an import-linter contract forbids it). The child
 answers in well under a second; until it does, the seed spec is offered.
 
-Why the Keywords field follows the spec: ``kws train --keywords`` overrides the spec's keywords, so a spec
-written for up/down trained with a field still saying "yes,no" gives a yes/no model under the spec's name.
-Choosing a spec shows its keywords, read as ``kws train`` reads them (:mod:`workbench.spec_files`); the user
-may then edit them, and ``--keywords`` is passed only when they differ from the spec's. A run folder chosen
-as the output folder puts its own spec, keywords and settings in the form (:meth:`TrainingSettingsView.show_run`).
+Why the Keywords field follows the spec: :mod:`workbench.gui.training.keywords_field`, which holds it; ``--keywords``
+is passed only when it differs from the spec's. A run folder chosen as the output folder puts its own spec,
+keywords and settings in the form (:meth:`TrainingSettingsView.show_run`).
 
 Why the spec's settings are changed in a dialog (:class:`SpecSettingsDialog`) and kept as ``--set`` values, not
 written into a spec file: a user who wants a stronger augmentation for one run should not have to write TOML,
@@ -41,19 +39,18 @@ from PySide6.QtWidgets import (
 
 from workbench.child_command import kws_command
 from workbench.core.errors import SettingsError
-from workbench.core.toml_file import toml_or_text, toml_value
-from workbench.gui.datasets.build_folder import built_keywords, keywords_after_build, output_folder
+from workbench.core.toml_file import toml_value
+from workbench.gui.datasets.build_folder import output_folder
 from workbench.gui.training import training_settings_words as words
+from workbench.gui.training.keywords_field import KEYWORDS_SETTING, KeywordsField, keyword_setting_list
 from workbench.gui.training.spec_settings_dialog import ASSIGNMENT, SET_OPTION, SpecSettingsDialog
 from workbench.gui.widgets.whole_spin_box import WholeSpinBox
-from workbench.spec_files import spec_keywords
 
 DEFAULT_SPEC = "tflite_micro_speech"
 MAX_EPOCHS = 10_000
 MAX_WORKERS = 256
 AUTO = 0  # spin box value meaning "the spec's own value"
 SUMMARY_MIN_CHARS = 8  # an elided summary keeps at least "2 chan…"
-KEYWORDS_SETTING = "data.keywords"  # the spec setting the Keywords field owns (kws train --keywords)
 
 
 class ElidedLabel(QLabel):
@@ -78,23 +75,6 @@ class ElidedLabel(QLabel):
         return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
 
 
-def _keyword_list(text: str | None) -> list[str] | None:
-    """The keywords a ``data.keywords`` TOML text lists; None for no text, or one that is no list of words (left
-    as a --set value: ``kws train`` says what is wrong with it)."""
-    value = toml_or_text(text) if text is not None else None
-    return [word.strip() for word in value] if isinstance(value, list) and all(
-        isinstance(word, str) for word in value) else None
-
-
-def _own_keywords(name_or_file: str) -> list[str] | None:
-    """The keywords spec ``name_or_file`` trains on without ``--keywords``; None when it cannot be read (``kws
-    train`` will say why), and the form then passes its Keywords field as it is, which is never wrong."""
-    try:
-        return list(spec_keywords(name_or_file))
-    except SettingsError:
-        return None
-
-
 class TrainingSettingsView(QWidget):
     """``arguments()`` gives the ``kws train`` options; ``specs_loaded()`` once the list is known."""
 
@@ -109,8 +89,7 @@ class TrainingSettingsView(QWidget):
         self.spec = QComboBox()
         self.spec.addItem(DEFAULT_SPEC, DEFAULT_SPEC)
         self.spec.setToolTip(words.SPEC_TIP)
-        self.keywords = QLineEdit(",".join(_own_keywords(DEFAULT_SPEC) or ()))
-        self.keywords.setToolTip(words.KEYWORDS_TIP)
+        self.keywords = KeywordsField(self.chosen_spec)
         self.epochs = WholeSpinBox(minimum=AUTO, maximum=MAX_EPOCHS)
         self.epochs.setSpecialValueText(words.EPOCHS_AUTO)
         self.epochs.setToolTip(words.EPOCHS_TIP)
@@ -167,7 +146,7 @@ class TrainingSettingsView(QWidget):
             (form.labelForField(field) or form.labelForField(field.parentWidget())).setToolTip(field.toolTip())
         self.init_button.clicked.connect(self._choose_init)
         self.out_button.clicked.connect(self._choose_out)
-        self.keywords.editingFinished.connect(lambda: self.keywords_changed.emit(self.keyword_list()))
+        self.keywords.listed.connect(self.keywords_changed)
         self.out.editingFinished.connect(self.out_chosen.emit)
         self.spec.activated.connect(lambda _index: self._spec_chosen())
         self.settings_button.clicked.connect(self.open_spec_settings)
@@ -236,7 +215,7 @@ class TrainingSettingsView(QWidget):
         file in the list."""
         self._choose(spec, label)
         if keywords is None:
-            self._follow_spec()
+            self.keywords.follow_spec()
         else:
             self.set_keywords(keywords)
         self.set_spec_settings({str(path): toml_value(value) for path, value in (settings or {}).items()})
@@ -252,46 +231,39 @@ class TrainingSettingsView(QWidget):
             self.spec.setItemText(index, label)
         self.spec.setCurrentIndex(index)
 
+    def chosen_spec(self) -> str:
+        """The spec the form trains: a shipped name or a .toml file."""
+        return str(self.spec.currentData() or DEFAULT_SPEC)
+
     def spec_keywords(self) -> list[str] | None:
         """The chosen spec's own keywords (what it trains on without --keywords); None when it cannot be read."""
-        return _own_keywords(str(self.spec.currentData() or DEFAULT_SPEC))
+        return self.keywords.spec_keywords()
 
     def _spec_chosen(self) -> None:
         """Another spec was chosen: its keywords in the field, and the changed settings dropped."""
         if self.spec.currentData() != self._settings_spec:
             self.set_spec_settings({})
-        self._follow_spec()
-
-    def _follow_spec(self) -> None:
-        """Show the chosen spec's keywords in the field (left as it is for a spec that cannot be read)."""
-        keywords = self.spec_keywords()
-        if keywords is not None:
-            self.set_keywords(keywords)
+        self.keywords.follow_spec()
 
     def take_built_keywords(self, folder: str) -> None:
-        """The field after a dataset was built for its words (:func:`keywords_after_build`); left alone while a run,
-        or a stopped run's Resume, holds it."""
-        built, shown = built_keywords(folder), self.keyword_list()
-        wanted = keywords_after_build(shown, self.spec_keywords(), built)
-        if built and self.keywords.isEnabled() and wanted != shown:
-            self.set_keywords(wanted)
+        """The field after a dataset was built in ``folder`` for its words (:meth:`KeywordsField.take_built`)."""
+        self.keywords.take_built(folder)
 
     def set_keywords(self, keywords: list[str]) -> None:
         """Show ``keywords`` in the field, as if typed (the Data table counts them at once)."""
-        self.keywords.setText(",".join(keywords))
-        self.keywords_changed.emit(self.keyword_list())
+        self.keywords.set_keywords(keywords)
 
     # -- the spec's settings ----------------------------------------------------------------------
     def set_spec_settings(self, changes: Mapping[str, str]) -> None:
         """Train the chosen spec with ``changes`` ({path: TOML text}; empty: the spec's own settings); a change of
         ``data.keywords`` goes into the Keywords field instead (module docstring)."""
         changes = dict(changes)
-        keywords = _keyword_list(changes.get(KEYWORDS_SETTING))
+        keywords = keyword_setting_list(changes.get(KEYWORDS_SETTING))
         if keywords is not None:
             del changes[KEYWORDS_SETTING]
             self.set_keywords(keywords)
         self.spec_settings = changes
-        self._settings_spec = str(self.spec.currentData() or DEFAULT_SPEC)
+        self._settings_spec = self.chosen_spec()
         summary = words.settings_summary(self.spec_settings)
         self.settings_summary.setText(summary)
         self.settings_summary.setToolTip(summary if self.spec_settings else words.NO_SETTINGS_CHANGED_TIP)
@@ -299,7 +271,7 @@ class TrainingSettingsView(QWidget):
 
     def open_spec_settings(self) -> SpecSettingsDialog:
         """Open the settings of the chosen spec, the current changes filled in; its OK sets them."""
-        spec = str(self.spec.currentData() or DEFAULT_SPEC)
+        spec = self.chosen_spec()
         changes = dict(self.spec_settings if spec == self._settings_spec else {})
         if self.keyword_list() != self.spec_keywords():  # the field's keywords, as the dialog writes a list
             changes[KEYWORDS_SETTING] = toml_value(self.keyword_list())
@@ -313,12 +285,12 @@ class TrainingSettingsView(QWidget):
         if spec != self.spec.currentData():  # the spec changed meanwhile: the changes were for another
             return
         if KEYWORDS_SETTING not in changes:  # the dialog gave data.keywords the spec's value (again)
-            self._follow_spec()
+            self.keywords.follow_spec()
         self.set_spec_settings(changes)
 
     # -- values ---------------------------------------------------------------------------------
     def keyword_list(self) -> list[str]:
-        return [k.strip() for k in self.keywords.text().split(",") if k.strip()]
+        return self.keywords.keyword_list()
 
     def out_folder(self) -> Path | None:
         """The output folder the form names; None for none, or for a relative path (:meth:`checked_out_folder`)."""
@@ -337,10 +309,8 @@ class TrainingSettingsView(QWidget):
         return output_folder(self.out.text())
 
     def check_keywords(self) -> None:
-        """SettingsError when the Keywords field lists no keyword: ``kws train`` would silently train the spec's
-        own keywords while the form and the Data table showed none."""
-        if not self.keyword_list():
-            raise SettingsError(words.NO_KEYWORDS.format(spec=", ".join(self.spec_keywords() or ()) or "unreadable"))
+        """SettingsError when the Keywords field lists no keyword (:meth:`KeywordsField.check`)."""
+        self.keywords.check()
 
     def lock_to_run(self, locked: bool) -> None:
         """Lock the fields a resumed run keeps (module docstring), and say why, while ``locked``."""
@@ -350,7 +320,7 @@ class TrainingSettingsView(QWidget):
 
     def arguments(self) -> list[str]:
         """``kws train`` options for these settings (without --dataset, --out and --progress)."""
-        args = ["--spec", str(self.spec.currentData() or DEFAULT_SPEC)]
+        args = ["--spec", self.chosen_spec()]
         if self.keyword_list() and self.keyword_list() != self.spec_keywords():  # else the spec's own
             args += ["--keywords", ",".join(self.keyword_list())]
         for path, text in self.spec_settings.items():

@@ -32,6 +32,7 @@ from workbench.core.wording import clock_time
 from workbench.gui.widgets.button_rows import ButtonRows
 from workbench.gui.widgets.flexible_label import flexible_width
 from workbench.gui.widgets.small_screen import scroll_column_with_footer
+from workbench.gui.training.built_dataset_settings import BuiltDatasetSettings
 from workbench.gui.training.dataset_panel import DatasetPanel
 from workbench.gui.training.dataset_weights import dataset_arguments
 from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
@@ -81,6 +82,7 @@ class TrainingWorkspace(QWidget):
 
         self.datasets = DatasetPanel()
         self.settings = TrainingSettingsView()
+        self.builds = BuiltDatasetSettings(self.datasets, self.settings, self.host.show_status, self)
         self.train_button = QPushButton("&Train")
         self.train_button.setToolTip("Train a model on the dataset folders with these settings (kws train); the "
                                      "model, logs and checkpoints go in the output folder")
@@ -178,13 +180,8 @@ class TrainingWorkspace(QWidget):
 
     # -- persistence ------------------------------------------------------------------------------
     def open_dataset_builder(self) -> Any:
-        """The synthetic dataset builder; a dataset it builds joins the dataset list."""
-        from workbench.gui.datasets.dataset_builder_dialog import open_dataset_builder
-
-        dialog = open_dataset_builder(self.host, self)
-        dialog.built.connect(self.datasets.add_folder)
-        dialog.built.connect(self.settings.take_built_keywords)
-        return dialog
+        """The synthetic dataset builder; a dataset it builds goes into the form (:class:`BuiltDatasetSettings`)."""
+        return self.builds.open_builder(self.host, self)
 
     # -- the output folder's run --------------------------------------------------------------------
     def show_out_folder(self) -> RunFolderState | None:
