@@ -309,7 +309,7 @@ def test_a_policy_that_insists_sends_its_signal_again_before_the_kill(qtbot, ser
 
 
 def test_the_sweeps_cancel_insists_before_it_kills() -> None:
-    from workbench.gui.training.sweep_process import CANCEL_POLICY
+    from workbench.gui.training.sweeps.sweep_process import CANCEL_POLICY
 
     assert CANCEL_POLICY.stop_signal is StopSignal.TERMINATE  # kws sweep's second SIGTERM: stop at once, results kept
     assert 0 < CANCEL_POLICY.insist_after_ms < CANCEL_POLICY.kill_after_ms

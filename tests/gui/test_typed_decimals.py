@@ -15,8 +15,8 @@ from tests.gui.typed_numbers import TYPED_ONE_AND_A_HALF, type_number
 from workbench.gui.calibration.calibration_inputs_view import CalibrationInputsView
 from workbench.gui.calibration.stream_dialog import StreamDialog
 from workbench.gui.model.profile_view import ProfileView
-from workbench.gui.training.dataset_folder_table import WEIGHT_COLUMN, DatasetFolderTable
-from workbench.gui.training.dataset_weights import DatasetFolder, dataset_arguments
+from workbench.gui.training.data_list.dataset_folder_table import WEIGHT_COLUMN, DatasetFolderTable
+from workbench.gui.training.data_list.dataset_weights import DatasetFolder, dataset_arguments
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 
 EDIT_TIMEOUT_MS = 2000

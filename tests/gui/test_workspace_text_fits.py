@@ -18,7 +18,7 @@ from text_fit import (axis_labels_cut_off, cut_off_texts, cut_off_words, legend_
                       legend_over_curves, painted_tick_labels, tick_labels_cut_off,
                       tick_labels_on_axis_title)
 
-from workbench.gui.training.dataset_panel import DatasetPanel  # noqa: E402
+from workbench.gui.training.data_list.dataset_panel import DatasetPanel  # noqa: E402
 
 SIZES = [(1600, 960), (1280, 800)]
 SMALL_SCREEN = (1280, 720)

@@ -2,10 +2,10 @@
 results, as one while they are written does.
 
 Why it can come then: the Sweeps view's Cancel sends SIGTERM again a minute after the first when the sweep has not
-ended (:data:`workbench.gui.training.sweep_process.INSIST_AFTER_MS`), and a trial that took about that long to stop
-has just ended. The second signal then stopped the command at once, in Ray's shutdown, before any result was written
-("kws: interrupted", no results.json): the one thing "stop at once" was meant to keep. Here ``kws sweep`` runs
-in-process on a real local Ray instance; the trials are left out (their cancel is another test's): the first
+ended (:data:`workbench.gui.training.sweeps.sweep_process.INSIST_AFTER_MS`), and a trial that took about that long
+to stop has just ended. The second signal then stopped the command at once, in Ray's shutdown, before any result was
+written ("kws: interrupted", no results.json): the one thing "stop at once" was meant to keep. Here ``kws sweep``
+runs in-process on a real local Ray instance; the trials are left out (their cancel is another test's): the first
 SIGTERM comes where Tune would run them, the second just before Ray's shutdown.
 """
 

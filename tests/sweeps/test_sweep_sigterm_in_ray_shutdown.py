@@ -2,11 +2,11 @@
 at once, should the shutdown hang.
 
 Why it comes then: the Sweeps view's Cancel sends SIGTERM again a minute after the first
-(:data:`workbench.gui.training.sweep_process.INSIST_AFTER_MS`), which may be while Ray stops its processes. Ray's C++
-core had set SIGTERM to the system's default there (removing its crash handler), so the process ended at once, its
-exit status "killed" instead of the cancel's 130 (the results were there). The sweep is the real ``kws sweep`` in a
-second process on a real local Ray instance, its trials left out (their cancel is another test's): the first
-SIGTERM comes where Tune would run them; the process then pauses twice where Ray stops its processes.
+(:data:`workbench.gui.training.sweeps.sweep_process.INSIST_AFTER_MS`), which may be while Ray stops its processes.
+Ray's C++ core had set SIGTERM to the system's default there (removing its crash handler), so the process ended at
+once, its exit status "killed" instead of the cancel's 130 (the results were there). The sweep is the real ``kws
+sweep`` in a second process on a real local Ray instance, its trials left out (their cancel is another test's): the
+first SIGTERM comes where Tune would run them; the process then pauses twice where Ray stops its processes.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 
 from tests.gui.workspace_host_double import WorkspaceHostDouble
-from workbench.gui.training.sweep_view import SweepView
+from workbench.gui.training.sweeps.sweep_view import SweepView
 from workbench.gui.training.training_workspace import TrainingWorkspace
 
 SPECS_TIMEOUT_MS = 60_000  # a safety net for a hung `kws specs` child, not a timing of the test

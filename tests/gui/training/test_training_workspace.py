@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.datasets.layout import scan_dataset
 from workbench.datasets.summary import dataset_summary
-from workbench.gui.training.dataset_weights import DatasetFolder, recalled_folders
+from workbench.gui.training.data_list.dataset_weights import DatasetFolder, recalled_folders
 from workbench.gui.training.training_workspace import RESUME_LOG_LINE, TrainingWorkspace
 
 REPO = Path(__file__).resolve().parents[3]

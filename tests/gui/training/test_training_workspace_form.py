@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt
 from tests.gui.training.child_command_line import CHILD_TIMEOUT_MS, running_child_command
 from workbench.core.errors import SettingsError
 from workbench.gui.datasets.build_folder import output_folder
-from workbench.gui.training.dataset_folder_table import FOLDER_COLUMN
-from workbench.gui.training.dataset_weights import DatasetFolder
+from workbench.gui.training.data_list.dataset_folder_table import FOLDER_COLUMN
+from workbench.gui.training.data_list.dataset_weights import DatasetFolder
 from workbench.gui.training.training_workspace import READY
 from workbench.run_folder_layout import RUN_FILE, SUMMARY_FILE
 from workbench.training.run.run_request import DatasetArg, TrainRequest

@@ -20,8 +20,8 @@ from PySide6.QtCore import Qt
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 from workbench.child_command import kws_command
 from workbench.gui.training.evaluation.evaluation_report_view import EMPTY_HEADLINE
-from workbench.gui.training.dataset_folder_table import WEIGHT_COLUMN
-from workbench.gui.training.dataset_weights import DatasetFolder
+from workbench.gui.training.data_list.dataset_folder_table import WEIGHT_COLUMN
+from workbench.gui.training.data_list.dataset_weights import DatasetFolder
 from workbench.gui.training.run_folder_state import RunKind, inspect_run_folder, run_spec
 from workbench.gui.training.training_workspace import PROGRESS_STEPS, READY, STOPPED_REPORT, TrainingWorkspace
 from workbench.training.run.run_request import DatasetArg, TrainRequest

@@ -22,7 +22,7 @@ from typing import Any
 
 from workbench.core.errors import SettingsError, WorkbenchError
 from workbench.core.wording import counted
-from workbench.gui.training.dataset_weights import DEFAULT_WEIGHT, DatasetFolder, is_weight
+from workbench.gui.training.data_list.dataset_weights import DEFAULT_WEIGHT, DatasetFolder, is_weight
 from workbench.spec_files import is_spec_file, read_table, table_keywords
 from workbench.run_folder_layout import (HISTORY_FILE, LOG_FILE, RESUME_HINT_END, RESUME_HINT_START, RUN_FILE,
                                          RUN_KEYWORDS_KEY, RUN_SETTINGS_KEY, RUN_SPEC_KEY, SPEC_FILE, STATE_FILE,

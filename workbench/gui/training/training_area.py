@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from workbench.gui.training.sweep_view import SweepView
+from workbench.gui.training.sweeps.sweep_view import SweepView
 from workbench.gui.training.training_workspace import TrainingWorkspace
 
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import QSpinBox
 
 from workbench.core.errors import SettingsError
 from workbench.gui.settings.settings_autosave import SettingsAutosave
-from workbench.gui.training.dataset_panel import DatasetPanel
-from workbench.gui.training.dataset_weights import recalled_folders, remember_folders
+from workbench.gui.training.data_list.dataset_panel import DatasetPanel
+from workbench.gui.training.data_list.dataset_weights import recalled_folders, remember_folders
 from workbench.gui.training.remembered_settings_check import RememberedSettingsCheck
 from workbench.gui.training.training_settings_view import AUTO, DEFAULT_SPEC, TrainingSettingsView
 from workbench.spec_files import is_spec_file, resolve_spec_path

@@ -32,9 +32,9 @@ from workbench.core.wording import clock_time
 from workbench.gui.widgets.button_rows import ButtonRows
 from workbench.gui.widgets.flexible_label import flexible_width
 from workbench.gui.widgets.small_screen import scroll_column_with_footer
-from workbench.gui.training.built_dataset_settings import BuiltDatasetSettings
-from workbench.gui.training.dataset_panel import DatasetPanel
-from workbench.gui.training.dataset_weights import dataset_arguments
+from workbench.gui.training.data_list.built_dataset_settings import BuiltDatasetSettings
+from workbench.gui.training.data_list.dataset_panel import DatasetPanel
+from workbench.gui.training.data_list.dataset_weights import dataset_arguments
 from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
 from workbench.gui.training.preview.augmentation_preview import AugmentationPreview
 from workbench.gui.training.run_folder_state import (RUN_FILE, SUMMARY_FILE, RunFolderState, RunKind,

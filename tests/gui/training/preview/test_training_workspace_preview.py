@@ -19,7 +19,7 @@ from PySide6.QtGui import QImage
 from tests.gui.training.child_command_line import CHILD_TIMEOUT_MS, running_child_command
 from tests.gui.training.preview.preview_checks import grey_pixels, index_rows, played_calls
 from workbench.cli.main import build_parser
-from workbench.gui.training.dataset_weights import DatasetFolder
+from workbench.gui.training.data_list.dataset_weights import DatasetFolder
 from workbench.gui.kws_child_process import CANCELLED
 from workbench.gui.training.preview.augmentation_preview import PREVIEW_SAMPLES
 from workbench.gui.training.preview.augmentation_preview_view import CLASS_COLUMN, TRANSFORMS_COLUMN

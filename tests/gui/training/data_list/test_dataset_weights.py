@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from workbench.core.errors import SettingsError
-from workbench.gui.training.dataset_weights import (DatasetFolder, dataset_arguments, recalled_folders,
+from workbench.gui.training.data_list.dataset_weights import (DatasetFolder, dataset_arguments, recalled_folders,
                                                     remember_folders)
 from workbench.training.run.run_request import DatasetArg
 

@@ -8,7 +8,7 @@ from tests.gui.workspace_host_double import WorkspaceHostDouble
 
 
 def test_an_empty_or_missing_sweep_file_is_a_message(qtbot, tmp_path: Path) -> None:
-    from workbench.gui.training.sweep_view import SweepView
+    from workbench.gui.training.sweeps.sweep_view import SweepView
 
     view = SweepView(WorkspaceHostDouble(tmp_path))
     qtbot.addWidget(view)
@@ -24,7 +24,7 @@ def test_the_form_comes_back_in_the_next_session_and_browsing_starts_beside_it(q
                                                                              monkeypatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 
-    from workbench.gui.training.sweep_view import SweepView
+    from workbench.gui.training.sweeps.sweep_view import SweepView
 
     first = SweepView(WorkspaceHostDouble(tmp_path))
     qtbot.addWidget(first)
@@ -52,7 +52,7 @@ def test_the_form_comes_back_in_the_next_session_and_browsing_starts_beside_it(q
 def test_a_form_closed_untouched_keeps_what_another_window_chose(qtbot, tmp_path: Path) -> None:
     """Two windows share the settings file: the one closed last, never touched, wrote its empty form over the
     other's choices. Only fields changed in a window are written."""
-    from workbench.gui.training.sweep_view import SweepView
+    from workbench.gui.training.sweeps.sweep_view import SweepView
     from tests.gui.workspace_host_double import SETTINGS_FILE
 
     first, second = SweepView(WorkspaceHostDouble(tmp_path)), SweepView(WorkspaceHostDouble(tmp_path))

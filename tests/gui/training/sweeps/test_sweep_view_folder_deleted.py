@@ -17,7 +17,7 @@ import pytest
 
 from workbench.core.folder_lock import gone_sentence
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 sys.path.insert(0, str(REPO / "tests" / "sweeps"))
 from sweep_data import copy_slice, sweep_text, write_sweep  # noqa: E402
 
@@ -31,7 +31,7 @@ EPOCHS = 30  # the first trial still trains when its folder is deleted
 @pytest.mark.parametrize("made_again", [False, True], ids=["deleted", "made-again"])
 def test_cancel_after_the_sweep_folder_was_deleted_says_the_folder_is_gone(qtbot, sweep_view, shared_dir: Path,
                                                                           tmp_path: Path, made_again: bool) -> None:
-    from workbench.gui.training.sweep_view import COLUMNS
+    from workbench.gui.training.sweeps.sweep_view import COLUMNS
 
     data = copy_slice(shared_dir / "datasets" / "speech_commands", tmp_path / "data")
     text = sweep_text(data, trials=2, epochs=EPOCHS).replace("trials = 2", "trials = 2\nmax_concurrent = 1")

@@ -33,8 +33,8 @@ from workbench.child_command import kws_command
 from workbench.core.errors import WorkbenchError, closest_name
 from workbench.datasets.layout import merge_datasets, scan_dataset
 from workbench.datasets.summary import DatasetSummary, dataset_summary
-from workbench.gui.training.dataset_folder_table import DatasetFolderTable
-from workbench.gui.training.dataset_weights import DatasetFolder
+from workbench.gui.training.data_list.dataset_folder_table import DatasetFolderTable
+from workbench.gui.training.data_list.dataset_weights import DatasetFolder
 from workbench.gui.widgets.flow_layout import FlowLayout
 
 SPLITS = ("training", "validation", "testing")

@@ -10,13 +10,13 @@ RAM_BYTES = 15_456  # kws profile: 15.5k
 
 
 def _texts(view, row: int) -> dict[str, str]:
-    from workbench.gui.training.sweep_view import COLUMNS
+    from workbench.gui.training.sweeps.sweep_view import COLUMNS
 
     return {name: view.table.item(row, column).text() for column, name in enumerate(COLUMNS)}
 
 
 def test_rows_left_running_take_the_final_results_and_ram_reads_as_in_kws_profile(qtbot, tmp_path: Path) -> None:
-    from workbench.gui.training.sweep_view import SweepView
+    from workbench.gui.training.sweeps.sweep_view import SweepView
     from workbench.sweeps.reporting.results import TrialRecord
 
     view = SweepView(WorkspaceHostDouble(tmp_path))
@@ -44,7 +44,7 @@ def test_rows_left_running_take_the_final_results_and_ram_reads_as_in_kws_profil
 
 
 def test_a_sweep_without_a_best_trial_says_why(qtbot, tmp_path: Path) -> None:
-    from workbench.gui.training.sweep_view import SweepView
+    from workbench.gui.training.sweeps.sweep_view import SweepView
 
     view = SweepView(WorkspaceHostDouble(tmp_path))
     qtbot.addWidget(view)

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox
 
-from workbench.gui.training.dataset_folder_table import FOLDER_COLUMN, WEIGHT_COLUMN
-from workbench.gui.training.dataset_panel import DatasetPanel
-from workbench.gui.training.dataset_weights import DatasetFolder
+from workbench.gui.training.data_list.dataset_folder_table import FOLDER_COLUMN, WEIGHT_COLUMN
+from workbench.gui.training.data_list.dataset_panel import DatasetPanel
+from workbench.gui.training.data_list.dataset_weights import DatasetFolder
 
 EDIT_TIMEOUT_MS = 2000
 

@@ -27,7 +27,7 @@ from workbench.gui.kws_child_process import FAILED
 from workbench.gui.live.plot_style import WrappedTitleAxis, fix_plot, leave_room_for_end_labels
 from workbench.gui.theme import CLASS_COLORS
 from workbench.gui.window.window_closing import ask_yes_no
-from workbench.gui.training.sweep_process import SweepProcess
+from workbench.gui.training.sweeps.sweep_process import SweepProcess
 from workbench.gui.training.training_curves_view import WholeNumberAxis
 from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 from workbench.sweeps.reporting import events as ev

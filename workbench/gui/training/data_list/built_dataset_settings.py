@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject
 from workbench.core.errors import SettingsError
 from workbench.core.toml_file import toml_or_text, toml_value
 from workbench.datasets.synthetic import SAMPLE_LENGTH_SETTING, synthetic_clip_ms
-from workbench.gui.training.dataset_panel import DatasetPanel
+from workbench.gui.training.data_list.dataset_panel import DatasetPanel
 from workbench.gui.training.training_settings_view import TrainingSettingsView
 from workbench.spec_files import spec_sample_length_ms
 

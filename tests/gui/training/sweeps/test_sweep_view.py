@@ -11,7 +11,7 @@ import pytest
 
 from tests.gui.workspace_host_double import WorkspaceHostDouble
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 sys.path.insert(0, str(REPO / "tests" / "sweeps"))
 from sweep_data import copy_slice, sweep_text, write_sweep  # noqa: E402
 
@@ -23,7 +23,7 @@ RUN_TIMEOUT_MS = 300_000
 
 @pytest.fixture()
 def view(qtbot, tmp_path: Path):
-    from workbench.gui.training.sweep_view import SweepView
+    from workbench.gui.training.sweeps.sweep_view import SweepView
 
     widget = SweepView(WorkspaceHostDouble(tmp_path))
     qtbot.addWidget(widget)
@@ -34,7 +34,7 @@ def view(qtbot, tmp_path: Path):
 
 
 def _column(view, name: str) -> list[str]:
-    from workbench.gui.training.sweep_view import COLUMNS
+    from workbench.gui.training.sweeps.sweep_view import COLUMNS
 
     column = COLUMNS.index(name)
     return [view.table.item(row, column).text() for row in range(view.table.rowCount())]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.training.test_built_dataset_keywords import BUILD_TIMEOUT_MS, VOICE, tick_only
+from tests.gui.training.data_list.test_built_dataset_keywords import BUILD_TIMEOUT_MS, VOICE, tick_only
 from workbench.gui.training.run_folder_state import RUN_FILE
 from workbench.gui.training.training_workspace import TrainingWorkspace
 from workbench.synthesis.dataset_builder import MANIFEST

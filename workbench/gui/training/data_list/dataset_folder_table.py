@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QWidget,
 )
 
-from workbench.gui.training.dataset_weights import DEFAULT_WEIGHT, DatasetFolder
+from workbench.gui.training.data_list.dataset_weights import DEFAULT_WEIGHT, DatasetFolder
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 
 FOLDER_COLUMN, WEIGHT_COLUMN = 0, 1

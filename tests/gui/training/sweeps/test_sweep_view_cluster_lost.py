@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 sys.path.insert(0, str(REPO / "tests" / "sweeps"))
 from ray_head import AUTH_DISABLED, ray_head  # noqa: E402
 from sweep_data import copy_slice, sweep_text, write_sweep  # noqa: E402
@@ -30,7 +30,7 @@ def test_a_cluster_lost_mid_sweep_is_the_sweeps_failure_in_one_sentence(
         qtbot, sweep_view, shared_dir: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
         monkeypatch: pytest.MonkeyPatch) -> None:
     from workbench.gui.kws_child_process import FAILED
-    from workbench.gui.training.sweep_view import COLUMNS
+    from workbench.gui.training.sweeps.sweep_view import COLUMNS
 
     for name, value in AUTH_DISABLED.items():  # (the kws sweep child's environment: the head's)
         monkeypatch.setenv(name, value)
