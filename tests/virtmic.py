@@ -125,6 +125,11 @@ class VirtualMic:
             os.kill(self._server.pid, signal.SIGKILL)
             self._server.wait(timeout=5)
 
+    def suspend(self, suspended: bool = True) -> None:
+        """Suspend the sink (``suspended``), or resume it: while suspended, its monitor (the default source) delivers
+        nothing, so an input opens and starts as usual and its reads then fail (the source seems to have stalled)."""
+        self._pactl("suspend-sink", self.sink_name, "1" if suspended else "0")
+
     def __enter__(self) -> VirtualMic:
         return self.start()
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 
 from workbench.assets import sample_audio_path
@@ -40,9 +41,10 @@ def listening_to(window) -> str:  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def started_on_a_file_after(device: DeviceIdentity) -> Iterator[MainWindow]:
+def started_on_a_file_after(device: int | str | DeviceIdentity) -> Iterator[MainWindow]:
     """A window started on the bundled sample (``kws gui --audio``) after one whose close saved ``device`` as its
-    microphone (the test's settings folder: ``settings_dir``)."""
+    microphone (the test's settings folder: ``settings_dir``); a name or a number is saved as the first versions
+    saved it (without a host API)."""
     closed = AppSettings()
     closed.set_device(device)
     closed.sync()
@@ -84,6 +86,21 @@ def test_use_microphone_opens_the_input_saved_when_none_was_picked_this_session(
             menu_action(window, USE_MICROPHONE).trigger()
             assert listening_to(window) == SAVED
             assert window.source_panel.device_combo.currentText() == f"{SAVED} (ALSA)"
+
+
+@pytest.mark.parametrize("saved_by", ["name", "number"])
+def test_use_microphone_opens_the_input_an_earlier_version_saved_by_its_name_or_number(
+        qtbot, settings_dir: Path, tmp_path: Path, saved_by: str) -> None:  # type: ignore[no-untyped-def]
+    """Start-up opened it, but the Source panel's list found only an input saved with its host API: it selected the
+    default input, and Use microphone after a file opened that."""
+    with running_or_skip(), alsa_inputs(tmp_path) as inputs:
+        inputs.plug_and_rescan(CHOSEN, SAVED)
+        saved = inputs.listed(SAVED)
+        with started_on_a_file_after(saved.name if saved_by == "name" else saved.index) as window:
+            assert window.source_panel.device_combo.currentText() == f"{SAVED} (ALSA)"
+            assert window.source_panel.microphone_choice == saved.identity
+            menu_action(window, USE_MICROPHONE).trigger()
+            assert listening_to(window) == SAVED
 
 
 def test_while_the_window_reopens_its_vanished_input_that_input_is_the_one_to_use(window) -> None:

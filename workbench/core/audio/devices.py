@@ -136,11 +136,12 @@ def list_input_devices() -> list[InputDevice]:
 
 def default_input_device() -> InputDevice | None:
     """The device PortAudio opens when none is chosen, or None when there is no input at all."""
-    devices = list_input_devices()
-    for dev in devices:
-        if dev.is_default:
-            return dev
-    return devices[0] if devices else None
+    return _default_of(list_input_devices())
+
+
+def _default_of(devices: list[InputDevice]) -> InputDevice | None:
+    """The default input among ``devices`` (the first one when none is marked default), or None when it is empty."""
+    return next((dev for dev in devices if dev.is_default), devices[0] if devices else None)
 
 
 def refresh_devices() -> bool:
@@ -192,11 +193,18 @@ def _without_card_numbers(name: str) -> str | None:
 
 def resolve_input_device(device: int | str | DeviceIdentity | None) -> InputDevice:
     """The input device meant by an identity, an index, an exact or unique partial name, or None (the default)."""
-    devices = list_input_devices()
+    return find_input(list_input_devices(), device)
+
+
+def find_input(devices: list[InputDevice], device: int | str | DeviceIdentity | None) -> InputDevice:
+    """The input in ``devices`` meant by ``device`` as :func:`resolve_input_device` takes it; DeviceError when none is.
+
+    Why a list given: a picker finds a saved input in the list it shows (the GUI's Source panel pre-selects the
+    input start-up opens, also one an earlier version saved by name or number) with the very rules start-up uses."""
     if isinstance(device, DeviceIdentity):
         return find_identity(devices, device)
     if device is None:
-        found = default_input_device() if devices else None
+        found = _default_of(devices)
         if found is None:
             raise NoInputDeviceError(NO_INPUT_MESSAGE)
         return found

@@ -169,8 +169,8 @@ class AppSettings:
         return int(text) if text.isdigit() else text
 
     def set_device(self, device: int | str | DeviceIdentity | None) -> None:
-        """Keep the microphone in use (at close), by its identity; one unchanged since it was read is left out
-        (:meth:`_write`), its name and host API together."""
+        """Keep the microphone that streamed (:class:`~workbench.gui.stream.saved_microphone.SavedMicrophone`), by its
+        identity; one unchanged since it was read is left out (:meth:`_write`), its name and host API together."""
         if isinstance(device, DeviceIdentity):
             name, host_api = device.name, device.host_api
         else:

@@ -20,8 +20,9 @@ it streamed when it vanished, and the window tries it again until it is back): t
 reads Stop, which ends the wait so that another input can be chosen. Inputs are told apart by their
 :class:`~workbench.core.audio.devices.DeviceIdentity` (name and host API), never by their PortAudio index: a re-scan
 renumbers them, and Start must ask for the input the user sees selected. The list finds an input as the window's
-retry and start-up reopen it (:func:`~workbench.core.audio.devices.find_identity`): a USB microphone re-plugged under
-other ALSA card numbers stays selected, and what is selected, and so asked for, is the input listed now.
+retry and start-up reopen it (:func:`~workbench.core.audio.devices.find_input`): a USB microphone re-plugged under
+other ALSA card numbers stays selected, an input the first versions saved by its bare name or number is selected as
+start-up opens it, and what is selected, and so asked for, is the input listed now.
 
 The file player is a :class:`~workbench.gui.stream.file_transport_view.FileTransportView` below the
 microphone controls (``transport``); its request is forwarded as the panel's ``file_requested``.
@@ -34,7 +35,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from workbench.core.audio.devices import DeviceIdentity, find_identity
+from workbench.core.audio.devices import DeviceIdentity, find_input
 from workbench.core.audio.sources import FileSource, InputDevice, list_input_devices, refresh_devices
 from workbench.core.errors import DeviceError
 from workbench.gui.stream.file_transport_view import FileTransportView
@@ -160,22 +161,21 @@ class SourcePanel(QWidget):
         return self._awaited if self._reopening else self.selected_device()
 
     def select_device(self, device: int | str | DeviceIdentity | None) -> bool:
-        """Choose this input (None: the default), also under a sound card's new numbers; False if it is not listed
-        (a number or a name is not: the list holds identities)."""
+        """Choose this input (None: the default), also under a sound card's new numbers, or by the name or number an
+        earlier version saved it under; False if it is not listed."""
         row = self._row_of(device)
         if row is not None:
             self.device_combo.setCurrentIndex(row)
         return row is not None
 
     def _row_of(self, device: int | str | DeviceIdentity | None) -> int | None:
-        """The list's row of ``device`` as :func:`find_identity` finds it among the inputs listed (row 0: the
-        default input), or None."""
+        """The list's row of ``device`` as start-up finds the input it opens among the inputs listed
+        (:func:`~workbench.core.audio.devices.find_input`: an identity, or the bare name or number the first versions
+        saved), or None; row 0: the default input."""
         if device is None:
             return 0
-        if not isinstance(device, DeviceIdentity):
-            return None
         try:
-            return 1 + self._devices.index(find_identity(self._devices, device))
+            return 1 + self._devices.index(find_input(self._devices, device))
         except DeviceError:
             return None
 

@@ -35,7 +35,7 @@ from workbench.gui.model.profile_view import ProfileView
 from workbench.gui.model_loader import ModelChangedOnDisk
 from workbench.gui.session_controller import SessionController
 from workbench.gui.settings.settings_autosave import SettingsAutosave
-from workbench.gui.stream.source_choice import MICROPHONE
+from workbench.gui.stream.saved_microphone import SavedMicrophone
 from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.take_keeper import TakeKeeper
 from workbench.gui.stream.tuning_panel import TuningPanel
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.settings = app_settings.AppSettings(settings)
         self.dark = self.settings.dark() if dark is None else dark
         self.controller = SessionController(self)
+        self.saved_microphone = SavedMicrophone(self.controller, self.settings, self)  # once it streamed, not before
         # a tuning is written a moment after it changes (a killed window never reaches _save_settings)
         self.tuning_autosave = SettingsAutosave(self._remember_tuning, self.settings.qsettings, self)
         self.last_error: str | None = None
@@ -376,9 +377,7 @@ class MainWindow(QMainWindow):
         self.settings.save_geometry(self.saveGeometry())
         self.tuning_autosave.cancel()  # written here, with what only the close writes
         self._remember_tuning()
-        choice = self.controller.source_choice
-        if choice.kind == MICROPHONE:
-            self.settings.set_device(choice.device)
+        self.saved_microphone.save_if_streamed()  # a microphone that failed to start stays unsaved
         problem = self.settings.sync_problem()
         if problem is None or self.settings_problem_said:
             return True

@@ -24,9 +24,9 @@ from workbench.gui.window.window_menus import RECORD_TIP
 def connect_source_panel(source: SourcePanel, controller: SessionController, window: Any) -> None:
     """The source panel's requests become controller calls; it follows the stream's state.
 
-    Its list starts on the input saved at the last close (what start-up opens, also when it plays a file instead),
-    then follows the user's picks and the stream's: so it holds this session's microphone, which Stream > Use
-    microphone opens (:attr:`SourcePanel.microphone_choice`)."""
+    Its list starts on the input saved last (what start-up opens, also when it plays a file instead, and also when
+    the first versions saved it by its bare name or number), then follows the user's picks and the stream's: so it
+    holds this session's microphone, which Stream > Use microphone opens (:attr:`SourcePanel.microphone_choice`)."""
     source.select_device(window.settings.device())
     source.microphone_requested.connect(
         lambda device: controller.set_source(SourceChoice(MICROPHONE, device=device)))
@@ -41,7 +41,7 @@ def connect_source_panel(source: SourcePanel, controller: SessionController, win
     controller.error.connect(lambda text: source.show_message(text)
                              if controller.source_choice.kind == MICROPHONE else None)
     controller.stream_started.connect(lambda: source.show_message(""))  # the old failure is over
-    controller.source_changed.connect(lambda choice: _follow_microphone(source, window, choice))
+    controller.source_changed.connect(lambda choice: _follow_microphone(source, choice))
     # while the window tries the microphone that vanished again, the panel says so (not: the default input is used)
     controller.retrying_changed.connect(lambda on: source.set_reopening(on, controller.source_choice.device))
     _connect_transport(source, controller, window)
@@ -50,14 +50,13 @@ def connect_source_panel(source: SourcePanel, controller: SessionController, win
     _connect_recording(source.recording, controller, window)
 
 
-def _follow_microphone(source: SourcePanel, window: Any, choice: SourceChoice) -> None:
-    """The input that streams is the one selected (also one the window reopened by itself after it vanished), and
-    the one the next start opens: kept now, not only by the close, which keeps it only while a microphone streams
-    (a session that moved on to a file would bring back the input of the session before)."""
-    if choice.kind != MICROPHONE:
-        return
-    source.select_device(choice.device)
-    window.settings.set_device(choice.device)
+def _follow_microphone(source: SourcePanel, choice: SourceChoice) -> None:
+    """The microphone chosen is the one selected (also one the window reopened by itself after it vanished).
+
+    Not saved here: the choice comes before the start, which may still fail; the window's
+    :class:`~workbench.gui.stream.saved_microphone.SavedMicrophone` saves the input once it has streamed."""
+    if choice.kind == MICROPHONE:
+        source.select_device(choice.device)
 
 
 def _connect_transport(source: SourcePanel, controller: SessionController, window: Any) -> None:
