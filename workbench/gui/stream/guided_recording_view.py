@@ -287,8 +287,8 @@ class GuidedRecordingView(QDialog):
                 self._say(f"{self.plan.word}, take {self.plan.take_number}: {verdict.reason}", KEPT_COLOR)
                 self.plan.keep(path)
             else:  # the next take would fail the same way: stop at the first, the keeper holds the take
-                self._abort(f"{self.plan.word}, take {self.plan.take_number} could not be saved, so the session stopped: "
-                            "choose another dataset folder and press Start.")
+                self._abort(f"{self.plan.word}, take {self.plan.take_number} could not be saved, so the session "
+                            "stopped: choose another dataset folder and press Start.")
                 return
         else:
             ended.release()

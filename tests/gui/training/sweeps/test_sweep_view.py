@@ -47,7 +47,8 @@ def test_a_sweep_shows_its_trials_cancels_cleanly_and_hands_over_the_best_model(
     # 30 epochs: an epoch of this slice takes ~0.5 s, so ~15 s remain when Cancel is clicked); the objective is
     # the FRR at a target FA/h (kws stream make once, kws calibrate per finished trial)
     objective = '[objective]\nmetric = "frr"\ntarget_fa_per_hour = 500\nstream_minutes = 1'
-    text = sweep_text(data, trials=2, epochs=30, extra=objective).replace("trials = 2", "trials = 2\nmax_concurrent = 1")
+    text = sweep_text(data, trials=2, epochs=30, extra=objective)
+    text = text.replace("trials = 2", "trials = 2\nmax_concurrent = 1")
     view.sweep_edit.setText(str(write_sweep(tmp_path, text)))
     view.out_edit.setText(str(tmp_path / "out"))
     assert view.start()
