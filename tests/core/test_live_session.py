@@ -10,7 +10,8 @@ import pytest
 
 from tests.frontend_rates import LOW_RATE, low_rate_model
 from workbench.assets import default_model_path, sample_audio_path
-from workbench.core.audio.audio_file import load_audio
+from workbench.core.audio.audio_file import load_audio, save_wav
+from workbench.core.audio.source_base import INT16_MAX, apply_gain, gain_overflow_count
 from workbench.core.audio.sources import FileSource
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine, EngineOptions, detections_of
@@ -21,6 +22,7 @@ from workbench.core.model.model_file import load_model
 SHORT_STOP_S = 0.05  # a stop timeout the blocked worker below outlives at once
 TUNED_THRESHOLD = 201  # a detection threshold none of the bundled model's own values is
 LOUD_GAIN = 8  # a linear gain at which the sample clips in places
+WRAPPING_PEAK = 0.7  # of full scale: loud speech, which a volume_gain of 2 pushes beyond int16
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +117,27 @@ def test_recording_captures_what_the_engine_heard(model, user_data) -> None:
     np.testing.assert_array_equal(recorded, clip.samples)
     assert not session.recording
     assert session.spool_problem is None and list((user_data / "kws-workbench" / "recording-spool").iterdir()) == []
+
+
+def test_a_recording_counts_the_samples_the_firmware_gain_wrapped(model, tmp_path) -> None:
+    """A take is saved as the engine heard it, after the microphone's volume_gain (what the board's audio dump
+    holds too), and the gain wraps an overloaded sample around instead of clipping it: only the count the
+    recording carries tells a take checker that a take peaking below full scale is overloaded."""
+    samples = load_audio(sample_audio_path()).samples
+    loud = np.rint(samples * (WRAPPING_PEAK * INT16_MAX / np.abs(samples).max())).astype(np.int16)
+    save_wav(tmp_path / "loud.wav", loud, 16000)
+    source = FileSource(tmp_path / "loud.wav", realtime=False)
+    source.gain_mode, source.gain = "firmware", 2.0
+    session = LiveSession(Engine(model), source)
+    session.start_recording()
+    session.start()
+    assert session.wait(30)
+    ended = session.end_recording()
+    ended.release()
+    session.close()
+    np.testing.assert_array_equal(ended.samples, apply_gain(loud, 2.0, "firmware"))
+    assert ended.gain_overflows == gain_overflow_count(loud, 2.0, "firmware") > 0
+    assert np.abs(ended.samples.astype(np.int32)).max() < INT16_MAX  # wrapped: nothing at full scale to see
 
 
 def test_a_model_at_another_rate_hears_the_file_as_the_file_loader_gives_it(model) -> None:

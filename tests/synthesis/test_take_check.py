@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from workbench.core.audio.source_base import apply_gain, gain_overflow_count
 from workbench.synthesis.take_check import TakeRules, centred_window, check_take
 
 RATE = 16000
@@ -18,6 +19,16 @@ def take(word_s: float, amplitude: int, total_s: float = 2.5, at_s: float = 1.0,
     start = int(at_s * RATE)
     x[start:start + t.size] += amplitude * np.sin(2 * np.pi * 220 * t) * np.hanning(t.size) ** 0.2
     return np.clip(np.round(x), -32768, 32767).astype(np.int16)
+
+
+def voiced_take(amplitude: int, word_s: float = 0.45, total_s: float = 2.5, at_s: float = 1.0) -> np.ndarray:
+    """A voiced word (a 180 Hz buzz with harmonics) in a quiet room: its peaks are brief, as speech's are."""
+    x = take(word_s, 0, total_s, at_s)
+    t = np.arange(int(word_s * RATE)) / RATE
+    buzz = sum(np.sin(2 * np.pi * 180 * k * t) / k for k in range(1, 6)) * np.hanning(t.size) ** 0.3
+    start = int(at_s * RATE)
+    x[start:start + t.size] += np.round(buzz * (amplitude / np.abs(buzz).max())).astype(np.int16)
+    return x
 
 
 def test_a_good_take_is_cut_around_the_word_with_its_room_noise() -> None:
@@ -53,3 +64,17 @@ def test_the_window_stays_inside_the_recording() -> None:
     assert np.array_equal(centred_window(x, 95, 100, 10), x[90:])
     short = centred_window(x[:4], 0, 4, 10)
     assert short.size == 10 and np.array_equal(short[3:7], x[:4])
+
+
+def test_a_take_the_volume_gain_wrapped_is_rejected_though_its_samples_alone_pass() -> None:
+    """The microphone's volume_gain 2, applied as the board applies it, wraps a loud word's peaks around: the take
+    reads about -0 dBFS with hardly a sample at full scale, and only the source's count of those samples shows it."""
+    spoken = voiced_take(20000)  # 0.61 of full scale at the microphone
+    heard = apply_gain(spoken, 2.0, "firmware")
+    wrapped = gain_overflow_count(spoken, 2.0, "firmware")
+    assert wrapped > TakeRules().max_clipped_samples
+    assert check_take(heard).ok  # the samples alone: a good take peaking at -0 dBFS
+    verdict = check_take(heard, gain_overflows=wrapped)
+    assert not verdict.ok and "too loud" in verdict.reason and "volume gain" in verdict.reason
+    assert verdict.clipped_samples >= wrapped
+    assert check_take(apply_gain(voiced_take(12000), 2.0, "firmware"), gain_overflows=0).ok  # in range: kept

@@ -109,6 +109,7 @@ class LiveSession:
         self._cpu_load = 0.0
         self._recording: list[np.ndarray] | None = None
         self._recorded = 0
+        self._recorded_overflows = 0  # samples of the recording its source's gain pushed beyond int16
         self._record_lock = threading.Lock()
         self.spool_folder = spool_folder  # where recordings are copied as they are made (None: the user's default)
         self.spool_problem: str | None = None  # why the recording being made has no copy on disk
@@ -240,7 +241,7 @@ class LiveSession:
         with self._record_lock:
             dropped, self._spool = self._spool, spool
             self._recording = []
-            self._recorded = 0
+            self._recorded = self._recorded_overflows = 0
         if dropped is not None:
             dropped.remove()
 
@@ -250,9 +251,10 @@ class LiveSession:
         with self._record_lock:
             chunks, self._recording = self._recording or [], None
             spool, self._spool = self._spool, None
+            overflows = self._recorded_overflows
         if spool is not None:
             spool.finish()
-        return EndedRecording(np.concatenate(chunks) if chunks else np.empty(0, np.int16), spool)
+        return EndedRecording(np.concatenate(chunks) if chunks else np.empty(0, np.int16), spool, overflows)
 
     def stop_recording(self) -> np.ndarray:
         """End the recording and return its samples, its copy on disk removed (a take that is not kept, or that
@@ -271,12 +273,13 @@ class LiveSession:
                     if self.source.finished:
                         break
                     continue
+                overflows_before = self.gain_overflows
                 chunk = self.source.read()
                 if chunk.size == 0:
                     if self.source.finished:
                         break
                     continue
-                self._handle(chunk)
+                self._handle(chunk, self.gain_overflows - overflows_before)
                 now = time.monotonic()
                 if now - window_start_wall >= STATS_WINDOW_S:
                     cpu = time.thread_time()
@@ -293,20 +296,24 @@ class LiveSession:
         except Exception as exc:  # a bug: keep the message, never kill the GUI
             self.error = f"internal error in the engine: {type(exc).__name__}: {exc}"
 
-    def _handle(self, chunk: np.ndarray) -> None:
-        self._hear(chunk if self._converter is None else self._converter.convert(chunk))
+    def _handle(self, chunk: np.ndarray, gain_overflows: int = 0) -> None:
+        self._hear(chunk if self._converter is None else self._converter.convert(chunk), gain_overflows)
 
-    def _hear(self, chunk: np.ndarray) -> None:
-        """What the engine hears of a source's block (at the model's rate): recorded, drawn and processed."""
-        if chunk.size == 0:  # a converter holding back the first samples of a stream
-            return
+    def _hear(self, chunk: np.ndarray, gain_overflows: int = 0) -> None:
+        """What the engine hears of a source's block (at the model's rate): recorded, drawn and processed.
+        ``gain_overflows``: samples of the block the source's gain pushed beyond int16, counted into a recording
+        (wrapped by the firmware gain, they look like any other sample in the take)."""
         with self._record_lock:
             if self._recording is not None and not self.recording_full:
-                copy = chunk.copy()
-                self._recording.append(copy)
-                self._recorded += chunk.size
-                if self._spool is not None:
-                    self._spool.append(copy)  # only handed over: the spool's own thread writes it
+                self._recorded_overflows += gain_overflows
+                if chunk.size:
+                    copy = chunk.copy()
+                    self._recording.append(copy)
+                    self._recorded += chunk.size
+                    if self._spool is not None:
+                        self._spool.append(copy)  # only handed over: the spool's own thread writes it
+        if chunk.size == 0:  # a converter holding back the first samples of a stream
+            return
         self._append_envelope(self._measure.feed(chunk))
         for result in self.engine.process(chunk):
             self._inference_count += 1

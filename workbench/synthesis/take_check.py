@@ -5,6 +5,12 @@ to the microphone), that holds no speech (spoken too early, too softly, or the m
 short to be a word or too long for the model's clip would teach the model noise; the person should hear
 at once that the take was rejected, why, and retake it.
 
+A take from the microphone has been through the model's ``volume_gain``, as the board applies it (the take is
+what the model heard, so training on it or replaying it reaches the model at its live level), and the firmware's
+gain wraps a sample it pushes beyond int16 around instead of clipping it: a take peaking at -0 dBFS without a
+sample at full scale may be overloaded all the same. Such samples are counted by the source (``gain_overflows``)
+and judged as clipped ones, else a wrapped take would be kept and teach the model the wrapped sound.
+
 The word is found by energy (:func:`~workbench.synthesis.clip_placement.speech_span`, relative to the
 loudest 10 ms) and the clip is the ``sample_length`` window centred on it, cut from the recording itself:
 the room's own noise around the word is kept (a real clip, not a word on digital silence). Only a
@@ -50,7 +56,7 @@ class TakeVerdict:
     clip: npt.NDArray[np.int16] | None
     peak_dbfs: float
     speech_s: float
-    clipped_samples: int
+    clipped_samples: int  # at full scale, plus those the gain pushed beyond it (``gain_overflows``)
 
 
 def peak_dbfs(samples: npt.ArrayLike) -> float:
@@ -71,10 +77,11 @@ def centred_window(samples: npt.NDArray[np.int16], start: int, end: int, length:
     return np.ascontiguousarray(samples[first:first + length])
 
 
-def check_take(samples: npt.ArrayLike, rules: TakeRules = TakeRules()) -> TakeVerdict:
-    """Accept or reject a take (int16 mono at ``rules.sample_rate``) and cut its clip (module docstring)."""
+def check_take(samples: npt.ArrayLike, rules: TakeRules = TakeRules(), gain_overflows: int = 0) -> TakeVerdict:
+    """Accept or reject a take (int16 mono at ``rules.sample_rate``) and cut its clip (module docstring);
+    ``gain_overflows``: samples of it the source's volume gain pushed beyond int16 (wrapped, not at full scale)."""
     x = np.asarray(samples, dtype=np.int16).reshape(-1)
-    clipped = int(np.count_nonzero(np.abs(x.astype(np.int32)) >= CLIP_LEVEL))
+    clipped = int(np.count_nonzero(np.abs(x.astype(np.int32)) >= CLIP_LEVEL)) + gain_overflows
     level = peak_dbfs(x)
     start, end = speech_span(x.astype(np.float32), rules.sample_rate, rules.trim_db, pad_s=0.0)
     speech_s = (end - start) / rules.sample_rate
@@ -86,7 +93,8 @@ def check_take(samples: npt.ArrayLike, rules: TakeRules = TakeRules()) -> TakeVe
         return verdict(False, "nothing was recorded (silence): check the microphone and say the word after the "
                        "countdown")
     if clipped > rules.max_clipped_samples:
-        return verdict(False, f"too loud: {clipped} samples clipped; speak further from the microphone")
+        how = " or pushed beyond full scale by the volume gain" if gain_overflows else ""
+        return verdict(False, f"too loud: {clipped} samples clipped{how}; speak further from the microphone")
     if level < rules.min_peak_dbfs:
         return verdict(False, f"too quiet (peak {level:.0f} dBFS): speak up or move closer")
     if speech_s < rules.min_speech_s:

@@ -176,6 +176,9 @@ class EndedRecording:
 
     samples: np.ndarray  # int16 mono
     spool: RecordingSpool | None = None  # finished, still held; None when no copy could be made
+    # samples of it the source's gain pushed beyond int16: the microphone's firmware gain wraps them around, so
+    # the samples alone do not show that the take is overloaded
+    gain_overflows: int = 0
 
     def release(self) -> None:
         """The samples are safe elsewhere (or not wanted): remove the copy on disk."""

@@ -275,7 +275,7 @@ class GuidedRecordingView(QDialog):
         if ended is None:
             self._abort(STREAM_STOPPED)
             return
-        verdict = check_take(ended.samples, self.rules())
+        verdict = check_take(ended.samples, self.rules(), ended.gain_overflows)
         self.last_verdict = verdict
         self.take_judged.emit(verdict)
         if verdict.ok and verdict.clip is not None:

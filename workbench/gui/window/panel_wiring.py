@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 
+from workbench.core.wording import counted
 from workbench.gui import file_dialogs
 from workbench.gui.session_controller import SessionController
 from workbench.gui.stream.source_choice import FILE, MICROPHONE, SourceChoice
@@ -153,6 +154,13 @@ def record(controller: SessionController, window: Any, on: bool) -> None:
     restarted = controller.session is None  # the stream closed under the take (another model, file or device)
     # never makes a folder the user chose, nor replaces a clip (another window may have saved one of this second)
     saved = window.takes.save(take, path, view.recordings_folder(), keep_existing=True)
-    if saved is not None and restarted:  # else the reopened stream's status would hide where it went
-        QTimer.singleShot(0, window, lambda: window.show_status(
-            f"the stream restarted while recording: saved {saved} ({take.seconds:.1f} s)"))
+    if saved is None or not (restarted or ended.gain_overflows):
+        return
+    said = f"saved {saved} ({take.seconds:.1f} s)"
+    if ended.gain_overflows:  # the firmware gain wraps them around: the take's samples alone do not show it
+        said += (f", but too loud: the volume gain pushed {counted(ended.gain_overflows, 'sample')} beyond full "
+                 "scale (wrapped around, as the board does); record it again further from the microphone")
+    if restarted:  # else the reopened stream's status would hide where it went
+        QTimer.singleShot(0, window, lambda: window.show_status(f"the stream restarted while recording: {said}"))
+    else:
+        window.show_status(said)
