@@ -80,6 +80,26 @@ def test_unknown_class_and_time_past_the_end(tmp_path: Path) -> None:
     labels.validated(CLASSES, 10.1995)  # within a millisecond of the end: rounding, not an error
 
 
+@pytest.mark.parametrize("suffix", [".json", ".csv"])
+def test_an_event_is_named_by_its_place_in_the_file_not_in_time(tmp_path: Path, suffix: str) -> None:
+    """A file labelled by hand need not be in time order: the event named is the one found at that place in the
+    file (the 3rd), as an overlap names it, not the 1st in time."""
+    rows = [("yes", 5.0, 5.5), ("no", 7.0, 7.5), ("cat", 1.0, 1.5), ("no", 9.5, 10.5)]
+    path = tmp_path / f"mine{suffix}"
+    if suffix == ".json":
+        path.write_text(json.dumps({"events": [{"label": label, "start_s": start, "end_s": end}
+                                               for label, start, end in rows]}))
+    else:
+        path.write_text("label,start_s,end_s\n" + "".join(f"{label},{start},{end}\n" for label, start, end in rows))
+    labels = load_labels(path)
+    with pytest.raises(LabelsError, match=r"event 3 has the label 'cat'"):
+        labels.validated(CLASSES, 20.0)
+    past_the_end = load_labels(write_json(tmp_path, [{"label": label, "start_s": start, "end_s": end}
+                                                     for label, start, end in reversed(rows[:2] + rows[3:])]))
+    with pytest.raises(LabelsError, match=r"event 1 \('no' 9.50–10.50 s\) ends after the end"):
+        past_the_end.validated(CLASSES, 10.0)
+
+
 def test_any_underscore_label_marks_non_keyword_audio(tmp_path: Path) -> None:
     labels = load_labels(write_json(tmp_path, [{"label": "_noise_", "start_s": 1.0, "end_s": 1.5}]))
     assert labels.validated(CLASSES, 10.0).keyword_events == ()

@@ -66,6 +66,9 @@ class LabelEvent:
     end_s: float
     word: str = ""  # the word spoken, when the label does not say it (e.g. "cat" for _unknown_)
     clip: str = ""  # where the audio came from (``word/file.wav`` for a built stream)
+    # its place in the file it was read from (1: the first event), so that a message names the event a user finds
+    # there, not its place in time; 0: not read from a file (a built stream's events are in time order)
+    number_in_file: int = field(default=0, compare=False, repr=False)
 
     @property
     def is_keyword(self) -> bool:
@@ -142,7 +145,8 @@ class StreamLabels:
         if problem is not None:  # the same, for a rebuild of the same length, or one side older than the token
             raise LabelsError(problem)
         known = set(classes)
-        for number, event in enumerate(self.events, start=1):
+        for place, event in enumerate(self.events, start=1):
+            number = event.number_in_file or place
             if event.is_keyword and event.label not in known:
                 keywords = ", ".join(keyword_classes(classes)) or "none"
                 raise LabelsError(
@@ -195,7 +199,7 @@ def _event(item: Any, number: int, source: str) -> LabelEvent:
         raise LabelsError(f"{where} starts before the audio does (start_s {start})")
     if end <= start:
         raise LabelsError(f"{where} ends at {end} s, not after its start at {start} s")
-    return LabelEvent(label, start, end, str(item.get("word") or ""), str(item.get("clip") or ""))
+    return LabelEvent(label, start, end, str(item.get("word") or ""), str(item.get("clip") or ""), number)
 
 
 def labels_from_items(items: Iterable[Any], source: str = "labels") -> StreamLabels:
