@@ -1,0 +1,67 @@
+"""The Calibration workspace says what `kws calibrate` warned of, as the CLI does: a real `kws calibrate` child on
+real streams made by `kws stream make`, the bundled model in a run folder with a `spec.toml` beside it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
+from tests.gui.workspace_host_double import WorkspaceHostDouble
+from workbench.assets import default_model_path
+from workbench.cli.main import main
+from workbench.gui.calibration import calibration_dialogs
+from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
+from workbench.training.spec.model_spec import load_spec
+
+RUN_TIMEOUT_MS = 120_000
+SPLIT_WARNING = ("Warning: kws_yes_no: the stream was split with testing 30 %, the model's run (spec.toml beside it) "
+                 "with testing 10 %: the stream may hold clips the model trained on; make it with kws stream make "
+                 "--testing-percent 10 --validation-percent 15 --split-method hash")
+
+
+def make_stream(dataset: Path, wav: Path, *options: str) -> Path:
+    assert main(["stream", "make", "--dataset", str(dataset), "--out", str(wav), "--keywords", "yes,no",
+                 "--minutes", "0.5", "--progress", "none", *options]) == 0
+    return wav
+
+
+@pytest.fixture
+def workspace(qtbot, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The workspace on the bundled model copied into a run folder whose spec.toml split with the training
+    defaults (15 %, 10 %, hash); a second run goes ahead (Discard) without the question's modal box."""
+    monkeypatch.setattr(calibration_dialogs, "ask_rerun_results", lambda _parent: calibration_dialogs.DISCARD)
+    folder = tmp_path / "run"
+    folder.mkdir()
+    model = Path(shutil.copy(default_model_path(), folder / "kws_yes_no.tflite"))
+    (folder / "spec.toml").write_text(load_spec("tflite_micro_speech").to_toml(), encoding="utf-8")
+    host = WorkspaceHostDouble(tmp_path)
+    assert host.controller.load_model(model)
+    view = CalibrationWorkspace(host)
+    qtbot.addWidget(view)
+    view.show()
+    yield view
+    view.shutdown()
+    host.controller.close()
+
+
+def run_to_end(qtbot, view: CalibrationWorkspace, stream: Path) -> None:  # type: ignore[no-untyped-def]
+    view.inputs.set_stream(stream)
+    qtbot.mouseClick(view.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.running, timeout=RUN_TIMEOUT_MS)
+    assert view.host.errors == [] and view.output is not None
+
+
+def test_a_warning_of_the_run_is_said_under_its_recommendation_and_goes_with_it(  # type: ignore[no-untyped-def]
+        qtbot, workspace, small_dataset: Path, tmp_path: Path) -> None:  # noqa: F811
+    view = workspace
+    run_to_end(qtbot, view, make_stream(small_dataset, tmp_path / "testing30.wav", "--testing-percent", "30"))
+    status = view.status.text().replace("\u00a0", " ")
+    assert status.startswith("Recommended for") and status.endswith("\n" + SPLIT_WARNING)
+    assert status.count("Warning:") == 1  # the run's "wrote …" messages are not warnings
+
+    run_to_end(qtbot, view, make_stream(small_dataset, tmp_path / "same.wav"))  # split as the run was
+    assert "Warning" not in view.status.text()
