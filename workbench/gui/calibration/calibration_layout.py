@@ -1,7 +1,7 @@
-"""The Calibration workspace's layout: the inputs column beside the DET curve over the Pareto table.
+"""The Calibration workspace's layout: the inputs column beside the DET curve over the Pareto table, and its buttons.
 
 Why a module of its own: the workspace's logic (running, showing, using a set) keeps
-``calibration_workspace.py`` readable; this is only where its widgets go.
+``calibration_workspace.py`` readable; this is only where its buttons are made and its widgets go.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from workbench.gui.widgets.flow_layout import FlowLayout
 from workbench.gui.widgets.small_screen import ScrollColumn
@@ -23,6 +23,32 @@ SPLIT_UNIT_PX = 100
 # the inputs column's width in average characters of the font (440 px at 9 pt): a width in pixels left the fields
 # a few characters at 16 pt, and a column narrower than its own size hint, with a gap beside it, in the splitter
 INPUTS_MAX_CHARS = 73
+
+
+def make_calibration_buttons(workspace: "CalibrationWorkspace") -> None:
+    """The workspace's buttons, with what each does in its tooltip (its constructor connects them); those that act
+    on a shown calibration start disabled."""
+    workspace.run_button = QPushButton("&Run calibration")
+    workspace.run_button.setToolTip("Replay the stream and the background recordings through the model once, then "
+                                    "try every detection-parameter set: false accepts per hour against misses "
+                                    "(kws calibrate)")
+    workspace.cancel_button = QPushButton("&Cancel")
+    workspace.cancel_button.setToolTip("Stop the running calibration; the results shown before it started stay")
+    workspace.cancel_button.setEnabled(False)
+    workspace.use_button = QPushButton("&Use selected set")
+    workspace.use_button.setToolTip("Load the set selected in the table into the tuning sliders (double-click a "
+                                    "row or click a point of the curve's front does the same)")
+    workspace.save_model_button = QPushButton("Save selected set into &model…")
+    workspace.save_model_button.setToolTip("Write the set selected in the table into a copy of the calibrated model "
+                                           "(or into that model): the set as the table shows it, not the sliders' "
+                                           "values, which the Tuning panel's Save into model… writes")
+    workspace.save_report_button = QPushButton("Save re&port…")
+    workspace.save_report_button.setToolTip("Copy calibration.json, the DET plot, the sweep CSV and the scores "
+                                            "into a folder")
+    for button in (workspace.use_button, workspace.save_model_button, workspace.save_report_button):
+        button.setEnabled(False)
+    workspace.open_report_button = QPushButton("&Open report…")
+    workspace.open_report_button.setToolTip("Show a calibration saved earlier (Save report…, or kws calibrate --out)")
 
 
 def lay_out_calibration(workspace: "CalibrationWorkspace") -> None:

@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 from PySide6.QtCore import Qt
 
 from workbench.calibration.results.result_files import (
@@ -31,7 +31,7 @@ from workbench.gui.calibration.calibration_dialogs import (
     confirm_discard_results,
 )
 from workbench.gui.calibration.calibration_inputs_view import CALIBRATION_BOXES, CalibrationInputsView
-from workbench.gui.calibration.calibration_layout import lay_out_calibration
+from workbench.gui.calibration.calibration_layout import lay_out_calibration, make_calibration_buttons
 from workbench.gui.calibration.det_curve_view import DetCurveView
 from workbench.gui.calibration.mistake_clips_action import MistakeClipsAction
 from workbench.gui.kws_child import KwsChild
@@ -64,13 +64,6 @@ class CalibrationWorkspace(QWidget):
         self._warnings: tuple[str, ...] = ()
 
         self.inputs = CalibrationInputsView(getattr(host.settings, "qsettings", None))
-        self.run_button = QPushButton("&Run calibration")
-        self.run_button.setToolTip("Replay the stream and the background recordings through the model once, then try "
-                                   "every detection-parameter set: false accepts per hour against misses "
-                                   "(kws calibrate)")
-        self.cancel_button = QPushButton("&Cancel")
-        self.cancel_button.setToolTip("Stop the running calibration; the results shown before it started stay")
-        self.cancel_button.setEnabled(False)
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
         self.progress.setFormat("%p %")
         self.status = QLabel("Choose a labelled stream and press Run.")
@@ -81,20 +74,7 @@ class CalibrationWorkspace(QWidget):
         dark = bool(getattr(host.settings, "dark", lambda: True)())
         self.curve = DetCurveView(dark)
         self.table = ParetoTableView()
-        self.use_button = QPushButton("&Use selected set")
-        self.use_button.setToolTip("Load the set selected in the table into the tuning sliders (double-click a "
-                                   "row or click a point of the curve's front does the same)")
-        self.save_model_button = QPushButton("Save selected set into &model…")
-        self.save_model_button.setToolTip("Write the set selected in the table into a copy of the calibrated model "
-                                          "(or into that model): the set as the table shows it, not the sliders' "
-                                          "values, which the Tuning panel's Save into model… writes")
-        self.save_report_button = QPushButton("Save re&port…")
-        self.save_report_button.setToolTip("Copy calibration.json, the DET plot, the sweep CSV and the scores "
-                                           "into a folder")
-        for button in (self.use_button, self.save_model_button, self.save_report_button):
-            button.setEnabled(False)
-        self.open_report_button = QPushButton("&Open report…")
-        self.open_report_button.setToolTip("Show a calibration saved earlier (Save report…, or kws calibrate --out)")
+        make_calibration_buttons(self)
         self.mistakes = MistakeClipsAction(self)  # Save mistakes as clips…
         lay_out_calibration(self)
 
