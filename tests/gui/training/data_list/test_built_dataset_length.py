@@ -100,3 +100,21 @@ def test_a_stopped_runs_settings_are_left_alone(qtbot, training_workspace: Train
     assert not ws.settings.settings_button.isEnabled()  # Resume keeps the run's settings
     ws.builds.take(str(_built(tmp_path / "long", LONG_CLIP_MS, "hey lamp")))
     assert _length_arguments(ws) == []
+
+
+@pytest.mark.parametrize(("rebuilt_ms", "trained_at", "said"), [
+    (LONG_CLIP_MS, [f"{LENGTH}={LONG_CLIP_MS}"], f"Sample length set to {LONG_CLIP_MS} ms"),
+    (1000, [], "spec's own 1000 ms again")])  # the spec's own length: no setting
+def test_a_listed_folder_built_again_at_another_length_trains_at_that(
+        qtbot, training_workspace: TrainingWorkspace, tmp_path: Path, rebuilt_ms: int, trained_at: list[str],
+        said: str) -> None:
+    """The builder's folder emptied and built again, shorter: the Data list already held it (no change of the list),
+    and the form kept training at the first build's length, hearing only padding past the new clips."""
+    ws = training_workspace
+    folder = tmp_path / "phrase"
+    ws.builds.take(str(_built(folder, 2000, "hey lamp")))
+    shutil.rmtree(folder)
+    ws.builds.take(str(_built(folder, rebuilt_ms, "hey lamp")))
+    assert ws.datasets.folders() == [folder]
+    assert _length_arguments(ws) == trained_at
+    assert said in ws.host.statuses[-1]

@@ -80,9 +80,12 @@ class BuiltDatasetSettings(QObject):
 
     def take(self, folder: str) -> None:
         """A dataset was built in ``folder``: it joins the Data list, its words the Keywords field, and its clip length
-        becomes the model's when the form's is shorter (module docstring)."""
+        becomes the model's when the form's is shorter (module docstring); a length set here follows the build also
+        when ``folder`` was listed already (emptied and built again at another length: the list itself is unchanged)."""
         self.datasets.add_folder(folder)
         self.settings.take_built_keywords(folder)
+        if self.set_ms is not None:  # a folder already listed, built again (at another length), changes no list
+            self._follow_datasets()
         longest, form_ms = longest_clips(self.datasets.folders()), self.form_ms()
         if longest is not None and form_ms is not None and longest.ms > form_ms and self._editable():
             self._train_at(longest)
