@@ -6,6 +6,7 @@ check` says when a recording holds no keyword events."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,17 @@ def test_default_keywords_the_dataset_lacks_are_said_to_be_the_defaults(  # type
                    "(a synthetic dataset's own words come from its synth.json); pass --keywords with the dataset's "
                    "keywords (its words here: left, up)\n")
     assert list(tmp_path.iterdir()) == [dataset]
+
+
+def test_a_dataset_without_noise_names_the_options_that_build_it(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    """One's own takes have no _background_noise_ folder: the refusal says which options build the stream."""
+    takes = tmp_path / "takes"
+    shutil.copytree(small_dataset, takes, ignore=shutil.ignore_patterns("_background_noise_"))
+    code, out, err = make(capsys, takes, tmp_path / "s.wav", "--keyword-count", "4")
+    assert code == 2 and out == "" and "--noise" in err and "--no-noise" in err
+    assert not (tmp_path / "s.wav").exists()
+    noise = next((small_dataset / "_background_noise_").glob("*.wav"))
+    for options in (("--no-noise",), ("--noise", str(noise))):
+        code, out, err = make(capsys, takes, tmp_path / f"{options[0]}.wav", "--keyword-count", "4", *options)
+        assert code == 0, err

@@ -5,6 +5,7 @@ split typed reaches the stream's labels JSON, and the dialog opens wide enough t
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -81,3 +82,31 @@ def test_the_dialog_opens_wide_enough_for_a_path(qtbot) -> None:  # type: ignore
     qtbot.waitExposed(dialog)
     assert dialog.width() >= MIN_WIDTH_PX
     assert dialog.dataset_edit.width() >= READABLE_PATH_PX and dialog.out_edit.width() >= READABLE_PATH_PX
+
+
+def test_a_dataset_without_noise_is_built_with_the_users_noise_or_none(  # type: ignore[no-untyped-def]
+        qtbot, small_dataset, tmp_path) -> None:  # noqa: F811
+    """One's own takes have no _background_noise_ folder: the refusal names the dialog's Noise boxes (it said to give
+    noise files or build without noise, which the dialog had no box for), and each of them builds the stream."""
+    takes = tmp_path / "takes"
+    shutil.copytree(small_dataset, takes, ignore=shutil.ignore_patterns("_background_noise_"))
+    dialog = shown_dialog(qtbot, takes, SHORT_MINUTES)
+    dialog.split_combo.setCurrentText("all")
+    dialog.out_edit.setText(str(tmp_path / "s.wav"))
+    qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.child.running and dialog.build_button.isEnabled(), timeout=RUN_TIMEOUT_MS)
+    assert "“Noise”" in dialog.status.text() and "“No noise”" in dialog.status.text()
+    noise = next((small_dataset / "_background_noise_").glob("*.wav"))
+    dialog.noise.set_paths([noise])
+    with qtbot.waitSignal(dialog.accepted, timeout=RUN_TIMEOUT_MS):
+        qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    assert json.loads((tmp_path / "s.json").read_text())["stream"]["noise_files"] == [noise.name]
+    dialog = shown_dialog(qtbot, takes, SHORT_MINUTES)
+    dialog.split_combo.setCurrentText("all")
+    dialog.out_edit.setText(str(tmp_path / "quiet.wav"))
+    dialog.noise.set_paths([noise])
+    dialog.no_noise.setChecked(True)
+    assert not dialog.noise.isEnabled()
+    with qtbot.waitSignal(dialog.accepted, timeout=RUN_TIMEOUT_MS):
+        qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    assert json.loads((tmp_path / "quiet.json").read_text())["stream"]["noise_files"] == []

@@ -243,6 +243,9 @@ def _build(args: argparse.Namespace, cancel: threading.Event, progress: Progress
                                 validation_percent=args.validation_percent, testing_percent=args.testing_percent)
     if args.keywords is None and not sources:
         _check_default_keywords(pools, recipe.split, args.dataset)
+    if recipe.snr_db is not None and not pools.noise:  # (the builder's own sentence names no option)
+        raise SettingsError("no background noise: the dataset has no audio file in a _background_noise_ folder; "
+                            "name noise recordings with --noise, or build the stream without noise with --no-noise")
     return build_stream(recipe, pools, progress=lambda f: progress("building", f), cancel=cancel)
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
-    QPushButton, QStyle, QStyleOptionFrame, QVBoxLayout, QWidget,
+    QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QStyle, QStyleOptionFrame,
+    QVBoxLayout, QWidget,
 )
 
 from workbench.calibration.streams.labels import labels_beside
@@ -24,6 +24,7 @@ from workbench.calibration.sweep.calibration_defaults import DEFAULT_TARGET_FA_P
 from workbench.core.errors import WorkbenchError
 from workbench.gui.file_dialogs import AUDIO_FILTER
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
+from workbench.gui.widgets.path_list import PathList
 from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 
 LABELS_FILTER = "Labels (*.json *.csv *.txt);;All files (*)"
@@ -44,7 +45,6 @@ KEY_WORKERS = "calibration/workers"
 AUTO_WORKERS = 0  # the Sweep processes box's "one per CPU": kws calibrate's default, no --workers
 MAX_WORKERS = 256
 WORKERS_AUTO_TEXT = "one per CPU"
-LIST_MAX_HEIGHT_PX = 80
 STREAM_PLACEHOLDER = "labelled WAV stream"  # short enough to fit: the detail is in the field's tooltip
 LABELS_PLACEHOLDER = "found beside the stream"
 MODEL_TIP = "The model to calibrate: clear \u201cthe loaded model\u201d to give another .tflite or .mltk.zip file"
@@ -87,52 +87,6 @@ def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
     for button in buttons:
         layout.addWidget(button)
     return row
-
-
-class PathList(QWidget):
-    """A short list of files with Add… and Remove (background recordings, models to compare)."""
-
-    def __init__(self, title: str, file_filter: str, tooltip: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._title, self._filter = title, file_filter
-        self.list = QListWidget()
-        self.list.setToolTip(tooltip)
-        self.list.setAccessibleName(title)
-        self.list.setMaximumHeight(LIST_MAX_HEIGHT_PX)
-        self.add_button = QPushButton("Add…")
-        self.add_button.setToolTip(f"Choose files to add to “{title}”")
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.setToolTip(f"Remove the selected files from “{title}” (they stay on disk)")
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.list)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        column.addLayout(buttons)
-        self.add_button.clicked.connect(self._add)
-        self.remove_button.clicked.connect(self._remove)
-
-    def paths(self) -> list[Path]:
-        return [Path(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
-
-    def set_paths(self, paths: list[Path]) -> None:
-        """Show each file's name (its folder in the tooltip): the list is narrow, the names tell them apart."""
-        self.list.clear()
-        for path in paths:
-            item = QListWidgetItem(Path(path).name)
-            item.setData(Qt.ItemDataRole.UserRole, str(path))
-            item.setToolTip(str(path))
-            self.list.addItem(item)
-
-    def _add(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, self._title, "", self._filter)
-        self.set_paths(self.paths() + [Path(p) for p in paths if Path(p) not in self.paths()])
-
-    def _remove(self) -> None:
-        for item in self.list.selectedItems():
-            self.list.takeItem(self.list.row(item))
 
 
 class CalibrationInputsView(QWidget):

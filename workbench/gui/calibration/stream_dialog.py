@@ -1,14 +1,16 @@
 """Build a labelled test stream from a dataset folder, in a dialog (``kws stream make`` in a child).
 
-Why a dialog: a user who has no stream yet needs one before a calibration means anything; the dialog
-asks for the few choices that matter (dataset folder, keywords, length, which speakers and how the dataset is split,
-seed, where to write) and runs the same command-line tool as a child process, with progress and Cancel. On success
-:attr:`StreamDialog.built_path` is the WAV written (its labels JSON and CSV lie beside it): the path given
-to the child, whatever the form says by then (the choices are locked while it runs anyway). "Write to" an
-existing folder writes ``<folder>/stream.wav`` into it; a name without ``.wav`` gets the suffix. The split's
-boxes start from the calibrated model's training run when it has one (:mod:`.stream_split_fields`): a testing
-stream split otherwise may hold clips the model trained on. So does the Dataset box (:func:`run_dataset`): the run
-names the folder it trained on, and the speakers it kept for testing are in that folder only.
+Why a dialog: a user who has no stream yet needs one before a calibration means anything; the dialog asks for the
+few choices that matter (dataset folder, keywords, length, which speakers and how the dataset is split, the noise --
+the dataset's own, recordings of the user's, or none: a dataset without a ``_background_noise_`` folder, one's own
+takes, cannot be built otherwise --, seed, where to write) and runs the same command-line tool as a child process,
+with progress and Cancel. On success :attr:`StreamDialog.built_path` is the WAV written (its labels JSON and CSV lie
+beside it): the path given to the child, whatever the form says by then (the choices are locked while it runs
+anyway). "Write to" an existing folder writes ``<folder>/stream.wav`` into it; a name without ``.wav`` gets the
+suffix. The split's boxes start from the calibrated model's training run when it has one
+(:mod:`.stream_split_fields`): a testing stream split otherwise may hold clips the model trained on. So does the
+Dataset box (:func:`run_dataset`): the run names the folder it trained on, and the speakers it kept for testing are
+in that folder only.
 
 The dialog is never shorter than its wrapped lines need at its width (:meth:`StreamDialog.event`): a window's
 layout asks only for a wrapped label's minimum height, and Qt opens a dialog at most two thirds of the screen
@@ -22,7 +24,7 @@ from typing import Any, Sequence
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget,
 )
 
@@ -30,10 +32,12 @@ from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import load_model
 from workbench.gui.calibration.stream_split_fields import SPLIT_BOXES, StreamSplitFields
+from workbench.gui.file_dialogs import AUDIO_FILTER
 from workbench.gui.training.run_folder_state import run_spec
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.message_label import MessageLabel
+from workbench.gui.widgets.path_list import PathList
 from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 
 SPLITS = ("testing", "validation", "training", "all")
@@ -43,7 +47,7 @@ MAX_SEED = 2**31 - 1
 PROGRESS_STEPS = 1000
 # the boxes each option of kws stream make comes from: the child's messages name the box instead
 STREAM_BOXES = {"--dataset": "Dataset", "--keywords": "Keywords", "--minutes": "Length", "--split": "Speakers",
-                **SPLIT_BOXES, "--seed": "Seed", "--out": "Write to"}
+                **SPLIT_BOXES, "--noise": "Noise", "--no-noise": "No noise", "--seed": "Seed", "--out": "Write to"}
 MIN_WIDTH_PX = 620  # the path fields show a whole path and their placeholders, not 125 px of them
 STREAM_NAME = "stream.wav"  # the file written into a folder chosen as "Write to"
 WAV_SUFFIX = ".wav"
@@ -98,6 +102,12 @@ class StreamDialog(QDialog):
         self.split_combo.addItems(SPLITS)
         self.split_combo.setToolTip("testing: speakers the training never used (with its split shares and rule)")
         self.split_fields = StreamSplitFields(model)
+        self.noise = PathList("Noise", AUDIO_FILTER, "Noise recordings mixed between and under the words, instead of "
+                              "the dataset's _background_noise_ folder (used when the list is empty)",
+                              empty_hint="the dataset's _background_noise_ recordings")
+        self.no_noise = QCheckBox("No noise")
+        self.no_noise.setToolTip("Build the stream without background noise: silence between the words")
+        self.no_noise.toggled.connect(lambda on: self.noise.setEnabled(not on))
         self.seed_spin = WholeSpinBox(minimum=0, maximum=MAX_SEED)
         self.out_edit = QLineEdit(accessibleName="Write the stream to")
         self.out_edit.setPlaceholderText("stream.wav (labels are written beside it)")
@@ -121,6 +131,8 @@ class StreamDialog(QDialog):
         form.addRow("Length", self.minutes_spin)
         form.addRow("Speakers", self.split_combo)
         self.split_fields.add_rows(form)
+        form.addRow("Noise", self.noise)
+        form.addRow("", self.no_noise)
         form.addRow("Seed", self.seed_spin)
         form.addRow("Write to", self._row(self.out_edit, out_button))
         layout = QVBoxLayout(self)
@@ -174,7 +186,14 @@ class StreamDialog(QDialog):
             self.out_edit.setText(out)
         return ["stream", "make", "--dataset", dataset, "--out", out, "--keywords", self.keywords_edit.text().strip(),
                 "--minutes", f"{self.minutes_spin.value():g}", "--split", self.split_combo.currentText(),
-                *self.split_fields.arguments(), "--seed", str(self.seed_spin.value()), "--progress", "jsonl"]
+                *self.split_fields.arguments(), *self._noise_arguments(), "--seed", str(self.seed_spin.value()),
+                "--progress", "jsonl"]
+
+    def _noise_arguments(self) -> list[str]:
+        """``--no-noise``, or ``--noise FILE`` per file of the Noise list (none: the dataset's own noise)."""
+        if self.no_noise.isChecked():
+            return ["--no-noise"]
+        return [argument for path in self.noise.paths() for argument in ("--noise", str(path))]
 
     def build(self) -> None:
         args = self.arguments()
