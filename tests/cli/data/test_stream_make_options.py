@@ -207,3 +207,16 @@ def test_a_dataset_without_noise_names_the_options_that_build_it(  # type: ignor
     for options in (("--no-noise",), ("--noise", str(noise))):
         code, out, err = make(capsys, takes, tmp_path / f"{options[0]}.wav", "--keyword-count", "4", *options)
         assert code == 0, err
+
+
+def test_takes_of_keywords_alone_are_told_how_to_build_a_stream_of_them(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    """One person's takes of the keywords hold no other words: the refusal says which option builds a stream of
+    keywords alone (it only said that the dataset has no other-word clips), and that option does."""
+    takes = tmp_path / "takes"
+    for word in ("yes", "no", "_background_noise_"):
+        shutil.copytree(small_dataset / word, takes / word)
+    code, out, err = make(capsys, takes, tmp_path / "s.wav", "--keyword-count", "4")
+    assert code == 2 and "no other-word clips" in err and "--unknown-count 0" in err
+    code, out, err = make(capsys, takes, tmp_path / "s.wav", "--keyword-count", "4", "--unknown-count", "0")
+    assert code == 0 and "4 keywords (no 2, yes 2), 0 other words" in out, err

@@ -20,6 +20,7 @@ LEAD_IN_S = 1.0
 TAIL_S = 2.0
 CLIP_S = 1.0  # a Speech Commands clip (the length of the longest item the minimum stream must hold)
 PEAK_LIMIT = 0.9  # a clip's gain never takes its peak above this (full scale = 1)
+ALL_SPLITS = "all"  # a stream of every clip of the datasets, whatever their split (kws stream make --split all)
 
 # what a word's SNR is measured against (bed_levels' docstring): the noise under the word, or the file's level
 SNR_WORD, SNR_FILE = "word", "file"

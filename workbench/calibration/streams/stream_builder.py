@@ -44,8 +44,8 @@ from workbench.calibration.replay import CalibrationCancelled
 from workbench.calibration.streams.bed_levels import file_levels, word_levels
 from workbench.calibration.streams.labels import SILENCE_LABEL, UNKNOWN_LABEL, LabelEvent, StreamLabels
 from workbench.calibration.streams.recipe_defaults import (
-    CLIP_S, DEFAULT_GAP_S, KEYWORDS_PER_HOUR, LEAD_IN_S, PEAK_LIMIT, SILENCE_PER_HOUR, SNR_REFERENCES, SNR_WORD, TAIL_S,
-    UNKNOWN_PER_HOUR,
+    ALL_SPLITS, CLIP_S, DEFAULT_GAP_S, KEYWORDS_PER_HOUR, LEAD_IN_S, PEAK_LIMIT, SILENCE_PER_HOUR, SNR_REFERENCES,
+    SNR_WORD, TAIL_S, UNKNOWN_PER_HOUR,
 )
 from workbench.calibration.streams.stream_audio import (CROSSFADE_S, USABLE_NOISE_FADES, SpokenPart, faded,
                                                         is_usable_noise, rms_of, spoken_part, to_float)
@@ -141,7 +141,6 @@ class StreamItem:
     label: str  # a keyword, UNKNOWN_LABEL or SILENCE_LABEL
     word: str
 
-ALL_SPLITS = "all"  # a stream of every clip of the datasets, whatever their split
 
 
 @dataclass
@@ -165,8 +164,8 @@ def _cycled(pool: Sequence[Any], count: int, rng: np.random.Generator) -> list[A
     return picks[:count]
 
 
-def _in_split(split: str) -> str:
-    """`` in its testing split``; "" for every clip (``all``)."""
+def in_split_phrase(split: str) -> str:
+    """`` in its testing split``; "" for every clip (``all``): how a message about missing clips says where."""
     return "" if split == ALL_SPLITS else f" in its {split} split"
 
 
@@ -191,10 +190,11 @@ def plan_items(recipe: StreamRecipe, pools: ClipPools, rng: np.random.Generator)
             close = closest_name(keyword, {word for _, word in pools.unknown})  # a typo of another word (stpo)
             hint = (f" (did you mean {close}?): choose the keywords among the dataset's words (kws dataset info DIR "
                     "--words lists them)") if close else _other_splits_hint(pools.other_splits.get(keyword, ()))
-            raise WorkbenchError(f"the dataset has no '{keyword}' clips{_in_split(recipe.split)}{hint}")
+            raise WorkbenchError(f"the dataset has no '{keyword}' clips{in_split_phrase(recipe.split)}{hint}")
         items += [StreamItem(p, keyword, keyword) for p in _cycled(pool, wanted, rng)]
     if n_unknown and not pools.unknown:
-        raise WorkbenchError(f"the dataset has no other-word clips{_in_split(recipe.split)}")
+        raise WorkbenchError(f"the dataset has no other-word clips{in_split_phrase(recipe.split)}: add clips of "
+                             "other words, or build a stream of keywords alone with --unknown-count 0")
     items += [StreamItem(p, UNKNOWN_LABEL, w) for p, w in _cycled(pools.unknown, n_unknown, rng)]
     if n_silence and not pools.silence and not pools.noise:
         raise WorkbenchError("the dataset has neither _silence_ clips nor background noise for silence items")

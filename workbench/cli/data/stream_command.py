@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from workbench.cli.command_list import summary
 from workbench.calibration.progress_output import PROGRESS_MODES, ProgressOutput
 from workbench.calibration.streams.recipe_defaults import (
-    KEYWORDS_PER_HOUR, LEVEL_RAMP_S, MAX_BOOST_DB, PEAK_LIMIT, SILENCE_PER_HOUR, SNR_FILE, SNR_REFERENCES, SNR_WORD,
-    UNKNOWN_PER_HOUR, whole_clip_hourly_counts,
+    ALL_SPLITS, KEYWORDS_PER_HOUR, LEVEL_RAMP_S, MAX_BOOST_DB, PEAK_LIMIT, SILENCE_PER_HOUR, SNR_FILE, SNR_REFERENCES,
+    SNR_WORD, UNKNOWN_PER_HOUR, whole_clip_hourly_counts,
 )
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
@@ -36,7 +36,7 @@ from workbench.core.wording import counted, plural
 if TYPE_CHECKING:
     from workbench.calibration.streams.stream_builder import ClipPools
 
-SPLIT_CHOICES = ("testing", "validation", "training", "all")
+SPLIT_CHOICES = ("testing", "validation", "training", ALL_SPLITS)
 DEFAULT_BACKGROUND_LEVEL_DBFS = -40.0
 MS_PER_S = 1000.0
 MAX_WORDS_NAMED = 8  # words of the split named when the default keywords are not among them
@@ -223,7 +223,8 @@ def _build(args: argparse.Namespace, cancel: threading.Event, progress: Progress
 
     minutes = _given(args, "minutes")
     if args.background_only:
-        noise = list(args.noise) or (list(pools_from_datasets(args.dataset, (), "all").noise) if args.dataset else [])
+        dataset_noise = pools_from_datasets(args.dataset, (), ALL_SPLITS).noise if args.dataset else []
+        noise = list(args.noise) or list(dataset_noise)
         return make_background_stream(noise, minutes, _given(args, "level_dbfs"), args.seed)
     if not args.dataset:
         raise SettingsError("give a dataset folder with --dataset")
@@ -253,6 +254,7 @@ def _check_default_keywords(pools: ClipPools, split: str, roots: list[Path]) -> 
     """Refuse default keywords (yes,no) the datasets have no word folder of, saying they were the defaults: the
     builder's "no 'yes' clips" alone sends a user with a dataset of other words looking for clips it never meant
     to have. A keyword whose folder holds no clips of the split is left to the builder's words."""
+    from workbench.calibration.streams.stream_builder import in_split_phrase
     from workbench.core.detection.detector import is_keyword_class
 
     missing = next((k for k, clips in pools.keywords.items()
@@ -261,10 +263,9 @@ def _check_default_keywords(pools: ClipPools, split: str, roots: list[Path]) -> 
         return
     words = sorted({word for _, word in pools.unknown if is_keyword_class(word)})  # not an _unknown_ folder
     named = ", ".join(words[:MAX_WORDS_NAMED]) + (", ..." if len(words) > MAX_WORDS_NAMED else "")
-    where = "the dataset" if split == "all" else f"the {split} split of the dataset"
-    raise SettingsError(f"{where} has no '{missing}' clips: without --keywords a stream's keywords are "
-                        f"{','.join(pools.keywords)} (a synthetic dataset's own words come from its synth.json); "
-                        "pass --keywords with the dataset's keywords"
+    raise SettingsError(f"the dataset has no '{missing}' clips{in_split_phrase(split)}: without --keywords a "
+                        f"stream's keywords are {','.join(pools.keywords)} (a synthetic dataset's own words come from "
+                        "its synth.json); pass --keywords with the dataset's keywords"
                         + (f" (its words here: {named})" if words else ""))
 
 
@@ -273,9 +274,10 @@ def _warn_reuse(info: dict[str, Any], split: str) -> None:
     a stream easier (or harder) than its event count suggests."""
     reused, most = int(info.get("reused_clips", 0)), int(info.get("most_uses_of_a_clip", 0))
     if reused:
-        where = "the dataset" if split == "all" else f"the {split} split"
-        print(f"kws: warning: {reused} clips were used more than once (one up to {most} times): {where} holds "
-              "fewer clips than the stream needs; make the stream shorter or add clips", file=sys.stderr)
+        where = "the dataset" if split == ALL_SPLITS else f"the {split} split"
+        print(f"kws: warning: {counted(reused, 'clip')} {'was' if reused == 1 else 'were'} used more than once (one "
+              f"up to {most} times): {where} holds fewer clips than the stream needs; make the stream shorter or add "
+              "clips", file=sys.stderr)
 
 
 def _warn_peak_limited(info: dict[str, Any], gain_db: str) -> None:
