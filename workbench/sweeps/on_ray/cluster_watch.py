@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 from workbench.sweeps.on_ray.ray_session import CONNECT_TIMEOUT_S, head_silence
 
 THREAD_NAME = "kws-sweep-cluster-watch"
+MIN_PROBE_S = 0.5  # the last probe's shortest wait for an answer, when lost_after_s is (nearly) over
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,19 @@ class ClusterWatch:
             self._thread.join()
 
     def _watch(self) -> None:
+        """Probe until stopped or lost. A probe waits at most the time left before the head counts as lost: on a
+        network that drops packets a connection is not refused, it waits out its whole timeout, and probes of the
+        full :attr:`WatchSettings.connect_timeout_s` reported a lost head several seconds after ``lost_after_s``."""
         settings = self.settings
         answered = time.monotonic()
-        while not self._stopped.wait(settings.probe_every_s):
-            if not head_silence(self.head, settings.connect_timeout_s):
+
+        def left() -> float:
+            return settings.lost_after_s - (time.monotonic() - answered)
+
+        while not self._stopped.wait(max(0.0, min(settings.probe_every_s, left()))):
+            if not head_silence(self.head, max(MIN_PROBE_S, min(settings.connect_timeout_s, left()))):
                 answered = time.monotonic()
-            elif time.monotonic() - answered >= settings.lost_after_s and not self._stopped.is_set():
+            elif left() <= 0 and not self._stopped.is_set():
                 self.on_lost()
                 return
 
