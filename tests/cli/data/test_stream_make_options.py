@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import soundfile as sf
 
 from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
 from workbench.calibration.streams import stream_resources
@@ -220,3 +221,19 @@ def test_takes_of_keywords_alone_are_told_how_to_build_a_stream_of_them(  # type
     assert code == 2 and "no other-word clips" in err and "--unknown-count 0" in err
     code, out, err = make(capsys, takes, tmp_path / "s.wav", "--keyword-count", "4", "--unknown-count", "0")
     assert code == 0 and "4 keywords (no 2, yes 2), 0 other words" in out, err
+
+
+def test_takes_without_silence_clips_or_noise_build_without_noise(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    """One's own takes have neither a _silence_ nor a _background_noise_ folder: --no-noise (the stream dialog's No
+    noise) builds their stream, a silence being a second of the bed alone, digital silence here, as it is for a
+    dataset with noise but no _silence_ clips (it refused: "neither _silence_ clips nor background noise")."""
+    takes = tmp_path / "takes"
+    shutil.copytree(small_dataset, takes, ignore=shutil.ignore_patterns("_background_noise_", "_silence_"))
+    code, out, err = make(capsys, takes, tmp_path / "s.wav", "--keyword-count", "4", "--no-noise")
+    assert code == 0 and "3 silences" in out, err
+    audio, rate = sf.read(tmp_path / "s.wav", dtype="int16")
+    silences = [e for e in json.loads((tmp_path / "s.json").read_text())["events"] if e["label"] == "_silence_"]
+    assert len(silences) == 3
+    for event in silences:
+        assert not audio[int(event["start_s"] * rate):int(event["end_s"] * rate)].any()

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication
 
+from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
 from workbench.cli.data.dataset_commands import add_split_options
 from workbench.gui.calibration import stream_dialog
 from workbench.gui.calibration.stream_dialog import StreamDialog
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from text_fit import cut_off_texts  # noqa: E402
 
 SMALL_SCREEN = (1280, 720)
+BUILD_TIMEOUT_MS = 120_000
 MODEL_NAME = "kws_yes_no.tflite"  # the model file of a run folder (only its folder is read here)
 RUN_SPLIT = {"testing_percent": 20.0, "validation_percent": 12.5, "split_method": "stratified"}
 
@@ -142,3 +145,26 @@ def test_the_dialog_fits_a_small_screen_at_a_large_font(large_font, qtbot,  # ty
         assert dialog.width() <= SMALL_SCREEN[0] and dialog.height() <= SMALL_SCREEN[1]
         assert cut_off_texts(dialog) == []
     assert dialog.split_fields.note.is_error and not dialog.child.running
+
+
+def test_the_dialog_fits_a_small_screen_at_a_large_font_with_its_refusal(  # type: ignore[no-untyped-def]
+        large_font, qtbot, small_dataset: Path, tmp_path: Path) -> None:  # noqa: F811
+    """The Noise rows made the dialog taller: at 16 pt, with the split's warning and the refusal of one's own takes
+    (no _background_noise_ folder) that names those rows, it was 728 px high, its Build button below a 720 px
+    screen; No noise now sits beside the Noise list."""
+    takes = tmp_path / "takes"
+    shutil.copytree(small_dataset, takes, ignore=shutil.ignore_patterns("_background_noise_"))
+    dialog = dialog_for(qtbot, run_model(tmp_path / "run", **RUN_SPLIT))
+    dialog.dataset_edit.setText(str(takes))
+    dialog.out_edit.setText(str(tmp_path / "stream.wav"))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    type_into(qtbot, dialog.split_fields.testing_spin, "30")  # the split's longer warning
+    dialog.build_button.click()
+    qtbot.waitUntil(lambda: not dialog.child.running and dialog.build_button.isEnabled(), timeout=BUILD_TIMEOUT_MS)
+    assert "“No noise”" in dialog.status.text()
+    QApplication.processEvents()
+    dialog.adjustSize()
+    qtbot.wait(20)  # let the layouts settle
+    assert dialog.width() <= SMALL_SCREEN[0] and dialog.height() <= SMALL_SCREEN[1], dialog.size()
+    assert cut_off_texts(dialog) == []

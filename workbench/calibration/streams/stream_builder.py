@@ -137,7 +137,7 @@ class StreamRecipe:
 class StreamItem:
     """One thing to say: a clip file and the label it gets."""
 
-    path: Path | None  # None: a silence made of the noise bed alone
+    path: Path | None  # None: a silence made of the bed alone (the noise, or digital silence without it)
     label: str  # a keyword, UNKNOWN_LABEL or SILENCE_LABEL
     word: str
 
@@ -196,8 +196,8 @@ def plan_items(recipe: StreamRecipe, pools: ClipPools, rng: np.random.Generator)
         raise WorkbenchError(f"the dataset has no other-word clips{in_split_phrase(recipe.split)}: add clips of "
                              "other words, or build a stream of keywords alone with --unknown-count 0")
     items += [StreamItem(p, UNKNOWN_LABEL, w) for p, w in _cycled(pools.unknown, n_unknown, rng)]
-    if n_silence and not pools.silence and not pools.noise:
-        raise WorkbenchError("the dataset has neither _silence_ clips nor background noise for silence items")
+    # without _silence_ clips a silence is a second of the bed alone: of the noise, or (--no-noise) of digital silence
+    # (build_stream refuses a noise bed without noise files; a dataset of one's own takes has neither folder)
     silence = _cycled(pools.silence, n_silence, rng) if pools.silence else [None] * n_silence
     items += [StreamItem(p, SILENCE_LABEL, SILENCE_LABEL) for p in silence]
     if not items:

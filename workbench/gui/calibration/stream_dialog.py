@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget,
@@ -131,8 +131,9 @@ class StreamDialog(QDialog):
         form.addRow("Length", self.minutes_spin)
         form.addRow("Speakers", self.split_combo)
         self.split_fields.add_rows(form)
-        form.addRow("Noise", self.noise)
-        form.addRow("", self.no_noise)
+        # No noise beside the list's buttons, not a row of its own: at a 16 pt font on a 1280x720 screen that row
+        # took the dialog with a refusal below the screen's bottom edge
+        form.addRow("Noise", self._row(self.noise, self.no_noise, Qt.AlignmentFlag.AlignBottom))
         form.addRow("Seed", self.seed_spin)
         form.addRow("Write to", self._row(self.out_edit, out_button))
         layout = QVBoxLayout(self)
@@ -161,12 +162,13 @@ class StreamDialog(QDialog):
         return handled
 
     @staticmethod
-    def _row(edit: QLineEdit, button: QPushButton) -> QWidget:
+    def _row(main: QWidget, beside: QWidget, align: Qt.AlignmentFlag = Qt.AlignmentFlag(0)) -> QWidget:
+        """``main`` (a field, the Noise list) with ``beside`` (its button, No noise) on its right."""
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(edit, 1)
-        layout.addWidget(button)
+        layout.addWidget(main, 1)
+        layout.addWidget(beside, 0, align)
         return row
 
     def arguments(self) -> list[str] | None:
