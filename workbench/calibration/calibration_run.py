@@ -4,7 +4,10 @@ Why one function for the CLI and the GUI: both must report the same figures for 
 both need progress and cancel. :func:`run_calibration` reports progress as ``(phase, fraction)`` with the
 fraction of the whole job (the replays take most of it, weighted by audio length), checks ``cancel``
 between blocks, and raises :class:`CalibrationCancelled` when asked to stop; nothing is written here
-(see :mod:`report` for the output files).
+(see :mod:`report` for the output files). What would make its figures mislead without being wrong -- a stream
+whose samples are not those its labels were written for (:func:`~.streams.build_tag.build_doubt`), a background
+recording of digital silence (:mod:`~workbench.calibration.silent_background`) -- goes to ``warn``, one sentence
+each, before the replay: the CLI says it on stderr, and the window hears it from the CLI.
 
 A set that can never detect anything (:func:`~workbench.core.detection.never_detects.never_detects_reason` at
 the calibrated inference interval: the model's own window and count at a longer ``--latency-ms``, a threshold
@@ -27,7 +30,8 @@ import numpy.typing as npt
 from workbench.calibration.results.false_accept_words import false_accept_words, top_false_accept_words
 from workbench.calibration.results.keyword_misses import keyword_misses_reason
 from workbench.calibration.results.speaker_spread import SpeakerCounts, SpeakerSpread, speaker_counts, spread_of
-from workbench.calibration.streams.build_tag import audio_build
+from workbench.calibration.silent_background import silent_background_warning
+from workbench.calibration.streams.build_tag import audio_build, build_doubt
 from workbench.calibration.streams.labels import StreamLabels, load_labels
 from workbench.calibration.sweep.matching import SetMetrics
 from workbench.calibration.sweep.calibration_defaults import DEFAULT_TARGET_FA_PER_HOUR, DEFAULT_TOLERANCE_S
@@ -55,6 +59,7 @@ PHASE_SWEEP = "sweep"
 PHASE_ANALYSIS = "Pareto front and recommendation"  # after the sweep's 100 %: says what the wait is for
 
 PhaseProgress = Callable[[str, float], None]
+Warn = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -192,17 +197,23 @@ def _load_samples(path: Path, what: str, sample_rate: int) -> npt.NDArray[np.int
 
 
 def run_calibration(model: LoadedModel, request: CalibrationRequest, progress: PhaseProgress | None = None,
-                    cancel: threading.Event | None = None) -> CalibrationResult:
+                    cancel: threading.Event | None = None, warn: Warn | None = None) -> CalibrationResult:
     """Replay, sweep and recommend (see the module docstring)."""
     rate = model_sample_rate(model)
     stream_samples = _load_samples(request.stream_path, "stream", rate)
+    build = audio_build(request.stream_path)
     labels = (request.labels or load_labels(request.labels_path)).validated(
         model.classes, stream_samples.size / rate, model_name=f"model {model.name}",
-        audio_name=request.stream_path.name, audio_build=audio_build(request.stream_path))
+        audio_name=request.stream_path.name, audio_build=build)
     if not labels.keyword_events:
         raise WorkbenchError(f"{labels.source} marks no keyword of model {model.name}: false rejects cannot be "
                              "measured without keywords (give background-only audio with --background)")
     backgrounds = [(p, _load_samples(p, "background recording", rate)) for p in request.background_paths]
+    if warn is not None:  # before the replay (module docstring); nobody to tell, no file to hash again
+        notices = [build_doubt(build, labels, request.stream_path.name),
+                   *(silent_background_warning(path.name, samples, rate) for path, samples in backgrounds)]
+        for notice in filter(None, notices):
+            warn(notice)
     total = stream_samples.size + sum(s.size for _, s in backgrounds)
     done = 0
 

@@ -17,6 +17,10 @@ learn not to detect. A background-only recording needs no labels: every keyword 
 (:func:`~workbench.calibration.results.detection_outcomes.background_outcomes`), saved by the stream's rules
 (:mod:`workbench.calibration.results.outcome_clips`, :func:`workbench.cli.detect_outcomes.save_clips`).
 
+Why a recording of digital silence is warned of (``kws: warning: …``, as ``kws calibrate`` warns of it): its minutes
+count in the FA/h's hours while the model hears nothing
+(:func:`~workbench.calibration.silent_background.silent_background_warning`).
+
 Why every recording is heard before the summary is printed: a Ctrl+C while one plays ends the command with nothing
 written, as one while FILE plays does, and the summary still means what a reader of the output (the Calibration
 workspace) takes it for -- everything is heard, the clips come next.
@@ -25,6 +29,7 @@ workspace) takes it for -- everything is heard, the clips come next.
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,11 +96,15 @@ def hear_background(path: Path, engine: Engine, gain: float = 1.0, gain_mode: Ga
     fresh state); its detections as outcomes. AudioError (one sentence) when it cannot be read."""
     from workbench.calibration.replay import hear, recording_duration_s
     from workbench.calibration.results.detection_outcomes import background_outcomes
+    from workbench.calibration.silent_background import silent_background_warning
     from workbench.cli.detect_outcomes import detection_arrays
     from workbench.core.audio.audio_file import load_audio
     from workbench.core.audio.source_base import apply_gain
 
     samples = apply_gain(load_audio(path, engine.sample_rate).samples, gain, gain_mode)
+    silent = silent_background_warning(path.name, samples, engine.sample_rate)  # as heard: --gain applied
+    if silent:
+        print(f"kws: warning: {silent}", file=sys.stderr)
     detections = detection_arrays([r.detection for r in hear(engine, samples) if r.detection is not None])
     return HeardBackground(path, samples, recording_duration_s(samples, engine.sample_rate), detections,
                            background_outcomes(detections, engine.classes))

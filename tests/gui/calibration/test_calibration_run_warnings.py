@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -18,6 +19,8 @@ from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 from workbench.training.spec.model_spec import load_spec
 
 RUN_TIMEOUT_MS = 120_000
+RATE = 16000
+SILENT_BACKGROUND_S = 12
 SPLIT_WARNING = ("Warning: kws_yes_no: the stream was split with testing 30 %, the model's run (spec.toml beside it) "
                  "with testing 10 %: the stream may hold clips the model trained on; make it with kws stream make "
                  "--testing-percent 10 --validation-percent 15 --split-method hash")
@@ -65,3 +68,20 @@ def test_a_warning_of_the_run_is_said_under_its_recommendation_and_goes_with_it(
 
     run_to_end(qtbot, view, make_stream(small_dataset, tmp_path / "same.wav"))  # split as the run was
     assert "Warning" not in view.status.text()
+
+
+def test_a_silent_background_recording_is_warned_of_under_the_recommendation(  # type: ignore[no-untyped-def]
+        qtbot, workspace, small_dataset: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A background recording of zeros lowers FA/h while testing nothing: the child's warning of it is said in the
+    window as on the command line."""
+    from workbench.core.audio.audio_file import save_wav
+
+    view = workspace
+    muted = save_wav(tmp_path / "muted_mic.wav", np.zeros(SILENT_BACKGROUND_S * RATE, np.int16))
+    view.inputs.set_backgrounds([muted])
+    run_to_end(qtbot, view, make_stream(small_dataset, tmp_path / "same.wav"))  # split as the run was
+    status = view.status.text().replace("\u00a0", " ")
+    assert status.startswith("Recommended for") and status.endswith(
+        "\nWarning: the background recording muted_mic.wav is digital silence as the model hears it (no sample above "
+        "-90 dBFS): its 0.2 min count in the hours false accepts per hour divide by while testing nothing, which "
+        "lowers the FA/h; leave it out of \u201cBackground\u201d")  # the window names its box, not the option

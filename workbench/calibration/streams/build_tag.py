@@ -15,6 +15,15 @@ resampled or normalised in another tool loses the comment while its labels stay 
 a current build's labels is therefore not caught: the labels' recorded length still catches a build of another
 length); a pair of which neither carries a digest (an old version's); and labels that are no ``kws stream make``
 record (a CSV, labels made by hand), which cannot carry one.
+
+Why the samples are hashed again too (:func:`build_doubt`, a warning): the comment says which build the WAV was,
+not that its samples still are. A tool that keeps the comment while editing the samples (Audacity and ffmpeg carry
+a WAV's INFO tags over) leaves a WAV whose comment matches its labels; and an older version's WAV, which has no
+comment, beside a current build's labels of the same length passed unsaid. Both are told by the digest of the
+file's samples: the build's own samples give the token the labels record, whatever became of the comment. A
+mismatch is only a warning, as the file cannot tell a rebuild, a cut or a spliced word (labels wrong) from a change
+of level or a lossy conversion (labels still true); a file resampled or remixed (another rate or channel count than
+the build's) is not judged, as its samples cannot be the build's whatever its labels.
 """
 
 from __future__ import annotations
@@ -22,13 +31,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import soundfile as sf
 
+if TYPE_CHECKING:
+    from workbench.calibration.streams.labels import StreamLabels
+
 TAG_PREFIX = "kws stream build "
 DIGEST_BYTES = 8
 CHOOSE_THE_PAIR = "build the stream again (or choose the labels written with it)"
+DIGEST_READ_FRAMES = 1 << 18  # samples hashed at a time (16 s at 16 kHz): memory does not follow the stream's length
+RECORDED_RATE_KEY = "sample_rate"  # the build's rate in kws stream make's record of the stream
 
 
 class BuildDigest:
@@ -90,3 +105,39 @@ def build_problem(audio: AudioBuild, recorded: str | None, made_by_stream_make: 
         return (f"{labels_name} was written by an older version of the workbench (it records no build token), but "
                 f"{audio_name} carries one: they are not of one build; {CHOOSE_THE_PAIR}")
     return None
+
+
+def samples_token(path: str | Path, sample_rate: int) -> str | None:
+    """The token of the samples in the audio file ``path``, as :class:`BuildDigest` hashed them when they were mixed;
+    None when the file is not mono at ``sample_rate`` (resampled or remixed: its samples cannot be the build's) or
+    cannot be read (the loader says why when it reads the audio)."""
+    digest = BuildDigest()
+    try:
+        with sf.SoundFile(str(path)) as audio:
+            if audio.channels != 1 or audio.samplerate != sample_rate:
+                return None
+            for block in audio.blocks(DIGEST_READ_FRAMES, dtype="int16"):
+                digest.update(block)
+    except (OSError, RuntimeError):  # soundfile's errors are RuntimeErrors
+        return None
+    return digest.token
+
+
+def build_doubt(audio: AudioBuild, labels: StreamLabels, audio_name: str) -> str | None:
+    """Why the audio may no longer be the stream ``labels`` were written for, though :func:`build_problem` found no
+    other build: its samples do not give the token the labels record (module docstring). One sentence, a warning;
+    None when they do, or when nothing can be compared (labels without a token or a rate, another build's WAV, which
+    :func:`build_problem` refuses, a file at another rate)."""
+    recorded = labels.recorded_build
+    rate = None if labels.record is None else labels.record.get(RECORDED_RATE_KEY)
+    if recorded is None or not isinstance(rate, int) or isinstance(rate, bool) or audio.token not in (None, recorded):
+        return None
+    if samples_token(audio.path, rate) in (None, recorded):
+        return None
+    keep = (f"if it was rebuilt, cut or spliced, {labels.source} no longer describes it: {CHOOSE_THE_PAIR}; if only "
+            "its level changed or it was converted, the labels still hold")
+    if audio.token is not None:
+        return (f"{audio_name} was changed after kws stream make built it: its samples are no longer those of the "
+                f"build its comment and {labels.source} name; {keep}")
+    return (f"{audio_name} carries no build comment and its samples are not those {labels.source} was written for "
+            f"(an older build of the stream, or the stream edited in another tool); {keep}")

@@ -7,7 +7,8 @@ own -- their format, overlaps, and times within the recording -- against the key
 recorded in the labels JSON (``stream.recipe.keywords``), or for labels without that record (a CSV, a file
 labelled by hand) the keyword labels they use; the output says which keywords it took and from where. With
 ``--model`` the labels are checked against the model's classes and the recording against its input window, as
-``kws calibrate`` will check them.
+``kws calibrate`` will check them. A WAV whose samples are not those its labels were written for is warned of
+on stderr, as ``kws calibrate`` warns of it (:func:`~workbench.calibration.streams.build_tag.build_doubt`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from workbench.calibration.streams.build_tag import audio_build
+    from workbench.calibration.streams.build_tag import audio_build, build_doubt
     from workbench.calibration.streams.labels import labels_for, load_labels
     from workbench.calibration.streams.stream_length import check_stream_length
     from workbench.core.audio.audio_file import load_audio
@@ -47,6 +48,9 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         owner = f"that {labels_path.name} records"
         labels = labels.validated(keywords, clip.duration_s, f"the stream {labels_path.name} describes", audio_name,
                                   build)
+    doubt = build_doubt(build, labels, audio_name)  # after the refusals: a WAV of another length is refused
+    if doubt:
+        print(f"kws: warning: {doubt}", file=sys.stderr)
     counts = labels.label_counts()
     listing = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     out.write(f"{audio_name}: {clip.duration_s:.1f} s, {len(labels.events)} events"

@@ -10,7 +10,9 @@ document, each with a paired speaker interval of its difference from the first m
 Before the replay each model gets a warning when its figures would mislead: scores that are logits, a uint8
 input that clips the spectrogram, a run (``spec.toml`` beside the model) that split its dataset otherwise than
 the stream was split (:mod:`workbench.cli.measure.stream_split_check`), or an interval between inferences shorter
-than an inference takes on the board (:mod:`workbench.profiler.inference_pace`).
+than an inference takes on the board (:mod:`workbench.profiler.inference_pace`); and, once the audio is read, a
+stream whose samples are not those its labels were written for or a background recording of digital silence
+(:func:`workbench.calibration.calibration_run.run_calibration`'s ``warn``), said once however many models run.
 A large sweep is spread over ``--workers`` processes (default: one per usable CPU;
 :mod:`workbench.calibration.sweep.sweep_workers`), with the figures of a sweep in one process.
 Progress goes to stderr; Ctrl-C or SIGTERM (``timeout``, ``kill``, the GUI's Cancel) stops the replay or the
@@ -186,6 +188,7 @@ def _warn(progress: ProgressOutput, text: str) -> None:
     if progress.mode == "jsonl":
         progress.message(f"warning: {text}")
     else:
+        progress.finish()  # a warning said during the replay starts a line of its own
         print(f"kws: warning: {text}", file=sys.stderr)
 
 
@@ -206,10 +209,17 @@ def _calibrate_all(models: list[Any], request: Any, progress: ProgressOutput,
     from workbench.calibration.replay import CalibrationCancelled
 
     results = []
+    said: set[str] = set()
+
+    def warn_once(text: str) -> None:  # each model's run reads the same audio: one warning for all of them
+        if text not in said:
+            said.add(text)
+            _warn(progress, text)
+
     try:
         for number, model in enumerate(models):
             results.append(run_calibration(model, request, _share_of(progress, number, len(models), model.name),
-                                           cancel))
+                                           cancel, warn_once))
     except CalibrationCancelled:
         return None
     finally:
