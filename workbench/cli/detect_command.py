@@ -181,15 +181,19 @@ def _file_labels(args: argparse.Namespace, engine: Engine, source: Any) -> Strea
     """The --labels of the file, checked against the model's classes and the file's length as ``kws calibrate``
     checks them (before any detection, so a bad labels file costs no replay); without --model, keywords the
     bundled model does not know are the user's own words, said as ``kws calibrate`` says them."""
-    from workbench.calibration.streams.build_tag import audio_build
+    from workbench.calibration.streams.build_tag import audio_build, build_doubt
     from workbench.calibration.streams.labels import load_labels
     from workbench.cli.default_model_labels import check_default_model_knows
 
     labels = load_labels(args.labels)
     if args.model is None:
         check_default_model_knows(labels, engine.model)
-    return labels.validated(engine.classes, source.duration_s, f"model {engine.model.name}", Path(args.file).name,
-                            audio_build(args.file))
+    build, name = audio_build(args.file), Path(args.file).name
+    labels = labels.validated(engine.classes, source.duration_s, f"model {engine.model.name}", name, build)
+    doubt = build_doubt(build, labels, name)  # as kws calibrate warns of it: its figures are the same
+    if doubt:
+        _warn(doubt)
+    return labels
 
 
 def _warn(text: str) -> None:

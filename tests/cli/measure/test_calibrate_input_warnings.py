@@ -77,8 +77,8 @@ def test_kws_detect_background_warns_of_a_silent_recording(  # type: ignore[no-u
 def test_an_older_build_of_the_stream_beside_current_labels_is_warned_of(  # type: ignore[no-untyped-def]
         capsys, small_dataset: Path, tmp_path: Path) -> None:  # noqa: F811
     """Another seed's build of the same length, its comment gone (as an older version wrote it), beside the labels of
-    the stream they were built for: `kws calibrate` and `kws stream check` warn of it (and still run); the stream's
-    own samples without the comment are not warned of."""
+    the stream they were built for: `kws calibrate`, `kws stream check` and `kws detect --labels` warn of it (and still
+    run); the stream's own samples without the comment are not warned of."""
     current, other = build(small_dataset, tmp_path / "a.wav", "1"), build(small_dataset, tmp_path / "b.wav", "2")
     own, older = (sf.read(str(path), dtype="int16")[0] for path in (current, other))
     assert own.size == older.size and not np.array_equal(own, older)  # the length cannot tell them apart
@@ -94,6 +94,9 @@ def test_an_older_build_of_the_stream_beside_current_labels_is_warned_of(  # typ
     code = main(["stream", "check", str(current)])
     _, err = capsys.readouterr()
     assert code == 0 and err == warning
+    code = main(["detect", str(current), "--labels", str(current.with_suffix(".json"))])  # its figures are calibrate's
+    _, err = capsys.readouterr()
+    assert code == 0 and err.startswith(warning)
     sf.write(str(current), own, RATE, subtype="PCM_16")  # the build's own samples, the comment lost
     code = main(["calibrate", "--stream", str(current), *RANGES, "--progress", "none"])
     _, err = capsys.readouterr()
