@@ -66,3 +66,16 @@ def test_a_training_child_s_error_names_the_workspace_s_buttons_and_boxes(qtbot,
         child.start(out, "--dataset", str(tmp_path))
     assert ended.args == [FAILED, f"{out} already holds a training run: continue it with \u201cResume\u201d or give "
                                   "\u201cOutput folder\u201d another folder."]
+
+
+def test_a_command_line_to_run_is_the_button_that_runs_it_with_those_choices() -> None:
+    """The calibration's split remedy ("make it with kws stream make --testing-percent 10 …") is the Calibration
+    workspace's Build…, whose split boxes start from the model's run; its values and the sentence's full stop go
+    with the line, a command line of another command stays, and so does one without a button for it."""
+    from workbench.gui.calibration.calibration_inputs_view import CALIBRATION_BOXES
+
+    said = ("the stream may hold clips the model trained on; make it with kws stream make --testing-percent 12.5 "
+            "--split-method hash. See kws specs --settings SPEC")
+    assert in_window_terms(said, CALIBRATION_BOXES) == ("the stream may hold clips the model trained on; make it "
+                                                        "with \u201cBuild\u2026\u201d. See kws specs --settings SPEC")
+    assert in_window_terms(said, BOXES) == said

@@ -79,6 +79,12 @@ _SETTING_COMMAND = re.compile(r"\bkws [a-z][a-z-]* (--[a-z][a-z0-9-]*) ([A-Za-z_
 # a command named alone as where to look ("see kws specs"; not one given options, a line to type): in the window, the
 # box that shows what it prints
 _COMMAND = re.compile(r"(?<![\w-])(kws [a-z][a-z-]*)(?![\w-]| --)")
+# a whole command line to run with its options ("make it with kws stream make --testing-percent 10 --split-method
+# hash"), its last value ending before the sentence's closing punctuation: in the window, the button that runs that
+# command with those choices filled in, when ``boxes`` names one for "<command> --"
+_COMMAND_LINE = re.compile(r"(?<![\w-])(kws(?: [a-z][a-z-]*)+)"
+                           r"(?: --[a-z][a-z0-9-]*(?: [^\s-]\S*?(?=[).,;:]*(?:\s|$)))?)+")
+COMMAND_LINE_KEY = "{command} --"  # the key of ``boxes`` that names the button running ``command`` with options
 
 
 def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
@@ -90,13 +96,20 @@ def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
     data.validation_resplit_percent=20") names the box of its option and the setting as the box shows it
     ("“Settings ▸ Change…”: data.validation_resplit_percent = 20"): a window user types no command. Nor does one
     look things up with another: a command named alone in ``boxes`` ("see kws specs", ``{"kws specs": "Spec"}``) is
-    named as the box that lists what it prints.
+    named as the box that lists what it prints; and a command line to run with its options ("make it with kws stream
+    make --testing-percent 10 …") is named as the button that runs it with those choices already in its boxes, when
+    ``boxes`` names one for it (``{"kws stream make --": "Build…"}``).
     """
+    def command_line(found: re.Match[str]) -> str:
+        button = boxes.get(COMMAND_LINE_KEY.format(command=found[1]))
+        return f"\u201c{button}\u201d" if button is not None else found[0]
+
     def setting(found: re.Match[str]) -> str:
         option, path, value = found.groups()
         return f"\u201c{boxes[option]}\u201d: {path} = {value}" if option in boxes else found[0]
 
     message = _SETTING_COMMAND.sub(setting, message)
+    message = _COMMAND_LINE.sub(command_line, message)
     message = _COMMAND.sub(lambda found: f"\u201c{boxes[found[1]]}\u201d" if found[1] in boxes else found[0], message)
     return _OPTION.sub(lambda found: f"\u201c{boxes[found[1]]}\u201d" if found[1] in boxes else found[0], message)
 

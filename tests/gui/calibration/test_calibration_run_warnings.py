@@ -21,9 +21,10 @@ from workbench.training.spec.model_spec import load_spec
 RUN_TIMEOUT_MS = 120_000
 RATE = 16000
 SILENT_BACKGROUND_S = 12
+# the command line to type is the workspace's Build… (its split boxes start from the model's run) in the window
 SPLIT_WARNING = ("Warning: kws_yes_no: the stream was split with testing 30 %, the model's run (spec.toml beside it) "
-                 "with testing 10 %: the stream may hold clips the model trained on; make it with kws stream make "
-                 "--testing-percent 10 --validation-percent 15 --split-method hash")
+                 "with testing 10 %: the stream may hold clips the model trained on; make it with "
+                 "\u201cBuild\u2026\u201d")
 
 
 def make_stream(dataset: Path, wav: Path, *options: str) -> Path:

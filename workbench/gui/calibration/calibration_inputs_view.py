@@ -36,7 +36,9 @@ KEY_LABELS = "calibration/labels"
 # the boxes of this form each option of kws calibrate comes from: the child's messages name the box instead
 CALIBRATION_BOXES = {"--model": "Model", "--stream": "Stream", "--labels": "Labels", "--background": "Background",
                      "--target-fa-per-hour": "Target", "--tolerance-s": "Tolerance", "--compare": "Compare with",
-                     "--workers": "Sweep processes"}
+                     "--workers": "Sweep processes",
+                     # "make it with kws stream make --testing-percent …": Build…, whose split boxes start from the run
+                     "kws stream make --": "Build…"}
 KEY_BACKGROUND = "calibration/background"
 KEY_TARGET = "calibration/target"
 KEY_TOLERANCE = "calibration/tolerance"
