@@ -237,3 +237,15 @@ def test_takes_without_silence_clips_or_noise_build_without_noise(  # type: igno
     assert len(silences) == 3
     for event in silences:
         assert not audio[int(event["start_s"] * rate):int(event["end_s"] * rate)].any()
+
+
+def test_a_background_only_stream_without_noise_names_the_options_that_give_it(  # type: ignore[no-untyped-def]
+        capsys, small_dataset, tmp_path) -> None:  # noqa: F811
+    """Without --noise, and with no dataset or one without a _background_noise_ folder, the refusal names both."""
+    takes = tmp_path / "takes"
+    shutil.copytree(small_dataset, takes, ignore=shutil.ignore_patterns("_background_noise_"))
+    for dataset in ((), ("--dataset", str(takes))):
+        code, out, err = run_cli(capsys, "stream", "make", "--background-only", "--minutes", "0.5", "--out",
+                                 str(tmp_path / "bg.wav"), "--progress", "none", *dataset)
+        assert code == 2 and out == "" and "--noise" in err and "--dataset" in err, err
+    assert not (tmp_path / "bg.wav").exists()

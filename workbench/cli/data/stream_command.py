@@ -225,6 +225,9 @@ def _build(args: argparse.Namespace, cancel: threading.Event, progress: Progress
     if args.background_only:
         dataset_noise = pools_from_datasets(args.dataset, (), ALL_SPLITS).noise if args.dataset else []
         noise = list(args.noise) or list(dataset_noise)
+        if not noise:  # (the builder's own sentence names no option)
+            raise SettingsError("--background-only needs noise recordings: name them with --noise, or give a "
+                                "--dataset with audio files in its _background_noise_ folder")
         return make_background_stream(noise, minutes, _given(args, "level_dbfs"), args.seed)
     if not args.dataset:
         raise SettingsError("give a dataset folder with --dataset")
