@@ -17,6 +17,7 @@ import soundfile as sf
 
 from workbench.calibration.streams.build_tag import BuildDigest, audio_build, build_comment, build_doubt
 from workbench.calibration.streams.labels import LabelsError, load_labels
+from workbench.core.audio.audio_file import INT16_SCALE
 
 RATE = 16000
 SECONDS = 2
@@ -149,3 +150,17 @@ def test_an_older_wav_without_comment_beside_current_labels_is_warned_of(real_st
     rewrite(wav_path, data[::2], RATE // 2, None)  # resampled: its samples cannot be the build's
     labels = load_labels(labels_path)
     assert build_doubt(audio_build(wav_path), labels, wav_path.name) is None
+
+
+@pytest.mark.parametrize("subtype", ["FLOAT", "PCM_24"])
+def test_a_lossless_float_or_24_bit_copy_is_not_warned_of(real_stream: Path, tmp_path: Path, subtype: str) -> None:
+    """A copy written as float or 24-bit by another tool (rate and channels kept, the comment lost) decodes to the
+    build's very samples, as the model hears them: its labels hold, nothing to warn of (libsndfile's own int16
+    reading of a float file scales by 32767 and gave other samples: it was warned of as not the build's)."""
+    wav_path, data = copy_of_stream(real_stream, tmp_path)
+    as_float = data.astype(np.float64) / INT16_SCALE  # how tools convert int16 to float: exact in float32 and 24-bit
+    sf.write(str(wav_path), as_float, RATE, subtype=subtype)
+    assert sf.info(str(wav_path)).subtype == subtype
+    assert doubt(wav_path, wav_path.with_suffix(".json")) is None
+    sf.write(str(wav_path), as_float * 0.5, RATE, subtype=subtype)  # its level changed: not the build's samples
+    assert doubt(wav_path, wav_path.with_suffix(".json")) is not None

@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import soundfile as sf
 
+from workbench.core.audio.audio_file import to_int16
+
 if TYPE_CHECKING:
     from workbench.calibration.streams.labels import StreamLabels
 
@@ -43,6 +45,7 @@ TAG_PREFIX = "kws stream build "
 DIGEST_BYTES = 8
 CHOOSE_THE_PAIR = "build the stream again (or choose the labels written with it)"
 DIGEST_READ_FRAMES = 1 << 18  # samples hashed at a time (16 s at 16 kHz): memory does not follow the stream's length
+STORED_SUBTYPE = "PCM_16"  # how kws stream make writes a stream: its samples read back as they are
 RECORDED_RATE_KEY = "sample_rate"  # the build's rate in kws stream make's record of the stream
 
 
@@ -110,14 +113,18 @@ def build_problem(audio: AudioBuild, recorded: str | None, made_by_stream_make: 
 def samples_token(path: str | Path, sample_rate: int) -> str | None:
     """The token of the samples in the audio file ``path``, as :class:`BuildDigest` hashed them when they were mixed;
     None when the file is not mono at ``sample_rate`` (resampled or remixed: its samples cannot be the build's) or
-    cannot be read (the loader says why when it reads the audio)."""
+    cannot be read (the loader says why when it reads the audio). Decoded to int16 as the loader decodes it
+    (:func:`~workbench.core.audio.audio_file.to_int16`), so a float or 24-bit copy of the build's samples gives the
+    build's token, as the model hears those very samples: libsndfile's own int16 reading of a float file scales by
+    32767 and gave others."""
     digest = BuildDigest()
     try:
         with sf.SoundFile(str(path)) as audio:
             if audio.channels != 1 or audio.samplerate != sample_rate:
                 return None
-            for block in audio.blocks(DIGEST_READ_FRAMES, dtype="int16"):
-                digest.update(block)
+            stored = audio.subtype == STORED_SUBTYPE  # read as stored, faster; any other as the loader converts it
+            for block in audio.blocks(DIGEST_READ_FRAMES, dtype="int16" if stored else "float64"):
+                digest.update(block if stored else to_int16(block))
     except (OSError, RuntimeError):  # soundfile's errors are RuntimeErrors
         return None
     return digest.token
