@@ -79,3 +79,13 @@ def test_a_command_line_to_run_is_the_button_that_runs_it_with_those_choices() -
     assert in_window_terms(said, CALIBRATION_BOXES) == ("the stream may hold clips the model trained on; make it "
                                                         "with \u201cBuild\u2026\u201d. See kws specs --settings SPEC")
     assert in_window_terms(said, BOXES) == said
+
+
+def test_an_option_given_one_value_is_the_box_that_sets_exactly_that() -> None:
+    """kws stream make's "keywords alone with --unknown-count 0" is the stream dialog's Keywords only; the option with
+    another value, or a longer one, stays as it is."""
+    from workbench.gui.calibration.stream_dialog import STREAM_BOXES
+
+    said = "build a stream of keywords alone with --unknown-count 0; --unknown-count 05 or --unknown-count 0.5 differ"
+    assert in_window_terms(said, STREAM_BOXES) == ("build a stream of keywords alone with \u201cKeywords only\u201d; "
+                                                   "--unknown-count 05 or --unknown-count 0.5 differ")

@@ -85,6 +85,7 @@ _COMMAND = re.compile(r"(?<![\w-])(kws [a-z][a-z-]*)(?![\w-]| --)")
 _COMMAND_LINE = re.compile(r"(?<![\w-])(kws(?: [a-z][a-z-]*)+)"
                            r"(?: --[a-z][a-z0-9-]*(?: [^\s-]\S*?(?=[).,;:]*(?:\s|$)))?)+")
 COMMAND_LINE_KEY = "{command} --"  # the key of ``boxes`` that names the button running ``command`` with options
+OPTION_PREFIX = "--"
 
 
 def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
@@ -98,7 +99,8 @@ def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
     look things up with another: a command named alone in ``boxes`` ("see kws specs", ``{"kws specs": "Spec"}``) is
     named as the box that lists what it prints; and a command line to run with its options ("make it with kws stream
     make --testing-percent 10 …") is named as the button that runs it with those choices already in its boxes, when
-    ``boxes`` names one for it (``{"kws stream make --": "Build…"}``).
+    ``boxes`` names one for it (``{"kws stream make --": "Build…"}``). An option given with one value
+    (``{"--unknown-count 0": "Keywords only"}``) is the box that sets exactly that, when the window has one.
     """
     def command_line(found: re.Match[str]) -> str:
         button = boxes.get(COMMAND_LINE_KEY.format(command=found[1]))
@@ -110,6 +112,9 @@ def in_window_terms(message: str, boxes: Mapping[str, str]) -> str:
 
     message = _SETTING_COMMAND.sub(setting, message)
     message = _COMMAND_LINE.sub(command_line, message)
+    for option_value, box in boxes.items():
+        if option_value.startswith(OPTION_PREFIX) and " " in option_value:
+            message = re.sub(rf"(?<![\w-]){re.escape(option_value)}(?![\w.-])", f"\u201c{box}\u201d", message)
     message = _COMMAND.sub(lambda found: f"\u201c{boxes[found[1]]}\u201d" if found[1] in boxes else found[0], message)
     return _OPTION.sub(lambda found: f"\u201c{boxes[found[1]]}\u201d" if found[1] in boxes else found[0], message)
 

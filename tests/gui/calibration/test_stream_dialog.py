@@ -110,3 +110,23 @@ def test_a_dataset_without_noise_is_built_with_the_users_noise_or_none(  # type:
     with qtbot.waitSignal(dialog.accepted, timeout=RUN_TIMEOUT_MS):
         qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
     assert json.loads((tmp_path / "quiet.json").read_text())["stream"]["noise_files"] == []
+
+
+def test_takes_of_the_keywords_alone_are_built_with_keywords_only(  # type: ignore[no-untyped-def]
+        qtbot, small_dataset, tmp_path) -> None:  # noqa: F811
+    """One's own takes of yes and no hold no other words: the refusal names the dialog's Keywords only (it named
+    --unknown-count 0, which the dialog had no box for), and with it the stream is built of keywords and silences."""
+    takes = tmp_path / "takes"
+    for word in ("yes", "no", "_background_noise_"):
+        shutil.copytree(small_dataset / word, takes / word)
+    dialog = shown_dialog(qtbot, takes, SHORT_MINUTES)
+    dialog.split_combo.setCurrentText("all")
+    dialog.out_edit.setText(str(tmp_path / "takes.wav"))
+    qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.child.running and dialog.build_button.isEnabled(), timeout=RUN_TIMEOUT_MS)
+    assert "keywords alone with \u201cKeywords only\u201d" in dialog.status.text()
+    dialog.keywords_only.setChecked(True)
+    with qtbot.waitSignal(dialog.accepted, timeout=RUN_TIMEOUT_MS):
+        qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    labels = {event["label"] for event in json.loads((tmp_path / "takes.json").read_text())["events"]}
+    assert labels == {"yes", "no", "_silence_"}

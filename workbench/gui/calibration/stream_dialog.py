@@ -1,16 +1,16 @@
 """Build a labelled test stream from a dataset folder, in a dialog (``kws stream make`` in a child).
 
 Why a dialog: a user who has no stream yet needs one before a calibration means anything; the dialog asks for the
-few choices that matter (dataset folder, keywords, length, which speakers and how the dataset is split, the noise --
-the dataset's own, recordings of the user's, or none: a dataset without a ``_background_noise_`` folder, one's own
-takes, cannot be built otherwise --, seed, where to write) and runs the same command-line tool as a child process,
-with progress and Cancel. On success :attr:`StreamDialog.built_path` is the WAV written (its labels JSON and CSV lie
-beside it): the path given to the child, whatever the form says by then (the choices are locked while it runs
-anyway). "Write to" an existing folder writes ``<folder>/stream.wav`` into it; a name without ``.wav`` gets the
-suffix. The split's boxes start from the calibrated model's training run when it has one
-(:mod:`.stream_split_fields`): a testing stream split otherwise may hold clips the model trained on. So does the
-Dataset box (:func:`run_dataset`): the run names the folder it trained on, and the speakers it kept for testing are
-in that folder only.
+few choices that matter (dataset folder, keywords -- or keywords only, for one's takes of them alone --, length,
+which speakers and how the dataset is split, the noise -- the dataset's own, recordings of the user's, or none: a
+dataset without a ``_background_noise_`` folder, one's own takes, cannot be built otherwise --, seed, where to
+write) and runs the same command-line tool as a child process, with progress and Cancel. On success
+:attr:`StreamDialog.built_path` is the WAV written (its labels JSON and CSV lie beside it): the path given to the
+child, whatever the form says by then (the choices are locked while it runs anyway). "Write to" an existing folder
+writes ``<folder>/stream.wav`` into it; a name without ``.wav`` gets the suffix. The split's boxes start from the
+calibrated model's training run when it has one (:mod:`.stream_split_fields`): a testing stream split otherwise may
+hold clips the model trained on. So does the Dataset box (:func:`run_dataset`): the run names the folder it trained
+on, and the speakers it kept for testing are in that folder only.
 
 The dialog is never shorter than its wrapped lines need at its width (:meth:`StreamDialog.event`): a window's
 layout asks only for a wrapped label's minimum height, and Qt opens a dialog at most two thirds of the screen
@@ -41,13 +41,16 @@ from workbench.gui.widgets.path_list import PathList
 from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 
 SPLITS = ("testing", "validation", "training", "all")
+KEYWORDS_ONLY = "Keywords only"
+KEYWORDS_ONLY_OPTION = "--unknown-count 0"  # no other words between the keywords: one's takes of the keywords alone
 DEFAULT_MINUTES = 10.0
 MAX_MINUTES = 600.0
 MAX_SEED = 2**31 - 1
 PROGRESS_STEPS = 1000
 # the boxes each option of kws stream make comes from: the child's messages name the box instead
 STREAM_BOXES = {"--dataset": "Dataset", "--keywords": "Keywords", "--minutes": "Length", "--split": "Speakers",
-                **SPLIT_BOXES, "--noise": "Noise", "--no-noise": "No noise", "--seed": "Seed", "--out": "Write to"}
+                **SPLIT_BOXES, "--noise": "Noise", "--no-noise": "No noise",
+                KEYWORDS_ONLY_OPTION: KEYWORDS_ONLY, "--seed": "Seed", "--out": "Write to"}
 MIN_WIDTH_PX = 620  # the path fields show a whole path and their placeholders, not 125 px of them
 STREAM_NAME = "stream.wav"  # the file written into a folder chosen as "Write to"
 WAV_SUFFIX = ".wav"
@@ -96,6 +99,10 @@ class StreamDialog(QDialog):
         dataset_button = QPushButton("B&rowse…", accessibleName="Browse for the dataset folder")
         dataset_button.clicked.connect(self._choose_dataset)
         self.keywords_edit = QLineEdit(",".join(keywords))
+        self.keywords_only = QCheckBox(KEYWORDS_ONLY)
+        self.keywords_only.setToolTip("No other words between the keywords (the silences stay): a stream of one's "
+                                      "own takes of the keywords alone; false accepts on other speech need other "
+                                      "words, or background recordings in the calibration")
         self.minutes_spin = DecimalSpinBox(decimals=1, minimum=0.5, maximum=MAX_MINUTES, value=DEFAULT_MINUTES,
                                            suffix=" min")
         self.split_combo = QComboBox()
@@ -127,7 +134,7 @@ class StreamDialog(QDialog):
         form = QFormLayout(self.form_box)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Dataset", self._row(self.dataset_edit, dataset_button))
-        form.addRow("Keywords", self.keywords_edit)
+        form.addRow("Keywords", self._row(self.keywords_edit, self.keywords_only))
         form.addRow("Length", self.minutes_spin)
         form.addRow("Speakers", self.split_combo)
         self.split_fields.add_rows(form)
@@ -188,8 +195,9 @@ class StreamDialog(QDialog):
             self.out_edit.setText(out)
         return ["stream", "make", "--dataset", dataset, "--out", out, "--keywords", self.keywords_edit.text().strip(),
                 "--minutes", f"{self.minutes_spin.value():g}", "--split", self.split_combo.currentText(),
-                *self.split_fields.arguments(), *self._noise_arguments(), "--seed", str(self.seed_spin.value()),
-                "--progress", "jsonl"]
+                *self.split_fields.arguments(), *self._noise_arguments(),
+                *(KEYWORDS_ONLY_OPTION.split() if self.keywords_only.isChecked() else ()),
+                "--seed", str(self.seed_spin.value()), "--progress", "jsonl"]
 
     def _noise_arguments(self) -> list[str]:
         """``--no-noise``, or ``--noise FILE`` per file of the Noise list (none: the dataset's own noise)."""
