@@ -7,7 +7,8 @@ between blocks, and raises :class:`CalibrationCancelled` when asked to stop; not
 (see :mod:`report` for the output files). What would make its figures mislead without being wrong -- a stream
 whose samples are not those its labels were written for (:func:`~.streams.build_tag.build_doubt`), a background
 recording of digital silence (:mod:`~workbench.calibration.silent_background`) -- goes to ``warn``, one sentence
-each, before the replay: the CLI says it on stderr, and the window hears it from the CLI.
+each, before the replay: the CLI says it on stderr and keeps it in the document (``warnings``), where the window
+reads it.
 
 A set that can never detect anything (:func:`~workbench.core.detection.never_detects.never_detects_reason` at
 the calibrated inference interval: the model's own window and count at a longer ``--latency-ms``, a threshold

@@ -101,3 +101,33 @@ def test_an_older_build_of_the_stream_beside_current_labels_is_warned_of(  # typ
     code = main(["calibrate", "--stream", str(current), *RANGES, "--progress", "none"])
     _, err = capsys.readouterr()
     assert code == 0 and err == ""
+
+
+def test_the_document_keeps_the_warnings_and_the_text_report_leaves_them_on_stderr(  # type: ignore[no-untyped-def]
+        capsys, small_dataset: Path, tmp_path: Path, backgrounds: dict[str, Path]) -> None:  # noqa: F811
+    """calibration.json (--out) and --format json carry the run's warnings, once each however many models ran, as
+    load_calibration_output reads them back; the text report is what it was; a document without the key loads."""
+    import json
+
+    from workbench.calibration.results.result_files import load_calibration_output
+
+    stream = build(small_dataset, tmp_path / "s.wav", "1")
+    model = str(default_model_path())
+    common = ["calibrate", "--model", model, "--compare", model, "--stream", str(stream), *RANGES, "--background",
+              str(backgrounds["zeros"]), "--background", str(backgrounds["quiet"]), "--progress", "none"]
+    capsys.readouterr()  # what kws stream make said
+    assert main([*common, "--format", "json", "--out", str(tmp_path / "report")]) == 0
+    out, err = capsys.readouterr()
+    silence = silence_warning("zeros.wav", "0.5").removeprefix("kws: warning: ").removesuffix("\n")
+    assert err.count(silence) == 1
+    printed, written = json.loads(out), json.loads((tmp_path / "report" / "calibration.json").read_text())
+    assert printed["warnings"] == written["warnings"] == [silence]
+    assert load_calibration_output(tmp_path / "report").warnings == (silence,)
+
+    assert main(common) == 0
+    text, err = capsys.readouterr()
+    assert "digital silence" not in text and err.count(silence) == 1
+
+    del written["warnings"]  # as a report written before the document kept them
+    (tmp_path / "report" / "calibration.json").write_text(json.dumps(written), encoding="utf-8")
+    assert load_calibration_output(tmp_path / "report").warnings == ()

@@ -86,3 +86,21 @@ def test_a_silent_background_recording_is_warned_of_under_the_recommendation(  #
         "\nWarning: the background recording muted_mic.wav is digital silence as the model hears it (no sample above "
         "-90 dBFS): its 0.2 min count in the hours false accepts per hour divide by while testing nothing, which "
         "lowers the FA/h; leave it out of \u201cBackground\u201d")  # the window names its box, not the option
+
+
+def test_a_saved_report_opened_again_says_its_warnings_as_its_run_did(  # type: ignore[no-untyped-def]
+        qtbot, workspace, small_dataset: Path, tmp_path: Path) -> None:  # noqa: F811
+    """Save report… then Open report…: the warnings are in the report (its calibration.json), not only in the run
+    that wrote it, so the report shows them under its recommendation as the run did."""
+    from workbench.core.audio.audio_file import save_wav
+
+    view = workspace
+    view.inputs.set_backgrounds([save_wav(tmp_path / "muted_mic.wav", np.zeros(SILENT_BACKGROUND_S * RATE, np.int16))])
+    run_to_end(qtbot, view, make_stream(small_dataset, tmp_path / "testing30.wav", "--testing-percent", "30"))
+    of_the_run = view.status.text()
+    assert of_the_run.count("Warning:") == 2 and SPLIT_WARNING in of_the_run.replace("\u00a0", " ")
+    assert view.save_report(tmp_path / "saved") and view.host.errors == []
+
+    assert view.open_report(tmp_path / "saved") and view.host.errors == []
+    assert view.output is not None and view.output.folder == tmp_path / "saved"
+    assert view.status.text() == of_the_run

@@ -40,10 +40,11 @@ def labels_name(result: CalibrationResult) -> str:
 
 
 def document_json(result: CalibrationResult, compared: Sequence[CalibrationResult] = (),
-                  in_folder: bool = False) -> str:
-    """``calibration.json``'s text; ``in_folder``: it names the scores and labels files written beside it."""
+                  in_folder: bool = False, warnings: Sequence[str] = ()) -> str:
+    """``calibration.json``'s text; ``in_folder``: it names the scores and labels files written beside it;
+    ``warnings``: what the run warned of (the document's ``warnings``)."""
     files = (SCORES_NAME, labels_name(result)) if in_folder else (None, None)
-    document = calibration_document(result, files[0], compared, files[1])
+    document = calibration_document(result, files[0], compared, files[1], warnings)
     return json.dumps(document, indent=1, allow_nan=False) + "\n"
 
 
@@ -63,20 +64,22 @@ def report_files(folder: Path) -> list[Path]:
 
 
 def write_outputs(result: CalibrationResult, out_dir: str | Path, plot: bool = True,
-                  notes: list[str] | None = None, compared: Sequence[CalibrationResult] = ()) -> list[Path]:
+                  notes: list[str] | None = None, compared: Sequence[CalibrationResult] = (),
+                  warnings: Sequence[str] = ()) -> list[Path]:
     """Write every output file into ``out_dir`` (created if missing), all or nothing; returns the paths
-    written. The sweep and scores are ``result``'s; ``compared`` models appear in the plot and the document.
+    written. The sweep and scores are ``result``'s; ``compared`` models appear in the plot and the document, the
+    run's ``warnings`` in the document.
 
     Without matplotlib the DET plot is skipped and the reason appended to ``notes``: the figures of a
     long replay are never lost for want of a picture.
     """
     folder = Path(out_dir)
     with folder_kept_only_if_written(folder):
-        return _write_outputs(result, folder, plot, notes, compared)
+        return _write_outputs(result, folder, plot, notes, compared, warnings)
 
 
 def _write_outputs(result: CalibrationResult, folder: Path, plot: bool, notes: list[str] | None,
-                   compared: Sequence[CalibrationResult]) -> list[Path]:
+                   compared: Sequence[CalibrationResult], warnings: Sequence[str]) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -97,7 +100,8 @@ def _write_outputs(result: CalibrationResult, folder: Path, plot: bool, notes: l
         except PlotUnavailable as exc:
             if notes is not None:
                 notes.append(f"{PLOT_NAME} not written: {exc}")
-    files[folder / DOCUMENT_NAME] = document_json(result, compared, in_folder=True).encode("utf-8")
+    document = document_json(result, compared, in_folder=True, warnings=warnings)
+    files[folder / DOCUMENT_NAME] = document.encode("utf-8")
     stale = [p for p in report_files(folder) if p.resolve() != result.request.labels_path.resolve()]
     return write_file_set(files, stale=stale)
 

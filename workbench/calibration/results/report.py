@@ -3,7 +3,9 @@
 Why the document is the interface: ``kws calibrate --format json`` prints it, ``--out`` writes it, and
 the GUI reads it from the child process's output folder. Figures are full-precision floats (JSON
 round-trips them exactly), so the ``recommended`` FRR and FA/h can be compared exactly with what
-``kws detect`` gives with the same options. FRR is a fraction (0.15 = 15 %).
+``kws detect`` gives with the same options. FRR is a fraction (0.15 = 15 %). ``warnings`` keeps what the run warned
+of before its replay (figures that mislead without being wrong): a saved report, opened again or read by a script,
+carries them as the run said them.
 """
 
 from __future__ import annotations
@@ -149,12 +151,13 @@ def _difference_json(result: CalibrationResult, other: CalibrationResult) -> dic
 
 
 def calibration_document(result: CalibrationResult, scores_file: str | None = None,
-                         compared: Sequence[CalibrationResult] = (), labels_file: str | None = None
-                         ) -> dict[str, Any]:
+                         compared: Sequence[CalibrationResult] = (), labels_file: str | None = None,
+                         warnings: Sequence[str] = ()) -> dict[str, Any]:
     """The document (module docstring); ``compared``: other models calibrated on the same request, each
     with its model, recommendation and own parameters' figures (``kws calibrate --compare``);
     ``scores_file`` and ``labels_file``: the names of the scores and the labels' copy beside the document
-    in an output folder (None when there is none)."""
+    in an output folder (None when there is none); ``warnings``: the sentences the run warned of, in the order
+    said (each kept once)."""
     req, table = result.request, result.table
     return {
         "version": DOCUMENT_VERSION,
@@ -171,6 +174,7 @@ def calibration_document(result: CalibrationResult, scores_file: str | None = No
                    "suppressions_ms": list(req.ranges.suppressions_ms), "counts": list(req.ranges.counts),
                    "per_class_thresholds": req.ranges.per_class_thresholds},
         "sets_tried": result.grid_sets,
+        "warnings": list(dict.fromkeys(warnings)),
         "recommended": _recommended_json(result),
         "model_parameters": _model_parameters_json(result),
         "pareto": [set_json(result, i) for i in result.front],

@@ -88,6 +88,13 @@ class CalibrationOutput:
         return list(self.document.get("compared") or [])
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the run warned of before its replay, in the order said (none in a report written before the
+        document kept them): the window says them under the recommendation, of a run or of a report opened."""
+        said = self.document.get("warnings")
+        return tuple(str(warning) for warning in said) if isinstance(said, list) else ()
+
+    @property
     def latency_ms(self) -> int:
         return int(self.document["model"]["latency_ms"])
 

@@ -13,6 +13,8 @@ the stream was split (:mod:`workbench.cli.measure.stream_split_check`), or an in
 than an inference takes on the board (:mod:`workbench.profiler.inference_pace`); and, once the audio is read, a
 stream whose samples are not those its labels were written for or a background recording of digital silence
 (:func:`workbench.calibration.calibration_run.run_calibration`'s ``warn``), said once however many models run.
+Every warning said is kept, in that order, in the document (``warnings``): a report saved and opened again, or
+read by a script, still says what its figures may mislead about.
 A large sweep is spread over ``--workers`` processes (default: one per usable CPU;
 :mod:`workbench.calibration.sweep.sweep_workers`), with the figures of a sweep in one process.
 Progress goes to stderr; Ctrl-C or SIGTERM (``timeout``, ``kill``, the GUI's Cancel) stops the replay or the
@@ -151,6 +153,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     labels = labels or load_labels(request.labels_path)
     request = dataclasses.replace(request, labels=labels)  # every model's run takes them as read here
     progress = ProgressOutput(args.progress)
+    warnings = RunWarnings(progress)
     for path, model in zip(model_paths, models):  # before the replay: the figures below would mislead
         for notice in (output_kind(model.graph).notice(),  # thresholds on no probability scale
                        graph_input_range_problem(model.graph),  # a spectrogram clipped by a uint8 input
@@ -158,14 +161,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
                        # a board that infers less often than the replay (an inference longer than latency_ms)
                        board_pace(model, replay_settings(model, request.latency_ms).latency_ms).problem):
             if notice:
-                _warn(progress, f"{model.name}: {notice}")
+                warnings(f"{model.name}: {notice}")
     cancel = threading.Event()
     with cancel_on_signals(cancel):
-        results = _calibrate_all(models, request, progress, cancel)
+        results = _calibrate_all(models, request, progress, cancel, warnings)
         if results is None:
             print("kws: interrupted", file=sys.stderr)
             return EXIT_CANCELLED
-        _report(args, results, progress, out)
+        _report(args, results, progress, out, warnings.said)
     return 0
 
 
@@ -192,6 +195,20 @@ def _warn(progress: ProgressOutput, text: str) -> None:
         print(f"kws: warning: {text}", file=sys.stderr)
 
 
+@dataclasses.dataclass
+class RunWarnings:
+    """The run's warnings: each said once as it comes (:func:`_warn`; every model's run reads the same audio), and
+    kept in the order said for the document (``warnings``), which the figures it warns of go with."""
+
+    progress: ProgressOutput
+    said: list[str] = dataclasses.field(default_factory=list)
+
+    def __call__(self, text: str) -> None:
+        if text not in self.said:
+            self.said.append(text)
+            _warn(self.progress, text)
+
+
 def _check_length(stream: Path, models: list[Any]) -> None:
     """Refuse a stream shorter than one input window of any of the models, before the replay."""
     from workbench.calibration.streams.stream_length import check_stream_length, header_duration_s
@@ -202,24 +219,17 @@ def _check_length(stream: Path, models: list[Any]) -> None:
             check_stream_length(duration_s, model, stream.name)
 
 
-def _calibrate_all(models: list[Any], request: Any, progress: ProgressOutput,
-                   cancel: threading.Event) -> list[Any] | None:
+def _calibrate_all(models: list[Any], request: Any, progress: ProgressOutput, cancel: threading.Event,
+                   warnings: RunWarnings) -> list[Any] | None:
     """Every model's calibration, or None when a stop was asked for (during the runs or just after)."""
     from workbench.calibration.calibration_run import run_calibration
     from workbench.calibration.replay import CalibrationCancelled
 
     results = []
-    said: set[str] = set()
-
-    def warn_once(text: str) -> None:  # each model's run reads the same audio: one warning for all of them
-        if text not in said:
-            said.add(text)
-            _warn(progress, text)
-
     try:
         for number, model in enumerate(models):
             results.append(run_calibration(model, request, _share_of(progress, number, len(models), model.name),
-                                           cancel, warn_once))
+                                           cancel, warnings))
     except CalibrationCancelled:
         return None
     finally:
@@ -227,18 +237,19 @@ def _calibrate_all(models: list[Any], request: Any, progress: ProgressOutput,
     return None if cancel.is_set() else results
 
 
-def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutput, out: TextIO) -> None:
+def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutput, out: TextIO,
+            warnings: list[str]) -> None:
     """Print the figures, then write the files --out and --apply-to ask for, each named after the report: on stdout
     with --format text, on stderr with --format json (whose stdout is the document alone). Those lines are results,
     not progress: they are said whatever --progress is (as JSON messages with jsonl, which keeps stderr all JSON
-    lines)."""
+    lines). ``warnings``, said before the replay, go into the document (the text report leaves them on stderr)."""
     from workbench.calibration.results.output_files import apply_recommendation, document_json, write_outputs
     from workbench.calibration.results.comparison_report import render_comparison
     from workbench.calibration.results.report import describe_recommended, render_text
 
     result, compared = results[0], results[1:]
     if args.format == "json":  # the figures first: a disk that fills up while writing files cannot lose them
-        out.write(document_json(result, compared, in_folder=args.out is not None))
+        out.write(document_json(result, compared, in_folder=args.out is not None, warnings=warnings))
     else:
         out.write(render_text(result) + render_comparison(result, compared))
     out.flush()
@@ -254,7 +265,7 @@ def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutp
             print(line, file=sys.stderr)
 
     notes: list[str] = []
-    written = (write_outputs(result, args.out, not args.no_plot, notes, compared)
+    written = (write_outputs(result, args.out, not args.no_plot, notes, compared, warnings)
                if args.out is not None else [])
     for line in [f"wrote {path}" for path in written] + notes:
         say(line)

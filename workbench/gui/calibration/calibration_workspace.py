@@ -1,22 +1,22 @@
 """The Calibration workspace: run a calibration, see the FA/h–FRR trade-off, pick and ship a set.
 
-Why it is built this way: the calibration itself is ``kws calibrate`` in a child process
-(:class:`KwsChild`: progress, Cancel, no frozen window), writing into a private temporary folder
-(:mod:`.run_folders`: those a killed window left behind go when the next workspace is created); the
-workspace then loads what the child wrote (:mod:`workbench.calibration.results.result_files`) and shows it.
-Picking a set (a click on the curve's front, or a row of the table) puts it into the tuning sliders
-through ``host.controller.tuning`` -- the same object the Tuning panel edits -- so the live view, the
-sliders and the curve's "current parameters" ring all follow one source of truth; the ring is
-re-scored on the stored scores (milliseconds) whenever the tuning changes. "Save selected set into model…"
-writes the selected set into a model file, and the report is saved or a saved one opened
-(:mod:`.calibration_files`: the files a user may lose are decided there).
+Why it is built this way: the calibration itself is ``kws calibrate`` in a child process (:class:`KwsChild`:
+progress, Cancel, no frozen window), writing into a private temporary folder (:mod:`.run_folders`: those a killed
+window left behind go when the next workspace is created); the workspace then loads what the child wrote
+(:mod:`workbench.calibration.results.result_files`) and shows it. Picking a set (a click on the curve's front, or a
+row of the table) puts it into the tuning sliders through ``host.controller.tuning`` -- the same object the Tuning
+panel edits -- so the live view, the sliders and the curve's "current parameters" ring all follow one source of
+truth; the ring is re-scored on the stored scores (milliseconds) whenever the tuning changes. What ``kws calibrate``
+warned of is said under the recommendation from the document (its ``warnings``), one source for a run and a report
+opened again. "Save selected set into model…" writes the selected set into a model file, and the report is saved or
+a saved one opened (:mod:`.calibration_files`: the files a user may lose are decided there).
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 from PySide6.QtCore import Qt
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
 
 PROGRESS_STEPS = 1000
-WARNING_PREFIX = "warning: "  # kws calibrate's warnings among its --progress jsonl messages (the others: "wrote …")
 
 
 class CalibrationWorkspace(QWidget):
@@ -58,10 +57,6 @@ class CalibrationWorkspace(QWidget):
         self._model_of_run: Path | None = None  # the shown calibration's model
         self._pending: tuple[Path, Path] | None = None  # (folder, model) of the running one
         self._saved_run: Path | None = None  # the run folder whose report was saved (closing loses nothing)
-        # what kws calibrate warned of before its replay (figures that would mislead): the running one's, then the
-        # shown one's, said under its recommendation as the CLI says them above its report
-        self._run_warnings: list[str] = []
-        self._warnings: tuple[str, ...] = ()
 
         self.inputs = CalibrationInputsView(getattr(host.settings, "qsettings", None))
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
@@ -80,7 +75,6 @@ class CalibrationWorkspace(QWidget):
 
         self.child = KwsChild("the calibration", self, boxes=CALIBRATION_BOXES)
         self.child.progress.connect(self._on_progress)
-        self.child.message.connect(self._on_message)
         self.child.succeeded.connect(self._on_succeeded)
         self.child.failed.connect(self._on_failed)
         self.child.cancelled.connect(self._on_cancelled)
@@ -127,7 +121,6 @@ class CalibrationWorkspace(QWidget):
             self.host.show_error(str(exc))
             return False
         self._pending = (folder, Path(args[args.index("--model") + 1]))
-        self._run_warnings = []
         self.child.start("calibrate", *args, "--format", "json", "--progress", "jsonl",
                          "--out", str(folder / "run"))
         self.set_running(True)
@@ -161,10 +154,6 @@ class CalibrationWorkspace(QWidget):
         self.progress.setValue(int(fraction * PROGRESS_STEPS))
         self.status.setText(f"{phase}…")
 
-    def _on_message(self, text: str) -> None:
-        if text.startswith(WARNING_PREFIX):
-            self._run_warnings.append(text.removeprefix(WARNING_PREFIX))
-
     def _on_succeeded(self) -> None:
         self.set_running(False)
         self.progress.setValue(PROGRESS_STEPS)
@@ -179,7 +168,7 @@ class CalibrationWorkspace(QWidget):
         self._pending = None
         self._drop_run_folder()
         self._run_folder, self._model_of_run = folder, model
-        self.show_output(output, self._run_warnings)
+        self.show_output(output)
         self.host.show_status(f"calibration done: {len(output.pareto)} Pareto-best sets of "
                               f"{output.document['sets_tried']:,}")
 
@@ -205,10 +194,10 @@ class CalibrationWorkspace(QWidget):
         return f"{what}; the results shown are still the earlier calibration's ({earlier}):\n{self._summary_text()}"
 
     # -- results -----------------------------------------------------------------------------------
-    def show_output(self, output: CalibrationOutput, warnings: Sequence[str] = ()) -> None:
+    def show_output(self, output: CalibrationOutput) -> None:
         """Show a loaded calibration (the curve, the table, the recommendation and the current set), with the
-        warnings its run gave (none for a saved report: its run's are not in it)."""
-        self.output, self._warnings = output, tuple(warnings)
+        warnings its run gave (its document's, in the window's terms)."""
+        self.output = output
         document = output.document
         classes = tuple(document["model"]["classes"])
         self.curve.show_calibration(output.fa_per_hour, output.frr, output.pareto, output.recommended,
@@ -230,7 +219,8 @@ class CalibrationWorkspace(QWidget):
         lines = self.output.summary_lines()
         if self.output.recommended is None:
             lines.insert(1, "Select a set in the table to use or save it.")
-        lines += [f"Warning: {warning}" for warning in self._warnings]
+        # said as the CLI says them above its report; naming the form's boxes, not the options the window fills in
+        lines += [f"Warning: {self.child.window_terms(warning)}" for warning in self.output.warnings]
         return "\n".join(lines).replace(" %", "\u00a0%")  # a percent sign stays with its number
 
     def _update_set_buttons(self) -> None:
