@@ -28,3 +28,10 @@ def test_names_are_listed_with_a_final_and(names: list[str], text: str) -> None:
                                                (None, "--:--"), (float("inf"), "--:--")])
 def test_durations_read_as_a_clock(seconds: float | None, text: str) -> None:
     assert clock_time(seconds) == text
+
+
+def test_a_recording_under_a_minute_is_said_in_seconds() -> None:
+    """A 12 s background read "0.2 min", a 2.5 s stream "0.0 min"."""
+    from workbench.core.wording import audio_length
+
+    assert [audio_length(s) for s in (2.5, 12, 59.94, 60, 150)] == ["2.5 s", "12.0 s", "59.9 s", "1.0 min", "2.5 min"]

@@ -22,9 +22,9 @@ import numpy.typing as npt
 from workbench.calibration.replay import recording_duration_s
 from workbench.core.audio.audio_file import INT16_SCALE
 from workbench.core.audio.decibels import amplitude_ratio
+from workbench.core.wording import audio_length
 
 SILENT_PEAK_DBFS = -90.0  # the module docstring: at or below it an int16 sample is 0 or ±1
-SECONDS_PER_MINUTE = 60.0
 
 
 def is_digital_silence(samples: npt.NDArray[np.int16]) -> bool:
@@ -40,7 +40,7 @@ def silent_background_warning(name: str, samples: npt.NDArray[np.int16], sample_
     ``samples`` (as the model hears them, at ``sample_rate``) are digital silence; None when they are not."""
     if not is_digital_silence(samples):
         return None
-    minutes = recording_duration_s(samples, sample_rate) / SECONDS_PER_MINUTE
+    length = audio_length(recording_duration_s(samples, sample_rate))
     return (f"the background recording {name} is digital silence as the model hears it (no sample above "
-            f"{SILENT_PEAK_DBFS:g} dBFS): its {minutes:.1f} min count in the hours false accepts per hour divide by "
+            f"{SILENT_PEAK_DBFS:g} dBFS): its {length} count in the hours false accepts per hour divide by "
             "while testing nothing, which lowers the FA/h; leave it out of --background")

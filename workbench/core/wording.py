@@ -1,4 +1,4 @@
-"""How counts, lists and durations read in a sentence: "2 clips", "yes, no and go", "1:05:00".
+"""How counts, lists and durations read in a sentence: "2 clips", "yes, no and go", "1:05:00", "12.0 s".
 
 Why one place: the CLI and the window both say how many of something there are and how long something takes,
 and each had grown its own rule (some wrote "0 clip", some forgot the "es" of "processes", three clocks wrote
@@ -31,6 +31,14 @@ def listed(names: Sequence[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def audio_length(seconds: float) -> str:
+    """How long a recording is, in a sentence: "12.0 s" under a minute, "2.5 min" from one on (a 12 s recording
+    read "0.2 min", and one under 3 s "0.0 min")."""
+    if seconds < SECONDS_PER_MINUTE:
+        return f"{seconds:.1f} s"
+    return f"{seconds / SECONDS_PER_MINUTE:.1f} min"
 
 
 def clock_time(seconds: float | None, unknown: str = "--:--") -> str:

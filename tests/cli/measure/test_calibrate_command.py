@@ -220,7 +220,7 @@ def test_the_text_report_counts_the_inferences_of_stream_and_background(  # type
     first = out.splitlines()[0]
     keywords = sum(document["stream"]["keywords"].values())
     assert first == (f"model tflite_micro_speech: {in_stream + in_background:,} inferences every 100 ms: "
-                     f"{in_stream:,} over 2.0 min of stream ({keywords} keywords) and {in_background:,} over 0.5 min "
+                     f"{in_stream:,} over 2.0 min of stream ({keywords} keywords) and {in_background:,} over 30.0 s "
                      "of background audio")
 
 

@@ -29,9 +29,9 @@ def build(dataset: Path, wav: Path, seed: str) -> Path:
     return wav
 
 
-def silence_warning(name: str, minutes: str) -> str:
+def silence_warning(name: str, length: str) -> str:
     return (f"kws: warning: the background recording {name} is digital silence as the model hears it (no sample "
-            f"above -90 dBFS): its {minutes} min count in the hours false accepts per hour divide by while testing "
+            f"above -90 dBFS): its {length} count in the hours false accepts per hour divide by while testing "
             "nothing, which lowers the FA/h; leave it out of --background\n")
 
 
@@ -58,7 +58,7 @@ def test_silent_background_recordings_are_warned_of_once_and_a_quiet_room_is_not
     out, err = capsys.readouterr()
     assert code == 0 and "background" in out  # the report counts the background audio
     said = [line + "\n" for line in err.splitlines() if "digital silence" in line]
-    assert sorted(said) == [silence_warning("muted.wav", "0.5"), silence_warning("zeros.wav", "0.5")]  # once each
+    assert sorted(said) == [silence_warning("muted.wav", "30.0 s"), silence_warning("zeros.wav", "30.0 s")]  # once each
     assert "quiet_room.wav" not in err
 
 
@@ -71,7 +71,7 @@ def test_kws_detect_background_warns_of_a_silent_recording(  # type: ignore[no-u
     out, err = capsys.readouterr()
     assert code == 0 and "per hour" in out
     assert [line for line in err.splitlines(keepends=True) if "warning" in line] == [
-        silence_warning("zeros.wav", "0.5")]
+        silence_warning("zeros.wav", "30.0 s")]
 
 
 def test_an_older_build_of_the_stream_beside_current_labels_is_warned_of(  # type: ignore[no-untyped-def]
@@ -118,7 +118,7 @@ def test_the_document_keeps_the_warnings_and_the_text_report_leaves_them_on_stde
     capsys.readouterr()  # what kws stream make said
     assert main([*common, "--format", "json", "--out", str(tmp_path / "report")]) == 0
     out, err = capsys.readouterr()
-    silence = silence_warning("zeros.wav", "0.5").removeprefix("kws: warning: ").removesuffix("\n")
+    silence = silence_warning("zeros.wav", "30.0 s").removeprefix("kws: warning: ").removesuffix("\n")
     assert err.count(silence) == 1
     printed, written = json.loads(out), json.loads((tmp_path / "report" / "calibration.json").read_text())
     assert printed["warnings"] == written["warnings"] == [silence]

@@ -84,7 +84,7 @@ def test_a_silent_background_recording_is_warned_of_under_the_recommendation(  #
     status = view.status.text().replace("\u00a0", " ")
     assert status.startswith("Recommended for") and status.endswith(
         "\nWarning: the background recording muted_mic.wav is digital silence as the model hears it (no sample above "
-        "-90 dBFS): its 0.2 min count in the hours false accepts per hour divide by while testing nothing, which "
+        "-90 dBFS): its 12.0 s count in the hours false accepts per hour divide by while testing nothing, which "
         "lowers the FA/h; leave it out of \u201cBackground\u201d")  # the window names its box, not the option
 
 

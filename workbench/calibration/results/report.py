@@ -26,6 +26,7 @@ from workbench.calibration.sweep.matching import SetMetrics
 from workbench.calibration.sweep.grid import ParameterSet, keyword_indices
 from workbench.core.detection.detector import is_keyword_class
 from workbench.core.detection.settings import DEFAULTS
+from workbench.core.wording import audio_length
 
 DOCUMENT_VERSION = 1
 MODEL_DIGEST_KEY = "network_sha256"  # under "model": the calibrated network's LoadedModel.network_digest
@@ -310,12 +311,12 @@ def _audio_line(result: CalibrationResult) -> str:
     """What was replayed: the inferences counted over all of it, the stream's and the background's apart."""
     stream, backgrounds = result.stream, result.backgrounds
     text = f"model {result.model.name}: "
-    stream_part = f"{stream.duration_s / 60:.1f} min of stream ({result.table.keywords} keywords)"
+    stream_part = f"{audio_length(stream.duration_s)} of stream ({result.table.keywords} keywords)"
     if not backgrounds:
         return text + f"{stream.inferences:,} inferences every {stream.latency_ms} ms over {stream_part}"
     heard = sum(r.inferences for r in backgrounds)
     return (text + f"{stream.inferences + heard:,} inferences every {stream.latency_ms} ms: {stream.inferences:,} "
-            f"over {stream_part} and {heard:,} over {sum(r.duration_s for r in backgrounds) / 60:.1f} min of "
+            f"over {stream_part} and {heard:,} over {audio_length(sum(r.duration_s for r in backgrounds))} of "
             "background audio")
 
 
