@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 export LANG="${LANG:-C.UTF-8}"
 export PYTHONDONTWRITEBYTECODE=1
-exec .venv/bin/python -m pytest "$@"
+# the slowest tests are named at the end: the suite takes most of an hour on two cores, and that is where to look
+exec .venv/bin/python -m pytest --durations=25 "$@"
