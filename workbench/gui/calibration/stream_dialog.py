@@ -98,7 +98,7 @@ class StreamDialog(QDialog):
         self.dataset_edit.setPlaceholderText("a folder with one folder per word (Speech Commands layout)")
         dataset_button = QPushButton("B&rowse…", accessibleName="Browse for the dataset folder")
         dataset_button.clicked.connect(self._choose_dataset)
-        self.keywords_edit = QLineEdit(",".join(keywords))
+        self.keywords_edit = QLineEdit(",".join(keywords), accessibleName="Keywords")  # its row holds Keywords only too
         self.keywords_only = QCheckBox(KEYWORDS_ONLY)
         self.keywords_only.setToolTip("No other words between the keywords (the silences stay): a stream of one's "
                                       "own takes of the keywords alone; false accepts on other speech need other "
