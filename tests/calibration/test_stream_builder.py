@@ -103,9 +103,11 @@ def test_clear_errors(small_dataset: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty_noise"
     (empty / "yes").mkdir(parents=True)
     sf.write(str(empty / "yes" / "a_nohash_0.wav"), np.zeros(16000, np.int16), 16000)
-    with pytest.raises(WorkbenchError, match="no background noise files"):
+    with pytest.raises(WorkbenchError, match="no background noise: .*--noise.*--no-noise"):
         make_dataset_stream([empty], StreamRecipe(keywords=("yes",), keyword_count=1, unknown_count=0,
                                                   silence_count=0, split="all"))
+    with pytest.raises(SettingsError, match="needs noise recordings: name them with --noise, or give a --dataset"):
+        make_background_stream([], 0.25, -30.0)
     with pytest.raises(SettingsError, match=r"written as a \.wav file"):
         write_stream(build(small_dataset), tmp_path / "s.flac")
 

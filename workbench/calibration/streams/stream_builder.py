@@ -308,8 +308,8 @@ def build_stream(recipe: StreamRecipe, pools: ClipPools, *, sample_rate: int = D
         check_wav_length(int(recipe.minutes * 60 * sample_rate), sample_rate)
     check_stream_memory(sum(recipe.counts()), recipe.minutes if recipe.fills_duration else None)
     if recipe.snr_db is not None and not pools.noise:
-        raise WorkbenchError("no background noise files: the dataset has no audio file in a _background_noise_ "
-                             "folder; give noise files or build without noise")
+        raise SettingsError("no background noise: the dataset has no audio file in a _background_noise_ folder; "
+                            "name noise recordings with --noise, or build the stream without noise with --no-noise")
     rng = np.random.default_rng(recipe.seed)
     items = plan_items(recipe, pools, rng)
     placement = _place_items(items, recipe, rng, sample_rate, cancel, progress)

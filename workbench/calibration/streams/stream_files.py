@@ -99,8 +99,8 @@ def make_background_stream(noise_files: Sequence[str | Path], minutes: float, le
                            seed: int = 0, sample_rate: int = DEFAULT_SAMPLE_RATE) -> BuiltStream:
     """Noise only (no events): stretches of ``noise_files`` at ``level_dbfs`` RMS, for background FA/h."""
     if not noise_files:
-        raise SettingsError("a background-only stream needs noise files: give them, or a dataset with audio files "
-                            "in its _background_noise_ folder")
+        raise SettingsError("a background-only stream needs noise recordings: name them with --noise, or give a "
+                            "--dataset with audio files in its _background_noise_ folder")
     if not minutes > 0:
         raise SettingsError(f"minutes must be positive, got {minutes}")
     if not math.isfinite(level_dbfs) or level_dbfs > FULL_SCALE_DBFS:

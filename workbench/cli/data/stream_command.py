@@ -225,9 +225,6 @@ def _build(args: argparse.Namespace, cancel: threading.Event, progress: Progress
     if args.background_only:
         dataset_noise = pools_from_datasets(args.dataset, (), ALL_SPLITS).noise if args.dataset else []
         noise = list(args.noise) or list(dataset_noise)
-        if not noise:  # (the builder's own sentence names no option)
-            raise SettingsError("--background-only needs noise recordings: name them with --noise, or give a "
-                                "--dataset with audio files in its _background_noise_ folder")
         return make_background_stream(noise, minutes, _given(args, "level_dbfs"), args.seed)
     if not args.dataset:
         raise SettingsError("give a dataset folder with --dataset")
@@ -247,9 +244,6 @@ def _build(args: argparse.Namespace, cancel: threading.Event, progress: Progress
                                 validation_percent=args.validation_percent, testing_percent=args.testing_percent)
     if args.keywords is None and not sources:
         _check_default_keywords(pools, recipe.split, args.dataset)
-    if recipe.snr_db is not None and not pools.noise:  # (the builder's own sentence names no option)
-        raise SettingsError("no background noise: the dataset has no audio file in a _background_noise_ folder; "
-                            "name noise recordings with --noise, or build the stream without noise with --no-noise")
     return build_stream(recipe, pools, progress=lambda f: progress("building", f), cancel=cancel)
 
 
