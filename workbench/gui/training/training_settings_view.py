@@ -82,6 +82,7 @@ class TrainingSettingsView(QWidget):
     keywords_changed = Signal(list)
     out_chosen = Signal()  # the output folder was chosen (Browse, or its field edited and left), not typed half-way
     spec_settings_changed = Signal()  # set_spec_settings ran: the changes, or the spec they belong to, changed
+    spec_settings_accepted = Signal()  # the user accepted "Change…": its settings are theirs, even ones unchanged
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -287,6 +288,7 @@ class TrainingSettingsView(QWidget):
         if KEYWORDS_SETTING not in changes:  # the dialog gave data.keywords the spec's value (again)
             self.keywords.follow_spec()
         self.set_spec_settings(changes)
+        self.spec_settings_accepted.emit()
 
     # -- values ---------------------------------------------------------------------------------
     def keyword_list(self) -> list[str]:

@@ -27,23 +27,33 @@ def tick_only(tree, voice: str) -> None:  # type: ignore[no-untyped-def]
                 child.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
 
-def test_a_built_dataset_puts_its_keywords_in_the_form(qtbot, training_workspace: TrainingWorkspace,
-                                                       tmp_path: Path) -> None:
+def build_in_dialog(qtbot, ws: TrainingWorkspace, words: str, out: Path,  # type: ignore[no-untyped-def]
+                    clip_ms: int | None = None):
+    """Build ``words`` (one take of one flite voice, "camp" as the negative) into ``out`` with the workspace's
+    Synthesize… dialog, as a user fills it; the dialog is returned open, its build done (the caller shuts it)."""
     if shutil.which("flite") is None:
         pytest.skip("speech engine not installed: flite")
-    ws = training_workspace
-    assert ws.settings.keyword_list() == ["yes", "no"]  # the spec's own
     dialog = ws.open_dataset_builder()
     dialog.ask = lambda _parent, _question: True  # a test failing mid-build is closed without a modal question
     qtbot.waitUntil(lambda: not dialog.voices.loading, timeout=60_000)
-    dialog.words_edit.setText("hey lamp, lamp off")
+    dialog.words_edit.setText(words)
     dialog.negatives_edit.setText("camp")
     dialog.similar_spin.setValue(0)
     dialog.takes_spin.setValue(1)
-    dialog.out_edit.setText(str(tmp_path / "lamp"))
+    if clip_ms is not None:
+        dialog.clip_ms_spin.setValue(clip_ms)
+    dialog.out_edit.setText(str(out))
     tick_only(dialog.voices, VOICE)
     with qtbot.waitSignal(dialog.built, timeout=BUILD_TIMEOUT_MS):
         assert dialog.build()
+    return dialog
+
+
+def test_a_built_dataset_puts_its_keywords_in_the_form(qtbot, training_workspace: TrainingWorkspace,
+                                                       tmp_path: Path) -> None:
+    ws = training_workspace
+    assert ws.settings.keyword_list() == ["yes", "no"]  # the spec's own
+    dialog = build_in_dialog(qtbot, ws, "hey lamp, lamp off", tmp_path / "lamp")
     assert ws.datasets.folders() == [tmp_path / "lamp"]
     assert ws.settings.keyword_list() == ["hey_lamp", "lamp_off"]
     assert ws.datasets.keywords == ["hey_lamp", "lamp_off"]  # the Data table counts them as keywords

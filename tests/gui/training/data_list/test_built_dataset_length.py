@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.training.data_list.test_built_dataset_keywords import BUILD_TIMEOUT_MS, VOICE, tick_only
+from tests.gui.training.child_command_line import CHILD_TIMEOUT_MS
+from tests.gui.training.data_list.test_built_dataset_keywords import build_in_dialog
 from workbench.gui.training.run_folder_state import RUN_FILE
+from workbench.gui.training.spec_settings_dialog import SpecSettingsDialog
 from workbench.gui.training.training_workspace import TrainingWorkspace
 from workbench.synthesis.dataset_builder import MANIFEST
 
@@ -38,22 +40,9 @@ def _length_arguments(ws: TrainingWorkspace) -> list[str]:
 
 def test_a_build_of_long_clips_trains_at_their_length(qtbot, training_workspace: TrainingWorkspace,
                                                       tmp_path: Path) -> None:
-    if shutil.which("flite") is None:
-        pytest.skip("speech engine not installed: flite")
     ws = training_workspace
     assert _length_arguments(ws) == []  # the spec's own 1 s
-    dialog = ws.open_dataset_builder()
-    dialog.ask = lambda _parent, _question: True  # a test failing mid-build is closed without a modal question
-    qtbot.waitUntil(lambda: not dialog.voices.loading, timeout=60_000)
-    dialog.words_edit.setText("hey lamp turn on")
-    dialog.negatives_edit.setText("camp")
-    dialog.similar_spin.setValue(0)
-    dialog.takes_spin.setValue(1)
-    dialog.clip_ms_spin.setValue(LONG_CLIP_MS)
-    dialog.out_edit.setText(str(tmp_path / "phrase"))
-    tick_only(dialog.voices, VOICE)
-    with qtbot.waitSignal(dialog.built, timeout=BUILD_TIMEOUT_MS):
-        assert dialog.build()
+    dialog = build_in_dialog(qtbot, ws, "hey lamp turn on", tmp_path / "phrase", LONG_CLIP_MS)
     dialog.shutdown()
     dialog.close()
     assert _length_arguments(ws) == [f"{LENGTH}={LONG_CLIP_MS}"]
@@ -89,6 +78,22 @@ def test_a_length_the_user_set_stays_theirs(qtbot, training_workspace: TrainingW
     ws.settings.set_spec_settings({LENGTH: "3000"})  # as "Change…" sets it
     ws.datasets.set_folders([])
     assert _length_arguments(ws) == [f"{LENGTH}=3000"]
+
+
+def test_a_length_accepted_unchanged_in_change_stays_the_users(qtbot, training_workspace: TrainingWorkspace,
+                                                                tmp_path: Path) -> None:
+    """The length set for a build, seen in "Change…" and kept there with OK, is the user's: it no longer follows the
+    Data list (it did, as the value was the one set for the build)."""
+    ws = training_workspace
+    ws.builds.take(str(_built(tmp_path / "long", LONG_CLIP_MS, "hey lamp")))
+    ws.settings.settings_button.click()
+    dialog = ws.settings.findChild(SpecSettingsDialog)
+    qtbot.waitUntil(lambda: dialog.row(LENGTH) is not None, timeout=CHILD_TIMEOUT_MS)
+    assert dialog.changes().get(LENGTH) == str(LONG_CLIP_MS)
+    with qtbot.waitSignal(dialog.accepted, timeout=CHILD_TIMEOUT_MS):
+        dialog.ok_button.click()  # checked by its child
+    ws.datasets.set_folders([])
+    assert _length_arguments(ws) == [f"{LENGTH}={LONG_CLIP_MS}"]
 
 
 def test_a_stopped_runs_settings_are_left_alone(qtbot, training_workspace: TrainingWorkspace, tmp_path: Path) -> None:

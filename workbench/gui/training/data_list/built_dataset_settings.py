@@ -13,7 +13,8 @@ Why the length follows the Data list afterwards: it was set for those clips. Whi
 longer than the spec's input, the form trains at the longest of them (shorter clips are padded); once none is left
 (the built folder removed, Speech Commands chosen instead) a longer input would hear only padding, so the spec's own
 length comes back -- both said in the status line. A length the user set (in "Change…", or by choosing another spec
-or a run folder, which replace the changed settings) is theirs: nothing here changes it again.
+or a run folder, which replace the changed settings) is theirs: nothing here changes it again. So is the length set
+here once the user accepts "Change…" with it unchanged: they saw it there and kept it.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class BuiltDatasetSettings(QObject):
         self._set_for: Path | None = None  # the folder whose clips it was set for
         datasets.changed.connect(self._follow_datasets)
         settings.spec_settings_changed.connect(self._forget_if_replaced)
+        settings.spec_settings_accepted.connect(self._forget)
 
     def open_builder(self, host: "WorkspaceHost", parent: Any) -> Any:
         """The synthetic dataset builder, whose builds join the form (:meth:`take`)."""
@@ -130,6 +132,10 @@ class BuiltDatasetSettings(QObject):
         self.settings.set_spec_settings({path: text for path, text in self.settings.spec_settings.items()
                                          if path != SAMPLE_LENGTH_SETTING})
         self.say(LENGTH_BACK.format(ms=spec_ms, was=was, folder=folder))
+
+    def _forget(self) -> None:
+        """The user accepted the form's settings: a length set here is theirs from now on (module docstring)."""
+        self.set_ms = self._set_for = None
 
     def _forget_if_replaced(self) -> None:
         """The changed settings changed: a length no longer the one set here is the user's from now on."""
