@@ -7,15 +7,20 @@ meter shows the peak of the newest audio in dBFS with a slowly falling peak hold
 stays lit for a moment after any block touched full scale, or the source's gain pushed a sample beyond it (the
 session's ``gain_overflows``: the microphone's ``volume_gain`` wraps such a sample around to the other sign, as the
 board does, so it reaches no full scale to see) — the clue that ``volume_gain`` is too high or the microphone is
-too close. The lamp says it in words and weight too, not only in red ("no clip" in a thin
-outline, "CLIP" bold on red), and a screen reader hears the level and the clipping from the meter's accessible
-description, which changes only when what it says changes (not on every frame).
+too close. The lamp says it in words and weight too, not only in red ("no clip" in a thin outline, "CLIP" bold on
+red), and a screen reader hears the level and the clipping from the meter's accessible description, which changes
+only when what it says changes (not on every frame).
+
+A frame with no new audio (a paused or stopped stream, an ended file, no stream) lets the level and its hold fall as
+the hold falls, down to the floor: a meter that kept the last block heard read -12 dBFS (and a screen reader said
+so) for as long as a file paused mid-word stayed paused.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -65,13 +70,14 @@ class LevelMeter(QWidget):
     and only repaints when the bar, the hold line or the lamp moved by a pixel.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
+        self.clock = clock  # seconds, for the falls and the lamp's hold (tests step it instead of waiting)
         self.level_db = METER_FLOOR_DB
         self.hold_db = METER_FLOOR_DB
         self.clip_until = 0.0
         self.clip_count = 0
-        self._last = time.monotonic()
+        self._last = clock()
         self._shown: tuple[int, int, bool] | None = None  # (level y, hold y, lamp) last painted
         self._background: QPixmap | None = None  # unlit meter (scale, empty bar, dark lamp)
         self._lit = QPixmap()  # the same, fully lit
@@ -94,10 +100,10 @@ class LevelMeter(QWidget):
 
     @property
     def clipping(self) -> bool:
-        return time.monotonic() < self.clip_until
+        return self.clock() < self.clip_until
 
     def show_peak(self, peak: float, clipped: bool) -> None:
-        now = time.monotonic()
+        now = self.clock()
         self.level_db = to_dbfs(peak)
         fallen = self.hold_db - PEAK_FALL_DB_PER_S * (now - self._last)
         self.hold_db = max(self.level_db, fallen, METER_FLOOR_DB)
@@ -105,6 +111,19 @@ class LevelMeter(QWidget):
         if clipped:
             self.clip_until = now + CLIP_HOLD_S
             self.clip_count += 1
+        self._show_change()
+
+    def show_no_audio(self) -> None:
+        """Nothing was heard since the last call: the level and the hold fall at :data:`PEAK_FALL_DB_PER_S`, down to
+        the floor (between a sound card's blocks that is a fraction of a dB; while paused or stopped, silence)."""
+        now = self.clock()
+        fall = PEAK_FALL_DB_PER_S * (now - self._last)
+        self.level_db = max(self.level_db - fall, METER_FLOOR_DB)
+        self.hold_db = max(self.hold_db - fall, METER_FLOOR_DB)
+        self._last = now
+        self._show_change()
+
+    def _show_change(self) -> None:
         if self._state() != self._shown:
             self.update()
         self._describe()
@@ -271,12 +290,16 @@ class WaveformView(FontRestyledView):
         self._redraw()
 
     def refresh(self) -> int:
-        if self._session is None or self.frozen:
+        if self.frozen:
+            return 0
+        if self._session is None:  # no stream: nothing is heard
+            self.meter.show_no_audio()
             return 0
         rows, total = self._session.envelope.since(self._cursor)  # type: ignore[attr-defined]
         self._cursor = total
         n = min(rows.shape[0], self._blocks.shape[0])
         if n == 0:
+            self.meter.show_no_audio()
             return 0
         rows = rows[-n:]
         newest = make_room(self._blocks, n)
