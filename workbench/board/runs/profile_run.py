@@ -132,12 +132,17 @@ def measurement_source(job: BoardJob) -> str:
 
 def profile_on_board(tflite: bytes, name: str, options: BoardOptions,
                      callbacks: BoardCallbacks | None = None) -> BoardProfile:
-    """Estimate, flash, run and parse; the report carries both estimate and measurement."""
+    """Estimate, flash, run and parse; the report carries both estimate and measurement, and, as ``kws profile``'s
+    does, whether an inference keeps up with the model's ``latency_ms`` (a profile of the same model says the
+    same in every view)."""
     from workbench.core.model.model_params import read_params
     from workbench.core.model.tflite_graph import parse_model
+    from workbench.profiler.inference_pace import note_latency, stored_latency_ms
     from workbench.profiler.report import build_report
 
     report = build_report(parse_model(tflite), name=name, accelerator=options.accelerator)
+    params = read_params(tflite)
+    note_latency(report, stored_latency_ms(params))
     job = BoardJob(options, callbacks)
     if options.flash:
         if options.firmware is not None:
@@ -151,7 +156,7 @@ def profile_on_board(tflite: bytes, name: str, options: BoardOptions,
             job.callbacks.status("waiting for the profiler: press the board's reset button")
         log = read_profiler_output(reader, job)
     source = measurement_source(job)
-    attach_measurements(report, log, source=source, device=job.device, model_params=read_params(tflite))
+    attach_measurements(report, log, source=source, device=job.device, model_params=params)
     warning = incomplete_warning(report)
     if warning is not None:
         job.callbacks.status(f"warning: {warning}")

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from html import escape
 
 from workbench.core.wording import counted
-from workbench.profiler.device_limits import format_kb
+from workbench.profiler.device_limits import PROBLEM_PREFIX, format_kb
 from workbench.profiler.export import AT_MOST, bounded, format_units, uses_mvp
 from workbench.profiler.report import (
     FLASH_PROBLEM_LABEL,
+    LATENCY_PROBLEM_LABEL,
     TFLM_PROBLEM_LABEL,
     BoardSummaryMeasurement,
     LayerReport,
@@ -73,6 +74,8 @@ def summary_html(report: ProfileReport) -> str:
     if s.host_latency is not None:
         text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
                  f"p90 {s.host_latency.p90_ms:.3f} ms per invoke.")
+    if s.latency_problem:  # the line kws profile prints after its totals
+        text += f"<br><b>{LATENCY_PROBLEM_LABEL}: {PROBLEM_PREFIX}{escape(s.latency_problem)}</b>"
     return text
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFile
 
 from workbench.board.runs.job import ACCELERATOR_NAMES
 from workbench.core.errors import WorkbenchError
+from workbench.core.model.model_params import read_params
 from workbench.gui import theme
 from workbench.gui.model.cycles_chart import CyclesChart
 from workbench.gui.model.kept_measurements import KeptMeasurements
@@ -42,6 +43,7 @@ from workbench.profiler.accelerators import DEFAULT_ACCELERATOR
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
 from workbench.profiler.export import render, uses_mvp
+from workbench.profiler.inference_pace import note_latency, stored_latency_ms
 from workbench.profiler.report import ProfileReport, profile_model
 
 __all__ = ["SORT_ROLE", "ProfileView", "netron_available"]
@@ -238,6 +240,7 @@ class ProfileView(QWidget):
         report = self._measured.at(self.accelerator, self.clock_hz)
         if report is None:
             report = profile_model(tflite, name=name, accelerator=self.accelerator, clock_hz=self.clock_hz)
+        note_latency(report, stored_latency_ms(read_params(tflite)))  # as kws profile judges the file's latency_ms
         self.set_report(report, model_path)
         return report
 
