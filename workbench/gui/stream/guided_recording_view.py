@@ -7,9 +7,9 @@ normally the microphone), then judges the take (:func:`workbench.synthesis.take_
 silent, too quiet, too short, too long are rejected with the reason and the same take is asked again). A
 kept take is cut to the model's clip length around the word and saved atomically into the dataset layout:
 ``<folder>/<word>/<speaker>_nohash_<word>_<time>.wav`` (the recorder's naming, see
-:mod:`workbench.gui.stream.recording_view`). The speaker is never left out: it starts as the login name
-(``recording_view.default_speaker``), so a person's takes always stay on one side of a dataset split. A take that
-cannot be saved is kept by a :class:`~workbench.gui.stream.take_keeper.TakeKeeper` until it is saved elsewhere, and
+:mod:`workbench.gui.stream.recording_view`). The speaker is never left out: it starts as the window's recorder's
+(``panel_wiring.share_recording_choices``), else the login name: a person's takes stay on one side of a split. A take
+that cannot be saved is kept by a :class:`~workbench.gui.stream.take_keeper.TakeKeeper` until it is saved elsewhere, and
 the session stops there (the next take would fail the same way). "Retake" deletes the last kept take and asks
 for it again.
 
@@ -73,6 +73,7 @@ class GuidedRecordingView(QDialog):
     recording_started = Signal(str, int)  # word, take number (1-based)
     take_judged = Signal(object)  # TakeVerdict
     finished = Signal(int)  # takes kept
+    session_started = Signal(str, object)  # the speaker id and the RecordingsFolder a session records with
 
     def __init__(self, controller: Any, parent: QWidget | None = None, timing: GuidedTiming = GuidedTiming()) -> None:
         super().__init__(parent)
@@ -178,9 +179,17 @@ class GuidedRecordingView(QDialog):
     def folder(self) -> Path:
         return self._folder.path
 
+    @property
+    def recordings_folder(self) -> RecordingsFolder:
+        return self._folder
+
     def set_folder(self, folder: Path | str) -> None:
         """A folder the user chose: never made again when it is missing (its word folders are made)."""
-        self._folder = RecordingsFolder.user_chosen(Path(folder))
+        self.use_recordings_folder(RecordingsFolder.user_chosen(Path(folder)))
+
+    def use_recordings_folder(self, folder: RecordingsFolder) -> None:
+        """Save the takes into ``folder``: a chosen one, or the workbench's default (made when missing)."""
+        self._folder = folder
         self.folder_label.setText(str(self.folder))
 
     def _ask_folder(self) -> str:
@@ -235,6 +244,7 @@ class GuidedRecordingView(QDialog):
             self._say("The stream cannot start: choose a microphone in the source panel first.", REJECTED_COLOR)
             return False
         self.plan = GuidedPlan(words, self.takes_spin.value())
+        self.session_started.emit(self.speaker_edit.text().strip(), self._folder)
         self.saved_list.clear()
         self._say("", KEPT_COLOR)
         self._begin_take()

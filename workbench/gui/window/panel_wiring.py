@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 
+from workbench.core.audio.recordings_folder import RecordingsFolder
 from workbench.core.wording import counted
 from workbench.gui import file_dialogs
 from workbench.gui.session_controller import SessionController
@@ -120,6 +121,28 @@ def _connect_recording(view: Any, controller: SessionController, window: Any) ->
     view.folder_changed.connect(lambda folder: settings.set_clips_folder(Path(folder)))
     view.label_changed.connect(settings.set_clip_label)
     controller.model_changed.connect(lambda model: view.set_classes(model.classes))
+
+
+def share_recording_choices(guided: Any, window: Any) -> None:
+    """The guided recorder starts from the speaker and folder of the window's recorder (remembered between runs), and
+    a session hands back what it records with.
+
+    Why: it started from the login name and the default folder every time, so a person's second session (after
+    training showed too few takes) went under another speaker id -- their voice then on both sides of a split --
+    into another folder than the one the Training data list holds."""
+    recording = window.source_panel.recording
+    if recording.speaker():
+        guided.speaker_edit.setText(recording.speaker())
+    guided.use_recordings_folder(recording.recordings_folder())
+    guided.session_started.connect(lambda speaker, folder: _remember_recording_choices(window, speaker, folder))
+
+
+def _remember_recording_choices(window: Any, speaker: str, folder: RecordingsFolder) -> None:
+    recording = window.source_panel.recording
+    recording.set_speaker(speaker)  # its speaker_changed remembers it
+    if not folder.may_create:  # a folder the user chose (the workbench's default stays a default)
+        recording.set_folder(folder.path)
+        window.settings.set_clips_folder(folder.path)
 
 
 def _file_source_of(session: Any) -> Any:

@@ -121,8 +121,10 @@ def fill_bundled_models_menu(window: Any) -> None:
 def open_guided_recording(window: Any) -> Any:
     """The guided recording session over the window, on the window's stream (non-modal)."""
     from workbench.gui.stream.guided_recording_view import GuidedRecordingView
+    from workbench.gui.window.panel_wiring import share_recording_choices  # (panel_wiring imports this module)
 
     view = GuidedRecordingView(window.controller, window)
+    share_recording_choices(view, window)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     view.show()
     return view
