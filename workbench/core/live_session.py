@@ -14,6 +14,8 @@ recording and the statistics run exactly as with views, so the detections are th
 Sources deliver 16 kHz; a model whose frontend runs at another rate (``fe.sample_rate_hz``) hears the
 source converted to its rate (:class:`~workbench.core.audio.rate_converter.RateConverter`, the file
 loader's conversion streamed), so every history, the recording and every time here count the model's samples.
+A file source also gives each detection its time in the file (:class:`~workbench.core.audio.file_timeline.FileClock`:
+seeks, loop wraps and a session started mid-file followed), which a stream time stops being after the first jump.
 
 A recording is also copied to disk as it is made (:mod:`~workbench.core.audio.recording_spool`), so that the
 window dying never takes it along: the next start turns the copy into a WAV. The copy goes when the caller says
@@ -31,6 +33,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from workbench.core.audio.block_envelope import BlockEnvelope
+from workbench.core.audio.file_timeline import FileClock
 from workbench.core.audio.rate_converter import RateConverter
 from workbench.core.audio.recording_spool import EndedRecording, RecordingSpool, default_spool_folder
 from workbench.core.detection.detector import Detection
@@ -60,10 +63,11 @@ class AudioSourceLike(Protocol):
 
 @dataclass(frozen=True)
 class DetectionEvent:
-    """A detection with the wall-clock time it was seen (the log shows both clocks)."""
+    """A detection with the wall-clock time it was seen and, from a file, where in the file it is."""
 
     detection: Detection
     wall_time: float  # time.time() when the worker produced it
+    file_time_s: float | None = None  # end of the audio it saw, in the file (None: a microphone or a generator)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ class LiveSession:
                                       0 if views else int(STATS_WINDOW_S * engine.sample_rate))
         self._converter = (None if source.sample_rate == engine.sample_rate
                            else RateConverter(source.sample_rate, engine.sample_rate))
+        self._file_clock = FileClock.of(source, engine.samples_seen, engine.sample_rate)
         self._inference_count = 0  # stats' count, kept without views too (the inference rows then stay empty)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -320,7 +325,8 @@ class LiveSession:
             if self._views:
                 self.inferences.append(np.concatenate(([result.time_s], result.scores, result.averages)))
             if result.detection is not None:
-                self.detections.append(DetectionEvent(result.detection, time.time()))
+                file_time = None if self._file_clock is None else self._file_clock.file_time_s(result.time_s)
+                self.detections.append(DetectionEvent(result.detection, time.time(), file_time))
             for listener in self.result_listeners:
                 listener(result)
 

@@ -51,6 +51,11 @@ class FileSource(PacedSource):
         """Clip time of the next sample to be read (wraps to 0 when looping)."""
         return self.position_samples / self.sample_rate
 
+    def file_position_after(self, delivered: int) -> int:
+        """Clip sample just after the ``delivered``-th sample this source delivered, seeks and loop wraps followed:
+        where in the file the audio heard up to then ends (:class:`~workbench.core.audio.file_timeline.FileClock`)."""
+        return self._position_after(delivered)
+
     def seek(self, seconds: float) -> None:
         """Continue from ``seconds`` (clamped to the clip); the next read starts exactly there."""
         value = float(seconds)

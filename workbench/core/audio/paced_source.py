@@ -12,6 +12,10 @@ delivered stream is exact: a pause keeps what was already due, a resume continue
 sample, a seek makes the very next sample read the one at the new position. Samples become due in
 whole chunks (``chunk_ms``), as a sound card delivers blocks. ``wait()`` sleeps on a condition that
 transport changes notify, so the GUI's pause/seek take effect at once.
+
+Every jump of delivery (a seek, a loop wrap) is noted in a
+:class:`~workbench.core.audio.file_timeline.DeliveryTimeline`, so a delivered sample count maps back to the clip
+position it came from (a detection's time in the file).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from abc import abstractmethod
 
 import numpy as np
 
+from workbench.core.audio.file_timeline import DeliveryTimeline
 from workbench.core.audio.source_base import DELIVERY_RATE, AudioSource
 from workbench.core.errors import SettingsError
 
@@ -50,6 +55,7 @@ class PacedSource(AudioSource):
         self._started = False
         self._paused = False
         self._delivered = 0  # samples delivered since creation (the consumer's timeline)
+        self._timeline = DeliveryTimeline()  # where in the clip each delivered sample came from
         self._anchor_count = 0  # timeline count that was due at _anchor_time
         self._anchor_time = 0.0
 
@@ -123,15 +129,21 @@ class PacedSource(AudioSource):
             left = n
             while left > 0:
                 if self._length is not None and self._pos >= self._length:
-                    self._pos = 0  # only reached when looping (_left_in_clip bounds the rest)
+                    self._move_to(0)  # only reached when looping (_left_in_clip bounds the rest)
                 take = left if self._length is None else min(left, self._length - self._pos)
                 pieces.append(self._produce(self._pos, take))
                 self._pos += take
+                self._delivered += take
                 left -= take
             if self._loop and self._length and self._pos >= self._length:
-                self._pos = 0
-            self._delivered += n
+                self._move_to(0)
             return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+
+    def _move_to(self, pos: int) -> None:
+        """Continue delivery at clip sample ``pos`` (a seek, a loop wrap), noted in the timeline; caller holds the
+        lock."""
+        self._pos = pos
+        self._timeline.jump(self._delivered, pos)
 
     def wait(self, timeout_s: float) -> bool:
         deadline = time.monotonic() + max(0.0, float(timeout_s))
@@ -198,7 +210,7 @@ class PacedSource(AudioSource):
             self._loop = bool(value)
             if at_end and self._loop:
                 # the clock kept running after the end: do not burst out the time spent there
-                self._pos = 0
+                self._move_to(0)
                 self._restart_clock(forget_due=True)
             self._cond.notify_all()
 
@@ -212,5 +224,16 @@ class PacedSource(AudioSource):
         with self._cond:
             if self._length is not None:
                 pos = min(pos, self._length)
-            self._pos = max(0, int(pos))
+            self._move_to(max(0, int(pos)))
             self._restart_clock(forget_due=True)
+
+    @property
+    def delivered_samples(self) -> int:
+        """Samples delivered since creation, jumps and wraps included (the consumer's timeline)."""
+        with self._cond:
+            return self._delivered
+
+    def _position_after(self, delivered: int) -> int:
+        """Clip position just after the ``delivered``-th delivered sample (see :class:`DeliveryTimeline`)."""
+        with self._cond:
+            return self._timeline.position_after(delivered)

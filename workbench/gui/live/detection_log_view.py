@@ -1,8 +1,10 @@
 """The detection log: every keyword the detector fired on, with both clocks, and a flash of the label.
 
-A view over ``LiveSession.detections`` (``DetectionEvent``: the detection with its stream time, plus
-the wall-clock time it was seen). Stream time says where in the audio it happened (reproducible from
-a file); wall time says when, which is what matters while speaking at the microphone. The newest
+A view over ``LiveSession.detections`` (``DetectionEvent``: the detection with its stream time, the wall-clock time
+it was seen and, from a file, its file time). Stream time counts the audio heard since the stream started; file time
+says where in the file the word is, seeks, loop wraps and a model switch mid-file followed, so it is what compares
+with ``kws detect`` on the file or with one's own labels in an audio editor (its column shows once a row has one);
+wall time says when, which is what matters while speaking at the microphone. The newest
 label is shown large in its class colour for :data:`FLASH_MS` so one can watch the screen from a
 distance; an optional beep does the same for the ear. The log exports to CSV atomically.
 
@@ -56,12 +58,23 @@ FLASH_MARGIN_PX = 8  # beside the flashed word, inside its rounded background
 MIN_VISIBLE_ROWS = 2  # the table never gets shorter than its header and this many rows (the Tuning dock gives way)
 WALL_TIME_FORMAT = "%H:%M:%S"
 MS_PER_S = 1000
-CSV_HEADER = ("wall_time", "stream_time_s", "label", "class_index", "score", "source")
+# file_time_s last: the columns existing readers of the CSV take by position stay where they were
+CSV_HEADER = ("wall_time", "stream_time_s", "label", "class_index", "score", "source", "file_time_s")
 SOURCE_PC, SOURCE_BOARD = "PC", "board"  # who detected it: this workbench, or a board over serial
 IDLE_TEXT = "listening…"  # shown while the stream runs and nothing was detected yet
 STOPPED_TEXT = "not listening"
 EXPORT_KEEPS_ALL = "Export CSV… saves all"  # where the rows the table no longer lists still go
-LABEL_COLUMN = 2
+# the table's columns; FILE_COLUMN, added last, is shown after STREAM_COLUMN
+WALL_COLUMN, STREAM_COLUMN, LABEL_COLUMN, SCORE_COLUMN, FROM_COLUMN, FILE_COLUMN = range(6)
+COLUMN_TITLES = ("wall time", "stream s", "label", "score", "from", "file s")
+COLUMN_TIPS = {
+    WALL_COLUMN: "Wall time: when the detection was made, by this computer's clock",
+    STREAM_COLUMN: "Stream time: seconds of audio heard since the stream started, seeks and loops included (a "
+                   "board's detections: its own time since reset)",
+    FROM_COLUMN: "Who detected it: this PC's engine, or a board over serial",
+    FILE_COLUMN: "File time: where in the audio file the detection's audio ends, after seeks, loops and a model "
+                 "switch; compare it with kws detect on the file or with labels in an audio editor (shown for files)",
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,10 @@ class LogEntry:
     class_index: int
     score: int
     source: str = SOURCE_PC  # the board's detections come from its serial log, with its own clock
+    file_time_s: float | None = None  # where in the audio file (None: a microphone, a generator or a board)
+
+    def file_text(self) -> str:
+        return "" if self.file_time_s is None else f"{self.file_time_s:.3f}"
 
     def wall_text(self) -> str:
         millis = int((self.wall_time % 1) * MS_PER_S)
@@ -110,17 +127,18 @@ class DetectionLogView(QWidget):
                                      "only later detections)")
         self.clear_button.clicked.connect(self.clear)
         self.export_button = QPushButton("&Export CSV…")
-        self.export_button.setToolTip("Save the whole log as CSV (wall time, stream time, label, score)")
+        self.export_button.setToolTip("Save the whole log as CSV (wall time, stream time, label, score, file time)")
         self.count_label = QLabel("0 detections")
         self.count_label.setWordWrap(True)  # "12" over "detections" where the dock is narrow
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["wall time", "stream s", "label", "score", "from"])
-        self.table.horizontalHeaderItem(1).setToolTip("Stream time: seconds of audio since the stream started "
-                                                      "(a board's detections: its own time since reset)")
-        self.table.horizontalHeaderItem(4).setToolTip("Who detected it: this PC's engine, or a board over serial")
+        self.table = QTableWidget(0, len(COLUMN_TITLES))
+        self.table.setHorizontalHeaderLabels(list(COLUMN_TITLES))
+        for column, tip in COLUMN_TIPS.items():
+            self.table.horizontalHeaderItem(column).setToolTip(tip)
+        self.table.horizontalHeader().moveSection(FILE_COLUMN, STREAM_COLUMN + 1)  # the two audio clocks side by side
+        self.table.setColumnHidden(FILE_COLUMN, True)  # until a row has a file time
         self.table.setAccessibleName("Detections")
-        self.table.setAccessibleDescription("Every detection: wall time, stream time, label, score and who "
-                                            "detected it, newest at the bottom.")
+        self.table.setAccessibleDescription("Every detection: wall time, stream time, file time (from a file), label, "
+                                            "score and who detected it, newest at the bottom.")
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setAccessibleName("Detection columns")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -175,7 +193,7 @@ class DetectionLogView(QWidget):
         for event in events:
             d = event.detection
             self.add_entry(LogEntry(event.wall_time, float(d.time_s), str(d.label), int(d.class_index),
-                                    int(d.score)))
+                                    int(d.score), file_time_s=event.file_time_s))
         return len(events)
 
     # -- log ------------------------------------------------------------------------------------
@@ -192,15 +210,17 @@ class DetectionLogView(QWidget):
         row = self.table.rowCount()
         self.table.insertRow(row)
         color = self._label_color(entry.class_index)
+        if entry.file_time_s is not None:
+            self.table.setColumnHidden(FILE_COLUMN, False)
         for col, text in enumerate((entry.wall_text(), f"{entry.stream_time_s:.3f}", entry.label,
-                                    str(entry.score), entry.source)):
+                                    str(entry.score), entry.source, entry.file_text())):
             item = QTableWidgetItem(text)
             if col == LABEL_COLUMN:
                 item.setForeground(color)
                 bold = item.font()
                 bold.setBold(True)
                 item.setFont(bold)
-            if col in (1, 3):
+            if col in (STREAM_COLUMN, SCORE_COLUMN, FILE_COLUMN):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, col, item)
         if follow:
@@ -243,6 +263,7 @@ class DetectionLogView(QWidget):
     def clear(self) -> None:
         self.entries.clear()
         self.table.setRowCount(0)
+        self.table.setColumnHidden(FILE_COLUMN, True)
         self._show_count()
         self._end_flash()
 
@@ -296,7 +317,7 @@ class DetectionLogView(QWidget):
         for e in self.entries:
             iso = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(e.wall_time))
             writer.writerow((f"{iso}.{int((e.wall_time % 1) * MS_PER_S):03d}", f"{e.stream_time_s:.3f}",
-                             e.label, e.class_index, e.score, e.source))
+                             e.label, e.class_index, e.score, e.source, e.file_text()))
         return out.getvalue()
 
     def export_csv(self, path: str | Path) -> Path:
