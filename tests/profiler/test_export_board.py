@@ -8,7 +8,7 @@ import pytest
 
 from workbench.board.logs.profiler_log import parse_profiler_log
 from workbench.board.runs.measured_report import attach_measurements
-from workbench.profiler.export import summary_lines, to_markdown, to_text_table
+from workbench.profiler.export import to_markdown, to_text_table
 from workbench.profiler.refit import apply_refit, fit_refit
 from workbench.profiler.report import profile_model
 
@@ -38,12 +38,3 @@ def test_refit_figures_are_not_called_plain_estimates(refit_report, reference_mo
     plain = to_text_table(profile_model(reference_model_path.read_bytes(), name="seed"))
     assert plain.splitlines()[0] == "Profiling Summary (estimated for EFR32xG24; not measured on a board)"
     assert "Time (s), estimated: " in plain and "refit" not in plain
-
-
-@pytest.mark.parametrize(("accelerator", "line"), [
-    ("mvp", ("RAM with MVP (bytes), measured", "11.3k (estimated 11.3k, error -0.7 %)")),
-    ("none", ("RAM, Runtime Memory Size (bytes), measured", "9.0k (estimated 9.2k, error +2.3 %)"))])
-def test_measured_ram_is_compared_with_the_estimate_for_its_accelerator(accelerator: str, line: tuple[str, str],
-                                                                        reference_model_path: Path) -> None:
-    summary = _measured(reference_model_path, accelerator).summary
-    assert line in summary_lines(summary)

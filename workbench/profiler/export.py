@@ -10,6 +10,10 @@ rendering labels the figures as estimates, and refit-scaled ones (``kws profile 
 ``kws board refit``) as scaled by board measurements: they are neither plain estimates nor measured.
 A layer's activation RAM is CSV's last column (JSON's field) but no column of the table or Markdown, which keep
 MLTK's columns; their summaries name the layer of the peak.
+The tensor arena is named "runtime memory" everywhere, as MLTK's summary ("RAM, Runtime Memory Size (bytes)"), the
+board's log and the model's ``runtime_memory_size`` parameter name it: the estimate, the board's figure and the
+stored one each say which they are in a line of that name, and a figure beside an error is given in bytes (11.3k
+beside 11.3k with an error of -0.7 % read as one figure that disagreed with itself).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from workbench.profiler.accelerators import MVP, NO_ACCELERATOR
 from workbench.profiler.device_limits import PROBLEM_PREFIX
 from workbench.profiler.report import (
     FLASH_PROBLEM_LABEL,
+    RUNTIME_MEMORY_KEY,
     LATENCY_PROBLEM_LABEL,
     TFLM_PROBLEM_LABEL,
     LayerReport,
@@ -62,6 +67,10 @@ RATE_SIGNIFICANT_DIGITS = 3
 REFIT_ESTIMATED = "estimated, scaled by board measurements (refit)"
 # the layer whose moment needs the most activation RAM, in the arena of the profile's accelerator
 PEAK_ACTIVATION_LABEL = "Peak Activation RAM (bytes), estimated"
+# the arena's one name: MLTK's summary line, which the table keeps; "with MVP" and how the figure was had follow it
+RUNTIME_MEMORY_LABEL = "RAM, Runtime Memory Size"
+RUNTIME_MEMORY_WITH_MVP = f"{RUNTIME_MEMORY_LABEL} with MVP"
+RUNTIME_MEMORY_STORED = f"{RUNTIME_MEMORY_LABEL}, stored in the model"
 
 
 def format_units(value: float | int | None, precision: int = 1) -> str:
@@ -148,15 +157,40 @@ def comparable_arena_bytes(s: ProfileSummary) -> int | None:
     return s.arena_bytes_mvp if s.accelerator == MVP else s.arena_bytes
 
 
-def _measured_ram(s: ProfileSummary, measured_bytes: int | None) -> tuple[str, str]:
-    """The board's arena beside the estimate it is comparable with (:func:`comparable_arena_bytes`)."""
+def bytes_text(n_bytes: int) -> str:
+    """``11,344 bytes``: a runtime memory figure to the byte, for where two of them are compared."""
+    return f"{n_bytes:,} bytes"
+
+
+def measured_memory_text(s: ProfileSummary, measured_bytes: int | None) -> str:
+    """``11,344 bytes (estimated 11,264 bytes, error -0.7 %)``: the board's runtime memory beside the estimate it is
+    comparable with (:func:`comparable_arena_bytes`), in bytes, as ``kws board profile``, the Board and the Profile
+    workspaces say it. Why bytes: MLTK's one decimal made 11,344 and 11,264 both 11.3k beside a nonzero error."""
+    if measured_bytes is None:
+        return UNKNOWN
     estimate = comparable_arena_bytes(s)
-    label = "RAM with MVP (bytes), measured" if s.accelerator == MVP else "RAM, Runtime Memory Size (bytes), measured"
-    value = format_units(measured_bytes)
-    if measured_bytes is not None:
-        value += (f" (estimated {format_units(estimate)}, error "
-                  f"{_percent_text(error_percent(estimate, measured_bytes))} %)")
-    return label, value
+    if estimate is None:
+        return bytes_text(measured_bytes)
+    return (f"{bytes_text(measured_bytes)} (estimated {bytes_text(estimate)}, error "
+            f"{_percent_text(error_percent(estimate, measured_bytes))} %)")
+
+
+def stored_memory_text(s: ProfileSummary) -> str:
+    """``19,504 bytes (its runtime_memory_size, which the firmware reserves; this profile estimates 17,408
+    bytes with the MVP)``, "" when the model stores none or the same figure: said where the profile is shown, since
+    ``kws info`` and the Model workspace show the stored figure and the profile its own estimate."""
+    stored, estimate = s.stored_runtime_memory_bytes, comparable_arena_bytes(s)
+    if stored is None or estimate is None or stored == estimate:
+        return ""
+    where = "with the MVP" if s.accelerator == MVP else "on the CPU only"
+    return (f"{bytes_text(stored)} (its {RUNTIME_MEMORY_KEY}, which the firmware reserves; this profile "
+            f"estimates {bytes_text(estimate)} {where})")
+
+
+def _measured_ram(s: ProfileSummary, measured_bytes: int | None) -> tuple[str, str]:
+    """The board's runtime memory beside the estimate it is comparable with (:func:`measured_memory_text`)."""
+    label = RUNTIME_MEMORY_WITH_MVP if s.accelerator == MVP else RUNTIME_MEMORY_LABEL
+    return f"{label}, measured", measured_memory_text(s, measured_bytes)
 
 
 def _shapes_text(shapes: list[list[int]], first: list[int]) -> str:
@@ -214,8 +248,9 @@ def summary_lines(s: ProfileSummary, layers: list[LayerReport] | None = None) ->
         ("Output Data Type", ", ".join(s.output_types) or s.output_type),
         ("Flash, Model File Size (bytes)", format_units(s.flash_bytes)),
         *([(FLASH_PROBLEM_LABEL, s.flash_problem)] if s.flash_problem else []),
-        ("RAM, Runtime Memory Size (bytes), estimated", format_units(s.arena_bytes)),
-        *([("RAM with MVP (bytes), estimated", format_units(s.arena_bytes_mvp))] if mvp else []),
+        (f"{RUNTIME_MEMORY_LABEL} (bytes), estimated", format_units(s.arena_bytes)),
+        *([(f"{RUNTIME_MEMORY_WITH_MVP} (bytes), estimated", format_units(s.arena_bytes_mvp))] if mvp else []),
+        *([(RUNTIME_MEMORY_STORED, stored_memory_text(s))] if stored_memory_text(s) else []),
         *([(PEAK_ACTIVATION_LABEL, peak_activation_text(s))] if peak_activation_text(s) else []),
         ("Operation Count", bounded(format_units(s.total_ops), uncounted)),
         ("Multiply-Accumulate Count", bounded(format_units(s.total_macs), uncounted)),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from workbench.core.errors import SettingsError
 from workbench.core.model.tflite_graph import ModelGraph, OperatorInfo, TensorInfo, parse_model
@@ -41,6 +41,8 @@ TFLM_PROBLEM_LABEL = "Runs on TFLite Micro"
 FLASH_PROBLEM_LABEL = "Fits in Flash"
 # and whether an inference fits in the model's latency_ms (workbench.profiler.inference_pace)
 LATENCY_PROBLEM_LABEL = "Keeps up with latency_ms"
+# the SL_PARAMSv1 parameter holding the runtime memory (tensor arena) the firmware reserves for the model
+RUNTIME_MEMORY_KEY = "runtime_memory_size"
 
 
 def shape_text(shape: Sequence[int]) -> str:
@@ -191,6 +193,10 @@ class ProfileSummary:
     peak_activation_bytes: int = 0
     peak_activation_layer: int | None = None
     peak_activation_op: str = ""
+    # the runtime memory the model's parameters store (runtime_memory_size: what the firmware reserves), None when
+    # they store none; note_stored_runtime_memory fills it, so that every view of the profile can say it beside the
+    # estimate instead of one figure per view
+    stored_runtime_memory_bytes: int | None = None
 
 
 @dataclass
@@ -341,3 +347,16 @@ def profile_model(tflite: bytes, *, name: str = "", accelerator: str = DEFAULT_A
     that are not a model and ``SettingsError`` for a bad accelerator or clock.
     """
     return build_report(parse_model(tflite), name=name, accelerator=accelerator, clock_hz=clock_hz)
+
+
+def note_stored_runtime_memory(report: ProfileReport, params: Mapping[str, Any]) -> None:
+    """Put the runtime memory the model's parameters store (``runtime_memory_size``) into ``report``'s summary.
+
+    Why: ``kws info``, ``kws params`` and the Model workspace show the stored figure, the profile its own estimate;
+    a profile that never named the stored one left two figures for one arena. A value the firmware would not take
+    (absent, not a positive whole number) is left out, as the firmware ignores it.
+    """
+    value = params.get(RUNTIME_MEMORY_KEY)
+    if report.summary is None or isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return
+    report.summary.stored_runtime_memory_bytes = value

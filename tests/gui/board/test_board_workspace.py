@@ -48,7 +48,7 @@ def test_profile_fills_the_measured_table_and_reports_the_profile(workspace, win
     board_bytes, estimate = summary.measured.runtime_memory_bytes, summary.arena_bytes_mvp
     assert summary.accelerator == "mvp" and board_bytes and estimate and estimate != summary.arena_bytes
     error = (estimate - board_bytes) / board_bytes * 100
-    assert (f"runtime memory {board_bytes:,} bytes (estimate {estimate:,} bytes, {error:+.1f} %)"
+    assert (f"runtime memory {board_bytes:,} bytes (estimated {estimate:,} bytes, error {error:+.1f} %)"
             in ws.measured.summary_text())
     assert ws.progress.value() == 100 and window.last_error is None
     assert ws.console.lines()[0] == "Starting Model Profiler" and ws.console.lines()[-1] == "done"

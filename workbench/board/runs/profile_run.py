@@ -32,10 +32,9 @@ from workbench.board.logs.profiler_log import (LOADING_MARKER, START_MARKER, Pro
 from workbench.board.runs.measured_report import attach_measurements, incomplete_warning
 from workbench.board.platforms import DeviceInfo
 from workbench.board.uart.line_reader import SerialLineReader
-from workbench.profiler.report import ProfileReport
+from workbench.profiler.report import RUNTIME_MEMORY_KEY, ProfileReport
 
 POLL_S = 0.1
-RUNTIME_MEMORY_PARAM = "runtime_memory_size"
 _START = re.compile(f"{re.escape(START_MARKER)}|{re.escape(LOADING_MARKER)}", re.I)
 GARBLED_HINT = f"the serial data looks garbled: {BAUD_QUESTION}"
 
@@ -55,9 +54,9 @@ def model_for_profiler(tflite: bytes) -> bytes:
     from workbench.core.model.model_params import read_params, write_params
 
     params = read_params(tflite)
-    if RUNTIME_MEMORY_PARAM not in params:
+    if RUNTIME_MEMORY_KEY not in params:
         return tflite
-    return write_params(tflite, {k: v for k, v in params.items() if k != RUNTIME_MEMORY_PARAM}, rehash=False)
+    return write_params(tflite, {k: v for k, v in params.items() if k != RUNTIME_MEMORY_KEY}, rehash=False)
 
 
 def read_profiler_output(reader: SerialLineReader, job: BoardJob) -> ProfilerLog:
@@ -138,11 +137,12 @@ def profile_on_board(tflite: bytes, name: str, options: BoardOptions,
     from workbench.core.model.model_params import read_params
     from workbench.core.model.tflite_graph import parse_model
     from workbench.profiler.inference_pace import note_latency, stored_latency_ms
-    from workbench.profiler.report import build_report
+    from workbench.profiler.report import build_report, note_stored_runtime_memory
 
     report = build_report(parse_model(tflite), name=name, accelerator=options.accelerator)
     params = read_params(tflite)
     note_latency(report, stored_latency_ms(params))
+    note_stored_runtime_memory(report, params)  # flashed without it, but the model file keeps it: say both
     job = BoardJob(options, callbacks)
     if options.flash:
         if options.firmware is not None:

@@ -56,7 +56,7 @@ def register(subparsers: Any) -> None:
         formatter_class=PathKeepingHelpFormatter,
         description="Profile a .tflite model for the EFR32xG24: per-layer ops and MACs (counted as MLTK "
         "counts them), estimated CPU and MVP accelerator cycles and time, MVP support with the reason, "
-        "flash and RAM (tensor arena) estimates. Cycle and RAM figures are estimates, not board "
+        "flash and RAM (runtime memory: the tensor arena) estimates. Cycle and RAM figures are estimates, not board "
         "measurements. JSON holds the whole profile; CSV is the layer table only. " + see(PROFILER))
     p.add_argument("model", type=model_argument, help=MODEL_HELP)
     p.add_argument("--format", choices=FORMATS, default=None,
@@ -158,7 +158,7 @@ def output_format(fmt: str | None, output: Path | None) -> str:
 def run(args: argparse.Namespace) -> int:
     from workbench.profiler.export import render
     from workbench.profiler.inference_pace import note_latency, stored_latency_ms
-    from workbench.profiler.report import build_report
+    from workbench.profiler.report import build_report, note_stored_runtime_memory
     from workbench.core.model.tflite_graph import parse_model
     from workbench.output_guard import check_output_file
 
@@ -172,6 +172,7 @@ def run(args: argparse.Namespace) -> int:
     if args.calibrated:
         report = _calibrated(report)
     note_latency(report, stored_latency_ms(params))  # the line after the totals when it cannot keep up
+    note_stored_runtime_memory(report, params)  # the line after the estimates when the model stores another figure
     if args.host_latency and report.summary is not None:
         from workbench.profiler.host_latency import measure_host_latency
         fe = {k: v for k, v in params.items() if str(k).startswith("fe.")}

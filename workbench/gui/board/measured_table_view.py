@@ -19,7 +19,7 @@ from workbench.board.measurements import MeasurementStore
 from workbench.core.atomic_write import atomic_write_text
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
-from workbench.profiler.export import AT_LEAST, comparable_arena_bytes, error_percent, format_units, to_csv
+from workbench.profiler.export import AT_LEAST, error_percent, format_units, measured_memory_text, to_csv
 from workbench.profiler.refit_checks import RUN_AGAIN, measurement_problem
 from workbench.profiler.report import LayerReport, ProfileReport, ProfileSummary
 from workbench.gui.widgets.save_dialog import CSV_FILTER, ask_and_save
@@ -76,14 +76,9 @@ def estimate_beside_board(summary: ProfileSummary, board_ms: float | None) -> st
 
 
 def memory_beside_estimate(summary: ProfileSummary, board_bytes: int | None) -> str:
-    """The board's runtime memory beside the arena estimate it is comparable with, as ``kws board profile`` gives
-    them (with the MVP, the MVP estimate): the window showed the board's figure alone."""
-    if board_bytes is None:
-        return "runtime memory ? bytes"
-    estimate = comparable_arena_bytes(summary)
-    beside = "" if estimate is None else \
-        f" (estimate {estimate:,} bytes, {_percent(error_percent(estimate, board_bytes))} %)"
-    return f"runtime memory {board_bytes:,} bytes{beside}"
+    """The board's runtime memory beside the estimate it is comparable with, in the words and bytes of
+    ``kws board profile`` (:func:`measured_memory_text`): the window showed the board's figure alone."""
+    return f"runtime memory {measured_memory_text(summary, board_bytes)}"
 
 
 def layer_cells(layer: LayerReport) -> list[str]:

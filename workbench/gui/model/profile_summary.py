@@ -1,9 +1,11 @@
 """The headline above the Profile workspace's table: what the estimate says, and what the board measured.
 
 Why a module of its own: the headline changes meaning with the report. A plain profile is an estimate
-and must say so; a board's report carries measured totals (time, cycles, the arena the firmware settled
+and must say so; a board's report carries measured totals (time, cycles, the runtime memory the firmware settled
 on) beside the estimate, and the headline must then say what was measured where instead of calling the
-whole view an estimate while its Board ms / Error columns show measurements.
+whole view an estimate while its Board ms / Error columns show measurements. The runtime memory (the tensor arena)
+is named and given as ``kws profile`` and the Board workspace give it, and the figure the model stores is said
+beside the estimate when it differs (the Model workspace shows that one).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from collections.abc import Sequence
 from html import escape
 
 from workbench.core.wording import counted
-from workbench.profiler.device_limits import PROBLEM_PREFIX, format_kb
-from workbench.profiler.export import AT_MOST, bounded, format_units, uses_mvp
+from workbench.profiler.device_limits import PROBLEM_PREFIX
+from workbench.profiler.export import (AT_MOST, bounded, format_units, measured_memory_text, stored_memory_text,
+                                       uses_mvp)
 from workbench.profiler.report import (
     FLASH_PROBLEM_LABEL,
     LATENCY_PROBLEM_LABEL,
@@ -40,8 +43,10 @@ def _mvp_summary(layers: list[LayerReport]) -> str:
     return text + "."
 
 
-def measured_summary(measured: BoardSummaryMeasurement, estimated_ms: float) -> str:
-    """One sentence of the board's totals: time (and the estimate's error on it), cycles, arena, where."""
+def measured_summary(measured: BoardSummaryMeasurement, summary: ProfileSummary) -> str:
+    """One sentence of the board's totals: time and runtime memory (each beside ``summary``'s estimate and its
+    error, the memory as the Board workspace and ``kws board profile`` give it), cycles, where."""
+    estimated_ms = summary.total_time_ms
     board = escape(" ".join(part for part in (measured.platform, measured.part_number) if part) or "the board")
     clock = f" at {measured.clock_hz / HZ_PER_MHZ:g} MHz" if measured.clock_hz else ""
     facts = []
@@ -54,7 +59,7 @@ def measured_summary(measured: BoardSummaryMeasurement, estimated_ms: float) -> 
     if measured.total_accelerator_cycles is not None:
         facts.append(f"{format_units(measured.total_accelerator_cycles)} accelerator cycles")
     if measured.runtime_memory_bytes is not None:
-        facts.append(f"RAM arena {format_kb(measured.runtime_memory_bytes)}")
+        facts.append(f"runtime memory {escape(measured_memory_text(summary, measured.runtime_memory_bytes))}")
     totals = ", ".join(facts) or "no totals reported"
     return (f"<b>Measured on the board</b> ({board}{clock}): {totals}. The Board ms and Error columns are "
             f"measured per layer; the rest are estimates. <small>Source: {escape(measured.source)}</small>")
@@ -70,7 +75,9 @@ def summary_html(report: ProfileReport) -> str:
     text += (f"<b>{escape(s.name or 'model')}</b> — estimated for EFR32xG24 at {s.clock_hz / HZ_PER_MHZ:g} MHz "
             f"({s.accelerator.upper() if uses_mvp(s) else 'CPU only'}): "
             f"{_totals_text(s)}. {mvp}")
-    text += NOT_MEASURED if s.measured is None else "<br>" + measured_summary(s.measured, s.total_time_ms)
+    text += NOT_MEASURED if s.measured is None else "<br>" + measured_summary(s.measured, s)
+    if stored_memory_text(s):
+        text += f"<br>Runtime memory stored in the model: {escape(stored_memory_text(s), quote=False)}."
     if s.host_latency is not None:
         text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
                  f"p90 {s.host_latency.p90_ms:.3f} ms per invoke.")

@@ -44,7 +44,7 @@ from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
 from workbench.profiler.export import render, uses_mvp
 from workbench.profiler.inference_pace import note_latency, stored_latency_ms
-from workbench.profiler.report import ProfileReport, profile_model
+from workbench.profiler.report import ProfileReport, note_stored_runtime_memory, profile_model
 
 __all__ = ["SORT_ROLE", "ProfileView", "netron_available"]
 
@@ -240,7 +240,9 @@ class ProfileView(QWidget):
         report = self._measured.at(self.accelerator, self.clock_hz)
         if report is None:
             report = profile_model(tflite, name=name, accelerator=self.accelerator, clock_hz=self.clock_hz)
-        note_latency(report, stored_latency_ms(read_params(tflite)))  # as kws profile judges the file's latency_ms
+        params = read_params(tflite)
+        note_latency(report, stored_latency_ms(params))  # as kws profile judges the file's latency_ms
+        note_stored_runtime_memory(report, params)  # and names the runtime memory the file stores beside its own
         self.set_report(report, model_path)
         return report
 
