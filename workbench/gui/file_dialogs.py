@@ -6,13 +6,19 @@ tests call; keeping the asking here keeps :mod:`workbench.gui.window.main_window
 save it says what the board would still refuse in the copy (:func:`notify_board_problems`). Each
 kind of dialog starts in the folder it last chose in (``AppSettings.last_folder``), not the working directory;
 a model copy saved with the detection parameters counts as chosen there (:func:`remember_saved_model`).
+
+File ▸ Export for firmware (C header)… writes the model as its file holds it, through ``kws export-c``'s writer
+(:func:`workbench.firmware_header.write_firmware_header`), so the header is the command's byte for byte. Why not
+with the tuning in use: a header is reproduced from a model file (by ``kws export-c``, by a build script), and the
+board tools flash model files; a header of values that are in no file could not be. So when the tuning differs
+from the model's, the dialog's title and the status line say it is not in the header, and how to put it there.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from shlex import quote
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -25,12 +31,22 @@ from workbench.core.model.model_file import load_model, model_copy_path
 from workbench.gui.settings.app_settings import AUDIO_FOLDER, LOG_FOLDER, MODEL_FOLDER
 from workbench.output_guard import check_output_file
 
+if TYPE_CHECKING:
+    from workbench.firmware_header import FirmwareHeader
+
 MODEL_FILTER = "Models (*.tflite *.mltk.zip *.zip);;All files (*)"
 AUDIO_FILTER = f"Audio files ({' '.join('*' + suffix for suffix in AUDIO_SUFFIXES)});;All files (*)"
 CSV_FILTER = "CSV (*.csv)"
 TUNED_SUFFIX = "-tuned.tflite"
 LOG_NAME = "detections.csv"
 BOARD_NOTICE_NAME = "boardNotice"
+HEADER_FILTER = "C header (*.h *.hpp *.hh);;All files (*)"
+HEADER_SUFFIX = ".h"  # added to a name typed without one, as a model copy gets .tflite
+EXPORT_HEADER_TITLE = "Export for firmware (C header)"
+UNSAVED_TUNING = ("the tuning in use is not in it (File ▸ Save parameters into model… writes it into a model copy; "
+                  "export that)")
+NO_MODEL_TO_EXPORT = "Open a model first (File ▸ Open model…): the header holds the window's model."
+FIRMWARE_NOTICE_NAME = "firmwareNotice"
 
 
 def _chosen(window: Any, kind: str, path: str) -> str:
@@ -89,14 +105,63 @@ def notify_board_problems(window: Any, saved: Path, parent: QWidget | None = Non
         window.show_error(str(exc))
         return []
     if problems:
-        text = f"Saved {saved.name}, but the board will not run it as the workbench does:\n\n" + "\n".join(
-            f"• {problem[:1].upper()}{problem[1:]}." for problem in problems)
-        box = QMessageBox(QMessageBox.Icon.Information, "KWS Workbench", text, QMessageBox.StandardButton.Ok,
-                          parent if parent is not None else window)
-        box.setObjectName(BOARD_NOTICE_NAME)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        show_notice(parent if parent is not None else window, f"Saved {saved.name}, but the board will not run it "
+                    "as the workbench does:", problems, BOARD_NOTICE_NAME)
     return problems
+
+
+def show_notice(parent: QWidget, heading: str, points: list[str], name: str) -> None:
+    """A non-blocking information box over ``parent`` (object name ``name``): ``heading``, then a bullet a point."""
+    text = heading + "\n\n" + "\n".join(f"• {point[:1].upper()}{point[1:].rstrip('.')}." for point in points)
+    box = QMessageBox(QMessageBox.Icon.Information, "KWS Workbench", text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName(name)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
+def tuning_unsaved(window: Any) -> bool:
+    """Whether the detection parameters in use differ from the ones the open model's file holds."""
+    tuning = window.controller.tuning  # None: a model without detection (inspection only)
+    return tuning is not None and tuning.is_modified
+
+
+def choose_export_firmware_header(window: Any) -> None:
+    """Ask where the open model's C header goes (beside the model by default), then write it; the title says when
+    the tuning in use is not in it (module docstring)."""
+    from workbench.firmware_header import model_file_name
+
+    model = window.controller.model
+    if model is None or window.model_path is None:
+        window.show_error(NO_MODEL_TO_EXPORT)
+        return
+    title = EXPORT_HEADER_TITLE + (f": the model as saved; {UNSAVED_TUNING}" if tuning_unsaved(window) else "")
+    suggestion = copy_beside(window.model_path, model_file_name(window.model_path) + HEADER_SUFFIX)
+    path, _ = QFileDialog.getSaveFileName(window, title, str(suggestion), HEADER_FILTER)
+    if path:
+        export_firmware_header(window, Path(path))
+
+
+def export_firmware_header(window: Any, path: Path) -> FirmwareHeader | None:
+    """Write the open model, as its file holds it, as the C header ``path`` (``.h`` added to a name without a
+    suffix) through ``kws export-c``'s writer. The status bar says what was written, a notice the header's
+    warnings; a failure (a read-only folder, a full disk, the model's own file) is one sentence."""
+    from workbench.firmware_header import write_firmware_header
+
+    model = window.controller.model
+    source = Path(model.path) if getattr(model, "path", None) else window.model_path
+    target = path if path.suffix else path.with_name(path.name + HEADER_SUFFIX)
+    try:
+        check_output_file(target, window.controller.files_in_use(), option=None)
+        header = write_firmware_header(model, source, target)
+    except WorkbenchError as exc:
+        window.show_error(str(exc))
+        return None
+    written = (f"wrote {target}: array {header.array_name}, {header.model_bytes:,} bytes of model; define "
+               f"{header.implementation_macro} in one file before including it")
+    window.show_status(written + (f"; {UNSAVED_TUNING}" if tuning_unsaved(window) else ""))
+    if header.warnings:
+        show_notice(window, f"Wrote {target.name}, with warnings:", header.warnings, FIRMWARE_NOTICE_NAME)
+    return header
 
 
 def choose_export_log(window: Any) -> None:

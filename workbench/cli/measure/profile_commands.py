@@ -27,8 +27,6 @@ from workbench.documentation import BOARD, PROFILER, PathKeepingHelpFormatter, d
 from workbench.profiler.accelerators import ACCELERATORS, DEFAULT_ACCELERATOR  # profile's, and export-c's arena's
 
 if TYPE_CHECKING:
-    from workbench.core.model.c_integration import ArenaEstimate
-    from workbench.core.model.tflite_graph import ModelGraph
     from workbench.profiler.report import ProfileReport
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -40,9 +38,6 @@ HZ_PER_MHZ = 1_000_000
 DEFAULT_CLOCK_MHZ = 78.0
 NUMBER_FORMAT = ".12g"  # a clock as typed: 78000000, not 7.8e+07
 FORMATS_WITHOUT_SUMMARY = ("csv",)  # one row per layer: the summary's lines are said on stderr instead
-# what export-c's output is named when it is the header it is; under another name (q.c, model.inc) it is written
-# with a warning: compiled alone it defines no model array, and the link fails far from the export
-HEADER_SUFFIXES = (".h", ".hpp", ".hh")
 
 
 def _percent_safe(text: str) -> str:
@@ -235,53 +230,17 @@ def check_array_name(name: str | None) -> None:
 
 
 def run_export_c(args: argparse.Namespace) -> int:
-    from workbench.core.atomic_write import atomic_write_bytes
-    from workbench.core.model.c_array import c_header, c_identifier, implementation_macro
-    from workbench.core.model.c_integration import firmware_section
+    """The header through :func:`workbench.firmware_header.write_firmware_header`, the window's writer too."""
     from workbench.core.model.model_file import load_model
+    from workbench.firmware_header import write_firmware_header
     from workbench.output_guard import check_output_file
-    from workbench.profiler.device_limits import PROBLEM_PREFIX, graph_tflm_problem
 
     check_array_name(args.name)
     check_output_file(args.output, [args.model])
     model = load_model(args.model)  # refuses what is not a model; parsed once, parameters and graph
-    name = c_identifier(model_file_name(args.model) if args.name is None else args.name)
-    section = firmware_section(name, model, arena_estimate(model.graph))
-    header = c_header(model.tflite, name, model.params, args.model.name, header_name=args.output.name,
-                      integration=section.lines)
-    atomic_write_bytes(args.output, header.encode("utf-8"), clean_stale=True)
-    print(f"wrote {args.output}: define {implementation_macro(name)} in one file before including it "
+    header = write_firmware_header(model, args.model, args.output, args.name)
+    print(f"wrote {args.output}: define {header.implementation_macro} in one file before including it "
           f"(the header says how)", file=sys.stderr)
-    if args.output.suffix.lower() not in HEADER_SUFFIXES:
-        print(f"kws: warning: {args.output} is a header, not a source file: compiled alone it defines no model "
-              f"array; include it, and define {implementation_macro(name)} in one file before the include",
-              file=sys.stderr)
-    for unwritten in section.problems:
-        print(f"kws: warning: {unwritten}", file=sys.stderr)
-    problem = graph_tflm_problem(model.graph)  # (written all the same: the firmware may be one's own, with the kernel)
-    if problem:
-        print(f"kws: warning: the board cannot run {args.model.name}: {problem.removeprefix(PROBLEM_PREFIX)}",
-              file=sys.stderr)
+    for warning in header.warnings:
+        print(f"kws: warning: {warning}", file=sys.stderr)
     return 0
-
-
-def model_file_name(path: Path) -> str:
-    """The model's name as its file gives it, the array's default name: the stem, without the ``.mltk`` of an
-    ``.mltk.zip`` archive (MLTK names it ``<model>.mltk.zip``; ``tflite_micro_speech_mltk`` is no model's name)."""
-    from workbench.core.model.model_file import ARCHIVE_SUFFIX
-
-    if path.name.lower().endswith(ARCHIVE_SUFFIX):
-        return path.name[:-len(ARCHIVE_SUFFIX)]
-    return path.stem
-
-
-def arena_estimate(graph: "ModelGraph") -> "ArenaEstimate":
-    """The tensor arena ``kws profile`` estimates for ``graph``, with and without the MVP (its summary's RAM
-    figures), for :data:`DEFAULT_ACCELERATOR`: the header's arena size is the profile's figure, not another."""
-    from workbench.core.model.c_integration import ArenaEstimate
-    from workbench.profiler.report import build_report
-
-    summary = build_report(graph, accelerator=DEFAULT_ACCELERATOR).summary
-    if summary is None:  # build_report always summarises a graph it takes
-        raise ModelError("the profiler gave no summary of the model, so no arena size")
-    return ArenaEstimate(DEFAULT_ACCELERATOR, mvp_bytes=summary.arena_bytes_mvp, cpu_bytes=summary.arena_bytes)

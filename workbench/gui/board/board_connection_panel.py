@@ -123,8 +123,16 @@ class BoardConnectionPanel(QGroupBox):
     # -- Commander ---------------------------------------------------------------------------------
     def _commander_changed(self, text: str) -> None:
         self._store(COMMANDER_KEY, text.strip())
+        self.check_commander()
+
+    def check_commander(self) -> None:
+        """Say under the box which Commander a job would run, or why none: looked up again each time.
+
+        Why again: the lookup also goes by PATH, ``$KWS_COMMANDER`` and Simplicity Studio's folders, which change
+        without the box changing (Commander installed while the window is open); the workspace asks after each job,
+        else "was not found" stayed up under a run that had just used Commander."""
         try:
-            found = find_commander(text.strip() or None)
+            found = find_commander(self.commander_path())
         except CommanderNotFound as exc:
             self.commander_state.setText(in_window_terms(str(exc)))
         else:
@@ -147,7 +155,7 @@ class BoardConnectionPanel(QGroupBox):
 
     def focus_commander(self) -> None:
         """Commander was not found when a job ran: check again (it may have gone since) and point at the box."""
-        self._commander_changed(self.commander.text())
+        self.check_commander()
         self.commander.setFocus()
         self.commander.selectAll()
 

@@ -357,6 +357,7 @@ class BoardWorkspace(QWidget):
     def _on_finished(self, task: BoardTask) -> None:
         if self.task is task:
             self.task = None
+        self.connection.check_commander()  # the job looked Commander up anew: the note says what it found
         task.deleteLater()
         if self.progress.is_busy:
             self.progress.clear_job()

@@ -3,7 +3,8 @@
 Why a module of its own: the menus only name what the window can do (open, save, switch workspace,
 start the stream…); keeping their layout here keeps :mod:`workbench.gui.window.main_window` about wiring.
 The actions that other code or tests reach (``start_action``, ``record_action``, ``freeze_action``,
-``dark_action``, ``shortcuts_action``, ``about_action``, ``recent_menu``, ``help_menu``) are set on the window.
+``dark_action``, ``shortcuts_action``, ``about_action``, ``export_header_action``, ``recent_menu``, ``help_menu``) are
+set on the window.
 
 Space starts and stops the stream, as in a media player, but only while the keyboard focus is on no control
 that Space works (a button, a check box, a list or a table, a combo box; text fields protect themselves):
@@ -39,6 +40,9 @@ START_TIP = "Start or stop the stream (Space, unless a button, check box, list o
 START_DOES = "Start or stop"  # Help ▸ Keyboard shortcuts' row for Space: the action's text says Start or Stop
 RECORD_TIP = "Record the microphone to a clip (Ctrl+R)"
 SAVE_PARAMETERS_TIP = "Write a copy of the model with the detection parameters in use (Ctrl+S)"
+EXPORT_HEADER_TEXT = "Export for &firmware (C header)…"
+EXPORT_HEADER_TIP = ("Write the model as saved as a C header for TFLite Micro firmware (the array, its arena and "
+                     "parameters), as kws export-c does")
 SPACE_TAKERS = (QAbstractButton, QComboBox, QAbstractItemView)  # Qt gives Space a meaning on these
 TYPE_TO_SEARCH = (QComboBox, QAbstractItemView)  # typed letters jump to a matching item
 TEXT_FIELDS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)  # claim Ctrl keys as editing keys on X11
@@ -159,6 +163,9 @@ def build_menus(window: Any) -> None:
         window), QKeySequence.StandardKey.Save)
     window.save_parameters_action.setStatusTip(SAVE_PARAMETERS_TIP)
     file_menu.addAction(window.save_parameters_action)
+    window.export_header_action = act(EXPORT_HEADER_TEXT, lambda: file_dialogs.choose_export_firmware_header(window))
+    window.export_header_action.setStatusTip(EXPORT_HEADER_TIP)
+    file_menu.addAction(window.export_header_action)
     file_menu.addAction(act("&Export detection log…", lambda: file_dialogs.choose_export_log(window), "Ctrl+E"))
     file_menu.addSeparator()
     file_menu.addAction(act("&Quit", window.close, QKeySequence.StandardKey.Quit))
