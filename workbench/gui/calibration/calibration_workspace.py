@@ -38,6 +38,7 @@ from workbench.gui.kws_child import KwsChild
 from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
 from workbench.gui.calibration.run_folders import new_run_folder, remove_orphaned_run_folders
 from workbench.gui.calibration.stream_dialog import StreamDialog, stream_keywords
+from workbench.gui.calibration.stream_dialog_memory import StreamDialogMemory
 
 if TYPE_CHECKING:
     from workbench.gui.window.workspace_host import WorkspaceHost
@@ -59,6 +60,7 @@ class CalibrationWorkspace(QWidget):
         self._saved_run: Path | None = None  # the run folder whose report was saved (closing loses nothing)
 
         self.inputs = CalibrationInputsView(getattr(host.settings, "qsettings", None))
+        self.stream_memory = StreamDialogMemory(getattr(host.settings, "qsettings", None))  # Build…'s last choices
         self.progress = QProgressBar(maximum=PROGRESS_STEPS)
         self.progress.setFormat("%p %")
         self.status = QLabel("Choose a labelled stream and press Run.")
@@ -334,7 +336,9 @@ class CalibrationWorkspace(QWidget):
         path = self.inputs.model_path()  # the calibrated model: its keywords and its run's split
         dialog = StreamDialog(stream_keywords(path, getattr(self.host.controller, "model", None)), parent=self,
                               model=path)
+        self.stream_memory.fill(dialog, path)
         if dialog.exec() and dialog.built_path is not None:
+            self.stream_memory.keep(dialog, path)
             self.inputs.set_stream(dialog.built_path)
 
     def set_dark(self, dark: bool) -> None:
