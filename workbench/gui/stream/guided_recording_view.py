@@ -11,7 +11,8 @@ kept take is cut to the model's clip length around the word and saved atomically
 (``panel_wiring.share_recording_choices``), else the login name: a person's takes stay on one side of a split. A take
 that cannot be saved is kept by a :class:`~workbench.gui.stream.take_keeper.TakeKeeper` until it is saved elsewhere, and
 the session stops there (the next take would fail the same way). "Retake" deletes the last kept take and asks
-for it again.
+for it again. The Done page's "Use for training" hands the takes' folder to the window
+(:attr:`GuidedRecordingView.use_for_training`), which adds it to the Training workspace's Data list.
 
 Everything is driven by single-shot timers on the GUI thread; the audio is recorded by the live
 session's own thread.
@@ -24,35 +25,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from workbench.core.audio.recordings_folder import RecordingsFolder
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
-from workbench.gui.stream.guided_plan import DEFAULT_TAKES, GuidedPlan
+from workbench.gui.stream.guided_plan import GuidedPlan
+from workbench.gui.stream.guided_recording_layout import build_guided_recording
 from workbench.gui.stream.guided_source import SOURCE_LEFT, STREAM_STOPPED, microphone_problem
-from workbench.gui.stream.recording_view import default_recordings_folder, default_speaker, unique_clip_path
+from workbench.gui.stream.recording_view import default_recordings_folder, unique_clip_path
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
-from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 from workbench.synthesis.build_plan import check_word, folder_name, spoken_word
 from workbench.synthesis.take_check import TakeRules, TakeVerdict, check_take
 
 IDLE, COUNTDOWN, RECORDING, REVIEW, DONE = "idle", "countdown", "recording", "review", "done"
-PROMPT_POINT_SIZE = 28
 KEPT_COLOR, REJECTED_COLOR, RECORDING_COLOR = "#3fb950", "#f85149", "#d29922"
 START_TIP = "Record the words, one take after another, from the microphone the stream listens to"
 
@@ -74,6 +62,7 @@ class GuidedRecordingView(QDialog):
     take_judged = Signal(object)  # TakeVerdict
     finished = Signal(int)  # takes kept
     session_started = Signal(str, object)  # the speaker id and the RecordingsFolder a session records with
+    use_for_training = Signal(object)  # "Use for training" on the Done page: the takes' dataset folder (a Path)
 
     def __init__(self, controller: Any, parent: QWidget | None = None, timing: GuidedTiming = GuidedTiming()) -> None:
         super().__init__(parent)
@@ -88,72 +77,13 @@ class GuidedRecordingView(QDialog):
         self._folder = RecordingsFolder.workbench_default(default_recordings_folder())  # until the user picks one
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._tick)
-        self._build()
+        build_guided_recording(self)  # the widgets (guided_recording_layout)
         self._fill_from_model()
         for signal in (controller.source_changed, controller.running_changed):
             signal.connect(self._on_source_changed)
         self._show_state()
 
     # -- construction --------------------------------------------------------------------------------
-    def _build(self) -> None:
-        self.words_edit = QLineEdit()
-        self.words_edit.setToolTip("The words to record, separated by commas")
-        self.takes_spin = WholeSpinBox(minimum=1, maximum=200, value=DEFAULT_TAKES)
-        self.speaker_edit = QLineEdit(default_speaker())
-        self.speaker_edit.setPlaceholderText("your name or an id")
-        self.speaker_edit.setToolTip("Takes are named <speaker>_nohash_…, so a dataset split keeps all of them "
-                                     "on one side (never trained and validated on the same voice). Use one "
-                                     "id per person.")
-        self.folder_label = QLabel(str(self.folder))
-        self.folder_button = QPushButton("Folder…", autoDefault=False)  # Enter in a field is Start's, never this
-        self.folder_button.clicked.connect(self.choose_folder)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder_label, 1)
-        folder_row.addWidget(self.folder_button)
-        form = QFormLayout()
-        form.addRow("Words", self.words_edit)
-        form.addRow("Takes per word", self.takes_spin)
-        form.addRow("Speaker", self.speaker_edit)
-        form.addRow("Dataset folder", folder_row)
-
-        self.prompt = QLabel("")
-        font = QFont(self.prompt.font())
-        font.setPointSize(PROMPT_POINT_SIZE)
-        font.setBold(True)
-        self.prompt.setFont(font)
-        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail = QLabel("")
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.result = QLabel("")
-        self.result.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.result.setWordWrap(True)
-        self.saved_list = QListWidget(accessibleName="Takes kept")
-        self.saved_list.setToolTip("The takes kept in this session")
-
-        self.start_button = QPushButton("&Start", default=True)  # the one Enter presses (when it is enabled)
-        self.start_button.clicked.connect(self.start)
-        self.retake_button = QPushButton("&Retake", autoDefault=False)
-        self.retake_button.setToolTip("Delete the last kept take and record it again")
-        self.retake_button.clicked.connect(self.retake)
-        self.skip_button = QPushButton("S&kip word", autoDefault=False)
-        self.skip_button.setToolTip("Leave the remaining takes of this word and go on with the next word")
-        self.skip_button.clicked.connect(self.skip_word)
-        self.stop_button = QPushButton("S&top", autoDefault=False)
-        self.stop_button.setToolTip("End the session; the takes kept so far stay in the dataset folder")
-        self.stop_button.clicked.connect(self.stop)
-        self.folder_button.setToolTip("Choose the dataset folder the takes are saved in (one folder per word)")
-        buttons = QHBoxLayout()
-        for button in (self.start_button, self.retake_button, self.skip_button, self.stop_button):
-            buttons.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.prompt)
-        layout.addWidget(self.detail)
-        layout.addWidget(self.result)
-        layout.addLayout(buttons)
-        layout.addWidget(self.saved_list, 1)
-        self.resize(560, 520)
-
     def _fill_from_model(self) -> None:
         """The loaded model's keywords as spoken ("hey lamp" for ``hey_lamp``, whose takes go back into its folder as
         spelt: ``Hey_Lamp/`` too); ``_unknown_``, ``_silence_`` and negative-word classes are no words to say."""
@@ -356,6 +286,11 @@ class GuidedRecordingView(QDialog):
         self.finished.emit(len(self.kept))
 
     # -- display -------------------------------------------------------------------------------------
+    def say_refused(self, text: str) -> None:
+        """Say why a request of the page's was refused (the window's, e.g. Use for training while a run holds the
+        Training workspace's Data list)."""
+        self._say(text, REJECTED_COLOR)
+
     def _say(self, text: str, color: str) -> None:
         self.result.setText(text)
         self.result.setStyleSheet(f"color: {color};" if text else "")
@@ -370,6 +305,7 @@ class GuidedRecordingView(QDialog):
         self.stop_button.setEnabled(running)
         self.skip_button.setEnabled(running)
         self.retake_button.setEnabled(self.plan.last_kept is not None and self.state in (REVIEW, DONE, COUNTDOWN))
+        self.train_button.setVisible(self.state == DONE and bool(self.kept))  # the way on from the Done page
         self.prompt.setStyleSheet(f"color: {RECORDING_COLOR};" if self.state == RECORDING else "")
         if self.state == IDLE:
             self.prompt.setText("")

@@ -22,6 +22,8 @@ from workbench.gui.stream.source_panel import SourcePanel
 from workbench.gui.stream.tuning_panel import TuningPanel
 from workbench.gui.window.window_menus import RECORD_TIP
 
+TRAINING_WORKSPACE = "training"  # the window's key of the Training workspace
+
 
 def connect_source_panel(source: SourcePanel, controller: SessionController, window: Any) -> None:
     """The source panel's requests become controller calls; it follows the stream's state.
@@ -125,7 +127,7 @@ def _connect_recording(view: Any, controller: SessionController, window: Any) ->
 
 def share_recording_choices(guided: Any, window: Any) -> None:
     """The guided recorder starts from the speaker and folder of the window's recorder (remembered between runs), and
-    a session hands back what it records with.
+    a session hands back what it records with; its Done page's "Use for training" is :func:`train_on_takes`.
 
     Why: it started from the login name and the default folder every time, so a person's second session (after
     training showed too few takes) went under another speaker id -- their voice then on both sides of a split --
@@ -135,6 +137,28 @@ def share_recording_choices(guided: Any, window: Any) -> None:
         guided.speaker_edit.setText(recording.speaker())
     guided.use_recordings_folder(recording.recordings_folder())
     guided.session_started.connect(lambda speaker, folder: _remember_recording_choices(window, speaker, folder))
+    guided.use_for_training.connect(lambda folder: train_on_takes(guided, window, Path(folder)))
+
+
+def train_on_takes(guided: Any, window: Any, folder: Path) -> None:
+    """The guided recorder's "Use for training": ``folder`` (its takes' dataset folder) joins the Training
+    workspace's Data list, that workspace comes to the front and the recorder closes (its takes are saved).
+
+    Why: the Done page offered no way on, and the user had to find the Training workspace and add the folder by
+    hand. A Data list locked by a run (running, or stopped for Resume, which repeats the run's datasets) is left as
+    it is: the recorder stays open and says why, and the workspace shown says the rest."""
+    training = window.training.training
+    window.show_workspace(TRAINING_WORKSPACE)
+    window.training.setCurrentWidget(training)
+    if not training.datasets.isEnabled():
+        guided.say_refused(f"The Training workspace's Data list belongs to its run now: add {folder} to it when the "
+                           "run has ended, or after choosing another output folder.")
+        return
+    listed = folder in training.datasets.folders()
+    training.datasets.add_folder(folder)
+    where = "was already" if listed else "is now"
+    window.show_status(f"The takes' folder {folder} {where} in the Training workspace's Data list.")
+    guided.close()
 
 
 def _remember_recording_choices(window: Any, speaker: str, folder: RecordingsFolder) -> None:

@@ -1,0 +1,50 @@
+"""The guided recorder's Done page offers a way on: "Use for training" puts the takes' dataset folder into the
+Training workspace's Data list and shows that workspace (the recorder closes). While a stopped run holds the Data
+list (Resume repeats its datasets), the folder is not slipped into it: the recorder stays open and says why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from guided_saying import start_saying_yes
+from workbench.gui.stream.guided_recording_view import DONE
+from workbench.run_folder_layout import RUN_FILE
+from workbench.training.run.run_request import DatasetArg, TrainRequest
+
+SESSION_TIMEOUT_MS = 60_000
+
+
+def stopped_run(folder: Path, dataset: Path) -> Path:
+    """A run folder as a stopped ``kws train`` leaves it (its run.json, no summary): Resume is offered."""
+    folder.mkdir()
+    record = TrainRequest(datasets=(DatasetArg(dataset),), out=folder, spec="tflite_micro_speech").to_record()
+    (folder / RUN_FILE).write_text(json.dumps(record), encoding="utf-8")
+    return folder
+
+
+def test_use_for_training_adds_the_takes_folder_to_the_data_list(  # type: ignore[no-untyped-def]
+        qtbot, window, mic, tmp_path: Path) -> None:
+    takes = tmp_path / "takes"
+    takes.mkdir()
+    training = window.training.training
+    view = start_saying_yes(qtbot, window, mic, tmp_path, takes, takes=1)
+    assert not view.train_button.isVisible()  # only the Done page offers it
+    qtbot.waitUntil(lambda: view.state == DONE, timeout=SESSION_TIMEOUT_MS)
+    assert view.kept and view.train_button.isVisible()
+
+    training.settings.out.setText(str(stopped_run(tmp_path / "run", tmp_path)))  # Resume holds the Data list
+    assert not training.datasets.isEnabled()
+    qtbot.mouseClick(view.train_button, Qt.MouseButton.LeftButton)
+    assert takes not in training.datasets.folders() and view.isVisible()
+    assert "belongs to its run" in view.result.text() and str(takes) in view.result.text()
+    assert window.current_workspace == "training"
+
+    training.settings.out.setText(str(tmp_path / "new_run"))  # a new run's folder: the list is the user's again
+    window.show_workspace("live")
+    qtbot.mouseClick(view.train_button, Qt.MouseButton.LeftButton)
+    assert training.datasets.folders()[-1] == takes
+    assert window.current_workspace == "training" and window.training.currentWidget() is training
+    assert not view.isVisible() and str(takes) in window.statusBar().currentMessage()
