@@ -10,7 +10,7 @@ import numpy as np
 import soundfile as sf
 from PySide6.QtWidgets import QMessageBox
 
-from workbench.core.audio.recording_spool import RecordingSpool, spool_name
+from workbench.core.recording.recording_spool import RecordingSpool, spool_name
 from workbench.gui import app
 
 RATE = 16000

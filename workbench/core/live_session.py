@@ -17,9 +17,9 @@ loader's conversion streamed), so every history, the recording and every time he
 A file source also gives each detection its time in the file (:class:`~workbench.core.audio.file_timeline.FileClock`:
 seeks, loop wraps and a session started mid-file followed), which a stream time stops being after the first jump.
 
-A recording is also copied to disk as it is made (:mod:`~workbench.core.audio.recording_spool`), so that the
+A recording is also copied to disk as it is made (:mod:`~workbench.core.recording.recording_spool`), so that the
 window dying never takes it along: the next start turns the copy into a WAV. The copy goes when the caller says
-the samples are safe (:class:`~workbench.core.audio.recording_spool.EndedRecording`).
+the samples are safe (:class:`~workbench.core.recording.recording_spool.EndedRecording`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ import numpy as np
 from workbench.core.audio.block_envelope import BlockEnvelope
 from workbench.core.audio.file_timeline import FileClock
 from workbench.core.audio.rate_converter import RateConverter
-from workbench.core.audio.recording_spool import EndedRecording, RecordingSpool, default_spool_folder
+from workbench.core.recording.recording_spool import EndedRecording, RecordingSpool, default_spool_folder
 from workbench.core.detection.detector import Detection
 from workbench.core.engine import Engine, InferenceResult
 from workbench.core.errors import WorkbenchError

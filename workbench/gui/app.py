@@ -179,8 +179,8 @@ def show_recovered_recordings(window: MainWindow, spool_folder: Path | None = No
     window rescues unsaved takes into) and say so in the status bar: one sentence, no dialog to answer at
     start-up. Returns the sentence (None: nothing was left behind). Spools of a live workbench stay its own.
     ``recordings_folder`` stands for the default one (a test's own): the workbench's, so made when missing."""
-    from workbench.core.audio.recording_spool import default_spool_folder, recover_spools
-    from workbench.core.audio.recordings_folder import RecordingsFolder
+    from workbench.core.recording.recording_spool import default_spool_folder, recover_spools
+    from workbench.core.recording.recordings_folder import RecordingsFolder
     from workbench.gui.stream.recording_view import default_recordings_folder
 
     into = default_recordings_folder() if recordings_folder is None else recordings_folder

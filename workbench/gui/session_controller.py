@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from workbench.core.audio.devices import DeviceIdentity
-from workbench.core.audio.recording_spool import EndedRecording
+from workbench.core.recording.recording_spool import EndedRecording
 from workbench.core.errors import WorkbenchError
 from workbench.gui.model_loader import CANNOT_RUN_LIVE, ModelLoad, SavedParams, read_model, save_tuned_model
 from workbench.gui.stream.device_retry_timer import DeviceRetryTimer

@@ -12,8 +12,8 @@ import pytest
 import soundfile as sf
 from PySide6.QtWidgets import QWidget
 
-from workbench.core.audio.recording_spool import recover_spools
-from workbench.core.audio.recordings_folder import RecordingsFolder
+from workbench.core.recording.recording_spool import recover_spools
+from workbench.core.recording.recordings_folder import RecordingsFolder
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
 
 REPO_ROOT = Path(__file__).resolve().parents[3]

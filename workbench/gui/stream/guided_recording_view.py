@@ -28,7 +28,7 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from workbench.core.audio.recordings_folder import RecordingsFolder
+from workbench.core.recording.recordings_folder import RecordingsFolder
 from workbench.core.detection.detector import keyword_classes
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted

@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton,
                                QWidget)
 
-from workbench.core.audio.recordings_folder import RecordingsFolder
+from workbench.core.recording.recordings_folder import RecordingsFolder
 from workbench.gui.widgets.elided_path_label import ElidedPathLabel
 
 CLIP_TIME_FORMAT = "%Y%m%d-%H%M%S"

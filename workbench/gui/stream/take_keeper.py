@@ -7,11 +7,11 @@ user answers -- and the user gets ONE message box (updated, never stacked) with 
 default recordings folder before anything is dropped.
 
 A recordings folder the user chose that is missing (moved, its drive not mounted) is such a failure too: it is
-never made again at its old path (:mod:`~workbench.core.audio.recordings_folder`), only the folders the workbench
+never made again at its old path (:mod:`~workbench.core.recording.recordings_folder`), only the folders the workbench
 names inside it are.
 
 Memory alone does not outlive a crash, so a kept take is also written to a spool on disk
-(:mod:`~workbench.core.audio.recording_spool`, as a recording being made is) until it is saved or
+(:mod:`~workbench.core.recording.recording_spool`, as a recording being made is) until it is saved or
 discarded: if the workbench dies first, the next start turns it into a WAV in the recordings folder. A take
 that comes with its recording's copy (``Take.spool``) keeps that one: the copy goes once the take is saved.
 """
@@ -26,8 +26,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from workbench.core.audio.audio_file import save_new_wav
-from workbench.core.audio.recording_spool import RecordingSpool, default_spool_folder
-from workbench.core.audio.recordings_folder import RecordingsFolder
+from workbench.core.recording.recording_spool import RecordingSpool, default_spool_folder
+from workbench.core.recording.recordings_folder import RecordingsFolder
 from workbench.core.errors import WorkbenchError
 from workbench.core.live_session import save_recording
 from workbench.core.wording import counted

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 
-from workbench.core.audio.recordings_folder import RecordingsFolder
+from workbench.core.recording.recordings_folder import RecordingsFolder
 from workbench.core.wording import counted
 from workbench.gui import file_dialogs
 from workbench.gui.session_controller import SessionController

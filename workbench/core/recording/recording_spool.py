@@ -15,7 +15,7 @@ While its owner holds a spool the file is locked (``flock``), and the lock dies 
 nobody holds was left by a workbench that died. :func:`recover_spools` turns each such spool into a WAV in the
 recordings folder (atomically, under a name no other start-up recovering at the same moment takes) and removes
 it; a spool still held (another window recording) is left alone. A recordings folder the user chose that is
-missing is not made again (:mod:`~workbench.core.audio.recordings_folder`): its spools stay, and the sentence says so.
+missing is not made again (:mod:`~workbench.core.recording.recordings_folder`): its spools stay, and the sentence says so.
 A recording that ends normally removes its own spool. Where files cannot be locked (Windows) a spool counts as
 held while its process lives; a process cannot be asked that safely there (:func:`process_alive`), so such spools
 stay in the folder, never taken from a workbench still recording.
@@ -38,7 +38,7 @@ import numpy as np
 
 from workbench.core.atomic_write import remove_quietly
 from workbench.core.audio.audio_file import save_new_wav
-from workbench.core.audio.recordings_folder import MISSING_BECAUSE, RecordingsFolder, RecordingsFolderMissing
+from workbench.core.recording.recordings_folder import MISSING_BECAUSE, RecordingsFolder, RecordingsFolderMissing
 from workbench.core.errors import WorkbenchError
 from workbench.core.folder_lock import lock_if_free
 from workbench.core.stale_temps import process_alive

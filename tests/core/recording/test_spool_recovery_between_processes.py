@@ -20,7 +20,7 @@ import soundfile as sf
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from paused_child import PAUSING_AT_FIRST_NAMING, PausedChild, running_child  # noqa: E402
 
-from workbench.core.audio.recording_spool import RECOVERED_PREFIX, spool_name  # noqa: E402
+from workbench.core.recording.recording_spool import RECOVERED_PREFIX, spool_name  # noqa: E402
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Windows leaves spools of dead processes alone")
 
@@ -30,8 +30,8 @@ WAIT_LIMIT_S = 60  # the second start-up never waits for the first: only a hang 
 # file under a name
 RECOVERING = PAUSING_AT_FIRST_NAMING + """
 from pathlib import Path
-from workbench.core.audio import recording_spool
-from workbench.core.audio.recordings_folder import RecordingsFolder
+from workbench.core.recording import recording_spool
+from workbench.core.recording.recordings_folder import RecordingsFolder
 
 if sys.argv[3:] == ["pause"]:
     pause_at_first_naming()

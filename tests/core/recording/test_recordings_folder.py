@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.audio.recordings_folder import RecordingsFolder, RecordingsFolderMissing
+from workbench.core.recording.recordings_folder import RecordingsFolder, RecordingsFolderMissing
 
 
 def test_the_workbench_default_is_made_with_its_word_folder(tmp_path: Path) -> None:

@@ -17,9 +17,9 @@ import soundfile as sf
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.audio.file_source import FileSource
-from workbench.core.audio.recording_spool import (RECOVERED_PREFIX, RecordingSpool, recover_spools,
+from workbench.core.recording.recording_spool import (RECOVERED_PREFIX, RecordingSpool, recover_spools,
                                                   spool_name)
-from workbench.core.audio.recordings_folder import RecordingsFolder
+from workbench.core.recording.recordings_folder import RecordingsFolder
 from workbench.core.engine import Engine
 from workbench.core.live_session import LiveSession
 from workbench.core.model.model_file import load_model
@@ -39,7 +39,7 @@ import sys, time
 from pathlib import Path
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.audio.file_source import FileSource
-from workbench.core.audio.recording_spool import FLUSH_INTERVAL_S
+from workbench.core.recording.recording_spool import FLUSH_INTERVAL_S
 from workbench.core.engine import Engine
 from workbench.core.live_session import LiveSession
 from workbench.core.model.model_file import load_model
