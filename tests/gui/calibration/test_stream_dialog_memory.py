@@ -16,7 +16,7 @@ from tests.gui.calibration.stream_dialog_opening import dialog_of_build
 from workbench.assets import default_model_path
 from workbench.gui.calibration import stream_dialog
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
-from workbench.gui.calibration.stream_dialog import StreamDialog
+from workbench.gui.calibration.stream_dialog import MAX_SEED, StreamDialog
 from workbench.gui.calibration.stream_dialog_memory import SETTINGS_KEY, StreamDialogMemory, free_stream_path
 
 RUN_TIMEOUT_MS = 120_000
@@ -117,7 +117,9 @@ def test_another_models_keywords_are_its_own(qtbot, tmp_path: Path) -> None:  # 
 def test_a_damaged_record_opens_the_dialog_as_new(  # type: ignore[no-untyped-def]
         qtbot, workspace, monkeypatch) -> None:
     qsettings = workspace.host.settings.qsettings
-    for damaged in ("{not json", "[1, 2]", '{"minutes": "ten", "seed": 1e400, "noise": [3], "keywords_only": 1}'):
+    beyond_boxes = '{"minutes": 1%s, "seed": %d}' % ("0" * 400, MAX_SEED + 1)  # numbers no box holds (OverflowError)
+    for damaged in ("{not json", "[1, 2]", '{"minutes": "ten", "seed": 1e400, "noise": [3], "keywords_only": 1}',
+                    beyond_boxes):
         qsettings.setValue(SETTINGS_KEY, damaged)
         dialog = dialog_of_build(CalibrationWorkspace(workspace.host), default_model_path(), monkeypatch)
         qtbot.addWidget(dialog.parent())

@@ -33,7 +33,7 @@ from workbench.calibration.streams.stream_files import labels_paths
 from workbench.core.atomic_write import FIRST_COPY_NUMBER, numbered_names
 from workbench.core.wording import counted, plural
 from workbench.datasets.splits import DEFAULT_TESTING_PERCENT, DEFAULT_VALIDATION_PERCENT, HASH_METHOD, SPLIT_METHODS
-from workbench.gui.calibration.stream_dialog import DEFAULT_MINUTES, SPLITS, StreamDialog
+from workbench.gui.calibration.stream_dialog import DEFAULT_MINUTES, MAX_SEED, SPLITS, StreamDialog
 from workbench.gui.settings.stored_values import stored_text
 
 SETTINGS_KEY = "calibration/stream_dialog"  # one JSON object: the choices of the last stream built
@@ -80,14 +80,25 @@ def choices_of(dialog: StreamDialog, model: Path | None) -> StreamChoices:
 
 
 def _fits(value: Any, default: Any) -> bool:
-    """Whether a stored ``value`` is of the kind of the field whose default is ``default`` (a bool is no number)."""
+    """Whether a stored ``value`` is of the kind of the field whose default is ``default`` (a bool is no number), and
+    one its box can show: a number that fits no box stopped the Calibration workspace opening (OverflowError)."""
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(value, bool) and isinstance(default, bool)
     if isinstance(default, float):
-        return isinstance(value, (int, float)) and math.isfinite(value)
+        return isinstance(value, (int, float)) and _finite(value)
     if isinstance(default, tuple):
         return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if isinstance(default, int):  # the one whole number, the seed: one its box holds (Qt refuses a larger one)
+        return isinstance(value, int) and 0 <= value <= MAX_SEED
     return isinstance(value, type(default))
+
+
+def _finite(number: int | float) -> bool:
+    """Whether ``number`` is a finite float (a JSON integer of 400 digits is none: float() overflows)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False
 
 
 def parsed_choices(text: str) -> StreamChoices | None:

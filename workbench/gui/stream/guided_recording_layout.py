@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QList
 
 from workbench.gui.stream.guided_plan import DEFAULT_TAKES
 from workbench.gui.stream.recording_view import default_speaker
+from workbench.gui.widgets.elided_path_label import ElidedPathLabel
 from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 
 PROMPT_POINT_SIZE = 28
@@ -38,7 +39,7 @@ def build_guided_recording(view: Any) -> None:
     view.speaker_edit.setToolTip("Takes are named <speaker>_nohash_…, so a dataset split keeps all of them "
                                  "on one side (never trained and validated on the same voice). Use one "
                                  "id per person.")
-    view.folder_label = QLabel(str(view.folder))
+    view.folder_label = ElidedPathLabel(view.folder)  # a long path is cut in its middle, never widening the dialog
     view.folder_button = QPushButton("Folder…", autoDefault=False)  # Enter in a field is Start's, never this
     view.folder_button.setToolTip("Choose the dataset folder the takes are saved in (one folder per word)")
     view.folder_button.clicked.connect(view.choose_folder)

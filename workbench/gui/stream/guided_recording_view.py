@@ -120,7 +120,7 @@ class GuidedRecordingView(QDialog):
     def use_recordings_folder(self, folder: RecordingsFolder) -> None:
         """Save the takes into ``folder``: a chosen one, or the workbench's default (made when missing)."""
         self._folder = folder
-        self.folder_label.setText(str(self.folder))
+        self.folder_label.set_path(self.folder)
 
     def _ask_folder(self) -> str:
         """The folder dialog (a method so tests can answer it)."""
@@ -312,7 +312,9 @@ class GuidedRecordingView(QDialog):
             self.detail.setText("Press Start, then say each word when asked." if problem is None else problem)
         elif self.state == DONE:
             self.prompt.setText("Done")
-            self.detail.setText(f"{counted(len(self.kept), 'take')} kept in {self.folder}")
+            # the folder's name: its whole path (the row above, elided) made the dialog wider than the screen
+            self.detail.setText(f"{counted(len(self.kept), 'take')} kept in the dataset folder "
+                                f"{self.folder.name or self.folder}")
         else:
             plan = self.plan
             self.prompt.setText(f"“{plan.word}”")
