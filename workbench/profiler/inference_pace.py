@@ -142,10 +142,15 @@ def stored_latency_ms(params: Mapping[str, Any]) -> int | None:
 
 def note_latency(report: ProfileReport, latency_ms: int | None) -> None:
     """Put the model's ``latency_ms``, whether the board keeps up and :func:`board_pace`'s problem into ``report``'s
-    summary, for the line after ``kws profile``'s totals and its JSON; None (a model without the key) leaves them
-    unset. The problem is the sentence alone: the summary's line answers its question with ``no:`` before it."""
+    summary, for the line after ``kws profile``'s totals and its JSON; None (a model without the key) unsets them:
+    a board report the Profile workspace keeps for the network is shown again for a copy with other parameters, and
+    must not judge that copy by the latency_ms of the file it was measured with. The problem is the sentence alone:
+    the summary's line answers its question with ``no:`` before it."""
     summary = report.summary
-    if summary is None or latency_ms is None:
+    if summary is None:
+        return
+    if latency_ms is None:
+        summary.latency_ms, summary.latency_problem, summary.keeps_up = None, "", None
         return
     problem = board_pace(report, latency_ms).problem
     summary.latency_ms = int(latency_ms)

@@ -354,9 +354,11 @@ def note_stored_runtime_memory(report: ProfileReport, params: Mapping[str, Any])
 
     Why: ``kws info``, ``kws params`` and the Model workspace show the stored figure, the profile its own estimate;
     a profile that never named the stored one left two figures for one arena. A value the firmware would not take
-    (absent, not a positive whole number) is left out, as the firmware ignores it.
+    (absent, not a positive whole number) is left out, as the firmware ignores it; so is one noted before (a board
+    report the Profile workspace keeps for the network is shown again for a copy with other parameters).
     """
-    value = params.get(RUNTIME_MEMORY_KEY)
-    if report.summary is None or isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if report.summary is None:
         return
-    report.summary.stored_runtime_memory_bytes = value
+    value = params.get(RUNTIME_MEMORY_KEY)
+    valid = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    report.summary.stored_runtime_memory_bytes = value if valid else None

@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from text_fit import cut_off_words  # noqa: E402
 
 AUDIT_SIZE = (1280, 720)
+SIM_LOGS = Path(__file__).resolve().parents[2] / "board" / "sim"
 
 
 def _workspace(window, qtbot) -> BoardWorkspace:  # type: ignore[no-untyped-def]
@@ -79,4 +80,26 @@ def test_at_a_large_font_the_hint_takes_more_lines_not_more_width(large_font, wi
     measured = window.workspaces["board"].measured
     shown = [label.text() for label in measured.summary_lines if label.isVisibleTo(measured)]
     assert len(shown) > 1 and " ".join(shown) == measured.summary_text()
+    assert window.minimumSizeHint().width() <= AUDIT_SIZE[0] and cut_off_words(measured) == []
+
+
+def test_at_a_large_font_a_board_report_takes_more_lines_not_more_width(large_font, window, qtbot,
+                                                                        reference_model_path: Path) -> None:
+    """A board's report at 16 pt: its time and runtime memory beside their estimates took 1310 px on one line, and the
+    window grew to 1844 px; every line breaks between words instead, and every word is shown."""
+    from workbench.board.logs.profiler_log import parse_profiler_log
+    from workbench.board.runs.measured_report import attach_measurements
+    from workbench.profiler.report import profile_model
+
+    tflite = reference_model_path.read_bytes()
+    log = parse_profiler_log((SIM_LOGS / "profiler_mvp.log").read_text())
+    report = attach_measurements(profile_model(tflite, name="seed"), log, source="test board", platform="brd2601")
+    window.resize(*AUDIT_SIZE)
+    window.show_workspace("board")
+    qtbot.waitUntil(lambda: window.size().toTuple() == AUDIT_SIZE, timeout=2000)
+    measured = window.workspaces["board"].measured
+    measured.set_report(report, tflite)
+    qtbot.wait(50)  # let the layouts settle
+    shown = [label.text() for label in measured.summary_lines if label.isVisibleTo(measured)]
+    assert " ".join(shown).split() == measured.summary_text().split() and "runtime memory" in measured.summary_text()
     assert window.minimumSizeHint().width() <= AUDIT_SIZE[0] and cut_off_words(measured) == []

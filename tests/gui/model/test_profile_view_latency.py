@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 
 from workbench.cli.main import main
 from workbench.core.model.model_params import read_params, write_params
@@ -15,6 +17,10 @@ from workbench.profiler.report import LATENCY_PROBLEM_LABEL
 
 SHORT_LATENCY_MS = 5  # the seed model takes about 6.1 ms per inference on the MVP at 78 MHz
 LATENCY_FIELDS = ("latency_ms", "keeps_up", "latency_problem")
+SIM_LOGS = Path(__file__).resolve().parents[2] / "board" / "sim"
+# the Profile workspace's share of a 1280x720 window (as test_profile_view_layout), at a large font
+SMALL_WIDTH, SMALL_HEIGHT = 1110, 560
+LARGE_POINT_SIZE = 16
 
 
 @pytest.fixture
@@ -55,3 +61,54 @@ def test_a_model_that_keeps_up_is_said_to_in_the_export_only(qtbot, capsys, tmp_
     exported = json.loads(view.export_to(tmp_path / "profile.json", "json").read_text())["summary"]
     assert {k: exported[k] for k in LATENCY_FIELDS} == {k: expected[k] for k in LATENCY_FIELDS}
     assert exported["keeps_up"] is True and LATENCY_PROBLEM_LABEL not in view.summary_label.text()
+
+
+def _board_report(tflite: bytes):  # type: ignore[no-untyped-def]
+    """The seed's estimate with the simulated board's measurements of it attached (the real log parser)."""
+    from workbench.board.logs.profiler_log import parse_profiler_log
+    from workbench.board.runs.measured_report import attach_measurements
+    from workbench.profiler.report import profile_model
+
+    log = parse_profiler_log((SIM_LOGS / "profiler_mvp.log").read_text())
+    return attach_measurements(profile_model(tflite, name="seed"), log, source="test board", platform="brd2601")
+
+
+def test_a_kept_board_report_is_not_judged_by_the_latency_of_the_file_it_was_measured_with(
+        qtbot, tmp_path: Path, slow_model: Path) -> None:
+    """A board report is kept for the network and shown again for a copy with other parameters: a copy without
+    latency_ms is judged by nothing, as kws profile judges it, not by the measured file's 5 ms."""
+    view = ProfileView()
+    qtbot.addWidget(view)
+    slow = slow_model.read_bytes()
+    view.show_model(slow, "seed")
+    view.set_report(_board_report(slow))
+    assert view.show_model(slow, "seed").summary.measured is not None  # kept, and judged by the file's 5 ms
+    assert f"{LATENCY_PROBLEM_LABEL}: no:" in view.summary_label.text()
+    params = {key: value for key, value in read_params(slow).items() if key != "latency_ms"}
+    unjudged = write_params(slow, params)
+    shown = view.show_model(unjudged, "seed")
+    assert shown.summary.measured is not None  # the kept board report, shown again for the same network
+    assert LATENCY_PROBLEM_LABEL not in view.summary_label.text()
+    exported = json.loads(view.export_to(tmp_path / "profile.json", "json").read_text())["summary"]
+    assert {k: exported[k] for k in LATENCY_FIELDS} == {"latency_ms": None, "keeps_up": None, "latency_problem": ""}
+
+
+def test_the_whole_headline_of_a_board_report_is_readable_at_a_large_font(qtbot, slow_model: Path) -> None:
+    """A board's totals, the stored runtime memory and the latency_ms line at 16 pt in the workspace's share of a
+    1280x720 window: every line has its room (the headline scrolls); its last lines were cut off."""
+    view = ProfileView()
+    qtbot.addWidget(view)
+    font = QFont(view.font())
+    font.setPointSize(LARGE_POINT_SIZE)
+    view.setFont(font)
+    view.resize(SMALL_WIDTH, SMALL_HEIGHT)
+    slow = slow_model.read_bytes()
+    view.show_model(slow, "seed")
+    view.set_report(_board_report(slow))
+    view.show_model(slow, "seed")
+    view.show()
+    qtbot.waitExposed(view)
+    label = view.summary_label
+    assert f"{LATENCY_PROBLEM_LABEL}: no:" in label.text()
+    QApplication.processEvents()
+    assert label.height() >= label.heightForWidth(label.width())

@@ -13,6 +13,7 @@ from workbench.profiler.export import comparable_arena_bytes
 from workbench.profiler.report import RUNTIME_MEMORY_KEY
 
 STORED_LINE = "Runtime memory stored in the model: "
+SIM_LOGS = Path(__file__).resolve().parents[2] / "board" / "sim"
 
 
 @pytest.fixture
@@ -49,3 +50,24 @@ def test_the_memory_bars_are_named_as_the_other_views_name_the_figure(view: Prof
     labels = (view.memory.ram_label, view.memory.ram_mvp_label)
     assert [label.text() for label in labels] == ["Runtime memory, CPU (est.)", "Runtime memory, MVP (est.)"]
     assert all("Runtime Memory Size" in label.toolTip() for label in labels)
+
+
+def test_a_kept_board_report_says_no_stored_figure_for_a_copy_without_one(view: ProfileView,
+                                                                           reference_model_path: Path) -> None:
+    """A board report is kept for the network and shown again for a copy with other parameters: a copy whose
+    runtime_memory_size was removed (kws params MODEL runtime_memory_size=) stores none, whatever the measured file
+    stored."""
+    from workbench.board.logs.profiler_log import parse_profiler_log
+    from workbench.board.runs.measured_report import attach_measurements
+    from workbench.profiler.report import profile_model
+
+    tflite = reference_model_path.read_bytes()
+    view.show_model(tflite, "seed")
+    log = parse_profiler_log((SIM_LOGS / "profiler_mvp.log").read_text())
+    view.set_report(attach_measurements(profile_model(tflite, name="seed"), log, source="test board"))
+    assert view.show_model(tflite, "seed").summary.measured is not None  # kept, and the file's figure said
+    assert STORED_LINE in view.summary_label.text()
+    without = write_params(tflite, {k: v for k, v in read_params(tflite).items() if k != RUNTIME_MEMORY_KEY})
+    shown = view.show_model(without, "seed")
+    assert shown.summary.measured is not None  # the kept board report, shown again for the same network
+    assert shown.summary.stored_runtime_memory_bytes is None and STORED_LINE not in view.summary_label.text()

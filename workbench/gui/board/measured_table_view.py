@@ -35,12 +35,14 @@ HEADER_TIPS = ("Layer index", "TFLite operator", "MVP accelerator cycles, estima
                "Time per inference in ms, estimated", "Time per inference in ms, measured on the board",
                "(estimate − board) / board", "What the board's kernel said about the layer")
 EMPTY_TEXT = "Profile a model on the board to compare its measured cycles and times with the estimate."
-SUMMARY_LINES = 3
+# labels for the summary's lines: a board's report is three lines, two of which take two each at 16 pt in a
+# 1280 px window
+SUMMARY_LINES = 5
 MIN_VISIBLE_ROWS = 3  # a few layers in sight at any font: at 16 pt the table showed only its header
 NOT_SAVED = "Save this measurement for `kws board refit` (as `kws board profile --save` does)"
 CANNOT_SAVE = "It cannot be saved, as the refit must not learn from it: {problem}; {advice}."
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-RELAYOUT_EVENTS = (QEvent.Type.Resize, QEvent.Type.FontChange)  # the hint's room changed: break it again
+RELAYOUT_EVENTS = (QEvent.Type.Resize, QEvent.Type.FontChange)  # the lines' room changed: break them again
 
 
 def fitted_lines(text: str, label: QLabel) -> list[str]:
@@ -108,7 +110,8 @@ class MeasuredTableView(QWidget):
         self.summary_lines = [QLabel(self) for _ in range(SUMMARY_LINES)]
         for label in self.summary_lines:
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary_lines[0].installEventFilter(self)  # its width decides where the hint breaks
+            label.setMinimumWidth(1)  # no width of its own: the window's width decides the lines (_show_summary)
+        self.summary_lines[0].installEventFilter(self)  # its width decides where the lines break
         self._summary = ""
         self.save_button = QPushButton("Save measurement", self)  # made before the table: Tab reaches it first
         self.save_button.clicked.connect(self._save_measurement)
@@ -146,25 +149,25 @@ class MeasuredTableView(QWidget):
         self._show_summary(EMPTY_TEXT)
 
     def _show_summary(self, text: str) -> None:
-        """Show ``text`` a line per label; the hint before a profile (one sentence) as few lines as the width holds.
+        """Show ``text`` a line per label, each of its lines in as few as the width holds (the hint before a profile
+        is one sentence; a board's report three lines).
 
-        Why by hand: the hint on one line made the window wider than 1280 px at a large font, and at a fixed break
-        it stopped after a few words at any width. While it shows, the labels ask for no width of their own
+        Why by hand: the hint on one line made the window wider than 1280 px at a large font, and so did a board's
+        report (its time and runtime memory beside their estimates, 1310 px at 16 pt: the window took 1844); at a
+        fixed break the hint stopped after a few words at any width. The labels ask for no width of their own
         (minimum 1 px), so the window's width decides the lines and not the other way round.
         """
         self._summary = text
-        hint = text == EMPTY_TEXT
-        lines = fitted_lines(text, self.summary_lines[0]) if hint else text.split("\n")
-        if len(lines) > SUMMARY_LINES:  # a window too narrow for the hint in three lines: the rest on the last
+        lines = [line for paragraph in text.split("\n") for line in fitted_lines(paragraph, self.summary_lines[0])]
+        if len(lines) > SUMMARY_LINES:  # a window too narrow for them all: the rest on the last
             lines = [*lines[:SUMMARY_LINES - 1], " ".join(lines[SUMMARY_LINES - 1:])]
         for i, label in enumerate(self.summary_lines):
-            label.setMinimumWidth(1 if hint else 0)  # 0: the label's own minimum (its text's width) again
             label.setText(lines[i] if i < len(lines) else "")
             label.setVisible(i < len(lines))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() in RELAYOUT_EVENTS and self._summary == EMPTY_TEXT:
-            self._show_summary(EMPTY_TEXT)
+        if event.type() in RELAYOUT_EVENTS:
+            self._show_summary(self._summary)
         return False
 
     def summary_text(self) -> str:

@@ -39,6 +39,7 @@ from workbench.gui.model.memory_bars import MemoryBars
 from workbench.gui.model.profile_summary import kept_measurement_html, summary_html
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.table_rows import RowsInSight, add_copy_action, rows_text
+from workbench.gui.widgets.vertical_scroll_area import VerticalScrollArea
 from workbench.profiler.accelerators import DEFAULT_ACCELERATOR
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
@@ -194,8 +195,14 @@ class ProfileView(QWidget):
         splitter.addWidget(bottom)
         splitter.setStretchFactor(0, TABLE_SHARE)
         splitter.setStretchFactor(1, DETAILS_SHARE)
+        # the headline scrolls rather than be cut off (a board's totals, the stored runtime memory and the latency_ms
+        # line at 16 pt in a 1280x720 window); in a widget with a layout, so a new text's height reaches the area
+        headline = QWidget(self)
+        headline_layout = QVBoxLayout(headline)
+        headline_layout.setContentsMargins(0, 0, 0, 0)
+        headline_layout.addWidget(self.summary_label)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary_label)
+        layout.addWidget(VerticalScrollArea(headline, "Profile summary", self))
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
         # Tab in reading order: by creation it went from the table up to the summary, down to the buttons, and back
