@@ -13,7 +13,7 @@ from workbench.gui.live.detection_log_view import DetectionLogView, LogEntry
 
 ROWS = 40  # more than the table shows: it scrolls
 START = 1_700_000_000.0
-HEADER = "wall time\tstream s\tlabel\tscore\tfrom"
+HEADER = "label\tscore\twall time\tstream s\tfrom"  # as shown: the label first
 
 
 def _entry(n: int) -> LogEntry:
@@ -94,10 +94,12 @@ def test_ctrl_c_copies_the_selected_rows_as_tab_separated_text(qtbot) -> None:
     QTest.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
     QApplication.clipboard().clear()
     QTest.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
-    shown = [col for col in range(table.columnCount()) if not table.isColumnHidden(col)]  # no file time: no column
+    header = table.horizontalHeader()
+    shown = sorted((col for col in range(table.columnCount()) if not table.isColumnHidden(col)),
+                   key=header.visualIndex)  # in the order shown; no file time: no column
     rows = ["\t".join(table.item(row, col).text() for col in shown) for row in (0, 1)]
     assert QApplication.clipboard().text() == "\n".join([HEADER, *rows]) + "\n"  # the audit: "15:52:42.379"
-    assert rows[1].split("\t")[2:] == ["yes", "201", "PC"]
+    assert rows[1].split("\t")[:2] == ["yes", "201"] and rows[1].split("\t")[-1] == "PC"
 
 
 def test_a_narrow_log_wraps_its_controls_and_shrinks_the_flashed_word(qtbot, large_font) -> None:

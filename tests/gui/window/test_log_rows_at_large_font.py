@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QTableView, QWidget
 
@@ -29,11 +30,14 @@ def _place(widget: QWidget, within: QWidget) -> QRect:
     return QRect(widget.mapTo(within, QPoint(0, 0)), widget.size())
 
 
-def test_the_detections_dock_shows_five_rows_at_16_pt_and_tuning_stays_usable(large_font, window, qtbot) -> None:
+@pytest.mark.parametrize("from_file", [False, True], ids=["microphone", "file"])  # a file's rows add their file time
+def test_the_detections_dock_shows_five_rows_at_16_pt_and_tuning_stays_usable(large_font, window, qtbot,
+                                                                              from_file: bool) -> None:
     assert window.size().toTuple() == DEFAULT_SIZE
     log = window.log
     for n in range(LOGGED):
-        log.add_entry(LogEntry(time.time(), float(n), "yes" if n % 2 else "no", n % 2, 200))
+        log.add_entry(LogEntry(time.time(), float(n), "yes" if n % 2 else "no", n % 2, 200,
+                               file_time_s=float(n) if from_file else None))
     window.reset_layout()  # the default arrangement at this size and font, as on the first start
     qtbot.waitUntil(lambda: _rows_in_sight(log.table) >= LOG_ROWS, timeout=SETTLE_MS)  # it showed 2
     log_dock, tuning_dock = window.docks[DETECTIONS], window.docks[TUNING]

@@ -64,9 +64,12 @@ SOURCE_PC, SOURCE_BOARD = "PC", "board"  # who detected it: this workbench, or a
 IDLE_TEXT = "listening…"  # shown while the stream runs and nothing was detected yet
 STOPPED_TEXT = "not listening"
 EXPORT_KEEPS_ALL = "Export CSV… saves all"  # where the rows the table no longer lists still go
-# the table's columns; FILE_COLUMN, added last, is shown after STREAM_COLUMN
+# the table's columns (the CSV's order); FILE_COLUMN, added last, is shown after STREAM_COLUMN
 WALL_COLUMN, STREAM_COLUMN, LABEL_COLUMN, SCORE_COLUMN, FROM_COLUMN, FILE_COLUMN = range(6)
 COLUMN_TITLES = ("wall time", "stream s", "label", "score", "from", "file s")
+# shown first: the label and its score, then the clocks; a file's rows add the file time, which at 16 pt in the
+# default window pushed the label out of the Detections dock's sight
+SHOWN_FIRST = (LABEL_COLUMN, SCORE_COLUMN)
 COLUMN_TIPS = {
     WALL_COLUMN: "Wall time: when the detection was made, by this computer's clock",
     STREAM_COLUMN: "Stream time: seconds of audio heard since the stream started, seeks and loops included (a "
@@ -134,7 +137,10 @@ class DetectionLogView(QWidget):
         self.table.setHorizontalHeaderLabels(list(COLUMN_TITLES))
         for column, tip in COLUMN_TIPS.items():
             self.table.horizontalHeaderItem(column).setToolTip(tip)
-        self.table.horizontalHeader().moveSection(FILE_COLUMN, STREAM_COLUMN + 1)  # the two audio clocks side by side
+        header = self.table.horizontalHeader()
+        for place, column in enumerate(SHOWN_FIRST):  # what the log is read for, in sight however narrow the dock
+            header.moveSection(header.visualIndex(column), place)
+        header.moveSection(header.visualIndex(FILE_COLUMN), header.visualIndex(STREAM_COLUMN) + 1)  # the audio clocks
         self.table.setColumnHidden(FILE_COLUMN, True)  # until a row has a file time
         self.table.setAccessibleName("Detections")
         self.table.setAccessibleDescription("Every detection: wall time, stream time, file time (from a file), label, "
