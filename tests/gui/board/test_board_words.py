@@ -15,6 +15,7 @@ from text_fit import cut_off_words  # noqa: E402
 
 AUDIT_SIZE = (1280, 720)
 SIM_LOGS = Path(__file__).resolve().parents[2] / "board" / "sim"
+SHORT_LATENCY_MS = 5  # shorter than an inference of the seed model (about 6.1 ms on the MVP at 78 MHz)
 
 
 def _workspace(window, qtbot) -> BoardWorkspace:  # type: ignore[no-untyped-def]
@@ -103,3 +104,42 @@ def test_at_a_large_font_a_board_report_takes_more_lines_not_more_width(large_fo
     shown = [label.text() for label in measured.summary_lines if label.isVisibleTo(measured)]
     assert " ".join(shown).split() == measured.summary_text().split() and "runtime memory" in measured.summary_text()
     assert window.minimumSizeHint().width() <= AUDIT_SIZE[0] and cut_off_words(measured) == []
+
+
+def test_at_a_large_font_the_latency_and_stored_memory_lines_scroll_and_leave_the_table_its_rows(
+        large_font, window, qtbot, reference_model_path: Path) -> None:
+    """Whether the model keeps up with its latency_ms and the runtime memory it stores, said beside a board's report,
+    are some ten lines at 16 pt: shown whole they made the window 816 px high, joined on the last line they were
+    cut off. A few lines are in sight and the rest scroll; the table keeps its rows, every word can be read."""
+    from workbench.board.logs.profiler_log import parse_profiler_log
+    from workbench.board.runs.measured_report import attach_measurements
+    from workbench.core.model.model_params import read_params
+    from workbench.gui.board.measured_table_view import MIN_VISIBLE_ROWS
+    from workbench.gui.board.summary_lines import LINES_IN_SIGHT
+    from workbench.profiler.inference_pace import note_latency
+    from workbench.profiler.report import LATENCY_PROBLEM_LABEL, note_stored_runtime_memory, profile_model
+
+    tflite = reference_model_path.read_bytes()
+    report = profile_model(tflite, name="seed")
+    note_latency(report, SHORT_LATENCY_MS)
+    note_stored_runtime_memory(report, read_params(tflite))  # the seed stores MLTK's figure, not the estimate
+    log = parse_profiler_log((SIM_LOGS / "profiler_mvp.log").read_text())
+    attach_measurements(report, log, source="test board", platform="brd2601")
+    window.resize(*AUDIT_SIZE)
+    window.show_workspace("board")
+    qtbot.waitUntil(lambda: window.size().toTuple() == AUDIT_SIZE, timeout=2000)
+    measured = window.workspaces["board"].measured
+    measured.set_report(report, tflite)
+    qtbot.wait(50)  # let the layouts settle
+    assert LATENCY_PROBLEM_LABEL in measured.summary_text() and "stored in the model" in measured.summary_text()
+    shown = [label for label in measured.summary_lines if label.isVisibleTo(measured)]
+    assert len(shown) > LINES_IN_SIGHT and " ".join(label.text() for label in shown).split() == \
+        measured.summary_text().split()
+    area = measured.summary
+    in_sight = [label for label in shown if label.geometry().bottom() <= area.viewport().height()]
+    assert len(in_sight) == LINES_IN_SIGHT and area.verticalScrollBar().maximum() > 0  # the rest a scroll away
+    table = measured.table
+    rows = [table.visualRect(table.model().index(row, 0)) for row in range(table.rowCount())]
+    assert sum(1 for rect in rows if table.viewport().rect().contains(rect.adjusted(0, 0, 0, -1))) >= MIN_VISIBLE_ROWS
+    assert window.minimumSizeHint().width() <= AUDIT_SIZE[0] and window.minimumSizeHint().height() <= AUDIT_SIZE[1]
+    assert window.size().toTuple() == AUDIT_SIZE and cut_off_words(measured) == []

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from workbench.board.measurements import MeasurementStore
 from workbench.core.atomic_write import atomic_write_text
@@ -22,6 +22,8 @@ from workbench.core.wording import counted
 from workbench.profiler.export import AT_LEAST, error_percent, format_units, measured_memory_text, to_csv
 from workbench.profiler.refit_checks import RUN_AGAIN, measurement_problem
 from workbench.profiler.report import LayerReport, ProfileReport, ProfileSummary
+from workbench.gui.board.summary_lines import SummaryLines
+from workbench.gui.model.profile_summary import latency_line, stored_memory_line
 from workbench.gui.widgets.save_dialog import CSV_FILTER, ask_and_save
 from workbench.gui.widgets.table_rows import RowsInSight
 
@@ -35,26 +37,10 @@ HEADER_TIPS = ("Layer index", "TFLite operator", "MVP accelerator cycles, estima
                "Time per inference in ms, estimated", "Time per inference in ms, measured on the board",
                "(estimate − board) / board", "What the board's kernel said about the layer")
 EMPTY_TEXT = "Profile a model on the board to compare its measured cycles and times with the estimate."
-# labels for the summary's lines: a board's report is three lines, two of which take two each at 16 pt in a
-# 1280 px window
-SUMMARY_LINES = 5
 MIN_VISIBLE_ROWS = 3  # a few layers in sight at any font: at 16 pt the table showed only its header
 NOT_SAVED = "Save this measurement for `kws board refit` (as `kws board profile --save` does)"
 CANNOT_SAVE = "It cannot be saved, as the refit must not learn from it: {problem}; {advice}."
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-RELAYOUT_EVENTS = (QEvent.Type.Resize, QEvent.Type.FontChange)  # the lines' room changed: break them again
-
-
-def fitted_lines(text: str, label: QLabel) -> list[str]:
-    """``text`` broken between words into lines that fit ``label``'s width (a longer word gets a line of its own)."""
-    metrics, width = label.fontMetrics(), label.contentsRect().width()
-    lines: list[str] = []
-    for word in text.split():
-        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines
 
 
 def _percent(value: float | None) -> str:
@@ -105,14 +91,7 @@ class MeasuredTableView(QWidget):
         super().__init__(parent)
         self.store = store or MeasurementStore()
         self.tflite: bytes | None = None  # the model measured: the saved measurement names it by its hash
-        # one label per line: a multi-line or wrapping label can get a wrong height from the layout (here it took
-        # the height the Board page's top needs at a large font); the hint is broken into lines by hand instead
-        self.summary_lines = [QLabel(self) for _ in range(SUMMARY_LINES)]
-        for label in self.summary_lines:
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setMinimumWidth(1)  # no width of its own: the window's width decides the lines (_show_summary)
-        self.summary_lines[0].installEventFilter(self)  # its width decides where the lines break
-        self._summary = ""
+        self.summary = SummaryLines(self)  # broken into lines by hand, a few in sight (its module says why)
         self.save_button = QPushButton("Save measurement", self)  # made before the table: Tab reaches it first
         self.save_button.clicked.connect(self._save_measurement)
         self.export_button = QPushButton("Export…", self)
@@ -136,10 +115,7 @@ class MeasuredTableView(QWidget):
         layout.setContentsMargins(sides.left(), 0, sides.right(), 0)
         # the buttons beside the summary, not in a row of their own: that row cost the Run box its Model line
         top = QHBoxLayout()
-        lines = QVBoxLayout()
-        for label in self.summary_lines:
-            lines.addWidget(label)
-        top.addLayout(lines, 1)
+        top.addWidget(self.summary, 1, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -148,31 +124,17 @@ class MeasuredTableView(QWidget):
         self._show_buttons()
         self._show_summary(EMPTY_TEXT)
 
+    @property
+    def summary_lines(self) -> list[QLabel]:
+        """The summary's labels, one per line (those in use visible)."""
+        return self.summary.labels
+
     def _show_summary(self, text: str) -> None:
-        """Show ``text`` a line per label, each of its lines in as few as the width holds (the hint before a profile
-        is one sentence; a board's report three lines).
-
-        Why by hand: the hint on one line made the window wider than 1280 px at a large font, and so did a board's
-        report (its time and runtime memory beside their estimates, 1310 px at 16 pt: the window took 1844); at a
-        fixed break the hint stopped after a few words at any width. The labels ask for no width of their own
-        (minimum 1 px), so the window's width decides the lines and not the other way round.
-        """
-        self._summary = text
-        lines = [line for paragraph in text.split("\n") for line in fitted_lines(paragraph, self.summary_lines[0])]
-        if len(lines) > SUMMARY_LINES:  # a window too narrow for them all: the rest on the last
-            lines = [*lines[:SUMMARY_LINES - 1], " ".join(lines[SUMMARY_LINES - 1:])]
-        for i, label in enumerate(self.summary_lines):
-            label.setText(lines[i] if i < len(lines) else "")
-            label.setVisible(i < len(lines))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() in RELAYOUT_EVENTS:
-            self._show_summary(self._summary)
-        return False
+        self.summary.show_text(text)
 
     def summary_text(self) -> str:
         """The summary as set (the hint as one sentence, however many lines it takes on screen)."""
-        return self._summary
+        return self.summary.text()
 
     def _show_buttons(self, saved_to: Path | None = None) -> None:
         """Save is enabled only when saving can succeed: a measurement the store would refuse (a figure lost on
@@ -209,11 +171,14 @@ class MeasuredTableView(QWidget):
         if report is None or report.summary is None or report.summary.measured is None:
             return EMPTY_TEXT
         s, m = report.summary, report.summary.measured
-        return (f"{s.name}: measured on {m.platform or 'board'} ({m.part_number or '?'}) at "
-                f"{format_units(m.clock_hz)}Hz\n{_ms(m.total_time_ms)} ms per inference "
-                f"({estimate_beside_board(s, m.total_time_ms)}), "
-                f"{memory_beside_estimate(s, m.runtime_memory_bytes)}.\n"
-                f"Source: {m.source}")
+        lines = [f"{s.name}: measured on {m.platform or 'board'} ({m.part_number or '?'}) at "
+                 f"{format_units(m.clock_hz)}Hz",
+                 f"{_ms(m.total_time_ms)} ms per inference ({estimate_beside_board(s, m.total_time_ms)}), "
+                 f"{memory_beside_estimate(s, m.runtime_memory_bytes)}.",
+                 # as the Profile headline and kws board profile say them, when they apply
+                 latency_line(s), stored_memory_line(s),
+                 f"Source: {m.source}"]
+        return "\n".join(line for line in lines if line)
 
     def cell(self, row: int, column: int) -> str:
         item = self.table.item(row, column)

@@ -76,14 +76,27 @@ def summary_html(report: ProfileReport) -> str:
             f"({s.accelerator.upper() if uses_mvp(s) else 'CPU only'}): "
             f"{_totals_text(s)}. {mvp}")
     text += NOT_MEASURED if s.measured is None else "<br>" + measured_summary(s.measured, s)
-    if stored_memory_text(s):
-        text += f"<br>Runtime memory stored in the model: {escape(stored_memory_text(s), quote=False)}."
+    if stored_memory_line(s):
+        text += f"<br>{escape(stored_memory_line(s), quote=False)}"
     if s.host_latency is not None:
         text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
                  f"p90 {s.host_latency.p90_ms:.3f} ms per invoke.")
-    if s.latency_problem:  # the line kws profile prints after its totals
-        text += f"<br><b>{LATENCY_PROBLEM_LABEL}: {PROBLEM_PREFIX}{escape(s.latency_problem)}</b>"
+    if latency_line(s):  # the line kws profile prints after its totals
+        text += f"<br><b>{escape(latency_line(s))}</b>"
     return text
+
+
+def stored_memory_line(s: ProfileSummary) -> str:
+    """The runtime memory the model stores beside the estimate (:func:`stored_memory_text`), "" when it stores none
+    or the estimate: one sentence for the headline and the Board workspace's summary, which must say it alike."""
+    stored = stored_memory_text(s)
+    return f"Runtime memory stored in the model: {stored}." if stored else ""
+
+
+def latency_line(s: ProfileSummary) -> str:
+    """Whether an inference keeps up with the model's latency_ms, answered "no: why" as ``kws profile``'s line after
+    its totals; "" when it does (or the model has none). Plain text: the headline and the Board summary share it."""
+    return f"{LATENCY_PROBLEM_LABEL}: {PROBLEM_PREFIX}{s.latency_problem}" if s.latency_problem else ""
 
 
 def _totals_text(s: ProfileSummary) -> str:
