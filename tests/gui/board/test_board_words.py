@@ -84,6 +84,17 @@ def test_at_a_large_font_the_hint_takes_more_lines_not_more_width(large_font, wi
     assert window.minimumSizeHint().width() <= AUDIT_SIZE[0] and cut_off_words(measured) == []
 
 
+def _board_report_shown(window, qtbot, report, tflite: bytes):  # type: ignore[no-untyped-def]
+    """The Board workspace of ``window`` at the audit's size, showing the board ``report`` of ``tflite``."""
+    window.resize(*AUDIT_SIZE)
+    window.show_workspace("board")
+    qtbot.waitUntil(lambda: window.size().toTuple() == AUDIT_SIZE, timeout=2000)
+    measured = window.workspaces["board"].measured
+    measured.set_report(report, tflite)
+    qtbot.wait(50)  # let the layouts settle
+    return measured
+
+
 def test_at_a_large_font_a_board_report_takes_more_lines_not_more_width(large_font, window, qtbot,
                                                                         reference_model_path: Path) -> None:
     """A board's report at 16 pt: its time and runtime memory beside their estimates took 1310 px on one line, and the
@@ -95,12 +106,7 @@ def test_at_a_large_font_a_board_report_takes_more_lines_not_more_width(large_fo
     tflite = reference_model_path.read_bytes()
     log = parse_profiler_log((SIM_LOGS / "profiler_mvp.log").read_text())
     report = attach_measurements(profile_model(tflite, name="seed"), log, source="test board", platform="brd2601")
-    window.resize(*AUDIT_SIZE)
-    window.show_workspace("board")
-    qtbot.waitUntil(lambda: window.size().toTuple() == AUDIT_SIZE, timeout=2000)
-    measured = window.workspaces["board"].measured
-    measured.set_report(report, tflite)
-    qtbot.wait(50)  # let the layouts settle
+    measured = _board_report_shown(window, qtbot, report, tflite)
     shown = [label.text() for label in measured.summary_lines if label.isVisibleTo(measured)]
     assert " ".join(shown).split() == measured.summary_text().split() and "runtime memory" in measured.summary_text()
     assert window.minimumSizeHint().width() <= AUDIT_SIZE[0] and cut_off_words(measured) == []
@@ -125,12 +131,7 @@ def test_at_a_large_font_the_latency_and_stored_memory_lines_scroll_and_leave_th
     note_stored_runtime_memory(report, read_params(tflite))  # the seed stores MLTK's figure, not the estimate
     log = parse_profiler_log((SIM_LOGS / "profiler_mvp.log").read_text())
     attach_measurements(report, log, source="test board", platform="brd2601")
-    window.resize(*AUDIT_SIZE)
-    window.show_workspace("board")
-    qtbot.waitUntil(lambda: window.size().toTuple() == AUDIT_SIZE, timeout=2000)
-    measured = window.workspaces["board"].measured
-    measured.set_report(report, tflite)
-    qtbot.wait(50)  # let the layouts settle
+    measured = _board_report_shown(window, qtbot, report, tflite)
     assert LATENCY_PROBLEM_LABEL in measured.summary_text() and "stored in the model" in measured.summary_text()
     shown = [label for label in measured.summary_lines if label.isVisibleTo(measured)]
     assert len(shown) > LINES_IN_SIGHT and " ".join(label.text() for label in shown).split() == \
