@@ -33,8 +33,12 @@ class VerticalScrollArea(QScrollArea):
     the one focused, also when the focus comes from outside the area (Shift+Tab from the buttons below it: a
     scroll area only scrolls for Tab pressed inside it)."""
 
-    def __init__(self, contents: QWidget, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, contents: QWidget, name: str, parent: QWidget | None = None,
+                 max_lines: int | None = None) -> None:
+        """``max_lines``: ask for no more than that many lines of text in the area's font (None: the contents' full
+        height); a headline over a panel's plot keeps the plot its room, and the rest of its text scrolls."""
         super().__init__(parent)
+        self._max_lines = max_lines
         self.setAccessibleName(name)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -78,6 +82,8 @@ class VerticalScrollArea(QScrollArea):
         hint = contents.sizeHint()
         if contents.hasHeightForWidth():  # as tall as the rows wrap to at the contents' width (module docstring)
             hint.setHeight(contents.heightForWidth(contents.width()))
+        if self._max_lines is not None:  # in the font of the moment: a larger font asks for more pixels
+            hint.setHeight(min(hint.height(), self._max_lines * self.fontMetrics().lineSpacing()))
         return self._around(hint)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
