@@ -29,7 +29,7 @@ STORED_LINE = "Runtime memory stored in the model: "
 def _headline_lines(window) -> list[str]:  # type: ignore[no-untyped-def]
     """The Profile workspace's headline for the open model, a line per <br>, as plain text."""
     doc = QTextDocument()
-    doc.setHtml(window.profile_view.summary_label.text())
+    doc.setHtml(window.profile_view.headline.summary_label.text())
     return doc.toPlainText().splitlines()
 
 

@@ -36,7 +36,7 @@ def test_a_board_profile_of_the_previous_model_is_dropped_with_a_message(window,
     view = window.profile_view
     assert view.report is not blocker.args[0] and view.report.summary.name == new_name
     assert view.report.summary.measured is None and view.table.isColumnHidden(column_index("Board ms"))
-    assert "Estimates, not board measurements" in view.summary_label.text()
+    assert "Estimates, not board measurements" in view.headline.summary_label.text()
     expected = (f"Board profile of {old_name} not shown: the loaded model is now {new_name}; "
                 "profile it on the board again.")
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == expected, timeout=RUN_TIMEOUT_MS)
@@ -53,9 +53,9 @@ def test_the_headline_of_a_board_report_gives_the_measured_totals(qtbot, board, 
     view = ProfileView()
     qtbot.addWidget(view)
     view.show_model(reference_model_path.read_bytes(), "seed")
-    assert "Estimates, not board measurements" in view.summary_label.text()
+    assert "Estimates, not board measurements" in view.headline.summary_label.text()
     view.set_report(result.report)
-    text = view.summary_label.text()
+    text = view.headline.summary_label.text()
     measured = result.report.summary.measured
     assert "Estimates, not board measurements" not in text
     assert "<b>Measured on the board</b> (brd2601 EFR32MG24B310F1536IM48 at 78 MHz): " in text

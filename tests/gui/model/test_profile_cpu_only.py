@@ -52,7 +52,7 @@ def test_cpu_only_says_nothing_of_the_mvp(profiled):
     assert view.ram_mvp_bar.isHidden() and view.memory.ram_mvp_label.isHidden() and not view.ram_bar.isHidden()
     assert "MVP" not in view.chart_legend.text() and "CPU" in view.chart_legend.text()
     assert "MVP" not in view.chart.accessibleDescription()
-    assert "MVP" not in view.summary_label.text()
+    assert "MVP" not in view.headline.summary_label.text()
 
 
 def test_the_mvp_says_it_all_again_when_chosen_again(profiled):

@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from workbench.gui.model.layer_table_model import COLUMNS, cell_text, column_index
-from workbench.gui.model.profile_view import SORT_ROLE, ProfileView, netron_available
+from workbench.gui.model.netron_launch import netron_available
+from workbench.gui.model.profile_view import SORT_ROLE, ProfileView
 from workbench.profiler.report import profile_model
 
 
@@ -119,7 +120,7 @@ def test_memory_bars_chart_diagram_and_netron(view):
 
 
 def test_headline_tells_the_large_input_dense_layer_apart(view):
-    text = view.summary_label.text()
+    text = view.headline.summary_label.text()
     assert "0 layers not supported on the MVP" in text
     assert "1 listed as unsupported by MLTK but run on the MVP anyway" in text
 
@@ -167,13 +168,13 @@ def test_accelerator_and_clock_re_profile_like_the_cli(profiled, reference_model
     cpu_only = profile_model(data, name="seed", accelerator="none")
     assert view.report.summary.accelerator == "none"
     assert view.report.summary.total_time_ms == cpu_only.summary.total_time_ms
-    assert "CPU only" in view.summary_label.text()
-    assert "not supported on the MVP" not in view.summary_label.text()  # nothing is asked of the MVP
+    assert "CPU only" in view.headline.summary_label.text()
+    assert "not supported on the MVP" not in view.headline.summary_label.text()  # nothing is asked of the MVP
     view.clock_box.setValue(39.0)
     half_clock = profile_model(data, name="seed", accelerator="none", clock_hz=39_000_000)
     assert view.report.summary.clock_hz == 39_000_000
     assert view.report.summary.total_time_ms == half_clock.summary.total_time_ms
-    assert "at 39 MHz (CPU only)" in view.summary_label.text()
+    assert "at 39 MHz (CPU only)" in view.headline.summary_label.text()
     assert view.model_path == reference_model_path  # re-profiling keeps the file for Netron
 
 
@@ -238,7 +239,7 @@ def test_a_model_tflite_micro_refuses_says_so_first_and_its_layer_runs_nowhere(q
     report = profile_model(one_concatenation((7, 4)), name="w11")
     view = ProfileView(report)
     qtbot.addWidget(view)
-    text = view.summary_label.text()
+    text = view.headline.summary_label.text()
     assert text.startswith("<b>Runs on TFLite Micro: no: TFLite Micro&#x27;s CONCATENATION takes at most 10 inputs")
     refused = [layer for layer in report.layers if not layer.runs_on_device]
     assert len(refused) == 1 and mvp_where(refused[0]).startswith("does not run on the board: ")

@@ -28,8 +28,8 @@ def test_the_refusal_is_the_first_thing_said(view, build, code) -> None:
     report = view.show_model(build(), code.lower())
     problem = report.summary.tflm_problem
     assert problem.startswith("no: ") and f"layer {FOREIGN_LAYER} ({code})" in problem
-    assert view.summary_label.text().startswith(f"<b>{TFLM_PROBLEM_LABEL}: no: ")
-    assert f"({code})" in view.summary_label.text().split("<br>")[0]
+    assert view.headline.summary_label.text().startswith(f"<b>{TFLM_PROBLEM_LABEL}: no: ")
+    assert f"({code})" in view.headline.summary_label.text().split("<br>")[0]
     assert view.proxy.index(FOREIGN_LAYER, column_index("Op")).data() == f"CUSTOM:{code}"
     assert view.proxy.index(FOREIGN_LAYER, column_index("MVP")).data() == "no"
     view.table.selectRow(FOREIGN_LAYER)
@@ -47,8 +47,8 @@ def test_the_headline_totals_are_bounds_when_a_layer_has_no_estimate(view) -> No
     report = view.show_model(flex_model(), "flex")
     untimed = report.summary.untimed_layer_count
     assert untimed >= 1
-    headline = view.summary_label.text().split("<br>")[1]
+    headline = view.headline.summary_label.text().split("<br>")[1]
     assert f"at least {report.summary.total_time_ms:.2f} ms/inference (at most " in headline
     assert f"({untimed} layer{'s' if untimed > 1 else ''} without an estimate left out)" in headline
     view.show_model(custom_model(), "custom")
-    assert "without an estimate left out" in view.summary_label.text()
+    assert "without an estimate left out" in view.headline.summary_label.text()

@@ -48,7 +48,7 @@ def test_headline_and_export_say_what_kws_profile_says(qtbot, capsys, tmp_path: 
     assert expected["keeps_up"] is False and expected["latency_ms"] == SHORT_LATENCY_MS
     exported = json.loads(view.export_to(tmp_path / "profile.json", "json").read_text())["summary"]
     assert {k: exported[k] for k in LATENCY_FIELDS} == {k: expected[k] for k in LATENCY_FIELDS}
-    headline = view.summary_label.text()
+    headline = view.headline.summary_label.text()
     assert f"{LATENCY_PROBLEM_LABEL}: no: latency_ms {SHORT_LATENCY_MS} is shorter" in headline
 
 
@@ -60,7 +60,7 @@ def test_a_model_that_keeps_up_is_said_to_in_the_export_only(qtbot, capsys, tmp_
     expected = _cli_summary(capsys, reference_model_path)
     exported = json.loads(view.export_to(tmp_path / "profile.json", "json").read_text())["summary"]
     assert {k: exported[k] for k in LATENCY_FIELDS} == {k: expected[k] for k in LATENCY_FIELDS}
-    assert exported["keeps_up"] is True and LATENCY_PROBLEM_LABEL not in view.summary_label.text()
+    assert exported["keeps_up"] is True and LATENCY_PROBLEM_LABEL not in view.headline.summary_label.text()
 
 
 def _board_report(tflite: bytes):  # type: ignore[no-untyped-def]
@@ -83,12 +83,12 @@ def test_a_kept_board_report_is_not_judged_by_the_latency_of_the_file_it_was_mea
     view.show_model(slow, "seed")
     view.set_report(_board_report(slow))
     assert view.show_model(slow, "seed").summary.measured is not None  # kept, and judged by the file's 5 ms
-    assert f"{LATENCY_PROBLEM_LABEL}: no:" in view.summary_label.text()
+    assert f"{LATENCY_PROBLEM_LABEL}: no:" in view.headline.summary_label.text()
     params = {key: value for key, value in read_params(slow).items() if key != "latency_ms"}
     unjudged = write_params(slow, params)
     shown = view.show_model(unjudged, "seed")
     assert shown.summary.measured is not None  # the kept board report, shown again for the same network
-    assert LATENCY_PROBLEM_LABEL not in view.summary_label.text()
+    assert LATENCY_PROBLEM_LABEL not in view.headline.summary_label.text()
     exported = json.loads(view.export_to(tmp_path / "profile.json", "json").read_text())["summary"]
     assert {k: exported[k] for k in LATENCY_FIELDS} == {"latency_ms": None, "keeps_up": None, "latency_problem": ""}
 
@@ -108,7 +108,7 @@ def test_the_whole_headline_of_a_board_report_is_readable_at_a_large_font(qtbot,
     view.show_model(slow, "seed")
     view.show()
     qtbot.waitExposed(view)
-    label = view.summary_label
+    label = view.headline.summary_label
     assert f"{LATENCY_PROBLEM_LABEL}: no:" in label.text()
     QApplication.processEvents()
     assert label.height() >= label.heightForWidth(label.width())

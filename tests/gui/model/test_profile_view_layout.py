@@ -93,15 +93,16 @@ def test_a_board_measurement_comes_back_with_its_accelerator_and_clock(profiled,
     assert not view.table.isColumnHidden(board_ms)
     view.accelerator_box.setCurrentIndex(view.accelerator_box.findData("none"))
     assert view.table.isColumnHidden(board_ms) and view.report.summary.accelerator == "none"
-    assert "kept" in view.summary_label.text() and "Accelerator MVP at 78 MHz" in view.summary_label.text()
+    headline = view.headline.summary_label.text()
+    assert "kept" in headline and "Accelerator MVP at 78 MHz" in headline
     view.accelerator_box.setCurrentIndex(view.accelerator_box.findData("mvp"))
     assert view.report is board and not view.table.isColumnHidden(board_ms)
-    assert "Measured on the board" in view.summary_label.text()
+    assert "Measured on the board" in view.headline.summary_label.text()
     view.clock_box.setValue(39.0)  # compared at 78 MHz: not beside an estimate at another clock
     assert view.table.isColumnHidden(board_ms)
     view.show_model(_other_model(), "other")
     view.clock_box.setValue(78.0)
-    assert view.report is not board and "kept" not in view.summary_label.text()
+    assert view.report is not board and "kept" not in view.headline.summary_label.text()
 
 
 def _other_model() -> bytes:
@@ -115,7 +116,7 @@ def _other_model() -> bytes:
 def test_labels_tooltips_and_axis_say_what_they_show(profiled):
     view = profiled
     keyboard = Qt.TextInteractionFlag.TextSelectableByKeyboard
-    for label in (view.summary_label, view.details_label):
+    for label in (view.headline.summary_label, view.details_label):
         assert label.textInteractionFlags() & keyboard
         assert label.focusPolicy() & Qt.FocusPolicy.TabFocus
     tip = view.proxy.headerData(column_index("Time ms"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
@@ -145,12 +146,12 @@ def test_a_board_measurement_is_kept_for_each_accelerator(profiled, reference_mo
     view.set_report(with_mvp)
     view.set_report(cpu_only)  # measured CPU only after the MVP: both are kept
     assert view.accelerator == "none" and view.report is cpu_only
-    assert "Accelerator MVP at 78 MHz" in view.summary_label.text()
+    assert "Accelerator MVP at 78 MHz" in view.headline.summary_label.text()
     view.accelerator_box.setCurrentIndex(view.accelerator_box.findData("mvp"))
-    assert view.report is with_mvp and "Measured on the board" in view.summary_label.text()
-    assert "Accelerator none (CPU only) at 78 MHz" in view.summary_label.text()
+    assert view.report is with_mvp and "Measured on the board" in view.headline.summary_label.text()
+    assert "Accelerator none (CPU only) at 78 MHz" in view.headline.summary_label.text()
     view.clock_box.setValue(39.0)
-    text = view.summary_label.text()
+    text = view.headline.summary_label.text()
     assert view.report not in (with_mvp, cpu_only) and "2 board measurements of this model are kept" in text
     view.clock_box.setValue(78.0)
     view.accelerator_box.setCurrentIndex(view.accelerator_box.findData("none"))
@@ -168,9 +169,9 @@ def test_a_board_measurement_survives_a_rewrite_of_the_parameters_only(profiled,
     rewritten = model_with_params(loaded, {"detection_threshold": 200})
     assert rewritten.tflite != loaded.tflite and rewritten.identity == loaded.identity
     view.show_model(rewritten.tflite, rewritten.name, reference_model_path)
-    assert view.report is board and "Measured on the board" in view.summary_label.text()
-    view.show_model(rewritten.tflite, rewritten.name, reference_model_path, identity=rewritten.identity)
-    assert view.report is board  # the window's LoadedModel.identity, where it is given, says the same
+    assert view.report is board and "Measured on the board" in view.headline.summary_label.text()
+    view.show_loaded_model(rewritten)
+    assert view.report is board  # the window's LoadedModel, whose identity was computed at load, says the same
     view.show_model(_other_model(), "other")
     view.show_model(rewritten.tflite, rewritten.name, reference_model_path)
-    assert view.report is not board and "kept" not in view.summary_label.text()
+    assert view.report is not board and "kept" not in view.headline.summary_label.text()

@@ -32,7 +32,7 @@ def test_the_headline_says_the_stored_figure_beside_the_estimate(view: ProfileVi
     report = view.show_model(tflite, "seed")
     estimate = comparable_arena_bytes(report.summary)
     assert stored != estimate  # MLTK's figure for the seed is not the workbench's estimate
-    text = view.summary_label.text()
+    text = view.headline.summary_label.text()
     assert text.count(STORED_LINE) == 1
     assert f"{STORED_LINE}{stored:,} bytes (its {RUNTIME_MEMORY_KEY}" in text
     assert f"this profile estimates {estimate:,} bytes" in text
@@ -43,7 +43,7 @@ def test_no_stored_line_when_the_model_stores_the_estimate(view: ProfileView, re
     estimate = comparable_arena_bytes(view.show_model(tflite, "seed").summary)
     same = write_params(tflite, {**read_params(tflite), RUNTIME_MEMORY_KEY: estimate})
     view.show_model(same, "seed")
-    assert STORED_LINE not in view.summary_label.text()
+    assert STORED_LINE not in view.headline.summary_label.text()
 
 
 def test_the_memory_bars_are_named_as_the_other_views_name_the_figure(view: ProfileView) -> None:
@@ -66,8 +66,8 @@ def test_a_kept_board_report_says_no_stored_figure_for_a_copy_without_one(view: 
     log = parse_profiler_log((SIM_LOGS / "profiler_mvp.log").read_text())
     view.set_report(attach_measurements(profile_model(tflite, name="seed"), log, source="test board"))
     assert view.show_model(tflite, "seed").summary.measured is not None  # kept, and the file's figure said
-    assert STORED_LINE in view.summary_label.text()
+    assert STORED_LINE in view.headline.summary_label.text()
     without = write_params(tflite, {k: v for k, v in read_params(tflite).items() if k != RUNTIME_MEMORY_KEY})
     shown = view.show_model(without, "seed")
     assert shown.summary.measured is not None  # the kept board report, shown again for the same network
-    assert shown.summary.stored_runtime_memory_bytes is None and STORED_LINE not in view.summary_label.text()
+    assert shown.summary.stored_runtime_memory_bytes is None and STORED_LINE not in view.headline.summary_label.text()

@@ -36,8 +36,8 @@ def test_profile_tab_order_reads_top_down_then_the_bottom_row(window, qtbot) -> 
     tabs = profile.findChild(QTabWidget)
     tabs.setCurrentIndex(tabs.count() - 1)  # the layer diagram, a Tab stop of its own
     diagram = next(w for w in tabs.findChildren(QScrollArea) if w.accessibleName() == "Layer diagram")
-    expected = [profile.summary_label, profile.table, profile.details_scroll, profile.details_label, tabs.tabBar(),
-                diagram, profile.export_button, profile.accelerator_box, profile.clock_box]
+    expected = [profile.headline.summary_label, profile.table, profile.details_scroll, profile.details_label,
+                tabs.tabBar(), diagram, profile.export_button, profile.accelerator_box, profile.clock_box]
     if profile.netron_button.isEnabled():
         expected.append(profile.netron_button)
     walked = _tab_walk(window, qtbot, expected[0], len(expected) - 1)

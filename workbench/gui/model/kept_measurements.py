@@ -2,24 +2,14 @@
 
 Why a module of its own: a board profile takes a minute, and a user compares the MVP with the CPU only, one clock
 with another; each measurement is comparable only with the estimate made for its own accelerator and clock, so
-each is kept under them. They belong to the network, told by the model's identity (its hash without its
-parameters, :attr:`LoadedModel.identity`): a rewrite of the parameters alone keeps them, another network drops
-them all. No Qt here: it is bookkeeping.
+each is kept under them. They belong to the network, told by :attr:`LoadedModel.network_digest` (the model's hash
+without its parameters, computed once when it was loaded): a rewrite of the parameters alone keeps them, another
+network drops them all. No Qt here, and no parsing of the model: it is bookkeeping.
 """
 
 from __future__ import annotations
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.model.model_params import read_params_and_identity
 from workbench.profiler.report import ProfileReport, ProfileSummary
-
-
-def model_identity(tflite: bytes) -> str:
-    """The model's hash without its parameters, as :attr:`LoadedModel.identity` holds it ("" if unreadable)."""
-    try:
-        return read_params_and_identity(tflite)[1]
-    except WorkbenchError:
-        return ""  # the profiler says what is wrong with it
 
 
 def is_measured(report: ProfileReport) -> bool:
@@ -29,19 +19,18 @@ def is_measured(report: ProfileReport) -> bool:
 
 
 class KeptMeasurements:
-    """Board reports of one model by (accelerator, clock_hz); :meth:`follow_model` when the model may change."""
+    """Board reports of one model by (accelerator, clock_hz); :meth:`follow_network` when the model may change."""
 
     def __init__(self) -> None:
-        self._identity = ""
+        self._network = ""
         self._reports: dict[tuple[str, int], ProfileReport] = {}
 
-    def follow_model(self, tflite: bytes, identity: str = "") -> None:
-        """The model shown is now ``tflite`` (``identity``: its LoadedModel's, else computed): another network
-        drops what was kept; an unreadable one too, as nothing says it is the same."""
-        identity = identity or model_identity(tflite)
-        if not identity or identity != self._identity:
+    def follow_network(self, network_digest: str) -> None:
+        """The model shown is now one of ``network_digest`` (:attr:`LoadedModel.network_digest`): another network
+        drops what was kept."""
+        if network_digest != self._network:
             self._reports.clear()
-        self._identity = identity
+        self._network = network_digest
 
     def keep(self, report: ProfileReport) -> None:
         """Keep ``report`` if a board measured it, in place of an earlier one at its accelerator and clock."""

@@ -76,13 +76,14 @@ def summary_html(report: ProfileReport) -> str:
             f"({s.accelerator.upper() if uses_mvp(s) else 'CPU only'}): "
             f"{_totals_text(s)}. {mvp}")
     text += NOT_MEASURED if s.measured is None else "<br>" + measured_summary(s.measured, s)
-    if stored_memory_line(s):
-        text += f"<br>{escape(stored_memory_line(s), quote=False)}"
+    stored_memory, latency = stored_memory_line(s), latency_line(s)
+    if stored_memory:
+        text += f"<br>{escape(stored_memory, quote=False)}"
     if s.host_latency is not None:
         text += (f"<br>Measured on this PC (LiteRT): median {s.host_latency.median_ms:.3f} ms, "
                  f"p90 {s.host_latency.p90_ms:.3f} ms per invoke.")
-    if latency_line(s):  # the line kws profile prints after its totals
-        text += f"<br><b>{escape(latency_line(s))}</b>"
+    if latency:  # the line kws profile prints after its totals
+        text += f"<br><b>{escape(latency)}</b>"
     return text
 
 

@@ -3,22 +3,18 @@
 Why: the same numbers as ``kws profile``, but explorable -- sort by cycles to find the expensive layer,
 select it to read its shapes, options and why the MVP cannot take it, see at a glance whether flash
 and RAM fit the EFR32MG24, and export for a review. Computing a profile is the profiler's job: the window
-hands the model to :meth:`ProfileView.show_model`, which profiles it with the accelerator and clock chosen
-beside the Export button (``kws profile --accelerator/--clock-mhz``; a static graph walk, milliseconds, so
-a change re-profiles at once), or a finished report (a board's) to :meth:`ProfileView.set_report`. Board
-reports are kept for their model, one per accelerator and clock: whenever the chosen accelerator and clock are
-those one was compared at, it is shown instead of a fresh estimate, and otherwise the headline says at which
-they can be seen. The model is told by its identity (its hash without its parameters), so re-showing it with
-only its parameters changed keeps them. With the accelerator none the view, like ``kws profile``, says nothing
-of the MVP: no MVP column, verdicts or arena.
+hands the model it loaded to :meth:`ProfileView.show_loaded_model`, which profiles its graph, parsed at load, with
+the accelerator and clock chosen beside the Export button (``kws profile --accelerator/--clock-mhz``; a static
+graph walk, milliseconds, so a change re-profiles at once), or a finished report (a board's) to
+:meth:`ProfileView.set_report`. Board reports are kept for their model, one per accelerator and clock: whenever the
+chosen accelerator and clock are those one was compared at, it is shown instead of a fresh estimate, and otherwise
+the headline says at which they can be seen. The model is told by its identity (its hash without its parameters),
+so re-showing it with only its parameters changed keeps them. With the accelerator none the view, like
+``kws profile``, says nothing of the MVP: no MVP column, verdicts or arena.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, QSortFilterProxyModel, Qt, Signal
@@ -29,34 +25,32 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFile
 
 from workbench.board.runs.job import ACCELERATOR_NAMES
 from workbench.core.errors import WorkbenchError
-from workbench.core.model.model_params import read_params
+from workbench.core.model.model_file import LoadedModel
+from workbench.core.model.model_params import read_params_and_identity
+from workbench.core.model.tflite_graph import parse_model
 from workbench.gui import theme
 from workbench.gui.model.cycles_chart import CyclesChart
 from workbench.gui.model.kept_measurements import KeptMeasurements
 from workbench.gui.model.layer_diagram import LayerDiagram
 from workbench.gui.model.layer_table_model import COLUMNS, COPY_ROLE, SORT_ROLE, LayerTableModel, layer_details_html
 from workbench.gui.model.memory_bars import MemoryBars
-from workbench.gui.model.profile_summary import kept_measurement_html, summary_html
+from workbench.gui.model.netron_launch import netron_available, start_netron
+from workbench.gui.model.profile_headline_view import SELECTABLE_TEXT, ProfileHeadlineView
 from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.table_rows import RowsInSight, add_copy_action, rows_text
-from workbench.gui.widgets.vertical_scroll_area import VerticalScrollArea
 from workbench.profiler.accelerators import DEFAULT_ACCELERATOR
 from workbench.profiler.cycles import DEFAULT_CLOCK_HZ
 from workbench.profiler.device_limits import CLOCK_RANGE_MHZ
 from workbench.profiler.export import render, uses_mvp
 from workbench.profiler.inference_pace import note_latency, stored_latency_ms
-from workbench.profiler.report import ProfileReport, note_stored_runtime_memory, profile_model
+from workbench.profiler.report import ProfileReport, build_report, note_stored_runtime_memory
 
-__all__ = ["SORT_ROLE", "ProfileView", "netron_available"]
-# lines of the headline in sight: a board's totals, the stored runtime memory and the latency_ms line scroll beyond,
-# so that at 16 pt in a 1280x720 window the chart keeps the room of its axis title
-HEADLINE_LINES = 5
+__all__ = ["SORT_ROLE", "ProfileView"]
 
 EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "markdown": "Markdown (*.md)"}
 EXPORT_SUFFIX = {"csv": ".csv", "json": ".json", "markdown": ".md"}
 TABLE_SHARE, DETAILS_SHARE = 1, 1  # vertical splitter: the table above, details/memory/chart below
 MIN_TABLE_ROWS = 3  # the table never shrinks below a few rows (the details scroll instead)
-SELECTABLE_TEXT = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
 DETAILS_PLACEHOLDER = "Select a layer to see its shapes, options and where it runs."
 # the accelerator choice, by the names of `kws profile --accelerator` (the data) with what the box shows: the
 # Board workspace's names, so the two boxes say the same
@@ -64,11 +58,6 @@ ACCELERATOR_CHOICES = tuple(ACCELERATOR_NAMES.items())
 HZ_PER_MHZ = 1_000_000
 (CLOCK_MIN_MHZ, CLOCK_MAX_MHZ), CLOCK_DECIMALS = CLOCK_RANGE_MHZ, 1  # the range kws profile --clock-mhz takes
 SETTING_ACCELERATOR, SETTING_CLOCK_MHZ = "profile/accelerator", "profile/clock_mhz"
-
-
-def netron_available() -> bool:
-    """True when the ``netron`` package or command is installed."""
-    return importlib.util.find_spec("netron") is not None or shutil.which("netron") is not None
 
 
 class ProfileView(QWidget):
@@ -88,7 +77,7 @@ class ProfileView(QWidget):
         self._report = ProfileReport()
         self._model_path = Path(model_path) if model_path else None
         self._settings = settings  # remembers the accelerator and clock; None: this session only
-        self._model: tuple[bytes, str] | None = None  # (tflite, name) of the model show_model profiled
+        self._model: LoadedModel | None = None  # the model last profiled, with its parsed graph and parameters
         self._measured = KeptMeasurements()  # that model's board reports, kept across re-estimates
         self.table_model = LayerTableModel(parent=self)
         self.proxy = QSortFilterProxyModel(self)
@@ -108,15 +97,12 @@ class ProfileView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_selection)
         add_copy_action(self.table, self.copy_selection)
 
-        self.summary_label = QLabel(self)
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setTextInteractionFlags(SELECTABLE_TEXT)
+        self.headline = ProfileHeadlineView(self)
         self.details_label = QLabel(DETAILS_PLACEHOLDER, self)
         self.details_label.setWordWrap(True)
         self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details_label.setTextInteractionFlags(SELECTABLE_TEXT)
-        for label in (self.summary_label, self.details_label):
-            label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches the text to select it by keyboard
+        self.details_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches the text to select it by keyboard
         self.cycles_chart = CyclesChart(self)
         self.chart, self.chart_legend = self.cycles_chart.plot, self.cycles_chart.legend
         self.set_dark(theme.palette_is_dark() if dark is None else dark)
@@ -198,19 +184,13 @@ class ProfileView(QWidget):
         splitter.addWidget(bottom)
         splitter.setStretchFactor(0, TABLE_SHARE)
         splitter.setStretchFactor(1, DETAILS_SHARE)
-        # the headline scrolls rather than be cut off (a board's totals, the stored runtime memory and the latency_ms
-        # line at 16 pt in a 1280x720 window); in a widget with a layout, so a new text's height reaches the area
-        headline = QWidget(self)
-        headline_layout = QVBoxLayout(headline)
-        headline_layout.setContentsMargins(0, 0, 0, 0)
-        headline_layout.addWidget(self.summary_label)
         layout = QVBoxLayout(self)
-        layout.addWidget(VerticalScrollArea(headline, "Profile summary", self, max_lines=HEADLINE_LINES))
+        layout.addWidget(self.headline)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
         # Tab in reading order: by creation it went from the table up to the summary, down to the buttons, and back
         # up to the details and the chart's tabs
-        chain = (self.summary_label, self.table, self.details_scroll, self.details_label, tabs, scroll,
+        chain = (self.headline.summary_label, self.table, self.details_scroll, self.details_label, tabs, scroll,
                  self.export_button, self.accelerator_box, self.clock_box, self.netron_button)
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
@@ -237,28 +217,37 @@ class ProfileView(QWidget):
     def clock_hz(self) -> int:
         return round(self.clock_box.value() * HZ_PER_MHZ)
 
-    def show_model(self, tflite: bytes, name: str, model_path: str | Path | None = None,
-                   identity: str = "") -> ProfileReport:
-        """Profile ``tflite`` with the chosen accelerator and clock and show it; WorkbenchError if it cannot be
-        profiled. The model is kept, so changing the accelerator or clock re-profiles it; a board report of it
-        (:meth:`set_report`) is shown instead whenever its accelerator and clock are the chosen ones.
-        ``identity``: :attr:`LoadedModel.identity` where the caller has it, else computed from ``tflite``; the
-        board reports are dropped only when it changes (another network, not other parameters)."""
-        if self._model is None or self._model[0] != tflite:
-            self._measured.follow_model(tflite, identity)  # another network: its board reports are not this one's
-        self._model = (tflite, name)
+    def show_loaded_model(self, model: LoadedModel) -> ProfileReport:
+        """Profile ``model`` with the chosen accelerator and clock and show it; WorkbenchError if it cannot be
+        profiled. It is kept, so changing the accelerator or clock re-profiles it, from the graph and parameters
+        parsed when it was loaded (never the file again); a board report of it (:meth:`set_report`) is shown instead
+        whenever its accelerator and clock are the chosen ones, and dropped only when its network changes
+        (:attr:`LoadedModel.network_digest`: not when only its parameters do)."""
+        self._measured.follow_network(model.network_digest)  # another network: its board reports are not this one's
+        self._model = model
+        return self._profile(model, model.path)
+
+    def show_model(self, tflite: bytes, name: str, model_path: str | Path | None = None) -> ProfileReport:
+        """:meth:`show_loaded_model` for a caller holding only a model's bytes, which are parsed here (the graph
+        first: bytes that are no model fail as ``kws profile`` says)."""
+        graph = parse_model(tflite)
+        params, identity = read_params_and_identity(tflite)
+        path = Path(model_path) if model_path is not None else None
+        return self.show_loaded_model(LoadedModel(name, tflite, dict(params), path, identity, graph))
+
+    def _profile(self, model: LoadedModel, model_path: Path | None) -> ProfileReport:
+        """Show the board report kept for the chosen accelerator and clock, else a fresh estimate of ``model``."""
         report = self._measured.at(self.accelerator, self.clock_hz)
         if report is None:
-            report = profile_model(tflite, name=name, accelerator=self.accelerator, clock_hz=self.clock_hz)
-        params = read_params(tflite)
-        note_latency(report, stored_latency_ms(params))  # as kws profile judges the file's latency_ms
-        note_stored_runtime_memory(report, params)  # and names the runtime memory the file stores beside its own
+            report = build_report(model.graph, name=model.name, accelerator=self.accelerator, clock_hz=self.clock_hz)
+        note_latency(report, stored_latency_ms(model.params))  # as kws profile judges the file's latency_ms
+        note_stored_runtime_memory(report, model.params)  # and names the runtime memory the file stores beside its own
         self.set_report(report, model_path)
         return report
 
     def set_report(self, report: ProfileReport, model_path: str | Path | None = None) -> None:
-        """Show a finished report (a board's, or one of :meth:`show_model`); the accelerator and clock
-        controls show what it was made with. A board report is kept for the model :meth:`show_model` profiled
+        """Show a finished report (a board's, or one of :meth:`show_loaded_model`); the accelerator and clock
+        controls show what it was made with. A board report is kept for the model last profiled
         (the last one of each accelerator and clock), and the selected layer stays selected."""
         selected = self._current_layer()
         self._report = report
@@ -274,16 +263,12 @@ class ProfileView(QWidget):
         self.details_label.setText(DETAILS_PLACEHOLDER)
         if selected is not None:
             self._select_layer(*selected)
-        self._update_summary()
+        self.headline.show_report(report, self._measured.others(report))
         self.cycles_chart.set_layers(report.layers, mvp)
         self.memory.show_summary(report.summary)
         self.diagram.set_layers(report.layers, mvp)
         self.netron_button.setEnabled(netron_available() and self._model_path is not None)
         self.netron_button.setToolTip("" if netron_available() else "Install netron (pip install netron) to use this")
-
-    def _update_summary(self) -> None:
-        kept = self._measured.others(self._report)
-        self.summary_label.setText(summary_html(self._report) + kept_measurement_html(kept))
 
     def _current_row(self) -> int | None:
         """The proxy row the details show: the current one when it is selected (Ctrl+click), else the first."""
@@ -354,11 +339,10 @@ class ProfileView(QWidget):
             self._settings.setValue(SETTING_CLOCK_MHZ, self.clock_box.value())
         if self._model is None:
             return
-        tflite, name = self._model
         try:
-            self.show_model(tflite, name)
+            self._profile(self._model, None)
         except WorkbenchError as exc:
-            self.summary_label.setText(f"Cannot profile {name or 'the model'}: {exc}")
+            self.headline.show_problem(f"Cannot profile {self._model.name or 'the model'}: {exc}")
 
     # ---- actions ------------------------------------------------------------------------------
     def selected_text(self) -> str:
@@ -392,9 +376,5 @@ class ProfileView(QWidget):
             self.exported.emit(str(written))
 
     def open_in_netron(self) -> None:
-        if self._model_path is None or not netron_available():
-            return
-        command = ([shutil.which("netron") or "netron"] if shutil.which("netron")
-                   else [sys.executable, "-m", "netron"])
-        subprocess.Popen([*command, str(self._model_path)],  # noqa: S603 - fixed program, user's own file
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if self._model_path is not None and netron_available():
+            start_netron(self._model_path)

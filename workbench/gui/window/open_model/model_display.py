@@ -46,7 +46,7 @@ def show_model(window: Any, model: Any) -> None:
     window.setWindowTitle(window_title(model, reason))
     window.model_view.set_model(model, window.controller.tuning)
     try:  # a static graph walk: milliseconds
-        window.profile_view.show_model(model.tflite, name, model.path, identity=model.identity)
+        window.profile_view.show_loaded_model(model)  # parsed once, at load: profiled without parsing it again
     except WorkbenchError as exc:
         window.show_status(f"cannot profile {name}: {exc}")
     problem = window.controller.live_problem
