@@ -109,6 +109,7 @@ class DetectionLogView(QWidget):
         self._session: object | None = None
         self._cursor = 0
         self._streaming = False
+        self._model_first_entry = 0  # entries before it are another model's: the idle label does not show their word
         self.flash_label = QLabel(STOPPED_TEXT)
         self.flash_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = QFont(self.font())
@@ -268,6 +269,7 @@ class DetectionLogView(QWidget):
 
     def clear(self) -> None:
         self.entries.clear()
+        self._model_first_entry = 0
         self.table.setRowCount(0)
         self.table.setColumnHidden(FILE_COLUMN, True)
         self._show_count()
@@ -288,8 +290,18 @@ class DetectionLogView(QWidget):
         if not self.flashing:
             self._end_flash()
 
+    def show_new_model(self) -> None:
+        """Another model was opened: its rows join the log, but the idle label stops showing the last model's word.
+
+        Why: after switching from yes/no to on/off the label kept a large "no" that the model listening could no
+        longer say; the rows keep the history, the label says what this model has heard (nothing yet)."""
+        self._model_first_entry = len(self.entries)
+        if not self.flashing:
+            self._end_flash()
+
     def _end_flash(self) -> None:
-        last = self.entries[-1].label if self.entries else (IDLE_TEXT if self._streaming else STOPPED_TEXT)
+        heard = len(self.entries) > self._model_first_entry
+        last = self.entries[-1].label if heard else (IDLE_TEXT if self._streaming else STOPPED_TEXT)
         self.flash_label.setText(last)
         self._fit_flash()
         idle = self.palette().color(QPalette.ColorRole.PlaceholderText)  # dim, yet 4.5:1 in both palettes

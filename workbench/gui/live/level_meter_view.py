@@ -103,25 +103,28 @@ class LevelMeter(QWidget):
         return self.clock() < self.clip_until
 
     def show_peak(self, peak: float, clipped: bool) -> None:
-        now = self.clock()
+        fall = self._fall_since_last()
         self.level_db = to_dbfs(peak)
-        fallen = self.hold_db - PEAK_FALL_DB_PER_S * (now - self._last)
-        self.hold_db = max(self.level_db, fallen, METER_FLOOR_DB)
-        self._last = now
+        self.hold_db = max(self.level_db, self.hold_db - fall, METER_FLOOR_DB)
         if clipped:
-            self.clip_until = now + CLIP_HOLD_S
+            self.clip_until = self._last + CLIP_HOLD_S
             self.clip_count += 1
         self._show_change()
 
     def show_no_audio(self) -> None:
         """Nothing was heard since the last call: the level and the hold fall at :data:`PEAK_FALL_DB_PER_S`, down to
         the floor (between a sound card's blocks that is a fraction of a dB; while paused or stopped, silence)."""
-        now = self.clock()
-        fall = PEAK_FALL_DB_PER_S * (now - self._last)
+        fall = self._fall_since_last()
         self.level_db = max(self.level_db - fall, METER_FLOOR_DB)
         self.hold_db = max(self.hold_db - fall, METER_FLOOR_DB)
-        self._last = now
         self._show_change()
+
+    def _fall_since_last(self) -> float:
+        """How many dB the hold (and, without audio, the level) has fallen since the last call; restarts the count."""
+        now = self.clock()
+        fall = PEAK_FALL_DB_PER_S * (now - self._last)
+        self._last = now
+        return fall
 
     def _show_change(self) -> None:
         if self._state() != self._shown:

@@ -304,6 +304,7 @@ class MainWindow(QMainWindow):
 
     def _on_model_changed(self, model: object) -> None:
         self.notice.clear()  # a notice about the model opened at start-up is stale now
+        self.log.show_new_model()
         model_display.show_model(self, model)  # also: a model that cannot stream is shown for inspection
 
     def _on_running_changed(self, running: bool) -> None:
