@@ -5,7 +5,8 @@ Why a process: QSettings objects of one file in one process share what they read
 holds its own, older copy of the file, as a second window does.
 
 Actions: ``tune MODEL THRESHOLD`` opens MODEL and keeps its detection threshold tuned to THRESHOLD; ``recent PATH``
-opens PATH (it goes into File > Recent).
+opens PATH (it goes into File > Recent); ``firmware-export MODEL HEADER NAME`` exported MODEL as HEADER with its array
+called NAME (File > Export for firmware remembers it).
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def main(settings_file: str, action: str, *args: str) -> None:
         settings.remember_tuning(loaded.model, loaded.tuning)
     elif action == "recent":
         settings.add_recent(Path(args[0]))
+    elif action == "firmware-export":
+        from workbench.gui.model.firmware_export_dialog import FirmwareExportChoice
+        from workbench.gui.model.firmware_export_memory import FirmwareExportMemory
+
+        FirmwareExportMemory(settings.qsettings).keep(Path(args[0]), FirmwareExportChoice(Path(args[1]), args[2]))
     else:
         raise SystemExit(f"unknown action {action!r}")
     settings.sync()

@@ -7,11 +7,14 @@ save it says what the board would still refuse in the copy (:func:`notify_board_
 kind of dialog starts in the folder it last chose in (``AppSettings.last_folder``), not the working directory;
 a model copy saved with the detection parameters counts as chosen there (:func:`remember_saved_model`).
 
-File ▸ Export for firmware (C header)… writes the model as its file holds it, through ``kws export-c``'s writer
-(:func:`workbench.firmware_header.write_firmware_header`), so the header is the command's byte for byte. Why not
-with the tuning in use: a header is reproduced from a model file (by ``kws export-c``, by a build script), and the
-board tools flash model files; a header of values that are in no file could not be. So when the tuning differs
-from the model's, the dialog's title and the status line say it is not in the header, and how to put it there.
+File ▸ Export for firmware (C header)… asks for the header file and the array's name in one dialog
+(:mod:`workbench.gui.model.firmware_export_dialog`, filled in with the model's last export by
+:mod:`workbench.gui.model.firmware_export_memory`), then writes the model as its file holds it, through
+``kws export-c``'s writer (:func:`workbench.firmware_header.write_firmware_header`), so the header is the command's
+byte for byte, the name given as ``--name``. Why not with the tuning in use: a header is reproduced from a model file
+(by ``kws export-c``, by a build script), and the board tools flash model files; a header of values that are in no
+file could not be. So when the tuning differs from the model's, the dialog and the status line say it is not in the
+header, and how to put it there.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from workbench.output_guard import check_output_file
 
 if TYPE_CHECKING:
     from workbench.firmware_header import FirmwareHeader
+    from workbench.gui.model.firmware_export_dialog import FirmwareExportDialog
 
 MODEL_FILTER = "Models (*.tflite *.mltk.zip *.zip);;All files (*)"
 AUDIO_FILTER = f"Audio files ({' '.join('*' + suffix for suffix in AUDIO_SUFFIXES)});;All files (*)"
@@ -40,9 +44,6 @@ CSV_FILTER = "CSV (*.csv)"
 TUNED_SUFFIX = "-tuned.tflite"
 LOG_NAME = "detections.csv"
 BOARD_NOTICE_NAME = "boardNotice"
-HEADER_FILTER = "C header (*.h *.hpp *.hh);;All files (*)"
-HEADER_SUFFIX = ".h"  # added to a name typed without one, as a model copy gets .tflite
-EXPORT_HEADER_TITLE = "Export for firmware (C header)"
 UNSAVED_TUNING = ("the tuning in use is not in it (File ▸ Save parameters into model… writes it into a model copy; "
                   "export that)")
 NO_MODEL_TO_EXPORT = "Open a model first (File ▸ Open model…): the header holds the window's model."
@@ -125,34 +126,51 @@ def tuning_unsaved(window: Any) -> bool:
     return tuning is not None and tuning.is_modified
 
 
-def choose_export_firmware_header(window: Any) -> None:
-    """Ask where the open model's C header goes (beside the model by default), then write it; the title says when
-    the tuning in use is not in it (module docstring)."""
-    from workbench.firmware_header import model_file_name
+def choose_export_firmware_header(window: Any) -> FirmwareExportDialog | None:
+    """Open the dialog asking for the open model's header file and array name (the model's last export, else
+    beside the model and named after it); Export writes the header and remembers both. The dialog says when the
+    tuning in use is not in the header (module docstring). The dialog opened, or None without a model."""
+    from workbench.gui.model.firmware_export_dialog import FirmwareExportDialog, default_choice
+    from workbench.gui.model.firmware_export_memory import FirmwareExportMemory
 
-    model = window.controller.model
-    if model is None or window.model_path is None:
+    if window.controller.model is None or window.model_path is None:
         window.show_error(NO_MODEL_TO_EXPORT)
-        return
-    title = EXPORT_HEADER_TITLE + (f": the model as saved; {UNSAVED_TUNING}" if tuning_unsaved(window) else "")
-    suggestion = copy_beside(window.model_path, model_file_name(window.model_path) + HEADER_SUFFIX)
-    path, _ = QFileDialog.getSaveFileName(window, title, str(suggestion), HEADER_FILTER)
-    if path:
-        export_firmware_header(window, Path(path))
+        return None
+    source = _exported_model_file(window)
+    memory = FirmwareExportMemory(window.settings.qsettings)
+    note = f"The header holds the model as saved: {UNSAVED_TUNING}." if tuning_unsaved(window) else ""
+    dialog = FirmwareExportDialog(memory.choice_for(source), default_choice(source).array_name, note, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def export_chosen() -> None:
+        chosen = dialog.choice()  # (never None: Export is enabled only with a choice)
+        if chosen is not None and export_firmware_header(window, chosen.header, chosen.array_name) is not None:
+            memory.keep(source, chosen)
+
+    dialog.accepted.connect(export_chosen)
+    dialog.open()
+    return dialog
 
 
-def export_firmware_header(window: Any, path: Path) -> FirmwareHeader | None:
+def _exported_model_file(window: Any) -> Path:
+    """The file the open model was read from: what the header is made of, and named after."""
+    model = window.controller.model
+    return Path(model.path) if getattr(model, "path", None) else window.model_path
+
+
+def export_firmware_header(window: Any, path: Path, array_name: str | None = None) -> FirmwareHeader | None:
     """Write the open model, as its file holds it, as the C header ``path`` (``.h`` added to a name without a
-    suffix) through ``kws export-c``'s writer. The status bar says what was written, a notice the header's
-    warnings; a failure (a read-only folder, a full disk, the model's own file) is one sentence."""
+    suffix) through ``kws export-c``'s writer, its array called ``array_name`` (checked by the caller; None: after
+    the model file). The status bar says what was written, a notice the header's warnings; a failure (a read-only
+    folder, a full disk, the model's own file) is one sentence."""
     from workbench.firmware_header import write_firmware_header
+    from workbench.gui.model.firmware_export_dialog import header_target
 
     model = window.controller.model
-    source = Path(model.path) if getattr(model, "path", None) else window.model_path
-    target = path if path.suffix else path.with_name(path.name + HEADER_SUFFIX)
+    target = header_target(path)
     try:
         check_output_file(target, window.controller.files_in_use(), option=None)
-        header = write_firmware_header(model, source, target)
+        header = write_firmware_header(model, _exported_model_file(window), target, array_name)
     except WorkbenchError as exc:
         window.show_error(str(exc))
         return None

@@ -216,17 +216,16 @@ def check_array_name(name: str | None) -> None:
     """SettingsError for a ``--name`` the header cannot use as it is, with a name that works. Why refuse rather
     than fix: firmware code refers to the array by the name given, so a silently different one would not link
     (and ``--name ''`` used to fall back to the file name without a word)."""
-    from workbench.core.model.c_array import c_identifier, identifier_problem
+    from workbench.core.model.c_array import array_name_refusal
 
     if name is None:
         return
     if not name:
         raise SettingsError("--name is empty: give the array's C name, or leave --name out to name it after the "
                             "model file.")
-    problem = identifier_problem(name)
-    if problem is not None:
-        raise SettingsError(f"--name {name!r} {problem}: it cannot name a C or C++ array (try "
-                            f"{c_identifier(name)!r}).")
+    refusal = array_name_refusal(name)  # the window's Export for firmware dialog says the same
+    if refusal is not None:
+        raise SettingsError(f"--name {refusal}.")
 
 
 def run_export_c(args: argparse.Namespace) -> int:

@@ -100,6 +100,19 @@ def identifier_problem(name: str) -> str | None:
     return None
 
 
+def array_name_refusal(name: str) -> str | None:
+    """Why ``name`` is refused as the array's name, with a name that works (``'g-model' holds characters …: it cannot
+    name a C or C++ array (try 'g_model')``), or None when it is taken as it is.
+
+    Why one sentence for ``kws export-c --name`` and the window's Export for firmware dialog: the two take the same
+    names, so they refuse them in the same words, and a user who met one recognises the other.
+    """
+    problem = identifier_problem(name)
+    if problem is None:
+        return None
+    return f"{name!r} {problem}: it cannot name a C or C++ array (try {c_identifier(name)!r})"
+
+
 def c_identifier(text: str) -> str:
     """A valid C and C++ identifier, not reserved in either, from a file name or user text (the name itself
     when :func:`identifier_problem` finds nothing wrong with it).
