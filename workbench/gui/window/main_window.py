@@ -287,8 +287,7 @@ class MainWindow(QMainWindow):
 
     def _forget_tuning_note(self) -> None:
         """Reset (or tuning back to the file's values) makes "kept your tuning of …" untrue: it goes at once."""
-        tuning = self.controller.tuning  # None: a model without detection (inspection only)
-        if self.tuning_note and (tuning is None or not tuning.is_modified):
+        if self.tuning_note and not file_dialogs.tuning_unsaved(self):
             if self.statusBar().currentMessage() == self.tuning_note:
                 self.statusBar().clearMessage()
             self.tuning_note = None
@@ -382,8 +381,7 @@ class MainWindow(QMainWindow):
         problem = self.settings.sync_problem()
         if problem is None or self.settings_problem_said:
             return True
-        tuning = self.controller.tuning
-        return self.ask_close_over_unsaved_settings(self, problem, tuning is not None and tuning.is_modified)
+        return self.ask_close_over_unsaved_settings(self, problem, file_dialogs.tuning_unsaved(self))
 
 
 def wait_for(condition: object, timeout_s: float) -> bool:

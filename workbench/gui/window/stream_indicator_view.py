@@ -9,6 +9,7 @@ its text changes, because every repaint of the status bar costs CPU while stream
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QPalette
@@ -67,10 +68,12 @@ class StreamIndicatorView:
         """The palette switched: the last detection's label is recoloured for the new background."""
         self._show_heard(self._last_heard)
 
-    def set_model(self, name: str, inspect_reason: str | None = None) -> None:
-        """The loaded model; ``inspect_reason`` (why it cannot stream) marks it as open for inspection only."""
+    def set_model(self, name: str, inspect_reason: str | None = None, path: str | Path | None = None) -> None:
+        """The loaded model, as the title names it; ``inspect_reason`` (why it cannot stream) marks it as open for
+        inspection only; the tooltip says where its file is (two copies of a model may share a file name)."""
         self._set("model", f"model: {name}" + (f" ({INSPECT_ONLY})" if inspect_reason else ""))
-        self.labels["model"].setToolTip(inspect_reason or TIPS["model"])
+        where = f"{TIPS['model']}: {path}" if path is not None else TIPS["model"]
+        self.labels["model"].setToolTip(inspect_reason or where)
 
     def update(self, session: Any) -> None:
         """Refresh from the session's statistics and detections (call twice a second)."""

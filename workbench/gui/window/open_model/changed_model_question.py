@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from workbench.core.errors import WorkbenchError
+from workbench.gui import file_dialogs
 from workbench.gui.model_loader import ModelChangedOnDisk
 
 OVERWRITE, REOPEN, CANCEL = "overwrite", "reopen", "cancel"
@@ -59,8 +60,7 @@ def save_over_changed_model(window: Any, path: str | Path, problem: ModelChanged
 def reopen_changed_model(window: Any, path: Path) -> bool:
     """Open ``path`` as it is on disk now and say what became of the values tuned here: kept (the same model),
     partly set aside (the other tool changed them too), or all set aside (it now holds another model)."""
-    before, tuning = window.controller.model, window.controller.tuning
-    was_tuned = tuning is not None and tuning.is_modified
+    before, was_tuned = window.controller.model, file_dialogs.tuning_unsaved(window)
     if not window.open_model(path):
         return False
     parts = [f"reopened {path.name} as it is on disk now; nothing saved"]

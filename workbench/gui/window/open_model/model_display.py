@@ -26,23 +26,29 @@ def live_notice(name: str, problem: str) -> str:
     return f"{name} {CANNOT_RUN_LIVE}, so only the Model and Profile workspaces show it: {problem}."
 
 
-def window_title(model: Any, inspect_reason: str | None = None) -> str:
-    """The window's title for ``model``: its file's name, then the name its parameters give when that differs.
+def shown_name(model: Any) -> str:
+    """``model`` as the window names it, in its title and status bar: its file's name, then the name its parameters
+    give when that differs (``kws_yes_no-calibrated.tflite (kws_yes_no)``).
 
-    Why the file: a model and the copy Save into model… made of it carry the same name in their parameters, so a
-    title of that name alone said the same for both; the file is what the user opened and will open again."""
+    Why the file: a model and the copy Save into model… made of it carry the same name in their parameters, so that
+    name alone said the same for both; the file is what the user opened and will open again."""
     path = getattr(model, "path", None)
     shown = Path(path).name if path is not None else model.name
     if path is not None and not shown.startswith(model.name + "."):  # kws_yes_no.tflite names kws_yes_no already
         shown += f" ({model.name})"
-    return f"{TITLE} — {shown}" + (f" ({INSPECT_ONLY})" if inspect_reason else "")
+    return shown
+
+
+def window_title(model: Any, inspect_reason: str | None = None) -> str:
+    """The window's title for ``model``: :func:`shown_name`, and whether it is open for inspection only."""
+    return f"{TITLE} — {shown_name(model)}" + (f" ({INSPECT_ONLY})" if inspect_reason else "")
 
 
 def show_model(window: Any, model: Any) -> None:
     """Show ``model`` (just loaded by ``window.controller``) in the title, status bar, Model, Profile and Live."""
     name = model.name
     reason = window.controller.live_reason
-    window.indicator.set_model(name, reason)
+    window.indicator.set_model(shown_name(model), reason, getattr(model, "path", None))
     window.setWindowTitle(window_title(model, reason))
     window.model_view.set_model(model, window.controller.tuning)
     try:  # a static graph walk: milliseconds
