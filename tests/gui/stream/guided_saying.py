@@ -21,15 +21,16 @@ def visible_boxes(parent: QWidget) -> list[QMessageBox]:
 
 
 def start_saying_yes(qtbot, window, mic, tmp_path: Path, folder: Path,  # type: ignore[no-untyped-def]
-                     takes: int) -> GuidedRecordingView:
-    """Start a guided session of ``takes`` "yes" takes by speaker "ada" into ``folder``, from the microphone."""
+                     takes: int, words: str = "yes") -> GuidedRecordingView:
+    """Start a guided session of ``takes`` "yes" takes by speaker "ada" into ``folder``, from the microphone (the
+    prompts say ``words``: the take checks judge the sound, not the word)."""
     assert window.controller.set_source(SourceChoice(MICROPHONE, device="pulse")), window.last_error
     qtbot.waitUntil(lambda: window.controller.running, timeout=10_000)
     view = open_guided_recording(window)
     view.timing = SPOKEN
     said = word_clip(tmp_path, "yes", WORD_AMPLITUDE)
     view.recording_started.connect(lambda *_take: mic.play(said, wait=False))  # a person says the word
-    view.words_edit.setText("yes")
+    view.words_edit.setText(words)
     view.takes_spin.setValue(takes)
     view.speaker_edit.setText("ada")
     view.set_folder(folder)

@@ -1,13 +1,16 @@
 """The guided recorder and the window's recorder share one speaker id and one dataset folder: a person's second
 guided session (or a clip recorded in Live) goes under the same speaker into the same folder as the first, also
-after the window is opened again."""
+after the window is opened again. While the guided recorder is open it follows the Source panel's speaker and
+folder, except during a session (which takes them when it ends)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, QEvent
+
 from workbench.gui.stream.guided_recording_view import DONE
-from workbench.gui.stream.recording_view import default_recordings_folder
+from workbench.gui.stream.recording_view import default_recordings_folder, default_speaker
 from workbench.gui.window.window_menus import open_guided_recording
 from guided_saying import start_saying_yes
 
@@ -23,6 +26,44 @@ def test_the_guided_recorder_starts_from_the_windows_speaker_and_folder(qtbot, w
     assert view.speaker_edit.text() == "ada"
     assert view.folder == tmp_path / "dataset" and not view.recordings_folder.may_create  # never made again
     view.close()
+
+
+def test_the_open_guided_recorder_follows_the_windows_speaker_and_folder(qtbot, window, tmp_path: Path) -> None:
+    """They were copied only when it opened: a speaker changed in the Source panel meanwhile recorded as the old."""
+    chosen = tmp_path / "dataset"
+    chosen.mkdir()
+    recording = window.source_panel.recording
+    view = open_guided_recording(window)
+    recording.speaker_edit.setText("bob")  # typed into the Source panel
+    assert view.speaker_edit.text() == "bob"
+    recording.speaker_edit.clear()  # no speaker there: the login name, as when it opens (takes always have one)
+    assert view.speaker_edit.text() == default_speaker()
+    recording._ask_folder = lambda: str(chosen)  # the folder dialog's answer
+    recording.folder_button.click()
+    assert view.folder == chosen and not view.recordings_folder.may_create  # a folder the user chose: never made
+    view.close()  # deleted on close (now, not at the next event loop): the Source panel's next change reaches none
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    recording.speaker_edit.setText("cy")
+
+
+def test_a_guided_session_keeps_its_speaker_and_folder_until_it_ends(qtbot, window, mic, tmp_path: Path) -> None:
+    session_folder, later_folder = tmp_path / "session", tmp_path / "later"
+    session_folder.mkdir()
+    later_folder.mkdir()
+    recording = window.source_panel.recording
+    view = start_saying_yes(qtbot, window, mic, tmp_path, session_folder, takes=2)  # speaker "ada"
+    recording.speaker_edit.setText("bob")
+    recording._ask_folder = lambda: str(later_folder)
+    recording.folder_button.click()
+    assert (view.speaker_edit.text(), view.folder) == ("ada", session_folder)  # nothing changes under the session
+    qtbot.waitUntil(lambda: view.state == DONE, timeout=SESSION_TIMEOUT_MS)
+    assert len(view.kept) == 2 and all(path.name.startswith("ada_nohash_") for path in view.kept)
+    assert all(path.parent.parent == session_folder for path in view.kept)
+    assert (view.speaker_edit.text(), view.folder) == ("bob", later_folder)  # the next session's, once it ended
+    assert "session" in view.detail.text()  # the Done page names where the takes went
+    with qtbot.waitSignal(view.use_for_training) as used:
+        view.train_button.click()
+    assert used.args == [session_folder]
 
 
 def test_without_choices_it_starts_from_the_workbench_default_folder(qtbot, window) -> None:

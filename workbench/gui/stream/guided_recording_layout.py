@@ -5,8 +5,8 @@ Why a module of its own: :class:`~workbench.gui.stream.guided_recording_view.Gui
 (:mod:`workbench.gui.calibration.calibration_layout`), so the session's module stays about the session.
 
 "Use for training" shows on the Done page only, when the session kept takes: the way on from recording takes is
-training on them, and the window puts their folder into the Training workspace's Data list
-(:func:`workbench.gui.window.panel_wiring.train_on_takes`), where it had to be added by hand before.
+training on them, and the window puts their folder into the Training workspace's Data list and their words into its
+keywords (:func:`workbench.gui.window.panel_wiring.train_on_takes`), where they had to be added by hand before.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 PROMPT_POINT_SIZE = 28
 MAX_TAKES = 200
 VIEW_SIZE_PX = (560, 520)
-TRAIN_TIP = "Add the dataset folder of the takes to the Training workspace's Data list, and show that workspace"
+TRAIN_TIP = ("Add the dataset folder of the takes to the Training workspace's Data list and their words to its "
+             "keywords, and show that workspace")
 
 
 def build_guided_recording(view: Any) -> None:
@@ -91,7 +92,7 @@ def _buttons(view: Any) -> QHBoxLayout:
     view.stop_button.clicked.connect(view.stop)
     view.train_button = QPushButton("&Use for training", autoDefault=False, visible=False)
     view.train_button.setToolTip(TRAIN_TIP)
-    view.train_button.clicked.connect(lambda: view.use_for_training.emit(view.folder))
+    view.train_button.clicked.connect(lambda: view.use_for_training.emit(view.takes_folder))
     buttons = QHBoxLayout()
     for button in (view.start_button, view.retake_button, view.skip_button, view.stop_button, view.train_button):
         buttons.addWidget(button)

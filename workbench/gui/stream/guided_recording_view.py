@@ -8,11 +8,14 @@ silent, too quiet, too short, too long are rejected with the reason and the same
 kept take is cut to the model's clip length around the word and saved atomically into the dataset layout:
 ``<folder>/<word>/<speaker>_nohash_<word>_<time>.wav`` (the recorder's naming, see
 :mod:`workbench.gui.stream.recording_view`). The speaker is never left out: it starts as the window's recorder's
-(``panel_wiring.share_recording_choices``), else the login name: a person's takes stay on one side of a split. A take
+(``panel_wiring.share_recording_choices``), else the login name: a person's takes stay on one side of a split. While
+the recorder is open it follows the window's recorder (:meth:`GuidedRecordingView.follow_speaker`,
+:meth:`~GuidedRecordingView.follow_folder`), except during a session, which ends with what it started with. A take
 that cannot be saved is kept by a :class:`~workbench.gui.stream.take_keeper.TakeKeeper` until it is saved elsewhere, and
 the session stops there (the next take would fail the same way). "Retake" deletes the last kept take and asks
 for it again. The Done page's "Use for training" hands the takes' folder to the window
-(:attr:`GuidedRecordingView.use_for_training`), which adds it to the Training workspace's Data list.
+(:attr:`GuidedRecordingView.use_for_training`), which adds it to the Training workspace's Data list and their words
+(:attr:`GuidedRecordingView.recorded_words`) to its keywords.
 
 Everything is driven by single-shot timers on the GUI thread; the audio is recorded by the live
 session's own thread.
@@ -35,7 +38,7 @@ from workbench.core.wording import counted
 from workbench.gui.stream.guided_plan import GuidedPlan
 from workbench.gui.stream.guided_recording_layout import build_guided_recording
 from workbench.gui.stream.guided_source import SOURCE_LEFT, STREAM_STOPPED, microphone_problem
-from workbench.gui.stream.recording_view import default_recordings_folder, unique_clip_path
+from workbench.gui.stream.recording_view import default_recordings_folder, default_speaker, unique_clip_path
 from workbench.gui.stream.take_keeper import Take, TakeKeeper
 from workbench.synthesis.build_plan import check_word, folder_name, spoken_word
 from workbench.synthesis.take_check import TakeRules, TakeVerdict, check_take
@@ -75,6 +78,9 @@ class GuidedRecordingView(QDialog):
         self.last_verdict: TakeVerdict | None = None
         self._countdown = 0
         self._folder = RecordingsFolder.workbench_default(default_recordings_folder())  # until the user picks one
+        self._takes_folder = self._folder  # the last session's: the Done page's, whatever the row says since
+        self._recorder_speaker: str | None = None  # the window recorder's choices a session under way waits with
+        self._recorder_folder: RecordingsFolder | None = None
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._tick)
         build_guided_recording(self)  # the widgets (guided_recording_layout)
@@ -131,11 +137,47 @@ class GuidedRecordingView(QDialog):
         if chosen:
             self.set_folder(chosen)
 
+    @property
+    def takes_folder(self) -> Path:
+        """The dataset folder of the last session's takes: what the Done page names and "Use for training" hands on,
+        also after the Folder row changed for the next session."""
+        return self._takes_folder.path
+
+    # -- the window recorder's choices ---------------------------------------------------------------
+    def follow_speaker(self, speaker: str) -> None:
+        """The window's recorder names ``speaker`` now: the next session's (the login name for none -- a take
+        always has a speaker -- as when the recorder opens). Why: the recorder's choices were copied only when it
+        opened, and a speaker changed in the Source panel meanwhile recorded under the stale one."""
+        self._recorder_speaker = speaker.strip() or default_speaker()
+        self._follow_recorder()
+
+    def follow_folder(self, folder: str) -> None:
+        """The user chose ``folder`` in the window's recorder: the next session's dataset folder (never made again)."""
+        self._recorder_folder = RecordingsFolder.user_chosen(Path(folder))
+        self._follow_recorder()
+
+    def _follow_recorder(self) -> None:
+        """Show the window recorder's latest choices, unless a session runs: nothing changes under a session (its
+        takes stay under one speaker in one folder); it takes them when it ends."""
+        if self.state not in (IDLE, DONE):
+            return
+        if self._recorder_speaker is not None:
+            self.speaker_edit.setText(self._recorder_speaker)
+        if self._recorder_folder is not None:
+            self.use_recordings_folder(self._recorder_folder)
+        self._recorder_speaker = self._recorder_folder = None
+
     # -- the session ---------------------------------------------------------------------------------
     @property
     def kept(self) -> list[Path]:
         """The takes kept in this session, in the order they were kept."""
         return self.plan.kept
+
+    @property
+    def recorded_words(self) -> list[str]:
+        """The word folders this session kept takes in, in the order recorded: a model's class as it is spelt, else
+        the word's folder (never ``_silence_`` or ``_unknown_``: no word to say); the keywords the takes train."""
+        return list(dict.fromkeys(path.parent.name for path in self.kept))
 
     def start_problem(self) -> str | None:
         """Why Start cannot begin a session now: a model open for inspection only, no microphone, or a stream
@@ -174,10 +216,12 @@ class GuidedRecordingView(QDialog):
             self._say("The stream cannot start: choose a microphone in the source panel first.", REJECTED_COLOR)
             return False
         self.plan = GuidedPlan(words, self.takes_spin.value())
-        self.session_started.emit(self.speaker_edit.text().strip(), self._folder)
+        self._takes_folder = self._folder
         self.saved_list.clear()
         self._say("", KEPT_COLOR)
         self._begin_take()
+        # once under way: the window's recorder takes these, and its echo (follow_speaker) waits for the session's end
+        self.session_started.emit(self.speaker_edit.text().strip(), self._folder)
         return True
 
     def _begin_take(self) -> None:
@@ -278,10 +322,12 @@ class GuidedRecordingView(QDialog):
         self._timer.stop()
         self.state = IDLE
         self._say(message, REJECTED_COLOR)
+        self._follow_recorder()
         self._show_state()
 
     def _finish(self) -> None:
         self.state = DONE
+        self._follow_recorder()
         self._show_state()
         self.finished.emit(len(self.kept))
 
@@ -314,7 +360,7 @@ class GuidedRecordingView(QDialog):
             self.prompt.setText("Done")
             # the folder's name: its whole path (the row above, elided) made the dialog wider than the screen
             self.detail.setText(f"{counted(len(self.kept), 'take')} kept in the dataset folder "
-                                f"{self.folder.name or self.folder}")
+                                f"{self.takes_folder.name or self.takes_folder}")
         else:
             plan = self.plan
             self.prompt.setText(f"“{plan.word}”")

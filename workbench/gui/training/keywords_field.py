@@ -8,11 +8,13 @@ and ``--keywords`` is passed only when they differ from the spec's (:class:`Trai
 
 Why a dataset built with "Synthesize…" changes the field (:meth:`KeywordsField.take_built`): its own words are
 what it was built for; left at the spec's yes,no, the form counts them as ``_unknown_`` and refuses to train
-(:func:`~workbench.gui.datasets.build_folder.keywords_after_build` says which words stay).
+(:func:`~workbench.gui.datasets.build_folder.keywords_after_build` says which words stay). Takes of the guided
+recorder's words (:meth:`KeywordsField.take_recorded`) change it the same way, for the same reason.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Signal
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from workbench.core.errors import SettingsError
 from workbench.core.toml_file import toml_or_text
-from workbench.gui.datasets.build_folder import built_keywords, keywords_after_build
+from workbench.gui.datasets.build_folder import built_keywords, keywords_after_build, word_clip_counts
 from workbench.gui.training import training_settings_words as words
 from workbench.spec_files import spec_keywords
 
@@ -77,9 +79,23 @@ class KeywordsField(QLineEdit):
     def take_built(self, folder: str) -> None:
         """The keywords after a dataset was built in ``folder`` for its words (:func:`keywords_after_build`); left
         alone while a run, or a stopped run's Resume, holds the field (it is disabled then)."""
-        built, shown = built_keywords(folder), self.keyword_list()
-        wanted = keywords_after_build(shown, self.spec_keywords(), built)
-        if built and self.isEnabled() and wanted != shown:
+        self._take_words(built_keywords(folder))
+
+    def take_recorded(self, folder: Path, recorded: list[str]) -> None:
+        """The keywords once the takes of ``recorded`` (word folders of the dataset ``folder``) are to train, as after
+        a build; the spec's own keywords that ``folder`` holds takes of count as recorded too. Left alone while a run
+        holds the field.
+
+        Why those stay: a second session of "yes" alone, into the folder of the first session's yes and no, would
+        otherwise replace the spec's yes,no by yes, and no's takes would train as _unknown_."""
+        counts = word_clip_counts(folder)
+        held = [word for word in self.keyword_list() if counts.get(word)]
+        self._take_words(held + [word for word in recorded if word not in held])
+
+    def _take_words(self, brought: list[str]) -> None:
+        shown = self.keyword_list()
+        wanted = keywords_after_build(shown, self.spec_keywords(), brought)
+        if brought and self.isEnabled() and wanted != shown:
             self.set_keywords(wanted)
 
     def check(self) -> None:

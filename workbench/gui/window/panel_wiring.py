@@ -126,39 +126,62 @@ def _connect_recording(view: Any, controller: SessionController, window: Any) ->
 
 
 def share_recording_choices(guided: Any, window: Any) -> None:
-    """The guided recorder starts from the speaker and folder of the window's recorder (remembered between runs), and
-    a session hands back what it records with; its Done page's "Use for training" is :func:`train_on_takes`.
+    """The guided recorder starts from the speaker and folder of the window's recorder (remembered between runs) and
+    follows their changes while it is open, and a session hands back what it records with; its Done page's "Use for
+    training" is :func:`train_on_takes`.
 
     Why: it started from the login name and the default folder every time, so a person's second session (after
     training showed too few takes) went under another speaker id -- their voice then on both sides of a split --
-    into another folder than the one the Training data list holds."""
+    into another folder than the one the Training data list holds. No loop: the recorder's echo of what a session
+    hands back reaches the guided recorder while the session runs, which holds it until its end (the same values)."""
     recording = window.source_panel.recording
-    if recording.speaker():
-        guided.speaker_edit.setText(recording.speaker())
+    guided.follow_speaker(recording.speaker())
     guided.use_recordings_folder(recording.recordings_folder())
+    # the guided recorder's own methods: the connections go when it closes (it is deleted then)
+    recording.speaker_changed.connect(guided.follow_speaker)
+    recording.folder_changed.connect(guided.follow_folder)
     guided.session_started.connect(lambda speaker, folder: _remember_recording_choices(window, speaker, folder))
     guided.use_for_training.connect(lambda folder: train_on_takes(guided, window, Path(folder)))
 
 
 def train_on_takes(guided: Any, window: Any, folder: Path) -> None:
     """The guided recorder's "Use for training": ``folder`` (its takes' dataset folder) joins the Training
-    workspace's Data list, that workspace comes to the front and the recorder closes (its takes are saved).
+    workspace's Data list, the session's words its keywords (they replace the spec's own, join typed ones:
+    ``KeywordsField.take_recorded``), that workspace comes to the front and the recorder closes (its takes are
+    saved); the status bar says what changed.
 
     Why: the Done page offered no way on, and the user had to find the Training workspace and add the folder by
-    hand. A Data list locked by a run (running, or stopped for Resume, which repeats the run's datasets) is left as
-    it is: the recorder stays open and says why, and the workspace shown says the rest."""
+    hand; then, its keywords left at the spec's yes,no, Train trained yes/no on takes of "on" and "off". A Data list
+    and keywords locked by a run (running, or stopped for Resume, which repeats the run's datasets and keywords) are
+    left as they are: the recorder stays open and says why, and the workspace shown says the rest."""
     training = window.training.training
+    keywords = training.settings.keywords
+    recorded = guided.recorded_words
     window.show_workspace(TRAINING_WORKSPACE)
     window.training.setCurrentWidget(training)
-    if not training.datasets.isEnabled():
-        guided.say_refused(f"The Training workspace's Data list belongs to its run now: add {folder} to it when the "
-                           "run has ended, or after choosing another output folder.")
+    if not (training.datasets.isEnabled() and keywords.isEnabled()):
+        guided.say_refused(f"The Training workspace's Data list and keywords belong to its run now: add {folder} and "
+                           f"the keywords {', '.join(recorded)} when the run has ended, or after choosing another "
+                           "output folder.")
         return
     listed = folder in training.datasets.folders()
     training.datasets.add_folder(folder)
+    shown = keywords.keyword_list()
+    keywords.take_recorded(folder, recorded)
     where = "was already" if listed else "is now"
-    window.show_status(f"The takes' folder {folder} {where} in the Training workspace's Data list.")
+    window.show_status(f"The takes' folder {folder} {where} in the Training workspace's Data list, and "
+                       f"{_keywords_news(shown, keywords.keyword_list(), recorded)}.")
     guided.close()
+
+
+def _keywords_news(shown: list[str], now: list[str], recorded: list[str]) -> str:
+    """What "Use for training" did to the Training keywords (``shown`` before, ``now`` after), for its status line."""
+    added, dropped = [word for word in now if word not in shown], [word for word in shown if word not in now]
+    if dropped:  # the spec's own keywords, which the takes replace
+        return f"its keywords are {', '.join(now)} now, not the spec's {', '.join(shown)}"
+    if added:
+        return f"{', '.join(added)} joined its keywords ({', '.join(now)} now)"
+    return f"its keywords already held {', '.join(recorded)}"
 
 
 def _remember_recording_choices(window: Any, speaker: str, folder: RecordingsFolder) -> None:
