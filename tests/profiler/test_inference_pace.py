@@ -89,3 +89,22 @@ def test_the_profile_summary_says_it_after_the_totals(stream_model) -> None:
 @pytest.mark.parametrize("params", [{}, {"latency_ms": "10"}, {"latency_ms": 0}, {"latency_ms": True}])
 def test_a_model_without_a_usable_latency_is_not_judged(params) -> None:
     assert stored_latency_ms(params) is None
+
+
+def test_a_board_measurement_is_judged_instead_of_the_estimate(stream_model) -> None:
+    """A board's profile is judged by the time the board measured: an estimate inside latency_ms beside a board that
+    took longer said "keeps up" under the board's own figure, which contradicted it."""
+    from workbench.profiler.report import BoardSummaryMeasurement
+
+    report = build_report(stream_model.graph, accelerator="mvp")
+    latency_ms = int(inference_time(report).time_ms) + 2  # the estimate keeps up with it
+    note_latency(report, latency_ms)
+    assert report.summary.keeps_up is True
+    board_ms = latency_ms + 11.5
+    report.summary.measured = BoardSummaryMeasurement(source="test board", clock_hz=78_000_000, total_time_ms=board_ms)
+    time = inference_time(report)
+    assert (time.time_ms, time.measured, time.basis) == (board_ms, True, "measured on the board, MVP")
+    note_latency(report, latency_ms)
+    assert report.summary.keeps_up is False
+    assert (f"shorter than the {board_ms:.1f} ms an inference of the model takes on the EFR32xG24 (measured on the "
+            "board, MVP;") in report.summary.latency_problem

@@ -54,6 +54,7 @@ class InferenceTime:
     clock_hz: int = DEFAULT_CLOCK_HZ
     lower_bound: bool = False  # layers without an estimate are left out: it takes at least this long
     refit: bool = False  # scaled by saved board measurements (kws profile --calibrated)
+    measured: bool = False  # a board's own total for this model: no estimate at all
 
     @property
     def interval_ms(self) -> int:
@@ -68,7 +69,10 @@ class InferenceTime:
     @property
     def basis(self) -> str:
         """How the time was estimated, as the sentence's parenthesis says it: ``estimated, MVP``."""
-        how = "estimated and scaled by board measurements" if self.refit else "estimated"
+        if self.measured:
+            how = "measured on the board"
+        else:
+            how = "estimated and scaled by board measurements" if self.refit else "estimated"
         where = "MVP" if self.accelerator == MVP else "CPU only"
         clock = "" if self.clock_hz == DEFAULT_CLOCK_HZ else f" at {self.clock_hz / HZ_PER_MHZ:g} MHz"
         return f"{how}, {where}{clock}"
@@ -92,12 +96,17 @@ class BoardPace:
 
 
 def inference_time(parsed: Parsed) -> InferenceTime:
-    """The estimated time per inference of a profiled report (its accelerator and clock), or of a parsed model
-    (profiled with the defaults: the MVP at 78 MHz)."""
+    """The time per inference of a profiled report -- measured, when a board's run is attached to it (a verdict
+    on an estimate beside the board's own figure contradicted it), else estimated for its accelerator and clock --
+    or of a parsed model (profiled with the defaults: the MVP at 78 MHz)."""
     report = parsed if isinstance(parsed, ProfileReport) else build_report(_graph(parsed))
     summary = report.summary
     if summary is None:
         return InferenceTime(0.0)
+    board = summary.measured
+    if board is not None and board.total_time_ms:  # a board's own time beats any estimate of it
+        return InferenceTime(board.total_time_ms, summary.accelerator, board.clock_hz or summary.clock_hz,
+                             measured=True)
     return InferenceTime(summary.total_time_ms, summary.accelerator, summary.clock_hz,
                          bool(summary.untimed_layer_count), is_refit(summary))
 

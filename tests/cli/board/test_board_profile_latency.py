@@ -1,5 +1,5 @@
 """``kws board profile`` judges the model's ``latency_ms`` as ``kws profile`` does (simulated board on a pty, the
-stand-in Commander on PATH): the two profiles of one model never disagree on whether the board keeps up."""
+stand-in Commander on PATH), by the time the board measured rather than the estimate: the sentence says which."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from workbench.core.model.model_params import read_params, write_params  # noqa:
 from workbench.profiler.report import LATENCY_PROBLEM_LABEL  # noqa: E402
 
 SHORT_LATENCY_MS = 5  # the seed model takes about 6.1 ms per inference on the MVP at 78 MHz
-LATENCY_FIELDS = ("latency_ms", "keeps_up", "latency_problem")
+VERDICT_FIELDS = ("latency_ms", "keeps_up")
 
 
 def _summary(capsys, *argv: str) -> dict:
@@ -40,8 +40,13 @@ def test_board_profile_has_the_latency_verdict_of_kws_profile(board, profiler_im
     measured = _summary(capsys, "board", "profile", str(model), "--port", str(board.port), "--firmware",
                         str(profiler_image), "--format", "json")
     assert measured["latency_ms"] == (latency_ms or read_params(model.read_bytes())["latency_ms"])
-    assert {k: measured[k] for k in LATENCY_FIELDS} == {k: estimated[k] for k in LATENCY_FIELDS}
+    assert {k: measured[k] for k in VERDICT_FIELDS} == {k: estimated[k] for k in VERDICT_FIELDS}
     assert measured["keeps_up"] is (latency_ms is None)
+    if latency_ms is not None:  # the simulated board measures 6.09 ms, the estimate is 6.12 ms: both say 6.1
+        assert "6.1 ms an inference" in estimated["latency_problem"]
+        assert "(estimated, MVP;" in estimated["latency_problem"]
+        assert measured["latency_problem"] == estimated["latency_problem"].replace("(estimated, MVP;",
+                                                                                   "(measured on the board, MVP;")
 
 
 def test_board_profile_table_says_it_cannot_keep_up(board, profiler_image, capsys, tmp_path: Path,
@@ -54,4 +59,4 @@ def test_board_profile_table_says_it_cannot_keep_up(board, profiler_image, capsy
     assert main(["board", "profile", str(model), "--port", str(board.port), "--firmware", str(profiler_image)]) == 0
     measured = [line for line in capsys.readouterr().out.splitlines() if line.startswith(LATENCY_PROBLEM_LABEL)]
     assert len(estimated) == 1 and f"no: latency_ms {SHORT_LATENCY_MS} is shorter" in estimated[0]
-    assert measured == estimated
+    assert measured == [estimated[0].replace("(estimated, MVP;", "(measured on the board, MVP;")]
