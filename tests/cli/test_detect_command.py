@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.bundled_model_paths import YES_NO_MODEL
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.cli.main import main
 from workbench.core.model.model_file import load_model
@@ -39,7 +40,7 @@ def test_detects_yes_then_no_as_jsonl(capsys) -> None:
 
 
 def test_scores_option_prints_every_inference(capsys) -> None:
-    code, out, _ = run_cli(capsys, "detect", str(sample_audio_path()), "--format", "jsonl",
+    code, out, _ = run_cli(capsys, "detect", str(sample_audio_path()), "--model", YES_NO_MODEL, "--format", "jsonl",
                            "--scores", "--latency-ms", "50")
     assert code == 0
     scores = [e for e in jsonl(out) if e["type"] == "scores"]

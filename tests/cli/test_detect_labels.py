@@ -114,12 +114,13 @@ def test_a_file_without_keywords_counts_its_false_accepts(capsys, tmp_path) -> N
 ])
 def test_bad_labels_options_are_one_line_before_any_detection(  # type: ignore[no-untyped-def]
         capsys, tmp_path, options, labels, message) -> None:
-    from workbench.assets import default_model_path, sample_audio_path
+    from tests.bundled_model_paths import yes_no_model_path
+    from workbench.assets import sample_audio_path
 
     path = tmp_path / "l.json"
     if labels is not None:
         path.write_text(labels)
-    paths = {"FILE": str(sample_audio_path()), "MODEL": str(default_model_path())}  # the model: the user's choice
+    paths = {"FILE": str(sample_audio_path()), "MODEL": str(yes_no_model_path())}  # the model: the user's choice
     argv = [paths.get(o, o) for o in options]
     if "--tolerance-s" not in options or labels is not None:
         argv += ["--labels", str(path)]

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.bundled_model_paths import yes_no_model_path
 from tests.cli.installed_kws import run_kws
-from workbench.assets import default_model_path, sample_audio_path
+from workbench.assets import sample_audio_path
 from workbench.core.detection.parameter_text import parse_parameter
 from workbench.core.errors import SettingsError
 
@@ -24,8 +25,9 @@ def kws(*argv: str) -> subprocess.CompletedProcess:
 
 
 def detect(*options: str, model: Path | None = None) -> subprocess.CompletedProcess:
-    extra = ["--model", str(model)] if model else []
-    return kws("detect", str(sample_audio_path()), "--format", "jsonl", *extra, *options)
+    """``kws detect`` of the sample with ``model``, by default kws_yes_no: the figures above are its scores."""
+    chosen = model or yes_no_model_path()
+    return kws("detect", str(sample_audio_path()), "--format", "jsonl", "--model", str(chosen), *options)
 
 
 def refusal(key: str, text: str) -> str:
@@ -50,7 +52,7 @@ def test_option_text_runs_with_the_value_kws_params_stores(option, text, plain) 
 
 def test_a_threshold_typed_as_kws_params_stores_it_decides_alike(tmp_path) -> None:
     tuned = tmp_path / "tuned.tflite"
-    written = kws("params", str(default_model_path()), f"detection_threshold={ONLY_YES_THRESHOLD}", "-o", str(tuned))
+    written = kws("params", str(yes_no_model_path()), f"detection_threshold={ONLY_YES_THRESHOLD}", "-o", str(tuned))
     assert written.returncode == 0, written.stderr
     from_model, from_option = detect(model=tuned), detect("--threshold", ONLY_YES_THRESHOLD)
     assert from_model.returncode == 0 and from_option.returncode == 0
@@ -72,13 +74,13 @@ def test_option_text_is_refused_with_the_kws_params_sentence(tmp_path, option, k
     assert refused.returncode == 2 and "Traceback" not in refused.stderr and not refused.stdout
     assert refused.stderr.rstrip().endswith(f"argument {option}: {sentence}")
     out = tmp_path / "out.tflite"
-    params = kws("params", str(default_model_path()), f"{key}={text}", "-o", str(out))
+    params = kws("params", str(yes_no_model_path()), f"{key}={text}", "-o", str(out))
     assert params.returncode == 2 and params.stderr == f"{ERROR_PREFIX}{sentence}\n" and not out.exists()
 
 
 def test_a_fractional_threshold_is_refused_as_kws_params_refuses_it(tmp_path) -> None:
     out = tmp_path / "out.tflite"
-    params = kws("params", str(default_model_path()), "detection_threshold=1.5", "-o", str(out))
+    params = kws("params", str(yes_no_model_path()), "detection_threshold=1.5", "-o", str(out))
     refused = detect("--threshold", "1.5")
     assert params.returncode == refused.returncode == 2 and params.stderr.startswith(ERROR_PREFIX)
     assert refused.stderr == params.stderr and not refused.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.bundled_model_paths import yes_no_model_path
 from tests.conftest import shared_path
 from workbench.assets import sample_audio_path
 from workbench.cli.main import main
@@ -33,7 +34,9 @@ def warnings(err: str) -> list[str]:
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    code = main(["detect", *argv])
+    """``kws detect ARGV``, with kws_yes_no unless ARGV names a model: the figures below are its own."""
+    model = [] if "--model" in argv else ["--model", str(yes_no_model_path())]
+    code = main(["detect", *argv, *model])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from workbench.assets import DEFAULT_MODEL, default_model_path, reference_model_path
+from tests.bundled_model_paths import YES_NO_MODEL, yes_no_model_path
+from workbench.assets import DEFAULT_MODEL, reference_model_path
 from workbench.cli.main import build_parser, main
 from workbench.core.model.model_file import load_model
 
 EXIT_USAGE = 2
-BUNDLED = "kws_yes_no"
+BUNDLED = YES_NO_MODEL
 BUNDLED_FILE = f"{BUNDLED}.tflite"
 
 # every command line with a model argument -> the namespace attribute that holds it (M is the model)
@@ -48,7 +49,7 @@ def _elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("name", [BUNDLED, BUNDLED_FILE])
 def test_every_model_argument_takes_a_bundled_name(argv: list[str], dest: str, name: str) -> None:
     args = build_parser().parse_args([name if a == "M" else a for a in argv])
-    assert Path(getattr(args, dest)).resolve() == default_model_path().resolve()
+    assert Path(getattr(args, dest)).resolve() == yes_no_model_path().resolve()
 
 
 @pytest.mark.parametrize("option", ["--compare"])
@@ -62,7 +63,7 @@ def test_compared_models_take_bundled_names_too(command: list[str], option: str)
 def test_info_of_a_bundled_name_reads_the_bundled_model(capsys) -> None:
     assert main(["info", BUNDLED, "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert info["name"] == BUNDLED and Path(info["path"]).resolve() == default_model_path().resolve()
+    assert info["name"] == BUNDLED and Path(info["path"]).resolve() == yes_no_model_path().resolve()
 
 
 def test_a_file_in_the_working_folder_wins_over_the_bundled_model(capsys, tmp_path: Path) -> None:
@@ -71,7 +72,7 @@ def test_a_file_in_the_working_folder_wins_over_the_bundled_model(capsys, tmp_pa
     info = json.loads(capsys.readouterr().out)
     assert info["path"] == BUNDLED_FILE
     assert info["classes"] == list(load_model(reference_model_path()).classes)
-    assert info["file_size"] == reference_model_path().stat().st_size != default_model_path().stat().st_size
+    assert info["file_size"] == reference_model_path().stat().st_size != yes_no_model_path().stat().st_size
 
 
 def test_average_takes_bundled_names_with_weights(capsys, tmp_path: Path) -> None:
@@ -96,10 +97,10 @@ def test_a_missing_path_is_named_as_it_was(capsys, tmp_path: Path) -> None:
 
 
 def test_params_in_place_refuses_to_overwrite_a_bundled_model(capsys) -> None:
-    before = default_model_path().read_bytes()
+    before = yes_no_model_path().read_bytes()
     # a threshold the firmware rejects: were the guard missing, nothing would be written either
     assert main(["params", BUNDLED, "--in-place", "detection_threshold=999"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert err == (f"kws: error: --in-place would overwrite the bundled model {BUNDLED_FILE}; "
                    "write a changed copy with -o OUT.tflite\n")
-    assert default_model_path().read_bytes() == before and DEFAULT_MODEL.endswith(BUNDLED_FILE)
+    assert yes_no_model_path().read_bytes() == before and DEFAULT_MODEL.endswith(BUNDLED_FILE)

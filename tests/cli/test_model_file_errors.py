@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.assets import default_model_path, sample_audio_path
+from tests.bundled_model_paths import yes_no_model_path
+from workbench.assets import sample_audio_path
 from workbench.cli.main import main
 from workbench.core.model.model_params import pack_model, unpack_model, write_params
 
@@ -41,7 +42,7 @@ def _flipped(data: bytes) -> bytes:
 
 
 def test_a_cut_or_damaged_model_is_one_sentence(capsys, tmp_path: Path) -> None:
-    model = default_model_path().read_bytes()
+    model = yes_no_model_path().read_bytes()
     cut = _write(tmp_path / "cut.tflite", model[:CUT_BYTES])
     assert _error_line(capsys, "info", str(cut)) == (
         f"{cut}: the TensorFlow Lite model is damaged or truncated: its tables cannot be read "
@@ -59,7 +60,7 @@ def test_a_cut_archive_is_a_damaged_zip(capsys, tmp_path: Path, reference_model_
 
 
 def test_litert_s_messages_are_said_apart(capsys, tmp_path: Path) -> None:
-    schema, model = unpack_model(default_model_path().read_bytes())
+    schema, model = unpack_model(yes_no_model_path().read_bytes())
     model.subgraphs[0].tensors[model.subgraphs[0].inputs[0]].quantization.zeroPoint = np.array([BAD_ZERO_POINT])
     path = _write(tmp_path / "zero_point.tflite", pack_model(schema, model))
     said = _error_line(capsys, "detect", "--model", str(path), str(sample_audio_path()))
@@ -68,7 +69,7 @@ def test_litert_s_messages_are_said_apart(capsys, tmp_path: Path) -> None:
 
 
 def test_an_unknown_frontend_setting_names_the_one_meant(capsys, tmp_path: Path) -> None:
-    path = _write(tmp_path / "typo.tflite", write_params(default_model_path().read_bytes(), {"fe.pcan|enable": True}))
+    path = _write(tmp_path / "typo.tflite", write_params(yes_no_model_path().read_bytes(), {"fe.pcan|enable": True}))
     said = _error_line(capsys, "detect", "--model", str(path), str(sample_audio_path()))
     assert "unknown frontend setting 'fe.pcan|enable' (did you mean 'fe.pcan_enable'?)" in said
 

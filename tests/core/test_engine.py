@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.assets import default_model_path, sample_audio_path
+from tests.bundled_model_paths import yes_no_model_path
+from workbench.assets import sample_audio_path
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.engine import Engine, EngineOptions, InferenceResult, detections_of
@@ -17,7 +18,7 @@ RATE = 16000
 
 @pytest.fixture(scope="module")
 def model():
-    return load_model(default_model_path())
+    return load_model(yes_no_model_path())
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.bundled_model_paths import yes_no_model_path
 from tests.frontend_rates import LOW_RATE, low_rate_model
 from tests.spoken_words_file import WORDS, WORDS_FILE_S, write_words_file
-from workbench.assets import default_model_path, sample_audio_path
+from workbench.assets import sample_audio_path
 from workbench.cli.main import main
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.audio.file_timeline import FileClock
@@ -30,7 +31,7 @@ LOW_RATE_THRESHOLD = 60  # the 8 kHz copy of the model detects some of the words
 
 @pytest.fixture(scope="module")
 def model():
-    return load_model(default_model_path())
+    return load_model(yes_no_model_path())
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def in_ms(seconds: float) -> float:
 
 
 def test_a_replay_without_seeks_gives_the_times_kws_detect_prints(model, words_file: Path, capsys) -> None:
-    assert main(["detect", str(words_file), "--format", "jsonl"]) == 0
+    assert main(["detect", str(words_file), "--model", str(yes_no_model_path()), "--format", "jsonl"]) == 0
     printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     cli = [(p["label"], p["time_s"]) for p in printed if p["type"] == "detection"]
     assert [label for label, _ in cli] == list(WORDS)

@@ -48,15 +48,16 @@ def settings_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, settings_dir: Path):
-    """The main window with the bundled model loaded and no stream running yet."""
-    from workbench.assets import default_model_path
+    """The main window with the bundled kws_yes_no loaded and no stream running yet. Named, not the default: the
+    tests are about the window, and a small 4-class model whose figures they may assert keeps them fast."""
+    from tests.bundled_model_paths import yes_no_model_path
     from workbench.gui.window.main_window import DEFAULT_SIZE, MainWindow
 
     win = MainWindow(dark=True)
     win.resize(*DEFAULT_SIZE)  # the offscreen screen is smaller: the first size would be clamped to it
     qtbot.addWidget(win)
     win.show()
-    assert win.open_model(default_model_path()), win.last_error
+    assert win.open_model(yes_no_model_path()), win.last_error
     yield win
     win.close()
     _delete_now(win)

@@ -12,6 +12,7 @@ import pytest
 import soundfile as sf
 
 import workbench
+from tests.bundled_model_paths import yes_no_model_path
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.gui import app
 
@@ -97,5 +98,5 @@ def test_starting_with_an_audio_file_argument_plays_it(qtbot, window, tmp_path: 
     controller = window.controller
     qtbot.waitUntil(lambda: controller.running, timeout=STREAM_TIMEOUT_MS)
     assert controller.source_choice.kind == FILE and controller.source_choice.path == flac
-    assert controller.model is not None and controller.model.path == default_model_path()
+    assert controller.model is not None and controller.model.path == yes_no_model_path()
     assert window.last_error is None

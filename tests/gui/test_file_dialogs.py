@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from workbench.assets import default_model_path
+from tests.bundled_model_paths import yes_no_model_path
 from workbench.core.model.model_file import load_model, model_copy_path
 from workbench.core.model.model_params import write_params
 from workbench.gui import file_dialogs
@@ -21,7 +21,7 @@ def save_through_the_dialog(window, monkeypatch, target: Path) -> list[QMessageB
 
 
 def test_a_saved_model_without_class_names_gets_a_notice(window, monkeypatch, tmp_path: Path) -> None:
-    model = load_model(default_model_path())
+    model = load_model(yes_no_model_path())
     plain = tmp_path / "plain.tflite"  # as a model from another tool: everything but the class names
     plain.write_bytes(write_params(model.tflite, {k: v for k, v in model.params.items() if k != "classes"}))
     assert window.open_model(plain), window.last_error
@@ -44,7 +44,7 @@ def test_the_detection_log_is_never_exported_over_the_model_or_the_audio_in_use(
     from workbench.gui.stream.source_choice import FILE, SourceChoice
 
     mine, audio = tmp_path / "mine.tflite", tmp_path / "take.wav"
-    mine.write_bytes(default_model_path().read_bytes())
+    mine.write_bytes(yes_no_model_path().read_bytes())
     audio.write_bytes(sample_audio_path().read_bytes())
     assert window.open_model(mine), window.last_error
     assert window.controller.set_source(SourceChoice(FILE, path=audio, realtime=False, loop=False))

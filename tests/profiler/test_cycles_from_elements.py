@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.assets import asset_path, default_model_path, reference_model_path
+from tests.bundled_model_paths import yes_no_model_path
+from workbench.assets import asset_path, reference_model_path
 from workbench.cli.main import main
 from workbench.core.model.model_average import Member, average_models
 from workbench.core.model.model_file import load_model
@@ -46,7 +47,7 @@ def dscnn() -> bytes:
 @pytest.fixture(scope="module")
 def averages() -> dict[tuple[int, int], bytes]:
     """``kws average kws_yes_no:W1 tflite_micro_speech:W2``: one CONCATENATION of W1 + W2 outputs and a MEAN."""
-    members = load_model(default_model_path()), load_model(reference_model_path())
+    members = load_model(yes_no_model_path()), load_model(reference_model_path())
     return {weights: average_models([Member(members[0], weights[0]), Member(members[1], weights[1])])
             for weights in ((1, 1), (7, 3))}
 

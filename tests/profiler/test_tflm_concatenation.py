@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.assets import default_model_path, reference_model_path
+from tests.bundled_model_paths import yes_no_model_path
+from workbench.assets import reference_model_path
 from workbench.cli.main import main
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_average import Member, average_models
@@ -26,7 +27,7 @@ INPUT_SHAPE = (49, 40)
 
 def one_concatenation(weights: tuple[int, int]) -> bytes:
     """An average of the bundled models whose single CONCATENATION takes each member's output ``weights`` times."""
-    pair = average_models([Member(load_model(default_model_path())), Member(load_model(reference_model_path()))])
+    pair = average_models([Member(load_model(yes_no_model_path())), Member(load_model(reference_model_path()))])
     schema, tree = unpack_model(pair)
     graph = tree.subgraphs[0]
     (concat,) = [op for op in graph.operators
@@ -64,7 +65,7 @@ def test_a_concatenation_of_eleven_inputs_is_refused_with_the_reason(eleven_inpu
 
 
 def test_ten_inputs_and_what_kws_average_writes_run_on_tflite_micro() -> None:
-    for tflite in (one_concatenation((7, 3)), average_models([Member(load_model(default_model_path()), 7),
+    for tflite in (one_concatenation((7, 3)), average_models([Member(load_model(yes_no_model_path()), 7),
                                                              Member(load_model(reference_model_path()), 4)])):
         report = profile_model(tflite)
         assert all(layer.runs_on_device for layer in report.layers)

@@ -50,8 +50,8 @@ def test_set_changes_the_shape_as_the_settings_say(capsys, tmp_path: Path) -> No
 def test_the_values_are_the_native_frontends_with_those_settings(capsys, tmp_path: Path) -> None:
     out = str(tmp_path / "a.npy")
     wav = sample_audio_path()
-    got, err = _features(capsys, str(wav), "--set", "fe.filterbank_n_channels=32", "--set", "fe.window_step_ms=10",
-                         "--set", "fe.pcan_enable=off", "--dtype", "uint16", "-o", out)
+    got, err = _features(capsys, str(wav), "--model", "kws_yes_no", "--set", "fe.filterbank_n_channels=32",
+                         "--set", "fe.window_step_ms=10", "--set", "fe.pcan_enable=off", "--dtype", "uint16", "-o", out)
     settings = FrontendSettings(filterbank_n_channels=32, window_step_ms=10, pcan_enable=False)
     expected = MicroFrontend(settings).feed(load_audio(wav).samples, np.uint16)
     assert got.dtype == np.uint16 and got.shape[1] == 32

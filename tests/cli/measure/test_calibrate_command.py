@@ -350,14 +350,15 @@ def test_ctrl_c_or_sigterm_stops_cleanly_and_writes_nothing(  # type: ignore[no-
 def test_a_stream_shorter_than_the_models_window_is_refused(  # type: ignore[no-untyped-def]
         capsys, reference_model_path, tmp_path) -> None:
     """0.3 s with one "yes": three inferences of a 1 s window, never heard whole -- no figures, one sentence."""
-    from workbench.assets import default_model_path, sample_audio_path
+    from tests.bundled_model_paths import yes_no_model_path
+    from workbench.assets import sample_audio_path
 
     speech = load_audio(sample_audio_path()).samples
     short = tmp_path / "short.wav"
     save_wav(short, speech[8000:12800])  # 4,800 samples: 0.30 s
     (tmp_path / "short.json").write_text('{"events": [{"label": "yes", "start_s": 0.05, "end_s": 0.25}]}')
     for models in (["--model", str(reference_model_path)],
-                   ["--model", str(default_model_path()), "--compare", str(reference_model_path)]):
+                   ["--model", str(yes_no_model_path()), "--compare", str(reference_model_path)]):
         code, out, err = run_cli(capsys, "calibrate", *models, "--stream", str(short), "--out",
                                  str(tmp_path / "out"), "--progress", "jsonl")
         assert code == 2 and out == ""

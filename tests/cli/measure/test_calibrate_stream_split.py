@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.bundled_model_paths import yes_no_model_path
 from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
-from workbench.assets import default_model_path
 from workbench.cli.main import main
 from workbench.calibration.streams.labels import load_labels
 from workbench.cli.measure.stream_split_check import split_mismatch
@@ -35,7 +35,7 @@ def make_stream(capsys, dataset: Path, wav: Path, *options: str) -> Path:  # typ
 def run_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled model in a run folder whose spec.toml split with the training defaults (15 %, 10 %, hash)."""
     folder = tmp_path_factory.mktemp("run")
-    model = Path(shutil.copy(default_model_path(), folder / "kws_yes_no.tflite"))
+    model = Path(shutil.copy(yes_no_model_path(), folder / "kws_yes_no.tflite"))
     (folder / "spec.toml").write_text(load_spec("tflite_micro_speech").to_toml(), encoding="utf-8")
     return model
 
@@ -69,7 +69,7 @@ def test_nothing_is_said_when_the_splits_agree_or_either_is_unknown(capsys, smal
     same = make_stream(capsys, small_dataset, tmp_path / "same.wav")  # the defaults: the run's split
     assert calibrate(capsys, same, run_model, "--progress", "none") == ""
     other = make_stream(capsys, small_dataset, tmp_path / "testing30.wav", "--testing-percent", "30")
-    assert calibrate(capsys, other, default_model_path(), "--progress", "none") == ""  # no spec.toml beside it
+    assert calibrate(capsys, other, yes_no_model_path(), "--progress", "none") == ""  # no spec.toml beside it
     document = json.loads(other.with_suffix(".json").read_text(encoding="utf-8"))
     del document["stream"]["testing_percent"]  # labels of a stream made before the split was recorded
     other.with_suffix(".json").write_text(json.dumps(document), encoding="utf-8")
@@ -123,5 +123,5 @@ def test_the_labels_are_read_once_for_all_the_models_compared(capsys, monkeypatc
 
     monkeypatch.setattr(labels_module, "load_labels", counting)
     monkeypatch.setattr(calibration_run, "load_labels", counting)
-    assert calibrate(capsys, stream, run_model, "--compare", str(default_model_path()), "--progress", "none") == ""
+    assert calibrate(capsys, stream, run_model, "--compare", str(yes_no_model_path()), "--progress", "none") == ""
     assert reads == [stream.with_suffix(".json")]

@@ -75,13 +75,13 @@ def test_split_all_merges_datasets_and_counts_other_words_as_unknown(capsys, spe
 
 def test_compare_scores_both_models_on_the_same_clips(capsys, speech: Path, reference_model_path: Path,
                                                       tmp_path: Path) -> None:
-    from workbench.assets import default_model_path
+    from tests.bundled_model_paths import yes_no_model_path
 
     alone = []
-    for model in (default_model_path(), reference_model_path):
+    for model in (yes_no_model_path(), reference_model_path):
         assert main(["evaluate", str(model), "--dataset", str(speech), "--format", "json", "--workers", "1"]) == 0
         alone.append(json.loads(capsys.readouterr().out))
-    code = main(["evaluate", str(default_model_path()), "--compare", str(reference_model_path), "--dataset",
+    code = main(["evaluate", str(yes_no_model_path()), "--compare", str(reference_model_path), "--dataset",
                  str(speech), "--format", "json", "--out", str(tmp_path / "report"), "--no-plots", "--workers", "1"])
     assert code == 0
     document = json.loads(capsys.readouterr().out)
@@ -94,7 +94,7 @@ def test_compare_scores_both_models_on_the_same_clips(capsys, speech: Path, refe
         alone[0]["balanced_accuracy"] - alone[1]["balanced_accuracy"])
     summary = (tmp_path / "report" / "summary.txt").read_text()
     assert "kws_yes_no against tflite_micro_speech on the same 15 clips" in summary
-    assert main(["evaluate", str(default_model_path()), "--compare", str(reference_model_path), "--dataset",
+    assert main(["evaluate", str(yes_no_model_path()), "--compare", str(reference_model_path), "--dataset",
                  str(speech), "--workers", "1"]) == 0
     printed = capsys.readouterr().out
     block = summary[summary.index("kws_yes_no against"):]  # the comparison, as summary.txt holds it

@@ -30,9 +30,9 @@ def _evaluate(speech: Path, model: Path, *options: str) -> int:
 
 def test_jsonl_names_each_compared_model_and_fills_one_bar(capsys, speech: Path, reference_model_path: Path,
                                                           tmp_path: Path) -> None:
-    from workbench.assets import default_model_path
+    from tests.bundled_model_paths import yes_no_model_path
 
-    assert _evaluate(speech, default_model_path(), "--compare", str(reference_model_path), "--progress", "jsonl",
+    assert _evaluate(speech, yes_no_model_path(), "--compare", str(reference_model_path), "--progress", "jsonl",
                      "--out", str(tmp_path / "report"), "--no-plots") == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["workbench"]["clips"] == CLIPS  # stdout is the report, as without --progress

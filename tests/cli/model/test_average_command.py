@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.assets import default_model_path, reference_model_path, sample_audio_path
+from tests.bundled_model_paths import yes_no_model_path
+from workbench.assets import reference_model_path, sample_audio_path
 from workbench.cli.main import main
 from workbench.cli.model.average_command import parse_member
 from workbench.core.errors import WorkbenchError
@@ -21,14 +22,14 @@ WIDE_FACTOR = 20  # kws_yes_no's conv output 20 times wider: 2 x 160 kB of activ
 
 def test_two_models_become_one_that_detects_and_says_what_it_is(capsys, tmp_path: Path) -> None:
     out = tmp_path / "pair.tflite"
-    assert main(["average", str(default_model_path()) + ":2", str(reference_model_path()), "-o", str(out)]) == 0
+    assert main(["average", str(yes_no_model_path()) + ":2", str(reference_model_path()), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "output = kws_yes_no 2/3, tflite_micro_speech 1/3" in printed
-    merged, default = load_model(out), load_model(default_model_path())
-    assert merged.name == "pair" and merged.classes == default.classes
+    merged, yes_no = load_model(out), load_model(yes_no_model_path())
+    assert merged.name == "pair" and merged.classes == yes_no.classes
     assert merged.params["description"] == "average of kws_yes_no 2/3, tflite_micro_speech 1/3"
-    assert merged.params["detection_threshold"] == default.params["detection_threshold"]
-    assert merged.params["runtime_memory_size"] > default.params["runtime_memory_size"]  # both graphs' tensors
+    assert merged.params["detection_threshold"] == yes_no.params["detection_threshold"]
+    assert merged.params["runtime_memory_size"] > yes_no.params["runtime_memory_size"]  # both graphs' tensors
     assert main(["detect", str(sample_audio_path()), "--model", str(out), "--format", "jsonl"]) == 0
     labels = [json.loads(line)["label"] for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert labels == ["yes", "no"]
@@ -65,14 +66,14 @@ def test_an_existing_file_whose_name_holds_a_colon_is_a_path(tmp_path: Path) -> 
 
 
 def test_members_are_named_by_the_file_given_not_the_name_inside(capsys, tmp_path: Path) -> None:
-    default = load_model(default_model_path())
-    other_ear = save_model(model_with_params(default, {"fe.pcan_strength": 0.9}), tmp_path / "fe2.tflite")
+    yes_no = load_model(yes_no_model_path())
+    other_ear = save_model(model_with_params(yes_no, {"fe.pcan_strength": 0.9}), tmp_path / "fe2.tflite")
     assert load_model(other_ear).name == "kws_yes_no"  # a retrained copy keeps its original's name
     assert main(["average", "kws_yes_no", str(other_ear), "-o", str(tmp_path / "x.tflite")]) == 2
     err = capsys.readouterr().err
     assert "fe2 hears audio through other frontend settings than kws_yes_no (fe.pcan_strength)" in err
     # other bytes (an identical copy is folded into one member: test_a_model_given_twice_runs_once)
-    same = save_model(model_with_params(default, {"description": "retrained"}), tmp_path / "copy.tflite")
+    same = save_model(model_with_params(yes_no, {"description": "retrained"}), tmp_path / "copy.tflite")
     assert load_model(same).name == "kws_yes_no"
     assert main(["average", "kws_yes_no", str(same), "-o", str(tmp_path / "x.tflite")]) == 0
     assert "output = kws_yes_no 1/2, copy 1/2" in capsys.readouterr().out
@@ -92,12 +93,12 @@ def test_a_model_given_twice_runs_once_with_its_weights_summed(capsys, tmp_path:
     assert ops == [layer.op for layer in parse_model(weighted.read_bytes()).operators] and ops.count("SOFTMAX") == 2
     assert load_model(twice).params["description"] == "average of kws_yes_no 2/3, tflite_micro_speech 1/3"
 
-    copy = save_model(load_model(default_model_path()), tmp_path / "copy.tflite")
+    copy = save_model(load_model(yes_no_model_path()), tmp_path / "copy.tflite")
     alone = tmp_path / "alone.tflite"
     assert main(["average", "kws_yes_no:3", str(copy), "-o", str(alone)]) == 0
     assert "output = kws_yes_no 1/1 (kws_yes_no, copy: the same model (identical bytes), run once with weight 4)" \
         in capsys.readouterr().out
-    graph, original = parse_model(alone.read_bytes()), parse_model(default_model_path().read_bytes())
+    graph, original = parse_model(alone.read_bytes()), parse_model(yes_no_model_path().read_bytes())
     assert [layer.op for layer in graph.operators] == [layer.op for layer in original.operators]
 
 
@@ -155,11 +156,11 @@ def wide_twin(model: LoadedModel, factor: int) -> LoadedModel:
 def test_an_average_too_big_for_the_board_is_written_with_a_warning(capsys, tmp_path: Path) -> None:
     from workbench.core.model.inference import ModelRunner
 
-    default = load_model(default_model_path())
-    wide = save_model(wide_twin(default, WIDE_FACTOR), tmp_path / "wide.tflite")
+    yes_no = load_model(yes_no_model_path())
+    wide = save_model(wide_twin(yes_no, WIDE_FACTOR), tmp_path / "wide.tflite")
     window = np.random.default_rng(0).integers(-128, 128, size=(49, 40), dtype=np.int8)
     assert np.array_equal(ModelRunner(wide.read_bytes()).probabilities(window),
-                          ModelRunner(default.tflite).probabilities(window))  # a real model: the same outputs
+                          ModelRunner(yes_no.tflite).probabilities(window))  # a real model: the same outputs
     out = tmp_path / "heavy.tflite"
     assert main(["average", "kws_yes_no", str(wide), "-o", str(out)]) == 0
     err = capsys.readouterr().err
@@ -186,18 +187,18 @@ def test_weights_of_more_than_a_hundred_copies_are_refused(
 
 def test_the_output_never_replaces_a_member(capsys, tmp_path: Path) -> None:
     member = tmp_path / "a.tflite"
-    member.write_bytes(default_model_path().read_bytes())
+    member.write_bytes(yes_no_model_path().read_bytes())
     assert main(["average", str(member), "tflite_micro_speech", "-o", str(member)]) == 2
     assert "is the input" in capsys.readouterr().err
-    assert member.read_bytes() == default_model_path().read_bytes()
-    assert main(["average", "tflite_micro_speech", str(member), "-o", str(default_model_path())]) == 2
+    assert member.read_bytes() == yes_no_model_path().read_bytes()
+    assert main(["average", "tflite_micro_speech", str(member), "-o", str(yes_no_model_path())]) == 2
     assert "bundled model" in capsys.readouterr().err
 
 
 def test_the_weight_limit_counts_identical_members_folded(capsys, tmp_path: Path) -> None:
     """a:50 a:51 b:101 is 1:1 once the copies of a are one member; 60 pairs of two models are 1:1 too."""
     copy = tmp_path / "copy.tflite"
-    copy.write_bytes(default_model_path().read_bytes())
+    copy.write_bytes(yes_no_model_path().read_bytes())
     out = tmp_path / "folded.tflite"
     assert main(["average", "kws_yes_no:50", f"{copy}:51", "tflite_micro_speech:101", "-o", str(out)]) == 0
     assert "kws_yes_no 1/2, tflite_micro_speech 1/2" in capsys.readouterr().out

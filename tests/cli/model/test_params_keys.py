@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from tests.bundled_model_paths import yes_no_model_path
 from workbench.bundled_models import bundled_models
 from workbench.cli.main import main
 from workbench.cli.model.model_commands import FRONTEND_PREFIX, format_value
@@ -86,9 +87,9 @@ def test_the_output_is_never_the_input_or_a_bundled_model(capsys, tmp_path, refe
     ("detection_threshold=255", "detection_threshold 255 can never be exceeded"),
 ])
 def test_settings_that_can_never_detect_are_written_with_a_warning(capsys, tmp_path, change, warning) -> None:
-    default = bundled_models()[0].path
+    yes_no = yes_no_model_path()
     out = tmp_path / "never.tflite"
-    code, stdout, err = run(capsys, str(default), change, "-o", str(out))
+    code, stdout, err = run(capsys, str(yes_no), change, "-o", str(out))
     assert code == 0 and stdout.startswith(f"wrote {out}") and out.exists()
     assert err.startswith(f"{WARNING}{warning}") and err.count("\n") == 1
-    assert run(capsys, str(default), "average_window_duration_ms=300", "-o", str(out))[2] == ""  # 4 results
+    assert run(capsys, str(yes_no), "average_window_duration_ms=300", "-o", str(out))[2] == ""  # 4 results

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.assets import default_model_path, reference_model_path, sample_audio_path
+from tests.bundled_model_paths import yes_no_model_path
+from workbench.assets import reference_model_path, sample_audio_path
 from workbench.core.audio.audio_file import load_audio
 from workbench.core.errors import ModelError
 from workbench.core.frontend import MicroFrontend
@@ -23,7 +24,7 @@ LSB = 1 / 256  # the int8 softmax's step
 
 @pytest.fixture(scope="module")
 def members():  # type: ignore[no-untyped-def]
-    return load_model(reference_model_path()), load_model(default_model_path())
+    return load_model(reference_model_path()), load_model(yes_no_model_path())
 
 
 def spectrogram_windows(model, count: int = 12) -> list[np.ndarray]:  # type: ignore[no-untyped-def]

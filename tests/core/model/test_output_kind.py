@@ -8,8 +8,8 @@ import dataclasses
 
 import pytest
 
+from tests.bundled_model_paths import yes_no_model_path
 from tests.tiny_models import logits_model, sigmoid_model, softmax_model
-from workbench.assets import default_model_path
 from workbench.core.model.output_kind import PROBABILITY_SCALE, output_kind
 from workbench.core.model.tflite_graph import ModelGraph, parse_model
 
@@ -32,7 +32,7 @@ def test_a_dense_layers_output_is_logits_and_said_so(logits_graph: ModelGraph) -
     (softmax_model, "SOFTMAX", 4),
     (lambda: softmax_model(float_output=True), "SOFTMAX", 4),  # SOFTMAX then DEQUANTIZE: looked through
     (sigmoid_model, "LOGISTIC", 1),
-    (lambda: default_model_path().read_bytes(), "SOFTMAX", 4),
+    (lambda: yes_no_model_path().read_bytes(), "SOFTMAX", 4),
 ])
 def test_softmax_and_sigmoid_outputs_are_probabilities(build, last_op: str,  # type: ignore[no-untyped-def]
                                                         units: int) -> None:

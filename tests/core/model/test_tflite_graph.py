@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.assets import default_model_path
+from tests.bundled_model_paths import yes_no_model_path
 from workbench.core.errors import ModelError
 from workbench.core.model.inference import ModelRunner
 from workbench.core.model.model_file import model_from_bytes
@@ -23,7 +23,7 @@ NO_OPERATORS = "The model has no operators (nothing to run)."
 
 @pytest.fixture(scope="module")
 def model_bytes() -> bytes:
-    return default_model_path().read_bytes()
+    return yes_no_model_path().read_bytes()
 
 
 def _flipped(data: bytes, seed: int) -> bytes:

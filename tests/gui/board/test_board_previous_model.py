@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "board" / "sim"))
 from board_fixtures import (board, board_factory, classifier_image, commander, no_commander,  # noqa: E402,F401
                             profiler_image, start_board)
 
-from workbench.assets import default_model_path, reference_model_path  # noqa: E402
+from workbench.assets import reference_model_path  # noqa: E402
+from tests.bundled_model_paths import yes_no_model_path  # noqa: E402
 from tests.gui.board.board_workspace_steps import (RUN_TIMEOUT_MS, board_workspace, use_board,  # noqa: E402
                                                   wait_idle)
 from workbench.gui.board.job_model import previous_detections_status, run_caption  # noqa: E402
@@ -81,7 +82,7 @@ def test_detections_after_another_model_was_opened_stay_with_their_run_out_of_it
         ws.cancel()
         wait_idle(qtbot, ws)
 
-        assert window.open_model(default_model_path()), window.last_error  # the model the board runs, again
+        assert window.open_model(yes_no_model_path()), window.last_error  # the model the board runs, again
         assert ws.classify()
         qtbot.waitUntil(lambda: len(ws.detections.detections) >= 1, timeout=RUN_TIMEOUT_MS)
         assert ws.status.text().startswith("Classifying on the board: ")
@@ -94,7 +95,7 @@ def test_a_profile_of_the_model_saved_with_new_parameters_meanwhile_is_still_its
     """Save into model rewrites only the parameters: the network the board profiled is the one open."""
     ws = workspace
     own = tmp_path / "own.tflite"
-    shutil.copy(default_model_path(), own)
+    shutil.copy(yes_no_model_path(), own)
     assert window.open_model(own), window.last_error
     commander.configure(line_delay_s=SLOW_FLASH_S)
     use_board(ws, board, profiler=profiler_image)
@@ -124,7 +125,7 @@ def test_going_back_to_the_classified_model_mid_run_keeps_the_runs_list(  # noqa
         assert ws.status.text().startswith(f"Classifying on the board with the previous model {classified}: ")
         during_other = len(ws.detections.detections)
 
-        assert window.open_model(default_model_path()), window.last_error  # the run's model again, mid-run
+        assert window.open_model(yes_no_model_path()), window.last_error  # the run's model again, mid-run
         assert ws.detections.run_label.text() == run_caption(classified, open_now=True)
         qtbot.waitUntil(lambda: len(ws.detections.detections) > during_other, timeout=RUN_TIMEOUT_MS)
         ws.cancel()

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.bundled_model_paths import yes_no_model_path
 from tests.calibration.conftest import small_dataset, speech_commands  # noqa: F401  (fixtures)
 from tests.gui.workspace_host_double import WorkspaceHostDouble
-from workbench.assets import default_model_path
 from workbench.cli.main import main
 from workbench.gui.calibration import calibration_dialogs
 from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
@@ -40,7 +40,7 @@ def workspace(qtbot, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-de
     monkeypatch.setattr(calibration_dialogs, "ask_rerun_results", lambda _parent: calibration_dialogs.DISCARD)
     folder = tmp_path / "run"
     folder.mkdir()
-    model = Path(shutil.copy(default_model_path(), folder / "kws_yes_no.tflite"))
+    model = Path(shutil.copy(yes_no_model_path(), folder / "kws_yes_no.tflite"))
     (folder / "spec.toml").write_text(load_spec("tflite_micro_speech").to_toml(), encoding="utf-8")
     host = WorkspaceHostDouble(tmp_path)
     assert host.controller.load_model(model)

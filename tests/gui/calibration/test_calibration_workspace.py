@@ -116,11 +116,11 @@ def test_small_calibration_end_to_end(qtbot, workspace, stream, tmp_path) -> Non
 
 def test_a_compared_model_is_drawn_and_described_beside_the_calibrated_one(  # type: ignore[no-untyped-def]
         qtbot, workspace, stream) -> None:
-    from workbench.assets import default_model_path
+    from tests.bundled_model_paths import yes_no_model_path
 
     view = workspace
     view.inputs.set_stream(stream)
-    view.inputs.compare.set_paths([default_model_path()])
+    view.inputs.compare.set_paths([yes_no_model_path()])
     run_to_end(qtbot, view)
     assert view.host.errors == []
     (entry,) = view.output.compared
@@ -199,14 +199,14 @@ def test_clicking_a_front_point_on_the_curve_uses_that_set(qtbot, workspace, str
 
 
 def test_another_loaded_model_is_replaced_by_the_calibrated_one_on_use(qtbot, workspace, stream) -> None:  # type: ignore[no-untyped-def]
-    from workbench.assets import default_model_path
+    from tests.bundled_model_paths import yes_no_model_path
 
     view, host = workspace, workspace.host
     view.inputs.set_stream(stream)
     run_to_end(qtbot, view)
     calibrated = Path(view.output.model_file)
-    assert host.controller.load_model(default_model_path())
-    if default_model_path().resolve() != calibrated.resolve():
+    assert host.controller.load_model(yes_no_model_path())
+    if yes_no_model_path().resolve() != calibrated.resolve():
         assert "not the calibrated one" in view.summary.text()
         assert not view.curve.current.getData()[0].size
     assert view._use_row(0)

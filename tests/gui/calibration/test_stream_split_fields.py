@@ -123,11 +123,11 @@ def test_the_stream_is_built_for_the_calibrated_models_keywords(  # type: ignore
         workspace, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The keywords came from the model loaded in the window, the split from the calibrated one: a stream of one
     model's words split as another's run. Both come from the calibrated model now."""
-    from workbench.assets import default_model_path
+    from tests.bundled_model_paths import yes_no_model_path
     from workbench.cli.main import main
 
     model = run_model(tmp_path / "run", **RUN_SPLIT)
-    assert main(["params", str(default_model_path()), "-o", str(model), "classes=up,left,_unknown_,_silence_"]) == 0
+    assert main(["params", str(yes_no_model_path()), "-o", str(model), "classes=up,left,_unknown_,_silence_"]) == 0
     dialog = dialog_of_build(workspace, model, monkeypatch)
     assert dialog.keywords_edit.text() == "up,left" and dialog.split_fields.testing_spin.value() == 20.0
 

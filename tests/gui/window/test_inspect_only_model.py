@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from tests.bundled_model_paths import yes_no_model_path
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.core.engine import Engine
 from workbench.core.errors import ModelError
@@ -174,7 +175,7 @@ def test_tuning_memory_and_the_last_model_survive_an_inspected_model(qtbot, wind
     window.controller.tuning.set(detection_threshold=222)
     assert window.open_model(mismatched)
     assert window.controller.tuning is None and window.model_view.parameters_shown()
-    assert window.open_model(default_model_path())
+    assert window.open_model(yes_no_model_path())
     assert window.controller.settings.detection_threshold == 222  # the bundled model's tuning came back
     assert window.open_model(mismatched)
     window.close()
@@ -185,7 +186,7 @@ def test_tuning_memory_and_the_last_model_survive_an_inspected_model(qtbot, wind
     again.start_up()
     assert again.last_error is None
     _assert_inspecting(again, mismatched)
-    assert again.open_model(default_model_path())  # the start-up stream (microphone, else the sample) begins
+    assert again.open_model(yes_no_model_path())  # the start-up stream (microphone, else the sample) begins
     _assert_streaming_again(qtbot, again)
     assert again.controller.settings.detection_threshold == 222
     again.close()

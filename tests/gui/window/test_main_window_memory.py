@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
+from tests.bundled_model_paths import yes_no_model_path
 from tests.gui.small_disk_window import window_with_settings_on_a_small_disk
 from workbench.assets import default_model_path, sample_audio_path
 from workbench.gui import file_dialogs
@@ -23,7 +24,7 @@ def threshold(window) -> int:  # type: ignore[no-untyped-def]
 def two_models(window, tmp_path: Path) -> tuple[Path, Path]:
     """A (the bundled model) and B (a copy whose own threshold is 150: other content, other defaults)."""
     a = tmp_path / "A.tflite"
-    shutil.copy(default_model_path(), a)
+    shutil.copy(yes_no_model_path(), a)
     window.controller.set_detection_settings(window.controller.settings.replace(detection_threshold=150))
     assert window.save_parameters(tmp_path / "B.tflite"), window.last_error
     window.controller.reset_detection_settings()

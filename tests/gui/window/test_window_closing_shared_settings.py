@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from tests.bundled_model_paths import yes_no_model_path
 from tests.gui import other_window_settings
-from workbench.assets import default_model_path
 from workbench.gui.settings.app_settings import AppSettings
 from workbench.gui.model_loader import read_model
 
@@ -19,7 +19,7 @@ OTHER_THRESHOLD = 222  # differs from the bundled model's own threshold
 
 def test_closing_an_untouched_window_keeps_another_windows_tuning(window, tmp_path: Path) -> None:
     other = tmp_path / "A.tflite"
-    shutil.copy(default_model_path(), other)
+    shutil.copy(yes_no_model_path(), other)
     assert read_model(other).settings.detection_threshold != OTHER_THRESHOLD
     settings_file = Path(window.settings.qsettings.fileName())
     other_window_settings.run(settings_file, "tune", str(other), str(OTHER_THRESHOLD))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.assets import default_model_path
+from tests.bundled_model_paths import yes_no_model_path
 from workbench.cli.main import main
 from workbench.gui.training.evaluation.evaluation_report_view import EvaluationReportView
 
@@ -26,7 +26,7 @@ def run_folder(shared_dir: Path, tmp_path: Path) -> Path:
                         {"yes": 4, "no": 4, "go": 3, "_silence_": 2})
     folder = tmp_path / "run"
     folder.mkdir()
-    shutil.copy(default_model_path(), folder / "kws_yes_no.tflite")
+    shutil.copy(yes_no_model_path(), folder / "kws_yes_no.tflite")
     assert main(["evaluate", str(folder / "kws_yes_no.tflite"), "--dataset", str(speech), "--out",
                  str(folder / "eval"), "--no-plots", "--workers", "1"]) == 0
     evaluation = json.loads((folder / "eval" / "eval-results.json").read_text())
@@ -127,7 +127,7 @@ def test_the_comparison_shows_its_progress_and_names_the_file_picked(qtbot, view
     picked."""
     panel = view.comparison_panel
     other = tmp_path / "otherfe2.tflite"
-    shutil.copy(default_model_path(), other)
+    shutil.copy(yes_no_model_path(), other)
     view.show_run(run_folder)
     seen: list[tuple[int, str]] = []
     panel.compare_progress.valueChanged.connect(lambda value: seen.append((value, panel.compare_progress.format())))

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from workbench.assets import asset_path, default_model_path
+from workbench.assets import asset_path
 from workbench.core.model.model_file import load_model, model_with_params, save_model
 from workbench.core.model.model_params import read_params
 from workbench.gui.settings.app_settings import TUNED, file_key
 from workbench.gui.model.parameter_table_view import COLUMN_NOW, ParameterTableView
 from workbench.gui.model_loader import own_settings
+from tests.bundled_model_paths import yes_no_model_path
 from tests.gui.window.open_model.tuned_copy import TUNED_THRESHOLD
 from workbench.gui.window.open_model.changed_model_question import REOPEN
 
@@ -79,7 +80,7 @@ def test_a_copy_with_the_same_network_keeps_its_own_values(window, opened: Path,
 
 def test_a_moved_file_keeps_its_tuning_and_says_where_it_was_tuned(window, opened: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.tflite"
-    shutil.copyfile(default_model_path(), other)
+    shutil.copyfile(yes_no_model_path(), other)
     assert window.open_model(other), window.last_error  # remembers the tuning of ``opened``
     moved = tmp_path / "elsewhere" / "renamed.tflite"
     moved.parent.mkdir()
@@ -97,7 +98,7 @@ def test_a_moved_file_keeps_its_tuning_and_says_where_it_was_tuned(window, opene
 
 def test_reset_takes_back_the_sentence_that_the_tuning_is_kept(window, opened: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.tflite"
-    shutil.copyfile(default_model_path(), other)
+    shutil.copyfile(yes_no_model_path(), other)
     assert window.open_model(other) and window.open_model(opened)
     assert "kept your tuning" in window.statusBar().currentMessage()
     window.controller.tuning.reset_to_model()
@@ -107,7 +108,7 @@ def test_reset_takes_back_the_sentence_that_the_tuning_is_kept(window, opened: P
 def test_an_entry_stored_the_old_way_still_comes_back(window, tmp_path: Path) -> None:
     """Older versions stored every setting under a hash of the whole file (so the file is as it was tuned)."""
     path = tmp_path / "old.tflite"
-    save_model(model_with_params(load_model(default_model_path()), {"suppression_ms": 700}), path)  # not bundled
+    save_model(model_with_params(load_model(yes_no_model_path()), {"suppression_ms": 700}), path)  # not bundled
     model = load_model(path)
     whole = own_settings(model).replace(detection_threshold=TUNED_THRESHOLD).to_params()
     window.settings.qsettings.setValue(TUNED, json.dumps([{"model": file_key(model), "name": model.name,
@@ -121,7 +122,7 @@ def test_an_entry_stored_the_old_way_still_comes_back(window, tmp_path: Path) ->
 def test_a_first_versions_tuning_comes_back_with_the_note(window, tmp_path: Path) -> None:
     """The first versions kept one model's every setting under detection/model and detection/params."""
     path = tmp_path / "first.tflite"
-    save_model(model_with_params(load_model(default_model_path()), {"suppression_ms": 700}), path)  # not bundled
+    save_model(model_with_params(load_model(yes_no_model_path()), {"suppression_ms": 700}), path)  # not bundled
     whole = own_settings(load_model(path)).replace(detection_threshold=TUNED_THRESHOLD).to_params()
     window.settings.qsettings.setValue("detection/model", str(path.resolve()))
     window.settings.qsettings.setValue("detection/params", json.dumps(whole))

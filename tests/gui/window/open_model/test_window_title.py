@@ -7,13 +7,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from workbench.assets import default_model_path
+from tests.bundled_model_paths import yes_no_model_path
 
 
 def test_the_title_names_the_file_and_the_model_when_they_differ(qtbot, window, tmp_path: Path) -> None:
-    assert window.windowTitle() == f"KWS Workbench — {default_model_path().name}"  # kws_yes_no.tflite: no repeat
+    assert window.windowTitle() == f"KWS Workbench — {yes_no_model_path().name}"  # kws_yes_no.tflite: no repeat
     copy = tmp_path / "kws_yes_no-calibrated.tflite"
-    shutil.copyfile(default_model_path(), copy)
+    shutil.copyfile(yes_no_model_path(), copy)
     assert window.open_model(copy), window.last_error
     assert window.windowTitle() == "KWS Workbench — kws_yes_no-calibrated.tflite (kws_yes_no)"
 
@@ -22,7 +22,7 @@ def test_the_status_bar_names_the_model_as_the_title_does(qtbot, window, tmp_pat
     """The status bar said "model: kws_yes_no" for the model and for its calibrated copy alike; it names the file
     as the title does, and its tooltip says where the file is."""
     copy = tmp_path / "kws_yes_no-calibrated.tflite"
-    shutil.copyfile(default_model_path(), copy)
+    shutil.copyfile(yes_no_model_path(), copy)
     assert window.open_model(copy), window.last_error
     label = window.status_labels["model"]
     assert label.text() == "model: kws_yes_no-calibrated.tflite (kws_yes_no)"
