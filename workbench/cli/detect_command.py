@@ -40,7 +40,7 @@ from workbench.child_command import EXIT_CANCELLED
 from workbench.cli import detect_background, detect_outcomes
 from workbench.cli.model_argument import looks_like_model_file, model_argument
 from workbench.cli.parameter_option import add_threshold_options, parameter_type, threshold_changes
-from workbench.core.detection.settings import DetectionSettings
+from workbench.cli.preset_options import add_preset_option, starting_settings
 from workbench.core.errors import WorkbenchError
 from workbench.core.wording import counted
 
@@ -71,7 +71,7 @@ def register(subparsers: Any) -> None:
         "detect",
         help=summary("detect"),
         description="Stream audio through the frontend, the model and the firmware's detection logic. "
-        "Parameters default to the values stored in the model.",
+        "Parameters default to the values stored in the model (or to one of its named presets: --preset).",
     )
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("file", nargs="?", type=Path, help="WAV/FLAC/OGG/MP3 file (any rate, channels, depth)")
@@ -79,6 +79,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--device", help="with --mic: input device index or name (see `kws devices`)")
     p.add_argument("--seconds", type=float, help="with --mic: stop after this many seconds")
     p.add_argument("--model", type=model_argument, help="model .tflite or .mltk.zip (default: the bundled model)")
+    add_preset_option(p)
     add_threshold_options(p)
     p.add_argument("--window-ms", type=parameter_type(_OVERRIDES["window_ms"]), help="average_window_duration_ms")
     p.add_argument("--suppression-ms", type=parameter_type(_OVERRIDES["suppression_ms"]), help="suppression_ms")
@@ -106,13 +107,14 @@ def register(subparsers: Any) -> None:
 
 
 def build_engine(args: argparse.Namespace) -> Engine:
-    """The model and detection parameters the options ask for."""
+    """The model and detection parameters the options ask for: its own or its ``--preset``'s, overridden by any
+    parameter option."""
     from workbench.assets import default_model_path
     from workbench.core.engine import Engine, EngineOptions
     from workbench.core.model.model_file import load_model
 
     model = load_model(args.model or default_model_path())
-    settings = DetectionSettings.from_params(model.params)
+    settings = starting_settings(model, args.preset)
     changes = {field: getattr(args, opt) for opt, field in _OVERRIDES.items() if getattr(args, opt, None) is not None}
     changes.update(threshold_changes(args, len(model.classes)))
     if changes:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from tests.gui.spoken import spoken_description
 from workbench.gui import theme
-from workbench.gui.stream.tuning_panel import SLIDER_MIN_LINES
+from workbench.gui.stream.parameter_row import SLIDER_MIN_LINES
 from workbench.gui.window.window_areas import MIN_CENTRE_SHARE, SOURCE, TUNING
 
 SMALL_SCREEN = (1280, 720)

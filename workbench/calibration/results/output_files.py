@@ -19,7 +19,7 @@ from typing import Sequence
 
 from workbench.calibration.calibration_run import CalibrationResult
 from workbench.calibration.results.det_plot import det_plot_png
-from workbench.calibration.results.report import DOCUMENT_NAME, SWEEP_NAME, calibration_document, sweep_csv
+from workbench.calibration.results.report import DOCUMENT_NAME, PERCENT, SWEEP_NAME, calibration_document, sweep_csv
 from workbench.calibration.results.scores_file import scores_bytes
 from workbench.calibration.streams.labels import LABEL_SUFFIXES
 from workbench.core.detection.never_detects import never_detects_reason
@@ -106,12 +106,15 @@ def _write_outputs(result: CalibrationResult, folder: Path, plot: bool, notes: l
     return write_file_set(files, stale=stale)
 
 
-def apply_recommendation(result: CalibrationResult, out_model: str | Path) -> Path:
-    """Write a copy of the calibrated model whose parameters are the recommended set.
+def apply_recommendation(result: CalibrationResult, out_model: str | Path, preset: str | None = None,
+                         description: str | None = None) -> Path:
+    """Write a copy of the calibrated model whose parameters are the recommended set; with ``preset``, whose preset
+    of that name is (with ``description``, by default where and for what it was calibrated), its own parameters
+    unchanged (:mod:`workbench.core.detection.presets`).
 
     When the recommendation is the model's own set (its per-class list included) the copy keeps them: the
     recommendation never replaces the model's parameters with worse ones."""
-    from workbench.core.detection.tuning import save_settings_into_model
+    from workbench.core.detection.tuning import save_preset_into_model, save_settings_into_model
 
     settings = result.recommended_settings()
     if settings is None:
@@ -120,7 +123,19 @@ def apply_recommendation(result: CalibrationResult, out_model: str | Path) -> Pa
     refuse_never_detecting(settings, result.model.classes)
     if result.keyword_misses:  # the least bad of sets that all miss every keyword: the report says the same
         raise WorkbenchError(f"no model copy written: {result.keyword_misses}")
+    if preset is not None:
+        said = preset_description(result) if description is None else description
+        return save_preset_into_model(result.model, preset, settings, said, Path(out_model))
     return save_settings_into_model(result.model, settings, Path(out_model))
+
+
+def preset_description(result: CalibrationResult) -> str:
+    """What a preset written from ``result``'s recommendation is for, when the user gave no description: the
+    stream it was calibrated on, the target, and its figures there (a preset is meant for audio like that)."""
+    metrics = result.table.metrics(result.recommended)  # type: ignore[arg-type]  (only with a recommendation)
+    return (f"calibrated by kws calibrate on {result.request.stream_path.name} for at most "
+            f"{result.request.target_fa_per_hour:g} false accepts an hour: there it missed "
+            f"{metrics.frr * PERCENT:.1f} % of the keywords and fired {metrics.fa_per_hour:.1f} times an hour")
 
 
 def refuse_never_detecting(settings: DetectionSettings, classes: Sequence[str]) -> None:

@@ -4,7 +4,8 @@ The stream (and any background-only recordings) is replayed once through the liv
 thousands of threshold × window × suppression × count sets are scored on the stored scores. Prints the
 model's own figures, the recommended set for ``--target-fa-per-hour`` and the Pareto front (or, with
 ``--format json``, the ``calibration.json`` document); ``--out`` also writes the DET plot, the sweep CSV
-and the scores; ``--apply-to`` writes the recommended parameters into a copy of the model. ``--compare``
+and the scores; ``--apply-to`` writes the recommended parameters into a copy of the model, as its own or, with
+``--as-preset NAME``, as a named preset beside its own (:mod:`workbench.cli.preset_options`). ``--compare``
 calibrates other models on the same stream and grid: side by side in the report, the plot and the
 document, each with a paired speaker interval of its difference from the first model.
 Before the replay each model gets a warning when its figures would mislead: scores that are logits, a uint8
@@ -38,6 +39,7 @@ from workbench.calibration.sweep.calibration_defaults import DEFAULT_TARGET_FA_P
 from workbench.child_command import EXIT_CANCELLED
 from workbench.cli.cancel_signals import cancel_on_signals
 from workbench.cli.model_argument import model_argument
+from workbench.cli.preset_options import add_as_preset_options, check_as_preset
 
 # CLI option → SweepRanges field (and its help)
 _RANGE_OPTIONS = (
@@ -86,6 +88,7 @@ def register(subparsers: Any) -> None:
                    help="write a copy of the model with the recommended parameters (never over the model itself; "
                    "refused when they could never detect anything); .tflite is added to a name without a suffix, "
                    "another suffix is refused")
+    add_as_preset_options(p)
     p.add_argument("--no-plot", action="store_true", help="with --out: skip the DET plot PNG")
     p.add_argument("--progress", choices=PROGRESS_MODES, default="text",
                    help="progress on stderr: for a person (default), JSON lines, or none")
@@ -136,6 +139,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from workbench.profiler.inference_pace import board_pace
 
     out = out or sys.stdout
+    check_as_preset(args)
     request = build_request(args)
     if args.out is not None:
         check_destination(args.out, folder=True)
@@ -270,7 +274,9 @@ def _report(args: argparse.Namespace, results: list[Any], progress: ProgressOutp
     for line in [f"wrote {path}" for path in written] + notes:
         say(line)
     if args.apply_to is not None:  # said as kws params says it: the model to ship and what it now holds
-        say(f"wrote {apply_recommendation(result, args.apply_to)} ({describe_recommended(result)})")
+        written = apply_recommendation(result, args.apply_to, args.as_preset, args.preset_description)
+        preset = f"preset {args.as_preset}: " if args.as_preset else ""
+        say(f"wrote {written} ({preset}{describe_recommended(result)})")
 
 
 def _share_of(progress: Any, number: int, count: int, name: str) -> Any:

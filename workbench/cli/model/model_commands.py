@@ -250,6 +250,7 @@ def run_params(args: argparse.Namespace) -> int:
 def _run_params(args: argparse.Namespace) -> int:
     from workbench.core.detection.never_detects import never_detects_reason
     from workbench.core.detection.parameter_text import parse_parameter
+    from workbench.core.detection.presets import presets_in
     from workbench.core.model.model_file import load_model, model_copy_path, model_with_params, save_model
     from workbench.output_guard import check_output_file
     from workbench.profiler.inference_pace import board_pace
@@ -291,8 +292,9 @@ def _run_params(args: argparse.Namespace) -> int:
         changes[key.strip()] = _removed(key.strip(), model) if not text.strip() else \
             parse_parameter(key.strip(), text, model.params.get(key.strip()))
     updated = model_with_params(model, changes)
-    DetectionSettings.from_params(updated.params)  # refuse values the firmware would reject
+    own = DetectionSettings.from_params(updated.params)  # refuse values the firmware would reject
     FrontendSettings.from_params(updated.params)
+    presets_in(updated.params, own, updated.classes)  # and a preset that could not be used
     _refuse_breaking_changes(model, updated)
     out = save_model(updated, args.model if args.in_place else args.output)
     print(f"wrote {out}: " + ", ".join(f"{k}={_written(updated.params.get(k))}" for k in changes))
@@ -306,9 +308,17 @@ def _run_params(args: argparse.Namespace) -> int:
 
 def _check_key(key: str, model: LoadedModel, allow_new: bool) -> None:
     """Refuse a key nothing reads (see the module docstring); an unknown ``fe.*`` key is refused even with
-    ``--allow-new-keys``, since the frontend settings refuse it (the firmware reads only its own)."""
+    ``--allow-new-keys``, since the frontend settings refuse it (the firmware reads only its own). A ``preset.*``
+    key is a preset's (:mod:`workbench.core.detection.presets`): taken when well formed, else refused whatever
+    the options, since the presets could not be read with it."""
     from workbench.core.detection.parameter_text import unknown_key_problem
+    from workbench.core.detection.presets import PRESET_PREFIX, preset_key_problem
 
+    if key.startswith(PRESET_PREFIX):
+        problem = preset_key_problem(key)
+        if problem:
+            raise WorkbenchError(f"{problem}; nothing written: correct the key")
+        return
     problem = unknown_key_problem(key, model.params)
     if problem is None or (allow_new and not key.startswith(FRONTEND_PREFIX)):
         return

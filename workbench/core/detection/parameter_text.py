@@ -8,7 +8,9 @@ the same sentence.
 
 A parameter the firmware reads (:data:`PARAMETER_KINDS`) takes its kind, also where the model does not hold
 it yet (``detection_threshold_list`` on a model with one global threshold would otherwise be stored as the
-string ``"180,200"``); any other key takes the type of the value it replaces, or a guess for a new key.
+string ``"180,200"``); so does a preset's (``preset.quiet_room.detection_threshold_list``,
+:mod:`workbench.core.detection.presets`), whose description is text as typed; any other key takes the type of the
+value it replaces, or a guess for a new key.
 
 Whole numbers are refused here, naming the key, when they cannot be read back: the firmware reads its
 integer parameters and the entries of ``detection_threshold_list`` as int32 (``audio_classifier_config.cc``
@@ -38,6 +40,7 @@ import numpy as np
 from workbench.core.detection.settings import (
     CLASSES_KEY, KIND_BOOL, KIND_FLOAT, KIND_INT, KIND_INT_LIST, KIND_NUMBER, KIND_STR_LIST, PARAMETER_KINDS,
 )
+from workbench.core.detection.presets import DESCRIPTION, preset_parameter
 from workbench.core.errors import SettingsError, closest_name
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.inference import FEATURES_DTYPE_KEY
@@ -89,7 +92,10 @@ def parse_parameter(key: str, text: str, current: Any) -> Any:
     None means: remove the parameter (an empty list value, ``detection_threshold_list=``). Raises
     :class:`SettingsError` naming what the key takes.
     """
-    kind = PARAMETER_KINDS.get(key)
+    parameter = preset_parameter(key) or key  # a preset's value is read as the model's own of that name
+    if parameter == DESCRIPTION:
+        return text.strip() or None
+    kind = PARAMETER_KINDS.get(parameter)
     if kind is not None:
         return _parse_kind(key, kind, text, current)
     if key in WORKBENCH_CHOICES:
@@ -128,7 +134,8 @@ def _parse_kind(key: str, kind: str, text: str, current: Any) -> Any:
     if kind == KIND_BOOL:
         return _parse_bool(key, text)
     if kind == KIND_INT:
-        return _in_range(key, _parse_number(key, text.strip(), False), INT32_RANGE, text, _int_bounds(key))
+        bounds = _int_bounds(preset_parameter(key) or key)
+        return _in_range(key, _parse_number(key, text.strip(), False), INT32_RANGE, text, bounds)
     if kind == KIND_FLOAT:
         return _parse_number(key, text.strip(), True)
     if kind == KIND_NUMBER:

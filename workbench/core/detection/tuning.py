@@ -16,7 +16,8 @@ is exactly what the firmware then does). Reading a model's list, an entry equal 
 threshold is taken as "use global", since it behaves the same.
 
 :func:`save_settings_into_model` writes a copy of a model with the tuned values in its SL_PARAMSv1
-metadata, atomically, so the board firmware uses them.
+metadata, atomically, so the board firmware uses them; :func:`save_preset_into_model` writes them as a named
+preset beside the model's own values instead (:mod:`workbench.core.detection.presets`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.core.detection.presets import preset_params
 from workbench.core.detection.settings import (
     INT_PARAMETER_MAX, MIN_LATENCY_MS, DetectionSettings, threshold_list_length_error,
 )
@@ -289,4 +291,12 @@ def save_settings_into_model(model: LoadedModel, settings: DetectionSettings, pa
     params: dict[str, Any] = {THRESHOLD_LIST_FIELD: None}  # None removes it unless the settings set it
     params.update(settings.to_params(model.params))
     save_model(model_with_params(model, params), path)
+    return Path(path)
+
+
+def save_preset_into_model(model: LoadedModel, name: str, settings: DetectionSettings, description: str,
+                           path: str | Path) -> Path:
+    """Write a copy of ``model`` that carries ``settings`` as its preset ``name`` (replacing one of that name), its
+    own parameters -- those the board uses -- unchanged; atomically, as :func:`save_settings_into_model` writes."""
+    save_model(model_with_params(model, preset_params(name, settings, description, model.params)), path)
     return Path(path)

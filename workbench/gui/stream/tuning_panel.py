@@ -22,10 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QGroupBox, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from workbench.core.detection.detector import is_keyword_class
 from workbench.core.detection.never_detects import never_detects_reason
@@ -36,113 +34,19 @@ from workbench.core.detection.tuning import (
 from workbench.core.errors import SettingsError
 from workbench.core.model.model_file import LoadedModel
 from workbench.core.model.params_dictionary import stored_float
-from workbench.gui import theme
 from workbench.gui.stream.inference_pace_label import InferencePaceLabel
-from workbench.gui.stream.tuning_box_width import readable_width
+from workbench.gui.stream.parameter_row import ParameterRow
+from workbench.gui.stream.preset_choice import PresetChoice
 from workbench.gui.widgets.button_rows import ButtonRows
-from workbench.gui.widgets.decimal_spin_box import DecimalSpinBox
 from workbench.gui.widgets.message_label import MessageLabel
 from workbench.gui.widgets.vertical_scroll_area import VerticalScrollArea
-from workbench.gui.widgets.whole_spin_box import WholeSpinBox
 from workbench.gui.widgets.wrapping_form import one_line, wrapping_form
 
 USE_GLOBAL_TEXT = "use global"
 NOT_REPORTED_HELP = ("The firmware never reports a class whose name starts with “_”, so its threshold has no "
                      "effect; it is kept in detection_threshold_list as the model holds it.")
-# a slider is never narrower than this many lines of text: where its label leaves it less, the row wraps (the
-# slider and its box under the label) rather than squeezing the slider to a knob or the dock scrolling sideways
-SLIDER_MIN_LINES = 3
 PANEL_MARGIN_PX = 4  # as the Detections panel above it: the style's 11 px cost the controls room in a narrow dock
 INTERVAL_ROW = "latency_ms"  # the row the board's pace is said under
-
-
-class ParameterRow:
-    """One parameter: a slider (its useful range) and a spin box (its full range) showing one value.
-
-    ``on_edit(value)`` is called when the user moves either; :meth:`show` displays a value without
-    calling it. Floats are mapped onto the integer slider in units of ``spec.step``. Either widget moved back to
-    where :meth:`show` put it reports the value shown, not its rounding (a gain of 1.25 sits at slider step 12:
-    a step right and back must leave 1.25 in force, not set 1.2).
-    """
-
-    def __init__(self, spec: ParameterSpec, on_edit: Callable[[float], None]) -> None:
-        self.spec = spec
-        self._on_edit = on_edit
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setRange(self._to_slider(spec.minimum), self._to_slider(spec.slider_maximum))
-        self.slider.setSingleStep(1)
-        self.slider.setMinimumWidth(SLIDER_MIN_LINES * theme.line_px(self.slider.font()))
-        self.spin: WholeSpinBox | DecimalSpinBox
-        if spec.decimals > 0:
-            self.spin = DecimalSpinBox()
-            self.spin.setDecimals(spec.decimals)
-            self.spin.setRange(spec.minimum, spec.maximum)
-        else:
-            self.spin = WholeSpinBox()
-            self.spin.setRange(int(spec.minimum), int(spec.maximum))
-        self.spin.setSingleStep(spec.step)
-        self.spin.setKeyboardTracking(False)  # typing "185" applies 185, not 1 and 18 first
-        self.spin.setStepType(QAbstractSpinBox.StepType.DefaultStepType)
-        if spec.unit:
-            self.spin.setSuffix(f" {spec.unit}")
-        self.spin.setMaximumWidth(readable_width(self.spin, spec))
-        for widget in (self.slider, self.spin):
-            widget.setToolTip(spec.help)
-            widget.setAccessibleDescription(spec.help)
-        self.name_as(spec.label)
-        self._shown: tuple[float, int, float] | None = None  # (value, slider position, box value) of show()
-        self.slider.valueChanged.connect(self._slider_moved)
-        self.spin.valueChanged.connect(self._spin_changed)
-
-    def _slider_moved(self, position: int) -> None:
-        shown = self._shown
-        self._on_edit(shown[0] if shown is not None and position == shown[1] else self._from_slider(position))
-
-    def _spin_changed(self, value: float) -> None:
-        shown = self._shown
-        self._on_edit(shown[0] if shown is not None and value == shown[2] else self._typed(value))
-
-    def name_as(self, name: str) -> None:
-        """What a screen reader says for both widgets (without it, each is named after its group box)."""
-        self.slider.setAccessibleName(name)
-        self.spin.setAccessibleName(f"{name} value")
-
-    def _to_slider(self, value: float) -> int:
-        return round(value / self.spec.step)
-
-    def _from_slider(self, position: int) -> float:
-        """The value at ``position``; the left end is the minimum even when that is not a whole step (the
-        inference interval starts at 1 ms, its steps are 10 ms)."""
-        return self._typed(max(self.spec.minimum, round(position * self.spec.step, self.spec.decimals)))
-
-    def _typed(self, value: float) -> float:
-        return float(value) if self.spec.decimals > 0 else int(round(value))
-
-    @property
-    def value(self) -> float:
-        return self._typed(self.spin.value())
-
-    def show(self, value: float) -> None:
-        """Display ``value`` in both widgets without reporting an edit."""
-        for widget in (self.slider, self.spin):
-            widget.blockSignals(True)
-        if value > self.spin.maximum():  # never cap: the box shows the value in force, steps go from it
-            self.spin.setMaximum(value)
-        if isinstance(self.spin, DecimalSpinBox):
-            self.spin.show_exact(value)
-        else:
-            self.spin.setValue(value)
-        # past the slider's range it stays at its end (in Python: the position may not fit Qt's int)
-        self.slider.setValue(min(max(self._to_slider(value), self.slider.minimum()), self.slider.maximum()))
-        self._shown = (self._typed(value), self.slider.value(), self.spin.value())
-        for widget in (self.slider, self.spin):
-            widget.blockSignals(False)
-
-    def set_enabled(self, enabled: bool) -> None:
-        self.slider.setEnabled(enabled)
-        self.spin.setEnabled(enabled)
-
-
 CLASS_THRESHOLD_SPEC = ParameterSpec("class_threshold", "Class threshold", "", THRESHOLD_MIN, THRESHOLD_MAX,
                                      THRESHOLD_MAX, 1, 0, CLASS_THRESHOLD_HELP)
 
@@ -157,7 +61,7 @@ class TuningPanel(QWidget):
 
     Attributes for tests and shortcuts: ``rows`` (parameter name → :class:`ParameterRow`),
     ``class_rows`` (one ``(checkbox, ParameterRow)`` per class), ``reset_button``, ``save_button``,
-    ``pace_label`` (under the Inference interval row).
+    ``pace_label`` (under the Inference interval row), ``preset_choice`` (above the Detection group).
     """
 
     save_requested = Signal()
@@ -213,6 +117,8 @@ class TuningPanel(QWidget):
         controls = QWidget()
         controls_layout = QVBoxLayout(controls)
         controls_layout.setContentsMargins(0, 0, 0, 0)
+        self.preset_choice = PresetChoice()  # "Values:" the model's own or a preset it carries (when it has any)
+        controls_layout.addWidget(self.preset_choice)
         controls_layout.addWidget(params_box)
         controls_layout.addWidget(self.hint_label)
         controls_layout.addWidget(self.class_box)
@@ -235,8 +141,10 @@ class TuningPanel(QWidget):
 
     def set_tuning(self, tuning: DetectionTuning | None, model: LoadedModel | None = None) -> None:
         """Show and edit ``tuning`` (e.g. a newly loaded model's); the old one is released. ``model``, the tuned
-        one, is profiled here, once, for the line under the Inference interval (None: no line)."""
+        one, is profiled here, once, for the line under the Inference interval (None: no line), and its presets
+        are read, once, for the Values choice (:class:`PresetChoice`; None: none offered)."""
         self.pace_label.set_model(model if tuning is not None else None)
+        self.preset_choice.set_model(tuning, model)
         if self._tuning is not None:
             self._tuning.changed.disconnect(self._on_changed)
         self._binding.clear()
@@ -306,6 +214,7 @@ class TuningPanel(QWidget):
             row.show(tuning.effective_class_threshold(index))
             row.set_enabled(own is not None and check.isEnabled())
         self.reset_button.setEnabled(tuning.is_modified)
+        self.preset_choice.follow()
         self._show_hint(settings, tuning.classes)
 
     def _show_hint(self, settings: DetectionSettings, classes: tuple[str, ...]) -> None:
@@ -393,7 +302,8 @@ class TuningPanel(QWidget):
     def _chain_tab_order(self) -> None:
         """Tab goes down the panel as it reads: the class rows are built after the buttons (when a model
         is loaded), so by creation order Tab would jump from the last parameter to the buttons and back."""
-        chain: list[QWidget] = [w for row in self.rows.values() for w in (row.slider, row.spin)]
+        chain: list[QWidget] = [self.preset_choice.combo]  # (skipped by Tab while hidden: no presets)
+        chain += [w for row in self.rows.values() for w in (row.slider, row.spin)]
         chain += [w for check, row in self.class_rows for w in (check, row.slider, row.spin)]
         chain += [self.reset_button, self.save_button]
         for first, second in zip(chain, chain[1:]):
