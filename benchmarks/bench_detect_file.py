@@ -84,7 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=60.0, help="length of the built stream")
     parser.add_argument("--stream", type=Path, help="use this audio file instead of building one")
-    parser.add_argument("--model", type=Path, help="model (default: the bundled model, kws_yes_no)")
+    parser.add_argument("--model", type=Path, help="model (default: the bundled model, kws_yes_no_stream)")
     args = parser.parse_args()
     model_path = args.model or default_model_path()
     model = load_model(model_path)

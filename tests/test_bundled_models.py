@@ -1,4 +1,4 @@
-"""The bundled models as a user gets them: the stream model runs wherever the default runs."""
+"""The bundled models as a user gets them: the default, the stream model, runs wherever kws_yes_no runs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.model_file import load_model
 from workbench.core.model.tflite_graph import parse_model
 from workbench.datasets.layout import is_negative_class
+
+from tests.bundled_model_paths import yes_no_model_path
 
 STREAM_MODEL = "kws_yes_no_stream"
 
@@ -25,13 +27,14 @@ def _input(tflite: bytes) -> tuple[tuple[int, ...], str, tuple[float, ...], tupl
     return tensor.shape, tensor.dtype, tensor.scale, tensor.zero_point
 
 
-def test_the_stream_model_hears_through_the_defaults_frontend_with_its_classes_first() -> None:
-    default, stream = load_model(default_model_path()), load_model(_stream_model_path())
-    assert stream.classes[:len(default.classes)] == default.classes
-    extra = stream.classes[len(default.classes):]
+def test_the_default_stream_model_hears_through_kws_yes_nos_frontend_with_its_classes_first() -> None:
+    assert default_model_path() == _stream_model_path()
+    yes_no, stream = load_model(yes_no_model_path()), load_model(_stream_model_path())
+    assert stream.classes[:len(yes_no.classes)] == yes_no.classes
+    extra = stream.classes[len(yes_no.classes):]
     assert extra and all(is_negative_class(name) for name in extra)  # never reported by the firmware
-    assert FrontendSettings.from_params(stream.params) == FrontendSettings.from_params(default.params)
-    assert _input(stream.tflite) == _input(default.tflite)
+    assert FrontendSettings.from_params(stream.params) == FrontendSettings.from_params(yes_no.params)
+    assert _input(stream.tflite) == _input(yes_no.tflite)
     assert len(stream.params["detection_threshold_list"]) == len(stream.classes)
     assert stream.params["name"] == STREAM_MODEL
 

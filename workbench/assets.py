@@ -15,7 +15,7 @@ from workbench.child_command import bundle_data_folder
 _PACKAGE = "workbench"
 _DIR = "resources"
 
-DEFAULT_MODEL = "models/kws_yes_no.tflite"  # trained by the workbench (workbench/training/recipes/default.toml)
+DEFAULT_MODEL = "models/kws_yes_no_stream.tflite"
 REFERENCE_MODEL = "models/tflite_micro_speech.tflite"  # Silicon Labs MLTK's, unaltered: the comparison
 SAMPLE_AUDIO = "audio/yes_no.wav"
 

@@ -107,8 +107,8 @@ def test_a_file_without_keywords_counts_its_false_accepts(capsys, tmp_path) -> N
      "l.json: event 1 has the label 'up', which is not a keyword of model kws_yes_no (its keywords: yes, no); "
      "label other speech '_unknown_'"),
     (["FILE"], '{"events": [{"label": "up", "start_s": 1, "end_s": 2}, {"label": "lamp", "start_s": 3, "end_s": 4}]}',
-     "l.json marks the keywords up and lamp, which the default model kws_yes_no does not know (its keywords: yes, "
-     "no): no --model was given, so the bundled model was used; pass your model with --model"),
+     "l.json marks the keywords up and lamp, which the default model kws_yes_no_stream does not know (its keywords: "
+     "yes, no): no --model was given, so the bundled model was used; pass your model with --model"),
     (["FILE"], '{"events": [{"label": "yes", "start_s": 1, "end_s": 9}]}',
      "l.json: event 1 ('yes' 1.00–9.00 s) ends after the end of yes_no.wav, which is 4.50 s long"),
 ])

@@ -23,7 +23,7 @@ def yes_clip():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def ten_ms_model(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """kws_yes_no_stream asking for an inference every 10 ms: one takes about 46 ms on the board, estimated."""
+    """kws_yes_no_stream asking for an inference every 10 ms: one takes about 52 ms on the board, estimated."""
     path = tmp_path_factory.mktemp("pace") / "lat10.tflite"
     assert main(["params", "kws_yes_no_stream", "latency_ms=10", "-o", str(path)]) == 0
     return path
@@ -75,10 +75,10 @@ def test_a_models_interval_the_board_cannot_keep_up_with_is_said_once(capsys, ye
     code, _, err = run(capsys, str(yes_clip), "--model", str(ten_ms_model))
     assert code == 0
     assert warnings(err) == [
-        "latency_ms 10 is shorter than the 46.3 ms an inference of the model takes on the EFR32xG24 (estimated, "
-        "MVP; the audio frontend's time comes on top): the board infers about every 47 ms at best, so averaging "
-        "windows and minimum_count tuned on this PC count fewer results there; set latency_ms to 50 or more"]
-    code, _, err = run(capsys, str(yes_clip), "--model", str(ten_ms_model), "--latency-ms", "50")  # the fix named
+        "latency_ms 10 is shorter than the 52.5 ms an inference of the model takes on the EFR32xG24 (estimated, "
+        "MVP; the audio frontend's time comes on top): the board infers about every 53 ms at best, so averaging "
+        "windows and minimum_count tuned on this PC count fewer results there; set latency_ms to 60 or more"]
+    code, _, err = run(capsys, str(yes_clip), "--model", str(ten_ms_model), "--latency-ms", "60")  # the fix named
     assert code == 0 and WARNING not in err
 
 

@@ -79,21 +79,25 @@ def test_a_tensor_kept_for_a_later_layer_counts_where_it_waits(tiny_all_ops_mode
 
 
 def test_the_stream_models_input_waits_for_its_last_member():
-    """kws_yes_no_stream runs five members on one input: the 1x49x40x1 spectrogram stays in the arena until the
-    last member's conv (layer 21) reads it, so every layer before counts it; the peak is the first member's
-    reshape, and the planned part of the arena is no smaller than it."""
+    """kws_yes_no_stream runs six members on one input (an average of five, then MLTK's reference beside it): the
+    1x49x40x1 spectrogram stays in the arena until the last member's conv (layer 29) reads it, so every layer before
+    counts it; the peak is the first member's reshape, and the planned part of the arena is no smaller than it."""
     data = bundled_model_file("kws_yes_no_stream").read_bytes()  # type: ignore[union-attr]
     graph = parse_model(data)
     report = profile_model(data, accelerator="none")
     layers = report.layers
-    assert [layers[i].op for i in (0, 1, 21)] == ["CONV_2D", "RESHAPE", "CONV_2D"]
+    assert [layers[i].op for i in (0, 1, 22, 28, 29, 30)] == ["CONV_2D", "RESHAPE", "CONV_2D", "MEAN", "CONV_2D",
+                                                               "RESHAPE"]
     waiting_input = align(SEED_INPUT)
     assert layers[1].activation_bytes == 2 * 25 * 20 * 16 + waiting_input  # 16 filters: 8,000 bytes in and out
     assert report.summary.peak_activation_layer == 1 and report.summary.peak_activation_bytes == 17_968
     member_conv_out, member_scratch = 25 * 20 * 8, align(2 * 8 * 3 * 3 * 2)  # its second conv: 3x3 over 8 channels
-    waiting_outputs = 4 * align(7)  # the earlier members' 1x7 outputs, kept for the CONCATENATION (layer 27)
-    assert layers[21].activation_bytes == waiting_input + member_conv_out + SEED_CONV_SCRATCH + waiting_outputs
-    assert layers[22].activation_bytes == member_conv_out + 13 * 10 * 16 + member_scratch + waiting_outputs  # gone
+    waiting_outputs = 4 * align(7)  # the inner members' 1x7 outputs, kept for their CONCATENATION (layer 27)
+    assert layers[22].activation_bytes == (waiting_input + member_conv_out + 13 * 10 * 16 + member_scratch
+                                           + waiting_outputs)  # the input still waits for layer 29
+    inner_average = align(7)  # the MEAN's 1x7 (layer 28), kept for the outer CONCATENATION (layer 34)
+    assert layers[29].activation_bytes == waiting_input + SEED_CONV_OUT + SEED_CONV_SCRATCH + inner_average
+    assert layers[30].activation_bytes == SEED_CONV_OUT + SEED_RESHAPE_OUT + inner_average  # the input gone
     assert estimate_memory(graph).planned_bytes >= report.summary.peak_activation_bytes
 
 

@@ -1,4 +1,4 @@
-"""Does the board keep up with latency_ms? The bundled kws_yes_no_stream (about 46 ms per inference on the
+"""Does the board keep up with latency_ms? The bundled kws_yes_no_stream (about 52 ms per inference on the
 EFR32xG24 with the MVP, estimated) against intervals shorter and longer than that."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from workbench.profiler.inference_pace import (InferenceTime, board_pace, infere
                                                stored_latency_ms, time_text)
 from workbench.profiler.report import LATENCY_PROBLEM_LABEL, build_report
 
-STREAM_MODEL_MS = 46.274512  # the profiler's estimate for kws_yes_no_stream (MVP, 78 MHz)
-TEN_MS_WARNING = ("latency_ms 10 is shorter than the 46.3 ms an inference of the model takes on the EFR32xG24 "
-                  "(estimated, MVP; the audio frontend's time comes on top): the board infers about every 47 ms at "
+STREAM_MODEL_MS = 52.480948  # the profiler's estimate for kws_yes_no_stream (MVP, 78 MHz)
+TEN_MS_WARNING = ("latency_ms 10 is shorter than the 52.5 ms an inference of the model takes on the EFR32xG24 "
+                  "(estimated, MVP; the audio frontend's time comes on top): the board infers about every 53 ms at "
                   "best, so averaging windows and minimum_count tuned on this PC count fewer results there; set "
-                  "latency_ms to 50 or more")
+                  "latency_ms to 60 or more")
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,8 @@ def test_an_interval_shorter_than_an_inference_is_one_sentence_saying_what_to_se
 def test_an_interval_the_board_keeps_up_with_is_no_problem(stream_model) -> None:
     pace = board_pace(stream_model, 100)
     assert pace.time_ms == pytest.approx(STREAM_MODEL_MS) and pace.problem is None
-    assert board_pace(stream_model, 47).problem is None  # 46.3 ms fits in 47
-    assert board_pace(stream_model, 46).problem.startswith("latency_ms 46 is shorter than the 46.3 ms")
+    assert board_pace(stream_model, 53).problem is None  # 52.5 ms fits in 53
+    assert board_pace(stream_model, 52).problem.startswith("latency_ms 52 is shorter than the 52.5 ms")
 
 
 def test_the_parsed_model_its_graph_its_report_and_the_estimate_give_one_answer(stream_model) -> None:
@@ -51,9 +51,9 @@ def test_a_report_for_another_accelerator_and_clock_is_judged_and_named_as_profi
     report = build_report(stream_model.graph, accelerator="none", clock_hz=39_000_000)
     problem = board_pace(report, 100).problem
     assert problem is not None
-    assert problem.startswith("latency_ms 100 is shorter than the 153.9 ms an inference of the model takes on the "
+    assert problem.startswith("latency_ms 100 is shorter than the 174.2 ms an inference of the model takes on the "
                               "EFR32xG24 (estimated, CPU only at 39 MHz; ")
-    assert problem.endswith("set latency_ms to 160 or more")
+    assert problem.endswith("set latency_ms to 180 or more")
 
 
 def test_a_time_with_layers_left_out_is_a_least_time() -> None:

@@ -51,8 +51,8 @@ def test_labels_of_other_words_without_model_say_the_default_model_was_used(caps
     code = main(["calibrate", "--stream", str(stream), "--progress", "none"])
     _, err = capsys.readouterr()
     assert code == 2 and err == ("kws: error: silent.json marks the keywords right and lamp, which the default model "
-                                 "kws_yes_no does not know (its keywords: yes, no): no --model was given, so the "
-                                 "bundled model was used; pass your model with --model\n")
+                                 "kws_yes_no_stream does not know (its keywords: yes, no): no --model was given, so "
+                                 "the bundled model was used; pass your model with --model\n")
     code = main(["calibrate", "--stream", str(stream), "--model", str(yes_no_model_path()), "--progress", "none"])
     _, err = capsys.readouterr()  # a model the user chose: their labels are to be fixed
     assert code == 2 and "event 2 has the label 'right', which is not a keyword of model kws_yes_no" in err

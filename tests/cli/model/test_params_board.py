@@ -144,15 +144,15 @@ def test_info_says_when_the_stream_cannot_feed_the_model(capsys, tmp_path, refer
 
 
 def test_a_latency_shorter_than_an_inference_on_the_board_is_said_and_still_written(capsys, tmp_path) -> None:
-    """kws_yes_no_stream takes about 46 ms per inference on the EFR32xG24 (estimated): every 10 ms cannot be."""
+    """kws_yes_no_stream takes about 52 ms per inference on the EFR32xG24 (estimated): every 10 ms cannot be."""
     out = tmp_path / "fast.tflite"
     assert main(["params", "kws_yes_no_stream", "-o", str(out), "latency_ms=10"]) == 0
     captured = capsys.readouterr()
     assert captured.out == f"wrote {out}: latency_ms=10\n"
-    assert captured.err == ("kws: warning: latency_ms 10 is shorter than the 46.3 ms an inference of the model takes "
+    assert captured.err == ("kws: warning: latency_ms 10 is shorter than the 52.5 ms an inference of the model takes "
                             "on the EFR32xG24 (estimated, MVP; the audio frontend's time comes on top): the board "
-                            "infers about every 47 ms at best, so averaging windows and minimum_count tuned on this "
-                            "PC count fewer results there; set latency_ms to 50 or more\n")
+                            "infers about every 53 ms at best, so averaging windows and minimum_count tuned on this "
+                            "PC count fewer results there; set latency_ms to 60 or more\n")
     assert load_model(out).params["latency_ms"] == 10  # written as asked
-    assert main(["params", str(out), "--in-place", "latency_ms=50"]) == 0
+    assert main(["params", str(out), "--in-place", "latency_ms=60"]) == 0
     assert capsys.readouterr().err == ""  # the board keeps up

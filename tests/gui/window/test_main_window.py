@@ -34,7 +34,7 @@ def test_bundled_models_menu_opens_every_bundled_model(window) -> None:
 
     window.bundled_menu.aboutToShow.emit()
     actions = window.bundled_menu.actions()
-    assert [a.text().split(" ")[0] for a in actions] == ["kws_yes_no", "kws_yes_no_stream", "tflite_micro_speech"]
+    assert [a.text().split(" ")[0] for a in actions] == ["kws_yes_no_stream", "kws_yes_no", "tflite_micro_speech"]
     assert "(default)" in actions[0].text() and "336k MACs" in actions[2].text()
     actions[2].trigger()
     assert window.controller.model.path == reference_model_path() and window.last_error is None
