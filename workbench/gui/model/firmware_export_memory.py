@@ -15,7 +15,6 @@ whose folder is gone is not offered; the model's defaults are.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -25,37 +24,31 @@ from workbench.bundled_models import copy_beside
 from workbench.core.model.c_array import array_name_refusal
 from workbench.firmware_header import model_file_name
 from workbench.gui.model.firmware_export_dialog import FirmwareExportChoice, default_choice
-from workbench.gui.settings.stored_values import stored_text
+from workbench.gui.settings.recent_json_list import RecentJsonList
 
 SETTINGS_KEY = "firmware/exports"  # JSON list, most recent first: {"model", "array", "header", "beside_model"}
 MAX_REMEMBERED_MODELS = 32  # models whose last export is remembered; the least recent is forgotten
 
 
-def _stored_entries(text: str) -> list[dict[str, Any]]:
-    """The entries stored as ``text``; anything not of their shape (a hand-edited file) is left out."""
-    try:
-        items = json.loads(text) if text else []
-    except (ValueError, RecursionError):
-        return []
-    if not isinstance(items, list):
-        return []
-    return [item for item in items if isinstance(item, dict) and all(isinstance(item.get(key), str)
-                                                                     for key in ("model", "array", "header"))
-            and isinstance(item.get("beside_model"), bool)]
+def _is_export_entry(item: Any) -> bool:
+    """An entry of the list's shape; anything else (a hand-edited file) is left out."""
+    return (isinstance(item, dict) and all(isinstance(item.get(key), str) for key in ("model", "array", "header"))
+            and isinstance(item.get("beside_model"), bool))
 
 
 class FirmwareExportMemory:
     """The last export of each model (at most :data:`MAX_REMEMBERED_MODELS`), kept in ``qsettings``."""
 
     def __init__(self, qsettings: QSettings) -> None:
-        self._qsettings = qsettings
+        self._exports = RecentJsonList(qsettings, SETTINGS_KEY, MAX_REMEMBERED_MODELS, _is_export_entry)
 
     def choice_for(self, source: Path) -> FirmwareExportChoice:
         """What the dialog offers for the model read from ``source``: the header file and array name of its last
         export (module docstring), else :func:`default_choice`."""
         default = default_choice(source)
-        self._qsettings.sync()  # another window's export since this one last read the file
-        entry = self._entry(model_file_name(source))
+        model = model_file_name(source)
+        # read again: another window's export since this one last read the file
+        entry = next((item for item in self._exports.entries() if item["model"] == model), None)
         if entry is None:
             return default
         name = entry["array"] if array_name_refusal(entry["array"]) is None else default.array_name
@@ -76,13 +69,4 @@ class FirmwareExportMemory:
         header = written.header.resolve()
         entry = {"model": model, "array": written.array_name, "header": str(header),
                  "beside_model": copy_beside(source, header.name).resolve() == header}
-        self._qsettings.sync()
-        others = [item for item in self._entries() if item["model"] != model]
-        self._qsettings.setValue(SETTINGS_KEY, json.dumps([entry, *others][:MAX_REMEMBERED_MODELS]))
-        self._qsettings.sync()
-
-    def _entries(self) -> list[dict[str, Any]]:
-        return _stored_entries(stored_text(self._qsettings, SETTINGS_KEY))
-
-    def _entry(self, model: str) -> dict[str, Any] | None:
-        return next((item for item in self._entries() if item["model"] == model), None)
+        self._exports.put_first(entry, same=lambda item: item["model"] == model)

@@ -8,24 +8,25 @@ Why a window writes only what it changed: several windows (processes) share the 
 every key set in a process over the file's. A value written only because the window holds it -- its geometry at
 close, the per-model tuning list as it read it at start -- would undo what another window chose meanwhile. So
 window state is written only when it differs from this window's copy (:meth:`AppSettings._write`), and the tuning
-list is read again from the file and only this window's entries are changed in it (:meth:`AppSettings._merge_tuned`),
-as the Recent list is.
+list is read again from the file and only this window's entries are changed in it, as the Recent list is
+(:class:`~workbench.gui.settings.recent_json_list.RecentJsonList`).
 """
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import replace
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from workbench.core.audio.devices import DeviceIdentity
 from workbench.core.detection.settings import THRESHOLD_LIST_KEY
 from workbench.gui.settings.legacy_settings import migrate_legacy_tuning
+from workbench.gui.settings.recent_json_list import RecentJsonList
 from workbench.gui.settings.stored_values import stored_text
 from workbench.gui.settings.tuning_keys import file_key, network_key, tuning_content, tuning_key
 
@@ -59,6 +60,16 @@ MODEL_FOLDER, AUDIO_FOLDER, LOG_FOLDER = "model", "audio", "log"
 _NO_COPY = object()  # a key this window has neither read nor written
 
 
+def _is_path_text(item: Any) -> bool:
+    """An entry of the Recent list: a file's path."""
+    return isinstance(item, str)
+
+
+def _is_tuning_entry(item: Any) -> bool:
+    """An entry of the tuning list: its model's key and tuned values (the rest is read where it is used)."""
+    return isinstance(item, dict) and isinstance(item.get("model"), str) and isinstance(item.get("params"), dict)
+
+
 class AppSettings:
     """Typed access to the workbench's QSettings."""
 
@@ -67,6 +78,10 @@ class AppSettings:
                                                ORGANIZATION, APPLICATION)
         self._copies: dict[str, object] = {}  # window state: the value this window last read or wrote, by key
         self._tunings: dict[str, str] = {}  # tuning key: the entry's content as this window opened or wrote it
+        self._recent = RecentJsonList(self.qsettings, RECENT, MAX_RECENT, _is_path_text)
+        # the first versions' tuning is moved in at the first read (as a model opens: it may be the one moved)
+        self._tuned = RecentJsonList(self.qsettings, TUNED, MAX_TUNED_MODELS, _is_tuning_entry,
+                                     before_read=partial(migrate_legacy_tuning, self.qsettings, TUNED))
 
     def save_problem(self) -> str | None:
         """One sentence when the settings file cannot be written (a read-only or full config folder), else None.
@@ -183,29 +198,21 @@ class AppSettings:
 
     # -- recent files ----------------------------------------------------------------------------
     def recent_files(self) -> list[Path]:
-        try:
-            items = json.loads(self._str(RECENT) or "[]")
-        except json.JSONDecodeError:
-            return []
-        return [Path(p) for p in items if isinstance(p, str) and Path(p).exists()][:MAX_RECENT]
+        return [Path(p) for p in self._recent.held_entries() if Path(p).exists()][:MAX_RECENT]
 
     def add_recent(self, path: Path) -> list[Path]:
-        self.qsettings.sync()  # the list as stored now: another window's additions are kept
-        items = [p for p in self.recent_files() if p.resolve() != path.resolve()]
-        items.insert(0, path.resolve())
-        items = items[:MAX_RECENT]
-        self.qsettings.setValue(RECENT, json.dumps([str(p) for p in items]))
-        return items
+        """Put ``path`` first in the list as stored now (another window's additions are kept); files gone since
+        leave it. Returns the list."""
+        resolved = path.resolve()
+
+        def added(items: list[str]) -> list[str]:
+            return [str(resolved), *(p for p in items if Path(p).exists() and Path(p).resolve() != resolved)]
+
+        return [Path(p) for p in self._recent.merge(added)]
 
     def remove_recent(self, path: Path) -> list[Path]:
         """Forget ``path`` (e.g. it was deleted); returns the remaining list."""
-        self.qsettings.sync()
-        try:
-            items = json.loads(self._str(RECENT) or "[]")
-        except json.JSONDecodeError:
-            items = []
-        kept = [p for p in items if isinstance(p, str) and Path(p) != path and Path(p) != path.resolve()]
-        self.qsettings.setValue(RECENT, json.dumps(kept))
+        self._recent.remove(lambda p: Path(p) in (path, path.resolve()))
         return self.recent_files()
 
     # -- recording -----------------------------------------------------------------------------
@@ -229,37 +236,12 @@ class AppSettings:
         self._write(CLIP_SPEAKER, speaker)
 
     # -- detection parameters, per model ----------------------------------------------------------
-    def _tuned_entries(self) -> list[dict[str, Any]]:
-        migrate_legacy_tuning(self.qsettings, TUNED)  # read first as a model opens: its tuning may be the one moved
-        try:
-            items = json.loads(self._str(TUNED) or "[]")
-        except json.JSONDecodeError:
-            return []
-        if not isinstance(items, list):
-            return []
-        return [item for item in items if isinstance(item, dict) and isinstance(item.get("model"), str)
-                and isinstance(item.get("params"), dict)]
-
     def _entry(self, model: "LoadedModel", entries: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
         """The remembered tuning of ``model``: under its own key, else an older version's (a hash of the whole file);
         ``entries``: the settings' entries already read (read here when None)."""
-        entries = self._tuned_entries() if entries is None else entries
+        entries = self._tuned.held_entries() if entries is None else entries
         keys = (tuning_key(model), file_key(model))
         return next((item for key in keys for item in entries if item["model"] == key), None)
-
-    def _merge_tuned(self, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> None:
-        """Write the tuning list as ``change`` makes it from the list as stored now, at most MAX_TUNED_MODELS long.
-
-        Why read again (``sync`` first): another window may have written its own entries since this one read the
-        list; only the entries ``change`` touches are this window's to replace. Written at once (a second
-        ``sync``), so that another window's next read has it.
-        """
-        self.qsettings.sync()
-        stored = self._tuned_entries()
-        entries = change(list(stored))[:MAX_TUNED_MODELS]
-        if entries != stored:
-            self.qsettings.setValue(TUNED, json.dumps(entries))
-        self.qsettings.sync()
 
     def _follow_moved_file(self, model: "LoadedModel") -> None:
         """Give a file opened from a new place the tuning of its old place, when it has none of its own.
@@ -283,7 +265,7 @@ class AppSettings:
                     break
             return entries
 
-        self._merge_tuned(moved)
+        self._tuned.merge(moved)  # read again: only the entry re-keyed is this window's to replace
 
     def _remembered(self, model: "LoadedModel") -> "RememberedValues | None":
         """What the tuning remembered for ``model`` does to its file as it is now, or None (nothing remembered).
@@ -358,7 +340,7 @@ class AppSettings:
             stored = self._entry(model, entries)  # another window's tuning of it, maybe: kept as it is
             return others if stored is None else [stored, *others]
 
-        self._merge_tuned(merged)
+        self._tuned.merge(merged)
         self._tunings[key] = tuning_content(entry)
 
     # -- file dialogs ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from PySide6.QtCore import QSettings
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.model.model_file import load_model
+from workbench.gui.settings.recent_json_list import stored_json_list
 from workbench.gui.settings.stored_values import stored_text
 
 LEGACY_MODEL = "detection/model"  # the first versions' tuned model file (its resolved path)
@@ -46,7 +47,7 @@ def migrate_legacy_tuning(qsettings: QSettings, tuned_key: str) -> None:
         return  # kept for a later start: the file may be back then
     entry = legacy_entry(Path(place), stored_text(qsettings, LEGACY_PARAMS)) if place else None
     if entry is not None:
-        entries = _stored_list(stored_text(qsettings, tuned_key))
+        entries = stored_json_list(qsettings, tuned_key)  # items of other shapes kept: reading it skips them
         if not any(isinstance(item, dict) and item.get("model") == entry["model"] for item in entries):
             qsettings.setValue(tuned_key, json.dumps([*entries, entry]))
     for key in LEGACY_DETECTION_KEYS:
@@ -70,12 +71,3 @@ def legacy_entry(path: Path, params_text: str) -> dict[str, Any] | None:
     # digest: the whole file's hash (tuning_keys.file_key); network_digest: tuning_keys.network_key
     return {"model": model.digest, "network": model.network_digest, "path": str(path.resolve()),
             "name": model.name, "params": params}
-
-
-def _stored_list(text: str) -> list[Any]:
-    """The tuning list as stored (items of other shapes kept: reading it skips them); [] when it is no list."""
-    try:
-        items = json.loads(text or "[]")
-    except json.JSONDecodeError:
-        return []
-    return items if isinstance(items, list) else []
