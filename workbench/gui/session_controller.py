@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from workbench.core.audio.devices import DeviceIdentity
 from workbench.core.recording.recording_spool import EndedRecording
 from workbench.core.errors import WorkbenchError
+from workbench.core.model.model_file import LoadedModel
 from workbench.gui.model_loader import CANNOT_RUN_LIVE, ModelLoad, SavedParams, read_model, save_tuned_model
 from workbench.gui.stream.device_retry_timer import DeviceRetryTimer
 from workbench.gui.stream.no_input_words import sample_instead_text
@@ -368,9 +369,13 @@ class SessionController(QObject):
             raise WorkbenchError("no model is loaded")
         saved, reloaded = save_tuned_model(self.model, self.settings, self.tuning, path, overwrite_changes)
         if reloaded is not None:
-            self.model = reloaded
-            self.model_file_saved.emit(reloaded)
+            self.follow_rewritten_file(reloaded)
         return saved
+
+    def follow_rewritten_file(self, reloaded: LoadedModel) -> None:
+        """The loaded model's own file was rewritten, ``reloaded`` as it now reads: the views that read it follow."""
+        self.model = reloaded
+        self.model_file_saved.emit(reloaded)
 
     # -- recording ------------------------------------------------------------------------------
     def start_recording(self) -> bool:

@@ -8,7 +8,8 @@ import pytest
 from tests.bundled_model_paths import yes_no_model_path
 from workbench.core.detection.parameter_text import parse_parameter
 from workbench.core.detection.presets import (
-    DetectionPreset, chosen_preset, preset_key_problem, preset_name, preset_params, presets_in,
+    DetectionPreset, chosen_preset, preset_key_problem, preset_name, preset_params, presets_in, shown_preset_name,
+    suggested_preset_name,
 )
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.detection.tuning import save_preset_into_model, save_settings_into_model
@@ -71,6 +72,16 @@ def test_a_preset_name_is_read_as_the_user_sees_it_and_refused_with_its_rule() -
     assert preset_name("Quiet room") == preset_name(" quiet_room ") == "quiet_room"
     with pytest.raises(SettingsError, match="lowercase letters, digits and underscores"):
         preset_name("quiet-room")
+
+
+@pytest.mark.parametrize("text, suggested", [
+    ("office_stream", "office_stream"), ("Office stream-2", "office_stream_2"), ("__car__", "car"), ("---", ""),
+])
+def test_a_suggested_name_is_one_the_rule_takes_and_reads_as_its_text(text: str, suggested: str) -> None:
+    """What the Calibration workspace offers as a preset's name for a stream file (its stem)."""
+    assert suggested_preset_name(text) == suggested
+    assert not suggested or (preset_name(suggested) == suggested and shown_preset_name(suggested) != "")
+    assert shown_preset_name("office_stream_2") == "Office stream 2"
 
 
 def test_an_unknown_preset_names_the_models_presets_or_says_it_has_none() -> None:

@@ -133,9 +133,18 @@ def preset_description(result: CalibrationResult) -> str:
     """What a preset written from ``result``'s recommendation is for, when the user gave no description: the
     stream it was calibrated on, the target, and its figures there (a preset is meant for audio like that)."""
     metrics = result.table.metrics(result.recommended)  # type: ignore[arg-type]  (only with a recommendation)
-    return (f"calibrated by kws calibrate on {result.request.stream_path.name} for at most "
-            f"{result.request.target_fa_per_hour:g} false accepts an hour: there it missed "
-            f"{metrics.frr * PERCENT:.1f} % of the keywords and fired {metrics.fa_per_hour:.1f} times an hour")
+    return calibrated_preset_description(result.request.stream_path.name, metrics.frr, metrics.fa_per_hour,
+                                         result.request.target_fa_per_hour)
+
+
+def calibrated_preset_description(stream_name: str, frr: float, fa_per_hour: float,
+                                  target_fa_per_hour: float | None) -> str:
+    """The sentence a preset calibrated on the stream ``stream_name`` says of itself, with its figures there; the
+    target only when given (the window leaves it out for a set the user picked above it). Why one sentence for the
+    command and the window: a preset reads the same whichever wrote it."""
+    target = "" if target_fa_per_hour is None else f" for at most {target_fa_per_hour:g} false accepts an hour"
+    return (f"calibrated by kws calibrate on {stream_name}{target}: there it missed {frr * PERCENT:.1f} % of the "
+            f"keywords and fired {fa_per_hour:.1f} times an hour")
 
 
 def refuse_never_detecting(settings: DetectionSettings, classes: Sequence[str]) -> None:

@@ -26,6 +26,7 @@ from workbench.calibration.results.output_files import (
     REPORT_NAMES,
     SCORES_NAME,
     SWEEP_NAME,
+    calibrated_preset_description,
     refuse_never_detecting,
     report_files,
 )
@@ -160,15 +161,16 @@ class CalibrationOutput:
         return None
 
     def save_set_into_model(self, model_path: str | Path, item: dict[str, Any], out_path: str | Path,
-                            replace_model: bool = False) -> Path:
+                            replace_model: bool = False, preset: tuple[str, str] | None = None) -> Path:
         """Write the ``pareto``/``recommended`` entry ``item`` into a copy of the calibrated model at
         ``model_path`` (the inference interval as calibrated), atomically; refused when the set can never
-        detect anything (the front's 0 FA/h end may be such a set).
+        detect anything (the front's 0 FA/h end may be such a set). With ``preset`` (its name and description)
+        the set is written as that preset, the model's own parameters -- those the board uses -- unchanged.
 
         ``replace_model``: ``out_path`` may be the calibrated model itself -- the window's rule for "Save into
         model…", whose file dialog asked before replacing it, as the Tuning panel's save does; without it the
         output is always a copy. A bundled model is never written."""
-        from workbench.core.detection.tuning import save_settings_into_model
+        from workbench.core.detection.tuning import save_preset_into_model, save_settings_into_model
         from workbench.core.model.model_file import load_model
 
         check_output_file(Path(out_path), [] if replace_model else [model_path], option=None)
@@ -177,7 +179,24 @@ class CalibrationOutput:
         if calibrated is not None and calibrated != model.network_digest:
             raise WorkbenchError(f"{model_path} is no longer the model this calibration measured (the file was "
                                  "replaced since): calibrate it again, or save into the model that was calibrated")
-        return save_settings_into_model(model, self.settings_of(item, model), Path(out_path))
+        settings = self.settings_of(item, model)
+        if preset is not None:
+            name, description = preset
+            return save_preset_into_model(model, name, settings, description, Path(out_path))
+        return save_settings_into_model(model, settings, Path(out_path))
+
+    def preset_description(self, item: dict[str, Any]) -> str:
+        """What a preset of the entry ``item`` is for, as ``kws calibrate --as-preset`` says it: the stream, the
+        target (only when ``item`` keeps to it), and the set's figures there."""
+        target, fa_per_hour = float(self.document["target_fa_per_hour"]), float(item["fa_per_hour"])
+        return calibrated_preset_description(self.stream_name, float(item["frr"]), fa_per_hour,
+                                             target if fa_per_hour <= target else None)
+
+    @property
+    def stream_name(self) -> str:
+        """The calibrated stream's file name (its labels' in a report that names no audio file)."""
+        stream = self.document["stream"]
+        return Path(stream.get("audio") or stream["labels"]).name
 
     def settings_of(self, item: dict[str, Any], model: "LoadedModel") -> DetectionSettings:
         """The settings the entry ``item`` gives ``model`` (its own values for the rest, the inference interval

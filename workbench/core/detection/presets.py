@@ -37,6 +37,7 @@ PRESET_PARAMETERS: tuple[str, ...] = (
 )
 NAME_RULE = "lowercase letters, digits and underscores"
 _NAME_PATTERN = re.compile(r"[a-z0-9_]+")
+_NAME_WORD = re.compile(r"[a-z0-9]+")  # what a suggested name keeps of a text, its words joined by underscores
 _EXAMPLE_KEY = f"{PRESET_PREFIX}quiet_room.detection_threshold"
 
 
@@ -52,8 +53,13 @@ class DetectionPreset:
     @property
     def shown_name(self) -> str:
         """The name as a person reads it: ``quiet_room`` is "Quiet room"."""
-        words = " ".join(self.name.replace("_", " ").split())
-        return words[:1].upper() + words[1:]
+        return shown_preset_name(self.name)
+
+
+def shown_preset_name(name: str) -> str:
+    """The preset name ``name`` as the Tuning panel's Values choice shows it: ``quiet_room`` is "Quiet room"."""
+    words = " ".join(name.replace("_", " ").split())
+    return words[:1].upper() + words[1:]
 
 
 def preset_name(text: str) -> str:
@@ -63,6 +69,13 @@ def preset_name(text: str) -> str:
     if not _NAME_PATTERN.fullmatch(name):
         raise SettingsError(f"a preset name takes only {NAME_RULE} (e.g. quiet_room), not {text!r}")
     return name
+
+
+def suggested_preset_name(text: str) -> str:
+    """A preset name made of ``text`` for a field to start from: its letters and digits lowercased, each run of
+    anything else one underscore (a stream ``Office stream-2`` gives ``office_stream_2``); "" when nothing is left.
+    Why: a stream's file name says where it was recorded, the place a preset calibrated on it is meant for."""
+    return "_".join(_NAME_WORD.findall(text.lower()))
 
 
 def preset_parameter(key: str) -> str | None:

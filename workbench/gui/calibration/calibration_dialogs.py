@@ -36,17 +36,29 @@ RERUN_QUESTION = ("The finished calibration's report was not saved: its results 
 def choose_save_into_model(workspace: "CalibrationWorkspace") -> None:
     """Ask where the copy of the calibrated model with the selected set goes (beside the model by default);
     with no set selected, or when the model is gone, say so (as "Use selected set" does) instead of asking."""
-    if workspace.selected_set() is None:
-        workspace.host.show_error(workspace.nothing_selected())
-        return
-    model = workspace.existing_model_of_run()
+    model = model_to_save_into(workspace)
     if model is None:
         return
-    stem = model.name.replace(".mltk.zip", "").replace(".tflite", "")
     path, _ = QFileDialog.getSaveFileName(workspace, "Save the parameters into a model copy",
-                                          str(copy_beside(model, stem + CALIBRATED_SUFFIX)), MODEL_FILTER)
+                                          str(calibrated_copy(model)), MODEL_FILTER)
     if path:
         workspace.save_into_model(path)
+
+
+def model_to_save_into(workspace: "CalibrationWorkspace") -> Path | None:
+    """The calibrated model's file, before a save of the selected set asks anything; None after a message when no
+    set is selected or the model is gone."""
+    if workspace.selected_set() is None:
+        workspace.host.show_error(workspace.nothing_selected())
+        return None
+    return workspace.existing_model_of_run()
+
+
+def calibrated_copy(model: Path) -> Path:
+    """Where a copy of the calibrated ``model`` with a set of the calibration is offered: beside it (in the home
+    folder for a bundled model), named after it."""
+    stem = model.name.replace(".mltk.zip", "").replace(".tflite", "")
+    return copy_beside(model, stem + CALIBRATED_SUFFIX)
 
 
 def choose_save_report(workspace: "CalibrationWorkspace") -> bool:

@@ -42,10 +42,16 @@ def make_calibration_buttons(workspace: "CalibrationWorkspace") -> None:
     workspace.save_model_button.setToolTip("Write the set selected in the table into a copy of the calibrated model "
                                            "(or into that model): the set as the table shows it, not the sliders' "
                                            "values, which the Tuning panel's Save into model… writes")
+    workspace.save_preset_button = QPushButton("Save selected set as pr&eset…")
+    workspace.save_preset_button.setToolTip("Write the set selected in the table into a copy of the calibrated model "
+                                            "(or into that model) as a named preset, such as quiet_room, beside the "
+                                            "model's own parameters, which stay as they are: the Tuning panel's "
+                                            "Values choice and kws detect --preset offer it")
     workspace.save_report_button = QPushButton("Save re&port…")
     workspace.save_report_button.setToolTip("Copy calibration.json, the DET plot, the sweep CSV and the scores "
                                             "into a folder")
-    for button in (workspace.use_button, workspace.save_model_button, workspace.save_report_button):
+    for button in (workspace.use_button, workspace.save_model_button, workspace.save_preset_button,
+                   workspace.save_report_button):
         button.setEnabled(False)
     workspace.open_report_button = QPushButton("&Open report…")
     workspace.open_report_button.setToolTip("Show a calibration saved earlier (Save report…, or kws calibrate --out)")
@@ -79,8 +85,8 @@ def lay_out_calibration(workspace: "CalibrationWorkspace") -> None:
     table_column.addWidget(caption)
     table_column.addWidget(workspace.table)
     row = FlowLayout()
-    for button in (workspace.use_button, workspace.save_model_button, workspace.mistakes.button,
-                   workspace.save_report_button):
+    for button in (workspace.use_button, workspace.save_model_button, workspace.save_preset_button,
+                   workspace.mistakes.button, workspace.save_report_button):
         row.addWidget(button)
     table_column.addLayout(row)
     WrappedHeight(table_box)  # the splitter leaves the table its rows (ParetoTableView) and the buttons theirs

@@ -8,8 +8,9 @@ row of the table) puts it into the tuning sliders through ``host.controller.tuni
 panel edits -- so the live view, the sliders and the curve's "current parameters" ring all follow one source of
 truth; the ring is re-scored on the stored scores (milliseconds) whenever the tuning changes. What ``kws calibrate``
 warned of is said under the recommendation from the document (its ``warnings``), one source for a run and a report
-opened again. "Save selected set into model…" writes the selected set into a model file, and the report is saved or
-a saved one opened (:mod:`.calibration_files`: the files a user may lose are decided there).
+opened again. "Save selected set into model…" writes the selected set into a model file ("…as preset…": as a named
+preset in it), and the report is saved or a saved one opened (:mod:`.calibration_files`: the files a user may lose
+are decided there).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from workbench.gui.calibration.det_curve_view import DetCurveView
 from workbench.gui.calibration.mistake_clips_action import MistakeClipsAction
 from workbench.gui.kws_child import KwsChild
 from workbench.gui.calibration.pareto_table_view import ParetoTableView, same_parameters
+from workbench.gui.calibration.preset_save_dialog import choose_save_as_preset
 from workbench.gui.calibration.run_folders import new_run_folder, remove_orphaned_run_folders
 from workbench.gui.calibration.stream_dialog import StreamDialog, stream_keywords
 from workbench.gui.calibration.stream_dialog_memory import StreamDialogMemory
@@ -88,6 +90,7 @@ class CalibrationWorkspace(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_set_buttons())
         self.use_button.clicked.connect(self.use_selected)
         self.save_model_button.clicked.connect(lambda: choose_save_into_model(self))
+        self.save_preset_button.clicked.connect(lambda: choose_save_as_preset(self))
         self.save_report_button.clicked.connect(lambda: choose_save_report(self))
         self.open_report_button.clicked.connect(lambda: choose_open_report(self))
         controller = host.controller
@@ -230,6 +233,7 @@ class CalibrationWorkspace(QWidget):
         selected = self.output is not None and self.table.selected_row() is not None
         self.use_button.setEnabled(selected)
         self.save_model_button.setEnabled(selected)
+        self.save_preset_button.setEnabled(selected)
         self.mistakes.set_available(selected)
 
     def _calibrated_model_is_loaded(self) -> bool:
@@ -322,6 +326,10 @@ class CalibrationWorkspace(QWidget):
     def save_into_model(self, path: str | Path) -> Path | None:
         """Write the selected set (or the recommendation) into a model file (see :mod:`.calibration_files`)."""
         return calibration_files.save_into_model(self, path)
+
+    def save_as_preset(self, path: str | Path, name: str, description: str) -> Path | None:
+        """Write the selected set as preset ``name`` into a model file (see :mod:`.calibration_files`)."""
+        return calibration_files.save_as_preset(self, path, name, description)
 
     def save_report(self, folder: str | Path) -> list[Path]:
         """Copy the shown calibration's report files into ``folder`` (all or none)."""

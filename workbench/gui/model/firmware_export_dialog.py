@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from workbench.bundled_models import copy_beside
 from workbench.core.model.c_array import array_name_refusal, c_identifier, implementation_macro
 from workbench.firmware_header import model_file_name
 from workbench.gui.widgets.message_label import MessageLabel
+from workbench.gui.widgets.sentence_form import as_sentence, browse_to_save, sentence_form, with_browse
 
 TITLE = "Export for firmware (C header)"
 HEADER_FILTER = "C header (*.h *.hpp *.hh);;All files (*)"
@@ -55,18 +55,6 @@ def default_choice(source: Path) -> FirmwareExportChoice:
 def header_target(path: Path) -> Path:
     """``path`` with :data:`HEADER_SUFFIX` added to a name typed without a suffix."""
     return path if path.suffix else path.with_name(path.name + HEADER_SUFFIX)
-
-
-def _with_sentence(field: QWidget | QHBoxLayout, sentence: QLabel) -> QVBoxLayout:
-    """``field`` with ``sentence`` (what is wrong with it, or what it gives) right under it."""
-    column = QVBoxLayout()
-    column.setSpacing(0)
-    if isinstance(field, QWidget):
-        column.addWidget(field)
-    else:
-        column.addLayout(field)
-    column.addWidget(sentence)
-    return column
 
 
 class FirmwareExportDialog(QDialog):
@@ -106,21 +94,11 @@ class FirmwareExportDialog(QDialog):
         self.name_edit.selectAll()
 
     def _lay_out(self, browse: QPushButton) -> None:
-        """Each field with its sentence right under it (a row of their own left a gap of a row's spacing)."""
-        header_row = QHBoxLayout()
-        header_row.addWidget(self.header_edit, 1)
-        header_row.addWidget(browse)
-        header_label = QLabel("&Header file:")
-        header_label.setBuddy(self.header_edit)
-        name_label = QLabel("&Array name:")
-        name_label.setBuddy(self.name_edit)
-        # each label beside its field's line, not beside the middle of the field and the sentence under it
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        for label in (header_label, name_label):
-            label.setFixedHeight(self.header_edit.sizeHint().height())
-        form.addRow(header_label, _with_sentence(header_row, self.header_note))
-        form.addRow(name_label, _with_sentence(self.name_edit, self.name_message))
+        """Each field with its sentence right under it, each label beside its field's line."""
+        form = sentence_form((("&Header file:", self.header_edit, with_browse(self.header_edit, browse),
+                               self.header_note),
+                              ("&Array name:", self.name_edit, self.name_edit, self.name_message)),
+                             self.header_edit.sizeHint().height())
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addLayout(form)
@@ -142,7 +120,7 @@ class FirmwareExportDialog(QDialog):
         if not name:
             return EMPTY_NAME.format(default=self.default_name)
         refusal = array_name_refusal(name)
-        return None if refusal is None else f"{refusal[:1].upper()}{refusal[1:]}."
+        return None if refusal is None else as_sentence(refusal)
 
     def choice(self) -> FirmwareExportChoice | None:
         """The header file and array name answered; None while Export is disabled."""
@@ -152,9 +130,7 @@ class FirmwareExportDialog(QDialog):
     def browse(self) -> None:
         """Choose the header file with the desktop's save dialog (which asks before replacing one), starting at the
         field's file."""
-        path, _ = QFileDialog.getSaveFileName(self, TITLE, self.header_edit.text().strip(), HEADER_FILTER)
-        if path:
-            self.header_edit.setText(path)
+        browse_to_save(self, TITLE, self.header_edit, HEADER_FILTER)
 
     def _update(self) -> None:
         """Say why the name is refused or which macro it gives, whether the header file is replaced, and enable
