@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from workbench.assets import default_model_path
 from workbench.core.frontend_settings import FrontendSettings
 from workbench.core.model.model_file import load_model
 from workbench.core.model.tflite_graph import parse_model
 from workbench.gui.model.model_info_view import (
-    GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER, ModelInfoView, describe_tensor, format_value,
+    GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER, GROUP_PRESETS, ModelInfoView, describe_tensor, format_value,
 )
 
 REFERENCE_CLASS_COUNT = 4
@@ -246,3 +247,16 @@ def test_a_model_without_parameters_says_it_has_none(qtbot) -> None:
     assert view.parameters_shown() == {} and view.parameters_in_use() == {}
     view.set_model(None)  # no model: nothing to say about its parameters
     assert table.topLevelItemCount() == 0
+
+
+def test_a_models_presets_are_listed_apart_from_its_own_values(view):
+    """The default model's quiet_room keys: a group of their own, not among the detection values in use (where they
+    would seem to act) nor under Other."""
+    model = load_model(default_model_path())
+    view.set_model(model)
+    shown = view.parameters_shown()
+    presets = {key for key in model.params if key.startswith("preset.")}
+    assert presets and set(shown[GROUP_PRESETS]) == presets
+    assert "preset.quiet_room.detection_threshold_list" in shown[GROUP_PRESETS]
+    assert not presets & (set(shown[GROUP_DETECTION]) | set(shown[GROUP_OTHER]))
+    assert "detection_threshold_list" in shown[GROUP_DETECTION]

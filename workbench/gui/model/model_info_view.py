@@ -31,12 +31,12 @@ from workbench.core.model.model_input import graph_input_range_problem, stream_p
 from workbench.core.model.output_kind import output_kind
 from workbench.core.model.tflite_graph import ModelGraph, TensorInfo
 from workbench.gui.model.parameter_table_view import (
-    COLUMN_FILE, COLUMN_NOW, GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER, ParameterTableView, format_value,
-    parameter_group,
+    COLUMN_FILE, COLUMN_NOW, GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER, GROUP_PRESETS, ParameterTableView,
+    format_value, parameter_group,
 )
 from workbench.profiler.device_limits import format_kb
 
-__all__ = ["GROUP_DETECTION", "GROUP_FRONTEND", "GROUP_OTHER", "ModelInfoView", "describe_tensor",
+__all__ = ["GROUP_DETECTION", "GROUP_FRONTEND", "GROUP_OTHER", "GROUP_PRESETS", "ModelInfoView", "describe_tensor",
            "format_value", "parameter_group"]
 
 NO_MODEL_TEXT = "—"

@@ -20,14 +20,15 @@ from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from workbench.core.detection.parameter_text import number_text, parse_parameter
+from workbench.core.detection.presets import PRESET_PREFIX
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.detection.tuning import PARAMETER_SPECS, DetectionTuning
 from workbench.core.errors import SettingsError
 from workbench.core.frontend_settings import PARAM_PREFIX
 from workbench.core.model.params_dictionary import stored_float
 
-GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER = "Detection", "Frontend", "Other"
-GROUP_ORDER = (GROUP_DETECTION, GROUP_FRONTEND, GROUP_OTHER)
+GROUP_DETECTION, GROUP_PRESETS, GROUP_FRONTEND, GROUP_OTHER = "Detection", "Presets", "Frontend", "Other"
+GROUP_ORDER = (GROUP_DETECTION, GROUP_PRESETS, GROUP_FRONTEND, GROUP_OTHER)
 DETECTION_PARAM_KEYS = frozenset(f.name for f in DetectionSettings.__dataclass_fields__.values())
 NOT_USED_KEYS = frozenset({"sensitivity"})  # the firmware reads them; the workbench's detection does not
 EDIT_KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)  # edit the row's value in use, wherever the cursor
@@ -42,6 +43,9 @@ NOT_SET = "(not set)"
 NO_PARAMETERS_TEXT = "None: the model carries no SL_PARAMSv1 metadata"
 NO_PARAMETERS_WHY = "kws params MODEL KEY=VALUE -o OUT.tflite writes parameters into a copy of the model."
 READ_ONLY_WHY = {
+    GROUP_PRESETS: ("A named set of detection values beside the model's own, which the board ignores: the Tuning "
+                    "panel's Values choice puts it in use; kws calibrate --as-preset or the Calibration workspace's "
+                    "Save selected set as preset… writes one."),
     GROUP_FRONTEND: "Fixed by training: the model only understands spectrograms made with these settings.",
     GROUP_OTHER: "Recorded when the model was built; change it by training or with `kws params`.",
 }
@@ -60,6 +64,8 @@ def parameter_group(key: str) -> str:
     """The group a model parameter is listed under."""
     if key.startswith(PARAM_PREFIX):
         return GROUP_FRONTEND
+    if key.startswith(PRESET_PREFIX):  # apart from the model's own values: listed among them, they would seem to act
+        return GROUP_PRESETS
     if key in DETECTION_PARAM_KEYS:  # (not NOT_USED_KEYS: listed beside them, they would seem to act)
         return GROUP_DETECTION
     return GROUP_OTHER
