@@ -62,3 +62,19 @@ def test_changing_the_models_own_values_keeps_its_presets(capsys, tmp_path) -> N
     kept = load_model(second).params
     assert kept["detection_threshold"] == 200
     assert (kept["preset.quiet_room.minimum_count"], kept["preset.quiet_room.description"]) == (1, "for a quiet room")
+
+
+def test_info_lists_the_default_models_presets_apart_in_one_column(capsys) -> None:
+    """kws info: the quiet_room keys under a heading of their own, after the model's own values and before the
+    frontend's, every value in one column (the longest key sets it)."""
+    assert main(["info", "kws_yes_no_stream"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("presets ("))
+    own = lines.index("parameters:")
+    frontend = lines.index("frontend (fe.*):")
+    assert own < heading < frontend
+    assert all(line.startswith("  preset.quiet_room.") for line in lines[heading + 1:frontend])
+    assert not any(line.startswith("  preset.") for line in lines[own:heading])
+    rows = [line for line in lines[own + 1:] if line.startswith("  ") and not line.startswith("   ")]
+    columns = {len(line) - len(line[2:].split(" ", 1)[1].lstrip()) for line in rows if " " in line[2:]}
+    assert len(columns) == 1

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.cli.command_list import summary
 from workbench.cli.model_argument import MODEL_HELP, model_argument
 from workbench.core.atomic_write import target_of
+from workbench.core.detection.presets import PRESET_PREFIX
 from workbench.core.detection.settings import (
     CLASSES_KEY, FIRMWARE_REQUIRED_FRONTEND_KEYS, THRESHOLD_LIST_KEY, DetectionSettings, board_problems,
 )
@@ -169,15 +170,18 @@ def _print_info(info: dict[str, Any], params: dict[str, Any]) -> None:
     for layer in info["layers"]:
         print(f"  {layer['index']:3d} {layer['op']:<{_OP_WIDTH}} "
               f"{' + '.join(layer['inputs'])} -> {' + '.join(layer['outputs'])}")
-    groups = (("parameters", [k for k in params if not k.startswith(FRONTEND_PREFIX)]),
+    own = [k for k in params if not k.startswith((FRONTEND_PREFIX, PRESET_PREFIX))]
+    groups = (("parameters", own), ("presets (preset.NAME.*: kws detect --preset NAME)",
+                                    [k for k in params if k.startswith(PRESET_PREFIX)]),
               ("frontend (fe.*)", [k for k in params if k.startswith(FRONTEND_PREFIX)]))
     if not params:
         print("parameters: none (the model carries no SL_PARAMSv1 metadata)")
+    width = max([_KEY_WIDTH, *map(len, params)])  # a preset's long keys keep the values in one column
     for title, keys in groups:
         if keys:
             print(f"{title}:")
             for key in keys:
-                print(f"  {key:<{_KEY_WIDTH}} {format_value(params[key])}")
+                print(f"  {key:<{width}} {format_value(params[key])}")
     if info["scores_notice"]:
         print(f"scores: {info['scores_notice']}")
     if info["input_range_problem"]:
@@ -312,7 +316,7 @@ def _check_key(key: str, model: LoadedModel, allow_new: bool) -> None:
     key is a preset's (:mod:`workbench.core.detection.presets`): taken when well formed, else refused whatever
     the options, since the presets could not be read with it."""
     from workbench.core.detection.parameter_text import unknown_key_problem
-    from workbench.core.detection.presets import PRESET_PREFIX, preset_key_problem
+    from workbench.core.detection.presets import preset_key_problem
 
     if key.startswith(PRESET_PREFIX):
         problem = preset_key_problem(key)
