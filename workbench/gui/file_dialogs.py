@@ -75,11 +75,17 @@ def choose_save_parameters(window: Any) -> None:
     """Ask where the copy of the model with the parameters in use goes (beside the model by default)."""
     if window.model_path is None:
         return
-    suggestion = copy_beside(window.model_path, window.model_path.stem.replace(".mltk", "") + TUNED_SUFFIX)
+    suggestion = tuned_copy(window.model_path)
     path, _ = QFileDialog.getSaveFileName(window, "Save parameters into a model copy", str(suggestion),
                                           "TFLite model (*.tflite)")
     if path and window.save_parameters(path):
         notify_board_problems(window, model_copy_path(path))
+
+
+def tuned_copy(model: Path) -> Path:
+    """Where a copy of ``model`` with the values tuned in the window is offered: beside it (in the home folder for a
+    bundled model), named after it."""
+    return copy_beside(model, model.stem.replace(".mltk", "") + TUNED_SUFFIX)
 
 
 def remember_saved_model(window: Any, saved: Path) -> None:

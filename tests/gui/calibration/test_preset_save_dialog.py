@@ -18,8 +18,9 @@ from workbench.core.detection.presets import presets_in
 from workbench.core.detection.settings import DetectionSettings
 from workbench.core.model.model_file import load_model
 from workbench.core.model.model_params import HASH_PARAM
-from workbench.gui.calibration.preset_save_dialog import (EMPTY_NAME, INTO_CALIBRATED, PresetSaveDialog,
-                                                          choose_save_as_preset)
+from workbench.gui.calibration.preset_save_dialog import INTO_CALIBRATED, choose_save_as_preset
+from workbench.gui.calibration.preset_save_dialog import SetPresetSaveDialog as PresetSaveDialog
+from workbench.gui.model.preset_save_dialog import EMPTY_NAME
 from workbench.gui.stream.preset_choice import OWN_TEXT
 
 # the fixtures a report is made with: a real stream calibrated by kws calibrate on a copy of the reference model

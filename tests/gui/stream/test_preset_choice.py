@@ -86,6 +86,22 @@ def test_choosing_the_models_own_values_is_reset(qtbot, quiet_model) -> None:
     assert tuning.settings == tuning.model_defaults and not panel.reset_button.isEnabled()
 
 
+def test_the_choice_keeps_the_preset_a_custom_tuning_was_refined_from(qtbot, quiet_model) -> None:
+    panel, tuning = bound_panel(qtbot, quiet_model)
+    choice = panel.preset_choice
+    panel.rows["suppression_ms"].slider.setValue(100)
+    assert choice.refined_preset is None  # tuned from the model's own values
+    choose(qtbot, choice.combo, "Quiet room")
+    assert choice.refined_preset is None  # the preset itself, not refined
+    panel.rows["suppression_ms"].slider.setValue(100)
+    assert choice.refined_preset == "quiet_room"
+    choice.set_model(tuning, quiet_model)  # its file read again (a preset saved into it): still refined from it
+    assert choice.refined_preset == "quiet_room"
+    qtbot.mouseClick(panel.reset_button, Qt.MouseButton.LeftButton)
+    panel.rows["suppression_ms"].slider.setValue(100)
+    assert choice.refined_preset is None  # back on the model's own values since
+
+
 def test_the_choice_is_hidden_for_a_model_without_presets_and_says_why_presets_cannot_be_read(qtbot) -> None:
     plain = load_model(yes_no_model_path())
     panel, _ = bound_panel(qtbot, plain)

@@ -25,7 +25,7 @@ from workbench.calibration.sweep.calibration_defaults import DEFAULT_TOLERANCE_S
 from workbench.calibration.sweep.matching import SetMetrics
 from workbench.calibration.sweep.grid import ParameterSet, keyword_indices
 from workbench.core.detection.detector import is_keyword_class
-from workbench.core.detection.settings import DEFAULTS
+from workbench.core.detection.settings import DEFAULTS, DetectionSettings
 from workbench.core.wording import audio_length
 
 DOCUMENT_VERSION = 1
@@ -217,7 +217,9 @@ def sweep_csv(result: CalibrationResult) -> str:
     return buffer.getvalue()
 
 
-def describe_set(pset: ParameterSet, classes: tuple[str, ...]) -> str:
+def describe_set(pset: ParameterSet | DetectionSettings, classes: tuple[str, ...]) -> str:
+    """A set of detection parameters in words ("threshold 246, window 750 ms, ..."): a calibration's, or the values
+    tuned in the window (the description File ▸ Save parameters as preset… offers says them so)."""
     if pset.detection_threshold_list:
         thresholds = ", ".join(f"{c}>{t}" for c, t in zip(classes, pset.detection_threshold_list)
                                if is_keyword_class(c))

@@ -7,57 +7,34 @@ filled in, so that saving a calibration's set is one Return: the name from the s
 an office, ``office_stream.wav``, gives ``office_stream``: the place the preset is for), the description as ``kws
 calibrate --as-preset`` writes it, the file beside the calibrated model as "Save selected set into model…" offers it.
 
-Why the name is checked as it is typed, by :func:`~workbench.core.detection.presets.preset_name`: that is ``kws
-calibrate --as-preset``'s rule and sentence, so the window refuses what the command refuses, in its words (the house
-style of :mod:`workbench.gui.model.firmware_export_dialog`). Save stays disabled while the name or the file is
-refused, the reason under its field; for a name that works the sentence says what it is saved and shown as, or that
-the calibrated model has a preset of that name already, which Save replaces. The file is checked as the save checks
-it (a ``.tflite`` name, never a bundled model), and a file that Save would replace is said.
+The dialog itself, and its checks of name and file as they are typed, are the window's too
+(:mod:`workbench.gui.model.preset_save_dialog`); this module holds what only a calibration's set offers and says: its
+figures first, "the calibrated model" in the sentences.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from workbench.calibration.results.result_files import CalibrationOutput, figures_text
-from workbench.core.detection.presets import preset_name, presets_in, shown_preset_name, suggested_preset_name
-from workbench.core.detection.settings import DetectionSettings
-from workbench.core.errors import WorkbenchError
-from workbench.core.model.model_file import load_model, model_copy_path
-from workbench.gui.calibration.calibration_dialogs import MODEL_FILTER, calibrated_copy, model_to_save_into
-from workbench.gui.widgets.message_label import MessageLabel
-from workbench.gui.widgets.sentence_form import as_sentence, browse_to_save, sentence_form, with_browse
-from workbench.output_guard import check_output_file, same_file
+from workbench.core.detection.presets import suggested_preset_name
+from workbench.gui.calibration.calibration_dialogs import calibrated_copy, model_to_save_into
+from workbench.gui.model.preset_save_dialog import (PresetSaveChoice, PresetSaveDialog, PresetSaveWording,
+                                                    preset_names_of)
 
 if TYPE_CHECKING:
     from workbench.gui.calibration.calibration_workspace import CalibrationWorkspace
 
 TITLE = "Save the selected set as a preset"
-MIN_WIDTH_CHARS = 64  # the file field shows a project's path and the description its sentence, not a few words
 INTRO = ("Saves {figures} as a named preset beside the model's own parameters, which the board uses: they stay as "
          "they are.")
-EMPTY_NAME = "The preset name is empty: type the place the set is meant for, e.g. quiet_room."
-NAME_NOTE = "Saved as {name}; the Tuning panel's Values choice shows it as \u201c{shown}\u201d."
 REPLACES_PRESET = "The calibrated model has a preset {name} already: Save replaces it with this set."
-EMPTY_FILE = "The model file is empty: type or choose the .tflite file to write."
 INTO_CALIBRATED = "Save writes the preset into the calibrated model's own file."
 REPLACES_FILE = "{name} exists: Save replaces it with a copy of the calibrated model that carries the preset."
-
-
-@dataclass(frozen=True)
-class PresetSaveChoice:
-    """A preset name (as :func:`preset_name` reads it), its description and the model file to write: what the
-    dialog offers, and what it was answered."""
-
-    name: str
-    description: str
-    model_file: Path
 
 
 def default_preset_choice(output: CalibrationOutput, item: dict[str, Any], model: Path) -> PresetSaveChoice:
@@ -67,14 +44,9 @@ def default_preset_choice(output: CalibrationOutput, item: dict[str, Any], model
                             calibrated_copy(model))
 
 
-def preset_names_of(model: Path) -> tuple[str, ...]:
-    """The names of the presets the model file ``model`` carries; none when its presets cannot be read (the Tuning
-    panel says why when it is opened: the dialog only loses its "replaces" sentence)."""
-    try:
-        loaded = load_model(model)
-        return tuple(preset.name for preset in presets_in(loaded.params, DetectionSettings.from_params(loaded.params)))
-    except WorkbenchError:
-        return ()
+def set_wording(figures: str) -> PresetSaveWording:
+    """What the dialog says for a calibration's set with ``figures`` (its FRR and false accepts)."""
+    return PresetSaveWording(TITLE, INTRO.format(figures=figures), REPLACES_PRESET, INTO_CALIBRATED, REPLACES_FILE)
 
 
 def choose_save_as_preset(workspace: "CalibrationWorkspace") -> None:
@@ -84,122 +56,16 @@ def choose_save_as_preset(workspace: "CalibrationWorkspace") -> None:
     output, item = workspace.output, workspace.selected_set()
     if model is None or output is None or item is None:
         return
-    dialog = PresetSaveDialog(default_preset_choice(output, item, model), model,
-                              figures_text(item["frr"], item["fa_per_hour"]), preset_names_of(model), workspace)
+    dialog = SetPresetSaveDialog(default_preset_choice(output, item, model), model,
+                                 figures_text(item["frr"], item["fa_per_hour"]), preset_names_of(model), workspace)
     if dialog.exec() and (choice := dialog.choice()) is not None:
         workspace.save_as_preset(choice.model_file, choice.name, choice.description)
 
 
-class PresetSaveDialog(QDialog):
-    """The preset name, its description and the model file (typed, or chosen with Browse…), ``offered`` first;
-    Save is enabled with a name :func:`preset_name` takes and a model file the save may write. ``calibrated``: the
-    calibrated model's file, whose presets ``existing`` names; ``figures``: the set's, said first."""
+class SetPresetSaveDialog(PresetSaveDialog):
+    """:class:`PresetSaveDialog` for a calibration's set: ``figures``, the set's, said first; ``calibrated``: the
+    calibrated model's file, whose presets ``existing`` names."""
 
     def __init__(self, offered: PresetSaveChoice, calibrated: Path, figures: str, existing: Collection[str] = (),
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(TITLE)
-        self.calibrated, self.existing = calibrated, frozenset(existing)
-        self.intro = QLabel(INTRO.format(figures=figures))
-        self.intro.setWordWrap(True)
-        self.name_edit = QLineEdit(offered.name, accessibleName="Preset name")
-        self.name_edit.setToolTip("The name kws detect --preset and the Tuning panel's Values choice know the preset "
-                                  "by: the place the set is meant for")
-        self.name_message = MessageLabel()
-        self.description_edit = QLineEdit(offered.description, accessibleName="Preset description")
-        self.description_edit.setToolTip("The sentence the Tuning panel shows for the preset")
-        self.description_edit.setCursorPosition(0)  # its start says what it is, not its end
-        self.file_edit = QLineEdit(str(offered.model_file), accessibleName="Model file")
-        self.file_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * MIN_WIDTH_CHARS)
-        browse = QPushButton("B&rowse…", accessibleName="Browse for the model file")
-        browse.clicked.connect(self.browse)
-        self.file_note = MessageLabel()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.name_edit.textChanged.connect(self._update)
-        self.file_edit.textChanged.connect(self._update)
-        for label in (self.name_message, self.file_note):  # a typed "<b>" is no tag
-            label.setTextFormat(Qt.TextFormat.PlainText)
-        self._lay_out(browse)
-        self.save_button.setDefault(True)  # once in the dialog: before, the box made Cancel the default (Return)
-        self._update()
-        self.name_edit.setFocus()  # the name is what one most often changes
-        self.name_edit.selectAll()
-
-    def _lay_out(self, browse: QPushButton) -> None:
-        """Each field with its sentence right under it, each label beside its field's line."""
-        form = sentence_form((("Preset &name:", self.name_edit, self.name_edit, self.name_message),
-                              ("&Description:", self.description_edit, self.description_edit, None),
-                              ("Model &file:", self.file_edit, with_browse(self.file_edit, browse), self.file_note)),
-                             self.file_edit.sizeHint().height())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(form)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-
-    def name_refusal(self) -> str | None:
-        """Why the typed name is refused (``kws calibrate --as-preset``'s sentence, or that it is empty), or None."""
-        if not self.name_edit.text().strip():
-            return EMPTY_NAME
-        try:
-            preset_name(self.name_edit.text())
-        except WorkbenchError as exc:
-            return as_sentence(str(exc))
-        return None
-
-    def model_file(self) -> Path | None:
-        """The model file the field names (``.tflite`` added to a name without a suffix); None while it is empty or
-        refused (:meth:`file_refusal`)."""
-        return None if self.file_refusal() is not None else model_copy_path(self._typed_file())
-
-    def file_refusal(self) -> str | None:
-        """Why the model file is refused (another suffix, a folder, a bundled model, or none given), or None."""
-        if not self.file_edit.text().strip():
-            return EMPTY_FILE
-        try:
-            check_output_file(model_copy_path(self._typed_file()), [], option=None)
-        except WorkbenchError as exc:
-            return as_sentence(str(exc))
-        return None
-
-    def _typed_file(self) -> Path:
-        return Path(self.file_edit.text().strip()).expanduser()
-
-    def choice(self) -> PresetSaveChoice | None:
-        """The preset name, description and model file answered; None while Save is disabled."""
-        target = self.model_file()
-        if target is None or self.name_refusal() is not None:
-            return None
-        return PresetSaveChoice(preset_name(self.name_edit.text()), self.description_edit.text().strip(), target)
-
-    def browse(self) -> None:
-        """Choose the model file with the desktop's save dialog (which asks before replacing one), starting at the
-        field's file."""
-        browse_to_save(self, TITLE, self.file_edit, MODEL_FILTER)
-
-    def _update(self) -> None:
-        """Say why the name or the file is refused, or what Save does with them, and enable Save when both are
-        answered."""
-        refusal = self.name_refusal()
-        if refusal is not None:
-            self.name_message.show_error(refusal)
-        else:
-            name = preset_name(self.name_edit.text())
-            replaced = name in self.existing
-            self.name_message.show_text(REPLACES_PRESET.format(name=name) if replaced else
-                                        NAME_NOTE.format(name=name, shown=shown_preset_name(name)))
-        self.name_edit.setAccessibleDescription(self.name_message.text())
-        file_refusal, target = self.file_refusal(), self.model_file()
-        if file_refusal is not None:
-            self.file_note.show_error(file_refusal)
-        elif target is not None and same_file(target, self.calibrated):
-            self.file_note.show_text(INTO_CALIBRATED)
-        else:
-            self.file_note.show_text(REPLACES_FILE.format(name=target.name) if target and target.exists() else "")
-        self.file_note.setVisible(bool(self.file_note.text()))
-        self.file_edit.setAccessibleDescription(self.file_note.text())
-        self.save_button.setEnabled(self.choice() is not None)
-
+        super().__init__(offered, calibrated, set_wording(figures), existing, parent)

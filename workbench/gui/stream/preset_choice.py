@@ -8,7 +8,9 @@ stream and, if it suits, saved into the model ("Save into model…"); choosing t
 The choice follows the tuning, not the other way round: it names the item whose values are those in force, and
 "Custom" when none is (a slider moved since), so it never claims a preset whose values are no longer in force.
 The presets are read once per model (:meth:`PresetChoice.set_model`), not on every change. The row is hidden when
-the model has no presets; when its preset keys cannot be read, a sentence says why in its place.
+the model has no presets; when its preset keys cannot be read, a sentence says why in its place. It also keeps which
+preset the values in force were last (:attr:`PresetChoice.refined_preset`): File ▸ Save parameters as preset…
+offers to replace that preset with what the user refined of it by ear.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class PresetChoice(QWidget):
         super().__init__(parent)
         self._tuning: DetectionTuning | None = None
         self.presets: tuple[DetectionPreset, ...] = ()
+        self._last_preset: str | None = None  # the preset whose values were last in force (None: the model's own)
         self.combo = ElidingComboBox()  # at a large font "Model's own (as the b…" rather than "(as the boa"
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(CHOICE_MIN_CHARS)
@@ -80,8 +83,17 @@ class PresetChoice(QWidget):
         """The item shown: the model's own, a preset's shown name, or "Custom"."""
         return self.combo.currentText() if self.combo.currentIndex() != CUSTOM_INDEX else CUSTOM_TEXT
 
+    @property
+    def refined_preset(self) -> str | None:
+        """The name of the preset the values in force were last, when they were changed since ("Custom" is
+        shown); None when they are a preset's or the model's own, or were the model's own last."""
+        return self._last_preset if self.combo.currentIndex() == CUSTOM_INDEX else None
+
     def set_model(self, tuning: DetectionTuning | None, model: LoadedModel | None) -> None:
-        """Offer ``model``'s presets for ``tuning`` (its tuning); hidden when there are none."""
+        """Offer ``model``'s presets for ``tuning`` (its tuning); hidden when there are none. The same tuning with
+        its model's file read again (a preset saved into it) keeps the preset its values were last."""
+        if tuning is not self._tuning:
+            self._last_preset = None
         self._tuning = tuning
         self.presets, problem = (), ""
         if tuning is not None and model is not None:
@@ -100,6 +112,8 @@ class PresetChoice(QWidget):
         self.problem_label.setVisible(bool(problem))
         self._row.setVisible(bool(self.presets))
         self.setVisible(bool(self.presets) or bool(problem))
+        if self._last_preset not in {preset.name for preset in self.presets}:
+            self._last_preset = None
         self.follow()
 
     def follow(self) -> None:
@@ -110,6 +124,8 @@ class PresetChoice(QWidget):
         candidates = (tuning.model_defaults, *(preset.settings for preset in self.presets))
         index = next((i for i, settings in enumerate(candidates) if settings == tuning.settings), CUSTOM_INDEX)
         self.combo.setCurrentIndex(index)
+        if index != CUSTOM_INDEX:
+            self._last_preset = self.presets[index - 1].name if index != OWN_INDEX else None
         tip = self.combo.itemData(index, Qt.ItemDataRole.ToolTipRole) if index != CUSTOM_INDEX else CUSTOM_TIP
         self.combo.setToolTip(f"{CHOICE_TIP}\n\n{tip}")
 

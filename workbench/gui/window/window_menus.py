@@ -3,8 +3,8 @@
 Why a module of its own: the menus only name what the window can do (open, save, switch workspace,
 start the stream…); keeping their layout here keeps :mod:`workbench.gui.window.main_window` about wiring.
 The actions that other code or tests reach (``start_action``, ``record_action``, ``freeze_action``,
-``dark_action``, ``shortcuts_action``, ``about_action``, ``export_header_action``, ``recent_menu``, ``help_menu``) are
-set on the window.
+``dark_action``, ``shortcuts_action``, ``about_action``, ``export_header_action``, ``save_preset_action``,
+``recent_menu``, ``help_menu``) are set on the window.
 
 Space starts and stops the stream, as in a media player, but only while the keyboard focus is on no control
 that Space works (a button, a check box, a list or a table, a combo box; text fields protect themselves):
@@ -27,7 +27,7 @@ from workbench import documentation
 from workbench.bundled_models import bundled_models
 from workbench.gui import file_dialogs
 from workbench.gui.stream.source_choice import MICROPHONE, SourceChoice
-from workbench.gui.window import about_dialog, shortcuts_dialog
+from workbench.gui.window import about_dialog, preset_saving, shortcuts_dialog
 
 # Help's guides: (menu text, document) -- the documents of docs/ a user reads from the window
 GUIDES = (("&Training guide", documentation.TRAINING), ("&Calibration guide", documentation.CALIBRATION),
@@ -40,6 +40,7 @@ START_TIP = "Start or stop the stream (Space, unless a button, check box, list o
 START_DOES = "Start or stop"  # Help ▸ Keyboard shortcuts' row for Space: the action's text says Start or Stop
 RECORD_TIP = "Record the microphone to a clip (Ctrl+R)"
 SAVE_PARAMETERS_TIP = "Write a copy of the model with the detection parameters in use (Ctrl+S)"
+SAVE_PRESET_TIP = "Write the detection parameters in use as a named preset beside the model's own ones"
 EXPORT_HEADER_TEXT = "Export for &firmware (C header)…"
 EXPORT_HEADER_TIP = ("Write the model as saved as a C header for TFLite Micro firmware (the array, its arena and "
                      "parameters), as kws export-c does")
@@ -163,6 +164,9 @@ def build_menus(window: Any) -> None:
         window), QKeySequence.StandardKey.Save)
     window.save_parameters_action.setStatusTip(SAVE_PARAMETERS_TIP)
     file_menu.addAction(window.save_parameters_action)
+    window.save_preset_action = act("Save parameters as &preset…", lambda: preset_saving.choose_save_as_preset(window))
+    window.save_preset_action.setStatusTip(SAVE_PRESET_TIP)
+    file_menu.addAction(window.save_preset_action)
     window.export_header_action = act(EXPORT_HEADER_TEXT, lambda: file_dialogs.choose_export_firmware_header(window))
     window.export_header_action.setStatusTip(EXPORT_HEADER_TIP)
     file_menu.addAction(window.export_header_action)

@@ -15,7 +15,7 @@ from typing import Any
 from workbench.core.errors import WorkbenchError
 from workbench.gui.session_controller import CANNOT_RUN_LIVE
 from workbench.gui.window.stream_indicator_view import INSPECT_ONLY
-from workbench.gui.window.window_menus import SAVE_PARAMETERS_TIP, START_TIP
+from workbench.gui.window.window_menus import SAVE_PARAMETERS_TIP, SAVE_PRESET_TIP, START_TIP
 
 TITLE = "KWS Workbench"
 
@@ -64,3 +64,5 @@ def show_model(window: Any, model: Any) -> None:
     # the sliders are the last streamable model's, never tried on this one: saved into it they would pass for its own
     window.save_parameters_action.setEnabled(reason is None)
     window.save_parameters_action.setStatusTip(reason or SAVE_PARAMETERS_TIP)
+    window.save_preset_action.setEnabled(reason is None)  # as Save parameters into model…, for the same reason
+    window.save_preset_action.setStatusTip(reason or SAVE_PRESET_TIP)
